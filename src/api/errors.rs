@@ -1,0 +1,158 @@
+//! Error bodies: Talkdesk's `{code, message, description, fields}` and
+//! OAuth's `{error, error_description}`, shown whole on one line.
+
+use serde::Deserialize;
+
+use super::client::Reply;
+use crate::output::sanitize::terminal_safe;
+
+#[derive(Debug, Default, Deserialize)]
+struct TalkdeskError {
+    code: Option<serde_json::Value>,
+    message: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    fields: Vec<FieldError>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FieldError {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// `HTTP 400 (code 400): Bad Request: Invalid query parameters; per_page: must be …`
+pub fn describe(reply: &Reply) -> String {
+    let mut text = format!("HTTP {}", reply.status);
+    if reply.retries > 0 {
+        text.push_str(&format!(
+            " after {} {}",
+            reply.retries,
+            if reply.retries == 1 {
+                "retry"
+            } else {
+                "retries"
+            }
+        ));
+    }
+    let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(code) = &parsed.code {
+        let code = code
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| code.to_string());
+        text.push_str(&format!(" (code {code})"));
+    }
+    if let Some(error) = &parsed.error {
+        parts.push(error.clone());
+    }
+    parts.extend(parsed.message.clone());
+    parts.extend(parsed.description.clone());
+    parts.extend(parsed.error_description.clone());
+    let fields: Vec<String> = parsed
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f.name.as_deref().unwrap_or("?"),
+                f.description.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    if !fields.is_empty() {
+        parts.push(fields.join("; "));
+    }
+    if parts.is_empty() && !reply.body.is_empty() {
+        let body = String::from_utf8_lossy(&reply.body);
+        let mut snippet: String = body.chars().take(200).collect();
+        if body.chars().count() > 200 {
+            snippet.push('…');
+        }
+        parts.push(snippet);
+    }
+    for part in parts {
+        text.push_str(": ");
+        text.push_str(part.trim());
+    }
+    terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// What to do about a status, where something helps.
+pub fn hint(status: u16) -> Option<&'static str> {
+    match status {
+        401 => {
+            Some("check the client id and secret (a newly added scope can take minutes to work)")
+        }
+        403 => Some(
+            "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API",
+        ),
+        404 => Some("check base_url (the path /express/accounts is appended to it)"),
+        429 => Some("Talkdesk is rate limiting; try again later or raise --max-retries"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            retries: 0,
+            location: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn talkdesk_errors_are_shown_whole() {
+        let r = reply(
+            400,
+            r#"{"code":"0330001","message":"Bad Request","description":"Invalid query parameters","fields":[{"name":"per_page","description":"must be between 1 and 100"},{"name":"page","description":"must be positive"}]}"#,
+        );
+        assert_eq!(
+            describe(&r),
+            "HTTP 400 (code 0330001): Bad Request: Invalid query parameters: per_page: must be between 1 and 100; page: must be positive"
+        );
+    }
+
+    #[test]
+    fn oauth_errors_are_shown() {
+        let r = reply(
+            401,
+            r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#,
+        );
+        assert_eq!(
+            describe(&r),
+            "HTTP 401: invalid_client: Client authentication failed"
+        );
+    }
+
+    #[test]
+    fn other_bodies_are_shown_short_and_inert() {
+        let r = reply(502, "<html>\x1b[31mBad gateway</html>\n");
+        assert_eq!(describe(&r), "HTTP 502: <html>Bad gateway</html>");
+        let long = "x".repeat(500);
+        assert!(describe(&reply(500, &long)).ends_with('…'));
+        assert_eq!(describe(&reply(503, "")), "HTTP 503");
+    }
+
+    #[test]
+    fn retries_are_counted_in_the_message() {
+        let mut r = reply(503, "");
+        r.retries = 4;
+        assert_eq!(describe(&r), "HTTP 503 after 4 retries");
+    }
+
+    #[test]
+    fn auth_statuses_have_hints() {
+        assert!(hint(401).unwrap().contains("client id and secret"));
+        assert!(hint(403).unwrap().contains("express-accounts:read"));
+        assert_eq!(hint(500), None);
+    }
+}

@@ -1,0 +1,124 @@
+//! The page walker: follows `_links.next.href` (absolute or relative),
+//! falls back to page numbers when links are absent, never fetches a page
+//! twice, and stops when the consumer stops asking.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+
+use super::url::Url;
+use super::{Api, RawPage};
+use crate::account::Account;
+use crate::error::api_error;
+
+/// One page of accounts.
+#[derive(Debug)]
+pub struct Page {
+    pub number: u64,
+    pub accounts: Vec<Account>,
+    /// `total` and `total_pages` as this page reported them.
+    pub total: Option<u64>,
+    pub total_pages: Option<u64>,
+}
+
+/// Walks the pages lazily: each `next()` fetches one page.
+pub struct Walk<'a> {
+    api: &'a Api<'a>,
+    next: Option<(Url, u64)>,
+    single: bool,
+    seen_pages: HashSet<u64>,
+    seen_urls: HashSet<String>,
+}
+
+impl<'a> Walk<'a> {
+    /// Every page from page 1.
+    pub fn all(api: &'a Api<'a>) -> Walk<'a> {
+        Walk::from_page(api, 1, false)
+    }
+
+    /// Page `n` alone.
+    pub fn only(api: &'a Api<'a>, n: u64) -> Walk<'a> {
+        Walk::from_page(api, n, true)
+    }
+
+    fn from_page(api: &'a Api<'a>, n: u64, single: bool) -> Walk<'a> {
+        Walk {
+            api,
+            next: Some((api.page_url(n), n)),
+            single,
+            seen_pages: HashSet::new(),
+            seen_urls: HashSet::new(),
+        }
+    }
+
+    fn fetch(&mut self, url: Url, expected: u64) -> Result<Page> {
+        self.seen_urls.insert(url.to_string());
+        let raw = self.api.get_page(&url)?;
+        let number = raw.page.unwrap_or(expected);
+        if !self.seen_pages.insert(number) {
+            return Err(api_error(format!(
+                "the API sent page {number} twice ({url}); its next links go in a loop, so the walk stops here"
+            )));
+        }
+        if !self.single {
+            self.next = self.next_after(&raw, number)?;
+        }
+        let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
+        Ok(Page {
+            number,
+            accounts,
+            total: raw.total,
+            total_pages: raw.total_pages,
+        })
+    }
+
+    /// Where to go after page `number`: its next link, else the next page
+    /// number while `page < total_pages`, else nowhere.
+    fn next_after(&self, raw: &RawPage, number: u64) -> Result<Option<(Url, u64)>> {
+        let is_empty = raw
+            .embedded
+            .as_ref()
+            .and_then(|e| e.accounts.as_ref())
+            .is_none_or(Vec::is_empty);
+        let past_the_end = raw.total_pages.is_some_and(|t| number >= t);
+        if is_empty && past_the_end {
+            return Ok(None);
+        }
+        let href = raw
+            .links
+            .as_ref()
+            .and_then(|l| l.next.as_ref())
+            .and_then(|n| n.href.as_deref())
+            .filter(|h| !h.trim().is_empty());
+        if let Some(href) = href {
+            let url =
+                self.api.accounts_url().resolve(href.trim()).map_err(|e| {
+                    api_error(format!("page {number}: its next link is unusable: {e}"))
+                })?;
+            let linked_page = url.query_param("page").and_then(|p| p.parse::<u64>().ok());
+            let goes_back =
+                linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
+            if goes_back || self.seen_urls.contains(&url.to_string()) {
+                return Err(api_error(format!(
+                    "page {number}: its next link {url} goes back to a page already fetched; the walk stops here rather than loop"
+                )));
+            }
+            return Ok(Some((url, linked_page.unwrap_or(number + 1))));
+        }
+        match raw.total_pages {
+            Some(total_pages) if number < total_pages => {
+                Ok(Some((self.api.page_url(number + 1), number + 1)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = Result<Page>;
+
+    fn next(&mut self) -> Option<Result<Page>> {
+        let (url, expected) = self.next.take()?;
+        Some(self.fetch(url, expected))
+    }
+}

@@ -1,0 +1,416 @@
+//! The bearer token: OAuth 2.0 client credentials with HTTP Basic client
+//! authentication, and the on-disk token cache (§4).
+//!
+//! The cache holds one file per token URL and client id under
+//! `<cache dir>/talkdesk-accounts/`, mode 0600 in a 0700 folder, written
+//! atomically. It never holds the client secret. A corrupt file is ignored
+//! and replaced.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::api::client::{Client, Request};
+use crate::api::errors::{describe, hint};
+use crate::config::{Credentials, Secret};
+use crate::error::{api_error, auth_error};
+
+/// The scope the endpoint needs.
+pub const SCOPE: &str = "express-accounts:read";
+
+/// A cached token is used until this many seconds before it expires.
+pub const EXPIRY_MARGIN_SECS: u64 = 60;
+
+/// An access token and what came with it.
+#[derive(Clone)]
+pub struct Token {
+    pub access_token: Secret,
+    /// Unix seconds.
+    pub expires_at: u64,
+    pub scope: String,
+    /// True when it came from the cache.
+    pub cached: bool,
+}
+
+impl Token {
+    /// `Bearer …`, for the Authorization header.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.access_token.expose())
+    }
+
+    fn is_fresh(&self, now: u64) -> bool {
+        self.expires_at > now.saturating_add(EXPIRY_MARGIN_SECS)
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    token_type: Option<String>,
+    expires_in: Option<u64>,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+/// What a cache file holds (no client secret, ever).
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    token_url: String,
+    client_id: String,
+    access_token: String,
+    expires_at: u64,
+    scope: String,
+}
+
+/// The on-disk token cache.
+#[derive(Debug, Clone)]
+pub struct TokenCache {
+    dir: PathBuf,
+}
+
+/// The cache folder: `<cache dir>/talkdesk-accounts`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("talkdesk-accounts"))
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// FNV-1a, for a stable file name per token URL and client id.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl TokenCache {
+    pub fn new(dir: PathBuf) -> TokenCache {
+        TokenCache { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, creds: &Credentials) -> PathBuf {
+        let key = format!("{}\n{}", creds.token_url, creds.client_id);
+        self.dir.join(format!("token-{:016x}.json", fnv1a(&key)))
+    }
+
+    /// A fresh cached token for these credentials, if any. Unreadable or
+    /// corrupt files count as none.
+    pub fn load(&self, creds: &Credentials) -> Option<Token> {
+        let text = fs::read_to_string(self.path(creds)).ok()?;
+        let entry: CacheEntry = serde_json::from_str(&text).ok()?;
+        if entry.token_url != creds.token_url.to_string() || entry.client_id != creds.client_id {
+            return None;
+        }
+        let token = Token {
+            access_token: Secret::new(entry.access_token),
+            expires_at: entry.expires_at,
+            scope: entry.scope,
+            cached: true,
+        };
+        token.is_fresh(now_secs()).then_some(token)
+    }
+
+    /// Writes the token atomically: a 0600 temporary file in the 0700
+    /// folder, renamed into place.
+    pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("securing {}", self.dir.display()))?;
+        }
+        let entry = CacheEntry {
+            token_url: creds.token_url.to_string(),
+            client_id: creds.client_id.clone(),
+            access_token: token.access_token.expose().to_string(),
+            expires_at: token.expires_at,
+            scope: token.scope.clone(),
+        };
+        // NamedTempFile is created with mode 0600 on Unix.
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir)
+            .with_context(|| format!("writing to {}", self.dir.display()))?;
+        serde_json::to_writer(&mut file, &entry)?;
+        file.flush()?;
+        file.persist(self.path(creds))
+            .map_err(|e| e.error)
+            .with_context(|| format!("saving the token in {}", self.dir.display()))?;
+        Ok(())
+    }
+
+    /// Forgets the token for these credentials.
+    pub fn remove(&self, creds: &Credentials) {
+        let _ = fs::remove_file(self.path(creds));
+    }
+}
+
+/// Hands out the run's bearer token: from memory, the cache, or a new
+/// token request; and replaces it when the API says it is no longer good.
+pub struct Auth<'a> {
+    client: &'a Client,
+    creds: Credentials,
+    cache: Option<TokenCache>,
+    current: Mutex<Option<Token>>,
+}
+
+impl<'a> Auth<'a> {
+    pub fn new(client: &'a Client, creds: Credentials, cache: Option<TokenCache>) -> Auth<'a> {
+        Auth {
+            client,
+            creds,
+            cache,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// The current token, getting one if there is none yet.
+    pub fn token(&self) -> Result<Token> {
+        let mut current = self
+            .current
+            .lock()
+            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
+        if let Some(token) = current.as_ref() {
+            return Ok(token.clone());
+        }
+        let token = match self.cache.as_ref().and_then(|c| c.load(&self.creds)) {
+            Some(token) => {
+                self.client.log().debug("using the cached token");
+                token
+            }
+            None => self.fetch()?,
+        };
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    /// The API refused `rejected` with 401: drop it (and its cache entry)
+    /// and get a new one, unless another request already did.
+    pub fn renew(&self, rejected: &Token) -> Result<Token> {
+        let mut current = self
+            .current
+            .lock()
+            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
+        if let Some(token) = current.as_ref() {
+            if token.access_token != rejected.access_token {
+                return Ok(token.clone());
+            }
+        }
+        if let Some(cache) = &self.cache {
+            cache.remove(&self.creds);
+        }
+        self.client
+            .log()
+            .debug("the API refused the token (401); getting a new one");
+        let token = self.fetch()?;
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Asks the token endpoint for a new token and caches it.
+    fn fetch(&self) -> Result<Token> {
+        let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
+        let form = format!(
+            "grant_type=client_credentials&scope={}",
+            SCOPE.replace(':', "%3A")
+        );
+        let reply = self.client.send(&Request {
+            method: "POST",
+            url: &self.creds.token_url,
+            authorization: Some(&basic),
+            form: Some(&form),
+        })?;
+        let context = format!("token request to {}", self.creds.token_url);
+        match reply.status {
+            200 => {}
+            400 | 401 | 403 => {
+                return Err(auth_error(format!(
+                    "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
+                    describe(&reply)
+                )));
+            }
+            300..=399 => {
+                return Err(api_error(format!(
+                    "{context}: HTTP {} redirect to {} not followed; check token_url",
+                    reply.status,
+                    reply.location.as_deref().unwrap_or("?")
+                )));
+            }
+            _ => {
+                let extra = hint(reply.status)
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                return Err(api_error(format!(
+                    "{context} failed: {}{extra}",
+                    describe(&reply)
+                )));
+            }
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
+            api_error(format!(
+                "{context}: the answer is not a token ({e}); check token_url"
+            ))
+        })?;
+        if let Some(kind) = &parsed.token_type {
+            if !kind.eq_ignore_ascii_case("bearer") {
+                return Err(api_error(format!(
+                    "{context}: token type `{kind}` is not Bearer; check token_url"
+                )));
+            }
+        }
+        let token = Token {
+            access_token: Secret::new(parsed.access_token),
+            expires_at: now_secs().saturating_add(parsed.expires_in.unwrap_or(3600)),
+            scope: parsed.scope.unwrap_or_default(),
+            cached: false,
+        };
+        if let Some(cache) = &self.cache {
+            if let Err(e) = cache.store(&self.creds, &token) {
+                self.client.log().warn(&format!(
+                    "could not cache the token: {}",
+                    crate::error::one_line(&e)
+                ));
+            }
+        }
+        Ok(token)
+    }
+}
+
+/// `Basic base64(id:secret)`.
+fn basic_auth(id: &str, secret: &str) -> String {
+    format!("Basic {}", base64(format!("{id}:{secret}").as_bytes()))
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::url::Url;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(basic_auth("id", "secret"), "Basic aWQ6c2VjcmV0");
+    }
+
+    fn creds(id: &str) -> Credentials {
+        Credentials {
+            client_id: id.into(),
+            client_secret: Secret::new("never-stored"),
+            token_url: Url::parse("http://127.0.0.1:9/oauth/token").unwrap(),
+        }
+    }
+
+    fn token(expires_at: u64) -> Token {
+        Token {
+            access_token: Secret::new("tok-123"),
+            expires_at,
+            scope: SCOPE.into(),
+            cached: false,
+        }
+    }
+
+    #[test]
+    fn the_cache_round_trips_without_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id-1");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        let loaded = cache.load(&c).unwrap();
+        assert_eq!(loaded.access_token.expose(), "tok-123");
+        assert!(loaded.cached);
+        let text = fs::read_to_string(cache.path(&c)).unwrap();
+        assert!(!text.contains("never-stored"));
+        assert!(
+            cache.load(&creds("id-2")).is_none(),
+            "another client id has its own entry"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cache_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        let dir_mode = fs::metadata(cache.dir()).unwrap().permissions().mode() & 0o777;
+        let file_mode = fs::metadata(cache.path(&c)).unwrap().permissions().mode() & 0o777;
+        assert_eq!((dir_mode, file_mode), (0o700, 0o600));
+        let leftovers = fs::read_dir(cache.dir()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn tokens_near_expiry_are_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        cache
+            .store(&c, &token(now_secs() + EXPIRY_MARGIN_SECS - 5))
+            .unwrap();
+        assert!(cache.load(&c).is_none());
+        cache
+            .store(&c, &token(now_secs() + EXPIRY_MARGIN_SECS + 30))
+            .unwrap();
+        assert!(cache.load(&c).is_some());
+    }
+
+    #[test]
+    fn a_corrupt_cache_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        fs::write(cache.path(&c), "{not json").unwrap();
+        assert!(cache.load(&c).is_none());
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        assert!(cache.load(&c).is_some());
+    }
+}

@@ -1,0 +1,180 @@
+//! `list`: walk the pages, drop duplicates, filter by status, stop at
+//! `--limit`, and hand the accounts to the chosen output.
+
+use std::collections::HashSet;
+
+use anyhow::{Context as _, Result};
+
+use super::Context;
+use crate::account::{Account, Status};
+use crate::api::pages::{Page, Walk};
+use crate::cli::{ListArgs, OutputFormat};
+use crate::error::usage_error;
+use crate::output::destination::Destination;
+use crate::output::{Layout, Sink, sink_for};
+
+/// Which statuses to keep (empty: all).
+#[derive(Debug, Clone, Default)]
+pub struct StatusFilter {
+    keep: Vec<Status>,
+}
+
+impl StatusFilter {
+    pub fn new(statuses: impl IntoIterator<Item = Status>) -> StatusFilter {
+        let mut keep: Vec<Status> = Vec::new();
+        for s in statuses {
+            if !keep.contains(&s) {
+                keep.push(s);
+            }
+        }
+        StatusFilter { keep }
+    }
+
+    pub fn matches(&self, account: &Account) -> bool {
+        self.keep.is_empty() || self.keep.contains(&account.status())
+    }
+}
+
+/// Feeds pages into a consumer: drops ids seen before, filters, honours a
+/// limit (asking for no page after the one that completes it), and warns
+/// when the count differs from the API's `total`.
+pub struct Collector {
+    filter: StatusFilter,
+    limit: Option<u64>,
+    seen: HashSet<String>,
+    matched: u64,
+    first_total: Option<u64>,
+}
+
+impl Collector {
+    pub fn new(filter: StatusFilter, limit: Option<u64>) -> Collector {
+        Collector {
+            filter,
+            limit,
+            seen: HashSet::new(),
+            matched: 0,
+            first_total: None,
+        }
+    }
+
+    /// The matching accounts of a page, in order.
+    pub fn take(&mut self, page: Page) -> Vec<Account> {
+        if self.first_total.is_none() {
+            self.first_total = page.total;
+        }
+        let mut kept = Vec::with_capacity(page.accounts.len());
+        for account in page.accounts {
+            if self.done() {
+                break;
+            }
+            if !self.seen.insert(account.id()) {
+                continue;
+            }
+            if self.filter.matches(&account) {
+                self.matched += 1;
+                kept.push(account);
+            }
+        }
+        kept
+    }
+
+    /// True once `--limit` matching accounts were taken.
+    pub fn done(&self) -> bool {
+        self.limit.is_some_and(|l| self.matched >= l)
+    }
+
+    pub fn matched(&self) -> u64 {
+        self.matched
+    }
+
+    /// After a complete walk: a warning when the distinct accounts seen
+    /// differ from the first page's `total`.
+    pub fn total_mismatch(&self) -> Option<String> {
+        let total = self.first_total?;
+        let seen = self.seen.len() as u64;
+        (seen != total).then(|| {
+            format!(
+                "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk, run again for an exact list"
+            )
+        })
+    }
+}
+
+/// Validates `--columns`.
+fn columns(args: &ListArgs) -> Result<Vec<String>> {
+    let columns: Vec<String> = args.columns.iter().map(|c| c.trim().to_string()).collect();
+    if columns.iter().any(String::is_empty) {
+        return Err(usage_error(format!(
+            "--columns `{}` has an empty name; list field names separated by commas, e.g. id,name,status",
+            args.columns.join(",")
+        )));
+    }
+    Ok(columns)
+}
+
+/// Runs `list`.
+pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
+    let columns = columns(args)?;
+    let settings = ctx.settings(&args.api, None)?;
+    let mut destination = Destination::open(args.output_file.as_deref())?;
+    let width = if destination.is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    };
+    let layout = Layout {
+        columns,
+        header: !args.no_header,
+        formula_guard: !args.no_formula_guard,
+        bom: false,
+        width,
+        color: args.output_file.is_none() && ctx.color_stdout(),
+    };
+    let mut sink = sink_for(args.output, layout);
+    let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
+    let mut collector = Collector::new(filter, args.limit);
+
+    ctx.with_api(&settings, &args.api, |api| {
+        let walk = match args.page {
+            Some(n) => Walk::only(api, n),
+            None => Walk::all(api),
+        };
+        let mut complete = true;
+        for page in walk {
+            let page = page?;
+            let accounts = collector.take(page);
+            write_batch(sink.as_mut(), &mut destination, &accounts)?;
+            if collector.done() {
+                complete = false;
+                break;
+            }
+        }
+        if complete && args.page.is_none() {
+            if let Some(warning) = collector.total_mismatch() {
+                ctx.log.warn(&warning);
+            }
+        }
+        Ok(())
+    })?;
+
+    sink.finish(&mut destination)
+        .context("writing the output")?;
+    destination.commit()?;
+    if collector.matched() == 0 && args.output == OutputFormat::Table {
+        ctx.log.note("0 accounts");
+    }
+    Ok(())
+}
+
+fn write_batch(
+    sink: &mut dyn Sink,
+    destination: &mut Destination,
+    accounts: &[Account],
+) -> Result<()> {
+    sink.write_batch(destination, accounts)
+        .context("writing the output")?;
+    if sink.streams() {
+        destination.flush_streamed().context("writing the output")?;
+    }
+    Ok(())
+}

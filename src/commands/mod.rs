@@ -1,0 +1,92 @@
+//! The commands: thin glue between settings, the API and the outputs.
+
+pub mod completions;
+pub mod list;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::api::Api;
+use crate::api::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
+use crate::auth::{Auth, TokenCache, default_cache_dir};
+use crate::cli::{ApiArgs, ColorWhen};
+use crate::config::{EnvLookup, Overrides, Settings};
+use crate::log::Log;
+
+/// What every command gets from the global options.
+pub struct Context<'a> {
+    pub log: Log,
+    pub color: ColorWhen,
+    pub config: Option<std::path::PathBuf>,
+    pub profile: Option<String>,
+    pub env: EnvLookup<'a>,
+}
+
+impl Context<'_> {
+    /// Settings with this command's API flags merged in; warnings printed.
+    pub fn settings(&self, api: &ApiArgs, concurrency: Option<usize>) -> Result<Settings> {
+        let overrides = Overrides {
+            config: self.config.clone(),
+            profile: self.profile.clone(),
+            per_page: api.per_page,
+            timeout: api.timeout,
+            max_retries: api.max_retries,
+            concurrency,
+        };
+        let settings = Settings::resolve(&overrides, self.env)?;
+        for warning in &settings.warnings {
+            self.log.warn(warning);
+        }
+        Ok(settings)
+    }
+
+    /// Whether to colour stdout.
+    pub fn color_stdout(&self) -> bool {
+        match self.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                (self.env)("NO_COLOR").is_none()
+                    && (self.env)("TERM").is_none_or(|t| t != "dumb")
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+
+    /// Runs `work` with a ready API: credentials, one HTTP client, the
+    /// token source (cached unless `--no-cache`).
+    pub fn with_api<T>(
+        &self,
+        settings: &Settings,
+        api_args: &ApiArgs,
+        work: impl FnOnce(&Api) -> Result<T>,
+    ) -> Result<T> {
+        let credentials = settings.credentials()?;
+        let backoff_scale = (self.env)(BACKOFF_SCALE_VAR)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .unwrap_or(1.0);
+        let client = Client::new(ClientOptions {
+            timeout: Duration::from_secs(settings.timeout_secs.value),
+            max_retries: settings.max_retries.value,
+            ca_bundle: settings.ca_bundle.as_ref().map(|c| c.value.clone()),
+            backoff_scale,
+            log: self.log,
+        })?;
+        let cache = if api_args.no_cache {
+            None
+        } else {
+            default_cache_dir().map(TokenCache::new)
+        };
+        let auth = Auth::new(&client, credentials, cache);
+        let api = Api::new(
+            &client,
+            &auth,
+            settings.base_url.value.clone(),
+            settings.per_page.value,
+        );
+        work(&api)
+    }
+}

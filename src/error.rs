@@ -1,0 +1,158 @@
+//! Error kinds and the exit code each maps to (SPEC §5), in one place.
+//!
+//! Every module returns `anyhow::Result`; an error that must end the program
+//! with a specific code carries a [`Failure`] at the root of its chain.
+//! [`exit_code_for`] walks the chain to pick the code.
+
+use std::fmt;
+use std::io;
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success, also when nothing matched.
+    Success = 0,
+    /// Anything else, e.g. the output cannot be written.
+    Failure = 1,
+    /// A usage error (clap's own, or a bad `diff` input file).
+    Usage = 2,
+    /// A configuration error or an insecure URL.
+    Config = 3,
+    /// The token request was refused, a 401 persisted, or a 403.
+    Auth = 4,
+    /// API or network failure after retries.
+    Api = 5,
+}
+
+impl Exit {
+    /// The numeric process exit code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// An error that decides the exit code. The message is complete and
+/// user-facing: lowercase, specific, ending with what to do.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: Exit,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn failure(kind: Exit, message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Failure {
+        kind,
+        message: message.into(),
+    })
+}
+
+/// A configuration error (exit 3).
+pub fn config_error(message: impl Into<String>) -> anyhow::Error {
+    failure(Exit::Config, message)
+}
+
+/// An authentication or authorization error (exit 4).
+pub fn auth_error(message: impl Into<String>) -> anyhow::Error {
+    failure(Exit::Auth, message)
+}
+
+/// An API or network error (exit 5).
+pub fn api_error(message: impl Into<String>) -> anyhow::Error {
+    failure(Exit::Api, message)
+}
+
+/// A usage error detected after argument parsing (exit 2).
+pub fn usage_error(message: impl Into<String>) -> anyhow::Error {
+    failure(Exit::Usage, message)
+}
+
+/// True when the error chain holds a broken pipe: the reader went away
+/// (`| head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// The exit code for an error: the first [`Failure`] in the chain decides;
+/// a broken pipe is success; anything else is 1.
+pub fn exit_code_for(err: &anyhow::Error) -> Exit {
+    if is_broken_pipe(err) {
+        return Exit::Success;
+    }
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Failure>().map(|f| f.kind))
+        .unwrap_or(Exit::Failure)
+}
+
+/// The one-line message printed after `error: `. Context layers are joined
+/// with `: `; newlines inside are flattened so the message stays one line.
+pub fn one_line(err: &anyhow::Error) -> String {
+    format!("{err:#}")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn exit_codes_match_the_spec() {
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::Failure.code(), 1);
+        assert_eq!(Exit::Usage.code(), 2);
+        assert_eq!(Exit::Config.code(), 3);
+        assert_eq!(Exit::Auth.code(), 4);
+        assert_eq!(Exit::Api.code(), 5);
+    }
+
+    #[test]
+    fn each_constructor_maps_to_its_code() {
+        assert_eq!(exit_code_for(&config_error("x")), Exit::Config);
+        assert_eq!(exit_code_for(&auth_error("x")), Exit::Auth);
+        assert_eq!(exit_code_for(&api_error("x")), Exit::Api);
+        assert_eq!(exit_code_for(&usage_error("x")), Exit::Usage);
+        assert_eq!(exit_code_for(&anyhow::anyhow!("plain")), Exit::Failure);
+    }
+
+    #[test]
+    fn context_does_not_hide_the_failure_kind() {
+        let err = Err::<(), _>(api_error("HTTP 502"))
+            .context("fetching page 3")
+            .unwrap_err();
+        assert_eq!(exit_code_for(&err), Exit::Api);
+        assert_eq!(one_line(&err), "fetching page 3: HTTP 502");
+    }
+
+    #[test]
+    fn broken_pipe_is_success() {
+        let io = io::Error::new(io::ErrorKind::BrokenPipe, "pipe");
+        let err = anyhow::Error::new(io).context("writing output");
+        assert!(is_broken_pipe(&err));
+        assert_eq!(exit_code_for(&err), Exit::Success);
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        let err = anyhow::anyhow!("first\nsecond\n");
+        assert_eq!(one_line(&err), "first second");
+    }
+}

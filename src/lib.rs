@@ -1,0 +1,74 @@
+//! talkdesk-accounts: which Talkdesk accounts sit under my organization,
+//! and in what state?
+//!
+//! The program is one pipeline: `cli` → `config` (flags > env > profile >
+//! defaults) → `auth` (token) → `api` (pages, retries, links) → `account`
+//! → filter → `output` (table | json | jsonl | csv) → stdout or a file.
+
+pub mod account;
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod log;
+pub mod output;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use cli::{Cli, Command};
+use commands::Context;
+use config::process_env;
+use error::{exit_code_for, is_broken_pipe, one_line};
+use log::Log;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context {
+        log: Log {
+            verbosity: cli.verbose,
+            quiet: cli.quiet,
+        },
+        color: cli.color,
+        config: cli.config,
+        profile: cli.profile,
+        env: &process_env,
+    };
+    match &cli.command {
+        Command::List(args) => commands::list::run(&ctx, args),
+        Command::Completions { shell } => commands::completions::run(*shell),
+    }
+}
+
+/// Parses `args`, runs, prints any error as one `error:` line, and
+/// returns the documented exit code. `main` is this and nothing more.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with exit 0; errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if !is_broken_pipe(&err) {
+                let mut stderr = std::io::stderr().lock();
+                let _ = writeln!(stderr, "error: {}", one_line(&err));
+            }
+            ExitCode::from(exit_code_for(&err).code())
+        }
+    }
+}

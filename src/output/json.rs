@@ -1,0 +1,115 @@
+//! json (one array, written only once complete) and jsonl (one compact
+//! object per line, streamed). Values are passed through unchanged.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Sink;
+use crate::account::Account;
+
+/// Holds each account as compact JSON text (not the parsed value) until
+/// the walk is complete, then writes one array.
+#[derive(Debug, Default)]
+pub struct JsonSink {
+    held: Vec<String>,
+}
+
+impl Sink for JsonSink {
+    fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
+        for account in accounts {
+            self.held.push(serde_json::to_string(account)?);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
+        if self.held.is_empty() {
+            out.write_all(b"[]\n")?;
+            return Ok(());
+        }
+        out.write_all(b"[\n")?;
+        let last = self.held.len() - 1;
+        for (i, text) in self.held.drain(..).enumerate() {
+            out.write_all(b"  ")?;
+            out.write_all(text.as_bytes())?;
+            out.write_all(if i == last { b"\n" } else { b",\n" })?;
+        }
+        out.write_all(b"]\n")?;
+        Ok(())
+    }
+
+    fn streams(&self) -> bool {
+        false
+    }
+}
+
+/// One object per line, as the accounts arrive.
+#[derive(Debug, Default)]
+pub struct JsonlSink;
+
+impl Sink for JsonlSink {
+    fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
+        for account in accounts {
+            serde_json::to_writer(&mut *out, account)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write) -> Result<()> {
+        Ok(())
+    }
+
+    fn streams(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn accounts() -> Vec<Account> {
+        vec![
+            serde_json::from_value(
+                json!({"id": "a", "name": "x\u{1b}[31m", "status": "ACTIVE", "extra": 1}),
+            )
+            .unwrap(),
+            serde_json::from_value(json!({"id": "b", "name": null, "status": "NEW_THING"}))
+                .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn json_is_one_array_written_at_the_end() {
+        let mut sink = JsonSink::default();
+        let mut out = Vec::new();
+        sink.write_batch(&mut out, &accounts()).unwrap();
+        assert!(out.is_empty(), "nothing before the walk is complete");
+        sink.finish(&mut out).unwrap();
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            parsed,
+            json!([{"id": "a", "name": "x\u{1b}[31m", "status": "ACTIVE", "extra": 1}, {"id": "b", "name": null, "status": "NEW_THING"}])
+        );
+    }
+
+    #[test]
+    fn empty_json_is_an_empty_array() {
+        let mut out = Vec::new();
+        JsonSink::default().finish(&mut out).unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+
+    #[test]
+    fn jsonl_is_one_compact_object_per_line() {
+        let mut out = Vec::new();
+        JsonlSink.write_batch(&mut out, &accounts()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1], r#"{"id":"b","name":null,"status":"NEW_THING"}"#);
+    }
+}

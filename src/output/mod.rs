@@ -1,0 +1,49 @@
+//! Output formats behind one small trait: table, json, jsonl and csv, plus
+//! sanitizing and the atomic file writer. Nothing here knows about HTTP.
+
+pub mod csv;
+pub mod destination;
+pub mod json;
+pub mod sanitize;
+pub mod table;
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::account::Account;
+use crate::cli::OutputFormat;
+
+/// Receives accounts in order, a batch (page) at a time.
+pub trait Sink {
+    /// Takes a batch. Streaming formats write it at once.
+    fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()>;
+
+    /// The walk is complete: write whatever was held back.
+    fn finish(&mut self, out: &mut dyn Write) -> Result<()>;
+
+    /// True when the format writes as it goes (jsonl, csv).
+    fn streams(&self) -> bool;
+}
+
+/// How the table and csv formats lay out accounts.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub columns: Vec<String>,
+    pub header: bool,
+    pub formula_guard: bool,
+    pub bom: bool,
+    /// The terminal width when the table goes to a terminal.
+    pub width: Option<u16>,
+    pub color: bool,
+}
+
+/// The sink for a format.
+pub fn sink_for(format: OutputFormat, layout: Layout) -> Box<dyn Sink> {
+    match format {
+        OutputFormat::Table => Box::new(table::TableSink::new(layout)),
+        OutputFormat::Json => Box::new(json::JsonSink::default()),
+        OutputFormat::Jsonl => Box::new(json::JsonlSink),
+        OutputFormat::Csv => Box::new(csv::CsvSink::new(layout)),
+    }
+}

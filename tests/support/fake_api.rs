@@ -1,0 +1,1341 @@
+//! A fake Talkdesk API for tests and demos: a real HTTP/1.1 server on `127.0.0.1:0`.
+//!
+//! Serves `POST /oauth/token` (client credentials, HTTP Basic client authentication) and
+//! `GET /express/accounts?page=P&per_page=N` (the Billing Insights "Get Accounts" schema), with
+//! persistent connections, request recording and injectable faults. Built on std and `serde_json`
+//! only: one thread per connection, state behind an `Arc<Mutex<_>>`.
+//!
+//! Include it with `#[path = "support/fake_api.rs"] mod fake_api;` from `tests/*.rs`, or with
+//! `#[path = "../tests/support/fake_api.rs"] mod fake_api;` from `examples/`.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+/// The scope the accounts endpoint requires.
+pub const ACCOUNTS_SCOPE: &str = "express-accounts:read";
+
+/// The seven documented account statuses, in the documented order.
+pub const STATUSES: [&str; 7] = [
+    "ACTIVE",
+    "CHURNED",
+    "IN_TRIAL",
+    "INACTIVE",
+    "PROSPECT",
+    "TRIAL_LOST",
+    "OTHER",
+];
+
+const MAX_LINE: u64 = 64 * 1024;
+const MAX_HEADERS: usize = 200;
+const MAX_BODY: usize = 1024 * 1024;
+const STALL_POLL: Duration = Duration::from_millis(20);
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+/// How the server configures itself. Build with `FakeConfig { ..Default::default() }`.
+#[derive(Clone, Debug)]
+pub struct FakeConfig {
+    /// The accounts served, verbatim (unknown fields included), in this order.
+    pub accounts: Vec<Value>,
+    /// Server-side maximum page size: the effective `per_page` is `min(requested, page_cap)`.
+    pub page_cap: usize,
+    /// Style of the `_links` hrefs (or no `_links` at all).
+    pub links: LinkStyle,
+    pub client_id: String,
+    pub client_secret: String,
+    /// `expires_in` reported with each token (not enforced by the server).
+    pub expires_in: u64,
+    /// `scope` reported with each token. The accounts endpoint answers 403 unless this
+    /// space-separated list contains `express-accounts:read`.
+    pub scope: String,
+    /// Slept before answering every accounts request (faulted ones included).
+    pub latency: Duration,
+    pub faults: Faults,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            accounts: Vec::new(),
+            page_cap: 100,
+            links: LinkStyle::Absolute,
+            client_id: "test-client".to_string(),
+            client_secret: "test-secret-value".to_string(),
+            expires_in: 3600,
+            scope: ACCOUNTS_SCOPE.to_string(),
+            latency: Duration::ZERO,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Style of the hrefs in `_links`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LinkStyle {
+    /// `http://127.0.0.1:PORT/express/accounts?page=..&per_page=..`
+    #[default]
+    Absolute,
+    /// `/express/accounts?page=..&per_page=..`
+    Relative,
+    /// No `_links` object at all.
+    None,
+}
+
+/// Injectable faults. All default to off.
+///
+/// Precedence: `script` (one-shot) > `always` > random (`fail_rate`).
+#[derive(Clone, Debug)]
+pub struct Faults {
+    /// Fraction (0.0..=1.0) of token and accounts requests failing at random.
+    pub fail_rate: f64,
+    /// Seed of the deterministic PRNG (splitmix64) behind the random failures. One number is
+    /// drawn for every token or accounts request, so a given request sequence always fails the
+    /// same way.
+    pub seed: u64,
+    /// What a random failure looks like (chosen uniformly, also seeded).
+    pub random_kinds: Vec<FaultKind>,
+    /// One-shot faults: the first request matching an entry fires it, then the entry is removed.
+    pub script: Vec<(RequestMatch, FaultKind)>,
+    /// Permanent faults for matching requests (the first matching entry wins).
+    pub always: Vec<(RequestMatch, FaultKind)>,
+    /// A token stops being accepted (401) after this many accounts requests made with it.
+    pub token_valid_for_requests: Option<usize>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            fail_rate: 0.0,
+            seed: 0,
+            random_kinds: vec![
+                FaultKind::Status(500),
+                FaultKind::Status(502),
+                FaultKind::Status(503),
+                FaultKind::RetryAfter(429, "0".to_string()),
+                FaultKind::Drop,
+            ],
+            script: Vec::new(),
+            always: Vec::new(),
+            token_valid_for_requests: None,
+        }
+    }
+}
+
+/// Which requests a fault applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestMatch {
+    /// `POST /oauth/token`.
+    Token,
+    /// `GET /express/accounts` asking for this page (an absent `page` is page 1).
+    Page(u64),
+    /// Any `GET /express/accounts`.
+    AnyPage,
+    /// The nth request overall (1-based, every request counts, including 404s).
+    Nth(usize),
+}
+
+/// What a fault does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultKind {
+    /// That status with a Talkdesk-style JSON error body `{"code","message","description"}`.
+    Status(u16),
+    /// That status with this exact body (sent as `application/json`).
+    StatusWithBody(u16, String),
+    /// Status with a Talkdesk-style error body and a `Retry-After` header with this value.
+    RetryAfter(u16, String),
+    /// Read the request, then close the connection without answering.
+    Drop,
+    /// Read the request, then never answer (until the server is dropped).
+    Stall,
+    /// Send headers with `Content-Length: 1000` and 10 bytes of body, then stall.
+    StallBody,
+    /// 200 with a `Content-Length` of that many bytes, streamed from a small buffer.
+    HugeBody(u64),
+    /// 200 with the truncated body `{"count": 1, "_embedded": `.
+    Malformed,
+    /// 302 with `Location:` the given URL.
+    Redirect(String),
+    /// 200 with this JSON body instead of the normal answer.
+    Json(Value),
+}
+
+/// One request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query, as sent on the request line.
+    pub target: String,
+    /// Header names lowercased, values trimmed, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The connection it came on (1-based, in accept order).
+    pub connection: usize,
+}
+
+impl Recorded {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path part of the target.
+    pub fn path(&self) -> &str {
+        split_target(&self.target).0
+    }
+
+    /// A query parameter of the target, percent-decoded (the first one with this name).
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        query_pairs(split_target(&self.target).1)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+// ---------------------------------------------------------------------------------------------
+
+struct State {
+    config: FakeConfig,
+    /// Valid tokens and how many accounts requests each one has served.
+    tokens: HashMap<String, usize>,
+    tokens_issued: u64,
+    token_rng: u64,
+    fault_rng: u64,
+    requests: Vec<Recorded>,
+    connections: usize,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    shutdown: AtomicBool,
+    addr: SocketAddr,
+    /// Clones of the live connections, so that dropping the server can close them.
+    live: Mutex<HashMap<usize, TcpStream>>,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn live(&self) -> MutexGuard<'_, HashMap<usize, TcpStream>> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn is_shut_down(&self) -> bool {
+        self.shutdown.load(Ordering::SeqCst)
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// A running fake API. Dropping it stops the listener and closes every open connection.
+pub struct FakeApi {
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl FakeApi {
+    /// Binds `127.0.0.1:0` and starts serving in background threads.
+    pub fn start(config: FakeConfig) -> FakeApi {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("fake API: bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("fake API: local_addr");
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let seed = config.faults.seed;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                config,
+                tokens: HashMap::new(),
+                tokens_issued: 0,
+                token_rng: nanos ^ (u64::from(addr.port()) << 48),
+                fault_rng: seed,
+                requests: Vec::new(),
+                connections: 0,
+            }),
+            shutdown: AtomicBool::new(false),
+            addr,
+            live: Mutex::new(HashMap::new()),
+        });
+        let acceptor = {
+            let shared = Arc::clone(&shared);
+            thread::Builder::new()
+                .name("fake-api-accept".to_string())
+                .spawn(move || accept_loop(listener, shared))
+                .expect("fake API: spawn accept thread")
+        };
+        FakeApi {
+            shared,
+            acceptor: Some(acceptor),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        self.shared.base_url()
+    }
+
+    /// `http://127.0.0.1:PORT/oauth/token`
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.base_url())
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.shared.addr
+    }
+
+    /// Every request received, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.state().requests.clone()
+    }
+
+    /// Number of `POST /oauth/token` requests received.
+    pub fn token_requests(&self) -> usize {
+        self.shared
+            .state()
+            .requests
+            .iter()
+            .filter(|r| is_token_request(r))
+            .count()
+    }
+
+    /// Page numbers asked for by the `GET /express/accounts` requests, in order (an absent
+    /// `page` is 1, an unparsable one 0).
+    pub fn page_requests(&self) -> Vec<u64> {
+        self.shared
+            .state()
+            .requests
+            .iter()
+            .filter(|r| is_accounts_request(r))
+            .map(|r| requested_page(r).unwrap_or(0))
+            .collect()
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.shared.state().connections
+    }
+
+    /// Replaces the accounts served from now on.
+    pub fn set_accounts(&self, accounts: Vec<Value>) {
+        self.shared.state().config.accounts = accounts;
+    }
+
+    /// Replaces the faults (and reseeds the PRNG from `faults.seed`).
+    pub fn set_faults(&self, faults: Faults) {
+        let mut st = self.shared.state();
+        st.fault_rng = faults.seed;
+        st.config.faults = faults;
+    }
+
+    /// Changes any part of the configuration while running. The PRNG is reseeded when
+    /// `faults.seed` changes.
+    pub fn update(&self, f: impl FnOnce(&mut FakeConfig)) {
+        let mut st = self.shared.state();
+        let old_seed = st.config.faults.seed;
+        f(&mut st.config);
+        if st.config.faults.seed != old_seed {
+            st.fault_rng = st.config.faults.seed;
+        }
+    }
+
+    /// Makes every token issued so far invalid (as if they had expired).
+    pub fn revoke_tokens(&self) {
+        self.shared.state().tokens.clear();
+    }
+
+    /// Number of tokens issued so far.
+    pub fn tokens_issued(&self) -> u64 {
+        self.shared.state().tokens_issued
+    }
+
+    /// Forgets the recorded requests (the connection count is kept).
+    pub fn clear_requests(&self) {
+        self.shared.state().requests.clear();
+    }
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        // Unblock accept() with a connection to ourselves.
+        let woke = TcpStream::connect_timeout(&self.shared.addr, Duration::from_secs(1)).is_ok();
+        if let Some(handle) = self.acceptor.take().filter(|_| woke) {
+            let _ = handle.join();
+        }
+        // Close the open connections: idle keep-alive readers see EOF, stalls end.
+        for (_, stream) in self.shared.live().drain() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.is_shut_down() {
+            break;
+        }
+        let Ok(stream) = stream else {
+            thread::sleep(Duration::from_millis(5));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = {
+            let mut st = shared.state();
+            st.connections += 1;
+            st.connections
+        };
+        if let Ok(clone) = stream.try_clone() {
+            shared.live().insert(conn, clone);
+        }
+        let shared = Arc::clone(&shared);
+        let spawned = thread::Builder::new()
+            .name(format!("fake-api-conn-{conn}"))
+            .spawn(move || {
+                let _guard = LiveGuard {
+                    shared: &shared,
+                    conn,
+                };
+                serve_connection(stream, conn, &shared);
+            });
+        if spawned.is_err() {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// Removes a connection's clone from the live set when its handler ends, so the socket closes.
+struct LiveGuard<'a> {
+    shared: &'a Shared,
+    conn: usize,
+}
+
+impl Drop for LiveGuard<'_> {
+    fn drop(&mut self) {
+        self.shared.live().remove(&self.conn);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection handling (generic over the stream so that TLS can wrap the TcpStream later)
+// ---------------------------------------------------------------------------------------------
+
+struct Request {
+    method: String,
+    target: String,
+    version: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has_token(&self, header: &str, token: &str) -> bool {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(header))
+            .flat_map(|(_, v)| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    }
+
+    fn keep_alive(&self) -> bool {
+        if self.version.eq_ignore_ascii_case("HTTP/1.0") {
+            self.has_token("connection", "keep-alive")
+        } else {
+            !self.has_token("connection", "close")
+        }
+    }
+}
+
+enum ReadError {
+    /// The peer closed the connection (cleanly, between requests) or an I/O error occurred.
+    Closed,
+    /// Not a valid HTTP/1.x request: answer 400 and close.
+    Bad(&'static str),
+    /// Body too large: answer 413 and close.
+    TooLarge,
+}
+
+impl From<io::Error> for ReadError {
+    fn from(_: io::Error) -> Self {
+        ReadError::Closed
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Token,
+    Accounts,
+    Other,
+}
+
+/// What to do with the connection after answering.
+enum Next {
+    KeepGoing,
+    Close,
+}
+
+/// Serves one connection until the peer closes it, `Connection: close`, an I/O error, or a
+/// fault that ends it.
+fn serve_connection<S: Read + Write>(stream: S, conn: usize, shared: &Shared) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let req = match read_request(&mut reader) {
+            Ok(Some(req)) => req,
+            Ok(None) | Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(why)) => {
+                let body = talkdesk_error(400, Some(why));
+                let _ = write_response(reader.get_mut(), 400, &[], body.as_bytes(), false);
+                return;
+            }
+            Err(ReadError::TooLarge) => {
+                let body = talkdesk_error(413, Some("Request body too large"));
+                let _ = write_response(reader.get_mut(), 413, &[], body.as_bytes(), false);
+                return;
+            }
+        };
+        if shared.is_shut_down() {
+            return;
+        }
+        let keep_alive = req.keep_alive();
+        let (route, fault, latency) = record_and_decide(shared, &req, conn);
+        if route == Route::Accounts && !latency.is_zero() {
+            thread::sleep(latency);
+        }
+        let out = reader.get_mut();
+        let next = match fault {
+            Some(fault) => apply_fault(out, shared, &fault, keep_alive),
+            None => {
+                let (status, headers, body) = match route {
+                    Route::Token => handle_token(shared, &req),
+                    Route::Accounts => handle_accounts(shared, &req),
+                    Route::Other => (404, Vec::new(), not_found_body()),
+                };
+                match write_response(out, status, &headers, body.as_bytes(), keep_alive) {
+                    Ok(()) => Next::KeepGoing,
+                    Err(_) => Next::Close,
+                }
+            }
+        };
+        match next {
+            Next::KeepGoing if keep_alive && !shared.is_shut_down() => continue,
+            _ => return,
+        }
+    }
+}
+
+/// Reads one request. `Ok(None)` when the peer closed the connection before a new request.
+fn read_request<S: Read + Write>(reader: &mut BufReader<S>) -> Result<Option<Request>, ReadError> {
+    // Request line (tolerating empty lines before it, RFC 9112 §2.2).
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if read_line(reader, &mut line)? == 0 {
+            return Ok(None);
+        }
+        if !line.trim().is_empty() {
+            break;
+        }
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ReadError::Bad("Malformed request line"));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Err(ReadError::Bad("Unsupported HTTP version"));
+    }
+    let (method, target, version) = (method.to_string(), target.to_string(), version.to_string());
+
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        if read_line(reader, &mut line)? == 0 {
+            return Err(ReadError::Closed);
+        }
+        let l = line.trim_end_matches(['\r', '\n']);
+        if l.is_empty() {
+            break;
+        }
+        let Some((name, value)) = l.split_once(':') else {
+            return Err(ReadError::Bad("Malformed header line"));
+        };
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        if headers.len() > MAX_HEADERS {
+            return Err(ReadError::Bad("Too many headers"));
+        }
+    }
+    let mut req = Request {
+        method,
+        target,
+        version,
+        headers,
+        body: Vec::new(),
+    };
+
+    let chunked = req.has_token("transfer-encoding", "chunked");
+    let length = match req.header("content-length") {
+        Some(v) => Some(
+            v.parse::<usize>()
+                .map_err(|_| ReadError::Bad("Invalid Content-Length"))?,
+        ),
+        None => None,
+    };
+    if length.is_some_and(|n| n > MAX_BODY) {
+        return Err(ReadError::TooLarge);
+    }
+    let wants_body = chunked || length.is_some_and(|n| n > 0);
+    if wants_body && req.has_token("expect", "100-continue") {
+        let out = reader.get_mut();
+        out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        out.flush()?;
+    }
+    if chunked {
+        req.body = read_chunked(reader)?;
+    } else if let Some(n) = length {
+        let mut body = vec![0; n];
+        reader.read_exact(&mut body)?;
+        req.body = body;
+    }
+    Ok(Some(req))
+}
+
+fn read_line<R: BufRead>(reader: &mut R, line: &mut String) -> Result<usize, ReadError> {
+    let mut buf = Vec::new();
+    let n = reader.by_ref().take(MAX_LINE).read_until(b'\n', &mut buf)?;
+    if n > 0 && !buf.ends_with(b"\n") {
+        // Either EOF mid-line or a line longer than MAX_LINE.
+        return if (n as u64) < MAX_LINE {
+            Err(ReadError::Closed)
+        } else {
+            Err(ReadError::Bad("Line too long"))
+        };
+    }
+    line.push_str(&String::from_utf8_lossy(&buf));
+    Ok(n)
+}
+
+fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
+    let mut body = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if read_line(reader, &mut line)? == 0 {
+            return Err(ReadError::Closed);
+        }
+        let size_text = line.trim().split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| ReadError::Bad("Invalid chunk size"))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            loop {
+                line.clear();
+                if read_line(reader, &mut line)? == 0 || line.trim().is_empty() {
+                    return Ok(body);
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(ReadError::TooLarge);
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader.read_exact(&mut body[start..])?;
+        let mut crlf = [0u8; 2];
+        reader.read_exact(&mut crlf)?;
+    }
+}
+
+/// Records the request and decides its route, fault and latency (all under one lock).
+fn record_and_decide(
+    shared: &Shared,
+    req: &Request,
+    conn: usize,
+) -> (Route, Option<FaultKind>, Duration) {
+    let recorded = Recorded {
+        method: req.method.clone(),
+        target: req.target.clone(),
+        headers: req.headers.clone(),
+        body: String::from_utf8_lossy(&req.body).into_owned(),
+        connection: conn,
+    };
+    let route = if is_token_request(&recorded) {
+        Route::Token
+    } else if is_accounts_request(&recorded) {
+        Route::Accounts
+    } else {
+        Route::Other
+    };
+    let page = requested_page(&recorded);
+
+    let mut st = shared.state();
+    st.requests.push(recorded);
+    let nth = st.requests.len();
+    let matches = |m: &RequestMatch| match *m {
+        RequestMatch::Token => route == Route::Token,
+        RequestMatch::Page(p) => route == Route::Accounts && page == Some(p),
+        RequestMatch::AnyPage => route == Route::Accounts,
+        RequestMatch::Nth(n) => n == nth,
+    };
+
+    // One draw per token/accounts request, whatever else happens, so that the random outcome
+    // of a request depends only on the seed and its position in the sequence.
+    let random = if route != Route::Other {
+        let roll = unit_f64(splitmix64(&mut st.fault_rng));
+        let pick = splitmix64(&mut st.fault_rng);
+        let kinds = &st.config.faults.random_kinds;
+        if roll < st.config.faults.fail_rate && !kinds.is_empty() {
+            Some(kinds[(pick % kinds.len() as u64) as usize].clone())
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+
+    let faults = &mut st.config.faults;
+    let fault = if let Some(i) = faults.script.iter().position(|(m, _)| matches(m)) {
+        Some(faults.script.remove(i).1)
+    } else if let Some((_, kind)) = faults.always.iter().find(|(m, _)| matches(m)) {
+        Some(kind.clone())
+    } else {
+        random
+    };
+    (route, fault, st.config.latency)
+}
+
+fn is_token_request(r: &Recorded) -> bool {
+    r.method == "POST" && r.path() == "/oauth/token"
+}
+
+fn is_accounts_request(r: &Recorded) -> bool {
+    r.method == "GET" && r.path() == "/express/accounts"
+}
+
+/// The page an accounts request asks for: absent means 1, unparsable means `None`.
+fn requested_page(r: &Recorded) -> Option<u64> {
+    match r.query_param("page") {
+        None => Some(1),
+        Some(p) => p.parse().ok(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+// ---------------------------------------------------------------------------------------------
+
+type Answer = (u16, Vec<(&'static str, String)>, String);
+
+fn handle_token(shared: &Shared, req: &Request) -> Answer {
+    let mut st = shared.state();
+    let credentials = req
+        .header("authorization")
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("basic").then_some(rest)
+        })
+        .and_then(|b64| base64_decode(b64.trim()))
+        .and_then(|raw| String::from_utf8(raw).ok());
+    let authenticated = credentials
+        .as_deref()
+        .and_then(|c| c.split_once(':'))
+        .is_some_and(|(id, secret)| id == st.config.client_id && secret == st.config.client_secret);
+    if !authenticated {
+        return (
+            401,
+            vec![("WWW-Authenticate", "Basic realm=\"talkdeskid\"".to_string())],
+            oauth_error("invalid_client", "Client authentication failed"),
+        );
+    }
+    let form = query_pairs(&String::from_utf8_lossy(&req.body));
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    match field("grant_type") {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return (
+                400,
+                Vec::new(),
+                oauth_error(
+                    "unsupported_grant_type",
+                    &format!("The authorization grant type \"{other}\" is not supported"),
+                ),
+            );
+        }
+        None => {
+            return (
+                400,
+                Vec::new(),
+                oauth_error("invalid_request", "Missing grant_type parameter"),
+            );
+        }
+    }
+    st.tokens_issued += 1;
+    let n = st.tokens_issued;
+    let suffix = splitmix64(&mut st.token_rng);
+    let token = format!("fake-token-{n}-{suffix:016x}");
+    st.tokens.insert(token.clone(), 0);
+    let body = json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": st.config.expires_in,
+        "scope": st.config.scope,
+    });
+    (
+        200,
+        vec![
+            ("Cache-Control", "no-store".to_string()),
+            ("Pragma", "no-cache".to_string()),
+        ],
+        body.to_string(),
+    )
+}
+
+fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
+    let (_, query) = split_target(&req.target);
+    let params = query_pairs(query);
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+
+    let mut st = shared.state();
+
+    // Authentication.
+    let token = req.header("authorization").and_then(|v| {
+        let (scheme, rest) = v.trim().split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| rest.trim().to_string())
+    });
+    let limit = st.config.faults.token_valid_for_requests;
+    let accepted = match token.and_then(|t| st.tokens.get_mut(&t)) {
+        Some(uses) if limit.is_none_or(|l| *uses < l) => {
+            *uses += 1;
+            true
+        }
+        _ => false,
+    };
+    if !accepted {
+        return (
+            401,
+            Vec::new(),
+            talkdesk_error(401, Some("Invalid or expired token")),
+        );
+    }
+    if !st
+        .config
+        .scope
+        .split_whitespace()
+        .any(|s| s == ACCOUNTS_SCOPE)
+    {
+        return (
+            403,
+            Vec::new(),
+            talkdesk_error(
+                403,
+                Some("The access token does not have the required scope"),
+            ),
+        );
+    }
+
+    // Query parameters.
+    let mut bad_fields = Vec::new();
+    let page = match param("page") {
+        None => 1,
+        Some(p) => match p.parse::<u64>() {
+            Ok(p) if p >= 1 => p,
+            _ => {
+                bad_fields
+                    .push(json!({"name": "page", "description": "must be a positive integer"}));
+                1
+            }
+        },
+    };
+    let requested = match param("per_page") {
+        None => 50,
+        Some(n) => match n.parse::<u64>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => {
+                bad_fields
+                    .push(json!({"name": "per_page", "description": "must be between 1 and 100"}));
+                50
+            }
+        },
+    };
+    if !bad_fields.is_empty() {
+        let body = json!({
+            "code": "400",
+            "message": "Bad Request",
+            "description": "Invalid query parameters",
+            "fields": bad_fields,
+        });
+        return (400, Vec::new(), body.to_string());
+    }
+
+    let per_page = requested.min(st.config.page_cap.max(1) as u64);
+    let total = st.config.accounts.len() as u64;
+    let total_pages = total.div_ceil(per_page);
+    let start = page.saturating_sub(1).saturating_mul(per_page);
+    let accounts: Vec<Value> = if start < total {
+        let end = (start + per_page).min(total);
+        st.config.accounts[start as usize..end as usize].to_vec()
+    } else {
+        Vec::new()
+    };
+    let links = st.config.links;
+    drop(st);
+
+    let mut body = serde_json::Map::new();
+    body.insert("count".into(), json!(accounts.len()));
+    body.insert("page".into(), json!(page));
+    body.insert("per_page".into(), json!(per_page));
+    body.insert("total".into(), json!(total));
+    body.insert("total_pages".into(), json!(total_pages));
+    body.insert("_embedded".into(), json!({ "accounts": accounts }));
+    if links != LinkStyle::None {
+        let prefix = match links {
+            LinkStyle::Absolute => shared.base_url(),
+            _ => String::new(),
+        };
+        let href = |p: u64| json!({ "href": format!("{prefix}/express/accounts?page={p}&per_page={per_page}") });
+        let mut l = serde_json::Map::new();
+        l.insert("self".into(), href(page));
+        l.insert("first".into(), href(1));
+        l.insert("last".into(), href(total_pages.max(1)));
+        if page > 1 {
+            l.insert("prev".into(), href(page - 1));
+        }
+        if page < total_pages {
+            l.insert("next".into(), href(page + 1));
+        }
+        body.insert("_links".into(), Value::Object(l));
+    }
+    (200, Vec::new(), Value::Object(body).to_string())
+}
+
+fn talkdesk_error(status: u16, description: Option<&str>) -> String {
+    let mut body = json!({ "code": status.to_string(), "message": reason(status) });
+    if let Some(d) = description {
+        body["description"] = json!(d);
+    }
+    body.to_string()
+}
+
+fn not_found_body() -> String {
+    talkdesk_error(404, None)
+}
+
+fn oauth_error(error: &str, description: &str) -> String {
+    json!({ "error": error, "error_description": description }).to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------------------------
+
+fn apply_fault<W: Write>(
+    out: &mut W,
+    shared: &Shared,
+    fault: &FaultKind,
+    keep_alive: bool,
+) -> Next {
+    let written = match fault {
+        FaultKind::Status(code) => {
+            let body = talkdesk_error(*code, Some("Injected fault"));
+            write_response(out, *code, &[], body.as_bytes(), keep_alive)
+        }
+        FaultKind::StatusWithBody(code, body) => {
+            write_response(out, *code, &[], body.as_bytes(), keep_alive)
+        }
+        FaultKind::RetryAfter(code, value) => {
+            let body = talkdesk_error(*code, Some("Injected fault"));
+            let headers = [("Retry-After", value.clone())];
+            write_response(out, *code, &headers, body.as_bytes(), keep_alive)
+        }
+        FaultKind::Drop => return Next::Close,
+        FaultKind::Stall => {
+            stall(shared);
+            return Next::Close;
+        }
+        FaultKind::StallBody => {
+            let head = response_head(200, &[], 1000, true);
+            let sent = out
+                .write_all(head.as_bytes())
+                .and_then(|()| out.write_all(b"{\"count\": "))
+                .and_then(|()| out.flush());
+            if sent.is_ok() {
+                stall(shared);
+            }
+            return Next::Close;
+        }
+        FaultKind::HugeBody(len) => write_huge(out, *len, keep_alive),
+        FaultKind::Malformed => {
+            write_response(out, 200, &[], b"{\"count\": 1, \"_embedded\": ", keep_alive)
+        }
+        FaultKind::Redirect(location) => {
+            let headers = [("Location", location.clone())];
+            write_response(out, 302, &headers, b"", keep_alive)
+        }
+        FaultKind::Json(value) => {
+            write_response(out, 200, &[], value.to_string().as_bytes(), keep_alive)
+        }
+    };
+    match written {
+        Ok(()) => Next::KeepGoing,
+        Err(_) => Next::Close,
+    }
+}
+
+/// Sleeps (holding no lock) until the server is dropped.
+fn stall(shared: &Shared) {
+    while !shared.is_shut_down() {
+        thread::sleep(STALL_POLL);
+    }
+}
+
+/// A 200 whose body is `len` bytes, streamed from a 64 KiB buffer: a JSON-looking prefix, then
+/// padding. Never allocates the whole body.
+fn write_huge<W: Write>(out: &mut W, len: u64, keep_alive: bool) -> io::Result<()> {
+    out.write_all(response_head(200, &[], len, keep_alive).as_bytes())?;
+    let prefix = b"{\"count\": 1, \"padding\": \"";
+    let mut chunk = vec![b'x'; 64 * 1024];
+    let mut left = len;
+    let first = (prefix.len() as u64).min(left) as usize;
+    out.write_all(&prefix[..first])?;
+    left -= first as u64;
+    while left > 0 {
+        let n = (chunk.len() as u64).min(left) as usize;
+        out.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    chunk.clear();
+    out.flush()
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+// ---------------------------------------------------------------------------------------------
+
+fn response_head(
+    status: u16,
+    headers: &[(&str, String)],
+    content_length: u64,
+    keep_alive: bool,
+) -> String {
+    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    head.push_str("Server: fake-talkdesk\r\n");
+    if content_length > 0 {
+        head.push_str("Content-Type: application/json; charset=utf-8\r\n");
+    }
+    head.push_str(&format!("Content-Length: {content_length}\r\n"));
+    head.push_str(if keep_alive {
+        "Connection: keep-alive\r\n"
+    } else {
+        "Connection: close\r\n"
+    });
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
+}
+
+/// Writes a complete response in one `write_all`.
+fn write_response<W: Write>(
+    out: &mut W,
+    status: u16,
+    headers: &[(&str, String)],
+    body: &[u8],
+    keep_alive: bool,
+) -> io::Result<()> {
+    let mut bytes = response_head(status, headers, body.len() as u64, keep_alive).into_bytes();
+    bytes.extend_from_slice(body);
+    out.write_all(&bytes)?;
+    out.flush()
+}
+
+/// The standard reason phrase of a status code.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
+}
+
+fn split_target(target: &str) -> (&str, &str) {
+    target.split_once('?').unwrap_or((target, ""))
+}
+
+/// Parses `a=1&b=two` (query string or form body), percent-decoding names and values.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+/// Form/query decoding: `+` is a space, `%XX` a byte; invalid escapes are kept as they are.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Base64 and PRNG
+// ---------------------------------------------------------------------------------------------
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64 (padding optional); `None` on any invalid character or length.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = B64.iter().position(|&x| x == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// `Basic base64(client_id:client_secret)`, the value of an `Authorization` header.
+pub fn basic_auth(client_id: &str, client_secret: &str) -> String {
+    format!(
+        "Basic {}",
+        base64_encode(format!("{client_id}:{client_secret}").as_bytes())
+    )
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn unit_f64(x: u64) -> f64 {
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample data
+// ---------------------------------------------------------------------------------------------
+
+/// (account name slug, company name)
+const COMPANIES: [(&str, &str); 24] = [
+    ("josephpinetrees", "Joseph Pinetrees Inc."),
+    ("acmecorp", "Acme Corp"),
+    ("smithjones", "Smith, Jones & Partners"),
+    ("bestwidgets", "The \"Best\" Widgets Co."),
+    ("cafezurich", "Café Zürich GmbH"),
+    ("tokyotelecom", "東京テレコム株式会社"),
+    ("northwind", "Northwind Traders"),
+    ("twolines", "Two Lines\nSupport Ltd"),
+    ("globex", "Globex Corporation"),
+    ("initech", "Initech, LLC"),
+    ("sao-paulo-seguros", "São Paulo Seguros S.A."),
+    ("umbrella", "Umbrella Health"),
+    ("contoso", "Contoso Ltd."),
+    ("munchenmobil", "München Mobil AG"),
+    ("oreilly", "O'Reilly & \"Sons\", Ltd."),
+    ("bluesky", "Blue Sky Airlines"),
+    ("moskva-svyaz", "Москва Связь"),
+    ("greenfield", "Greenfield Energy"),
+    ("lisboa-tech", "Lisboa Tech, Lda."),
+    ("seoul-contact", "서울 컨택센터"),
+    ("hooli", "Hooli"),
+    ("pied-piper", "Pied Piper"),
+    ("cyberdyne", "Cyberdyne Systems"),
+    ("soylent", "Soylent Foods"),
+];
+
+/// Status mix: mostly ACTIVE, all seven present within the first 15.
+const STATUS_MIX: [&str; 20] = [
+    "ACTIVE",
+    "ACTIVE",
+    "IN_TRIAL",
+    "ACTIVE",
+    "CHURNED",
+    "ACTIVE",
+    "ACTIVE",
+    "INACTIVE",
+    "ACTIVE",
+    "PROSPECT",
+    "ACTIVE",
+    "ACTIVE",
+    "TRIAL_LOST",
+    "ACTIVE",
+    "OTHER",
+    "ACTIVE",
+    "IN_TRIAL",
+    "ACTIVE",
+    "ACTIVE",
+    "ACTIVE",
+];
+
+const REGIONS: [&str; 3] = ["eu-west", "us-east", "ca-central"];
+
+/// Deterministic, realistic sample data: `n` accounts with unique 24-hex-digit ids, unique
+/// lowercase `name`s, varied `company_name`s (commas, double quotes, a newline, non-ASCII), a
+/// status mix that is mostly ACTIVE, and on every 10th account an extra unknown `region` field.
+pub fn sample_accounts(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let (slug, company) = COMPANIES[i % COMPANIES.len()];
+            let round = i / COMPANIES.len();
+            let (name, company_name) = if round == 0 {
+                (slug.to_string(), company.to_string())
+            } else {
+                (
+                    format!("{slug}{}", round + 1),
+                    format!("{company} {}", round + 1),
+                )
+            };
+            let id = format!(
+                "5ea75fe7aa2247{:010x}",
+                0x01_0000_0000u64 + i as u64 * 7 + 0x40
+            );
+            let mut account = json!({
+                "id": id,
+                "name": name,
+                "company_name": company_name,
+                "status": STATUS_MIX[i % STATUS_MIX.len()],
+            });
+            if i % 10 == 9 {
+                account["region"] = json!(REGIONS[(i / 10) % REGIONS.len()]);
+            }
+            account
+        })
+        .collect()
+}
+
+/// `n` accounts with simple predictable content: id `acc-0001`.., name `name-1`..,
+/// company_name `Company 1`.., status cycling the seven statuses in the documented order.
+pub fn simple_accounts(n: usize) -> Vec<Value> {
+    (1..=n)
+        .map(|i| {
+            json!({
+                "id": format!("acc-{i:04}"),
+                "name": format!("name-{i}"),
+                "company_name": format!("Company {i}"),
+                "status": STATUSES[(i - 1) % STATUSES.len()],
+            })
+        })
+        .collect()
+}
