@@ -49,12 +49,119 @@ pub enum Command {
     #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
 
+    /// Count accounts per status (same filters as list)
+    Summary(SummaryArgs),
+
+    /// Compare a saved JSON/JSONL export with the live list: added, removed, changed
+    Diff(DiffArgs),
+
+    /// Inspect or create the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
+    /// Check the credentials against the API
+    #[command(subcommand)]
+    Auth(AuthCommand),
+
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+
+    /// Print the man page (roff) on stdout
+    #[command(hide = true)]
+    Manpage,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file path in use (and whether it exists)
+    Path,
+    /// Print the resolved settings with secrets redacted, and where each came from
+    Show,
+    /// Write a commented config file (mode 0600)
+    Init {
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Get a token and call the API once; report OK, the granted scopes and the token expiry
+    Check(ApiArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SummaryArgs {
+    /// Count only these statuses (repeatable, comma-separated, case-insensitive)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_delimiter = ',',
+        ignore_case = true,
+        value_name = "STATUS"
+    )]
+    pub status: Vec<StatusArg>,
+
+    /// Output format
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    pub output: SummaryFormat,
+
+    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// A file written by `list -o json` or `list -o jsonl`
+    #[arg(value_name = "OLD", value_hint = ValueHint::FilePath)]
+    pub old: PathBuf,
+
+    /// Compare only these statuses (repeatable, comma-separated, case-insensitive)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_delimiter = ',',
+        ignore_case = true,
+        value_name = "STATUS"
+    )]
+    pub status: Vec<StatusArg>,
+
+    /// Output format
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    pub output: SummaryFormat,
+
+    /// Exit 1 when there are differences (like git diff)
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How `summary` and `diff` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// A table for people
+    Table,
+    /// JSON
+    Json,
+    /// RFC 4180 CSV with a header row
+    Csv,
 }
 
 /// Options shared by every command that calls the API.
@@ -115,13 +222,25 @@ pub struct ListArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub page: Option<u64>,
 
+    /// Sort by a field (stable; text case-insensitively) [default: API order]
+    #[arg(long, value_name = "FIELD")]
+    pub sort: Option<String>,
+
     /// Write to this file (atomically) instead of stdout
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub output_file: Option<PathBuf>,
 
+    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: Option<u64>,
+
     /// csv: do not neutralise cells that a spreadsheet would run as formulas
     #[arg(long)]
     pub no_formula_guard: bool,
+
+    /// csv: start with a UTF-8 byte-order mark (for Excel)
+    #[arg(long)]
+    pub bom: bool,
 
     #[command(flatten)]
     pub api: ApiArgs,

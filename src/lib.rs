@@ -43,6 +43,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),
+        Command::Summary(_)
+        | Command::Diff(_)
+        | Command::Config(_)
+        | Command::Auth(_)
+        | Command::Manpage => Err(anyhow::anyhow!("this command is not built yet")),
     }
 }
 

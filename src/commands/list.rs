@@ -115,7 +115,7 @@ fn columns(args: &ListArgs) -> Result<Vec<String>> {
 /// Runs `list`.
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let columns = columns(args)?;
-    let settings = ctx.settings(&args.api, None)?;
+    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
     let mut destination = Destination::open(args.output_file.as_deref())?;
     let width = if destination.is_terminal() {
         terminal_size::terminal_size().map(|(w, _)| w.0)
@@ -126,7 +126,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         columns,
         header: !args.no_header,
         formula_guard: !args.no_formula_guard,
-        bom: false,
+        bom: args.bom,
         width,
         color: args.output_file.is_none() && ctx.color_stdout(),
     };
