@@ -396,7 +396,7 @@ impl Settings {
             Some((name, at)) => {
                 if !valid_account_name(&name.value) {
                     let what = format!(
-                        "`{}` is not a Talkdesk account name; use letters, digits and hyphens only",
+                        "is `{}`, which is not a Talkdesk account name; use letters, digits and hyphens only",
                         name.value
                     );
                     return Err(match at {
@@ -413,7 +413,10 @@ impl Settings {
             Some((text_value, at)) => match Region::parse(&text_value.value) {
                 Some(r) => Sourced::new(r, text_value.source),
                 None => {
-                    let what = format!("`{}` is not a region; use us, eu or ca", text_value.value);
+                    let what = format!(
+                        "is `{}`, which is not a region; use us, eu or ca",
+                        text_value.value
+                    );
                     return Err(match at {
                         Some((line, key)) => file_err(line, key, what),
                         None => config_error(format!("TALKDESK_REGION {what}")),

@@ -199,7 +199,11 @@ impl Client {
                 request.method,
                 request.url,
                 if failures.len() > 1 {
-                    format!(" (after {} retries)", failures.len() - 1)
+                    let retries = failures.len() - 1;
+                    format!(
+                        " (after {retries} {})",
+                        if retries == 1 { "retry" } else { "retries" }
+                    )
                 } else {
                     String::new()
                 }
