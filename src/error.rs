@@ -84,6 +84,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || cause
                 .downcast_ref::<csv::Error>()
                 .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe))
+            // serde_json keeps the io::Error inside and does not expose it
+            // as a source, so the chain alone never shows it.
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -148,6 +153,16 @@ mod tests {
         let err = anyhow::Error::new(io).context("writing output");
         assert!(is_broken_pipe(&err));
         assert_eq!(exit_code_for(&err), Exit::Success);
+    }
+
+    #[test]
+    fn broken_pipe_inside_a_json_encoder_is_success() {
+        let io = io::Error::new(io::ErrorKind::BrokenPipe, "pipe");
+        let err = anyhow::Error::new(serde_json::Error::io(io)).context("writing output");
+        assert!(is_broken_pipe(&err));
+        assert_eq!(exit_code_for(&err), Exit::Success);
+        let other = serde_json::Error::io(io::Error::other("disk full"));
+        assert_eq!(exit_code_for(&anyhow::Error::new(other)), Exit::Failure);
     }
 
     #[test]
