@@ -1,0 +1,374 @@
+//! Settings through the real binary (SPEC §3): the config file profile,
+//! overridden by `TALKDESK_*` variables, overridden by flags; profile
+//! selection; credentials from the environment alone.
+
+mod support;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of, write_private};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn fake(n: usize) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(n),
+        ..FakeConfig::default()
+    })
+}
+
+/// A profile table pointing at `fake` with its credentials, plus `extra` lines.
+fn profile(name: &str, fake: &FakeApi, extra: &str) -> String {
+    format!(
+        "[{name}]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret = \"test-secret-value\"\n{extra}\n",
+        fake.base_url(),
+        fake.token_url()
+    )
+}
+
+/// A loopback URL nobody listens on: a setting that must have been overridden.
+fn dead_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn assert_lists(output: &Output, n: usize) {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        stderr_of(output)
+    );
+    let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json array");
+    assert_eq!(parsed, simple_accounts(n));
+}
+
+/// The `per_page` query parameter of every accounts request.
+fn per_page_sent(fake: &FakeApi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path() == "/express/accounts")
+        .map(|r| r.query_param("per_page").unwrap_or_default())
+        .collect()
+}
+
+fn config_arg(path: &Path) -> [&std::ffi::OsStr; 2] {
+    ["--config".as_ref(), path.as_os_str()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file alone
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_profile_in_a_config_file_given_with_config_is_used() {
+    let fake = fake(20);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("mine.toml", &profile("default", &fake, "per_page = 7"));
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 20);
+    assert_eq!(per_page_sent(&fake), vec!["7"; 3]);
+    assert_eq!(fake.token_requests(), 1);
+}
+
+#[test]
+fn the_config_file_at_the_default_path_is_used() {
+    let fake = fake(12);
+    let sandbox = Sandbox::new();
+    write_private(
+        &sandbox.default_config_path(),
+        &profile("default", &fake, "per_page = 5"),
+    );
+    let output = sandbox
+        .bare()
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 12);
+    assert_eq!(per_page_sent(&fake), vec!["5"; 3]);
+}
+
+#[test]
+fn talkdesk_config_names_the_file() {
+    let fake = fake(4);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("env.toml", &profile("default", &fake, ""));
+    let output = sandbox
+        .bare()
+        .env("TALKDESK_CONFIG", &path)
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 4);
+}
+
+#[test]
+fn an_explicit_config_file_that_does_not_exist_is_an_error() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path("missing.toml");
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .arg("list")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("missing.toml"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Precedence: flags > TALKDESK_* > file > defaults
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn environment_variables_override_the_file() {
+    let fake = fake(6);
+    let sandbox = Sandbox::new();
+    // Every connection setting in the file is wrong; the environment fixes each.
+    let text = format!(
+        "[default]\nbase_url = \"{dead}\"\ntoken_url = \"{dead}/oauth/token\"\nclient_id = \"wrong-id\"\nclient_secret = \"wrong-secret\"\n",
+        dead = dead_url()
+    );
+    let path = sandbox.write_config("config.toml", &text);
+    let output = sandbox
+        .tool(&fake)
+        .args(config_arg(&path))
+        .args(["list", "-o", "json", "--max-retries", "0"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 6);
+}
+
+#[test]
+fn each_environment_variable_overrides_its_key_alone() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config(
+        "config.toml",
+        &profile("default", &fake, "").replace("test-secret-value", "stale-secret"),
+    );
+    // The file's secret is refused…
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    // …and TALKDESK_CLIENT_SECRET alone replaces it, the rest coming from the file.
+    let output = sandbox
+        .bare()
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 3);
+}
+
+#[test]
+fn flags_override_the_file() {
+    let fake = fake(10);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, "per_page = 7"));
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json", "--per-page", "3"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 10);
+    assert_eq!(per_page_sent(&fake), vec!["3"; 4]);
+}
+
+#[test]
+fn flags_override_environment_variables() {
+    let fake = fake(4);
+    let sandbox = Sandbox::new();
+    let listed = sandbox.write_config("listed.toml", &profile("default", &fake, "per_page = 2"));
+    let ignored = sandbox.write_config(
+        "ignored.toml",
+        "[default]\nclient_id = \"wrong\"\nclient_secret = \"wrong\"\n",
+    );
+    let output = sandbox
+        .bare()
+        .env("TALKDESK_CONFIG", &ignored)
+        .args(config_arg(&listed))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 4);
+    assert_eq!(per_page_sent(&fake), vec!["2"; 2]);
+}
+
+#[test]
+fn values_out_of_range_in_the_file_are_rejected_with_the_line() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, "per_page = 500"));
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .arg("list")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("per_page") && stderr.contains("line 6"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+// ---------------------------------------------------------------------------------------------
+
+/// A file whose `[default]` cannot work and whose `[staging]` points at `fake`.
+fn two_profiles(sandbox: &Sandbox, fake: &FakeApi) -> std::path::PathBuf {
+    let text = format!(
+        "[default]\nbase_url = \"{dead}\"\ntoken_url = \"{dead}/oauth/token\"\nclient_id = \"x\"\nclient_secret = \"y\"\n\n{}",
+        profile("staging", fake, "per_page = 4"),
+        dead = dead_url()
+    );
+    sandbox.write_config("profiles.toml", &text)
+}
+
+#[test]
+fn profile_flag_selects_a_table() {
+    let fake = fake(9);
+    let sandbox = Sandbox::new();
+    let path = two_profiles(&sandbox, &fake);
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["--profile", "staging", "list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 9);
+    assert_eq!(per_page_sent(&fake), vec!["4"; 3]);
+}
+
+#[test]
+fn talkdesk_profile_selects_a_table() {
+    let fake = fake(5);
+    let sandbox = Sandbox::new();
+    let path = two_profiles(&sandbox, &fake);
+    let output = sandbox
+        .bare()
+        .env("TALKDESK_PROFILE", "staging")
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 5);
+}
+
+#[test]
+fn profile_flag_overrides_talkdesk_profile() {
+    let fake = fake(5);
+    let sandbox = Sandbox::new();
+    let path = two_profiles(&sandbox, &fake);
+    let output = sandbox
+        .bare()
+        .env("TALKDESK_PROFILE", "default")
+        .args(config_arg(&path))
+        .args(["-p", "staging", "list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 5);
+}
+
+#[test]
+fn the_default_profile_is_default() {
+    let sandbox = Sandbox::new();
+    let fake = fake(3);
+    let path = two_profiles(&sandbox, &fake);
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json", "--max-retries", "0"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(5),
+        "[default] points nowhere: {}",
+        stderr_of(&output)
+    );
+    assert!(fake.requests().is_empty(), "[staging] was not used");
+}
+
+// ---------------------------------------------------------------------------------------------
+// No file at all
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn credentials_from_the_environment_alone_need_no_config_file() {
+    let fake = fake(8);
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 8);
+    assert!(!sandbox.default_config_path().exists());
+    assert!(
+        stderr_of(&output).is_empty(),
+        "no warning about a missing file: {}",
+        stderr_of(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// File permissions
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 2);
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(
+        stderr.contains(&format!("chmod 600 {}", path.display())),
+        "{stderr}"
+    );
+
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["-q", "list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 2);
+    assert_eq!(stderr_of(&output), "", "-q silences warnings");
+}

@@ -1,0 +1,717 @@
+//! Exit codes and error messages (SPEC §5): each kind of failure, driven
+//! through the real binary. Every error is one `error: ` line on stderr,
+//! never a panic or a backtrace.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command as StdCommand, Output, Stdio};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts, simple_accounts,
+};
+use support::{Sandbox, stderr_of};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn fake_with_faults(accounts: Vec<Value>, always: Vec<(RequestMatch, FaultKind)>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        faults: Faults {
+            always,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
+}
+
+/// Runs with RUST_BACKTRACE set, so a panic would show its backtrace.
+fn run(mut cmd: Command) -> Output {
+    cmd.env("RUST_BACKTRACE", "1").output().expect("run")
+}
+
+/// Checks the exit code and that stderr is exactly one `error: ` line,
+/// without panic or backtrace; returns that line.
+fn fails_with(output: &Output, code: i32) -> String {
+    let stderr = stderr_of(output);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit {code}, stderr: {stderr}"
+    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.ends_with('\n'), "{stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    for word in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
+        assert!(!stderr.contains(word), "{word}: {stderr}");
+    }
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    stderr.trim_end().to_string()
+}
+
+fn assert_contains(haystack: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(
+            haystack.contains(needle),
+            "`{needle}` missing from: {haystack}"
+        );
+    }
+}
+
+/// A loopback port nobody listens on.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    port
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2: usage errors (clap's own)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_exit_2_without_a_request() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    for args in [
+        &["list", "--per-page", "0"][..],
+        &["list", "--per-page", "101"],
+        &["list", "--limit", "0"],
+        &["list", "--limit", "many"],
+        &["list", "--page", "0"],
+        &["list", "-o", "xml"],
+        &["list", "--no-such-flag"],
+        &["list", "--status", "GONE"],
+        &["no-such-command"],
+    ] {
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(args);
+        let output = run(cmd);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = stderr_of(&output);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn an_unknown_output_format_lists_the_formats() {
+    let sandbox = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig::default());
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "xml"]);
+    let stderr = stderr_of(&run(cmd));
+    assert_contains(&stderr, &["xml", "table", "json", "jsonl", "csv"]);
+}
+
+#[test]
+fn an_empty_column_name_is_a_usage_error() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "csv", "--columns", "id,,status"]);
+    let line = fails_with(&run(cmd), 2);
+    assert_contains(&line, &["--columns", "id,,status"]);
+    assert!(fake.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1: anything else
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_output_file_that_is_a_folder_exits_1() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let folder = sandbox.path("exports");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--output-file"]).arg(&folder);
+    let line = fails_with(&run(cmd), 1);
+    assert_contains(&line, &["exports", "folder"]);
+    assert!(fake.requests().is_empty());
+    assert_eq!(std::fs::read_dir(&folder).expect("read").count(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3: configuration
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn missing_credentials_exit_3_saying_what_to_set() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+
+    let mut cmd = sandbox.bare();
+    cmd.env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .args(["list"]);
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["client id", "TALKDESK_CLIENT_ID"]);
+
+    let mut cmd = sandbox.bare();
+    cmd.env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .args(["list"]);
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["client secret", "TALKDESK_CLIENT_SECRET"]);
+
+    let mut cmd = sandbox.bare();
+    cmd.env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .args(["list"]);
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["token URL", "TALKDESK_ACCOUNT_NAME"]);
+
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn an_unknown_profile_exits_3_naming_it_and_the_profiles_there() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config(
+        "config.toml",
+        "[default]\nclient_id = \"a\"\n\n[staging]\nclient_id = \"b\"\n",
+    );
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("--config")
+        .arg(&path)
+        .args(["--profile", "prod", "list"]);
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(
+        &line,
+        &["`prod`", &path.display().to_string(), "default", "staging"],
+    );
+
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("--config")
+        .arg(&path)
+        .env("TALKDESK_PROFILE", "qa")
+        .args(["list"]);
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["`qa`"]);
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_malformed_config_file_exits_3_naming_the_file_and_the_line() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config(
+        "broken.toml",
+        "[default]\nclient_id = \"abc\"\nclient_secret = \"unterminated\n",
+    );
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("--config").arg(&path).arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &[&path.display().to_string(), "line 3"]);
+}
+
+#[test]
+fn a_setting_outside_any_profile_exits_3() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("flat.toml", "client_id = \"abc\"\n");
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("--config").arg(&path).arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &[&path.display().to_string(), "line 1", "[default]"]);
+}
+
+#[test]
+fn an_unknown_key_exits_3_naming_the_key_and_the_line() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config(
+        "typo.toml",
+        "# mine\n[default]\nclient_id = \"abc\"\nclient_secert = \"xyz\"\n",
+    );
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("--config").arg(&path).arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(
+        &line,
+        &[&path.display().to_string(), "line 4", "client_secert"],
+    );
+}
+
+#[test]
+fn an_unknown_region_exits_3() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config(
+        "region.toml",
+        "[default]\naccount_name = \"acme\"\nregion = \"mars\"\n",
+    );
+    let mut cmd = sandbox.bare();
+    cmd.arg("--config").arg(&path).arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(
+        &line,
+        &[
+            &path.display().to_string(),
+            "line 3",
+            "mars",
+            "us, eu or ca",
+        ],
+    );
+
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_REGION", "apac").arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["TALKDESK_REGION", "apac", "us, eu or ca"]);
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn plain_http_to_a_non_loopback_host_exits_3() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_BASE_URL", "http://api.example.com")
+        .arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["api.example.com", "https://"]);
+
+    let path = sandbox.write_config(
+        "insecure.toml",
+        "[default]\nclient_id = \"a\"\nclient_secret = \"b\"\ntoken_url = \"http://10.1.2.3/oauth/token\"\n",
+    );
+    let mut cmd = sandbox.bare();
+    cmd.arg("--config").arg(&path).arg("list");
+    let line = fails_with(&run(cmd), 3);
+    assert_contains(&line, &["line 4", "token_url", "10.1.2.3", "https://"]);
+    assert!(fake.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4: authentication and authorization
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_refused_client_secret_exits_4() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_CLIENT_SECRET", "wrong-secret")
+        .arg("list");
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &["HTTP 401", "invalid_client", "client_id and client_secret"],
+    );
+    assert!(!line.contains("wrong-secret"), "the secret is never shown");
+    assert_eq!(fake.token_requests(), 1);
+    assert!(fake.page_requests().is_empty());
+}
+
+#[test]
+fn a_403_exits_4_with_the_scope_hint() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        scope: "some-other:read".into(),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("list");
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(&line, &["HTTP 403", "express-accounts:read"]);
+    assert_eq!(fake.page_requests(), vec![1], "a 403 is not retried");
+}
+
+#[test]
+fn a_401_that_persists_after_a_new_token_exits_4() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Status(401))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("list");
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(&line, &["HTTP 401", "client id and secret"]);
+    assert_eq!(fake.token_requests(), 2, "one new token after the 401");
+    assert_eq!(
+        fake.page_requests(),
+        vec![1, 1],
+        "the request repeated once"
+    );
+}
+
+#[test]
+fn a_401_cured_by_a_new_token_is_not_an_error() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        faults: Faults {
+            script: vec![(RequestMatch::Page(2), FaultKind::Status(401))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "json", "--per-page", "10"]);
+    let output = run(cmd);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(parsed, simple_accounts(30));
+    assert_eq!(fake.token_requests(), 2);
+    assert_eq!(fake.page_requests(), vec![1, 2, 2, 3]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5: the API or the network
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_500_that_outlives_the_retries_exits_5() {
+    let fake = fake_with_faults(
+        simple_accounts(30),
+        vec![(RequestMatch::Page(2), FaultKind::Status(500))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--per-page", "10", "--max-retries", "2"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["HTTP 500", "after 2 retries", "page=2"]);
+    assert_eq!(fake.page_requests(), vec![1, 2, 2, 2]);
+}
+
+#[test]
+fn a_400_shows_the_talkdesk_error_body_whole() {
+    let body = json!({
+        "code": "0330001",
+        "message": "Bad Request",
+        "description": "Invalid query parameters",
+        "fields": [
+            {"name": "per_page", "description": "must be between 1 and 100"},
+            {"name": "page", "description": "must be a positive integer"}
+        ]
+    });
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(400, body.to_string()),
+        )],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.arg("list");
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 400",
+            "0330001",
+            "Bad Request",
+            "Invalid query parameters",
+            "per_page: must be between 1 and 100",
+            "page: must be a positive integer",
+        ],
+    );
+    assert_eq!(fake.page_requests(), vec![1], "a 400 is final at once");
+}
+
+#[test]
+fn a_malformed_body_exits_5() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Malformed)],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["not a page of accounts", "base_url"]);
+}
+
+#[test]
+fn a_body_that_is_not_a_page_exits_5() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::Json(json!({"hello": "world"})),
+        )],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["_embedded.accounts"]);
+}
+
+#[test]
+fn a_next_link_back_to_an_earlier_page_exits_5_instead_of_looping() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        ..FakeConfig::default()
+    });
+    let back = format!("{}/express/accounts?page=1&per_page=10", fake.base_url());
+    let page2 = json!({
+        "count": 10, "page": 2, "per_page": 10, "total": 30, "total_pages": 3,
+        "_embedded": {"accounts": simple_accounts(20)[10..].to_vec()},
+        "_links": {"next": {"href": back}}
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(2), FaultKind::Json(page2))],
+        ..Faults::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl", "--per-page", "10"]);
+    let output = run(cmd);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert_contains(&stderr, &["page 2", "goes back"]);
+    assert_eq!(
+        fake.page_requests(),
+        vec![1, 2],
+        "page 1 is not fetched again"
+    );
+}
+
+#[test]
+fn a_next_link_to_another_origin_exits_5_and_keeps_the_token() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        ..FakeConfig::default()
+    });
+    let other = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        ..FakeConfig::default()
+    });
+    let page1 = json!({
+        "count": 10, "page": 1, "per_page": 10, "total": 30, "total_pages": 3,
+        "_embedded": {"accounts": simple_accounts(10)},
+        "_links": {"next": {"href": format!("{}/express/accounts?page=2&per_page=10", other.base_url())}}
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(1), FaultKind::Json(page1))],
+        ..Faults::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--per-page", "10"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["refusing to follow", &other.base_url()]);
+    assert!(
+        other.requests().is_empty(),
+        "nothing sent to the other origin"
+    );
+}
+
+#[test]
+fn a_refused_connection_exits_5() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_BASE_URL", &base)
+        .args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &[&base, "check your network"]);
+}
+
+#[test]
+fn a_refused_token_endpoint_exits_5() {
+    let sandbox = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig::default());
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env(
+        "TALKDESK_TOKEN_URL",
+        format!("http://127.0.0.1:{}/oauth/token", closed_port()),
+    )
+    .args(["list", "--max-retries", "0"]);
+    fails_with(&run(cmd), 5);
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn other_api_failures_exit_5_with_one_line() {
+    let cases: Vec<(FaultKind, &[&str])> = vec![
+        (FaultKind::Status(404), &["HTTP 404", "check base_url"]),
+        (FaultKind::Status(502), &["HTTP 502", "after 1 retry"]),
+        (
+            FaultKind::RetryAfter(429, "0".into()),
+            &["HTTP 429", "rate limiting"],
+        ),
+        (FaultKind::Drop, &["page=1", "check your network"]),
+        (
+            FaultKind::Redirect("http://127.0.0.1:9/elsewhere".into()),
+            &["HTTP 302", "127.0.0.1:9/elsewhere", "not followed"],
+        ),
+        (
+            FaultKind::HugeBody(17 * 1024 * 1024),
+            &["larger than 16 MiB"],
+        ),
+    ];
+    for (fault, needles) in cases {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::AnyPage, fault.clone())],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "1"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, needles);
+        let expected_requests = match fault {
+            FaultKind::Status(404) | FaultKind::Redirect(_) | FaultKind::HugeBody(_) => 1,
+            _ => 2,
+        };
+        assert_eq!(
+            fake.page_requests().len(),
+            expected_requests,
+            "{fault:?}: retried only when transient"
+        );
+    }
+}
+
+#[test]
+fn a_failing_token_endpoint_exits_5() {
+    for fault in [FaultKind::Status(500), FaultKind::Malformed] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::Token, fault.clone())],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["token request", "/oauth/token"]);
+        assert!(fake.page_requests().is_empty(), "{fault:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A closed stdout
+// ---------------------------------------------------------------------------------------------
+
+/// The binary as a plain `std::process::Command`, with the sandbox's
+/// environment and credentials for `fake`, so its stdout can be a pipe
+/// that the test closes early.
+fn std_tool(sandbox: &Sandbox, fake: &FakeApi) -> StdCommand {
+    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("talkdesk-accounts"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sandbox.home())
+        .env("XDG_CONFIG_HOME", sandbox.config_home())
+        .env("XDG_CACHE_HOME", sandbox.cache_home())
+        .env("TALKDESK_BACKOFF_SCALE", "0")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "1")
+        .env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value");
+    cmd
+}
+
+/// Reads one line of the tool's stdout, closes the pipe, and returns how
+/// the tool ended.
+fn run_and_close_stdout_after_one_line(mut cmd: StdCommand) -> (String, Output) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout pipe");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read a line");
+    // The reader (and with it the pipe) is dropped here, like `| head -1`.
+    let output = child.wait_with_output().expect("wait");
+    (first, output)
+}
+
+fn assert_quiet_success(output: &Output) {
+    let stderr = stderr_of(output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "no error on a closed pipe: {stderr}");
+}
+
+#[test]
+fn a_closed_stdout_ends_a_long_jsonl_walk_quietly() {
+    let accounts = sample_accounts(3000);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = std_tool(&sandbox, &fake);
+    cmd.args(["list", "-o", "jsonl", "--per-page", "100"]);
+    let (first, output) = run_and_close_stdout_after_one_line(cmd);
+    let parsed: Value = serde_json::from_str(&first).expect("a json line");
+    assert_eq!(parsed, accounts[0]);
+    assert_quiet_success(&output);
+    assert!(
+        fake.page_requests().len() < 30,
+        "the walk stopped when the reader left: {:?}",
+        fake.page_requests()
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_when_a_page_is_larger_than_the_buffer() {
+    // Pages of ~400 KiB, far beyond the pipe and the output buffer: the
+    // write fails in the middle of a page (inside the encoder), not at the
+    // flush between pages.
+    let accounts: Vec<Value> = sample_accounts(600)
+        .into_iter()
+        .map(|mut a| {
+            a["notes"] = json!("n".repeat(4000));
+            a
+        })
+        .collect();
+    let fake = FakeApi::start(FakeConfig {
+        accounts,
+        ..FakeConfig::default()
+    });
+    for format in ["jsonl", "csv"] {
+        let sandbox = Sandbox::new();
+        let mut cmd = std_tool(&sandbox, &fake);
+        cmd.args(["list", "-o", format, "--per-page", "100"]);
+        if format == "csv" {
+            cmd.args(["--columns", "id,notes"]);
+        }
+        let (first, output) = run_and_close_stdout_after_one_line(cmd);
+        assert!(!first.is_empty(), "{format}: a first line arrived");
+        assert_quiet_success(&output);
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_a_table_quietly() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3000),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = std_tool(&sandbox, &fake);
+    cmd.args(["list", "--per-page", "100"]);
+    let (first, output) = run_and_close_stdout_after_one_line(cmd);
+    assert!(first.starts_with('┌'), "{first}");
+    assert_quiet_success(&output);
+}

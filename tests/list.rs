@@ -1,0 +1,902 @@
+//! `list` end to end: walking the pages, each flag and each output format,
+//! driven through the real binary against the fake Talkdesk API.
+
+mod support;
+
+use std::fs;
+use std::process::Output;
+
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, sample_accounts,
+    simple_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn fake_with(accounts: Vec<Value>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        ..FakeConfig::default()
+    })
+}
+
+/// Runs `talkdesk-accounts ARGS` against `fake` with credentials from the environment.
+fn run(fake: &FakeApi, args: &[&str]) -> Output {
+    Sandbox::new().tool(fake).args(args).output().expect("run")
+}
+
+/// Runs and insists on exit 0.
+fn run_ok(fake: &FakeApi, args: &[&str]) -> Output {
+    let output = run(fake, args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed with {:?}: {}",
+        output.status.code(),
+        stderr_of(&output)
+    );
+    output
+}
+
+fn json_of(output: &Output) -> Vec<Value> {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON array ({e}): {}", stdout_of(output)))
+}
+
+fn jsonl_of(output: &Output) -> Vec<Value> {
+    stdout_of(output)
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("bad jsonl line ({e}): {line}"))
+        })
+        .collect()
+}
+
+/// Parses CSV text: (header, rows).
+fn csv_of(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .expect("csv header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("csv record").iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Parses headerless CSV text into rows.
+fn csv_rows_without_header(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("csv record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A field of a fake account as a table/csv cell: strings as they are,
+/// null or missing as empty.
+fn cell(account: &Value, field: &str) -> String {
+    match account.get(field) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn rows_for(accounts: &[Value], columns: &[&str]) -> Vec<Vec<String>> {
+    accounts
+        .iter()
+        .map(|a| columns.iter().map(|c| cell(a, c)).collect())
+        .collect()
+}
+
+/// The `per_page` query parameter of every accounts request, in order.
+fn per_page_sent(fake: &FakeApi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path() == "/express/accounts")
+        .map(|r| r.query_param("per_page").unwrap_or_default())
+        .collect()
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn walks_every_page_following_absolute_next_links() {
+    let accounts = sample_accounts(120);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "25"]);
+    assert_eq!(json_of(&output), accounts);
+    assert_eq!(fake.page_requests(), vec![1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn walks_every_page_following_relative_next_links() {
+    let accounts = sample_accounts(61);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        links: LinkStyle::Relative,
+        ..FakeConfig::default()
+    });
+    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "20"]);
+    assert_eq!(json_of(&output), accounts);
+    assert_eq!(fake.page_requests(), vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn walks_by_page_number_when_pages_have_no_links() {
+    let accounts = sample_accounts(45);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        links: LinkStyle::None,
+        ..FakeConfig::default()
+    });
+    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "10"]);
+    assert_eq!(json_of(&output), accounts);
+    assert_eq!(fake.page_requests(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(per_page_sent(&fake), vec!["10"; 5]);
+}
+
+#[test]
+fn follows_a_server_that_caps_the_page_size_below_per_page() {
+    for links in [LinkStyle::Absolute, LinkStyle::Relative, LinkStyle::None] {
+        let accounts = sample_accounts(95);
+        let fake = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 20,
+            links,
+            ..FakeConfig::default()
+        });
+        let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "50"]);
+        assert_eq!(json_of(&output), accounts, "links {links:?}");
+        assert_eq!(
+            fake.page_requests(),
+            vec![1, 2, 3, 4, 5],
+            "links {links:?}: pages follow the server's size, not the asked one"
+        );
+        assert_eq!(per_page_sent(&fake)[0], "50", "the asked size is sent");
+    }
+}
+
+#[test]
+fn per_page_is_sent_as_asked_and_defaults_to_50() {
+    let fake = fake_with(simple_accounts(10));
+    run_ok(&fake, &["list", "-o", "json", "--per-page", "7"]);
+    assert_eq!(per_page_sent(&fake), vec!["7", "7"]);
+
+    let fake = fake_with(simple_accounts(10));
+    run_ok(&fake, &["list", "-o", "json"]);
+    assert_eq!(per_page_sent(&fake), vec!["50"]);
+}
+
+#[test]
+fn an_empty_organization_is_one_request_and_an_empty_array() {
+    let fake = fake_with(Vec::new());
+    let output = run_ok(&fake, &["list", "-o", "json"]);
+    assert_eq!(json_of(&output), Vec::<Value>::new());
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+#[test]
+fn limit_stops_at_the_page_that_completes_it() {
+    let accounts = simple_accounts(120);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &["list", "-o", "json", "--per-page", "10", "--limit", "25"],
+    );
+    assert_eq!(json_of(&output), accounts[..25].to_vec());
+    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+}
+
+#[test]
+fn limit_on_a_page_boundary_fetches_no_further_page() {
+    let accounts = simple_accounts(120);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &["list", "-o", "jsonl", "--per-page", "10", "--limit", "20"],
+    );
+    assert_eq!(jsonl_of(&output), accounts[..20].to_vec());
+    assert_eq!(fake.page_requests(), vec![1, 2]);
+}
+
+#[test]
+fn limit_counts_matching_accounts_only() {
+    // simple_accounts cycles the seven statuses: ACTIVE is acc-0001, 0008, 0015, 0022, …
+    let accounts = simple_accounts(120);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &[
+            "list",
+            "-o",
+            "json",
+            "--per-page",
+            "10",
+            "--status",
+            "ACTIVE",
+            "--limit",
+            "3",
+        ],
+    );
+    let ids: Vec<Value> = json_of(&output).iter().map(|a| a["id"].clone()).collect();
+    assert_eq!(
+        ids,
+        [json!("acc-0001"), json!("acc-0008"), json!("acc-0015")]
+    );
+    assert_eq!(fake.page_requests(), vec![1, 2]);
+}
+
+#[test]
+fn limit_larger_than_the_list_returns_everything() {
+    let accounts = simple_accounts(23);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &["list", "-o", "json", "--per-page", "10", "--limit", "1000"],
+    );
+    assert_eq!(json_of(&output), accounts);
+    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+}
+
+#[test]
+fn page_fetches_exactly_that_page() {
+    let accounts = simple_accounts(120);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &["list", "-o", "json", "--per-page", "10", "--page", "3"],
+    );
+    assert_eq!(json_of(&output), accounts[20..30].to_vec());
+    assert_eq!(fake.page_requests(), vec![3]);
+    assert_eq!(per_page_sent(&fake), vec!["10"]);
+}
+
+#[test]
+fn page_beyond_the_last_is_empty_not_an_error() {
+    let fake = fake_with(simple_accounts(5));
+    let output = run_ok(&fake, &["list", "-o", "json", "--page", "9"]);
+    assert_eq!(json_of(&output), Vec::<Value>::new());
+    assert_eq!(fake.page_requests(), vec![9]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts as the API sent them; the status filter
+// ---------------------------------------------------------------------------------------------
+
+fn unusual_accounts() -> Vec<Value> {
+    vec![
+        json!({"id": "u-1", "name": "one", "company_name": "One", "status": "ACTIVE",
+               "region": "eu-west", "seats": 42, "flags": {"beta": true, "tags": ["a", "b"]}}),
+        json!({"id": "u-2", "name": "two", "company_name": "Two", "status": "SUSPENDED"}),
+        json!({"id": "u-3", "name": null, "company_name": "Three", "status": "active"}),
+        json!({"zeta_first": 1, "id": "u-4", "status": "BRAND_NEW", "company_name": "Four"}),
+    ]
+}
+
+#[test]
+fn json_keeps_unknown_fields_and_unknown_statuses() {
+    let fake = fake_with(unusual_accounts());
+    let output = run_ok(&fake, &["list", "-o", "json"]);
+    assert_eq!(json_of(&output), unusual_accounts());
+}
+
+#[test]
+fn jsonl_keeps_unknown_fields_and_unknown_statuses_in_field_order() {
+    let fake = fake_with(unusual_accounts());
+    let output = run_ok(&fake, &["list", "-o", "jsonl"]);
+    let text = stdout_of(&output);
+    let expected: Vec<String> = unusual_accounts()
+        .iter()
+        .map(|a| serde_json::to_string(a).expect("json"))
+        .collect();
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn status_is_repeatable_comma_separated_and_case_insensitive() {
+    let accounts = sample_accounts(80);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(
+        &fake,
+        &[
+            "list",
+            "-o",
+            "json",
+            "--per-page",
+            "30",
+            "-s",
+            "in_trial,Churned",
+            "--status",
+            "OTHER",
+        ],
+    );
+    let wanted = ["IN_TRIAL", "CHURNED", "OTHER"];
+    let expected: Vec<Value> = accounts
+        .iter()
+        .filter(|a| wanted.contains(&a["status"].as_str().unwrap_or_default()))
+        .cloned()
+        .collect();
+    assert!(expected.len() >= 3, "the sample holds these statuses");
+    assert_eq!(json_of(&output), expected);
+    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+}
+
+#[test]
+fn status_matches_the_api_value_case_insensitively_and_drops_unknown_ones() {
+    let fake = fake_with(unusual_accounts());
+    let output = run_ok(&fake, &["list", "-o", "json", "--status", "ACTIVE"]);
+    let ids: Vec<Value> = json_of(&output).iter().map(|a| a["id"].clone()).collect();
+    assert_eq!(ids, vec![json!("u-1"), json!("u-3")]);
+}
+
+#[test]
+fn no_account_matching_is_success_with_an_empty_array() {
+    let fake = fake_with(simple_accounts(3));
+    let output = run_ok(
+        &fake,
+        &["list", "-o", "json", "--status", "TRIAL_LOST,OTHER"],
+    );
+    assert_eq!(json_of(&output), Vec::<Value>::new());
+}
+
+#[test]
+fn unknown_status_is_a_usage_error_listing_the_values() {
+    let fake = fake_with(simple_accounts(3));
+    let output = run(&fake, &["list", "--status", "ACTIVE,GONE"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("GONE"), "{stderr}");
+    for value in [
+        "ACTIVE",
+        "CHURNED",
+        "IN_TRIAL",
+        "INACTIVE",
+        "PROSPECT",
+        "TRIAL_LOST",
+        "OTHER",
+    ] {
+        assert!(stderr.contains(value), "{value} missing from {stderr}");
+    }
+    assert!(output.stdout.is_empty());
+    assert!(fake.requests().is_empty(), "no request on a usage error");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn json_is_one_array_of_the_api_values() {
+    let accounts = sample_accounts(30);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "12"]);
+    let text = stdout_of(&output);
+    assert!(text.trim_start().starts_with('['), "{text}");
+    assert!(text.trim_end().ends_with(']'), "{text}");
+    // One document: serde_json refuses trailing data.
+    let parsed: Value = serde_json::from_str(&text).expect("one JSON value");
+    assert_eq!(parsed, Value::Array(accounts));
+}
+
+#[test]
+fn jsonl_is_one_compact_object_per_line() {
+    let accounts = sample_accounts(30);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "jsonl", "--per-page", "12"]);
+    let text = stdout_of(&output);
+    assert!(text.ends_with('\n'));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 30);
+    for (line, account) in lines.iter().zip(&accounts) {
+        assert!(line.starts_with('{') && line.ends_with('}'), "{line}");
+        assert_eq!(*line, serde_json::to_string(account).expect("json"));
+    }
+    assert_eq!(jsonl_of(&output), accounts);
+}
+
+#[test]
+fn csv_round_trips_value_for_value() {
+    // The sample holds commas, double quotes, a newline and non-ASCII names.
+    let accounts = sample_accounts(60);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "csv", "--per-page", "25"]);
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("Two Lines\nSupport Ltd"),
+        "a newline in a cell"
+    );
+    assert!(text.contains("東京テレコム株式会社"));
+    let (header, rows) = csv_of(&text);
+    let columns = ["id", "name", "company_name", "status"];
+    assert_eq!(header, columns);
+    assert_eq!(rows, rows_for(&accounts, &columns));
+    assert!(
+        rows.iter().any(|r| r[2] == "O'Reilly & \"Sons\", Ltd."),
+        "quotes and commas survive"
+    );
+}
+
+#[test]
+fn csv_of_nothing_is_the_header_alone() {
+    let fake = fake_with(Vec::new());
+    let output = run_ok(&fake, &["list", "-o", "csv"]);
+    assert_eq!(stdout_of(&output), "id,name,company_name,status\n");
+}
+
+#[test]
+fn columns_choose_and_order_fields_and_may_name_any_api_field() {
+    let accounts = sample_accounts(25);
+    let fake = fake_with(accounts.clone());
+    let columns = ["status", "id", "no_such_field", "region"];
+    let output = run_ok(
+        &fake,
+        &[
+            "list",
+            "-o",
+            "csv",
+            "--columns",
+            "status,id,no_such_field,region",
+        ],
+    );
+    let (header, rows) = csv_of(&stdout_of(&output));
+    assert_eq!(header, columns);
+    assert_eq!(rows, rows_for(&accounts, &columns));
+    assert!(rows.iter().all(|r| r[2].is_empty()), "unknown field: empty");
+    assert_eq!(rows[9][3], "eu-west", "an extra API field can be named");
+    assert_eq!(rows[0][3], "", "absent on this account: empty");
+}
+
+#[test]
+fn null_and_missing_fields_are_empty_cells() {
+    let accounts = vec![
+        json!({"id": "n-1", "name": null, "company_name": "Has Company", "status": "ACTIVE"}),
+        json!({"id": "n-2", "company_name": null}),
+        json!({"id": "n-3", "name": "nums", "company_name": 12, "status": true}),
+    ];
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "csv"]);
+    let (_, rows) = csv_of(&stdout_of(&output));
+    assert_eq!(
+        rows,
+        vec![
+            vec!["n-1", "", "Has Company", "ACTIVE"],
+            vec!["n-2", "", "", ""],
+            vec!["n-3", "nums", "12", "true"],
+        ]
+    );
+
+    let output = run_ok(&fake, &["list", "-o", "table"]);
+    let table = stdout_of(&output);
+    let n2 = table
+        .lines()
+        .find(|l| l.contains("n-2"))
+        .unwrap_or_else(|| panic!("no n-2 row: {table}"));
+    let cells: Vec<&str> = n2
+        .trim_matches(|c| c == '│')
+        .split(['┆', '│'])
+        .map(str::trim)
+        .collect();
+    assert_eq!(cells, ["n-2", "", "", ""], "{table}");
+    assert!(!table.contains("null"), "{table}");
+
+    // json keeps them as the API sent them.
+    let output = run_ok(&fake, &["list", "-o", "json"]);
+    assert_eq!(json_of(&output), accounts);
+}
+
+#[test]
+fn no_header_leaves_out_the_header_row_in_csv_and_table() {
+    let accounts = simple_accounts(4);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "csv", "--no-header"]);
+    let columns = ["id", "name", "company_name", "status"];
+    assert_eq!(
+        csv_rows_without_header(&stdout_of(&output)),
+        rows_for(&accounts, &columns)
+    );
+
+    let output = run_ok(&fake, &["list", "--no-header"]);
+    let table = stdout_of(&output);
+    assert!(!table.contains("company_name"), "{table}");
+    for account in &accounts {
+        assert!(table.contains(account["name"].as_str().unwrap_or_default()));
+    }
+}
+
+#[test]
+fn bom_starts_csv_with_a_utf8_byte_order_mark() {
+    let accounts = simple_accounts(3);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "-o", "csv", "--bom"]);
+    assert!(output.stdout.starts_with(b"\xEF\xBB\xBFid,name,"));
+    let text = stdout_of(&output);
+    let (header, rows) = csv_of(text.trim_start_matches('\u{feff}'));
+    assert_eq!(header, ["id", "name", "company_name", "status"]);
+    assert_eq!(
+        rows,
+        rows_for(&accounts, &["id", "name", "company_name", "status"])
+    );
+
+    let output = run_ok(&fake, &["list", "-o", "csv"]);
+    assert!(
+        output.stdout.starts_with(b"id,name,"),
+        "no BOM unless asked"
+    );
+}
+
+#[test]
+fn table_shows_every_account_untruncated_when_not_a_terminal() {
+    let long_name = format!(
+        "{} Holdings",
+        "Extremely Long Company Name ".repeat(12).trim()
+    );
+    let mut accounts = sample_accounts(30);
+    accounts[7]["company_name"] = json!(long_name);
+    let fake = fake_with(accounts.clone());
+    let output = run_ok(&fake, &["list", "--per-page", "10"]);
+    let table = stdout_of(&output);
+    let header = table.lines().nth(1).unwrap_or_default();
+    for column in ["id", "name", "company_name", "status"] {
+        assert!(header.contains(column), "{table}");
+    }
+    assert!(table.contains(&long_name), "{table}");
+    for account in &accounts {
+        assert!(
+            table.contains(account["id"].as_str().unwrap_or_default()),
+            "{table}"
+        );
+        // A newline inside a cell spans lines; check each part.
+        for part in account["company_name"].as_str().unwrap_or_default().lines() {
+            assert!(table.contains(part), "{part} missing: {table}");
+        }
+    }
+    assert!(!table.contains('…'), "nothing truncated: {table}");
+    assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
+}
+
+#[test]
+fn table_of_no_accounts_is_the_header_alone_and_says_so_on_stderr() {
+    let fake = fake_with(simple_accounts(3));
+    let output = run_ok(&fake, &["list", "--status", "PROSPECT"]);
+    let table = stdout_of(&output);
+    assert!(table.contains("company_name"), "{table}");
+    assert!(!table.contains("acc-"), "{table}");
+    let text_rows: Vec<&str> = table.lines().filter(|l| l.starts_with('│')).collect();
+    assert_eq!(text_rows.len(), 1, "the header row alone: {table}");
+    assert!(text_rows[0].contains("company_name"), "{table}");
+    assert_eq!(stderr_of(&output), "0 accounts\n");
+
+    let output = run_ok(&fake, &["list", "--status", "PROSPECT", "-q"]);
+    assert_eq!(stdout_of(&output), table);
+    assert_eq!(stderr_of(&output), "", "-q silences the note");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --output-file
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn output_file_receives_the_complete_output_and_stdout_nothing() {
+    let accounts = sample_accounts(70);
+    let fake = fake_with(accounts.clone());
+    let sandbox = Sandbox::new();
+    let out_dir = sandbox.path("out");
+    fs::create_dir_all(&out_dir).expect("mkdir");
+    let target = out_dir.join("accounts.csv");
+    fs::write(&target, "yesterday's export\n").expect("write");
+    let output = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--per-page", "30", "--output-file"])
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.stdout.is_empty());
+    let (header, rows) = csv_of(&fs::read_to_string(&target).expect("read"));
+    assert_eq!(header, ["id", "name", "company_name", "status"]);
+    assert_eq!(
+        rows,
+        rows_for(&accounts, &["id", "name", "company_name", "status"])
+    );
+    assert_eq!(
+        files_in(&out_dir),
+        ["accounts.csv"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn a_failed_walk_leaves_the_output_file_untouched_and_no_temporary_file() {
+    for format in ["csv", "jsonl", "json", "table"] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(30),
+            faults: Faults {
+                always: vec![(RequestMatch::Page(2), FaultKind::Status(500))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let sandbox = Sandbox::new();
+        let out_dir = sandbox.path("out");
+        fs::create_dir_all(&out_dir).expect("mkdir");
+        let target = out_dir.join("accounts.out");
+        fs::write(&target, "the previous, complete export\n").expect("write");
+        let output = sandbox
+            .tool(&fake)
+            .args([
+                "list",
+                "-o",
+                format,
+                "--per-page",
+                "10",
+                "--max-retries",
+                "0",
+            ])
+            .arg("--output-file")
+            .arg(&target)
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        assert_eq!(fake.page_requests(), vec![1, 2], "{format}");
+        assert_eq!(
+            fs::read_to_string(&target).expect("read"),
+            "the previous, complete export\n",
+            "{format}: the target is untouched"
+        );
+        assert_eq!(
+            files_in(&out_dir),
+            ["accounts.out"],
+            "{format}: no temporary file remains"
+        );
+    }
+}
+
+#[test]
+fn a_failed_walk_to_a_new_output_file_creates_nothing() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(3), FaultKind::Status(500))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let out_dir = sandbox.path("out");
+    fs::create_dir_all(&out_dir).expect("mkdir");
+    let output = sandbox
+        .tool(&fake)
+        .args([
+            "list",
+            "-o",
+            "csv",
+            "--per-page",
+            "10",
+            "--max-retries",
+            "0",
+        ])
+        .arg("--output-file")
+        .arg(out_dir.join("new.csv"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert_eq!(files_in(&out_dir), Vec::<String>::new());
+}
+
+#[test]
+fn output_file_in_a_missing_folder_fails_before_any_request() {
+    let fake = fake_with(simple_accounts(3));
+    let sandbox = Sandbox::new();
+    let target = sandbox.path("no/such/folder/accounts.csv");
+    let output = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no/such/folder"), "{stderr}");
+    assert!(
+        stderr.contains("folder exists"),
+        "says what to do: {stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    assert!(!sandbox.path("no").exists(), "nothing written");
+    assert!(fake.page_requests().is_empty(), "no page fetched");
+}
+
+#[test]
+fn json_on_a_failed_walk_prints_nothing_to_stdout() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(30),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(3), FaultKind::Status(500))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let output = run(
+        &fake,
+        &[
+            "list",
+            "-o",
+            "json",
+            "--per-page",
+            "10",
+            "--max-retries",
+            "0",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(5));
+    assert!(
+        output.stdout.is_empty(),
+        "no truncated array: {}",
+        stdout_of(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// What goes over the wire
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn requests_carry_accept_user_agent_and_the_bearer_token() {
+    let fake = fake_with(simple_accounts(15));
+    run_ok(&fake, &["list", "-o", "json", "--per-page", "10"]);
+    let user_agent = format!("talkdesk-accounts/{}", env!("CARGO_PKG_VERSION"));
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3, "one token, two pages");
+    for request in &requests {
+        assert_eq!(request.header("accept"), Some("application/json"));
+        assert_eq!(request.header("user-agent"), Some(user_agent.as_str()));
+    }
+    for page in requests.iter().filter(|r| r.method == "GET") {
+        let auth = page.header("authorization").unwrap_or_default();
+        assert!(auth.starts_with("Bearer fake-token-1-"), "{auth}");
+    }
+}
+
+#[test]
+fn the_token_request_is_a_client_credentials_post_with_http_basic() {
+    let fake = fake_with(simple_accounts(2));
+    run_ok(&fake, &["list", "-o", "json"]);
+    let token = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path() == "/oauth/token")
+        .expect("a token request");
+    assert_eq!(token.method, "POST");
+    assert_eq!(
+        token.header("authorization"),
+        Some(support::fake_api::basic_auth("test-client", "test-secret-value").as_str())
+    );
+    assert_eq!(
+        token.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        token.body,
+        "grant_type=client_credentials&scope=express-accounts%3Aread"
+    );
+    assert!(
+        !token.body.contains("test-secret-value"),
+        "the secret travels only in the header"
+    );
+}
+
+#[test]
+fn output_file_may_be_a_bare_name_in_the_current_folder() {
+    let accounts = simple_accounts(5);
+    let fake = fake_with(accounts.clone());
+    let sandbox = Sandbox::new();
+    let work = sandbox.path("work");
+    fs::create_dir_all(&work).expect("mkdir");
+    let output = sandbox
+        .tool(&fake)
+        .current_dir(&work)
+        .args(["list", "-o", "jsonl", "--output-file", "accounts.jsonl"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = fs::read_to_string(work.join("accounts.jsonl")).expect("read");
+    let parsed: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(parsed, accounts);
+    assert_eq!(files_in(&work), ["accounts.jsonl"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data shifting during the walk
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_account_repeated_on_a_later_page_is_listed_once_with_a_warning() {
+    let accounts = simple_accounts(20);
+    let fake = fake_with(accounts.clone());
+    // Page 2 repeats the last account of page 1 (as when an account is
+    // added while walking) and so loses its own last one.
+    let mut shifted = vec![accounts[9].clone()];
+    shifted.extend_from_slice(&accounts[10..19]);
+    let page2 = json!({
+        "count": 10, "page": 2, "per_page": 10, "total": 20, "total_pages": 2,
+        "_embedded": {"accounts": shifted},
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(2), FaultKind::Json(page2))],
+        ..Faults::default()
+    });
+    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "10"]);
+    assert_eq!(json_of(&output), accounts[..19].to_vec());
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(stderr.contains("19") && stderr.contains("20"), "{stderr}");
+    assert_eq!(fake.page_requests(), vec![1, 2]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_output_file_is_private_and_a_replaced_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake_with(simple_accounts(3));
+    let sandbox = Sandbox::new();
+    let mode = |p: &std::path::Path| fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+
+    let new = sandbox.path("new.csv");
+    let output = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&new)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(mode(&new), 0o600, "customer data is private by default");
+
+    let shared = sandbox.path("shared.csv");
+    fs::write(&shared, "old\n").expect("write");
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let output = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&shared)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(mode(&shared), 0o644);
+    assert!(
+        fs::read_to_string(&shared)
+            .expect("read")
+            .starts_with("id,name,")
+    );
+}
