@@ -18,6 +18,11 @@ impl Log {
         }
     }
 
+    /// A warning that `-q` does not silence (an unprotected config file).
+    pub fn alert(&self, message: &str) {
+        eprintln_quiet(&format!("warning: {message}"));
+    }
+
     /// A note, unless `-q` (e.g. `0 accounts`).
     pub fn note(&self, message: &str) {
         if !self.quiet {
