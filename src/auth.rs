@@ -170,6 +170,7 @@ pub struct Auth<'a> {
 
 impl<'a> Auth<'a> {
     pub fn new(client: &'a Client, creds: Credentials, cache: Option<TokenCache>) -> Auth<'a> {
+        client.redactor().add(creds.client_secret.expose());
         Auth {
             client,
             creds,
@@ -189,7 +190,8 @@ impl<'a> Auth<'a> {
         }
         let token = match self.cache.as_ref().and_then(|c| c.load(&self.creds)) {
             Some(token) => {
-                self.client.log().debug("using the cached token");
+                self.client.redactor().add(token.access_token.expose());
+                self.client.debug("using the cached token");
                 token
             }
             None => self.fetch()?,
@@ -214,7 +216,6 @@ impl<'a> Auth<'a> {
             cache.remove(&self.creds);
         }
         self.client
-            .log()
             .debug("the API refused the token (401); getting a new one");
         let token = self.fetch()?;
         *current = Some(token.clone());
@@ -262,13 +263,15 @@ impl<'a> Auth<'a> {
         }
         let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
             api_error(format!(
-                "{context}: the answer is not a token ({e}); check token_url"
+                "{context}: the answer is not a token ({}); check token_url",
+                token_parse_problem(&e)
             ))
         })?;
+        self.client.redactor().add(&parsed.access_token);
         if let Some(kind) = &parsed.token_type {
             if !kind.eq_ignore_ascii_case("bearer") {
                 return Err(api_error(format!(
-                    "{context}: token type `{kind}` is not Bearer; check token_url"
+                    "{context}: the token type is not Bearer; check token_url"
                 )));
             }
         }
@@ -280,13 +283,35 @@ impl<'a> Auth<'a> {
         };
         if let Some(cache) = &self.cache {
             if let Err(e) = cache.store(&self.creds, &token) {
-                self.client.log().warn(&format!(
+                self.client.warn(&format!(
                     "could not cache the token: {}",
                     crate::error::one_line(&e)
                 ));
             }
         }
         Ok(token)
+    }
+}
+
+/// Why a token answer did not parse, without any value from it: serde's
+/// messages quote the offending value, and in a token answer that may be
+/// the token itself.
+fn token_parse_problem(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {} column {}", error.line(), error.column());
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON at {at}"),
+        Category::Data => {
+            let text = error.to_string();
+            match text.find("missing field `") {
+                Some(start) => {
+                    let field = &text[start..];
+                    let end = field[15..].find('`').map_or(field.len(), |i| i + 16);
+                    field[..end].to_string()
+                }
+                None => format!("a field has the wrong type at {at}"),
+            }
+        }
     }
 }
 
@@ -321,6 +346,25 @@ fn base64(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::api::url::Url;
+
+    #[test]
+    fn token_parse_errors_never_quote_the_answer() {
+        for body in [
+            r#"{"access_token": "tok-leaked", "expires_in": "tok-leaked"}"#,
+            r#"{"access_token": "tok-leaked", "scope": ["tok-leaked"]}"#,
+            r#"{"access_token": "tok-leaked", "#,
+            r#"{"token": "tok-leaked"}"#,
+            r#"tok-leaked"#,
+        ] {
+            let err = serde_json::from_str::<TokenResponse>(body).err().unwrap();
+            let text = token_parse_problem(&err);
+            assert!(!text.contains("tok-leaked"), "{body}: {text}");
+        }
+        let err = serde_json::from_str::<TokenResponse>(r#"{"token": "x"}"#)
+            .err()
+            .unwrap();
+        assert_eq!(token_parse_problem(&err), "missing field `access_token`");
+    }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {

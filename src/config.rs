@@ -191,7 +191,9 @@ pub struct Settings {
     pub max_retries: Sourced<u32>,
     pub concurrency: Sourced<usize>,
     pub ca_bundle: Option<Sourced<PathBuf>>,
-    /// Warnings for stderr (e.g. a config file others can read).
+    /// The config file can be read by group or others: what to run.
+    pub permission_warning: Option<String>,
+    /// Other warnings for stderr.
     pub warnings: Vec<String>,
 }
 
@@ -252,9 +254,20 @@ fn permission_warning(path: &Path) -> Option<String> {
             "config file {} is accessible by others (mode {:o}); run: chmod 600 {}",
             path.display(),
             mode & 0o777,
-            path.display()
+            shell_quoted(&path.display().to_string())
         )
     })
+}
+
+/// A path as it can be pasted into a POSIX shell.
+#[cfg(unix)]
+fn shell_quoted(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 #[cfg(not(unix))]
@@ -292,11 +305,12 @@ impl Settings {
                 config_path.value.display()
             )));
         }
-        let mut warnings = Vec::new();
+        let warnings = Vec::new();
+        let mut unprotected = None;
         let empty = RawProfile::default();
         let (text, raw) = match &file {
             Some((text, profiles)) => {
-                warnings.extend(permission_warning(&config_path.value));
+                unprotected = permission_warning(&config_path.value);
                 match profiles.get(&profile.value) {
                     Some(raw) => (text.as_str(), raw),
                     None if profile.source == Source::Default && profiles.is_empty() => {
@@ -549,6 +563,7 @@ impl Settings {
             max_retries: Sourced::new(max_retries.value as u32, max_retries.source),
             concurrency: Sourced::new(concurrency.value as usize, concurrency.source),
             ca_bundle,
+            permission_warning: unprotected,
             warnings,
         })
     }
@@ -937,8 +952,24 @@ mod tests {
         let (_d, path) = write_config("[default]\n");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
-        assert_eq!(s.warnings.len(), 1);
-        assert!(s.warnings[0].contains("chmod 600"), "{}", s.warnings[0]);
+        let warning = s.permission_warning.unwrap();
+        assert!(
+            warning.ends_with(&format!("run: chmod 600 {}", path.display())),
+            "{warning}"
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        assert_eq!(s.permission_warning, None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn chmod_paths_are_quoted_for_the_shell() {
+        assert_eq!(
+            shell_quoted("/home/a/.config/x/config.toml"),
+            "/home/a/.config/x/config.toml"
+        );
+        assert_eq!(shell_quoted("/Users/A B/it's"), r"'/Users/A B/it'\''s'");
     }
 
     #[test]
@@ -952,6 +983,21 @@ mod tests {
             ["op", "read", "op://Vault/Talk desk/secret", "a b"]
         );
         assert!(split_command("echo 'open").is_err());
+    }
+
+    #[test]
+    fn settings_and_credentials_debug_redact_the_secret() {
+        let (_d, path) = write_config("[default]\naccount_name = \"acme\"\n");
+        let env = env_of(&[
+            ("TALKDESK_CLIENT_ID", "id"),
+            ("TALKDESK_CLIENT_SECRET", "hunter2-secret"),
+        ]);
+        let s = Settings::resolve(&with_file(&path), &env).unwrap();
+        let creds = s.credentials().unwrap();
+        for text in [format!("{s:?}"), format!("{creds:?}"), format!("{s:#?}")] {
+            assert!(!text.contains("hunter2-secret"), "{text}");
+            assert!(text.contains("<redacted>"), "{text}");
+        }
     }
 
     #[test]

@@ -74,6 +74,22 @@ pub fn usage_error(message: impl Into<String>) -> anyhow::Error {
     failure(Exit::Usage, message)
 }
 
+/// The same error with its message passed through `redact` (which removes
+/// secrets); the exit code is kept. An error whose message is unchanged,
+/// or a broken pipe, is returned as it is.
+pub fn redacted(err: anyhow::Error, redact: impl Fn(&str) -> String) -> anyhow::Error {
+    if is_broken_pipe(&err) {
+        return err;
+    }
+    let message = one_line(&err);
+    let clean = redact(&message);
+    if clean == message {
+        err
+    } else {
+        failure(exit_code_for(&err), clean)
+    }
+}
+
 /// True when the error chain holds a broken pipe: the reader went away
 /// (`| head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -163,6 +179,21 @@ mod tests {
         assert_eq!(exit_code_for(&err), Exit::Success);
         let other = serde_json::Error::io(io::Error::other("disk full"));
         assert_eq!(exit_code_for(&anyhow::Error::new(other)), Exit::Failure);
+    }
+
+    #[test]
+    fn redacting_keeps_the_exit_code() {
+        let err = Err::<(), _>(auth_error("HTTP 401: bad secret s3cret-value"))
+            .context("token request")
+            .unwrap_err();
+        let clean = redacted(err, |m| m.replace("s3cret-value", "<redacted>"));
+        assert_eq!(exit_code_for(&clean), Exit::Auth);
+        assert_eq!(
+            one_line(&clean),
+            "token request: HTTP 401: bad secret <redacted>"
+        );
+        let plain = redacted(anyhow::anyhow!("nothing secret"), |m| m.to_string());
+        assert_eq!(exit_code_for(&plain), Exit::Failure);
     }
 
     #[test]

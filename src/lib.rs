@@ -71,7 +71,9 @@ where
         Err(err) => {
             if !is_broken_pipe(&err) {
                 let mut stderr = std::io::stderr().lock();
-                let _ = writeln!(stderr, "error: {}", one_line(&err));
+                // Messages may quote what a server sent: make it inert.
+                let message = output::sanitize::terminal_safe(&one_line(&err));
+                let _ = writeln!(stderr, "error: {message}");
             }
             ExitCode::from(exit_code_for(&err).code())
         }

@@ -9,14 +9,15 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-use ureq::{Agent, Body};
+use ureq::{Agent, Body, Proxy, ProxyProtocol};
 
 use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after};
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
+use crate::output::sanitize::terminal_safe;
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -47,14 +48,75 @@ pub struct Request<'a> {
 }
 
 /// A response: its status, `Location` for redirects, and the whole body
-/// (already capped).
-#[derive(Debug)]
+/// (already capped). `Debug` leaves the body out: a token answer holds the
+/// token.
 pub struct Reply {
     pub status: u16,
     /// How many retries it took (0 for a first-try answer).
     pub retries: u32,
     pub location: Option<String>,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("retries", &self.retries)
+            .field("location", &self.location)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// The secrets of a run (the client secret, the Basic credentials, every
+/// token), so that no log line or error message can carry one, even when
+/// a server echoes it back.
+#[derive(Debug, Default)]
+pub struct Redactor {
+    secrets: Mutex<Vec<String>>,
+}
+
+impl Redactor {
+    /// Shorter values are not redacted: replacing every `a` of a message
+    /// would garble it, and no real secret is that short.
+    const MIN_LEN: usize = 4;
+
+    /// Remembers a secret.
+    pub fn add(&self, secret: &str) {
+        if secret.chars().count() < Self::MIN_LEN {
+            return;
+        }
+        if let Ok(mut secrets) = self.secrets.lock() {
+            if !secrets.iter().any(|s| s == secret) {
+                secrets.push(secret.to_string());
+                // Longest first, so a secret inside another goes with it.
+                secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            }
+        }
+    }
+
+    /// Remembers the credential of an `Authorization` value (`Basic …`,
+    /// `Bearer …`).
+    pub fn add_authorization(&self, value: &str) {
+        match value.split_once(' ') {
+            Some((_, credential)) => self.add(credential.trim()),
+            None => self.add(value),
+        }
+    }
+
+    /// `text` with every known secret replaced by `<redacted>`.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        if let Ok(secrets) = self.secrets.lock() {
+            for secret in secrets.iter() {
+                if out.contains(secret.as_str()) {
+                    out = out.replace(secret.as_str(), "<redacted>");
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What one attempt ended with, before deciding on a retry.
@@ -68,6 +130,7 @@ pub struct Client {
     agent: Agent,
     options: ClientOptions,
     jitter: Mutex<Jitter>,
+    redactor: Redactor,
 }
 
 impl Client {
@@ -78,7 +141,16 @@ impl Client {
             Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
             None => RootCerts::PlatformVerifier,
         };
+        let proxy = proxy_from_env()?;
+        if let Some(p) = &proxy {
+            options.log.debug(&format!(
+                "proxy {}:{} from the environment (hosts in NO_PROXY go direct)",
+                p.host(),
+                p.port()
+            ));
+        }
         let config = Agent::config_builder()
+            .proxy(proxy)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
@@ -90,6 +162,7 @@ impl Client {
             agent: config.into(),
             options,
             jitter: Mutex::new(Jitter::new()),
+            redactor: Redactor::default(),
         })
     }
 
@@ -97,12 +170,31 @@ impl Client {
         self.options.log
     }
 
+    /// The run's secrets, for callers that build messages from answers.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// A `-v` line, secrets redacted.
+    pub fn debug(&self, message: &str) {
+        if self.options.log.verbose() {
+            self.options.log.debug(&self.redactor.redact(message));
+        }
+    }
+
+    /// A warning (silenced by `-q`), secrets redacted.
+    pub fn warn(&self, message: &str) {
+        self.options.log.warn(&self.redactor.redact(message));
+    }
+
     /// Sends a request, retrying connection errors, timeouts, 429 and
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
     /// reply whatever its status; a transport failure that outlives the
     /// retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
-        let log = self.options.log;
+        if let Some(authorization) = request.authorization {
+            self.redactor.add_authorization(authorization);
+        }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         loop {
@@ -111,7 +203,7 @@ impl Client {
             let elapsed = started.elapsed();
             let (what, wait_hint) = match &outcome {
                 Ok(Attempt::Reply(reply, retry_after)) => {
-                    log.debug(&format!(
+                    self.debug(&format!(
                         "{} {} -> {} ({} ms{})",
                         request.method,
                         request.url,
@@ -125,7 +217,7 @@ impl Client {
                     (format!("HTTP {}", reply.status), *retry_after)
                 }
                 Ok(Attempt::Transient(message)) => {
-                    log.debug(&format!(
+                    self.debug(&format!(
                         "{} {} -> {message} ({} ms{})",
                         request.method,
                         request.url,
@@ -152,7 +244,7 @@ impl Client {
                 }
             }
             .mul_f64(self.options.backoff_scale);
-            log.debug(&format!(
+            self.debug(&format!(
                 "retry {}/{} of {} {} in {:.1} s after {what}",
                 attempt + 1,
                 self.options.max_retries,
@@ -176,7 +268,7 @@ impl Client {
         let succeeded =
             matches!(&outcome, Ok(Attempt::Reply(r, _)) if !is_retryable_status(r.status));
         if !failures.is_empty() && succeeded {
-            self.options.log.warn(&format!(
+            self.warn(&format!(
                 "{} {} needed {} {} ({})",
                 request.method,
                 request.url,
@@ -189,6 +281,7 @@ impl Client {
                 failures.join(", ")
             ));
         }
+        let outcome = outcome.with_context(|| format!("{} {}", request.method, request.url));
         match outcome? {
             Attempt::Reply(mut reply, _) => {
                 reply.retries = failures.len().saturating_sub(usize::from(!succeeded)) as u32;
@@ -217,14 +310,17 @@ impl Client {
         let log = self.options.log;
         let url = request.url.to_string();
         if log.very_verbose() {
-            log.debug(&format!("> {} {url}", request.method));
-            log.debug(&format!(
-                "> user-agent: talkdesk-accounts/{}",
+            self.debug(&format!("> {} {url}", request.method));
+            self.debug(&format!(
+                "> User-Agent: talkdesk-accounts/{}",
                 env!("CARGO_PKG_VERSION")
             ));
-            log.debug("> accept: application/json");
+            self.debug("> Accept: application/json");
+            if request.form.is_some() {
+                self.debug("> Content-Type: application/x-www-form-urlencoded");
+            }
             if request.authorization.is_some() {
-                log.debug("> authorization: <redacted>");
+                self.debug("> Authorization: <redacted>");
             }
         }
         let result = match (request.method, request.form) {
@@ -252,14 +348,15 @@ impl Client {
         };
         let status = response.status().as_u16();
         if log.very_verbose() {
-            log.debug(&format!("< HTTP {status}"));
+            self.debug(&format!("< HTTP {status}"));
             for (name, value) in response.headers() {
                 let shown = if is_sensitive_header(name.as_str()) {
                     "<redacted>".to_string()
                 } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                    // A header value may hold UTF-8 C1 controls (obs-text).
+                    terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
                 };
-                log.debug(&format!("< {name}: {shown}"));
+                self.debug(&format!("< {name}: {shown}"));
             }
         }
         let header = |name: &str| {
@@ -317,7 +414,14 @@ fn classify(error: ureq::Error, options: &ClientOptions) -> Result<Attempt> {
             "timed out after {} s",
             options.timeout.as_secs()
         ))),
-        E::Io(e) => Ok(Attempt::Transient(format!("connection error: {e}"))),
+        // rustls reports a failed handshake as an I/O error: final, not retried.
+        E::Io(e) => match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            Some(tls) => Err(tls_error(tls)),
+            None => Ok(Attempt::Transient(format!("connection error: {e}"))),
+        },
         E::ConnectionFailed => Ok(Attempt::Transient("connection failed".into())),
         E::HostNotFound => Ok(Attempt::Transient("host not found".into())),
         E::Protocol(e) => Ok(Attempt::Transient(format!("connection dropped: {e}"))),
@@ -325,14 +429,38 @@ fn classify(error: ureq::Error, options: &ClientOptions) -> Result<Attempt> {
             "the response body is larger than {} MiB, far beyond any page of accounts; check base_url",
             limit / (1024 * 1024)
         ))),
-        E::Tls(message) => Err(api_error(format!(
-            "TLS error: {message}; if a proxy re-signs traffic, set ca_bundle to its root certificate"
-        ))),
-        E::Rustls(e) => Err(api_error(format!(
-            "TLS error: {e}; if a proxy re-signs traffic, set ca_bundle to its root certificate"
-        ))),
+        E::Tls(message) => Err(tls_error(&message)),
+        E::Rustls(e) => Err(tls_error(&e)),
         other => Err(api_error(format!("request failed: {other}"))),
     }
+}
+
+/// A failed TLS handshake (exit 5), with what to do about it.
+fn tls_error(cause: &dyn std::fmt::Display) -> anyhow::Error {
+    api_error(format!(
+        "TLS error: {cause}; if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
+    ))
+}
+
+/// The proxy from the environment, exactly as ureq reads it: the first of
+/// `ALL_PROXY`, `all_proxy`, `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`,
+/// `http_proxy` that holds a valid proxy URL, for every request whatever
+/// its scheme; hosts matching `NO_PROXY` (else `no_proxy`) go direct.
+/// This build has no SOCKS support, and ureq would then quietly connect
+/// directly: a SOCKS proxy is a configuration error instead.
+fn proxy_from_env() -> Result<Option<Proxy>> {
+    let proxy = Proxy::try_from_env();
+    if let Some(p) = &proxy {
+        if !matches!(p.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
+            return Err(config_error(format!(
+                "the proxy set in the environment ({:?} at {}:{}) is not supported, only http:// and https:// proxies are; set HTTPS_PROXY to one, or unset ALL_PROXY",
+                p.protocol(),
+                p.host(),
+                p.port()
+            )));
+        }
+    }
+    Ok(proxy)
 }
 
 /// Reads every certificate of a PEM bundle; a file with none is a
@@ -364,4 +492,45 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
         )));
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_secrets_are_redacted_wherever_they_appear() {
+        let r = Redactor::default();
+        r.add("hunter2-secret");
+        r.add_authorization("Bearer tok-123456");
+        r.add_authorization("Basic aWQ6c2VjcmV0");
+        let text = r.redact(
+            "echo: hunter2-secret, Authorization: Bearer tok-123456, aWQ6c2VjcmV0; x-token=tok-123456",
+        );
+        assert_eq!(
+            text,
+            "echo: <redacted>, Authorization: Bearer <redacted>, <redacted>; x-token=<redacted>"
+        );
+    }
+
+    #[test]
+    fn very_short_values_are_not_treated_as_secrets() {
+        let r = Redactor::default();
+        r.add("");
+        r.add("abc");
+        assert_eq!(r.redact("abc cab"), "abc cab");
+    }
+
+    #[test]
+    fn a_reply_debug_leaves_the_body_out() {
+        let reply = Reply {
+            status: 200,
+            retries: 0,
+            location: None,
+            body: br#"{"access_token":"tok-abcdef"}"#.to_vec(),
+        };
+        let text = format!("{reply:?}");
+        assert!(!text.contains("tok-abcdef"), "{text}");
+        assert!(text.contains("29 bytes"), "{text}");
+    }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::account::Account;
 use crate::auth::Auth;
-use crate::error::{api_error, auth_error};
+use crate::error::{api_error, auth_error, config_error};
 use client::{Client, Reply, Request};
 use errors::{describe, hint};
 use url::Url;
@@ -81,9 +81,13 @@ impl<'a> Api<'a> {
         &self.accounts
     }
 
-    /// GETs one page with the bearer token. The token goes only to the
-    /// origin of `base_url`; a 401 gets one new token and one more try.
+    /// GETs one page with the bearer token. Plain http to a host that is
+    /// not loopback is refused (exit 3), and the token goes only to the
+    /// origin of `base_url` (another origin is exit 5), both before any
+    /// request; a 401 gets one new token and one more try.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
+        url.check_secure()
+            .map_err(|e| config_error(format!("the API's next link {url}: {e}")))?;
         if url.origin() != self.base.origin() {
             return Err(api_error(format!(
                 "refusing to follow the link {url}: it leaves {} and the token is sent only there; check base_url",

@@ -27,22 +27,36 @@ impl fmt::Display for Origin {
 }
 
 impl Url {
-    /// Parses an absolute `http://` or `https://` URL with a host.
+    /// Parses an absolute `http://` or `https://` URL with a host and no
+    /// `user:password@` part. An error never repeats a URL that holds
+    /// credentials.
     pub fn parse(text: &str) -> Result<Url, String> {
+        // A text with `@` may hold a password: never repeat it.
+        let shown = if text.contains('@') {
+            "a URL with `@`".to_string()
+        } else {
+            format!("`{text}`")
+        };
         let uri: Uri = text
             .parse()
-            .map_err(|_| format!("`{text}` is not a valid URL"))?;
+            .map_err(|_| format!("{shown} is not a valid URL"))?;
+        if let Some(authority) = uri.authority().filter(|a| a.as_str().contains('@')) {
+            return Err(format!(
+                "the URL of host `{}` holds a user name or password; remove the `…@` part (credentials belong in client_id and client_secret)",
+                authority.host()
+            ));
+        }
         match uri.scheme_str() {
             Some("http") | Some("https") => {}
-            Some(other) => return Err(format!("`{text}` uses `{other}`; use an https:// URL")),
+            Some(other) => return Err(format!("{shown} uses `{other}`; use an https:// URL")),
             None => {
                 return Err(format!(
-                    "`{text}` is not an absolute URL; use https://host/…"
+                    "{shown} is not an absolute URL; use https://host/…"
                 ));
             }
         }
         if uri.host().is_none_or(str::is_empty) {
-            return Err(format!("`{text}` has no host"));
+            return Err(format!("{shown} has no host"));
         }
         Ok(Url { uri })
     }
@@ -186,6 +200,18 @@ mod tests {
             let err = Url::parse_secure(bad).unwrap_err();
             assert!(err.contains("https://"), "{err}");
         }
+    }
+
+    #[test]
+    fn credentials_in_urls_are_refused_without_echoing_them() {
+        let err = Url::parse("https://me:hunter2@api.example.com/x").unwrap_err();
+        assert!(err.contains("api.example.com"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        let base = Url::parse("https://api.example.com/express/accounts").unwrap();
+        let err = base
+            .resolve("https://me:hunter2@api.example.com/express/accounts?page=2")
+            .unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

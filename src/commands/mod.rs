@@ -13,6 +13,7 @@ use crate::api::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
+use crate::error::redacted;
 use crate::log::Log;
 
 /// What every command gets from the global options.
@@ -36,6 +37,9 @@ impl Context<'_> {
             concurrency,
         };
         let settings = Settings::resolve(&overrides, self.env)?;
+        if let Some(warning) = &settings.permission_warning {
+            self.log.warn(warning);
+        }
         for warning in &settings.warnings {
             self.log.warn(warning);
         }
@@ -87,6 +91,7 @@ impl Context<'_> {
             settings.base_url.value.clone(),
             settings.per_page.value,
         );
-        work(&api)
+        // No message may carry a secret, even one a server echoed back.
+        work(&api).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
     }
 }

@@ -3,7 +3,8 @@
 //! Serves `POST /oauth/token` (client credentials, HTTP Basic client authentication) and
 //! `GET /express/accounts?page=P&per_page=N` (the Billing Insights "Get Accounts" schema), with
 //! persistent connections, request recording and injectable faults. Built on std and `serde_json`
-//! only: one thread per connection, state behind an `Arc<Mutex<_>>`.
+//! (and `rustls` for [`FakeApi::start_tls`]): one thread per connection, state behind an
+//! `Arc<Mutex<_>>`.
 //!
 //! Include it with `#[path = "support/fake_api.rs"] mod fake_api;` from `tests/*.rs`, or with
 //! `#[path = "../tests/support/fake_api.rs"] mod fake_api;` from `examples/`.
@@ -224,6 +225,8 @@ struct Shared {
     state: Mutex<State>,
     shutdown: AtomicBool,
     addr: SocketAddr,
+    /// `http` or `https`.
+    scheme: &'static str,
     /// Clones of the live connections, so that dropping the server can close them.
     live: Mutex<HashMap<usize, TcpStream>>,
 }
@@ -242,7 +245,7 @@ impl Shared {
     }
 
     fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 }
 
@@ -256,6 +259,43 @@ impl FakeApi {
     /// Binds `127.0.0.1:0` and starts serving in background threads.
     pub fn start(config: FakeConfig) -> FakeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("fake API: bind 127.0.0.1:0");
+        FakeApi::serve(config, listener, None)
+    }
+
+    /// Binds port 0 of another loopback address (e.g. `127.0.0.2`, a second origin), or
+    /// `None` when the system does not allow it (only 127.0.0.1 is up on some systems).
+    pub fn start_on(ip: &str, config: FakeConfig) -> Option<FakeApi> {
+        let listener = TcpListener::bind((ip, 0)).ok()?;
+        Some(FakeApi::serve(config, listener, None))
+    }
+
+    /// Like [`FakeApi::start`], over HTTPS with this certificate chain and private key (PEM);
+    /// `base_url()` is then `https://127.0.0.1:PORT`. A client that does not trust the chain
+    /// fails the handshake, and nothing is recorded.
+    pub fn start_tls(config: FakeConfig, cert_pem: &str, key_pem: &str) -> FakeApi {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .expect("fake API: certificate PEM");
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("fake API: key PEM");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("fake API: TLS versions")
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .expect("fake API: certificate and key");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("fake API: bind 127.0.0.1:0");
+        FakeApi::serve(config, listener, Some(Arc::new(tls)))
+    }
+
+    fn serve(
+        config: FakeConfig,
+        listener: TcpListener,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> FakeApi {
         let addr = listener.local_addr().expect("fake API: local_addr");
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -274,13 +314,14 @@ impl FakeApi {
             }),
             shutdown: AtomicBool::new(false),
             addr,
+            scheme: if tls.is_some() { "https" } else { "http" },
             live: Mutex::new(HashMap::new()),
         });
         let acceptor = {
             let shared = Arc::clone(&shared);
             thread::Builder::new()
                 .name("fake-api-accept".to_string())
-                .spawn(move || accept_loop(listener, shared))
+                .spawn(move || accept_loop(listener, shared, tls))
                 .expect("fake API: spawn accept thread")
         };
         FakeApi {
@@ -289,7 +330,7 @@ impl FakeApi {
         }
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` when started with TLS)
     pub fn base_url(&self) -> String {
         self.shared.base_url()
     }
@@ -389,7 +430,7 @@ impl Drop for FakeApi {
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
     for stream in listener.incoming() {
         if shared.is_shut_down() {
             break;
@@ -408,6 +449,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             shared.live().insert(conn, clone);
         }
         let shared = Arc::clone(&shared);
+        let tls = tls.clone();
         let spawned = thread::Builder::new()
             .name(format!("fake-api-conn-{conn}"))
             .spawn(move || {
@@ -415,7 +457,17 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     shared: &shared,
                     conn,
                 };
-                serve_connection(stream, conn, &shared);
+                match tls {
+                    // The handshake happens on the first read; a client that refuses the
+                    // certificate ends it there, before any request is recorded.
+                    Some(tls) => {
+                        if let Ok(session) = rustls::ServerConnection::new(tls) {
+                            let stream = rustls::StreamOwned::new(session, stream);
+                            serve_connection(stream, conn, &shared);
+                        }
+                    }
+                    None => serve_connection(stream, conn, &shared),
+                }
             });
         if spawned.is_err() {
             thread::sleep(Duration::from_millis(5));

@@ -1,0 +1,690 @@
+//! Security (§7, §3): the token stays with base_url's origin, plain http only to loopback,
+//! secrets never printed (`-vv` included), client_secret_cmd, file permissions, and hostile
+//! company names made inert for spreadsheets and terminals while json stays faithful.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, base64_encode, simple_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+const CLIENT_ID: &str = "test-client";
+const SECRET: &str = "test-secret-value";
+
+fn fake_with(accounts: Vec<Value>, faults: Faults) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 50,
+        faults,
+        ..FakeConfig::default()
+    })
+}
+
+fn script(entries: Vec<(RequestMatch, FaultKind)>) -> Faults {
+    Faults {
+        script: entries,
+        ..Faults::default()
+    }
+}
+
+/// A second origin: 127.0.0.2 where the system allows it, else another port of 127.0.0.1.
+fn second_origin() -> FakeApi {
+    let config = FakeConfig {
+        accounts: simple_accounts(10),
+        ..FakeConfig::default()
+    };
+    FakeApi::start_on("127.0.0.2", config.clone()).unwrap_or_else(|| FakeApi::start(config))
+}
+
+/// A page 1 with two accounts whose next link is `next`.
+fn page_one_linking_to(next: &str) -> Value {
+    json!({
+        "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+        "_embedded": { "accounts": simple_accounts(2) },
+        "_links": { "next": { "href": next } },
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Origin pinning
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_next_link_to_another_origin_is_refused_and_never_gets_the_token() {
+    let other = second_origin();
+    let link = format!("{}/express/accounts?page=2&per_page=2", other.base_url());
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(page_one_linking_to(&link)),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains(&link), "the error names the link: {stderr}");
+    assert!(output.stdout.is_empty(), "no partial json array");
+    assert!(
+        other.requests().is_empty(),
+        "the other origin got {:?}",
+        other.requests()
+    );
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+#[test]
+fn a_next_link_to_another_port_of_the_same_host_is_another_origin() {
+    let other = FakeApi::start(FakeConfig::default());
+    let link = format!("{}/express/accounts?page=2&per_page=2", other.base_url());
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(page_one_linking_to(&link)),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains(&link));
+    assert!(other.requests().is_empty());
+}
+
+#[test]
+fn an_api_redirect_to_another_origin_is_not_followed() {
+    let other = second_origin();
+    let target = format!("{}/express/accounts?page=1&per_page=50", other.base_url());
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Redirect(target.clone()),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("302") && stderr.contains(&target),
+        "{stderr}"
+    );
+    assert!(
+        other
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none()),
+        "the other origin saw the token"
+    );
+    assert!(other.requests().is_empty(), "redirects are not followed");
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+#[test]
+fn a_token_endpoint_redirect_is_not_followed() {
+    let other = second_origin();
+    let target = format!("{}/oauth/token", other.base_url());
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Token,
+            FaultKind::Redirect(target.clone()),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains(&target));
+    assert!(
+        other.requests().is_empty(),
+        "the client secret went to the redirect target"
+    );
+    assert!(fake.page_requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain http only to loopback
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn plain_http_base_or_token_url_outside_loopback_is_refused_before_any_request() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for (var, value) in [
+        ("TALKDESK_BASE_URL", "http://api.example.com"),
+        ("TALKDESK_TOKEN_URL", "http://login.example.com/oauth/token"),
+        ("TALKDESK_BASE_URL", "http://10.0.0.1:8080"),
+        (
+            "TALKDESK_TOKEN_URL",
+            "http://127.0.0.1.example.com/oauth/token",
+        ),
+    ] {
+        let output = sb
+            .tool(&fake)
+            .env(var, value)
+            .args(["list"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{var}={value}");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(var) && stderr.contains("https://"),
+            "{stderr}"
+        );
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
+#[test]
+fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
+    let link = "http://api.example.invalid/express/accounts?page=2&per_page=2";
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(page_one_linking_to(link)),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(link) && stderr.contains("plain http"),
+        "{stderr}"
+    );
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+#[test]
+fn a_url_holding_a_password_is_refused_without_repeating_it() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env(
+            "TALKDESK_BASE_URL",
+            "https://me:hunter2-pass@api.example.com",
+        )
+        .args(["-vv", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("api.example.com"), "{stderr}");
+    assert!(!stderr.contains("hunter2-pass"), "{stderr}");
+    assert!(fake.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets never printed
+// ---------------------------------------------------------------------------------------------
+
+/// Every credential the fake saw: the Basic and Bearer values of every Authorization header.
+fn credentials_seen(fake: &FakeApi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter_map(|r| r.header("authorization"))
+        .filter_map(|v| v.split_once(' ').map(|(_, c)| c.to_string()))
+        .collect()
+}
+
+/// Runs with `-vv` and checks that stdout+stderr hold none of `secrets`, the credentials the
+/// fake saw, nor (for the default secret) the base64 of `id:secret`.
+fn run_vv_and_search(
+    sb: &Sandbox,
+    fake: &FakeApi,
+    secret: &str,
+    extra_secrets: &[&str],
+    args: &[&str],
+) -> std::process::Output {
+    let output = sb
+        .tool(fake)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .arg("-vv")
+        .args(args)
+        .output()
+        .unwrap();
+    let mut all = stdout_of(&output);
+    all.push_str(&stderr_of(&output));
+    let mut secrets: Vec<String> = vec![
+        secret.to_string(),
+        base64_encode(format!("{CLIENT_ID}:{secret}").as_bytes()),
+    ];
+    secrets.extend(credentials_seen(fake));
+    secrets.extend(extra_secrets.iter().map(|s| s.to_string()));
+    assert!(
+        !credentials_seen(fake).is_empty(),
+        "the run sent no credential"
+    );
+    for s in &secrets {
+        assert!(!all.contains(s.as_str()), "`{s}` printed:\n{all}");
+    }
+    assert!(
+        all.contains("> Authorization: <redacted>"),
+        "-vv shows the header, redacted:\n{all}"
+    );
+    output
+}
+
+#[test]
+fn vv_on_success_prints_no_secret() {
+    let fake = fake_with(simple_accounts(120), Faults::default());
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list", "-o", "json"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let tokens: Vec<_> = credentials_seen(&fake)
+        .into_iter()
+        .filter(|c| c.starts_with("fake-token-"))
+        .collect();
+    assert!(!tokens.is_empty(), "the token was searched for");
+    let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed, simple_accounts(120));
+}
+
+#[test]
+fn vv_with_a_refused_secret_prints_no_secret() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, "wrong-secret-value", &[], &["list"]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("invalid_client"));
+}
+
+#[test]
+fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
+    let basic = base64_encode(format!("{CLIENT_ID}:{SECRET}").as_bytes());
+    let body = json!({
+        "error": "invalid_client",
+        "error_description": format!("secret {SECRET} in Basic {basic} was refused"),
+    })
+    .to_string();
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(401, body),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list"]);
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("secret <redacted> in Basic <redacted> was refused"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn vv_with_a_403_prints_no_secret() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        scope: "some-other:scope".into(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list"]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("403"));
+}
+
+#[test]
+fn vv_with_a_persistent_401_prints_neither_token() {
+    let fake = fake_with(
+        simple_accounts(4),
+        Faults {
+            token_valid_for_requests: Some(0),
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list", "--no-cache"]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    assert_eq!(fake.tokens_issued(), 2, "one new token after the 401");
+}
+
+#[test]
+fn vv_with_a_500_prints_no_secret() {
+    let fake = fake_with(
+        simple_accounts(4),
+        Faults {
+            always: vec![(RequestMatch::AnyPage, FaultKind::Status(500))],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list", "--max-retries", "1"]);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("HTTP 500"));
+}
+
+#[test]
+fn vv_with_a_malformed_token_answer_never_quotes_it() {
+    let leaked = "tok-LEAK-0123456789";
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Token,
+            FaultKind::Json(json!({
+                "access_token": leaked,
+                "token_type": "Bearer",
+                "expires_in": leaked,
+            })),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = run_vv_and_search(&sb, &fake, SECRET, &[leaked], &["list"]);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("not a token"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// client_secret_cmd
+// ---------------------------------------------------------------------------------------------
+
+/// A config file whose secret comes from `/bin/sh <script>` (run through sh so that the
+/// freshly written script is never exec'd while another test thread holds it open).
+#[cfg(unix)]
+fn secret_cmd_config(sb: &Sandbox, script_body: &str, args: &str) -> std::path::PathBuf {
+    let script = sb.path("secret.sh");
+    std::fs::write(&script, script_body).unwrap();
+    sb.write_config(
+        "config.toml",
+        &format!(
+            "[default]\nclient_secret_cmd = \"/bin/sh '{}' {args}\"\n",
+            script.display()
+        ),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn client_secret_cmd_gives_the_secret_without_a_shell_and_never_prints_it() {
+    let fake = fake_with(simple_accounts(60), Faults::default());
+    let sb = Sandbox::new();
+    // The argument arrives as one word, quotes removed: no shell splitting, no globbing.
+    let config = secret_cmd_config(
+        &sb,
+        &format!(
+            "[ \"$1\" = 'op://Vault/Talk desk/*' ] || exit 7\nprintf '{SECRET}\\nsecond line\\n'\n"
+        ),
+        "'op://Vault/Talk desk/*'",
+    );
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["-vv", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed, simple_accounts(60));
+    let all = format!("{}{}", stdout_of(&output), stderr_of(&output));
+    assert!(!all.contains(SECRET), "{all}");
+    assert!(!all.contains(&base64_encode(format!("{CLIENT_ID}:{SECRET}").as_bytes())));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for (body, expect) in [
+        ("echo nope >&2\nexit 1\n", "failed"),
+        ("exit 0\n", "printed no secret"),
+        ("printf '\\n{SECRET}\\n'\n", "printed no secret"),
+    ] {
+        let config = secret_cmd_config(&sb, body, "");
+        let output = sb
+            .tool(&fake)
+            .env_remove("TALKDESK_CLIENT_SECRET")
+            .arg("--config")
+            .arg(&config)
+            .args(["list"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{body}");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains("client_secret_cmd") && stderr.contains(expect),
+            "{stderr}"
+        );
+    }
+    let config = sb.write_config(
+        "missing.toml",
+        "[default]\nclient_secret_cmd = \"/nonexistent/secret-tool get\"\n",
+    );
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr_of(&output).contains("cannot run `/nonexistent/secret-tool`"));
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
+#[cfg(unix)]
+#[test]
+fn client_secret_cmd_is_not_run_by_a_shell() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let marker = sb.path("pwned");
+    let config = sb.write_config(
+        "config.toml",
+        &format!(
+            "[default]\nclient_secret_cmd = \"echo {SECRET}; touch {}\"\n",
+            marker.display()
+        ),
+    );
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["list"])
+        .output()
+        .unwrap();
+    // echo printed `SECRET; touch …` as one line: a wrong secret, not a second command.
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    assert!(!marker.exists(), "a shell ran the command");
+}
+
+// ---------------------------------------------------------------------------------------------
+// File hygiene
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_others_can_read_gets_one_warning_with_the_chmod_to_run() {
+    let fake = fake_with(simple_accounts(3), Faults::default());
+    let sb = Sandbox::new();
+    let config = sb.write_config("config.toml", "[default]\nper_page = 2\n");
+    set_mode(&config, 0o644);
+    let chmod = format!("chmod 600 {}", config.display());
+    for quiet in [false, true] {
+        let mut cmd = sb.tool(&fake);
+        cmd.arg("--config").arg(&config);
+        if quiet {
+            cmd.arg("-q");
+        }
+        let output = cmd.args(["list", "-o", "json"]).output().unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        if quiet {
+            assert_eq!(stderr, "", "-q silences every warning");
+            continue;
+        }
+        assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("mode 644") && stderr.trim_end().ends_with(&chmod),
+            "{stderr}"
+        );
+    }
+    set_mode(&config, 0o600);
+    let output = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        !stderr_of(&output).contains("chmod"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_token_cache_is_private_and_never_holds_the_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake_with(simple_accounts(3), Faults::default());
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let dir = sb.token_cache_dir();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(mode(&files[0]), 0o600);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(!text.contains(SECRET));
+    assert!(text.contains("fake-token-"), "the cache holds the token");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output safety
+// ---------------------------------------------------------------------------------------------
+
+const HOSTILE: [&str; 9] = [
+    "=HYPERLINK(\"http://evil\",\"x\")",
+    "+SUM(A1)",
+    "-2+3",
+    "@cmd",
+    "\tTabbed",
+    "\u{1b}]0;title\u{7}Osc Corp",
+    "\u{1b}[31mred Corp",
+    "Bidi \u{202e}gnp.exe",
+    "Plain, \"quoted\" Ltd",
+];
+
+fn hostile_accounts() -> Vec<Value> {
+    HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({"id": format!("h-{i}"), "name": format!("n{i}"), "company_name": name, "status": "ACTIVE", "extra": {"nested": name}})
+        })
+        .collect()
+}
+
+fn run_list(fake: &FakeApi, args: &[&str]) -> std::process::Output {
+    let sb = Sandbox::new();
+    let output = sb.tool(fake).arg("list").args(args).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    output
+}
+
+fn csv_company_names(output: &std::process::Output) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == "company_name").unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap()[at].to_string())
+        .collect()
+}
+
+#[test]
+fn csv_neutralises_formulas_unless_told_not_to() {
+    let fake = fake_with(hostile_accounts(), Faults::default());
+    let guarded = csv_company_names(&run_list(&fake, &["-o", "csv"]));
+    let expected: Vec<String> = HOSTILE
+        .iter()
+        .map(|name| match name.chars().next() {
+            Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{name}"),
+            _ => name.to_string(),
+        })
+        .collect();
+    assert_eq!(guarded, expected);
+    assert_eq!(guarded[0], "'=HYPERLINK(\"http://evil\",\"x\")");
+    assert_eq!(guarded[2], "'-2+3");
+
+    let raw = csv_company_names(&run_list(&fake, &["-o", "csv", "--no-formula-guard"]));
+    assert_eq!(raw, HOSTILE.map(str::to_string).to_vec());
+}
+
+#[test]
+fn table_cells_reach_the_terminal_inert() {
+    let fake = fake_with(hostile_accounts(), Faults::default());
+    let output = run_list(&fake, &["-o", "table"]);
+    let text = stdout_of(&output);
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}', '\u{9d}'] {
+        assert!(!text.contains(bad), "{bad:?} reached stdout:\n{text}");
+    }
+    assert!(
+        text.chars().all(|c| c == '\n' || !c.is_control()),
+        "a control character reached stdout:\n{text:?}"
+    );
+    for visible in [
+        "Osc Corp",
+        "red Corp",
+        "Bidi gnp.exe",
+        "=HYPERLINK(\"http://evil\",\"x\")",
+    ] {
+        assert!(text.contains(visible), "{visible} missing:\n{text}");
+    }
+    assert!(!text.contains("title"), "the OSC payload is dropped whole");
+}
+
+#[test]
+fn json_and_jsonl_keep_hostile_values_exactly() {
+    let fake = fake_with(hostile_accounts(), Faults::default());
+    let json_out = run_list(&fake, &["-o", "json"]);
+    let parsed: Vec<Value> = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(parsed, hostile_accounts());
+    let jsonl_out = run_list(&fake, &["-o", "jsonl", "--no-formula-guard"]);
+    let lines: Vec<Value> = stdout_of(&jsonl_out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, hostile_accounts());
+    // JSON escapes control characters itself: the raw bytes never reach a terminal.
+    assert!(!json_out.stdout.contains(&0x1b));
+    assert!(!jsonl_out.stdout.contains(&0x1b));
+}

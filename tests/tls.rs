@@ -1,0 +1,354 @@
+//! The TLS walk end to end (§3 `ca_bundle`, §7): the fake API served over HTTPS with a
+//! certificate from a test CA made at test time, trusted through `ca_bundle` or
+//! `TALKDESK_CA_BUNDLE`, refused without it.
+
+mod support;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use serde_json::Value;
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of};
+
+/// A test certificate authority.
+struct TestCa {
+    pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+impl TestCa {
+    fn new(name: &str) -> TestCa {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let key = KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        TestCa {
+            pem: cert.pem(),
+            issuer: Issuer::new(params, key),
+        }
+    }
+
+    /// A server certificate for 127.0.0.1 and localhost: (certificate PEM, key PEM).
+    fn server_cert(&self) -> (String, String) {
+        let mut params =
+            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "fake talkdesk");
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        params.use_authority_key_identifier_extension = true;
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+}
+
+/// A fake API over HTTPS with a certificate from `ca`.
+fn https_fake(ca: &TestCa, accounts: usize) -> FakeApi {
+    let (cert, key) = ca.server_cert();
+    let fake = FakeApi::start_tls(
+        FakeConfig {
+            accounts: simple_accounts(accounts),
+            page_cap: 50,
+            ..FakeConfig::default()
+        },
+        &cert,
+        &key,
+    );
+    assert!(fake.base_url().starts_with("https://127.0.0.1:"));
+    fake
+}
+
+fn json_accounts(output: &std::process::Output) -> Vec<Value> {
+    assert!(output.status.success(), "{}", stderr_of(output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn walks_every_page_over_https_trusting_the_ca_bundle_of_the_config_file() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 120);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    // A relative ca_bundle is relative to the config file.
+    let config = sb.write_config("config.toml", "[default]\nca_bundle = \"ca.pem\"\n");
+    let output = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(120));
+    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+    assert_eq!(fake.token_requests(), 1);
+}
+
+#[test]
+fn talkdesk_ca_bundle_trusts_the_test_ca() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 30);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(30));
+}
+
+#[test]
+fn every_certificate_of_the_bundle_is_trusted() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("unrelated CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("bundle.pem"), format!("{}{}", other.pem, ca.pem)).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("bundle.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(5));
+}
+
+#[test]
+fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("TLS") && stderr.contains("ca_bundle"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    assert!(
+        fake.requests().is_empty(),
+        "no request may pass an untrusted handshake"
+    );
+    assert_eq!(
+        fake.connections(),
+        1,
+        "a refused certificate is not retried"
+    );
+}
+
+#[test]
+fn a_bundle_of_another_ca_is_refused() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("unrelated CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("other.pem"), &other.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("other.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("TLS"));
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_ca_bundle_without_certificates_is_a_config_error() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    // A key alone, and plain text: PEM without a single certificate.
+    let key_only = KeyPair::generate().unwrap().serialize_pem();
+    for (name, text) in [
+        ("key.pem", key_only.as_str()),
+        ("notes.txt", "not a certificate\n"),
+    ] {
+        std::fs::write(sb.path(name), text).unwrap();
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CA_BUNDLE", sb.path(name))
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains("holds no certificate") && stderr.contains(name),
+            "{stderr}"
+        );
+    }
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("missing.pem"))
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
+}
+
+/// A minimal HTTP CONNECT proxy on 127.0.0.1:0: records each CONNECT line and the bytes the
+/// client sends through the tunnel, and relays them to the target. Its threads end with their
+/// connections; the accept thread is left to the end of the test process.
+struct ConnectProxy {
+    url: String,
+    connects: Arc<Mutex<Vec<String>>>,
+    upstream: Arc<Mutex<Vec<u8>>>,
+}
+
+impl ConnectProxy {
+    fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connects = Arc::new(Mutex::new(Vec::new()));
+        let upstream = Arc::new(Mutex::new(Vec::new()));
+        let (c, u) = (Arc::clone(&connects), Arc::clone(&upstream));
+        thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (c, u) = (Arc::clone(&c), Arc::clone(&u));
+                thread::spawn(move || tunnel(client, &c, u));
+            }
+        });
+        ConnectProxy {
+            url,
+            connects,
+            upstream,
+        }
+    }
+
+    fn connects(&self) -> Vec<String> {
+        self.connects.lock().unwrap().clone()
+    }
+
+    fn upstream_text(&self) -> String {
+        String::from_utf8_lossy(&self.upstream.lock().unwrap()).into_owned()
+    }
+}
+
+fn tunnel(mut client: TcpStream, connects: &Mutex<Vec<String>>, upstream: Arc<Mutex<Vec<u8>>>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if client.read(&mut byte).unwrap_or(0) == 0 {
+            return;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let line = head.lines().next().unwrap_or("").to_string();
+    connects.lock().unwrap().push(line.clone());
+    let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    let Ok(mut server) = TcpStream::connect(&target) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        return;
+    };
+    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    let (mut client_in, mut server_out) =
+        (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let up = thread::spawn(move || {
+        let mut buf = [0u8; 16 * 1024];
+        while let Ok(n) = client_in.read(&mut buf) {
+            if n == 0 || server_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            upstream.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+        let _ = server_out.shutdown(Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut server, &mut client);
+    let _ = client.shutdown(Shutdown::Both);
+    let _ = up.join();
+}
+
+#[test]
+fn https_proxy_tunnels_the_walk_and_sees_only_ciphertext() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 60);
+    let proxy = ConnectProxy::start();
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["-v", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(60));
+    let target = fake.base_url().trim_start_matches("https://").to_string();
+    let connects = proxy.connects();
+    assert!(!connects.is_empty());
+    assert!(
+        connects
+            .iter()
+            .all(|c| c == &format!("CONNECT {target} HTTP/1.1")),
+        "{connects:?}"
+    );
+    assert!(stderr_of(&output).contains("proxy 127.0.0.1:"));
+    let seen = proxy.upstream_text();
+    assert!(!seen.is_empty(), "the requests went through the tunnel");
+    assert!(
+        !seen.contains("test-secret-value")
+            && !seen.contains("fake-token-")
+            && !seen.contains("Authorization"),
+        "the proxy saw plaintext"
+    );
+}
+
+#[test]
+fn no_proxy_hosts_go_direct() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let proxy = ConnectProxy::start();
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("NO_PROXY", "localhost,127.0.0.1")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+    assert!(proxy.connects().is_empty(), "{:?}", proxy.connects());
+}
+
+#[test]
+fn a_socks_proxy_is_a_config_error_rather_than_a_silent_direct_connection() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("ALL_PROXY", "socks5://127.0.0.1:9")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("ALL_PROXY"));
+    assert_eq!(fake.connections(), 0);
+}
