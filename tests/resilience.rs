@@ -749,16 +749,19 @@ fn third_page_broken() -> FakeApi {
 }
 
 #[test]
-fn json_prints_nothing_unless_complete() {
-    let api = third_page_broken();
-    let out = Sandbox::new()
-        .tool(&api)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    assert_eq!(stdout_of(&out), "");
-    assert!(stderr_of(&out).contains("HTTP 500"));
+fn json_and_table_print_nothing_unless_complete() {
+    for format in ["json", "table"] {
+        let api = third_page_broken();
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(["list", "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{format}");
+        assert_eq!(stdout_of(&out), "", "{format}");
+        assert!(stderr_of(&out).contains("HTTP 500"), "{format}");
+        assert_eq!(api.page_requests(), [1, 2, 3, 3, 3, 3, 3], "{format}");
+    }
 }
 
 #[test]
