@@ -127,11 +127,21 @@ impl TokenCache {
     /// Writes the token atomically: a 0600 temporary file in the 0700
     /// folder, renamed into place.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
-        fs::create_dir_all(&self.dir)
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            // The folder is private from the moment it exists.
+            builder.mode(0o700);
+        }
+        builder
+            .create(&self.dir)
             .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
+            // An older, looser folder is tightened.
             fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
                 .with_context(|| format!("securing {}", self.dir.display()))?;
         }

@@ -172,11 +172,11 @@ pub struct ApiArgs {
     pub per_page: Option<u32>,
 
     /// Per-request timeout in seconds [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: Option<u64>,
 
     /// Retries per request on network errors, 429 and 5xx [default: 4]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_retries: Option<u32>,
 
     /// Neither read nor write the token cache

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Body, Proxy, ProxyProtocol};
 
-use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after};
+use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
@@ -242,15 +242,20 @@ impl Client {
                         .unwrap_or(0.5);
                     jittered(attempt, fraction)
                 }
-            }
-            .mul_f64(self.options.backoff_scale);
+            };
+            let delay = scaled(delay, self.options.backoff_scale);
             self.debug(&format!(
-                "retry {}/{} of {} {} in {:.1} s after {what}",
+                "retry {}/{} of {} {} in {:.3} s{} after {what}",
                 attempt + 1,
                 self.options.max_retries,
                 request.method,
                 request.url,
-                delay.as_secs_f64()
+                delay.as_secs_f64(),
+                if wait_hint.is_some() {
+                    " (Retry-After)"
+                } else {
+                    ""
+                }
             ));
             thread::sleep(delay);
             attempt += 1;
@@ -291,14 +296,10 @@ impl Client {
                 "{} {}: {message}{}; check your network, or raise --timeout / --max-retries",
                 request.method,
                 request.url,
-                if failures.len() > 1 {
-                    let retries = failures.len() - 1;
-                    format!(
-                        " (after {retries} {})",
-                        if retries == 1 { "retry" } else { "retries" }
-                    )
-                } else {
-                    String::new()
+                match failures.len() {
+                    0 | 1 => String::new(),
+                    2 => " (after 1 retry)".to_string(),
+                    n => format!(" (after {} retries)", n - 1),
                 }
             ))),
         }
@@ -344,7 +345,7 @@ impl Client {
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, &self.options),
+            Err(e) => return classify(e, request, &self.options),
         };
         let status = response.status().as_u16();
         if log.very_verbose() {
@@ -379,7 +380,13 @@ impl Client {
                 },
                 retry_after,
             )),
-            Err(e) => classify(e, &self.options),
+            Err(ureq::Error::BodyExceedsLimit(limit)) => Err(api_error(format!(
+                "{} {}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
+                request.method,
+                request.url,
+                limit / (1024 * 1024)
+            ))),
+            Err(e) => classify(e, request, &self.options),
         }
     }
 }
@@ -406,9 +413,11 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
     body.with_config().limit(MAX_BODY_BYTES).read_to_vec()
 }
 
-/// Sorts a transport error into transient (retry) or final.
-fn classify(error: ureq::Error, options: &ClientOptions) -> Result<Attempt> {
+/// Sorts a transport error into transient (retry) or final. Final errors
+/// name the request.
+fn classify(error: ureq::Error, request: &Request, options: &ClientOptions) -> Result<Attempt> {
     use ureq::Error as E;
+    let what = format!("{} {}", request.method, request.url);
     match error {
         E::Timeout(_) => Ok(Attempt::Transient(format!(
             "timed out after {} s",
@@ -419,26 +428,26 @@ fn classify(error: ureq::Error, options: &ClientOptions) -> Result<Attempt> {
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(tls)),
+            Some(tls) => Err(tls_error(&what, tls)),
             None => Ok(Attempt::Transient(format!("connection error: {e}"))),
         },
         E::ConnectionFailed => Ok(Attempt::Transient("connection failed".into())),
         E::HostNotFound => Ok(Attempt::Transient("host not found".into())),
         E::Protocol(e) => Ok(Attempt::Transient(format!("connection dropped: {e}"))),
         E::BodyExceedsLimit(limit) => Err(api_error(format!(
-            "the response body is larger than {} MiB, far beyond any page of accounts; check base_url",
+            "{what}: the response body is larger than {} MiB, far beyond any page of accounts; check base_url",
             limit / (1024 * 1024)
         ))),
-        E::Tls(message) => Err(tls_error(&message)),
-        E::Rustls(e) => Err(tls_error(&e)),
-        other => Err(api_error(format!("request failed: {other}"))),
+        E::Tls(message) => Err(tls_error(&what, &message)),
+        E::Rustls(e) => Err(tls_error(&what, &e)),
+        other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
 }
 
 /// A failed TLS handshake (exit 5), with what to do about it.
-fn tls_error(cause: &dyn std::fmt::Display) -> anyhow::Error {
+fn tls_error(what: &str, cause: &dyn std::fmt::Display) -> anyhow::Error {
     api_error(format!(
-        "TLS error: {cause}; if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
+        "{what}: TLS error: {cause}; if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
     ))
 }
 

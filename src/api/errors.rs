@@ -92,6 +92,9 @@ pub fn hint(status: u16) -> Option<&'static str> {
         ),
         404 => Some("check base_url (the path /express/accounts is appended to it)"),
         429 => Some("Talkdesk is rate limiting; try again later or raise --max-retries"),
+        500 | 502 | 503 | 504 => Some(
+            "the API or a gateway before it is failing; try again later or raise --max-retries",
+        ),
         _ => None,
     }
 }
@@ -153,6 +156,7 @@ mod tests {
     fn auth_statuses_have_hints() {
         assert!(hint(401).unwrap().contains("client id and secret"));
         assert!(hint(403).unwrap().contains("express-accounts:read"));
-        assert_eq!(hint(500), None);
+        assert!(hint(503).unwrap().contains("try again later"));
+        assert_eq!(hint(501), None);
     }
 }

@@ -28,6 +28,16 @@ pub fn jittered(attempt: u32, fraction: f64) -> Duration {
     backoff_ceiling(attempt).mul_f64(fraction.clamp(0.0, 1.0))
 }
 
+/// Multiplies a delay by the test-only backoff scale
+/// (`TALKDESK_BACKOFF_SCALE`), clamped to `0..=1` so it can only shorten
+/// waits; a scale that is not a number leaves the delay as it is.
+pub fn scaled(delay: Duration, scale: f64) -> Duration {
+    if scale.is_nan() {
+        return delay;
+    }
+    delay.mul_f64(scale.clamp(0.0, 1.0))
+}
+
 /// Reads `Retry-After`: delta-seconds or an HTTP date, capped at
 /// [`MAX_RETRY_AFTER`]. A date in the past means now. Garbage is ignored.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
@@ -139,6 +149,25 @@ mod tests {
         }
         assert_eq!(jittered(2, 0.0), Duration::ZERO);
         assert_eq!(jittered(2, 1.0), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_test_scale_only_shortens_delays() {
+        let d = Duration::from_secs(2);
+        assert_eq!(scaled(d, 0.0), Duration::ZERO);
+        assert_eq!(scaled(d, 0.001), Duration::from_millis(2));
+        assert_eq!(scaled(d, 1.0), d);
+        assert_eq!(scaled(d, 1e300), d, "never longer than the real delay");
+        assert_eq!(scaled(d, f64::INFINITY), d);
+        assert_eq!(scaled(d, -3.0), Duration::ZERO);
+        assert_eq!(scaled(d, f64::NAN), d);
+    }
+
+    #[test]
+    fn the_backoff_schedule_sums_to_the_documented_bound() {
+        // The default four retries wait at most 0.5 + 1 + 2 + 4 s.
+        let sum: Duration = (0..4).map(backoff_ceiling).sum();
+        assert_eq!(sum, Duration::from_millis(7_500));
     }
 
     #[test]

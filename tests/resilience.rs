@@ -1,0 +1,896 @@
+//! Resilience (issue 3, SPEC §4–§6): exact results or a clear failure under
+//! rate limits, flaky networks, broken pages and slow servers. Every test
+//! drives the real binary against the fake API (or a dead port / a
+//! blackhole listener on loopback); backoff is scaled to zero by the
+//! sandbox unless a test needs to read the logged delays.
+
+mod support;
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, sample_accounts,
+    simple_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+const YESTERDAY: &str = "id,name,company_name,status\nyesterday,export,Kept Ltd,ACTIVE\n";
+
+fn fake(accounts: Vec<Value>, faults: Faults) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 50,
+        faults,
+        ..FakeConfig::default()
+    })
+}
+
+fn always(m: RequestMatch, kind: FaultKind) -> Faults {
+    Faults {
+        always: vec![(m, kind)],
+        ..Faults::default()
+    }
+}
+
+fn once(m: RequestMatch, kind: FaultKind, times: usize) -> Faults {
+    Faults {
+        script: vec![(m, kind); times],
+        ..Faults::default()
+    }
+}
+
+/// `out/accounts.csv` holding yesterday's export, alone in its folder.
+fn yesterdays_file(sb: &Sandbox) -> PathBuf {
+    let dir = sb.path("out");
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("accounts.csv");
+    fs::write(&file, YESTERDAY).unwrap();
+    file
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Exit 5, one `error:` line holding every `needle`, yesterday's file
+/// untouched and no temporary file beside it.
+fn assert_failed_cleanly(out: &Output, file: &Path, needles: &[&str]) {
+    let stderr = stderr_of(out);
+    assert_eq!(out.status.code(), Some(5), "stderr: {stderr}");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {stderr}");
+    for needle in needles {
+        assert!(
+            errors[0].contains(needle),
+            "`{needle}` missing from: {}",
+            errors[0]
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(fs::read_to_string(file).unwrap(), YESTERDAY);
+    let dir = file.parent().unwrap();
+    assert_eq!(files_in(dir), ["accounts.csv"], "no temporary file left");
+}
+
+/// A finished export against a faulty fake.
+struct Export {
+    api: FakeApi,
+    out: Output,
+    file: PathBuf,
+    /// Holds the folder of `file` until the checks are done.
+    _sandbox: Sandbox,
+}
+
+/// Runs `list -o csv --output-file out/accounts.csv` plus `extra` against a
+/// fake (150 accounts, 3 pages) with these faults; yesterday's file is
+/// there before.
+fn failing_export(faults: Faults, extra: &[&str]) -> Export {
+    let api = fake(simple_accounts(150), faults);
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let out = sb
+        .tool(&api)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .args(extra)
+        .output()
+        .unwrap();
+    Export {
+        api,
+        out,
+        file,
+        _sandbox: sb,
+    }
+}
+
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn csv_rows(accounts: &[Value], columns: &[&str]) -> Vec<Vec<String>> {
+    accounts
+        .iter()
+        .map(|a| {
+            columns
+                .iter()
+                .map(|c| a.get(*c).and_then(Value::as_str).unwrap_or("").to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn jsonl(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The delays the `-v` log reports, in seconds, and whether each came
+/// from Retry-After: `retry 1/4 of GET … in 0.030 s (Retry-After) after …`.
+fn logged_delays(stderr: &str) -> Vec<(f64, bool)> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("retry "))
+        .map(|l| {
+            let after_in = l.split(" in ").nth(1).unwrap();
+            let secs: f64 = after_in.split(' ').next().unwrap().parse().unwrap();
+            (secs, after_in.contains("(Retry-After)"))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A flaky API: exact results every time
+// ---------------------------------------------------------------------------------------------
+
+/// 300 accounts over 6 pages, ≈15% of token and page requests failing with
+/// 500/502/503/504, 429 (Retry-After: 0) or a dropped connection, a new seed
+/// per run, and `--max-retries 8`: a request is lost only when 9 draws in a
+/// row fail, 0.15^9 ≈ 3.8e-8; over ≈7 requests × 50 runs that is ≈1.3e-5,
+/// and the seeds are fixed, so a pass is repeatable.
+#[test]
+fn fifty_runs_against_a_seeded_flaky_api_are_all_exact() {
+    let accounts = sample_accounts(300);
+    let api = fake(accounts.clone(), Faults::default());
+    let columns = ["id", "name", "company_name", "status", "region"];
+    let mut requests = 0;
+    for run in 0..50u64 {
+        api.set_faults(Faults {
+            fail_rate: 0.15,
+            seed: 0x5EED_0000 + run,
+            random_kinds: vec![
+                FaultKind::Status(500),
+                FaultKind::Status(502),
+                FaultKind::Status(503),
+                FaultKind::Status(504),
+                FaultKind::RetryAfter(429, "0".into()),
+                FaultKind::Drop,
+            ],
+            ..Faults::default()
+        });
+        api.clear_requests();
+        let sb = Sandbox::new();
+        let file = sb.path("export");
+        let format = ["json", "jsonl", "csv"][run as usize % 3];
+        let mut cmd = sb.tool(&api);
+        cmd.args(["list", "-o", format, "--max-retries", "8", "--output-file"])
+            .arg(&file)
+            .args(["--columns", &columns.join(",")]);
+        if run % 2 == 1 {
+            cmd.arg("--no-cache");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "run {run}: {}",
+            stderr_of(&out).trim()
+        );
+        let text = fs::read_to_string(&file).unwrap();
+        match format {
+            "json" => {
+                let got: Vec<Value> = serde_json::from_str(&text).unwrap();
+                assert_eq!(got, accounts, "run {run}");
+            }
+            "jsonl" => assert_eq!(jsonl(&text), accounts, "run {run}"),
+            _ => {
+                let rows = parse_csv(&text);
+                assert_eq!(rows[0], columns, "run {run}");
+                assert_eq!(rows[1..], csv_rows(&accounts, &columns), "run {run}");
+            }
+        }
+        assert_eq!(
+            files_in(sb.dir.path())
+                .iter()
+                .filter(|n| n.starts_with(".export"))
+                .count(),
+            0
+        );
+        requests += api.requests().len();
+    }
+    // 50 runs × (1 token + 6 pages) = 350 requests without faults; the
+    // faults must really have fired.
+    assert!(
+        requests > 380,
+        "only {requests} requests: were faults injected?"
+    );
+}
+
+#[test]
+fn a_request_that_needed_retries_warns_once() {
+    let faults = Faults {
+        script: vec![
+            (RequestMatch::Page(2), FaultKind::Status(503)),
+            (RequestMatch::Page(2), FaultKind::Drop),
+        ],
+        ..Faults::default()
+    };
+    let api = fake(simple_accounts(120), faults);
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    assert_eq!(api.page_requests(), [1, 2, 2, 2, 3]);
+    let stderr = stderr_of(&out);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("page=2"), "{}", warnings[0]);
+    assert!(warnings[0].contains("needed 2 retries"), "{}", warnings[0]);
+    assert!(warnings[0].contains("HTTP 503"), "{}", warnings[0]);
+    assert_eq!(stderr.lines().count(), 1, "nothing else: {stderr}");
+
+    let api = fake(
+        simple_accounts(120),
+        once(RequestMatch::Page(2), FaultKind::Status(503), 1),
+    );
+    let out = sb
+        .tool(&api)
+        .args(["-q", "list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    assert_eq!(stderr_of(&out), "", "-q silences the warning");
+}
+
+#[test]
+fn each_retry_is_logged_with_v() {
+    let api = fake(
+        simple_accounts(60),
+        once(RequestMatch::Page(2), FaultKind::Status(502), 2),
+    );
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(["-v", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let retries: Vec<&str> = stderr.lines().filter(|l| l.starts_with("retry ")).collect();
+    assert_eq!(retries.len(), 2, "{stderr}");
+    assert!(
+        retries[0].starts_with("retry 1/4 of GET "),
+        "{}",
+        retries[0]
+    );
+    assert!(
+        retries[1].starts_with("retry 2/4 of GET "),
+        "{}",
+        retries[1]
+    );
+    assert!(
+        retries.iter().all(|l| l.ends_with("after HTTP 502")),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("page=2") && l.contains("-> 200") && l.contains("retry 2")),
+        "the request log counts the retries: {stderr}"
+    );
+}
+
+#[test]
+fn the_token_request_is_retried_too() {
+    let api = fake(
+        simple_accounts(10),
+        Faults {
+            script: vec![
+                (RequestMatch::Token, FaultKind::Status(503)),
+                (RequestMatch::Token, FaultKind::Drop),
+                (RequestMatch::Token, FaultKind::RetryAfter(429, "1".into())),
+            ],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got, simple_accounts(10));
+    assert_eq!(api.token_requests(), 4);
+    assert!(stderr_of(&out).contains("needed 3 retries"));
+}
+
+#[test]
+fn max_retries_zero_fails_at_the_first_transient_error() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(
+        once(RequestMatch::Page(2), FaultKind::Status(503), 1),
+        &["--max-retries", "0"],
+    );
+    assert_failed_cleanly(&out, &file, &["HTTP 503", "page=2"]);
+    assert_eq!(api.page_requests(), [1, 2]);
+}
+
+#[test]
+fn timeout_and_retries_come_from_the_config_file() {
+    let api = fake(
+        simple_accounts(150),
+        always(RequestMatch::Page(2), FaultKind::Stall),
+    );
+    let sb = Sandbox::new();
+    support::write_private(
+        &sb.default_config_path(),
+        "[default]\ntimeout_secs = 1\nmax_retries = 1\n",
+    );
+    let file = yesterdays_file(&sb);
+    let out = sb
+        .tool(&api)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_failed_cleanly(
+        &out,
+        &file,
+        &["page=2", "timed out after 1 s", "after 1 retry"],
+    );
+    assert_eq!(api.page_requests(), [1, 2, 2]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry-After and the backoff schedule, read from the -v log
+// ---------------------------------------------------------------------------------------------
+
+/// Runs with `-v` and a tiny backoff scale: logged delays are the real
+/// ones × 0.001 (Retry-After: 30 → 0.030 s) and hardly sleep.
+fn delays_for(faults: Faults, scale: &str, extra: &[&str]) -> (Output, Vec<(f64, bool)>) {
+    let api = fake(simple_accounts(100), faults);
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .env("TALKDESK_BACKOFF_SCALE", scale)
+        .args(["-v", "list", "-o", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let delays = logged_delays(&stderr_of(&out));
+    (out, delays)
+}
+
+#[test]
+fn retry_after_in_seconds_is_honoured() {
+    let (out, delays) = delays_for(
+        Faults {
+            script: vec![
+                (
+                    RequestMatch::Page(2),
+                    FaultKind::RetryAfter(429, "30".into()),
+                ),
+                (
+                    RequestMatch::Page(2),
+                    FaultKind::RetryAfter(503, "7".into()),
+                ),
+            ],
+            ..Faults::default()
+        },
+        "0.001",
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(delays, [(0.030, true), (0.007, true)]);
+}
+
+#[test]
+fn retry_after_is_capped_at_a_minute() {
+    let (out, delays) = delays_for(
+        once(
+            RequestMatch::Page(1),
+            FaultKind::RetryAfter(429, "3600".into()),
+            1,
+        ),
+        "0.001",
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(delays, [(0.060, true)]);
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let when = SystemTime::now() + Duration::from_secs(40);
+    let (out, delays) = delays_for(
+        once(
+            RequestMatch::Page(1),
+            FaultKind::RetryAfter(503, http_date(when)),
+            1,
+        ),
+        "0.001",
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(delays.len(), 1);
+    let (secs, from_header) = delays[0];
+    assert!(from_header);
+    // 40 s ahead, truncated to the second and read a moment later: 25..=40 s.
+    assert!((0.025..=0.040).contains(&secs), "{secs}");
+}
+
+#[test]
+fn without_retry_after_the_backoff_is_full_jitter_doubling_from_half_a_second() {
+    let (out, delays) = delays_for(
+        always(RequestMatch::Page(1), FaultKind::Status(503)),
+        "0.01",
+        &["--max-retries", "5"],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    // Ceilings 0.5, 1, 2, 4, 8 s, × 0.01; logged to the millisecond.
+    let ceilings = [0.005, 0.010, 0.020, 0.040, 0.080];
+    assert_eq!(delays.len(), ceilings.len(), "{}", stderr_of(&out));
+    for ((secs, from_header), ceiling) in delays.iter().zip(ceilings) {
+        assert!(!from_header);
+        assert!(
+            *secs >= 0.0 && *secs <= ceiling + 0.0005,
+            "{secs} > {ceiling}"
+        );
+    }
+}
+
+/// IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        months[(month - 1) as usize],
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+#[test]
+fn the_test_date_formatter_is_right() {
+    let t = UNIX_EPOCH + Duration::from_secs(784_111_777);
+    assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fatal faults: exit 5, a clear message, yesterday's file untouched
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_page_that_always_fails_with_a_transient_status_is_exit_5_after_the_retries() {
+    for status in [500, 502, 503, 504] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::Status(status)),
+            &[],
+        );
+        let needle = format!("HTTP {status} after 4 retries");
+        assert_failed_cleanly(
+            &out,
+            &file,
+            &[
+                "GET ",
+                "page=2",
+                &needle,
+                "Injected fault",
+                "try again later",
+            ],
+        );
+        assert_eq!(api.page_requests(), [1, 2, 2, 2, 2, 2], "status {status}");
+    }
+}
+
+#[test]
+fn a_429_that_never_ends_is_exit_5() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(
+        always(
+            RequestMatch::AnyPage,
+            FaultKind::RetryAfter(429, "5".into()),
+        ),
+        &["--max-retries", "2"],
+    );
+    assert_failed_cleanly(&out, &file, &["HTTP 429 after 2 retries", "rate limiting"]);
+    assert_eq!(api.page_requests(), [1, 1, 1]);
+}
+
+#[test]
+fn other_statuses_fail_at_once_without_retries() {
+    for status in [400, 404, 501] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::Status(status)),
+            &[],
+        );
+        let needle = format!("HTTP {status}");
+        assert_failed_cleanly(&out, &file, &[&needle, "page=2"]);
+        assert!(!stderr_of(&out).contains("retr"), "{}", stderr_of(&out));
+        assert_eq!(api.page_requests(), [1, 2], "status {status}");
+    }
+}
+
+#[test]
+fn malformed_json_is_exit_5_at_once() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(always(RequestMatch::Page(2), FaultKind::Malformed), &[]);
+    assert_failed_cleanly(&out, &file, &["page=2", "not a page of accounts"]);
+    assert_eq!(api.page_requests(), [1, 2]);
+}
+
+#[test]
+fn a_300_mb_body_is_exit_5_not_memory_growth() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(
+        always(RequestMatch::Page(2), FaultKind::HugeBody(300_000_000)),
+        &[],
+    );
+    assert_failed_cleanly(&out, &file, &["page=2", "HTTP 200", "larger than 16 MiB"]);
+    assert_eq!(api.page_requests(), [1, 2], "not retried");
+}
+
+#[test]
+fn a_page_that_never_answers_times_out() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(
+        always(RequestMatch::Page(2), FaultKind::Stall),
+        &["--timeout", "1", "--max-retries", "1"],
+    );
+    assert_failed_cleanly(
+        &out,
+        &file,
+        &["page=2", "timed out after 1 s", "after 1 retry"],
+    );
+    assert_eq!(api.page_requests(), [1, 2, 2]);
+}
+
+#[test]
+fn a_body_that_stalls_half_way_times_out() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(
+        always(RequestMatch::Page(2), FaultKind::StallBody),
+        &["--timeout", "1", "--max-retries", "1"],
+    );
+    assert_failed_cleanly(
+        &out,
+        &file,
+        &["page=2", "timed out after 1 s", "after 1 retry"],
+    );
+    assert_eq!(api.page_requests(), [1, 2, 2]);
+}
+
+#[test]
+fn connections_dropped_every_time_are_exit_5() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(always(RequestMatch::AnyPage, FaultKind::Drop), &[]);
+    assert_failed_cleanly(&out, &file, &["page=1", "connection", "after 4 retries"]);
+    assert_eq!(api.page_requests(), [1, 1, 1, 1, 1]);
+}
+
+#[test]
+fn a_token_endpoint_that_is_down_is_exit_5() {
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(always(RequestMatch::Token, FaultKind::Status(503)), &[]);
+    assert_failed_cleanly(&out, &file, &["token request", "HTTP 503 after 4 retries"]);
+    assert_eq!(api.token_requests(), 5);
+    assert!(api.page_requests().is_empty());
+}
+
+/// A port nothing listens on: connection refused, retried, then exit 5.
+/// The wait is the backoff alone (at most 7.5 s with the default four
+/// retries; none here).
+#[test]
+fn an_unreachable_host_is_exit_5() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let out = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            format!("http://127.0.0.1:{port}/oauth/token"),
+        )
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_failed_cleanly(
+        &out,
+        &file,
+        &["POST ", "/oauth/token", "connection", "after 4 retries"],
+    );
+}
+
+/// A listener that takes connections but never answers: each attempt ends
+/// at `--timeout`, so the run ends after (max_retries + 1) × timeout plus
+/// the backoff.
+#[test]
+fn a_blackhole_host_ends_within_the_timeout_bound() {
+    let blackhole = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = blackhole.local_addr().unwrap();
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let out = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args([
+            "list",
+            "-o",
+            "csv",
+            "--timeout",
+            "1",
+            "--max-retries",
+            "1",
+            "--output-file",
+        ])
+        .arg(&file)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_failed_cleanly(
+        &out,
+        &file,
+        &["/oauth/token", "timed out after 1 s", "after 1 retry"],
+    );
+    drop(blackhole);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partial failure (§6)
+// ---------------------------------------------------------------------------------------------
+
+fn third_page_broken() -> FakeApi {
+    fake(
+        simple_accounts(150),
+        always(RequestMatch::Page(3), FaultKind::Status(500)),
+    )
+}
+
+#[test]
+fn json_and_table_print_nothing_unless_complete() {
+    for format in ["json", "table"] {
+        let api = third_page_broken();
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(["list", "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{format}");
+        assert_eq!(stdout_of(&out), "", "{format}");
+        assert!(stderr_of(&out).contains("HTTP 500"), "{format}");
+        assert_eq!(api.page_requests(), [1, 2, 3, 3, 3, 3, 3], "{format}");
+    }
+}
+
+#[test]
+fn jsonl_to_stdout_may_have_streamed_rows_but_exits_5() {
+    let api = third_page_broken();
+    let out = Sandbox::new()
+        .tool(&api)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(100));
+    assert!(stderr_of(&out).contains("HTTP 500 after 4 retries"));
+}
+
+#[test]
+fn csv_to_stdout_may_have_streamed_rows_but_exits_5() {
+    let api = third_page_broken();
+    let out = Sandbox::new()
+        .tool(&api)
+        .args(["list", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let rows = parse_csv(&stdout_of(&out));
+    let columns = ["id", "name", "company_name", "status"];
+    assert_eq!(rows[0], columns);
+    assert_eq!(rows[1..], csv_rows(&simple_accounts(100), &columns));
+}
+
+#[test]
+fn a_failed_run_creates_no_output_file_and_leaves_no_temporary() {
+    for format in ["json", "jsonl", "csv", "table"] {
+        let api = third_page_broken();
+        let sb = Sandbox::new();
+        let dir = sb.path("out");
+        fs::create_dir_all(&dir).unwrap();
+        let out = sb
+            .tool(&api)
+            .args(["list", "-o", format, "--output-file"])
+            .arg(dir.join("accounts"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{format}");
+        assert_eq!(stdout_of(&out), "", "{format}");
+        assert!(files_in(&dir).is_empty(), "{format}: {:?}", files_in(&dir));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walk integrity (§4)
+// ---------------------------------------------------------------------------------------------
+
+/// Page 2 as the API would send it after 5 accounts were inserted at the
+/// front during the walk: accounts 46..=95 (1-based), so 46..=50 come
+/// again and 96..=100 are never seen.
+fn shifted_page_two() -> Value {
+    let all = simple_accounts(150);
+    json!({
+        "count": 50, "page": 2, "per_page": 50, "total": 155, "total_pages": 4,
+        "_embedded": {"accounts": all[45..95]},
+        "_links": {"next": {"href": "/express/accounts?page=3&per_page=50"}},
+    })
+}
+
+#[test]
+fn duplicate_ids_are_dropped_and_a_count_mismatch_warns() {
+    let api = fake(
+        simple_accounts(150),
+        always(RequestMatch::Page(2), FaultKind::Json(shifted_page_two())),
+    );
+    let sb = Sandbox::new();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let all = simple_accounts(150);
+    let expected: Vec<Value> = all[..95].iter().chain(&all[100..]).cloned().collect();
+    assert_eq!(got, expected);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            "warning: collected 145 distinct accounts but the API reported a total of 150"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(api.page_requests(), [1, 2, 3]);
+}
+
+#[test]
+fn a_next_link_back_to_a_fetched_page_is_exit_5() {
+    let looping = json!({
+        "count": 50, "page": 2, "per_page": 50, "total": 150, "total_pages": 3,
+        "_embedded": {"accounts": simple_accounts(100)[50..]},
+        "_links": {"next": {"href": "/express/accounts?page=1&per_page=50"}},
+    });
+    let Export {
+        api,
+        out,
+        file,
+        _sandbox: _keep,
+    } = failing_export(always(RequestMatch::Page(2), FaultKind::Json(looping)), &[]);
+    assert_failed_cleanly(&out, &file, &["page 2", "page=1", "goes back"]);
+    assert_eq!(api.page_requests(), [1, 2], "page 1 is never fetched twice");
+}
+
+#[test]
+fn a_page_number_sent_twice_is_exit_5() {
+    let again = json!({
+        "count": 50, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
+        "_embedded": {"accounts": simple_accounts(50)},
+    });
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        links: LinkStyle::None,
+        faults: always(RequestMatch::Page(2), FaultKind::Json(again)),
+        ..FakeConfig::default()
+    });
+    let out = Sandbox::new()
+        .tool(&api)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(stdout_of(&out), "");
+    assert!(
+        stderr_of(&out).contains("sent page 1 twice"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(api.page_requests(), [1, 2]);
+}

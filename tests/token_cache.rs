@@ -1,0 +1,279 @@
+//! The token (SPEC §4): cached on disk per token URL and client id, private,
+//! without the secret, reused until 60 s before expiry, renewed once on a
+//! 401 (mid-walk included), never read or written with `--no-cache`.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts};
+use support::{Sandbox, stderr_of, stdout_of};
+
+fn fake(accounts: usize, faults: Faults) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: sample_accounts(accounts),
+        page_cap: 50,
+        faults,
+        ..FakeConfig::default()
+    })
+}
+
+/// Runs `list -o json` and returns the accounts, asserting success.
+fn list(sb: &Sandbox, api: &FakeApi, extra: &[&str]) -> Vec<Value> {
+    let out = sb
+        .tool(api)
+        .args(["list", "-o", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The files in the token cache folder.
+fn cache_files(sb: &Sandbox) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(sb.token_cache_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_token_expiring_mid_walk_is_renewed_transparently() {
+    let api = fake(
+        300,
+        Faults {
+            token_valid_for_requests: Some(3),
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got, sample_accounts(300));
+    assert_eq!(api.token_requests(), 2);
+    assert_eq!(api.page_requests(), [1, 2, 3, 4, 4, 5, 6]);
+    assert_eq!(stderr_of(&out), "", "a renewal is not worth a warning");
+}
+
+#[test]
+fn a_second_401_is_exit_4() {
+    let api = fake(
+        60,
+        Faults {
+            token_valid_for_requests: Some(0),
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "");
+    let stderr = stderr_of(&out);
+    assert!(stderr.starts_with("error: GET "), "{stderr}");
+    assert!(stderr.contains("HTTP 401"), "{stderr}");
+    assert!(
+        stderr.contains("check the client id and secret"),
+        "{stderr}"
+    );
+    assert_eq!(api.token_requests(), 2, "one new token, not a loop");
+    assert_eq!(api.page_requests(), [1, 1]);
+}
+
+#[test]
+fn a_second_run_within_the_token_lifetime_requests_no_token() {
+    let api = fake(120, Faults::default());
+    let sb = Sandbox::new();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(120));
+    assert_eq!(api.token_requests(), 1);
+    api.clear_requests();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(120));
+    assert_eq!(api.token_requests(), 0);
+    assert_eq!(api.page_requests(), [1, 2, 3]);
+}
+
+#[test]
+fn a_token_within_a_minute_of_expiry_is_not_reused() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        expires_in: 59,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 2);
+
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        expires_in: 600,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 1);
+}
+
+#[test]
+fn a_cached_token_the_api_no_longer_accepts_is_replaced() {
+    let api = fake(60, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    api.revoke_tokens();
+    api.clear_requests();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(60));
+    assert_eq!(api.token_requests(), 1);
+    assert_eq!(api.page_requests(), [1, 1, 2]);
+    // The new token is the one cached now: a third run needs none.
+    api.clear_requests();
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 0);
+}
+
+#[test]
+fn each_client_id_has_its_own_cache_entry() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    api.update(|c| c.client_id = "other-client".into());
+    let out = sb
+        .tool(&api)
+        .env("TALKDESK_CLIENT_ID", "other-client")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        api.token_requests(),
+        2,
+        "the first client's token is not reused"
+    );
+    assert_eq!(cache_files(&sb).len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_token_cache_is_private_and_holds_no_secret() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let files = cache_files(&sb);
+    assert_eq!(files.len(), 1, "one entry, no temporary file: {files:?}");
+    assert_eq!(mode(&sb.token_cache_dir()), 0o700);
+    assert_eq!(mode(&files[0]), 0o600);
+    let text = fs::read_to_string(&files[0]).unwrap();
+    assert!(!text.contains("test-secret-value"), "{text}");
+    let entry: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(entry["client_id"], "test-client");
+    assert_eq!(entry["token_url"], api.token_url());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loose_cache_folder_is_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.token_cache_dir()).unwrap();
+    fs::set_permissions(sb.token_cache_dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    list(&sb, &api, &[]);
+    assert_eq!(mode(&sb.token_cache_dir()), 0o700);
+}
+
+#[test]
+fn a_corrupt_cache_file_is_ignored_and_replaced() {
+    let api = fake(60, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let file = cache_files(&sb).remove(0);
+    for garbage in ["{\"access_token\": \"tok", "", "\u{0}\u{1}not json at all"] {
+        fs::write(&file, garbage).unwrap();
+        api.clear_requests();
+        assert_eq!(list(&sb, &api, &[]), sample_accounts(60));
+        assert_eq!(api.token_requests(), 1, "{garbage:?}");
+        let entry: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        assert!(
+            entry["access_token"]
+                .as_str()
+                .unwrap()
+                .starts_with("fake-token-")
+        );
+    }
+    api.clear_requests();
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 0, "the replacement is used");
+}
+
+#[test]
+fn no_cache_neither_writes_nor_reads_the_cache() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &["--no-cache"]);
+    assert!(
+        !sb.cache_home().exists(),
+        "nothing is written under the cache folder"
+    );
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 2);
+    list(&sb, &api, &["--no-cache"]);
+    assert_eq!(api.token_requests(), 3, "the cached token is not read");
+    list(&sb, &api, &[]);
+    assert_eq!(api.token_requests(), 3, "nor replaced");
+}
+
+#[test]
+fn an_unwritable_cache_is_a_warning_not_a_failure() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    // A file where the cache folder should be.
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    fs::write(sb.token_cache_dir(), "not a folder").unwrap();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got, sample_accounts(10));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.starts_with("warning: could not cache the token"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_token_request_refused_is_exit_4() {
+    let api = fake(
+        10,
+        Faults {
+            always: vec![(RequestMatch::Token, FaultKind::Status(401))],
+            ..Faults::default()
+        },
+    );
+    let out = Sandbox::new()
+        .tool(&api)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("HTTP 401"));
+    assert_eq!(api.token_requests(), 1, "a refusal is not retried");
+}
