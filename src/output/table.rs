@@ -24,7 +24,8 @@ impl TableSink {
         }
     }
 
-    fn status_color(status: &str) -> Option<Color> {
+    /// The colour of a status cell when colour is on.
+    pub fn status_color(status: &str) -> Option<Color> {
         match Status::parse(status) {
             Status::Active => Some(Color::Green),
             Status::InTrial | Status::Prospect => Some(Color::Cyan),
