@@ -63,7 +63,7 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
         }
     }
     if style.color {
-        table.enforce_styling();
+        super::table::enforce_color(&mut table);
     } else {
         table.force_no_tty();
     }
