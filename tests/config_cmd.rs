@@ -278,3 +278,48 @@ fn init_writes_at_the_path_in_use_from_the_environment() {
     assert!(path.is_file());
     assert!(!sb.default_config_path().exists());
 }
+
+#[test]
+fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        println!("note: script(1) not found; skipping the interactive config init check");
+        return;
+    }
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("bad name!\nacme\nEU\nmy-client\nsup3r-secret\n")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    assert!(terminal.contains("`bad name!`: use letters"), "{terminal}");
+    let settings: Vec<String> = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            "[default]",
+            "account_name = \"acme\"",
+            "region = \"eu\"",
+            "client_id = \"my-client\"",
+            "client_secret = \"sup3r-secret\"",
+        ]
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+}

@@ -161,7 +161,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             if sort.is_some() {
                 held.extend(accounts);
             } else {
-                if sink.streams() {
+                // Streamed rows about to reach the terminal: wipe the line first.
+                if sink.streams() && destination.is_terminal() {
                     progress.clear();
                 }
                 write_batch(sink.as_mut(), &mut destination, &accounts)?;
