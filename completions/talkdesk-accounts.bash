@@ -174,7 +174,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__auth)
+        talkdesk__accounts__subcmd__auth)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -230,7 +230,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__auth__subcmd__check)
+        talkdesk__accounts__subcmd__auth__subcmd__check)
             opts="-c -p -v -q -h -V --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -298,7 +298,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__auth__subcmd__help)
+        talkdesk__accounts__subcmd__auth__subcmd__help)
             opts="check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -312,7 +312,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__auth__subcmd__help__subcmd__check)
+        talkdesk__accounts__subcmd__auth__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -326,7 +326,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__auth__subcmd__help__subcmd__help)
+        talkdesk__accounts__subcmd__auth__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -340,7 +340,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__completions)
+        talkdesk__accounts__subcmd__completions)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -396,7 +396,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config)
+        talkdesk__accounts__subcmd__config)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version path show init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -452,7 +452,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__help)
+        talkdesk__accounts__subcmd__config__subcmd__help)
             opts="path show init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -466,7 +466,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__help__subcmd__help)
+        talkdesk__accounts__subcmd__config__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -480,7 +480,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__help__subcmd__init)
+        talkdesk__accounts__subcmd__config__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -494,7 +494,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__help__subcmd__path)
+        talkdesk__accounts__subcmd__config__subcmd__help__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -508,7 +508,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__help__subcmd__show)
+        talkdesk__accounts__subcmd__config__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -522,7 +522,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__init)
+        talkdesk__accounts__subcmd__config__subcmd__init)
             opts="-c -p -v -q -h -V --force --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -578,7 +578,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__path)
+        talkdesk__accounts__subcmd__config__subcmd__path)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -634,7 +634,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__config__subcmd__show)
+        talkdesk__accounts__subcmd__config__subcmd__show)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -690,7 +690,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__diff)
+        talkdesk__accounts__subcmd__diff)
             opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -778,7 +778,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help)
+        talkdesk__accounts__subcmd__help)
             opts="list summary diff config auth completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -792,7 +792,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__auth)
+        talkdesk__accounts__subcmd__help__subcmd__auth)
             opts="check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -806,7 +806,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__auth__subcmd__check)
+        talkdesk__accounts__subcmd__help__subcmd__auth__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -820,7 +820,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__completions)
+        talkdesk__accounts__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -834,7 +834,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__config)
+        talkdesk__accounts__subcmd__help__subcmd__config)
             opts="path show init"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -848,7 +848,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__config__subcmd__init)
+        talkdesk__accounts__subcmd__help__subcmd__config__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -862,7 +862,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__config__subcmd__path)
+        talkdesk__accounts__subcmd__help__subcmd__config__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -876,7 +876,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__config__subcmd__show)
+        talkdesk__accounts__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -890,7 +890,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__diff)
+        talkdesk__accounts__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -904,7 +904,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__help)
+        talkdesk__accounts__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -918,7 +918,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__list)
+        talkdesk__accounts__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -932,7 +932,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__manpage)
+        talkdesk__accounts__subcmd__help__subcmd__manpage)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -946,7 +946,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__help__subcmd__summary)
+        talkdesk__accounts__subcmd__help__subcmd__summary)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -960,7 +960,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__list)
+        talkdesk__accounts__subcmd__list)
             opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1079,7 +1079,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__manpage)
+        talkdesk__accounts__subcmd__manpage)
             opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1135,7 +1135,7 @@ _talkdesk__accounts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talkdesk__subcmd__accounts__subcmd__summary)
+        talkdesk__accounts__subcmd__summary)
             opts="-s -o -c -p -v -q -h -V --status --output --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -210,6 +210,24 @@ pub fn default_config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("talkdesk-accounts").join("config.toml"))
 }
 
+/// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
+/// default path; with where it came from.
+pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
+    if let Some(p) = flag {
+        return Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config")));
+    }
+    if let Some(p) = env("TALKDESK_CONFIG") {
+        return Ok(Sourced::new(
+            PathBuf::from(p),
+            Source::Env("TALKDESK_CONFIG"),
+        ));
+    }
+    let path = default_config_path().ok_or_else(|| {
+        config_error("cannot find a config folder for this user; pass --config PATH")
+    })?;
+    Ok(Sourced::new(path, Source::Default))
+}
+
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
@@ -278,19 +296,8 @@ fn permission_warning(_path: &Path) -> Option<String> {
 impl Settings {
     /// Merges flags, environment, the config file profile and defaults.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
-        let (config_path, explicit) = match (&overrides.config, env("TALKDESK_CONFIG")) {
-            (Some(p), _) => (Sourced::new(p.clone(), Source::Flag("--config")), true),
-            (None, Some(p)) => (
-                Sourced::new(PathBuf::from(p), Source::Env("TALKDESK_CONFIG")),
-                true,
-            ),
-            (None, None) => {
-                let path = default_config_path().ok_or_else(|| {
-                    config_error("cannot find a config folder for this user; pass --config PATH")
-                })?;
-                (Sourced::new(path, Source::Default), false)
-            }
-        };
+        let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
+        let explicit = config_path.source != Source::Default;
         let profile = match (&overrides.profile, env("TALKDESK_PROFILE")) {
             (Some(p), _) => Sourced::new(p.clone(), Source::Flag("--profile")),
             (None, Some(p)) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),

@@ -90,6 +90,20 @@ pub fn redacted(err: anyhow::Error, redact: impl Fn(&str) -> String) -> anyhow::
     }
 }
 
+/// Ends the program with `kind` and prints nothing: the outcome was
+/// already reported (e.g. `diff --exit-code` found differences).
+pub fn silent_exit(kind: Exit) -> anyhow::Error {
+    failure(kind, "")
+}
+
+/// True for an error made by [`silent_exit`]: no `error:` line.
+pub fn is_silent(err: &anyhow::Error) -> bool {
+    err.chain()
+        .next()
+        .and_then(|cause| cause.downcast_ref::<Failure>())
+        .is_some_and(|f| f.message.is_empty())
+}
+
 /// True when the error chain holds a broken pipe: the reader went away
 /// (`| head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -194,6 +208,15 @@ mod tests {
         );
         let plain = redacted(anyhow::anyhow!("nothing secret"), |m| m.to_string());
         assert_eq!(exit_code_for(&plain), Exit::Failure);
+    }
+
+    #[test]
+    fn a_silent_exit_has_its_code_and_no_message() {
+        let err = silent_exit(Exit::Failure);
+        assert!(is_silent(&err));
+        assert_eq!(exit_code_for(&err), Exit::Failure);
+        assert!(!is_silent(&usage_error("x")));
+        assert!(!is_silent(&anyhow::anyhow!("")));
     }
 
     #[test]

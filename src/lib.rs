@@ -25,7 +25,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::Context;
 use config::process_env;
-use error::{exit_code_for, is_broken_pipe, one_line};
+use error::{exit_code_for, is_broken_pipe, is_silent, one_line};
 use log::Log;
 
 /// Runs a parsed command line.
@@ -43,11 +43,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),
-        Command::Summary(_)
-        | Command::Diff(_)
-        | Command::Config(_)
-        | Command::Auth(_)
-        | Command::Manpage => Err(anyhow::anyhow!("this command is not built yet")),
+        Command::Summary(args) => commands::summary::run(&ctx, args),
+        Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::Config(command) => commands::config::run(&ctx, command),
+        Command::Auth(cli::AuthCommand::Check(args)) => commands::auth::check(&ctx, args),
+        Command::Manpage => commands::manpage::run(),
     }
 }
 
@@ -69,7 +69,7 @@ where
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if !is_broken_pipe(&err) {
+            if !is_broken_pipe(&err) && !is_silent(&err) {
                 let mut stderr = std::io::stderr().lock();
                 // Messages may quote what a server sent: make it inert.
                 let message = output::sanitize::terminal_safe(&one_line(&err));

@@ -76,6 +76,11 @@ impl<'a> Api<'a> {
         Url::parse(&text).unwrap_or_else(|_| self.accounts.clone())
     }
 
+    /// The run's token source (`auth check` reports on its token).
+    pub fn auth(&self) -> &Auth<'a> {
+        self.auth
+    }
+
     /// The accounts endpoint, for resolving relative links.
     pub fn accounts_url(&self) -> &Url {
         &self.accounts

@@ -6,6 +6,8 @@ use std::collections::HashSet;
 use anyhow::{Context as _, Result};
 
 use super::Context;
+use super::progress::Progress;
+use super::sort::sort_by_field;
 use crate::account::{Account, Status};
 use crate::api::pages::{Flow, Page, Pages, for_each_page};
 use crate::cli::{ListArgs, OutputFormat};
@@ -112,6 +114,16 @@ fn columns(args: &ListArgs) -> Result<Vec<String>> {
     Ok(columns)
 }
 
+/// Validates `--sort`.
+fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
+    match args.sort.as_deref().map(str::trim) {
+        Some("") => Err(usage_error(
+            "--sort needs a field name, e.g. --sort company_name",
+        )),
+        other => Ok(other),
+    }
+}
+
 /// Runs `list`.
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let columns = columns(args)?;
@@ -138,10 +150,24 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         Some(n) => Pages::Only(n),
         None => Pages::All,
     };
+    let sort = sort_field(args)?;
+    // With --sort the accounts are held until the walk is complete.
+    let mut held: Vec<Account> = Vec::new();
+    let mut progress = Progress::new(ctx.log, pages);
     ctx.with_api(&settings, &args.api, |api| {
         for_each_page(api, pages, settings.concurrency.value, |page| {
+            progress.record(&page);
             let accounts = collector.take(page);
-            write_batch(sink.as_mut(), &mut destination, &accounts)?;
+            if sort.is_some() {
+                held.extend(accounts);
+            } else {
+                // Streamed rows about to reach the terminal: wipe the line first.
+                if sink.streams() && destination.is_terminal() {
+                    progress.clear();
+                }
+                write_batch(sink.as_mut(), &mut destination, &accounts)?;
+            }
+            progress.draw();
             Ok(if collector.done() {
                 Flow::Stop
             } else {
@@ -149,10 +175,20 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             })
         })
     })?;
+    progress.clear();
     if !collector.done() && pages == Pages::All {
         if let Some(warning) = collector.total_mismatch() {
             ctx.log.warn(&warning);
         }
+    }
+    if let Some(field) = sort {
+        if !sort_by_field(&mut held, field) && !held.is_empty() {
+            ctx.log.warn(&format!(
+                "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
+            ));
+        }
+        write_batch(sink.as_mut(), &mut destination, &held)?;
+        drop(held);
     }
 
     sink.finish(&mut destination)

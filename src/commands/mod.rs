@@ -1,7 +1,14 @@
 //! The commands: thin glue between settings, the API and the outputs.
 
+pub mod auth;
 pub mod completions;
+pub mod config;
+pub mod diff;
 pub mod list;
+pub mod manpage;
+pub mod progress;
+pub mod sort;
+pub mod summary;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -15,6 +22,7 @@ use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::redacted;
 use crate::log::Log;
+use crate::output::report::TableStyle;
 
 /// What every command gets from the global options.
 pub struct Context<'a> {
@@ -56,6 +64,20 @@ impl Context<'_> {
                     && (self.env)("TERM").is_none_or(|t| t != "dumb")
                     && std::io::stdout().is_terminal()
             }
+        }
+    }
+
+    /// How a report table (summary, diff) on stdout is drawn: fitted to
+    /// the terminal's width when stdout is one, coloured when colour is on.
+    pub fn report_style(&self, stdout_is_terminal: bool) -> TableStyle {
+        let width = if stdout_is_terminal {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        };
+        TableStyle {
+            width,
+            color: self.color_stdout(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod destination;
 pub mod json;
+pub mod report;
 pub mod sanitize;
 pub mod table;
 

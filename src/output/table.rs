@@ -24,7 +24,8 @@ impl TableSink {
         }
     }
 
-    fn status_color(status: &str) -> Option<Color> {
+    /// The colour of a status cell when colour is on.
+    pub fn status_color(status: &str) -> Option<Color> {
         match Status::parse(status) {
             Status::Active => Some(Color::Green),
             Status::InTrial | Status::Prospect => Some(Color::Cyan),
@@ -50,7 +51,7 @@ impl TableSink {
         if !self.layout.color {
             table.force_no_tty();
         } else {
-            table.enforce_styling();
+            enforce_color(&mut table);
         }
         if self.layout.header {
             table.set_header(self.layout.columns.iter().map(|c| terminal_safe(c)));
@@ -70,6 +71,14 @@ impl TableSink {
         }
         table.to_string()
     }
+}
+
+/// Turns styling on. comfy-table styles through crossterm, which would
+/// still drop colours when NO_COLOR is set; the caller's decision already
+/// weighed NO_COLOR against `--color always`, so it is forced here.
+pub fn enforce_color(table: &mut Table) {
+    crossterm::style::force_color_output(true);
+    table.enforce_styling();
 }
 
 impl Sink for TableSink {

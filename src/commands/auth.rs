@@ -1,0 +1,163 @@
+//! `auth check`: get a token (from the cache unless `--no-cache`), call
+//! the accounts endpoint once with `per_page=1`, and report what a person
+//! setting things up wants to know: it works, the scopes granted, when the
+//! token expires, where it came from, and how many accounts there are.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+
+use super::Context;
+use crate::auth::{SCOPE, Token};
+use crate::cli::ApiArgs;
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (proleptic Gregorian).
+pub fn utc_text(unix_secs: u64) -> String {
+    let days = (unix_secs / 86_400) as i64;
+    let secs = unix_secs % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// `in 59 min`, or `expired` once the time has passed.
+pub fn time_left(expires_at: u64, now: u64) -> String {
+    if expires_at <= now {
+        "expired".to_string()
+    } else {
+        format!("in {} min", (expires_at - now) / 60)
+    }
+}
+
+/// The scopes line: as granted, or a note when none were reported.
+pub fn scopes_text(scope: &str) -> String {
+    let scopes: Vec<&str> = scope.split_whitespace().collect();
+    if scopes.is_empty() {
+        return format!("(not reported by the token endpoint; {SCOPE} is needed)");
+    }
+    scopes.join(" ")
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The report printed on success.
+pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: u64) -> String {
+    let mut rows: Vec<(&str, String)> = lines.to_vec();
+    rows.push(("scopes", scopes_text(&token.scope)));
+    rows.push((
+        "expires",
+        format!(
+            "{} ({})",
+            utc_text(token.expires_at),
+            time_left(token.expires_at, now)
+        ),
+    ));
+    rows.push((
+        "token from",
+        if token.cached {
+            "the token cache".to_string()
+        } else {
+            "a new token request".to_string()
+        },
+    ));
+    rows.push((
+        "accounts",
+        total.map_or_else(|| "(the API sent no total)".to_string(), |t| t.to_string()),
+    ));
+    let mut text = String::from("OK: the credentials work and the accounts API answered\n");
+    for (key, value) in rows {
+        text.push_str(&format!("  {key:<11} {value}\n"));
+    }
+    text
+}
+
+/// Runs `auth check`.
+pub fn check(ctx: &Context, args: &ApiArgs) -> Result<()> {
+    let args = ApiArgs {
+        per_page: Some(1),
+        ..args.clone()
+    };
+    let settings = ctx.settings(&args, None)?;
+    let (token, total) = ctx.with_api(&settings, &args, |api| {
+        api.auth().token()?;
+        let page = api.get_page(&api.page_url(1))?;
+        // The token in use now: a refused cached token was replaced.
+        let token = api.auth().token()?;
+        Ok((token, page.total))
+    })?;
+    let mut lines: Vec<(&str, String)> = Vec::new();
+    if let Some(id) = &settings.client_id {
+        lines.push(("client id", id.value.clone()));
+    }
+    if let Some(url) = &settings.token_url {
+        lines.push(("token url", url.value.to_string()));
+    }
+    lines.push(("api", settings.base_url.value.to_string()));
+    let text = report(&token, total, &lines, now_secs());
+    let mut out = std::io::stdout().lock();
+    out.write_all(crate::output::sanitize::terminal_safe(&text).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[test]
+    fn utc_text_matches_known_dates() {
+        assert_eq!(utc_text(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_text(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_text(1_709_210_096), "2024-02-29 12:34:56 UTC");
+        assert_eq!(utc_text(4_102_444_799), "2099-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn time_left_is_in_whole_minutes() {
+        assert_eq!(time_left(1000 + 3599, 1000), "in 59 min");
+        assert_eq!(time_left(1000 + 60, 1000), "in 1 min");
+        assert_eq!(time_left(1000, 1000), "expired");
+    }
+
+    #[test]
+    fn the_report_says_everything_and_never_the_token() {
+        let token = Token {
+            access_token: Secret::new("tok-secret"),
+            expires_at: 3600,
+            scope: "express-accounts:read other:scope".into(),
+            cached: true,
+        };
+        let text = report(&token, Some(425), &[("api", "https://x/".into())], 0);
+        assert!(text.starts_with("OK: "), "{text}");
+        assert!(text.contains("  scopes      express-accounts:read other:scope\n"));
+        assert!(text.contains("  expires     1970-01-01 01:00:00 UTC (in 60 min)\n"));
+        assert!(text.contains("  token from  the token cache\n"));
+        assert!(text.contains("  accounts    425\n"));
+        assert!(!text.contains("tok-secret"));
+    }
+
+    #[test]
+    fn missing_scopes_are_explained() {
+        assert!(scopes_text(" ").contains("not reported"));
+    }
+}

@@ -1,0 +1,484 @@
+//! `config path`, `config show` and `config init`: where the config file
+//! is, what every setting resolved to and from where (secrets redacted),
+//! and a commented starting file written privately.
+
+use std::fs;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::Context;
+use crate::auth::default_cache_dir;
+use crate::cli::{ApiArgs, ConfigCommand};
+use crate::config::{SecretSetting, Settings, Source, Sourced, config_path_in_use};
+use crate::output::report::{ReportCell, render_table};
+
+/// What `config init` writes; the same text as `config.example.toml`.
+pub const TEMPLATE: &str = r#"# talkdesk-accounts configuration.
+#
+# `talkdesk-accounts config path` prints where this file is looked for;
+# `talkdesk-accounts config show` prints every setting and where it came from.
+# Keep this file private (chmod 600): it may hold your client secret.
+#
+# Precedence, highest first: command-line flags, TALKDESK_* environment
+# variables, the profile in this file, built-in defaults. One table per
+# profile; pick one with --profile NAME or TALKDESK_PROFILE.
+
+[default]
+# Your Talkdesk account name: it forms the token URL,
+# https://NAME.talkdeskid.com/oauth/token (or .eu / talkdeskidca.com).
+# account_name = "mycompany"
+
+# The region: us (default), eu or ca. It picks the API and token hosts.
+# region = "us"
+
+# The OAuth client (client credentials, scope express-accounts:read).
+# client_id = "your-client-id"
+# client_secret = "your-client-secret"
+
+# Or let a password manager hold the secret: the first line this command
+# prints is used. It runs without a shell. Set client_secret or this, not both.
+# client_secret_cmd = "pass show talkdesk/client-secret"
+
+# Optional overrides:
+# base_url = "https://api.talkdeskapp.com"  # API host; /express/accounts is appended
+# token_url = "https://mycompany.talkdeskid.com/oauth/token"
+# ca_bundle = "corporate-root.pem"  # PEM roots to trust instead of the system's (relative to this file)
+# timeout_secs = 30                 # per request
+# per_page = 50                     # page size asked for, 1 to 100
+# max_retries = 4                   # on network errors, timeouts, 429 and 5xx
+# concurrency = 4                   # pages fetched at once, 1 to 64
+
+# Another profile, used with --profile eu:
+# [eu]
+# account_name = "mycompany-eu"
+# region = "eu"
+# client_id = "your-eu-client-id"
+# client_secret_cmd = "pass show talkdesk/eu-client-secret"
+"#;
+
+/// The placeholder lines `config init` fills in, by key.
+const PLACEHOLDERS: [(&str, &str); 4] = [
+    ("account_name", "# account_name = \"mycompany\""),
+    ("region", "# region = \"us\""),
+    ("client_id", "# client_id = \"your-client-id\""),
+    ("client_secret", "# client_secret = \"your-client-secret\""),
+];
+
+/// What the user typed at `config init`'s questions; `None`: skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub account_name: Option<String>,
+    pub region: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+impl Answers {
+    fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "account_name" => self.account_name.as_deref(),
+            "region" => self.region.as_deref(),
+            "client_id" => self.client_id.as_deref(),
+            "client_secret" => self.client_secret.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The template with each answered placeholder (its first occurrence, in
+/// `[default]`) replaced by a real, TOML-quoted setting.
+pub fn fill_template(answers: &Answers) -> String {
+    let mut text = TEMPLATE.to_string();
+    for (key, line) in PLACEHOLDERS {
+        if let Some(value) = answers.get(key) {
+            let quoted = toml::Value::String(value.to_string()).to_string();
+            text = text.replacen(line, &format!("{key} = {quoted}"), 1);
+        }
+    }
+    text
+}
+
+/// Runs `config path|show|init`.
+pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
+    match command {
+        ConfigCommand::Path => path(ctx),
+        ConfigCommand::Show => show(ctx),
+        ConfigCommand::Init { force } => init(ctx, *force),
+    }
+}
+
+/// Prints the path in use on stdout, and on stderr whether it exists.
+fn path(ctx: &Context) -> Result<()> {
+    let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", path.value.display())?;
+    out.flush()?;
+    let from = match &path.source {
+        Source::Default => "the default path".to_string(),
+        other => other.to_string(),
+    };
+    if path.value.is_file() {
+        ctx.log.note(&format!("exists ({from})"));
+    } else {
+        ctx.log.note(&format!(
+            "does not exist ({from}); create it with `talkdesk-accounts config init`"
+        ));
+    }
+    Ok(())
+}
+
+/// One `config show` row from an optional sourced value.
+fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) -> Vec<ReportCell> {
+    match value {
+        Some(v) => vec![
+            ReportCell::new(key),
+            ReportCell::new(show(&v.value)),
+            ReportCell::new(v.source.to_string()),
+        ],
+        None => vec![
+            ReportCell::new(key),
+            ReportCell::new("(not set)"),
+            ReportCell::new(""),
+        ],
+    }
+}
+
+/// The rows of `config show`: every setting, its value (secrets as
+/// `<redacted>`, a secret command as the command, never run) and source.
+pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
+    let text = |v: &String| v.clone();
+    let path = |p: &std::path::PathBuf| p.display().to_string();
+    let mut config_file = row("config_file", Some(&s.config_path), path);
+    if !s.config_exists {
+        config_file[1].text.push_str(" (does not exist)");
+    }
+    let secret = s
+        .client_secret
+        .as_ref()
+        .filter(|c| matches!(c.value, SecretSetting::Value(_)));
+    let secret_cmd = s
+        .client_secret
+        .as_ref()
+        .filter(|c| matches!(c.value, SecretSetting::Command(_)));
+    let cache = default_cache_dir().map(|d| Sourced {
+        value: d,
+        source: Source::Default,
+    });
+    vec![
+        config_file,
+        row("profile", Some(&s.profile), text),
+        row("account_name", s.account_name.as_ref(), text),
+        row("region", Some(&s.region), |r| r.as_str().to_string()),
+        row("client_id", s.client_id.as_ref(), text),
+        row("client_secret", secret, |_| "<redacted>".to_string()),
+        row("client_secret_cmd", secret_cmd, |c| match c {
+            SecretSetting::Command(cmd) => cmd.clone(),
+            SecretSetting::Value(_) => "<redacted>".to_string(),
+        }),
+        row("base_url", Some(&s.base_url), |u| u.to_string()),
+        row("token_url", s.token_url.as_ref(), |u| u.to_string()),
+        row("ca_bundle", s.ca_bundle.as_ref(), path),
+        row("timeout_secs", Some(&s.timeout_secs), |n| n.to_string()),
+        row("per_page", Some(&s.per_page), |n| n.to_string()),
+        row("max_retries", Some(&s.max_retries), |n| n.to_string()),
+        row("concurrency", Some(&s.concurrency), |n| n.to_string()),
+        row("token_cache", cache.as_ref(), path),
+    ]
+}
+
+/// Prints every resolved setting with its source.
+fn show(ctx: &Context) -> Result<()> {
+    let settings = ctx.settings(&ApiArgs::default(), None)?;
+    let stdout = io::stdout();
+    let style = ctx.report_style(stdout.is_terminal());
+    let table = render_table(
+        &["setting", "value", "source"],
+        &show_rows(&settings),
+        style,
+    );
+    let mut out = stdout.lock();
+    writeln!(out, "{table}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the template (filled in from questions when stdin is a
+/// terminal) at the config path in use.
+fn init(ctx: &Context, force: bool) -> Result<()> {
+    let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?.value;
+    if path.is_dir() {
+        bail!(
+            "{} is a folder; pass --config with a file path",
+            path.display()
+        );
+    }
+    if path.exists() && !force {
+        bail!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        );
+    }
+    let text = if io::stdin().is_terminal() {
+        let mut stderr = io::stderr();
+        writeln!(
+            stderr,
+            "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
+            path.display()
+        )?;
+        let answers = ask(&mut io::stdin().lock(), &mut stderr, &mut read_hidden)?;
+        fill_template(&answers)
+    } else {
+        TEMPLATE.to_string()
+    };
+    write_private(&path, &text, force)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "wrote {}", path.display())?;
+    out.flush()?;
+    ctx.log.note(
+        "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
+    );
+    Ok(())
+}
+
+/// Reads a secret from the terminal without echoing it.
+fn read_hidden() -> io::Result<String> {
+    rpassword::read_password()
+}
+
+/// Asks the four questions. An empty answer skips one; an invalid account
+/// name or region is asked again; end of input stops asking.
+pub fn ask(
+    input: &mut dyn BufRead,
+    prompt: &mut dyn Write,
+    read_secret: &mut dyn FnMut() -> io::Result<String>,
+) -> io::Result<Answers> {
+    let mut answers = Answers::default();
+    let valid_name =
+        |v: &str| !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let valid_region = |v: &str| ["us", "eu", "ca"].contains(&v);
+    let Some(name) = question(
+        input,
+        prompt,
+        "Talkdesk account name (e.g. mycompany)",
+        &valid_name,
+        "use letters, digits and hyphens only",
+    )?
+    else {
+        return Ok(answers);
+    };
+    answers.account_name = Some(name).filter(|v| !v.is_empty());
+    let Some(region) = question(
+        input,
+        prompt,
+        "Region: us, eu or ca [us]",
+        &|v: &str| v.is_empty() || valid_region(&v.to_ascii_lowercase()),
+        "answer us, eu or ca",
+    )?
+    else {
+        return Ok(answers);
+    };
+    answers.region = Some(region.to_ascii_lowercase()).filter(|v| !v.is_empty());
+    let Some(id) = question(input, prompt, "OAuth client id", &|_| true, "")? else {
+        return Ok(answers);
+    };
+    answers.client_id = Some(id).filter(|v| !v.is_empty());
+    write!(prompt, "OAuth client secret (not shown as you type): ")?;
+    prompt.flush()?;
+    let secret = read_secret()?;
+    answers.client_secret = Some(secret.trim().to_string()).filter(|v| !v.is_empty());
+    Ok(answers)
+}
+
+/// One question, asked until the answer is empty or valid. `None` at the
+/// end of input.
+fn question(
+    input: &mut dyn BufRead,
+    prompt: &mut dyn Write,
+    text: &str,
+    valid: &dyn Fn(&str) -> bool,
+    advice: &str,
+) -> io::Result<Option<String>> {
+    loop {
+        write!(prompt, "{text}: ")?;
+        prompt.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            writeln!(prompt)?;
+            return Ok(None);
+        }
+        let answer = line.trim().to_string();
+        if answer.is_empty() || valid(&answer) {
+            return Ok(Some(answer));
+        }
+        writeln!(prompt, "`{answer}`: {advice}")?;
+    }
+}
+
+/// Writes `text` at `path` with mode 0600, creating missing folders with
+/// mode 0700; atomic (a temporary file renamed into place), and without
+/// `force` it never replaces a file, even one created meanwhile.
+pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    create_private_dir(&dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".config.toml.")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot write in {}; check its permissions", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("securing {}", temp.path().display()))?;
+    }
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let persisted = if force {
+        temp.persist(path)
+    } else {
+        temp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists; pass --force to overwrite it",
+                path.display()
+            )
+        } else {
+            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display()))
+        }
+    })?;
+    Ok(())
+}
+
+/// Creates `dir` and any missing parents with mode 0700 (on Unix);
+/// folders that already exist are left as they are.
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn resolve(text: &str) -> Settings {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        write_private(&path, text, false).unwrap();
+        let overrides = Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        };
+        Settings::resolve(&overrides, &|_: &str| None).unwrap()
+    }
+
+    #[test]
+    fn the_template_is_a_valid_config_with_nothing_set() {
+        let s = resolve(TEMPLATE);
+        assert!(s.client_id.is_none() && s.client_secret.is_none() && s.account_name.is_none());
+        for (_, line) in PLACEHOLDERS {
+            assert_eq!(TEMPLATE.matches(line).count(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn answers_fill_the_default_profile() {
+        let answers = Answers {
+            account_name: Some("acme".into()),
+            region: Some("eu".into()),
+            client_id: Some("id-1".into()),
+            client_secret: Some("s3\"cr\\et".into()),
+        };
+        let s = resolve(&fill_template(&answers));
+        assert_eq!(s.account_name.unwrap().value, "acme");
+        assert_eq!(s.region.value.as_str(), "eu");
+        assert_eq!(s.client_id.unwrap().value, "id-1");
+        match s.client_secret.unwrap().value {
+            SecretSetting::Value(v) => assert_eq!(v.expose(), "s3\"cr\\et"),
+            SecretSetting::Command(_) => panic!("not a command"),
+        }
+    }
+
+    #[test]
+    fn skipped_answers_stay_commented() {
+        let answers = Answers {
+            client_id: Some("id-1".into()),
+            ..Answers::default()
+        };
+        let text = fill_template(&answers);
+        assert!(text.contains("\nclient_id = \"id-1\"\n"));
+        assert!(text.contains("# account_name = \"mycompany\""));
+        assert!(text.contains("# client_id = \"your-eu-client-id\""));
+    }
+
+    #[test]
+    fn questions_reask_invalid_answers_and_stop_at_end_of_input() {
+        let mut input = io::Cursor::new("bad name!\nacme\nmars\nEU\nmy-id\n");
+        let mut prompts = Vec::new();
+        let answers = ask(
+            &mut input,
+            &mut prompts,
+            &mut || Ok("  top-secret\n".into()),
+        )
+        .unwrap();
+        assert_eq!(
+            answers,
+            Answers {
+                account_name: Some("acme".into()),
+                region: Some("eu".into()),
+                client_id: Some("my-id".into()),
+                client_secret: Some("top-secret".into()),
+            }
+        );
+        let prompts = String::from_utf8(prompts).unwrap();
+        assert!(prompts.contains("`bad name!`: use letters"), "{prompts}");
+        assert!(prompts.contains("`mars`: answer us, eu or ca"), "{prompts}");
+
+        let mut input = io::Cursor::new("\n");
+        let answers = ask(&mut input, &mut Vec::new(), &mut || Ok(String::new())).unwrap();
+        assert_eq!(answers, Answers::default());
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let s = resolve("[default]\nclient_id = \"id\"\nclient_secret = \"hunter2\"\n");
+        let rows = show_rows(&s);
+        let all: Vec<&str> = rows.iter().flatten().map(|c| c.text.as_str()).collect();
+        assert!(!all.iter().any(|t| t.contains("hunter2")));
+        let secret = rows.iter().find(|r| r[0].text == "client_secret").unwrap();
+        assert_eq!(secret[1].text, "<redacted>");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_and_never_clobbered_without_force() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/config.toml");
+        write_private(&path, "one", false).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&dir.path().join("a/b")), 0o700);
+        let e = write_private(&path, "two", false).unwrap_err();
+        assert!(e.to_string().contains("--force"), "{e}");
+        write_private(&path, "three", true).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "three");
+        assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 1);
+    }
+}

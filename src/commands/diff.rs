@@ -1,0 +1,513 @@
+//! `diff OLD`: compares a saved `list -o json` / `-o jsonl` export with the
+//! live list, by id. Added and changed accounts are kept while walking,
+//! unchanged ones are dropped at once; whatever of OLD was not seen live
+//! is removed. A record is "changed" when a field present in OLD differs
+//! live, so an export with fewer columns compares only those columns.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use comfy_table::Color;
+use serde_json::{Map, Value, json};
+
+use super::Context;
+use super::list::{Collector, StatusFilter};
+use super::progress::Progress;
+use crate::account::{Account, Status};
+use crate::api::pages::{Flow, Pages, for_each_page};
+use crate::cli::{DiffArgs, SummaryFormat};
+use crate::error::{Exit, silent_exit, usage_error};
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, render_table, write_csv};
+
+/// The columns of the table and csv reports.
+pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
+
+/// Where a record sits in the OLD file, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The n-th element of a JSON array (1-based).
+    Record(usize),
+    /// Line n of a JSONL file (1-based).
+    Line(usize),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Record(n) => write!(f, "record {n}"),
+            Place::Line(n) => write!(f, "line {n}"),
+        }
+    }
+}
+
+const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
+
+/// Reads the OLD export. Any trouble is a usage error (exit 2) naming the
+/// file, and the line or record.
+pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
+    let name = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))?;
+    parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))
+}
+
+/// Parses an export: a JSON array (`-o json`) or one object per line
+/// (`-o jsonl`), told apart by the first character. An empty file is an
+/// export of no account (what `-o jsonl` writes when nothing matched).
+/// Errors start with `, line N: …` or `: …`, to follow the file name.
+pub fn parse_export(text: &str) -> Result<Vec<(Place, Account)>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match text.trim_start().chars().next() {
+        None => Ok(Vec::new()),
+        Some('[') => parse_array(text),
+        Some('{') => parse_lines(text),
+        Some(c) => Err(format!(
+            " does not look like a json or jsonl export (it starts with `{}`); {WHAT_TO_PASS}",
+            c.escape_default()
+        )),
+    }
+}
+
+/// serde_json's message without its `at line … column …` tail.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
+    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+        format!(
+            ", line {}, column {}: not valid JSON ({}); {WHAT_TO_PASS}",
+            e.line(),
+            e.column(),
+            json_message(&e)
+        )
+    })?;
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let place = Place::Record(i + 1);
+            record(v, place).map(|a| (place, a))
+        })
+        .collect()
+}
+
+fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
+    let mut records = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let place = Place::Line(i + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            format!(
+                ", {place}: not valid JSON ({}); {WHAT_TO_PASS}",
+                json_message(&e)
+            )
+        })?;
+        records.push((place, record(value, place)?));
+    }
+    Ok(records)
+}
+
+/// One record: an object with a string or number `id`.
+fn record(value: Value, place: Place) -> Result<Account, String> {
+    let Value::Object(fields) = value else {
+        return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
+    };
+    match fields.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => {}
+        Some(Value::Number(_)) => {}
+        _ => {
+            return Err(format!(
+                ", {place}: no `id`; diff matches accounts by id, so export with id among the --columns"
+            ));
+        }
+    }
+    Account::try_from(fields).map_err(|e| format!(", {place}: {e}"))
+}
+
+/// Keeps the OLD records that `--status` selects. A record without a
+/// `status` field cannot be selected: that is an error, not a guess.
+pub fn select(
+    records: Vec<(Place, Account)>,
+    only: &[Status],
+    path: &Path,
+) -> Result<Vec<(Place, Account)>> {
+    if only.is_empty() {
+        return Ok(records);
+    }
+    let filter = StatusFilter::new(only.iter().cloned());
+    let mut kept = Vec::new();
+    for (place, account) in records {
+        if account.get("status").is_none() {
+            return Err(usage_error(format!(
+                "{}, {place}: no `status` field, so --status cannot select from this export; export with status among the --columns, or drop --status",
+                path.display()
+            )));
+        }
+        if filter.matches(&account) {
+            kept.push((place, account));
+        }
+    }
+    Ok(kept)
+}
+
+/// An account present on both sides whose compared fields differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub before: Account,
+    pub after: Account,
+    /// The fields that differ, in OLD's order.
+    pub fields: Vec<String>,
+}
+
+/// The differences, in the order they are reported.
+#[derive(Debug, Default, PartialEq)]
+pub struct DiffReport {
+    /// In the live list's order.
+    pub added: Vec<Account>,
+    /// In OLD's order.
+    pub removed: Vec<Account>,
+    /// In the live list's order.
+    pub changed: Vec<Change>,
+}
+
+impl DiffReport {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// The fields of `before` (except `id`) whose value differs in `after`.
+/// A missing field and `null` count as the same (both show as empty).
+pub fn differing_fields(before: &Account, after: &Account) -> Vec<String> {
+    let present = |v: Option<&Value>| v.filter(|v| !v.is_null()).cloned();
+    before
+        .fields()
+        .iter()
+        .filter(|(k, _)| k.as_str() != "id")
+        .filter(|(k, v)| present(Some(v)) != present(after.get(k)))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Compares live accounts, one at a time, with the OLD export.
+pub struct Differ {
+    old: Vec<Option<Account>>,
+    index: HashMap<String, usize>,
+    added: Vec<Account>,
+    changed: Vec<Change>,
+}
+
+impl Differ {
+    /// Indexes OLD by id; an id that appears twice is an error (which of
+    /// the two would be compared?).
+    pub fn new(records: Vec<(Place, Account)>) -> Result<Differ, String> {
+        let mut index = HashMap::with_capacity(records.len());
+        let mut places: Vec<Place> = Vec::with_capacity(records.len());
+        let mut old = Vec::with_capacity(records.len());
+        for (place, account) in records {
+            if let Some(&first) = index.get(&account.id()) {
+                let first: Place = places[first];
+                return Err(format!(
+                    ": id `{}` appears twice ({first} and {place}); diff needs one record per id",
+                    account.id()
+                ));
+            }
+            index.insert(account.id(), old.len());
+            places.push(place);
+            old.push(Some(account));
+        }
+        Ok(Differ {
+            old,
+            index,
+            added: Vec::new(),
+            changed: Vec::new(),
+        })
+    }
+
+    /// Takes one live account.
+    pub fn live(&mut self, account: Account) {
+        let before = self
+            .index
+            .get(&account.id())
+            .and_then(|&i| self.old[i].take());
+        match before {
+            None => self.added.push(account),
+            Some(before) => {
+                let fields = differing_fields(&before, &account);
+                if !fields.is_empty() {
+                    self.changed.push(Change {
+                        before,
+                        after: account,
+                        fields,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Everything of OLD not seen live is removed.
+    pub fn finish(self) -> DiffReport {
+        DiffReport {
+            added: self.added,
+            removed: self.old.into_iter().flatten().collect(),
+            changed: self.changed,
+        }
+    }
+}
+
+/// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`.
+pub fn to_json(report: &DiffReport) -> Value {
+    let changed: Vec<Value> = report
+        .changed
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.after.get("id").cloned().unwrap_or(Value::Null),
+                "before": c.before,
+                "after": c.after,
+            })
+        })
+        .collect();
+    let mut object = Map::new();
+    object.insert("added".into(), json!(report.added));
+    object.insert("removed".into(), json!(report.removed));
+    object.insert("changed".into(), Value::Array(changed));
+    Value::Object(object)
+}
+
+fn change_cell(change: &str) -> ReportCell {
+    let color = match change {
+        "added" => Color::Green,
+        "removed" => Color::Red,
+        _ => Color::Yellow,
+    };
+    ReportCell::new(change).colored(Some(color))
+}
+
+/// One row per difference: an added or removed account, or a changed field.
+pub fn report_rows(report: &DiffReport) -> Vec<Vec<ReportCell>> {
+    let text = |a: &Account, field: &str| ReportCell::new(a.field_text(field).unwrap_or_default());
+    let whole = |change: &str, a: &Account| {
+        vec![
+            change_cell(change),
+            ReportCell::new(a.id()),
+            text(a, "name"),
+            ReportCell::new(""),
+            ReportCell::new(""),
+            ReportCell::new(""),
+        ]
+    };
+    let mut rows: Vec<Vec<ReportCell>> = Vec::new();
+    rows.extend(report.added.iter().map(|a| whole("added", a)));
+    rows.extend(report.removed.iter().map(|a| whole("removed", a)));
+    for c in &report.changed {
+        for field in &c.fields {
+            rows.push(vec![
+                change_cell("changed"),
+                ReportCell::new(c.after.id()),
+                text(&c.after, "name"),
+                ReportCell::new(field.clone()),
+                text(&c.before, field),
+                text(&c.after, field),
+            ]);
+        }
+    }
+    rows
+}
+
+/// `2 added, 1 removed, 3 changed`, or `no differences`.
+pub fn tally(report: &DiffReport) -> String {
+    if report.is_empty() {
+        return "no differences".to_string();
+    }
+    format!(
+        "{} added, {} removed, {} changed",
+        report.added.len(),
+        report.removed.len(),
+        report.changed.len()
+    )
+}
+
+/// Runs `diff`.
+pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
+    let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
+    let old = select(read_export(&args.old)?, &only, &args.old)?;
+    let mut differ =
+        Differ::new(old).map_err(|e| usage_error(format!("{}{e}", args.old.display())))?;
+    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
+
+    let mut collector = Collector::new(StatusFilter::new(only), None);
+    let mut progress = Progress::new(ctx.log, Pages::All);
+    ctx.with_api(&settings, &args.api, |api| {
+        for_each_page(api, Pages::All, settings.concurrency.value, |page| {
+            progress.record(&page);
+            for account in collector.take(page) {
+                differ.live(account);
+            }
+            progress.draw();
+            Ok(Flow::Continue)
+        })
+    })?;
+    progress.clear();
+    if let Some(warning) = collector.total_mismatch() {
+        ctx.log.warn(&warning);
+    }
+
+    let report = differ.finish();
+    let mut out = Destination::open(None)?;
+    match args.output {
+        SummaryFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
+            out.write_all(b"\n")?;
+        }
+        SummaryFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
+        SummaryFormat::Table => {
+            let style = ctx.report_style(out.is_terminal());
+            let table = render_table(&COLUMNS, &report_rows(&report), style);
+            writeln!(out, "{table}")?;
+        }
+    }
+    out.commit().context("writing the differences")?;
+    if args.output == SummaryFormat::Table {
+        ctx.log.note(&tally(&report));
+    }
+    if args.exit_code && !report.is_empty() {
+        return Err(silent_exit(Exit::Failure));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(v: Value) -> Account {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn err(text: &str) -> String {
+        parse_export(text).unwrap_err()
+    }
+
+    #[test]
+    fn reads_a_json_array_and_jsonl_alike() {
+        let array = parse_export("[\n {\"id\": \"a\", \"x\": 1},\n {\"id\": 7}\n]\n").unwrap();
+        let lines = parse_export("{\"id\": \"a\", \"x\": 1}\n\n{\"id\": 7}\n").unwrap();
+        let ids = |r: &[(Place, Account)]| r.iter().map(|(_, a)| a.id()).collect::<Vec<_>>();
+        assert_eq!(ids(&array), ["a", "7"]);
+        assert_eq!(ids(&lines), ["a", "7"]);
+        assert_eq!(array[1].0, Place::Record(2));
+        assert_eq!(lines[1].0, Place::Line(3));
+        assert!(parse_export("").unwrap().is_empty());
+        assert!(parse_export("\u{feff}[]").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_input_names_the_line_or_record() {
+        assert!(err("{\"id\": \"a\"}\n{\"id\": \n").starts_with(", line 2: not valid JSON"));
+        assert!(
+            err("[{\"id\": \"a\"},\n{\"id\" 1}]").starts_with(", line 2, column 7: not valid JSON")
+        );
+        assert!(err("[{\"id\": \"a\"}, {\"name\": \"b\"}]").starts_with(", record 2: no `id`"));
+        assert!(err("{\"id\": \"a\"}\n{\"id\": null}\n").starts_with(", line 2: no `id`"));
+        assert!(err("[1]").starts_with(", record 1: not a JSON object"));
+        assert!(err("id,name\n1,x\n").contains("starts with `i`"));
+    }
+
+    #[test]
+    fn only_the_fields_of_the_old_record_are_compared() {
+        let before = account(json!({"id": "1", "status": "ACTIVE"}));
+        let after = account(json!({"id": "1", "name": "new", "status": "ACTIVE", "extra": 1}));
+        assert!(differing_fields(&before, &after).is_empty());
+        let after = account(json!({"id": "1", "status": "CHURNED"}));
+        assert_eq!(differing_fields(&before, &after), ["status"]);
+    }
+
+    #[test]
+    fn null_and_missing_are_the_same_but_a_vanished_value_is_a_change() {
+        let before = account(json!({"id": "1", "name": null, "company_name": "Acme"}));
+        let after = account(json!({"id": "1"}));
+        assert_eq!(differing_fields(&before, &after), ["company_name"]);
+    }
+
+    #[test]
+    fn added_removed_and_changed_by_id() {
+        let old = parse_export(
+            "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n{\"id\":\"b\",\"status\":\"ACTIVE\"}\n{\"id\":\"c\",\"status\":\"IN_TRIAL\"}\n",
+        )
+        .unwrap();
+        let mut differ = Differ::new(old).unwrap();
+        differ.live(account(json!({"id": "c", "status": "ACTIVE"})));
+        differ.live(account(json!({"id": "d", "status": "PROSPECT"})));
+        differ.live(account(json!({"id": "a", "status": "ACTIVE"})));
+        let report = differ.finish();
+        assert_eq!(
+            report.added,
+            [account(json!({"id": "d", "status": "PROSPECT"}))]
+        );
+        assert_eq!(
+            report.removed,
+            [account(json!({"id": "b", "status": "ACTIVE"}))]
+        );
+        assert_eq!(report.changed.len(), 1);
+        assert_eq!(report.changed[0].fields, ["status"]);
+        assert_eq!(tally(&report), "1 added, 1 removed, 1 changed");
+        assert_eq!(
+            to_json(&report)["changed"][0],
+            json!({"id": "c", "before": {"id": "c", "status": "IN_TRIAL"}, "after": {"id": "c", "status": "ACTIVE"}})
+        );
+    }
+
+    #[test]
+    fn numeric_and_string_ids_match() {
+        let mut differ = Differ::new(parse_export("[{\"id\": 42, \"x\": 1}]").unwrap()).unwrap();
+        differ.live(account(json!({"id": "42", "x": 1})));
+        assert!(differ.finish().is_empty());
+    }
+
+    #[test]
+    fn a_duplicate_id_in_old_is_an_error() {
+        let old = parse_export("{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"a\"}\n").unwrap();
+        let e = Differ::new(old).err().unwrap();
+        assert!(e.contains("`a` appears twice (line 1 and line 3)"), "{e}");
+    }
+
+    #[test]
+    fn rows_are_one_per_difference() {
+        let report = DiffReport {
+            added: vec![account(json!({"id": "n", "name": "new"}))],
+            removed: vec![],
+            changed: vec![Change {
+                before: account(json!({"id": "c", "name": "x", "status": "A", "k": null})),
+                after: account(json!({"id": "c", "name": "y", "status": "B", "k": 2})),
+                fields: vec!["name".into(), "status".into(), "k".into()],
+            }],
+        };
+        let rows: Vec<Vec<String>> = report_rows(&report)
+            .into_iter()
+            .map(|r| r.into_iter().map(|c| c.text).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["added", "n", "new", "", "", ""],
+                vec!["changed", "c", "y", "name", "x", "y"],
+                vec!["changed", "c", "y", "status", "A", "B"],
+                vec!["changed", "c", "y", "k", "", "2"],
+            ]
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! The hidden `manpage` command: one man page (roff, section 1) for the
+//! whole CLI, generated from the clap definitions by clap_mangen: the
+//! global options, a section per command with its usage and options, and
+//! the exit codes, environment and files.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use clap::CommandFactory;
+use clap_mangen::Man;
+use clap_mangen::roff::{Roff, bold, roman};
+
+use crate::cli::Cli;
+
+const EXIT_CODES: [(&str, &str); 6] = [
+    ("0", "success, also when no account matches"),
+    (
+        "1",
+        "any other failure (e.g. the output cannot be written); diff --exit-code: there are differences",
+    ),
+    ("2", "usage error, or a missing or malformed diff OLD file"),
+    (
+        "3",
+        "configuration error (missing credentials, unknown profile or key, malformed file), or an insecure URL",
+    ),
+    (
+        "4",
+        "authentication or authorization: the token request was refused, a 401 persisted, or a 403",
+    ),
+    (
+        "5",
+        "API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers)",
+    ),
+];
+
+const ENVIRONMENT: [(&str, &str); 13] = [
+    ("TALKDESK_CONFIG", "the config file to use"),
+    ("TALKDESK_PROFILE", "the profile of the config file"),
+    ("TALKDESK_CLIENT_ID", "the OAuth client id"),
+    ("TALKDESK_CLIENT_SECRET", "the OAuth client secret"),
+    (
+        "TALKDESK_ACCOUNT_NAME",
+        "the Talkdesk account; forms the token URL",
+    ),
+    ("TALKDESK_REGION", "us (default), eu or ca"),
+    (
+        "TALKDESK_BASE_URL",
+        "overrides the region's API host (/express/accounts is appended)",
+    ),
+    ("TALKDESK_TOKEN_URL", "overrides the token URL"),
+    (
+        "TALKDESK_CA_BUNDLE",
+        "PEM file of root certificates to trust instead of the system's",
+    ),
+    (
+        "HTTPS_PROXY, NO_PROXY",
+        "the proxy to use, and hosts to reach directly",
+    ),
+    ("NO_COLOR", "when set, --color auto never colours"),
+    ("TERM", "dumb turns --color auto off"),
+    (
+        "XDG_CONFIG_HOME, XDG_CACHE_HOME",
+        "where the config file and token cache live (Linux)",
+    ),
+];
+
+/// Turns the `.SH` headings of a subcommand's rendered sections into
+/// sub-headings of its own section, and drops its repeated description.
+fn demote_headings(roff_text: &str) -> String {
+    roff_text
+        .lines()
+        .filter(|l| !l.starts_with(".TH ") && *l != "Examples:")
+        .map(|l| match l {
+            ".SH SYNOPSIS" => ".SS Usage".to_string(),
+            ".SH OPTIONS" => ".SS Options".to_string(),
+            ".SH EXTRA" => ".SS Examples".to_string(),
+            other if other.starts_with(".SH ") => format!(".SS {}", &other[4..]),
+            other => other.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect()
+}
+
+/// A section for one command: its description, usage and own options
+/// (the global options are described once, at the top).
+fn render_command(
+    command: &clap::Command,
+    globals: &[clap::Id],
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    let mut command = command.clone();
+    let builtin = [clap::Id::from("help"), clap::Id::from("version")];
+    for id in globals.iter().chain(&builtin) {
+        if command.get_arguments().any(|a| a.get_id() == id) {
+            command = command.mut_arg(id.clone(), |a| a.hide(true));
+        }
+    }
+    let title = command
+        .get_bin_name()
+        .unwrap_or_else(|| command.get_name())
+        .to_uppercase();
+    let about = command
+        .get_long_about()
+        .or_else(|| command.get_about())
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let mut head = Roff::new();
+    head.control("SH", [title.as_str()]);
+    head.text([roman(about)]);
+    head.to_writer(out)?;
+
+    let man = Man::new(command.clone());
+    let mut body = Vec::new();
+    man.render_synopsis_section(&mut body)?;
+    if command.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut body)?;
+    }
+    if command.get_after_help().is_some() || command.get_after_long_help().is_some() {
+        man.render_extra_section(&mut body)?;
+    }
+    out.write_all(demote_headings(&String::from_utf8_lossy(&body)).as_bytes())
+}
+
+/// Every visible command that does the work (leaves: `config init`, not
+/// `config`), in definition order.
+fn leaf_commands(command: &clap::Command) -> Vec<&clap::Command> {
+    let mut leaves = Vec::new();
+    for sub in command.get_subcommands() {
+        if sub.is_hide_set() || sub.get_name() == "help" {
+            continue;
+        }
+        if sub.has_subcommands() {
+            leaves.extend(leaf_commands(sub));
+        } else {
+            leaves.push(sub);
+        }
+    }
+    leaves
+}
+
+/// The list of commands, each described in its own section below.
+fn commands_section(leaves: &[&clap::Command]) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    for command in leaves {
+        let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
+        let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
+        let about = command
+            .get_about()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        roff.control("TP", []);
+        roff.text([bold(name)]);
+        roff.text([roman(about)]);
+    }
+    roff
+}
+
+/// A section of `term: description` paragraphs.
+fn definitions(title: &str, items: &[(&str, &str)]) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", [title]);
+    for (term, text) in items {
+        roff.control("TP", []);
+        roff.text([bold(*term)]);
+        roff.text([roman(*text)]);
+    }
+    roff
+}
+
+/// Writes the man page.
+pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let globals: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().clone())
+        .collect();
+    let man = Man::new(command.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    let leaves = leaf_commands(&command);
+    commands_section(&leaves).to_writer(out)?;
+    for sub in leaves {
+        render_command(sub, &globals, out)?;
+    }
+    definitions("EXIT STATUS", &EXIT_CODES).to_writer(out)?;
+    definitions("ENVIRONMENT", &ENVIRONMENT).to_writer(out)?;
+    definitions(
+        "FILES",
+        &[
+            (
+                "<config dir>/talkdesk-accounts/config.toml",
+                "the config file (~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see config path and config init",
+            ),
+            (
+                "<cache dir>/talkdesk-accounts/",
+                "the token cache: one file per token URL and client id, mode 0600, never the secret",
+            ),
+        ],
+    )
+    .to_writer(out)?;
+    man.render_version_section(out)?;
+    Ok(())
+}
+
+/// Prints the man page on stdout.
+pub fn run() -> Result<()> {
+    let mut buffer = Vec::new();
+    render(&mut buffer)?;
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(&buffer)?;
+    stdout.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> String {
+        let mut out = Vec::new();
+        render(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_command_has_a_section() {
+        let text = page();
+        assert!(text.contains("\n.TH talkdesk-accounts 1 "));
+        for section in [
+            "TALKDESK-ACCOUNTS LIST",
+            "TALKDESK-ACCOUNTS SUMMARY",
+            "TALKDESK-ACCOUNTS DIFF",
+            "TALKDESK-ACCOUNTS CONFIG PATH",
+            "TALKDESK-ACCOUNTS CONFIG SHOW",
+            "TALKDESK-ACCOUNTS CONFIG INIT",
+            "TALKDESK-ACCOUNTS AUTH CHECK",
+            "TALKDESK-ACCOUNTS COMPLETIONS",
+            "COMMANDS",
+            "EXIT STATUS",
+            "ENVIRONMENT",
+            "FILES",
+        ] {
+            assert!(
+                text.contains(&format!(".SH \"{section}\""))
+                    || text.contains(&format!(".SH {section}")),
+                "{section} missing"
+            );
+        }
+        assert!(!text.contains("MANPAGE"), "the hidden command stays hidden");
+    }
+}

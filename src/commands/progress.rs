@@ -1,0 +1,144 @@
+//! The progress line on stderr during a walk of more than one page
+//! (`page 3/9, 150 accounts`, SPEC §6): shown only when stderr is a
+//! terminal and `-q` was not given, redrawn in place with `\r`, and wiped
+//! before anything else reaches the terminal.
+
+use std::io::{IsTerminal, Write};
+
+use crate::api::pages::{Page, Pages};
+use crate::log::Log;
+
+/// The progress line of one walk.
+#[derive(Debug)]
+pub struct Progress {
+    enabled: bool,
+    page: u64,
+    total_pages: Option<u64>,
+    accounts: u64,
+    /// Characters of the line now on screen (0: nothing shown).
+    shown: usize,
+}
+
+impl Progress {
+    /// A progress line for a walk over `pages`: only a full walk, with
+    /// stderr a terminal and without `-q`, ever shows one.
+    pub fn new(log: Log, pages: Pages) -> Progress {
+        let enabled = !log.quiet && pages == Pages::All && std::io::stderr().is_terminal();
+        Progress::with(enabled)
+    }
+
+    /// A progress line that is on or off regardless of the terminal.
+    pub fn with(enabled: bool) -> Progress {
+        Progress {
+            enabled,
+            page: 0,
+            total_pages: None,
+            accounts: 0,
+            shown: 0,
+        }
+    }
+
+    /// Counts a page that arrived (call before handing it on).
+    pub fn record(&mut self, page: &Page) {
+        self.page = page.number;
+        self.total_pages = page.total_pages.or(self.total_pages);
+        self.accounts += page.accounts.len() as u64;
+    }
+
+    /// The line to show now, or `None` while the walk is known to be a
+    /// single page (or nothing arrived yet).
+    pub fn line(&self) -> Option<String> {
+        let multi_page = self.total_pages.is_some_and(|t| t > 1) || self.page > 1;
+        if self.page == 0 || !multi_page {
+            return None;
+        }
+        let pages = match self.total_pages {
+            Some(total) if total >= self.page => format!("page {}/{total}", self.page),
+            _ => format!("page {}", self.page),
+        };
+        let noun = if self.accounts == 1 {
+            "account"
+        } else {
+            "accounts"
+        };
+        Some(format!("{pages}, {} {noun}", self.accounts))
+    }
+
+    /// Draws the current line over the previous one.
+    pub fn draw(&mut self) {
+        if !self.enabled {
+            return;
+        }
+        let Some(line) = self.line() else {
+            return;
+        };
+        let width = line.chars().count();
+        let pad = self.shown.saturating_sub(width);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{line}{}", " ".repeat(pad));
+        let _ = err.flush();
+        self.shown = width;
+    }
+
+    /// Wipes the line, leaving the cursor at the start of an empty line.
+    pub fn clear(&mut self) {
+        if self.shown == 0 {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{}\r", " ".repeat(self.shown));
+        let _ = err.flush();
+        self.shown = 0;
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(number: u64, total_pages: Option<u64>, accounts: usize) -> Page {
+        let accounts = (0..accounts)
+            .map(|i| serde_json::from_value(serde_json::json!({"id": format!("{number}-{i}")})))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        Page {
+            number,
+            accounts,
+            total: None,
+            total_pages,
+        }
+    }
+
+    #[test]
+    fn counts_pages_and_accounts() {
+        let mut p = Progress::with(false);
+        p.record(&page(1, Some(9), 50));
+        assert_eq!(p.line().as_deref(), Some("page 1/9, 50 accounts"));
+        p.record(&page(2, Some(9), 50));
+        p.record(&page(3, Some(9), 50));
+        assert_eq!(p.line().as_deref(), Some("page 3/9, 150 accounts"));
+    }
+
+    #[test]
+    fn a_single_page_walk_shows_nothing() {
+        let mut p = Progress::with(false);
+        assert_eq!(p.line(), None);
+        p.record(&page(1, Some(1), 3));
+        assert_eq!(p.line(), None);
+    }
+
+    #[test]
+    fn without_totals_the_page_number_alone_is_shown() {
+        let mut p = Progress::with(false);
+        p.record(&page(1, None, 1));
+        assert_eq!(p.line(), None, "one page is not yet a multi-page walk");
+        p.record(&page(2, None, 0));
+        assert_eq!(p.line().as_deref(), Some("page 2, 1 account"));
+    }
+}

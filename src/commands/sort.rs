@@ -1,0 +1,139 @@
+//! `list --sort FIELD`: a stable sort by one field. Numbers compare as
+//! numbers, text case-insensitively, and accounts without the field (or
+//! with `null`) come last; ties keep the API's order.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use crate::account::Account;
+
+/// What an account is sorted by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    Number(f64),
+    Text(String),
+    Missing,
+}
+
+impl SortKey {
+    /// The key of `field` in `account`: JSON numbers are numbers; strings
+    /// are lowercased; booleans, arrays and objects sort as their JSON
+    /// text; a missing field or `null` is `Missing`.
+    pub fn of(account: &Account, field: &str) -> SortKey {
+        match account.get(field) {
+            None | Some(Value::Null) => SortKey::Missing,
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .map(SortKey::Number)
+                .unwrap_or_else(|| SortKey::Text(n.to_string())),
+            Some(Value::String(s)) => SortKey::Text(s.to_lowercase()),
+            Some(other) => SortKey::Text(other.to_string().to_lowercase()),
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            SortKey::Number(_) => 0,
+            SortKey::Text(_) => 1,
+            SortKey::Missing => 2,
+        }
+    }
+
+    /// Numbers first (by value), then text, then missing values.
+    pub fn compare(&self, other: &SortKey) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+/// Sorts `accounts` by `field`, stably. Returns false when no account has
+/// the field at all (the order is then unchanged), so the caller can warn.
+pub fn sort_by_field(accounts: &mut Vec<Account>, field: &str) -> bool {
+    let mut keyed: Vec<(SortKey, Account)> = accounts
+        .drain(..)
+        .map(|a| (SortKey::of(&a, field), a))
+        .collect();
+    let any = keyed.iter().any(|(k, _)| *k != SortKey::Missing);
+    keyed.sort_by(|(a, _), (b, _)| a.compare(b));
+    accounts.extend(keyed.into_iter().map(|(_, a)| a));
+    any
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn accounts(values: Vec<Value>) -> Vec<Account> {
+        values
+            .into_iter()
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect()
+    }
+
+    fn ids(accounts: &[Account]) -> Vec<String> {
+        accounts.iter().map(Account::id).collect()
+    }
+
+    #[test]
+    fn text_sorts_case_insensitively_and_stably() {
+        let mut list = accounts(vec![
+            json!({"id": "1", "name": "beta"}),
+            json!({"id": "2", "name": "Alpha"}),
+            json!({"id": "3", "name": "alpha"}),
+            json!({"id": "4", "name": "ALPHA"}),
+            json!({"id": "5", "name": "Émile"}),
+            json!({"id": "6", "name": "Charlie"}),
+        ]);
+        assert!(sort_by_field(&mut list, "name"));
+        assert_eq!(ids(&list), ["2", "3", "4", "1", "6", "5"]);
+    }
+
+    #[test]
+    fn numbers_sort_numerically_not_as_text() {
+        let mut list = accounts(vec![
+            json!({"id": "a", "seats": 10}),
+            json!({"id": "b", "seats": 9}),
+            json!({"id": "c", "seats": -1.5}),
+            json!({"id": "d", "seats": 100}),
+        ]);
+        sort_by_field(&mut list, "seats");
+        assert_eq!(ids(&list), ["c", "b", "a", "d"]);
+    }
+
+    #[test]
+    fn missing_and_null_come_last_in_their_original_order() {
+        let mut list = accounts(vec![
+            json!({"id": "n1", "status": null}),
+            json!({"id": "z", "status": "CHURNED"}),
+            json!({"id": "m1"}),
+            json!({"id": "a", "status": "ACTIVE"}),
+            json!({"id": "n2", "status": null}),
+        ]);
+        sort_by_field(&mut list, "status");
+        assert_eq!(ids(&list), ["a", "z", "n1", "m1", "n2"]);
+    }
+
+    #[test]
+    fn numbers_come_before_text() {
+        assert_eq!(
+            SortKey::Number(5.0).compare(&SortKey::Text("1".into())),
+            Ordering::Less
+        );
+        assert_eq!(
+            SortKey::Text("z".into()).compare(&SortKey::Missing),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn a_field_no_account_has_leaves_the_order_and_says_so() {
+        let mut list = accounts(vec![json!({"id": "2"}), json!({"id": "1"})]);
+        assert!(!sort_by_field(&mut list, "nope"));
+        assert_eq!(ids(&list), ["2", "1"]);
+    }
+}

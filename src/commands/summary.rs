@@ -1,0 +1,214 @@
+//! `summary`: how many accounts are in each status. Counts while walking
+//! (no account is kept), drops duplicate ids like `list`, and prints the
+//! documented statuses in the API reference's order (zeros included), then
+//! any other status in the order first seen; table and csv add a TOTAL row.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+use super::Context;
+use super::list::{Collector, StatusFilter};
+use super::progress::Progress;
+use crate::account::Status;
+use crate::api::pages::{Flow, Pages, for_each_page};
+use crate::cli::{SummaryArgs, SummaryFormat};
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::table::TableSink;
+
+/// The label of the last table/csv row.
+pub const TOTAL: &str = "TOTAL";
+
+/// Accounts counted per status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    /// Counts of [`Status::DOCUMENTED`], in that order.
+    documented: [u64; 7],
+    /// Other statuses, in the order first seen.
+    other: Vec<(String, u64)>,
+}
+
+impl StatusCounts {
+    /// Counts one account of this status.
+    pub fn add(&mut self, status: &Status) {
+        if let Some(i) = Status::DOCUMENTED.iter().position(|s| s == status) {
+            self.documented[i] += 1;
+            return;
+        }
+        let text = status.as_str();
+        match self.other.iter_mut().find(|(s, _)| s == text) {
+            Some((_, n)) => *n += 1,
+            None => self.other.push((text.to_string(), 1)),
+        }
+    }
+
+    /// The rows to print: with no filter, every documented status then the
+    /// others; with a filter, exactly the statuses asked for, in the
+    /// documented order.
+    pub fn rows(&self, only: &[Status]) -> Vec<(String, u64)> {
+        let documented = Status::DOCUMENTED
+            .iter()
+            .zip(self.documented)
+            .filter(|(s, _)| only.is_empty() || only.contains(s))
+            .map(|(s, n)| (s.as_str().to_string(), n));
+        let other = self.other.iter().filter(|_| only.is_empty()).cloned();
+        documented.chain(other).collect()
+    }
+
+    /// Every account counted.
+    pub fn total(&self) -> u64 {
+        self.documented.iter().sum::<u64>() + self.other.iter().map(|(_, n)| n).sum::<u64>()
+    }
+}
+
+/// The json report: an array of `{"status": S, "count": N}`, one per line.
+/// An account without a status is counted under `"status": null`.
+pub fn to_json(rows: &[(String, u64)]) -> String {
+    let items: Vec<String> = rows
+        .iter()
+        .map(|(status, count)| {
+            let status = if status.is_empty() {
+                Value::Null
+            } else {
+                Value::String(status.clone())
+            };
+            json!({"status": status, "count": count}).to_string()
+        })
+        .collect();
+    if items.is_empty() {
+        return "[]\n".to_string();
+    }
+    format!("[\n  {}\n]\n", items.join(",\n  "))
+}
+
+/// The table and csv rows: each status, then TOTAL.
+fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
+    rows.iter()
+        .map(|(status, count)| {
+            vec![
+                ReportCell::new(status.clone()).colored(TableSink::status_color(status)),
+                ReportCell::number(*count),
+            ]
+        })
+        .chain(std::iter::once(vec![
+            ReportCell::new(TOTAL),
+            ReportCell::number(total),
+        ]))
+        .collect()
+}
+
+/// Runs `summary`.
+pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
+    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
+    let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
+    let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
+    let mut counts = StatusCounts::default();
+    let mut progress = Progress::new(ctx.log, Pages::All);
+    ctx.with_api(&settings, &args.api, |api| {
+        for_each_page(api, Pages::All, settings.concurrency.value, |page| {
+            progress.record(&page);
+            for account in collector.take(page) {
+                counts.add(&account.status());
+            }
+            progress.draw();
+            Ok(Flow::Continue)
+        })
+    })?;
+    progress.clear();
+    if let Some(warning) = collector.total_mismatch() {
+        ctx.log.warn(&warning);
+    }
+
+    let rows = counts.rows(&only);
+    let mut out = Destination::open(None)?;
+    let header = ["status", "count"];
+    match args.output {
+        SummaryFormat::Json => out.write_all(to_json(&rows).as_bytes())?,
+        SummaryFormat::Csv => write_csv(&mut out, &header, &report_rows(&rows, counts.total()))?,
+        SummaryFormat::Table => {
+            let style = ctx.report_style(out.is_terminal());
+            let table = render_table(&header, &report_rows(&rows, counts.total()), style);
+            writeln!(out, "{table}")?;
+        }
+    }
+    out.commit().context("writing the summary")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(statuses: &[&str]) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for s in statuses {
+            counts.add(&Status::parse(s));
+        }
+        counts
+    }
+
+    #[test]
+    fn documented_statuses_come_first_in_order_with_zeros() {
+        let counts = counted(&["OTHER", "ACTIVE", "active", "TRIAL_LOST"]);
+        assert_eq!(
+            counts.rows(&[]),
+            vec![
+                ("ACTIVE".to_string(), 2),
+                ("CHURNED".to_string(), 0),
+                ("IN_TRIAL".to_string(), 0),
+                ("INACTIVE".to_string(), 0),
+                ("PROSPECT".to_string(), 0),
+                ("TRIAL_LOST".to_string(), 1),
+                ("OTHER".to_string(), 1),
+            ]
+        );
+        assert_eq!(counts.total(), 4);
+    }
+
+    #[test]
+    fn unknown_statuses_follow_in_order_of_first_appearance() {
+        let counts = counted(&["SUSPENDED", "ACTIVE", "ARCHIVED", "SUSPENDED", ""]);
+        let rows = counts.rows(&[]);
+        assert_eq!(rows.len(), 10);
+        assert_eq!(
+            rows[7..],
+            [
+                ("SUSPENDED".to_string(), 2),
+                ("ARCHIVED".to_string(), 1),
+                (String::new(), 1)
+            ]
+        );
+        assert_eq!(counts.total(), 5);
+    }
+
+    #[test]
+    fn a_filter_shows_exactly_the_statuses_asked_for_in_documented_order() {
+        let counts = counted(&["ACTIVE", "CHURNED", "SUSPENDED"]);
+        let rows = counts.rows(&[Status::Prospect, Status::Active]);
+        assert_eq!(
+            rows,
+            vec![("ACTIVE".to_string(), 1), ("PROSPECT".to_string(), 0)]
+        );
+    }
+
+    #[test]
+    fn json_is_an_array_of_status_and_count() {
+        let text = to_json(&[("ACTIVE".into(), 3), (String::new(), 1)]);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed,
+            json!([{"status": "ACTIVE", "count": 3}, {"status": null, "count": 1}])
+        );
+    }
+
+    #[test]
+    fn table_and_csv_rows_end_with_the_total() {
+        let rows = report_rows(&[("ACTIVE".into(), 3), ("X".into(), 2)], 5);
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last[0].text.as_str(), last[1].text.as_str()),
+            ("TOTAL", "5")
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Small fixed-shape reports (`summary`, `diff`) as a table or csv: the
+//! same safety as `list` — terminal-safe table cells, formula-guarded csv
+//! cells — for rows that are not accounts.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+
+use super::sanitize::{guard_formula, terminal_safe};
+
+/// One cell of a report table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportCell {
+    pub text: String,
+    pub color: Option<Color>,
+    pub right: bool,
+}
+
+impl ReportCell {
+    pub fn new(text: impl Into<String>) -> ReportCell {
+        ReportCell {
+            text: text.into(),
+            color: None,
+            right: false,
+        }
+    }
+
+    /// Right-aligned (numbers).
+    pub fn number(n: u64) -> ReportCell {
+        ReportCell {
+            right: true,
+            ..ReportCell::new(n.to_string())
+        }
+    }
+
+    pub fn colored(mut self, color: Option<Color>) -> ReportCell {
+        self.color = color;
+        self
+    }
+}
+
+/// How a report table is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableStyle {
+    /// The terminal width when stdout is a terminal; `None`: never wrap.
+    pub width: Option<u16>,
+    pub color: bool,
+}
+
+/// Renders a table: the header and the rows, cells made terminal-safe,
+/// colours only when `style.color`.
+pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle) -> String {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    match style.width {
+        Some(width) => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(width);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if style.color {
+        super::table::enforce_color(&mut table);
+    } else {
+        table.force_no_tty();
+    }
+    table.set_header(header.iter().map(|h| terminal_safe(h)));
+    for row in rows {
+        table.add_row(row.iter().map(|c| {
+            let mut cell = Cell::new(terminal_safe(&c.text));
+            if c.right {
+                cell = cell.set_alignment(CellAlignment::Right);
+            }
+            match (style.color, c.color) {
+                (true, Some(color)) => cell.fg(color),
+                _ => cell,
+            }
+        }));
+    }
+    table.to_string()
+}
+
+/// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
+pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header.iter().map(|h| guard_formula(h).into_owned()))?;
+    for row in rows {
+        writer.write_record(row.iter().map(|c| guard_formula(&c.text).into_owned()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<ReportCell>> {
+        vec![
+            vec![
+                ReportCell::new("=HYPERLINK(\"x\")\u{1b}[31m").colored(Some(Color::Red)),
+                ReportCell::number(7),
+            ],
+            vec![ReportCell::new("TOTAL"), ReportCell::number(1234)],
+        ]
+    }
+
+    #[test]
+    fn table_cells_are_terminal_safe_and_colour_is_opt_in() {
+        let plain = render_table(&["status", "count"], &rows(), TableStyle::default());
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+        assert!(plain.contains("│ TOTAL           ┆  1234 │"), "{plain}");
+        let colored = render_table(
+            &["status", "count"],
+            &rows(),
+            TableStyle {
+                width: None,
+                color: true,
+            },
+        );
+        assert!(colored.contains("\u{1b}["), "{colored}");
+    }
+
+    #[test]
+    fn csv_cells_are_formula_guarded() {
+        let mut out = Vec::new();
+        write_csv(&mut out, &["status", "count"], &rows()).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(&records[0][0], "'=HYPERLINK(\"x\")\u{1b}[31m");
+        assert_eq!(&records[1], &vec!["TOTAL", "1234"]);
+    }
+}

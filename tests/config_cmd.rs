@@ -1,0 +1,325 @@
+//! `config path`, `config show` and `config init`, through the binary.
+mod support;
+
+use std::fs;
+
+use support::{Sandbox, stderr_of, stdout_of};
+
+/// `config show` as (setting, value, source) rows.
+fn show_rows(text: &str) -> Vec<(String, String, String)> {
+    text.lines()
+        .filter(|l| l.starts_with('│'))
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<String> = l
+                .trim_matches('│')
+                .split('┆')
+                .map(|c| c.trim().to_string())
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[2].clone())
+        })
+        .collect()
+}
+
+fn row<'a>(rows: &'a [(String, String, String)], key: &str) -> (&'a str, &'a str) {
+    let (_, value, source) = rows
+        .iter()
+        .find(|(k, _, _)| k == key)
+        .unwrap_or_else(|| panic!("no row {key}"));
+    (value, source)
+}
+
+#[test]
+fn path_prints_the_default_path_and_whether_it_exists() {
+    let sb = Sandbox::new();
+    let output = sb.bare().args(["config", "path"]).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        stdout_of(&output),
+        format!("{}\n", sb.default_config_path().display())
+    );
+    assert!(stderr_of(&output).contains("does not exist (the default path)"));
+
+    support::write_private(&sb.default_config_path(), "[default]\n");
+    let output = sb.bare().args(["config", "path"]).output().unwrap();
+    assert_eq!(stderr_of(&output), "exists (the default path)\n");
+    let quiet = sb.bare().args(["-q", "config", "path"]).output().unwrap();
+    assert_eq!(stderr_of(&quiet), "");
+}
+
+#[test]
+fn path_follows_the_flag_then_the_environment() {
+    let sb = Sandbox::new();
+    let from_env = sb.path("env.toml");
+    let from_flag = sb.path("flag.toml");
+    let output = sb
+        .bare()
+        .env("TALKDESK_CONFIG", &from_env)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&output), format!("{}\n", from_env.display()));
+    assert!(stderr_of(&output).contains("env TALKDESK_CONFIG"));
+    let output = sb
+        .bare()
+        .env("TALKDESK_CONFIG", &from_env)
+        .arg("--config")
+        .arg(&from_flag)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&output), format!("{}\n", from_flag.display()));
+    assert!(stderr_of(&output).contains("flag --config"));
+}
+
+#[test]
+fn show_gives_every_value_and_its_source_with_secrets_redacted() {
+    let sb = Sandbox::new();
+    let config = sb.write_config(
+        "config.toml",
+        "[default]\naccount_name = \"acme\"\nclient_id = \"file-id\"\nclient_secret = \"file-secret-value\"\nper_page = 20\n",
+    );
+    let output = sb
+        .bare()
+        .env("TALKDESK_CLIENT_ID", "env-id")
+        .env("TALKDESK_REGION", "eu")
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(!text.contains("file-secret-value"), "{text}");
+    assert!(!stderr_of(&output).contains("file-secret-value"));
+    let rows = show_rows(&text);
+    let file = format!("{} [default]", config.display());
+    assert_eq!(
+        row(&rows, "config_file"),
+        (config.to_str().unwrap(), "flag --config")
+    );
+    assert_eq!(row(&rows, "profile"), ("default", "default"));
+    assert_eq!(row(&rows, "account_name"), ("acme", file.as_str()));
+    assert_eq!(row(&rows, "region"), ("eu", "env TALKDESK_REGION"));
+    assert_eq!(
+        row(&rows, "client_id"),
+        ("env-id", "env TALKDESK_CLIENT_ID")
+    );
+    assert_eq!(row(&rows, "client_secret"), ("<redacted>", file.as_str()));
+    assert_eq!(row(&rows, "client_secret_cmd"), ("(not set)", ""));
+    assert_eq!(
+        row(&rows, "base_url"),
+        ("https://api.talkdeskapp.eu/", "derived from region")
+    );
+    assert_eq!(
+        row(&rows, "token_url"),
+        (
+            "https://acme.talkdeskid.eu/oauth/token",
+            "derived from account_name and region"
+        )
+    );
+    assert_eq!(row(&rows, "per_page"), ("20", file.as_str()));
+    assert_eq!(row(&rows, "timeout_secs"), ("30", "default"));
+    assert_eq!(row(&rows, "ca_bundle"), ("(not set)", ""));
+}
+
+#[test]
+fn show_redacts_an_env_secret_and_shows_a_secret_command_without_running_it() {
+    let sb = Sandbox::new();
+    let marker = sb.path("ran");
+    let config = sb.write_config(
+        "config.toml",
+        &format!(
+            "[work]\nclient_secret_cmd = \"touch {}\"\n",
+            marker.display()
+        ),
+    );
+    let output = sb
+        .bare()
+        .env("TALKDESK_CONFIG", &config)
+        .env("TALKDESK_PROFILE", "work")
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rows = show_rows(&stdout_of(&output));
+    assert_eq!(
+        row(&rows, "client_secret_cmd"),
+        (
+            format!("touch {}", marker.display()).as_str(),
+            format!("{} [work]", config.display()).as_str()
+        )
+    );
+    assert_eq!(row(&rows, "profile"), ("work", "env TALKDESK_PROFILE"));
+    assert!(!marker.exists(), "the command was run");
+
+    let output = sb
+        .bare()
+        .env("TALKDESK_CLIENT_SECRET", "env-secret-value")
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let text = stdout_of(&output);
+    assert!(!text.contains("env-secret-value"));
+    let rows = show_rows(&text);
+    assert_eq!(
+        row(&rows, "client_secret"),
+        ("<redacted>", "env TALKDESK_CLIENT_SECRET")
+    );
+    assert!(row(&rows, "config_file").0.ends_with("(does not exist)"));
+}
+
+#[test]
+fn show_reports_a_broken_config_as_a_config_error() {
+    let sb = Sandbox::new();
+    let config = sb.write_config("config.toml", "[default]\nclient_secert = \"x\"\n");
+    let output = sb
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr_of(&output).contains("line 2"));
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn init_writes_the_template_privately_at_the_default_path() {
+    let sb = Sandbox::new();
+    let output = sb.bare().args(["config", "init"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let path = sb.default_config_path();
+    assert_eq!(stdout_of(&output), format!("wrote {}\n", path.display()));
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[default]\n"));
+    assert!(text.contains("# client_secret_cmd = "));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+    // The file as written is a valid config: show works on it.
+    let show = sb.bare().args(["config", "show"]).output().unwrap();
+    assert!(show.status.success(), "{}", stderr_of(&show));
+    assert_eq!(stderr_of(&show), "", "no permission warning");
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let sb = Sandbox::new();
+    let path = sb.path("deep/er/config.toml");
+    let first = sb
+        .bare()
+        .arg("-c")
+        .arg(&path)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&sb.path("deep")), 0o700);
+        assert_eq!(mode(&sb.path("deep/er")), 0o700);
+    }
+    fs::write(&path, "[default]\n# mine\n").unwrap();
+
+    let again = sb
+        .bare()
+        .arg("-c")
+        .arg(&path)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = stderr_of(&again);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("already exists; pass --force"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "[default]\n# mine\n");
+
+    let forced = sb
+        .bare()
+        .arg("-c")
+        .arg(&path)
+        .args(["config", "init", "--force"])
+        .output()
+        .unwrap();
+    assert!(forced.status.success(), "{}", stderr_of(&forced));
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("# account_name = \"mycompany\"")
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let names: Vec<_> = fs::read_dir(sb.path("deep/er")).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file left");
+}
+
+#[test]
+fn init_writes_at_the_path_in_use_from_the_environment() {
+    let sb = Sandbox::new();
+    let path = sb.path("from-env.toml");
+    let output = sb
+        .bare()
+        .env("TALKDESK_CONFIG", &path)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(path.is_file());
+    assert!(!sb.default_config_path().exists());
+}
+
+#[test]
+fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        println!("note: script(1) not found; skipping the interactive config init check");
+        return;
+    }
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("bad name!\nacme\nEU\nmy-client\nsup3r-secret\n")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    assert!(terminal.contains("`bad name!`: use letters"), "{terminal}");
+    let settings: Vec<String> = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            "[default]",
+            "account_name = \"acme\"",
+            "region = \"eu\"",
+            "client_id = \"my-client\"",
+            "client_secret = \"sup3r-secret\"",
+        ]
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+}

@@ -1,0 +1,323 @@
+//! `diff OLD` against the fake API: an export from `list` compared with the
+//! live list after it changed; json/csv/table shapes; --exit-code; --status;
+//! OLD files that are missing, malformed or without ids.
+mod support;
+
+use serde_json::{Value, json};
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of, stdout_of};
+
+fn fake(accounts: Vec<Value>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 4,
+        ..FakeConfig::default()
+    })
+}
+
+/// Exports the fake's accounts with `list -o FORMAT` into the sandbox.
+fn export(sb: &Sandbox, fake: &FakeApi, format: &str) -> std::path::PathBuf {
+    let path = sb.path(&format!("old.{format}"));
+    let output = sb
+        .tool(fake)
+        .args(["list", "-o", format, "--output-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    path
+}
+
+/// The live list after a week: acc-0002 gone, acc-0004 churned and renamed,
+/// acc-0100 new, acc-0006 got an extra field (not in OLD: not a change).
+fn a_week_later() -> Vec<Value> {
+    let mut accounts = simple_accounts(10);
+    accounts.remove(1);
+    accounts[2]["status"] = json!("CHURNED");
+    accounts[2]["company_name"] = json!("Company 4 (renamed)");
+    accounts[4]["region"] = json!("eu-west");
+    accounts.push(
+        json!({"id": "acc-0100", "name": "newco", "company_name": "New Co", "status": "IN_TRIAL"}),
+    );
+    accounts
+}
+
+fn diff(sb: &Sandbox, fake: &FakeApi, args: &[&str]) -> std::process::Output {
+    sb.tool(fake).arg("diff").args(args).output().unwrap()
+}
+
+#[test]
+fn json_reports_added_removed_and_changed_by_id() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "json");
+    fake.set_accounts(a_week_later());
+    let output = diff(&sb, &fake, &[old.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let before = simple_accounts(10);
+    let after = a_week_later();
+    assert_eq!(
+        parsed,
+        json!({
+            "added": [after[9]],
+            "removed": [before[1]],
+            "changed": [{"id": "acc-0004", "before": before[3], "after": after[2]}],
+        })
+    );
+}
+
+#[test]
+fn a_jsonl_export_works_the_same() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "jsonl");
+    fake.set_accounts(a_week_later());
+    let output = diff(&sb, &fake, &[old.to_str().unwrap(), "-o", "json"]);
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed["added"][0]["id"], "acc-0100");
+    assert_eq!(parsed["removed"][0]["id"], "acc-0002");
+    assert_eq!(parsed["changed"][0]["id"], "acc-0004");
+    assert_eq!(parsed["changed"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_export_with_fewer_fields_compares_only_those() {
+    let sb = Sandbox::new();
+    let old = sb.path("narrow.jsonl");
+    let lines: Vec<String> = simple_accounts(10)
+        .iter()
+        .map(|a| json!({"id": a["id"], "status": a["status"]}).to_string())
+        .collect();
+    std::fs::write(&old, lines.join("\n") + "\n").unwrap();
+    let fake = fake(a_week_later());
+    let output = diff(&sb, &fake, &[old.to_str().unwrap(), "-o", "json"]);
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let changed = parsed["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "only the status change counts: {parsed}");
+    assert_eq!(
+        changed[0]["before"],
+        json!({"id": "acc-0004", "status": "INACTIVE"})
+    );
+    assert_eq!(changed[0]["after"]["status"], "CHURNED");
+}
+
+#[test]
+fn csv_has_one_row_per_difference() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "json");
+    let mut later = a_week_later();
+    later[0]["name"] = json!("=cmd|' /C calc'!A0");
+    fake.set_accounts(later);
+    let output = diff(&sb, &fake, &[old.to_str().unwrap(), "-o", "csv"]);
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["change", "id", "name", "field", "before", "after"]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let row = |cells: [&str; 6]| cells.map(str::to_string).to_vec();
+    assert_eq!(
+        rows,
+        vec![
+            row(["added", "acc-0100", "newco", "", "", ""]),
+            row(["removed", "acc-0002", "name-2", "", "", ""]),
+            row([
+                "changed",
+                "acc-0001",
+                "'=cmd|' /C calc'!A0",
+                "name",
+                "name-1",
+                "'=cmd|' /C calc'!A0"
+            ]),
+            row([
+                "changed",
+                "acc-0004",
+                "name-4",
+                "company_name",
+                "Company 4",
+                "Company 4 (renamed)"
+            ]),
+            row([
+                "changed", "acc-0004", "name-4", "status", "INACTIVE", "CHURNED"
+            ]),
+        ]
+    );
+}
+
+#[test]
+fn the_table_shows_the_differences_and_a_tally_on_stderr() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "json");
+    fake.set_accounts(a_week_later());
+    let output = diff(&sb, &fake, &[old.to_str().unwrap()]);
+    let text = stdout_of(&output);
+    assert!(
+        text.contains(
+            "│ change  ┆ id       ┆ name   ┆ field        ┆ before    ┆ after               │"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "│ changed ┆ acc-0004 ┆ name-4 ┆ status       ┆ INACTIVE  ┆ CHURNED             │"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    assert_eq!(stderr_of(&output), "1 added, 1 removed, 1 changed\n");
+}
+
+#[test]
+fn exit_code_is_1_only_with_the_flag_and_differences() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "json");
+    let old = old.to_str().unwrap();
+
+    let same = diff(&sb, &fake, &[old, "--exit-code", "-o", "json"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr_of(&same));
+    let parsed: Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(parsed, json!({"added": [], "removed": [], "changed": []}));
+
+    fake.set_accounts(a_week_later());
+    let without_flag = diff(&sb, &fake, &[old, "-o", "json"]);
+    assert_eq!(without_flag.status.code(), Some(0));
+    let with_flag = diff(&sb, &fake, &[old, "--exit-code", "-o", "json"]);
+    assert_eq!(with_flag.status.code(), Some(1));
+    assert_eq!(
+        with_flag.stdout, without_flag.stdout,
+        "the report is printed all the same"
+    );
+    assert_eq!(
+        stderr_of(&with_flag),
+        "",
+        "differences are not an error message"
+    );
+}
+
+#[test]
+fn status_selects_on_both_sides() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(10));
+    let old = export(&sb, &fake, "json");
+    fake.set_accounts(a_week_later());
+    // INACTIVE: acc-0004 was INACTIVE and is now CHURNED, so it left the subset.
+    let output = diff(
+        &sb,
+        &fake,
+        &[old.to_str().unwrap(), "-s", "inactive", "-o", "json"],
+    );
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        parsed,
+        json!({"added": [], "removed": [simple_accounts(10)[3]], "changed": []})
+    );
+    // IN_TRIAL: acc-0003 unchanged, acc-0010 unchanged, acc-0100 new.
+    let output = diff(
+        &sb,
+        &fake,
+        &[old.to_str().unwrap(), "-s", "IN_TRIAL", "-o", "json"],
+    );
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed["added"].as_array().unwrap().len(), 1);
+    assert_eq!(parsed["removed"], json!([]));
+}
+
+#[test]
+fn status_needs_a_status_field_in_old() {
+    let sb = Sandbox::new();
+    let old = sb.path("ids.json");
+    std::fs::write(&old, r#"[{"id": "acc-0001"}]"#).unwrap();
+    let fake = fake(simple_accounts(3));
+    let output = diff(&sb, &fake, &[old.to_str().unwrap(), "-s", "ACTIVE"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("record 1: no `status` field"), "{stderr}");
+}
+
+/// Runs diff on a file with `text` and expects exit 2 with `expected` in
+/// the message, no panic, and no request to the API.
+fn rejects(name: &str, text: Option<&str>, expected: &str) {
+    let sb = Sandbox::new();
+    let path = sb.path(name);
+    if let Some(text) = text {
+        std::fs::write(&path, text).unwrap();
+    }
+    let fake = fake(simple_accounts(3));
+    let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains(&path.display().to_string()),
+        "names the file: {stderr}"
+    );
+    assert!(stderr.contains(expected), "{expected} not in {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        fake.requests().is_empty(),
+        "the file is checked before any request"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_usage_error() {
+    rejects("nope.json", None, "cannot read");
+}
+
+#[test]
+fn malformed_jsonl_names_the_line() {
+    rejects(
+        "bad.jsonl",
+        Some("{\"id\": \"a\"}\n{\"id\": \"b\"}\n{\"id\": \"c\",\n"),
+        ", line 3: not valid JSON",
+    );
+}
+
+#[test]
+fn a_truncated_json_array_names_the_line() {
+    rejects(
+        "bad.json",
+        Some("[\n  {\"id\": \"a\"},\n  {\"id\": \"b\"\n"),
+        ", line 4, column 0: not valid JSON",
+    );
+}
+
+#[test]
+fn a_record_without_id_is_a_usage_error() {
+    rejects(
+        "noid.jsonl",
+        Some("{\"id\": \"a\"}\n{\"name\": \"b\"}\n"),
+        "line 2: no `id`",
+    );
+    rejects(
+        "noid.json",
+        Some("[{\"id\": \"a\"}, {\"id\": \"\"}]"),
+        "record 2: no `id`",
+    );
+}
+
+#[test]
+fn a_csv_file_is_not_an_export() {
+    rejects(
+        "old.csv",
+        Some("id,name\nacc-0001,x\n"),
+        "does not look like a json or jsonl export",
+    );
+}
+
+#[test]
+fn duplicate_ids_in_old_are_a_usage_error() {
+    rejects(
+        "dup.jsonl",
+        Some("{\"id\": \"a\"}\n{\"id\": \"a\"}\n"),
+        "id `a` appears twice (line 1 and line 2)",
+    );
+}

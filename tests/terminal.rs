@@ -1,0 +1,238 @@
+//! Colour (`--color`, NO_COLOR, TERM=dumb, terminals) and the progress
+//! line on stderr. Terminal cases run the binary under `script(1)`, which
+//! gives it a pseudo-terminal; they are skipped, with a note, without it.
+mod support;
+
+use std::process::{Command, Output};
+
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of, stdout_of};
+
+const ESC: char = '\u{1b}';
+
+fn fake(n: usize, page_cap: usize) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(n),
+        page_cap,
+        ..FakeConfig::default()
+    })
+}
+
+fn has_script() -> bool {
+    let found = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("note: script(1) not found; skipping the pseudo-terminal checks");
+    }
+    found
+}
+
+/// Runs `talkdesk-accounts ARGS` inside `script`, so that stdout and
+/// stderr are a terminal (unless `shell_tail` redirects them), with the
+/// sandbox's environment plus `env`. Returns what reached the terminal.
+fn on_a_terminal(
+    sb: &Sandbox,
+    fake: &FakeApi,
+    args: &str,
+    shell_tail: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' {args} {shell_tail}", bin.display());
+    let mut cmd = Command::new("script");
+    cmd.args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .env("XDG_CACHE_HOME", sb.cache_home())
+        .env("TALKDESK_BACKOFF_SCALE", "0")
+        .env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .env("TERM", "xterm")
+        .current_dir(sb.dir.path());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().expect("run script");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    output
+}
+
+fn list_table(sb: &Sandbox, fake: &FakeApi, args: &[&str]) -> String {
+    let output = sb.tool(fake).arg("list").args(args).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    stdout_of(&output)
+}
+
+#[test]
+fn color_always_colours_the_status_column_even_with_no_color_set() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    // The sandbox sets NO_COLOR=1: the explicit flag wins.
+    let text = list_table(&sb, &fake, &["--color", "always"]);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with("│ acc-"))
+        .map(|l| l.trim_matches('│').split('┆').collect())
+        .collect();
+    let expected = [("10", "ACTIVE"), ("9", "CHURNED"), ("14", "IN_TRIAL")];
+    assert_eq!(rows.len(), 3, "{text:?}");
+    for (row, (code, status)) in rows.iter().zip(expected) {
+        assert!(
+            row[3].starts_with(&format!("{ESC}[38;5;{code}m {status} ")),
+            "{row:?}"
+        );
+        assert!(row[3].ends_with(&format!("{ESC}[39m")), "{row:?}");
+        assert!(
+            row[..3].iter().all(|c| !c.contains(ESC)),
+            "only status is coloured: {row:?}"
+        );
+    }
+}
+
+#[test]
+fn color_never_and_auto_off_a_terminal_are_plain() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    assert!(!list_table(&sb, &fake, &["--color", "never"]).contains(ESC));
+    // auto, no NO_COLOR, a capable TERM, but stdout is a pipe.
+    let output = sb
+        .tool(&fake)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(!stdout_of(&output).contains(ESC));
+}
+
+#[test]
+fn color_always_never_colours_a_file() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let file = sb.path("out.txt");
+    let output = sb
+        .tool(&fake)
+        .args(["--color", "always", "list", "--output-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("ACTIVE") && !text.contains(ESC), "{text:?}");
+}
+
+#[test]
+fn summary_and_diff_tables_colour_only_when_asked() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let run = |args: &[&str]| {
+        let output = sb.tool(&fake).args(args).output().unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    assert!(run(&["--color", "always", "summary"]).contains(&format!("{ESC}[38;5;10m ACTIVE")));
+    assert!(!run(&["summary"]).contains(ESC));
+    let old = sb.path("old.json");
+    std::fs::write(&old, "[]").unwrap();
+    let old = old.to_str().unwrap();
+    assert!(run(&["--color", "always", "diff", old]).contains(&format!("{ESC}[38;5;10m added")));
+    assert!(!run(&["--color", "never", "diff", old]).contains(ESC));
+}
+
+#[test]
+fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
+    if !has_script() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let coloured = on_a_terminal(&sb, &fake, "list", "", &[]);
+    let text = String::from_utf8_lossy(&coloured.stdout);
+    assert!(text.contains(&format!("{ESC}[38;5;10m ACTIVE")), "{text:?}");
+    for env in [("NO_COLOR", "1"), ("TERM", "dumb")] {
+        let plain = on_a_terminal(&sb, &fake, "list", "", &[env]);
+        let text = String::from_utf8_lossy(&plain.stdout);
+        assert!(
+            text.contains("ACTIVE") && !text.contains(ESC),
+            "{env:?}: {text:?}"
+        );
+    }
+    let never = on_a_terminal(&sb, &fake, "--color never list", "", &[]);
+    assert!(!String::from_utf8_lossy(&never.stdout).contains(ESC));
+}
+
+#[test]
+fn progress_shows_on_a_terminal_for_a_multi_page_walk_and_is_cleared() {
+    if !has_script() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    // stdout to a file, so only stderr reaches the terminal.
+    let output = on_a_terminal(&sb, &fake, "list -o csv", "> out.csv", &[]);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(terminal.contains("\rpage 1/3, 5 accounts"), "{terminal:?}");
+    assert!(terminal.contains("\rpage 2/3, 10 accounts"), "{terminal:?}");
+    assert!(terminal.contains("\rpage 3/3, 12 accounts"), "{terminal:?}");
+    let cleared = format!("\r{}\r", " ".repeat("page 3/3, 12 accounts".len()));
+    assert!(
+        terminal.ends_with(&cleared),
+        "the line is wiped at the end: {terminal:?}"
+    );
+    let csv = std::fs::read_to_string(sb.dir.path().join("out.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 13, "{csv}");
+    assert!(!csv.contains("page "));
+}
+
+#[test]
+fn progress_is_wiped_before_the_table_is_printed() {
+    if !has_script() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    let output = on_a_terminal(&sb, &fake, "summary", "", &[]);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    let wiped = terminal
+        .rfind(&format!(
+            "\r{}\r",
+            " ".repeat("page 3/3, 12 accounts".len())
+        ))
+        .expect("wiped");
+    let table = terminal.find("┌").expect("a table");
+    assert!(wiped < table, "{terminal:?}");
+    assert!(!terminal[table..].contains("page "), "{terminal:?}");
+}
+
+#[test]
+fn no_progress_with_quiet_or_a_single_page() {
+    if !has_script() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let many = fake(12, 5);
+    let quiet = on_a_terminal(&sb, &many, "-q list -o csv", "> out.csv", &[]);
+    assert!(!String::from_utf8_lossy(&quiet.stdout).contains("page"));
+    let one = fake(4, 5);
+    let single = on_a_terminal(&sb, &one, "list -o csv", "> out.csv", &[]);
+    assert!(!String::from_utf8_lossy(&single.stdout).contains("page"));
+}
+
+#[test]
+fn no_progress_when_stderr_is_not_a_terminal() {
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(stderr_of(&output), "");
+}
