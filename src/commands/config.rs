@@ -15,48 +15,7 @@ use crate::config::{SecretSetting, Settings, Source, Sourced, config_path_in_use
 use crate::output::report::{ReportCell, render_table};
 
 /// What `config init` writes; the same text as `config.example.toml`.
-pub const TEMPLATE: &str = r#"# talkdesk-accounts configuration.
-#
-# `talkdesk-accounts config path` prints where this file is looked for;
-# `talkdesk-accounts config show` prints every setting and where it came from.
-# Keep this file private (chmod 600): it may hold your client secret.
-#
-# Precedence, highest first: command-line flags, TALKDESK_* environment
-# variables, the profile in this file, built-in defaults. One table per
-# profile; pick one with --profile NAME or TALKDESK_PROFILE.
-
-[default]
-# Your Talkdesk account name: it forms the token URL,
-# https://NAME.talkdeskid.com/oauth/token (or .eu / talkdeskidca.com).
-# account_name = "mycompany"
-
-# The region: us (default), eu or ca. It picks the API and token hosts.
-# region = "us"
-
-# The OAuth client (client credentials, scope express-accounts:read).
-# client_id = "your-client-id"
-# client_secret = "your-client-secret"
-
-# Or let a password manager hold the secret: the first line this command
-# prints is used. It runs without a shell. Set client_secret or this, not both.
-# client_secret_cmd = "pass show talkdesk/client-secret"
-
-# Optional overrides:
-# base_url = "https://api.talkdeskapp.com"  # API host; /express/accounts is appended
-# token_url = "https://mycompany.talkdeskid.com/oauth/token"
-# ca_bundle = "corporate-root.pem"  # PEM roots to trust instead of the system's (relative to this file)
-# timeout_secs = 30                 # per request
-# per_page = 50                     # page size asked for, 1 to 100
-# max_retries = 4                   # on network errors, timeouts, 429 and 5xx
-# concurrency = 4                   # pages fetched at once, 1 to 64
-
-# Another profile, used with --profile eu:
-# [eu]
-# account_name = "mycompany-eu"
-# region = "eu"
-# client_id = "your-eu-client-id"
-# client_secret_cmd = "pass show talkdesk/eu-client-secret"
-"#;
+pub const TEMPLATE: &str = include_str!("../../config.example.toml");
 
 /// The placeholder lines `config init` fills in, by key.
 const PLACEHOLDERS: [(&str, &str); 4] = [
