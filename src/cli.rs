@@ -215,11 +215,11 @@ pub struct ListArgs {
     pub no_header: bool,
 
     /// Stop after N matching accounts, fetching no page beyond them
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = positive)]
     pub limit: Option<u64>,
 
     /// Fetch only page N, no walking
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = positive)]
     pub page: Option<u64>,
 
     /// Sort by a field (stable; text case-insensitively) [default: API order]
@@ -244,6 +244,16 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+/// A whole number of 1 or more (clap's own range message would print
+/// `1..18446744073709551615`).
+fn positive(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number; use 1 or more")),
+    }
 }
 
 /// The `--status` values, as the API spells them.
@@ -340,6 +350,17 @@ mod tests {
             "OTHER",
         ] {
             assert!(text.contains(value), "{value} missing from {text}");
+        }
+    }
+
+    #[test]
+    fn limit_and_page_are_positive() {
+        for flag in ["--limit", "--page"] {
+            let err = Cli::try_parse_from(["talkdesk-accounts", "list", flag, "0"]).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains("must be 1 or more"), "{err}");
+            assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "x"]).is_err());
+            assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "3"]).is_ok());
         }
     }
 
