@@ -2,9 +2,11 @@
 //! bodies, origin checks, and the page walker.
 
 pub mod client;
+pub mod concurrent;
 pub mod errors;
 pub mod pages;
 pub mod retry;
+pub mod throttle;
 pub mod url;
 
 use anyhow::Result;
@@ -74,6 +76,16 @@ impl<'a> Api<'a> {
     pub fn page_url(&self, page: u64) -> Url {
         let text = format!("{}?page={page}&per_page={}", self.accounts, self.per_page);
         Url::parse(&text).unwrap_or_else(|_| self.accounts.clone())
+    }
+
+    /// The `per_page` asked for.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+    }
+
+    /// The run's HTTP client.
+    pub fn client(&self) -> &Client {
+        self.client
     }
 
     /// The accounts endpoint, for resolving relative links.

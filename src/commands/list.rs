@@ -33,6 +33,11 @@ impl StatusFilter {
     pub fn matches(&self, account: &Account) -> bool {
         self.keep.is_empty() || self.keep.contains(&account.status())
     }
+
+    /// True when every account passes.
+    pub fn keeps_all(&self) -> bool {
+        self.keep.is_empty()
+    }
 }
 
 /// Feeds pages into a consumer: drops ids seen before, filters, honours a
@@ -81,6 +86,17 @@ impl Collector {
     /// True once `--limit` matching accounts were taken.
     pub fn done(&self) -> bool {
         self.limit.is_some_and(|l| self.matched >= l)
+    }
+
+    /// What the walk should do after a page: stop once the limit is
+    /// reached; with a limit and no filter, fetch no more accounts than the
+    /// limit still needs.
+    pub fn flow(&self) -> Flow {
+        match self.limit {
+            Some(limit) if self.matched >= limit => Flow::Stop,
+            Some(limit) if self.filter.keeps_all() => Flow::AtMost(limit - self.matched),
+            _ => Flow::Continue,
+        }
     }
 
     pub fn matched(&self) -> u64 {
@@ -142,11 +158,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         for_each_page(api, pages, settings.concurrency.value, |page| {
             let accounts = collector.take(page);
             write_batch(sink.as_mut(), &mut destination, &accounts)?;
-            Ok(if collector.done() {
-                Flow::Stop
-            } else {
-                Flow::Continue
-            })
+            Ok(collector.flow())
         })
     })?;
     if !collector.done() && pages == Pages::All {
