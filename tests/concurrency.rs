@@ -92,7 +92,10 @@ fn every_page_is_fetched_once_and_the_first_alone() {
     let fake = start(1000, 100);
     listed(&fake, "jsonl", "4", &["--per-page", "50"]);
     let pages = fake.page_requests();
-    assert_eq!(pages[0], 1, "the first page comes first: it gives the count");
+    assert_eq!(
+        pages[0], 1,
+        "the first page comes first: it gives the count"
+    );
     let mut sorted = pages.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, (1..=20).collect::<Vec<u64>>(), "{pages:?}");
@@ -177,7 +180,11 @@ fn a_limit_starts_no_page_it_cannot_need() {
             .take(limit.parse().unwrap_or(0))
             .map(Value::to_string)
             .collect();
-        assert_eq!(jsonl.lines().collect::<Vec<_>>(), expected, "--limit {limit}");
+        assert_eq!(
+            jsonl.lines().collect::<Vec<_>>(),
+            expected,
+            "--limit {limit}"
+        );
         let mut requested = fake.page_requests();
         requested.sort_unstable();
         assert_eq!(
@@ -228,7 +235,15 @@ fn a_rate_limit_lowers_the_pages_in_flight_and_keeps_the_order() {
     });
     let out = list(
         &fake,
-        &["-o", "jsonl", "--per-page", "50", "--concurrency", "4", "-v"],
+        &[
+            "-o",
+            "jsonl",
+            "--per-page",
+            "50",
+            "--concurrency",
+            "4",
+            "-v",
+        ],
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
     let log = stderr_of(&out);
@@ -295,7 +310,11 @@ fn one_token_serves_every_worker() {
 fn a_sequential_walk_uses_one_connection_and_a_concurrent_one_reuses_its_own() {
     let fake = start(1000, 100);
     listed(&fake, "jsonl", "1", &["--per-page", "50"]);
-    assert_eq!(fake.connections(), 1, "token and 20 pages on one connection");
+    assert_eq!(
+        fake.connections(),
+        1,
+        "token and 20 pages on one connection"
+    );
     let before = fake.connections();
     listed(&fake, "jsonl", "6", &["--per-page", "50"]);
     let opened = fake.connections() - before;
@@ -375,7 +394,14 @@ fn a_next_link_that_goes_back_is_still_refused() {
     for concurrency in ["1", "4"] {
         let out = list(
             &fake,
-            &["-o", "csv", "--per-page", "50", "--concurrency", concurrency],
+            &[
+                "-o",
+                "csv",
+                "--per-page",
+                "50",
+                "--concurrency",
+                concurrency,
+            ],
         );
         assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
         assert!(

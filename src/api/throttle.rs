@@ -130,6 +130,10 @@ mod tests {
         let first = limits.quiet_until().unwrap();
         limits.note(Duration::ZERO);
         assert_eq!(limits.hits(), 2);
-        assert_eq!(limits.quiet_until(), Some(first), "a shorter wait does not cut it");
+        assert_eq!(
+            limits.quiet_until(),
+            Some(first),
+            "a shorter wait does not cut it"
+        );
     }
 }

@@ -40,10 +40,8 @@ impl CsvSink {
         let columns = &self.layout.columns;
         {
             let mut writer = csv::Writer::from_writer(&mut self.buffer);
-            if !self.started {
-                if self.layout.header {
-                    writer.write_record(columns.iter().map(|c| cell(c, guard).into_owned()))?;
-                }
+            if !self.started && self.layout.header {
+                writer.write_record(columns.iter().map(|c| cell(c, guard).into_owned()))?;
             }
             let mut record: Vec<String> = Vec::with_capacity(columns.len());
             for account in accounts {
