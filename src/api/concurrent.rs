@@ -75,7 +75,8 @@ pub fn walk_rest(
         // Whatever way this closure ends, the workers stop starting pages,
         // so the scope's join waits only for requests already in flight.
         let _stop = StopOnDrop(&shared);
-        for i in 0..concurrency {
+        let pages_ahead = usize::try_from(ahead.last - ahead.after).unwrap_or(usize::MAX);
+        for i in 0..concurrency.min(pages_ahead) {
             let spawned = thread::Builder::new()
                 .name(format!("page-worker-{i}"))
                 .spawn_scoped(scope, || worker(api, &shared));
@@ -188,11 +189,9 @@ impl Shared {
                     other => Some(other),
                 };
             }
-            let coming = plan.in_flight.contains(&expected)
-                || (expected >= plan.next_start
-                    && expected <= plan.last
-                    && plan.workers > 0
-                    && !plan.stopped);
+            let coming = !plan.stopped
+                && (plan.in_flight.contains(&expected)
+                    || (expected >= plan.next_start && expected <= plan.last && plan.workers > 0));
             if !coming {
                 return None;
             }
@@ -211,13 +210,18 @@ impl Drop for StopOnDrop<'_> {
     }
 }
 
-/// Counts a worker out when it ends, however it ends.
+/// Counts a worker out when it ends, however it ends. A worker that
+/// panics stops the others, so the consumer fetches what it still needs
+/// itself rather than wait for a page that will never come.
 struct WorkerDone<'a>(&'a Shared);
 
 impl Drop for WorkerDone<'_> {
     fn drop(&mut self) {
         let mut plan = self.0.lock();
         plan.workers = plan.workers.saturating_sub(1);
+        if thread::panicking() {
+            plan.stopped = true;
+        }
         drop(plan);
         self.0.changed.notify_all();
     }
