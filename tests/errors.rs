@@ -354,23 +354,33 @@ fn a_401_that_persists_after_a_new_token_exits_4() {
 
 #[test]
 fn a_401_cured_by_a_new_token_is_not_an_error() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(30),
-        faults: Faults {
-            script: vec![(RequestMatch::Page(2), FaultKind::Status(401))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "-o", "json", "--per-page", "10"]);
-    let output = run(cmd);
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(parsed, simple_accounts(30));
-    assert_eq!(fake.token_requests(), 2);
-    assert_eq!(fake.page_requests(), vec![1, 2, 2, 3]);
+    for sequential in [true, false] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(30),
+            faults: Faults {
+                script: vec![(RequestMatch::Page(2), FaultKind::Status(401))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "json", "--per-page", "10"]);
+        if sequential {
+            cmd.args(["--concurrency", "1"]);
+        }
+        let output = run(cmd);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(parsed, simple_accounts(30), "sequential: {sequential}");
+        assert_eq!(fake.token_requests(), 2, "sequential: {sequential}");
+        if sequential {
+            // --concurrency 1: the refused request is repeated before page 3.
+            assert_eq!(fake.page_requests(), vec![1, 2, 2, 3]);
+        } else {
+            assert_eq!(fake.sorted_page_requests(), vec![1, 2, 2, 3]);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,16 +389,26 @@ fn a_401_cured_by_a_new_token_is_not_an_error() {
 
 #[test]
 fn a_500_that_outlives_the_retries_exits_5() {
-    let fake = fake_with_faults(
-        simple_accounts(30),
-        vec![(RequestMatch::Page(2), FaultKind::Status(500))],
-    );
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--per-page", "10", "--max-retries", "2"]);
-    let line = fails_with(&run(cmd), 5);
-    assert_contains(&line, &["HTTP 500", "after 2 retries", "page=2"]);
-    assert_eq!(fake.page_requests(), vec![1, 2, 2, 2]);
+    for sequential in [true, false] {
+        let fake = fake_with_faults(
+            simple_accounts(30),
+            vec![(RequestMatch::Page(2), FaultKind::Status(500))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--per-page", "10", "--max-retries", "2"]);
+        if sequential {
+            cmd.args(["--concurrency", "1"]);
+        }
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["HTTP 500", "after 2 retries", "page=2"]);
+        if sequential {
+            // --concurrency 1: page 2 and its two retries, and nothing after.
+            assert_eq!(fake.page_requests(), vec![1, 2, 2, 2]);
+        } else {
+            support::assert_failed_walk_requests(&fake, 2, 3, 3, "concurrent");
+        }
+    }
 }
 
 #[test]
@@ -472,22 +492,34 @@ fn a_next_link_back_to_an_earlier_page_exits_5_instead_of_looping() {
         always: vec![(RequestMatch::Page(2), FaultKind::Json(page2))],
         ..Faults::default()
     });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "-o", "jsonl", "--per-page", "10"]);
-    let output = run(cmd);
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
-    assert!(
-        stderr.starts_with("error: ") && stderr.lines().count() == 1,
-        "{stderr}"
-    );
-    assert_contains(&stderr, &["page 2", "goes back"]);
-    assert_eq!(
-        fake.page_requests(),
-        vec![1, 2],
-        "page 1 is not fetched again"
-    );
+    for sequential in [true, false] {
+        fake.clear_requests();
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl", "--per-page", "10"]);
+        if sequential {
+            cmd.args(["--concurrency", "1"]);
+        }
+        let output = run(cmd);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.lines().count() == 1,
+            "{stderr}"
+        );
+        assert_contains(&stderr, &["page 2", "goes back"]);
+        if sequential {
+            // --concurrency 1: the walk stops at page 2, with nothing fetched ahead.
+            assert_eq!(
+                fake.page_requests(),
+                vec![1, 2],
+                "page 1 is not fetched again"
+            );
+        } else {
+            // Page 1 once: not fetched again; page 3 may have been fetched ahead.
+            support::assert_failed_walk_requests(&fake, 2, 1, 3, "concurrent");
+        }
+    }
 }
 
 #[test]

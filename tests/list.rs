@@ -129,9 +129,20 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
 fn walks_every_page_following_absolute_next_links() {
     let accounts = sample_accounts(120);
     let fake = fake_with(accounts.clone());
-    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "25"]);
+    // --concurrency 1: the sequential walk follows each next link in turn.
+    let args = ["list", "-o", "json", "--per-page", "25"];
+    let output = run_ok(&fake, &[&args[..], &["--concurrency", "1"]].concat());
     assert_eq!(json_of(&output), accounts);
     assert_eq!(fake.page_requests(), vec![1, 2, 3, 4, 5]);
+
+    fake.clear_requests();
+    let output = run_ok(&fake, &args);
+    assert_eq!(json_of(&output), accounts, "concurrent walk");
+    assert_eq!(
+        fake.sorted_page_requests(),
+        vec![1, 2, 3, 4, 5],
+        "each once"
+    );
 }
 
 #[test]
@@ -142,9 +153,16 @@ fn walks_every_page_following_relative_next_links() {
         links: LinkStyle::Relative,
         ..FakeConfig::default()
     });
-    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "20"]);
+    // --concurrency 1: the sequential walk follows each next link in turn.
+    let args = ["list", "-o", "json", "--per-page", "20"];
+    let output = run_ok(&fake, &[&args[..], &["--concurrency", "1"]].concat());
     assert_eq!(json_of(&output), accounts);
     assert_eq!(fake.page_requests(), vec![1, 2, 3, 4]);
+
+    fake.clear_requests();
+    let output = run_ok(&fake, &args);
+    assert_eq!(json_of(&output), accounts, "concurrent walk");
+    assert_eq!(fake.sorted_page_requests(), vec![1, 2, 3, 4], "each once");
 }
 
 #[test]
@@ -155,9 +173,21 @@ fn walks_by_page_number_when_pages_have_no_links() {
         links: LinkStyle::None,
         ..FakeConfig::default()
     });
-    let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "10"]);
+    // --concurrency 1: the sequential walk counts the pages up one by one.
+    let args = ["list", "-o", "json", "--per-page", "10"];
+    let output = run_ok(&fake, &[&args[..], &["--concurrency", "1"]].concat());
     assert_eq!(json_of(&output), accounts);
     assert_eq!(fake.page_requests(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(per_page_sent(&fake), vec!["10"; 5]);
+
+    fake.clear_requests();
+    let output = run_ok(&fake, &args);
+    assert_eq!(json_of(&output), accounts, "concurrent walk");
+    assert_eq!(
+        fake.sorted_page_requests(),
+        vec![1, 2, 3, 4, 5],
+        "each once"
+    );
     assert_eq!(per_page_sent(&fake), vec!["10"; 5]);
 }
 
@@ -171,12 +201,24 @@ fn follows_a_server_that_caps_the_page_size_below_per_page() {
             links,
             ..FakeConfig::default()
         });
-        let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "50"]);
+        // --concurrency 1: the sequential walk, page after page.
+        let args = ["list", "-o", "json", "--per-page", "50"];
+        let output = run_ok(&fake, &[&args[..], &["--concurrency", "1"]].concat());
         assert_eq!(json_of(&output), accounts, "links {links:?}");
         assert_eq!(
             fake.page_requests(),
             vec![1, 2, 3, 4, 5],
             "links {links:?}: pages follow the server's size, not the asked one"
+        );
+        assert_eq!(per_page_sent(&fake)[0], "50", "the asked size is sent");
+
+        fake.clear_requests();
+        let output = run_ok(&fake, &args);
+        assert_eq!(json_of(&output), accounts, "links {links:?}, concurrent");
+        assert_eq!(
+            fake.sorted_page_requests(),
+            vec![1, 2, 3, 4, 5],
+            "links {links:?}, concurrent: each page of the server's size once"
         );
         assert_eq!(per_page_sent(&fake)[0], "50", "the asked size is sent");
     }
@@ -210,7 +252,7 @@ fn limit_stops_at_the_page_that_completes_it() {
         &["list", "-o", "json", "--per-page", "10", "--limit", "25"],
     );
     assert_eq!(json_of(&output), accounts[..25].to_vec());
-    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+    assert_eq!(fake.sorted_page_requests(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -261,7 +303,7 @@ fn limit_larger_than_the_list_returns_everything() {
         &["list", "-o", "json", "--per-page", "10", "--limit", "1000"],
     );
     assert_eq!(json_of(&output), accounts);
-    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+    assert_eq!(fake.sorted_page_requests(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -344,7 +386,7 @@ fn status_is_repeatable_comma_separated_and_case_insensitive() {
         .collect();
     assert!(expected.len() >= 3, "the sample holds these statuses");
     assert_eq!(json_of(&output), expected);
-    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+    assert_eq!(fake.sorted_page_requests(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -634,47 +676,66 @@ fn output_file_receives_the_complete_output_and_stdout_nothing() {
 
 #[test]
 fn a_failed_walk_leaves_the_output_file_untouched_and_no_temporary_file() {
-    for format in ["csv", "jsonl", "json", "table"] {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: simple_accounts(30),
-            faults: Faults {
-                always: vec![(RequestMatch::Page(2), FaultKind::Status(500))],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let sandbox = Sandbox::new();
-        let out_dir = sandbox.path("out");
-        fs::create_dir_all(&out_dir).expect("mkdir");
-        let target = out_dir.join("accounts.out");
-        fs::write(&target, "the previous, complete export\n").expect("write");
-        let output = sandbox
-            .tool(&fake)
-            .args([
-                "list",
-                "-o",
-                format,
-                "--per-page",
-                "10",
-                "--max-retries",
-                "0",
-            ])
-            .arg("--output-file")
-            .arg(&target)
-            .output()
-            .expect("run");
-        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
-        assert_eq!(fake.page_requests(), vec![1, 2], "{format}");
-        assert_eq!(
-            fs::read_to_string(&target).expect("read"),
-            "the previous, complete export\n",
-            "{format}: the target is untouched"
-        );
-        assert_eq!(
-            files_in(&out_dir),
-            ["accounts.out"],
-            "{format}: no temporary file remains"
-        );
+    // Both walks: --concurrency 1 stops at page 2; the default (concurrent)
+    // one may have fetched page 3 ahead when page 2 fails.
+    for sequential in [true, false] {
+        for format in ["csv", "jsonl", "json", "table"] {
+            let fake = FakeApi::start(FakeConfig {
+                accounts: simple_accounts(30),
+                faults: Faults {
+                    always: vec![(RequestMatch::Page(2), FaultKind::Status(500))],
+                    ..Faults::default()
+                },
+                ..FakeConfig::default()
+            });
+            let sandbox = Sandbox::new();
+            let out_dir = sandbox.path("out");
+            fs::create_dir_all(&out_dir).expect("mkdir");
+            let target = out_dir.join("accounts.out");
+            fs::write(&target, "the previous, complete export\n").expect("write");
+            let output = sandbox
+                .tool(&fake)
+                .args([
+                    "list",
+                    "-o",
+                    format,
+                    "--per-page",
+                    "10",
+                    "--max-retries",
+                    "0",
+                ])
+                .args(if sequential {
+                    &["--concurrency", "1"][..]
+                } else {
+                    &[]
+                })
+                .arg("--output-file")
+                .arg(&target)
+                .output()
+                .expect("run");
+            let what = format!("{format}, sequential: {sequential}");
+            assert_eq!(
+                output.status.code(),
+                Some(5),
+                "{what}: {}",
+                stderr_of(&output)
+            );
+            if sequential {
+                assert_eq!(fake.page_requests(), vec![1, 2], "{what}");
+            } else {
+                support::assert_failed_walk_requests(&fake, 2, 1, 3, &what);
+            }
+            assert_eq!(
+                fs::read_to_string(&target).expect("read"),
+                "the previous, complete export\n",
+                "{what}: the target is untouched"
+            );
+            assert_eq!(
+                files_in(&out_dir),
+                ["accounts.out"],
+                "{what}: no temporary file remains"
+            );
+        }
     }
 }
 

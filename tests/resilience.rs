@@ -116,6 +116,15 @@ fn failing_export(faults: Faults, extra: &[&str]) -> Export {
     }
 }
 
+/// `extra`, plus `--concurrency 1` when the walk is to be sequential.
+fn walk_args<'a>(extra: &[&'a str], sequential: bool) -> Vec<&'a str> {
+    let mut args = extra.to_vec();
+    if sequential {
+        args.extend(["--concurrency", "1"]);
+    }
+    args
+}
+
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -243,26 +252,33 @@ fn a_request_that_needed_retries_warns_once() {
         ],
         ..Faults::default()
     };
-    let api = fake(simple_accounts(120), faults);
     let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args(["list", "-o", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
-    assert_eq!(api.page_requests(), [1, 2, 2, 2, 3]);
-    let stderr = stderr_of(&out);
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{stderr}");
-    assert!(warnings[0].contains("page=2"), "{}", warnings[0]);
-    assert!(warnings[0].contains("needed 2 retries"), "{}", warnings[0]);
-    assert!(warnings[0].contains("HTTP 503"), "{}", warnings[0]);
-    assert_eq!(stderr.lines().count(), 1, "nothing else: {stderr}");
+    for sequential in [true, false] {
+        let api = fake(simple_accounts(120), faults.clone());
+        let out = sb
+            .tool(&api)
+            .args(walk_args(&["list", "-o", "jsonl"], sequential))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+        if sequential {
+            // --concurrency 1: page 2's retries come before page 3.
+            assert_eq!(api.page_requests(), [1, 2, 2, 2, 3]);
+        } else {
+            assert_eq!(api.sorted_page_requests(), [1, 2, 2, 2, 3]);
+        }
+        let stderr = stderr_of(&out);
+        let warnings: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{stderr}");
+        assert!(warnings[0].contains("page=2"), "{}", warnings[0]);
+        assert!(warnings[0].contains("needed 2 retries"), "{}", warnings[0]);
+        assert!(warnings[0].contains("HTTP 503"), "{}", warnings[0]);
+        assert_eq!(stderr.lines().count(), 1, "nothing else: {stderr}");
+    }
 
     let api = fake(
         simple_accounts(120),
@@ -340,17 +356,24 @@ fn the_token_request_is_retried_too() {
 
 #[test]
 fn max_retries_zero_fails_at_the_first_transient_error() {
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(
-        once(RequestMatch::Page(2), FaultKind::Status(503), 1),
-        &["--max-retries", "0"],
-    );
-    assert_failed_cleanly(&out, &file, &["HTTP 503", "page=2"]);
-    assert_eq!(api.page_requests(), [1, 2]);
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            once(RequestMatch::Page(2), FaultKind::Status(503), 1),
+            &walk_args(&["--max-retries", "0"], sequential),
+        );
+        assert_failed_cleanly(&out, &file, &["HTTP 503", "page=2"]);
+        if sequential {
+            // --concurrency 1: nothing is fetched after the failing page.
+            assert_eq!(api.page_requests(), [1, 2]);
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 1, 3, "concurrent");
+        }
+    }
 }
 
 #[test]
@@ -376,7 +399,8 @@ fn timeout_and_retries_come_from_the_config_file() {
         &file,
         &["page=2", "timed out after 1 s", "after 1 retry"],
     );
-    assert_eq!(api.page_requests(), [1, 2, 2]);
+    // Page 2 tried twice (max_retries = 1); page 3 may have been fetched ahead.
+    support::assert_failed_walk_requests(&api, 2, 2, 3, "max_retries from the file");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,28 +541,36 @@ fn the_test_date_formatter_is_right() {
 #[test]
 fn a_page_that_always_fails_with_a_transient_status_is_exit_5_after_the_retries() {
     for status in [500, 502, 503, 504] {
-        let Export {
-            api,
-            out,
-            file,
-            _sandbox: _keep,
-        } = failing_export(
-            always(RequestMatch::Page(2), FaultKind::Status(status)),
-            &[],
-        );
-        let needle = format!("HTTP {status} after 4 retries");
-        assert_failed_cleanly(
-            &out,
-            &file,
-            &[
-                "GET ",
-                "page=2",
-                &needle,
-                "Injected fault",
-                "try again later",
-            ],
-        );
-        assert_eq!(api.page_requests(), [1, 2, 2, 2, 2, 2], "status {status}");
+        for sequential in [true, false] {
+            let Export {
+                api,
+                out,
+                file,
+                _sandbox: _keep,
+            } = failing_export(
+                always(RequestMatch::Page(2), FaultKind::Status(status)),
+                &walk_args(&[], sequential),
+            );
+            let needle = format!("HTTP {status} after 4 retries");
+            assert_failed_cleanly(
+                &out,
+                &file,
+                &[
+                    "GET ",
+                    "page=2",
+                    &needle,
+                    "Injected fault",
+                    "try again later",
+                ],
+            );
+            let what = format!("status {status}, sequential: {sequential}");
+            if sequential {
+                // --concurrency 1: page 2 and its four retries, nothing after.
+                assert_eq!(api.page_requests(), [1, 2, 2, 2, 2, 2], "{what}");
+            } else {
+                support::assert_failed_walk_requests(&api, 2, 5, 3, &what);
+            }
+        }
     }
 }
 
@@ -563,85 +595,124 @@ fn a_429_that_never_ends_is_exit_5() {
 #[test]
 fn other_statuses_fail_at_once_without_retries() {
     for status in [400, 404, 501] {
+        for sequential in [true, false] {
+            let Export {
+                api,
+                out,
+                file,
+                _sandbox: _keep,
+            } = failing_export(
+                always(RequestMatch::Page(2), FaultKind::Status(status)),
+                &walk_args(&[], sequential),
+            );
+            let needle = format!("HTTP {status}");
+            assert_failed_cleanly(&out, &file, &[&needle, "page=2"]);
+            assert!(!stderr_of(&out).contains("retr"), "{}", stderr_of(&out));
+            let what = format!("status {status}, sequential: {sequential}");
+            if sequential {
+                // --concurrency 1: page 2 once, nothing after.
+                assert_eq!(api.page_requests(), [1, 2], "{what}");
+            } else {
+                support::assert_failed_walk_requests(&api, 2, 1, 3, &what);
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_json_is_exit_5_at_once() {
+    for sequential in [true, false] {
         let Export {
             api,
             out,
             file,
             _sandbox: _keep,
         } = failing_export(
-            always(RequestMatch::Page(2), FaultKind::Status(status)),
-            &[],
+            always(RequestMatch::Page(2), FaultKind::Malformed),
+            &walk_args(&[], sequential),
         );
-        let needle = format!("HTTP {status}");
-        assert_failed_cleanly(&out, &file, &[&needle, "page=2"]);
-        assert!(!stderr_of(&out).contains("retr"), "{}", stderr_of(&out));
-        assert_eq!(api.page_requests(), [1, 2], "status {status}");
+        assert_failed_cleanly(&out, &file, &["page=2", "not a page of accounts"]);
+        if sequential {
+            // --concurrency 1: page 2 once, nothing after.
+            assert_eq!(api.page_requests(), [1, 2]);
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 1, 3, "concurrent");
+        }
     }
 }
 
 #[test]
-fn malformed_json_is_exit_5_at_once() {
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(always(RequestMatch::Page(2), FaultKind::Malformed), &[]);
-    assert_failed_cleanly(&out, &file, &["page=2", "not a page of accounts"]);
-    assert_eq!(api.page_requests(), [1, 2]);
-}
-
-#[test]
 fn a_300_mb_body_is_exit_5_not_memory_growth() {
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(
-        always(RequestMatch::Page(2), FaultKind::HugeBody(300_000_000)),
-        &[],
-    );
-    assert_failed_cleanly(&out, &file, &["page=2", "HTTP 200", "larger than 16 MiB"]);
-    assert_eq!(api.page_requests(), [1, 2], "not retried");
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::HugeBody(300_000_000)),
+            &walk_args(&[], sequential),
+        );
+        assert_failed_cleanly(&out, &file, &["page=2", "HTTP 200", "larger than 16 MiB"]);
+        if sequential {
+            // --concurrency 1: page 2 once, nothing after.
+            assert_eq!(api.page_requests(), [1, 2], "not retried");
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 1, 3, "not retried");
+        }
+    }
 }
 
 #[test]
 fn a_page_that_never_answers_times_out() {
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(
-        always(RequestMatch::Page(2), FaultKind::Stall),
-        &["--timeout", "1", "--max-retries", "1"],
-    );
-    assert_failed_cleanly(
-        &out,
-        &file,
-        &["page=2", "timed out after 1 s", "after 1 retry"],
-    );
-    assert_eq!(api.page_requests(), [1, 2, 2]);
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::Stall),
+            &walk_args(&["--timeout", "1", "--max-retries", "1"], sequential),
+        );
+        assert_failed_cleanly(
+            &out,
+            &file,
+            &["page=2", "timed out after 1 s", "after 1 retry"],
+        );
+        if sequential {
+            // --concurrency 1: page 2 and its one retry, nothing after.
+            assert_eq!(api.page_requests(), [1, 2, 2]);
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 2, 3, "concurrent");
+        }
+    }
 }
 
 #[test]
 fn a_body_that_stalls_half_way_times_out() {
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(
-        always(RequestMatch::Page(2), FaultKind::StallBody),
-        &["--timeout", "1", "--max-retries", "1"],
-    );
-    assert_failed_cleanly(
-        &out,
-        &file,
-        &["page=2", "timed out after 1 s", "after 1 retry"],
-    );
-    assert_eq!(api.page_requests(), [1, 2, 2]);
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::StallBody),
+            &walk_args(&["--timeout", "1", "--max-retries", "1"], sequential),
+        );
+        assert_failed_cleanly(
+            &out,
+            &file,
+            &["page=2", "timed out after 1 s", "after 1 retry"],
+        );
+        if sequential {
+            // --concurrency 1: page 2 and its one retry, nothing after.
+            assert_eq!(api.page_requests(), [1, 2, 2]);
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 2, 3, "concurrent");
+        }
+    }
 }
 
 #[test]
@@ -751,16 +822,24 @@ fn third_page_broken() -> FakeApi {
 #[test]
 fn json_and_table_print_nothing_unless_complete() {
     for format in ["json", "table"] {
-        let api = third_page_broken();
-        let out = Sandbox::new()
-            .tool(&api)
-            .args(["list", "-o", format])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(5), "{format}");
-        assert_eq!(stdout_of(&out), "", "{format}");
-        assert!(stderr_of(&out).contains("HTTP 500"), "{format}");
-        assert_eq!(api.page_requests(), [1, 2, 3, 3, 3, 3, 3], "{format}");
+        for sequential in [true, false] {
+            let api = third_page_broken();
+            let out = Sandbox::new()
+                .tool(&api)
+                .args(walk_args(&["list", "-o", format], sequential))
+                .output()
+                .unwrap();
+            let what = format!("{format}, sequential: {sequential}");
+            assert_eq!(out.status.code(), Some(5), "{what}");
+            assert_eq!(stdout_of(&out), "", "{what}");
+            assert!(stderr_of(&out).contains("HTTP 500"), "{what}");
+            if sequential {
+                // --concurrency 1: pages in order, then page 3 and its four retries.
+                assert_eq!(api.page_requests(), [1, 2, 3, 3, 3, 3, 3], "{what}");
+            } else {
+                support::assert_failed_walk_requests(&api, 3, 5, 3, &what);
+            }
+        }
     }
 }
 
@@ -847,7 +926,7 @@ fn duplicate_ids_are_dropped_and_a_count_mismatch_warns() {
         ),
         "{stderr}"
     );
-    assert_eq!(api.page_requests(), [1, 2, 3]);
+    assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
 }
 
 #[test]
@@ -857,14 +936,24 @@ fn a_next_link_back_to_a_fetched_page_is_exit_5() {
         "_embedded": {"accounts": simple_accounts(100)[50..]},
         "_links": {"next": {"href": "/express/accounts?page=1&per_page=50"}},
     });
-    let Export {
-        api,
-        out,
-        file,
-        _sandbox: _keep,
-    } = failing_export(always(RequestMatch::Page(2), FaultKind::Json(looping)), &[]);
-    assert_failed_cleanly(&out, &file, &["page 2", "page=1", "goes back"]);
-    assert_eq!(api.page_requests(), [1, 2], "page 1 is never fetched twice");
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::Json(looping.clone())),
+            &walk_args(&[], sequential),
+        );
+        assert_failed_cleanly(&out, &file, &["page 2", "page=1", "goes back"]);
+        if sequential {
+            // --concurrency 1: the walk stops at page 2, nothing fetched ahead.
+            assert_eq!(api.page_requests(), [1, 2], "page 1 is never fetched twice");
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 1, 3, "page 1 is never fetched twice");
+        }
+    }
 }
 
 #[test]
@@ -873,24 +962,31 @@ fn a_page_number_sent_twice_is_exit_5() {
         "count": 50, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
         "_embedded": {"accounts": simple_accounts(50)},
     });
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(150),
-        page_cap: 50,
-        links: LinkStyle::None,
-        faults: always(RequestMatch::Page(2), FaultKind::Json(again)),
-        ..FakeConfig::default()
-    });
-    let out = Sandbox::new()
-        .tool(&api)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    assert_eq!(stdout_of(&out), "");
-    assert!(
-        stderr_of(&out).contains("sent page 1 twice"),
-        "{}",
-        stderr_of(&out)
-    );
-    assert_eq!(api.page_requests(), [1, 2]);
+    for sequential in [true, false] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(150),
+            page_cap: 50,
+            links: LinkStyle::None,
+            faults: always(RequestMatch::Page(2), FaultKind::Json(again.clone())),
+            ..FakeConfig::default()
+        });
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(walk_args(&["list", "-o", "json"], sequential))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5));
+        assert_eq!(stdout_of(&out), "");
+        assert!(
+            stderr_of(&out).contains("sent page 1 twice"),
+            "{}",
+            stderr_of(&out)
+        );
+        if sequential {
+            // --concurrency 1: the walk stops at page 2, nothing fetched ahead.
+            assert_eq!(api.page_requests(), [1, 2]);
+        } else {
+            support::assert_failed_walk_requests(&api, 2, 1, 3, "concurrent");
+        }
+    }
 }

@@ -74,7 +74,7 @@ fn json_lists_documented_statuses_in_order_with_zeros_then_the_others() {
         ])
     );
     assert_eq!(
-        fake.page_requests(),
+        fake.sorted_page_requests(),
         vec![1, 2, 3],
         "every page walked once"
     );

@@ -94,7 +94,7 @@ fn walks_every_page_over_https_trusting_the_ca_bundle_of_the_config_file() {
         .output()
         .unwrap();
     assert_eq!(json_accounts(&output), simple_accounts(120));
-    assert_eq!(fake.page_requests(), vec![1, 2, 3]);
+    assert_eq!(fake.sorted_page_requests(), vec![1, 2, 3]);
     assert_eq!(fake.token_requests(), 1);
 }
 

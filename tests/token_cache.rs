@@ -48,30 +48,91 @@ fn mode(path: &Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+/// The page and the bearer token of every accounts request, in arrival order.
+fn pages_and_tokens(api: &FakeApi) -> Vec<(u64, String)> {
+    api.requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path() == "/express/accounts")
+        .map(|r| {
+            let page = r.query_param("page").map_or(1, |p| p.parse().unwrap_or(0));
+            let token = r.header("authorization").unwrap_or_default().to_string();
+            (page, token)
+        })
+        .collect()
+}
+
 #[test]
 fn a_token_expiring_mid_walk_is_renewed_transparently() {
-    let api = fake(
-        300,
-        Faults {
-            token_valid_for_requests: Some(3),
-            ..Faults::default()
-        },
-    );
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args(["list", "-o", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let got: Vec<Value> = stdout_of(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(got, sample_accounts(300));
-    assert_eq!(api.token_requests(), 2);
-    assert_eq!(api.page_requests(), [1, 2, 3, 4, 4, 5, 6]);
-    assert_eq!(stderr_of(&out), "", "a renewal is not worth a warning");
+    for sequential in [true, false] {
+        let api = fake(
+            300,
+            Faults {
+                token_valid_for_requests: Some(3),
+                ..Faults::default()
+            },
+        );
+        let sb = Sandbox::new();
+        let out = sb
+            .tool(&api)
+            .args(["list", "-o", "jsonl"])
+            .args(if sequential {
+                &["--concurrency", "1"][..]
+            } else {
+                &[]
+            })
+            .output()
+            .unwrap();
+        let what = format!("sequential: {sequential}");
+        assert!(out.status.success(), "{what}: {}", stderr_of(&out));
+        let got: Vec<Value> = stdout_of(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(got, sample_accounts(300), "{what}");
+        assert_eq!(api.token_requests(), 2, "{what}: one renewal");
+        if sequential {
+            // --concurrency 1: only page 4 meets the expired token, and that
+            // one request is repeated.
+            assert_eq!(api.page_requests(), [1, 2, 3, 4, 4, 5, 6]);
+        } else {
+            // Concurrent: every page in flight may meet the expired token; each
+            // is repeated once, all with the same new token, which serves
+            // exactly the three pages the first one could not.
+            let requests = pages_and_tokens(&api);
+            let first = requests[0].1.clone();
+            let renewed: Vec<u64> = requests
+                .iter()
+                .filter(|(_, token)| *token != first)
+                .map(|(page, _)| *page)
+                .collect();
+            let mut tokens: Vec<&str> = requests.iter().map(|(_, t)| t.as_str()).collect();
+            tokens.sort_unstable();
+            tokens.dedup();
+            assert_eq!(tokens.len(), 2, "two tokens in all: {requests:?}");
+            assert_eq!(renewed.len(), 3, "the new token's requests: {requests:?}");
+            for page in 1..=6 {
+                let used: Vec<bool> = requests
+                    .iter()
+                    .filter(|(p, _)| *p == page)
+                    .map(|(_, token)| *token == first)
+                    .collect();
+                assert!(
+                    [vec![true], vec![false], vec![true, false]].contains(&used),
+                    "page {page}: the first token, the new one, or the first then the new one: {requests:?}"
+                );
+            }
+            assert_eq!(
+                api.requests_for_page(1),
+                1,
+                "page 1 comes first, with a fresh token"
+            );
+        }
+        assert_eq!(
+            stderr_of(&out),
+            "",
+            "{what}: a renewal is not worth a warning"
+        );
+    }
 }
 
 #[test]
@@ -107,7 +168,7 @@ fn a_second_run_within_the_token_lifetime_requests_no_token() {
     api.clear_requests();
     assert_eq!(list(&sb, &api, &[]), sample_accounts(120));
     assert_eq!(api.token_requests(), 0);
-    assert_eq!(api.page_requests(), [1, 2, 3]);
+    assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
 }
 
 #[test]

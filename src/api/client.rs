@@ -14,6 +14,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Body, Proxy, ProxyProtocol};
 
 use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
+use super::throttle::RateLimits;
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
@@ -26,6 +27,10 @@ pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 /// Scales every retry delay; tests set `TALKDESK_BACKOFF_SCALE=0` so the
 /// real defaults need not be weakened.
 pub const BACKOFF_SCALE_VAR: &str = "TALKDESK_BACKOFF_SCALE";
+
+/// Idle connections kept per host: one per page in flight at the highest
+/// `--concurrency`, so a concurrent walk reuses its connections.
+const MAX_IDLE_CONNECTIONS: usize = 64;
 
 /// How the client behaves.
 #[derive(Debug, Clone)]
@@ -131,6 +136,7 @@ pub struct Client {
     options: ClientOptions,
     jitter: Mutex<Jitter>,
     redactor: Redactor,
+    rate_limits: RateLimits,
 }
 
 impl Client {
@@ -155,6 +161,8 @@ impl Client {
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
             .max_redirects(0)
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .build();
@@ -163,6 +171,7 @@ impl Client {
             options,
             jitter: Mutex::new(Jitter::new()),
             redactor: Redactor::default(),
+            rate_limits: RateLimits::default(),
         })
     }
 
@@ -185,6 +194,12 @@ impl Client {
     /// A warning (silenced by `-q`), secrets redacted.
     pub fn warn(&self, message: &str) {
         self.options.log.warn(&self.redactor.redact(message));
+    }
+
+    /// The 429 answers seen so far, for a walker that adapts how many
+    /// requests it keeps in flight.
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.rate_limits
     }
 
     /// Sends a request, retrying connection errors, timeouts, 429 and
@@ -244,6 +259,9 @@ impl Client {
                 }
             };
             let delay = scaled(delay, self.options.backoff_scale);
+            if matches!(&outcome, Ok(Attempt::Reply(r, _)) if r.status == 429) {
+                self.rate_limits.note(delay);
+            }
             self.debug(&format!(
                 "retry {}/{} of {} {} in {:.3} s{} after {what}",
                 attempt + 1,

@@ -2,9 +2,11 @@
 //! bodies, origin checks, and the page walker.
 
 pub mod client;
+pub mod concurrent;
 pub mod errors;
 pub mod pages;
 pub mod retry;
+pub mod throttle;
 pub mod url;
 
 use anyhow::Result;
@@ -79,6 +81,16 @@ impl<'a> Api<'a> {
     /// The run's token source (`auth check` reports on its token).
     pub fn auth(&self) -> &Auth<'a> {
         self.auth
+    }
+
+    /// The `per_page` asked for.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+    }
+
+    /// The run's HTTP client.
+    pub fn client(&self) -> &Client {
+        self.client
     }
 
     /// The accounts endpoint, for resolving relative links.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use anyhow::Result;
 
 use super::url::Url;
-use super::{Api, RawPage};
+use super::{Api, RawPage, concurrent};
 use crate::account::Account;
 use crate::error::api_error;
 
@@ -52,8 +52,25 @@ impl<'a> Walk<'a> {
     }
 
     fn fetch(&mut self, url: Url, expected: u64) -> Result<Page> {
-        self.seen_urls.insert(url.to_string());
         let raw = self.api.get_page(&url)?;
+        self.accept(url, expected, raw)
+    }
+
+    /// Where the walk goes next: the URL and the page number it expects
+    /// there. The caller fetches it and hands the answer to [`Walk::accept`].
+    pub(super) fn next_request(&mut self) -> Option<(Url, u64)> {
+        self.next.take()
+    }
+
+    /// True while the walk has somewhere to go.
+    pub(super) fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// Takes the answer to `url` into the walk: checks it for loops and
+    /// decides where to go after it.
+    pub(super) fn accept(&mut self, url: Url, expected: u64, raw: RawPage) -> Result<Page> {
+        self.seen_urls.insert(url.to_string());
         let number = raw.page.unwrap_or(expected);
         if !self.seen_pages.insert(number) {
             return Err(api_error(format!(
@@ -136,23 +153,52 @@ pub enum Pages {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     Continue,
+    /// Continue, but at most this many more accounts can be used (a
+    /// `--limit` with no filter): a concurrent walk starts no page beyond
+    /// what they can fill.
+    AtMost(u64),
     Stop,
 }
 
 /// Hands every page, in page order, to `consume` until it says stop.
 /// This is the one entry point commands use to walk; `concurrency` is how
 /// many pages may be in flight once the page count is known.
+///
+/// The first page is fetched alone. When it gives `total_pages` and
+/// `concurrency` is above one, the rest are fetched that many at a time
+/// (see [`concurrent`](super::concurrent)); otherwise, and for `--page N`,
+/// the walk goes one page after the other.
 pub fn for_each_page(
     api: &Api,
     pages: Pages,
     concurrency: usize,
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
-    let _ = concurrency;
-    let walk = match pages {
+    let mut walk = match pages {
         Pages::All => Walk::all(api),
         Pages::Only(n) => Walk::only(api, n),
     };
+    let Some(first) = walk.next() else {
+        return Ok(());
+    };
+    let first = first?;
+    let ahead = match (pages, first.total_pages) {
+        (Pages::All, Some(last)) if concurrency > 1 && last > first.number => {
+            Some(concurrent::Ahead {
+                after: first.number,
+                last,
+                per_page: first.accounts.len() as u64,
+            })
+        }
+        _ => None,
+    };
+    let flow = consume(first)?;
+    if flow == Flow::Stop {
+        return Ok(());
+    }
+    if let Some(ahead) = ahead.filter(|_| walk.has_next()) {
+        return concurrent::walk_rest(api, walk, ahead, concurrency, flow, consume);
+    }
     for page in walk {
         if consume(page?)? == Flow::Stop {
             break;

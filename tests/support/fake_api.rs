@@ -371,6 +371,19 @@ impl FakeApi {
             .collect()
     }
 
+    /// [`FakeApi::page_requests`] sorted: which pages were asked for and how often, whatever
+    /// the order (a concurrent walk asks for pages 2..N several at a time).
+    pub fn sorted_page_requests(&self) -> Vec<u64> {
+        let mut pages = self.page_requests();
+        pages.sort_unstable();
+        pages
+    }
+
+    /// How many `GET /express/accounts` requests asked for page `n`.
+    pub fn requests_for_page(&self, n: u64) -> usize {
+        self.page_requests().iter().filter(|&&p| p == n).count()
+    }
+
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.shared.state().connections

@@ -104,3 +104,36 @@ pub fn stdout_of(output: &std::process::Output) -> String {
 pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
 }
+
+/// The accounts requests of a concurrent walk (the default) that failed at
+/// page `failing` after `attempts` requests for it, out of pages 1..=`last`:
+/// page 1 first, every page before `failing` asked for once, `failing`
+/// exactly `attempts` times, each later page at most once (it may have been
+/// fetched ahead before the failure) and nothing else.
+pub fn assert_failed_walk_requests(
+    fake: &FakeApi,
+    failing: u64,
+    attempts: usize,
+    last: u64,
+    what: &str,
+) {
+    let pages = fake.page_requests();
+    assert_eq!(pages.first(), Some(&1), "{what}: page 1 first: {pages:?}");
+    for page in 1..=last {
+        let asked = fake.requests_for_page(page);
+        if page < failing {
+            assert_eq!(asked, 1, "{what}: page {page} once: {pages:?}");
+        } else if page == failing {
+            assert_eq!(
+                asked, attempts,
+                "{what}: failing page {page} {attempts} times: {pages:?}"
+            );
+        } else {
+            assert!(asked <= 1, "{what}: page {page} at most once: {pages:?}");
+        }
+    }
+    assert!(
+        pages.iter().all(|p| (1..=last).contains(p)),
+        "{what}: no page beyond {last}: {pages:?}"
+    );
+}

@@ -1,0 +1,852 @@
+//! The benchmark of issue 6: the release binary against the fake API, side
+//! by side with a curl + jq shell loop doing the same walk.
+//!
+//! ```text
+//! cargo run --release --example bench                       # print the tables
+//! cargo run --release --example bench -- --write BENCHMARKS.md
+//! cargo run --release --example bench -- --runs 3 --no-curl
+//! ```
+//!
+//! It first runs `cargo build --release --bin talkdesk-accounts` (a no-op
+//! when up to date) and uses the binary beside this example's own
+//! executable (`<target>/release/talkdesk-accounts`), or `--bin PATH`.
+//!
+//! Scenarios, each run `--runs` times (default 5), interleaved, medians:
+//! - A: 20 pages × 40 ms latency (1,000 accounts, 50 per page), jsonl:
+//!   `--concurrency 1`, the default concurrency, and the curl + jq loop.
+//! - B: 100,000 accounts at 100 per page, no latency: jsonl, csv and json at
+//!   the default concurrency under `/usr/bin/time -v` (peak RSS, user+sys
+//!   CPU), jsonl with `--concurrency 1`, and the curl + jq loop.
+//!
+//! The tool runs with a warm token cache (one untimed run first), as a
+//! nightly job would: each timed run makes exactly one request per page.
+//! Output goes to a file, as with a shell redirect, and is checked.
+
+#[path = "../tests/support/fake_api.rs"]
+mod fake_api;
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_api::{FakeApi, FakeConfig, sample_accounts};
+
+/// The default `--concurrency` (SPEC §2).
+const DEFAULT_CONCURRENCY: u64 = 4;
+
+/// The curl + jq loop: a token, then one curl per page, jq extracting the
+/// accounts and the next link. Reads the same TALKDESK_* variables.
+const CURL_LOOP: &str = r#"set -euo pipefail
+token=$(curl -sS --fail -u "$TALKDESK_CLIENT_ID:$TALKDESK_CLIENT_SECRET" \
+  -d grant_type=client_credentials -d scope=express-accounts:read \
+  "$TALKDESK_TOKEN_URL" | jq -r .access_token)
+url="$TALKDESK_BASE_URL/express/accounts?page=1&per_page=$PER_PAGE"
+while [ -n "$url" ]; do
+  page=$(curl -sS --fail -H "Authorization: Bearer $token" -H "Accept: application/json" "$url")
+  jq -c '._embedded.accounts[]' <<<"$page"
+  url=$(jq -r '._links.next.href // empty' <<<"$page")
+done
+"#;
+
+struct Options {
+    runs: usize,
+    write: Option<PathBuf>,
+    curl: bool,
+    bin: Option<PathBuf>,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        runs: 5,
+        write: None,
+        curl: true,
+        bin: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => {
+                options.runs = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--runs needs a positive number")?;
+            }
+            "--write" => options.write = Some(args.next().ok_or("--write needs a path")?.into()),
+            "--bin" => options.bin = Some(args.next().ok_or("--bin needs a path")?.into()),
+            "--no-curl" => options.curl = false,
+            "-h" | "--help" => {
+                println!("usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH]");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument `{other}`; see --help")),
+        }
+    }
+    Ok(options)
+}
+
+/// One measured run.
+#[derive(Debug, Clone, Default)]
+struct Run {
+    wall: Duration,
+    /// Peak RSS in KiB and user+sys CPU, when measured.
+    rss_kib: Option<u64>,
+    cpu: Option<Duration>,
+    connections: usize,
+}
+
+fn median<T: Copy + PartialOrd>(mut values: Vec<T>) -> Option<T> {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values.get(values.len() / 2).copied()
+}
+
+/// Medians over runs.
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    wall: Duration,
+    rss_kib: Option<u64>,
+    cpu: Option<Duration>,
+    connections: usize,
+    walls: Vec<Duration>,
+}
+
+fn summarize(runs: &[Run]) -> Summary {
+    let rss: Vec<u64> = runs.iter().filter_map(|r| r.rss_kib).collect();
+    let cpu: Vec<Duration> = runs.iter().filter_map(|r| r.cpu).collect();
+    Summary {
+        wall: median(runs.iter().map(|r| r.wall).collect()).unwrap_or_default(),
+        rss_kib: median(rss),
+        cpu: median(cpu),
+        connections: median(runs.iter().map(|r| r.connections).collect()).unwrap_or(0),
+        walls: runs.iter().map(|r| r.wall).collect(),
+    }
+}
+
+/// How peak RSS and CPU time are measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Meter {
+    /// GNU time's `-v` report (getrusage of the child).
+    GnuTime,
+    /// Polling /proc/PID while the child runs (an approximation).
+    Proc,
+}
+
+impl Meter {
+    fn detect() -> Meter {
+        let works = Command::new("/usr/bin/time")
+            .args(["-v", "-o", "/dev/null", "true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if works { Meter::GnuTime } else { Meter::Proc }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Meter::GnuTime => {
+                "`/usr/bin/time -v` (getrusage of the child: ru_maxrss, ru_utime + ru_stime)"
+            }
+            Meter::Proc => {
+                "polling /proc/PID/status (VmHWM) and /proc/PID/stat (utime + stime) every 2 ms; \
+                 GNU time was not found (`apt-get install time` for exact figures)"
+            }
+        }
+    }
+}
+
+/// Where runs happen: a sandbox with its own HOME and cache, the fake API.
+struct Bench {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    meter: Meter,
+}
+
+impl Bench {
+    fn env(&self, cmd: &mut Command, fake: &FakeApi) {
+        let home = self.dir.path();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.join("home"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("NO_COLOR", "1")
+            .env("TALKDESK_BASE_URL", fake.base_url())
+            .env("TALKDESK_TOKEN_URL", fake.token_url())
+            .env("TALKDESK_CLIENT_ID", "test-client")
+            .env("TALKDESK_CLIENT_SECRET", "test-secret-value");
+    }
+
+    fn out_path(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Runs the tool with `args`, output to a file; measures wall time, and
+    /// RSS and CPU when `meter` is set.
+    fn tool(&self, fake: &FakeApi, args: &[&str], meter: bool) -> Result<Run, String> {
+        let report = self.dir.path().join("time.txt");
+        let mut cmd = if meter && self.meter == Meter::GnuTime {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-v").arg("-o").arg(&report).arg(&self.bin);
+            c
+        } else {
+            Command::new(&self.bin)
+        };
+        cmd.args(args);
+        self.env(&mut cmd, fake);
+        let mut run = self.spawn(cmd, fake, meter && self.meter == Meter::Proc)?;
+        if meter && self.meter == Meter::GnuTime {
+            let text =
+                fs::read_to_string(&report).map_err(|e| format!("reading {report:?}: {e}"))?;
+            let field = |name: &str| {
+                text.lines()
+                    .find_map(|l| l.trim().strip_prefix(name))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+            };
+            run.rss_kib = field("Maximum resident set size (kbytes):").map(|k| k as u64);
+            run.cpu = match (
+                field("User time (seconds):"),
+                field("System time (seconds):"),
+            ) {
+                (Some(u), Some(s)) => Some(Duration::from_secs_f64(u + s)),
+                _ => None,
+            };
+        }
+        Ok(run)
+    }
+
+    /// Runs the curl + jq loop.
+    fn curl(&self, fake: &FakeApi, per_page: u32) -> Result<Run, String> {
+        let mut cmd = Command::new("bash");
+        cmd.arg("-c").arg(CURL_LOOP);
+        self.env(&mut cmd, fake);
+        cmd.env("PER_PAGE", per_page.to_string());
+        self.spawn(cmd, fake, false)
+    }
+
+    fn spawn(&self, mut cmd: Command, fake: &FakeApi, poll: bool) -> Result<Run, String> {
+        let out = File::create(self.out_path()).map_err(|e| e.to_string())?;
+        let err_path = self.dir.path().join("stderr");
+        let err = File::create(&err_path).map_err(|e| e.to_string())?;
+        cmd.stdout(out).stderr(err).stdin(Stdio::null());
+        let before = fake.connections();
+        let started = Instant::now();
+        let mut child = cmd.spawn().map_err(|e| format!("starting {cmd:?}: {e}"))?;
+        let mut rss_kib = None;
+        let mut cpu = None;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                break status;
+            }
+            if poll {
+                if let Some((r, c)) = proc_sample(child.id()) {
+                    rss_kib = Some(r);
+                    cpu = Some(c);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            } else {
+                break child.wait().map_err(|e| e.to_string())?;
+            }
+        };
+        let wall = started.elapsed();
+        if !status.success() {
+            let text = fs::read_to_string(&err_path).unwrap_or_default();
+            return Err(format!("{cmd:?} failed ({status}): {text}"));
+        }
+        Ok(Run {
+            wall,
+            rss_kib,
+            cpu,
+            connections: fake.connections() - before,
+        })
+    }
+
+    /// Checks the output of the last run: `n` accounts in `format`.
+    fn check(&self, format: &str, n: usize) -> Result<(), String> {
+        let path = self.out_path();
+        let count = match format {
+            "jsonl" => fs::read_to_string(&path)
+                .map_err(|e| e.to_string())?
+                .lines()
+                .count(),
+            "csv" => csv::Reader::from_path(&path)
+                .map_err(|e| e.to_string())?
+                .records()
+                .count(),
+            _ => {
+                let text = fs::read(&path).map_err(|e| e.to_string())?;
+                serde_json::from_slice::<Vec<serde_json::Value>>(&text)
+                    .map_err(|e| e.to_string())?
+                    .len()
+            }
+        };
+        if count == n {
+            Ok(())
+        } else {
+            Err(format!("{format}: {count} accounts written, {n} expected"))
+        }
+    }
+}
+
+/// Peak RSS (KiB) and user+sys CPU of a running process, from /proc.
+fn proc_sample(pid: u32) -> Option<(u64, Duration)> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((hwm, Duration::from_millis(ticks * 10)))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}
+
+fn secs(d: Option<Duration>) -> String {
+    d.map_or("n/a".into(), |d| format!("{:.2} s", d.as_secs_f64()))
+}
+
+fn walls(s: &Summary) -> String {
+    s.walls
+        .iter()
+        .map(|w| format!("{:.0}", w.as_secs_f64() * 1000.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds the release binary and finds it.
+fn binary(options: &Options) -> Result<PathBuf, String> {
+    if let Some(bin) = &options.bin {
+        return Ok(bin.clone());
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--bin", "talkdesk-accounts"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .map_err(|e| format!("running cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    // This example is <target>/release/examples/bench.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("talkdesk-accounts"))
+        .ok_or("cannot locate the target folder")?;
+    if bin.exists() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{} not found; pass --bin PATH or run with `cargo run --release --example bench`",
+            bin.display()
+        ))
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn first_line(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let mem = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+        })
+        .and_then(|k| k.parse::<u64>().ok())
+        .map_or("unknown".into(), |k| {
+            format!("{:.1} GiB", k as f64 / 1024.0 / 1024.0)
+        });
+    format!(
+        "- CPUs (nproc): {cpus}\n- CPU model: {model}\n- memory: {mem}\n- kernel: {}\n- {}\n- {}\n- {}",
+        first_line("uname", &["-sr"]),
+        first_line("rustc", &["--version"]),
+        first_line("curl", &["--version"]),
+        first_line("jq", &["--version"]),
+    )
+}
+
+/// A row of the targets table.
+struct Target {
+    figure: &'static str,
+    target: &'static str,
+    value: String,
+    pass: Option<bool>,
+}
+
+fn ratio_row(figure: &'static str, target: &'static str, value: f64, limit: f64) -> Target {
+    Target {
+        figure,
+        target,
+        value: format!("{value:.2}"),
+        pass: Some(value <= limit),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let options = parse_options()?;
+    let bin = binary(&options)?;
+    let curl = options.curl && have("curl") && have("jq") && have("bash");
+    let mut notes = Vec::new();
+    if options.curl && !curl {
+        let note = "curl, jq or bash not found: the curl + jq column is skipped \
+                    (apt-get install curl jq)";
+        println!("note: {note}");
+        notes.push(note.to_string());
+    }
+    let bench = Bench {
+        bin,
+        dir: tempfile::tempdir().map_err(|e| e.to_string())?,
+        meter: Meter::detect(),
+    };
+    if bench.meter == Meter::Proc {
+        println!("note: {}", bench.meter.describe());
+    }
+    let runs = options.runs;
+
+    // Scenario A: 20 pages x 40 ms.
+    let latency = Duration::from_millis(40);
+    let (pages_a, per_page_a) = (20u64, 50u32);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(1000),
+        latency,
+        ..FakeConfig::default()
+    });
+    let per_page_arg = per_page_a.to_string();
+    let seq_args = [
+        "list",
+        "-q",
+        "-o",
+        "jsonl",
+        "--per-page",
+        &per_page_arg,
+        "--concurrency",
+        "1",
+    ];
+    let def_args = ["list", "-q", "-o", "jsonl", "--per-page", &per_page_arg];
+    println!(
+        "scenario A: {pages_a} pages x {} ms, warming the token cache",
+        latency.as_millis()
+    );
+    bench.tool(&fake, &seq_args, false)?;
+    let (mut a_seq, mut a_def, mut a_curl) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        a_seq.push(bench.tool(&fake, &seq_args, false)?);
+        bench.check("jsonl", 1000)?;
+        a_def.push(bench.tool(&fake, &def_args, false)?);
+        bench.check("jsonl", 1000)?;
+        if curl {
+            a_curl.push(bench.curl(&fake, per_page_a)?);
+            bench.check("jsonl", 1000)?;
+        }
+        println!("  run {}/{runs} done", i + 1);
+    }
+    drop(fake);
+    let (a_seq, a_def, a_curl) = (summarize(&a_seq), summarize(&a_def), summarize(&a_curl));
+    let bound_seq = latency * pages_a as u32;
+    let bound_con = latency * (1 + (pages_a - 1).div_ceil(DEFAULT_CONCURRENCY)) as u32;
+
+    // Scenario B: 100,000 accounts, 100 per page, no latency.
+    let accounts_b = 100_000usize;
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(accounts_b),
+        ..FakeConfig::default()
+    });
+    println!("scenario B: {accounts_b} accounts x 100 per page");
+    let formats = ["jsonl", "csv", "json"];
+    let mut b_fmt: Vec<Vec<Run>> = vec![Vec::new(); formats.len()];
+    let (mut b_seq, mut b_curl) = (Vec::new(), Vec::new());
+    bench.tool(
+        &fake,
+        &["list", "-q", "-o", "jsonl", "--per-page", "100"],
+        false,
+    )?;
+    for i in 0..runs {
+        for (k, format) in formats.iter().enumerate() {
+            let args = ["list", "-q", "-o", format, "--per-page", "100"];
+            b_fmt[k].push(bench.tool(&fake, &args, true)?);
+            bench.check(format, accounts_b)?;
+        }
+        let args = [
+            "list",
+            "-q",
+            "-o",
+            "jsonl",
+            "--per-page",
+            "100",
+            "--concurrency",
+            "1",
+        ];
+        b_seq.push(bench.tool(&fake, &args, true)?);
+        bench.check("jsonl", accounts_b)?;
+        if curl {
+            b_curl.push(bench.curl(&fake, 100)?);
+            bench.check("jsonl", accounts_b)?;
+        }
+        println!("  run {}/{runs} done", i + 1);
+    }
+    drop(fake);
+    // The same jsonl walk over a tenth of the accounts: how much of the
+    // peak memory grows with the number of accounts.
+    let small = accounts_b / 10;
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(small),
+        ..FakeConfig::default()
+    });
+    let mut b_small = Vec::new();
+    for _ in 0..runs {
+        let args = ["list", "-q", "-o", "jsonl", "--per-page", "100"];
+        b_small.push(bench.tool(&fake, &args, true)?);
+        bench.check("jsonl", small)?;
+    }
+    drop(fake);
+    let b_small = summarize(&b_small);
+    let b_fmt: Vec<Summary> = b_fmt.iter().map(|r| summarize(r)).collect();
+    let (b_seq, b_curl) = (summarize(&b_seq), summarize(&b_curl));
+
+    // Report.
+    let mut report = String::new();
+    let w = &mut report;
+    let _ = writeln!(
+        w,
+        "### A: {pages_a} pages × {} ms latency (1,000 accounts, {per_page_a} per page), `-o jsonl`\n",
+        latency.as_millis()
+    );
+    let _ = writeln!(
+        w,
+        "| walk | median wall | ÷ bound | TCP connections | runs (ms) |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|");
+    let _ = writeln!(
+        w,
+        "| `--concurrency 1` | {} | {:.2} (of {}) | {} | {} |",
+        ms(a_seq.wall),
+        a_seq.wall.as_secs_f64() / bound_seq.as_secs_f64(),
+        ms(bound_seq),
+        a_seq.connections,
+        walls(&a_seq)
+    );
+    let _ = writeln!(
+        w,
+        "| default (`--concurrency {DEFAULT_CONCURRENCY}`) | {} | {:.2} (of {}) | {} | {} |",
+        ms(a_def.wall),
+        a_def.wall.as_secs_f64() / bound_con.as_secs_f64(),
+        ms(bound_con),
+        a_def.connections,
+        walls(&a_def)
+    );
+    if curl {
+        let _ = writeln!(
+            w,
+            "| curl + jq loop | {} | {:.2} (of {}) | {} | {} |",
+            ms(a_curl.wall),
+            a_curl.wall.as_secs_f64() / bound_seq.as_secs_f64(),
+            ms(bound_seq),
+            a_curl.connections,
+            walls(&a_curl)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nBounds: sequential = pages × latency = {}; concurrent = latency × (1 + ⌈(pages−1)/{DEFAULT_CONCURRENCY}⌉) = {}.",
+        ms(bound_seq),
+        ms(bound_con)
+    );
+    let over = |s: &Summary, bound: Duration| ms(s.wall.saturating_sub(bound));
+    let _ = write!(
+        w,
+        "Time above the bound (what each walk adds to the network's cost): `--concurrency 1` {}, default {}",
+        over(&a_seq, bound_seq),
+        over(&a_def, bound_con)
+    );
+    if curl {
+        let _ = write!(
+            w,
+            ", curl + jq {} ({:.0} ms a page)",
+            over(&a_curl, bound_seq),
+            a_curl.wall.saturating_sub(bound_seq).as_secs_f64() * 1000.0 / pages_a as f64
+        );
+    }
+    let _ = writeln!(w, ".\n");
+    let _ = writeln!(
+        w,
+        "### B: {accounts_b} accounts, 100 per page (1,000 pages), no latency\n"
+    );
+    let _ = writeln!(
+        w,
+        "| walk | median wall | peak RSS | CPU (user+sys) | TCP connections | runs (ms) |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|---|");
+    for (format, s) in formats.iter().zip(&b_fmt) {
+        let _ = writeln!(
+            w,
+            "| `-o {format}` (default concurrency) | {} | {} | {} | {} | {} |",
+            ms(s.wall),
+            mib(s.rss_kib),
+            secs(s.cpu),
+            s.connections,
+            walls(s)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "| `-o jsonl --concurrency 1` | {} | {} | {} | {} | {} |",
+        ms(b_seq.wall),
+        mib(b_seq.rss_kib),
+        secs(b_seq.cpu),
+        b_seq.connections,
+        walls(&b_seq)
+    );
+    let _ = writeln!(
+        w,
+        "| `-o jsonl`, {small} accounts (for comparison) | {} | {} | {} | {} | {} |",
+        ms(b_small.wall),
+        mib(b_small.rss_kib),
+        secs(b_small.cpu),
+        b_small.connections,
+        walls(&b_small)
+    );
+    if curl {
+        let _ = writeln!(
+            w,
+            "| curl + jq loop (jsonl) | {} | – | – | {} | {} |",
+            ms(b_curl.wall),
+            b_curl.connections,
+            walls(&b_curl)
+        );
+    }
+
+    // Targets.
+    let mut targets = vec![
+        ratio_row(
+            "sequential wall ÷ (pages × latency) [A]",
+            "≤ 1.15",
+            a_seq.wall.as_secs_f64() / bound_seq.as_secs_f64(),
+            1.15,
+        ),
+        ratio_row(
+            "default-concurrency wall ÷ concurrent bound [A]",
+            "≤ 1.30",
+            a_def.wall.as_secs_f64() / bound_con.as_secs_f64(),
+            1.30,
+        ),
+    ];
+    if curl {
+        targets.push(ratio_row(
+            "sequential wall ÷ curl+jq loop wall [A]",
+            "≤ 0.40",
+            a_seq.wall.as_secs_f64() / a_curl.wall.as_secs_f64(),
+            0.40,
+        ));
+        targets.push(ratio_row(
+            "default-concurrency wall ÷ curl+jq loop wall [A]",
+            "≤ 0.15",
+            a_def.wall.as_secs_f64() / a_curl.wall.as_secs_f64(),
+            0.15,
+        ));
+        targets.push(ratio_row(
+            "sequential wall ÷ curl+jq loop wall [B]",
+            "≤ 0.40",
+            b_seq.wall.as_secs_f64() / b_curl.wall.as_secs_f64(),
+            0.40,
+        ));
+        targets.push(ratio_row(
+            "default-concurrency wall ÷ curl+jq loop wall [B, jsonl]",
+            "≤ 0.15",
+            b_fmt[0].wall.as_secs_f64() / b_curl.wall.as_secs_f64(),
+            0.15,
+        ));
+    } else {
+        for figure in [
+            "sequential wall ÷ curl+jq loop wall",
+            "default-concurrency wall ÷ curl+jq loop wall",
+        ] {
+            targets.push(Target {
+                figure,
+                target: "–",
+                value: "skipped (no curl/jq)".into(),
+                pass: None,
+            });
+        }
+    }
+    targets.push(Target {
+        figure: "TCP connections for a sequential walk [A, B]",
+        target: "1",
+        value: format!("{} / {}", a_seq.connections, b_seq.connections),
+        pass: Some(a_seq.connections == 1 && b_seq.connections == 1),
+    });
+    let rss_stream = b_fmt[0]
+        .rss_kib
+        .zip(b_fmt[1].rss_kib)
+        .map(|(a, b)| a.max(b));
+    targets.push(Target {
+        figure: "peak RSS, 100k accounts, jsonl / csv",
+        target: "≤ 16 MiB",
+        value: format!("{} / {}", mib(b_fmt[0].rss_kib), mib(b_fmt[1].rss_kib)),
+        pass: rss_stream.map(|k| k <= 16 * 1024),
+    });
+    targets.push(Target {
+        figure: "peak RSS, 100k accounts, json",
+        target: "≤ 100 MiB",
+        value: mib(b_fmt[2].rss_kib),
+        pass: b_fmt[2].rss_kib.map(|k| k <= 100 * 1024),
+    });
+    let cpus: Vec<Option<Duration>> = b_fmt.iter().chain([&b_seq]).map(|s| s.cpu).collect();
+    let worst_cpu = cpus
+        .iter()
+        .copied()
+        .collect::<Option<Vec<_>>>()
+        .and_then(|c| c.into_iter().max());
+    targets.push(Target {
+        figure: "CPU time (user+sys), 100k accounts, any format (worst)",
+        target: "≤ 1 s",
+        value: format!(
+            "{} (jsonl {}, csv {}, json {}, jsonl -c 1 {})",
+            secs(worst_cpu),
+            secs(b_fmt[0].cpu),
+            secs(b_fmt[1].cpu),
+            secs(b_fmt[2].cpu),
+            secs(b_seq.cpu)
+        ),
+        pass: worst_cpu.map(|c| c <= Duration::from_secs(1)),
+    });
+    let _ = writeln!(w, "\n### Targets (medians of {runs} runs)\n");
+    let _ = writeln!(w, "| figure | target | measured | |");
+    let _ = writeln!(w, "|---|---|---|---|");
+    for t in &targets {
+        let verdict = match t.pass {
+            Some(true) => "pass",
+            Some(false) => "FAIL",
+            None => "–",
+        };
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {verdict} |",
+            t.figure, t.target, t.value
+        );
+    }
+
+    if curl {
+        // The curl ratio depends on the loop's own cost as much as on the
+        // tool's: say what it would take.
+        let per_page = |d: Duration| d.as_secs_f64() * 1000.0 / pages_a as f64;
+        let latency_ms = latency.as_secs_f64() * 1000.0;
+        let _ = writeln!(
+            w,
+            "\nReading the curl + jq ratios of A: the tool's walks are within a few percent of the \
+             network's bounds, so these ratios are decided by what the loop adds to each page \
+             (a `curl` and two `jq` processes and a new TCP connection): here {:.0} ms a page above \
+             the {latency_ms:.0} ms latency. For `--concurrency 1` ÷ curl + jq ≤ 0.40 the loop would \
+             have to add {:.0} ms a page; for default ÷ curl + jq ≤ 0.15, {:.0} ms.",
+            per_page(a_curl.wall) - latency_ms,
+            per_page(a_seq.wall) / 0.40 - latency_ms,
+            per_page(a_def.wall) / 0.15 - latency_ms,
+        );
+    }
+
+    println!("\n{report}");
+    let machine = machine();
+    println!("Machine:\n{machine}");
+    if let Some(path) = &options.write {
+        let text = benchmarks_md(&report, &machine, runs, bench.meter, &notes);
+        fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        println!("\nwrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn benchmarks_md(
+    report: &str,
+    machine: &str,
+    runs: usize,
+    meter: Meter,
+    notes: &[String],
+) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Written by `cargo run --release --example bench -- --write BENCHMARKS.md` \
+         (examples/bench.rs). Medians of {runs} runs, the configurations of each run \
+         interleaved so they share the machine's conditions.\n"
+    );
+    let _ = writeln!(md, "## Machine\n\n{machine}\n");
+    let _ = writeln!(md, "## Method\n");
+    let _ = writeln!(
+        md,
+        "- Server: the fake Talkdesk API of the tests (tests/support/fake_api.rs), in the bench \
+         process on 127.0.0.1, one thread per connection, keep-alive; its `latency` is slept \
+         before answering each accounts request (not the token request). Its CPU is not counted \
+         in the tool's CPU time, but it shares the machine's cores with the tool.\n\
+         - Tool: the release binary (`lto`, `codegen-units = 1`), `list -q -o FORMAT --per-page N`, \
+         stdout redirected to a file. The token cache is **warm** (one untimed run first), as for \
+         a repeated nightly export: each timed run makes one request per page and no token request.\n\
+         - Wall time: from spawn to exit, measured by the bench. Peak RSS and CPU: {}.\n\
+         - TCP connections: connections the fake API accepted during the run.\n\
+         - Every run's output is checked (account count, and json/csv parsed).\n\
+         - curl + jq loop (`bash -c`), the same walk the way a script would do it: a token \
+         request, then for each page one `curl` and `jq` extracting the accounts and the next \
+         link, output appended to the same kind of file:\n\n```bash\n{}```\n",
+        meter.describe(),
+        CURL_LOOP
+    );
+    for note in notes {
+        let _ = writeln!(md, "- Note: {note}");
+    }
+    let _ = writeln!(md, "## Results\n\n{report}");
+    md
+}

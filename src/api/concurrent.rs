@@ -1,0 +1,315 @@
+//! The concurrent part of a walk: once the first page has told how many
+//! pages there are, worker threads fetch the rest by page number, a few at
+//! a time, while the caller's thread hands them on strictly in page order.
+//!
+//! The fetching is only a head start. Every decision of the walk stays with
+//! [`Walk`]: for each page the walk says where it would go next, and a
+//! fetched page is used only when it is that very page; otherwise the walk's
+//! own URL is fetched there and then. So the pages, their order and every
+//! error are the sequential walk's, whatever the timing.
+//!
+//! How many pages are in flight follows the server: a 429 halves it (at
+//! least one), and it grows back by one page at a time after `Retry-After`.
+//! With a `--limit` and no filter, no page is started that the limit cannot
+//! need; when the consumer stops, nothing more is started and the pages
+//! still in flight are dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::pages::{Flow, Page, Walk};
+use super::throttle::{RateLimits, Window};
+use super::url::Url;
+use super::{Api, RawPage};
+use crate::log::Log;
+
+/// What the first page said about the rest of the walk.
+#[derive(Debug, Clone, Copy)]
+pub struct Ahead {
+    /// The first page's number.
+    pub after: u64,
+    /// Its `total_pages`: the last page fetched ahead.
+    pub last: u64,
+    /// Its number of accounts: how many a page holds.
+    pub per_page: u64,
+}
+
+/// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
+/// to `consume` in order. `flow` is what the consumer said after the
+/// first page.
+pub fn walk_rest(
+    api: &Api,
+    mut walk: Walk,
+    ahead: Ahead,
+    concurrency: usize,
+    flow: Flow,
+    mut consume: impl FnMut(Page) -> Result<Flow>,
+) -> Result<()> {
+    let log = api.client().log();
+    let per_page = ahead.per_page.max(1);
+    let shared = Shared {
+        plan: Mutex::new(Plan {
+            next_start: ahead.after + 1,
+            last: ahead.last,
+            bound: bound_after(ahead.after, flow, per_page),
+            wanted: ahead.after + 1,
+            reorder: concurrency as u64 + 1,
+            in_flight: BTreeSet::new(),
+            window: Window::new(concurrency),
+            done: BTreeMap::new(),
+            stopped: false,
+            workers: 0,
+        }),
+        changed: Condvar::new(),
+    };
+    log.debug(&format!(
+        "fetching pages {}-{} up to {concurrency} at a time",
+        ahead.after + 1,
+        ahead.last
+    ));
+    thread::scope(|scope| {
+        // Whatever way this closure ends, the workers stop starting pages,
+        // so the scope's join waits only for requests already in flight.
+        let _stop = StopOnDrop(&shared);
+        let pages_ahead = usize::try_from(ahead.last - ahead.after).unwrap_or(usize::MAX);
+        for i in 0..concurrency.min(pages_ahead) {
+            let spawned = thread::Builder::new()
+                .name(format!("page-worker-{i}"))
+                .spawn_scoped(scope, || worker(api, &shared));
+            if spawned.is_ok() {
+                shared.lock().workers += 1;
+            }
+        }
+        while let Some((url, expected)) = walk.next_request() {
+            let raw = match shared.take(api, &url, expected) {
+                Some(raw) => raw?,
+                None => api.get_page(&url)?,
+            };
+            let page = walk.accept(url, expected, raw)?;
+            let number = page.number;
+            let flow = consume(page)?;
+            if flow == Flow::Stop {
+                break;
+            }
+            shared.lock().bound = bound_after(number, flow, per_page);
+            shared.changed.notify_all();
+        }
+        Ok(())
+    })
+}
+
+/// The last page worth starting after page `number`, given the flow.
+fn bound_after(number: u64, flow: Flow, per_page: u64) -> u64 {
+    match flow {
+        Flow::AtMost(more) => number.saturating_add(more.div_ceil(per_page)),
+        Flow::Continue | Flow::Stop => u64::MAX,
+    }
+}
+
+/// The state the workers and the consumer share.
+struct Plan {
+    /// The next page number to start.
+    next_start: u64,
+    /// No page after this one is started (total_pages, or a failed page).
+    last: u64,
+    /// No page after this one is started either (what `--limit` can need).
+    bound: u64,
+    /// The page the consumer needs next; pages before it are dropped.
+    wanted: u64,
+    /// Pages from `wanted` on that may be started or held: one being
+    /// handed on, and a full window in flight.
+    reorder: u64,
+    /// Pages being fetched.
+    in_flight: BTreeSet<u64>,
+    window: Window,
+    /// Fetched pages waiting for the consumer.
+    done: BTreeMap<u64, Result<RawPage>>,
+    /// The consumer has finished: start nothing more.
+    stopped: bool,
+    /// Workers still running.
+    workers: usize,
+}
+
+impl Plan {
+    fn may_start(&self) -> bool {
+        self.in_flight.len() < self.window.allowed()
+            && self.next_start <= self.bound
+            && self.next_start < self.wanted.saturating_add(self.reorder)
+    }
+
+    /// Shrinks the window after new 429s.
+    fn observe(&mut self, limits: &RateLimits, log: Log) {
+        if let Some(n) = self.window.observe(limits.hits(), limits.quiet_until()) {
+            log.debug(&format!(
+                "rate limited (HTTP 429): at most {n} {} in flight now",
+                pages(n)
+            ));
+        }
+    }
+}
+
+fn pages(n: usize) -> &'static str {
+    if n == 1 { "page" } else { "pages" }
+}
+
+struct Shared {
+    plan: Mutex<Plan>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Plan> {
+        self.plan.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait<'a>(&self, plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
+        self.changed.wait(plan).unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The fetched answer for the walk's next request, waiting for it if it
+    /// is coming; `None` when the caller must fetch `url` itself (it is not
+    /// the plain page `expected`, or no worker will fetch it).
+    fn take(&self, api: &Api, url: &Url, expected: u64) -> Option<Result<RawPage>> {
+        let link_per_page = plain_page_link(api, url, expected)?;
+        let mut plan = self.lock();
+        plan.wanted = plan.wanted.max(expected);
+        let wanted = plan.wanted;
+        plan.done = plan.done.split_off(&wanted);
+        plan.next_start = plan.next_start.max(wanted);
+        plan.bound = plan.bound.max(expected);
+        self.changed.notify_all();
+        loop {
+            if let Some(result) = plan.done.remove(&expected) {
+                return match result {
+                    Ok(raw) if !same_page(api, url, expected, &raw, link_per_page) => None,
+                    other => Some(other),
+                };
+            }
+            let coming = !plan.stopped
+                && (plan.in_flight.contains(&expected)
+                    || (expected >= plan.next_start && expected <= plan.last && plan.workers > 0));
+            if !coming {
+                return None;
+            }
+            plan = self.wait(plan);
+        }
+    }
+}
+
+/// Tells the workers to start nothing more, when the walk ends.
+struct StopOnDrop<'a>(&'a Shared);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.lock().stopped = true;
+        self.0.changed.notify_all();
+    }
+}
+
+/// Counts a worker out when it ends, however it ends. A worker that
+/// panics stops the others, so the consumer fetches what it still needs
+/// itself rather than wait for a page that will never come.
+struct WorkerDone<'a>(&'a Shared);
+
+impl Drop for WorkerDone<'_> {
+    fn drop(&mut self) {
+        let mut plan = self.0.lock();
+        plan.workers = plan.workers.saturating_sub(1);
+        if thread::panicking() {
+            plan.stopped = true;
+        }
+        drop(plan);
+        self.0.changed.notify_all();
+    }
+}
+
+/// Fetches pages by number while the plan allows.
+fn worker(api: &Api, shared: &Shared) {
+    let _done = WorkerDone(shared);
+    let limits = api.client().rate_limits();
+    let log = api.client().log();
+    loop {
+        let n = {
+            let mut plan = shared.lock();
+            loop {
+                if plan.stopped || plan.next_start > plan.last {
+                    return;
+                }
+                plan.observe(limits, log);
+                if plan.may_start() {
+                    break;
+                }
+                plan = shared.wait(plan);
+            }
+            let n = plan.next_start;
+            plan.next_start += 1;
+            plan.in_flight.insert(n);
+            n
+        };
+        let result = api.get_page(&api.page_url(n));
+        let mut plan = shared.lock();
+        plan.in_flight.remove(&n);
+        plan.observe(limits, log);
+        match &result {
+            Ok(_) => {
+                if let Some(k) = plan.window.grow(Instant::now()) {
+                    log.debug(&format!("at most {k} {} in flight again", pages(k)));
+                }
+            }
+            // The walk ends at this page unless it goes elsewhere first:
+            // start nothing after it.
+            Err(_) => plan.last = plan.last.min(n),
+        }
+        if n >= plan.wanted && !plan.stopped {
+            plan.done.insert(n, result);
+        }
+        drop(plan);
+        shared.changed.notify_all();
+    }
+}
+
+/// When `url` asks for page `expected` of the accounts endpoint and nothing
+/// else (`page` and `per_page` alone), the `per_page` it asks for.
+fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
+    let endpoint = api.accounts_url();
+    if url.origin() != endpoint.origin() || url.path() != endpoint.path() {
+        return None;
+    }
+    let mut page = None;
+    let mut per_page = None;
+    for pair in url.query()?.split('&') {
+        match pair.split_once('=')? {
+            ("page", v) if page.is_none() => page = Some(v.parse::<u64>().ok()?),
+            ("per_page", v) if per_page.is_none() => per_page = Some(v.parse::<u64>().ok()?),
+            _ => return None,
+        }
+    }
+    (page? == expected).then_some(per_page?)
+}
+
+/// True when `raw`, fetched by page number, is the page the walk's `url`
+/// gives: the same request, or a link whose `per_page` the answer has
+/// (a server that caps `per_page` links with the capped size).
+fn same_page(api: &Api, url: &Url, expected: u64, raw: &RawPage, link_per_page: u64) -> bool {
+    *url == api.page_url(expected) || raw.per_page == Some(link_per_page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_bounds_the_pages_started() {
+        assert_eq!(bound_after(1, Flow::AtMost(70), 50), 3);
+        assert_eq!(bound_after(2, Flow::AtMost(20), 50), 3);
+        assert_eq!(bound_after(1, Flow::AtMost(49), 50), 2);
+        assert_eq!(bound_after(1, Flow::AtMost(50), 50), 2);
+        assert_eq!(bound_after(1, Flow::AtMost(51), 50), 3);
+        assert_eq!(bound_after(4, Flow::Continue, 50), u64::MAX);
+        assert_eq!(bound_after(u64::MAX - 1, Flow::AtMost(500), 1), u64::MAX);
+    }
+}

@@ -1,0 +1,139 @@
+//! Rate limits seen by the client, and the window of pages a concurrent
+//! walk keeps in flight: halved on a 429 (never below one), grown back by
+//! one page at a time once the server's `Retry-After` has passed.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// What the client tells the walker about 429 answers: how many it has
+/// seen, and until when the server asked for quiet. Cheap to read from any
+/// thread.
+#[derive(Debug, Default)]
+pub struct RateLimits {
+    hits: AtomicU64,
+    quiet_until: Mutex<Option<Instant>>,
+}
+
+impl RateLimits {
+    /// Records a 429 whose retry is due after `wait` (its `Retry-After`, or
+    /// the backoff step when it had none).
+    pub fn note(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        if let Ok(mut quiet) = self.quiet_until.lock() {
+            *quiet = Some(quiet.map_or(until, |q| q.max(until)));
+        }
+        self.hits.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// How many 429 answers so far.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    /// The latest moment a 429 asked to wait until.
+    pub fn quiet_until(&self) -> Option<Instant> {
+        self.quiet_until.lock().ok().and_then(|q| *q)
+    }
+}
+
+/// How many pages may be in flight at once.
+#[derive(Debug, Clone)]
+pub struct Window {
+    max: usize,
+    allowed: usize,
+    seen_hits: u64,
+    hold_until: Option<Instant>,
+}
+
+impl Window {
+    /// A window of `max` pages (at least one).
+    pub fn new(max: usize) -> Window {
+        let max = max.max(1);
+        Window {
+            max,
+            allowed: max,
+            seen_hits: 0,
+            hold_until: None,
+        }
+    }
+
+    /// Pages allowed in flight now.
+    pub fn allowed(&self) -> usize {
+        self.allowed
+    }
+
+    /// Looks at the client's rate limits: new 429s since the last look
+    /// halve the window (at least one) and hold it there until the quiet
+    /// time is over. Returns the new size when it shrank.
+    pub fn observe(&mut self, hits: u64, quiet_until: Option<Instant>) -> Option<usize> {
+        if hits <= self.seen_hits {
+            return None;
+        }
+        self.seen_hits = hits;
+        self.hold_until = match (self.hold_until, quiet_until) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let before = self.allowed;
+        self.allowed = (self.allowed / 2).max(1);
+        (self.allowed < before).then_some(self.allowed)
+    }
+
+    /// A page came back fine: grow by one towards the maximum, unless a
+    /// rate limit still asks for quiet at `now`. Returns the new size when
+    /// it grew.
+    pub fn grow(&mut self, now: Instant) -> Option<usize> {
+        if self.allowed >= self.max || self.hold_until.is_some_and(|h| now < h) {
+            return None;
+        }
+        self.allowed += 1;
+        Some(self.allowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_halves_the_window_down_to_one() {
+        let mut w = Window::new(8);
+        assert_eq!(w.observe(0, None), None, "no 429 yet");
+        assert_eq!(w.observe(1, None), Some(4));
+        assert_eq!(w.observe(1, None), None, "the same 429 counts once");
+        assert_eq!(w.observe(3, None), Some(2));
+        assert_eq!(w.observe(4, None), Some(1));
+        assert_eq!(w.observe(5, None), None, "never below one");
+        assert_eq!(w.allowed(), 1);
+    }
+
+    #[test]
+    fn the_window_grows_back_only_after_retry_after() {
+        let now = Instant::now();
+        let mut w = Window::new(4);
+        w.observe(1, Some(now + Duration::from_secs(2)));
+        assert_eq!(w.allowed(), 2);
+        assert_eq!(w.grow(now), None, "still quiet");
+        assert_eq!(w.grow(now + Duration::from_secs(1)), None);
+        let later = now + Duration::from_secs(2);
+        assert_eq!(w.grow(later), Some(3));
+        assert_eq!(w.grow(later), Some(4));
+        assert_eq!(w.grow(later), None, "never above the maximum");
+    }
+
+    #[test]
+    fn rate_limits_keep_the_latest_quiet_time() {
+        let limits = RateLimits::default();
+        assert_eq!((limits.hits(), limits.quiet_until()), (0, None));
+        limits.note(Duration::from_secs(10));
+        let first = limits.quiet_until().unwrap();
+        limits.note(Duration::ZERO);
+        assert_eq!(limits.hits(), 2);
+        assert_eq!(
+            limits.quiet_until(),
+            Some(first),
+            "a shorter wait does not cut it"
+        );
+    }
+}

@@ -1,0 +1,439 @@
+//! The concurrent walk (`--concurrency N`): the same bytes as a sequential
+//! walk for every format and fault, pages in order, no page started that
+//! `--limit` cannot need, a smaller window after a 429, one token, and a
+//! sequential walk on one connection. No timing is asserted.
+
+mod support;
+
+use std::process::Output;
+
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, sample_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+const FORMATS: [&str; 4] = ["json", "jsonl", "csv", "table"];
+
+/// `list` against `fake` in a fresh sandbox.
+fn list(fake: &FakeApi, args: &[&str]) -> Output {
+    Sandbox::new()
+        .tool(fake)
+        .arg("list")
+        .args(args)
+        .output()
+        .expect("run the binary")
+}
+
+/// Runs `list -o FORMAT --concurrency C` and insists on success.
+fn listed(fake: &FakeApi, format: &str, concurrency: &str, extra: &[&str]) -> String {
+    let mut args = vec!["-o", format, "--concurrency", concurrency];
+    args.extend_from_slice(extra);
+    let out = list(fake, &args);
+    assert!(
+        out.status.success(),
+        "list {args:?} failed: {}",
+        stderr_of(&out)
+    );
+    stdout_of(&out)
+}
+
+fn parsed_json(text: &str) -> Vec<Value> {
+    serde_json::from_str(text).expect("a json array")
+}
+
+/// The data rows of a csv text.
+fn csv_rows(text: &str) -> usize {
+    csv::Reader::from_reader(text.as_bytes()).records().count()
+}
+
+fn start(accounts: usize, page_cap: usize) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: sample_accounts(accounts),
+        page_cap,
+        ..FakeConfig::default()
+    })
+}
+
+#[test]
+fn concurrent_and_sequential_walks_write_the_same_bytes_in_every_format() {
+    let fake = start(1037, 100);
+    for format in FORMATS {
+        let sequential = listed(&fake, format, "1", &["--per-page", "50"]);
+        for concurrency in ["2", "4", "7"] {
+            let concurrent = listed(&fake, format, concurrency, &["--per-page", "50"]);
+            assert_eq!(
+                concurrent, sequential,
+                "-o {format} --concurrency {concurrency}"
+            );
+        }
+    }
+    let json = listed(&fake, "json", "4", &["--per-page", "50"]);
+    assert_eq!(
+        parsed_json(&json),
+        sample_accounts(1037),
+        "every account, in order"
+    );
+    let csv = listed(&fake, "csv", "4", &["--per-page", "50"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let ids: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("csv row")[0].to_string())
+        .collect();
+    let expected: Vec<String> = sample_accounts(1037)
+        .iter()
+        .map(|a| a["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn every_page_is_fetched_once_and_the_first_alone() {
+    let fake = start(1000, 100);
+    listed(&fake, "jsonl", "4", &["--per-page", "50"]);
+    let pages = fake.page_requests();
+    assert_eq!(
+        pages[0], 1,
+        "the first page comes first: it gives the count"
+    );
+    let mut sorted = pages.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=20).collect::<Vec<u64>>(), "{pages:?}");
+}
+
+#[test]
+fn outputs_stay_identical_under_random_faults() {
+    // About one request in five fails: 500, 502, 503, 429 with Retry-After
+    // 0, or a dropped connection. Retries (no delay in tests) recover all.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(730),
+        page_cap: 100,
+        faults: Faults {
+            fail_rate: 0.2,
+            seed: 0x5eed_cafe,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let retries = ["--per-page", "40", "--max-retries", "12"];
+    for format in FORMATS {
+        let sequential = listed(&fake, format, "1", &retries);
+        let concurrent = listed(&fake, format, "4", &retries);
+        assert_eq!(concurrent, sequential, "-o {format} under faults");
+    }
+    let json = listed(&fake, "json", "4", &retries);
+    assert_eq!(parsed_json(&json), sample_accounts(730));
+}
+
+#[test]
+fn outputs_stay_identical_under_a_page_cap_relative_links_and_no_links() {
+    for links in [LinkStyle::Absolute, LinkStyle::Relative, LinkStyle::None] {
+        // The server serves 30 per page although 50 are asked for: its links
+        // say per_page=30, and pages fetched by number must match them.
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(400),
+            page_cap: 30,
+            links,
+            ..FakeConfig::default()
+        });
+        let sequential = listed(&fake, "jsonl", "1", &["--per-page", "50"]);
+        fake.clear_requests();
+        let concurrent = listed(&fake, "jsonl", "4", &["--per-page", "50"]);
+        assert_eq!(concurrent, sequential, "{links:?}");
+        assert_eq!(sequential.lines().count(), 400);
+        let mut pages = fake.page_requests();
+        pages.sort_unstable();
+        assert_eq!(
+            pages,
+            (1..=14).collect::<Vec<u64>>(),
+            "{links:?}: each page once"
+        );
+    }
+}
+
+#[test]
+fn a_token_that_expires_mid_walk_is_renewed_once_for_all_workers() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(1000),
+        faults: Faults {
+            token_valid_for_requests: Some(6),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let json = listed(&fake, "json", "4", &["--per-page", "50"]);
+    assert_eq!(parsed_json(&json), sample_accounts(1000));
+    // 20 pages, 6 per token: four tokens at least, and workers that hit the
+    // same expired token share its replacement rather than each asking.
+    let tokens = fake.token_requests();
+    assert!((4..=8).contains(&tokens), "{tokens} token requests");
+}
+
+#[test]
+fn a_limit_starts_no_page_it_cannot_need() {
+    let fake = start(1000, 100);
+    for (limit, pages) in [("50", 1), ("51", 2), ("120", 3), ("150", 3), ("151", 4)] {
+        fake.clear_requests();
+        let jsonl = listed(&fake, "jsonl", "4", &["--per-page", "50", "--limit", limit]);
+        let expected: Vec<String> = sample_accounts(1000)
+            .iter()
+            .take(limit.parse().unwrap_or(0))
+            .map(Value::to_string)
+            .collect();
+        assert_eq!(
+            jsonl.lines().collect::<Vec<_>>(),
+            expected,
+            "--limit {limit}"
+        );
+        let mut requested = fake.page_requests();
+        requested.sort_unstable();
+        assert_eq!(
+            requested,
+            (1..=pages).collect::<Vec<u64>>(),
+            "--limit {limit} with 50 per page"
+        );
+    }
+}
+
+#[test]
+fn a_limit_with_a_filter_stops_and_matches_the_sequential_walk() {
+    let fake = start(1000, 100);
+    let args = ["--per-page", "50", "--limit", "30", "--status", "churned"];
+    let sequential = listed(&fake, "csv", "1", &args);
+    let sequential_pages = fake.page_requests().len();
+    fake.clear_requests();
+    let concurrent = listed(&fake, "csv", "4", &args);
+    assert_eq!(concurrent, sequential);
+    assert_eq!(csv_rows(&sequential), 30);
+    // The stop ends further starts: beyond the pages needed, at most the
+    // four that may be in flight then.
+    let concurrent_pages = fake.page_requests().len();
+    assert!(
+        concurrent_pages <= sequential_pages + 4,
+        "{concurrent_pages} pages fetched, {sequential_pages} needed"
+    );
+}
+
+#[test]
+fn a_rate_limit_lowers_the_pages_in_flight_and_keeps_the_order() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(1000),
+        faults: Faults {
+            script: vec![
+                (
+                    RequestMatch::Page(3),
+                    FaultKind::RetryAfter(429, "1".into()),
+                ),
+                (
+                    RequestMatch::Page(3),
+                    FaultKind::RetryAfter(429, "1".into()),
+                ),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list(
+        &fake,
+        &[
+            "-o",
+            "jsonl",
+            "--per-page",
+            "50",
+            "--concurrency",
+            "4",
+            "-v",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = stderr_of(&out);
+    let lowered: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("rate limited (HTTP 429)"))
+        .collect();
+    // Other workers may see both 429s at once (one halving) or one by one.
+    assert!(
+        lowered.first() == Some(&"rate limited (HTTP 429): at most 2 pages in flight now")
+            && lowered.len() <= 2,
+        "{log}"
+    );
+    let expected: Vec<String> = sample_accounts(1000).iter().map(Value::to_string).collect();
+    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
+    // Page 3 was asked three times (two 429s, then the answer).
+    let threes = fake.page_requests().iter().filter(|&&p| p == 3).count();
+    assert_eq!(threes, 3);
+}
+
+#[test]
+fn the_window_grows_back_after_the_rate_limit() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(2000),
+        faults: Faults {
+            script: vec![(
+                RequestMatch::Page(2),
+                FaultKind::RetryAfter(429, "0".into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list(
+        &fake,
+        &["-o", "csv", "--per-page", "50", "--concurrency", "4", "-v"],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = stderr_of(&out);
+    let lowered = log
+        .find("rate limited (HTTP 429): at most 2 pages in flight now")
+        .expect("lowered");
+    let regrown = log
+        .find("at most 4 pages in flight again")
+        .expect("grown back to the maximum");
+    assert!(lowered < regrown, "{log}");
+}
+
+#[test]
+fn one_token_serves_every_worker() {
+    let fake = start(1000, 100);
+    listed(&fake, "json", "8", &["--per-page", "50"]);
+    assert_eq!(fake.token_requests(), 1);
+    let bearers: std::collections::HashSet<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/express/accounts")
+        .filter_map(|r| r.header("authorization").map(str::to_string))
+        .collect();
+    assert_eq!(bearers.len(), 1, "every page with the same token");
+}
+
+#[test]
+fn a_sequential_walk_uses_one_connection_and_a_concurrent_one_reuses_its_own() {
+    let fake = start(1000, 100);
+    listed(&fake, "jsonl", "1", &["--per-page", "50"]);
+    assert_eq!(
+        fake.connections(),
+        1,
+        "token and 20 pages on one connection"
+    );
+    let before = fake.connections();
+    listed(&fake, "jsonl", "6", &["--per-page", "50"]);
+    let opened = fake.connections() - before;
+    assert!(
+        (1..=6).contains(&opened),
+        "{opened} connections for 6 pages in flight"
+    );
+}
+
+#[test]
+fn without_total_pages_the_walk_follows_links_one_at_a_time() {
+    // A first page with a next link but no page count: nothing to fetch
+    // ahead, so the walk stays sequential even with --concurrency 4.
+    let fake = start(150, 100);
+    let first = json!({
+        "count": 50,
+        "page": 1,
+        "per_page": 50,
+        "_embedded": {"accounts": sample_accounts(50)},
+        "_links": {"next": {"href": "/express/accounts?page=2&per_page=50"}},
+    });
+    fake.set_faults(Faults {
+        script: vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+        ..Faults::default()
+    });
+    let jsonl = listed(&fake, "jsonl", "4", &["--per-page", "50"]);
+    assert_eq!(jsonl.lines().count(), 150);
+    assert_eq!(fake.page_requests(), [1, 2, 3]);
+    assert_eq!(fake.connections(), 1);
+}
+
+#[test]
+fn a_single_page_is_fetched_alone() {
+    let fake = start(1000, 100);
+    let jsonl = listed(&fake, "jsonl", "4", &["--per-page", "50", "--page", "7"]);
+    assert_eq!(jsonl.lines().count(), 50);
+    assert_eq!(fake.page_requests(), [7]);
+}
+
+#[test]
+fn a_failing_page_fails_the_walk_after_the_pages_before_it() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(1000),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(6), FaultKind::Status(503))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["-o", "jsonl", "--per-page", "50", "--max-retries", "1"];
+    let sequential = list(&fake, &[&args[..], &["--concurrency", "1"]].concat());
+    let concurrent = list(&fake, &[&args[..], &["--concurrency", "4"]].concat());
+    for out in [&sequential, &concurrent] {
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(out));
+        assert!(stderr_of(out).contains("503"), "{}", stderr_of(out));
+    }
+    assert_eq!(stdout_of(&concurrent), stdout_of(&sequential));
+    assert_eq!(stdout_of(&concurrent).lines().count(), 250, "pages 1-5");
+}
+
+#[test]
+fn a_next_link_that_goes_back_is_still_refused() {
+    let fake = start(1000, 100);
+    let looping = json!({
+        "count": 50,
+        "page": 3,
+        "per_page": 50,
+        "total": 1000,
+        "total_pages": 20,
+        "_embedded": {"accounts": sample_accounts(150)[100..].to_vec()},
+        "_links": {"next": {"href": "/express/accounts?page=2&per_page=50"}},
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(3), FaultKind::Json(looping))],
+        ..Faults::default()
+    });
+    for concurrency in ["1", "4"] {
+        let out = list(
+            &fake,
+            &[
+                "-o",
+                "csv",
+                "--per-page",
+                "50",
+                "--concurrency",
+                concurrency,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("goes back to a page already fetched"),
+            "{}",
+            stderr_of(&out)
+        );
+        // The loop is seen when page 3 arrives, before it is written.
+        assert_eq!(csv_rows(&stdout_of(&out)), 100, "pages 1-2");
+    }
+}
+
+#[test]
+fn a_next_link_that_skips_pages_is_followed_as_sent() {
+    // Page 2 links to page 5: pages 3 and 4 fetched ahead are dropped and
+    // the output is what the links say, as in a sequential walk.
+    let fake = start(500, 100);
+    let skipping = json!({
+        "count": 50,
+        "page": 2,
+        "per_page": 50,
+        "total": 500,
+        "total_pages": 10,
+        "_embedded": {"accounts": sample_accounts(100)[50..].to_vec()},
+        "_links": {"next": {"href": "/express/accounts?page=5&per_page=50"}},
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(2), FaultKind::Json(skipping))],
+        ..Faults::default()
+    });
+    let sequential = listed(&fake, "jsonl", "1", &["--per-page", "50", "-q"]);
+    let concurrent = listed(&fake, "jsonl", "4", &["--per-page", "50", "-q"]);
+    assert_eq!(concurrent, sequential);
+    assert_eq!(sequential.lines().count(), 400, "pages 1, 2, 5-10");
+}
