@@ -98,11 +98,9 @@ impl<'a> Api<'a> {
         &self.accounts
     }
 
-    /// GETs one page with the bearer token. Plain http to a host that is
-    /// not loopback is refused (exit 3), and the token goes only to the
-    /// origin of `base_url` (another origin is exit 5), both before any
-    /// request; a 401 gets one new token and one more try.
-    pub fn get_page(&self, url: &Url) -> Result<RawPage> {
+    /// May the token go to `url`? Plain http to a host that is not
+    /// loopback is exit 3; another origin than `base_url`'s is exit 5.
+    pub fn check_link(&self, url: &Url) -> Result<()> {
         url.check_secure()
             .map_err(|e| config_error(format!("the API's next link {url}: {e}")))?;
         if url.origin() != self.base.origin() {
@@ -111,6 +109,15 @@ impl<'a> Api<'a> {
                 self.base.origin()
             )));
         }
+        Ok(())
+    }
+
+    /// GETs one page with the bearer token. Plain http to a host that is
+    /// not loopback is refused (exit 3), and the token goes only to the
+    /// origin of `base_url` (another origin is exit 5), both before any
+    /// request; a 401 gets one new token and one more try.
+    pub fn get_page(&self, url: &Url) -> Result<RawPage> {
+        self.check_link(url)?;
         let mut token = self.auth.token()?;
         let mut reply = self.get(url, &token)?;
         if reply.status == 401 {

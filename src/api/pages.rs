@@ -120,6 +120,9 @@ impl<'a> Walk<'a> {
                     "page {number}: its next link {url} goes back to a page already fetched; the walk stops here rather than loop"
                 )));
             }
+            // Refused here, when the page arrives, rather than when the link
+            // is fetched: no page is fetched ahead past a link that is bad.
+            self.api.check_link(&url)?;
             return Ok(Some((url, linked_page.unwrap_or(number + 1))));
         }
         match raw.total_pages {

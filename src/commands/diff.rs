@@ -13,11 +13,9 @@ use anyhow::{Context as _, Result};
 use comfy_table::Color;
 use serde_json::{Map, Value, json};
 
-use super::Context;
 use super::list::{Collector, StatusFilter};
-use super::progress::Progress;
+use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
-use crate::api::pages::{Flow, Pages, for_each_page};
 use crate::cli::{DiffArgs, SummaryFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;
@@ -350,21 +348,16 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
 
     let mut collector = Collector::new(StatusFilter::new(only), None);
-    let mut progress = Progress::new(ctx.log, Pages::All);
-    ctx.with_api(&settings, &args.api, |api| {
-        for_each_page(api, Pages::All, settings.concurrency.value, |page| {
-            progress.record(&page);
-            for account in collector.take(page) {
-                differ.live(account);
-            }
-            progress.draw();
-            Ok(Flow::Continue)
-        })
-    })?;
-    progress.clear();
-    if let Some(warning) = collector.total_mismatch() {
-        ctx.log.warn(&warning);
-    }
+    ctx.walk_accounts(
+        &settings,
+        &args.api,
+        WalkPlan::all(&settings),
+        &mut collector,
+        |accounts, _| {
+            accounts.into_iter().for_each(|a| differ.live(a));
+            Ok(())
+        },
+    )?;
 
     let report = differ.finish();
     let mut out = Destination::open(None)?;

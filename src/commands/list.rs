@@ -6,11 +6,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::{Context as _, Result};
 
-use super::Context;
-use super::progress::Progress;
 use super::sort::sort_by_field;
+use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
-use crate::api::pages::{Flow, Page, Pages, for_each_page};
+use crate::api::pages::{Flow, Page, Pages};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::output::destination::Destination;
@@ -185,7 +184,6 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let sort = sort_field(args)?;
     // With --sort the accounts are held until the walk is complete.
     let mut held: Vec<Account> = Vec::new();
-    let mut progress = Progress::new(ctx.log, pages);
     // `--limit` fetches no page beyond the one that completes it (§2). With
     // a status filter nobody knows in advance which page that is, so such a
     // walk goes one page at a time; without one, Collector::flow bounds it.
@@ -194,29 +192,24 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     } else {
         settings.concurrency.value
     };
-    ctx.with_api(&settings, &args.api, |api| {
-        for_each_page(api, pages, concurrency, |page| {
-            progress.record(&page);
-            let accounts = collector.take(page);
+    let walk = WalkPlan { pages, concurrency };
+    ctx.walk_accounts(
+        &settings,
+        &args.api,
+        walk,
+        &mut collector,
+        |accounts, progress| {
             if sort.is_some() {
                 held.extend(accounts);
-            } else {
-                // Streamed rows about to reach the terminal: wipe the line first.
-                if sink.streams() && destination.is_terminal() {
-                    progress.clear();
-                }
-                write_batch(sink.as_mut(), &mut destination, &accounts)?;
+                return Ok(());
             }
-            progress.draw();
-            Ok(collector.flow())
-        })
-    })?;
-    progress.clear();
-    if !collector.done() && pages == Pages::All {
-        if let Some(warning) = collector.total_mismatch() {
-            ctx.log.warn(&warning);
-        }
-    }
+            // Streamed rows about to reach the terminal: wipe the line first.
+            if sink.streams() && destination.is_terminal() {
+                progress.clear();
+            }
+            write_batch(sink.as_mut(), &mut destination, &accounts)
+        },
+    )?;
     if let Some(field) = sort {
         if !sort_by_field(&mut held, field) && !held.is_empty() {
             ctx.log.warn(&format!(

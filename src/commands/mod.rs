@@ -15,14 +15,18 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use crate::account::Account;
 use crate::api::Api;
 use crate::api::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
+use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::redacted;
 use crate::log::Log;
 use crate::output::report::TableStyle;
+use list::Collector;
+use progress::Progress;
 
 /// What every command gets from the global options.
 pub struct Context<'a> {
@@ -115,5 +119,53 @@ impl Context<'_> {
         );
         // No message may carry a secret, even one a server echoed back.
         work(&api).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
+    }
+
+    /// The walk every command shares: each page's new, matching accounts
+    /// (through `collector`) go to `each` in page order, with the progress
+    /// line drawn between pages; `collector` decides when to stop. After a
+    /// complete walk of every page, a count that differs from the API's
+    /// `total` is a warning.
+    pub fn walk_accounts(
+        &self,
+        settings: &Settings,
+        api_args: &ApiArgs,
+        walk: WalkPlan,
+        collector: &mut Collector,
+        mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
+    ) -> Result<()> {
+        let mut progress = Progress::new(self.log, walk.pages);
+        self.with_api(settings, api_args, |api| {
+            for_each_page(api, walk.pages, walk.concurrency, |page| {
+                progress.record(&page);
+                each(collector.take(page), &mut progress)?;
+                progress.draw();
+                Ok(collector.flow())
+            })
+        })?;
+        progress.clear();
+        if !collector.done() && walk.pages == Pages::All {
+            if let Some(warning) = collector.total_mismatch() {
+                self.log.warn(&warning);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which pages a command walks, and how many at once.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkPlan {
+    pub pages: Pages,
+    pub concurrency: usize,
+}
+
+impl WalkPlan {
+    /// Every page, with the configured concurrency.
+    pub fn all(settings: &Settings) -> WalkPlan {
+        WalkPlan {
+            pages: Pages::All,
+            concurrency: settings.concurrency.value,
+        }
     }
 }

@@ -8,11 +8,9 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
-use super::Context;
 use super::list::{Collector, StatusFilter};
-use super::progress::Progress;
+use super::{Context, WalkPlan};
 use crate::account::Status;
-use crate::api::pages::{Flow, Pages, for_each_page};
 use crate::cli::{SummaryArgs, SummaryFormat};
 use crate::output::destination::Destination;
 use crate::output::report::{ReportCell, render_table, write_csv};
@@ -105,21 +103,18 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
     let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
     let mut counts = StatusCounts::default();
-    let mut progress = Progress::new(ctx.log, Pages::All);
-    ctx.with_api(&settings, &args.api, |api| {
-        for_each_page(api, Pages::All, settings.concurrency.value, |page| {
-            progress.record(&page);
-            for account in collector.take(page) {
+    ctx.walk_accounts(
+        &settings,
+        &args.api,
+        WalkPlan::all(&settings),
+        &mut collector,
+        |accounts, _| {
+            for account in accounts {
                 counts.add(&account.status());
             }
-            progress.draw();
-            Ok(Flow::Continue)
-        })
-    })?;
-    progress.clear();
-    if let Some(warning) = collector.total_mismatch() {
-        ctx.log.warn(&warning);
-    }
+            Ok(())
+        },
+    )?;
 
     let rows = counts.rows(&only);
     let mut out = Destination::open(None)?;
