@@ -772,6 +772,43 @@ fn latency_delays_accounts_answers() {
     assert!(t.elapsed() >= Duration::from_millis(60));
 }
 
+#[test]
+fn connect_latency_delays_only_the_first_request_of_each_connection() {
+    let connect_latency = Duration::from_millis(60);
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        connect_latency,
+        ..Default::default()
+    });
+    // First request of a connection, on any route (here the token endpoint): it pays it.
+    let mut c = Client::connect(api.addr());
+    let t = Instant::now();
+    let token = c.token("test-client", "test-secret-value").json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(t.elapsed() >= connect_latency);
+    // A second request on the same keep-alive connection does not.
+    assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);
+    // A new connection pays it again, even for a 404.
+    let mut c2 = Client::connect(api.addr());
+    assert_eq!(c2.request("GET", "/nowhere", &[], "").unwrap().status, 404);
+    let seen: Vec<(usize, Duration)> = api
+        .requests()
+        .iter()
+        .map(|r| (r.connection, r.connect_delay))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, connect_latency),
+            (1, Duration::ZERO),
+            (2, connect_latency)
+        ]
+    );
+    assert_eq!(api.connections(), 2);
+}
+
 /// Status of each of 40 accounts requests under a seeded random fault rate (0 = dropped).
 fn random_outcomes(seed: u64) -> Vec<u16> {
     let api = FakeApi::start(FakeConfig {

@@ -2,7 +2,8 @@
 //!
 //! Serves `POST /oauth/token` (client credentials, HTTP Basic client authentication) and
 //! `GET /express/accounts?page=P&per_page=N` (the Billing Insights "Get Accounts" schema), with
-//! persistent connections, request recording and injectable faults. Built on std and `serde_json`
+//! persistent connections, request recording, injectable faults and latency (per accounts answer,
+//! and per new connection: [`FakeConfig::connect_latency`]). Built on std and `serde_json`
 //! (and `rustls` for [`FakeApi::start_tls`]): one thread per connection, state behind an
 //! `Arc<Mutex<_>>`.
 //!
@@ -61,6 +62,12 @@ pub struct FakeConfig {
     pub scope: String,
     /// Slept before answering every accounts request (faulted ones included).
     pub latency: Duration,
+    /// Models the TCP handshake's round trip: the first request of each new connection (any
+    /// route, faulted ones included) is answered only after this extra delay, slept once the
+    /// request has been read and recorded (before `latency`, which still applies to accounts
+    /// requests). Later requests on the same keep-alive connection do not pay it, so a client
+    /// that reconnects for every request pays it every time. TLS handshakes are not modelled.
+    pub connect_latency: Duration,
     pub faults: Faults,
 }
 
@@ -75,6 +82,7 @@ impl Default for FakeConfig {
             expires_in: 3600,
             scope: ACCOUNTS_SCOPE.to_string(),
             latency: Duration::ZERO,
+            connect_latency: Duration::ZERO,
             faults: Faults::default(),
         }
     }
@@ -181,6 +189,9 @@ pub struct Recorded {
     pub body: String,
     /// The connection it came on (1-based, in accept order).
     pub connection: usize,
+    /// The extra delay slept for it as its connection's first request
+    /// ([`FakeConfig::connect_latency`]); zero for later requests on a connection.
+    pub connect_delay: Duration,
 }
 
 impl Recorded {
@@ -569,6 +580,7 @@ enum Next {
 /// fault that ends it.
 fn serve_connection<S: Read + Write>(stream: S, conn: usize, shared: &Shared) {
     let mut reader = BufReader::new(stream);
+    let mut first = true;
     loop {
         let req = match read_request(&mut reader) {
             Ok(Some(req)) => req,
@@ -588,7 +600,11 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, shared: &Shared) {
             return;
         }
         let keep_alive = req.keep_alive();
-        let (route, fault, latency) = record_and_decide(shared, &req, conn);
+        let (route, fault, latency, connect_delay) = record_and_decide(shared, &req, conn, first);
+        first = false;
+        if !connect_delay.is_zero() {
+            thread::sleep(connect_delay);
+        }
         if route == Route::Accounts && !latency.is_zero() {
             thread::sleep(latency);
         }
@@ -737,18 +753,21 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     }
 }
 
-/// Records the request and decides its route, fault and latency (all under one lock).
+/// Records the request and decides its route, fault, latency and connect delay (all under one
+/// lock). `first`: the request is its connection's first one.
 fn record_and_decide(
     shared: &Shared,
     req: &Request,
     conn: usize,
-) -> (Route, Option<FaultKind>, Duration) {
-    let recorded = Recorded {
+    first: bool,
+) -> (Route, Option<FaultKind>, Duration, Duration) {
+    let mut recorded = Recorded {
         method: req.method.clone(),
         target: req.target.clone(),
         headers: req.headers.clone(),
         body: String::from_utf8_lossy(&req.body).into_owned(),
         connection: conn,
+        connect_delay: Duration::ZERO,
     };
     let route = if is_token_request(&recorded) {
         Route::Token
@@ -760,6 +779,12 @@ fn record_and_decide(
     let page = requested_page(&recorded);
 
     let mut st = shared.state();
+    let connect_delay = if first {
+        st.config.connect_latency
+    } else {
+        Duration::ZERO
+    };
+    recorded.connect_delay = connect_delay;
     st.requests.push(recorded);
     let nth = st.requests.len();
     let matches = |m: &RequestMatch| match *m {
@@ -792,7 +817,7 @@ fn record_and_decide(
     } else {
         random
     };
-    (route, fault, st.config.latency)
+    (route, fault, st.config.latency, connect_delay)
 }
 
 fn is_token_request(r: &Recorded) -> bool {
