@@ -720,11 +720,7 @@ fn a_failed_walk_leaves_the_output_file_untouched_and_no_temporary_file() {
                 "{what}: {}",
                 stderr_of(&output)
             );
-            if sequential {
-                assert_eq!(fake.page_requests(), vec![1, 2], "{what}");
-            } else {
-                support::assert_failed_walk_requests(&fake, 2, 1, 3, &what);
-            }
+            support::assert_failed_walk_requests(&fake, sequential, 2, 1, 3, &what);
             assert_eq!(
                 fs::read_to_string(&target).expect("read"),
                 "the previous, complete export\n",

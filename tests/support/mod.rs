@@ -105,18 +105,27 @@ pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
 }
 
-/// The accounts requests of a concurrent walk (the default) that failed at
-/// page `failing` after `attempts` requests for it, out of pages 1..=`last`:
-/// page 1 first, every page before `failing` asked for once, `failing`
-/// exactly `attempts` times, each later page at most once (it may have been
+/// The accounts requests of a walk that failed at page `failing` after
+/// `attempts` requests for it, out of pages 1..=`last`. Sequential
+/// (`--concurrency 1`): exactly pages 1..`failing` once each, then
+/// `failing` `attempts` times, nothing after. Concurrent (the default):
+/// page 1 first, every page before `failing` once, `failing` exactly
+/// `attempts` times, each later page at most once (it may have been
 /// fetched ahead before the failure) and nothing else.
 pub fn assert_failed_walk_requests(
     fake: &FakeApi,
+    sequential: bool,
     failing: u64,
     attempts: usize,
     last: u64,
     what: &str,
 ) {
+    if sequential {
+        let mut expected: Vec<u64> = (1..failing).collect();
+        expected.extend(std::iter::repeat_n(failing, attempts));
+        assert_eq!(fake.page_requests(), expected, "{what} (--concurrency 1)");
+        return;
+    }
     let pages = fake.page_requests();
     assert_eq!(pages.first(), Some(&1), "{what}: page 1 first: {pages:?}");
     for page in 1..=last {
