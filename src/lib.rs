@@ -66,7 +66,24 @@ where
             return ExitCode::from(e.exit_code() as u8);
         }
     };
-    match run(cli) {
+    // A bug must still end as one `error:` line and exit 1, never a
+    // backtrace: the hook prints the line, catch_unwind picks the code.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
+            "error: internal error{place}; please report it with the command you ran"
+        );
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
+    let Ok(result) = outcome else {
+        return ExitCode::from(error::Exit::Failure.code());
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if !is_broken_pipe(&err) && !is_silent(&err) {
