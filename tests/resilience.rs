@@ -638,8 +638,9 @@ fn a_300_mb_body_is_exit_5_not_memory_growth() {
     }
 }
 
-#[test]
-fn a_page_that_never_answers_times_out() {
+/// A page 2 that stalls (no answer, or half a body) times out after
+/// `--timeout`, is retried once, and fails the walk cleanly.
+fn a_stalled_page_times_out(fault: FaultKind) {
     for sequential in [true, false] {
         let Export {
             api,
@@ -647,7 +648,7 @@ fn a_page_that_never_answers_times_out() {
             file,
             _sandbox: _keep,
         } = failing_export(
-            always(RequestMatch::Page(2), FaultKind::Stall),
+            always(RequestMatch::Page(2), fault.clone()),
             &walk_args(&["--timeout", "1", "--max-retries", "1"], sequential),
         );
         assert_failed_cleanly(
@@ -660,24 +661,13 @@ fn a_page_that_never_answers_times_out() {
 }
 
 #[test]
+fn a_page_that_never_answers_times_out() {
+    a_stalled_page_times_out(FaultKind::Stall);
+}
+
+#[test]
 fn a_body_that_stalls_half_way_times_out() {
-    for sequential in [true, false] {
-        let Export {
-            api,
-            out,
-            file,
-            _sandbox: _keep,
-        } = failing_export(
-            always(RequestMatch::Page(2), FaultKind::StallBody),
-            &walk_args(&["--timeout", "1", "--max-retries", "1"], sequential),
-        );
-        assert_failed_cleanly(
-            &out,
-            &file,
-            &["page=2", "timed out after 1 s", "after 1 retry"],
-        );
-        support::assert_failed_walk_requests(&api, sequential, 2, 2, 3, "failed walk");
-    }
+    a_stalled_page_times_out(FaultKind::StallBody);
 }
 
 #[test]
