@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::api::client::{Client, Request};
-use crate::api::errors::{describe, hint};
+use crate::api::errors::{describe, unexpected};
 use crate::config::{Credentials, Secret};
 use crate::error::{api_error, auth_error};
 
@@ -254,22 +254,7 @@ impl<'a> Auth<'a> {
                     describe(&reply)
                 )));
             }
-            300..=399 => {
-                return Err(api_error(format!(
-                    "{context}: HTTP {} redirect to {} not followed; check token_url",
-                    reply.status,
-                    reply.location.as_deref().unwrap_or("?")
-                )));
-            }
-            _ => {
-                let extra = hint(reply.status)
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                return Err(api_error(format!(
-                    "{context} failed: {}{extra}",
-                    describe(&reply)
-                )));
-            }
+            _ => return Err(unexpected(&context, &reply, "token_url")),
         }
         let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
             api_error(format!(

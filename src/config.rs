@@ -193,8 +193,6 @@ pub struct Settings {
     pub ca_bundle: Option<Sourced<PathBuf>>,
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
-    /// Other warnings for stderr.
-    pub warnings: Vec<String>,
 }
 
 /// What the API commands need, all present.
@@ -312,7 +310,6 @@ impl Settings {
                 config_path.value.display()
             )));
         }
-        let warnings = Vec::new();
         let mut unprotected = None;
         let empty = RawProfile::default();
         let (text, raw) = match &file {
@@ -571,7 +568,6 @@ impl Settings {
             concurrency: Sourced::new(concurrency.value as usize, concurrency.source),
             ca_bundle,
             permission_warning: unprotected,
-            warnings,
         })
     }
 

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::client::Reply;
+use crate::error::api_error;
 use crate::output::sanitize::terminal_safe;
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +80,24 @@ pub fn describe(reply: &Reply) -> String {
         text.push_str(part.trim());
     }
     terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// The error for an answer the caller has no use for (exit 5): a
+/// redirect, which is never followed so that no credential travels to a
+/// `Location` elsewhere (`setting` says what to check), or any other
+/// status, shown whole with its hint.
+pub fn unexpected(context: &str, reply: &Reply, setting: &str) -> anyhow::Error {
+    if (300..=399).contains(&reply.status) {
+        return api_error(format!(
+            "{context}: HTTP {} redirect to {} not followed (credentials never leave {setting}); check {setting}",
+            reply.status,
+            reply.location.as_deref().unwrap_or("?")
+        ));
+    }
+    let extra = hint(reply.status)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default();
+    api_error(format!("{context}: {}{extra}", describe(reply)))
 }
 
 /// What to do about a status, where something helps.

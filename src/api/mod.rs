@@ -16,7 +16,7 @@ use crate::account::Account;
 use crate::auth::Auth;
 use crate::error::{api_error, auth_error, config_error};
 use client::{Client, Reply, Request};
-use errors::{describe, hint};
+use errors::{describe, hint, unexpected};
 use url::Url;
 
 /// The path of the endpoint, appended to `base_url`.
@@ -131,17 +131,7 @@ impl<'a> Api<'a> {
                 describe(&reply),
                 hint(reply.status).unwrap_or_default()
             ))),
-            300..=399 => Err(api_error(format!(
-                "GET {url}: HTTP {} redirect to {} not followed (the token stays with base_url); check base_url",
-                reply.status,
-                reply.location.as_deref().unwrap_or("?")
-            ))),
-            _ => {
-                let extra = hint(reply.status)
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                Err(api_error(format!("GET {url}: {}{extra}", describe(&reply))))
-            }
+            _ => Err(unexpected(&format!("GET {url}"), &reply, "base_url")),
         }
     }
 

@@ -52,9 +52,6 @@ impl Context<'_> {
         if let Some(warning) = &settings.permission_warning {
             self.log.warn(warning);
         }
-        for warning in &settings.warnings {
-            self.log.warn(warning);
-        }
         Ok(settings)
     }
 
