@@ -781,8 +781,8 @@ fn connect_latency_delays_only_the_first_request_of_each_connection() {
         ..Default::default()
     });
     // First request of a connection, on any route (here the token endpoint): it pays it.
-    let mut c = Client::connect(api.addr());
     let t = Instant::now();
+    let mut c = Client::connect(api.addr());
     let token = c.token("test-client", "test-secret-value").json()["access_token"]
         .as_str()
         .unwrap()
@@ -807,6 +807,56 @@ fn connect_latency_delays_only_the_first_request_of_each_connection() {
         ]
     );
     assert_eq!(api.connections(), 2);
+}
+
+#[test]
+fn a_connection_opened_ahead_waits_only_what_is_left_of_the_handshake() {
+    let connect_latency = Duration::from_millis(50);
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        connect_latency,
+        ..Default::default()
+    });
+    let mut at_once = Client::connect(api.addr());
+    let mut ahead = Client::connect(api.addr());
+    assert_eq!(
+        at_once.request("GET", "/nowhere", &[], "").unwrap().status,
+        404
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        ahead.request("GET", "/nowhere", &[], "").unwrap().status,
+        404
+    );
+    let requests = api.requests();
+    assert!(requests.iter().all(|r| r.connect_delay == connect_latency));
+    assert!(
+        requests[0].connect_wait > Duration::ZERO,
+        "sent at once: {:?}",
+        requests[0].connect_wait
+    );
+    assert_eq!(
+        requests[1].connect_wait,
+        Duration::ZERO,
+        "sent 400 ms later"
+    );
+}
+
+#[test]
+fn token_latency_delays_token_answers_only() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        token_latency: Duration::from_millis(60),
+        ..Default::default()
+    });
+    let mut c = Client::connect(api.addr());
+    let t = Instant::now();
+    let token = c.token("test-client", "test-secret-value").json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(t.elapsed() >= Duration::from_millis(60));
+    assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);
 }
 
 /// Status of each of 40 accounts requests under a seeded random fault rate (0 = dropped).

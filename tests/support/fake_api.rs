@@ -3,7 +3,7 @@
 //! Serves `POST /oauth/token` (client credentials, HTTP Basic client authentication) and
 //! `GET /express/accounts?page=P&per_page=N` (the Billing Insights "Get Accounts" schema), with
 //! persistent connections, request recording, injectable faults and latency (per accounts answer,
-//! and per new connection: [`FakeConfig::connect_latency`]). Built on std and `serde_json`
+//! per token answer, and per new connection: [`FakeConfig::connect_latency`]). Built on std and `serde_json`
 //! (and `rustls` for [`FakeApi::start_tls`]): one thread per connection, state behind an
 //! `Arc<Mutex<_>>`.
 //!
@@ -17,7 +17,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -62,11 +62,15 @@ pub struct FakeConfig {
     pub scope: String,
     /// Slept before answering every accounts request (faulted ones included).
     pub latency: Duration,
-    /// Models the TCP handshake's round trip: the first request of each new connection (any
-    /// route, faulted ones included) is answered only after this extra delay, slept once the
-    /// request has been read and recorded (before `latency`, which still applies to accounts
-    /// requests). Later requests on the same keep-alive connection do not pay it, so a client
-    /// that reconnects for every request pays it every time. TLS handshakes are not modelled.
+    /// Slept before answering every token request (faulted ones included). Zero by default, so
+    /// that tests pay latency only where they ask for it; a network model sets it to `latency`.
+    pub token_latency: Duration,
+    /// Models the TCP handshake's round trip: a connection is usable only this long after it
+    /// was accepted, so its first request (any route, faulted ones included) is answered no
+    /// earlier than that, before `latency` is slept. A client that sends its request at once
+    /// waits the whole round trip; one that opened the connection ahead of need waits only
+    /// what is left of it. Later requests on a keep-alive connection do not pay it, so a
+    /// client that reconnects for every request pays it every time. TLS is not modelled.
     pub connect_latency: Duration,
     pub faults: Faults,
 }
@@ -82,6 +86,7 @@ impl Default for FakeConfig {
             expires_in: 3600,
             scope: ACCOUNTS_SCOPE.to_string(),
             latency: Duration::ZERO,
+            token_latency: Duration::ZERO,
             connect_latency: Duration::ZERO,
             faults: Faults::default(),
         }
@@ -176,7 +181,14 @@ pub enum FaultKind {
     Redirect(String),
     /// 200 with this JSON body instead of the normal answer.
     Json(Value),
+    /// The normal answer, but only once this many connections have been accepted; after
+    /// [`AWAIT_CONNECTIONS_FOR`] without them, a 500 saying so. Shows that a client opened
+    /// connections while this request was in flight, without timing anything.
+    AwaitConnections(usize),
 }
+
+/// How long [`FaultKind::AwaitConnections`] waits.
+pub const AWAIT_CONNECTIONS_FOR: Duration = Duration::from_secs(10);
 
 /// One request as the server received it.
 #[derive(Clone, Debug)]
@@ -189,9 +201,12 @@ pub struct Recorded {
     pub body: String,
     /// The connection it came on (1-based, in accept order).
     pub connection: usize,
-    /// The extra delay slept for it as its connection's first request
+    /// The handshake round trip charged to it as its connection's first request
     /// ([`FakeConfig::connect_latency`]); zero for later requests on a connection.
     pub connect_delay: Duration,
+    /// What was left of that round trip when the request arrived, and was slept: all of it
+    /// for a client that sent at once, less for one that opened the connection ahead.
+    pub connect_wait: Duration,
 }
 
 impl Recorded {
@@ -463,6 +478,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustl
             thread::sleep(Duration::from_millis(5));
             continue;
         };
+        let accepted = Instant::now();
         let _ = stream.set_nodelay(true);
         let conn = {
             let mut st = shared.state();
@@ -487,10 +503,10 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustl
                     Some(tls) => {
                         if let Ok(session) = rustls::ServerConnection::new(tls) {
                             let stream = rustls::StreamOwned::new(session, stream);
-                            serve_connection(stream, conn, &shared);
+                            serve_connection(stream, conn, accepted, &shared);
                         }
                     }
-                    None => serve_connection(stream, conn, &shared),
+                    None => serve_connection(stream, conn, accepted, &shared),
                 }
             });
         if spawned.is_err() {
@@ -578,7 +594,7 @@ enum Next {
 
 /// Serves one connection until the peer closes it, `Connection: close`, an I/O error, or a
 /// fault that ends it.
-fn serve_connection<S: Read + Write>(stream: S, conn: usize, shared: &Shared) {
+fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, shared: &Shared) {
     let mut reader = BufReader::new(stream);
     let mut first = true;
     loop {
@@ -600,14 +616,20 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, shared: &Shared) {
             return;
         }
         let keep_alive = req.keep_alive();
-        let (route, fault, latency, connect_delay) = record_and_decide(shared, &req, conn, first);
+        let usable_at = first.then_some(accepted);
+        let (route, fault, latency, connect_wait) =
+            record_and_decide(shared, &req, conn, usable_at);
         first = false;
-        if !connect_delay.is_zero() {
-            thread::sleep(connect_delay);
+        if !connect_wait.is_zero() {
+            thread::sleep(connect_wait);
         }
-        if route == Route::Accounts && !latency.is_zero() {
+        if !latency.is_zero() {
             thread::sleep(latency);
         }
+        let fault = match fault {
+            Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
+            other => other,
+        };
         let out = reader.get_mut();
         let next = match fault {
             Some(fault) => apply_fault(out, shared, &fault, keep_alive),
@@ -759,7 +781,7 @@ fn record_and_decide(
     shared: &Shared,
     req: &Request,
     conn: usize,
-    first: bool,
+    accepted: Option<Instant>,
 ) -> (Route, Option<FaultKind>, Duration, Duration) {
     let mut recorded = Recorded {
         method: req.method.clone(),
@@ -768,6 +790,7 @@ fn record_and_decide(
         body: String::from_utf8_lossy(&req.body).into_owned(),
         connection: conn,
         connect_delay: Duration::ZERO,
+        connect_wait: Duration::ZERO,
     };
     let route = if is_token_request(&recorded) {
         Route::Token
@@ -779,12 +802,14 @@ fn record_and_decide(
     let page = requested_page(&recorded);
 
     let mut st = shared.state();
-    let connect_delay = if first {
-        st.config.connect_latency
-    } else {
-        Duration::ZERO
-    };
-    recorded.connect_delay = connect_delay;
+    // The first request of a connection: the handshake's round trip ends `connect_latency`
+    // after the accept, and only what is left of it is waited.
+    if let Some(accepted) = accepted {
+        recorded.connect_delay = st.config.connect_latency;
+        recorded.connect_wait =
+            (accepted + st.config.connect_latency).saturating_duration_since(Instant::now());
+    }
+    let connect_wait = recorded.connect_wait;
     st.requests.push(recorded);
     let nth = st.requests.len();
     let matches = |m: &RequestMatch| match *m {
@@ -817,7 +842,12 @@ fn record_and_decide(
     } else {
         random
     };
-    (route, fault, st.config.latency, connect_delay)
+    let latency = match route {
+        Route::Accounts => st.config.latency,
+        Route::Token => st.config.token_latency,
+        Route::Other => Duration::ZERO,
+    };
+    (route, fault, latency, connect_wait)
 }
 
 fn is_token_request(r: &Recorded) -> bool {
@@ -1101,11 +1131,29 @@ fn apply_fault<W: Write>(
         FaultKind::Json(value) => {
             write_response(out, 200, &[], value.to_string().as_bytes(), keep_alive)
         }
+        // Resolved by the caller ([`await_connections`]) into the normal answer or a 500.
+        FaultKind::AwaitConnections(_) => return Next::Close,
     };
     match written {
         Ok(()) => Next::KeepGoing,
         Err(_) => Next::Close,
     }
+}
+
+/// Waits for `n` accepted connections: no fault once they are there, a 500 if they never come.
+fn await_connections(shared: &Shared, n: usize) -> Option<FaultKind> {
+    let deadline = Instant::now() + AWAIT_CONNECTIONS_FOR;
+    while shared.state().connections < n {
+        if Instant::now() >= deadline || shared.is_shut_down() {
+            let body = talkdesk_error(
+                500,
+                Some(&format!("fewer than {n} connections were opened")),
+            );
+            return Some(FaultKind::StatusWithBody(500, body));
+        }
+        thread::sleep(STALL_POLL);
+    }
+    None
 }
 
 /// Sleeps (holding no lock) until the server is dropped.
