@@ -343,7 +343,63 @@ fn without_total_pages_the_walk_follows_links_one_at_a_time() {
     let jsonl = listed(&fake, "jsonl", "4", &["--per-page", "50"]);
     assert_eq!(jsonl.lines().count(), 150);
     assert_eq!(fake.page_requests(), [1, 2, 3]);
-    assert_eq!(fake.connections(), 1);
+    assert_eq!(
+        connections_used(&fake),
+        1,
+        "every request on one connection (the spares opened ahead stay unused)"
+    );
+}
+
+/// The connections that carried at least one request.
+fn connections_used(fake: &FakeApi) -> usize {
+    let used: std::collections::HashSet<usize> =
+        fake.requests().iter().map(|r| r.connection).collect();
+    used.len()
+}
+
+#[test]
+fn a_concurrent_walk_opens_its_connections_while_the_first_page_is_in_flight() {
+    // Page 1 is answered only once 4 connections are open (a 500 after
+    // 10 s otherwise, and no retry): the other 3 must be opened ahead,
+    // not after page 1 has told how many pages there are.
+    let fake = start(1000, 100);
+    let sequential = listed(&fake, "jsonl", "1", &["--per-page", "50"]);
+    let before = fake.connections();
+    fake.set_faults(Faults {
+        script: vec![(
+            RequestMatch::Page(1),
+            FaultKind::AwaitConnections(before + 4),
+        )],
+        ..Faults::default()
+    });
+    let concurrent = listed(
+        &fake,
+        "jsonl",
+        "4",
+        &["--per-page", "50", "--max-retries", "0"],
+    );
+    assert_eq!(concurrent, sequential);
+    assert_eq!(
+        fake.connections() - before,
+        4,
+        "the spares are used, not opened beside new connections"
+    );
+}
+
+#[test]
+fn no_connection_is_opened_ahead_when_the_first_page_is_enough_or_the_walk_is_sequential() {
+    let fake = start(1000, 100);
+    for args in [
+        ["--concurrency", "4", "--limit", "50"],
+        ["--concurrency", "1", "--limit", "500"],
+    ] {
+        let before = fake.connections();
+        let mut all = vec!["-o", "jsonl", "--per-page", "50"];
+        all.extend_from_slice(&args);
+        let out = list(&fake, &all);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(fake.connections() - before, 1, "{args:?}");
+    }
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use serde_json::Value;
-use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, simple_accounts};
 use support::{Sandbox, stderr_of};
 
 /// A test certificate authority.
@@ -130,13 +130,48 @@ fn every_certificate_of_the_bundle_is_trusted() {
 }
 
 #[test]
+fn connections_opened_ahead_carry_tls_like_any_other() {
+    // 5 pages; page 1 is answered only once 4 connections are open, so
+    // the walk's other pages go over connections opened ahead of need.
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 250);
+    fake.set_faults(Faults {
+        script: vec![(RequestMatch::Page(1), FaultKind::AwaitConnections(4))],
+        ..Faults::default()
+    });
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .args([
+            "list",
+            "-o",
+            "json",
+            "--concurrency",
+            "4",
+            "--max-retries",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(250));
+    assert_eq!(fake.connections(), 4);
+    let used: std::collections::HashSet<usize> =
+        fake.requests().iter().map(|r| r.connection).collect();
+    assert!(used.len() > 1, "pages went over the spares: {used:?}");
+}
+
+#[test]
 fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 5);
     let sb = Sandbox::new();
+    // One page at a time: a concurrent walk's spare connections (opened
+    // ahead, never used here) would blur the count of attempts below.
     let output = sb
         .tool(&fake)
-        .args(["list", "-o", "json"])
+        .args(["list", "-o", "json", "--concurrency", "1"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
@@ -308,6 +343,11 @@ fn https_proxy_tunnels_the_walk_and_sees_only_ciphertext() {
         "{connects:?}"
     );
     assert!(stderr_of(&output).contains("proxy 127.0.0.1:"));
+    assert_eq!(
+        fake.connections(),
+        connects.len(),
+        "every connection went through the proxy: none was opened directly ahead of need"
+    );
     let seen = proxy.upstream_text();
     assert!(!seen.is_empty(), "the requests went through the tunnel");
     assert!(

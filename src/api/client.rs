@@ -11,11 +11,16 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
+};
 use ureq::{Agent, Body, Proxy, ProxyProtocol};
 
 use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
+use super::warm::Spares;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
 use crate::output::sanitize::terminal_safe;
@@ -133,6 +138,8 @@ enum Attempt {
 /// The HTTP client shared by the whole run.
 pub struct Client {
     agent: Agent,
+    /// Connections opened ahead for the agent (never with a proxy).
+    spares: Option<Spares>,
     options: ClientOptions,
     jitter: Mutex<Jitter>,
     redactor: Redactor,
@@ -148,6 +155,7 @@ impl Client {
             None => RootCerts::PlatformVerifier,
         };
         let proxy = proxy_from_env()?;
+        let spares = proxy.is_none().then(Spares::default);
         if let Some(p) = &proxy {
             options.log.debug(&format!(
                 "proxy {}:{} from the environment (hosts in NO_PROXY go direct)",
@@ -166,8 +174,17 @@ impl Client {
             .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .build();
+        // ureq's default chain, minus the SOCKS connector (a SOCKS proxy is
+        // refused above), behind one that hands over spare connections.
+        let connector = spares
+            .clone()
+            .unwrap_or_default()
+            .chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(RustlsConnector::default());
         Ok(Client {
-            agent: config.into(),
+            agent: Agent::with_parts(config, connector, DefaultResolver::default()),
+            spares,
             options,
             jitter: Mutex::new(Jitter::new()),
             redactor: Redactor::default(),
@@ -194,6 +211,28 @@ impl Client {
     /// A warning (silenced by `-q`), secrets redacted.
     pub fn warn(&self, message: &str) {
         self.options.log.warn(&self.redactor.redact(message));
+    }
+
+    /// Opens `n` connections to `url`'s host in the background, for
+    /// requests that will follow (see [`warm`](super::warm)). Nothing is
+    /// opened through a proxy.
+    pub fn preconnect(&self, url: &Url, n: usize) {
+        if let Some(spares) = &self.spares {
+            self.debug(&format!(
+                "opening {n} more {} to {}:{} ahead of need",
+                if n == 1 { "connection" } else { "connections" },
+                url.host(),
+                url.port()
+            ));
+            spares.open(url.host(), url.port(), n, self.options.timeout);
+        }
+    }
+
+    /// Lets the agent use the connections opened by [`Client::preconnect`].
+    pub fn release_spares(&self) {
+        if let Some(spares) = &self.spares {
+            spares.release();
+        }
     }
 
     /// The 429 answers seen so far, for a walker that adapts how many

@@ -8,6 +8,7 @@ pub mod pages;
 pub mod retry;
 pub mod throttle;
 pub mod url;
+pub mod warm;
 
 use anyhow::Result;
 use serde::Deserialize;

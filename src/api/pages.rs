@@ -170,17 +170,30 @@ pub enum Flow {
 /// The first page is fetched alone. When it gives `total_pages` and
 /// `concurrency` is above one, the rest are fetched that many at a time
 /// (see [`concurrent`](super::concurrent)); otherwise, and for `--page N`,
-/// the walk goes one page after the other.
+/// the walk goes one page after the other. `start` is what the consumer
+/// wants before any page: unless it cannot use a second page, a walk that
+/// may go concurrent opens its other connections while the first page is
+/// in flight, for the pages fetched side by side (see
+/// [`warm`](super::warm)).
 pub fn for_each_page(
     api: &Api,
     pages: Pages,
     concurrency: usize,
+    start: Flow,
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
     let mut walk = match pages {
         Pages::All => Walk::all(api),
         Pages::Only(n) => Walk::only(api, n),
     };
+    let second_page_usable = match start {
+        Flow::Continue => true,
+        Flow::AtMost(more) => more > u64::from(api.per_page()),
+        Flow::Stop => false,
+    };
+    if pages == Pages::All && concurrency > 1 && second_page_usable {
+        api.client().preconnect(api.accounts_url(), concurrency - 1);
+    }
     let Some(first) = walk.next() else {
         return Ok(());
     };
@@ -200,6 +213,7 @@ pub fn for_each_page(
         return Ok(());
     }
     if let Some(ahead) = ahead.filter(|_| walk.has_next()) {
+        api.client().release_spares();
         return concurrent::walk_rest(api, walk, ahead, concurrency, flow, consume);
     }
     for page in walk {

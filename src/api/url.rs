@@ -104,12 +104,17 @@ impl Url {
             .scheme_str()
             .unwrap_or("https")
             .to_ascii_lowercase();
-        let default_port = if scheme == "https" { 443 } else { 80 };
         Origin {
-            port: self.uri.port_u16().unwrap_or(default_port),
+            port: self.port(),
             host: self.host().to_ascii_lowercase(),
             scheme,
         }
+    }
+
+    /// The port, or the scheme's default when none is given.
+    pub fn port(&self) -> u16 {
+        let default_port = if self.is_https() { 443 } else { 80 };
+        self.uri.port_u16().unwrap_or(default_port)
     }
 
     /// The path without a trailing slash (`""` for the root).

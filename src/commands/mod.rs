@@ -132,8 +132,9 @@ impl Context<'_> {
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
     ) -> Result<()> {
         let mut progress = Progress::new(self.log, walk.pages);
+        let start = collector.flow();
         self.with_api(settings, api_args, |api| {
-            for_each_page(api, walk.pages, walk.concurrency, |page| {
+            for_each_page(api, walk.pages, walk.concurrency, start, |page| {
                 progress.record(&page);
                 each(collector.take(page), &mut progress)?;
                 progress.draw();
