@@ -14,12 +14,13 @@
 //! Scenarios, each run `--runs` times (default 5), interleaved, medians:
 //! - A: 20 pages × 40 ms latency (1,000 accounts, 50 per page), jsonl:
 //!   `--concurrency 1`, the default concurrency, and the curl + jq loop.
-//!   The fake charges the latency to the application's answer only, so a
-//!   new TCP connection costs nothing (loopback).
-//! - A2: A, and 40 ms more before a new TCP connection's first request is
-//!   answered (`FakeConfig::connect_latency`: the TCP handshake's round
-//!   trip, which a real network charges the loop's new connection per page;
-//!   TLS handshakes are not modelled).
+//!   The latency is a network's round trip, paid by every exchange: each
+//!   accounts and token answer, and each new TCP connection's handshake
+//!   (`FakeConfig::connect_latency`, counted from the accept). TLS is not
+//!   modelled. The issue's targets are judged here.
+//! - A0: A with the latency charged to the accounts answers only, so that
+//!   new connections and the token request cost nothing: reported beside
+//!   A, to show what the curl + jq ratios owe to the connections.
 //! - B: 100,000 accounts at 100 per page, no latency: jsonl, csv and json at
 //!   the default concurrency under `/usr/bin/time -v` (peak RSS, user+sys
 //!   CPU), jsonl with `--concurrency 1`, and the curl + jq loop.
@@ -455,14 +456,16 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// A latency scenario: A (application latency only) or A2 (and a round
-/// trip for every new TCP connection).
+/// A latency scenario: A (a network's round trip on every exchange) or A0
+/// (on the accounts answers only).
 #[derive(Clone, Copy)]
 struct LatencySetup {
     name: &'static str,
     /// Slept by the fake before answering each accounts request.
     latency: Duration,
-    /// Slept by the fake before answering a new connection's first request.
+    /// Slept by the fake before answering each token request.
+    token_latency: Duration,
+    /// The handshake: a new connection is usable this long after the accept.
     connect_latency: Duration,
     pages: u64,
     per_page: u32,
@@ -473,22 +476,22 @@ impl LatencySetup {
         self.pages as usize * self.per_page as usize
     }
 
-    /// Sequential bound: pages × latency, plus one connection round trip.
+    /// The issue's sequential bound: pages × latency.
     fn bound_seq(&self) -> Duration {
-        self.latency * self.pages as u32 + self.connect_latency
+        self.latency * self.pages as u32
     }
 
-    /// Concurrent bound: latency × (1 + ⌈(pages−1)/N⌉), plus one connection
-    /// round trip.
+    /// The issue's concurrent bound: latency × (1 + ⌈(pages−1)/N⌉).
     fn bound_con(&self) -> Duration {
         self.latency * (1 + (self.pages - 1).div_ceil(DEFAULT_CONCURRENCY)) as u32
-            + self.connect_latency
     }
 
     /// The curl + jq loop's own network floor: a new connection for the
-    /// token request and for each page, and the latency of each page.
+    /// token request and for each page, the token's latency and each page's.
     fn curl_floor(&self) -> Duration {
-        (self.latency + self.connect_latency) * self.pages as u32 + self.connect_latency
+        (self.latency + self.connect_latency) * self.pages as u32
+            + self.connect_latency
+            + self.token_latency
     }
 }
 
@@ -513,6 +516,7 @@ fn latency_scenario(
     let fake = FakeApi::start(FakeConfig {
         accounts: sample_accounts(n),
         latency: setup.latency,
+        token_latency: setup.token_latency,
         connect_latency: setup.connect_latency,
         ..FakeConfig::default()
     });
@@ -529,10 +533,10 @@ fn latency_scenario(
     ];
     let def_args = ["list", "-q", "-o", "jsonl", "--per-page", &per_page_arg];
     let connect = if setup.connect_latency.is_zero() {
-        String::new()
+        " (accounts answers only)".to_string()
     } else {
         format!(
-            ", {} ms per new TCP connection",
+            " on every answer and {} ms per new TCP connection",
             setup.connect_latency.as_millis()
         )
     };
@@ -568,17 +572,14 @@ fn latency_scenario(
 fn latency_report(w: &mut String, r: &LatencyResults, curl: bool) {
     let s = &r.setup;
     let (bound_seq, bound_con) = (s.bound_seq(), s.bound_con());
-    let connect = if s.connect_latency.is_zero() {
-        String::new()
+    let model = if s.connect_latency.is_zero() {
+        "latency on the accounts answers only"
     } else {
-        format!(
-            " + {} ms per new TCP connection",
-            s.connect_latency.as_millis()
-        )
+        "round trips on every answer (token included) and every new TCP connection"
     };
     let _ = writeln!(
         w,
-        "### {}: {} pages × {} ms latency{connect} ({} accounts, {} per page), `-o jsonl`\n",
+        "### {}: {} pages, {} ms {model} ({} accounts, {} per page), `-o jsonl`\n",
         s.name,
         s.pages,
         s.latency.as_millis(),
@@ -621,65 +622,50 @@ fn latency_report(w: &mut String, r: &LatencyResults, curl: bool) {
     }
     let over = |x: &Summary, bound: Duration| ms(x.wall.saturating_sub(bound));
     let a_page = |d: Duration| d.as_secs_f64() * 1000.0 / s.pages as f64;
-    if s.connect_latency.is_zero() {
-        let _ = writeln!(
-            w,
-            "\nBounds: sequential = pages × latency = {}; concurrent = latency × (1 + ⌈(pages−1)/{DEFAULT_CONCURRENCY}⌉) = {}.",
-            ms(bound_seq),
-            ms(bound_con)
-        );
-        let _ = write!(
-            w,
-            "Time above the bound (what each walk adds to the network's cost): `--concurrency 1` {}, default {}",
-            over(&r.seq, bound_seq),
-            over(&r.def, bound_con)
-        );
-        if curl {
-            let _ = write!(
-                w,
-                ", curl + jq {} ({:.0} ms a page)",
-                over(&r.curl, bound_seq),
-                a_page(r.curl.wall.saturating_sub(bound_seq))
-            );
-        }
-        let _ = writeln!(w, ".\n");
-        return;
-    }
-    let rtt = ms(s.connect_latency);
     let _ = writeln!(
         w,
-        "\nBounds: sequential = (pages + 1 connection) × latency = {} (the pages' round trips on one \
-         keep-alive connection, plus the {rtt} round trip of opening it); concurrent = latency × \
-         (1 + ⌈(pages−1)/{DEFAULT_CONCURRENCY}⌉) + one connection round trip = {}. Both count a \
-         single connection round trip, the least any client pays. What they leave out: the tool \
-         opens its other connections (up to {}) only once page 1 has answered, so its default walk \
-         pays a second connection round trip ({rtt}, on those connections in parallel) that the \
-         concurrent bound does not include; and TLS handshakes (one more round trip per new \
-         connection with TLS 1.3, two with TLS 1.2) are not modelled at all. The curl + jq loop \
-         opens a new connection for the token request and for every page, so its own network \
-         floor is (pages + 1) connection round trips + pages × latency = {}.",
+        "\nBounds (the issue's): sequential = pages × latency = {}; concurrent = latency × \
+         (1 + ⌈(pages−1)/{DEFAULT_CONCURRENCY}⌉) = {}.",
         ms(bound_seq),
-        ms(bound_con),
-        DEFAULT_CONCURRENCY - 1,
-        ms(s.curl_floor())
+        ms(bound_con)
     );
+    if !s.connect_latency.is_zero() {
+        let rtt = ms(s.connect_latency);
+        let _ = writeln!(
+            w,
+            "Neither counts a connection, yet no client can send a request before one TCP \
+             handshake ({rtt} here): the least any walk pays is {} sequentially and {} with \
+             {DEFAULT_CONCURRENCY} pages in flight (its other connections opened while the first \
+             page is in flight, as the tool does). The curl + jq loop opens a new connection for \
+             the token request and for every page, so its own network floor is {}. TLS \
+             handshakes (one more round trip per new connection with TLS 1.3, two with TLS 1.2) \
+             are not modelled.",
+            ms(bound_seq + s.connect_latency),
+            ms(bound_con + s.connect_latency),
+            ms(s.curl_floor())
+        );
+    }
     let _ = write!(
         w,
-        "Time above the bound: `--concurrency 1` {}, default {} (the second connection round trip \
-         included)",
+        "Time above the bound: `--concurrency 1` {}, default {}",
         over(&r.seq, bound_seq),
         over(&r.def, bound_con)
     );
     if curl {
         let _ = write!(
             w,
-            ", curl + jq {} above the sequential bound ({:.0} ms a page, each page's {rtt} \
-             connection round trip included) and {} above its own network floor ({:.0} ms a page)",
+            ", curl + jq {} ({:.0} ms a page)",
             over(&r.curl, bound_seq),
-            a_page(r.curl.wall.saturating_sub(bound_seq)),
-            over(&r.curl, s.curl_floor()),
-            a_page(r.curl.wall.saturating_sub(s.curl_floor()))
+            a_page(r.curl.wall.saturating_sub(bound_seq))
         );
+        if !s.connect_latency.is_zero() {
+            let _ = write!(
+                w,
+                ", of which {} above its own network floor ({:.0} ms a page: its processes)",
+                over(&r.curl, s.curl_floor()),
+                a_page(r.curl.wall.saturating_sub(s.curl_floor()))
+            );
+        }
     }
     let _ = writeln!(w, ".\n");
 }
@@ -688,14 +674,7 @@ fn latency_report(w: &mut String, r: &LatencyResults, curl: bool) {
 fn latency_targets(r: &LatencyResults, curl: bool) -> Vec<Target> {
     let s = &r.setup;
     let name = s.name;
-    let (seq_bound, con_bound) = if s.connect_latency.is_zero() {
-        ("(pages × latency)", "concurrent bound")
-    } else {
-        (
-            "((pages + 1 connection) × latency)",
-            "(concurrent bound + 1 connection round trip)",
-        )
-    };
+    let (seq_bound, con_bound) = ("(pages × latency)", "concurrent bound");
     let mut rows = vec![
         ratio_row(
             format!("sequential wall ÷ {seq_bound} [{name}]"),
@@ -732,45 +711,49 @@ fn latency_targets(r: &LatencyResults, curl: bool) -> Vec<Target> {
     rows
 }
 
-/// What decides the curl + jq ratios of A and A2.
-fn closing_paragraph(w: &mut String, a: &LatencyResults, a2: &LatencyResults) {
-    let s = &a.setup;
+/// Why the targets are judged on A, and what A0 shows.
+fn closing_paragraph(w: &mut String, a: &LatencyResults, a0: &LatencyResults) {
+    let s = &a0.setup;
     let pages = s.pages as f64;
     let per_page = |d: Duration| d.as_secs_f64() * 1000.0 / pages;
     let latency_ms = s.latency.as_secs_f64() * 1000.0;
-    let net2_ms = (a2.setup.latency + a2.setup.connect_latency).as_secs_f64() * 1000.0;
     let ratio = |x: &Summary, y: &Summary| x.wall.as_secs_f64() / y.wall.as_secs_f64();
     let verdict = |v: f64, limit: f64| if v <= limit { "pass" } else { "FAIL" };
-    let (r_seq, r_def) = (ratio(&a2.seq, &a2.curl), ratio(&a2.def, &a2.curl));
+    let (a_seq, a_def) = (ratio(&a.seq, &a.curl), ratio(&a.def, &a.curl));
+    let (a0_seq, a0_def) = (ratio(&a0.seq, &a0.curl), ratio(&a0.def, &a0.curl));
     let _ = writeln!(
         w,
-        "\nReading the curl + jq ratios. The tool's walks are within a few percent of the \
-         network's bounds, so these ratios are decided by what the loop adds to each page. In A \
-         the fake charges latency only to the application's answer, so the loop's new TCP \
-         connection for every page costs it nothing but loopback work: the loop adds a `curl` and \
-         two `jq` processes, here {:.0} ms a page above the {latency_ms:.0} ms latency. For \
-         `--concurrency 1` ÷ curl + jq ≤ 0.40 the loop would have to add {:.0} ms a page; for \
-         default ÷ curl + jq ≤ 0.15, {:.0} ms. On a real network a new connection cannot send its \
-         request before the TCP handshake's round trip, which A gives the loop for free {} times a \
-         walk (the token request and every page) while the tool's sequential walk keeps one \
-         keep-alive connection. A2 charges that round trip (`connect_latency` = {} ms): the \
-         loop's walk then costs {:.0} ms a page, {:.0} ms above its {net2_ms:.0} ms of network cost \
-         (latency + connection round trip), and the ratios are {r_seq:.2} (≤ 0.40: {}) and \
-         {r_def:.2} (≤ 0.15: {}). A2 is still the loop's favourable case: the real API is HTTPS, \
-         and each of the loop's connections would also pay a TLS handshake (one more round trip \
-         with TLS 1.3, two with TLS 1.2), which the tool pays once per connection ({} for the \
-         sequential walk, {} for the default).",
-        per_page(a.curl.wall) - latency_ms,
-        per_page(a.seq.wall) / 0.40 - latency_ms,
-        per_page(a.def.wall) / 0.15 - latency_ms,
-        a.curl.connections,
-        a2.setup.connect_latency.as_millis(),
-        per_page(a2.curl.wall),
-        per_page(a2.curl.wall) - net2_ms,
-        verdict(r_seq, 0.40),
-        verdict(r_def, 0.15),
-        a2.seq.connections,
-        a2.def.connections,
+        "\nWhy the targets are judged on A. A charges the latency as a network does: one round \
+         trip for every exchange, the TCP handshake of every new connection included. A0 charges \
+         it to the accounts answers only, so the loop's {} new connections (the token request \
+         and every page) cost it nothing but loopback work, and the loop adds only its processes \
+         (a `curl` and two `jq` a page): {:.0} ms a page above the {latency_ms:.0} ms latency on \
+         this machine. The tool's walks are at {:.2} and {:.2} of their bounds in A0, so the \
+         curl + jq ratios there measure only those processes: {a0_seq:.2} (≤ 0.40: {}) and \
+         {a0_def:.2} (≤ 0.15: {}). A sequential walk with no overhead at all, exactly pages × \
+         latency, would score {:.2}; for 0.40 the loop would have to add {:.0} ms a page. The \
+         ≤ 0.40 target therefore presupposes a loop that pays for its connections, as it does on \
+         any network: in A it pays {} of network cost against the tool's {} ({} connection{} \
+         for the sequential walk), and the ratios are {a_seq:.2} (≤ 0.40: {}) and {a_def:.2} \
+         (≤ 0.15: {}). A still favours the loop: the real API is HTTPS, and each of the loop's \
+         connections would also pay a TLS handshake (one round trip with TLS 1.3, two with TLS \
+         1.2), which the tool pays once per connection ({} sequentially, {} by default).",
+        a0.curl.connections,
+        per_page(a0.curl.wall) - latency_ms,
+        a0.seq.wall.as_secs_f64() / s.bound_seq().as_secs_f64(),
+        a0.def.wall.as_secs_f64() / s.bound_con().as_secs_f64(),
+        verdict(a0_seq, 0.40),
+        verdict(a0_def, 0.15),
+        s.bound_seq().as_secs_f64() / a0.curl.wall.as_secs_f64(),
+        per_page(a0.seq.wall) / 0.40 - latency_ms,
+        ms(a.setup.curl_floor()),
+        ms(a.setup.bound_seq() + a.setup.connect_latency),
+        a.seq.connections,
+        if a.seq.connections == 1 { "" } else { "s" },
+        verdict(a_seq, 0.40),
+        verdict(a_def, 0.15),
+        a.seq.connections,
+        a.def.connections,
     );
 }
 
@@ -805,22 +788,24 @@ fn run() -> Result<(), String> {
     }
     let runs = options.runs;
 
-    // Scenario A: 20 pages x 40 ms. A2: the same, and one round trip
-    // (40 ms) before a new TCP connection's first request is answered.
+    // Scenario A: 20 pages x 40 ms round trips, paid by every answer and
+    // every new connection. A0: the same latency on the accounts answers only.
     let latency = Duration::from_millis(40);
     let setup_a = LatencySetup {
         name: "A",
         latency,
-        connect_latency: Duration::ZERO,
+        token_latency: latency,
+        connect_latency: latency,
         pages: 20,
         per_page: 50,
     };
     let a = latency_scenario(&bench, &setup_a, runs, curl)?;
-    let a2 = latency_scenario(
+    let a0 = latency_scenario(
         &bench,
         &LatencySetup {
-            name: "A2",
-            connect_latency: latency,
+            name: "A0",
+            token_latency: Duration::ZERO,
+            connect_latency: Duration::ZERO,
             ..setup_a
         },
         runs,
@@ -888,7 +873,7 @@ fn run() -> Result<(), String> {
     let mut report = String::new();
     let w = &mut report;
     latency_report(w, &a, curl);
-    latency_report(w, &a2, curl);
+    latency_report(w, &a0, curl);
     let _ = writeln!(
         w,
         "### B: {accounts_b} accounts, 100 per page (1,000 pages), no latency\n"
@@ -939,7 +924,6 @@ fn run() -> Result<(), String> {
 
     // Targets.
     let mut targets = latency_targets(&a, curl);
-    targets.extend(latency_targets(&a2, curl));
     if curl {
         targets.push(ratio_row(
             "sequential wall ÷ curl+jq loop wall [B]",
@@ -962,13 +946,13 @@ fn run() -> Result<(), String> {
         }
     }
     targets.push(Target {
-        figure: "TCP connections for a sequential walk [A, A2, B]".into(),
+        figure: "TCP connections for a sequential walk [A, A0, B]".into(),
         target: "1",
         value: format!(
             "{} / {} / {}",
-            a.seq.connections, a2.seq.connections, b_seq.connections
+            a.seq.connections, a0.seq.connections, b_seq.connections
         ),
-        pass: Some(a.seq.connections == 1 && a2.seq.connections == 1 && b_seq.connections == 1),
+        pass: Some(a.seq.connections == 1 && a0.seq.connections == 1 && b_seq.connections == 1),
     });
     let rss_stream = b_fmt[0]
         .rss_kib
@@ -1006,23 +990,14 @@ fn run() -> Result<(), String> {
         pass: worst_cpu.map(|c| c <= Duration::from_secs(1)),
     });
     let _ = writeln!(w, "\n### Targets (medians of {runs} runs)\n");
-    let _ = writeln!(w, "| figure | target | measured | |");
-    let _ = writeln!(w, "|---|---|---|---|");
-    for t in &targets {
-        let verdict = match t.pass {
-            Some(true) => "pass",
-            Some(false) => "FAIL",
-            None => "–",
-        };
-        let _ = writeln!(
-            w,
-            "| {} | {} | {} | {verdict} |",
-            t.figure, t.target, t.value
-        );
-    }
-
+    targets_table(w, &targets);
+    let _ = writeln!(
+        w,
+        "\n### The latency targets with connections free (A0, for comparison)\n"
+    );
+    targets_table(w, &latency_targets(&a0, curl));
     if curl {
-        closing_paragraph(w, &a, &a2);
+        closing_paragraph(w, &a, &a0);
     }
 
     println!("\n{report}");
@@ -1034,6 +1009,23 @@ fn run() -> Result<(), String> {
         println!("\nwrote {}", path.display());
     }
     Ok(())
+}
+
+fn targets_table(w: &mut String, targets: &[Target]) {
+    let _ = writeln!(w, "| figure | target | measured | |");
+    let _ = writeln!(w, "|---|---|---|---|");
+    for t in targets {
+        let verdict = match t.pass {
+            Some(true) => "pass",
+            Some(false) => "FAIL",
+            None => "–",
+        };
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {verdict} |",
+            t.figure, t.target, t.value
+        );
+    }
 }
 
 fn benchmarks_md(
@@ -1056,19 +1048,21 @@ fn benchmarks_md(
     let _ = writeln!(
         md,
         "- Server: the fake Talkdesk API of the tests (tests/support/fake_api.rs), in the bench \
-         process on 127.0.0.1, one thread per connection, keep-alive; its `latency` is slept \
-         before answering each accounts request (not the token request). Its CPU is not counted \
-         in the tool's CPU time, but it shares the machine's cores with the tool.\n\
-         - Connection cost: on loopback a new TCP connection is nearly free, so in scenario A \
-         (latency only) the curl + jq loop's new connection for every page costs it nothing. On \
-         a real network a client cannot send its request before the TCP handshake's round trip, \
-         and over HTTPS (the real API) the TLS handshake costs one more round trip (TLS 1.3) or \
-         two (TLS 1.2): a client that reconnects per page pays at least one extra round trip a \
-         page, a keep-alive client once per connection. Scenario A2 models the TCP part: the \
-         fake's `connect_latency` (= the latency, one round trip) is slept before answering the \
-         first request of each new connection, whatever the endpoint; later requests on a \
-         keep-alive connection do not pay it. TLS is not modelled (the runs are plain HTTP), so \
-         A2 still understates what reconnecting costs.\n\
+         process on 127.0.0.1, one thread per connection, keep-alive. Its CPU is not counted in \
+         the tool's CPU time, but it shares the machine's cores with the tool.\n\
+         - Latency (scenario A): the 40 ms is a network round trip, and the fake charges it to \
+         every exchange a client makes, as a network would: it sleeps it before each accounts \
+         answer (`latency`) and each token answer (`token_latency`), and a new TCP connection \
+         becomes usable only one round trip after the fake accepted it (`connect_latency`, the \
+         TCP handshake): its first request waits for whatever is left of that round trip. A \
+         client that sends at once waits all of it; one that opened the connection ahead of need \
+         waits less; later requests on a keep-alive connection wait nothing. On loopback the \
+         handshake itself is free, so without this a client that reconnects for every request \
+         would get its handshakes for nothing. TLS is not modelled (the runs are plain HTTP); \
+         over HTTPS, the real API, each new connection would cost one more round trip (TLS 1.3) \
+         or two (TLS 1.2).\n\
+         - Scenario A0, for comparison: the same latency on the accounts answers only; \
+         connections and the token request are free.\n\
          - Tool: the release binary (`lto`, `codegen-units = 1`), `list -q -o FORMAT --per-page N`, \
          stdout redirected to a file. The token cache is **warm** (one untimed run first), as for \
          a repeated nightly export: each timed run makes one request per page and no token request.\n\
