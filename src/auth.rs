@@ -19,6 +19,7 @@ use crate::api::client::{Client, Request};
 use crate::api::errors::{describe, unexpected};
 use crate::config::{Credentials, Secret};
 use crate::error::{api_error, auth_error};
+use crate::interrupt::Pending;
 
 /// The scope the endpoint needs.
 pub const SCOPE: &str = "express-accounts:read";
@@ -155,9 +156,11 @@ impl TokenCache {
         // NamedTempFile is created with mode 0600 on Unix.
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)
             .with_context(|| format!("writing to {}", self.dir.display()))?;
+        let pending = Pending::new(file.path());
         serde_json::to_writer(&mut file, &entry)?;
         file.flush()?;
-        file.persist(self.path(creds))
+        pending
+            .settle(|| file.persist(self.path(creds)))
             .map_err(|e| e.error)
             .with_context(|| format!("saving the token in {}", self.dir.display()))?;
         Ok(())

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod interrupt;
 pub mod log;
 pub mod output;
 
@@ -79,6 +80,7 @@ where
             "error: internal error{place}; please report it with the command you ran"
         );
     }));
+    interrupt::install();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
     let Ok(result) = outcome else {
         return ExitCode::from(error::Exit::Failure.code());

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tempfile::NamedTempFile;
 
+use crate::interrupt::Pending;
+
 /// The output of a run.
 pub enum Destination {
     Stdout {
@@ -18,6 +20,8 @@ pub enum Destination {
     File {
         out: BufWriter<NamedTempFile>,
         target: PathBuf,
+        /// The temporary file, removed if a signal ends the run.
+        pending: Pending,
     },
 }
 
@@ -65,6 +69,7 @@ impl Destination {
                     let _ = fs::set_permissions(temp.path(), meta.permissions());
                 }
                 Ok(Destination::File {
+                    pending: Pending::new(temp.path()),
                     out: BufWriter::with_capacity(64 * 1024, temp),
                     target: target.to_path_buf(),
                 })
@@ -90,7 +95,11 @@ impl Destination {
     pub fn commit(self) -> Result<()> {
         match self {
             Destination::Stdout { mut out, .. } => out.flush().context("writing to stdout"),
-            Destination::File { out, target } => {
+            Destination::File {
+                out,
+                target,
+                pending,
+            } => {
                 let temp = out
                     .into_inner()
                     .map_err(|e| e.into_error())
@@ -98,7 +107,8 @@ impl Destination {
                 temp.as_file()
                     .sync_all()
                     .with_context(|| format!("writing {}", target.display()))?;
-                temp.persist(&target)
+                pending
+                    .settle(|| temp.persist(&target))
                     .map_err(|e| e.error)
                     .with_context(|| format!("replacing {}", target.display()))?;
                 Ok(())

@@ -55,12 +55,7 @@ impl Sandbox {
     pub fn bare(&self) -> Command {
         let mut cmd = Command::cargo_bin("talkdesk-accounts").expect("binary built");
         cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home())
-            .env("XDG_CONFIG_HOME", self.config_home())
-            .env("XDG_CACHE_HOME", self.cache_home())
-            .env("TALKDESK_BACKOFF_SCALE", "0")
-            .env("NO_COLOR", "1")
+            .envs(self.bare_env())
             .timeout(std::time::Duration::from_secs(60));
         cmd
     }
@@ -68,11 +63,28 @@ impl Sandbox {
     /// The binary pointed at `fake` through TALKDESK_* variables alone.
     pub fn tool(&self, fake: &FakeApi) -> Command {
         let mut cmd = self.bare();
-        cmd.env("TALKDESK_BASE_URL", fake.base_url())
-            .env("TALKDESK_TOKEN_URL", fake.token_url())
-            .env("TALKDESK_CLIENT_ID", "test-client")
-            .env("TALKDESK_CLIENT_SECRET", "test-secret-value");
+        cmd.envs(tool_env(fake));
         cmd
+    }
+
+    /// [`Sandbox::tool`] as a std command, for a test that must spawn the
+    /// process and act on it while it runs (no timeout: the test's own).
+    pub fn spawnable_tool(&self, fake: &FakeApi) -> std::process::Command {
+        use assert_cmd::cargo::CommandCargoExt;
+        let mut cmd = std::process::Command::cargo_bin("talkdesk-accounts").expect("binary built");
+        cmd.env_clear().envs(self.bare_env()).envs(tool_env(fake));
+        cmd
+    }
+
+    fn bare_env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", self.home().into()),
+            ("XDG_CONFIG_HOME", self.config_home().into()),
+            ("XDG_CACHE_HOME", self.cache_home().into()),
+            ("TALKDESK_BACKOFF_SCALE", "0".into()),
+            ("NO_COLOR", "1".into()),
+        ]
     }
 
     /// Writes a config file (mode 0600) and returns its path.
@@ -84,6 +96,15 @@ impl Sandbox {
 }
 
 /// Writes a file with mode 0600 (on Unix).
+fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
+    [
+        ("TALKDESK_BASE_URL", fake.base_url()),
+        ("TALKDESK_TOKEN_URL", fake.token_url()),
+        ("TALKDESK_CLIENT_ID", "test-client".into()),
+        ("TALKDESK_CLIENT_SECRET", "test-secret-value".into()),
+    ]
+}
+
 pub fn write_private(path: &Path, text: &str) {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).expect("create dir");

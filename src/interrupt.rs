@@ -1,0 +1,133 @@
+//! Ctrl-C, `kill` and a scheduler's timeout: a run ended by SIGINT,
+//! SIGTERM or SIGHUP first removes the hidden temporary files it was
+//! writing (the `--output-file` export, a token cache entry), so that a
+//! nightly job stopped every night does not pile them up. The target of
+//! `--output-file` is untouched, as on any other failure. The process then
+//! ends by the same signal, as it would have without this: a shell or
+//! scheduler sees "killed by SIGINT", and a shell loop stops on Ctrl-C.
+//!
+//! A temporary file is registered with [`Pending::new`] while it is
+//! written, and [`Pending::settle`] runs the rename that makes it
+//! permanent while a signal's cleanup waits: the cleanup never removes a
+//! name that has just been renamed, and a rename never races a removal.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The temporary files being written.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    // The list stays valid whatever a panicking holder did.
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A temporary file that a signal must not leave behind.
+#[derive(Debug)]
+pub struct Pending(PathBuf);
+
+impl Pending {
+    pub fn new(path: &Path) -> Pending {
+        pending().push(path.to_path_buf());
+        Pending(path.to_path_buf())
+    }
+
+    /// Runs `make_permanent` (the rename over the target) with the cleanup
+    /// held off, then forgets the file whatever the outcome: renamed, it
+    /// is no longer temporary; not renamed, its owner removes it.
+    pub fn settle<T>(self, make_permanent: impl FnOnce() -> T) -> T {
+        let mut list = pending();
+        let outcome = make_permanent();
+        forget(&mut list, &self.0);
+        outcome
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        forget(&mut pending(), &self.0);
+    }
+}
+
+fn forget(list: &mut Vec<PathBuf>, path: &Path) {
+    if let Some(i) = list.iter().position(|p| p == path) {
+        list.swap_remove(i);
+    }
+}
+
+/// Removes every pending file; returns the list still locked, so that no
+/// rename can start before the process ends.
+fn remove_pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    let list = pending();
+    remove_all(&list);
+    list
+}
+
+fn remove_all(paths: &[PathBuf]) {
+    for path in paths {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Installs the handler: a thread waits for SIGINT, SIGTERM or SIGHUP,
+/// removes the pending files and ends the process by that signal. Without
+/// it (the signals cannot be hooked) a signal ends the run as before.
+#[cfg(unix)]
+pub fn install() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::iterator::Signals;
+
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _held = remove_pending();
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                // Not reached: the default action of these signals ends the process.
+                std::process::exit(128 + signal);
+            }
+        });
+}
+
+#[cfg(not(unix))]
+pub fn install() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_files_are_removed_and_settled_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (
+            dir.path().join("a.tmp"),
+            dir.path().join("b.tmp"),
+            dir.path().join("c.tmp"),
+        );
+        for p in [&a, &b, &c] {
+            fs::write(p, "x").unwrap();
+        }
+        let pending_a = Pending::new(&a);
+        let pending_b = Pending::new(&b);
+        let pending_c = Pending::new(&c);
+        let renamed = dir.path().join("target");
+        pending_b.settle(|| fs::rename(&b, &renamed)).unwrap();
+        drop(pending_c);
+        // Other tests of this process may have files pending: remove only ours.
+        let ours: Vec<PathBuf> = pending()
+            .iter()
+            .filter(|p| p.starts_with(dir.path()))
+            .cloned()
+            .collect();
+        remove_all(&ours);
+        assert!(!a.exists(), "a pending file is removed");
+        assert!(renamed.exists(), "a settled file is left alone");
+        assert!(c.exists(), "a dropped registration is forgotten");
+        drop(pending_a);
+        assert!(!pending().iter().any(|p| p.starts_with(dir.path())));
+    }
+}

@@ -1,0 +1,103 @@
+//! A run ended by a signal (Ctrl-C, `kill`, a scheduler's timeout) leaves
+//! no hidden temporary file beside `--output-file`, keeps the target as it
+//! was, and ends by that signal.
+#![cfg(unix)]
+
+mod support;
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use support::Sandbox;
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts};
+
+/// Files in the sandbox folder whose name starts with `.accounts.csv.`.
+fn temporaries(sb: &Sandbox) -> Vec<String> {
+    std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".accounts.csv."))
+        .collect()
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn wait_for_exit(child: &mut Child) -> ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the tool did not end after the signal");
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Starts an export whose third page never comes, waits until the hidden
+/// file holds the first two pages' rows and page 3 was asked for, and
+/// sends `signal`.
+fn interrupted_export(signal: &str, number: i32) {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(300),
+        page_cap: 50,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let target = sb.path("accounts.csv");
+    std::fs::write(&target, "yesterday's export\n").unwrap();
+    let mut child = sb
+        .spawnable_tool(&fake)
+        .args(["list", "-o", "csv", "--concurrency", "1", "--output-file"])
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("page 3 requested", || fake.page_requests().contains(&3));
+    assert_eq!(temporaries(&sb).len(), 1, "the export is being written");
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = wait_for_exit(&mut child);
+    assert_eq!(
+        status.signal(),
+        Some(number),
+        "ended by {signal}: {status:?}"
+    );
+    assert_eq!(
+        temporaries(&sb),
+        Vec::<String>::new(),
+        "no hidden file left"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "yesterday's export\n"
+    );
+}
+
+#[test]
+fn ctrl_c_leaves_no_temporary_file_and_the_target_untouched() {
+    interrupted_export("-INT", 2);
+}
+
+#[test]
+fn a_schedulers_sigterm_leaves_no_temporary_file_and_the_target_untouched() {
+    interrupted_export("-TERM", 15);
+}
