@@ -378,6 +378,77 @@ fn no_proxy_hosts_go_direct() {
 }
 
 #[test]
+fn no_proxy_entries_are_trimmed_and_understand_ranges() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let proxy = ConnectProxy::start();
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("NO_PROXY", "intranet.example, 127.0.0.0/8")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+    assert!(proxy.connects().is_empty(), "{:?}", proxy.connects());
+}
+
+#[test]
+fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let proxy = ConnectProxy::start();
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTP_PROXY", &proxy.url)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+    assert!(proxy.connects().is_empty(), "https went direct");
+
+    // ALL_PROXY points at a closed port: used, it would fail the run.
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["list", "-o", "json", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+    assert!(!proxy.connects().is_empty(), "through HTTPS_PROXY");
+}
+
+#[test]
+fn a_proxy_variable_that_is_not_a_url_is_a_config_error() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("HTTPS_PROXY", "http://user:hunter2@[broken")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("HTTPS_PROXY is not a proxy URL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(fake.connections(), 0);
+}
+
+#[test]
 fn a_socks_proxy_is_a_config_error_rather_than_a_silent_direct_connection() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);

@@ -15,8 +15,9 @@ use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
     ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
 };
-use ureq::{Agent, Body, Proxy, ProxyProtocol};
+use ureq::{Agent, Body, RequestBuilder};
 
+use super::proxy::Proxies;
 use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
@@ -138,8 +139,10 @@ enum Attempt {
 /// The HTTP client shared by the whole run.
 pub struct Client {
     agent: Agent,
-    /// Connections opened ahead for the agent (never with a proxy).
-    spares: Option<Spares>,
+    /// The proxy, if any, for each URL.
+    proxies: Proxies,
+    /// Connections opened ahead for the agent (never for a proxied URL).
+    spares: Spares,
     options: ClientOptions,
     jitter: Mutex<Jitter>,
     redactor: Redactor,
@@ -154,17 +157,14 @@ impl Client {
             Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
             None => RootCerts::PlatformVerifier,
         };
-        let proxy = proxy_from_env()?;
-        let spares = proxy.is_none().then(Spares::default);
-        if let Some(p) = &proxy {
-            options.log.debug(&format!(
-                "proxy {}:{} from the environment (hosts in NO_PROXY go direct)",
-                p.host(),
-                p.port()
-            ));
+        let proxies = Proxies::from_env(|name| std::env::var(name).ok())?;
+        for line in proxies.describe() {
+            options.log.debug(&line);
         }
+        let spares = Spares::default();
         let config = Agent::config_builder()
-            .proxy(proxy)
+            // Chosen per request (see `attempt`), not by ureq's own reading.
+            .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
@@ -178,12 +178,12 @@ impl Client {
         // refused above), behind one that hands over spare connections.
         let connector = spares
             .clone()
-            .unwrap_or_default()
             .chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
             .chain(RustlsConnector::default());
         Ok(Client {
             agent: Agent::with_parts(config, connector, DefaultResolver::default()),
+            proxies,
             spares,
             options,
             jitter: Mutex::new(Jitter::new()),
@@ -215,24 +215,24 @@ impl Client {
 
     /// Opens `n` connections to `url`'s host in the background, for
     /// requests that will follow (see [`warm`](super::warm)). Nothing is
-    /// opened through a proxy.
+    /// opened for a URL that goes through a proxy.
     pub fn preconnect(&self, url: &Url, n: usize) {
-        if let Some(spares) = &self.spares {
-            self.debug(&format!(
-                "opening {n} more {} to {}:{} ahead of need",
-                if n == 1 { "connection" } else { "connections" },
-                url.host(),
-                url.port()
-            ));
-            spares.open(url.host(), url.port(), n, self.options.timeout);
+        if self.proxies.for_url(url).is_some() {
+            return;
         }
+        self.debug(&format!(
+            "opening {n} more {} to {}:{} ahead of need",
+            if n == 1 { "connection" } else { "connections" },
+            url.host(),
+            url.port()
+        ));
+        self.spares
+            .open(url.host(), url.port(), n, self.options.timeout);
     }
 
     /// Lets the agent use the connections opened by [`Client::preconnect`].
     pub fn release_spares(&self) {
-        if let Some(spares) = &self.spares {
-            spares.release();
-        }
+        self.spares.release();
     }
 
     /// The 429 answers seen so far, for a walker that adapts how many
@@ -364,6 +364,14 @@ impl Client {
 
     /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
     /// failure worth retrying, `Err` for one that is final.
+    /// The request through the proxy for its URL, if there is one.
+    fn via_proxy<B>(&self, url: &Url, builder: RequestBuilder<B>) -> RequestBuilder<B> {
+        match self.proxies.for_url(url) {
+            Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
+            None => builder,
+        }
+    }
+
     fn attempt(&self, request: &Request) -> Result<Attempt> {
         let log = self.options.log;
         let url = request.url.to_string();
@@ -383,17 +391,19 @@ impl Client {
         }
         let result = match (request.method, request.form) {
             ("POST", Some(form)) => {
-                let mut builder = self
-                    .agent
-                    .post(&url)
-                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let mut builder = self.via_proxy(
+                    request.url,
+                    self.agent
+                        .post(&url)
+                        .header("Content-Type", "application/x-www-form-urlencoded"),
+                );
                 if let Some(auth) = request.authorization {
                     builder = builder.header("Authorization", auth);
                 }
                 builder.send(form)
             }
             _ => {
-                let mut builder = self.agent.get(&url);
+                let mut builder = self.via_proxy(request.url, self.agent.get(&url));
                 if let Some(auth) = request.authorization {
                     builder = builder.header("Authorization", auth);
                 }
@@ -506,27 +516,6 @@ fn tls_error(what: &str, cause: &dyn std::fmt::Display) -> anyhow::Error {
     api_error(format!(
         "{what}: TLS error: {cause}; if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
     ))
-}
-
-/// The proxy from the environment, exactly as ureq reads it: the first of
-/// `ALL_PROXY`, `all_proxy`, `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`,
-/// `http_proxy` that holds a valid proxy URL, for every request whatever
-/// its scheme; hosts matching `NO_PROXY` (else `no_proxy`) go direct.
-/// This build has no SOCKS support, and ureq would then quietly connect
-/// directly: a SOCKS proxy is a configuration error instead.
-fn proxy_from_env() -> Result<Option<Proxy>> {
-    let proxy = Proxy::try_from_env();
-    if let Some(p) = &proxy {
-        if !matches!(p.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
-            return Err(config_error(format!(
-                "the proxy set in the environment ({:?} at {}:{}) is not supported, only http:// and https:// proxies are; set HTTPS_PROXY to one, or unset ALL_PROXY",
-                p.protocol(),
-                p.host(),
-                p.port()
-            )));
-        }
-    }
-    Ok(proxy)
 }
 
 /// Reads every certificate of a PEM bundle; a file with none is a

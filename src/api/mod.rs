@@ -5,6 +5,7 @@ pub mod client;
 pub mod concurrent;
 pub mod errors;
 pub mod pages;
+pub mod proxy;
 pub mod retry;
 pub mod throttle;
 pub mod url;

@@ -53,7 +53,7 @@ const ENVIRONMENT: [(&str, &str); 13] = [
         "PEM file of root certificates to trust instead of the system's",
     ),
     (
-        "HTTPS_PROXY, NO_PROXY",
+        "HTTPS_PROXY, ALL_PROXY, NO_PROXY",
         "the proxy to use, and hosts to reach directly",
     ),
     ("NO_COLOR", "when set, --color auto never colours"),

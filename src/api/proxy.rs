@@ -1,0 +1,372 @@
+//! The proxy from the environment, read the way curl and the Go tools
+//! (`gh`, `terraform`, …) read it, rather than the way ureq does:
+//!
+//! - an https URL goes through `HTTPS_PROXY` (or `https_proxy`), else
+//!   `ALL_PROXY` (or `all_proxy`); a plain http URL (loopback only, for
+//!   tests) through `HTTP_PROXY` (or `http_proxy`), else `ALL_PROXY`. An
+//!   empty variable counts as unset.
+//! - `NO_PROXY` (or, when it is not set at all, `no_proxy`) is a list of
+//!   comma-separated entries, spaces around them ignored: `*`; a domain
+//!   (`example.com`, `.example.com` or `*.example.com`: the domain and
+//!   every host under it); an IP address; a CIDR range (`10.0.0.0/8`);
+//!   any of them with `:port` to match that port only. IPv6 addresses
+//!   may be written with or without brackets.
+//!
+//! ureq's own reading sends https through `HTTP_PROXY` alone, lets
+//! `ALL_PROXY` win over `HTTPS_PROXY`, does not trim entries, and has
+//! `example.com` miss `api.example.com`; a reseller's corporate setup
+//! written for other tools would route differently here.
+
+use std::net::IpAddr;
+
+use anyhow::Result;
+use ureq::{Proxy, ProxyProtocol};
+
+use super::url::Url;
+use crate::error::config_error;
+
+/// The proxies of the environment, and the hosts that go direct.
+#[derive(Debug, Default)]
+pub struct Proxies {
+    https: Option<Chosen>,
+    http: Option<Chosen>,
+    no_proxy: NoProxy,
+}
+
+#[derive(Debug)]
+struct Chosen {
+    proxy: Proxy,
+    /// The variable it came from, for messages.
+    var: &'static str,
+}
+
+const HTTPS_VARS: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+const HTTP_VARS: [&str; 4] = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+
+impl Proxies {
+    /// Reads the variables through `var` (the process environment in
+    /// production). A value that is not a proxy URL, or a SOCKS proxy
+    /// (unsupported), is a configuration error rather than a silent
+    /// direct connection.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Proxies> {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let choose = |names: &[&'static str]| -> Result<Option<Chosen>> {
+            let Some((name, value)) = names.iter().find_map(|n| set(n).map(|v| (*n, v))) else {
+                return Ok(None);
+            };
+            parse_proxy(name, value.trim()).map(Some)
+        };
+        let no_proxy = match var("NO_PROXY").or_else(|| var("no_proxy")) {
+            Some(list) => NoProxy::parse(&list),
+            None => NoProxy::default(),
+        };
+        Ok(Proxies {
+            https: choose(&HTTPS_VARS)?,
+            http: choose(&HTTP_VARS)?,
+            no_proxy,
+        })
+    }
+
+    /// The proxy for `url`, or `None` to go direct.
+    pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
+        let chosen = if url.is_https() {
+            &self.https
+        } else {
+            &self.http
+        };
+        let chosen = chosen.as_ref()?;
+        if self.no_proxy.matches(url.host(), url.port()) {
+            return None;
+        }
+        Some(&chosen.proxy)
+    }
+
+    /// One `-v` line per proxy in use (never a password).
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (scheme, chosen) in [("https", &self.https), ("http", &self.http)] {
+            if let Some(c) = chosen {
+                lines.push(format!(
+                    "proxy {}:{} from {} for {scheme}:// URLs (hosts in NO_PROXY go direct)",
+                    c.proxy.host(),
+                    c.proxy.port(),
+                    c.var
+                ));
+            }
+        }
+        lines
+    }
+}
+
+/// A proxy URL; `host:port` alone means `http://host:port`.
+fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
+    let invalid = || {
+        config_error(format!(
+            "{var} is not a proxy URL; set it to http://host:port (or https://, with user:password@ if the proxy needs it), or unset it"
+        ))
+    };
+    let text = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
+    };
+    let proxy = Proxy::new(&text).map_err(|_| invalid())?;
+    if proxy.host().is_empty() {
+        return Err(invalid());
+    }
+    if !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
+        return Err(config_error(format!(
+            "the proxy in {var} ({:?} at {}:{}) is not supported, only http:// and https:// proxies are; set {var} to one, or unset it",
+            proxy.protocol(),
+            proxy.host(),
+            proxy.port()
+        )));
+    }
+    Ok(Chosen { proxy, var })
+}
+
+/// The hosts that go direct.
+#[derive(Debug, Default, PartialEq)]
+pub struct NoProxy(Vec<Entry>);
+
+#[derive(Debug, PartialEq)]
+enum Entry {
+    All,
+    /// The domain itself and every host under it.
+    Domain(String, Option<u16>),
+    Ip(IpAddr, Option<u16>),
+    /// An address range: the network and its prefix length.
+    Net(IpAddr, u8),
+}
+
+impl NoProxy {
+    /// Parses a `NO_PROXY` list; entries that cannot be understood are
+    /// skipped, as curl and Go skip them.
+    pub fn parse(list: &str) -> NoProxy {
+        NoProxy(list.split(',').filter_map(Entry::parse).collect())
+    }
+
+    /// Whether `host` (no brackets) on `port` goes direct.
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let ip = host.parse::<IpAddr>().ok();
+        self.0.iter().any(|entry| match entry {
+            Entry::All => true,
+            Entry::Domain(domain, want) => {
+                want.is_none_or(|p| p == port)
+                    && (host == *domain
+                        || host
+                            .strip_suffix(domain.as_str())
+                            .is_some_and(|rest| rest.ends_with('.')))
+            }
+            Entry::Ip(addr, want) => want.is_none_or(|p| p == port) && ip == Some(*addr),
+            Entry::Net(net, prefix) => ip.is_some_and(|ip| in_network(ip, *net, *prefix)),
+        })
+    }
+}
+
+impl Entry {
+    fn parse(raw: &str) -> Option<Entry> {
+        let text = raw.trim().to_ascii_lowercase();
+        if text.is_empty() {
+            return None;
+        }
+        if text == "*" {
+            return Some(Entry::All);
+        }
+        if let Some((addr, prefix)) = text.split_once('/') {
+            let addr: IpAddr = addr.trim_matches(['[', ']']).parse().ok()?;
+            let prefix: u8 = prefix.parse().ok()?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            return (prefix <= max).then_some(Entry::Net(addr, prefix));
+        }
+        // `[v6]`, `[v6]:port`, a bare v6 address (several colons, no port).
+        if let Some(rest) = text.strip_prefix('[') {
+            let (addr, after) = rest.split_once(']')?;
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p.parse().ok()?),
+                None if after.is_empty() => None,
+                None => return None,
+            };
+            return Some(Entry::Ip(addr.parse().ok()?, port));
+        }
+        if let Ok(addr) = text.parse::<IpAddr>() {
+            return Some(Entry::Ip(addr, None));
+        }
+        let (host, port) = match text.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port.parse::<u16>().ok()?)),
+            None => (text.as_str(), None),
+        };
+        if let Ok(addr) = host.parse::<IpAddr>() {
+            return Some(Entry::Ip(addr, port));
+        }
+        let domain = host
+            .trim_start_matches("*.")
+            .trim_start_matches('.')
+            .trim_end_matches('.');
+        if domain.is_empty() || domain.contains(['*', '/', ' ']) {
+            return None;
+        }
+        Some(Entry::Domain(domain.to_string(), port))
+    }
+}
+
+fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(ip), IpAddr::V4(net)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            u32::from(ip) & mask == u32::from(net) & mask
+        }
+        (IpAddr::V6(ip), IpAddr::V6(net)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            u128::from(ip) & mask == u128::from(net) & mask
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    fn proxies(vars: &[(&str, &str)]) -> Result<Proxies> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Proxies::from_env(|name| map.get(name).cloned())
+    }
+
+    fn host_of(p: Option<&Proxy>) -> Option<String> {
+        p.map(|p| format!("{}:{}", p.host(), p.port()))
+    }
+
+    #[test]
+    fn https_goes_through_https_proxy_then_all_proxy_and_never_http_proxy() {
+        let api = url("https://api.talkdeskapp.com");
+        let p = proxies(&[("HTTP_PROXY", "http://plain:3128")]).unwrap();
+        assert_eq!(
+            host_of(p.for_url(&api)),
+            None,
+            "HTTP_PROXY is for http:// URLs"
+        );
+        let p = proxies(&[
+            ("ALL_PROXY", "http://all:1"),
+            ("HTTPS_PROXY", "http://secure:2"),
+        ])
+        .unwrap();
+        assert_eq!(host_of(p.for_url(&api)).as_deref(), Some("secure:2"));
+        let p = proxies(&[("all_proxy", "all:1"), ("https_proxy", "")]).unwrap();
+        assert_eq!(
+            host_of(p.for_url(&api)).as_deref(),
+            Some("all:1"),
+            "an empty variable is unset; a bare host:port is http://"
+        );
+        let p = proxies(&[("HTTP_PROXY", "http://plain:3128")]).unwrap();
+        assert_eq!(
+            host_of(p.for_url(&url("http://127.0.0.1:8080"))).as_deref(),
+            Some("plain:3128")
+        );
+    }
+
+    #[test]
+    fn a_bad_or_socks_proxy_is_a_config_error_naming_the_variable_but_no_password() {
+        for (value, says) in [
+            ("socks5://user:hunter2@proxy:1080", "not supported"),
+            ("http://user:hunter2@[bad", "not a proxy URL"),
+        ] {
+            let err = proxies(&[("HTTPS_PROXY", value)]).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(
+                text.contains("HTTPS_PROXY") && text.contains(says),
+                "{text}"
+            );
+            assert!(!text.contains("hunter2"), "{text}");
+            assert_eq!(
+                crate::error::exit_code_for(&err),
+                crate::error::Exit::Config
+            );
+        }
+    }
+
+    #[test]
+    fn no_proxy_entries_are_trimmed_and_match_domains_ips_ranges_and_ports() {
+        let list = NoProxy::parse(
+            " localhost , .corp.example, *.internal.test,example.com, 10.0.0.0/8,192.168.1.5, \
+             [::1], fd00::/8, api.talkdeskapp.com:8443, [fe80::1]:443, ,bad:port",
+        );
+        for (host, port) in [
+            ("localhost", 80),
+            ("corp.example", 443),
+            ("a.b.corp.example", 443),
+            ("x.internal.test", 443),
+            ("example.com", 443),
+            ("API.Example.com", 443),
+            ("example.com.", 443),
+            ("10.200.3.4", 443),
+            ("192.168.1.5", 8080),
+            ("::1", 443),
+            ("fd12::7", 443),
+            ("api.talkdeskapp.com", 8443),
+            ("fe80::1", 443),
+        ] {
+            assert!(list.matches(host, port), "{host}:{port} goes direct");
+        }
+        for (host, port) in [
+            ("notexample.com", 443),
+            ("example.com.evil.test", 443),
+            ("11.0.0.1", 443),
+            ("192.168.1.6", 443),
+            ("api.talkdeskapp.com", 443),
+            ("fe80::1", 80),
+            ("talkdeskapp.com", 443),
+        ] {
+            assert!(!list.matches(host, port), "{host}:{port} goes through");
+        }
+        assert!(NoProxy::parse("*").matches("anything", 1));
+        assert!(!NoProxy::parse("").matches("localhost", 80));
+    }
+
+    #[test]
+    fn no_proxy_wins_over_the_proxy_and_no_proxy_is_read_only_without_no_proxy() {
+        let api = url("https://api.talkdeskapp.com");
+        let p = proxies(&[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", "intranet, talkdeskapp.com"),
+        ])
+        .unwrap();
+        assert_eq!(host_of(p.for_url(&api)), None);
+        assert_eq!(
+            host_of(p.for_url(&url("https://mycompany.talkdeskid.com"))).as_deref(),
+            Some("proxy:3128")
+        );
+        let p = proxies(&[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", ""),
+            ("no_proxy", "*"),
+        ])
+        .unwrap();
+        assert!(
+            p.for_url(&api).is_some(),
+            "NO_PROXY is set (empty): no_proxy is not read"
+        );
+    }
+
+    #[test]
+    fn describe_names_the_variable_and_hides_the_password() {
+        let p = proxies(&[("HTTPS_PROXY", "http://me:hunter2@proxy.corp:3128")]).unwrap();
+        let lines = p.describe();
+        assert_eq!(
+            lines,
+            [
+                "proxy proxy.corp:3128 from HTTPS_PROXY for https:// URLs (hosts in NO_PROXY go direct)"
+            ]
+        );
+        assert!(proxies(&[]).unwrap().describe().is_empty());
+    }
+}
