@@ -358,72 +358,57 @@ fn https_proxy_tunnels_the_walk_and_sees_only_ciphertext() {
     );
 }
 
-#[test]
-fn no_proxy_hosts_go_direct() {
+/// Lists 3 accounts over HTTPS with these environment variables (`{proxy}`
+/// in a value stands for a test proxy's URL), and returns the `CONNECT`
+/// lines that proxy saw.
+fn connects_with(vars: &[(&str, &str)], extra: &[&str]) -> Vec<String> {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
     let proxy = ConnectProxy::start();
     let sb = Sandbox::new();
     std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
-        .env("HTTPS_PROXY", &proxy.url)
-        .env("NO_PROXY", "localhost,127.0.0.1")
+    let mut cmd = sb.tool(&fake);
+    cmd.env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"));
+    for (name, value) in vars {
+        cmd.env(name, value.replace("{proxy}", &proxy.url));
+    }
+    let output = cmd
         .args(["list", "-o", "json"])
+        .args(extra)
         .output()
         .unwrap();
-    assert_eq!(json_accounts(&output), simple_accounts(3));
-    assert!(proxy.connects().is_empty(), "{:?}", proxy.connects());
+    assert_eq!(json_accounts(&output), simple_accounts(3), "{vars:?}");
+    proxy.connects()
+}
+
+#[test]
+fn no_proxy_hosts_go_direct() {
+    let vars = [
+        ("HTTPS_PROXY", "{proxy}"),
+        ("NO_PROXY", "localhost,127.0.0.1"),
+    ];
+    assert_eq!(connects_with(&vars, &[]), Vec::<String>::new());
 }
 
 #[test]
 fn no_proxy_entries_are_trimmed_and_understand_ranges() {
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let proxy = ConnectProxy::start();
-    let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
-        .env("HTTPS_PROXY", &proxy.url)
-        .env("NO_PROXY", "intranet.example, 127.0.0.0/8")
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(json_accounts(&output), simple_accounts(3));
-    assert!(proxy.connects().is_empty(), "{:?}", proxy.connects());
+    let vars = [
+        ("HTTPS_PROXY", "{proxy}"),
+        ("NO_PROXY", "intranet.example, 127.0.0.0/8"),
+    ];
+    assert_eq!(connects_with(&vars, &[]), Vec::<String>::new());
 }
 
 #[test]
 fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let proxy = ConnectProxy::start();
-    let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
-        .env("HTTP_PROXY", &proxy.url)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(json_accounts(&output), simple_accounts(3));
-    assert!(proxy.connects().is_empty(), "https went direct");
-
+    let vars = [("HTTP_PROXY", "{proxy}")];
+    assert_eq!(connects_with(&vars, &[]), Vec::<String>::new(), "direct");
     // ALL_PROXY points at a closed port: used, it would fail the run.
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
-        .env("ALL_PROXY", "http://127.0.0.1:9")
-        .env("HTTPS_PROXY", &proxy.url)
-        .args(["list", "-o", "json", "--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(json_accounts(&output), simple_accounts(3));
-    assert!(!proxy.connects().is_empty(), "through HTTPS_PROXY");
+    let vars = [
+        ("ALL_PROXY", "http://127.0.0.1:9"),
+        ("HTTPS_PROXY", "{proxy}"),
+    ];
+    assert!(!connects_with(&vars, &["--max-retries", "0"]).is_empty());
 }
 
 #[test]
