@@ -131,12 +131,18 @@ fn every_certificate_of_the_bundle_is_trusted() {
 
 #[test]
 fn connections_opened_ahead_carry_tls_like_any_other() {
-    // 5 pages; page 1 is answered only once 4 connections are open, so
-    // the walk's other pages go over connections opened ahead of need.
+    // 5 pages. Page 1 is answered only once 4 connections are open; pages
+    // 2 and 3 only once all 5 pages are asked for, so two pages are in
+    // flight at once, on two connections. With no connection opened
+    // beyond the 4, at least one of those was opened ahead of need.
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 250);
     fake.set_faults(Faults {
-        script: vec![(RequestMatch::Page(1), FaultKind::AwaitConnections(4))],
+        script: vec![
+            (RequestMatch::Page(1), FaultKind::AwaitConnections(4)),
+            (RequestMatch::Page(2), FaultKind::AwaitPages(5)),
+            (RequestMatch::Page(3), FaultKind::AwaitPages(5)),
+        ],
         ..Faults::default()
     });
     let sb = Sandbox::new();

@@ -185,9 +185,15 @@ pub enum FaultKind {
     /// [`AWAIT_CONNECTIONS_FOR`] without them, a 500 saying so. Shows that a client opened
     /// connections while this request was in flight, without timing anything.
     AwaitConnections(usize),
+    /// The normal answer, but only once this many accounts requests have arrived in all (this
+    /// one included); after [`AWAIT_CONNECTIONS_FOR`] without them, a 500 saying so. Put on two
+    /// pages of a walk, with the count of its last page: whichever of the two comes first is
+    /// held until the last request arrives, so two requests are in flight at once, on two
+    /// connections. Shows it without timing anything.
+    AwaitPages(usize),
 }
 
-/// How long [`FaultKind::AwaitConnections`] waits.
+/// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
 pub const AWAIT_CONNECTIONS_FOR: Duration = Duration::from_secs(10);
 
 /// One request as the server received it.
@@ -628,6 +634,7 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         }
         let fault = match fault {
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
+            Some(FaultKind::AwaitPages(n)) => await_pages(shared, n),
             other => other,
         };
         let out = reader.get_mut();
@@ -775,8 +782,8 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     }
 }
 
-/// Records the request and decides its route, fault, latency and connect delay (all under one
-/// lock). `first`: the request is its connection's first one.
+/// Records the request and decides its route, fault, latency and connect wait (all under one
+/// lock). `accepted`: the request is its connection's first one, accepted then.
 fn record_and_decide(
     shared: &Shared,
     req: &Request,
@@ -1131,8 +1138,9 @@ fn apply_fault<W: Write>(
         FaultKind::Json(value) => {
             write_response(out, 200, &[], value.to_string().as_bytes(), keep_alive)
         }
-        // Resolved by the caller ([`await_connections`]) into the normal answer or a 500.
-        FaultKind::AwaitConnections(_) => return Next::Close,
+        // Resolved by the caller ([`await_connections`], [`await_page`]) into the normal answer
+        // or a 500.
+        FaultKind::AwaitConnections(_) | FaultKind::AwaitPages(_) => return Next::Close,
     };
     match written {
         Ok(()) => Next::KeepGoing,
@@ -1149,6 +1157,26 @@ fn await_connections(shared: &Shared, n: usize) -> Option<FaultKind> {
                 500,
                 Some(&format!("fewer than {n} connections were opened")),
             );
+            return Some(FaultKind::StatusWithBody(500, body));
+        }
+        thread::sleep(STALL_POLL);
+    }
+    None
+}
+
+/// Waits for `n` accounts requests in all: no fault once they came, a 500 if they never do.
+fn await_pages(shared: &Shared, n: usize) -> Option<FaultKind> {
+    let deadline = Instant::now() + AWAIT_CONNECTIONS_FOR;
+    let count = || {
+        let st = shared.state();
+        st.requests
+            .iter()
+            .filter(|r| is_accounts_request(r))
+            .count()
+    };
+    while count() < n {
+        if Instant::now() >= deadline || shared.is_shut_down() {
+            let body = talkdesk_error(500, Some(&format!("fewer than {n} pages were requested")));
             return Some(FaultKind::StatusWithBody(500, body));
         }
         thread::sleep(STALL_POLL);
