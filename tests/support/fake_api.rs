@@ -1148,15 +1148,18 @@ fn apply_fault<W: Write>(
     }
 }
 
-/// Waits for `n` accepted connections: no fault once they are there, a 500 if they never come.
-fn await_connections(shared: &Shared, n: usize) -> Option<FaultKind> {
+/// Holds an answer for [`FaultKind::AwaitConnections`] or [`FaultKind::AwaitPages`] until
+/// `ready` (checked under the state lock): no fault then, a 500 saying `missing` if it is not
+/// ready within [`AWAIT_CONNECTIONS_FOR`].
+fn await_until(
+    shared: &Shared,
+    ready: impl Fn(&State) -> bool,
+    missing: &str,
+) -> Option<FaultKind> {
     let deadline = Instant::now() + AWAIT_CONNECTIONS_FOR;
-    while shared.state().connections < n {
+    while !ready(&shared.state()) {
         if Instant::now() >= deadline || shared.is_shut_down() {
-            let body = talkdesk_error(
-                500,
-                Some(&format!("fewer than {n} connections were opened")),
-            );
+            let body = talkdesk_error(500, Some(missing));
             return Some(FaultKind::StatusWithBody(500, body));
         }
         thread::sleep(STALL_POLL);
@@ -1164,24 +1167,20 @@ fn await_connections(shared: &Shared, n: usize) -> Option<FaultKind> {
     None
 }
 
-/// Waits for `n` accounts requests in all: no fault once they came, a 500 if they never do.
+fn await_connections(shared: &Shared, n: usize) -> Option<FaultKind> {
+    let missing = format!("fewer than {n} connections were opened");
+    await_until(shared, |st| st.connections >= n, &missing)
+}
+
 fn await_pages(shared: &Shared, n: usize) -> Option<FaultKind> {
-    let deadline = Instant::now() + AWAIT_CONNECTIONS_FOR;
-    let count = || {
-        let st = shared.state();
+    let pages = |st: &State| {
         st.requests
             .iter()
             .filter(|r| is_accounts_request(r))
             .count()
     };
-    while count() < n {
-        if Instant::now() >= deadline || shared.is_shut_down() {
-            let body = talkdesk_error(500, Some(&format!("fewer than {n} pages were requested")));
-            return Some(FaultKind::StatusWithBody(500, body));
-        }
-        thread::sleep(STALL_POLL);
-    }
-    None
+    let missing = format!("fewer than {n} pages were requested");
+    await_until(shared, |st| pages(st) >= n, &missing)
 }
 
 /// Sleeps (holding no lock) until the server is dropped.
