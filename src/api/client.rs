@@ -174,8 +174,8 @@ impl Client {
             .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .build();
-        // ureq's default chain, minus the SOCKS connector (a SOCKS proxy is
-        // refused above), behind one that hands over spare connections.
+        // ureq's default chain, minus the SOCKS connector (`Proxies` refuses
+        // a SOCKS proxy), behind one that hands over spare connections.
         let connector = spares
             .clone()
             .chain(ConnectProxyConnector::default())
@@ -362,8 +362,6 @@ impl Client {
         }
     }
 
-    /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
-    /// failure worth retrying, `Err` for one that is final.
     /// The request through the proxy for its URL, if there is one.
     fn via_proxy<B>(&self, url: &Url, builder: RequestBuilder<B>) -> RequestBuilder<B> {
         match self.proxies.for_url(url) {
@@ -372,6 +370,8 @@ impl Client {
         }
     }
 
+    /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
+    /// failure worth retrying, `Err` for one that is final.
     fn attempt(&self, request: &Request) -> Result<Attempt> {
         let log = self.options.log;
         let url = request.url.to_string();

@@ -26,7 +26,7 @@ use super::url::Url;
 use crate::error::config_error;
 
 /// The proxies of the environment, and the hosts that go direct.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Proxies {
     https: Option<Chosen>,
     http: Option<Chosen>,

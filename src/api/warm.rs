@@ -95,12 +95,9 @@ impl Spares {
     }
 
     /// How many spares are waiting.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().spares.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> MutexGuard<'_, Held> {
@@ -267,7 +264,7 @@ mod tests {
         assert_eq!(spares.len(), 1, "a spare for another address is kept");
         let stream = spares.take(&[other, addr]).expect("the spare");
         assert_eq!(stream.peer_addr().unwrap(), addr);
-        assert!(spares.is_empty());
+        assert_eq!(spares.len(), 0);
     }
 
     #[test]
@@ -278,7 +275,7 @@ mod tests {
         };
         let spares = spare_to(addr, old);
         assert!(spares.take(&[addr]).is_none());
-        assert!(spares.is_empty());
+        assert_eq!(spares.len(), 0);
     }
 
     #[test]
