@@ -7,8 +7,8 @@
 //! (and `rustls` for [`FakeApi::start_tls`]): one thread per connection, state behind an
 //! `Arc<Mutex<_>>`.
 //!
-//! Include it with `#[path = "support/fake_api.rs"] mod fake_api;` from `tests/*.rs`, or with
-//! `#[path = "../tests/support/fake_api.rs"] mod fake_api;` from `examples/`.
+//! The test binary (`tests/cli/main.rs`) reaches it as `support::fake_api`; an example includes
+//! it with `#[path = "../tests/support/fake_api.rs"] mod fake_api;`.
 #![allow(dead_code)]
 
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! without the secret, reused until 60 s before expiry, renewed once on a
 //! 401 (mid-walk included), never read or written with `--no-cache`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `list` end to end: walking the pages, each flag and each output format,
 //! driven through the real binary against the fake Talkdesk API.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::process::Output;

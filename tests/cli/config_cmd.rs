@@ -1,5 +1,5 @@
 //! `config path`, `config show` and `config init`, through the binary.
-mod support;
+use crate::support;
 
 use std::fs;
 

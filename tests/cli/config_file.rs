@@ -2,7 +2,7 @@
 //! overridden by `TALKDESK_*` variables, overridden by flags; profile
 //! selection; credentials from the environment alone.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::path::Path;

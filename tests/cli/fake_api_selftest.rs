@@ -1,8 +1,7 @@
 //! Self-test of the fake Talkdesk API (tests/support/fake_api.rs) with a hand-written HTTP/1.1
 //! client over a plain `TcpStream`.
 
-#[path = "support/fake_api.rs"]
-mod fake_api;
+use crate::support::fake_api;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

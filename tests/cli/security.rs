@@ -2,7 +2,7 @@
 //! secrets never printed (`-vv` included), client_secret_cmd, file permissions, and hostile
 //! company names made inert for spreadsheets and terminals while json stays faithful.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{

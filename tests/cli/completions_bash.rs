@@ -2,7 +2,7 @@
 //! a real bash, its completion function is asked what it offers for a
 //! command line, as bash would when Tab is pressed. Skipped, with a note,
 //! where bash is absent.
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

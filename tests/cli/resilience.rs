@@ -4,7 +4,7 @@
 //! blackhole listener on loopback); backoff is scaled to zero by the
 //! sandbox unless a test needs to read the logged delays.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::net::TcpListener;

@@ -1,7 +1,7 @@
 //! Colour (`--color`, NO_COLOR, TERM=dumb, terminals) and the progress
 //! line on stderr. Terminal cases run the binary under `script(1)`, which
 //! gives it a pseudo-terminal; they are skipped, with a note, without it.
-mod support;
+use crate::support;
 
 use std::process::{Command, Output};
 
