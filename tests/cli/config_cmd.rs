@@ -3,6 +3,8 @@ use crate::support;
 
 use std::fs;
 
+#[cfg(unix)]
+use support::mode;
 use support::{Sandbox, stderr_of, stdout_of};
 
 /// `config show` as (setting, value, source) rows.
@@ -182,12 +184,6 @@ fn show_reports_a_broken_config_as_a_config_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr_of(&output).contains("line 2"));
-}
-
-#[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 #[test]
