@@ -276,15 +276,9 @@ fn init_writes_at_the_path_in_use_from_the_environment() {
 }
 
 #[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
-        println!("note: script(1) not found; skipping the interactive config init check");
-        return;
-    }
+    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");

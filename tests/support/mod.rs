@@ -218,3 +218,23 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o777
 }
+
+/// Fails the test, naming what to install, unless `program --version`
+/// runs: a test that needs a tool never passes without having checked.
+pub fn require_tool(program: &str, package: &str) {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "this test needs `{program}` (package {package}): install it and run again (.ci/run does)"
+    );
+}
+
+/// [`require_tool`] for util-linux `script(1)`, which gives the binary a
+/// pseudo-terminal (Debian's package is bsdutils). Tests using it are
+/// ignored off Linux, where `script` takes other options.
+pub fn require_script() {
+    require_tool("script", "util-linux; on Debian bsdutils");
+}
