@@ -16,8 +16,8 @@
 //!   `--concurrency 1`, the default concurrency, and the curl + jq loop.
 //!   The latency is a network's round trip, paid by every exchange: each
 //!   accounts and token answer, and each new TCP connection's handshake
-//!   (`FakeConfig::connect_latency`, counted from the accept). TLS is not
-//!   modelled. The targets are judged here.
+//!   (`Network::connect_latency` in `bench/latency.rs`, counted from the
+//!   accept). TLS is not modelled. The targets are judged here.
 //! - A0: A with the latency charged to the accounts answers only, so that
 //!   new connections and the token request cost nothing: reported beside
 //!   A, to show what the curl + jq ratios owe to the connections.
@@ -31,6 +31,8 @@
 
 #[path = "../tests/support/fake_api.rs"]
 mod fake_api;
+#[path = "bench/latency.rs"]
+mod latency;
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -39,6 +41,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_api::{FakeApi, FakeConfig, sample_accounts};
+use latency::Network;
 
 /// The default `--concurrency` (SPEC §2).
 const DEFAULT_CONCURRENCY: u64 = 4;
@@ -515,9 +518,12 @@ fn latency_scenario(
     let n = setup.accounts();
     let fake = FakeApi::start(FakeConfig {
         accounts: sample_accounts(n),
-        latency: setup.latency,
-        token_latency: setup.token_latency,
-        connect_latency: setup.connect_latency,
+        delay: Network {
+            latency: setup.latency,
+            token_latency: setup.token_latency,
+            connect_latency: setup.connect_latency,
+        }
+        .delay(),
         ..FakeConfig::default()
     });
     let per_page_arg = setup.per_page.to_string();

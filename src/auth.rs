@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -97,10 +97,6 @@ fn fnv1a(text: &str) -> u64 {
 impl TokenCache {
     pub fn new(dir: PathBuf) -> TokenCache {
         TokenCache { dir }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn path(&self, creds: &Credentials) -> PathBuf {
@@ -423,10 +419,10 @@ mod tests {
         let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
         let c = creds("id");
         cache.store(&c, &token(now_secs() + 3600)).unwrap();
-        let dir_mode = fs::metadata(cache.dir()).unwrap().permissions().mode() & 0o777;
+        let dir_mode = fs::metadata(&cache.dir).unwrap().permissions().mode() & 0o777;
         let file_mode = fs::metadata(cache.path(&c)).unwrap().permissions().mode() & 0o777;
         assert_eq!((dir_mode, file_mode), (0o700, 0o600));
-        let leftovers = fs::read_dir(cache.dir()).unwrap().count();
+        let leftovers = fs::read_dir(&cache.dir).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 

@@ -5,16 +5,16 @@
 //! defaults) → `auth` (token) → `api` (pages, retries, links) → `account`
 //! → filter → `output` (table | json | jsonl | csv) → stdout or a file.
 
-pub mod account;
-pub mod api;
-pub mod auth;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod error;
-pub mod interrupt;
-pub mod log;
-pub mod output;
+mod account;
+mod api;
+mod auth;
+mod cli;
+mod commands;
+mod config;
+mod error;
+mod interrupt;
+mod log;
+mod output;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -30,7 +30,7 @@ use error::{exit_code_for, is_broken_pipe, is_silent, one_line};
 use log::Log;
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<()> {
     let ctx = Context {
         log: Log {
             verbosity: cli.verbose,

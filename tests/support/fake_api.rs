@@ -2,13 +2,13 @@
 //!
 //! Serves `POST /oauth/token` (client credentials, HTTP Basic client authentication) and
 //! `GET /express/accounts?page=P&per_page=N` (the Billing Insights "Get Accounts" schema), with
-//! persistent connections, request recording, injectable faults and latency (per accounts answer,
-//! per token answer, and per new connection: [`FakeConfig::connect_latency`]). Built on std and `serde_json`
+//! persistent connections, request recording, injectable faults and a hook that may hold each
+//! answer ([`FakeConfig::delay`], for the benchmark's network model). Built on std and `serde_json`
 //! (and `rustls` for [`FakeApi::start_tls`]): one thread per connection, state behind an
 //! `Arc<Mutex<_>>`.
 //!
-//! Include it with `#[path = "support/fake_api.rs"] mod fake_api;` from `tests/*.rs`, or with
-//! `#[path = "../tests/support/fake_api.rs"] mod fake_api;` from `examples/`.
+//! The test binary (`tests/cli/main.rs`) reaches it as `support::fake_api`; an example includes
+//! it with `#[path = "../tests/support/fake_api.rs"] mod fake_api;`.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -60,18 +60,10 @@ pub struct FakeConfig {
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
     /// space-separated list contains `express-accounts:read`.
     pub scope: String,
-    /// Slept before answering every accounts request (faulted ones included).
-    pub latency: Duration,
-    /// Slept before answering every token request (faulted ones included). Zero by default, so
-    /// that tests pay latency only where they ask for it; a network model sets it to `latency`.
-    pub token_latency: Duration,
-    /// Models the TCP handshake's round trip: a connection is usable only this long after it
-    /// was accepted, so its first request (any route, faulted ones included) is answered no
-    /// earlier than that, before `latency` is slept. A client that sends its request at once
-    /// waits the whole round trip; one that opened the connection ahead of need waits only
-    /// what is left of it. Later requests on a keep-alive connection do not pay it, so a
-    /// client that reconnects for every request pays it every time. TLS is not modelled.
-    pub connect_latency: Duration,
+    /// Asked about every request once it is recorded (faulted ones included); what it returns
+    /// is slept before answering. None by default: the tests never sleep. The benchmark's
+    /// network model (examples/bench/latency.rs) sets it.
+    pub delay: Option<Delay>,
     pub faults: Faults,
 }
 
@@ -85,12 +77,30 @@ impl Default for FakeConfig {
             client_secret: "test-secret-value".to_string(),
             expires_in: 3600,
             scope: ACCOUNTS_SCOPE.to_string(),
-            latency: Duration::ZERO,
-            token_latency: Duration::ZERO,
-            connect_latency: Duration::ZERO,
+            delay: None,
             faults: Faults::default(),
         }
     }
+}
+
+/// How long to hold each answer: see [`FakeConfig::delay`].
+#[derive(Clone)]
+pub struct Delay(pub Arc<dyn Fn(&Exchange) -> Duration + Send + Sync>);
+
+impl std::fmt::Debug for Delay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Delay(..)")
+    }
+}
+
+/// What [`FakeConfig::delay`] is told about a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    pub route: Route,
+    /// The request is the first one on its connection.
+    pub first_on_connection: bool,
+    /// When its connection was accepted.
+    pub accepted: Instant,
 }
 
 /// Style of the hrefs in `_links`.
@@ -207,12 +217,6 @@ pub struct Recorded {
     pub body: String,
     /// The connection it came on (1-based, in accept order).
     pub connection: usize,
-    /// The handshake round trip charged to it as its connection's first request
-    /// ([`FakeConfig::connect_latency`]); zero for later requests on a connection.
-    pub connect_delay: Duration,
-    /// What was left of that round trip when the request arrived, and was slept: all of it
-    /// for a client that sent at once, less for one that opened the connection ahead.
-    pub connect_wait: Duration,
 }
 
 impl Recorded {
@@ -585,8 +589,9 @@ impl From<io::Error> for ReadError {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Route {
+/// The endpoint a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
     Token,
     Accounts,
     Other,
@@ -622,16 +627,18 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
             return;
         }
         let keep_alive = req.keep_alive();
-        let usable_at = first.then_some(accepted);
-        let (route, fault, latency, connect_wait) =
-            record_and_decide(shared, &req, conn, usable_at);
+        let (route, fault, delay) = record_and_decide(shared, &req, conn);
+        if let Some(Delay(delay)) = delay {
+            let hold = delay(&Exchange {
+                route,
+                first_on_connection: first,
+                accepted,
+            });
+            if !hold.is_zero() {
+                thread::sleep(hold);
+            }
+        }
         first = false;
-        if !connect_wait.is_zero() {
-            thread::sleep(connect_wait);
-        }
-        if !latency.is_zero() {
-            thread::sleep(latency);
-        }
         let fault = match fault {
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
             Some(FaultKind::AwaitPages(n)) => await_pages(shared, n),
@@ -782,22 +789,18 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     }
 }
 
-/// Records the request and decides its route, fault, latency and connect wait (all under one
-/// lock). `accepted`: the request is its connection's first one, accepted then.
+/// Records the request and decides its route, fault and delay hook (all under one lock).
 fn record_and_decide(
     shared: &Shared,
     req: &Request,
     conn: usize,
-    accepted: Option<Instant>,
-) -> (Route, Option<FaultKind>, Duration, Duration) {
-    let mut recorded = Recorded {
+) -> (Route, Option<FaultKind>, Option<Delay>) {
+    let recorded = Recorded {
         method: req.method.clone(),
         target: req.target.clone(),
         headers: req.headers.clone(),
         body: String::from_utf8_lossy(&req.body).into_owned(),
         connection: conn,
-        connect_delay: Duration::ZERO,
-        connect_wait: Duration::ZERO,
     };
     let route = if is_token_request(&recorded) {
         Route::Token
@@ -809,14 +812,6 @@ fn record_and_decide(
     let page = requested_page(&recorded);
 
     let mut st = shared.state();
-    // The first request of a connection: the handshake's round trip ends `connect_latency`
-    // after the accept, and only what is left of it is waited.
-    if let Some(accepted) = accepted {
-        recorded.connect_delay = st.config.connect_latency;
-        recorded.connect_wait =
-            (accepted + st.config.connect_latency).saturating_duration_since(Instant::now());
-    }
-    let connect_wait = recorded.connect_wait;
     st.requests.push(recorded);
     let nth = st.requests.len();
     let matches = |m: &RequestMatch| match *m {
@@ -849,12 +844,7 @@ fn record_and_decide(
     } else {
         random
     };
-    let latency = match route {
-        Route::Accounts => st.config.latency,
-        Route::Token => st.config.token_latency,
-        Route::Other => Duration::ZERO,
-    };
-    (route, fault, latency, connect_wait)
+    (route, fault, st.config.delay.clone())
 }
 
 fn is_token_request(r: &Recorded) -> bool {

@@ -1,6 +1,5 @@
 //! Shared test support: the fake Talkdesk API and a way to run the real
 //! binary against it with HOME, XDG folders and every setting isolated.
-#![allow(dead_code)]
 
 pub mod fake_api;
 
@@ -95,7 +94,7 @@ impl Sandbox {
     }
 }
 
-/// Writes a file with mode 0600 (on Unix).
+/// The TALKDESK_* variables that point the binary at `fake`.
 fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
     [
         ("TALKDESK_BASE_URL", fake.base_url()),
@@ -105,6 +104,7 @@ fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
     ]
 }
 
+/// Writes a file with mode 0600 (on Unix).
 pub fn write_private(path: &Path, text: &str) {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).expect("create dir");
@@ -166,4 +166,75 @@ pub fn assert_failed_walk_requests(
         pages.iter().all(|p| (1..=last).contains(p)),
         "{what}: no page beyond {last}: {pages:?}"
     );
+}
+
+/// The fake serving `accounts` at most 50 a page, with `faults`.
+pub fn faulty_fake(accounts: Vec<serde_json::Value>, faults: fake_api::Faults) -> FakeApi {
+    FakeApi::start(fake_api::FakeConfig {
+        accounts,
+        page_cap: 50,
+        faults,
+        ..fake_api::FakeConfig::default()
+    })
+}
+
+/// The `per_page` query parameter of every accounts request, in order.
+pub fn per_page_sent(fake: &FakeApi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path() == "/express/accounts")
+        .map(|r| r.query_param("per_page").unwrap_or_default())
+        .collect()
+}
+
+/// The names of the entries of `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Parses headerless CSV text into rows.
+pub fn csv_rows_without_header(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("csv record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("stat").permissions().mode() & 0o777
+}
+
+/// Fails the test, naming what to install, unless `program --version`
+/// runs: a test that needs a tool never passes without having checked.
+pub fn require_tool(program: &str, package: &str) {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "this test needs `{program}` (package {package}): install it and run again (.ci/run does)"
+    );
+}
+
+/// [`require_tool`] for util-linux `script(1)`, which gives the binary a
+/// pseudo-terminal (Debian's package is bsdutils). Tests using it are
+/// ignored off Linux, where `script` takes other options.
+pub fn require_script() {
+    require_tool("script", "util-linux; on Debian bsdutils");
 }

@@ -1,5 +1,5 @@
 //! The hidden `manpage` command prints the man page (roff) on stdout.
-mod support;
+use crate::support;
 
 use support::{Sandbox, stderr_of, stdout_of};
 

@@ -4,7 +4,7 @@
 //! blackhole listener on loopback); backoff is scaled to zero by the
 //! sandbox unless a test needs to read the logged delays.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::net::TcpListener;
@@ -17,18 +17,10 @@ use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, sample_accounts,
     simple_accounts,
 };
-use support::{Sandbox, stderr_of, stdout_of};
+use support::faulty_fake as fake;
+use support::{Sandbox, csv_rows_without_header, files_in, stderr_of, stdout_of};
 
 const YESTERDAY: &str = "id,name,company_name,status\nyesterday,export,Kept Ltd,ACTIVE\n";
-
-fn fake(accounts: Vec<Value>, faults: Faults) -> FakeApi {
-    FakeApi::start(FakeConfig {
-        accounts,
-        page_cap: 50,
-        faults,
-        ..FakeConfig::default()
-    })
-}
 
 fn always(m: RequestMatch, kind: FaultKind) -> Faults {
     Faults {
@@ -51,15 +43,6 @@ fn yesterdays_file(sb: &Sandbox) -> PathBuf {
     let file = dir.join("accounts.csv");
     fs::write(&file, YESTERDAY).unwrap();
     file
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Exit 5, one `error:` line holding every `needle`, yesterday's file
@@ -123,16 +106,6 @@ fn walk_args<'a>(extra: &[&'a str], sequential: bool) -> Vec<&'a str> {
         args.extend(["--concurrency", "1"]);
     }
     args
-}
-
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
 }
 
 fn csv_rows(accounts: &[Value], columns: &[&str]) -> Vec<Vec<String>> {
@@ -221,7 +194,7 @@ fn fifty_runs_against_a_seeded_flaky_api_are_all_exact() {
             }
             "jsonl" => assert_eq!(jsonl(&text), accounts, "run {run}"),
             _ => {
-                let rows = parse_csv(&text);
+                let rows = csv_rows_without_header(&text);
                 assert_eq!(rows[0], columns, "run {run}");
                 assert_eq!(rows[1..], csv_rows(&accounts, &columns), "run {run}");
             }
@@ -815,7 +788,7 @@ fn csv_to_stdout_may_have_streamed_rows_but_exits_5() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
-    let rows = parse_csv(&stdout_of(&out));
+    let rows = csv_rows_without_header(&stdout_of(&out));
     let columns = ["id", "name", "company_name", "status"];
     assert_eq!(rows[0], columns);
     assert_eq!(rows[1..], csv_rows(&simple_accounts(100), &columns));

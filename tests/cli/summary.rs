@@ -1,6 +1,6 @@
 //! `summary` against the fake API: counts per status in the documented
 //! order with zeros, unknown statuses after, TOTAL rows, filters, dedup.
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{FakeApi, FakeConfig, STATUSES};

@@ -1,7 +1,7 @@
 //! `diff OLD` against the fake API: an export from `list` compared with the
 //! live list after it changed; json/csv/table shapes; --exit-code; --status;
 //! OLD files that are missing, malformed or without ids.
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{FakeApi, FakeConfig, simple_accounts};

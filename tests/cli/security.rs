@@ -2,25 +2,17 @@
 //! secrets never printed (`-vv` included), client_secret_cmd, file permissions, and hostile
 //! company names made inert for spreadsheets and terminals while json stays faithful.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, base64_encode, simple_accounts,
 };
+use support::faulty_fake as fake_with;
 use support::{Sandbox, stderr_of, stdout_of};
 
 const CLIENT_ID: &str = "test-client";
 const SECRET: &str = "test-secret-value";
-
-fn fake_with(accounts: Vec<Value>, faults: Faults) -> FakeApi {
-    FakeApi::start(FakeConfig {
-        accounts,
-        page_cap: 50,
-        faults,
-        ..FakeConfig::default()
-    })
-}
 
 fn script(entries: Vec<(RequestMatch, FaultKind)>) -> Faults {
     Faults {

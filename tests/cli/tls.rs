@@ -2,7 +2,7 @@
 //! certificate from a test CA made at test time, trusted through `ca_bundle` or
 //! `TALKDESK_CA_BUNDLE`, refused without it.
 
-mod support;
+use crate::support;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,

@@ -1,6 +1,6 @@
 //! `auth check` against the fake API: one call with per_page=1, the
 //! report's values, the token cache, and exit 4 with hints on refusal.
-mod support;
+use crate::support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -1,7 +1,7 @@
 //! `list` end to end: walking the pages, each flag and each output format,
 //! driven through the real binary against the fake Talkdesk API.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::process::Output;
@@ -11,7 +11,7 @@ use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, sample_accounts,
     simple_accounts,
 };
-use support::{Sandbox, stderr_of, stdout_of};
+use support::{Sandbox, csv_rows_without_header, files_in, per_page_sent, stderr_of, stdout_of};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -71,16 +71,6 @@ fn csv_of(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// Parses headerless CSV text into rows.
-fn csv_rows_without_header(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.expect("csv record").iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// A field of a fake account as a table/csv cell: strings as they are,
 /// null or missing as empty.
 fn cell(account: &Value, field: &str) -> String {
@@ -96,29 +86,6 @@ fn rows_for(accounts: &[Value], columns: &[&str]) -> Vec<Vec<String>> {
         .iter()
         .map(|a| columns.iter().map(|c| cell(a, c)).collect())
         .collect()
-}
-
-/// The `per_page` query parameter of every accounts request, in order.
-fn per_page_sent(fake: &FakeApi) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method == "GET" && r.path() == "/express/accounts")
-        .map(|r| r.query_param("per_page").unwrap_or_default())
-        .collect()
-}
-
-fn files_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 // ---------------------------------------------------------------------------------------------

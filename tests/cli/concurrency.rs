@@ -3,7 +3,7 @@
 //! `--limit` cannot need, a smaller window after a 429, one token, and a
 //! sequential walk on one connection. No timing is asserted.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

@@ -3,7 +3,7 @@
 //! was, and ends by that signal.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};

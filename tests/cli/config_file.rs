@@ -2,7 +2,7 @@
 //! overridden by `TALKDESK_*` variables, overridden by flags; profile
 //! selection; credentials from the environment alone.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -10,7 +10,7 @@ use std::process::Output;
 
 use serde_json::Value;
 use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
-use support::{Sandbox, stderr_of, write_private};
+use support::{Sandbox, per_page_sent, stderr_of, write_private};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -49,15 +49,6 @@ fn assert_lists(output: &Output, n: usize) {
     );
     let parsed: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json array");
     assert_eq!(parsed, simple_accounts(n));
-}
-
-/// The `per_page` query parameter of every accounts request.
-fn per_page_sent(fake: &FakeApi) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.path() == "/express/accounts")
-        .map(|r| r.query_param("per_page").unwrap_or_default())
-        .collect()
 }
 
 fn config_arg(path: &Path) -> [&std::ffi::OsStr; 2] {

@@ -2,7 +2,7 @@
 //! through the real binary. Every error is one `error: ` line on stderr,
 //! never a panic or a backtrace.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

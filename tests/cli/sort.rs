@@ -1,5 +1,5 @@
 //! `list --sort FIELD` and `list --bom`, through the binary.
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{FakeApi, FakeConfig};

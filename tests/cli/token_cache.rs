@@ -2,13 +2,15 @@
 //! without the secret, reused until 60 s before expiry, renewed once on a
 //! 401 (mid-walk included), never read or written with `--no-cache`.
 
-mod support;
+use crate::support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts};
+#[cfg(unix)]
+use support::mode;
 use support::{Sandbox, stderr_of, stdout_of};
 
 fn fake(accounts: usize, faults: Faults) -> FakeApi {
@@ -40,12 +42,6 @@ fn cache_files(sb: &Sandbox) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-#[cfg(unix)]
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 /// The page and the bearer token of every accounts request, in arrival order.

@@ -1,7 +1,7 @@
 //! The completion scripts committed in `completions/` are exactly what the
 //! binary prints (SPEC §1): a CLI change without regenerating them fails here.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

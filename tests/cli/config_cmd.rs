@@ -1,8 +1,10 @@
 //! `config path`, `config show` and `config init`, through the binary.
-mod support;
+use crate::support;
 
 use std::fs;
 
+#[cfg(unix)]
+use support::mode;
 use support::{Sandbox, stderr_of, stdout_of};
 
 /// `config show` as (setting, value, source) rows.
@@ -184,12 +186,6 @@ fn show_reports_a_broken_config_as_a_config_error() {
     assert!(stderr_of(&output).contains("line 2"));
 }
 
-#[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
 #[test]
 fn init_writes_the_template_privately_at_the_default_path() {
     let sb = Sandbox::new();
@@ -280,15 +276,9 @@ fn init_writes_at_the_path_in_use_from_the_environment() {
 }
 
 #[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
-        println!("note: script(1) not found; skipping the interactive config init check");
-        return;
-    }
+    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");

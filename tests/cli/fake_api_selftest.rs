@@ -1,16 +1,16 @@
 //! Self-test of the fake Talkdesk API (tests/support/fake_api.rs) with a hand-written HTTP/1.1
 //! client over a plain `TcpStream`.
 
-#[path = "support/fake_api.rs"]
-mod fake_api;
+use crate::support::fake_api;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fake_api::{
-    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, basic_auth, sample_accounts,
-    simple_accounts,
+    Delay, Exchange, FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, Route,
+    basic_auth, sample_accounts, simple_accounts,
 };
 use serde_json::{Value, json};
 
@@ -759,106 +759,36 @@ fn huge_body_is_streamed() {
 }
 
 #[test]
-fn latency_delays_accounts_answers() {
+fn the_delay_hook_is_asked_about_every_request_with_its_route_and_connection() {
+    // The hook the benchmark's network model uses (examples/bench/latency.rs): asked once per
+    // request, faulted ones and 404s included, knowing the first request of each connection.
+    let seen: Arc<Mutex<Vec<(Route, bool)>>> = Arc::default();
+    let log = Arc::clone(&seen);
     let api = FakeApi::start(FakeConfig {
         accounts: simple_accounts(3),
-        latency: Duration::from_millis(60),
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| {
+            log.lock().unwrap().push((ex.route, ex.first_on_connection));
+            Duration::ZERO
+        }))),
         ..Default::default()
     });
-    let token = default_token(&api);
-    let mut c = Client::connect(api.addr());
-    let t = Instant::now();
-    assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);
-    assert!(t.elapsed() >= Duration::from_millis(60));
-}
-
-#[test]
-fn connect_latency_delays_only_the_first_request_of_each_connection() {
-    let connect_latency = Duration::from_millis(60);
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        connect_latency,
-        ..Default::default()
-    });
-    // First request of a connection, on any route (here the token endpoint): it pays it.
-    let t = Instant::now();
     let mut c = Client::connect(api.addr());
     let token = c.token("test-client", "test-secret-value").json()["access_token"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(t.elapsed() >= connect_latency);
-    // A second request on the same keep-alive connection does not.
     assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);
-    // A new connection pays it again, even for a 404.
     let mut c2 = Client::connect(api.addr());
     assert_eq!(c2.request("GET", "/nowhere", &[], "").unwrap().status, 404);
-    let seen: Vec<(usize, Duration)> = api
-        .requests()
-        .iter()
-        .map(|r| (r.connection, r.connect_delay))
-        .collect();
     assert_eq!(
-        seen,
+        *seen.lock().unwrap(),
         [
-            (1, connect_latency),
-            (1, Duration::ZERO),
-            (2, connect_latency)
+            (Route::Token, true),
+            (Route::Accounts, false),
+            (Route::Other, true)
         ]
     );
     assert_eq!(api.connections(), 2);
-}
-
-#[test]
-fn a_connection_opened_ahead_waits_only_what_is_left_of_the_handshake() {
-    // Wide margins: the first request must reach the fake within 200 ms of its accept; the
-    // second is sent 800 ms after the first was answered.
-    let connect_latency = Duration::from_millis(200);
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        connect_latency,
-        ..Default::default()
-    });
-    let mut at_once = Client::connect(api.addr());
-    let mut ahead = Client::connect(api.addr());
-    assert_eq!(
-        at_once.request("GET", "/nowhere", &[], "").unwrap().status,
-        404
-    );
-    std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(
-        ahead.request("GET", "/nowhere", &[], "").unwrap().status,
-        404
-    );
-    let requests = api.requests();
-    assert!(requests.iter().all(|r| r.connect_delay == connect_latency));
-    assert!(
-        requests[0].connect_wait > Duration::ZERO,
-        "sent at once: {:?}",
-        requests[0].connect_wait
-    );
-    assert_eq!(
-        requests[1].connect_wait,
-        Duration::ZERO,
-        "sent 800 ms after the first answer"
-    );
-}
-
-#[test]
-fn token_latency_delays_token_answers_only() {
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        token_latency: Duration::from_millis(60),
-        ..Default::default()
-    });
-    let mut c = Client::connect(api.addr());
-    let t = Instant::now();
-    let token = c.token("test-client", "test-secret-value").json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(t.elapsed() >= Duration::from_millis(60));
-    assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);
 }
 
 /// Status of each of 40 accounts requests under a seeded random fault rate (0 = dropped).
