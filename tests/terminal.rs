@@ -159,7 +159,7 @@ fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
     let coloured = on_a_terminal(&sb, &fake, "list", "", &[]);
     let text = String::from_utf8_lossy(&coloured.stdout);
     assert!(text.contains(&format!("{ESC}[38;5;10m ACTIVE")), "{text:?}");
-    for env in [("NO_COLOR", "1"), ("TERM", "dumb")] {
+    for env in [("NO_COLOR", "1"), ("TERM", "dumb"), ("CLICOLOR", "0")] {
         let plain = on_a_terminal(&sb, &fake, "list", "", &[env]);
         let text = String::from_utf8_lossy(&plain.stdout);
         assert!(
@@ -169,6 +169,29 @@ fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
     }
     let never = on_a_terminal(&sb, &fake, "--color never list", "", &[]);
     assert!(!String::from_utf8_lossy(&never.stdout).contains(ESC));
+}
+
+#[test]
+fn clicolor_force_colours_auto_off_a_terminal_unless_no_color_is_set() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = sb.tool(&fake);
+        cmd.env_remove("NO_COLOR").arg("list");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains(&format!("{ESC}[38;5;10m ACTIVE")),
+        "{forced:?}"
+    );
+    assert!(!run(&[]).contains(ESC));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains(ESC));
 }
 
 #[test]
