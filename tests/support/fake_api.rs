@@ -294,6 +294,11 @@ impl FakeApi {
         FakeApi::serve(config, listener, None)
     }
 
+    /// Serves on a listener the caller bound (e.g. a fixed port).
+    pub fn from_listener(config: FakeConfig, listener: TcpListener) -> FakeApi {
+        FakeApi::serve(config, listener, None)
+    }
+
     /// Binds port 0 of another loopback address (e.g. `127.0.0.2`, a second origin), or
     /// `None` when the system does not allow it (only 127.0.0.1 is up on some systems).
     pub fn start_on(ip: &str, config: FakeConfig) -> Option<FakeApi> {
