@@ -21,7 +21,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Command, ExitCode};
 
-use fake_api::{FakeApi, FakeConfig, sample_accounts};
+use fake_api::{FakeApi, demo_config};
 
 /// Set in the child: run as the CLI.
 const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
@@ -29,15 +29,6 @@ const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
 /// The demo's credentials (the fake accepts only these).
 const CLIENT_ID: &str = "test-client";
 const CLIENT_SECRET: &str = "test-secret-value";
-
-/// The fake with the demo's data: 120 accounts, at most 50 a page.
-fn demo_config() -> FakeConfig {
-    FakeConfig {
-        accounts: sample_accounts(120),
-        page_cap: 50,
-        ..FakeConfig::default()
-    }
-}
 
 /// `serve [--port N]`: the fake stays up, and what points at it is
 /// printed, until Ctrl-C (the default SIGINT action ends the process).

@@ -1495,6 +1495,16 @@ pub fn sample_accounts(n: usize) -> Vec<Value> {
         .collect()
 }
 
+/// The demo's fake (`cargo run --example demo`), which the documentation's samples are run
+/// against: 120 [`sample_accounts`], at most 50 a page.
+pub fn demo_config() -> FakeConfig {
+    FakeConfig {
+        accounts: sample_accounts(120),
+        page_cap: 50,
+        ..FakeConfig::default()
+    }
+}
+
 /// `n` accounts with simple predictable content: id `acc-0001`.., name `name-1`..,
 /// company_name `Company 1`.., status cycling the seven statuses in the documented order.
 pub fn simple_accounts(n: usize) -> Vec<Value> {
