@@ -28,7 +28,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 /// bash must be there (`.ci/run` makes sure): a missing shell fails
 /// these tests loudly instead of letting them pass unchecked.
-fn has_bash() -> bool {
+fn require_bash() {
     let found = Command::new("bash")
         .arg("--version")
         .output()
@@ -37,7 +37,6 @@ fn has_bash() -> bool {
         found,
         "bash not found: these tests need it (.ci/run installs it: apt-get install -y bash)"
     );
-    found
 }
 
 /// Writes the script the binary prints into the sandbox.
@@ -84,9 +83,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn completes_flags_by_prefix() {
-    if !has_bash() {
-        return;
-    }
+    require_bash();
     let sb = Sandbox::new();
     let script = script(&sb);
     let dir = sb.dir.path();
@@ -103,9 +100,7 @@ fn completes_flags_by_prefix() {
 
 #[test]
 fn completes_status_and_output_values() {
-    if !has_bash() {
-        return;
-    }
+    require_bash();
     let sb = Sandbox::new();
     let script = script(&sb);
     let dir = sb.dir.path();
@@ -140,9 +135,7 @@ fn completes_status_and_output_values() {
 
 #[test]
 fn completes_subcommands_and_shell_names() {
-    if !has_bash() {
-        return;
-    }
+    require_bash();
     let sb = Sandbox::new();
     let script = script(&sb);
     let dir = sb.dir.path();
@@ -168,9 +161,7 @@ fn completes_subcommands_and_shell_names() {
 
 #[test]
 fn completes_file_paths_for_config_and_output_file() {
-    if !has_bash() {
-        return;
-    }
+    require_bash();
     let sb = Sandbox::new();
     let script = script(&sb);
     let dir = sb.path("work");

@@ -286,8 +286,9 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_script {
-        println!("note: script(1) not found; skipping the interactive config init check");
-        return;
+        panic!(
+            "script(1) not found: the interactive config init check needs it (Debian: apt-get install -y bsdutils)"
+        );
     }
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");

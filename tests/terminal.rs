@@ -1,6 +1,6 @@
 //! Colour (`--color`, NO_COLOR, TERM=dumb, terminals) and the progress
 //! line on stderr. Terminal cases run the binary under `script(1)`, which
-//! gives it a pseudo-terminal; they are skipped, with a note, without it.
+//! gives it a pseudo-terminal; without it they fail, saying what to install.
 mod support;
 
 use std::process::{Command, Output};
@@ -18,15 +18,15 @@ fn fake(n: usize, page_cap: usize) -> FakeApi {
     })
 }
 
-fn has_script() -> bool {
+fn require_script() {
     let found = Command::new("script")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("note: script(1) not found; skipping the pseudo-terminal checks");
-    }
-    found
+    assert!(
+        found,
+        "script(1) not found: the pseudo-terminal checks need it (Debian: apt-get install -y bsdutils)"
+    );
 }
 
 /// Runs `talkdesk-accounts ARGS` inside `script`, so that stdout and
@@ -151,9 +151,7 @@ fn summary_and_diff_tables_colour_only_when_asked() {
 
 #[test]
 fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
-    if !has_script() {
-        return;
-    }
+    require_script();
     let sb = Sandbox::new();
     let fake = fake(3, 100);
     let coloured = on_a_terminal(&sb, &fake, "list", "", &[]);
@@ -196,9 +194,7 @@ fn clicolor_force_colours_auto_off_a_terminal_unless_no_color_is_set() {
 
 #[test]
 fn progress_shows_on_a_terminal_for_a_multi_page_walk_and_is_cleared() {
-    if !has_script() {
-        return;
-    }
+    require_script();
     let sb = Sandbox::new();
     let fake = fake(12, 5);
     // stdout to a file, so only stderr reaches the terminal.
@@ -219,9 +215,7 @@ fn progress_shows_on_a_terminal_for_a_multi_page_walk_and_is_cleared() {
 
 #[test]
 fn progress_is_wiped_before_the_table_is_printed() {
-    if !has_script() {
-        return;
-    }
+    require_script();
     let sb = Sandbox::new();
     let fake = fake(12, 5);
     let output = on_a_terminal(&sb, &fake, "summary", "", &[]);
@@ -239,9 +233,7 @@ fn progress_is_wiped_before_the_table_is_printed() {
 
 #[test]
 fn no_progress_with_quiet_or_a_single_page() {
-    if !has_script() {
-        return;
-    }
+    require_script();
     let sb = Sandbox::new();
     let many = fake(12, 5);
     let quiet = on_a_terminal(&sb, &many, "-q list -o csv", "> out.csv", &[]);
