@@ -4,9 +4,9 @@
 //! installs it); without it these tests fail, they never pass unchecked.
 mod support;
 
+use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use support::{Sandbox, stderr_of};
 
@@ -23,6 +23,7 @@ fn script(sb: &Sandbox) -> std::path::PathBuf {
 /// the candidates without their descriptions.
 fn offers(script: &Path, dir: &Path, line: &str) -> BTreeSet<String> {
     let output = Command::new("fish")
+        .timeout(std::time::Duration::from_secs(60))
         .args([
             "--no-config",
             "-c",

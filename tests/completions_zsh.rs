@@ -5,9 +5,9 @@
 //! never pass unchecked.
 mod support;
 
+use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use support::{Sandbox, stderr_of};
 
@@ -73,6 +73,7 @@ fn script(sb: &Sandbox) -> std::path::PathBuf {
 /// What zsh offers for `line` (completing its last word).
 fn offers(fpath: &Path, line: &str) -> BTreeSet<String> {
     let output = Command::new("zsh")
+        .timeout(std::time::Duration::from_secs(60))
         .args(["-f", "-c", DRIVER, "driver"])
         .arg(fpath)
         .arg(format!("talkdesk-accounts {line}"))
