@@ -143,7 +143,7 @@ fn id_key(id: &str) -> u128 {
 }
 
 /// The columns of table and csv when `--columns` is not given.
-pub const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
+const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
 
 /// Validates `--columns`; `None` when not given.
 fn columns(args: &ListArgs) -> Result<Option<Vec<String>>> {
@@ -261,6 +261,13 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if collector.matched() == 0 && args.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
     }
+    warn_of_noops(ctx, args, &collector, &unseen);
+    Ok(())
+}
+
+/// Flags that did nothing are said so: a `--columns` field no account
+/// has (as `--sort` does), a `--page` past the last one.
+fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: &UnseenColumns) {
     if collector.matched() > 0 {
         for column in &unseen.0 {
             ctx.log.warn(&format!(
@@ -276,7 +283,6 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             ));
         }
     }
-    Ok(())
 }
 
 /// Hands a batch to the sink, with only the `projection` fields when set.
