@@ -34,6 +34,9 @@ _talkdesk__accounts() {
             talkdesk__accounts,list)
                 cmd="talkdesk__accounts__subcmd__list"
                 ;;
+            talkdesk__accounts,ls)
+                cmd="talkdesk__accounts__subcmd__list"
+                ;;
             talkdesk__accounts,manpage)
                 cmd="talkdesk__accounts__subcmd__manpage"
                 ;;
@@ -119,7 +122,7 @@ _talkdesk__accounts() {
 
     case "${cmd}" in
         talkdesk__accounts)
-            opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version list summary diff config auth completions manpage help"
+            opts="-c -p -v -q -h -V --config --profile --verbose --quiet --color --help --version list ls summary diff config auth completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,16 +234,12 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__auth__subcmd__check)
-            opts="-c -p -v -q -h -V --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-c -p -v -q -h -V --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --per-page)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

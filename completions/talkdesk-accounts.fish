@@ -8,7 +8,7 @@ function __fish_talkdesk_accounts_needs_command
     set -l cmd (commandline -opc)
     set -e cmd[1]
     argparse -s (__fish_talkdesk_accounts_global_optspecs) -- $cmd 2>/dev/null
-    or return
+    or return 0
     if set -q argv[1]
         # Also print the command, so this can be used to figure out what it is.
         echo $argv[1]
@@ -26,7 +26,7 @@ end
 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -34,6 +34,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s q -
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s h -l help -d 'Print help'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "list" -d 'List the organization\'s accounts, walking every page'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "ls" -d 'List the organization\'s accounts, walking every page'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "summary" -d 'Count accounts per status (same filters as list)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "diff" -d 'Compare a saved JSON/JSONL export with the live list: added, removed, changed'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "config" -d 'Inspect or create the config file'
@@ -48,22 +49,22 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s o -l output -d 'Output format (case-insensitive)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields to show, in order (any field the API returns)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l no-header -d 'Table and csv: leave out the header row'
@@ -74,6 +75,39 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s V -l version -d 'Print version'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s s -l status -d 'Keep only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
+CHURNED\t''
+IN_TRIAL\t''
+INACTIVE\t''
+PROSPECT\t''
+TRIAL_LOST\t''
+OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s o -l output -d 'Output format (case-insensitive)' -r -f -a "table\t'A table for people'
+json\t'One JSON array, printed once complete'
+jsonl\t'One JSON object per line, streamed'
+csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l no-header -d 'Table and csv: leave out the header row'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l no-formula-guard -d 'csv: do not neutralise cells that a spreadsheet would run as formulas'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l bom -d 'csv: start with a UTF-8 byte-order mark (for Excel)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l no-cache -d 'Neither read nor write the token cache'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s s -l status -d 'Count only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
 CHURNED\t''
 IN_TRIAL\t''
@@ -81,7 +115,7 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s o -l output -d 'Output format (case-insensitive)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
@@ -90,7 +124,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summ
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l no-cache -d 'Neither read nor write the token cache'
@@ -105,7 +139,7 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s o -l output -d 'Output format (case-insensitive)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
@@ -114,7 +148,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l exit-code -d 'Exit 1 when there are differences (like git diff)'
@@ -125,7 +159,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -138,7 +172,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -147,7 +181,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -156,7 +190,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
@@ -170,7 +204,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -179,12 +213,11 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Get a token and call the API once; report OK, the granted scopes and the token expiry'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l no-cache -d 'Neither read nor write the token cache'
@@ -196,7 +229,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -205,7 +238,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand comp
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l color -d 'When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)' -r -f -a "auto\t''
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
@@ -224,3 +257,4 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings with secrets redacted, and where each came from'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file (mode 0600)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Get a token and call the API once; report OK, the granted scopes and the token expiry'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -f -a "bash elvish fish powershell zsh"

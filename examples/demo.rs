@@ -8,30 +8,100 @@
 //! The demo starts the fake, then runs itself again as the CLI with the
 //! fake's URLs and demo credentials in `TALKDESK_*` variables and its own
 //! HOME/XDG folders, so your real config and token cache are never used.
+//!
+//! `cargo run --example demo -- serve [--port N]` keeps the fake running
+//! instead, and prints the `TALKDESK_*` variables and a config profile
+//! that point the installed binary at it (config init, auth check, the
+//! token cache, completions: everything can be tried). Ctrl-C stops it.
 
 #[path = "../tests/support/fake_api.rs"]
 mod fake_api;
 
+use std::io::Write;
+use std::net::TcpListener;
 use std::process::{Command, ExitCode};
 
-use fake_api::{FakeApi, FakeConfig, sample_accounts};
+use fake_api::{FakeApi, demo_config};
 
 /// Set in the child: run as the CLI.
 const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
+
+/// The demo's credentials (the fake accepts only these).
+const CLIENT_ID: &str = "test-client";
+const CLIENT_SECRET: &str = "test-secret-value";
+
+/// `serve [--port N]`: the fake stays up, and what points at it is
+/// printed, until Ctrl-C (the default SIGINT action ends the process).
+fn serve(args: &[String]) -> ExitCode {
+    let port = match args {
+        [] => 0,
+        [flag, n] if flag == "--port" => match n.parse::<u16>() {
+            Ok(port) => port,
+            Err(_) => {
+                eprintln!("demo: --port needs a port number, not `{n}`");
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("demo: usage: cargo run --example demo -- serve [--port N]");
+            return ExitCode::from(2);
+        }
+    };
+    let fake = match TcpListener::bind(("127.0.0.1", port)) {
+        Ok(listener) => FakeApi::from_listener(demo_config(), listener),
+        Err(e) => {
+            eprintln!("demo: cannot listen on 127.0.0.1:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (base, token) = (fake.base_url(), fake.token_url());
+    let text = format!(
+        "The fake Talkdesk API is serving 120 sample accounts (50 a page) at {base}.
+Ctrl-C stops it. In another terminal, point talkdesk-accounts at it with these variables:
+
+export TALKDESK_BASE_URL={base}
+export TALKDESK_TOKEN_URL={token}
+export TALKDESK_CLIENT_ID={CLIENT_ID}
+export TALKDESK_CLIENT_SECRET={CLIENT_SECRET}
+
+or with this profile, added to the file `talkdesk-accounts config init` writes
+(then pass --profile demo, or export TALKDESK_PROFILE=demo):
+
+[demo]
+base_url = \"{base}\"
+token_url = \"{token}\"
+client_id = \"{CLIENT_ID}\"
+client_secret = \"{CLIENT_SECRET}\"
+
+Then try: talkdesk-accounts auth check; talkdesk-accounts summary; talkdesk-accounts list
+"
+    );
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    loop {
+        std::thread::park();
+    }
+}
 
 fn main() -> ExitCode {
     if std::env::var_os(CHILD_MARKER).is_some() {
         return talkdesk_accounts::main_with_args(std::env::args_os());
     }
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "serve") {
+        return serve(&args[1..]);
+    }
     if args.is_empty() {
         args.push("list".into());
     }
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(120),
-        page_cap: 50,
-        ..FakeConfig::default()
-    });
+    let fake = FakeApi::start(demo_config());
     let sandbox = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(e) => {
@@ -55,8 +125,8 @@ fn main() -> ExitCode {
         .env("XDG_CACHE_HOME", sandbox.path().join("cache"))
         .env("TALKDESK_BASE_URL", fake.base_url())
         .env("TALKDESK_TOKEN_URL", fake.token_url())
-        .env("TALKDESK_CLIENT_ID", "test-client")
-        .env("TALKDESK_CLIENT_SECRET", "test-secret-value");
+        .env("TALKDESK_CLIENT_ID", CLIENT_ID)
+        .env("TALKDESK_CLIENT_SECRET", CLIENT_SECRET);
     for var in [
         "TALKDESK_CONFIG",
         "TALKDESK_PROFILE",

@@ -49,6 +49,18 @@ impl Account {
         &self.fields
     }
 
+    /// Only these fields, in this order, of those the API sent (`list -o
+    /// json --columns`); values unchanged.
+    pub fn only(&self, fields: &[String]) -> Account {
+        let mut kept = Map::new();
+        for field in fields {
+            if let Some(value) = self.fields.get(field) {
+                kept.insert(field.clone(), value.clone());
+            }
+        }
+        Account { fields: kept }
+    }
+
     /// The account's status; a missing status is `Unknown("")`.
     pub fn status(&self) -> Status {
         Status::parse(self.get("status").and_then(Value::as_str).unwrap_or(""))

@@ -15,28 +15,42 @@ Examples:
   talkdesk-accounts list -o csv --output-file accounts.csv
   talkdesk-accounts list -o json | jq '.[] | select(.status==\"IN_TRIAL\") | .company_name'";
 
+const GET_STARTED: &str = "\
+Get started: talkdesk-accounts config init, then auth check, then list
+Documentation: `man talkdesk-accounts`, README.md and docs/ beside the source
+The API: https://docs.talkdesk.com/reference/get-accounts";
+
+/// The heading of the global options in every command's help.
+const GLOBAL: &str = "Global options";
+
 /// List the Talkdesk accounts under your organization, and their state.
 #[derive(Debug, Parser)]
-#[command(name = "talkdesk-accounts", version, about, propagate_version = true)]
+#[command(
+    name = "talkdesk-accounts",
+    version,
+    about,
+    propagate_version = true,
+    after_help = GET_STARTED
+)]
 pub struct Cli {
     /// Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]
-    #[arg(short, long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    #[arg(short, long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 
     /// Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]
-    #[arg(short, long, global = true, value_name = "NAME")]
+    #[arg(short, long, global = true, value_name = "NAME", help_heading = GLOBAL)]
     pub profile: Option<String>,
 
     /// Log each request to stderr; twice adds headers (secrets redacted)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
     /// Print nothing on stderr but errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
 
-    /// When to colour the output (NO_COLOR and TERM=dumb turn `auto` off)
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    /// When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
     pub color: ColorWhen,
 
     #[command(subcommand)]
@@ -46,7 +60,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the organization's accounts, walking every page
-    #[command(after_help = LIST_EXAMPLES)]
+    #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
     List(ListArgs),
 
     /// Count accounts per status (same filters as list)
@@ -71,7 +85,6 @@ pub enum Command {
     },
 
     /// Print the man page (roff) on stdout
-    #[command(hide = true)]
     Manpage,
 }
 
@@ -92,7 +105,36 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Get a token and call the API once; report OK, the granted scopes and the token expiry
-    Check(ApiArgs),
+    Check(CheckArgs),
+}
+
+/// `auth check` options: those of [`ApiArgs`] but the page size (it asks
+/// for one account).
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    /// Per-request timeout in seconds [default: 30]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: Option<u64>,
+
+    /// Retries per request on network errors, 429 and 5xx [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_retries: Option<u32>,
+
+    /// Neither read nor write the token cache
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl CheckArgs {
+    /// As [`ApiArgs`], with a page of one account.
+    pub fn api_args(&self) -> ApiArgs {
+        ApiArgs {
+            per_page: Some(1),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            no_cache: self.no_cache,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -108,8 +150,8 @@ pub struct SummaryArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (case-insensitive)
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
     pub output: SummaryFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
@@ -122,7 +164,7 @@ pub struct SummaryArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
-    /// A file written by `list -o json` or `list -o jsonl`
+    /// A file written by `list -o json` or `list -o jsonl`; `-` reads it from stdin
     #[arg(value_name = "OLD", value_hint = ValueHint::FilePath)]
     pub old: PathBuf,
 
@@ -137,8 +179,8 @@ pub struct DiffArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (case-insensitive)
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
     pub output: SummaryFormat,
 
     /// Exit 1 when there are differences (like git diff)
@@ -197,18 +239,13 @@ pub struct ListArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    /// Output format (case-insensitive)
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// Comma-separated fields to show, in order (any field the API returns)
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        default_value = "id,name,company_name,status"
-    )]
-    pub columns: Vec<String>,
+    /// Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
 
     /// Table and csv: leave out the header row
     #[arg(long)]
@@ -226,7 +263,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "FIELD")]
     pub sort: Option<String>,
 
-    /// Write to this file (atomically) instead of stdout
+    /// Write to this file (atomically) instead of stdout; `-` is stdout
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub output_file: Option<PathBuf>,
 

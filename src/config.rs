@@ -571,30 +571,15 @@ impl Settings {
         })
     }
 
-    /// The client id, secret and token URL, or a configuration error that
-    /// says which is missing and how to set it.
+    /// The client id, secret and token URL, or one configuration error
+    /// that names every missing setting at once, the config file looked
+    /// for (and whether it exists), and what to run.
     pub fn credentials(&self) -> Result<Credentials> {
-        let client_id = self.client_id.as_ref().ok_or_else(|| {
-            config_error(format!(
-                "no client id: set TALKDESK_CLIENT_ID or client_id in {} (profile [{}])",
-                self.config_path.value.display(),
-                self.profile.value
-            ))
-        })?;
-        let secret = self.client_secret.as_ref().ok_or_else(|| {
-            config_error(format!(
-                "no client secret: set TALKDESK_CLIENT_SECRET, or client_secret or client_secret_cmd in {} (profile [{}])",
-                self.config_path.value.display(),
-                self.profile.value
-            ))
-        })?;
-        let token_url = self.token_url.as_ref().ok_or_else(|| {
-            config_error(format!(
-                "no token URL: set TALKDESK_ACCOUNT_NAME (or account_name in {} [{}]), or token_url",
-                self.config_path.value.display(),
-                self.profile.value
-            ))
-        })?;
+        let (Some(client_id), Some(secret), Some(token_url)) =
+            (&self.client_id, &self.client_secret, &self.token_url)
+        else {
+            return Err(config_error(self.missing_settings()));
+        };
         let client_secret = match &secret.value {
             SecretSetting::Value(s) => s.clone(),
             SecretSetting::Command(cmd) => run_secret_command(cmd)?,
@@ -604,6 +589,31 @@ impl Settings {
             client_secret,
             token_url: token_url.value.clone(),
         })
+    }
+
+    /// The message for missing credentials: every missing setting with
+    /// its variable and key, then where the file is and how to create it.
+    fn missing_settings(&self) -> String {
+        let mut missing = Vec::new();
+        if self.client_id.is_none() {
+            missing.push("client_id (or TALKDESK_CLIENT_ID)");
+        }
+        if self.client_secret.is_none() {
+            missing.push("client_secret or client_secret_cmd (or TALKDESK_CLIENT_SECRET)");
+        }
+        if self.token_url.is_none() {
+            missing.push("account_name (or TALKDESK_ACCOUNT_NAME), or token_url");
+        }
+        let path = self.config_path.value.display();
+        let profile = &self.profile.value;
+        let file = if self.config_exists {
+            format!("add them to profile [{profile}] of {path}, or set the variables")
+        } else {
+            format!(
+                "the config file {path} does not exist: run `talkdesk-accounts config init` to create it, or set the variables"
+            )
+        };
+        format!("missing settings: {}; {file}", missing.join(", "))
     }
 }
 

@@ -485,6 +485,12 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
 fn classify(error: ureq::Error, request: &Request, options: &ClientOptions) -> Result<Attempt> {
     use ureq::Error as E;
     let what = format!("{} {}", request.method, request.url);
+    if let Some(unresolved) = super::dns::unresolved_host(&error, request.url.host()) {
+        if unresolved.temporary {
+            return Ok(Attempt::Transient(unresolved.message));
+        }
+        return Err(api_error(format!("{what}: {}", unresolved.message)));
+    }
     match error {
         E::Timeout(_) => Ok(Attempt::Transient(format!(
             "timed out after {} s",

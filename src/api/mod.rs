@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod concurrent;
+pub mod dns;
 pub mod errors;
 pub mod pages;
 pub mod proxy;

@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use super::Context;
 use crate::auth::{SCOPE, Token};
-use crate::cli::ApiArgs;
+use crate::cli::CheckArgs;
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (proleptic Gregorian).
 pub fn utc_text(unix_secs: u64) -> String {
@@ -91,11 +91,8 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
 }
 
 /// Runs `auth check`.
-pub fn check(ctx: &Context, args: &ApiArgs) -> Result<()> {
-    let args = ApiArgs {
-        per_page: Some(1),
-        ..args.clone()
-    };
+pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
+    let args = args.api_args();
     let settings = ctx.settings(&args, None)?;
     let (token, total) = ctx.with_api(&settings, &args, |api| {
         api.auth().token()?;

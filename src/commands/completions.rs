@@ -14,13 +14,64 @@ pub const BIN_NAME: &str = "talkdesk-accounts";
 /// Writes the script for `shell`.
 pub fn generate(shell: Shell, out: &mut dyn Write) {
     let mut command = Cli::command();
-    if shell != Shell::Bash {
-        clap_complete::generate(shell, &mut command, BIN_NAME, out);
-        return;
-    }
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
-    let _ = out.write_all(fix_bash_labels(&String::from_utf8_lossy(&script)).as_bytes());
+    let script = String::from_utf8_lossy(&script);
+    let script = match shell {
+        Shell::Bash => fix_bash_labels(&script),
+        Shell::Fish => fix_fish(&script, &command),
+        _ => script.into_owned(),
+    };
+    let _ = out.write_all(script.as_bytes());
+}
+
+/// Two gaps of clap_complete's fish script (4.6.11):
+///
+/// - `talkdesk-accounts --color <TAB>` offered file names: the check
+///   "no subcommand yet" runs fish's `argparse` over the words typed, which
+///   fails on an option still waiting for its value, and the failure read
+///   as "not at the top level", so the values of `--color` were never
+///   offered there. A failed parse now counts as the top level.
+/// - The values of a positional argument (`completions SHELL`) are not
+///   emitted at all: one line per such argument is added.
+pub fn fix_fish(script: &str, command: &clap::Command) -> String {
+    let needs = format!(
+        "function __fish_{}_needs_command\n",
+        BIN_NAME.replace('-', "_")
+    );
+    let mut fixed = String::with_capacity(script.len());
+    let mut in_needs = false;
+    for line in script.split_inclusive('\n') {
+        if line == needs {
+            in_needs = true;
+        } else if line == "end\n" {
+            in_needs = false;
+        }
+        if in_needs && line == "    or return\n" {
+            fixed.push_str("    or return 0\n");
+        } else {
+            fixed.push_str(line);
+        }
+    }
+    let condition = format!("__fish_{}_using_subcommand", BIN_NAME.replace('-', "_"));
+    for sub in command.get_subcommands() {
+        for arg in sub.get_positionals() {
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() {
+                fixed.push_str(&format!(
+                    "complete -c {BIN_NAME} -n \"{condition} {}\" -f -a \"{}\"\n",
+                    sub.get_name(),
+                    values.join(" ")
+                ));
+            }
+        }
+    }
+    fixed
 }
 
 /// clap_complete (4.6.11 and before) spells the bash state of a subcommand

@@ -44,15 +44,34 @@ impl fmt::Display for Place {
 
 const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
 
-/// Reads the OLD export. Any trouble is a usage error (exit 2) naming the
-/// file, and the line or record.
+/// Reads the OLD export (`-`: stdin). Any trouble is a usage error (exit
+/// 2) naming the file, and the line or record.
 pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
-    let name = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
+    let name = shown(path).display();
+    let bytes = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    }
+    .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))?;
     parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))
+}
+
+/// True for `-`, which means stdin.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The OLD file as messages name it.
+fn shown(path: &Path) -> &Path {
+    if is_stdin(path) {
+        Path::new("stdin")
+    } else {
+        path
+    }
 }
 
 /// Parses an export: a JSON array (`-o json`) or one object per line
@@ -342,9 +361,9 @@ pub fn tally(report: &DiffReport) -> String {
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
-    let old = select(read_export(&args.old)?, &only, &args.old)?;
+    let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
     let mut differ =
-        Differ::new(old).map_err(|e| usage_error(format!("{}{e}", args.old.display())))?;
+        Differ::new(old).map_err(|e| usage_error(format!("{}{e}", shown(&args.old).display())))?;
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
 
     let mut collector = Collector::new(StatusFilter::new(only), None);

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
@@ -52,6 +53,7 @@ pub struct Collector {
     seen: HashSet<u128>,
     matched: u64,
     first_total: Option<u64>,
+    first_total_pages: Option<u64>,
 }
 
 impl Collector {
@@ -62,6 +64,7 @@ impl Collector {
             seen: HashSet::new(),
             matched: 0,
             first_total: None,
+            first_total_pages: None,
         }
     }
 
@@ -69,6 +72,7 @@ impl Collector {
     pub fn take(&mut self, page: Page) -> Vec<Account> {
         if self.first_total.is_none() {
             self.first_total = page.total;
+            self.first_total_pages = page.total_pages;
         }
         let mut kept = Vec::with_capacity(page.accounts.len());
         for account in page.accounts {
@@ -106,6 +110,11 @@ impl Collector {
         self.matched
     }
 
+    /// `total_pages` as the first page received reported it.
+    pub fn total_pages(&self) -> Option<u64> {
+        self.first_total_pages
+    }
+
     /// After a complete walk: a warning when the distinct accounts seen
     /// differ from the first page's `total`.
     pub fn total_mismatch(&self) -> Option<String> {
@@ -133,16 +142,32 @@ fn id_key(id: &str) -> u128 {
     (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
-/// Validates `--columns`.
-fn columns(args: &ListArgs) -> Result<Vec<String>> {
-    let columns: Vec<String> = args.columns.iter().map(|c| c.trim().to_string()).collect();
+/// The columns of table and csv when `--columns` is not given.
+const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
+
+/// Validates `--columns`; `None` when not given.
+fn columns(args: &ListArgs) -> Result<Option<Vec<String>>> {
+    let Some(given) = &args.columns else {
+        return Ok(None);
+    };
+    let columns: Vec<String> = given.iter().map(|c| c.trim().to_string()).collect();
     if columns.iter().any(String::is_empty) {
         return Err(usage_error(format!(
             "--columns `{}` has an empty name; list field names separated by commas, e.g. id,name,status",
-            args.columns.join(",")
+            given.join(",")
         )));
     }
-    Ok(columns)
+    Ok(Some(columns))
+}
+
+/// The named columns that no account seen so far has.
+struct UnseenColumns(Vec<String>);
+
+impl UnseenColumns {
+    fn record(&mut self, accounts: &[Account]) {
+        self.0
+            .retain(|c| !accounts.iter().any(|a| a.get(c).is_some()));
+    }
 }
 
 /// Validates `--sort`.
@@ -157,9 +182,18 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 
 /// Runs `list`.
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let columns = columns(args)?;
+    let named = columns(args)?;
+    // json and jsonl print every field unless --columns names some.
+    let projection = match args.output {
+        OutputFormat::Json | OutputFormat::Jsonl => named.clone(),
+        OutputFormat::Table | OutputFormat::Csv => None,
+    };
+    let mut unseen = UnseenColumns(named.clone().unwrap_or_default());
+    let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
-    let mut destination = Destination::open(args.output_file.as_deref())?;
+    // `-` is stdout.
+    let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
+    let mut destination = Destination::open(output_file)?;
     let width = if destination.is_terminal() {
         terminal_size::terminal_size().map(|(w, _)| w.0)
     } else {
@@ -171,7 +205,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         formula_guard: !args.no_formula_guard,
         bom: args.bom,
         width,
-        color: args.output_file.is_none() && ctx.color_stdout(),
+        color: output_file.is_none() && ctx.color_stdout(),
     };
     let mut sink = sink_for(args.output, layout);
     let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
@@ -199,6 +233,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         walk,
         &mut collector,
         |accounts, progress| {
+            unseen.record(&accounts);
             if sort.is_some() {
                 held.extend(accounts);
                 return Ok(());
@@ -207,7 +242,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             if sink.streams() && destination.is_terminal() {
                 progress.clear();
             }
-            write_batch(sink.as_mut(), &mut destination, &accounts)
+            write_batch(sink.as_mut(), &mut destination, &accounts, &projection)
         },
     )?;
     if let Some(field) = sort {
@@ -216,7 +251,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
             ));
         }
-        write_batch(sink.as_mut(), &mut destination, &held)?;
+        write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
         drop(held);
     }
 
@@ -226,16 +261,45 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if collector.matched() == 0 && args.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
     }
+    warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
 }
 
+/// Flags that did nothing are said so: a `--columns` field no account
+/// has (as `--sort` does), a `--page` past the last one.
+fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: &UnseenColumns) {
+    if collector.matched() > 0 {
+        for column in &unseen.0 {
+            ctx.log.warn(&format!(
+                "no account has a field `{column}`, so --columns printed it empty; check the field name"
+            ));
+        }
+    }
+    if let (Some(page), Some(last)) = (args.page, collector.total_pages()) {
+        if page > last {
+            ctx.log.warn(&format!(
+                "page {page} is past the last page: the API reported {last} {}",
+                if last == 1 { "page" } else { "pages" }
+            ));
+        }
+    }
+}
+
+/// Hands a batch to the sink, with only the `projection` fields when set.
 fn write_batch(
     sink: &mut dyn Sink,
     destination: &mut Destination,
     accounts: &[Account],
+    projection: &Option<Vec<String>>,
 ) -> Result<()> {
-    sink.write_batch(destination, accounts)
-        .context("writing the output")?;
+    match projection {
+        Some(fields) => {
+            let projected: Vec<Account> = accounts.iter().map(|a| a.only(fields)).collect();
+            sink.write_batch(destination, &projected)
+        }
+        None => sink.write_batch(destination, accounts),
+    }
+    .context("writing the output")?;
     if sink.streams() {
         destination.flush_streamed().context("writing the output")?;
     }

@@ -1,4 +1,4 @@
-//! The hidden `manpage` command: one man page (roff, section 1) for the
+//! The `manpage` command: one man page (roff, section 1) for the
 //! whole CLI, generated from the clap definitions by clap_mangen: the
 //! global options, a section per command with its usage and options, and
 //! the exit codes, environment and files.
@@ -33,7 +33,7 @@ const EXIT_CODES: [(&str, &str); 6] = [
     ),
 ];
 
-const ENVIRONMENT: [(&str, &str); 13] = [
+const ENVIRONMENT: [(&str, &str); 15] = [
     ("TALKDESK_CONFIG", "the config file to use"),
     ("TALKDESK_PROFILE", "the profile of the config file"),
     ("TALKDESK_CLIENT_ID", "the OAuth client id"),
@@ -57,6 +57,11 @@ const ENVIRONMENT: [(&str, &str); 13] = [
         "the proxy to use, and hosts to reach directly",
     ),
     ("NO_COLOR", "when set, --color auto never colours"),
+    ("CLICOLOR", "0 turns --color auto off"),
+    (
+        "CLICOLOR_FORCE",
+        "when set and not empty, --color auto colours even off a terminal (NO_COLOR wins)",
+    ),
     ("TERM", "dumb turns --color auto off"),
     (
         "XDG_CONFIG_HOME, XDG_CACHE_HOME",
@@ -241,6 +246,7 @@ mod tests {
             "TALKDESK-ACCOUNTS CONFIG INIT",
             "TALKDESK-ACCOUNTS AUTH CHECK",
             "TALKDESK-ACCOUNTS COMPLETIONS",
+            "TALKDESK-ACCOUNTS MANPAGE",
             "COMMANDS",
             "EXIT STATUS",
             "ENVIRONMENT",
@@ -252,6 +258,5 @@ mod tests {
                 "{section} missing"
             );
         }
-        assert!(!text.contains("MANPAGE"), "the hidden command stays hidden");
     }
 }

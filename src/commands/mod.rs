@@ -55,15 +55,20 @@ impl Context<'_> {
         Ok(settings)
     }
 
-    /// Whether to colour stdout.
+    /// Whether to colour stdout. `auto` follows the conventions clap and
+    /// cargo follow (read by anstyle-query): NO_COLOR turns colour off,
+    /// else CLICOLOR_FORCE turns it on, else CLICOLOR=0 or TERM=dumb turn
+    /// it off, else a terminal gets colour.
     pub fn color_stdout(&self) -> bool {
         match self.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
             ColorWhen::Auto => {
-                (self.env)("NO_COLOR").is_none()
-                    && (self.env)("TERM").is_none_or(|t| t != "dumb")
-                    && std::io::stdout().is_terminal()
+                !anstyle_query::no_color()
+                    && (anstyle_query::clicolor_force()
+                        || (anstyle_query::clicolor() != Some(false)
+                            && (self.env)("TERM").is_none_or(|t| t != "dumb")
+                            && std::io::stdout().is_terminal()))
             }
         }
     }

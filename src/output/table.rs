@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 
 use super::sanitize::terminal_safe;
 use super::{Layout, Sink};
@@ -69,7 +69,22 @@ impl TableSink {
                 }
             }));
         }
+        if self.layout.width.is_some() {
+            self.keep_whole(&mut table);
+        }
         table.to_string()
+    }
+
+    /// On a narrow terminal the id (copied and pasted whole) and the
+    /// status (one word) never wrap: the other columns give way.
+    fn keep_whole(&self, table: &mut Table) {
+        for (i, name) in self.layout.columns.iter().enumerate() {
+            if name == "id" || name == "status" {
+                if let Some(column) = table.column_mut(i) {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+        }
     }
 }
 
@@ -173,6 +188,34 @@ mod tests {
         let mut l = layout();
         l.header = false;
         assert_eq!(render(l, vec![]), "");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_ids_and_statuses_never_wrap() {
+        let mut l = layout();
+        l.columns = vec![
+            "id".into(),
+            "name".into(),
+            "company_name".into(),
+            "status".into(),
+        ];
+        l.width = Some(70);
+        let id = "5ea75fe7aa22470100000040";
+        let text = render(
+            l,
+            vec![json!({
+                "id": id,
+                "name": "smithjones-and-partners",
+                "company_name": "Smith & Jones Holdings, International Division",
+                "status": "TRIAL_LOST",
+            })],
+        );
+        assert!(text.contains(id), "id whole on one line:\n{text}");
+        assert!(text.contains("TRIAL_LOST"), "status whole:\n{text}");
+        assert!(
+            text.lines().all(|l| l.chars().count() <= 70),
+            "fits 70 columns:\n{text}"
+        );
     }
 
     #[test]

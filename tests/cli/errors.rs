@@ -154,7 +154,7 @@ fn missing_credentials_exit_3_saying_what_to_set() {
         .env("TALKDESK_TOKEN_URL", fake.token_url())
         .args(["list"]);
     let line = fails_with(&run(cmd), 3);
-    assert_contains(&line, &["client id", "TALKDESK_CLIENT_ID"]);
+    assert_contains(&line, &["client_id", "TALKDESK_CLIENT_ID"]);
 
     let mut cmd = sandbox.bare();
     cmd.env("TALKDESK_BASE_URL", fake.base_url())
@@ -162,7 +162,7 @@ fn missing_credentials_exit_3_saying_what_to_set() {
         .env("TALKDESK_CLIENT_ID", "test-client")
         .args(["list"]);
     let line = fails_with(&run(cmd), 3);
-    assert_contains(&line, &["client secret", "TALKDESK_CLIENT_SECRET"]);
+    assert_contains(&line, &["client_secret", "TALKDESK_CLIENT_SECRET"]);
 
     let mut cmd = sandbox.bare();
     cmd.env("TALKDESK_BASE_URL", fake.base_url())
@@ -170,7 +170,7 @@ fn missing_credentials_exit_3_saying_what_to_set() {
         .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
         .args(["list"]);
     let line = fails_with(&run(cmd), 3);
-    assert_contains(&line, &["token URL", "TALKDESK_ACCOUNT_NAME"]);
+    assert_contains(&line, &["token_url", "TALKDESK_ACCOUNT_NAME"]);
 
     assert!(fake.requests().is_empty());
 }

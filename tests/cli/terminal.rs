@@ -148,7 +148,7 @@ fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
     let coloured = on_a_terminal(&sb, &fake, "list", "", &[]);
     let text = String::from_utf8_lossy(&coloured.stdout);
     assert!(text.contains(&format!("{ESC}[38;5;10m ACTIVE")), "{text:?}");
-    for env in [("NO_COLOR", "1"), ("TERM", "dumb")] {
+    for env in [("NO_COLOR", "1"), ("TERM", "dumb"), ("CLICOLOR", "0")] {
         let plain = on_a_terminal(&sb, &fake, "list", "", &[env]);
         let text = String::from_utf8_lossy(&plain.stdout);
         assert!(

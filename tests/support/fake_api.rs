@@ -298,6 +298,11 @@ impl FakeApi {
         FakeApi::serve(config, listener, None)
     }
 
+    /// Serves on a listener the caller bound (e.g. a fixed port).
+    pub fn from_listener(config: FakeConfig, listener: TcpListener) -> FakeApi {
+        FakeApi::serve(config, listener, None)
+    }
+
     /// Binds port 0 of another loopback address (e.g. `127.0.0.2`, a second origin), or
     /// `None` when the system does not allow it (only 127.0.0.1 is up on some systems).
     pub fn start_on(ip: &str, config: FakeConfig) -> Option<FakeApi> {
@@ -1478,6 +1483,16 @@ pub fn sample_accounts(n: usize) -> Vec<Value> {
             account
         })
         .collect()
+}
+
+/// The demo's fake (`cargo run --example demo`), which the documentation's samples are run
+/// against: 120 [`sample_accounts`], at most 50 a page.
+pub fn demo_config() -> FakeConfig {
+    FakeConfig {
+        accounts: sample_accounts(120),
+        page_cap: 50,
+        ..FakeConfig::default()
+    }
 }
 
 /// `n` accounts with simple predictable content: id `acc-0001`.., name `name-1`..,

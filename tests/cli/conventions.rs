@@ -1,0 +1,153 @@
+//! Conventions a newcomer expects (issue 13, items 6 and 7): `-` is stdin
+//! or stdout, `-o` values are case-insensitive like `--status`, `ls` is
+//! `list`, global options have their own heading in every command's help,
+//! and the top-level help ends with how to get started.
+
+use crate::support;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of, stdout_of};
+
+fn fake(n: usize) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(n),
+        ..FakeConfig::default()
+    })
+}
+
+#[test]
+fn output_file_dash_writes_to_stdout_and_creates_no_file() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    let output = sb
+        .tool(&fake)
+        .current_dir(sb.dir.path())
+        .args(["list", "-o", "csv", "--output-file", "-"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output),
+        "id,name,company_name,status\nacc-0001,name-1,Company 1,ACTIVE\nacc-0002,name-2,Company 2,CHURNED\n"
+    );
+    assert!(!sb.path("-").exists(), "no file named -");
+}
+
+#[test]
+fn diff_dash_reads_the_old_export_from_stdin() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    let old =
+        "{\"id\":\"acc-0001\",\"status\":\"ACTIVE\"}\n{\"id\":\"gone\",\"status\":\"ACTIVE\"}\n";
+    let mut child = sb
+        .spawnable_tool(&fake)
+        .current_dir(sb.dir.path())
+        .args(["diff", "-", "-o", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(old.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["added"][0]["id"], "acc-0002", "{report}");
+    assert_eq!(report["removed"][0]["id"], "gone", "{report}");
+}
+
+#[test]
+fn a_bad_export_on_stdin_is_named_stdin() {
+    let sb = Sandbox::new();
+    let fake = fake(1);
+    let output = sb
+        .tool(&fake)
+        .args(["diff", "-"])
+        .write_stdin("not json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).starts_with("error: stdin does not look like"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn output_formats_are_case_insensitive_like_statuses() {
+    let sb = Sandbox::new();
+    let fake = fake(1);
+    for args in [
+        &["list", "-o", "JSON"][..],
+        &["list", "-o", "Csv"],
+        &["summary", "-o", "JSON"],
+        &["diff", "-", "-o", "CSV"],
+    ] {
+        let output = sb.tool(&fake).args(args).write_stdin("").output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+    }
+}
+
+#[test]
+fn ls_is_list() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    let ls = sb.tool(&fake).args(["ls", "-o", "csv"]).output().unwrap();
+    let list = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    assert!(ls.status.success(), "{}", stderr_of(&ls));
+    assert_eq!(stdout_of(&ls), stdout_of(&list));
+}
+
+#[test]
+fn every_command_help_shows_the_global_options_under_their_own_heading() {
+    let sb = Sandbox::new();
+    for command in [
+        &["list"][..],
+        &["summary"],
+        &["diff"],
+        &["config", "init"],
+        &["auth", "check"],
+        &["completions"],
+    ] {
+        let output = sb.bare().args(command).arg("--help").output().unwrap();
+        let help = stdout_of(&output);
+        let (own, global) = help
+            .split_once("Global options:")
+            .unwrap_or_else(|| panic!("{command:?}: no Global options heading:\n{help}"));
+        for flag in ["--config", "--profile", "--verbose", "--quiet", "--color"] {
+            assert!(
+                global.contains(flag),
+                "{command:?}: {flag} under Global options"
+            );
+            assert!(
+                !own.contains(flag),
+                "{command:?}: {flag} among its own options"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_top_level_help_ends_with_how_to_get_started_and_the_documentation() {
+    let sb = Sandbox::new();
+    let output = sb.bare().arg("--help").output().unwrap();
+    let help = stdout_of(&output);
+    let tail: Vec<&str> = help.trim_end().lines().rev().take(3).collect();
+    let tail = tail.join("\n");
+    for part in [
+        "Get started: talkdesk-accounts config init, then auth check, then list",
+        "Documentation:",
+        "https://docs.talkdesk.com/reference/get-accounts",
+    ] {
+        assert!(tail.contains(part), "{part:?} at the end of:\n{help}");
+    }
+}

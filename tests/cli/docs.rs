@@ -1,0 +1,63 @@
+//! The console samples of README.md and docs/ cannot drift (issue 13,
+//! item 2): every ```console block is run by trycmd (what clap and cargo
+//! use for this) against the demo's fake API, and what the binary prints
+//! (stdout and stderr together) must match what the block shows. `...` on
+//! a line of its own and `[..]` inside a line stand for what varies (a
+//! port, a time). Samples that need a real account or other programs are
+//! in ```sh or ```text blocks, which are not run.
+//!
+//! One test in this binary: it clears the process environment of every
+//! setting the tool reads before trycmd starts the commands, which inherit it.
+
+use crate::support;
+
+use support::Sandbox;
+use support::fake_api::{FakeApi, demo_config};
+
+/// What the tool reads from the environment, beyond what the test sets.
+const CLEARED: [&str; 16] = [
+    "TALKDESK_CONFIG",
+    "TALKDESK_PROFILE",
+    "TALKDESK_ACCOUNT_NAME",
+    "TALKDESK_REGION",
+    "TALKDESK_CA_BUNDLE",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "TERM",
+];
+
+#[test]
+fn console_samples_in_the_readme_and_docs_match_the_binary() {
+    for name in CLEARED {
+        // SAFETY: the only test of this binary; no other thread reads the environment.
+        unsafe { std::env::remove_var(name) };
+    }
+    let fake = FakeApi::start(demo_config());
+    let sb = Sandbox::new();
+    let cases = trycmd::TestCases::new();
+    cases
+        .register_bin(
+            "talkdesk-accounts",
+            assert_cmd::cargo::cargo_bin("talkdesk-accounts"),
+        )
+        .env("HOME", sb.home().display().to_string())
+        .env("XDG_CONFIG_HOME", sb.config_home().display().to_string())
+        .env("XDG_CACHE_HOME", sb.cache_home().display().to_string())
+        .env("NO_COLOR", "1")
+        .env("TALKDESK_BACKOFF_SCALE", "0")
+        .env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .case("README.md")
+        .case("docs/*.md");
+    cases.run();
+}

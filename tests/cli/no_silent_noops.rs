@@ -1,0 +1,135 @@
+//! Flags never silently do nothing (issue 13, item 5): `--columns` selects
+//! the fields of json and jsonl (as gh's `--json FIELDS`), a column no
+//! account has is warned about like `--sort`, `--page` past the last page
+//! says how many pages there are, and `auth check` has no `--per-page`.
+
+use crate::support;
+
+use serde_json::{Value, json};
+use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::{Sandbox, stderr_of, stdout_of};
+
+fn fake(n: usize, page_cap: usize) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(n),
+        page_cap,
+        ..FakeConfig::default()
+    })
+}
+
+#[test]
+fn columns_select_the_fields_of_json_in_their_order() {
+    let sb = Sandbox::new();
+    let fake = fake(2, 100);
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "json", "--columns", "status,id"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    let parsed: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        parsed,
+        json!([{"status": "ACTIVE", "id": "acc-0001"}, {"status": "CHURNED", "id": "acc-0002"}])
+    );
+    assert!(
+        text.contains(r#"{"status":"ACTIVE","id":"acc-0001"}"#),
+        "in the order named: {text}"
+    );
+}
+
+#[test]
+fn columns_select_the_fields_of_jsonl_and_without_columns_every_field_is_kept() {
+    let sb = Sandbox::new();
+    let fake = fake(1, 100);
+    let selected = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--columns", "id,name"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&selected),
+        "{\"id\":\"acc-0001\",\"name\":\"name-1\"}\n"
+    );
+    let all = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&all),
+        "{\"id\":\"acc-0001\",\"name\":\"name-1\",\"company_name\":\"Company 1\",\"status\":\"ACTIVE\"}\n"
+    );
+}
+
+#[test]
+fn a_column_no_account_has_is_warned_about_in_every_format() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    for format in ["table", "csv", "json", "jsonl"] {
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", format, "--columns", "id,nosuch"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains("warning: no account has a field `nosuch`")
+                && stderr.contains("check the field name"),
+            "{format}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{format}: {stderr}");
+    }
+    let known = sb
+        .tool(&fake)
+        .args(["list", "--columns", "id,name"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&known), "", "no warning for fields that exist");
+}
+
+#[test]
+fn a_page_past_the_last_warns_with_the_number_of_pages() {
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    let output = sb
+        .tool(&fake)
+        .args(["list", "--page", "9", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("warning: page 9 is past the last page: the API reported 3 pages"),
+        "{stderr}"
+    );
+    let last = sb
+        .tool(&fake)
+        .args(["list", "--page", "3", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&last), "", "the last page is not past it");
+    assert_eq!(stdout_of(&last).lines().count(), 3, "header and 2 accounts");
+}
+
+#[test]
+fn auth_check_has_no_per_page() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let output = sb
+        .tool(&fake)
+        .args(["auth", "check", "--per-page", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("--per-page"));
+    assert!(fake.requests().is_empty());
+    let help = sb
+        .bare()
+        .args(["auth", "check", "--help"])
+        .output()
+        .unwrap();
+    assert!(!stdout_of(&help).contains("--per-page"));
+}

@@ -1,0 +1,78 @@
+//! The front door and the package (issue 13, items 1 and 10): a README
+//! that fits in 15 KB with a table of contents, says what the tool is for
+//! and how to set it up first, installs with `--locked`, and links the
+//! manual and Talkdesk's reference; the licence files `Cargo.toml` names.
+
+use std::path::PathBuf;
+
+fn file(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_readme_is_at_most_15_kb_with_a_table_of_contents() {
+    let readme = file("README.md");
+    assert!(
+        readme.len() <= 15 * 1024,
+        "README.md is {} bytes",
+        readme.len()
+    );
+    assert!(readme.contains("\n## Contents\n"), "a table of contents");
+}
+
+#[test]
+fn the_first_screen_says_what_the_tool_is_for_and_the_two_setup_commands() {
+    let readme = file("README.md");
+    let first_screen: String = readme.lines().take(24).collect::<Vec<_>>().join("\n");
+    for part in ["Get Accounts", "cargo run --example demo", "cargo test"] {
+        assert!(first_screen.contains(part), "{part:?} in:\n{first_screen}");
+    }
+}
+
+#[test]
+fn install_shows_the_locked_install_completions_and_man_page() {
+    let readme = file("README.md");
+    for part in [
+        "cargo install --path . --locked",
+        "talkdesk-accounts completions bash >",
+        "talkdesk-accounts completions zsh >",
+        "talkdesk-accounts completions fish >",
+        "talkdesk-accounts manpage >",
+    ] {
+        assert!(readme.contains(part), "{part:?} missing from README.md");
+    }
+}
+
+#[test]
+fn the_readme_links_the_manual_and_talkdesks_reference() {
+    let readme = file("README.md");
+    for link in [
+        "https://docs.talkdesk.com/reference/get-accounts",
+        "docs/reliability.md",
+        "docs/security.md",
+        "docs/performance.md",
+        "docs/recipes.md",
+        "CONTRIBUTING.md",
+        "BENCHMARKS.md",
+    ] {
+        assert!(readme.contains(link), "{link} missing from README.md");
+    }
+    for moved in [
+        "docs/reliability.md",
+        "docs/security.md",
+        "docs/performance.md",
+        "docs/recipes.md",
+    ] {
+        assert!(!file(moved).is_empty());
+    }
+    assert!(file("docs/performance.md").contains("../BENCHMARKS.md"));
+}
+
+#[test]
+fn the_licence_files_match_the_manifest() {
+    let manifest = file("Cargo.toml");
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    assert!(file("LICENSE-MIT").contains("Permission is hereby granted, free of charge"));
+    assert!(file("LICENSE-APACHE").contains("Apache License\n                        Version 2.0"));
+}
