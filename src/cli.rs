@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::ArgPredicate;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
@@ -13,7 +14,8 @@ const LIST_EXAMPLES: &str = "\
 Examples:
   talkdesk-accounts list --status ACTIVE
   talkdesk-accounts list -o csv --output-file accounts.csv
-  talkdesk-accounts list -o json | jq '.[] | select(.status==\"IN_TRIAL\") | .company_name'";
+  talkdesk-accounts list -o json | jq '.[] | select(.status==\"IN_TRIAL\") | .company_name'
+  talkdesk-accounts list --jq 'select(.status==\"IN_TRIAL\") | .company_name'";
 
 /// List the Talkdesk accounts under your organization, and their state.
 #[derive(Debug, Parser)]
@@ -108,13 +110,23 @@ pub struct SummaryArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = SummaryFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: SummaryFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -137,8 +149,15 @@ pub struct DiffArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = SummaryFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: SummaryFormat,
 
     /// Exit 1 when there are differences (like git diff)
@@ -148,6 +167,9 @@ pub struct DiffArgs {
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -162,6 +184,14 @@ pub enum SummaryFormat {
     Json,
     /// RFC 4180 CSV with a header row
     Csv,
+}
+
+/// `--jq`, for every command that prints JSON.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JqArgs {
+    /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 /// Options shared by every command that calls the API.
@@ -197,8 +227,15 @@ pub struct ListArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    /// Output format (jsonl when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
+    )]
     pub output: OutputFormat,
 
     /// Comma-separated fields to show, in order (any field the API returns)
@@ -241,6 +278,9 @@ pub struct ListArgs {
     /// csv: start with a UTF-8 byte-order mark (for Excel)
     #[arg(long)]
     pub bom: bool,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
