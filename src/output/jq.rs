@@ -314,16 +314,27 @@ fn found(part: &str) -> String {
 /// message and the position, first error only.
 fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
     let detail = errors.into_iter().find_map(|(_, error)| match error {
-        load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| {
-            let expected = match expect {
-                load::lex::Expect::Delim(open) => format!("a match for the `{open}`"),
-                other => other.as_str().to_string(),
-            };
-            format!(
-                "expected {expected} at {} (found {})",
+        load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
+            load::lex::Expect::Delim(open) => {
+                let close = match open {
+                    "(" => ")",
+                    "[" => "]",
+                    "{" => "}",
+                    other => other,
+                };
+                format!(
+                    "expected `{close}` to close the `{open}` at {} (found {} at {})",
+                    position(expr, open),
+                    found(part),
+                    position(expr, part)
+                )
+            }
+            other => format!(
+                "expected {} at {} (found {})",
+                other.as_str(),
                 position(expr, part),
                 found(part)
-            )
+            ),
         }),
         load::Error::Parse(errs) => errs.into_iter().next().map(|(expect, part)| {
             format!(
@@ -710,7 +721,15 @@ mod tests {
             "{e}"
         );
         let e = run("{id, name", json!({})).unwrap_err();
-        assert!(e.contains("column 1"), "{e}");
+        assert!(
+            e.contains("expected `}` to close the `{` at column 1"),
+            "{e}"
+        );
+        let e = run(".name | \"abc", json!({})).unwrap_err();
+        assert!(
+            e.contains("expected `\"` to close the `\"` at column 9"),
+            "{e}"
+        );
         let e = run("select(.a ==)\n| .b", json!({})).unwrap_err();
         assert!(e.contains("line 1, column 13"), "{e}");
         let e = run("\"é\" | .x & 1", json!({})).unwrap_err();
@@ -748,6 +767,33 @@ mod tests {
         let e = filter.apply(&json!([2, 5, "x"]), &mut out);
         assert!(matches!(e, Err(JqError::Run(_))));
         assert_eq!(String::from_utf8(out).unwrap(), "5\n2\n");
+    }
+
+    #[test]
+    fn jqs_everyday_functions_are_there() {
+        let input = json!({"name": "Acme-Corp", "n": "42", "tags": ["b", "a", "b"]});
+        for (expr, expected) in [
+            (".tags | unique | join(\",\")", "a,b\n"),
+            (".tags | sort_by(.) | first", "a\n"),
+            (".name | ascii_downcase | ltrimstr(\"acme-\")", "corp\n"),
+            (".name | split(\"-\") | length", "2\n"),
+            (".n | tonumber + 1", "43\n"),
+            ("to_entries | map(.key) | @sh", "'name' 'n' 'tags'\n"),
+            ("[limit(2; .tags[])] | @text", "[\"b\",\"a\"]\n"),
+            ("reduce .tags[] as $t (0; . + 1)", "3\n"),
+            ("[foreach .tags[] as $t (0; . + 1)]", "[1,2,3]\n"),
+            (
+                "with_entries(select(.key == \"n\")) | tojson",
+                "{\"n\":\"42\"}\n",
+            ),
+            (
+                ".name | contains(\"Corp\") and startswith(\"Ac\")",
+                "true\n",
+            ),
+            ("10 / 4 * 2", "5\n"),
+        ] {
+            assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
+        }
     }
 
     #[test]
