@@ -187,13 +187,18 @@ pub fn to_jaq(value: &serde_json::Value) -> Val {
         Value::Number(n) => number_to_jaq(n),
         Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
         Value::Array(items) => items.iter().map(to_jaq).collect(),
-        Value::Object(fields) => Val::obj(
-            fields
-                .iter()
-                .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
-                .collect(),
-        ),
+        Value::Object(fields) => object_to_jaq(fields),
     }
+}
+
+/// A JSON object (an account's fields) as a jaq object, keys in order.
+fn object_to_jaq(fields: &serde_json::Map<String, serde_json::Value>) -> Val {
+    Val::obj(
+        fields
+            .iter()
+            .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
+            .collect(),
+    )
 }
 
 /// A JSON number, from its exact text: machine integers directly, other
@@ -567,7 +572,7 @@ impl JqSink {
 impl Sink for JqSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            let value = to_jaq(&serde_json::to_value(account)?);
+            let value = object_to_jaq(account.fields());
             match &mut self.held {
                 Some(held) => held.push(value),
                 None => self
