@@ -405,6 +405,37 @@ mod tests {
     }
 
     #[test]
+    fn jq_implies_jsonl_for_list_and_json_for_the_reports() {
+        let parse =
+            |args: &[&str]| Cli::try_parse_from(["talkdesk-accounts"].iter().chain(args)).unwrap();
+        let Command::List(list) = parse(&["list", "--jq", "."]).command else {
+            panic!("not list")
+        };
+        assert_eq!(list.output, OutputFormat::Jsonl);
+        assert_eq!(list.jq.jq.as_deref(), Some("."));
+        let Command::List(list) = parse(&["list", "--jq", ".", "-o", "json"]).command else {
+            panic!("not list")
+        };
+        assert_eq!(list.output, OutputFormat::Json);
+        let Command::List(list) = parse(&["list"]).command else {
+            panic!("not list")
+        };
+        assert_eq!((list.output, list.jq.jq), (OutputFormat::Table, None));
+        let Command::Summary(summary) = parse(&["summary", "--jq", "."]).command else {
+            panic!("not summary")
+        };
+        assert_eq!(summary.output, SummaryFormat::Json);
+        let Command::Diff(diff) = parse(&["diff", "old.json", "--jq", "."]).command else {
+            panic!("not diff")
+        };
+        assert_eq!(diff.output, SummaryFormat::Json);
+        let Command::Diff(diff) = parse(&["diff", "old.json"]).command else {
+            panic!("not diff")
+        };
+        assert_eq!(diff.output, SummaryFormat::Table);
+    }
+
+    #[test]
     fn per_page_must_be_1_to_100() {
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "0"]).is_err());
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "101"]).is_err());

@@ -327,10 +327,10 @@ fn table_and_csv_are_refused_before_any_request() {
             );
         }
     }
-    assert!(output_is_empty_and_no_page_was_asked(&fake));
+    assert!(no_request_was_made(&fake));
 }
 
-fn output_is_empty_and_no_page_was_asked(fake: &FakeApi) -> bool {
+fn no_request_was_made(fake: &FakeApi) -> bool {
     fake.page_requests().is_empty() && fake.token_requests() == 0
 }
 
@@ -367,7 +367,7 @@ fn an_expression_that_does_not_parse_is_a_usage_error_with_the_position() {
             "check the spelling",
         ],
     );
-    assert!(output_is_empty_and_no_page_was_asked(&fake));
+    assert!(no_request_was_made(&fake));
 }
 
 #[test]
