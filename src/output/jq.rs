@@ -546,18 +546,61 @@ fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
     Ok(Val::from(line))
 }
 
+/// Field names as jaq strings, converted once: accounts share their field
+/// names, in the same order. At most [`FieldNames::MAX`] are kept, so
+/// accounts with ever new names cost time, not memory.
+#[derive(Default)]
+struct FieldNames(Vec<(String, Val)>);
+
+impl FieldNames {
+    const MAX: usize = 64;
+
+    /// The name as a jaq string; `position` is where it was last time.
+    fn get(&mut self, position: usize, name: &str) -> Val {
+        if let Some((known, val)) = self.0.get(position) {
+            if known == name {
+                return val.clone();
+            }
+        }
+        if let Some((_, val)) = self.0.iter().find(|(known, _)| known == name) {
+            return val.clone();
+        }
+        let val = Val::utf8_str(name.as_bytes().to_vec());
+        if self.0.len() < Self::MAX {
+            self.0.push((name.to_string(), val.clone()));
+        }
+        val
+    }
+
+    /// An account's fields as a jaq object ([`object_to_jaq`], names shared).
+    fn object(&mut self, fields: &serde_json::Map<String, serde_json::Value>) -> Val {
+        Val::obj(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, (k, v))| (self.get(i, k), to_jaq(v)))
+                .collect(),
+        )
+    }
+}
+
 /// `list` with `--jq`: each account through the filter as it arrives
 /// (jsonl), or the whole array once the walk is complete (json).
 pub struct JqSink {
     filter: JqFilter,
     /// `Some` for json: the accounts held until the walk is complete.
     held: Option<Vec<Val>>,
+    names: FieldNames,
 }
 
 impl JqSink {
     /// Per account, streamed (`-o jsonl`, or no `-o`).
     pub fn per_account(filter: JqFilter) -> JqSink {
-        JqSink { filter, held: None }
+        JqSink {
+            filter,
+            held: None,
+            names: FieldNames::default(),
+        }
     }
 
     /// Once on the array of every account (`-o json`).
@@ -565,6 +608,7 @@ impl JqSink {
         JqSink {
             filter,
             held: Some(Vec::new()),
+            names: FieldNames::default(),
         }
     }
 }
@@ -572,7 +616,7 @@ impl JqSink {
 impl Sink for JqSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            let value = object_to_jaq(account.fields());
+            let value = self.names.object(account.fields());
             match &mut self.held {
                 Some(held) => held.push(value),
                 None => self
@@ -799,6 +843,24 @@ mod tests {
         ] {
             assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
         }
+    }
+
+    #[test]
+    fn shared_field_names_give_the_same_objects() {
+        let mut names = FieldNames::default();
+        let a = json!({"id": "1", "name": "x", "n": 1});
+        let b = json!({"name": "y", "id": "2", "other": [1]});
+        for v in [&a, &b, &a] {
+            let serde_json::Value::Object(fields) = v else {
+                unreachable!()
+            };
+            assert_eq!(names.object(fields), to_jaq(v));
+        }
+        assert_eq!(names.0.len(), 4);
+        for i in 0..100 {
+            names.get(0, &format!("k{i}"));
+        }
+        assert_eq!(names.0.len(), FieldNames::MAX);
     }
 
     #[test]
