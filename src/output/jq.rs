@@ -1,8 +1,8 @@
 //! `--jq EXPR`: the JSON output run through a jq expression in the
 //! process, on the jaq crates, as `gh --jq` runs gojq.
 //!
-//! Each result is printed as `jq -r` prints it: a string raw, anything else
-//! as compact JSON, one per line. Values reach jaq through [`to_jaq`], which
+//! Each result is printed as `jq -rc` prints it (gh's rule): a string raw,
+//! anything else as compact JSON, one per line. Values reach jaq through [`to_jaq`], which
 //! keeps numbers as their exact JSON text (a big integer keeps all its
 //! digits, `1.10` stays `1.10`).
 //!
@@ -117,9 +117,9 @@ impl JqFilter {
         Ok(())
     }
 
-    /// Runs the filter once on a whole document (`summary`, `diff`,
-    /// `list -o json`) and writes the results; `what` names the document in
-    /// a run-time error (exit 1).
+    /// Runs the filter once on a whole document (`summary`, `diff`) and
+    /// writes the results; `what` names the document in a run-time error
+    /// (exit 1).
     pub fn apply_document(
         &self,
         input: &serde_json::Value,
