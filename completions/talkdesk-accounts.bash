@@ -690,7 +690,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__diff)
-            opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,6 +713,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -960,7 +964,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__list)
-            opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,6 +1018,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1135,7 +1143,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__summary)
-            opts="-s -o -c -p -v -q -h -V --status --output --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1166,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

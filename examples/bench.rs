@@ -24,6 +24,9 @@
 //! - B: 100,000 accounts at 100 per page, no latency: jsonl, csv and json at
 //!   the default concurrency under `/usr/bin/time -v` (peak RSS, user+sys
 //!   CPU), jsonl with `--concurrency 1`, and the curl + jq loop.
+//! - C: B's jsonl walk with and without `--jq '.company_name'` (issue 15):
+//!   CPU and peak RSS side by side. `--jq-only` runs C alone, and with
+//!   `--write` replaces only C's section of the file.
 //!
 //! The tool runs with a warm token cache (one untimed run first), as a
 //! nightly job would: each timed run makes exactly one request per page.
@@ -65,6 +68,8 @@ struct Options {
     write: Option<PathBuf>,
     curl: bool,
     bin: Option<PathBuf>,
+    /// Only scenario C (`--jq`); `--write` then replaces its section alone.
+    jq_only: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -73,6 +78,7 @@ fn parse_options() -> Result<Options, String> {
         write: None,
         curl: true,
         bin: None,
+        jq_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -87,8 +93,11 @@ fn parse_options() -> Result<Options, String> {
             "--write" => options.write = Some(args.next().ok_or("--write needs a path")?.into()),
             "--bin" => options.bin = Some(args.next().ok_or("--bin needs a path")?.into()),
             "--no-curl" => options.curl = false,
+            "--jq-only" => options.jq_only = true,
             "-h" | "--help" => {
-                println!("usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH]");
+                println!(
+                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] [--jq-only]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument `{other}`; see --help")),
@@ -793,6 +802,17 @@ fn run() -> Result<(), String> {
         println!("note: {}", bench.meter.describe());
     }
     let runs = options.runs;
+    if options.jq_only {
+        let c = jq_scenario(&bench, runs)?;
+        let mut section = String::new();
+        jq_report(&mut section, &c);
+        println!("\n{section}");
+        if let Some(path) = &options.write {
+            replace_jq_section(path, &section)?;
+            println!("\nwrote {}", path.display());
+        }
+        return Ok(());
+    }
 
     // Scenario A: 20 pages x 40 ms round trips, paid by every answer and
     // every new connection. A0: the same latency on the accounts answers only.
@@ -1005,6 +1025,9 @@ fn run() -> Result<(), String> {
     if curl {
         closing_paragraph(w, &a, &a0);
     }
+    let c = jq_scenario(&bench, runs)?;
+    let _ = writeln!(w);
+    jq_report(w, &c);
 
     println!("\n{report}");
     let machine = machine();
@@ -1086,4 +1109,147 @@ fn benchmarks_md(
     }
     let _ = writeln!(md, "## Results\n\n{report}");
     md
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario C: `--jq` (issue 15)
+// ---------------------------------------------------------------------------------------------
+
+/// The heading of scenario C's section in BENCHMARKS.md.
+const JQ_HEADING: &str = "### C: `--jq`, 100,000 accounts";
+
+/// The expression of scenario C.
+const JQ_EXPR: &str = ".company_name";
+
+/// Scenario C's medians: the jsonl walk without and with `--jq`.
+struct JqResults {
+    accounts: usize,
+    plain: Summary,
+    jq: Summary,
+}
+
+/// Runs B's jsonl walk (100,000 accounts, 100 per page, default
+/// concurrency) with and without `--jq '.company_name'`, interleaved,
+/// after one untimed run that warms the token cache; checks both outputs.
+fn jq_scenario(bench: &Bench, runs: usize) -> Result<JqResults, String> {
+    let accounts = 100_000usize;
+    let data = sample_accounts(accounts);
+    let names: String = data
+        .iter()
+        .map(|a| format!("{}\n", a["company_name"].as_str().unwrap_or_default()))
+        .collect();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: data,
+        ..FakeConfig::default()
+    });
+    println!("scenario C: {accounts} accounts x 100 per page, with and without --jq {JQ_EXPR}");
+    let plain_args = ["list", "-q", "-o", "jsonl", "--per-page", "100"];
+    let jq_args = [&plain_args[..], &["--jq", JQ_EXPR]].concat();
+    bench.tool(&fake, &plain_args, false)?;
+    let (mut plain, mut jq) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        plain.push(bench.tool(&fake, &plain_args, true)?);
+        bench.check("jsonl", accounts)?;
+        jq.push(bench.tool(&fake, &jq_args, true)?);
+        let out = fs::read_to_string(bench.out_path()).map_err(|e| e.to_string())?;
+        if out != names {
+            return Err("--jq .company_name: the output is not the company names".into());
+        }
+        println!("  run {}/{runs} done", i + 1);
+    }
+    Ok(JqResults {
+        accounts,
+        plain: summarize(&plain),
+        jq: summarize(&jq),
+    })
+}
+
+/// Scenario C's table and its two targets.
+fn jq_report(w: &mut String, c: &JqResults) {
+    let _ = writeln!(w, "{JQ_HEADING}\n");
+    let _ = writeln!(
+        w,
+        "`list -q -o jsonl --per-page 100` over {} accounts (default concurrency, no latency), \
+         without and with `--jq '{JQ_EXPR}'`, the two interleaved; medians of {} runs.\n",
+        thousands(c.accounts as u64),
+        c.plain.walls.len()
+    );
+    let _ = writeln!(
+        w,
+        "| walk | median wall | peak RSS | CPU (user+sys) | runs (ms) |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|");
+    for (name, s) in [
+        ("`-o jsonl`", &c.plain),
+        ("`-o jsonl --jq '.company_name'`", &c.jq),
+    ] {
+        let _ = writeln!(
+            w,
+            "| {name} | {} | {} | {} | {} |",
+            ms(s.wall),
+            mib(s.rss_kib),
+            secs(s.cpu),
+            walls(s)
+        );
+    }
+    let cpu = match (c.plain.cpu, c.jq.cpu) {
+        (Some(p), Some(j)) if !p.is_zero() => ratio_row(
+            "CPU with --jq ÷ CPU without",
+            "≤ 1.5",
+            j.as_secs_f64() / p.as_secs_f64(),
+            1.5,
+        ),
+        _ => Target {
+            figure: "CPU with --jq ÷ CPU without".into(),
+            target: "≤ 1.5",
+            value: "n/a".into(),
+            pass: None,
+        },
+    };
+    let rss = match (c.plain.rss_kib, c.jq.rss_kib) {
+        (Some(p), Some(j)) => Target {
+            figure: "peak RSS with --jq − without".into(),
+            target: "≤ 4 MiB",
+            value: format!("{:+.1} MiB", (j as f64 - p as f64) / 1024.0),
+            pass: Some(j <= p + 4 * 1024),
+        },
+        _ => Target {
+            figure: "peak RSS with --jq − without".into(),
+            target: "≤ 4 MiB",
+            value: "n/a".into(),
+            pass: None,
+        },
+    };
+    let _ = writeln!(w);
+    targets_table(w, &[cpu, rss]);
+}
+
+/// Puts scenario C's section into an existing BENCHMARKS.md: in place of
+/// the old one (up to the next heading of its level or above), or at the
+/// end; the rest of the file is kept as it is.
+fn replace_jq_section(path: &Path, section: &str) -> Result<(), String> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut out = String::new();
+    match text.find(JQ_HEADING) {
+        Some(start) => {
+            let rest = &text[start + JQ_HEADING.len()..];
+            let end = ["\n## ", "\n### "]
+                .iter()
+                .filter_map(|h| rest.find(h))
+                .min()
+                .map_or(text.len(), |i| start + JQ_HEADING.len() + i + 1);
+            out.push_str(&text[..start]);
+            out.push_str(section);
+            if end < text.len() {
+                out.push('\n');
+                out.push_str(&text[end..]);
+            }
+        }
+        None => {
+            out.push_str(text.trim_end());
+            out.push_str("\n\n");
+            out.push_str(section);
+        }
+    }
+    fs::write(path, out).map_err(|e| format!("writing {}: {e}", path.display()))
 }

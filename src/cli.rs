@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::ArgPredicate;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
@@ -13,7 +14,8 @@ const LIST_EXAMPLES: &str = "\
 Examples:
   talkdesk-accounts list --status ACTIVE
   talkdesk-accounts list -o csv --output-file accounts.csv
-  talkdesk-accounts list -o json | jq '.[] | select(.status==\"IN_TRIAL\") | .company_name'";
+  talkdesk-accounts list -o json | jq '.[] | select(.status==\"IN_TRIAL\") | .company_name'
+  talkdesk-accounts list --jq 'select(.status==\"IN_TRIAL\") | .company_name'";
 
 const GET_STARTED: &str = "\
 Get started: talkdesk-accounts config init, then auth check, then list
@@ -150,13 +152,24 @@ pub struct SummaryArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format (case-insensitive)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (case-insensitive; json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = SummaryFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: SummaryFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -179,8 +192,16 @@ pub struct DiffArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format (case-insensitive)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = SummaryFormat::Table)]
+    /// Output format (case-insensitive; json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = SummaryFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: SummaryFormat,
 
     /// Exit 1 when there are differences (like git diff)
@@ -190,6 +211,9 @@ pub struct DiffArgs {
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: Option<u64>,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -204,6 +228,14 @@ pub enum SummaryFormat {
     Json,
     /// RFC 4180 CSV with a header row
     Csv,
+}
+
+/// `--jq`, for every command that prints JSON.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JqArgs {
+    /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 /// Options shared by every command that calls the API.
@@ -239,8 +271,16 @@ pub struct ListArgs {
     )]
     pub status: Vec<StatusArg>,
 
-    /// Output format (case-insensitive)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    /// Output format (case-insensitive; jsonl when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
+    )]
     pub output: OutputFormat,
 
     /// Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]
@@ -278,6 +318,9 @@ pub struct ListArgs {
     /// csv: start with a UTF-8 byte-order mark (for Excel)
     #[arg(long)]
     pub bom: bool,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -399,6 +442,37 @@ mod tests {
             assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "x"]).is_err());
             assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "3"]).is_ok());
         }
+    }
+
+    #[test]
+    fn jq_implies_jsonl_for_list_and_json_for_the_reports() {
+        let parse =
+            |args: &[&str]| Cli::try_parse_from(["talkdesk-accounts"].iter().chain(args)).unwrap();
+        let Command::List(list) = parse(&["list", "--jq", "."]).command else {
+            panic!("not list")
+        };
+        assert_eq!(list.output, OutputFormat::Jsonl);
+        assert_eq!(list.jq.jq.as_deref(), Some("."));
+        let Command::List(list) = parse(&["list", "--jq", ".", "-o", "json"]).command else {
+            panic!("not list")
+        };
+        assert_eq!(list.output, OutputFormat::Json);
+        let Command::List(list) = parse(&["list"]).command else {
+            panic!("not list")
+        };
+        assert_eq!((list.output, list.jq.jq), (OutputFormat::Table, None));
+        let Command::Summary(summary) = parse(&["summary", "--jq", "."]).command else {
+            panic!("not summary")
+        };
+        assert_eq!(summary.output, SummaryFormat::Json);
+        let Command::Diff(diff) = parse(&["diff", "old.json", "--jq", "."]).command else {
+            panic!("not diff")
+        };
+        assert_eq!(diff.output, SummaryFormat::Json);
+        let Command::Diff(diff) = parse(&["diff", "old.json"]).command else {
+            panic!("not diff")
+        };
+        assert_eq!(diff.output, SummaryFormat::Table);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::account::{Account, Status};
 use crate::cli::{DiffArgs, SummaryFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;
+use crate::output::jq;
 use crate::output::report::{ReportCell, render_table, write_csv};
 
 /// The columns of the table and csv reports.
@@ -360,6 +361,7 @@ pub fn tally(report: &DiffReport) -> String {
 
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
+    let jq = jq::for_report(&args.jq, args.output)?;
     let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
     let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
     let mut differ =
@@ -381,10 +383,15 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let report = differ.finish();
     let mut out = Destination::open(None)?;
     match args.output {
-        SummaryFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
-            out.write_all(b"\n")?;
-        }
+        SummaryFormat::Json => match &jq {
+            Some(filter) => {
+                filter.apply_document(&to_json(&report), "the differences", &mut out)?
+            }
+            None => {
+                serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
+                out.write_all(b"\n")?;
+            }
+        },
         SummaryFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
         SummaryFormat::Table => {
             let style = ctx.report_style(out.is_terminal());

@@ -14,6 +14,7 @@ use crate::api::pages::{Flow, Page, Pages};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::output::destination::Destination;
+use crate::output::jq::{JqFailed, JqFilter, JqSink, not_json};
 use crate::output::{Layout, Sink, sink_for};
 
 /// Which statuses to keep (empty: all).
@@ -180,6 +181,26 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
     }
 }
 
+/// The `--jq` sink, if asked for: per account with jsonl, once on the
+/// array with json; table and csv are not JSON.
+fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
+    let whole_list = match (&args.jq.jq, args.output) {
+        (None, _) => return Ok(None),
+        (Some(_), OutputFormat::Jsonl) => false,
+        (Some(_), OutputFormat::Json) => true,
+        (Some(_), OutputFormat::Table) => return Err(not_json("table", "-o jsonl or -o json")),
+        (Some(_), OutputFormat::Csv) => return Err(not_json("csv", "-o jsonl or -o json")),
+    };
+    let Some(filter) = JqFilter::from_args(&args.jq)? else {
+        return Ok(None);
+    };
+    Ok(Some(if whole_list {
+        JqSink::whole_list(filter)
+    } else {
+        JqSink::per_account(filter)
+    }))
+}
+
 /// Runs `list`.
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let named = columns(args)?;
@@ -190,6 +211,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let mut unseen = UnseenColumns(named.clone().unwrap_or_default());
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
+    let jq = jq_sink(args)?;
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
@@ -207,7 +229,10 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         width,
         color: output_file.is_none() && ctx.color_stdout(),
     };
-    let mut sink = sink_for(args.output, layout);
+    let mut sink: Box<dyn Sink> = match jq {
+        Some(jq) => Box::new(jq),
+        None => sink_for(args.output, layout),
+    };
     let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
     let mut collector = Collector::new(filter, args.limit);
 
@@ -255,8 +280,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         drop(held);
     }
 
-    sink.finish(&mut destination)
-        .context("writing the output")?;
+    sink.finish(&mut destination).map_err(writing)?;
     destination.commit()?;
     if collector.matched() == 0 && args.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
@@ -299,9 +323,19 @@ fn write_batch(
         }
         None => sink.write_batch(destination, accounts),
     }
-    .context("writing the output")?;
+    .map_err(writing)?;
     if sink.streams() {
         destination.flush_streamed().context("writing the output")?;
     }
     Ok(())
+}
+
+/// A sink's error, said to be about writing the output unless it is a
+/// failed `--jq` expression (whose message says all).
+fn writing(err: anyhow::Error) -> anyhow::Error {
+    if err.is::<JqFailed>() {
+        err
+    } else {
+        err.context("writing the output")
+    }
 }

@@ -13,6 +13,7 @@ use super::{Context, WalkPlan};
 use crate::account::Status;
 use crate::cli::{SummaryArgs, SummaryFormat};
 use crate::output::destination::Destination;
+use crate::output::jq;
 use crate::output::report::{ReportCell, render_table, write_csv};
 use crate::output::table::TableSink;
 
@@ -61,20 +62,28 @@ impl StatusCounts {
     }
 }
 
-/// The json report: an array of `{"status": S, "count": N}`, one per line.
+/// The json report as a value: an array of `{"status": S, "count": N}`.
 /// An account without a status is counted under `"status": null`.
-pub fn to_json(rows: &[(String, u64)]) -> String {
-    let items: Vec<String> = rows
-        .iter()
+pub fn to_value(rows: &[(String, u64)]) -> Value {
+    Value::Array(items(rows))
+}
+
+fn items(rows: &[(String, u64)]) -> Vec<Value> {
+    rows.iter()
         .map(|(status, count)| {
             let status = if status.is_empty() {
                 Value::Null
             } else {
                 Value::String(status.clone())
             };
-            json!({"status": status, "count": count}).to_string()
+            json!({"status": status, "count": count})
         })
-        .collect();
+        .collect()
+}
+
+/// The json report as text: [`to_value`], one item per line.
+pub fn to_json(rows: &[(String, u64)]) -> String {
+    let items: Vec<String> = items(rows).iter().map(Value::to_string).collect();
     if items.is_empty() {
         return "[]\n".to_string();
     }
@@ -99,6 +108,7 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 
 /// Runs `summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
+    let jq = jq::for_report(&args.jq, args.output)?;
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
     let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
     let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
@@ -120,7 +130,10 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let mut out = Destination::open(None)?;
     let header = ["status", "count"];
     match args.output {
-        SummaryFormat::Json => out.write_all(to_json(&rows).as_bytes())?,
+        SummaryFormat::Json => match &jq {
+            Some(filter) => filter.apply_document(&to_value(&rows), "the summary", &mut out)?,
+            None => out.write_all(to_json(&rows).as_bytes())?,
+        },
         SummaryFormat::Csv => write_csv(&mut out, &header, &report_rows(&rows, counts.total()))?,
         SummaryFormat::Table => {
             let style = ctx.report_style(out.is_terminal());

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod destination;
+pub mod jq;
 pub mod json;
 pub mod report;
 pub mod sanitize;

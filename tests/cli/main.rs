@@ -21,6 +21,7 @@ mod errors;
 mod fake_api_selftest;
 mod first_run;
 mod interrupt;
+mod jq;
 mod list;
 mod manpage;
 mod no_silent_noops;

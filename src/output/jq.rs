@@ -1,0 +1,873 @@
+//! `--jq EXPR`: the JSON output run through a jq expression in the
+//! process, on the jaq crates, as `gh --jq` runs gojq.
+//!
+//! Each result is printed as `jq -rc` prints it (gh's rule): a string raw,
+//! anything else as compact JSON, one per line. Values reach jaq through [`to_jaq`], which
+//! keeps numbers as their exact JSON text (a big integer keeps all its
+//! digits, `1.10` stays `1.10`).
+//!
+//! Only jaq's core language and the parts of its standard library that
+//! depend on nothing outside the value (no `env`, `input`, time, regex or
+//! logging functions): an expression cannot read the environment, where the
+//! client secret may be.
+//!
+//! Commands use [`JqFilter::from_args`] once, then [`JqFilter::apply`] on
+//! each value (an account, or a whole document); [`JqSink`] does that for
+//! `list`.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use jaq_core::data::JustLut;
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::native::{Filter, Fun, bome, run, v};
+use jaq_core::{Compiler, Ctx, DataT, RunPtr, Vars, compile, load};
+use jaq_json::{Num, Val};
+
+use super::Sink;
+use crate::account::Account;
+use crate::cli::{JqArgs, SummaryFormat};
+use crate::error::usage_error;
+
+/// The kind of data the filters run on: jaq's JSON values, nothing else.
+type Data = JustLut<Val>;
+
+/// Messages quoting a value are cut to this many characters.
+const MESSAGE_CHARS: usize = 300;
+
+/// A compiled `--jq` expression.
+pub struct JqFilter {
+    filter: jaq_core::Filter<Data>,
+}
+
+impl std::fmt::Debug for JqFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JqFilter")
+    }
+}
+
+/// Why applying a filter failed.
+#[derive(Debug)]
+pub enum JqError {
+    /// The expression failed on this input (`.name + 1`, `error("x")`).
+    Run(String),
+    /// The output could not be written.
+    Write(io::Error),
+}
+
+impl JqFilter {
+    /// The filter of a command's `--jq`, if given; an expression that does
+    /// not parse or names an unknown function is a usage error (exit 2).
+    pub fn from_args(args: &JqArgs) -> Result<Option<JqFilter>> {
+        args.jq.as_deref().map(JqFilter::compile).transpose()
+    }
+
+    /// Parses and compiles `expr`. Errors say what was expected and where
+    /// (line and column, counted in characters from 1).
+    pub fn compile(expr: &str) -> Result<JqFilter> {
+        let arena = Arena::default();
+        let defs = jaq_core::defs()
+            .chain(jaq_std::defs().filter(|d| !LEFT_OUT_DEFS.contains(&(d.name, d.args.len()))))
+            .chain(jaq_json::defs());
+        let program = File {
+            code: expr,
+            path: (),
+        };
+        let modules = Loader::new(defs)
+            .load(&arena, program)
+            .map_err(|errors| usage_error(load_message(expr, errors)))?;
+        let funs = jaq_core::funs::<Data>()
+            .chain(jaq_std::base_funs::<Data>())
+            .chain(jaq_json::funs::<Data>())
+            .chain(tabular_funs::<Data>());
+        let filter = Compiler::default()
+            .with_funs(funs)
+            .compile(modules)
+            .map_err(|errors| usage_error(compile_message(expr, errors)))?;
+        Ok(JqFilter { filter })
+    }
+
+    /// Runs the filter on one value and writes each result, one per line:
+    /// a string raw, anything else as compact JSON. Stops at the first
+    /// error; results before it are written.
+    pub fn apply(&self, input: &serde_json::Value, out: &mut dyn Write) -> Result<(), JqError> {
+        self.apply_val(to_jaq(input), out)
+    }
+
+    /// [`JqFilter::apply`] on a value already converted.
+    fn apply_val(&self, input: Val, out: &mut dyn Write) -> Result<(), JqError> {
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        for result in self.filter.id.run((ctx, input)) {
+            match result {
+                Ok(value) => write_result(out, &value).map_err(JqError::Write)?,
+                Err(exn) => {
+                    let message = match exn.get_err() {
+                        Ok(err) => error_text(err.into_val()),
+                        Err(exn) => match exn.get_halt() {
+                            Ok(code) => format!(
+                                "the expression called halt (exit code {code}), which --jq does not support"
+                            ),
+                            Err(_) => "the expression failed".to_string(),
+                        },
+                    };
+                    return Err(JqError::Run(message));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the filter once on a whole document (`summary`, `diff`) and
+    /// writes the results; `what` names the document in a run-time error
+    /// (exit 1).
+    pub fn apply_document(
+        &self,
+        input: &serde_json::Value,
+        what: &str,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        self.apply(input, out).map_err(|e| match e {
+            JqError::Write(e) => anyhow::Error::new(e).context("writing the output"),
+            run => run_error(run, what),
+        })
+    }
+}
+
+/// The usage error (exit 2) for `--jq` with an output that is not JSON.
+/// `json_formats` names what the command offers instead.
+pub fn not_json(format: &str, json_formats: &str) -> anyhow::Error {
+    usage_error(format!(
+        "--jq runs on JSON output, so it cannot be used with -o {format}; drop -o (or use {json_formats})"
+    ))
+}
+
+/// The filter of a report's `--jq` (`summary`, `diff`): it runs on the
+/// report's JSON, so table and csv are refused.
+pub fn for_report(args: &JqArgs, format: SummaryFormat) -> Result<Option<JqFilter>> {
+    match (format, &args.jq) {
+        (_, None) => Ok(None),
+        (SummaryFormat::Json, Some(_)) => JqFilter::from_args(args),
+        (SummaryFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
+        (SummaryFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
+    }
+}
+
+/// An expression failed at run time (exit 1). Its message is complete: it
+/// needs no "writing the output" in front.
+#[derive(Debug)]
+pub struct JqFailed(String);
+
+impl std::fmt::Display for JqFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JqFailed {}
+
+/// A run-time error as the user sees it (exit 1), or the write error as it
+/// is (so a broken pipe stays a broken pipe; the caller says what it wrote).
+fn run_error(err: JqError, what: &str) -> anyhow::Error {
+    match err {
+        JqError::Run(message) => anyhow::Error::new(JqFailed(format!(
+            "--jq failed on {what}: {message}; fix the expression"
+        ))),
+        JqError::Write(e) => anyhow::Error::new(e),
+    }
+}
+
+/// A serde_json value as a jaq value: the one place the two meet. Numbers
+/// go through their JSON text, so whatever serde_json keeps of a number
+/// (all its digits, with `arbitrary_precision`) reaches jaq unchanged.
+pub fn to_jaq(value: &serde_json::Value) -> Val {
+    use serde_json::Value;
+    match value {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => number_to_jaq(n),
+        Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
+        Value::Array(items) => items.iter().map(to_jaq).collect(),
+        Value::Object(fields) => object_to_jaq(fields),
+    }
+}
+
+/// A JSON object (an account's fields) as a jaq object, keys in order.
+fn object_to_jaq(fields: &serde_json::Map<String, serde_json::Value>) -> Val {
+    Val::obj(
+        fields
+            .iter()
+            .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
+            .collect(),
+    )
+}
+
+/// A JSON number, from its exact text: machine integers directly, other
+/// integers as big integers, decimals kept as their text until used.
+fn number_to_jaq(n: &serde_json::Number) -> Val {
+    if let Some(i) = n.as_i64().and_then(|i| isize::try_from(i).ok()) {
+        return Val::Num(Num::Int(i));
+    }
+    let text = n.to_string();
+    match jaq_json::read::parse_single_num(text.as_bytes()) {
+        Some(num) => Val::Num(num),
+        // serde_json only ever holds valid JSON numbers; keep the text.
+        None => Val::Num(Num::Dec(jaq_json::Rc::new(text))),
+    }
+}
+
+/// Writes one result and a newline: a string raw, anything else compact.
+fn write_result(out: &mut dyn Write, value: &Val) -> io::Result<()> {
+    match value {
+        Val::TStr(s) | Val::BStr(s) => out.write_all(s)?,
+        other => write_json(out, other)?,
+    }
+    out.write_all(b"\n")
+}
+
+/// Compact JSON, as jq writes it: NaN as `null` and infinities as the
+/// largest finite numbers, where jaq would write non-JSON literals.
+fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
+    match value {
+        Val::Num(Num::Float(f)) => out.write_all(float_text(*f).as_bytes()),
+        Val::Arr(items) => {
+            out.write_all(b"[")?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                write_json(out, item)?;
+            }
+            out.write_all(b"]")
+        }
+        Val::Obj(fields) => {
+            out.write_all(b"{")?;
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                write_json(out, k)?;
+                out.write_all(b":")?;
+                write_json(out, v)?;
+            }
+            out.write_all(b"}")
+        }
+        other => jaq_json::write::write(out, &jaq_json::write::Pp::default(), 0, other),
+    }
+}
+
+/// A computed number as jq prints it: `5` for 10 / 2 (jaq: `5.0`), `1e+100`,
+/// NaN as `null`, infinities as the largest finite numbers.
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        return "null".to_string();
+    }
+    let f = f.clamp(f64::MIN, f64::MAX);
+    if f.fract() == 0.0 && f.abs() < 1e17 {
+        return if f == 0.0 && f.is_sign_negative() {
+            "-0".to_string()
+        } else {
+            format!("{}", f as i64)
+        };
+    }
+    let text = Num::Float(f).to_string();
+    match text.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => text,
+    }
+}
+
+/// An error value as text: a string as it is (`error("no id")`), anything
+/// else as JSON; cut short when long.
+fn error_text(value: Val) -> String {
+    let text = match &value {
+        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
+        other => other.to_string(),
+    };
+    shorten(&text)
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// `line L, column C` of `part` (a slice of `code`), counted in characters
+/// from 1; for a one-line expression just `column C`.
+fn position(code: &str, part: &str) -> String {
+    let start = load::span(code, part).start.min(code.len());
+    let before = code.get(..start).unwrap_or(code);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    if code.contains('\n') {
+        format!("line {line}, column {column}")
+    } else {
+        format!("column {column}")
+    }
+}
+
+/// What was found at an error's position, as the user typed it.
+fn found(part: &str) -> String {
+    match part.chars().next() {
+        None => "the end of the expression".to_string(),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// The message for an expression that does not lex or parse: jaq's
+/// message and the position, first error only.
+fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
+    let detail = errors.into_iter().find_map(|(_, error)| match error {
+        load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
+            load::lex::Expect::Delim(open) => {
+                let close = match open {
+                    "(" => ")",
+                    "[" => "]",
+                    "{" => "}",
+                    other => other,
+                };
+                format!(
+                    "expected `{close}` to close the `{open}` at {} (found {} at {})",
+                    position(expr, open),
+                    found(part),
+                    position(expr, part)
+                )
+            }
+            other => format!(
+                "expected {} at {} (found {})",
+                other.as_str(),
+                position(expr, part),
+                found(part)
+            ),
+        }),
+        load::Error::Parse(errs) => errs.into_iter().next().map(|(expect, part)| {
+            format!(
+                "expected {} at {} (found {})",
+                expect.as_str(),
+                position(expr, part),
+                found(part)
+            )
+        }),
+        load::Error::Io(errs) => errs.into_iter().next().map(|(path, _)| {
+            format!(
+                "cannot import {path} at {}: --jq reads no modules or files",
+                position(expr, path)
+            )
+        }),
+    });
+    format!(
+        "--jq expression does not parse: {}; check its quotes and brackets (as jq reads it)",
+        detail.unwrap_or_else(|| "invalid expression".to_string())
+    )
+}
+
+/// The definitions of jaq's standard library (name, arity) built on the
+/// native functions of its optional features (logging, math, regex, time,
+/// formats), which `--jq` does not include.
+const LEFT_OUT_DEFS: &[(&str, usize)] = &[
+    ("stderr", 0),
+    ("debug", 0),
+    ("debug", 1),
+    ("halt_error", 0),
+    ("halt_error", 1),
+    ("logb", 0),
+    ("significand", 0),
+    ("pow10", 0),
+    ("drem", 2),
+    ("nexttoward", 2),
+    ("scalb", 2),
+    ("gamma", 0),
+    ("test", 1),
+    ("test", 2),
+    ("scan_", 2),
+    ("scan", 1),
+    ("scan", 2),
+    ("match", 1),
+    ("match", 2),
+    ("capture", 1),
+    ("capture", 2),
+    ("split", 2),
+    ("splits", 1),
+    ("splits", 2),
+    ("sub", 2),
+    ("sub", 3),
+    ("gsub", 2),
+    ("gsub", 3),
+    ("todate", 0),
+    ("fromdate", 0),
+    ("@html", 0),
+    ("@htmld", 0),
+    ("@uri", 0),
+    ("@urid", 0),
+    ("@base64", 0),
+    ("@base64d", 0),
+];
+
+/// Functions of jq (and gh's gojq) that `--jq` does not have.
+const LEFT_OUT: &[&str] = &[
+    "env",
+    "$ENV",
+    "input",
+    "inputs",
+    "input_filename",
+    "$__loc__",
+    "now",
+    "debug",
+    "stderr",
+    "halt_error",
+    "test",
+    "match",
+    "capture",
+    "scan",
+    "splits",
+    "sub",
+    "gsub",
+    "@base64",
+    "@base64d",
+    "@uri",
+    "@html",
+    "fromdate",
+    "todate",
+    "dateadd",
+    "datesub",
+    "date",
+    "strftime",
+    "strptime",
+    "mktime",
+    "gmtime",
+    "localtime",
+    "fromdateiso8601",
+    "todateiso8601",
+    "sqrt",
+    "pow",
+    "log",
+    "exp",
+    "floor",
+    "input_line_number",
+    "getpath",
+    "ltrimstr",
+];
+
+/// The message for an expression naming something undefined.
+fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
+    let detail = errors.into_iter().find_map(|(_, errs)| {
+        errs.into_iter().next().map(|(name, undefined)| {
+            let what = match undefined {
+                compile::Undefined::Filter(arity) => format!("function `{name}/{arity}`"),
+                other => format!("{} `{name}`", other.as_str()),
+            };
+            let hint = if LEFT_OUT.contains(&name) {
+                "; --jq has no environment, input, time, regex or math functions: pipe -o json into jq for those"
+            } else {
+                "; check the spelling and the number of arguments"
+            };
+            format!("unknown {what} at {}{hint}", position(expr, name))
+        })
+    });
+    format!(
+        "--jq expression is not valid: {}",
+        detail.unwrap_or_else(|| "an unknown name".to_string())
+    )
+}
+
+/// `@csv` and `@tsv` (and `tocsv`, `totsv`), as jq defines them: an array
+/// of strings, numbers, booleans and nulls as one line of text.
+fn tabular_funs<D: for<'a> DataT<V<'a> = Val>>() -> impl Iterator<Item = Fun<D>> {
+    tabular::<D>().into_vec().into_iter().map(run::<D>)
+}
+
+fn tabular<D: for<'a> DataT<V<'a> = Val>>() -> Box<[Filter<RunPtr<D>>]> {
+    Box::new([
+        ("@csv", v(0), |cv| bome(tabular_row(&cv.1, Table::Csv))),
+        ("@tsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Tsv))),
+        ("tocsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Csv))),
+        ("totsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Tsv))),
+    ])
+}
+
+#[derive(Clone, Copy)]
+enum Table {
+    Csv,
+    Tsv,
+}
+
+/// One `@csv` / `@tsv` row: strings quoted (`"` doubled) or escaped (`\t`,
+/// `\n`, `\r`, `\\`), numbers as JSON, booleans as words, null empty.
+fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
+    let (name, separator) = match table {
+        Table::Csv => ("csv", ","),
+        Table::Tsv => ("tsv", "\t"),
+    };
+    let Val::Arr(items) = value else {
+        return Err(jaq_core::Error::str(format_args!(
+            "{} cannot be {name}-formatted, only an array can be",
+            shorten(&value.to_string())
+        )));
+    };
+    let mut line = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            line.push_str(separator);
+        }
+        match item {
+            Val::Null => {}
+            Val::Bool(b) => line.push_str(if *b { "true" } else { "false" }),
+            Val::Num(n) => line.push_str(&Val::Num(n.clone()).to_string()),
+            Val::TStr(s) => {
+                let text = String::from_utf8_lossy(s);
+                match table {
+                    Table::Csv => {
+                        line.push('"');
+                        line.push_str(&text.replace('"', "\"\""));
+                        line.push('"');
+                    }
+                    Table::Tsv => {
+                        for c in text.chars() {
+                            match c {
+                                '\\' => line.push_str("\\\\"),
+                                '\t' => line.push_str("\\t"),
+                                '\n' => line.push_str("\\n"),
+                                '\r' => line.push_str("\\r"),
+                                c => line.push(c),
+                            }
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(jaq_core::Error::str(format_args!(
+                    "{} is not valid in a {name} row",
+                    shorten(&other.to_string())
+                )));
+            }
+        }
+    }
+    Ok(Val::from(line))
+}
+
+/// Field names as jaq strings, converted once: accounts share their field
+/// names, in the same order. At most [`FieldNames::MAX`] are kept, so
+/// accounts with ever new names cost time, not memory.
+#[derive(Default)]
+struct FieldNames(Vec<(String, Val)>);
+
+impl FieldNames {
+    const MAX: usize = 64;
+
+    /// The name as a jaq string; `position` is where it was last time.
+    fn get(&mut self, position: usize, name: &str) -> Val {
+        if let Some((known, val)) = self.0.get(position) {
+            if known == name {
+                return val.clone();
+            }
+        }
+        if let Some((_, val)) = self.0.iter().find(|(known, _)| known == name) {
+            return val.clone();
+        }
+        let val = Val::utf8_str(name.as_bytes().to_vec());
+        if self.0.len() < Self::MAX {
+            self.0.push((name.to_string(), val.clone()));
+        }
+        val
+    }
+
+    /// An account's fields as a jaq object ([`object_to_jaq`], names shared).
+    fn object(&mut self, fields: &serde_json::Map<String, serde_json::Value>) -> Val {
+        Val::obj(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, (k, v))| (self.get(i, k), to_jaq(v)))
+                .collect(),
+        )
+    }
+}
+
+/// `list` with `--jq`: each account through the filter as it arrives
+/// (jsonl), or the whole array once the walk is complete (json).
+pub struct JqSink {
+    filter: JqFilter,
+    /// `Some` for json: the accounts held until the walk is complete.
+    held: Option<Vec<Val>>,
+    names: FieldNames,
+}
+
+impl JqSink {
+    /// Per account, streamed (`-o jsonl`, or no `-o`).
+    pub fn per_account(filter: JqFilter) -> JqSink {
+        JqSink {
+            filter,
+            held: None,
+            names: FieldNames::default(),
+        }
+    }
+
+    /// Once on the array of every account (`-o json`).
+    pub fn whole_list(filter: JqFilter) -> JqSink {
+        JqSink {
+            filter,
+            held: Some(Vec::new()),
+            names: FieldNames::default(),
+        }
+    }
+}
+
+impl Sink for JqSink {
+    fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
+        for account in accounts {
+            let value = self.names.object(account.fields());
+            match &mut self.held {
+                Some(held) => held.push(value),
+                None => self
+                    .filter
+                    .apply_val(value, out)
+                    .map_err(|e| run_error(e, &format!("account {}", account.id())))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
+        if let Some(held) = self.held.take() {
+            let list: Val = held.into_iter().collect();
+            self.filter
+                .apply_val(list, out)
+                .map_err(|e| run_error(e, "the list"))?;
+        }
+        Ok(())
+    }
+
+    fn streams(&self) -> bool {
+        self.held.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(expr: &str, input: serde_json::Value) -> Result<String, String> {
+        let filter = JqFilter::compile(expr).map_err(|e| format!("{e:#}"))?;
+        let mut out = Vec::new();
+        match filter.apply(&input, &mut out) {
+            Ok(()) => Ok(String::from_utf8(out).unwrap()),
+            Err(JqError::Run(m)) => Err(m),
+            Err(JqError::Write(e)) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn strings_print_raw_and_everything_else_as_compact_json() {
+        let input =
+            json!({"name": "acme", "n": 3, "tags": ["a", "b"], "x": null, "o": {"k": true}});
+        assert_eq!(run(".name", input.clone()).unwrap(), "acme\n");
+        assert_eq!(run(".n", input.clone()).unwrap(), "3\n");
+        assert_eq!(run(".tags", input.clone()).unwrap(), "[\"a\",\"b\"]\n");
+        assert_eq!(run(".x", input.clone()).unwrap(), "null\n");
+        assert_eq!(run(".o", input.clone()).unwrap(), "{\"k\":true}\n");
+        assert_eq!(run(".tags[]", input.clone()).unwrap(), "a\nb\n");
+        assert_eq!(run("empty", input).unwrap(), "");
+    }
+
+    #[test]
+    fn objects_keep_their_key_order() {
+        let input = json!({"zeta": 1, "alpha": 2, "id": "x"});
+        assert_eq!(
+            run(".", input.clone()).unwrap(),
+            "{\"zeta\":1,\"alpha\":2,\"id\":\"x\"}\n"
+        );
+        assert_eq!(
+            run("{id, zeta}", input).unwrap(),
+            "{\"id\":\"x\",\"zeta\":1}\n"
+        );
+    }
+
+    #[test]
+    fn unicode_and_escapes_pass_through() {
+        let input = json!({"c": "Café \"東京\"\n\u{1F600}\u{7}"});
+        assert_eq!(
+            run(".c", input.clone()).unwrap(),
+            "Café \"東京\"\n\u{1F600}\u{7}\n"
+        );
+        assert_eq!(
+            run("[.c]", input).unwrap(),
+            "[\"Café \\\"東京\\\"\\n\u{1F600}\\u0007\"]\n"
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let input: serde_json::Value =
+            serde_json::from_str(r#"{"small": -7, "dec": 1.5, "max": 18446744073709551615}"#)
+                .unwrap();
+        assert_eq!(run(".small", input.clone()).unwrap(), "-7\n");
+        assert_eq!(run(".dec", input.clone()).unwrap(), "1.5\n");
+        assert_eq!(
+            run(".max", input.clone()).unwrap(),
+            "18446744073709551615\n"
+        );
+        assert_eq!(run(".max + 1", input).unwrap(), "18446744073709551616\n");
+    }
+
+    #[test]
+    fn numbers_beyond_64_bits_reach_jaq_whole() {
+        // What serde_json holds with `arbitrary_precision`: the number's text.
+        let big = jaq_json::read::parse_single_num(b"123456789012345678901234567890").unwrap();
+        let mut out = Vec::new();
+        write_result(&mut out, &Val::Num(big)).unwrap();
+        assert_eq!(out, b"123456789012345678901234567890\n");
+    }
+
+    #[test]
+    fn non_json_numbers_print_as_jq_prints_them() {
+        assert_eq!(run("nan", json!(null)).unwrap(), "null\n");
+        assert_eq!(
+            run("[infinite, -infinite]", json!(null)).unwrap(),
+            "[1.7976931348623157e+308,-1.7976931348623157e+308]\n"
+        );
+        assert_eq!(
+            run(
+                "[10 / 2, 1 / 3, 3e100 * 1, 2.5e-3 * 1, -0.0 * 1]",
+                json!(null)
+            )
+            .unwrap(),
+            "[5,0.3333333333333333,3e+100,0.0025,-0]\n"
+        );
+    }
+
+    #[test]
+    fn csv_and_tsv_rows_as_jq_writes_them() {
+        let input = json!(["a,\"b\"", 1, null, true, "t\tn\nr\rs\\"]);
+        assert_eq!(
+            run("@csv", input.clone()).unwrap(),
+            "\"a,\"\"b\"\"\",1,,true,\"t\tn\nr\rs\\\"\n"
+        );
+        assert_eq!(
+            run("@tsv", input).unwrap(),
+            "a,\"b\"\t1\t\ttrue\tt\\tn\\nr\\rs\\\\\n"
+        );
+        assert!(
+            run("@csv", json!({"a": 1}))
+                .unwrap_err()
+                .contains("only an array")
+        );
+        assert!(
+            run("@tsv", json!([[1]]))
+                .unwrap_err()
+                .contains("not valid in a tsv row")
+        );
+    }
+
+    #[test]
+    fn parse_errors_say_what_and_where() {
+        let e = run(".name |", json!({})).unwrap_err();
+        assert!(
+            e.contains(
+                "does not parse: expected term at column 8 (found the end of the expression)"
+            ),
+            "{e}"
+        );
+        let e = run("{id, name", json!({})).unwrap_err();
+        assert!(
+            e.contains("expected `}` to close the `{` at column 1"),
+            "{e}"
+        );
+        let e = run(".name | \"abc", json!({})).unwrap_err();
+        assert!(
+            e.contains("expected `\"` to close the `\"` at column 9"),
+            "{e}"
+        );
+        let e = run("select(.a ==)\n| .b", json!({})).unwrap_err();
+        assert!(e.contains("line 1, column 13"), "{e}");
+        let e = run("\"é\" | .x & 1", json!({})).unwrap_err();
+        assert!(e.contains("column 10 (found `&`)"), "{e}");
+    }
+
+    #[test]
+    fn unknown_names_are_errors_with_a_hint() {
+        let e = run(".[] | slect(.a)", json!({})).unwrap_err();
+        assert!(
+            e.contains("unknown function `slect/1` at column 7; check the spelling"),
+            "{e}"
+        );
+        let e = run("env.TALKDESK_CLIENT_SECRET", json!({})).unwrap_err();
+        assert!(e.contains("unknown function `env/0`"), "{e}");
+        assert!(e.contains("no environment"), "{e}");
+        let e = run("$ENV", json!({})).unwrap_err();
+        assert!(e.contains("unknown variable `$ENV`"), "{e}");
+        let e = run("import \"x\" as x; .", json!({})).unwrap_err();
+        assert!(e.contains("reads no modules"), "{e}");
+    }
+
+    #[test]
+    fn run_time_errors_carry_jaqs_message() {
+        let e = run(".name + 1", json!({"name": "acme"})).unwrap_err();
+        assert_eq!(e, "cannot calculate \"acme\" + 1");
+        assert_eq!(run("error(\"no id\")", json!({})).unwrap_err(), "no id");
+        assert!(run("halt", json!({})).unwrap_err().contains("halt"));
+    }
+
+    #[test]
+    fn results_before_an_error_are_written() {
+        let filter = JqFilter::compile(".[] | 10 / .").unwrap();
+        let mut out = Vec::new();
+        let e = filter.apply(&json!([2, 5, "x"]), &mut out);
+        assert!(matches!(e, Err(JqError::Run(_))));
+        assert_eq!(String::from_utf8(out).unwrap(), "5\n2\n");
+    }
+
+    #[test]
+    fn jqs_everyday_functions_are_there() {
+        let input = json!({"name": "Acme-Corp", "n": "42", "tags": ["b", "a", "b"]});
+        for (expr, expected) in [
+            (".tags | unique | join(\",\")", "a,b\n"),
+            (".tags | sort_by(.) | first", "a\n"),
+            (".name | ascii_downcase | ltrimstr(\"acme-\")", "corp\n"),
+            (".name | split(\"-\") | length", "2\n"),
+            (".n | tonumber + 1", "43\n"),
+            ("to_entries | map(.key) | @sh", "'name' 'n' 'tags'\n"),
+            ("[limit(2; .tags[])] | @text", "[\"b\",\"a\"]\n"),
+            ("reduce .tags[] as $t (0; . + 1)", "3\n"),
+            ("[foreach .tags[] as $t (0; . + 1)]", "[1,2,3]\n"),
+            (
+                "with_entries(select(.key == \"n\")) | tojson",
+                "{\"n\":\"42\"}\n",
+            ),
+            (
+                ".name | contains(\"Corp\") and startswith(\"Ac\")",
+                "true\n",
+            ),
+            ("10 / 4 * 2", "5\n"),
+        ] {
+            assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
+        }
+    }
+
+    #[test]
+    fn shared_field_names_give_the_same_objects() {
+        let mut names = FieldNames::default();
+        let a = json!({"id": "1", "name": "x", "n": 1});
+        let b = json!({"name": "y", "id": "2", "other": [1]});
+        for v in [&a, &b, &a] {
+            let serde_json::Value::Object(fields) = v else {
+                unreachable!()
+            };
+            assert_eq!(names.object(fields), to_jaq(v));
+        }
+        assert_eq!(names.0.len(), 4);
+        for i in 0..100 {
+            names.get(0, &format!("k{i}"));
+        }
+        assert_eq!(names.0.len(), FieldNames::MAX);
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let long = "x".repeat(1000);
+        let e = run(". + 1", json!({ "k": long })).unwrap_err();
+        assert!(e.chars().count() <= MESSAGE_CHARS + 40, "{e}");
+        assert!(e.contains('…'));
+    }
+}
