@@ -171,7 +171,7 @@ fn a_lying_total_pages_ends_the_concurrent_walk_too() {
 // 4: numbers beyond 64 bits, ids by their exact JSON text
 // ---------------------------------------------------------------------------------------------
 
-const BIG_PAGE: &str = r#"{"count":4,"page":1,"per_page":50,"total":4,"total_pages":1,"_embedded":{"accounts":[{"id":100000000000000000000001,"name":"A","big":123456789012345678901234567890,"ratio":1.50},{"id":100000000000000000000002,"name":"B","big":-0.000000000000000000000000000001},{"id":12345,"name":"C"},{"id":"12345","name":"D"}]}}"#;
+const BIG_PAGE: &str = r#"{"count":4,"page":1,"per_page":50,"total":4,"total_pages":1,"_embedded":{"accounts":[{"id":100000000000000000000002,"name":"B","big":-0.000000000000000000000000000001},{"id":100000000000000000000001,"name":"A","big":123456789012345678901234567890,"ratio":1.50},{"id":12345,"name":"C"},{"id":"12345","name":"D"}]}}"#;
 
 fn big_numbers_fake() -> FakeApi {
     fake_with(
