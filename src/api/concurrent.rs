@@ -32,7 +32,8 @@ use crate::log::Log;
 pub struct Ahead {
     /// The first page's number.
     pub after: u64,
-    /// Its `total_pages`: the last page fetched ahead.
+    /// The last page fetched ahead: its `total_pages`, or fewer when its
+    /// `total` supports fewer.
     pub last: u64,
     /// Its number of accounts: how many a page holds.
     pub per_page: u64,
