@@ -530,6 +530,28 @@ fn auth_check_always_asks_the_token_endpoint_and_says_so() {
     }
 }
 
+#[test]
+fn client_credentials_are_form_urlencoded_before_the_basic_encoding() {
+    // RFC 6749 §2.3.1: a server decodes `+`, `%` and `:` in the id and secret.
+    let (id, secret) = ("my client:1", "p&ss=w+rd%20ö");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        client_id: id.into(),
+        client_secret: secret.into(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_ID", id)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(fake.token_requests(), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9: signals ignored at start stay ignored
 // ---------------------------------------------------------------------------------------------

@@ -926,7 +926,11 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let authenticated = credentials
         .as_deref()
         .and_then(|c| c.split_once(':'))
-        .is_some_and(|(id, secret)| id == st.config.client_id && secret == st.config.client_secret);
+        // RFC 6749 §2.3.1: the id and secret are form-urlencoded before the Basic encoding.
+        .is_some_and(|(id, secret)| {
+            percent_decode(id) == st.config.client_id
+                && percent_decode(secret) == st.config.client_secret
+        });
     if !authenticated {
         return (
             401,
