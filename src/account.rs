@@ -39,6 +39,16 @@ impl Account {
         self.field_text("id").unwrap_or_default()
     }
 
+    /// The id as its exact JSON text: what tells two accounts apart, so that
+    /// numeric `12345` and string `"12345"` are different ids, and ids
+    /// beyond 64 bits keep every digit.
+    pub fn id_key(&self) -> String {
+        self.fields
+            .get("id")
+            .map(Value::to_string)
+            .unwrap_or_default()
+    }
+
     /// The raw value of a field, if the API sent it.
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields.get(field)
@@ -168,6 +178,20 @@ mod tests {
         assert_eq!(
             account.field_text("extra").as_deref(),
             Some(r#"{"k":[1,2]}"#)
+        );
+    }
+
+    #[test]
+    fn ids_are_told_apart_by_their_exact_json_text() {
+        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap().id_key();
+        assert_ne!(parse(r#"{"id":12345}"#), parse(r#"{"id":"12345"}"#));
+        assert_ne!(
+            parse(r#"{"id":100000000000000000000001}"#),
+            parse(r#"{"id":100000000000000000000002}"#)
+        );
+        assert_eq!(
+            parse(r#"{"id":100000000000000000000001}"#),
+            "100000000000000000000001"
         );
     }
 

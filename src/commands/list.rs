@@ -80,7 +80,7 @@ impl Collector {
             if self.done() {
                 break;
             }
-            if !self.seen.insert(id_key(&account.id())) {
+            if !self.seen.insert(id_key(&account.id_key())) {
                 continue;
             }
             if self.filter.matches(&account) {

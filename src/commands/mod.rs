@@ -17,12 +17,12 @@ use anyhow::Result;
 
 use crate::account::Account;
 use crate::api::Api;
-use crate::api::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::redacted;
+use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::report::TableStyle;
 use list::Collector;
@@ -87,13 +87,13 @@ impl Context<'_> {
         }
     }
 
-    /// Runs `work` with a ready API: credentials, one HTTP client, the
-    /// token source (cached unless `--no-cache`).
+    /// Runs `work` with a ready API and its token source: credentials, one
+    /// HTTP client, tokens cached unless `--no-cache`.
     pub fn with_api<T>(
         &self,
         settings: &Settings,
         api_args: &ApiArgs,
-        work: impl FnOnce(&Api) -> Result<T>,
+        work: impl FnOnce(&Api, &Auth) -> Result<T>,
     ) -> Result<T> {
         let credentials = settings.credentials()?;
         let backoff_scale = (self.env)(BACKOFF_SCALE_VAR)
@@ -120,7 +120,7 @@ impl Context<'_> {
             settings.per_page.value,
         );
         // No message may carry a secret, even one a server echoed back.
-        work(&api).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
+        work(&api, &auth).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
     }
 
     /// The walk every command shares: each page's new, matching accounts
@@ -137,9 +137,8 @@ impl Context<'_> {
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
     ) -> Result<()> {
         let mut progress = Progress::new(self.log, walk.pages);
-        let start = collector.flow();
-        self.with_api(settings, api_args, |api| {
-            for_each_page(api, walk.pages, walk.concurrency, start, |page| {
+        self.with_api(settings, api_args, |api, _| {
+            for_each_page(api, walk.pages, walk.concurrency, |page| {
                 progress.record(&page);
                 each(collector.take(page), &mut progress)?;
                 progress.draw();

@@ -65,6 +65,12 @@ pub struct FakeConfig {
     /// network model (examples/bench/latency.rs) sets it.
     pub delay: Option<Delay>,
     pub faults: Faults,
+    /// A hostile token endpoint: each token answer also carries the new token in an
+    /// `X-Echo-Token: t=<token>` header.
+    pub echo_token_header: bool,
+    /// A lying accounts endpoint: every page claims this `total_pages` (pages past the data are
+    /// empty, and have no next link once past the real last page).
+    pub claimed_total_pages: Option<u64>,
 }
 
 impl Default for FakeConfig {
@@ -79,6 +85,8 @@ impl Default for FakeConfig {
             scope: ACCOUNTS_SCOPE.to_string(),
             delay: None,
             faults: Faults::default(),
+            echo_token_header: false,
+            claimed_total_pages: None,
         }
     }
 }
@@ -201,6 +209,11 @@ pub enum FaultKind {
     /// held until the last request arrives, so two requests are in flight at once, on two
     /// connections. Shows it without timing anything.
     AwaitPages(usize),
+    /// That status with a plain-text body of this many `x`, then the request's own
+    /// `Authorization` header value (`Bearer <token>`): a server echoing the token in an error.
+    EchoAuthorization(u16, usize),
+    /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
+    Hold,
 }
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
@@ -255,6 +268,8 @@ struct State {
     fault_rng: u64,
     requests: Vec<Recorded>,
     connections: usize,
+    /// [`FakeApi::release`] was called: [`FaultKind::Hold`] answers go out.
+    released: bool,
 }
 
 struct Shared {
@@ -352,6 +367,7 @@ impl FakeApi {
                 fault_rng: seed,
                 requests: Vec::new(),
                 connections: 0,
+                released: false,
             }),
             shutdown: AtomicBool::new(false),
             addr,
@@ -461,6 +477,11 @@ impl FakeApi {
     /// Number of tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
         self.shared.state().tokens_issued
+    }
+
+    /// Lets every [`FaultKind::Hold`] answer go out, now and later.
+    pub fn release(&self) {
+        self.shared.state().released = true;
     }
 
     /// Forgets the recorded requests (the connection count is kept).
@@ -647,6 +668,19 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let fault = match fault {
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
             Some(FaultKind::AwaitPages(n)) => await_pages(shared, n),
+            Some(FaultKind::EchoAuthorization(code, pad)) => {
+                let echoed = req.header("authorization").unwrap_or_default();
+                Some(FaultKind::StatusWithBody(
+                    code,
+                    format!("{}{echoed}", "x".repeat(pad)),
+                ))
+            }
+            Some(FaultKind::Hold) => {
+                while !shared.state().released && !shared.is_shut_down() {
+                    thread::sleep(STALL_POLL);
+                }
+                None
+            }
             other => other,
         };
         let out = reader.get_mut();
@@ -887,7 +921,11 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let authenticated = credentials
         .as_deref()
         .and_then(|c| c.split_once(':'))
-        .is_some_and(|(id, secret)| id == st.config.client_id && secret == st.config.client_secret);
+        // RFC 6749 §2.3.1: the id and secret are form-urlencoded before the Basic encoding.
+        .is_some_and(|(id, secret)| {
+            percent_decode(id) == st.config.client_id
+                && percent_decode(secret) == st.config.client_secret
+        });
     if !authenticated {
         return (
             401,
@@ -932,14 +970,14 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
         "expires_in": st.config.expires_in,
         "scope": st.config.scope,
     });
-    (
-        200,
-        vec![
-            ("Cache-Control", "no-store".to_string()),
-            ("Pragma", "no-cache".to_string()),
-        ],
-        body.to_string(),
-    )
+    let mut headers = vec![
+        ("Cache-Control", "no-store".to_string()),
+        ("Pragma", "no-cache".to_string()),
+    ];
+    if st.config.echo_token_header {
+        headers.push(("X-Echo-Token", format!("t={token}")));
+    }
+    (200, headers, body.to_string())
 }
 
 fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
@@ -1028,7 +1066,8 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
 
     let per_page = requested.min(st.config.page_cap.max(1) as u64);
     let total = st.config.accounts.len() as u64;
-    let total_pages = total.div_ceil(per_page);
+    let real_pages = total.div_ceil(per_page);
+    let total_pages = st.config.claimed_total_pages.unwrap_or(real_pages);
     let start = page.saturating_sub(1).saturating_mul(per_page);
     let accounts: Vec<Value> = if start < total {
         let end = (start + per_page).min(total);
@@ -1059,7 +1098,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         if page > 1 {
             l.insert("prev".into(), href(page - 1));
         }
-        if page < total_pages {
+        if page < total_pages.min(real_pages) {
             l.insert("next".into(), href(page + 1));
         }
         body.insert("_links".into(), Value::Object(l));
@@ -1135,7 +1174,10 @@ fn apply_fault<W: Write>(
         }
         // Resolved by the caller ([`await_connections`], [`await_page`]) into the normal answer
         // or a 500.
-        FaultKind::AwaitConnections(_) | FaultKind::AwaitPages(_) => return Next::Close,
+        FaultKind::AwaitConnections(_)
+        | FaultKind::AwaitPages(_)
+        | FaultKind::EchoAuthorization(..)
+        | FaultKind::Hold => return Next::Close,
     };
     match written {
         Ok(()) => Next::KeepGoing,
