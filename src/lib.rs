@@ -6,6 +6,7 @@
 //! → filter → `output` (table | json | jsonl | csv) → stdout or a file.
 
 mod account;
+mod accounts;
 mod api;
 mod auth;
 mod cli;

@@ -13,9 +13,9 @@ use anyhow::{Context as _, Result};
 use comfy_table::Color;
 use serde_json::{Map, Value, json};
 
-use super::list::{Collector, StatusFilter};
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
+use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, SummaryFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;

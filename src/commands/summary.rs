@@ -8,9 +8,9 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
-use super::list::{Collector, StatusFilter};
 use super::{Context, WalkPlan};
 use crate::account::Status;
+use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{SummaryArgs, SummaryFormat};
 use crate::output::destination::Destination;
 use crate::output::report::{ReportCell, render_table, write_csv};
