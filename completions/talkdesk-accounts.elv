@@ -44,6 +44,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;list'= {
             cand -s 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive)'
             cand --output 'Output format (case-insensitive)'
             cand --columns 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]'
@@ -51,7 +52,6 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
             cand --max-retries 'Retries per request on network errors, 429 and 5xx [default: 4]'
@@ -76,6 +76,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;ls'= {
             cand -s 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive)'
             cand --output 'Output format (case-insensitive)'
             cand --columns 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]'
@@ -83,7 +84,6 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
             cand --max-retries 'Retries per request on network errors, 429 and 5xx [default: 4]'
@@ -108,9 +108,9 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;summary'= {
             cand -s 'Count only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Count only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive)'
             cand --output 'Output format (case-insensitive)'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
             cand --max-retries 'Retries per request on network errors, 429 and 5xx [default: 4]'
@@ -132,9 +132,9 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;diff'= {
             cand -s 'Compare only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Compare only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive)'
             cand --output 'Output format (case-insensitive)'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
             cand --max-retries 'Retries per request on network errors, 429 and 5xx [default: 4]'

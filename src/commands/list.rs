@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use super::sort::sort_by_field;
 use super::{Context, WalkPlan};
-use crate::account::{Account, Status};
+use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
 use crate::api::pages::Pages;
 use crate::cli::{ListArgs, OutputFormat};
@@ -63,7 +63,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let mut unseen = UnseenColumns(named.clone().unwrap_or_default());
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
-    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
+    let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
     let mut destination = Destination::open(output_file)?;
@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         color: output_file.is_none() && ctx.color_stdout(),
     };
     let mut sink = sink_for(args.output, layout);
-    let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
+    let filter = StatusFilter::new(args.stream.status.iter().cloned());
     let mut collector = Collector::new(filter, args.limit);
 
     let pages = match args.page {
@@ -94,7 +94,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // `--limit` fetches no page beyond the one that completes it (§2). With
     // a status filter nobody knows in advance which page that is, so such a
     // walk goes one page at a time; without one, Collector::flow bounds it.
-    let concurrency = if args.limit.is_some() && !args.status.is_empty() {
+    let concurrency = if args.limit.is_some() && !args.stream.status.is_empty() {
         1
     } else {
         settings.concurrency.value
