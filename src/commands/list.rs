@@ -11,6 +11,7 @@ use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
 use crate::api::pages::Pages;
 use crate::cli::{ListArgs, OutputFormat};
+use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
 use crate::output::{Layout, Sink, sink_for};
@@ -67,39 +68,18 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
     let mut destination = Destination::open(output_file)?;
-    let width = if destination.is_terminal() {
-        terminal_size::terminal_size().map(|(w, _)| w.0)
-    } else {
-        None
-    };
-    let layout = Layout {
-        columns,
-        header: !args.no_header,
-        formula_guard: !args.no_formula_guard,
-        bom: args.bom,
-        width,
-        color: output_file.is_none() && ctx.color_stdout(),
-    };
-    let mut sink = sink_for(args.output, layout);
+    let to_stdout = output_file.is_none();
+    let mut sink = sink_for(
+        args.output,
+        layout(ctx, args, columns, &destination, to_stdout),
+    );
     let filter = StatusFilter::new(args.stream.status.iter().cloned());
     let mut collector = Collector::new(filter, args.limit);
 
-    let pages = match args.page {
-        Some(n) => Pages::Only(n),
-        None => Pages::All,
-    };
     let sort = sort_field(args)?;
     // With --sort the accounts are held until the walk is complete.
     let mut held: Vec<Account> = Vec::new();
-    // `--limit` fetches no page beyond the one that completes it (§2). With
-    // a status filter nobody knows in advance which page that is, so such a
-    // walk goes one page at a time; without one, Collector::flow bounds it.
-    let concurrency = if args.limit.is_some() && !args.stream.status.is_empty() {
-        1
-    } else {
-        settings.concurrency.value
-    };
-    let walk = WalkPlan { pages, concurrency };
+    let walk = walk_plan(args, &settings);
     ctx.walk_accounts(
         &settings,
         &args.api,
@@ -136,6 +116,47 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
+}
+
+/// How the accounts are printed: the columns and flags, and when the
+/// output is a terminal, its width; colour only on stdout.
+fn layout(
+    ctx: &Context,
+    args: &ListArgs,
+    columns: Vec<String>,
+    destination: &Destination,
+    to_stdout: bool,
+) -> Layout {
+    let width = if destination.is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    };
+    Layout {
+        columns,
+        header: !args.no_header,
+        formula_guard: !args.no_formula_guard,
+        bom: args.bom,
+        width,
+        color: to_stdout && ctx.color_stdout(),
+    }
+}
+
+/// Which pages `list` walks, and how many at once.
+fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
+    let pages = match args.page {
+        Some(n) => Pages::Only(n),
+        None => Pages::All,
+    };
+    // `--limit` fetches no page beyond the one that completes it (§2). With
+    // a status filter nobody knows in advance which page that is, so such a
+    // walk goes one page at a time; without one, Collector::flow bounds it.
+    let concurrency = if args.limit.is_some() && !args.stream.status.is_empty() {
+        1
+    } else {
+        settings.concurrency.value
+    };
+    WalkPlan { pages, concurrency }
 }
 
 /// Flags that did nothing are said so: a `--columns` field no account
