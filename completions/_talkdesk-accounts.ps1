@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;list' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Keep only these statuses (repeatable, comma-separated, case-insensitive)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Keep only these statuses (repeatable, comma-separated, case-insensitive)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]')
@@ -55,7 +56,6 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Fetch only page N, no walking')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by a field (stable; text case-insensitively) [default: API order]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of stdout; `-` is stdout')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout in seconds [default: 30]')
@@ -82,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;ls' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Keep only these statuses (repeatable, comma-separated, case-insensitive)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Keep only these statuses (repeatable, comma-separated, case-insensitive)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]')
@@ -89,7 +90,6 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Fetch only page N, no walking')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by a field (stable; text case-insensitively) [default: API order]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of stdout; `-` is stdout')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout in seconds [default: 30]')
@@ -116,9 +116,9 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;summary' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Count only these statuses (repeatable, comma-separated, case-insensitive)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Count only these statuses (repeatable, comma-separated, case-insensitive)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout in seconds [default: 30]')
@@ -142,9 +142,9 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;diff' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Compare only these statuses (repeatable, comma-separated, case-insensitive)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Compare only these statuses (repeatable, comma-separated, case-insensitive)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout in seconds [default: 30]')

@@ -690,7 +690,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__diff)
-            opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --exit-code --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -704,16 +704,16 @@ _talkdesk__accounts() {
                     COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
                     return 0
                     ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --concurrency)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jq)
@@ -964,7 +964,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__list)
-            opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --columns --no-header --limit --page --sort --output-file --no-formula-guard --bom --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +976,10 @@ _talkdesk__accounts() {
                     ;;
                 -s)
                     COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1015,10 +1019,6 @@ _talkdesk__accounts() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
-                    return 0
-                    ;;
-                --concurrency)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jq)
@@ -1143,7 +1143,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__summary)
-            opts="-s -o -c -p -v -q -h -V --status --output --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,16 +1157,16 @@ _talkdesk__accounts() {
                     COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
                     return 0
                     ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --concurrency)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jq)

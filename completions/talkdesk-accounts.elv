@@ -44,6 +44,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;list'= {
             cand -s 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --output 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --columns 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]'
@@ -51,7 +52,6 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
@@ -77,6 +77,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;ls'= {
             cand -s 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Keep only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --output 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --columns 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]'
@@ -84,7 +85,6 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
@@ -110,9 +110,9 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;summary'= {
             cand -s 'Count only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Count only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive; json when --jq is given)'
             cand --output 'Output format (case-insensitive; json when --jq is given)'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'
@@ -135,9 +135,9 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;diff'= {
             cand -s 'Compare only these statuses (repeatable, comma-separated, case-insensitive)'
             cand --status 'Compare only these statuses (repeatable, comma-separated, case-insensitive)'
+            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand -o 'Output format (case-insensitive; json when --jq is given)'
             cand --output 'Output format (case-insensitive; json when --jq is given)'
-            cand --concurrency 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Per-request timeout in seconds [default: 30]'

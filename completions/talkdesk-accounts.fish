@@ -49,6 +49,7 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
@@ -58,7 +59,6 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
@@ -83,6 +83,7 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
@@ -92,7 +93,6 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
@@ -117,10 +117,10 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
@@ -142,10 +142,10 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r

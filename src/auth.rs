@@ -87,7 +87,8 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("talkdesk-accounts"))
 }
 
-fn now_secs() -> u64 {
+/// Seconds since the Unix epoch (0 on a clock set before it).
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

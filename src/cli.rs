@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use clap::builder::ArgPredicate;
-use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap::builder::{ArgPredicate, PossibleValue, RangedU64ValueParser};
+use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
 
@@ -140,17 +140,10 @@ impl CheckArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(mut_args(status_help("Count")))]
 pub struct SummaryArgs {
-    /// Count only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_delimiter = ',',
-        ignore_case = true,
-        value_name = "STATUS"
-    )]
-    pub status: Vec<StatusArg>,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 
     /// Output format (case-insensitive; json when --jq is given)
     #[arg(
@@ -159,14 +152,10 @@ pub struct SummaryArgs {
         value_enum,
         ignore_case = true,
         value_name = "FORMAT",
-        default_value_t = SummaryFormat::Table,
+        default_value_t = ReportFormat::Table,
         default_value_if("jq", ArgPredicate::IsPresent, "json")
     )]
-    pub output: SummaryFormat,
-
-    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
-    pub concurrency: Option<u64>,
+    pub output: ReportFormat,
 
     #[command(flatten)]
     pub jq: JqArgs,
@@ -176,21 +165,14 @@ pub struct SummaryArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(mut_args(status_help("Compare")))]
 pub struct DiffArgs {
     /// A file written by `list -o json` or `list -o jsonl`; `-` reads it from stdin
     #[arg(value_name = "OLD", value_hint = ValueHint::FilePath)]
     pub old: PathBuf,
 
-    /// Compare only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_delimiter = ',',
-        ignore_case = true,
-        value_name = "STATUS"
-    )]
-    pub status: Vec<StatusArg>,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 
     /// Output format (case-insensitive; json when --jq is given)
     #[arg(
@@ -199,18 +181,14 @@ pub struct DiffArgs {
         value_enum,
         ignore_case = true,
         value_name = "FORMAT",
-        default_value_t = SummaryFormat::Table,
+        default_value_t = ReportFormat::Table,
         default_value_if("jq", ArgPredicate::IsPresent, "json")
     )]
-    pub output: SummaryFormat,
+    pub output: ReportFormat,
 
     /// Exit 1 when there are differences (like git diff)
     #[arg(long)]
     pub exit_code: bool,
-
-    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
-    pub concurrency: Option<u64>,
 
     #[command(flatten)]
     pub jq: JqArgs,
@@ -219,9 +197,40 @@ pub struct DiffArgs {
     pub api: ApiArgs,
 }
 
-/// How `summary` and `diff` print.
+/// The options of the account stream (see `accounts.rs`) that `list`,
+/// `summary` and `diff` share.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StreamArgs {
+    /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_delimiter = ',',
+        ignore_case = true,
+        value_name = "STATUS"
+    )]
+    pub status: Vec<Status>,
+
+    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub concurrency: Option<usize>,
+}
+
+/// Words `--status`'s help for a command that does `verb` with the
+/// accounts (in place: the order of the options stays).
+fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
+    move |arg| match arg.get_id() == "status" {
+        true => arg.help(format!(
+            "{verb} only these statuses (repeatable, comma-separated, case-insensitive)"
+        )),
+        false => arg,
+    }
+}
+
+/// How the reports (`summary`, `diff`) print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SummaryFormat {
+pub enum ReportFormat {
     /// A table for people
     Table,
     /// JSON
@@ -260,16 +269,8 @@ pub struct ApiArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
-    /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_delimiter = ',',
-        ignore_case = true,
-        value_name = "STATUS"
-    )]
-    pub status: Vec<StatusArg>,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 
     /// Output format (case-insensitive; jsonl when --jq is given)
     #[arg(
@@ -307,10 +308,6 @@ pub struct ListArgs {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub output_file: Option<PathBuf>,
 
-    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
-    pub concurrency: Option<u64>,
-
     /// csv: do not neutralise cells that a spreadsheet would run as formulas
     #[arg(long)]
     pub no_formula_guard: bool,
@@ -336,30 +333,19 @@ fn positive(text: &str) -> Result<u64, String> {
     }
 }
 
-/// The `--status` values, as the API spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum StatusArg {
-    Active,
-    Churned,
-    InTrial,
-    Inactive,
-    Prospect,
-    TrialLost,
-    Other,
-}
+/// The documented statuses, for `--status`: a `static`, so that their
+/// names live as long as clap needs them.
+static DOCUMENTED: [Status; 7] = Status::DOCUMENTED;
 
-impl From<StatusArg> for Status {
-    fn from(s: StatusArg) -> Status {
-        match s {
-            StatusArg::Active => Status::Active,
-            StatusArg::Churned => Status::Churned,
-            StatusArg::InTrial => Status::InTrial,
-            StatusArg::Inactive => Status::Inactive,
-            StatusArg::Prospect => Status::Prospect,
-            StatusArg::TrialLost => Status::TrialLost,
-            StatusArg::Other => Status::Other,
-        }
+/// `--status` takes the documented statuses, as the API spells them.
+impl ValueEnum for Status {
+    fn value_variants<'a>() -> &'a [Status] {
+        &DOCUMENTED
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let documented = DOCUMENTED.iter().find(|s| *s == self)?;
+        Some(PossibleValue::new(documented.as_str()))
     }
 }
 
@@ -409,8 +395,8 @@ mod tests {
             panic!("not list")
         };
         assert_eq!(
-            args.status,
-            vec![StatusArg::Active, StatusArg::InTrial, StatusArg::Churned]
+            args.stream.status,
+            vec![Status::Active, Status::InTrial, Status::Churned]
         );
     }
 
@@ -464,15 +450,15 @@ mod tests {
         let Command::Summary(summary) = parse(&["summary", "--jq", "."]).command else {
             panic!("not summary")
         };
-        assert_eq!(summary.output, SummaryFormat::Json);
+        assert_eq!(summary.output, ReportFormat::Json);
         let Command::Diff(diff) = parse(&["diff", "old.json", "--jq", "."]).command else {
             panic!("not diff")
         };
-        assert_eq!(diff.output, SummaryFormat::Json);
+        assert_eq!(diff.output, ReportFormat::Json);
         let Command::Diff(diff) = parse(&["diff", "old.json"]).command else {
             panic!("not diff")
         };
-        assert_eq!(diff.output, SummaryFormat::Table);
+        assert_eq!(diff.output, ReportFormat::Table);
     }
 
     #[test]

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::str::FromStr;
 
 use anyhow::Result;
 use serde::Deserialize;
@@ -92,7 +94,8 @@ pub enum Region {
 }
 
 impl Region {
-    fn parse(text: &str) -> Option<Region> {
+    /// A region by name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Region> {
         match text.to_ascii_lowercase().as_str() {
             "us" => Some(Region::Us),
             "eu" => Some(Region::Eu),
@@ -140,11 +143,11 @@ struct RawProfile {
     client_secret_cmd: Option<Spanned<String>>,
     base_url: Option<Spanned<String>>,
     token_url: Option<Spanned<String>>,
-    timeout_secs: Option<Spanned<i64>>,
-    per_page: Option<Spanned<i64>>,
-    max_retries: Option<Spanned<i64>>,
-    concurrency: Option<Spanned<i64>>,
-    ca_bundle: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<u64>>,
+    per_page: Option<Spanned<u32>>,
+    max_retries: Option<Spanned<u32>>,
+    concurrency: Option<Spanned<usize>>,
+    ca_bundle: Option<Spanned<PathBuf>>,
 }
 
 /// The command-line values that take part in the merge.
@@ -291,267 +294,276 @@ fn permission_warning(_path: &Path) -> Option<String> {
     None
 }
 
+/// The profile in use: `--profile`, else `TALKDESK_PROFILE`, else `default`.
+fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Sourced<String> {
+    match (flag, env("TALKDESK_PROFILE")) {
+        (Some(p), _) => Sourced::new(p.to_string(), Source::Flag("--profile")),
+        (None, Some(p)) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
+        (None, None) => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+    }
+}
+
+/// Selects the profile of the config file (`None`: no file). No file or
+/// an empty one, with no profile named, gives an empty profile; an
+/// explicit file that does not exist, or a named profile that is not
+/// there, is an error.
+fn select_profile(
+    path: &Sourced<PathBuf>,
+    name: &Sourced<String>,
+    file: Option<(String, BTreeMap<String, RawProfile>)>,
+) -> Result<(String, RawProfile)> {
+    let shown = path.value.display();
+    let named = name.source != Source::Default;
+    let Some((text, mut profiles)) = file else {
+        if path.source != Source::Default {
+            return Err(config_error(format!(
+                "config file {shown} does not exist; create it with `talkdesk-accounts config init` or fix the path"
+            )));
+        }
+        if named {
+            return Err(config_error(format!(
+                "profile `{}` not found: config file {shown} does not exist; create it with `talkdesk-accounts config init`",
+                name.value
+            )));
+        }
+        return Ok((String::new(), RawProfile::default()));
+    };
+    match profiles.remove(&name.value) {
+        Some(raw) => Ok((text, raw)),
+        None if !named && profiles.is_empty() => Ok((text, RawProfile::default())),
+        None => {
+            let names: Vec<_> = profiles.keys().map(String::as_str).collect();
+            let names = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
+            Err(config_error(format!(
+                "profile `{0}` not found in {shown} (profiles: {names}); add a [{0}] table or pick another with --profile",
+                name.value
+            )))
+        }
+    }
+}
+
+/// A key of the profile: its name and its value as written.
+macro_rules! key {
+    ($raw:ident . $key:ident) => {
+        (stringify!($key), &$raw.$key)
+    };
+}
+
+/// Looks settings up by the one rule: flag, else variable, else the
+/// profile's key, else none; a bad value names the variable, or the file,
+/// line and key.
+struct Lookup<'a> {
+    env: EnvLookup<'a>,
+    /// The config file's text, for line numbers.
+    text: &'a str,
+    path: &'a Path,
+    profile: &'a str,
+}
+
+impl Lookup<'_> {
+    /// One setting. `parse` checks a variable's or the file's value (a
+    /// variable's text is first read as the file's type, with `FromStr`).
+    fn get<F: Clone + FromStr, T>(
+        &self,
+        flag: Option<Sourced<T>>,
+        var: Option<&'static str>,
+        (key, file): (&str, &Option<Spanned<F>>),
+        parse: impl Fn(F) -> Result<T, String>,
+    ) -> Result<Option<Sourced<T>>> {
+        if flag.is_some() {
+            return Ok(flag);
+        }
+        if let Some((var, text)) = var.and_then(|var| Some((var, (self.env)(var)?))) {
+            let value = text
+                .parse::<F>()
+                .map_err(|_| format!("is `{text}`, which is not a number"));
+            // `VAR is `x`, which …` reads on; any other reason follows a colon.
+            let value = value
+                .and_then(parse)
+                .map_err(|what| match what.starts_with("is ") {
+                    true => config_error(format!("{var} {what}")),
+                    false => config_error(format!("{var}: {what}")),
+                })?;
+            return Ok(Some(Sourced::new(value, Source::Env(var))));
+        }
+        let Some(spanned) = file else {
+            return Ok(None);
+        };
+        match parse(spanned.get_ref().clone()) {
+            Ok(value) => Ok(Some(Sourced::new(value, self.file()))),
+            Err(what) => Err(self.error(spanned, key, &what)),
+        }
+    }
+
+    /// A setting with a variable and a key, no flag.
+    fn var<F: Clone + FromStr, T>(
+        &self,
+        var: &'static str,
+        key: (&str, &Option<Spanned<F>>),
+        parse: impl Fn(F) -> Result<T, String>,
+    ) -> Result<Option<Sourced<T>>> {
+        self.get(None, Some(var), key, parse)
+    }
+
+    /// A number with a flag and a key, no variable.
+    fn number<N: Clone + FromStr + PartialOrd + fmt::Display>(
+        &self,
+        flag: &'static str,
+        value: Option<N>,
+        key: (&str, &Option<Spanned<N>>),
+        range: RangeInclusive<N>,
+    ) -> Result<Option<Sourced<N>>> {
+        self.get(flag_value(flag, value), None, key, within(range))
+    }
+
+    fn file(&self) -> Source {
+        Source::File {
+            path: self.path.to_path_buf(),
+            profile: self.profile.to_string(),
+        }
+    }
+
+    /// An error about the file's value of `key`, naming the file and line.
+    fn error<F>(&self, value: &Spanned<F>, key: &str, what: &str) -> anyhow::Error {
+        config_error(format!(
+            "config file {}, line {}: `{key}` {what}",
+            self.path.display(),
+            line_of(self.text, value.span().start)
+        ))
+    }
+
+    /// The secret: a value (variable or file), else the file's command;
+    /// both in the file is an error.
+    fn client_secret(&self, raw: &RawProfile) -> Result<Option<Sourced<SecretSetting>>> {
+        if let (Some(_), Some(cmd)) = (&raw.client_secret, &raw.client_secret_cmd) {
+            let what = "is set together with client_secret; keep only one of them";
+            return Err(self.error(cmd, "client_secret_cmd", what));
+        }
+        let value = |s: String| Ok(SecretSetting::Value(Secret::new(s)));
+        let command = |c: String| Ok(SecretSetting::Command(c));
+        match self.var("TALKDESK_CLIENT_SECRET", key!(raw.client_secret), value)? {
+            Some(secret) => Ok(Some(secret)),
+            None => self.get(None, None, key!(raw.client_secret_cmd), command),
+        }
+    }
+
+    /// A path from the file is relative to the file.
+    fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
+        match (&path.source, self.path.parent()) {
+            (Source::File { .. }, Some(dir)) if path.value.is_relative() => {
+                Sourced::new(dir.join(path.value), path.source)
+            }
+            _ => path,
+        }
+    }
+}
+
+/// A flag's value, if given.
+fn flag_value<T>(flag: &'static str, value: Option<T>) -> Option<Sourced<T>> {
+    value.map(|v| Sourced::new(v, Source::Flag(flag)))
+}
+
+/// The value found, else the default.
+fn or_default<T>(found: Option<Sourced<T>>, default: T) -> Sourced<T> {
+    found.unwrap_or_else(|| Sourced::new(default, Source::Default))
+}
+
+/// Accepts the numbers in `range`.
+fn within<N>(range: RangeInclusive<N>) -> impl Fn(N) -> Result<N, String>
+where
+    N: PartialOrd + fmt::Display,
+{
+    move |n| match range.contains(&n) {
+        true => Ok(n),
+        false => Err(format!(
+            "is {n}; use a number from {} to {}",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// A URL derived from other settings.
+fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
+    let url = url::parse(url).map_err(config_error)?;
+    Ok(Sourced::new(url, Source::Derived(from)))
+}
+
+fn account_name(name: String) -> Result<String, String> {
+    match valid_account_name(&name) {
+        true => Ok(name),
+        false => Err(format!(
+            "is `{name}`, which is not a Talkdesk account name; use letters, digits and hyphens only"
+        )),
+    }
+}
+
+fn region(text: String) -> Result<Region, String> {
+    Region::parse(&text)
+        .ok_or_else(|| format!("is `{text}`, which is not a region; use us, eu or ca"))
+}
+
+fn url(text: String) -> Result<Url, String> {
+    url::parse_secure(&text)
+}
+
 impl Settings {
     /// Merges flags, environment, the config file profile and defaults.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
         let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
-        let explicit = config_path.source != Source::Default;
-        let profile = match (&overrides.profile, env("TALKDESK_PROFILE")) {
-            (Some(p), _) => Sourced::new(p.clone(), Source::Flag("--profile")),
-            (None, Some(p)) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
-            (None, None) => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
-        };
-
+        let profile = profile_in_use(overrides.profile.as_deref(), env);
         let file = read_profiles(&config_path.value)?;
         let config_exists = file.is_some();
-        if explicit && !config_exists {
-            return Err(config_error(format!(
-                "config file {} does not exist; create it with `talkdesk-accounts config init` or fix the path",
-                config_path.value.display()
-            )));
-        }
-        let mut unprotected = None;
-        let empty = RawProfile::default();
-        let (text, raw) = match &file {
-            Some((text, profiles)) => {
-                unprotected = permission_warning(&config_path.value);
-                match profiles.get(&profile.value) {
-                    Some(raw) => (text.as_str(), raw),
-                    None if profile.source == Source::Default && profiles.is_empty() => {
-                        ("", &empty)
-                    }
-                    None => {
-                        let names: Vec<_> = profiles.keys().map(String::as_str).collect();
-                        return Err(config_error(format!(
-                            "profile `{}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
-                            profile.value,
-                            config_path.value.display(),
-                            if names.is_empty() {
-                                "none".to_string()
-                            } else {
-                                names.join(", ")
-                            },
-                            profile.value
-                        )));
-                    }
-                }
-            }
-            None if profile.source == Source::Default => ("", &empty),
-            None => {
-                return Err(config_error(format!(
-                    "profile `{}` not found: config file {} does not exist; create it with `talkdesk-accounts config init`",
-                    profile.value,
-                    config_path.value.display()
-                )));
-            }
+        let (text, raw) = select_profile(&config_path, &profile, file)?;
+        let (path, name) = (config_path.value.as_path(), profile.value.as_str());
+        let at = Lookup {
+            env,
+            text: &text,
+            path,
+            profile: name,
         };
+        let o = overrides;
 
-        let file_source = || Source::File {
-            path: config_path.value.clone(),
-            profile: profile.value.clone(),
-        };
-        let fv = |spanned: &Option<Spanned<String>>,
-                  key: &'static str|
-         -> Option<(String, usize, &'static str)> {
-            spanned
-                .as_ref()
-                .map(|s| (s.get_ref().clone(), line_of(text, s.span().start), key))
-        };
-        let file_err = |line: usize, key: &str, what: String| {
-            config_error(format!(
-                "config file {}, line {line}: `{key}` {what}",
-                config_path.value.display()
-            ))
-        };
-
-        // A string setting: env, else file.
-        let string_setting =
-            |var: &'static str, raw: &Option<Spanned<String>>, key: &'static str| {
-                if let Some(v) = env(var) {
-                    Some((Sourced::new(v, Source::Env(var)), None))
-                } else {
-                    fv(raw, key)
-                        .map(|(v, line, key)| (Sourced::new(v, file_source()), Some((line, key))))
-                }
-            };
-
-        let client_id =
-            string_setting("TALKDESK_CLIENT_ID", &raw.client_id, "client_id").map(|(s, _)| s);
-
-        if raw.client_secret.is_some() && raw.client_secret_cmd.is_some() {
-            let line = raw
-                .client_secret_cmd
-                .as_ref()
-                .map(|s| line_of(text, s.span().start))
-                .unwrap_or(1);
-            return Err(file_err(
-                line,
-                "client_secret_cmd",
-                "is set together with client_secret; keep only one of them".into(),
-            ));
-        }
-        let client_secret = if let Some(v) = env("TALKDESK_CLIENT_SECRET") {
-            Some(Sourced::new(
-                SecretSetting::Value(Secret::new(v)),
-                Source::Env("TALKDESK_CLIENT_SECRET"),
-            ))
-        } else if let Some(s) = &raw.client_secret {
-            Some(Sourced::new(
-                SecretSetting::Value(Secret::new(s.get_ref().clone())),
-                file_source(),
-            ))
-        } else {
-            raw.client_secret_cmd
-                .as_ref()
-                .map(|s| Sourced::new(SecretSetting::Command(s.get_ref().clone()), file_source()))
-        };
-
-        let account_name = match string_setting(
+        let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), Ok)?;
+        let client_secret = at.client_secret(&raw)?;
+        let account_name = at.var(
             "TALKDESK_ACCOUNT_NAME",
-            &raw.account_name,
-            "account_name",
-        ) {
-            Some((name, at)) => {
-                if !valid_account_name(&name.value) {
-                    let what = format!(
-                        "is `{}`, which is not a Talkdesk account name; use letters, digits and hyphens only",
-                        name.value
-                    );
-                    return Err(match at {
-                        Some((line, key)) => file_err(line, key, what),
-                        None => config_error(format!("TALKDESK_ACCOUNT_NAME {what}")),
-                    });
-                }
-                Some(name)
-            }
-            None => None,
-        };
-
-        let region = match string_setting("TALKDESK_REGION", &raw.region, "region") {
-            Some((text_value, at)) => match Region::parse(&text_value.value) {
-                Some(r) => Sourced::new(r, text_value.source),
-                None => {
-                    let what = format!(
-                        "is `{}`, which is not a region; use us, eu or ca",
-                        text_value.value
-                    );
-                    return Err(match at {
-                        Some((line, key)) => file_err(line, key, what),
-                        None => config_error(format!("TALKDESK_REGION {what}")),
-                    });
-                }
-            },
-            None => Sourced::new(Region::Us, Source::Default),
-        };
-
-        let url_setting = |var: &'static str,
-                           raw: &Option<Spanned<String>>,
-                           key: &'static str|
-         -> Result<Option<Sourced<Url>>> {
-            match string_setting(var, raw, key) {
-                Some((text_value, at)) => match url::parse_secure(&text_value.value) {
-                    Ok(url) => Ok(Some(Sourced::new(url, text_value.source))),
-                    Err(what) => Err(match at {
-                        Some((line, key)) => file_err(line, key, what),
-                        None => config_error(format!("{var}: {what}")),
-                    }),
-                },
-                None => Ok(None),
-            }
-        };
-
-        let base_url = match url_setting("TALKDESK_BASE_URL", &raw.base_url, "base_url")? {
+            key!(raw.account_name),
+            account_name,
+        )?;
+        let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
+        let region = or_default(region, Region::Us);
+        let base_url = match at.var("TALKDESK_BASE_URL", key!(raw.base_url), url)? {
             Some(url) => url,
-            None => Sourced::new(
-                url::parse(region.value.api_base()).map_err(config_error)?,
-                Source::Derived("region"),
-            ),
+            None => derived(region.value.api_base(), "region")?,
         };
-        let token_url = match url_setting("TALKDESK_TOKEN_URL", &raw.token_url, "token_url")? {
+        let token_url = match at.var("TALKDESK_TOKEN_URL", key!(raw.token_url), url)? {
             Some(url) => Some(url),
-            None => match &account_name {
-                Some(name) => Some(Sourced::new(
-                    url::parse(&region.value.token_url(&name.value)).map_err(config_error)?,
-                    Source::Derived("account_name and region"),
-                )),
-                None => None,
-            },
+            None => (account_name.as_ref())
+                .map(|a| derived(&region.value.token_url(&a.value), "account_name and region"))
+                .transpose()?,
         };
-
-        let ca_bundle = if let Some(v) = env("TALKDESK_CA_BUNDLE") {
-            Some(Sourced::new(
-                PathBuf::from(v),
-                Source::Env("TALKDESK_CA_BUNDLE"),
-            ))
-        } else {
-            raw.ca_bundle.as_ref().map(|s| {
-                let path = PathBuf::from(s.get_ref());
-                // A relative path in the file is relative to the file.
-                let path = match config_path.value.parent() {
-                    Some(dir) if path.is_relative() => dir.join(path),
-                    _ => path,
-                };
-                Sourced::new(path, file_source())
-            })
-        };
-
-        let number = |flag: Option<u64>,
-                      flag_name: &'static str,
-                      raw: &Option<Spanned<i64>>,
-                      key: &'static str,
-                      range: (i64, i64),
-                      default: u64|
-         -> Result<Sourced<u64>> {
-            if let Some(v) = flag {
-                return Ok(Sourced::new(v, Source::Flag(flag_name)));
-            }
-            if let Some(s) = raw {
-                let value = *s.get_ref();
-                let line = line_of(text, s.span().start);
-                if value < range.0 || value > range.1 {
-                    return Err(file_err(
-                        line,
-                        key,
-                        format!("is {value}; use a number from {} to {}", range.0, range.1),
-                    ));
-                }
-                return Ok(Sourced::new(value as u64, file_source()));
-            }
-            Ok(Sourced::new(default, Source::Default))
-        };
-        let timeout_secs = number(
-            overrides.timeout,
-            "--timeout",
-            &raw.timeout_secs,
-            "timeout_secs",
-            (1, 86_400),
-            DEFAULT_TIMEOUT_SECS,
-        )?;
-        let per_page = number(
-            overrides.per_page.map(u64::from),
-            "--per-page",
-            &raw.per_page,
-            "per_page",
-            (1, 100),
-            DEFAULT_PER_PAGE.into(),
-        )?;
-        let max_retries = number(
-            overrides.max_retries.map(u64::from),
+        let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), Ok)?;
+        let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
+        let timeout = at.number("--timeout", o.timeout, key!(raw.timeout_secs), 1..=86_400)?;
+        let per_page = at.number("--per-page", o.per_page, key!(raw.per_page), 1..=100)?;
+        let retries = at.number(
             "--max-retries",
-            &raw.max_retries,
-            "max_retries",
-            (0, 100),
-            DEFAULT_MAX_RETRIES.into(),
+            o.max_retries,
+            key!(raw.max_retries),
+            0..=100,
         )?;
-        let concurrency = number(
-            overrides.concurrency.map(|c| c as u64),
+        let concurrency = at.number(
             "--concurrency",
-            &raw.concurrency,
-            "concurrency",
-            (1, 64),
-            DEFAULT_CONCURRENCY as u64,
+            o.concurrency,
+            key!(raw.concurrency),
+            1..=64,
         )?;
-
+        let permission_warning = config_exists.then(|| permission_warning(path)).flatten();
         Ok(Settings {
             config_path,
             config_exists,
@@ -562,12 +574,12 @@ impl Settings {
             region,
             base_url,
             token_url,
-            timeout_secs,
-            per_page: Sourced::new(per_page.value as u32, per_page.source),
-            max_retries: Sourced::new(max_retries.value as u32, max_retries.source),
-            concurrency: Sourced::new(concurrency.value as usize, concurrency.source),
+            timeout_secs: or_default(timeout, DEFAULT_TIMEOUT_SECS),
+            per_page: or_default(per_page, DEFAULT_PER_PAGE),
+            max_retries: or_default(retries, DEFAULT_MAX_RETRIES),
+            concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
             ca_bundle,
-            permission_warning: unprotected,
+            permission_warning,
         })
     }
 
@@ -847,6 +859,38 @@ mod tests {
         assert!(
             msg.contains("`per_page` is 500; use a number from 1 to 100"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_number_from_a_variable_is_read_and_range_checked() {
+        let (path, raw) = (PathBuf::from("config.toml"), RawProfile::default());
+        let at = |value: &'static str| {
+            let env = move |_: &str| Some(value.to_string());
+            let at = Lookup {
+                env: &env,
+                text: "",
+                path: &path,
+                profile: "default",
+            };
+            let found = at.get(
+                None,
+                Some("TALKDESK_N"),
+                key!(raw.per_page),
+                within(1..=100),
+            );
+            found
+                .map(|n| n.map(|n| n.value))
+                .map_err(|e| crate::error::one_line(&e))
+        };
+        assert_eq!(at("42"), Ok(Some(42)));
+        assert_eq!(
+            at("500"),
+            Err("TALKDESK_N is 500; use a number from 1 to 100".into())
+        );
+        assert_eq!(
+            at("x"),
+            Err("TALKDESK_N is `x`, which is not a number".into())
         );
     }
 

@@ -7,6 +7,7 @@
 //! `api` both build on `http` (agent, retries, redaction, proxies, URLs).
 
 mod account;
+mod accounts;
 mod api;
 mod atomic_file;
 mod auth;

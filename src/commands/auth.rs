@@ -5,12 +5,12 @@
 //! and how many accounts there are.
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use anyhow::Result;
 
 use super::Context;
-use crate::auth::{SCOPE, Token};
+use crate::auth::{SCOPE, Token, now_secs};
 use crate::cli::CheckArgs;
 
 /// The expiry as an HTTP date (`Tue, 01 Dec 2026 16:20:00 GMT`).
@@ -34,13 +34,6 @@ pub fn scopes_text(scope: &str) -> String {
         return format!("(not reported by the token endpoint; {SCOPE} is needed)");
     }
     scopes.join(" ")
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// The report printed on success.

@@ -12,7 +12,7 @@ use super::Context;
 use crate::atomic_file::AtomicFile;
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
-use crate::config::{SecretSetting, Settings, Source, Sourced, config_path_in_use};
+use crate::config::{Region, SecretSetting, Settings, Source, Sourced, config_path_in_use};
 use crate::output::report::{ReportCell, render_table};
 
 /// What `config init` writes; the same text as `config.example.toml`.
@@ -30,7 +30,7 @@ const PLACEHOLDERS: [(&str, &str); 4] = [
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers {
     pub account_name: Option<String>,
-    pub region: Option<String>,
+    pub region: Option<Region>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
 }
@@ -39,7 +39,7 @@ impl Answers {
     fn get(&self, key: &str) -> Option<&str> {
         match key {
             "account_name" => self.account_name.as_deref(),
-            "region" => self.region.as_deref(),
+            "region" => self.region.map(Region::as_str),
             "client_id" => self.client_id.as_deref(),
             "client_secret" => self.client_secret.as_deref(),
             _ => None,
@@ -217,7 +217,6 @@ pub fn ask(
     let mut answers = Answers::default();
     let valid_name =
         |v: &str| !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    let valid_region = |v: &str| ["us", "eu", "ca"].contains(&v);
     let Some(name) = question(
         input,
         prompt,
@@ -233,13 +232,13 @@ pub fn ask(
         input,
         prompt,
         "Region: us, eu or ca [us]",
-        &|v: &str| v.is_empty() || valid_region(&v.to_ascii_lowercase()),
+        &|v: &str| Region::parse(v).is_some(),
         "answer us, eu or ca",
     )?
     else {
         return Ok(answers);
     };
-    answers.region = Some(region.to_ascii_lowercase()).filter(|v| !v.is_empty());
+    answers.region = Region::parse(&region);
     let Some(id) = question(input, prompt, "OAuth client id", &|_| true, "")? else {
         return Ok(answers);
     };
@@ -344,7 +343,7 @@ mod tests {
     fn answers_fill_the_default_profile() {
         let answers = Answers {
             account_name: Some("acme".into()),
-            region: Some("eu".into()),
+            region: Some(Region::Eu),
             client_id: Some("id-1".into()),
             client_secret: Some("s3\"cr\\et".into()),
         };
@@ -384,7 +383,7 @@ mod tests {
             answers,
             Answers {
                 account_name: Some("acme".into()),
-                region: Some("eu".into()),
+                region: Some(Region::Eu),
                 client_id: Some("my-id".into()),
                 client_secret: Some("top-secret".into()),
             }

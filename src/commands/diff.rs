@@ -13,10 +13,10 @@ use anyhow::{Context as _, Result};
 use comfy_table::Color;
 use serde_json::{Map, Value, json};
 
-use super::list::{Collector, StatusFilter};
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
-use crate::cli::{DiffArgs, SummaryFormat};
+use crate::accounts::{Collector, StatusFilter};
+use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;
 use crate::output::jq;
@@ -362,11 +362,11 @@ pub fn tally(report: &DiffReport) -> String {
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let jq = jq::for_report(&args.jq, args.output)?;
-    let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
+    let only: Vec<Status> = args.stream.status.clone();
     let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
     let mut differ =
         Differ::new(old).map_err(|e| usage_error(format!("{}{e}", shown(&args.old).display())))?;
-    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
+    let settings = ctx.settings(&args.api, args.stream.concurrency)?;
 
     let mut collector = Collector::new(StatusFilter::new(only), None);
     ctx.walk_accounts(
@@ -383,7 +383,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let report = differ.finish();
     let mut out = Destination::open(None)?;
     match args.output {
-        SummaryFormat::Json => match &jq {
+        ReportFormat::Json => match &jq {
             Some(filter) => {
                 filter.apply_document(&to_json(&report), "the differences", &mut out)?
             }
@@ -392,15 +392,15 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
                 out.write_all(b"\n")?;
             }
         },
-        SummaryFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
-        SummaryFormat::Table => {
+        ReportFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
+        ReportFormat::Table => {
             let style = ctx.report_style(out.is_terminal());
             let table = render_table(&COLUMNS, &report_rows(&report), style);
             writeln!(out, "{table}")?;
         }
     }
     out.commit().context("writing the differences")?;
-    if args.output == SummaryFormat::Table {
+    if args.output == ReportFormat::Table {
         ctx.log.note(&tally(&report));
     }
     if args.exit_code && !report.is_empty() {

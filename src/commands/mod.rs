@@ -16,6 +16,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::account::Account;
+use crate::accounts::Collector;
 use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
@@ -25,7 +26,6 @@ use crate::error::redacted;
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::report::TableStyle;
-use list::Collector;
 use progress::Progress;
 
 /// What every command gets from the global options.

@@ -8,10 +8,10 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
-use super::list::{Collector, StatusFilter};
 use super::{Context, WalkPlan};
 use crate::account::Status;
-use crate::cli::{SummaryArgs, SummaryFormat};
+use crate::accounts::{Collector, StatusFilter};
+use crate::cli::{ReportFormat, SummaryArgs};
 use crate::output::destination::Destination;
 use crate::output::jq;
 use crate::output::report::{ReportCell, render_table, write_csv};
@@ -109,8 +109,8 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 /// Runs `summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let jq = jq::for_report(&args.jq, args.output)?;
-    let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
-    let only: Vec<Status> = args.status.iter().map(|s| Status::from(*s)).collect();
+    let settings = ctx.settings(&args.api, args.stream.concurrency)?;
+    let only: Vec<Status> = args.stream.status.clone();
     let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
     let mut counts = StatusCounts::default();
     ctx.walk_accounts(
@@ -130,12 +130,12 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let mut out = Destination::open(None)?;
     let header = ["status", "count"];
     match args.output {
-        SummaryFormat::Json => match &jq {
+        ReportFormat::Json => match &jq {
             Some(filter) => filter.apply_document(&to_value(&rows), "the summary", &mut out)?,
             None => out.write_all(to_json(&rows).as_bytes())?,
         },
-        SummaryFormat::Csv => write_csv(&mut out, &header, &report_rows(&rows, counts.total()))?,
-        SummaryFormat::Table => {
+        ReportFormat::Csv => write_csv(&mut out, &header, &report_rows(&rows, counts.total()))?,
+        ReportFormat::Table => {
             let style = ctx.report_style(out.is_terminal());
             let table = render_table(&header, &report_rows(&rows, counts.total()), style);
             writeln!(out, "{table}")?;

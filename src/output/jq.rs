@@ -26,7 +26,7 @@ use jaq_json::{Num, Val};
 
 use super::Sink;
 use crate::account::Account;
-use crate::cli::{JqArgs, SummaryFormat};
+use crate::cli::{JqArgs, ReportFormat};
 use crate::error::usage_error;
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
@@ -143,12 +143,12 @@ pub fn not_json(format: &str, json_formats: &str) -> anyhow::Error {
 
 /// The filter of a report's `--jq` (`summary`, `diff`): it runs on the
 /// report's JSON, so table and csv are refused.
-pub fn for_report(args: &JqArgs, format: SummaryFormat) -> Result<Option<JqFilter>> {
+pub fn for_report(args: &JqArgs, format: ReportFormat) -> Result<Option<JqFilter>> {
     match (format, &args.jq) {
         (_, None) => Ok(None),
-        (SummaryFormat::Json, Some(_)) => JqFilter::from_args(args),
-        (SummaryFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
-        (SummaryFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
+        (ReportFormat::Json, Some(_)) => JqFilter::from_args(args),
+        (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
+        (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
 }
 

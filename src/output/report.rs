@@ -5,9 +5,10 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, CellAlignment, Color};
 
 use super::sanitize::{guard_formula, terminal_safe};
+use super::table::new_table;
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,22 +52,7 @@ pub struct TableStyle {
 /// Renders a table: the header and the rows, cells made terminal-safe,
 /// colours only when `style.color`.
 pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle) -> String {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
-    match style.width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    if style.color {
-        super::table::enforce_color(&mut table);
-    } else {
-        table.force_no_tty();
-    }
+    let mut table = new_table(style.width, style.color);
     table.set_header(header.iter().map(|h| terminal_safe(h)));
     for row in rows {
         table.add_row(row.iter().map(|c| {

@@ -37,22 +37,7 @@ impl TableSink {
 
     /// Renders the table as text.
     pub fn render(&self) -> String {
-        let mut table = Table::new();
-        table.load_preset(presets::UTF8_FULL_CONDENSED);
-        match self.layout.width {
-            Some(width) => {
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-                table.set_width(width);
-            }
-            None => {
-                table.set_content_arrangement(ContentArrangement::Disabled);
-            }
-        }
-        if !self.layout.color {
-            table.force_no_tty();
-        } else {
-            enforce_color(&mut table);
-        }
+        let mut table = new_table(self.layout.width, self.layout.color);
         if self.layout.header {
             table.set_header(self.layout.columns.iter().map(|c| terminal_safe(c)));
         }
@@ -88,10 +73,32 @@ impl TableSink {
     }
 }
 
+/// An empty table as every table here is drawn: fitted to `width` when
+/// given (a terminal), else never wrapped; coloured only when `color`.
+pub fn new_table(width: Option<u16>, color: bool) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    match width {
+        Some(width) => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(width);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if color {
+        enforce_color(&mut table);
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
 /// Turns styling on. comfy-table styles through crossterm, which would
 /// still drop colours when NO_COLOR is set; the caller's decision already
 /// weighed NO_COLOR against `--color always`, so it is forced here.
-pub fn enforce_color(table: &mut Table) {
+fn enforce_color(table: &mut Table) {
     crossterm::style::force_color_output(true);
     table.enforce_styling();
 }
