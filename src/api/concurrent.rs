@@ -21,23 +21,11 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pages::{Flow, Page, Walk};
-use super::{Api, RawPage};
+use super::Api;
+use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::Url;
 use crate::log::Log;
-
-/// What the first page said about the rest of the walk.
-#[derive(Debug, Clone, Copy)]
-pub struct Ahead {
-    /// The first page's number.
-    pub after: u64,
-    /// The last page fetched ahead: its `total_pages`, or fewer when its
-    /// `total` supports fewer.
-    pub last: u64,
-    /// Its number of accounts: how many a page holds.
-    pub per_page: u64,
-}
 
 /// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
 /// to `consume` in order. `flow` is what the consumer said after the
@@ -90,7 +78,11 @@ pub fn walk_rest(
                 Some(raw) => raw?,
                 None => api.get_page(&url)?,
             };
-            let page = walk.accept(url, expected, raw)?;
+            let step = walk.accept(url, expected, raw)?;
+            if let Some(warning) = &step.warning {
+                api.client().warn(warning);
+            }
+            let page = step.page;
             let number = page.number;
             let flow = consume(page)?;
             if flow == Flow::Stop {
@@ -101,14 +93,6 @@ pub fn walk_rest(
         }
         Ok(())
     })
-}
-
-/// The last page worth starting after page `number`, given the flow.
-fn bound_after(number: u64, flow: Flow, per_page: u64) -> u64 {
-    match flow {
-        Flow::AtMost(more) => number.saturating_add(more.div_ceil(per_page)),
-        Flow::Continue | Flow::Stop => u64::MAX,
-    }
 }
 
 /// The state the workers and the consumer share.
@@ -297,20 +281,4 @@ fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
 /// (a server that caps `per_page` links with the capped size).
 fn same_page(api: &Api, url: &Url, expected: u64, raw: &RawPage, link_per_page: u64) -> bool {
     *url == api.page_url(expected) || raw.per_page == Some(link_per_page)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_limit_bounds_the_pages_started() {
-        assert_eq!(bound_after(1, Flow::AtMost(70), 50), 3);
-        assert_eq!(bound_after(2, Flow::AtMost(20), 50), 3);
-        assert_eq!(bound_after(1, Flow::AtMost(49), 50), 2);
-        assert_eq!(bound_after(1, Flow::AtMost(50), 50), 2);
-        assert_eq!(bound_after(1, Flow::AtMost(51), 50), 3);
-        assert_eq!(bound_after(4, Flow::Continue, 50), u64::MAX);
-        assert_eq!(bound_after(u64::MAX - 1, Flow::AtMost(500), 1), u64::MAX);
-    }
 }

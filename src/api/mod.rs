@@ -1,80 +1,46 @@
 //! The Get Accounts endpoint: page requests with the run's bearer token,
-//! and the page walker (sequential and concurrent) on top of them. The
-//! HTTP itself is [`crate::http`]'s.
+//! and the page walker on top of them: the walk's decisions as a pure state
+//! machine ([`walk`]), driven one page after the other ([`pages`]) or a few
+//! pages at a time ([`concurrent`]). The HTTP itself is [`crate::http`]'s.
 
 pub mod concurrent;
 pub mod pages;
+pub mod walk;
 
 use anyhow::Result;
-use serde::Deserialize;
 
-use crate::account::Account;
-use crate::error::{api_error, auth_error, config_error};
+use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request};
 use crate::http::errors::{describe, hint, unexpected};
-use crate::http::url::{self, Refusal, Url};
-
-/// The path of the endpoint, appended to `base_url`.
-pub const ACCOUNTS_PATH: &str = "/express/accounts";
-
-/// One page as the API sends it.
-#[derive(Debug, Deserialize)]
-pub struct RawPage {
-    pub count: Option<u64>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-    pub total: Option<u64>,
-    pub total_pages: Option<u64>,
-    #[serde(rename = "_embedded")]
-    pub embedded: Option<Embedded>,
-    #[serde(rename = "_links")]
-    pub links: Option<Links>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Embedded {
-    pub accounts: Option<Vec<Account>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Links {
-    pub next: Option<Link>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Link {
-    pub href: Option<String>,
-}
+use crate::http::redact::Redactor;
+use crate::http::url::Url;
+use walk::{Endpoint, RawPage};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
 pub struct Api<'a> {
     client: &'a Client,
     bearer: &'a dyn Bearer,
-    base: Url,
-    accounts: Url,
-    per_page: u32,
+    endpoint: Endpoint,
 }
 
 impl<'a> Api<'a> {
     pub fn new(client: &'a Client, bearer: &'a dyn Bearer, base: Url, per_page: u32) -> Api<'a> {
-        let accounts = url::join_path(&base, ACCOUNTS_PATH);
         Api {
             client,
             bearer,
-            base,
-            accounts,
-            per_page,
+            endpoint: Endpoint::new(base, per_page),
         }
     }
 
     /// `…/express/accounts?page=N&per_page=P`.
     pub fn page_url(&self, page: u64) -> Url {
-        let mut url = self.accounts.clone();
-        url.query_pairs_mut()
-            .append_pair("page", &page.to_string())
-            .append_pair("per_page", &self.per_page.to_string());
-        url
+        self.endpoint.page_url(page)
+    }
+
+    /// Where the pages are, for a walk.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     /// The run's HTTP client.
@@ -84,34 +50,23 @@ impl<'a> Api<'a> {
 
     /// The accounts endpoint.
     pub fn accounts_url(&self) -> &Url {
-        &self.accounts
-    }
-
-    /// The next link `href` of the page at `page`, resolved and checked
-    /// (see [`url::follow`]): plain http outside loopback is exit 3, any
-    /// other refused link exit 5.
-    pub fn follow(&self, page: &Url, href: &str) -> Result<Url> {
-        let href = self.client.redactor().redact(href);
-        url::follow(page, &href, &self.base).map_err(|refusal| match refusal {
-            Refusal::Insecure(message) => config_error(message),
-            Refusal::Elsewhere(message) => api_error(message),
-        })
+        &self.endpoint.accounts
     }
 
     /// GETs one page with the bearer token, after checking once more that
     /// the token may go to `url`; a 401 gets one new token and one more
-    /// try.
+    /// try. Its next link comes back with the run's secrets taken out.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
-        let url = &self.follow(url, url.as_str())?;
+        let redactor = self.client.redactor();
+        let url = &self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
         let mut bearer = self.bearer.authorization()?;
         let mut reply = self.get(url, &bearer)?;
         if reply.status == 401 {
             bearer = self.bearer.renew(&bearer)?;
             reply = self.get(url, &bearer)?;
         }
-        let redactor = self.client.redactor();
         match reply.status {
-            200 => parse_page(url, &reply),
+            200 => parse_page(url, &reply).map(|page| redact_next(page, redactor)),
             401 | 403 => Err(auth_error(format!(
                 "GET {url}: {}; {}",
                 describe(&reply, redactor),
@@ -153,4 +108,19 @@ fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
         )));
     }
     Ok(page)
+}
+
+/// `page` with the run's secrets taken out of its next link before the
+/// walk follows it, or shows it in an error: redacted before it is
+/// shortened, so no cut leaves part of a secret behind.
+fn redact_next(mut page: RawPage, redactor: &Redactor) -> RawPage {
+    if let Some(href) = page
+        .links
+        .as_mut()
+        .and_then(|l| l.next.as_mut())
+        .and_then(|n| n.href.as_mut())
+    {
+        *href = redactor.redact(href);
+    }
+    page
 }

@@ -205,6 +205,27 @@ fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
 }
 
 #[test]
+fn a_refused_next_link_echoing_the_secret_shows_no_part_of_it() {
+    // The secret straddles the point where the error shortens the link: it
+    // must be redacted before the cut, or its first characters would show.
+    let link = format!("https://evil.example/{}{SECRET}", "a".repeat(92));
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(page_one_linking_to(&link)),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("https://evil.example/aaaa"), "{stderr}");
+    assert!(!stderr.contains(&SECRET[..7]), "{stderr}");
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+#[test]
 fn a_url_holding_a_password_is_refused_without_repeating_it() {
     let fake = fake_with(simple_accounts(4), Faults::default());
     let sb = Sandbox::new();

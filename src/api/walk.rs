@@ -1,0 +1,592 @@
+//! The walk as a pure state machine: told each page as it arrives, it says
+//! where the walk goes next. It follows `_links.next.href` (absolute or
+//! relative) and falls back to page numbers when links are absent; it
+//! refuses a link that leaves the API's origin or goes back to a page
+//! already fetched; it ends on a page that is empty without a next link,
+//! whatever `total_pages` claimed (saying so); and it bounds how far pages
+//! may be fetched ahead (by `total` and by `--limit`).
+//!
+//! No I/O, no clock, no HTTP client: the drivers (sequential in
+//! [`pages`](super::pages), concurrent in [`concurrent`](super::concurrent))
+//! send the requests and feed the answers here, so both walk the same way.
+//! This module also holds the page as the API sends it ([`RawPage`]), the
+//! walk's input.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use crate::account::Account;
+use crate::error::{api_error, config_error};
+use crate::http::url::{self, Refusal, Url, query_param};
+
+/// The path of the endpoint, appended to `base_url`.
+pub const ACCOUNTS_PATH: &str = "/express/accounts";
+
+/// One page as the API sends it.
+#[derive(Debug, Deserialize)]
+pub struct RawPage {
+    pub count: Option<u64>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub total: Option<u64>,
+    pub total_pages: Option<u64>,
+    #[serde(rename = "_embedded")]
+    pub embedded: Option<Embedded>,
+    #[serde(rename = "_links")]
+    pub links: Option<Links>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Embedded {
+    pub accounts: Option<Vec<Account>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Links {
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Link {
+    pub href: Option<String>,
+}
+
+impl RawPage {
+    /// True when the page holds no account.
+    fn is_empty(&self) -> bool {
+        self.embedded
+            .as_ref()
+            .and_then(|e| e.accounts.as_ref())
+            .is_none_or(Vec::is_empty)
+    }
+
+    /// Its next link, when it has one that is not blank.
+    fn next_href(&self) -> Option<&str> {
+        self.links
+            .as_ref()
+            .and_then(|l| l.next.as_ref())
+            .and_then(|n| n.href.as_deref())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+    }
+}
+
+/// Where the pages are: the accounts endpoint of one `base_url`, the
+/// origin every next link must keep, and the page size asked for.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub accounts: Url,
+    pub origin: Url,
+    pub per_page: u32,
+}
+
+impl Endpoint {
+    /// The endpoint of `base_url`.
+    pub fn new(base: Url, per_page: u32) -> Endpoint {
+        Endpoint {
+            accounts: url::join_path(&base, ACCOUNTS_PATH),
+            origin: base,
+            per_page,
+        }
+    }
+
+    /// `…/express/accounts?page=N&per_page=P`.
+    pub fn page_url(&self, page: u64) -> Url {
+        let mut url = self.accounts.clone();
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("per_page", &self.per_page.to_string());
+        url
+    }
+
+    /// `href`, a link on the page at `page`, resolved and checked (see
+    /// [`url::follow`]): plain http outside loopback is exit 3, any other
+    /// refused link exit 5.
+    pub fn follow(&self, page: &Url, href: &str) -> Result<Url> {
+        url::follow(page, href, &self.origin).map_err(|refusal| match refusal {
+            Refusal::Insecure(message) => config_error(message),
+            Refusal::Elsewhere(message) => api_error(message),
+        })
+    }
+}
+
+/// One page of accounts.
+#[derive(Debug)]
+pub struct Page {
+    pub number: u64,
+    pub accounts: Vec<Account>,
+    /// `total` and `total_pages` as this page reported them.
+    pub total: Option<u64>,
+    pub total_pages: Option<u64>,
+}
+
+/// Which pages a walk covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    /// Every page, from page 1.
+    All,
+    /// Page N alone.
+    Only(u64),
+}
+
+/// What the consumer wants after a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Continue, but at most this many more accounts can be used (a
+    /// `--limit` with no filter): a concurrent walk starts no page beyond
+    /// what they can fill.
+    AtMost(u64),
+    Stop,
+}
+
+/// A page taken into the walk, with the warning to show when the walk
+/// ends there earlier than the page claimed.
+#[derive(Debug)]
+pub struct Step {
+    pub page: Page,
+    pub warning: Option<String>,
+}
+
+/// Where the walk goes after a page.
+#[derive(Debug)]
+enum Next {
+    /// To this URL, expecting this page number there.
+    Page(Url, u64),
+    /// Nowhere: that was the last page.
+    End,
+    /// Nowhere, although the page claimed more: the warning says so.
+    EndShort(String),
+}
+
+/// The state of one walk: where it goes next and what it has seen.
+#[derive(Debug)]
+pub struct Walk {
+    endpoint: Endpoint,
+    next: Option<(Url, u64)>,
+    single: bool,
+    seen_pages: HashSet<u64>,
+    seen_urls: HashSet<String>,
+}
+
+impl Walk {
+    /// A walk over `pages` of `endpoint`.
+    pub fn new(endpoint: Endpoint, pages: Pages) -> Walk {
+        let (first, single) = match pages {
+            Pages::All => (1, false),
+            Pages::Only(n) => (n, true),
+        };
+        Walk {
+            next: Some((endpoint.page_url(first), first)),
+            endpoint,
+            single,
+            seen_pages: HashSet::new(),
+            seen_urls: HashSet::new(),
+        }
+    }
+
+    /// Where the walk goes next: the URL and the page number it expects
+    /// there. The caller fetches it and hands the answer to [`Walk::accept`].
+    pub fn next_request(&mut self) -> Option<(Url, u64)> {
+        self.next.take()
+    }
+
+    /// True while the walk has somewhere to go.
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// Takes the answer to `url` into the walk: checks it for loops and
+    /// decides where to go after it.
+    pub fn accept(&mut self, url: Url, expected: u64, raw: RawPage) -> Result<Step> {
+        self.seen_urls.insert(url.to_string());
+        let number = raw.page.unwrap_or(expected);
+        if !self.seen_pages.insert(number) {
+            return Err(api_error(format!(
+                "the API sent page {number} twice ({url}); its next links go in a loop, so the walk stops here"
+            )));
+        }
+        let mut warning = None;
+        if !self.single {
+            self.next = match self.next_after(&url, &raw, number)? {
+                Next::Page(url, n) => Some((url, n)),
+                Next::End => None,
+                Next::EndShort(why) => {
+                    warning = Some(why);
+                    None
+                }
+            };
+        }
+        let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
+        let page = Page {
+            number,
+            accounts,
+            total: raw.total,
+            total_pages: raw.total_pages,
+        };
+        Ok(Step { page, warning })
+    }
+
+    /// Where to go after page `number` (fetched from `url`): nowhere when
+    /// it is empty and at or past `total_pages`; else its next link; else
+    /// the next page number while `page < total_pages` and the page had
+    /// accounts; else nowhere.
+    fn next_after(&self, url: &Url, raw: &RawPage, number: u64) -> Result<Next> {
+        let is_empty = raw.is_empty();
+        let past_the_end = raw.total_pages.is_some_and(|t| number >= t);
+        if is_empty && past_the_end {
+            return Ok(Next::End);
+        }
+        if let Some(href) = raw.next_href() {
+            // Refused here, when the page arrives, rather than when the link
+            // is fetched: no page is fetched ahead past a link that is bad.
+            let (next, n) = self.follow_link(url, href, number)?;
+            return Ok(Next::Page(next, n));
+        }
+        Ok(match raw.total_pages {
+            Some(claimed) if is_empty => Next::EndShort(format!(
+                "page {number} is empty and has no next link, but the API claimed {claimed} pages ({} accounts in all); the walk ends here",
+                raw.total
+                    .map_or_else(|| "no total".to_string(), |t| t.to_string())
+            )),
+            Some(total_pages) if number < total_pages => {
+                Next::Page(self.endpoint.page_url(number + 1), number + 1)
+            }
+            _ => Next::End,
+        })
+    }
+
+    /// The next link `href` of page `number`, resolved, checked, and
+    /// refused when it goes back to a page already fetched; with the page
+    /// number it names (else the one after `number`).
+    fn follow_link(&self, url: &Url, href: &str, number: u64) -> Result<(Url, u64)> {
+        let next = self.endpoint.follow(url, href)?;
+        let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
+        let goes_back = linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
+        if goes_back || self.seen_urls.contains(next.as_str()) {
+            return Err(api_error(format!(
+                "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
+            )));
+        }
+        Ok((next, linked_page.unwrap_or(number + 1)))
+    }
+
+    /// How far pages may be fetched ahead once `first` (the first page)
+    /// has arrived, with `concurrency` pages in flight: up to its
+    /// `total_pages`, or fewer when its `total` supports fewer. `None` when
+    /// the walk goes one page after the other: `--page N`, a concurrency
+    /// of one, no `total_pages`, or nothing after the first page.
+    pub fn ahead(&self, first: &Page, concurrency: usize) -> Option<Ahead> {
+        let claimed = first.total_pages?;
+        if self.single || concurrency <= 1 || claimed <= first.number || !self.has_next() {
+            return None;
+        }
+        let per_page = first.accounts.len() as u64;
+        let supported = first.total.map_or(claimed, |t| t.div_ceil(per_page.max(1)));
+        let ahead = Ahead {
+            after: first.number,
+            last: claimed.min(supported),
+            per_page,
+        };
+        (ahead.last > ahead.after).then_some(ahead)
+    }
+}
+
+/// What the first page said about the rest of the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ahead {
+    /// The first page's number.
+    pub after: u64,
+    /// The last page fetched ahead: its `total_pages`, or fewer when its
+    /// `total` supports fewer.
+    pub last: u64,
+    /// Its number of accounts: how many a page holds.
+    pub per_page: u64,
+}
+
+/// The last page worth starting after page `number`, given the flow.
+pub fn bound_after(number: u64, flow: Flow, per_page: u64) -> u64 {
+    match flow {
+        Flow::AtMost(more) => number.saturating_add(more.div_ceil(per_page)),
+        Flow::Continue | Flow::Stop => u64::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Exit, exit_code_for};
+    use serde_json::{Value, json};
+
+    const BASE: &str = "http://127.0.0.1:5000";
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new(url::parse(BASE).unwrap(), 2)
+    }
+
+    fn page_url(n: u64) -> Url {
+        endpoint().page_url(n)
+    }
+
+    /// A page of `accounts` accounts, with the other fields merged in.
+    fn raw(accounts: usize, fields: Value) -> RawPage {
+        let accounts: Vec<Value> = (0..accounts).map(|i| json!({"id": i})).collect();
+        let mut page = json!({"_embedded": {"accounts": accounts}});
+        for (key, value) in fields.as_object().unwrap() {
+            page[key] = value.clone();
+        }
+        serde_json::from_value(page).unwrap()
+    }
+
+    fn next_link(href: &str) -> Value {
+        json!({"next": {"href": href}})
+    }
+
+    /// Feeds the walk's own next request with `page`.
+    fn feed(walk: &mut Walk, page: RawPage) -> Result<Step> {
+        let (url, expected) = walk.next_request().expect("a next request");
+        walk.accept(url, expected, page)
+    }
+
+    /// Where the walk goes next, as text.
+    fn next_of(walk: &Walk) -> Option<(String, u64)> {
+        walk.next.as_ref().map(|(url, n)| (url.to_string(), *n))
+    }
+
+    fn kind(result: Result<Step>) -> (Exit, String) {
+        let err = result.unwrap_err();
+        (exit_code_for(&err), err.to_string())
+    }
+
+    #[test]
+    fn starts_at_page_one_or_at_the_page_asked_for() {
+        let all = Walk::new(endpoint(), Pages::All);
+        assert_eq!(
+            next_of(&all),
+            Some((format!("{BASE}/express/accounts?page=1&per_page=2"), 1))
+        );
+        let only = Walk::new(endpoint(), Pages::Only(7));
+        assert_eq!(next_of(&only), Some((page_url(7).to_string(), 7)));
+    }
+
+    #[test]
+    fn follows_next_links_absolute_and_relative() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let step = feed(
+            &mut walk,
+            raw(2, json!({"_links": next_link("?page=2&per_page=2")})),
+        );
+        assert_eq!(step.unwrap().page.accounts.len(), 2);
+        assert_eq!(next_of(&walk), Some((page_url(2).to_string(), 2)));
+        let absolute = format!("{BASE}/express/accounts?cursor=abc");
+        feed(&mut walk, raw(2, json!({"_links": next_link(&absolute)}))).unwrap();
+        assert_eq!(
+            next_of(&walk),
+            Some((absolute, 3)),
+            "no page number: the one after"
+        );
+    }
+
+    #[test]
+    fn without_links_goes_by_page_number_while_below_total_pages() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total_pages": 2}))).unwrap();
+        assert_eq!(next_of(&walk), Some((page_url(2).to_string(), 2)));
+        let step = feed(&mut walk, raw(1, json!({"total_pages": 2}))).unwrap();
+        assert!(step.warning.is_none());
+        assert!(!walk.has_next(), "the last page ends the walk");
+    }
+
+    #[test]
+    fn without_links_or_total_pages_one_page_is_the_walk() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total": 40}))).unwrap();
+        assert!(!walk.has_next());
+    }
+
+    #[test]
+    fn a_single_page_walk_ignores_its_links() {
+        let mut walk = Walk::new(endpoint(), Pages::Only(3));
+        let step = feed(
+            &mut walk,
+            raw(2, json!({"total_pages": 9, "_links": next_link("?page=4")})),
+        );
+        assert_eq!(step.unwrap().page.number, 3);
+        assert!(!walk.has_next());
+    }
+
+    #[test]
+    fn the_page_number_is_the_one_the_page_reports() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let step = feed(&mut walk, raw(2, json!({"page": 5, "total_pages": 9}))).unwrap();
+        assert_eq!(step.page.number, 5);
+        assert_eq!(next_of(&walk), Some((page_url(6).to_string(), 6)));
+    }
+
+    #[test]
+    fn a_link_to_another_origin_is_refused_with_exit_5() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let (exit, message) = kind(feed(
+            &mut walk,
+            raw(
+                2,
+                json!({"_links": next_link("http://127.0.0.1:5001/express/accounts?page=2")}),
+            ),
+        ));
+        assert_eq!(exit, Exit::Api);
+        assert!(
+            message.contains("leaves http://127.0.0.1:5000"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_plain_http_link_off_loopback_is_refused_with_exit_3() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let (exit, message) = kind(feed(
+            &mut walk,
+            raw(
+                2,
+                json!({"_links": next_link("http://api.example.com/x?page=2")}),
+            ),
+        ));
+        assert_eq!(exit, Exit::Config);
+        assert!(message.contains("plain http"), "{message}");
+    }
+
+    #[test]
+    fn a_link_back_to_an_earlier_page_is_a_loop() {
+        for href in ["?page=1&per_page=2", "?page=2&per_page=2"] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            feed(
+                &mut walk,
+                raw(2, json!({"_links": next_link("?page=2&per_page=2")})),
+            )
+            .unwrap();
+            let (exit, message) = kind(feed(&mut walk, raw(2, json!({"_links": next_link(href)}))));
+            assert_eq!(exit, Exit::Api, "{href}");
+            assert!(
+                message.contains("goes back to a page already fetched"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_back_to_a_url_already_fetched_is_a_loop() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"_links": next_link("?cursor=a")}))).unwrap();
+        let (exit, message) = kind(feed(
+            &mut walk,
+            raw(2, json!({"_links": next_link("?cursor=a")})),
+        ));
+        assert_eq!(exit, Exit::Api);
+        assert!(
+            message.contains("goes back to a page already fetched"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_same_page_number_twice_is_a_loop() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(
+            &mut walk,
+            raw(2, json!({"page": 1, "_links": next_link("?cursor=b")})),
+        )
+        .unwrap();
+        let (exit, message) = kind(feed(&mut walk, raw(2, json!({"page": 1}))));
+        assert_eq!(exit, Exit::Api);
+        assert!(message.contains("sent page 1 twice"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_page_past_total_pages_ends_the_walk_despite_a_next_link() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total_pages": 2}))).unwrap();
+        let step = feed(
+            &mut walk,
+            raw(0, json!({"total_pages": 2, "_links": next_link("?page=3")})),
+        );
+        assert!(step.unwrap().warning.is_none());
+        assert!(!walk.has_next());
+    }
+
+    #[test]
+    fn an_empty_page_without_a_next_link_ends_the_walk_whatever_total_pages_claims() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total_pages": 9, "total": 18}))).unwrap();
+        let step = feed(&mut walk, raw(0, json!({"total_pages": 9, "total": 18}))).unwrap();
+        assert!(!walk.has_next());
+        assert_eq!(
+            step.warning.as_deref(),
+            Some(
+                "page 2 is empty and has no next link, but the API claimed 9 pages (18 accounts in all); the walk ends here"
+            )
+        );
+    }
+
+    #[test]
+    fn an_empty_page_with_a_next_link_before_the_end_goes_on() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let step = feed(
+            &mut walk,
+            raw(0, json!({"total_pages": 3, "_links": next_link("?page=2")})),
+        );
+        assert!(step.unwrap().warning.is_none());
+        assert_eq!(next_of(&walk).map(|(_, n)| n), Some(2));
+    }
+
+    fn first(accounts: usize, fields: Value) -> (Walk, Page) {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let page = feed(&mut walk, raw(accounts, fields)).unwrap().page;
+        (walk, page)
+    }
+
+    #[test]
+    fn pages_ahead_go_to_total_pages_or_what_total_supports() {
+        let (walk, page) = first(2, json!({"total_pages": 5, "total": 10}));
+        let ahead = Ahead {
+            after: 1,
+            last: 5,
+            per_page: 2,
+        };
+        assert_eq!(walk.ahead(&page, 4), Some(ahead));
+        let (walk, page) = first(2, json!({"total_pages": 500, "total": 5}));
+        assert_eq!(
+            walk.ahead(&page, 4).map(|a| a.last),
+            Some(3),
+            "a lying total_pages"
+        );
+    }
+
+    #[test]
+    fn no_pages_ahead_when_the_walk_must_go_one_by_one() {
+        let (walk, page) = first(2, json!({"total_pages": 5}));
+        assert_eq!(walk.ahead(&page, 1), None, "concurrency 1");
+        let (walk, page) = first(2, json!({}));
+        assert_eq!(walk.ahead(&page, 4), None, "no total_pages");
+        let (walk, page) = first(2, json!({"total_pages": 1}));
+        assert_eq!(walk.ahead(&page, 4), None, "a single page");
+        let (walk, page) = first(2, json!({"total_pages": 5, "total": 2}));
+        assert_eq!(walk.ahead(&page, 4), None, "total fits the first page");
+        let mut only = Walk::new(endpoint(), Pages::Only(1));
+        let page = feed(&mut only, raw(2, json!({"total_pages": 5})))
+            .unwrap()
+            .page;
+        assert_eq!(only.ahead(&page, 4), None, "--page N");
+    }
+
+    #[test]
+    fn a_limit_bounds_the_pages_started() {
+        assert_eq!(bound_after(1, Flow::AtMost(70), 50), 3);
+        assert_eq!(bound_after(2, Flow::AtMost(20), 50), 3);
+        assert_eq!(bound_after(1, Flow::AtMost(49), 50), 2);
+        assert_eq!(bound_after(1, Flow::AtMost(50), 50), 2);
+        assert_eq!(bound_after(1, Flow::AtMost(51), 50), 3);
+        assert_eq!(bound_after(4, Flow::Continue, 50), u64::MAX);
+        assert_eq!(bound_after(u64::MAX - 1, Flow::AtMost(500), 1), u64::MAX);
+    }
+}
