@@ -145,6 +145,7 @@ struct RawProfile {
     max_retries: Option<Spanned<i64>>,
     concurrency: Option<Spanned<i64>>,
     ca_bundle: Option<Spanned<String>>,
+    history: Option<Spanned<String>>,
 }
 
 /// The command-line values that take part in the merge.
@@ -156,6 +157,7 @@ pub struct Overrides {
     pub timeout: Option<u64>,
     pub max_retries: Option<u32>,
     pub concurrency: Option<usize>,
+    pub history: Option<PathBuf>,
 }
 
 /// Reads environment variables; a function so tests need not touch the
@@ -191,6 +193,8 @@ pub struct Settings {
     pub max_retries: Sourced<u32>,
     pub concurrency: Sourced<usize>,
     pub ca_bundle: Option<Sourced<PathBuf>>,
+    /// The history store (§8); `None` when this user has no data folder.
+    pub history: Option<Sourced<PathBuf>>,
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
 }
@@ -206,6 +210,11 @@ pub struct Credentials {
 /// The default config file path.
 pub fn default_config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("talkdesk-accounts").join("config.toml"))
+}
+
+/// The default history store path.
+pub fn default_history_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("talkdesk-accounts").join("history.sqlite3"))
 }
 
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
@@ -495,6 +504,25 @@ impl Settings {
             })
         };
 
+        let history = if let Some(p) = &overrides.history {
+            Some(Sourced::new(p.clone(), Source::Flag("--history")))
+        } else if let Some(v) = env("TALKDESK_HISTORY") {
+            Some(Sourced::new(
+                PathBuf::from(v),
+                Source::Env("TALKDESK_HISTORY"),
+            ))
+        } else if let Some(s) = &raw.history {
+            let path = PathBuf::from(s.get_ref());
+            // A relative path in the file is relative to the file.
+            let path = match config_path.value.parent() {
+                Some(dir) if path.is_relative() => dir.join(path),
+                _ => path,
+            };
+            Some(Sourced::new(path, file_source()))
+        } else {
+            default_history_path().map(|p| Sourced::new(p, Source::Default))
+        };
+
         let number = |flag: Option<u64>,
                       flag_name: &'static str,
                       raw: &Option<Spanned<i64>>,
@@ -567,6 +595,7 @@ impl Settings {
             max_retries: Sourced::new(max_retries.value as u32, max_retries.source),
             concurrency: Sourced::new(concurrency.value as usize, concurrency.source),
             ca_bundle,
+            history,
             permission_warning: unprotected,
         })
     }

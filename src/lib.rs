@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         color: cli.color,
         config: cli.config,
         profile: cli.profile,
+        history: cli.history,
         env: &process_env,
     };
     match &cli.command {
@@ -47,6 +48,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions { shell } => commands::completions::run(*shell),
         Command::Summary(args) => commands::summary::run(&ctx, args),
         Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::Snapshot(args) => commands::snapshot::run(&ctx, args),
+        Command::Changes(args) => commands::changes::run(&ctx, args),
+        Command::History(args) => commands::history::run(&ctx, args),
+        Command::Trend(args) => commands::trend::run(&ctx, args),
         Command::Config(command) => commands::config::run(&ctx, command),
         Command::Auth(cli::AuthCommand::Check(args)) => commands::auth::check(&ctx, args),
         Command::Manpage => commands::manpage::run(),

@@ -159,6 +159,9 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let columns = columns(args)?;
     let settings = ctx.settings(&args.api, args.concurrency.map(|c| c as usize))?;
+    if let Some(at) = &args.at {
+        return run_at(ctx, args, &settings, columns, at);
+    }
     let mut destination = Destination::open(args.output_file.as_deref())?;
     let width = if destination.is_terminal() {
         terminal_size::terminal_size().map(|(w, _)| w.0)
@@ -220,6 +223,73 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         drop(held);
     }
 
+    sink.finish(&mut destination)
+        .context("writing the output")?;
+    destination.commit()?;
+    if collector.matched() == 0 && args.output == OutputFormat::Table {
+        ctx.log.note("0 accounts");
+    }
+    Ok(())
+}
+
+/// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from
+/// the history store, through the same filter, sort and outputs as a walk.
+fn run_at(
+    ctx: &Context,
+    args: &ListArgs,
+    settings: &crate::config::Settings,
+    columns: Vec<String>,
+    at: &str,
+) -> Result<()> {
+    use crate::history::{Access, show_time, when};
+    let at = super::parse_when_arg("--at", at, when::now())?;
+    let org = ctx.organization(settings)?;
+    let sort = sort_field(args)?;
+    let mut destination = Destination::open(args.output_file.as_deref())?;
+    let store = ctx.history_store(settings, Access::Read)?;
+    let snapshot = store.snapshot_at(&org, at)?;
+    let bodies = store.accounts_at(&org, snapshot.time)?;
+    ctx.log.note(&format!(
+        "from the snapshot of {} ({} accounts) in {}",
+        show_time(snapshot.time),
+        snapshot.accounts,
+        store.path().display()
+    ));
+    let accounts = bodies
+        .iter()
+        .map(|b| serde_json::from_str::<Account>(b))
+        .collect::<Result<Vec<Account>, _>>()
+        .with_context(|| format!("reading the history store {}", store.path().display()))?;
+    let width = if destination.is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    };
+    let layout = Layout {
+        columns,
+        header: !args.no_header,
+        formula_guard: !args.no_formula_guard,
+        bom: args.bom,
+        width,
+        color: args.output_file.is_none() && ctx.color_stdout(),
+    };
+    let mut sink = sink_for(args.output, layout);
+    let filter = StatusFilter::new(args.status.iter().map(|s| Status::from(*s)));
+    let mut collector = Collector::new(filter, args.limit);
+    let mut kept = collector.take(Page {
+        number: 1,
+        accounts,
+        total: None,
+        total_pages: None,
+    });
+    if let Some(field) = sort {
+        if !sort_by_field(&mut kept, field) && !kept.is_empty() {
+            ctx.log.warn(&format!(
+                "no account has a field `{field}`, so --sort left them in the recorded order; check the field name"
+            ));
+        }
+    }
+    write_batch(sink.as_mut(), &mut destination, &kept)?;
     sink.finish(&mut destination)
         .context("writing the output")?;
     destination.commit()?;

@@ -189,8 +189,7 @@ impl Store {
     }
 
     /// Every change at the snapshots taken within `[since, until]`, each
-    /// compared with the snapshot before it; by time, then in the
-    /// accounts' natural order.
+    /// compared with the snapshot before it; by time, then by id.
     pub fn changes(
         &self,
         org: &Org,
@@ -236,9 +235,16 @@ impl Store {
         let mut started = read("v.valid_from BETWEEN ?2 AND ?3", 2)?;
         let ended = read("v.valid_to BETWEEN ?2 AND ?3", 3)?;
         let mut changes = Vec::new();
-        let mut keys: Vec<(i64, i64)> = started.keys().chain(ended.keys()).copied().collect();
+        // By time, then by id: the same order whatever order the
+        // snapshots were recorded in.
+        let mut keys: Vec<(i64, &str, i64)> = started
+            .iter()
+            .chain(ended.iter())
+            .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
+            .collect();
         keys.sort_unstable();
         keys.dedup();
+        let keys: Vec<(i64, i64)> = keys.into_iter().map(|(t, _, row)| (t, row)).collect();
         for key in keys {
             let before = ended.get(&key);
             let after = started.remove(&key);

@@ -15,6 +15,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::when::whole_seconds;
 use super::{Org, Recorded, Store};
 
 /// What changed since the previous snapshot.
@@ -40,8 +41,8 @@ pub struct Summary {
 /// When a snapshot is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Taken {
-    /// Live: at this time, or a microsecond later if the organization
-    /// already has a snapshot at that very time.
+    /// Live: at this time to the second, or a second later if the
+    /// organization already has a snapshot in that second.
     Now(i64),
     /// Imported at exactly this time; an existing snapshot there is an
     /// error.
@@ -128,11 +129,12 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
             .is_some())
     };
     match taken {
-        Taken::At(t) if exists(t)? => Err(TimeTaken(t).into()),
-        Taken::At(t) => Ok(t),
-        Taken::Now(mut t) => {
+        Taken::At(t) if exists(whole_seconds(t))? => Err(TimeTaken(whole_seconds(t)).into()),
+        Taken::At(t) => Ok(whole_seconds(t)),
+        Taken::Now(t) => {
+            let mut t = whole_seconds(t);
             while exists(t)? {
-                t += 1;
+                t += 1_000_000;
             }
             Ok(t)
         }
@@ -364,12 +366,12 @@ mod tests {
             let mut store = Store::open(&path, Access::Write).unwrap();
             for &d in &order {
                 store
-                    .record(&org(), Taken::At(d as i64 * 1000), day(d), "test")
+                    .record(&org(), Taken::At(d as i64 * 1_000_000), day(d), "test")
                     .unwrap();
             }
             for &d in &days {
-                let t = d as i64 * 1000;
-                assert_eq!(store.snapshot_at(&org(), t + 999).unwrap().time, t);
+                let t = d as i64 * 1_000_000;
+                assert_eq!(store.snapshot_at(&org(), t + 999_999).unwrap().time, t);
                 assert_eq!(
                     store.accounts_at(&org(), t).unwrap(),
                     bodies(&day(d)),
@@ -384,10 +386,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
         for t in 0..30 {
-            let s = store.record(&org(), Taken::Now(t), day(0), "test").unwrap();
+            let s = store
+                .record(&org(), Taken::Now(t * 1_000_000), day(0), "test")
+                .unwrap();
             if t > 0 {
                 assert_eq!(s.counts, Counts::default());
-                assert_eq!(s.previous, Some(t - 1));
+                assert_eq!(s.previous, Some((t - 1) * 1_000_000));
             }
         }
         let versions: i64 = store
@@ -406,14 +410,18 @@ mod tests {
             account("b", "IN_TRIAL", "y"),
             account("c", "ACTIVE", "z"),
         ];
-        let s = store.record(&org(), Taken::At(10), first, "t").unwrap();
+        let s = store
+            .record(&org(), Taken::At(10_000_000), first, "t")
+            .unwrap();
         assert_eq!(s.counts.added, 3);
         let second = vec![
             account("a", "ACTIVE", "x2"),
             account("b", "ACTIVE", "y"),
             account("d", "ACTIVE", "w"),
         ];
-        let s = store.record(&org(), Taken::At(20), second, "t").unwrap();
+        let s = store
+            .record(&org(), Taken::At(20_000_000), second, "t")
+            .unwrap();
         assert_eq!(
             s.counts,
             Counts {
@@ -424,11 +432,13 @@ mod tests {
             }
         );
         let err = store
-            .record(&org(), Taken::At(20), vec![], "t")
+            .record(&org(), Taken::At(20_000_001), vec![], "t")
             .unwrap_err();
         assert!(err.downcast_ref::<TimeTaken>().is_some());
-        let live = store.record(&org(), Taken::Now(20), vec![], "t").unwrap();
-        assert_eq!(live.time, 21);
+        let live = store
+            .record(&org(), Taken::Now(20_500_000), vec![], "t")
+            .unwrap();
+        assert_eq!(live.time, 21_000_000, "a second later, to the second");
     }
 
     #[test]
@@ -449,9 +459,9 @@ mod tests {
             conn.execute_batch(
                 r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
                    INSERT INTO account (id, org, account_id) VALUES (1, 1, 'a');
-                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10, 1);
+                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 1);
                    INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     VALUES (1, 1, 10, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');"#,
+                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');"#,
             )
             .unwrap();
         }
@@ -465,14 +475,14 @@ mod tests {
         let s = store
             .record(
                 &org(),
-                Taken::At(20),
+                Taken::At(20_000_000),
                 vec![account("a", "CHURNED", "x")],
                 "t",
             )
             .unwrap();
         assert_eq!(s.counts.status, 1);
         assert_eq!(
-            store.accounts_at(&org(), 10).unwrap(),
+            store.accounts_at(&org(), 10_000_000).unwrap(),
             [r#"{"id":"a","name":"x","status":"ACTIVE"}"#]
         );
     }

@@ -239,7 +239,11 @@ impl Store {
     }
 
     fn open_for_reading(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = if write_protected(path) {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
         let conn = match Connection::open_with_flags(path, flags) {
             Ok(conn) => conn,
             Err(_) => Connection::open_with_flags(
@@ -296,6 +300,9 @@ impl Store {
     }
 
     fn open_for_writing(path: &Path) -> Result<Store> {
+        if write_protected(path) {
+            return Err(read_only(path));
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -368,6 +375,12 @@ impl Store {
             _ => e.context(format!("writing the history store {}", self.path.display())),
         }
     }
+}
+
+/// A store file without write permission is read-only, even for a user
+/// (root) whom the system would let write it: the mode says "keep".
+fn write_protected(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
 }
 
 fn read_only(path: &Path) -> anyhow::Error {

@@ -13,7 +13,8 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     let text = text.trim();
     let now_ts = Timestamp::from_microsecond(now).map_err(|e| e.to_string())?;
     if text.eq_ignore_ascii_case("now") {
-        return Ok(now);
+        // The latest state, even a snapshot recorded a second ahead.
+        return Ok(i64::MAX);
     }
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_microsecond());
@@ -134,7 +135,7 @@ mod tests {
         assert_eq!(parse_when("7d", now), Ok(at("2026-11-24T12:00:00Z")));
         assert_eq!(parse_when("2w", now), Ok(at("2026-11-17T12:00:00Z")));
         assert_eq!(parse_when("3mo", now), Ok(at("2026-09-01T12:00:00Z")));
-        assert_eq!(parse_when("now", now), Ok(now));
+        assert_eq!(parse_when("now", now), Ok(i64::MAX));
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
         }
