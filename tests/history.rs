@@ -844,3 +844,71 @@ fn the_store_path_comes_from_flag_env_or_profile() {
         "{row}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, at), ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &first, "--at", &at])
+        .output()
+        .unwrap());
+    // Big enough that SQLite spills the transaction's pages to the WAL
+    // before the commit: the kill lands while it writes (or just after).
+    let many: Vec<Value> = (0..30_000)
+        .map(|i| json!({"id": format!("acc-{i:06}"), "name": format!("n{i}"), "status": "ACTIVE"}))
+        .collect();
+    let big = sb.path("big.jsonl");
+    fs::write(&big, jsonl(&many)).unwrap();
+    let wal = sb.path("store-wal");
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut child = std::process::Command::cargo_bin("talkdesk-accounts")
+        .unwrap()
+        .env_clear()
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+        .env("TALKDESK_HISTORY", &store)
+        .env("HOME", sb.home())
+        .args(["snapshot", "-q", "--import"])
+        .arg(&big)
+        .args(["--at", "2026-11-03"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the WAL never grew");
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL, if it still runs
+    child.wait().unwrap();
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "--at", "2026-11-03", "-o", "jsonl", "-q"])
+        .output()
+        .unwrap());
+    let old = jsonl(&[a(), b(), c()]);
+    eprintln!(
+        "after the kill: the {} state",
+        if listed == old { "old" } else { "new" }
+    );
+    assert!(
+        listed == old || listed == jsonl(&many),
+        "neither the old state nor the whole new one: {} lines",
+        listed.lines().count()
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+    let [_, (second, at), _] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &second, "--at", &at])
+        .output()
+        .unwrap());
+}
