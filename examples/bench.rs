@@ -1139,10 +1139,17 @@ fn history_org() -> Result<talkdesk_accounts::history::Org, String> {
 fn history_churn(accounts: &mut [serde_json::Value], day: i64) {
     const STATUSES: [&str; 4] = ["ACTIVE", "CHURNED", "IN_TRIAL", "INACTIVE"];
     for k in 0..HISTORY_CHANGES_A_DAY {
+        // 100 different accounts a day (k * 104,729 mod 10,000 are distinct).
         let i = ((day as usize) * 7919 + k * 104_729) % accounts.len();
         let account = &mut accounts[i];
         if k % 2 == 0 {
-            let status = STATUSES[(day as usize + k) % STATUSES.len()];
+            // Always another status than the current one.
+            let turn = (day as usize + k) % 3;
+            let current = account["status"].as_str().unwrap_or("");
+            let status = match STATUSES.iter().position(|s| *s == current) {
+                Some(p) => STATUSES[(p + 1 + turn) % STATUSES.len()],
+                None => STATUSES[turn],
+            };
             account["status"] = serde_json::Value::String(status.into());
         } else {
             account["name"] = serde_json::Value::String(format!("renamed-{day}-{k}"));

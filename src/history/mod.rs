@@ -48,13 +48,14 @@ impl fmt::Display for Org {
     }
 }
 
-/// One account as recorded: its id, exact JSON text, status and name.
+/// One account as recorded: its id, exact JSON text and status. Its name
+/// is read from the text when a version is written (most accounts of a
+/// snapshot are unchanged: nothing more is held for them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     pub id: String,
     pub body: String,
-    pub status: String,
-    pub name: Option<String>,
+    pub status: crate::account::Status,
 }
 
 impl Recorded {
@@ -63,9 +64,21 @@ impl Recorded {
         Ok(Recorded {
             id: account.id(),
             body: serde_json::to_string(account)?,
-            status: account.status().as_str().to_string(),
-            name: account.field_text("name"),
+            status: account.status(),
         })
+    }
+
+    /// The `name` field as a table shows it (`Account::field_text`).
+    pub fn name(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Peek {
+            name: Option<serde_json::Value>,
+        }
+        match serde_json::from_str::<Peek>(&self.body).ok()?.name? {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        }
     }
 }
 

@@ -161,15 +161,10 @@ fn record_in(
         |r| r.get(0),
     )?;
 
-    let mut known: HashMap<String, i64> = HashMap::new();
-    {
-        let mut stmt = tx.prepare("SELECT account_id, id FROM account WHERE org = ?1")?;
-        let rows = stmt.query_map([org], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
-        for row in rows {
-            let (id, row) = row?;
-            known.insert(id, row);
-        }
-    }
+    // Account rows are looked up one by one (an index), not held: a
+    // 100,000-account organization stays small in memory.
+    let mut find_account =
+        tx.prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?;
     let mut covering: HashMap<i64, Covering> = HashMap::new();
     {
         let mut stmt = tx.prepare(
@@ -230,13 +225,14 @@ fn record_in(
     let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
     let total = accounts.len() as u64;
     for account in accounts {
-        let row = match known.get(&account.id) {
-            Some(&row) => row,
+        let found: Option<i64> = find_account
+            .query_row(params![org, account.id], |r| r.get(0))
+            .optional()?;
+        let row = match found {
+            Some(row) => row,
             None => {
                 new_account.execute(params![org, account.id])?;
-                let row = tx.last_insert_rowid();
-                known.insert(account.id.clone(), row);
-                row
+                tx.last_insert_rowid()
             }
         };
         if !in_snapshot.insert(row) {
@@ -251,7 +247,7 @@ fn record_in(
             Some(v) if v.fingerprint == print => continue,
             Some(v) => {
                 close(&v)?;
-                if v.status == account.status {
+                if v.status == account.status.as_str() {
                     counts.other += 1;
                 } else {
                     counts.status += 1;
@@ -269,8 +265,8 @@ fn record_in(
                     row,
                     at,
                     next,
-                    account.status,
-                    account.name,
+                    account.status.as_str(),
+                    account.name(),
                     account.body
                 ])?;
             }
@@ -327,8 +323,7 @@ mod tests {
         Recorded {
             id: id.into(),
             body: format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#),
-            status: status.into(),
-            name: Some(name.into()),
+            status: crate::account::Status::parse(status),
         }
     }
 
