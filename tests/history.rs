@@ -912,3 +912,74 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
         .output()
         .unwrap());
 }
+
+#[test]
+fn list_at_takes_every_list_filter_and_format() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    for (file, at) in exports(&sb) {
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap());
+    }
+    let out = offline(&sb, &store)
+        .args([
+            "list",
+            "--at",
+            "2026-11-05",
+            "-o",
+            "csv",
+            "--columns",
+            "id,company_name,status",
+            "--status",
+            "active",
+            "--sort",
+            "company_name",
+            "--limit",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    // The formula guard of list's csv: `=Beta` is written `'=Beta`.
+    assert_eq!(
+        ok(&out),
+        "id,company_name,status\nacc-b,'=Beta,ACTIVE\nacc-a,Alpha Ltd,ACTIVE\n"
+    );
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "from the snapshot of 2026-11-04T12:00:00Z (4 accounts) in {}\n",
+            store.display()
+        )
+    );
+    let target = sb.path("at.json");
+    let out = offline(&sb, &store)
+        .args([
+            "-q",
+            "list",
+            "--at",
+            "2026-11-02T23:59:59Z",
+            "-o",
+            "json",
+            "--output-file",
+        ])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), "");
+    assert_eq!(stderr_of(&out), "");
+    let written: Value = serde_json::from_str(&fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written, json!([a(), b(), c()]));
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["list", "--at", "2026-11-01"])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains("starts at 2026-11-02T00:00:00Z, after 2026-11-01T00:00:00Z"),
+        "{err}"
+    );
+}
