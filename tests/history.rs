@@ -983,3 +983,63 @@ fn list_at_takes_every_list_filter_and_format() {
         "{err}"
     );
 }
+
+#[test]
+fn snapshot_prints_its_counts_as_a_table_and_nothing_with_q() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+    assert_eq!(
+        ok(&out),
+        "┌─────────┬───────┐\n\
+         │ change  ┆ count │\n\
+         ╞═════════╪═══════╡\n\
+         │ added   ┆     3 │\n\
+         │ removed ┆     0 │\n\
+         │ status  ┆     0 │\n\
+         │ other   ┆     0 │\n\
+         └─────────┴───────┘\n"
+    );
+    let note = stderr_of(&out);
+    assert!(
+        note.starts_with("recorded 3 accounts at ")
+            && note.ends_with("; the first snapshot of this organization\n"),
+        "{note}"
+    );
+    fake.set_accounts(states()[1].clone());
+    let out = sb.tool(&fake).args(["-q", "snapshot"]).output().unwrap();
+    assert_eq!(ok(&out), "");
+    assert_eq!(stderr_of(&out), "");
+    let csv = ok(&sb
+        .tool(&fake)
+        .args(["-q", "snapshot", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(csv, "change,count\nadded,0\nremoved,0\nstatus,0\nother,0\n");
+}
+
+#[test]
+fn changes_csv_guards_formulas() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let evil = |status: &str| json!({"id": "x-1", "name": "=HYPERLINK(\"http://evil\")", "status": status});
+    for (day, status) in [("2026-11-01", "ACTIVE"), ("2026-11-02", "CHURNED")] {
+        let file = sb.path(&format!("{day}.jsonl"));
+        fs::write(&file, jsonl(&[evil(status)])).unwrap();
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", day])
+            .output()
+            .unwrap());
+    }
+    let csv = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        csv,
+        "time,id,name,kind,before,after\n\
+         2026-11-02T00:00:00Z,x-1,\"'=HYPERLINK(\"\"http://evil\"\")\",status,ACTIVE,CHURNED\n"
+    );
+}
