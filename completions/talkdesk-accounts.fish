@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_talkdesk_accounts_global_optspecs
-    string join \n c/config= p/profile= v/verbose q/quiet color= h/help V/version
+    string join \n c/config= p/profile= history= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_talkdesk_accounts_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -37,6 +38,10 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "ls" -d 'List the organization\'s accounts, walking every page'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "summary" -d 'Count accounts per status (same filters as list)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "diff" -d 'Compare a saved JSON/JSONL export with the live list: added, removed, changed'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "snapshot" -d 'Record the whole organization in the history store (or a saved export)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "changes" -d 'What changed between snapshots: added, removed, status and other changes'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "history" -d 'One account\'s versions over time, from when to when'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "trend" -d 'Count per status at the end of each day, week or month, with a chart'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "config" -d 'Inspect or create the config file'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "auth" -d 'Check the credentials against the API'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -59,12 +64,14 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -93,12 +100,14 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -127,6 +136,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summ
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -152,6 +162,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -161,8 +172,93 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l import -d 'Record this saved `list -o json` or `-o jsonl` export instead of the live list' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l at -d 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s s -l status -d 'Not allowed: a snapshot is the whole organization' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format of the counts' -r -f -a "table\t'A table for people'
+json\t'JSON'
+csv\t'RFC 4180 CSV with a header row'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l no-cache -d 'Neither read nor write the token cache'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s V -l version -d 'Print version'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l since -d 'Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l until -d 'Changes at snapshots up to this time (same forms as --since)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "ACTIVE\t''
+CHURNED\t''
+IN_TRIAL\t''
+INACTIVE\t''
+PROSPECT\t''
+TRIAL_LOST\t''
+OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "ACTIVE\t''
+CHURNED\t''
+IN_TRIAL\t''
+INACTIVE\t''
+PROSPECT\t''
+TRIAL_LOST\t''
+OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'One JSON array, printed once complete'
+jsonl\t'One JSON object per line, streamed'
+csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s V -l version -d 'Print version'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'One JSON array, printed once complete'
+jsonl\t'One JSON object per line, streamed'
+csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s V -l version -d 'Print version'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l since -d 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l every -d 'Length of a period (UTC days, ISO weeks from Monday, calendar months)' -r -f -a "day\t''
+week\t''
+month\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l plot -d 'Also write the chart as an SVG picture to this file' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'JSON'
+csv\t'RFC 4180 CSV with a header row'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s v -l verbose -d 'Log each request to stderr; twice adds headers (secrets redacted)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -176,6 +272,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -185,6 +282,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -194,6 +292,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -208,6 +307,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -221,6 +321,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -233,6 +334,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -242,6 +344,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand comp
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -249,14 +352,18 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manp
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s h -l help -d 'Print help'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "list" -d 'List the organization\'s accounts, walking every page'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "summary" -d 'Count accounts per status (same filters as list)'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "diff" -d 'Compare a saved JSON/JSONL export with the live list: added, removed, changed'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "config" -d 'Inspect or create the config file'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "auth" -d 'Check the credentials against the API'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "manpage" -d 'Print the man page (roff) on stdout'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff config auth completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "list" -d 'List the organization\'s accounts, walking every page'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "summary" -d 'Count accounts per status (same filters as list)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "diff" -d 'Compare a saved JSON/JSONL export with the live list: added, removed, changed'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "snapshot" -d 'Record the whole organization in the history store (or a saved export)'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "changes" -d 'What changed between snapshots: added, removed, status and other changes'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "history" -d 'One account\'s versions over time, from when to when'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "trend" -d 'Count per status at the end of each day, week or month, with a chart'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "config" -d 'Inspect or create the config file'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "auth" -d 'Check the credentials against the API'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "manpage" -d 'Print the man page (roff) on stdout'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and not __fish_seen_subcommand_from list summary diff snapshot changes history trend config auth completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path in use (and whether it exists)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings with secrets redacted, and where each came from'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file (mode 0600)'

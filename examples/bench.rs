@@ -28,6 +28,12 @@
 //!   CPU and peak RSS side by side. `--jq-only` runs C alone, and with
 //!   `--write` replaces only C's section of the file.
 //!
+//! - History (issue 14): a store of 10,000 accounts × 365 daily snapshots,
+//!   its size, the CPU to record one more snapshot, `changes`, `trend`,
+//!   `list --at`, and the peak RSS of a 100,000-account `snapshot`.
+//!   `--history-only` runs it alone and rewrites only its section of the
+//!   file given to `--write`.
+//!
 //! The tool runs with a warm token cache (one untimed run first), as a
 //! nightly job would: each timed run makes exactly one request per page.
 //! Output goes to a file, as with a shell redirect, and is checked.
@@ -70,6 +76,8 @@ struct Options {
     bin: Option<PathBuf>,
     /// Only scenario C (`--jq`); `--write` then replaces its section alone.
     jq_only: bool,
+    /// The history scenario only (issue 14).
+    history_only: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -79,6 +87,7 @@ fn parse_options() -> Result<Options, String> {
         curl: true,
         bin: None,
         jq_only: false,
+        history_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -94,9 +103,10 @@ fn parse_options() -> Result<Options, String> {
             "--bin" => options.bin = Some(args.next().ok_or("--bin needs a path")?.into()),
             "--no-curl" => options.curl = false,
             "--jq-only" => options.jq_only = true,
+            "--history-only" => options.history_only = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] [--jq-only]"
+                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] [--jq-only] [--history-only]"
                 );
                 std::process::exit(0);
             }
@@ -839,6 +849,17 @@ fn run() -> Result<(), String> {
         }
         return Ok(());
     }
+    if options.history_only {
+        let section = history_scenario(&bench, runs)?;
+        println!("\n{section}");
+        if let Some(path) = &options.write {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            fs::write(path, with_history_section(&text, &section))
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+        return Ok(());
+    }
 
     // Scenario A: 20 pages x 40 ms round trips, paid by every answer and
     // every new connection. A0: the same latency on the accounts answers only.
@@ -1069,10 +1090,13 @@ fn run() -> Result<(), String> {
     jq_report(w, &c);
 
     println!("\n{report}");
+    let history = history_scenario(&bench, runs)?;
+    println!("\n{history}");
     let machine = machine();
     println!("Machine:\n{machine}");
     if let Some(path) = &options.write {
         let text = benchmarks_md(&report, &machine, runs, bench.meter, &notes);
+        let text = with_history_section(&text, &history);
         fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
         println!("\nwrote {}", path.display());
     }
@@ -1291,4 +1315,442 @@ fn replace_jq_section(path: &Path, section: &str) -> Result<(), String> {
         }
     }
     fs::write(path, out).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// History store scenario (issue 14): its own options, functions and section of BENCHMARKS.md.
+// ---------------------------------------------------------------------------------------------
+
+/// The heading of the history section in BENCHMARKS.md.
+const HISTORY_HEADING: &str = "## History store";
+
+/// Accounts and days of the history scenario.
+const HISTORY_ACCOUNTS: usize = 10_000;
+const HISTORY_DAYS: i64 = 365;
+/// Accounts changed each day (1%).
+const HISTORY_CHANGES_A_DAY: usize = HISTORY_ACCOUNTS / 100;
+
+/// The organization the history scenario records, as the binary sees it
+/// with the TALKDESK_* variables of [`history_command`].
+const HISTORY_BASE_URL: &str = "http://127.0.0.1:9";
+const HISTORY_TOKEN_URL: &str = "http://127.0.0.1:9/oauth/token";
+
+fn history_org() -> Result<talkdesk_accounts::bench_support::Org, String> {
+    let url = |text: &str| {
+        url::Url::parse(text)
+            .map(|u| u.to_string())
+            .map_err(|e| e.to_string())
+    };
+    Ok(talkdesk_accounts::bench_support::Org {
+        base_url: url(HISTORY_BASE_URL)?,
+        token_url: url(HISTORY_TOKEN_URL)?,
+    })
+}
+
+/// Day `day`'s changes: 1% of the accounts, a different set each day,
+/// alternately a status change and a rename.
+fn history_churn(accounts: &mut [serde_json::Value], day: i64) {
+    const STATUSES: [&str; 4] = ["ACTIVE", "CHURNED", "IN_TRIAL", "INACTIVE"];
+    for k in 0..HISTORY_CHANGES_A_DAY {
+        // 100 different accounts a day (k * 104,729 mod 10,000 are distinct).
+        let i = ((day as usize) * 7919 + k * 104_729) % accounts.len();
+        let account = &mut accounts[i];
+        if k % 2 == 0 {
+            // Always another status than the current one.
+            let turn = (day as usize + k) % 3;
+            let current = account["status"].as_str().unwrap_or("");
+            let status = match STATUSES.iter().position(|s| *s == current) {
+                Some(p) => STATUSES[(p + 1 + turn) % STATUSES.len()],
+                None => STATUSES[turn],
+            };
+            account["status"] = serde_json::Value::String(status.into());
+        } else {
+            account["name"] = serde_json::Value::String(format!("renamed-{day}-{k}"));
+        }
+    }
+}
+
+/// The accounts as `snapshot --import` reads them: parsed as accounts,
+/// then recorded.
+fn history_recorded(
+    accounts: &[serde_json::Value],
+) -> Result<Vec<talkdesk_accounts::bench_support::Recorded>, String> {
+    accounts
+        .iter()
+        .map(|v| {
+            let account: talkdesk_accounts::bench_support::Account =
+                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+            talkdesk_accounts::bench_support::Recorded::from_account(&account)
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// CPU time (user + sys) of this process so far, from /proc/self/stat.
+fn own_cpu() -> Option<Duration> {
+    proc_sample(std::process::id()).map(|(_, cpu)| cpu)
+}
+
+/// The binary against the history store, with no credentials and no API.
+fn history_command(bin: &Path, home: &Path, store: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("NO_COLOR", "1")
+        .env("TALKDESK_BASE_URL", HISTORY_BASE_URL)
+        .env("TALKDESK_TOKEN_URL", HISTORY_TOKEN_URL)
+        .env("TALKDESK_HISTORY", store)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Median wall time and CPU time (user+sys, when GNU time is there) of a
+/// reading command, stdout to a file whose lines are counted (the first
+/// run is untimed: it warms the page cache).
+fn history_query(
+    bench: &Bench,
+    store: &Path,
+    args: &[&str],
+    runs: usize,
+) -> Result<(Duration, Option<Duration>, usize), String> {
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    let mut lines = 0;
+    let report = bench.dir.path().join("history-time.txt");
+    let gnu_time = bench.meter == Meter::GnuTime;
+    for i in 0..=runs {
+        let out = File::create(bench.out_path()).map_err(|e| e.to_string())?;
+        let mut cmd = history_command(&bench.bin, bench.dir.path(), store, args);
+        if gnu_time {
+            // The same command, run by GNU time (its environment kept).
+            let mut timed = Command::new("/usr/bin/time");
+            timed
+                .arg("-v")
+                .arg("-o")
+                .arg(&report)
+                .arg(&bench.bin)
+                .args(args);
+            timed.env_clear();
+            for (key, value) in cmd.get_envs() {
+                if let Some(value) = value {
+                    timed.env(key, value);
+                }
+            }
+            timed.stdin(Stdio::null()).stderr(Stdio::null());
+            cmd = timed;
+        }
+        cmd.stdout(out);
+        let started = Instant::now();
+        let status = cmd.status().map_err(|e| e.to_string())?;
+        let wall = started.elapsed();
+        if !status.success() {
+            return Err(format!("{args:?} failed ({status})"));
+        }
+        lines = fs::read_to_string(bench.out_path())
+            .map_err(|e| e.to_string())?
+            .lines()
+            .count();
+        if i == 0 {
+            continue;
+        }
+        walls.push(wall);
+        if gnu_time {
+            let text = fs::read_to_string(&report).map_err(|e| e.to_string())?;
+            let field = |name: &str| {
+                text.lines()
+                    .find_map(|l| l.trim().strip_prefix(name))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+            };
+            if let (Some(u), Some(s)) = (
+                field("User time (seconds):"),
+                field("System time (seconds):"),
+            ) {
+                cpus.push(Duration::from_secs_f64(u + s));
+            }
+        }
+    }
+    Ok((median(walls).unwrap_or_default(), median(cpus), lines))
+}
+
+fn file_size(path: &Path) -> u64 {
+    fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The history scenario: builds a year of daily snapshots of 10,000
+/// accounts (1% changing a day) through `Store::record`, the function
+/// `snapshot --import` records with, then measures the store's size, the
+/// CPU of recording one more snapshot, three reading commands, and the
+/// peak RSS of `snapshot` walking and recording 100,000 accounts.
+fn history_scenario(bench: &Bench, runs: usize) -> Result<String, String> {
+    use talkdesk_accounts::bench_support::Taken;
+    use talkdesk_accounts::bench_support::{Access, Store};
+
+    println!(
+        "history: {HISTORY_ACCOUNTS} accounts x {HISTORY_DAYS} daily snapshots, {HISTORY_CHANGES_A_DAY} changes a day"
+    );
+    let org = history_org()?;
+    let dir = bench.dir.path().join("history");
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let year = dir.join("year.sqlite3");
+    let one = dir.join("one.sqlite3");
+    let now = jiff::Timestamp::now().as_second();
+    // The last snapshot is yesterday's, so `--since 30d` spans 30 of them.
+    let day_time = |day: i64| (now - (HISTORY_DAYS - day) * 86_400) * 1_000_000;
+    let mut accounts = sample_accounts(HISTORY_ACCOUNTS);
+    let built = Instant::now();
+    {
+        let mut store = Store::open(&year, Access::Write).map_err(|e| e.to_string())?;
+        let mut first = Store::open(&one, Access::Write).map_err(|e| e.to_string())?;
+        for day in 0..HISTORY_DAYS {
+            if day > 0 {
+                history_churn(&mut accounts, day);
+            }
+            let recorded = history_recorded(&accounts)?;
+            if day == 0 {
+                first
+                    .record(&org, Taken::At(day_time(day)), recorded.clone(), "bench")
+                    .map_err(|e| e.to_string())?;
+            }
+            store
+                .record(&org, Taken::At(day_time(day)), recorded, "bench")
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let build_time = built.elapsed();
+    let (year_size, one_size) = (file_size(&year), file_size(&one));
+    println!(
+        "  built in {:.1} s: {} (one snapshot: {})",
+        build_time.as_secs_f64(),
+        megabytes(year_size),
+        megabytes(one_size)
+    );
+
+    // CPU to record one more snapshot (day 366), on a fresh copy each run.
+    history_churn(&mut accounts, HISTORY_DAYS);
+    let mut cpus = Vec::new();
+    let mut walls = Vec::new();
+    for _ in 0..runs {
+        let copy = dir.join("copy.sqlite3");
+        fs::copy(&year, &copy).map_err(|e| e.to_string())?;
+        let cpu_before = own_cpu();
+        let started = Instant::now();
+        let recorded = history_recorded(&accounts)?;
+        let mut store = Store::open(&copy, Access::Write).map_err(|e| e.to_string())?;
+        let summary = store
+            .record(&org, Taken::At(day_time(HISTORY_DAYS)), recorded, "bench")
+            .map_err(|e| e.to_string())?;
+        drop(store);
+        walls.push(started.elapsed());
+        if let (Some(a), Some(b)) = (cpu_before, own_cpu()) {
+            cpus.push(b.saturating_sub(a));
+        }
+        let changed = summary.counts.status + summary.counts.other;
+        if changed == 0 || changed > HISTORY_CHANGES_A_DAY as u64 {
+            return Err(format!("day {HISTORY_DAYS}: {changed} changes recorded"));
+        }
+        fs::remove_file(&copy).map_err(|e| e.to_string())?;
+    }
+    let record_cpu = median(cpus);
+    let record_wall = median(walls).unwrap_or_default();
+
+    // Reading commands, with the release binary.
+    let mid_year = jiff::Timestamp::from_second(now - HISTORY_DAYS / 2 * 86_400)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let (changes_wall, changes_cpu, changes_lines) = history_query(
+        bench,
+        &year,
+        &["changes", "--since", "30d", "-o", "jsonl"],
+        runs,
+    )?;
+    let (trend_wall, trend_cpu, trend_lines) = history_query(
+        bench,
+        &year,
+        &["trend", "--every", "week", "-o", "csv"],
+        runs,
+    )?;
+    let (list_wall, list_cpu, list_lines) = history_query(
+        bench,
+        &year,
+        &["list", "--at", &mid_year, "-o", "jsonl", "-q"],
+        runs,
+    )?;
+    if list_lines != HISTORY_ACCOUNTS {
+        return Err(format!("list --at: {list_lines} accounts"));
+    }
+
+    // Peak RSS of `snapshot` walking and recording 100,000 accounts into a
+    // new store, then into that store again with nothing changed.
+    let big = 100_000usize;
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(big),
+        ..FakeConfig::default()
+    });
+    let mut new_runs = Vec::new();
+    let mut again_runs = Vec::new();
+    for i in 0..runs {
+        let store = dir.join(format!("big-{i}.sqlite3"));
+        let store_arg = store.display().to_string();
+        let args = [
+            "--history",
+            &store_arg,
+            "snapshot",
+            "-q",
+            "--per-page",
+            "100",
+        ];
+        new_runs.push(bench.tool(&fake, &args, true)?);
+        again_runs.push(bench.tool(&fake, &args, true)?);
+        fs::remove_file(&store).map_err(|e| e.to_string())?;
+    }
+    drop(fake);
+    let (new_big, again_big) = (summarize(&new_runs), summarize(&again_runs));
+
+    let mut w = String::new();
+    let _ = writeln!(w, "{HISTORY_HEADING}\n");
+    let _ = writeln!(
+        w,
+        "Written by `cargo run --release --example bench -- --history-only --write BENCHMARKS.md` \
+         (the history scenario of examples/bench.rs; a full run writes it too). Medians of {runs} runs.\n"
+    );
+    let _ = writeln!(
+        w,
+        "- Store: {} accounts (tests/support/fake_api.rs `sample_accounts`), {} daily snapshots, \
+         {} accounts changed a day (half a status change, half a rename), each day parsed as \
+         accounts and recorded with `Store::record` at its date, the function `snapshot --import` \
+         records with; the last snapshot is yesterday's. Built in {:.1} s.\n\
+         - Recording CPU: one more day on a copy of that store, in the bench process: the \
+         accounts turned into records (the JSON text kept), the store opened, the snapshot \
+         merged and committed; user+sys CPU from /proc/self/stat (10 ms ticks), wall beside it.\n\
+         - Reading commands: the release binary, stdout to a file, no network, medians after one \
+         untimed run, process start included. Judged on CPU time (user+sys, {}) when measured: \
+         the wall time beside it also counts any wait for a core on a busy machine.\n\
+         - Peak RSS: the release binary's `snapshot -q --per-page 100` against the fake API \
+         serving {} accounts, into a new store, then again into that store (nothing changed), \
+         measured as for scenario B.\n",
+        thousands(HISTORY_ACCOUNTS as u64),
+        HISTORY_DAYS,
+        HISTORY_CHANGES_A_DAY,
+        build_time.as_secs_f64(),
+        bench.meter.describe(),
+        thousands(big as u64),
+    );
+    let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    let _ = writeln!(
+        w,
+        "Load average (1, 5, 15 min) at the end of the measurements: {} on {} CPUs.\n",
+        load.join(", "),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let _ = writeln!(w, "| figure | target | measured | |");
+    let _ = writeln!(w, "|---|---|---|---|");
+    let row = |w: &mut String, figure: &str, target: &str, value: String, pass: Option<bool>| {
+        let verdict = match pass {
+            Some(true) => "pass",
+            Some(false) => "FAIL",
+            None => "–",
+        };
+        let _ = writeln!(w, "| {figure} | {target} | {value} | {verdict} |");
+    };
+    row(
+        &mut w,
+        "store size, a year of daily snapshots",
+        "≤ 50 MB",
+        format!(
+            "{} (one snapshot alone: {})",
+            megabytes(year_size),
+            megabytes(one_size)
+        ),
+        Some(year_size <= 50_000_000),
+    );
+    row(
+        &mut w,
+        "CPU to record one 10,000-account snapshot, beyond the walk",
+        "≤ 0.2 s",
+        format!("{} (wall {})", secs(record_cpu), ms(record_wall)),
+        record_cpu.map(|c| c <= Duration::from_millis(200)),
+    );
+    row(
+        &mut w,
+        &format!("`changes --since 30d -o jsonl` ({changes_lines} changes)"),
+        "≤ 100 ms",
+        query_value(changes_wall, changes_cpu),
+        Some(query_time(changes_wall, changes_cpu) <= Duration::from_millis(100)),
+    );
+    row(
+        &mut w,
+        &format!(
+            "`trend --every week -o csv`, the whole year ({} weeks)",
+            trend_lines.saturating_sub(1)
+        ),
+        "≤ 200 ms",
+        query_value(trend_wall, trend_cpu),
+        Some(query_time(trend_wall, trend_cpu) <= Duration::from_millis(200)),
+    );
+    row(
+        &mut w,
+        "`list --at` the middle of the year, `-o jsonl` (10,000 accounts)",
+        "≤ 200 ms",
+        query_value(list_wall, list_cpu),
+        Some(query_time(list_wall, list_cpu) <= Duration::from_millis(200)),
+    );
+    let worst_rss = new_big
+        .rss_kib
+        .zip(again_big.rss_kib)
+        .map(|(a, b)| a.max(b));
+    row(
+        &mut w,
+        "peak RSS, `snapshot` of 100,000 accounts (new store / unchanged again)",
+        "≤ 64 MiB",
+        format!(
+            "{} / {} (wall {} / {}, CPU {} / {})",
+            mib(new_big.rss_kib),
+            mib(again_big.rss_kib),
+            ms(new_big.wall),
+            ms(again_big.wall),
+            secs(new_big.cpu),
+            secs(again_big.cpu)
+        ),
+        worst_rss.map(|k| k <= 64 * 1024),
+    );
+    Ok(w)
+}
+
+/// What a reading command's target is judged on: its CPU time (user +
+/// sys) when measured, else its wall time. On a shared machine the wall
+/// time also counts the time spent waiting for a core.
+fn query_time(wall: Duration, cpu: Option<Duration>) -> Duration {
+    cpu.unwrap_or(wall)
+}
+
+fn query_value(wall: Duration, cpu: Option<Duration>) -> String {
+    match cpu {
+        Some(cpu) => format!("{} CPU (wall {})", ms(cpu), ms(wall)),
+        None => format!("{} wall", ms(wall)),
+    }
+}
+
+/// `12.3 MB`
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// Puts `section` in place of the history section of `text` (or at its
+/// end): a history-only run rewrites nothing else of BENCHMARKS.md.
+fn with_history_section(text: &str, section: &str) -> String {
+    let Some(start) = text.find(HISTORY_HEADING) else {
+        return format!("{}\n\n{section}", text.trim_end());
+    };
+    let rest = &text[start + HISTORY_HEADING.len()..];
+    let end = rest
+        .find("\n## ")
+        .map_or(text.len(), |i| start + HISTORY_HEADING.len() + i + 1);
+    format!("{}{section}{}", &text[..start], &text[end..])
 }

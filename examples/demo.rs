@@ -5,6 +5,14 @@
 //! With no arguments it runs `list`. Any arguments are passed to the tool,
 //! e.g. `cargo run --example demo -- list --status ACTIVE -o csv`.
 //!
+//! For the history commands (`snapshot`, `changes`, `history`, `trend`,
+//! `list --at`) the demo first fills a throwaway history store with half a
+//! year of weekly snapshots of the same organization (accounts joining as
+//! trials, converting, churning), recorded with `snapshot --import` as a
+//! user's saved exports would be. The live list is the state of today, so
+//! `cargo run --example demo -- snapshot` shows this week's changes, and
+//! `cargo run --example demo -- trend --plot trend.svg` draws the chart.
+//!
 //! The demo starts the fake, then runs itself again as the CLI with the
 //! fake's URLs and demo credentials in `TALKDESK_*` variables and its own
 //! HOME/XDG folders, so your real config and token cache are never used.
@@ -19,9 +27,17 @@ mod fake_api;
 
 use std::io::Write;
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
-use fake_api::{FakeApi, demo_config};
+use fake_api::{FakeApi, demo_config, sample_accounts};
+use serde_json::Value;
+
+/// How many accounts the fake serves today (as `demo_config` does).
+const ACCOUNTS: usize = 120;
+
+/// Weekly snapshots recorded before today.
+const WEEKS: i64 = 26;
 
 /// Set in the child: run as the CLI.
 const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
@@ -116,13 +132,36 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut child = Command::new(me);
+    let tool = |args: &[String]| {
+        let mut child = Command::new(&me);
+        child.args(args);
+        demo_env(&mut child, &fake, sandbox.path());
+        child
+    };
+    if uses_history(&args) {
+        if let Err(e) = seed_history(sandbox.path(), &tool) {
+            eprintln!("demo: cannot fill the history store: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    match tool(&args).status() {
+        Ok(status) => ExitCode::from(status.code().unwrap_or(1) as u8),
+        Err(e) => {
+            eprintln!("demo: cannot run the tool: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The child's environment: the fake's URLs, demo credentials, and the
+/// sandbox for every folder, so nothing of the user's is read or written.
+fn demo_env(child: &mut Command, fake: &FakeApi, sandbox: &Path) {
     child
-        .args(&args)
         .env(CHILD_MARKER, "1")
-        .env("HOME", sandbox.path())
-        .env("XDG_CONFIG_HOME", sandbox.path().join("config"))
-        .env("XDG_CACHE_HOME", sandbox.path().join("cache"))
+        .env("HOME", sandbox)
+        .env("XDG_CONFIG_HOME", sandbox.join("config"))
+        .env("XDG_CACHE_HOME", sandbox.join("cache"))
+        .env("XDG_DATA_HOME", sandbox.join("data"))
         .env("TALKDESK_BASE_URL", fake.base_url())
         .env("TALKDESK_TOKEN_URL", fake.token_url())
         .env("TALKDESK_CLIENT_ID", CLIENT_ID)
@@ -133,14 +172,80 @@ fn main() -> ExitCode {
         "TALKDESK_ACCOUNT_NAME",
         "TALKDESK_REGION",
         "TALKDESK_CA_BUNDLE",
+        "TALKDESK_HISTORY",
     ] {
         child.env_remove(var);
     }
-    match child.status() {
-        Ok(status) => ExitCode::from(status.code().unwrap_or(1) as u8),
-        Err(e) => {
-            eprintln!("demo: cannot run the tool: {e}");
-            ExitCode::FAILURE
+}
+
+/// True for the commands that read or write the history store.
+fn uses_history(args: &[String]) -> bool {
+    let command = args.iter().find(|a| !a.starts_with('-'));
+    matches!(
+        command.map(String::as_str),
+        Some("snapshot" | "changes" | "history" | "trend")
+    ) || (command.is_some_and(|c| c == "list") && args.iter().any(|a| a.starts_with("--at")))
+}
+
+/// The organization `weeks_ago` weeks before today: today's accounts, of
+/// which the later ones had not joined yet, recent joiners still in trial,
+/// and churned or lost accounts still active or in trial before they left.
+fn state(weeks_ago: i64) -> Vec<Value> {
+    let week = WEEKS - weeks_ago;
+    sample_accounts(ACCOUNTS)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, mut account)| {
+            let i = i as i64;
+            // The first 70 were there from the start; the others joined
+            // one every few days.
+            let joined = if i < 70 { 0 } else { (i - 70) * WEEKS / 50 };
+            if week < joined {
+                return None;
+            }
+            let status = account["status"].as_str().unwrap_or("").to_string();
+            let left = 4 + (i * 7) % (WEEKS - 4);
+            let earlier = match status.as_str() {
+                "CHURNED" | "INACTIVE" if week < left => Some("ACTIVE"),
+                "TRIAL_LOST" if week < left => Some("IN_TRIAL"),
+                "ACTIVE" if joined > 0 && week < joined + 3 => Some("IN_TRIAL"),
+                _ => None,
+            };
+            if let Some(earlier) = earlier {
+                account["status"] = Value::String(earlier.into());
+            }
+            Some(account)
+        })
+        .collect()
+}
+
+/// Records the weekly history with `snapshot --import`, oldest first.
+fn seed_history(sandbox: &Path, tool: &dyn Fn(&[String]) -> Command) -> Result<(), String> {
+    let exports = sandbox.join("exports");
+    std::fs::create_dir_all(&exports).map_err(|e| e.to_string())?;
+    let now = jiff::Timestamp::now().as_second();
+    for weeks_ago in (1..=WEEKS).rev() {
+        let file = exports.join(format!("week-{weeks_ago:02}.jsonl"));
+        let lines: String = state(weeks_ago)
+            .iter()
+            .map(|account| format!("{account}\n"))
+            .collect();
+        std::fs::write(&file, lines).map_err(|e| e.to_string())?;
+        let at = jiff::Timestamp::from_second(now - weeks_ago * 7 * 86_400)
+            .map_err(|e| e.to_string())?
+            .to_string();
+        let args: Vec<String> = vec![
+            "-q".into(),
+            "snapshot".into(),
+            "--import".into(),
+            file.display().to_string(),
+            "--at".into(),
+            at,
+        ];
+        let status = tool(&args).status().map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("importing {} failed", file.display()));
         }
     }
+    Ok(())
 }

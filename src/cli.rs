@@ -25,6 +25,12 @@ The API: https://docs.talkdesk.com/reference/get-accounts";
 /// The heading of the global options in every command's help.
 const GLOBAL: &str = "Global options";
 
+const SNAPSHOT_EXAMPLES: &str = "\
+Examples:
+  talkdesk-accounts snapshot                       # nightly, from cron
+  talkdesk-accounts snapshot --import 2026-11-01.json --at 2026-11-01
+  talkdesk-accounts changes --since 7d";
+
 /// List the Talkdesk accounts under your organization, and their state.
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +48,10 @@ pub struct Cli {
     /// Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]
     #[arg(short, long, global = true, value_name = "NAME", help_heading = GLOBAL)]
     pub profile: Option<String>,
+
+    /// History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
+    pub history: Option<PathBuf>,
 
     /// Log each request to stderr; twice adds headers (secrets redacted)
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
@@ -70,6 +80,19 @@ pub enum Command {
 
     /// Compare a saved JSON/JSONL export with the live list: added, removed, changed
     Diff(DiffArgs),
+
+    /// Record the whole organization in the history store (or a saved export)
+    #[command(after_help = SNAPSHOT_EXAMPLES)]
+    Snapshot(SnapshotArgs),
+
+    /// What changed between snapshots: added, removed, status and other changes
+    Changes(ChangesArgs),
+
+    /// One account's versions over time, from when to when
+    History(HistoryArgs),
+
+    /// Count per status at the end of each day, week or month, with a chart
+    Trend(TrendArgs),
 
     /// Inspect or create the config file
     #[command(subcommand)]
@@ -228,6 +251,97 @@ fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
     }
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    /// Record this saved `list -o json` or `-o jsonl` export instead of the live list
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "at")]
+    pub import: Option<PathBuf>,
+
+    /// With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    #[arg(long, value_name = "TIME", requires = "import")]
+    pub at: Option<String>,
+
+    /// Not allowed: a snapshot is the whole organization
+    #[arg(short, long, hide = true, value_name = "STATUS")]
+    pub status: Vec<String>,
+
+    /// Output format of the counts
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
+
+    /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub concurrency: Option<usize>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChangesArgs {
+    /// Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Changes at snapshots up to this time (same forms as --since)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// Only accounts that left this status (status changes and removals)
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    pub status_from: Option<Status>,
+
+    /// Only accounts that reached this status (status changes and additions)
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    pub status_to: Option<Status>,
+
+    /// Only this account
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// The account's id (or its exact name)
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Output format
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TrendArgs {
+    /// From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Length of a period (UTC days, ISO weeks from Monday, calendar months)
+    #[arg(long, value_enum, value_name = "PERIOD", default_value_t = Every::Week)]
+    pub every: Every,
+
+    /// Also write the chart as an SVG picture to this file
+    #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath)]
+    pub plot: Option<PathBuf>,
+
+    /// Output format
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
+}
+
+/// The periods of `trend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    Day,
+    Week,
+    Month,
+}
+
 /// How the reports (`summary`, `diff`) print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -315,6 +429,10 @@ pub struct ListArgs {
     /// csv: start with a UTF-8 byte-order mark (for Excel)
     #[arg(long)]
     pub bom: bool,
+
+    /// The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    #[arg(long, value_name = "WHEN", conflicts_with = "page")]
+    pub at: Option<String>,
 
     #[command(flatten)]
     pub jq: JqArgs,

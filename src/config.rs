@@ -148,6 +148,7 @@ struct RawProfile {
     max_retries: Option<Spanned<u32>>,
     concurrency: Option<Spanned<usize>>,
     ca_bundle: Option<Spanned<PathBuf>>,
+    history: Option<Spanned<PathBuf>>,
 }
 
 /// The command-line values that take part in the merge.
@@ -159,6 +160,7 @@ pub struct Overrides {
     pub timeout: Option<u64>,
     pub max_retries: Option<u32>,
     pub concurrency: Option<usize>,
+    pub history: Option<PathBuf>,
 }
 
 /// Reads environment variables; a function so tests need not touch the
@@ -194,6 +196,8 @@ pub struct Settings {
     pub max_retries: Sourced<u32>,
     pub concurrency: Sourced<usize>,
     pub ca_bundle: Option<Sourced<PathBuf>>,
+    /// The history store (§8); `None` when this user has no data folder.
+    pub history: Option<Sourced<PathBuf>>,
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
 }
@@ -209,6 +213,11 @@ pub struct Credentials {
 /// The default config file path.
 pub fn default_config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("talkdesk-accounts").join("config.toml"))
+}
+
+/// The default history store path.
+pub fn default_history_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("talkdesk-accounts").join("history.sqlite3"))
 }
 
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
@@ -549,6 +558,16 @@ impl Settings {
         };
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), Ok)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
+        let history = at.get(
+            flag_value("--history", o.history.clone()),
+            Some("TALKDESK_HISTORY"),
+            key!(raw.history),
+            Ok,
+        )?;
+        let history = match history {
+            Some(path) => Some(at.beside_file(path)),
+            None => default_history_path().map(|p| Sourced::new(p, Source::Default)),
+        };
         let timeout = at.number("--timeout", o.timeout, key!(raw.timeout_secs), 1..=86_400)?;
         let per_page = at.number("--per-page", o.per_page, key!(raw.per_page), 1..=100)?;
         let retries = at.number(
@@ -579,6 +598,7 @@ impl Settings {
             max_retries: or_default(retries, DEFAULT_MAX_RETRIES),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
             ca_bundle,
+            history,
             permission_warning,
         })
     }

@@ -15,11 +15,21 @@ mod cli;
 mod commands;
 mod config;
 mod error;
+mod history;
 mod http;
 mod interrupt;
 mod log;
 mod output;
 mod text;
+
+/// What `examples/bench.rs` needs to build a year of history through the
+/// same code as `snapshot --import`. Not an API: the binary is the product.
+#[doc(hidden)]
+pub mod bench_support {
+    pub use crate::account::Account;
+    pub use crate::history::record::Taken;
+    pub use crate::history::{Access, Org, Recorded, Store};
+}
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -44,6 +54,7 @@ fn run(cli: Cli) -> Result<()> {
         color: cli.color,
         config: cli.config,
         profile: cli.profile,
+        history: cli.history,
         env: &process_env,
     };
     match &cli.command {
@@ -51,6 +62,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Completions { shell } => commands::completions::run(*shell),
         Command::Summary(args) => commands::summary::run(&ctx, args),
         Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::Snapshot(args) => commands::snapshot::run(&ctx, args),
+        Command::Changes(args) => commands::changes::run(&ctx, args),
+        Command::History(args) => commands::history::run(&ctx, args),
+        Command::Trend(args) => commands::trend::run(&ctx, args),
         Command::Config(command) => commands::config::run(&ctx, command),
         Command::Auth(cli::AuthCommand::Check(args)) => commands::auth::check(&ctx, args),
         Command::Manpage => commands::manpage::run(),

@@ -145,6 +145,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         row("max_retries", Some(&s.max_retries), |n| n.to_string()),
         row("concurrency", Some(&s.concurrency), |n| n.to_string()),
         row("token_cache", cache.as_ref(), path),
+        row("history", s.history.as_ref(), path),
     ]
 }
 

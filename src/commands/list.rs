@@ -9,7 +9,7 @@ use super::sort::sort_by_field;
 use super::{Context, WalkPlan};
 use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
-use crate::api::pages::Pages;
+use crate::api::pages::{Page, Pages};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
@@ -103,32 +103,40 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 
     let sort = sort_field(args)?;
     // With --sort the accounts are held until the walk is complete.
+    // With --at, the whole list comes at once from the history store.
     let mut held: Vec<Account> = Vec::new();
-    let walk = walk_plan(args, &settings);
-    ctx.walk_accounts(
-        &settings,
-        &args.api,
-        walk,
-        &mut collector,
-        |accounts, progress| {
-            unseen.record(&accounts);
-            if sort.is_some() {
-                held.extend(accounts);
-                return Ok(());
-            }
-            // Streamed rows about to reach the terminal: wipe the line first.
-            if sink.streams() && destination.is_terminal() {
-                progress.clear();
-            }
-            write_batch(sink.as_mut(), &mut destination, &accounts, &projection)
-        },
-    )?;
+    match &args.at {
+        Some(at) => {
+            held = recorded(ctx, &settings, at, &mut collector)?;
+            unseen.record(&held);
+        }
+        None => ctx.walk_accounts(
+            &settings,
+            &args.api,
+            walk_plan(args, &settings),
+            &mut collector,
+            |accounts, progress| {
+                unseen.record(&accounts);
+                if sort.is_some() {
+                    held.extend(accounts);
+                    return Ok(());
+                }
+                // Streamed rows about to reach the terminal: wipe the line first.
+                if sink.streams() && destination.is_terminal() {
+                    progress.clear();
+                }
+                write_batch(sink.as_mut(), &mut destination, &accounts, &projection)
+            },
+        )?,
+    }
     if let Some(field) = sort {
         if !sort_by_field(&mut held, field) && !held.is_empty() {
             ctx.log.warn(&format!(
                 "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
             ));
         }
+    }
+    if !held.is_empty() {
         write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
         drop(held);
     }
@@ -140,6 +148,39 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
+}
+
+/// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from
+/// the history store, through the same filter as a walk's pages.
+fn recorded(
+    ctx: &Context,
+    settings: &Settings,
+    at: &str,
+    collector: &mut Collector,
+) -> Result<Vec<Account>> {
+    use crate::history::{Access, show_time, when};
+    let at = super::parse_when_arg("--at", at, when::now())?;
+    let org = ctx.organization(settings)?;
+    let store = ctx.history_store(settings, Access::Read)?;
+    let snapshot = store.snapshot_at(&org, at)?;
+    let bodies = store.accounts_at(&org, snapshot.time)?;
+    ctx.log.note(&format!(
+        "from the snapshot of {} ({} accounts) in {}",
+        show_time(snapshot.time),
+        snapshot.accounts,
+        store.path().display()
+    ));
+    let accounts = bodies
+        .iter()
+        .map(|b| serde_json::from_str::<Account>(b))
+        .collect::<Result<Vec<Account>, _>>()
+        .with_context(|| format!("reading the history store {}", store.path().display()))?;
+    Ok(collector.take(Page {
+        number: 1,
+        accounts,
+        total: None,
+        total_pages: None,
+    }))
 }
 
 /// How the accounts are printed: the columns and flags, and when the

@@ -1,14 +1,18 @@
 //! The commands: thin glue between settings, the API and the outputs.
 
 pub mod auth;
+pub mod changes;
 pub mod completions;
 pub mod config;
 pub mod diff;
+pub mod history;
 pub mod list;
 pub mod manpage;
 pub mod progress;
+pub mod snapshot;
 pub mod sort;
 pub mod summary;
+pub mod trend;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -22,7 +26,8 @@ use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
-use crate::error::redacted;
+use crate::error::{config_error, redacted, usage_error};
+use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::report::TableStyle;
@@ -34,6 +39,8 @@ pub struct Context<'a> {
     pub color: ColorWhen,
     pub config: Option<std::path::PathBuf>,
     pub profile: Option<String>,
+    /// `--history PATH`.
+    pub history: Option<std::path::PathBuf>,
     pub env: EnvLookup<'a>,
 }
 
@@ -47,6 +54,7 @@ impl Context<'_> {
             timeout: api.timeout,
             max_retries: api.max_retries,
             concurrency,
+            history: self.history.clone(),
         };
         let settings = Settings::resolve(&overrides, self.env)?;
         if let Some(warning) = &settings.permission_warning {
@@ -153,6 +161,41 @@ impl Context<'_> {
         }
         Ok(())
     }
+}
+
+impl Context<'_> {
+    /// The organization of the profile in use: its API base URL and token
+    /// URL. No credentials are needed to know it.
+    pub fn organization(&self, settings: &Settings) -> Result<Org> {
+        let token_url = settings.token_url.as_ref().ok_or_else(|| {
+            config_error(format!(
+                "no token URL, so no organization to look up in the history: set TALKDESK_ACCOUNT_NAME (or account_name in {} [{}]), or token_url",
+                settings.config_path.value.display(),
+                settings.profile.value
+            ))
+        })?;
+        Ok(Org {
+            base_url: settings.base_url.value.to_string(),
+            token_url: token_url.value.to_string(),
+        })
+    }
+
+    /// The history store in use (`--history`, `TALKDESK_HISTORY`, the
+    /// profile's `history`, or the data folder), opened for `access`.
+    pub fn history_store(&self, settings: &Settings, access: Access) -> Result<Store> {
+        let path = settings.history.as_ref().ok_or_else(|| {
+            config_error(
+                "cannot find a data folder for this user; pass --history PATH or set TALKDESK_HISTORY",
+            )
+        })?;
+        Store::open(&path.value, access)
+    }
+}
+
+/// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;
+/// a bad one is a usage error naming the option.
+pub fn parse_when_arg(option: &str, text: &str, now: i64) -> Result<i64> {
+    crate::history::when::parse_when(text, now).map_err(|e| usage_error(format!("{option}: {e}")))
 }
 
 /// Which pages a command walks, and how many at once.

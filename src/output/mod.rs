@@ -1,6 +1,7 @@
 //! Output formats behind one small trait: table, json, jsonl and csv, plus
 //! sanitizing and the atomic file writer. Nothing here knows about HTTP.
 
+pub mod chart;
 pub mod csv;
 pub mod destination;
 pub mod jq;

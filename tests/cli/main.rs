@@ -20,6 +20,7 @@ mod docs;
 mod errors;
 mod fake_api_selftest;
 mod first_run;
+mod history;
 mod hostile_server;
 mod interrupt;
 mod jq;

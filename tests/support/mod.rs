@@ -32,6 +32,17 @@ impl Sandbox {
         self.dir.path().join("cache")
     }
 
+    pub fn data_home(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Where the tool keeps its history store by default.
+    pub fn history_path(&self) -> PathBuf {
+        self.data_home()
+            .join("talkdesk-accounts")
+            .join("history.sqlite3")
+    }
+
     /// Where the tool looks for its config file by default.
     pub fn default_config_path(&self) -> PathBuf {
         self.config_home()
@@ -81,6 +92,7 @@ impl Sandbox {
             ("HOME", self.home().into()),
             ("XDG_CONFIG_HOME", self.config_home().into()),
             ("XDG_CACHE_HOME", self.cache_home().into()),
+            ("XDG_DATA_HOME", self.data_home().into()),
             ("TALKDESK_BACKOFF_SCALE", "0".into()),
             ("NO_COLOR", "1".into()),
         ]

@@ -1,0 +1,185 @@
+//! `changes`: every change between consecutive snapshots in a time range,
+//! from the history store, without the network.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Map, Value, json};
+
+use super::{Context, parse_when_arg};
+use crate::account::Status;
+use crate::cli::{ChangesArgs, OutputFormat};
+use crate::history::query::{Change, Kind, changed_fields};
+use crate::history::{Access, show_time, when};
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::table::TableSink;
+
+/// The columns of every format.
+pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"];
+
+/// Runs `changes`.
+pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
+    let settings = ctx.settings(&Default::default(), None)?;
+    let org = ctx.organization(&settings)?;
+    let now = when::now();
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| parse_when_arg("--since", t, now))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|t| parse_when_arg("--until", t, now))
+        .transpose()?;
+    let store = ctx.history_store(&settings, Access::Read)?;
+    let from = args.status_from.clone();
+    let to = args.status_to.clone();
+    let changes: Vec<Change> = store
+        .changes(&org, since, until, args.id.as_deref())?
+        .into_iter()
+        .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
+        .collect();
+    let mut out = Destination::open(None)?;
+    match args.output {
+        OutputFormat::Json => writeln!(out, "{}", to_json(&changes))?,
+        OutputFormat::Jsonl => {
+            for change in &changes {
+                writeln!(out, "{}", change_json(change))?;
+            }
+        }
+        OutputFormat::Csv => write_csv(&mut out, &COLUMNS, &rows(&changes, false))?,
+        OutputFormat::Table => {
+            let style = ctx.report_style(out.is_terminal());
+            writeln!(
+                out,
+                "{}",
+                render_table(&COLUMNS, &rows(&changes, style.color), style)
+            )?;
+        }
+    }
+    out.commit().context("writing the changes")?;
+    if changes.is_empty() && args.output == OutputFormat::Table {
+        ctx.log.note("0 changes");
+    }
+    Ok(())
+}
+
+/// `--status-from` / `--status-to`: only changes of status, additions
+/// and removals, with the account's status before / after as asked.
+fn keeps(change: &Change, from: Option<&Status>, to: Option<&Status>) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
+    }
+    if change.kind == Kind::Other {
+        return false;
+    }
+    let status =
+        |v: &Option<crate::history::query::Version>| v.as_ref().map(|v| Status::parse(&v.status));
+    from.is_none_or(|s| status(&change.before).as_ref() == Some(s))
+        && to.is_none_or(|s| status(&change.after).as_ref() == Some(s))
+}
+
+/// A field's value as a cell: strings as they are, missing as `(none)`.
+fn cell_text(value: Option<&Value>) -> String {
+    match value {
+        None => "(none)".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn fields_of(body: &str) -> Map<String, Value> {
+    serde_json::from_str(body).unwrap_or_default()
+}
+
+/// The `before` and `after` cells: statuses, or the other fields that
+/// changed as `field: value` joined by `; `.
+fn before_after(change: &Change) -> (String, String) {
+    let status = |v: &Option<crate::history::query::Version>| {
+        v.as_ref().map(|v| v.status.clone()).unwrap_or_default()
+    };
+    match (change.kind, &change.before, &change.after) {
+        (Kind::Other, Some(b), Some(a)) => {
+            let names = changed_fields(&b.body, &a.body);
+            let (bf, af) = (fields_of(&b.body), fields_of(&a.body));
+            let show = |fields: &Map<String, Value>| {
+                names
+                    .iter()
+                    .map(|n| format!("{n}: {}", cell_text(fields.get(n))))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            (show(&bf), show(&af))
+        }
+        _ => (status(&change.before), status(&change.after)),
+    }
+}
+
+fn rows(changes: &[Change], color: bool) -> Vec<Vec<ReportCell>> {
+    changes
+        .iter()
+        .map(|c| {
+            let (before, after) = before_after(c);
+            let colored = |text: String| {
+                let tint = if color && c.kind != Kind::Other {
+                    TableSink::status_color(&text)
+                } else {
+                    None
+                };
+                ReportCell::new(text).colored(tint)
+            };
+            vec![
+                ReportCell::new(show_time(c.time)),
+                ReportCell::new(c.id.clone()),
+                ReportCell::new(c.name().unwrap_or_default()),
+                ReportCell::new(c.kind.as_str()),
+                colored(before),
+                colored(after),
+            ]
+        })
+        .collect()
+}
+
+/// One change as json: `before`/`after` are statuses (null when absent),
+/// or for `other` objects of the fields that changed.
+pub fn change_json(change: &Change) -> Value {
+    let status = |v: &Option<crate::history::query::Version>| match v {
+        Some(v) => Value::String(v.status.clone()),
+        None => Value::Null,
+    };
+    let (before, after) = match (change.kind, &change.before, &change.after) {
+        (Kind::Other, Some(b), Some(a)) => {
+            let names = changed_fields(&b.body, &a.body);
+            let (bf, af) = (fields_of(&b.body), fields_of(&a.body));
+            let pick = |fields: &Map<String, Value>| {
+                Value::Object(
+                    names
+                        .iter()
+                        .map(|n| (n.clone(), fields.get(n).cloned().unwrap_or(Value::Null)))
+                        .collect(),
+                )
+            };
+            (pick(&bf), pick(&af))
+        }
+        _ => (status(&change.before), status(&change.after)),
+    };
+    json!({
+        "time": show_time(change.time),
+        "id": change.id,
+        "name": change.name(),
+        "kind": change.kind.as_str(),
+        "before": before,
+        "after": after,
+    })
+}
+
+/// The json array: the one place `changes -o json` is made.
+pub fn to_json(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "[]".into();
+    }
+    let items: Vec<String> = changes.iter().map(|c| change_json(c).to_string()).collect();
+    format!("[\n  {}\n]", items.join(",\n  "))
+}

@@ -1,0 +1,157 @@
+//! `snapshot`: walk every page exactly as `list` does and record the
+//! whole organization in the history store, in one transaction after the
+//! walk is complete; or record a saved export (`--import FILE --at TIME`).
+//! Then report what changed since the snapshot before.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+use super::{Context, WalkPlan, parse_when_arg};
+use crate::accounts::{Collector, StatusFilter};
+use crate::cli::{ReportFormat, SnapshotArgs};
+use crate::error::{api_error, usage_error};
+use crate::history::record::{Summary, Taken, TimeTaken};
+use crate::history::{Access, Recorded, show_time, when};
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, render_table, write_csv};
+
+/// Runs `snapshot`.
+pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
+    if !args.status.is_empty() {
+        return Err(usage_error(
+            "snapshot records the whole organization, so --status is not allowed; filter when reading, e.g. `list --at now --status ACTIVE`",
+        ));
+    }
+    let settings = ctx.settings(&args.api, args.concurrency)?;
+    let org = ctx.organization(&settings)?;
+    // Opened first: a foreign, newer or read-only store fails before any
+    // request is made.
+    let mut store = ctx.history_store(&settings, Access::Write)?;
+    let (taken, accounts, source) = match (&args.import, &args.at) {
+        (Some(file), Some(at)) => {
+            let at = parse_when_arg("--at", at, when::now())?;
+            let accounts = read_import(file)?;
+            (
+                Taken::At(at),
+                accounts,
+                format!("import {}", file.display()),
+            )
+        }
+        _ => {
+            let accounts = walk(ctx, &settings, args)?;
+            (Taken::Now(when::now()), accounts, "api".to_string())
+        }
+    };
+    let summary = store.record(&org, taken, accounts, &source).map_err(|e| {
+        match e.downcast_ref::<TimeTaken>() {
+            Some(taken) => usage_error(taken.to_string()),
+            None => e,
+        }
+    })?;
+    ctx.log.note(&format!(
+        "recorded {} accounts at {} in {}{}",
+        summary.accounts,
+        show_time(summary.time),
+        store.path().display(),
+        match summary.previous {
+            Some(p) => format!("; changes since the snapshot of {}", show_time(p)),
+            None => "; the first snapshot of this organization".to_string(),
+        }
+    ));
+    print(ctx, args.output, &summary)
+}
+
+/// Walks every page as `list` does and keeps each account as recorded.
+/// A walk whose count differs from the API's total is not exact, so it
+/// is not recorded.
+fn walk(
+    ctx: &Context,
+    settings: &crate::config::Settings,
+    args: &SnapshotArgs,
+) -> Result<Vec<Recorded>> {
+    let mut collector = Collector::new(StatusFilter::default(), None);
+    let mut accounts = Vec::new();
+    ctx.walk_accounts(
+        settings,
+        &args.api,
+        WalkPlan::all(settings),
+        &mut collector,
+        |page, _| {
+            for account in page {
+                accounts.push(Recorded::from_account(&account)?);
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(mismatch) = collector.total_mismatch() {
+        return Err(api_error(format!(
+            "{mismatch}; nothing was recorded, run snapshot again"
+        )));
+    }
+    Ok(accounts)
+}
+
+/// Reads an export as `diff` does (exit 2 naming the file and line); an
+/// id twice is an error too.
+fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
+    let records = super::diff::read_export(path)?;
+    let mut seen = HashMap::with_capacity(records.len());
+    let mut accounts = Vec::with_capacity(records.len());
+    for (place, account) in records {
+        if let Some(first) = seen.insert(account.id(), place) {
+            return Err(usage_error(format!(
+                "{}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
+                path.display(),
+                account.id()
+            )));
+        }
+        accounts.push(Recorded::from_account(&account)?);
+    }
+    Ok(accounts)
+}
+
+/// The counts as json: the one place `snapshot -o json` is made.
+pub fn to_json(summary: &Summary) -> Value {
+    json!({
+        "time": show_time(summary.time),
+        "accounts": summary.accounts,
+        "previous": summary.previous.map(show_time),
+        "added": summary.counts.added,
+        "removed": summary.counts.removed,
+        "status": summary.counts.status,
+        "other": summary.counts.other,
+    })
+}
+
+fn rows(summary: &Summary) -> Vec<Vec<ReportCell>> {
+    let c = &summary.counts;
+    [
+        ("added", c.added),
+        ("removed", c.removed),
+        ("status", c.status),
+        ("other", c.other),
+    ]
+    .into_iter()
+    .map(|(change, n)| vec![ReportCell::new(change), ReportCell::number(n)])
+    .collect()
+}
+
+fn print(ctx: &Context, format: ReportFormat, summary: &Summary) -> Result<()> {
+    if ctx.log.quiet && format == ReportFormat::Table {
+        return Ok(());
+    }
+    let mut out = Destination::open(None)?;
+    let header = ["change", "count"];
+    match format {
+        ReportFormat::Json => writeln!(out, "{}", to_json(summary))?,
+        ReportFormat::Csv => write_csv(&mut out, &header, &rows(summary))?,
+        ReportFormat::Table => {
+            let style = ctx.report_style(out.is_terminal());
+            writeln!(out, "{}", render_table(&header, &rows(summary), style))?;
+        }
+    }
+    out.commit().context("writing the counts")
+}

@@ -1,0 +1,129 @@
+//! History: the organization's accounts remembered in an embedded SQLite
+//! store (SPEC §8).
+//!
+//! Each account is kept as *versions*: its exact JSON text, valid from the
+//! snapshot where it appeared until the snapshot where it changed or went
+//! away. A year of snapshots of an organization that does not change costs
+//! what one snapshot costs, and any snapshot can be rebuilt exactly
+//! (fields, values and the API's order).
+//!
+//! - `store`: the file, its schema and migrations;
+//! - `record`: recording a snapshot (live or imported, in any order);
+//! - `query`: changes, one account's versions, counts per period, and the
+//!   list as it was;
+//! - `when`: the `WHEN` arguments (a date, a time, or `7d` back from now).
+//!
+//! Times are microseconds since the Unix epoch, UTC. Nothing here knows
+//! about output formats or HTTP: commands pass accounts in and get rows
+//! back.
+
+pub mod query;
+pub mod record;
+pub mod store;
+pub mod when;
+
+use std::fmt;
+
+use anyhow::Result;
+use rusqlite::OptionalExtension;
+
+pub use store::{Access, Store};
+
+/// An organization: the API it is read from and the token URL (which
+/// names the Talkdesk account). Snapshots of different organizations
+/// never mix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Org {
+    pub base_url: String,
+    pub token_url: String,
+}
+
+impl fmt::Display for Org {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "organization {} (token URL {})",
+            self.base_url, self.token_url
+        )
+    }
+}
+
+/// One account as recorded: its id, exact JSON text and status. Its name
+/// is read from the text when a version is written (most accounts of a
+/// snapshot are unchanged: nothing more is held for them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: String,
+    pub body: String,
+    pub status: crate::account::Status,
+}
+
+impl Recorded {
+    /// An account as `list -o json` prints it.
+    pub fn from_account(account: &crate::account::Account) -> Result<Recorded> {
+        Ok(Recorded {
+            id: account.id(),
+            body: serde_json::to_string(account)?,
+            status: account.status(),
+        })
+    }
+
+    /// The `name` field as a table shows it (`Account::field_text`).
+    pub fn name(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Peek {
+            name: Option<serde_json::Value>,
+        }
+        match serde_json::from_str::<Peek>(&self.body).ok()?.name? {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// A time as RFC 3339 in UTC, to the second.
+pub fn show_time(micros: i64) -> String {
+    match jiff::Timestamp::from_second(micros.div_euclid(1_000_000)) {
+        Ok(t) => t.to_string(),
+        Err(_) => micros.to_string(),
+    }
+}
+
+impl Store {
+    /// The organization's row, if it has any snapshot.
+    pub(crate) fn org_id(&self, org: &Org) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
+                (&org.base_url, &org.token_url),
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The organization's row, or the error that says to run `snapshot`.
+    pub(crate) fn known_org(&self, org: &Org) -> Result<i64> {
+        let id = self.org_id(org)?;
+        let has_snapshot = match id {
+            Some(id) => self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM snapshot WHERE org = ?1 LIMIT 1",
+                    [id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some(),
+            None => false,
+        };
+        match id {
+            Some(id) if has_snapshot => Ok(id),
+            _ => Err(anyhow::anyhow!(
+                "no snapshot yet of the {org} in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
+                self.path.display()
+            )),
+        }
+    }
+}

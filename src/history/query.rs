@@ -1,0 +1,482 @@
+//! Reading the history: the snapshots, the list at a time, the changes
+//! between consecutive snapshots, one account's versions, and the counts
+//! per status at the end of each period.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, anyhow};
+use rusqlite::OptionalExtension;
+use serde_json::{Map, Value};
+
+use super::record::decode_order;
+use super::{Org, Store, show_time};
+
+/// One recorded snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotInfo {
+    pub time: i64,
+    pub accounts: u64,
+}
+
+/// One version of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub valid_from: i64,
+    /// `None`: it still holds at the latest snapshot.
+    pub valid_to: Option<i64>,
+    pub status: String,
+    pub name: Option<String>,
+    /// The account's exact JSON text.
+    pub body: String,
+}
+
+/// What kind of change a row of `changes` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Added,
+    Removed,
+    Status,
+    Other,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Added => "added",
+            Kind::Removed => "removed",
+            Kind::Status => "status",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// One account's change at one snapshot. A change of status and of other
+/// fields at once is two changes (kinds `status` and `other`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub time: i64,
+    pub id: String,
+    pub kind: Kind,
+    /// The version before (none when added).
+    pub before: Option<Version>,
+    /// The version after (none when removed).
+    pub after: Option<Version>,
+}
+
+impl Change {
+    /// The account's name after the change (before it, when removed).
+    pub fn name(&self) -> Option<&str> {
+        self.after
+            .as_ref()
+            .or(self.before.as_ref())
+            .and_then(|v| v.name.as_deref())
+    }
+}
+
+/// The fields whose value differs between two versions' bodies (keys of
+/// either side, `before`'s order first), except `status`.
+pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
+    let parse = |text: &str| serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
+    let (before, after) = (parse(before), parse(after));
+    before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)))
+        .filter(|k| k.as_str() != "status")
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// Counts per status at the end of one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodCounts {
+    /// The period's first instant.
+    pub start: i64,
+    /// The snapshot whose state is counted: the last one before the
+    /// period ended.
+    pub snapshot: i64,
+    /// Per status, in [`Trend::statuses`] order.
+    pub counts: Vec<u64>,
+}
+
+/// Counts per status over periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trend {
+    /// Every status seen in the periods: the documented ones in the API
+    /// reference's order, then others by name.
+    pub statuses: Vec<String>,
+    pub periods: Vec<PeriodCounts>,
+}
+
+/// The versions valid at `t` hold `from <= t < to`.
+fn holds_at(v_from: i64, v_to: Option<i64>, t: i64) -> bool {
+    v_from <= t && v_to.is_none_or(|to| to > t)
+}
+
+impl Store {
+    /// The organization's snapshots, oldest first.
+    pub fn snapshots(&self, org: &Org) -> Result<Vec<SnapshotInfo>> {
+        let org = self.known_org(org)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT taken_at, accounts FROM snapshot WHERE org = ?1 ORDER BY taken_at")?;
+        let rows = stmt.query_map([org], |r| {
+            Ok(SnapshotInfo {
+                time: r.get(0)?,
+                accounts: r.get::<_, i64>(1)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The snapshot in force at `t`: the last one at or before it.
+    pub fn snapshot_at(&self, org: &Org, t: i64) -> Result<SnapshotInfo> {
+        let id = self.known_org(org)?;
+        let found = self
+            .conn
+            .query_row(
+                "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 AND taken_at <= ?2
+                 ORDER BY taken_at DESC LIMIT 1",
+                [id, t],
+                |r| {
+                    Ok(SnapshotInfo {
+                        time: r.get(0)?,
+                        accounts: r.get::<_, i64>(1)? as u64,
+                    })
+                },
+            )
+            .optional()?;
+        match found {
+            Some(s) => Ok(s),
+            None => {
+                let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
+                Err(anyhow!(
+                    "the history of the {org} starts at {}, after {}; pick a later time",
+                    show_time(first),
+                    show_time(t)
+                ))
+            }
+        }
+    }
+
+    /// The accounts' bodies as recorded by the snapshot at `snapshot`
+    /// (a time from [`Store::snapshot_at`]), in the order they came.
+    pub fn accounts_at(&self, org: &Org, snapshot: i64) -> Result<Vec<String>> {
+        let id = self.known_org(org)?;
+        let ordering: Option<Vec<u8>> = self.conn.query_row(
+            "SELECT ordering FROM snapshot WHERE org = ?1 AND taken_at = ?2",
+            [id, snapshot],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT account, body FROM version
+             WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)
+             ORDER BY account",
+        )?;
+        let rows = stmt.query_map([id, snapshot], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut bodies: Vec<(i64, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        if let Some(blob) = ordering {
+            let rank: HashMap<i64, usize> = decode_order(&blob)
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| (row, i))
+                .collect();
+            bodies.sort_by_key(|(row, _)| rank.get(row).copied().unwrap_or(usize::MAX));
+        }
+        Ok(bodies.into_iter().map(|(_, body)| body).collect())
+    }
+
+    /// Every change at the snapshots taken within `[since, until]`, each
+    /// compared with the snapshot before it; by time, then by id.
+    pub fn changes(
+        &self,
+        org: &Org,
+        since: Option<i64>,
+        until: Option<i64>,
+        id: Option<&str>,
+    ) -> Result<Vec<Change>> {
+        let org_row = self.known_org(org)?;
+        let first: i64 = self.conn.query_row(
+            "SELECT min(taken_at) FROM snapshot WHERE org = ?1",
+            [org_row],
+            |r| r.get(0),
+        )?;
+        let low = since.unwrap_or(i64::MIN).max(first.saturating_add(1));
+        let high = until.unwrap_or(i64::MAX);
+        if low > high {
+            return Ok(Vec::new());
+        }
+        let select =
+            "SELECT v.account, a.account_id, v.valid_from, v.valid_to, v.status, v.name, v.body
+                      FROM version v JOIN account a ON a.id = v.account
+                      WHERE v.org = ?1 AND (?4 IS NULL OR a.account_id = ?4) AND ";
+        let read = |condition: &str,
+                    time_column: usize|
+         -> Result<HashMap<(i64, i64), (String, Version)>> {
+            let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
+            let rows = stmt.query_map(rusqlite::params![org_row, low, high, id], |r| {
+                let version = Version {
+                    valid_from: r.get(2)?,
+                    valid_to: r.get(3)?,
+                    status: r.get(4)?,
+                    name: r.get(5)?,
+                    body: r.get(6)?,
+                };
+                let time: i64 = r.get(time_column)?;
+                Ok((
+                    (time, r.get::<_, i64>(0)?),
+                    (r.get::<_, String>(1)?, version),
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut started = read("v.valid_from BETWEEN ?2 AND ?3", 2)?;
+        let ended = read("v.valid_to BETWEEN ?2 AND ?3", 3)?;
+        let mut changes = Vec::new();
+        // By time, then by id: the same order whatever order the
+        // snapshots were recorded in.
+        let mut keys: Vec<(i64, &str, i64)> = started
+            .iter()
+            .chain(ended.iter())
+            .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let keys: Vec<(i64, i64)> = keys.into_iter().map(|(t, _, row)| (t, row)).collect();
+        for key in keys {
+            let before = ended.get(&key);
+            let after = started.remove(&key);
+            let time = key.0;
+            match (before, after) {
+                (Some((id, b)), Some((_, a))) => {
+                    if b.status != a.status {
+                        changes.push(Change {
+                            time,
+                            id: id.clone(),
+                            kind: Kind::Status,
+                            before: Some(b.clone()),
+                            after: Some(a.clone()),
+                        });
+                    }
+                    if !changed_fields(&b.body, &a.body).is_empty() {
+                        changes.push(Change {
+                            time,
+                            id: id.clone(),
+                            kind: Kind::Other,
+                            before: Some(b.clone()),
+                            after: Some(a),
+                        });
+                    }
+                }
+                (Some((id, b)), None) => changes.push(Change {
+                    time,
+                    id: id.clone(),
+                    kind: Kind::Removed,
+                    before: Some(b.clone()),
+                    after: None,
+                }),
+                (None, Some((id, a))) => changes.push(Change {
+                    time,
+                    id,
+                    kind: Kind::Added,
+                    before: None,
+                    after: Some(a),
+                }),
+                (None, None) => {}
+            }
+        }
+        Ok(changes)
+    }
+
+    /// One account's versions, oldest first, found by id or else by name
+    /// (case-insensitively). `Err` with the matching accounts when a name
+    /// matches several; a clear error naming the organization when none.
+    pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
+        let org_row = self.known_org(org)?;
+        let by_id: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, account_id FROM account WHERE org = ?1 AND account_id = ?2",
+                rusqlite::params![org_row, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (row, id) = match by_id {
+            Some(found) => found,
+            None => {
+                let mut stmt = self.conn.prepare(
+                    "SELECT a.id, a.account_id, max(v.name) FROM version v JOIN account a ON a.id = v.account
+                     WHERE v.org = ?1 AND v.name = ?2 COLLATE NOCASE
+                     GROUP BY a.id ORDER BY a.id",
+                )?;
+                let found: Vec<(i64, String, Option<String>)> = stmt
+                    .query_map(rusqlite::params![org_row, key], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                match found.as_slice() {
+                    [] => {
+                        return Err(crate::error::usage_error(format!(
+                            "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
+                        )));
+                    }
+                    [(row, id, _)] => (*row, id.clone()),
+                    several => {
+                        let list: Vec<String> = several
+                            .iter()
+                            .map(|(_, id, name)| {
+                                format!("{id} ({})", name.as_deref().unwrap_or(""))
+                            })
+                            .collect();
+                        return Err(crate::error::usage_error(format!(
+                            "the name `{key}` matches {} accounts: {}; pass one of these ids",
+                            several.len(),
+                            list.join(", ")
+                        )));
+                    }
+                }
+            }
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT valid_from, valid_to, status, name, body FROM version
+             WHERE account = ?1 ORDER BY valid_from",
+        )?;
+        let versions = stmt
+            .query_map([row], |r| {
+                Ok(Version {
+                    valid_from: r.get(0)?,
+                    valid_to: r.get(1)?,
+                    status: r.get(2)?,
+                    name: r.get(3)?,
+                    body: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((id, versions))
+    }
+
+    /// The counts per status at the end of each period. `starts` are the
+    /// periods' first instants, ascending; a period ends where the next
+    /// begins, the last one at `end`. Periods before the first snapshot
+    /// are left out.
+    pub fn trend(&self, org: &Org, starts: &[i64], end: i64) -> Result<Trend> {
+        let org_row = self.known_org(org)?;
+        let times: Vec<i64> = self.snapshots(org)?.into_iter().map(|s| s.time).collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT valid_from, valid_to, status FROM version WHERE org = ?1")?;
+        let intervals: Vec<(i64, Option<i64>, String)> = stmt
+            .query_map([org_row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(count_periods(&times, &intervals, starts, end))
+    }
+}
+
+/// [`Store::trend`] on data already read.
+pub fn count_periods(
+    snapshots: &[i64],
+    intervals: &[(i64, Option<i64>, String)],
+    starts: &[i64],
+    end: i64,
+) -> Trend {
+    let mut statuses: Vec<String> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut raw: Vec<(i64, i64, Vec<u64>)> = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let period_end = starts.get(i + 1).copied().unwrap_or(end);
+        let taken = snapshots.partition_point(|&t| t < period_end);
+        let Some(&snapshot) = taken.checked_sub(1).and_then(|k| snapshots.get(k)) else {
+            continue;
+        };
+        let mut counts = vec![0u64; statuses.len()];
+        for (from, to, status) in intervals {
+            if holds_at(*from, *to, snapshot) {
+                let k = *index.entry(status.as_str()).or_insert_with(|| {
+                    statuses.push(status.clone());
+                    statuses.len() - 1
+                });
+                if counts.len() <= k {
+                    counts.resize(k + 1, 0);
+                }
+                counts[k] += 1;
+            }
+        }
+        raw.push((start, snapshot, counts));
+    }
+    // Documented statuses first, in the reference's order, then others.
+    let rank = |s: &str| {
+        crate::account::Status::DOCUMENTED
+            .iter()
+            .position(|d| d.as_str() == s)
+            .unwrap_or(usize::MAX)
+    };
+    let mut order: Vec<usize> = (0..statuses.len()).collect();
+    order.sort_by(|&a, &b| {
+        rank(&statuses[a])
+            .cmp(&rank(&statuses[b]))
+            .then_with(|| statuses[a].cmp(&statuses[b]))
+    });
+    let periods = raw
+        .into_iter()
+        .map(|(start, snapshot, counts)| PeriodCounts {
+            start,
+            snapshot,
+            counts: order
+                .iter()
+                .map(|&k| counts.get(k).copied().unwrap_or(0))
+                .collect(),
+        })
+        .collect();
+    Trend {
+        statuses: order.into_iter().map(|k| statuses[k].clone()).collect(),
+        periods,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_cover_both_sides_but_status() {
+        assert_eq!(
+            changed_fields(
+                r#"{"id":"1","name":"a","status":"ACTIVE","x":1}"#,
+                r#"{"id":"1","name":"b","status":"CHURNED","y":2}"#
+            ),
+            ["name", "x", "y"]
+        );
+        assert!(changed_fields(r#"{"id":"1"}"#, r#"{"id":"1"}"#).is_empty());
+    }
+
+    #[test]
+    fn periods_count_the_last_snapshot_before_their_end() {
+        let snapshots = [10, 20, 35];
+        let intervals = vec![
+            (10, None, "ACTIVE".to_string()),
+            (10, Some(20), "IN_TRIAL".to_string()),
+            (20, Some(35), "ACTIVE".to_string()),
+            (35, None, "ZED".to_string()),
+        ];
+        // Periods [0,10) (no snapshot yet), [10,30), [30,40).
+        let trend = count_periods(&snapshots, &intervals, &[0, 10, 30], 40);
+        assert_eq!(trend.statuses, ["ACTIVE", "ZED"]);
+        assert_eq!(
+            trend.periods,
+            vec![
+                PeriodCounts {
+                    start: 10,
+                    snapshot: 20,
+                    counts: vec![2, 0]
+                },
+                PeriodCounts {
+                    start: 30,
+                    snapshot: 35,
+                    counts: vec![1, 1]
+                },
+            ]
+        );
+    }
+}

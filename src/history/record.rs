@@ -1,0 +1,484 @@
+//! Recording a snapshot: the accounts of a complete walk (or of an
+//! imported export) merged into the versions in one transaction.
+//!
+//! A snapshot at time T may land anywhere: after the last one (the usual
+//! case), or between two earlier ones (an imported export). With P the
+//! snapshot before T and N the one after, each account's version valid at
+//! P is compared with the account at T: unchanged, nothing is written;
+//! changed or gone, that version ends at T and, if it also held at N, a
+//! copy of it resumes at N; new or changed, a version starts at T and runs
+//! until N (joined with the version that starts at N when it is the same).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use anyhow::{Result, bail};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::when::whole_seconds;
+use super::{Org, Recorded, Store};
+
+/// What changed since the previous snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: u64,
+    pub removed: u64,
+    pub status: u64,
+    pub other: u64,
+}
+
+/// The outcome of recording a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// When the snapshot was taken (µs since the epoch).
+    pub time: i64,
+    pub accounts: u64,
+    /// The snapshot before it, if any; the counts compare with it.
+    pub previous: Option<i64>,
+    pub counts: Counts,
+}
+
+/// When a snapshot is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// Live: at this time to the second, or a second later if the
+    /// organization already has a snapshot in that second.
+    Now(i64),
+    /// Imported at exactly this time; an existing snapshot there is an
+    /// error.
+    At(i64),
+}
+
+/// A body's fingerprint: two halves of SipHash with different salts, so
+/// versions are compared without holding their text.
+fn fingerprint(body: &str) -> u128 {
+    let half = |salt: u8| {
+        let mut hasher = DefaultHasher::new();
+        salt.hash(&mut hasher);
+        body.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// The version of an account that holds at the previous snapshot and
+/// still at T.
+struct Covering {
+    version: i64,
+    valid_to: Option<i64>,
+    fingerprint: u128,
+    status: String,
+}
+
+/// The error for an import at a time that already has a snapshot.
+#[derive(Debug)]
+pub struct TimeTaken(pub i64);
+
+impl std::fmt::Display for TimeTaken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the history already has a snapshot at {}; pick another --at, or leave this export out",
+            super::show_time(self.0)
+        )
+    }
+}
+
+impl std::error::Error for TimeTaken {}
+
+impl Store {
+    /// Records `accounts` (in the API's order, each id once) as the
+    /// organization's state at `taken`, in one transaction.
+    pub fn record(
+        &mut self,
+        org: &Org,
+        taken: Taken,
+        accounts: Vec<Recorded>,
+        source: &str,
+    ) -> Result<Summary> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.write_error(e.into()))?;
+        let summary = record_in(&tx, org, taken, accounts, source)?;
+        tx.commit().map_err(|e| self.write_error(e.into()))?;
+        Ok(summary)
+    }
+}
+
+fn org_row(tx: &Transaction, org: &Org) -> Result<i64> {
+    tx.execute(
+        "INSERT OR IGNORE INTO org (base_url, token_url) VALUES (?1, ?2)",
+        (&org.base_url, &org.token_url),
+    )?;
+    Ok(tx.query_row(
+        "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
+        (&org.base_url, &org.token_url),
+        |r| r.get(0),
+    )?)
+}
+
+/// The snapshot time: free for a live snapshot, exact for an import.
+fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
+    let exists = |t: i64| -> Result<bool> {
+        Ok(tx
+            .query_row(
+                "SELECT 1 FROM snapshot WHERE org = ?1 AND taken_at = ?2",
+                [org, t],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    };
+    match taken {
+        Taken::At(t) if exists(whole_seconds(t))? => Err(TimeTaken(whole_seconds(t)).into()),
+        Taken::At(t) => Ok(whole_seconds(t)),
+        Taken::Now(t) => {
+            let mut t = whole_seconds(t);
+            while exists(t)? {
+                t += 1_000_000;
+            }
+            Ok(t)
+        }
+    }
+}
+
+fn record_in(
+    tx: &Transaction,
+    org: &Org,
+    taken: Taken,
+    accounts: Vec<Recorded>,
+    source: &str,
+) -> Result<Summary> {
+    let org = org_row(tx, org)?;
+    let at = snapshot_time(tx, org, taken)?;
+    let previous: Option<i64> = tx.query_row(
+        "SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2",
+        [org, at],
+        |r| r.get(0),
+    )?;
+    let next: Option<i64> = tx.query_row(
+        "SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2",
+        [org, at],
+        |r| r.get(0),
+    )?;
+
+    // Account rows are looked up one by one (an index), not held: a
+    // 100,000-account organization stays small in memory.
+    let mut find_account =
+        tx.prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?;
+    let mut covering: HashMap<i64, Covering> = HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT id, account, valid_to, body, status FROM version
+             WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
+        )?;
+        let mut rows = stmt.query([org, at])?;
+        while let Some(r) = rows.next()? {
+            let body = r.get_ref(3)?.as_str()?;
+            covering.insert(
+                r.get(1)?,
+                Covering {
+                    version: r.get(0)?,
+                    valid_to: r.get(2)?,
+                    fingerprint: fingerprint(body),
+                    status: r.get(4)?,
+                },
+            );
+        }
+    }
+    // Versions that start at N, to join a new version with.
+    let mut starting: HashMap<i64, (i64, u128)> = HashMap::new();
+    if let Some(n) = next {
+        let mut stmt =
+            tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
+        let mut rows = stmt.query([org, n])?;
+        while let Some(r) = rows.next()? {
+            let body = r.get_ref(2)?.as_str()?;
+            starting.insert(r.get(1)?, (r.get(0)?, fingerprint(body)));
+        }
+    }
+
+    let mut new_account = tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?;
+    let mut end_version = tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?;
+    let mut resume_version = tx.prepare(
+        "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+         SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
+    )?;
+    let mut start_earlier = tx.prepare("UPDATE version SET valid_from = ?2 WHERE id = ?1")?;
+    let mut new_version = tx.prepare(
+        "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+
+    // Ends `v` at T; if it also held at N, it resumes there.
+    let mut close = |v: &Covering| -> Result<()> {
+        end_version.execute([v.version, at])?;
+        if let Some(n) = next {
+            if v.valid_to != Some(n) {
+                resume_version.execute(params![v.version, n, v.valid_to])?;
+            }
+        }
+        Ok(())
+    };
+
+    let mut counts = Counts::default();
+    let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
+    let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
+    let total = accounts.len() as u64;
+    for account in accounts {
+        let found: Option<i64> = find_account
+            .query_row(params![org, account.id], |r| r.get(0))
+            .optional()?;
+        let row = match found {
+            Some(row) => row,
+            None => {
+                new_account.execute(params![org, account.id])?;
+                tx.last_insert_rowid()
+            }
+        };
+        if !in_snapshot.insert(row) {
+            bail!(
+                "account `{}` appears twice in one snapshot; nothing was recorded",
+                account.id
+            );
+        }
+        order.push(row);
+        let print = fingerprint(&account.body);
+        match covering.remove(&row) {
+            Some(v) if v.fingerprint == print => continue,
+            Some(v) => {
+                close(&v)?;
+                if v.status == account.status.as_str() {
+                    counts.other += 1;
+                } else {
+                    counts.status += 1;
+                }
+            }
+            None => counts.added += 1,
+        }
+        match starting.get(&row) {
+            Some(&(w, wprint)) if wprint == print => {
+                start_earlier.execute([w, at])?;
+            }
+            _ => {
+                new_version.execute(params![
+                    org,
+                    row,
+                    at,
+                    next,
+                    account.status.as_str(),
+                    account.name(),
+                    account.body
+                ])?;
+            }
+        }
+    }
+    for v in covering.values() {
+        close(v)?;
+        counts.removed += 1;
+    }
+    // Accounts are numbered in the order first seen, so a snapshot in that
+    // order needs no ordering of its own.
+    let ordering = (!order.is_sorted()).then(|| encode_order(&order));
+    tx.execute(
+        "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![org, at, total as i64, ordering, source],
+    )?;
+    Ok(Summary {
+        time: at,
+        accounts: total,
+        previous,
+        counts,
+    })
+}
+
+/// A snapshot's order of accounts, when it is not their natural order.
+pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
+    order.iter().flat_map(|r| r.to_le_bytes()).collect()
+}
+
+/// The inverse of [`encode_order`].
+pub(super) fn decode_order(blob: &[u8]) -> Vec<i64> {
+    blob.chunks_exact(8)
+        .map(|c| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(c);
+            i64::from_le_bytes(bytes)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::store::{Access, MIGRATIONS};
+
+    fn org() -> Org {
+        Org {
+            base_url: "http://127.0.0.1:1/".into(),
+            token_url: "http://127.0.0.1:1/oauth/token".into(),
+        }
+    }
+
+    fn account(id: &str, status: &str, name: &str) -> Recorded {
+        Recorded {
+            id: id.into(),
+            body: format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#),
+            status: crate::account::Status::parse(status),
+        }
+    }
+
+    /// Day `d`'s accounts: a small deterministic churn over ids a0..a9,
+    /// in an order that changes on some days.
+    fn day(d: u64) -> Vec<Recorded> {
+        let mut accounts: Vec<Recorded> = (0..10u64)
+            .filter(|i| (i * 7 + d * 3) % 11 != 0)
+            .map(|i| {
+                let status = ["ACTIVE", "IN_TRIAL", "CHURNED"][((i + d / 2) % 3) as usize];
+                let name = format!("n{i}-{}", (d / 3) % 2);
+                account(&format!("a{i}"), status, &name)
+            })
+            .collect();
+        if d % 4 == 1 {
+            accounts.reverse();
+        }
+        accounts
+    }
+
+    fn bodies(accounts: &[Recorded]) -> Vec<String> {
+        accounts.iter().map(|a| a.body.clone()).collect()
+    }
+
+    #[test]
+    fn any_snapshot_is_rebuilt_exactly_whatever_the_order_of_recording() {
+        let dir = tempfile::tempdir().unwrap();
+        let days: Vec<u64> = (0..12).collect();
+        for order in [
+            days.clone(),
+            days.iter().rev().copied().collect::<Vec<_>>(),
+            vec![5, 0, 11, 3, 8, 1, 10, 2, 7, 4, 9, 6],
+        ] {
+            let path = dir.path().join(format!("{}.sqlite3", order[0]));
+            let mut store = Store::open(&path, Access::Write).unwrap();
+            for &d in &order {
+                store
+                    .record(&org(), Taken::At(d as i64 * 1_000_000), day(d), "test")
+                    .unwrap();
+            }
+            for &d in &days {
+                let t = d as i64 * 1_000_000;
+                assert_eq!(store.snapshot_at(&org(), t + 999_999).unwrap().time, t);
+                assert_eq!(
+                    store.accounts_at(&org(), t).unwrap(),
+                    bodies(&day(d)),
+                    "day {d}, recorded in order {order:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_unchanging_organization_adds_no_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        for t in 0..30 {
+            let s = store
+                .record(&org(), Taken::Now(t * 1_000_000), day(0), "test")
+                .unwrap();
+            if t > 0 {
+                assert_eq!(s.counts, Counts::default());
+                assert_eq!(s.previous, Some((t - 1) * 1_000_000));
+            }
+        }
+        let versions: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(versions, day(0).len() as i64);
+    }
+
+    #[test]
+    fn counts_compare_with_the_snapshot_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let first = vec![
+            account("a", "ACTIVE", "x"),
+            account("b", "IN_TRIAL", "y"),
+            account("c", "ACTIVE", "z"),
+        ];
+        let s = store
+            .record(&org(), Taken::At(10_000_000), first, "t")
+            .unwrap();
+        assert_eq!(s.counts.added, 3);
+        let second = vec![
+            account("a", "ACTIVE", "x2"),
+            account("b", "ACTIVE", "y"),
+            account("d", "ACTIVE", "w"),
+        ];
+        let s = store
+            .record(&org(), Taken::At(20_000_000), second, "t")
+            .unwrap();
+        assert_eq!(
+            s.counts,
+            Counts {
+                added: 1,
+                removed: 1,
+                status: 1,
+                other: 1
+            }
+        );
+        let err = store
+            .record(&org(), Taken::At(20_000_001), vec![], "t")
+            .unwrap_err();
+        assert!(err.downcast_ref::<TimeTaken>().is_some());
+        let live = store
+            .record(&org(), Taken::Now(20_500_000), vec![], "t")
+            .unwrap();
+        assert_eq!(live.time, 21_000_000, "a second later, to the second");
+    }
+
+    #[test]
+    fn a_store_of_the_first_schema_is_upgraded_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite3");
+        {
+            // What the first release wrote: schema 1, and data in it.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(
+                None,
+                "application_id",
+                crate::history::store::APPLICATION_ID,
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
+                   INSERT INTO account (id, org, account_id) VALUES (1, 1, 'a');
+                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 1);
+                   INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');"#,
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path, Access::Write).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let source: String = store
+            .conn
+            .query_row("SELECT source FROM snapshot", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(source, "api");
+        let s = store
+            .record(
+                &org(),
+                Taken::At(20_000_000),
+                vec![account("a", "CHURNED", "x")],
+                "t",
+            )
+            .unwrap();
+        assert_eq!(s.counts.status, 1);
+        assert_eq!(
+            store.accounts_at(&org(), 10_000_000).unwrap(),
+            [r#"{"id":"a","name":"x","status":"ACTIVE"}"#]
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! The store file: opening it safely, its schema and the migrations that
+//! bring an older file up to date.
+//!
+//! A file at the store path is checked before SQLite may write to it: it
+//! must be absent, empty, or a SQLite database that carries this tool's
+//! `application_id` and a schema version this build knows. Anything else
+//! is a configuration error (exit 3) and the file is left untouched.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::config_error;
+
+/// `PRAGMA application_id` of a store of this tool: "TDAH".
+pub const APPLICATION_ID: i32 = 0x5444_4148;
+
+/// How long a run waits for another run's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The schema, one step per version: `MIGRATIONS[n]` takes a store from
+/// version `n` to `n + 1` (`PRAGMA user_version`). Never edit a step once
+/// released; add one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: organizations, accounts (one row per id ever seen: its natural
+    // order), snapshots, and versions valid over [valid_from, valid_to).
+    "CREATE TABLE org (
+         id INTEGER PRIMARY KEY,
+         base_url TEXT NOT NULL,
+         token_url TEXT NOT NULL,
+         UNIQUE (base_url, token_url)
+     ) STRICT;
+     CREATE TABLE account (
+         id INTEGER PRIMARY KEY,
+         org INTEGER NOT NULL REFERENCES org (id),
+         account_id TEXT NOT NULL,
+         UNIQUE (org, account_id)
+     ) STRICT;
+     CREATE TABLE snapshot (
+         id INTEGER PRIMARY KEY,
+         org INTEGER NOT NULL REFERENCES org (id),
+         taken_at INTEGER NOT NULL,
+         accounts INTEGER NOT NULL,
+         ordering BLOB,
+         UNIQUE (org, taken_at)
+     ) STRICT;
+     CREATE TABLE version (
+         id INTEGER PRIMARY KEY,
+         org INTEGER NOT NULL REFERENCES org (id),
+         account INTEGER NOT NULL REFERENCES account (id),
+         valid_from INTEGER NOT NULL,
+         valid_to INTEGER,
+         status TEXT NOT NULL,
+         name TEXT,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX version_by_account ON version (account, valid_from);",
+    // 2: where each snapshot came from (the API, or an imported file), and
+    // indexes for `changes` and for the current versions.
+    "ALTER TABLE snapshot ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
+     CREATE INDEX version_by_start ON version (org, valid_from);
+     CREATE INDEX version_by_end ON version (org, valid_to);",
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// How a command uses the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading commands: the store must exist; nothing is written.
+    Read,
+    /// `snapshot`: created if missing, migrated, must be writable.
+    Write,
+}
+
+/// An open store.
+pub struct Store {
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
+}
+
+/// The error for a store path that holds something else.
+fn not_a_store(path: &Path, why: &str) -> anyhow::Error {
+    config_error(format!(
+        "{} is not a history store of talkdesk-accounts ({why}); it was left untouched: move it away, or pass --history with another path",
+        path.display()
+    ))
+}
+
+/// The first bytes of a SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Checks that what sits at `path` may be opened as a store. Returns
+/// false when there is nothing there yet.
+fn check_file(path: &Path) -> Result<bool> {
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(anyhow::anyhow!(
+                "cannot read the history store {}: {e}; check its permissions",
+                path.display()
+            ));
+        }
+    };
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(not_a_store(path, "it is a folder"));
+    }
+    let mut header = Vec::with_capacity(16);
+    (&mut file)
+        .take(16)
+        .read_to_end(&mut header)
+        .with_context(|| format!("reading the history store {}", path.display()))?;
+    if header.is_empty() {
+        return Ok(true);
+    }
+    if header.as_slice() != SQLITE_HEADER {
+        return Err(not_a_store(path, "it is not a SQLite database"));
+    }
+    Ok(true)
+}
+
+/// Reads `application_id` and `user_version` through a read-only
+/// connection and refuses a foreign or newer file.
+fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
+    let app: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+    if app == 0 && version == 0 {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+        if tables > 0 {
+            return Err(not_a_store(path, "it is another program's SQLite database"));
+        }
+        return Ok(0);
+    }
+    if app != APPLICATION_ID {
+        return Err(not_a_store(path, "it is another program's SQLite database"));
+    }
+    if version > latest_version() {
+        return Err(config_error(format!(
+            "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {}); it was left untouched: upgrade talkdesk-accounts",
+            path.display(),
+            latest_version()
+        )));
+    }
+    Ok(version)
+}
+
+/// Creates the store's folder (0700) and an empty file (0600).
+fn create_private(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).with_context(|| {
+            format!(
+                "cannot create the history folder {}; check its permissions or pass --history",
+                dir.display()
+            )
+        })?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).with_context(|| {
+        format!(
+            "cannot create the history store {}; check the folder's permissions or pass --history",
+            path.display()
+        )
+    })?;
+    Ok(())
+}
+
+/// SQLite's error code, if `e` is one.
+fn sqlite_code(e: &anyhow::Error) -> Option<rusqlite::ErrorCode> {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .and_then(|e| e.sqlite_error_code())
+}
+
+impl Store {
+    /// Opens the store at `path`. `Read` on a missing file is the "no
+    /// snapshot yet" error; `Write` creates it and migrates it.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        let exists = check_file(path)?;
+        if !exists {
+            match access {
+                Access::Read => return Err(no_snapshot_yet(path)),
+                Access::Write => create_private(path)?,
+            }
+        }
+        // Look before writing anything: a foreign or newer file is refused
+        // with not a byte changed.
+        let version = {
+            let probe = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| not_a_store(path, &format!("cannot open it: {e}")))?;
+            probe.busy_timeout(BUSY_TIMEOUT)?;
+            check_schema(&probe, path)?
+        };
+        if access == Access::Read && version == 0 {
+            return Err(no_snapshot_yet(path));
+        }
+        let store = match access {
+            Access::Read => Store::open_for_reading(path)?,
+            Access::Write => Store::open_for_writing(path)?,
+        };
+        if access == Access::Read && version < latest_version() {
+            // An older store still reads: its data is the same, only
+            // indexes and columns with defaults were added since. A
+            // read-only file cannot be upgraded, so it is read as it is.
+            if !store.conn.is_readonly("main").unwrap_or(true) {
+                store.migrate()?;
+            }
+        }
+        Ok(store)
+    }
+
+    fn open_for_reading(path: &Path) -> Result<Store> {
+        let flags = if write_protected(path) {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = match Connection::open_with_flags(path, flags) {
+            Ok(conn) => conn,
+            Err(_) => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .with_context(|| format!("opening the history store {}", path.display()))?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        // A read-only WAL store whose -shm cannot be created is still
+        // readable as an immutable file.
+        match store
+            .conn
+            .query_row("SELECT count(*) FROM org", [], |_| Ok(()))
+        {
+            Ok(()) => Ok(store),
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                ) =>
+            {
+                Store::open_immutable(path)
+            }
+            Err(e) => Err(anyhow::Error::new(e)
+                .context(format!("reading the history store {}", path.display()))),
+        }
+    }
+
+    fn open_immutable(path: &Path) -> Result<Store> {
+        let uri = format!(
+            "file:{}?immutable=1",
+            path.display()
+                .to_string()
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening the history store {}", path.display()))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn open_for_writing(path: &Path) -> Result<Store> {
+        if write_protected(path) {
+            return Err(read_only(path));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening the history store {}", path.display()))?;
+        if conn.is_readonly("main").unwrap_or(true) {
+            return Err(read_only(path));
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| store.write_error(e.into()))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Brings the schema to the latest version, one step per transaction.
+    pub fn migrate(&self) -> Result<()> {
+        self.migrate_to(latest_version())
+    }
+
+    /// Brings the schema to `target` (tests build old stores with it).
+    pub fn migrate_to(&self, target: i64) -> Result<()> {
+        loop {
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )
+            .map_err(|e| self.write_error(e.into()))?;
+            let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version >= target {
+                return Ok(());
+            }
+            let step = MIGRATIONS
+                .get(version as usize)
+                .ok_or_else(|| anyhow::anyhow!("no migration from schema {version}"))?;
+            tx.execute_batch(step).with_context(|| {
+                format!("upgrading the history store to schema {}", version + 1)
+            })?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit().map_err(|e| self.write_error(e.into()))?;
+        }
+    }
+
+    /// Where the store is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// A write that failed, with a clear message when the file is
+    /// read-only.
+    pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
+        match sqlite_code(&e) {
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+                read_only(&self.path)
+            }
+            _ => e.context(format!("writing the history store {}", self.path.display())),
+        }
+    }
+}
+
+/// A store file without write permission is read-only, even for a user
+/// (root) whom the system would let write it: the mode says "keep".
+fn write_protected(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+}
+
+fn read_only(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it writable (chmod u+w), or pass --history with another path",
+        path.display()
+    )
+}
+
+/// The error of a reading command before the first snapshot.
+pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
+        path.display()
+    )
+}

@@ -1,0 +1,158 @@
+//! `WHEN`: an RFC 3339 date (`2026-11-01`, midnight UTC) or time
+//! (`2026-11-01T09:30:00Z`, any offset), or a duration back from now
+//! (`7d`, `2w`, `3mo`, `12h`, `1y`; jiff's friendly format), and the
+//! calendar periods of `trend`, all in UTC.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp, ToSpan, ZonedDateTime};
+
+/// Parses `text` relative to `now` (µs since the epoch) into µs since the
+/// epoch; `Err` says what is accepted.
+pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
+    let text = text.trim();
+    let now_ts = Timestamp::from_microsecond(now).map_err(|e| e.to_string())?;
+    if text.eq_ignore_ascii_case("now") {
+        // The latest state, even a snapshot recorded a second ahead.
+        return Ok(i64::MAX);
+    }
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts.as_microsecond());
+    }
+    if let Ok(date) = text.parse::<Date>() {
+        if text.len() == 10 {
+            return date
+                .to_zoned_datetime(TimeZone::UTC)
+                .map(|z| z.timestamp().as_microsecond())
+                .map_err(|e| e.to_string());
+        }
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains('-') && !text.contains(':')
+    {
+        if let Ok(span) = text.parse::<Span>() {
+            let zoned = now_ts.to_zoned_datetime(TimeZone::UTC);
+            return zoned
+                .checked_sub(span)
+                .map(|z| z.timestamp().as_microsecond())
+                .map_err(|e| format!("`{text}` reaches too far back ({e})"));
+        }
+    }
+    Err(format!(
+        "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
+    ))
+}
+
+/// The length of a `trend` period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Day,
+    /// ISO weeks, from Monday.
+    Week,
+    Month,
+}
+
+fn utc(micros: i64) -> ZonedDateTime {
+    Timestamp::from_microsecond(micros)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(TimeZone::UTC)
+}
+
+/// The first instant of the period that holds `micros`.
+pub fn period_start(micros: i64, every: Every) -> i64 {
+    let day = utc(micros).date();
+    let first = match every {
+        Every::Day => day,
+        Every::Week => {
+            let back = i64::from(day.weekday().to_monday_zero_offset());
+            day.checked_sub(back.days()).unwrap_or(day)
+        }
+        Every::Month => day.first_of_month(),
+    };
+    first
+        .to_zoned_datetime(TimeZone::UTC)
+        .map(|z| z.timestamp().as_microsecond())
+        .unwrap_or(micros)
+}
+
+/// The starts of every period from the one holding `from` to the one
+/// holding `to`.
+pub fn period_starts(from: i64, to: i64, every: Every) -> Vec<i64> {
+    let mut starts = Vec::new();
+    let mut start = utc(period_start(from, every));
+    let step = match every {
+        Every::Day => 1.day(),
+        Every::Week => 1.week(),
+        Every::Month => 1.month(),
+    };
+    while start.timestamp().as_microsecond() <= to {
+        starts.push(start.timestamp().as_microsecond());
+        match start.checked_add(step) {
+            Ok(next) => start = next,
+            Err(_) => break,
+        }
+    }
+    starts
+}
+
+/// A period's label: `2026-11-30` (day, week) or `2026-11` (month).
+pub fn period_label(start: i64, every: Every) -> String {
+    let date = utc(start).date();
+    match every {
+        Every::Month => format!("{:04}-{:02}", date.year(), date.month()),
+        _ => date.to_string(),
+    }
+}
+
+/// Now, in µs since the epoch.
+pub fn now() -> i64 {
+    Timestamp::now().as_microsecond()
+}
+
+/// Rounds down to whole seconds (what the tables show).
+pub fn whole_seconds(micros: i64) -> i64 {
+    micros - micros.rem_euclid(1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> i64 {
+        text.parse::<Timestamp>().unwrap().as_microsecond()
+    }
+
+    #[test]
+    fn dates_times_and_durations() {
+        let now = at("2026-12-01T12:00:00Z");
+        assert_eq!(
+            parse_when("2026-11-01", now),
+            Ok(at("2026-11-01T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_when("2026-11-01T09:30:00+02:00", now),
+            Ok(at("2026-11-01T07:30:00Z"))
+        );
+        assert_eq!(parse_when("7d", now), Ok(at("2026-11-24T12:00:00Z")));
+        assert_eq!(parse_when("2w", now), Ok(at("2026-11-17T12:00:00Z")));
+        assert_eq!(parse_when("3mo", now), Ok(at("2026-09-01T12:00:00Z")));
+        assert_eq!(parse_when("now", now), Ok(i64::MAX));
+        for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
+            assert!(parse_when(bad, now).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn periods_are_utc_days_iso_weeks_and_months() {
+        let t = at("2026-12-03T15:00:00Z"); // a Thursday
+        assert_eq!(period_start(t, Every::Day), at("2026-12-03T00:00:00Z"));
+        assert_eq!(period_start(t, Every::Week), at("2026-11-30T00:00:00Z"));
+        assert_eq!(period_start(t, Every::Month), at("2026-12-01T00:00:00Z"));
+        let starts = period_starts(at("2026-10-15T00:00:00Z"), t, Every::Month);
+        let labels: Vec<String> = starts
+            .iter()
+            .map(|s| period_label(*s, Every::Month))
+            .collect();
+        assert_eq!(labels, ["2026-10", "2026-11", "2026-12"]);
+        assert_eq!(period_label(starts[0], Every::Week), "2026-10-01");
+    }
+}

@@ -1,0 +1,205 @@
+//! Charts of counts per status over periods (`trend`): stacked bars drawn
+//! with characters in a terminal's width, and the same data as per-status
+//! lines in an SVG picture (plotters' SVG backend: no fonts, no system
+//! library).
+
+use anyhow::{Result, anyhow};
+use plotters::prelude::*;
+
+/// Counts per status over periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// One label per period.
+    pub labels: Vec<String>,
+    /// The statuses, in column order.
+    pub statuses: Vec<String>,
+    /// `counts[period][status]`.
+    pub counts: Vec<Vec<u64>>,
+}
+
+/// Without colour, each status gets its own fill.
+const FILLS: [char; 8] = ['█', '▓', '▒', '░', '#', '=', '+', '.'];
+
+/// ANSI colours for the statuses when colour is on.
+const ANSI: [&str; 8] = [
+    "\u{1b}[32m",
+    "\u{1b}[31m",
+    "\u{1b}[36m",
+    "\u{1b}[33m",
+    "\u{1b}[34m",
+    "\u{1b}[35m",
+    "\u{1b}[37m",
+    "\u{1b}[90m",
+];
+
+/// A stacked bar per period, scaled so the largest total fills `width`
+/// columns with its label and total, then a legend line.
+pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
+    let label_width = series
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let totals: Vec<u64> = series.counts.iter().map(|c| c.iter().sum()).collect();
+    let max = totals.iter().copied().max().unwrap_or(0);
+    let digits = max.to_string().len();
+    let bar_width = usize::from(width)
+        .saturating_sub(label_width + digits + 3)
+        .max(10);
+    let mut text = String::new();
+    for ((label, counts), total) in series.labels.iter().zip(&series.counts).zip(&totals) {
+        text.push_str(&format!("{label:<label_width$} "));
+        let mut cumulative = 0u64;
+        let mut drawn = 0usize;
+        for (k, count) in counts.iter().enumerate() {
+            cumulative += count;
+            let end = if max == 0 {
+                0
+            } else {
+                ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize
+            };
+            let cells = end.saturating_sub(drawn);
+            drawn = drawn.max(end);
+            if cells == 0 {
+                continue;
+            }
+            let fill = if color { '█' } else { FILLS[k % FILLS.len()] };
+            let run: String = std::iter::repeat_n(fill, cells).collect();
+            if color {
+                text.push_str(ANSI[k % ANSI.len()]);
+                text.push_str(&run);
+                text.push_str("\u{1b}[0m");
+            } else {
+                text.push_str(&run);
+            }
+        }
+        text.push_str(&format!(" {total}\n"));
+    }
+    let legend: Vec<String> = series
+        .statuses
+        .iter()
+        .enumerate()
+        .map(|(k, status)| {
+            let status = super::sanitize::terminal_safe(status);
+            if color {
+                format!("{}█\u{1b}[0m {status}", ANSI[k % ANSI.len()])
+            } else {
+                format!("{} {status}", FILLS[k % FILLS.len()])
+            }
+        })
+        .collect();
+    text.push_str(&legend.join("  "));
+    text.push('\n');
+    text
+}
+
+/// Line colours of the SVG picture.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(46, 139, 87),
+    RGBColor(200, 50, 50),
+    RGBColor(30, 144, 200),
+    RGBColor(218, 165, 32),
+    RGBColor(90, 90, 200),
+    RGBColor(160, 60, 160),
+    RGBColor(110, 110, 110),
+    RGBColor(20, 20, 20),
+];
+
+/// The chart as an SVG document: one line per status, the periods along
+/// the bottom, a legend.
+pub fn svg_chart(series: &Series, title: &str) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
+        draw(&root, series, title).map_err(|e| anyhow!("drawing the chart: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow!("drawing the chart: {e}"))?;
+    }
+    Ok(svg)
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    series: &Series,
+    title: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let periods = series.labels.len().max(1);
+    let max = series
+        .counts
+        .iter()
+        .flat_map(|c| c.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let top = max + max / 10 + 1;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0..periods.saturating_sub(1).max(1), 0..top)?;
+    let label = |i: &usize| series.labels.get(*i).cloned().unwrap_or_default();
+    chart
+        .configure_mesh()
+        .x_labels(periods.min(12))
+        .x_label_formatter(&label)
+        .y_desc("accounts")
+        .draw()?;
+    for (k, status) in series.statuses.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let points = series
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.get(k).copied().unwrap_or(0)));
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+            .label(status.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::MiddleRight)
+        .draw()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series() -> Series {
+        Series {
+            labels: vec!["2026-11-02".into(), "2026-11-09".into()],
+            statuses: vec!["ACTIVE".into(), "CHURNED".into()],
+            counts: vec![vec![6, 2], vec![3, 1]],
+        }
+    }
+
+    #[test]
+    fn bars_are_stacked_and_scaled_to_the_width() {
+        let text = terminal_chart(&series(), 32, false);
+        // 32 columns: label 10, a space, the bar, a space, the total (1
+        // digit), a spare column: the largest total (8) fills 18 cells;
+        // 6 of 8 is 13.5, rounded to 14.
+        assert_eq!(
+            text,
+            "2026-11-02 ██████████████▓▓▓▓ 8\n2026-11-09 ███████▓▓ 4\n█ ACTIVE  ▓ CHURNED\n"
+        );
+    }
+
+    #[test]
+    fn the_svg_has_a_line_and_a_legend_entry_per_status() {
+        let svg = svg_chart(&series(), "Accounts per status").unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.matches("<polyline").count() >= 2, "{svg}");
+        assert!(svg.contains("ACTIVE") && svg.contains("CHURNED"));
+        assert!(svg.contains("Accounts per status"));
+    }
+}

@@ -1,0 +1,1048 @@
+//! History (SPEC §8): `snapshot`, `snapshot --import`, `changes`,
+//! `history`, `trend` and `list --at`, through the binary, against the
+//! fake API and a store in the sandbox.
+use crate::support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::{Value, json};
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch};
+use support::{Sandbox, stderr_of, stdout_of};
+
+fn a() -> Value {
+    json!({"id": "acc-a", "name": "alpha", "company_name": "Alpha Ltd", "status": "ACTIVE"})
+}
+fn b() -> Value {
+    json!({"id": "acc-b", "name": "beta", "company_name": "=Beta", "status": "IN_TRIAL"})
+}
+fn b2() -> Value {
+    json!({"id": "acc-b", "name": "beta", "company_name": "=Beta", "status": "ACTIVE"})
+}
+fn c() -> Value {
+    json!({"id": "acc-c", "name": "gamma", "company_name": "Gamma", "status": "ACTIVE", "extra": {"k": [1, 2]}})
+}
+fn c2() -> Value {
+    json!({"id": "acc-c", "name": "gamma2", "company_name": "Gamma", "status": "ACTIVE", "extra": {"k": [1, 2]}})
+}
+fn d() -> Value {
+    json!({"id": "acc-d", "name": "delta", "company_name": "Delta", "status": "IN_TRIAL"})
+}
+fn d2() -> Value {
+    json!({"id": "acc-d", "name": "delta", "company_name": "Delta", "status": "CHURNED"})
+}
+
+/// The four states of the churn story: C renamed, B converts, D arrives;
+/// A disappears; A comes back and D churns.
+fn states() -> Vec<Vec<Value>> {
+    vec![
+        vec![a(), b(), c()],
+        vec![a(), b2(), c2(), d()],
+        vec![b2(), c2(), d()],
+        vec![a(), b2(), c2(), d2()],
+    ]
+}
+
+fn jsonl(accounts: &[Value]) -> String {
+    accounts.iter().map(|v| format!("{v}\n")).collect()
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        stderr_of(output)
+    );
+    stdout_of(output)
+}
+
+fn fails_with(output: &Output, code: i32) -> String {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        stdout_of(output),
+        stderr_of(output)
+    );
+    let err = stderr_of(output);
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
+/// A fake serving `accounts` in pages of 2.
+fn fake_with(accounts: Vec<Value>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 2,
+        ..FakeConfig::default()
+    })
+}
+
+/// `snapshot -o json` against the fake: its report.
+fn snapshot(sb: &Sandbox, fake: &FakeApi) -> Value {
+    let out = ok(&sb
+        .tool(fake)
+        .args(["snapshot", "-o", "json"])
+        .output()
+        .unwrap());
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn accounts_that_appear_disappear_come_back_and_change_across_snapshots() {
+    let sb = Sandbox::new();
+    let fake = fake_with(Vec::new());
+    let mut times = Vec::new();
+    let expected_counts = [
+        json!({"added": 3, "removed": 0, "status": 0, "other": 0, "accounts": 3}),
+        json!({"added": 1, "removed": 0, "status": 1, "other": 1, "accounts": 4}),
+        json!({"added": 0, "removed": 1, "status": 0, "other": 0, "accounts": 3}),
+        json!({"added": 1, "removed": 0, "status": 1, "other": 0, "accounts": 4}),
+    ];
+    for (state, expected) in states().into_iter().zip(expected_counts) {
+        fake.set_accounts(state);
+        let report = snapshot(&sb, &fake);
+        for key in ["added", "removed", "status", "other", "accounts"] {
+            assert_eq!(report[key], expected[key], "{key} in {report}");
+        }
+        assert_eq!(
+            report["previous"],
+            times
+                .last()
+                .cloned()
+                .map(Value::String)
+                .unwrap_or(Value::Null)
+        );
+        times.push(report["time"].as_str().unwrap().to_string());
+    }
+    let t = |i: usize| times[i].as_str();
+
+    // Every snapshot is reproduced exactly, offline.
+    for (i, state) in states().iter().enumerate() {
+        let out = sb
+            .bare()
+            .envs([
+                ("TALKDESK_BASE_URL", fake.base_url()),
+                ("TALKDESK_TOKEN_URL", fake.token_url()),
+            ])
+            .args(["list", "--at", t(i), "-o", "jsonl"])
+            .output()
+            .unwrap();
+        assert_eq!(ok(&out), jsonl(state), "snapshot {i}");
+        assert_eq!(
+            stderr_of(&out),
+            format!(
+                "from the snapshot of {} ({} accounts) in {}\n",
+                t(i),
+                state.len(),
+                sb.history_path().display()
+            )
+        );
+    }
+    let requests = fake.requests().len();
+
+    let changes = ok(&sb
+        .tool(&fake)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        format!(
+            "time,id,name,kind,before,after\n\
+             {t1},acc-b,beta,status,IN_TRIAL,ACTIVE\n\
+             {t1},acc-c,gamma2,other,name: gamma,name: gamma2\n\
+             {t1},acc-d,delta,added,,IN_TRIAL\n\
+             {t2},acc-a,alpha,removed,ACTIVE,\n\
+             {t3},acc-a,alpha,added,,ACTIVE\n\
+             {t3},acc-d,delta,status,IN_TRIAL,CHURNED\n",
+            t1 = t(1),
+            t2 = t(2),
+            t3 = t(3)
+        )
+    );
+    let churned = ok(&sb
+        .tool(&fake)
+        .args(["changes", "--status-to", "churned", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        churned,
+        format!(
+            "{}\n",
+            json!({"time": t(3), "id": "acc-d", "name": "delta", "kind": "status", "before": "IN_TRIAL", "after": "CHURNED"})
+        )
+    );
+    let converted = ok(&sb
+        .tool(&fake)
+        .args([
+            "changes",
+            "--status-from",
+            "IN_TRIAL",
+            "--status-to",
+            "ACTIVE",
+            "--since",
+            t(1),
+            "--until",
+            t(2),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap());
+    let converted: Value = serde_json::from_str(&converted).unwrap();
+    assert_eq!(
+        converted,
+        json!([{"time": t(1), "id": "acc-b", "name": "beta", "kind": "status", "before": "IN_TRIAL", "after": "ACTIVE"}])
+    );
+    let renamed = ok(&sb
+        .tool(&fake)
+        .args(["changes", "--id", "acc-c", "-o", "json"])
+        .output()
+        .unwrap());
+    let renamed: Value = serde_json::from_str(&renamed).unwrap();
+    assert_eq!(
+        renamed,
+        json!([{"time": t(1), "id": "acc-c", "name": "gamma2", "kind": "other",
+                "before": {"name": "gamma"}, "after": {"name": "gamma2"}}])
+    );
+
+    let history = ok(&sb.tool(&fake).args(["history", "acc-a"]).output().unwrap());
+    let w = t(0).len();
+    let bar = "─".repeat(w + 2);
+    assert_eq!(
+        history,
+        format!(
+            "┌{bar}┬{bar}┬────────┬───────┬─────────┐\n\
+             │ from{p} ┆ to{q} ┆ status ┆ name  ┆ changed │\n\
+             ╞{dbar}╪{dbar}╪════════╪═══════╪═════════╡\n\
+             │ {t0} ┆ {t2} ┆ ACTIVE ┆ alpha ┆ added   │\n\
+             │ {t3} ┆ {blank} ┆ ACTIVE ┆ alpha ┆ back    │\n\
+             └{bar}┴{bar}┴────────┴───────┴─────────┘\n",
+            p = " ".repeat(w - 4),
+            q = " ".repeat(w - 2),
+            dbar = "═".repeat(w + 2),
+            blank = " ".repeat(w),
+            t0 = t(0),
+            t2 = t(2),
+            t3 = t(3),
+        )
+    );
+    let by_name = ok(&sb
+        .tool(&fake)
+        .args(["history", "GAMMA2", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        by_name,
+        format!(
+            "{}\n{}\n",
+            json!({"from": t(0), "to": t(1), "account": c()}),
+            json!({"from": t(1), "to": null, "account": c2()})
+        )
+    );
+    assert_eq!(fake.requests().len(), requests, "reading made no request");
+}
+
+/// Writes the three exports of the import tests: a json array and two
+/// jsonl files.
+fn exports(sb: &Sandbox) -> [(String, String); 3] {
+    let first = sb.path("2026-11-02.json");
+    fs::write(
+        &first,
+        serde_json::to_string_pretty(&json!([a(), b(), c()])).unwrap(),
+    )
+    .unwrap();
+    let second = sb.path("2026-11-04.jsonl");
+    fs::write(&second, jsonl(&[a(), b2(), c2(), d()])).unwrap();
+    let third = sb.path("2026-11-10.jsonl");
+    fs::write(&third, jsonl(&[b2(), c2(), d2()])).unwrap();
+    [
+        (first.display().to_string(), "2026-11-02".into()),
+        (second.display().to_string(), "2026-11-04T12:00:00Z".into()),
+        (third.display().to_string(), "2026-11-10".into()),
+    ]
+}
+
+/// The tool for an organization at a URL nothing listens on, with no
+/// credentials: importing and reading need neither.
+fn offline(sb: &Sandbox, store: &Path) -> assert_cmd::Command {
+    let mut cmd = sb.bare();
+    cmd.envs([
+        ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+        ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+    ])
+    .env("TALKDESK_HISTORY", store);
+    cmd
+}
+
+#[test]
+fn imports_in_any_order_give_the_same_history() {
+    let sb = Sandbox::new();
+    let files = exports(&sb);
+    let mut outputs = Vec::new();
+    for (name, order) in [("in-order", [0, 1, 2]), ("shuffled", [2, 0, 1])] {
+        let store = sb.path(name);
+        for i in order {
+            let (file, at) = &files[i];
+            let out = offline(&sb, &store)
+                .args(["snapshot", "--import", file, "--at", at, "-q"])
+                .output()
+                .unwrap();
+            assert_eq!(ok(&out), "");
+            assert_eq!(stderr_of(&out), "");
+        }
+        let changes = ok(&offline(&sb, &store)
+            .args(["changes", "-o", "csv"])
+            .output()
+            .unwrap());
+        let trend = ok(&offline(&sb, &store)
+            .args(["trend", "--every", "week", "-o", "csv"])
+            .output()
+            .unwrap());
+        for (i, (_, at)) in files.iter().enumerate() {
+            let listed = ok(&offline(&sb, &store)
+                .args(["list", "--at", at, "-o", "jsonl", "-q"])
+                .output()
+                .unwrap());
+            assert_eq!(listed, jsonl(&states_of_imports()[i]), "{name}: {at}");
+        }
+        outputs.push((changes, trend));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let (changes, trend) = &outputs[0];
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n\
+         2026-11-04T12:00:00Z,acc-b,beta,status,IN_TRIAL,ACTIVE\n\
+         2026-11-04T12:00:00Z,acc-c,gamma2,other,name: gamma,name: gamma2\n\
+         2026-11-04T12:00:00Z,acc-d,delta,added,,IN_TRIAL\n\
+         2026-11-10T00:00:00Z,acc-a,alpha,removed,ACTIVE,\n\
+         2026-11-10T00:00:00Z,acc-d,delta,status,IN_TRIAL,CHURNED\n"
+    );
+    assert_eq!(
+        trend,
+        "period,ACTIVE,CHURNED,IN_TRIAL,TOTAL\n\
+         2026-11-02,3,0,1,4\n\
+         2026-11-09,2,1,0,3\n"
+    );
+    let daily = ok(&offline(&sb, &sb.path("shuffled"))
+        .args([
+            "trend",
+            "--every",
+            "day",
+            "--since",
+            "2026-11-03",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap());
+    let daily: Value = serde_json::from_str(&daily).unwrap();
+    let periods: Vec<&str> = daily
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            "2026-11-03",
+            "2026-11-04",
+            "2026-11-05",
+            "2026-11-06",
+            "2026-11-07",
+            "2026-11-08",
+            "2026-11-09",
+            "2026-11-10"
+        ]
+    );
+    assert_eq!(
+        daily[0],
+        json!({"period": "2026-11-03", "snapshot": "2026-11-02T00:00:00Z",
+               "counts": {"ACTIVE": 2, "IN_TRIAL": 1, "CHURNED": 0}, "total": 3})
+    );
+}
+
+/// The accounts of the three exports, as `list --at` must give them back.
+fn states_of_imports() -> Vec<Vec<Value>> {
+    vec![
+        vec![a(), b(), c()],
+        vec![a(), b2(), c2(), d()],
+        vec![b2(), c2(), d2()],
+    ]
+}
+
+#[test]
+fn trend_plots_an_svg_picture() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    for (file, at) in exports(&sb) {
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap());
+    }
+    let svg = sb.path("trend.svg");
+    let out = offline(&sb, &store)
+        .args(["trend", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    ok(&out);
+    let text = fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"), "{text}");
+    assert!(
+        text.contains("ACTIVE") && text.contains("2026-11-02"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reading_commands_need_no_credentials_and_no_network() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(file, at), ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &file, "--at", &at])
+        .output()
+        .unwrap());
+    for args in [
+        vec!["changes"],
+        vec!["history", "acc-a"],
+        vec!["trend"],
+        vec![
+            "list", "--at", "now", "--status", "ACTIVE", "--sort", "name",
+        ],
+    ] {
+        ok(&offline(&sb, &store).args(&args).output().unwrap());
+    }
+}
+
+#[test]
+fn two_snapshots_at_once_both_succeed() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: states()[1].clone(),
+        page_cap: 1,
+        // Slow answers, so that the two walks overlap.
+        delay: Some(support::fake_api::Delay(std::sync::Arc::new(|_| {
+            std::time::Duration::from_millis(100)
+        }))),
+        ..FakeConfig::default()
+    });
+    let spawn = || {
+        sb.spawnable_tool(&fake)
+            .args(["snapshot", "-o", "json", "--concurrency", "1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    let reports: Vec<Value> = [first, second]
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            serde_json::from_str(&ok(&out)).unwrap()
+        })
+        .collect();
+    assert_ne!(reports[0]["time"], reports[1]["time"]);
+    let mut added: Vec<u64> = reports
+        .iter()
+        .map(|r| r["added"].as_u64().unwrap())
+        .collect();
+    added.sort();
+    assert_eq!(added, [0, 4], "one came first, the other found nothing new");
+    for report in &reports {
+        let listed = ok(&sb
+            .tool(&fake)
+            .args([
+                "list",
+                "--at",
+                report["time"].as_str().unwrap(),
+                "-o",
+                "jsonl",
+            ])
+            .output()
+            .unwrap());
+        assert_eq!(listed, jsonl(&states()[1]));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_during_a_snapshot_leaves_the_store_as_it_was() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    snapshot(&sb, &fake);
+    let store = sb.history_path();
+    let before = fs::read(&store).unwrap();
+    fake.set_accounts(states()[1].clone());
+    fake.set_faults(Faults {
+        script: vec![(RequestMatch::Page(2), FaultKind::Stall)],
+        ..Faults::default()
+    });
+    let mut child = sb
+        .spawnable_tool(&fake)
+        .args(["snapshot", "--concurrency", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !fake.page_requests().contains(&2) {
+        assert!(std::time::Instant::now() < deadline, "page 2 never asked");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        fs::read(&store).unwrap(),
+        before,
+        "the store file is unchanged"
+    );
+    let listed = ok(&sb
+        .tool(&fake)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(listed, jsonl(&states()[0]));
+    fake.set_faults(Faults::default());
+    let report = snapshot(&sb, &fake);
+    assert_eq!(
+        report["added"], 1,
+        "the next snapshot compares with the first: {report}"
+    );
+}
+
+#[test]
+fn no_snapshot_yet_says_to_run_snapshot() {
+    let sb = Sandbox::new();
+    let store = sb.path("none");
+    for args in [
+        vec!["changes"],
+        vec!["history", "x"],
+        vec!["trend"],
+        vec!["list", "--at", "7d"],
+    ] {
+        let err = fails_with(&offline(&sb, &store).args(&args).output().unwrap(), 1);
+        assert!(err.contains("run `talkdesk-accounts snapshot`"), "{err}");
+    }
+    assert!(!store.exists(), "reading created no store");
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let store = sb.path("notes.txt");
+    fs::write(&store, "my notes, not a database\n").unwrap();
+    let other = sb.path("other.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    for path in [&store, &other] {
+        let before = fs::read(path).unwrap();
+        for args in [vec!["changes"], vec!["snapshot"]] {
+            let out = sb
+                .tool(&fake)
+                .env("TALKDESK_HISTORY", path)
+                .args(&args)
+                .output()
+                .unwrap();
+            let err = fails_with(&out, 3);
+            assert!(
+                err.contains("is not a history store of talkdesk-accounts"),
+                "{err}"
+            );
+            assert_eq!(fs::read(path).unwrap(), before, "{}", path.display());
+        }
+    }
+    assert!(fake.page_requests().is_empty(), "no walk for a bad store");
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(file, at), ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &file, "--at", &at])
+        .output()
+        .unwrap());
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    for args in [
+        vec!["changes"],
+        vec!["snapshot", "--import", &file, "--at", "2026-11-03"],
+    ] {
+        let err = fails_with(&offline(&sb, &store).args(&args).output().unwrap(), 3);
+        assert!(
+            err.contains("written by a newer talkdesk-accounts"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&store).unwrap(), before);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_store_reads_but_does_not_record() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [first, second, _] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &first.0, "--at", &first.1])
+        .output()
+        .unwrap());
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = fs::read(&store).unwrap();
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(listed, jsonl(&[a(), b(), c()]));
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import", &second.0, "--at", &second.1])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains("is read-only, so no snapshot can be recorded"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&store).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    snapshot(&sb, &fake);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&sb.history_path()), 0o600);
+    assert_eq!(mode(sb.history_path().parent().unwrap()), 0o700);
+}
+
+#[test]
+fn a_bad_import_names_the_file_and_line_and_records_nothing() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let cases = [
+        (
+            "broken.jsonl",
+            format!("{}\n{{\"id\": \n", a()),
+            "broken.jsonl, line 2",
+        ),
+        (
+            "dup.jsonl",
+            jsonl(&[a(), b(), a()]),
+            "dup.jsonl, line 3: id `acc-a` appears twice",
+        ),
+        (
+            "text.csv",
+            "id,name\n1,x\n".to_string(),
+            "text.csv does not look like a json or jsonl export",
+        ),
+        (
+            "noid.jsonl",
+            format!("{}\n{{\"name\": \"x\"}}\n", a()),
+            "noid.jsonl, line 2: no `id`",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = sb.path(name);
+        fs::write(&path, text).unwrap();
+        let err = fails_with(
+            &offline(&sb, &store)
+                .args(["snapshot", "--import"])
+                .arg(&path)
+                .args(["--at", "2026-11-01"])
+                .output()
+                .unwrap(),
+            2,
+        );
+        assert!(err.contains(expected), "{err}");
+    }
+    let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
+    assert!(err.contains("no snapshot yet"), "{err}");
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import", "x.json", "--at", "last tuesday"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(err.contains("--at: `last tuesday` is not a time"), "{err}");
+}
+
+#[test]
+fn an_import_at_a_time_already_recorded_is_refused() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(file, at), ..] = exports(&sb);
+    let import = || {
+        offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap()
+    };
+    ok(&import());
+    let err = fails_with(&import(), 2);
+    assert!(
+        err.contains("already has a snapshot at 2026-11-02T00:00:00Z"),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_accounts() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let twins = sb.path("twins.jsonl");
+    fs::write(
+        &twins,
+        jsonl(&[
+            json!({"id": "t-1", "name": "Twin", "status": "ACTIVE"}),
+            json!({"id": "t-2", "name": "twin", "status": "CHURNED"}),
+        ]),
+    )
+    .unwrap();
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import"])
+        .arg(&twins)
+        .args(["--at", "2026-11-01"])
+        .output()
+        .unwrap());
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["history", "nobody"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("no account with id or name `nobody` in the history of the organization http://127.0.0.1:9/ (token URL http://127.0.0.1:9/oauth/token)"),
+        "{err}"
+    );
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["history", "twin"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("the name `twin` matches 2 accounts: t-1 (Twin), t-2 (twin)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn organizations_never_mix() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(file, at), ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &file, "--at", &at])
+        .output()
+        .unwrap());
+    let err = fails_with(
+        &offline(&sb, &store)
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/other/token")
+            .arg("changes")
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(err.contains("no snapshot yet of the organization"), "{err}");
+}
+
+#[test]
+fn snapshot_takes_no_status_filter() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let err = fails_with(
+        &sb.tool(&fake)
+            .args(["snapshot", "--status", "ACTIVE"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(err.contains("--status is not allowed"), "{err}");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_failed_walk_records_nothing() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[1].clone());
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::Page(2), FaultKind::Status(404))],
+        ..Faults::default()
+    });
+    fails_with(&sb.tool(&fake).arg("snapshot").output().unwrap(), 5);
+    let err = fails_with(&sb.tool(&fake).arg("changes").output().unwrap(), 1);
+    assert!(err.contains("no snapshot yet"), "{err}");
+}
+
+#[test]
+fn the_store_path_comes_from_flag_env_or_profile() {
+    let sb = Sandbox::new();
+    let config = sb.write_config(
+        "config.toml",
+        "[default]\ntoken_url = \"http://127.0.0.1:9/oauth/token\"\nhistory = \"from-profile.sqlite3\"\n",
+    );
+    let show = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = sb.bare();
+        cmd.arg("--config").arg(&config).args(extra);
+        if let Some(path) = env {
+            cmd.env("TALKDESK_HISTORY", path);
+        }
+        let out = ok(&cmd.args(["config", "show"]).output().unwrap());
+        out.lines()
+            .find(|l| l.contains(" history "))
+            .unwrap_or_else(|| panic!("no history row: {out}"))
+            .to_string()
+    };
+    let row = show(&[], None);
+    assert!(
+        row.contains(&sb.path("from-profile.sqlite3").display().to_string()),
+        "{row}"
+    );
+    assert!(row.contains("config.toml [default]"), "{row}");
+    let row = show(&[], Some("/tmp/env.sqlite3"));
+    assert!(
+        row.contains("/tmp/env.sqlite3") && row.contains("env TALKDESK_HISTORY"),
+        "{row}"
+    );
+    let row = show(
+        &["--history", "/tmp/flag.sqlite3"],
+        Some("/tmp/env.sqlite3"),
+    );
+    assert!(
+        row.contains("/tmp/flag.sqlite3") && row.contains("flag --history"),
+        "{row}"
+    );
+    let row = sb.bare().args(["config", "show"]).output().unwrap();
+    let row = ok(&row);
+    assert!(
+        row.contains(&sb.history_path().display().to_string()),
+        "{row}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, at), ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &first, "--at", &at])
+        .output()
+        .unwrap());
+    // Big enough that SQLite spills the transaction's pages to the WAL
+    // before the commit: the kill lands while it writes (or just after).
+    let many: Vec<Value> = (0..30_000)
+        .map(|i| json!({"id": format!("acc-{i:06}"), "name": format!("n{i}"), "status": "ACTIVE"}))
+        .collect();
+    let big = sb.path("big.jsonl");
+    fs::write(&big, jsonl(&many)).unwrap();
+    let wal = sb.path("store-wal");
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut child = std::process::Command::cargo_bin("talkdesk-accounts")
+        .unwrap()
+        .env_clear()
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+        .env("TALKDESK_HISTORY", &store)
+        .env("HOME", sb.home())
+        .args(["snapshot", "-q", "--import"])
+        .arg(&big)
+        .args(["--at", "2026-11-03"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the WAL never grew");
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL, if it still runs
+    child.wait().unwrap();
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "--at", "2026-11-03", "-o", "jsonl", "-q"])
+        .output()
+        .unwrap());
+    let old = jsonl(&[a(), b(), c()]);
+    eprintln!(
+        "after the kill: the {} state",
+        if listed == old { "old" } else { "new" }
+    );
+    assert!(
+        listed == old || listed == jsonl(&many),
+        "neither the old state nor the whole new one: {} lines",
+        listed.lines().count()
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+    let [_, (second, at), _] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &second, "--at", &at])
+        .output()
+        .unwrap());
+}
+
+#[test]
+fn list_at_takes_every_list_filter_and_format() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    for (file, at) in exports(&sb) {
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap());
+    }
+    let out = offline(&sb, &store)
+        .args([
+            "list",
+            "--at",
+            "2026-11-05",
+            "-o",
+            "csv",
+            "--columns",
+            "id,company_name,status",
+            "--status",
+            "active",
+            "--sort",
+            "company_name",
+            "--limit",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    // The formula guard of list's csv: `=Beta` is written `'=Beta`.
+    assert_eq!(
+        ok(&out),
+        "id,company_name,status\nacc-b,'=Beta,ACTIVE\nacc-a,Alpha Ltd,ACTIVE\n"
+    );
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "from the snapshot of 2026-11-04T12:00:00Z (4 accounts) in {}\n",
+            store.display()
+        )
+    );
+    let target = sb.path("at.json");
+    let out = offline(&sb, &store)
+        .args([
+            "-q",
+            "list",
+            "--at",
+            "2026-11-02T23:59:59Z",
+            "-o",
+            "json",
+            "--output-file",
+        ])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), "");
+    assert_eq!(stderr_of(&out), "");
+    let written: Value = serde_json::from_str(&fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written, json!([a(), b(), c()]));
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["list", "--at", "2026-11-01"])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains("starts at 2026-11-02T00:00:00Z, after 2026-11-01T00:00:00Z"),
+        "{err}"
+    );
+}
+
+#[test]
+fn snapshot_prints_its_counts_as_a_table_and_nothing_with_q() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+    assert_eq!(
+        ok(&out),
+        "┌─────────┬───────┐\n\
+         │ change  ┆ count │\n\
+         ╞═════════╪═══════╡\n\
+         │ added   ┆     3 │\n\
+         │ removed ┆     0 │\n\
+         │ status  ┆     0 │\n\
+         │ other   ┆     0 │\n\
+         └─────────┴───────┘\n"
+    );
+    let note = stderr_of(&out);
+    assert!(
+        note.starts_with("recorded 3 accounts at ")
+            && note.ends_with("; the first snapshot of this organization\n"),
+        "{note}"
+    );
+    fake.set_accounts(states()[1].clone());
+    let out = sb.tool(&fake).args(["-q", "snapshot"]).output().unwrap();
+    assert_eq!(ok(&out), "");
+    assert_eq!(stderr_of(&out), "");
+    let csv = ok(&sb
+        .tool(&fake)
+        .args(["-q", "snapshot", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(csv, "change,count\nadded,0\nremoved,0\nstatus,0\nother,0\n");
+}
+
+#[test]
+fn changes_csv_guards_formulas() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let evil = |status: &str| json!({"id": "x-1", "name": "=HYPERLINK(\"http://evil\")", "status": status});
+    for (day, status) in [("2026-11-01", "ACTIVE"), ("2026-11-02", "CHURNED")] {
+        let file = sb.path(&format!("{day}.jsonl"));
+        fs::write(&file, jsonl(&[evil(status)])).unwrap();
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", day])
+            .output()
+            .unwrap());
+    }
+    let csv = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        csv,
+        "time,id,name,kind,before,after\n\
+         2026-11-02T00:00:00Z,x-1,\"'=HYPERLINK(\"\"http://evil\"\")\",status,ACTIVE,CHURNED\n"
+    );
+}
