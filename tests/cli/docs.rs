@@ -20,8 +20,9 @@ use support::Sandbox;
 use support::fake_api::{DOCS_LAST_SNAPSHOT, FakeApi, demo_config, demo_history};
 
 /// What the tool reads from the environment, beyond what the test sets.
-const CLEARED: [&str; 16] = [
+const CLEARED: [&str; 17] = [
     "TALKDESK_CONFIG",
+    "TALKDESK_HISTORY",
     "TALKDESK_PROFILE",
     "TALKDESK_ACCOUNT_NAME",
     "TALKDESK_REGION",
