@@ -409,7 +409,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__changes)
-            opts="-o -c -p -v -q -h -V --since --until --status-from --status-to --id --output --config --profile --history --verbose --quiet --color --help --version"
+            opts="-o -c -p -v -q -h -V --since --until --status-from --status-to --id --output --jq --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +441,10 @@ _talkdesk__accounts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1278,7 +1282,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__history)
-            opts="-o -c -p -v -q -h -V --output --config --profile --history --verbose --quiet --color --help --version"
+            opts="-o -c -p -v -q -h -V --output --jq --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1290,6 +1294,10 @@ _talkdesk__accounts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1570,7 +1578,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__snapshot)
-            opts="-s -o -c -p -v -q -h -V --import --at --status --output --concurrency --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --import --at --status --output --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1612,6 +1620,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1799,7 +1811,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__trend)
-            opts="-o -c -p -v -q -h -V --since --every --plot --output --config --profile --history --verbose --quiet --color --help --version"
+            opts="-o -c -p -v -q -h -V --since --every --plot --output --jq --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1834,6 +1846,10 @@ _talkdesk__accounts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

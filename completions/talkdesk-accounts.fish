@@ -175,10 +175,11 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l import -d 'Record this saved `list -o json` or `-o jsonl` export instead of the live list' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l at -d 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s s -l status -d 'Not allowed: a snapshot is the whole organization' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format of the counts' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format of the counts (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
@@ -210,10 +211,11 @@ PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -224,10 +226,11 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand chan
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -243,9 +246,10 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand tren
 week\t''
 month\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l plot -d 'Also write the chart as an SVG picture to this file' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F

@@ -30,14 +30,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-use fake_api::{FakeApi, demo_config, sample_accounts};
-use serde_json::Value;
-
-/// How many accounts the fake serves today (as `demo_config` does).
-const ACCOUNTS: usize = 120;
-
-/// Weekly snapshots recorded before today.
-const WEEKS: i64 = 26;
+use fake_api::{DEMO_WEEKS, FakeApi, demo_config, demo_history};
 
 /// Set in the child: run as the CLI.
 const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
@@ -187,53 +180,15 @@ fn uses_history(args: &[String]) -> bool {
     ) || (command.is_some_and(|c| c == "list") && args.iter().any(|a| a.starts_with("--at")))
 }
 
-/// The organization `weeks_ago` weeks before today: today's accounts, of
-/// which the later ones had not joined yet, recent joiners still in trial,
-/// and churned or lost accounts still active or in trial before they left.
-fn state(weeks_ago: i64) -> Vec<Value> {
-    let week = WEEKS - weeks_ago;
-    sample_accounts(ACCOUNTS)
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, mut account)| {
-            let i = i as i64;
-            // The first 70 were there from the start; the others joined
-            // one every few days.
-            let joined = if i < 70 { 0 } else { (i - 70) * WEEKS / 50 };
-            if week < joined {
-                return None;
-            }
-            let status = account["status"].as_str().unwrap_or("").to_string();
-            let left = 4 + (i * 7) % (WEEKS - 4);
-            let earlier = match status.as_str() {
-                "CHURNED" | "INACTIVE" if week < left => Some("ACTIVE"),
-                "TRIAL_LOST" if week < left => Some("IN_TRIAL"),
-                "ACTIVE" if joined > 0 && week < joined + 3 => Some("IN_TRIAL"),
-                _ => None,
-            };
-            if let Some(earlier) = earlier {
-                account["status"] = Value::String(earlier.into());
-            }
-            Some(account)
-        })
-        .collect()
-}
-
 /// Records the weekly history with `snapshot --import`, oldest first.
 fn seed_history(sandbox: &Path, tool: &dyn Fn(&[String]) -> Command) -> Result<(), String> {
     let exports = sandbox.join("exports");
     std::fs::create_dir_all(&exports).map_err(|e| e.to_string())?;
-    let now = jiff::Timestamp::now().as_second();
-    for weeks_ago in (1..=WEEKS).rev() {
-        let file = exports.join(format!("week-{weeks_ago:02}.jsonl"));
-        let lines: String = state(weeks_ago)
-            .iter()
-            .map(|account| format!("{account}\n"))
-            .collect();
+    // The newest a week before today, the oldest half a year back.
+    let last = jiff::Timestamp::now().as_second() - 7 * 86_400;
+    for (week, (at, lines)) in demo_history(last)?.into_iter().enumerate() {
+        let file = exports.join(format!("week-{:02}.jsonl", DEMO_WEEKS - week as i64));
         std::fs::write(&file, lines).map_err(|e| e.to_string())?;
-        let at = jiff::Timestamp::from_second(now - weeks_ago * 7 * 86_400)
-            .map_err(|e| e.to_string())?
-            .to_string();
         let args: Vec<String> = vec![
             "-q".into(),
             "snapshot".into(),

@@ -265,13 +265,24 @@ pub struct SnapshotArgs {
     #[arg(short, long, hide = true, value_name = "STATUS")]
     pub status: Vec<String>,
 
-    /// Output format of the counts
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = ReportFormat::Table)]
+    /// Output format of the counts (case-insensitive; json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = ReportFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: ReportFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub concurrency: Option<usize>,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -299,9 +310,20 @@ pub struct ChangesArgs {
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 
-    /// Output format
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    /// Output format (case-insensitive; jsonl when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
+    )]
     pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -310,9 +332,20 @@ pub struct HistoryArgs {
     #[arg(value_name = "ID")]
     pub id: String,
 
-    /// Output format
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    /// Output format (case-insensitive; jsonl when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
+    )]
     pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -329,9 +362,20 @@ pub struct TrendArgs {
     #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath)]
     pub plot: Option<PathBuf>,
 
-    /// Output format
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT", default_value_t = ReportFormat::Table)]
+    /// Output format (case-insensitive; json when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = ReportFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "json")
+    )]
     pub output: ReportFormat,
+
+    #[command(flatten)]
+    pub jq: JqArgs,
 }
 
 /// The periods of `trend`.
@@ -577,6 +621,32 @@ mod tests {
             panic!("not diff")
         };
         assert_eq!(diff.output, ReportFormat::Table);
+    }
+
+    #[test]
+    fn jq_implies_jsonl_for_changes_and_history_and_json_for_trend_and_snapshot() {
+        let parse =
+            |args: &[&str]| Cli::try_parse_from(["talkdesk-accounts"].iter().chain(args)).unwrap();
+        let Command::Changes(changes) = parse(&["changes", "--jq", "."]).command else {
+            panic!("not changes")
+        };
+        assert_eq!(changes.output, OutputFormat::Jsonl);
+        let Command::History(history) = parse(&["history", "x", "--jq", "."]).command else {
+            panic!("not history")
+        };
+        assert_eq!(history.output, OutputFormat::Jsonl);
+        let Command::History(history) = parse(&["history", "x"]).command else {
+            panic!("not history")
+        };
+        assert_eq!(history.output, OutputFormat::Table);
+        let Command::Trend(trend) = parse(&["trend", "--jq", "."]).command else {
+            panic!("not trend")
+        };
+        assert_eq!(trend.output, ReportFormat::Json);
+        let Command::Snapshot(snapshot) = parse(&["snapshot", "--jq", "."]).command else {
+            panic!("not snapshot")
+        };
+        assert_eq!(snapshot.output, ReportFormat::Json);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::cli::{ChangesArgs, OutputFormat};
 use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
+use crate::output::jq::{self, RowsJq};
 use crate::output::report::{ReportCell, render_table, write_csv};
 use crate::output::table::TableSink;
 
@@ -20,6 +21,7 @@ pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"]
 
 /// Runs `changes`.
 pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
+    let jq = jq::for_rows(&args.jq, args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
@@ -42,15 +44,28 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
         .collect();
     let mut out = Destination::open(None)?;
-    match args.output {
-        OutputFormat::Json => writeln!(out, "{}", to_json(&changes))?,
-        OutputFormat::Jsonl => {
+    match (args.output, &jq) {
+        (_, Some((filter, RowsJq::Whole))) => {
+            filter.apply_document(&to_value(&changes), "the changes", &mut out)?
+        }
+        (_, Some((filter, RowsJq::PerRow))) => {
+            for change in &changes {
+                let what = format!(
+                    "the change of account {} at {}",
+                    change.id,
+                    show_time(change.time)
+                );
+                filter.apply_document(&change_json(change), &what, &mut out)?;
+            }
+        }
+        (OutputFormat::Json, None) => writeln!(out, "{}", to_json(&changes))?,
+        (OutputFormat::Jsonl, None) => {
             for change in &changes {
                 writeln!(out, "{}", change_json(change))?;
             }
         }
-        OutputFormat::Csv => write_csv(&mut out, &COLUMNS, &rows(&changes, false))?,
-        OutputFormat::Table => {
+        (OutputFormat::Csv, None) => write_csv(&mut out, &COLUMNS, &rows(&changes, false))?,
+        (OutputFormat::Table, None) => {
             let style = ctx.report_style(out.is_terminal());
             writeln!(
                 out,
@@ -173,6 +188,11 @@ pub fn change_json(change: &Change) -> Value {
         "before": before,
         "after": after,
     })
+}
+
+/// The json array as a value (what `--jq` runs on with `-o json`).
+pub fn to_value(changes: &[Change]) -> Value {
+    Value::Array(changes.iter().map(change_json).collect())
 }
 
 /// The json array: the one place `changes -o json` is made.

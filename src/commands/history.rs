@@ -11,6 +11,7 @@ use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
 use crate::output::destination::Destination;
+use crate::output::jq::{self, RowsJq};
 use crate::output::report::{ReportCell, render_table, write_csv};
 use crate::output::table::TableSink;
 
@@ -19,6 +20,7 @@ pub const COLUMNS: [&str; 5] = ["from", "to", "status", "name", "changed"];
 
 /// Runs `history ID`.
 pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
+    let jq = jq::for_rows(&args.jq, args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;
@@ -27,15 +29,27 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
     let mut out = Destination::open(None)?;
-    match args.output {
-        OutputFormat::Json => writeln!(out, "{}", to_json(&versions))?,
-        OutputFormat::Jsonl => {
+    match (args.output, &jq) {
+        (_, Some((filter, RowsJq::Whole))) => {
+            filter.apply_document(&to_value(&versions), "the history", &mut out)?
+        }
+        (_, Some((filter, RowsJq::PerRow))) => {
+            for v in &versions {
+                let what = format!(
+                    "the version of account {id} from {}",
+                    show_time(v.valid_from)
+                );
+                filter.apply_document(&version_json(v), &what, &mut out)?;
+            }
+        }
+        (OutputFormat::Json, None) => writeln!(out, "{}", to_json(&versions))?,
+        (OutputFormat::Jsonl, None) => {
             for v in &versions {
                 writeln!(out, "{}", version_json(v))?;
             }
         }
-        OutputFormat::Csv => write_csv(&mut out, &COLUMNS, &rows(&versions, false))?,
-        OutputFormat::Table => {
+        (OutputFormat::Csv, None) => write_csv(&mut out, &COLUMNS, &rows(&versions, false))?,
+        (OutputFormat::Table, None) => {
             let style = ctx.report_style(out.is_terminal());
             writeln!(
                 out,
@@ -95,6 +109,11 @@ pub fn version_json(v: &Version) -> Value {
         "to": v.valid_to.map(show_time),
         "account": account,
     })
+}
+
+/// The json array as a value (what `--jq` runs on with `-o json`).
+pub fn to_value(versions: &[Version]) -> Value {
+    Value::Array(versions.iter().map(version_json).collect())
 }
 
 /// The json array: the one place `history -o json` is made.

@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{JqFailed, JqFilter, JqSink, not_json};
+use crate::output::jq::{self, JqFailed, JqSink, RowsJq};
 use crate::output::{Layout, Sink, sink_for};
 
 /// The columns of table and csv when `--columns` is not given.
@@ -58,21 +58,12 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// The `--jq` sink, if asked for: per account with jsonl, once on the
 /// array with json; table and csv are not JSON.
 fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
-    let whole_list = match (&args.jq.jq, args.output) {
-        (None, _) => return Ok(None),
-        (Some(_), OutputFormat::Jsonl) => false,
-        (Some(_), OutputFormat::Json) => true,
-        (Some(_), OutputFormat::Table) => return Err(not_json("table", "-o jsonl or -o json")),
-        (Some(_), OutputFormat::Csv) => return Err(not_json("csv", "-o jsonl or -o json")),
-    };
-    let Some(filter) = JqFilter::from_args(&args.jq)? else {
-        return Ok(None);
-    };
-    Ok(Some(if whole_list {
-        JqSink::whole_list(filter)
-    } else {
-        JqSink::per_account(filter)
-    }))
+    Ok(
+        jq::for_rows(&args.jq, args.output)?.map(|(filter, how)| match how {
+            RowsJq::PerRow => JqSink::per_account(filter),
+            RowsJq::Whole => JqSink::whole_list(filter),
+        }),
+    )
 }
 
 /// Runs `list`.

@@ -16,6 +16,7 @@ use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken, TimeTaken};
 use crate::history::{Access, Recorded, show_time, when};
 use crate::output::destination::Destination;
+use crate::output::jq::{self, JqFilter};
 use crate::output::report::{ReportCell, render_table, write_csv};
 
 /// Runs `snapshot`.
@@ -25,6 +26,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             "snapshot records the whole organization, so --status is not allowed; filter when reading, e.g. `list --at now --status ACTIVE`",
         ));
     }
+    // Compiled first: a bad expression fails before anything is recorded.
+    let jq = jq::for_report(&args.jq, args.output)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     let org = ctx.organization(&settings)?;
     // Opened first: a foreign, newer or read-only store fails before any
@@ -61,7 +64,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             None => "; the first snapshot of this organization".to_string(),
         }
     ));
-    print(ctx, args.output, &summary)
+    print(ctx, args.output, jq.as_ref(), &summary)
 }
 
 /// Walks every page as `list` does and keeps each account as recorded.
@@ -139,14 +142,26 @@ fn rows(summary: &Summary) -> Vec<Vec<ReportCell>> {
     .collect()
 }
 
-fn print(ctx: &Context, format: ReportFormat, summary: &Summary) -> Result<()> {
+fn print(
+    ctx: &Context,
+    format: ReportFormat,
+    jq: Option<&JqFilter>,
+    summary: &Summary,
+) -> Result<()> {
     if ctx.log.quiet && format == ReportFormat::Table {
         return Ok(());
     }
     let mut out = Destination::open(None)?;
     let header = ["change", "count"];
     match format {
-        ReportFormat::Json => writeln!(out, "{}", to_json(summary))?,
+        ReportFormat::Json => match jq {
+            Some(filter) => filter.apply_document(
+                &to_json(summary),
+                "the snapshot's counts (the snapshot is recorded)",
+                &mut out,
+            )?,
+            None => writeln!(out, "{}", to_json(summary))?,
+        },
         ReportFormat::Csv => write_csv(&mut out, &header, &rows(summary))?,
         ReportFormat::Table => {
             let style = ctx.report_style(out.is_terminal());

@@ -9,16 +9,18 @@ use serde_json::{Map, Value, json};
 
 use super::{Context, parse_when_arg};
 use crate::cli::{Every as EveryArg, ReportFormat, TrendArgs};
-use crate::history::query::Trend;
+use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
 use crate::history::{Access, show_time};
 use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
+use crate::output::jq;
 use crate::output::report::{ReportCell, render_table, write_csv};
 use crate::output::table::TableSink;
 
 /// Runs `trend`.
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
+    let jq = jq::for_report(&args.jq, args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
@@ -52,7 +54,12 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let header = header(&trend);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     match args.output {
-        ReportFormat::Json => writeln!(out, "{}", to_json(&trend, every))?,
+        ReportFormat::Json => match &jq {
+            Some(filter) => {
+                filter.apply_document(&to_value(&trend, every), "the trend", &mut out)?
+            }
+            None => writeln!(out, "{}", to_json(&trend, every))?,
+        },
         ReportFormat::Csv => write_csv(&mut out, &header, &rows(&series, false))?,
         ReportFormat::Table => {
             let terminal = out.is_terminal();
@@ -135,27 +142,41 @@ fn rows(series: &Series, color: bool) -> Vec<Vec<ReportCell>> {
         .collect()
 }
 
+/// The json array, one object per period, as a value (what `--jq` runs
+/// on).
+pub fn to_value(trend: &Trend, every: Every) -> Value {
+    Value::Array(
+        trend
+            .periods
+            .iter()
+            .map(|p| period_json(trend, p, every))
+            .collect(),
+    )
+}
+
+/// One period as json: its label, the snapshot it shows, the counts.
+fn period_json(trend: &Trend, p: &PeriodCounts, every: Every) -> Value {
+    let counts: Map<String, Value> = trend
+        .statuses
+        .iter()
+        .zip(&p.counts)
+        .map(|(s, n)| (s.clone(), json!(n)))
+        .collect();
+    json!({
+        "period": period_label(p.start, every),
+        "snapshot": show_time(p.snapshot),
+        "counts": counts,
+        "total": p.counts.iter().sum::<u64>(),
+    })
+}
+
 /// The json array, one object per period: the one place `trend -o json`
 /// is made.
 pub fn to_json(trend: &Trend, every: Every) -> String {
     let items: Vec<String> = trend
         .periods
         .iter()
-        .map(|p| {
-            let counts: Map<String, Value> = trend
-                .statuses
-                .iter()
-                .zip(&p.counts)
-                .map(|(s, n)| (s.clone(), json!(n)))
-                .collect();
-            json!({
-                "period": period_label(p.start, every),
-                "snapshot": show_time(p.snapshot),
-                "counts": counts,
-                "total": p.counts.iter().sum::<u64>(),
-            })
-            .to_string()
-        })
+        .map(|p| period_json(trend, p, every).to_string())
         .collect();
     if items.is_empty() {
         return "[]".into();

@@ -208,86 +208,51 @@ impl Store {
         if low > high {
             return Ok(Vec::new());
         }
+        let window = Window {
+            org_row,
+            low,
+            high,
+            id,
+        };
+        let mut started = self.versions_in(&window, "v.valid_from BETWEEN ?2 AND ?3", 2)?;
+        let ended = self.versions_in(&window, "v.valid_to BETWEEN ?2 AND ?3", 3)?;
+        let mut changes = Vec::new();
+        for key in change_keys(&started, &ended) {
+            let after = started.remove(&key);
+            push_changes(&mut changes, key.0, ended.get(&key), after);
+        }
+        Ok(changes)
+    }
+
+    /// The versions of `window` whose time (column `time_column`: where
+    /// they start or end) matches `condition`, by (time, account row).
+    fn versions_in(
+        &self,
+        window: &Window,
+        condition: &str,
+        time_column: usize,
+    ) -> Result<VersionsAt> {
         let select =
             "SELECT v.account, a.account_id, v.valid_from, v.valid_to, v.status, v.name, v.body
                       FROM version v JOIN account a ON a.id = v.account
                       WHERE v.org = ?1 AND (?4 IS NULL OR a.account_id = ?4) AND ";
-        let read = |condition: &str,
-                    time_column: usize|
-         -> Result<HashMap<(i64, i64), (String, Version)>> {
-            let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
-            let rows = stmt.query_map(rusqlite::params![org_row, low, high, id], |r| {
-                let version = Version {
-                    valid_from: r.get(2)?,
-                    valid_to: r.get(3)?,
-                    status: r.get(4)?,
-                    name: r.get(5)?,
-                    body: r.get(6)?,
-                };
-                let time: i64 = r.get(time_column)?;
-                Ok((
-                    (time, r.get::<_, i64>(0)?),
-                    (r.get::<_, String>(1)?, version),
-                ))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        let mut started = read("v.valid_from BETWEEN ?2 AND ?3", 2)?;
-        let ended = read("v.valid_to BETWEEN ?2 AND ?3", 3)?;
-        let mut changes = Vec::new();
-        // By time, then by id: the same order whatever order the
-        // snapshots were recorded in.
-        let mut keys: Vec<(i64, &str, i64)> = started
-            .iter()
-            .chain(ended.iter())
-            .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let keys: Vec<(i64, i64)> = keys.into_iter().map(|(t, _, row)| (t, row)).collect();
-        for key in keys {
-            let before = ended.get(&key);
-            let after = started.remove(&key);
-            let time = key.0;
-            match (before, after) {
-                (Some((id, b)), Some((_, a))) => {
-                    if b.status != a.status {
-                        changes.push(Change {
-                            time,
-                            id: id.clone(),
-                            kind: Kind::Status,
-                            before: Some(b.clone()),
-                            after: Some(a.clone()),
-                        });
-                    }
-                    if !changed_fields(&b.body, &a.body).is_empty() {
-                        changes.push(Change {
-                            time,
-                            id: id.clone(),
-                            kind: Kind::Other,
-                            before: Some(b.clone()),
-                            after: Some(a),
-                        });
-                    }
-                }
-                (Some((id, b)), None) => changes.push(Change {
-                    time,
-                    id: id.clone(),
-                    kind: Kind::Removed,
-                    before: Some(b.clone()),
-                    after: None,
-                }),
-                (None, Some((id, a))) => changes.push(Change {
-                    time,
-                    id,
-                    kind: Kind::Added,
-                    before: None,
-                    after: Some(a),
-                }),
-                (None, None) => {}
-            }
-        }
-        Ok(changes)
+        let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
+        let params = rusqlite::params![window.org_row, window.low, window.high, window.id];
+        let rows = stmt.query_map(params, |r| {
+            let version = Version {
+                valid_from: r.get(2)?,
+                valid_to: r.get(3)?,
+                status: r.get(4)?,
+                name: r.get(5)?,
+                body: r.get(6)?,
+            };
+            let time: i64 = r.get(time_column)?;
+            Ok((
+                (time, r.get::<_, i64>(0)?),
+                (r.get::<_, String>(1)?, version),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One account's versions, oldest first, found by id or else by name
@@ -432,6 +397,79 @@ pub fn count_periods(
     Trend {
         statuses: order.into_iter().map(|k| statuses[k].clone()).collect(),
         periods,
+    }
+}
+
+/// What `changes` reads: an organization's versions starting or ending
+/// at the snapshots in `[low, high]`, of one account id or all.
+struct Window<'a> {
+    org_row: i64,
+    low: i64,
+    high: i64,
+    id: Option<&'a str>,
+}
+
+/// Versions by (time, account row): the account's id and the version.
+type VersionsAt = HashMap<(i64, i64), (String, Version)>;
+
+/// The (time, account row) of every change, by time, then by id: the same
+/// order whatever order the snapshots were recorded in.
+fn change_keys(started: &VersionsAt, ended: &VersionsAt) -> Vec<(i64, i64)> {
+    let mut keys: Vec<(i64, &str, i64)> = started
+        .iter()
+        .chain(ended.iter())
+        .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter().map(|(t, _, row)| (t, row)).collect()
+}
+
+/// The changes of one account at `time`, from the version that ended
+/// there (`before`) and the one that started there (`after`): a status
+/// change and/or an other change, an addition or a removal.
+fn push_changes(
+    changes: &mut Vec<Change>,
+    time: i64,
+    before: Option<&(String, Version)>,
+    after: Option<(String, Version)>,
+) {
+    match (before, after) {
+        (Some((id, b)), Some((_, a))) => {
+            if b.status != a.status {
+                changes.push(Change {
+                    time,
+                    id: id.clone(),
+                    kind: Kind::Status,
+                    before: Some(b.clone()),
+                    after: Some(a.clone()),
+                });
+            }
+            if !changed_fields(&b.body, &a.body).is_empty() {
+                changes.push(Change {
+                    time,
+                    id: id.clone(),
+                    kind: Kind::Other,
+                    before: Some(b.clone()),
+                    after: Some(a),
+                });
+            }
+        }
+        (Some((id, b)), None) => changes.push(Change {
+            time,
+            id: id.clone(),
+            kind: Kind::Removed,
+            before: Some(b.clone()),
+            after: None,
+        }),
+        (None, Some((id, a))) => changes.push(Change {
+            time,
+            id,
+            kind: Kind::Added,
+            before: None,
+            after: Some(a),
+        }),
+        (None, None) => {}
     }
 }
 

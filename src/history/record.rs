@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
 use super::{Org, Recorded, Store};
@@ -150,132 +150,16 @@ fn record_in(
 ) -> Result<Summary> {
     let org = org_row(tx, org)?;
     let at = snapshot_time(tx, org, taken)?;
-    let previous: Option<i64> = tx.query_row(
-        "SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2",
-        [org, at],
-        |r| r.get(0),
-    )?;
-    let next: Option<i64> = tx.query_row(
-        "SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2",
-        [org, at],
-        |r| r.get(0),
-    )?;
-
-    // Account rows are looked up one by one (an index), not held: a
-    // 100,000-account organization stays small in memory.
-    let mut find_account =
-        tx.prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?;
-    let mut covering: HashMap<i64, Covering> = HashMap::new();
-    {
-        let mut stmt = tx.prepare(
-            "SELECT id, account, valid_to, body, status FROM version
-             WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-        )?;
-        let mut rows = stmt.query([org, at])?;
-        while let Some(r) = rows.next()? {
-            let body = r.get_ref(3)?.as_str()?;
-            covering.insert(
-                r.get(1)?,
-                Covering {
-                    version: r.get(0)?,
-                    valid_to: r.get(2)?,
-                    fingerprint: fingerprint(body),
-                    status: r.get(4)?,
-                },
-            );
-        }
-    }
-    // Versions that start at N, to join a new version with.
-    let mut starting: HashMap<i64, (i64, u128)> = HashMap::new();
-    if let Some(n) = next {
-        let mut stmt =
-            tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
-        let mut rows = stmt.query([org, n])?;
-        while let Some(r) = rows.next()? {
-            let body = r.get_ref(2)?.as_str()?;
-            starting.insert(r.get(1)?, (r.get(0)?, fingerprint(body)));
-        }
-    }
-
-    let mut new_account = tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?;
-    let mut end_version = tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?;
-    let mut resume_version = tx.prepare(
-        "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-         SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
-    )?;
-    let mut start_earlier = tx.prepare("UPDATE version SET valid_from = ?2 WHERE id = ?1")?;
-    let mut new_version = tx.prepare(
-        "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-
-    // Ends `v` at T; if it also held at N, it resumes there.
-    let mut close = |v: &Covering| -> Result<()> {
-        end_version.execute([v.version, at])?;
-        if let Some(n) = next {
-            if v.valid_to != Some(n) {
-                resume_version.execute(params![v.version, n, v.valid_to])?;
-            }
-        }
-        Ok(())
+    let (previous, next) = neighbours(tx, org, at)?;
+    let mut merge = Merge {
+        covering: covering_versions(tx, org, at)?,
+        starting: starting_versions(tx, org, next)?,
+        writes: Writes::prepare(tx, org, at, next)?,
+        counts: Counts::default(),
     };
-
-    let mut counts = Counts::default();
-    let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
-    let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
     let total = accounts.len() as u64;
-    for account in accounts {
-        let found: Option<i64> = find_account
-            .query_row(params![org, account.id], |r| r.get(0))
-            .optional()?;
-        let row = match found {
-            Some(row) => row,
-            None => {
-                new_account.execute(params![org, account.id])?;
-                tx.last_insert_rowid()
-            }
-        };
-        if !in_snapshot.insert(row) {
-            bail!(
-                "account `{}` appears twice in one snapshot; nothing was recorded",
-                account.id
-            );
-        }
-        order.push(row);
-        let print = fingerprint(&account.body);
-        match covering.remove(&row) {
-            Some(v) if v.fingerprint == print => continue,
-            Some(v) => {
-                close(&v)?;
-                if v.status == account.status.as_str() {
-                    counts.other += 1;
-                } else {
-                    counts.status += 1;
-                }
-            }
-            None => counts.added += 1,
-        }
-        match starting.get(&row) {
-            Some(&(w, wprint)) if wprint == print => {
-                start_earlier.execute([w, at])?;
-            }
-            _ => {
-                new_version.execute(params![
-                    org,
-                    row,
-                    at,
-                    next,
-                    account.status.as_str(),
-                    account.name(),
-                    account.body
-                ])?;
-            }
-        }
-    }
-    for v in covering.values() {
-        close(v)?;
-        counts.removed += 1;
-    }
+    let order = merge.accounts(accounts)?;
+    let counts = merge.finish()?;
     // Accounts are numbered in the order first seen, so a snapshot in that
     // order needs no ordering of its own.
     let ordering = (!order.is_sorted()).then(|| encode_order(&order));
@@ -289,6 +173,211 @@ fn record_in(
         previous,
         counts,
     })
+}
+
+/// The snapshots just before and just after T (P and N), if any.
+fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Option<i64>)> {
+    let previous: Option<i64> = tx.query_row(
+        "SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2",
+        [org, at],
+        |r| r.get(0),
+    )?;
+    let next: Option<i64> = tx.query_row(
+        "SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2",
+        [org, at],
+        |r| r.get(0),
+    )?;
+    Ok((previous, next))
+}
+
+/// The versions that hold at T, by account row (fingerprints, not texts).
+fn covering_versions(tx: &Transaction, org: i64, at: i64) -> Result<HashMap<i64, Covering>> {
+    let mut covering = HashMap::new();
+    let mut stmt = tx.prepare(
+        "SELECT id, account, valid_to, body, status FROM version
+         WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
+    )?;
+    let mut rows = stmt.query([org, at])?;
+    while let Some(r) = rows.next()? {
+        let body = r.get_ref(3)?.as_str()?;
+        covering.insert(
+            r.get(1)?,
+            Covering {
+                version: r.get(0)?,
+                valid_to: r.get(2)?,
+                fingerprint: fingerprint(body),
+                status: r.get(4)?,
+            },
+        );
+    }
+    Ok(covering)
+}
+
+/// Versions that start at N, to join a new version with: by account row,
+/// the version's id and fingerprint.
+fn starting_versions(
+    tx: &Transaction,
+    org: i64,
+    next: Option<i64>,
+) -> Result<HashMap<i64, (i64, u128)>> {
+    let mut starting = HashMap::new();
+    if let Some(n) = next {
+        let mut stmt =
+            tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
+        let mut rows = stmt.query([org, n])?;
+        while let Some(r) = rows.next()? {
+            let body = r.get_ref(2)?.as_str()?;
+            starting.insert(r.get(1)?, (r.get(0)?, fingerprint(body)));
+        }
+    }
+    Ok(starting)
+}
+
+/// The statements a snapshot at T writes with, prepared once.
+struct Writes<'t> {
+    tx: &'t Transaction<'t>,
+    org: i64,
+    at: i64,
+    next: Option<i64>,
+    find_account: Statement<'t>,
+    new_account: Statement<'t>,
+    end_version: Statement<'t>,
+    resume_version: Statement<'t>,
+    start_earlier: Statement<'t>,
+    new_version: Statement<'t>,
+}
+
+impl<'t> Writes<'t> {
+    fn prepare(tx: &'t Transaction<'t>, org: i64, at: i64, next: Option<i64>) -> Result<Self> {
+        Ok(Writes {
+            tx,
+            org,
+            at,
+            next,
+            // Account rows are looked up one by one (an index), not held: a
+            // 100,000-account organization stays small in memory.
+            find_account: tx
+                .prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?,
+            new_account: tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?,
+            end_version: tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?,
+            resume_version: tx.prepare(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
+            )?,
+            start_earlier: tx.prepare("UPDATE version SET valid_from = ?2 WHERE id = ?1")?,
+            new_version: tx.prepare(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+        })
+    }
+
+    /// The account's row, created when the organization never had it.
+    fn account_row(&mut self, id: &str) -> Result<i64> {
+        let found: Option<i64> = self
+            .find_account
+            .query_row(params![self.org, id], |r| r.get(0))
+            .optional()?;
+        match found {
+            Some(row) => Ok(row),
+            None => {
+                self.new_account.execute(params![self.org, id])?;
+                Ok(self.tx.last_insert_rowid())
+            }
+        }
+    }
+
+    /// Ends `v` at T; if it also held at N, it resumes there.
+    fn close(&mut self, v: &Covering) -> Result<()> {
+        self.end_version.execute([v.version, self.at])?;
+        if let Some(n) = self.next {
+            if v.valid_to != Some(n) {
+                self.resume_version
+                    .execute(params![v.version, n, v.valid_to])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A version of `account` from T until N: the one starting at N
+    /// (`joined`) moved back to T, or a new one.
+    fn start(&mut self, row: i64, account: &Recorded, joined: Option<i64>) -> Result<()> {
+        match joined {
+            Some(w) => self.start_earlier.execute([w, self.at])?,
+            None => self.new_version.execute(params![
+                self.org,
+                row,
+                self.at,
+                self.next,
+                account.status.as_str(),
+                account.name(),
+                account.body
+            ])?,
+        };
+        Ok(())
+    }
+}
+
+/// The accounts at T merged into the versions: what held before, what
+/// starts after, the writes, and the counts so far.
+struct Merge<'t> {
+    covering: HashMap<i64, Covering>,
+    starting: HashMap<i64, (i64, u128)>,
+    writes: Writes<'t>,
+    counts: Counts,
+}
+
+impl Merge<'_> {
+    /// Merges each account of the snapshot; returns their rows in the
+    /// snapshot's order.
+    fn accounts(&mut self, accounts: Vec<Recorded>) -> Result<Vec<i64>> {
+        let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
+        let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
+        for account in accounts {
+            let row = self.writes.account_row(&account.id)?;
+            if !in_snapshot.insert(row) {
+                bail!(
+                    "account `{}` appears twice in one snapshot; nothing was recorded",
+                    account.id
+                );
+            }
+            order.push(row);
+            self.account(row, &account)?;
+        }
+        Ok(order)
+    }
+
+    /// One account: unchanged, nothing; changed, its version ends and a
+    /// new one starts; new, a version starts.
+    fn account(&mut self, row: i64, account: &Recorded) -> Result<()> {
+        let print = fingerprint(&account.body);
+        match self.covering.remove(&row) {
+            Some(v) if v.fingerprint == print => return Ok(()),
+            Some(v) => {
+                self.writes.close(&v)?;
+                if v.status == account.status.as_str() {
+                    self.counts.other += 1;
+                } else {
+                    self.counts.status += 1;
+                }
+            }
+            None => self.counts.added += 1,
+        }
+        let joined = match self.starting.get(&row) {
+            Some(&(w, wprint)) if wprint == print => Some(w),
+            _ => None,
+        };
+        self.writes.start(row, account, joined)
+    }
+
+    /// The versions of accounts not in the snapshot end at T (removed).
+    fn finish(mut self) -> Result<Counts> {
+        for v in self.covering.values() {
+            self.writes.close(v)?;
+            self.counts.removed += 1;
+        }
+        Ok(self.counts)
+    }
 }
 
 /// A snapshot's order of accounts, when it is not their natural order.

@@ -26,7 +26,7 @@ use jaq_json::{Num, Val};
 
 use super::Sink;
 use crate::account::Account;
-use crate::cli::{JqArgs, ReportFormat};
+use crate::cli::{JqArgs, OutputFormat, ReportFormat};
 use crate::error::usage_error;
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
@@ -117,9 +117,10 @@ impl JqFilter {
         Ok(())
     }
 
-    /// Runs the filter once on a whole document (`summary`, `diff`) and
-    /// writes the results; `what` names the document in a run-time error
-    /// (exit 1).
+    /// Runs the filter once on a whole document (`summary`, `diff`), or on
+    /// one row of a command that prints rows (`changes`, `history`), and
+    /// writes the results; `what` names the document or the row in a
+    /// run-time error (exit 1).
     pub fn apply_document(
         &self,
         input: &serde_json::Value,
@@ -150,6 +151,29 @@ pub fn for_report(args: &JqArgs, format: ReportFormat) -> Result<Option<JqFilter
         (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
         (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
+}
+
+/// How a row command's `--jq` runs (`list`, `changes`, `history`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsJq {
+    /// On each row, streamed (`-o jsonl`, implied by `--jq`).
+    PerRow,
+    /// Once on the array of every row (`-o json`).
+    Whole,
+}
+
+/// The filter of a row command's `--jq` (`list`, `changes`, `history`)
+/// and how it runs: per row with jsonl, once on the array with json;
+/// table and csv are refused.
+pub fn for_rows(args: &JqArgs, format: OutputFormat) -> Result<Option<(JqFilter, RowsJq)>> {
+    let how = match (format, &args.jq) {
+        (_, None) => return Ok(None),
+        (OutputFormat::Jsonl, Some(_)) => RowsJq::PerRow,
+        (OutputFormat::Json, Some(_)) => RowsJq::Whole,
+        (OutputFormat::Table, Some(_)) => return Err(not_json("table", "-o jsonl or -o json")),
+        (OutputFormat::Csv, Some(_)) => return Err(not_json("csv", "-o jsonl or -o json")),
+    };
+    Ok(JqFilter::from_args(args)?.map(|filter| (filter, how)))
 }
 
 /// An expression failed at run time (exit 1). Its message is complete: it

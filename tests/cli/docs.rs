@@ -6,17 +6,23 @@
 //! port, a time). Samples that need a real account or other programs are
 //! in ```sh or ```text blocks, which are not run.
 //!
+//! docs/history.md's samples read a history store seeded first, the demo's
+//! half year of weekly snapshots (`demo_history`) imported at fixed dates
+//! (the last on [`DOCS_LAST_SNAPSHOT`]), so they show the same dates on any
+//! day; the store is at the default path under the sandbox's XDG_DATA_HOME.
+//!
 //! One test in this binary: it clears the process environment of every
 //! setting the tool reads before trycmd starts the commands, which inherit it.
 
 use crate::support;
 
 use support::Sandbox;
-use support::fake_api::{FakeApi, demo_config};
+use support::fake_api::{DOCS_LAST_SNAPSHOT, FakeApi, demo_config, demo_history};
 
 /// What the tool reads from the environment, beyond what the test sets.
-const CLEARED: [&str; 16] = [
+const CLEARED: [&str; 17] = [
     "TALKDESK_CONFIG",
+    "TALKDESK_HISTORY",
     "TALKDESK_PROFILE",
     "TALKDESK_ACCOUNT_NAME",
     "TALKDESK_REGION",
@@ -42,6 +48,7 @@ fn console_samples_in_the_readme_and_docs_match_the_binary() {
     }
     let fake = FakeApi::start(demo_config());
     let sb = Sandbox::new();
+    seed_history(&sb, &fake);
     let cases = trycmd::TestCases::new();
     cases
         .register_bin(
@@ -51,6 +58,7 @@ fn console_samples_in_the_readme_and_docs_match_the_binary() {
         .env("HOME", sb.home().display().to_string())
         .env("XDG_CONFIG_HOME", sb.config_home().display().to_string())
         .env("XDG_CACHE_HOME", sb.cache_home().display().to_string())
+        .env("XDG_DATA_HOME", sb.data_home().display().to_string())
         .env("NO_COLOR", "1")
         .env("TALKDESK_BACKOFF_SCALE", "0")
         .env("TALKDESK_BASE_URL", fake.base_url())
@@ -60,4 +68,31 @@ fn console_samples_in_the_readme_and_docs_match_the_binary() {
         .case("README.md")
         .case("docs/*.md");
     cases.run();
+}
+
+/// Records the demo's weekly history, at fixed dates, in the sandbox's
+/// default history store, as the demo does.
+fn seed_history(sb: &Sandbox, fake: &FakeApi) {
+    let exports = sb.path("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    for (week, (at, lines)) in demo_history(DOCS_LAST_SNAPSHOT)
+        .unwrap()
+        .into_iter()
+        .enumerate()
+    {
+        let file = exports.join(format!("week-{week:02}.jsonl"));
+        std::fs::write(&file, lines).unwrap();
+        let out = sb
+            .tool(fake)
+            .args(["-q", "snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", &at])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "importing {at}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -1046,3 +1046,208 @@ fn changes_csv_guards_formulas() {
          2026-11-02T00:00:00Z,x-1,\"'=HYPERLINK(\"\"http://evil\"\")\",status,ACTIVE,CHURNED\n"
     );
 }
+
+/// A store of the three imports (`exports`), in the sandbox.
+fn imported_store(sb: &Sandbox, imports: usize) -> std::path::PathBuf {
+    let store = sb.path("store");
+    for (file, at) in exports(sb).into_iter().take(imports) {
+        ok(&offline(sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at, "-q"])
+            .output()
+            .unwrap());
+    }
+    store
+}
+
+#[test]
+fn jq_runs_on_each_change_and_version_or_once_on_the_array() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 3);
+    let run = |args: &[&str]| ok(&offline(&sb, &store).args(args).output().unwrap());
+    // --jq alone: per row (jsonl), as list.
+    assert_eq!(
+        run(&["changes", "--jq", r#""\(.id) \(.kind)""#]),
+        "acc-b status\nacc-c other\nacc-d added\nacc-a removed\nacc-d status\n"
+    );
+    assert_eq!(
+        run(&[
+            "changes",
+            "--status-to",
+            "churned",
+            "-o",
+            "jsonl",
+            "--jq",
+            "{id, before, after}"
+        ]),
+        "{\"id\":\"acc-d\",\"before\":\"IN_TRIAL\",\"after\":\"CHURNED\"}\n"
+    );
+    // -o json: once on the array.
+    assert_eq!(
+        run(&[
+            "changes",
+            "-o",
+            "json",
+            "--jq",
+            "map(select(.kind == \"status\")) | length"
+        ]),
+        "2\n"
+    );
+    assert_eq!(
+        run(&[
+            "history",
+            "acc-d",
+            "--jq",
+            r#""\(.from) \(.account.status)""#
+        ]),
+        "2026-11-04T12:00:00Z IN_TRIAL\n2026-11-10T00:00:00Z CHURNED\n"
+    );
+    assert_eq!(
+        run(&["history", "acc-d", "-o", "json", "--jq", "map(.to)"]),
+        "[\"2026-11-10T00:00:00Z\",null]\n"
+    );
+    // trend and snapshot: json implied, once on the document.
+    assert_eq!(
+        run(&[
+            "trend",
+            "--every",
+            "week",
+            "--jq",
+            r#".[] | "\(.period) \(.total)""#
+        ]),
+        "2026-11-02 4\n2026-11-09 3\n"
+    );
+    // list --at goes through list's --jq.
+    assert_eq!(
+        run(&["list", "--at", "2026-11-05", "--jq", ".id", "-q"]),
+        "acc-a\nacc-b\nacc-c\nacc-d\n"
+    );
+    assert_eq!(
+        run(&[
+            "list",
+            "--at",
+            "2026-11-05",
+            "-o",
+            "json",
+            "--jq",
+            "map(.status) | unique",
+            "-q"
+        ]),
+        "[\"ACTIVE\",\"IN_TRIAL\"]\n"
+    );
+}
+
+#[test]
+fn snapshot_jq_runs_on_its_counts() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let (file, at) = exports(&sb)[2].clone();
+    let out = offline(&sb, &store)
+        .args(["snapshot", "--import", &file, "--at", &at, "-q"])
+        .args([
+            "--jq",
+            r#""\(.added) \(.removed) \(.status) \(.other) \(.previous)""#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), "0 1 1 0 2026-11-04T12:00:00Z\n");
+}
+
+#[test]
+fn history_jq_errors_are_usage_errors_or_name_the_row() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 3);
+    let run = |args: &[&str]| offline(&sb, &store).args(args).output().unwrap();
+    for args in [
+        &["changes", "-o", "csv", "--jq", "."][..],
+        &["history", "acc-a", "-o", "table", "--jq", "."],
+        &["trend", "-o", "csv", "--jq", "."],
+        &["list", "--at", "2026-11-05", "-o", "csv", "--jq", "."],
+    ] {
+        let err = fails_with(&run(args), 2);
+        assert!(err.contains("--jq runs on JSON output"), "{args:?}: {err}");
+    }
+    for command in [&["changes"][..], &["history", "acc-a"], &["trend"]] {
+        let args: Vec<&str> = command
+            .iter()
+            .copied()
+            .chain(["--jq", ".[] | select("])
+            .collect();
+        let err = fails_with(&run(&args), 2);
+        assert!(
+            err.contains("--jq expression does not parse"),
+            "{args:?}: {err}"
+        );
+    }
+    // Run-time errors (exit 1) name the row, after the rows before it.
+    let out = run(&[
+        "changes",
+        "--jq",
+        "if .kind == \"removed\" then .id + 1 else .id end",
+    ]);
+    let err = fails_with(&out, 1);
+    assert!(
+        err.contains("--jq failed on the change of account acc-a at 2026-11-10T00:00:00Z"),
+        "{err}"
+    );
+    assert_eq!(stdout_of(&out), "acc-b\nacc-c\nacc-d\n");
+    let err = fails_with(
+        &run(&["history", "acc-d", "--jq", ".account.status + 1"]),
+        1,
+    );
+    assert!(
+        err.contains("--jq failed on the version of account acc-d from 2026-11-04T12:00:00Z"),
+        "{err}"
+    );
+    let err = fails_with(&run(&["trend", "--jq", ".[0].total + \"x\""]), 1);
+    assert!(err.contains("--jq failed on the trend"), "{err}");
+    let err = fails_with(&run(&["changes", "-o", "json", "--jq", ".[0].id + 1"]), 1);
+    assert!(err.contains("--jq failed on the changes"), "{err}");
+}
+
+#[test]
+fn snapshot_with_a_bad_jq_records_nothing() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let (file, at) = exports(&sb)[2].clone();
+    let changes = || {
+        ok(&offline(&sb, &store)
+            .args(["changes", "-o", "csv"])
+            .output()
+            .unwrap())
+    };
+    let before = changes();
+    for (jq, format, message) in [
+        ("{", "json", "--jq expression does not parse"),
+        (".", "table", "--jq runs on JSON output"),
+    ] {
+        let out = offline(&sb, &store)
+            .args([
+                "snapshot", "--import", &file, "--at", &at, "--jq", jq, "-o", format,
+            ])
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 2);
+        assert!(err.contains(message), "{err}");
+    }
+    assert_eq!(changes(), before);
+    // A run-time error comes after the snapshot is recorded, and says so.
+    let out = offline(&sb, &store)
+        .args([
+            "snapshot",
+            "--import",
+            &file,
+            "--at",
+            &at,
+            "-q",
+            "--jq",
+            ".added + \"x\"",
+        ])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(
+        err.contains("--jq failed on the snapshot's counts (the snapshot is recorded)"),
+        "{err}"
+    );
+    assert_ne!(changes(), before);
+}

@@ -1537,6 +1537,68 @@ pub fn demo_config() -> FakeConfig {
     }
 }
 
+/// Weekly snapshots in the demo's history (half a year).
+pub const DEMO_WEEKS: i64 = 26;
+
+/// When the last weekly snapshot of the documentation's history was taken (Monday
+/// 2026-11-23T02:15:00Z, seconds since the epoch): docs/history.md's samples show these dates.
+pub const DOCS_LAST_SNAPSHOT: i64 = 1_795_400_100;
+
+/// The demo organization `weeks_ago` weeks before the live list ([`demo_config`]): the same
+/// accounts, of which the later ones had not joined yet, recent joiners still in trial, and
+/// churned or lost accounts still active or in trial before they left.
+pub fn demo_state(weeks_ago: i64) -> Vec<Value> {
+    let week = DEMO_WEEKS - weeks_ago;
+    sample_accounts(120)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, mut account)| {
+            let i = i as i64;
+            // The first 70 were there from the start; the others joined
+            // one every few days.
+            let joined = if i < 70 {
+                0
+            } else {
+                (i - 70) * DEMO_WEEKS / 50
+            };
+            if week < joined {
+                return None;
+            }
+            let status = account["status"].as_str().unwrap_or("").to_string();
+            let left = 4 + (i * 7) % (DEMO_WEEKS - 4);
+            let earlier = match status.as_str() {
+                "CHURNED" | "INACTIVE" if week < left => Some("ACTIVE"),
+                "TRIAL_LOST" if week < left => Some("IN_TRIAL"),
+                "ACTIVE" if joined > 0 && week < joined + 3 => Some("IN_TRIAL"),
+                _ => None,
+            };
+            if let Some(earlier) = earlier {
+                account["status"] = Value::String(earlier.into());
+            }
+            Some(account)
+        })
+        .collect()
+}
+
+/// The demo's history as saved exports, oldest first: for each of the [`DEMO_WEEKS`] weeks the
+/// time to record it at (RFC 3339; the newest at `last`, seconds since the epoch, the others a
+/// week apart before it) and the export's `list -o jsonl` text, for `snapshot --import`.
+pub fn demo_history(last: i64) -> Result<Vec<(String, String)>, String> {
+    (1..=DEMO_WEEKS)
+        .rev()
+        .map(|weeks_ago| {
+            let at = jiff::Timestamp::from_second(last - (weeks_ago - 1) * 7 * 86_400)
+                .map_err(|e| e.to_string())?
+                .to_string();
+            let lines = demo_state(weeks_ago)
+                .iter()
+                .map(|account| format!("{account}\n"))
+                .collect();
+            Ok((at, lines))
+        })
+        .collect()
+}
+
 /// `n` accounts with simple predictable content: id `acc-0001`.., name `name-1`..,
 /// company_name `Company 1`.., status cycling the seven statuses in the documented order.
 pub fn simple_accounts(n: usize) -> Vec<Value> {
