@@ -9,6 +9,7 @@ use clap::builder::{ArgPredicate, PossibleValue, RangedU64ValueParser};
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
+pub use crate::output::{OutputFormat, ReportFormat};
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -386,17 +387,6 @@ pub enum Every {
     Month,
 }
 
-/// How the reports (`summary`, `diff`) print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A table for people
-    Table,
-    /// JSON
-    Json,
-    /// RFC 4180 CSV with a header row
-    Csv,
-}
-
 /// `--jq`, for every command that prints JSON.
 #[derive(Debug, Clone, Default, Args)]
 pub struct JqArgs {
@@ -509,19 +499,6 @@ impl ValueEnum for Status {
         let documented = DOCUMENTED.iter().find(|s| *s == self)?;
         Some(PossibleValue::new(documented.as_str()))
     }
-}
-
-/// How `list` prints accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// A table for people
-    Table,
-    /// One JSON array, printed once complete
-    Json,
-    /// One JSON object per line, streamed
-    Jsonl,
-    /// RFC 4180 CSV with a header row, streamed
-    Csv,
 }
 
 /// When to use colour.

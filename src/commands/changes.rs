@@ -21,7 +21,7 @@ pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"]
 
 /// Runs `changes`.
 pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
-    let jq = jq::for_rows(&args.jq, args.output)?;
+    let jq = jq::for_rows(args.jq.jq.as_deref(), args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();

@@ -361,7 +361,7 @@ pub fn tally(report: &DiffReport) -> String {
 
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
-    let jq = jq::for_report(&args.jq, args.output)?;
+    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
     let only: Vec<Status> = args.stream.status.clone();
     let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
     let mut differ =

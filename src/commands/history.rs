@@ -20,7 +20,7 @@ pub const COLUMNS: [&str; 5] = ["from", "to", "status", "name", "changed"];
 
 /// Runs `history ID`.
 pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
-    let jq = jq::for_rows(&args.jq, args.output)?;
+    let jq = jq::for_rows(args.jq.jq.as_deref(), args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;

@@ -59,7 +59,7 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// array with json; table and csv are not JSON.
 fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
     Ok(
-        jq::for_rows(&args.jq, args.output)?.map(|(filter, how)| match how {
+        jq::for_rows(args.jq.jq.as_deref(), args.output)?.map(|(filter, how)| match how {
             RowsJq::PerRow => JqSink::per_account(filter),
             RowsJq::Whole => JqSink::whole_list(filter),
         }),

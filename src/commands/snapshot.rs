@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         ));
     }
     // Compiled first: a bad expression fails before anything is recorded.
-    let jq = jq::for_report(&args.jq, args.output)?;
+    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     let org = ctx.organization(&settings)?;
     // Opened first: a foreign, newer or read-only store fails before any

@@ -20,7 +20,7 @@ use crate::output::table::TableSink;
 
 /// Runs `trend`.
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
-    let jq = jq::for_report(&args.jq, args.output)?;
+    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();

@@ -11,7 +11,7 @@
 //! logging functions): an expression cannot read the environment, where the
 //! client secret may be.
 //!
-//! Commands use [`JqFilter::from_args`] once, then [`JqFilter::apply`] on
+//! Commands use [`JqFilter::from_expr`] once, then [`JqFilter::apply`] on
 //! each value (an account, or a whole document); [`JqSink`] does that for
 //! `list`.
 
@@ -25,8 +25,8 @@ use jaq_core::{Compiler, Ctx, DataT, RunPtr, Vars, compile, load};
 use jaq_json::{Num, Val};
 
 use super::Sink;
+use super::{OutputFormat, ReportFormat};
 use crate::account::Account;
-use crate::cli::{JqArgs, OutputFormat, ReportFormat};
 use crate::error::usage_error;
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
@@ -56,10 +56,10 @@ pub enum JqError {
 }
 
 impl JqFilter {
-    /// The filter of a command's `--jq`, if given; an expression that does
-    /// not parse or names an unknown function is a usage error (exit 2).
-    pub fn from_args(args: &JqArgs) -> Result<Option<JqFilter>> {
-        args.jq.as_deref().map(JqFilter::compile).transpose()
+    /// The filter of a command's `--jq EXPR`, if given; an expression that
+    /// does not parse or names an unknown function is a usage error (exit 2).
+    pub fn from_expr(expr: Option<&str>) -> Result<Option<JqFilter>> {
+        expr.map(JqFilter::compile).transpose()
     }
 
     /// Parses and compiles `expr`. Errors say what was expected and where
@@ -144,10 +144,10 @@ pub fn not_json(format: &str, json_formats: &str) -> anyhow::Error {
 
 /// The filter of a report's `--jq` (`summary`, `diff`): it runs on the
 /// report's JSON, so table and csv are refused.
-pub fn for_report(args: &JqArgs, format: ReportFormat) -> Result<Option<JqFilter>> {
-    match (format, &args.jq) {
+pub fn for_report(expr: Option<&str>, format: ReportFormat) -> Result<Option<JqFilter>> {
+    match (format, expr) {
         (_, None) => Ok(None),
-        (ReportFormat::Json, Some(_)) => JqFilter::from_args(args),
+        (ReportFormat::Json, Some(_)) => JqFilter::from_expr(expr),
         (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
         (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
@@ -165,15 +165,15 @@ pub enum RowsJq {
 /// The filter of a row command's `--jq` (`list`, `changes`, `history`)
 /// and how it runs: per row with jsonl, once on the array with json;
 /// table and csv are refused.
-pub fn for_rows(args: &JqArgs, format: OutputFormat) -> Result<Option<(JqFilter, RowsJq)>> {
-    let how = match (format, &args.jq) {
+pub fn for_rows(expr: Option<&str>, format: OutputFormat) -> Result<Option<(JqFilter, RowsJq)>> {
+    let how = match (format, expr) {
         (_, None) => return Ok(None),
         (OutputFormat::Jsonl, Some(_)) => RowsJq::PerRow,
         (OutputFormat::Json, Some(_)) => RowsJq::Whole,
         (OutputFormat::Table, Some(_)) => return Err(not_json("table", "-o jsonl or -o json")),
         (OutputFormat::Csv, Some(_)) => return Err(not_json("csv", "-o jsonl or -o json")),
     };
-    Ok(JqFilter::from_args(args)?.map(|filter| (filter, how)))
+    Ok(JqFilter::from_expr(expr)?.map(|filter| (filter, how)))
 }
 
 /// An expression failed at run time (exit 1). Its message is complete: it

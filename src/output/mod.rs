@@ -15,7 +15,6 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::account::Account;
-use crate::cli::OutputFormat;
 
 /// Receives accounts in order, a batch (page) at a time.
 pub trait Sink {
@@ -49,4 +48,28 @@ pub fn sink_for(format: OutputFormat, layout: Layout) -> Box<dyn Sink> {
         OutputFormat::Jsonl => Box::new(json::JsonlSink),
         OutputFormat::Csv => Box::new(csv::CsvSink::new(layout)),
     }
+}
+
+/// How `list` prints accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A table for people
+    Table,
+    /// One JSON array, printed once complete
+    Json,
+    /// One JSON object per line, streamed
+    Jsonl,
+    /// RFC 4180 CSV with a header row, streamed
+    Csv,
+}
+
+/// How the reports (`summary`, `diff`) print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A table for people
+    Table,
+    /// JSON
+    Json,
+    /// RFC 4180 CSV with a header row
+    Csv,
 }
