@@ -4,6 +4,7 @@
 pub mod client;
 pub mod concurrent;
 pub mod errors;
+pub mod pacer;
 pub mod pages;
 pub mod proxy;
 pub mod retry;
