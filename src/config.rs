@@ -144,6 +144,7 @@ struct RawProfile {
     per_page: Option<Spanned<i64>>,
     max_retries: Option<Spanned<i64>>,
     concurrency: Option<Spanned<i64>>,
+    max_rate: Option<Spanned<f64>>,
     ca_bundle: Option<Spanned<String>>,
 }
 
@@ -156,6 +157,25 @@ pub struct Overrides {
     pub timeout: Option<u64>,
     pub max_retries: Option<u32>,
     pub concurrency: Option<usize>,
+    pub max_rate: Option<f64>,
+}
+
+/// The environment variable of `max_rate`.
+pub const MAX_RATE_VAR: &str = "TALKDESK_MAX_RATE";
+
+/// The highest `max_rate` accepted, requests per second.
+pub const MAX_RATE_CEILING: f64 = 10_000.0;
+
+/// A `max_rate` as given: above 0, at most [`MAX_RATE_CEILING`]. The error
+/// completes "… it".
+pub fn check_max_rate(rate: f64) -> std::result::Result<f64, String> {
+    if rate.is_finite() && rate > 0.0 && rate <= MAX_RATE_CEILING {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "must be above 0 and at most {MAX_RATE_CEILING} requests per second, e.g. 2 or 0.5"
+        ))
+    }
 }
 
 /// Reads environment variables; a function so tests need not touch the
@@ -190,6 +210,8 @@ pub struct Settings {
     pub per_page: Sourced<u32>,
     pub max_retries: Sourced<u32>,
     pub concurrency: Sourced<usize>,
+    /// Requests per second at most (`None`: learn the API's limit).
+    pub max_rate: Option<Sourced<f64>>,
     pub ca_bundle: Option<Sourced<PathBuf>>,
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
@@ -551,6 +573,27 @@ impl Settings {
             (1, 64),
             DEFAULT_CONCURRENCY as u64,
         )?;
+        let max_rate = if let Some(v) = env(MAX_RATE_VAR) {
+            let rate = v.trim().parse::<f64>().map_err(|_| {
+                config_error(format!(
+                    "{MAX_RATE_VAR} is `{v}`, not a number; use requests per second, e.g. 2 or 0.5"
+                ))
+            })?;
+            let rate = check_max_rate(rate)
+                .map_err(|e| config_error(format!("{MAX_RATE_VAR} is {v}: it {e}")))?;
+            Some(Sourced::new(rate, Source::Env(MAX_RATE_VAR)))
+        } else if let Some(s) = &raw.max_rate {
+            let line = line_of(text, s.span().start);
+            let rate = check_max_rate(*s.get_ref())
+                .map_err(|e| file_err(line, "max_rate", format!("is {}: it {e}", s.get_ref())))?;
+            Some(Sourced::new(rate, file_source()))
+        } else {
+            None
+        };
+        let max_rate = match overrides.max_rate {
+            Some(rate) => Some(Sourced::new(rate, Source::Flag("--max-rate"))),
+            None => max_rate,
+        };
 
         Ok(Settings {
             config_path,
@@ -566,6 +609,7 @@ impl Settings {
             per_page: Sourced::new(per_page.value as u32, per_page.source),
             max_retries: Sourced::new(max_retries.value as u32, max_retries.source),
             concurrency: Sourced::new(concurrency.value as usize, concurrency.source),
+            max_rate,
             ca_bundle,
             permission_warning: unprotected,
         })

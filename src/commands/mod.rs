@@ -47,6 +47,7 @@ impl Context<'_> {
             timeout: api.timeout,
             max_retries: api.max_retries,
             concurrency,
+            max_rate: api.max_rate,
         };
         let settings = Settings::resolve(&overrides, self.env)?;
         if let Some(warning) = &settings.permission_warning {
