@@ -31,6 +31,8 @@
 
 #[path = "../tests/support/fake_api.rs"]
 mod fake_api;
+#[path = "bench/pacing.rs"]
+mod pacing;
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -59,6 +61,10 @@ done
 
 struct Options {
     runs: usize,
+    /// Runs of each bucket walk (scenario D), for the count of failed runs.
+    bucket_runs: usize,
+    /// Scenarios to run (`latency`, `throughput`, `scale`, `bucket`); empty: all.
+    only: Vec<String>,
     write: Option<PathBuf>,
     curl: bool,
     bin: Option<PathBuf>,
@@ -67,6 +73,8 @@ struct Options {
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         runs: 5,
+        bucket_runs: 20,
+        only: Vec::new(),
         write: None,
         curl: true,
         bin: None,
@@ -81,11 +89,29 @@ fn parse_options() -> Result<Options, String> {
                     .filter(|&n| n > 0)
                     .ok_or("--runs needs a positive number")?;
             }
+            "--bucket-runs" => {
+                options.bucket_runs = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--bucket-runs needs a positive number")?;
+            }
             "--write" => options.write = Some(args.next().ok_or("--write needs a path")?.into()),
             "--bin" => options.bin = Some(args.next().ok_or("--bin needs a path")?.into()),
             "--no-curl" => options.curl = false,
+            "--only" => {
+                options.only = args
+                    .next()
+                    .ok_or("--only needs a list: latency,throughput,scale,bucket")?
+                    .split(',')
+                    .map(str::to_string)
+                    .collect();
+            }
             "-h" | "--help" => {
-                println!("usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH]");
+                println!(
+                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] \
+                     [--bucket-runs N] [--only latency,throughput,scale,bucket]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument `{other}`; see --help")),
@@ -787,6 +813,12 @@ fn run() -> Result<(), String> {
         println!("note: {}", bench.meter.describe());
     }
     let runs = options.runs;
+    let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
+    if !wants("latency") && !wants("throughput") {
+        let report = pacing_report(&bench, &options, &wants)?;
+        println!("\n{report}");
+        return Ok(());
+    }
 
     // Scenario A: 20 pages x 40 ms round trips, paid by every answer and
     // every new connection. A0: the same latency on the accounts answers only.
@@ -999,6 +1031,7 @@ fn run() -> Result<(), String> {
     if curl {
         closing_paragraph(w, &a, &a0);
     }
+    report.push_str(&pacing_report(&bench, &options, &wants)?);
 
     println!("\n{report}");
     let machine = machine();
@@ -1009,6 +1042,24 @@ fn run() -> Result<(), String> {
         println!("\nwrote {}", path.display());
     }
     Ok(())
+}
+
+/// Scenarios C (a million accounts) and D (token buckets), when wanted.
+fn pacing_report(
+    bench: &Bench,
+    options: &Options,
+    wants: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
+    let mut report = String::new();
+    if wants("scale") {
+        report.push('\n');
+        report.push_str(&pacing::scale_scenario(bench, options.runs)?);
+    }
+    if wants("bucket") {
+        report.push('\n');
+        report.push_str(&pacing::bucket_scenarios(bench, options.bucket_runs)?);
+    }
+    Ok(report)
 }
 
 fn targets_table(w: &mut String, targets: &[Target]) {
