@@ -17,6 +17,7 @@ use ureq::unversioned::transport::{
 };
 use ureq::{Agent, Body, RequestBuilder};
 
+use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
 use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
@@ -45,6 +46,8 @@ pub struct ClientOptions {
     pub max_retries: u32,
     pub ca_bundle: Option<std::path::PathBuf>,
     pub backoff_scale: f64,
+    /// `--max-rate`: requests a second at most.
+    pub max_rate: Option<f64>,
     pub log: Log,
 }
 
@@ -130,9 +133,10 @@ impl Redactor {
     }
 }
 
-/// What one attempt ended with, before deciding on a retry.
+/// What one attempt ended with, before deciding on a retry: a reply with
+/// what it says about the rate limit, or a failure worth retrying.
 enum Attempt {
-    Reply(Reply, Option<Duration>),
+    Reply(Reply, Answer),
     Transient(String),
 }
 
@@ -147,6 +151,8 @@ pub struct Client {
     jitter: Mutex<Jitter>,
     redactor: Redactor,
     rate_limits: RateLimits,
+    /// Every request of the run waits here for its turn.
+    pace: Pace,
 }
 
 impl Client {
@@ -185,10 +191,11 @@ impl Client {
             agent: Agent::with_parts(config, connector, DefaultResolver::default()),
             proxies,
             spares,
-            options,
             jitter: Mutex::new(Jitter::new()),
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
+            pace: Pace::new(SystemClock, options.max_rate),
+            options,
         })
     }
 
@@ -241,6 +248,11 @@ impl Client {
         &self.rate_limits
     }
 
+    /// The pace of the run's requests (for the progress line).
+    pub fn pace(&self) -> &Pace {
+        &self.pace
+    }
+
     /// Sends a request, retrying connection errors, timeouts, 429 and
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
     /// reply whatever its status; a transport failure that outlives the
@@ -252,11 +264,27 @@ impl Client {
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         loop {
+            // First tries and retries alike take their turn in the pace.
+            let (slot, waited) = self.pace.send_slot();
+            if waited >= Duration::from_millis(1) {
+                self.debug(&format!(
+                    "waited {:.3} s for the rate limit before {} {}",
+                    waited.as_secs_f64(),
+                    request.method,
+                    request.url
+                ));
+            }
             let started = Instant::now();
             let outcome = self.attempt(request);
             let elapsed = started.elapsed();
+            if let Ok(Attempt::Reply(_, answer)) = &outcome {
+                if let Some(change) = self.pace.on_answer(slot, answer) {
+                    self.debug(&format!("rate limit: {change}"));
+                }
+            }
             let (what, wait_hint) = match &outcome {
-                Ok(Attempt::Reply(reply, retry_after)) => {
+                Ok(Attempt::Reply(reply, answer)) => {
+                    let retry_after = &answer.retry_after;
                     self.debug(&format!(
                         "{} {} -> {} ({} ms{})",
                         request.method,
@@ -287,17 +315,13 @@ impl Client {
                 break self.finish(request, &failures, outcome);
             }
             let delay = match wait_hint {
-                Some(d) => d,
-                None => {
-                    let fraction = self
-                        .jitter
-                        .lock()
-                        .map(|mut j| j.next_fraction())
-                        .unwrap_or(0.5);
-                    jittered(attempt, fraction)
-                }
+                // Requests refused together do not come back together.
+                Some(d) => with_jitter(d, self.jitter_fraction()),
+                None => scaled(
+                    jittered(attempt, self.jitter_fraction()),
+                    self.options.backoff_scale,
+                ),
             };
-            let delay = scaled(delay, self.options.backoff_scale);
             if matches!(&outcome, Ok(Attempt::Reply(r, _)) if r.status == 429) {
                 self.rate_limits.note(delay);
             }
@@ -317,6 +341,14 @@ impl Client {
             thread::sleep(delay);
             attempt += 1;
         }
+    }
+
+    /// A random fraction in `[0, 1)`.
+    fn jitter_fraction(&self) -> f64 {
+        self.jitter
+            .lock()
+            .map(|mut j| j.next_fraction())
+            .unwrap_or(0.5)
     }
 
     /// Turns the last attempt into the result, warning once when retries
@@ -434,8 +466,18 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let retry_after =
-            header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let retry_after = header("retry-after")
+            .and_then(|v| parse_retry_after(&v, SystemTime::now()))
+            .map(|d| scaled(d, self.options.backoff_scale));
+        let limits = parse_rate_headers(
+            |name| response.headers().get(name).and_then(|v| v.to_str().ok()),
+            SystemTime::now(),
+        );
+        let answer = Answer {
+            status,
+            retry_after,
+            headers: limits,
+        };
         let location = header("location");
         match read_body(response.body_mut()) {
             Ok(body) => Ok(Attempt::Reply(
@@ -445,7 +487,7 @@ impl Client {
                     location,
                     body,
                 },
-                retry_after,
+                answer,
             )),
             Err(ureq::Error::BodyExceedsLimit(limit)) => Err(api_error(format!(
                 "{} {}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",

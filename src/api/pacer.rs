@@ -301,7 +301,9 @@ impl Pacer {
         if let Some(h) = answer.headers {
             why = self.learn_headers(slot, now, &h);
         }
-        if answer.status == 429 {
+        // `Retry-After: 0` asks for the retry at once: nothing to learn.
+        let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
+        if answer.status == 429 && !retry_now {
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 if !wait.is_zero() {
@@ -311,7 +313,7 @@ impl Pacer {
             if why.is_none() {
                 why = self.learn_refusal(sent, now, answer.retry_after);
             }
-        } else {
+        } else if answer.status != 429 {
             self.through.push_back(sent);
             why = why.or_else(|| self.probe(now));
         }
@@ -631,6 +633,22 @@ mod tests {
         // One at a time: waiting out one token refills only one.
         let after = times(&drain(&mut p, t0, 3));
         assert_eq!(after, vec![t0 + gap, t0 + gap * 2, t0 + gap * 3]);
+    }
+
+    #[test]
+    fn a_429_that_asks_for_the_retry_at_once_sets_no_pace() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[0], t0, &ok());
+        let now = Answer {
+            status: 429,
+            retry_after: Some(Duration::ZERO),
+            headers: None,
+        };
+        assert_eq!(p.on_answer(slots[1], t0, &now), None);
+        assert_eq!(p.rate(), None);
+        assert!(p.try_send(t0).is_ok());
     }
 
     #[test]

@@ -101,6 +101,7 @@ impl Context<'_> {
             max_retries: settings.max_retries.value,
             ca_bundle: settings.ca_bundle.as_ref().map(|c| c.value.clone()),
             backoff_scale,
+            max_rate: settings.max_rate.as_ref().map(|r| r.value),
             log: self.log,
         })?;
         let cache = if api_args.no_cache {
