@@ -172,7 +172,17 @@ impl Client {
             // Chosen per request (see `attempt`), not by ureq's own reading.
             .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
-            .timeout_global(Some(options.timeout))
+            // Each phase of a request gets the timeout, rather than the
+            // request as a whole: with a deadline on the whole request, ureq
+            // resolves the host name on a new thread for every request (it
+            // cannot abandon a blocking lookup otherwise), even on a kept-alive
+            // connection. Name lookup keeps the system resolver's own limits.
+            .timeout_global(None)
+            .timeout_connect(Some(options.timeout))
+            .timeout_send_request(Some(options.timeout))
+            .timeout_send_body(Some(options.timeout))
+            .timeout_recv_response(Some(options.timeout))
+            .timeout_recv_body(Some(options.timeout))
             .http_status_as_error(false)
             .max_redirects(0)
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
@@ -277,10 +287,13 @@ impl Client {
             let started = Instant::now();
             let outcome = self.attempt(request);
             let elapsed = started.elapsed();
-            if let Ok(Attempt::Reply(_, answer)) = &outcome {
-                if let Some(change) = self.pace.on_answer(slot, answer) {
-                    self.debug(&format!("rate limit: {change}"));
+            match &outcome {
+                Ok(Attempt::Reply(_, answer)) => {
+                    if let Some(change) = self.pace.on_answer(slot, answer) {
+                        self.debug(&format!("rate limit: {change}"));
+                    }
                 }
+                _ => self.pace.no_answer(slot),
             }
             let (what, wait_hint) = match &outcome {
                 Ok(Attempt::Reply(reply, answer)) => {

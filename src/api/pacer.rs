@@ -20,12 +20,21 @@
 //!   the last cut is the same episode and changes nothing. Never below one
 //!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
 //!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`]: slowly, so a walk that
-//!   learnt the limit stays under it.
+//!   learnt the limit stays under it. A 429 while the pace allows a burst
+//!   first takes the burst away; only then is the rate cut.
 //!
 //! A learnt rate is paced at [`MARGIN`] of itself, so that a request that
 //! arrives a little early still finds a token.
+//!
+//! Before the server has said anything, requests go as they come, with one
+//! exception: once an answer has come back, a request waits (at most
+//! [`SETTLE`] after they went) for the answers of requests sent with that
+//! one. Requests sent together come back together from a fast server, and
+//! a request sent on the first answer would otherwise go before the 429s of
+//! the others had set the pace. Over a network their answers are long
+//! settled, and nothing waits.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -49,6 +58,11 @@ pub const FALLBACK_RATE: f64 = 1.0;
 pub const JITTER_FRACTION: f64 = 0.1;
 /// ... but never more than this.
 pub const MAX_JITTER: Duration = Duration::from_secs(1);
+/// How long after it went an unanswered request holds back the next one,
+/// until the server has set a pace or answered [`OPENING_ANSWERS`] times.
+pub const SETTLE: Duration = Duration::from_millis(20);
+/// See [`SETTLE`].
+pub const OPENING_ANSWERS: u64 = 8;
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
@@ -203,6 +217,11 @@ pub struct Pacer {
     floor: f64,
     /// Requests sent so far (the next slot's number).
     sent: u64,
+    /// Requests sent and not answered yet: when each went.
+    outstanding: BTreeMap<u64, Instant>,
+    /// Answers so far, and when the last one came.
+    answers: u64,
+    last_answer: Option<Instant>,
     /// When each recent request that got through was sent.
     through: VecDeque<Instant>,
     last_cut: Option<Instant>,
@@ -223,6 +242,9 @@ impl Pacer {
             longest_reset: Duration::ZERO,
             floor: MIN_RATE,
             sent: 0,
+            outstanding: BTreeMap::new(),
+            answers: 0,
+            last_answer: None,
             through: VecDeque::new(),
             last_cut: None,
             last_raise: None,
@@ -263,6 +285,9 @@ impl Pacer {
             }
             self.hold_until = None;
         }
+        if let Some(settled) = self.settles_at(now) {
+            return Err(settled - now);
+        }
         if let Some((left, until)) = self.budget {
             if now >= until {
                 self.budget = None;
@@ -288,13 +313,42 @@ impl Pacer {
             seq: self.sent,
         };
         self.sent += 1;
+        if self.source.is_none() && self.answers < OPENING_ANSWERS {
+            self.outstanding.insert(slot.seq, now);
+        }
         self.forget(now);
         Ok(slot)
+    }
+
+    /// Before any pace: when the requests that went with one already
+    /// answered will have had time to answer too, if that is still ahead.
+    fn settles_at(&self, now: Instant) -> Option<Instant> {
+        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+            return None;
+        }
+        let last_answer = self.last_answer?;
+        self.outstanding
+            .values()
+            .filter(|&&sent| sent <= last_answer)
+            .map(|&sent| sent + SETTLE)
+            .filter(|&settled| now < settled)
+            .max()
+    }
+
+    /// The request of `slot` got no answer (a connection error).
+    pub fn no_answer(&mut self, slot: Slot) {
+        self.outstanding.remove(&slot.seq);
     }
 
     /// Takes in the answer to the request sent in `slot`, arriving at
     /// `now`. Returns the new pace when it changed.
     pub fn on_answer(&mut self, slot: Slot, now: Instant, answer: &Answer) -> Option<Change> {
+        self.outstanding.remove(&slot.seq);
+        self.answers += 1;
+        self.last_answer = Some(now);
+        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+            self.outstanding.clear();
+        }
         let before = self.pace();
         let sent = slot.at;
         let mut why = None;
@@ -378,6 +432,18 @@ impl Pacer {
     ) -> Option<String> {
         if self.last_cut.is_some_and(|cut| sent < cut) {
             return None;
+        }
+        if self.learnt.is_some() && self.burst > 1.0 {
+            // Refused in a burst at a pace that held so far: the burst was
+            // too much, not the rate.
+            let rate = self.rate().unwrap_or(FALLBACK_RATE);
+            let wait = retry_after.unwrap_or_else(|| Duration::from_secs_f64(1.0 / rate));
+            self.hold(now + wait);
+            self.burst = 1.0;
+            self.tat = None;
+            self.last_cut = Some(now);
+            self.last_raise = None;
+            return Some("HTTP 429 in a burst: one request at a time".into());
         }
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
@@ -516,6 +582,11 @@ impl<C: Clock> Pace<C> {
         self.pacer().on_answer(slot, now, answer)
     }
 
+    /// See [`Pacer::no_answer`].
+    pub fn no_answer(&self, slot: Slot) {
+        self.pacer().no_answer(slot);
+    }
+
     /// The rate paced to now, if any.
     pub fn rate(&self) -> Option<f64> {
         self.pacer().rate()
@@ -588,6 +659,37 @@ mod tests {
     }
 
     #[test]
+    fn after_the_first_answer_a_request_waits_for_those_sent_with_it() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        // Three sent together: none waits for the others.
+        let slots = drain(&mut p, t0, 3);
+        assert_eq!(times(&slots), vec![t0; 3]);
+        // The first answer is in: the next request waits for the other two...
+        p.on_answer(slots[0], t0 + ms(1), &ok());
+        assert_eq!(p.try_send(t0 + ms(2)), Err(SETTLE - ms(2)));
+        // ... until they are answered,
+        p.on_answer(slots[1], t0 + ms(3), &ok());
+        p.on_answer(slots[2], t0 + ms(3), &ok());
+        assert!(p.try_send(t0 + ms(4)).is_ok());
+        // or, over a network, long after they went: no wait at all.
+        let later = t0 + Duration::from_secs(1);
+        let more = drain(&mut p, later, 2);
+        p.on_answer(more[0], later + ms(40), &ok());
+        assert!(p.try_send(later + ms(40)).is_ok());
+    }
+
+    #[test]
+    fn a_request_without_an_answer_holds_nothing_back() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 2);
+        p.on_answer(slots[0], t0, &ok());
+        p.no_answer(slots[1]);
+        assert!(p.try_send(t0 + ms(1)).is_ok());
+    }
+
+    #[test]
     fn max_rate_spaces_requests_evenly() {
         let t0 = Instant::now();
         let mut p = Pacer::new(Some(4.0));
@@ -648,7 +750,7 @@ mod tests {
         };
         assert_eq!(p.on_answer(slots[1], t0, &now), None);
         assert_eq!(p.rate(), None);
-        assert!(p.try_send(t0).is_ok());
+        assert!(p.try_send(t0 + SETTLE).is_ok());
     }
 
     #[test]
@@ -668,11 +770,26 @@ mod tests {
     }
 
     #[test]
+    fn a_429_in_a_burst_takes_the_burst_away_before_the_rate() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(Some(1)));
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(2.0));
+        let rate = p.rate();
+        let t = t0 + ms(1002);
+        let change = p.on_answer(at(t), t, &refused(Some(1))).expect("a change");
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(1.0));
+        assert_eq!(p.rate(), rate, "{change}");
+    }
+
+    #[test]
     fn a_429_at_the_learnt_pace_cuts_it() {
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
         p.through.extend([t0, t0]);
         p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(Some(1)));
+        p.burst = 1.0;
         let first = p.rate().unwrap();
         // Paced, yet refused again later: slower, not back to what got through.
         let t = t0 + Duration::from_secs(5);
@@ -758,7 +875,7 @@ mod tests {
             ..RateHeaders::default()
         };
         p.on_answer(slots[0], t0 + ms(1), &with_headers(h));
-        assert_eq!(p.try_send(t0 + ms(2)), Err(ms(9_999)));
+        assert_eq!(p.try_send(t0 + ms(21)), Err(ms(9_980)));
         // Once the reset has passed, the budget no longer holds anything.
         assert!(p.try_send(t0 + ms(10_001)).is_ok());
     }
