@@ -231,7 +231,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__auth__subcmd__check)
-            opts="-c -p -v -q -h -V --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-c -p -v -q -h -V --per-page --timeout --max-retries --max-rate --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +246,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,7 +695,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__diff)
-            opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --exit-code --concurrency --per-page --timeout --max-retries --max-rate --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +730,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -961,7 +969,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__list)
-            opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --columns --no-header --limit --page --sort --output-file --concurrency --no-formula-guard --bom --per-page --timeout --max-retries --max-rate --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,6 +1035,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1136,7 +1148,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__summary)
-            opts="-s -o -c -p -v -q -h -V --status --output --concurrency --per-page --timeout --max-retries --no-cache --config --profile --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --output --concurrency --per-page --timeout --max-retries --max-rate --no-cache --config --profile --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,6 +1183,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
