@@ -8,10 +8,18 @@ use serde_json::{Map, Value};
 
 /// One account as the API sent it. Every field is kept, unknown ones
 /// included, in the order received, so json/jsonl pass it through unchanged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "Map<String, Value>")]
 pub struct Account {
     fields: Map<String, Value>,
+}
+
+/// Written as its fields, in order; by reference (serde's `into` would
+/// copy every account to write it).
+impl Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.fields.serialize(serializer)
+    }
 }
 
 impl TryFrom<Map<String, Value>> for Account {
