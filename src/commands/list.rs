@@ -3,9 +3,6 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
-use std::io::Write as _;
-
-use serde_json::Value;
 
 use anyhow::{Context as _, Result};
 
@@ -132,44 +129,20 @@ impl Collector {
 /// The most ids room is made for up front from the first page's `total`.
 const MAX_RESERVED_IDS: u64 = 1 << 22;
 
-/// An id as one 64-bit hash of its exact text (a string's characters, or a
-/// number's digits, tagged apart so that `"12"` and `12` differ), keyed with
-/// random keys for the run, so no server can choose ids that collide: 8
-/// bytes per account seen, a million accounts in 16 MiB. Two different ids
-/// share a key with odds of about n²/2⁶⁵ (3·10⁻⁸ for a million), and a lost
-/// account would still show in the count warning.
+/// An id as one 64-bit hash of its exact JSON text (so that `"12"` and
+/// `12` differ), keyed with random keys for the run, so no server can
+/// choose ids that collide: 8 bytes per account seen, a million accounts
+/// in 16 MiB. Two different ids share a key with odds of about n²/2⁶⁵
+/// (3·10⁻⁸ for a million), and a lost account would still show in the
+/// count warning.
 #[derive(Debug, Default)]
 struct IdKeys(RandomState);
 
 impl IdKeys {
     fn key(&self, account: &Account) -> u64 {
         let mut hasher = self.0.build_hasher();
-        match account.get("id") {
-            Some(Value::String(text)) => {
-                hasher.write_u8(b's');
-                hasher.write(text.as_bytes());
-            }
-            Some(other) => {
-                hasher.write_u8(b'n');
-                let _ = write!(HashWriter(&mut hasher), "{other}");
-            }
-            None => hasher.write_u8(0),
-        }
+        hasher.write(account.id_text().as_bytes());
         hasher.finish()
-    }
-}
-
-/// Feeds formatted text into a hasher, without building a string.
-struct HashWriter<'a, H: Hasher>(&'a mut H);
-
-impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
@@ -306,7 +279,7 @@ fn write_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn page(total: Option<u64>, ids: &[Value]) -> Page {
         Page {

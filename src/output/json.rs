@@ -18,7 +18,7 @@ pub struct JsonSink {
 impl Sink for JsonSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            self.held.push(serde_json::to_string(account)?);
+            self.held.push(account.json().to_string());
         }
         Ok(())
     }
@@ -55,7 +55,7 @@ impl Sink for JsonlSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         self.buffer.clear();
         for account in accounts {
-            serde_json::to_writer(&mut self.buffer, account)?;
+            self.buffer.extend_from_slice(account.json().as_bytes());
             self.buffer.push(b'\n');
         }
         out.write_all(&self.buffer)?;
