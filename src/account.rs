@@ -102,9 +102,11 @@ impl Account {
             None => return Err("an account has no `id`".into()),
         };
         let status = match head.status.map(RawValue::get) {
-            Some(text) if text.starts_with('"') => {
-                Status::parse(&serde_json::from_str::<String>(text).unwrap_or_default())
-            }
+            // Borrowed when it has no escapes, as statuses do.
+            Some(text) if text.starts_with('"') => match serde_json::from_str::<&str>(text) {
+                Ok(plain) => Status::parse(plain),
+                Err(_) => Status::parse(&serde_json::from_str::<String>(text).unwrap_or_default()),
+            },
             _ => Status::parse(""),
         };
         Ok(Account {
@@ -152,15 +154,88 @@ impl Account {
         self.status.clone()
     }
 
+    /// Several fields as table/csv cells (see [`Account::field_text`]), in
+    /// the order of `columns`, read in one pass over the account's text
+    /// rather than parsing all of it (or from the fields once parsed).
+    pub fn cells(&self, columns: &[String]) -> Vec<Option<String>> {
+        if let Some(fields) = self.fields.get() {
+            return columns.iter().map(|c| text_of(fields.get(c))).collect();
+        }
+        let mut found: Vec<Option<&RawValue>> = vec![None; columns.len()];
+        let picked = Picker {
+            columns,
+            found: &mut found,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(self.raw.get());
+        if serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).is_err() {
+            return columns.iter().map(|c| self.field_text(c)).collect();
+        }
+        found
+            .into_iter()
+            .map(|raw| match raw.map(RawValue::get) {
+                None | Some("null") => None,
+                Some(text) if text.starts_with('"') => serde_json::from_str::<String>(text).ok(),
+                Some(text) => Some(text.to_string()),
+            })
+            .collect()
+    }
+
     /// A field as a table/csv cell: strings as they are, null or missing as
     /// `None`, numbers and booleans as their JSON text, arrays and objects
     /// as compact JSON.
     pub fn field_text(&self, field: &str) -> Option<String> {
-        match self.get(field)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
+        text_of(self.get(field))
+    }
+}
+
+/// A value as a cell: see [`Account::field_text`].
+fn text_of(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads an account's object, keeping the raw text of the wanted fields
+/// (the last of a key sent twice, as a parsed map keeps it).
+struct Picker<'c, 'f, 'de> {
+    columns: &'c [String],
+    found: &'f mut Vec<Option<&'de RawValue>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.columns.iter().position(|c| *c == key) {
+                Some(_) => {
+                    let value: &'de RawValue = map.next_value()?;
+                    for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
+                        if *column == key {
+                            *slot = Some(value);
+                        }
+                    }
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
         }
+        Ok(())
     }
 }
 
@@ -311,6 +386,28 @@ mod tests {
         );
         let map: Map<String, Value> = from_value.clone().into();
         assert_eq!(Account::try_from(map).unwrap(), from_value);
+    }
+
+    #[test]
+    fn cells_read_in_one_pass_are_the_fields_as_text() {
+        let text =
+            r#"{"id":"a\u00e9","n":1.5,"x":null,"o":{"k":[1,"2"]},"b":true,"id2":"=x","n":2}"#;
+        let account: Account = serde_json::from_str(text).unwrap();
+        let columns: Vec<String> = ["id", "n", "x", "o", "b", "missing", "id"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let one_pass = account.cells(&columns);
+        let each: Vec<Option<String>> = columns.iter().map(|c| account.field_text(c)).collect();
+        assert_eq!(one_pass, each);
+        assert_eq!(one_pass[0].as_deref(), Some("aé"));
+        assert_eq!(
+            one_pass[1].as_deref(),
+            Some("2"),
+            "the last of a key sent twice"
+        );
+        // Once parsed, from the fields.
+        assert_eq!(account.cells(&columns), each);
     }
 
     #[test]

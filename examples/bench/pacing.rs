@@ -6,8 +6,8 @@
 //!   `Retry-After`; strict (`Retry-After: 2`, and a refused request costs a
 //!   token too); and `RateLimit-*` headers on every answer (plus an
 //!   `X-RateLimit-*` variant). Each at the default settings and with
-//!   `--concurrency 1`, `runs` times, the variants side by side (each has
-//!   its own fake; the runs mostly wait). Counted: runs that fail, wall
+//!   `--concurrency 1`, `runs` times, all side by side (each walk has its
+//!   own fake and bucket; the runs mostly wait). Counted: runs that fail, wall
 //!   time against (pages − burst) ÷ rate, 429 answers per walk.
 //! - C: 1,000,000 accounts at 100 a page (10,000 pages, rendered once and
 //!   served from memory), no latency: jsonl, csv and table under
@@ -168,53 +168,54 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
         variants().len()
     );
     let results: Vec<Result<(BucketRuns, BucketRuns), String>> = std::thread::scope(|scope| {
+        let walk_runs = |k: usize, bucket: Bucket, sequential: bool| {
+            let accounts = accounts.clone();
+            let per_page = per_page.clone();
+            scope.spawn(move || -> Result<BucketRuns, String> {
+                let fake = FakeApi::start(FakeConfig {
+                    accounts,
+                    cache_pages: true,
+                    ..FakeConfig::default()
+                });
+                let mut args = vec!["list", "-q", "-o", "jsonl", "--per-page", per_page.as_str()];
+                if sequential {
+                    args.extend(["--concurrency", "1"]);
+                }
+                let out = format!("d{k}{}", if sequential { "s" } else { "d" });
+                // Warm the token cache and the pages, without the bucket.
+                bucket_walk(bench, &fake, &args, &out)?;
+                fake.update(|c| c.bucket = Some(bucket));
+                let mut runs_done = BucketRuns::default();
+                for i in 0..runs {
+                    // A full bucket for each run, as after a quiet night.
+                    std::thread::sleep(Duration::from_secs_f64(BURST / RATE + 0.5));
+                    runs_done.runs.push(bucket_walk(bench, &fake, &args, &out)?);
+                    println!(
+                        "  D{k}{} run {}/{runs} done",
+                        if sequential { " -c 1" } else { "" },
+                        i + 1
+                    );
+                }
+                Ok(runs_done)
+            })
+        };
         let handles: Vec<_> = variants()
             .into_iter()
             .enumerate()
             .map(|(k, v)| {
-                let accounts = accounts.clone();
-                let per_page = per_page.clone();
-                scope.spawn(move || -> Result<(BucketRuns, BucketRuns), String> {
-                    let fake = FakeApi::start(FakeConfig {
-                        accounts,
-                        cache_pages: true,
-                        ..FakeConfig::default()
-                    });
-                    let def = ["list", "-q", "-o", "jsonl", "--per-page", &per_page];
-                    let seq = [
-                        "list",
-                        "-q",
-                        "-o",
-                        "jsonl",
-                        "--per-page",
-                        &per_page,
-                        "--concurrency",
-                        "1",
-                    ];
-                    // Warm the token cache and the pages, without the bucket.
-                    bucket_walk(bench, &fake, &def, &format!("d{k}"))?;
-                    fake.update(|c| c.bucket = Some(v.bucket.clone()));
-                    let (mut d, mut s) = (BucketRuns::default(), BucketRuns::default());
-                    for i in 0..runs {
-                        // A full bucket for each run, as after a quiet night.
-                        std::thread::sleep(Duration::from_secs_f64(BURST / RATE + 0.5));
-                        d.runs
-                            .push(bucket_walk(bench, &fake, &def, &format!("d{k}"))?);
-                        std::thread::sleep(Duration::from_secs_f64(BURST / RATE + 0.5));
-                        s.runs
-                            .push(bucket_walk(bench, &fake, &seq, &format!("d{k}"))?);
-                        println!("  D{k} run {}/{runs} done", i + 1);
-                    }
-                    Ok((d, s))
-                })
+                (
+                    walk_runs(k, v.bucket.clone(), false),
+                    walk_runs(k, v.bucket, true),
+                )
             })
             .collect();
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<BucketRuns, String>>| {
+            h.join()
+                .unwrap_or_else(|_| Err("a bucket thread panicked".into()))
+        };
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a bucket thread panicked".into()))
-            })
+            .map(|(d, s)| Ok((join(d)?, join(s)?)))
             .collect()
     });
     let mut w = String::new();

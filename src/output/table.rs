@@ -11,7 +11,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
 use super::sanitize::{push_terminal_safe, terminal_safe};
@@ -199,12 +198,11 @@ pub fn enforce_color(table: &mut Table) {
 impl Sink for TableSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            for (column, width) in self.layout.columns.iter().zip(self.widths.iter_mut()) {
+            let values = account.cells(&self.layout.columns);
+            for (value, width) in values.iter().zip(self.widths.iter_mut()) {
                 let start = self.cells.len();
-                match account.get(column) {
-                    None | Some(Value::Null) => {}
-                    Some(Value::String(text)) => push_terminal_safe(text, &mut self.cells),
-                    Some(other) => push_terminal_safe(&other.to_string(), &mut self.cells),
+                if let Some(text) = value {
+                    push_terminal_safe(text, &mut self.cells);
                 }
                 *width = (*width).max(widest_line(&self.cells[start..]));
                 self.ends.push(self.cells.len());
