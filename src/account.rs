@@ -137,6 +137,12 @@ impl Account {
         self.raw.get()
     }
 
+    /// [`Account::id_text`] as a `String`: ids beyond 64 bits keep every
+    /// digit.
+    pub fn id_key(&self) -> String {
+        self.id.to_string()
+    }
+
     /// The raw value of a field, if the API sent it.
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields().get(field)
@@ -408,6 +414,20 @@ mod tests {
         );
         // Once parsed, from the fields.
         assert_eq!(account.cells(&columns), each);
+    }
+
+    #[test]
+    fn ids_are_told_apart_by_their_exact_json_text() {
+        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap().id_key();
+        assert_ne!(parse(r#"{"id":12345}"#), parse(r#"{"id":"12345"}"#));
+        assert_ne!(
+            parse(r#"{"id":100000000000000000000001}"#),
+            parse(r#"{"id":100000000000000000000002}"#)
+        );
+        assert_eq!(
+            parse(r#"{"id":100000000000000000000001}"#),
+            "100000000000000000000001"
+        );
     }
 
     #[test]

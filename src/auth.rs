@@ -1,10 +1,11 @@
 //! The bearer token: OAuth 2.0 client credentials with HTTP Basic client
 //! authentication, and the on-disk token cache (§4).
 //!
-//! The cache holds one file per token URL and client id under
-//! `<cache dir>/talkdesk-accounts/`, mode 0600 in a 0700 folder, written
-//! atomically. It never holds the client secret. A corrupt file is ignored
-//! and replaced.
+//! The cache holds one file per token URL, client id and client secret
+//! under `<cache dir>/talkdesk-accounts/`, named by a SHA-256 fingerprint of
+//! the three (so a changed or wrong secret never reuses another secret's
+//! token), mode 0600 in a 0700 folder, written atomically. It never holds
+//! the client secret. A corrupt file is ignored and replaced.
 
 use std::fs;
 use std::io::Write;
@@ -13,13 +14,17 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
-use crate::api::client::{Client, Request};
-use crate::api::errors::{describe, unexpected};
+use crate::atomic_file::AtomicFile;
 use crate::config::{Credentials, Secret};
 use crate::error::{api_error, auth_error};
-use crate::interrupt::Pending;
+use crate::http::Bearer;
+use crate::http::client::{Client, Request};
+use crate::http::errors::{describe, unexpected};
 
 /// The scope the endpoint needs.
 pub const SCOPE: &str = "express-accounts:read";
@@ -64,6 +69,8 @@ struct TokenResponse {
 struct CacheEntry {
     token_url: String,
     client_id: String,
+    /// [`fingerprint`] of the credentials the token was issued for.
+    fingerprint: String,
     access_token: String,
     expires_at: u64,
     scope: String,
@@ -87,11 +94,21 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-/// FNV-1a, for a stable file name per token URL and client id.
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// A one-way fingerprint of the credentials: SHA-256 of the token URL,
+/// client id and client secret, in hex. It names the cache entry; the
+/// secret cannot be recovered from it.
+fn fingerprint(creds: &Credentials) -> String {
+    let mut hash = Sha256::new();
+    for part in [
+        creds.token_url.as_str(),
+        &creds.client_id,
+        creds.client_secret.expose(),
+    ] {
+        // Length-prefixed, so that no two triples hash the same text.
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl TokenCache {
@@ -104,8 +121,8 @@ impl TokenCache {
     }
 
     fn path(&self, creds: &Credentials) -> PathBuf {
-        let key = format!("{}\n{}", creds.token_url, creds.client_id);
-        self.dir.join(format!("token-{:016x}.json", fnv1a(&key)))
+        self.dir
+            .join(format!("token-{}.json", &fingerprint(creds)[..32]))
     }
 
     /// A fresh cached token for these credentials, if any. Unreadable or
@@ -113,7 +130,7 @@ impl TokenCache {
     pub fn load(&self, creds: &Credentials) -> Option<Token> {
         let text = fs::read_to_string(self.path(creds)).ok()?;
         let entry: CacheEntry = serde_json::from_str(&text).ok()?;
-        if entry.token_url != creds.token_url.to_string() || entry.client_id != creds.client_id {
+        if entry.fingerprint != fingerprint(creds) {
             return None;
         }
         let token = Token {
@@ -149,21 +166,18 @@ impl TokenCache {
         let entry = CacheEntry {
             token_url: creds.token_url.to_string(),
             client_id: creds.client_id.clone(),
+            fingerprint: fingerprint(creds),
             access_token: token.access_token.expose().to_string(),
             expires_at: token.expires_at,
             scope: token.scope.clone(),
         };
-        // NamedTempFile is created with mode 0600 on Unix.
-        let mut file = tempfile::NamedTempFile::new_in(&self.dir)
+        let target = self.path(creds);
+        let mut file = AtomicFile::create(&target)
             .with_context(|| format!("writing to {}", self.dir.display()))?;
-        let pending = Pending::new(file.path());
         serde_json::to_writer(&mut file, &entry)?;
         file.flush()?;
-        pending
-            .settle(|| file.persist(self.path(creds)))
-            .map_err(|e| e.error)
-            .with_context(|| format!("saving the token in {}", self.dir.display()))?;
-        Ok(())
+        file.commit(true)
+            .with_context(|| format!("saving the token in {}", self.dir.display()))
     }
 
     /// Forgets the token for these credentials.
@@ -190,6 +204,18 @@ impl<'a> Auth<'a> {
             cache,
             current: Mutex::new(None),
         }
+    }
+
+    /// A new token from the token endpoint, whatever the cache holds
+    /// (`auth check`: the check of the credentials); it becomes the run's
+    /// token and is cached.
+    pub fn new_token(&self) -> Result<Token> {
+        let token = self.fetch()?;
+        *self
+            .current
+            .lock()
+            .map_err(|_| anyhow::anyhow!("token lock poisoned"))? = Some(token.clone());
+        Ok(token)
     }
 
     /// The current token, getting one if there is none yet.
@@ -238,26 +264,24 @@ impl<'a> Auth<'a> {
     /// Asks the token endpoint for a new token and caches it.
     fn fetch(&self) -> Result<Token> {
         let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
-        let form = format!(
-            "grant_type=client_credentials&scope={}",
-            SCOPE.replace(':', "%3A")
-        );
         let reply = self.client.send(&Request {
             method: "POST",
             url: &self.creds.token_url,
             authorization: Some(&basic),
-            form: Some(&form),
+            form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
+            issues_token: true,
         })?;
         let context = format!("token request to {}", self.creds.token_url);
+        let redactor = self.client.redactor();
         match reply.status {
             200 => {}
             400 | 401 | 403 => {
                 return Err(auth_error(format!(
                     "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
-                    describe(&reply)
+                    describe(&reply, redactor)
                 )));
             }
-            _ => return Err(unexpected(&context, &reply, "token_url")),
+            _ => return Err(unexpected(&context, &reply, "token_url", redactor)),
         }
         let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
             api_error(format!(
@@ -265,7 +289,7 @@ impl<'a> Auth<'a> {
                 token_parse_problem(&e)
             ))
         })?;
-        self.client.redactor().add(&parsed.access_token);
+        redactor.add(&parsed.access_token);
         if let Some(kind) = &parsed.token_type {
             if !kind.eq_ignore_ascii_case("bearer") {
                 return Err(api_error(format!(
@@ -291,6 +315,22 @@ impl<'a> Auth<'a> {
     }
 }
 
+impl Bearer for Auth<'_> {
+    fn authorization(&self) -> Result<String> {
+        Ok(self.token()?.bearer())
+    }
+
+    fn renew(&self, rejected: &str) -> Result<String> {
+        let rejected = Token {
+            access_token: Secret::new(rejected.strip_prefix("Bearer ").unwrap_or(rejected)),
+            expires_at: 0,
+            scope: String::new(),
+            cached: false,
+        };
+        Ok(Auth::renew(self, &rejected)?.bearer())
+    }
+}
+
 /// Why a token answer did not parse, without any value from it: serde's
 /// messages quote the offending value, and in a token answer that may be
 /// the token itself.
@@ -313,37 +353,19 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
     }
 }
 
-/// `Basic base64(id:secret)`.
+/// `Basic base64(id:secret)`, the id and secret form-urlencoded first
+/// (RFC 6749 §2.3.1).
 fn basic_auth(id: &str, secret: &str) -> String {
-    format!("Basic {}", base64(format!("{id}:{secret}").as_bytes()))
-}
-
-/// Standard base64 with padding.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let pair = format!("{}:{}", encode(id), encode(secret));
+    format!("Basic {}", BASE64.encode(pair))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::url::Url;
+    use crate::http::url;
 
     #[test]
     fn token_parse_errors_never_quote_the_answer() {
@@ -365,27 +387,35 @@ mod tests {
     }
 
     #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in cases {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
+    fn basic_auth_form_urlencodes_the_id_and_secret_first() {
         assert_eq!(basic_auth("id", "secret"), "Basic aWQ6c2VjcmV0");
+        // `a b:c` and `p&ss=%` become `a+b%3Ac:p%26ss%3D%25` before base64.
+        assert_eq!(
+            basic_auth("a b:c", "p&ss=%"),
+            format!("Basic {}", BASE64.encode("a+b%3Ac:p%26ss%3D%25"))
+        );
+    }
+
+    #[test]
+    fn the_cache_key_depends_on_the_secret_and_never_holds_it() {
+        let a = creds("id");
+        let mut b = creds("id");
+        b.client_secret = Secret::new("another-secret");
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint(&a).len(), 64);
+        assert!(!fingerprint(&a).contains("never-stored"));
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        cache.store(&a, &token(now_secs() + 3600)).unwrap();
+        assert!(cache.load(&a).is_some());
+        assert!(cache.load(&b).is_none(), "another secret, no token");
     }
 
     fn creds(id: &str) -> Credentials {
         Credentials {
             client_id: id.into(),
             client_secret: Secret::new("never-stored"),
-            token_url: Url::parse("http://127.0.0.1:9/oauth/token").unwrap(),
+            token_url: url::parse("http://127.0.0.1:9/oauth/token").unwrap(),
         }
     }
 

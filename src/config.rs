@@ -12,8 +12,8 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::api::url::Url;
 use crate::error::config_error;
+use crate::http::url::{self, Url};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -471,7 +471,7 @@ impl Settings {
                            key: &'static str|
          -> Result<Option<Sourced<Url>>> {
             match string_setting(var, raw, key) {
-                Some((text_value, at)) => match Url::parse_secure(&text_value.value) {
+                Some((text_value, at)) => match url::parse_secure(&text_value.value) {
                     Ok(url) => Ok(Some(Sourced::new(url, text_value.source))),
                     Err(what) => Err(match at {
                         Some((line, key)) => file_err(line, key, what),
@@ -485,7 +485,7 @@ impl Settings {
         let base_url = match url_setting("TALKDESK_BASE_URL", &raw.base_url, "base_url")? {
             Some(url) => url,
             None => Sourced::new(
-                Url::parse(region.value.api_base()).map_err(config_error)?,
+                url::parse(region.value.api_base()).map_err(config_error)?,
                 Source::Derived("region"),
             ),
         };
@@ -493,7 +493,7 @@ impl Settings {
             Some(url) => Some(url),
             None => match &account_name {
                 Some(name) => Some(Sourced::new(
-                    Url::parse(&region.value.token_url(&name.value)).map_err(config_error)?,
+                    url::parse(&region.value.token_url(&name.value)).map_err(config_error)?,
                     Source::Derived("account_name and region"),
                 )),
                 None => None,
@@ -658,70 +658,16 @@ fn valid_account_name(name: &str) -> bool {
         && !name.starts_with('-')
 }
 
-/// Splits a command line into words, honouring single and double quotes
-/// and backslash escapes, without a shell.
-pub fn split_command(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(ch) => word.push(ch),
-                        None => return Err("an unclosed ' quote".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(ch) => word.push(ch),
-                            None => return Err("a trailing backslash".into()),
-                        },
-                        Some(ch) => word.push(ch),
-                        None => return Err("an unclosed \" quote".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some(ch) => word.push(ch),
-                    None => return Err("a trailing backslash".into()),
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
-}
-
 /// Runs `client_secret_cmd` without a shell; the secret is the first line
 /// of its stdout. Its stderr goes to the user's terminal (password managers
 /// prompt there).
 fn run_secret_command(line: &str) -> Result<Secret> {
-    let words = split_command(line)
-        .map_err(|e| config_error(format!("client_secret_cmd has {e}; fix its quoting")))?;
+    // Split as a POSIX shell would, without running one.
+    let words = shell_words::split(line).map_err(|_| {
+        config_error(
+            "client_secret_cmd has an unclosed quote or a trailing backslash; fix its quoting",
+        )
+    })?;
     let Some((program, args)) = words.split_first() else {
         return Err(config_error(
             "client_secret_cmd is empty; set a command or use client_secret",
@@ -1017,19 +963,6 @@ mod tests {
             "/home/a/.config/x/config.toml"
         );
         assert_eq!(shell_quoted("/Users/A B/it's"), r"'/Users/A B/it'\''s'");
-    }
-
-    #[test]
-    fn commands_split_like_a_shell_without_one() {
-        assert_eq!(
-            split_command("pass show talkdesk").unwrap(),
-            ["pass", "show", "talkdesk"]
-        );
-        assert_eq!(
-            split_command(r#"op read "op://Vault/Talk desk/secret" 'a b'"#).unwrap(),
-            ["op", "read", "op://Vault/Talk desk/secret", "a b"]
-        );
-        assert!(split_command("echo 'open").is_err());
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! ends by the same signal, as it would have without this: a shell or
 //! scheduler sees "killed by SIGINT", and a shell loop stops on Ctrl-C.
 //!
+//! The signals are caught only while a temporary file is pending (the
+//! handler is installed with the first one), and never a signal the tool
+//! was started with ignored: under `nohup`, `trap '' HUP` or as a script's
+//! background job, the tool survives what it was told to ignore.
+//!
 //! A temporary file is registered with [`Pending::new`] while it is
 //! written, and [`Pending::settle`] runs the rename that makes it
 //! permanent while a signal's cleanup waits: the cleanup never removes a
@@ -13,10 +18,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 
 /// The temporary files being written.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The signals to catch while a file is pending: those not ignored at start.
+static CATCH: OnceLock<Vec<i32>> = OnceLock::new();
+
+/// The handler is installed once, with the first pending file.
+static HANDLER: Once = Once::new();
 
 fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
     // The list stays valid whatever a panicking holder did.
@@ -30,6 +41,7 @@ pub struct Pending(PathBuf);
 impl Pending {
     pub fn new(path: &Path) -> Pending {
         pending().push(path.to_path_buf());
+        HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
         Pending(path.to_path_buf())
     }
 
@@ -70,15 +82,41 @@ fn remove_all(paths: &[PathBuf]) {
     }
 }
 
-/// Installs the handler: a thread waits for SIGINT, SIGTERM or SIGHUP,
-/// removes the pending files and ends the process by that signal. Without
-/// it (the signals cannot be hooked) a signal ends the run as before.
+/// Notes, at start, which of SIGINT, SIGTERM and SIGHUP the tool may
+/// catch later: those whose disposition is not "ignore". Nothing is caught
+/// yet.
 #[cfg(unix)]
 pub fn install() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    use signal_hook::iterator::Signals;
+    let _ = CATCH.set(
+        [SIGINT, SIGTERM, SIGHUP]
+            .into_iter()
+            .filter(|&s| !ignored(s))
+            .collect(),
+    );
+}
 
-    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+#[cfg(not(unix))]
+pub fn install() {}
+
+/// Whether `signal` is ignored (SIG_IGN) now.
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current one
+    // into `old`, a plain C struct for which all zeroes is a valid value.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// A thread waits for `signals`, removes the pending files and ends the
+/// process by that signal. If they cannot be hooked, a signal ends the
+/// run as before.
+#[cfg(unix)]
+fn catch(signals: &[i32]) {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(signals) else {
         return;
     };
     let _ = std::thread::Builder::new()
@@ -94,7 +132,7 @@ pub fn install() {
 }
 
 #[cfg(not(unix))]
-pub fn install() {}
+fn catch(_: &[i32]) {}
 
 #[cfg(test)]
 mod tests {

@@ -2,19 +2,23 @@
 //! and in what state?
 //!
 //! The program is one pipeline: `cli` → `config` (flags > env > profile >
-//! defaults) → `auth` (token) → `api` (pages, retries, links) → `account`
-//! → filter → `output` (table | json | jsonl | csv) → stdout or a file.
+//! defaults) → `auth` (token) → `api` (pages, links) → `account` → filter
+//! → `output` (table | json | jsonl | csv) → stdout or a file. `auth` and
+//! `api` both build on `http` (agent, retries, redaction, proxies, URLs).
 
 pub mod account;
 pub mod api;
+pub mod atomic_file;
 pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod http;
 pub mod interrupt;
 pub mod log;
 pub mod output;
+pub mod text;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -91,7 +95,7 @@ where
             if !is_broken_pipe(&err) && !is_silent(&err) {
                 let mut stderr = std::io::stderr().lock();
                 // Messages may quote what a server sent: make it inert.
-                let message = output::sanitize::terminal_safe(&one_line(&err));
+                let message = text::terminal_safe(&one_line(&err));
                 let _ = writeln!(stderr, "error: {message}");
             }
             ExitCode::from(exit_code_for(&err).code())

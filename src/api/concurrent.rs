@@ -22,9 +22,9 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::pages::{Flow, Page, Walk};
-use super::throttle::{RateLimits, Window};
-use super::url::Url;
 use super::{Api, RawPage};
+use crate::http::throttle::{RateLimits, Window};
+use crate::http::url::Url;
 use crate::log::Log;
 
 /// What the first page said about the rest of the walk.
@@ -32,7 +32,8 @@ use crate::log::Log;
 pub struct Ahead {
     /// The first page's number.
     pub after: u64,
-    /// Its `total_pages`: the last page fetched ahead.
+    /// The last page fetched ahead: its `total_pages`, or fewer when its
+    /// `total` supports fewer.
     pub last: u64,
     /// Its number of accounts: how many a page holds.
     pub per_page: u64,
@@ -281,10 +282,10 @@ fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
     }
     let mut page = None;
     let mut per_page = None;
-    for pair in url.query()?.split('&') {
-        match pair.split_once('=')? {
-            ("page", v) if page.is_none() => page = Some(v.parse::<u64>().ok()?),
-            ("per_page", v) if per_page.is_none() => per_page = Some(v.parse::<u64>().ok()?),
+    for (key, value) in url.query_pairs() {
+        match key.as_ref() {
+            "page" if page.is_none() => page = Some(value.parse::<u64>().ok()?),
+            "per_page" if per_page.is_none() => per_page = Some(value.parse::<u64>().ok()?),
             _ => return None,
         }
     }

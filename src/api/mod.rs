@@ -1,26 +1,19 @@
-//! Talking to the Get Accounts endpoint: the HTTP client, retries, error
-//! bodies, origin checks, and the page walker.
+//! The Get Accounts endpoint: page requests with the run's bearer token,
+//! and the page walker (sequential and concurrent) on top of them. The
+//! HTTP itself is [`crate::http`]'s.
 
-pub mod client;
 pub mod concurrent;
-pub mod errors;
-pub mod pacer;
 pub mod pages;
-pub mod proxy;
-pub mod retry;
-pub mod throttle;
-pub mod url;
-pub mod warm;
 
 use anyhow::Result;
 use serde::Deserialize;
 
 use crate::account::Account;
-use crate::auth::Auth;
 use crate::error::{api_error, auth_error, config_error};
-use client::{Client, Reply, Request};
-use errors::{describe, hint, unexpected};
-use url::Url;
+use crate::http::Bearer;
+use crate::http::client::{Client, Reply, Request};
+use crate::http::errors::{describe, hint, unexpected};
+use crate::http::url::{self, Refusal, Url};
 
 /// The path of the endpoint, appended to `base_url`.
 pub const ACCOUNTS_PATH: &str = "/express/accounts";
@@ -57,18 +50,18 @@ pub struct Link {
 /// The accounts endpoint of one `base_url`, with the run's token.
 pub struct Api<'a> {
     client: &'a Client,
-    auth: &'a Auth<'a>,
+    bearer: &'a dyn Bearer,
     base: Url,
     accounts: Url,
     per_page: u32,
 }
 
 impl<'a> Api<'a> {
-    pub fn new(client: &'a Client, auth: &'a Auth<'a>, base: Url, per_page: u32) -> Api<'a> {
-        let accounts = base.join_path(ACCOUNTS_PATH);
+    pub fn new(client: &'a Client, bearer: &'a dyn Bearer, base: Url, per_page: u32) -> Api<'a> {
+        let accounts = url::join_path(&base, ACCOUNTS_PATH);
         Api {
             client,
-            auth,
+            bearer,
             base,
             accounts,
             per_page,
@@ -77,13 +70,11 @@ impl<'a> Api<'a> {
 
     /// `…/express/accounts?page=N&per_page=P`.
     pub fn page_url(&self, page: u64) -> Url {
-        let text = format!("{}?page={page}&per_page={}", self.accounts, self.per_page);
-        Url::parse(&text).unwrap_or_else(|_| self.accounts.clone())
-    }
-
-    /// The run's token source (`auth check` reports on its token).
-    pub fn auth(&self) -> &Auth<'a> {
-        self.auth
+        let mut url = self.accounts.clone();
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("per_page", &self.per_page.to_string());
+        url
     }
 
     /// The `per_page` asked for.
@@ -96,55 +87,57 @@ impl<'a> Api<'a> {
         self.client
     }
 
-    /// The accounts endpoint, for resolving relative links.
+    /// The accounts endpoint.
     pub fn accounts_url(&self) -> &Url {
         &self.accounts
     }
 
-    /// May the token go to `url`? Plain http to a host that is not
-    /// loopback is exit 3; another origin than `base_url`'s is exit 5.
-    pub fn check_link(&self, url: &Url) -> Result<()> {
-        url.check_secure()
-            .map_err(|e| config_error(format!("the API's next link {url}: {e}")))?;
-        if url.origin() != self.base.origin() {
-            return Err(api_error(format!(
-                "refusing to follow the link {url}: it leaves {} and the token is sent only there; check base_url",
-                self.base.origin()
-            )));
-        }
-        Ok(())
+    /// The next link `href` of the page at `page`, resolved and checked
+    /// (see [`url::follow`]): plain http outside loopback is exit 3, any
+    /// other refused link exit 5.
+    pub fn follow(&self, page: &Url, href: &str) -> Result<Url> {
+        let href = self.client.redactor().redact(href);
+        url::follow(page, &href, &self.base).map_err(|refusal| match refusal {
+            Refusal::Insecure(message) => config_error(message),
+            Refusal::Elsewhere(message) => api_error(message),
+        })
     }
 
-    /// GETs one page with the bearer token. Plain http to a host that is
-    /// not loopback is refused (exit 3), and the token goes only to the
-    /// origin of `base_url` (another origin is exit 5), both before any
-    /// request; a 401 gets one new token and one more try.
+    /// GETs one page with the bearer token, after checking once more that
+    /// the token may go to `url`; a 401 gets one new token and one more
+    /// try.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
-        self.check_link(url)?;
-        let mut token = self.auth.token()?;
-        let mut reply = self.get(url, &token)?;
+        let url = &self.follow(url, url.as_str())?;
+        let mut bearer = self.bearer.authorization()?;
+        let mut reply = self.get(url, &bearer)?;
         if reply.status == 401 {
-            token = self.auth.renew(&token)?;
-            reply = self.get(url, &token)?;
+            bearer = self.bearer.renew(&bearer)?;
+            reply = self.get(url, &bearer)?;
         }
+        let redactor = self.client.redactor();
         match reply.status {
             200 => parse_page(url, &reply),
             401 | 403 => Err(auth_error(format!(
                 "GET {url}: {}; {}",
-                describe(&reply),
+                describe(&reply, redactor),
                 hint(reply.status).unwrap_or_default()
             ))),
-            _ => Err(unexpected(&format!("GET {url}"), &reply, "base_url")),
+            _ => Err(unexpected(
+                &format!("GET {url}"),
+                &reply,
+                "base_url",
+                redactor,
+            )),
         }
     }
 
-    fn get(&self, url: &Url, token: &crate::auth::Token) -> Result<Reply> {
-        let bearer = token.bearer();
+    fn get(&self, url: &Url, bearer: &str) -> Result<Reply> {
         self.client.send(&Request {
             method: "GET",
             url,
-            authorization: Some(&bearer),
+            authorization: Some(bearer),
             form: None,
+            issues_token: false,
         })
     }
 }

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 
-use super::url::Url;
 use super::{Api, RawPage, concurrent};
 use crate::account::Account;
 use crate::error::api_error;
+use crate::http::url::{Url, query_param};
 
 /// One page of accounts.
 #[derive(Debug)]
@@ -78,7 +78,7 @@ impl<'a> Walk<'a> {
             )));
         }
         if !self.single {
-            self.next = self.next_after(&raw, number)?;
+            self.next = self.next_after(&url, &raw, number)?;
         }
         let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
         Ok(Page {
@@ -89,9 +89,10 @@ impl<'a> Walk<'a> {
         })
     }
 
-    /// Where to go after page `number`: its next link, else the next page
-    /// number while `page < total_pages`, else nowhere.
-    fn next_after(&self, raw: &RawPage, number: u64) -> Result<Option<(Url, u64)>> {
+    /// Where to go after page `number` (fetched from `url`): its next
+    /// link, else the next page number while `page < total_pages` and the
+    /// page had accounts, else nowhere.
+    fn next_after(&self, url: &Url, raw: &RawPage, number: u64) -> Result<Option<(Url, u64)>> {
         let is_empty = raw
             .embedded
             .as_ref()
@@ -108,24 +109,27 @@ impl<'a> Walk<'a> {
             .and_then(|n| n.href.as_deref())
             .filter(|h| !h.trim().is_empty());
         if let Some(href) = href {
-            let url =
-                self.api.accounts_url().resolve(href.trim()).map_err(|e| {
-                    api_error(format!("page {number}: its next link is unusable: {e}"))
-                })?;
-            let linked_page = url.query_param("page").and_then(|p| p.parse::<u64>().ok());
-            let goes_back =
-                linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
-            if goes_back || self.seen_urls.contains(&url.to_string()) {
-                return Err(api_error(format!(
-                    "page {number}: its next link {url} goes back to a page already fetched; the walk stops here rather than loop"
-                )));
-            }
             // Refused here, when the page arrives, rather than when the link
             // is fetched: no page is fetched ahead past a link that is bad.
-            self.api.check_link(&url)?;
-            return Ok(Some((url, linked_page.unwrap_or(number + 1))));
+            let next = self.api.follow(url, href.trim())?;
+            let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
+            let goes_back =
+                linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
+            if goes_back || self.seen_urls.contains(next.as_str()) {
+                return Err(api_error(format!(
+                    "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
+                )));
+            }
+            return Ok(Some((next, linked_page.unwrap_or(number + 1))));
         }
         match raw.total_pages {
+            Some(claimed) if is_empty => {
+                self.api.client().warn(&format!(
+                    "page {number} is empty and has no next link, but the API claimed {claimed} pages ({} accounts in all); the walk ends here",
+                    raw.total.map_or_else(|| "no total".to_string(), |t| t.to_string())
+                ));
+                Ok(None)
+            }
             Some(total_pages) if number < total_pages => {
                 Ok(Some((self.api.page_url(number + 1), number + 1)))
             }
@@ -170,40 +174,31 @@ pub enum Flow {
 /// The first page is fetched alone. When it gives `total_pages` and
 /// `concurrency` is above one, the rest are fetched that many at a time
 /// (see [`concurrent`](super::concurrent)); otherwise, and for `--page N`,
-/// the walk goes one page after the other. `start` is what the consumer
-/// wants before any page: unless it cannot use a second page, a walk that
-/// may go concurrent opens its other connections while the first page is
-/// in flight, for the pages fetched side by side (see
-/// [`warm`](super::warm)).
+/// the walk goes one page after the other. No more pages are fetched
+/// ahead than the first page's `total` supports, whatever its
+/// `total_pages` claims.
 pub fn for_each_page(
     api: &Api,
     pages: Pages,
     concurrency: usize,
-    start: Flow,
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
     let mut walk = match pages {
         Pages::All => Walk::all(api),
         Pages::Only(n) => Walk::only(api, n),
     };
-    let second_page_usable = match start {
-        Flow::Continue => true,
-        Flow::AtMost(more) => more > u64::from(api.per_page()),
-        Flow::Stop => false,
-    };
-    if pages == Pages::All && concurrency > 1 && second_page_usable {
-        api.client().preconnect(api.accounts_url(), concurrency - 1);
-    }
     let Some(first) = walk.next() else {
         return Ok(());
     };
     let first = first?;
     let ahead = match (pages, first.total_pages) {
-        (Pages::All, Some(last)) if concurrency > 1 && last > first.number => {
+        (Pages::All, Some(claimed)) if concurrency > 1 && claimed > first.number => {
+            let per_page = first.accounts.len() as u64;
+            let supported = first.total.map_or(claimed, |t| t.div_ceil(per_page.max(1)));
             Some(concurrent::Ahead {
                 after: first.number,
-                last,
-                per_page: first.accounts.len() as u64,
+                last: claimed.min(supported),
+                per_page,
             })
         }
         _ => None,
@@ -212,8 +207,7 @@ pub fn for_each_page(
     if flow == Flow::Stop {
         return Ok(());
     }
-    if let Some(ahead) = ahead.filter(|_| walk.has_next()) {
-        api.client().release_spares();
+    if let Some(ahead) = ahead.filter(|a| a.last > a.after && walk.has_next()) {
         return concurrent::walk_rest(api, walk, ahead, concurrency, flow, consume);
     }
     for page in walk {

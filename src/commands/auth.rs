@@ -1,7 +1,8 @@
-//! `auth check`: get a token (from the cache unless `--no-cache`), call
-//! the accounts endpoint once with `per_page=1`, and report what a person
-//! setting things up wants to know: it works, the scopes granted, when the
-//! token expires, where it came from, and how many accounts there are.
+//! `auth check`: ask the token endpoint for a new token (always: it is the
+//! check of the credentials, whatever the cache holds), call the accounts
+//! endpoint once with `per_page=1`, and report what a person setting things
+//! up wants to know: it works, the scopes granted, when the token expires,
+//! and how many accounts there are.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,26 +13,9 @@ use super::Context;
 use crate::auth::{SCOPE, Token};
 use crate::cli::ApiArgs;
 
-/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (proleptic Gregorian).
+/// The expiry as an HTTP date (`Tue, 01 Dec 2026 16:20:00 GMT`).
 pub fn utc_text(unix_secs: u64) -> String {
-    let days = (unix_secs / 86_400) as i64;
-    let secs = unix_secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix_secs))
 }
 
 /// `in 59 min`, or `expired` once the time has passed.
@@ -76,7 +60,7 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
         if token.cached {
             "the token cache".to_string()
         } else {
-            "a new token request".to_string()
+            "a new token request (auth check always asks the token endpoint)".to_string()
         },
     ));
     rows.push((
@@ -97,11 +81,11 @@ pub fn check(ctx: &Context, args: &ApiArgs) -> Result<()> {
         ..args.clone()
     };
     let settings = ctx.settings(&args, None)?;
-    let (token, total) = ctx.with_api(&settings, &args, |api| {
-        api.auth().token()?;
+    let (token, total) = ctx.with_api(&settings, &args, |api, auth| {
+        auth.new_token()?;
         let page = api.get_page(&api.page_url(1))?;
-        // The token in use now: a refused cached token was replaced.
-        let token = api.auth().token()?;
+        // The token in use now: a refused token was replaced.
+        let token = auth.token()?;
         Ok((token, page.total))
     })?;
     let mut lines: Vec<(&str, String)> = Vec::new();
@@ -114,7 +98,7 @@ pub fn check(ctx: &Context, args: &ApiArgs) -> Result<()> {
     lines.push(("api", settings.base_url.value.to_string()));
     let text = report(&token, total, &lines, now_secs());
     let mut out = std::io::stdout().lock();
-    out.write_all(crate::output::sanitize::terminal_safe(&text).as_bytes())?;
+    out.write_all(crate::text::terminal_safe(&text).as_bytes())?;
     out.flush()?;
     Ok(())
 }
@@ -125,11 +109,9 @@ mod tests {
     use crate::config::Secret;
 
     #[test]
-    fn utc_text_matches_known_dates() {
-        assert_eq!(utc_text(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc_text(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc_text(1_709_210_096), "2024-02-29 12:34:56 UTC");
-        assert_eq!(utc_text(4_102_444_799), "2099-12-31 23:59:59 UTC");
+    fn utc_text_is_an_http_date() {
+        assert_eq!(utc_text(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(utc_text(1_709_210_096), "Thu, 29 Feb 2024 12:34:56 GMT");
     }
 
     #[test]
@@ -150,7 +132,7 @@ mod tests {
         let text = report(&token, Some(425), &[("api", "https://x/".into())], 0);
         assert!(text.starts_with("OK: "), "{text}");
         assert!(text.contains("  scopes      express-accounts:read other:scope\n"));
-        assert!(text.contains("  expires     1970-01-01 01:00:00 UTC (in 60 min)\n"));
+        assert!(text.contains("  expires     Thu, 01 Jan 1970 01:00:00 GMT (in 60 min)\n"));
         assert!(text.contains("  token from  the token cache\n"));
         assert!(text.contains("  accounts    425\n"));
         assert!(!text.contains("tok-secret"));

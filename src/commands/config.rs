@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
+use crate::atomic_file::AtomicFile;
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{SecretSetting, Settings, Source, Sourced, config_path_in_use};
@@ -286,36 +287,20 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     };
     create_private_dir(&dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".config.toml.")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
+    let mut file = AtomicFile::create(path)
         .with_context(|| format!("cannot write in {}; check its permissions", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("securing {}", temp.path().display()))?;
-    }
-    temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
+    file.write_all(text.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
-    let persisted = if force {
-        temp.persist(path)
-    } else {
-        temp.persist_noclobber(path)
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
+    file.commit(force).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
             anyhow::anyhow!(
                 "{} already exists; pass --force to overwrite it",
                 path.display()
             )
         } else {
-            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display()))
+            anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
         }
-    })?;
-    Ok(())
+    })
 }
 
 /// Creates `dir` and any missing parents with mode 0700 (on Unix);

@@ -20,12 +20,12 @@ use anyhow::Result;
 
 use crate::account::Account;
 use crate::api::Api;
-use crate::api::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::redacted;
+use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::report::TableStyle;
 use list::Collector;
@@ -89,13 +89,13 @@ impl Context<'_> {
         }
     }
 
-    /// Runs `work` with a ready API: credentials, one HTTP client, the
-    /// token source (cached unless `--no-cache`).
+    /// Runs `work` with a ready API and its token source: credentials, one
+    /// HTTP client, tokens cached unless `--no-cache`.
     pub fn with_api<T>(
         &self,
         settings: &Settings,
         api_args: &ApiArgs,
-        work: impl FnOnce(&Api) -> Result<T>,
+        work: impl FnOnce(&Api, &Auth) -> Result<T>,
     ) -> Result<T> {
         let credentials = settings.credentials()?;
         let backoff_scale = (self.env)(BACKOFF_SCALE_VAR)
@@ -123,7 +123,7 @@ impl Context<'_> {
             settings.per_page.value,
         );
         // No message may carry a secret, even one a server echoed back.
-        work(&api).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
+        work(&api, &auth).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
     }
 
     /// The walk every command shares: each page's new, matching accounts
@@ -141,8 +141,7 @@ impl Context<'_> {
     ) -> Result<()> {
         let progress = Mutex::new(Progress::new(self.log, walk.pages));
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
-        let start = collector.flow();
-        self.with_api(settings, api_args, |api| {
+        self.with_api(settings, api_args, |api, _| {
             let pace = api.client().pace();
             let done = AtomicBool::new(false);
             thread::scope(|scope| {
@@ -160,7 +159,7 @@ impl Context<'_> {
                         }
                     })
                 });
-                let result = for_each_page(api, walk.pages, walk.concurrency, start, |page| {
+                let result = for_each_page(api, walk.pages, walk.concurrency, |page| {
                     let mut line = lock();
                     line.record(&page);
                     each(collector.take(page), &mut line)?;

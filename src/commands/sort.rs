@@ -11,7 +11,8 @@ use crate::account::Account;
 /// What an account is sorted by.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SortKey {
-    Number(f64),
+    /// Its value, and its exact JSON text for numbers no f64 tells apart.
+    Number(f64, String),
     Text(String),
     Missing,
 }
@@ -23,10 +24,10 @@ impl SortKey {
     pub fn of(account: &Account, field: &str) -> SortKey {
         match account.get(field) {
             None | Some(Value::Null) => SortKey::Missing,
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .map(SortKey::Number)
-                .unwrap_or_else(|| SortKey::Text(n.to_string())),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(value) => SortKey::Number(value, n.to_string()),
+                None => SortKey::Text(n.to_string()),
+            },
             Some(Value::String(s)) => SortKey::Text(s.to_lowercase()),
             Some(other) => SortKey::Text(other.to_string().to_lowercase()),
         }
@@ -34,7 +35,7 @@ impl SortKey {
 
     fn rank(&self) -> u8 {
         match self {
-            SortKey::Number(_) => 0,
+            SortKey::Number(..) => 0,
             SortKey::Text(_) => 1,
             SortKey::Missing => 2,
         }
@@ -43,11 +44,32 @@ impl SortKey {
     /// Numbers first (by value), then text, then missing values.
     pub fn compare(&self, other: &SortKey) -> Ordering {
         match (self, other) {
-            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Number(a, x), SortKey::Number(b, y)) => {
+                a.total_cmp(b).then_with(|| integer_cmp(x, y))
+            }
             (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
         }
     }
+}
+
+/// Two integers beyond f64's precision, digit by digit; any other pair of
+/// numbers f64 cannot tell apart is a tie.
+fn integer_cmp(a: &str, b: &str) -> Ordering {
+    match (integer(a), integer(b)) {
+        (Some((false, a)), Some((false, b))) => a.len().cmp(&b.len()).then(a.cmp(b)),
+        (Some((true, a)), Some((true, b))) => b.len().cmp(&a.len()).then(b.cmp(a)),
+        _ => Ordering::Equal,
+    }
+}
+
+/// An integer's sign and digits; `None` for other numbers.
+fn integer(text: &str) -> Option<(bool, &str)> {
+    let (negative, digits) = text.strip_prefix('-').map_or((false, text), |d| (true, d));
+    digits
+        .bytes()
+        .all(|c| c.is_ascii_digit())
+        .then_some((negative, digits))
 }
 
 /// Sorts `accounts` by `field`, stably. Returns false when no account has
@@ -106,6 +128,19 @@ mod tests {
     }
 
     #[test]
+    fn integers_beyond_64_bits_sort_by_every_digit() {
+        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap();
+        let mut list = vec![
+            parse(r#"{"id":"b","n":100000000000000000000002}"#),
+            parse(r#"{"id":"a","n":100000000000000000000001}"#),
+            parse(r#"{"id":"y","n":-100000000000000000000001}"#),
+            parse(r#"{"id":"z","n":-100000000000000000000002}"#),
+        ];
+        sort_by_field(&mut list, "n");
+        assert_eq!(ids(&list), ["z", "y", "a", "b"]);
+    }
+
+    #[test]
     fn missing_and_null_come_last_in_their_original_order() {
         let mut list = accounts(vec![
             json!({"id": "n1", "status": null}),
@@ -121,7 +156,7 @@ mod tests {
     #[test]
     fn numbers_come_before_text() {
         assert_eq!(
-            SortKey::Number(5.0).compare(&SortKey::Text("1".into())),
+            SortKey::Number(5.0, "5".into()).compare(&SortKey::Text("1".into())),
             Ordering::Less
         );
         assert_eq!(

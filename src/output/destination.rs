@@ -4,12 +4,11 @@
 
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
-use tempfile::NamedTempFile;
 
-use crate::interrupt::Pending;
+use crate::atomic_file::AtomicFile;
 
 /// The output of a run.
 pub enum Destination {
@@ -18,10 +17,7 @@ pub enum Destination {
         terminal: bool,
     },
     File {
-        out: BufWriter<NamedTempFile>,
-        target: PathBuf,
-        /// The temporary file, removed if a signal ends the run.
-        pending: Pending,
+        out: BufWriter<AtomicFile>,
     },
 }
 
@@ -39,39 +35,24 @@ impl Destination {
                 })
             }
             Some(target) => {
-                let dir = match target.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
                 if target.is_dir() {
                     anyhow::bail!(
                         "--output-file {} is a folder; name a file",
                         target.display()
                     );
                 }
-                let name = target
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "output".into());
-                let temp = tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".tmp")
-                    .tempfile_in(&dir)
-                    .with_context(|| {
-                        format!(
-                            "cannot write --output-file {}: cannot create a file in {}; check that the folder exists and is writable",
-                            target.display(),
-                            dir.display()
-                        )
-                    })?;
+                let file = AtomicFile::create(target).with_context(|| {
+                    format!(
+                        "cannot write --output-file {}: cannot create a file in its folder; check that the folder exists and is writable",
+                        target.display()
+                    )
+                })?;
                 // Keep the permissions of a file being replaced.
                 if let Ok(meta) = fs::metadata(target) {
-                    let _ = fs::set_permissions(temp.path(), meta.permissions());
+                    let _ = fs::set_permissions(file.path(), meta.permissions());
                 }
                 Ok(Destination::File {
-                    pending: Pending::new(temp.path()),
-                    out: BufWriter::with_capacity(64 * 1024, temp),
-                    target: target.to_path_buf(),
+                    out: BufWriter::with_capacity(64 * 1024, file),
                 })
             }
         }
@@ -95,23 +76,12 @@ impl Destination {
     pub fn commit(self) -> Result<()> {
         match self {
             Destination::Stdout { mut out, .. } => out.flush().context("writing to stdout"),
-            Destination::File {
-                out,
-                target,
-                pending,
-            } => {
-                let temp = out
-                    .into_inner()
+            Destination::File { out } => {
+                let target = out.get_ref().target().to_path_buf();
+                out.into_inner()
                     .map_err(|e| e.into_error())
-                    .with_context(|| format!("writing {}", target.display()))?;
-                temp.as_file()
-                    .sync_all()
-                    .with_context(|| format!("writing {}", target.display()))?;
-                pending
-                    .settle(|| temp.persist(&target))
-                    .map_err(|e| e.error)
-                    .with_context(|| format!("replacing {}", target.display()))?;
-                Ok(())
+                    .and_then(|file| file.commit(true))
+                    .with_context(|| format!("writing {}", target.display()))
             }
         }
     }

@@ -1,70 +1,7 @@
 //! Making data the tool does not control safe for its readers (§7):
-//! terminals (no control characters, escape sequences or bidi overrides)
-//! and spreadsheets (no formulas).
+//! terminals (see [`crate::text`]) and spreadsheets (no formulas).
 
-/// Removes what a terminal would act on: ANSI CSI and OSC sequences (and
-/// any other ESC sequence), C0 and C1 control characters, DEL, and the
-/// Unicode bidi embedding, override and isolate characters. Newlines stay
-/// (a table cell may span lines); tabs become spaces.
-pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_terminal_safe(text, &mut out);
-    out
-}
-
-/// [`terminal_safe`], appended to `out`.
-pub fn push_terminal_safe(text: &str, out: &mut String) {
-    // Printable ASCII, the common case, has nothing to remove.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        out.push_str(text);
-        return;
-    }
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' | '\u{9b}' | '\u{9d}' => {
-                // ESC [ … final, ESC ] … BEL|ST, ESC x, CSI (0x9b), OSC (0x9d).
-                let kind = if c == '\u{1b}' {
-                    chars.next()
-                } else {
-                    Some(if c == '\u{9b}' { '[' } else { ']' })
-                };
-                match kind {
-                    Some('[') => {
-                        // Parameters and intermediates, then one final byte 0x40-0x7e.
-                        for ch in chars.by_ref() {
-                            if ('\u{40}'..='\u{7e}').contains(&ch) {
-                                break;
-                            }
-                        }
-                    }
-                    Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
-                        // String sequences end with BEL or ST (ESC \ or 0x9c).
-                        while let Some(ch) = chars.next() {
-                            if ch == '\u{7}' || ch == '\u{9c}' {
-                                break;
-                            }
-                            if ch == '\u{1b}' && chars.peek() == Some(&'\\') {
-                                chars.next();
-                                break;
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            '\n' => out.push('\n'),
-            '\t' => out.push(' '),
-            c if c.is_control() => {}
-            '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{61c}' => {}
-            c => out.push(c),
-        }
-    }
-}
+pub use crate::text::{push_terminal_safe, terminal_safe};
 
 /// True when a spreadsheet would read the cell as a formula (OWASP CSV
 /// injection): it starts with `=`, `+`, `-`, `@`, TAB or CR.
@@ -87,39 +24,6 @@ pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ansi_and_osc_sequences_are_removed() {
-        assert_eq!(terminal_safe("\x1b[31mRed\x1b[0m Corp"), "Red Corp");
-        assert_eq!(terminal_safe("\x1b]0;pwned\x07Acme"), "Acme");
-        assert_eq!(
-            terminal_safe("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\"),
-            "click"
-        );
-        assert_eq!(terminal_safe("a\u{9b}2Jb"), "ab");
-        assert_eq!(terminal_safe("trailing\x1b"), "trailing");
-    }
-
-    #[test]
-    fn control_characters_and_bidi_overrides_are_removed() {
-        assert_eq!(terminal_safe("a\x00b\x07c\x7fd\u{85}e\rf"), "abcdef");
-        assert_eq!(terminal_safe("evil\u{202e}fdp.exe"), "evilfdp.exe");
-        assert_eq!(terminal_safe("x\u{2066}y\u{2069}"), "xy");
-        assert_eq!(terminal_safe("tab\there"), "tab here");
-        assert_eq!(terminal_safe("two\nlines"), "two\nlines");
-    }
-
-    #[test]
-    fn ordinary_text_is_untouched() {
-        for s in [
-            "Café Zürich GmbH",
-            "東京テレコム株式会社",
-            "O'Brien & Sons, \"Ltd\"",
-            "-",
-        ] {
-            assert_eq!(terminal_safe(s), s);
-        }
-    }
 
     #[test]
     fn formulas_are_guarded() {

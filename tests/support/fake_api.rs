@@ -73,6 +73,12 @@ pub struct FakeConfig {
     /// client that reconnects for every request pays it every time. TLS is not modelled.
     pub connect_latency: Duration,
     pub faults: Faults,
+    /// A hostile token endpoint: each token answer also carries the new token in an
+    /// `X-Echo-Token: t=<token>` header.
+    pub echo_token_header: bool,
+    /// A lying accounts endpoint: every page claims this `total_pages` (pages past the data are
+    /// empty, and have no next link once past the real last page).
+    pub claimed_total_pages: Option<u64>,
     /// A rate limit on the accounts endpoint, as a token bucket ([`Bucket`]); `None`: no limit.
     pub bucket: Option<Bucket>,
     /// Render each page once and serve the same text afterwards (for big benchmarks, where
@@ -143,6 +149,8 @@ impl Default for FakeConfig {
             token_latency: Duration::ZERO,
             connect_latency: Duration::ZERO,
             faults: Faults::default(),
+            echo_token_header: false,
+            claimed_total_pages: None,
             bucket: None,
             cache_pages: false,
         }
@@ -247,6 +255,11 @@ pub enum FaultKind {
     /// held until the last request arrives, so two requests are in flight at once, on two
     /// connections. Shows it without timing anything.
     AwaitPages(usize),
+    /// That status with a plain-text body of this many `x`, then the request's own
+    /// `Authorization` header value (`Bearer <token>`): a server echoing the token in an error.
+    EchoAuthorization(u16, usize),
+    /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
+    Hold,
     /// 429 from the token bucket, with these headers.
     RateLimited(Vec<(&'static str, String)>),
 }
@@ -309,6 +322,8 @@ struct State {
     fault_rng: u64,
     requests: Vec<Recorded>,
     connections: usize,
+    /// [`FakeApi::release`] was called: [`FaultKind::Hold`] answers go out.
+    released: bool,
     /// The bucket's tokens, and when they were counted.
     bucket_tokens: Option<(f64, Instant)>,
     /// Every accounts request, when it arrived and whether the bucket refused it.
@@ -407,6 +422,7 @@ impl FakeApi {
                 fault_rng: seed,
                 requests: Vec::new(),
                 connections: 0,
+                released: false,
                 bucket_tokens: None,
                 arrivals: Vec::new(),
                 rendered: HashMap::new(),
@@ -551,6 +567,11 @@ impl FakeApi {
     /// Number of tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
         self.shared.state().tokens_issued
+    }
+
+    /// Lets every [`FaultKind::Hold`] answer go out, now and later.
+    pub fn release(&self) {
+        self.shared.state().released = true;
     }
 
     /// Forgets the recorded requests and arrivals (the connection count is kept).
@@ -737,6 +758,19 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let fault = match fault {
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
             Some(FaultKind::AwaitPages(n)) => await_pages(shared, n),
+            Some(FaultKind::EchoAuthorization(code, pad)) => {
+                let echoed = req.header("authorization").unwrap_or_default();
+                Some(FaultKind::StatusWithBody(
+                    code,
+                    format!("{}{echoed}", "x".repeat(pad)),
+                ))
+            }
+            Some(FaultKind::Hold) => {
+                while !shared.state().released && !shared.is_shut_down() {
+                    thread::sleep(STALL_POLL);
+                }
+                None
+            }
             other => other,
         };
         let out = reader.get_mut();
@@ -1062,7 +1096,11 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let authenticated = credentials
         .as_deref()
         .and_then(|c| c.split_once(':'))
-        .is_some_and(|(id, secret)| id == st.config.client_id && secret == st.config.client_secret);
+        // RFC 6749 §2.3.1: the id and secret are form-urlencoded before the Basic encoding.
+        .is_some_and(|(id, secret)| {
+            percent_decode(id) == st.config.client_id
+                && percent_decode(secret) == st.config.client_secret
+        });
     if !authenticated {
         return (
             401,
@@ -1107,14 +1145,14 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
         "expires_in": st.config.expires_in,
         "scope": st.config.scope,
     });
-    (
-        200,
-        vec![
-            ("Cache-Control", "no-store".to_string()),
-            ("Pragma", "no-cache".to_string()),
-        ],
-        body.to_string(),
-    )
+    let mut headers = vec![
+        ("Cache-Control", "no-store".to_string()),
+        ("Pragma", "no-cache".to_string()),
+    ];
+    if st.config.echo_token_header {
+        headers.push(("X-Echo-Token", format!("t={token}")));
+    }
+    (200, headers, body.to_string())
 }
 
 fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
@@ -1207,7 +1245,8 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     }
     let cache = st.config.cache_pages;
     let total = st.config.accounts.len() as u64;
-    let total_pages = total.div_ceil(per_page);
+    let real_pages = total.div_ceil(per_page);
+    let total_pages = st.config.claimed_total_pages.unwrap_or(real_pages);
     let start = page.saturating_sub(1).saturating_mul(per_page);
     let accounts: Vec<Value> = if start < total {
         let end = (start + per_page).min(total);
@@ -1238,7 +1277,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         if page > 1 {
             l.insert("prev".into(), href(page - 1));
         }
-        if page < total_pages {
+        if page < total_pages.min(real_pages) {
             l.insert("next".into(), href(page + 1));
         }
         body.insert("_links".into(), Value::Object(l));
@@ -1325,7 +1364,10 @@ fn apply_fault<W: Write>(
         }
         // Resolved by the caller ([`await_connections`], [`await_page`]) into the normal answer
         // or a 500.
-        FaultKind::AwaitConnections(_) | FaultKind::AwaitPages(_) => return Next::Close,
+        FaultKind::AwaitConnections(_)
+        | FaultKind::AwaitPages(_)
+        | FaultKind::EchoAuthorization(..)
+        | FaultKind::Hold => return Next::Close,
     };
     match written {
         Ok(()) => Next::KeepGoing,

@@ -1,31 +1,27 @@
-//! The one HTTP agent of a run: TLS roots, timeouts, no redirects, a body
-//! cap, retries with backoff, and the `-v` request log with secrets
-//! redacted.
+//! The one HTTP agent of a run (stock ureq): TLS roots, timeouts, no
+//! redirects, a body cap, the proxy of each URL, retries with backoff, and
+//! the `-v` request log with secrets redacted.
 
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
+use serde::Deserialize;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-use ureq::unversioned::resolver::DefaultResolver;
-use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
-};
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
-use super::retry::{Jitter, is_retryable_status, jittered, parse_retry_after, scaled};
+use super::redact::Redactor;
+use super::retry::{is_retryable_status, jitter_fraction, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
-use super::warm::Spares;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
-use crate::output::sanitize::terminal_safe;
+use crate::text::terminal_safe;
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -57,8 +53,11 @@ pub struct Request<'a> {
     pub url: &'a Url,
     /// Sent as is but logged as `<redacted>`.
     pub authorization: Option<&'a str>,
-    /// A form body (`application/x-www-form-urlencoded`), for POST.
-    pub form: Option<&'a str>,
+    /// A form (`application/x-www-form-urlencoded`), sent with POST.
+    pub form: Option<&'a [(&'a str, &'a str)]>,
+    /// The answer carries a new `access_token`: the redactor learns it
+    /// before any line of the answer is logged.
+    pub issues_token: bool,
 }
 
 /// A response: its status, `Location` for redirects, and the whole body
@@ -83,56 +82,6 @@ impl std::fmt::Debug for Reply {
     }
 }
 
-/// The secrets of a run (the client secret, the Basic credentials, every
-/// token), so that no log line or error message can carry one, even when
-/// a server echoes it back.
-#[derive(Debug, Default)]
-pub struct Redactor {
-    secrets: Mutex<Vec<String>>,
-}
-
-impl Redactor {
-    /// Shorter values are not redacted: replacing every `a` of a message
-    /// would garble it, and no real secret is that short.
-    const MIN_LEN: usize = 4;
-
-    /// Remembers a secret.
-    pub fn add(&self, secret: &str) {
-        if secret.chars().count() < Self::MIN_LEN {
-            return;
-        }
-        if let Ok(mut secrets) = self.secrets.lock() {
-            if !secrets.iter().any(|s| s == secret) {
-                secrets.push(secret.to_string());
-                // Longest first, so a secret inside another goes with it.
-                secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-            }
-        }
-    }
-
-    /// Remembers the credential of an `Authorization` value (`Basic …`,
-    /// `Bearer …`).
-    pub fn add_authorization(&self, value: &str) {
-        match value.split_once(' ') {
-            Some((_, credential)) => self.add(credential.trim()),
-            None => self.add(value),
-        }
-    }
-
-    /// `text` with every known secret replaced by `<redacted>`.
-    pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        if let Ok(secrets) = self.secrets.lock() {
-            for secret in secrets.iter() {
-                if out.contains(secret.as_str()) {
-                    out = out.replace(secret.as_str(), "<redacted>");
-                }
-            }
-        }
-        out
-    }
-}
-
 /// What one attempt ended with, before deciding on a retry: a reply with
 /// what it says about the rate limit, or a failure worth retrying.
 enum Attempt {
@@ -145,10 +94,7 @@ pub struct Client {
     agent: Agent,
     /// The proxy, if any, for each URL.
     proxies: Proxies,
-    /// Connections opened ahead for the agent (never for a proxied URL).
-    spares: Spares,
     options: ClientOptions,
-    jitter: Mutex<Jitter>,
     redactor: Redactor,
     rate_limits: RateLimits,
     /// Every request of the run waits here for its turn.
@@ -167,9 +113,8 @@ impl Client {
         for line in proxies.describe() {
             options.log.debug(&line);
         }
-        let spares = Spares::default();
         let config = Agent::config_builder()
-            // Chosen per request (see `attempt`), not by ureq's own reading.
+            // Chosen per request (see `prepare`), not by ureq's own reading.
             .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             // Each phase of a request gets the timeout, rather than the
@@ -190,22 +135,14 @@ impl Client {
             .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .build();
-        // ureq's default chain, minus the SOCKS connector (`Proxies` refuses
-        // a SOCKS proxy), behind one that hands over spare connections.
-        let connector = spares
-            .clone()
-            .chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
-            .chain(RustlsConnector::default());
+        let max_rate = options.max_rate;
         Ok(Client {
-            agent: Agent::with_parts(config, connector, DefaultResolver::default()),
+            agent: Agent::new_with_config(config),
             proxies,
-            spares,
-            jitter: Mutex::new(Jitter::new()),
+            options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
-            pace: Pace::new(SystemClock, options.max_rate),
-            options,
+            pace: Pace::new(SystemClock, max_rate),
         })
     }
 
@@ -228,28 +165,6 @@ impl Client {
     /// A warning (silenced by `-q`), secrets redacted.
     pub fn warn(&self, message: &str) {
         self.options.log.warn(&self.redactor.redact(message));
-    }
-
-    /// Opens `n` connections to `url`'s host in the background, for
-    /// requests that will follow (see [`warm`](super::warm)). Nothing is
-    /// opened for a URL that goes through a proxy.
-    pub fn preconnect(&self, url: &Url, n: usize) {
-        if self.proxies.for_url(url).is_some() {
-            return;
-        }
-        self.debug(&format!(
-            "opening {n} more {} to {}:{} ahead of need",
-            if n == 1 { "connection" } else { "connections" },
-            url.host(),
-            url.port()
-        ));
-        self.spares
-            .open(url.host(), url.port(), n, self.options.timeout);
-    }
-
-    /// Lets the agent use the connections opened by [`Client::preconnect`].
-    pub fn release_spares(&self) {
-        self.spares.release();
     }
 
     /// The 429 answers seen so far, for a walker that adapts how many
@@ -328,10 +243,11 @@ impl Client {
                 break self.finish(request, &failures, outcome);
             }
             let delay = match wait_hint {
-                // Requests refused together do not come back together.
-                Some(d) => with_jitter(d, self.jitter_fraction()),
+                // Already scaled; requests refused together do not come
+                // back together.
+                Some(d) => with_jitter(d, jitter_fraction()),
                 None => scaled(
-                    jittered(attempt, self.jitter_fraction()),
+                    jittered(attempt, jitter_fraction()),
                     self.options.backoff_scale,
                 ),
             };
@@ -354,14 +270,6 @@ impl Client {
             thread::sleep(delay);
             attempt += 1;
         }
-    }
-
-    /// A random fraction in `[0, 1)`.
-    fn jitter_fraction(&self) -> f64 {
-        self.jitter
-            .lock()
-            .map(|mut j| j.next_fraction())
-            .unwrap_or(0.5)
     }
 
     /// Turns the last attempt into the result, warning once when retries
@@ -407,10 +315,15 @@ impl Client {
         }
     }
 
-    /// The request through the proxy for its URL, if there is one.
-    fn via_proxy<B>(&self, url: &Url, builder: RequestBuilder<B>) -> RequestBuilder<B> {
-        match self.proxies.for_url(url) {
+    /// The request through the proxy for its URL, if there is one, with
+    /// its credential.
+    fn prepare<B>(&self, request: &Request, builder: RequestBuilder<B>) -> RequestBuilder<B> {
+        let builder = match self.proxies.for_url(request.url) {
             Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
+            None => builder,
+        };
+        match request.authorization {
+            Some(auth) => builder.header("Authorization", auth),
             None => builder,
         }
     }
@@ -418,9 +331,9 @@ impl Client {
     /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
     /// failure worth retrying, `Err` for one that is final.
     fn attempt(&self, request: &Request) -> Result<Attempt> {
-        let log = self.options.log;
-        let url = request.url.to_string();
-        if log.very_verbose() {
+        let very_verbose = self.options.log.very_verbose();
+        let url = request.url.as_str();
+        if very_verbose {
             self.debug(&format!("> {} {url}", request.method));
             self.debug(&format!(
                 "> User-Agent: talkdesk-accounts/{}",
@@ -434,44 +347,18 @@ impl Client {
                 self.debug("> Authorization: <redacted>");
             }
         }
-        let result = match (request.method, request.form) {
-            ("POST", Some(form)) => {
-                let mut builder = self.via_proxy(
-                    request.url,
-                    self.agent
-                        .post(&url)
-                        .header("Content-Type", "application/x-www-form-urlencoded"),
-                );
-                if let Some(auth) = request.authorization {
-                    builder = builder.header("Authorization", auth);
-                }
-                builder.send(form)
-            }
-            _ => {
-                let mut builder = self.via_proxy(request.url, self.agent.get(&url));
-                if let Some(auth) = request.authorization {
-                    builder = builder.header("Authorization", auth);
-                }
-                builder.call()
-            }
+        let via = self.proxies.name_for(request.url);
+        let result = match request.form {
+            Some(form) => self
+                .prepare(request, self.agent.post(url))
+                .send_form(form.iter().copied()),
+            None => self.prepare(request, self.agent.get(url)).call(),
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, request, &self.options),
+            Err(e) => return classify(e, request, &self.options, via.as_deref()),
         };
         let status = response.status().as_u16();
-        if log.very_verbose() {
-            self.debug(&format!("< HTTP {status}"));
-            for (name, value) in response.headers() {
-                let shown = if is_sensitive_header(name.as_str()) {
-                    "<redacted>".to_string()
-                } else {
-                    // A header value may hold UTF-8 C1 controls (obs-text).
-                    terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
-                };
-                self.debug(&format!("< {name}: {shown}"));
-            }
-        }
         let header = |name: &str| {
             response
                 .headers()
@@ -482,33 +369,66 @@ impl Client {
         let retry_after = header("retry-after")
             .and_then(|v| parse_retry_after(&v, SystemTime::now()))
             .map(|d| scaled(d, self.options.backoff_scale));
-        let limits = parse_rate_headers(
-            |name| response.headers().get(name).and_then(|v| v.to_str().ok()),
-            SystemTime::now(),
-        );
         let answer = Answer {
             status,
             retry_after,
-            headers: limits,
+            headers: parse_rate_headers(
+                |name| response.headers().get(name).and_then(|v| v.to_str().ok()),
+                SystemTime::now(),
+            ),
         };
         let location = header("location");
-        match read_body(response.body_mut()) {
-            Ok(body) => Ok(Attempt::Reply(
-                Reply {
-                    status,
-                    retries: 0,
-                    location,
-                    body,
-                },
-                answer,
-            )),
-            Err(ureq::Error::BodyExceedsLimit(limit)) => Err(api_error(format!(
-                "{} {}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
-                request.method,
-                request.url,
-                limit / (1024 * 1024)
-            ))),
-            Err(e) => classify(e, request, &self.options),
+        let headers: Vec<String> = response
+            .headers()
+            .iter()
+            .filter(|_| very_verbose)
+            .map(|(name, value)| {
+                let shown = if is_sensitive_header(name.as_str()) {
+                    "<redacted>".to_string()
+                } else {
+                    // A header value may hold UTF-8 C1 controls (obs-text).
+                    terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
+                };
+                format!("< {name}: {shown}")
+            })
+            .collect();
+        let body = match read_body(response.body_mut()) {
+            Ok(body) => body,
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                return Err(api_error(format!(
+                    "{} {url}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
+                    request.method,
+                    limit / (1024 * 1024)
+                )));
+            }
+            Err(e) => return classify(e, request, &self.options, via.as_deref()),
+        };
+        if request.issues_token {
+            self.learn_token(&body);
+        }
+        if very_verbose {
+            self.debug(&format!("< HTTP {status}"));
+            for line in &headers {
+                self.debug(line);
+            }
+        }
+        let reply = Reply {
+            status,
+            retries: 0,
+            location,
+            body,
+        };
+        Ok(Attempt::Reply(reply, answer))
+    }
+
+    /// Hands the `access_token` of a token answer to the redactor.
+    fn learn_token(&self, body: &[u8]) {
+        #[derive(Deserialize)]
+        struct Issued {
+            access_token: String,
+        }
+        if let Ok(issued) = serde_json::from_slice::<Issued>(body) {
+            self.redactor.add(&issued.access_token);
         }
     }
 }
@@ -535,9 +455,28 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
     body.with_config().limit(MAX_BODY_BYTES).read_to_vec()
 }
 
-/// Sorts a transport error into transient (retry) or final. Final errors
-/// name the request.
-fn classify(error: ureq::Error, request: &Request, options: &ClientOptions) -> Result<Attempt> {
+/// Sorts a transport error into transient (retry) or final. Errors name
+/// the request, and the proxy it went through (`via`).
+fn classify(
+    error: ureq::Error,
+    request: &Request,
+    options: &ClientOptions,
+    via: Option<&str>,
+) -> Result<Attempt> {
+    let through = via
+        .map(|v| format!(" (through the {v})"))
+        .unwrap_or_default();
+    match classify_direct(error, request, options) {
+        Ok(Attempt::Transient(message)) => Ok(Attempt::Transient(format!("{message}{through}"))),
+        other => other,
+    }
+}
+
+fn classify_direct(
+    error: ureq::Error,
+    request: &Request,
+    options: &ClientOptions,
+) -> Result<Attempt> {
     use ureq::Error as E;
     let what = format!("{} {}", request.method, request.url);
     match error {
@@ -607,29 +546,6 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn known_secrets_are_redacted_wherever_they_appear() {
-        let r = Redactor::default();
-        r.add("hunter2-secret");
-        r.add_authorization("Bearer tok-123456");
-        r.add_authorization("Basic aWQ6c2VjcmV0");
-        let text = r.redact(
-            "echo: hunter2-secret, Authorization: Bearer tok-123456, aWQ6c2VjcmV0; x-token=tok-123456",
-        );
-        assert_eq!(
-            text,
-            "echo: <redacted>, Authorization: Bearer <redacted>, <redacted>; x-token=<redacted>"
-        );
-    }
-
-    #[test]
-    fn very_short_values_are_not_treated_as_secrets() {
-        let r = Redactor::default();
-        r.add("");
-        r.add("abc");
-        assert_eq!(r.redact("abc cab"), "abc cab");
-    }
 
     #[test]
     fn a_reply_debug_leaves_the_body_out() {

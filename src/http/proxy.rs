@@ -22,7 +22,7 @@ use std::net::IpAddr;
 use anyhow::Result;
 use ureq::{Proxy, ProxyProtocol};
 
-use super::url::Url;
+use super::url::{Url, bare_host};
 use crate::error::config_error;
 
 /// The proxies of the environment, and the hosts that go direct.
@@ -69,16 +69,28 @@ impl Proxies {
 
     /// The proxy for `url`, or `None` to go direct.
     pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
-        let chosen = if url.is_https() {
+        self.chosen_for(url).map(|c| &c.proxy)
+    }
+
+    /// `proxy host:port from VAR`, for an error on a request to `url`
+    /// that went through a proxy (never its password).
+    pub fn name_for(&self, url: &Url) -> Option<String> {
+        self.chosen_for(url)
+            .map(|c| format!("proxy {}:{} from {}", c.proxy.host(), c.proxy.port(), c.var))
+    }
+
+    fn chosen_for(&self, url: &Url) -> Option<&Chosen> {
+        let chosen = if url.scheme() == "https" {
             &self.https
         } else {
             &self.http
         };
         let chosen = chosen.as_ref()?;
-        if self.no_proxy.matches(url.host(), url.port()) {
+        let port = url.port_or_known_default().unwrap_or(443);
+        if self.no_proxy.matches(&bare_host(url), port) {
             return None;
         }
-        Some(&chosen.proxy)
+        Some(chosen)
     }
 
     /// One `-v` line per proxy in use (never a password).
@@ -98,7 +110,9 @@ impl Proxies {
     }
 }
 
-/// A proxy URL; `host:port` alone means `http://host:port`.
+/// A proxy URL; `host:port` alone means `http://host:port`. The `url`
+/// crate checks it first (ureq's own parsing takes a port that is not a
+/// number for the scheme's default).
 fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     let invalid = || {
         config_error(format!(
@@ -110,6 +124,15 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     } else {
         format!("http://{value}")
     };
+    match url::Url::parse(&text) {
+        Err(url::ParseError::InvalidPort) => {
+            return Err(config_error(format!(
+                "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
+            )));
+        }
+        Err(_) => return Err(invalid()),
+        Ok(_) => {}
+    }
     let proxy = Proxy::new(&text).map_err(|_| invalid())?;
     if proxy.host().is_empty() {
         return Err(invalid());
@@ -232,6 +255,29 @@ mod tests {
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_proxy_port_that_is_not_a_port_is_a_config_error() {
+        for value in [
+            "http://me:pw@proxy:notaport",
+            "proxy:99999",
+            "http://proxy:0x50",
+        ] {
+            let err = proxies(&[("HTTPS_PROXY", value)]).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(
+                text.contains("HTTPS_PROXY has an invalid port"),
+                "{value}: {text}"
+            );
+            assert!(!text.contains("pw"), "{text}");
+        }
+        let p = proxies(&[("HTTPS_PROXY", "http://proxy:3128")]).unwrap();
+        let api = url("https://api.talkdeskapp.com");
+        assert_eq!(
+            p.name_for(&api).as_deref(),
+            Some("proxy proxy:3128 from HTTPS_PROXY")
+        );
     }
 
     fn proxies(vars: &[(&str, &str)]) -> Result<Proxies> {

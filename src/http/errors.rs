@@ -4,8 +4,12 @@
 use serde::Deserialize;
 
 use super::client::Reply;
+use super::redact::Redactor;
 use crate::error::api_error;
-use crate::output::sanitize::terminal_safe;
+use crate::text::{shorten, terminal_safe};
+
+/// How much of a body that is not a Talkdesk or OAuth error is shown.
+const SNIPPET_CHARS: usize = 200;
 
 #[derive(Debug, Default, Deserialize)]
 struct TalkdeskError {
@@ -24,8 +28,9 @@ struct FieldError {
     description: Option<String>,
 }
 
-/// `HTTP 400 (code 400): Bad Request: Invalid query parameters; per_page: must be …`
-pub fn describe(reply: &Reply) -> String {
+/// `HTTP 400 (code 400): Bad Request: Invalid query parameters; per_page: must be …`,
+/// with the run's secrets redacted before anything is shortened.
+pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
     if reply.retries > 0 {
         text.push_str(&format!(
@@ -68,36 +73,38 @@ pub fn describe(reply: &Reply) -> String {
         parts.push(fields.join("; "));
     }
     if parts.is_empty() && !reply.body.is_empty() {
-        let body = String::from_utf8_lossy(&reply.body);
-        let mut snippet: String = body.chars().take(200).collect();
-        if body.chars().count() > 200 {
-            snippet.push('…');
-        }
-        parts.push(snippet);
+        let body = redactor.redact(&String::from_utf8_lossy(&reply.body));
+        parts.push(shorten(&body, SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
         text.push_str(part.trim());
     }
-    terminal_safe(&text).replace(['\n', '\r'], " ")
+    terminal_safe(&redactor.redact(&text)).replace(['\n', '\r'], " ")
 }
 
 /// The error for an answer the caller has no use for (exit 5): a
 /// redirect, which is never followed so that no credential travels to a
 /// `Location` elsewhere (`setting` says what to check), or any other
 /// status, shown whole with its hint.
-pub fn unexpected(context: &str, reply: &Reply, setting: &str) -> anyhow::Error {
+pub fn unexpected(
+    context: &str,
+    reply: &Reply,
+    setting: &str,
+    redactor: &Redactor,
+) -> anyhow::Error {
     if (300..=399).contains(&reply.status) {
+        let location = redactor.redact(reply.location.as_deref().unwrap_or("?"));
         return api_error(format!(
             "{context}: HTTP {} redirect to {} not followed (credentials never leave {setting}); check {setting}",
             reply.status,
-            reply.location.as_deref().unwrap_or("?")
+            shorten(&terminal_safe(&location), SNIPPET_CHARS)
         ));
     }
     let extra = hint(reply.status)
         .map(|h| format!("; {h}"))
         .unwrap_or_default();
-    api_error(format!("{context}: {}{extra}", describe(reply)))
+    api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
 
 /// What to do about a status, where something helps.
@@ -138,7 +145,7 @@ mod tests {
             r#"{"code":"0330001","message":"Bad Request","description":"Invalid query parameters","fields":[{"name":"per_page","description":"must be between 1 and 100"},{"name":"page","description":"must be positive"}]}"#,
         );
         assert_eq!(
-            describe(&r),
+            describe(&r, &Redactor::default()),
             "HTTP 400 (code 0330001): Bad Request: Invalid query parameters: per_page: must be between 1 and 100; page: must be positive"
         );
     }
@@ -150,7 +157,7 @@ mod tests {
             r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#,
         );
         assert_eq!(
-            describe(&r),
+            describe(&r, &Redactor::default()),
             "HTTP 401: invalid_client: Client authentication failed"
         );
     }
@@ -158,17 +165,33 @@ mod tests {
     #[test]
     fn other_bodies_are_shown_short_and_inert() {
         let r = reply(502, "<html>\x1b[31mBad gateway</html>\n");
-        assert_eq!(describe(&r), "HTTP 502: <html>Bad gateway</html>");
+        assert_eq!(
+            describe(&r, &Redactor::default()),
+            "HTTP 502: <html>Bad gateway</html>"
+        );
         let long = "x".repeat(500);
-        assert!(describe(&reply(500, &long)).ends_with('…'));
-        assert_eq!(describe(&reply(503, "")), "HTTP 503");
+        assert!(describe(&reply(500, &long), &Redactor::default()).ends_with('…'));
+        assert_eq!(describe(&reply(503, ""), &Redactor::default()), "HTTP 503");
+    }
+
+    #[test]
+    fn a_secret_is_redacted_before_the_body_is_cut() {
+        let redactor = Redactor::default();
+        redactor.add("Xk7Qp2Lm9Vb4Nz8Rt5Wy3H");
+        let body = format!("{}secret=Xk7Qp2Lm9Vb4Nz8Rt5Wy3H", "a".repeat(190));
+        let text = describe(&reply(400, &body), &redactor);
+        assert!(text.ends_with("secret=<re…"), "{text}");
+        assert!(!text.contains("Xk7"), "{text}");
     }
 
     #[test]
     fn retries_are_counted_in_the_message() {
         let mut r = reply(503, "");
         r.retries = 4;
-        assert_eq!(describe(&r), "HTTP 503 after 4 retries");
+        assert_eq!(
+            describe(&r, &Redactor::default()),
+            "HTTP 503 after 4 retries"
+        );
     }
 
     #[test]

@@ -1,0 +1,138 @@
+//! The one way the tool writes a file (`--output-file`, the token cache,
+//! `config init`): a private (0600) temporary file in the target's folder,
+//! registered for removal by a signal while it exists, renamed over the
+//! target only when complete. On any failure the target is untouched and
+//! the temporary file is gone.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::interrupt::Pending;
+
+/// A file being written in place of `target`.
+#[derive(Debug)]
+pub struct AtomicFile {
+    temp: NamedTempFile,
+    target: PathBuf,
+    pending: Pending,
+}
+
+impl AtomicFile {
+    /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix).
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = target
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(AtomicFile {
+            pending: Pending::new(temp.path()),
+            temp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The temporary file.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// The file it will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Syncs the file and renames it over the target; with `replace`
+    /// false, an existing target (even one created meanwhile) is an
+    /// `AlreadyExists` error and stays as it was.
+    pub fn commit(self, replace: bool) -> io::Result<()> {
+        let AtomicFile {
+            temp,
+            target,
+            pending,
+        } = self;
+        temp.as_file().sync_all()?;
+        pending
+            .settle(|| {
+                if replace {
+                    temp.persist(&target)
+                } else {
+                    temp.persist_noclobber(&target)
+                }
+            })
+            .map(drop)
+            .map_err(|e| e.error)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_committed_file_replaces_the_target_and_a_dropped_one_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.json");
+        fs::write(&target, "old").unwrap();
+        let mut file = AtomicFile::create(&target).unwrap();
+        file.write_all(b"new").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        file.commit(true).unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        let mut file = AtomicFile::create(&target).unwrap();
+        file.write_all(b"half").unwrap();
+        drop(file);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["a.json"]);
+    }
+
+    #[test]
+    fn without_replace_an_existing_target_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("config.toml");
+        fs::write(&target, "mine").unwrap();
+        let file = AtomicFile::create(&target).unwrap();
+        let err = file.commit(false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "mine");
+        assert_eq!(files_in(dir.path()), ["config.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private_while_it_is_written() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = AtomicFile::create(&dir.path().join("t")).unwrap();
+        let mode = fs::metadata(file.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

@@ -1,0 +1,29 @@
+//! The bottom layer: everything that talks HTTP and nothing that knows
+//! accounts. The ureq agent of a run and its retries ([`client`]), error
+//! bodies ([`errors`]), the proxy of each URL ([`proxy`]), secrets kept out
+//! of every line ([`redact`]), backoff and `Retry-After` ([`retry`]), the
+//! pace of every request ([`pacer`]), rate limits seen ([`throttle`]), and
+//! the URL rules ([`url`]). Both `auth` and
+//! `api` build on it; it imports neither.
+
+pub mod client;
+pub mod errors;
+pub mod pacer;
+pub mod proxy;
+pub mod redact;
+pub mod retry;
+pub mod throttle;
+pub mod url;
+
+use anyhow::Result;
+
+/// Where the bearer credential of a request comes from: `auth` provides
+/// it, `api` uses it, and neither knows the other.
+pub trait Bearer: Sync {
+    /// The `Authorization` value to send now (`Bearer …`).
+    fn authorization(&self) -> Result<String>;
+
+    /// The API refused `rejected` (401): a new value, or the one another
+    /// request already got in its place.
+    fn renew(&self, rejected: &str) -> Result<String>;
+}

@@ -1,0 +1,146 @@
+//! When and how long to wait before retrying (§5): exponential backoff with
+//! full jitter from 0.5 s, or the server's `Retry-After`, capped at 60 s.
+
+use std::time::{Duration, SystemTime};
+
+/// The first backoff step.
+pub const BASE_DELAY: Duration = Duration::from_millis(500);
+/// No backoff step is longer than this.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// `Retry-After` is honoured up to this long.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Statuses worth another try.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// The upper bound of the jittered delay before retry number `attempt`
+/// (0-based): 0.5 s, 1 s, 2 s, 4 s, … capped at [`MAX_BACKOFF`].
+pub fn backoff_ceiling(attempt: u32) -> Duration {
+    let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
+    BASE_DELAY.saturating_mul(factor).min(MAX_BACKOFF)
+}
+
+/// Full jitter: a uniformly random delay in `[0, ceiling]`, given a random
+/// fraction in `[0, 1)`.
+pub fn jittered(attempt: u32, fraction: f64) -> Duration {
+    backoff_ceiling(attempt).mul_f64(fraction.clamp(0.0, 1.0))
+}
+
+/// Multiplies a delay by the test-only backoff scale
+/// (`TALKDESK_BACKOFF_SCALE`), clamped to `0..=1` so it can only shorten
+/// waits; a scale that is not a number leaves the delay as it is.
+pub fn scaled(delay: Duration, scale: f64) -> Duration {
+    if scale.is_nan() {
+        return delay;
+    }
+    delay.mul_f64(scale.clamp(0.0, 1.0))
+}
+
+/// Reads `Retry-After` (RFC 9110 §10.2.3): delta-seconds of any size, or
+/// an HTTP date in any of its three forms, capped at [`MAX_RETRY_AFTER`].
+/// A date in the past means now. Anything else is ignored.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    let wait = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More digits than a u64 holds are still a number of seconds.
+        value.parse().map_or(MAX_RETRY_AFTER, Duration::from_secs)
+    } else {
+        let when = httpdate::parse_http_date(value).ok()?;
+        when.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// A random fraction in `[0, 1)` for full jitter.
+pub fn jitter_fraction() -> f64 {
+    fastrand::f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_and_is_capped() {
+        let secs: Vec<f64> = (0..8).map(|a| backoff_ceiling(a).as_secs_f64()).collect();
+        assert_eq!(secs, [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]);
+        assert_eq!(backoff_ceiling(u32::MAX), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn jitter_stays_within_the_ceiling() {
+        for attempt in 0..6 {
+            for _ in 0..200 {
+                let f = jitter_fraction();
+                assert!((0.0..1.0).contains(&f));
+                assert!(jittered(attempt, f) <= backoff_ceiling(attempt));
+            }
+        }
+        assert_eq!(jittered(2, 0.0), Duration::ZERO);
+        assert_eq!(jittered(2, 1.0), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_test_scale_only_shortens_delays() {
+        let d = Duration::from_secs(2);
+        assert_eq!(scaled(d, 0.0), Duration::ZERO);
+        assert_eq!(scaled(d, 0.001), Duration::from_millis(2));
+        assert_eq!(scaled(d, 1.0), d);
+        assert_eq!(scaled(d, 1e300), d, "never longer than the real delay");
+        assert_eq!(scaled(d, f64::INFINITY), d);
+        assert_eq!(scaled(d, -3.0), Duration::ZERO);
+        assert_eq!(scaled(d, f64::NAN), d);
+    }
+
+    #[test]
+    fn the_backoff_schedule_sums_to_the_documented_bound() {
+        // The default four retries wait at most 0.5 + 1 + 2 + 4 s.
+        let sum: Duration = (0..4).map(backoff_ceiling).sum();
+        assert_eq!(sum, Duration::from_millis(7_500));
+    }
+
+    #[test]
+    fn retry_after_seconds_of_any_size_are_capped_at_a_minute() {
+        let now = SystemTime::now();
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("3600", now), Some(MAX_RETRY_AFTER));
+        let huge = "99999999999999999999999";
+        assert_eq!(parse_retry_after(huge, now), Some(MAX_RETRY_AFTER));
+        for garbage in ["soon", "-1", "", "1.5", "+3"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn retry_after_dates_in_all_three_forms_are_relative_to_now() {
+        let base = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:27 GMT").unwrap();
+        for date in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(
+                parse_retry_after(date, base),
+                Some(Duration::from_secs(10)),
+                "{date}"
+            );
+        }
+        let past = "Sun, 06 Nov 1994 08:49:00 GMT";
+        assert_eq!(parse_retry_after(past, base), Some(Duration::ZERO));
+        let far = "Mon, 07 Nov 1994 08:49:37 GMT";
+        assert_eq!(parse_retry_after(far, base), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn only_transient_statuses_are_retried() {
+        for s in [429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(s));
+        }
+        for s in [200, 400, 401, 403, 404, 501] {
+            assert!(!is_retryable_status(s));
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The URL rules of the tool, on the `url` crate (WHATWG parsing and
+//! joining; schemes and hosts case-insensitive): only absolute `http(s)`
+//! URLs with a host and no `user:password@`; plain http only to loopback
+//! hosts (§7); next links resolved against the page they came from and
+//! kept to the API's origin (§4).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+pub use url::Url;
+use url::{Host, Position};
+
+use crate::text::{shorten, terminal_safe};
+
+/// How much of a link an error message shows.
+const SHOWN_CHARS: usize = 120;
+
+/// Parses an absolute `http://` or `https://` URL with a host and no
+/// `user:password@` part. An error never repeats a URL that holds
+/// credentials.
+pub fn parse(text: &str) -> Result<Url, String> {
+    let shown = if text.contains('@') {
+        "a URL with `@`".to_string()
+    } else {
+        format!("`{}`", show(text))
+    };
+    let url = Url::parse(text.trim()).map_err(|e| format!("{shown} is not a valid URL ({e})"))?;
+    check_web(&url).map_err(|why| format!("{shown} {why}"))?;
+    Ok(url)
+}
+
+/// Why `url` is not a URL the tool may send a request to, if it is not:
+/// another scheme than http(s), no host, or a user name or password.
+fn check_web(url: &Url) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("uses `{}:`, not http:// or https://", url.scheme()));
+    }
+    if url.host().is_none() {
+        return Err("has no host".to_string());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "holds a user name or password for host `{}`; remove the `…@` part (credentials belong in client_id and client_secret)",
+            url.host_str().unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+/// Parses and checks the §7 rule: plain http only to loopback hosts.
+pub fn parse_secure(text: &str) -> Result<Url, String> {
+    let url = parse(text)?;
+    check_secure(&url)?;
+    Ok(url)
+}
+
+/// Plain http is allowed only to 127.0.0.0/8, ::1 and localhost.
+pub fn check_secure(url: &Url) -> Result<(), String> {
+    if url.scheme() == "https" || is_loopback(url) {
+        return Ok(());
+    }
+    Err(format!(
+        "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
+        url.host_str().unwrap_or_default()
+    ))
+}
+
+/// True for localhost, 127.0.0.0/8 and ::1.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => Ipv4Addr::is_loopback(&ip),
+        Some(Host::Ipv6(ip)) => Ipv6Addr::is_loopback(&ip),
+        None => false,
+    }
+}
+
+/// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
+pub fn bare_host(url: &Url) -> String {
+    match url.host() {
+        Some(Host::Ipv6(ip)) => ip.to_string(),
+        Some(host) => host.to_string(),
+        None => String::new(),
+    }
+}
+
+/// `base` with `path` appended to its path (`base_url` + `/express/accounts`).
+pub fn join_path(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}{path}", base.path().trim_end_matches('/'));
+    url.set_path(&joined);
+    url.set_query(None);
+    url
+}
+
+/// Why a link is not followed; the text names the link (shortened, inert,
+/// and without any password) and says why.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Plain http to a host that is not loopback (§7).
+    Insecure(String),
+    /// Not a URL, another scheme, credentials, or another origin.
+    Elsewhere(String),
+}
+
+/// Resolves a next link against the page it came from, and checks that
+/// the token may follow it: http(s), no user name or password, https
+/// unless loopback, and the origin of `origin`.
+pub fn follow(page: &Url, href: &str, origin: &Url) -> Result<Url, Refusal> {
+    let refuse = |why: String| {
+        let shown = if href.contains('@') {
+            "with `@`".to_string()
+        } else {
+            format!("`{}`", show(href))
+        };
+        format!("refusing to follow the API's next link {shown}: {why}")
+    };
+    let elsewhere = |why: String| Refusal::Elsewhere(refuse(why));
+    let url = page
+        .join(href)
+        .map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
+    check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
+    check_secure(&url).map_err(|why| Refusal::Insecure(refuse(why)))?;
+    if url.origin() != origin.origin() {
+        return Err(elsewhere(format!(
+            "it leaves {} (to {}), and the token is sent only there; check base_url",
+            origin.origin().ascii_serialization(),
+            url.origin().ascii_serialization()
+        )));
+    }
+    Ok(url)
+}
+
+/// The value of a query parameter.
+pub fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Scheme, host and port, for messages.
+pub fn origin_text(url: &Url) -> &str {
+    &url[..Position::BeforePath]
+}
+
+/// Text from a server, fit for one line of an error message.
+fn show(text: &str) -> String {
+    shorten(&terminal_safe(text).replace('\n', " "), SHOWN_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        parse(text).unwrap()
+    }
+
+    #[test]
+    fn plain_http_is_allowed_only_to_loopback() {
+        for ok in [
+            "https://api.talkdeskapp.com",
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7",
+            "http://localhost:3000/x",
+            "HTTP://LocalHost:3000/x",
+            "http://[::1]:9000",
+        ] {
+            assert!(parse_secure(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.talkdeskapp.com",
+            "http://10.0.0.1",
+            "http://127.0.0.1.evil.com",
+        ] {
+            let err = parse_secure(bad).unwrap_err();
+            assert!(err.contains("https://"), "{err}");
+        }
+    }
+
+    #[test]
+    fn only_absolute_web_urls_without_credentials_parse() {
+        let err = parse("https://me:hunter2@api.example.com/x").unwrap_err();
+        assert!(err.contains("api.example.com"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        for bad in ["ftp://x/y", "file:///etc/passwd", "/relative", "not a url"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_resolve_by_whatwg_rules_against_the_page() {
+        let page = url("http://127.0.0.1:5000/express/accounts?page=2&per_page=50");
+        let origin = url("http://127.0.0.1:5000");
+        for (href, resolved) in [
+            (
+                "/express/accounts?page=3",
+                "http://127.0.0.1:5000/express/accounts?page=3",
+            ),
+            ("?page=3", "http://127.0.0.1:5000/express/accounts?page=3"),
+            (
+                "accounts?page=5",
+                "http://127.0.0.1:5000/express/accounts?page=5",
+            ),
+            (
+                "HTTP://127.0.0.1:5000/express/accounts?page=4",
+                "http://127.0.0.1:5000/express/accounts?page=4",
+            ),
+            ("//127.0.0.1:5000/x", "http://127.0.0.1:5000/x"),
+        ] {
+            assert_eq!(
+                follow(&page, href, &origin).unwrap().as_str(),
+                resolved,
+                "{href}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_elsewhere_are_refused_with_the_reason() {
+        let page = url("https://api.talkdeskapp.com/express/accounts");
+        let origin = url("https://api.talkdeskapp.com/");
+        for (href, why) in [
+            ("file:///etc/passwd", "file:"),
+            ("javascript:alert(1)", "javascript:"),
+            ("//evil.example/x", "leaves https://api.talkdeskapp.com"),
+            ("https://api.talkdeskapp.com:8443/x", "leaves"),
+            ("http://api.talkdeskapp.com/x", "plain http"),
+            (
+                "https://me:pw@api.talkdeskapp.com/x",
+                "user name or password",
+            ),
+        ] {
+            let (Refusal::Insecure(err) | Refusal::Elsewhere(err)) =
+                follow(&page, href, &origin).unwrap_err();
+            assert!(err.contains(why), "{href}: {err}");
+            assert!(!err.contains(":pw@"), "{err}");
+        }
+        let long = format!("https://evil.example/{}", "a".repeat(500));
+        let Refusal::Elsewhere(err) = follow(&page, &long, &origin).unwrap_err() else {
+            panic!("another origin")
+        };
+        assert!(err.len() < 400 && err.contains('…'), "{err}");
+    }
+
+    #[test]
+    fn paths_are_appended_and_hosts_shown_bare() {
+        let base = url("https://gw.example.com/talkdesk/");
+        assert_eq!(
+            join_path(&base, "/express/accounts").as_str(),
+            "https://gw.example.com/talkdesk/express/accounts"
+        );
+        assert_eq!(bare_host(&url("http://[::1]:9/")), "::1");
+        assert_eq!(origin_text(&url("http://[::1]:9/x?y")), "http://[::1]:9");
+        let q = url("http://127.0.0.1/x?page=7&per_page=20");
+        assert_eq!(query_param(&q, "per_page").as_deref(), Some("20"));
+        assert_eq!(query_param(&q, "nope"), None);
+    }
+}

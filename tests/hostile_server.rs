@@ -1,0 +1,624 @@
+//! What a hostile or broken server tries (issue 10): tokens echoed in headers and error bodies,
+//! lying `total_pages`, numbers beyond 64 bits, odd next links, huge `Retry-After`, bad proxy
+//! settings, a wrong secret behind a cached token, and signals the tool was started with
+//! ignored. Each test drives the real binary against the loopback fake.
+
+mod support;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, simple_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+/// A secret long enough that any cut of it is recognisable.
+const LONG_SECRET: &str = "Xk7Qp2Lm9Vb4Nz8Rt5Wy3H";
+
+fn fake_with(accounts: Vec<Value>, faults: Faults) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 50,
+        faults,
+        ..FakeConfig::default()
+    })
+}
+
+fn always(entries: Vec<(RequestMatch, FaultKind)>) -> Faults {
+    Faults {
+        always: entries,
+        ..Faults::default()
+    }
+}
+
+/// Every prefix of `secret` from `min` characters on.
+fn prefixes(secret: &str, min: usize) -> Vec<&str> {
+    (min..=secret.len()).map(|n| &secret[..n]).collect()
+}
+
+fn assert_no_prefix(text: &str, secret: &str, what: &str) {
+    for p in prefixes(secret, 3) {
+        assert!(!text.contains(p), "{what}: `{p}` printed: {text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1, 2: secrets and tokens echoed back
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn vv_never_prints_a_new_token_echoed_in_a_token_answer_header() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        echo_token_header: true,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["-vv", "list"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("x-echo-token: t=<redacted>"),
+        "the header is logged, redacted: {stderr}"
+    );
+    assert!(!stderr.contains("fake-token-"), "a token printed: {stderr}");
+}
+
+#[test]
+fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
+    // 190 characters, then `secret=` and the secret: a cut at 200 characters falls inside it.
+    let body = format!("{}secret={LONG_SECRET}-and-more", "a".repeat(190));
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        client_secret: LONG_SECRET.into(),
+        faults: always(vec![(
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(400, body),
+        )]),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_SECRET", LONG_SECRET)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("secret=<re"),
+        "redacted, then cut: {stderr}"
+    );
+    assert_no_prefix(&stderr, LONG_SECRET, "the secret");
+}
+
+#[test]
+fn an_error_body_echoing_the_bearer_token_is_redacted_before_it_is_shortened() {
+    // `Bearer fake-token-1-…` starts at character 183: the cut at 200 falls inside the token.
+    let fake = fake_with(
+        simple_accounts(3),
+        always(vec![(
+            RequestMatch::AnyPage,
+            FaultKind::EchoAuthorization(400, 183),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).arg("list").output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(!stderr.contains("fake-t"), "part of the token: {stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3: a lying total_pages
+// ---------------------------------------------------------------------------------------------
+
+fn lying_pages_run(concurrency: &str) -> (FakeApi, std::process::Output) {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        links: LinkStyle::None,
+        claimed_total_pages: Some(1_000_000_000_000),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let mut cmd = sb.tool(&fake);
+    cmd.timeout(Duration::from_secs(30));
+    let output = cmd
+        .args(["list", "-o", "jsonl", "--per-page", "50", "--concurrency"])
+        .arg(concurrency)
+        .output()
+        .unwrap();
+    (fake, output)
+}
+
+fn assert_lying_walk_ends(concurrency: &str) {
+    let (fake, output) = lying_pages_run(concurrency);
+    let stderr = stderr_of(&output);
+    assert!(
+        output.status.success(),
+        "--concurrency {concurrency}: {stderr}"
+    );
+    assert_eq!(stdout_of(&output).lines().count(), 150, "{stderr}");
+    let pages = fake.sorted_page_requests();
+    assert!(
+        pages.iter().all(|p| *p <= 4),
+        "--concurrency {concurrency}: no page beyond the first empty one: {pages:?}"
+    );
+    for p in 1..=4 {
+        assert!(fake.requests_for_page(p) <= 1, "page {p} once: {pages:?}");
+    }
+    assert!(
+        stderr.contains("1000000000000"),
+        "the warning says what was claimed: {stderr}"
+    );
+}
+
+#[test]
+fn a_lying_total_pages_ends_at_the_first_empty_page_without_a_next_link() {
+    assert_lying_walk_ends("1");
+}
+
+#[test]
+fn a_lying_total_pages_ends_the_concurrent_walk_too() {
+    assert_lying_walk_ends("8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4: numbers beyond 64 bits, ids by their exact JSON text
+// ---------------------------------------------------------------------------------------------
+
+const BIG_PAGE: &str = r#"{"count":4,"page":1,"per_page":50,"total":4,"total_pages":1,"_embedded":{"accounts":[{"id":100000000000000000000002,"name":"B","big":-0.000000000000000000000000000001},{"id":100000000000000000000001,"name":"A","big":123456789012345678901234567890,"ratio":1.50},{"id":12345,"name":"C"},{"id":"12345","name":"D"}]}}"#;
+
+fn big_numbers_fake() -> FakeApi {
+    fake_with(
+        Vec::new(),
+        always(vec![(
+            RequestMatch::Page(1),
+            FaultKind::StatusWithBody(200, BIG_PAGE.into()),
+        )]),
+    )
+}
+
+#[test]
+fn json_and_jsonl_keep_numbers_beyond_64_bits_exactly_and_ids_apart() {
+    let fake = big_numbers_fake();
+    let sb = Sandbox::new();
+    for format in ["json", "jsonl"] {
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", format])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let stdout = stdout_of(&output);
+        for exact in [
+            "100000000000000000000001",
+            "100000000000000000000002",
+            "123456789012345678901234567890",
+            "-0.000000000000000000000000000001",
+            "1.50",
+            r#""id":12345"#,
+            r#""id":"12345""#,
+        ] {
+            assert!(stdout.contains(exact), "{format}: {exact} in {stdout}");
+        }
+        assert!(!stdout.contains("e+"), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn big_numbers_in_csv_table_and_sort_keep_their_digits() {
+    let fake = big_numbers_fake();
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args([
+            "list",
+            "-o",
+            "csv",
+            "--columns",
+            "id,name,big",
+            "--sort",
+            "id",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "id,name,big",
+            "12345,C,",
+            "100000000000000000000001,A,123456789012345678901234567890",
+            "100000000000000000000002,B,'-0.000000000000000000000000000001",
+            "12345,D,",
+        ],
+        "numbers by value, then text; a negative number is formula-guarded"
+    );
+    let output = sb.tool(&fake).args(["list"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("100000000000000000000002"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5: odd next links
+// ---------------------------------------------------------------------------------------------
+
+/// Page 1 of 2 with two accounts and this next link; page 2 served normally.
+fn linking_fake(next: &str) -> FakeApi {
+    let page_one = json!({
+        "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+        "_embedded": { "accounts": simple_accounts(2) },
+        "_links": { "next": { "href": next } },
+    });
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: always(vec![(RequestMatch::Page(1), FaultKind::Json(page_one))]),
+        ..FakeConfig::default()
+    })
+}
+
+#[test]
+fn a_next_link_with_an_upper_case_scheme_is_the_same_origin() {
+    // The fake's port is known only once it runs: page 1 is set afterwards.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        ..FakeConfig::default()
+    });
+    let link = format!("HTTP://{}/express/accounts?page=2&per_page=2", fake.addr());
+    fake.update(|c| {
+        c.faults.always = vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(json!({
+                "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+                "_embedded": { "accounts": simple_accounts(2) },
+                "_links": { "next": { "href": link } },
+            })),
+        )];
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args([
+            "list",
+            "-o",
+            "jsonl",
+            "--per-page",
+            "2",
+            "--concurrency",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output).lines().count(), 4);
+    assert_eq!(fake.page_requests(), vec![1, 2]);
+}
+
+#[test]
+fn next_links_to_other_schemes_origins_or_with_userinfo_are_refused_before_any_request() {
+    for (link, why) in [
+        ("file:///etc/passwd", "file"),
+        ("data:text/plain,hello", "data"),
+        ("javascript:alert(1)", "javascript"),
+        ("//127.0.0.2:1/express/accounts?page=2", "leaves"),
+        ("ftp://127.0.0.1/x", "ftp"),
+    ] {
+        let fake = linking_fake(link);
+        let sb = Sandbox::new();
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", "json", "--per-page", "2"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{link}: {stderr}");
+        assert!(
+            stderr.contains(link),
+            "{link}: the error names the link: {stderr}"
+        );
+        assert!(stderr.contains(why), "{link}: says why: {stderr}");
+        assert!(
+            !stderr.contains("404"),
+            "{link}: no request was made: {stderr}"
+        );
+        let paths: Vec<String> = fake
+            .requests()
+            .iter()
+            .map(|r| r.target.clone())
+            .filter(|t| !t.starts_with("/oauth"))
+            .collect();
+        assert_eq!(paths.len(), 1, "{link}: page 1 alone: {paths:?}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_next_link_with_userinfo_is_refused_without_repeating_the_password() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        ..FakeConfig::default()
+    });
+    let link = format!(
+        "http://user:hunter2pw@{}/express/accounts?page=2&per_page=2",
+        fake.addr()
+    );
+    fake.update(|c| {
+        c.faults.always = vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(json!({
+                "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+                "_embedded": { "accounts": simple_accounts(2) },
+                "_links": { "next": { "href": link } },
+            })),
+        )];
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "json", "--per-page", "2"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(!stderr.contains("hunter2pw"), "{stderr}");
+    assert!(stderr.contains("user name or password"), "{stderr}");
+    assert_eq!(fake.page_requests(), vec![1]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6: Retry-After
+// ---------------------------------------------------------------------------------------------
+
+/// The `-v` retry line for a 429 with this `Retry-After`, backoff scaled by 1/1000.
+fn retry_line(value: &str) -> String {
+    let fake = fake_with(
+        simple_accounts(3),
+        Faults {
+            script: vec![(
+                RequestMatch::Page(1),
+                FaultKind::RetryAfter(429, value.into()),
+            )],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_BACKOFF_SCALE", "0.001")
+        .args(["-v", "list"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{value}: {stderr}");
+    stderr
+        .lines()
+        .find(|l| l.starts_with("retry 1/"))
+        .unwrap_or_else(|| panic!("{value}: no retry line: {stderr}"))
+        .to_string()
+}
+
+#[test]
+fn a_retry_after_of_any_size_is_seconds_capped_at_a_minute() {
+    for value in ["99999999999999999999999", "3600"] {
+        let line = retry_line(value);
+        assert!(line.contains("in 0.060 s (Retry-After)"), "{value}: {line}");
+    }
+    let line = retry_line("2");
+    assert!(line.contains("in 0.002 s (Retry-After)"), "{line}");
+}
+
+#[test]
+fn retry_after_is_read_in_all_three_http_date_forms() {
+    for value in [
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+    ] {
+        let line = retry_line(value);
+        assert!(line.contains("in 0.000 s (Retry-After)"), "{value}: {line}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7: proxies
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_proxy_with_a_bad_port_is_a_config_error_naming_the_variable_and_never_the_password() {
+    let fake = FakeApi::start(FakeConfig::default());
+    for value in [
+        "http://me:pr0xypass@127.0.0.1:notaport",
+        "http://me:pr0xypass@127.0.0.1:99999",
+    ] {
+        let sb = Sandbox::new();
+        let output = sb
+            .tool(&fake)
+            .env("HTTPS_PROXY", value)
+            .arg("list")
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{value}: {stderr}");
+        assert!(stderr.contains("HTTPS_PROXY"), "{value}: {stderr}");
+        assert!(stderr.contains("port"), "{value}: {stderr}");
+        assert!(!stderr.contains("pr0xypass"), "{value}: {stderr}");
+    }
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_connection_refused_by_the_proxy_names_the_proxy() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("HTTP_PROXY", format!("http://127.0.0.1:{port}"))
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!("proxy 127.0.0.1:{port}")) && stderr.contains("HTTP_PROXY"),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8: a cached token never vouches for another secret
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_wrong_secret_never_uses_the_token_cached_for_the_right_one() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).arg("list").output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(fake.token_requests(), 1);
+    for command in [&["auth", "check"][..], &["list"][..]] {
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CLIENT_SECRET", "a-wrong-secret")
+            .args(command)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(4),
+            "{command:?}: {}",
+            stderr_of(&output)
+        );
+    }
+    let cache = std::fs::read_dir(sb.token_cache_dir()).unwrap();
+    for entry in cache {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains("test-secret-value"), "{text}");
+    }
+}
+
+#[test]
+fn auth_check_always_asks_the_token_endpoint_and_says_so() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    for round in 1..=2 {
+        let output = sb.tool(&fake).args(["auth", "check"]).output().unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        assert_eq!(fake.token_requests(), round, "a new token each time");
+        let stdout = stdout_of(&output);
+        assert!(
+            stdout.contains("token from  a new token request"),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn client_credentials_are_form_urlencoded_before_the_basic_encoding() {
+    // RFC 6749 §2.3.1: a server decodes `+`, `%` and `:` in the id and secret.
+    let (id, secret) = ("my client:1", "p&ss=w+rd%20ö");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        client_id: id.into(),
+        client_secret: secret.into(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_ID", id)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(fake.token_requests(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9: signals ignored at start stay ignored
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+fn survives_an_ignored_signal(signal: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    let fake = fake_with(
+        simple_accounts(150),
+        Faults {
+            script: vec![(RequestMatch::Page(3), FaultKind::Hold)],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let target = sb.path("accounts.csv");
+    let binary = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let tool = sb.spawnable_tool(&fake);
+    let envs: Vec<(std::ffi::OsString, std::ffi::OsString)> = tool
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_os_string(), v?.to_os_string())))
+        .collect();
+    let script = format!("trap '' {signal}; exec \"$0\" \"$@\"");
+    let mut child = Command::new("bash")
+        .env_clear()
+        .envs(envs)
+        .args(["-c", &script])
+        .arg(&binary)
+        .args(["list", "-o", "csv", "--concurrency", "1", "--output-file"])
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !fake.page_requests().contains(&3) {
+        assert!(std::time::Instant::now() < deadline, "page 3 never asked");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // Give a signal that is (wrongly) caught the time to end the run, then let it finish.
+    std::thread::sleep(Duration::from_millis(500));
+    fake.release();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        (status.code(), status.signal()),
+        (Some(0), None),
+        "SIG{signal} was ignored at start and must stay ignored"
+    );
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(csv.lines().count(), 151);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hangup_ignored_at_start_stays_ignored() {
+    survives_an_ignored_signal("HUP");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_ignored_at_start_stays_ignored() {
+    survives_an_ignored_signal("INT");
+}
