@@ -5,6 +5,7 @@
 //! cargo run --release --example bench                       # print the tables
 //! cargo run --release --example bench -- --write BENCHMARKS.md
 //! cargo run --release --example bench -- --runs 3 --no-curl
+//! cargo run --release --example bench -- --only scale,bucket --bucket-runs 5
 //! ```
 //!
 //! It first runs `cargo build --release --bin talkdesk-accounts` (a no-op
@@ -24,6 +25,12 @@
 //! - B: 100,000 accounts at 100 per page, no latency: jsonl, csv and json at
 //!   the default concurrency under `/usr/bin/time -v` (peak RSS, user+sys
 //!   CPU), jsonl with `--concurrency 1`, and the curl + jq loop.
+//! - C and D (issue 11, `bench/pacing.rs`): a million accounts (jsonl, csv,
+//!   table: CPU and peak RSS), and 40 pages behind a token bucket of 2
+//!   requests a second in five variants (`--bucket-runs` runs each, default
+//!   20): runs that fail, wall against the bound, 429s per walk.
+//!   `--only scale,bucket` runs only those (A, A0 and B run unless `--only`
+//!   leaves out both `latency` and `throughput`).
 //!
 //! The tool runs with a warm token cache (one untimed run first), as a
 //! nightly job would: each timed run makes exactly one request per page.
