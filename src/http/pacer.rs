@@ -29,7 +29,7 @@
 //! Before the server has said anything, requests go as they come, with one
 //! exception: once an answer has come back, a request waits (at most
 //! [`SETTLE`] after they went) for the answers of requests sent with that
-//! one. Requests sent together come back together from a fast server, and
+//! one (within [`SIBLINGS`] of it). Requests sent together come back together from a fast server, and
 //! a request sent on the first answer would otherwise go before the 429s of
 //! the others had set the pace. Over a network their answers are long
 //! settled, and nothing waits.
@@ -63,6 +63,8 @@ pub const MAX_JITTER: Duration = Duration::from_secs(1);
 pub const SETTLE: Duration = Duration::from_millis(20);
 /// See [`SETTLE`].
 pub const OPENING_ANSWERS: u64 = 8;
+/// Requests sent this close together count as sent together.
+pub const SIBLINGS: Duration = Duration::from_millis(5);
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
@@ -219,9 +221,9 @@ pub struct Pacer {
     sent: u64,
     /// Requests sent and not answered yet: when each went.
     outstanding: BTreeMap<u64, Instant>,
-    /// Answers so far, and when the last one came.
+    /// Answers so far, and when the request of the last one went.
     answers: u64,
-    last_answer: Option<Instant>,
+    last_answered_sent: Option<Instant>,
     /// When each recent request that got through was sent.
     through: VecDeque<Instant>,
     last_cut: Option<Instant>,
@@ -244,7 +246,7 @@ impl Pacer {
             sent: 0,
             outstanding: BTreeMap::new(),
             answers: 0,
-            last_answer: None,
+            last_answered_sent: None,
             through: VecDeque::new(),
             last_cut: None,
             last_raise: None,
@@ -326,10 +328,17 @@ impl Pacer {
         if self.source.is_some() || self.answers >= OPENING_ANSWERS {
             return None;
         }
-        let last_answer = self.last_answer?;
+        let answered = self.last_answered_sent?;
         self.outstanding
             .values()
-            .filter(|&&sent| sent <= last_answer)
+            .filter(|&&sent| {
+                let apart = if sent > answered {
+                    sent - answered
+                } else {
+                    answered - sent
+                };
+                apart <= SIBLINGS
+            })
             .map(|&sent| sent + SETTLE)
             .filter(|&settled| now < settled)
             .max()
@@ -345,7 +354,7 @@ impl Pacer {
     pub fn on_answer(&mut self, slot: Slot, now: Instant, answer: &Answer) -> Option<Change> {
         self.outstanding.remove(&slot.seq);
         self.answers += 1;
-        self.last_answer = Some(now);
+        self.last_answered_sent = Some(slot.at);
         if self.source.is_some() || self.answers >= OPENING_ANSWERS {
             self.outstanding.clear();
         }
@@ -677,6 +686,17 @@ mod tests {
         let more = drain(&mut p, later, 2);
         p.on_answer(more[0], later + ms(40), &ok());
         assert!(p.try_send(later + ms(40)).is_ok());
+    }
+
+    #[test]
+    fn an_answer_holds_back_only_for_the_requests_sent_with_its_own() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = drain(&mut p, t0, 1)[0];
+        // Another wave went out later, then the first answer came back.
+        let wave = drain(&mut p, t0 + ms(40), 2);
+        p.on_answer(first, t0 + ms(41), &ok());
+        assert!(p.try_send(t0 + ms(41)).is_ok(), "{wave:?}");
     }
 
     #[test]
