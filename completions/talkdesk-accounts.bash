@@ -937,7 +937,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__diff)
-            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --exit-code --jq --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --exit-code --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +976,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,7 +1369,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__list)
-            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --columns --no-header --limit --page --sort --output-file --no-formula-guard --bom --at --jq --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --columns --no-header --limit --page --sort --output-file --no-formula-guard --bom --at --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1439,6 +1443,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1578,7 +1586,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__snapshot)
-            opts="-s -o -c -p -v -q -h -V --import --at --status --output --concurrency --jq --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --import --at --status --output --concurrency --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1636,6 +1644,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1704,7 +1716,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__summary)
-            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --per-page --timeout --max-retries --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1743,6 +1755,10 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -5,6 +5,7 @@
 //! cargo run --release --example bench                       # print the tables
 //! cargo run --release --example bench -- --write BENCHMARKS.md
 //! cargo run --release --example bench -- --runs 3 --no-curl
+//! cargo run --release --example bench -- --only scale,bucket --bucket-runs 5
 //! ```
 //!
 //! It first runs `cargo build --release --bin talkdesk-accounts` (a no-op
@@ -34,6 +35,13 @@
 //!   `--history-only` runs it alone and rewrites only its section of the
 //!   file given to `--write`.
 //!
+//! - D and E (issue 11, `bench/pacing.rs`): a million accounts (jsonl, csv,
+//!   table: CPU and peak RSS), and 40 pages behind a token bucket of 2
+//!   requests a second in five variants (`--bucket-runs` runs each, default
+//!   20): runs that fail, wall against the bound, 429s per walk.
+//!   `--only scale,bucket` runs only those (A, A0 and B run unless `--only`
+//!   leaves out both `latency` and `throughput`).
+//!
 //! The tool runs with a warm token cache (one untimed run first), as a
 //! nightly job would: each timed run makes exactly one request per page.
 //! Output goes to a file, as with a shell redirect, and is checked.
@@ -42,6 +50,8 @@
 mod fake_api;
 #[path = "bench/latency.rs"]
 mod latency;
+#[path = "bench/pacing.rs"]
+mod pacing;
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -71,6 +81,10 @@ done
 
 struct Options {
     runs: usize,
+    /// Runs of each bucket walk (scenario D), for the count of failed runs.
+    bucket_runs: usize,
+    /// Scenarios to run (`latency`, `throughput`, `scale`, `bucket`); empty: all.
+    only: Vec<String>,
     write: Option<PathBuf>,
     curl: bool,
     bin: Option<PathBuf>,
@@ -83,6 +97,8 @@ struct Options {
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         runs: 5,
+        bucket_runs: 20,
+        only: Vec::new(),
         write: None,
         curl: true,
         bin: None,
@@ -99,14 +115,30 @@ fn parse_options() -> Result<Options, String> {
                     .filter(|&n| n > 0)
                     .ok_or("--runs needs a positive number")?;
             }
+            "--bucket-runs" => {
+                options.bucket_runs = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--bucket-runs needs a positive number")?;
+            }
             "--write" => options.write = Some(args.next().ok_or("--write needs a path")?.into()),
             "--bin" => options.bin = Some(args.next().ok_or("--bin needs a path")?.into()),
             "--no-curl" => options.curl = false,
             "--jq-only" => options.jq_only = true,
             "--history-only" => options.history_only = true,
+            "--only" => {
+                options.only = args
+                    .next()
+                    .ok_or("--only needs a list: latency,throughput,scale,bucket")?
+                    .split(',')
+                    .map(str::to_string)
+                    .collect();
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] [--jq-only] [--history-only]"
+                    "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] \
+                     [--bucket-runs N] [--only latency,throughput,scale,bucket] [--jq-only] [--history-only]"
                 );
                 std::process::exit(0);
             }
@@ -860,6 +892,12 @@ fn run() -> Result<(), String> {
         }
         return Ok(());
     }
+    let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
+    if !wants("latency") && !wants("throughput") {
+        let report = pacing_report(&bench, &options, &wants)?;
+        println!("\n{report}");
+        return Ok(());
+    }
 
     // Scenario A: 20 pages x 40 ms round trips, paid by every answer and
     // every new connection. A0: the same latency on the accounts answers only.
@@ -1088,6 +1126,7 @@ fn run() -> Result<(), String> {
     let c = jq_scenario(&bench, runs)?;
     let _ = writeln!(w);
     jq_report(w, &c);
+    report.push_str(&pacing_report(&bench, &options, &wants)?);
 
     println!("\n{report}");
     let history = history_scenario(&bench, runs)?;
@@ -1101,6 +1140,24 @@ fn run() -> Result<(), String> {
         println!("\nwrote {}", path.display());
     }
     Ok(())
+}
+
+/// Scenarios E (a million accounts) and D (token buckets), when wanted.
+fn pacing_report(
+    bench: &Bench,
+    options: &Options,
+    wants: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
+    let mut report = String::new();
+    if wants("scale") {
+        report.push('\n');
+        report.push_str(&pacing::scale_scenario(bench, options.runs)?);
+    }
+    if wants("bucket") {
+        report.push('\n');
+        report.push_str(&pacing::bucket_scenarios(bench, options.bucket_runs)?);
+    }
+    Ok(report)
 }
 
 fn targets_table(w: &mut String, targets: &[Target]) {

@@ -1,91 +1,301 @@
 //! `Account` (every field the API sent, in its order) and `Status` (the
 //! documented values, plus whatever else the API may one day send).
+//!
+//! An account is kept as the JSON text the API sent (without whitespace
+//! between tokens), with its id and status read out when it arrives; its
+//! other fields are parsed only when something asks for one. jsonl and json
+//! write the text as it came, so a million accounts are never taken apart
+//! and put back together just to be printed.
 
 use std::fmt;
+use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// One account as the API sent it. Every field is kept, unknown ones
 /// included, in the order received, so json/jsonl pass it through unchanged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
+#[derive(Clone)]
 pub struct Account {
-    fields: Map<String, Value>,
+    /// The object, compact, as the API sent it.
+    raw: Box<RawValue>,
+    /// The id's exact JSON text (a string keeps its quotes).
+    id: Box<str>,
+    status: Status,
+    /// Every field, parsed on first use.
+    fields: OnceLock<Map<String, Value>>,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Account").field(&self.raw.get()).finish()
+    }
+}
+
+impl PartialEq for Account {
+    fn eq(&self, other: &Account) -> bool {
+        self.fields() == other.fields()
+    }
+}
+
+/// The fields an account is checked for when it arrives.
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    status: Option<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        Account::from_raw(raw).map_err(D::Error::custom)
+    }
+}
+
+/// Written as the text it came as.
+impl Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
 }
 
 impl TryFrom<Map<String, Value>> for Account {
     type Error = String;
 
     fn try_from(fields: Map<String, Value>) -> Result<Self, String> {
-        match fields.get("id") {
-            Some(Value::String(_)) => Ok(Account { fields }),
-            Some(Value::Number(_)) => Ok(Account { fields }),
-            Some(_) => Err("an account's `id` is not a string".into()),
-            None => Err("an account has no `id`".into()),
-        }
+        let text = serde_json::to_string(&fields).map_err(|e| e.to_string())?;
+        let raw = RawValue::from_string(text).map_err(|e| e.to_string())?;
+        let account = Account::from_raw(raw)?;
+        let _ = account.fields.set(fields);
+        Ok(account)
     }
 }
 
 impl From<Account> for Map<String, Value> {
     fn from(account: Account) -> Self {
-        account.fields
+        account.fields();
+        account.fields.into_inner().unwrap_or_default()
     }
 }
 
 impl Account {
-    /// The account's id, as text.
-    pub fn id(&self) -> String {
-        self.field_text("id").unwrap_or_default()
+    /// An account from its JSON text: an object with an `id` that is a
+    /// string or a number.
+    fn from_raw(raw: Box<RawValue>) -> Result<Account, String> {
+        if !raw.get().starts_with('{') {
+            return Err("an account is not a JSON object".into());
+        }
+        let raw = compact(raw)?;
+        let head: Head = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        let id = match head.id.map(RawValue::get) {
+            Some(id)
+                if id.starts_with('"')
+                    || id.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
+            {
+                Box::<str>::from(id)
+            }
+            Some(_) => return Err("an account's `id` is not a string".into()),
+            None => return Err("an account has no `id`".into()),
+        };
+        let status = match head.status.map(RawValue::get) {
+            // Borrowed when it has no escapes, as statuses do.
+            Some(text) if text.starts_with('"') => match serde_json::from_str::<&str>(text) {
+                Ok(plain) => Status::parse(plain),
+                Err(_) => Status::parse(&serde_json::from_str::<String>(text).unwrap_or_default()),
+            },
+            _ => Status::parse(""),
+        };
+        Ok(Account {
+            raw,
+            id,
+            status,
+            fields: OnceLock::new(),
+        })
     }
 
-    /// The id as its exact JSON text: what tells two accounts apart, so that
-    /// numeric `12345` and string `"12345"` are different ids, and ids
-    /// beyond 64 bits keep every digit.
+    /// The account's id, as text (a string's characters, a number's digits).
+    pub fn id(&self) -> String {
+        if self.id.starts_with('"') {
+            serde_json::from_str(&self.id).unwrap_or_default()
+        } else {
+            self.id.to_string()
+        }
+    }
+
+    /// The id's exact JSON text: what tells two accounts apart, so that
+    /// numeric `12345` and string `"12345"` are different ids.
+    pub fn id_text(&self) -> &str {
+        &self.id
+    }
+
+    /// The account as compact JSON text.
+    pub fn json(&self) -> &str {
+        self.raw.get()
+    }
+
+    /// [`Account::id_text`] as a `String`: ids beyond 64 bits keep every
+    /// digit.
     pub fn id_key(&self) -> String {
-        self.fields
-            .get("id")
-            .map(Value::to_string)
-            .unwrap_or_default()
+        self.id.to_string()
     }
 
     /// The raw value of a field, if the API sent it.
     pub fn get(&self, field: &str) -> Option<&Value> {
-        self.fields.get(field)
+        self.fields().get(field)
     }
 
     /// Every field, in the order the API sent them.
     pub fn fields(&self) -> &Map<String, Value> {
-        &self.fields
+        // The text was parsed once already: it is valid JSON.
+        self.fields
+            .get_or_init(|| serde_json::from_str(self.raw.get()).unwrap_or_default())
     }
 
     /// Only these fields, in this order, of those the API sent (`list -o
     /// json --columns`); values unchanged.
     pub fn only(&self, fields: &[String]) -> Account {
+        let all = self.fields();
         let mut kept = Map::new();
         for field in fields {
-            if let Some(value) = self.fields.get(field) {
+            if let Some(value) = all.get(field) {
                 kept.insert(field.clone(), value.clone());
             }
         }
-        Account { fields: kept }
+        // The text of a map of JSON values is always valid JSON.
+        let text = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".into());
+        let raw = RawValue::from_string(text).unwrap_or_else(|_| self.raw.clone());
+        // Still the same account: its id and status stay, shown or not.
+        Account {
+            raw,
+            id: self.id.clone(),
+            status: self.status.clone(),
+            fields: OnceLock::from(kept),
+        }
     }
 
     /// The account's status; a missing status is `Unknown("")`.
     pub fn status(&self) -> Status {
-        Status::parse(self.get("status").and_then(Value::as_str).unwrap_or(""))
+        self.status.clone()
+    }
+
+    /// Several fields as table/csv cells (see [`Account::field_text`]), in
+    /// the order of `columns`, read in one pass over the account's text
+    /// rather than parsing all of it (or from the fields once parsed).
+    pub fn cells(&self, columns: &[String]) -> Vec<Option<String>> {
+        if let Some(fields) = self.fields.get() {
+            return columns.iter().map(|c| text_of(fields.get(c))).collect();
+        }
+        let mut found: Vec<Option<&RawValue>> = vec![None; columns.len()];
+        let picked = Picker {
+            columns,
+            found: &mut found,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(self.raw.get());
+        if serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).is_err() {
+            return columns.iter().map(|c| self.field_text(c)).collect();
+        }
+        found
+            .into_iter()
+            .map(|raw| match raw.map(RawValue::get) {
+                None | Some("null") => None,
+                Some(text) if text.starts_with('"') => serde_json::from_str::<String>(text).ok(),
+                Some(text) => Some(text.to_string()),
+            })
+            .collect()
     }
 
     /// A field as a table/csv cell: strings as they are, null or missing as
     /// `None`, numbers and booleans as their JSON text, arrays and objects
     /// as compact JSON.
     pub fn field_text(&self, field: &str) -> Option<String> {
-        match self.fields.get(field)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
+        text_of(self.get(field))
+    }
+}
+
+/// A value as a cell: see [`Account::field_text`].
+fn text_of(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads an account's object, keeping the raw text of the wanted fields
+/// (the last of a key sent twice, as a parsed map keeps it).
+struct Picker<'c, 'f, 'de> {
+    columns: &'c [String],
+    found: &'f mut Vec<Option<&'de RawValue>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.columns.iter().position(|c| *c == key) {
+                Some(_) => {
+                    let value: &'de RawValue = map.next_value()?;
+                    for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
+                        if *column == key {
+                            *slot = Some(value);
+                        }
+                    }
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text without whitespace between tokens (a pretty-printed page),
+/// so that jsonl stays one object per line. Usually there is none, and the
+/// text is kept as it is.
+fn compact(raw: Box<RawValue>) -> Result<Box<RawValue>, String> {
+    let text = raw.get();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut spaced = false;
+    for &b in text.as_bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            spaced = true;
+            break;
         }
     }
+    if !spaced {
+        return Ok(raw);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    RawValue::from_string(text).map_err(|e| e.to_string())
 }
 
 /// An account status. Values outside the documented list are kept as sent.
@@ -179,6 +389,53 @@ mod tests {
             account.field_text("extra").as_deref(),
             Some(r#"{"k":[1,2]}"#)
         );
+    }
+
+    #[test]
+    fn an_account_is_kept_as_compact_text_with_its_id_and_status_read_out() {
+        let pretty = "{\n  \"id\": 12,\n  \"name\": \"A  B\",\n  \"status\": \"churned\"\n}";
+        let account: Account = serde_json::from_str(pretty).unwrap();
+        assert_eq!(
+            account.json(),
+            r#"{"id":12,"name":"A  B","status":"churned"}"#
+        );
+        assert_eq!(account.id_text(), "12");
+        assert_eq!(account.id(), "12");
+        assert_eq!(account.status(), Status::Churned);
+        let text: Account = serde_json::from_str(r#"{"id":"12","status":7}"#).unwrap();
+        assert_eq!(text.id_text(), r#""12""#);
+        assert_eq!(text.id(), "12");
+        assert_eq!(text.status(), Status::Unknown(String::new()));
+        // From a value, and back: the same fields.
+        let from_value: Account = serde_json::from_value(json!({"id": "x", "k": [1]})).unwrap();
+        assert_eq!(
+            serde_json::to_value(&from_value).unwrap(),
+            json!({"id": "x", "k": [1]})
+        );
+        let map: Map<String, Value> = from_value.clone().into();
+        assert_eq!(Account::try_from(map).unwrap(), from_value);
+    }
+
+    #[test]
+    fn cells_read_in_one_pass_are_the_fields_as_text() {
+        let text =
+            r#"{"id":"a\u00e9","n":1.5,"x":null,"o":{"k":[1,"2"]},"b":true,"id2":"=x","n":2}"#;
+        let account: Account = serde_json::from_str(text).unwrap();
+        let columns: Vec<String> = ["id", "n", "x", "o", "b", "missing", "id"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let one_pass = account.cells(&columns);
+        let each: Vec<Option<String>> = columns.iter().map(|c| account.field_text(c)).collect();
+        assert_eq!(one_pass, each);
+        assert_eq!(one_pass[0].as_deref(), Some("aé"));
+        assert_eq!(
+            one_pass[1].as_deref(),
+            Some("2"),
+            "the last of a key sent twice"
+        );
+        // Once parsed, from the fields.
+        assert_eq!(account.cells(&columns), each);
     }
 
     #[test]

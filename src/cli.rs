@@ -159,6 +159,7 @@ impl CheckArgs {
             timeout: self.timeout,
             max_retries: self.max_retries,
             no_cache: self.no_cache,
+            max_rate: None,
         }
     }
 }
@@ -410,6 +411,10 @@ pub struct ApiArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_retries: Option<u32>,
 
+    /// At most N requests per second (e.g. 2 or 0.5) [default: learn the API's limit]
+    #[arg(long, value_name = "N", value_parser = max_rate)]
+    pub max_rate: Option<f64>,
+
     /// Neither read nor write the token cache
     #[arg(long)]
     pub no_cache: bool,
@@ -477,6 +482,15 @@ pub struct ListArgs {
 
 /// A whole number of 1 or more (clap's own range message would print
 /// `1..18446744073709551615`).
+/// `--max-rate`: requests per second, above 0 (see [`check_max_rate`]).
+fn max_rate(text: &str) -> Result<f64, String> {
+    let rate = text
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| format!("`{text}` is not a number; use requests per second, e.g. 2 or 0.5"))?;
+    crate::config::check_max_rate(rate)
+}
+
 fn positive(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
         Ok(0) => Err("must be 1 or more".into()),

@@ -147,6 +147,7 @@ struct RawProfile {
     per_page: Option<Spanned<u32>>,
     max_retries: Option<Spanned<u32>>,
     concurrency: Option<Spanned<usize>>,
+    max_rate: Option<Spanned<f64>>,
     ca_bundle: Option<Spanned<PathBuf>>,
     history: Option<Spanned<PathBuf>>,
 }
@@ -161,6 +162,25 @@ pub struct Overrides {
     pub max_retries: Option<u32>,
     pub concurrency: Option<usize>,
     pub history: Option<PathBuf>,
+    pub max_rate: Option<f64>,
+}
+
+/// The environment variable of `max_rate`.
+pub const MAX_RATE_VAR: &str = "TALKDESK_MAX_RATE";
+
+/// The highest `max_rate` accepted, requests per second.
+pub const MAX_RATE_CEILING: f64 = 10_000.0;
+
+/// A `max_rate` as given: above 0, at most [`MAX_RATE_CEILING`]. The error
+/// completes "… it".
+pub fn check_max_rate(rate: f64) -> std::result::Result<f64, String> {
+    if rate.is_finite() && rate > 0.0 && rate <= MAX_RATE_CEILING {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "must be above 0 and at most {MAX_RATE_CEILING} requests per second, e.g. 2 or 0.5"
+        ))
+    }
 }
 
 /// Reads environment variables; a function so tests need not touch the
@@ -195,6 +215,8 @@ pub struct Settings {
     pub per_page: Sourced<u32>,
     pub max_retries: Sourced<u32>,
     pub concurrency: Sourced<usize>,
+    /// Requests per second at most (`None`: learn the API's limit).
+    pub max_rate: Option<Sourced<f64>>,
     pub ca_bundle: Option<Sourced<PathBuf>>,
     /// The history store (§8); `None` when this user has no data folder.
     pub history: Option<Sourced<PathBuf>>,
@@ -387,9 +409,9 @@ impl Lookup<'_> {
             return Ok(flag);
         }
         if let Some((var, text)) = var.and_then(|var| Some((var, (self.env)(var)?))) {
-            let value = text
-                .parse::<F>()
-                .map_err(|_| format!("is `{text}`, which is not a number"));
+            let value = text.parse::<F>().map_err(|_| {
+                format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
+            });
             // `VAR is `x`, which …` reads on; any other reason follows a colon.
             let value = value
                 .and_then(parse)
@@ -582,6 +604,12 @@ impl Settings {
             key!(raw.concurrency),
             1..=64,
         )?;
+        let max_rate = at.get(
+            flag_value("--max-rate", o.max_rate),
+            Some(MAX_RATE_VAR),
+            key!(raw.max_rate),
+            |rate: f64| check_max_rate(rate).map_err(|e| format!("is {rate}: it {e}")),
+        )?;
         let permission_warning = config_exists.then(|| permission_warning(path)).flatten();
         Ok(Settings {
             config_path,
@@ -597,6 +625,7 @@ impl Settings {
             per_page: or_default(per_page, DEFAULT_PER_PAGE),
             max_retries: or_default(retries, DEFAULT_MAX_RETRIES),
             concurrency: or_default(concurrency, DEFAULT_CONCURRENCY),
+            max_rate,
             ca_bundle,
             history,
             permission_warning,
@@ -910,7 +939,7 @@ mod tests {
         );
         assert_eq!(
             at("x"),
-            Err("TALKDESK_N is `x`, which is not a number".into())
+            Err("TALKDESK_N is `x`, which is not a number; use a number, e.g. 2 or 0.5".into())
         );
     }
 

@@ -8,6 +8,17 @@
 /// (a table cell may span lines); tabs become spaces.
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_terminal_safe(text, &mut out);
+    out
+}
+
+/// [`terminal_safe`], appended to `out`.
+pub fn push_terminal_safe(text: &str, out: &mut String) {
+    // Printable ASCII, the common case, has nothing to remove.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        out.push_str(text);
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -53,7 +64,6 @@ pub fn terminal_safe(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// At most `max` characters of `text`, with `…` when it was cut. Callers

@@ -144,6 +144,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         row("per_page", Some(&s.per_page), |n| n.to_string()),
         row("max_retries", Some(&s.max_retries), |n| n.to_string()),
         row("concurrency", Some(&s.concurrency), |n| n.to_string()),
+        row("max_rate", s.max_rate.as_ref(), |n| n.to_string()),
         row("token_cache", cache.as_ref(), path),
         row("history", s.history.as_ref(), path),
     ]

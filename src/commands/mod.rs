@@ -15,6 +15,9 @@ pub mod summary;
 pub mod trend;
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -32,6 +35,9 @@ use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::report::TableStyle;
 use progress::Progress;
+
+/// How often the progress line is redrawn while no page arrives.
+const PROGRESS_TICK: Duration = Duration::from_millis(250);
 
 /// What every command gets from the global options.
 pub struct Context<'a> {
@@ -55,6 +61,7 @@ impl Context<'_> {
             max_retries: api.max_retries,
             concurrency,
             history: self.history.clone(),
+            max_rate: api.max_rate,
         };
         let settings = Settings::resolve(&overrides, self.env)?;
         if let Some(warning) = &settings.permission_warning {
@@ -113,6 +120,7 @@ impl Context<'_> {
             max_retries: settings.max_retries.value,
             ca_bundle: settings.ca_bundle.as_ref().map(|c| c.value.clone()),
             backoff_scale,
+            max_rate: settings.max_rate.as_ref().map(|r| r.value),
             log: self.log,
         })?;
         let cache = if api_args.no_cache {
@@ -144,16 +152,42 @@ impl Context<'_> {
         collector: &mut Collector,
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
     ) -> Result<()> {
-        let mut progress = Progress::new(self.log, walk.pages);
+        let progress = Mutex::new(Progress::new(self.log, walk.pages));
+        let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
         self.with_api(settings, api_args, |api, _| {
-            for_each_page(api, walk.pages, walk.concurrency, |page| {
-                progress.record(&page);
-                each(collector.take(page), &mut progress)?;
-                progress.draw();
-                Ok(collector.flow())
+            let pace = api.client().pace();
+            let done = AtomicBool::new(false);
+            thread::scope(|scope| {
+                // While a request waits for the rate limit no page arrives to
+                // redraw the line: a ticker keeps it current. It never waits
+                // for the line: the pages' writes to the terminal hold it.
+                let ticker = lock().enabled().then(|| {
+                    scope.spawn(|| {
+                        while !done.load(Ordering::SeqCst) {
+                            thread::park_timeout(PROGRESS_TICK);
+                            if let Ok(mut line) = progress.try_lock() {
+                                line.pace(pace.rate(), pace.waiting() > 0);
+                                line.draw();
+                            }
+                        }
+                    })
+                });
+                let result = for_each_page(api, walk.pages, walk.concurrency, |page| {
+                    let mut line = lock();
+                    line.record(&page);
+                    each(collector.take(page), &mut line)?;
+                    line.pace(pace.rate(), pace.waiting() > 0);
+                    line.draw();
+                    Ok(collector.flow())
+                });
+                done.store(true, Ordering::SeqCst);
+                if let Some(ticker) = ticker {
+                    ticker.thread().unpark();
+                }
+                result
             })
         })?;
-        progress.clear();
+        lock().clear();
         if !collector.done() && walk.pages == Pages::All {
             if let Some(warning) = collector.total_mismatch() {
                 self.log.warn(&warning);

@@ -1,7 +1,9 @@
 //! The progress line on stderr during a walk of more than one page
 //! (`page 3/9, 150 accounts`, SPEC §6): shown only when stderr is a
 //! terminal and `-q` was not given, redrawn in place with `\r`, and wiped
-//! before anything else reaches the terminal.
+//! before anything else reaches the terminal. While the walk is paced to a
+//! rate limit it says so (`, 1.9 requests/s`), and while a request waits
+//! for its turn, `, waiting for the rate limit`.
 
 use std::io::{IsTerminal, Write};
 
@@ -15,6 +17,10 @@ pub struct Progress {
     page: u64,
     total_pages: Option<u64>,
     accounts: u64,
+    /// The pace of the requests, requests a second, if any.
+    rate: Option<f64>,
+    /// A request is waiting for the rate limit.
+    waiting: bool,
     /// Characters of the line now on screen (0: nothing shown).
     shown: usize,
 }
@@ -34,6 +40,8 @@ impl Progress {
             page: 0,
             total_pages: None,
             accounts: 0,
+            rate: None,
+            waiting: false,
             shown: 0,
         }
     }
@@ -45,11 +53,31 @@ impl Progress {
         self.accounts += page.accounts.len() as u64;
     }
 
+    /// Notes the pace of the requests and whether one is waiting for it.
+    pub fn pace(&mut self, rate: Option<f64>, waiting: bool) {
+        self.rate = rate;
+        self.waiting = waiting;
+    }
+
+    /// True when the line is drawn at all.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// The line to show now, or `None` while the walk is known to be a
-    /// single page (or nothing arrived yet).
+    /// single page (or nothing arrived yet and nothing waits).
     pub fn line(&self) -> Option<String> {
+        let pace = match (self.waiting, self.rate) {
+            (true, Some(rate)) => format!("waiting for the rate limit ({rate:.2} requests/s)"),
+            (true, None) => "waiting for the rate limit".to_string(),
+            (false, Some(rate)) => format!("{rate:.2} requests/s"),
+            (false, None) => String::new(),
+        };
+        if self.page == 0 {
+            return self.waiting.then_some(pace);
+        }
         let multi_page = self.total_pages.is_some_and(|t| t > 1) || self.page > 1;
-        if self.page == 0 || !multi_page {
+        if !multi_page {
             return None;
         }
         let pages = match self.total_pages {
@@ -61,7 +89,12 @@ impl Progress {
         } else {
             "accounts"
         };
-        Some(format!("{pages}, {} {noun}", self.accounts))
+        let mut line = format!("{pages}, {} {noun}", self.accounts);
+        if !pace.is_empty() {
+            line.push_str(", ");
+            line.push_str(&pace);
+        }
+        Some(line)
     }
 
     /// Draws the current line over the previous one.
@@ -123,6 +156,24 @@ mod tests {
         p.record(&page(2, Some(9), 50));
         p.record(&page(3, Some(9), 50));
         assert_eq!(p.line().as_deref(), Some("page 3/9, 150 accounts"));
+    }
+
+    #[test]
+    fn the_pace_and_a_wait_for_the_rate_limit_are_shown() {
+        let mut p = Progress::with(false);
+        p.pace(None, true);
+        assert_eq!(p.line().as_deref(), Some("waiting for the rate limit"));
+        p.record(&page(1, Some(9), 50));
+        p.pace(Some(1.94), false);
+        assert_eq!(
+            p.line().as_deref(),
+            Some("page 1/9, 50 accounts, 1.94 requests/s")
+        );
+        p.pace(Some(1.94), true);
+        assert_eq!(
+            p.line().as_deref(),
+            Some("page 1/9, 50 accounts, waiting for the rate limit (1.94 requests/s)")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Body, RequestBuilder};
 
+use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jitter_fraction, jittered, parse_retry_after, scaled};
@@ -41,6 +42,8 @@ pub struct ClientOptions {
     pub max_retries: u32,
     pub ca_bundle: Option<std::path::PathBuf>,
     pub backoff_scale: f64,
+    /// `--max-rate`: requests a second at most.
+    pub max_rate: Option<f64>,
     pub log: Log,
 }
 
@@ -79,9 +82,10 @@ impl std::fmt::Debug for Reply {
     }
 }
 
-/// What one attempt ended with, before deciding on a retry.
+/// What one attempt ended with, before deciding on a retry: a reply with
+/// what it says about the rate limit, or a failure worth retrying.
 enum Attempt {
-    Reply(Reply, Option<Duration>),
+    Reply(Reply, Answer),
     Transient(String),
 }
 
@@ -93,6 +97,8 @@ pub struct Client {
     options: ClientOptions,
     redactor: Redactor,
     rate_limits: RateLimits,
+    /// Every request of the run waits here for its turn.
+    pace: Pace,
 }
 
 impl Client {
@@ -111,7 +117,17 @@ impl Client {
             // Chosen per request (see `prepare`), not by ureq's own reading.
             .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
-            .timeout_global(Some(options.timeout))
+            // Each phase of a request gets the timeout, rather than the
+            // request as a whole: with a deadline on the whole request, ureq
+            // resolves the host name on a new thread for every request (it
+            // cannot abandon a blocking lookup otherwise), even on a kept-alive
+            // connection. Name lookup keeps the system resolver's own limits.
+            .timeout_global(None)
+            .timeout_connect(Some(options.timeout))
+            .timeout_send_request(Some(options.timeout))
+            .timeout_send_body(Some(options.timeout))
+            .timeout_recv_response(Some(options.timeout))
+            .timeout_recv_body(Some(options.timeout))
             .http_status_as_error(false)
             .max_redirects(0)
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
@@ -119,12 +135,14 @@ impl Client {
             .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .build();
+        let max_rate = options.max_rate;
         Ok(Client {
             agent: Agent::new_with_config(config),
             proxies,
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
+            pace: Pace::new(SystemClock, max_rate),
         })
     }
 
@@ -155,6 +173,11 @@ impl Client {
         &self.rate_limits
     }
 
+    /// The pace of the run's requests (for the progress line).
+    pub fn pace(&self) -> &Pace {
+        &self.pace
+    }
+
     /// Sends a request, retrying connection errors, timeouts, 429 and
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
     /// reply whatever its status; a transport failure that outlives the
@@ -166,11 +189,30 @@ impl Client {
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         loop {
+            // First tries and retries alike take their turn in the pace.
+            let (slot, waited) = self.pace.send_slot();
+            if waited >= Duration::from_millis(1) {
+                self.debug(&format!(
+                    "waited {:.3} s for the rate limit before {} {}",
+                    waited.as_secs_f64(),
+                    request.method,
+                    request.url
+                ));
+            }
             let started = Instant::now();
             let outcome = self.attempt(request);
             let elapsed = started.elapsed();
+            match &outcome {
+                Ok(Attempt::Reply(_, answer)) => {
+                    if let Some(change) = self.pace.on_answer(slot, answer) {
+                        self.debug(&format!("rate limit: {change}"));
+                    }
+                }
+                _ => self.pace.no_answer(slot),
+            }
             let (what, wait_hint) = match &outcome {
-                Ok(Attempt::Reply(reply, retry_after)) => {
+                Ok(Attempt::Reply(reply, answer)) => {
+                    let retry_after = &answer.retry_after;
                     self.debug(&format!(
                         "{} {} -> {} ({} ms{})",
                         request.method,
@@ -200,8 +242,15 @@ impl Client {
             if attempt >= self.options.max_retries {
                 break self.finish(request, &failures, outcome);
             }
-            let delay = wait_hint.unwrap_or_else(|| jittered(attempt, jitter_fraction()));
-            let delay = scaled(delay, self.options.backoff_scale);
+            let delay = match wait_hint {
+                // Already scaled; requests refused together do not come
+                // back together.
+                Some(d) => with_jitter(d, jitter_fraction()),
+                None => scaled(
+                    jittered(attempt, jitter_fraction()),
+                    self.options.backoff_scale,
+                ),
+            };
             if matches!(&outcome, Ok(Attempt::Reply(r, _)) if r.status == 429) {
                 self.rate_limits.note(delay);
             }
@@ -317,8 +366,17 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let retry_after =
-            header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let retry_after = header("retry-after")
+            .and_then(|v| parse_retry_after(&v, SystemTime::now()))
+            .map(|d| scaled(d, self.options.backoff_scale));
+        let answer = Answer {
+            status,
+            retry_after,
+            headers: parse_rate_headers(
+                |name| response.headers().get(name).and_then(|v| v.to_str().ok()),
+                SystemTime::now(),
+            ),
+        };
         let location = header("location");
         let headers: Vec<String> = response
             .headers()
@@ -360,7 +418,7 @@ impl Client {
             location,
             body,
         };
-        Ok(Attempt::Reply(reply, retry_after))
+        Ok(Attempt::Reply(reply, answer))
     }
 
     /// Hands the `access_token` of a token answer to the redactor.

@@ -1,13 +1,15 @@
 //! The bottom layer: everything that talks HTTP and nothing that knows
 //! accounts. The ureq agent of a run and its retries ([`client`]), error
 //! bodies ([`errors`]), the proxy of each URL ([`proxy`]), secrets kept out
-//! of every line ([`redact`]), backoff and `Retry-After` ([`retry`]), rate
-//! limits seen ([`throttle`]), and the URL rules ([`url`]). Both `auth` and
+//! of every line ([`redact`]), backoff and `Retry-After` ([`retry`]), the
+//! pace of every request ([`pacer`]), rate limits seen ([`throttle`]), and
+//! the URL rules ([`url`]). Both `auth` and
 //! `api` build on it; it imports neither.
 
 pub mod client;
 pub mod dns;
 pub mod errors;
+pub mod pacer;
 pub mod proxy;
 pub mod redact;
 pub mod retry;

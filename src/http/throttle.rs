@@ -1,6 +1,11 @@
 //! Rate limits seen by the client, and the window of pages a concurrent
-//! walk keeps in flight: halved on a 429 (never below one), grown back by
-//! one page at a time once the server's `Retry-After` has passed.
+//! walk keeps in flight: it opens at [`OPENING`] pages (one short of the
+//! maximum when that is less) and grows by a page with each answer, so that
+//! a rate-limited server refuses no more than a page or two of the first
+//! wave, before the pace is known;
+//! halved on a 429 (never below one), grown back by one page at a time once
+//! the server's `Retry-After` has passed. The requests themselves are paced
+//! by the client (see [`pacer`](super::pacer)).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +42,9 @@ impl RateLimits {
     }
 }
 
+/// The most pages in flight before any of them has been answered.
+pub const OPENING: usize = 3;
+
 /// How many pages may be in flight at once.
 #[derive(Debug, Clone)]
 pub struct Window {
@@ -47,12 +55,13 @@ pub struct Window {
 }
 
 impl Window {
-    /// A window of `max` pages (at least one).
+    /// A window of up to `max` pages (at least one), opening at one less,
+    /// and at most [`OPENING`].
     pub fn new(max: usize) -> Window {
         let max = max.max(1);
         Window {
             max,
-            allowed: max,
+            allowed: (max - 1).clamp(1, OPENING),
             seen_hits: 0,
             hold_until: None,
         }
@@ -97,8 +106,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_window_opens_one_short_and_grows_with_each_answer() {
+        let now = Instant::now();
+        assert_eq!(Window::new(1).allowed(), 1);
+        assert_eq!(Window::new(2).allowed(), 1);
+        let mut w = Window::new(4);
+        assert_eq!(w.allowed(), 3);
+        assert_eq!(w.grow(now), Some(4));
+        assert_eq!(w.grow(now), None);
+        let mut w = Window::new(16);
+        assert_eq!(w.allowed(), OPENING);
+        assert_eq!(w.grow(now), Some(OPENING + 1));
+    }
+
+    #[test]
     fn a_rate_limit_halves_the_window_down_to_one() {
-        let mut w = Window::new(8);
+        let mut w = Window::new(9);
+        for _ in 0..5 {
+            w.grow(Instant::now());
+        }
         assert_eq!(w.observe(0, None), None, "no 429 yet");
         assert_eq!(w.observe(1, None), Some(4));
         assert_eq!(w.observe(1, None), None, "the same 429 counts once");
@@ -112,6 +138,7 @@ mod tests {
     fn the_window_grows_back_only_after_retry_after() {
         let now = Instant::now();
         let mut w = Window::new(4);
+        w.grow(now);
         w.observe(1, Some(now + Duration::from_secs(2)));
         assert_eq!(w.allowed(), 2);
         assert_eq!(w.grow(now), None, "still quiet");

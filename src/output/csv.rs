@@ -43,14 +43,11 @@ impl CsvSink {
             if !self.started && self.layout.header {
                 writer.write_record(columns.iter().map(|c| cell(c, guard).into_owned()))?;
             }
-            let mut record: Vec<String> = Vec::with_capacity(columns.len());
             for account in accounts {
-                record.clear();
-                for column in columns {
-                    let value = account.field_text(column).unwrap_or_default();
-                    record.push(cell(&value, guard).into_owned());
+                for value in account.cells(columns) {
+                    writer.write_field(cell(value.as_deref().unwrap_or(""), guard).as_bytes())?;
                 }
-                writer.write_record(&record)?;
+                writer.write_record(None::<&[u8]>)?;
             }
             writer.flush()?;
         }

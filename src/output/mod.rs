@@ -45,7 +45,7 @@ pub fn sink_for(format: OutputFormat, layout: Layout) -> Box<dyn Sink> {
     match format {
         OutputFormat::Table => Box::new(table::TableSink::new(layout)),
         OutputFormat::Json => Box::new(json::JsonSink::default()),
-        OutputFormat::Jsonl => Box::new(json::JsonlSink),
+        OutputFormat::Jsonl => Box::new(json::JsonlSink::default()),
         OutputFormat::Csv => Box::new(csv::CsvSink::new(layout)),
     }
 }

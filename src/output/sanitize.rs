@@ -1,7 +1,7 @@
 //! Making data the tool does not control safe for its readers (§7):
 //! terminals (see [`crate::text`]) and spreadsheets (no formulas).
 
-pub use crate::text::terminal_safe;
+pub use crate::text::{push_terminal_safe, terminal_safe};
 
 /// True when a spreadsheet would read the cell as a formula (OWASP CSV
 /// injection): it starts with `=`, `+`, `-`, `@`, TAB or CR.

@@ -1,26 +1,47 @@
-//! The table for people (comfy-table). Cells are made terminal-safe; on a
-//! terminal the table fits its width, elsewhere nothing is truncated.
+//! The table for people (comfy-table's look). Cells are made terminal-safe;
+//! on a terminal the table fits its width, elsewhere nothing is truncated.
+//!
+//! Only the cells shown are kept, one after the other in one string, with
+//! each column's widest line: a million accounts of four short columns
+//! hold about 100 MiB. Off a terminal and without colour the table is
+//! written from them line by line, exactly as comfy-table draws it (a unit
+//! test compares the two); on a terminal comfy-table lays it out to fit.
 
 use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
+use unicode_width::UnicodeWidthStr;
 
-use super::sanitize::terminal_safe;
+use super::sanitize::{push_terminal_safe, terminal_safe};
 use super::{Layout, Sink};
 use crate::account::{Account, Status};
 
 pub struct TableSink {
     layout: Layout,
-    /// Only the shown columns, already sanitized.
-    rows: Vec<Vec<String>>,
+    /// Every cell shown, sanitized, row after row.
+    cells: String,
+    /// Where each cell ends in `cells`.
+    ends: Vec<usize>,
+    /// The widest line of each column (header included), at least 1.
+    widths: Vec<usize>,
 }
 
 impl TableSink {
     pub fn new(layout: Layout) -> TableSink {
+        let widths = layout
+            .columns
+            .iter()
+            .map(|c| match layout.header {
+                true => widest_line(&terminal_safe(c)).max(1),
+                false => 1,
+            })
+            .collect();
         TableSink {
             layout,
-            rows: Vec::new(),
+            cells: String::new(),
+            ends: Vec::new(),
+            widths,
         }
     }
 
@@ -35,14 +56,29 @@ impl TableSink {
         }
     }
 
-    /// Renders the table as text.
+    /// The rows kept, each a slice of cells.
+    fn rows(&self) -> impl Iterator<Item = Vec<&str>> {
+        let n = self.layout.columns.len().max(1);
+        self.ends.chunks(n).enumerate().map(move |(r, ends)| {
+            let mut start = if r == 0 { 0 } else { self.ends[r * n - 1] };
+            ends.iter()
+                .map(|&end| {
+                    let cell = &self.cells[start..end];
+                    start = end;
+                    cell
+                })
+                .collect()
+        })
+    }
+
+    /// Renders the table as text with comfy-table.
     pub fn render(&self) -> String {
         let mut table = new_table(self.layout.width, self.layout.color);
         if self.layout.header {
             table.set_header(self.layout.columns.iter().map(|c| terminal_safe(c)));
         }
         let status_index = self.layout.columns.iter().position(|c| c == "status");
-        for row in &self.rows {
+        for row in self.rows() {
             table.add_row(row.iter().enumerate().map(|(i, value)| {
                 let cell = Cell::new(value);
                 match (
@@ -58,6 +94,76 @@ impl TableSink {
             self.keep_whole(&mut table);
         }
         table.to_string()
+    }
+
+    /// True when the table can be written line by line: no fitting to a
+    /// terminal, no colour, and no line wider than comfy-table measures.
+    fn streamable(&self) -> bool {
+        self.layout.width.is_none()
+            && !self.layout.color
+            && self.widths.iter().all(|&w| w < usize::from(u16::MAX))
+    }
+
+    /// Writes the table as comfy-table's `UTF8_FULL_CONDENSED` preset draws
+    /// it with nothing truncated, one line at a time.
+    fn stream(&self, out: &mut dyn Write) -> Result<()> {
+        let mut line = String::new();
+        let border = |line: &mut String, left: char, fill: char, cross: char, right: char| {
+            line.clear();
+            line.push(left);
+            for (i, w) in self.widths.iter().enumerate() {
+                if i > 0 {
+                    line.push(cross);
+                }
+                line.extend(std::iter::repeat_n(fill, w + 2));
+            }
+            line.push(right);
+            line.push('\n');
+        };
+        border(&mut line, '┌', '─', '┬', '┐');
+        out.write_all(line.as_bytes())?;
+        if self.layout.header {
+            let header: Vec<String> = self
+                .layout
+                .columns
+                .iter()
+                .map(|c| terminal_safe(c))
+                .collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            self.write_row(out, &mut line, &header)?;
+            border(&mut line, '╞', '═', '╪', '╡');
+            out.write_all(line.as_bytes())?;
+        }
+        for row in self.rows() {
+            self.write_row(out, &mut line, &row)?;
+        }
+        border(&mut line, '└', '─', '┴', '┘');
+        line.pop();
+        out.write_all(line.as_bytes())?;
+        Ok(())
+    }
+
+    /// One row: as many lines as its tallest cell.
+    fn write_row(&self, out: &mut dyn Write, line: &mut String, row: &[&str]) -> Result<()> {
+        let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
+        let mut parts: Vec<std::str::Split<'_, char>> = row.iter().map(|c| c.split('\n')).collect();
+        for _ in 0..height {
+            line.clear();
+            line.push('│');
+            for (i, (part, w)) in parts.iter_mut().zip(&self.widths).enumerate() {
+                if i > 0 {
+                    line.push('┆');
+                }
+                let text = part.next().unwrap_or("");
+                line.push(' ');
+                line.push_str(text);
+                let pad = w.saturating_sub(text.width()) + 1;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str("│\n");
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
     }
 
     /// On a narrow terminal the id (copied and pasted whole) and the
@@ -95,6 +201,14 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
     table
 }
 
+/// The display width of a text's widest line.
+fn widest_line(text: &str) -> usize {
+    text.split('\n')
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Turns styling on. comfy-table styles through crossterm, which would
 /// still drop colours when NO_COLOR is set; the caller's decision already
 /// weighed NO_COLOR against `--color always`, so it is forced here.
@@ -106,23 +220,28 @@ fn enforce_color(table: &mut Table) {
 impl Sink for TableSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            let row = self
-                .layout
-                .columns
-                .iter()
-                .map(|c| terminal_safe(&account.field_text(c).unwrap_or_default()))
-                .collect();
-            self.rows.push(row);
+            let values = account.cells(&self.layout.columns);
+            for (value, width) in values.iter().zip(self.widths.iter_mut()) {
+                let start = self.cells.len();
+                if let Some(text) = value {
+                    push_terminal_safe(text, &mut self.cells);
+                }
+                *width = (*width).max(widest_line(&self.cells[start..]));
+                self.ends.push(self.cells.len());
+            }
         }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
-        if !self.layout.header && self.rows.is_empty() {
+        if !self.layout.header && self.ends.is_empty() {
             return Ok(());
         }
-        let text = self.render();
-        out.write_all(text.as_bytes())?;
+        if self.streamable() {
+            self.stream(out)?;
+        } else {
+            out.write_all(self.render().as_bytes())?;
+        }
         out.write_all(b"\n")?;
         Ok(())
     }
@@ -232,5 +351,51 @@ mod tests {
         let mut l = layout();
         l.color = true;
         assert!(render(l, row).contains('\u{1b}'));
+    }
+
+    /// The table written line by line is exactly comfy-table's.
+    #[test]
+    fn the_streamed_table_is_comfy_tables_to_the_byte() {
+        let wide = "東京テレコム株式会社";
+        let cases: Vec<(Vec<&str>, bool, Vec<serde_json::Value>)> = vec![
+            (vec!["id", "company_name", "status"], true, vec![]),
+            (
+                vec!["id", "company_name", "status"],
+                true,
+                vec![
+                    json!({"id": "1", "company_name": wide, "status": "ACTIVE"}),
+                    json!({"id": "22", "company_name": "Two Lines\nSupport Ltd", "status": null}),
+                    json!({"id": 333, "company_name": "", "status": "IN_TRIAL", "x": [1, 2]}),
+                    json!({"id": "4", "company_name": "e\u{301}\u{1b}[31mred\tTab\n\nthree", "status": "서울"}),
+                ],
+            ),
+            (
+                vec!["x", "id", "missing", "é"],
+                false,
+                vec![
+                    json!({"id": "a", "x": {"k": "v"}}),
+                    json!({"id": "\n", "x": true}),
+                    json!({"id": "🙂 emoji", "x": 1.5}),
+                ],
+            ),
+        ];
+        for (columns, header, rows) in cases {
+            let layout = Layout {
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                header,
+                ..layout()
+            };
+            let mut sink = TableSink::new(layout);
+            let accounts: Vec<Account> = rows
+                .into_iter()
+                .map(|v| serde_json::from_value(v).unwrap())
+                .collect();
+            sink.write_batch(&mut Vec::new(), &accounts).unwrap();
+            assert!(sink.streamable());
+            let mut streamed = Vec::new();
+            sink.stream(&mut streamed).unwrap();
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, sink.render(), "{columns:?}");
+        }
     }
 }

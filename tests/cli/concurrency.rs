@@ -256,10 +256,15 @@ fn a_rate_limit_lowers_the_pages_in_flight_and_keeps_the_order() {
         .lines()
         .filter(|l| l.starts_with("rate limited (HTTP 429)"))
         .collect();
-    // Other workers may see both 429s at once (one halving) or one by one.
+    // The window opens at 3 pages and grows with each answer, so the first
+    // 429 halves 3 or 4 pages to 1 or 2; other workers may see both 429s
+    // at once (one halving) or one by one.
+    let first_lowering = [
+        "rate limited (HTTP 429): at most 1 page in flight now",
+        "rate limited (HTTP 429): at most 2 pages in flight now",
+    ];
     assert!(
-        lowered.first() == Some(&"rate limited (HTTP 429): at most 2 pages in flight now")
-            && lowered.len() <= 2,
+        lowered.first().is_some_and(|l| first_lowering.contains(l)) && lowered.len() <= 2,
         "{log}"
     );
     let expected: Vec<String> = sample_accounts(1000).iter().map(Value::to_string).collect();
@@ -289,10 +294,10 @@ fn the_window_grows_back_after_the_rate_limit() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let log = stderr_of(&out);
     let lowered = log
-        .find("rate limited (HTTP 429): at most 2 pages in flight now")
+        .find("rate limited (HTTP 429): at most ")
         .expect("lowered");
     let regrown = log
-        .find("at most 4 pages in flight again")
+        .rfind("at most 4 pages in flight again")
         .expect("grown back to the maximum");
     assert!(lowered < regrown, "{log}");
 }

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fake_api::{
-    Delay, Exchange, FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, Route,
-    basic_auth, sample_accounts, simple_accounts,
+    Bucket, Delay, Exchange, FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RateHeaderStyle,
+    RequestMatch, Route, basic_auth, sample_accounts, simple_accounts,
 };
 use serde_json::{Value, json};
 
@@ -919,4 +919,126 @@ fn sample_and_simple_accounts() {
     assert_eq!(s[6]["status"], "OTHER");
     assert_eq!(s[7]["status"], "ACTIVE");
     assert_eq!(s[7]["id"], "acc-0008");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token bucket
+// ---------------------------------------------------------------------------------------------
+
+/// A bucket that refills too slowly to matter during the test: its burst, then 429s.
+fn slow_bucket(bucket: Bucket) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(10),
+        bucket: Some(Bucket {
+            rate: 0.001,
+            ..bucket
+        }),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn the_bucket_lets_its_burst_through_then_answers_429_with_retry_after() {
+    let api = slow_bucket(Bucket::new(0.001, 2.0));
+    let token = default_token(&api);
+    let mut c = Client::connect(api.addr());
+    let statuses: Vec<u16> = (1..=4)
+        .map(|p| {
+            let r = c
+                .get(&format!("/express/accounts?page={p}"), &token)
+                .unwrap();
+            if r.status == 429 {
+                assert_eq!(r.header("retry-after"), Some("1"));
+                assert_eq!(r.json()["code"], "429");
+            }
+            r.status
+        })
+        .collect();
+    assert_eq!(statuses, [200, 200, 429, 429]);
+    assert_eq!(api.rate_limited(), 2);
+    let arrivals = api.arrivals();
+    let refused: Vec<(u64, bool)> = arrivals.iter().map(|a| (a.page, a.refused)).collect();
+    assert_eq!(refused, [(1, false), (2, false), (3, true), (4, true)]);
+    assert_eq!(api.max_per_second(), 4);
+}
+
+#[test]
+fn a_strict_bucket_charges_refused_requests_too() {
+    let api = slow_bucket(Bucket {
+        refused_costs: true,
+        retry_after: None,
+        headers: RateHeaderStyle::Ietf,
+        ..Bucket::new(0.001, 2.0)
+    });
+    let token = default_token(&api);
+    let mut c = Client::connect(api.addr());
+    let first = c.get("/express/accounts?page=1", &token).unwrap();
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("ratelimit-limit"), Some("2"));
+    assert_eq!(first.header("ratelimit-remaining"), Some("1"));
+    assert_eq!(first.header("ratelimit-policy"), Some("2;w=2000"));
+    c.get("/express/accounts?page=2", &token).unwrap();
+    let refused = c.get("/express/accounts?page=3", &token).unwrap();
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.header("retry-after"), None);
+    assert_eq!(refused.header("ratelimit-remaining"), Some("0"));
+    // Two tokens short now: 2,000 s at 0.001 a second until the bucket is full... ceil'd.
+    let reset: f64 = refused.header("ratelimit-reset").unwrap().parse().unwrap();
+    assert!(reset >= 3000.0, "{reset}");
+}
+
+#[test]
+fn x_ratelimit_headers_and_a_bucket_that_refills() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(10),
+        bucket: Some(Bucket {
+            headers: RateHeaderStyle::X,
+            ..Bucket::new(1000.0, 1.0)
+        }),
+        ..Default::default()
+    });
+    let token = default_token(&api);
+    let mut c = Client::connect(api.addr());
+    let r = c.get("/express/accounts?page=1", &token).unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("x-ratelimit-limit"), Some("1"));
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(r.header("x-ratelimit-reset"), Some("1"));
+    assert_eq!(r.header("ratelimit-limit"), None);
+    // A thousand tokens a second: after a short pause there is one again.
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(
+        c.get("/express/accounts?page=2", &token).unwrap().status,
+        200
+    );
+}
+
+#[test]
+fn cached_pages_are_served_unchanged() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(10),
+        cache_pages: true,
+        ..Default::default()
+    });
+    let token = default_token(&api);
+    let mut c = Client::connect(api.addr());
+    let first = c
+        .get("/express/accounts?page=2&per_page=3", &token)
+        .unwrap()
+        .body;
+    let again = c
+        .get("/express/accounts?page=2&per_page=3", &token)
+        .unwrap()
+        .body;
+    assert_eq!(first, again);
+    assert_eq!(serde_json::from_str::<Value>(&first).unwrap()["page"], 2);
+    api.set_accounts(simple_accounts(4));
+    let changed = c
+        .get("/express/accounts?page=2&per_page=3", &token)
+        .unwrap();
+    assert_eq!(
+        changed.json()["total"],
+        4,
+        "a new set of accounts renders anew"
+    );
 }

@@ -406,14 +406,28 @@ fn retry_line(value: &str) -> String {
         .to_string()
 }
 
+/// The wait a retry line logs, in seconds.
+fn logged_wait(line: &str) -> f64 {
+    line.split(" in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|secs| secs.parse().ok())
+        .unwrap_or_else(|| panic!("no wait in {line}"))
+}
+
 #[test]
 fn a_retry_after_of_any_size_is_seconds_capped_at_a_minute() {
+    // The wait is the (scaled) Retry-After plus a jitter of at most a tenth.
     for value in ["99999999999999999999999", "3600"] {
         let line = retry_line(value);
-        assert!(line.contains("in 0.060 s (Retry-After)"), "{value}: {line}");
+        assert!(line.contains(" s (Retry-After)"), "{value}: {line}");
+        let wait = logged_wait(&line);
+        assert!((0.060..=0.066).contains(&wait), "{value}: {line}");
     }
     let line = retry_line("2");
-    assert!(line.contains("in 0.002 s (Retry-After)"), "{line}");
+    assert!(line.contains(" s (Retry-After)"), "{line}");
+    let wait = logged_wait(&line);
+    assert!((0.002..=0.0025).contains(&wait), "{line}");
 }
 
 #[test]

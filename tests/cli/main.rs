@@ -27,6 +27,7 @@ mod jq;
 mod list;
 mod manpage;
 mod no_silent_noops;
+mod pacing;
 mod packaging;
 mod resilience;
 mod security;

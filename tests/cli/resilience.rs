@@ -128,6 +128,20 @@ fn jsonl(text: &str) -> Vec<Value> {
 
 /// The delays the `-v` log reports, in seconds, and whether each came
 /// from Retry-After: `retry 1/4 of GET … in 0.030 s (Retry-After) after …`.
+/// Each wait is its `Retry-After` (already scaled) plus a jitter of at most
+/// a tenth of it, so that requests refused together do not return together.
+fn assert_retry_after_waits(delays: &[(f64, bool)], retry_after: &[f64]) {
+    assert_eq!(delays.len(), retry_after.len(), "{delays:?}");
+    for (&(secs, from_header), &ra) in delays.iter().zip(retry_after) {
+        assert!(from_header, "{delays:?}");
+        // The log shows milliseconds: half of one either way.
+        assert!(
+            secs >= ra - 0.0005 && secs <= ra * 1.1 + 0.0005,
+            "waited {secs} s for Retry-After {ra} s: {delays:?}"
+        );
+    }
+}
+
 fn logged_delays(stderr: &str) -> Vec<(f64, bool)> {
     stderr
         .lines()
@@ -411,7 +425,7 @@ fn retry_after_in_seconds_is_honoured() {
         &[],
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(delays, [(0.030, true), (0.007, true)]);
+    assert_retry_after_waits(&delays, &[0.030, 0.007]);
 }
 
 #[test]
@@ -426,7 +440,7 @@ fn retry_after_is_capped_at_a_minute() {
         &[],
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(delays, [(0.060, true)]);
+    assert_retry_after_waits(&delays, &[0.060]);
 }
 
 #[test]
@@ -445,8 +459,9 @@ fn retry_after_as_an_http_date_is_honoured() {
     assert_eq!(delays.len(), 1);
     let (secs, from_header) = delays[0];
     assert!(from_header);
-    // 40 s ahead, truncated to the second and read a moment later: 25..=40 s.
-    assert!((0.025..=0.040).contains(&secs), "{secs}");
+    // 40 s ahead, truncated to the second and read a moment later: 25..=40 s,
+    // and a jitter of at most a tenth on top.
+    assert!((0.025..=0.0445).contains(&secs), "{secs}");
 }
 
 #[test]

@@ -71,6 +71,60 @@ pub struct FakeConfig {
     /// A lying accounts endpoint: every page claims this `total_pages` (pages past the data are
     /// empty, and have no next link once past the real last page).
     pub claimed_total_pages: Option<u64>,
+    /// A rate limit on the accounts endpoint, as a token bucket ([`Bucket`]); `None`: no limit.
+    pub bucket: Option<Bucket>,
+    /// Render each page once and serve the same text afterwards (for big benchmarks, where
+    /// building the JSON of every page again would spend the machine's CPU in the fake).
+    pub cache_pages: bool,
+}
+
+/// A token bucket in front of the accounts endpoint: `rate` tokens a second, at most `burst`
+/// held, one per request. A request that finds no token is answered 429 (with `Retry-After`
+/// when set) instead of its page, before any fault. Every accounts answer carries the
+/// bucket's rate-limit headers when `headers` asks for them.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    pub rate: f64,
+    pub burst: f64,
+    /// The `Retry-After` of a 429 (`None`: no header).
+    pub retry_after: Option<String>,
+    /// Strict: a refused request costs a token too (the count may go below zero), so a client
+    /// that retries in a burst keeps itself refused.
+    pub refused_costs: bool,
+    pub headers: RateHeaderStyle,
+}
+
+impl Bucket {
+    /// `rate` a second, a burst of `burst`, `Retry-After: 1`, refusals free, no headers.
+    pub fn new(rate: f64, burst: f64) -> Bucket {
+        Bucket {
+            rate,
+            burst,
+            retry_after: Some("1".to_string()),
+            refused_costs: false,
+            headers: RateHeaderStyle::None,
+        }
+    }
+}
+
+/// Which rate-limit headers the bucket sends on every accounts answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RateHeaderStyle {
+    #[default]
+    None,
+    /// The IETF draft's `RateLimit-Limit`, `-Remaining`, `-Reset` and `RateLimit-Policy`.
+    Ietf,
+    /// `X-RateLimit-Limit`, `-Remaining`, `-Reset` (seconds), no policy.
+    X,
+}
+
+/// One accounts request as the bucket saw it.
+#[derive(Clone, Copy, Debug)]
+pub struct Arrival {
+    pub at: Instant,
+    pub page: u64,
+    /// Answered 429 by the bucket.
+    pub refused: bool,
 }
 
 impl Default for FakeConfig {
@@ -87,6 +141,8 @@ impl Default for FakeConfig {
             faults: Faults::default(),
             echo_token_header: false,
             claimed_total_pages: None,
+            bucket: None,
+            cache_pages: false,
         }
     }
 }
@@ -214,6 +270,8 @@ pub enum FaultKind {
     EchoAuthorization(u16, usize),
     /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
     Hold,
+    /// 429 from the token bucket, with these headers.
+    RateLimited(Vec<(&'static str, String)>),
 }
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
@@ -270,6 +328,12 @@ struct State {
     connections: usize,
     /// [`FakeApi::release`] was called: [`FaultKind::Hold`] answers go out.
     released: bool,
+    /// The bucket's tokens, and when they were counted.
+    bucket_tokens: Option<(f64, Instant)>,
+    /// Every accounts request, when it arrived and whether the bucket refused it.
+    arrivals: Vec<Arrival>,
+    /// Rendered pages by (page, per_page), when `cache_pages`.
+    rendered: HashMap<(u64, u64), Arc<String>>,
 }
 
 struct Shared {
@@ -368,6 +432,9 @@ impl FakeApi {
                 requests: Vec::new(),
                 connections: 0,
                 released: false,
+                bucket_tokens: None,
+                arrivals: Vec::new(),
+                rendered: HashMap::new(),
             }),
             shutdown: AtomicBool::new(false),
             addr,
@@ -448,7 +515,38 @@ impl FakeApi {
 
     /// Replaces the accounts served from now on.
     pub fn set_accounts(&self, accounts: Vec<Value>) {
-        self.shared.state().config.accounts = accounts;
+        let mut st = self.shared.state();
+        st.config.accounts = accounts;
+        st.rendered.clear();
+    }
+
+    /// Every accounts request, in arrival order: when, which page, refused by the bucket or not.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.shared.state().arrivals.clone()
+    }
+
+    /// Accounts requests the bucket answered 429.
+    pub fn rate_limited(&self) -> usize {
+        self.shared
+            .state()
+            .arrivals
+            .iter()
+            .filter(|a| a.refused)
+            .count()
+    }
+
+    /// The most accounts requests that arrived within any one second.
+    pub fn max_per_second(&self) -> usize {
+        let times: Vec<Instant> = self.arrivals().iter().map(|a| a.at).collect();
+        let mut most = 0;
+        let mut start = 0;
+        for (end, &t) in times.iter().enumerate() {
+            while t.duration_since(times[start]) >= Duration::from_secs(1) {
+                start += 1;
+            }
+            most = most.max(end - start + 1);
+        }
+        most
     }
 
     /// Replaces the faults (and reseeds the PRNG from `faults.seed`).
@@ -467,6 +565,7 @@ impl FakeApi {
         if st.config.faults.seed != old_seed {
             st.fault_rng = st.config.faults.seed;
         }
+        st.rendered.clear();
     }
 
     /// Makes every token issued so far invalid (as if they had expired).
@@ -484,9 +583,11 @@ impl FakeApi {
         self.shared.state().released = true;
     }
 
-    /// Forgets the recorded requests (the connection count is kept).
+    /// Forgets the recorded requests and arrivals (the connection count is kept).
     pub fn clear_requests(&self) {
-        self.shared.state().requests.clear();
+        let mut st = self.shared.state();
+        st.requests.clear();
+        st.arrivals.clear();
     }
 }
 
@@ -654,6 +755,7 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         }
         let keep_alive = req.keep_alive();
         let (route, fault, delay) = record_and_decide(shared, &req, conn);
+        let (fault, limit_headers) = rate_limit(shared, &req, route, fault);
         if let Some(Delay(delay)) = delay {
             let hold = delay(&Exchange {
                 route,
@@ -687,11 +789,12 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let next = match fault {
             Some(fault) => apply_fault(out, shared, &fault, keep_alive),
             None => {
-                let (status, headers, body) = match route {
+                let (status, mut headers, body) = match route {
                     Route::Token => handle_token(shared, &req),
                     Route::Accounts => handle_accounts(shared, &req),
                     Route::Other => (404, Vec::new(), not_found_body()),
                 };
+                headers.extend(limit_headers);
                 match write_response(out, status, &headers, body.as_bytes(), keep_alive) {
                     Ok(()) => Next::KeepGoing,
                     Err(_) => Next::Close,
@@ -886,6 +989,73 @@ fn record_and_decide(
     (route, fault, st.config.delay.clone())
 }
 
+/// The bucket's say on an accounts request: a 429 instead of `fault` when it has no token, and
+/// the rate-limit headers for the answer. Records the arrival.
+fn rate_limit(
+    shared: &Shared,
+    req: &Request,
+    route: Route,
+    fault: Option<FaultKind>,
+) -> (Option<FaultKind>, Vec<(&'static str, String)>) {
+    if route != Route::Accounts {
+        return (fault, Vec::new());
+    }
+    let now = Instant::now();
+    let page = split_target(&req.target).1;
+    let page = query_pairs(page)
+        .into_iter()
+        .find(|(k, _)| k == "page")
+        .map_or(Some(1), |(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut st = shared.state();
+    let Some(bucket) = st.config.bucket.clone() else {
+        st.arrivals.push(Arrival {
+            at: now,
+            page,
+            refused: false,
+        });
+        return (fault, Vec::new());
+    };
+    let (tokens, since) = st.bucket_tokens.unwrap_or((bucket.burst, now));
+    let mut tokens =
+        (tokens + bucket.rate * now.duration_since(since).as_secs_f64()).min(bucket.burst);
+    let refused = tokens < 1.0;
+    if !refused || bucket.refused_costs {
+        tokens -= 1.0;
+    }
+    st.bucket_tokens = Some((tokens, now));
+    st.arrivals.push(Arrival {
+        at: now,
+        page,
+        refused,
+    });
+    drop(st);
+    let remaining = tokens.max(0.0).floor();
+    let reset = ((bucket.burst - tokens) / bucket.rate).max(0.0).ceil();
+    let window = bucket.burst / bucket.rate;
+    let mut headers = match bucket.headers {
+        RateHeaderStyle::None => Vec::new(),
+        RateHeaderStyle::Ietf => vec![
+            ("RateLimit-Limit", format!("{}", bucket.burst)),
+            ("RateLimit-Remaining", format!("{remaining}")),
+            ("RateLimit-Reset", format!("{reset}")),
+            ("RateLimit-Policy", format!("{};w={window}", bucket.burst)),
+        ],
+        RateHeaderStyle::X => vec![
+            ("X-RateLimit-Limit", format!("{}", bucket.burst)),
+            ("X-RateLimit-Remaining", format!("{remaining}")),
+            ("X-RateLimit-Reset", format!("{reset}")),
+        ],
+    };
+    if !refused {
+        return (fault, headers);
+    }
+    if let Some(value) = bucket.retry_after {
+        headers.push(("Retry-After", value));
+    }
+    (Some(FaultKind::RateLimited(headers)), Vec::new())
+}
+
 fn is_token_request(r: &Recorded) -> bool {
     r.method == "POST" && r.path() == "/oauth/token"
 }
@@ -1065,6 +1235,10 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     }
 
     let per_page = requested.min(st.config.page_cap.max(1) as u64);
+    if let Some(text) = st.rendered.get(&(page, per_page)) {
+        return (200, Vec::new(), String::clone(text));
+    }
+    let cache = st.config.cache_pages;
     let total = st.config.accounts.len() as u64;
     let real_pages = total.div_ceil(per_page);
     let total_pages = st.config.claimed_total_pages.unwrap_or(real_pages);
@@ -1103,7 +1277,14 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         }
         body.insert("_links".into(), Value::Object(l));
     }
-    (200, Vec::new(), Value::Object(body).to_string())
+    let text = Value::Object(body).to_string();
+    if cache {
+        shared
+            .state()
+            .rendered
+            .insert((page, per_page), Arc::new(text.clone()));
+    }
+    (200, Vec::new(), text)
 }
 
 fn talkdesk_error(status: u16, description: Option<&str>) -> String {
@@ -1164,6 +1345,10 @@ fn apply_fault<W: Write>(
         FaultKind::HugeBody(len) => write_huge(out, *len, keep_alive),
         FaultKind::Malformed => {
             write_response(out, 200, &[], b"{\"count\": 1, \"_embedded\": ", keep_alive)
+        }
+        FaultKind::RateLimited(headers) => {
+            let body = talkdesk_error(429, Some("Rate limit exceeded"));
+            write_response(out, 429, headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Redirect(location) => {
             let headers = [("Location", location.clone())];

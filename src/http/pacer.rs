@@ -1,0 +1,1000 @@
+//! One pacer for every request of a run: a token bucket (GCRA) whose rate
+//! is `--max-rate`, or what the server said (`RateLimit-*`, `X-RateLimit-*`),
+//! or what it let through before it answered 429.
+//!
+//! The logic is pure: every method takes the time it is called at, so the
+//! unit tests drive it with made-up instants and nothing sleeps. [`Pace`]
+//! is the thread-safe wrapper the client uses, with a [`Clock`] that the
+//! tests replace too.
+//!
+//! How the rate is learnt, in order of trust:
+//! - `--max-rate N`: never more than N requests a second, one at a time.
+//! - Rate headers: `RateLimit-Policy: q;w=s` (or a `w=` in `RateLimit-Limit`)
+//!   gives q requests per s seconds, with a burst of q. Without a window,
+//!   the longest `Reset` seen is taken as the window. `Remaining` and
+//!   `Reset` are a budget: no more than `Remaining` requests (less those sent
+//!   since the answer's request) before `Reset` has passed.
+//! - A 429 without them: the rate that got through, the requests that
+//!   succeeded in the second before it, and a burst of what the server can
+//!   have refilled while the client waited. A 429 for a request sent before
+//!   the last cut is the same episode and changes nothing. Never below one
+//!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
+//!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`]: slowly, so a walk that
+//!   learnt the limit stays under it. A 429 while the pace allows a burst
+//!   first takes the burst away; only then is the rate cut.
+//!
+//! A learnt rate is paced at [`MARGIN`] of itself, so that a request that
+//! arrives a little early still finds a token.
+//!
+//! Before the server has said anything, requests go as they come, with one
+//! exception: once an answer has come back, a request waits (at most
+//! [`SETTLE`] after they went) for the answers of requests sent with that
+//! one (within [`SIBLINGS`] of it). Requests sent together come back together from a fast server, and
+//! a request sent on the first answer would otherwise go before the 429s of
+//! the others had set the pace. Over a network their answers are long
+//! settled, and nothing waits.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A learnt rate is paced at this fraction of itself.
+pub const MARGIN: f64 = 0.97;
+/// The span over which "the rate that got through" is counted.
+pub const MEASURE_OVER: Duration = Duration::from_secs(1);
+/// No probing upwards until this long after the last 429.
+pub const PROBE_AFTER: Duration = Duration::from_secs(30);
+/// Then one step this often.
+pub const PROBE_EVERY: Duration = Duration::from_secs(10);
+/// Each step raises the rate by this fraction.
+pub const PROBE_STEP: f64 = 0.05;
+/// A 429 at a rate the client already paced to lowers it by this factor
+/// (when the count that got through is no lower).
+pub const CUT: f64 = 0.8;
+/// With nothing else to go on, the rate after a 429 (requests a second).
+pub const FALLBACK_RATE: f64 = 1.0;
+/// A `Retry-After` wait gets up to this fraction of itself added ...
+pub const JITTER_FRACTION: f64 = 0.1;
+/// ... but never more than this.
+pub const MAX_JITTER: Duration = Duration::from_secs(1);
+/// How long after it went an unanswered request holds back the next one,
+/// until the server has set a pace or answered [`OPENING_ANSWERS`] times.
+pub const SETTLE: Duration = Duration::from_millis(20);
+/// See [`SETTLE`].
+pub const OPENING_ANSWERS: u64 = 8;
+/// Requests sent this close together count as sent together.
+pub const SIBLINGS: Duration = Duration::from_millis(5);
+/// The lowest rate ever paced to, whatever the server says.
+pub const MIN_RATE: f64 = 1.0 / 120.0;
+/// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
+const EPOCH_RESET_ABOVE: u64 = 1_000_000_000;
+
+/// `retry_after` with a small jitter on top, given a random fraction in
+/// `[0, 1)`: requests refused together do not come back together.
+pub fn with_jitter(retry_after: Duration, fraction: f64) -> Duration {
+    let extra = retry_after
+        .mul_f64(JITTER_FRACTION * fraction.clamp(0.0, 1.0))
+        .min(MAX_JITTER);
+    retry_after + extra
+}
+
+/// What the rate-limit headers of one answer said.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RateHeaders {
+    /// Requests allowed per window.
+    pub limit: Option<f64>,
+    /// The window, when the server named it (`w=`).
+    pub window: Option<Duration>,
+    /// Requests left in the current window.
+    pub remaining: Option<f64>,
+    /// Until the quota is back.
+    pub reset: Option<Duration>,
+}
+
+impl RateHeaders {
+    /// True when nothing useful was found.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
+    }
+}
+
+/// Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `RateLimit-Policy`
+/// (the IETF draft), else `X-RateLimit-*`, through `header` (a
+/// case-insensitive lookup). `None` when the answer has none of them.
+pub fn parse_rate_headers<'a>(
+    header: impl Fn(&str) -> Option<&'a str>,
+    now: SystemTime,
+) -> Option<RateHeaders> {
+    for prefix in ["ratelimit-", "x-ratelimit-"] {
+        let get = |name: &str| header(&format!("{prefix}{name}"));
+        let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
+        let policy = header("ratelimit-policy").filter(|_| prefix == "ratelimit-");
+        let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
+        let found = RateHeaders {
+            limit: limit.or(policy_limit),
+            window: limit_window.or(policy_window),
+            remaining: get("remaining").and_then(first_number),
+            reset: get("reset").and_then(|v| parse_reset(v, now)),
+        };
+        if !found.is_empty() {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// `10`, `10, 10;w=1`, `100;w=60;burst=10`: the first number and the
+/// first `w=` window.
+fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
+    let limit = first_number(value);
+    let window = value
+        .split([',', ';'])
+        .filter_map(|part| part.trim().strip_prefix("w="))
+        .filter_map(|w| w.trim().parse::<f64>().ok())
+        .find(|w| w.is_finite() && *w > 0.0)
+        .map(Duration::from_secs_f64);
+    (limit, window)
+}
+
+/// The first item of a list, as a non-negative number.
+fn first_number(value: &str) -> Option<f64> {
+    let first = value.split([',', ';']).next()?.trim();
+    first
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+/// Seconds from now, or a Unix time when it is that large.
+fn parse_reset(value: &str, now: SystemTime) -> Option<Duration> {
+    let n = first_number(value)?;
+    if n > EPOCH_RESET_ABOVE as f64 {
+        let at = UNIX_EPOCH + Duration::from_secs_f64(n.min(1e12));
+        return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
+    }
+    Some(Duration::from_secs_f64(n.min(1e9)))
+}
+
+/// A request's place in the pace: when it went, and its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub at: Instant,
+    seq: u64,
+}
+
+/// What an answer tells the pacer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Answer {
+    pub status: u16,
+    /// Its `Retry-After` (as the client will wait it, before jitter).
+    pub retry_after: Option<Duration>,
+    pub headers: Option<RateHeaders>,
+}
+
+/// Where the pace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `--max-rate`.
+    Cap,
+    /// The server's rate-limit headers.
+    Headers,
+    /// What got through before a 429.
+    Refusals,
+}
+
+/// A change of pace, for the `-v` log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Requests a second now paced to.
+    pub rate: f64,
+    pub source: Source,
+    /// Why, in a few words.
+    pub why: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pacing at {:.2} requests/s: {}", self.rate, self.why)
+    }
+}
+
+/// What `--max-rate` and the server allow: the pure state.
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    cap: Option<f64>,
+    /// The server's rate as learnt (before [`MARGIN`]).
+    learnt: Option<f64>,
+    source: Option<Source>,
+    burst: f64,
+    /// The GCRA's theoretical arrival time.
+    tat: Option<Instant>,
+    /// No request before this.
+    hold_until: Option<Instant>,
+    /// Requests the server still takes before `budget_until`.
+    budget: Option<(f64, Instant)>,
+    /// The longest `Reset` seen: the window when none is named.
+    longest_reset: Duration,
+    /// The lowest rate allowed: one request per `Retry-After`.
+    floor: f64,
+    /// Requests sent so far (the next slot's number).
+    sent: u64,
+    /// Requests sent and not answered yet: when each went.
+    outstanding: BTreeMap<u64, Instant>,
+    /// Answers so far, and when the request of the last one went.
+    answers: u64,
+    last_answered_sent: Option<Instant>,
+    /// When each recent request that got through was sent.
+    through: VecDeque<Instant>,
+    last_cut: Option<Instant>,
+    last_raise: Option<Instant>,
+}
+
+impl Pacer {
+    /// A pacer with no pace yet, or `--max-rate` requests a second.
+    pub fn new(max_rate: Option<f64>) -> Pacer {
+        Pacer {
+            cap: max_rate.filter(|r| r.is_finite() && *r > 0.0),
+            learnt: None,
+            source: None,
+            burst: 1.0,
+            tat: None,
+            hold_until: None,
+            budget: None,
+            longest_reset: Duration::ZERO,
+            floor: MIN_RATE,
+            sent: 0,
+            outstanding: BTreeMap::new(),
+            answers: 0,
+            last_answered_sent: None,
+            through: VecDeque::new(),
+            last_cut: None,
+            last_raise: None,
+        }
+    }
+
+    /// The rate paced to now, requests a second (`None`: no pace), and its
+    /// burst.
+    pub fn pace(&self) -> Option<(f64, f64, Source)> {
+        let learnt = self
+            .learnt
+            .map(|r| ((r * MARGIN).max(self.floor).max(MIN_RATE), self.burst));
+        match (self.cap, learnt, self.source) {
+            (Some(cap), Some((rate, burst)), Some(source)) => {
+                if cap < rate {
+                    Some((cap, 1.0, Source::Cap))
+                } else {
+                    Some((rate, burst, source))
+                }
+            }
+            (Some(cap), _, _) => Some((cap, 1.0, Source::Cap)),
+            (None, Some((rate, burst)), Some(source)) => Some((rate, burst, source)),
+            _ => None,
+        }
+    }
+
+    /// The rate paced to now, if any.
+    pub fn rate(&self) -> Option<f64> {
+        self.pace().map(|(rate, _, _)| rate)
+    }
+
+    /// May a request go at `now`? `Ok` takes the slot; `Err` is how long to
+    /// wait before asking again.
+    pub fn try_send(&mut self, now: Instant) -> Result<Slot, Duration> {
+        if let Some(hold) = self.hold_until {
+            if now < hold {
+                return Err(hold - now);
+            }
+            self.hold_until = None;
+        }
+        if let Some(settled) = self.settles_at(now) {
+            return Err(settled - now);
+        }
+        if let Some((left, until)) = self.budget {
+            if now >= until {
+                self.budget = None;
+            } else if left < 1.0 {
+                return Err(until - now);
+            }
+        }
+        if let Some((rate, burst, _)) = self.pace() {
+            let interval = Duration::from_secs_f64(1.0 / rate);
+            let extra = (burst - 1.0).max(0.0).round().min(f64::from(u16::MAX)) as u32;
+            let tat = self.tat.unwrap_or(now);
+            let earliest = tat.checked_sub(interval * extra).unwrap_or(now);
+            if now < earliest {
+                return Err(earliest - now);
+            }
+            self.tat = Some(tat.max(now) + interval);
+        }
+        if let Some((left, _)) = &mut self.budget {
+            *left -= 1.0;
+        }
+        let slot = Slot {
+            at: now,
+            seq: self.sent,
+        };
+        self.sent += 1;
+        if self.source.is_none() && self.answers < OPENING_ANSWERS {
+            self.outstanding.insert(slot.seq, now);
+        }
+        self.forget(now);
+        Ok(slot)
+    }
+
+    /// Before any pace: when the requests that went with one already
+    /// answered will have had time to answer too, if that is still ahead.
+    fn settles_at(&self, now: Instant) -> Option<Instant> {
+        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+            return None;
+        }
+        let answered = self.last_answered_sent?;
+        self.outstanding
+            .values()
+            .filter(|&&sent| {
+                let apart = if sent > answered {
+                    sent - answered
+                } else {
+                    answered - sent
+                };
+                apart <= SIBLINGS
+            })
+            .map(|&sent| sent + SETTLE)
+            .filter(|&settled| now < settled)
+            .max()
+    }
+
+    /// The request of `slot` got no answer (a connection error).
+    pub fn no_answer(&mut self, slot: Slot) {
+        self.outstanding.remove(&slot.seq);
+    }
+
+    /// Takes in the answer to the request sent in `slot`, arriving at
+    /// `now`. Returns the new pace when it changed.
+    pub fn on_answer(&mut self, slot: Slot, now: Instant, answer: &Answer) -> Option<Change> {
+        self.outstanding.remove(&slot.seq);
+        self.answers += 1;
+        self.last_answered_sent = Some(slot.at);
+        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+            self.outstanding.clear();
+        }
+        let before = self.pace();
+        let sent = slot.at;
+        let mut why = None;
+        if let Some(h) = answer.headers {
+            why = self.learn_headers(slot, now, &h);
+        }
+        // `Retry-After: 0` asks for the retry at once: nothing to learn.
+        let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
+        if answer.status == 429 && !retry_now {
+            if let Some(wait) = answer.retry_after {
+                self.hold(now + wait);
+                if !wait.is_zero() {
+                    self.floor = self.floor.max(1.0 / wait.as_secs_f64());
+                }
+            }
+            if why.is_none() {
+                why = self.learn_refusal(sent, now, answer.retry_after);
+            }
+        } else if answer.status != 429 {
+            self.through.push_back(sent);
+            why = why.or_else(|| self.probe(now));
+        }
+        self.forget(now);
+        let after = self.pace();
+        let changed = match (before, after) {
+            (None, None) => false,
+            (Some((a, b, s)), Some((c, d, t))) => (a - c).abs() > 1e-9 || b != d || s != t,
+            _ => true,
+        };
+        let (rate, _, source) = after?;
+        changed.then(|| Change {
+            rate,
+            source,
+            why: why.unwrap_or_else(|| "--max-rate".into()),
+        })
+    }
+
+    fn hold(&mut self, until: Instant) {
+        self.hold_until = Some(self.hold_until.map_or(until, |h| h.max(until)));
+    }
+
+    /// The server said its limit.
+    fn learn_headers(&mut self, slot: Slot, now: Instant, h: &RateHeaders) -> Option<String> {
+        if let Some(reset) = h.reset {
+            self.longest_reset = self.longest_reset.max(reset);
+            if let Some(remaining) = h.remaining {
+                let since = self.sent.saturating_sub(slot.seq + 1) as f64;
+                self.budget = Some((remaining - since, now + reset));
+            }
+        } else if h.remaining.is_some_and(|r| r < 1.0) {
+            // Nothing left and no word on when: wait as for a 429.
+            self.hold(now + Duration::from_secs(1));
+        }
+        let limit = h.limit.filter(|l| *l >= 1.0)?;
+        let window = h.window.or_else(|| {
+            (self.longest_reset >= Duration::from_secs(1)).then_some(self.longest_reset)
+        })?;
+        let rate = limit / window.as_secs_f64();
+        let first = self.source != Some(Source::Headers);
+        if !first && self.learnt == Some(rate) {
+            return None;
+        }
+        self.learnt = Some(rate);
+        self.source = Some(Source::Headers);
+        self.burst = limit.max(1.0);
+        if first {
+            self.tat = None;
+        }
+        Some(format!(
+            "the server allows {limit} requests per {} s",
+            window.as_secs_f64()
+        ))
+    }
+
+    /// A 429 without rate headers.
+    fn learn_refusal(
+        &mut self,
+        sent: Instant,
+        now: Instant,
+        retry_after: Option<Duration>,
+    ) -> Option<String> {
+        if self.last_cut.is_some_and(|cut| sent < cut) {
+            return None;
+        }
+        if self.learnt.is_some() && self.burst > 1.0 {
+            // Refused in a burst at a pace that held so far: the burst was
+            // too much, not the rate.
+            let rate = self.rate().unwrap_or(FALLBACK_RATE);
+            let wait = retry_after.unwrap_or_else(|| Duration::from_secs_f64(1.0 / rate));
+            self.hold(now + wait);
+            self.burst = 1.0;
+            self.tat = None;
+            self.last_cut = Some(now);
+            self.last_raise = None;
+            return Some("HTTP 429 in a burst: one request at a time".into());
+        }
+        let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
+        let got_through = self.through.iter().filter(|&&t| t >= since).count();
+        let measured = got_through as f64 / MEASURE_OVER.as_secs_f64();
+        let current = self.learnt;
+        let mut rate = if got_through > 0 {
+            measured
+        } else {
+            current.map_or(FALLBACK_RATE, |r| r * CUT)
+        };
+        if let Some(current) = current {
+            rate = rate.min(current * CUT);
+        }
+        let rate = rate.max(self.floor).max(MIN_RATE);
+        // Until the refused request's token is back, if the server did not say.
+        let wait = retry_after.unwrap_or_else(|| Duration::from_secs_f64(1.0 / (rate * MARGIN)));
+        self.hold(now + wait);
+        let refill = (wait.as_secs_f64() * rate).floor();
+        self.burst = refill.min(got_through as f64).max(1.0);
+        self.learnt = Some(rate);
+        self.source = Some(Source::Refusals);
+        self.tat = None;
+        self.budget = None;
+        self.last_cut = Some(now);
+        self.last_raise = None;
+        Some(format!(
+            "HTTP 429 after {got_through} {} got through in the last second",
+            if got_through == 1 {
+                "request"
+            } else {
+                "requests"
+            }
+        ))
+    }
+
+    /// No 429 for a while: a little faster.
+    fn probe(&mut self, now: Instant) -> Option<String> {
+        if self.source != Some(Source::Refusals) {
+            return None;
+        }
+        let cut = self.last_cut?;
+        let quiet = now.saturating_duration_since(cut) >= PROBE_AFTER;
+        let due = self
+            .last_raise
+            .is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
+        if !(quiet && due) {
+            return None;
+        }
+        self.learnt = self.learnt.map(|r| r * (1.0 + PROBE_STEP));
+        self.last_raise = Some(now);
+        Some(format!(
+            "no HTTP 429 for {} s, probing upwards",
+            now.saturating_duration_since(cut).as_secs()
+        ))
+    }
+
+    /// Drops what no decision needs any more.
+    fn forget(&mut self, now: Instant) {
+        let keep = MEASURE_OVER.max(Duration::from_secs(60));
+        let old = now.checked_sub(keep);
+        let queue = &mut self.through;
+        while queue.front().is_some_and(|&t| old.is_some_and(|o| t < o)) || queue.len() > 4096 {
+            queue.pop_front();
+        }
+    }
+}
+
+/// Time as the pacer sees it: real, or made up in tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Instant;
+    fn sleep(&self, duration: Duration);
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn sleep(&self, duration: Duration) {
+        std::thread::sleep(duration);
+    }
+}
+
+/// The pacer shared by every thread of a run.
+pub struct Pace<C: Clock = SystemClock> {
+    clock: C,
+    pacer: Mutex<Pacer>,
+    waiting: AtomicUsize,
+}
+
+impl<C: Clock> Pace<C> {
+    pub fn new(clock: C, max_rate: Option<f64>) -> Pace<C> {
+        Pace {
+            clock,
+            pacer: Mutex::new(Pacer::new(max_rate)),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
+        self.pacer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until a request may go, then takes its slot. Returns the slot
+    /// (for [`Pace::on_answer`]) and how long it waited.
+    pub fn send_slot(&self) -> (Slot, Duration) {
+        let started = self.clock.now();
+        let mut counted = false;
+        loop {
+            let now = self.clock.now();
+            let wait = match self.pacer().try_send(now) {
+                Ok(slot) => {
+                    if counted {
+                        self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    return (slot, now - started);
+                }
+                Err(wait) => wait,
+            };
+            if !counted {
+                self.waiting.fetch_add(1, Ordering::SeqCst);
+                counted = true;
+            }
+            // Asked again at least every second: a new answer may change it.
+            self.clock.sleep(wait.min(Duration::from_secs(1)));
+        }
+    }
+
+    /// See [`Pacer::on_answer`].
+    pub fn on_answer(&self, slot: Slot, answer: &Answer) -> Option<Change> {
+        let now = self.clock.now();
+        self.pacer().on_answer(slot, now, answer)
+    }
+
+    /// See [`Pacer::no_answer`].
+    pub fn no_answer(&self, slot: Slot) {
+        self.pacer().no_answer(slot);
+    }
+
+    /// The rate paced to now, if any.
+    pub fn rate(&self) -> Option<f64> {
+        self.pacer().rate()
+    }
+
+    /// Requests waiting for the rate limit right now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn ok() -> Answer {
+        Answer {
+            status: 200,
+            ..Answer::default()
+        }
+    }
+
+    fn refused(retry_after: Option<u64>) -> Answer {
+        Answer {
+            status: 429,
+            retry_after: retry_after.map(Duration::from_secs),
+            headers: None,
+        }
+    }
+
+    fn with_headers(h: RateHeaders) -> Answer {
+        Answer {
+            status: 200,
+            retry_after: None,
+            headers: Some(h),
+        }
+    }
+
+    /// A slot sent at `at`, for answers to requests the test made up.
+    fn at(at: Instant) -> Slot {
+        Slot { at, seq: 0 }
+    }
+
+    /// Sends as soon as allowed from `t`, `n` times; the slots taken.
+    fn drain(p: &mut Pacer, mut t: Instant, n: usize) -> Vec<Slot> {
+        let mut slots = Vec::new();
+        while slots.len() < n {
+            match p.try_send(t) {
+                Ok(slot) => slots.push(slot),
+                Err(wait) => t += wait,
+            }
+        }
+        slots
+    }
+
+    fn times(slots: &[Slot]) -> Vec<Instant> {
+        slots.iter().map(|s| s.at).collect()
+    }
+
+    #[test]
+    fn without_a_pace_nothing_waits() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        assert_eq!(times(&drain(&mut p, t0, 100)), vec![t0; 100]);
+        assert_eq!(p.rate(), None);
+    }
+
+    #[test]
+    fn after_the_first_answer_a_request_waits_for_those_sent_with_it() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        // Three sent together: none waits for the others.
+        let slots = drain(&mut p, t0, 3);
+        assert_eq!(times(&slots), vec![t0; 3]);
+        // The first answer is in: the next request waits for the other two...
+        p.on_answer(slots[0], t0 + ms(1), &ok());
+        assert_eq!(p.try_send(t0 + ms(2)), Err(SETTLE - ms(2)));
+        // ... until they are answered,
+        p.on_answer(slots[1], t0 + ms(3), &ok());
+        p.on_answer(slots[2], t0 + ms(3), &ok());
+        assert!(p.try_send(t0 + ms(4)).is_ok());
+        // or, over a network, long after they went: no wait at all.
+        let later = t0 + Duration::from_secs(1);
+        let more = drain(&mut p, later, 2);
+        p.on_answer(more[0], later + ms(40), &ok());
+        assert!(p.try_send(later + ms(40)).is_ok());
+    }
+
+    #[test]
+    fn an_answer_holds_back_only_for_the_requests_sent_with_its_own() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = drain(&mut p, t0, 1)[0];
+        // Another wave went out later, then the first answer came back.
+        let wave = drain(&mut p, t0 + ms(40), 2);
+        p.on_answer(first, t0 + ms(41), &ok());
+        assert!(p.try_send(t0 + ms(41)).is_ok(), "{wave:?}");
+    }
+
+    #[test]
+    fn a_request_without_an_answer_holds_nothing_back() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 2);
+        p.on_answer(slots[0], t0, &ok());
+        p.no_answer(slots[1]);
+        assert!(p.try_send(t0 + ms(1)).is_ok());
+    }
+
+    #[test]
+    fn max_rate_spaces_requests_evenly() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Some(4.0));
+        let slots = drain(&mut p, t0, 9);
+        let offsets: Vec<u128> = slots.iter().map(|s| (s.at - t0).as_millis()).collect();
+        assert_eq!(offsets, [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
+        assert_eq!(p.try_send(t0 + ms(2100)), Err(ms(150)));
+    }
+
+    #[test]
+    fn a_429_paces_at_the_rate_that_got_through() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        // Four at once: two got through, two were refused with Retry-After: 1.
+        let slots = drain(&mut p, t0, 4);
+        p.on_answer(slots[0], t0 + ms(5), &ok());
+        p.on_answer(slots[1], t0 + ms(5), &ok());
+        let change = p
+            .on_answer(slots[2], t0 + ms(6), &refused(Some(1)))
+            .expect("a pace");
+        assert_eq!(change.source, Source::Refusals);
+        assert!((change.rate - 2.0 * MARGIN).abs() < 1e-9, "{change}");
+        // The other request of the same burst changes nothing more.
+        assert_eq!(p.on_answer(slots[3], t0 + ms(7), &refused(Some(1))), None);
+        // Nothing before the later Retry-After is over, then the two the
+        // server refilled at once, then one every 1/(2 x MARGIN) s.
+        assert_eq!(p.try_send(t0 + ms(500)), Err(ms(507)));
+        let start = t0 + ms(1007);
+        let after = times(&drain(&mut p, start, 4));
+        let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
+        assert_eq!(after, vec![start, start, start + gap, start + gap * 2]);
+    }
+
+    #[test]
+    fn without_retry_after_the_next_request_waits_for_a_token() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[0], t0, &ok());
+        p.on_answer(slots[1], t0, &ok());
+        p.on_answer(slots[2], t0, &refused(None));
+        let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
+        // One at a time: waiting out one token refills only one.
+        let after = times(&drain(&mut p, t0, 3));
+        assert_eq!(after, vec![t0 + gap, t0 + gap * 2, t0 + gap * 3]);
+    }
+
+    #[test]
+    fn a_429_that_asks_for_the_retry_at_once_sets_no_pace() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[0], t0, &ok());
+        let now = Answer {
+            status: 429,
+            retry_after: Some(Duration::ZERO),
+            headers: None,
+        };
+        assert_eq!(p.on_answer(slots[1], t0, &now), None);
+        assert_eq!(p.rate(), None);
+        assert!(p.try_send(t0 + SETTLE).is_ok());
+    }
+
+    #[test]
+    fn never_below_one_request_per_retry_after() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        // Nothing ever gets through: the rate is cut at every episode...
+        let mut t = t0;
+        for _ in 0..20 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(10);
+            p.on_answer(slot, t, &refused(Some(4)));
+        }
+        // ... but one request per 4 s is what the server asked for.
+        let rate = p.rate().unwrap();
+        assert!((rate - 0.25).abs() < 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn a_429_in_a_burst_takes_the_burst_away_before_the_rate() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(Some(1)));
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(2.0));
+        let rate = p.rate();
+        let t = t0 + ms(1002);
+        let change = p.on_answer(at(t), t, &refused(Some(1))).expect("a change");
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(1.0));
+        assert_eq!(p.rate(), rate, "{change}");
+    }
+
+    #[test]
+    fn a_429_at_the_learnt_pace_cuts_it() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(Some(1)));
+        p.burst = 1.0;
+        let first = p.rate().unwrap();
+        // Paced, yet refused again later: slower, not back to what got through.
+        let t = t0 + Duration::from_secs(5);
+        p.through.extend([t - ms(900), t - ms(400)]);
+        p.on_answer(at(t), t, &refused(Some(1)));
+        let second = p.rate().unwrap();
+        assert!((second - first * CUT).abs() < 1e-9, "{first} -> {second}");
+    }
+
+    #[test]
+    fn the_rate_probes_upwards_slowly() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0), t0, &refused(Some(1)));
+        let learnt = p.rate().unwrap();
+        let mut t = t0 + Duration::from_secs(1);
+        let mut raised_at = Vec::new();
+        while t < t0 + Duration::from_secs(60) {
+            if p.on_answer(at(t), t, &ok()).is_some() {
+                raised_at.push((t - t0).as_secs());
+            }
+            t += ms(500);
+        }
+        assert_eq!(raised_at, [30, 40, 50]);
+        let rate = p.rate().unwrap();
+        let expected = learnt * (1.0 + PROBE_STEP).powi(3);
+        assert!((rate - expected).abs() < 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn max_rate_caps_a_learnt_rate_and_a_lower_learnt_rate_wins() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Some(1.5));
+        let fast = RateHeaders {
+            limit: Some(10.0),
+            window: Some(Duration::from_secs(1)),
+            ..RateHeaders::default()
+        };
+        p.on_answer(at(t0), t0, &with_headers(fast));
+        assert_eq!(p.pace(), Some((1.5, 1.0, Source::Cap)));
+        let slow = RateHeaders {
+            limit: Some(1.0),
+            ..fast
+        };
+        p.on_answer(at(t0), t0, &with_headers(slow));
+        assert_eq!(p.pace().map(|(_, _, s)| s), Some(Source::Headers));
+        assert!((p.rate().unwrap() - MARGIN).abs() < 1e-9);
+    }
+
+    #[test]
+    fn rate_headers_set_the_pace_and_the_budget() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slot = p.try_send(t0).unwrap();
+        let h = RateHeaders {
+            limit: Some(2.0),
+            window: Some(Duration::from_secs(1)),
+            remaining: Some(0.0),
+            reset: Some(Duration::from_secs(1)),
+        };
+        let change = p
+            .on_answer(slot, t0 + ms(10), &with_headers(h))
+            .expect("a pace");
+        assert_eq!(change.source, Source::Headers);
+        // Nothing remains until the reset, then the burst of 2.
+        assert_eq!(p.try_send(t0 + ms(20)), Err(ms(990)));
+        let start = t0 + ms(1010);
+        let after = times(&drain(&mut p, start, 3));
+        let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
+        assert_eq!(after, vec![start, start, start + gap]);
+    }
+
+    #[test]
+    fn the_budget_counts_requests_sent_after_the_answered_one() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        // The first answer says 2 remain, but two more were sent since.
+        let h = RateHeaders {
+            remaining: Some(2.0),
+            reset: Some(Duration::from_secs(10)),
+            ..RateHeaders::default()
+        };
+        p.on_answer(slots[0], t0 + ms(1), &with_headers(h));
+        assert_eq!(p.try_send(t0 + ms(21)), Err(ms(9_980)));
+        // Once the reset has passed, the budget no longer holds anything.
+        assert!(p.try_send(t0 + ms(10_001)).is_ok());
+    }
+
+    #[test]
+    fn headers_are_read_in_both_spellings() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let ietf = |name: &str| match name {
+            "ratelimit-limit" => Some("100"),
+            "ratelimit-remaining" => Some("42"),
+            "ratelimit-reset" => Some("30"),
+            "ratelimit-policy" => Some("100;w=60, 1000;w=3600"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(ietf, now),
+            Some(RateHeaders {
+                limit: Some(100.0),
+                window: Some(Duration::from_secs(60)),
+                remaining: Some(42.0),
+                reset: Some(Duration::from_secs(30)),
+            })
+        );
+        // GitHub's: the reset is a Unix time.
+        let github = |name: &str| match name {
+            "x-ratelimit-limit" => Some("5000"),
+            "x-ratelimit-remaining" => Some("4999"),
+            "x-ratelimit-reset" => Some("1700000600"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(github, now),
+            Some(RateHeaders {
+                limit: Some(5000.0),
+                window: None,
+                remaining: Some(4999.0),
+                reset: Some(Duration::from_secs(600)),
+            })
+        );
+        // The draft's inline policy in the limit itself.
+        let inline = |name: &str| (name == "ratelimit-limit").then_some("10, 10;w=1");
+        let h = parse_rate_headers(inline, now).unwrap();
+        assert_eq!(
+            (h.limit, h.window),
+            (Some(10.0), Some(Duration::from_secs(1)))
+        );
+        assert_eq!(parse_rate_headers(|_| None, now), None);
+        let garbage = |name: &str| (name == "x-ratelimit-limit").then_some("lots");
+        assert_eq!(parse_rate_headers(garbage, now), None);
+    }
+
+    #[test]
+    fn without_a_window_the_longest_reset_is_the_window() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let h = RateHeaders {
+            limit: Some(60.0),
+            window: None,
+            remaining: Some(59.0),
+            reset: Some(Duration::from_secs(30)),
+        };
+        p.on_answer(at(t0), t0, &with_headers(h));
+        assert!((p.rate().unwrap() - 2.0 * MARGIN).abs() < 1e-9);
+    }
+
+    #[test]
+    fn retry_after_jitter_is_small_and_only_adds() {
+        let ra = Duration::from_secs(2);
+        assert_eq!(with_jitter(ra, 0.0), ra);
+        assert_eq!(with_jitter(ra, 0.5), ra + ms(100));
+        assert_eq!(with_jitter(ra, 1.0), ra + ms(200));
+        assert_eq!(
+            with_jitter(Duration::from_secs(60), 1.0),
+            Duration::from_secs(61)
+        );
+        assert_eq!(with_jitter(Duration::ZERO, 0.7), Duration::ZERO);
+    }
+
+    /// A clock that moves only when slept on.
+    struct FakeClock(Mutex<Instant>);
+
+    impl Clock for FakeClock {
+        fn now(&self) -> Instant {
+            *self.0.lock().unwrap()
+        }
+        fn sleep(&self, duration: Duration) {
+            *self.0.lock().unwrap() += duration;
+        }
+    }
+
+    #[test]
+    fn the_shared_pace_sleeps_until_the_slot_and_counts_waiters() {
+        let t0 = Instant::now();
+        let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(2.0));
+        let (first, waited) = pace.send_slot();
+        assert_eq!((first.at, waited), (t0, Duration::ZERO));
+        let (second, waited) = pace.send_slot();
+        assert_eq!((second.at, waited), (t0 + ms(500), ms(500)));
+        assert_eq!(pace.waiting(), 0, "nobody left waiting");
+        assert_eq!(pace.rate(), Some(2.0));
+    }
+}

@@ -1,0 +1,260 @@
+//! Pacing to the API's rate limit (issue 11): against the fake's token
+//! bucket, a walk at the default settings is exact with a handful of 429s
+//! at most; retries wait their turn in the pacer with the first tries;
+//! `RateLimit-*` and `X-RateLimit-*` headers set the pace before any 429;
+//! `--max-rate` is honoured; a 429 storm cannot spend the retries faster
+//! than `Retry-After` allows. Counts are asserted, never how long a run took
+//! (the waits asserted are lower bounds, which a slow machine only widens).
+//!
+//! The bucket refills 10 tokens a second with a burst of 2, and
+//! `TALKDESK_BACKOFF_SCALE=0.2` turns its `Retry-After: 1` into 200 ms, so
+//! that one request per `Retry-After` (5 a second) is under its rate.
+use crate::support;
+
+use std::collections::BTreeMap;
+use std::process::Output;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::fake_api::{
+    Bucket, FakeApi, FakeConfig, FaultKind, Faults, RateHeaderStyle, RequestMatch, simple_accounts,
+};
+use support::{Sandbox, stderr_of, stdout_of};
+
+/// Pages of the walks, and accounts a page.
+const PAGES: usize = 12;
+const PER_PAGE: usize = 5;
+
+fn behind(bucket: Bucket) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        bucket: Some(bucket),
+        ..FakeConfig::default()
+    })
+}
+
+/// `list -o jsonl` with `args`, the Retry-After waits scaled by 0.2.
+fn walk(fake: &FakeApi, args: &[&str]) -> Output {
+    let sb = Sandbox::new();
+    sb.tool(fake)
+        .env("TALKDESK_BACKOFF_SCALE", "0.2")
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The walk printed every account, once, in order.
+fn assert_exact(out: &Output) {
+    assert!(out.status.success(), "{}", stderr_of(out));
+    let expected: Vec<String> = simple_accounts(PAGES * PER_PAGE)
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    assert_eq!(stdout_of(out).lines().collect::<Vec<_>>(), expected);
+}
+
+/// How many times the bucket refused each page.
+fn refusals_per_page(fake: &FakeApi) -> BTreeMap<u64, usize> {
+    let mut refused = BTreeMap::new();
+    for a in fake.arrivals().iter().filter(|a| a.refused) {
+        *refused.entry(a.page).or_insert(0) += 1;
+    }
+    refused
+}
+
+#[test]
+fn a_strict_bucket_walk_at_the_default_settings_is_exact_with_a_handful_of_429s() {
+    // Retry-After: 2 (400 ms scaled): long enough to pay back what the
+    // refused requests cost.
+    let fake = behind(Bucket {
+        refused_costs: true,
+        retry_after: Some("2".into()),
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &[]);
+    assert_exact(&out);
+    // The first wave after page 1 (3 pages, and one more as page 2's answer
+    // opens the window) may be refused but for one; after that the walk is
+    // paced under the limit.
+    assert!(fake.rate_limited() <= 3, "{:?}", refusals_per_page(&fake));
+}
+
+#[test]
+fn retries_wait_their_turn_in_the_pacer_and_are_not_refused_again() {
+    let fake = behind(Bucket::new(10.0, 2.0));
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    // Requests refused together came back one by one, each to a token: no
+    // page was refused twice.
+    let refused = refusals_per_page(&fake);
+    assert!(refused.values().all(|&n| n == 1), "{refused:?}");
+    assert!(fake.rate_limited() <= 3, "{refused:?}");
+    let log = stderr_of(&out);
+    assert!(
+        log.contains("rate limit: pacing at ") && log.contains("HTTP 429 after"),
+        "the learnt rate is logged: {log}"
+    );
+}
+
+#[test]
+fn ietf_rate_limit_headers_set_the_pace_before_any_429() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::Ietf,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+    let log = stderr_of(&out);
+    assert!(
+        log.contains(
+            "rate limit: pacing at 9.70 requests/s: the server allows 2 requests per 0.2 s"
+        ),
+        "{log}"
+    );
+}
+
+#[test]
+fn x_rate_limit_headers_are_read_too() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::X,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+    assert!(stderr_of(&out).contains("the server allows 2 requests per 1 s"));
+}
+
+#[test]
+fn max_rate_is_honoured() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--max-rate", "4"]);
+    assert_exact(&out);
+    // One request every 250 ms: 4 in any second, one more when a request
+    // left late and the next on time.
+    let most = fake.max_per_second();
+    assert!(most <= 5, "{most} requests in one second");
+    assert_eq!(fake.arrivals().len(), PAGES);
+}
+
+#[test]
+fn max_rate_comes_from_the_environment_and_the_config_file() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&fake)
+        .env("TALKDESK_MAX_RATE", "4")
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .output()
+        .unwrap();
+    assert_exact(&out);
+    assert!(fake.max_per_second() <= 5);
+
+    let config = sb.write_config("config.toml", "[default]\nmax_rate = 2.5\n");
+    let show = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let text = stdout_of(&show);
+    let row = text.lines().find(|l| l.contains("max_rate")).unwrap_or("");
+    assert!(row.contains("2.5") && row.contains("config.toml"), "{text}");
+}
+
+#[test]
+fn a_max_rate_that_is_not_a_positive_number_is_refused() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    for value in ["0", "-1", "fast", "inf"] {
+        let out = sb
+            .tool(&fake)
+            .args(["list", &format!("--max-rate={value}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--max-rate {value}");
+        assert!(
+            stderr_of(&out).contains("--max-rate"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    let out = sb
+        .tool(&fake)
+        .env("TALKDESK_MAX_RATE", "fast")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(
+        err.starts_with("error: TALKDESK_MAX_RATE is `fast`, which is not a number; use a number"),
+        "{err}"
+    );
+    let config = sb.write_config("config.toml", "[default]\nmax_rate = 0\n");
+    let out = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr_of(&out).contains("line 2: `max_rate` is 0"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(fake.arrivals().is_empty(), "nothing sent");
+}
+
+#[test]
+fn a_429_storm_cannot_spend_the_retries_faster_than_retry_after_allows() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Page(2),
+                FaultKind::RetryAfter(429, "1".into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--max-retries", "3"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    // Page 2 was asked 4 times, each try at least Retry-After (200 ms
+    // scaled) after the one before.
+    let tries: Vec<_> = fake
+        .arrivals()
+        .into_iter()
+        .filter(|a| a.page == 2)
+        .collect();
+    assert_eq!(tries.len(), 4);
+    for pair in tries.windows(2) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        assert!(gap >= Duration::from_millis(200), "{gap:?}");
+    }
+    // And nothing else went to the server while it asked for quiet: every
+    // request after the first 429 came at least 200 ms after it.
+    let first_429 = tries[0].at;
+    let arrivals = fake.arrivals();
+    let others_too_soon: Vec<_> = arrivals
+        .iter()
+        .filter(|a| a.at > first_429 && a.page != 2)
+        .filter(|a| a.at.duration_since(first_429) < Duration::from_millis(150))
+        .collect();
+    // Pages sent in the same wave as page 2 may arrive just after it.
+    assert!(others_too_soon.len() <= 2, "{others_too_soon:?}");
+}
