@@ -1,12 +1,33 @@
 //! The stream of accounts every command reads: ids seen before dropped,
 //! the `--status` filter, `--limit` (and the page flow it implies), and the
-//! check of the count against the API's `total`.
+//! check of the count against the API's `total`. The walk (`api`) hands it
+//! [`Page`]s and asks it for the [`Flow`] after each.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 use crate::account::{Account, Status};
-use crate::api::pages::{Flow, Page};
+
+/// One page of accounts, as the walk hands it to the stream.
+#[derive(Debug)]
+pub struct Page {
+    pub number: u64,
+    pub accounts: Vec<Account>,
+    /// `total` and `total_pages` as this page reported them.
+    pub total: Option<u64>,
+    pub total_pages: Option<u64>,
+}
+
+/// What the stream wants after a page: the walk's next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Continue, but at most this many more accounts can be used (a
+    /// `--limit` with no filter): a concurrent walk starts no page beyond
+    /// what they can fill.
+    AtMost(u64),
+    Stop,
+}
 
 /// Which statuses to keep (empty: all).
 #[derive(Debug, Clone, Default)]

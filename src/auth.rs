@@ -7,6 +7,7 @@
 //! token), mode 0600 in a 0700 folder, written atomically. It never holds
 //! the client secret. A corrupt file is ignored and replaced.
 
+use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,11 +21,46 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic_file::AtomicFile;
-use crate::config::{Credentials, Secret};
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request};
 use crate::http::errors::{describe, unexpected};
+use crate::http::url::Url;
+
+/// A secret that never prints: `Debug` and `Display` show `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// What the API commands need, all present.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub token_url: Url,
+}
 
 /// The scope the endpoint needs.
 pub const SCOPE: &str = "express-accounts:read";

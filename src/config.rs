@@ -14,6 +14,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::auth::{Credentials, Secret};
 use crate::error::config_error;
 use crate::http::url::{self, Url};
 
@@ -22,33 +23,6 @@ pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const DEFAULT_PROFILE: &str = "default";
-
-/// A secret that never prints: `Debug` and `Display` show `<redacted>`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// Where a setting came from, for `config show` and for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,14 +196,6 @@ pub struct Settings {
     pub history: Option<Sourced<PathBuf>>,
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
-}
-
-/// What the API commands need, all present.
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub token_url: Url,
 }
 
 /// The default config file path.

@@ -18,6 +18,7 @@ use anyhow::Result;
 use serde::Deserialize;
 
 use crate::account::Account;
+pub use crate::accounts::{Flow, Page};
 use crate::error::{api_error, config_error};
 use crate::http::url::{self, Refusal, Url, query_param};
 
@@ -112,16 +113,6 @@ impl Endpoint {
     }
 }
 
-/// One page of accounts.
-#[derive(Debug)]
-pub struct Page {
-    pub number: u64,
-    pub accounts: Vec<Account>,
-    /// `total` and `total_pages` as this page reported them.
-    pub total: Option<u64>,
-    pub total_pages: Option<u64>,
-}
-
 /// Which pages a walk covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pages {
@@ -129,17 +120,6 @@ pub enum Pages {
     All,
     /// Page N alone.
     Only(u64),
-}
-
-/// What the consumer wants after a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    Continue,
-    /// Continue, but at most this many more accounts can be used (a
-    /// `--limit` with no filter): a concurrent walk starts no page beyond
-    /// what they can fill.
-    AtMost(u64),
-    Stop,
 }
 
 /// A page taken into the walk, with the warning to show when the walk

@@ -24,6 +24,7 @@ mod history;
 mod hostile_server;
 mod interrupt;
 mod jq;
+mod layers;
 mod list;
 mod manpage;
 mod no_silent_noops;
