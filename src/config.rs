@@ -448,6 +448,42 @@ impl Lookup<'_> {
         }
     }
 
+    /// `base_url` (else the region's) and `token_url` (else the one
+    /// `account_name` and the region form, if there is an account name).
+    fn urls(
+        &self,
+        raw: &RawProfile,
+        region: Region,
+        account_name: Option<&Sourced<String>>,
+    ) -> Result<(Sourced<Url>, Option<Sourced<Url>>)> {
+        let base_url = match self.var("TALKDESK_BASE_URL", key!(raw.base_url), url)? {
+            Some(url) => url,
+            None => derived(region.api_base(), "region")?,
+        };
+        let token_url = match self.var("TALKDESK_TOKEN_URL", key!(raw.token_url), url)? {
+            Some(url) => Some(url),
+            None => account_name
+                .map(|a| derived(&region.token_url(&a.value), "account_name and region"))
+                .transpose()?,
+        };
+        Ok((base_url, token_url))
+    }
+
+    /// The history store: `--history`, `TALKDESK_HISTORY`, the profile's
+    /// `history` (beside the file), else the default path.
+    fn history(&self, flag: Option<PathBuf>, raw: &RawProfile) -> Result<Option<Sourced<PathBuf>>> {
+        let found = self.get(
+            flag_value("--history", flag),
+            Some("TALKDESK_HISTORY"),
+            key!(raw.history),
+            Ok,
+        )?;
+        Ok(match found {
+            Some(path) => Some(self.beside_file(path)),
+            None => default_history_path().map(|p| Sourced::new(p, Source::Default)),
+        })
+    }
+
     /// A path from the file is relative to the file.
     fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
         match (&path.source, self.path.parent()) {
@@ -534,28 +570,10 @@ impl Settings {
         )?;
         let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
         let region = or_default(region, Region::Us);
-        let base_url = match at.var("TALKDESK_BASE_URL", key!(raw.base_url), url)? {
-            Some(url) => url,
-            None => derived(region.value.api_base(), "region")?,
-        };
-        let token_url = match at.var("TALKDESK_TOKEN_URL", key!(raw.token_url), url)? {
-            Some(url) => Some(url),
-            None => (account_name.as_ref())
-                .map(|a| derived(&region.value.token_url(&a.value), "account_name and region"))
-                .transpose()?,
-        };
+        let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), Ok)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
-        let history = at.get(
-            flag_value("--history", o.history.clone()),
-            Some("TALKDESK_HISTORY"),
-            key!(raw.history),
-            Ok,
-        )?;
-        let history = match history {
-            Some(path) => Some(at.beside_file(path)),
-            None => default_history_path().map(|p| Sourced::new(p, Source::Default)),
-        };
+        let history = at.history(o.history.clone(), &raw)?;
         let timeout = at.number("--timeout", o.timeout, key!(raw.timeout_secs), 1..=86_400)?;
         let per_page = at.number("--per-page", o.per_page, key!(raw.per_page), 1..=100)?;
         let retries = at.number(
