@@ -189,53 +189,15 @@ impl Client {
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         loop {
-            // First tries and retries alike take their turn in the pace.
-            let (slot, waited) = self.pace.send_slot();
-            if waited >= Duration::from_millis(1) {
-                self.debug(&format!(
-                    "waited {:.3} s for the rate limit before {} {}",
-                    waited.as_secs_f64(),
-                    request.method,
-                    request.url
-                ));
-            }
-            let started = Instant::now();
-            let outcome = self.attempt(request);
-            let elapsed = started.elapsed();
-            match &outcome {
-                Ok(Attempt::Reply(_, answer)) => {
-                    if let Some(change) = self.pace.on_answer(slot, answer) {
-                        self.debug(&format!("rate limit: {change}"));
-                    }
-                }
-                _ => self.pace.no_answer(slot),
-            }
+            let outcome = self.paced_attempt(request, attempt);
             let (what, wait_hint) = match &outcome {
                 Ok(Attempt::Reply(reply, answer)) => {
-                    let retry_after = &answer.retry_after;
-                    self.debug(&format!(
-                        "{} {} -> {} ({} ms{})",
-                        request.method,
-                        request.url,
-                        reply.status,
-                        elapsed.as_millis(),
-                        retries_suffix(attempt)
-                    ));
                     if !is_retryable_status(reply.status) {
                         break self.finish(request, &failures, outcome);
                     }
-                    (format!("HTTP {}", reply.status), *retry_after)
+                    (format!("HTTP {}", reply.status), answer.retry_after)
                 }
-                Ok(Attempt::Transient(message)) => {
-                    self.debug(&format!(
-                        "{} {} -> {message} ({} ms{})",
-                        request.method,
-                        request.url,
-                        elapsed.as_millis(),
-                        retries_suffix(attempt)
-                    ));
-                    (message.clone(), None)
-                }
+                Ok(Attempt::Transient(message)) => (message.clone(), None),
                 Err(_) => break self.finish(request, &failures, outcome),
             };
             failures.push(what.clone());
@@ -270,6 +232,50 @@ impl Client {
             thread::sleep(delay);
             attempt += 1;
         }
+    }
+
+    /// One attempt, in its turn of the pace (first tries and retries
+    /// alike), logged with `-v`; the pace learns from its answer.
+    fn paced_attempt(&self, request: &Request, attempt: u32) -> Result<Attempt> {
+        let (slot, waited) = self.pace.send_slot();
+        if waited >= Duration::from_millis(1) {
+            self.debug(&format!(
+                "waited {:.3} s for the rate limit before {} {}",
+                waited.as_secs_f64(),
+                request.method,
+                request.url
+            ));
+        }
+        let started = Instant::now();
+        let outcome = self.attempt(request);
+        let elapsed = started.elapsed();
+        match &outcome {
+            Ok(Attempt::Reply(reply, answer)) => {
+                if let Some(change) = self.pace.on_answer(slot, answer) {
+                    self.debug(&format!("rate limit: {change}"));
+                }
+                self.debug(&format!(
+                    "{} {} -> {} ({} ms{})",
+                    request.method,
+                    request.url,
+                    reply.status,
+                    elapsed.as_millis(),
+                    retries_suffix(attempt)
+                ));
+            }
+            Ok(Attempt::Transient(message)) => {
+                self.pace.no_answer(slot);
+                self.debug(&format!(
+                    "{} {} -> {message} ({} ms{})",
+                    request.method,
+                    request.url,
+                    elapsed.as_millis(),
+                    retries_suffix(attempt)
+                ));
+            }
+            Err(_) => self.pace.no_answer(slot),
+        }
+        outcome
     }
 
     /// Turns the last attempt into the result, warning once when retries
@@ -334,18 +340,7 @@ impl Client {
         let very_verbose = self.options.log.very_verbose();
         let url = request.url.as_str();
         if very_verbose {
-            self.debug(&format!("> {} {url}", request.method));
-            self.debug(&format!(
-                "> User-Agent: talkdesk-accounts/{}",
-                env!("CARGO_PKG_VERSION")
-            ));
-            self.debug("> Accept: application/json");
-            if request.form.is_some() {
-                self.debug("> Content-Type: application/x-www-form-urlencoded");
-            }
-            if request.authorization.is_some() {
-                self.debug("> Authorization: <redacted>");
-            }
+            self.log_request_headers(request);
         }
         let via = self.proxies.name_for(request.url);
         let result = match request.form {
@@ -359,39 +354,15 @@ impl Client {
             Err(e) => return classify(e, request, &self.options, via.as_deref()),
         };
         let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
+        let answer = self.answer_of(&response);
+        let location = (response.headers().get("location"))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        // Kept to be logged once the body (and any new token in it) is read.
+        let headers = match very_verbose {
+            true => shown_headers(&response),
+            false => Vec::new(),
         };
-        let retry_after = header("retry-after")
-            .and_then(|v| parse_retry_after(&v, SystemTime::now()))
-            .map(|d| scaled(d, self.options.backoff_scale));
-        let answer = Answer {
-            status,
-            retry_after,
-            headers: parse_rate_headers(
-                |name| response.headers().get(name).and_then(|v| v.to_str().ok()),
-                SystemTime::now(),
-            ),
-        };
-        let location = header("location");
-        let headers: Vec<String> = response
-            .headers()
-            .iter()
-            .filter(|_| very_verbose)
-            .map(|(name, value)| {
-                let shown = if is_sensitive_header(name.as_str()) {
-                    "<redacted>".to_string()
-                } else {
-                    // A header value may hold UTF-8 C1 controls (obs-text).
-                    terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
-                };
-                format!("< {name}: {shown}")
-            })
-            .collect();
         let body = match read_body(response.body_mut()) {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
@@ -419,6 +390,35 @@ impl Client {
             body,
         };
         Ok(Attempt::Reply(reply, answer))
+    }
+
+    /// `-vv`: the request's headers, the secrets among them redacted.
+    fn log_request_headers(&self, request: &Request) {
+        self.debug(&format!("> {} {}", request.method, request.url));
+        self.debug(&format!(
+            "> User-Agent: talkdesk-accounts/{}",
+            env!("CARGO_PKG_VERSION")
+        ));
+        self.debug("> Accept: application/json");
+        if request.form.is_some() {
+            self.debug("> Content-Type: application/x-www-form-urlencoded");
+        }
+        if request.authorization.is_some() {
+            self.debug("> Authorization: <redacted>");
+        }
+    }
+
+    /// What an answer tells the pace and the retries: its status,
+    /// `Retry-After` (scaled for tests) and rate-limit headers.
+    fn answer_of(&self, response: &ureq::http::Response<ureq::Body>) -> Answer {
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+        Answer {
+            status: response.status().as_u16(),
+            retry_after: header("retry-after")
+                .and_then(|v| parse_retry_after(v, SystemTime::now()))
+                .map(|d| scaled(d, self.options.backoff_scale)),
+            headers: parse_rate_headers(header, SystemTime::now()),
+        }
     }
 
     /// Hands the `access_token` of a token answer to the redactor.
@@ -551,6 +551,21 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
     Ok(certs)
 }
 
+/// `-vv`: an answer's headers as log lines, the sensitive ones redacted
+/// and every value made safe for a terminal.
+fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
+    (response.headers().iter())
+        .map(|(name, value)| {
+            let shown = if is_sensitive_header(name.as_str()) {
+                "<redacted>".to_string()
+            } else {
+                // A header value may hold UTF-8 C1 controls (obs-text).
+                terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
+            };
+            format!("< {name}: {shown}")
+        })
+        .collect()
+}
 #[cfg(test)]
 mod tests {
     use super::*;
