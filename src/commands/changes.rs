@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value, json};
 
-use super::{Context, parse_when_arg};
+use super::{Context, parse_optional_when};
 use crate::account::Status;
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::history::query::{Change, Kind, changed_fields};
@@ -25,16 +25,8 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
-    let since = args
-        .since
-        .as_deref()
-        .map(|t| parse_when_arg("--since", t, now))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|t| parse_when_arg("--until", t, now))
-        .transpose()?;
+    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
+    let until = parse_optional_when("--until", args.until.as_deref(), now)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     let from = args.status_from.clone();
     let to = args.status_to.clone();

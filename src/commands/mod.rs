@@ -232,6 +232,11 @@ pub fn parse_when_arg(option: &str, text: &str, now: i64) -> Result<i64> {
     crate::history::when::parse_when(text, now).map_err(|e| usage_error(format!("{option}: {e}")))
 }
 
+/// [`parse_when_arg`] for an option that may be absent.
+pub fn parse_optional_when(option: &str, text: Option<&str>, now: i64) -> Result<Option<i64>> {
+    text.map(|t| parse_when_arg(option, t, now)).transpose()
+}
+
 /// Which pages a command walks, and how many at once.
 #[derive(Debug, Clone, Copy)]
 pub struct WalkPlan {

@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value, json};
 
-use super::{Context, parse_when_arg};
+use super::{Context, parse_optional_when};
 use crate::cli::{Every as EveryArg, ReportFormat, TrendArgs};
 use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
@@ -24,11 +24,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
-    let since = args
-        .since
-        .as_deref()
-        .map(|t| parse_when_arg("--since", t, now))
-        .transpose()?;
+    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let every = match args.every {
         EveryArg::Day => Every::Day,
         EveryArg::Week => Every::Week,

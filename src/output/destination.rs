@@ -113,15 +113,7 @@ impl Write for Destination {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn files_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::atomic_file::tests::files_in;
 
     #[test]
     fn a_committed_file_replaces_the_target() {

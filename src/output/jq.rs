@@ -640,7 +640,10 @@ impl JqSink {
 impl Sink for JqSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            let value = self.names.object(account.fields());
+            // Straight from the text the account came as: one parse, no
+            // serde_json map in between (the fields, if the text ever fails).
+            let value = jaq_json::read::parse_single(account.json().as_bytes())
+                .unwrap_or_else(|_| self.names.object(account.fields()));
             match &mut self.held {
                 Some(held) => held.push(value),
                 None => self
