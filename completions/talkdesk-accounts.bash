@@ -937,7 +937,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__diff)
-            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --exit-code --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --exit-code --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,7 +1369,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__list)
-            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --columns --no-header --limit --page --sort --output-file --no-formula-guard --bom --at --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --columns --no-header --limit --page --sort --output-file --no-formula-guard --bom --at --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1393,6 +1393,10 @@ _talkdesk__accounts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --columns)
@@ -1427,10 +1431,6 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1586,7 +1586,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__snapshot)
-            opts="-s -o -c -p -v -q -h -V --import --at --status --output --concurrency --jq --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-s -o -c -p -v -q -h -V --import --at --status --output --jq --concurrency --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1627,11 +1627,11 @@ _talkdesk__accounts() {
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --jq)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

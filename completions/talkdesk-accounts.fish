@@ -59,13 +59,13 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
@@ -96,13 +96,13 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
@@ -179,11 +179,11 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l import -d 'Record this saved `list -o json` or `-o jsonl` export instead of the live list' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l at -d 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s s -l status -d 'Not allowed: a snapshot is the whole organization' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format of the counts (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l timeout -d 'Per-request timeout in seconds [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r

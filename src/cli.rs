@@ -170,20 +170,8 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub stream: StreamArgs,
 
-    /// Output format (case-insensitive; json when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = ReportFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "json")
-    )]
-    pub output: ReportFormat,
-
     #[command(flatten)]
-    pub jq: JqArgs,
+    pub format: DocumentFormat,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -199,24 +187,12 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub stream: StreamArgs,
 
-    /// Output format (case-insensitive; json when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = ReportFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "json")
-    )]
-    pub output: ReportFormat,
+    #[command(flatten)]
+    pub format: DocumentFormat,
 
     /// Exit 1 when there are differences (like git diff)
     #[arg(long)]
     pub exit_code: bool,
-
-    #[command(flatten)]
-    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -267,24 +243,12 @@ pub struct SnapshotArgs {
     #[arg(short, long, hide = true, value_name = "STATUS")]
     pub status: Vec<String>,
 
-    /// Output format of the counts (case-insensitive; json when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = ReportFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "json")
-    )]
-    pub output: ReportFormat,
+    #[command(flatten)]
+    pub format: DocumentFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
     #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub concurrency: Option<usize>,
-
-    #[command(flatten)]
-    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -312,20 +276,8 @@ pub struct ChangesArgs {
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 
-    /// Output format (case-insensitive; jsonl when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = OutputFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
-    )]
-    pub output: OutputFormat,
-
     #[command(flatten)]
-    pub jq: JqArgs,
+    pub format: RowsFormat,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -334,20 +286,8 @@ pub struct HistoryArgs {
     #[arg(value_name = "ID")]
     pub id: String,
 
-    /// Output format (case-insensitive; jsonl when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = OutputFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
-    )]
-    pub output: OutputFormat,
-
     #[command(flatten)]
-    pub jq: JqArgs,
+    pub format: RowsFormat,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -364,6 +304,43 @@ pub struct TrendArgs {
     #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath)]
     pub plot: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub format: DocumentFormat,
+}
+
+/// The periods of `trend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    Day,
+    Week,
+    Month,
+}
+
+/// `-o` and `--jq` of the commands that print rows (`list`, `changes`,
+/// `history`): `--jq` alone implies jsonl, run on each row.
+#[derive(Debug, Clone, Args)]
+pub struct RowsFormat {
+    /// Output format (case-insensitive; jsonl when --jq is given)
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Table,
+        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
+    )]
+    pub output: OutputFormat,
+
+    /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+/// `-o` and `--jq` of the commands that print one document (`summary`,
+/// `diff`, `snapshot`, `trend`): `--jq` alone implies json.
+#[derive(Debug, Clone, Args)]
+pub struct DocumentFormat {
     /// Output format (case-insensitive; json when --jq is given)
     #[arg(
         short,
@@ -376,21 +353,6 @@ pub struct TrendArgs {
     )]
     pub output: ReportFormat,
 
-    #[command(flatten)]
-    pub jq: JqArgs,
-}
-
-/// The periods of `trend`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Every {
-    Day,
-    Week,
-    Month,
-}
-
-/// `--jq`, for every command that prints JSON.
-#[derive(Debug, Clone, Default, Args)]
-pub struct JqArgs {
     /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,
@@ -425,17 +387,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub stream: StreamArgs,
 
-    /// Output format (case-insensitive; jsonl when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = OutputFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
-    )]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub format: RowsFormat,
 
     /// Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -472,9 +425,6 @@ pub struct ListArgs {
     /// The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)
     #[arg(long, value_name = "WHEN", conflicts_with = "page")]
     pub at: Option<String>,
-
-    #[command(flatten)]
-    pub jq: JqArgs,
 
     #[command(flatten)]
     pub api: ApiArgs,
@@ -590,28 +540,31 @@ mod tests {
         let Command::List(list) = parse(&["list", "--jq", "."]).command else {
             panic!("not list")
         };
-        assert_eq!(list.output, OutputFormat::Jsonl);
-        assert_eq!(list.jq.jq.as_deref(), Some("."));
+        assert_eq!(list.format.output, OutputFormat::Jsonl);
+        assert_eq!(list.format.jq.as_deref(), Some("."));
         let Command::List(list) = parse(&["list", "--jq", ".", "-o", "json"]).command else {
             panic!("not list")
         };
-        assert_eq!(list.output, OutputFormat::Json);
+        assert_eq!(list.format.output, OutputFormat::Json);
         let Command::List(list) = parse(&["list"]).command else {
             panic!("not list")
         };
-        assert_eq!((list.output, list.jq.jq), (OutputFormat::Table, None));
+        assert_eq!(
+            (list.format.output, list.format.jq),
+            (OutputFormat::Table, None)
+        );
         let Command::Summary(summary) = parse(&["summary", "--jq", "."]).command else {
             panic!("not summary")
         };
-        assert_eq!(summary.output, ReportFormat::Json);
+        assert_eq!(summary.format.output, ReportFormat::Json);
         let Command::Diff(diff) = parse(&["diff", "old.json", "--jq", "."]).command else {
             panic!("not diff")
         };
-        assert_eq!(diff.output, ReportFormat::Json);
+        assert_eq!(diff.format.output, ReportFormat::Json);
         let Command::Diff(diff) = parse(&["diff", "old.json"]).command else {
             panic!("not diff")
         };
-        assert_eq!(diff.output, ReportFormat::Table);
+        assert_eq!(diff.format.output, ReportFormat::Table);
     }
 
     #[test]
@@ -621,23 +574,23 @@ mod tests {
         let Command::Changes(changes) = parse(&["changes", "--jq", "."]).command else {
             panic!("not changes")
         };
-        assert_eq!(changes.output, OutputFormat::Jsonl);
+        assert_eq!(changes.format.output, OutputFormat::Jsonl);
         let Command::History(history) = parse(&["history", "x", "--jq", "."]).command else {
             panic!("not history")
         };
-        assert_eq!(history.output, OutputFormat::Jsonl);
+        assert_eq!(history.format.output, OutputFormat::Jsonl);
         let Command::History(history) = parse(&["history", "x"]).command else {
             panic!("not history")
         };
-        assert_eq!(history.output, OutputFormat::Table);
+        assert_eq!(history.format.output, OutputFormat::Table);
         let Command::Trend(trend) = parse(&["trend", "--jq", "."]).command else {
             panic!("not trend")
         };
-        assert_eq!(trend.output, ReportFormat::Json);
+        assert_eq!(trend.format.output, ReportFormat::Json);
         let Command::Snapshot(snapshot) = parse(&["snapshot", "--jq", "."]).command else {
             panic!("not snapshot")
         };
-        assert_eq!(snapshot.output, ReportFormat::Json);
+        assert_eq!(snapshot.format.output, ReportFormat::Json);
     }
 
     #[test]

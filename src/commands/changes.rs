@@ -21,7 +21,7 @@ pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"]
 
 /// Runs `changes`.
 pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
-    let jq = jq::for_rows(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
         .collect();
     let mut out = Destination::open(None)?;
-    match (args.output, &jq) {
+    match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
             filter.apply_document(&to_value(&changes), "the changes", &mut out)?
         }
@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
     }
     out.commit().context("writing the changes")?;
-    if changes.is_empty() && args.output == OutputFormat::Table {
+    if changes.is_empty() && args.format.output == OutputFormat::Table {
         ctx.log.note("0 changes");
     }
     Ok(())

@@ -361,7 +361,7 @@ pub fn tally(report: &DiffReport) -> String {
 
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
-    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let only: Vec<Status> = args.stream.status.clone();
     let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
     let mut differ =
@@ -382,7 +382,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
     let report = differ.finish();
     let mut out = Destination::open(None)?;
-    match args.output {
+    match args.format.output {
         ReportFormat::Json => match &jq {
             Some(filter) => {
                 filter.apply_document(&to_json(&report), "the differences", &mut out)?
@@ -400,7 +400,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         }
     }
     out.commit().context("writing the differences")?;
-    if args.output == ReportFormat::Table {
+    if args.format.output == ReportFormat::Table {
         ctx.log.note(&tally(&report));
     }
     if args.exit_code && !report.is_empty() {

@@ -20,7 +20,7 @@ pub const COLUMNS: [&str; 5] = ["from", "to", "status", "name", "changed"];
 
 /// Runs `history ID`.
 pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
-    let jq = jq::for_rows(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;
@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
     let mut out = Destination::open(None)?;
-    match (args.output, &jq) {
+    match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
             filter.apply_document(&to_value(&versions), "the history", &mut out)?
         }

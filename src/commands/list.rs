@@ -59,10 +59,12 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// array with json; table and csv are not JSON.
 fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
     Ok(
-        jq::for_rows(args.jq.jq.as_deref(), args.output)?.map(|(filter, how)| match how {
-            RowsJq::PerRow => JqSink::per_account(filter),
-            RowsJq::Whole => JqSink::whole_list(filter),
-        }),
+        jq::for_rows(args.format.jq.as_deref(), args.format.output)?.map(
+            |(filter, how)| match how {
+                RowsJq::PerRow => JqSink::per_account(filter),
+                RowsJq::Whole => JqSink::whole_list(filter),
+            },
+        ),
     )
 }
 
@@ -70,7 +72,7 @@ fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let named = columns(args)?;
     // json and jsonl print every field unless --columns names some.
-    let projection = match args.output {
+    let projection = match args.format.output {
         OutputFormat::Json | OutputFormat::Jsonl => named.clone(),
         OutputFormat::Table | OutputFormat::Csv => None,
     };
@@ -85,7 +87,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut sink: Box<dyn Sink> = match jq {
         Some(jq) => Box::new(jq),
         None => sink_for(
-            args.output,
+            args.format.output,
             layout(ctx, args, columns, &destination, to_stdout),
         ),
     };
@@ -134,7 +136,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 
     sink.finish(&mut destination).map_err(writing)?;
     destination.commit()?;
-    if collector.matched() == 0 && args.output == OutputFormat::Table {
+    if collector.matched() == 0 && args.format.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
     }
     warn_of_noops(ctx, args, &collector, &unseen);

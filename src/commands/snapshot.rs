@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         ));
     }
     // Compiled first: a bad expression fails before anything is recorded.
-    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     let org = ctx.organization(&settings)?;
     // Opened first: a foreign, newer or read-only store fails before any
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             None => "; the first snapshot of this organization".to_string(),
         }
     ));
-    print(ctx, args.output, jq.as_ref(), &summary)
+    print(ctx, args.format.output, jq.as_ref(), &summary)
 }
 
 /// Walks every page as `list` does and keeps each account as recorded.

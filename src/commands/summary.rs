@@ -108,7 +108,7 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 
 /// Runs `summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
-    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     let only: Vec<Status> = args.stream.status.clone();
     let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
@@ -129,7 +129,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let rows = counts.rows(&only);
     let mut out = Destination::open(None)?;
     let header = ["status", "count"];
-    match args.output {
+    match args.format.output {
         ReportFormat::Json => match &jq {
             Some(filter) => filter.apply_document(&to_value(&rows), "the summary", &mut out)?,
             None => out.write_all(to_json(&rows).as_bytes())?,

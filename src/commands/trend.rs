@@ -20,7 +20,7 @@ use crate::output::table::TableSink;
 
 /// Runs `trend`.
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
-    let jq = jq::for_report(args.jq.jq.as_deref(), args.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let mut out = Destination::open(None)?;
     let header = header(&trend);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    match args.output {
+    match args.format.output {
         ReportFormat::Json => match &jq {
             Some(filter) => {
                 filter.apply_document(&to_value(&trend, every), "the trend", &mut out)?
