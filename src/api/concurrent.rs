@@ -52,8 +52,11 @@ pub fn walk_rest(
             done: BTreeMap::new(),
             stopped: false,
             workers: 0,
+            idle: 0,
+            consumer_waiting: false,
         }),
-        changed: Condvar::new(),
+        work: Condvar::new(),
+        ready: Condvar::new(),
     };
     log.debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",
@@ -88,8 +91,9 @@ pub fn walk_rest(
             if flow == Flow::Stop {
                 break;
             }
-            shared.lock().bound = bound_after(number, flow, per_page);
-            shared.changed.notify_all();
+            let mut plan = shared.lock();
+            plan.bound = bound_after(number, flow, per_page);
+            shared.wake_a_worker(&plan);
         }
         Ok(())
     })
@@ -117,6 +121,10 @@ struct Plan {
     stopped: bool,
     /// Workers still running.
     workers: usize,
+    /// Workers waiting for a page they may start.
+    idle: usize,
+    /// The consumer is waiting for a page.
+    consumer_waiting: bool,
 }
 
 impl Plan {
@@ -141,9 +149,13 @@ fn pages(n: usize) -> &'static str {
     if n == 1 { "page" } else { "pages" }
 }
 
+/// The plan, and a condition variable each for the workers (a page may be
+/// started) and the consumer (a page is in): each side is woken only when
+/// there is something for it and it is waiting, so a page costs few wakeups.
 struct Shared {
     plan: Mutex<Plan>,
-    changed: Condvar,
+    work: Condvar,
+    ready: Condvar,
 }
 
 impl Shared {
@@ -151,8 +163,40 @@ impl Shared {
         self.plan.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn wait<'a>(&self, plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
-        self.changed.wait(plan).unwrap_or_else(|e| e.into_inner())
+    /// A worker waits until a page may be started, or the walk stops.
+    fn wait_for_work<'a>(&self, mut plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
+        plan.idle += 1;
+        let mut plan = self.work.wait(plan).unwrap_or_else(|e| e.into_inner());
+        plan.idle -= 1;
+        plan
+    }
+
+    /// The consumer waits until a worker has news.
+    fn wait_for_page<'a>(&self, mut plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
+        plan.consumer_waiting = true;
+        let mut plan = self.ready.wait(plan).unwrap_or_else(|e| e.into_inner());
+        plan.consumer_waiting = false;
+        plan
+    }
+
+    /// Wakes one idle worker when a page may be started; a woken worker
+    /// that starts one passes the turn on if more may be started.
+    fn wake_a_worker(&self, plan: &Plan) {
+        if plan.idle > 0 && (plan.stopped || plan.may_start()) {
+            self.work.notify_one();
+        }
+    }
+
+    fn wake_consumer(&self, plan: &Plan) {
+        if plan.consumer_waiting {
+            self.ready.notify_one();
+        }
+    }
+
+    /// Wakes everyone: the walk stopped, or a worker ended.
+    fn wake_all(&self) {
+        self.work.notify_all();
+        self.ready.notify_all();
     }
 
     /// The fetched answer for the walk's next request, waiting for it if it
@@ -166,7 +210,7 @@ impl Shared {
         plan.done = plan.done.split_off(&wanted);
         plan.next_start = plan.next_start.max(wanted);
         plan.bound = plan.bound.max(expected);
-        self.changed.notify_all();
+        self.wake_a_worker(&plan);
         loop {
             if let Some(result) = plan.done.remove(&expected) {
                 return match result {
@@ -180,7 +224,7 @@ impl Shared {
             if !coming {
                 return None;
             }
-            plan = self.wait(plan);
+            plan = self.wait_for_page(plan);
         }
     }
 }
@@ -191,7 +235,7 @@ struct StopOnDrop<'a>(&'a Shared);
 impl Drop for StopOnDrop<'_> {
     fn drop(&mut self) {
         self.0.lock().stopped = true;
-        self.0.changed.notify_all();
+        self.0.wake_all();
     }
 }
 
@@ -208,7 +252,7 @@ impl Drop for WorkerDone<'_> {
             plan.stopped = true;
         }
         drop(plan);
-        self.0.changed.notify_all();
+        self.0.wake_all();
     }
 }
 
@@ -228,11 +272,12 @@ fn worker(api: &Api, shared: &Shared) {
                 if plan.may_start() {
                     break;
                 }
-                plan = shared.wait(plan);
+                plan = shared.wait_for_work(plan);
             }
             let n = plan.next_start;
             plan.next_start += 1;
             plan.in_flight.insert(n);
+            shared.wake_a_worker(&plan);
             n
         };
         let result = api.get_page(&api.page_url(n));
@@ -252,8 +297,8 @@ fn worker(api: &Api, shared: &Shared) {
         if n >= plan.wanted && !plan.stopped {
             plan.done.insert(n, result);
         }
-        drop(plan);
-        shared.changed.notify_all();
+        shared.wake_consumer(&plan);
+        shared.wake_a_worker(&plan);
     }
 }
 
