@@ -3,8 +3,7 @@
 //! check of the count against the API's `total`. The walk (`api`) hands it
 //! [`Page`]s and asks it for the [`Flow`] after each.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use crate::account::{Account, Status};
 
@@ -63,7 +62,7 @@ pub struct Collector {
     filter: StatusFilter,
     limit: Option<u64>,
     /// The ids taken so far, as [`IdKeys`].
-    seen: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+    seen: KeySet,
     keys: IdKeys,
     matched: u64,
     first_total: Option<u64>,
@@ -75,7 +74,7 @@ impl Collector {
         Collector {
             filter,
             limit,
-            seen: HashSet::default(),
+            seen: KeySet::default(),
             keys: IdKeys::default(),
             matched: 0,
             first_total: None,
@@ -94,12 +93,14 @@ impl Collector {
             let announced = page.total.unwrap_or(0).min(MAX_RESERVED_IDS);
             self.seen.reserve(usize::try_from(announced).unwrap_or(0));
         }
+        let keys: Vec<u64> = page.accounts.iter().map(|a| self.keys.key(a)).collect();
+        self.seen.prepare(&keys);
         let mut kept = Vec::with_capacity(page.accounts.len());
-        for account in page.accounts {
+        for (account, key) in page.accounts.into_iter().zip(keys) {
             if self.done() {
                 break;
             }
-            if !self.seen.insert(self.keys.key(&account)) {
+            if !self.seen.insert(key) {
                 continue;
             }
             if self.filter.matches(&account) {
@@ -155,8 +156,8 @@ const MAX_RESERVED_IDS: u64 = 1 << 22;
 /// `12` differ), keyed with random keys for the run, so no server can
 /// choose ids that collide: 8 bytes per account seen, a million accounts
 /// in 16 MiB. Two different ids share a key with odds of about n²/2⁶⁵
-/// (3·10⁻⁸ for a million), and a lost account would still show in the
-/// count warning.
+/// (3·10⁻⁸ for a million; keys 0 and 1 count as one, which adds 2⁻⁶³),
+/// and a lost account would still show in the count warning.
 #[derive(Debug, Default)]
 struct IdKeys(RandomState);
 
@@ -168,25 +169,76 @@ impl IdKeys {
     }
 }
 
-/// The set's hasher: its keys are hashes already, so it takes them as
-/// they are instead of hashing a second time.
+/// A set of [`IdKeys`] keys: one table of keys, probed from the slot the
+/// key's low bits name (the keys are random already), `0` marking a free
+/// slot. A million ids take 16 MiB. Looking an id up costs a read from
+/// memory far from the last one, so a page's keys are first read all
+/// together ([`KeySet::prepare`]), their reads overlapping, before they
+/// are inserted one by one.
 #[derive(Debug, Default)]
-struct KeyHasher(u64);
+struct KeySet {
+    slots: Vec<u64>,
+    len: usize,
+}
 
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+impl KeySet {
+    /// Room for `n` keys without growing.
+    fn reserve(&mut self, n: usize) {
+        if n * 2 > self.slots.len() || self.slots.is_empty() {
+            self.resize((n * 2).next_power_of_two());
         }
     }
 
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
+    /// Brings the slots `keys` start from into the cache, all at once.
+    fn prepare(&mut self, keys: &[u64]) {
+        self.reserve(self.len + keys.len());
+        let mask = self.slots.len() - 1;
+        let touched = keys
+            .iter()
+            .fold(0, |acc, &k| acc ^ self.slots[slot(k) & mask]);
+        std::hint::black_box(touched);
     }
 
-    fn finish(&self) -> u64 {
-        self.0
+    /// False when the key was there already.
+    fn insert(&mut self, key: u64) -> bool {
+        self.reserve(self.len + 1);
+        let key = key.max(1);
+        let mask = self.slots.len() - 1;
+        let mut i = slot(key) & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                k if k == key => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+        self.slots[i] = key;
+        self.len += 1;
+        true
     }
+
+    fn resize(&mut self, size: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![0; size.max(16)]);
+        self.len = 0;
+        for key in old.into_iter().filter(|&k| k != 0) {
+            self.insert(key);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
+        self.slots.len() / 2
+    }
+}
+
+/// The slot a key starts from (before the mask): a key is a random 64-bit
+/// value, any of its bits will do.
+fn slot(key: u64) -> usize {
+    key as usize
 }
 
 #[cfg(test)]
@@ -285,5 +337,29 @@ mod tests {
         c.take(page_of_ids(Some(u64::MAX), &[json!("a")]));
         assert!(c.seen.capacity() >= MAX_RESERVED_IDS as usize);
         assert!(c.seen.capacity() < 2 * (MAX_RESERVED_IDS as usize));
+    }
+
+    #[test]
+    fn the_key_set_keeps_every_key_through_growth_and_finds_each_again() {
+        let mut set = KeySet::default();
+        set.prepare(&[]);
+        // Keys that share their low bits probe the same slots.
+        let keys: Vec<u64> = (0..5000u64)
+            .map(|i| i << 40 | 7)
+            .chain([0, 1, u64::MAX])
+            .collect();
+        set.prepare(&keys[..10]);
+        for &k in &keys[..5000] {
+            assert!(set.insert(k), "{k} is new");
+        }
+        assert!(set.insert(0));
+        assert!(!set.insert(1), "0 and 1 are one key");
+        assert!(set.insert(u64::MAX));
+        assert_eq!(set.len(), 5002);
+        assert!(set.capacity() >= 5002);
+        for &k in &keys {
+            assert!(!set.insert(k), "{k} was seen");
+        }
+        assert_eq!(set.len(), 5002);
     }
 }
