@@ -22,10 +22,18 @@ pub struct Account {
     /// The object, compact, as the API sent it.
     raw: Box<RawValue>,
     /// The id's exact JSON text (a string keeps its quotes).
-    id: Box<str>,
+    id: Id,
     status: Status,
     /// Every field, parsed on first use.
     fields: OnceLock<Map<String, Value>>,
+}
+
+/// Where an account's id is: a place in its text, or its own text when the
+/// account was cut down to fields without it ([`Account::only`]).
+#[derive(Clone)]
+enum Id {
+    In(std::ops::Range<usize>),
+    Kept(Box<str>),
 }
 
 impl fmt::Debug for Account {
@@ -96,7 +104,9 @@ impl Account {
                 if id.starts_with('"')
                     || id.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
             {
-                Box::<str>::from(id)
+                // The id's text is a part of the account's text.
+                let start = id.as_ptr() as usize - raw.get().as_ptr() as usize;
+                Id::In(start..start + id.len())
             }
             Some(_) => return Err("an account's `id` is not a string".into()),
             None => return Err("an account has no `id`".into()),
@@ -119,17 +129,21 @@ impl Account {
 
     /// The account's id, as text (a string's characters, a number's digits).
     pub fn id(&self) -> String {
-        if self.id.starts_with('"') {
-            serde_json::from_str(&self.id).unwrap_or_default()
+        let id = self.id_text();
+        if id.starts_with('"') {
+            serde_json::from_str(id).unwrap_or_default()
         } else {
-            self.id.to_string()
+            id.to_string()
         }
     }
 
     /// The id's exact JSON text: what tells two accounts apart, so that
     /// numeric `12345` and string `"12345"` are different ids.
     pub fn id_text(&self) -> &str {
-        &self.id
+        match &self.id {
+            Id::In(place) => self.raw.get().get(place.clone()).unwrap_or_default(),
+            Id::Kept(text) => text,
+        }
     }
 
     /// The account as compact JSON text.
@@ -140,7 +154,7 @@ impl Account {
     /// [`Account::id_text`] as a `String`: ids beyond 64 bits keep every
     /// digit.
     pub fn id_key(&self) -> String {
-        self.id.to_string()
+        self.id_text().to_string()
     }
 
     /// The raw value of a field, if the API sent it.
@@ -171,7 +185,7 @@ impl Account {
         // Still the same account: its id and status stay, shown or not.
         Account {
             raw,
-            id: self.id.clone(),
+            id: Id::Kept(self.id_text().into()),
             status: self.status.clone(),
             fields: OnceLock::from(kept),
         }

@@ -95,11 +95,15 @@ impl<'a> Api<'a> {
 /// Parses a 200 body; a page without its accounts is malformed unless it
 /// says it is empty.
 fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
-    let page: RawPage = serde_json::from_slice(&reply.body).map_err(|e| {
-        api_error(format!(
-            "GET {url}: the answer is not a page of accounts ({e}); check base_url"
-        ))
-    })?;
+    // Checked as UTF-8 once, as a whole, rather than account by account.
+    let page: RawPage = std::str::from_utf8(&reply.body)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            api_error(format!(
+                "GET {url}: the answer is not a page of accounts ({e}); check base_url"
+            ))
+        })?;
     let has_accounts = page.embedded.as_ref().is_some_and(|e| e.accounts.is_some());
     let says_empty = page.count == Some(0) || page.total == Some(0);
     if !has_accounts && !says_empty {

@@ -451,8 +451,15 @@ fn is_sensitive_header(name: &str) -> bool {
 }
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
+/// Room is made at once for the length the server announces (up to
+/// 1 MiB, what a believable page takes), rather than growing the buffer
+/// as the body arrives.
 fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
-    body.with_config().limit(MAX_BODY_BYTES).read_to_vec()
+    let announced = body.content_length().unwrap_or(0).min(1 << 20);
+    let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    let mut reader = body.with_config().limit(MAX_BODY_BYTES).reader();
+    std::io::Read::read_to_end(&mut reader, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// Sorts a transport error into transient (retry) or final. Errors name
