@@ -13,7 +13,7 @@ use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::{ReportCell, json_lines};
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -35,35 +35,31 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .into_iter()
         .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
         .collect();
+    let items: Vec<Value> = changes.iter().map(change_json).collect();
     let mut out = Destination::open(None)?;
     match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&to_value(&changes), "the changes", &mut out)?
+            filter.apply_document(&Value::Array(items), "the changes", &mut out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
-            for change in &changes {
+            for (change, item) in changes.iter().zip(&items) {
                 let what = format!(
                     "the change of account {} at {}",
                     change.id,
                     show_time(change.time)
                 );
-                filter.apply_document(&change_json(change), &what, &mut out)?;
+                filter.apply_document(item, &what, &mut out)?;
             }
         }
-        (OutputFormat::Json, None) => writeln!(out, "{}", to_json(&changes))?,
+        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items))?,
         (OutputFormat::Jsonl, None) => {
-            for change in &changes {
-                writeln!(out, "{}", change_json(change))?;
+            for item in &items {
+                writeln!(out, "{item}")?;
             }
         }
-        (OutputFormat::Csv, None) => write_csv(&mut out, &COLUMNS, &rows(&changes, false))?,
-        (OutputFormat::Table, None) => {
-            let style = ctx.report_style(out.is_terminal());
-            writeln!(
-                out,
-                "{}",
-                render_table(&COLUMNS, &rows(&changes, style.color), style)
-            )?;
+        (format, None) => {
+            let csv = format == OutputFormat::Csv;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&changes))?;
         }
     }
     out.commit().context("writing the changes")?;
@@ -124,16 +120,15 @@ fn before_after(change: &Change) -> (String, String) {
     }
 }
 
-fn rows(changes: &[Change], color: bool) -> Vec<Vec<ReportCell>> {
+fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
     changes
         .iter()
         .map(|c| {
             let (before, after) = before_after(c);
             let colored = |text: String| {
-                let tint = if color && c.kind != Kind::Other {
-                    TableSink::status_color(&text)
-                } else {
-                    None
+                let tint = match c.kind {
+                    Kind::Other => None,
+                    _ => TableSink::status_color(&text),
                 };
                 ReportCell::new(text).colored(tint)
             };
@@ -180,18 +175,4 @@ pub fn change_json(change: &Change) -> Value {
         "before": before,
         "after": after,
     })
-}
-
-/// The json array as a value (what `--jq` runs on with `-o json`).
-pub fn to_value(changes: &[Change]) -> Value {
-    Value::Array(changes.iter().map(change_json).collect())
-}
-
-/// The json array: the one place `changes -o json` is made.
-pub fn to_json(changes: &[Change]) -> String {
-    if changes.is_empty() {
-        return "[]".into();
-    }
-    let items: Vec<String> = changes.iter().map(|c| change_json(c).to_string()).collect();
-    format!("[\n  {}\n]", items.join(",\n  "))
 }

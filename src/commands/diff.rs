@@ -20,7 +20,7 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;
 use crate::output::jq;
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::ReportCell;
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -382,21 +382,17 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
     let report = differ.finish();
     let mut out = Destination::open(None)?;
-    match args.format.output {
-        ReportFormat::Json => match &jq {
-            Some(filter) => {
-                filter.apply_document(&to_json(&report), "the differences", &mut out)?
-            }
-            None => {
-                serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
-                out.write_all(b"\n")?;
-            }
-        },
-        ReportFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
-        ReportFormat::Table => {
-            let style = ctx.report_style(out.is_terminal());
-            let table = render_table(&COLUMNS, &report_rows(&report), style);
-            writeln!(out, "{table}")?;
+    match (args.format.output, &jq) {
+        (ReportFormat::Json, Some(filter)) => {
+            filter.apply_document(&to_json(&report), "the differences", &mut out)?
+        }
+        (ReportFormat::Json, None) => {
+            serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
+            out.write_all(b"\n")?;
+        }
+        (format, _) => {
+            let csv = format == ReportFormat::Csv;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &report_rows(&report))?;
         }
     }
     out.commit().context("writing the differences")?;

@@ -14,7 +14,7 @@ pub mod sort;
 pub mod summary;
 pub mod trend;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -33,7 +33,8 @@ use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
-use crate::output::report::TableStyle;
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
 use progress::Progress;
 
 /// How often the progress line is redrawn while no page arrives.
@@ -100,6 +101,24 @@ impl Context<'_> {
             width,
             color: self.color_stdout(),
         }
+    }
+
+    /// Writes a report's rows under `header` to `out`: as csv, or as a
+    /// table drawn for stdout, whose style it returns.
+    pub fn write_rows(
+        &self,
+        out: &mut Destination,
+        csv: bool,
+        header: &[&str],
+        rows: &[Vec<ReportCell>],
+    ) -> Result<Option<TableStyle>> {
+        if csv {
+            write_csv(out, header, rows)?;
+            return Ok(None);
+        }
+        let style = self.report_style(out.is_terminal());
+        writeln!(out, "{}", render_table(header, rows, style))?;
+        Ok(Some(style))
     }
 
     /// Runs `work` with a ready API and its token source: credentials, one
