@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic_file::AtomicFile;
+use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request};
@@ -178,16 +178,7 @@ impl TokenCache {
     /// Writes the token atomically: a 0600 temporary file in the 0700
     /// folder, renamed into place.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            // The folder is private from the moment it exists.
-            builder.mode(0o700);
-        }
-        builder
-            .create(&self.dir)
+        create_private_dir(&self.dir)
             .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
         #[cfg(unix)]
         {

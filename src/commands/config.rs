@@ -2,14 +2,13 @@
 //! is, what every setting resolved to and from where (secrets redacted),
 //! and a commented starting file written privately.
 
-use std::fs;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
-use crate::atomic_file::AtomicFile;
+use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{Region, SecretSetting, Settings, Source, Sourced, config_path_in_use};
@@ -303,23 +302,11 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     })
 }
 
-/// Creates `dir` and any missing parents with mode 0700 (on Unix);
-/// folders that already exist are left as they are.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Overrides;
+    use std::fs;
 
     fn resolve(text: &str) -> Settings {
         let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Result, anyhow};
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Row};
 use serde_json::{Map, Value};
 
 use super::record::decode_order;
@@ -18,6 +18,16 @@ pub struct SnapshotInfo {
     pub accounts: u64,
 }
 
+impl SnapshotInfo {
+    /// From a row of `taken_at, accounts`.
+    fn from_row(r: &Row) -> rusqlite::Result<SnapshotInfo> {
+        Ok(SnapshotInfo {
+            time: r.get(0)?,
+            accounts: r.get::<_, i64>(1)? as u64,
+        })
+    }
+}
+
 /// One version of an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
@@ -28,6 +38,20 @@ pub struct Version {
     pub name: Option<String>,
     /// The account's exact JSON text.
     pub body: String,
+}
+
+impl Version {
+    /// From a row's columns `valid_from, valid_to, status, name, body`,
+    /// starting at column `first`.
+    fn from_row(r: &Row, first: usize) -> rusqlite::Result<Version> {
+        Ok(Version {
+            valid_from: r.get(first)?,
+            valid_to: r.get(first + 1)?,
+            status: r.get(first + 2)?,
+            name: r.get(first + 3)?,
+            body: r.get(first + 4)?,
+        })
+    }
 }
 
 /// What kind of change a row of `changes` is.
@@ -120,12 +144,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT taken_at, accounts FROM snapshot WHERE org = ?1 ORDER BY taken_at")?;
-        let rows = stmt.query_map([org], |r| {
-            Ok(SnapshotInfo {
-                time: r.get(0)?,
-                accounts: r.get::<_, i64>(1)? as u64,
-            })
-        })?;
+        let rows = stmt.query_map([org], SnapshotInfo::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -138,12 +157,7 @@ impl Store {
                 "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 AND taken_at <= ?2
                  ORDER BY taken_at DESC LIMIT 1",
                 [id, t],
-                |r| {
-                    Ok(SnapshotInfo {
-                        time: r.get(0)?,
-                        accounts: r.get::<_, i64>(1)? as u64,
-                    })
-                },
+                SnapshotInfo::from_row,
             )
             .optional()?;
         match found {
@@ -239,13 +253,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
         let params = rusqlite::params![window.org_row, window.low, window.high, window.id];
         let rows = stmt.query_map(params, |r| {
-            let version = Version {
-                valid_from: r.get(2)?,
-                valid_to: r.get(3)?,
-                status: r.get(4)?,
-                name: r.get(5)?,
-                body: r.get(6)?,
-            };
+            let version = Version::from_row(r, 2)?;
             let time: i64 = r.get(time_column)?;
             Ok((
                 (time, r.get::<_, i64>(0)?),
@@ -309,15 +317,7 @@ impl Store {
              WHERE account = ?1 ORDER BY valid_from",
         )?;
         let versions = stmt
-            .query_map([row], |r| {
-                Ok(Version {
-                    valid_from: r.get(0)?,
-                    valid_to: r.get(1)?,
-                    status: r.get(2)?,
-                    name: r.get(3)?,
-                    body: r.get(4)?,
-                })
-            })?
+            .query_map([row], |r| Version::from_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok((id, versions))
     }
@@ -434,42 +434,26 @@ fn push_changes(
     before: Option<&(String, Version)>,
     after: Option<(String, Version)>,
 ) {
-    match (before, after) {
-        (Some((id, b)), Some((_, a))) => {
-            if b.status != a.status {
-                changes.push(Change {
-                    time,
-                    id: id.clone(),
-                    kind: Kind::Status,
-                    before: Some(b.clone()),
-                    after: Some(a.clone()),
-                });
-            }
-            if !changed_fields(&b.body, &a.body).is_empty() {
-                changes.push(Change {
-                    time,
-                    id: id.clone(),
-                    kind: Kind::Other,
-                    before: Some(b.clone()),
-                    after: Some(a),
-                });
-            }
-        }
-        (Some((id, b)), None) => changes.push(Change {
+    let Some(id) = before.or(after.as_ref()).map(|(id, _)| id.clone()) else {
+        return;
+    };
+    let (before, after) = (before.map(|(_, v)| v.clone()), after.map(|(_, v)| v));
+    let kinds = match (&before, &after) {
+        (Some(b), Some(a)) => [
+            (b.status != a.status).then_some(Kind::Status),
+            (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
+        ],
+        (Some(_), None) => [Some(Kind::Removed), None],
+        (None, _) => [Some(Kind::Added), None],
+    };
+    for kind in kinds.into_iter().flatten() {
+        changes.push(Change {
             time,
             id: id.clone(),
-            kind: Kind::Removed,
-            before: Some(b.clone()),
-            after: None,
-        }),
-        (None, Some((id, a))) => changes.push(Change {
-            time,
-            id,
-            kind: Kind::Added,
-            before: None,
-            after: Some(a),
-        }),
-        (None, None) => {}
+            kind,
+            before: before.clone(),
+            after: after.clone(),
+        });
     }
 }
 
