@@ -11,7 +11,7 @@ use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -235,19 +235,19 @@ impl<'a> Auth<'a> {
     /// token and is cached.
     pub fn new_token(&self) -> Result<Token> {
         let token = self.fetch()?;
-        *self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))? = Some(token.clone());
+        *self.current()? = Some(token.clone());
         Ok(token)
+    }
+
+    fn current(&self) -> Result<MutexGuard<'_, Option<Token>>> {
+        self.current
+            .lock()
+            .map_err(|_| anyhow::anyhow!("token lock poisoned"))
     }
 
     /// The current token, getting one if there is none yet.
     pub fn token(&self) -> Result<Token> {
-        let mut current = self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
+        let mut current = self.current()?;
         if let Some(token) = current.as_ref() {
             return Ok(token.clone());
         }
@@ -259,28 +259,6 @@ impl<'a> Auth<'a> {
             }
             None => self.fetch()?,
         };
-        *current = Some(token.clone());
-        Ok(token)
-    }
-
-    /// The API refused `rejected` with 401: drop it (and its cache entry)
-    /// and get a new one, unless another request already did.
-    pub fn renew(&self, rejected: &Token) -> Result<Token> {
-        let mut current = self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
-        if let Some(token) = current.as_ref() {
-            if token.access_token != rejected.access_token {
-                return Ok(token.clone());
-            }
-        }
-        if let Some(cache) = &self.cache {
-            cache.remove(&self.creds);
-        }
-        self.client
-            .debug("the API refused the token (401); getting a new one");
-        let token = self.fetch()?;
         *current = Some(token.clone());
         Ok(token)
     }
@@ -344,14 +322,24 @@ impl Bearer for Auth<'_> {
         Ok(self.token()?.bearer())
     }
 
+    /// The API refused `rejected` with 401: drop it (and its cache entry)
+    /// and get a new one, unless another request already did.
     fn renew(&self, rejected: &str) -> Result<String> {
-        let rejected = Token {
-            access_token: Secret::new(rejected.strip_prefix("Bearer ").unwrap_or(rejected)),
-            expires_at: 0,
-            scope: String::new(),
-            cached: false,
-        };
-        Ok(Auth::renew(self, &rejected)?.bearer())
+        let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
+        let mut current = self.current()?;
+        if let Some(token) = current.as_ref() {
+            if token.access_token.expose() != rejected {
+                return Ok(token.bearer());
+            }
+        }
+        if let Some(cache) = &self.cache {
+            cache.remove(&self.creds);
+        }
+        self.client
+            .debug("the API refused the token (401); getting a new one");
+        let token = self.fetch()?;
+        *current = Some(token.clone());
+        Ok(token.bearer())
     }
 }
 

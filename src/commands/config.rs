@@ -188,7 +188,11 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
             path.display()
         )?;
-        let answers = ask(&mut io::stdin().lock(), &mut stderr, &mut read_hidden)?;
+        let answers = ask(
+            &mut io::stdin().lock(),
+            &mut stderr,
+            &mut rpassword::read_password,
+        )?;
         fill_template(&answers)
     } else {
         TEMPLATE.to_string()
@@ -201,11 +205,6 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
     );
     Ok(())
-}
-
-/// Reads a secret from the terminal without echoing it.
-fn read_hidden() -> io::Result<String> {
-    rpassword::read_password()
 }
 
 /// Asks the four questions. An empty answer skips one; an invalid account

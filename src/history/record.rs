@@ -387,12 +387,9 @@ pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
 
 /// The inverse of [`encode_order`].
 pub(super) fn decode_order(blob: &[u8]) -> Vec<i64> {
+    // Each chunk is 8 bytes: the conversion cannot fail.
     blob.chunks_exact(8)
-        .map(|c| {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(c);
-            i64::from_le_bytes(bytes)
-        })
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()))
         .collect()
 }
 
