@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 
 use crate::api::pages::{Page, Pages};
 use crate::log::Log;
+use crate::text::counted;
 
 /// The progress line of one walk.
 #[derive(Debug)]
@@ -84,12 +85,8 @@ impl Progress {
             Some(total) if total >= self.page => format!("page {}/{total}", self.page),
             _ => format!("page {}", self.page),
         };
-        let noun = if self.accounts == 1 {
-            "account"
-        } else {
-            "accounts"
-        };
-        let mut line = format!("{pages}, {} {noun}", self.accounts);
+        let accounts = counted(self.accounts, "account", "accounts");
+        let mut line = format!("{pages}, {accounts}");
         if !pace.is_empty() {
             line.push_str(", ");
             line.push_str(&pace);

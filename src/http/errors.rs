@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::client::Reply;
 use super::redact::Redactor;
 use crate::error::api_error;
-use crate::text::{shorten, terminal_safe};
+use crate::text::{counted, shorten, terminal_safe};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -34,13 +34,8 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
     if reply.retries > 0 {
         text.push_str(&format!(
-            " after {} {}",
-            reply.retries,
-            if reply.retries == 1 {
-                "retry"
-            } else {
-                "retries"
-            }
+            " after {}",
+            counted(reply.retries, "retry", "retries")
         ));
     }
     let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
