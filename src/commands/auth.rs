@@ -4,7 +4,6 @@
 //! up wants to know: it works, the scopes granted, when the token expires,
 //! and how many accounts there are.
 
-use std::io::Write;
 use std::time::UNIX_EPOCH;
 
 use anyhow::Result;
@@ -87,10 +86,7 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     }
     lines.push(("api", settings.base_url.value.to_string()));
     let text = report(&token, total, &lines, now_secs());
-    let mut out = std::io::stdout().lock();
-    out.write_all(crate::text::terminal_safe(&text).as_bytes())?;
-    out.flush()?;
-    Ok(())
+    super::print(crate::text::terminal_safe(&text))
 }
 
 #[cfg(test)]

@@ -71,9 +71,7 @@ pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
 /// Prints the path in use on stdout, and on stderr whether it exists.
 fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "{}", path.value.display())?;
-    out.flush()?;
+    super::print(format!("{}\n", path.value.display()))?;
     let from = match &path.source {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
@@ -152,17 +150,10 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
 /// Prints every resolved setting with its source.
 fn show(ctx: &Context) -> Result<()> {
     let settings = ctx.settings(&ApiArgs::default(), None)?;
-    let stdout = io::stdout();
-    let style = ctx.report_style(stdout.is_terminal());
-    let table = render_table(
-        &["setting", "value", "source"],
-        &show_rows(&settings),
-        style,
-    );
-    let mut out = stdout.lock();
-    writeln!(out, "{table}")?;
-    out.flush()?;
-    Ok(())
+    let style = ctx.report_style(io::stdout().is_terminal());
+    let header = ["setting", "value", "source"];
+    let table = render_table(&header, &show_rows(&settings), style);
+    super::print(format!("{table}\n"))
 }
 
 /// Writes the template (filled in from questions when stdin is a
@@ -198,9 +189,7 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         TEMPLATE.to_string()
     };
     write_private(&path, &text, force)?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "wrote {}", path.display())?;
-    out.flush()?;
+    super::print(format!("wrote {}\n", path.display()))?;
     ctx.log.note(
         "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
     );

@@ -245,6 +245,15 @@ impl Context<'_> {
     }
 }
 
+/// Writes `text` to stdout at once and flushes it: a failed write is an
+/// error (a closed pipe is not, see `error::is_broken_pipe`).
+pub fn print(text: impl AsRef<[u8]>) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_ref())?;
+    stdout.flush()?;
+    Ok(())
+}
+
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;
 /// a bad one is a usage error naming the option.
 pub fn parse_when_arg(option: &str, text: &str, now: i64) -> Result<i64> {
