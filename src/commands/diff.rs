@@ -11,7 +11,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use comfy_table::Color;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
@@ -299,11 +299,7 @@ pub fn to_json(report: &DiffReport) -> Value {
             })
         })
         .collect();
-    let mut object = Map::new();
-    object.insert("added".into(), json!(report.added));
-    object.insert("removed".into(), json!(report.removed));
-    object.insert("changed".into(), Value::Array(changed));
-    Value::Object(object)
+    json!({"added": report.added, "removed": report.removed, "changed": changed})
 }
 
 fn change_cell(change: &str) -> ReportCell {

@@ -341,13 +341,6 @@ impl Store {
         &self.path
     }
 
-    /// The schema version of the open store.
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
-    }
-
     /// A write that failed, with a clear message when the file is
     /// read-only.
     pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
@@ -379,4 +372,14 @@ pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
         "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
         path.display()
     )
+}
+
+#[cfg(test)]
+impl Store {
+    /// The schema version of the open store (the migration tests read it).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
 }
