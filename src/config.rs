@@ -526,8 +526,10 @@ fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
     Ok(Sourced::new(url, Source::Derived(from)))
 }
 
+/// Letters, digits and hyphens, not first; at most 63 (a DNS label).
 fn account_name(name: String) -> Result<String, String> {
-    match valid_account_name(&name) {
+    let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    match valid && !name.is_empty() && name.len() <= 63 && !name.starts_with('-') {
         true => Ok(name),
         false => Err(format!(
             "is `{name}`, which is not a Talkdesk account name; use letters, digits and hyphens only"
@@ -660,13 +662,6 @@ impl Settings {
         };
         format!("missing settings: {}; {file}", missing.join(", "))
     }
-}
-
-fn valid_account_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
 }
 
 /// Runs `client_secret_cmd` without a shell; the secret is the first line

@@ -346,29 +346,21 @@ pub fn count_periods(
     starts: &[i64],
     end: i64,
 ) -> Trend {
-    let mut statuses: Vec<String> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut raw: Vec<(i64, i64, Vec<u64>)> = Vec::new();
+    // Per period: its start, the last snapshot before it ends, the counts.
+    let mut counted: Vec<(i64, i64, HashMap<&str, u64>)> = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let period_end = starts.get(i + 1).copied().unwrap_or(end);
         let taken = snapshots.partition_point(|&t| t < period_end);
         let Some(&snapshot) = taken.checked_sub(1).and_then(|k| snapshots.get(k)) else {
             continue;
         };
-        let mut counts = vec![0u64; statuses.len()];
+        let mut counts = HashMap::new();
         for (from, to, status) in intervals {
             if holds_at(*from, *to, snapshot) {
-                let k = *index.entry(status.as_str()).or_insert_with(|| {
-                    statuses.push(status.clone());
-                    statuses.len() - 1
-                });
-                if counts.len() <= k {
-                    counts.resize(k + 1, 0);
-                }
-                counts[k] += 1;
+                *counts.entry(status.as_str()).or_insert(0) += 1;
             }
         }
-        raw.push((start, snapshot, counts));
+        counted.push((start, snapshot, counts));
     }
     // Documented statuses first, in the reference's order, then others.
     let rank = |s: &str| {
@@ -377,25 +369,25 @@ pub fn count_periods(
             .position(|d| d.as_str() == s)
             .unwrap_or(usize::MAX)
     };
-    let mut order: Vec<usize> = (0..statuses.len()).collect();
-    order.sort_by(|&a, &b| {
-        rank(&statuses[a])
-            .cmp(&rank(&statuses[b]))
-            .then_with(|| statuses[a].cmp(&statuses[b]))
-    });
-    let periods = raw
-        .into_iter()
+    let mut statuses: Vec<&str> = counted
+        .iter()
+        .flat_map(|(_, _, counts)| counts.keys().copied())
+        .collect();
+    statuses.sort_by_key(|&s| (rank(s), s));
+    statuses.dedup();
+    let periods = counted
+        .iter()
         .map(|(start, snapshot, counts)| PeriodCounts {
-            start,
-            snapshot,
-            counts: order
+            start: *start,
+            snapshot: *snapshot,
+            counts: statuses
                 .iter()
-                .map(|&k| counts.get(k).copied().unwrap_or(0))
+                .map(|s| counts.get(s).copied().unwrap_or(0))
                 .collect(),
         })
         .collect();
     Trend {
-        statuses: order.into_iter().map(|k| statuses[k].clone()).collect(),
+        statuses: statuses.into_iter().map(String::from).collect(),
         periods,
     }
 }
