@@ -11,8 +11,8 @@ use crate::api::pages::{Page, Pages};
 use crate::log::Log;
 use crate::text::counted;
 
-/// The progress line of one walk.
-#[derive(Debug)]
+/// The progress line of one walk (by default: off, nothing counted yet).
+#[derive(Debug, Default)]
 pub struct Progress {
     enabled: bool,
     page: u64,
@@ -38,12 +38,7 @@ impl Progress {
     pub fn with(enabled: bool) -> Progress {
         Progress {
             enabled,
-            page: 0,
-            total_pages: None,
-            accounts: 0,
-            rate: None,
-            waiting: false,
-            shown: 0,
+            ..Progress::default()
         }
     }
 

@@ -201,8 +201,9 @@ impl std::fmt::Display for Change {
     }
 }
 
-/// What `--max-rate` and the server allow: the pure state.
-#[derive(Debug, Clone)]
+/// What `--max-rate` and the server allow: the pure state. Made by
+/// [`Pacer::new`] (the derived default only fills the fields it leaves).
+#[derive(Debug, Clone, Default)]
 pub struct Pacer {
     cap: Option<f64>,
     /// The server's rate as learnt (before [`MARGIN`]).
@@ -237,21 +238,9 @@ impl Pacer {
     pub fn new(max_rate: Option<f64>) -> Pacer {
         Pacer {
             cap: max_rate.filter(|r| r.is_finite() && *r > 0.0),
-            learnt: None,
-            source: None,
             burst: 1.0,
-            tat: None,
-            hold_until: None,
-            budget: None,
-            longest_reset: Duration::ZERO,
             floor: MIN_RATE,
-            sent: 0,
-            outstanding: BTreeMap::new(),
-            answers: 0,
-            last_answered_sent: None,
-            through: VecDeque::new(),
-            last_cut: None,
-            last_raise: None,
+            ..Pacer::default()
         }
     }
 
