@@ -34,24 +34,19 @@ pub struct Answers {
     pub client_secret: Option<String>,
 }
 
-impl Answers {
-    fn get(&self, key: &str) -> Option<&str> {
-        match key {
-            "account_name" => self.account_name.as_deref(),
-            "region" => self.region.map(Region::as_str),
-            "client_id" => self.client_id.as_deref(),
-            "client_secret" => self.client_secret.as_deref(),
-            _ => None,
-        }
-    }
-}
-
 /// The template with each answered placeholder (its first occurrence, in
 /// `[default]`) replaced by a real, TOML-quoted setting.
 pub fn fill_template(answers: &Answers) -> String {
     let mut text = TEMPLATE.to_string();
-    for (key, line) in PLACEHOLDERS {
-        if let Some(value) = answers.get(key) {
+    // In the order of PLACEHOLDERS.
+    let values = [
+        answers.account_name.as_deref(),
+        answers.region.map(Region::as_str),
+        answers.client_id.as_deref(),
+        answers.client_secret.as_deref(),
+    ];
+    for ((key, line), value) in PLACEHOLDERS.into_iter().zip(values) {
+        if let Some(value) = value {
             let quoted = toml::Value::String(value.to_string()).to_string();
             text = text.replacen(line, &format!("{key} = {quoted}"), 1);
         }
