@@ -222,45 +222,35 @@ impl Store {
         if low > high {
             return Ok(Vec::new());
         }
-        let window = Window {
-            org_row,
-            low,
-            high,
-            id,
-        };
-        let mut started = self.versions_in(&window, "v.valid_from BETWEEN ?2 AND ?3", 2)?;
-        let ended = self.versions_in(&window, "v.valid_to BETWEEN ?2 AND ?3", 3)?;
+        // Each (time, account) where a version starts or ends in the
+        // window, with the version that ends there and the one that starts.
+        let mut stmt = self.conn.prepare(
+            "SELECT k.t, a.account_id,
+                    b.valid_from, b.valid_to, b.status, b.name, b.body,
+                    n.valid_from, n.valid_to, n.status, n.name, n.body
+             FROM (SELECT valid_from AS t, account FROM version
+                   WHERE org = ?1 AND valid_from BETWEEN ?2 AND ?3
+                   UNION
+                   SELECT valid_to, account FROM version
+                   WHERE org = ?1 AND valid_to BETWEEN ?2 AND ?3) k
+             JOIN account a ON a.id = k.account
+             LEFT JOIN version b ON b.account = k.account AND b.valid_to = k.t
+             LEFT JOIN version n ON n.account = k.account AND n.valid_from = k.t
+             WHERE ?4 IS NULL OR a.account_id = ?4
+             ORDER BY k.t, a.account_id",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
         let mut changes = Vec::new();
-        for key in change_keys(&started, &ended) {
-            let after = started.remove(&key);
-            push_changes(&mut changes, key.0, ended.get(&key), after);
+        while let Some(r) = rows.next()? {
+            // A version that is not there reads as NULLs (valid_from never is).
+            let version = |first: usize| match r.get::<_, Option<i64>>(first)? {
+                Some(_) => Version::from_row(r, first).map(Some),
+                None => Ok(None),
+            };
+            let (before, after) = (version(2)?, version(7)?);
+            push_changes(&mut changes, r.get(0)?, r.get(1)?, before, after);
         }
         Ok(changes)
-    }
-
-    /// The versions of `window` whose time (column `time_column`: where
-    /// they start or end) matches `condition`, by (time, account row).
-    fn versions_in(
-        &self,
-        window: &Window,
-        condition: &str,
-        time_column: usize,
-    ) -> Result<VersionsAt> {
-        let select =
-            "SELECT v.account, a.account_id, v.valid_from, v.valid_to, v.status, v.name, v.body
-                      FROM version v JOIN account a ON a.id = v.account
-                      WHERE v.org = ?1 AND (?4 IS NULL OR a.account_id = ?4) AND ";
-        let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
-        let params = rusqlite::params![window.org_row, window.low, window.high, window.id];
-        let rows = stmt.query_map(params, |r| {
-            let version = Version::from_row(r, 2)?;
-            let time: i64 = r.get(time_column)?;
-            Ok((
-                (time, r.get::<_, i64>(0)?),
-                (r.get::<_, String>(1)?, version),
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One account's versions, oldest first, found by id or else by name
@@ -392,51 +382,24 @@ pub fn count_periods(
     }
 }
 
-/// What `changes` reads: an organization's versions starting or ending
-/// at the snapshots in `[low, high]`, of one account id or all.
-struct Window<'a> {
-    org_row: i64,
-    low: i64,
-    high: i64,
-    id: Option<&'a str>,
-}
-
-/// Versions by (time, account row): the account's id and the version.
-type VersionsAt = HashMap<(i64, i64), (String, Version)>;
-
-/// The (time, account row) of every change, by time, then by id: the same
-/// order whatever order the snapshots were recorded in.
-fn change_keys(started: &VersionsAt, ended: &VersionsAt) -> Vec<(i64, i64)> {
-    let mut keys: Vec<(i64, &str, i64)> = started
-        .iter()
-        .chain(ended.iter())
-        .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter().map(|(t, _, row)| (t, row)).collect()
-}
-
 /// The changes of one account at `time`, from the version that ended
 /// there (`before`) and the one that started there (`after`): a status
 /// change and/or an other change, an addition or a removal.
 fn push_changes(
     changes: &mut Vec<Change>,
     time: i64,
-    before: Option<&(String, Version)>,
-    after: Option<(String, Version)>,
+    id: String,
+    before: Option<Version>,
+    after: Option<Version>,
 ) {
-    let Some(id) = before.or(after.as_ref()).map(|(id, _)| id.clone()) else {
-        return;
-    };
-    let (before, after) = (before.map(|(_, v)| v.clone()), after.map(|(_, v)| v));
     let kinds = match (&before, &after) {
         (Some(b), Some(a)) => [
             (b.status != a.status).then_some(Kind::Status),
             (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
         ],
         (Some(_), None) => [Some(Kind::Removed), None],
-        (None, _) => [Some(Kind::Added), None],
+        (None, Some(_)) => [Some(Kind::Added), None],
+        (None, None) => [None, None],
     };
     for kind in kinds.into_iter().flatten() {
         changes.push(Change {
