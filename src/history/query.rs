@@ -266,40 +266,38 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (row, id) = match by_id {
-            Some(found) => found,
-            None => {
-                let mut stmt = self.conn.prepare(
+        // By id, else by name: the accounts that ever had it.
+        let found: Vec<(i64, String, Option<String>)> = match by_id {
+            Some((row, id)) => vec![(row, id, None)],
+            None => self
+                .conn
+                .prepare(
                     "SELECT a.id, a.account_id, max(v.name) FROM version v JOIN account a ON a.id = v.account
                      WHERE v.org = ?1 AND v.name = ?2 COLLATE NOCASE
                      GROUP BY a.id ORDER BY a.id",
-                )?;
-                let found: Vec<(i64, String, Option<String>)> = stmt
-                    .query_map(rusqlite::params![org_row, key], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
-                match found.as_slice() {
-                    [] => {
-                        return Err(crate::error::usage_error(format!(
-                            "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
-                        )));
-                    }
-                    [(row, id, _)] => (*row, id.clone()),
-                    several => {
-                        let list: Vec<String> = several
-                            .iter()
-                            .map(|(_, id, name)| {
-                                format!("{id} ({})", name.as_deref().unwrap_or(""))
-                            })
-                            .collect();
-                        return Err(crate::error::usage_error(format!(
-                            "the name `{key}` matches {} accounts: {}; pass one of these ids",
-                            several.len(),
-                            list.join(", ")
-                        )));
-                    }
-                }
+                )?
+                .query_map(rusqlite::params![org_row, key], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        let (row, id) = match found.as_slice() {
+            [] => {
+                return Err(crate::error::usage_error(format!(
+                    "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
+                )));
+            }
+            [(row, id, _)] => (*row, id.clone()),
+            several => {
+                let list: Vec<String> = several
+                    .iter()
+                    .map(|(_, id, name)| format!("{id} ({})", name.as_deref().unwrap_or("")))
+                    .collect();
+                return Err(crate::error::usage_error(format!(
+                    "the name `{key}` matches {} accounts: {}; pass one of these ids",
+                    several.len(),
+                    list.join(", ")
+                )));
             }
         };
         let mut stmt = self.conn.prepare(
