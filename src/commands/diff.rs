@@ -222,7 +222,8 @@ pub fn differing_fields(before: &Account, after: &Account) -> Vec<String> {
 
 /// Compares live accounts, one at a time, with the OLD export.
 pub struct Differ {
-    old: Vec<Option<Account>>,
+    /// OLD's records, each taken when seen live.
+    old: Vec<(Place, Option<Account>)>,
     index: HashMap<String, usize>,
     added: Vec<Account>,
     changed: Vec<Change>,
@@ -233,19 +234,16 @@ impl Differ {
     /// the two would be compared?).
     pub fn new(records: Vec<(Place, Account)>) -> Result<Differ, String> {
         let mut index = HashMap::with_capacity(records.len());
-        let mut places: Vec<Place> = Vec::with_capacity(records.len());
-        let mut old = Vec::with_capacity(records.len());
+        let mut old: Vec<(Place, Option<Account>)> = Vec::with_capacity(records.len());
         for (place, account) in records {
-            if let Some(&first) = index.get(&account.id_key()) {
-                let first: Place = places[first];
+            if let Some(first) = index.insert(account.id_key(), old.len()) {
                 return Err(format!(
-                    ": id `{}` appears twice ({first} and {place}); diff needs one record per id",
-                    account.id()
+                    ": id `{}` appears twice ({} and {place}); diff needs one record per id",
+                    account.id(),
+                    old[first].0
                 ));
             }
-            index.insert(account.id_key(), old.len());
-            places.push(place);
-            old.push(Some(account));
+            old.push((place, Some(account)));
         }
         Ok(Differ {
             old,
@@ -260,7 +258,7 @@ impl Differ {
         let before = self
             .index
             .get(&account.id_key())
-            .and_then(|&i| self.old[i].take());
+            .and_then(|&i| self.old[i].1.take());
         match before {
             None => self.added.push(account),
             Some(before) => {
@@ -280,7 +278,7 @@ impl Differ {
     pub fn finish(self) -> DiffReport {
         DiffReport {
             added: self.added,
-            removed: self.old.into_iter().flatten().collect(),
+            removed: self.old.into_iter().filter_map(|(_, a)| a).collect(),
             changed: self.changed,
         }
     }

@@ -92,13 +92,9 @@ impl Context<'_> {
     /// How a report table (summary, diff) on stdout is drawn: fitted to
     /// the terminal's width when stdout is one, coloured when colour is on.
     pub fn report_style(&self, stdout_is_terminal: bool) -> TableStyle {
-        let width = if stdout_is_terminal {
-            terminal_size::terminal_size().map(|(w, _)| w.0)
-        } else {
-            None
-        };
+        let size = stdout_is_terminal.then(terminal_size::terminal_size);
         TableStyle {
-            width,
+            width: size.flatten().map(|(w, _)| w.0),
             color: self.color_stdout(),
         }
     }
@@ -142,11 +138,9 @@ impl Context<'_> {
             max_rate: settings.max_rate.as_ref().map(|r| r.value),
             log: self.log,
         })?;
-        let cache = if api_args.no_cache {
-            None
-        } else {
-            default_cache_dir().map(TokenCache::new)
-        };
+        let cache = default_cache_dir()
+            .filter(|_| !api_args.no_cache)
+            .map(TokenCache::new);
         let auth = Auth::new(&client, credentials, cache);
         let api = Api::new(
             &client,
