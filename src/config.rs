@@ -68,41 +68,34 @@ pub enum Region {
 }
 
 impl Region {
-    /// A region by name, case-insensitively.
-    pub fn parse(text: &str) -> Option<Region> {
-        match text.to_ascii_lowercase().as_str() {
-            "us" => Some(Region::Us),
-            "eu" => Some(Region::Eu),
-            "ca" => Some(Region::Ca),
-            _ => None,
+    /// The region's name, API base URL and token domain.
+    fn hosts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Region::Us => ("us", "https://api.talkdeskapp.com", "talkdeskid.com"),
+            Region::Eu => ("eu", "https://api.talkdeskapp.eu", "talkdeskid.eu"),
+            Region::Ca => ("ca", "https://api.talkdeskappca.com", "talkdeskidca.com"),
         }
     }
 
+    /// A region by name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Region> {
+        [Region::Us, Region::Eu, Region::Ca]
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text))
+    }
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Us => "us",
-            Region::Eu => "eu",
-            Region::Ca => "ca",
-        }
+        self.hosts().0
     }
 
     /// The API base URL of the region.
     pub fn api_base(self) -> &'static str {
-        match self {
-            Region::Us => "https://api.talkdeskapp.com",
-            Region::Eu => "https://api.talkdeskapp.eu",
-            Region::Ca => "https://api.talkdeskappca.com",
-        }
+        self.hosts().1
     }
 
     /// The token URL of an account in the region.
     pub fn token_url(self, account_name: &str) -> String {
-        let domain = match self {
-            Region::Us => "talkdeskid.com",
-            Region::Eu => "talkdeskid.eu",
-            Region::Ca => "talkdeskidca.com",
-        };
-        format!("https://{account_name}.{domain}/oauth/token")
+        format!("https://{account_name}.{}/oauth/token", self.hosts().2)
     }
 }
 
