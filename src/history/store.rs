@@ -127,10 +127,8 @@ fn check_file(path: &Path) -> Result<bool> {
         .take(16)
         .read_to_end(&mut header)
         .with_context(|| format!("reading the history store {}", path.display()))?;
-    if header.is_empty() {
-        return Ok(true);
-    }
-    if header.as_slice() != SQLITE_HEADER {
+    // An empty file is a store not written yet.
+    if !header.is_empty() && header.as_slice() != SQLITE_HEADER {
         return Err(not_a_store(path, "it is not a SQLite database"));
     }
     Ok(true)
