@@ -177,17 +177,12 @@ fn record_in(
 
 /// The snapshots just before and just after T (P and N), if any.
 fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Option<i64>)> {
-    let previous: Option<i64> = tx.query_row(
-        "SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2",
+    Ok(tx.query_row(
+        "SELECT (SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2),
+                (SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2)",
         [org, at],
-        |r| r.get(0),
-    )?;
-    let next: Option<i64> = tx.query_row(
-        "SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2",
-        [org, at],
-        |r| r.get(0),
-    )?;
-    Ok((previous, next))
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// The versions that hold at T, by account row (fingerprints, not texts).

@@ -307,11 +307,6 @@ impl Store {
 
     /// Brings the schema to the latest version, one step per transaction.
     pub fn migrate(&self) -> Result<()> {
-        self.migrate_to(latest_version())
-    }
-
-    /// Brings the schema to `target` (tests build old stores with it).
-    pub fn migrate_to(&self, target: i64) -> Result<()> {
         loop {
             let tx = rusqlite::Transaction::new_unchecked(
                 &self.conn,
@@ -319,7 +314,7 @@ impl Store {
             )
             .map_err(|e| self.write_error(e.into()))?;
             let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version >= target {
+            if version >= latest_version() {
                 return Ok(());
             }
             let step = MIGRATIONS
