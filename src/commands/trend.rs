@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
@@ -70,7 +71,10 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     }
     out.commit().context("writing the trend")?;
     if let (Some(mut file), Some(path)) = (plot.take(), args.plot.as_deref()) {
-        let title = format!("Accounts per status, every {}", every_name(every));
+        // `--every`'s value names the period: `every week`.
+        let every = args.every.to_possible_value();
+        let every = every.as_ref().map_or("", |v| v.get_name());
+        let title = format!("Accounts per status, every {every}");
         file.write_all(svg_chart(&series, &title)?.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
         file.commit()?;
@@ -78,14 +82,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             .note(&format!("wrote the chart to {}", path.display()));
     }
     Ok(())
-}
-
-fn every_name(every: Every) -> &'static str {
-    match every {
-        Every::Day => "day",
-        Every::Week => "week",
-        Every::Month => "month",
-    }
 }
 
 fn to_series(trend: &Trend, every: Every) -> Series {
