@@ -11,6 +11,20 @@ use tempfile::NamedTempFile;
 
 use crate::interrupt::Pending;
 
+/// Creates `dir` and any missing parents with mode 0700 (on Unix), private
+/// from the moment they exist; folders that already exist are left as
+/// they are.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// A file being written in place of `target`.
 #[derive(Debug)]
 pub struct AtomicFile {

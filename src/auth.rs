@@ -11,7 +11,7 @@ use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic_file::AtomicFile;
+use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request};
@@ -178,16 +178,7 @@ impl TokenCache {
     /// Writes the token atomically: a 0600 temporary file in the 0700
     /// folder, renamed into place.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            // The folder is private from the moment it exists.
-            builder.mode(0o700);
-        }
-        builder
-            .create(&self.dir)
+        create_private_dir(&self.dir)
             .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
         #[cfg(unix)]
         {
@@ -244,19 +235,19 @@ impl<'a> Auth<'a> {
     /// token and is cached.
     pub fn new_token(&self) -> Result<Token> {
         let token = self.fetch()?;
-        *self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))? = Some(token.clone());
+        *self.current()? = Some(token.clone());
         Ok(token)
+    }
+
+    fn current(&self) -> Result<MutexGuard<'_, Option<Token>>> {
+        self.current
+            .lock()
+            .map_err(|_| anyhow::anyhow!("token lock poisoned"))
     }
 
     /// The current token, getting one if there is none yet.
     pub fn token(&self) -> Result<Token> {
-        let mut current = self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
+        let mut current = self.current()?;
         if let Some(token) = current.as_ref() {
             return Ok(token.clone());
         }
@@ -268,28 +259,6 @@ impl<'a> Auth<'a> {
             }
             None => self.fetch()?,
         };
-        *current = Some(token.clone());
-        Ok(token)
-    }
-
-    /// The API refused `rejected` with 401: drop it (and its cache entry)
-    /// and get a new one, unless another request already did.
-    pub fn renew(&self, rejected: &Token) -> Result<Token> {
-        let mut current = self
-            .current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))?;
-        if let Some(token) = current.as_ref() {
-            if token.access_token != rejected.access_token {
-                return Ok(token.clone());
-            }
-        }
-        if let Some(cache) = &self.cache {
-            cache.remove(&self.creds);
-        }
-        self.client
-            .debug("the API refused the token (401); getting a new one");
-        let token = self.fetch()?;
         *current = Some(token.clone());
         Ok(token)
     }
@@ -353,14 +322,24 @@ impl Bearer for Auth<'_> {
         Ok(self.token()?.bearer())
     }
 
+    /// The API refused `rejected` with 401: drop it (and its cache entry)
+    /// and get a new one, unless another request already did.
     fn renew(&self, rejected: &str) -> Result<String> {
-        let rejected = Token {
-            access_token: Secret::new(rejected.strip_prefix("Bearer ").unwrap_or(rejected)),
-            expires_at: 0,
-            scope: String::new(),
-            cached: false,
-        };
-        Ok(Auth::renew(self, &rejected)?.bearer())
+        let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
+        let mut current = self.current()?;
+        if let Some(token) = current.as_ref() {
+            if token.access_token.expose() != rejected {
+                return Ok(token.bearer());
+            }
+        }
+        if let Some(cache) = &self.cache {
+            cache.remove(&self.creds);
+        }
+        self.client
+            .debug("the API refused the token (401); getting a new one");
+        let token = self.fetch()?;
+        *current = Some(token.clone());
+        Ok(token.bearer())
     }
 }
 

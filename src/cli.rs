@@ -9,6 +9,7 @@ use clap::builder::{ArgPredicate, PossibleValue, RangedU64ValueParser};
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
+use crate::history::when::Every;
 pub use crate::output::{OutputFormat, ReportFormat};
 
 const LIST_EXAMPLES: &str = "\
@@ -306,14 +307,6 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub format: DocumentFormat,
-}
-
-/// The periods of `trend`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Every {
-    Day,
-    Week,
-    Month,
 }
 
 /// `-o` and `--jq` of the commands that print rows (`list`, `changes`,

@@ -68,41 +68,34 @@ pub enum Region {
 }
 
 impl Region {
-    /// A region by name, case-insensitively.
-    pub fn parse(text: &str) -> Option<Region> {
-        match text.to_ascii_lowercase().as_str() {
-            "us" => Some(Region::Us),
-            "eu" => Some(Region::Eu),
-            "ca" => Some(Region::Ca),
-            _ => None,
+    /// The region's name, API base URL and token domain.
+    fn hosts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Region::Us => ("us", "https://api.talkdeskapp.com", "talkdeskid.com"),
+            Region::Eu => ("eu", "https://api.talkdeskapp.eu", "talkdeskid.eu"),
+            Region::Ca => ("ca", "https://api.talkdeskappca.com", "talkdeskidca.com"),
         }
     }
 
+    /// A region by name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Region> {
+        [Region::Us, Region::Eu, Region::Ca]
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text))
+    }
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Us => "us",
-            Region::Eu => "eu",
-            Region::Ca => "ca",
-        }
+        self.hosts().0
     }
 
     /// The API base URL of the region.
     pub fn api_base(self) -> &'static str {
-        match self {
-            Region::Us => "https://api.talkdeskapp.com",
-            Region::Eu => "https://api.talkdeskapp.eu",
-            Region::Ca => "https://api.talkdeskappca.com",
-        }
+        self.hosts().1
     }
 
     /// The token URL of an account in the region.
     pub fn token_url(self, account_name: &str) -> String {
-        let domain = match self {
-            Region::Us => "talkdeskid.com",
-            Region::Eu => "talkdeskid.eu",
-            Region::Ca => "talkdeskidca.com",
-        };
-        format!("https://{account_name}.{domain}/oauth/token")
+        format!("https://{account_name}.{}/oauth/token", self.hosts().2)
     }
 }
 
@@ -526,8 +519,10 @@ fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
     Ok(Sourced::new(url, Source::Derived(from)))
 }
 
+/// Letters, digits and hyphens, not first; at most 63 (a DNS label).
 fn account_name(name: String) -> Result<String, String> {
-    match valid_account_name(&name) {
+    let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    match valid && !name.is_empty() && name.len() <= 63 && !name.starts_with('-') {
         true => Ok(name),
         false => Err(format!(
             "is `{name}`, which is not a Talkdesk account name; use letters, digits and hyphens only"
@@ -660,13 +655,6 @@ impl Settings {
         };
         format!("missing settings: {}; {file}", missing.join(", "))
     }
-}
-
-fn valid_account_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
 }
 
 /// Runs `client_secret_cmd` without a shell; the secret is the first line

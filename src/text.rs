@@ -66,6 +66,12 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
     }
 }
 
+/// `1 request`, `2 requests`: a count and its noun, singular or plural.
+pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// At most `max` characters of `text`, with `…` when it was cut. Callers
 /// redact secrets first: a cut must never leave part of one behind.
 pub fn shorten(text: &str, max: usize) -> String {

@@ -4,7 +4,6 @@
 //! up wants to know: it works, the scopes granted, when the token expires,
 //! and how many accounts there are.
 
-use std::io::Write;
 use std::time::UNIX_EPOCH;
 
 use anyhow::Result;
@@ -38,30 +37,25 @@ pub fn scopes_text(scope: &str) -> String {
 
 /// The report printed on success.
 pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: u64) -> String {
-    let mut rows: Vec<(&str, String)> = lines.to_vec();
-    rows.push(("scopes", scopes_text(&token.scope)));
-    rows.push((
-        "expires",
-        format!(
-            "{} ({})",
-            utc_text(token.expires_at),
-            time_left(token.expires_at, now)
+    let expires = utc_text(token.expires_at);
+    let from = match token.cached {
+        true => "the token cache",
+        false => "a new token request (auth check always asks the token endpoint)",
+    };
+    let rows = [
+        ("scopes", scopes_text(&token.scope)),
+        (
+            "expires",
+            format!("{expires} ({})", time_left(token.expires_at, now)),
         ),
-    ));
-    rows.push((
-        "token from",
-        if token.cached {
-            "the token cache".to_string()
-        } else {
-            "a new token request (auth check always asks the token endpoint)".to_string()
-        },
-    ));
-    rows.push((
-        "accounts",
-        total.map_or_else(|| "(the API sent no total)".to_string(), |t| t.to_string()),
-    ));
+        ("token from", from.to_string()),
+        (
+            "accounts",
+            total.map_or("(the API sent no total)".into(), |t| t.to_string()),
+        ),
+    ];
     let mut text = String::from("OK: the credentials work and the accounts API answered\n");
-    for (key, value) in rows {
+    for (key, value) in lines.iter().cloned().chain(rows) {
         text.push_str(&format!("  {key:<11} {value}\n"));
     }
     text
@@ -87,10 +81,7 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     }
     lines.push(("api", settings.base_url.value.to_string()));
     let text = report(&token, total, &lines, now_secs());
-    let mut out = std::io::stdout().lock();
-    out.write_all(crate::text::terminal_safe(&text).as_bytes())?;
-    out.flush()?;
-    Ok(())
+    super::print(crate::text::terminal_safe(&text))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::{ReportCell, json_lines};
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -35,35 +35,31 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .into_iter()
         .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
         .collect();
+    let items: Vec<Value> = changes.iter().map(change_json).collect();
     let mut out = Destination::open(None)?;
     match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&to_value(&changes), "the changes", &mut out)?
+            filter.apply_document(&Value::Array(items), "the changes", &mut out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
-            for change in &changes {
+            for (change, item) in changes.iter().zip(&items) {
                 let what = format!(
                     "the change of account {} at {}",
                     change.id,
                     show_time(change.time)
                 );
-                filter.apply_document(&change_json(change), &what, &mut out)?;
+                filter.apply_document(item, &what, &mut out)?;
             }
         }
-        (OutputFormat::Json, None) => writeln!(out, "{}", to_json(&changes))?,
+        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items))?,
         (OutputFormat::Jsonl, None) => {
-            for change in &changes {
-                writeln!(out, "{}", change_json(change))?;
+            for item in &items {
+                writeln!(out, "{item}")?;
             }
         }
-        (OutputFormat::Csv, None) => write_csv(&mut out, &COLUMNS, &rows(&changes, false))?,
-        (OutputFormat::Table, None) => {
-            let style = ctx.report_style(out.is_terminal());
-            writeln!(
-                out,
-                "{}",
-                render_table(&COLUMNS, &rows(&changes, style.color), style)
-            )?;
+        (format, None) => {
+            let csv = format == OutputFormat::Csv;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&changes))?;
         }
     }
     out.commit().context("writing the changes")?;
@@ -82,10 +78,33 @@ fn keeps(change: &Change, from: Option<&Status>, to: Option<&Status>) -> bool {
     if change.kind == Kind::Other {
         return false;
     }
-    let status =
-        |v: &Option<crate::history::query::Version>| v.as_ref().map(|v| Status::parse(&v.status));
-    from.is_none_or(|s| status(&change.before).as_ref() == Some(s))
-        && to.is_none_or(|s| status(&change.after).as_ref() == Some(s))
+    let [before, after] = statuses(change).map(|s| s.map(Status::parse));
+    from.is_none_or(|s| before.as_ref() == Some(s)) && to.is_none_or(|s| after.as_ref() == Some(s))
+}
+
+/// The account's status before and after the change (none when added,
+/// removed).
+fn statuses(change: &Change) -> [Option<&str>; 2] {
+    [&change.before, &change.after].map(|v| v.as_ref().map(|v| v.status.as_str()))
+}
+
+/// Each field that changed, with its value (none when a side lacks it),
+/// before and after.
+type Sides = [Vec<(String, Option<Value>)>; 2];
+
+/// For an `other` change: the fields that changed, before and after.
+fn changed_values(change: &Change) -> Option<Sides> {
+    let (Kind::Other, Some(b), Some(a)) = (change.kind, &change.before, &change.after) else {
+        return None;
+    };
+    let names = changed_fields(&b.body, &a.body);
+    Some([b, a].map(|v| {
+        let fields: Map<String, Value> = serde_json::from_str(&v.body).unwrap_or_default();
+        names
+            .iter()
+            .map(|n| (n.clone(), fields.get(n).cloned()))
+            .collect()
+    }))
 }
 
 /// A field's value as a cell: strings as they are, missing as `(none)`.
@@ -97,43 +116,30 @@ fn cell_text(value: Option<&Value>) -> String {
     }
 }
 
-fn fields_of(body: &str) -> Map<String, Value> {
-    serde_json::from_str(body).unwrap_or_default()
-}
-
 /// The `before` and `after` cells: statuses, or the other fields that
 /// changed as `field: value` joined by `; `.
-fn before_after(change: &Change) -> (String, String) {
-    let status = |v: &Option<crate::history::query::Version>| {
-        v.as_ref().map(|v| v.status.clone()).unwrap_or_default()
-    };
-    match (change.kind, &change.before, &change.after) {
-        (Kind::Other, Some(b), Some(a)) => {
-            let names = changed_fields(&b.body, &a.body);
-            let (bf, af) = (fields_of(&b.body), fields_of(&a.body));
-            let show = |fields: &Map<String, Value>| {
-                names
-                    .iter()
-                    .map(|n| format!("{n}: {}", cell_text(fields.get(n))))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
-            (show(&bf), show(&af))
-        }
-        _ => (status(&change.before), status(&change.after)),
+fn before_after(change: &Change) -> [String; 2] {
+    match changed_values(change) {
+        Some(sides) => sides.map(|fields| {
+            let shown: Vec<String> = fields
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", cell_text(v.as_ref())))
+                .collect();
+            shown.join("; ")
+        }),
+        None => statuses(change).map(|s| s.unwrap_or_default().to_string()),
     }
 }
 
-fn rows(changes: &[Change], color: bool) -> Vec<Vec<ReportCell>> {
+fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
     changes
         .iter()
         .map(|c| {
-            let (before, after) = before_after(c);
+            let [before, after] = before_after(c);
             let colored = |text: String| {
-                let tint = if color && c.kind != Kind::Other {
-                    TableSink::status_color(&text)
-                } else {
-                    None
+                let tint = match c.kind {
+                    Kind::Other => None,
+                    _ => TableSink::status_color(&text),
                 };
                 ReportCell::new(text).colored(tint)
             };
@@ -152,25 +158,14 @@ fn rows(changes: &[Change], color: bool) -> Vec<Vec<ReportCell>> {
 /// One change as json: `before`/`after` are statuses (null when absent),
 /// or for `other` objects of the fields that changed.
 pub fn change_json(change: &Change) -> Value {
-    let status = |v: &Option<crate::history::query::Version>| match v {
-        Some(v) => Value::String(v.status.clone()),
-        None => Value::Null,
-    };
-    let (before, after) = match (change.kind, &change.before, &change.after) {
-        (Kind::Other, Some(b), Some(a)) => {
-            let names = changed_fields(&b.body, &a.body);
-            let (bf, af) = (fields_of(&b.body), fields_of(&a.body));
-            let pick = |fields: &Map<String, Value>| {
-                Value::Object(
-                    names
-                        .iter()
-                        .map(|n| (n.clone(), fields.get(n).cloned().unwrap_or(Value::Null)))
-                        .collect(),
-                )
-            };
-            (pick(&bf), pick(&af))
-        }
-        _ => (status(&change.before), status(&change.after)),
+    let [before, after] = match changed_values(change) {
+        Some(sides) => sides.map(|fields| {
+            let fields = fields
+                .into_iter()
+                .map(|(n, v)| (n, v.unwrap_or(Value::Null)));
+            Value::Object(fields.collect())
+        }),
+        None => statuses(change).map(|s| json!(s)),
     };
     json!({
         "time": show_time(change.time),
@@ -180,18 +175,4 @@ pub fn change_json(change: &Change) -> Value {
         "before": before,
         "after": after,
     })
-}
-
-/// The json array as a value (what `--jq` runs on with `-o json`).
-pub fn to_value(changes: &[Change]) -> Value {
-    Value::Array(changes.iter().map(change_json).collect())
-}
-
-/// The json array: the one place `changes -o json` is made.
-pub fn to_json(changes: &[Change]) -> String {
-    if changes.is_empty() {
-        return "[]".into();
-    }
-    let items: Vec<String> = changes.iter().map(|c| change_json(c).to_string()).collect();
-    format!("[\n  {}\n]", items.join(",\n  "))
 }

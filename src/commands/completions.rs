@@ -90,10 +90,7 @@ pub fn fix_bash_labels(script: &str) -> String {
 pub fn run(shell: Shell) -> Result<()> {
     let mut buffer = Vec::new();
     generate(shell, &mut buffer);
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&buffer)?;
-    stdout.flush()?;
-    Ok(())
+    super::print(buffer)
 }
 
 #[cfg(test)]

@@ -2,14 +2,13 @@
 //! is, what every setting resolved to and from where (secrets redacted),
 //! and a commented starting file written privately.
 
-use std::fs;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
-use crate::atomic_file::AtomicFile;
+use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{Region, SecretSetting, Settings, Source, Sourced, config_path_in_use};
@@ -35,24 +34,19 @@ pub struct Answers {
     pub client_secret: Option<String>,
 }
 
-impl Answers {
-    fn get(&self, key: &str) -> Option<&str> {
-        match key {
-            "account_name" => self.account_name.as_deref(),
-            "region" => self.region.map(Region::as_str),
-            "client_id" => self.client_id.as_deref(),
-            "client_secret" => self.client_secret.as_deref(),
-            _ => None,
-        }
-    }
-}
-
 /// The template with each answered placeholder (its first occurrence, in
 /// `[default]`) replaced by a real, TOML-quoted setting.
 pub fn fill_template(answers: &Answers) -> String {
     let mut text = TEMPLATE.to_string();
-    for (key, line) in PLACEHOLDERS {
-        if let Some(value) = answers.get(key) {
+    // In the order of PLACEHOLDERS.
+    let values = [
+        answers.account_name.as_deref(),
+        answers.region.map(Region::as_str),
+        answers.client_id.as_deref(),
+        answers.client_secret.as_deref(),
+    ];
+    for ((key, line), value) in PLACEHOLDERS.into_iter().zip(values) {
+        if let Some(value) = value {
             let quoted = toml::Value::String(value.to_string()).to_string();
             text = text.replacen(line, &format!("{key} = {quoted}"), 1);
         }
@@ -72,9 +66,7 @@ pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
 /// Prints the path in use on stdout, and on stderr whether it exists.
 fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "{}", path.value.display())?;
-    out.flush()?;
+    super::print(format!("{}\n", path.value.display()))?;
     let from = match &path.source {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
@@ -153,17 +145,10 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
 /// Prints every resolved setting with its source.
 fn show(ctx: &Context) -> Result<()> {
     let settings = ctx.settings(&ApiArgs::default(), None)?;
-    let stdout = io::stdout();
-    let style = ctx.report_style(stdout.is_terminal());
-    let table = render_table(
-        &["setting", "value", "source"],
-        &show_rows(&settings),
-        style,
-    );
-    let mut out = stdout.lock();
-    writeln!(out, "{table}")?;
-    out.flush()?;
-    Ok(())
+    let style = ctx.report_style(io::stdout().is_terminal());
+    let header = ["setting", "value", "source"];
+    let table = render_table(&header, &show_rows(&settings), style);
+    super::print(format!("{table}\n"))
 }
 
 /// Writes the template (filled in from questions when stdin is a
@@ -189,24 +174,21 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
             path.display()
         )?;
-        let answers = ask(&mut io::stdin().lock(), &mut stderr, &mut read_hidden)?;
+        let answers = ask(
+            &mut io::stdin().lock(),
+            &mut stderr,
+            &mut rpassword::read_password,
+        )?;
         fill_template(&answers)
     } else {
         TEMPLATE.to_string()
     };
     write_private(&path, &text, force)?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "wrote {}", path.display())?;
-    out.flush()?;
+    super::print(format!("wrote {}\n", path.display()))?;
     ctx.log.note(
         "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
     );
     Ok(())
-}
-
-/// Reads a secret from the terminal without echoing it.
-fn read_hidden() -> io::Result<String> {
-    rpassword::read_password()
 }
 
 /// Asks the four questions. An empty answer skips one; an invalid account
@@ -303,23 +285,11 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     })
 }
 
-/// Creates `dir` and any missing parents with mode 0700 (on Unix);
-/// folders that already exist are left as they are.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Overrides;
+    use std::fs;
 
     fn resolve(text: &str) -> Settings {
         let dir = tempfile::tempdir().unwrap();

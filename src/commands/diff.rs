@@ -11,7 +11,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use comfy_table::Color;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
@@ -20,7 +20,7 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, silent_exit, usage_error};
 use crate::output::destination::Destination;
 use crate::output::jq;
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::ReportCell;
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -222,7 +222,8 @@ pub fn differing_fields(before: &Account, after: &Account) -> Vec<String> {
 
 /// Compares live accounts, one at a time, with the OLD export.
 pub struct Differ {
-    old: Vec<Option<Account>>,
+    /// OLD's records, each taken when seen live.
+    old: Vec<(Place, Option<Account>)>,
     index: HashMap<String, usize>,
     added: Vec<Account>,
     changed: Vec<Change>,
@@ -233,19 +234,16 @@ impl Differ {
     /// the two would be compared?).
     pub fn new(records: Vec<(Place, Account)>) -> Result<Differ, String> {
         let mut index = HashMap::with_capacity(records.len());
-        let mut places: Vec<Place> = Vec::with_capacity(records.len());
-        let mut old = Vec::with_capacity(records.len());
+        let mut old: Vec<(Place, Option<Account>)> = Vec::with_capacity(records.len());
         for (place, account) in records {
-            if let Some(&first) = index.get(&account.id_key()) {
-                let first: Place = places[first];
+            if let Some(first) = index.insert(account.id_key(), old.len()) {
                 return Err(format!(
-                    ": id `{}` appears twice ({first} and {place}); diff needs one record per id",
-                    account.id()
+                    ": id `{}` appears twice ({} and {place}); diff needs one record per id",
+                    account.id(),
+                    old[first].0
                 ));
             }
-            index.insert(account.id_key(), old.len());
-            places.push(place);
-            old.push(Some(account));
+            old.push((place, Some(account)));
         }
         Ok(Differ {
             old,
@@ -260,7 +258,7 @@ impl Differ {
         let before = self
             .index
             .get(&account.id_key())
-            .and_then(|&i| self.old[i].take());
+            .and_then(|&i| self.old[i].1.take());
         match before {
             None => self.added.push(account),
             Some(before) => {
@@ -280,7 +278,7 @@ impl Differ {
     pub fn finish(self) -> DiffReport {
         DiffReport {
             added: self.added,
-            removed: self.old.into_iter().flatten().collect(),
+            removed: self.old.into_iter().filter_map(|(_, a)| a).collect(),
             changed: self.changed,
         }
     }
@@ -299,11 +297,7 @@ pub fn to_json(report: &DiffReport) -> Value {
             })
         })
         .collect();
-    let mut object = Map::new();
-    object.insert("added".into(), json!(report.added));
-    object.insert("removed".into(), json!(report.removed));
-    object.insert("changed".into(), Value::Array(changed));
-    Value::Object(object)
+    json!({"added": report.added, "removed": report.removed, "changed": changed})
 }
 
 fn change_cell(change: &str) -> ReportCell {
@@ -382,21 +376,17 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
     let report = differ.finish();
     let mut out = Destination::open(None)?;
-    match args.format.output {
-        ReportFormat::Json => match &jq {
-            Some(filter) => {
-                filter.apply_document(&to_json(&report), "the differences", &mut out)?
-            }
-            None => {
-                serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
-                out.write_all(b"\n")?;
-            }
-        },
-        ReportFormat::Csv => write_csv(&mut out, &COLUMNS, &report_rows(&report))?,
-        ReportFormat::Table => {
-            let style = ctx.report_style(out.is_terminal());
-            let table = render_table(&COLUMNS, &report_rows(&report), style);
-            writeln!(out, "{table}")?;
+    match (args.format.output, &jq) {
+        (ReportFormat::Json, Some(filter)) => {
+            filter.apply_document(&to_json(&report), "the differences", &mut out)?
+        }
+        (ReportFormat::Json, None) => {
+            serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
+            out.write_all(b"\n")?;
+        }
+        (format, _) => {
+            let csv = format == ReportFormat::Csv;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &report_rows(&report))?;
         }
     }
     out.commit().context("writing the differences")?;

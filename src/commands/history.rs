@@ -12,7 +12,7 @@ use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::{ReportCell, json_lines};
 use crate::output::table::TableSink;
 
 /// The columns of table and csv.
@@ -28,34 +28,30 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     if id != args.id {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
+    let items: Vec<Value> = versions.iter().map(version_json).collect();
     let mut out = Destination::open(None)?;
     match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&to_value(&versions), "the history", &mut out)?
+            filter.apply_document(&Value::Array(items), "the history", &mut out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
-            for v in &versions {
+            for (v, item) in versions.iter().zip(&items) {
                 let what = format!(
                     "the version of account {id} from {}",
                     show_time(v.valid_from)
                 );
-                filter.apply_document(&version_json(v), &what, &mut out)?;
+                filter.apply_document(item, &what, &mut out)?;
             }
         }
-        (OutputFormat::Json, None) => writeln!(out, "{}", to_json(&versions))?,
+        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items))?,
         (OutputFormat::Jsonl, None) => {
-            for v in &versions {
-                writeln!(out, "{}", version_json(v))?;
+            for item in &items {
+                writeln!(out, "{item}")?;
             }
         }
-        (OutputFormat::Csv, None) => write_csv(&mut out, &COLUMNS, &rows(&versions, false))?,
-        (OutputFormat::Table, None) => {
-            let style = ctx.report_style(out.is_terminal());
-            writeln!(
-                out,
-                "{}",
-                render_table(&COLUMNS, &rows(&versions, style.color), style)
-            )?;
+        (format, None) => {
+            let csv = format == OutputFormat::Csv;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&versions))?;
         }
     }
     out.commit().context("writing the history")
@@ -79,20 +75,15 @@ fn changed(versions: &[Version], i: usize) -> String {
     fields.join(", ")
 }
 
-fn rows(versions: &[Version], color: bool) -> Vec<Vec<ReportCell>> {
+fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
     versions
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let tint = if color {
-                TableSink::status_color(&v.status)
-            } else {
-                None
-            };
             vec![
                 ReportCell::new(show_time(v.valid_from)),
                 ReportCell::new(v.valid_to.map(show_time).unwrap_or_default()),
-                ReportCell::new(v.status.clone()).colored(tint),
+                ReportCell::new(v.status.clone()).colored(TableSink::status_color(&v.status)),
                 ReportCell::new(v.name.clone().unwrap_or_default()),
                 ReportCell::new(changed(versions, i)),
             ]
@@ -109,18 +100,4 @@ pub fn version_json(v: &Version) -> Value {
         "to": v.valid_to.map(show_time),
         "account": account,
     })
-}
-
-/// The json array as a value (what `--jq` runs on with `-o json`).
-pub fn to_value(versions: &[Version]) -> Value {
-    Value::Array(versions.iter().map(version_json).collect())
-}
-
-/// The json array: the one place `history -o json` is made.
-pub fn to_json(versions: &[Version]) -> String {
-    let items: Vec<String> = versions
-        .iter()
-        .map(|v| version_json(v).to_string())
-        .collect();
-    format!("[\n  {}\n]", items.join(",\n  "))
 }

@@ -145,30 +145,26 @@ fn leaf_commands(command: &clap::Command) -> Vec<&clap::Command> {
 
 /// The list of commands, each described in its own section below.
 fn commands_section(leaves: &[&clap::Command]) -> Roff {
-    let mut roff = Roff::new();
-    roff.control("SH", ["COMMANDS"]);
-    for command in leaves {
-        let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
-        let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
-        let about = command
-            .get_about()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        roff.control("TP", []);
-        roff.text([bold(name)]);
-        roff.text([roman(about)]);
-    }
-    roff
+    let items: Vec<(String, String)> = leaves
+        .iter()
+        .map(|command| {
+            let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
+            let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
+            let about = command.get_about().map(|a| a.to_string());
+            (name.to_string(), about.unwrap_or_default())
+        })
+        .collect();
+    definitions("COMMANDS", &items)
 }
 
 /// A section of `term: description` paragraphs.
-fn definitions(title: &str, items: &[(&str, &str)]) -> Roff {
+fn definitions(title: &str, items: &[(impl AsRef<str>, impl AsRef<str>)]) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", [title]);
     for (term, text) in items {
         roff.control("TP", []);
-        roff.text([bold(*term)]);
-        roff.text([roman(*text)]);
+        roff.text([bold(term.as_ref())]);
+        roff.text([roman(text.as_ref())]);
     }
     roff
 }
@@ -217,10 +213,7 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
 pub fn run() -> Result<()> {
     let mut buffer = Vec::new();
     render(&mut buffer)?;
-    let mut stdout = io::stdout().lock();
-    stdout.write_all(&buffer)?;
-    stdout.flush()?;
-    Ok(())
+    super::print(buffer)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub mod sort;
 pub mod summary;
 pub mod trend;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -33,7 +33,8 @@ use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
-use crate::output::report::TableStyle;
+use crate::output::destination::Destination;
+use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
 use progress::Progress;
 
 /// How often the progress line is redrawn while no page arrives.
@@ -91,15 +92,29 @@ impl Context<'_> {
     /// How a report table (summary, diff) on stdout is drawn: fitted to
     /// the terminal's width when stdout is one, coloured when colour is on.
     pub fn report_style(&self, stdout_is_terminal: bool) -> TableStyle {
-        let width = if stdout_is_terminal {
-            terminal_size::terminal_size().map(|(w, _)| w.0)
-        } else {
-            None
-        };
+        let size = stdout_is_terminal.then(terminal_size::terminal_size);
         TableStyle {
-            width,
+            width: size.flatten().map(|(w, _)| w.0),
             color: self.color_stdout(),
         }
+    }
+
+    /// Writes a report's rows under `header` to `out`: as csv, or as a
+    /// table drawn for stdout, whose style it returns.
+    pub fn write_rows(
+        &self,
+        out: &mut Destination,
+        csv: bool,
+        header: &[&str],
+        rows: &[Vec<ReportCell>],
+    ) -> Result<Option<TableStyle>> {
+        if csv {
+            write_csv(out, header, rows)?;
+            return Ok(None);
+        }
+        let style = self.report_style(out.is_terminal());
+        writeln!(out, "{}", render_table(header, rows, style))?;
+        Ok(Some(style))
     }
 
     /// Runs `work` with a ready API and its token source: credentials, one
@@ -123,11 +138,9 @@ impl Context<'_> {
             max_rate: settings.max_rate.as_ref().map(|r| r.value),
             log: self.log,
         })?;
-        let cache = if api_args.no_cache {
-            None
-        } else {
-            default_cache_dir().map(TokenCache::new)
-        };
+        let cache = default_cache_dir()
+            .filter(|_| !api_args.no_cache)
+            .map(TokenCache::new);
         let auth = Auth::new(&client, credentials, cache);
         let api = Api::new(
             &client,
@@ -224,6 +237,15 @@ impl Context<'_> {
         })?;
         Store::open(&path.value, access)
     }
+}
+
+/// Writes `text` to stdout at once and flushes it: a failed write is an
+/// error (a closed pipe is not, see `error::is_broken_pipe`).
+pub fn print(text: impl AsRef<[u8]>) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_ref())?;
+    stdout.flush()?;
+    Ok(())
 }
 
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;

@@ -9,9 +9,10 @@ use std::io::{IsTerminal, Write};
 
 use crate::api::pages::{Page, Pages};
 use crate::log::Log;
+use crate::text::counted;
 
-/// The progress line of one walk.
-#[derive(Debug)]
+/// The progress line of one walk (by default: off, nothing counted yet).
+#[derive(Debug, Default)]
 pub struct Progress {
     enabled: bool,
     page: u64,
@@ -37,12 +38,7 @@ impl Progress {
     pub fn with(enabled: bool) -> Progress {
         Progress {
             enabled,
-            page: 0,
-            total_pages: None,
-            accounts: 0,
-            rate: None,
-            waiting: false,
-            shown: 0,
+            ..Progress::default()
         }
     }
 
@@ -84,12 +80,8 @@ impl Progress {
             Some(total) if total >= self.page => format!("page {}/{total}", self.page),
             _ => format!("page {}", self.page),
         };
-        let noun = if self.accounts == 1 {
-            "account"
-        } else {
-            "accounts"
-        };
-        let mut line = format!("{pages}, {} {noun}", self.accounts);
+        let accounts = counted(self.accounts, "account", "accounts");
+        let mut line = format!("{pages}, {accounts}");
         if !pace.is_empty() {
             line.push_str(", ");
             line.push_str(&pace);

@@ -17,7 +17,7 @@ use crate::history::record::{Summary, Taken, TimeTaken};
 use crate::history::{Access, Recorded, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::ReportCell;
 
 /// Runs `snapshot`.
 pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
@@ -152,20 +152,16 @@ fn print(
         return Ok(());
     }
     let mut out = Destination::open(None)?;
-    let header = ["change", "count"];
-    match format {
-        ReportFormat::Json => match jq {
-            Some(filter) => filter.apply_document(
-                &to_json(summary),
-                "the snapshot's counts (the snapshot is recorded)",
-                &mut out,
-            )?,
-            None => writeln!(out, "{}", to_json(summary))?,
-        },
-        ReportFormat::Csv => write_csv(&mut out, &header, &rows(summary))?,
-        ReportFormat::Table => {
-            let style = ctx.report_style(out.is_terminal());
-            writeln!(out, "{}", render_table(&header, &rows(summary), style))?;
+    match (format, jq) {
+        (ReportFormat::Json, Some(filter)) => filter.apply_document(
+            &to_json(summary),
+            "the snapshot's counts (the snapshot is recorded)",
+            &mut out,
+        )?,
+        (ReportFormat::Json, None) => writeln!(out, "{}", to_json(summary))?,
+        (format, _) => {
+            let csv = format == ReportFormat::Csv;
+            ctx.write_rows(&mut out, csv, &["change", "count"], &rows(summary))?;
         }
     }
     out.commit().context("writing the counts")

@@ -14,7 +14,7 @@ use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SummaryArgs};
 use crate::output::destination::Destination;
 use crate::output::jq;
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::{ReportCell, json_lines};
 use crate::output::table::TableSink;
 
 /// The label of the last table/csv row.
@@ -62,12 +62,8 @@ impl StatusCounts {
     }
 }
 
-/// The json report as a value: an array of `{"status": S, "count": N}`.
-/// An account without a status is counted under `"status": null`.
-pub fn to_value(rows: &[(String, u64)]) -> Value {
-    Value::Array(items(rows))
-}
-
+/// The json report's items: `{"status": S, "count": N}`. An account
+/// without a status is counted under `"status": null`.
 fn items(rows: &[(String, u64)]) -> Vec<Value> {
     rows.iter()
         .map(|(status, count)| {
@@ -79,15 +75,6 @@ fn items(rows: &[(String, u64)]) -> Vec<Value> {
             json!({"status": status, "count": count})
         })
         .collect()
-}
-
-/// The json report as text: [`to_value`], one item per line.
-pub fn to_json(rows: &[(String, u64)]) -> String {
-    let items: Vec<String> = items(rows).iter().map(Value::to_string).collect();
-    if items.is_empty() {
-        return "[]\n".to_string();
-    }
-    format!("[\n  {}\n]\n", items.join(",\n  "))
 }
 
 /// The table and csv rows: each status, then TOTAL.
@@ -128,17 +115,15 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
 
     let rows = counts.rows(&only);
     let mut out = Destination::open(None)?;
-    let header = ["status", "count"];
-    match args.format.output {
-        ReportFormat::Json => match &jq {
-            Some(filter) => filter.apply_document(&to_value(&rows), "the summary", &mut out)?,
-            None => out.write_all(to_json(&rows).as_bytes())?,
-        },
-        ReportFormat::Csv => write_csv(&mut out, &header, &report_rows(&rows, counts.total()))?,
-        ReportFormat::Table => {
-            let style = ctx.report_style(out.is_terminal());
-            let table = render_table(&header, &report_rows(&rows, counts.total()), style);
-            writeln!(out, "{table}")?;
+    match (args.format.output, &jq) {
+        (ReportFormat::Json, Some(filter)) => {
+            filter.apply_document(&Value::Array(items(&rows)), "the summary", &mut out)?
+        }
+        (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&items(&rows)))?,
+        (format, _) => {
+            let table = report_rows(&rows, counts.total());
+            let csv = format == ReportFormat::Csv;
+            ctx.write_rows(&mut out, csv, &["status", "count"], &table)?;
         }
     }
     out.commit().context("writing the summary")
@@ -202,7 +187,7 @@ mod tests {
 
     #[test]
     fn json_is_an_array_of_status_and_count() {
-        let text = to_json(&[("ACTIVE".into(), 3), (String::new(), 1)]);
+        let text = json_lines(&items(&[("ACTIVE".into(), 3), (String::new(), 1)]));
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(
             parsed,

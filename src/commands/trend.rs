@@ -5,17 +5,18 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
-use crate::cli::{Every as EveryArg, ReportFormat, TrendArgs};
+use crate::cli::{ReportFormat, TrendArgs};
 use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
 use crate::history::{Access, show_time};
 use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
 use crate::output::jq;
-use crate::output::report::{ReportCell, render_table, write_csv};
+use crate::output::report::{ReportCell, TableStyle, json_lines};
 use crate::output::table::TableSink;
 
 /// Runs `trend`.
@@ -25,11 +26,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let org = ctx.organization(&settings)?;
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
-    let every = match args.every {
-        EveryArg::Day => Every::Day,
-        EveryArg::Week => Every::Week,
-        EveryArg::Month => Every::Month,
-    };
+    let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
     let mut plot = args
         .plot
@@ -49,32 +46,35 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let mut out = Destination::open(None)?;
     let header = header(&trend);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    match args.format.output {
-        ReportFormat::Json => match &jq {
-            Some(filter) => {
-                filter.apply_document(&to_value(&trend, every), "the trend", &mut out)?
-            }
-            None => writeln!(out, "{}", to_json(&trend, every))?,
-        },
-        ReportFormat::Csv => write_csv(&mut out, &header, &rows(&series, false))?,
-        ReportFormat::Table => {
-            let terminal = out.is_terminal();
-            let style = ctx.report_style(terminal);
-            writeln!(
-                out,
-                "{}",
-                render_table(&header, &rows(&series, style.color), style)
-            )?;
-            if let (true, Some(width)) = (terminal, style.width) {
-                if !series.labels.is_empty() {
-                    write!(out, "\n{}", terminal_chart(&series, width, style.color))?;
-                }
+    let periods: Vec<Value> = trend
+        .periods
+        .iter()
+        .map(|p| period_json(&trend, p, every))
+        .collect();
+    match (args.format.output, &jq) {
+        (ReportFormat::Json, Some(filter)) => {
+            filter.apply_document(&Value::Array(periods), "the trend", &mut out)?
+        }
+        (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&periods))?,
+        (format, _) => {
+            let csv = format == ReportFormat::Csv;
+            // A table on a terminal (it has a width) gets the chart below.
+            let style = ctx.write_rows(&mut out, csv, &header, &rows(&series))?;
+            if let Some(TableStyle {
+                width: Some(width),
+                color,
+            }) = style.filter(|_| !series.labels.is_empty())
+            {
+                write!(out, "\n{}", terminal_chart(&series, width, color))?;
             }
         }
     }
     out.commit().context("writing the trend")?;
     if let (Some(mut file), Some(path)) = (plot.take(), args.plot.as_deref()) {
-        let title = format!("Accounts per status, every {}", every_name(every));
+        // `--every`'s value names the period: `every week`.
+        let every = args.every.to_possible_value();
+        let every = every.as_ref().map_or("", |v| v.get_name());
+        let title = format!("Accounts per status, every {every}");
         file.write_all(svg_chart(&series, &title)?.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
         file.commit()?;
@@ -82,14 +82,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             .note(&format!("wrote the chart to {}", path.display()));
     }
     Ok(())
-}
-
-fn every_name(every: Every) -> &'static str {
-    match every {
-        Every::Day => "day",
-        Every::Week => "week",
-        Every::Month => "month",
-    }
 }
 
 fn to_series(trend: &Trend, every: Every) -> Series {
@@ -117,7 +109,7 @@ fn header(trend: &Trend) -> Vec<String> {
         .collect()
 }
 
-fn rows(series: &Series, color: bool) -> Vec<Vec<ReportCell>> {
+fn rows(series: &Series) -> Vec<Vec<ReportCell>> {
     series
         .labels
         .iter()
@@ -125,29 +117,12 @@ fn rows(series: &Series, color: bool) -> Vec<Vec<ReportCell>> {
         .map(|(label, counts)| {
             std::iter::once(ReportCell::new(label.clone()))
                 .chain(counts.iter().enumerate().map(|(k, n)| {
-                    let tint = if color {
-                        TableSink::status_color(&series.statuses[k])
-                    } else {
-                        None
-                    };
-                    ReportCell::number(*n).colored(tint)
+                    ReportCell::number(*n).colored(TableSink::status_color(&series.statuses[k]))
                 }))
                 .chain(std::iter::once(ReportCell::number(counts.iter().sum())))
                 .collect()
         })
         .collect()
-}
-
-/// The json array, one object per period, as a value (what `--jq` runs
-/// on).
-pub fn to_value(trend: &Trend, every: Every) -> Value {
-    Value::Array(
-        trend
-            .periods
-            .iter()
-            .map(|p| period_json(trend, p, every))
-            .collect(),
-    )
 }
 
 /// One period as json: its label, the snapshot it shows, the counts.
@@ -164,18 +139,4 @@ fn period_json(trend: &Trend, p: &PeriodCounts, every: Every) -> Value {
         "counts": counts,
         "total": p.counts.iter().sum::<u64>(),
     })
-}
-
-/// The json array, one object per period: the one place `trend -o json`
-/// is made.
-pub fn to_json(trend: &Trend, every: Every) -> String {
-    let items: Vec<String> = trend
-        .periods
-        .iter()
-        .map(|p| period_json(trend, p, every).to_string())
-        .collect();
-    if items.is_empty() {
-        return "[]".into();
-    }
-    format!("[\n  {}\n]", items.join(",\n  "))
 }

@@ -91,36 +91,21 @@ pub fn show_time(micros: i64) -> String {
 }
 
 impl Store {
-    /// The organization's row, if it has any snapshot.
-    pub(crate) fn org_id(&self, org: &Org) -> Result<Option<i64>> {
-        Ok(self
+    /// The organization's row when it has a snapshot, or the error that
+    /// says to run `snapshot`.
+    pub(crate) fn known_org(&self, org: &Org) -> Result<i64> {
+        let id: Option<i64> = self
             .conn
             .query_row(
-                "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
+                "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2
+                 AND EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)",
                 (&org.base_url, &org.token_url),
                 |r| r.get(0),
             )
-            .optional()?)
-    }
-
-    /// The organization's row, or the error that says to run `snapshot`.
-    pub(crate) fn known_org(&self, org: &Org) -> Result<i64> {
-        let id = self.org_id(org)?;
-        let has_snapshot = match id {
-            Some(id) => self
-                .conn
-                .query_row(
-                    "SELECT 1 FROM snapshot WHERE org = ?1 LIMIT 1",
-                    [id],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some(),
-            None => false,
-        };
+            .optional()?;
         match id {
-            Some(id) if has_snapshot => Ok(id),
-            _ => Err(anyhow::anyhow!(
+            Some(id) => Ok(id),
+            None => Err(anyhow::anyhow!(
                 "no snapshot yet of the {org} in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
                 self.path.display()
             )),

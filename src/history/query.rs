@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Result, anyhow};
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Row};
 use serde_json::{Map, Value};
 
 use super::record::decode_order;
@@ -18,6 +18,16 @@ pub struct SnapshotInfo {
     pub accounts: u64,
 }
 
+impl SnapshotInfo {
+    /// From a row of `taken_at, accounts`.
+    fn from_row(r: &Row) -> rusqlite::Result<SnapshotInfo> {
+        Ok(SnapshotInfo {
+            time: r.get(0)?,
+            accounts: r.get::<_, i64>(1)? as u64,
+        })
+    }
+}
+
 /// One version of an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
@@ -28,6 +38,20 @@ pub struct Version {
     pub name: Option<String>,
     /// The account's exact JSON text.
     pub body: String,
+}
+
+impl Version {
+    /// From a row's columns `valid_from, valid_to, status, name, body`,
+    /// starting at column `first`.
+    fn from_row(r: &Row, first: usize) -> rusqlite::Result<Version> {
+        Ok(Version {
+            valid_from: r.get(first)?,
+            valid_to: r.get(first + 1)?,
+            status: r.get(first + 2)?,
+            name: r.get(first + 3)?,
+            body: r.get(first + 4)?,
+        })
+    }
 }
 
 /// What kind of change a row of `changes` is.
@@ -120,12 +144,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT taken_at, accounts FROM snapshot WHERE org = ?1 ORDER BY taken_at")?;
-        let rows = stmt.query_map([org], |r| {
-            Ok(SnapshotInfo {
-                time: r.get(0)?,
-                accounts: r.get::<_, i64>(1)? as u64,
-            })
-        })?;
+        let rows = stmt.query_map([org], SnapshotInfo::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -138,12 +157,7 @@ impl Store {
                 "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 AND taken_at <= ?2
                  ORDER BY taken_at DESC LIMIT 1",
                 [id, t],
-                |r| {
-                    Ok(SnapshotInfo {
-                        time: r.get(0)?,
-                        accounts: r.get::<_, i64>(1)? as u64,
-                    })
-                },
+                SnapshotInfo::from_row,
             )
             .optional()?;
         match found {
@@ -208,51 +222,35 @@ impl Store {
         if low > high {
             return Ok(Vec::new());
         }
-        let window = Window {
-            org_row,
-            low,
-            high,
-            id,
-        };
-        let mut started = self.versions_in(&window, "v.valid_from BETWEEN ?2 AND ?3", 2)?;
-        let ended = self.versions_in(&window, "v.valid_to BETWEEN ?2 AND ?3", 3)?;
+        // Each (time, account) where a version starts or ends in the
+        // window, with the version that ends there and the one that starts.
+        let mut stmt = self.conn.prepare(
+            "SELECT k.t, a.account_id,
+                    b.valid_from, b.valid_to, b.status, b.name, b.body,
+                    n.valid_from, n.valid_to, n.status, n.name, n.body
+             FROM (SELECT valid_from AS t, account FROM version
+                   WHERE org = ?1 AND valid_from BETWEEN ?2 AND ?3
+                   UNION
+                   SELECT valid_to, account FROM version
+                   WHERE org = ?1 AND valid_to BETWEEN ?2 AND ?3) k
+             JOIN account a ON a.id = k.account
+             LEFT JOIN version b ON b.account = k.account AND b.valid_to = k.t
+             LEFT JOIN version n ON n.account = k.account AND n.valid_from = k.t
+             WHERE ?4 IS NULL OR a.account_id = ?4
+             ORDER BY k.t, a.account_id",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
         let mut changes = Vec::new();
-        for key in change_keys(&started, &ended) {
-            let after = started.remove(&key);
-            push_changes(&mut changes, key.0, ended.get(&key), after);
+        while let Some(r) = rows.next()? {
+            // A version that is not there reads as NULLs (valid_from never is).
+            let version = |first: usize| match r.get::<_, Option<i64>>(first)? {
+                Some(_) => Version::from_row(r, first).map(Some),
+                None => Ok(None),
+            };
+            let (before, after) = (version(2)?, version(7)?);
+            push_changes(&mut changes, r.get(0)?, r.get(1)?, before, after);
         }
         Ok(changes)
-    }
-
-    /// The versions of `window` whose time (column `time_column`: where
-    /// they start or end) matches `condition`, by (time, account row).
-    fn versions_in(
-        &self,
-        window: &Window,
-        condition: &str,
-        time_column: usize,
-    ) -> Result<VersionsAt> {
-        let select =
-            "SELECT v.account, a.account_id, v.valid_from, v.valid_to, v.status, v.name, v.body
-                      FROM version v JOIN account a ON a.id = v.account
-                      WHERE v.org = ?1 AND (?4 IS NULL OR a.account_id = ?4) AND ";
-        let mut stmt = self.conn.prepare(&format!("{select}{condition}"))?;
-        let params = rusqlite::params![window.org_row, window.low, window.high, window.id];
-        let rows = stmt.query_map(params, |r| {
-            let version = Version {
-                valid_from: r.get(2)?,
-                valid_to: r.get(3)?,
-                status: r.get(4)?,
-                name: r.get(5)?,
-                body: r.get(6)?,
-            };
-            let time: i64 = r.get(time_column)?;
-            Ok((
-                (time, r.get::<_, i64>(0)?),
-                (r.get::<_, String>(1)?, version),
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One account's versions, oldest first, found by id or else by name
@@ -268,40 +266,38 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (row, id) = match by_id {
-            Some(found) => found,
-            None => {
-                let mut stmt = self.conn.prepare(
+        // By id, else by name: the accounts that ever had it.
+        let found: Vec<(i64, String, Option<String>)> = match by_id {
+            Some((row, id)) => vec![(row, id, None)],
+            None => self
+                .conn
+                .prepare(
                     "SELECT a.id, a.account_id, max(v.name) FROM version v JOIN account a ON a.id = v.account
                      WHERE v.org = ?1 AND v.name = ?2 COLLATE NOCASE
                      GROUP BY a.id ORDER BY a.id",
-                )?;
-                let found: Vec<(i64, String, Option<String>)> = stmt
-                    .query_map(rusqlite::params![org_row, key], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
-                match found.as_slice() {
-                    [] => {
-                        return Err(crate::error::usage_error(format!(
-                            "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
-                        )));
-                    }
-                    [(row, id, _)] => (*row, id.clone()),
-                    several => {
-                        let list: Vec<String> = several
-                            .iter()
-                            .map(|(_, id, name)| {
-                                format!("{id} ({})", name.as_deref().unwrap_or(""))
-                            })
-                            .collect();
-                        return Err(crate::error::usage_error(format!(
-                            "the name `{key}` matches {} accounts: {}; pass one of these ids",
-                            several.len(),
-                            list.join(", ")
-                        )));
-                    }
-                }
+                )?
+                .query_map(rusqlite::params![org_row, key], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        let (row, id) = match found.as_slice() {
+            [] => {
+                return Err(crate::error::usage_error(format!(
+                    "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
+                )));
+            }
+            [(row, id, _)] => (*row, id.clone()),
+            several => {
+                let list: Vec<String> = several
+                    .iter()
+                    .map(|(_, id, name)| format!("{id} ({})", name.as_deref().unwrap_or("")))
+                    .collect();
+                return Err(crate::error::usage_error(format!(
+                    "the name `{key}` matches {} accounts: {}; pass one of these ids",
+                    several.len(),
+                    list.join(", ")
+                )));
             }
         };
         let mut stmt = self.conn.prepare(
@@ -309,15 +305,7 @@ impl Store {
              WHERE account = ?1 ORDER BY valid_from",
         )?;
         let versions = stmt
-            .query_map([row], |r| {
-                Ok(Version {
-                    valid_from: r.get(0)?,
-                    valid_to: r.get(1)?,
-                    status: r.get(2)?,
-                    name: r.get(3)?,
-                    body: r.get(4)?,
-                })
-            })?
+            .query_map([row], |r| Version::from_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok((id, versions))
     }
@@ -346,29 +334,21 @@ pub fn count_periods(
     starts: &[i64],
     end: i64,
 ) -> Trend {
-    let mut statuses: Vec<String> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut raw: Vec<(i64, i64, Vec<u64>)> = Vec::new();
+    // Per period: its start, the last snapshot before it ends, the counts.
+    let mut counted: Vec<(i64, i64, HashMap<&str, u64>)> = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let period_end = starts.get(i + 1).copied().unwrap_or(end);
         let taken = snapshots.partition_point(|&t| t < period_end);
         let Some(&snapshot) = taken.checked_sub(1).and_then(|k| snapshots.get(k)) else {
             continue;
         };
-        let mut counts = vec![0u64; statuses.len()];
+        let mut counts = HashMap::new();
         for (from, to, status) in intervals {
             if holds_at(*from, *to, snapshot) {
-                let k = *index.entry(status.as_str()).or_insert_with(|| {
-                    statuses.push(status.clone());
-                    statuses.len() - 1
-                });
-                if counts.len() <= k {
-                    counts.resize(k + 1, 0);
-                }
-                counts[k] += 1;
+                *counts.entry(status.as_str()).or_insert(0) += 1;
             }
         }
-        raw.push((start, snapshot, counts));
+        counted.push((start, snapshot, counts));
     }
     // Documented statuses first, in the reference's order, then others.
     let rank = |s: &str| {
@@ -377,52 +357,27 @@ pub fn count_periods(
             .position(|d| d.as_str() == s)
             .unwrap_or(usize::MAX)
     };
-    let mut order: Vec<usize> = (0..statuses.len()).collect();
-    order.sort_by(|&a, &b| {
-        rank(&statuses[a])
-            .cmp(&rank(&statuses[b]))
-            .then_with(|| statuses[a].cmp(&statuses[b]))
-    });
-    let periods = raw
-        .into_iter()
+    let mut statuses: Vec<&str> = counted
+        .iter()
+        .flat_map(|(_, _, counts)| counts.keys().copied())
+        .collect();
+    statuses.sort_by_key(|&s| (rank(s), s));
+    statuses.dedup();
+    let periods = counted
+        .iter()
         .map(|(start, snapshot, counts)| PeriodCounts {
-            start,
-            snapshot,
-            counts: order
+            start: *start,
+            snapshot: *snapshot,
+            counts: statuses
                 .iter()
-                .map(|&k| counts.get(k).copied().unwrap_or(0))
+                .map(|s| counts.get(s).copied().unwrap_or(0))
                 .collect(),
         })
         .collect();
     Trend {
-        statuses: order.into_iter().map(|k| statuses[k].clone()).collect(),
+        statuses: statuses.into_iter().map(String::from).collect(),
         periods,
     }
-}
-
-/// What `changes` reads: an organization's versions starting or ending
-/// at the snapshots in `[low, high]`, of one account id or all.
-struct Window<'a> {
-    org_row: i64,
-    low: i64,
-    high: i64,
-    id: Option<&'a str>,
-}
-
-/// Versions by (time, account row): the account's id and the version.
-type VersionsAt = HashMap<(i64, i64), (String, Version)>;
-
-/// The (time, account row) of every change, by time, then by id: the same
-/// order whatever order the snapshots were recorded in.
-fn change_keys(started: &VersionsAt, ended: &VersionsAt) -> Vec<(i64, i64)> {
-    let mut keys: Vec<(i64, &str, i64)> = started
-        .iter()
-        .chain(ended.iter())
-        .map(|(&(time, row), (id, _))| (time, id.as_str(), row))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter().map(|(t, _, row)| (t, row)).collect()
 }
 
 /// The changes of one account at `time`, from the version that ended
@@ -431,45 +386,27 @@ fn change_keys(started: &VersionsAt, ended: &VersionsAt) -> Vec<(i64, i64)> {
 fn push_changes(
     changes: &mut Vec<Change>,
     time: i64,
-    before: Option<&(String, Version)>,
-    after: Option<(String, Version)>,
+    id: String,
+    before: Option<Version>,
+    after: Option<Version>,
 ) {
-    match (before, after) {
-        (Some((id, b)), Some((_, a))) => {
-            if b.status != a.status {
-                changes.push(Change {
-                    time,
-                    id: id.clone(),
-                    kind: Kind::Status,
-                    before: Some(b.clone()),
-                    after: Some(a.clone()),
-                });
-            }
-            if !changed_fields(&b.body, &a.body).is_empty() {
-                changes.push(Change {
-                    time,
-                    id: id.clone(),
-                    kind: Kind::Other,
-                    before: Some(b.clone()),
-                    after: Some(a),
-                });
-            }
-        }
-        (Some((id, b)), None) => changes.push(Change {
+    let kinds = match (&before, &after) {
+        (Some(b), Some(a)) => [
+            (b.status != a.status).then_some(Kind::Status),
+            (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
+        ],
+        (Some(_), None) => [Some(Kind::Removed), None],
+        (None, Some(_)) => [Some(Kind::Added), None],
+        (None, None) => [None, None],
+    };
+    for kind in kinds.into_iter().flatten() {
+        changes.push(Change {
             time,
             id: id.clone(),
-            kind: Kind::Removed,
-            before: Some(b.clone()),
-            after: None,
-        }),
-        (None, Some((id, a))) => changes.push(Change {
-            time,
-            id,
-            kind: Kind::Added,
-            before: None,
-            after: Some(a),
-        }),
-        (None, None) => {}
+            kind,
+            before: before.clone(),
+            after: after.clone(),
+        });
     }
 }
 

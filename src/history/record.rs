@@ -177,17 +177,12 @@ fn record_in(
 
 /// The snapshots just before and just after T (P and N), if any.
 fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Option<i64>)> {
-    let previous: Option<i64> = tx.query_row(
-        "SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2",
+    Ok(tx.query_row(
+        "SELECT (SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2),
+                (SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2)",
         [org, at],
-        |r| r.get(0),
-    )?;
-    let next: Option<i64> = tx.query_row(
-        "SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2",
-        [org, at],
-        |r| r.get(0),
-    )?;
-    Ok((previous, next))
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// The versions that hold at T, by account row (fingerprints, not texts).
@@ -387,12 +382,9 @@ pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
 
 /// The inverse of [`encode_order`].
 pub(super) fn decode_order(blob: &[u8]) -> Vec<i64> {
+    // Each chunk is 8 bytes: the conversion cannot fail.
     blob.chunks_exact(8)
-        .map(|c| {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(c);
-            i64::from_le_bytes(bytes)
-        })
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()))
         .collect()
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, OpenFlags};
 
+use crate::atomic_file::create_private_dir;
 use crate::error::config_error;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
@@ -94,6 +95,14 @@ fn not_a_store(path: &Path, why: &str) -> anyhow::Error {
     ))
 }
 
+/// A connection that only reads.
+const READ_ONLY: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_ONLY.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+
+/// A connection that reads and writes.
+const READ_WRITE: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_WRITE.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+
 /// The first bytes of a SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -118,10 +127,8 @@ fn check_file(path: &Path) -> Result<bool> {
         .take(16)
         .read_to_end(&mut header)
         .with_context(|| format!("reading the history store {}", path.display()))?;
-    if header.is_empty() {
-        return Ok(true);
-    }
-    if header.as_slice() != SQLITE_HEADER {
+    // An empty file is a store not written yet.
+    if !header.is_empty() && header.as_slice() != SQLITE_HEADER {
         return Err(not_a_store(path, "it is not a SQLite database"));
     }
     Ok(true)
@@ -130,16 +137,17 @@ fn check_file(path: &Path) -> Result<bool> {
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
+    let unreadable = |e: rusqlite::Error| not_a_store(path, &format!("cannot read it: {e}"));
     let app: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+        .map_err(unreadable)?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+        .map_err(unreadable)?;
     if app == 0 && version == 0 {
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(|e| not_a_store(path, &format!("cannot read it: {e}")))?;
+            .map_err(unreadable)?;
         if tables > 0 {
             return Err(not_a_store(path, "it is another program's SQLite database"));
         }
@@ -161,14 +169,7 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
 /// Creates the store's folder (0700) and an empty file (0600).
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).with_context(|| {
+        create_private_dir(dir).with_context(|| {
             format!(
                 "cannot create the history folder {}; check its permissions or pass --history",
                 dir.display()
@@ -212,11 +213,8 @@ impl Store {
         // Look before writing anything: a foreign or newer file is refused
         // with not a byte changed.
         let version = {
-            let probe = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| not_a_store(path, &format!("cannot open it: {e}")))?;
+            let probe = Connection::open_with_flags(path, READ_ONLY)
+                .map_err(|e| not_a_store(path, &format!("cannot open it: {e}")))?;
             probe.busy_timeout(BUSY_TIMEOUT)?;
             check_schema(&probe, path)?
         };
@@ -238,25 +236,26 @@ impl Store {
         Ok(store)
     }
 
-    fn open_for_reading(path: &Path) -> Result<Store> {
-        let flags = if write_protected(path) {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        let conn = match Connection::open_with_flags(path, flags) {
-            Ok(conn) => conn,
-            Err(_) => Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .with_context(|| format!("opening the history store {}", path.display()))?,
-        };
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let store = Store {
+    /// A store on a new connection to `target` (the path, or a `file:`
+    /// URI of it).
+    fn connect(path: &Path, target: impl AsRef<Path>, flags: OpenFlags) -> Result<Store> {
+        let conn = Connection::open_with_flags(target, flags)
+            .with_context(|| format!("opening the history store {}", path.display()))?;
+        Ok(Store {
             conn,
             path: path.to_path_buf(),
+        })
+    }
+
+    fn open_for_reading(path: &Path) -> Result<Store> {
+        let flags = if write_protected(path) {
+            READ_ONLY
+        } else {
+            READ_WRITE
         };
+        let store =
+            Store::connect(path, path, flags).or_else(|_| Store::connect(path, path, READ_ONLY))?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         // A read-only WAL store whose -shm cannot be created is still
         // readable as an immutable file.
         match store
@@ -286,36 +285,18 @@ impl Store {
                 .replace('?', "%3f")
                 .replace('#', "%23")
         );
-        let conn = Connection::open_with_flags(
-            uri,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("opening the history store {}", path.display()))?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Store::connect(path, uri, READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI))
     }
 
     fn open_for_writing(path: &Path) -> Result<Store> {
         if write_protected(path) {
             return Err(read_only(path));
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("opening the history store {}", path.display()))?;
-        if conn.is_readonly("main").unwrap_or(true) {
+        let store = Store::connect(path, path, READ_WRITE)?;
+        if store.conn.is_readonly("main").unwrap_or(true) {
             return Err(read_only(path));
         }
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store
             .conn
             .pragma_update(None, "journal_mode", "WAL")
@@ -326,11 +307,6 @@ impl Store {
 
     /// Brings the schema to the latest version, one step per transaction.
     pub fn migrate(&self) -> Result<()> {
-        self.migrate_to(latest_version())
-    }
-
-    /// Brings the schema to `target` (tests build old stores with it).
-    pub fn migrate_to(&self, target: i64) -> Result<()> {
         loop {
             let tx = rusqlite::Transaction::new_unchecked(
                 &self.conn,
@@ -338,7 +314,7 @@ impl Store {
             )
             .map_err(|e| self.write_error(e.into()))?;
             let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version >= target {
+            if version >= latest_version() {
                 return Ok(());
             }
             let step = MIGRATIONS
@@ -356,13 +332,6 @@ impl Store {
     /// Where the store is.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The schema version of the open store.
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// A write that failed, with a clear message when the file is
@@ -396,4 +365,14 @@ pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
         "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
         path.display()
     )
+}
+
+#[cfg(test)]
+impl Store {
+    /// The schema version of the open store (the migration tests read it).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
 }

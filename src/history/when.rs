@@ -42,11 +42,11 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     ))
 }
 
-/// The length of a `trend` period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The length of a `trend` period (`trend --every`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Every {
     Day,
-    /// ISO weeks, from Monday.
+    // ISO weeks, from Monday (a `///` here would be `--every`'s help).
     Week,
     Month,
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::client::Reply;
 use super::redact::Redactor;
 use crate::error::api_error;
-use crate::text::{shorten, terminal_safe};
+use crate::text::{counted, shorten, terminal_safe};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -34,30 +34,24 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
     if reply.retries > 0 {
         text.push_str(&format!(
-            " after {} {}",
-            reply.retries,
-            if reply.retries == 1 {
-                "retry"
-            } else {
-                "retries"
-            }
+            " after {}",
+            counted(reply.retries, "retry", "retries")
         ));
     }
     let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
-    let mut parts: Vec<String> = Vec::new();
     if let Some(code) = &parsed.code {
         let code = code
             .as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| code.to_string());
+            .map_or_else(|| code.to_string(), str::to_string);
         text.push_str(&format!(" (code {code})"));
     }
-    if let Some(error) = &parsed.error {
-        parts.push(error.clone());
-    }
-    parts.extend(parsed.message.clone());
-    parts.extend(parsed.description.clone());
-    parts.extend(parsed.error_description.clone());
+    let texts = [
+        parsed.error,
+        parsed.message,
+        parsed.description,
+        parsed.error_description,
+    ];
+    let mut parts: Vec<String> = texts.into_iter().flatten().collect();
     let fields: Vec<String> = parsed
         .fields
         .iter()

@@ -39,6 +39,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::text::counted;
+
 /// A learnt rate is paced at this fraction of itself.
 pub const MARGIN: f64 = 0.97;
 /// The span over which "the rate that got through" is counted.
@@ -199,8 +201,9 @@ impl std::fmt::Display for Change {
     }
 }
 
-/// What `--max-rate` and the server allow: the pure state.
-#[derive(Debug, Clone)]
+/// What `--max-rate` and the server allow: the pure state. Made by
+/// [`Pacer::new`] (the derived default only fills the fields it leaves).
+#[derive(Debug, Clone, Default)]
 pub struct Pacer {
     cap: Option<f64>,
     /// The server's rate as learnt (before [`MARGIN`]).
@@ -235,41 +238,23 @@ impl Pacer {
     pub fn new(max_rate: Option<f64>) -> Pacer {
         Pacer {
             cap: max_rate.filter(|r| r.is_finite() && *r > 0.0),
-            learnt: None,
-            source: None,
             burst: 1.0,
-            tat: None,
-            hold_until: None,
-            budget: None,
-            longest_reset: Duration::ZERO,
             floor: MIN_RATE,
-            sent: 0,
-            outstanding: BTreeMap::new(),
-            answers: 0,
-            last_answered_sent: None,
-            through: VecDeque::new(),
-            last_cut: None,
-            last_raise: None,
+            ..Pacer::default()
         }
     }
 
     /// The rate paced to now, requests a second (`None`: no pace), and its
     /// burst.
     pub fn pace(&self) -> Option<(f64, f64, Source)> {
-        let learnt = self
-            .learnt
-            .map(|r| ((r * MARGIN).max(self.floor).max(MIN_RATE), self.burst));
-        match (self.cap, learnt, self.source) {
-            (Some(cap), Some((rate, burst)), Some(source)) => {
-                if cap < rate {
-                    Some((cap, 1.0, Source::Cap))
-                } else {
-                    Some((rate, burst, source))
-                }
-            }
-            (Some(cap), _, _) => Some((cap, 1.0, Source::Cap)),
-            (None, Some((rate, burst)), Some(source)) => Some((rate, burst, source)),
-            _ => None,
+        let learnt = self.learnt.zip(self.source).map(|(r, source)| {
+            let rate = (r * MARGIN).max(self.floor).max(MIN_RATE);
+            (rate, self.burst, source)
+        });
+        match (self.cap, learnt) {
+            (Some(cap), Some(learnt)) if learnt.0 <= cap => Some(learnt),
+            (Some(cap), _) => Some((cap, 1.0, Source::Cap)),
+            (None, learnt) => learnt,
         }
     }
 
@@ -331,14 +316,7 @@ impl Pacer {
         let answered = self.last_answered_sent?;
         self.outstanding
             .values()
-            .filter(|&&sent| {
-                let apart = if sent > answered {
-                    sent - answered
-                } else {
-                    answered - sent
-                };
-                apart <= SIBLINGS
-            })
+            .filter(|&&sent| sent.max(answered) - sent.min(answered) <= SIBLINGS)
             .map(|&sent| sent + SETTLE)
             .filter(|&settled| now < settled)
             .max()
@@ -479,12 +457,8 @@ impl Pacer {
         self.last_cut = Some(now);
         self.last_raise = None;
         Some(format!(
-            "HTTP 429 after {got_through} {} got through in the last second",
-            if got_through == 1 {
-                "request"
-            } else {
-                "requests"
-            }
+            "HTTP 429 after {} got through in the last second",
+            counted(got_through as u64, "request", "requests")
         ))
     }
 

@@ -40,6 +40,14 @@ struct Chosen {
     var: &'static str,
 }
 
+impl Chosen {
+    /// `proxy host:port from VAR` (never its password).
+    fn name(&self) -> String {
+        let (host, port) = (self.proxy.host(), self.proxy.port());
+        format!("proxy {host}:{port} from {}", self.var)
+    }
+}
+
 const HTTPS_VARS: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 const HTTP_VARS: [&str; 4] = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
@@ -75,8 +83,7 @@ impl Proxies {
     /// `proxy host:port from VAR`, for an error on a request to `url`
     /// that went through a proxy (never its password).
     pub fn name_for(&self, url: &Url) -> Option<String> {
-        self.chosen_for(url)
-            .map(|c| format!("proxy {}:{} from {}", c.proxy.host(), c.proxy.port(), c.var))
+        self.chosen_for(url).map(Chosen::name)
     }
 
     fn chosen_for(&self, url: &Url) -> Option<&Chosen> {
@@ -99,10 +106,8 @@ impl Proxies {
         for (scheme, chosen) in [("https", &self.https), ("http", &self.http)] {
             if let Some(c) = chosen {
                 lines.push(format!(
-                    "proxy {}:{} from {} for {scheme}:// URLs (hosts in NO_PROXY go direct)",
-                    c.proxy.host(),
-                    c.proxy.port(),
-                    c.var
+                    "{} for {scheme}:// URLs (hosts in NO_PROXY go direct)",
+                    c.name()
                 ));
             }
         }

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Color};
+use serde_json::Value;
 
 use super::sanitize::{guard_formula, terminal_safe};
 use super::table::new_table;
@@ -67,6 +68,16 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
         }));
     }
     table.to_string()
+}
+
+/// A json array with one compact item a line (`[]` when empty): the
+/// `-o json` of `summary`, `changes`, `history` and `trend`.
+pub fn json_lines(items: &[Value]) -> String {
+    if items.is_empty() {
+        return "[]".into();
+    }
+    let items: Vec<String> = items.iter().map(Value::to_string).collect();
+    format!("[\n  {}\n]", items.join(",\n  "))
 }
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
