@@ -286,10 +286,43 @@ impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
 /// text is kept as it is.
 fn compact(raw: Box<RawValue>) -> Result<Box<RawValue>, String> {
     let text = raw.get();
+    if !spaced(text.as_bytes()) {
+        return Ok(raw);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    RawValue::from_string(text).map_err(|e| e.to_string())
+}
+
+/// True when a valid JSON text has whitespace between its tokens. A tab,
+/// newline or carriage return is always between tokens (a string cannot
+/// hold one unescaped); a space is when an even number of quotes come
+/// before it. Without backslashes every quote counts, so only the spaces
+/// and quotes are looked at (with memchr), not every byte.
+fn spaced(text: &[u8]) -> bool {
+    if memchr::memchr3(b'\n', b'\r', b'\t', text).is_some() {
+        return true;
+    }
+    if memchr::memchr(b'\\', text).is_some() {
+        return spaced_bytewise(text);
+    }
+    let mut quotes = 0;
+    let mut from = 0;
+    for at in memchr::memchr_iter(b' ', text) {
+        quotes += memchr::memchr_iter(b'"', &text[from..at]).count();
+        if quotes % 2 == 0 {
+            return true;
+        }
+        from = at;
+    }
+    false
+}
+
+/// [`spaced`], one byte at a time, escapes followed.
+fn spaced_bytewise(text: &[u8]) -> bool {
     let mut in_string = false;
     let mut escaped = false;
-    let mut spaced = false;
-    for &b in text.as_bytes() {
+    for &b in text {
         if in_string {
             match b {
                 _ if escaped => escaped = false,
@@ -300,16 +333,10 @@ fn compact(raw: Box<RawValue>) -> Result<Box<RawValue>, String> {
         } else if b == b'"' {
             in_string = true;
         } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            spaced = true;
-            break;
+            return true;
         }
     }
-    if !spaced {
-        return Ok(raw);
-    }
-    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
-    RawValue::from_string(text).map_err(|e| e.to_string())
+    false
 }
 
 /// An account status. Values outside the documented list are kept as sent.
@@ -470,5 +497,30 @@ mod tests {
     fn an_account_needs_an_id() {
         assert!(serde_json::from_value::<Account>(json!({"name": "x"})).is_err());
         assert!(serde_json::from_value::<Account>(json!({"id": null})).is_err());
+    }
+
+    #[test]
+    fn whitespace_between_tokens_is_found_and_inside_strings_is_not() {
+        let cases = [
+            (r#"{"a":"b c","d":1}"#, false),
+            (r#"{"a": "b"}"#, true),
+            (r#"{"a":"b","c":[1, 2]}"#, true),
+            ("{\"a\":\n\"b\"}", true),
+            ("{\"a\":\"b\"}\t", true),
+            (r#"{"a":"x \" y","b":"z"}"#, false),
+            (r#"{"a":"x \" y", "b":"z"}"#, true),
+            (r#"{"a":"x \\","b":"y z"}"#, false),
+            (r#"{"a":"x \\", "b":"y"}"#, true),
+            (r#"{"a b":"c d","e":"f g h"}"#, false),
+            (r#"{"a":"","b":" "}"#, false),
+            (r#"{"a":"" ,"b":"c"}"#, true),
+        ];
+        for (text, want) in cases {
+            assert_eq!(spaced(text.as_bytes()), want, "{text}");
+            assert_eq!(spaced_bytewise(text.as_bytes()), want, "{text}");
+            let value: Value = serde_json::from_str(text).expect("valid JSON");
+            let compact = serde_json::to_string(&value).unwrap();
+            assert_eq!(want, compact.len() != text.len(), "{text}");
+        }
     }
 }
