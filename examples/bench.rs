@@ -1240,12 +1240,17 @@ const JQ_HEADING: &str = "### C: `--jq`, 100,000 accounts";
 
 /// The expression of scenario C.
 const JQ_EXPR: &str = ".company_name";
+/// A filter jaq runs on every account's values (`.name` alone is read from
+/// the account's text).
+const JQ_GENERAL: &str = "select(.status != \"\") | .company_name";
 
 /// Scenario C's medians: the jsonl walk without and with `--jq`.
 struct JqResults {
     accounts: usize,
     plain: Summary,
     jq: Summary,
+    /// A filter that is not a lone field, for comparison (no target).
+    general: Summary,
 }
 
 /// Runs B's jsonl walk (100,000 accounts, 100 per page, default
@@ -1265,8 +1270,9 @@ fn jq_scenario(bench: &Bench, runs: usize) -> Result<JqResults, String> {
     println!("scenario C: {accounts} accounts x 100 per page, with and without --jq {JQ_EXPR}");
     let plain_args = ["list", "-q", "-o", "jsonl", "--per-page", "100"];
     let jq_args = [&plain_args[..], &["--jq", JQ_EXPR]].concat();
+    let general_args = [&plain_args[..], &["--jq", JQ_GENERAL]].concat();
     bench.tool(&fake, &plain_args, false)?;
-    let (mut plain, mut jq) = (Vec::new(), Vec::new());
+    let (mut plain, mut jq, mut general) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
         plain.push(bench.tool(&fake, &plain_args, true)?);
         bench.check("jsonl", accounts)?;
@@ -1275,12 +1281,20 @@ fn jq_scenario(bench: &Bench, runs: usize) -> Result<JqResults, String> {
         if out != names {
             return Err("--jq .company_name: the output is not the company names".into());
         }
+        general.push(bench.tool(&fake, &general_args, true)?);
+        let out = fs::read_to_string(bench.out_path()).map_err(|e| e.to_string())?;
+        if out != names {
+            return Err(format!(
+                "--jq {JQ_GENERAL}: the output is not the company names"
+            ));
+        }
         println!("  run {}/{runs} done", i + 1);
     }
     Ok(JqResults {
         accounts,
         plain: summarize(&plain),
         jq: summarize(&jq),
+        general: summarize(&general),
     })
 }
 
@@ -1290,7 +1304,11 @@ fn jq_report(w: &mut String, c: &JqResults) {
     let _ = writeln!(
         w,
         "`list -q -o jsonl --per-page 100` over {} accounts (default concurrency, no latency), \
-         without and with `--jq '{JQ_EXPR}'`, the two interleaved; medians of {} runs.\n",
+         without and with `--jq '{JQ_EXPR}'`, and with a filter that is not a field alone \
+         (`--jq '{JQ_GENERAL}'`, the same output) for comparison, the three interleaved; medians \
+         of {} runs. A filter that is `.name` alone is answered from each account's text without \
+         building jaq's values when the field is a string, null or a boolean; every other \
+         filter runs in jaq on every account.\n",
         thousands(c.accounts as u64),
         c.plain.walls.len()
     );
@@ -1299,9 +1317,11 @@ fn jq_report(w: &mut String, c: &JqResults) {
         "| walk | median wall | peak RSS | CPU (user+sys) | runs (ms) |"
     );
     let _ = writeln!(w, "|---|---|---|---|---|");
+    let general = format!("`-o jsonl --jq '{}'`", JQ_GENERAL.replace('|', "\\|"));
     for (name, s) in [
         ("`-o jsonl`", &c.plain),
         ("`-o jsonl --jq '.company_name'`", &c.jq),
+        (general.as_str(), &c.general),
     ] {
         let _ = writeln!(
             w,

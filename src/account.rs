@@ -203,23 +203,35 @@ impl Account {
         if let Some(fields) = self.fields.get() {
             return columns.iter().map(|c| text_of(fields.get(c))).collect();
         }
+        let Some(found) = self.raw_fields(columns) else {
+            return columns.iter().map(|c| self.field_text(c)).collect();
+        };
+        found
+            .into_iter()
+            .map(|raw| match raw {
+                None | Some("null") => None,
+                Some(text) if text.starts_with('"') => serde_json::from_str::<String>(text).ok(),
+                Some(text) => Some(text.to_string()),
+            })
+            .collect()
+    }
+
+    /// The JSON text of each of `columns` the account has (the last of a
+    /// key sent twice), read in one pass over its text.
+    pub fn raw_fields(&self, columns: &[String]) -> Option<Vec<Option<&str>>> {
         let mut found: Vec<Option<&RawValue>> = vec![None; columns.len()];
         let picked = Picker {
             columns,
             found: &mut found,
         };
         let mut deserializer = serde_json::Deserializer::from_str(self.raw.get());
-        if serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).is_err() {
-            return columns.iter().map(|c| self.field_text(c)).collect();
-        }
-        found
-            .into_iter()
-            .map(|raw| match raw.map(RawValue::get) {
-                None | Some("null") => None,
-                Some(text) if text.starts_with('"') => serde_json::from_str::<String>(text).ok(),
-                Some(text) => Some(text.to_string()),
-            })
-            .collect()
+        serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).ok()?;
+        Some(
+            found
+                .into_iter()
+                .map(|raw| raw.map(RawValue::get))
+                .collect(),
+        )
     }
 
     /// A field as a table/csv cell: strings as they are, null or missing as

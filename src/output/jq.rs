@@ -38,6 +38,8 @@ const MESSAGE_CHARS: usize = 300;
 /// A compiled `--jq` expression.
 pub struct JqFilter {
     filter: jaq_core::Filter<Data>,
+    /// The field of a filter that is `.name` alone: see [`JqSink`].
+    field: Option<String>,
 }
 
 impl std::fmt::Debug for JqFilter {
@@ -84,7 +86,10 @@ impl JqFilter {
             .with_funs(funs)
             .compile(modules)
             .map_err(|errors| usage_error(compile_message(expr, errors)))?;
-        Ok(JqFilter { filter })
+        Ok(JqFilter {
+            filter,
+            field: lone_field(expr),
+        })
     }
 
     /// Runs the filter on one value and writes each result, one per line:
@@ -132,6 +137,39 @@ impl JqFilter {
             run => run_error(run, what),
         })
     }
+}
+
+/// `name` when the expression is `.name` alone (a jq identifier).
+fn lone_field(expr: &str) -> Option<String> {
+    let name = expr.trim().strip_prefix('.')?;
+    let first = name.chars().next()?;
+    let identifier = (first.is_ascii_alphabetic() || first == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    identifier.then(|| name.to_string())
+}
+
+/// What `.name` prints for an account, read from its text without building
+/// jaq's values for every field: a string raw, `null` (missing too), `true`
+/// or `false`. `false` returned, nothing written, for any other value
+/// (numbers, arrays, objects): jaq prints those.
+fn write_lone_field(out: &mut dyn Write, account: &Account, field: &[String]) -> io::Result<bool> {
+    let Some(found) = account.raw_fields(field) else {
+        return Ok(false);
+    };
+    let text = match found.first().copied().flatten() {
+        None => "null".into(),
+        Some(literal @ ("null" | "true" | "false")) => literal.into(),
+        Some(quoted) if quoted.starts_with('"') => {
+            match serde_json::from_str::<std::borrow::Cow<str>>(quoted) {
+                Ok(text) => text,
+                Err(_) => return Ok(false),
+            }
+        }
+        Some(_) => return Ok(false),
+    };
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(true)
 }
 
 /// The usage error (exit 2) for `--jq` with an output that is not JSON.
@@ -640,6 +678,14 @@ impl JqSink {
 impl Sink for JqSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
+            // `.name` on a streamed account: read from its text when jaq
+            // would print what was read as it is.
+            if let (None, Some(field)) = (&self.held, &self.filter.field)
+                && write_lone_field(out, account, std::slice::from_ref(field))
+                    .map_err(anyhow::Error::new)?
+            {
+                continue;
+            }
             // Straight from the text the account came as: one parse, no
             // serde_json map in between (the fields, if the text ever fails).
             let value = jaq_json::read::parse_single(account.json().as_bytes())
@@ -896,5 +942,54 @@ mod tests {
         let e = run(". + 1", json!({ "k": long })).unwrap_err();
         assert!(e.chars().count() <= MESSAGE_CHARS + 40, "{e}");
         assert!(e.contains('…'));
+    }
+
+    #[test]
+    fn a_lone_field_is_read_from_the_text_as_jaq_would_print_it() {
+        assert_eq!(lone_field(" .company_name "), Some("company_name".into()));
+        for not_lone in [
+            ".a.b", ".a | .b", "._x[]", ".", ".1a", ".[\"a\"]", "a", ".a?",
+        ] {
+            assert_eq!(lone_field(not_lone), None, "{not_lone}");
+        }
+        let texts = [
+            r#"{"id":"1","x":"plain"}"#,
+            r#"{"id":"1","x":"tab\there \"quoted\" \u00e9 \ud83d\ude00 \u0000 end"}"#,
+            r#"{"id":"1","x":"東京"}"#,
+            r#"{"id":"1","x":null}"#,
+            r#"{"id":"1"}"#,
+            r#"{"id":"1","x":true}"#,
+            r#"{"id":"1","x":false}"#,
+            r#"{"id":"1","x":12345678901234567890123}"#,
+            r#"{"id":"1","x":1.50}"#,
+            r#"{"id":"1","x":[1,"a"]}"#,
+            r#"{"id":"1","x":{"k":"v"}}"#,
+            r#"{"id":"1","x":"first","x":"last"}"#,
+        ];
+        let filter = JqFilter::compile(".x").unwrap();
+        let mut read = 0;
+        for text in texts {
+            let account: Account = serde_json::from_str(text).unwrap();
+            let mut quick = Vec::new();
+            let mut sink = JqSink::per_account(JqFilter::compile(".x").unwrap());
+            sink.write_batch(&mut quick, std::slice::from_ref(&account))
+                .unwrap();
+            let mut full = Vec::new();
+            let value = jaq_json::read::parse_single(text.as_bytes()).unwrap();
+            filter.apply_val(value, &mut full).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&quick),
+                String::from_utf8_lossy(&full),
+                "{text}"
+            );
+            let mut probe = Vec::new();
+            if write_lone_field(&mut probe, &account, &["x".to_string()]).unwrap() {
+                read += 1;
+            }
+        }
+        assert_eq!(
+            read, 8,
+            "the strings, nulls and booleans are read from the text"
+        );
     }
 }
