@@ -8,9 +8,10 @@
 //! and put back together just to be printed.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use serde::de::Error as _;
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -19,26 +20,27 @@ use serde_json::{Map, Value};
 /// included, in the order received, so json/jsonl pass it through unchanged.
 #[derive(Clone)]
 pub struct Account {
-    /// The object, compact, as the API sent it.
-    raw: Box<RawValue>,
+    /// The object, compact, as the API sent it: valid JSON.
+    raw: Box<str>,
     /// The id's exact JSON text (a string keeps its quotes).
     id: Id,
     status: Status,
-    /// Every field, parsed on first use.
-    fields: OnceLock<Map<String, Value>>,
+    /// Every field, parsed on first use (boxed: most accounts never are,
+    /// and a small account moves cheaply).
+    fields: OnceLock<Box<Map<String, Value>>>,
 }
 
 /// Where an account's id is: a place in its text, or its own text when the
 /// account was cut down to fields without it ([`Account::only`]).
 #[derive(Clone)]
 enum Id {
-    In(std::ops::Range<usize>),
+    In(Range<usize>),
     Kept(Box<str>),
 }
 
 impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Account").field(&self.raw.get()).finish()
+        f.debug_tuple("Account").field(&self.raw).finish()
     }
 }
 
@@ -67,7 +69,74 @@ impl<'de> Deserialize<'de> for Account {
 /// Written as the text it came as.
 impl Serialize for Account {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(serializer)
+        use serde::ser::Error as _;
+        RawValue::from_string(self.raw.to_string())
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+/// An account read from a page held in memory, in one pass: each field's
+/// key and value are taken as the text they are (borrowed from the page),
+/// the account's compact text is put together from them, and its id and
+/// status are found on the way; a nested object or array with whitespace
+/// in it is compacted. The same account as [`Account`]'s own
+/// `Deserialize` (which serves any source) reads, without reading the text
+/// a second time for the id and status.
+pub struct FromPage(pub Account);
+
+impl<'de> Deserialize<'de> for FromPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PageAccount).map(FromPage)
+    }
+}
+
+struct PageAccount;
+
+impl<'de> Visitor<'de> for PageAccount {
+    type Value = Account;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Account, A::Error> {
+        let mut text = String::with_capacity(256);
+        let (mut id, mut status) = (None, None);
+        text.push('{');
+        while let Some(key) = map.next_key::<&'de RawValue>()? {
+            let value = map.next_value::<&'de RawValue>()?.get();
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(key.get());
+            text.push(':');
+            let start = text.len();
+            if value.starts_with(['{', '[']) && spaced(value.as_bytes()) {
+                let value: Value = serde_json::from_str(value).map_err(A::Error::custom)?;
+                text.push_str(&value.to_string());
+            } else {
+                text.push_str(value);
+            }
+            let slot = match key_name(key.get()).as_deref() {
+                Some("id") => &mut id,
+                Some("status") => &mut status,
+                _ => continue,
+            };
+            if slot.replace(start..text.len()).is_some() {
+                return Err(A::Error::custom(format!("duplicate field {}", key.get())));
+            }
+        }
+        text.push('}');
+        Account::assemble(text, id, status).map_err(A::Error::custom)
+    }
+}
+
+/// A key's name from its JSON text, borrowed unless it has escapes.
+fn key_name(key: &str) -> Option<std::borrow::Cow<'_, str>> {
+    match key.strip_prefix('"')?.strip_suffix('"') {
+        Some(plain) if !plain.contains('\\') => Some(plain.into()),
+        _ => serde_json::from_str::<String>(key).ok().map(Into::into),
     }
 }
 
@@ -78,7 +147,7 @@ impl TryFrom<Map<String, Value>> for Account {
         let text = serde_json::to_string(&fields).map_err(|e| e.to_string())?;
         let raw = RawValue::from_string(text).map_err(|e| e.to_string())?;
         let account = Account::from_raw(raw)?;
-        let _ = account.fields.set(fields);
+        let _ = account.fields.set(Box::new(fields));
         Ok(account)
     }
 }
@@ -86,7 +155,7 @@ impl TryFrom<Map<String, Value>> for Account {
 impl From<Account> for Map<String, Value> {
     fn from(account: Account) -> Self {
         account.fields();
-        account.fields.into_inner().unwrap_or_default()
+        account.fields.into_inner().map(|f| *f).unwrap_or_default()
     }
 }
 
@@ -98,20 +167,36 @@ impl Account {
             return Err("an account is not a JSON object".into());
         }
         let raw = compact(raw)?;
-        let head: Head = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-        let id = match head.id.map(RawValue::get) {
-            Some(id)
-                if id.starts_with('"')
-                    || id.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
+        let text = raw.get();
+        let head: Head = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        // Each value's text is a part of the account's text.
+        let place = |value: &RawValue| {
+            let start = value.get().as_ptr() as usize - text.as_ptr() as usize;
+            start..start + value.get().len()
+        };
+        let (id, status) = (head.id.map(place), head.status.map(place));
+        Account::assemble(text.into(), id, status)
+    }
+
+    /// An account from its compact text and where its id and status are
+    /// in it: an id that is a string or a number.
+    fn assemble(
+        text: String,
+        id: Option<Range<usize>>,
+        status: Option<Range<usize>>,
+    ) -> Result<Account, String> {
+        let id = match id {
+            Some(place)
+                if text[place.clone()].starts_with('"')
+                    || text[place.clone()]
+                        .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
             {
-                // The id's text is a part of the account's text.
-                let start = id.as_ptr() as usize - raw.get().as_ptr() as usize;
-                Id::In(start..start + id.len())
+                Id::In(place)
             }
             Some(_) => return Err("an account's `id` is not a string".into()),
             None => return Err("an account has no `id`".into()),
         };
-        let status = match head.status.map(RawValue::get) {
+        let status = match status.map(|place| &text[place]) {
             // Borrowed when it has no escapes, as statuses do.
             Some(text) if text.starts_with('"') => match serde_json::from_str::<&str>(text) {
                 Ok(plain) => Status::parse(plain),
@@ -120,7 +205,7 @@ impl Account {
             _ => Status::parse(""),
         };
         Ok(Account {
-            raw,
+            raw: text.into_boxed_str(),
             id,
             status,
             fields: OnceLock::new(),
@@ -141,14 +226,14 @@ impl Account {
     /// numeric `12345` and string `"12345"` are different ids.
     pub fn id_text(&self) -> &str {
         match &self.id {
-            Id::In(place) => self.raw.get().get(place.clone()).unwrap_or_default(),
+            Id::In(place) => self.raw.get(place.clone()).unwrap_or_default(),
             Id::Kept(text) => text,
         }
     }
 
     /// The account as compact JSON text.
     pub fn json(&self) -> &str {
-        self.raw.get()
+        &self.raw
     }
 
     /// [`Account::id_text`] as a `String`: ids beyond 64 bits keep every
@@ -166,7 +251,7 @@ impl Account {
     pub fn fields(&self) -> &Map<String, Value> {
         // The text was parsed once already: it is valid JSON.
         self.fields
-            .get_or_init(|| serde_json::from_str(self.raw.get()).unwrap_or_default())
+            .get_or_init(|| Box::new(serde_json::from_str(&self.raw).unwrap_or_default()))
     }
 
     /// Only these fields, in this order, of those the API sent (`list -o
@@ -180,14 +265,15 @@ impl Account {
             }
         }
         // The text of a map of JSON values is always valid JSON.
-        let text = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".into());
-        let raw = RawValue::from_string(text).unwrap_or_else(|_| self.raw.clone());
+        let raw = serde_json::to_string(&kept)
+            .unwrap_or_else(|_| "{}".into())
+            .into_boxed_str();
         // Still the same account: its id and status stay, shown or not.
         Account {
             raw,
             id: Id::Kept(self.id_text().into()),
             status: self.status.clone(),
-            fields: OnceLock::from(kept),
+            fields: OnceLock::from(Box::new(kept)),
         }
     }
 
@@ -224,7 +310,7 @@ impl Account {
             columns,
             found: &mut found,
         };
-        let mut deserializer = serde_json::Deserializer::from_str(self.raw.get());
+        let mut deserializer = serde_json::Deserializer::from_str(&self.raw);
         serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).ok()?;
         Some(
             found
@@ -533,6 +619,41 @@ mod tests {
             let value: Value = serde_json::from_str(text).expect("valid JSON");
             let compact = serde_json::to_string(&value).unwrap();
             assert_eq!(want, compact.len() != text.len(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_page_account_is_read_in_one_pass_as_the_generic_reader_reads_it() {
+        let texts = [
+            r#"{"id":"a1","name":"Acme Corp","status":"ACTIVE"}"#,
+            r#"{ "id" : 7 , "status": "in_trial", "n": { "x" : [1, 2] }, "s": "a , b" }"#,
+            "{\n  \"status\": \"CHURNED\",\n  \"id\": \"x\\\"y\",\n  \"big\": 123456789012345678901234567890\n}",
+            r#"{"\u0069d":"escaped-key","st\u0061tus":"TRIAL_LOST","t":[true,null]}"#,
+            r#"{"id":"no-status","deep":[{"a":[]},{}]}"#,
+        ];
+        for text in texts {
+            let FromPage(quick) = serde_json::from_str(text).unwrap();
+            let generic: Account = serde_json::from_str(text).unwrap();
+            // The text as sent when it is compact; else compact, same values.
+            if !spaced(text.as_bytes()) {
+                assert_eq!(quick.json(), text);
+            }
+            assert!(!spaced(quick.json().as_bytes()), "{}", quick.json());
+            assert_eq!(quick.id_text(), generic.id_text(), "{text}");
+            assert_eq!(quick.status(), generic.status(), "{text}");
+            assert_eq!(quick, generic, "{text}");
+        }
+        for (text, error) in [
+            (r#"{"id":"a","id":"b"}"#, "duplicate field \"id\""),
+            (r#"{"id":{"n":1}}"#, "an account's `id` is not a string"),
+            (r#"{"name":"x"}"#, "an account has no `id`"),
+            (r#""text""#, "expected an account (a JSON object)"),
+        ] {
+            let err = serde_json::from_str::<FromPage>(text)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains(error), "{text}: {err}");
         }
     }
 }

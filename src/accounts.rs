@@ -95,19 +95,17 @@ impl Collector {
         }
         let keys: Vec<u64> = page.accounts.iter().map(|a| self.keys.key(a)).collect();
         self.seen.prepare(&keys);
-        let mut kept = Vec::with_capacity(page.accounts.len());
-        for (account, key) in page.accounts.into_iter().zip(keys) {
-            if self.done() {
-                break;
+        // Kept in place: an account that stays is not moved.
+        let mut kept = page.accounts;
+        let mut keys = keys.into_iter();
+        kept.retain(|account| {
+            let key = keys.next().unwrap_or_default();
+            if self.done() || !self.seen.insert(key) || !self.filter.matches(account) {
+                return false;
             }
-            if !self.seen.insert(key) {
-                continue;
-            }
-            if self.filter.matches(&account) {
-                self.matched += 1;
-                kept.push(account);
-            }
-        }
+            self.matched += 1;
+            true
+        });
         kept
     }
 

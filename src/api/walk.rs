@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::account::Account;
+use crate::account::{Account, FromPage};
 pub use crate::accounts::{Flow, Page};
 use crate::error::{api_error, config_error};
 use crate::http::url::{self, Refusal, Url, query_param};
@@ -41,7 +41,15 @@ pub struct RawPage {
 
 #[derive(Debug, Deserialize)]
 pub struct Embedded {
+    /// Read in one pass from the page's text ([`FromPage`]): a page is
+    /// parsed from text held in memory.
+    #[serde(default, deserialize_with = "from_page")]
     pub accounts: Option<Vec<Account>>,
+}
+
+fn from_page<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Account>>, D::Error> {
+    let accounts = Option::<Vec<FromPage>>::deserialize(d)?;
+    Ok(accounts.map(|a| a.into_iter().map(|FromPage(account)| account).collect()))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -317,7 +325,7 @@ mod tests {
         for (key, value) in fields.as_object().unwrap() {
             page[key] = value.clone();
         }
-        serde_json::from_value(page).unwrap()
+        serde_json::from_str(&page.to_string()).unwrap()
     }
 
     fn next_link(href: &str) -> Value {

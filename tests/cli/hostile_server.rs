@@ -636,3 +636,32 @@ fn a_hangup_ignored_at_start_stays_ignored() {
 fn an_interrupt_ignored_at_start_stays_ignored() {
     survives_an_ignored_signal("INT");
 }
+
+#[test]
+fn a_pretty_printed_page_comes_out_one_compact_account_a_line_with_its_values() {
+    let accounts = json!([
+        {"id": "p1", "name": "Acme , Inc", "status": "ACTIVE", "address": {"city": "Lisboa", "lines": ["a b", "c"]}},
+        {"id": 2, "status": "IN_TRIAL", "name": "caf\u{e9}", "tags": []}
+    ]);
+    let page = json!({"count": 2, "page": 1, "per_page": 50, "total": 2, "total_pages": 1,
+        "_embedded": {"accounts": accounts}});
+    let fake = fake_with(
+        Vec::new(),
+        always(vec![(
+            RequestMatch::Page(1),
+            FaultKind::StatusWithBody(200, serde_json::to_string_pretty(&page).unwrap()),
+        )]),
+    );
+    let output = Sandbox::new()
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    for (line, account) in lines.iter().zip(accounts.as_array().unwrap()) {
+        assert_eq!(*line, serde_json::to_string(account).unwrap());
+    }
+}
