@@ -134,9 +134,12 @@ impl<'de> Visitor<'de> for PageAccount {
 
 /// A key's name from its JSON text, borrowed unless it has escapes.
 fn key_name(key: &str) -> Option<std::borrow::Cow<'_, str>> {
-    match key.strip_prefix('"')?.strip_suffix('"') {
-        Some(plain) if !plain.contains('\\') => Some(plain.into()),
-        _ => serde_json::from_str::<String>(key).ok().map(Into::into),
+    match key {
+        // The two names looked for, compared as they usually come.
+        "\"id\"" => Some("id".into()),
+        "\"status\"" => Some("status".into()),
+        _ if key.contains('\\') => serde_json::from_str::<String>(key).ok().map(Into::into),
+        _ => key.strip_prefix('"')?.strip_suffix('"').map(Into::into),
     }
 }
 
@@ -479,8 +482,9 @@ impl Status {
     /// Reads a status from the API, case-insensitively; never fails.
     pub fn parse(text: &str) -> Status {
         Status::DOCUMENTED
-            .into_iter()
+            .iter()
             .find(|s| s.as_str().eq_ignore_ascii_case(text))
+            .cloned()
             .unwrap_or_else(|| Status::Unknown(text.to_string()))
     }
 }
