@@ -41,6 +41,10 @@
 //!   20): runs that fail, wall against the bound, 429s per walk.
 //!   `--only scale,bucket` runs only those (A, A0 and B run unless `--only`
 //!   leaves out both `latency` and `throughput`).
+//! - `--compare OLD,NEW[,…]`: E's jsonl walk with each of these binaries in
+//!   turn, interleaved, and their CPU side by side: how a change to the
+//!   tool is judged on a noisy machine (nothing else runs, nothing is
+//!   written).
 //!
 //! The tool runs with a warm token cache (one untimed run first), as a
 //! nightly job would: each timed run makes exactly one request per page.
@@ -92,6 +96,8 @@ struct Options {
     jq_only: bool,
     /// The history scenario only (issue 14).
     history_only: bool,
+    /// Binaries to compare on scenario E's jsonl walk, side by side.
+    compare: Vec<PathBuf>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -104,6 +110,7 @@ fn parse_options() -> Result<Options, String> {
         bin: None,
         jq_only: false,
         history_only: false,
+        compare: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -127,6 +134,10 @@ fn parse_options() -> Result<Options, String> {
             "--no-curl" => options.curl = false,
             "--jq-only" => options.jq_only = true,
             "--history-only" => options.history_only = true,
+            "--compare" => {
+                let list = args.next().ok_or("--compare needs binaries: OLD,NEW")?;
+                options.compare = list.split(',').map(PathBuf::from).collect();
+            }
             "--only" => {
                 options.only = args
                     .next()
@@ -138,7 +149,8 @@ fn parse_options() -> Result<Options, String> {
             "-h" | "--help" => {
                 println!(
                     "usage: bench [--runs N] [--write FILE] [--no-curl] [--bin PATH] \
-                     [--bucket-runs N] [--only latency,throughput,scale,bucket] [--jq-only] [--history-only]"
+                     [--bucket-runs N] [--only latency,throughput,scale,bucket] [--jq-only] [--history-only] \
+                     [--compare OLD,NEW]"
                 );
                 std::process::exit(0);
             }
@@ -870,6 +882,13 @@ fn run() -> Result<(), String> {
         println!("note: {}", bench.meter.describe());
     }
     let runs = options.runs;
+    if !options.compare.is_empty() {
+        println!(
+            "\n{}",
+            pacing::compare_scenario(&options.compare, runs, bench.meter)?
+        );
+        return Ok(());
+    }
     if options.jq_only {
         let c = jq_scenario(&bench, runs)?;
         let mut section = String::new();

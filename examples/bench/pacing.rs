@@ -16,11 +16,12 @@
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::fake_api::{Bucket, FakeApi, FakeConfig, RateHeaderStyle, sample_accounts};
-use super::{Bench, Run, Summary, mib, ms, secs, summarize, thousands};
+use super::{Bench, Meter, Run, Summary, mib, ms, secs, summarize, thousands};
 
 /// Pages of the bucket walks, and accounts a page.
 const PAGES: u64 = 40;
@@ -411,4 +412,60 @@ fn check_lines(bench: &Bench, format: &str, n: usize) -> Result<(), String> {
     } else {
         Err(format!("{format}: {count} rows written, {n} expected"))
     }
+}
+
+/// `--compare A,B,…`: scenario E's jsonl walk (1,000,000 accounts, 100 a
+/// page, from memory) with each binary in turn, `runs` times, interleaved
+/// so that they share the machine's conditions; each binary has its own
+/// warm token cache. Medians side by side.
+pub fn compare_scenario(bins: &[PathBuf], runs: usize, meter: Meter) -> Result<String, String> {
+    let n = 1_000_000usize;
+    println!(
+        "comparing {} binaries on {n} accounts x 100 per page, jsonl",
+        bins.len()
+    );
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(n),
+        cache_pages: true,
+        ..FakeConfig::default()
+    });
+    let args = ["list", "-q", "-o", "jsonl", "--per-page", "100"];
+    let mut benches = Vec::new();
+    for bin in bins {
+        let bench = Bench {
+            bin: bin.clone(),
+            dir: tempfile::tempdir().map_err(|e| e.to_string())?,
+            meter,
+        };
+        bench.tool(&fake, &args, false)?;
+        benches.push(bench);
+    }
+    let mut results: Vec<Vec<Run>> = vec![Vec::new(); benches.len()];
+    for i in 0..runs {
+        for (bench, runs) in benches.iter().zip(&mut results) {
+            runs.push(bench.tool(&fake, &args, true)?);
+            check_lines(bench, "jsonl", n)?;
+        }
+        println!("  run {}/{runs} done", i + 1);
+    }
+    let mut w = String::new();
+    let _ = writeln!(
+        w,
+        "| binary | median CPU (user+sys) | fastest CPU | median wall | peak RSS |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|");
+    for (bin, runs) in bins.iter().zip(&results) {
+        let s = summarize(runs);
+        let fastest = runs.iter().filter_map(|r| r.cpu).min();
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} |",
+            bin.display(),
+            secs(s.cpu),
+            secs(fastest),
+            ms(s.wall),
+            mib(s.rss_kib)
+        );
+    }
+    Ok(w)
 }
