@@ -153,9 +153,9 @@ const MAX_RESERVED_IDS: u64 = 1 << 22;
 /// An id as one 64-bit hash of its exact JSON text (so that `"12"` and
 /// `12` differ), keyed with random keys for the run, so no server can
 /// choose ids that collide: an 8-byte key per account seen (in a
-/// [`KeySet`] at most half full). Two different ids share a key with odds of about n²/2⁶⁵
-/// (3·10⁻⁸ for a million; keys 0 and 1 count as one, which adds 2⁻⁶³),
-/// and a lost account would still show in the count warning.
+/// [`KeySet`] at most half full). Two different ids share a key with odds
+/// of about n²/2⁶⁵ (3·10⁻⁸ for a million; keys 0 and 1 count as one, which
+/// adds 2⁻⁶³), and a lost account would still show in the count warning.
 #[derive(Debug, Default)]
 struct IdKeys(RandomState);
 
