@@ -31,8 +31,10 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     {
         if let Ok(span) = text.parse::<Span>() {
             let zoned = now_ts.to_zoned_datetime(TimeZone::UTC);
+            // Back from now however it is written: jiff reads `7 days ago`
+            // as a negative span.
             return zoned
-                .checked_sub(span)
+                .checked_sub(span.abs())
                 .map(|z| z.timestamp().as_microsecond())
                 .map_err(|e| format!("`{text}` reaches too far back ({e})"));
         }
@@ -135,6 +137,9 @@ mod tests {
         assert_eq!(parse_when("7d", now), Ok(at("2026-11-24T12:00:00Z")));
         assert_eq!(parse_when("2w", now), Ok(at("2026-11-17T12:00:00Z")));
         assert_eq!(parse_when("3mo", now), Ok(at("2026-09-01T12:00:00Z")));
+        for back in ["7 days ago", "7d ago", "7 days"] {
+            assert_eq!(parse_when(back, now), Ok(at("2026-11-24T12:00:00Z")), "{back}");
+        }
         assert_eq!(parse_when("now", now), Ok(i64::MAX));
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
