@@ -62,7 +62,7 @@ struct Head<'a> {
 impl<'de> Deserialize<'de> for Account {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
-        Account::from_raw(raw).map_err(D::Error::custom)
+        Account::from_text(raw.get()).map_err(D::Error::custom)
     }
 }
 
@@ -112,9 +112,8 @@ impl<'de> Visitor<'de> for PageAccount {
             text.push_str(key.get());
             text.push(':');
             let start = text.len();
-            if value.starts_with(['{', '[']) && spaced(value.as_bytes()) {
-                let value: Value = serde_json::from_str(value).map_err(A::Error::custom)?;
-                text.push_str(&value.to_string());
+            if value.starts_with(['{', '[']) {
+                text.push_str(&compact(value).map_err(A::Error::custom)?);
             } else {
                 text.push_str(value);
             }
@@ -148,8 +147,7 @@ impl TryFrom<Map<String, Value>> for Account {
 
     fn try_from(fields: Map<String, Value>) -> Result<Self, String> {
         let text = serde_json::to_string(&fields).map_err(|e| e.to_string())?;
-        let raw = RawValue::from_string(text).map_err(|e| e.to_string())?;
-        let account = Account::from_raw(raw)?;
+        let account = Account::from_text(&text)?;
         let _ = account.fields.set(Box::new(fields));
         Ok(account)
     }
@@ -165,20 +163,19 @@ impl From<Account> for Map<String, Value> {
 impl Account {
     /// An account from its JSON text: an object with an `id` that is a
     /// string or a number.
-    fn from_raw(raw: Box<RawValue>) -> Result<Account, String> {
-        if !raw.get().starts_with('{') {
+    fn from_text(text: &str) -> Result<Account, String> {
+        if !text.starts_with('{') {
             return Err("an account is not a JSON object".into());
         }
-        let raw = compact(raw)?;
-        let text = raw.get();
-        let head: Head = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let text = compact(text)?;
+        let head: Head = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         // Each value's text is a part of the account's text.
         let place = |value: &RawValue| {
             let start = value.get().as_ptr() as usize - text.as_ptr() as usize;
             start..start + value.get().len()
         };
         let (id, status) = (head.id.map(place), head.status.map(place));
-        Account::assemble(text.into(), id, status)
+        Account::assemble(text.into_owned(), id, status)
     }
 
     /// An account from its compact text and where its id and status are
@@ -385,14 +382,12 @@ impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
 /// The text without whitespace between tokens (a pretty-printed page),
 /// so that jsonl stays one object per line. Usually there is none, and the
 /// text is kept as it is.
-fn compact(raw: Box<RawValue>) -> Result<Box<RawValue>, String> {
-    let text = raw.get();
+fn compact(text: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     if !spaced(text.as_bytes()) {
-        return Ok(raw);
+        return Ok(text.into());
     }
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
-    RawValue::from_string(text).map_err(|e| e.to_string())
+    serde_json::to_string(&value).map(Into::into).map_err(|e| e.to_string())
 }
 
 /// True when a valid JSON text has whitespace between its tokens. A tab,
