@@ -65,8 +65,9 @@ pub struct Collector {
     seen: KeySet,
     keys: IdKeys,
     matched: u64,
-    first_total: Option<u64>,
-    first_total_pages: Option<u64>,
+    /// `total` and `total_pages` as the first page reported them, once
+    /// it came.
+    first: Option<(Option<u64>, Option<u64>)>,
 }
 
 impl Collector {
@@ -77,16 +78,14 @@ impl Collector {
             seen: KeySet::default(),
             keys: IdKeys::default(),
             matched: 0,
-            first_total: None,
-            first_total_pages: None,
+            first: None,
         }
     }
 
     /// The matching accounts of a page, in order.
     pub fn take(&mut self, page: Page) -> Vec<Account> {
-        if self.first_total.is_none() {
-            self.first_total = page.total;
-            self.first_total_pages = page.total_pages;
+        if self.first.is_none() {
+            self.first = Some((page.total, page.total_pages));
             // Room for every id the API announced, once, rather than growing
             // (and holding the old table beside the new one) along the way;
             // a total no real organization has is not believed.
@@ -131,13 +130,13 @@ impl Collector {
 
     /// `total_pages` as the first page received reported it.
     pub fn total_pages(&self) -> Option<u64> {
-        self.first_total_pages
+        self.first.and_then(|(_, pages)| pages)
     }
 
     /// After a complete walk: a warning when the distinct accounts seen
     /// differ from the first page's `total`.
     pub fn total_mismatch(&self) -> Option<String> {
-        let total = self.first_total?;
+        let total = self.first?.0?;
         let seen = self.seen.len() as u64;
         (seen != total).then(|| {
             format!(
@@ -293,6 +292,14 @@ mod tests {
         assert_eq!(ids(&kept), ["c"]);
         assert!(c.done());
         assert_eq!(c.flow(), Flow::Stop);
+    }
+
+    #[test]
+    fn only_the_first_page_says_what_the_total_is() {
+        let mut c = Collector::new(StatusFilter::default(), None);
+        c.take(page(1, &[("a", "ACTIVE")], None));
+        c.take(page(2, &[("b", "ACTIVE")], Some(5)));
+        assert_eq!(c.total_mismatch(), None, "page 1 gave no total");
     }
 
     #[test]
