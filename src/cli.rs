@@ -423,8 +423,6 @@ pub struct ListArgs {
     pub api: ApiArgs,
 }
 
-/// A whole number of 1 or more (clap's own range message would print
-/// `1..18446744073709551615`).
 /// `--max-rate`: requests per second, above 0 (see [`check_max_rate`]).
 fn max_rate(text: &str) -> Result<f64, String> {
     let rate = text
@@ -434,6 +432,8 @@ fn max_rate(text: &str) -> Result<f64, String> {
     crate::config::check_max_rate(rate)
 }
 
+/// A whole number of 1 or more (clap's own range message would print
+/// `1..18446744073709551615`).
 fn positive(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
         Ok(0) => Err("must be 1 or more".into()),

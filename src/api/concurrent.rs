@@ -26,6 +26,7 @@ use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::Url;
 use crate::log::Log;
+use crate::text::counted;
 
 /// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
 /// to `consume` in order. `flow` is what the consumer said after the
@@ -138,15 +139,11 @@ impl Plan {
     fn observe(&mut self, limits: &RateLimits, log: Log) {
         if let Some(n) = self.window.observe(limits.hits(), limits.quiet_until()) {
             log.debug(&format!(
-                "rate limited (HTTP 429): at most {n} {} in flight now",
-                pages(n)
+                "rate limited (HTTP 429): at most {} in flight now",
+                counted(n as u64, "page", "pages")
             ));
         }
     }
-}
-
-fn pages(n: usize) -> &'static str {
-    if n == 1 { "page" } else { "pages" }
 }
 
 /// The plan, and a condition variable each for the workers (a page may be
@@ -287,7 +284,10 @@ fn worker(api: &Api, shared: &Shared) {
         match &result {
             Ok(_) => {
                 if let Some(k) = plan.window.grow(Instant::now()) {
-                    log.debug(&format!("at most {k} {} in flight again", pages(k)));
+                    log.debug(&format!(
+                        "at most {} in flight again",
+                        counted(k as u64, "page", "pages")
+                    ));
                 }
             }
             // The walk ends at this page unless it goes elsewhere first:

@@ -230,8 +230,8 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
     if let (Some(page), Some(last)) = (args.page, collector.total_pages()) {
         if page > last {
             ctx.log.warn(&format!(
-                "page {page} is past the last page: the API reported {last} {}",
-                if last == 1 { "page" } else { "pages" }
+                "page {page} is past the last page: the API reported {}",
+                crate::text::counted(last, "page", "pages")
             ));
         }
     }

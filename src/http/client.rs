@@ -508,7 +508,6 @@ fn classify_direct(
             None => Ok(Attempt::Transient(format!("connection error: {e}"))),
         },
         E::ConnectionFailed => Ok(Attempt::Transient("connection failed".into())),
-        E::HostNotFound => Ok(Attempt::Transient("host not found".into())),
         E::Protocol(e) => Ok(Attempt::Transient(format!("connection dropped: {e}"))),
         E::BodyExceedsLimit(limit) => Err(api_error(format!(
             "{what}: the response body is larger than {} MiB, far beyond any page of accounts; check base_url",

@@ -348,11 +348,9 @@ fn error_text(value: Val) -> String {
     shorten(&text)
 }
 
+/// A value in a message, cut at [`MESSAGE_CHARS`].
 fn shorten(text: &str) -> String {
-    match text.char_indices().nth(MESSAGE_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
+    crate::text::shorten(text, MESSAGE_CHARS)
 }
 
 /// `line L, column C` of `part` (a slice of `code`), counted in characters
@@ -505,10 +503,7 @@ const LEFT_OUT: &[&str] = &[
     "pow",
     "log",
     "exp",
-    "floor",
     "input_line_number",
-    "getpath",
-    "ltrimstr",
 ];
 
 /// The message for an expression naming something undefined.
@@ -608,61 +603,18 @@ fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
     Ok(Val::from(line))
 }
 
-/// Field names as jaq strings, converted once: accounts share their field
-/// names, in the same order. At most [`FieldNames::MAX`] are kept, so
-/// accounts with ever new names cost time, not memory.
-#[derive(Default)]
-struct FieldNames(Vec<(String, Val)>);
-
-impl FieldNames {
-    const MAX: usize = 64;
-
-    /// The name as a jaq string; `position` is where it was last time.
-    fn get(&mut self, position: usize, name: &str) -> Val {
-        if let Some((known, val)) = self.0.get(position) {
-            if known == name {
-                return val.clone();
-            }
-        }
-        if let Some((_, val)) = self.0.iter().find(|(known, _)| known == name) {
-            return val.clone();
-        }
-        let val = Val::utf8_str(name.as_bytes().to_vec());
-        if self.0.len() < Self::MAX {
-            self.0.push((name.to_string(), val.clone()));
-        }
-        val
-    }
-
-    /// An account's fields as a jaq object ([`object_to_jaq`], names shared).
-    fn object(&mut self, fields: &serde_json::Map<String, serde_json::Value>) -> Val {
-        Val::obj(
-            fields
-                .iter()
-                .enumerate()
-                .map(|(i, (k, v))| (self.get(i, k), to_jaq(v)))
-                .collect(),
-        )
-    }
-}
-
 /// `list` with `--jq`: each account through the filter as it arrives
 /// (jsonl), or the whole array once the walk is complete (json).
 pub struct JqSink {
     filter: JqFilter,
     /// `Some` for json: the accounts held until the walk is complete.
     held: Option<Vec<Val>>,
-    names: FieldNames,
 }
 
 impl JqSink {
     /// Per account, streamed (`-o jsonl`, or no `-o`).
     pub fn per_account(filter: JqFilter) -> JqSink {
-        JqSink {
-            filter,
-            held: None,
-            names: FieldNames::default(),
-        }
+        JqSink { filter, held: None }
     }
 
     /// Once on the array of every account (`-o json`).
@@ -670,7 +622,6 @@ impl JqSink {
         JqSink {
             filter,
             held: Some(Vec::new()),
-            names: FieldNames::default(),
         }
     }
 }
@@ -689,7 +640,7 @@ impl Sink for JqSink {
             // Straight from the text the account came as: one parse, no
             // serde_json map in between (the fields, if the text ever fails).
             let value = jaq_json::read::parse_single(account.json().as_bytes())
-                .unwrap_or_else(|_| self.names.object(account.fields()));
+                .unwrap_or_else(|_| object_to_jaq(account.fields()));
             match &mut self.held {
                 Some(held) => held.push(value),
                 None => self
@@ -916,24 +867,6 @@ mod tests {
         ] {
             assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
         }
-    }
-
-    #[test]
-    fn shared_field_names_give_the_same_objects() {
-        let mut names = FieldNames::default();
-        let a = json!({"id": "1", "name": "x", "n": 1});
-        let b = json!({"name": "y", "id": "2", "other": [1]});
-        for v in [&a, &b, &a] {
-            let serde_json::Value::Object(fields) = v else {
-                unreachable!()
-            };
-            assert_eq!(names.object(fields), to_jaq(v));
-        }
-        assert_eq!(names.0.len(), 4);
-        for i in 0..100 {
-            names.get(0, &format!("k{i}"));
-        }
-        assert_eq!(names.0.len(), FieldNames::MAX);
     }
 
     #[test]
