@@ -86,14 +86,19 @@ fn a_bad_export_on_stdin_is_named_stdin() {
 fn output_formats_are_case_insensitive_like_statuses() {
     let sb = Sandbox::new();
     let fake = fake(1);
-    for args in [
-        &["list", "-o", "JSON"][..],
-        &["list", "-o", "Csv"],
-        &["summary", "-o", "JSON"],
-        &["diff", "-", "-o", "CSV"],
+    for (args, lower) in [
+        (&["list", "-o", "JSON"][..], "json"),
+        (&["list", "-o", "Csv"], "csv"),
+        (&["summary", "-o", "JSON"], "json"),
+        (&["diff", "-", "-o", "CSV"], "csv"),
     ] {
         let output = sb.tool(&fake).args(args).write_stdin("").output().unwrap();
         assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        // The same output as the lowercase name.
+        let mut same = args.to_vec();
+        *same.last_mut().unwrap() = lower;
+        let expected = sb.tool(&fake).args(&same).write_stdin("").output().unwrap();
+        assert_eq!(stdout_of(&output), stdout_of(&expected), "{args:?}");
     }
 }
 

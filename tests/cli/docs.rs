@@ -11,8 +11,10 @@
 //! (the last on [`DOCS_LAST_SNAPSHOT`]), so they show the same dates on any
 //! day; the store is at the default path under the sandbox's XDG_DATA_HOME.
 //!
-//! One test in this binary: it clears the process environment of every
-//! setting the tool reads before trycmd starts the commands, which inherit it.
+//! trycmd's commands inherit the test process's environment, so the
+//! samples run in a child copy of this test binary started without any
+//! setting the tool reads (changing this process's own environment would
+//! race the other tests' threads).
 
 use crate::support;
 
@@ -42,10 +44,31 @@ const CLEARED: [&str; 17] = [
 
 #[test]
 fn console_samples_in_the_readme_and_docs_match_the_binary() {
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"));
+    child.args([
+        "--exact",
+        "docs::samples_in_an_environment_without_the_tools_settings",
+        "--ignored",
+        "--nocapture",
+    ]);
     for name in CLEARED {
-        // SAFETY: the only test of this binary; no other thread reads the environment.
-        unsafe { std::env::remove_var(name) };
+        child.env_remove(name);
     }
+    let output = child.output().expect("run the samples");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("1 passed"),
+        "the samples did not run: {stdout}"
+    );
+}
+
+#[test]
+#[ignore = "run by console_samples_in_the_readme_and_docs_match_the_binary, in a child process without the tool's settings in its environment"]
+fn samples_in_an_environment_without_the_tools_settings() {
     let fake = FakeApi::start(demo_config());
     let sb = Sandbox::new();
     seed_history(&sb, &fake);

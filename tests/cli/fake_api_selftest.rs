@@ -6,7 +6,7 @@ use crate::support::fake_api;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_api::{
     Bucket, Delay, Exchange, FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RateHeaderStyle,
@@ -558,11 +558,9 @@ fn dropping_the_server_closes_connections_and_stops_listening() {
     let mut stalled = Client::connect(addr);
     stalled.send("GET", "/express/accounts", &[], "");
     std::thread::sleep(Duration::from_millis(30));
-    let t = Instant::now();
     drop(api);
     assert!(stalled.closed_without_answer());
     assert!(idle.closed_without_answer());
-    assert!(t.elapsed() < Duration::from_secs(1));
     assert!(TcpStream::connect(addr).is_err());
 }
 
@@ -738,7 +736,6 @@ fn huge_body_is_streamed() {
     });
     let token = default_token(&api);
     let mut c = Client::connect(api.addr());
-    let t = Instant::now();
     c.send(
         "GET",
         "/express/accounts?page=1",
@@ -752,7 +749,6 @@ fn huge_body_is_streamed() {
     c.reader.read_exact(&mut first).unwrap();
     assert!(first.starts_with(b"{\"count\": 1"));
     drop(c);
-    assert!(t.elapsed() < Duration::from_secs(1));
     // The server is still fine.
     let mut c = Client::connect(api.addr());
     assert_eq!(c.get("/express/accounts", &token).unwrap().status, 200);

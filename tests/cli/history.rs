@@ -631,13 +631,11 @@ fn a_read_only_store_reads_but_does_not_record() {
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
-    use std::os::unix::fs::PermissionsExt;
     let sb = Sandbox::new();
     let fake = fake_with(states()[0].clone());
     snapshot(&sb, &fake);
-    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(&sb.history_path()), 0o600);
-    assert_eq!(mode(sb.history_path().parent().unwrap()), 0o700);
+    assert_eq!(support::mode(&sb.history_path()), 0o600);
+    assert_eq!(support::mode(sb.history_path().parent().unwrap()), 0o700);
 }
 
 #[test]

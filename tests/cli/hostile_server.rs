@@ -8,23 +8,14 @@ use crate::support;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, simple_accounts,
 };
-use support::{Sandbox, stderr_of, stdout_of};
+use support::{Sandbox, faulty_fake, stderr_of, stdout_of};
 
 /// A secret long enough that any cut of it is recognisable.
 const LONG_SECRET: &str = "Xk7Qp2Lm9Vb4Nz8Rt5Wy3H";
-
-fn fake_with(accounts: Vec<Value>, faults: Faults) -> FakeApi {
-    FakeApi::start(FakeConfig {
-        accounts,
-        page_cap: 50,
-        faults,
-        ..FakeConfig::default()
-    })
-}
 
 fn always(entries: Vec<(RequestMatch, FaultKind)>) -> Faults {
     Faults {
@@ -98,7 +89,7 @@ fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
 #[test]
 fn an_error_body_echoing_the_bearer_token_is_redacted_before_it_is_shortened() {
     // `Bearer fake-token-1-…` starts at character 183: the cut at 200 falls inside the token.
-    let fake = fake_with(
+    let fake = faulty_fake(
         simple_accounts(3),
         always(vec![(
             RequestMatch::AnyPage,
@@ -174,7 +165,7 @@ fn a_lying_total_pages_ends_the_concurrent_walk_too() {
 const BIG_PAGE: &str = r#"{"count":4,"page":1,"per_page":50,"total":4,"total_pages":1,"_embedded":{"accounts":[{"id":100000000000000000000002,"name":"B","big":-0.000000000000000000000000000001},{"id":100000000000000000000001,"name":"A","big":123456789012345678901234567890,"ratio":1.50},{"id":12345,"name":"C"},{"id":"12345","name":"D"}]}}"#;
 
 fn big_numbers_fake() -> FakeApi {
-    fake_with(
+    faulty_fake(
         Vec::new(),
         always(vec![(
             RequestMatch::Page(1),
@@ -380,7 +371,7 @@ fn a_next_link_with_userinfo_is_refused_without_repeating_the_password() {
 
 /// The `-v` retry line for a 429 with this `Retry-After`, backoff scaled by 1/1000.
 fn retry_line(value: &str) -> String {
-    let fake = fake_with(
+    let fake = faulty_fake(
         simple_accounts(3),
         Faults {
             script: vec![(
@@ -575,7 +566,7 @@ fn survives_an_ignored_signal(signal: &str) {
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
 
-    let fake = fake_with(
+    let fake = faulty_fake(
         simple_accounts(150),
         Faults {
             script: vec![(RequestMatch::Page(3), FaultKind::Hold)],
@@ -645,7 +636,7 @@ fn a_pretty_printed_page_comes_out_one_compact_account_a_line_with_its_values() 
     ]);
     let page = json!({"count": 2, "page": 1, "per_page": 50, "total": 2, "total_pages": 1,
         "_embedded": {"accounts": accounts}});
-    let fake = fake_with(
+    let fake = faulty_fake(
         Vec::new(),
         always(vec![(
             RequestMatch::Page(1),

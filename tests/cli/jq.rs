@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts, simple_accounts,
 };
-use support::{Sandbox, stderr_of, stdout_of};
+use support::{Sandbox, files_in, stderr_of, stdout_of};
 
 fn fake_with(accounts: Vec<Value>) -> FakeApi {
     FakeApi::start(FakeConfig {
@@ -45,15 +45,6 @@ fn assert_error(output: &Output, code: i32, parts: &[&str]) {
     for part in parts {
         assert!(stderr.contains(part), "`{part}` missing from: {stderr}");
     }
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Accounts with values of every JSON kind.
@@ -678,13 +669,6 @@ fn run_line(fake: &FakeApi, line: &str) -> String {
 }
 
 /// True when `jq` runs here.
-fn jq_installed() -> bool {
-    std::process::Command::new("jq")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[cfg(unix)]
 #[test]
 fn each_readme_one_liner_and_its_jq_form_print_the_same() {
@@ -700,14 +684,9 @@ fn each_readme_one_liner_and_its_jq_form_print_the_same() {
         expected.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
         "the README's --jq forms and this test's list differ"
     );
-    let with_jq = jq_installed();
-    if !with_jq {
-        eprintln!("jq is not installed: the --jq forms are compared with the expected text only");
-    }
+    support::require_tool("jq", "jq");
     for ((pipe, line), (_, expected)) in pairs.iter().zip(&expected) {
         assert_eq!(&run_line(&fake, line), expected, "`{line}`");
-        if with_jq {
-            assert_eq!(&run_line(&fake, pipe), expected, "`{pipe}`");
-        }
+        assert_eq!(&run_line(&fake, pipe), expected, "`{pipe}`");
     }
 }

@@ -895,7 +895,6 @@ fn a_new_output_file_is_private_and_a_replaced_one_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;
     let fake = fake_with(simple_accounts(3));
     let sandbox = Sandbox::new();
-    let mode = |p: &std::path::Path| fs::metadata(p).expect("stat").permissions().mode() & 0o777;
 
     let new = sandbox.path("new.csv");
     let output = sandbox
@@ -905,7 +904,11 @@ fn a_new_output_file_is_private_and_a_replaced_one_keeps_its_mode() {
         .output()
         .expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
-    assert_eq!(mode(&new), 0o600, "customer data is private by default");
+    assert_eq!(
+        support::mode(&new),
+        0o600,
+        "customer data is private by default"
+    );
 
     let shared = sandbox.path("shared.csv");
     fs::write(&shared, "old\n").expect("write");
@@ -917,7 +920,7 @@ fn a_new_output_file_is_private_and_a_replaced_one_keeps_its_mode() {
         .output()
         .expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
-    assert_eq!(mode(&shared), 0o644);
+    assert_eq!(support::mode(&shared), 0o644);
     assert!(
         fs::read_to_string(&shared)
             .expect("read")
