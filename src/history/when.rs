@@ -138,7 +138,11 @@ mod tests {
         assert_eq!(parse_when("2w", now), Ok(at("2026-11-17T12:00:00Z")));
         assert_eq!(parse_when("3mo", now), Ok(at("2026-09-01T12:00:00Z")));
         for back in ["7 days ago", "7d ago", "7 days"] {
-            assert_eq!(parse_when(back, now), Ok(at("2026-11-24T12:00:00Z")), "{back}");
+            assert_eq!(
+                parse_when(back, now),
+                Ok(at("2026-11-24T12:00:00Z")),
+                "{back}"
+            );
         }
         assert_eq!(parse_when("now", now), Ok(i64::MAX));
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
