@@ -2,6 +2,7 @@
 //! request log. Nothing here ever prints a secret: callers redact first.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How chatty stderr is.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,9 +44,47 @@ impl Log {
     }
 }
 
-/// Writes a line to stderr, ignoring errors (a closed stderr must not
-/// turn into a panic the way `eprintln!` would).
+/// Characters of the progress line now on stderr (0: none). Any other
+/// line written to stderr wipes it first; the walk draws it again with its
+/// next page.
+static PROGRESS_SHOWN: AtomicUsize = AtomicUsize::new(0);
+
+/// Draws `line` over the progress line on stderr, or wipes it (`None`).
+pub fn draw_progress(line: Option<&str>) {
+    let width = line.map_or(0, |l| l.chars().count());
+    let shown = PROGRESS_SHOWN.swap(width, Ordering::Relaxed);
+    let mut err = std::io::stderr().lock();
+    let _ = match line {
+        Some(line) => write!(err, "\r{line}{}", " ".repeat(shown.saturating_sub(width))),
+        None => err.write_all(wipe(shown).as_bytes()),
+    };
+    let _ = err.flush();
+}
+
+/// What wipes a progress line of `shown` characters (nothing for none).
+fn wipe(shown: usize) -> String {
+    match shown {
+        0 => String::new(),
+        n => format!("\r{}\r", " ".repeat(n)),
+    }
+}
+
+/// Writes a line to stderr, first wiping the progress line if one is
+/// shown, and ignoring errors (a closed stderr must not turn into a panic
+/// the way `eprintln!` would).
 fn eprintln_quiet(line: &str) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{line}");
+    let shown = PROGRESS_SHOWN.swap(0, Ordering::Relaxed);
+    let _ = writeln!(err, "{}{line}", wipe(shown));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_progress_line_is_wiped_with_spaces_back_to_its_start() {
+        assert_eq!(wipe(0), "");
+        assert_eq!(wipe(3), "\r   \r");
+    }
 }

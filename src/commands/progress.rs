@@ -1,11 +1,12 @@
 //! The progress line on stderr during a walk of more than one page
 //! (`page 3/9, 150 accounts`, SPEC §6): shown only when stderr is a
 //! terminal and `-q` was not given, redrawn in place with `\r`, and wiped
-//! before anything else reaches the terminal. While the walk is paced to a
+//! before anything else reaches the terminal (`log` wipes it before each of
+//! its lines). While the walk is paced to a
 //! rate limit it says so (`, 1.9 requests/s`), and while a request waits
 //! for its turn, `, waiting for the rate limit`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use crate::api::pages::{Page, Pages};
 use crate::log::Log;
@@ -22,8 +23,6 @@ pub struct Progress {
     rate: Option<f64>,
     /// A request is waiting for the rate limit.
     waiting: bool,
-    /// Characters of the line now on screen (0: nothing shown).
-    shown: usize,
 }
 
 impl Progress {
@@ -94,26 +93,16 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        let Some(line) = self.line() else {
-            return;
-        };
-        let width = line.chars().count();
-        let pad = self.shown.saturating_sub(width);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{line}{}", " ".repeat(pad));
-        let _ = err.flush();
-        self.shown = width;
+        if let Some(line) = self.line() {
+            crate::log::draw_progress(Some(&line));
+        }
     }
 
     /// Wipes the line, leaving the cursor at the start of an empty line.
     pub fn clear(&mut self) {
-        if self.shown == 0 {
-            return;
+        if self.enabled {
+            crate::log::draw_progress(None);
         }
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{}\r", " ".repeat(self.shown));
-        let _ = err.flush();
-        self.shown = 0;
     }
 }
 

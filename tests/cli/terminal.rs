@@ -206,6 +206,28 @@ fn progress_shows_the_pace_and_the_waits_for_the_rate_limit() {
 
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn a_log_line_during_the_walk_starts_on_a_wiped_line_not_after_the_progress() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    // -v logs each request while the progress line is shown.
+    let output = on_a_terminal(&sb, &fake, "-v list -o csv", "> out.csv", &[]);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(terminal.contains("\rpage 2/3, 10 accounts"), "{terminal:?}");
+    let logged: Vec<&str> = terminal.lines().filter(|l| l.contains("GET ")).collect();
+    assert!(logged.len() >= 3, "{terminal:?}");
+    for line in logged {
+        // What is left on screen after the last carriage return.
+        let visible = line.rsplit('\r').next().unwrap_or(line);
+        assert!(
+            !visible.starts_with("page "),
+            "glued to the progress: {line:?}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn progress_is_wiped_before_the_table_is_printed() {
     support::require_script();
     let sb = Sandbox::new();
