@@ -38,9 +38,10 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
         return Err(crate::history::store::no_snapshot_yet(store.path()));
     };
-    let from = since.unwrap_or(first.time).max(first.time);
+    // `--since now` (or later): the last period.
+    let from = since.unwrap_or(first.time).clamp(first.time, last.time);
     let starts = period_starts(from, last.time, every);
-    let trend = store.trend(&org, &starts, i64::MAX)?;
+    let trend = store.trend(&org, &snapshots, &starts)?;
     let series = to_series(&trend, every);
 
     let mut out = Destination::open(None)?;

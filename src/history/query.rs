@@ -310,20 +310,21 @@ impl Store {
         Ok((id, versions))
     }
 
-    /// The counts per status at the end of each period. `starts` are the
-    /// periods' first instants, ascending; a period ends where the next
-    /// begins, the last one at `end`. Periods before the first snapshot
+    /// The counts per status at the end of each period, from `snapshots`
+    /// (the organization's, as [`Store::snapshots`] gives them). `starts`
+    /// are the periods' first instants, ascending; a period ends where the
+    /// next begins, the last one never. Periods before the first snapshot
     /// are left out.
-    pub fn trend(&self, org: &Org, starts: &[i64], end: i64) -> Result<Trend> {
+    pub fn trend(&self, org: &Org, snapshots: &[SnapshotInfo], starts: &[i64]) -> Result<Trend> {
         let org_row = self.known_org(org)?;
-        let times: Vec<i64> = self.snapshots(org)?.into_iter().map(|s| s.time).collect();
+        let times: Vec<i64> = snapshots.iter().map(|s| s.time).collect();
         let mut stmt = self
             .conn
             .prepare("SELECT valid_from, valid_to, status FROM version WHERE org = ?1")?;
         let intervals: Vec<(i64, Option<i64>, String)> = stmt
             .query_map([org_row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(count_periods(&times, &intervals, starts, end))
+        Ok(count_periods(&times, &intervals, starts, i64::MAX))
     }
 }
 

@@ -366,6 +366,12 @@ fn imports_in_any_order_give_the_same_history() {
         json!({"period": "2026-11-03", "snapshot": "2026-11-02T00:00:00Z",
                "counts": {"ACTIVE": 2, "IN_TRIAL": 1, "CHURNED": 0}, "total": 3})
     );
+    // `--since now`: the last period, not every period since 1970.
+    let now = ok(&offline(&sb, &sb.path("shuffled"))
+        .args(["trend", "--since", "now", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(now, "period,ACTIVE,CHURNED,TOTAL\n2026-11-09,2,1,3\n");
 }
 
 /// The accounts of the three exports, as `list --at` must give them back.
