@@ -214,7 +214,11 @@ fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
     } else {
         settings.concurrency.value
     };
-    WalkPlan { pages, concurrency }
+    WalkPlan {
+        pages,
+        concurrency,
+        exact: false,
+    }
 }
 
 /// Flags that did nothing are said so: a `--columns` field no account

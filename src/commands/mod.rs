@@ -201,7 +201,7 @@ impl Context<'_> {
             })
         })?;
         lock().clear();
-        if !collector.done() && walk.pages == Pages::All {
+        if !collector.done() && walk.pages == Pages::All && !walk.exact {
             if let Some(warning) = collector.total_mismatch() {
                 self.log.warn(&warning);
             }
@@ -264,6 +264,9 @@ pub fn parse_optional_when(option: &str, text: Option<&str>, now: i64) -> Result
 pub struct WalkPlan {
     pub pages: Pages,
     pub concurrency: usize,
+    /// The caller fails on a count that differs from the API's `total`
+    /// (`snapshot` records only an exact walk), so it is no warning here.
+    pub exact: bool,
 }
 
 impl WalkPlan {
@@ -272,6 +275,7 @@ impl WalkPlan {
         WalkPlan {
             pages: Pages::All,
             concurrency: settings.concurrency.value,
+            exact: false,
         }
     }
 }

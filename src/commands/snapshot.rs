@@ -80,7 +80,10 @@ fn walk(
     ctx.walk_accounts(
         settings,
         &args.api,
-        WalkPlan::all(settings),
+        WalkPlan {
+            exact: true,
+            ..WalkPlan::all(settings)
+        },
         &mut collector,
         |page, _| {
             for account in page {

@@ -1255,3 +1255,22 @@ fn snapshot_with_a_bad_jq_records_nothing() {
     );
     assert_ne!(changes(), before);
 }
+
+#[test]
+fn a_walk_whose_count_differs_from_the_total_records_nothing_and_says_so_once() {
+    let sb = Sandbox::new();
+    // acc-a again on page 2: 3 distinct accounts, a total of 4.
+    let fake = fake_with(vec![a(), b(), a(), c()]);
+    let out = sb.tool(&fake).args(["snapshot"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(
+        stderr
+            .matches("collected 3 distinct accounts but the API reported a total of 4")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert!(stderr.contains("nothing was recorded"), "{stderr}");
+}
