@@ -232,6 +232,18 @@ impl Account {
         self.fields().get(field)
     }
 
+    /// [`Account::get`] for one field read from the text, without parsing
+    /// (and keeping) every field: for a sort key or a presence check.
+    pub fn field(&self, field: &str) -> Option<Value> {
+        if let Some(fields) = self.fields.get() {
+            return fields.get(field).cloned();
+        }
+        match self.raw_fields(&[field]) {
+            Some(found) => serde_json::from_str(found.first().copied().flatten()?).ok(),
+            None => self.get(field).cloned(),
+        }
+    }
+
     /// Every field, in the order the API sent them.
     pub fn fields(&self) -> &Map<String, Value> {
         // The text was parsed once already: it is valid JSON.
@@ -289,7 +301,7 @@ impl Account {
 
     /// The JSON text of each of `columns` the account has (the last of a
     /// key sent twice), read in one pass over its text.
-    pub fn raw_fields(&self, columns: &[String]) -> Option<Vec<Option<&str>>> {
+    pub fn raw_fields<S: AsRef<str>>(&self, columns: &[S]) -> Option<Vec<Option<&str>>> {
         let mut found: Vec<Option<&RawValue>> = vec![None; columns.len()];
         let picked = Picker {
             columns,
@@ -324,12 +336,12 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 
 /// Reads an account's object, keeping the raw text of the wanted fields
 /// (the last of a key sent twice, as a parsed map keeps it).
-struct Picker<'c, 'f, 'de> {
-    columns: &'c [String],
+struct Picker<'c, 'f, 'de, S> {
+    columns: &'c [S],
     found: &'f mut Vec<Option<&'de RawValue>>,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de> {
+impl<'de, S: AsRef<str>> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de, S> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -337,7 +349,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
+impl<'de, S: AsRef<str>> serde::de::Visitor<'de> for Picker<'_, '_, 'de, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -346,11 +358,11 @@ impl<'de> serde::de::Visitor<'de> for Picker<'_, '_, 'de> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match self.columns.iter().position(|c| *c == key) {
+            match self.columns.iter().position(|c| c.as_ref() == key) {
                 Some(_) => {
                     let value: &'de RawValue = map.next_value()?;
                     for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
-                        if *column == key {
+                        if column.as_ref() == key {
                             *slot = Some(value);
                         }
                     }
@@ -652,5 +664,21 @@ mod tests {
                 .to_string();
             assert!(err.contains(error), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn one_field_is_read_without_parsing_and_keeping_them_all() {
+        let account: Account =
+            serde_json::from_str(r#"{"id":"a","n":12345678901234567890123,"x":null,"s":"t"}"#)
+                .unwrap();
+        assert_eq!(account.field("s"), Some(Value::String("t".into())));
+        assert_eq!(account.field("x"), Some(Value::Null));
+        assert_eq!(account.field("nope"), None);
+        assert_eq!(
+            account.field("n").unwrap().to_string(),
+            "12345678901234567890123"
+        );
+        assert!(account.fields.get().is_none(), "no map kept");
+        assert_eq!(account.field("s").as_ref(), account.get("s"));
     }
 }

@@ -41,7 +41,7 @@ struct UnseenColumns(Vec<String>);
 impl UnseenColumns {
     fn record(&mut self, accounts: &[Account]) {
         self.0
-            .retain(|c| !accounts.iter().any(|a| a.get(c).is_some()));
+            .retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
     }
 }
 

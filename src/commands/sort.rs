@@ -22,7 +22,7 @@ impl SortKey {
     /// are lowercased; booleans, arrays and objects sort as their JSON
     /// text; a missing field or `null` is `Missing`.
     pub fn of(account: &Account, field: &str) -> SortKey {
-        match account.get(field) {
+        match account.field(field) {
             None | Some(Value::Null) => SortKey::Missing,
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(value) => SortKey::Number(value, n.to_string()),
