@@ -82,11 +82,7 @@ pub fn walk_rest(
                 Some(raw) => raw?,
                 None => api.get_page(&url)?,
             };
-            let step = walk.accept(url, expected, raw)?;
-            if let Some(warning) = &step.warning {
-                api.client().warn(warning);
-            }
-            let page = step.page;
+            let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
             let flow = consume(page)?;
             if flow == Flow::Stop {

@@ -15,7 +15,7 @@ use crate::http::client::{Client, Reply, Request};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
-use walk::{Endpoint, RawPage};
+use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
 pub struct Api<'a> {
@@ -79,6 +79,16 @@ impl<'a> Api<'a> {
                 redactor,
             )),
         }
+    }
+
+    /// Takes a fetched page into `walk`, saying on stderr when the walk
+    /// ends short of what the API claimed.
+    fn accept(&self, walk: &mut Walk, url: Url, expected: u64, raw: RawPage) -> Result<Page> {
+        let step = walk.accept(url, expected, raw)?;
+        if let Some(warning) = &step.warning {
+            self.client.warn(warning);
+        }
+        Ok(step.page)
     }
 
     fn get(&self, url: &Url, bearer: &str) -> Result<Reply> {

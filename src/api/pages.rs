@@ -51,13 +51,8 @@ pub fn for_each_page(
 /// so on stderr.
 fn fetch_next(api: &Api, walk: &mut Walk) -> Option<Result<Page>> {
     let (url, expected) = walk.next_request()?;
-    let step = api
-        .get_page(&url)
-        .and_then(|raw| walk.accept(url, expected, raw));
-    Some(step.map(|step| {
-        if let Some(warning) = &step.warning {
-            api.client().warn(warning);
-        }
-        step.page
-    }))
+    Some(
+        api.get_page(&url)
+            .and_then(|raw| api.accept(walk, url, expected, raw)),
+    )
 }

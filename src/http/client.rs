@@ -27,6 +27,10 @@ use crate::text::terminal_safe;
 /// tens of KiB; anything near this is a broken or hostile server.
 pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Sent with every request (and shown by `-vv` as sent).
+const USER_AGENT: &str = concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION"));
+const ACCEPT: &str = "application/json";
+
 /// Scales every retry delay; tests set `TALKDESK_BACKOFF_SCALE=0` so the
 /// real defaults need not be weakened.
 pub const BACKOFF_SCALE_VAR: &str = "TALKDESK_BACKOFF_SCALE";
@@ -132,8 +136,8 @@ impl Client {
             .max_redirects(0)
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-            .user_agent(concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION")))
-            .accept("application/json")
+            .user_agent(USER_AGENT)
+            .accept(ACCEPT)
             .build();
         let max_rate = options.max_rate;
         Ok(Client {
@@ -395,11 +399,8 @@ impl Client {
     /// `-vv`: the request's headers, the secrets among them redacted.
     fn log_request_headers(&self, request: &Request) {
         self.debug(&format!("> {} {}", request.method, request.url));
-        self.debug(&format!(
-            "> User-Agent: talkdesk-accounts/{}",
-            env!("CARGO_PKG_VERSION")
-        ));
-        self.debug("> Accept: application/json");
+        self.debug(&format!("> User-Agent: {USER_AGENT}"));
+        self.debug(&format!("> Accept: {ACCEPT}"));
         if request.form.is_some() {
             self.debug("> Content-Type: application/x-www-form-urlencoded");
         }
