@@ -35,25 +35,28 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .into_iter()
         .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
         .collect();
-    let items: Vec<Value> = changes.iter().map(change_json).collect();
+    // The json of the changes, made only for the formats that print it.
+    let items = || changes.iter().map(change_json);
     let mut out = Destination::open(None)?;
     match (args.format.output, &jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&Value::Array(items), "the changes", &mut out)?
+            filter.apply_document(&Value::Array(items().collect()), "the changes", &mut out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
-            for (change, item) in changes.iter().zip(&items) {
+            for (change, item) in changes.iter().zip(items()) {
                 let what = format!(
                     "the change of account {} at {}",
                     change.id,
                     show_time(change.time)
                 );
-                filter.apply_document(item, &what, &mut out)?;
+                filter.apply_document(&item, &what, &mut out)?;
             }
         }
-        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items))?,
+        (OutputFormat::Json, None) => {
+            writeln!(out, "{}", json_lines(&items().collect::<Vec<_>>()))?
+        }
         (OutputFormat::Jsonl, None) => {
-            for item in &items {
+            for item in items() {
                 writeln!(out, "{item}")?;
             }
         }
