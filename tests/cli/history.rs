@@ -412,21 +412,36 @@ fn trend_plots_an_svg_picture() {
 fn reading_commands_need_no_credentials_and_no_network() {
     let sb = Sandbox::new();
     let store = sb.path("store");
-    let [(file, at), ..] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &file, "--at", &at])
-        .output()
-        .unwrap());
-    for args in [
-        vec!["changes"],
-        vec!["history", "acc-a"],
-        vec!["trend"],
-        vec![
-            "list", "--at", "now", "--status", "ACTIVE", "--sort", "name",
-        ],
-    ] {
-        ok(&offline(&sb, &store).args(&args).output().unwrap());
+    let [first, second, _] = exports(&sb);
+    for (file, at) in [first, second] {
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap());
     }
+    let read = |args: &[&str]| ok(&offline(&sb, &store).args(args).output().unwrap());
+    let changes: Vec<Value> = read(&["changes", "-o", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "added" && c["id"] == d()["id"]),
+        "{changes:?}"
+    );
+    assert!(read(&["history", "acc-a", "-o", "jsonl"]).contains("\"acc-a\""));
+    assert!(read(&["trend", "-o", "csv"]).contains("\n2026-11-02,"));
+    let mut active: Vec<Value> = [a(), b2(), c2(), d()]
+        .into_iter()
+        .filter(|v| v["status"] == "ACTIVE")
+        .collect();
+    active.sort_by_key(|v| v["name"].as_str().unwrap().to_lowercase());
+    let listed = read(&[
+        "list", "--at", "now", "--status", "ACTIVE", "--sort", "name", "-o", "jsonl",
+    ]);
+    assert!(!active.is_empty());
+    assert_eq!(listed, jsonl(&active));
 }
 
 #[test]
