@@ -4,7 +4,7 @@
 //! parts every stage may use (`account`, `error`, `http`, `text`, `log`,
 //! `atomic_file`, `interrupt`); `lib` and `commands` are the glue on top.
 //! No two top-level modules import each other. Checked on the source text
-//! (`crate::…` paths outside `#[cfg(test)]` code), so `cargo test --test cli
+//! (`crate::…` paths and `crate::{…}` groups outside the `tests` module), so `cargo test --test cli
 //! layers` is the command that checks it.
 
 use std::collections::BTreeSet;
@@ -49,20 +49,61 @@ fn imports() -> BTreeSet<(String, String)> {
                 .trim_end_matches(".rs")
                 .to_string();
             let text = fs::read_to_string(&path).expect("read a source file");
-            let code = text.split("#[cfg(test)]").next().unwrap_or("");
-            for (i, _) in code.match_indices("crate::") {
-                let rest = &code[i + "crate::".len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() && name != module {
+            // The unit tests' module, at the end of a file, is not the layers'.
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+            for name in imported(code) {
+                if name != module {
                     pairs.insert((module.clone(), name));
                 }
             }
         }
     }
     pairs
+}
+
+/// The top-level modules `code` names with `crate::name…` or in a group,
+/// `crate::{a::X, b, c::{d, e}}`.
+fn imported(code: &str) -> BTreeSet<String> {
+    let leading = |text: &str| -> String {
+        text.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut names = BTreeSet::new();
+    for (i, _) in code.match_indices("crate::") {
+        let rest = &code[i + "crate::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            names.insert(leading(rest));
+            continue;
+        };
+        // Each item of the group at its top level, up to its closing brace.
+        let (mut depth, mut start) = (0, 0);
+        for (j, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    names.insert(leading(&group[start..j]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.insert(leading(&group[start..j]));
+                    start = j + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    names.remove("");
+    names
+}
+
+#[test]
+fn the_scan_reads_paths_and_groups() {
+    let code = "use crate::{cli::Args, output::{a, b},\n    log};\nlet x = crate::config::y;";
+    let names: Vec<String> = imported(code).into_iter().collect();
+    assert_eq!(names, ["cli", "config", "log", "output"]);
 }
 
 #[test]
