@@ -4,8 +4,8 @@
 //! parts every stage may use (`account`, `error`, `http`, `text`, `log`,
 //! `atomic_file`, `interrupt`); `lib` and `commands` are the glue on top.
 //! No two top-level modules import each other. Checked on the source text
-//! (`crate::…` paths and `crate::{…}` groups outside the `tests` module), so `cargo test --test cli
-//! layers` is the command that checks it.
+//! (`crate::…` paths and `crate::{…}` groups outside the `tests` module),
+//! so `cargo test --test cli layers` is the command that checks it.
 
 use std::collections::BTreeSet;
 use std::fs;
