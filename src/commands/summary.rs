@@ -20,45 +20,41 @@ use crate::output::table::TableSink;
 /// The label of the last table/csv row.
 pub const TOTAL: &str = "TOTAL";
 
-/// Accounts counted per status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatusCounts {
-    /// Counts of [`Status::DOCUMENTED`], in that order.
-    documented: [u64; 7],
-    /// Other statuses, in the order first seen.
-    other: Vec<(String, u64)>,
+/// Accounts counted per status: the documented statuses first, in the
+/// API reference's order (zeros included), then any other status in the
+/// order first seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCounts(Vec<(Status, u64)>);
+
+impl Default for StatusCounts {
+    fn default() -> StatusCounts {
+        StatusCounts(Status::DOCUMENTED.iter().map(|s| (s.clone(), 0)).collect())
+    }
 }
 
 impl StatusCounts {
     /// Counts one account of this status.
     pub fn add(&mut self, status: &Status) {
-        if let Some(i) = Status::DOCUMENTED.iter().position(|s| s == status) {
-            self.documented[i] += 1;
-            return;
-        }
-        let text = status.as_str();
-        match self.other.iter_mut().find(|(s, _)| s == text) {
+        match self.0.iter_mut().find(|(s, _)| s == status) {
             Some((_, n)) => *n += 1,
-            None => self.other.push((text.to_string(), 1)),
+            None => self.0.push((status.clone(), 1)),
         }
     }
 
-    /// The rows to print: with no filter, every documented status then the
-    /// others; with a filter, exactly the statuses asked for, in the
-    /// documented order.
+    /// The rows to print: with no filter, every status counted; with a
+    /// filter (of documented statuses), exactly the statuses asked for, in
+    /// the documented order.
     pub fn rows(&self, only: &[Status]) -> Vec<(String, u64)> {
-        let documented = Status::DOCUMENTED
+        self.0
             .iter()
-            .zip(self.documented)
             .filter(|(s, _)| only.is_empty() || only.contains(s))
-            .map(|(s, n)| (s.as_str().to_string(), n));
-        let other = self.other.iter().filter(|_| only.is_empty()).cloned();
-        documented.chain(other).collect()
+            .map(|(s, n)| (s.as_str().to_string(), *n))
+            .collect()
     }
 
     /// Every account counted.
     pub fn total(&self) -> u64 {
-        self.documented.iter().sum::<u64>() + self.other.iter().map(|(_, n)| n).sum::<u64>()
+        self.0.iter().map(|(_, n)| n).sum()
     }
 }
 
