@@ -35,14 +35,9 @@ fn columns(args: &ListArgs) -> Result<Option<Vec<String>>> {
     Ok(Some(columns))
 }
 
-/// The named columns that no account seen so far has.
-struct UnseenColumns(Vec<String>);
-
-impl UnseenColumns {
-    fn record(&mut self, accounts: &[Account]) {
-        self.0
-            .retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
-    }
+/// Keeps in `unseen` the named columns that none of `accounts` has.
+fn drop_seen(unseen: &mut Vec<String>, accounts: &[Account]) {
+    unseen.retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
 }
 
 /// Validates `--sort`.
@@ -76,7 +71,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         OutputFormat::Json | OutputFormat::Jsonl => named.clone(),
         OutputFormat::Table | OutputFormat::Csv => None,
     };
-    let mut unseen = UnseenColumns(named.clone().unwrap_or_default());
+    let mut unseen = named.clone().unwrap_or_default();
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
     let jq = jq_sink(args)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
@@ -101,7 +96,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     match &args.at {
         Some(at) => {
             held = recorded(ctx, &settings, at, &mut collector)?;
-            unseen.record(&held);
+            drop_seen(&mut unseen, &held);
         }
         None => ctx.walk_accounts(
             &settings,
@@ -109,7 +104,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             walk_plan(args, &settings),
             &mut collector,
             |accounts, progress| {
-                unseen.record(&accounts);
+                drop_seen(&mut unseen, &accounts);
                 if sort.is_some() {
                     held.extend(accounts);
                     return Ok(());
@@ -223,9 +218,9 @@ fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
 
 /// Flags that did nothing are said so: a `--columns` field no account
 /// has (as `--sort` does), a `--page` past the last one.
-fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: &UnseenColumns) {
+fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: &[String]) {
     if collector.matched() > 0 {
-        for column in &unseen.0 {
+        for column in unseen {
             ctx.log.warn(&format!(
                 "no account has a field `{column}`, so --columns printed it empty; check the field name"
             ));
