@@ -5,7 +5,6 @@
 //! live, so an export with fewer columns compares only those columns.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
 
@@ -25,23 +24,9 @@ use crate::output::report::ReportCell;
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
 
-/// Where a record sits in the OLD file, for error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// The n-th element of a JSON array (1-based).
-    Record(usize),
-    /// Line n of a JSONL file (1-based).
-    Line(usize),
-}
-
-impl fmt::Display for Place {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Place::Record(n) => write!(f, "record {n}"),
-            Place::Line(n) => write!(f, "line {n}"),
-        }
-    }
-}
+/// Where a record sits in the OLD file, for error messages: `record 3`
+/// of a JSON array, `line 3` of a JSONL file (1-based).
+pub type Place = String;
 
 const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
 
@@ -114,8 +99,8 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            let place = Place::Record(i + 1);
-            record(v, place).map(|a| (place, a))
+            let place = format!("record {}", i + 1);
+            record(v, &place).map(|a| (place, a))
         })
         .collect()
 }
@@ -123,23 +108,24 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
 fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
     let mut records = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let place = Place::Line(i + 1);
         if line.trim().is_empty() {
             continue;
         }
+        let place = format!("line {}", i + 1);
         let value: Value = serde_json::from_str(line).map_err(|e| {
             format!(
                 ", {place}: not valid JSON ({}); {WHAT_TO_PASS}",
                 json_message(&e)
             )
         })?;
-        records.push((place, record(value, place)?));
+        let account = record(value, &place)?;
+        records.push((place, account));
     }
     Ok(records)
 }
 
 /// One record: an object with a string or number `id`.
-fn record(value: Value, place: Place) -> Result<Account, String> {
+fn record(value: Value, place: &str) -> Result<Account, String> {
     let Value::Object(fields) = value else {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     };
@@ -418,8 +404,8 @@ mod tests {
         let ids = |r: &[(Place, Account)]| r.iter().map(|(_, a)| a.id()).collect::<Vec<_>>();
         assert_eq!(ids(&array), ["a", "7"]);
         assert_eq!(ids(&lines), ["a", "7"]);
-        assert_eq!(array[1].0, Place::Record(2));
-        assert_eq!(lines[1].0, Place::Line(3));
+        assert_eq!(array[1].0, "record 2");
+        assert_eq!(lines[1].0, "line 3");
         assert!(parse_export("").unwrap().is_empty());
         assert!(parse_export("\u{feff}[]").unwrap().is_empty());
     }

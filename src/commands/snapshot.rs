@@ -107,7 +107,7 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
     let mut seen = HashMap::with_capacity(records.len());
     let mut accounts = Vec::with_capacity(records.len());
     for (place, account) in records {
-        if let Some(first) = seen.insert(account.id(), place) {
+        if let Some(first) = seen.insert(account.id(), place.clone()) {
             return Err(usage_error(format!(
                 "{}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
                 path.display(),
