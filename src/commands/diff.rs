@@ -211,8 +211,8 @@ pub struct Differ {
     /// OLD's records, each taken when seen live.
     old: Vec<(Place, Option<Account>)>,
     index: HashMap<String, usize>,
-    added: Vec<Account>,
-    changed: Vec<Change>,
+    /// What was added and changed so far (removed is known at the end).
+    report: DiffReport,
 }
 
 impl Differ {
@@ -231,12 +231,8 @@ impl Differ {
             }
             old.push((place, Some(account)));
         }
-        Ok(Differ {
-            old,
-            index,
-            added: Vec::new(),
-            changed: Vec::new(),
-        })
+        let report = DiffReport::default();
+        Ok(Differ { old, index, report })
     }
 
     /// Takes one live account.
@@ -246,11 +242,11 @@ impl Differ {
             .get(&account.id_key())
             .and_then(|&i| self.old[i].1.take());
         match before {
-            None => self.added.push(account),
+            None => self.report.added.push(account),
             Some(before) => {
                 let fields = differing_fields(&before, &account);
                 if !fields.is_empty() {
-                    self.changed.push(Change {
+                    self.report.changed.push(Change {
                         before,
                         after: account,
                         fields,
@@ -262,10 +258,10 @@ impl Differ {
 
     /// Everything of OLD not seen live is removed.
     pub fn finish(self) -> DiffReport {
+        let removed = self.old.into_iter().filter_map(|(_, a)| a).collect();
         DiffReport {
-            added: self.added,
-            removed: self.old.into_iter().filter_map(|(_, a)| a).collect(),
-            changed: self.changed,
+            removed,
+            ..self.report
         }
     }
 }
