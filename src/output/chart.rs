@@ -64,15 +64,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
             if cells == 0 {
                 continue;
             }
-            let fill = if color { '█' } else { FILLS[k % FILLS.len()] };
-            let run: String = std::iter::repeat_n(fill, cells).collect();
-            if color {
-                text.push_str(ANSI[k % ANSI.len()]);
-                text.push_str(&run);
-                text.push_str("\u{1b}[0m");
-            } else {
-                text.push_str(&run);
-            }
+            text.push_str(&fill(k, cells, color));
         }
         text.push_str(&format!(" {total}\n"));
     }
@@ -82,16 +74,22 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         .enumerate()
         .map(|(k, status)| {
             let status = super::sanitize::terminal_safe(status);
-            if color {
-                format!("{}█\u{1b}[0m {status}", ANSI[k % ANSI.len()])
-            } else {
-                format!("{} {status}", FILLS[k % FILLS.len()])
-            }
+            format!("{} {status}", fill(k, 1, color))
         })
         .collect();
     text.push_str(&legend.join("  "));
     text.push('\n');
     text
+}
+
+/// `cells` cells of the `k`-th status: full blocks in its colour, or
+/// without colour its own fill.
+fn fill(k: usize, cells: usize, color: bool) -> String {
+    if color {
+        format!("{}{}\u{1b}[0m", ANSI[k % ANSI.len()], "█".repeat(cells))
+    } else {
+        FILLS[k % FILLS.len()].to_string().repeat(cells)
+    }
 }
 
 /// Line colours of the SVG picture.
