@@ -180,18 +180,15 @@ fn layout(
     destination: &Destination,
     to_stdout: bool,
 ) -> Layout {
-    let width = if destination.is_terminal() {
-        terminal_size::terminal_size().map(|(w, _)| w.0)
-    } else {
-        None
-    };
+    // Drawn as a report table is: fitted to a terminal, coloured.
+    let style = ctx.report_style(destination.is_terminal());
     Layout {
         columns,
         header: !args.no_header,
         formula_guard: !args.no_formula_guard,
         bom: args.bom,
-        width,
-        color: to_stdout && ctx.color_stdout(),
+        width: style.width,
+        color: to_stdout && style.color,
     }
 }
 

@@ -89,10 +89,10 @@ impl Context<'_> {
         }
     }
 
-    /// How a report table (summary, diff) on stdout is drawn: fitted to
-    /// the terminal's width when stdout is one, coloured when colour is on.
-    pub fn report_style(&self, stdout_is_terminal: bool) -> TableStyle {
-        let size = stdout_is_terminal.then(terminal_size::terminal_size);
+    /// How a table is drawn: fitted to the terminal's width when it goes
+    /// to a terminal, coloured when colour is on for stdout.
+    pub fn report_style(&self, to_terminal: bool) -> TableStyle {
+        let size = to_terminal.then(terminal_size::terminal_size);
         TableStyle {
             width: size.flatten().map(|(w, _)| w.0),
             color: self.color_stdout(),
@@ -208,9 +208,7 @@ impl Context<'_> {
         }
         Ok(())
     }
-}
 
-impl Context<'_> {
     /// The organization of the profile in use: its API base URL and token
     /// URL. No credentials are needed to know it.
     pub fn organization(&self, settings: &Settings) -> Result<Org> {
