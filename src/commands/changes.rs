@@ -28,12 +28,10 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
     let store = ctx.history_store(&settings, Access::Read)?;
-    let from = args.status_from.clone();
-    let to = args.status_to.clone();
     let changes: Vec<Change> = store
         .changes(&org, since, until, args.id.as_deref())?
         .into_iter()
-        .filter(|c| keeps(c, from.as_ref(), to.as_ref()))
+        .filter(|c| keeps(c, args.status_from.as_ref(), args.status_to.as_ref()))
         .collect();
     // The json of the changes, made only for the formats that print it.
     let items = || changes.iter().map(change_json);
