@@ -1,7 +1,5 @@
 //! `completions SHELL`: the completion script, generated from the CLI.
 
-use std::io::Write;
-
 use anyhow::Result;
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -11,18 +9,17 @@ use crate::cli::Cli;
 /// The binary's name, as completions know it.
 pub const BIN_NAME: &str = "talkdesk-accounts";
 
-/// Writes the script for `shell`.
-pub fn generate(shell: Shell, out: &mut dyn Write) {
+/// The script for `shell`.
+pub fn generate(shell: Shell) -> String {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
     let script = String::from_utf8_lossy(&script);
-    let script = match shell {
+    match shell {
         Shell::Bash => fix_bash_labels(&script),
         Shell::Fish => fix_fish(&script, &command),
         _ => script.into_owned(),
-    };
-    let _ = out.write_all(script.as_bytes());
+    }
 }
 
 /// Two gaps of clap_complete's fish script (4.6.11):
@@ -88,9 +85,7 @@ pub fn fix_bash_labels(script: &str) -> String {
 
 /// Prints the script for `shell` on stdout.
 pub fn run(shell: Shell) -> Result<()> {
-    let mut buffer = Vec::new();
-    generate(shell, &mut buffer);
-    super::print(buffer)
+    super::print(generate(shell))
 }
 
 #[cfg(test)]
@@ -99,9 +94,7 @@ mod tests {
 
     #[test]
     fn bash_case_arms_match_the_state_the_loop_sets() {
-        let mut out = Vec::new();
-        generate(Shell::Bash, &mut out);
-        let script = String::from_utf8(out).unwrap();
+        let script = generate(Shell::Bash);
         assert!(script.contains("cmd=\"talkdesk__accounts__subcmd__list\""));
         assert!(script.contains("\n        talkdesk__accounts__subcmd__list)\n"));
         assert!(!script.contains("talkdesk__subcmd__accounts"));
