@@ -68,14 +68,6 @@ fn forget(list: &mut Vec<PathBuf>, path: &Path) {
     }
 }
 
-/// Removes every pending file; returns the list still locked, so that no
-/// rename can start before the process ends.
-fn remove_pending() -> MutexGuard<'static, Vec<PathBuf>> {
-    let list = pending();
-    remove_all(&list);
-    list
-}
-
 fn remove_all(paths: &[PathBuf]) {
     for path in paths {
         let _ = fs::remove_file(path);
@@ -123,7 +115,9 @@ fn catch(signals: &[i32]) {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let _held = remove_pending();
+                // The list stays locked: no rename starts before the end.
+                let held = pending();
+                remove_all(&held);
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 // Not reached: the default action of these signals ends the process.
                 std::process::exit(128 + signal);
