@@ -71,12 +71,13 @@ impl Context<'_> {
         Ok(settings)
     }
 
-    /// Whether to colour stdout. `auto` follows the conventions clap and
-    /// cargo follow (read by anstyle-query): NO_COLOR turns colour off,
-    /// else CLICOLOR_FORCE turns it on, else CLICOLOR=0 or TERM=dumb turn
-    /// it off, else a terminal gets colour.
-    pub fn color_stdout(&self) -> bool {
-        match self.color {
+    /// How a table is drawn: fitted to the terminal's width when it goes
+    /// to a terminal, and coloured when stdout is. `--color auto` follows
+    /// the conventions clap and cargo follow (read by anstyle-query):
+    /// NO_COLOR turns colour off, else CLICOLOR_FORCE turns it on, else
+    /// CLICOLOR=0 or TERM=dumb turn it off, else a terminal gets colour.
+    pub fn report_style(&self, to_terminal: bool) -> TableStyle {
+        let color = match self.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
             ColorWhen::Auto => {
@@ -86,16 +87,11 @@ impl Context<'_> {
                             && (self.env)("TERM").is_none_or(|t| t != "dumb")
                             && std::io::stdout().is_terminal()))
             }
-        }
-    }
-
-    /// How a table is drawn: fitted to the terminal's width when it goes
-    /// to a terminal, coloured when colour is on for stdout.
-    pub fn report_style(&self, to_terminal: bool) -> TableStyle {
+        };
         let size = to_terminal.then(terminal_size::terminal_size);
         TableStyle {
             width: size.flatten().map(|(w, _)| w.0),
-            color: self.color_stdout(),
+            color,
         }
     }
 
