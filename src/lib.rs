@@ -94,25 +94,21 @@ where
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let mut stderr = std::io::stderr().lock();
         let _ = writeln!(
-            stderr,
+            std::io::stderr(),
             "error: internal error{place}; please report it with the command you ran"
         );
     }));
     interrupt::install();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
-    let Ok(result) = outcome else {
-        return ExitCode::from(error::Exit::Failure.code());
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        // A panic: the hook printed its line.
+        Err(_) => ExitCode::from(error::Exit::Failure.code()),
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             if !is_broken_pipe(&err) && !is_silent(&err) {
-                let mut stderr = std::io::stderr().lock();
                 // Messages may quote what a server sent: make it inert.
                 let message = text::terminal_safe(&one_line(&err));
-                let _ = writeln!(stderr, "error: {message}");
+                let _ = writeln!(std::io::stderr(), "error: {message}");
             }
             ExitCode::from(exit_code_for(&err).code())
         }
