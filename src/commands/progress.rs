@@ -30,11 +30,6 @@ impl Progress {
     /// stderr a terminal and without `-q`, ever shows one.
     pub fn new(log: Log, pages: Pages) -> Progress {
         let enabled = !log.quiet && pages == Pages::All && std::io::stderr().is_terminal();
-        Progress::with(enabled)
-    }
-
-    /// A progress line that is on or off regardless of the terminal.
-    pub fn with(enabled: bool) -> Progress {
         Progress {
             enabled,
             ..Progress::default()
@@ -131,7 +126,7 @@ mod tests {
 
     #[test]
     fn counts_pages_and_accounts() {
-        let mut p = Progress::with(false);
+        let mut p = Progress::default();
         p.record(&page(1, Some(9), 50));
         assert_eq!(p.line().as_deref(), Some("page 1/9, 50 accounts"));
         p.record(&page(2, Some(9), 50));
@@ -141,7 +136,7 @@ mod tests {
 
     #[test]
     fn the_pace_and_a_wait_for_the_rate_limit_are_shown() {
-        let mut p = Progress::with(false);
+        let mut p = Progress::default();
         p.pace(None, true);
         assert_eq!(p.line().as_deref(), Some("waiting for the rate limit"));
         p.record(&page(1, Some(9), 50));
@@ -159,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_single_page_walk_shows_nothing() {
-        let mut p = Progress::with(false);
+        let mut p = Progress::default();
         assert_eq!(p.line(), None);
         p.record(&page(1, Some(1), 3));
         assert_eq!(p.line(), None);
@@ -167,7 +162,7 @@ mod tests {
 
     #[test]
     fn without_totals_the_page_number_alone_is_shown() {
-        let mut p = Progress::with(false);
+        let mut p = Progress::default();
         p.record(&page(1, None, 1));
         assert_eq!(p.line(), None, "one page is not yet a multi-page walk");
         p.record(&page(2, None, 0));
