@@ -46,7 +46,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
 
     let mut out = Destination::open(None)?;
     let header = header(&trend);
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let periods: Vec<Value> = trend
         .periods
         .iter()
@@ -97,16 +96,13 @@ fn to_series(trend: &Trend, every: Every) -> Series {
     }
 }
 
-fn header(trend: &Trend) -> Vec<String> {
-    std::iter::once("period".to_string())
-        .chain(trend.statuses.iter().map(|s| {
-            if s.is_empty() {
-                "(none)".to_string()
-            } else {
-                s.clone()
-            }
-        }))
-        .chain(std::iter::once("TOTAL".to_string()))
+/// `period`, the statuses (`(none)` for accounts without one), `TOTAL`.
+fn header(trend: &Trend) -> Vec<&str> {
+    let statuses = trend.statuses.iter().map(String::as_str);
+    let statuses = statuses.map(|s| if s.is_empty() { "(none)" } else { s });
+    std::iter::once("period")
+        .chain(statuses)
+        .chain(["TOTAL"])
         .collect()
 }
 
@@ -140,4 +136,18 @@ fn period_json(trend: &Trend, p: &PeriodCounts, every: Every) -> Value {
         "counts": counts,
         "total": p.counts.iter().sum::<u64>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_names_accounts_without_a_status_none() {
+        let trend = Trend {
+            statuses: vec!["ACTIVE".into(), String::new()],
+            periods: Vec::new(),
+        };
+        assert_eq!(header(&trend), ["period", "ACTIVE", "(none)", "TOTAL"]);
+    }
 }
