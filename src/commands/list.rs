@@ -53,14 +53,11 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// The `--jq` sink, if asked for: per account with jsonl, once on the
 /// array with json; table and csv are not JSON.
 fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
-    Ok(
-        jq::for_rows(args.format.jq.as_deref(), args.format.output)?.map(
-            |(filter, how)| match how {
-                RowsJq::PerRow => JqSink::per_account(filter),
-                RowsJq::Whole => JqSink::whole_list(filter),
-            },
-        ),
-    )
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
+    Ok(jq.map(|(filter, how)| match how {
+        RowsJq::PerRow => JqSink::per_account(filter),
+        RowsJq::Whole => JqSink::whole_list(filter),
+    }))
 }
 
 /// Runs `list`.
