@@ -36,12 +36,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     let (taken, accounts, source) = match (&args.import, &args.at) {
         (Some(file), Some(at)) => {
             let at = parse_when_arg("--at", at, when::now())?;
-            let accounts = read_import(file)?;
-            (
-                Taken::At(at),
-                accounts,
-                format!("import {}", file.display()),
-            )
+            let source = format!("import {}", file.display());
+            (Taken::At(at), read_import(file)?, source)
         }
         _ => {
             let accounts = walk(ctx, &settings, args)?;
