@@ -21,7 +21,7 @@ use super::throttle::RateLimits;
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
-use crate::text::terminal_safe;
+use crate::text::{counted, terminal_safe};
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -227,11 +227,7 @@ impl Client {
                 request.method,
                 request.url,
                 delay.as_secs_f64(),
-                if wait_hint.is_some() {
-                    " (Retry-After)"
-                } else {
-                    ""
-                }
+                wait_hint.map_or("", |_| " (Retry-After)")
             ));
             thread::sleep(delay);
             attempt += 1;
@@ -253,32 +249,32 @@ impl Client {
         let started = Instant::now();
         let outcome = self.attempt(request);
         let elapsed = started.elapsed();
-        match &outcome {
+        let ended = match &outcome {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
                 }
-                self.debug(&format!(
-                    "{} {} -> {} ({} ms{})",
-                    request.method,
-                    request.url,
-                    reply.status,
-                    elapsed.as_millis(),
-                    retries_suffix(attempt)
-                ));
+                reply.status.to_string()
             }
             Ok(Attempt::Transient(message)) => {
                 self.pace.no_answer(slot);
-                self.debug(&format!(
-                    "{} {} -> {message} ({} ms{})",
-                    request.method,
-                    request.url,
-                    elapsed.as_millis(),
-                    retries_suffix(attempt)
-                ));
+                message.clone()
             }
-            Err(_) => self.pace.no_answer(slot),
-        }
+            Err(_) => {
+                self.pace.no_answer(slot);
+                return outcome;
+            }
+        };
+        let retry = match attempt {
+            0 => String::new(),
+            n => format!(", retry {n}"),
+        };
+        self.debug(&format!(
+            "{} {} -> {ended} ({} ms{retry})",
+            request.method,
+            request.url,
+            elapsed.as_millis(),
+        ));
         outcome
     }
 
@@ -294,15 +290,10 @@ impl Client {
             matches!(&outcome, Ok(Attempt::Reply(r, _)) if !is_retryable_status(r.status));
         if !failures.is_empty() && succeeded {
             self.warn(&format!(
-                "{} {} needed {} {} ({})",
+                "{} {} needed {} ({})",
                 request.method,
                 request.url,
-                failures.len(),
-                if failures.len() == 1 {
-                    "retry"
-                } else {
-                    "retries"
-                },
+                counted(failures.len() as u64, "retry", "retries"),
                 failures.join(", ")
             ));
         }
@@ -318,8 +309,7 @@ impl Client {
                 request.url,
                 match failures.len() {
                     0 | 1 => String::new(),
-                    2 => " (after 1 retry)".to_string(),
-                    n => format!(" (after {} retries)", n - 1),
+                    n => format!(" (after {})", counted(n as u64 - 1, "retry", "retries")),
                 }
             ))),
         }
@@ -434,21 +424,13 @@ impl Client {
     }
 }
 
-fn retries_suffix(attempt: u32) -> String {
-    if attempt == 0 {
-        String::new()
-    } else {
-        format!(", retry {attempt}")
-    }
-}
-
 /// Headers whose values are never logged.
 fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name == "authorization"
-        || name == "set-cookie"
-        || name == "cookie"
-        || name == "proxy-authorization"
+    matches!(
+        name.as_str(),
+        "authorization" | "set-cookie" | "cookie" | "proxy-authorization"
+    )
 }
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
@@ -464,56 +446,40 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
 }
 
 /// Sorts a transport error into transient (retry) or final. Errors name
-/// the request, and the proxy it went through (`via`).
+/// the request; a transient one, the proxy it went through (`via`). (A
+/// body over the limit is caught before, where its status is known.)
 fn classify(
     error: ureq::Error,
     request: &Request,
     options: &ClientOptions,
     via: Option<&str>,
 ) -> Result<Attempt> {
+    use ureq::Error as E;
+    let what = format!("{} {}", request.method, request.url);
     let through = via
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
-    match classify_direct(error, request, options) {
-        Ok(Attempt::Transient(message)) => Ok(Attempt::Transient(format!("{message}{through}"))),
-        other => other,
-    }
-}
-
-fn classify_direct(
-    error: ureq::Error,
-    request: &Request,
-    options: &ClientOptions,
-) -> Result<Attempt> {
-    use ureq::Error as E;
-    let what = format!("{} {}", request.method, request.url);
+    let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     if let Some(unresolved) =
         super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default())
     {
         if unresolved.temporary {
-            return Ok(Attempt::Transient(unresolved.message));
+            return transient(unresolved.message);
         }
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
     match error {
-        E::Timeout(_) => Ok(Attempt::Transient(format!(
-            "timed out after {} s",
-            options.timeout.as_secs()
-        ))),
+        E::Timeout(_) => transient(format!("timed out after {} s", options.timeout.as_secs())),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
             Some(tls) => Err(tls_error(&what, tls)),
-            None => Ok(Attempt::Transient(format!("connection error: {e}"))),
+            None => transient(format!("connection error: {e}")),
         },
-        E::ConnectionFailed => Ok(Attempt::Transient("connection failed".into())),
-        E::Protocol(e) => Ok(Attempt::Transient(format!("connection dropped: {e}"))),
-        E::BodyExceedsLimit(limit) => Err(api_error(format!(
-            "{what}: the response body is larger than {} MiB, far beyond any page of accounts; check base_url",
-            limit / (1024 * 1024)
-        ))),
+        E::ConnectionFailed => transient("connection failed".into()),
+        E::Protocol(e) => transient(format!("connection dropped: {e}")),
         E::Tls(message) => Err(tls_error(&what, &message)),
         E::Rustls(e) => Err(tls_error(&what, &e)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
@@ -536,19 +502,19 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
             path.display()
         ))
     })?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(PemItem::Certificate(cert)) => certs.push(cert),
-            Ok(_) => {}
-            Err(e) => {
-                return Err(config_error(format!(
-                    "ca_bundle {} is not valid PEM: {e}",
-                    path.display()
-                )));
-            }
-        }
-    }
+    let certs = (ureq::tls::parse_pem(&pem))
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(cert)) => Some(Ok(cert)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            config_error(format!(
+                "ca_bundle {} is not valid PEM: {e}",
+                path.display()
+            ))
+        })?;
     if certs.is_empty() {
         return Err(config_error(format!(
             "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",
