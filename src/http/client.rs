@@ -16,7 +16,7 @@ use ureq::{Agent, Body, RequestBuilder};
 use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
 use super::redact::Redactor;
-use super::retry::{is_retryable_status, jitter_fraction, jittered, parse_retry_after, scaled};
+use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
 use crate::error::{api_error, config_error};
@@ -211,9 +211,9 @@ impl Client {
             let delay = match wait_hint {
                 // Already scaled; requests refused together do not come
                 // back together.
-                Some(d) => with_jitter(d, jitter_fraction()),
+                Some(d) => with_jitter(d, fastrand::f64()),
                 None => scaled(
-                    jittered(attempt, jitter_fraction()),
+                    jittered(attempt, fastrand::f64()),
                     self.options.backoff_scale,
                 ),
             };

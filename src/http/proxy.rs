@@ -94,24 +94,20 @@ impl Proxies {
         };
         let chosen = chosen.as_ref()?;
         let port = url.port_or_known_default().unwrap_or(443);
-        if self.no_proxy.matches(&bare_host(url), port) {
-            return None;
-        }
-        Some(chosen)
+        (!self.no_proxy.matches(&bare_host(url), port)).then_some(chosen)
     }
 
     /// One `-v` line per proxy in use (never a password).
     pub fn describe(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        for (scheme, chosen) in [("https", &self.https), ("http", &self.http)] {
-            if let Some(c) = chosen {
-                lines.push(format!(
-                    "{} for {scheme}:// URLs (hosts in NO_PROXY go direct)",
-                    c.name()
-                ));
-            }
-        }
-        lines
+        [("https", &self.https), ("http", &self.http)]
+            .into_iter()
+            .filter_map(|(scheme, chosen)| {
+                let name = chosen.as_ref()?.name();
+                Some(format!(
+                    "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
+                ))
+            })
+            .collect()
     }
 }
 
