@@ -64,6 +64,13 @@ pub struct Request<'a> {
     pub issues_token: bool,
 }
 
+/// `GET https://…`, as messages name a request.
+impl std::fmt::Display for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.url)
+    }
+}
+
 /// A response: its status, `Location` for redirects, and the whole body
 /// (already capped). `Debug` leaves the body out: a token answer holds the
 /// token.
@@ -184,8 +191,8 @@ impl Client {
 
     /// Sends a request, retrying connection errors, timeouts, 429 and
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
-    /// reply whatever its status; a transport failure that outlives the
-    /// retries is an API error (exit 5).
+    /// reply whatever its status, warning once when retries were needed; a
+    /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
         if let Some(authorization) = request.authorization {
             self.redactor.add_authorization(authorization);
@@ -194,20 +201,33 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             let outcome = self.paced_attempt(request, attempt);
-            let (what, wait_hint) = match &outcome {
-                Ok(Attempt::Reply(reply, answer)) => {
-                    if !is_retryable_status(reply.status) {
-                        break self.finish(request, &failures, outcome);
+            let last = attempt >= self.options.max_retries;
+            let (what, wait_hint, refused) = match outcome.with_context(|| request.to_string())? {
+                Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
+                    if !failures.is_empty() && !is_retryable_status(reply.status) {
+                        let retries = counted(attempt, "retry", "retries");
+                        let failures = failures.join(", ");
+                        self.warn(&format!("{request} needed {retries} ({failures})"));
                     }
-                    (format!("HTTP {}", reply.status), answer.retry_after)
+                    reply.retries = attempt;
+                    return Ok(reply);
                 }
-                Ok(Attempt::Transient(message)) => (message.clone(), None),
-                Err(_) => break self.finish(request, &failures, outcome),
+                Attempt::Transient(message) if last => {
+                    let after = match attempt {
+                        0 => String::new(),
+                        n => format!(" (after {})", counted(n, "retry", "retries")),
+                    };
+                    return Err(api_error(format!(
+                        "{request}: {message}{after}; check your network, or raise --timeout / --max-retries"
+                    )));
+                }
+                Attempt::Reply(reply, answer) => (
+                    format!("HTTP {}", reply.status),
+                    answer.retry_after,
+                    reply.status == 429,
+                ),
+                Attempt::Transient(message) => (message, None, false),
             };
-            failures.push(what.clone());
-            if attempt >= self.options.max_retries {
-                break self.finish(request, &failures, outcome);
-            }
             let delay = match wait_hint {
                 // Already scaled; requests refused together do not come
                 // back together.
@@ -217,18 +237,17 @@ impl Client {
                     self.options.backoff_scale,
                 ),
             };
-            if matches!(&outcome, Ok(Attempt::Reply(r, _)) if r.status == 429) {
+            if refused {
                 self.rate_limits.note(delay);
             }
             self.debug(&format!(
-                "retry {}/{} of {} {} in {:.3} s{} after {what}",
+                "retry {}/{} of {request} in {:.3} s{} after {what}",
                 attempt + 1,
                 self.options.max_retries,
-                request.method,
-                request.url,
                 delay.as_secs_f64(),
                 wait_hint.map_or("", |_| " (Retry-After)")
             ));
+            failures.push(what);
             thread::sleep(delay);
             attempt += 1;
         }
@@ -240,10 +259,8 @@ impl Client {
         let (slot, waited) = self.pace.send_slot();
         if waited >= Duration::from_millis(1) {
             self.debug(&format!(
-                "waited {:.3} s for the rate limit before {} {}",
+                "waited {:.3} s for the rate limit before {request}",
                 waited.as_secs_f64(),
-                request.method,
-                request.url
             ));
         }
         let started = Instant::now();
@@ -269,50 +286,9 @@ impl Client {
             0 => String::new(),
             n => format!(", retry {n}"),
         };
-        self.debug(&format!(
-            "{} {} -> {ended} ({} ms{retry})",
-            request.method,
-            request.url,
-            elapsed.as_millis(),
-        ));
+        let ms = elapsed.as_millis();
+        self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
         outcome
-    }
-
-    /// Turns the last attempt into the result, warning once when retries
-    /// were needed.
-    fn finish(
-        &self,
-        request: &Request,
-        failures: &[String],
-        outcome: Result<Attempt>,
-    ) -> Result<Reply> {
-        let succeeded =
-            matches!(&outcome, Ok(Attempt::Reply(r, _)) if !is_retryable_status(r.status));
-        if !failures.is_empty() && succeeded {
-            self.warn(&format!(
-                "{} {} needed {} ({})",
-                request.method,
-                request.url,
-                counted(failures.len() as u64, "retry", "retries"),
-                failures.join(", ")
-            ));
-        }
-        let outcome = outcome.with_context(|| format!("{} {}", request.method, request.url));
-        match outcome? {
-            Attempt::Reply(mut reply, _) => {
-                reply.retries = failures.len().saturating_sub(usize::from(!succeeded)) as u32;
-                Ok(reply)
-            }
-            Attempt::Transient(message) => Err(api_error(format!(
-                "{} {}: {message}{}; check your network, or raise --timeout / --max-retries",
-                request.method,
-                request.url,
-                match failures.len() {
-                    0 | 1 => String::new(),
-                    n => format!(" (after {})", counted(n as u64 - 1, "retry", "retries")),
-                }
-            ))),
-        }
     }
 
     /// The request through the proxy for its URL, if there is one, with
@@ -361,8 +337,7 @@ impl Client {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
                 return Err(api_error(format!(
-                    "{} {url}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
-                    request.method,
+                    "{request}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
                     limit / (1024 * 1024)
                 )));
             }
@@ -388,7 +363,7 @@ impl Client {
 
     /// `-vv`: the request's headers, the secrets among them redacted.
     fn log_request_headers(&self, request: &Request) {
-        self.debug(&format!("> {} {}", request.method, request.url));
+        self.debug(&format!("> {request}"));
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
         if request.form.is_some() {
@@ -455,7 +430,7 @@ fn classify(
     via: Option<&str>,
 ) -> Result<Attempt> {
     use ureq::Error as E;
-    let what = format!("{} {}", request.method, request.url);
+    let what = request.to_string();
     let through = via
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
