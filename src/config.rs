@@ -364,12 +364,10 @@ impl Lookup<'_> {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
             });
             // `VAR is `x`, which …` reads on; any other reason follows a colon.
-            let value = value
-                .and_then(parse)
-                .map_err(|what| match what.starts_with("is ") {
-                    true => config_error(format!("{var} {what}")),
-                    false => config_error(format!("{var}: {what}")),
-                })?;
+            let value = value.and_then(parse).map_err(|what| {
+                let sep = if what.starts_with("is ") { " " } else { ": " };
+                config_error(format!("{var}{sep}{what}"))
+            })?;
             return Ok(Some(Sourced::new(value, Source::Env(var))));
         }
         let Some(spanned) = file else {
