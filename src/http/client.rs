@@ -146,14 +146,13 @@ impl Client {
             .user_agent(USER_AGENT)
             .accept(ACCEPT)
             .build();
-        let max_rate = options.max_rate;
         Ok(Client {
             agent: Agent::new_with_config(config),
             proxies,
+            pace: Pace::new(SystemClock, options.max_rate),
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
-            pace: Pace::new(SystemClock, max_rate),
         })
     }
 
