@@ -457,19 +457,18 @@ impl Pacer {
         if self.source != Some(Source::Refusals) {
             return None;
         }
-        let cut = self.last_cut?;
-        let quiet = now.saturating_duration_since(cut) >= PROBE_AFTER;
+        let quiet = now.saturating_duration_since(self.last_cut?);
         let due = self
             .last_raise
             .is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
-        if !(quiet && due) {
+        if quiet < PROBE_AFTER || !due {
             return None;
         }
         self.learnt = self.learnt.map(|r| r * (1.0 + PROBE_STEP));
         self.last_raise = Some(now);
         Some(format!(
             "no HTTP 429 for {} s, probing upwards",
-            now.saturating_duration_since(cut).as_secs()
+            quiet.as_secs()
         ))
     }
 
