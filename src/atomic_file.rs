@@ -68,18 +68,13 @@ impl AtomicFile {
     /// false, an existing target (even one created meanwhile) is an
     /// `AlreadyExists` error and stays as it was.
     pub fn commit(self, replace: bool) -> io::Result<()> {
-        let AtomicFile {
-            temp,
-            target,
-            pending,
-        } = self;
-        temp.as_file().sync_all()?;
-        pending
+        self.temp.as_file().sync_all()?;
+        self.pending
             .settle(|| {
                 if replace {
-                    temp.persist(&target)
+                    self.temp.persist(&self.target)
                 } else {
-                    temp.persist_noclobber(&target)
+                    self.temp.persist_noclobber(&self.target)
                 }
             })
             .map(drop)

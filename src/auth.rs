@@ -93,10 +93,8 @@ impl Token {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
-    #[serde(default)]
     token_type: Option<String>,
     expires_in: Option<u64>,
-    #[serde(default)]
     scope: Option<String>,
 }
 
@@ -305,13 +303,11 @@ impl<'a> Auth<'a> {
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
         };
-        if let Some(cache) = &self.cache {
-            if let Err(e) = cache.store(&self.creds, &token) {
-                self.client.warn(&format!(
-                    "could not cache the token: {}",
-                    crate::error::one_line(&e)
-                ));
-            }
+        if let Some(Err(e)) = self.cache.as_ref().map(|c| c.store(&self.creds, &token)) {
+            self.client.warn(&format!(
+                "could not cache the token: {}",
+                crate::error::one_line(&e)
+            ));
         }
         Ok(token)
     }
@@ -351,17 +347,12 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
     let at = format!("line {} column {}", error.line(), error.column());
     match error.classify() {
         Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON at {at}"),
-        Category::Data => {
-            let text = error.to_string();
-            match text.find("missing field `") {
-                Some(start) => {
-                    let field = &text[start..];
-                    let end = field[15..].find('`').map_or(field.len(), |i| i + 16);
-                    field[..end].to_string()
-                }
-                None => format!("a field has the wrong type at {at}"),
-            }
-        }
+        // Only serde's own "missing field `name`" is shown: it names a
+        // field of ours, never a value of the answer.
+        Category::Data => match error.to_string().split_once(" at line") {
+            Some((missing, _)) if missing.starts_with("missing field `") => missing.to_string(),
+            _ => format!("a field has the wrong type at {at}"),
+        },
     }
 }
 

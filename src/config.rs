@@ -204,19 +204,15 @@ pub fn default_history_path() -> Option<PathBuf> {
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
-    if let Some(p) = flag {
-        return Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config")));
+    match (flag, env("TALKDESK_CONFIG")) {
+        (Some(p), _) => Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config"))),
+        (None, Some(p)) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
+        (None, None) => default_config_path()
+            .map(|p| Sourced::new(p, Source::Default))
+            .ok_or_else(|| {
+                config_error("cannot find a config folder for this user; pass --config PATH")
+            }),
     }
-    if let Some(p) = env("TALKDESK_CONFIG") {
-        return Ok(Sourced::new(
-            PathBuf::from(p),
-            Source::Env("TALKDESK_CONFIG"),
-        ));
-    }
-    let path = default_config_path().ok_or_else(|| {
-        config_error("cannot find a config folder for this user; pass --config PATH")
-    })?;
-    Ok(Sourced::new(path, Source::Default))
 }
 
 /// 1-based line of a byte offset.
@@ -322,12 +318,8 @@ fn select_profile(
         Some(raw) => Ok((text, raw)),
         None if !named && profiles.is_empty() => Ok((text, RawProfile::default())),
         None => {
-            let names: Vec<_> = profiles.keys().map(String::as_str).collect();
-            let names = if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            };
+            let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
+            let names = if names.is_empty() { "none" } else { &names };
             Err(config_error(format!(
                 "profile `{0}` not found in {shown} (profiles: {names}); add a [{0}] table or pick another with --profile",
                 name.value
@@ -372,12 +364,10 @@ impl Lookup<'_> {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
             });
             // `VAR is `x`, which …` reads on; any other reason follows a colon.
-            let value = value
-                .and_then(parse)
-                .map_err(|what| match what.starts_with("is ") {
-                    true => config_error(format!("{var} {what}")),
-                    false => config_error(format!("{var}: {what}")),
-                })?;
+            let value = value.and_then(parse).map_err(|what| {
+                let sep = if what.starts_with("is ") { " " } else { ": " };
+                config_error(format!("{var}{sep}{what}"))
+            })?;
             return Ok(Some(Sourced::new(value, Source::Env(var))));
         }
         let Some(spanned) = file else {

@@ -16,12 +16,12 @@ use ureq::{Agent, Body, RequestBuilder};
 use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
 use super::redact::Redactor;
-use super::retry::{is_retryable_status, jitter_fraction, jittered, parse_retry_after, scaled};
+use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
-use crate::text::terminal_safe;
+use crate::text::{counted, terminal_safe};
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -62,6 +62,13 @@ pub struct Request<'a> {
     /// The answer carries a new `access_token`: the redactor learns it
     /// before any line of the answer is logged.
     pub issues_token: bool,
+}
+
+/// `GET https://…`, as messages name a request.
+impl std::fmt::Display for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.url)
+    }
 }
 
 /// A response: its status, `Location` for redirects, and the whole body
@@ -139,14 +146,13 @@ impl Client {
             .user_agent(USER_AGENT)
             .accept(ACCEPT)
             .build();
-        let max_rate = options.max_rate;
         Ok(Client {
             agent: Agent::new_with_config(config),
             proxies,
+            pace: Pace::new(SystemClock, options.max_rate),
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
-            pace: Pace::new(SystemClock, max_rate),
         })
     }
 
@@ -184,8 +190,8 @@ impl Client {
 
     /// Sends a request, retrying connection errors, timeouts, 429 and
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
-    /// reply whatever its status; a transport failure that outlives the
-    /// retries is an API error (exit 5).
+    /// reply whatever its status, warning once when retries were needed; a
+    /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
         if let Some(authorization) = request.authorization {
             self.redactor.add_authorization(authorization);
@@ -194,45 +200,53 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             let outcome = self.paced_attempt(request, attempt);
-            let (what, wait_hint) = match &outcome {
-                Ok(Attempt::Reply(reply, answer)) => {
-                    if !is_retryable_status(reply.status) {
-                        break self.finish(request, &failures, outcome);
+            let last = attempt >= self.options.max_retries;
+            let (what, wait_hint, refused) = match outcome.with_context(|| request.to_string())? {
+                Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
+                    if !failures.is_empty() && !is_retryable_status(reply.status) {
+                        let retries = counted(attempt, "retry", "retries");
+                        let failures = failures.join(", ");
+                        self.warn(&format!("{request} needed {retries} ({failures})"));
                     }
-                    (format!("HTTP {}", reply.status), answer.retry_after)
+                    reply.retries = attempt;
+                    return Ok(reply);
                 }
-                Ok(Attempt::Transient(message)) => (message.clone(), None),
-                Err(_) => break self.finish(request, &failures, outcome),
+                Attempt::Transient(message) if last => {
+                    let after = match attempt {
+                        0 => String::new(),
+                        n => format!(" (after {})", counted(n, "retry", "retries")),
+                    };
+                    return Err(api_error(format!(
+                        "{request}: {message}{after}; check your network, or raise --timeout / --max-retries"
+                    )));
+                }
+                Attempt::Reply(reply, answer) => (
+                    format!("HTTP {}", reply.status),
+                    answer.retry_after,
+                    reply.status == 429,
+                ),
+                Attempt::Transient(message) => (message, None, false),
             };
-            failures.push(what.clone());
-            if attempt >= self.options.max_retries {
-                break self.finish(request, &failures, outcome);
-            }
             let delay = match wait_hint {
                 // Already scaled; requests refused together do not come
                 // back together.
-                Some(d) => with_jitter(d, jitter_fraction()),
+                Some(d) => with_jitter(d, fastrand::f64()),
                 None => scaled(
-                    jittered(attempt, jitter_fraction()),
+                    jittered(attempt, fastrand::f64()),
                     self.options.backoff_scale,
                 ),
             };
-            if matches!(&outcome, Ok(Attempt::Reply(r, _)) if r.status == 429) {
+            if refused {
                 self.rate_limits.note(delay);
             }
             self.debug(&format!(
-                "retry {}/{} of {} {} in {:.3} s{} after {what}",
+                "retry {}/{} of {request} in {:.3} s{} after {what}",
                 attempt + 1,
                 self.options.max_retries,
-                request.method,
-                request.url,
                 delay.as_secs_f64(),
-                if wait_hint.is_some() {
-                    " (Retry-After)"
-                } else {
-                    ""
-                }
+                wait_hint.map_or("", |_| " (Retry-After)")
             ));
+            failures.push(what);
             thread::sleep(delay);
             attempt += 1;
         }
@@ -244,85 +258,36 @@ impl Client {
         let (slot, waited) = self.pace.send_slot();
         if waited >= Duration::from_millis(1) {
             self.debug(&format!(
-                "waited {:.3} s for the rate limit before {} {}",
+                "waited {:.3} s for the rate limit before {request}",
                 waited.as_secs_f64(),
-                request.method,
-                request.url
             ));
         }
         let started = Instant::now();
         let outcome = self.attempt(request);
         let elapsed = started.elapsed();
-        match &outcome {
+        let ended = match &outcome {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
                 }
-                self.debug(&format!(
-                    "{} {} -> {} ({} ms{})",
-                    request.method,
-                    request.url,
-                    reply.status,
-                    elapsed.as_millis(),
-                    retries_suffix(attempt)
-                ));
+                reply.status.to_string()
             }
             Ok(Attempt::Transient(message)) => {
                 self.pace.no_answer(slot);
-                self.debug(&format!(
-                    "{} {} -> {message} ({} ms{})",
-                    request.method,
-                    request.url,
-                    elapsed.as_millis(),
-                    retries_suffix(attempt)
-                ));
+                message.clone()
             }
-            Err(_) => self.pace.no_answer(slot),
-        }
+            Err(_) => {
+                self.pace.no_answer(slot);
+                return outcome;
+            }
+        };
+        let retry = match attempt {
+            0 => String::new(),
+            n => format!(", retry {n}"),
+        };
+        let ms = elapsed.as_millis();
+        self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
         outcome
-    }
-
-    /// Turns the last attempt into the result, warning once when retries
-    /// were needed.
-    fn finish(
-        &self,
-        request: &Request,
-        failures: &[String],
-        outcome: Result<Attempt>,
-    ) -> Result<Reply> {
-        let succeeded =
-            matches!(&outcome, Ok(Attempt::Reply(r, _)) if !is_retryable_status(r.status));
-        if !failures.is_empty() && succeeded {
-            self.warn(&format!(
-                "{} {} needed {} {} ({})",
-                request.method,
-                request.url,
-                failures.len(),
-                if failures.len() == 1 {
-                    "retry"
-                } else {
-                    "retries"
-                },
-                failures.join(", ")
-            ));
-        }
-        let outcome = outcome.with_context(|| format!("{} {}", request.method, request.url));
-        match outcome? {
-            Attempt::Reply(mut reply, _) => {
-                reply.retries = failures.len().saturating_sub(usize::from(!succeeded)) as u32;
-                Ok(reply)
-            }
-            Attempt::Transient(message) => Err(api_error(format!(
-                "{} {}: {message}{}; check your network, or raise --timeout / --max-retries",
-                request.method,
-                request.url,
-                match failures.len() {
-                    0 | 1 => String::new(),
-                    2 => " (after 1 retry)".to_string(),
-                    n => format!(" (after {} retries)", n - 1),
-                }
-            ))),
-        }
     }
 
     /// The request through the proxy for its URL, if there is one, with
@@ -371,8 +336,7 @@ impl Client {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
                 return Err(api_error(format!(
-                    "{} {url}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
-                    request.method,
+                    "{request}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
                     limit / (1024 * 1024)
                 )));
             }
@@ -398,7 +362,7 @@ impl Client {
 
     /// `-vv`: the request's headers, the secrets among them redacted.
     fn log_request_headers(&self, request: &Request) {
-        self.debug(&format!("> {} {}", request.method, request.url));
+        self.debug(&format!("> {request}"));
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
         if request.form.is_some() {
@@ -434,21 +398,13 @@ impl Client {
     }
 }
 
-fn retries_suffix(attempt: u32) -> String {
-    if attempt == 0 {
-        String::new()
-    } else {
-        format!(", retry {attempt}")
-    }
-}
-
 /// Headers whose values are never logged.
 fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name == "authorization"
-        || name == "set-cookie"
-        || name == "cookie"
-        || name == "proxy-authorization"
+    matches!(
+        name.as_str(),
+        "authorization" | "set-cookie" | "cookie" | "proxy-authorization"
+    )
 }
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
@@ -464,56 +420,40 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
 }
 
 /// Sorts a transport error into transient (retry) or final. Errors name
-/// the request, and the proxy it went through (`via`).
+/// the request; a transient one, the proxy it went through (`via`). (A
+/// body over the limit is caught before, where its status is known.)
 fn classify(
     error: ureq::Error,
     request: &Request,
     options: &ClientOptions,
     via: Option<&str>,
 ) -> Result<Attempt> {
+    use ureq::Error as E;
+    let what = request.to_string();
     let through = via
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
-    match classify_direct(error, request, options) {
-        Ok(Attempt::Transient(message)) => Ok(Attempt::Transient(format!("{message}{through}"))),
-        other => other,
-    }
-}
-
-fn classify_direct(
-    error: ureq::Error,
-    request: &Request,
-    options: &ClientOptions,
-) -> Result<Attempt> {
-    use ureq::Error as E;
-    let what = format!("{} {}", request.method, request.url);
+    let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     if let Some(unresolved) =
         super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default())
     {
         if unresolved.temporary {
-            return Ok(Attempt::Transient(unresolved.message));
+            return transient(unresolved.message);
         }
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
     match error {
-        E::Timeout(_) => Ok(Attempt::Transient(format!(
-            "timed out after {} s",
-            options.timeout.as_secs()
-        ))),
+        E::Timeout(_) => transient(format!("timed out after {} s", options.timeout.as_secs())),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
             Some(tls) => Err(tls_error(&what, tls)),
-            None => Ok(Attempt::Transient(format!("connection error: {e}"))),
+            None => transient(format!("connection error: {e}")),
         },
-        E::ConnectionFailed => Ok(Attempt::Transient("connection failed".into())),
-        E::Protocol(e) => Ok(Attempt::Transient(format!("connection dropped: {e}"))),
-        E::BodyExceedsLimit(limit) => Err(api_error(format!(
-            "{what}: the response body is larger than {} MiB, far beyond any page of accounts; check base_url",
-            limit / (1024 * 1024)
-        ))),
+        E::ConnectionFailed => transient("connection failed".into()),
+        E::Protocol(e) => transient(format!("connection dropped: {e}")),
         E::Tls(message) => Err(tls_error(&what, &message)),
         E::Rustls(e) => Err(tls_error(&what, &e)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
@@ -536,19 +476,19 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
             path.display()
         ))
     })?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(PemItem::Certificate(cert)) => certs.push(cert),
-            Ok(_) => {}
-            Err(e) => {
-                return Err(config_error(format!(
-                    "ca_bundle {} is not valid PEM: {e}",
-                    path.display()
-                )));
-            }
-        }
-    }
+    let certs = (ureq::tls::parse_pem(&pem))
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(cert)) => Some(Ok(cert)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            config_error(format!(
+                "ca_bundle {} is not valid PEM: {e}",
+                path.display()
+            ))
+        })?;
     if certs.is_empty() {
         return Err(config_error(format!(
             "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",

@@ -26,7 +26,9 @@ pub fn unresolved_host(error: &ureq::Error, host: &str) -> Option<Unresolved> {
         }
         _ => return None,
     };
-    let temporary = is_temporary(&detail);
+    // glibc's and the BSDs' wording of `EAI_AGAIN`.
+    let lower = detail.to_ascii_lowercase();
+    let temporary = lower.contains("temporary failure") || lower.contains("try again");
     let check = "check account_name and region (TALKDESK_ACCOUNT_NAME, TALKDESK_REGION), or token_url / base_url if you set them";
     Some(Unresolved {
         message: if temporary {
@@ -36,12 +38,6 @@ pub fn unresolved_host(error: &ureq::Error, host: &str) -> Option<Unresolved> {
         },
         temporary,
     })
-}
-
-/// glibc's and the BSDs' wording of `EAI_AGAIN`.
-fn is_temporary(detail: &str) -> bool {
-    let detail = detail.to_ascii_lowercase();
-    detail.contains("temporary failure") || detail.contains("try again")
 }
 
 #[cfg(test)]

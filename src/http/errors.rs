@@ -33,39 +33,29 @@ struct FieldError {
 pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
     if reply.retries > 0 {
-        text.push_str(&format!(
-            " after {}",
-            counted(reply.retries, "retry", "retries")
-        ));
+        text += &format!(" after {}", counted(reply.retries, "retry", "retries"));
     }
     let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
     if let Some(code) = &parsed.code {
         let code = code
             .as_str()
             .map_or_else(|| code.to_string(), str::to_string);
-        text.push_str(&format!(" (code {code})"));
+        text += &format!(" (code {code})");
     }
+    let field = |f: &FieldError| {
+        let name = f.name.as_deref().unwrap_or("?");
+        format!("{name}: {}", f.description.as_deref().unwrap_or(""))
+    };
+    let fields: Vec<String> = parsed.fields.iter().map(field).collect();
+    let fields = (!fields.is_empty()).then(|| fields.join("; "));
     let texts = [
         parsed.error,
         parsed.message,
         parsed.description,
         parsed.error_description,
+        fields,
     ];
     let mut parts: Vec<String> = texts.into_iter().flatten().collect();
-    let fields: Vec<String> = parsed
-        .fields
-        .iter()
-        .map(|f| {
-            format!(
-                "{}: {}",
-                f.name.as_deref().unwrap_or("?"),
-                f.description.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
-    if !fields.is_empty() {
-        parts.push(fields.join("; "));
-    }
     if parts.is_empty() && !reply.body.is_empty() {
         let body = redactor.redact(&String::from_utf8_lossy(&reply.body));
         parts.push(shorten(&body, SNIPPET_CHARS));

@@ -94,13 +94,6 @@ pub struct RateHeaders {
     pub reset: Option<Duration>,
 }
 
-impl RateHeaders {
-    /// True when nothing useful was found.
-    pub fn is_empty(&self) -> bool {
-        self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
-    }
-}
-
 /// Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `RateLimit-Policy`
 /// (the IETF draft), else `X-RateLimit-*`, through `header` (a
 /// case-insensitive lookup). `None` when the answer has none of them.
@@ -119,7 +112,8 @@ pub fn parse_rate_headers<'a>(
             remaining: get("remaining").and_then(first_number),
             reset: get("reset").and_then(|v| parse_reset(v, now)),
         };
-        if !found.is_empty() {
+        // A window alone says nothing.
+        if found.limit.is_some() || found.remaining.is_some() || found.reset.is_some() {
             return Some(found);
         }
     }
@@ -359,13 +353,9 @@ impl Pacer {
             why = why.or_else(|| self.probe(now));
         }
         self.forget(now);
-        let after = self.pace();
-        let changed = match (before, after) {
-            (None, None) => false,
-            (Some((a, b, s)), Some((c, d, t))) => (a - c).abs() > 1e-9 || b != d || s != t,
-            _ => true,
-        };
-        let (rate, _, source) = after?;
+        let (rate, burst, source) = self.pace()?;
+        let changed =
+            before.is_none_or(|(r, b, s)| (r - rate).abs() > 1e-9 || b != burst || s != source);
         changed.then(|| Change {
             rate,
             source,
@@ -374,7 +364,7 @@ impl Pacer {
     }
 
     fn hold(&mut self, until: Instant) {
-        self.hold_until = Some(self.hold_until.map_or(until, |h| h.max(until)));
+        self.hold_until = self.hold_until.max(Some(until));
     }
 
     /// The server said its limit.
@@ -467,19 +457,18 @@ impl Pacer {
         if self.source != Some(Source::Refusals) {
             return None;
         }
-        let cut = self.last_cut?;
-        let quiet = now.saturating_duration_since(cut) >= PROBE_AFTER;
+        let quiet = now.saturating_duration_since(self.last_cut?);
         let due = self
             .last_raise
             .is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
-        if !(quiet && due) {
+        if quiet < PROBE_AFTER || !due {
             return None;
         }
         self.learnt = self.learnt.map(|r| r * (1.0 + PROBE_STEP));
         self.last_raise = Some(now);
         Some(format!(
             "no HTTP 429 for {} s, probing upwards",
-            now.saturating_duration_since(cut).as_secs()
+            quiet.as_secs()
         ))
     }
 

@@ -94,24 +94,20 @@ impl Proxies {
         };
         let chosen = chosen.as_ref()?;
         let port = url.port_or_known_default().unwrap_or(443);
-        if self.no_proxy.matches(&bare_host(url), port) {
-            return None;
-        }
-        Some(chosen)
+        (!self.no_proxy.matches(&bare_host(url), port)).then_some(chosen)
     }
 
     /// One `-v` line per proxy in use (never a password).
     pub fn describe(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        for (scheme, chosen) in [("https", &self.https), ("http", &self.http)] {
-            if let Some(c) = chosen {
-                lines.push(format!(
-                    "{} for {scheme}:// URLs (hosts in NO_PROXY go direct)",
-                    c.name()
-                ));
-            }
-        }
-        lines
+        [("https", &self.https), ("http", &self.http)]
+            .into_iter()
+            .filter_map(|(scheme, chosen)| {
+                let name = chosen.as_ref()?.name();
+                Some(format!(
+                    "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
+                ))
+            })
+            .collect()
     }
 }
 
@@ -208,31 +204,24 @@ impl Entry {
             let max = if addr.is_ipv4() { 32 } else { 128 };
             return (prefix <= max).then_some(Entry::Net(addr, prefix));
         }
-        // `[v6]`, `[v6]:port`, a bare v6 address (several colons, no port).
-        if let Some(rest) = text.strip_prefix('[') {
-            let (addr, after) = rest.split_once(']')?;
-            let port = match after.strip_prefix(':') {
-                Some(p) => Some(p.parse().ok()?),
-                None if after.is_empty() => None,
-                None => return None,
-            };
-            return Some(Entry::Ip(addr.parse().ok()?, port));
-        }
+        // A bare v6 address (several colons, no port).
         if let Ok(addr) = text.parse::<IpAddr>() {
             return Some(Entry::Ip(addr, None));
         }
+        // `host:port`, `v4:port` and `[v6]:port` carry a port; `[v6]` does not.
         let (host, port) = match text.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port.parse::<u16>().ok()?)),
-            None => (text.as_str(), None),
+            Some((host, port)) if !text.ends_with(']') => (host, Some(port.parse::<u16>().ok()?)),
+            _ => (text.as_str(), None),
         };
-        if let Ok(addr) = host.parse::<IpAddr>() {
+        let unbracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+        if let Ok(addr) = unbracketed.unwrap_or(host).parse::<IpAddr>() {
             return Some(Entry::Ip(addr, port));
         }
         let domain = host
             .trim_start_matches("*.")
             .trim_start_matches('.')
             .trim_end_matches('.');
-        if domain.is_empty() || domain.contains(['*', '/', ' ']) {
+        if domain.is_empty() || domain.contains(['*', '/', ' ', '[', ']']) {
             return None;
         }
         Some(Entry::Domain(domain.to_string(), port))

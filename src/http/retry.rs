@@ -53,11 +53,6 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(wait.min(MAX_RETRY_AFTER))
 }
 
-/// A random fraction in `[0, 1)` for full jitter.
-pub fn jitter_fraction() -> f64 {
-    fastrand::f64()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,7 +68,7 @@ mod tests {
     fn jitter_stays_within_the_ceiling() {
         for attempt in 0..6 {
             for _ in 0..200 {
-                let f = jitter_fraction();
+                let f = fastrand::f64();
                 assert!((0.0..1.0).contains(&f));
                 assert!(jittered(attempt, f) <= backoff_ceiling(attempt));
             }

@@ -26,7 +26,7 @@ impl RateLimits {
     pub fn note(&self, wait: Duration) {
         let until = Instant::now() + wait;
         if let Ok(mut quiet) = self.quiet_until.lock() {
-            *quiet = Some(quiet.map_or(until, |q| q.max(until)));
+            *quiet = quiet.max(Some(until));
         }
         self.hits.fetch_add(1, Ordering::SeqCst);
     }
@@ -80,10 +80,8 @@ impl Window {
             return None;
         }
         self.seen_hits = hits;
-        self.hold_until = match (self.hold_until, quiet_until) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        // `None` is below any time: the later of the two, or the one there is.
+        self.hold_until = self.hold_until.max(quiet_until);
         let before = self.allowed;
         self.allowed = (self.allowed / 2).max(1);
         (self.allowed < before).then_some(self.allowed)

@@ -4,8 +4,6 @@
 //! hosts (§7); next links resolved against the page they came from and
 //! kept to the API's origin (§4).
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use url::Host;
 pub use url::Url;
 
@@ -18,11 +16,7 @@ const SHOWN_CHARS: usize = 120;
 /// `user:password@` part. An error never repeats a URL that holds
 /// credentials.
 pub fn parse(text: &str) -> Result<Url, String> {
-    let shown = if text.contains('@') {
-        "a URL with `@`".to_string()
-    } else {
-        format!("`{}`", show(text))
-    };
+    let shown = quoted(text).unwrap_or_else(|| "a URL with `@`".into());
     let url = Url::parse(text.trim()).map_err(|e| format!("{shown} is not a valid URL ({e})"))?;
     check_web(&url).map_err(|why| format!("{shown} {why}"))?;
     Ok(url)
@@ -55,23 +49,19 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
 
 /// Plain http is allowed only to 127.0.0.0/8, ::1 and localhost.
 pub fn check_secure(url: &Url) -> Result<(), String> {
-    if url.scheme() == "https" || is_loopback(url) {
+    let loopback = match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.scheme() == "https" || loopback {
         return Ok(());
     }
     Err(format!(
         "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
         url.host_str().unwrap_or_default()
     ))
-}
-
-/// True for localhost, 127.0.0.0/8 and ::1.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => Ipv4Addr::is_loopback(&ip),
-        Some(Host::Ipv6(ip)) => Ipv6Addr::is_loopback(&ip),
-        None => false,
-    }
 }
 
 /// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
@@ -107,11 +97,7 @@ pub enum Refusal {
 /// unless loopback, and the origin of `origin`.
 pub fn follow(page: &Url, href: &str, origin: &Url) -> Result<Url, Refusal> {
     let refuse = |why: String| {
-        let shown = if href.contains('@') {
-            "with `@`".to_string()
-        } else {
-            format!("`{}`", show(href))
-        };
+        let shown = quoted(href).unwrap_or_else(|| "with `@`".into());
         format!("refusing to follow the API's next link {shown}: {why}")
     };
     let elsewhere = |why: String| Refusal::Elsewhere(refuse(why));
@@ -137,9 +123,14 @@ pub fn query_param(url: &Url, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Text from a server, fit for one line of an error message.
-fn show(text: &str) -> String {
-    shorten(&terminal_safe(text).replace('\n', " "), SHOWN_CHARS)
+/// Text from a server, quoted and fit for one line of an error message;
+/// `None` when it holds `@` (perhaps a password), which is never repeated.
+fn quoted(text: &str) -> Option<String> {
+    if text.contains('@') {
+        return None;
+    }
+    let shown = shorten(&terminal_safe(text).replace('\n', " "), SHOWN_CHARS);
+    Some(format!("`{shown}`"))
 }
 
 #[cfg(test)]

@@ -3,18 +3,11 @@
 
 pub use crate::text::{push_terminal_safe, terminal_safe};
 
-/// True when a spreadsheet would read the cell as a formula (OWASP CSV
-/// injection): it starts with `=`, `+`, `-`, `@`, TAB or CR.
-pub fn looks_like_formula(cell: &str) -> bool {
-    matches!(
-        cell.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    )
-}
-
-/// Prefixes a formula-looking cell with `'` so spreadsheets show it as text.
+/// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
+/// injection: it starts with `=`, `+`, `-`, `@`, TAB or CR) with `'`, so
+/// that it shows as text.
 pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    if looks_like_formula(cell) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
