@@ -9,7 +9,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -138,6 +138,9 @@ fn check_file(path: &Path) -> Result<bool> {
 /// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     let unreadable = |e: rusqlite::Error| not_a_store(path, &format!("cannot read it: {e}"));
+    // One read transaction: three separate reads could straddle another
+    // run's creation of the store, and see its tables but not its id.
+    let conn = conn.unchecked_transaction().map_err(unreadable)?;
     let app: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(unreadable)?;
@@ -297,12 +300,36 @@ impl Store {
             return Err(read_only(path));
         }
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        store
-            .conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| store.write_error(e.into()))?;
+        // Migrated before WAL is turned on: a new file is then written under
+        // SQLite's ordinary locks, which wait for each other, so two runs
+        // that start on one new store never see each other's half-made one.
         store.migrate()?;
+        store.use_wal().map_err(|e| store.write_error(e))?;
         Ok(store)
+    }
+
+    /// Turns on WAL mode. Switching needs the file to itself, and SQLite
+    /// does not wait for that as it waits for a write, so the switch is
+    /// tried again until [`BUSY_TIMEOUT`].
+    fn use_wal(&self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let mode: String = self
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            if mode.eq_ignore_ascii_case("wal") {
+                return Ok(());
+            }
+            match self.conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                done => return Ok(done?),
+            }
+        }
     }
 
     /// Brings the schema to the latest version, one step per transaction.

@@ -444,6 +444,46 @@ fn reading_commands_need_no_credentials_and_no_network() {
     assert_eq!(listed, jsonl(&active));
 }
 
+/// Runs that start together on a store that does not exist yet: one
+/// creates it, the others wait for it rather than find it half made
+/// ("another program's database") or fail to turn on WAL ("database is
+/// locked"). Rounds, because each round is a race that a broken store
+/// loses only now and then.
+#[test]
+fn snapshots_starting_together_on_a_new_store_all_succeed() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: states()[0].clone(),
+        ..FakeConfig::default()
+    });
+    for round in 0..12 {
+        let store = sb.path(&format!("store-{round}/history.sqlite3"));
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                sb.spawnable_tool(&fake)
+                    .arg("--history")
+                    .arg(&store)
+                    .args(["snapshot", "-q"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            ok(&child.wait_with_output().unwrap());
+        }
+        let listed = ok(&sb
+            .tool(&fake)
+            .arg("--history")
+            .arg(&store)
+            .args(["list", "--at", "now", "-o", "jsonl"])
+            .output()
+            .unwrap());
+        assert_eq!(listed, jsonl(&states()[0]), "round {round}");
+    }
+}
+
 #[test]
 fn two_snapshots_at_once_both_succeed() {
     let sb = Sandbox::new();
