@@ -43,12 +43,6 @@ pub struct JqFilter {
     field: Option<String>,
 }
 
-impl std::fmt::Debug for JqFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JqFilter")
-    }
-}
-
 /// Why applying a filter failed.
 #[derive(Debug)]
 pub enum JqError {
@@ -371,6 +365,13 @@ fn found(part: &str) -> String {
 /// The message for an expression that does not lex or parse: jaq's
 /// message and the position, first error only.
 fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
+    let expected = |what: &str, part: &str| {
+        format!(
+            "expected {what} at {} (found {})",
+            position(expr, part),
+            found(part)
+        )
+    };
     let detail = errors.into_iter().find_map(|(_, error)| match error {
         load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
             load::lex::Expect::Delim(open) => {
@@ -387,21 +388,12 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
                     position(expr, part)
                 )
             }
-            other => format!(
-                "expected {} at {} (found {})",
-                other.as_str(),
-                position(expr, part),
-                found(part)
-            ),
+            other => expected(other.as_str(), part),
         }),
-        load::Error::Parse(errs) => errs.into_iter().next().map(|(expect, part)| {
-            format!(
-                "expected {} at {} (found {})",
-                expect.as_str(),
-                position(expr, part),
-                found(part)
-            )
-        }),
+        load::Error::Parse(errs) => errs
+            .into_iter()
+            .next()
+            .map(|(expect, part)| expected(expect.as_str(), part)),
         load::Error::Io(errs) => errs.into_iter().next().map(|(path, _)| {
             format!(
                 "cannot import {path} at {}: --jq reads no modules or files",
@@ -591,17 +583,11 @@ pub struct JqSink {
 }
 
 impl JqSink {
-    /// Per account, streamed (`-o jsonl`, or no `-o`).
-    pub fn per_account(filter: JqFilter) -> JqSink {
-        JqSink { filter, held: None }
-    }
-
-    /// Once on the array of every account (`-o json`).
-    pub fn whole_list(filter: JqFilter) -> JqSink {
-        JqSink {
-            filter,
-            held: Some(Vec::new()),
-        }
+    /// Per account, streamed (`-o jsonl`, or no `-o`), or once on the array
+    /// of every account (`-o json`).
+    pub fn new(filter: JqFilter, how: RowsJq) -> JqSink {
+        let held = (how == RowsJq::Whole).then(Vec::new);
+        JqSink { filter, held }
     }
 }
 
@@ -882,7 +868,7 @@ mod tests {
         for text in texts {
             let account: Account = serde_json::from_str(text).unwrap();
             let mut quick = Vec::new();
-            let mut sink = JqSink::per_account(JqFilter::compile(".x").unwrap());
+            let mut sink = JqSink::new(JqFilter::compile(".x").unwrap(), RowsJq::PerRow);
             sink.write_batch(&mut quick, std::slice::from_ref(&account))
                 .unwrap();
             let mut full = Vec::new();
