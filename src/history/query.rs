@@ -132,11 +132,6 @@ pub struct Trend {
     pub periods: Vec<PeriodCounts>,
 }
 
-/// The versions valid at `t` hold `from <= t < to`.
-fn holds_at(v_from: i64, v_to: Option<i64>, t: i64) -> bool {
-    v_from <= t && v_to.is_none_or(|to| to > t)
-}
-
 impl Store {
     /// The organization's snapshots, oldest first.
     pub fn snapshots(&self, org: &Org) -> Result<Vec<SnapshotInfo>> {
@@ -345,7 +340,8 @@ pub fn count_periods(
         };
         let mut counts = HashMap::new();
         for (from, to, status) in intervals {
-            if holds_at(*from, *to, snapshot) {
+            // The versions valid at the snapshot: `from <= t < to`.
+            if *from <= snapshot && to.is_none_or(|to| to > snapshot) {
                 *counts.entry(status.as_str()).or_insert(0) += 1;
             }
         }

@@ -142,14 +142,14 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(unreadable)?;
+    // A new store has neither, and no tables either.
     if app == 0 && version == 0 {
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(unreadable)?;
-        if tables > 0 {
-            return Err(not_a_store(path, "it is another program's SQLite database"));
+        if tables == 0 {
+            return Ok(0);
         }
-        return Ok(0);
     }
     if app != APPLICATION_ID {
         return Err(not_a_store(path, "it is another program's SQLite database"));
