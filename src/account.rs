@@ -242,12 +242,10 @@ impl Account {
     /// json --columns`); values unchanged.
     pub fn only(&self, fields: &[String]) -> Account {
         let all = self.fields();
-        let mut kept = Map::new();
-        for field in fields {
-            if let Some(value) = all.get(field) {
-                kept.insert(field.clone(), value.clone());
-            }
-        }
+        let kept: Map<String, Value> = fields
+            .iter()
+            .filter_map(|field| Some((field.clone(), all.get(field)?.clone())))
+            .collect();
         // The text of a map of JSON values is always valid JSON.
         let raw = serde_json::to_string(&kept)
             .unwrap_or_else(|_| "{}".into())

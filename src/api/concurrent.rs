@@ -78,10 +78,9 @@ pub fn walk_rest(
             }
         }
         while let Some((url, expected)) = walk.next_request() {
-            let raw = match shared.take(api, &url, expected) {
-                Some(raw) => raw?,
-                None => api.get_page(&url)?,
-            };
+            let raw = shared
+                .take(api, &url, expected)
+                .unwrap_or_else(|| api.get_page(&url))?;
             let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
             let flow = consume(page)?;

@@ -155,17 +155,15 @@ impl Store {
                 SnapshotInfo::from_row,
             )
             .optional()?;
-        match found {
-            Some(s) => Ok(s),
-            None => {
-                let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
-                Err(anyhow!(
-                    "the history of the {org} starts at {}, after {}; pick a later time",
-                    show_time(first),
-                    show_time(t)
-                ))
-            }
+        if let Some(s) = found {
+            return Ok(s);
         }
+        let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
+        Err(anyhow!(
+            "the history of the {org} starts at {}, after {}; pick a later time",
+            show_time(first),
+            show_time(t)
+        ))
     }
 
     /// The accounts' bodies as recorded by the snapshot at `snapshot`
