@@ -74,6 +74,7 @@ impl Serialize for Account {
 /// in it is compacted. A page is read this way; [`Account`]'s own
 /// `Deserialize` (any source: files, serde values) takes the account's
 /// text first, then reads it this way.
+#[derive(Debug)]
 pub struct FromPage(pub Account);
 
 impl<'de> Deserialize<'de> for FromPage {
@@ -144,13 +145,6 @@ impl TryFrom<Map<String, Value>> for Account {
     }
 }
 
-impl From<Account> for Map<String, Value> {
-    fn from(account: Account) -> Self {
-        account.fields();
-        account.fields.into_inner().map(|f| *f).unwrap_or_default()
-    }
-}
-
 impl Account {
     /// An account from its JSON text: an object with an `id` that is a
     /// string or a number.
@@ -172,9 +166,8 @@ impl Account {
     ) -> Result<Account, String> {
         let id = match id {
             Some(place)
-                if text[place.clone()].starts_with('"')
-                    || text[place.clone()]
-                        .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
+                if text[place.clone()]
+                    .starts_with(|c: char| c == '"' || c == '-' || c.is_ascii_digit()) =>
             {
                 Id::In(place)
             }
@@ -221,12 +214,6 @@ impl Account {
         &self.raw
     }
 
-    /// [`Account::id_text`] as a `String`: ids beyond 64 bits keep every
-    /// digit.
-    pub fn id_key(&self) -> String {
-        self.id_text().to_string()
-    }
-
     /// The raw value of a field, if the API sent it.
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields().get(field)
@@ -255,12 +242,10 @@ impl Account {
     /// json --columns`); values unchanged.
     pub fn only(&self, fields: &[String]) -> Account {
         let all = self.fields();
-        let mut kept = Map::new();
-        for field in fields {
-            if let Some(value) = all.get(field) {
-                kept.insert(field.clone(), value.clone());
-            }
-        }
+        let kept: Map<String, Value> = fields
+            .iter()
+            .filter_map(|field| Some((field.clone(), all.get(field)?.clone())))
+            .collect();
         // The text of a map of JSON values is always valid JSON.
         let raw = serde_json::to_string(&kept)
             .unwrap_or_else(|_| "{}".into())
@@ -308,7 +293,7 @@ impl Account {
             found: &mut found,
         };
         let mut deserializer = serde_json::Deserializer::from_str(&self.raw);
-        serde::de::DeserializeSeed::deserialize(picked, &mut deserializer).ok()?;
+        deserializer.deserialize_map(picked).ok()?;
         Some(
             found
                 .into_iter()
@@ -341,34 +326,23 @@ struct Picker<'c, 'f, 'de, S> {
     found: &'f mut Vec<Option<&'de RawValue>>,
 }
 
-impl<'de, S: AsRef<str>> serde::de::DeserializeSeed<'de> for Picker<'_, '_, 'de, S> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, S: AsRef<str>> serde::de::Visitor<'de> for Picker<'_, '_, 'de, S> {
+impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, '_, 'de, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an account object")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match self.columns.iter().position(|c| c.as_ref() == key) {
-                Some(_) => {
-                    let value: &'de RawValue = map.next_value()?;
-                    for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
-                        if column.as_ref() == key {
-                            *slot = Some(value);
-                        }
-                    }
-                }
-                None => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+            if !self.columns.iter().any(|c| c.as_ref() == key) {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            let value: &'de RawValue = map.next_value()?;
+            for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
+                if column.as_ref() == key {
+                    *slot = Some(value);
                 }
             }
         }
@@ -549,7 +523,7 @@ mod tests {
             serde_json::to_value(&from_value).unwrap(),
             json!({"id": "x", "k": [1]})
         );
-        let map: Map<String, Value> = from_value.clone().into();
+        let map: Map<String, Value> = from_value.fields().clone();
         assert_eq!(Account::try_from(map).unwrap(), from_value);
     }
 
@@ -577,7 +551,12 @@ mod tests {
 
     #[test]
     fn ids_are_told_apart_by_their_exact_json_text() {
-        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap().id_key();
+        let parse = |text: &str| {
+            serde_json::from_str::<Account>(text)
+                .unwrap()
+                .id_text()
+                .to_string()
+        };
         assert_ne!(parse(r#"{"id":12345}"#), parse(r#"{"id":"12345"}"#));
         assert_ne!(
             parse(r#"{"id":100000000000000000000001}"#),

@@ -36,12 +36,9 @@ pub struct StatusFilter {
 
 impl StatusFilter {
     pub fn new(statuses: impl IntoIterator<Item = Status>) -> StatusFilter {
-        let mut keep: Vec<Status> = Vec::new();
-        for s in statuses {
-            if !keep.contains(&s) {
-                keep.push(s);
-            }
-        }
+        let mut keep: Vec<Status> = statuses.into_iter().collect();
+        keep.sort();
+        keep.dedup();
         StatusFilter { keep }
     }
 

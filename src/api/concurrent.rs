@@ -78,10 +78,9 @@ pub fn walk_rest(
             }
         }
         while let Some((url, expected)) = walk.next_request() {
-            let raw = match shared.take(api, &url, expected) {
-                Some(raw) => raw?,
-                None => api.get_page(&url)?,
-            };
+            let raw = shared
+                .take(api, &url, expected)
+                .unwrap_or_else(|| api.get_page(&url))?;
             let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
             let flow = consume(page)?;
@@ -301,7 +300,7 @@ fn worker(api: &Api, shared: &Shared) {
 /// When `url` asks for page `expected` of the accounts endpoint and nothing
 /// else (`page` and `per_page` alone), the `per_page` it asks for.
 fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
-    let endpoint = api.accounts_url();
+    let endpoint = &api.endpoint().accounts;
     if url.origin() != endpoint.origin() || url.path() != endpoint.path() {
         return None;
     }

@@ -48,11 +48,6 @@ impl<'a> Api<'a> {
         self.client
     }
 
-    /// The accounts endpoint.
-    pub fn accounts_url(&self) -> &Url {
-        &self.endpoint.accounts
-    }
-
     /// GETs one page with the bearer token, after checking once more that
     /// the token may go to `url`; a 401 gets one new token and one more
     /// try. Its next link comes back with the run's secrets taken out.

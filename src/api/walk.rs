@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::account::{Account, FromPage};
+use crate::account::FromPage;
 pub use crate::accounts::{Flow, Page};
 use crate::error::{api_error, config_error};
 use crate::http::url::{self, Refusal, Url, query_param};
@@ -43,13 +43,7 @@ pub struct RawPage {
 pub struct Embedded {
     /// Read in one pass from the page's text ([`FromPage`]): a page is
     /// parsed from text held in memory.
-    #[serde(default, deserialize_with = "from_page")]
-    pub accounts: Option<Vec<Account>>,
-}
-
-fn from_page<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Account>>, D::Error> {
-    let accounts = Option::<Vec<FromPage>>::deserialize(d)?;
-    Ok(accounts.map(|a| a.into_iter().map(|FromPage(account)| account).collect()))
+    pub accounts: Option<Vec<FromPage>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -210,7 +204,7 @@ impl Walk {
         let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
         let page = Page {
             number,
-            accounts,
+            accounts: accounts.into_iter().map(|FromPage(a)| a).collect(),
             total: raw.total,
             total_pages: raw.total_pages,
         };

@@ -222,7 +222,7 @@ impl Differ {
         let mut index = HashMap::with_capacity(records.len());
         let mut old: Vec<(Place, Option<Account>)> = Vec::with_capacity(records.len());
         for (place, account) in records {
-            if let Some(first) = index.insert(account.id_key(), old.len()) {
+            if let Some(first) = index.insert(account.id_text().to_string(), old.len()) {
                 return Err(format!(
                     ": id `{}` appears twice ({} and {place}); diff needs one record per id",
                     account.id(),
@@ -239,7 +239,7 @@ impl Differ {
     pub fn live(&mut self, account: Account) {
         let before = self
             .index
-            .get(&account.id_key())
+            .get(account.id_text())
             .and_then(|&i| self.old[i].1.take());
         match before {
             None => self.report.added.push(account),

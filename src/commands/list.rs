@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqFailed, JqSink, RowsJq};
+use crate::output::jq::{self, JqFailed, JqSink};
 use crate::output::{Layout, Sink, sink_for};
 
 /// The columns of table and csv when `--columns` is not given.
@@ -54,10 +54,7 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// array with json; table and csv are not JSON.
 fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
     let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
-    Ok(jq.map(|(filter, how)| match how {
-        RowsJq::PerRow => JqSink::per_account(filter),
-        RowsJq::Whole => JqSink::whole_list(filter),
-    }))
+    Ok(jq.map(|(filter, how)| JqSink::new(filter, how)))
 }
 
 /// Runs `list`.

@@ -103,12 +103,9 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        match id {
-            Some(id) => Ok(id),
-            None => Err(anyhow::anyhow!(
-                "no snapshot yet of the {org} in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
-                self.path.display()
-            )),
-        }
+        id.ok_or_else(|| anyhow::anyhow!(
+            "no snapshot yet of the {org} in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
+            self.path.display()
+        ))
     }
 }

@@ -132,11 +132,6 @@ pub struct Trend {
     pub periods: Vec<PeriodCounts>,
 }
 
-/// The versions valid at `t` hold `from <= t < to`.
-fn holds_at(v_from: i64, v_to: Option<i64>, t: i64) -> bool {
-    v_from <= t && v_to.is_none_or(|to| to > t)
-}
-
 impl Store {
     /// The organization's snapshots, oldest first.
     pub fn snapshots(&self, org: &Org) -> Result<Vec<SnapshotInfo>> {
@@ -160,17 +155,15 @@ impl Store {
                 SnapshotInfo::from_row,
             )
             .optional()?;
-        match found {
-            Some(s) => Ok(s),
-            None => {
-                let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
-                Err(anyhow!(
-                    "the history of the {org} starts at {}, after {}; pick a later time",
-                    show_time(first),
-                    show_time(t)
-                ))
-            }
+        if let Some(s) = found {
+            return Ok(s);
         }
+        let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
+        Err(anyhow!(
+            "the history of the {org} starts at {}, after {}; pick a later time",
+            show_time(first),
+            show_time(t)
+        ))
     }
 
     /// The accounts' bodies as recorded by the snapshot at `snapshot`
@@ -345,7 +338,8 @@ pub fn count_periods(
         };
         let mut counts = HashMap::new();
         for (from, to, status) in intervals {
-            if holds_at(*from, *to, snapshot) {
+            // The versions valid at the snapshot: `from <= t < to`.
+            if *from <= snapshot && to.is_none_or(|to| to > snapshot) {
                 *counts.entry(status.as_str()).or_insert(0) += 1;
             }
         }

@@ -119,14 +119,11 @@ fn org_row(tx: &Transaction, org: &Org) -> Result<i64> {
 /// The snapshot time: free for a live snapshot, exact for an import.
 fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
     let exists = |t: i64| -> Result<bool> {
-        Ok(tx
-            .query_row(
-                "SELECT 1 FROM snapshot WHERE org = ?1 AND taken_at = ?2",
-                [org, t],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM snapshot WHERE org = ?1 AND taken_at = ?2)",
+            [org, t],
+            |r| r.get(0),
+        )?)
     };
     match taken {
         Taken::At(t) if exists(whole_seconds(t))? => Err(TimeTaken(whole_seconds(t)).into()),
@@ -151,12 +148,7 @@ fn record_in(
     let org = org_row(tx, org)?;
     let at = snapshot_time(tx, org, taken)?;
     let (previous, next) = neighbours(tx, org, at)?;
-    let mut merge = Merge {
-        covering: covering_versions(tx, org, at)?,
-        starting: starting_versions(tx, org, next)?,
-        writes: Writes::prepare(tx, org, at, next)?,
-        counts: Counts::default(),
-    };
+    let mut merge = Merge::new(tx, org, at, next)?;
     let total = accounts.len() as u64;
     let order = merge.accounts(accounts)?;
     let counts = merge.finish()?;
@@ -187,25 +179,20 @@ fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Optio
 
 /// The versions that hold at T, by account row (fingerprints, not texts).
 fn covering_versions(tx: &Transaction, org: i64, at: i64) -> Result<HashMap<i64, Covering>> {
-    let mut covering = HashMap::new();
     let mut stmt = tx.prepare(
         "SELECT id, account, valid_to, body, status FROM version
          WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
     )?;
-    let mut rows = stmt.query([org, at])?;
-    while let Some(r) = rows.next()? {
-        let body = r.get_ref(3)?.as_str()?;
-        covering.insert(
-            r.get(1)?,
-            Covering {
-                version: r.get(0)?,
-                valid_to: r.get(2)?,
-                fingerprint: fingerprint(body),
-                status: r.get(4)?,
-            },
-        );
-    }
-    Ok(covering)
+    let rows = stmt.query_map([org, at], |r| {
+        let covering = Covering {
+            version: r.get(0)?,
+            valid_to: r.get(2)?,
+            fingerprint: fingerprint(r.get_ref(3)?.as_str()?),
+            status: r.get(4)?,
+        };
+        Ok((r.get(1)?, covering))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Versions that start at N, to join a new version with: by account row,
@@ -215,25 +202,28 @@ fn starting_versions(
     org: i64,
     next: Option<i64>,
 ) -> Result<HashMap<i64, (i64, u128)>> {
-    let mut starting = HashMap::new();
-    if let Some(n) = next {
-        let mut stmt =
-            tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
-        let mut rows = stmt.query([org, n])?;
-        while let Some(r) = rows.next()? {
-            let body = r.get_ref(2)?.as_str()?;
-            starting.insert(r.get(1)?, (r.get(0)?, fingerprint(body)));
-        }
-    }
-    Ok(starting)
+    let Some(n) = next else {
+        return Ok(HashMap::new());
+    };
+    let mut stmt =
+        tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
+    let rows = stmt.query_map([org, n], |r| {
+        Ok((r.get(1)?, (r.get(0)?, fingerprint(r.get_ref(2)?.as_str()?))))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The statements a snapshot at T writes with, prepared once.
-struct Writes<'t> {
+/// The accounts at T merged into the versions: what held before, what
+/// starts after, the counts so far, and the statements it writes with,
+/// prepared once.
+struct Merge<'t> {
     tx: &'t Transaction<'t>,
     org: i64,
     at: i64,
     next: Option<i64>,
+    covering: HashMap<i64, Covering>,
+    starting: HashMap<i64, (i64, u128)>,
+    counts: Counts,
     find_account: Statement<'t>,
     new_account: Statement<'t>,
     end_version: Statement<'t>,
@@ -242,13 +232,16 @@ struct Writes<'t> {
     new_version: Statement<'t>,
 }
 
-impl<'t> Writes<'t> {
-    fn prepare(tx: &'t Transaction<'t>, org: i64, at: i64, next: Option<i64>) -> Result<Self> {
-        Ok(Writes {
+impl<'t> Merge<'t> {
+    fn new(tx: &'t Transaction<'t>, org: i64, at: i64, next: Option<i64>) -> Result<Self> {
+        Ok(Merge {
             tx,
             org,
             at,
             next,
+            covering: covering_versions(tx, org, at)?,
+            starting: starting_versions(tx, org, next)?,
+            counts: Counts::default(),
             // Account rows are looked up one by one (an index), not held: a
             // 100,000-account organization stays small in memory.
             find_account: tx
@@ -267,69 +260,13 @@ impl<'t> Writes<'t> {
         })
     }
 
-    /// The account's row, created when the organization never had it.
-    fn account_row(&mut self, id: &str) -> Result<i64> {
-        let found: Option<i64> = self
-            .find_account
-            .query_row(params![self.org, id], |r| r.get(0))
-            .optional()?;
-        match found {
-            Some(row) => Ok(row),
-            None => {
-                self.new_account.execute(params![self.org, id])?;
-                Ok(self.tx.last_insert_rowid())
-            }
-        }
-    }
-
-    /// Ends `v` at T; if it also held at N, it resumes there.
-    fn close(&mut self, v: &Covering) -> Result<()> {
-        self.end_version.execute([v.version, self.at])?;
-        if let Some(n) = self.next {
-            if v.valid_to != Some(n) {
-                self.resume_version
-                    .execute(params![v.version, n, v.valid_to])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// A version of `account` from T until N: the one starting at N
-    /// (`joined`) moved back to T, or a new one.
-    fn start(&mut self, row: i64, account: &Recorded, joined: Option<i64>) -> Result<()> {
-        match joined {
-            Some(w) => self.start_earlier.execute([w, self.at])?,
-            None => self.new_version.execute(params![
-                self.org,
-                row,
-                self.at,
-                self.next,
-                account.status.as_str(),
-                account.name(),
-                account.body
-            ])?,
-        };
-        Ok(())
-    }
-}
-
-/// The accounts at T merged into the versions: what held before, what
-/// starts after, the writes, and the counts so far.
-struct Merge<'t> {
-    covering: HashMap<i64, Covering>,
-    starting: HashMap<i64, (i64, u128)>,
-    writes: Writes<'t>,
-    counts: Counts,
-}
-
-impl Merge<'_> {
     /// Merges each account of the snapshot; returns their rows in the
     /// snapshot's order.
     fn accounts(&mut self, accounts: Vec<Recorded>) -> Result<Vec<i64>> {
         let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
         let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
         for account in accounts {
-            let row = self.writes.account_row(&account.id)?;
+            let row = self.account_row(&account.id)?;
             if !in_snapshot.insert(row) {
                 bail!(
                     "account `{}` appears twice in one snapshot; nothing was recorded",
@@ -342,14 +279,28 @@ impl Merge<'_> {
         Ok(order)
     }
 
+    /// The account's row, created when the organization never had it.
+    fn account_row(&mut self, id: &str) -> Result<i64> {
+        let found: Option<i64> = self
+            .find_account
+            .query_row(params![self.org, id], |r| r.get(0))
+            .optional()?;
+        if let Some(row) = found {
+            return Ok(row);
+        }
+        self.new_account.execute(params![self.org, id])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
     /// One account: unchanged, nothing; changed, its version ends and a
-    /// new one starts; new, a version starts.
+    /// new one starts; new, a version starts: the one starting at N moved
+    /// back to T when it is the same, else a new one until N.
     fn account(&mut self, row: i64, account: &Recorded) -> Result<()> {
         let print = fingerprint(&account.body);
         match self.covering.remove(&row) {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
-                self.writes.close(&v)?;
+                self.close(&v)?;
                 if v.status == account.status.as_str() {
                     self.counts.other += 1;
                 } else {
@@ -358,17 +309,37 @@ impl Merge<'_> {
             }
             None => self.counts.added += 1,
         }
-        let joined = match self.starting.get(&row) {
-            Some(&(w, wprint)) if wprint == print => Some(w),
-            _ => None,
+        match self.starting.get(&row) {
+            Some(&(w, wprint)) if wprint == print => self.start_earlier.execute([w, self.at])?,
+            _ => self.new_version.execute(params![
+                self.org,
+                row,
+                self.at,
+                self.next,
+                account.status.as_str(),
+                account.name(),
+                account.body
+            ])?,
         };
-        self.writes.start(row, account, joined)
+        Ok(())
+    }
+
+    /// Ends `v` at T; if it also held at N, it resumes there.
+    fn close(&mut self, v: &Covering) -> Result<()> {
+        self.end_version.execute([v.version, self.at])?;
+        if let Some(n) = self.next
+            && v.valid_to != Some(n)
+        {
+            self.resume_version
+                .execute(params![v.version, n, v.valid_to])?;
+        }
+        Ok(())
     }
 
     /// The versions of accounts not in the snapshot end at T (removed).
     fn finish(mut self) -> Result<Counts> {
-        for v in self.covering.values() {
-            self.writes.close(v)?;
+        for v in std::mem::take(&mut self.covering).values() {
+            self.close(v)?;
             self.counts.removed += 1;
         }
         Ok(self.counts)

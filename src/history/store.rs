@@ -68,9 +68,7 @@ pub const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this build writes.
-pub fn latest_version() -> i64 {
-    MIGRATIONS.len() as i64
-}
+const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// How a command uses the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,23 +145,23 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(unreadable)?;
+    // A new store has neither, and no tables either.
     if app == 0 && version == 0 {
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(unreadable)?;
-        if tables > 0 {
-            return Err(not_a_store(path, "it is another program's SQLite database"));
+        if tables == 0 {
+            return Ok(0);
         }
-        return Ok(0);
     }
     if app != APPLICATION_ID {
         return Err(not_a_store(path, "it is another program's SQLite database"));
     }
-    if version > latest_version() {
+    if version > LATEST_VERSION {
         return Err(config_error(format!(
             "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {}); it was left untouched: upgrade talkdesk-accounts",
             path.display(),
-            latest_version()
+            LATEST_VERSION
         )));
     }
     Ok(version)
@@ -195,13 +193,6 @@ fn create_private(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// SQLite's error code, if `e` is one.
-fn sqlite_code(e: &anyhow::Error) -> Option<rusqlite::ErrorCode> {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
-        .and_then(|e| e.sqlite_error_code())
-}
-
 impl Store {
     /// Opens the store at `path`. `Read` on a missing file is the "no
     /// snapshot yet" error; `Write` creates it and migrates it.
@@ -221,20 +212,19 @@ impl Store {
             probe.busy_timeout(BUSY_TIMEOUT)?;
             check_schema(&probe, path)?
         };
-        if access == Access::Read && version == 0 {
-            return Err(no_snapshot_yet(path));
-        }
         let store = match access {
+            Access::Read if version == 0 => return Err(no_snapshot_yet(path)),
             Access::Read => Store::open_for_reading(path)?,
             Access::Write => Store::open_for_writing(path)?,
         };
-        if access == Access::Read && version < latest_version() {
-            // An older store still reads: its data is the same, only
-            // indexes and columns with defaults were added since. A
-            // read-only file cannot be upgraded, so it is read as it is.
-            if !store.conn.is_readonly("main").unwrap_or(true) {
-                store.migrate()?;
-            }
+        // An older store still reads: its data is the same, only indexes
+        // and columns with defaults were added since. A read-only file
+        // cannot be upgraded, so it is read as it is.
+        if access == Access::Read
+            && version < LATEST_VERSION
+            && !store.conn.is_readonly("main").unwrap_or(true)
+        {
+            store.migrate()?;
         }
         Ok(store)
     }
@@ -341,7 +331,7 @@ impl Store {
             )
             .map_err(|e| self.write_error(e.into()))?;
             let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version >= latest_version() {
+            if version >= LATEST_VERSION {
                 return Ok(());
             }
             let step = MIGRATIONS
@@ -364,7 +354,8 @@ impl Store {
     /// A write that failed, with a clear message when the file is
     /// read-only.
     pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
-        match sqlite_code(&e) {
+        let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
+        match sqlite.and_then(rusqlite::Error::sqlite_error_code) {
             Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
                 read_only(&self.path)
             }

@@ -33,9 +33,11 @@ impl CsvSink {
             buffer: Vec::with_capacity(16 * 1024),
         }
     }
+}
 
-    /// Encodes rows into the buffer, then writes the buffer out.
-    fn emit(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
+impl Sink for CsvSink {
+    /// Encodes the rows into the buffer, then writes the buffer out.
+    fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         let guard = self.layout.formula_guard;
         let columns = &self.layout.columns;
         {
@@ -61,18 +63,12 @@ impl CsvSink {
         self.buffer.clear();
         Ok(())
     }
-}
-
-impl Sink for CsvSink {
-    fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
-        self.emit(out, accounts)
-    }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
         if self.started {
             return Ok(());
         }
-        self.emit(out, &[])
+        self.write_batch(out, &[])
     }
 
     fn streams(&self) -> bool {

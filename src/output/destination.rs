@@ -63,6 +63,14 @@ impl Destination {
         matches!(self, Destination::Stdout { terminal: true, .. })
     }
 
+    /// The buffered writer, whichever the destination.
+    fn out(&mut self) -> &mut dyn Write {
+        match self {
+            Destination::Stdout { out, .. } => out,
+            Destination::File { out } => out,
+        }
+    }
+
     /// Makes streamed output visible now (stdout); a file waits for commit.
     pub fn flush_streamed(&mut self) -> io::Result<()> {
         match self {
@@ -89,24 +97,15 @@ impl Destination {
 
 impl Write for Destination {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Destination::Stdout { out, .. } => out.write(buf),
-            Destination::File { out, .. } => out.write(buf),
-        }
+        self.out().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Destination::Stdout { out, .. } => out.write_all(buf),
-            Destination::File { out, .. } => out.write_all(buf),
-        }
+        self.out().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Destination::Stdout { out, .. } => out.flush(),
-            Destination::File { out, .. } => out.flush(),
-        }
+        self.out().flush()
     }
 }
 

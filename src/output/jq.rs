@@ -11,7 +11,7 @@
 //! logging functions): an expression cannot read the environment, where the
 //! client secret may be.
 //!
-//! Commands use [`JqFilter::from_expr`] once, then [`JqFilter::apply`] on
+//! Commands use [`JqFilter::compile`] once, then [`JqFilter::apply`] on
 //! each value (an account, or a whole document); [`JqSink`] does that for
 //! `list`.
 
@@ -28,6 +28,7 @@ use super::Sink;
 use super::{OutputFormat, ReportFormat};
 use crate::account::Account;
 use crate::error::usage_error;
+use crate::text::shorten;
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
 type Data = JustLut<Val>;
@@ -42,12 +43,6 @@ pub struct JqFilter {
     field: Option<String>,
 }
 
-impl std::fmt::Debug for JqFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JqFilter")
-    }
-}
-
 /// Why applying a filter failed.
 #[derive(Debug)]
 pub enum JqError {
@@ -58,14 +53,9 @@ pub enum JqError {
 }
 
 impl JqFilter {
-    /// The filter of a command's `--jq EXPR`, if given; an expression that
-    /// does not parse or names an unknown function is a usage error (exit 2).
-    pub fn from_expr(expr: Option<&str>) -> Result<Option<JqFilter>> {
-        expr.map(JqFilter::compile).transpose()
-    }
-
-    /// Parses and compiles `expr`. Errors say what was expected and where
-    /// (line and column, counted in characters from 1).
+    /// Parses and compiles `expr`: an expression that does not parse or
+    /// names an unknown function is a usage error (exit 2) that says what
+    /// was expected and where (line and column, counted in characters from 1).
     pub fn compile(expr: &str) -> Result<JqFilter> {
         let arena = Arena::default();
         let defs = jaq_core::defs()
@@ -152,11 +142,11 @@ fn lone_field(expr: &str) -> Option<String> {
 /// jaq's values for every field: a string raw, `null` (missing too), `true`
 /// or `false`. `false` returned, nothing written, for any other value
 /// (numbers, arrays, objects): jaq prints those.
-fn write_lone_field(out: &mut dyn Write, account: &Account, field: &[String]) -> io::Result<bool> {
-    let Some(found) = account.raw_fields(field) else {
+fn write_lone_field(out: &mut dyn Write, account: &Account, field: &str) -> io::Result<bool> {
+    let Some(found) = account.raw_fields(&[field]) else {
         return Ok(false);
     };
-    let text = match found.first().copied().flatten() {
+    let text = match found.into_iter().next().flatten() {
         None => "null".into(),
         Some(literal @ ("null" | "true" | "false")) => literal.into(),
         Some(quoted) if quoted.starts_with('"') => {
@@ -185,7 +175,7 @@ pub fn not_json(format: &str, json_formats: &str) -> anyhow::Error {
 pub fn for_report(expr: Option<&str>, format: ReportFormat) -> Result<Option<JqFilter>> {
     match (format, expr) {
         (_, None) => Ok(None),
-        (ReportFormat::Json, Some(_)) => JqFilter::from_expr(expr),
+        (ReportFormat::Json, Some(expr)) => JqFilter::compile(expr).map(Some),
         (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
         (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
@@ -204,14 +194,16 @@ pub enum RowsJq {
 /// and how it runs: per row with jsonl, once on the array with json;
 /// table and csv are refused.
 pub fn for_rows(expr: Option<&str>, format: OutputFormat) -> Result<Option<(JqFilter, RowsJq)>> {
-    let how = match (format, expr) {
-        (_, None) => return Ok(None),
-        (OutputFormat::Jsonl, Some(_)) => RowsJq::PerRow,
-        (OutputFormat::Json, Some(_)) => RowsJq::Whole,
-        (OutputFormat::Table, Some(_)) => return Err(not_json("table", "-o jsonl or -o json")),
-        (OutputFormat::Csv, Some(_)) => return Err(not_json("csv", "-o jsonl or -o json")),
+    let Some(expr) = expr else {
+        return Ok(None);
     };
-    Ok(JqFilter::from_expr(expr)?.map(|filter| (filter, how)))
+    let how = match format {
+        OutputFormat::Jsonl => RowsJq::PerRow,
+        OutputFormat::Json => RowsJq::Whole,
+        OutputFormat::Table => return Err(not_json("table", "-o jsonl or -o json")),
+        OutputFormat::Csv => return Err(not_json("csv", "-o jsonl or -o json")),
+    };
+    Ok(Some((JqFilter::compile(expr)?, how)))
 }
 
 /// An expression failed at run time (exit 1). Its message is complete: it
@@ -345,12 +337,7 @@ fn error_text(value: Val) -> String {
         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
         other => other.to_string(),
     };
-    shorten(&text)
-}
-
-/// A value in a message, cut at [`MESSAGE_CHARS`].
-fn shorten(text: &str) -> String {
-    crate::text::shorten(text, MESSAGE_CHARS)
+    shorten(&text, MESSAGE_CHARS)
 }
 
 /// `line L, column C` of `part` (a slice of `code`), counted in characters
@@ -378,6 +365,13 @@ fn found(part: &str) -> String {
 /// The message for an expression that does not lex or parse: jaq's
 /// message and the position, first error only.
 fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
+    let expected = |what: &str, part: &str| {
+        format!(
+            "expected {what} at {} (found {})",
+            position(expr, part),
+            found(part)
+        )
+    };
     let detail = errors.into_iter().find_map(|(_, error)| match error {
         load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
             load::lex::Expect::Delim(open) => {
@@ -394,21 +388,12 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
                     position(expr, part)
                 )
             }
-            other => format!(
-                "expected {} at {} (found {})",
-                other.as_str(),
-                position(expr, part),
-                found(part)
-            ),
+            other => expected(other.as_str(), part),
         }),
-        load::Error::Parse(errs) => errs.into_iter().next().map(|(expect, part)| {
-            format!(
-                "expected {} at {} (found {})",
-                expect.as_str(),
-                position(expr, part),
-                found(part)
-            )
-        }),
+        load::Error::Parse(errs) => errs
+            .into_iter()
+            .next()
+            .map(|(expect, part)| expected(expect.as_str(), part)),
         load::Error::Io(errs) => errs.into_iter().next().map(|(path, _)| {
             format!(
                 "cannot import {path} at {}: --jq reads no modules or files",
@@ -531,35 +516,24 @@ fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
 /// `@csv` and `@tsv` (and `tocsv`, `totsv`), as jq defines them: an array
 /// of strings, numbers, booleans and nulls as one line of text.
 fn tabular_funs<D: for<'a> DataT<V<'a> = Val>>() -> impl Iterator<Item = Fun<D>> {
-    tabular::<D>().into_vec().into_iter().map(run::<D>)
+    let funs: [Filter<RunPtr<D>>; 4] = [
+        ("@csv", v(0), |cv| bome(tabular_row(&cv.1, true))),
+        ("@tsv", v(0), |cv| bome(tabular_row(&cv.1, false))),
+        ("tocsv", v(0), |cv| bome(tabular_row(&cv.1, true))),
+        ("totsv", v(0), |cv| bome(tabular_row(&cv.1, false))),
+    ];
+    funs.into_iter().map(run::<D>)
 }
 
-fn tabular<D: for<'a> DataT<V<'a> = Val>>() -> Box<[Filter<RunPtr<D>>]> {
-    Box::new([
-        ("@csv", v(0), |cv| bome(tabular_row(&cv.1, Table::Csv))),
-        ("@tsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Tsv))),
-        ("tocsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Csv))),
-        ("totsv", v(0), |cv| bome(tabular_row(&cv.1, Table::Tsv))),
-    ])
-}
-
-#[derive(Clone, Copy)]
-enum Table {
-    Csv,
-    Tsv,
-}
-
-/// One `@csv` / `@tsv` row: strings quoted (`"` doubled) or escaped (`\t`,
-/// `\n`, `\r`, `\\`), numbers as JSON, booleans as words, null empty.
-fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
-    let (name, separator) = match table {
-        Table::Csv => ("csv", ","),
-        Table::Tsv => ("tsv", "\t"),
-    };
+/// One `@csv` (`csv`) or `@tsv` row: strings quoted (`"` doubled) or
+/// escaped (`\t`, `\n`, `\r`, `\\`), numbers as JSON, booleans as words,
+/// null empty.
+fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
+    let (name, separator) = if csv { ("csv", ",") } else { ("tsv", "\t") };
     let Val::Arr(items) = value else {
         return Err(jaq_core::Error::str(format_args!(
             "{} cannot be {name}-formatted, only an array can be",
-            shorten(&value.to_string())
+            shorten(&value.to_string(), MESSAGE_CHARS)
         )));
     };
     let mut line = String::new();
@@ -573,21 +547,18 @@ fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
             Val::Num(n) => line.push_str(&Val::Num(n.clone()).to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
-                match table {
-                    Table::Csv => {
-                        line.push('"');
-                        line.push_str(&text.replace('"', "\"\""));
-                        line.push('"');
-                    }
-                    Table::Tsv => {
-                        for c in text.chars() {
-                            match c {
-                                '\\' => line.push_str("\\\\"),
-                                '\t' => line.push_str("\\t"),
-                                '\n' => line.push_str("\\n"),
-                                '\r' => line.push_str("\\r"),
-                                c => line.push(c),
-                            }
+                if csv {
+                    line.push('"');
+                    line.push_str(&text.replace('"', "\"\""));
+                    line.push('"');
+                } else {
+                    for c in text.chars() {
+                        match c {
+                            '\\' => line.push_str("\\\\"),
+                            '\t' => line.push_str("\\t"),
+                            '\n' => line.push_str("\\n"),
+                            '\r' => line.push_str("\\r"),
+                            c => line.push(c),
                         }
                     }
                 }
@@ -595,7 +566,7 @@ fn tabular_row(value: &Val, table: Table) -> Result<Val, jaq_core::Error<Val>> {
             other => {
                 return Err(jaq_core::Error::str(format_args!(
                     "{} is not valid in a {name} row",
-                    shorten(&other.to_string())
+                    shorten(&other.to_string(), MESSAGE_CHARS)
                 )));
             }
         }
@@ -612,17 +583,11 @@ pub struct JqSink {
 }
 
 impl JqSink {
-    /// Per account, streamed (`-o jsonl`, or no `-o`).
-    pub fn per_account(filter: JqFilter) -> JqSink {
-        JqSink { filter, held: None }
-    }
-
-    /// Once on the array of every account (`-o json`).
-    pub fn whole_list(filter: JqFilter) -> JqSink {
-        JqSink {
-            filter,
-            held: Some(Vec::new()),
-        }
+    /// Per account, streamed (`-o jsonl`, or no `-o`), or once on the array
+    /// of every account (`-o json`).
+    pub fn new(filter: JqFilter, how: RowsJq) -> JqSink {
+        let held = (how == RowsJq::Whole).then(Vec::new);
+        JqSink { filter, held }
     }
 }
 
@@ -632,8 +597,7 @@ impl Sink for JqSink {
             // `.name` on a streamed account: read from its text when jaq
             // would print what was read as it is.
             if let (None, Some(field)) = (&self.held, &self.filter.field)
-                && write_lone_field(out, account, std::slice::from_ref(field))
-                    .map_err(anyhow::Error::new)?
+                && write_lone_field(out, account, field).map_err(anyhow::Error::new)?
             {
                 continue;
             }
@@ -904,7 +868,7 @@ mod tests {
         for text in texts {
             let account: Account = serde_json::from_str(text).unwrap();
             let mut quick = Vec::new();
-            let mut sink = JqSink::per_account(JqFilter::compile(".x").unwrap());
+            let mut sink = JqSink::new(JqFilter::compile(".x").unwrap(), RowsJq::PerRow);
             sink.write_batch(&mut quick, std::slice::from_ref(&account))
                 .unwrap();
             let mut full = Vec::new();
@@ -916,7 +880,7 @@ mod tests {
                 "{text}"
             );
             let mut probe = Vec::new();
-            if write_lone_field(&mut probe, &account, &["x".to_string()]).unwrap() {
+            if write_lone_field(&mut probe, &account, "x").unwrap() {
                 read += 1;
             }
         }

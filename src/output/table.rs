@@ -91,7 +91,15 @@ impl TableSink {
             }));
         }
         if self.layout.width.is_some() {
-            self.keep_whole(&mut table);
+            // On a narrow terminal the id (copied and pasted whole) and the
+            // status (one word) never wrap: the other columns give way.
+            for (i, name) in self.layout.columns.iter().enumerate() {
+                if (name == "id" || name == "status")
+                    && let Some(column) = table.column_mut(i)
+                {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
         }
         table.to_string()
     }
@@ -165,18 +173,6 @@ impl TableSink {
         }
         Ok(())
     }
-
-    /// On a narrow terminal the id (copied and pasted whole) and the
-    /// status (one word) never wrap: the other columns give way.
-    fn keep_whole(&self, table: &mut Table) {
-        for (i, name) in self.layout.columns.iter().enumerate() {
-            if name == "id" || name == "status" {
-                if let Some(column) = table.column_mut(i) {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
-                }
-            }
-        }
-    }
 }
 
 /// An empty table as every table here is drawn: fitted to `width` when
@@ -185,16 +181,17 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     match width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
+        Some(width) => table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width),
+        None => table.set_content_arrangement(ContentArrangement::Disabled),
+    };
     if color {
-        enforce_color(&mut table);
+        // comfy-table styles through crossterm, which would still drop
+        // colours when NO_COLOR is set; the caller's decision already
+        // weighed NO_COLOR against `--color always`, so it is forced here.
+        crossterm::style::force_color_output(true);
+        table.enforce_styling();
     } else {
         table.force_no_tty();
     }
@@ -207,14 +204,6 @@ fn widest_line(text: &str) -> usize {
         .map(UnicodeWidthStr::width)
         .max()
         .unwrap_or(0)
-}
-
-/// Turns styling on. comfy-table styles through crossterm, which would
-/// still drop colours when NO_COLOR is set; the caller's decision already
-/// weighed NO_COLOR against `--color always`, so it is forced here.
-fn enforce_color(table: &mut Table) {
-    crossterm::style::force_color_output(true);
-    table.enforce_styling();
 }
 
 impl Sink for TableSink {
