@@ -596,10 +596,10 @@ impl Sink for JqSink {
         for account in accounts {
             // `.name` on a streamed account: read from its text when jaq
             // would print what was read as it is.
-            if let (None, Some(field)) = (&self.held, &self.filter.field)
-                && write_lone_field(out, account, field).map_err(anyhow::Error::new)?
-            {
-                continue;
+            if let (None, Some(field)) = (&self.held, &self.filter.field) {
+                if write_lone_field(out, account, field).map_err(anyhow::Error::new)? {
+                    continue;
+                }
             }
             // Straight from the text the account came as: one parse, no
             // serde_json map in between (the fields, if the text ever fails).

@@ -94,10 +94,10 @@ impl TableSink {
             // On a narrow terminal the id (copied and pasted whole) and the
             // status (one word) never wrap: the other columns give way.
             for (i, name) in self.layout.columns.iter().enumerate() {
-                if (name == "id" || name == "status")
-                    && let Some(column) = table.column_mut(i)
-                {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
+                if name == "id" || name == "status" {
+                    if let Some(column) = table.column_mut(i) {
+                        column.set_constraint(ColumnConstraint::ContentWidth);
+                    }
                 }
             }
         }
