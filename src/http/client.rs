@@ -13,7 +13,7 @@ use serde::Deserialize;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Body, RequestBuilder};
 
-use super::pacer::{Answer, Pace, SystemClock, parse_rate_headers, with_jitter};
+use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::Proxies;
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
@@ -223,7 +223,7 @@ impl Client {
                 Attempt::Reply(reply, answer) => (
                     format!("HTTP {}", reply.status),
                     answer.retry_after,
-                    reply.status == 429,
+                    is_refusal(reply.status),
                 ),
                 Attempt::Transient(message) => (message, None, false),
             };

@@ -72,6 +72,13 @@ pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
 const EPOCH_RESET_ABOVE: u64 = 1_000_000_000;
 
+/// Whether an answer says "too many requests": a 429, or a 503, which
+/// rate limiters send too (nginx's `limit_req` by default). Either one
+/// sets the pace, and halves the pages a concurrent walk keeps in flight.
+pub fn is_refusal(status: u16) -> bool {
+    matches!(status, 429 | 503)
+}
+
 /// `retry_after` with a small jitter on top, given a random fraction in
 /// `[0, 1)`: requests refused together do not come back together.
 pub fn with_jitter(retry_after: Duration, fraction: f64) -> Duration {
@@ -338,7 +345,8 @@ impl Pacer {
         }
         // `Retry-After: 0` asks for the retry at once: nothing to learn.
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
-        if answer.status == 429 && !retry_now {
+        let refused = is_refusal(answer.status);
+        if refused && !retry_now {
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 if !wait.is_zero() {
@@ -346,9 +354,9 @@ impl Pacer {
                 }
             }
             if why.is_none() {
-                why = self.learn_refusal(sent, now, answer.retry_after);
+                why = self.learn_refusal(sent, now, answer);
             }
-        } else if answer.status != 429 {
+        } else if !refused {
             self.through.push_back(sent);
             why = why.or_else(|| self.probe(now));
         }
@@ -401,12 +409,8 @@ impl Pacer {
     }
 
     /// A 429 without rate headers.
-    fn learn_refusal(
-        &mut self,
-        sent: Instant,
-        now: Instant,
-        retry_after: Option<Duration>,
-    ) -> Option<String> {
+    fn learn_refusal(&mut self, sent: Instant, now: Instant, answer: &Answer) -> Option<String> {
+        let (status, retry_after) = (answer.status, answer.retry_after);
         if self.last_cut.is_some_and(|cut| sent < cut) {
             return None;
         }
@@ -420,7 +424,7 @@ impl Pacer {
             self.tat = None;
             self.last_cut = Some(now);
             self.last_raise = None;
-            return Some("HTTP 429 in a burst: one request at a time".into());
+            return Some(format!("HTTP {status} in a burst: one request at a time"));
         }
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
@@ -447,7 +451,7 @@ impl Pacer {
         self.last_cut = Some(now);
         self.last_raise = None;
         Some(format!(
-            "HTTP 429 after {} got through in the last second",
+            "HTTP {status} after {} got through in the last second",
             counted(got_through as u64, "request", "requests")
         ))
     }
@@ -718,6 +722,26 @@ mod tests {
         // One at a time: waiting out one token refills only one.
         let after = times(&drain(&mut p, t0, 3));
         assert_eq!(after, vec![t0 + gap, t0 + gap * 2, t0 + gap * 3]);
+    }
+
+    #[test]
+    fn a_503_is_a_refusal_as_a_429_is() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[0], t0, &ok());
+        p.on_answer(slots[1], t0, &ok());
+        let unavailable = Answer {
+            status: 503,
+            ..refused(None)
+        };
+        let change = p.on_answer(slots[2], t0, &unavailable).expect("a pace");
+        assert_eq!(change.source, Source::Refusals);
+        assert!(
+            change.why.starts_with("HTTP 503 after 2 requests"),
+            "{change}"
+        );
+        assert!(is_refusal(429) && !is_refusal(500) && !is_refusal(502) && !is_refusal(504));
     }
 
     #[test]

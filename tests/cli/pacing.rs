@@ -81,6 +81,26 @@ fn a_strict_bucket_walk_at_the_default_settings_is_exact_with_a_handful_of_429s(
 }
 
 #[test]
+fn a_limiter_that_answers_503_sets_the_pace_as_a_429_does() {
+    // nginx's `limit_req` answers 503, with no Retry-After, unless told
+    // otherwise. Without a pace the walk's first wave and every retry
+    // were refused, and it failed once a page ran out of retries.
+    let fake = behind(Bucket {
+        status: 503,
+        retry_after: None,
+        ..Bucket::new(10.0, 1.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert!(fake.rate_limited() <= 4, "{:?}", refusals_per_page(&fake));
+    let log = stderr_of(&out);
+    assert!(
+        log.contains("rate limit: pacing at ") && log.contains("HTTP 503 after"),
+        "the learnt rate is logged: {log}"
+    );
+}
+
+#[test]
 fn retries_wait_their_turn_in_the_pacer_and_are_not_refused_again() {
     let fake = behind(Bucket::new(10.0, 2.0));
     let out = walk(&fake, &["-v"]);

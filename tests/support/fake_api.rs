@@ -92,6 +92,8 @@ pub struct Bucket {
     /// that retries in a burst keeps itself refused.
     pub refused_costs: bool,
     pub headers: RateHeaderStyle,
+    /// The status of a refusal: 429, or 503 as nginx's `limit_req` answers by default.
+    pub status: u16,
 }
 
 impl Bucket {
@@ -103,6 +105,7 @@ impl Bucket {
             retry_after: Some("1".to_string()),
             refused_costs: false,
             headers: RateHeaderStyle::None,
+            status: 429,
         }
     }
 }
@@ -270,8 +273,8 @@ pub enum FaultKind {
     EchoAuthorization(u16, usize),
     /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
     Hold,
-    /// 429 from the token bucket, with these headers.
-    RateLimited(Vec<(&'static str, String)>),
+    /// A refusal (that status) from the token bucket, with these headers.
+    RateLimited(u16, Vec<(&'static str, String)>),
 }
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
@@ -1053,7 +1056,10 @@ fn rate_limit(
     if let Some(value) = bucket.retry_after {
         headers.push(("Retry-After", value));
     }
-    (Some(FaultKind::RateLimited(headers)), Vec::new())
+    (
+        Some(FaultKind::RateLimited(bucket.status, headers)),
+        Vec::new(),
+    )
 }
 
 fn is_token_request(r: &Recorded) -> bool {
@@ -1346,9 +1352,9 @@ fn apply_fault<W: Write>(
         FaultKind::Malformed => {
             write_response(out, 200, &[], b"{\"count\": 1, \"_embedded\": ", keep_alive)
         }
-        FaultKind::RateLimited(headers) => {
-            let body = talkdesk_error(429, Some("Rate limit exceeded"));
-            write_response(out, 429, headers, body.as_bytes(), keep_alive)
+        FaultKind::RateLimited(status, headers) => {
+            let body = talkdesk_error(*status, Some("Rate limit exceeded"));
+            write_response(out, *status, headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Redirect(location) => {
             let headers = [("Location", location.clone())];
