@@ -75,9 +75,22 @@ fn variants() -> Vec<Variant> {
             name: "`X-RateLimit-*` headers on every answer",
             bucket: Bucket {
                 headers: RateHeaderStyle::X,
-                ..base
+                ..base.clone()
             },
             max_refused: 1,
+        },
+        // Not one of the issue's: nginx's `limit_req` as configured by
+        // default (no `burst`, refused with 503, no Retry-After), which is
+        // a bucket that holds one token.
+        Variant {
+            name: "nginx `limit_req`: 503, no burst (holds 1), no `Retry-After`",
+            bucket: Bucket {
+                burst: 1.0,
+                status: 503,
+                retry_after: None,
+                ..base
+            },
+            max_refused: 3,
         },
     ]
 }
@@ -119,8 +132,8 @@ impl BucketRuns {
 }
 
 /// The bound of a bucket walk: (pages − burst) ÷ rate.
-fn bound() -> Duration {
-    Duration::from_secs_f64((PAGES as f64 - BURST) / RATE)
+fn bound_of(bucket: &Bucket) -> Duration {
+    Duration::from_secs_f64((PAGES as f64 - bucket.burst) / bucket.rate)
 }
 
 /// Runs the tool once against `fake`, failures allowed; the output is
@@ -220,7 +233,7 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
             .collect()
     });
     let mut w = String::new();
-    let bound = bound();
+    let bound = bound_of(&Bucket::new(RATE, BURST));
     let _ = writeln!(
         w,
         "### D: {PAGES} pages of {PER_PAGE} behind a token bucket of {RATE} requests/s, burst {BURST}, `-o jsonl`\n"
@@ -234,8 +247,9 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
          the runs mostly wait. The tool runs with `-q -o jsonl --per-page {PER_PAGE}` and a warm token cache; \
          a run fails when the tool exits non-zero, and the output of every run that succeeds is checked (every \
          account, once). 429s per walk: the answers the bucket refused during the run.\n\n\
-         Bound: (pages − burst) ÷ rate = {}. {runs} runs of each walk; wall time is the median of the runs that succeeded.\n",
-        ms(bound)
+         Bound: (pages − burst) ÷ rate = {} (the last variant holds one token: {}). {runs} runs of each walk; wall time is the median of the runs that succeeded.\n",
+        ms(bound),
+        ms(bound_of(&variants().last().expect("variants").bucket))
     );
     let _ = writeln!(
         w,
@@ -245,6 +259,7 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
     let mut targets = String::new();
     for (v, result) in variants().iter().zip(results) {
         let (d, s) = result?;
+        let bound = bound_of(&v.bucket);
         for (walk, r) in [("default", &d), ("`--concurrency 1`", &s)] {
             let _ = writeln!(
                 w,

@@ -14,8 +14,10 @@
 //!   the longest `Reset` seen is taken as the window. `Remaining` and
 //!   `Reset` are a budget: no more than `Remaining` requests (less those sent
 //!   since the answer's request) before `Reset` has passed.
-//! - A 429 without them: the rate that got through, the requests that
-//!   succeeded in the second before it, and a burst of what the server can
+//! - A 429 (or 503) without them: the rate that got through, the requests
+//!   that succeeded in the second before it (one is no rate: then
+//!   [`FALLBACK_RATE`]), and never more than one per gap since the last
+//!   request that got through; with a burst of what the server can
 //!   have refilled while the client waited. A 429 for a request sent before
 //!   the last cut is the same episode and changes nothing. Never below one
 //!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
@@ -54,8 +56,9 @@ pub const PROBE_STEP: f64 = 0.05;
 /// A 429 at a rate the client already paced to lowers it by this factor
 /// (when the count that got through is no lower).
 pub const CUT: f64 = 0.8;
-/// With nothing else to go on, the rate after a 429 (requests a second).
-pub const FALLBACK_RATE: f64 = 1.0;
+/// With nothing else to go on, the rate after a first 429 (requests a
+/// second): the rate Talkdesk documents for its Express endpoints.
+pub const FALLBACK_RATE: f64 = 2.0;
 /// A `Retry-After` wait gets up to this fraction of itself added ...
 pub const JITTER_FRACTION: f64 = 0.1;
 /// ... but never more than this.
@@ -430,13 +433,23 @@ impl Pacer {
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
         let measured = got_through as f64 / MEASURE_OVER.as_secs_f64();
         let current = self.learnt;
-        let mut rate = if got_through > 0 {
-            measured
-        } else {
-            current.map_or(FALLBACK_RATE, |r| r * CUT)
+        let mut rate = match (got_through, current) {
+            // One request that got through is no rate: a limiter without a
+            // burst lets one through, however fast it allows.
+            (0 | 1, None) => FALLBACK_RATE,
+            (0, Some(r)) => r * CUT,
+            _ => measured,
         };
         if let Some(current) = current {
             rate = rate.min(current * CUT);
+        }
+        // The limiter refilled over the whole gap since the last request
+        // that got through, and still had no token for this one: its rate is
+        // below one per that gap (a token bucket's and nginx's leaky
+        // bucket's alike). Slow limits are found at once, not by cuts.
+        let last = self.through.iter().filter(|&&t| t <= sent).max();
+        if let Some(gap) = last.map(|&t| sent - t).filter(|gap| !gap.is_zero()) {
+            rate = rate.min(1.0 / gap.as_secs_f64());
         }
         let rate = rate.max(self.floor).max(MIN_RATE);
         // Until the refused request's token is back, if the server did not say.
@@ -804,6 +817,33 @@ mod tests {
         p.on_answer(at(t), t, &refused(Some(1)));
         let second = p.rate().unwrap();
         assert!((second - first * CUT).abs() < 1e-9, "{first} -> {second}");
+    }
+
+    #[test]
+    fn one_request_through_then_a_refusal_paces_at_the_fallback_rate() {
+        // A limiter without a burst (nginx's limit_req) lets page 1 through
+        // and refuses the next at once, however fast it allows.
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.push_back(t0);
+        let change = p.on_answer(at(t0 + ms(5)), t0 + ms(6), &refused(None));
+        let change = change.expect("a pace");
+        // Talkdesk's documented 2 requests a second, not the 1 that went.
+        assert!((change.rate - 2.0 * MARGIN).abs() < 1e-9, "{change}");
+    }
+
+    #[test]
+    fn a_refusal_long_after_the_last_request_through_bounds_the_rate() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(None));
+        // Refused 4 s after the last request that got through: the limiter
+        // refills less than a token in 4 s.
+        let t = t0 + Duration::from_secs(4);
+        p.on_answer(at(t), t + ms(1), &refused(None));
+        let rate = p.rate().unwrap();
+        assert!(rate <= 0.25 + 1e-9, "{rate}");
     }
 
     #[test]
