@@ -453,7 +453,12 @@ fn classify(
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
-        E::Protocol(e) => transient(format!("connection dropped: {e}")),
+        // Bytes that are not HTTP (a bad header line or chunk size) come
+        // back the same on every try: final. A connection that drops is an
+        // I/O error, above.
+        E::Protocol(e) => Err(api_error(format!(
+            "{what}: the answer is not valid HTTP ({e}){through}; check base_url"
+        ))),
         E::Tls(message) => Err(tls_error(&what, &message)),
         E::Rustls(e) => Err(tls_error(&what, &e)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),

@@ -456,6 +456,28 @@ fn a_malformed_body_exits_5() {
 }
 
 #[test]
+fn an_answer_that_is_not_valid_http_is_final_at_once() {
+    // A header line without a colon, then a chunk size that is not a number: the same bytes
+    // come back on every try, so a retry only waits.
+    for raw in [
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon here\r\n\r\n{}"[..],
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["not valid HTTP", "base_url"]);
+        assert!(!line.contains("retries"), "{line}");
+        assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
+    }
+}
+
+#[test]
 fn a_body_that_is_not_a_page_exits_5() {
     let fake = fake_with_faults(
         simple_accounts(3),

@@ -273,6 +273,9 @@ pub enum FaultKind {
     EchoAuthorization(u16, usize),
     /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
     Hold,
+    /// These bytes as the whole answer, then the connection is closed: an answer that is not
+    /// valid HTTP.
+    RawResponse(&'static [u8]),
     /// A refusal (that status) from the token bucket, with these headers.
     RateLimited(u16, Vec<(&'static str, String)>),
 }
@@ -1333,6 +1336,10 @@ fn apply_fault<W: Write>(
             write_response(out, *code, &headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Drop => return Next::Close,
+        FaultKind::RawResponse(bytes) => {
+            let _ = out.write_all(bytes).and_then(|()| out.flush());
+            return Next::Close;
+        }
         FaultKind::Stall => {
             stall(shared);
             return Next::Close;
