@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Body, RequestBuilder};
@@ -201,7 +201,7 @@ impl Client {
         loop {
             let outcome = self.paced_attempt(request, attempt);
             let last = attempt >= self.options.max_retries;
-            let (what, wait_hint, refused) = match outcome.with_context(|| request.to_string())? {
+            let (what, wait_hint, refused) = match outcome? {
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
                         let retries = counted(attempt, "retry", "retries");
@@ -458,6 +458,10 @@ fn classify(
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
             "{what}: the answer is not valid HTTP ({e}){through}; check base_url"
+        ))),
+        E::ConnectProxyFailed(why) => Err(api_error(format!(
+            "{what}: the {} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY",
+            via.unwrap_or("proxy")
         ))),
         E::Tls(message) => Err(tls_error(&what, &message)),
         E::Rustls(e) => Err(tls_error(&what, &e)),

@@ -414,6 +414,54 @@ fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
     assert!(!connects_with(&vars, &["--max-retries", "0"]).is_empty());
 }
 
+/// A proxy that answers every CONNECT with `status_line`; its URL.
+fn refusing_proxy(status_line: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let answer = format!("{status_line}\r\nContent-Length: 0\r\n\r\n");
+            let _ = client.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let port = proxy.rsplit(':').next().unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "proxy 127.0.0.1:{port} from HTTPS_PROXY would not open a tunnel"
+        )) && stderr.contains("407")
+            && stderr.contains("http://user:password@host:port"),
+        "{stderr}"
+    );
+    // The request is named once, not once for each layer of the error.
+    assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
+    assert_eq!(fake.connections(), 0);
+}
+
 #[test]
 fn a_proxy_variable_that_is_not_a_url_is_a_config_error() {
     let ca = TestCa::new("test CA");
