@@ -100,13 +100,23 @@ impl<'a> Api<'a> {
 /// Parses a 200 body; a page without its accounts is malformed unless it
 /// says it is empty.
 fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
+    // A byte order mark is not JSON, but RFC 8259 lets a reader ignore it.
+    let body = reply
+        .body
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&reply.body);
     // Checked as UTF-8 once, as a whole, rather than account by account.
-    let page: RawPage = std::str::from_utf8(&reply.body)
+    let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())
         .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
         .map_err(|e| {
+            // A login or error page of a proxy or gateway in between.
+            let (e, hint) = match body.trim_ascii_start().starts_with(b"<") {
+                true => ("an HTML page".to_string(), ", or a proxy in between"),
+                false => (e, ""),
+            };
             api_error(format!(
-                "GET {url}: the answer is not a page of accounts ({e}); check base_url"
+                "GET {url}: the answer is not a page of accounts ({e}); check base_url{hint}"
             ))
         })?;
     let has_accounts = page.embedded.as_ref().is_some_and(|e| e.accounts.is_some());

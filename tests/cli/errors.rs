@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts, simple_accounts,
 };
-use support::{Sandbox, stderr_of};
+use support::{Sandbox, stderr_of, stdout_of};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -475,6 +475,43 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
         assert!(!line.contains("retries"), "{line}");
         assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
     }
+}
+
+#[test]
+fn a_page_behind_a_byte_order_mark_is_read_and_an_html_page_is_named() {
+    let page = json!({"total": 1, "_embedded": {"accounts": [{"id": "a", "status": "ACTIVE"}]}});
+    let with_bom = format!("\u{feff}{page}");
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(200, with_bom),
+        )],
+    );
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n");
+
+    let html = "\n  <html><body>Sign in to the proxy</body></html>".to_string();
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::AnyPage, FaultKind::StatusWithBody(200, html))],
+    );
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a page of accounts (an HTML page)",
+            "a proxy in between",
+        ],
+    );
 }
 
 #[test]
