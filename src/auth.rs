@@ -94,8 +94,26 @@ impl Token {
 struct TokenResponse {
     access_token: String,
     token_type: Option<String>,
+    #[serde(default, deserialize_with = "seconds")]
     expires_in: Option<u64>,
     scope: Option<String>,
+}
+
+/// `expires_in` as token endpoints send it: a number of any size or sign,
+/// or one in a string (Azure AD v1); whole seconds, from zero. Anything
+/// else is an error that quotes nothing.
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let seconds = match Option::<serde_json::Value>::deserialize(d)? {
+        None => return Ok(None),
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match seconds {
+        // `as` saturates: beyond 64 bits is u64::MAX, below zero is 0.
+        Some(s) if !s.is_nan() => Ok(Some(s as u64)),
+        _ => Err(serde::de::Error::custom("expires_in is not a number")),
+    }
 }
 
 /// What a cache file holds (no client secret, ever).
@@ -290,6 +308,16 @@ impl<'a> Auth<'a> {
             ))
         })?;
         redactor.add(&parsed.access_token);
+        let unusable = match parsed.access_token.as_str() {
+            "" => Some("the access_token is empty"),
+            t if !t.bytes().all(|b| b.is_ascii_graphic()) => {
+                Some("the access_token holds characters an HTTP header cannot carry")
+            }
+            _ => None,
+        };
+        if let Some(why) = unusable {
+            return Err(api_error(format!("{context}: {why}; check token_url")));
+        }
         if let Some(kind) = &parsed.token_type {
             if !kind.eq_ignore_ascii_case("bearer") {
                 return Err(api_error(format!(

@@ -656,3 +656,76 @@ fn a_pretty_printed_page_comes_out_one_compact_account_a_line_with_its_values() 
         assert_eq!(*line, serde_json::to_string(account).unwrap());
     }
 }
+
+/// `list` against a token endpoint that answers `token` (its accounts endpoint is the fake's).
+fn list_with_token_answer(token: serde_json::Value) -> std::process::Output {
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![(RequestMatch::Token, FaultKind::Json(token))]),
+    );
+    Sandbox::new()
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn expires_in_is_read_as_token_endpoints_send_it() {
+    // A string (Azure AD v1 sends one), a decimal, a negative number, one beyond 64 bits.
+    for expires_in in [
+        json!("3599"),
+        json!(3600.5),
+        json!(-5),
+        json!(1e20),
+        serde_json::from_str::<serde_json::Value>("123456789012345678901234567890").unwrap(),
+    ] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(3),
+            expires_in_as: Some(expires_in.clone()),
+            ..FakeConfig::default()
+        });
+        let out = Sandbox::new()
+            .tool(&fake)
+            .args(["list", "-o", "jsonl"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{expires_in}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out).lines().count(), 3, "{expires_in}");
+    }
+    // A string that is not a number is still refused, without quoting it.
+    let out = list_with_token_answer(json!({
+        "access_token": "tok-123", "token_type": "Bearer", "expires_in": "tok-123",
+    }));
+    assert_eq!(out.status.code(), Some(5));
+    assert!(!stderr_of(&out).contains("tok-123"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn an_empty_token_or_one_no_header_can_carry_is_refused_at_once_without_quoting_it() {
+    for (token, why) in [
+        ("", "the access_token is empty"),
+        (
+            "tok-\u{1b}[31m-zq9",
+            "the access_token holds characters an HTTP header cannot carry",
+        ),
+        (
+            "tok-é-xv7",
+            "the access_token holds characters an HTTP header cannot carry",
+        ),
+    ] {
+        let out = list_with_token_answer(json!({
+            "access_token": token, "token_type": "Bearer", "expires_in": 3600,
+        }));
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert!(
+            stderr.contains(why) && stderr.contains("check token_url"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("zq9") && !stderr.contains("xv7"),
+            "{stderr}"
+        );
+    }
+}

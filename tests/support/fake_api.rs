@@ -57,6 +57,8 @@ pub struct FakeConfig {
     pub client_secret: String,
     /// `expires_in` reported with each token (not enforced by the server).
     pub expires_in: u64,
+    /// Sent as `expires_in` instead, as some servers write it (a string, a decimal...).
+    pub expires_in_as: Option<Value>,
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
     /// space-separated list contains `express-accounts:read`.
     pub scope: String,
@@ -139,6 +141,7 @@ impl Default for FakeConfig {
             client_id: "test-client".to_string(),
             client_secret: "test-secret-value".to_string(),
             expires_in: 3600,
+            expires_in_as: None,
             scope: ACCOUNTS_SCOPE.to_string(),
             delay: None,
             faults: Faults::default(),
@@ -1146,7 +1149,7 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let body = json!({
         "access_token": token,
         "token_type": "Bearer",
-        "expires_in": st.config.expires_in,
+        "expires_in": st.config.expires_in_as.clone().unwrap_or(json!(st.config.expires_in)),
         "scope": st.config.scope,
     });
     let mut headers = vec![
