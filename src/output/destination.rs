@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -18,6 +18,13 @@ pub enum Destination {
     },
     File {
         out: BufWriter<AtomicFile>,
+    },
+    /// A target that is not a regular file: a device (`/dev/null`) or a
+    /// pipe (bash's `>(gzip > a.gz)`), written in place as a shell's `>`
+    /// would: it cannot be replaced, and must not be.
+    InPlace {
+        out: BufWriter<fs::File>,
+        path: PathBuf,
     },
 }
 
@@ -41,6 +48,23 @@ impl Destination {
                         target.display()
                     );
                 }
+                if fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+                    let file = fs::OpenOptions::new()
+                        .write(true)
+                        .open(target)
+                        .with_context(|| {
+                            format!("cannot write --output-file {}", target.display())
+                        })?;
+                    return Ok(Destination::InPlace {
+                        out: BufWriter::with_capacity(64 * 1024, file),
+                        path: target.to_path_buf(),
+                    });
+                }
+                // A symbolic link is followed: the file it names is replaced
+                // and the link stays.
+                let linked = fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink());
+                let real = linked.then(|| fs::canonicalize(target).ok()).flatten();
+                let target = real.as_deref().unwrap_or(target);
                 let file = AtomicFile::create(target).with_context(|| {
                     format!(
                         "cannot write --output-file {}: cannot create a file in its folder; check that the folder exists and is writable",
@@ -68,6 +92,7 @@ impl Destination {
         match self {
             Destination::Stdout { out, .. } => out,
             Destination::File { out } => out,
+            Destination::InPlace { out, .. } => out,
         }
     }
 
@@ -75,6 +100,7 @@ impl Destination {
     pub fn flush_streamed(&mut self) -> io::Result<()> {
         match self {
             Destination::Stdout { out, .. } => out.flush(),
+            Destination::InPlace { out, .. } => out.flush(),
             Destination::File { .. } => Ok(()),
         }
     }
@@ -84,6 +110,9 @@ impl Destination {
     pub fn commit(self) -> Result<()> {
         match self {
             Destination::Stdout { mut out, .. } => out.flush().context("writing to stdout"),
+            Destination::InPlace { mut out, path } => out
+                .flush()
+                .with_context(|| format!("writing {}", path.display())),
             Destination::File { out } => {
                 let target = out.get_ref().target().to_path_buf();
                 out.into_inner()
@@ -142,6 +171,57 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(&target).unwrap(), "yesterday");
         assert_eq!(files_in(dir.path()), ["accounts.csv"]);
+    }
+
+    /// A named pipe in a new folder, and a thread reading it whole.
+    #[cfg(unix)]
+    fn pipe_with_reader() -> (
+        tempfile::TempDir,
+        PathBuf,
+        std::sync::mpsc::Receiver<Vec<u8>>,
+    ) {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        let name = std::ffi::CString::new(pipe.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo reads it and keeps nothing.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (send, read) = std::sync::mpsc::channel();
+        let path = pipe.clone();
+        std::thread::spawn(move || send.send(fs::read(path).unwrap()));
+        (dir, pipe, read)
+    }
+
+    /// A pipe (as bash's `>(gzip > a.gz)` is, and a device such as
+    /// /dev/null behaves alike) is written in place, never replaced.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place_and_never_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let (dir, pipe, read) = pipe_with_reader();
+        let mut dest = Destination::open(Some(&pipe)).unwrap();
+        dest.write_all(b"accounts").unwrap();
+        dest.commit().unwrap();
+        let got = read.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(got.as_deref(), Ok(&b"accounts"[..]));
+        assert!(fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo());
+        assert_eq!(files_in(dir.path()), ["pipe"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("2026-12-01.csv");
+        let link = dir.path().join("latest.csv");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("2026-12-01.csv", &link).unwrap();
+        let mut dest = Destination::open(Some(&link)).unwrap();
+        dest.write_all(b"new").unwrap();
+        dest.commit().unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["2026-12-01.csv", "latest.csv"]);
     }
 
     #[test]

@@ -927,3 +927,34 @@ fn a_new_output_file_is_private_and_a_replaced_one_keeps_its_mode() {
             .starts_with("id,name,")
     );
 }
+
+/// `--output-file` naming a pipe (as bash's `>(gzip > a.gz)` does) writes through it, as `>`
+/// would, and leaves the pipe a pipe: it is not replaced by a file.
+#[cfg(unix)]
+#[test]
+fn output_file_to_a_named_pipe_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let pipe = sb.path("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.expect("mkfifo runs").success());
+    let (send, read) = std::sync::mpsc::channel();
+    let path = pipe.clone();
+    std::thread::spawn(move || send.send(fs::read_to_string(path).unwrap()));
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--output-file"])
+        .arg(&pipe)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got = read.recv_timeout(std::time::Duration::from_secs(10));
+    assert_eq!(got.expect("the pipe was written").lines().count(), 3);
+    assert!(fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo());
+    let left: Vec<String> = files_in(&sb.path(""));
+    assert!(!left.iter().any(|f| f.starts_with(".pipe.")), "{left:?}");
+}
