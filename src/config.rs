@@ -253,7 +253,10 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
 #[cfg(unix)]
 fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path).ok()?.permissions().mode();
+    // Only a file of its own: `--config /dev/null` (no settings) or a
+    // pipe is nothing to chmod.
+    let meta = fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mode = meta.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
             "config file {} is accessible by others (mode {:o}); run: chmod 600 {}",
@@ -973,6 +976,9 @@ mod tests {
         );
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        assert_eq!(s.permission_warning, None);
+        // `--config /dev/null` (mode 666): no settings, and nothing to chmod.
+        let s = Settings::resolve(&with_file(Path::new("/dev/null")), &env_of(&[])).unwrap();
         assert_eq!(s.permission_warning, None);
     }
 
