@@ -48,6 +48,9 @@ pub struct Embedded {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Links {
+    /// `default` lets `"_links": []` read as no links: PHP's `json_encode`
+    /// writes an empty map so.
+    #[serde(default)]
     pub next: Option<Link>,
 }
 
@@ -303,6 +306,14 @@ mod tests {
     use serde_json::{Value, json};
 
     const BASE: &str = "http://127.0.0.1:5000";
+
+    #[test]
+    fn empty_links_written_as_an_array_are_no_links() {
+        let page: RawPage =
+            serde_json::from_str(r#"{"total": 1, "_embedded": {"accounts": []}, "_links": []}"#)
+                .unwrap();
+        assert!(page.links.unwrap().next.is_none());
+    }
 
     fn endpoint() -> Endpoint {
         Endpoint::new(url::parse(BASE).unwrap(), 2)
