@@ -42,7 +42,9 @@ pub struct RawPage {
 #[derive(Debug, Deserialize)]
 pub struct Embedded {
     /// Read in one pass from the page's text ([`FromPage`]): a page is
-    /// parsed from text held in memory.
+    /// parsed from text held in memory. `"_embedded": []` (PHP's empty
+    /// map) has none.
+    #[serde(default)]
     pub accounts: Option<Vec<FromPage>>,
 }
 
@@ -313,6 +315,8 @@ mod tests {
             serde_json::from_str(r#"{"total": 1, "_embedded": {"accounts": []}, "_links": []}"#)
                 .unwrap();
         assert!(page.links.unwrap().next.is_none());
+        let empty: RawPage = serde_json::from_str(r#"{"total": 0, "_embedded": []}"#).unwrap();
+        assert!(empty.embedded.unwrap().accounts.is_none());
     }
 
     fn endpoint() -> Endpoint {
