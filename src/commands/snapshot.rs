@@ -18,6 +18,7 @@ use crate::history::{Access, Recorded, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
+use crate::text::counted;
 
 /// Runs `snapshot`.
 pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
@@ -30,12 +31,21 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     let org = ctx.organization(&settings)?;
+    let now = when::now();
+    let at = (args.at.as_deref())
+        .map(|at| parse_when_arg("--at", at, now))
+        .transpose()?;
+    if let Some(at) = at.filter(|&at| at > now) {
+        return Err(usage_error(format!(
+            "--at: {} is in the future; give the time the export was saved",
+            show_time(at)
+        )));
+    }
     // Opened first: a foreign, newer or read-only store fails before any
     // request is made.
     let mut store = ctx.history_store(&settings, Access::Write)?;
-    let (taken, accounts, source) = match (&args.import, &args.at) {
+    let (taken, accounts, source) = match (&args.import, at) {
         (Some(file), Some(at)) => {
-            let at = parse_when_arg("--at", at, when::now())?;
             let source = format!("import {}", file.display());
             (Taken::At(at), read_import(file)?, source)
         }
@@ -51,8 +61,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         }
     })?;
     ctx.log.note(&format!(
-        "recorded {} accounts at {} in {}{}",
-        summary.accounts,
+        "recorded {} at {} in {}{}",
+        counted(summary.accounts, "account", "accounts"),
         show_time(summary.time),
         store.path().display(),
         match summary.previous {

@@ -752,6 +752,41 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
 }
 
 #[test]
+fn an_import_in_the_future_is_refused_and_one_account_is_one() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let file = sb.path("one.jsonl");
+    fs::write(&file, jsonl(&[a()])).unwrap();
+    // A year typed one too high: an export is from the past.
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", "2999-01-01"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("--at: 2999-01-01T00:00:00Z is in the future"),
+        "{err}"
+    );
+    assert!(!store.exists(), "nothing recorded, no store made");
+    let out = offline(&sb, &store)
+        .args(["snapshot", "--import"])
+        .arg(&file)
+        .args(["--at", "2026-11-01"])
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(
+        stderr_of(&out).starts_with("recorded 1 account at 2026-11-01T00:00:00Z"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
 fn an_import_at_a_time_already_recorded_is_refused() {
     let sb = Sandbox::new();
     let store = sb.path("store");
