@@ -16,6 +16,7 @@ use crate::error::usage_error;
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFailed, JqSink};
 use crate::output::{Layout, Sink, sink_for};
+use crate::text::counted;
 
 /// The columns of table and csv when `--columns` is not given.
 const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
@@ -147,9 +148,9 @@ fn recorded(
     let snapshot = store.snapshot_at(&org, at)?;
     let bodies = store.accounts_at(&org, snapshot.time)?;
     ctx.log.note(&format!(
-        "from the snapshot of {} ({} accounts) in {}",
+        "from the snapshot of {} ({}) in {}",
         show_time(snapshot.time),
-        snapshot.accounts,
+        counted(snapshot.accounts, "account", "accounts"),
         store.path().display()
     ));
     let accounts = bodies

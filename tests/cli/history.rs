@@ -784,6 +784,13 @@ fn an_import_in_the_future_is_refused_and_one_account_is_one() {
         "{}",
         stderr_of(&out)
     );
+    let out = offline(&sb, &store)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), jsonl(&[a()]));
+    let note = stderr_of(&out);
+    assert!(note.contains("(1 account) in"), "{note}");
 }
 
 #[test]
