@@ -42,13 +42,15 @@ impl Destination {
                 })
             }
             Some(target) => {
-                if target.is_dir() {
+                // What the path names, a symbolic link followed.
+                let meta = fs::metadata(target).ok();
+                if meta.as_ref().is_some_and(|m| m.is_dir()) {
                     anyhow::bail!(
                         "--output-file {} is a folder; name a file",
                         target.display()
                     );
                 }
-                if fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+                if meta.as_ref().is_some_and(|m| !m.is_file()) {
                     let file = fs::OpenOptions::new()
                         .write(true)
                         .open(target)
@@ -72,7 +74,7 @@ impl Destination {
                     )
                 })?;
                 // Keep the permissions of a file being replaced.
-                if let Ok(meta) = fs::metadata(target) {
+                if let Some(meta) = meta {
                     let _ = fs::set_permissions(file.path(), meta.permissions());
                 }
                 Ok(Destination::File {
