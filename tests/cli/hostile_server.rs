@@ -317,7 +317,8 @@ fn next_links_to_other_schemes_origins_or_with_userinfo_are_refused_before_any_r
         );
         assert!(stderr.contains(why), "{link}: says why: {stderr}");
         assert!(
-            !stderr.contains("404"),
+            // "HTTP 404", not "404": the fake's port may hold those digits.
+            !stderr.contains("HTTP 404"),
             "{link}: no request was made: {stderr}"
         );
         let paths: Vec<String> = fake
@@ -643,11 +644,7 @@ fn a_pretty_printed_page_comes_out_one_compact_account_a_line_with_its_values() 
             FaultKind::StatusWithBody(200, serde_json::to_string_pretty(&page).unwrap()),
         )]),
     );
-    let output = Sandbox::new()
-        .tool(&fake)
-        .args(["list", "-o", "jsonl"])
-        .output()
-        .unwrap();
+    let output = list_jsonl(&fake);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let stdout = stdout_of(&output);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -657,17 +654,21 @@ fn a_pretty_printed_page_comes_out_one_compact_account_a_line_with_its_values() 
     }
 }
 
-/// `list` against a token endpoint that answers `token` (its accounts endpoint is the fake's).
-fn list_with_token_answer(token: serde_json::Value) -> std::process::Output {
-    let fake = faulty_fake(
-        simple_accounts(3),
-        always(vec![(RequestMatch::Token, FaultKind::Json(token))]),
-    );
+/// `list -o jsonl` against `fake`, from a new sandbox.
+fn list_jsonl(fake: &FakeApi) -> std::process::Output {
     Sandbox::new()
-        .tool(&fake)
+        .tool(fake)
         .args(["list", "-o", "jsonl"])
         .output()
         .unwrap()
+}
+
+/// `list` against a token endpoint that answers `token` (its accounts endpoint is the fake's).
+fn list_with_token_answer(token: serde_json::Value) -> std::process::Output {
+    list_jsonl(&faulty_fake(
+        simple_accounts(3),
+        always(vec![(RequestMatch::Token, FaultKind::Json(token))]),
+    ))
 }
 
 #[test]
@@ -685,11 +686,7 @@ fn expires_in_is_read_as_token_endpoints_send_it() {
             expires_in_as: Some(expires_in.clone()),
             ..FakeConfig::default()
         });
-        let out = Sandbox::new()
-            .tool(&fake)
-            .args(["list", "-o", "jsonl"])
-            .output()
-            .unwrap();
+        let out = list_jsonl(&fake);
         assert!(out.status.success(), "{expires_in}: {}", stderr_of(&out));
         assert_eq!(stdout_of(&out).lines().count(), 3, "{expires_in}");
     }

@@ -453,7 +453,7 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     assert!(
         stderr.contains(&format!(
             "proxy 127.0.0.1:{port} from HTTPS_PROXY would not open a tunnel"
-        )) && stderr.contains("407")
+        )) && stderr.contains("responded 407")
             && stderr.contains("http://user:password@host:port"),
         "{stderr}"
     );
