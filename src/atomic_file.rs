@@ -34,8 +34,20 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix).
+    /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix). A
+    /// symbolic link is followed: the file it names is replaced and the link
+    /// stays. A target that is not a regular file (a device, a pipe) is
+    /// refused: it is never renamed over.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let linked = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink());
+        let real = linked.then(|| std::fs::canonicalize(target).ok()).flatten();
+        let target = real.as_deref().unwrap_or(target);
+        if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a regular file", target.display()),
+            ));
+        }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -96,6 +108,38 @@ impl Write for AtomicFile {
 pub(crate) mod tests {
     use super::*;
     use std::fs;
+
+    /// Makes a named pipe at `path`.
+    #[cfg(unix)]
+    pub(crate) fn make_fifo(path: &Path) {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo reads it and keeps nothing.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_never_renamed_over_and_a_link_is_followed() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        make_fifo(&pipe);
+        let err = AtomicFile::create(&pipe).err().unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo());
+        // `config init --force` on a config file kept elsewhere (dotfiles).
+        let real = dir.path().join("real.toml");
+        let link = dir.path().join("config.toml");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut file = AtomicFile::create(&link).unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit(true).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["config.toml", "pipe", "real.toml"]);
+    }
 
     /// The names in `dir`, sorted.
     pub(crate) fn files_in(dir: &Path) -> Vec<String> {

@@ -62,11 +62,8 @@ impl Destination {
                         path: target.to_path_buf(),
                     });
                 }
-                // A symbolic link is followed: the file it names is replaced
-                // and the link stays.
-                let linked = fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink());
-                let real = linked.then(|| fs::canonicalize(target).ok()).flatten();
-                let target = real.as_deref().unwrap_or(target);
+                // A symbolic link is followed there: the file it names is
+                // replaced and the link stays.
                 let file = AtomicFile::create(target).with_context(|| {
                     format!(
                         "cannot write --output-file {}: cannot create a file in its folder; check that the folder exists and is writable",
@@ -182,12 +179,9 @@ mod tests {
         PathBuf,
         std::sync::mpsc::Receiver<Vec<u8>>,
     ) {
-        use std::os::unix::ffi::OsStrExt;
         let dir = tempfile::tempdir().unwrap();
         let pipe = dir.path().join("pipe");
-        let name = std::ffi::CString::new(pipe.as_os_str().as_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path; mkfifo reads it and keeps nothing.
-        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        crate::atomic_file::tests::make_fifo(&pipe);
         let (send, read) = std::sync::mpsc::channel();
         let path = pipe.clone();
         std::thread::spawn(move || send.send(fs::read(path).unwrap()));
