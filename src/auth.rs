@@ -25,7 +25,7 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request};
 use crate::http::errors::{describe, unexpected};
-use crate::http::url::Url;
+use crate::http::url::{MAX_REDIRECTS, Url, follow};
 
 /// A secret that never prints: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -279,16 +279,32 @@ impl<'a> Auth<'a> {
         Ok(token)
     }
 
-    /// Asks the token endpoint for a new token and caches it.
+    /// Asks the token endpoint for a new token and caches it. A 307 or 308
+    /// (which keep the method and the form) within the token URL's origin
+    /// is followed, up to [`MAX_REDIRECTS`]; any other redirect is an error.
     fn fetch(&self) -> Result<Token> {
         let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
-        let reply = self.client.send(&Request {
-            method: "POST",
-            url: &self.creds.token_url,
-            authorization: Some(&basic),
-            form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
-            issues_token: true,
-        })?;
+        let mut url = self.creds.token_url.clone();
+        let mut redirects = 0;
+        let reply = loop {
+            let reply = self.client.send(&Request {
+                method: "POST",
+                url: &url,
+                authorization: Some(&basic),
+                form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
+                issues_token: true,
+            })?;
+            let target = match (reply.status, &reply.location) {
+                (307 | 308, Some(location)) if redirects < MAX_REDIRECTS => {
+                    follow(&url, location, &self.creds.token_url).ok()
+                }
+                _ => None,
+            };
+            match target {
+                Some(target) => (url, redirects) = (target, redirects + 1),
+                None => break reply,
+            }
+        };
         let context = format!("token request to {}", self.creds.token_url);
         let redactor = self.client.redactor();
         match reply.status {

@@ -7,6 +7,8 @@ pub mod concurrent;
 pub mod pages;
 pub mod walk;
 
+use std::sync::OnceLock;
+
 use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
@@ -14,7 +16,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
-use crate::http::url::Url;
+use crate::http::url::{MAX_REDIRECTS, Url};
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -22,6 +24,9 @@ pub struct Api<'a> {
     client: &'a Client,
     bearer: &'a dyn Bearer,
     endpoint: Endpoint,
+    /// Where a redirect showed the pages to be, when one moved a page
+    /// request's path and kept its query: later page requests go there.
+    moved: OnceLock<Endpoint>,
 }
 
 impl<'a> Api<'a> {
@@ -30,12 +35,14 @@ impl<'a> Api<'a> {
             client,
             bearer,
             endpoint: Endpoint::new(base, per_page),
+            moved: OnceLock::new(),
         }
     }
 
-    /// `…/express/accounts?page=N&per_page=P`.
+    /// `…/express/accounts?page=N&per_page=P`, where a redirect moved it
+    /// if one did.
     pub fn page_url(&self, page: u64) -> Url {
-        self.endpoint.page_url(page)
+        self.moved.get().unwrap_or(&self.endpoint).page_url(page)
     }
 
     /// Where the pages are, for a walk.
@@ -50,18 +57,51 @@ impl<'a> Api<'a> {
 
     /// GETs one page with the bearer token, after checking once more that
     /// the token may go to `url`; a 401 gets one new token and one more
-    /// try. Its next link comes back with the run's secrets taken out.
+    /// try. A redirect within the origin of `base_url` is followed (as `gh`
+    /// and browsers do), up to [`MAX_REDIRECTS`]; one elsewhere is an
+    /// error. The page's next link comes back with the run's secrets taken
+    /// out, and resolved against where the page was found.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
         let redactor = self.client.redactor();
-        let url = &self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
-        let mut bearer = self.bearer.authorization()?;
-        let mut reply = self.get(url, &bearer)?;
-        if reply.status == 401 {
-            bearer = self.bearer.renew(&bearer)?;
-            reply = self.get(url, &bearer)?;
+        let asked = self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
+        let mut url = asked.clone();
+        let mut redirects = 0;
+        let reply = loop {
+            let reply = self.get_authorized(&url)?;
+            let target = match (reply.status, &reply.location) {
+                (301 | 302 | 303 | 307 | 308, Some(location)) => {
+                    self.endpoint.follow(&url, &redactor.redact(location)).ok()
+                }
+                _ => None,
+            };
+            match target {
+                None => break reply,
+                Some(_) if redirects == MAX_REDIRECTS => {
+                    return Err(api_error(format!(
+                        "GET {asked}: more than {MAX_REDIRECTS} redirects (the last to {url}); check base_url"
+                    )));
+                }
+                Some(target) => {
+                    redirects += 1;
+                    url = target;
+                }
+            }
+        };
+        if url.path() != asked.path() && url.query() == asked.query() {
+            let mut accounts = url.clone();
+            accounts.set_query(None);
+            let moved = Endpoint {
+                accounts,
+                ..self.endpoint.clone()
+            };
+            let _ = self.moved.set(moved);
         }
+        let url = &url;
         match reply.status {
-            200 => parse_page(url, &reply).map(|page| redact_next(page, redactor)),
+            200 => parse_page(url, &reply).map(|page| {
+                let moved_to = (url != &asked).then_some(url);
+                redact_next(page, redactor, moved_to)
+            }),
             401 | 403 => Err(auth_error(format!(
                 "GET {url}: {}; {}",
                 describe(&reply, redactor),
@@ -84,6 +124,18 @@ impl<'a> Api<'a> {
             self.client.warn(warning);
         }
         Ok(step.page)
+    }
+
+    /// GETs `url` with the run's token; a 401 gets one new token and one
+    /// more try.
+    fn get_authorized(&self, url: &Url) -> Result<Reply> {
+        let bearer = self.bearer.authorization()?;
+        let reply = self.get(url, &bearer)?;
+        if reply.status != 401 {
+            return Ok(reply);
+        }
+        let bearer = self.bearer.renew(&bearer)?;
+        self.get(url, &bearer)
     }
 
     fn get(&self, url: &Url, bearer: &str) -> Result<Reply> {
@@ -131,8 +183,10 @@ fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
 
 /// `page` with the run's secrets taken out of its next link before the
 /// walk follows it, or shows it in an error: redacted before it is
-/// shortened, so no cut leaves part of a secret behind.
-fn redact_next(mut page: RawPage, redactor: &Redactor) -> RawPage {
+/// shortened, so no cut leaves part of a secret behind. A page found after
+/// a redirect (`moved_to`) has its link made absolute against where it was
+/// found, as the walk resolves links against the URL it asked for.
+fn redact_next(mut page: RawPage, redactor: &Redactor, moved_to: Option<&Url>) -> RawPage {
     if let Some(href) = page
         .links
         .as_mut()
@@ -140,6 +194,36 @@ fn redact_next(mut page: RawPage, redactor: &Redactor) -> RawPage {
         .and_then(|n| n.href.as_mut())
     {
         *href = redactor.redact(href);
+        if let Some(Ok(resolved)) = moved_to.map(|url| url.join(href)) {
+            *href = resolved.to_string();
+        }
     }
     page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_linking_to(href: &str) -> RawPage {
+        let text = serde_json::json!({ "_links": { "next": { "href": href } } }).to_string();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn next_of(page: RawPage) -> String {
+        page.links.unwrap().next.unwrap().href.unwrap()
+    }
+
+    #[test]
+    fn a_relative_next_link_belongs_to_where_a_redirect_found_the_page() {
+        let found = Url::parse("https://api.example/v2/express/accounts?page=1").unwrap();
+        let redactor = Redactor::default();
+        let moved = redact_next(page_linking_to("accounts?page=2"), &redactor, Some(&found));
+        assert_eq!(
+            next_of(moved),
+            "https://api.example/v2/express/accounts?page=2"
+        );
+        let asked = redact_next(page_linking_to("accounts?page=2"), &redactor, None);
+        assert_eq!(next_of(asked), "accounts?page=2");
+    }
 }

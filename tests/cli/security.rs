@@ -125,6 +125,98 @@ fn an_api_redirect_to_another_origin_is_not_followed() {
 }
 
 #[test]
+fn an_endpoint_moved_within_the_origin_is_followed_with_the_token_and_asked_there() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(23),
+        moved: true,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--per-page", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output).lines().count(), 23);
+    let requests = fake.requests();
+    let pages: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| (r.path().to_string(), r.query_param("page").unwrap()))
+        .collect();
+    // One redirect, for the first page; every page once, asked where it is.
+    assert_eq!(pages[0], ("/express/accounts".to_string(), "1".to_string()));
+    let mut moved: Vec<&str> = pages[1..]
+        .iter()
+        .map(|(path, page)| {
+            assert_eq!(path, "/moved/express/accounts", "{pages:?}");
+            page.as_str()
+        })
+        .collect();
+    moved.sort();
+    assert_eq!(moved, ["1", "2", "3", "4", "5"], "{pages:?}");
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.method == "GET")
+            .all(|r| r.header("authorization").is_some())
+    );
+}
+
+#[test]
+fn redirects_within_the_origin_that_never_end_stop_after_ten() {
+    let fake = fake_with(
+        simple_accounts(4),
+        Faults {
+            always: vec![(
+                RequestMatch::Page(1),
+                FaultKind::Redirect("/express/accounts?page=1&per_page=50".into()),
+            )],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("more than 10 redirects"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(fake.page_requests(), vec![1; 11]);
+}
+
+#[test]
+fn a_token_endpoint_that_moved_within_its_origin_gets_the_same_request_there() {
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Token,
+            FaultKind::PermanentRedirect("/oauth/token?moved=1".into()),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output).lines().count(), 4);
+    let posts: Vec<_> = (fake.requests().into_iter())
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1].target, "/oauth/token?moved=1");
+    assert_eq!(posts[0].body, posts[1].body);
+    assert_eq!(
+        posts[0].header("authorization"),
+        posts[1].header("authorization")
+    );
+}
+
+#[test]
 fn a_token_endpoint_redirect_is_not_followed() {
     let other = second_origin();
     let target = format!("{}/oauth/token", other.base_url());

@@ -78,7 +78,13 @@ pub struct FakeConfig {
     /// Render each page once and serve the same text afterwards (for big benchmarks, where
     /// building the JSON of every page again would spend the machine's CPU in the fake).
     pub cache_pages: bool,
+    /// The accounts endpoint has moved under [`MOVED_PREFIX`]: a `GET /express/accounts` gets
+    /// a 308 to the same query there, and the `_links` point there.
+    pub moved: bool,
 }
+
+/// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
+pub const MOVED_PREFIX: &str = "/moved";
 
 /// A token bucket in front of the accounts endpoint: `rate` tokens a second, at most `burst`
 /// held, one per request. A request that finds no token is answered 429 (with `Retry-After`
@@ -149,6 +155,7 @@ impl Default for FakeConfig {
             claimed_total_pages: None,
             bucket: None,
             cache_pages: false,
+            moved: false,
         }
     }
 }
@@ -259,6 +266,8 @@ pub enum FaultKind {
     Malformed,
     /// 302 with `Location:` the given URL.
     Redirect(String),
+    /// 308 with `Location:` the given URL.
+    PermanentRedirect(String),
     /// 200 with this JSON body instead of the normal answer.
     Json(Value),
     /// The normal answer, but only once this many connections have been accepted; after
@@ -987,8 +996,18 @@ fn record_and_decide(
         None
     };
 
+    let moved = match st.config.moved && route == Route::Accounts {
+        true if recorded_path_is_moved(&st.requests[nth - 1]) => None,
+        true => Some(FaultKind::PermanentRedirect(format!(
+            "{MOVED_PREFIX}{}",
+            st.requests[nth - 1].target
+        ))),
+        false => None,
+    };
     let faults = &mut st.config.faults;
-    let fault = if let Some(i) = faults.script.iter().position(|(m, _)| matches(m)) {
+    let fault = if moved.is_some() {
+        moved
+    } else if let Some(i) = faults.script.iter().position(|(m, _)| matches(m)) {
         Some(faults.script.remove(i).1)
     } else if let Some((_, kind)) = faults.always.iter().find(|(m, _)| matches(m)) {
         Some(kind.clone())
@@ -1073,7 +1092,11 @@ fn is_token_request(r: &Recorded) -> bool {
 }
 
 fn is_accounts_request(r: &Recorded) -> bool {
-    r.method == "GET" && r.path() == "/express/accounts"
+    r.method == "GET" && (r.path() == "/express/accounts" || recorded_path_is_moved(r))
+}
+
+fn recorded_path_is_moved(r: &Recorded) -> bool {
+    r.path().strip_prefix(MOVED_PREFIX) == Some("/express/accounts")
 }
 
 /// The page an accounts request asks for: absent means 1, unparsable means `None`.
@@ -1262,6 +1285,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         Vec::new()
     };
     let links = st.config.links;
+    let moved = st.config.moved;
     drop(st);
 
     let mut body = serde_json::Map::new();
@@ -1272,10 +1296,13 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     body.insert("total_pages".into(), json!(total_pages));
     body.insert("_embedded".into(), json!({ "accounts": accounts }));
     if links != LinkStyle::None {
-        let prefix = match links {
+        let mut prefix = match links {
             LinkStyle::Absolute => shared.base_url(),
             _ => String::new(),
         };
+        if moved {
+            prefix.push_str(MOVED_PREFIX);
+        }
         let href = |p: u64| json!({ "href": format!("{prefix}/express/accounts?page={p}&per_page={per_page}") });
         let mut l = serde_json::Map::new();
         l.insert("self".into(), href(page));
@@ -1369,6 +1396,10 @@ fn apply_fault<W: Write>(
         FaultKind::Redirect(location) => {
             let headers = [("Location", location.clone())];
             write_response(out, 302, &headers, b"", keep_alive)
+        }
+        FaultKind::PermanentRedirect(location) => {
+            let headers = [("Location", location.clone())];
+            write_response(out, 308, &headers, b"", keep_alive)
         }
         FaultKind::Json(value) => {
             write_response(out, 200, &[], value.to_string().as_bytes(), keep_alive)
