@@ -307,9 +307,13 @@ impl<'a> Auth<'a> {
         };
         let context = format!("token request to {}", self.creds.token_url);
         let redactor = self.client.redactor();
+        // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
+        // when a server sends it with a 200.
+        let oauth_error = serde_json::from_slice::<serde_json::Value>(&reply.body)
+            .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
         match reply.status {
-            200 => {}
-            400 | 401 | 403 => {
+            200 if !oauth_error => {}
+            200 | 400 | 401 | 403 => {
                 return Err(auth_error(format!(
                     "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
                     describe(&reply, redactor)

@@ -726,3 +726,18 @@ fn an_empty_token_or_one_no_header_can_carry_is_refused_at_once_without_quoting_
         );
     }
 }
+
+#[test]
+fn an_oauth_error_sent_with_a_200_is_a_refused_token_request() {
+    let out = list_with_token_answer(json!({
+        "error": "invalid_client", "error_description": "Client authentication failed",
+    }));
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("refused")
+            && stderr.contains("invalid_client: Client authentication failed")
+            && stderr.contains("check client_id and client_secret"),
+        "{stderr}"
+    );
+}
