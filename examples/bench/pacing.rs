@@ -5,7 +5,8 @@
 //!   a burst of 2, in four variants: 429 with `Retry-After: 1`; 429 without
 //!   `Retry-After`; strict (`Retry-After: 2`, and a refused request costs a
 //!   token too); and `RateLimit-*` headers on every answer (plus an
-//!   `X-RateLimit-*` variant). Each at the default settings and with
+//!   `X-RateLimit-*` variant; nginx's `limit_req` as configured by default;
+//!   haproxy's own sliding-window example). Each at the default settings and with
 //!   `--concurrency 1`, `runs` times, all side by side (each walk has its
 //!   own fake and bucket; the runs mostly wait). Counted: runs that fail, wall
 //!   time against (pages − burst) ÷ rate, 429 answers per walk.
@@ -36,6 +37,8 @@ struct Variant {
     bucket: Bucket,
     /// The issue's target for 429 answers per walk.
     max_refused: usize,
+    /// The target for wall time ÷ bound (`None`: none, the figure is reported).
+    max_ratio: Option<f64>,
 }
 
 fn variants() -> Vec<Variant> {
@@ -45,6 +48,7 @@ fn variants() -> Vec<Variant> {
             name: "429 with `Retry-After: 1`",
             bucket: base.clone(),
             max_refused: 3,
+            max_ratio: Some(1.10),
         },
         Variant {
             name: "429 without `Retry-After`",
@@ -53,6 +57,7 @@ fn variants() -> Vec<Variant> {
                 ..base.clone()
             },
             max_refused: 6,
+            max_ratio: Some(1.10),
         },
         Variant {
             name: "strict: `Retry-After: 2`, a 429 costs a token",
@@ -62,6 +67,7 @@ fn variants() -> Vec<Variant> {
                 ..base.clone()
             },
             max_refused: 3,
+            max_ratio: Some(1.10),
         },
         Variant {
             name: "`RateLimit-*` headers on every answer",
@@ -70,6 +76,7 @@ fn variants() -> Vec<Variant> {
                 ..base.clone()
             },
             max_refused: 1,
+            max_ratio: Some(1.10),
         },
         Variant {
             name: "`X-RateLimit-*` headers on every answer",
@@ -78,6 +85,7 @@ fn variants() -> Vec<Variant> {
                 ..base.clone()
             },
             max_refused: 1,
+            max_ratio: Some(1.10),
         },
         // Not one of the issue's: nginx's `limit_req` as configured by
         // default (no `burst`, refused with 503, no Retry-After), which is
@@ -91,6 +99,23 @@ fn variants() -> Vec<Variant> {
                 ..base
             },
             max_refused: 3,
+            max_ratio: Some(1.10),
+        },
+        // Not one of the issue's either: haproxy's own rate-limit example
+        // (`http_req_rate(10s)`, more than 10 refused), which counts the
+        // refused requests too, with a `Retry-After: 1` that is too short
+        // for its window.
+        Variant {
+            name: "haproxy sliding window: 10 per 10 s, refusals counted, `Retry-After: 1`",
+            bucket: Bucket {
+                rate: 1.0,
+                burst: 10.0,
+                refused_costs: true,
+                window: Some(Duration::from_secs(10)),
+                ..Bucket::new(1.0, 10.0)
+            },
+            max_refused: 10,
+            max_ratio: None,
         },
     ]
 }
@@ -247,9 +272,12 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
          the runs mostly wait. The tool runs with `-q -o jsonl --per-page {PER_PAGE}` and a warm token cache; \
          a run fails when the tool exits non-zero, and the output of every run that succeeds is checked (every \
          account, once). 429s per walk: the answers the bucket refused during the run.\n\n\
-         Bound: (pages − burst) ÷ rate = {} (the last variant holds one token: {}). {runs} runs of each walk; wall time is the median of the runs that succeeded.\n",
+         Bound: (pages − burst) ÷ rate = {} (the nginx variant holds one token: {}; the haproxy variant is a \
+         sliding window that lets 10 through in any 10 s, counting the refused ones too: {}). {runs} runs of \
+         each walk; wall time is the median of the runs that succeeded.\n",
         ms(bound),
-        ms(bound_of(&variants().last().expect("variants").bucket))
+        ms(bound_of(&variants()[5].bucket)),
+        ms(bound_of(&variants()[6].bucket)),
     );
     let _ = writeln!(
         w,
@@ -287,11 +315,14 @@ pub fn bucket_scenarios(bench: &Bench, runs: usize) -> Result<String, String> {
             s.runs.len(),
             verdict(failed == 0)
         );
+        let (target, judged) = match v.max_ratio {
+            Some(max) => (format!("≤ {max:.2}"), verdict(worst_ratio <= max)),
+            None => ("none".to_string(), "reported"),
+        };
         let _ = writeln!(
             targets,
-            "| {}: wall ÷ bound (worst of the two walks) | ≤ 1.10 | {worst_ratio:.2} | {} |",
+            "| {}: wall ÷ bound (worst of the two walks) | {target} | {worst_ratio:.2} | {judged} |",
             v.name,
-            verdict(worst_ratio <= 1.10)
         );
         let _ = writeln!(
             targets,

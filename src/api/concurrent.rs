@@ -130,11 +130,11 @@ impl Plan {
             && self.next_start < self.wanted.saturating_add(self.reorder)
     }
 
-    /// Shrinks the window after new 429s.
+    /// Shrinks the window after new refusals (429 or 503).
     fn observe(&mut self, limits: &RateLimits, log: Log) {
         if let Some(n) = self.window.observe(limits.hits(), limits.quiet_until()) {
             log.debug(&format!(
-                "rate limited (HTTP 429): at most {} in flight now",
+                "rate limited (HTTP 429 or 503): at most {} in flight now",
                 counted(n as u64, "page", "pages")
             ));
         }

@@ -146,10 +146,12 @@ impl Client {
             .user_agent(USER_AGENT)
             .accept(ACCEPT)
             .build();
+        let pace = Pace::new(SystemClock, options.max_rate);
+        pace.scale_holds(options.backoff_scale);
         Ok(Client {
             agent: Agent::new_with_config(config),
             proxies,
-            pace: Pace::new(SystemClock, options.max_rate),
+            pace,
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),

@@ -23,7 +23,11 @@
 //!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
 //!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`]: slowly, so a walk that
 //!   learnt the limit stays under it. A 429 while the pace allows a burst
-//!   first takes the burst away; only then is the rate cut.
+//!   first takes the burst away; only then is the rate cut. The gap bound
+//!   is the burst per gap when the last request that got through ended a
+//!   burst (a sliding window refuses all until its burst leaves it), and a
+//!   refusal again, with none through since, holds every request for
+//!   [`AGAIN_HOLD`], then twice as long each time.
 //!
 //! A learnt rate is paced at [`MARGIN`] of itself, so that a request that
 //! arrives a little early still finds a token.
@@ -70,6 +74,10 @@ pub const SETTLE: Duration = Duration::from_millis(20);
 pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
+/// A second refusal in a row holds every request this long, a third
+/// twice as long, and so on up to 64 times: the five tries of a page at the
+/// default `--max-retries` then outlast a window of 10 s.
+pub const AGAIN_HOLD: Duration = Duration::from_secs(2);
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
@@ -235,6 +243,11 @@ pub struct Pacer {
     through: VecDeque<Instant>,
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
+    /// Refusals since the last request that got through, each of a request
+    /// sent after the pace changed.
+    refused_in_a_row: u32,
+    /// [`AGAIN_HOLD`], as scaled for tests.
+    again_hold: Duration,
 }
 
 impl Pacer {
@@ -244,6 +257,7 @@ impl Pacer {
             cap: max_rate.filter(|r| r.is_finite() && *r > 0.0),
             burst: 1.0,
             floor: MIN_RATE,
+            again_hold: AGAIN_HOLD,
             ..Pacer::default()
         }
     }
@@ -350,6 +364,15 @@ impl Pacer {
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
         let refused = is_refusal(answer.status);
         if refused && !retry_now {
+            // Refused again although the pace changed since: the limiter
+            // still counts what went before (a sliding window counts its
+            // refusals too), so all requests wait, longer each time.
+            if self.last_cut.is_none_or(|cut| sent >= cut) {
+                self.refused_in_a_row += 1;
+                if let Some(n) = self.refused_in_a_row.checked_sub(2) {
+                    self.hold(now + self.again_hold.saturating_mul(1 << n.min(6)));
+                }
+            }
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 if !wait.is_zero() {
@@ -360,6 +383,7 @@ impl Pacer {
                 why = self.learn_refusal(sent, now, answer);
             }
         } else if !refused {
+            self.refused_in_a_row = 0;
             self.through.push_back(sent);
             why = why.or_else(|| self.probe(now));
         }
@@ -447,9 +471,16 @@ impl Pacer {
         // that got through, and still had no token for this one: its rate is
         // below one per that gap (a token bucket's and nginx's leaky
         // bucket's alike). Slow limits are found at once, not by cuts.
+        // Unless the last request ended a burst that went through together:
+        // a sliding window (haproxy's `http_req_rate`) lets that many through
+        // and then refuses everything until they leave it, so it allows that
+        // many per gap.
         let last = self.through.iter().filter(|&&t| t <= sent).max();
-        if let Some(gap) = last.map(|&t| sent - t).filter(|gap| !gap.is_zero()) {
-            rate = rate.min(1.0 / gap.as_secs_f64());
+        if let Some(&last) = last.filter(|&&t| t < sent) {
+            let burst = (self.through.iter())
+                .filter(|&&t| t <= last && last - t <= MEASURE_OVER)
+                .count();
+            rate = rate.min(burst as f64 / (sent - last).as_secs_f64());
         }
         let rate = rate.max(self.floor).max(MIN_RATE);
         // Until the refused request's token is back, if the server did not say.
@@ -534,6 +565,12 @@ impl<C: Clock> Pace<C> {
             pacer: Mutex::new(Pacer::new(max_rate)),
             waiting: AtomicUsize::new(0),
         }
+    }
+
+    /// Scales the holds after refusals in a row, as the client scales its
+    /// retry delays (`TALKDESK_BACKOFF_SCALE`).
+    pub fn scale_holds(&self, scale: f64) {
+        self.pacer().again_hold = super::retry::scaled(AGAIN_HOLD, scale);
     }
 
     fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
@@ -836,14 +873,59 @@ mod tests {
     fn a_refusal_long_after_the_last_request_through_bounds_the_rate() {
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
-        p.through.extend([t0, t0]);
+        p.through.extend([t0 - Duration::from_secs(3), t0]);
         p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(None));
-        // Refused 4 s after the last request that got through: the limiter
-        // refills less than a token in 4 s.
+        // Refused 4 s after the last request that got through, alone: the
+        // limiter refills less than a token in 4 s.
         let t = t0 + Duration::from_secs(4);
         p.on_answer(at(t), t + ms(1), &refused(None));
         let rate = p.rate().unwrap();
-        assert!(rate <= 0.25 + 1e-9, "{rate}");
+        assert!(rate <= 0.25 * MARGIN + 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn a_refusal_long_after_a_burst_went_through_allows_the_burst_per_gap() {
+        // A sliding window of 10 requests per 10 s: 10 go through at once,
+        // and everything is refused until they leave the window.
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0; 10]);
+        p.on_answer(at(t0 + ms(1)), t0 + ms(1), &refused(None));
+        let t = t0 + Duration::from_secs(5);
+        p.on_answer(at(t), t + ms(1), &refused(None));
+        let rate = p.rate().unwrap();
+        // Not one request per 5 s: 10 per 5 s at most (and cut from there).
+        assert!(rate > 1.0 && rate <= 2.0 * MARGIN + 1e-9, "{rate}");
+    }
+
+    #[test]
+    fn refusals_in_a_row_hold_every_request_longer_each_time() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0; 10]);
+        let mut t = t0 + ms(1);
+        p.on_answer(at(t), t, &refused(None));
+        let mut holds = Vec::new();
+        for _ in 0..4 {
+            // The next request goes as soon as the pacer lets it, and is
+            // refused again.
+            let wait = p.try_send(t).err().unwrap_or_default();
+            t += wait;
+            let slot = p.try_send(t).expect("a slot once the wait is over");
+            p.on_answer(slot, t + ms(1), &refused(None));
+            holds.push(p.try_send(t + ms(1)).err().unwrap_or_default());
+            t += ms(1);
+        }
+        let secs: Vec<u64> = holds
+            .iter()
+            .map(|d| d.as_secs_f64().round() as u64)
+            .collect();
+        assert_eq!(secs, [2, 4, 8, 16], "{holds:?}");
+        // A request that gets through ends the run of refusals.
+        let wait = p.try_send(t).err().unwrap_or_default();
+        let slot = p.try_send(t + wait).unwrap();
+        p.on_answer(slot, t + wait + ms(1), &ok());
+        assert_eq!(p.refused_in_a_row, 0);
     }
 
     #[test]

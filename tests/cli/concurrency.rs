@@ -254,14 +254,14 @@ fn a_rate_limit_lowers_the_pages_in_flight_and_keeps_the_order() {
     let log = stderr_of(&out);
     let lowered: Vec<&str> = log
         .lines()
-        .filter(|l| l.starts_with("rate limited (HTTP 429)"))
+        .filter(|l| l.starts_with("rate limited (HTTP 429 or 503)"))
         .collect();
     // The window opens at 3 pages and grows with each answer, so the first
     // 429 halves 3 or 4 pages to 1 or 2; other workers may see both 429s
     // at once (one halving) or one by one.
     let first_lowering = [
-        "rate limited (HTTP 429): at most 1 page in flight now",
-        "rate limited (HTTP 429): at most 2 pages in flight now",
+        "rate limited (HTTP 429 or 503): at most 1 page in flight now",
+        "rate limited (HTTP 429 or 503): at most 2 pages in flight now",
     ];
     assert!(
         lowered.first().is_some_and(|l| first_lowering.contains(l)) && lowered.len() <= 2,
@@ -294,7 +294,7 @@ fn the_window_grows_back_after_the_rate_limit() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let log = stderr_of(&out);
     let lowered = log
-        .find("rate limited (HTTP 429): at most ")
+        .find("rate limited (HTTP 429 or 503): at most ")
         .expect("lowered");
     let regrown = log
         .rfind("at most 4 pages in flight again")

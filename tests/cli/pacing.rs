@@ -81,6 +81,21 @@ fn a_strict_bucket_walk_at_the_default_settings_is_exact_with_a_handful_of_429s(
 }
 
 #[test]
+fn a_sliding_window_that_counts_its_refusals_is_walked_exactly() {
+    // haproxy's own example, scaled down: at most 5 requests in any 1.5 s,
+    // each refused request counted too, and a `Retry-After: 1` (200 ms
+    // scaled) far too short to let the window empty.
+    let fake = behind(Bucket {
+        window: Some(Duration::from_millis(1500)),
+        refused_costs: true,
+        ..Bucket::new(3.0, 5.0)
+    });
+    let out = walk(&fake, &[]);
+    assert_exact(&out);
+    assert!(fake.rate_limited() <= 10, "{:?}", refusals_per_page(&fake));
+}
+
+#[test]
 fn a_limiter_that_answers_503_sets_the_pace_as_a_429_does() {
     // nginx's `limit_req` answers 503, with no Retry-After, unless told
     // otherwise. Without a pace the walk's first wave and every retry

@@ -102,6 +102,10 @@ pub struct Bucket {
     pub headers: RateHeaderStyle,
     /// The status of a refusal: 429, or 503 as nginx's `limit_req` answers by default.
     pub status: u16,
+    /// A sliding window instead of a bucket, as haproxy's `http_req_rate(window)`: a request
+    /// is refused when `burst` requests (refused ones too, with `refused_costs`) arrived in
+    /// the `window` before it. `rate` is then only for the headers.
+    pub window: Option<Duration>,
 }
 
 impl Bucket {
@@ -114,6 +118,7 @@ impl Bucket {
             refused_costs: false,
             headers: RateHeaderStyle::None,
             status: 429,
+            window: None,
         }
     }
 }
@@ -1047,6 +1052,12 @@ fn rate_limit(
     let (tokens, since) = st.bucket_tokens.unwrap_or((bucket.burst, now));
     let mut tokens =
         (tokens + bucket.rate * now.duration_since(since).as_secs_f64()).min(bucket.burst);
+    if let Some(window) = bucket.window {
+        let counted = (st.arrivals.iter())
+            .filter(|a| now.duration_since(a.at) < window && (!a.refused || bucket.refused_costs))
+            .count();
+        tokens = bucket.burst - counted as f64;
+    }
     let refused = tokens < 1.0;
     if !refused || bucket.refused_costs {
         tokens -= 1.0;
