@@ -75,9 +75,9 @@ pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
 /// A second refusal in a row holds every request this long, a third
-/// twice as long, and so on up to 64 times: the five tries of a page at the
-/// default `--max-retries` then outlast a window of 10 s.
-pub const AGAIN_HOLD: Duration = Duration::from_secs(2);
+/// twice as long, and so on up to 64 times (the backoff of a retry, for
+/// every request of the run).
+pub const AGAIN_HOLD: Duration = Duration::from_secs(1);
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
@@ -920,7 +920,7 @@ mod tests {
             .iter()
             .map(|d| d.as_secs_f64().round() as u64)
             .collect();
-        assert_eq!(secs, [2, 4, 8, 16], "{holds:?}");
+        assert_eq!(secs, [1, 2, 4, 8], "{holds:?}");
         // A request that gets through ends the run of refusals.
         let wait = p.try_send(t).err().unwrap_or_default();
         let slot = p.try_send(t + wait).unwrap();

@@ -82,13 +82,13 @@ fn a_strict_bucket_walk_at_the_default_settings_is_exact_with_a_handful_of_429s(
 
 #[test]
 fn a_sliding_window_that_counts_its_refusals_is_walked_exactly() {
-    // haproxy's own example, scaled down: at most 5 requests in any 1.5 s,
+    // haproxy's own example, scaled down: at most 4 requests in any 1 s,
     // each refused request counted too, and a `Retry-After: 1` (200 ms
     // scaled) far too short to let the window empty.
     let fake = behind(Bucket {
-        window: Some(Duration::from_millis(1500)),
+        window: Some(Duration::from_secs(1)),
         refused_costs: true,
-        ..Bucket::new(3.0, 5.0)
+        ..Bucket::new(3.0, 4.0)
     });
     let out = walk(&fake, &[]);
     assert_exact(&out);
