@@ -473,9 +473,24 @@ fn classify(
 
 /// A failed TLS handshake (exit 5), with what to do about it.
 fn tls_error(what: &str, cause: &dyn std::fmt::Display) -> anyhow::Error {
-    api_error(format!(
-        "{what}: TLS error: {cause}; if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
-    ))
+    api_error(format!("{what}: TLS error: {cause}; {}", tls_hint(cause)))
+}
+
+/// What to do about a failed TLS handshake, told by its cause.
+fn tls_hint(cause: &dyn std::fmt::Display) -> &'static str {
+    let cause = cause.to_string();
+    let has = |text: &str| cause.contains(text);
+    if has("not valid for name") {
+        "the certificate is for another host: check the host name of the URL"
+    } else if has("expired") || has("not valid yet") {
+        "the certificate is outside its dates: check this machine's clock, or the server"
+    } else if has("CaUsedAsEndEntity") {
+        "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
+    } else if has("corrupt message") || has("InvalidContentType") {
+        "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
+    } else {
+        "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
+    }
 }
 
 /// Reads every certificate of a PEM bundle; a file with none is a

@@ -499,3 +499,96 @@ fn a_socks_proxy_is_a_config_error_rather_than_a_silent_direct_connection() {
     assert!(stderr_of(&output).contains("ALL_PROXY"));
     assert_eq!(fake.connections(), 0);
 }
+
+/// The error of a walk against a fake served with `cert`/`key`, trusting `bundle`.
+fn refused_handshake(cert: &str, key: &str, bundle: &str) -> String {
+    let fake = FakeApi::start_tls(
+        FakeConfig {
+            accounts: simple_accounts(3),
+            ..FakeConfig::default()
+        },
+        cert,
+        key,
+    );
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), bundle).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(fake.requests().is_empty());
+    stderr_of(&output)
+}
+
+/// A leaf certificate for `names` signed by `ca`, with `edit` applied to its parameters.
+fn leaf(
+    ca: &TestCa,
+    names: &[&str],
+    edit: impl FnOnce(&mut CertificateParams),
+) -> (String, String) {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut params = CertificateParams::new(names).unwrap();
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    edit(&mut params);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &ca.issuer).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+#[test]
+fn a_failed_handshake_says_what_to_check_for_its_cause() {
+    let ca = TestCa::new("test CA");
+    // A certificate for another host.
+    let (cert, key) = leaf(&ca, &["other.example"], |_| {});
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert!(
+        stderr.contains("the certificate is for another host: check the host name of the URL"),
+        "{stderr}"
+    );
+    // One that expired.
+    let (cert, key) = leaf(&ca, &["127.0.0.1"], |p| {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    });
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert!(
+        stderr.contains("the certificate is outside its dates"),
+        "{stderr}"
+    );
+    // A CA certificate served as the server's own (`openssl req -x509` makes one).
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap().pem();
+    let stderr = refused_handshake(&cert, &key.serialize_pem(), &cert);
+    assert!(
+        stderr.contains("the server presents a CA certificate as its own"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("proxy re-signs"), "{stderr}");
+}
+
+#[test]
+fn https_to_a_port_that_speaks_plain_http_says_so() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let https = fake.base_url().replace("http://", "https://");
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_BASE_URL", &https)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("the server does not speak TLS on that port"),
+        "{stderr}"
+    );
+}
