@@ -113,7 +113,9 @@ pub struct RateHeaders {
 }
 
 /// Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `RateLimit-Policy`
-/// (the IETF draft), else `X-RateLimit-*`, through `header` (a
+/// (the IETF draft), or the later drafts' one `RateLimit` header
+/// (`limit=10, remaining=9, reset=1`, or `"p";r=9;t=1` with a policy
+/// `"p";q=10;w=1`), else `X-RateLimit-*`, through `header` (a
 /// case-insensitive lookup). `None` when the answer has none of them.
 pub fn parse_rate_headers<'a>(
     header: impl Fn(&str) -> Option<&'a str>,
@@ -121,14 +123,21 @@ pub fn parse_rate_headers<'a>(
 ) -> Option<RateHeaders> {
     for prefix in ["ratelimit-", "x-ratelimit-"] {
         let get = |name: &str| header(&format!("{prefix}{name}"));
+        let ietf = prefix == "ratelimit-";
+        let combined = |keys: &[&str]| {
+            let value = header("ratelimit").filter(|_| ietf)?;
+            param(value, keys)
+        };
         let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
-        let policy = header("ratelimit-policy").filter(|_| prefix == "ratelimit-");
+        let policy = header("ratelimit-policy").filter(|_| ietf);
         let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
         let found = RateHeaders {
-            limit: limit.or(policy_limit),
+            limit: limit.or(policy_limit).or_else(|| combined(&["limit"])),
             window: limit_window.or(policy_window),
-            remaining: get("remaining").and_then(first_number),
-            reset: get("reset").and_then(|v| parse_reset(v, now)),
+            remaining: (get("remaining").and_then(first_number))
+                .or_else(|| combined(&["remaining", "r"])),
+            reset: (get("reset").and_then(|v| parse_reset(v, now)))
+                .or_else(|| Some(Duration::from_secs_f64(combined(&["reset", "t"])?.min(1e9)))),
         };
         // A window alone says nothing.
         if found.limit.is_some() || found.remaining.is_some() || found.reset.is_some() {
@@ -141,14 +150,21 @@ pub fn parse_rate_headers<'a>(
 /// `10`, `10, 10;w=1`, `100;w=60;burst=10`: the first number and the
 /// first `w=` window.
 fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
-    let limit = first_number(value);
-    let window = value
-        .split([',', ';'])
-        .filter_map(|part| part.trim().strip_prefix("w="))
-        .filter_map(|w| w.trim().parse::<f64>().ok())
-        .find(|w| w.is_finite() && *w > 0.0)
+    let limit = first_number(value).or_else(|| param(value, &["q"]));
+    let window = param(value, &["w"])
+        .filter(|w| *w > 0.0)
         .map(Duration::from_secs_f64);
     (limit, window)
+}
+
+/// The first `key=number` of a list whose key is one of `keys`.
+fn param(value: &str, keys: &[&str]) -> Option<f64> {
+    value
+        .split([',', ';'])
+        .filter_map(|part| part.trim().split_once('='))
+        .filter(|(k, _)| keys.iter().any(|key| k.trim().eq_ignore_ascii_case(key)))
+        .filter_map(|(_, v)| v.trim().parse::<f64>().ok())
+        .find(|n| n.is_finite() && *n >= 0.0)
 }
 
 /// The first item of a list, as a non-negative number.
@@ -1054,6 +1070,41 @@ mod tests {
         assert_eq!(parse_rate_headers(|_| None, now), None);
         let garbage = |name: &str| (name == "x-ratelimit-limit").then_some("lots");
         assert_eq!(parse_rate_headers(garbage, now), None);
+    }
+
+    #[test]
+    fn the_later_drafts_one_ratelimit_header_is_read_too() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        // draft-07, as express-rate-limit writes it.
+        let draft7 = |name: &str| match name {
+            "ratelimit" => Some("limit=10, remaining=3, reset=7"),
+            "ratelimit-policy" => Some("10;w=15"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(draft7, now),
+            Some(RateHeaders {
+                limit: Some(10.0),
+                window: Some(Duration::from_secs(15)),
+                remaining: Some(3.0),
+                reset: Some(Duration::from_secs(7)),
+            })
+        );
+        // draft-08 and later: structured fields, a named policy.
+        let draft8 = |name: &str| match name {
+            "ratelimit" => Some("\"burst\";r=4;t=2, \"daily\";r=900;t=80000"),
+            "ratelimit-policy" => Some("\"burst\";q=5;w=1, \"daily\";q=1000;w=86400"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(draft8, now),
+            Some(RateHeaders {
+                limit: Some(5.0),
+                window: Some(Duration::from_secs(1)),
+                remaining: Some(4.0),
+                reset: Some(Duration::from_secs(2)),
+            })
+        );
     }
 
     #[test]

@@ -165,6 +165,19 @@ fn x_rate_limit_headers_are_read_too() {
 }
 
 #[test]
+fn the_later_drafts_structured_rate_limit_headers_are_read_too() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::Structured,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+    assert!(stderr_of(&out).contains("the server allows 2 requests per 0.2 s"));
+}
+
+#[test]
 fn max_rate_is_honoured() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(PAGES * PER_PAGE),

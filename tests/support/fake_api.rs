@@ -132,6 +132,9 @@ pub enum RateHeaderStyle {
     Ietf,
     /// `X-RateLimit-Limit`, `-Remaining`, `-Reset` (seconds), no policy.
     X,
+    /// The later IETF drafts' structured fields: `RateLimit: "bucket";r=R;t=T` and
+    /// `RateLimit-Policy: "bucket";q=Q;w=W`.
+    Structured,
 }
 
 /// One accounts request as the bucket saw it.
@@ -1084,6 +1087,13 @@ fn rate_limit(
             ("X-RateLimit-Limit", format!("{}", bucket.burst)),
             ("X-RateLimit-Remaining", format!("{remaining}")),
             ("X-RateLimit-Reset", format!("{reset}")),
+        ],
+        RateHeaderStyle::Structured => vec![
+            ("RateLimit", format!("\"bucket\";r={remaining};t={reset}")),
+            (
+                "RateLimit-Policy",
+                format!("\"bucket\";q={};w={window}", bucket.burst),
+            ),
         ],
     };
     if !refused {
