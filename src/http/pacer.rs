@@ -75,9 +75,9 @@ pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
 /// A second refusal in a row holds every request this long, a third
-/// twice as long, and so on up to 64 times (the backoff of a retry, for
-/// every request of the run).
-pub const AGAIN_HOLD: Duration = Duration::from_secs(1);
+/// twice as long, and so on up to 64 times: the five tries of a page at the
+/// default `--max-retries` then outlast a window of 10 s that counts them.
+pub const AGAIN_HOLD: Duration = Duration::from_secs(2);
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
 /// A `Reset` above this is a Unix time (as GitHub's `X-RateLimit-Reset`).
@@ -260,8 +260,9 @@ pub struct Pacer {
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
     /// Refusals since the last request that got through, each of a request
-    /// sent after the pace changed.
+    /// sent after the one before was answered, and when that one came.
     refused_in_a_row: u32,
+    last_refused: Option<Instant>,
     /// [`AGAIN_HOLD`], as scaled for tests.
     again_hold: Duration,
 }
@@ -380,11 +381,13 @@ impl Pacer {
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
         let refused = is_refusal(answer.status);
         if refused && !retry_now {
-            // Refused again although the pace changed since: the limiter
-            // still counts what went before (a sliding window counts its
-            // refusals too), so all requests wait, longer each time.
-            if self.last_cut.is_none_or(|cut| sent >= cut) {
+            // Refused again, for a request sent after the last refusal came
+            // back: the limiter still counts what went before (a sliding
+            // window counts its refusals too), so all requests wait, longer
+            // each time.
+            if self.last_refused.is_none_or(|at| sent >= at) {
                 self.refused_in_a_row += 1;
+                self.last_refused = Some(now);
                 if let Some(n) = self.refused_in_a_row.checked_sub(2) {
                     self.hold(now + self.again_hold.saturating_mul(1 << n.min(6)));
                 }
@@ -915,6 +918,27 @@ mod tests {
     }
 
     #[test]
+    fn refusals_of_requests_sent_together_are_one_in_a_row() {
+        // Three requests sent together and refused together, with rate
+        // headers (which teach the pace instead of the refusal): one.
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let h = RateHeaders {
+            limit: Some(2.0),
+            window: Some(Duration::from_secs(1)),
+            ..RateHeaders::default()
+        };
+        let refused = Answer {
+            status: 429,
+            ..with_headers(h)
+        };
+        for (i, slot) in [at(t0), at(t0), at(t0)].into_iter().enumerate() {
+            p.on_answer(slot, t0 + ms(1 + i as u64), &refused);
+        }
+        assert_eq!(p.refused_in_a_row, 1);
+    }
+
+    #[test]
     fn refusals_in_a_row_hold_every_request_longer_each_time() {
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
@@ -936,7 +960,7 @@ mod tests {
             .iter()
             .map(|d| d.as_secs_f64().round() as u64)
             .collect();
-        assert_eq!(secs, [1, 2, 4, 8], "{holds:?}");
+        assert_eq!(secs, [2, 4, 8, 16], "{holds:?}");
         // A request that gets through ends the run of refusals.
         let wait = p.try_send(t).err().unwrap_or_default();
         let slot = p.try_send(t + wait).unwrap();
