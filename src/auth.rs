@@ -295,14 +295,18 @@ impl<'a> Auth<'a> {
                 issues_token: true,
             })?;
             let target = match (reply.status, &reply.location) {
-                (307 | 308, Some(location)) if redirects < MAX_REDIRECTS => {
-                    follow(&url, location, &self.creds.token_url).ok()
-                }
+                (307 | 308, Some(location)) => follow(&url, location, &self.creds.token_url).ok(),
                 _ => None,
             };
             match target {
-                Some(target) => (url, redirects) = (target, redirects + 1),
                 None => break reply,
+                Some(_) if redirects == MAX_REDIRECTS => {
+                    return Err(api_error(format!(
+                        "token request to {}: more than {MAX_REDIRECTS} redirects (the last to {url}); check token_url",
+                        self.creds.token_url
+                    )));
+                }
+                Some(target) => (url, redirects) = (target, redirects + 1),
             }
         };
         let context = format!("token request to {}", self.creds.token_url);

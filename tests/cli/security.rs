@@ -217,6 +217,27 @@ fn a_token_endpoint_that_moved_within_its_origin_gets_the_same_request_there() {
 }
 
 #[test]
+fn a_token_endpoint_that_redirects_to_itself_stops_after_ten() {
+    let fake = fake_with(
+        simple_accounts(4),
+        Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::PermanentRedirect("/oauth/token".into()),
+            )],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("more than 10 redirects"), "{stderr}");
+    assert!(!stderr.contains("never leave"), "{stderr}");
+    assert_eq!(fake.token_requests(), 11);
+}
+
+#[test]
 fn a_token_endpoint_redirect_is_not_followed() {
     let other = second_origin();
     let target = format!("{}/oauth/token", other.base_url());
