@@ -461,10 +461,19 @@ fn classify(
         E::Protocol(e) => Err(api_error(format!(
             "{what}: the answer is not valid HTTP ({e}){through}; check base_url"
         ))),
-        E::ConnectProxyFailed(why) => Err(api_error(format!(
-            "{what}: the {} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY",
-            via.unwrap_or("proxy")
-        ))),
+        E::ConnectProxyFailed(why) => {
+            let proxy = via.unwrap_or("proxy");
+            // A 502, 503 or 504 of the proxy is its upstream failing: retried
+            // as the same statuses from the API are (§5).
+            let status = (why.strip_prefix("proxy server responded "))
+                .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
+            if status.is_some_and(is_retryable_status) {
+                return transient(format!("no tunnel ({why})"));
+            }
+            Err(api_error(format!(
+                "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
+            )))
+        }
         E::Tls(message) => Err(tls_error(&what, &message)),
         E::Rustls(e) => Err(tls_error(&what, &e)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),

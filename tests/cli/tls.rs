@@ -457,6 +457,29 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
 }
 
 #[test]
+fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let proxy = refusing_proxy("HTTP/1.1 503 Service Unavailable");
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json", "--max-retries", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("no tunnel (proxy server responded 503")
+            && stderr.contains("(after 2 retries)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_proxy_variable_that_is_not_a_url_is_a_config_error() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
