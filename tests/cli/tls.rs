@@ -10,6 +10,7 @@ use rcgen::{
 };
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -426,21 +427,31 @@ fn refusing_proxy(status_line: &'static str) -> String {
     url
 }
 
-#[test]
-fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
+/// A walk over TLS through a proxy that answers every CONNECT with `status_line`: the
+/// proxy's URL, the fake (never reached) and the tool's output.
+fn through_refusing_proxy(status_line: &'static str, args: &[&str]) -> (String, FakeApi, Output) {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
     let sb = Sandbox::new();
     std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
+    let proxy = refusing_proxy(status_line);
     let output = sb
         .tool(&fake)
         .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
         .env("HTTPS_PROXY", &proxy)
         .args(["list", "-o", "json"])
+        .args(args)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(5));
+    assert_eq!(fake.connections(), 0);
+    (proxy, fake, output)
+}
+
+#[test]
+fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
+    let (proxy, _fake, output) =
+        through_refusing_proxy("HTTP/1.1 407 Proxy Authentication Required", &[]);
     let stderr = stderr_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     let port = proxy.rsplit(':').next().unwrap();
@@ -453,24 +464,12 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     );
     // The request is named once, not once for each layer of the error.
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
-    assert_eq!(fake.connections(), 0);
 }
 
 #[test]
 fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let proxy = refusing_proxy("HTTP/1.1 503 Service Unavailable");
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
-        .env("HTTPS_PROXY", &proxy)
-        .args(["list", "-o", "json", "--max-retries", "2"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(5));
+    let (_, _fake, output) =
+        through_refusing_proxy("HTTP/1.1 503 Service Unavailable", &["--max-retries", "2"]);
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains("no tunnel (proxy server responded 503")
