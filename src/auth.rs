@@ -23,9 +23,9 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Client, Request};
+use crate::http::client::{Client, Request, follow_redirects};
 use crate::http::errors::{describe, unexpected};
-use crate::http::url::{MAX_REDIRECTS, Url, follow};
+use crate::http::url::Url;
 
 /// A secret that never prints: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -281,36 +281,27 @@ impl<'a> Auth<'a> {
 
     /// Asks the token endpoint for a new token and caches it. A 307 or 308
     /// (which keep the method and the form) within the token URL's origin
-    /// is followed, up to [`MAX_REDIRECTS`]; any other redirect is an error.
+    /// is followed ([`follow_redirects`]); any other redirect is an error.
     fn fetch(&self) -> Result<Token> {
         let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
-        let mut url = self.creds.token_url.clone();
-        let mut redirects = 0;
-        let reply = loop {
-            let reply = self.client.send(&Request {
-                method: "POST",
-                url: &url,
-                authorization: Some(&basic),
-                form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
-                issues_token: true,
-            })?;
-            let target = match (reply.status, &reply.location) {
-                (307 | 308, Some(location)) => follow(&url, location, &self.creds.token_url).ok(),
-                _ => None,
-            };
-            match target {
-                None => break reply,
-                Some(_) if redirects == MAX_REDIRECTS => {
-                    return Err(api_error(format!(
-                        "token request to {}: more than {MAX_REDIRECTS} redirects (the last to {url}); check token_url",
-                        self.creds.token_url
-                    )));
-                }
-                Some(target) => (url, redirects) = (target, redirects + 1),
-            }
-        };
         let context = format!("token request to {}", self.creds.token_url);
         let redactor = self.client.redactor();
+        let (_, reply) = follow_redirects(
+            self.creds.token_url.clone(),
+            &self.creds.token_url,
+            &[307, 308],
+            redactor,
+            (&context, "token_url"),
+            |url| {
+                self.client.send(&Request {
+                    method: "POST",
+                    url,
+                    authorization: Some(&basic),
+                    form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
+                    issues_token: true,
+                })
+            },
+        )?;
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
         // when a server sends it with a 200.
         let oauth_error = serde_json::from_slice::<serde_json::Value>(&reply.body)

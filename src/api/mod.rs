@@ -13,10 +13,10 @@ use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Client, Reply, Request};
+use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
-use crate::http::url::{MAX_REDIRECTS, Url};
+use crate::http::url::Url;
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -58,35 +58,20 @@ impl<'a> Api<'a> {
     /// GETs one page with the bearer token, after checking once more that
     /// the token may go to `url`; a 401 gets one new token and one more
     /// try. A redirect within the origin of `base_url` is followed (as `gh`
-    /// and browsers do), up to [`MAX_REDIRECTS`]; one elsewhere is an
+    /// and browsers do, see [`follow_redirects`]); one elsewhere is an
     /// error. The page's next link comes back with the run's secrets taken
     /// out, and resolved against where the page was found.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
         let redactor = self.client.redactor();
         let asked = self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
-        let mut url = asked.clone();
-        let mut redirects = 0;
-        let reply = loop {
-            let reply = self.get_authorized(&url)?;
-            let target = match (reply.status, &reply.location) {
-                (301 | 302 | 303 | 307 | 308, Some(location)) => {
-                    self.endpoint.follow(&url, &redactor.redact(location)).ok()
-                }
-                _ => None,
-            };
-            match target {
-                None => break reply,
-                Some(_) if redirects == MAX_REDIRECTS => {
-                    return Err(api_error(format!(
-                        "GET {asked}: more than {MAX_REDIRECTS} redirects (the last to {url}); check base_url"
-                    )));
-                }
-                Some(target) => {
-                    redirects += 1;
-                    url = target;
-                }
-            }
-        };
+        let (url, reply) = follow_redirects(
+            asked.clone(),
+            &self.endpoint.origin,
+            &[301, 302, 303, 307, 308],
+            redactor,
+            (&format_args!("GET {asked}"), "base_url"),
+            |url| self.get_authorized(url),
+        )?;
         if url.path() != asked.path() && url.query() == asked.query() {
             let mut accounts = url.clone();
             accounts.set_query(None);

@@ -400,6 +400,39 @@ impl Client {
     }
 }
 
+/// Redirects followed for one request, as curl's and browsers' limits go.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// Sends `send(first)` and follows the redirects answered with one of
+/// `statuses` whose `Location` (secrets taken out) stays in the origin of
+/// `origin`, checked as a next link is ([`super::url::follow`]), up to
+/// [`MAX_REDIRECTS`]. Returns the last reply and the URL it came from; more
+/// redirects are an API error naming `context` and the `setting` to check.
+pub fn follow_redirects(
+    first: Url,
+    origin: &Url,
+    statuses: &[u16],
+    redactor: &Redactor,
+    (context, setting): (&dyn std::fmt::Display, &str),
+    mut send: impl FnMut(&Url) -> Result<Reply>,
+) -> Result<(Url, Reply)> {
+    let mut url = first;
+    for redirects in 0..=MAX_REDIRECTS {
+        let reply = send(&url)?;
+        let target = (reply.location.as_deref())
+            .filter(|_| statuses.contains(&reply.status))
+            .and_then(|location| super::url::follow(&url, &redactor.redact(location), origin).ok());
+        match target {
+            Some(target) if redirects < MAX_REDIRECTS => url = target,
+            Some(_) => break,
+            None => return Ok((url, reply)),
+        }
+    }
+    Err(api_error(format!(
+        "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
+    )))
+}
+
 /// Headers whose values are never logged.
 fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();

@@ -116,9 +116,6 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> Result<Url, Refusal> {
     Ok(url)
 }
 
-/// Redirects followed for one request, as curl's and browsers' limits go.
-pub const MAX_REDIRECTS: u32 = 10;
-
 /// The value of a query parameter.
 pub fn query_param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs()
