@@ -484,7 +484,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(&what, tls)),
+            Some(tls) => Err(tls_error(&what, tls, tls_hint(tls))),
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
@@ -507,33 +507,41 @@ fn classify(
                 "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
             )))
         }
-        E::Tls(message) => Err(tls_error(&what, &message)),
-        E::Rustls(e) => Err(tls_error(&what, &e)),
+        E::Tls(message) => Err(tls_error(&what, &message, UNTRUSTED_HINT)),
+        E::Rustls(e) => Err(tls_error(&what, &e, tls_hint(&e))),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
 }
 
 /// A failed TLS handshake (exit 5), with what to do about it.
-fn tls_error(what: &str, cause: &dyn std::fmt::Display) -> anyhow::Error {
-    api_error(format!("{what}: TLS error: {cause}; {}", tls_hint(cause)))
+fn tls_error(what: &str, cause: &dyn std::fmt::Display, hint: &str) -> anyhow::Error {
+    api_error(format!("{what}: TLS error: {cause}; {hint}"))
 }
 
 /// What to do about a failed TLS handshake, told by its cause.
-fn tls_hint(cause: &dyn std::fmt::Display) -> &'static str {
-    let cause = cause.to_string();
-    let has = |text: &str| cause.contains(text);
-    if has("not valid for name") {
-        "the certificate is for another host: check the host name of the URL"
-    } else if has("expired") || has("not valid yet") {
-        "the certificate is outside its dates: check this machine's clock, or the server"
-    } else if has("CaUsedAsEndEntity") {
-        "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
-    } else if has("corrupt message") || has("InvalidContentType") {
-        "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
-    } else {
-        "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)"
+fn tls_hint(error: &rustls::Error) -> &'static str {
+    use rustls::{CertificateError as C, Error as R, InvalidMessage};
+    match error {
+        R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "the certificate is for another host: check the host name of the URL"
+        }
+        R::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => "the certificate is outside its dates: check this machine's clock, or the server",
+        // webpki's own error, which rustls passes on only as text.
+        R::InvalidCertificate(C::Other(other)) if other.to_string() == "CaUsedAsEndEntity" => {
+            "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
+        }
+        R::InvalidMessage(InvalidMessage::InvalidContentType) => {
+            "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
+        }
+        _ => UNTRUSTED_HINT,
     }
 }
+
+/// The hint for a certificate that is not trusted, and for any other
+/// failed handshake.
+const UNTRUSTED_HINT: &str = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
 
 /// Reads every certificate of a PEM bundle; a file with none is a
 /// configuration error.
