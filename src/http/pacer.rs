@@ -136,8 +136,9 @@ pub fn parse_rate_headers<'a>(
             window: limit_window.or(policy_window),
             remaining: (get("remaining").and_then(first_number))
                 .or_else(|| combined(&["remaining", "r"])),
-            reset: (get("reset").and_then(|v| parse_reset(v, now)))
-                .or_else(|| Some(Duration::from_secs_f64(combined(&["reset", "t"])?.min(1e9)))),
+            reset: (get("reset").and_then(first_number))
+                .or_else(|| combined(&["reset", "t"]))
+                .map(|n| reset_after(n, now)),
         };
         // A window alone says nothing.
         if found.limit.is_some() || found.remaining.is_some() || found.reset.is_some() {
@@ -177,13 +178,12 @@ fn first_number(value: &str) -> Option<f64> {
 }
 
 /// Seconds from now, or a Unix time when it is that large.
-fn parse_reset(value: &str, now: SystemTime) -> Option<Duration> {
-    let n = first_number(value)?;
+fn reset_after(n: f64, now: SystemTime) -> Duration {
     if n > EPOCH_RESET_ABOVE as f64 {
         let at = UNIX_EPOCH + Duration::from_secs_f64(n.min(1e12));
-        return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
+        return at.duration_since(now).unwrap_or(Duration::ZERO);
     }
-    Some(Duration::from_secs_f64(n.min(1e9)))
+    Duration::from_secs_f64(n.min(1e9))
 }
 
 /// A request's place in the pace: when it went, and its number.
@@ -1114,6 +1114,10 @@ mod tests {
                 reset: Some(Duration::from_secs(7)),
             })
         );
+        // A reset that large is a Unix time, as in the other spellings.
+        let epoch = |name: &str| (name == "ratelimit").then_some("limit=10, reset=1700000600");
+        let h = parse_rate_headers(epoch, now).unwrap();
+        assert_eq!(h.reset, Some(Duration::from_secs(600)));
         // draft-08 and later: structured fields, a named policy.
         let draft8 = |name: &str| match name {
             "ratelimit" => Some("\"burst\";r=4;t=2, \"daily\";r=900;t=80000"),
