@@ -21,7 +21,7 @@ use super::throttle::RateLimits;
 use super::url::Url;
 use crate::error::{api_error, config_error};
 use crate::log::Log;
-use crate::text::{counted, terminal_safe};
+use crate::text::{counted, shorten, terminal_safe};
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -62,6 +62,17 @@ pub struct Request<'a> {
     /// The answer carries a new `access_token`: the redactor learns it
     /// before any line of the answer is logged.
     pub issues_token: bool,
+}
+
+impl Request<'_> {
+    /// The setting that names where this request goes, for hints.
+    fn setting(&self) -> &'static str {
+        if self.issues_token {
+            "token_url"
+        } else {
+            "base_url"
+        }
+    }
 }
 
 /// `GET https://…`, as messages name a request.
@@ -334,6 +345,18 @@ impl Client {
             true => shown_headers(&response),
             false => Vec::new(),
         };
+        // ureq asks for no compression, so a compressed body is a server or
+        // proxy that ignored it: its bytes are no page, whatever they hold.
+        if let Some(coding) = (response.headers().get("content-encoding"))
+            .and_then(|v| v.to_str().ok())
+            .filter(|c| status == 200 && !c.eq_ignore_ascii_case("identity"))
+        {
+            return Err(api_error(format!(
+                "{request}: the answer is compressed (Content-Encoding: {}), which was not asked for; check {}",
+                shorten(&terminal_safe(coding), 40),
+                request.setting()
+            )));
+        }
         let body = match read_body(response.body_mut()) {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
@@ -492,7 +515,13 @@ fn classify(
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
-            "{what}: the answer is not valid HTTP ({e}){through}; check base_url"
+            "{what}: the answer is not valid HTTP ({e}){through}; check {}",
+            request.setting()
+        ))),
+        E::LargeResponseHeader(size, limit) => Err(api_error(format!(
+            "{what}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",
+            limit / 1024,
+            request.setting()
         ))),
         E::ConnectProxyFailed(why) => {
             let proxy = via.unwrap_or("proxy");

@@ -78,16 +78,23 @@ pub fn unexpected(
     redactor: &Redactor,
 ) -> anyhow::Error {
     if (300..=399).contains(&reply.status) {
-        let location = redactor.redact(reply.location.as_deref().unwrap_or("?"));
+        let Some(location) = reply.location.as_deref() else {
+            return api_error(format!(
+                "{context}: HTTP {} without a Location header; check {setting}",
+                reply.status
+            ));
+        };
+        let location = redactor.redact(location);
         return api_error(format!(
             "{context}: HTTP {} redirect to {} not followed (credentials never leave {setting}); check {setting}",
             reply.status,
             shorten(&terminal_safe(&location), SNIPPET_CHARS)
         ));
     }
-    let extra = hint(reply.status)
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default();
+    let extra = match reply.status {
+        200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
+        status => hint(status).map(|h| format!("; {h}")).unwrap_or_default(),
+    };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
 

@@ -801,3 +801,45 @@ fn a_closed_stdout_ends_a_table_quietly() {
     assert!(first.starts_with('┌'), "{first}");
     assert_quiet_success(&output);
 }
+
+/// Answers a page can get that are HTTP but carry no page, each final at
+/// once with what it was and what to check.
+#[test]
+fn answers_without_a_page_say_what_came_instead() {
+    let big_header: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\nX-Padding: {}\r\nContent-Length: 2\r\n\r\n{{}}",
+            "a".repeat(100_000)
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let cases: [(&'static [u8], &[&str]); 4] = [
+        (
+            b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
+            &["HTTP 302 without a Location header", "check base_url"],
+        ),
+        (
+            b"HTTP/1.1 204 No Content\r\n\r\n",
+            &["HTTP 204", "only HTTP 200 carries an answer", "check base_url"],
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00",
+            &["compressed (Content-Encoding: gzip)", "not asked", "check base_url"],
+        ),
+        (big_header, &["headers", "larger than 64 KiB", "check base_url"]),
+    ];
+    for (raw, words) in cases {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, words);
+        assert!(!line.contains("redirect to ?"), "{line}");
+        assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
+    }
+}
