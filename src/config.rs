@@ -650,6 +650,9 @@ impl Settings {
     }
 }
 
+/// The most `client_secret_cmd` may print.
+const SECRET_CMD_MAX: u64 = 64 * 1024;
+
 /// Runs `client_secret_cmd` without a shell; the secret is the first line
 /// of its stdout. Its stderr goes to the user's terminal (password managers
 /// prompt there).
@@ -665,23 +668,41 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             "client_secret_cmd is empty; set a command or use client_secret",
         ));
     };
-    let output = Command::new(program)
+    let cannot_run = |e: std::io::Error| {
+        config_error(format!(
+            "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file"
+        ))
+    };
+    let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            config_error(format!(
-                "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file"
-            ))
-        })?;
-    if !output.status.success() {
+        .spawn()
+        .map_err(cannot_run)?;
+    // Read to the end (a secret is small), but never more than the cap: a
+    // command that prints without end is stopped, not held in memory.
+    let mut stdout = Vec::new();
+    let pipe = child.stdout.take().expect("stdout is piped");
+    let read = std::io::Read::read_to_end(
+        &mut std::io::Read::take(pipe, SECRET_CMD_MAX + 1),
+        &mut stdout,
+    );
+    if stdout.len() as u64 > SECRET_CMD_MAX {
+        let _ = child.kill();
+        let _ = child.wait();
         return Err(config_error(format!(
-            "client_secret_cmd `{program}` failed ({}); run it by hand to see why",
-            output.status
+            "client_secret_cmd `{program}` printed more than {} KiB; check the command",
+            SECRET_CMD_MAX / 1024
         )));
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let status = read.and_then(|_| child.wait()).map_err(cannot_run)?;
+    if !status.success() {
+        return Err(config_error(format!(
+            "client_secret_cmd `{program}` failed ({status}); run it by hand to see why"
+        )));
+    }
+    let stdout = String::from_utf8_lossy(&stdout);
     let first = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
     if first.trim().is_empty() {
         return Err(config_error(format!(
@@ -960,6 +981,23 @@ mod tests {
                 "{cmd}"
             );
         }
+    }
+
+    /// `yes` prints without end: it was held in memory until the machine
+    /// ran out; it is now stopped at the cap.
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_cmd_that_prints_without_end_is_stopped_at_the_cap() {
+        let (_d, path) = write_config(
+            "[default]\nclient_id = \"i\"\ntoken_url = \"http://127.0.0.1:1/t\"\nclient_secret_cmd = \"yes\"\n",
+        );
+        let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        let err = s.credentials().unwrap_err();
+        assert!(format!("{err:#}").contains("printed more than 64 KiB"), "{err:#}");
+        assert_eq!(
+            crate::error::exit_code_for(&err),
+            crate::error::Exit::Config
+        );
     }
 
     #[cfg(unix)]
