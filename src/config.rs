@@ -993,7 +993,10 @@ mod tests {
         );
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
         let err = s.credentials().unwrap_err();
-        assert!(format!("{err:#}").contains("printed more than 64 KiB"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("printed more than 64 KiB"),
+            "{err:#}"
+        );
         assert_eq!(
             crate::error::exit_code_for(&err),
             crate::error::Exit::Config

@@ -299,7 +299,7 @@ fn worker(api: &Api, shared: &Shared) {
 
 /// When `url` asks for page `expected` of the accounts endpoint and nothing
 /// else (`page` and `per_page` alone), the `per_page` it asks for.
-fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
+pub fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
     let endpoint = api.page_url(expected);
     if url.origin() != endpoint.origin() || url.path() != endpoint.path() {
         return None;

@@ -15,7 +15,8 @@ pub use super::walk::{Flow, Page, Pages};
 ///
 /// The first page is fetched alone. When it gives `total_pages` and
 /// `concurrency` is above one, the rest are fetched that many at a time
-/// (see [`concurrent`](super::concurrent)); otherwise, and for `--page N`,
+/// (see [`concurrent`](super::concurrent)) if its next link asks for the
+/// next page by number; otherwise, and for `--page N`,
 /// the walk goes one page after the other. No more pages are fetched
 /// ahead than the first page's `total` supports, whatever its
 /// `total_pages` claims.
@@ -30,7 +31,11 @@ pub fn for_each_page(
         return Ok(());
     };
     let first = first?;
-    let ahead = walk.ahead(&first, concurrency);
+    // Pages are fetched ahead by number only when the walk goes to them by
+    // number: a server that links by cursor or path ignores `page`.
+    let ahead = walk.ahead(&first, concurrency).filter(|_| {
+        (walk.peek()).is_some_and(|(url, n)| concurrent::plain_page_link(api, url, *n).is_some())
+    });
     let flow = consume(first)?;
     if flow == Flow::Stop {
         return Ok(());

@@ -180,6 +180,11 @@ impl Walk {
         self.next.take()
     }
 
+    /// Where the walk goes next, without going there.
+    pub fn peek(&self) -> Option<&(Url, u64)> {
+        self.next.as_ref()
+    }
+
     /// True while the walk has somewhere to go.
     pub fn has_next(&self) -> bool {
         self.next.is_some()

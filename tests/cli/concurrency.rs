@@ -508,3 +508,26 @@ fn a_next_link_that_skips_pages_is_followed_as_sent() {
     assert_eq!(concurrent, sequential);
     assert_eq!(sequential.lines().count(), 400, "pages 1, 2, 5-10");
 }
+
+/// A server that links its pages by cursor ignores page numbers: fetching
+/// by number ahead of the walk only spends its rate limit on page 1 again.
+/// The walk goes by its links alone, each page once.
+#[test]
+fn pages_linked_by_cursor_are_walked_by_their_links_alone() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(23),
+        links: LinkStyle::Cursor,
+        ..FakeConfig::default()
+    });
+    let out = listed(&fake, "jsonl", "4", &["--per-page", "5"]);
+    assert_eq!(out.lines().count(), 23, "{out}");
+    let targets: Vec<String> = (fake.requests().iter())
+        .filter(|r| r.path() == "/express/accounts")
+        .map(|r| r.target.clone())
+        .collect();
+    assert_eq!(targets.len(), 5, "one request a page: {targets:?}");
+    assert!(
+        targets[1..].iter().all(|t| t.contains("cursor=")),
+        "{targets:?}"
+    );
+}

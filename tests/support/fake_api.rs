@@ -198,6 +198,9 @@ pub enum LinkStyle {
     Relative,
     /// No `_links` object at all.
     None,
+    /// `/express/accounts?cursor=p..&per_page=..`, as cursor-paged APIs
+    /// link: `page` is ignored (every page number is page 1).
+    Cursor,
 }
 
 /// Injectable faults. All default to off.
@@ -1258,7 +1261,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
 
     // Query parameters.
     let mut bad_fields = Vec::new();
-    let page = match param("page") {
+    let cursor = st.config.links == LinkStyle::Cursor;
+    let page = match param(if cursor { "cursor" } else { "page" }) {
+        Some(c) if cursor => c
+            .strip_prefix('p')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1),
         None => 1,
         Some(p) => match p.parse::<u64>() {
             Ok(p) if p >= 1 => p,
@@ -1324,7 +1332,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         if moved {
             prefix.push_str(MOVED_PREFIX);
         }
-        let href = |p: u64| json!({ "href": format!("{prefix}/express/accounts?page={p}&per_page={per_page}") });
+        let key = if links == LinkStyle::Cursor {
+            "cursor=p"
+        } else {
+            "page="
+        };
+        let href = |p: u64| json!({ "href": format!("{prefix}/express/accounts?{key}{p}&per_page={per_page}") });
         let mut l = serde_json::Map::new();
         l.insert("self".into(), href(page));
         l.insert("first".into(), href(1));
