@@ -6,10 +6,10 @@
 //! keeps numbers as their exact JSON text (a big integer keeps all its
 //! digits, `1.10` stays `1.10`).
 //!
-//! Only jaq's core language and the parts of its standard library that
-//! depend on nothing outside the value (no `env`, `input`, time, regex or
-//! logging functions): an expression cannot read the environment, where the
-//! client secret may be.
+//! jaq's core language and its whole standard library (regular
+//! expressions, dates, maths, formats) but `env`, `input` and the
+//! functions that write to stderr: an expression cannot read the
+//! environment, where the client secret may be.
 //!
 //! Commands use [`JqFilter::compile`] once, then [`JqFilter::apply`] on
 //! each value (an account, or a whole document); [`JqSink`] does that for
@@ -69,7 +69,7 @@ impl JqFilter {
             .load(&arena, program)
             .map_err(|errors| usage_error(load_message(expr, errors)))?;
         let funs = jaq_core::funs::<Data>()
-            .chain(jaq_std::base_funs::<Data>())
+            .chain(jaq_std::funs::<Data>().filter(|(name, ..)| !LEFT_OUT_FUNS.contains(name)))
             .chain(jaq_json::funs::<Data>())
             .chain(tabular_funs::<Data>());
         let filter = Compiler::default()
@@ -272,7 +272,7 @@ fn number_to_jaq(n: &serde_json::Number) -> Val {
 /// Writes one result and a newline: a string raw, anything else compact.
 fn write_result(out: &mut dyn Write, value: &Val) -> io::Result<()> {
     match value {
-        Val::TStr(s) | Val::BStr(s) => out.write_all(s)?,
+        Val::TStr(s) | Val::BStr(s) => out.write_all(String::from_utf8_lossy(s).as_bytes())?,
         other => write_json(out, other)?,
     }
     out.write_all(b"\n")
@@ -283,6 +283,11 @@ fn write_result(out: &mut dyn Write, value: &Val) -> io::Result<()> {
 fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
     match value {
         Val::Num(Num::Float(f)) => out.write_all(float_text(*f).as_bytes()),
+        // `@base64d` and `@urid` can make bytes that are not UTF-8: jq
+        // writes U+FFFD for them, never bytes that are not JSON.
+        Val::TStr(s) | Val::BStr(s) if std::str::from_utf8(s).is_err() => {
+            serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s)).map_err(io::Error::from)
+        }
         Val::Arr(items) => {
             out.write_all(b"[")?;
             for (i, item) in items.iter().enumerate() {
@@ -407,46 +412,18 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
     )
 }
 
-/// The definitions of jaq's standard library (name, arity) built on the
-/// native functions of its optional features (logging, math, regex, time,
-/// formats), which `--jq` does not include.
+/// Native functions of jaq's standard library that `--jq` leaves out:
+/// the environment (where the client secret may be), and stderr, which is
+/// the tool's (jaq logs `debug` and `stderr` through the `log` crate).
+const LEFT_OUT_FUNS: &[&str] = &["env", "debug_empty", "stderr_empty"];
+
+/// The definitions (name, arity) built on them.
 const LEFT_OUT_DEFS: &[(&str, usize)] = &[
     ("stderr", 0),
     ("debug", 0),
     ("debug", 1),
     ("halt_error", 0),
     ("halt_error", 1),
-    ("logb", 0),
-    ("significand", 0),
-    ("pow10", 0),
-    ("drem", 2),
-    ("nexttoward", 2),
-    ("scalb", 2),
-    ("gamma", 0),
-    ("test", 1),
-    ("test", 2),
-    ("scan_", 2),
-    ("scan", 1),
-    ("scan", 2),
-    ("match", 1),
-    ("match", 2),
-    ("capture", 1),
-    ("capture", 2),
-    ("split", 2),
-    ("splits", 1),
-    ("splits", 2),
-    ("sub", 2),
-    ("sub", 3),
-    ("gsub", 2),
-    ("gsub", 3),
-    ("todate", 0),
-    ("fromdate", 0),
-    ("@html", 0),
-    ("@htmld", 0),
-    ("@uri", 0),
-    ("@urid", 0),
-    ("@base64", 0),
-    ("@base64d", 0),
 ];
 
 /// Functions of jq (and gh's gojq) that `--jq` does not have.
@@ -456,39 +433,11 @@ const LEFT_OUT: &[&str] = &[
     "input",
     "inputs",
     "input_filename",
+    "input_line_number",
     "$__loc__",
-    "now",
     "debug",
     "stderr",
     "halt_error",
-    "test",
-    "match",
-    "capture",
-    "scan",
-    "splits",
-    "sub",
-    "gsub",
-    "@base64",
-    "@base64d",
-    "@uri",
-    "@html",
-    "fromdate",
-    "todate",
-    "dateadd",
-    "datesub",
-    "date",
-    "strftime",
-    "strptime",
-    "mktime",
-    "gmtime",
-    "localtime",
-    "fromdateiso8601",
-    "todateiso8601",
-    "sqrt",
-    "pow",
-    "log",
-    "exp",
-    "input_line_number",
 ];
 
 /// The message for an expression naming something undefined.
@@ -500,7 +449,7 @@ fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
                 other => format!("{} `{name}`", other.as_str()),
             };
             let hint = if LEFT_OUT.contains(&name) {
-                "; --jq has no environment, input, time, regex or math functions: pipe -o json into jq for those"
+                "; --jq has no environment, input or stderr functions: pipe -o json into jq for those"
             } else {
                 "; check the spelling and the number of arguments"
             };
@@ -771,6 +720,45 @@ mod tests {
         assert!(e.contains("line 1, column 13"), "{e}");
         let e = run("\"é\" | .x & 1", json!({})).unwrap_err();
         assert!(e.contains("column 10 (found `&`)"), "{e}");
+    }
+
+    /// gh's `--jq` has jq's regular expressions, dates, maths and
+    /// formats; so does this one (only the environment, inputs and stderr
+    /// stay out).
+    #[test]
+    fn regex_date_math_and_format_functions_are_there() {
+        let input = json!({"name": "Acme Corp", "since": "2026-11-01T09:30:00Z"});
+        for (expr, expected) in [
+            (".name | test(\"acme\"; \"i\")", "true\n"),
+            (".name | test(\"^corp\")", "false\n"),
+            (
+                ".name | sub(\"(?<w>[A-Z])\"; \"<\\(.w)>\")",
+                "<A>cme Corp\n",
+            ),
+            (".name | gsub(\" \"; \"_\")", "Acme_Corp\n"),
+            (".name | [match(\"[A-Z]\"; \"g\").offset]", "[0,5]\n"),
+            (".name | capture(\"(?<first>\\\\w+)\").first", "Acme\n"),
+            (".name | [splits(\" +\")]", "[\"Acme\",\"Corp\"]\n"),
+            (".since | fromdate", "1793525400\n"),
+            ("1793525400 | todate", "2026-11-01T09:30:00Z\n"),
+            (".since | fromdate | strftime(\"%Y-%m\")", "2026-11\n"),
+            ("16 | sqrt", "4\n"),
+            ("2 | pow(.; 10)", "1024\n"),
+            (".name | @base64", "QWNtZSBDb3Jw\n"),
+            (".name | @base64 | @base64d", "Acme Corp\n"),
+            (".name | @uri", "Acme%20Corp\n"),
+            ("\"<a>\" | @html", "&lt;a&gt;\n"),
+            ("now | type", "number\n"),
+            ("\"/w==\" | @base64d", "\u{fffd}\n"),
+            ("[\"/w==\" | @base64d]", "[\"\u{fffd}\"]\n"),
+            ("{(\"/w==\" | @base64d): 1}", "{\"\u{fffd}\":1}\n"),
+        ] {
+            assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
+        }
+        for expr in ["debug", "stderr", "input", "inputs", "halt_error", "env"] {
+            let e = run(expr, input.clone()).unwrap_err();
+            assert!(e.contains("unknown function"), "{expr}: {e}");
+        }
     }
 
     #[test]
