@@ -48,6 +48,14 @@ impl AtomicFile {
                 format!("{} is not a regular file", target.display()),
             ));
         }
+        AtomicFile::replacing(target)
+    }
+
+    /// Creates the temporary file for `target` as it is: whatever is there
+    /// (a symbolic link included) is renamed over, never followed. For the
+    /// files the tool owns in its private folders (the token cache), where
+    /// a link can only have been planted.
+    pub fn replacing(target: &Path) -> io::Result<AtomicFile> {
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),

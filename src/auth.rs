@@ -212,7 +212,8 @@ impl TokenCache {
             scope: token.scope.clone(),
         };
         let target = self.path(creds);
-        let mut file = AtomicFile::create(&target)
+        // A link here was planted: it is replaced, never written through.
+        let mut file = AtomicFile::replacing(&target)
             .with_context(|| format!("writing to {}", self.dir.display()))?;
         serde_json::to_writer(&mut file, &entry)?;
         file.flush()?;
@@ -504,6 +505,29 @@ mod tests {
         assert_eq!((dir_mode, file_mode), (0o700, 0o600));
         let leftovers = fs::read_dir(&cache.dir).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    /// A link planted in the cache folder (while it was looser, or by
+    /// whoever owns it) is replaced, never written through: the file it
+    /// names keeps its bytes and its mode.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_cache_folder_is_replaced_never_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "keep me").unwrap();
+        fs::set_permissions(&victim, fs::Permissions::from_mode(0o644)).unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id");
+        fs::create_dir(&cache.dir).unwrap();
+        std::os::unix::fs::symlink(&victim, cache.path(&c)).unwrap();
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        let mode = fs::metadata(&victim).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+        assert!(fs::symlink_metadata(cache.path(&c)).unwrap().is_file());
+        assert!(cache.load(&c).is_some());
     }
 
     #[test]
