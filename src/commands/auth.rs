@@ -68,8 +68,10 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     let (token, total) = ctx.with_api(&settings, &args, |api, auth| {
         auth.new_token()?;
         let page = api.get_page(&api.page_url(1))?;
-        // The token in use now: a refused token was replaced.
-        let token = auth.token()?;
+        // The token in use now: a refused token was replaced. Its scopes
+        // are the server's words, shown: a secret echoed there is not.
+        let mut token = auth.token()?;
+        token.scope = api.client().redactor().redact_shown(&token.scope);
         Ok((token, page.total))
     })?;
     let mut lines: Vec<(&str, String)> = Vec::new();

@@ -145,7 +145,7 @@ impl Context<'_> {
             settings.per_page.value,
         );
         // No message may carry a secret, even one a server echoed back.
-        work(&api, &auth).map_err(|e| redacted(e, |m| client.redactor().redact(m)))
+        work(&api, &auth).map_err(|e| redacted(e, |m| client.redactor().redact_shown(m)))
     }
 
     /// The walk every command shares: each page's new, matching accounts

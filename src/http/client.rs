@@ -181,13 +181,13 @@ impl Client {
     /// A `-v` line, secrets redacted.
     pub fn debug(&self, message: &str) {
         if self.options.log.verbose() {
-            self.options.log.debug(&self.redactor.redact(message));
+            self.options.log.debug(&self.redactor.redact_shown(message));
         }
     }
 
     /// A warning (silenced by `-q`), secrets redacted.
     pub fn warn(&self, message: &str) {
-        self.options.log.warn(&self.redactor.redact(message));
+        self.options.log.warn(&self.redactor.redact_shown(message));
     }
 
     /// The 429 answers seen so far, for a walker that adapts how many

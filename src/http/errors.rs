@@ -57,14 +57,17 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     ];
     let mut parts: Vec<String> = texts.into_iter().flatten().collect();
     if parts.is_empty() && !reply.body.is_empty() {
-        let body = redactor.redact(&String::from_utf8_lossy(&reply.body));
+        // Only the start is shown: it alone is redacted (whole secrets
+        // that begin within the snippet end well within this much).
+        let start = &reply.body[..reply.body.len().min(64 * 1024)];
+        let body = redactor.redact_shown(&String::from_utf8_lossy(start));
         parts.push(shorten(&body, SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
         text.push_str(part.trim());
     }
-    terminal_safe(&redactor.redact(&text)).replace(['\n', '\r'], " ")
+    terminal_safe(&redactor.redact_shown(&text)).replace(['\n', '\r'], " ")
 }
 
 /// The error for an answer the caller has no use for (exit 5): a
@@ -84,7 +87,7 @@ pub fn unexpected(
                 reply.status
             ));
         };
-        let location = redactor.redact(location);
+        let location = redactor.redact_shown(location);
         return api_error(format!(
             "{context}: HTTP {} redirect to {} not followed (credentials never leave {setting}); check {setting}",
             reply.status,

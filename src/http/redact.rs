@@ -1,8 +1,10 @@
 //! The secrets of a run (the client secret, the Basic credentials, every
 //! token), so that no log line or error message carries one, even when a
-//! server echoes it back. Text is redacted before it is shortened for
-//! display, so no cut ever leaves part of a secret behind.
+//! server echoes it back: whole, percent- or JSON-encoded, or in part (any
+//! run of [`Redactor::PART_LEN`] bytes of one). Text is redacted before it
+//! is shortened for display, so no cut ever leaves part of a secret behind.
 
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 /// The run's secrets, longest first.
@@ -16,17 +18,32 @@ impl Redactor {
     /// would garble it, and no real secret is that short.
     const MIN_LEN: usize = 4;
 
-    /// Remembers a secret.
+    /// A run of this many bytes of a secret, in text shown to anyone, is
+    /// a part of it ([`Redactor::redact_shown`]).
+    pub const PART_LEN: usize = 8;
+
+    /// Remembers a secret, and the forms a server may echo it in:
+    /// form-urlencoded (as it was sent) and JSON-escaped.
     pub fn add(&self, secret: &str) {
         if secret.chars().count() < Self::MIN_LEN {
             return;
         }
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let json = json.trim_matches('"');
+        let forms = [
+            secret.to_string(),
+            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+            json.to_string(),
+            json.replace('/', "\\/"),
+        ];
         if let Ok(mut secrets) = self.secrets.lock() {
-            if !secrets.iter().any(|s| s == secret) {
-                secrets.push(secret.to_string());
-                // Longest first, so a secret inside another goes with it.
-                secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            for form in forms {
+                if !secrets.contains(&form) {
+                    secrets.push(form);
+                }
             }
+            // Longest first, so a secret inside another goes with it.
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
     }
 
@@ -39,7 +56,43 @@ impl Redactor {
         }
     }
 
-    /// `text` with every known secret replaced by `<redacted>`.
+    /// Text to be shown (a log line, an error): [`Redactor::redact`], and
+    /// then every run of [`Redactor::PART_LEN`] bytes or more that is part
+    /// of a secret (a token echoed cut short, its last few characters)
+    /// replaced too.
+    pub fn redact_shown(&self, text: &str) -> String {
+        let out = self.redact(text);
+        let Ok(secrets) = self.secrets.lock() else {
+            return out;
+        };
+        let parts: HashSet<&[u8]> = (secrets.iter())
+            .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
+            .collect();
+        let mut hidden = vec![false; out.len()];
+        for (at, window) in out.as_bytes().windows(Self::PART_LEN).enumerate() {
+            if parts.contains(window) {
+                hidden[at..at + Self::PART_LEN].fill(true);
+            }
+        }
+        if !hidden.contains(&true) {
+            return out;
+        }
+        let mut shown = String::with_capacity(out.len());
+        let mut in_part = false;
+        for (at, c) in out.char_indices() {
+            let part = hidden[at..at + c.len_utf8()].contains(&true);
+            match (part, in_part) {
+                (true, false) => shown.push_str("<redacted>"),
+                (false, _) => shown.push(c),
+                (true, true) => {}
+            }
+            in_part = part;
+        }
+        shown
+    }
+
+    /// `text` with every known secret replaced by `<redacted>`: whole
+    /// secrets only, for URLs that are still to be requested.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         if let Ok(secrets) = self.secrets.lock() {
@@ -70,6 +123,41 @@ mod tests {
             text,
             "echo: <redacted>, Authorization: Bearer <redacted>, <redacted>; x-token=<redacted>"
         );
+    }
+
+    /// No run of `PART_LEN` bytes of `secret` is left in `text`.
+    fn assert_no_part(text: &str, secret: &str) {
+        for window in secret.as_bytes().windows(Redactor::PART_LEN) {
+            let window = String::from_utf8_lossy(window);
+            assert!(!text.contains(window.as_ref()), "{window} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_secret_echoed_in_part_or_encoded_is_redacted_when_shown() {
+        let r = Redactor::default();
+        let secret = "Xk7Qp2Lm/9Vb4+Nz8Rt5 Wy3H=é";
+        r.add(secret);
+        for echo in [
+            "token Xk7Qp2Lm/9Vb4… has expired",
+            "the one ending in z8Rt5 Wy3H=é",
+            "client_secret=Xk7Qp2Lm%2F9Vb4%2BNz8Rt5+Wy3H%3D%C3%A9",
+            r#"{"secret": "Xk7Qp2Lm\/9Vb4+Nz8Rt5 Wy3H=\u00e9"}"#,
+            r#"{"secret": "Xk7Qp2Lm\/9Vb4+Nz8Rt5 Wy3H=é"}"#,
+        ] {
+            let shown = r.redact_shown(echo);
+            assert!(shown.contains("<redacted>"), "{shown}");
+            assert_no_part(&shown, secret);
+        }
+        assert_eq!(
+            r.redact_shown("token Xk7Qp2Lm/9Vb4… has expired"),
+            "token <redacted>… has expired"
+        );
+        // The tool's own words, and short runs that happen to match, stay.
+        let words = "GET https://api.talkdeskapp.com/express/accounts?page=2: HTTP 401 (token Xk7)";
+        assert_eq!(r.redact_shown(words), words);
+        // URLs still to be requested lose whole secrets only.
+        assert_eq!(r.redact("a/Xk7Qp2Lm/9Vb4"), "a/Xk7Qp2Lm/9Vb4");
     }
 
     #[test]

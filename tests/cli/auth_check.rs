@@ -142,3 +142,23 @@ fn missing_credentials_are_a_config_error() {
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr_of(&output).contains("TALKDESK_CLIENT_ID"));
 }
+
+/// A token endpoint that echoes the client secret, whole and cut short, in
+/// the scopes it grants: the report shows neither.
+#[test]
+fn scopes_that_echo_the_secret_are_shown_without_it() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        scope: "express-accounts:read test-secret-value echo:test-secr…".into(),
+        ..FakeConfig::default()
+    });
+    let output = sb.tool(&fake).args(["auth", "check"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report = stdout_of(&output);
+    assert_eq!(
+        value(&report, "scopes"),
+        "express-accounts:read <redacted> echo:<redacted>…"
+    );
+    assert!(!report.contains("test-secr"), "{report}");
+}

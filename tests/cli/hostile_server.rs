@@ -103,6 +103,29 @@ fn an_error_body_echoing_the_bearer_token_is_redacted_before_it_is_shortened() {
     assert!(!stderr.contains("fake-t"), "part of the token: {stderr}");
 }
 
+/// A server quoting the token cut short (its start, its end) in an error,
+/// with -v logging every request: no run of 8 characters of it is shown.
+#[test]
+fn a_token_echoed_in_part_is_redacted_too() {
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![(RequestMatch::AnyPage, FaultKind::EchoTokenPart(400))]),
+    );
+    let sb = Sandbox::new();
+    let output = sb.tool(&fake).args(["list", "-v"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("token <redacted>… is not valid here (…<redacted>)"),
+        "{stderr}"
+    );
+    let token = fake.issued_tokens().pop().expect("a token was issued");
+    for window in token.as_bytes().windows(8) {
+        let part = String::from_utf8_lossy(window);
+        assert!(!stderr.contains(part.as_ref()), "{part} in {stderr}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3: a lying total_pages
 // ---------------------------------------------------------------------------------------------

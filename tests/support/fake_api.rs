@@ -294,6 +294,9 @@ pub enum FaultKind {
     /// That status with a plain-text body of this many `x`, then the request's own
     /// `Authorization` header value (`Bearer <token>`): a server echoing the token in an error.
     EchoAuthorization(u16, usize),
+    /// That status with a plain-text body quoting the request's token in
+    /// part: its first 14 and its last 8 characters.
+    EchoTokenPart(u16),
     /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
     Hold,
     /// These bytes as the whole answer, then the connection is closed: an answer that is not
@@ -602,6 +605,11 @@ impl FakeApi {
         self.shared.state().tokens.clear();
     }
 
+    /// The tokens handed out so far, in no particular order.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.state().tokens.keys().cloned().collect()
+    }
+
     /// Number of tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
         self.shared.state().tokens_issued
@@ -804,6 +812,17 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                 Some(FaultKind::StatusWithBody(
                     code,
                     format!("{}{echoed}", "x".repeat(pad)),
+                ))
+            }
+            Some(FaultKind::EchoTokenPart(code)) => {
+                let header = req.header("authorization").unwrap_or_default();
+                let token = header.strip_prefix("Bearer ").unwrap_or(header);
+                let chars: Vec<char> = token.chars().collect();
+                let head: String = chars.iter().take(14).collect();
+                let tail: String = chars[chars.len().saturating_sub(8)..].iter().collect();
+                Some(FaultKind::StatusWithBody(
+                    code,
+                    format!("token {head}… is not valid here (…{tail})"),
                 ))
             }
             Some(FaultKind::Hold) => {
@@ -1443,6 +1462,7 @@ fn apply_fault<W: Write>(
         FaultKind::AwaitConnections(_)
         | FaultKind::AwaitPages(_)
         | FaultKind::EchoAuthorization(..)
+        | FaultKind::EchoTokenPart(_)
         | FaultKind::Hold => return Next::Close,
     };
     match written {
