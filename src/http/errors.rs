@@ -11,6 +11,10 @@ use crate::text::{counted, shorten, terminal_safe};
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
 
+/// How much of each field of an error body is shown: every real message
+/// whole, a hostile one of megabytes cut.
+const PART_CHARS: usize = 1000;
+
 #[derive(Debug, Default, Deserialize)]
 struct TalkdeskError {
     code: Option<serde_json::Value>,
@@ -35,12 +39,18 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     if reply.retries > 0 {
         text += &format!(" after {}", counted(reply.retries, "retry", "retries"));
     }
+    // Only the start of a text is shown: it alone is redacted (a secret
+    // that begins within what is shown ends well within 64 KiB), then cut.
+    let shown = |text: &[u8], max: usize| {
+        let start = &text[..text.len().min(64 * 1024)];
+        shorten(&redactor.redact_shown(&String::from_utf8_lossy(start)), max)
+    };
     let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
     if let Some(code) = &parsed.code {
         let code = code
             .as_str()
             .map_or_else(|| code.to_string(), str::to_string);
-        text += &format!(" (code {code})");
+        text += &format!(" (code {})", shown(code.as_bytes(), PART_CHARS));
     }
     let field = |f: &FieldError| {
         let name = f.name.as_deref().unwrap_or("?");
@@ -55,13 +65,11 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         parsed.error_description,
         fields,
     ];
-    let mut parts: Vec<String> = texts.into_iter().flatten().collect();
+    let mut parts: Vec<String> = (texts.into_iter().flatten())
+        .map(|part| shown(part.as_bytes(), PART_CHARS))
+        .collect();
     if parts.is_empty() && !reply.body.is_empty() {
-        // Only the start is shown: it alone is redacted (whole secrets
-        // that begin within the snippet end well within this much).
-        let start = &reply.body[..reply.body.len().min(64 * 1024)];
-        let body = redactor.redact_shown(&String::from_utf8_lossy(start));
-        parts.push(shorten(&body, SNIPPET_CHARS));
+        parts.push(shown(&reply.body, SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
@@ -176,6 +184,14 @@ mod tests {
         let text = describe(&reply(400, &body), &redactor);
         assert!(text.ends_with("secret=<re…"), "{text}");
         assert!(!text.contains("Xk7"), "{text}");
+    }
+
+    #[test]
+    fn a_field_of_megabytes_is_cut() {
+        let huge = format!(r#"{{"code":"{0}","message":"{0}"}}"#, "m".repeat(5_000_000));
+        let text = describe(&reply(400, &huge), &Redactor::default());
+        assert!(text.len() < 3 * PART_CHARS + 100, "{} bytes", text.len());
+        assert!(text.contains("mmm…"), "{}", &text[..80]);
     }
 
     #[test]
