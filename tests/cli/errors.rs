@@ -455,6 +455,21 @@ fn a_malformed_body_exits_5() {
     assert_contains(&line, &["not a page of accounts", "base_url"]);
 }
 
+/// `list` against a fake that answers every page with `raw`: exit 5 after
+/// one request (nothing is retried); returns the error line.
+fn final_at_once_on(raw: &'static [u8]) -> String {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
+    line
+}
+
 #[test]
 fn an_answer_that_is_not_valid_http_is_final_at_once() {
     // A header line without a colon, then a chunk size that is not a number: the same bytes
@@ -463,17 +478,9 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
         &b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon here\r\n\r\n{}"[..],
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
     ] {
-        let fake = fake_with_faults(
-            simple_accounts(3),
-            vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "-o", "jsonl"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = final_at_once_on(raw);
         assert_contains(&line, &["not valid HTTP", "base_url"]);
         assert!(!line.contains("retries"), "{line}");
-        assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
     }
 }
 
@@ -830,16 +837,8 @@ fn answers_without_a_page_say_what_came_instead() {
         (big_header, &["headers", "larger than 64 KiB", "check base_url"]),
     ];
     for (raw, words) in cases {
-        let fake = fake_with_faults(
-            simple_accounts(3),
-            vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "-o", "jsonl"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = final_at_once_on(raw);
         assert_contains(&line, words);
         assert!(!line.contains("redirect to ?"), "{line}");
-        assert_eq!(fake.page_requests(), vec![1], "final at once: {line}");
     }
 }
