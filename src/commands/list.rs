@@ -74,6 +74,16 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
     let mut destination = Destination::open(output_file)?;
     let to_stdout = output_file.is_none();
+    if let Some(named) = output_file
+        .filter(|_| jq.is_none() && args.format.output == OutputFormat::Table)
+        .and_then(format_named_by)
+    {
+        ctx.log.warn(&format!(
+            "writing a table to {}, as -o defaults to table; pass -o {named} for {}",
+            output_file.unwrap_or(Path::new("")).display(),
+            named.to_uppercase().replace("JSONL", "JSON Lines")
+        ));
+    }
     let mut sink: Box<dyn Sink> = match jq {
         Some(jq) => Box::new(jq),
         None => sink_for(
@@ -205,6 +215,17 @@ fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
         pages,
         concurrency,
         exact: false,
+    }
+}
+
+/// The format a file's name promises (`.csv`, `.json`, `.jsonl`, `.ndjson`).
+fn format_named_by(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "csv" => Some("csv"),
+        "json" => Some("json"),
+        "jsonl" | "ndjson" => Some("jsonl"),
+        _ => None,
     }
 }
 

@@ -133,3 +133,47 @@ fn auth_check_has_no_per_page() {
         .unwrap();
     assert!(!stdout_of(&help).contains("--per-page"));
 }
+
+/// `list --output-file accounts.csv` without `-o csv` writes the default
+/// table: said on stderr, with the flag that gives what the name promises.
+#[test]
+fn a_table_written_to_a_file_named_for_another_format_is_warned_about() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    for (name, flag) in [
+        ("accounts.csv", "-o csv"),
+        ("accounts.JSON", "-o json"),
+        ("a.ndjson", "-o jsonl"),
+    ] {
+        let file = sb.path(name);
+        let output = sb
+            .tool(&fake)
+            .args(["list", "--output-file"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.starts_with("warning: writing a table to ") && stderr.contains(flag),
+            "{name}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let folder = sb.path("x.csv").parent().unwrap().to_path_buf();
+    for args in [
+        &["-o", "csv", "--output-file", "x.csv"][..],
+        &["--output-file", "x.txt"],
+        &["-q", "--output-file", "y.csv"],
+    ] {
+        let output = sb
+            .tool(&fake)
+            .arg("list")
+            .args(args)
+            .current_dir(&folder)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        assert_eq!(stderr_of(&output), "", "{args:?}");
+    }
+}
