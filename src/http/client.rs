@@ -549,7 +549,7 @@ fn tls_error(what: &str, cause: &dyn std::fmt::Display, hint: &str) -> anyhow::E
 
 /// What to do about a failed TLS handshake, told by its cause.
 fn tls_hint(error: &rustls::Error) -> &'static str {
-    use rustls::{CertificateError as C, Error as R, InvalidMessage};
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
     match error {
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
@@ -563,6 +563,15 @@ fn tls_hint(error: &rustls::Error) -> &'static str {
         }
         R::InvalidMessage(InvalidMessage::InvalidContentType) => {
             "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
+        }
+        // A server (or a proxy before it) that offers only TLS 1.0/1.1 or
+        // old ciphers; this tool speaks TLS 1.2 and 1.3 with modern ones.
+        R::PeerIncompatible(_)
+        | R::AlertReceived(A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity) => {
+            "the server has no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers), or it wants a client certificate: the server, or a proxy before it, needs a newer TLS setup"
+        }
+        R::AlertReceived(A::CertificateRequired) => {
+            "the server wants a client certificate, which this tool does not send: reach the API without that gateway"
         }
         _ => UNTRUSTED_HINT,
     }

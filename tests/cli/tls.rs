@@ -608,3 +608,47 @@ fn https_to_a_port_that_speaks_plain_http_says_so() {
         "{stderr}"
     );
 }
+
+/// A server that takes a ClientHello and answers with a fatal TLS alert
+/// (`description`), as one does that offers only TLS 1.0/1.1 (70,
+/// protocol_version) or only old ciphers (40, handshake_failure), or that
+/// wants a client certificate (116, certificate_required).
+fn alerting_server(description: u8) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut hello = [0u8; 512];
+            let _ = stream.read(&mut hello);
+            let _ = stream.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description]);
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    });
+    format!("https://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_server_with_no_tls_version_or_cipher_in_common_says_so() {
+    for description in [70, 40, 116] {
+        let url = alerting_server(description);
+        let sb = Sandbox::new();
+        let output = sb
+            .bare()
+            .env("TALKDESK_BASE_URL", &url)
+            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+            .env("TALKDESK_CLIENT_ID", "test-client")
+            .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        let why = match description {
+            116 => "wants a client certificate",
+            _ => "no TLS version or cipher in common",
+        };
+        assert!(stderr.contains(why), "{description}: {stderr}");
+        assert!(!stderr.contains("ca_bundle"), "{stderr}");
+    }
+}
