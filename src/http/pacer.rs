@@ -45,6 +45,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use super::retry::MAX_RETRY_AFTER;
 use crate::text::counted;
 
 /// A learnt rate is paced at this fraction of itself.
@@ -425,13 +426,21 @@ impl Pacer {
     fn learn_headers(&mut self, slot: Slot, now: Instant, h: &RateHeaders) -> Option<String> {
         if let Some(reset) = h.reset {
             self.longest_reset = self.longest_reset.max(reset);
-            if let Some(remaining) = h.remaining {
+        }
+        // A budget is kept only until a reset no further off than a
+        // Retry-After may wait (§5). One further off (an hourly quota, a
+        // bogus Unix time) would hold every request that long, silently:
+        // it counts as no word on when, and the server's 429 decides.
+        match (h.reset.filter(|r| *r <= MAX_RETRY_AFTER), h.remaining) {
+            (Some(reset), Some(remaining)) => {
                 let since = self.sent.saturating_sub(slot.seq + 1) as f64;
                 self.budget = Some((remaining - since, now + reset));
             }
-        } else if h.remaining.is_some_and(|r| r < 1.0) {
             // Nothing left and no word on when: wait as for a 429.
-            self.hold(now + Duration::from_secs(1));
+            (None, Some(remaining)) if remaining < 1.0 => {
+                self.hold(now + Duration::from_secs(1));
+            }
+            _ => {}
         }
         let limit = h.limit.filter(|l| *l >= 1.0)?;
         let window = h.window.or_else(|| {
@@ -1047,6 +1056,24 @@ mod tests {
         assert_eq!(p.try_send(t0 + ms(21)), Err(ms(9_980)));
         // Once the reset has passed, the budget no longer holds anything.
         assert!(p.try_send(t0 + ms(10_001)).is_ok());
+    }
+
+    /// A reset far off (an hourly quota spent, a bogus Unix time) held
+    /// every request that long, silently; it now holds as "nothing left,
+    /// no word on when" does (a second), and the server's 429 decides.
+    #[test]
+    fn a_spent_budget_with_a_reset_far_off_holds_a_second() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 1);
+        let h = RateHeaders {
+            remaining: Some(0.0),
+            reset: Some(Duration::from_secs(70 * 365 * 24 * 3600)),
+            ..RateHeaders::default()
+        };
+        p.on_answer(slots[0], t0 + ms(1), &with_headers(h));
+        assert_eq!(p.try_send(t0 + ms(1)), Err(Duration::from_secs(1)));
+        assert!(p.try_send(t0 + ms(1_001)).is_ok());
     }
 
     #[test]
