@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -121,6 +122,8 @@ pub struct Client {
     rate_limits: RateLimits,
     /// Every request of the run waits here for its turn.
     pace: Pace,
+    /// A pace slower than a request every 10 s has been warned about.
+    warned_slow: AtomicBool,
 }
 
 impl Client {
@@ -166,6 +169,7 @@ impl Client {
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
+            warned_slow: AtomicBool::new(false),
         })
     }
 
@@ -282,6 +286,14 @@ impl Client {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
+                    // A walk this slow says why, once (it may take minutes).
+                    if change.rate < 0.1 && !self.warned_slow.swap(true, Ordering::Relaxed) {
+                        self.warn(&format!(
+                            "the walk is paced at one request every {:.0} s: {}",
+                            1.0 / change.rate,
+                            change.why
+                        ));
+                    }
                 }
                 reply.status.to_string()
             }

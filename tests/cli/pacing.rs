@@ -306,3 +306,25 @@ fn a_429_storm_cannot_spend_the_retries_faster_than_retry_after_allows() {
     // Pages sent in the same wave as page 2 may arrive just after it.
     assert!(others_too_soon.len() <= 2, "{others_too_soon:?}");
 }
+
+/// A limit that leaves many seconds between requests (here one request per
+/// 20 s) makes a long walk with nothing on stderr but the progress: it is
+/// said once, with the server's words.
+#[test]
+fn a_pace_slower_than_a_request_per_10_s_is_warned_about_once() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::Ietf,
+        ..Bucket::new(0.05, 1.0)
+    });
+    let out = walk(&fake, &["--page", "1"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), PER_PAGE);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.starts_with("warning: the walk is paced at one request every 21 s")
+            && stderr.contains("the server allows 1 requests per 20 s"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
