@@ -27,6 +27,7 @@ pub const ACCOUNTS_PATH: &str = "/express/accounts";
 
 /// One page as the API sends it.
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a page: an object with _embedded.accounts")]
 pub struct RawPage {
     pub count: Option<u64>,
     pub page: Option<u64>,
@@ -40,6 +41,7 @@ pub struct RawPage {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "an _embedded object with accounts")]
 pub struct Embedded {
     /// Read in one pass from the page's text ([`FromPage`]): a page is
     /// parsed from text held in memory. `"_embedded": []` (PHP's empty
@@ -49,6 +51,7 @@ pub struct Embedded {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a _links object")]
 pub struct Links {
     /// `default` lets `"_links": []` read as no links: PHP's `json_encode`
     /// writes an empty map so.
@@ -57,6 +60,7 @@ pub struct Links {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a link: an object with an href")]
 pub struct Link {
     pub href: Option<String>,
 }

@@ -537,6 +537,41 @@ fn a_body_that_is_not_a_page_exits_5() {
     assert_contains(&line, &["_embedded.accounts"]);
 }
 
+/// Bodies of the wrong shape are named in the API's terms, never by the
+/// tool's own type names (`struct RawPage`, `struct Link`).
+#[test]
+fn a_body_of_the_wrong_shape_is_named_in_the_apis_terms() {
+    for (body, words) in [
+        (
+            json!([]),
+            &["expected a page: an object with _embedded.accounts"][..],
+        ),
+        (
+            json!({"total": 1, "_embedded": {"accounts": [{"id": "a"}]}, "_links": {"next": "/x"}}),
+            &["expected a link: an object with an href"],
+        ),
+        (
+            json!({"_embedded": 7}),
+            &["expected an _embedded object with accounts"],
+        ),
+        (
+            json!({"_embedded": {"accounts": []}, "_links": 7}),
+            &["expected a _links object"],
+        ),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::AnyPage, FaultKind::Json(body))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, words);
+        assert!(!line.contains("struct"), "{line}");
+    }
+}
+
 #[test]
 fn a_next_link_back_to_an_earlier_page_exits_5_instead_of_looping() {
     let fake = FakeApi::start(FakeConfig {
