@@ -154,7 +154,9 @@ fn draw<DB: DrawingBackend>(
             .map(|(i, c)| (i, c.get(k).copied().unwrap_or(0)));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))?
-            .label(status.as_str())
+            // A status is the API's text: no control character may reach
+            // the XML (one makes the file no SVG at all).
+            .label(super::sanitize::terminal_safe(status).replace(['\u{fffe}', '\u{ffff}'], ""))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
             });
@@ -199,5 +201,19 @@ mod tests {
         assert!(svg.matches("<polyline").count() >= 2, "{svg}");
         assert!(svg.contains("ACTIVE") && svg.contains("CHURNED"));
         assert!(svg.contains("Accounts per status"));
+    }
+
+    /// A status the API sent with an escape sequence (or a bell) made an
+    /// SVG that no XML reader takes: control characters are not XML.
+    #[test]
+    fn a_status_with_control_characters_still_makes_an_svg() {
+        let mut odd = series();
+        odd.statuses[1] = "\u{1b}[31mRED\u{7}</text><script>".into();
+        let svg = svg_chart(&odd, "Accounts per status").unwrap();
+        let bad: Vec<char> = (svg.chars())
+            .filter(|c| c.is_control() && !['\n', '\r', '\t'].contains(c))
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}");
+        assert!(svg.contains("RED&lt;/text&gt;&lt;script&gt;"), "{svg}");
     }
 }
