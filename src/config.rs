@@ -462,7 +462,7 @@ impl Lookup<'_> {
             flag_value("--history", flag),
             Some("TALKDESK_HISTORY"),
             key!(raw.history),
-            Ok,
+            non_empty_path,
         )?;
         Ok(match found {
             Some(path) => Some(self.beside_file(path)),
@@ -559,7 +559,7 @@ impl Settings {
         let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
         let region = or_default(region, Region::Us);
         let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
-        let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), Ok)?;
+        let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
         let history = at.history(o.history.clone(), &raw)?;
         let timeout = at.number("--timeout", o.timeout, key!(raw.timeout_secs), 1..=86_400)?;
@@ -647,6 +647,15 @@ impl Settings {
             )
         };
         format!("missing settings: {}; {file}", missing.join(", "))
+    }
+}
+
+/// A path setting: `history = ""` names no file (an empty variable counts
+/// as unset before this).
+fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
+    match path.as_os_str().is_empty() {
+        true => Err("is empty; set a path, or remove the line for the default".into()),
+        false => Ok(path),
     }
 }
 
@@ -979,6 +988,18 @@ mod tests {
                 crate::error::exit_code_for(&err),
                 crate::error::Exit::Config,
                 "{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_path_in_the_file_is_an_error_naming_its_line() {
+        for key in ["history", "ca_bundle"] {
+            let (_d, path) = write_config(&format!("[default]\n{key} = \"\"\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(
+                msg.contains("line 2") && msg.contains(&format!("`{key}` is empty")),
+                "{msg}"
             );
         }
     }
