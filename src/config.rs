@@ -426,7 +426,7 @@ impl Lookup<'_> {
             let what = "is set together with client_secret; keep only one of them";
             return Err(self.error(cmd, "client_secret_cmd", what));
         }
-        let value = |s: String| Ok(SecretSetting::Value(Secret::new(s)));
+        let value = |s: String| non_empty(s).map(|s| SecretSetting::Value(Secret::new(s)));
         let command = |c: String| Ok(SecretSetting::Command(c));
         match self.var("TALKDESK_CLIENT_SECRET", key!(raw.client_secret), value)? {
             Some(secret) => Ok(Some(secret)),
@@ -549,7 +549,7 @@ impl Settings {
         };
         let o = overrides;
 
-        let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), Ok)?;
+        let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), non_empty)?;
         let client_secret = at.client_secret(&raw)?;
         let account_name = at.var(
             "TALKDESK_ACCOUNT_NAME",
@@ -654,8 +654,16 @@ impl Settings {
 /// as unset before this).
 fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
     match path.as_os_str().is_empty() {
-        true => Err("is empty; set a path, or remove the line for the default".into()),
+        true => Err("is empty; set a path, or leave it out for the default".into()),
         false => Ok(path),
+    }
+}
+
+/// A credential: `client_id = ""` would be sent as no credential at all.
+fn non_empty(text: String) -> Result<String, String> {
+    match text.trim().is_empty() {
+        true => Err("is empty; set it, or leave it out".into()),
+        false => Ok(text),
     }
 }
 
@@ -993,8 +1001,8 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_path_in_the_file_is_an_error_naming_its_line() {
-        for key in ["history", "ca_bundle"] {
+    fn an_empty_path_or_credential_in_the_file_is_an_error_naming_its_line() {
+        for key in ["history", "ca_bundle", "client_id", "client_secret"] {
             let (_d, path) = write_config(&format!("[default]\n{key} = \"\"\n"));
             let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
             assert!(
