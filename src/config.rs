@@ -236,7 +236,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
         Ok(profiles) => Ok(Some((text, profiles))),
         Err(e) => {
             let line = e.span().map(|s| line_of(&text, s.start));
-            let mut message = e.message().trim().replace('\n', " ");
+            let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
             if message.contains("expected struct RawProfile") {
                 message = "settings must sit inside a profile table such as [default]".into();
             }
@@ -1002,6 +1002,12 @@ mod tests {
 
     #[test]
     fn an_empty_path_or_credential_in_the_file_is_an_error_naming_its_line() {
+        let (_d, path) = write_config("[default]\nper_page = \"50\"\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(
+            msg.contains("line 2: invalid type: string \"50\", expected a whole number"),
+            "{msg}"
+        );
         for key in ["history", "ca_bundle", "client_id", "client_secret"] {
             let (_d, path) = write_config(&format!("[default]\n{key} = \"\"\n"));
             let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));

@@ -66,6 +66,21 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
     }
 }
 
+/// A serde message in the user's words: `expected u64` is "a whole
+/// number 0 or more", `expected f64` "a number".
+pub fn plain_types(message: &str) -> String {
+    let mut text = message.to_string();
+    for (rust, plain) in [
+        ("expected u64", "expected a whole number 0 or more"),
+        ("expected u32", "expected a whole number 0 or more"),
+        ("expected usize", "expected a whole number 0 or more"),
+        ("expected f64", "expected a number"),
+    ] {
+        text = text.replace(rust, plain);
+    }
+    text
+}
+
 /// `1 request`, `2 requests`: a count and its noun, singular or plural.
 pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

@@ -17,6 +17,7 @@ use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
+use crate::text::plain_types;
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -145,7 +146,7 @@ fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
+        .and_then(|text| serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())))
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match body.trim_ascii_start().starts_with(b"<") {
