@@ -1001,7 +1001,7 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_path_or_credential_in_the_file_is_an_error_naming_its_line() {
+    fn empty_values_and_wrong_types_in_the_file_are_errors_naming_the_line() {
         let (_d, path) = write_config("[default]\nper_page = \"50\"\n");
         let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
         assert!(
