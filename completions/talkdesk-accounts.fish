@@ -26,7 +26,7 @@ end
 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -72,7 +72,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,7 +109,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -139,7 +139,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summ
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -166,7 +166,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -190,7 +190,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -223,7 +223,7 @@ csv\t'RFC 4180 CSV with a header row, streamed'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -238,7 +238,7 @@ csv\t'RFC 4180 CSV with a header row, streamed'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -257,7 +257,7 @@ csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -267,7 +267,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand tren
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -281,7 +281,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -291,7 +291,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -301,7 +301,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -316,7 +316,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand conf
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -330,7 +330,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l max-retries -d 'Retries per request on network errors, 429 and 5xx [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -343,7 +343,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -353,7 +353,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand comp
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l history -d 'History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand manpage" -l color -d 'When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"

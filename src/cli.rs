@@ -51,7 +51,7 @@ pub struct Cli {
     #[arg(short, long, global = true, value_name = "NAME", help_heading = GLOBAL)]
     pub profile: Option<String>,
 
-    /// History store (§8) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]
+    /// History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
     pub history: Option<PathBuf>,
 
