@@ -442,7 +442,7 @@ impl Lookup<'_> {
         region: Region,
         account_name: Option<&Sourced<String>>,
     ) -> Result<(Sourced<Url>, Option<Sourced<Url>>)> {
-        let base_url = match self.var("TALKDESK_BASE_URL", key!(raw.base_url), url)? {
+        let base_url = match self.var("TALKDESK_BASE_URL", key!(raw.base_url), base_url)? {
             Some(url) => url,
             None => derived(region.api_base(), "region")?,
         };
@@ -528,8 +528,27 @@ fn region(text: String) -> Result<Region, String> {
         .ok_or_else(|| format!("is `{text}`, which is not a region; use us, eu or ca"))
 }
 
+/// A URL setting: a `#fragment` is never sent, so one is a mistake.
 fn url(text: String) -> Result<Url, String> {
-    url::parse_secure(&text)
+    let url = url::parse_secure(&text)?;
+    match url.fragment() {
+        Some(_) => Err(format!(
+            "`{text}` has a `#…` part, which is never sent; remove it"
+        )),
+        None => Ok(url),
+    }
+}
+
+/// `base_url`: the API's address (a path at most); the tool writes the
+/// query of each page, so one here would be dropped.
+fn base_url(text: String) -> Result<Url, String> {
+    let url = url(text.clone())?;
+    match url.query() {
+        Some(_) => Err(format!(
+            "`{text}` has a `?…` query; give the API's address alone (a path prefix at most)"
+        )),
+        None => Ok(url),
+    }
 }
 
 impl Settings {
@@ -1016,6 +1035,22 @@ mod tests {
                 "{msg}"
             );
         }
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_or_a_url_with_a_fragment_is_an_error() {
+        for (key, value, why) in [
+            ("base_url", "http://127.0.0.1:1?key=x", "has a `?…` query"),
+            ("base_url", "http://127.0.0.1:1/#top", "has a `#…` part"),
+            ("token_url", "http://127.0.0.1:1/t#x", "has a `#…` part"),
+        ] {
+            let (_d, path) = write_config(&format!("[default]\n{key} = \"{value}\"\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(msg.contains("line 2") && msg.contains(why), "{msg}");
+        }
+        // A token URL may need a query (a tenant, a policy).
+        let (_d, path) = write_config("[default]\ntoken_url = \"http://127.0.0.1:1/t?p=x\"\n");
+        assert!(Settings::resolve(&with_file(&path), &env_of(&[])).is_ok());
     }
 
     /// `yes` prints without end: it was held in memory until the machine

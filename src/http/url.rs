@@ -52,7 +52,10 @@ pub fn check_secure(url: &Url) -> Result<(), String> {
     let loopback = match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        // `::ffff:127.0.0.1` is 127.0.0.1 on a dual-stack socket.
+        Some(Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         None => false,
     };
     if url.scheme() == "https" || loopback {
@@ -150,6 +153,7 @@ mod tests {
             "http://localhost:3000/x",
             "HTTP://LocalHost:3000/x",
             "http://[::1]:9000",
+            "http://[::ffff:127.0.0.1]:9000",
         ] {
             assert!(parse_secure(ok).is_ok(), "{ok}");
         }
@@ -157,6 +161,8 @@ mod tests {
             "http://api.talkdeskapp.com",
             "http://10.0.0.1",
             "http://127.0.0.1.evil.com",
+            "http://[::ffff:10.0.0.1]",
+            "http://localhost.evil.com",
         ] {
             let err = parse_secure(bad).unwrap_err();
             assert!(err.contains("https://"), "{err}");
