@@ -455,13 +455,10 @@ fn a_malformed_body_exits_5() {
     assert_contains(&line, &["not a page of accounts", "base_url"]);
 }
 
-/// `list` against a fake that answers every page with `raw`: exit 5 after
-/// one request (nothing is retried); returns the error line.
-fn final_at_once_on(raw: &'static [u8]) -> String {
-    let fake = fake_with_faults(
-        simple_accounts(3),
-        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
-    );
+/// `list` against a fake that answers every page with `fault`: exit 5
+/// after one request (nothing is retried); returns the error line.
+fn final_at_once_on(fault: FaultKind) -> String {
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::AnyPage, fault)]);
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
@@ -478,7 +475,7 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
         &b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon here\r\n\r\n{}"[..],
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
     ] {
-        let line = final_at_once_on(raw);
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
         assert_contains(&line, &["not valid HTTP", "base_url"]);
         assert!(!line.contains("retries"), "{line}");
     }
@@ -563,14 +560,7 @@ fn a_body_of_the_wrong_shape_is_named_in_the_apis_terms() {
             &["invalid type: string \"1\", expected a whole number 0 or more"],
         ),
     ] {
-        let fake = fake_with_faults(
-            simple_accounts(3),
-            vec![(RequestMatch::AnyPage, FaultKind::Json(body))],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "-o", "jsonl"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = final_at_once_on(FaultKind::Json(body));
         assert_contains(&line, words);
         assert!(!line.contains("struct") && !line.contains("u64"), "{line}");
     }
@@ -876,7 +866,7 @@ fn answers_without_a_page_say_what_came_instead() {
         (big_header, &["headers", "larger than 64 KiB", "check base_url"]),
     ];
     for (raw, words) in cases {
-        let line = final_at_once_on(raw);
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
         assert_contains(&line, words);
         assert!(!line.contains("redirect to ?"), "{line}");
     }
