@@ -403,7 +403,12 @@ impl Pacer {
                 why = self.learn_refusal(sent, now, answer);
             }
         } else if !refused {
-            self.refused_in_a_row = 0;
+            // Only a request sent after the last refusal came back says the
+            // limiter lets requests through again; one sent with the burst
+            // that was refused says nothing of now.
+            if self.last_refused.is_none_or(|at| sent >= at) {
+                self.refused_in_a_row = 0;
+            }
             self.through.push_back(sent);
             why = why.or_else(|| self.probe(now));
         }
@@ -975,6 +980,30 @@ mod tests {
         let slot = p.try_send(t + wait).unwrap();
         p.on_answer(slot, t + wait + ms(1), &ok());
         assert_eq!(p.refused_in_a_row, 0);
+    }
+
+    /// haproxy's `http_req_rate(10s) gt 10`: a burst's 11th request is
+    /// refused, and the rest of the burst, sent with it, come back 200
+    /// after that refusal. Those successes say nothing of the limiter now:
+    /// they must not end the run of refusals, or the holds start a
+    /// refusal late and the retries run out inside the window (seen: 1 run
+    /// in 4 failed with exit 5 after 6.8 s).
+    #[test]
+    fn successes_sent_before_a_refusal_came_back_do_not_end_the_run() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0; 10]);
+        let burst = [at(t0), at(t0 + ms(1))];
+        p.on_answer(at(t0), t0 + ms(2), &refused(None));
+        p.on_answer(burst[1], t0 + ms(3), &ok());
+        assert_eq!(p.refused_in_a_row, 1);
+        // The retry, sent after the refusal came back, is refused: the
+        // second in a row, so every request is held.
+        let t = t0 + ms(200);
+        let slot = p.try_send(t).expect("no hold yet");
+        p.on_answer(slot, t + ms(1), &refused(None));
+        let hold = p.try_send(t + ms(1)).err().unwrap_or_default();
+        assert_eq!(hold.as_secs_f64().round() as u64, 2, "{hold:?}");
     }
 
     #[test]
