@@ -12,7 +12,7 @@ use serde_json::json;
 use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, simple_accounts,
 };
-use support::{Sandbox, faulty_fake, stderr_of, stdout_of};
+use support::{Sandbox, faulty_fake, run_tool, stderr_of, stdout_of};
 
 /// A secret long enough that any cut of it is recognisable.
 const LONG_SECRET: &str = "Xk7Qp2Lm9Vb4Nz8Rt5Wy3H";
@@ -297,10 +297,9 @@ fn a_next_link_with_an_upper_case_scheme_is_the_same_origin() {
             })),
         )];
     });
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args([
+    let output = run_tool(
+        &fake,
+        &[
             "list",
             "-o",
             "jsonl",
@@ -308,9 +307,8 @@ fn a_next_link_with_an_upper_case_scheme_is_the_same_origin() {
             "2",
             "--concurrency",
             "1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output).lines().count(), 4);
     assert_eq!(fake.page_requests(), vec![1, 2]);
@@ -376,12 +374,7 @@ fn a_next_link_with_userinfo_is_refused_without_repeating_the_password() {
             })),
         )];
     });
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "json", "--per-page", "2"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "json", "--per-page", "2"]);
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(!stderr.contains("hunter2pw"), "{stderr}");

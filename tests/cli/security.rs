@@ -9,7 +9,7 @@ use support::fake_api::{
     FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, base64_encode, simple_accounts,
 };
 use support::faulty_fake as fake_with;
-use support::{Sandbox, stderr_of, stdout_of};
+use support::{Sandbox, run_tool, stderr_of, stdout_of};
 
 const CLIENT_ID: &str = "test-client";
 const SECRET: &str = "test-secret-value";
@@ -54,12 +54,7 @@ fn a_next_link_to_another_origin_is_refused_and_never_gets_the_token() {
             FaultKind::Json(page_one_linking_to(&link)),
         )]),
     );
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(stderr.contains(&link), "the error names the link: {stderr}");
@@ -101,12 +96,7 @@ fn an_api_redirect_to_another_origin_is_not_followed() {
             FaultKind::Redirect(target.clone()),
         )]),
     );
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
@@ -131,12 +121,7 @@ fn an_endpoint_moved_within_the_origin_is_followed_with_the_token_and_asked_ther
         moved: true,
         ..FakeConfig::default()
     });
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "jsonl", "--per-page", "5"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "jsonl", "--per-page", "5"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output).lines().count(), 23);
     let requests = fake.requests();
@@ -196,12 +181,7 @@ fn a_token_endpoint_that_moved_within_its_origin_gets_the_same_request_there() {
             FaultKind::PermanentRedirect("/oauth/token?moved=1".into()),
         )]),
     );
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "jsonl"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "jsonl"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output).lines().count(), 4);
     let posts: Vec<_> = (fake.requests().into_iter())
@@ -302,12 +282,7 @@ fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
             FaultKind::Json(page_one_linking_to(link)),
         )]),
     );
-    let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "jsonl"])
-        .output()
-        .unwrap();
+    let output = run_tool(&fake, &["list", "-o", "jsonl"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(

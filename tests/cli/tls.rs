@@ -104,10 +104,7 @@ fn talkdesk_ca_bundle_trusts_the_test_ca() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 30);
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+    let output = trusting(&sb, &fake, &ca.pem)
         .args(["list", "-o", "json"])
         .output()
         .unwrap();
@@ -144,10 +141,7 @@ fn a_concurrent_walk_over_tls_uses_every_connection_it_opens() {
         ..Faults::default()
     });
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+    let output = trusting(&sb, &fake, &ca.pem)
         .args([
             "list",
             "-o",
@@ -322,10 +316,7 @@ fn https_proxy_tunnels_the_walk_and_sees_only_ciphertext() {
     let fake = https_fake(&ca, 60);
     let proxy = ConnectProxy::start();
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+    let output = trusting(&sb, &fake, &ca.pem)
         .env("HTTPS_PROXY", &proxy.url)
         .args(["-v", "list", "-o", "json"])
         .output()
@@ -364,9 +355,7 @@ fn connects_with(vars: &[(&str, &str)], extra: &[&str]) -> Vec<String> {
     let fake = https_fake(&ca, 3);
     let proxy = ConnectProxy::start();
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
-    let mut cmd = sb.tool(&fake);
-    cmd.env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"));
+    let mut cmd = trusting(&sb, &fake, &ca.pem);
     for (name, value) in vars {
         cmd.env(name, value.replace("{proxy}", &proxy.url));
     }
@@ -433,11 +422,8 @@ fn through_refusing_proxy(status_line: &'static str, args: &[&str]) -> (String, 
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
     let proxy = refusing_proxy(status_line);
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+    let output = trusting(&sb, &fake, &ca.pem)
         .env("HTTPS_PROXY", &proxy)
         .args(["list", "-o", "json"])
         .args(args)
@@ -527,16 +513,22 @@ fn refused_handshake(cert: &str, key: &str, bundle: &str) -> String {
         key,
     );
     let sb = Sandbox::new();
-    std::fs::write(sb.path("ca.pem"), bundle).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+    let output = trusting(&sb, &fake, bundle)
         .args(["list", "-o", "json"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     assert!(fake.requests().is_empty());
     stderr_of(&output)
+}
+
+/// The binary pointed at `fake`, trusting the PEM `bundle` (written into
+/// the sandbox) through TALKDESK_CA_BUNDLE.
+fn trusting(sb: &Sandbox, fake: &FakeApi, bundle: &str) -> assert_cmd::Command {
+    std::fs::write(sb.path("ca.pem"), bundle).unwrap();
+    let mut cmd = sb.tool(fake);
+    cmd.env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"));
+    cmd
 }
 
 /// A leaf certificate for `names` signed by `ca`, with `edit` applied to its parameters.

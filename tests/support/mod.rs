@@ -116,6 +116,15 @@ fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
     ]
 }
 
+/// Runs the binary with `args` against `fake` in a fresh sandbox.
+pub fn run_tool(fake: &FakeApi, args: &[&str]) -> std::process::Output {
+    Sandbox::new()
+        .tool(fake)
+        .args(args)
+        .output()
+        .expect("run the binary")
+}
+
 /// Writes a file with mode 0600 (on Unix).
 pub fn write_private(path: &Path, text: &str) {
     if let Some(dir) = path.parent() {
