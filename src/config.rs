@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
+use std::io::Read;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -720,10 +721,7 @@ fn run_secret_command(line: &str) -> Result<Secret> {
     // command that prints without end is stopped, not held in memory.
     let mut stdout = Vec::new();
     let pipe = child.stdout.take().expect("stdout is piped");
-    let read = std::io::Read::read_to_end(
-        &mut std::io::Read::take(pipe, SECRET_CMD_MAX + 1),
-        &mut stdout,
-    );
+    let read = pipe.take(SECRET_CMD_MAX + 1).read_to_end(&mut stdout);
     if stdout.len() as u64 > SECRET_CMD_MAX {
         let _ = child.kill();
         let _ = child.wait();

@@ -74,14 +74,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
     let mut destination = Destination::open(output_file)?;
     let to_stdout = output_file.is_none();
-    if let Some(named) = output_file
-        .filter(|_| jq.is_none() && args.format.output == OutputFormat::Table)
-        .and_then(format_named_by)
+    let table = jq.is_none() && args.format.output == OutputFormat::Table;
+    if let Some((path, (flag, name))) = output_file
+        .filter(|_| table)
+        .and_then(|path| Some((path, format_named_by(path)?)))
     {
         ctx.log.warn(&format!(
-            "writing a table to {}, as -o defaults to table; pass -o {named} for {}",
-            output_file.unwrap_or(Path::new("")).display(),
-            named.to_uppercase().replace("JSONL", "JSON Lines")
+            "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
+            path.display()
         ));
     }
     let mut sink: Box<dyn Sink> = match jq {
@@ -218,13 +218,14 @@ fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
     }
 }
 
-/// The format a file's name promises (`.csv`, `.json`, `.jsonl`, `.ndjson`).
-fn format_named_by(path: &Path) -> Option<&'static str> {
+/// The format a file's name promises (`.csv`, `.json`, `.jsonl`,
+/// `.ndjson`): its `-o` value and its name.
+fn format_named_by(path: &Path) -> Option<(&'static str, &'static str)> {
     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
     match extension.as_str() {
-        "csv" => Some("csv"),
-        "json" => Some("json"),
-        "jsonl" | "ndjson" => Some("jsonl"),
+        "csv" => Some(("csv", "CSV")),
+        "json" => Some(("json", "JSON")),
+        "jsonl" | "ndjson" => Some(("jsonl", "JSON Lines")),
         _ => None,
     }
 }

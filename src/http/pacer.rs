@@ -381,12 +381,15 @@ impl Pacer {
         // `Retry-After: 0` asks for the retry at once: nothing to learn.
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
         let refused = is_refusal(answer.status);
+        // Sent after the last refusal came back: an answer to it tells how
+        // the limiter stands now (a request of the refused burst does not).
+        let sent_since_refusal = self.last_refused.is_none_or(|at| sent >= at);
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
             // back: the limiter still counts what went before (a sliding
             // window counts its refusals too), so all requests wait, longer
             // each time.
-            if self.last_refused.is_none_or(|at| sent >= at) {
+            if sent_since_refusal {
                 self.refused_in_a_row += 1;
                 self.last_refused = Some(now);
                 if let Some(n) = self.refused_in_a_row.checked_sub(2) {
@@ -403,10 +406,7 @@ impl Pacer {
                 why = self.learn_refusal(sent, now, answer);
             }
         } else if !refused {
-            // Only a request sent after the last refusal came back says the
-            // limiter lets requests through again; one sent with the burst
-            // that was refused says nothing of now.
-            if self.last_refused.is_none_or(|at| sent >= at) {
+            if sent_since_refusal {
                 self.refused_in_a_row = 0;
             }
             self.through.push_back(sent);
