@@ -76,8 +76,9 @@ pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
 /// A second refusal in a row holds every request this long, a third
-/// twice as long, and so on up to 64 times: the five tries of a page at the
-/// default `--max-retries` then outlast a window of 10 s that counts them.
+/// twice as long, and so on, at most [`MAX_RETRY_AFTER`]: the five tries
+/// of a page at the default `--max-retries` then outlast a window of 10 s
+/// that counts them.
 pub const AGAIN_HOLD: Duration = Duration::from_secs(2);
 /// The lowest rate ever paced to, whatever the server says.
 pub const MIN_RATE: f64 = 1.0 / 120.0;
@@ -393,7 +394,9 @@ impl Pacer {
                 self.refused_in_a_row += 1;
                 self.last_refused = Some(now);
                 if let Some(n) = self.refused_in_a_row.checked_sub(2) {
-                    self.hold(now + self.again_hold.saturating_mul(1 << n.min(6)));
+                    // No longer than a Retry-After is waited (§5).
+                    let hold = self.again_hold.saturating_mul(1 << n.min(6));
+                    self.hold(now + hold.min(MAX_RETRY_AFTER));
                 }
             }
             if let Some(wait) = answer.retry_after {
@@ -975,6 +978,15 @@ mod tests {
             .map(|d| d.as_secs_f64().round() as u64)
             .collect();
         assert_eq!(secs, [2, 4, 8, 16], "{holds:?}");
+        // Two more: 32 s, then no longer than a Retry-After may wait (§5).
+        for expected in [32, 60] {
+            t += p.try_send(t).err().unwrap_or_default();
+            let slot = p.try_send(t).expect("a slot once the wait is over");
+            p.on_answer(slot, t + ms(1), &refused(None));
+            let hold = p.try_send(t + ms(1)).err().unwrap_or_default();
+            assert_eq!(hold.as_secs_f64().round() as u64, expected, "{hold:?}");
+            t += ms(1);
+        }
         // A request that gets through ends the run of refusals.
         let wait = p.try_send(t).err().unwrap_or_default();
         let slot = p.try_send(t + wait).unwrap();
