@@ -28,8 +28,11 @@ impl Redactor {
         if secret.chars().count() < Self::MIN_LEN {
             return;
         }
-        let json = serde_json::to_string(secret).unwrap_or_default();
-        let json = json.trim_matches('"');
+        let quoted = serde_json::to_string(secret).unwrap_or_default();
+        // The string's own quotes only: a secret may end with `"` (`\"`).
+        let json = (quoted.strip_prefix('"'))
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap_or(secret);
         let forms = [
             secret.to_string(),
             url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
@@ -158,6 +161,13 @@ mod tests {
         assert_eq!(r.redact_shown(words), words);
         // URLs still to be requested lose whole secrets only.
         assert_eq!(r.redact("a/Xk7Qp2Lm/9Vb4"), "a/Xk7Qp2Lm/9Vb4");
+    }
+
+    #[test]
+    fn a_secret_ending_in_a_quote_is_redacted_json_escaped() {
+        let r = Redactor::default();
+        r.add("Xk7Qp2Lm\"");
+        assert_eq!(r.redact(r#"{"s":"Xk7Qp2Lm\""}"#), r#"{"s":"<redacted>"}"#);
     }
 
     #[test]
