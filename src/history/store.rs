@@ -207,10 +207,9 @@ impl Store {
         // Look before writing anything: a foreign or newer file is refused
         // with not a byte changed.
         let version = {
-            let probe = Connection::open_with_flags(path, READ_ONLY)
-                .map_err(|e| not_a_store(path, &format!("cannot open it: {e}")))?;
-            probe.busy_timeout(BUSY_TIMEOUT)?;
-            check_schema(&probe, path)?
+            let probe = Store::open_read_only(path)
+                .map_err(|e| not_a_store(path, &format!("cannot open it: {}", e.root_cause())))?;
+            check_schema(&probe.conn, path)?
         };
         let store = match access {
             Access::Read if version == 0 => return Err(no_snapshot_yet(path)),
@@ -241,44 +240,44 @@ impl Store {
     }
 
     fn open_for_reading(path: &Path) -> Result<Store> {
-        let flags = if write_protected(path) {
-            READ_ONLY
-        } else {
-            READ_WRITE
+        if write_protected(path) {
+            return Store::open_read_only(path);
+        }
+        let Ok(store) = Store::connect(path, path, READ_WRITE) else {
+            return Store::open_read_only(path);
         };
-        let store =
-            Store::connect(path, path, flags).or_else(|_| Store::connect(path, path, READ_ONLY))?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        // A read-only WAL store whose -shm cannot be created is still
-        // readable as an immutable file.
         match store
             .conn
             .query_row("SELECT count(*) FROM org", [], |_| Ok(()))
         {
             Ok(()) => Ok(store),
-            Err(e)
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
-                ) =>
-            {
-                Store::open_immutable(path)
-            }
+            Err(e) if cannot_write(&e) => Store::open_read_only(path),
             Err(e) => Err(anyhow::Error::new(e)
                 .context(format!("reading the history store {}", path.display()))),
         }
     }
 
-    fn open_immutable(path: &Path) -> Result<Store> {
-        let uri = format!(
-            "file:{}?immutable=1",
-            path.display()
-                .to_string()
-                .replace('%', "%25")
-                .replace('?', "%3f")
-                .replace('#', "%23")
-        );
-        Store::connect(path, uri, READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI))
+    /// A read-only connection. A WAL store in a folder (or file system)
+    /// that is read-only has no -shm file and cannot get one, so SQLite
+    /// cannot read it the ordinary way; it is then read as an immutable
+    /// file: nothing can be writing it.
+    fn open_read_only(path: &Path) -> Result<Store> {
+        let store = Store::connect(path, path, READ_ONLY)?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
+            Err(e) if cannot_write(&e) => {
+                let mut uri = url::Url::from_file_path(std::path::absolute(path)?)
+                    .map_err(|()| anyhow::anyhow!("{} has no file URL", path.display()))?;
+                uri.set_query(Some("immutable=1"));
+                Store::connect(
+                    path,
+                    uri.as_str(),
+                    READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI),
+                )
+            }
+            _ => Ok(store),
+        }
     }
 
     fn open_for_writing(path: &Path) -> Result<Store> {
@@ -355,13 +354,20 @@ impl Store {
     /// read-only.
     pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
-        match sqlite.and_then(rusqlite::Error::sqlite_error_code) {
-            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
-                read_only(&self.path)
-            }
-            _ => e.context(format!("writing the history store {}", self.path.display())),
+        if sqlite.is_some_and(cannot_write) {
+            read_only(&self.path)
+        } else {
+            e.context(format!("writing the history store {}", self.path.display()))
         }
     }
+}
+
+/// What SQLite says when it may not write the store or its -shm file.
+fn cannot_write(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
 }
 
 /// A store file without write permission is read-only, even for a user
@@ -372,7 +378,7 @@ fn write_protected(path: &Path) -> bool {
 
 fn read_only(path: &Path) -> anyhow::Error {
     anyhow::anyhow!(
-        "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it writable (chmod u+w), or pass --history with another path",
+        "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
         path.display()
     )
 }

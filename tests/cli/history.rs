@@ -689,6 +689,43 @@ fn a_read_only_store_reads_but_does_not_record() {
     assert_eq!(fs::read(&store).unwrap(), before);
 }
 
+/// In a read-only folder (or file system) a WAL store has no -shm file
+/// and cannot get one. A -shm link to nowhere stands for that folder: it
+/// cannot be created either, and the test then holds when run as root.
+#[cfg(unix)]
+#[test]
+fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [first, second, _] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &first.0, "--at", &first.1])
+        .output()
+        .unwrap());
+    let shm = sb.path("store-shm");
+    let _ = fs::remove_file(&shm);
+    std::os::unix::fs::symlink(sb.path("no-such-folder/shm"), &shm).unwrap();
+    let before = fs::read(&store).unwrap();
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(listed, jsonl(&[a(), b(), c()]));
+    ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import", &second.0, "--at", &second.1])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains("is read-only, so no snapshot can be recorded"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&store).unwrap(), before);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
