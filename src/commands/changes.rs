@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::{Context, parse_optional_when};
 use crate::account::Status;
 use crate::cli::{ChangesArgs, OutputFormat};
+use crate::error::usage_error;
 use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
@@ -27,6 +28,15 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
+    if since > until && until.is_some() {
+        // Nothing lies between: "0 changes" would read as a quiet week.
+        let (from, to) = (args.since.as_deref(), args.until.as_deref());
+        return Err(usage_error(format!(
+            "--since {} is after --until {}; swap them",
+            from.unwrap_or_default(),
+            to.unwrap_or_default()
+        )));
+    }
     let store = ctx.history_store(&settings, Access::Read)?;
     let changes: Vec<Change> = store
         .changes(&org, since, until, args.id.as_deref())?

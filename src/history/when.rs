@@ -24,7 +24,7 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
             return date
                 .to_zoned_datetime(TimeZone::UTC)
                 .map(|z| z.timestamp().as_microsecond())
-                .map_err(|e| e.to_string());
+                .map_err(|_| format!("`{text}` is too far ahead; use a date before 9999-12-31"));
         }
     }
     if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains('-') && !text.contains(':')
@@ -148,6 +148,11 @@ mod tests {
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
         }
+        // The last day jiff holds in every time zone is 9999-12-30.
+        assert_eq!(
+            parse_when("9999-12-31", now),
+            Err("`9999-12-31` is too far ahead; use a date before 9999-12-31".into())
+        );
     }
 
     #[test]

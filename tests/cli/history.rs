@@ -789,6 +789,35 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
 }
 
 #[test]
+fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [first, second, _] = exports(&sb);
+    for (file, at) in [first, second] {
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap());
+    }
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["changes", "--since", "2026-11-05", "--until", "2026-11-01"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("--since 2026-11-05 is after --until 2026-11-01; swap them"),
+        "{err}"
+    );
+    // The same day both ways is an empty range, and no error.
+    ok(&offline(&sb, &store)
+        .args(["changes", "--since", "2026-11-05", "--until", "2026-11-05"])
+        .output()
+        .unwrap());
+}
+
+#[test]
 fn an_import_in_the_future_is_refused_and_one_account_is_one() {
     let sb = Sandbox::new();
     let store = sb.path("store");
