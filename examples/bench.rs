@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example bench                       # print the tables
-//! cargo run --release --example bench -- --write BENCHMARKS.md
+//! cargo run --release --example bench -- --write docs/benchmarks.md
 //! cargo run --release --example bench -- --runs 3 --no-curl
 //! cargo run --release --example bench -- --only scale,bucket --bucket-runs 5
 //! ```
@@ -1207,7 +1207,7 @@ fn benchmarks_md(
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
         md,
-        "Written by `cargo run --release --example bench -- --write BENCHMARKS.md` \
+        "Written by `cargo run --release --example bench -- --write docs/benchmarks.md` \
          (examples/bench.rs). Medians of {runs} runs, the configurations of each run \
          interleaved so they share the machine's conditions.\n"
     );
@@ -1254,7 +1254,7 @@ fn benchmarks_md(
 // Scenario C: `--jq` (issue 15)
 // ---------------------------------------------------------------------------------------------
 
-/// The heading of scenario C's section in BENCHMARKS.md.
+/// The heading of scenario C's section in docs/benchmarks.md.
 const JQ_HEADING: &str = "### C: `--jq`, 100,000 accounts";
 
 /// The expression of scenario C.
@@ -1383,7 +1383,7 @@ fn jq_report(w: &mut String, c: &JqResults) {
     targets_table(w, &[cpu, rss]);
 }
 
-/// Puts scenario C's section into an existing BENCHMARKS.md: in place of
+/// Puts scenario C's section into an existing docs/benchmarks.md: in place of
 /// the old one (up to the next heading of its level or above), or at the
 /// end; the rest of the file is kept as it is.
 fn replace_jq_section(path: &Path, section: &str) -> Result<(), String> {
@@ -1414,10 +1414,10 @@ fn replace_jq_section(path: &Path, section: &str) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// History store scenario (issue 14): its own options, functions and section of BENCHMARKS.md.
+// History store scenario (issue 14): its own options, functions and section of docs/benchmarks.md.
 // ---------------------------------------------------------------------------------------------
 
-/// The heading of the history section in BENCHMARKS.md.
+/// The heading of the history section in docs/benchmarks.md.
 const HISTORY_HEADING: &str = "## History store";
 
 /// Accounts and days of the history scenario.
@@ -1712,7 +1712,7 @@ fn history_scenario(bench: &Bench, runs: usize) -> Result<String, String> {
     let _ = writeln!(w, "{HISTORY_HEADING}\n");
     let _ = writeln!(
         w,
-        "Written by `cargo run --release --example bench -- --history-only --write BENCHMARKS.md` \
+        "Written by `cargo run --release --example bench -- --history-only --write docs/benchmarks.md` \
          (the history scenario of examples/bench.rs; a full run writes it too). Medians of {runs} runs.\n"
     );
     let _ = writeln!(
@@ -1839,7 +1839,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// Puts `section` in place of the history section of `text` (or at its
-/// end): a history-only run rewrites nothing else of BENCHMARKS.md.
+/// end): a history-only run rewrites nothing else of docs/benchmarks.md.
 fn with_history_section(text: &str, section: &str) -> String {
     let Some(start) = text.find(HISTORY_HEADING) else {
         return format!("{}\n\n{section}", text.trim_end());

@@ -54,7 +54,7 @@ fn the_readme_links_the_manual_and_talkdesks_reference() {
         "docs/performance.md",
         "docs/recipes.md",
         "CONTRIBUTING.md",
-        "BENCHMARKS.md",
+        "docs/benchmarks.md",
     ] {
         assert!(readme.contains(link), "{link} missing from README.md");
     }
@@ -66,7 +66,7 @@ fn the_readme_links_the_manual_and_talkdesks_reference() {
     ] {
         assert!(!file(moved).is_empty());
     }
-    assert!(file("docs/performance.md").contains("../BENCHMARKS.md"));
+    assert!(file("docs/performance.md").contains("benchmarks.md"));
 }
 
 #[test]
@@ -75,4 +75,54 @@ fn the_licence_files_match_the_manifest() {
     assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
     assert!(file("LICENSE-MIT").contains("Permission is hereby granted, free of charge"));
     assert!(file("LICENSE-APACHE").contains("Apache License\n                        Version 2.0"));
+}
+
+/// The repository's top level holds the layout's files and folders
+/// alone: a chart or a report written there by hand is not committed.
+/// In a git checkout the tracked files count, elsewhere (a package) all.
+#[test]
+fn the_top_level_holds_only_the_layouts_files() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let names: Vec<String> = if root.join(".git").exists() {
+        let out = std::process::Command::new("git")
+            .args(["ls-files", "-z"])
+            .current_dir(&root)
+            .output()
+            .expect("git, for the tracked files of this checkout");
+        assert!(out.status.success(), "git ls-files failed");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split('/').next().unwrap().to_string())
+            .collect()
+    } else {
+        std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "target")
+            .collect()
+    };
+    let allowed = [
+        "Cargo.toml",
+        "Cargo.lock",
+        "README.md",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+        "config.example.toml",
+        "src",
+        "tests",
+        "completions",
+        "examples",
+        "docs",
+        ".ci",
+        ".gitignore",
+    ];
+    let strays: Vec<&String> = names
+        .iter()
+        .filter(|n| !allowed.contains(&n.as_str()))
+        .collect();
+    assert!(strays.is_empty(), "not part of the layout: {strays:?}");
 }
