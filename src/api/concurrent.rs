@@ -17,28 +17,42 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use super::Api;
 use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
+use crate::http::client::NoTimelyAnswer;
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::Url;
 use crate::log::Log;
 use crate::text::counted;
 
+/// The least time a page fetched ahead is given to answer, and how many
+/// times the first page's time it is given (within `--timeout`).
+const ANSWER_WITHIN_LEAST: Duration = Duration::from_secs(2);
+const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
+
 /// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
 /// to `consume` in order. `flow` is what the consumer said after the
-/// first page.
+/// first page, which took `first_took` (its token included).
+///
+/// A page fetched ahead that gets no connection or answer in ten times
+/// the first page's time (two seconds at least) is a server that serves
+/// one connection at a time, or a slow page: nothing more is fetched
+/// ahead, and the walk asks for the rest itself, one page at a time, once
+/// the requests in flight have ended (their connections are then free).
 pub fn walk_rest(
     api: &Api,
     mut walk: Walk,
     ahead: Ahead,
     concurrency: usize,
+    first_took: Duration,
     flow: Flow,
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
+    let within = (first_took * ANSWER_WITHIN_FIRST_PAGES).max(ANSWER_WITHIN_LEAST);
     let log = api.client().log();
     let per_page = ahead.per_page.max(1);
     let shared = Shared {
@@ -55,6 +69,7 @@ pub fn walk_rest(
             workers: 0,
             idle: 0,
             consumer_waiting: false,
+            stalled: false,
         }),
         work: Condvar::new(),
         ready: Condvar::new(),
@@ -72,7 +87,7 @@ pub fn walk_rest(
         for i in 0..concurrency.min(pages_ahead) {
             let spawned = thread::Builder::new()
                 .name(format!("page-worker-{i}"))
-                .spawn_scoped(scope, || worker(api, &shared));
+                .spawn_scoped(scope, || worker(api, &shared, within));
             if spawned.is_ok() {
                 shared.lock().workers += 1;
             }
@@ -121,11 +136,14 @@ struct Plan {
     idle: usize,
     /// The consumer is waiting for a page.
     consumer_waiting: bool,
+    /// A page fetched ahead got no answer in time: start nothing more.
+    stalled: bool,
 }
 
 impl Plan {
     fn may_start(&self) -> bool {
-        self.in_flight.len() < self.window.allowed()
+        !self.stalled
+            && self.in_flight.len() < self.window.allowed()
             && self.next_start <= self.bound
             && self.next_start < self.wanted.saturating_add(self.reorder)
     }
@@ -212,8 +230,15 @@ impl Shared {
             }
             let coming = !plan.stopped
                 && (plan.in_flight.contains(&expected)
-                    || (expected >= plan.next_start && expected <= plan.last && plan.workers > 0));
-            if !coming {
+                    || (expected >= plan.next_start
+                        && expected <= plan.last
+                        && plan.workers > 0
+                        && !plan.stalled));
+            // After a stall, the requests in flight end first: a server
+            // that serves one connection at a time answers only on the one
+            // it holds, which is free for the walk once they have.
+            let draining = plan.stalled && !plan.in_flight.is_empty() && !plan.stopped;
+            if !coming && !draining {
                 return None;
             }
             plan = self.wait_for_page(plan);
@@ -249,7 +274,7 @@ impl Drop for WorkerDone<'_> {
 }
 
 /// Fetches pages by number while the plan allows.
-fn worker(api: &Api, shared: &Shared) {
+fn worker(api: &Api, shared: &Shared, within: Duration) {
     let _done = WorkerDone(shared);
     let limits = api.client().rate_limits();
     let log = api.client().log();
@@ -257,7 +282,7 @@ fn worker(api: &Api, shared: &Shared) {
         let n = {
             let mut plan = shared.lock();
             loop {
-                if plan.stopped || plan.next_start > plan.last {
+                if plan.stopped || plan.stalled || plan.next_start > plan.last {
                     return;
                 }
                 plan.observe(limits, log);
@@ -272,11 +297,22 @@ fn worker(api: &Api, shared: &Shared) {
             shared.wake_a_worker(&plan);
             n
         };
-        let result = api.get_page(&api.page_url(n));
+        let url = api.page_url(n);
+        let result = api.get_page_within(&url, Some(within));
         let mut plan = shared.lock();
         plan.in_flight.remove(&n);
         plan.observe(limits, log);
         match &result {
+            Err(e) if e.downcast_ref::<NoTimelyAnswer>().is_some() => {
+                if !plan.stalled {
+                    log.debug(&format!(
+                        "GET {url} fetched ahead: {e}; the rest one page at a time"
+                    ));
+                }
+                plan.stalled = true;
+                shared.wake_consumer(&plan);
+                continue;
+            }
             Ok(_) => {
                 if let Some(k) = plan.window.grow(Instant::now()) {
                     log.debug(&format!(

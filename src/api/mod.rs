@@ -8,6 +8,7 @@ pub mod pages;
 pub mod walk;
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -63,6 +64,13 @@ impl<'a> Api<'a> {
     /// error. The page's next link comes back with the run's secrets taken
     /// out, and resolved against where the page was found.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
+        self.get_page_within(url, None)
+    }
+
+    /// [`get_page`](Self::get_page) for a page fetched ahead: with
+    /// `within`, a connection or an answer that does not come in that time
+    /// ends it with [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer).
+    pub fn get_page_within(&self, url: &Url, within: Option<Duration>) -> Result<RawPage> {
         let redactor = self.client.redactor();
         let asked = self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
         let (url, reply) = follow_redirects(
@@ -71,7 +79,7 @@ impl<'a> Api<'a> {
             &[301, 302, 303, 307, 308],
             redactor,
             (&format_args!("GET {asked}"), "base_url"),
-            |url| self.get_authorized(url),
+            |url| self.get_authorized(url, within),
         )?;
         if url.path() != asked.path() && url.query() == asked.query() {
             let mut accounts = url.clone();
@@ -114,23 +122,24 @@ impl<'a> Api<'a> {
 
     /// GETs `url` with the run's token; a 401 gets one new token and one
     /// more try.
-    fn get_authorized(&self, url: &Url) -> Result<Reply> {
+    fn get_authorized(&self, url: &Url, within: Option<Duration>) -> Result<Reply> {
         let bearer = self.bearer.authorization()?;
-        let reply = self.get(url, &bearer)?;
+        let reply = self.get(url, &bearer, within)?;
         if reply.status != 401 {
             return Ok(reply);
         }
         let bearer = self.bearer.renew(&bearer)?;
-        self.get(url, &bearer)
+        self.get(url, &bearer, within)
     }
 
-    fn get(&self, url: &Url, bearer: &str) -> Result<Reply> {
+    fn get(&self, url: &Url, bearer: &str, answer_within: Option<Duration>) -> Result<Reply> {
         self.client.send(&Request {
             method: "GET",
             url,
             authorization: Some(bearer),
             form: None,
             issues_token: false,
+            answer_within,
         })
     }
 }

@@ -2,6 +2,8 @@
 //! page is fetched after the one before it, as the [`Walk`] directs. It is
 //! the authority: the concurrent walk hands on exactly the pages it would.
 
+use std::time::Instant;
+
 use anyhow::Result;
 
 use super::walk::Walk;
@@ -27,6 +29,7 @@ pub fn for_each_page(
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
     let mut walk = Walk::new(api.endpoint().clone(), pages);
+    let started = Instant::now();
     let Some(first) = fetch_next(api, &mut walk) else {
         return Ok(());
     };
@@ -41,7 +44,8 @@ pub fn for_each_page(
         return Ok(());
     }
     if let Some(ahead) = ahead {
-        return concurrent::walk_rest(api, walk, ahead, concurrency, flow, consume);
+        let took = started.elapsed();
+        return concurrent::walk_rest(api, walk, ahead, concurrency, took, flow, consume);
     }
     while let Some(page) = fetch_next(api, &mut walk) {
         if consume(page?)? == Flow::Stop {

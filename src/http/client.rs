@@ -63,9 +63,33 @@ pub struct Request<'a> {
     /// The answer carries a new `access_token`: the redactor learns it
     /// before any line of the answer is logged.
     pub issues_token: bool,
+    /// A page fetched ahead: the connection and the answer's head must
+    /// come within this, when it is shorter than `--timeout`. When they do
+    /// not, the request ends with [`NoTimelyAnswer`] and no retry: the walk
+    /// asks for that page itself.
+    pub answer_within: Option<Duration>,
 }
 
+/// A page fetched ahead got no answer in its time (see
+/// [`Request::answer_within`]).
+#[derive(Debug)]
+pub struct NoTimelyAnswer(pub Duration);
+
+impl std::fmt::Display for NoTimelyAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no answer within {:.1} s", self.0.as_secs_f64())
+    }
+}
+
+impl std::error::Error for NoTimelyAnswer {}
+
 impl Request<'_> {
+    /// [`Request::answer_within`], when it is shorter than the timeout.
+    fn answer_within(&self, options: &ClientOptions) -> Option<Duration> {
+        self.answer_within
+            .filter(|within| *within < options.timeout)
+    }
+
     /// The setting that names where this request goes, for hints.
     fn setting(&self) -> &'static str {
         if self.issues_token {
@@ -322,6 +346,13 @@ impl Client {
             Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
             None => builder,
         };
+        let builder = match request.answer_within(&self.options) {
+            Some(within) => {
+                let config = builder.config().timeout_connect(Some(within));
+                config.timeout_recv_response(Some(within)).build()
+            }
+            None => builder,
+        };
         match request.authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,
@@ -513,6 +544,11 @@ fn classify(
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
     match error {
+        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse)
+            if request.answer_within(options).is_some() =>
+        {
+            Err(NoTimelyAnswer(request.answer_within(options).unwrap_or_default()).into())
+        }
         E::Timeout(_) => transient(format!("timed out after {} s", options.timeout.as_secs())),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e

@@ -531,3 +531,62 @@ fn pages_linked_by_cursor_are_walked_by_their_links_alone() {
         "{targets:?}"
     );
 }
+
+/// A server that serves one connection at a time, each to its end (a
+/// single-threaded HTTP/1.1 server), never answers the pages fetched ahead
+/// on new connections while the walk's first connection stays open. The
+/// walk gives them two seconds, then fetches the rest itself on the
+/// connection the server holds: every account, in order, each page at
+/// most twice, with no retry needed. Before, each such page waited the
+/// whole `--timeout` (and was retried on a new connection that waited
+/// again): with no retries, the walk failed.
+#[test]
+fn a_server_that_serves_one_connection_at_a_time_is_walked_without_retries() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        one_connection_at_a_time: true,
+        ..FakeConfig::default()
+    });
+    let args = ["-o", "jsonl", "--per-page", "5", "--timeout", "4"];
+    let out = list(&fake, &[&args[..], &["--max-retries", "0"]].concat());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        .collect();
+    let expected: Vec<String> = sample_accounts(30)
+        .iter()
+        .map(|a| a["id"].to_string())
+        .collect();
+    assert_eq!(ids, expected);
+    let pages = fake.page_requests().len();
+    assert!((6..=12).contains(&pages), "{pages} page requests");
+}
+
+/// A page fetched ahead that gets no answer in its head start (two
+/// seconds here, well inside `--timeout`) is asked for again by the walk
+/// itself, and that counts as no retry: with `--max-retries 0` the walk
+/// still succeeds. Before, the page waited the whole `--timeout` and
+/// failed the walk.
+#[test]
+fn a_page_fetched_ahead_that_stalls_is_fetched_again_by_the_walk() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["--per-page", "5", "--timeout", "6", "--max-retries", "0"];
+    let json = parsed_json(&listed(&fake, "json", "4", &args));
+    assert_eq!(json, sample_accounts(30));
+    assert_eq!(fake.requests_for_page(3), 2, "{:?}", fake.page_requests());
+}

@@ -81,6 +81,10 @@ pub struct FakeConfig {
     /// The accounts endpoint has moved under [`MOVED_PREFIX`]: a `GET /express/accounts` gets
     /// a 308 to the same query there, and the `_links` point there.
     pub moved: bool,
+    /// Serve one connection at a time, each to its end, as a single-threaded server does
+    /// (Python's `http.server.HTTPServer` with HTTP/1.1): a connection opened meanwhile waits,
+    /// unanswered, in the listen queue.
+    pub one_connection_at_a_time: bool,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -164,6 +168,7 @@ impl Default for FakeConfig {
             bucket: None,
             cache_pages: false,
             moved: false,
+            one_connection_at_a_time: false,
         }
     }
 }
@@ -662,27 +667,33 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustl
         if let Ok(clone) = stream.try_clone() {
             shared.live().insert(conn, clone);
         }
+        let one_at_a_time = shared.state().config.one_connection_at_a_time;
         let shared = Arc::clone(&shared);
         let tls = tls.clone();
+        let serve = move || {
+            let _guard = LiveGuard {
+                shared: &shared,
+                conn,
+            };
+            match tls {
+                // The handshake happens on the first read; a client that refuses the
+                // certificate ends it there, before any request is recorded.
+                Some(tls) => {
+                    if let Ok(session) = rustls::ServerConnection::new(tls) {
+                        let stream = rustls::StreamOwned::new(session, stream);
+                        serve_connection(stream, conn, accepted, &shared);
+                    }
+                }
+                None => serve_connection(stream, conn, accepted, &shared),
+            }
+        };
+        if one_at_a_time {
+            serve();
+            continue;
+        }
         let spawned = thread::Builder::new()
             .name(format!("fake-api-conn-{conn}"))
-            .spawn(move || {
-                let _guard = LiveGuard {
-                    shared: &shared,
-                    conn,
-                };
-                match tls {
-                    // The handshake happens on the first read; a client that refuses the
-                    // certificate ends it there, before any request is recorded.
-                    Some(tls) => {
-                        if let Ok(session) = rustls::ServerConnection::new(tls) {
-                            let stream = rustls::StreamOwned::new(session, stream);
-                            serve_connection(stream, conn, accepted, &shared);
-                        }
-                    }
-                    None => serve_connection(stream, conn, accepted, &shared),
-                }
-            });
+            .spawn(serve);
         if spawned.is_err() {
             thread::sleep(Duration::from_millis(5));
         }
