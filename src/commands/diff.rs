@@ -33,6 +33,12 @@ const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o js
 /// Reads the OLD export (`-`: stdin). Any trouble is a usage error (exit
 /// 2) naming the file, and the line or record.
 pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
+    let text = read_text(path)?;
+    parse_export(&text).map_err(|e| usage_error(format!("{}{e}", shown(path).display())))
+}
+
+/// The text of an export file (`-`: stdin); trouble is a usage error.
+pub fn read_text(path: &Path) -> Result<String> {
     let name = shown(path).display();
     let bytes = if is_stdin(path) {
         let mut bytes = Vec::new();
@@ -41,9 +47,8 @@ pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
         std::fs::read(path)
     }
     .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))?;
-    parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))
+    String::from_utf8(bytes)
+        .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))
 }
 
 /// True for `-`, which means stdin.
@@ -52,7 +57,7 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 /// The OLD file as messages name it.
-fn shown(path: &Path) -> &Path {
+pub fn shown(path: &Path) -> &Path {
     if is_stdin(path) {
         Path::new("stdin")
     } else {
@@ -134,7 +139,7 @@ fn record(value: Value, place: &str) -> Result<Account, String> {
         Some(Value::Number(_)) => {}
         _ => {
             return Err(format!(
-                ", {place}: no `id`; diff matches accounts by id, so export with id among the --columns"
+                ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
             ));
         }
     }

@@ -107,9 +107,20 @@ fn walk(
 }
 
 /// Reads an export as `diff` does (exit 2 naming the file and line); an
-/// id twice is an error too.
+/// id twice is an error too, and so is an empty file.
 fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
-    let records = super::diff::read_export(path)?;
+    let text = super::diff::read_text(path)?;
+    let name = super::diff::shown(path).display();
+    // `diff` reads an empty file as no account, as `-o jsonl` writes it;
+    // here it would record every account as removed, and an export that
+    // failed (`list -o jsonl > file`) leaves just such a file.
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(usage_error(format!(
+            "{name} is empty, as a failed export leaves it; nothing was recorded. If the organization had no account then, import a file holding []"
+        )));
+    }
+    let records =
+        super::diff::parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))?;
     let mut seen = HashMap::with_capacity(records.len());
     let mut accounts = Vec::with_capacity(records.len());
     for (place, account) in records {

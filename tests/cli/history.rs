@@ -759,8 +759,16 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
         (
             "noid.jsonl",
             format!("{}\n{{\"name\": \"x\"}}\n", a()),
-            "noid.jsonl, line 2: no `id`",
+            "noid.jsonl, line 2: no `id`; accounts are matched by id",
         ),
+        // What `list -o jsonl > file` leaves when the run fails: imported,
+        // it would record every account as removed.
+        (
+            "empty.jsonl",
+            String::new(),
+            "empty.jsonl is empty, as a failed export leaves it; nothing was recorded",
+        ),
+        ("blank.jsonl", "\n\n".to_string(), "blank.jsonl is empty"),
     ];
     for (name, text, expected) in cases {
         let path = sb.path(name);
@@ -786,6 +794,15 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
         2,
     );
     assert!(err.contains("--at: `last tuesday` is not a time"), "{err}");
+    // An organization with no account is imported from `[]`.
+    let none = sb.path("none.json");
+    fs::write(&none, "[]\n").unwrap();
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import"])
+        .arg(&none)
+        .args(["--at", "2026-11-01"])
+        .output()
+        .unwrap());
 }
 
 #[test]
