@@ -102,13 +102,15 @@ impl AtomicFile {
     }
 }
 
+/// Writes go to the file itself: tempfile's own `Write` names the
+/// temporary path in its errors, which is gone by the time they are shown.
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp.write(buf)
+        self.temp.as_file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.flush()
+        self.temp.as_file_mut().flush()
     }
 }
 

@@ -925,3 +925,37 @@ fn a_page_number_sent_twice_is_exit_5() {
         support::assert_failed_walk_requests(&api, sequential, 2, 1, 3, "failed walk");
     }
 }
+
+/// A write that fails half way (the file size limit of `ulimit -f` here,
+/// as a full disk would) leaves yesterday's file as it was and no
+/// temporary file, and the error names the file asked for alone: the
+/// temporary file the data went to is gone by then. It named it before.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_half_way_names_the_target_and_leaves_it() {
+    let api = fake(simple_accounts(150), Faults::default());
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let tool = sb.spawnable_tool(&api);
+    // SIGXFSZ ignored: the write fails with EFBIG instead of killing the tool.
+    let out = std::process::Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\""])
+        .arg(tool.get_program())
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .env_clear()
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: writing {}: File too large (os error 27)",
+            file.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), YESTERDAY);
+    assert_eq!(files_in(file.parent().unwrap()), ["accounts.csv"]);
+}
