@@ -136,7 +136,20 @@ pub fn exit_code_for(err: &anyhow::Error) -> Exit {
 /// The one-line message printed after `error: `. Context layers are joined
 /// with `: `; newlines inside are flattened so the message stays one line.
 pub fn one_line(err: &anyhow::Error) -> String {
-    format!("{err:#}")
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        // A cause that only restates the one above it after a code
+        // (SQLite's "Error code 13: database or disk is full") adds nothing.
+        if !parts
+            .last()
+            .is_some_and(|above| text.ends_with(above.as_str()))
+        {
+            parts.push(text);
+        }
+    }
+    parts
+        .join(": ")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -148,6 +161,21 @@ pub fn one_line(err: &anyhow::Error) -> String {
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn a_cause_that_restates_the_one_above_is_left_out() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(13),
+            Some("database or disk is full".into()),
+        );
+        let err = anyhow::Error::new(sqlite).context("writing the history store h.db");
+        assert_eq!(
+            one_line(&err),
+            "writing the history store h.db: database or disk is full"
+        );
+        let io = anyhow::Error::new(io::Error::from(io::ErrorKind::NotFound)).context("reading x");
+        assert_eq!(one_line(&io), "reading x: entity not found");
+    }
 
     #[test]
     fn exit_codes_match_the_spec() {

@@ -217,13 +217,14 @@ impl Store {
             Access::Write => Store::open_for_writing(path)?,
         };
         // An older store still reads: its data is the same, only indexes
-        // and columns with defaults were added since. A read-only file
-        // cannot be upgraded, so it is read as it is.
+        // and columns with defaults were added since. It is upgraded when
+        // it can be; a read-only file, or one on a full disk, is read as it
+        // is (a failed step leaves it as it was).
         if access == Access::Read
             && version < LATEST_VERSION
             && !store.conn.is_readonly("main").unwrap_or(true)
         {
-            store.migrate()?;
+            let _ = store.migrate();
         }
         Ok(store)
     }
@@ -356,6 +357,13 @@ impl Store {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         if sqlite.is_some_and(cannot_write) {
             read_only(&self.path)
+        } else if sqlite.and_then(rusqlite::Error::sqlite_error_code)
+            == Some(rusqlite::ErrorCode::DiskFull)
+        {
+            anyhow::anyhow!(
+                "the disk holding the history store {} is full, so nothing was recorded; free some space, or pass --history with another path",
+                self.path.display()
+            )
         } else {
             e.context(format!("writing the history store {}", self.path.display()))
         }
@@ -398,5 +406,30 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk says so, once, and what to do.
+    #[test]
+    fn a_full_disk_is_named_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let err = store.write_error(full.into());
+        assert_eq!(
+            crate::error::one_line(&err),
+            format!(
+                "the disk holding the history store {} is full, so nothing was recorded; free some space, or pass --history with another path",
+                path.display()
+            )
+        );
     }
 }

@@ -726,6 +726,50 @@ fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
     assert_eq!(fs::read(&store).unwrap(), before);
 }
 
+/// An older store (schema 1) is upgraded by the first command that opens
+/// it; when it cannot be written (a full disk, here the file size limit
+/// of `ulimit -f 0`), the reading commands read it as it is. Before, they
+/// failed with "writing the history store …: disk I/O error".
+#[cfg(unix)]
+#[test]
+fn an_older_store_that_cannot_be_upgraded_is_read_as_it_is() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [first, ..] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &first.0, "--at", &first.1])
+        .output()
+        .unwrap());
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute_batch(
+            "DROP INDEX version_by_start; DROP INDEX version_by_end;
+             ALTER TABLE snapshot DROP COLUMN source; PRAGMA user_version = 1;
+             PRAGMA journal_mode = DELETE;",
+        )
+        .unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    let tool = offline(&sb, &store);
+    let tool = tool.get_program().to_owned();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(tool)
+        .args(["list", "--at", "now", "-o", "jsonl"]);
+    let envs: Vec<_> = offline(&sb, &store)
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+        .collect();
+    let out = cmd.env_clear().envs(envs).output().unwrap();
+    assert_eq!(
+        stdout_of(&out),
+        jsonl(&[a(), b(), c()]),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(fs::read(&store).unwrap(), before);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
