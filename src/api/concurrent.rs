@@ -39,7 +39,8 @@ const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
 /// first page, which took `first_took` (its token included).
 ///
 /// A page fetched ahead that gets no connection or answer in ten times
-/// the first page's time (two seconds at least) is a server that serves
+/// the first page's time (two seconds at least; only with a `--timeout` of
+/// four times that or more) is a server that serves
 /// one connection at a time, or a slow page: nothing more is fetched
 /// ahead, and the walk asks for the rest itself, one page at a time, once
 /// the requests in flight have ended (their connections are then free).

@@ -64,9 +64,10 @@ pub struct Request<'a> {
     /// before any line of the answer is logged.
     pub issues_token: bool,
     /// A page fetched ahead: the connection and the answer's head must
-    /// come within this, when it is shorter than `--timeout`. When they do
-    /// not, the request ends with [`NoTimelyAnswer`] and no retry: the walk
-    /// asks for that page itself.
+    /// come within this, when it is a quarter of `--timeout` or less (a
+    /// short timeout makes a stall cheap already). When they do not, the
+    /// request ends with [`NoTimelyAnswer`] and no retry: the walk asks for
+    /// that page itself.
     pub answer_within: Option<Duration>,
 }
 
@@ -84,10 +85,11 @@ impl std::fmt::Display for NoTimelyAnswer {
 impl std::error::Error for NoTimelyAnswer {}
 
 impl Request<'_> {
-    /// [`Request::answer_within`], when it is shorter than the timeout.
+    /// [`Request::answer_within`], when it is a quarter of the timeout or
+    /// less.
     fn answer_within(&self, options: &ClientOptions) -> Option<Duration> {
         self.answer_within
-            .filter(|within| *within < options.timeout)
+            .filter(|within| *within * 4 <= options.timeout)
     }
 
     /// The setting that names where this request goes, for hints.

@@ -548,7 +548,7 @@ fn a_server_that_serves_one_connection_at_a_time_is_walked_without_retries() {
         one_connection_at_a_time: true,
         ..FakeConfig::default()
     });
-    let args = ["-o", "jsonl", "--per-page", "5", "--timeout", "4"];
+    let args = ["-o", "jsonl", "--per-page", "5", "--timeout", "8"];
     let out = list(&fake, &[&args[..], &["--max-retries", "0"]].concat());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -570,7 +570,7 @@ fn a_server_that_serves_one_connection_at_a_time_is_walked_without_retries() {
 }
 
 /// A page fetched ahead that gets no answer in its head start (two
-/// seconds here, well inside `--timeout`) is asked for again by the walk
+/// seconds here, a quarter of `--timeout`) is asked for again by the walk
 /// itself, and that counts as no retry: with `--max-retries 0` the walk
 /// still succeeds. Before, the page waited the whole `--timeout` and
 /// failed the walk.
@@ -585,7 +585,7 @@ fn a_page_fetched_ahead_that_stalls_is_fetched_again_by_the_walk() {
         },
         ..FakeConfig::default()
     });
-    let args = ["--per-page", "5", "--timeout", "6", "--max-retries", "0"];
+    let args = ["--per-page", "5", "--timeout", "8", "--max-retries", "0"];
     let json = parsed_json(&listed(&fake, "json", "4", &args));
     assert_eq!(json, sample_accounts(30));
     assert_eq!(fake.requests_for_page(3), 2, "{:?}", fake.page_requests());
