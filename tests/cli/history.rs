@@ -657,10 +657,10 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
     }
 }
 
+/// Records the first export, lets `protect` make the store read-only,
+/// then reads it and fails to record the second, with not a byte changed.
 #[cfg(unix)]
-#[test]
-fn a_read_only_store_reads_but_does_not_record() {
-    use std::os::unix::fs::PermissionsExt;
+fn reads_but_does_not_record(protect: impl FnOnce(&Sandbox, &Path)) {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [first, second, _] = exports(&sb);
@@ -668,43 +668,7 @@ fn a_read_only_store_reads_but_does_not_record() {
         .args(["snapshot", "--import", &first.0, "--at", &first.1])
         .output()
         .unwrap());
-    fs::set_permissions(&store, fs::Permissions::from_mode(0o444)).unwrap();
-    let before = fs::read(&store).unwrap();
-    let listed = ok(&offline(&sb, &store)
-        .args(["list", "--at", "now", "-o", "jsonl"])
-        .output()
-        .unwrap());
-    assert_eq!(listed, jsonl(&[a(), b(), c()]));
-    let err = fails_with(
-        &offline(&sb, &store)
-            .args(["snapshot", "--import", &second.0, "--at", &second.1])
-            .output()
-            .unwrap(),
-        1,
-    );
-    assert!(
-        err.contains("is read-only, so no snapshot can be recorded"),
-        "{err}"
-    );
-    assert_eq!(fs::read(&store).unwrap(), before);
-}
-
-/// In a read-only folder (or file system) a WAL store has no -shm file
-/// and cannot get one. A -shm link to nowhere stands for that folder: it
-/// cannot be created either, and the test then holds when run as root.
-#[cfg(unix)]
-#[test]
-fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
-    let sb = Sandbox::new();
-    let store = sb.path("store");
-    let [first, second, _] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &first.0, "--at", &first.1])
-        .output()
-        .unwrap());
-    let shm = sb.path("store-shm");
-    let _ = fs::remove_file(&shm);
-    std::os::unix::fs::symlink(sb.path("no-such-folder/shm"), &shm).unwrap();
+    protect(&sb, &store);
     let before = fs::read(&store).unwrap();
     let listed = ok(&offline(&sb, &store)
         .args(["list", "--at", "now", "-o", "jsonl"])
@@ -724,6 +688,28 @@ fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
         "{err}"
     );
     assert_eq!(fs::read(&store).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_store_reads_but_does_not_record() {
+    use std::os::unix::fs::PermissionsExt;
+    reads_but_does_not_record(|_, store| {
+        fs::set_permissions(store, fs::Permissions::from_mode(0o444)).unwrap();
+    });
+}
+
+/// In a read-only folder (or file system) a WAL store has no -shm file
+/// and cannot get one. A -shm link to nowhere stands for that folder: it
+/// cannot be created either, and the test then holds when run as root.
+#[cfg(unix)]
+#[test]
+fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
+    reads_but_does_not_record(|sb, _| {
+        let shm = sb.path("store-shm");
+        let _ = fs::remove_file(&shm);
+        std::os::unix::fs::symlink(sb.path("no-such-folder/shm"), &shm).unwrap();
+    });
 }
 
 /// An older store (schema 1) is upgraded by the first command that opens
