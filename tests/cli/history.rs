@@ -386,13 +386,7 @@ fn states_of_imports() -> Vec<Vec<Value>> {
 #[test]
 fn trend_plots_an_svg_picture() {
     let sb = Sandbox::new();
-    let store = sb.path("store");
-    for (file, at) in exports(&sb) {
-        ok(&offline(&sb, &store)
-            .args(["snapshot", "--import", &file, "--at", &at])
-            .output()
-            .unwrap());
-    }
+    let store = imported_store(&sb, 3);
     let svg = sb.path("trend.svg");
     let out = offline(&sb, &store)
         .args(["trend", "--plot"])
@@ -411,14 +405,7 @@ fn trend_plots_an_svg_picture() {
 #[test]
 fn reading_commands_need_no_credentials_and_no_network() {
     let sb = Sandbox::new();
-    let store = sb.path("store");
-    let [first, second, _] = exports(&sb);
-    for (file, at) in [first, second] {
-        ok(&offline(&sb, &store)
-            .args(["snapshot", "--import", &file, "--at", &at])
-            .output()
-            .unwrap());
-    }
+    let store = imported_store(&sb, 2);
     let read = |args: &[&str]| ok(&offline(&sb, &store).args(args).output().unwrap());
     let changes: Vec<Value> = read(&["changes", "-o", "jsonl"])
         .lines()
@@ -838,14 +825,7 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
 #[test]
 fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
     let sb = Sandbox::new();
-    let store = sb.path("store");
-    let [first, second, _] = exports(&sb);
-    for (file, at) in [first, second] {
-        ok(&offline(&sb, &store)
-            .args(["snapshot", "--import", &file, "--at", &at])
-            .output()
-            .unwrap());
-    }
+    let store = imported_store(&sb, 2);
     let err = fails_with(
         &offline(&sb, &store)
             .args(["changes", "--since", "2026-11-05", "--until", "2026-11-01"])
@@ -1133,13 +1113,7 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
 #[test]
 fn list_at_takes_every_list_filter_and_format() {
     let sb = Sandbox::new();
-    let store = sb.path("store");
-    for (file, at) in exports(&sb) {
-        ok(&offline(&sb, &store)
-            .args(["snapshot", "--import", &file, "--at", &at])
-            .output()
-            .unwrap());
-    }
+    let store = imported_store(&sb, 3);
     let out = offline(&sb, &store)
         .args([
             "list",
@@ -1261,7 +1235,8 @@ fn changes_csv_guards_formulas() {
     );
 }
 
-/// A store of the three imports (`exports`), in the sandbox.
+/// A store of the first `imports` of the three exports (`exports`), in
+/// the sandbox.
 fn imported_store(sb: &Sandbox, imports: usize) -> std::path::PathBuf {
     let store = sb.path("store");
     for (file, at) in exports(sb).into_iter().take(imports) {
