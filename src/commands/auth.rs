@@ -12,8 +12,15 @@ use super::Context;
 use crate::auth::{SCOPE, Token, now_secs};
 use crate::cli::CheckArgs;
 
-/// The expiry as an HTTP date (`Tue, 01 Dec 2026 16:20:00 GMT`).
+/// The last second an HTTP date can name: 9999-12-31T23:59:59Z.
+const LAST_HTTP_DATE: u64 = 253_402_300_799;
+
+/// The expiry as an HTTP date (`Tue, 01 Dec 2026 16:20:00 GMT`); a token
+/// endpoint's `expires_in` of any size makes one later than that can say.
 pub fn utc_text(unix_secs: u64) -> String {
+    if unix_secs > LAST_HTTP_DATE {
+        return "after the year 9999".to_string();
+    }
     httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix_secs))
 }
 
@@ -95,6 +102,10 @@ mod tests {
     fn utc_text_is_an_http_date() {
         assert_eq!(utc_text(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(utc_text(1_709_210_096), "Thu, 29 Feb 2024 12:34:56 GMT");
+        // `expires_in: 1e20` saturates to u64::MAX: it panicked here.
+        assert_eq!(utc_text(LAST_HTTP_DATE), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(utc_text(LAST_HTTP_DATE + 1), "after the year 9999");
+        assert_eq!(utc_text(u64::MAX), "after the year 9999");
     }
 
     #[test]

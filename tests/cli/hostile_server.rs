@@ -705,6 +705,13 @@ fn expires_in_is_read_as_token_endpoints_send_it() {
         let out = list_jsonl(&fake);
         assert!(out.status.success(), "{expires_in}: {}", stderr_of(&out));
         assert_eq!(stdout_of(&out).lines().count(), 3, "{expires_in}");
+        // `auth check` shows the expiry: one past the year 9999 panicked.
+        let check = run_tool(&fake, &["auth", "check"]);
+        assert!(
+            check.status.success(),
+            "{expires_in}: {}",
+            stderr_of(&check)
+        );
     }
     // A string that is not a number is still refused, without quoting it.
     let out = list_with_token_answer(json!({
