@@ -39,6 +39,9 @@ const CHILD_MARKER: &str = "TALKDESK_ACCOUNTS_DEMO_CHILD";
 const CLIENT_ID: &str = "test-client";
 const CLIENT_SECRET: &str = "test-secret-value";
 
+/// The variables whose proxy the tool uses for http:// URLs.
+const HTTP_PROXY_VARS: [&str; 4] = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+
 /// `serve [--port N]`: the fake stays up, and what points at it is
 /// printed, until Ctrl-C (the default SIGINT action ends the process).
 fn serve(args: &[String]) -> ExitCode {
@@ -94,6 +97,14 @@ Then try: talkdesk-accounts auth check; talkdesk-accounts summary; talkdesk-acco
         return ExitCode::FAILURE;
     }
     drop(stdout);
+    if let Some(var) = HTTP_PROXY_VARS
+        .into_iter()
+        .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+    {
+        eprintln!(
+            "note: {var} is set: the tool would send the fake's http:// URLs through that proxy; also export NO_PROXY=127.0.0.1 (or add 127.0.0.1 to it)"
+        );
+    }
     loop {
         std::thread::park();
     }
@@ -158,7 +169,10 @@ fn demo_env(child: &mut Command, fake: &FakeApi, sandbox: &Path) {
         .env("TALKDESK_BASE_URL", fake.base_url())
         .env("TALKDESK_TOKEN_URL", fake.token_url())
         .env("TALKDESK_CLIENT_ID", CLIENT_ID)
-        .env("TALKDESK_CLIENT_SECRET", CLIENT_SECRET);
+        .env("TALKDESK_CLIENT_SECRET", CLIENT_SECRET)
+        // A proxy set for the machine (HTTP_PROXY, ALL_PROXY) would take the
+        // fake's http:// URLs too; the fake is right here.
+        .env("NO_PROXY", "127.0.0.1");
     for var in [
         "TALKDESK_CONFIG",
         "TALKDESK_PROFILE",

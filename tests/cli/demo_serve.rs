@@ -166,3 +166,29 @@ fn config_init_plus_the_printed_profile_works_with_profile_demo() {
     assert!(list.status.success(), "{}", stderr_of(&list));
     assert_eq!(stdout_of(&list).lines().count(), 3);
 }
+
+/// `cargo run --example demo` on a machine whose environment sets a proxy
+/// (HTTP_PROXY, ALL_PROXY: corporate machines, some CI runners) reaches
+/// its fake directly. Before, every request went to the proxy (here a
+/// port nobody listens on) and the demo failed after its retries.
+#[test]
+fn the_demo_works_with_a_proxy_set_for_the_machine() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let out = Command::new(demo_binary())
+        .arg("summary")
+        .env("HTTP_PROXY", &proxy)
+        .env("http_proxy", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env("TALKDESK_BACKOFF_SCALE", "0")
+        .output()
+        .expect("run the demo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("TOTAL      ┆   120"), "{stdout}");
+}
