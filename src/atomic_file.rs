@@ -66,7 +66,8 @@ impl AtomicFile {
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
-            .tempfile_in(dir)?;
+            .tempfile_in(dir)
+            .map_err(without_temp_path)?;
         Ok(AtomicFile {
             pending: Pending::new(temp.path()),
             temp,
@@ -99,6 +100,16 @@ impl AtomicFile {
             })
             .map(drop)
             .map_err(|e| e.error)
+    }
+}
+
+/// tempfile's error without the ` at path "…/.name.XXXX.tmp"` it adds:
+/// that file was never made, and the caller names the file asked for.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.rfind(" at path ") {
+        Some(cut) => io::Error::new(e.kind(), &text[..cut]),
+        None => e,
     }
 }
 

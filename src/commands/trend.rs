@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let mut plot = args
         .plot
         .as_deref()
-        .map(|p| Destination::open(Some(p)))
+        .map(|p| Destination::file(p, "--plot"))
         .transpose()?;
     let store = ctx.history_store(&settings, Access::Read)?;
     let snapshots = store.snapshots(&org)?;

@@ -29,8 +29,7 @@ pub enum Destination {
 }
 
 impl Destination {
-    /// Stdout, or a temporary file beside `path`. Opening the file first
-    /// means a bad path fails before any request is made.
+    /// Stdout, or the file of `--output-file`.
     pub fn open(path: Option<&Path>) -> Result<Destination> {
         match path {
             None => {
@@ -41,44 +40,44 @@ impl Destination {
                     terminal,
                 })
             }
-            Some(target) => {
-                // What the path names, a symbolic link followed.
-                let meta = fs::metadata(target).ok();
-                if meta.as_ref().is_some_and(|m| m.is_dir()) {
-                    anyhow::bail!(
-                        "--output-file {} is a folder; name a file",
-                        target.display()
-                    );
-                }
-                if meta.as_ref().is_some_and(|m| !m.is_file()) {
-                    let file = fs::OpenOptions::new()
-                        .write(true)
-                        .open(target)
-                        .with_context(|| {
-                            format!("cannot write --output-file {}", target.display())
-                        })?;
-                    return Ok(Destination::InPlace {
-                        out: BufWriter::with_capacity(64 * 1024, file),
-                        path: target.to_path_buf(),
-                    });
-                }
-                // A symbolic link is followed there: the file it names is
-                // replaced and the link stays.
-                let file = AtomicFile::create(target).with_context(|| {
-                    format!(
-                        "cannot write --output-file {}: cannot create a file in its folder; check that the folder exists and is writable",
-                        target.display()
-                    )
-                })?;
-                // Keep the permissions of a file being replaced.
-                if let Some(meta) = meta {
-                    let _ = fs::set_permissions(file.path(), meta.permissions());
-                }
-                Ok(Destination::File {
-                    out: BufWriter::with_capacity(64 * 1024, file),
-                })
-            }
+            Some(target) => Destination::file(target, "--output-file"),
         }
+    }
+
+    /// A temporary file beside `target`, the value of `option` (named in
+    /// errors). Opening the file first means a bad path fails before any
+    /// request is made.
+    pub fn file(target: &Path, option: &str) -> Result<Destination> {
+        // What the path names, a symbolic link followed.
+        let meta = fs::metadata(target).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            anyhow::bail!("{option} {} is a folder; name a file", target.display());
+        }
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .with_context(|| format!("cannot write {option} {}", target.display()))?;
+            return Ok(Destination::InPlace {
+                out: BufWriter::with_capacity(64 * 1024, file),
+                path: target.to_path_buf(),
+            });
+        }
+        // A symbolic link is followed there: the file it names is replaced
+        // and the link stays.
+        let file = AtomicFile::create(target).with_context(|| {
+            format!(
+                "cannot write {option} {}: cannot create a file in its folder; check that the folder exists and is writable",
+                target.display()
+            )
+        })?;
+        // Keep the permissions of a file being replaced.
+        if let Some(meta) = meta {
+            let _ = fs::set_permissions(file.path(), meta.permissions());
+        }
+        Ok(Destination::File {
+            out: BufWriter::with_capacity(64 * 1024, file),
+        })
     }
 
     /// True when the output is a terminal (a table then fits its width).

@@ -400,6 +400,27 @@ fn trend_plots_an_svg_picture() {
         text.contains("ACTIVE") && text.contains("2026-11-02"),
         "{text}"
     );
+    // A bad --plot path is named as --plot (it said --output-file), and
+    // without the temporary file that was never made (it named one).
+    for (path, expected) in [
+        (sb.path(""), "is a folder; name a file"),
+        (
+            sb.path("no-such-folder/t.svg"),
+            "cannot create a file in its folder; check that the folder exists and is writable: ",
+        ),
+    ] {
+        let out = offline(&sb, &store)
+            .args(["trend", "--plot"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 1);
+        assert!(err.contains(&format!("--plot {}", path.display())), "{err}");
+        assert!(
+            err.contains(expected) && !err.contains(" at path "),
+            "{err}"
+        );
+    }
 }
 
 #[test]
