@@ -12,7 +12,7 @@
 //! This module also holds the page as the API sends it ([`RawPage`]), the
 //! walk's input.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use serde::Deserialize;
@@ -72,6 +72,13 @@ impl RawPage {
             .as_ref()
             .and_then(|e| e.accounts.as_ref())
             .is_none_or(Vec::is_empty)
+    }
+
+    /// The id of its first account (how a page sent again is told from
+    /// another under the same number).
+    fn first_id(&self) -> Option<String> {
+        let accounts = self.embedded.as_ref()?.accounts.as_ref()?;
+        Some(accounts.first()?.0.id_text().to_string())
     }
 
     /// Its next link, when it has one that is not blank.
@@ -158,7 +165,10 @@ pub struct Walk {
     endpoint: Endpoint,
     next: Option<(Url, u64)>,
     single: bool,
-    seen_pages: HashSet<u64>,
+    /// The page numbers handed on, each with its first account's id.
+    seen_pages: HashMap<u64, Option<String>>,
+    /// A wrong `page` field has been warned about.
+    misnumbered: bool,
     seen_urls: HashSet<String>,
 }
 
@@ -173,7 +183,8 @@ impl Walk {
             next: Some((endpoint.page_url(first), first)),
             endpoint,
             single,
-            seen_pages: HashSet::new(),
+            seen_pages: HashMap::new(),
+            misnumbered: false,
             seen_urls: HashSet::new(),
         }
     }
@@ -198,19 +209,36 @@ impl Walk {
     /// decides where to go after it.
     pub fn accept(&mut self, url: Url, expected: u64, raw: RawPage) -> Result<Step> {
         self.seen_urls.insert(url.to_string());
-        let number = raw.page.unwrap_or(expected);
-        if !self.seen_pages.insert(number) {
-            return Err(api_error(format!(
-                "the API sent page {number} twice ({url}); its next links go in a loop, so the walk stops here"
-            )));
-        }
+        let first_id = raw.first_id();
         let mut warning = None;
+        let mut number = raw.page.unwrap_or(expected);
+        if let Some(before) = self.seen_pages.get(&number) {
+            // The same page again is a loop; other accounts under a page
+            // number already seen are a `page` field that is wrong (one
+            // that always says 1): the walk counts the page as the one it
+            // asked for.
+            if *before == first_id || self.seen_pages.contains_key(&expected) {
+                return Err(api_error(format!(
+                    "the API sent page {number} twice ({url}); its next links go in a loop, so the walk stops here"
+                )));
+            }
+            if !std::mem::replace(&mut self.misnumbered, true) {
+                warning = Some(format!(
+                    "the API numbered page {expected} as page {number}, which it sent before with other accounts; its `page` field is ignored where it repeats"
+                ));
+            }
+            number = expected;
+        }
+        self.seen_pages.insert(number, first_id);
         if !self.single {
             self.next = match self.next_after(&url, &raw, number)? {
                 Next::Page(url, n) => Some((url, n)),
                 Next::End => None,
                 Next::EndShort(why) => {
-                    warning = Some(why);
+                    warning = Some(match warning {
+                        Some(numbered) => format!("{numbered}; {why}"),
+                        None => why,
+                    });
                     None
                 }
             };
@@ -260,7 +288,8 @@ impl Walk {
     fn follow_link(&self, url: &Url, href: &str, number: u64) -> Result<(Url, u64)> {
         let next = self.endpoint.follow(url, href)?;
         let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
-        let goes_back = linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
+        let goes_back =
+            linked_page.is_some_and(|p| p <= number || self.seen_pages.contains_key(&p));
         if goes_back || self.seen_urls.contains(next.as_str()) {
             return Err(api_error(format!(
                 "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
@@ -506,6 +535,27 @@ mod tests {
         let (exit, message) = kind(feed(&mut walk, raw(2, json!({"page": 1}))));
         assert_eq!(exit, Exit::Api);
         assert!(message.contains("sent page 1 twice"), "{message}");
+    }
+
+    /// A `page` field that always says 1, over other accounts each time, is
+    /// wrong, not a loop: the page counts as the one asked for, and the
+    /// walk goes on (warning once). It stopped as a loop before.
+    #[test]
+    fn a_page_number_repeated_over_other_accounts_is_the_page_asked_for() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let page = |first: usize| {
+            let ids: Vec<Value> = (first..first + 2).map(|i| json!({"id": i})).collect();
+            let page = json!({"page": 1, "total_pages": 3, "_embedded": {"accounts": ids}});
+            serde_json::from_str::<RawPage>(&page.to_string()).unwrap()
+        };
+        assert_eq!(feed(&mut walk, page(0)).unwrap().page.number, 1);
+        let second = feed(&mut walk, page(2)).unwrap();
+        assert_eq!(second.page.number, 2);
+        let warning = second.warning.unwrap();
+        assert!(warning.contains("numbered page 2 as page 1"), "{warning}");
+        let third = feed(&mut walk, page(4)).unwrap();
+        assert_eq!((third.page.number, third.warning), (3, None));
+        assert!(!walk.has_next());
     }
 
     #[test]

@@ -926,6 +926,50 @@ fn a_page_number_sent_twice_is_exit_5() {
     }
 }
 
+/// A server whose `page` field always says 1, over the right accounts for
+/// each page, is walked to the end: every account once, one warning. It
+/// stopped at page 2 as a loop before (exit 5).
+#[test]
+fn a_page_field_that_always_says_one_is_ignored_where_it_repeats() {
+    let accounts = simple_accounts(150);
+    let page = |n: usize| {
+        json!({
+            "count": 50, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
+            "_embedded": {"accounts": accounts[(n - 1) * 50..n * 50]},
+        })
+    };
+    for sequential in [true, false] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 50,
+            links: LinkStyle::None,
+            faults: Faults {
+                always: vec![
+                    (RequestMatch::Page(2), FaultKind::Json(page(2))),
+                    (RequestMatch::Page(3), FaultKind::Json(page(3))),
+                ],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(walk_args(
+                &["list", "-o", "json", "--columns", "id"],
+                sequential,
+            ))
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let ids: Vec<&Value> = accounts.iter().map(|a| &a["id"]).collect();
+        assert_eq!(listed.iter().map(|a| &a["id"]).collect::<Vec<_>>(), ids);
+        assert_eq!(stderr.matches("warning: ").count(), 1, "{stderr}");
+        assert!(stderr.contains("numbered page 2 as page 1"), "{stderr}");
+    }
+}
+
 /// A write that fails half way (the file size limit of `ulimit -f` here,
 /// as a full disk would) leaves yesterday's file as it was and no
 /// temporary file, and the error names the file asked for alone: the
