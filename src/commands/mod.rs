@@ -72,7 +72,8 @@ impl Context<'_> {
     }
 
     /// How a table is drawn: fitted to the terminal's width when it goes
-    /// to a terminal, and coloured when stdout is. `--color auto` follows
+    /// to a terminal (`COLUMNS` first, as for `--help`, which clap wraps
+    /// so; then the terminal's own size), and coloured when stdout is. `--color auto` follows
     /// the conventions clap and cargo follow (read by anstyle-query):
     /// NO_COLOR turns colour off, else CLICOLOR_FORCE turns it on, else
     /// CLICOLOR=0 or TERM=dumb turn it off, else a terminal gets colour.
@@ -88,9 +89,13 @@ impl Context<'_> {
                             && std::io::stdout().is_terminal()))
             }
         };
-        let size = to_terminal.then(terminal_size::terminal_size);
+        let width = to_terminal.then(|| {
+            ((self.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
+                .filter(|&c| c > 0)
+                .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0))
+        });
         TableStyle {
-            width: size.flatten().map(|(w, _)| w.0),
+            width: width.flatten(),
             color,
         }
     }

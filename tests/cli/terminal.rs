@@ -6,7 +6,7 @@ use crate::support;
 
 use std::process::{Command, Output};
 
-use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::fake_api::{FakeApi, FakeConfig, sample_accounts, simple_accounts};
 use support::{Sandbox, stderr_of, stdout_of};
 
 const ESC: char = '\u{1b}';
@@ -29,8 +29,20 @@ fn on_a_terminal(
     shell_tail: &str,
     env: &[(&str, &str)],
 ) -> Output {
+    on_a_terminal_after(sb, fake, "", args, shell_tail, env)
+}
+
+/// [`on_a_terminal`] with `before` run first in the same terminal (`stty`).
+fn on_a_terminal_after(
+    sb: &Sandbox,
+    fake: &FakeApi,
+    before: &str,
+    args: &str,
+    shell_tail: &str,
+    env: &[(&str, &str)],
+) -> Output {
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
-    let line = format!("'{}' {args} {shell_tail}", bin.display());
+    let line = format!("{before} '{}' {args} {shell_tail}", bin.display());
     let mut cmd = Command::new("script");
     cmd.args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
         .env_clear()
@@ -265,4 +277,42 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
     assert!(output.status.success());
     assert_eq!(stderr_of(&output), "");
+}
+
+/// The widest line of what reached the terminal, in characters.
+fn widest_line(output: &Output) -> usize {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.trim_end_matches('\r').chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// On a terminal the table fits its width: the terminal's own size, or
+/// `COLUMNS` when it is set (as clap wraps `--help`). A terminal whose size
+/// is unknown (a bare pseudo-terminal) with `COLUMNS=60` got the whole
+/// 80-column table before.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn the_table_fits_the_terminal_or_columns() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        ..FakeConfig::default()
+    });
+    let args = "list --color never -q";
+    let sized = on_a_terminal_after(&sb, &fake, "stty cols 60 rows 40;", args, "", &[]);
+    assert!(widest_line(&sized) <= 60, "{}", stdout_of(&sized));
+    let columns = on_a_terminal_after(
+        &sb,
+        &fake,
+        "stty cols 0 rows 0;",
+        args,
+        "",
+        &[("COLUMNS", "50")],
+    );
+    assert!(widest_line(&columns) <= 50, "{}", stdout_of(&columns));
+    let wide = on_a_terminal_after(&sb, &fake, "stty cols 200 rows 40;", args, "", &[]);
+    assert!(widest_line(&wide) > 60, "{}", stdout_of(&wide));
 }
