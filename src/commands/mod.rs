@@ -72,9 +72,9 @@ impl Context<'_> {
     }
 
     /// How a table is drawn: fitted to the terminal's width when it goes
-    /// to a terminal (`COLUMNS` first, as for `--help`, which clap wraps
-    /// so; then the terminal's own size), and coloured when stdout is. `--color auto` follows
-    /// the conventions clap and cargo follow (read by anstyle-query):
+    /// to a terminal (`COLUMNS` first, as clap wraps `--help`, then the
+    /// terminal's own size), and coloured when stdout is. `--color auto`
+    /// follows the conventions clap and cargo follow (read by anstyle-query):
     /// NO_COLOR turns colour off, else CLICOLOR_FORCE turns it on, else
     /// CLICOLOR=0 or TERM=dumb turn it off, else a terminal gets colour.
     pub fn report_style(&self, to_terminal: bool) -> TableStyle {
