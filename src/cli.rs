@@ -233,7 +233,8 @@ fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
     /// Record this saved `list -o json` or `-o jsonl` export instead of the live list
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "at")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "at",
+          conflicts_with_all = OFFLINE)]
     pub import: Option<PathBuf>,
 
     /// With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)
@@ -351,6 +352,18 @@ pub struct DocumentFormat {
     pub jq: Option<String>,
 }
 
+/// The options of [`ApiArgs`], and `--concurrency`, which a command that
+/// reads no API (`list --at`, `snapshot --import`) refuses rather than
+/// ignores.
+const OFFLINE: [&str; 6] = [
+    "per_page",
+    "timeout",
+    "max_retries",
+    "max_rate",
+    "no_cache",
+    "concurrency",
+];
+
 /// Options shared by every command that calls the API.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ApiArgs {
@@ -416,7 +429,7 @@ pub struct ListArgs {
     pub bom: bool,
 
     /// The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)
-    #[arg(long, value_name = "WHEN", conflicts_with = "page")]
+    #[arg(long, value_name = "WHEN", conflicts_with = "page", conflicts_with_all = OFFLINE)]
     pub at: Option<String>,
 
     #[command(flatten)]

@@ -134,6 +134,37 @@ fn auth_check_has_no_per_page() {
     assert!(!stdout_of(&help).contains("--per-page"));
 }
 
+/// `list --at` and `snapshot --import` read no API: the options of the
+/// network are refused (exit 2) rather than ignored. Before, `--per-page`,
+/// `--concurrency`, `--timeout`, `--max-retries`, `--max-rate` and
+/// `--no-cache` did nothing without a word (only `--page` was refused).
+#[test]
+fn offline_commands_refuse_the_options_of_the_network() {
+    let sb = Sandbox::new();
+    let options: [&[&str]; 7] = [
+        &["--page", "2"],
+        &["--per-page", "10"],
+        &["--concurrency", "2"],
+        &["--timeout", "5"],
+        &["--max-retries", "1"],
+        &["--max-rate", "1"],
+        &["--no-cache"],
+    ];
+    // `snapshot` has no `--page` at all.
+    let at = options.iter().map(|o| (&["list", "--at", "now"][..], *o));
+    let import = options[1..]
+        .iter()
+        .map(|o| (&["snapshot", "--import", "x.json", "--at", "1d"][..], *o));
+    for (command, option) in at.chain(import) {
+        let args = [command, option].concat();
+        let output = sb.bare().args(&args).output().unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let refused = format!("cannot be used with '{}", option[0]);
+        assert!(stderr.contains(&refused), "{args:?}: {stderr}");
+    }
+}
+
 /// `list --output-file accounts.csv` without `-o csv` writes the default
 /// table: said on stderr, with the flag that gives what the name promises.
 #[test]
