@@ -58,6 +58,23 @@ fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
     Ok(jq.map(|(filter, how)| JqSink::new(filter, how)))
 }
 
+/// Warns about the options of a format the output is not in (`--bom`
+/// with `-o jsonl`): they do nothing there.
+fn warn_unused(ctx: &Context, args: &ListArgs, table: bool, csv: bool) {
+    let options = [
+        (args.bom, "--bom", csv, "csv"),
+        (args.no_formula_guard, "--no-formula-guard", csv, "csv"),
+        (args.no_header, "--no-header", table || csv, "table and csv"),
+    ];
+    for (given, option, applies, formats) in options {
+        if given && !applies {
+            ctx.log.warn(&format!(
+                "{option} applies to {formats} output only, so it does nothing here"
+            ));
+        }
+    }
+}
+
 /// Runs `list`.
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let named = columns(args)?;
@@ -84,6 +101,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             path.display()
         ));
     }
+    let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
+    warn_unused(ctx, args, table, csv);
     let mut sink: Box<dyn Sink> = match jq {
         Some(jq) => Box::new(jq),
         None => sink_for(

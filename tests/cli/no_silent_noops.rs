@@ -134,6 +134,52 @@ fn auth_check_has_no_per_page() {
     assert!(!stdout_of(&help).contains("--per-page"));
 }
 
+/// The options of one format, given with another (`--bom -o jsonl`), do
+/// nothing there: a warning says so, and the output is as without them.
+/// Before, they were ignored without a word.
+#[test]
+fn an_option_of_another_format_is_warned_about() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["-o", "jsonl", "--bom"],
+            "--bom applies to csv output only",
+        ),
+        (
+            &["-o", "table", "--no-formula-guard"],
+            "--no-formula-guard applies to csv output only",
+        ),
+        (
+            &["-o", "json", "--no-header"],
+            "--no-header applies to table and csv output only",
+        ),
+        (
+            &["--jq", ".id", "--no-header"],
+            "--no-header applies to table and csv output only",
+        ),
+    ];
+    for (args, warning) in cases {
+        let with = sb.tool(&fake).arg("list").args(args).output().unwrap();
+        let without = sb
+            .tool(&fake)
+            .arg("list")
+            .args(&args[..2])
+            .output()
+            .unwrap();
+        assert_eq!(stdout_of(&with), stdout_of(&without), "{args:?}");
+        assert!(
+            stderr_of(&with).contains(warning),
+            "{args:?}: {}",
+            stderr_of(&with)
+        );
+    }
+    for args in [["-o", "csv", "--bom"], ["-o", "table", "--no-header"]] {
+        let output = sb.tool(&fake).arg("list").args(args).output().unwrap();
+        assert_eq!(stderr_of(&output), "", "{args:?}");
+    }
+}
+
 /// `list --at` and `snapshot --import` read no API: the options of the
 /// network are refused (exit 2) rather than ignored. Before, `--per-page`,
 /// `--concurrency`, `--timeout`, `--max-retries`, `--max-rate` and
