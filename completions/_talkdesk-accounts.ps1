@@ -216,7 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Changes at snapshots up to this time (same forms as --since)')
             [CompletionResult]::new('--status-from', '--status-from', [CompletionResultType]::ParameterName, 'Only accounts that left this status (status changes and removals)')
             [CompletionResult]::new('--status-to', '--status-to', [CompletionResultType]::ParameterName, 'Only accounts that reached this status (status changes and additions)')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Only this account')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Only this account (its id, or its exact name)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; jsonl when --jq is given)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')

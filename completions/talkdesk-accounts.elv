@@ -207,7 +207,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --until 'Changes at snapshots up to this time (same forms as --since)'
             cand --status-from 'Only accounts that left this status (status changes and removals)'
             cand --status-to 'Only accounts that reached this status (status changes and additions)'
-            cand --id 'Only this account'
+            cand --id 'Only this account (its id, or its exact name)'
             cand -o 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --output 'Output format (case-insensitive; jsonl when --jq is given)'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'

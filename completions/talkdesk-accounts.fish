@@ -215,7 +215,7 @@ INACTIVE\t''
 PROSPECT\t''
 TRIAL_LOST\t''
 OTHER\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account (its id, or its exact name)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'

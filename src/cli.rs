@@ -274,7 +274,7 @@ pub struct ChangesArgs {
     #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
     pub status_to: Option<Status>,
 
-    /// Only this account
+    /// Only this account (its id, or its exact name)
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 

@@ -205,6 +205,10 @@ impl Store {
         id: Option<&str>,
     ) -> Result<Vec<Change>> {
         let org_row = self.known_org(org)?;
+        // An id (or name) the history never had is an error, not "0 changes".
+        let id = id
+            .map(|key| self.find_account(org, org_row, key).map(|(_, id)| id))
+            .transpose()?;
         let first: i64 = self.conn.query_row(
             "SELECT min(taken_at) FROM snapshot WHERE org = ?1",
             [org_row],
@@ -247,10 +251,25 @@ impl Store {
     }
 
     /// One account's versions, oldest first, found by id or else by name
-    /// (case-insensitively). `Err` with the matching accounts when a name
-    /// matches several; a clear error naming the organization when none.
+    /// (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
         let org_row = self.known_org(org)?;
+        let (row, id) = self.find_account(org, org_row, key)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT valid_from, valid_to, status, name, body FROM version
+             WHERE account = ?1 ORDER BY valid_from",
+        )?;
+        let versions = stmt
+            .query_map([row], |r| Version::from_row(r, 0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((id, versions))
+    }
+
+    /// The account `key` names in the organization's history: its id, or
+    /// else its name (case-insensitively). A clear error naming the
+    /// organization when none has it; the matching accounts when a name
+    /// matches several.
+    fn find_account(&self, org: &Org, org_row: i64, key: &str) -> Result<(i64, String)> {
         let by_id: Option<(i64, String)> = self
             .conn
             .query_row(
@@ -274,33 +293,23 @@ impl Store {
                 })?
                 .collect::<rusqlite::Result<_>>()?,
         };
-        let (row, id) = match found.as_slice() {
-            [] => {
-                return Err(crate::error::usage_error(format!(
-                    "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
-                )));
-            }
-            [(row, id, _)] => (*row, id.clone()),
+        match found.as_slice() {
+            [] => Err(crate::error::usage_error(format!(
+                "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
+            ))),
+            [(row, id, _)] => Ok((*row, id.clone())),
             several => {
                 let list: Vec<String> = several
                     .iter()
                     .map(|(_, id, name)| format!("{id} ({})", name.as_deref().unwrap_or("")))
                     .collect();
-                return Err(crate::error::usage_error(format!(
+                Err(crate::error::usage_error(format!(
                     "the name `{key}` matches {} accounts: {}; pass one of these ids",
                     several.len(),
                     list.join(", ")
-                )));
+                )))
             }
-        };
-        let mut stmt = self.conn.prepare(
-            "SELECT valid_from, valid_to, status, name, body FROM version
-             WHERE account = ?1 ORDER BY valid_from",
-        )?;
-        let versions = stmt
-            .query_map([row], |r| Version::from_row(r, 0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok((id, versions))
+        }
     }
 
     /// The counts per status at the end of each period, from `snapshots`

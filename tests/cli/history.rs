@@ -209,6 +209,21 @@ fn accounts_that_appear_disappear_come_back_and_change_across_snapshots() {
         json!([{"time": t(1), "id": "acc-c", "name": "gamma2", "kind": "other",
                 "before": {"name": "gamma"}, "after": {"name": "gamma2"}}])
     );
+    // By its name too, as `history` finds it; an id the history never had
+    // is an error, not "0 changes" (it was an empty list before).
+    let by_name = ok(&sb
+        .tool(&fake)
+        .args(["changes", "--id", "GAMMA2", "-o", "json"])
+        .output()
+        .unwrap());
+    assert_eq!(serde_json::from_str::<Value>(&by_name).unwrap(), renamed);
+    let unknown = sb
+        .tool(&fake)
+        .args(["changes", "--id", "acc-x"])
+        .output()
+        .unwrap();
+    let err = fails_with(&unknown, 2);
+    assert!(err.contains("no account with id or name `acc-x`"), "{err}");
 
     let history = ok(&sb.tool(&fake).args(["history", "acc-a"]).output().unwrap());
     let w = t(0).len();
