@@ -40,10 +40,10 @@ const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
 ///
 /// A page fetched ahead that gets no connection or answer in ten times
 /// the first page's time (two seconds at least; only with a `--timeout` of
-/// four times that or more) is a server that serves
-/// one connection at a time, or a slow page: nothing more is fetched
-/// ahead, and the walk asks for the rest itself, one page at a time, once
-/// the requests in flight have ended (their connections are then free).
+/// four times that or more) is a server that serves one connection at a
+/// time, or a slow page: nothing more is fetched ahead, and the walk asks
+/// for the rest itself, one page at a time, once the requests in flight
+/// have ended (their connections are then free).
 pub fn walk_rest(
     api: &Api,
     mut walk: Walk,
@@ -304,7 +304,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
         plan.in_flight.remove(&n);
         plan.observe(limits, log);
         match &result {
-            Err(e) if e.downcast_ref::<NoTimelyAnswer>().is_some() => {
+            Err(e) if e.is::<NoTimelyAnswer>() => {
                 if !plan.stalled {
                     log.debug(&format!(
                         "GET {url} fetched ahead: {e}; the rest one page at a time"

@@ -545,12 +545,13 @@ fn classify(
         }
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
+    // A page fetched ahead that got no connection or answer in its time.
+    if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
+        (&error, request.answer_within(options))
+    {
+        return Err(NoTimelyAnswer(within).into());
+    }
     match error {
-        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse)
-            if request.answer_within(options).is_some() =>
-        {
-            Err(NoTimelyAnswer(request.answer_within(options).unwrap_or_default()).into())
-        }
         E::Timeout(_) => transient(format!("timed out after {} s", options.timeout.as_secs())),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
