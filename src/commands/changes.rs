@@ -28,14 +28,13 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
-    if since > until && until.is_some() {
+    if let (Some(from), Some(to)) = (&args.since, &args.until) {
         // Nothing lies between: "0 changes" would read as a quiet week.
-        let (from, to) = (args.since.as_deref(), args.until.as_deref());
-        return Err(usage_error(format!(
-            "--since {} is after --until {}; swap them",
-            from.unwrap_or_default(),
-            to.unwrap_or_default()
-        )));
+        if since > until {
+            return Err(usage_error(format!(
+                "--since {from} is after --until {to}; swap them"
+            )));
+        }
     }
     let store = ctx.history_store(&settings, Access::Read)?;
     let changes: Vec<Change> = store
