@@ -58,9 +58,25 @@ fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
     Ok(jq.map(|(filter, how)| JqSink::new(filter, how)))
 }
 
-/// Warns about the options of a format the output is not in (`--bom`
-/// with `-o jsonl`): they do nothing there.
-fn warn_unused(ctx: &Context, args: &ListArgs, table: bool, csv: bool) {
+/// Warns, before the walk, about a table written to a file named for
+/// another format (`accounts.csv`), and the options of a format the
+/// output is not in (`--bom` with `-o jsonl`): they do nothing there.
+fn warn_of_mismatches(
+    ctx: &Context,
+    args: &ListArgs,
+    output_file: Option<&Path>,
+    table: bool,
+    csv: bool,
+) {
+    if let Some((path, (flag, name))) = output_file
+        .filter(|_| table)
+        .and_then(|path| Some((path, format_named_by(path)?)))
+    {
+        ctx.log.warn(&format!(
+            "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
+            path.display()
+        ));
+    }
     let options = [
         (args.bom, "--bom", csv, "csv"),
         (args.no_formula_guard, "--no-formula-guard", csv, "csv"),
@@ -92,17 +108,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut destination = Destination::open(output_file)?;
     let to_stdout = output_file.is_none();
     let table = jq.is_none() && args.format.output == OutputFormat::Table;
-    if let Some((path, (flag, name))) = output_file
-        .filter(|_| table)
-        .and_then(|path| Some((path, format_named_by(path)?)))
-    {
-        ctx.log.warn(&format!(
-            "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
-            path.display()
-        ));
-    }
     let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
-    warn_unused(ctx, args, table, csv);
+    warn_of_mismatches(ctx, args, output_file, table, csv);
     let mut sink: Box<dyn Sink> = match jq {
         Some(jq) => Box::new(jq),
         None => sink_for(
