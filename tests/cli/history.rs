@@ -760,16 +760,10 @@ fn an_older_store_that_cannot_be_upgraded_is_read_as_it_is() {
     }
     let before = fs::read(&store).unwrap();
     let tool = offline(&sb, &store);
-    let tool = tool.get_program().to_owned();
-    let mut cmd = std::process::Command::new("sh");
-    cmd.args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
-        .arg(tool)
-        .args(["list", "--at", "now", "-o", "jsonl"]);
-    let envs: Vec<_> = offline(&sb, &store)
-        .get_envs()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
-        .collect();
-    let out = cmd.env_clear().envs(envs).output().unwrap();
+    let out = support::with_file_size_limit(tool.get_program(), tool.get_envs(), 0)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap();
     assert_eq!(
         stdout_of(&out),
         jsonl(&[a(), b(), c()]),

@@ -981,14 +981,9 @@ fn a_write_that_fails_half_way_names_the_target_and_leaves_it() {
     let sb = Sandbox::new();
     let file = yesterdays_file(&sb);
     let tool = sb.spawnable_tool(&api);
-    // SIGXFSZ ignored: the write fails with EFBIG instead of killing the tool.
-    let out = std::process::Command::new("sh")
-        .args(["-c", "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\""])
-        .arg(tool.get_program())
+    let out = support::with_file_size_limit(tool.get_program(), tool.get_envs(), 4)
         .args(["list", "-o", "csv", "--output-file"])
         .arg(&file)
-        .env_clear()
-        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
     let stderr = stderr_of(&out);

@@ -125,6 +125,27 @@ pub fn run_tool(fake: &FakeApi, args: &[&str]) -> std::process::Output {
         .expect("run the binary")
 }
 
+/// The tool (`program`, with `envs` alone) run through `sh` with a file
+/// size limit of `blocks` 512-byte blocks and SIGXFSZ ignored: a write
+/// past the limit fails with EFBIG, as on a full disk, and the tool goes
+/// on to report it. Arguments follow with `.args`.
+#[cfg(unix)]
+pub fn with_file_size_limit(
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+    blocks: u32,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(program)
+        .env_clear()
+        .envs(envs.filter_map(|(k, v)| Some((k, v?))));
+    cmd
+}
+
 /// Writes a file with mode 0600 (on Unix).
 pub fn write_private(path: &Path, text: &str) {
     if let Some(dir) = path.parent() {
