@@ -445,12 +445,19 @@ impl Client {
 
     /// What an answer tells the pace and the retries: its status,
     /// `Retry-After` (scaled for tests) and rate-limit headers.
+    ///
+    /// A `Retry-After` of zero, or a date gone by, is read as none (as
+    /// urllib3 reads it): limiters that round down (Flask-Limiter's
+    /// `int(reset - now)`) send `0` while they still refuse, and a retry at
+    /// once would spend every try in milliseconds. The retry backs off and
+    /// the pace is learnt as for a refusal without one.
     fn answer_of(&self, response: &ureq::http::Response<ureq::Body>) -> Answer {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
         Answer {
             status: response.status().as_u16(),
             retry_after: header("retry-after")
                 .and_then(|v| parse_retry_after(v, SystemTime::now()))
+                .filter(|d| !d.is_zero())
                 .map(|d| scaled(d, self.options.backoff_scale)),
             headers: parse_rate_headers(header, SystemTime::now()),
         }

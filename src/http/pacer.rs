@@ -379,7 +379,9 @@ impl Pacer {
         if let Some(h) = answer.headers {
             why = self.learn_headers(slot, now, &h);
         }
-        // `Retry-After: 0` asks for the retry at once: nothing to learn.
+        // A wait of zero comes only from the tests' scale (the client reads
+        // a server's `Retry-After: 0` as none): a retry at once, nothing to
+        // learn.
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
         let refused = is_refusal(answer.status);
         // Sent after the last refusal came back: an answer to it tells how

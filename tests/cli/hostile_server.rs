@@ -440,13 +440,24 @@ fn a_retry_after_of_any_size_is_seconds_capped_at_a_minute() {
 
 #[test]
 fn retry_after_is_read_in_all_three_http_date_forms() {
-    for value in [
-        "Sun, 06 Nov 1994 08:49:37 GMT",
-        "Sunday, 06-Nov-94 08:49:37 GMT",
-        "Sun Nov  6 08:49:37 1994",
+    // 30 s ahead, scaled to 30 ms (less the time to start the tool, plus
+    // at most a tenth of jitter).
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30);
+    for form in [
+        "%a, %d %b %Y %H:%M:%S GMT",
+        "%A, %d-%b-%y %H:%M:%S GMT",
+        "%a %b %e %H:%M:%S %Y",
     ] {
+        let value = ahead.strftime(form).to_string();
+        let line = retry_line(&value);
+        assert!(line.contains(" s (Retry-After)"), "{value}: {line}");
+        let wait = logged_wait(&line);
+        assert!((0.020..=0.034).contains(&wait), "{value}: {line}");
+    }
+    // A date gone by, as a zero, says nothing of when: the retry backs off.
+    for value in ["Sun, 06 Nov 1994 08:49:37 GMT", "0"] {
         let line = retry_line(value);
-        assert!(line.contains("in 0.000 s (Retry-After)"), "{value}: {line}");
+        assert!(!line.contains("(Retry-After)"), "{value}: {line}");
     }
 }
 

@@ -116,6 +116,24 @@ fn a_limiter_that_answers_503_sets_the_pace_as_a_429_does() {
 }
 
 #[test]
+fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
+    // Flask-Limiter sends `Retry-After: int(reset - now)`: `0` in the last
+    // second of its window, while it still refuses. Retried at once, every
+    // try of a page was refused within milliseconds (exit 5).
+    let fake = behind(Bucket {
+        retry_after: Some("0".into()),
+        ..Bucket::new(10.0, 1.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    let refused = refusals_per_page(&fake);
+    assert!(refused.values().all(|&n| n <= 2), "{refused:?}");
+    let log = stderr_of(&out);
+    assert!(!log.contains("(Retry-After)"), "a zero is no wait: {log}");
+    assert!(log.contains("HTTP 429 after"), "the pace is learnt: {log}");
+}
+
+#[test]
 fn retries_wait_their_turn_in_the_pacer_and_are_not_refused_again() {
     let fake = behind(Bucket::new(10.0, 2.0));
     let out = walk(&fake, &["-v"]);
