@@ -96,7 +96,24 @@ struct TokenResponse {
     token_type: Option<String>,
     #[serde(default, deserialize_with = "seconds")]
     expires_in: Option<u64>,
+    #[serde(default, deserialize_with = "scopes")]
     scope: Option<String>,
+}
+
+/// `scope` as RFC 6749 §5.1 has it, one space-separated string, or as a
+/// list of strings, as some servers send it: joined with spaces. It only
+/// informs `auth check`, so its form never costs the run its token.
+fn scopes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scope {
+        Text(String),
+        List(Vec<String>),
+    }
+    Ok(Option::<Scope>::deserialize(d)?.map(|scope| match scope {
+        Scope::Text(text) => text,
+        Scope::List(list) => list.join(" "),
+    }))
 }
 
 /// `expires_in` as token endpoints send it: a number of any size or sign,
@@ -419,7 +436,8 @@ mod tests {
     fn token_parse_errors_never_quote_the_answer() {
         for body in [
             r#"{"access_token": "tok-leaked", "expires_in": "tok-leaked"}"#,
-            r#"{"access_token": "tok-leaked", "scope": ["tok-leaked"]}"#,
+            r#"{"access_token": "tok-leaked", "scope": [1, "tok-leaked"]}"#,
+            r#"{"access_token": "tok-leaked", "scope": {"tok-leaked": 1}}"#,
             r#"{"access_token": "tok-leaked", "#,
             r#"{"token": "tok-leaked"}"#,
             r#"tok-leaked"#,
@@ -432,6 +450,18 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(token_parse_problem(&err), "missing field `access_token`");
+    }
+
+    #[test]
+    fn scopes_come_as_a_string_or_a_list_of_strings() {
+        let scope = |body: &str| serde_json::from_str::<TokenResponse>(body).unwrap().scope;
+        let text = r#"{"access_token": "t", "scope": "express-accounts:read openid"}"#;
+        let list = r#"{"access_token": "t", "scope": ["express-accounts:read", "openid"]}"#;
+        for body in [text, list] {
+            assert_eq!(scope(body).as_deref(), Some("express-accounts:read openid"));
+        }
+        assert_eq!(scope(r#"{"access_token": "t", "scope": null}"#), None);
+        assert_eq!(scope(r#"{"access_token": "t"}"#), None);
     }
 
     #[test]
