@@ -32,25 +32,17 @@ pub fn generate(shell: Shell) -> String {
 /// - The values of a positional argument (`completions SHELL`) are not
 ///   emitted at all: one line per such argument is added.
 pub fn fix_fish(script: &str, command: &clap::Command) -> String {
-    let needs = format!(
-        "function __fish_{}_needs_command\n",
-        BIN_NAME.replace('-', "_")
-    );
-    let mut fixed = String::with_capacity(script.len());
-    let mut in_needs = false;
-    for line in script.split_inclusive('\n') {
-        if line == needs {
-            in_needs = true;
-        } else if line == "end\n" {
-            in_needs = false;
+    let name = BIN_NAME.replace('-', "_");
+    let needs = format!("function __fish_{name}_needs_command\n");
+    // The function's one `or return`, after the failed `argparse`.
+    let mut fixed = match script.split_once(&needs) {
+        Some((head, body)) => {
+            let body = body.replacen("\n    or return\n", "\n    or return 0\n", 1);
+            format!("{head}{needs}{body}")
         }
-        if in_needs && line == "    or return\n" {
-            fixed.push_str("    or return 0\n");
-        } else {
-            fixed.push_str(line);
-        }
-    }
-    let condition = format!("__fish_{}_using_subcommand", BIN_NAME.replace('-', "_"));
+        None => script.to_string(),
+    };
+    let condition = format!("__fish_{name}_using_subcommand");
     for sub in command.get_subcommands() {
         for arg in sub.get_positionals() {
             let values: Vec<String> = arg
