@@ -84,10 +84,6 @@ impl Token {
     pub fn bearer(&self) -> String {
         format!("Bearer {}", self.access_token.expose())
     }
-
-    fn is_fresh(&self, now: u64) -> bool {
-        self.expires_at > now.saturating_add(EXPIRY_MARGIN_SECS)
-    }
 }
 
 #[derive(Deserialize)]
@@ -205,7 +201,8 @@ impl TokenCache {
             scope: entry.scope,
             cached: true,
         };
-        token.is_fresh(now_secs()).then_some(token)
+        let fresh = token.expires_at > now_secs().saturating_add(EXPIRY_MARGIN_SECS);
+        fresh.then_some(token)
     }
 
     /// Writes the token atomically: a 0600 temporary file in the 0700
@@ -342,22 +339,19 @@ impl<'a> Auth<'a> {
             ))
         })?;
         redactor.add(&parsed.access_token);
+        let not_bearer = |kind: &String| !kind.eq_ignore_ascii_case("bearer");
         let unusable = match parsed.access_token.as_str() {
             "" => Some("the access_token is empty"),
             t if !t.bytes().all(|b| b.is_ascii_graphic()) => {
                 Some("the access_token holds characters an HTTP header cannot carry")
             }
+            _ if parsed.token_type.as_ref().is_some_and(not_bearer) => {
+                Some("the token type is not Bearer")
+            }
             _ => None,
         };
         if let Some(why) = unusable {
             return Err(api_error(format!("{context}: {why}; check token_url")));
-        }
-        if let Some(kind) = &parsed.token_type {
-            if !kind.eq_ignore_ascii_case("bearer") {
-                return Err(api_error(format!(
-                    "{context}: the token type is not Bearer; check token_url"
-                )));
-            }
         }
         let token = Token {
             access_token: Secret::new(parsed.access_token),
