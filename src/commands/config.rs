@@ -83,18 +83,11 @@ fn path(ctx: &Context) -> Result<()> {
 
 /// One `config show` row from an optional sourced value.
 fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) -> Vec<ReportCell> {
-    match value {
-        Some(v) => vec![
-            ReportCell::new(key),
-            ReportCell::new(show(&v.value)),
-            ReportCell::new(v.source.to_string()),
-        ],
-        None => vec![
-            ReportCell::new(key),
-            ReportCell::new("(not set)"),
-            ReportCell::new(""),
-        ],
-    }
+    let (value, source) = match value {
+        Some(v) => (show(&v.value), v.source.to_string()),
+        None => ("(not set)".to_string(), String::new()),
+    };
+    [key.to_string(), value, source].map(ReportCell::new).into()
 }
 
 /// The rows of `config show`: every setting, its value (secrets as
@@ -106,18 +99,15 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     if !s.config_exists {
         config_file[1].text.push_str(" (does not exist)");
     }
-    let secret = s
-        .client_secret
-        .as_ref()
-        .filter(|c| matches!(c.value, SecretSetting::Value(_)));
-    let secret_cmd = s
-        .client_secret
-        .as_ref()
-        .filter(|c| matches!(c.value, SecretSetting::Command(_)));
-    let cache = default_cache_dir().map(|d| Sourced {
-        value: d,
-        source: Source::Default,
-    });
+    // The secret's row, or the command's (shown: it is no secret).
+    let (secret, secret_cmd) = match &s.client_secret {
+        Some(Sourced {
+            value: SecretSetting::Command(cmd),
+            source,
+        }) => (None, Some(Sourced::new(cmd.clone(), source.clone()))),
+        other => (other.as_ref(), None),
+    };
+    let cache = default_cache_dir().map(|d| Sourced::new(d, Source::Default));
     vec![
         config_file,
         row("profile", Some(&s.profile), text),
@@ -125,10 +115,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         row("region", Some(&s.region), |r| r.as_str().to_string()),
         row("client_id", s.client_id.as_ref(), text),
         row("client_secret", secret, |_| "<redacted>".to_string()),
-        row("client_secret_cmd", secret_cmd, |c| match c {
-            SecretSetting::Command(cmd) => cmd.clone(),
-            SecretSetting::Value(_) => "<redacted>".to_string(),
-        }),
+        row("client_secret_cmd", secret_cmd.as_ref(), text),
         row("base_url", Some(&s.base_url), |u| u.to_string()),
         row("token_url", s.token_url.as_ref(), |u| u.to_string()),
         row("ca_bundle", s.ca_bundle.as_ref(), path),
@@ -263,11 +250,9 @@ fn question(
 /// mode 0700; atomic (a temporary file renamed into place), and without
 /// `force` it never replaces a file, even one created meanwhile.
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    create_private_dir(&dir)
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    create_private_dir(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     let mut file = AtomicFile::create(path)
         .with_context(|| format!("cannot write in {}; check its permissions", dir.display()))?;
