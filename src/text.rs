@@ -24,28 +24,21 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
         match c {
             '\u{1b}' | '\u{9b}' | '\u{9d}' => {
                 // ESC [ … final, ESC ] … BEL|ST, ESC x, CSI (0x9b), OSC (0x9d).
-                let kind = if c == '\u{1b}' {
-                    chars.next()
-                } else {
-                    Some(if c == '\u{9b}' { '[' } else { ']' })
+                let kind = match c {
+                    '\u{9b}' => Some('['),
+                    '\u{9d}' => Some(']'),
+                    _ => chars.next(),
                 };
                 match kind {
                     Some('[') => {
                         // Parameters and intermediates, then one final byte 0x40-0x7e.
-                        for ch in chars.by_ref() {
-                            if ('\u{40}'..='\u{7e}').contains(&ch) {
-                                break;
-                            }
-                        }
+                        chars.find(|ch| ('\u{40}'..='\u{7e}').contains(ch));
                     }
                     Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
                         // String sequences end with BEL or ST (ESC \ or 0x9c).
                         while let Some(ch) = chars.next() {
-                            if ch == '\u{7}' || ch == '\u{9c}' {
-                                break;
-                            }
-                            if ch == '\u{1b}' && chars.peek() == Some(&'\\') {
-                                chars.next();
+                            let st = ch == '\u{1b}' && chars.next_if_eq(&'\\').is_some();
+                            if ch == '\u{7}' || ch == '\u{9c}' || st {
                                 break;
                             }
                         }
