@@ -710,11 +710,10 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file"
         ))
     };
+    // stdin and stderr are the terminal's, as `spawn` leaves them.
     let mut child = Command::new(program)
         .args(args)
-        .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
         .spawn()
         .map_err(cannot_run)?;
     // Read to the end (a secret is small), but never more than the cap: a
