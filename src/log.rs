@@ -14,9 +14,7 @@ pub struct Log {
 impl Log {
     /// A warning, unless `-q`.
     pub fn warn(&self, message: &str) {
-        if !self.quiet {
-            eprintln_quiet(&format!("warning: {message}"));
-        }
+        self.note(&format!("warning: {message}"));
     }
 
     /// A note, unless `-q` (e.g. `0 accounts`).
