@@ -129,18 +129,14 @@ fn render_command(
 /// Every visible command that does the work (leaves: `config init`, not
 /// `config`), in definition order.
 fn leaf_commands(command: &clap::Command) -> Vec<&clap::Command> {
-    let mut leaves = Vec::new();
-    for sub in command.get_subcommands() {
-        if sub.is_hide_set() || sub.get_name() == "help" {
-            continue;
-        }
-        if sub.has_subcommands() {
-            leaves.extend(leaf_commands(sub));
-        } else {
-            leaves.push(sub);
-        }
-    }
-    leaves
+    command
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set() && sub.get_name() != "help")
+        .flat_map(|sub| match sub.has_subcommands() {
+            true => leaf_commands(sub),
+            false => vec![sub],
+        })
+        .collect()
 }
 
 /// The list of commands, each described in its own section below.
