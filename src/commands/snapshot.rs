@@ -13,7 +13,7 @@ use super::{Context, WalkPlan, parse_when_arg};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
-use crate::history::record::{Summary, Taken, TimeTaken};
+use crate::history::record::{Summary, Taken};
 use crate::history::{Access, Recorded, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
@@ -54,12 +54,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             (Taken::Now(when::now()), accounts, "api".to_string())
         }
     };
-    let summary = store.record(&org, taken, accounts, &source).map_err(|e| {
-        match e.downcast_ref::<TimeTaken>() {
-            Some(taken) => usage_error(taken.to_string()),
-            None => e,
-        }
-    })?;
+    let summary = store.record(&org, taken, accounts, &source)?;
     ctx.log.note(&format!(
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),

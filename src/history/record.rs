@@ -17,6 +17,7 @@ use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, p
 
 use super::when::whole_seconds;
 use super::{Org, Recorded, Store};
+use crate::error::usage_error;
 
 /// What changed since the previous snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,22 +71,6 @@ struct Covering {
     status: String,
 }
 
-/// The error for an import at a time that already has a snapshot.
-#[derive(Debug)]
-pub struct TimeTaken(pub i64);
-
-impl std::fmt::Display for TimeTaken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the history already has a snapshot at {}; pick another --at, or leave this export out",
-            super::show_time(self.0)
-        )
-    }
-}
-
-impl std::error::Error for TimeTaken {}
-
 impl Store {
     /// Records `accounts` (in the API's order, each id once) as the
     /// organization's state at `taken`, in one transaction.
@@ -116,7 +101,8 @@ fn org_row(tx: &Transaction, org: &Org) -> Result<i64> {
     )?)
 }
 
-/// The snapshot time: free for a live snapshot, exact for an import.
+/// The snapshot time: free for a live snapshot, exact for an import (a
+/// time that already has a snapshot is a usage error).
 fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
     let exists = |t: i64| -> Result<bool> {
         Ok(tx.query_row(
@@ -126,7 +112,10 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
         )?)
     };
     match taken {
-        Taken::At(t) if exists(whole_seconds(t))? => Err(TimeTaken(whole_seconds(t)).into()),
+        Taken::At(t) if exists(whole_seconds(t))? => Err(usage_error(format!(
+            "the history already has a snapshot at {}; pick another --at, or leave this export out",
+            super::show_time(whole_seconds(t))
+        ))),
         Taken::At(t) => Ok(whole_seconds(t)),
         Taken::Now(t) => {
             let mut t = whole_seconds(t);
@@ -482,7 +471,11 @@ mod tests {
         let err = store
             .record(&org(), Taken::At(20_000_001), vec![], "t")
             .unwrap_err();
-        assert!(err.downcast_ref::<TimeTaken>().is_some());
+        assert_eq!(crate::error::exit_code_for(&err), crate::error::Exit::Usage);
+        assert_eq!(
+            crate::error::one_line(&err),
+            "the history already has a snapshot at 1970-01-01T00:00:20Z; pick another --at, or leave this export out"
+        );
         let live = store
             .record(&org(), Taken::Now(20_500_000), vec![], "t")
             .unwrap();
