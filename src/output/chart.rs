@@ -20,17 +20,9 @@ pub struct Series {
 /// Without colour, each status gets its own fill.
 const FILLS: [char; 8] = ['█', '▓', '▒', '░', '#', '=', '+', '.'];
 
-/// ANSI colours for the statuses when colour is on.
-const ANSI: [&str; 8] = [
-    "\u{1b}[32m",
-    "\u{1b}[31m",
-    "\u{1b}[36m",
-    "\u{1b}[33m",
-    "\u{1b}[34m",
-    "\u{1b}[35m",
-    "\u{1b}[37m",
-    "\u{1b}[90m",
-];
+/// The ANSI (SGR) foreground colours of the statuses when colour is on:
+/// green, red, cyan, yellow, blue, magenta, white, grey.
+const ANSI: [u8; 8] = [32, 31, 36, 33, 34, 35, 37, 90];
 
 /// A stacked bar per period, scaled so the largest total fills `width`
 /// columns with its label and total, then a legend line.
@@ -86,7 +78,8 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
 /// without colour its own fill.
 fn fill(k: usize, cells: usize, color: bool) -> String {
     if color {
-        format!("{}{}\u{1b}[0m", ANSI[k % ANSI.len()], "█".repeat(cells))
+        let sgr = ANSI[k % ANSI.len()];
+        format!("\u{1b}[{sgr}m{}\u{1b}[0m", "█".repeat(cells))
     } else {
         FILLS[k % FILLS.len()].to_string().repeat(cells)
     }
@@ -192,6 +185,13 @@ mod tests {
             text,
             "2026-11-02 ██████████████▓▓▓▓ 8\n2026-11-09 ███████▓▓ 4\n█ ACTIVE  ▓ CHURNED\n"
         );
+    }
+
+    #[test]
+    fn with_colour_each_status_has_its_ansi_colour_in_turn() {
+        assert_eq!(fill(0, 2, true), "\u{1b}[32m██\u{1b}[0m");
+        assert_eq!(fill(7, 1, true), "\u{1b}[90m█\u{1b}[0m");
+        assert_eq!(fill(9, 1, true), "\u{1b}[31m█\u{1b}[0m");
     }
 
     #[test]
