@@ -83,9 +83,27 @@ impl Store {
     ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| self.write_error(e.into()))?;
-        let summary = record_in(&tx, org, taken, accounts, source)?;
+        let org = org_row(&tx, org)?;
+        let at = snapshot_time(&tx, org, taken)?;
+        let (previous, next) = neighbours(&tx, org, at)?;
+        let mut merge = Merge::new(&tx, org, at, next)?;
+        let total = accounts.len() as u64;
+        let order = merge.accounts(accounts)?;
+        let counts = merge.finish()?;
+        // Accounts are numbered in the order first seen, so a snapshot in
+        // that order needs no ordering of its own.
+        let ordering = (!order.is_sorted()).then(|| encode_order(&order));
+        tx.execute(
+            "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![org, at, total as i64, ordering, source],
+        )?;
         tx.commit().map_err(|e| self.write_error(e.into()))?;
-        Ok(summary)
+        Ok(Summary {
+            time: at,
+            accounts: total,
+            previous,
+            counts,
+        })
     }
 }
 
@@ -125,35 +143,6 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
             Ok(t)
         }
     }
-}
-
-fn record_in(
-    tx: &Transaction,
-    org: &Org,
-    taken: Taken,
-    accounts: Vec<Recorded>,
-    source: &str,
-) -> Result<Summary> {
-    let org = org_row(tx, org)?;
-    let at = snapshot_time(tx, org, taken)?;
-    let (previous, next) = neighbours(tx, org, at)?;
-    let mut merge = Merge::new(tx, org, at, next)?;
-    let total = accounts.len() as u64;
-    let order = merge.accounts(accounts)?;
-    let counts = merge.finish()?;
-    // Accounts are numbered in the order first seen, so a snapshot in that
-    // order needs no ordering of its own.
-    let ordering = (!order.is_sorted()).then(|| encode_order(&order));
-    tx.execute(
-        "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![org, at, total as i64, ordering, source],
-    )?;
-    Ok(Summary {
-        time: at,
-        accounts: total,
-        previous,
-        counts,
-    })
 }
 
 /// The snapshots just before and just after T (P and N), if any.
