@@ -34,7 +34,8 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         .max()
         .unwrap_or(0);
     let totals: Vec<u64> = series.counts.iter().map(|c| c.iter().sum()).collect();
-    let max = totals.iter().copied().max().unwrap_or(0);
+    // The largest total, at least 1: the bars are scaled by it.
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
     let digits = max.to_string().len();
     let bar_width = usize::from(width)
         .saturating_sub(label_width + digits + 3)
@@ -46,11 +47,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         let mut drawn = 0usize;
         for (k, count) in counts.iter().enumerate() {
             cumulative += count;
-            let end = if max == 0 {
-                0
-            } else {
-                ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize
-            };
+            let end = ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize;
             let cells = end.saturating_sub(drawn);
             drawn = drawn.max(end);
             if cells == 0 {
@@ -185,6 +182,14 @@ mod tests {
             text,
             "2026-11-02 ██████████████▓▓▓▓ 8\n2026-11-09 ███████▓▓ 4\n█ ACTIVE  ▓ CHURNED\n"
         );
+    }
+
+    #[test]
+    fn periods_without_accounts_have_no_bar() {
+        let mut empty = series();
+        empty.counts = vec![vec![0, 0], vec![0, 0]];
+        let text = terminal_chart(&empty, 32, false);
+        assert_eq!(text, "2026-11-02  0\n2026-11-09  0\n█ ACTIVE  ▓ CHURNED\n");
     }
 
     #[test]
