@@ -10,11 +10,12 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use super::{Context, WalkPlan, parse_when_arg};
+use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
-use crate::history::{Access, Recorded, show_time, when};
+use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
@@ -75,7 +76,7 @@ fn walk(
     ctx: &Context,
     settings: &crate::config::Settings,
     args: &SnapshotArgs,
-) -> Result<Vec<Recorded>> {
+) -> Result<Vec<Account>> {
     let mut collector = Collector::new(StatusFilter::default(), None);
     let mut accounts = Vec::new();
     ctx.walk_accounts(
@@ -87,9 +88,7 @@ fn walk(
         },
         &mut collector,
         |page, _| {
-            for account in page {
-                accounts.push(Recorded::from_account(&account)?);
-            }
+            accounts.extend(page);
             Ok(())
         },
     )?;
@@ -103,7 +102,7 @@ fn walk(
 
 /// Reads an export as `diff` does (exit 2 naming the file and line); an
 /// id twice is an error too, and so is an empty file.
-fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
+fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
     let text = super::diff::read_text(path)?;
     let name = super::diff::shown(path).display();
     // `diff` reads an empty file as no account, as `-o jsonl` writes it;
@@ -126,7 +125,7 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
                 account.id()
             )));
         }
-        accounts.push(Recorded::from_account(&account)?);
+        accounts.push(account);
     }
     Ok(accounts)
 }

@@ -16,7 +16,8 @@ use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{Org, Recorded, Store};
+use super::{Org, Store};
+use crate::account::Account;
 use crate::error::usage_error;
 
 /// What changed since the previous snapshot.
@@ -78,7 +79,7 @@ impl Store {
         &mut self,
         org: &Org,
         taken: Taken,
-        accounts: Vec<Recorded>,
+        accounts: Vec<Account>,
         source: &str,
     ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
@@ -240,16 +241,14 @@ impl<'t> Merge<'t> {
 
     /// Merges each account of the snapshot; returns their rows in the
     /// snapshot's order.
-    fn accounts(&mut self, accounts: Vec<Recorded>) -> Result<Vec<i64>> {
+    fn accounts(&mut self, accounts: Vec<Account>) -> Result<Vec<i64>> {
         let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
         let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
         for account in accounts {
-            let row = self.account_row(&account.id)?;
+            let id = account.id();
+            let row = self.account_row(&id)?;
             if !in_snapshot.insert(row) {
-                bail!(
-                    "account `{}` appears twice in one snapshot; nothing was recorded",
-                    account.id
-                );
+                bail!("account `{id}` appears twice in one snapshot; nothing was recorded");
             }
             order.push(row);
             self.account(row, &account)?;
@@ -273,13 +272,14 @@ impl<'t> Merge<'t> {
     /// One account: unchanged, nothing; changed, its version ends and a
     /// new one starts; new, a version starts: the one starting at N moved
     /// back to T when it is the same, else a new one until N.
-    fn account(&mut self, row: i64, account: &Recorded) -> Result<()> {
-        let print = fingerprint(&account.body);
+    fn account(&mut self, row: i64, account: &Account) -> Result<()> {
+        let (body, status) = (account.json(), account.status());
+        let print = fingerprint(body);
         match self.covering.remove(&row) {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
                 self.close(&v)?;
-                if v.status == account.status.as_str() {
+                if v.status == status.as_str() {
                     self.counts.other += 1;
                 } else {
                     self.counts.status += 1;
@@ -294,9 +294,9 @@ impl<'t> Merge<'t> {
                 row,
                 self.at,
                 self.next,
-                account.status.as_str(),
-                account.name(),
-                account.body
+                status.as_str(),
+                name(body),
+                body
             ])?,
         };
         Ok(())
@@ -325,6 +325,21 @@ impl<'t> Merge<'t> {
     }
 }
 
+/// The `name` field of an account's text as a table shows it
+/// (`Account::field_text`), read when a version is written (most accounts
+/// of a snapshot are unchanged: nothing more is read of them).
+fn name(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        name: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Peek>(body).ok()?.name? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
 /// A snapshot's order of accounts, when it is not their natural order.
 pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
     order.iter().flat_map(|r| r.to_le_bytes()).collect()
@@ -350,18 +365,15 @@ mod tests {
         }
     }
 
-    fn account(id: &str, status: &str, name: &str) -> Recorded {
-        Recorded {
-            id: id.into(),
-            body: format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#),
-            status: crate::account::Status::parse(status),
-        }
+    fn account(id: &str, status: &str, name: &str) -> Account {
+        let body = format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#);
+        serde_json::from_str(&body).unwrap()
     }
 
     /// Day `d`'s accounts: a small deterministic churn over ids a0..a9,
     /// in an order that changes on some days.
-    fn day(d: u64) -> Vec<Recorded> {
-        let mut accounts: Vec<Recorded> = (0..10u64)
+    fn day(d: u64) -> Vec<Account> {
+        let mut accounts: Vec<Account> = (0..10u64)
             .filter(|i| (i * 7 + d * 3) % 11 != 0)
             .map(|i| {
                 let status = ["ACTIVE", "IN_TRIAL", "CHURNED"][((i + d / 2) % 3) as usize];
@@ -375,8 +387,8 @@ mod tests {
         accounts
     }
 
-    fn bodies(accounts: &[Recorded]) -> Vec<String> {
-        accounts.iter().map(|a| a.body.clone()).collect()
+    fn bodies(accounts: &[Account]) -> Vec<String> {
+        accounts.iter().map(|a| a.json().to_string()).collect()
     }
 
     #[test]
