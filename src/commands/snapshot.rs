@@ -116,18 +116,16 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
     let records =
         super::diff::parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))?;
     let mut seen = HashMap::with_capacity(records.len());
-    let mut accounts = Vec::with_capacity(records.len());
-    for (place, account) in records {
-        if let Some(first) = seen.insert(account.id(), place.clone()) {
+    for (place, account) in &records {
+        if let Some(first) = seen.insert(account.id(), place) {
             return Err(usage_error(format!(
                 "{}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
                 path.display(),
                 account.id()
             )));
         }
-        accounts.push(account);
     }
-    Ok(accounts)
+    Ok(records.into_iter().map(|(_, account)| account).collect())
 }
 
 /// The counts as json: the one place `snapshot -o json` is made.
