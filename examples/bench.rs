@@ -1470,15 +1470,10 @@ fn history_churn(accounts: &mut [serde_json::Value], day: i64) {
 /// then recorded.
 fn history_recorded(
     accounts: &[serde_json::Value],
-) -> Result<Vec<talkdesk_accounts::bench_support::Recorded>, String> {
+) -> Result<Vec<talkdesk_accounts::bench_support::Account>, String> {
     accounts
         .iter()
-        .map(|v| {
-            let account: talkdesk_accounts::bench_support::Account =
-                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
-            talkdesk_accounts::bench_support::Recorded::from_account(&account)
-                .map_err(|e| e.to_string())
-        })
+        .map(|v| serde_json::from_value(v.clone()).map_err(|e| e.to_string()))
         .collect()
 }
 

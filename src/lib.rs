@@ -28,7 +28,7 @@ mod text;
 pub mod bench_support {
     pub use crate::account::Account;
     pub use crate::history::record::Taken;
-    pub use crate::history::{Access, Org, Recorded, Store};
+    pub use crate::history::{Access, Org, Store};
 }
 
 use std::ffi::OsString;

@@ -1,8 +1,6 @@
 //! `changes`: every change between consecutive snapshots in a time range,
 //! from the history store, without the network.
 
-use std::io::Write;
-
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value, json};
 
@@ -13,8 +11,8 @@ use crate::error::usage_error;
 use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
-use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, json_lines};
+use crate::output::jq;
+use crate::output::report::{ReportCell, write_json_rows};
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -42,35 +40,18 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .into_iter()
         .filter(|c| keeps(c, args.status_from.as_ref(), args.status_to.as_ref()))
         .collect();
-    // The json of the changes, made only for the formats that print it.
-    let items = || changes.iter().map(change_json);
     let mut out = Destination::open(None)?;
-    match (args.format.output, &jq) {
-        (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&Value::Array(items().collect()), "the changes", &mut out)?
-        }
-        (_, Some((filter, RowsJq::PerRow))) => {
-            for (change, item) in changes.iter().zip(items()) {
-                let what = format!(
-                    "the change of account {} at {}",
-                    change.id,
-                    show_time(change.time)
-                );
-                filter.apply_document(&item, &what, &mut out)?;
-            }
-        }
-        (OutputFormat::Json, None) => {
-            writeln!(out, "{}", json_lines(&items().collect::<Vec<_>>()))?
-        }
-        (OutputFormat::Jsonl, None) => {
-            for item in items() {
-                writeln!(out, "{item}")?;
-            }
-        }
-        (format, None) => {
-            let csv = format == OutputFormat::Csv;
-            ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&changes))?;
-        }
+    // The json of the changes, made only for the formats that print it.
+    let items = || changes.iter().map(change_json).collect();
+    let each = |i: usize| {
+        let change = &changes[i];
+        let time = show_time(change.time);
+        format!("the change of account {} at {time}", change.id)
+    };
+    let format = args.format.output;
+    if !write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each)? {
+        let csv = format == OutputFormat::Csv;
+        ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&changes))?;
     }
     out.commit().context("writing the changes")?;
     if changes.is_empty() && args.format.output == OutputFormat::Table {

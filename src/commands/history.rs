@@ -1,8 +1,6 @@
 //! `history ID`: one account's versions, from when to when, from the
 //! history store, without the network.
 
-use std::io::Write;
-
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
@@ -11,8 +9,8 @@ use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
 use crate::output::destination::Destination;
-use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, json_lines};
+use crate::output::jq;
+use crate::output::report::{ReportCell, write_json_rows};
 use crate::output::table::TableSink;
 
 /// The columns of table and csv.
@@ -28,31 +26,16 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     if id != args.id {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
-    let items: Vec<Value> = versions.iter().map(version_json).collect();
     let mut out = Destination::open(None)?;
-    match (args.format.output, &jq) {
-        (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&Value::Array(items), "the history", &mut out)?
-        }
-        (_, Some((filter, RowsJq::PerRow))) => {
-            for (v, item) in versions.iter().zip(&items) {
-                let what = format!(
-                    "the version of account {id} from {}",
-                    show_time(v.valid_from)
-                );
-                filter.apply_document(item, &what, &mut out)?;
-            }
-        }
-        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items))?,
-        (OutputFormat::Jsonl, None) => {
-            for item in &items {
-                writeln!(out, "{item}")?;
-            }
-        }
-        (format, None) => {
-            let csv = format == OutputFormat::Csv;
-            ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&versions))?;
-        }
+    let items = || versions.iter().map(version_json).collect();
+    let each = |i: usize| {
+        let from = show_time(versions[i].valid_from);
+        format!("the version of account {id} from {from}")
+    };
+    let format = args.format.output;
+    if !write_json_rows(&mut out, format, jq.as_ref(), "the history", items, each)? {
+        let csv = format == OutputFormat::Csv;
+        ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&versions))?;
     }
     out.commit().context("writing the history")
 }

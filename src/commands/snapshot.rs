@@ -10,11 +10,12 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use super::{Context, WalkPlan, parse_when_arg};
+use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
-use crate::history::record::{Summary, Taken, TimeTaken};
-use crate::history::{Access, Recorded, show_time, when};
+use crate::history::record::{Summary, Taken};
+use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
@@ -54,12 +55,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             (Taken::Now(when::now()), accounts, "api".to_string())
         }
     };
-    let summary = store.record(&org, taken, accounts, &source).map_err(|e| {
-        match e.downcast_ref::<TimeTaken>() {
-            Some(taken) => usage_error(taken.to_string()),
-            None => e,
-        }
-    })?;
+    let summary = store.record(&org, taken, accounts, &source)?;
     ctx.log.note(&format!(
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),
@@ -80,7 +76,7 @@ fn walk(
     ctx: &Context,
     settings: &crate::config::Settings,
     args: &SnapshotArgs,
-) -> Result<Vec<Recorded>> {
+) -> Result<Vec<Account>> {
     let mut collector = Collector::new(StatusFilter::default(), None);
     let mut accounts = Vec::new();
     ctx.walk_accounts(
@@ -92,9 +88,7 @@ fn walk(
         },
         &mut collector,
         |page, _| {
-            for account in page {
-                accounts.push(Recorded::from_account(&account)?);
-            }
+            accounts.extend(page);
             Ok(())
         },
     )?;
@@ -108,7 +102,7 @@ fn walk(
 
 /// Reads an export as `diff` does (exit 2 naming the file and line); an
 /// id twice is an error too, and so is an empty file.
-fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
+fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
     let text = super::diff::read_text(path)?;
     let name = super::diff::shown(path).display();
     // `diff` reads an empty file as no account, as `-o jsonl` writes it;
@@ -122,18 +116,16 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Recorded>> {
     let records =
         super::diff::parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))?;
     let mut seen = HashMap::with_capacity(records.len());
-    let mut accounts = Vec::with_capacity(records.len());
-    for (place, account) in records {
-        if let Some(first) = seen.insert(account.id(), place.clone()) {
+    for (place, account) in &records {
+        if let Some(first) = seen.insert(account.id(), place) {
             return Err(usage_error(format!(
                 "{}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
                 path.display(),
                 account.id()
             )));
         }
-        accounts.push(Recorded::from_account(&account)?);
     }
-    Ok(accounts)
+    Ok(records.into_iter().map(|(_, account)| account).collect())
 }
 
 /// The counts as json: the one place `snapshot -o json` is made.

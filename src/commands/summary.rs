@@ -63,11 +63,7 @@ impl StatusCounts {
 fn items(rows: &[(String, u64)]) -> Vec<Value> {
     rows.iter()
         .map(|(status, count)| {
-            let status = if status.is_empty() {
-                Value::Null
-            } else {
-                Value::String(status.clone())
-            };
+            let status = (!status.is_empty()).then_some(status);
             json!({"status": status, "count": count})
         })
         .collect()

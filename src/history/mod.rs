@@ -48,40 +48,6 @@ impl fmt::Display for Org {
     }
 }
 
-/// One account as recorded: its id, exact JSON text and status. Its name
-/// is read from the text when a version is written (most accounts of a
-/// snapshot are unchanged: nothing more is held for them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    pub id: String,
-    pub body: String,
-    pub status: crate::account::Status,
-}
-
-impl Recorded {
-    /// An account as `list -o json` prints it.
-    pub fn from_account(account: &crate::account::Account) -> Result<Recorded> {
-        Ok(Recorded {
-            id: account.id(),
-            body: serde_json::to_string(account)?,
-            status: account.status(),
-        })
-    }
-
-    /// The `name` field as a table shows it (`Account::field_text`).
-    pub fn name(&self) -> Option<String> {
-        #[derive(serde::Deserialize)]
-        struct Peek {
-            name: Option<serde_json::Value>,
-        }
-        match serde_json::from_str::<Peek>(&self.body).ok()?.name? {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(s) => Some(s),
-            other => Some(other.to_string()),
-        }
-    }
-}
-
 /// A time as RFC 3339 in UTC, to the second.
 pub fn show_time(micros: i64) -> String {
     match jiff::Timestamp::from_second(micros.div_euclid(1_000_000)) {

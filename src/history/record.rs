@@ -16,7 +16,9 @@ use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{Org, Recorded, Store};
+use super::{Org, Store};
+use crate::account::Account;
+use crate::error::usage_error;
 
 /// What changed since the previous snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,22 +72,6 @@ struct Covering {
     status: String,
 }
 
-/// The error for an import at a time that already has a snapshot.
-#[derive(Debug)]
-pub struct TimeTaken(pub i64);
-
-impl std::fmt::Display for TimeTaken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the history already has a snapshot at {}; pick another --at, or leave this export out",
-            super::show_time(self.0)
-        )
-    }
-}
-
-impl std::error::Error for TimeTaken {}
-
 impl Store {
     /// Records `accounts` (in the API's order, each id once) as the
     /// organization's state at `taken`, in one transaction.
@@ -93,14 +79,32 @@ impl Store {
         &mut self,
         org: &Org,
         taken: Taken,
-        accounts: Vec<Recorded>,
+        accounts: Vec<Account>,
         source: &str,
     ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| self.write_error(e.into()))?;
-        let summary = record_in(&tx, org, taken, accounts, source)?;
+        let org = org_row(&tx, org)?;
+        let at = snapshot_time(&tx, org, taken)?;
+        let (previous, next) = neighbours(&tx, org, at)?;
+        let mut merge = Merge::new(&tx, org, at, next)?;
+        let total = accounts.len() as u64;
+        let order = merge.accounts(accounts)?;
+        let counts = merge.finish()?;
+        // Accounts are numbered in the order first seen, so a snapshot in
+        // that order needs no ordering of its own.
+        let ordering = (!order.is_sorted()).then(|| encode_order(&order));
+        tx.execute(
+            "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![org, at, total as i64, ordering, source],
+        )?;
         tx.commit().map_err(|e| self.write_error(e.into()))?;
-        Ok(summary)
+        Ok(Summary {
+            time: at,
+            accounts: total,
+            previous,
+            counts,
+        })
     }
 }
 
@@ -116,7 +120,8 @@ fn org_row(tx: &Transaction, org: &Org) -> Result<i64> {
     )?)
 }
 
-/// The snapshot time: free for a live snapshot, exact for an import.
+/// The snapshot time: free for a live snapshot, exact for an import (a
+/// time that already has a snapshot is a usage error).
 fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
     let exists = |t: i64| -> Result<bool> {
         Ok(tx.query_row(
@@ -126,7 +131,10 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
         )?)
     };
     match taken {
-        Taken::At(t) if exists(whole_seconds(t))? => Err(TimeTaken(whole_seconds(t)).into()),
+        Taken::At(t) if exists(whole_seconds(t))? => Err(usage_error(format!(
+            "the history already has a snapshot at {}; pick another --at, or leave this export out",
+            super::show_time(whole_seconds(t))
+        ))),
         Taken::At(t) => Ok(whole_seconds(t)),
         Taken::Now(t) => {
             let mut t = whole_seconds(t);
@@ -136,35 +144,6 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
             Ok(t)
         }
     }
-}
-
-fn record_in(
-    tx: &Transaction,
-    org: &Org,
-    taken: Taken,
-    accounts: Vec<Recorded>,
-    source: &str,
-) -> Result<Summary> {
-    let org = org_row(tx, org)?;
-    let at = snapshot_time(tx, org, taken)?;
-    let (previous, next) = neighbours(tx, org, at)?;
-    let mut merge = Merge::new(tx, org, at, next)?;
-    let total = accounts.len() as u64;
-    let order = merge.accounts(accounts)?;
-    let counts = merge.finish()?;
-    // Accounts are numbered in the order first seen, so a snapshot in that
-    // order needs no ordering of its own.
-    let ordering = (!order.is_sorted()).then(|| encode_order(&order));
-    tx.execute(
-        "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![org, at, total as i64, ordering, source],
-    )?;
-    Ok(Summary {
-        time: at,
-        accounts: total,
-        previous,
-        counts,
-    })
 }
 
 /// The snapshots just before and just after T (P and N), if any.
@@ -262,16 +241,14 @@ impl<'t> Merge<'t> {
 
     /// Merges each account of the snapshot; returns their rows in the
     /// snapshot's order.
-    fn accounts(&mut self, accounts: Vec<Recorded>) -> Result<Vec<i64>> {
+    fn accounts(&mut self, accounts: Vec<Account>) -> Result<Vec<i64>> {
         let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
         let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
         for account in accounts {
-            let row = self.account_row(&account.id)?;
+            let id = account.id();
+            let row = self.account_row(&id)?;
             if !in_snapshot.insert(row) {
-                bail!(
-                    "account `{}` appears twice in one snapshot; nothing was recorded",
-                    account.id
-                );
+                bail!("account `{id}` appears twice in one snapshot; nothing was recorded");
             }
             order.push(row);
             self.account(row, &account)?;
@@ -295,13 +272,14 @@ impl<'t> Merge<'t> {
     /// One account: unchanged, nothing; changed, its version ends and a
     /// new one starts; new, a version starts: the one starting at N moved
     /// back to T when it is the same, else a new one until N.
-    fn account(&mut self, row: i64, account: &Recorded) -> Result<()> {
-        let print = fingerprint(&account.body);
+    fn account(&mut self, row: i64, account: &Account) -> Result<()> {
+        let (body, status) = (account.json(), account.status());
+        let print = fingerprint(body);
         match self.covering.remove(&row) {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
                 self.close(&v)?;
-                if v.status == account.status.as_str() {
+                if v.status == status.as_str() {
                     self.counts.other += 1;
                 } else {
                     self.counts.status += 1;
@@ -316,9 +294,9 @@ impl<'t> Merge<'t> {
                 row,
                 self.at,
                 self.next,
-                account.status.as_str(),
-                account.name(),
-                account.body
+                status.as_str(),
+                name(body),
+                body
             ])?,
         };
         Ok(())
@@ -347,6 +325,21 @@ impl<'t> Merge<'t> {
     }
 }
 
+/// The `name` field of an account's text as a table shows it
+/// (`Account::field_text`), read when a version is written (most accounts
+/// of a snapshot are unchanged: nothing more is read of them).
+fn name(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        name: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Peek>(body).ok()?.name? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
 /// A snapshot's order of accounts, when it is not their natural order.
 pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
     order.iter().flat_map(|r| r.to_le_bytes()).collect()
@@ -372,18 +365,15 @@ mod tests {
         }
     }
 
-    fn account(id: &str, status: &str, name: &str) -> Recorded {
-        Recorded {
-            id: id.into(),
-            body: format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#),
-            status: crate::account::Status::parse(status),
-        }
+    fn account(id: &str, status: &str, name: &str) -> Account {
+        let body = format!(r#"{{"id":"{id}","name":"{name}","status":"{status}"}}"#);
+        serde_json::from_str(&body).unwrap()
     }
 
     /// Day `d`'s accounts: a small deterministic churn over ids a0..a9,
     /// in an order that changes on some days.
-    fn day(d: u64) -> Vec<Recorded> {
-        let mut accounts: Vec<Recorded> = (0..10u64)
+    fn day(d: u64) -> Vec<Account> {
+        let mut accounts: Vec<Account> = (0..10u64)
             .filter(|i| (i * 7 + d * 3) % 11 != 0)
             .map(|i| {
                 let status = ["ACTIVE", "IN_TRIAL", "CHURNED"][((i + d / 2) % 3) as usize];
@@ -397,8 +387,8 @@ mod tests {
         accounts
     }
 
-    fn bodies(accounts: &[Recorded]) -> Vec<String> {
-        accounts.iter().map(|a| a.body.clone()).collect()
+    fn bodies(accounts: &[Account]) -> Vec<String> {
+        accounts.iter().map(|a| a.json().to_string()).collect()
     }
 
     #[test]
@@ -482,7 +472,11 @@ mod tests {
         let err = store
             .record(&org(), Taken::At(20_000_001), vec![], "t")
             .unwrap_err();
-        assert!(err.downcast_ref::<TimeTaken>().is_some());
+        assert_eq!(crate::error::exit_code_for(&err), crate::error::Exit::Usage);
+        assert_eq!(
+            crate::error::one_line(&err),
+            "the history already has a snapshot at 1970-01-01T00:00:20Z; pick another --at, or leave this export out"
+        );
         let live = store
             .record(&org(), Taken::Now(20_500_000), vec![], "t")
             .unwrap();

@@ -20,17 +20,9 @@ pub struct Series {
 /// Without colour, each status gets its own fill.
 const FILLS: [char; 8] = ['█', '▓', '▒', '░', '#', '=', '+', '.'];
 
-/// ANSI colours for the statuses when colour is on.
-const ANSI: [&str; 8] = [
-    "\u{1b}[32m",
-    "\u{1b}[31m",
-    "\u{1b}[36m",
-    "\u{1b}[33m",
-    "\u{1b}[34m",
-    "\u{1b}[35m",
-    "\u{1b}[37m",
-    "\u{1b}[90m",
-];
+/// The ANSI (SGR) foreground colours of the statuses when colour is on:
+/// green, red, cyan, yellow, blue, magenta, white, grey.
+const ANSI: [u8; 8] = [32, 31, 36, 33, 34, 35, 37, 90];
 
 /// A stacked bar per period, scaled so the largest total fills `width`
 /// columns with its label and total, then a legend line.
@@ -42,7 +34,8 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         .max()
         .unwrap_or(0);
     let totals: Vec<u64> = series.counts.iter().map(|c| c.iter().sum()).collect();
-    let max = totals.iter().copied().max().unwrap_or(0);
+    // The largest total, at least 1: the bars are scaled by it.
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
     let digits = max.to_string().len();
     let bar_width = usize::from(width)
         .saturating_sub(label_width + digits + 3)
@@ -54,11 +47,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         let mut drawn = 0usize;
         for (k, count) in counts.iter().enumerate() {
             cumulative += count;
-            let end = if max == 0 {
-                0
-            } else {
-                ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize
-            };
+            let end = ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize;
             let cells = end.saturating_sub(drawn);
             drawn = drawn.max(end);
             if cells == 0 {
@@ -86,7 +75,8 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
 /// without colour its own fill.
 fn fill(k: usize, cells: usize, color: bool) -> String {
     if color {
-        format!("{}{}\u{1b}[0m", ANSI[k % ANSI.len()], "█".repeat(cells))
+        let sgr = ANSI[k % ANSI.len()];
+        format!("\u{1b}[{sgr}m{}\u{1b}[0m", "█".repeat(cells))
     } else {
         FILLS[k % FILLS.len()].to_string().repeat(cells)
     }
@@ -192,6 +182,21 @@ mod tests {
             text,
             "2026-11-02 ██████████████▓▓▓▓ 8\n2026-11-09 ███████▓▓ 4\n█ ACTIVE  ▓ CHURNED\n"
         );
+    }
+
+    #[test]
+    fn periods_without_accounts_have_no_bar() {
+        let mut empty = series();
+        empty.counts = vec![vec![0, 0], vec![0, 0]];
+        let text = terminal_chart(&empty, 32, false);
+        assert_eq!(text, "2026-11-02  0\n2026-11-09  0\n█ ACTIVE  ▓ CHURNED\n");
+    }
+
+    #[test]
+    fn with_colour_each_status_has_its_ansi_colour_in_turn() {
+        assert_eq!(fill(0, 2, true), "\u{1b}[32m██\u{1b}[0m");
+        assert_eq!(fill(7, 1, true), "\u{1b}[90m█\u{1b}[0m");
+        assert_eq!(fill(9, 1, true), "\u{1b}[31m█\u{1b}[0m");
     }
 
     #[test]

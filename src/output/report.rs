@@ -8,6 +8,8 @@ use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Color};
 use serde_json::Value;
 
+use super::OutputFormat;
+use super::jq::{JqFilter, RowsJq};
 use super::sanitize::{guard_formula, terminal_safe};
 use super::table::new_table;
 
@@ -78,6 +80,38 @@ pub fn json_lines(items: &[Value]) -> String {
     }
     let items: Vec<String> = items.iter().map(Value::to_string).collect();
     format!("[\n  {}\n]", items.join(",\n  "))
+}
+
+/// Writes the json `items` of a row report (`changes`, `history`) as
+/// `-o json`, `-o jsonl` or `--jq` ask: the filter runs once on the array
+/// (`what` names it in errors) or on each item (`each(i)` names the i-th).
+/// Returns false, having written nothing, for table and csv.
+pub fn write_json_rows(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    jq: Option<&(JqFilter, RowsJq)>,
+    what: &str,
+    items: impl FnOnce() -> Vec<Value>,
+    each: impl Fn(usize) -> String,
+) -> Result<bool> {
+    match (format, jq) {
+        (_, Some((filter, RowsJq::Whole))) => {
+            filter.apply_document(&Value::Array(items()), what, out)?
+        }
+        (_, Some((filter, RowsJq::PerRow))) => {
+            for (i, item) in items().iter().enumerate() {
+                filter.apply_document(item, &each(i), out)?;
+            }
+        }
+        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items()))?,
+        (OutputFormat::Jsonl, None) => {
+            for item in items() {
+                writeln!(out, "{item}")?;
+            }
+        }
+        (OutputFormat::Table | OutputFormat::Csv, None) => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
