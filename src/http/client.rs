@@ -386,10 +386,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         // Kept to be logged once the body (and any new token in it) is read.
-        let headers = match very_verbose {
-            true => shown_headers(&response),
-            false => Vec::new(),
-        };
+        let headers = very_verbose.then(|| shown_headers(&response));
         // ureq asks for no compression, so a compressed body is a server or
         // proxy that ignored it: its bytes are no page, whatever they hold.
         if let Some(coding) = (response.headers().get("content-encoding"))
@@ -415,7 +412,7 @@ impl Client {
         if request.issues_token {
             self.learn_token(&body);
         }
-        if very_verbose {
+        if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {
                 self.debug(line);
@@ -506,15 +503,6 @@ pub fn follow_redirects(
     Err(api_error(format!(
         "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
     )))
-}
-
-/// Headers whose values are never logged.
-fn is_sensitive_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "authorization" | "set-cookie" | "cookie" | "proxy-authorization"
-    )
 }
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
@@ -648,19 +636,18 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
             path.display()
         ))
     })?;
-    let certs = (ureq::tls::parse_pem(&pem))
-        .filter_map(|item| match item {
-            Ok(PemItem::Certificate(cert)) => Some(Ok(cert)),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        let item = item.map_err(|e| {
             config_error(format!(
                 "ca_bundle {} is not valid PEM: {e}",
                 path.display()
             ))
         })?;
+        if let PemItem::Certificate(cert) = item {
+            certs.push(cert);
+        }
+    }
     if certs.is_empty() {
         return Err(config_error(format!(
             "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",
@@ -670,12 +657,20 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
     Ok(certs)
 }
 
+/// Headers whose values are never logged (a `HeaderName` is lowercase).
+const SENSITIVE_HEADERS: [&str; 4] = [
+    "authorization",
+    "set-cookie",
+    "cookie",
+    "proxy-authorization",
+];
+
 /// `-vv`: an answer's headers as log lines, the sensitive ones redacted
 /// and every value made safe for a terminal.
 fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
     (response.headers().iter())
         .map(|(name, value)| {
-            let shown = if is_sensitive_header(name.as_str()) {
+            let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) {
                 "<redacted>".to_string()
             } else {
                 // A header value may hold UTF-8 C1 controls (obs-text).
