@@ -123,24 +123,22 @@ impl<'a> Api<'a> {
     /// GETs `url` with the run's token; a 401 gets one new token and one
     /// more try.
     fn get_authorized(&self, url: &Url, within: Option<Duration>) -> Result<Reply> {
+        let get = |bearer: &str| {
+            self.client.send(&Request {
+                method: "GET",
+                url,
+                authorization: Some(bearer),
+                form: None,
+                issues_token: false,
+                answer_within: within,
+            })
+        };
         let bearer = self.bearer.authorization()?;
-        let reply = self.get(url, &bearer, within)?;
+        let reply = get(&bearer)?;
         if reply.status != 401 {
             return Ok(reply);
         }
-        let bearer = self.bearer.renew(&bearer)?;
-        self.get(url, &bearer, within)
-    }
-
-    fn get(&self, url: &Url, bearer: &str, answer_within: Option<Duration>) -> Result<Reply> {
-        self.client.send(&Request {
-            method: "GET",
-            url,
-            authorization: Some(bearer),
-            form: None,
-            issues_token: false,
-            answer_within,
-        })
+        get(&self.bearer.renew(&bearer)?)
     }
 }
 
