@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 use crate::account::FromPage;
 pub use crate::accounts::{Flow, Page};
-use crate::error::{api_error, config_error};
-use crate::http::url::{self, Refusal, Url, query_param};
+use crate::error::api_error;
+use crate::http::url::{self, Url, query_param};
 
 /// The path of the endpoint, appended to `base_url`.
 pub const ACCOUNTS_PATH: &str = "/express/accounts";
@@ -124,10 +124,7 @@ impl Endpoint {
     /// [`url::follow`]): plain http outside loopback is exit 3, any other
     /// refused link exit 5.
     pub fn follow(&self, page: &Url, href: &str) -> Result<Url> {
-        url::follow(page, href, &self.origin).map_err(|refusal| match refusal {
-            Refusal::Insecure(message) => config_error(message),
-            Refusal::Elsewhere(message) => api_error(message),
-        })
+        url::follow(page, href, &self.origin)
     }
 }
 

@@ -7,6 +7,7 @@
 use url::Host;
 pub use url::Url;
 
+use crate::error::{api_error, config_error};
 use crate::text::{shorten, terminal_safe};
 
 /// How much of a link an error message shows.
@@ -85,30 +86,23 @@ pub fn join_path(base: &Url, path: &str) -> Url {
     url
 }
 
-/// Why a link is not followed; the text names the link (shortened, inert,
-/// and without any password) and says why.
-#[derive(Debug)]
-pub enum Refusal {
-    /// Plain http to a host that is not loopback (§7).
-    Insecure(String),
-    /// Not a URL, another scheme, credentials, or another origin.
-    Elsewhere(String),
-}
-
 /// Resolves a next link against the page it came from, and checks that
 /// the token may follow it: http(s), no user name or password, https
-/// unless loopback, and the origin of `origin`.
-pub fn follow(page: &Url, href: &str, origin: &Url) -> Result<Url, Refusal> {
+/// unless loopback, and the origin of `origin`. A refusal names the link
+/// (shortened, inert, and without any password) and says why: plain http
+/// outside loopback is a configuration error (exit 3, §7), any other
+/// refused link an API error (exit 5).
+pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
     let refuse = |why: String| {
         let shown = quoted(href).unwrap_or_else(|| "with `@`".into());
         format!("refusing to follow the API's next link {shown}: {why}")
     };
-    let elsewhere = |why: String| Refusal::Elsewhere(refuse(why));
+    let elsewhere = |why: String| api_error(refuse(why));
     let url = page
         .join(href)
         .map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
-    check_secure(&url).map_err(|why| Refusal::Insecure(refuse(why)))?;
+    check_secure(&url).map_err(|why| config_error(refuse(why)))?;
     if url.origin() != origin.origin() {
         return Err(elsewhere(format!(
             "it leaves {} (to {}), and the token is sent only there; check base_url",
@@ -139,6 +133,7 @@ fn quoted(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Exit, exit_code_for};
 
     fn url(text: &str) -> Url {
         parse(text).unwrap()
@@ -222,15 +217,14 @@ mod tests {
                 "user name or password",
             ),
         ] {
-            let (Refusal::Insecure(err) | Refusal::Elsewhere(err)) =
-                follow(&page, href, &origin).unwrap_err();
+            let err = follow(&page, href, &origin).unwrap_err().to_string();
             assert!(err.contains(why), "{href}: {err}");
             assert!(!err.contains(":pw@"), "{err}");
         }
         let long = format!("https://evil.example/{}", "a".repeat(500));
-        let Refusal::Elsewhere(err) = follow(&page, &long, &origin).unwrap_err() else {
-            panic!("another origin")
-        };
+        let err = follow(&page, &long, &origin).unwrap_err();
+        assert_eq!(exit_code_for(&err), Exit::Api, "another origin");
+        let err = err.to_string();
         assert!(err.len() < 400 && err.contains('…'), "{err}");
     }
 
