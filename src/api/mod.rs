@@ -17,7 +17,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
-use crate::http::url::Url;
+use crate::http::url::{Url, follow};
 use crate::text::plain_types;
 use walk::{Endpoint, Page, RawPage, Walk};
 
@@ -72,7 +72,7 @@ impl<'a> Api<'a> {
     /// ends it with [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer).
     pub fn get_page_within(&self, url: &Url, within: Option<Duration>) -> Result<RawPage> {
         let redactor = self.client.redactor();
-        let asked = self.endpoint.follow(url, &redactor.redact(url.as_str()))?;
+        let asked = follow(url, &redactor.redact(url.as_str()), &self.endpoint.origin)?;
         let (url, reply) = follow_redirects(
             asked.clone(),
             &self.endpoint.origin,

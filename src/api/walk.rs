@@ -119,13 +119,6 @@ impl Endpoint {
             .append_pair("per_page", &self.per_page.to_string());
         url
     }
-
-    /// `href`, a link on the page at `page`, resolved and checked (see
-    /// [`url::follow`]): plain http outside loopback is exit 3, any other
-    /// refused link exit 5.
-    pub fn follow(&self, page: &Url, href: &str) -> Result<Url> {
-        url::follow(page, href, &self.origin)
-    }
 }
 
 /// Which pages a walk covers.
@@ -283,7 +276,7 @@ impl Walk {
     /// refused when it goes back to a page already fetched; with the page
     /// number it names (else the one after `number`).
     fn follow_link(&self, url: &Url, href: &str, number: u64) -> Result<(Url, u64)> {
-        let next = self.endpoint.follow(url, href)?;
+        let next = url::follow(url, href, &self.endpoint.origin)?;
         let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
         let goes_back =
             linked_page.is_some_and(|p| p <= number || self.seen_pages.contains_key(&p));
