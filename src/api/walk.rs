@@ -83,12 +83,8 @@ impl RawPage {
 
     /// Its next link, when it has one that is not blank.
     fn next_href(&self) -> Option<&str> {
-        self.links
-            .as_ref()
-            .and_then(|l| l.next.as_ref())
-            .and_then(|n| n.href.as_deref())
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
+        let href = self.links.as_ref()?.next.as_ref()?.href.as_deref()?.trim();
+        (!href.is_empty()).then_some(href)
     }
 }
 
