@@ -64,14 +64,12 @@ impl Proxies {
             };
             parse_proxy(name, value.trim()).map(Some)
         };
-        let no_proxy = match var("NO_PROXY").or_else(|| var("no_proxy")) {
-            Some(list) => NoProxy::parse(&list),
-            None => NoProxy::default(),
-        };
+        // Unset, it is an empty list.
+        let no_proxy = var("NO_PROXY").or_else(|| var("no_proxy"));
         Ok(Proxies {
             https: choose(&HTTPS_VARS)?,
             http: choose(&HTTP_VARS)?,
-            no_proxy,
+            no_proxy: NoProxy::parse(&no_proxy.unwrap_or_default()),
         })
     }
 
