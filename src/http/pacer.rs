@@ -166,17 +166,17 @@ fn param(value: &str, keys: &[&str]) -> Option<f64> {
         .split([',', ';'])
         .filter_map(|part| part.trim().split_once('='))
         .filter(|(k, _)| keys.iter().any(|key| k.trim().eq_ignore_ascii_case(key)))
-        .filter_map(|(_, v)| v.trim().parse::<f64>().ok())
-        .find(|n| n.is_finite() && *n >= 0.0)
+        .find_map(|(_, v)| number(v))
 }
 
 /// The first item of a list, as a non-negative number.
 fn first_number(value: &str) -> Option<f64> {
-    let first = value.split([',', ';']).next()?.trim();
-    first
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite() && *n >= 0.0)
+    number(value.split([',', ';']).next()?)
+}
+
+/// A finite, non-negative number, spaces around it ignored.
+fn number(text: &str) -> Option<f64> {
+    (text.trim().parse::<f64>().ok()).filter(|n| n.is_finite() && *n >= 0.0)
 }
 
 /// Seconds from now, or a Unix time when it is that large.
