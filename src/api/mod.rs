@@ -164,9 +164,8 @@ fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
                 "GET {url}: the answer is not a page of accounts ({e}); check base_url{hint}"
             ))
         })?;
-    let has_accounts = page.embedded.as_ref().is_some_and(|e| e.accounts.is_some());
     let says_empty = page.count == Some(0) || page.total == Some(0);
-    if !has_accounts && !says_empty {
+    if page.accounts().is_none() && !says_empty {
         return Err(api_error(format!(
             "GET {url}: the answer has no _embedded.accounts; check base_url"
         )));

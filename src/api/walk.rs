@@ -66,19 +66,20 @@ pub struct Link {
 }
 
 impl RawPage {
+    /// Its `_embedded.accounts`, when it has them.
+    pub fn accounts(&self) -> Option<&Vec<FromPage>> {
+        self.embedded.as_ref()?.accounts.as_ref()
+    }
+
     /// True when the page holds no account.
     fn is_empty(&self) -> bool {
-        self.embedded
-            .as_ref()
-            .and_then(|e| e.accounts.as_ref())
-            .is_none_or(Vec::is_empty)
+        self.accounts().is_none_or(Vec::is_empty)
     }
 
     /// The id of its first account (how a page sent again is told from
     /// another under the same number).
     fn first_id(&self) -> Option<String> {
-        let accounts = self.embedded.as_ref()?.accounts.as_ref()?;
-        Some(accounts.first()?.0.id_text().to_string())
+        Some(self.accounts()?.first()?.0.id_text().to_string())
     }
 
     /// Its next link, when it has one that is not blank.
