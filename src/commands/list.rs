@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqFailed, JqSink};
+use crate::output::jq::{self, JqSink, writing};
 use crate::output::{Layout, Sink, sink_for};
 use crate::text::counted;
 
@@ -295,14 +295,4 @@ fn write_batch(
         destination.flush_streamed().context("writing the output")?;
     }
     Ok(())
-}
-
-/// A sink's error, said to be about writing the output unless it is a
-/// failed `--jq` expression (whose message says all).
-fn writing(err: anyhow::Error) -> anyhow::Error {
-    if err.is::<JqFailed>() {
-        err
-    } else {
-        err.context("writing the output")
-    }
 }
