@@ -487,21 +487,16 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
             Val::Num(n) => line.push_str(&Val::Num(n.clone()).to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
-                if csv {
-                    line.push('"');
-                    line.push_str(&text.replace('"', "\"\""));
-                    line.push('"');
+                let cell = if csv {
+                    format!("\"{}\"", text.replace('"', "\"\""))
                 } else {
-                    for c in text.chars() {
-                        match c {
-                            '\\' => line.push_str("\\\\"),
-                            '\t' => line.push_str("\\t"),
-                            '\n' => line.push_str("\\n"),
-                            '\r' => line.push_str("\\r"),
-                            c => line.push(c),
-                        }
-                    }
-                }
+                    // The backslashes first: those the others add stay single.
+                    text.replace('\\', "\\\\")
+                        .replace('\t', "\\t")
+                        .replace('\n', "\\n")
+                        .replace('\r', "\\r")
+                };
+                line.push_str(&cell);
             }
             other => {
                 return Err(jaq_core::Error::str(format_args!(
