@@ -36,19 +36,13 @@ pub struct StatusFilter {
 
 impl StatusFilter {
     pub fn new(statuses: impl IntoIterator<Item = Status>) -> StatusFilter {
-        let mut keep: Vec<Status> = statuses.into_iter().collect();
-        keep.sort();
-        keep.dedup();
-        StatusFilter { keep }
+        StatusFilter {
+            keep: statuses.into_iter().collect(),
+        }
     }
 
     pub fn matches(&self, account: &Account) -> bool {
         self.keep.is_empty() || self.keep.contains(&account.status())
-    }
-
-    /// True when every account passes.
-    pub fn keeps_all(&self) -> bool {
-        self.keep.is_empty()
     }
 }
 
@@ -116,7 +110,7 @@ impl Collector {
     pub fn flow(&self) -> Flow {
         match self.limit {
             Some(limit) if self.matched >= limit => Flow::Stop,
-            Some(limit) if self.filter.keeps_all() => Flow::AtMost(limit - self.matched),
+            Some(limit) if self.filter.keep.is_empty() => Flow::AtMost(limit - self.matched),
             _ => Flow::Continue,
         }
     }
@@ -134,7 +128,7 @@ impl Collector {
     /// differ from the first page's `total`.
     pub fn total_mismatch(&self) -> Option<String> {
         let total = self.first?.0?;
-        let seen = self.seen.len() as u64;
+        let seen = self.seen.len as u64;
         (seen != total).then(|| {
             format!(
                 "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk, run again for an exact list"
@@ -189,7 +183,7 @@ impl KeySet {
         let mask = self.slots.len() - 1;
         let touched = keys
             .iter()
-            .fold(0, |acc, &k| acc ^ self.slots[slot(k) & mask]);
+            .fold(0, |acc, &k| acc ^ self.slots[k as usize & mask]);
         std::hint::black_box(touched);
     }
 
@@ -198,7 +192,8 @@ impl KeySet {
         self.reserve(self.len + 1);
         let key = key.max(1);
         let mask = self.slots.len() - 1;
-        let mut i = slot(key) & mask;
+        // A key is a random 64-bit value: its low bits name its first slot.
+        let mut i = key as usize & mask;
         loop {
             match self.slots[i] {
                 0 => break,
@@ -219,20 +214,10 @@ impl KeySet {
         }
     }
 
-    fn len(&self) -> usize {
-        self.len
-    }
-
     #[cfg(test)]
     fn capacity(&self) -> usize {
         self.slots.len() / 2
     }
-}
-
-/// The slot a key starts from (before the mask): a key is a random 64-bit
-/// value, any of its bits will do.
-fn slot(key: u64) -> usize {
-    key as usize
 }
 
 #[cfg(test)]
@@ -357,11 +342,11 @@ mod tests {
         assert!(set.insert(0));
         assert!(!set.insert(1), "0 and 1 are one key");
         assert!(set.insert(u64::MAX));
-        assert_eq!(set.len(), 5002);
+        assert_eq!(set.len, 5002);
         assert!(set.capacity() >= 5002);
         for &k in &keys {
             assert!(!set.insert(k), "{k} was seen");
         }
-        assert_eq!(set.len(), 5002);
+        assert_eq!(set.len, 5002);
     }
 }

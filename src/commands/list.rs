@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqFailed, JqSink};
+use crate::output::jq::{self, JqSink, writing};
 use crate::output::{Layout, Sink, sink_for};
 use crate::text::counted;
 
@@ -49,13 +49,6 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
         )),
         other => Ok(other),
     }
-}
-
-/// The `--jq` sink, if asked for: per account with jsonl, once on the
-/// array with json; table and csv are not JSON.
-fn jq_sink(args: &ListArgs) -> Result<Option<JqSink>> {
-    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
-    Ok(jq.map(|(filter, how)| JqSink::new(filter, how)))
 }
 
 /// Warns, before the walk, about a table written to a file named for
@@ -101,7 +94,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let mut unseen = named.clone().unwrap_or_default();
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
-    let jq = jq_sink(args)?;
+    // `--jq`: per account with jsonl, once on the array with json.
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
@@ -111,7 +105,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
     warn_of_mismatches(ctx, args, output_file, table, csv);
     let mut sink: Box<dyn Sink> = match jq {
-        Some(jq) => Box::new(jq),
+        Some((filter, how)) => Box::new(JqSink::new(filter, how)),
         None => sink_for(
             args.format.output,
             layout(ctx, args, columns, &destination, to_stdout),
@@ -225,10 +219,7 @@ fn layout(
 
 /// Which pages `list` walks, and how many at once.
 fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
-    let pages = match args.page {
-        Some(n) => Pages::Only(n),
-        None => Pages::All,
-    };
+    let pages = args.page.map_or(Pages::All, Pages::Only);
     // `--limit` fetches no page beyond the one that completes it (§2). With
     // a status filter nobody knows in advance which page that is, so such a
     // walk goes one page at a time; without one, Collector::flow bounds it.
@@ -270,7 +261,7 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
         if page > last {
             ctx.log.warn(&format!(
                 "page {page} is past the last page: the API reported {}",
-                crate::text::counted(last, "page", "pages")
+                counted(last, "page", "pages")
             ));
         }
     }
@@ -295,14 +286,4 @@ fn write_batch(
         destination.flush_streamed().context("writing the output")?;
     }
     Ok(())
-}
-
-/// A sink's error, said to be about writing the output unless it is a
-/// failed `--jq` expression (whose message says all).
-fn writing(err: anyhow::Error) -> anyhow::Error {
-    if err.is::<JqFailed>() {
-        err
-    } else {
-        err.context("writing the output")
-    }
 }

@@ -64,15 +64,12 @@ impl Sink for CsvSink {
         Ok(())
     }
 
+    /// An empty walk still has its header (and BOM).
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
         if self.started {
             return Ok(());
         }
         self.write_batch(out, &[])
-    }
-
-    fn streams(&self) -> bool {
-        true
     }
 }
 

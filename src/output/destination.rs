@@ -3,8 +3,8 @@
 //! the target is untouched and the temporary file is removed).
 
 use std::fs;
-use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -12,19 +12,17 @@ use crate::atomic_file::AtomicFile;
 
 /// The output of a run.
 pub enum Destination {
-    Stdout {
-        out: BufWriter<Stdout>,
+    /// Stdout, or a target that is not a regular file: a device
+    /// (`/dev/null`) or a pipe (bash's `>(gzip > a.gz)`), written in place
+    /// as a shell's `>` would: it cannot be replaced, and must not be.
+    Direct {
+        out: BufWriter<Box<dyn Write>>,
         terminal: bool,
+        /// What an error says was written: `to stdout`, or the path.
+        name: String,
     },
     File {
         out: BufWriter<AtomicFile>,
-    },
-    /// A target that is not a regular file: a device (`/dev/null`) or a
-    /// pipe (bash's `>(gzip > a.gz)`), written in place as a shell's `>`
-    /// would: it cannot be replaced, and must not be.
-    InPlace {
-        out: BufWriter<fs::File>,
-        path: PathBuf,
     },
 }
 
@@ -35,9 +33,10 @@ impl Destination {
             None => {
                 let stdout = io::stdout();
                 let terminal = stdout.is_terminal();
-                Ok(Destination::Stdout {
-                    out: BufWriter::with_capacity(64 * 1024, stdout),
+                Ok(Destination::Direct {
+                    out: BufWriter::with_capacity(64 * 1024, Box::new(stdout)),
                     terminal,
+                    name: "to stdout".into(),
                 })
             }
             Some(target) => Destination::file(target, "--output-file"),
@@ -58,9 +57,10 @@ impl Destination {
                 .write(true)
                 .open(target)
                 .with_context(|| format!("cannot write {option} {}", target.display()))?;
-            return Ok(Destination::InPlace {
-                out: BufWriter::with_capacity(64 * 1024, file),
-                path: target.to_path_buf(),
+            return Ok(Destination::Direct {
+                out: BufWriter::with_capacity(64 * 1024, Box::new(file)),
+                terminal: false,
+                name: target.display().to_string(),
             });
         }
         // A symbolic link is followed there: the file it names is replaced
@@ -82,23 +82,21 @@ impl Destination {
 
     /// True when the output is a terminal (a table then fits its width).
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Destination::Stdout { terminal: true, .. })
+        matches!(self, Destination::Direct { terminal: true, .. })
     }
 
     /// The buffered writer, whichever the destination.
     fn out(&mut self) -> &mut dyn Write {
         match self {
-            Destination::Stdout { out, .. } => out,
+            Destination::Direct { out, .. } => out,
             Destination::File { out } => out,
-            Destination::InPlace { out, .. } => out,
         }
     }
 
     /// Makes streamed output visible now (stdout); a file waits for commit.
     pub fn flush_streamed(&mut self) -> io::Result<()> {
         match self {
-            Destination::Stdout { out, .. } => out.flush(),
-            Destination::InPlace { out, .. } => out.flush(),
+            Destination::Direct { out, .. } => out.flush(),
             Destination::File { .. } => Ok(()),
         }
     }
@@ -107,10 +105,9 @@ impl Destination {
     /// over its target.
     pub fn commit(self) -> Result<()> {
         match self {
-            Destination::Stdout { mut out, .. } => out.flush().context("writing to stdout"),
-            Destination::InPlace { mut out, path } => out
-                .flush()
-                .with_context(|| format!("writing {}", path.display())),
+            Destination::Direct { mut out, name, .. } => {
+                out.flush().with_context(|| format!("writing {name}"))
+            }
             Destination::File { out } => {
                 let target = out.get_ref().target().to_path_buf();
                 out.into_inner()
@@ -140,6 +137,7 @@ impl Write for Destination {
 mod tests {
     use super::*;
     use crate::atomic_file::tests::files_in;
+    use std::path::PathBuf;
 
     #[test]
     fn a_committed_file_replaces_the_target() {

@@ -43,15 +43,6 @@ pub struct JqFilter {
     field: Option<String>,
 }
 
-/// Why applying a filter failed.
-#[derive(Debug)]
-pub enum JqError {
-    /// The expression failed on this input (`.name + 1`, `error("x")`).
-    Run(String),
-    /// The output could not be written.
-    Write(io::Error),
-}
-
 impl JqFilter {
     /// Parses and compiles `expr`: an expression that does not parse or
     /// names an unknown function is a usage error (exit 2) that says what
@@ -82,36 +73,6 @@ impl JqFilter {
         })
     }
 
-    /// Runs the filter on one value and writes each result, one per line:
-    /// a string raw, anything else as compact JSON. Stops at the first
-    /// error; results before it are written.
-    pub fn apply(&self, input: &serde_json::Value, out: &mut dyn Write) -> Result<(), JqError> {
-        self.apply_val(to_jaq(input), out)
-    }
-
-    /// [`JqFilter::apply`] on a value already converted.
-    fn apply_val(&self, input: Val, out: &mut dyn Write) -> Result<(), JqError> {
-        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
-        for result in self.filter.id.run((ctx, input)) {
-            match result {
-                Ok(value) => write_result(out, &value).map_err(JqError::Write)?,
-                Err(exn) => {
-                    let message = match exn.get_err() {
-                        Ok(err) => error_text(err.into_val()),
-                        Err(exn) => match exn.get_halt() {
-                            Ok(code) => format!(
-                                "the expression called halt (exit code {code}), which --jq does not support"
-                            ),
-                            Err(_) => "the expression failed".to_string(),
-                        },
-                    };
-                    return Err(JqError::Run(message));
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
     /// one row of a command that prints rows (`changes`, `history`), and
     /// writes the results; `what` names the document or the row in a
@@ -122,10 +83,41 @@ impl JqFilter {
         what: &str,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.apply(input, out).map_err(|e| match e {
-            JqError::Write(e) => anyhow::Error::new(e).context("writing the output"),
-            run => run_error(run, what),
-        })
+        self.apply(to_jaq(input), || what.to_string(), out)
+            .map_err(writing)
+    }
+
+    /// Runs the filter on one value and writes each result, one per line:
+    /// a string raw, anything else as compact JSON. Stops at the first
+    /// error; results before it are written. A run-time error is a
+    /// [`JqFailed`] naming the input as `what` says; a write error is
+    /// returned as it is (so a broken pipe stays a broken pipe; the caller
+    /// says what it wrote).
+    fn apply(&self, input: Val, what: impl FnOnce() -> String, out: &mut dyn Write) -> Result<()> {
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        for result in self.filter.id.run((ctx, input)) {
+            let exn = match result {
+                Ok(value) => {
+                    write_result(out, &value)?;
+                    continue;
+                }
+                Err(exn) => exn,
+            };
+            let message = match exn.get_err() {
+                Ok(err) => error_text(err.into_val()),
+                Err(exn) => match exn.get_halt() {
+                    Ok(code) => format!(
+                        "the expression called halt (exit code {code}), which --jq does not support"
+                    ),
+                    Err(_) => "the expression failed".to_string(),
+                },
+            };
+            return Err(anyhow::Error::new(JqFailed(format!(
+                "--jq failed on {}: {message}; fix the expression",
+                what()
+            ))));
+        }
+        Ok(())
     }
 }
 
@@ -219,14 +211,13 @@ impl std::fmt::Display for JqFailed {
 
 impl std::error::Error for JqFailed {}
 
-/// A run-time error as the user sees it (exit 1), or the write error as it
-/// is (so a broken pipe stays a broken pipe; the caller says what it wrote).
-fn run_error(err: JqError, what: &str) -> anyhow::Error {
-    match err {
-        JqError::Run(message) => anyhow::Error::new(JqFailed(format!(
-            "--jq failed on {what}: {message}; fix the expression"
-        ))),
-        JqError::Write(e) => anyhow::Error::new(e),
+/// An error of writing `--jq`'s output (or any sink's), said to be about
+/// writing the output unless it is a failed expression, whose message says all.
+pub fn writing(err: anyhow::Error) -> anyhow::Error {
+    if err.is::<JqFailed>() {
+        err
+    } else {
+        err.context("writing the output")
     }
 }
 
@@ -496,21 +487,16 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
             Val::Num(n) => line.push_str(&Val::Num(n.clone()).to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
-                if csv {
-                    line.push('"');
-                    line.push_str(&text.replace('"', "\"\""));
-                    line.push('"');
+                let cell = if csv {
+                    format!("\"{}\"", text.replace('"', "\"\""))
                 } else {
-                    for c in text.chars() {
-                        match c {
-                            '\\' => line.push_str("\\\\"),
-                            '\t' => line.push_str("\\t"),
-                            '\n' => line.push_str("\\n"),
-                            '\r' => line.push_str("\\r"),
-                            c => line.push(c),
-                        }
-                    }
-                }
+                    // The backslashes first: those the others add stay single.
+                    text.replace('\\', "\\\\")
+                        .replace('\t', "\\t")
+                        .replace('\n', "\\n")
+                        .replace('\r', "\\r")
+                };
+                line.push_str(&cell);
             }
             other => {
                 return Err(jaq_core::Error::str(format_args!(
@@ -558,8 +544,7 @@ impl Sink for JqSink {
                 Some(held) => held.push(value),
                 None => self
                     .filter
-                    .apply_val(value, out)
-                    .map_err(|e| run_error(e, &format!("account {}", account.id())))?,
+                    .apply(value, || format!("account {}", account.id()), out)?,
             }
         }
         Ok(())
@@ -568,9 +553,7 @@ impl Sink for JqSink {
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
         if let Some(held) = self.held.take() {
             let list: Val = held.into_iter().collect();
-            self.filter
-                .apply_val(list, out)
-                .map_err(|e| run_error(e, "the list"))?;
+            self.filter.apply(list, || "the list".into(), out)?;
         }
         Ok(())
     }
@@ -588,10 +571,14 @@ mod tests {
     fn run(expr: &str, input: serde_json::Value) -> Result<String, String> {
         let filter = JqFilter::compile(expr).map_err(|e| format!("{e:#}"))?;
         let mut out = Vec::new();
-        match filter.apply(&input, &mut out) {
+        match filter.apply(to_jaq(&input), || "it".into(), &mut out) {
             Ok(()) => Ok(String::from_utf8(out).unwrap()),
-            Err(JqError::Run(m)) => Err(m),
-            Err(JqError::Write(e)) => Err(e.to_string()),
+            Err(e) => {
+                assert!(e.is::<JqFailed>(), "{e:#}");
+                let message = e.to_string();
+                let message = message.strip_prefix("--jq failed on it: ").unwrap();
+                Err(message.strip_suffix("; fix the expression").unwrap().into())
+            }
         }
     }
 
@@ -789,8 +776,8 @@ mod tests {
     fn results_before_an_error_are_written() {
         let filter = JqFilter::compile(".[] | 10 / .").unwrap();
         let mut out = Vec::new();
-        let e = filter.apply(&json!([2, 5, "x"]), &mut out);
-        assert!(matches!(e, Err(JqError::Run(_))));
+        let e = filter.apply(to_jaq(&json!([2, 5, "x"])), String::new, &mut out);
+        assert!(e.unwrap_err().is::<JqFailed>());
         assert_eq!(String::from_utf8(out).unwrap(), "5\n2\n");
     }
 
@@ -861,7 +848,7 @@ mod tests {
                 .unwrap();
             let mut full = Vec::new();
             let value = jaq_json::read::parse_single(text.as_bytes()).unwrap();
-            filter.apply_val(value, &mut full).unwrap();
+            filter.apply(value, String::new, &mut full).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&quick),
                 String::from_utf8_lossy(&full),

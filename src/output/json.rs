@@ -61,14 +61,6 @@ impl Sink for JsonlSink {
         out.write_all(&self.buffer)?;
         Ok(())
     }
-
-    fn finish(&mut self, _out: &mut dyn Write) -> Result<()> {
-        Ok(())
-    }
-
-    fn streams(&self) -> bool {
-        true
-    }
 }
 
 #[cfg(test)]

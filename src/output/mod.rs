@@ -21,11 +21,16 @@ pub trait Sink {
     /// Takes a batch. Streaming formats write it at once.
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()>;
 
-    /// The walk is complete: write whatever was held back.
-    fn finish(&mut self, out: &mut dyn Write) -> Result<()>;
+    /// The walk is complete: write whatever was held back (by default,
+    /// nothing was).
+    fn finish(&mut self, _out: &mut dyn Write) -> Result<()> {
+        Ok(())
+    }
 
-    /// True when the format writes as it goes (jsonl, csv).
-    fn streams(&self) -> bool;
+    /// True when the format writes as it goes (jsonl, csv): by default.
+    fn streams(&self) -> bool {
+        true
+    }
 }
 
 /// How the table and csv formats lay out accounts.

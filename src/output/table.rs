@@ -93,11 +93,9 @@ impl TableSink {
         if self.layout.width.is_some() {
             // On a narrow terminal the id (copied and pasted whole) and the
             // status (one word) never wrap: the other columns give way.
-            for (i, name) in self.layout.columns.iter().enumerate() {
+            for (column, name) in table.column_iter_mut().zip(&self.layout.columns) {
                 if name == "id" || name == "status" {
-                    if let Some(column) = table.column_mut(i) {
-                        column.set_constraint(ColumnConstraint::ContentWidth);
-                    }
+                    column.set_constraint(ColumnConstraint::ContentWidth);
                 }
             }
         }
