@@ -281,7 +281,10 @@ fn the_window_grows_back_after_the_rate_limit() {
         faults: Faults {
             script: vec![(
                 RequestMatch::Page(2),
-                FaultKind::RetryAfter(429, "0".into()),
+                // Scaled to no wait by the tests' backoff scale: a retry at
+                // once, which sets no pace (a server's `0` would: it counts
+                // as no Retry-After, and the walk would go at 2 pages a second).
+                FaultKind::RetryAfter(429, "1".into()),
             )],
             ..Faults::default()
         },
