@@ -387,14 +387,13 @@ impl Client {
             .map(str::to_string);
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
-        // ureq asks for no compression, so a compressed body is a server or
-        // proxy that ignored it: its bytes are no page, whatever they hold.
-        if let Some(coding) = (response.headers().get("content-encoding"))
-            .and_then(|v| v.to_str().ok())
-            .filter(|c| status == 200 && !c.eq_ignore_ascii_case("identity"))
+        // ureq asks for no compression, so a compressed body (or a transfer
+        // coding besides chunked) is a server or proxy that ignored it: its
+        // bytes are no page, whatever they hold.
+        if let Some((header, coding)) = unasked_coding(response.headers()).filter(|_| status == 200)
         {
             return Err(api_error(format!(
-                "{request}: the answer is compressed (Content-Encoding: {}), which was not asked for; check {}",
+                "{request}: the answer is compressed ({header}: {}), which was not asked for; check {}",
                 shorten(&terminal_safe(coding), 40),
                 request.setting()
             )));
@@ -664,6 +663,19 @@ const SENSITIVE_HEADERS: [&str; 4] = [
     "cookie",
     "proxy-authorization",
 ];
+
+/// A content or transfer coding other than `identity` and `chunked`, with
+/// the header that names it.
+fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str)> {
+    ["Content-Encoding", "Transfer-Encoding"]
+        .into_iter()
+        .find_map(|name| {
+            let value = headers.get(name)?.to_str().ok()?;
+            (value.split(',').map(str::trim))
+                .any(|c| !c.eq_ignore_ascii_case("identity") && !c.eq_ignore_ascii_case("chunked"))
+                .then_some((name, value))
+        })
+}
 
 /// `-vv`: an answer's headers as log lines, the sensitive ones redacted
 /// and every value made safe for a terminal.

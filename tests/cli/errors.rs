@@ -850,7 +850,7 @@ fn answers_without_a_page_say_what_came_instead() {
         .into_bytes()
         .into_boxed_slice(),
     );
-    let cases: [(&'static [u8], &[&str]); 4] = [
+    let cases: [(&'static [u8], &[&str]); 5] = [
         (
             b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
             &["HTTP 302 without a Location header", "check base_url"],
@@ -862,6 +862,10 @@ fn answers_without_a_page_say_what_came_instead() {
         (
             b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00",
             &["compressed (Content-Encoding: gzip)", "not asked", "check base_url"],
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n4\r\n\x1f\x8b\x08\x00\r\n0\r\n\r\n",
+            &["compressed (Transfer-Encoding: gzip, chunked)", "not asked", "check base_url"],
         ),
         (big_header, &["headers", "larger than 64 KiB", "check base_url"]),
     ];
