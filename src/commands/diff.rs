@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use comfy_table::Color;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::{Context, WalkPlan};
@@ -92,7 +93,7 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
-    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+    let values: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
         format!(
             ", line {}, column {}: not valid JSON ({}); {WHAT_TO_PASS}",
             e.line(),
@@ -117,7 +118,7 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
             continue;
         }
         let place = format!("line {}", i + 1);
-        let value: Value = serde_json::from_str(line).map_err(|e| {
+        let value: &RawValue = serde_json::from_str(line).map_err(|e| {
             format!(
                 ", {place}: not valid JSON ({}); {WHAT_TO_PASS}",
                 json_message(&e)
@@ -129,21 +130,19 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
     Ok(records)
 }
 
-/// One record: an object with a string or number `id`.
-fn record(value: Value, place: &str) -> Result<Account, String> {
-    let Value::Object(fields) = value else {
+/// One record: an object with a string or number `id`, kept as the text
+/// it was written as (as an account of a page is).
+fn record(value: &RawValue, place: &str) -> Result<Account, String> {
+    if !value.get().starts_with('{') {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
-    };
-    match fields.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => {}
-        Some(Value::Number(_)) => {}
-        _ => {
-            return Err(format!(
-                ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
-            ));
-        }
     }
-    Account::try_from(fields).map_err(|e| format!(", {place}: {e}"))
+    match Account::from_text(value.get()) {
+        Ok(account) if account.id_text() != "\"\"" => Ok(account),
+        Err(e) if !e.contains("`id`") => Err(format!(", {place}: {e}")),
+        _ => Err(format!(
+            ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
+        )),
+    }
 }
 
 /// Keeps the OLD records that `--status` selects. A record without a
