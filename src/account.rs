@@ -129,7 +129,7 @@ fn key_name(key: &str) -> Option<std::borrow::Cow<'_, str>> {
         // The two names looked for, compared as they usually come.
         "\"id\"" => Some("id".into()),
         "\"status\"" => Some("status".into()),
-        _ if key.contains('\\') => serde_json::from_str::<String>(key).ok().map(Into::into),
+        _ if key.contains('\\') => lenient::<String>(key).map(Into::into),
         _ => key.strip_prefix('"')?.strip_suffix('"').map(Into::into),
     }
 }
@@ -167,7 +167,7 @@ impl Account {
             // Borrowed when it has no escapes, as statuses do.
             Some(text) if text.starts_with('"') => match serde_json::from_str::<&str>(text) {
                 Ok(plain) => Status::parse(plain),
-                Err(_) => Status::parse(&serde_json::from_str::<String>(text).unwrap_or_default()),
+                Err(_) => Status::parse(&lenient::<String>(text).unwrap_or_default()),
             },
             _ => Status::parse(""),
         };
@@ -183,7 +183,7 @@ impl Account {
     pub fn id(&self) -> String {
         let id = self.id_text();
         if id.starts_with('"') {
-            serde_json::from_str(id).unwrap_or_default()
+            lenient(id).unwrap_or_default()
         } else {
             id.to_string()
         }
@@ -215,7 +215,7 @@ impl Account {
             return fields.get(field).cloned();
         }
         match self.raw_fields(&[field]) {
-            Some(found) => serde_json::from_str(found.first().copied().flatten()?).ok(),
+            Some(found) => lenient(found.first().copied().flatten()?),
             None => self.get(field).cloned(),
         }
     }
@@ -224,27 +224,32 @@ impl Account {
     pub fn fields(&self) -> &Map<String, Value> {
         // The text was parsed once already: it is valid JSON.
         self.fields
-            .get_or_init(|| Box::new(serde_json::from_str(&self.raw).unwrap_or_default()))
+            .get_or_init(|| Box::new(lenient(&self.raw).unwrap_or_default()))
     }
 
     /// Only these fields, in this order, of those the API sent (`list -o
-    /// json --columns`); values unchanged.
+    /// json --columns`), each value the text it came as.
     pub fn only(&self, fields: &[String]) -> Account {
-        let all = self.fields();
-        let kept: Map<String, Value> = fields
-            .iter()
-            .filter_map(|field| Some((field.clone(), all.get(field)?.clone())))
-            .collect();
-        // The text of a map of JSON values is always valid JSON.
-        let raw = serde_json::to_string(&kept)
-            .unwrap_or_else(|_| "{}".into())
-            .into_boxed_str();
+        let mut raw = String::from("{");
+        let found = self.raw_fields(fields).unwrap_or_default();
+        for (i, (field, value)) in fields.iter().zip(found).enumerate() {
+            let Some(value) = value.filter(|_| !fields[..i].contains(field)) else {
+                continue;
+            };
+            if raw.len() > 1 {
+                raw.push(',');
+            }
+            raw.push_str(&Value::from(field.as_str()).to_string());
+            raw.push(':');
+            raw.push_str(value);
+        }
+        raw.push('}');
         // Still the same account: its id and status stay, shown or not.
         Account {
-            raw,
+            raw: raw.into_boxed_str(),
             id: Id::Kept(self.id_text().into()),
             status: self.status.clone(),
-            fields: OnceLock::from(Box::new(kept)),
+            fields: OnceLock::new(),
         }
     }
 
@@ -267,7 +272,7 @@ impl Account {
             .into_iter()
             .map(|raw| match raw {
                 None | Some("null") => None,
-                Some(text) if text.starts_with('"') => serde_json::from_str::<String>(text).ok(),
+                Some(text) if text.starts_with('"') => lenient::<String>(text),
                 Some(text) => Some(text.to_string()),
             })
             .collect()
@@ -323,7 +328,8 @@ impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, '_, 'de, S> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<&'de RawValue>()? {
+            let key = key_name(key.get()).unwrap_or_default();
             if !self.columns.iter().any(|c| c.as_ref() == key) {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
@@ -337,6 +343,41 @@ impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, '_, 'de, S> {
         }
         Ok(())
     }
+}
+
+/// A JSON text read as `T`; failing that, read with each lone UTF-16
+/// surrogate escape (`"\ud83d"`, half an emoji as JavaScript writes it:
+/// valid JSON, but no Unicode text) as U+FFFD, as jq reads it.
+pub fn lenient<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text)
+        .ok()
+        .or_else(|| serde_json::from_str(&mend_surrogates(text)?).ok())
+}
+
+/// The text with its lone surrogate escapes as `\ufffd`; `None` when it
+/// has none.
+fn mend_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    // The UTF-16 code unit of a `\uXXXX` escape starting at `at`.
+    let unit = |at: usize| -> Option<u16> {
+        (bytes.get(at..at + 2)? == b"\\u")
+            .then(|| u16::from_str_radix(text.get(at + 2..at + 6)?, 16).ok())?
+    };
+    let (mut mended, mut from, mut at) = (String::new(), 0, 0);
+    while let Some(i) = memchr::memchr(b'\\', &bytes[at..]).map(|i| at + i) {
+        at = match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i + 12,
+            Some(0xD800..=0xDFFF) => {
+                mended.push_str(&text[from..i]);
+                mended.push_str("\\ufffd");
+                from = i + 6;
+                from
+            }
+            // Any other escape, `\\` included.
+            _ => i + 2,
+        };
+    }
+    (from > 0).then(|| mended + &text[from..])
 }
 
 /// The text without whitespace between tokens (a nested value of a
@@ -535,6 +576,21 @@ mod tests {
             account.json(),
             r#"{"id":1,"o":{"k":["\u00e9 \/ \"",1E400]}}"#
         );
+    }
+
+    #[test]
+    fn lone_surrogates_are_read_as_u_fffd_and_pairs_and_other_escapes_as_they_are() {
+        for (text, read) in [
+            (r#""cut \ud83d""#, "cut \u{FFFD}"),
+            (r#""\udc00-\ud800\ud800""#, "\u{FFFD}-\u{FFFD}\u{FFFD}"),
+            (r#""\ud83d\ude00 \ud83d""#, "😀 \u{FFFD}"),
+            (r#""\\ud800 \u00e9""#, r"\ud800 é"),
+            (r#""\\\ud800""#, "\\\u{FFFD}"),
+        ] {
+            assert_eq!(lenient::<String>(text).as_deref(), Some(read), "{text}");
+        }
+        assert_eq!(mend_surrogates(r#""\ud83d\ude00 \\ud800""#), None);
+        assert_eq!(lenient::<String>(r#""\ud83d"#), None, "still JSON or nothing");
     }
 
     #[test]

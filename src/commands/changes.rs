@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
-use crate::account::Status;
+use crate::account::{Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::history::query::{Change, Kind, changed_fields};
@@ -90,7 +90,7 @@ fn changed_values(change: &Change) -> Option<Sides> {
     };
     let names = changed_fields(&b.body, &a.body);
     Some([b, a].map(|v| {
-        let fields: Map<String, Value> = serde_json::from_str(&v.body).unwrap_or_default();
+        let fields: Map<String, Value> = lenient(&v.body).unwrap_or_default();
         names
             .iter()
             .map(|n| (n.clone(), fields.get(n).cloned()))

@@ -5,6 +5,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use super::Context;
+use crate::account::lenient;
 use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
@@ -77,7 +78,7 @@ fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
 /// One version as json: `from`, `to` (null while it holds) and the
 /// account exactly as recorded.
 pub fn version_json(v: &Version) -> Value {
-    let account: Value = serde_json::from_str(&v.body).unwrap_or(Value::Null);
+    let account: Value = lenient(&v.body).unwrap_or(Value::Null);
     json!({
         "from": show_time(v.valid_from),
         "to": v.valid_to.map(show_time),

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::record::decode_order;
 use super::{Org, Store, show_time};
+use crate::account::lenient;
 
 /// One recorded snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +101,7 @@ impl Change {
 /// The fields whose value differs between two versions' bodies (keys of
 /// either side, `before`'s order first), except `status`.
 pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
-    let parse = |text: &str| serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
+    let parse = |text: &str| lenient::<Map<String, Value>>(text).unwrap_or_default();
     let (before, after) = (parse(before), parse(after));
     before
         .keys()

@@ -17,7 +17,7 @@ use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, p
 
 use super::when::whole_seconds;
 use super::{Org, Store};
-use crate::account::Account;
+use crate::account::{Account, lenient};
 use crate::error::usage_error;
 
 /// What changed since the previous snapshot.
@@ -333,7 +333,7 @@ fn name(body: &str) -> Option<String> {
     struct Peek {
         name: Option<serde_json::Value>,
     }
-    match serde_json::from_str::<Peek>(body).ok()?.name? {
+    match lenient::<Peek>(body)?.name? {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => Some(s),
         other => Some(other.to_string()),

@@ -224,6 +224,53 @@ fn json_and_jsonl_keep_numbers_beyond_64_bits_exactly_and_ids_apart() {
     }
 }
 
+/// Lone UTF-16 surrogate escapes, as JavaScript's `JSON.stringify` writes
+/// an emoji cut in half: valid JSON text, but no Unicode string.
+const CUT_PAGE: &str = r#"{"count":2,"page":1,"per_page":50,"total":2,"total_pages":1,"_embedded":{"accounts":[{"id":"b-3","name":"cut \ud83d","status":"ACTIVE"},{"id":"b-\udc00","name":"low","status":"ACT\ud800"}]}}"#;
+
+#[test]
+fn a_lone_surrogate_is_read_as_jq_reads_it_and_loses_no_account() {
+    let fake = faulty_fake(
+        Vec::new(),
+        always(vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(200, CUT_PAGE.into()),
+        )]),
+    );
+    let sb = Sandbox::new();
+    let run = |args: &[&str]| {
+        let output = sb.tool(&fake).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    // json and jsonl pass the text through, picked columns included.
+    assert_eq!(
+        run(&["list", "-o", "jsonl", "--columns", "id,name"]),
+        "{\"id\":\"b-3\",\"name\":\"cut \\ud83d\"}\n{\"id\":\"b-\\udc00\",\"name\":\"low\"}\n"
+    );
+    // Where text is shown, the lone half is U+FFFD, as jq shows it.
+    assert_eq!(
+        run(&["list", "-q", "-o", "csv", "--columns", "id,name,status"]),
+        "id,name,status\nb-3,cut \u{FFFD},ACTIVE\nb-\u{FFFD},low,ACT\u{FFFD}\n"
+    );
+    assert_eq!(run(&["list", "--jq", ".name"]), "cut \u{FFFD}\nlow\n");
+    let summary = run(&["summary", "-o", "json"]);
+    assert!(
+        summary.contains("{\"status\":\"ACT\u{FFFD}\",\"count\":1}"),
+        "{summary}"
+    );
+    // The tool's own export is read back by diff and by an import.
+    let export = sb.path("cut.json");
+    let export = export.to_str().unwrap();
+    run(&["list", "-q", "-o", "json", "--output-file", export]);
+    let diff: serde_json::Value =
+        serde_json::from_str(&run(&["diff", export, "-o", "json"])).unwrap();
+    assert_eq!(diff, json!({"added": [], "removed": [], "changed": []}));
+    run(&["snapshot", "-q", "--import", export, "--at", "2026-11-01"]);
+    let versions = run(&["history", "b-3", "-o", "jsonl"]);
+    assert!(versions.contains("\"name\":\"cut \u{FFFD}\""), "{versions}");
+}
+
 #[test]
 fn big_numbers_in_csv_table_and_sort_keep_their_digits() {
     let fake = big_numbers_fake();
