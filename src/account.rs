@@ -590,7 +590,11 @@ mod tests {
             assert_eq!(lenient::<String>(text).as_deref(), Some(read), "{text}");
         }
         assert_eq!(mend_surrogates(r#""\ud83d\ude00 \\ud800""#), None);
-        assert_eq!(lenient::<String>(r#""\ud83d"#), None, "still JSON or nothing");
+        assert_eq!(
+            lenient::<String>(r#""\ud83d"#),
+            None,
+            "still JSON or nothing"
+        );
     }
 
     #[test]

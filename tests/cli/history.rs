@@ -914,6 +914,20 @@ fn an_import_in_the_future_is_refused_and_one_account_is_one() {
     assert_eq!(ok(&out), jsonl(&[a()]));
     let note = stderr_of(&out);
     assert!(note.contains("(1 account) in"), "{note}");
+    // `now`, a WHEN like any other: the time of the import.
+    fs::write(&file, jsonl(&[a(), b()])).unwrap();
+    let out = offline(&sb, &store)
+        .args(["snapshot", "--import"])
+        .arg(&file)
+        .args(["--at", "now"])
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(
+        stderr_of(&out).starts_with("recorded 2 accounts at 20"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
