@@ -120,16 +120,43 @@ fn check_file(path: &Path) -> Result<bool> {
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(not_a_store(path, "it is a folder"));
     }
-    let mut header = Vec::with_capacity(16);
+    let mut header = Vec::with_capacity(100);
     (&mut file)
-        .take(16)
+        .take(100)
         .read_to_end(&mut header)
         .with_context(|| format!("reading the history store {}", path.display()))?;
-    // An empty file is a store not written yet.
-    if !header.is_empty() && header.as_slice() != SQLITE_HEADER {
+    // An empty file is a store not written yet (made private when it is).
+    if header.is_empty() {
+        return Ok(false);
+    }
+    if !header.starts_with(SQLITE_HEADER) {
         return Err(not_a_store(path, "it is not a SQLite database"));
     }
+    // Its schema version and application id are in the header: a foreign
+    // or newer file is refused before SQLite opens it, which would make
+    // -shm and -wal files beside it.
+    let field = |at: usize| Some(i32::from_be_bytes(header.get(at..at + 4)?.try_into().ok()?));
+    if let (Some(version), Some(app)) = (field(60), field(68)) {
+        if (app, version) != (0, 0) {
+            check_ids(path, app, version.into())?;
+        }
+    }
     Ok(true)
+}
+
+/// Refuses a store of another program, or of a newer version of this one.
+fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
+    if app != APPLICATION_ID {
+        return Err(not_a_store(path, "it is another program's SQLite database"));
+    }
+    if version > LATEST_VERSION {
+        return Err(config_error(format!(
+            "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {}); it was left untouched: upgrade talkdesk-accounts",
+            path.display(),
+            LATEST_VERSION
+        )));
+    }
+    Ok(())
 }
 
 /// Reads `application_id` and `user_version` through a read-only
@@ -154,20 +181,12 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
             return Ok(0);
         }
     }
-    if app != APPLICATION_ID {
-        return Err(not_a_store(path, "it is another program's SQLite database"));
-    }
-    if version > LATEST_VERSION {
-        return Err(config_error(format!(
-            "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {}); it was left untouched: upgrade talkdesk-accounts",
-            path.display(),
-            LATEST_VERSION
-        )));
-    }
+    check_ids(path, app, version)?;
     Ok(version)
 }
 
-/// Creates the store's folder (0700) and an empty file (0600).
+/// Creates the store's folder (0700) and an empty file (0600), or makes
+/// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir).with_context(|| {
@@ -184,12 +203,21 @@ fn create_private(path: &Path) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).with_context(|| {
+    let file = options.open(path).with_context(|| {
         format!(
             "cannot create the history store {}; check the folder's permissions or pass --history",
             path.display()
         )
     })?;
+    // An empty file found there is made private too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot make the history store {} private", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    drop(file);
     Ok(())
 }
 
@@ -263,22 +291,35 @@ impl Store {
     /// that is read-only has no -shm file and cannot get one, so SQLite
     /// cannot read it the ordinary way; it is then read as an immutable
     /// file: nothing can be writing it.
+    ///
+    /// A write-protected file is read as immutable too, unless a -wal file
+    /// holds what it has not taken in yet: nobody may write it, and an
+    /// ordinary read would leave a -shm file beside it, read-only in turn,
+    /// which would keep `chmod u+w` from making it writable again.
     fn open_read_only(path: &Path) -> Result<Store> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let replay = fs::metadata(wal).is_ok_and(|m| m.len() > 0);
+        if write_protected(path) && !replay {
+            return Store::open_immutable(path);
+        }
         let store = Store::connect(path, path, READ_ONLY)?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
-            Err(e) if cannot_write(&e) => {
-                let mut uri = url::Url::from_file_path(std::path::absolute(path)?)
-                    .map_err(|()| anyhow::anyhow!("{} has no file URL", path.display()))?;
-                uri.set_query(Some("immutable=1"));
-                Store::connect(
-                    path,
-                    uri.as_str(),
-                    READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI),
-                )
-            }
+            Err(e) if cannot_write(&e) => Store::open_immutable(path),
             _ => Ok(store),
         }
+    }
+
+    fn open_immutable(path: &Path) -> Result<Store> {
+        let mut uri = url::Url::from_file_path(std::path::absolute(path)?)
+            .map_err(|()| anyhow::anyhow!("{} has no file URL", path.display()))?;
+        uri.set_query(Some("immutable=1"));
+        Store::connect(
+            path,
+            uri.as_str(),
+            READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI),
+        )
     }
 
     fn open_for_writing(path: &Path) -> Result<Store> {

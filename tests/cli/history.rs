@@ -632,7 +632,17 @@ fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
         conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
             .unwrap();
     }
-    for path in [&store, &other] {
+    // Another program's, known by its application id, in WAL mode: read
+    // through SQLite, it would get -shm and -wal files beside it.
+    let marked = sb.path("marked.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&marked).unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 42; PRAGMA journal_mode = WAL; CREATE TABLE t (x);",
+        )
+        .unwrap();
+    }
+    for path in [&store, &other, &marked] {
         let before = fs::read(path).unwrap();
         for args in [vec!["changes"], vec!["snapshot"]] {
             let out = sb
@@ -649,6 +659,9 @@ fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
             assert_eq!(fs::read(path).unwrap(), before, "{}", path.display());
         }
     }
+    for side in ["marked.sqlite3-shm", "marked.sqlite3-wal"] {
+        assert!(!sb.path(side).exists(), "{side} made beside it");
+    }
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
 
@@ -664,7 +677,6 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
     {
         let conn = rusqlite::Connection::open(&store).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
-        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     let before = fs::read(&store).unwrap();
     for args in [
@@ -677,13 +689,16 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
             "{err}"
         );
         assert_eq!(fs::read(&store).unwrap(), before);
+        for side in ["store-shm", "store-wal"] {
+            assert!(!sb.path(side).exists(), "{side} made beside it");
+        }
     }
 }
 
 /// Records the first export, lets `protect` make the store read-only,
 /// then reads it and fails to record the second, with not a byte changed.
 #[cfg(unix)]
-fn reads_but_does_not_record(protect: impl FnOnce(&Sandbox, &Path)) {
+fn reads_but_does_not_record(protect: impl FnOnce(&Sandbox, &Path)) -> Sandbox {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [first, second, _] = exports(&sb);
@@ -711,15 +726,28 @@ fn reads_but_does_not_record(protect: impl FnOnce(&Sandbox, &Path)) {
         "{err}"
     );
     assert_eq!(fs::read(&store).unwrap(), before);
+    sb
 }
 
 #[cfg(unix)]
 #[test]
 fn a_read_only_store_reads_but_does_not_record() {
     use std::os::unix::fs::PermissionsExt;
-    reads_but_does_not_record(|_, store| {
+    let sb = reads_but_does_not_record(|_, store| {
         fs::set_permissions(store, fs::Permissions::from_mode(0o444)).unwrap();
     });
+    // Read as it is: no -shm or -wal made beside it, read-only in turn,
+    // which would keep `chmod u+w` (as the error says) from helping.
+    let store = sb.path("store");
+    for side in ["store-shm", "store-wal"] {
+        assert!(!sb.path(side).exists(), "{side} left beside the store");
+    }
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o600)).unwrap();
+    let [_, second, _] = exports(&sb);
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import", &second.0, "--at", &second.1])
+        .output()
+        .unwrap());
 }
 
 /// In a read-only folder (or file system) a WAL store has no -shm file
@@ -728,7 +756,7 @@ fn a_read_only_store_reads_but_does_not_record() {
 #[cfg(unix)]
 #[test]
 fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
-    reads_but_does_not_record(|sb, _| {
+    let _ = reads_but_does_not_record(|sb, _| {
         let shm = sb.path("store-shm");
         let _ = fs::remove_file(&shm);
         std::os::unix::fs::symlink(sb.path("no-such-folder/shm"), &shm).unwrap();
@@ -781,6 +809,18 @@ fn the_store_is_private() {
     snapshot(&sb, &fake);
     assert_eq!(support::mode(&sb.history_path()), 0o600);
     assert_eq!(support::mode(sb.history_path().parent().unwrap()), 0o700);
+    // An empty file made beforehand (`touch`) becomes the store, private.
+    use std::os::unix::fs::PermissionsExt;
+    let touched = sb.path("touched.sqlite3");
+    fs::write(&touched, "").unwrap();
+    fs::set_permissions(&touched, fs::Permissions::from_mode(0o644)).unwrap();
+    ok(&sb
+        .tool(&fake)
+        .args(["snapshot", "-q", "--history"])
+        .arg(&touched)
+        .output()
+        .unwrap());
+    assert_eq!(support::mode(&touched), 0o600);
 }
 
 #[test]
