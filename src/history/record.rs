@@ -82,8 +82,18 @@ impl Store {
         accounts: Vec<Account>,
         source: &str,
     ) -> Result<Summary> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| self.write_error(e.into()))?;
+        self.record_in_one_transaction(org, taken, accounts, source)
+            .map_err(|e| self.write_error(e))
+    }
+
+    fn record_in_one_transaction(
+        &mut self,
+        org: &Org,
+        taken: Taken,
+        accounts: Vec<Account>,
+        source: &str,
+    ) -> Result<Summary> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let org = org_row(&tx, org)?;
         let at = snapshot_time(&tx, org, taken)?;
         let (previous, next) = neighbours(&tx, org, at)?;
@@ -98,7 +108,7 @@ impl Store {
             "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![org, at, total as i64, ordering, source],
         )?;
-        tx.commit().map_err(|e| self.write_error(e.into()))?;
+        tx.commit()?;
         Ok(Summary {
             time: at,
             accounts: total,

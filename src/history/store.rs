@@ -395,18 +395,19 @@ impl Store {
     /// A write that failed, with a clear message when the file is
     /// read-only.
     pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
-        let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
-        if sqlite.is_some_and(cannot_write) {
-            read_only(&self.path)
-        } else if sqlite.and_then(rusqlite::Error::sqlite_error_code)
-            == Some(rusqlite::ErrorCode::DiskFull)
-        {
-            anyhow::anyhow!(
-                "the disk holding the history store {} is full, so nothing was recorded; free some space, or pass --history with another path",
-                self.path.display()
-            )
-        } else {
-            e.context(format!("writing the history store {}", self.path.display()))
+        let Some(sqlite) = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) else {
+            return e;
+        };
+        let path = self.path.display();
+        match sqlite.sqlite_error_code() {
+            _ if cannot_write(sqlite) => read_only(&self.path),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => config_error(format!(
+                "the history store {path} is damaged ({sqlite}), so nothing was recorded; restore it from a backup, or move it away and pass --history with another path"
+            )),
+            Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
+                "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
+            ),
+            _ => e.context(format!("writing the history store {path}")),
         }
     }
 }

@@ -1605,3 +1605,44 @@ fn an_import_of_an_export_and_a_live_walk_of_the_same_accounts_record_no_change(
         .unwrap());
     assert_eq!(changes, "", "no change between the imports and the walk");
 }
+
+/// A store damaged inside (bad sectors, here pages overwritten past its
+/// header): `snapshot` names the store and what to do, exit 3,
+/// instead of SQLite's bare "database disk image is malformed".
+#[test]
+fn a_damaged_store_is_named_and_nothing_is_recorded() {
+    use std::io::{Seek, SeekFrom, Write};
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let many: Vec<Value> = (0..2000)
+        .map(|i| json!({"id": format!("acc-{i}"), "name": "n".repeat(200), "status": "ACTIVE"}))
+        .collect();
+    let file = sb.path("many.jsonl");
+    fs::write(&file, jsonl(&many)).unwrap();
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "-q", "--import"])
+        .arg(&file)
+        .args(["--at", "2026-11-01"])
+        .output()
+        .unwrap());
+    let mut f = fs::OpenOptions::new().write(true).open(&store).unwrap();
+    f.seek(SeekFrom::Start(4096 * 2)).unwrap();
+    f.write_all(&vec![0xde; 4096 * 100]).unwrap();
+    drop(f);
+    // Most accounts gone: their versions end, on every page of the store.
+    fs::write(&file, jsonl(&many[..10])).unwrap();
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", "2026-11-02"])
+            .output()
+            .unwrap(),
+        3,
+    );
+    assert!(
+        err.contains(&format!("the history store {} is damaged", store.display()))
+            && err.contains("nothing was recorded; restore it from a backup"),
+        "{err}"
+    );
+}
