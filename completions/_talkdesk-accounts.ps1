@@ -259,7 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;trend' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Length of a period (UTC days, ISO weeks from Monday, calendar months)')
-            [CompletionResult]::new('--plot', '--plot', [CompletionResultType]::ParameterName, 'Also write the chart as an SVG picture to this file')
+            [CompletionResult]::new('--plot', '--plot', [CompletionResultType]::ParameterName, 'Also write the chart as an SVG picture to this file (`-`: stdout, instead of the table)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')

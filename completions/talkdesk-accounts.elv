@@ -248,7 +248,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;trend'= {
             cand --since 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]'
             cand --every 'Length of a period (UTC days, ISO weeks from Monday, calendar months)'
-            cand --plot 'Also write the chart as an SVG picture to this file'
+            cand --plot 'Also write the chart as an SVG picture to this file (`-`: stdout, instead of the table)'
             cand -o 'Output format (case-insensitive; json when --jq is given)'
             cand --output 'Output format (case-insensitive; json when --jq is given)'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'

@@ -250,7 +250,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand tren
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l every -d 'Length of a period (UTC days, ISO weeks from Monday, calendar months)' -r -f -a "day\t''
 week\t''
 month\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l plot -d 'Also write the chart as an SVG picture to this file' -r -F
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l plot -d 'Also write the chart as an SVG picture to this file (`-`: stdout, instead of the table)' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"

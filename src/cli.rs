@@ -302,7 +302,8 @@ pub struct TrendArgs {
     #[arg(long, value_enum, value_name = "PERIOD", default_value_t = Every::Week)]
     pub every: Every,
 
-    /// Also write the chart as an SVG picture to this file
+    /// Also write the chart as an SVG picture to this file (`-`: stdout,
+    /// instead of the table)
     #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath)]
     pub plot: Option<PathBuf>,
 

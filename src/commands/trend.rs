@@ -3,6 +3,7 @@
 //! with `--plot` the same chart as an SVG picture.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use clap::ValueEnum;
@@ -28,11 +29,25 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
-    let mut plot = args
-        .plot
-        .as_deref()
-        .map(|p| Destination::file(p, "--plot"))
+    // `-` is stdout, where the chart then goes instead of the table.
+    let on_stdout = args.plot.as_deref() == Some(Path::new("-"));
+    let plot = (args.plot.as_deref())
+        .map(|p| match on_stdout {
+            true => Destination::open(None),
+            false => Destination::file(p, "--plot"),
+        })
         .transpose()?;
+    if let Some(path) = args.plot.as_deref() {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if extension.is_some_and(|e| e != "svg") {
+            ctx.log.warn(&format!(
+                "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
+                path.display()
+            ));
+        }
+    }
     let store = ctx.history_store(&settings, Access::Read)?;
     let snapshots = store.snapshots(&org)?;
     let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
@@ -44,6 +59,9 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let trend = store.trend(&org, &snapshots, &starts)?;
     let series = to_series(&trend, every);
 
+    if on_stdout {
+        return write_plot(plot, args, &series, "stdout");
+    }
     let mut out = Destination::open(None)?;
     let header = header(&trend);
     let periods: Vec<Value> = trend
@@ -70,18 +88,31 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         }
     }
     out.commit().context("writing the trend")?;
-    if let (Some(mut file), Some(path)) = (plot.take(), args.plot.as_deref()) {
-        // `--every`'s value names the period: `every week`.
-        let every = args.every.to_possible_value();
-        let every = every.as_ref().map_or("", |v| v.get_name());
-        let title = format!("Accounts per status, every {every}");
-        file.write_all(svg_chart(&series, &title)?.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-        file.commit()?;
+    if let Some(path) = args.plot.as_deref() {
+        write_plot(plot, args, &series, &path.display().to_string())?;
         ctx.log
             .note(&format!("wrote the chart to {}", path.display()));
     }
     Ok(())
+}
+
+/// Writes the SVG chart to `plot` (`--plot`'s destination), named `name`.
+fn write_plot(
+    plot: Option<Destination>,
+    args: &TrendArgs,
+    series: &Series,
+    name: &str,
+) -> Result<()> {
+    let Some(mut file) = plot else {
+        return Ok(());
+    };
+    // `--every`'s value names the period: `every week`.
+    let every = args.every.to_possible_value();
+    let every = every.as_ref().map_or("", |v| v.get_name());
+    let title = format!("Accounts per status, every {every}");
+    file.write_all(svg_chart(series, &title)?.as_bytes())
+        .with_context(|| format!("writing {name}"))?;
+    file.commit()
 }
 
 fn to_series(trend: &Trend, every: Every) -> Series {

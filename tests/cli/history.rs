@@ -436,6 +436,30 @@ fn trend_plots_an_svg_picture() {
             "{err}"
         );
     }
+    // `-` is stdout, as for --output-file: the chart instead of the table,
+    // and no file named `-`.
+    let out = offline(&sb, &store)
+        .current_dir(sb.path(""))
+        .args(["trend", "--plot", "-"])
+        .output()
+        .unwrap();
+    assert!(ok(&out).starts_with("<svg"), "{}", stdout_of(&out));
+    assert!(!sb.path("-").exists(), "a file named -");
+    // Another picture's name gets an SVG all the same, and a warning.
+    let png = sb.path("trend.png");
+    let out = offline(&sb, &store)
+        .args(["trend", "--plot"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(fs::read_to_string(&png).unwrap().starts_with("<svg"));
+    assert!(
+        stderr_of(&out)
+            .contains("the chart is an SVG picture whatever the name; name the file .svg"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
