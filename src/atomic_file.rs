@@ -33,15 +33,30 @@ pub struct AtomicFile {
     pending: Pending,
 }
 
+/// Where `path` leads through symbolic links: the file they name, there
+/// yet or not (as a shell's `>` creates it). A loop is left as it is.
+fn followed(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(next) = std::fs::read_link(&path) else {
+            break;
+        };
+        // A relative link is relative to its folder; `join` keeps an absolute one.
+        path = path
+            .parent()
+            .map_or_else(|| next.clone(), |dir| dir.join(&next));
+    }
+    path
+}
+
 impl AtomicFile {
     /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix). A
     /// symbolic link is followed: the file it names is replaced and the link
     /// stays. A target that is not a regular file (a device, a pipe) is
     /// refused: it is never renamed over.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let linked = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink());
-        let real = linked.then(|| std::fs::canonicalize(target).ok()).flatten();
-        let target = real.as_deref().unwrap_or(target);
+        let real = followed(target);
+        let target = real.as_path();
         if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -160,6 +175,19 @@ pub(crate) mod tests {
         assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         assert_eq!(files_in(dir.path()), ["config.toml", "pipe", "real.toml"]);
+        // A link to a file not there yet (relative, in a folder): the file
+        // is made, as `>` makes it, and the link stays.
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let dangling = dir.path().join("latest.csv");
+        std::os::unix::fs::symlink("sub/2026-12-02.csv", &dangling).unwrap();
+        let mut file = AtomicFile::create(&dangling).unwrap();
+        file.write_all(b"today").unwrap();
+        file.commit(true).unwrap();
+        assert!(fs::symlink_metadata(&dangling).unwrap().is_symlink());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("sub/2026-12-02.csv")).unwrap(),
+            "today"
+        );
     }
 
     /// The names in `dir`, sorted.
