@@ -76,10 +76,22 @@ impl RawPage {
         self.accounts().is_none_or(Vec::is_empty)
     }
 
-    /// The id of its first account (how a page sent again is told from
-    /// another under the same number).
+    /// The id of its first account (how a `page` field repeated over
+    /// other accounts is told from the same page).
     fn first_id(&self) -> Option<String> {
         Some(self.accounts()?.first()?.0.id_text().to_string())
+    }
+
+    /// A hash of its accounts' ids, in order (how a page sent again is
+    /// known); `None` for a page without accounts.
+    fn ids_hash(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let accounts = self.accounts().filter(|a| !a.is_empty())?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for FromPage(account) in accounts {
+            account.id_text().hash(&mut hasher);
+        }
+        Some(hasher.finish())
     }
 
     /// Its next link, when it has one that is not blank.
@@ -152,8 +164,12 @@ pub struct Walk {
     endpoint: Endpoint,
     next: Option<(Url, u64)>,
     single: bool,
-    /// The page numbers handed on, each with its first account's id.
-    seen_pages: HashMap<u64, Option<String>>,
+    /// The page numbers handed on.
+    seen_pages: HashSet<u64>,
+    /// The pages' `page` fields, each with its page's first account's id.
+    fields: HashMap<u64, Option<String>>,
+    /// The accounts of each page (a hash of their ids), with its number.
+    contents: HashMap<u64, u64>,
     /// A wrong `page` field has been warned about.
     misnumbered: bool,
     seen_urls: HashSet<String>,
@@ -170,7 +186,9 @@ impl Walk {
             next: Some((endpoint.page_url(first), first)),
             endpoint,
             single,
-            seen_pages: HashMap::new(),
+            seen_pages: HashSet::new(),
+            fields: HashMap::new(),
+            contents: HashMap::new(),
             misnumbered: false,
             seen_urls: HashSet::new(),
         }
@@ -193,30 +211,54 @@ impl Walk {
     }
 
     /// Takes the answer to `url` into the walk: checks it for loops and
-    /// decides where to go after it.
+    /// decides where to go after it. The page is the one asked for
+    /// (`expected`), whatever its `page` field says: a field counted from
+    /// 0, or one that always says 1, is the server's own numbering.
     pub fn accept(&mut self, url: Url, expected: u64, raw: RawPage) -> Result<Step> {
         self.seen_urls.insert(url.to_string());
+        let number = expected;
+        // The accounts of a page before, sent again under another number
+        // or link (a server that clamps to its last page, or ignores the
+        // page asked for): its next links would go on for ever. Past the
+        // last page claimed, the walk ends there, as on an empty page.
+        if let Some(before) = raw.ids_hash().and_then(|h| self.contents.insert(h, number)) {
+            let Some(claimed) = raw.total_pages.filter(|&t| number > t) else {
+                return Err(api_error(format!(
+                    "the API sent page {before} twice (again as page {number}, {url}); its next links go in a loop, so the walk stops here"
+                )));
+            };
+            self.next = None;
+            let page = Page {
+                number,
+                accounts: Vec::new(),
+                total: raw.total,
+                total_pages: raw.total_pages,
+            };
+            let warning = format!(
+                "page {number} repeats page {before}, past the last page the API claimed ({claimed}); the walk ends there, without following its next link"
+            );
+            return Ok(Step {
+                page,
+                warning: Some(warning),
+            });
+        }
         let first_id = raw.first_id();
         let mut warning = None;
-        let mut number = raw.page.unwrap_or(expected);
-        if let Some(before) = self.seen_pages.get(&number) {
-            // The same page again is a loop; other accounts under a page
-            // number already seen are a `page` field that is wrong (one
-            // that always says 1): the walk counts the page as the one it
-            // asked for.
-            if *before == first_id || self.seen_pages.contains_key(&expected) {
-                return Err(api_error(format!(
-                    "the API sent page {number} twice ({url}); its next links go in a loop, so the walk stops here"
-                )));
-            }
-            if !std::mem::replace(&mut self.misnumbered, true) {
+        if let Some(field) = raw.page.filter(|&field| field != number) {
+            let repeated = self
+                .fields
+                .get(&field)
+                .is_some_and(|before| *before != first_id);
+            if repeated && !std::mem::replace(&mut self.misnumbered, true) {
                 warning = Some(format!(
-                    "the API numbered page {expected} as page {number}, which it sent before with other accounts; its `page` field is ignored where it repeats"
+                    "the API numbered page {number} as page {field}, which it sent before with other accounts; its `page` field is ignored"
                 ));
             }
-            number = expected;
         }
-        self.seen_pages.insert(number, first_id);
+        if let Some(field) = raw.page {
+            self.fields.entry(field).or_insert(first_id);
+        }
+        self.seen_pages.insert(number);
         if !self.single {
             self.next = match self.next_after(&url, &raw, number)? {
                 Next::Page(url, n) => Some((url, n)),
@@ -275,8 +317,7 @@ impl Walk {
     fn follow_link(&self, url: &Url, href: &str, number: u64) -> Result<(Url, u64)> {
         let next = url::follow(url, href, &self.endpoint.origin)?;
         let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
-        let goes_back =
-            linked_page.is_some_and(|p| p <= number || self.seen_pages.contains_key(&p));
+        let goes_back = linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
         if goes_back || self.seen_urls.contains(next.as_str()) {
             return Err(api_error(format!(
                 "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
@@ -352,9 +393,15 @@ mod tests {
         endpoint().page_url(n)
     }
 
-    /// A page of `accounts` accounts, with the other fields merged in.
+    /// A page of `accounts` accounts (ids no other page has), with the
+    /// other fields merged in.
     fn raw(accounts: usize, fields: Value) -> RawPage {
-        let accounts: Vec<Value> = (0..accounts).map(|i| json!({"id": i})).collect();
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+        let first = NEXT_ID.fetch_add(accounts, Ordering::SeqCst);
+        let accounts: Vec<Value> = (first..first + accounts)
+            .map(|i| json!({"id": i}))
+            .collect();
         let mut page = json!({"_embedded": {"accounts": accounts}});
         for (key, value) in fields.as_object().unwrap() {
             page[key] = value.clone();
@@ -439,12 +486,24 @@ mod tests {
         assert!(!walk.has_next());
     }
 
+    /// The page is the one asked for, whatever its `page` field says: a
+    /// field counted from 0 made the walk ask for its last page again, and
+    /// fail as a loop, after every account had arrived.
     #[test]
-    fn the_page_number_is_the_one_the_page_reports() {
+    fn the_page_number_is_the_one_asked_for_whatever_the_page_says() {
         let mut walk = Walk::new(endpoint(), Pages::All);
         let step = feed(&mut walk, raw(2, json!({"page": 5, "total_pages": 9}))).unwrap();
-        assert_eq!(step.page.number, 5);
-        assert_eq!(next_of(&walk), Some((page_url(6).to_string(), 6)));
+        assert_eq!((step.page.number, step.warning), (1, None));
+        assert_eq!(next_of(&walk), Some((page_url(2).to_string(), 2)));
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        for field in 0..3 {
+            let step = feed(&mut walk, raw(2, json!({"page": field, "total_pages": 3}))).unwrap();
+            assert_eq!((step.page.number, step.warning), (field + 1, None));
+        }
+        assert!(
+            !walk.has_next(),
+            "counted from 0, the walk ends at its third page"
+        );
     }
 
     #[test]
@@ -511,17 +570,43 @@ mod tests {
         );
     }
 
+    /// The same accounts again, whatever the page's number or link says,
+    /// are a page sent twice: a server that clamps a page past its last to
+    /// the last, or ignores the page asked for. Its forward links went on
+    /// for ever before.
     #[test]
-    fn the_same_page_number_twice_is_a_loop() {
-        let mut walk = Walk::new(endpoint(), Pages::All);
-        feed(
-            &mut walk,
-            raw(2, json!({"page": 1, "_links": next_link("?cursor=b")})),
-        )
-        .unwrap();
-        let (exit, message) = kind(feed(&mut walk, raw(2, json!({"page": 1}))));
-        assert_eq!(exit, Exit::Api);
-        assert!(message.contains("sent page 1 twice"), "{message}");
+    fn the_same_page_again_is_a_loop_whatever_its_number() {
+        let same = json!({"_embedded": {"accounts": [{"id": "a"}, {"id": "b"}]}});
+        let page = |fields: Value| {
+            let mut page = same.clone();
+            for (key, value) in fields.as_object().unwrap() {
+                page[key] = value.clone();
+            }
+            serde_json::from_str::<RawPage>(&page.to_string()).unwrap()
+        };
+        for (first, again) in [
+            (
+                json!({"page": 1, "_links": next_link("?cursor=b")}),
+                json!({"page": 1}),
+            ),
+            (
+                json!({"_links": next_link("?page=2")}),
+                json!({"page": 2, "_links": next_link("?page=3")}),
+            ),
+            (
+                json!({"_links": next_link("?cursor=c")}),
+                json!({"_links": next_link("?cursor=d")}),
+            ),
+        ] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            feed(&mut walk, page(first)).unwrap();
+            let (exit, message) = kind(feed(&mut walk, page(again)));
+            assert_eq!(exit, Exit::Api);
+            assert!(
+                message.contains("sent page 1 twice (again as page 2"),
+                "{message}"
+            );
+        }
     }
 
     /// A `page` field that always says 1, over other accounts each time, is

@@ -970,6 +970,90 @@ fn a_page_field_that_always_says_one_is_ignored_where_it_repeats() {
     }
 }
 
+/// A server that clamps a page past its last to the last, with a next link
+/// on every page, as some paginators do: the page after the last repeats it.
+/// Past the `total_pages` it claimed, that ends the walk, with a warning;
+/// before, the walk followed the links for ever. Within the pages it
+/// claimed, the same repeat is a loop (exit 5).
+#[test]
+fn a_server_that_clamps_pages_past_its_last_is_walked_once_not_for_ever() {
+    let accounts = simple_accounts(7);
+    for sequential in [true, false] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 3,
+            clamp_past_the_end: true,
+            ..FakeConfig::default()
+        });
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(walk_args(&["list", "-o", "json"], sequential))
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
+        assert_eq!(listed, accounts);
+        assert_eq!(stderr.matches("warning: ").count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("page 4 repeats page 3, past the last page the API claimed (3)"),
+            "{stderr}"
+        );
+        assert_eq!(api.sorted_page_requests(), [1, 2, 3, 4]);
+        // Claiming more pages than it has, the repeat is within them: a loop.
+        let api = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 3,
+            clamp_past_the_end: true,
+            claimed_total_pages: Some(10),
+            ..FakeConfig::default()
+        });
+        let out = Sandbox::new()
+            .tool(&api)
+            .args(walk_args(&["list", "-o", "json"], sequential))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "");
+        assert!(
+            stderr_of(&out).contains("sent page 3 twice (again as page 4"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
+
+/// A `page` field counted from 0 (Spring's `number`), with the links and
+/// the `page` parameter counted from 1: the walk counts the pages it asks
+/// for. It asked for the last page again and failed as a loop (exit 5),
+/// every account already out.
+#[test]
+fn a_page_field_counted_from_zero_is_walked_exactly() {
+    let accounts = simple_accounts(9);
+    for links in [LinkStyle::Absolute, LinkStyle::None] {
+        for sequential in [true, false] {
+            let api = FakeApi::start(FakeConfig {
+                accounts: accounts.clone(),
+                page_cap: 3,
+                links,
+                page_field_from_zero: true,
+                ..FakeConfig::default()
+            });
+            let out = Sandbox::new()
+                .tool(&api)
+                .args(walk_args(&["list", "-o", "json"], sequential))
+                .output()
+                .unwrap();
+            let stderr = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(0), "{links:?}: {stderr}");
+            assert_eq!(stderr, "", "{links:?}");
+            let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
+            assert_eq!(listed, accounts);
+            assert_eq!(api.sorted_page_requests(), [1, 2, 3], "{links:?}");
+        }
+    }
+}
+
 /// A write that fails half way (the file size limit of `ulimit -f` here,
 /// as a full disk would) leaves yesterday's file as it was and no
 /// temporary file, and the error names the file asked for alone: the

@@ -81,6 +81,12 @@ pub struct FakeConfig {
     /// The accounts endpoint has moved under [`MOVED_PREFIX`]: a `GET /express/accounts` gets
     /// a 308 to the same query there, and the `_links` point there.
     pub moved: bool,
+    /// A page past the data gets the last page's accounts, and every page a next link, as a
+    /// paginator that clamps the page asked for to its last does: its next links never end.
+    pub clamp_past_the_end: bool,
+    /// The `page` field counts from 0 (the page asked for less one), as Spring's `number` does;
+    /// the `page` parameter and the links still count from 1.
+    pub page_field_from_zero: bool,
     /// Serve one connection at a time, each to its end, as a single-threaded server does
     /// (Python's `http.server.HTTPServer` with HTTP/1.1): a connection opened meanwhile waits,
     /// unanswered, in the listen queue.
@@ -168,6 +174,8 @@ impl Default for FakeConfig {
             bucket: None,
             cache_pages: false,
             moved: false,
+            clamp_past_the_end: false,
+            page_field_from_zero: false,
             one_connection_at_a_time: false,
         }
     }
@@ -1337,6 +1345,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     let real_pages = total.div_ceil(per_page);
     let total_pages = st.config.claimed_total_pages.unwrap_or(real_pages);
     let start = page.saturating_sub(1).saturating_mul(per_page);
+    let clamp = st.config.clamp_past_the_end;
+    let start = match start {
+        _ if start < total => start,
+        _ if clamp && total > 0 => (real_pages - 1) * per_page,
+        _ => total,
+    };
     let accounts: Vec<Value> = if start < total {
         let end = (start + per_page).min(total);
         st.config.accounts[start as usize..end as usize].to_vec()
@@ -1345,11 +1359,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     };
     let links = st.config.links;
     let moved = st.config.moved;
+    let field = page - u64::from(st.config.page_field_from_zero);
     drop(st);
 
     let mut body = serde_json::Map::new();
     body.insert("count".into(), json!(accounts.len()));
-    body.insert("page".into(), json!(page));
+    body.insert("page".into(), json!(field));
     body.insert("per_page".into(), json!(per_page));
     body.insert("total".into(), json!(total));
     body.insert("total_pages".into(), json!(total_pages));
@@ -1375,7 +1390,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         if page > 1 {
             l.insert("prev".into(), href(page - 1));
         }
-        if page < total_pages.min(real_pages) {
+        if page < total_pages.min(real_pages) || clamp {
             l.insert("next".into(), href(page + 1));
         }
         body.insert("_links".into(), Value::Object(l));
