@@ -136,6 +136,9 @@ impl std::fmt::Debug for Reply {
 enum Attempt {
     Reply(Reply, Answer),
     Transient(String),
+    /// The connection was closed or reset under the request, before an
+    /// answer: a kept-alive one the server closed as it was reused.
+    Dropped(String),
 }
 
 /// The HTTP client shared by the whole run.
@@ -241,10 +244,18 @@ impl Client {
         }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
+        let mut sent_again = false;
         loop {
-            let outcome = self.paced_attempt(request, attempt);
+            let outcome = match self.paced_attempt(request, attempt)? {
+                // Sent again at once on a new connection, once, as curl and
+                // Go do: a server's keep-alive timeout racing the request is
+                // no failure of the server.
+                Attempt::Dropped(_) if !std::mem::replace(&mut sent_again, true) => continue,
+                Attempt::Dropped(message) => Attempt::Transient(message),
+                outcome => outcome,
+            };
             let last = attempt >= self.options.max_retries;
-            let (what, wait_hint, refused) = match outcome? {
+            let (what, wait_hint, refused) = match outcome {
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
                         let retries = counted(attempt, "retry", "retries");
@@ -268,7 +279,7 @@ impl Client {
                     answer.retry_after,
                     is_refusal(reply.status),
                 ),
-                Attempt::Transient(message) => (message, None, false),
+                Attempt::Transient(message) | Attempt::Dropped(message) => (message, None, false),
             };
             let delay = match wait_hint {
                 // Already scaled; requests refused together do not come
@@ -323,7 +334,7 @@ impl Client {
                 }
                 reply.status.to_string()
             }
-            Ok(Attempt::Transient(message)) => {
+            Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => {
                 self.pace.no_answer(slot);
                 message.clone()
             }
@@ -553,6 +564,9 @@ fn classify(
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
             Some(tls) => Err(tls_error(&what, tls, tls_hint(tls))),
+            None if is_dropped(e.kind()) => {
+                Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
+            }
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
@@ -663,6 +677,15 @@ const SENSITIVE_HEADERS: [&str; 4] = [
     "cookie",
     "proxy-authorization",
 ];
+
+/// An I/O error of a connection closed or reset under a request.
+fn is_dropped(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        kind,
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
+    )
+}
 
 /// A content or transfer coding other than `identity` and `chunked`, with
 /// the header that names it.

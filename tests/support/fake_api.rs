@@ -87,6 +87,10 @@ pub struct FakeConfig {
     /// The `page` field counts from 0 (the page asked for less one), as Spring's `number` does;
     /// the `page` parameter and the links still count from 1.
     pub page_field_from_zero: bool,
+    /// Each connection answers one request, as keep-alive (no `Connection: close`), then closes
+    /// as soon as the next request arrives on it, unanswered: a keep-alive timeout that always
+    /// wins the race with a client reusing the connection.
+    pub one_request_per_connection: bool,
     /// Serve one connection at a time, each to its end, as a single-threaded server does
     /// (Python's `http.server.HTTPServer` with HTTP/1.1): a connection opened meanwhile waits,
     /// unanswered, in the listen queue.
@@ -176,6 +180,7 @@ impl Default for FakeConfig {
             moved: false,
             clamp_past_the_end: false,
             page_field_from_zero: false,
+            one_request_per_connection: false,
             one_connection_at_a_time: false,
         }
     }
@@ -868,6 +873,11 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                 }
             }
         };
+        if shared.state().config.one_request_per_connection {
+            // Closed, unanswered, once the client has sent the next request.
+            let _ = reader.fill_buf();
+            return;
+        }
         match next {
             Next::KeepGoing if keep_alive && !shared.is_shut_down() => continue,
             _ => return,
