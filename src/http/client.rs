@@ -460,13 +460,18 @@ impl Client {
     /// the pace is learnt as for a refusal without one.
     fn answer_of(&self, response: &ureq::http::Response<ureq::Body>) -> Answer {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+        // Dates and reset times the server sends are read on its clock, as
+        // it wrote them with its `Date`: a skewed clock is no longer wait.
+        let now = (header("date"))
+            .and_then(|d| httpdate::parse_http_date(d).ok())
+            .unwrap_or_else(SystemTime::now);
         Answer {
             status: response.status().as_u16(),
             retry_after: header("retry-after")
-                .and_then(|v| parse_retry_after(v, SystemTime::now()))
+                .and_then(|v| parse_retry_after(v, now))
                 .filter(|d| !d.is_zero())
                 .map(|d| scaled(d, self.options.backoff_scale)),
-            headers: parse_rate_headers(header, SystemTime::now()),
+            headers: parse_rate_headers(header, now),
         }
     }
 

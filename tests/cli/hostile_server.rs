@@ -435,13 +435,16 @@ fn a_next_link_with_userinfo_is_refused_without_repeating_the_password() {
 
 /// The `-v` retry line for a 429 with this `Retry-After`, backoff scaled by 1/1000.
 fn retry_line(value: &str) -> String {
+    retry_line_of(FaultKind::RetryAfter(429, value.into()), value)
+}
+
+/// The `-v` line of the retry after `fault` on page 1, the backoff scaled
+/// to a thousandth.
+fn retry_line_of(fault: FaultKind, value: &str) -> String {
     let fake = faulty_fake(
         simple_accounts(3),
         Faults {
-            script: vec![(
-                RequestMatch::Page(1),
-                FaultKind::RetryAfter(429, value.into()),
-            )],
+            script: vec![(RequestMatch::Page(1), fault)],
             ..Faults::default()
         },
     );
@@ -505,6 +508,30 @@ fn retry_after_is_read_in_all_three_http_date_forms() {
     for value in ["Sun, 06 Nov 1994 08:49:37 GMT", "0"] {
         let line = retry_line(value);
         assert!(!line.contains("(Retry-After)"), "{value}: {line}");
+    }
+}
+
+/// A `Retry-After` date is read on the server's clock (its `Date` header),
+/// as the two were written together: a server an hour ahead made the tool
+/// wait the cap of a minute, and one an hour behind gave a date gone by,
+/// so no wait at all, and a run that failed against its limit.
+#[test]
+fn retry_after_dates_are_read_on_the_servers_clock() {
+    for skew in [3600, -3600] {
+        let server_now = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(skew);
+        let form = "%a, %d %b %Y %H:%M:%S GMT";
+        let date = server_now.strftime(form).to_string();
+        let value = (server_now + jiff::SignedDuration::from_secs(30))
+            .strftime(form)
+            .to_string();
+        let fault = FaultKind::RateLimited(
+            429,
+            vec![("Date", date.clone()), ("Retry-After", value.clone())],
+        );
+        let line = retry_line_of(fault, &value);
+        assert!(line.contains(" s (Retry-After)"), "{date}: {line}");
+        let wait = logged_wait(&line);
+        assert!((0.029..=0.034).contains(&wait), "{date} / {value}: {line}");
     }
 }
 
