@@ -117,6 +117,8 @@ pub struct Reply {
     /// How many retries it took (0 for a first-try answer).
     pub retries: u32,
     pub location: Option<String>,
+    /// The `charset` its `Content-Type` names, if any (for an error body).
+    pub charset: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -396,6 +398,15 @@ impl Client {
         let location = (response.headers().get("location"))
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let charset = (response.headers().get("content-type"))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (_, charset) = v
+                    .split(';')
+                    .find_map(|p| p.trim().split_once('='))
+                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))?;
+                Some(charset.trim().trim_matches('"').to_ascii_lowercase())
+            });
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
         // ureq asks for no compression, so a compressed body (or a transfer
@@ -432,6 +443,7 @@ impl Client {
             status,
             retries: 0,
             location,
+            charset,
             body,
         };
         Ok(Attempt::Reply(reply, answer))
@@ -730,6 +742,7 @@ mod tests {
             status: 200,
             retries: 0,
             location: None,
+            charset: None,
             body: br#"{"access_token":"tok-abcdef"}"#.to_vec(),
         };
         let text = format!("{reply:?}");

@@ -41,16 +41,20 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Only the start of a text is shown: it alone is redacted (a secret
     // that begins within what is shown ends well within 64 KiB), then cut.
-    let shown = |text: &[u8], max: usize| {
-        let start = &text[..text.len().min(64 * 1024)];
-        shorten(&redactor.redact_shown(&String::from_utf8_lossy(start)), max)
+    let shown = |text: &str, max: usize| {
+        let mut end = text.len().min(64 * 1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        shorten(&redactor.redact_shown(&text[..end]), max)
     };
-    let parsed = serde_json::from_slice::<TalkdeskError>(&reply.body).unwrap_or_default();
+    let body = decoded(&reply.body, reply.charset.as_deref());
+    let parsed = serde_json::from_str::<TalkdeskError>(&body).unwrap_or_default();
     if let Some(code) = &parsed.code {
         let code = code
             .as_str()
             .map_or_else(|| code.to_string(), str::to_string);
-        text += &format!(" (code {})", shown(code.as_bytes(), PART_CHARS));
+        text += &format!(" (code {})", shown(&code, PART_CHARS));
     }
     let field = |f: &FieldError| {
         let name = f.name.as_deref().unwrap_or("?");
@@ -66,10 +70,11 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         fields,
     ];
     let mut parts: Vec<String> = (texts.into_iter().flatten())
-        .map(|part| shown(part.as_bytes(), PART_CHARS))
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| shown(&part, PART_CHARS))
         .collect();
-    if parts.is_empty() && !reply.body.is_empty() {
-        parts.push(shown(&reply.body, SNIPPET_CHARS));
+    if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
+        parts.push(shown(&body, SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
@@ -77,6 +82,34 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Every part from the server went through `shown` above.
     terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// A body as text: UTF-8, else the charset its `Content-Type` named
+/// (UTF-16 also by its byte-order mark; Latin-1 and Windows' superset of it
+/// as Latin-1), else UTF-8 with replacement characters.
+fn decoded<'a>(body: &'a [u8], charset: Option<&str>) -> std::borrow::Cow<'a, str> {
+    if let Ok(text) = std::str::from_utf8(body) {
+        return text.into();
+    }
+    let utf16 = |bytes: &[u8], big: bool| {
+        let unit = |c: &[u8]| match big {
+            true => u16::from_be_bytes([c[0], c[1]]),
+            false => u16::from_le_bytes([c[0], c[1]]),
+        };
+        String::from_utf16_lossy(&bytes.chunks_exact(2).map(unit).collect::<Vec<u16>>()).into()
+    };
+    match (body, charset.unwrap_or_default()) {
+        ([0xFF, 0xFE, rest @ ..], _) => utf16(rest, false),
+        ([0xFE, 0xFF, rest @ ..], _) => utf16(rest, true),
+        (_, "utf-16le") => utf16(body, false),
+        (_, "utf-16" | "utf-16be") => utf16(body, true),
+        (_, "iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "cp1252" | "us-ascii") => body
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .into(),
+        _ => String::from_utf8_lossy(body),
+    }
 }
 
 /// The error for an answer the caller has no use for (exit 5): a
@@ -137,6 +170,7 @@ mod tests {
             status,
             retries: 0,
             location: None,
+            charset: None,
             body: body.as_bytes().to_vec(),
         }
     }

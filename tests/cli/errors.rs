@@ -481,6 +481,43 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
     }
 }
 
+/// An error body in the charset its `Content-Type` names (Latin-1, or
+/// UTF-16 with its byte-order mark) is read in it: Talkdesk's `code` and
+/// `message` are shown, where the bytes were shown raw, each accent a
+/// replacement character, and the code lost. An empty message and
+/// description add nothing (they showed as `: :`).
+#[test]
+fn an_error_body_is_read_in_its_charset() {
+    let utf16: &'static [u8] = Box::leak({
+        let json = r#"{"code":"E2","message":"Paramètre invalide"}"#;
+        let mut body = vec![0xFF, 0xFE];
+        body.extend(json.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut raw = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend(body);
+        raw.into_boxed_slice()
+    });
+    let cases: [(&'static [u8], &str); 3] = [
+        (
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=ISO-8859-1\r\nContent-Length: 50\r\n\r\n{\"code\":\"E1\",\"message\":\"Param\xe8tre invalide: caf\xe9\"}",
+            "HTTP 400 (code E1): Paramètre invalide: café",
+        ),
+        (utf16, "HTTP 400 (code E2): Paramètre invalide"),
+        (
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 42\r\n\r\n{\"code\":\"X\",\"message\":\"\",\"description\":\"\"}",
+            "HTTP 400 (code X)",
+        ),
+    ];
+    for (raw, shown) in cases {
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
+        assert!(line.contains(shown), "{shown}: {line}");
+        assert!(!line.contains('\u{FFFD}') && !line.contains(": :"), "{line}");
+    }
+}
+
 #[test]
 fn a_page_behind_a_byte_order_mark_is_read_and_an_html_page_is_named() {
     let page = json!({"total": 1, "_embedded": {"accounts": [{"id": "a", "status": "ACTIVE"}]}});
