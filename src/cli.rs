@@ -452,6 +452,9 @@ fn positive(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
         Ok(0) => Err("must be 1 or more".into()),
         Ok(n) => Ok(n),
+        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("`{text}` is too large; use at most {}", u64::MAX))
+        }
         Err(_) => Err(format!("`{text}` is not a whole number; use 1 or more")),
     }
 }

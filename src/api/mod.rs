@@ -8,6 +8,7 @@ pub mod pages;
 pub mod walk;
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -17,7 +18,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{describe, hint, unexpected};
 use crate::http::redact::Redactor;
-use crate::http::url::{Url, follow};
+use crate::http::url::{Url, follow, query_param};
 use crate::text::plain_types;
 use walk::{Endpoint, Page, RawPage, Walk};
 
@@ -29,6 +30,8 @@ pub struct Api<'a> {
     /// Where a redirect showed the pages to be, when one moved a page
     /// request's path and kept its query: later page requests go there.
     moved: OnceLock<Endpoint>,
+    /// A page has been answered: a later 403 is then no missing scope.
+    answered: AtomicBool,
 }
 
 impl<'a> Api<'a> {
@@ -38,6 +41,7 @@ impl<'a> Api<'a> {
             bearer,
             endpoint: Endpoint::new(base, per_page),
             moved: OnceLock::new(),
+            answered: Default::default(),
         }
     }
 
@@ -91,15 +95,27 @@ impl<'a> Api<'a> {
             let _ = self.moved.set(moved);
         }
         let url = &url;
+        let answered = &self.answered;
+        let page = query_param(url, "page").and_then(|p| p.parse::<u64>().ok());
         match reply.status {
             200 => parse_page(url, &reply).map(|page| {
+                answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 redact_next(page, redactor, moved_to)
             }),
+            403 if answered.load(Ordering::Relaxed) => Err(auth_error(format!(
+                "GET {url}: {}; earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later",
+                describe(&reply, redactor)
+            ))),
             401 | 403 => Err(auth_error(format!(
                 "GET {url}: {}; {}",
                 describe(&reply, redactor),
                 hint(reply.status).unwrap_or_default()
+            ))),
+            404 if page.is_some_and(|n| n > 1) => Err(api_error(format!(
+                "GET {url}: {}; there may be no page {} (past the last one), else check base_url",
+                describe(&reply, redactor),
+                page.unwrap_or_default()
             ))),
             _ => Err(unexpected(
                 &format!("GET {url}"),

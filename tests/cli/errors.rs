@@ -514,8 +514,58 @@ fn an_error_body_is_read_in_its_charset() {
     for (raw, shown) in cases {
         let line = final_at_once_on(FaultKind::RawResponse(raw));
         assert!(line.contains(shown), "{shown}: {line}");
-        assert!(!line.contains('\u{FFFD}') && !line.contains(": :"), "{line}");
+        assert!(
+            !line.contains('\u{FFFD}') && !line.contains(": :"),
+            "{line}"
+        );
     }
+}
+
+/// Hints that fit what happened: a 403 after pages were answered with the
+/// same token is no missing scope (a proxy or firewall refusing, such as
+/// Apache's mod_evasive); a 404 for `--page 7` is most likely no page 7,
+/// where both said to check the scope or base_url alone. Also `--limit`
+/// past 64 bits is too large, not "not a whole number".
+#[test]
+fn hints_fit_what_happened() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        faults: Faults {
+            always: vec![
+                (RequestMatch::Page(2), FaultKind::Status(403)),
+                (RequestMatch::Page(7), FaultKind::Status(404)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403",
+            "earlier pages were answered with the same token",
+            "a proxy",
+        ],
+    );
+    assert!(!line.contains("scope,"), "{line}");
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--page", "7"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["HTTP 404", "there may be no page 7"]);
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--limit", "18446744073709551616"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("is too large; use at most 18446744073709551615"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
