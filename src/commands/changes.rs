@@ -36,7 +36,8 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     }
     let store = ctx.history_store(&settings, Access::Read)?;
     let changes: Vec<Change> = store
-        .changes(&org, since, until, args.id.as_deref())?
+        .changes(&org, since, until, args.id.as_deref())
+        .map_err(|e| store.damaged(e))?
         .into_iter()
         .filter(|c| keeps(c, args.status_from.as_ref(), args.status_to.as_ref()))
         .collect();

@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;
-    let (id, versions) = store.account_history(&org, &args.id)?;
+    let (id, versions) = (store.account_history(&org, &args.id)).map_err(|e| store.damaged(e))?;
     if id != args.id {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }

@@ -175,8 +175,8 @@ fn recorded(
     let at = super::parse_when_arg("--at", at, when::now())?;
     let org = ctx.organization(settings)?;
     let store = ctx.history_store(settings, Access::Read)?;
-    let snapshot = store.snapshot_at(&org, at)?;
-    let bodies = store.accounts_at(&org, snapshot.time)?;
+    let snapshot = store.snapshot_at(&org, at).map_err(|e| store.damaged(e))?;
+    let bodies = (store.accounts_at(&org, snapshot.time)).map_err(|e| store.damaged(e))?;
     ctx.log.note(&format!(
         "from the snapshot of {} ({}) in {}",
         show_time(snapshot.time),

@@ -49,14 +49,14 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         }
     }
     let store = ctx.history_store(&settings, Access::Read)?;
-    let snapshots = store.snapshots(&org)?;
+    let snapshots = store.snapshots(&org).map_err(|e| store.damaged(e))?;
     let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
         return Err(crate::history::store::no_snapshot_yet(store.path()));
     };
     // `--since now` (or later): the last period.
     let from = since.unwrap_or(first.time).clamp(first.time, last.time);
     let starts = period_starts(from, last.time, every);
-    let trend = store.trend(&org, &snapshots, &starts)?;
+    let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
     let series = to_series(&trend, every);
 
     if on_stdout {

@@ -392,6 +392,20 @@ impl Store {
         &self.path
     }
 
+    /// An error of a store damaged inside (bad sectors) names it and says
+    /// what to do (exit 3); any other error is left as it is.
+    pub fn damaged(&self, e: anyhow::Error) -> anyhow::Error {
+        let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
+        match sqlite.filter(|s| s.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt))
+        {
+            Some(why) => config_error(format!(
+                "the history store {} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path",
+                self.path.display()
+            )),
+            None => e,
+        }
+    }
+
     /// A write that failed, with a clear message when the file is
     /// read-only.
     pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
@@ -401,9 +415,7 @@ impl Store {
         let path = self.path.display();
         match sqlite.sqlite_error_code() {
             _ if cannot_write(sqlite) => read_only(&self.path),
-            Some(rusqlite::ErrorCode::DatabaseCorrupt) => config_error(format!(
-                "the history store {path} is damaged ({sqlite}), so nothing was recorded; restore it from a backup, or move it away and pass --history with another path"
-            )),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => self.damaged(e),
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),

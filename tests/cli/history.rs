@@ -1666,7 +1666,14 @@ fn a_damaged_store_is_named_and_nothing_is_recorded() {
     );
     assert!(
         err.contains(&format!("the history store {} is damaged", store.display()))
-            && err.contains("nothing was recorded; restore it from a backup"),
+            && err.contains("so nothing was read or recorded; restore it from a backup"),
+        "{err}"
+    );
+    // Reading it says the same: it said "database disk image is malformed"
+    // alone (exit 1).
+    let err = fails_with(&offline(&sb, &store).args(["changes"]).output().unwrap(), 3);
+    assert!(
+        err.contains(&format!("the history store {} is damaged", store.display())),
         "{err}"
     );
 }
