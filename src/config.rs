@@ -107,8 +107,8 @@ struct RawProfile {
     account_name: Option<Spanned<String>>,
     region: Option<Spanned<String>>,
     client_id: Option<Spanned<String>>,
-    client_secret: Option<Spanned<String>>,
-    client_secret_cmd: Option<Spanned<String>>,
+    client_secret: Option<Spanned<SecretText>>,
+    client_secret_cmd: Option<Spanned<SecretText>>,
     base_url: Option<Spanned<String>>,
     token_url: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
@@ -118,6 +118,88 @@ struct RawProfile {
     max_rate: Option<Spanned<f64>>,
     ca_bundle: Option<Spanned<PathBuf>>,
     history: Option<Spanned<PathBuf>>,
+}
+
+/// A secret key's value as written: its text, or what kind of value stood
+/// there instead. Any TOML value is accepted here, so no serde error (which
+/// quotes the value: "invalid type: integer `98765…`") can reveal a secret
+/// written without quotes; [`Lookup::secret_text`] names the key instead.
+#[derive(Debug)]
+enum SecretText {
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(SecretTextVisitor)
+    }
+}
+
+struct SecretTextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
+    type Value = SecretText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a quoted string")
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Text(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Text(v))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_i128<E>(self, _: i128) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_u128<E>(self, _: u128) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    // An array, a table or a date (a table to serde): read and dropped.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<SecretText, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(SecretText::Other)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<SecretText, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(SecretText::Other)
+    }
 }
 
 /// The command-line values that take part in the merge.
@@ -423,15 +505,37 @@ impl Lookup<'_> {
     /// The secret: a value (variable or file), else the file's command;
     /// both in the file is an error.
     fn client_secret(&self, raw: &RawProfile) -> Result<Option<Sourced<SecretSetting>>> {
-        if let (Some(_), Some(cmd)) = (&raw.client_secret, &raw.client_secret_cmd) {
+        let secret = self.secret_text(key!(raw.client_secret))?;
+        let secret_cmd = self.secret_text(key!(raw.client_secret_cmd))?;
+        if let (Some(_), Some(cmd)) = (&secret, &secret_cmd) {
             let what = "is set together with client_secret; keep only one of them";
             return Err(self.error(cmd, "client_secret_cmd", what));
         }
         let value = |s: String| non_empty(s).map(|s| SecretSetting::Value(Secret::new(s)));
         let command = |c: String| Ok(SecretSetting::Command(c));
-        match self.var("TALKDESK_CLIENT_SECRET", key!(raw.client_secret), value)? {
+        let var = "TALKDESK_CLIENT_SECRET";
+        match self.var(var, ("client_secret", &secret), value)? {
             Some(secret) => Ok(Some(secret)),
-            None => self.get(None, None, key!(raw.client_secret_cmd), command),
+            None => self.get(None, None, ("client_secret_cmd", &secret_cmd), command),
+        }
+    }
+
+    /// The text of a secret key; any other value is an error that names the
+    /// file, line and key, and never shows the value.
+    fn secret_text(
+        &self,
+        (key, value): (&str, &Option<Spanned<SecretText>>),
+    ) -> Result<Option<Spanned<String>>> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        match value.get_ref() {
+            SecretText::Text(text) => Ok(Some(Spanned::new(value.span(), text.clone()))),
+            SecretText::Other => Err(self.error(
+                value,
+                key,
+                &format!("must be a quoted string, e.g. {key} = \"…\"; put its value in quotes"),
+            )),
         }
     }
 
@@ -1031,6 +1135,46 @@ mod tests {
                 msg.contains("line 2") && msg.contains(&format!("`{key}` is empty")),
                 "{msg}"
             );
+        }
+    }
+
+    /// A secret written without quotes was quoted whole in serde's
+    /// "invalid type: integer `98765432109876`, expected a string".
+    #[test]
+    fn a_secret_that_is_not_a_string_is_named_by_key_and_line_never_shown() {
+        for key in ["client_secret", "client_secret_cmd"] {
+            for value in [
+                "98765432109876",
+                "0x1A2B3C4D5E6F",
+                "3.14159265358979",
+                "1e10",
+                "9876543210987698765432109876",
+                "true",
+                "1979-05-27T07:32:00Z",
+                "[98765432109876, 9876543210987698765432109876]",
+                "{ part = 98765432109876 }",
+            ] {
+                let (_d, path) =
+                    write_config(&format!("[default]\nclient_id = \"i\"\n{key} = {value}\n"));
+                let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+                assert!(
+                    msg.contains("config.toml, line 3: ")
+                        && msg.contains(&format!("`{key}` must be a quoted string")),
+                    "{msg}"
+                );
+                for part in ["98765", "1A2B", "3.14", "1e10", "true", "1979"] {
+                    assert!(!msg.contains(part), "{value}: {msg}");
+                }
+            }
+        }
+        // Nor does a syntax error quote the value.
+        for value in ["abc123xyz", "98765432109876 junk", "0b1012"] {
+            let (_d, path) = write_config(&format!("[default]\nclient_secret = {value}\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(msg.contains("line 2"), "{msg}");
+            for part in ["abc1", "98765", "1012"] {
+                assert!(!msg.contains(part), "{value}: {msg}");
+            }
         }
     }
 

@@ -544,6 +544,46 @@ fn client_secret_cmd_gives_the_secret_without_a_shell_and_never_prints_it() {
     assert!(!all.contains(&base64_encode(format!("{CLIENT_ID}:{SECRET}").as_bytes())));
 }
 
+/// An unquoted number as the secret was quoted whole in the config error
+/// ("invalid type: integer `98765432109876`, expected a string").
+#[test]
+fn a_secret_written_without_quotes_is_named_by_key_and_line_and_never_shown() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for (value, part) in [
+        ("98765432109876", "98765"),
+        ("0x1A2B3C4D5E6F", "1A2B"),
+        ("3.14159265358979", "14159"),
+        ("1e10", "1e10"),
+    ] {
+        let config = sb.write_config(
+            "config.toml",
+            &format!("[default]\nclient_id = \"{CLIENT_ID}\"\nclient_secret = {value}\n"),
+        );
+        for args in [&["config", "show"][..], &["list"]] {
+            let output = sb
+                .tool(&fake)
+                .env_remove("TALKDESK_CLIENT_SECRET")
+                .arg("--config")
+                .arg(&config)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(3), "{value} {args:?}");
+            let all = format!("{}{}", stdout_of(&output), stderr_of(&output));
+            assert!(!all.contains(part), "{value} {args:?}: {all}");
+            assert!(
+                all.contains(&format!(
+                    "{}, line 3: `client_secret` must be a quoted string",
+                    config.display()
+                )),
+                "{all}"
+            );
+        }
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() {
