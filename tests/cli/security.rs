@@ -433,6 +433,33 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
     );
 }
 
+/// RFC 3986: `%2b` is `%2B`. A secret echoed with lower-case escapes was
+/// shown whole (upper case was redacted).
+#[test]
+fn a_secret_echoed_percent_encoded_in_lower_case_is_redacted() {
+    let secret = "Zq8+Lm/2Xv=Pt7Rw";
+    for echoed in ["Zq8%2BLm%2F2Xv%3DPt7Rw", "Zq8%2bLm%2f2Xv%3dPt7Rw"] {
+        let body = json!({
+            "error": "invalid_client",
+            "error_description": format!("bad secret {echoed}"),
+        })
+        .to_string();
+        let fake = fake_with(
+            simple_accounts(4),
+            script(vec![(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(401, body),
+            )]),
+        );
+        let sb = Sandbox::new();
+        let output = run_vv_and_search(&sb, &fake, secret, &[echoed], &["list", "--no-cache"]);
+        assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains("bad secret <redacted>"), "{stderr}");
+        assert!(!stderr.contains("Pt7Rw"), "{stderr}");
+    }
+}
+
 #[test]
 fn vv_with_a_403_prints_no_secret() {
     let fake = FakeApi::start(FakeConfig {
