@@ -242,6 +242,29 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// Variable `name` through `env`, which gives text only. A value the
+/// process has that is not UTF-8 (which `env` reports as unset) is an
+/// error naming the variable, never taken as unset: TALKDESK_BASE_URL
+/// would fall back to the region's host and the token go there.
+fn env_text(env: EnvLookup, name: &'static str) -> Result<Option<String>> {
+    if let Some(value) = env(name) {
+        return Ok(Some(value));
+    }
+    match std::env::var_os(name) {
+        Some(value) if value.to_str().is_none() => {
+            let instead = match name {
+                "TALKDESK_CONFIG" => ", or give such a path with --config",
+                "TALKDESK_HISTORY" => ", or give such a path with --history",
+                _ => "",
+            };
+            Err(config_error(format!(
+                "{name} is set to something that is not UTF-8 text; fix it or unset it{instead}"
+            )))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The secret as configured: a value, or a command to run when it is needed.
 #[derive(Debug, Clone)]
 pub enum SecretSetting {
@@ -287,10 +310,12 @@ pub fn default_history_path() -> Option<PathBuf> {
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
-    match (flag, env("TALKDESK_CONFIG")) {
-        (Some(p), _) => Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config"))),
-        (None, Some(p)) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
-        (None, None) => default_config_path()
+    if let Some(p) = flag {
+        return Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config")));
+    }
+    match env_text(env, "TALKDESK_CONFIG")? {
+        Some(p) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
+        None => default_config_path()
             .map(|p| Sourced::new(p, Source::Default))
             .ok_or_else(|| {
                 config_error("cannot find a config folder for this user; pass --config PATH")
@@ -367,12 +392,14 @@ fn permission_warning(_path: &Path) -> Option<String> {
 }
 
 /// The profile in use: `--profile`, else `TALKDESK_PROFILE`, else `default`.
-fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Sourced<String> {
-    match (flag, env("TALKDESK_PROFILE")) {
-        (Some(p), _) => Sourced::new(p.to_string(), Source::Flag("--profile")),
-        (None, Some(p)) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
-        (None, None) => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<String>> {
+    if let Some(p) = flag {
+        return Ok(Sourced::new(p.to_string(), Source::Flag("--profile")));
     }
+    Ok(match env_text(env, "TALKDESK_PROFILE")? {
+        Some(p) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
+        None => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+    })
 }
 
 /// Selects the profile of the config file (`None`: no file). No file or
@@ -445,7 +472,11 @@ impl Lookup<'_> {
         if flag.is_some() {
             return Ok(flag);
         }
-        if let Some((var, text)) = var.and_then(|var| Some((var, (self.env)(var)?))) {
+        let found = match var {
+            Some(var) => env_text(self.env, var)?.map(|text| (var, text)),
+            None => None,
+        };
+        if let Some((var, text)) = found {
             let value = text.parse::<F>().map_err(|_| {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
             });
@@ -660,7 +691,7 @@ impl Settings {
     /// Merges flags, environment, the config file profile and defaults.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
         let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
-        let profile = profile_in_use(overrides.profile.as_deref(), env);
+        let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = read_profiles(&config_path.value)?;
         let config_exists = file.is_some();
         let (text, raw) = select_profile(&config_path, &profile, file)?;
