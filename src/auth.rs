@@ -211,12 +211,25 @@ impl TokenCache {
     /// The text of a cache file, if it is a regular file of at most
     /// [`CACHE_FILE_MAX`] bytes. A link is not followed (one there was
     /// planted; [`TokenCache::store`] replaces it), and a pipe or a device
-    /// is never read: it would hang the run or fill its memory.
+    /// is never read: it would hang the run or fill its memory. A file or
+    /// folder others can reach is tightened to 0600 / 0700, as `store`
+    /// makes them.
     fn read(&self, path: &Path) -> Option<String> {
         let file = open_regular(path)?;
         let meta = file.metadata().ok()?;
         if !meta.is_file() || meta.len() > CACHE_FILE_MAX {
             return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let loose = |mode: u32| mode & 0o077 != 0;
+            if loose(meta.permissions().mode()) {
+                let _ = file.set_permissions(fs::Permissions::from_mode(0o600));
+            }
+            if fs::metadata(&self.dir).is_ok_and(|d| d.is_dir() && loose(d.permissions().mode())) {
+                let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
+            }
         }
         let mut text = String::new();
         file.take(CACHE_FILE_MAX).read_to_string(&mut text).ok()?;

@@ -256,6 +256,25 @@ fn a_loose_cache_folder_is_tightened() {
     assert_eq!(mode(&sb.token_cache_dir()), 0o700);
 }
 
+/// A cached token in a 0755 folder / 0644 file was used and left loose:
+/// only writing a new token tightened the folder. Reading it tightens both.
+#[cfg(unix)]
+#[test]
+fn a_loose_cached_token_is_used_and_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let file = cache_files(&sb).remove(0);
+    fs::set_permissions(sb.token_cache_dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    api.clear_requests();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
+    assert_eq!(api.token_requests(), 0, "the cached token is used");
+    assert_eq!(mode(&sb.token_cache_dir()), 0o700);
+    assert_eq!(mode(&file), 0o600);
+}
+
 #[test]
 fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let api = fake(60, Faults::default());
