@@ -870,8 +870,15 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             "client_secret_cmd `{program}` failed ({status}); run it by hand to see why"
         )));
     }
-    let stdout = String::from_utf8_lossy(&stdout);
-    let first = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
+    // The secret is the first line: it must be text as it was printed,
+    // never a lossy copy (which would send another secret).
+    let first = stdout.split(|&b| b == b'\n').next().unwrap_or_default();
+    let Ok(first) = std::str::from_utf8(first) else {
+        return Err(config_error(format!(
+            "client_secret_cmd `{program}` printed a first line that is not UTF-8 text (not shown); check the command and its output encoding"
+        )));
+    };
+    let first = first.trim_end_matches('\r');
     if first.trim().is_empty() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` printed no secret on its first line; check the command"

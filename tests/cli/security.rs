@@ -654,6 +654,37 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A first line that is not UTF-8 was converted lossily (U+FFFD) and that
+/// other secret sent; it is a config error that shows nothing of it.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmd_printing_no_utf8_text_is_a_config_error_showing_none_of_it() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let config = secret_cmd_config(&sb, "printf 'cmd\\377secret\\nsecond\\n'\n", "");
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: client_secret_cmd `/bin/sh` printed a first line that is not UTF-8 text"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("cmd\u{FFFD}") && !stderr.contains("\u{FFFD}secret"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
 #[cfg(unix)]
 #[test]
 fn client_secret_cmd_is_not_run_by_a_shell() {
