@@ -434,10 +434,22 @@ fn select_profile(
             let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
             let names = if names.is_empty() { "none" } else { &names };
             Err(config_error(format!(
-                "profile `{0}` not found in {shown} (profiles: {names}); add a [{0}] table or pick another with --profile",
-                name.value
+                "profile `{}` not found in {shown} (profiles: {names}); add a [{}] table or pick another with --profile",
+                name.value,
+                toml_key(&name.value)
             )))
         }
+    }
+}
+
+/// A profile's name as a TOML table header writes it: bare when it can
+/// be (`prod`), else quoted (`"eu.prod"`: bare, it would be a table
+/// `prod` inside a table `eu`).
+fn toml_key(name: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    match !name.is_empty() && name.chars().all(bare) {
+        true => name.to_string(),
+        false => toml::Value::String(name.to_string()).to_string(),
     }
 }
 
@@ -795,7 +807,8 @@ impl Settings {
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
         let file = if self.config_exists {
-            format!("add them to profile [{profile}] of {path}, or set the variables")
+            let table = toml_key(profile);
+            format!("add them to profile [{table}] of {path}, or set the variables")
         } else {
             format!(
                 "the config file {path} does not exist: run `talkdesk-accounts config init` to create it, or set the variables"
@@ -1027,6 +1040,32 @@ mod tests {
         let msg = err_text(Settings::resolve(&ov, &env_of(&[])));
         assert!(
             msg.contains("`prod`") && msg.contains("default, staging"),
+            "{msg}"
+        );
+    }
+
+    /// `add a [eu.prod] table` would be a table `prod` inside `eu`.
+    #[test]
+    fn a_profile_name_that_is_not_a_bare_key_is_shown_quoted() {
+        let (_d, path) = write_config("[default]\n");
+        for (name, table) in [
+            ("prod", "[prod]"),
+            ("eu.prod", r#"["eu.prod"]"#),
+            ("my prod", r#"["my prod"]"#),
+            ("a\"b", r#"['a"b']"#),
+        ] {
+            let mut ov = with_file(&path);
+            ov.profile = Some(name.into());
+            let msg = err_text(Settings::resolve(&ov, &env_of(&[])));
+            assert!(msg.contains(&format!("add a {table} table")), "{msg}");
+        }
+        let (_d, path) = write_config("[\"eu.prod\"]\n");
+        let mut ov = with_file(&path);
+        ov.profile = Some("eu.prod".into());
+        let s = Settings::resolve(&ov, &env_of(&[])).unwrap();
+        let msg = crate::error::one_line(&s.credentials().unwrap_err());
+        assert!(
+            msg.contains(r#"add them to profile ["eu.prod"] of"#),
             "{msg}"
         );
     }
