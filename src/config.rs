@@ -330,8 +330,17 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
+    let text = match fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => {
+            // The line, not the bytes: they may be part of a secret.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(config_error(format!(
+                "config file {}, line {line}: not UTF-8 text; save the file as UTF-8",
+                path.display()
+            )));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(config_error(format!(
@@ -1008,6 +1017,27 @@ mod tests {
         let (_d, path) = write_config("[default]\nclient_id = \"x\n");
         let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
         assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    /// It was "stream did not contain valid UTF-8; check its permissions".
+    #[test]
+    fn a_config_file_that_is_not_utf8_is_named_with_its_line() {
+        let (_d, path) = write_config("");
+        fs::write(
+            &path,
+            b"[default]\nclient_id = \"x\"\nregion = \"e\xffu\"\n",
+        )
+        .unwrap();
+        let err = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap_err();
+        assert_eq!(
+            crate::error::exit_code_for(&err),
+            crate::error::Exit::Config
+        );
+        let msg = crate::error::one_line(&err);
+        assert!(
+            msg.ends_with("config.toml, line 3: not UTF-8 text; save the file as UTF-8"),
+            "{msg}"
+        );
     }
 
     #[test]
