@@ -9,8 +9,8 @@
 
 use std::fmt;
 use std::fs;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -141,6 +141,9 @@ struct CacheEntry {
     scope: String,
 }
 
+/// The most a cache file is read: an entry is a few hundred bytes.
+const CACHE_FILE_MAX: u64 = 64 * 1024;
+
 /// The on-disk token cache.
 #[derive(Debug, Clone)]
 pub struct TokenCache {
@@ -190,7 +193,7 @@ impl TokenCache {
     /// A fresh cached token for these credentials, if any. Unreadable or
     /// corrupt files count as none.
     pub fn load(&self, creds: &Credentials) -> Option<Token> {
-        let text = fs::read_to_string(self.path(creds)).ok()?;
+        let text = self.read(&self.path(creds))?;
         let entry: CacheEntry = serde_json::from_str(&text).ok()?;
         if entry.fingerprint != fingerprint(creds) {
             return None;
@@ -203,6 +206,34 @@ impl TokenCache {
         };
         let fresh = token.expires_at > now_secs().saturating_add(EXPIRY_MARGIN_SECS);
         fresh.then_some(token)
+    }
+
+    /// The text of a cache file, if it is a regular file of at most
+    /// [`CACHE_FILE_MAX`] bytes. A link is not followed (one there was
+    /// planted; [`TokenCache::store`] replaces it), and a pipe or a device
+    /// is never read: it would hang the run or fill its memory. A file or
+    /// folder others can reach is tightened to 0600 / 0700, as `store`
+    /// makes them.
+    fn read(&self, path: &Path) -> Option<String> {
+        let file = open_regular(path)?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.len() > CACHE_FILE_MAX {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let loose = |mode: u32| mode & 0o077 != 0;
+            if loose(meta.permissions().mode()) {
+                let _ = file.set_permissions(fs::Permissions::from_mode(0o600));
+            }
+            if fs::metadata(&self.dir).is_ok_and(|d| d.is_dir() && loose(d.permissions().mode())) {
+                let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
+            }
+        }
+        let mut text = String::new();
+        file.take(CACHE_FILE_MAX).read_to_string(&mut text).ok()?;
+        Some(text)
     }
 
     /// Writes the token atomically: a 0600 temporary file in the 0700
@@ -239,6 +270,24 @@ impl TokenCache {
     pub fn remove(&self, creds: &Credentials) {
         let _ = fs::remove_file(self.path(creds));
     }
+}
+
+/// Opens `path` for reading unless it is a symbolic link; without waiting
+/// for a writer if it is a pipe (the caller then sees it is no file).
+#[cfg(unix)]
+fn open_regular(path: &Path) -> Option<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()
+}
+
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> Option<fs::File> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    meta.is_file().then(|| fs::File::open(path).ok()).flatten()
 }
 
 /// Hands out the run's bearer token: from memory, the cache, or a new

@@ -40,6 +40,9 @@ Examples:
     version,
     about,
     propagate_version = true,
+    // A repeated option: the last one wins, as in gh (not a usage error);
+    // --status and -v, which add up, are not affected.
+    args_override_self = true,
     after_help = GET_STARTED
 )]
 pub struct Cli {

@@ -107,8 +107,8 @@ struct RawProfile {
     account_name: Option<Spanned<String>>,
     region: Option<Spanned<String>>,
     client_id: Option<Spanned<String>>,
-    client_secret: Option<Spanned<String>>,
-    client_secret_cmd: Option<Spanned<String>>,
+    client_secret: Option<Spanned<SecretText>>,
+    client_secret_cmd: Option<Spanned<SecretText>>,
     base_url: Option<Spanned<String>>,
     token_url: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
@@ -118,6 +118,88 @@ struct RawProfile {
     max_rate: Option<Spanned<f64>>,
     ca_bundle: Option<Spanned<PathBuf>>,
     history: Option<Spanned<PathBuf>>,
+}
+
+/// A secret key's value as written: its text, or what kind of value stood
+/// there instead. Any TOML value is accepted here, so no serde error (which
+/// quotes the value: "invalid type: integer `98765…`") can reveal a secret
+/// written without quotes; [`Lookup::secret_text`] names the key instead.
+#[derive(Debug)]
+enum SecretText {
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(SecretTextVisitor)
+    }
+}
+
+struct SecretTextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
+    type Value = SecretText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a quoted string")
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Text(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Text(v))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_i128<E>(self, _: i128) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_u128<E>(self, _: u128) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<SecretText, E> {
+        Ok(SecretText::Other)
+    }
+
+    // An array, a table or a date (a table to serde): read and dropped.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<SecretText, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(SecretText::Other)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<SecretText, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(SecretText::Other)
+    }
 }
 
 /// The command-line values that take part in the merge.
@@ -158,6 +240,29 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// The process environment.
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Variable `name` through `env`, which gives text only. A value the
+/// process has that is not UTF-8 (which `env` reports as unset) is an
+/// error naming the variable, never taken as unset: TALKDESK_BASE_URL
+/// would fall back to the region's host and the token go there.
+fn env_text(env: EnvLookup, name: &'static str) -> Result<Option<String>> {
+    if let Some(value) = env(name) {
+        return Ok(Some(value));
+    }
+    match std::env::var_os(name) {
+        Some(value) if value.to_str().is_none() => {
+            let instead = match name {
+                "TALKDESK_CONFIG" => ", or give such a path with --config",
+                "TALKDESK_HISTORY" => ", or give such a path with --history",
+                _ => "",
+            };
+            Err(config_error(format!(
+                "{name} is set to something that is not UTF-8 text; fix it or unset it{instead}"
+            )))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The secret as configured: a value, or a command to run when it is needed.
@@ -205,10 +310,12 @@ pub fn default_history_path() -> Option<PathBuf> {
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
-    match (flag, env("TALKDESK_CONFIG")) {
-        (Some(p), _) => Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config"))),
-        (None, Some(p)) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
-        (None, None) => default_config_path()
+    if let Some(p) = flag {
+        return Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config")));
+    }
+    match env_text(env, "TALKDESK_CONFIG")? {
+        Some(p) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
+        None => default_config_path()
             .map(|p| Sourced::new(p, Source::Default))
             .ok_or_else(|| {
                 config_error("cannot find a config folder for this user; pass --config PATH")
@@ -223,8 +330,17 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
+    let text = match fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => {
+            // The line, not the bytes: they may be part of a secret.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(config_error(format!(
+                "config file {}, line {line}: not UTF-8 text; save the file as UTF-8",
+                path.display()
+            )));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(config_error(format!(
@@ -285,12 +401,14 @@ fn permission_warning(_path: &Path) -> Option<String> {
 }
 
 /// The profile in use: `--profile`, else `TALKDESK_PROFILE`, else `default`.
-fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Sourced<String> {
-    match (flag, env("TALKDESK_PROFILE")) {
-        (Some(p), _) => Sourced::new(p.to_string(), Source::Flag("--profile")),
-        (None, Some(p)) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
-        (None, None) => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<String>> {
+    if let Some(p) = flag {
+        return Ok(Sourced::new(p.to_string(), Source::Flag("--profile")));
     }
+    Ok(match env_text(env, "TALKDESK_PROFILE")? {
+        Some(p) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
+        None => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
+    })
 }
 
 /// Selects the profile of the config file (`None`: no file). No file or
@@ -325,10 +443,22 @@ fn select_profile(
             let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
             let names = if names.is_empty() { "none" } else { &names };
             Err(config_error(format!(
-                "profile `{0}` not found in {shown} (profiles: {names}); add a [{0}] table or pick another with --profile",
-                name.value
+                "profile `{}` not found in {shown} (profiles: {names}); add a [{}] table or pick another with --profile",
+                name.value,
+                toml_key(&name.value)
             )))
         }
+    }
+}
+
+/// A profile's name as a TOML table header writes it: bare when it can
+/// be (`prod`), else quoted (`"eu.prod"`: bare, it would be a table
+/// `prod` inside a table `eu`).
+fn toml_key(name: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    match !name.is_empty() && name.chars().all(bare) {
+        true => name.to_string(),
+        false => toml::Value::String(name.to_string()).to_string(),
     }
 }
 
@@ -363,7 +493,11 @@ impl Lookup<'_> {
         if flag.is_some() {
             return Ok(flag);
         }
-        if let Some((var, text)) = var.and_then(|var| Some((var, (self.env)(var)?))) {
+        let found = match var {
+            Some(var) => env_text(self.env, var)?.map(|text| (var, text)),
+            None => None,
+        };
+        if let Some((var, text)) = found {
             let value = text.parse::<F>().map_err(|_| {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
             });
@@ -423,15 +557,37 @@ impl Lookup<'_> {
     /// The secret: a value (variable or file), else the file's command;
     /// both in the file is an error.
     fn client_secret(&self, raw: &RawProfile) -> Result<Option<Sourced<SecretSetting>>> {
-        if let (Some(_), Some(cmd)) = (&raw.client_secret, &raw.client_secret_cmd) {
+        let secret = self.secret_text(key!(raw.client_secret))?;
+        let secret_cmd = self.secret_text(key!(raw.client_secret_cmd))?;
+        if let (Some(_), Some(cmd)) = (&secret, &secret_cmd) {
             let what = "is set together with client_secret; keep only one of them";
             return Err(self.error(cmd, "client_secret_cmd", what));
         }
         let value = |s: String| non_empty(s).map(|s| SecretSetting::Value(Secret::new(s)));
         let command = |c: String| Ok(SecretSetting::Command(c));
-        match self.var("TALKDESK_CLIENT_SECRET", key!(raw.client_secret), value)? {
+        let var = "TALKDESK_CLIENT_SECRET";
+        match self.var(var, ("client_secret", &secret), value)? {
             Some(secret) => Ok(Some(secret)),
-            None => self.get(None, None, key!(raw.client_secret_cmd), command),
+            None => self.get(None, None, ("client_secret_cmd", &secret_cmd), command),
+        }
+    }
+
+    /// The text of a secret key; any other value is an error that names the
+    /// file, line and key, and never shows the value.
+    fn secret_text(
+        &self,
+        (key, value): (&str, &Option<Spanned<SecretText>>),
+    ) -> Result<Option<Spanned<String>>> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        match value.get_ref() {
+            SecretText::Text(text) => Ok(Some(Spanned::new(value.span(), text.clone()))),
+            SecretText::Other => Err(self.error(
+                value,
+                key,
+                &format!("must be a quoted string, e.g. {key} = \"…\"; put its value in quotes"),
+            )),
         }
     }
 
@@ -556,7 +712,7 @@ impl Settings {
     /// Merges flags, environment, the config file profile and defaults.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
         let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
-        let profile = profile_in_use(overrides.profile.as_deref(), env);
+        let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = read_profiles(&config_path.value)?;
         let config_exists = file.is_some();
         let (text, raw) = select_profile(&config_path, &profile, file)?;
@@ -660,7 +816,8 @@ impl Settings {
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
         let file = if self.config_exists {
-            format!("add them to profile [{profile}] of {path}, or set the variables")
+            let table = toml_key(profile);
+            format!("add them to profile [{table}] of {path}, or set the variables")
         } else {
             format!(
                 "the config file {path} does not exist: run `talkdesk-accounts config init` to create it, or set the variables"
@@ -735,8 +892,15 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             "client_secret_cmd `{program}` failed ({status}); run it by hand to see why"
         )));
     }
-    let stdout = String::from_utf8_lossy(&stdout);
-    let first = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
+    // The secret is the first line: it must be text as it was printed,
+    // never a lossy copy (which would send another secret).
+    let first = stdout.split(|&b| b == b'\n').next().unwrap_or_default();
+    let Ok(first) = std::str::from_utf8(first) else {
+        return Err(config_error(format!(
+            "client_secret_cmd `{program}` printed a first line that is not UTF-8 text (not shown); check the command and its output encoding"
+        )));
+    };
+    let first = first.trim_end_matches('\r');
     if first.trim().is_empty() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` printed no secret on its first line; check the command"
@@ -855,6 +1019,27 @@ mod tests {
         assert!(msg.contains("line 2"), "{msg}");
     }
 
+    /// It was "stream did not contain valid UTF-8; check its permissions".
+    #[test]
+    fn a_config_file_that_is_not_utf8_is_named_with_its_line() {
+        let (_d, path) = write_config("");
+        fs::write(
+            &path,
+            b"[default]\nclient_id = \"x\"\nregion = \"e\xffu\"\n",
+        )
+        .unwrap();
+        let err = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap_err();
+        assert_eq!(
+            crate::error::exit_code_for(&err),
+            crate::error::Exit::Config
+        );
+        let msg = crate::error::one_line(&err);
+        assert!(
+            msg.ends_with("config.toml, line 3: not UTF-8 text; save the file as UTF-8"),
+            "{msg}"
+        );
+    }
+
     #[test]
     fn keys_outside_a_profile_are_explained() {
         let (_d, path) = write_config("client_id = \"x\"\n");
@@ -885,6 +1070,32 @@ mod tests {
         let msg = err_text(Settings::resolve(&ov, &env_of(&[])));
         assert!(
             msg.contains("`prod`") && msg.contains("default, staging"),
+            "{msg}"
+        );
+    }
+
+    /// `add a [eu.prod] table` would be a table `prod` inside `eu`.
+    #[test]
+    fn a_profile_name_that_is_not_a_bare_key_is_shown_quoted() {
+        let (_d, path) = write_config("[default]\n");
+        for (name, table) in [
+            ("prod", "[prod]"),
+            ("eu.prod", r#"["eu.prod"]"#),
+            ("my prod", r#"["my prod"]"#),
+            ("a\"b", r#"['a"b']"#),
+        ] {
+            let mut ov = with_file(&path);
+            ov.profile = Some(name.into());
+            let msg = err_text(Settings::resolve(&ov, &env_of(&[])));
+            assert!(msg.contains(&format!("add a {table} table")), "{msg}");
+        }
+        let (_d, path) = write_config("[\"eu.prod\"]\n");
+        let mut ov = with_file(&path);
+        ov.profile = Some("eu.prod".into());
+        let s = Settings::resolve(&ov, &env_of(&[])).unwrap();
+        let msg = crate::error::one_line(&s.credentials().unwrap_err());
+        assert!(
+            msg.contains(r#"add them to profile ["eu.prod"] of"#),
             "{msg}"
         );
     }
@@ -1031,6 +1242,46 @@ mod tests {
                 msg.contains("line 2") && msg.contains(&format!("`{key}` is empty")),
                 "{msg}"
             );
+        }
+    }
+
+    /// A secret written without quotes was quoted whole in serde's
+    /// "invalid type: integer `98765432109876`, expected a string".
+    #[test]
+    fn a_secret_that_is_not_a_string_is_named_by_key_and_line_never_shown() {
+        for key in ["client_secret", "client_secret_cmd"] {
+            for value in [
+                "98765432109876",
+                "0x1A2B3C4D5E6F",
+                "3.14159265358979",
+                "1e10",
+                "9876543210987698765432109876",
+                "true",
+                "1979-05-27T07:32:00Z",
+                "[98765432109876, 9876543210987698765432109876]",
+                "{ part = 98765432109876 }",
+            ] {
+                let (_d, path) =
+                    write_config(&format!("[default]\nclient_id = \"i\"\n{key} = {value}\n"));
+                let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+                assert!(
+                    msg.contains("config.toml, line 3: ")
+                        && msg.contains(&format!("`{key}` must be a quoted string")),
+                    "{msg}"
+                );
+                for part in ["98765", "1A2B", "3.14", "1e10", "true", "1979"] {
+                    assert!(!msg.contains(part), "{value}: {msg}");
+                }
+            }
+        }
+        // Nor does a syntax error quote the value.
+        for value in ["abc123xyz", "98765432109876 junk", "0b1012"] {
+            let (_d, path) = write_config(&format!("[default]\nclient_secret = {value}\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(msg.contains("line 2"), "{msg}");
+            for part in ["abc1", "98765", "1012"] {
+                assert!(!msg.contains(part), "{value}: {msg}");
+            }
         }
     }
 

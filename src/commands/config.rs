@@ -161,11 +161,7 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
             path.display()
         )?;
-        let answers = ask(
-            &mut io::stdin().lock(),
-            &mut stderr,
-            &mut rpassword::read_password,
-        )?;
+        let answers = ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret)?;
         fill_template(&answers)
     } else {
         TEMPLATE.to_string()
@@ -176,6 +172,39 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
     );
     Ok(())
+}
+
+/// Reads the secret with echo off. rpassword reads with signals off too,
+/// and at a Ctrl-C raises SIGINT before it puts the terminal back: the run
+/// ended with echo still off. SIGINT is ignored while it reads, and raised
+/// again here once the terminal is back.
+#[cfg(unix)]
+fn read_secret() -> io::Result<String> {
+    // SAFETY: sigaction with plain C structs (all zeroes is valid): SIGINT
+    // is set to be ignored, and its old action is put back after the read.
+    unsafe {
+        let mut ignore: libc::sigaction = std::mem::zeroed();
+        ignore.sa_sigaction = libc::SIG_IGN;
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGINT, &ignore, &mut old) != 0 {
+            return rpassword::read_password();
+        }
+        let secret = rpassword::read_password();
+        libc::sigaction(libc::SIGINT, &old, std::ptr::null_mut());
+        if secret
+            .as_ref()
+            .is_err_and(|e| e.kind() == io::ErrorKind::Interrupted)
+        {
+            eprintln!();
+            libc::raise(libc::SIGINT);
+        }
+        secret
+    }
+}
+
+#[cfg(not(unix))]
+fn read_secret() -> io::Result<String> {
+    rpassword::read_password()
 }
 
 /// Asks the four questions. An empty answer skips one; an invalid account

@@ -33,7 +33,7 @@ const EXIT_CODES: [(&str, &str); 6] = [
     ),
 ];
 
-const ENVIRONMENT: [(&str, &str); 15] = [
+const ENVIRONMENT: [(&str, &str); 18] = [
     ("TALKDESK_CONFIG", "the config file to use"),
     ("TALKDESK_PROFILE", "the profile of the config file"),
     ("TALKDESK_CLIENT_ID", "the OAuth client id"),
@@ -53,8 +53,17 @@ const ENVIRONMENT: [(&str, &str); 15] = [
         "PEM file of root certificates to trust instead of the system's",
     ),
     (
+        "TALKDESK_MAX_RATE",
+        "requests per second at most (above 0, at most 10000); default: the pace the API's rate limit allows",
+    ),
+    ("TALKDESK_HISTORY", "the history store (SQLite) to use"),
+    (
         "HTTPS_PROXY, ALL_PROXY, NO_PROXY",
-        "the proxy to use, and hosts to reach directly",
+        "the proxy to use, and hosts to reach directly (lower-case names too)",
+    ),
+    (
+        "HTTP_PROXY",
+        "the proxy for plain http:// URLs, which are only allowed to loopback hosts",
     ),
     ("NO_COLOR", "when set, --color auto never colours"),
     ("CLICOLOR", "0 turns --color auto off"),
@@ -64,8 +73,8 @@ const ENVIRONMENT: [(&str, &str); 15] = [
     ),
     ("TERM", "dumb turns --color auto off"),
     (
-        "XDG_CONFIG_HOME, XDG_CACHE_HOME",
-        "where the config file and token cache live (Linux)",
+        "XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME",
+        "where the config file, token cache and history store live (Linux)",
     ),
 ];
 
@@ -196,7 +205,11 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
             ),
             (
                 "<cache dir>/talkdesk-accounts/",
-                "the token cache: one file per token URL and client id, mode 0600, never the secret",
+                "the token cache (~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows): one file per token URL, client id and fingerprint of the client secret, mode 0600 in a 0700 folder; it holds the token, never the secret",
+            ),
+            (
+                "<data dir>/talkdesk-accounts/history.sqlite3",
+                "the history store of snapshot, changes, history and trend (~/.local/share on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see --history",
             ),
         ],
     )
@@ -247,5 +260,44 @@ mod tests {
                 "{section} missing"
             );
         }
+    }
+
+    /// ENVIRONMENT lacked TALKDESK_MAX_RATE, TALKDESK_HISTORY and
+    /// HTTP_PROXY; FILES lacked the history store and left the secret's
+    /// fingerprint out of what names a token cache file.
+    #[test]
+    fn environment_and_files_name_every_variable_and_file() {
+        let text = page();
+        let section = |name: &str| {
+            let start = text.find(&format!(".SH {name}\n")).expect(name);
+            let rest = &text[start + 4..];
+            rest[..rest.find("\n.SH ").unwrap_or(rest.len())].replace("\\-", "-")
+        };
+        let environment = section("ENVIRONMENT");
+        for var in [
+            "TALKDESK_CONFIG",
+            "TALKDESK_PROFILE",
+            "TALKDESK_CLIENT_ID",
+            "TALKDESK_CLIENT_SECRET",
+            "TALKDESK_ACCOUNT_NAME",
+            "TALKDESK_REGION",
+            "TALKDESK_BASE_URL",
+            "TALKDESK_TOKEN_URL",
+            "TALKDESK_CA_BUNDLE",
+            "TALKDESK_MAX_RATE",
+            "TALKDESK_HISTORY",
+            "HTTPS_PROXY",
+            "HTTP_PROXY",
+            "NO_PROXY",
+            "XDG_DATA_HOME",
+        ] {
+            assert!(environment.contains(var), "{var} missing:\n{environment}");
+        }
+        let files = section("FILES");
+        assert!(files.contains("history.sqlite3"), "{files}");
+        assert!(
+            files.contains("token URL, client id and fingerprint of the client secret"),
+            "{files}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The secrets of a run (the client secret, the Basic credentials, every
 //! token), so that no log line or error message carries one, even when a
 //! server echoes it back: whole, percent- or JSON-encoded, or in part (any
-//! run of [`Redactor::PART_LEN`] bytes of one). Text is redacted before it
+//! run of [`Redactor::PART_LEN`] bytes of one). Percent-escapes match in
+//! either case (`%2f` is `%2F`, RFC 3986 §2.1). Text is redacted before it
 //! is shortened for display, so no cut ever leaves part of a secret behind.
 
 use std::collections::HashSet;
@@ -33,14 +34,19 @@ impl Redactor {
         let json = (quoted.strip_prefix('"'))
             .and_then(|q| q.strip_suffix('"'))
             .unwrap_or(secret);
+        let form_encoded: String =
+            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let forms = [
             secret.to_string(),
-            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+            // A space is `+` in a form, `%20` in the rest of a URL.
+            form_encoded.replace('+', "%20"),
+            form_encoded,
             json.to_string(),
             json.replace('/', "\\/"),
         ];
         if let Ok(mut secrets) = self.secrets.lock() {
-            for form in forms {
+            // Kept with upper-case escapes, as text is looked at.
+            for form in forms.iter().map(|f| upper_hex_escapes(f)) {
                 if !secrets.contains(&form) {
                     secrets.push(form);
                 }
@@ -71,8 +77,10 @@ impl Redactor {
         let parts: HashSet<&[u8]> = (secrets.iter())
             .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
             .collect();
+        // Byte for byte as long as `out`: its offsets are `out`'s.
+        let looked_at = upper_hex_escapes(&out);
         let mut hidden = vec![false; out.len()];
-        for (at, window) in out.as_bytes().windows(Self::PART_LEN).enumerate() {
+        for (at, window) in looked_at.as_bytes().windows(Self::PART_LEN).enumerate() {
             if parts.contains(window) {
                 hidden[at..at + Self::PART_LEN].fill(true);
             }
@@ -98,15 +106,51 @@ impl Redactor {
     /// secrets only, for URLs that are still to be requested.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
-        if let Ok(secrets) = self.secrets.lock() {
-            for secret in secrets.iter() {
-                if out.contains(secret.as_str()) {
-                    out = out.replace(secret.as_str(), "<redacted>");
-                }
+        let Ok(secrets) = self.secrets.lock() else {
+            return out;
+        };
+        // Secrets are found in `looked_at` (`%2f` read as `%2F`) and cut
+        // from `out` at the same offsets: the two have the same length.
+        let mut looked_at = upper_hex_escapes(&out);
+        for secret in secrets.iter() {
+            if !looked_at.contains(secret.as_str()) {
+                continue;
             }
+            let (mut shown, mut looked, mut from) = (String::new(), String::new(), 0);
+            for (at, _) in looked_at.match_indices(secret.as_str()) {
+                shown.push_str(&out[from..at]);
+                looked.push_str(&looked_at[from..at]);
+                shown.push_str("<redacted>");
+                looked.push_str("<redacted>");
+                from = at + secret.len();
+            }
+            shown.push_str(&out[from..]);
+            looked.push_str(&looked_at[from..]);
+            (out, looked_at) = (shown, looked);
         }
         out
     }
+}
+
+/// `text` with the hex digits of every `%XX` escape in upper case: the
+/// same length, the same characters otherwise.
+fn upper_hex_escapes(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut at = 0;
+    while at + 2 < bytes.len() {
+        if bytes[at] == b'%'
+            && bytes[at + 1].is_ascii_hexdigit()
+            && bytes[at + 2].is_ascii_hexdigit()
+        {
+            bytes[at + 1].make_ascii_uppercase();
+            bytes[at + 2].make_ascii_uppercase();
+            at += 3;
+        } else {
+            at += 1;
+        }
+    }
+    // Only ASCII letters changed case: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
 #[cfg(test)]
@@ -161,6 +205,42 @@ mod tests {
         assert_eq!(r.redact_shown(words), words);
         // URLs still to be requested lose whole secrets only.
         assert_eq!(r.redact("a/Xk7Qp2Lm/9Vb4"), "a/Xk7Qp2Lm/9Vb4");
+    }
+
+    /// `%2b` is `%2B` (RFC 3986 §2.1): an echo with lower-case (or
+    /// mixed) escapes was shown whole.
+    #[test]
+    fn percent_escapes_match_in_either_case() {
+        let r = Redactor::default();
+        r.add("Zq8+Lm/2Xv=Pt7Rw");
+        r.add_authorization("Bearer tok/9+Ab=Cd");
+        r.add("pass word 123");
+        for (echo, redacted) in [
+            (
+                "bad secret Zq8%2BLm%2F2Xv%3DPt7Rw!",
+                "bad secret <redacted>!",
+            ),
+            (
+                "bad secret Zq8%2bLm%2f2Xv%3dPt7Rw!",
+                "bad secret <redacted>!",
+            ),
+            (
+                "bad secret Zq8%2bLm%2F2Xv%3dPt7Rw!",
+                "bad secret <redacted>!",
+            ),
+            ("token=tok%2f9%2bAb%3dCd&x=%2f", "token=<redacted>&x=%2f"),
+            (
+                "p=pass+word+123 q=pass%20word%20123",
+                "p=<redacted> q=<redacted>",
+            ),
+        ] {
+            assert_eq!(r.redact(echo), redacted);
+            assert_eq!(r.redact_shown(echo), redacted);
+        }
+        // In part: the first eight bytes of the escaped secret, lower case.
+        assert_eq!(r.redact_shown("was Zq8%2bLm%2f…"), "was <redacted>…");
+        // Other escapes keep their case.
+        assert_eq!(r.redact_shown("a%2fb %e9 %"), "a%2fb %e9 %");
     }
 
     #[test]

@@ -313,3 +313,86 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     #[cfg(unix)]
     assert_eq!(mode(&path), 0o600);
 }
+
+/// Ctrl-C at the hidden secret prompt ended the run with the terminal's
+/// echo still off (rpassword raises SIGINT before it restores the
+/// terminal). The run still ends by SIGINT, with the terminal as it was.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    // The pty's name first, then the tool, then its exit and the terminal's modes.
+    let line = format!(
+        "tty; '{}' -c '{}' config init; echo EXIT=$?; stty -a",
+        bin.display(),
+        path.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-q", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let seen = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stdout.read(&mut buf) {
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let wait_for = |what: &dyn Fn(&str) -> bool| {
+        while !what(&seen.lock().unwrap()) {
+            assert!(Instant::now() < deadline, "{}", seen.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for(&|s| s.contains("/dev/pts/"));
+    let pts = seen
+        .lock()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"acme\n\nmy-client\n").unwrap();
+    // Until the secret is being read: echo off on the pty.
+    let echo_off = || {
+        let stty = Command::new("stty")
+            .args(["-F", &pts, "-a"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&stty.stdout).contains(" -echo ")
+    };
+    wait_for(&|s| s.contains("not shown as you type") && echo_off());
+    stdin.write_all(b"par\x03").unwrap();
+    wait_for(&|s| s.contains("EXIT="));
+    let _ = child.wait();
+    drop(stdin);
+    reader.join().unwrap();
+    let terminal = seen.lock().unwrap().clone();
+    assert!(terminal.contains("EXIT=130"), "ended by SIGINT: {terminal}");
+    let modes: Vec<&str> = terminal[terminal.find("EXIT=").unwrap()..]
+        .split_whitespace()
+        .collect();
+    for mode in ["echo", "icanon", "isig"] {
+        assert!(modes.contains(&mode), "{mode} off: {modes:?}");
+    }
+    assert!(!path.exists(), "nothing written");
+}

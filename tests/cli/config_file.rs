@@ -227,6 +227,68 @@ fn values_out_of_range_in_the_file_are_rejected_with_the_line() {
     assert!(fake.requests().is_empty());
 }
 
+/// A variable that is not UTF-8 was taken as unset: TALKDESK_BASE_URL then
+/// fell back to the region's host (production), TALKDESK_CONFIG to the
+/// default file. It is a config error naming the variable.
+#[cfg(unix)]
+#[test]
+fn a_variable_that_is_not_utf8_is_an_error_naming_it_not_unset() {
+    use std::os::unix::ffi::OsStringExt;
+    let sandbox = Sandbox::new();
+    // A default file that would otherwise be used in place of TALKDESK_CONFIG's.
+    write_private(
+        &sandbox.default_config_path(),
+        "[default]\nregion = \"ca\"\n",
+    );
+    for var in [
+        "TALKDESK_BASE_URL",
+        "TALKDESK_TOKEN_URL",
+        "TALKDESK_CLIENT_ID",
+        "TALKDESK_CLIENT_SECRET",
+        "TALKDESK_ACCOUNT_NAME",
+        "TALKDESK_REGION",
+        "TALKDESK_CONFIG",
+        "TALKDESK_PROFILE",
+        "TALKDESK_CA_BUNDLE",
+        "TALKDESK_HISTORY",
+        "TALKDESK_MAX_RATE",
+    ] {
+        let value = std::ffi::OsString::from_vec(b"http://127.0.0.1:1/\xff".to_vec());
+        let output = sandbox
+            .bare()
+            .env(var, value)
+            .args(["config", "show"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{var}: {}",
+            stderr_of(&output)
+        );
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.starts_with(&format!(
+                "error: {var} is set to something that is not UTF-8 text"
+            )),
+            "{var}: {stderr}"
+        );
+    }
+    // A flag wins: TALKDESK_CONFIG is then not read.
+    let config = sandbox.write_config("mine.toml", "[default]\n");
+    let output = sandbox
+        .bare()
+        .env(
+            "TALKDESK_CONFIG",
+            std::ffi::OsString::from_vec(b"x\xff".to_vec()),
+        )
+        .args(config_arg(&config))
+        .args(["config", "show"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Profiles
 // ---------------------------------------------------------------------------------------------

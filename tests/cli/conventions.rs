@@ -156,3 +156,49 @@ fn the_top_level_help_ends_with_how_to_get_started_and_the_documentation() {
         assert!(tail.contains(part), "{part:?} at the end of:\n{help}");
     }
 }
+
+/// A repeated option was a usage error (`--no-header --no-header`,
+/// `-o csv -o json`: exit 2); as in gh, the last one wins. Options that add
+/// up still do: `--status` (repeatable) and `-v` (counted).
+#[test]
+fn a_repeated_option_takes_the_last_value_and_repeatable_ones_add_up() {
+    let sb = Sandbox::new();
+    let fake = fake(3);
+    let run = |args: &[&str]| {
+        let output = sb.tool(&fake).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        output
+    };
+    let out = run(&["list", "-o", "csv", "--no-header", "--no-header"]);
+    assert_eq!(stdout_of(&out).lines().count(), 3, "{}", stdout_of(&out));
+    let out = run(&[
+        "list", "-o", "csv", "-o", "jsonl", "--limit", "1", "--limit", "2",
+    ]);
+    assert_eq!(
+        stdout_of(&out),
+        "{\"id\":\"acc-0001\",\"name\":\"name-1\",\"company_name\":\"Company 1\",\"status\":\"ACTIVE\"}\n\
+         {\"id\":\"acc-0002\",\"name\":\"name-2\",\"company_name\":\"Company 2\",\"status\":\"CHURNED\"}\n"
+    );
+    let config = sb.write_config("unused.toml", "[default]\n");
+    let out = run(&[
+        "-c",
+        "/nonexistent/config.toml",
+        "list",
+        "-c",
+        config.to_str().unwrap(),
+        "-o",
+        "csv",
+        "--status",
+        "ACTIVE",
+        "--status",
+        "churned",
+        "--no-header",
+    ]);
+    assert_eq!(stdout_of(&out).lines().count(), 2, "{}", stdout_of(&out));
+    let out = run(&["list", "-v", "-o", "csv", "-v"]);
+    assert!(
+        stderr_of(&out).contains("> Authorization: <redacted>"),
+        "-vv: {}",
+        stderr_of(&out)
+    );
+}

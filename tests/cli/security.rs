@@ -433,6 +433,33 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
     );
 }
 
+/// RFC 3986: `%2b` is `%2B`. A secret echoed with lower-case escapes was
+/// shown whole (upper case was redacted).
+#[test]
+fn a_secret_echoed_percent_encoded_in_lower_case_is_redacted() {
+    let secret = "Zq8+Lm/2Xv=Pt7Rw";
+    for echoed in ["Zq8%2BLm%2F2Xv%3DPt7Rw", "Zq8%2bLm%2f2Xv%3dPt7Rw"] {
+        let body = json!({
+            "error": "invalid_client",
+            "error_description": format!("bad secret {echoed}"),
+        })
+        .to_string();
+        let fake = fake_with(
+            simple_accounts(4),
+            script(vec![(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(401, body),
+            )]),
+        );
+        let sb = Sandbox::new();
+        let output = run_vv_and_search(&sb, &fake, secret, &[echoed], &["list", "--no-cache"]);
+        assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains("bad secret <redacted>"), "{stderr}");
+        assert!(!stderr.contains("Pt7Rw"), "{stderr}");
+    }
+}
+
 #[test]
 fn vv_with_a_403_prints_no_secret() {
     let fake = FakeApi::start(FakeConfig {
@@ -544,6 +571,46 @@ fn client_secret_cmd_gives_the_secret_without_a_shell_and_never_prints_it() {
     assert!(!all.contains(&base64_encode(format!("{CLIENT_ID}:{SECRET}").as_bytes())));
 }
 
+/// An unquoted number as the secret was quoted whole in the config error
+/// ("invalid type: integer `98765432109876`, expected a string").
+#[test]
+fn a_secret_written_without_quotes_is_named_by_key_and_line_and_never_shown() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for (value, part) in [
+        ("98765432109876", "98765"),
+        ("0x1A2B3C4D5E6F", "1A2B"),
+        ("3.14159265358979", "14159"),
+        ("1e10", "1e10"),
+    ] {
+        let config = sb.write_config(
+            "config.toml",
+            &format!("[default]\nclient_id = \"{CLIENT_ID}\"\nclient_secret = {value}\n"),
+        );
+        for args in [&["config", "show"][..], &["list"]] {
+            let output = sb
+                .tool(&fake)
+                .env_remove("TALKDESK_CLIENT_SECRET")
+                .arg("--config")
+                .arg(&config)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(3), "{value} {args:?}");
+            let all = format!("{}{}", stdout_of(&output), stderr_of(&output));
+            assert!(!all.contains(part), "{value} {args:?}: {all}");
+            assert!(
+                all.contains(&format!(
+                    "{}, line 3: `client_secret` must be a quoted string",
+                    config.display()
+                )),
+                "{all}"
+            );
+        }
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() {
@@ -584,6 +651,37 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr_of(&output).contains("cannot run `/nonexistent/secret-tool`"));
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
+/// A first line that is not UTF-8 was converted lossily (U+FFFD) and that
+/// other secret sent; it is a config error that shows nothing of it.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmd_printing_no_utf8_text_is_a_config_error_showing_none_of_it() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let config = secret_cmd_config(&sb, "printf 'cmd\\377secret\\nsecond\\n'\n", "");
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: client_secret_cmd `/bin/sh` printed a first line that is not UTF-8 text"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("cmd\u{FFFD}") && !stderr.contains("\u{FFFD}secret"),
+        "{stderr}"
+    );
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 

@@ -256,6 +256,25 @@ fn a_loose_cache_folder_is_tightened() {
     assert_eq!(mode(&sb.token_cache_dir()), 0o700);
 }
 
+/// A cached token in a 0755 folder / 0644 file was used and left loose:
+/// only writing a new token tightened the folder. Reading it tightens both.
+#[cfg(unix)]
+#[test]
+fn a_loose_cached_token_is_used_and_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let file = cache_files(&sb).remove(0);
+    fs::set_permissions(sb.token_cache_dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    api.clear_requests();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
+    assert_eq!(api.token_requests(), 0, "the cached token is used");
+    assert_eq!(mode(&sb.token_cache_dir()), 0o700);
+    assert_eq!(mode(&file), 0o600);
+}
+
 #[test]
 fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let api = fake(60, Faults::default());
@@ -278,6 +297,58 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
     api.clear_requests();
     list(&sb, &api, &[]);
     assert_eq!(api.token_requests(), 0, "the replacement is used");
+}
+
+/// A cache file was read whole, whatever it was: a named pipe there hung
+/// the run for ever, a link to /dev/zero filled its memory. Only a regular
+/// file of at most 64 KiB is read, and no link is followed (one there is
+/// replaced when the new token is written, as before); anything else
+/// counts as no cached token.
+#[cfg(unix)]
+#[test]
+fn a_cache_file_that_is_a_pipe_a_link_or_too_big_counts_as_none() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let file = cache_files(&sb).remove(0);
+    let entry = fs::read_to_string(&file).unwrap();
+    // A good entry elsewhere, as a link's target.
+    let elsewhere = sb.path("entry.json");
+    fs::write(&elsewhere, &entry).unwrap();
+    for what in [
+        "a named pipe",
+        "a link to a good entry",
+        "a good entry padded past 64 KiB",
+    ] {
+        fs::remove_file(&file).unwrap();
+        match what {
+            "a named pipe" => {
+                let made = std::process::Command::new("mkfifo").arg(&file).status();
+                assert!(made.unwrap().success(), "mkfifo");
+            }
+            "a link to a good entry" => std::os::unix::fs::symlink(&elsewhere, &file).unwrap(),
+            _ => fs::write(&file, format!("{entry}{}", " ".repeat(64 * 1024))).unwrap(),
+        }
+        api.clear_requests();
+        let out = sb
+            .tool(&api)
+            .args(["list", "-o", "json"])
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{what}: {}", stderr_of(&out));
+        let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(got, sample_accounts(10), "{what}");
+        assert_eq!(api.token_requests(), 1, "{what}: a new token");
+        let kind = fs::symlink_metadata(&file).unwrap().file_type();
+        assert!(kind.is_file(), "{what}: replaced by a regular file");
+        assert!(fs::metadata(&file).unwrap().len() < 64 * 1024, "{what}");
+    }
+    assert_eq!(
+        fs::read_to_string(&elsewhere).unwrap(),
+        entry,
+        "the target untouched"
+    );
 }
 
 #[test]
