@@ -76,12 +76,6 @@ impl RawPage {
         self.accounts().is_none_or(Vec::is_empty)
     }
 
-    /// The id of its first account (how a `page` field repeated over
-    /// other accounts is told from the same page).
-    fn first_id(&self) -> Option<String> {
-        Some(self.accounts()?.first()?.0.id_text().to_string())
-    }
-
     /// A hash of its accounts' ids, in order (how a page sent again is
     /// known); `None` for a page without accounts.
     fn ids_hash(&self) -> Option<u64> {
@@ -166,8 +160,8 @@ pub struct Walk {
     single: bool,
     /// The page numbers handed on.
     seen_pages: HashSet<u64>,
-    /// The pages' `page` fields, each with its page's first account's id.
-    fields: HashMap<u64, Option<String>>,
+    /// The pages' `page` fields.
+    fields: HashSet<u64>,
     /// The accounts of each page (a hash of their ids), with its number.
     contents: HashMap<u64, u64>,
     /// A wrong `page` field has been warned about.
@@ -187,7 +181,7 @@ impl Walk {
             endpoint,
             single,
             seen_pages: HashSet::new(),
-            fields: HashMap::new(),
+            fields: HashSet::new(),
             contents: HashMap::new(),
             misnumbered: false,
             seen_urls: HashSet::new(),
@@ -242,21 +236,16 @@ impl Walk {
                 warning: Some(warning),
             });
         }
-        let first_id = raw.first_id();
+        // A `page` field repeated (over other accounts: the same ones are a
+        // loop, above) is wrong, one that always says 1: said once.
         let mut warning = None;
-        if let Some(field) = raw.page.filter(|&field| field != number) {
-            let repeated = self
-                .fields
-                .get(&field)
-                .is_some_and(|before| *before != first_id);
+        if let Some(field) = raw.page {
+            let repeated = !self.fields.insert(field) && field != number;
             if repeated && !std::mem::replace(&mut self.misnumbered, true) {
                 warning = Some(format!(
                     "the API numbered page {number} as page {field}, which it sent before with other accounts; its `page` field is ignored"
                 ));
             }
-        }
-        if let Some(field) = raw.page {
-            self.fields.entry(field).or_insert(first_id);
         }
         self.seen_pages.insert(number);
         if !self.single {
