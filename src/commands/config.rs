@@ -71,7 +71,7 @@ fn path(ctx: &Context) -> Result<()> {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
     };
-    if path.value.is_file() {
+    if path.value.exists() {
         ctx.log.note(&format!("exists ({from})"));
     } else {
         ctx.log.note(&format!(

@@ -47,6 +47,14 @@ fn path_prints_the_default_path_and_whether_it_exists() {
     assert_eq!(stderr_of(&output), "exists (the default path)\n");
     let quiet = sb.bare().args(["-q", "config", "path"]).output().unwrap();
     assert_eq!(stderr_of(&quiet), "");
+    // A file that is no regular file, as every other command reads it
+    // (`-c /dev/null`, `-c <(…)`): it exists (it said "does not exist").
+    let output = sb
+        .bare()
+        .args(["-c", "/dev/null", "config", "path"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&output), "exists (flag --config)\n");
 }
 
 #[test]
