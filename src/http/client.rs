@@ -165,7 +165,10 @@ impl Client {
             Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
             None => RootCerts::PlatformVerifier,
         };
-        let proxies = Proxies::from_env(|name| std::env::var(name).ok())?;
+        let proxies = Proxies::from_env(|name| match std::env::var(name) {
+            Err(std::env::VarError::NotUnicode(_)) => Some("\u{0}".into()),
+            value => value.ok(),
+        })?;
         for line in proxies.describe() {
             options.log.debug(&line);
         }

@@ -562,6 +562,29 @@ fn a_proxy_with_a_bad_port_is_a_config_error_naming_the_variable_and_never_the_p
     assert!(fake.requests().is_empty());
 }
 
+/// A proxy variable that is not UTF-8 text was taken as unset: the
+/// requests went direct, past the proxy the machine is set up for.
+#[cfg(unix)]
+#[test]
+fn a_proxy_variable_that_is_not_utf8_is_a_config_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .env(
+            "HTTP_PROXY",
+            std::ffi::OsStr::from_bytes(b"http://pr\xffxy:3128"),
+        )
+        .arg("list")
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("HTTP_PROXY is not a proxy URL"), "{stderr}");
+    assert!(fake.requests().is_empty());
+}
+
 #[test]
 fn a_connection_refused_by_the_proxy_names_the_proxy() {
     let fake = FakeApi::start(FakeConfig::default());
