@@ -56,7 +56,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             (Taken::Now(when::now()), accounts, "api".to_string())
         }
     };
-    let summary = store.record(&org, taken, accounts, &source)?;
+    let summary =
+        (store.record(&org, taken, accounts, &source)).map_err(|e| store.write_error(e))?;
     ctx.log.note(&format!(
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),

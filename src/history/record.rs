@@ -82,17 +82,6 @@ impl Store {
         accounts: Vec<Account>,
         source: &str,
     ) -> Result<Summary> {
-        self.record_in_one_transaction(org, taken, accounts, source)
-            .map_err(|e| self.write_error(e))
-    }
-
-    fn record_in_one_transaction(
-        &mut self,
-        org: &Org,
-        taken: Taken,
-        accounts: Vec<Account>,
-        source: &str,
-    ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let org = org_row(&tx, org)?;
         let at = snapshot_time(&tx, org, taken)?;

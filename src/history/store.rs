@@ -408,7 +408,7 @@ impl Store {
 
     /// A write that failed, with a clear message when the file is
     /// read-only.
-    pub(super) fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
+    pub fn write_error(&self, e: anyhow::Error) -> anyhow::Error {
         let Some(sqlite) = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) else {
             return e;
         };
