@@ -977,6 +977,14 @@ fn a_page_field_that_always_says_one_is_ignored_where_it_repeats() {
     }
 }
 
+/// `list -o json` and `extra` against `api`, sequential or not.
+fn list_json(api: &FakeApi, extra: &[&str], sequential: bool) -> Output {
+    let mut args = vec!["list", "-o", "json"];
+    args.extend(extra);
+    let args = walk_args(&args, sequential);
+    Sandbox::new().tool(api).args(args).output().unwrap()
+}
+
 /// A server that clamps a page past its last to the last, with a next link
 /// on every page, as some paginators do: the page after the last repeats it.
 /// Past the `total_pages` it claimed, that ends the walk, with a warning;
@@ -992,11 +1000,7 @@ fn a_server_that_clamps_pages_past_its_last_is_walked_once_not_for_ever() {
             clamp_past_the_end: true,
             ..FakeConfig::default()
         });
-        let out = Sandbox::new()
-            .tool(&api)
-            .args(walk_args(&["list", "-o", "json"], sequential))
-            .output()
-            .unwrap();
+        let out = list_json(&api, &[], sequential);
         let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
@@ -1015,11 +1019,7 @@ fn a_server_that_clamps_pages_past_its_last_is_walked_once_not_for_ever() {
             claimed_total_pages: Some(10),
             ..FakeConfig::default()
         });
-        let out = Sandbox::new()
-            .tool(&api)
-            .args(walk_args(&["list", "-o", "json"], sequential))
-            .output()
-            .unwrap();
+        let out = list_json(&api, &[], sequential);
         assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
         assert_eq!(stdout_of(&out), "");
         assert!(
@@ -1046,11 +1046,7 @@ fn a_page_field_counted_from_zero_is_walked_exactly() {
                 page_field_from_zero: true,
                 ..FakeConfig::default()
             });
-            let out = Sandbox::new()
-                .tool(&api)
-                .args(walk_args(&["list", "-o", "json"], sequential))
-                .output()
-                .unwrap();
+            let out = list_json(&api, &[], sequential);
             let stderr = stderr_of(&out);
             assert_eq!(out.status.code(), Some(0), "{links:?}: {stderr}");
             assert_eq!(stderr, "", "{links:?}");
@@ -1077,14 +1073,7 @@ fn a_connection_closed_as_it_is_reused_is_sent_again_without_a_retry() {
             one_request_per_connection: true,
             ..FakeConfig::default()
         });
-        let out = Sandbox::new()
-            .tool(&api)
-            .args(walk_args(
-                &["list", "-o", "json", "--max-retries", "0"],
-                sequential,
-            ))
-            .output()
-            .unwrap();
+        let out = list_json(&api, &["--max-retries", "0"], sequential);
         let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert_eq!(stderr, "");
