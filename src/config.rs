@@ -138,6 +138,16 @@ impl<'de> Deserialize<'de> for SecretText {
 
 struct SecretTextVisitor;
 
+/// Visits of a value that is no text: [`SecretText::Other`], the value
+/// never kept (or quoted in an error).
+macro_rules! not_text {
+    ($($visit:ident($t:ty)),*) => {$(
+        fn $visit<E>(self, _: $t) -> std::result::Result<SecretText, E> {
+            Ok(SecretText::Other)
+        }
+    )*};
+}
+
 impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
     type Value = SecretText;
 
@@ -153,33 +163,15 @@ impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
         Ok(SecretText::Text(v))
     }
 
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_i128<E>(self, _: i128) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_u128<E>(self, _: u128) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
-
-    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Other)
-    }
+    not_text!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_bytes(&[u8])
+    );
 
     // An array, a table or a date (a table to serde): read and dropped.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(
