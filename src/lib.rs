@@ -46,6 +46,11 @@ use log::Log;
 
 /// Runs a parsed command line.
 fn run(cli: Cli) -> Result<()> {
+    if cli.quiet && cli.verbose > 0 {
+        return Err(error::usage_error(
+            "-q (nothing on stderr but errors) and -v (log each request) contradict each other; pass one of them",
+        ));
+    }
     let ctx = Context {
         log: Log {
             verbosity: cli.verbose,

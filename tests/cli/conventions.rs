@@ -201,4 +201,14 @@ fn a_repeated_option_takes_the_last_value_and_repeatable_ones_add_up() {
         "-vv: {}",
         stderr_of(&out)
     );
+    // -q (nothing on stderr but errors) and -v contradict each other: a
+    // usage error, where -v's logs were printed under -q.
+    let out = sb.tool(&fake).args(["-q", "list", "-v"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("contradict each other"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(stdout_of(&out), "");
 }
