@@ -77,6 +77,9 @@ pub struct Token {
     pub scope: String,
     /// True when it came from the cache.
     pub cached: bool,
+    /// False when the token endpoint sent no `expires_in` (an hour is
+    /// assumed).
+    pub expiry_reported: bool,
 }
 
 impl Token {
@@ -203,6 +206,7 @@ impl TokenCache {
             expires_at: entry.expires_at,
             scope: entry.scope,
             cached: true,
+            expiry_reported: true,
         };
         let fresh = token.expires_at > now_secs().saturating_add(EXPIRY_MARGIN_SECS);
         fresh.then_some(token)
@@ -407,6 +411,7 @@ impl<'a> Auth<'a> {
             expires_at: now_secs().saturating_add(parsed.expires_in.unwrap_or(3600)),
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
+            expiry_reported: parsed.expires_in.is_some(),
         };
         if let Some(Err(e)) = self.cache.as_ref().map(|c| c.store(&self.creds, &token)) {
             self.client.warn(&format!(
@@ -546,6 +551,7 @@ mod tests {
             expires_at,
             scope: SCOPE.into(),
             cached: false,
+            expiry_reported: true,
         }
     }
 

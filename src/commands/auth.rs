@@ -24,12 +24,14 @@ pub fn utc_text(unix_secs: u64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix_secs))
 }
 
-/// `in 59 min`, or `expired` once the time has passed.
+/// `in 59 min` (`in 30 s` under a minute), or `expired` once the time
+/// has passed.
 pub fn time_left(expires_at: u64, now: u64) -> String {
-    if expires_at <= now {
-        "expired".to_string()
-    } else {
-        format!("in {} min", (expires_at - now) / 60)
+    match expires_at.saturating_sub(now) {
+        0 => "expired".to_string(),
+        s if s < 60 => format!("in {s} s"),
+        s if s > LAST_HTTP_DATE => "in more than 8,000 years".to_string(),
+        s => format!("in {} min", s / 60),
     }
 }
 
@@ -53,7 +55,10 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
         ("scopes", scopes_text(&token.scope)),
         (
             "expires",
-            format!("{expires} ({})", time_left(token.expires_at, now)),
+            match token.expiry_reported {
+                true => format!("{expires} ({})", time_left(token.expires_at, now)),
+                false => format!("(not reported by the token endpoint; taken as {expires})"),
+            },
         ),
         ("token from", from.to_string()),
         (
@@ -112,6 +117,8 @@ mod tests {
     fn time_left_is_in_whole_minutes() {
         assert_eq!(time_left(1000 + 3599, 1000), "in 59 min");
         assert_eq!(time_left(1000 + 60, 1000), "in 1 min");
+        assert_eq!(time_left(1000 + 30, 1000), "in 30 s", "it said in 0 min");
+        assert_eq!(time_left(u64::MAX, 1000), "in more than 8,000 years");
         assert_eq!(time_left(1000, 1000), "expired");
     }
 
@@ -122,6 +129,7 @@ mod tests {
             expires_at: 3600,
             scope: "express-accounts:read other:scope".into(),
             cached: true,
+            expiry_reported: true,
         };
         let text = report(&token, Some(425), &[("api", "https://x/".into())], 0);
         assert!(text.starts_with("OK: "), "{text}");

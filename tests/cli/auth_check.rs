@@ -162,3 +162,24 @@ fn scopes_that_echo_the_secret_are_shown_without_it() {
     );
     assert!(!report.contains("test-secr"), "{report}");
 }
+
+/// A token answer without `expires_in` (or with `null`): the hour the tool
+/// assumes is said to be assumed. It was shown as the token's expiry.
+#[test]
+fn an_expiry_the_token_endpoint_did_not_send_is_said_to_be_assumed() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        expires_in_as: Some(serde_json::Value::Null),
+        ..FakeConfig::default()
+    });
+    let output = sb.tool(&fake).args(["auth", "check"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report = stdout_of(&output);
+    let expires = value(&report, "expires");
+    assert!(
+        expires.starts_with("(not reported by the token endpoint; taken as ")
+            && expires.ends_with(" GMT)"),
+        "{report}"
+    );
+}
