@@ -214,6 +214,27 @@ fn progress_shows_the_pace_and_the_waits_for_the_rate_limit() {
     );
     let csv = std::fs::read_to_string(sb.dir.path().join("out.csv")).unwrap();
     assert_eq!(csv.lines().count(), 13, "{csv}");
+    // On a terminal narrower than the line, it is cut to fit: a line that
+    // wrapped was redrawn on its last row alone, leaving a row per redraw.
+    let output = on_a_terminal_after(
+        &sb,
+        &fake,
+        "stty cols 30 rows 24;",
+        "list -o csv --max-rate 2",
+        "> out.csv",
+        &[],
+    );
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        terminal.contains("\rpage 1/3, 5 accounts, waitin"),
+        "{terminal:?}"
+    );
+    for drawn in terminal.split('\r') {
+        assert!(
+            drawn.trim_end().chars().count() <= 29,
+            "{drawn:?} in {terminal:?}"
+        );
+    }
 }
 
 #[test]
