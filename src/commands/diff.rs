@@ -286,6 +286,36 @@ pub fn to_json(report: &DiffReport) -> Value {
     json!({"added": report.added, "removed": report.removed, "changed": changed})
 }
 
+/// [`to_json`] as compact text, each account written as it came.
+fn exact_json(report: &DiffReport) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct Changed<'a> {
+        id: Box<RawValue>,
+        before: &'a Account,
+        after: &'a Account,
+    }
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        added: &'a [Account],
+        removed: &'a [Account],
+        changed: Vec<Changed<'a>>,
+    }
+    let changed = (report.changed.iter())
+        .map(|c| {
+            Ok(Changed {
+                id: RawValue::from_string(c.after.id_text().to_string())?,
+                before: &c.before,
+                after: &c.after,
+            })
+        })
+        .collect::<serde_json::Result<_>>()?;
+    Ok(serde_json::to_string(&Report {
+        added: &report.added,
+        removed: &report.removed,
+        changed,
+    })?)
+}
+
 fn change_cell(change: &str) -> ReportCell {
     let color = match change {
         "added" => Color::Green,
@@ -367,7 +397,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
             filter.apply_document(&to_json(&report), "the differences", &mut out)?
         }
         (ReportFormat::Json, None) => {
-            serde_json::to_writer_pretty(&mut out, &to_json(&report))?;
+            out.write_all(crate::output::json::pretty(&exact_json(&report)?).as_bytes())?;
             out.write_all(b"\n")?;
         }
         (format, _) => {

@@ -63,10 +63,76 @@ impl Sink for JsonlSink {
     }
 }
 
+/// Compact JSON text indented as serde_json's pretty printer indents it
+/// (two spaces, `"key": value`, an empty `[]` or `{}` kept whole), every
+/// token as written: a number keeps its spelling (`1.0E2`, `1e400`), which
+/// a value parsed and printed again would not.
+pub fn pretty(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' if matches!(chars.peek(), Some('}' | ']')) => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '{' | '[' => {
+                out.push(c);
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            ' ' | '\n' | '\r' | '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{Value, json};
+
+    #[test]
+    fn pretty_indents_as_serde_json_does_and_keeps_every_token() {
+        let text = r#"{"a":[],"b":{},"c":[1,{"d":"x, y: [z]","e":"q\"{"}],"f":{"g":null,"h":[true,false]}}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(pretty(text), serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(
+            pretty(r#"{"n":1.0E2,"m":[1e400,-0]}"#),
+            "{\n  \"n\": 1.0E2,\n  \"m\": [\n    1e400,\n    -0\n  ]\n}"
+        );
+    }
 
     fn accounts() -> Vec<Account> {
         vec![

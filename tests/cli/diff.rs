@@ -321,3 +321,69 @@ fn duplicate_ids_in_old_are_a_usage_error() {
         "id `a` appears twice (line 1 and line 2)",
     );
 }
+
+/// `-o json` gives the accounts as the API and OLD wrote them, numbers in
+/// their spelling included; it gave `1.0e+2` for `1.0E2` and `1e+400` for
+/// `1e400` (serde_json's), as a value parsed and written again.
+#[test]
+fn json_keeps_each_account_as_written() {
+    use support::fake_api::{FaultKind, Faults, RequestMatch};
+    let page = r#"{"count":2,"page":1,"per_page":50,"total":2,"total_pages":1,"_embedded":{"accounts":[{"id":"a","f":1.0E2,"status":"ACTIVE"},{"id":"n","e":1e400,"status":"IN_TRIAL"}]}}"#;
+    let fake = FakeApi::start(FakeConfig {
+        faults: Faults {
+            always: vec![(
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(200, page.into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    std::fs::write(
+        &old,
+        "{\"id\":\"a\",\"f\":1.0E2,\"status\":\"IN_TRIAL\"}\n{\"id\":\"r\",\"g\":-0,\"status\":\"CHURNED\"}\n",
+    )
+    .unwrap();
+    let output = sb
+        .tool(&fake)
+        .args(["diff", "-o", "json"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let expected = r#"{
+  "added": [
+    {
+      "id": "n",
+      "e": 1e400,
+      "status": "IN_TRIAL"
+    }
+  ],
+  "removed": [
+    {
+      "id": "r",
+      "g": -0,
+      "status": "CHURNED"
+    }
+  ],
+  "changed": [
+    {
+      "id": "a",
+      "before": {
+        "id": "a",
+        "f": 1.0E2,
+        "status": "IN_TRIAL"
+      },
+      "after": {
+        "id": "a",
+        "f": 1.0E2,
+        "status": "ACTIVE"
+      }
+    }
+  ]
+}
+"#;
+    assert_eq!(stdout_of(&output), expected);
+}
