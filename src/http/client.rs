@@ -404,11 +404,11 @@ impl Client {
         let charset = (response.headers().get("content-type"))
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
-                let (_, charset) = v
-                    .split(';')
-                    .find_map(|p| p.trim().split_once('='))
-                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))?;
-                Some(charset.trim().trim_matches('"').to_ascii_lowercase())
+                v.split(';').find_map(|param| {
+                    let (key, value) = param.split_once('=')?;
+                    (key.trim().eq_ignore_ascii_case("charset"))
+                        .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
+                })
             });
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));

@@ -502,7 +502,7 @@ fn an_error_body_is_read_in_its_charset() {
     });
     let cases: [(&'static [u8], &str); 3] = [
         (
-            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=ISO-8859-1\r\nContent-Length: 50\r\n\r\n{\"code\":\"E1\",\"message\":\"Param\xe8tre invalide: caf\xe9\"}",
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; profile=\"x\"; charset=ISO-8859-1\r\nContent-Length: 50\r\n\r\n{\"code\":\"E1\",\"message\":\"Param\xe8tre invalide: caf\xe9\"}",
             "HTTP 400 (code E1): Paramètre invalide: café",
         ),
         (utf16, "HTTP 400 (code E2): Paramètre invalide"),
