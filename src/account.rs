@@ -364,7 +364,8 @@ fn mend_surrogates(text: &str) -> Option<String> {
             .then(|| u16::from_str_radix(text.get(at + 2..at + 6)?, 16).ok())?
     };
     let (mut mended, mut from, mut at) = (String::new(), 0, 0);
-    while let Some(i) = memchr::memchr(b'\\', &bytes[at..]).map(|i| at + i) {
+    while let Some(i) = (bytes.get(at..)).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let i = at + i;
         at = match unit(i) {
             Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i + 12,
             Some(0xD800..=0xDFFF) => {
@@ -590,6 +591,11 @@ mod tests {
             assert_eq!(lenient::<String>(text).as_deref(), Some(read), "{text}");
         }
         assert_eq!(mend_surrogates(r#""\ud83d\ude00 \\ud800""#), None);
+        assert_eq!(
+            mend_surrogates("\"a\\"),
+            None,
+            "a text that ends in a backslash"
+        );
         assert_eq!(
             lenient::<String>(r#""\ud83d"#),
             None,
