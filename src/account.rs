@@ -390,24 +390,28 @@ fn compact(text: &str) -> std::borrow::Cow<'_, str> {
     }
     // Parsed once already: valid JSON, so whitespace outside its strings
     // is between tokens. Strings, numbers and escapes stay as written.
-    let mut out = String::with_capacity(text.len());
+    json_chars(text)
+        .filter(|&(c, in_string)| in_string || !matches!(c, ' ' | '\n' | '\r' | '\t'))
+        .map(|(c, _)| c)
+        .collect::<String>()
+        .into()
+}
+
+/// The characters of a valid JSON text, each with whether it belongs to a
+/// string (its quotes included).
+pub fn json_chars(text: &str) -> impl Iterator<Item = (char, bool)> + '_ {
     let (mut in_string, mut escaped) = (false, false);
-    for c in text.chars() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if matches!(c, ' ' | '\n' | '\r' | '\t') {
-            continue;
+    text.chars().map(move |c| {
+        let string = in_string || c == '"';
+        match c {
+            _ if !in_string => in_string = c == '"',
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => in_string = false,
+            _ => {}
         }
-        out.push(c);
-    }
-    out.into()
+        (c, string)
+    })
 }
 
 /// True when a valid JSON text has whitespace between its tokens. A tab,

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Sink;
-use crate::account::Account;
+use crate::account::{Account, json_chars};
 
 /// Holds each account as compact JSON text (not the parsed value) until
 /// the walk is complete, then writes one array.
@@ -70,31 +70,20 @@ impl Sink for JsonlSink {
 pub fn pretty(compact: &str) -> String {
     let mut out = String::with_capacity(compact.len() * 2);
     let mut depth = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
     let newline = |out: &mut String, depth: usize| {
         out.push('\n');
         out.extend(std::iter::repeat_n("  ", depth));
     };
-    let mut chars = compact.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = json_chars(compact).peekable();
+    while let Some((c, in_string)) = chars.next() {
         if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
             out.push(c);
             continue;
         }
         match c {
-            '"' => {
-                in_string = true;
+            '{' | '[' if matches!(chars.peek(), Some(('}' | ']', false))) => {
                 out.push(c);
-            }
-            '{' | '[' if matches!(chars.peek(), Some('}' | ']')) => {
-                out.push(c);
-                out.extend(chars.next());
+                out.extend(chars.next().map(|(close, _)| close));
             }
             '{' | '[' => {
                 out.push(c);
