@@ -49,16 +49,6 @@ static PROGRESS_SHOWN: AtomicUsize = AtomicUsize::new(0);
 
 /// Draws `line` over the progress line on stderr, or wipes it (`None`).
 pub fn draw_progress(line: Option<&str>) {
-    // Cut to the terminal's width: a line that wraps is redrawn on its
-    // last row alone, and leaves a row behind at every redraw.
-    // `COLUMNS` first, as for tables: a pseudo-terminal may have no size.
-    let columns = (std::env::var("COLUMNS").ok())
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .filter(|&c| c > 0)
-        .or_else(|| terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| w.0))
-        .map_or(usize::MAX, |w| usize::from(w).saturating_sub(1).max(1));
-    let line = line.map(|l| l.chars().take(columns).collect::<String>());
-    let line = line.as_deref();
     let width = line.map_or(0, |l| l.chars().count());
     let shown = PROGRESS_SHOWN.swap(width, Ordering::Relaxed);
     let mut err = std::io::stderr().lock();

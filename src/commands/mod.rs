@@ -89,15 +89,23 @@ impl Context<'_> {
                             && std::io::stdout().is_terminal()))
             }
         };
-        let width = to_terminal.then(|| {
-            ((self.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
-                .filter(|&c| c > 0)
-                .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0))
-        });
         TableStyle {
-            width: width.flatten(),
+            width: to_terminal
+                .then(|| self.terminal_width(terminal_size::terminal_size()))
+                .flatten(),
             color,
         }
+    }
+
+    /// A terminal's width: `COLUMNS` first (as clap wraps `--help`; a
+    /// pseudo-terminal may have no size), then the terminal's own `size`.
+    fn terminal_width(
+        &self,
+        size: Option<(terminal_size::Width, terminal_size::Height)>,
+    ) -> Option<u16> {
+        ((self.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
+            .filter(|&c| c > 0)
+            .or_else(|| size.map(|(w, _)| w.0))
     }
 
     /// Writes a report's rows under `header` to `out`: as csv, or as a
@@ -166,7 +174,9 @@ impl Context<'_> {
         collector: &mut Collector,
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
     ) -> Result<()> {
-        let progress = Mutex::new(Progress::new(self.log, walk.pages));
+        let stderr_size = terminal_size::terminal_size_of(std::io::stderr());
+        let width = self.terminal_width(stderr_size);
+        let progress = Mutex::new(Progress::new(self.log, walk.pages, width));
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
         self.with_api(settings, api_args, |api, _| {
             let pace = api.client().pace();

@@ -23,15 +23,21 @@ pub struct Progress {
     rate: Option<f64>,
     /// A request is waiting for the rate limit.
     waiting: bool,
+    /// The most characters a line may have: one less than the terminal's
+    /// width. A line that wraps is redrawn on its last row alone, and
+    /// leaves a row behind at every redraw.
+    columns: usize,
 }
 
 impl Progress {
     /// A progress line for a walk over `pages`: only a full walk, with
     /// stderr a terminal and without `-q`, ever shows one.
-    pub fn new(log: Log, pages: Pages) -> Progress {
+    /// `width` is the terminal's, if known.
+    pub fn new(log: Log, pages: Pages, width: Option<u16>) -> Progress {
         let enabled = !log.quiet && pages == Pages::All && std::io::stderr().is_terminal();
         Progress {
             enabled,
+            columns: width.map_or(usize::MAX, |w| usize::from(w).saturating_sub(1).max(1)),
             ..Progress::default()
         }
     }
@@ -89,6 +95,7 @@ impl Progress {
             return;
         }
         if let Some(line) = self.line() {
+            let line: String = line.chars().take(self.columns).collect();
             crate::log::draw_progress(Some(&line));
         }
     }
