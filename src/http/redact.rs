@@ -51,8 +51,6 @@ impl Redactor {
                     secrets.push(form);
                 }
             }
-            // Longest first, so a secret inside another goes with it.
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
     }
 
@@ -70,65 +68,55 @@ impl Redactor {
     /// of a secret (a token echoed cut short, its last few characters)
     /// replaced too.
     pub fn redact_shown(&self, text: &str) -> String {
-        let out = self.redact(text);
-        let Ok(secrets) = self.secrets.lock() else {
-            return out;
-        };
-        let parts: HashSet<&[u8]> = (secrets.iter())
-            .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
-            .collect();
-        // Byte for byte as long as `out`: its offsets are `out`'s.
-        let looked_at = upper_hex_escapes(&out);
-        let mut hidden = vec![false; out.len()];
-        for (at, window) in looked_at.as_bytes().windows(Self::PART_LEN).enumerate() {
-            if parts.contains(window) {
-                hidden[at..at + Self::PART_LEN].fill(true);
-            }
-        }
-        if !hidden.contains(&true) {
-            return out;
-        }
-        let mut shown = String::with_capacity(out.len());
-        let mut in_part = false;
-        for (at, c) in out.char_indices() {
-            let part = hidden[at..at + c.len_utf8()].contains(&true);
-            match (part, in_part) {
-                (true, false) => shown.push_str("<redacted>"),
-                (false, _) => shown.push(c),
-                (true, true) => {}
-            }
-            in_part = part;
-        }
-        shown
+        self.redacted(text, true)
     }
 
     /// `text` with every known secret replaced by `<redacted>`: whole
     /// secrets only, for URLs that are still to be requested.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        self.redacted(text, false)
+    }
+
+    /// `text` with each run of it that is a secret (or, with `parts`, part
+    /// of one) replaced by `<redacted>`.
+    fn redacted(&self, text: &str, parts: bool) -> String {
         let Ok(secrets) = self.secrets.lock() else {
-            return out;
+            return text.to_string();
         };
-        // Secrets are found in `looked_at` (`%2f` read as `%2F`) and cut
-        // from `out` at the same offsets: the two have the same length.
-        let mut looked_at = upper_hex_escapes(&out);
+        // Looked at with `%2f` read as `%2F`: byte for byte as long as
+        // `text`, so its offsets are `text`'s.
+        let looked_at = upper_hex_escapes(text);
+        let mut hidden = vec![false; text.len()];
         for secret in secrets.iter() {
-            if !looked_at.contains(secret.as_str()) {
-                continue;
-            }
-            let (mut shown, mut looked, mut from) = (String::new(), String::new(), 0);
             for (at, _) in looked_at.match_indices(secret.as_str()) {
-                shown.push_str(&out[from..at]);
-                looked.push_str(&looked_at[from..at]);
-                shown.push_str("<redacted>");
-                looked.push_str("<redacted>");
-                from = at + secret.len();
+                hidden[at..at + secret.len()].fill(true);
             }
-            shown.push_str(&out[from..]);
-            looked.push_str(&looked_at[from..]);
-            (out, looked_at) = (shown, looked);
         }
-        out
+        if parts {
+            let parts: HashSet<&[u8]> = (secrets.iter())
+                .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
+                .collect();
+            for (at, window) in looked_at.as_bytes().windows(Self::PART_LEN).enumerate() {
+                if parts.contains(window) {
+                    hidden[at..at + Self::PART_LEN].fill(true);
+                }
+            }
+        }
+        if !hidden.contains(&true) {
+            return text.to_string();
+        }
+        let mut shown = String::with_capacity(text.len());
+        let mut in_secret = false;
+        for (at, c) in text.char_indices() {
+            let secret = hidden[at..at + c.len_utf8()].contains(&true);
+            match (secret, in_secret) {
+                (true, false) => shown.push_str("<redacted>"),
+                (false, _) => shown.push(c),
+                (true, true) => {}
+            }
+            in_secret = secret;
+        }
+        shown
     }
 }
 
