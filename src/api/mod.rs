@@ -95,27 +95,30 @@ impl<'a> Api<'a> {
             let _ = self.moved.set(moved);
         }
         let url = &url;
-        let answered = &self.answered;
-        let page = query_param(url, "page").and_then(|p| p.parse::<u64>().ok());
+        // A page after the first: a 404 there may be no such page.
+        let later_page = || (query_param(url, "page")?.parse::<u64>().ok()).filter(|&n| n > 1);
         match reply.status {
             200 => parse_page(url, &reply).map(|page| {
-                answered.store(true, Ordering::Relaxed);
+                self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 redact_next(page, redactor, moved_to)
             }),
-            403 if answered.load(Ordering::Relaxed) => Err(auth_error(format!(
-                "GET {url}: {}; earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later",
-                describe(&reply, redactor)
-            ))),
-            401 | 403 => Err(auth_error(format!(
-                "GET {url}: {}; {}",
-                describe(&reply, redactor),
-                hint(reply.status).unwrap_or_default()
-            ))),
-            404 if page.is_some_and(|n| n > 1) => Err(api_error(format!(
+            401 | 403 => {
+                let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
+                    true => {
+                        "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later"
+                    }
+                    false => hint(reply.status).unwrap_or_default(),
+                };
+                Err(auth_error(format!(
+                    "GET {url}: {}; {hint}",
+                    describe(&reply, redactor)
+                )))
+            }
+            404 if later_page().is_some() => Err(api_error(format!(
                 "GET {url}: {}; there may be no page {} (past the last one), else check base_url",
                 describe(&reply, redactor),
-                page.unwrap_or_default()
+                later_page().unwrap_or_default()
             ))),
             _ => Err(unexpected(
                 &format!("GET {url}"),
