@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     // Open the picture's file first: a bad path fails before any work.
     // `-` is stdout, where the chart then goes instead of the table.
     let on_stdout = args.plot.as_deref() == Some(Path::new("-"));
-    let plot = (args.plot.as_deref())
+    let mut plot = (args.plot.as_deref())
         .map(|p| match on_stdout {
             true => Destination::open(None),
             false => Destination::file(p, "--plot"),
@@ -59,7 +59,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
     let series = to_series(&trend, every);
 
-    if on_stdout {
+    if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "stdout");
     }
     let mut out = Destination::open(None)?;
@@ -88,7 +88,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         }
     }
     out.commit().context("writing the trend")?;
-    if let Some(path) = args.plot.as_deref() {
+    if let (Some(plot), Some(path)) = (plot, args.plot.as_deref()) {
         write_plot(plot, args, &series, &path.display().to_string())?;
         ctx.log
             .note(&format!("wrote the chart to {}", path.display()));
@@ -97,15 +97,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
 }
 
 /// Writes the SVG chart to `plot` (`--plot`'s destination), named `name`.
-fn write_plot(
-    plot: Option<Destination>,
-    args: &TrendArgs,
-    series: &Series,
-    name: &str,
-) -> Result<()> {
-    let Some(mut file) = plot else {
-        return Ok(());
-    };
+fn write_plot(mut file: Destination, args: &TrendArgs, series: &Series, name: &str) -> Result<()> {
     // `--every`'s value names the period: `every week`.
     let every = args.every.to_possible_value();
     let every = every.as_ref().map_or("", |v| v.get_name());
