@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use comfy_table::Color;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
@@ -270,23 +270,13 @@ impl Differ {
     }
 }
 
-/// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`.
-pub fn to_json(report: &DiffReport) -> Value {
-    let changed: Vec<Value> = report
-        .changed
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.after.get("id").cloned().unwrap_or(Value::Null),
-                "before": c.before,
-                "after": c.after,
-            })
-        })
-        .collect();
-    json!({"added": report.added, "removed": report.removed, "changed": changed})
+/// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`,
+/// as a value (for `--jq`).
+pub fn to_json(report: &DiffReport) -> Result<Value> {
+    Ok(serde_json::from_str(&exact_json(report)?)?)
 }
 
-/// [`to_json`] as compact text, each account written as it came.
+/// The json report as compact text, each account written as it came.
 fn exact_json(report: &DiffReport) -> Result<String> {
     #[derive(serde::Serialize)]
     struct Changed<'a> {
@@ -394,7 +384,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let mut out = Destination::open(None)?;
     match (args.format.output, &jq) {
         (ReportFormat::Json, Some(filter)) => {
-            filter.apply_document(&to_json(&report), "the differences", &mut out)?
+            filter.apply_document(&to_json(&report)?, "the differences", &mut out)?
         }
         (ReportFormat::Json, None) => {
             out.write_all(crate::output::json::pretty(&exact_json(&report)?).as_bytes())?;
@@ -418,6 +408,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn account(v: Value) -> Account {
         serde_json::from_value(v).unwrap()
@@ -491,7 +482,7 @@ mod tests {
         assert_eq!(report.changed[0].fields, ["status"]);
         assert_eq!(tally(&report), "1 added, 1 removed, 1 changed");
         assert_eq!(
-            to_json(&report)["changed"][0],
+            to_json(&report).unwrap()["changed"][0],
             json!({"id": "c", "before": {"id": "c", "status": "IN_TRIAL"}, "after": {"id": "c", "status": "ACTIVE"}})
         );
     }
