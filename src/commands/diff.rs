@@ -10,8 +10,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use comfy_table::Color;
-use serde_json::value::RawValue;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};

@@ -401,7 +401,10 @@ impl Client {
         let location = (response.headers().get("location"))
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // Only an error body is read as text in its charset; a page is
+        // UTF-8 JSON.
         let charset = (response.headers().get("content-type"))
+            .filter(|_| status != 200)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
                 v.split(';').find_map(|param| {
