@@ -327,18 +327,8 @@ fn duplicate_ids_in_old_are_a_usage_error() {
 /// `1e400` (serde_json's), as a value parsed and written again.
 #[test]
 fn json_keeps_each_account_as_written() {
-    use support::fake_api::{FaultKind, Faults, RequestMatch};
     let page = r#"{"count":2,"page":1,"per_page":50,"total":2,"total_pages":1,"_embedded":{"accounts":[{"id":"a","f":1.0E2,"status":"ACTIVE"},{"id":"n","e":1e400,"status":"IN_TRIAL"}]}}"#;
-    let fake = FakeApi::start(FakeConfig {
-        faults: Faults {
-            always: vec![(
-                RequestMatch::AnyPage,
-                FaultKind::StatusWithBody(200, page.into()),
-            )],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = support::serving_page(page);
     let sb = Sandbox::new();
     let old = sb.path("old.jsonl");
     std::fs::write(

@@ -1579,16 +1579,7 @@ const ESCAPED_PAGE: &str = r#"{"count": 2, "page": 1, "per_page": 50, "total": 2
 
 #[test]
 fn an_import_of_an_export_and_a_live_walk_of_the_same_accounts_record_no_change() {
-    let fake = FakeApi::start(FakeConfig {
-        faults: Faults {
-            always: vec![(
-                RequestMatch::AnyPage,
-                FaultKind::StatusWithBody(200, ESCAPED_PAGE.to_string()),
-            )],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = support::serving_page(ESCAPED_PAGE);
     let sb = Sandbox::new();
     let live = ok(&sb
         .tool(&fake)

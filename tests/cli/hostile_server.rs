@@ -230,13 +230,7 @@ const CUT_PAGE: &str = r#"{"count":2,"page":1,"per_page":50,"total":2,"total_pag
 
 #[test]
 fn a_lone_surrogate_is_read_as_jq_reads_it_and_loses_no_account() {
-    let fake = faulty_fake(
-        Vec::new(),
-        always(vec![(
-            RequestMatch::AnyPage,
-            FaultKind::StatusWithBody(200, CUT_PAGE.into()),
-        )]),
-    );
+    let fake = support::serving_page(CUT_PAGE);
     let sb = Sandbox::new();
     let run = |args: &[&str]| {
         let output = sb.tool(&fake).args(args).output().unwrap();

@@ -220,6 +220,19 @@ pub fn faulty_fake(accounts: Vec<serde_json::Value>, faults: fake_api::Faults) -
     })
 }
 
+/// A fake whose every page is this exact text (escapes, spacing and number
+/// spellings as a server wrote them).
+pub fn serving_page(text: &str) -> FakeApi {
+    let faults = fake_api::Faults {
+        always: vec![(
+            fake_api::RequestMatch::AnyPage,
+            fake_api::FaultKind::StatusWithBody(200, text.to_string()),
+        )],
+        ..fake_api::Faults::default()
+    };
+    faulty_fake(Vec::new(), faults)
+}
+
 /// The `per_page` query parameter of every accounts request, in order.
 pub fn per_page_sent(fake: &FakeApi) -> Vec<String> {
     fake.requests()
