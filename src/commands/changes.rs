@@ -2,10 +2,10 @@
 //! from the history store, without the network.
 
 use anyhow::{Context as _, Result};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Context, parse_optional_when};
-use crate::account::{Status, lenient};
+use crate::account::{Account, Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::history::query::{Change, Kind, changed_fields};
@@ -80,9 +80,9 @@ fn statuses(change: &Change) -> [Option<&str>; 2] {
     [&change.before, &change.after].map(|v| v.as_ref().map(|v| v.status.as_str()))
 }
 
-/// Each field that changed, with its value (none when a side lacks it),
-/// before and after.
-type Sides = [Vec<(String, Option<Value>)>; 2];
+/// Each field that changed, with its JSON text as recorded (none when a
+/// side lacks it), before and after.
+type Sides = [Vec<(String, Option<String>)>; 2];
 
 /// For an `other` change: the fields that changed, before and after.
 fn changed_values(change: &Change) -> Option<Sides> {
@@ -91,20 +91,21 @@ fn changed_values(change: &Change) -> Option<Sides> {
     };
     let names = changed_fields(&b.body, &a.body);
     Some([b, a].map(|v| {
-        let fields: Map<String, Value> = lenient(&v.body).unwrap_or_default();
-        names
-            .iter()
-            .map(|n| (n.clone(), fields.get(n).cloned()))
-            .collect()
+        let account = Account::from_text(&v.body).ok();
+        let found = account.as_ref().and_then(|a| a.raw_fields(&names));
+        let found = found.unwrap_or_else(|| vec![None; names.len()]);
+        let texts = found.into_iter().map(|raw| raw.map(str::to_string));
+        names.iter().cloned().zip(texts).collect()
     }))
 }
 
-/// A field's value as a cell: strings as they are, missing as `(none)`.
-fn cell_text(value: Option<&Value>) -> String {
+/// A field's value as a cell: strings as they are, missing as `(none)`,
+/// anything else its JSON text.
+fn cell_text(value: Option<&str>) -> String {
     match value {
         None => "(none)".into(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Some(text) if text.starts_with('"') => lenient(text).unwrap_or_default(),
+        Some(text) => text.to_string(),
     }
 }
 
@@ -115,7 +116,7 @@ fn before_after(change: &Change) -> [String; 2] {
         Some(sides) => sides.map(|fields| {
             let shown: Vec<String> = fields
                 .iter()
-                .map(|(n, v)| format!("{n}: {}", cell_text(v.as_ref())))
+                .map(|(n, v)| format!("{n}: {}", cell_text(v.as_deref())))
                 .collect();
             shown.join("; ")
         }),
@@ -147,24 +148,30 @@ fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
         .collect()
 }
 
-/// One change as json: `before`/`after` are statuses (null when absent),
-/// or for `other` objects of the fields that changed.
-pub fn change_json(change: &Change) -> Value {
+/// One change as compact json text: `id` as the API spelt it, `before` /
+/// `after` statuses (null when absent), or for `other` objects of the
+/// fields that changed (null when a side lacks one), each value the text
+/// it was recorded as.
+pub fn change_json(change: &Change) -> String {
+    let version = change.after.as_ref().or(change.before.as_ref());
+    let account = version.and_then(|v| Account::from_text(&v.body).ok());
+    let id = match &account {
+        Some(account) => account.id_text().to_string(),
+        None => Value::from(change.id.as_str()).to_string(),
+    };
     let [before, after] = match changed_values(change) {
         Some(sides) => sides.map(|fields| {
-            let fields = fields
-                .into_iter()
-                .map(|(n, v)| (n, v.unwrap_or(Value::Null)));
-            Value::Object(fields.collect())
+            let fields: Vec<String> = (fields.iter())
+                .map(|(n, v)| format!("{}:{}", json!(n), v.as_deref().unwrap_or("null")))
+                .collect();
+            format!("{{{}}}", fields.join(","))
         }),
-        None => statuses(change).map(|s| json!(s)),
+        None => statuses(change).map(|s| json!(s).to_string()),
     };
-    json!({
-        "time": show_time(change.time),
-        "id": change.id,
-        "name": change.name(),
-        "kind": change.kind.as_str(),
-        "before": before,
-        "after": after,
-    })
+    format!(
+        "{{\"time\":{},\"id\":{id},\"name\":{},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
+        json!(show_time(change.time)),
+        json!(change.name()),
+        change.kind.as_str(),
+    )
 }

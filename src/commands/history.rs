@@ -2,10 +2,9 @@
 //! history store, without the network.
 
 use anyhow::{Context as _, Result};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Context;
-use crate::account::lenient;
 use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
@@ -75,13 +74,13 @@ fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
         .collect()
 }
 
-/// One version as json: `from`, `to` (null while it holds) and the
-/// account exactly as recorded.
-pub fn version_json(v: &Version) -> Value {
-    let account: Value = lenient(&v.body).unwrap_or(Value::Null);
-    json!({
-        "from": show_time(v.valid_from),
-        "to": v.valid_to.map(show_time),
-        "account": account,
-    })
+/// One version as compact json text: `from`, `to` (null while it holds)
+/// and the account exactly as recorded.
+pub fn version_json(v: &Version) -> String {
+    format!(
+        "{{\"from\":{},\"to\":{},\"account\":{}}}",
+        json!(show_time(v.valid_from)),
+        json!(v.valid_to.map(show_time)),
+        v.body
+    )
 }

@@ -12,6 +12,7 @@ use super::OutputFormat;
 use super::jq::{JqFilter, RowsJq};
 use super::sanitize::{guard_formula, terminal_safe};
 use super::table::new_table;
+use crate::account::lenient;
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,11 +75,11 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
 
 /// A json array with one compact item a line (`[]` when empty): the
 /// `-o json` of `summary`, `changes`, `history` and `trend`.
-pub fn json_lines(items: &[Value]) -> String {
+pub fn json_lines<T: ToString>(items: &[T]) -> String {
     if items.is_empty() {
         return "[]".into();
     }
-    let items: Vec<String> = items.iter().map(Value::to_string).collect();
+    let items: Vec<String> = items.iter().map(T::to_string).collect();
     format!("[\n  {}\n]", items.join(",\n  "))
 }
 
@@ -91,16 +92,17 @@ pub fn write_json_rows(
     format: OutputFormat,
     jq: Option<&(JqFilter, RowsJq)>,
     what: &str,
-    items: impl FnOnce() -> Vec<Value>,
+    items: impl FnOnce() -> Vec<String>,
     each: impl Fn(usize) -> String,
 ) -> Result<bool> {
     match (format, jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            filter.apply_document(&Value::Array(items()), what, out)?
+            let items = items().iter().map(|item| parsed(item)).collect();
+            filter.apply_document(&Value::Array(items), what, out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
             for (i, item) in items().iter().enumerate() {
-                filter.apply_document(item, &each(i), out)?;
+                filter.apply_document(&parsed(item), &each(i), out)?;
             }
         }
         (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items()))?,
@@ -112,6 +114,11 @@ pub fn write_json_rows(
         (OutputFormat::Table | OutputFormat::Csv, None) => return Ok(false),
     }
     Ok(true)
+}
+
+/// An item's json text as a value for `--jq` (the tool wrote it: valid).
+fn parsed(item: &str) -> Value {
+    lenient(item).unwrap_or(Value::Null)
 }
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.

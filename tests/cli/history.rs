@@ -1668,3 +1668,46 @@ fn a_damaged_store_is_named_and_nothing_is_recorded() {
         "{err}"
     );
 }
+
+#[test]
+fn changes_and_history_json_keep_ids_and_values_as_the_api_spelt_them() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let days = [("2026-11-01", "1.0E2"), ("2026-11-02", "2.5E2")];
+    for (at, n) in days {
+        let file = sb.path(&format!("{at}.jsonl"));
+        let account = format!(r#"{{"id":7,"name":"A","status":"ACTIVE","n":{n}}}"#);
+        std::fs::write(&file, account + "\n").unwrap();
+        let file = file.to_str().unwrap();
+        let import = ["snapshot", "-q", "--import", file, "--at", at];
+        ok(&offline(&sb, &store).args(import).output().unwrap());
+    }
+    let changes = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        r#"{"time":"2026-11-02T00:00:00Z","id":7,"name":"A","kind":"other","before":{"n":1.0E2},"after":{"n":2.5E2}}"#
+            .to_string()
+            + "\n"
+    );
+    let table = ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    assert!(
+        table.contains("n: 1.0E2") && table.contains("n: 2.5E2"),
+        "{table}"
+    );
+    let history = ok(&offline(&sb, &store)
+        .args(["history", "7", "-o", "json"])
+        .output()
+        .unwrap());
+    assert!(
+        history.contains(r#""account":{"id":7,"name":"A","status":"ACTIVE","n":1.0E2}}"#),
+        "{history}"
+    );
+    let id = ok(&offline(&sb, &store)
+        .args(["changes", "--jq", ".id + 1"])
+        .output()
+        .unwrap());
+    assert_eq!(id, "8\n", "the id is the number the API sent");
+}
