@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::atomic_file::create_private_dir;
 use crate::error::config_error;
@@ -162,7 +162,10 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
-    let unreadable = |e: rusqlite::Error| not_a_store(path, &format!("cannot read it: {e}"));
+    let unreadable = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull) => io_failure(path, &e),
+        _ => not_a_store(path, &format!("cannot read it: {e}")),
+    };
     // One read transaction: three separate reads could straddle another
     // run's creation of the store, and see its tables but not its id.
     let conn = conn.unchecked_transaction().map_err(unreadable)?;
@@ -281,7 +284,7 @@ impl Store {
             .query_row("SELECT count(*) FROM org", [], |_| Ok(()))
         {
             Ok(()) => Ok(store),
-            Err(e) if cannot_write(&e) => Store::open_read_only(path),
+            Err(e) if cannot_write(&e) || no_room(&e) => Store::open_read_only(path),
             Err(e) => Err(anyhow::Error::new(e)
                 .context(format!("reading the history store {}", path.display()))),
         }
@@ -306,7 +309,7 @@ impl Store {
         let store = Store::connect(path, path, READ_ONLY)?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
-            Err(e) if cannot_write(&e) => Store::open_immutable(path),
+            Err(e) if cannot_write(&e) || (no_room(&e) && !replay) => Store::open_immutable(path),
             _ => Ok(store),
         }
     }
@@ -419,6 +422,7 @@ impl Store {
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
+            _ if no_room(sqlite) => io_failure(&self.path, sqlite),
             _ => e.context(format!("writing the history store {path}")),
         }
     }
@@ -429,6 +433,24 @@ fn cannot_write(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
+/// What SQLite says when the disk has no room even for the -shm file
+/// that reading a WAL store needs (a disk I/O error), or for a write.
+fn no_room(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull)
+    )
+}
+
+/// The error for a store that could not be read or written for want of
+/// room, or by a failing disk: the store is not to blame.
+fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space, or pass --history with another path",
+        path.display()
     )
 }
 

@@ -1711,3 +1711,52 @@ fn changes_and_history_json_keep_ids_and_values_as_the_api_spelt_them() {
         .unwrap());
     assert_eq!(id, "8\n", "the id is the number the API sent");
 }
+
+/// The tool run with no room to grow any file (`ulimit -f 0`, as on a
+/// full disk): not even the -shm file that reading a WAL store makes.
+fn without_room(sb: &Sandbox, store: &Path, args: &[&str]) -> Output {
+    let script = r#"trap "" XFSZ; ulimit -f 0; exec "$0" "$@""#;
+    std::process::Command::new("sh")
+        .args(["-c", script])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(args)
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .env("TALKDESK_HISTORY", store)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let file = sb.path("e.jsonl");
+    std::fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
+    let file = file.to_str().unwrap();
+    let import = ["snapshot", "-q", "--import", file, "--at", "2026-11-01"];
+    ok(&offline(&sb, &store).args(import).output().unwrap());
+    let before = std::fs::read(&store).unwrap();
+    let listed = ok(&without_room(
+        &sb,
+        &store,
+        &["list", "--at", "now", "-o", "jsonl"],
+    ));
+    assert_eq!(listed, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n");
+    let import = ["snapshot", "--import", file, "--at", "2026-11-02"];
+    let err = fails_with(&without_room(&sb, &store, &import), 1);
+    assert!(
+        err.contains("could not be used") && err.contains("if its disk is full, free some space"),
+        "{err}"
+    );
+    assert!(!err.contains("not a history store"), "{err}");
+    assert_eq!(
+        std::fs::read(&store).unwrap(),
+        before,
+        "the store is untouched"
+    );
+}

@@ -65,7 +65,7 @@ impl Sandbox {
     pub fn bare(&self) -> Command {
         let mut cmd = Command::cargo_bin("talkdesk-accounts").expect("binary built");
         cmd.env_clear()
-            .envs(self.bare_env())
+            .envs(self.env())
             .timeout(std::time::Duration::from_secs(60));
         cmd
     }
@@ -82,11 +82,12 @@ impl Sandbox {
     pub fn spawnable_tool(&self, fake: &FakeApi) -> std::process::Command {
         use assert_cmd::cargo::CommandCargoExt;
         let mut cmd = std::process::Command::cargo_bin("talkdesk-accounts").expect("binary built");
-        cmd.env_clear().envs(self.bare_env()).envs(tool_env(fake));
+        cmd.env_clear().envs(self.env()).envs(tool_env(fake));
         cmd
     }
 
-    fn bare_env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+    /// The environment of [`Sandbox::bare`].
+    pub fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
             ("PATH", std::env::var_os("PATH").unwrap_or_default()),
             ("HOME", self.home().into()),
