@@ -167,6 +167,8 @@ pub struct Walk {
     /// A wrong `page` field has been warned about.
     misnumbered: bool,
     seen_urls: HashSet<String>,
+    /// The accounts of the pages so far, repeats included.
+    received: u64,
 }
 
 impl Walk {
@@ -185,6 +187,7 @@ impl Walk {
             contents: HashMap::new(),
             misnumbered: false,
             seen_urls: HashSet::new(),
+            received: 0,
         }
     }
 
@@ -248,6 +251,7 @@ impl Walk {
             }
         }
         self.seen_pages.insert(number);
+        self.received += raw.accounts().map_or(0, |a| a.len() as u64);
         if !self.single {
             self.next = match self.next_after(&url, &raw, number)? {
                 Next::Page(url, n) => Some((url, n)),
@@ -274,7 +278,8 @@ impl Walk {
     /// Where to go after page `number` (fetched from `url`): nowhere when
     /// it is empty and at or past `total_pages`; else its next link; else
     /// the next page number while `page < total_pages` and the page had
-    /// accounts; else nowhere.
+    /// accounts (without `total_pages`: while fewer accounts than `total`
+    /// have come); else nowhere.
     fn next_after(&self, url: &Url, raw: &RawPage, number: u64) -> Result<Next> {
         let is_empty = raw.is_empty();
         let past_the_end = raw.total_pages.is_some_and(|t| number >= t);
@@ -294,6 +299,9 @@ impl Walk {
                     .map_or_else(|| "no total".to_string(), |t| t.to_string())
             )),
             Some(total_pages) if number < total_pages => {
+                Next::Page(self.endpoint.page_url(number + 1), number + 1)
+            }
+            None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {
                 Next::Page(self.endpoint.page_url(number + 1), number + 1)
             }
             _ => Next::End,
@@ -458,9 +466,9 @@ mod tests {
     }
 
     #[test]
-    fn without_links_or_total_pages_one_page_is_the_walk() {
+    fn without_links_total_pages_or_total_one_page_is_the_walk() {
         let mut walk = Walk::new(endpoint(), Pages::All);
-        feed(&mut walk, raw(2, json!({"total": 40}))).unwrap();
+        feed(&mut walk, raw(2, json!({"per_page": 2}))).unwrap();
         assert!(!walk.has_next());
     }
 
@@ -643,6 +651,22 @@ mod tests {
                 "page 2 is empty and has no next link, but the API claimed 9 pages (18 accounts in all); the walk ends here"
             )
         );
+    }
+
+    #[test]
+    fn without_total_pages_or_links_page_numbers_go_on_until_the_total_has_come() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total": 5}))).unwrap();
+        assert_eq!(next_of(&walk).map(|(_, n)| n), Some(2));
+        feed(&mut walk, raw(2, json!({"total": 5}))).unwrap();
+        assert_eq!(next_of(&walk).map(|(_, n)| n), Some(3));
+        feed(&mut walk, raw(1, json!({"total": 5}))).unwrap();
+        assert!(!walk.has_next(), "5 of 5 have come");
+        // A total that lies: the empty page after ends the walk.
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"total": 9}))).unwrap();
+        feed(&mut walk, raw(0, json!({"total": 9}))).unwrap();
+        assert!(!walk.has_next());
     }
 
     #[test]

@@ -1111,3 +1111,28 @@ fn a_write_that_fails_half_way_names_the_target_and_leaves_it() {
     assert_eq!(fs::read_to_string(&file).unwrap(), YESTERDAY);
     assert_eq!(files_in(file.parent().unwrap()), ["accounts.csv"]);
 }
+
+/// Pages with a `total` but neither `total_pages` nor links: the walk asks
+/// for the next page number while fewer accounts than the total have come.
+/// Before, it stopped after page 1 with exit 0 and 3 accounts of 7 (only a
+/// warning, which `-q` hid): a silent half.
+#[test]
+fn pages_with_a_total_but_no_total_pages_or_links_are_walked_to_the_total() {
+    let accounts = simple_accounts(7);
+    for sequential in [true, false] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 3,
+            links: LinkStyle::None,
+            no_total_pages: true,
+            ..FakeConfig::default()
+        });
+        let out = list_json(&api, &[], sequential);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_eq!(stderr, "");
+        let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
+        assert_eq!(listed, accounts);
+        assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
+    }
+}

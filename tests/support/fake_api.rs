@@ -95,6 +95,8 @@ pub struct FakeConfig {
     /// (Python's `http.server.HTTPServer` with HTTP/1.1): a connection opened meanwhile waits,
     /// unanswered, in the listen queue.
     pub one_connection_at_a_time: bool,
+    /// Pages carry no `total_pages` field (only `count`, `page`, `per_page`, `total`).
+    pub no_total_pages: bool,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -180,6 +182,7 @@ impl Default for FakeConfig {
             moved: false,
             clamp_past_the_end: false,
             page_field_from_zero: false,
+            no_total_pages: false,
             one_request_per_connection: false,
             one_connection_at_a_time: false,
         }
@@ -1370,6 +1373,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     let links = st.config.links;
     let moved = st.config.moved;
     let field = page - u64::from(st.config.page_field_from_zero);
+    let no_total_pages = st.config.no_total_pages;
     drop(st);
 
     let mut body = serde_json::Map::new();
@@ -1377,7 +1381,9 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     body.insert("page".into(), json!(field));
     body.insert("per_page".into(), json!(per_page));
     body.insert("total".into(), json!(total));
-    body.insert("total_pages".into(), json!(total_pages));
+    if !no_total_pages {
+        body.insert("total_pages".into(), json!(total_pages));
+    }
     body.insert("_embedded".into(), json!({ "accounts": accounts }));
     if links != LinkStyle::None {
         let mut prefix = match links {
