@@ -87,9 +87,15 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with exit 0; errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(e.exit_code() as u8);
+            // Help and version go to stdout with exit 0 (1 when it cannot
+            // be written); errors to stderr with 2.
+            match e.print() {
+                Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
+                    return ExitCode::from(1);
+                }
+                _ => return ExitCode::from(e.exit_code() as u8),
+            }
         }
     };
     // A bug must still end as one `error:` line and exit 1, never a

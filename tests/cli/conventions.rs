@@ -212,3 +212,34 @@ fn a_repeated_option_takes_the_last_value_and_repeatable_ones_add_up() {
     );
     assert_eq!(stdout_of(&out), "");
 }
+
+/// Help and version that cannot be written (a full disk) fail as every
+/// other output does, with exit 1; before, they exited 0 having written
+/// nothing. A closed pipe stays quiet (exit 0).
+#[test]
+fn help_and_version_that_cannot_be_written_exit_1() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is needed (Linux)");
+    };
+    let sb = Sandbox::new();
+    for args in [
+        &["--help"][..],
+        &["list", "--help"],
+        &["help", "list"],
+        &["-V"],
+    ] {
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .env_clear()
+            .envs(sb.env())
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write to stdout"),
+            "{stderr}"
+        );
+    }
+}
