@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{ArgPredicate, PossibleValue, RangedU64ValueParser};
+use clap::builder::{ArgPredicate, PossibleValue};
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
@@ -67,7 +67,7 @@ pub struct Cli {
     pub quiet: bool,
 
     /// When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
+    #[arg(long, global = true, value_enum, ignore_case = true, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
     pub color: ColorWhen,
 
     #[command(subcommand)]
@@ -143,11 +143,11 @@ pub enum AuthCommand {
 #[derive(Debug, Clone, Default, Args)]
 pub struct CheckArgs {
     /// Per-request timeout in seconds [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
     /// Retries per request on network errors, 429 and 5xx [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
     /// Neither read nor write the token cache
@@ -218,7 +218,7 @@ pub struct StreamArgs {
     pub status: Vec<Status>,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>(1, 64))]
     pub concurrency: Option<usize>,
 }
 
@@ -252,7 +252,7 @@ pub struct SnapshotArgs {
     pub format: DocumentFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>(1, 64))]
     pub concurrency: Option<usize>,
 
     #[command(flatten)]
@@ -302,7 +302,7 @@ pub struct TrendArgs {
     pub since: Option<String>,
 
     /// Length of a period (UTC days, ISO weeks from Monday, calendar months)
-    #[arg(long, value_enum, value_name = "PERIOD", default_value_t = Every::Week)]
+    #[arg(long, value_enum, ignore_case = true, value_name = "PERIOD", default_value_t = Every::Week)]
     pub every: Every,
 
     /// Also write the chart as an SVG picture to this file (`-`: stdout,
@@ -372,15 +372,15 @@ const OFFLINE: [&str; 6] = [
 #[derive(Debug, Clone, Default, Args)]
 pub struct ApiArgs {
     /// Page size to ask for (1-100) [default: 50]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>(1, 100))]
     pub per_page: Option<u32>,
 
     /// Per-request timeout in seconds [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
     /// Retries per request on network errors, 429 and 5xx [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
     /// At most N requests per second (e.g. 2 or 0.5) [default: learn the API's limit]
@@ -452,13 +452,28 @@ fn max_rate(text: &str) -> Result<f64, String> {
 /// A whole number of 1 or more (clap's own range message would print
 /// `1..18446744073709551615`).
 fn positive(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(0) => Err("must be 1 or more".into()),
-        Ok(n) => Ok(n),
-        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
-            Err(format!("`{text}` is too large; use at most {}", u64::MAX))
+    whole(1, u64::MAX)(text)
+}
+
+/// A parser of whole numbers in `low..=high`, whose errors say what was
+/// wrong in words (clap's own say "invalid digit found in string").
+fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, String> + Clone {
+    move |text| {
+        let wanted = match high {
+            u64::MAX => format!("{low} or more"),
+            _ => format!("{low} to {high}"),
+        };
+        let n = match text.parse::<u64>() {
+            Ok(n) => Some(n),
+            // Digits beyond 64 bits.
+            Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => None,
+            Err(_) => return Err(format!("`{text}` is not a whole number; use {wanted}")),
+        };
+        match n {
+            Some(n) if n < low => Err(format!("must be {wanted}")),
+            Some(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),
+            _ => Err(format!("`{text}` is too large; use at most {high}")),
         }
-        Err(_) => Err(format!("`{text}` is not a whole number; use 1 or more")),
     }
 }
 
@@ -544,6 +559,47 @@ mod tests {
             assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "x"]).is_err());
             assert!(Cli::try_parse_from(["talkdesk-accounts", "list", flag, "3"]).is_ok());
         }
+    }
+
+    #[test]
+    fn numeric_options_say_in_words_what_is_wrong_and_what_to_use() {
+        let err = |args: &[&str]| {
+            let args = ["talkdesk-accounts", "list"].iter().chain(args);
+            let e = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            e.to_string()
+        };
+        for (args, says) in [
+            (
+                &["--timeout", "abc"][..],
+                "`abc` is not a whole number; use 1 to 86400",
+            ),
+            (
+                &["--timeout", "0.5"],
+                "`0.5` is not a whole number; use 1 to 86400",
+            ),
+            (
+                &["--per-page", "101"],
+                "`101` is too large; use at most 100",
+            ),
+            (&["--concurrency", "0"], "must be 1 to 64"),
+            (
+                &["--max-retries", "x"],
+                "`x` is not a whole number; use 0 to 100",
+            ),
+            (
+                &["--limit", "99999999999999999999"],
+                "is too large; use at most 18446744073709551615",
+            ),
+        ] {
+            let text = err(args);
+            assert!(text.contains(says), "{args:?}: {text}");
+        }
+        let colour = ["talkdesk-accounts", "--color", "ALWAYS", "config", "path"];
+        assert!(
+            Cli::try_parse_from(colour).is_ok(),
+            "values are case-insensitive"
+        );
     }
 
     #[test]
