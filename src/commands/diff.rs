@@ -17,9 +17,9 @@ use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, ReportFormat};
-use crate::error::{Exit, silent_exit, usage_error};
+use crate::error::{Exit, is_broken_pipe, silent_exit, usage_error};
 use crate::output::destination::Destination;
-use crate::output::jq;
+use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
 
 /// The columns of the table and csv reports.
@@ -381,28 +381,43 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     )?;
 
     let report = differ.finish();
+    let differs = args.exit_code && !report.is_empty();
+    match write_report(ctx, args, jq.as_ref(), &report) {
+        // The differences were known before the reader went away.
+        Err(e) if differs && is_broken_pipe(&e) => return Err(silent_exit(Exit::Failure)),
+        written => written?,
+    }
+    if args.format.output == ReportFormat::Table {
+        ctx.log.note(&tally(&report));
+    }
+    if differs {
+        return Err(silent_exit(Exit::Failure));
+    }
+    Ok(())
+}
+
+/// Writes the report in the format asked for, to stdout.
+fn write_report(
+    ctx: &Context,
+    args: &DiffArgs,
+    jq: Option<&JqFilter>,
+    report: &DiffReport,
+) -> Result<()> {
     let mut out = Destination::open(None)?;
-    match (args.format.output, &jq) {
+    match (args.format.output, jq) {
         (ReportFormat::Json, Some(filter)) => {
-            filter.apply_document(&to_json(&report)?, "the differences", &mut out)?
+            filter.apply_document(&to_json(report)?, "the differences", &mut out)?
         }
         (ReportFormat::Json, None) => {
-            out.write_all(crate::output::json::pretty(&exact_json(&report)?).as_bytes())?;
+            out.write_all(crate::output::json::pretty(&exact_json(report)?).as_bytes())?;
             out.write_all(b"\n")?;
         }
         (format, _) => {
             let csv = format == ReportFormat::Csv;
-            ctx.write_rows(&mut out, csv, &COLUMNS, &report_rows(&report))?;
+            ctx.write_rows(&mut out, csv, &COLUMNS, &report_rows(report))?;
         }
     }
-    out.commit().context("writing the differences")?;
-    if args.format.output == ReportFormat::Table {
-        ctx.log.note(&tally(&report));
-    }
-    if args.exit_code && !report.is_empty() {
-        return Err(silent_exit(Exit::Failure));
-    }
-    Ok(())
+    out.commit().context("writing the differences")
 }
 
 #[cfg(test)]

@@ -965,3 +965,33 @@ fn answers_without_a_page_say_what_came_instead() {
         assert!(!line.contains("redirect to ?"), "{line}");
     }
 }
+
+/// `diff --exit-code` whose reader has gone before the report is written
+/// (`| true`) still exits 1 when there are differences: they were known
+/// before the write failed (git diff dies of SIGPIPE there, never 0).
+/// Without differences, a closed pipe is the quiet exit 0 of any command.
+#[test]
+fn diff_exit_code_keeps_its_1_when_the_reader_has_gone() {
+    let live = sample_accounts(3);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: live.clone(),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let old = sandbox.path("old.jsonl");
+    for (accounts, code) in [(&[][..], 1), (&live[..], 0)] {
+        let lines: Vec<String> = accounts.iter().map(Value::to_string).collect();
+        std::fs::write(&old, lines.join("\n")).unwrap();
+        let mut cmd = std_tool(&sandbox, &fake);
+        cmd.args(["diff", "--exit-code", "-o", "csv"]).arg(&old);
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{}", stderr_of(&output));
+        assert_eq!(stderr_of(&output), "");
+    }
+}
