@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Color};
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint};
 use serde_json::Value;
 
 use super::OutputFormat;
@@ -69,6 +69,15 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
                 _ => cell,
             }
         }));
+    }
+    if style.width.is_some() {
+        // As in `list`: ids, statuses and times (copied and pasted whole)
+        // never wrap; the other columns give way.
+        for (column, name) in table.column_iter_mut().zip(header) {
+            if ["id", "status", "time", "from", "to"].contains(name) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
     }
     table.to_string()
 }
@@ -160,6 +169,29 @@ mod tests {
             },
         );
         assert!(colored.contains("\u{1b}["), "{colored}");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_ids_and_times_never_wrap() {
+        let id = "5ea75fe7aa22470100000040";
+        let row = |change: &str| {
+            [
+                change,
+                id,
+                "a long name that may well wrap",
+                "2026-11-02T00:00:00Z",
+            ]
+            .map(ReportCell::new)
+            .to_vec()
+        };
+        let style = TableStyle {
+            width: Some(40),
+            color: false,
+        };
+        let header = ["change", "id", "name", "time"];
+        let table = render_table(&header, &[row("added"), row("removed")], style);
+        assert!(table.contains(id), "{table}");
+        assert!(table.contains("2026-11-02T00:00:00Z"), "{table}");
     }
 
     #[test]
