@@ -24,10 +24,14 @@ impl SortKey {
     pub fn of(account: &Account, field: &str) -> SortKey {
         match account.field(field) {
             None | Some(Value::Null) => SortKey::Missing,
-            Some(Value::Number(n)) => match n.as_f64() {
-                Some(value) => SortKey::Number(value, n.to_string()),
-                None => SortKey::Text(n.to_string()),
-            },
+            // Beyond f64's range a number is ±infinity: `-1e400` first.
+            Some(Value::Number(n)) => {
+                let text = n.to_string();
+                match text.parse::<f64>() {
+                    Ok(value) => SortKey::Number(value, text),
+                    Err(_) => SortKey::Text(text),
+                }
+            }
             Some(Value::String(s)) => SortKey::Text(s.to_lowercase()),
             Some(other) => SortKey::Text(other.to_string().to_lowercase()),
         }
@@ -138,6 +142,19 @@ mod tests {
         ];
         sort_by_field(&mut list, "n");
         assert_eq!(ids(&list), ["z", "y", "a", "b"]);
+    }
+
+    #[test]
+    fn numbers_beyond_the_range_of_f64_sort_as_infinities() {
+        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap();
+        let mut list = vec![
+            parse(r#"{"id":"big","n":1e400}"#),
+            parse(r#"{"id":"long","n":12345678901234567890124}"#),
+            parse(r#"{"id":"tiny","n":-1e400}"#),
+            parse(r#"{"id":"zero","n":1e-400}"#),
+        ];
+        sort_by_field(&mut list, "n");
+        assert_eq!(ids(&list), ["tiny", "zero", "long", "big"]);
     }
 
     #[test]
