@@ -1760,3 +1760,47 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
         "the store is untouched"
     );
 }
+
+/// Imports each `(time, jsonl text)` into `store`, in order; the report of
+/// each, as json.
+fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
+    days.iter()
+        .map(|(at, text)| {
+            let file = sb.path(&format!("{at}.jsonl"));
+            fs::write(&file, text).unwrap();
+            let file = file.to_str().unwrap();
+            let import = ["snapshot", "--import", file, "--at", at, "-o", "json"];
+            serde_json::from_str(&ok(&offline(sb, store).args(import).output().unwrap())).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn changes_json_leaves_out_a_field_a_side_does_not_have() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    import_each(
+        &sb,
+        &store,
+        &[
+            (
+                "2026-11-01",
+                "{\"id\":\"a\",\"status\":\"ACTIVE\",\"n\":null}\n",
+            ),
+            ("2026-11-02", "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n"),
+            (
+                "2026-11-03",
+                "{\"id\":\"a\",\"status\":\"ACTIVE\",\"m\":1}\n",
+            ),
+        ],
+    );
+    let changes = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{\"n\":null},\"after\":{}}\n\
+         {\"time\":\"2026-11-03T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{},\"after\":{\"m\":1}}\n"
+    );
+}
