@@ -1804,3 +1804,50 @@ fn changes_json_leaves_out_a_field_a_side_does_not_have() {
          {\"time\":\"2026-11-03T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{},\"after\":{\"m\":1}}\n"
     );
 }
+
+#[test]
+fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let first = r#"{"id":"a","status":"in_trial"}
+{"id":"b","status":"Active"}
+{"id":"c","name":"caf\u00E9","status":"ACTIVE"}
+"#;
+    // c only respelt: its keys in another order, an escape in lower case.
+    let second = r#"{"id":"a","status":"active"}
+{"id":"b","status":"ACTIVE"}
+{"name":"caf\u00e9","id":"c","status":"ACTIVE"}
+"#;
+    let reports = import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", first), ("2026-11-02", second)],
+    );
+    assert_eq!(reports[1]["status"], 2, "{}", reports[1]);
+    assert_eq!(reports[1]["other"], 0, "{}", reports[1]);
+    let changes = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n\
+         2026-11-02T00:00:00Z,a,,status,in_trial,active\n\
+         2026-11-02T00:00:00Z,b,,status,Active,ACTIVE\n"
+    );
+    let history = ok(&offline(&sb, &store)
+        .args(["history", "b", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        history,
+        "from,to,status,name,changed\n\
+         2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,Active,,added\n\
+         2026-11-02T00:00:00Z,,ACTIVE,,status\n"
+    );
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "-q", "--at", "2026-11-02", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(listed, second, "the respelling is kept as it came");
+}
