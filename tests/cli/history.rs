@@ -1851,3 +1851,24 @@ fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
         .unwrap());
     assert_eq!(listed, second, "the respelling is kept as it came");
 }
+
+#[test]
+fn trend_since_after_the_last_period_prints_no_period() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-03-15T12:00:00Z", account)]);
+    let trend = |every: &str, since: &str| {
+        let args = ["trend", "--every", every, "--since", since, "-o", "csv"];
+        ok(&offline(&sb, &store).args(args).output().unwrap())
+    };
+    // The month of the snapshot ends after --since: it is shown.
+    assert_eq!(
+        trend("month", "2026-03-20"),
+        "period,ACTIVE,TOTAL\n2026-03,1,1\n"
+    );
+    assert_eq!(trend("month", "2026-04-01"), "period,TOTAL\n");
+    assert_eq!(trend("week", "2026-06-01"), "period,TOTAL\n");
+    // `now` is the latest state: the last period.
+    assert_eq!(trend("month", "now"), "period,ACTIVE,TOTAL\n2026-03,1,1\n");
+}
