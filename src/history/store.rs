@@ -390,6 +390,19 @@ impl Store {
         }
     }
 
+    /// Takes group and others' access to the store file away (SPEC §8:
+    /// 0600; a write-protected file keeps its owner's bits, so stays
+    /// read-only); the error when it cannot.
+    #[cfg(unix)]
+    pub fn make_private(&self) -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&self.path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(&self.path, fs::Permissions::from_mode(mode & 0o700))?;
+        }
+        Ok(())
+    }
+
     /// Where the store is.
     pub fn path(&self) -> &Path {
         &self.path

@@ -1872,3 +1872,27 @@ fn trend_since_after_the_last_period_prints_no_period() {
     // `now` is the latest state: the last period.
     assert_eq!(trend("month", "now"), "period,ACTIVE,TOTAL\n2026-03,1,1\n");
 }
+
+/// A store that group or others can read is made private by any command
+/// that opens it; a write-protected one stays read-only.
+#[cfg(unix)]
+#[test]
+fn a_store_readable_by_others_is_made_private_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-01", account)]);
+    let chmod = |mode| fs::set_permissions(&store, fs::Permissions::from_mode(mode)).unwrap();
+    chmod(0o644);
+    let out = offline(&sb, &store).args(["changes"]).output().unwrap();
+    ok(&out);
+    assert_eq!(stderr_of(&out), "0 changes\n");
+    assert_eq!(support::mode(&store), 0o600);
+    chmod(0o664);
+    import_each(&sb, &store, &[("2026-11-02", account)]);
+    assert_eq!(support::mode(&store), 0o600);
+    chmod(0o444);
+    ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    assert_eq!(support::mode(&store), 0o400, "still read-only");
+}
