@@ -1896,3 +1896,45 @@ fn a_store_readable_by_others_is_made_private_when_opened() {
     ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
     assert_eq!(support::mode(&store), 0o400, "still read-only");
 }
+
+/// An id that is an empty string is an id: a live walk records it, and an
+/// import or a `diff` of the tool's own export of it reads it (both said
+/// "no `id`", exit 2).
+#[test]
+fn an_export_with_an_empty_id_is_imported_and_diffed_as_the_walk_reads_it() {
+    let sb = Sandbox::new();
+    let fake = fake_with(vec![
+        json!({"id": "", "name": "E", "status": "ACTIVE"}),
+        a(),
+    ]);
+    snapshot(&sb, &fake);
+    let export = sb.path("export.json");
+    ok(&sb
+        .tool(&fake)
+        .args(["list", "-q", "-o", "json", "--output-file"])
+        .arg(&export)
+        .output()
+        .unwrap());
+    ok(&sb
+        .tool(&fake)
+        .args(["diff", "-q", "--exit-code"])
+        .arg(&export)
+        .output()
+        .unwrap());
+    ok(&sb
+        .tool(&fake)
+        .args(["snapshot", "-q", "--import"])
+        .arg(&export)
+        .args(["--at", "2026-01-01"])
+        .output()
+        .unwrap());
+    let listed = ok(&sb
+        .tool(&fake)
+        .args(["list", "-q", "--at", "2026-01-01", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        listed,
+        jsonl(&[json!({"id": "", "name": "E", "status": "ACTIVE"}), a()])
+    );
+}
