@@ -38,6 +38,8 @@ pub struct Summary {
     pub accounts: u64,
     /// The snapshot before it, if any; the counts compare with it.
     pub previous: Option<i64>,
+    /// The snapshot after it, if any (an import of an older export).
+    pub next: Option<i64>,
     pub counts: Counts,
 }
 
@@ -102,6 +104,7 @@ impl Store {
             time: at,
             accounts: total,
             previous,
+            next,
             counts,
         })
     }

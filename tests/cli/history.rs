@@ -1938,3 +1938,26 @@ fn an_export_with_an_empty_id_is_imported_and_diffed_as_the_walk_reads_it() {
         jsonl(&[json!({"id": "", "name": "E", "status": "ACTIVE"}), a()])
     );
 }
+
+#[test]
+fn an_import_older_than_every_snapshot_is_called_the_earliest_not_the_first() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-02", account)]);
+    let file = sb.path("old.jsonl");
+    fs::write(&file, account).unwrap();
+    let out = offline(&sb, &store)
+        .args(["snapshot", "-o", "json", "--at", "2026-11-01", "--import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "recorded 1 account at 2026-11-01T00:00:00Z in {}; the earliest snapshot of this organization, before the one of 2026-11-02T00:00:00Z\n",
+            store.display()
+        )
+    );
+}
