@@ -1961,3 +1961,41 @@ fn an_import_older_than_every_snapshot_is_called_the_earliest_not_the_first() {
         )
     );
 }
+
+/// A store cut short (a copy that stopped half-way) is refused, exit 3,
+/// and nothing is left beside it: SQLite's -wal and -shm files were.
+#[test]
+fn a_truncated_store_is_refused_and_nothing_is_left_beside_it() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let many: String = (0..300)
+        .map(|i| format!("{{\"id\":\"acc-{i}\",\"name\":\"{}\"}}\n", "n".repeat(100)))
+        .collect();
+    import_each(&sb, &store, &[("2026-11-01", &many)]);
+    let bytes = fs::read(&store).unwrap();
+    fs::write(&store, &bytes[..bytes.len() / 2]).unwrap();
+    for args in [
+        &["changes"][..],
+        &[
+            "snapshot",
+            "--import",
+            "2026-11-01.jsonl",
+            "--at",
+            "2026-11-02",
+        ],
+    ] {
+        let err = fails_with(
+            &offline(&sb, &store)
+                .current_dir(sb.path(""))
+                .args(args)
+                .output()
+                .unwrap(),
+            3,
+        );
+        assert!(err.contains("is not a history store"), "{err}");
+        assert_eq!(fs::read(&store).unwrap(), bytes[..bytes.len() / 2]);
+        for side in ["h.sqlite3-wal", "h.sqlite3-shm"] {
+            assert!(!sb.path(side).exists(), "{side} left beside the store");
+        }
+    }
+}
