@@ -378,7 +378,7 @@ fn permission_warning(path: &Path) -> Option<String> {
 
 /// A path as it can be pasted into a POSIX shell.
 #[cfg(unix)]
-fn shell_quoted(text: &str) -> String {
+pub(crate) fn shell_quoted(text: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c);
     if !text.is_empty() && text.chars().all(plain) {
         text.to_string()

@@ -150,8 +150,8 @@ fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
 
 /// One change as compact json text: `id` as the API spelt it, `before` /
 /// `after` statuses (null when absent), or for `other` objects of the
-/// fields that changed (null when a side lacks one), each value the text
-/// it was recorded as.
+/// fields that changed (a side that lacks one leaves it out), each value
+/// the text it was recorded as.
 pub fn change_json(change: &Change) -> String {
     let version = change.after.as_ref().or(change.before.as_ref());
     let account = version.and_then(|v| Account::from_text(&v.body).ok());
@@ -162,7 +162,7 @@ pub fn change_json(change: &Change) -> String {
     let [before, after] = match changed_values(change) {
         Some(sides) => sides.map(|fields| {
             let fields: Vec<String> = (fields.iter())
-                .map(|(n, v)| format!("{}:{}", json!(n), v.as_deref().unwrap_or("null")))
+                .filter_map(|(n, v)| Some(format!("{}:{}", json!(n), v.as_deref()?)))
                 .collect();
             format!("{{{}}}", fields.join(","))
         }),

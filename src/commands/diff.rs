@@ -130,16 +130,17 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
     Ok(records)
 }
 
-/// One record: an object with a string or number `id`, kept as the text
-/// it was written as (as an account of a page is).
+/// One record: an object with a string (even empty, as a page's may be)
+/// or number `id`, kept as the text it was written as (as an account of a
+/// page is).
 fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     if !value.get().starts_with('{') {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     }
     match Account::from_text(value.get()) {
-        Ok(account) if account.id_text() != "\"\"" => Ok(account),
+        Ok(account) => Ok(account),
         Err(e) if !e.contains("`id`") => Err(format!(", {place}: {e}")),
-        _ => Err(format!(
+        Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
         )),
     }

@@ -244,7 +244,16 @@ impl Context<'_> {
                 "cannot find a data folder for this user; pass --history PATH or set TALKDESK_HISTORY",
             )
         })?;
-        Store::open(&path.value, access)
+        let store = Store::open(&path.value, access)?;
+        #[cfg(unix)]
+        if let Err(e) = store.make_private() {
+            self.log.warn(&format!(
+                "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
+                path.value.display(),
+                crate::config::shell_quoted(&path.value.display().to_string())
+            ));
+        }
+        Ok(store)
     }
 }
 

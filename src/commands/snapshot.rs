@@ -63,9 +63,13 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         counted(summary.accounts, "account", "accounts"),
         show_time(summary.time),
         store.path().display(),
-        match summary.previous {
-            Some(p) => format!("; changes since the snapshot of {}", show_time(p)),
-            None => "; the first snapshot of this organization".to_string(),
+        match (summary.previous, summary.next) {
+            (Some(p), _) => format!("; changes since the snapshot of {}", show_time(p)),
+            (None, Some(n)) => format!(
+                "; the earliest snapshot of this organization, before the one of {}",
+                show_time(n)
+            ),
+            (None, None) => "; the first snapshot of this organization".to_string(),
         }
     ));
     print(ctx, args.format.output, jq.as_ref(), &summary)

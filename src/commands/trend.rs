@@ -53,8 +53,12 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
         return Err(crate::history::store::no_snapshot_yet(store.path()));
     };
-    // `--since now` (or later): the last period.
-    let from = since.unwrap_or(first.time).clamp(first.time, last.time);
+    // `--since now` (read as the end of time: the latest state) is the
+    // last period; any other time after the last period has none.
+    let from = match since {
+        Some(i64::MAX) => last.time,
+        since => since.unwrap_or(first.time).max(first.time),
+    };
     let starts = period_starts(from, last.time, every);
     let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
     let series = to_series(&trend, every);

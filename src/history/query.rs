@@ -35,6 +35,8 @@ pub struct Version {
     pub valid_from: i64,
     /// `None`: it still holds at the latest snapshot.
     pub valid_to: Option<i64>,
+    /// The status as the account's text records it (see
+    /// [`recorded_status`]).
     pub status: String,
     pub name: Option<String>,
     /// The account's exact JSON text.
@@ -42,15 +44,16 @@ pub struct Version {
 }
 
 impl Version {
-    /// From a row's columns `valid_from, valid_to, status, name, body`,
-    /// starting at column `first`.
+    /// From a row's columns `valid_from, valid_to, name, body`, starting
+    /// at column `first`.
     fn from_row(r: &Row, first: usize) -> rusqlite::Result<Version> {
+        let body: String = r.get(first + 3)?;
         Ok(Version {
             valid_from: r.get(first)?,
             valid_to: r.get(first + 1)?,
-            status: r.get(first + 2)?,
-            name: r.get(first + 3)?,
-            body: r.get(first + 4)?,
+            status: recorded_status(&body),
+            name: r.get(first + 2)?,
+            body,
         })
     }
 }
@@ -110,6 +113,22 @@ pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
         .filter(|k| before.get(*k) != after.get(*k))
         .cloned()
         .collect()
+}
+
+/// An account's status as its text records it, case included (the
+/// store's `status` column is the status as `trend` counts it): a string
+/// as it is, nothing when it is missing or null, another value its JSON
+/// text.
+pub fn recorded_status(body: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        status: Option<Value>,
+    }
+    match lenient::<Peek>(body).and_then(|p| p.status) {
+        None => String::new(),
+        Some(Value::String(s)) => s,
+        Some(other) => other.to_string(),
+    }
 }
 
 /// Counts per status at the end of one period.
@@ -224,8 +243,8 @@ impl Store {
         // window, with the version that ends there and the one that starts.
         let mut stmt = self.conn.prepare(
             "SELECT k.t, a.account_id,
-                    b.valid_from, b.valid_to, b.status, b.name, b.body,
-                    n.valid_from, n.valid_to, n.status, n.name, n.body
+                    b.valid_from, b.valid_to, b.name, b.body,
+                    n.valid_from, n.valid_to, n.name, n.body
              FROM (SELECT valid_from AS t, account FROM version
                    WHERE org = ?1 AND valid_from BETWEEN ?2 AND ?3
                    UNION
@@ -245,7 +264,7 @@ impl Store {
                 Some(_) => Version::from_row(r, first).map(Some),
                 None => Ok(None),
             };
-            let (before, after) = (version(2)?, version(7)?);
+            let (before, after) = (version(2)?, version(6)?);
             push_changes(&mut changes, r.get(0)?, r.get(1)?, before, after);
         }
         Ok(changes)
@@ -257,7 +276,7 @@ impl Store {
         let org_row = self.known_org(org)?;
         let (row, id) = self.find_account(org, org_row, key)?;
         let mut stmt = self.conn.prepare(
-            "SELECT valid_from, valid_to, status, name, body FROM version
+            "SELECT valid_from, valid_to, name, body FROM version
              WHERE account = ?1 ORDER BY valid_from",
         )?;
         let versions = stmt

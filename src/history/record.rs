@@ -15,6 +15,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
+use super::query::{changed_fields, recorded_status};
 use super::when::whole_seconds;
 use super::{Org, Store};
 use crate::account::{Account, lenient};
@@ -37,6 +38,8 @@ pub struct Summary {
     pub accounts: u64,
     /// The snapshot before it, if any; the counts compare with it.
     pub previous: Option<i64>,
+    /// The snapshot after it, if any (an import of an older export).
+    pub next: Option<i64>,
     pub counts: Counts,
 }
 
@@ -69,7 +72,6 @@ struct Covering {
     version: i64,
     valid_to: Option<i64>,
     fingerprint: u128,
-    status: String,
 }
 
 impl Store {
@@ -102,6 +104,7 @@ impl Store {
             time: at,
             accounts: total,
             previous,
+            next,
             counts,
         })
     }
@@ -158,7 +161,7 @@ fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Optio
 /// The versions that hold at T, by account row (fingerprints, not texts).
 fn covering_versions(tx: &Transaction, org: i64, at: i64) -> Result<HashMap<i64, Covering>> {
     let mut stmt = tx.prepare(
-        "SELECT id, account, valid_to, body, status FROM version
+        "SELECT id, account, valid_to, body FROM version
          WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
     )?;
     let rows = stmt.query_map([org, at], |r| {
@@ -166,7 +169,6 @@ fn covering_versions(tx: &Transaction, org: i64, at: i64) -> Result<HashMap<i64,
             version: r.get(0)?,
             valid_to: r.get(2)?,
             fingerprint: fingerprint(r.get_ref(3)?.as_str()?),
-            status: r.get(4)?,
         };
         Ok((r.get(1)?, covering))
     })?;
@@ -203,6 +205,7 @@ struct Merge<'t> {
     starting: HashMap<i64, (i64, u128)>,
     counts: Counts,
     find_account: Statement<'t>,
+    version_body: Statement<'t>,
     new_account: Statement<'t>,
     end_version: Statement<'t>,
     resume_version: Statement<'t>,
@@ -224,6 +227,7 @@ impl<'t> Merge<'t> {
             // 100,000-account organization stays small in memory.
             find_account: tx
                 .prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?,
+            version_body: tx.prepare("SELECT body FROM version WHERE id = ?1")?,
             new_account: tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?,
             end_version: tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?,
             resume_version: tx.prepare(
@@ -270,7 +274,10 @@ impl<'t> Merge<'t> {
 
     /// One account: unchanged, nothing; changed, its version ends and a
     /// new one starts; new, a version starts: the one starting at N moved
-    /// back to T when it is the same, else a new one until N.
+    /// back to T when it is the same, else a new one until N. A change is
+    /// counted as `changes` lists it: a status whose text changed, else
+    /// other fields whose values changed; a text only respelt (keys in
+    /// another order, other escapes) is kept but not counted.
     fn account(&mut self, row: i64, account: &Account) -> Result<()> {
         let (body, status) = (account.json(), account.status());
         let print = fingerprint(body);
@@ -278,10 +285,11 @@ impl<'t> Merge<'t> {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
                 self.close(&v)?;
-                if v.status == status.as_str() {
-                    self.counts.other += 1;
-                } else {
+                let before: String = self.version_body.query_row([v.version], |r| r.get(0))?;
+                if recorded_status(&before) != recorded_status(body) {
                     self.counts.status += 1;
+                } else if !changed_fields(&before, body).is_empty() {
+                    self.counts.other += 1;
                 }
             }
             None => self.counts.added += 1,

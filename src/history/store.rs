@@ -236,11 +236,18 @@ impl Store {
             }
         }
         // Look before writing anything: a foreign or newer file is refused
-        // with not a byte changed.
+        // with not a byte changed, and the -wal and -shm files that SQLite
+        // made beside it to read it are taken away.
         let version = {
+            let none_beside = side_files(path).iter().all(|side| !side.exists());
             let probe = Store::open_read_only(path)
                 .map_err(|e| not_a_store(path, &format!("cannot open it: {}", e.root_cause())))?;
-            check_schema(&probe.conn, path)?
+            let checked = check_schema(&probe.conn, path);
+            drop(probe);
+            if checked.is_err() && none_beside {
+                remove_side_files(path);
+            }
+            checked?
         };
         let store = match access {
             Access::Read if version == 0 => return Err(no_snapshot_yet(path)),
@@ -390,6 +397,19 @@ impl Store {
         }
     }
 
+    /// Takes group and others' access to the store file away (SPEC §8:
+    /// 0600; a write-protected file keeps its owner's bits, so stays
+    /// read-only); the error when it cannot.
+    #[cfg(unix)]
+    pub fn make_private(&self) -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&self.path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(&self.path, fs::Permissions::from_mode(mode & 0o700))?;
+        }
+        Ok(())
+    }
+
     /// Where the store is.
     pub fn path(&self) -> &Path {
         &self.path
@@ -452,6 +472,26 @@ fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
         "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space, or pass --history with another path",
         path.display()
     )
+}
+
+/// The -wal and -shm files SQLite keeps beside the store at `path`.
+fn side_files(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|end| {
+        let mut side = path.as_os_str().to_owned();
+        side.push(end);
+        PathBuf::from(side)
+    })
+}
+
+/// Removes the side files that reading a refused store made, unless the
+/// -wal holds something: then another run is writing it.
+fn remove_side_files(path: &Path) {
+    let [wal, shm] = side_files(path);
+    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return;
+    }
+    let _ = fs::remove_file(wal);
+    let _ = fs::remove_file(shm);
 }
 
 /// A store file without write permission is read-only, even for a user

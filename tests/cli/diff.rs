@@ -299,7 +299,7 @@ fn a_record_without_id_is_a_usage_error() {
     );
     rejects(
         "noid.json",
-        Some("[{\"id\": \"a\"}, {\"id\": \"\"}]"),
+        Some("[{\"id\": \"a\"}, {\"id\": null}]"),
         "record 2: no `id`",
     );
 }

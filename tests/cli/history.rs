@@ -1760,3 +1760,242 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
         "the store is untouched"
     );
 }
+
+/// Imports each `(time, jsonl text)` into `store`, in order; the report of
+/// each, as json.
+fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
+    days.iter()
+        .map(|(at, text)| {
+            let file = sb.path(&format!("{at}.jsonl"));
+            fs::write(&file, text).unwrap();
+            let file = file.to_str().unwrap();
+            let import = ["snapshot", "--import", file, "--at", at, "-o", "json"];
+            serde_json::from_str(&ok(&offline(sb, store).args(import).output().unwrap())).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn changes_json_leaves_out_a_field_a_side_does_not_have() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    import_each(
+        &sb,
+        &store,
+        &[
+            (
+                "2026-11-01",
+                "{\"id\":\"a\",\"status\":\"ACTIVE\",\"n\":null}\n",
+            ),
+            ("2026-11-02", "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n"),
+            (
+                "2026-11-03",
+                "{\"id\":\"a\",\"status\":\"ACTIVE\",\"m\":1}\n",
+            ),
+        ],
+    );
+    let changes = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{\"n\":null},\"after\":{}}\n\
+         {\"time\":\"2026-11-03T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{},\"after\":{\"m\":1}}\n"
+    );
+}
+
+#[test]
+fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let first = r#"{"id":"a","status":"in_trial"}
+{"id":"b","status":"Active"}
+{"id":"c","name":"caf\u00E9","status":"ACTIVE"}
+"#;
+    // c only respelt: its keys in another order, an escape in lower case.
+    let second = r#"{"id":"a","status":"active"}
+{"id":"b","status":"ACTIVE"}
+{"name":"caf\u00e9","id":"c","status":"ACTIVE"}
+"#;
+    let reports = import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", first), ("2026-11-02", second)],
+    );
+    assert_eq!(reports[1]["status"], 2, "{}", reports[1]);
+    assert_eq!(reports[1]["other"], 0, "{}", reports[1]);
+    let changes = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n\
+         2026-11-02T00:00:00Z,a,,status,in_trial,active\n\
+         2026-11-02T00:00:00Z,b,,status,Active,ACTIVE\n"
+    );
+    let history = ok(&offline(&sb, &store)
+        .args(["history", "b", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        history,
+        "from,to,status,name,changed\n\
+         2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,Active,,added\n\
+         2026-11-02T00:00:00Z,,ACTIVE,,status\n"
+    );
+    let listed = ok(&offline(&sb, &store)
+        .args(["list", "-q", "--at", "2026-11-02", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(listed, second, "the respelling is kept as it came");
+}
+
+#[test]
+fn trend_since_after_the_last_period_prints_no_period() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-03-15T12:00:00Z", account)]);
+    let trend = |every: &str, since: &str| {
+        let args = ["trend", "--every", every, "--since", since, "-o", "csv"];
+        ok(&offline(&sb, &store).args(args).output().unwrap())
+    };
+    // The month of the snapshot ends after --since: it is shown.
+    assert_eq!(
+        trend("month", "2026-03-20"),
+        "period,ACTIVE,TOTAL\n2026-03,1,1\n"
+    );
+    assert_eq!(trend("month", "2026-04-01"), "period,TOTAL\n");
+    assert_eq!(trend("week", "2026-06-01"), "period,TOTAL\n");
+    // `now` is the latest state: the last period.
+    assert_eq!(trend("month", "now"), "period,ACTIVE,TOTAL\n2026-03,1,1\n");
+}
+
+/// A store that group or others can read is made private by any command
+/// that opens it; a write-protected one stays read-only.
+#[cfg(unix)]
+#[test]
+fn a_store_readable_by_others_is_made_private_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-01", account)]);
+    let chmod = |mode| fs::set_permissions(&store, fs::Permissions::from_mode(mode)).unwrap();
+    chmod(0o644);
+    let out = offline(&sb, &store).args(["changes"]).output().unwrap();
+    ok(&out);
+    assert_eq!(stderr_of(&out), "0 changes\n");
+    assert_eq!(support::mode(&store), 0o600);
+    chmod(0o664);
+    import_each(&sb, &store, &[("2026-11-02", account)]);
+    assert_eq!(support::mode(&store), 0o600);
+    chmod(0o444);
+    ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    assert_eq!(support::mode(&store), 0o400, "still read-only");
+}
+
+/// An id that is an empty string is an id: a live walk records it, and an
+/// import or a `diff` of the tool's own export of it reads it (both said
+/// "no `id`", exit 2).
+#[test]
+fn an_export_with_an_empty_id_is_imported_and_diffed_as_the_walk_reads_it() {
+    let sb = Sandbox::new();
+    let fake = fake_with(vec![
+        json!({"id": "", "name": "E", "status": "ACTIVE"}),
+        a(),
+    ]);
+    snapshot(&sb, &fake);
+    let export = sb.path("export.json");
+    ok(&sb
+        .tool(&fake)
+        .args(["list", "-q", "-o", "json", "--output-file"])
+        .arg(&export)
+        .output()
+        .unwrap());
+    ok(&sb
+        .tool(&fake)
+        .args(["diff", "-q", "--exit-code"])
+        .arg(&export)
+        .output()
+        .unwrap());
+    ok(&sb
+        .tool(&fake)
+        .args(["snapshot", "-q", "--import"])
+        .arg(&export)
+        .args(["--at", "2026-01-01"])
+        .output()
+        .unwrap());
+    let listed = ok(&sb
+        .tool(&fake)
+        .args(["list", "-q", "--at", "2026-01-01", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    assert_eq!(
+        listed,
+        jsonl(&[json!({"id": "", "name": "E", "status": "ACTIVE"}), a()])
+    );
+}
+
+#[test]
+fn an_import_older_than_every_snapshot_is_called_the_earliest_not_the_first() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-02", account)]);
+    let file = sb.path("old.jsonl");
+    fs::write(&file, account).unwrap();
+    let out = offline(&sb, &store)
+        .args(["snapshot", "-o", "json", "--at", "2026-11-01", "--import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "recorded 1 account at 2026-11-01T00:00:00Z in {}; the earliest snapshot of this organization, before the one of 2026-11-02T00:00:00Z\n",
+            store.display()
+        )
+    );
+}
+
+/// A store cut short (a copy that stopped half-way) is refused, exit 3,
+/// and nothing is left beside it: SQLite's -wal and -shm files were.
+#[test]
+fn a_truncated_store_is_refused_and_nothing_is_left_beside_it() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let many: String = (0..300)
+        .map(|i| format!("{{\"id\":\"acc-{i}\",\"name\":\"{}\"}}\n", "n".repeat(100)))
+        .collect();
+    import_each(&sb, &store, &[("2026-11-01", &many)]);
+    let bytes = fs::read(&store).unwrap();
+    fs::write(&store, &bytes[..bytes.len() / 2]).unwrap();
+    for args in [
+        &["changes"][..],
+        &[
+            "snapshot",
+            "--import",
+            "2026-11-01.jsonl",
+            "--at",
+            "2026-11-02",
+        ],
+    ] {
+        let err = fails_with(
+            &offline(&sb, &store)
+                .current_dir(sb.path(""))
+                .args(args)
+                .output()
+                .unwrap(),
+            3,
+        );
+        assert!(err.contains("is not a history store"), "{err}");
+        assert_eq!(fs::read(&store).unwrap(), bytes[..bytes.len() / 2]);
+        for side in ["h.sqlite3-wal", "h.sqlite3-shm"] {
+            assert!(!sb.path(side).exists(), "{side} left beside the store");
+        }
+    }
+}
