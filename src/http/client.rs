@@ -2,16 +2,13 @@
 //! redirects, a body cap, the proxy of each URL, retries with backoff, and
 //! the `-v` request log with secrets redacted.
 
-use std::fs;
-use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
 use serde::Deserialize;
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
@@ -20,7 +17,7 @@ use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
 use super::url::Url;
-use crate::error::{api_error, config_error};
+use crate::error::api_error;
 use crate::log::Log;
 use crate::text::{counted, shorten, terminal_safe};
 
@@ -161,10 +158,7 @@ impl Client {
     /// Builds the agent: trust roots, timeout, no redirects, no status
     /// errors (statuses are handled here), a User-Agent.
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let roots = match &options.ca_bundle {
-            Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
-            None => RootCerts::PlatformVerifier,
-        };
+        let roots = super::trust::roots(options.ca_bundle.as_deref())?;
         let proxies = Proxies::from_env(|name| match std::env::var(name) {
             Err(std::env::VarError::NotUnicode(_)) => Some("\u{0}".into()),
             value => value.ok(),
@@ -662,36 +656,6 @@ fn tls_hint(error: &rustls::Error) -> &'static str {
 /// The hint for a certificate that is not trusted, and for any other
 /// failed handshake.
 const UNTRUSTED_HINT: &str = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
-
-/// Reads every certificate of a PEM bundle; a file with none is a
-/// configuration error.
-fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
-    let pem = fs::read(path).map_err(|e| {
-        config_error(format!(
-            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
-            path.display()
-        ))
-    })?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        let item = item.map_err(|e| {
-            config_error(format!(
-                "ca_bundle {} is not valid PEM: {e}",
-                path.display()
-            ))
-        })?;
-        if let PemItem::Certificate(cert) = item {
-            certs.push(cert);
-        }
-    }
-    if certs.is_empty() {
-        return Err(config_error(format!(
-            "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",
-            path.display()
-        )));
-    }
-    Ok(certs)
-}
 
 /// Headers whose values are never logged (a `HeaderName` is lowercase).
 const SENSITIVE_HEADERS: [&str; 4] = [
