@@ -2,6 +2,7 @@
 //! certificate of the PEM file `ca_bundle` names.
 
 use std::fs;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,15 +20,14 @@ pub fn roots(ca_bundle: Option<&Path>) -> Result<RootCerts> {
     })
 }
 
+/// The largest bundle read. Every root of the Mozilla store together is
+/// about 200 KiB; a corporate bundle of 3,000 certificates, 3 MB.
+const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads every certificate of a PEM bundle; a file with none is a
 /// configuration error.
 fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
-    let pem = fs::read(path).map_err(|e| {
-        config_error(format!(
-            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
-            path.display()
-        ))
-    })?;
+    let pem = read_bundle(path)?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         let item = item.map_err(|e| {
@@ -47,4 +47,48 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
         )));
     }
     Ok(certs)
+}
+
+/// The bytes of the bundle: a regular file (a link to one is followed) of
+/// at most [`MAX_BUNDLE_BYTES`]. A pipe or a device is never read: it
+/// would hang the run or fill its memory.
+fn read_bundle(path: &Path) -> Result<Vec<u8>> {
+    let refused = |why: String| {
+        config_error(format!(
+            "ca_bundle {} {why}; point ca_bundle at a PEM file",
+            path.display()
+        ))
+    };
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Opening a pipe waits for a writer, unless told not to.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let cannot_read = |e: std::io::Error| {
+        config_error(format!(
+            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
+            path.display()
+        ))
+    };
+    let file = options.open(path).map_err(cannot_read)?;
+    let meta = file.metadata().map_err(cannot_read)?;
+    if meta.is_dir() {
+        return Err(refused("is not a regular file (a folder)".into()));
+    }
+    if !meta.is_file() {
+        return Err(refused(
+            "is not a regular file (a pipe, a socket or a device)".into(),
+        ));
+    }
+    let too_large = || refused(format!("is larger than {} MiB", MAX_BUNDLE_BYTES >> 20));
+    if meta.len() > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    let mut pem = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // One byte more than allowed tells a file that grew since.
+    (file.take(MAX_BUNDLE_BYTES + 1).read_to_end(&mut pem)).map_err(cannot_read)?;
+    if pem.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    Ok(pem)
 }

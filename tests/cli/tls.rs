@@ -237,6 +237,63 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
     assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_ca_bundle_that_is_no_regular_file_or_too_large_is_refused_at_once() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let fifo = sb.path("fifo.pem");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.expect("mkfifo runs").success());
+    // Sparse: 17 MiB of nothing, on no disk.
+    let big = std::fs::File::create(sb.path("big.pem")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    // A pipe with no writer first (it hung for ever); /dev/zero last (it
+    // filled the memory).
+    for (path, says) in [
+        (fifo, "is not a regular file (a pipe, a socket or a device)"),
+        (sb.path("big.pem"), "is larger than 16 MiB"),
+        (sb.path(""), "is not a regular file (a folder)"),
+        (
+            "/dev/zero".into(),
+            "is not a regular file (a pipe, a socket or a device)",
+        ),
+    ] {
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CA_BUNDLE", &path)
+            .args(["list", "-o", "json"])
+            .timeout(std::time::Duration::from_secs(10))
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("ca_bundle {} {says}", path.display()))
+                && stderr.contains("point ca_bundle at a PEM file"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(fake.connections(), 0);
+    // A link is followed (/etc/ssl/cert.pem often is one).
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    std::os::unix::fs::symlink(sb.path("ca.pem"), sb.path("link.pem")).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("link.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+}
+
 /// A minimal HTTP CONNECT proxy on 127.0.0.1:0: records each CONNECT line and the bytes the
 /// client sends through the tunnel, and relays them to the target. Its threads end with their
 /// connections; the accept thread is left to the end of the test process.
