@@ -7,9 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
-use ureq::tls::{Certificate, PemItem, RootCerts};
+use rustls::pki_types::pem::{self, PemObject, SectionKind};
+use ureq::tls::{Certificate, RootCerts};
 
 use crate::error::config_error;
+use crate::text::{shorten, terminal_safe};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
@@ -29,15 +31,16 @@ const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
     let pem = read_bundle(path)?;
     let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        let item = item.map_err(|e| {
+    for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(&pem) {
+        let (kind, der) = section.map_err(|e| {
             config_error(format!(
-                "ca_bundle {} is not valid PEM: {e}",
-                path.display()
+                "ca_bundle {} is not valid PEM: {}; export the certificates again as PEM (Base64 text), or point ca_bundle at another file",
+                path.display(),
+                pem_problem(&e)
             ))
         })?;
-        if let PemItem::Certificate(cert) = item {
-            certs.push(cert);
+        if kind == SectionKind::Certificate {
+            certs.push(Certificate::from_der(&der).to_owned());
         }
     }
     if certs.is_empty() {
@@ -47,6 +50,21 @@ fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
         )));
     }
     Ok(certs)
+}
+
+/// What is wrong with a PEM file, in words (the error's own `Display`
+/// shows bytes as numbers).
+fn pem_problem(error: &pem::Error) -> String {
+    match error {
+        pem::Error::MissingSectionEnd { end_marker } => {
+            let label = String::from_utf8_lossy(end_marker);
+            let label = terminal_safe(&shorten(&label, 40));
+            format!("a {label} block is not closed (no -----END {label}----- line)")
+        }
+        pem::Error::IllegalSectionStart { .. } => "a -----BEGIN line is malformed".into(),
+        pem::Error::Base64Decode(_) => "a block is not valid base64".into(),
+        other => other.to_string(),
+    }
 }
 
 /// The bytes of the bundle: a regular file (a link to one is followed) of
@@ -91,4 +109,26 @@ fn read_bundle(path: &Path) -> Result<Vec<u8>> {
         return Err(too_large());
     }
     Ok(pem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_problems_are_told_in_words() {
+        let unclosed = pem::Error::MissingSectionEnd {
+            end_marker: b"CERTIFICATE".to_vec(),
+        };
+        assert_eq!(
+            pem_problem(&unclosed),
+            "a CERTIFICATE block is not closed (no -----END CERTIFICATE----- line)"
+        );
+        let start = pem::Error::IllegalSectionStart {
+            line: b"-----BEGIN CERT".to_vec(),
+        };
+        assert_eq!(pem_problem(&start), "a -----BEGIN line is malformed");
+        let base64 = pem::Error::Base64Decode("PrematurePadding".into());
+        assert_eq!(pem_problem(&base64), "a block is not valid base64");
+    }
 }

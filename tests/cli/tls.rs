@@ -237,6 +237,43 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
     assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
 }
 
+#[test]
+fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let cut = &ca.pem[..ca.pem.len() / 2];
+    let garbage = "-----BEGIN CERTIFICATE-----\nMIIBzz==garbage\n-----END CERTIFICATE-----\n";
+    for (name, text, says) in [
+        (
+            "cut.pem",
+            cut,
+            "a CERTIFICATE block is not closed (no -----END CERTIFICATE----- line)",
+        ),
+        ("garbage.pem", garbage, "a block is not valid base64"),
+    ] {
+        std::fs::write(sb.path(name), text).unwrap();
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CA_BUNDLE", sb.path(name))
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!(
+                "ca_bundle {} is not valid PEM: {says}",
+                sb.path(name).display()
+            )) && stderr.contains("export the certificates again as PEM"),
+            "{stderr}"
+        );
+        // No Rust internals: `MissingSectionEnd { end_marker: [67, …] }`.
+        assert!(!stderr.contains(['{', '[', '"']), "{stderr}");
+    }
+    assert_eq!(fake.connections(), 0);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_ca_bundle_that_is_no_regular_file_or_too_large_is_refused_at_once() {
