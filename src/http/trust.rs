@@ -30,8 +30,11 @@ const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 /// configuration error.
 fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
     let pem = read_bundle(path)?;
+    // Windows Notepad starts a UTF-8 file with a byte-order mark, which
+    // would hide the first -----BEGIN line.
+    let pem = pem.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&pem);
     let mut certs = Vec::new();
-    for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(&pem) {
+    for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
         let (kind, der) = section.map_err(|e| {
             config_error(format!(
                 "ca_bundle {} is not valid PEM: {}; export the certificates again as PEM (Base64 text), or point ca_bundle at another file",

@@ -238,6 +238,19 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
 }
 
 #[test]
+fn a_ca_bundle_saved_with_a_byte_order_mark_is_trusted() {
+    // Windows Notepad saves UTF-8 with a BOM in front of the first line.
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &format!("\u{feff}{}", ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+}
+
+#[test]
 fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
