@@ -158,7 +158,7 @@ impl Client {
     /// Builds the agent: trust roots, timeout, no redirects, no status
     /// errors (statuses are handled here), a User-Agent.
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let roots = super::trust::roots(options.ca_bundle.as_deref())?;
+        let roots = super::trust::roots(options.ca_bundle.as_deref(), options.log)?;
         let proxies = Proxies::from_env(|name| match std::env::var(name) {
             Err(std::env::VarError::NotUnicode(_)) => Some("\u{0}".into()),
             value => value.ok(),

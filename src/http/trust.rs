@@ -7,17 +7,20 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
+use rustls::RootCertStore;
+use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::{self, PemObject, SectionKind};
 use ureq::tls::{Certificate, RootCerts};
 
 use crate::error::config_error;
+use crate::log::Log;
 use crate::text::{shorten, terminal_safe};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
-pub fn roots(ca_bundle: Option<&Path>) -> Result<RootCerts> {
+pub fn roots(ca_bundle: Option<&Path>, log: Log) -> Result<RootCerts> {
     Ok(match ca_bundle {
-        Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
+        Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, log)?)),
         None => RootCerts::PlatformVerifier,
     })
 }
@@ -26,34 +29,73 @@ pub fn roots(ca_bundle: Option<&Path>) -> Result<RootCerts> {
 /// about 200 KiB; a corporate bundle of 3,000 certificates, 3 MB.
 const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads every certificate of a PEM bundle; a file with none is a
-/// configuration error.
-fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
+/// Reads every certificate of a PEM bundle. A file with none, or with
+/// none that is a certificate, is a configuration error; a block that is
+/// no certificate beside good ones is left out with a warning.
+fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
     let pem = read_bundle(path)?;
     // Windows Notepad starts a UTF-8 file with a byte-order mark, which
     // would hide the first -----BEGIN line.
     let pem = pem.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&pem);
     let mut certs = Vec::new();
+    // The CERTIFICATE blocks that hold no certificate, counted from 1.
+    let mut unreadable = Vec::new();
+    let mut blocks = 0;
     for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
         let (kind, der) = section.map_err(|e| {
             config_error(format!(
-                "ca_bundle {} is not valid PEM: {}; export the certificates again as PEM (Base64 text), or point ca_bundle at another file",
+                "ca_bundle {} is not valid PEM: {}{REEXPORT}",
                 path.display(),
                 pem_problem(&e)
             ))
         })?;
-        if kind == SectionKind::Certificate {
-            certs.push(Certificate::from_der(&der).to_owned());
+        if kind != SectionKind::Certificate {
+            continue;
+        }
+        blocks += 1;
+        // ureq leaves out, without a word, what rustls cannot read.
+        match RootCertStore::empty().add(CertificateDer::from(der.as_slice())) {
+            Ok(()) => certs.push(Certificate::from_der(&der).to_owned()),
+            Err(_) => unreadable.push(blocks),
         }
     }
-    if certs.is_empty() {
+    let shown = path.display();
+    if blocks == 0 {
         return Err(config_error(format!(
-            "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",
-            path.display()
+            "ca_bundle {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"
         )));
+    }
+    if certs.is_empty() {
+        let which = match blocks {
+            1 => "its CERTIFICATE block is not an X.509 certificate".to_string(),
+            n => format!("none of its {n} CERTIFICATE blocks is an X.509 certificate"),
+        };
+        return Err(config_error(format!(
+            "ca_bundle {shown} holds no certificate that can be read: {which}{REEXPORT}"
+        )));
+    }
+    match unreadable.as_slice() {
+        [] => {}
+        [one] => log.warn(&format!(
+            "ca_bundle {shown}: certificate {one} of {blocks} is not an X.509 certificate and is left out"
+        )),
+        many => {
+            let mut list: Vec<String> = many.iter().take(5).map(usize::to_string).collect();
+            if many.len() > 5 {
+                list.push("…".into());
+            }
+            log.warn(&format!(
+                "ca_bundle {shown}: certificates {} of {blocks} are not X.509 certificates and are left out",
+                list.join(", ")
+            ));
+        }
     }
     Ok(certs)
 }
+
+/// What to do about a bundle that cannot be read as certificates.
+const REEXPORT: &str =
+    "; export the certificates again as PEM (Base64 text), or point ca_bundle at another file";
 
 /// What is wrong with a PEM file, in words (the error's own `Display`
 /// shows bytes as numbers).

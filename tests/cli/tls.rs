@@ -251,6 +251,50 @@ fn a_ca_bundle_saved_with_a_byte_order_mark_is_trusted() {
 }
 
 #[test]
+fn a_certificate_block_that_is_no_certificate_is_refused_or_left_out_with_a_warning() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    // A key saved under a CERTIFICATE label: base64 that is no certificate.
+    let relabelled = KeyPair::generate()
+        .unwrap()
+        .serialize_pem()
+        .replace("PRIVATE KEY", "CERTIFICATE");
+    let output = trusting(&sb, &fake, &relabelled)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "ca_bundle {} holds no certificate that can be read: its CERTIFICATE block is not an X.509 certificate",
+            sb.path("ca.pem").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        fake.connections(),
+        0,
+        "no handshake with an empty trust list"
+    );
+    // Beside a good one, it is left out and named.
+    let output = trusting(&sb, &fake, &format!("{relabelled}{}", ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "warning: ca_bundle {}: certificate 1 of 2 is not an X.509 certificate and is left out",
+            sb.path("ca.pem").display()
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
 fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
