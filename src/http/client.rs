@@ -2,6 +2,8 @@
 //! redirects, a body cap, the proxy of each URL, retries with backoff, and
 //! the `-v` request log with secrets redacted.
 
+use std::borrow::Cow;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -559,6 +561,7 @@ fn classify(
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
+    let bundle = options.ca_bundle.as_deref();
     if let Some(unresolved) =
         super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default())
     {
@@ -580,7 +583,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(&what, tls, tls_hint(tls))),
+            Some(tls) => Err(tls_error(&what, tls, &tls_hint(tls, bundle))),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -612,8 +615,8 @@ fn classify(
                 "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
             )))
         }
-        E::Tls(message) => Err(tls_error(&what, &message, UNTRUSTED_HINT)),
-        E::Rustls(e) => Err(tls_error(&what, &e, tls_hint(&e))),
+        E::Tls(message) => Err(tls_error(&what, &message, &untrusted_hint(None, bundle))),
+        E::Rustls(e) => Err(tls_error(&what, &e, &tls_hint(&e, bundle))),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
 }
@@ -623,10 +626,11 @@ fn tls_error(what: &str, cause: &dyn std::fmt::Display, hint: &str) -> anyhow::E
     api_error(format!("{what}: TLS error: {cause}; {hint}"))
 }
 
-/// What to do about a failed TLS handshake, told by its cause.
-fn tls_hint(error: &rustls::Error) -> &'static str {
+/// What to do about a failed TLS handshake, told by its cause and the
+/// `ca_bundle` in use, if any.
+fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
-    match error {
+    let hint = match error {
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
         }
@@ -649,13 +653,25 @@ fn tls_hint(error: &rustls::Error) -> &'static str {
         R::AlertReceived(A::CertificateRequired) => {
             "the server wants a client certificate, which this tool does not send: reach the API without that gateway"
         }
-        _ => UNTRUSTED_HINT,
-    }
+        _ => return untrusted_hint(Some(error), ca_bundle),
+    };
+    hint.into()
 }
 
 /// The hint for a certificate that is not trusted, and for any other
-/// failed handshake.
-const UNTRUSTED_HINT: &str = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
+/// failed handshake: set `ca_bundle`, or, when it is set, what it lacks.
+fn untrusted_hint(error: Option<&rustls::Error>, ca_bundle: Option<&Path>) -> Cow<'static, str> {
+    use rustls::{CertificateError as C, Error as R};
+    let Some(path) = ca_bundle else {
+        return "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)".into();
+    };
+    let path = path.display();
+    if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
+        format!("the server's certificate is not signed by any certificate in ca_bundle {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
+    } else {
+        format!("ca_bundle {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
+    }
+}
 
 /// Headers whose values are never logged (a `HeaderName` is lowercase).
 const SENSITIVE_HEADERS: [&str; 4] = [

@@ -191,15 +191,22 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
 }
 
 #[test]
-fn a_bundle_of_another_ca_is_refused() {
+fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     let ca = TestCa::new("test CA");
     let other = TestCa::new("unrelated CA");
     let (cert, key) = ca.server_cert();
     let stderr = refused_handshake(&cert, &key, &other.pem);
     assert!(
-        stderr.contains("TLS") && stderr.contains("ca_bundle"),
+        stderr.contains("TLS error: invalid peer certificate: UnknownIssuer")
+            && stderr.contains(
+                "the server's certificate is not signed by any certificate in ca_bundle "
+            )
+            && stderr.contains("ca.pem (used instead of the system store)")
+            && stderr.contains("any intermediate certificate the server does not send"),
         "{stderr}"
     );
+    // It is set already.
+    assert!(!stderr.contains("set ca_bundle"), "{stderr}");
 }
 
 #[test]
