@@ -14,7 +14,7 @@ use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
-use super::proxy::Proxies;
+use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
@@ -381,7 +381,7 @@ impl Client {
         if very_verbose {
             self.log_request_headers(request);
         }
-        let via = self.proxies.name_for(request.url);
+        let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self
                 .prepare(request, self.agent.post(url))
@@ -390,7 +390,7 @@ impl Client {
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, request, &self.options, via.as_deref()),
+            Err(e) => return classify(e, request, &self.options, via.as_ref()),
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response);
@@ -430,7 +430,7 @@ impl Client {
                     limit / (1024 * 1024)
                 )));
             }
-            Err(e) => return classify(e, request, &self.options, via.as_deref()),
+            Err(e) => return classify(e, request, &self.options, via.as_ref()),
         };
         if request.issues_token {
             self.learn_token(&body);
@@ -553,7 +553,7 @@ fn classify(
     error: ureq::Error,
     request: &Request,
     options: &ClientOptions,
-    via: Option<&str>,
+    via: Option<&Via>,
 ) -> Result<Attempt> {
     use ureq::Error as E;
     let what = request.to_string();
@@ -563,10 +563,11 @@ fn classify(
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     let bundle = options.ca_bundle.as_deref();
     if let Some(unresolved) =
-        super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default())
+        super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default(), via)
     {
+        // The message names the proxy, if there is one.
         if unresolved.temporary {
-            return transient(unresolved.message);
+            return Ok(Attempt::Transient(unresolved.message));
         }
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
@@ -603,7 +604,7 @@ fn classify(
             request.setting()
         ))),
         E::ConnectProxyFailed(why) => {
-            let proxy = via.unwrap_or("proxy");
+            let proxy = via.map_or("proxy".into(), Via::to_string);
             // A 502, 503 or 504 of the proxy is its upstream failing: retried
             // as the same statuses from the API are (§5).
             let status = (why.strip_prefix("proxy server responded "))

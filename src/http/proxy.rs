@@ -41,10 +41,31 @@ struct Chosen {
 }
 
 impl Chosen {
-    /// `proxy host:port from VAR` (never its password).
-    fn name(&self) -> String {
-        let (host, port) = (self.proxy.host(), self.proxy.port());
-        format!("proxy {host}:{port} from {}", self.var)
+    fn via(&self) -> Via {
+        Via {
+            host: self.proxy.host().to_string(),
+            port: self.proxy.port(),
+            var: self.var,
+            tls: self.proxy.protocol() == ProxyProtocol::Https,
+        }
+    }
+}
+
+/// The proxy a request goes through, as messages name it (never its
+/// password): `proxy host:port from VAR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Via {
+    pub host: String,
+    pub port: u16,
+    /// The variable it came from.
+    pub var: &'static str,
+    /// An `https://` proxy: the connection to the proxy is TLS too.
+    pub tls: bool,
+}
+
+impl std::fmt::Display for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "proxy {}:{} from {}", self.host, self.port, self.var)
     }
 }
 
@@ -78,10 +99,9 @@ impl Proxies {
         self.chosen_for(url).map(|c| &c.proxy)
     }
 
-    /// `proxy host:port from VAR`, for an error on a request to `url`
-    /// that went through a proxy (never its password).
-    pub fn name_for(&self, url: &Url) -> Option<String> {
-        self.chosen_for(url).map(Chosen::name)
+    /// The proxy a request to `url` goes through, for its errors.
+    pub fn via_for(&self, url: &Url) -> Option<Via> {
+        self.chosen_for(url).map(Chosen::via)
     }
 
     fn chosen_for(&self, url: &Url) -> Option<&Chosen> {
@@ -100,7 +120,7 @@ impl Proxies {
         [("https", &self.https), ("http", &self.http)]
             .into_iter()
             .filter_map(|(scheme, chosen)| {
-                let name = chosen.as_ref()?.name();
+                let name = chosen.as_ref()?.via();
                 Some(format!(
                     "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
                 ))
@@ -267,7 +287,7 @@ mod tests {
         let p = proxies(&[("HTTPS_PROXY", "http://proxy:3128")]).unwrap();
         let api = url("https://api.talkdeskapp.com");
         assert_eq!(
-            p.name_for(&api).as_deref(),
+            p.via_for(&api).map(|v| v.to_string()).as_deref(),
             Some("proxy proxy:3128 from HTTPS_PROXY")
         );
     }
