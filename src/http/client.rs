@@ -18,7 +18,7 @@ use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
-use super::url::Url;
+use super::url::{Url, bare_host};
 use crate::error::api_error;
 use crate::log::Log;
 use crate::text::{counted, shorten, terminal_safe};
@@ -584,7 +584,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(&what, tls, &tls_hint(tls, bundle))),
+            Some(tls) => Err(tls_error(&what, tls, Some(tls), request, via, bundle)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -616,15 +616,60 @@ fn classify(
                 "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
             )))
         }
-        E::Tls(message) => Err(tls_error(&what, &message, &untrusted_hint(None, bundle))),
-        E::Rustls(e) => Err(tls_error(&what, &e, &tls_hint(&e, bundle))),
+        E::Tls(message) => Err(tls_error(&what, &message, None, request, via, bundle)),
+        E::Rustls(e) => Err(tls_error(&what, &e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
 }
 
 /// A failed TLS handshake (exit 5), with what to do about it.
-fn tls_error(what: &str, cause: &dyn std::fmt::Display, hint: &str) -> anyhow::Error {
-    api_error(format!("{what}: TLS error: {cause}; {hint}"))
+///
+/// Through a proxy it says whose handshake failed where that is known.
+/// Through an `http://` proxy there is one, the API's inside the tunnel.
+/// An `https://` proxy has its own first, checked against the same trust,
+/// and the error does not tell which of the two failed: only a certificate
+/// for another name does, by the name it was checked for.
+fn tls_error(
+    what: &str,
+    cause: &dyn std::fmt::Display,
+    error: Option<&rustls::Error>,
+    request: &Request,
+    via: Option<&Via>,
+    ca_bundle: Option<&Path>,
+) -> anyhow::Error {
+    use rustls::{CertificateError as C, Error as R};
+    let hint = match error {
+        Some(error) => tls_hint(error, ca_bundle),
+        None => untrusted_hint(None, ca_bundle),
+    };
+    let Some(via) = via else {
+        return api_error(format!("{what}: TLS error: {cause}; {hint}"));
+    };
+    if !via.tls {
+        return api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        ));
+    }
+    let checked = match error {
+        Some(R::InvalidCertificate(C::NotValidForNameContext { expected, .. })) => {
+            Some(expected.to_str().to_ascii_lowercase())
+        }
+        _ => None,
+    };
+    let proxy_host = via.host.trim_matches(['[', ']']).to_ascii_lowercase();
+    let api_host = bare_host(request.url).to_ascii_lowercase();
+    match checked {
+        Some(name) if name == proxy_host && name != api_host => api_error(format!(
+            "{what}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
+            via.var
+        )),
+        Some(name) if name == api_host && name != proxy_host => api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        )),
+        _ => api_error(format!(
+            "{what}: TLS error with the {via} or with the API through it: {cause}; {hint}"
+        )),
+    }
 }
 
 /// What to do about a failed TLS handshake, told by its cause and the

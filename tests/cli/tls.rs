@@ -556,6 +556,73 @@ fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
     assert!(!connects_with(&vars, &["--max-retries", "0"]).is_empty());
 }
 
+/// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
+/// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
+/// and the proxy as messages name it.
+fn through_https_proxy(cert: &str, key: &str, ca: &TestCa) -> (String, String) {
+    let proxy = FakeApi::start_tls(FakeConfig::default(), cert, key);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &proxy, &ca.pem)
+        .env("HTTPS_PROXY", proxy.base_url())
+        .env("TALKDESK_BASE_URL", "https://localhost:1")
+        .env("TALKDESK_TOKEN_URL", "https://localhost:1/oauth/token")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(proxy.requests().is_empty());
+    let name = format!("proxy {} from HTTPS_PROXY", proxy.addr());
+    (stderr_of(&output), name)
+}
+
+#[test]
+fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_is_known() {
+    let ca = TestCa::new("test CA");
+    // An https:// proxy whose certificate is for another name: the name it was checked for is
+    // the proxy's, so it is the proxy's certificate that failed.
+    let (cert, key) = leaf(&ca, &["localhost"], |_| {});
+    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    assert!(
+        stderr.contains(&format!(
+            "TLS error with the {proxy}: invalid peer certificate"
+        )) && stderr.contains(
+            "the proxy's certificate is for another host: check the host name in HTTPS_PROXY"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("host name of the URL"), "{stderr}");
+    // One that is not trusted: either handshake may have failed (both use the same trust), and
+    // the message says so rather than blame the API.
+    let other = TestCa::new("unrelated CA");
+    let (cert, key) = leaf(&other, &["127.0.0.1"], |_| {});
+    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    assert!(
+        stderr.contains(&format!(
+            "TLS error with the {proxy} or with the API through it: invalid peer certificate: UnknownIssuer"
+        )),
+        "{stderr}"
+    );
+    // Through an http:// proxy the handshake is the API's, inside the tunnel: the proxy is
+    // named as connection errors name it.
+    let fake = https_fake(&ca, 3);
+    let tunnel = ConnectProxy::start();
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &other.pem)
+        .env("HTTPS_PROXY", &tunnel.url)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let port = tunnel.url.rsplit(':').next().unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "TLS error (through the proxy 127.0.0.1:{port} from HTTPS_PROXY): invalid peer certificate: UnknownIssuer"
+        )),
+        "{stderr}"
+    );
+}
+
 /// A proxy that answers every CONNECT with `status_line`; its URL.
 fn refusing_proxy(status_line: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
