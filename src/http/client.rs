@@ -609,6 +609,14 @@ fn classify(
             // as the same statuses from the API are (§5).
             let status = (why.strip_prefix("proxy server responded "))
                 .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
+            // ureq writes the status twice (`407/407`): once, with its reason.
+            let why = match status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok()) {
+                Some(code) => match code.canonical_reason() {
+                    Some(reason) => format!("proxy server responded {} {reason}", code.as_u16()),
+                    None => format!("proxy server responded {}", code.as_u16()),
+                },
+                None => why,
+            };
             if status.is_some_and(is_retryable_status) {
                 return transient(format!("no tunnel ({why})"));
             }
