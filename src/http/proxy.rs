@@ -143,14 +143,29 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     } else {
         format!("http://{value}")
     };
-    match url::Url::parse(&text) {
+    let parsed = match url::Url::parse(&text) {
         Err(url::ParseError::InvalidPort) => {
             return Err(config_error(format!(
                 "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
             )));
         }
         Err(_) => return Err(invalid()),
-        Ok(_) => {}
+        Ok(parsed) => parsed,
+    };
+    // ureq refuses these as it refuses any bad URL: say what is wrong.
+    let not_utf8 = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8()
+            .is_err()
+    };
+    let bad = [
+        ("user name", parsed.username()),
+        ("password", parsed.password().unwrap_or_default()),
+    ];
+    if let Some((which, _)) = bad.iter().find(|(_, part)| not_utf8(part)) {
+        return Err(config_error(format!(
+            "the {which} in {var} is not UTF-8 text once its %-escapes are decoded; percent-encode the UTF-8 bytes of each character (é as %C3%A9), or unset {var}"
+        )));
     }
     let proxy = Proxy::new(&text).map_err(|_| invalid())?;
     if proxy.host().is_empty() {
@@ -350,6 +365,30 @@ mod tests {
                 crate::error::Exit::Config
             );
         }
+    }
+
+    #[test]
+    fn credentials_that_do_not_decode_to_utf8_are_named_but_not_shown() {
+        for (value, which) in [
+            ("http://user:hunter2%ff@proxy:3128", "password"),
+            ("http://us%C3er:hunter2@proxy:3128", "user name"),
+        ] {
+            let err = proxies(&[("HTTPS_PROXY", value)]).unwrap_err();
+            let text = format!("{err:#}");
+            assert_eq!(
+                text,
+                format!(
+                    "the {which} in HTTPS_PROXY is not UTF-8 text once its %-escapes are decoded; \
+                     percent-encode the UTF-8 bytes of each character (é as %C3%A9), or unset HTTPS_PROXY"
+                )
+            );
+            assert_eq!(
+                crate::error::exit_code_for(&err),
+                crate::error::Exit::Config
+            );
+        }
+        let p = proxies(&[("HTTPS_PROXY", "http://us%C3%A9r:p%40ss@proxy:3128")]).unwrap();
+        assert!(p.for_url(&url("https://api.talkdeskapp.com")).is_some());
     }
 
     #[test]
