@@ -2,25 +2,24 @@
 //! redirects, a body cap, the proxy of each URL, retries with backoff, and
 //! the `-v` request log with secrets redacted.
 
-use std::fs;
+use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
 use serde::Deserialize;
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
-use super::proxy::Proxies;
+use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
 use super::throttle::RateLimits;
-use super::url::Url;
-use crate::error::{api_error, config_error};
+use super::url::{Url, bare_host};
+use crate::error::api_error;
 use crate::log::Log;
 use crate::text::{counted, shorten, terminal_safe};
 
@@ -161,10 +160,7 @@ impl Client {
     /// Builds the agent: trust roots, timeout, no redirects, no status
     /// errors (statuses are handled here), a User-Agent.
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let roots = match &options.ca_bundle {
-            Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path)?)),
-            None => RootCerts::PlatformVerifier,
-        };
+        let roots = super::trust::roots(options.ca_bundle.as_deref(), options.log)?;
         let proxies = Proxies::from_env(|name| match std::env::var(name) {
             Err(std::env::VarError::NotUnicode(_)) => Some("\u{0}".into()),
             value => value.ok(),
@@ -385,7 +381,7 @@ impl Client {
         if very_verbose {
             self.log_request_headers(request);
         }
-        let via = self.proxies.name_for(request.url);
+        let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self
                 .prepare(request, self.agent.post(url))
@@ -394,7 +390,7 @@ impl Client {
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, request, &self.options, via.as_deref()),
+            Err(e) => return classify(e, request, &self.options, via.as_ref()),
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response);
@@ -434,7 +430,7 @@ impl Client {
                     limit / (1024 * 1024)
                 )));
             }
-            Err(e) => return classify(e, request, &self.options, via.as_deref()),
+            Err(e) => return classify(e, request, &self.options, via.as_ref()),
         };
         if request.issues_token {
             self.learn_token(&body);
@@ -557,7 +553,7 @@ fn classify(
     error: ureq::Error,
     request: &Request,
     options: &ClientOptions,
-    via: Option<&str>,
+    via: Option<&Via>,
 ) -> Result<Attempt> {
     use ureq::Error as E;
     let what = request.to_string();
@@ -565,11 +561,13 @@ fn classify(
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
+    let bundle = options.ca_bundle.as_deref();
     if let Some(unresolved) =
-        super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default())
+        super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default(), via)
     {
+        // The message names the proxy, if there is one.
         if unresolved.temporary {
-            return transient(unresolved.message);
+            return Ok(Attempt::Transient(unresolved.message));
         }
         return Err(api_error(format!("{what}: {}", unresolved.message)));
     }
@@ -586,7 +584,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(&what, tls, tls_hint(tls))),
+            Some(tls) => Err(tls_error(&what, tls, Some(tls), request, via, bundle)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -606,11 +604,19 @@ fn classify(
             request.setting()
         ))),
         E::ConnectProxyFailed(why) => {
-            let proxy = via.unwrap_or("proxy");
+            let proxy = via.map_or("proxy".into(), Via::to_string);
             // A 502, 503 or 504 of the proxy is its upstream failing: retried
             // as the same statuses from the API are (§5).
             let status = (why.strip_prefix("proxy server responded "))
                 .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
+            // ureq writes the status twice (`407/407`): once, with its reason.
+            let why = match status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok()) {
+                Some(code) => match code.canonical_reason() {
+                    Some(reason) => format!("proxy server responded {} {reason}", code.as_u16()),
+                    None => format!("proxy server responded {}", code.as_u16()),
+                },
+                None => why,
+            };
             if status.is_some_and(is_retryable_status) {
                 return transient(format!("no tunnel ({why})"));
             }
@@ -618,21 +624,67 @@ fn classify(
                 "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
             )))
         }
-        E::Tls(message) => Err(tls_error(&what, &message, UNTRUSTED_HINT)),
-        E::Rustls(e) => Err(tls_error(&what, &e, tls_hint(&e))),
+        E::Tls(message) => Err(tls_error(&what, &message, None, request, via, bundle)),
+        E::Rustls(e) => Err(tls_error(&what, &e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
 }
 
 /// A failed TLS handshake (exit 5), with what to do about it.
-fn tls_error(what: &str, cause: &dyn std::fmt::Display, hint: &str) -> anyhow::Error {
-    api_error(format!("{what}: TLS error: {cause}; {hint}"))
+///
+/// Through a proxy it says whose handshake failed where that is known.
+/// Through an `http://` proxy there is one, the API's inside the tunnel.
+/// An `https://` proxy has its own first, checked against the same trust,
+/// and the error does not tell which of the two failed: only a certificate
+/// for another name does, by the name it was checked for.
+fn tls_error(
+    what: &str,
+    cause: &dyn std::fmt::Display,
+    error: Option<&rustls::Error>,
+    request: &Request,
+    via: Option<&Via>,
+    ca_bundle: Option<&Path>,
+) -> anyhow::Error {
+    use rustls::{CertificateError as C, Error as R};
+    let hint = match error {
+        Some(error) => tls_hint(error, ca_bundle),
+        None => untrusted_hint(None, ca_bundle),
+    };
+    let Some(via) = via else {
+        return api_error(format!("{what}: TLS error: {cause}; {hint}"));
+    };
+    if !via.tls {
+        return api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        ));
+    }
+    let checked = match error {
+        Some(R::InvalidCertificate(C::NotValidForNameContext { expected, .. })) => {
+            Some(expected.to_str().to_ascii_lowercase())
+        }
+        _ => None,
+    };
+    let proxy_host = via.host.trim_matches(['[', ']']).to_ascii_lowercase();
+    let api_host = bare_host(request.url).to_ascii_lowercase();
+    match checked {
+        Some(name) if name == proxy_host && name != api_host => api_error(format!(
+            "{what}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
+            via.var
+        )),
+        Some(name) if name == api_host && name != proxy_host => api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        )),
+        _ => api_error(format!(
+            "{what}: TLS error with the {via} or with the API through it: {cause}; {hint}"
+        )),
+    }
 }
 
-/// What to do about a failed TLS handshake, told by its cause.
-fn tls_hint(error: &rustls::Error) -> &'static str {
+/// What to do about a failed TLS handshake, told by its cause and the
+/// `ca_bundle` in use, if any.
+fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
-    match error {
+    let hint = match error {
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
         }
@@ -655,42 +707,24 @@ fn tls_hint(error: &rustls::Error) -> &'static str {
         R::AlertReceived(A::CertificateRequired) => {
             "the server wants a client certificate, which this tool does not send: reach the API without that gateway"
         }
-        _ => UNTRUSTED_HINT,
-    }
+        _ => return untrusted_hint(Some(error), ca_bundle),
+    };
+    hint.into()
 }
 
 /// The hint for a certificate that is not trusted, and for any other
-/// failed handshake.
-const UNTRUSTED_HINT: &str = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
-
-/// Reads every certificate of a PEM bundle; a file with none is a
-/// configuration error.
-fn load_ca_bundle(path: &Path) -> Result<Vec<Certificate<'static>>> {
-    let pem = fs::read(path).map_err(|e| {
-        config_error(format!(
-            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
-            path.display()
-        ))
-    })?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        let item = item.map_err(|e| {
-            config_error(format!(
-                "ca_bundle {} is not valid PEM: {e}",
-                path.display()
-            ))
-        })?;
-        if let PemItem::Certificate(cert) = item {
-            certs.push(cert);
-        }
+/// failed handshake: set `ca_bundle`, or, when it is set, what it lacks.
+fn untrusted_hint(error: Option<&rustls::Error>, ca_bundle: Option<&Path>) -> Cow<'static, str> {
+    use rustls::{CertificateError as C, Error as R};
+    let Some(path) = ca_bundle else {
+        return "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)".into();
+    };
+    let path = path.display();
+    if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
+        format!("the server's certificate is not signed by any certificate in ca_bundle {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
+    } else {
+        format!("ca_bundle {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
     }
-    if certs.is_empty() {
-        return Err(config_error(format!(
-            "ca_bundle {} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks",
-            path.display()
-        )));
-    }
-    Ok(certs)
 }
 
 /// Headers whose values are never logged (a `HeaderName` is lowercase).

@@ -1,7 +1,10 @@
 //! Telling a host name that does not resolve apart from other network
 //! failures. A wrong `account_name` or `region` produces exactly this
 //! (the token host is `ACCOUNT.talkdeskid.com` or a regional variant), so
-//! it is final rather than retried, and the message names those settings.
+//! it is final rather than retried, and the message names those settings;
+//! or, through a proxy, the variable that names the proxy.
+
+use super::proxy::Via;
 
 /// A host name that did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,9 +16,10 @@ pub struct Unresolved {
     pub temporary: bool,
 }
 
-/// `Some` when `error` says the host name `host` did not resolve; `None`
-/// for any other failure.
-pub fn unresolved_host(error: &ureq::Error, host: &str) -> Option<Unresolved> {
+/// `Some` when `error` says a host name did not resolve: `host`'s, or,
+/// for a request through a proxy, the proxy's (only the proxy's name is
+/// looked up then: it resolves the API's). `None` for any other failure.
+pub fn unresolved_host(error: &ureq::Error, host: &str, via: Option<&Via>) -> Option<Unresolved> {
     let detail = match error {
         ureq::Error::HostNotFound => "no address found".to_string(),
         ureq::Error::Io(e) => {
@@ -29,12 +33,24 @@ pub fn unresolved_host(error: &ureq::Error, host: &str) -> Option<Unresolved> {
     // glibc's and the BSDs' wording of `EAI_AGAIN`.
     let lower = detail.to_ascii_lowercase();
     let temporary = lower.contains("temporary failure") || lower.contains("try again");
-    let check = "check account_name and region (TALKDESK_ACCOUNT_NAME, TALKDESK_REGION), or token_url / base_url if you set them";
+    let (name, check) = match via {
+        Some(via) => (
+            format!("of the {via}"),
+            format!(
+                "check {}: a user name or password in it must be percent-encoded (@ as %40, : as %3A, / as %2F), or what follows a raw @ is taken for the host",
+                via.var
+            ),
+        ),
+        None => (
+            host.to_string(),
+            "check account_name and region (TALKDESK_ACCOUNT_NAME, TALKDESK_REGION), or token_url / base_url if you set them".into(),
+        ),
+    };
     Some(Unresolved {
         message: if temporary {
-            format!("cannot resolve the host name {host} for now ({detail}); if it lasts, {check}")
+            format!("cannot resolve the host name {name} for now ({detail}); if it lasts, {check}")
         } else {
-            format!("cannot resolve the host name {host} ({detail}); {check}")
+            format!("cannot resolve the host name {name} ({detail}); {check}")
         },
         temporary,
     })
@@ -55,6 +71,7 @@ mod tests {
         let found = unresolved_host(
             &lookup_error("Name or service not known"),
             "acme.talkdeskid.com",
+            None,
         )
         .expect("classified");
         assert!(!found.temporary);
@@ -66,14 +83,19 @@ mod tests {
         ] {
             assert!(found.message.contains(part), "{part}: {}", found.message);
         }
-        let none = unresolved_host(&ureq::Error::HostNotFound, "x.invalid").expect("classified");
+        let none =
+            unresolved_host(&ureq::Error::HostNotFound, "x.invalid", None).expect("classified");
         assert!(!none.temporary);
     }
 
     #[test]
     fn a_temporary_resolver_failure_is_retried_with_the_same_hint() {
-        let found = unresolved_host(&lookup_error("Temporary failure in name resolution"), "h")
-            .expect("classified");
+        let found = unresolved_host(
+            &lookup_error("Temporary failure in name resolution"),
+            "h",
+            None,
+        )
+        .expect("classified");
         assert!(found.temporary);
         assert!(
             found.message.contains("account_name and region"),
@@ -84,8 +106,46 @@ mod tests {
 
     #[test]
     fn other_failures_are_not_name_failures() {
-        assert!(unresolved_host(&ureq::Error::ConnectionFailed, "h").is_none());
+        assert!(unresolved_host(&ureq::Error::ConnectionFailed, "h", None).is_none());
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-        assert!(unresolved_host(&ureq::Error::Io(refused), "h").is_none());
+        assert!(unresolved_host(&ureq::Error::Io(refused), "h", None).is_none());
+    }
+
+    #[test]
+    fn through_a_proxy_the_name_that_did_not_resolve_is_the_proxy_s() {
+        // `http://user:p@ss@127.0.0.1:3128` with a raw `@`: the proxy host is `ss`.
+        let via = Via {
+            host: "ss".into(),
+            port: 80,
+            var: "HTTPS_PROXY",
+            tls: false,
+        };
+        let found = unresolved_host(
+            &lookup_error("Name or service not known"),
+            "127.0.0.1",
+            Some(&via),
+        )
+        .expect("classified");
+        assert!(!found.temporary);
+        assert_eq!(
+            found.message,
+            "cannot resolve the host name of the proxy ss:80 from HTTPS_PROXY (Name or service not known); \
+             check HTTPS_PROXY: a user name or password in it must be percent-encoded (@ as %40, : as %3A, / as %2F), \
+             or what follows a raw @ is taken for the host"
+        );
+        let again = unresolved_host(
+            &lookup_error("Temporary failure in name resolution"),
+            "127.0.0.1",
+            Some(&via),
+        )
+        .expect("classified");
+        assert!(again.temporary);
+        assert!(
+            again.message.starts_with(
+                "cannot resolve the host name of the proxy ss:80 from HTTPS_PROXY for now"
+            ) && !again.message.contains("account_name"),
+            "{}",
+            again.message
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! accounts. The ureq agent of a run and its retries ([`client`]), error
 //! bodies ([`errors`]), the proxy of each URL ([`proxy`]), secrets kept out
 //! of every line ([`redact`]), backoff and `Retry-After` ([`retry`]), the
-//! pace of every request ([`pacer`]), rate limits seen ([`throttle`]), and
-//! the URL rules ([`url`]). Both `auth` and
+//! pace of every request ([`pacer`]), rate limits seen ([`throttle`]), the
+//! trust roots ([`trust`]), and the URL rules ([`url`]). Both `auth` and
 //! `api` build on it; it imports neither.
 
 pub mod client;
@@ -14,6 +14,7 @@ pub mod proxy;
 pub mod redact;
 pub mod retry;
 pub mod throttle;
+pub mod trust;
 pub mod url;
 
 use anyhow::Result;

@@ -41,10 +41,31 @@ struct Chosen {
 }
 
 impl Chosen {
-    /// `proxy host:port from VAR` (never its password).
-    fn name(&self) -> String {
-        let (host, port) = (self.proxy.host(), self.proxy.port());
-        format!("proxy {host}:{port} from {}", self.var)
+    fn via(&self) -> Via {
+        Via {
+            host: self.proxy.host().to_string(),
+            port: self.proxy.port(),
+            var: self.var,
+            tls: self.proxy.protocol() == ProxyProtocol::Https,
+        }
+    }
+}
+
+/// The proxy a request goes through, as messages name it (never its
+/// password): `proxy host:port from VAR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Via {
+    pub host: String,
+    pub port: u16,
+    /// The variable it came from.
+    pub var: &'static str,
+    /// An `https://` proxy: the connection to the proxy is TLS too.
+    pub tls: bool,
+}
+
+impl std::fmt::Display for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "proxy {}:{} from {}", self.host, self.port, self.var)
     }
 }
 
@@ -78,10 +99,9 @@ impl Proxies {
         self.chosen_for(url).map(|c| &c.proxy)
     }
 
-    /// `proxy host:port from VAR`, for an error on a request to `url`
-    /// that went through a proxy (never its password).
-    pub fn name_for(&self, url: &Url) -> Option<String> {
-        self.chosen_for(url).map(Chosen::name)
+    /// The proxy a request to `url` goes through, for its errors.
+    pub fn via_for(&self, url: &Url) -> Option<Via> {
+        self.chosen_for(url).map(Chosen::via)
     }
 
     fn chosen_for(&self, url: &Url) -> Option<&Chosen> {
@@ -100,7 +120,7 @@ impl Proxies {
         [("https", &self.https), ("http", &self.http)]
             .into_iter()
             .filter_map(|(scheme, chosen)| {
-                let name = chosen.as_ref()?.name();
+                let name = chosen.as_ref()?.via();
                 Some(format!(
                     "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
                 ))
@@ -123,14 +143,29 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     } else {
         format!("http://{value}")
     };
-    match url::Url::parse(&text) {
+    let parsed = match url::Url::parse(&text) {
         Err(url::ParseError::InvalidPort) => {
             return Err(config_error(format!(
                 "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
             )));
         }
         Err(_) => return Err(invalid()),
-        Ok(_) => {}
+        Ok(parsed) => parsed,
+    };
+    // ureq refuses these as it refuses any bad URL: say what is wrong.
+    let not_utf8 = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8()
+            .is_err()
+    };
+    let bad = [
+        ("user name", parsed.username()),
+        ("password", parsed.password().unwrap_or_default()),
+    ];
+    if let Some((which, _)) = bad.iter().find(|(_, part)| not_utf8(part)) {
+        return Err(config_error(format!(
+            "the {which} in {var} is not UTF-8 text once its %-escapes are decoded; percent-encode the UTF-8 bytes of each character (é as %C3%A9), or unset {var}"
+        )));
     }
     let proxy = Proxy::new(&text).map_err(|_| invalid())?;
     if proxy.host().is_empty() {
@@ -267,7 +302,7 @@ mod tests {
         let p = proxies(&[("HTTPS_PROXY", "http://proxy:3128")]).unwrap();
         let api = url("https://api.talkdeskapp.com");
         assert_eq!(
-            p.name_for(&api).as_deref(),
+            p.via_for(&api).map(|v| v.to_string()).as_deref(),
             Some("proxy proxy:3128 from HTTPS_PROXY")
         );
     }
@@ -330,6 +365,30 @@ mod tests {
                 crate::error::Exit::Config
             );
         }
+    }
+
+    #[test]
+    fn credentials_that_do_not_decode_to_utf8_are_named_but_not_shown() {
+        for (value, which) in [
+            ("http://user:hunter2%ff@proxy:3128", "password"),
+            ("http://us%C3er:hunter2@proxy:3128", "user name"),
+        ] {
+            let err = proxies(&[("HTTPS_PROXY", value)]).unwrap_err();
+            let text = format!("{err:#}");
+            assert_eq!(
+                text,
+                format!(
+                    "the {which} in HTTPS_PROXY is not UTF-8 text once its %-escapes are decoded; \
+                     percent-encode the UTF-8 bytes of each character (é as %C3%A9), or unset HTTPS_PROXY"
+                )
+            );
+            assert_eq!(
+                crate::error::exit_code_for(&err),
+                crate::error::Exit::Config
+            );
+        }
+        let p = proxies(&[("HTTPS_PROXY", "http://us%C3%A9r:p%40ss@proxy:3128")]).unwrap();
+        assert!(p.for_url(&url("https://api.talkdeskapp.com")).is_some());
     }
 
     #[test]

@@ -191,15 +191,22 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
 }
 
 #[test]
-fn a_bundle_of_another_ca_is_refused() {
+fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     let ca = TestCa::new("test CA");
     let other = TestCa::new("unrelated CA");
     let (cert, key) = ca.server_cert();
     let stderr = refused_handshake(&cert, &key, &other.pem);
     assert!(
-        stderr.contains("TLS") && stderr.contains("ca_bundle"),
+        stderr.contains("TLS error: invalid peer certificate: UnknownIssuer")
+            && stderr.contains(
+                "the server's certificate is not signed by any certificate in ca_bundle "
+            )
+            && stderr.contains("ca.pem (used instead of the system store)")
+            && stderr.contains("any intermediate certificate the server does not send"),
         "{stderr}"
     );
+    // It is set already.
+    assert!(!stderr.contains("set ca_bundle"), "{stderr}");
 }
 
 #[test]
@@ -235,6 +242,157 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
+}
+
+#[test]
+fn a_ca_bundle_saved_with_a_byte_order_mark_is_trusted() {
+    // Windows Notepad saves UTF-8 with a BOM in front of the first line.
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &format!("\u{feff}{}", ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+}
+
+#[test]
+fn a_certificate_block_that_is_no_certificate_is_refused_or_left_out_with_a_warning() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    // A key saved under a CERTIFICATE label: base64 that is no certificate.
+    let relabelled = KeyPair::generate()
+        .unwrap()
+        .serialize_pem()
+        .replace("PRIVATE KEY", "CERTIFICATE");
+    let output = trusting(&sb, &fake, &relabelled)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "ca_bundle {} holds no certificate that can be read: its CERTIFICATE block is not an X.509 certificate",
+            sb.path("ca.pem").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        fake.connections(),
+        0,
+        "no handshake with an empty trust list"
+    );
+    // Beside a good one, it is left out and named.
+    let output = trusting(&sb, &fake, &format!("{relabelled}{}", ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "warning: ca_bundle {}: certificate 1 of 2 is not an X.509 certificate and is left out",
+            sb.path("ca.pem").display()
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let cut = &ca.pem[..ca.pem.len() / 2];
+    let garbage = "-----BEGIN CERTIFICATE-----\nMIIBzz==garbage\n-----END CERTIFICATE-----\n";
+    for (name, text, says) in [
+        (
+            "cut.pem",
+            cut,
+            "a CERTIFICATE block is not closed (no -----END CERTIFICATE----- line)",
+        ),
+        ("garbage.pem", garbage, "a block is not valid base64"),
+    ] {
+        std::fs::write(sb.path(name), text).unwrap();
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CA_BUNDLE", sb.path(name))
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!(
+                "ca_bundle {} is not valid PEM: {says}",
+                sb.path(name).display()
+            )) && stderr.contains("export the certificates again as PEM"),
+            "{stderr}"
+        );
+        // No Rust internals: `MissingSectionEnd { end_marker: [67, …] }`.
+        assert!(!stderr.contains(['{', '[', '"']), "{stderr}");
+    }
+    assert_eq!(fake.connections(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ca_bundle_that_is_no_regular_file_or_too_large_is_refused_at_once() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let fifo = sb.path("fifo.pem");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.expect("mkfifo runs").success());
+    // Sparse: 17 MiB of nothing, on no disk.
+    let big = std::fs::File::create(sb.path("big.pem")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    // A pipe with no writer first (it hung for ever); /dev/zero last (it
+    // filled the memory).
+    for (path, says) in [
+        (fifo, "is not a regular file (a pipe, a socket or a device)"),
+        (sb.path("big.pem"), "is larger than 16 MiB"),
+        (sb.path(""), "is not a regular file (a folder)"),
+        (
+            "/dev/zero".into(),
+            "is not a regular file (a pipe, a socket or a device)",
+        ),
+    ] {
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_CA_BUNDLE", &path)
+            .args(["list", "-o", "json"])
+            .timeout(std::time::Duration::from_secs(10))
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("ca_bundle {} {says}", path.display()))
+                && stderr.contains("point ca_bundle at a PEM file"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(fake.connections(), 0);
+    // A link is followed (/etc/ssl/cert.pem often is one).
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    std::os::unix::fs::symlink(sb.path("ca.pem"), sb.path("link.pem")).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("link.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
 }
 
 /// A minimal HTTP CONNECT proxy on 127.0.0.1:0: records each CONNECT line and the bytes the
@@ -398,6 +556,73 @@ fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
     assert!(!connects_with(&vars, &["--max-retries", "0"]).is_empty());
 }
 
+/// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
+/// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
+/// and the proxy as messages name it.
+fn through_https_proxy(cert: &str, key: &str, ca: &TestCa) -> (String, String) {
+    let proxy = FakeApi::start_tls(FakeConfig::default(), cert, key);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &proxy, &ca.pem)
+        .env("HTTPS_PROXY", proxy.base_url())
+        .env("TALKDESK_BASE_URL", "https://localhost:1")
+        .env("TALKDESK_TOKEN_URL", "https://localhost:1/oauth/token")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(proxy.requests().is_empty());
+    let name = format!("proxy {} from HTTPS_PROXY", proxy.addr());
+    (stderr_of(&output), name)
+}
+
+#[test]
+fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_is_known() {
+    let ca = TestCa::new("test CA");
+    // An https:// proxy whose certificate is for another name: the name it was checked for is
+    // the proxy's, so it is the proxy's certificate that failed.
+    let (cert, key) = leaf(&ca, &["localhost"], |_| {});
+    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    assert!(
+        stderr.contains(&format!(
+            "TLS error with the {proxy}: invalid peer certificate"
+        )) && stderr.contains(
+            "the proxy's certificate is for another host: check the host name in HTTPS_PROXY"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("host name of the URL"), "{stderr}");
+    // One that is not trusted: either handshake may have failed (both use the same trust), and
+    // the message says so rather than blame the API.
+    let other = TestCa::new("unrelated CA");
+    let (cert, key) = leaf(&other, &["127.0.0.1"], |_| {});
+    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    assert!(
+        stderr.contains(&format!(
+            "TLS error with the {proxy} or with the API through it: invalid peer certificate: UnknownIssuer"
+        )),
+        "{stderr}"
+    );
+    // Through an http:// proxy the handshake is the API's, inside the tunnel: the proxy is
+    // named as connection errors name it.
+    let fake = https_fake(&ca, 3);
+    let tunnel = ConnectProxy::start();
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &other.pem)
+        .env("HTTPS_PROXY", &tunnel.url)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let port = tunnel.url.rsplit(':').next().unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "TLS error (through the proxy 127.0.0.1:{port} from HTTPS_PROXY): invalid peer certificate: UnknownIssuer"
+        )),
+        "{stderr}"
+    );
+}
+
 /// A proxy that answers every CONNECT with `status_line`; its URL.
 fn refusing_proxy(status_line: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -444,10 +669,12 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     assert!(
         stderr.contains(&format!(
             "proxy 127.0.0.1:{port} from HTTPS_PROXY would not open a tunnel"
-        )) && stderr.contains("responded 407")
+        )) && stderr.contains("(proxy server responded 407 Proxy Authentication Required)")
             && stderr.contains("http://user:password@host:port"),
         "{stderr}"
     );
+    // Said once (ureq writes `407/407`).
+    assert!(!stderr.contains("407/407"), "{stderr}");
     // The request is named once, not once for each layer of the error.
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
 }
@@ -458,7 +685,7 @@ fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
         through_refusing_proxy("HTTP/1.1 503 Service Unavailable", &["--max-retries", "2"]);
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("no tunnel (proxy server responded 503")
+        stderr.contains("no tunnel (proxy server responded 503 Service Unavailable)")
             && stderr.contains("(after 2 retries)"),
         "{stderr}"
     );

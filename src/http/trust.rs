@@ -1,0 +1,179 @@
+//! The trust roots of a run: the operating system's store, or every
+//! certificate of the PEM file `ca_bundle` names.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+use rustls::RootCertStore;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::{self, PemObject, SectionKind};
+use ureq::tls::{Certificate, RootCerts};
+
+use crate::error::config_error;
+use crate::log::Log;
+use crate::text::{shorten, terminal_safe};
+
+/// The roots to trust: those of `ca_bundle` when it is set, else the
+/// system store.
+pub fn roots(ca_bundle: Option<&Path>, log: Log) -> Result<RootCerts> {
+    Ok(match ca_bundle {
+        Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, log)?)),
+        None => RootCerts::PlatformVerifier,
+    })
+}
+
+/// The largest bundle read. Every root of the Mozilla store together is
+/// about 200 KiB; a corporate bundle of 3,000 certificates, 3 MB.
+const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads every certificate of a PEM bundle. A file with none, or with
+/// none that is a certificate, is a configuration error; a block that is
+/// no certificate beside good ones is left out with a warning.
+fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
+    let pem = read_bundle(path)?;
+    // Windows Notepad starts a UTF-8 file with a byte-order mark, which
+    // would hide the first -----BEGIN line.
+    let pem = pem.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&pem);
+    let mut certs = Vec::new();
+    // The CERTIFICATE blocks that hold no certificate, counted from 1.
+    let mut unreadable = Vec::new();
+    let mut blocks = 0;
+    for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
+        let (kind, der) = section.map_err(|e| {
+            config_error(format!(
+                "ca_bundle {} is not valid PEM: {}{REEXPORT}",
+                path.display(),
+                pem_problem(&e)
+            ))
+        })?;
+        if kind != SectionKind::Certificate {
+            continue;
+        }
+        blocks += 1;
+        // ureq leaves out, without a word, what rustls cannot read.
+        match RootCertStore::empty().add(CertificateDer::from(der.as_slice())) {
+            Ok(()) => certs.push(Certificate::from_der(&der).to_owned()),
+            Err(_) => unreadable.push(blocks),
+        }
+    }
+    let shown = path.display();
+    if blocks == 0 {
+        return Err(config_error(format!(
+            "ca_bundle {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"
+        )));
+    }
+    if certs.is_empty() {
+        let which = match blocks {
+            1 => "its CERTIFICATE block is not an X.509 certificate".to_string(),
+            n => format!("none of its {n} CERTIFICATE blocks is an X.509 certificate"),
+        };
+        return Err(config_error(format!(
+            "ca_bundle {shown} holds no certificate that can be read: {which}{REEXPORT}"
+        )));
+    }
+    match unreadable.as_slice() {
+        [] => {}
+        [one] => log.warn(&format!(
+            "ca_bundle {shown}: certificate {one} of {blocks} is not an X.509 certificate and is left out"
+        )),
+        many => {
+            let mut list: Vec<String> = many.iter().take(5).map(usize::to_string).collect();
+            if many.len() > 5 {
+                list.push("…".into());
+            }
+            log.warn(&format!(
+                "ca_bundle {shown}: certificates {} of {blocks} are not X.509 certificates and are left out",
+                list.join(", ")
+            ));
+        }
+    }
+    Ok(certs)
+}
+
+/// What to do about a bundle that cannot be read as certificates.
+const REEXPORT: &str =
+    "; export the certificates again as PEM (Base64 text), or point ca_bundle at another file";
+
+/// What is wrong with a PEM file, in words (the error's own `Display`
+/// shows bytes as numbers).
+fn pem_problem(error: &pem::Error) -> String {
+    match error {
+        pem::Error::MissingSectionEnd { end_marker } => {
+            let label = String::from_utf8_lossy(end_marker);
+            let label = terminal_safe(&shorten(&label, 40));
+            format!("a {label} block is not closed (no -----END {label}----- line)")
+        }
+        pem::Error::IllegalSectionStart { .. } => "a -----BEGIN line is malformed".into(),
+        pem::Error::Base64Decode(_) => "a block is not valid base64".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The bytes of the bundle: a regular file (a link to one is followed) of
+/// at most [`MAX_BUNDLE_BYTES`]. A pipe or a device is never read: it
+/// would hang the run or fill its memory.
+fn read_bundle(path: &Path) -> Result<Vec<u8>> {
+    let refused = |why: String| {
+        config_error(format!(
+            "ca_bundle {} {why}; point ca_bundle at a PEM file",
+            path.display()
+        ))
+    };
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Opening a pipe waits for a writer, unless told not to.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let cannot_read = |e: std::io::Error| {
+        config_error(format!(
+            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
+            path.display()
+        ))
+    };
+    let file = options.open(path).map_err(cannot_read)?;
+    let meta = file.metadata().map_err(cannot_read)?;
+    if meta.is_dir() {
+        return Err(refused("is not a regular file (a folder)".into()));
+    }
+    if !meta.is_file() {
+        return Err(refused(
+            "is not a regular file (a pipe, a socket or a device)".into(),
+        ));
+    }
+    let too_large = || refused(format!("is larger than {} MiB", MAX_BUNDLE_BYTES >> 20));
+    if meta.len() > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    let mut pem = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // One byte more than allowed tells a file that grew since.
+    (file.take(MAX_BUNDLE_BYTES + 1).read_to_end(&mut pem)).map_err(cannot_read)?;
+    if pem.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    Ok(pem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_problems_are_told_in_words() {
+        let unclosed = pem::Error::MissingSectionEnd {
+            end_marker: b"CERTIFICATE".to_vec(),
+        };
+        assert_eq!(
+            pem_problem(&unclosed),
+            "a CERTIFICATE block is not closed (no -----END CERTIFICATE----- line)"
+        );
+        let start = pem::Error::IllegalSectionStart {
+            line: b"-----BEGIN CERT".to_vec(),
+        };
+        assert_eq!(pem_problem(&start), "a -----BEGIN line is malformed");
+        let base64 = pem::Error::Base64Decode("PrematurePadding".into());
+        assert_eq!(pem_problem(&base64), "a block is not valid base64");
+    }
+}
