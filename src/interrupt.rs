@@ -1,7 +1,9 @@
 //! Ctrl-C, `kill` and a scheduler's timeout: a run ended by SIGINT,
-//! SIGTERM or SIGHUP first removes the hidden temporary files it was
-//! writing (the `--output-file` export, a token cache entry), so that a
-//! nightly job stopped every night does not pile them up. The target of
+//! SIGTERM or SIGHUP (or another signal that ends a process and can be
+//! caught: SIGQUIT, SIGALRM of `timeout -s ALRM`, SIGUSR1/2, and SIGXCPU
+//! and SIGXFSZ of `ulimit -t` / `-f`) first removes the hidden temporary
+//! files it was writing (the `--output-file` export, a token cache entry),
+//! so that a nightly job stopped every night does not pile them up. The target of
 //! `--output-file` is untouched, as on any other failure. The process then
 //! ends by the same signal, as it would have without this: a shell or
 //! scheduler sees "killed by SIGINT", and a shell loop stops on Ctrl-C.
@@ -74,17 +76,19 @@ fn remove_all(paths: &[PathBuf]) {
     }
 }
 
-/// Notes, at start, which of SIGINT, SIGTERM and SIGHUP the tool may
+/// Notes, at start, which of the signals that end a process the tool may
 /// catch later: those whose disposition is not "ignore". Nothing is caught
 /// yet.
 #[cfg(unix)]
 pub fn install() {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::consts::*;
     let _ = CATCH.set(
-        [SIGINT, SIGTERM, SIGHUP]
-            .into_iter()
-            .filter(|&s| !ignored(s))
-            .collect(),
+        [
+            SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+        ]
+        .into_iter()
+        .filter(|&s| !ignored(s))
+        .collect(),
     );
 }
 

@@ -101,3 +101,45 @@ fn ctrl_c_leaves_no_temporary_file_and_the_target_untouched() {
 fn a_schedulers_sigterm_leaves_no_temporary_file_and_the_target_untouched() {
     interrupted_export("-TERM", 15);
 }
+
+/// The other signals that end a process, and can be caught, clean up too:
+/// `timeout -s ALRM`, `kill -USR1`. Before, each left the hidden file.
+#[test]
+fn other_ending_signals_leave_no_temporary_file_either() {
+    interrupted_export("-ALRM", 14);
+    interrupted_export("-USR1", 10);
+}
+
+/// A file size limit (`ulimit -f`, systemd's `LimitFSIZE`) reached while
+/// the export is written: the run fails, the target stays as it was, and
+/// no hidden file is left (SIGXFSZ killed it with the file left before).
+#[test]
+fn a_file_size_limit_leaves_no_temporary_file_and_the_target_untouched() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(300),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let target = sb.path("accounts.csv");
+    std::fs::write(&target, "yesterday's export\n").unwrap();
+    let tool = sb.spawnable_tool(&fake);
+    let output = Command::new("sh")
+        .args(["-c", r#"ulimit -f 8; exec "$0" "$@""#])
+        .arg(tool.get_program())
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&target)
+        .env_clear()
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{output:?}");
+    assert_eq!(
+        temporaries(&sb),
+        Vec::<String>::new(),
+        "no hidden file left"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "yesterday's export\n"
+    );
+}
