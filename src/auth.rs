@@ -151,6 +151,8 @@ const CACHE_FILE_MAX: u64 = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct TokenCache {
     dir: PathBuf,
+    /// The user the cache must belong to: this process's (on unix).
+    owner: u32,
 }
 
 /// The cache folder: `<cache dir>/talkdesk-accounts`.
@@ -185,7 +187,19 @@ fn fingerprint(creds: &Credentials) -> String {
 
 impl TokenCache {
     pub fn new(dir: PathBuf) -> TokenCache {
-        TokenCache { dir }
+        #[cfg(unix)]
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let owner = unsafe { libc::geteuid() };
+        #[cfg(not(unix))]
+        let owner = 0;
+        TokenCache { dir, owner }
+    }
+
+    /// Whether a file or folder of the cache belongs to its owner (as ssh
+    /// trusts only its user's files): a token planted by another user who
+    /// can write the folder is never sent.
+    fn owned(&self, meta: &fs::Metadata) -> bool {
+        owner_of(meta) == self.owner
     }
 
     fn path(&self, creds: &Credentials) -> PathBuf {
@@ -224,6 +238,10 @@ impl TokenCache {
         if !meta.is_file() || meta.len() > CACHE_FILE_MAX {
             return None;
         }
+        let dir = fs::metadata(&self.dir).ok()?;
+        if !self.owned(&meta) || !self.owned(&dir) {
+            return None;
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -231,7 +249,7 @@ impl TokenCache {
             if loose(meta.permissions().mode()) {
                 let _ = file.set_permissions(fs::Permissions::from_mode(0o600));
             }
-            if fs::metadata(&self.dir).is_ok_and(|d| d.is_dir() && loose(d.permissions().mode())) {
+            if dir.is_dir() && loose(dir.permissions().mode()) {
                 let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
             }
         }
@@ -245,6 +263,12 @@ impl TokenCache {
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
         create_private_dir(&self.dir)
             .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
+        if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
+            anyhow::bail!(
+                "the token cache folder {} belongs to another user; remove it, or pass --no-cache",
+                self.dir.display()
+            );
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -274,6 +298,16 @@ impl TokenCache {
     pub fn remove(&self, creds: &Credentials) {
         let _ = fs::remove_file(self.path(creds));
     }
+}
+
+#[cfg(unix)]
+fn owner_of(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::MetadataExt::uid(meta)
+}
+
+#[cfg(not(unix))]
+fn owner_of(_: &fs::Metadata) -> u32 {
+    0
 }
 
 /// Opens `path` for reading unless it is a symbolic link; without waiting
@@ -608,6 +642,24 @@ mod tests {
         assert_eq!(mode, 0o644);
         assert!(fs::symlink_metadata(cache.path(&c)).unwrap().is_file());
         assert!(cache.load(&c).is_some());
+    }
+
+    #[test]
+    fn a_cache_of_another_user_is_neither_read_nor_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = creds("id");
+        let mine = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        mine.store(&c, &token(now_secs() + 3600)).unwrap();
+        assert!(mine.load(&c).is_some());
+        // The same files, seen by a user who does not own them (a token
+        // planted in a shared or pre-made folder).
+        let theirs = TokenCache {
+            owner: mine.owner.wrapping_add(1),
+            ..mine.clone()
+        };
+        assert!(theirs.load(&c).is_none(), "a planted token is never used");
+        let err = theirs.store(&c, &token(now_secs() + 3600)).unwrap_err();
+        assert!(err.to_string().contains("belongs to another user"), "{err}");
     }
 
     #[test]
