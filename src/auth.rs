@@ -481,6 +481,17 @@ impl Bearer for Auth<'_> {
         *current = Some(token.clone());
         Ok(token.bearer())
     }
+
+    fn forget(&self, rejected: &str) {
+        let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
+        let current = self.current().ok();
+        let held = current.as_ref().and_then(|c| c.as_ref());
+        if let (Some(token), Some(cache)) = (held, &self.cache) {
+            if token.access_token.expose() == rejected {
+                cache.remove(&self.creds);
+            }
+        }
+    }
 }
 
 /// Why a token answer did not parse, without any value from it: serde's

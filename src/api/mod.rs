@@ -157,7 +157,12 @@ impl<'a> Api<'a> {
         if reply.status != 401 {
             return Ok(reply);
         }
-        get(&self.bearer.renew(&bearer)?)
+        let renewed = self.bearer.renew(&bearer)?;
+        let reply = get(&renewed)?;
+        if reply.status == 401 {
+            self.bearer.forget(&renewed);
+        }
+        Ok(reply)
     }
 }
 

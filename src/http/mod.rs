@@ -28,4 +28,8 @@ pub trait Bearer: Sync {
     /// The API refused `rejected` (401): a new value, or the one another
     /// request already got in its place.
     fn renew(&self, rejected: &str) -> Result<String>;
+
+    /// The API refused the renewed value too: it is not kept for a later
+    /// run.
+    fn forget(&self, rejected: &str);
 }

@@ -153,6 +153,9 @@ fn a_second_401_is_exit_4() {
     );
     assert_eq!(api.token_requests(), 2, "one new token, not a loop");
     assert_eq!(api.page_requests(), [1, 1]);
+    // The new token, refused too, is not kept: the next run does not
+    // start with a token known to be refused (it did: one more 401).
+    assert_eq!(cache_files(&sb), Vec::<PathBuf>::new());
 }
 
 #[test]
