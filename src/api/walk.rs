@@ -146,6 +146,8 @@ pub struct Step {
 enum Next {
     /// To this URL, expecting this page number there.
     Page(Url, u64),
+    /// To the next page number, for want of a next link.
+    Number(u64),
     /// Nowhere: that was the last page.
     End,
     /// Nowhere, although the page claimed more: the warning says so.
@@ -169,6 +171,8 @@ pub struct Walk {
     seen_urls: HashSet<String>,
     /// The accounts of the pages so far, repeats included.
     received: u64,
+    /// The page coming next is asked for by number, not by a next link.
+    by_number: bool,
 }
 
 impl Walk {
@@ -188,6 +192,7 @@ impl Walk {
             misnumbered: false,
             seen_urls: HashSet::new(),
             received: 0,
+            by_number: true,
         }
     }
 
@@ -219,10 +224,26 @@ impl Walk {
         // page asked for): its next links would go on for ever. Past the
         // last page claimed, the walk ends there, as on an empty page.
         if let Some(before) = raw.ids_hash().and_then(|h| self.contents.insert(h, number)) {
-            let Some(claimed) = raw.total_pages.filter(|&t| number > t) else {
+            // Without `total_pages`, a page after the first sent again for
+            // the next number ends the walk too (the server's `total` is
+            // then checked by the caller); page 1 sent again is a server
+            // that ignores the page asked for.
+            let past_the_end = match raw.total_pages {
+                Some(claimed) => number > claimed,
+                None => self.by_number && before > 1,
+            };
+            if !past_the_end {
+                let why = match self.by_number {
+                    true => "it ignores the page asked for",
+                    false => "its next links go in a loop",
+                };
                 return Err(api_error(format!(
-                    "the API sent page {before} twice (again as page {number}, {url}); its next links go in a loop, so the walk stops here"
+                    "the API sent page {before} twice (again as page {number}, {url}); {why}, so the walk stops here"
                 )));
+            }
+            let claimed = match raw.total_pages {
+                Some(claimed) => format!("past the last page the API claimed ({claimed})"),
+                None => format!("so the API has no page after {before}"),
             };
             self.next = None;
             let page = Page {
@@ -232,7 +253,7 @@ impl Walk {
                 total_pages: raw.total_pages,
             };
             let warning = format!(
-                "page {number} repeats page {before}, past the last page the API claimed ({claimed}); the walk ends there, without following its next link"
+                "page {number} repeats page {before}, {claimed}; the walk ends there, without following its next link"
             );
             return Ok(Step {
                 page,
@@ -253,8 +274,11 @@ impl Walk {
         self.seen_pages.insert(number);
         self.received += raw.accounts().map_or(0, |a| a.len() as u64);
         if !self.single {
-            self.next = match self.next_after(&url, &raw, number)? {
+            let next = self.next_after(&url, &raw, number)?;
+            self.by_number = matches!(next, Next::Number(_));
+            self.next = match next {
                 Next::Page(url, n) => Some((url, n)),
+                Next::Number(n) => Some((self.endpoint.page_url(n), n)),
                 Next::End => None,
                 Next::EndShort(why) => {
                     warning = Some(match warning {
@@ -298,11 +322,9 @@ impl Walk {
                 raw.total
                     .map_or_else(|| "no total".to_string(), |t| t.to_string())
             )),
-            Some(total_pages) if number < total_pages => {
-                Next::Page(self.endpoint.page_url(number + 1), number + 1)
-            }
+            Some(total_pages) if number < total_pages => Next::Number(number + 1),
             None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {
-                Next::Page(self.endpoint.page_url(number + 1), number + 1)
+                Next::Number(number + 1)
             }
             _ => Next::End,
         })
@@ -667,6 +689,40 @@ mod tests {
         feed(&mut walk, raw(2, json!({"total": 9}))).unwrap();
         feed(&mut walk, raw(0, json!({"total": 9}))).unwrap();
         assert!(!walk.has_next());
+    }
+
+    /// A page of the accounts `ids`, with `total` and nothing else.
+    fn page_of(ids: std::ops::Range<u32>, total: u64) -> RawPage {
+        let accounts: Vec<Value> = ids.map(|i| json!({"id": format!("r{i}")})).collect();
+        let page = json!({"total": total, "_embedded": {"accounts": accounts}});
+        serde_json::from_str(&page.to_string()).unwrap()
+    }
+
+    #[test]
+    fn without_total_pages_a_page_sent_again_for_the_next_number_ends_the_walk() {
+        // A server that clamps past its last page, its total one too many.
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        for ids in [0..2, 2..4, 4..5] {
+            feed(&mut walk, page_of(ids, 6)).unwrap();
+        }
+        let step = feed(&mut walk, page_of(4..5, 6)).unwrap();
+        assert!(!walk.has_next());
+        assert!(step.page.accounts.is_empty());
+        assert_eq!(
+            step.warning.as_deref(),
+            Some(
+                "page 4 repeats page 3, so the API has no page after 3; the walk ends there, without following its next link"
+            )
+        );
+        // Page 1 sent again: the server ignores the page asked for.
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, page_of(0..2, 6)).unwrap();
+        let (exit, message) = kind(feed(&mut walk, page_of(0..2, 6)));
+        assert_eq!(exit, Exit::Api);
+        assert!(
+            message.contains("it ignores the page asked for"),
+            "{message}"
+        );
     }
 
     #[test]
