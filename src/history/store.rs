@@ -399,11 +399,23 @@ impl Store {
 
     /// Takes group and others' access to the store file away (SPEC §8:
     /// 0600; a write-protected file keeps its owner's bits, so stays
-    /// read-only); the error when it cannot.
+    /// read-only); the error when it cannot. Another user's store, shared
+    /// on purpose, is left as its owner made it.
     #[cfg(unix)]
     pub fn make_private(&self) -> std::io::Result<()> {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(&self.path)?.permissions().mode();
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        self.make_private_for(unsafe { libc::geteuid() })
+    }
+
+    /// [`Store::make_private`] for the user `me`.
+    #[cfg(unix)]
+    fn make_private_for(&self, me: u32) -> std::io::Result<()> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = fs::metadata(&self.path)?;
+        if meta.uid() != me {
+            return Ok(());
+        }
+        let mode = meta.permissions().mode();
         if mode & 0o077 != 0 {
             fs::set_permissions(&self.path, fs::Permissions::from_mode(mode & 0o700))?;
         }
@@ -547,5 +559,24 @@ mod tests {
                 path.display()
             )
         );
+    }
+
+    /// Only the owner's store is made private: another user's, shared on
+    /// purpose, is left alone (its reader warned, every run, to run a
+    /// chmod it could not).
+    #[cfg(unix)]
+    #[test]
+    fn only_the_owners_store_is_made_private() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let mode = || fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let owner = fs::metadata(&path).unwrap().uid();
+        store.make_private_for(owner.wrapping_add(1)).unwrap();
+        assert_eq!(mode(), 0o644, "another user's store is left as it is");
+        store.make_private_for(owner).unwrap();
+        assert_eq!(mode(), 0o600);
     }
 }
