@@ -707,6 +707,10 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str
         R::AlertReceived(A::CertificateRequired) => {
             "the server wants a client certificate, which this tool does not send: reach the API without that gateway"
         }
+        // SNI: an address, or a name the server has no site for.
+        R::AlertReceived(A::UnrecognisedName) => {
+            "the server has no site for the host name asked for: use the host name its certificate is for, not an address"
+        }
         _ => return untrusted_hint(Some(error), ca_bundle),
     };
     hint.into()
@@ -775,6 +779,15 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_without_a_site_for_the_name_is_told_so_not_the_bundle_blamed() {
+        use rustls::{AlertDescription, Error};
+        let alert = Error::AlertReceived(AlertDescription::UnrecognisedName);
+        let hint = tls_hint(&alert, Some(Path::new("/etc/corp.pem")));
+        assert!(hint.contains("no site for the host name"), "{hint}");
+        assert!(!hint.contains("ca_bundle"), "{hint}");
+    }
 
     #[test]
     fn a_reply_debug_leaves_the_body_out() {

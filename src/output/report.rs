@@ -74,7 +74,7 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
         // As in `list`: ids, statuses and times (copied and pasted whole)
         // never wrap; the other columns give way.
         for (column, name) in table.column_iter_mut().zip(header) {
-            if ["id", "status", "time", "from", "to"].contains(name) {
+            if ["id", "status", "change", "kind", "time", "from", "to"].contains(name) {
                 column.set_constraint(ColumnConstraint::ContentWidth);
             }
         }
