@@ -251,7 +251,12 @@ impl Client {
                 // Sent again at once on a new connection, once, as curl and
                 // Go do: a server's keep-alive timeout racing the request is
                 // no failure of the server.
-                Attempt::Dropped(_) if !std::mem::replace(&mut sent_again, true) => continue,
+                Attempt::Dropped(message) if !std::mem::replace(&mut sent_again, true) => {
+                    self.debug(&format!(
+                        "sending {request} again on a new connection, not counted as a retry ({message})"
+                    ));
+                    continue;
+                }
                 Attempt::Dropped(message) => Attempt::Transient(message),
                 outcome => outcome,
             };
@@ -341,7 +346,7 @@ impl Client {
             }
             Err(_) => {
                 self.pace.no_answer(slot);
-                return outcome;
+                "failed".to_string()
             }
         };
         let retry = match attempt {
@@ -430,7 +435,14 @@ impl Client {
                     limit / (1024 * 1024)
                 )));
             }
-            Err(e) => return classify(e, request, &self.options, via.as_ref()),
+            // Dropped after the head arrived is no reused connection the
+            // server closed: a counted retry.
+            Err(e) => {
+                return match classify(e, request, &self.options, via.as_ref()) {
+                    Ok(Attempt::Dropped(message)) => Ok(Attempt::Transient(message)),
+                    other => other,
+                };
+            }
         };
         if request.issues_token {
             self.learn_token(&body);
@@ -624,6 +636,11 @@ fn classify(
                 "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
             )))
         }
+        // ureq could not make out where the body ends.
+        E::BodyStalled => Err(api_error(format!(
+            "{what}: the answer is not valid HTTP (its body could not be read to its end){through}; check {}",
+            request.setting()
+        ))),
         E::Tls(message) => Err(tls_error(&what, &message, None, request, via, bundle)),
         E::Rustls(e) => Err(tls_error(&what, &e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),

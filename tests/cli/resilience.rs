@@ -1136,3 +1136,59 @@ fn pages_with_a_total_but_no_total_pages_or_links_are_walked_to_the_total() {
         assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
     }
 }
+
+/// An answer cut short after its head (the body shorter than its
+/// `Content-Length`, then the connection closed) is a failed try like any
+/// other: counted as a retry. Only a connection dropped before any answer
+/// is sent again uncounted. Before, it was sent again for free: with
+/// `--max-retries 0` the page was asked for twice.
+#[test]
+fn an_answer_cut_short_after_its_head_is_a_counted_retry() {
+    const CUT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"count\": ";
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(9),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(CUT))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    for (retries, asked) in [("0", 1), ("2", 3)] {
+        api.clear_requests();
+        let out = list_json(&api, &["--max-retries", retries], true);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "", "no partial array");
+        assert_eq!(api.requests_for_page(2), asked, "--max-retries {retries}");
+    }
+}
+
+/// Framing ureq cannot read to its end (`Transfer-Encoding: chunked,
+/// identity`) is named as an answer that is not valid HTTP, with what to
+/// check, and `-v` logs the failed try; it said "request failed: body data
+/// reading stalled", and `-v` showed nothing.
+#[test]
+fn an_answer_whose_end_cannot_be_found_is_named_and_logged() {
+    const FRAMED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n{\"count\": 0}";
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(1), FaultKind::RawResponse(FRAMED))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list_json(&api, &["-v"], true);
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            "the answer is not valid HTTP (its body could not be read to its end); check base_url"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/express/accounts?page=1&per_page=50 -> failed ("),
+        "{stderr}"
+    );
+}
