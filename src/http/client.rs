@@ -773,6 +773,7 @@ fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str
         .find_map(|name| {
             let value = headers.get(name)?.to_str().ok()?;
             (value.split(',').map(str::trim))
+                .filter(|c| !c.is_empty())
                 .any(|c| !c.eq_ignore_ascii_case("identity") && !c.eq_ignore_ascii_case("chunked"))
                 .then_some((name, value))
         })
@@ -796,6 +797,30 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_coding_that_is_named_is_one_nobody_asked_for() {
+        let coding = |name: &str, value: &str| {
+            let mut headers = ureq::http::HeaderMap::new();
+            headers.insert(
+                ureq::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                ureq::http::HeaderValue::from_str(value).unwrap(),
+            );
+            unasked_coding(&headers).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(
+            coding("Transfer-Encoding", "gzip, chunked").as_deref(),
+            Some("gzip, chunked")
+        );
+        assert_eq!(coding("Content-Encoding", "br").as_deref(), Some("br"));
+        for (name, value) in [
+            ("Transfer-Encoding", ""),
+            ("Transfer-Encoding", "chunked, "),
+            ("Content-Encoding", "identity"),
+        ] {
+            assert_eq!(coding(name, value), None, "{name}: {value:?}");
+        }
+    }
 
     #[test]
     fn a_server_without_a_site_for_the_name_is_told_so_not_the_bundle_blamed() {

@@ -138,6 +138,7 @@ pub fn unexpected(
     }
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
+        100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         status => hint(status).map(|h| format!("; {h}")).unwrap_or_default(),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
@@ -172,6 +173,23 @@ mod tests {
             location: None,
             charset: None,
             body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn statuses_no_api_answers_with_say_what_to_check() {
+        for status in [101, 999] {
+            let err = unexpected(
+                "GET x",
+                &reply(status, ""),
+                "base_url",
+                &Redactor::default(),
+            );
+            assert!(
+                err.to_string()
+                    .ends_with("no HTTP status the API answers with; check base_url"),
+                "{err}"
+            );
         }
     }
 
