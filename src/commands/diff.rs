@@ -14,7 +14,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::{Context, WalkPlan};
-use crate::account::{Account, Status};
+use crate::account::{Account, Status, lenient};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, is_broken_pipe, silent_exit, usage_error};
@@ -274,7 +274,8 @@ impl Differ {
 /// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`,
 /// as a value (for `--jq`).
 pub fn to_json(report: &DiffReport) -> Result<Value> {
-    Ok(serde_json::from_str(&exact_json(report)?)?)
+    // Read as jq reads it: a lone surrogate escape as U+FFFD.
+    lenient(&exact_json(report)?).context("the differences cannot be read as JSON values")
 }
 
 /// The json report as compact text, each account written as it came.

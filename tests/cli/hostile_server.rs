@@ -260,6 +260,12 @@ fn a_lone_surrogate_is_read_as_jq_reads_it_and_loses_no_account() {
     let diff: serde_json::Value =
         serde_json::from_str(&run(&["diff", export, "-o", "json"])).unwrap();
     assert_eq!(diff, json!({"added": [], "removed": [], "changed": []}));
+    // --jq on the report reads it as jq does (it failed: "unexpected end
+    // of hex escape").
+    let removed = sb.path("removed.jsonl");
+    std::fs::write(&removed, "{\"id\":\"gone\",\"name\":\"x\\udc00\"}\n").unwrap();
+    let names = run(&["diff", removed.to_str().unwrap(), "--jq", ".removed[].name"]);
+    assert_eq!(names, "x\u{FFFD}\n");
     run(&["snapshot", "-q", "--import", export, "--at", "2026-11-01"]);
     // history's json passes the recorded text through, as list's does;
     // its --jq reads the lone half as jq does.
