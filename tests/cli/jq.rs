@@ -690,3 +690,36 @@ fn each_readme_one_liner_and_its_jq_form_print_the_same() {
         assert_eq!(&run_line(&fake, pipe), expected, "`{pipe}`");
     }
 }
+
+/// A long expression (a `select` over 1,000 ids, as a script may build)
+/// and a deeply nested value are read by recursion: they ran the main
+/// thread's stack out and aborted (exit 134, "fatal runtime error").
+#[test]
+fn long_expressions_and_deep_values_do_not_abort() {
+    let deep = format!(
+        r#"{{"id":"d1","status":"ACTIVE","x":{}{}}}"#,
+        "[".repeat(3000),
+        "]".repeat(3000)
+    );
+    let fake = fake_with(vec![
+        serde_json::from_str::<Value>(r#"{"id":"a","status":"ACTIVE"}"#).unwrap(),
+    ]);
+    let ids: Vec<String> = (0..1000).map(|i| format!(".id == \"{i:024}\"")).collect();
+    let select = format!("select({} or .id == \"a\") | .id", ids.join(" or "));
+    assert_eq!(run_ok(&fake, &["list", "--jq", &select]), "a\n");
+    let fake = support::serving_page(&format!(
+        r#"{{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{{"accounts":[{deep}]}}}}"#
+    ));
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "--jq", "tojson | length"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        format!("{}\n", deep.len()),
+        "the account, compact"
+    );
+}
