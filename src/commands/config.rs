@@ -161,7 +161,13 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
             path.display()
         )?;
-        let answers = ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret)?;
+        let answers = match ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret) {
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(
+                "the input ended before the questions were answered; nothing was written to {}",
+                path.display()
+            ),
+            answers => answers?,
+        };
         fill_template(&answers)
     } else {
         TEMPLATE.to_string()
@@ -208,68 +214,61 @@ fn read_secret() -> io::Result<String> {
 }
 
 /// Asks the four questions. An empty answer skips one; an invalid account
-/// name or region is asked again; end of input stops asking.
+/// name or region is asked again; end of input (Ctrl-D) is an
+/// `UnexpectedEof` error: the user gave up, so nothing is to be written.
 pub fn ask(
     input: &mut dyn BufRead,
     prompt: &mut dyn Write,
     read_secret: &mut dyn FnMut() -> io::Result<String>,
 ) -> io::Result<Answers> {
-    let mut answers = Answers::default();
     let valid_name =
         |v: &str| !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    let Some(name) = question(
+    let name = question(
         input,
         prompt,
         "Talkdesk account name (e.g. mycompany)",
         &valid_name,
         "use letters, digits and hyphens only",
-    )?
-    else {
-        return Ok(answers);
-    };
-    answers.account_name = Some(name).filter(|v| !v.is_empty());
-    let Some(region) = question(
+    )?;
+    let region = question(
         input,
         prompt,
         "Region: us, eu or ca [us]",
         &|v: &str| Region::parse(v).is_some(),
         "answer us, eu or ca",
-    )?
-    else {
-        return Ok(answers);
-    };
-    answers.region = Region::parse(&region);
-    let Some(id) = question(input, prompt, "OAuth client id", &|_| true, "")? else {
-        return Ok(answers);
-    };
-    answers.client_id = Some(id).filter(|v| !v.is_empty());
+    )?;
+    let id = question(input, prompt, "OAuth client id", &|_| true, "")?;
     write!(prompt, "OAuth client secret (not shown as you type): ")?;
     prompt.flush()?;
     let secret = read_secret()?;
-    answers.client_secret = Some(secret.trim().to_string()).filter(|v| !v.is_empty());
-    Ok(answers)
+    Ok(Answers {
+        account_name: Some(name).filter(|v| !v.is_empty()),
+        region: Region::parse(&region),
+        client_id: Some(id).filter(|v| !v.is_empty()),
+        client_secret: Some(secret.trim().to_string()).filter(|v| !v.is_empty()),
+    })
 }
 
-/// One question, asked until the answer is empty or valid. `None` at the
-/// end of input.
+/// One question, asked until the answer is empty or valid; end of input
+/// is an `UnexpectedEof` error.
 fn question(
     input: &mut dyn BufRead,
     prompt: &mut dyn Write,
     text: &str,
     valid: &dyn Fn(&str) -> bool,
     advice: &str,
-) -> io::Result<Option<String>> {
+) -> io::Result<String> {
     loop {
         write!(prompt, "{text}: ")?;
         prompt.flush()?;
         let mut line = String::new();
         if input.read_line(&mut line)? == 0 {
             writeln!(prompt)?;
-            return Ok(None);
+            return Err(io::ErrorKind::UnexpectedEof.into());
         }
         let answer = line.trim().to_string();
         if answer.is_empty() || valid(&answer) {
-            return Ok(Some(answer));
+            return Ok(answer);
         }
         writeln!(prompt, "`{answer}`: {advice}")?;
     }
@@ -356,7 +355,7 @@ mod tests {
     }
 
     #[test]
-    fn questions_reask_invalid_answers_and_stop_at_end_of_input() {
+    fn questions_reask_invalid_answers_and_end_of_input_gives_up() {
         let mut input = io::Cursor::new("bad name!\nacme\nmars\nEU\nmy-id\n");
         let mut prompts = Vec::new();
         let answers = ask(
@@ -378,9 +377,11 @@ mod tests {
         assert!(prompts.contains("`bad name!`: use letters"), "{prompts}");
         assert!(prompts.contains("`mars`: answer us, eu or ca"), "{prompts}");
 
+        // Ctrl-D: the user gave up (with --force, a filled-in file was
+        // replaced by the bare template).
         let mut input = io::Cursor::new("\n");
-        let answers = ask(&mut input, &mut Vec::new(), &mut || Ok(String::new())).unwrap();
-        assert_eq!(answers, Answers::default());
+        let ended = ask(&mut input, &mut Vec::new(), &mut || Ok(String::new())).unwrap_err();
+        assert_eq!(ended.kind(), io::ErrorKind::UnexpectedEof);
     }
 
     #[test]
