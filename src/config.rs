@@ -829,10 +829,13 @@ fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
 }
 
 /// A credential: `client_id = ""` would be sent as no credential at all.
+/// A line ending at its end (a secret pasted into a CI store with its
+/// newline) is left out, as from `client_secret_cmd`: no credential has one.
 fn non_empty(text: String) -> Result<String, String> {
+    let text = text.trim_end_matches(['\r', '\n']);
     match text.trim().is_empty() {
         true => Err("is empty; set it, or leave it out".into()),
-        false => Ok(text),
+        false => Ok(text.to_string()),
     }
 }
 
@@ -1179,6 +1182,26 @@ mod tests {
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
         let msg = crate::error::one_line(&s.credentials().unwrap_err());
         assert!(msg.contains("TALKDESK_CLIENT_ID"), "{msg}");
+    }
+
+    #[test]
+    fn a_line_ending_after_a_credential_is_left_out() {
+        let env = env_of(&[
+            ("TALKDESK_CLIENT_ID", "the-id\r\n"),
+            ("TALKDESK_CLIENT_SECRET", "good-secret-1\n"),
+            (
+                "TALKDESK_TOKEN_URL",
+                "https://acme.talkdeskid.com/oauth/token",
+            ),
+        ]);
+        let c = Settings::resolve(&Overrides::default(), &env)
+            .unwrap()
+            .credentials()
+            .unwrap();
+        assert_eq!(
+            (c.client_id.as_str(), c.client_secret.expose()),
+            ("the-id", "good-secret-1")
+        );
     }
 
     #[test]
