@@ -320,9 +320,25 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// The most a config file may hold: a few profiles take a few KiB.
+const CONFIG_MAX: u64 = 1 << 20;
+
+/// The bytes of the config file, at most [`CONFIG_MAX`] (`--config
+/// /dev/zero` would fill memory); a pipe (`<(…)`) is read to its end.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(CONFIG_MAX + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > CONFIG_MAX {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    }
+    Ok(bytes)
+}
+
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
-    let text = match fs::read(path).map(String::from_utf8) {
+    let text = match read_capped(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {
             // The line, not the bytes: they may be part of a secret.
@@ -334,6 +350,13 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             )));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            return Err(config_error(format!(
+                "config file {} is larger than {} MiB, far more than any settings; pass --config with the settings file",
+                path.display(),
+                CONFIG_MAX >> 20
+            )));
+        }
         Err(e) => {
             return Err(config_error(format!(
                 "cannot read config file {}: {e}; check its permissions",
@@ -374,6 +397,38 @@ fn permission_warning(path: &Path) -> Option<String> {
             shell_quoted(&path.display().to_string())
         )
     })
+}
+
+/// A command is run from the config file only when no one else can have
+/// put it there: a file that group or others can write, or that another
+/// user (not root) owns, is refused (as ssh refuses such a config).
+#[cfg(unix)]
+fn refuse_if_others_can_change(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shown = path.display();
+    let quoted = shell_quoted(&shown.to_string());
+    if meta.is_file() && mode & 0o022 != 0 {
+        return Err(config_error(format!(
+            "config file {shown} can be changed by others (mode {mode:o}), so its client_secret_cmd is not run: it would run whatever they put there; run: chmod go-w {quoted}"
+        )));
+    }
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(config_error(format!(
+            "config file {shown} belongs to another user, so its client_secret_cmd is not run: it would run whatever they put there; use a config file of your own"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn refuse_if_others_can_change(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// A path as it can be pasted into a POSIX shell.
@@ -783,7 +838,12 @@ impl Settings {
         };
         let client_secret = match &secret.value {
             SecretSetting::Value(s) => s.clone(),
-            SecretSetting::Command(cmd) => run_secret_command(cmd)?,
+            SecretSetting::Command(cmd) => {
+                if let Source::File { path, .. } = &secret.source {
+                    refuse_if_others_can_change(path)?;
+                }
+                run_secret_command(cmd)?
+            }
         };
         Ok(Credentials {
             client_id: client_id.value.clone(),
@@ -1202,6 +1262,35 @@ mod tests {
             (c.client_id.as_str(), c.client_secret.expose()),
             ("the-id", "good-secret-1")
         );
+    }
+
+    #[test]
+    fn a_config_file_larger_than_a_mib_is_refused_not_read_to_the_end() {
+        let overrides = with_file(Path::new("/dev/zero"));
+        let err = err_text(Settings::resolve(&overrides, &env_of(&[])));
+        assert!(err.contains("/dev/zero is larger than 1 MiB"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_cmd_in_a_file_others_can_change_is_not_run() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ran = dir.path().join("ran");
+        let text = format!(
+            "[default]\nclient_id = \"x\"\ntoken_url = \"https://a.talkdeskid.com/oauth/token\"\nclient_secret_cmd = \"touch {}\"\n",
+            ran.display()
+        );
+        let (_d, path) = write_config(&text);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+        let settings = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        let err = settings.credentials().unwrap_err().to_string();
+        assert!(err.contains("can be changed by others (mode 666)"), "{err}");
+        assert!(!ran.exists(), "the command was not run");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let settings = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        let _ = settings.credentials();
+        assert!(ran.exists(), "a file of one's own runs it");
     }
 
     #[test]
