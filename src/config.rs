@@ -674,10 +674,16 @@ impl Lookup<'_> {
         })
     }
 
-    /// A path from the file is relative to the file.
+    /// A path from the file is relative to the file; `~/…` there is in
+    /// the home folder, as git and ssh read their config files.
     fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
-        match (&path.source, self.path.parent()) {
-            (Source::File { .. }, Some(dir)) if path.value.is_relative() => {
+        let Source::File { .. } = &path.source else {
+            return path;
+        };
+        let home = path.value.strip_prefix("~").ok().zip(dirs::home_dir());
+        match (home, self.path.parent()) {
+            (Some((rest, home)), _) => Sourced::new(home.join(rest), path.source),
+            (None, Some(dir)) if path.value.is_relative() => {
                 Sourced::new(dir.join(path.value), path.source)
             }
             _ => path,
@@ -1291,6 +1297,22 @@ mod tests {
         let settings = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
         let _ = settings.credentials();
         assert!(ran.exists(), "a file of one's own runs it");
+    }
+
+    #[test]
+    fn a_path_in_the_file_starting_with_a_tilde_is_in_the_home_folder() {
+        let (_d, path) = write_config(
+            "[default]\nhistory = \"~/talkdesk/h.sqlite3\"\nca_bundle = \"certs/corp.pem\"\n",
+        );
+        let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(s.history.unwrap().value, home.join("talkdesk/h.sqlite3"));
+        let beside = path.parent().unwrap().join("certs/corp.pem");
+        assert_eq!(
+            s.ca_bundle.unwrap().value,
+            beside,
+            "relative: beside the file"
+        );
     }
 
     #[test]
