@@ -448,7 +448,7 @@ fn permission_warning(_path: &Path) -> Option<String> {
 }
 
 /// The profile in use: `--profile`, else `TALKDESK_PROFILE`, else `default`.
-fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<String>> {
+pub fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<String>> {
     if let Some(p) = flag {
         return Ok(Sourced::new(p.to_string(), Source::Flag("--profile")));
     }
@@ -501,7 +501,7 @@ fn select_profile(
 /// A profile's name as a TOML table header writes it: bare when it can
 /// be (`prod`), else quoted (`"eu.prod"`: bare, it would be a table
 /// `prod` inside a table `eu`).
-fn toml_key(name: &str) -> String {
+pub fn toml_key(name: &str) -> String {
     let bare = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     match !name.is_empty() && name.chars().all(bare) {
         true => name.to_string(),

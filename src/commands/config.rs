@@ -11,7 +11,9 @@ use super::Context;
 use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
-use crate::config::{Region, SecretSetting, Settings, Source, Sourced, config_path_in_use};
+use crate::config::{
+    Region, SecretSetting, Settings, Source, Sourced, config_path_in_use, profile_in_use, toml_key,
+};
 use crate::output::report::{ReportCell, render_table};
 
 /// What `config init` writes; the same text as `config.example.toml`.
@@ -154,11 +156,13 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             path.display()
         );
     }
+    // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
+    let profile = toml_key(&profile_in_use(ctx.profile.as_deref(), ctx.env)?.value);
     let text = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
             stderr,
-            "Writing {}. Answer to fill in the [default] profile; press Enter to skip a question.",
+            "Writing {}. Answer to fill in the [{profile}] profile; press Enter to skip a question.",
             path.display()
         )?;
         let answers = match ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret) {
@@ -172,6 +176,7 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
     } else {
         TEMPLATE.to_string()
     };
+    let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
     write_private(&path, &text, force)?;
     super::print(format!("wrote {}\n", path.display()))?;
     ctx.log.note(

@@ -215,6 +215,41 @@ fn init_writes_the_template_privately_at_the_default_path() {
     assert_eq!(stderr_of(&show), "", "no permission warning");
 }
 
+/// `config init -p prod` (or `TALKDESK_PROFILE=prod`) writes `[prod]`, the
+/// profile the next command will ask for; it wrote `[default]`, so the
+/// `auth check -p prod` it suggests failed with "profile not found".
+#[test]
+fn init_writes_the_profile_asked_for() {
+    let sb = Sandbox::new();
+    let init = sb
+        .bare()
+        .args(["config", "init", "-p", "prod"])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", stderr_of(&init));
+    let text = fs::read_to_string(sb.default_config_path()).unwrap();
+    assert!(
+        text.contains("\n[prod]\n") && !text.contains("\n[default]\n"),
+        "{text}"
+    );
+    let show = sb
+        .bare()
+        .args(["config", "show", "-p", "prod"])
+        .output()
+        .unwrap();
+    assert!(show.status.success(), "{}", stderr_of(&show));
+    let sb = Sandbox::new();
+    let init = sb
+        .bare()
+        .env("TALKDESK_PROFILE", "eu.prod")
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", stderr_of(&init));
+    let text = fs::read_to_string(sb.default_config_path()).unwrap();
+    assert!(text.contains("\n[\"eu.prod\"]\n"), "{text}");
+}
+
 #[test]
 fn init_refuses_to_overwrite_without_force() {
     let sb = Sandbox::new();
