@@ -347,11 +347,18 @@ impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, '_, 'de, S> {
 
 /// A JSON text read as `T`; failing that, read with each lone UTF-16
 /// surrogate escape (`"\ud83d"`, half an emoji as JavaScript writes it:
-/// valid JSON, but no Unicode text) as U+FFFD, as jq reads it.
+/// valid JSON, but no Unicode text) as U+FFFD, as jq reads it; and a
+/// value nested deeper than serde_json's 128 levels is read too (the
+/// tool's thread has the stack for it), rather than as nothing.
 pub fn lenient<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text)
-        .ok()
-        .or_else(|| serde_json::from_str(&mend_surrogates(text)?).ok())
+    serde_json::from_str(text).ok().or_else(|| {
+        let mended = mend_surrogates(text);
+        let text = mended.as_deref().unwrap_or(text);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deserializer.disable_recursion_limit();
+        let value = T::deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok().map(|()| value)
+    })
 }
 
 /// The text with its lone surrogate escapes as `\ufffd`; `None` when it

@@ -377,3 +377,38 @@ fn json_keeps_each_account_as_written() {
 "#;
     assert_eq!(stdout_of(&output), expected);
 }
+
+/// A field nested deeper than serde_json's 128 levels is compared as any
+/// other: before, such accounts read as no fields at all, so a change in
+/// it was no difference (`--exit-code` 0) and the report invented others.
+#[test]
+fn a_field_nested_past_128_levels_is_compared_like_any_other() {
+    let deep = |n: u32| format!("{}{n}{}", "[".repeat(130), "]".repeat(130));
+    let account = |n| {
+        format!(
+            r#"{{"id":"d1","name":"deep","status":"ACTIVE","x":{}}}"#,
+            deep(n)
+        )
+    };
+    let fake = support::serving_page(&format!(
+        r#"{{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{{"accounts":[{}]}}}}"#,
+        account(1)
+    ));
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    for (n, code, changed) in [(2, 1, "1\n"), (1, 0, "0\n")] {
+        std::fs::write(&old, account(n) + "\n").unwrap();
+        let out = diff(
+            &sb,
+            &fake,
+            &[
+                old.to_str().unwrap(),
+                "--exit-code",
+                "--jq",
+                ".changed | length",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(code), "{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), changed);
+    }
+}
