@@ -310,19 +310,10 @@ fn imports_in_any_order_give_the_same_history() {
             assert_eq!(ok(&out), "");
             assert_eq!(stderr_of(&out), "");
         }
-        let changes = ok(&offline(&sb, &store)
-            .args(["changes", "-o", "csv"])
-            .output()
-            .unwrap());
-        let trend = ok(&offline(&sb, &store)
-            .args(["trend", "--every", "week", "-o", "csv"])
-            .output()
-            .unwrap());
+        let changes = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
+        let trend = offline_ok(&sb, &store, &["trend", "--every", "week", "-o", "csv"]);
         for (i, (_, at)) in files.iter().enumerate() {
-            let listed = ok(&offline(&sb, &store)
-                .args(["list", "--at", at, "-o", "jsonl", "-q"])
-                .output()
-                .unwrap());
+            let listed = offline_ok(&sb, &store, &["list", "--at", at, "-o", "jsonl", "-q"]);
             assert_eq!(listed, jsonl(&states_of_imports()[i]), "{name}: {at}");
         }
         outputs.push((changes, trend));
@@ -466,7 +457,7 @@ fn trend_plots_an_svg_picture() {
 fn reading_commands_need_no_credentials_and_no_network() {
     let sb = Sandbox::new();
     let store = imported_store(&sb, 2);
-    let read = |args: &[&str]| ok(&offline(&sb, &store).args(args).output().unwrap());
+    let read = |args: &[&str]| offline_ok(&sb, &store, &args);
     let changes: Vec<Value> = read(&["changes", "-o", "jsonl"])
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -694,10 +685,7 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [(file, at), ..] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &file, "--at", &at])
-        .output()
-        .unwrap());
+    offline_ok(&sb, &store, &["snapshot", "--import", &file, "--at", &at]);
     {
         let conn = rusqlite::Connection::open(&store).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -726,18 +714,16 @@ fn reads_but_does_not_record(protect: impl FnOnce(&Sandbox, &Path)) -> Sandbox {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [first, second, _] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &first.0, "--at", &first.1])
-        .output()
-        .unwrap());
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "--import", &first.0, "--at", &first.1],
+    );
     protect(&sb, &store);
     let before = fs::read(&store).unwrap();
-    let listed = ok(&offline(&sb, &store)
-        .args(["list", "--at", "now", "-o", "jsonl"])
-        .output()
-        .unwrap());
+    let listed = offline_ok(&sb, &store, &["list", "--at", "now", "-o", "jsonl"]);
     assert_eq!(listed, jsonl(&[a(), b(), c()]));
-    ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    offline_ok(&sb, &store, &["changes"]);
     let err = fails_with(
         &offline(&sb, &store)
             .args(["snapshot", "--import", &second.0, "--at", &second.1])
@@ -768,10 +754,11 @@ fn a_read_only_store_reads_but_does_not_record() {
     }
     fs::set_permissions(&store, fs::Permissions::from_mode(0o600)).unwrap();
     let [_, second, _] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &second.0, "--at", &second.1])
-        .output()
-        .unwrap());
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "--import", &second.0, "--at", &second.1],
+    );
 }
 
 /// In a read-only folder (or file system) a WAL store has no -shm file
@@ -797,10 +784,11 @@ fn an_older_store_that_cannot_be_upgraded_is_read_as_it_is() {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [first, ..] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &first.0, "--at", &first.1])
-        .output()
-        .unwrap());
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "--import", &first.0, "--at", &first.1],
+    );
     {
         let conn = rusqlite::Connection::open(&store).unwrap();
         conn.execute_batch(
@@ -932,10 +920,11 @@ fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
         "{err}"
     );
     // The same day both ways is an empty range, and no error.
-    ok(&offline(&sb, &store)
-        .args(["changes", "--since", "2026-11-05", "--until", "2026-11-05"])
-        .output()
-        .unwrap());
+    offline_ok(
+        &sb,
+        &store,
+        &["changes", "--since", "2026-11-05", "--until", "2026-11-05"],
+    );
 }
 
 #[test]
@@ -1061,10 +1050,7 @@ fn organizations_never_mix() {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [(file, at), ..] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &file, "--at", &at])
-        .output()
-        .unwrap());
+    offline_ok(&sb, &store, &["snapshot", "--import", &file, "--at", &at]);
     let err = fails_with(
         &offline(&sb, &store)
             .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/other/token")
@@ -1156,10 +1142,7 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     let sb = Sandbox::new();
     let store = sb.path("store");
     let [(first, at), ..] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &first, "--at", &at])
-        .output()
-        .unwrap());
+    offline_ok(&sb, &store, &["snapshot", "--import", &first, "--at", &at]);
     // Big enough that SQLite spills the transaction's pages to the WAL
     // before the commit: the kill lands while it writes (or just after).
     let many: Vec<Value> = (0..30_000)
@@ -1191,10 +1174,11 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     }
     child.kill().unwrap(); // SIGKILL, if it still runs
     child.wait().unwrap();
-    let listed = ok(&offline(&sb, &store)
-        .args(["list", "--at", "2026-11-03", "-o", "jsonl", "-q"])
-        .output()
-        .unwrap());
+    let listed = offline_ok(
+        &sb,
+        &store,
+        &["list", "--at", "2026-11-03", "-o", "jsonl", "-q"],
+    );
     let old = jsonl(&[a(), b(), c()]);
     eprintln!(
         "after the kill: the {} state",
@@ -1212,10 +1196,7 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     assert_eq!(check, "ok");
     drop(conn);
     let [_, (second, at), _] = exports(&sb);
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import", &second, "--at", &at])
-        .output()
-        .unwrap());
+    offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
 }
 
 #[test]
@@ -1332,10 +1313,7 @@ fn changes_csv_guards_formulas() {
             .output()
             .unwrap());
     }
-    let csv = ok(&offline(&sb, &store)
-        .args(["changes", "-o", "csv"])
-        .output()
-        .unwrap());
+    let csv = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
     assert_eq!(
         csv,
         "time,id,name,kind,before,after\n\
@@ -1360,7 +1338,7 @@ fn imported_store(sb: &Sandbox, imports: usize) -> std::path::PathBuf {
 fn jq_runs_on_each_change_and_version_or_once_on_the_array() {
     let sb = Sandbox::new();
     let store = imported_store(&sb, 3);
-    let run = |args: &[&str]| ok(&offline(&sb, &store).args(args).output().unwrap());
+    let run = |args: &[&str]| offline_ok(&sb, &store, &args);
     // --jq alone: per row (jsonl), as list.
     assert_eq!(
         run(&["changes", "--jq", r#""\(.id) \(.kind)""#]),
@@ -1506,12 +1484,7 @@ fn snapshot_with_a_bad_jq_records_nothing() {
     let sb = Sandbox::new();
     let store = imported_store(&sb, 2);
     let (file, at) = exports(&sb)[2].clone();
-    let changes = || {
-        ok(&offline(&sb, &store)
-            .args(["changes", "-o", "csv"])
-            .output()
-            .unwrap())
-    };
+    let changes = || offline_ok(&sb, &store, &["changes", "-o", "csv"]);
     let before = changes();
     for (jq, format, message) in [
         ("{", "json", "--jq expression does not parse"),
@@ -1673,42 +1646,35 @@ fn a_damaged_store_is_named_and_nothing_is_recorded() {
 fn changes_and_history_json_keep_ids_and_values_as_the_api_spelt_them() {
     let sb = Sandbox::new();
     let store = sb.path("h.sqlite3");
-    let days = [("2026-11-01", "1.0E2"), ("2026-11-02", "2.5E2")];
-    for (at, n) in days {
-        let file = sb.path(&format!("{at}.jsonl"));
-        let account = format!(r#"{{"id":7,"name":"A","status":"ACTIVE","n":{n}}}"#);
-        std::fs::write(&file, account + "\n").unwrap();
-        let file = file.to_str().unwrap();
-        let import = ["snapshot", "-q", "--import", file, "--at", at];
-        ok(&offline(&sb, &store).args(import).output().unwrap());
-    }
-    let changes = ok(&offline(&sb, &store)
-        .args(["changes", "-o", "jsonl"])
-        .output()
-        .unwrap());
+    let days = [
+        (
+            "2026-11-01",
+            "{\"id\":7,\"name\":\"A\",\"status\":\"ACTIVE\",\"n\":1.0E2}\n",
+        ),
+        (
+            "2026-11-02",
+            "{\"id\":7,\"name\":\"A\",\"status\":\"ACTIVE\",\"n\":2.5E2}\n",
+        ),
+    ];
+    import_each(&sb, &store, &days);
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
     assert_eq!(
         changes,
         r#"{"time":"2026-11-02T00:00:00Z","id":7,"name":"A","kind":"other","before":{"n":1.0E2},"after":{"n":2.5E2}}"#
             .to_string()
             + "\n"
     );
-    let table = ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    let table = offline_ok(&sb, &store, &["changes"]);
     assert!(
         table.contains("n: 1.0E2") && table.contains("n: 2.5E2"),
         "{table}"
     );
-    let history = ok(&offline(&sb, &store)
-        .args(["history", "7", "-o", "json"])
-        .output()
-        .unwrap());
+    let history = offline_ok(&sb, &store, &["history", "7", "-o", "json"]);
     assert!(
         history.contains(r#""account":{"id":7,"name":"A","status":"ACTIVE","n":1.0E2}}"#),
         "{history}"
     );
-    let id = ok(&offline(&sb, &store)
-        .args(["changes", "--jq", ".id + 1"])
-        .output()
-        .unwrap());
+    let id = offline_ok(&sb, &store, &["changes", "--jq", ".id + 1"]);
     assert_eq!(id, "8\n", "the id is the number the API sent");
 }
 
@@ -1739,7 +1705,7 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
     std::fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
     let file = file.to_str().unwrap();
     let import = ["snapshot", "-q", "--import", file, "--at", "2026-11-01"];
-    ok(&offline(&sb, &store).args(import).output().unwrap());
+    offline_ok(&sb, &store, &import);
     let before = std::fs::read(&store).unwrap();
     let listed = ok(&without_room(
         &sb,
@@ -1763,6 +1729,11 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
 
 /// Imports each `(time, jsonl text)` into `store`, in order; the report of
 /// each, as json.
+/// The tool offline (see [`offline`]) with `args`, which must succeed: its stdout.
+fn offline_ok(sb: &Sandbox, store: &Path, args: &[&str]) -> String {
+    ok(&offline(sb, store).args(args).output().unwrap())
+}
+
 fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
     days.iter()
         .map(|(at, text)| {
@@ -1770,7 +1741,7 @@ fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> 
             fs::write(&file, text).unwrap();
             let file = file.to_str().unwrap();
             let import = ["snapshot", "--import", file, "--at", at, "-o", "json"];
-            serde_json::from_str(&ok(&offline(sb, store).args(import).output().unwrap())).unwrap()
+            serde_json::from_str(&offline_ok(sb, store, &import)).unwrap()
         })
         .collect()
 }
@@ -1794,10 +1765,7 @@ fn changes_json_leaves_out_a_field_a_side_does_not_have() {
             ),
         ],
     );
-    let changes = ok(&offline(&sb, &store)
-        .args(["changes", "-o", "jsonl"])
-        .output()
-        .unwrap());
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
     assert_eq!(
         changes,
         "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"other\",\"before\":{\"n\":null},\"after\":{}}\n\
@@ -1825,30 +1793,25 @@ fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
     );
     assert_eq!(reports[1]["status"], 2, "{}", reports[1]);
     assert_eq!(reports[1]["other"], 0, "{}", reports[1]);
-    let changes = ok(&offline(&sb, &store)
-        .args(["changes", "-o", "csv"])
-        .output()
-        .unwrap());
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
     assert_eq!(
         changes,
         "time,id,name,kind,before,after\n\
          2026-11-02T00:00:00Z,a,,status,in_trial,active\n\
          2026-11-02T00:00:00Z,b,,status,Active,ACTIVE\n"
     );
-    let history = ok(&offline(&sb, &store)
-        .args(["history", "b", "-o", "csv"])
-        .output()
-        .unwrap());
+    let history = offline_ok(&sb, &store, &["history", "b", "-o", "csv"]);
     assert_eq!(
         history,
         "from,to,status,name,changed\n\
          2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,Active,,added\n\
          2026-11-02T00:00:00Z,,ACTIVE,,status\n"
     );
-    let listed = ok(&offline(&sb, &store)
-        .args(["list", "-q", "--at", "2026-11-02", "-o", "jsonl"])
-        .output()
-        .unwrap());
+    let listed = offline_ok(
+        &sb,
+        &store,
+        &["list", "-q", "--at", "2026-11-02", "-o", "jsonl"],
+    );
     assert_eq!(listed, second, "the respelling is kept as it came");
 }
 
@@ -1860,7 +1823,7 @@ fn trend_since_after_the_last_period_prints_no_period() {
     import_each(&sb, &store, &[("2026-03-15T12:00:00Z", account)]);
     let trend = |every: &str, since: &str| {
         let args = ["trend", "--every", every, "--since", since, "-o", "csv"];
-        ok(&offline(&sb, &store).args(args).output().unwrap())
+        offline_ok(&sb, &store, &args)
     };
     // The month of the snapshot ends after --since: it is shown.
     assert_eq!(
@@ -1893,7 +1856,7 @@ fn a_store_readable_by_others_is_made_private_when_opened() {
     import_each(&sb, &store, &[("2026-11-02", account)]);
     assert_eq!(support::mode(&store), 0o600);
     chmod(0o444);
-    ok(&offline(&sb, &store).args(["changes"]).output().unwrap());
+    offline_ok(&sb, &store, &["changes"]);
     assert_eq!(support::mode(&store), 0o400, "still read-only");
 }
 
