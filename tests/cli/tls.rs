@@ -59,6 +59,16 @@ impl TestCa {
 }
 
 /// A fake API over HTTPS with a certificate from `ca`.
+/// `list -o json` trusting the bundle `name`, written with `text`.
+fn list_with_bundle(sb: &Sandbox, fake: &FakeApi, name: &str, text: &str) -> Output {
+    std::fs::write(sb.path(name), text).unwrap();
+    sb.tool(fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path(name))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap()
+}
+
 fn https_fake(ca: &TestCa, accounts: usize) -> FakeApi {
     let (cert, key) = ca.server_cert();
     let fake = FakeApi::start_tls(
@@ -220,13 +230,7 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
         ("key.pem", key_only.as_str()),
         ("notes.txt", "not a certificate\n"),
     ] {
-        std::fs::write(sb.path(name), text).unwrap();
-        let output = sb
-            .tool(&fake)
-            .env("TALKDESK_CA_BUNDLE", sb.path(name))
-            .args(["list", "-o", "json"])
-            .output()
-            .unwrap();
+        let output = list_with_bundle(&sb, &fake, name, text);
         assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(
@@ -316,13 +320,7 @@ fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
         ),
         ("garbage.pem", garbage, "a block is not valid base64"),
     ] {
-        std::fs::write(sb.path(name), text).unwrap();
-        let output = sb
-            .tool(&fake)
-            .env("TALKDESK_CA_BUNDLE", sb.path(name))
-            .args(["list", "-o", "json"])
-            .output()
-            .unwrap();
+        let output = list_with_bundle(&sb, &fake, name, text);
         assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(
