@@ -457,7 +457,7 @@ fn trend_plots_an_svg_picture() {
 fn reading_commands_need_no_credentials_and_no_network() {
     let sb = Sandbox::new();
     let store = imported_store(&sb, 2);
-    let read = |args: &[&str]| offline_ok(&sb, &store, &args);
+    let read = |args: &[&str]| offline_ok(&sb, &store, args);
     let changes: Vec<Value> = read(&["changes", "-o", "jsonl"])
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -1338,7 +1338,7 @@ fn imported_store(sb: &Sandbox, imports: usize) -> std::path::PathBuf {
 fn jq_runs_on_each_change_and_version_or_once_on_the_array() {
     let sb = Sandbox::new();
     let store = imported_store(&sb, 3);
-    let run = |args: &[&str]| offline_ok(&sb, &store, &args);
+    let run = |args: &[&str]| offline_ok(&sb, &store, args);
     // --jq alone: per row (jsonl), as list.
     assert_eq!(
         run(&["changes", "--jq", r#""\(.id) \(.kind)""#]),
