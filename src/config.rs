@@ -723,14 +723,18 @@ fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
 }
 
 /// Letters, digits and hyphens, not first; at most 63 (a DNS label).
-fn account_name(name: String) -> Result<String, String> {
+pub fn account_name(name: String) -> Result<String, String> {
     let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    match valid && !name.is_empty() && name.len() <= 63 && !name.starts_with('-') {
-        true => Ok(name),
-        false => Err(format!(
-            "is `{name}`, which is not a Talkdesk account name; use letters, digits and hyphens only"
-        )),
-    }
+    // One label of a host name: no hyphen at either end, 63 at most.
+    let why = match () {
+        _ if !valid || name.is_empty() => "use letters, digits and hyphens only",
+        _ if name.starts_with('-') || name.ends_with('-') => "it cannot start or end with a hyphen",
+        _ if name.len() > 63 => "it is longer than 63 characters",
+        _ => return Ok(name),
+    };
+    Err(format!(
+        "is `{name}`, which is not a Talkdesk account name; {why}"
+    ))
 }
 
 fn region(text: String) -> Result<Region, String> {
@@ -1240,6 +1244,16 @@ mod tests {
         let (_d, path) = write_config("[default]\n");
         let msg = err_text(Settings::resolve(&with_file(&path), &env));
         assert!(msg.contains("not a Talkdesk account name"), "{msg}");
+        for (name, why) in [
+            ("acme-", "it cannot start or end with a hyphen"),
+            ("-acme", "it cannot start or end with a hyphen"),
+            (&"a".repeat(64), "it is longer than 63 characters"),
+        ] {
+            let pairs = [("TALKDESK_ACCOUNT_NAME", name)];
+            let env = env_of(&pairs);
+            let msg = err_text(Settings::resolve(&with_file(&path), &env));
+            assert!(msg.contains(why), "{name}: {msg}");
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::atomic_file::{AtomicFile, create_private_dir};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
-    Region, SecretSetting, Settings, Source, Sourced, config_path_in_use, profile_in_use, toml_key,
+    Region, SecretSetting, Settings, Source, Sourced, account_name, config_path_in_use,
+    profile_in_use, toml_key,
 };
 use crate::output::report::{ReportCell, render_table};
 
@@ -226,14 +227,13 @@ pub fn ask(
     prompt: &mut dyn Write,
     read_secret: &mut dyn FnMut() -> io::Result<String>,
 ) -> io::Result<Answers> {
-    let valid_name =
-        |v: &str| !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let valid_name = |v: &str| account_name(v.to_string()).is_ok();
     let name = question(
         input,
         prompt,
         "Talkdesk account name (e.g. mycompany)",
         &valid_name,
-        "use letters, digits and hyphens only",
+        "use letters, digits and hyphens, with no hyphen at either end",
     )?;
     let region = question(
         input,
