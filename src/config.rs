@@ -611,7 +611,10 @@ impl Lookup<'_> {
             return Err(self.error(cmd, "client_secret_cmd", what));
         }
         let value = |s: String| non_empty(s).map(|s| SecretSetting::Value(Secret::new(s)));
-        let command = |c: String| Ok(SecretSetting::Command(c));
+        let command = |c: String| match c.trim().is_empty() {
+            true => Err("is empty; set the command, or leave it out".to_string()),
+            false => Ok(SecretSetting::Command(c)),
+        };
         let var = "TALKDESK_CLIENT_SECRET";
         match self.var(var, ("client_secret", &secret), value)? {
             Some(secret) => Ok(Some(secret)),
@@ -1327,6 +1330,17 @@ mod tests {
             beside,
             "relative: beside the file"
         );
+    }
+
+    #[test]
+    fn an_empty_secret_cmd_is_named_with_its_line() {
+        let (_d, path) = write_config("[default]\nclient_id = \"x\"\nclient_secret_cmd = \" \"\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(
+            msg.contains("line 3") && msg.contains("client_secret_cmd"),
+            "{msg}"
+        );
+        assert!(msg.contains("is empty"), "{msg}");
     }
 
     #[test]
