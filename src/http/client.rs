@@ -416,6 +416,15 @@ impl Client {
             });
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
+        // Both lengths: where the body ends is ambiguous (RFC 9112 §6.3,
+        // the way responses are smuggled); the connection is not reused.
+        let framing = response.headers();
+        if framing.contains_key("content-length") && framing.contains_key("transfer-encoding") {
+            return Err(api_error(format!(
+                "{request}: the answer is not valid HTTP (it has both Content-Length and Transfer-Encoding); check {}",
+                request.setting()
+            )));
+        }
         // ureq asks for no compression, so a compressed body (or a transfer
         // coding besides chunked) is a server or proxy that ignored it: its
         // bytes are no page, whatever they hold.

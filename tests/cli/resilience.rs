@@ -1192,3 +1192,27 @@ fn an_answer_whose_end_cannot_be_found_is_named_and_logged() {
         "{stderr}"
     );
 }
+
+/// An answer with both `Content-Length` and `Transfer-Encoding` (where its
+/// body ends is ambiguous: how responses are smuggled) is refused as not
+/// valid HTTP (exit 5), as RFC 9112 §6.3 says; it was read and its
+/// connection used again.
+#[test]
+fn an_answer_with_two_lengths_is_refused() {
+    const BOTH: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(1), FaultKind::RawResponse(BOTH))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list_json(&api, &[], true);
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("it has both Content-Length and Transfer-Encoding"),
+        "{stderr}"
+    );
+}
