@@ -1145,15 +1145,7 @@ fn pages_with_a_total_but_no_total_pages_or_links_are_walked_to_the_total() {
 #[test]
 fn an_answer_cut_short_after_its_head_is_a_counted_retry() {
     const CUT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"count\": ";
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(9),
-        page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(CUT))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let api = answering_raw(2, CUT);
     for (retries, asked) in [("0", 1), ("2", 3)] {
         api.clear_requests();
         let out = list_json(&api, &["--max-retries", retries], true);
@@ -1170,14 +1162,7 @@ fn an_answer_cut_short_after_its_head_is_a_counted_retry() {
 #[test]
 fn an_answer_whose_end_cannot_be_found_is_named_and_logged() {
     const FRAMED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n{\"count\": 0}";
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(1), FaultKind::RawResponse(FRAMED))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let api = answering_raw(1, FRAMED);
     let out = list_json(&api, &["-v"], true);
     assert_eq!(out.status.code(), Some(5));
     let stderr = stderr_of(&out);
@@ -1200,14 +1185,7 @@ fn an_answer_whose_end_cannot_be_found_is_named_and_logged() {
 #[test]
 fn an_answer_with_two_lengths_is_refused() {
     const BOTH: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
-    let api = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(1), FaultKind::RawResponse(BOTH))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let api = answering_raw(1, BOTH);
     let out = list_json(&api, &[], true);
     assert_eq!(out.status.code(), Some(5));
     let stderr = stderr_of(&out);
@@ -1215,4 +1193,17 @@ fn an_answer_with_two_lengths_is_refused() {
         stderr.contains("it has both Content-Length and Transfer-Encoding"),
         "{stderr}"
     );
+}
+
+/// 9 accounts, 3 a page, page `page` always answered with these bytes.
+fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(9),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(page), FaultKind::RawResponse(bytes))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
 }
