@@ -25,6 +25,27 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     builder.create(dir)
 }
 
+/// The user this process runs as (its effective uid on Unix): the files
+/// it trusts are its own.
+pub fn current_user() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    #[cfg(unix)]
+    return unsafe { libc::geteuid() };
+    #[cfg(not(unix))]
+    return 0;
+}
+
+/// The owner of a file (its uid on Unix; 0, the current user's, elsewhere).
+pub fn owner_of(meta: &std::fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    return std::os::unix::fs::MetadataExt::uid(meta);
+    #[cfg(not(unix))]
+    return {
+        let _ = meta;
+        0
+    };
+}
+
 /// A file being written in place of `target`.
 #[derive(Debug)]
 pub struct AtomicFile {

@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic_file::{AtomicFile, create_private_dir};
+use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of};
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
@@ -187,12 +187,10 @@ fn fingerprint(creds: &Credentials) -> String {
 
 impl TokenCache {
     pub fn new(dir: PathBuf) -> TokenCache {
-        #[cfg(unix)]
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let owner = unsafe { libc::geteuid() };
-        #[cfg(not(unix))]
-        let owner = 0;
-        TokenCache { dir, owner }
+        TokenCache {
+            dir,
+            owner: current_user(),
+        }
     }
 
     /// Whether a file or folder of the cache belongs to its owner (as ssh
@@ -298,16 +296,6 @@ impl TokenCache {
     pub fn remove(&self, creds: &Credentials) {
         let _ = fs::remove_file(self.path(creds));
     }
-}
-
-#[cfg(unix)]
-fn owner_of(meta: &fs::Metadata) -> u32 {
-    std::os::unix::fs::MetadataExt::uid(meta)
-}
-
-#[cfg(not(unix))]
-fn owner_of(_: &fs::Metadata) -> u32 {
-    0
 }
 
 /// Opens `path` for reading unless it is a symbolic link; without waiting

@@ -404,13 +404,12 @@ fn permission_warning(path: &Path) -> Option<String> {
 /// user (not root) owns, is refused (as ssh refuses such a config).
 #[cfg(unix)]
 fn refuse_if_others_can_change(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::PermissionsExt;
     let Ok(meta) = fs::metadata(path) else {
         return Ok(());
     };
     let mode = meta.permissions().mode() & 0o777;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let owner = crate::atomic_file::owner_of(&meta);
     let shown = path.display();
     let quoted = shell_quoted(&shown.to_string());
     if meta.is_file() && mode & 0o022 != 0 {
@@ -418,7 +417,7 @@ fn refuse_if_others_can_change(path: &Path) -> Result<()> {
             "config file {shown} can be changed by others (mode {mode:o}), so its client_secret_cmd is not run: it would run whatever they put there; run: chmod go-w {quoted}"
         )));
     }
-    if meta.uid() != me && meta.uid() != 0 {
+    if owner != crate::atomic_file::current_user() && owner != 0 {
         return Err(config_error(format!(
             "config file {shown} belongs to another user, so its client_secret_cmd is not run: it would run whatever they put there; use a config file of your own"
         )));

@@ -3,10 +3,11 @@
 //! caught: SIGQUIT, SIGALRM of `timeout -s ALRM`, SIGUSR1/2, and SIGXCPU
 //! and SIGXFSZ of `ulimit -t` / `-f`) first removes the hidden temporary
 //! files it was writing (the `--output-file` export, a token cache entry),
-//! so that a nightly job stopped every night does not pile them up. The target of
-//! `--output-file` is untouched, as on any other failure. The process then
-//! ends by the same signal, as it would have without this: a shell or
-//! scheduler sees "killed by SIGINT", and a shell loop stops on Ctrl-C.
+//! so that a nightly job stopped every night does not pile them up. The
+//! target of `--output-file` is untouched, as on any other failure. The
+//! process then ends by the same signal, as it would have without this: a
+//! shell or scheduler sees "killed by SIGINT", and a shell loop stops on
+//! Ctrl-C.
 //!
 //! The signals are caught only while a temporary file is pending (the
 //! handler is installed with the first one), and never a signal the tool

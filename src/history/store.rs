@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::atomic_file::create_private_dir;
+use crate::atomic_file::{create_private_dir, current_user, owner_of};
 use crate::error::config_error;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
@@ -162,9 +162,9 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
-    let unreadable = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull) => io_failure(path, &e),
-        _ => not_a_store(path, &format!("cannot read it: {e}")),
+    let unreadable = |e: rusqlite::Error| match no_room(&e) {
+        true => io_failure(path, &e),
+        false => not_a_store(path, &format!("cannot read it: {e}")),
     };
     // One read transaction: three separate reads could straddle another
     // run's creation of the store, and see its tables but not its id.
@@ -307,9 +307,7 @@ impl Store {
     /// ordinary read would leave a -shm file beside it, read-only in turn,
     /// which would keep `chmod u+w` from making it writable again.
     fn open_read_only(path: &Path) -> Result<Store> {
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let replay = fs::metadata(wal).is_ok_and(|m| m.len() > 0);
+        let replay = wal_pending(path);
         if write_protected(path) && !replay {
             return Store::open_immutable(path);
         }
@@ -403,16 +401,15 @@ impl Store {
     /// on purpose, is left as its owner made it.
     #[cfg(unix)]
     pub fn make_private(&self) -> std::io::Result<()> {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        self.make_private_for(unsafe { libc::geteuid() })
+        self.make_private_for(current_user())
     }
 
     /// [`Store::make_private`] for the user `me`.
     #[cfg(unix)]
     fn make_private_for(&self, me: u32) -> std::io::Result<()> {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        use std::os::unix::fs::PermissionsExt;
         let meta = fs::metadata(&self.path)?;
-        if meta.uid() != me {
+        if owner_of(&meta) != me {
             return Ok(());
         }
         let mode = meta.permissions().mode();
@@ -495,15 +492,20 @@ fn side_files(path: &Path) -> [PathBuf; 2] {
     })
 }
 
+/// Whether the -wal file holds writes the store has not taken in yet.
+fn wal_pending(path: &Path) -> bool {
+    let [wal, _] = side_files(path);
+    fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
 /// Removes the side files that reading a refused store made, unless the
 /// -wal holds something: then another run is writing it.
 fn remove_side_files(path: &Path) {
-    let [wal, shm] = side_files(path);
-    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return;
+    if !wal_pending(path) {
+        for side in side_files(path) {
+            let _ = fs::remove_file(side);
+        }
     }
-    let _ = fs::remove_file(wal);
-    let _ = fs::remove_file(shm);
 }
 
 /// A store file without write permission is read-only, even for a user
