@@ -229,21 +229,21 @@ impl Walk {
             // then checked by the caller); page 1 sent again is a server
             // that ignores the page asked for.
             let past_the_end = match raw.total_pages {
-                Some(claimed) => number > claimed,
-                None => self.by_number && before > 1,
-            };
-            if !past_the_end {
-                let why = match self.by_number {
-                    true => "it ignores the page asked for",
-                    false => "its next links go in a loop",
-                };
-                return Err(api_error(format!(
-                    "the API sent page {before} twice (again as page {number}, {url}); {why}, so the walk stops here"
-                )));
-            }
-            let claimed = match raw.total_pages {
-                Some(claimed) => format!("past the last page the API claimed ({claimed})"),
-                None => format!("so the API has no page after {before}"),
+                Some(claimed) if number > claimed => {
+                    format!("past the last page the API claimed ({claimed})")
+                }
+                None if self.by_number && before > 1 => {
+                    format!("so the API has no page after {before}")
+                }
+                _ => {
+                    let why = match self.by_number {
+                        true => "it ignores the page asked for",
+                        false => "its next links go in a loop",
+                    };
+                    return Err(api_error(format!(
+                        "the API sent page {before} twice (again as page {number}, {url}); {why}, so the walk stops here"
+                    )));
+                }
             };
             self.next = None;
             let page = Page {
@@ -253,7 +253,7 @@ impl Walk {
                 total_pages: raw.total_pages,
             };
             let warning = format!(
-                "page {number} repeats page {before}, {claimed}; the walk ends there, without following its next link"
+                "page {number} repeats page {before}, {past_the_end}; the walk ends there, without following its next link"
             );
             return Ok(Step {
                 page,
