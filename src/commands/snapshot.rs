@@ -33,9 +33,11 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     let settings = ctx.settings(&args.api, args.concurrency)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();
-    // `now` reads as the latest state (i64::MAX): here it is this moment.
+    // `now` reads as the latest state: here it is this moment.
     let at = (args.at.as_deref())
-        .map(|at| parse_when_arg("--at", at, now).map(|at| if at == i64::MAX { now } else { at }))
+        .map(|at| {
+            parse_when_arg("--at", at, now).map(|at| if at == when::LATEST { now } else { at })
+        })
         .transpose()?;
     if let Some(at) = at.filter(|&at| at > now) {
         return Err(usage_error(format!(

@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     // `--since now` (read as the end of time: the latest state) is the
     // last period; any other time after the last period has none.
     let from = match since {
-        Some(i64::MAX) => last.time,
+        Some(when::LATEST) => last.time,
         since => since.unwrap_or(first.time).max(first.time),
     };
     let starts = period_starts(from, last.time, every);

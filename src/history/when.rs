@@ -7,14 +7,17 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp, ToSpan, ZonedDateTime};
 
+/// What `now` reads as: the latest state, even a snapshot recorded a
+/// second ahead of the clock.
+pub const LATEST: i64 = i64::MAX;
+
 /// Parses `text` relative to `now` (µs since the epoch) into µs since the
-/// epoch; `Err` says what is accepted.
+/// epoch (`now` itself: [`LATEST`]); `Err` says what is accepted.
 pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     let text = text.trim();
     let now_ts = Timestamp::from_microsecond(now).map_err(|e| e.to_string())?;
     if text.eq_ignore_ascii_case("now") {
-        // The latest state, even a snapshot recorded a second ahead.
-        return Ok(i64::MAX);
+        return Ok(LATEST);
     }
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_microsecond());
@@ -144,7 +147,7 @@ mod tests {
                 "{back}"
             );
         }
-        assert_eq!(parse_when("now", now), Ok(i64::MAX));
+        assert_eq!(parse_when("now", now), Ok(LATEST));
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
         }
