@@ -4,7 +4,7 @@
 //! target only when complete. On any failure the target is untouched and
 //! the temporary file is gone.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -44,6 +44,18 @@ pub fn owner_of(meta: &std::fs::Metadata) -> u32 {
         let _ = meta;
         0
     };
+}
+
+/// Everything `reader` gives, up to `cap` bytes; more is a `FileTooLarge`
+/// error, read no further (a device such as `/dev/zero` never ends).
+pub fn read_at_most(reader: impl io::Read, cap: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    // One byte more than allowed tells a reader that has more.
+    reader.take(cap + 1).read_to_end(&mut bytes)?;
+    match bytes.len() as u64 > cap {
+        true => Err(io::ErrorKind::FileTooLarge.into()),
+        false => Ok(bytes),
+    }
 }
 
 /// A file being written in place of `target`.

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::Read;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,6 +14,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::atomic_file::read_at_most;
 pub use crate::auth::{Credentials, Secret};
 use crate::error::config_error;
 use crate::http::url::{self, Url};
@@ -323,22 +323,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// The most a config file may hold: a few profiles take a few KiB.
 const CONFIG_MAX: u64 = 1 << 20;
 
-/// The bytes of the config file, at most [`CONFIG_MAX`] (`--config
-/// /dev/zero` would fill memory); a pipe (`<(…)`) is read to its end.
-fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    fs::File::open(path)?
-        .take(CONFIG_MAX + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > CONFIG_MAX {
-        return Err(std::io::ErrorKind::FileTooLarge.into());
-    }
-    Ok(bytes)
-}
-
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
-    let text = match read_capped(path).map(String::from_utf8) {
+    // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
+    // (`<(…)`) is read to its end.
+    let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
+    let text = match bytes.map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {
             // The line, not the bytes: they may be part of a secret.
@@ -942,10 +932,12 @@ fn run_secret_command(line: &str) -> Result<Secret> {
         .map_err(cannot_run)?;
     // Read to the end (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
-    let mut stdout = Vec::new();
     let pipe = child.stdout.take().expect("stdout is piped");
-    let read = pipe.take(SECRET_CMD_MAX + 1).read_to_end(&mut stdout);
-    if stdout.len() as u64 > SECRET_CMD_MAX {
+    let read = read_at_most(pipe, SECRET_CMD_MAX);
+    if read
+        .as_ref()
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::FileTooLarge)
+    {
         let _ = child.kill();
         let _ = child.wait();
         return Err(config_error(format!(
@@ -953,7 +945,8 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             SECRET_CMD_MAX / 1024
         )));
     }
-    let status = read.and_then(|_| child.wait()).map_err(cannot_run)?;
+    let stdout = read.map_err(cannot_run)?;
+    let status = child.wait().map_err(cannot_run)?;
     if !status.success() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` failed ({status}); run it by hand to see why"

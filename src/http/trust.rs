@@ -2,7 +2,6 @@
 //! certificate of the PEM file `ca_bundle` names.
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +11,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::{self, PemObject, SectionKind};
 use ureq::tls::{Certificate, RootCerts};
 
+use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
 use crate::text::{shorten, terminal_safe};
@@ -147,13 +147,11 @@ fn read_bundle(path: &Path) -> Result<Vec<u8>> {
     if meta.len() > MAX_BUNDLE_BYTES {
         return Err(too_large());
     }
-    let mut pem = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // One byte more than allowed tells a file that grew since.
-    (file.take(MAX_BUNDLE_BYTES + 1).read_to_end(&mut pem)).map_err(cannot_read)?;
-    if pem.len() as u64 > MAX_BUNDLE_BYTES {
-        return Err(too_large());
+    // A file that grew since is refused as one too large.
+    match read_at_most(file, MAX_BUNDLE_BYTES) {
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(too_large()),
+        read => read.map_err(cannot_read),
     }
-    Ok(pem)
 }
 
 #[cfg(test)]
