@@ -150,13 +150,18 @@ pub fn parse_rate_headers<'a>(
     None
 }
 
+/// The longest rate-limit window read, in seconds (a day).
+const MAX_WINDOW_SECS: f64 = 86_400.0;
+
 /// `10`, `10, 10;w=1`, `100;w=60;burst=10`: the first number and the
 /// first `w=` window.
 fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
     let limit = first_number(value).or_else(|| param(value, &["q"]));
+    // A window past a day is as good as none: capped, so that no server
+    // number can overflow a `Duration`.
     let window = param(value, &["w"])
         .filter(|w| *w > 0.0)
-        .map(Duration::from_secs_f64);
+        .map(|w| Duration::from_secs_f64(w.min(MAX_WINDOW_SECS)));
     (limit, window)
 }
 
@@ -1164,6 +1169,15 @@ mod tests {
         assert_eq!(parse_rate_headers(|_| None, now), None);
         let garbage = |name: &str| (name == "x-ratelimit-limit").then_some("lots");
         assert_eq!(parse_rate_headers(garbage, now), None);
+        // A window no `Duration` holds is capped, not a crash.
+        for huge in ["10;w=1e20", "10, 10;w=99999999999999999999", "10;w=1e300"] {
+            let h = parse_rate_headers(|n| (n == "ratelimit-limit").then_some(huge), now);
+            assert_eq!(
+                h.unwrap().window,
+                Some(Duration::from_secs(86_400)),
+                "{huge}"
+            );
+        }
     }
 
     #[test]
