@@ -440,7 +440,7 @@ pub struct ListArgs {
     pub api: ApiArgs,
 }
 
-/// `--max-rate`: requests per second, above 0 (see [`check_max_rate`]).
+/// `--max-rate`: requests per second, 0.01 to 10000 (see [`check_max_rate`]).
 fn max_rate(text: &str) -> Result<f64, String> {
     let rate = text
         .trim()

@@ -213,14 +213,18 @@ pub const MAX_RATE_VAR: &str = "TALKDESK_MAX_RATE";
 /// The highest `max_rate` accepted, requests per second.
 pub const MAX_RATE_CEILING: f64 = 10_000.0;
 
-/// A `max_rate` as given: above 0, at most [`MAX_RATE_CEILING`]. The error
-/// completes "… it".
+/// The lowest `max_rate` accepted: a request every 100 s. Far lower, the
+/// gap between requests overflows the clock.
+pub const MAX_RATE_FLOOR: f64 = 0.01;
+
+/// A `max_rate` as given: from [`MAX_RATE_FLOOR`] to [`MAX_RATE_CEILING`].
+/// The error completes "… it".
 pub fn check_max_rate(rate: f64) -> std::result::Result<f64, String> {
-    if rate.is_finite() && rate > 0.0 && rate <= MAX_RATE_CEILING {
+    if (MAX_RATE_FLOOR..=MAX_RATE_CEILING).contains(&rate) {
         Ok(rate)
     } else {
         Err(format!(
-            "must be above 0 and at most {MAX_RATE_CEILING} requests per second, e.g. 2 or 0.5"
+            "must be at least {MAX_RATE_FLOOR} and at most {MAX_RATE_CEILING} requests per second, e.g. 2 or 0.5"
         ))
     }
 }

@@ -54,7 +54,7 @@ const ENVIRONMENT: [(&str, &str); 18] = [
     ),
     (
         "TALKDESK_MAX_RATE",
-        "requests per second at most (above 0, at most 10000); default: the pace the API's rate limit allows",
+        "requests per second at most (0.01 to 10000); default: the pace the API's rate limit allows",
     ),
     ("TALKDESK_HISTORY", "the history store (SQLite) to use"),
     (

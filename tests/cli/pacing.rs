@@ -243,7 +243,9 @@ fn max_rate_comes_from_the_environment_and_the_config_file() {
 fn a_max_rate_that_is_not_a_positive_number_is_refused() {
     let fake = FakeApi::start(FakeConfig::default());
     let sb = Sandbox::new();
-    for value in ["0", "-1", "fast", "inf"] {
+    // 1e-300 once crashed ("internal error", exit 1): one request per
+    // 1e300 s overflows every clock.
+    for value in ["0", "-1", "fast", "inf", "1e-300", "0.001"] {
         let out = sb
             .tool(&fake)
             .args(["list", &format!("--max-rate={value}")])
@@ -256,6 +258,20 @@ fn a_max_rate_that_is_not_a_positive_number_is_refused() {
             stderr_of(&out)
         );
     }
+    let out = sb
+        .tool(&fake)
+        .env("TALKDESK_MAX_RATE", "1e-19")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(
+        err.starts_with(
+            "error: TALKDESK_MAX_RATE is 0.0000000000000000001: it must be at least 0.01"
+        ),
+        "{err}"
+    );
     let out = sb
         .tool(&fake)
         .env("TALKDESK_MAX_RATE", "fast")
