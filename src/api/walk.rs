@@ -324,7 +324,7 @@ impl Walk {
             )),
             Some(total_pages) if number < total_pages => Next::Number(number + 1),
             None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {
-                Next::Number(number + 1)
+                Next::Number(page_after(number)?)
             }
             _ => Next::End,
         })
@@ -342,7 +342,7 @@ impl Walk {
                 "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
             )));
         }
-        Ok((next, linked_page.unwrap_or(number + 1)))
+        Ok((next, linked_page.map_or_else(|| page_after(number), Ok)?))
     }
 
     /// How far pages may be fetched ahead once `first` (the first page)
@@ -384,6 +384,16 @@ pub fn bound_after(number: u64, flow: Flow, per_page: u64) -> u64 {
         Flow::AtMost(more) => number.saturating_add(more.div_ceil(per_page)),
         Flow::Continue | Flow::Stop => u64::MAX,
     }
+}
+
+/// The number after page `number`: none after the largest a page number
+/// can be (a server's link went there).
+fn page_after(number: u64) -> Result<u64> {
+    number.checked_add(1).ok_or_else(|| {
+        api_error(format!(
+            "page {number} is the largest page number there can be, yet the API's answer says more accounts follow; the walk stops here"
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -572,6 +582,24 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    /// Once a panic ("internal error", exit 1): page u64::MAX + 1.
+    #[test]
+    fn no_page_after_the_largest_page_number() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let last = format!("?page={}&per_page=2", u64::MAX);
+        feed(&mut walk, raw(2, json!({"_links": next_link(&last)}))).unwrap();
+        let (exit, message) = kind(feed(&mut walk, raw(2, json!({"total": 100}))));
+        assert_eq!(exit, Exit::Api);
+        assert!(message.contains("largest page number"), "{message}");
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"_links": next_link(&last)}))).unwrap();
+        let (exit, _) = kind(feed(
+            &mut walk,
+            raw(2, json!({"_links": next_link("?cursor=z")})),
+        ));
+        assert_eq!(exit, Exit::Api, "a link without a number after it");
     }
 
     #[test]
