@@ -83,7 +83,8 @@ fn followed(path: &Path) -> PathBuf {
 }
 
 impl AtomicFile {
-    /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix). A
+    /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix; NAME
+    /// cut to 100 bytes). A
     /// symbolic link is followed: the file it names is replaced and the link
     /// stays. A target that is not a regular file (a device, a pipe) is
     /// refused: it is never renamed over.
@@ -111,8 +112,14 @@ impl AtomicFile {
         let name = target
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+        // At most the name's first 100 bytes: a name near the file
+        // system's limit (255) would not fit with the dots and the suffix.
+        let cut = (0..=name.len().min(100))
+            .rev()
+            .find(|&i| name.is_char_boundary(i))
+            .unwrap_or(0);
         let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+            .prefix(&format!(".{}.", &name[..cut]))
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(without_temp_path)?;

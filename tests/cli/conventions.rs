@@ -36,6 +36,40 @@ fn output_file_dash_writes_to_stdout_and_creates_no_file() {
     assert!(!sb.path("-").exists(), "no file named -");
 }
 
+/// A name the file system takes (up to 255 bytes) is written: its hidden
+/// temporary beside it once grew past that (`.NAME.XXXXXX.tmp`, exit 1).
+#[test]
+fn output_file_with_the_longest_name_the_file_system_takes() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    for name in ["a".repeat(255), format!("{}.csv", "é".repeat(125))] {
+        let target = sb.path(&name);
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", "csv", "--output-file"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            written.starts_with("id,name,company_name,status\n"),
+            "{written}"
+        );
+        let temporaries = std::fs::read_dir(sb.dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(temporaries, 0);
+    }
+}
+
 #[test]
 fn diff_dash_reads_the_old_export_from_stdin() {
     let sb = Sandbox::new();
