@@ -108,7 +108,7 @@ impl<'a> Api<'a> {
                     true => {
                         "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later"
                     }
-                    false => hint(reply.status).unwrap_or_default(),
+                    false => hint(reply.status, "base_url").unwrap_or_default(),
                 };
                 Err(auth_error(format!(
                     "GET {url}: {}; {hint}",

@@ -139,19 +139,25 @@ pub fn unexpected(
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
-        status => hint(status).map(|h| format!("; {h}")).unwrap_or_default(),
+        status => hint(status, setting)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default(),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
 
-/// What to do about a status, where something helps.
-pub fn hint(status: u16) -> Option<&'static str> {
+/// What to do about a status, where something helps; `setting` is the
+/// one that names the URL asked.
+pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
     match status {
         401 => {
             Some("check the client id and secret (a newly added scope can take minutes to work)")
         }
         403 => Some(
             "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API",
+        ),
+        404 if setting == "token_url" => Some(
+            "check token_url, or account_name and region when token_url is not set (they form it)",
         ),
         404 => Some("check base_url (the path /express/accounts is appended to it)"),
         429 => Some("Talkdesk is rate limiting; try again later or raise --max-retries"),
@@ -259,9 +265,24 @@ mod tests {
 
     #[test]
     fn auth_statuses_have_hints() {
-        assert!(hint(401).unwrap().contains("client id and secret"));
-        assert!(hint(403).unwrap().contains("express-accounts:read"));
-        assert!(hint(503).unwrap().contains("try again later"));
-        assert_eq!(hint(501), None);
+        assert!(
+            hint(401, "base_url")
+                .unwrap()
+                .contains("client id and secret")
+        );
+        assert!(
+            hint(403, "base_url")
+                .unwrap()
+                .contains("express-accounts:read")
+        );
+        assert!(hint(503, "base_url").unwrap().contains("try again later"));
+        assert_eq!(hint(501, "base_url"), None);
+        // A 404 sends the user to the URL that was not found.
+        assert!(hint(404, "base_url").unwrap().starts_with("check base_url"));
+        assert!(
+            hint(404, "token_url")
+                .unwrap()
+                .starts_with("check token_url")
+        );
     }
 }

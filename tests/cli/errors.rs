@@ -755,6 +755,26 @@ fn a_refused_token_endpoint_exits_5() {
     assert!(fake.requests().is_empty());
 }
 
+/// A token URL that is not found points at the settings that form it; it
+/// once said "check base_url", which has no part in it.
+#[test]
+fn a_token_url_not_found_says_to_check_the_token_url() {
+    let sandbox = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig::default());
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env(
+        "TALKDESK_TOKEN_URL",
+        format!("{}/no/token", fake.base_url()),
+    )
+    .args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["HTTP 404", "check token_url, or account_name and region"],
+    );
+    assert!(!line.contains("base_url"), "{line}");
+}
+
 #[test]
 fn other_api_failures_exit_5_with_one_line() {
     let cases: Vec<(FaultKind, &[&str])> = vec![
