@@ -107,6 +107,11 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// Checks that what sits at `path` may be opened as a store. Returns
 /// false when there is nothing there yet.
 fn check_file(path: &Path) -> Result<bool> {
+    // Opening a pipe would wait for a writer for ever.
+    let special = fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        return Err(not_a_store(path, "it is a pipe, a socket or a device"));
+    }
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),

@@ -635,6 +635,36 @@ fn no_snapshot_yet_says_to_run_snapshot() {
     assert!(!store.exists(), "reading created no store");
 }
 
+/// A named pipe at the store's path once hung every history command (the
+/// check opened it, waiting for a writer).
+#[test]
+fn a_named_pipe_is_not_a_store() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let fifo = sb.path("store.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.expect("mkfifo runs").success());
+    for args in [
+        vec!["changes"],
+        vec!["list", "--at", "7d"],
+        vec!["snapshot"],
+    ] {
+        let out = sb
+            .tool(&fake)
+            .env("TALKDESK_HISTORY", &fifo)
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 3);
+        assert!(
+            err.contains("is not a history store of talkdesk-accounts (it is a pipe"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(fake.page_requests().is_empty(), "no walk for a bad store");
+}
+
 #[test]
 fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
     let sb = Sandbox::new();
