@@ -16,6 +16,7 @@
 //! `list`.
 
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::Result;
 use jaq_core::data::JustLut;
@@ -98,7 +99,9 @@ impl JqFilter {
         for result in self.filter.id.run((ctx, input)) {
             let exn = match result {
                 Ok(value) => {
-                    write_result(out, &value)?;
+                    let written = write_result(out, &value);
+                    drop_flat(value);
+                    written?;
                     continue;
                 }
                 Err(exn) => exn,
@@ -118,6 +121,22 @@ impl JqFilter {
             ))));
         }
         Ok(())
+    }
+}
+
+/// Drops `value` with a stack of its own: dropped the usual way, a value
+/// nested a million deep overflows the call stack.
+fn drop_flat(value: Val) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Val::Arr(items) => stack.extend(Rc::try_unwrap(items).unwrap_or_default()),
+            Val::Obj(fields) => {
+                let fields = Rc::try_unwrap(fields).unwrap_or_default();
+                stack.extend(fields.into_iter().flat_map(|(k, v)| [k, v]));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -270,39 +289,57 @@ fn write_result(out: &mut dyn Write, value: &Val) -> io::Result<()> {
 }
 
 /// Compact JSON, as jq writes it: NaN as `null` and infinities as the
-/// largest finite numbers, where jaq would write non-JSON literals.
+/// largest finite numbers, where jaq would write non-JSON literals. With a
+/// stack of its own, not the call stack: a filter can nest a value a
+/// million deep (`reduce range(1e6) as $i (.; [.])`).
 fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
-    match value {
-        Val::Num(Num::Float(f)) => out.write_all(float_text(*f).as_bytes()),
-        // `@base64d` and `@urid` can make bytes that are not UTF-8: jq
-        // writes U+FFFD for them, never bytes that are not JSON.
-        Val::TStr(s) | Val::BStr(s) if std::str::from_utf8(s).is_err() => {
-            serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s)).map_err(io::Error::from)
-        }
-        Val::Arr(items) => {
-            out.write_all(b"[")?;
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",")?;
-                }
-                write_json(out, item)?;
-            }
-            out.write_all(b"]")
-        }
-        Val::Obj(fields) => {
-            out.write_all(b"{")?;
-            for (i, (k, v)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",")?;
-                }
-                write_json(out, k)?;
-                out.write_all(b":")?;
-                write_json(out, v)?;
-            }
-            out.write_all(b"}")
-        }
-        other => jaq_json::write::write(out, &jaq_json::write::Pp::default(), 0, other),
+    enum Work<'a> {
+        Value(&'a Val),
+        Text(&'static [u8]),
     }
+    let mut work = vec![Work::Value(value)];
+    while let Some(next) = work.pop() {
+        let value = match next {
+            Work::Text(text) => {
+                out.write_all(text)?;
+                continue;
+            }
+            Work::Value(value) => value,
+        };
+        match value {
+            Val::Num(Num::Float(f)) => out.write_all(float_text(*f).as_bytes())?,
+            // `@base64d` and `@urid` can make bytes that are not UTF-8: jq
+            // writes U+FFFD for them, never bytes that are not JSON.
+            Val::TStr(s) | Val::BStr(s) if std::str::from_utf8(s).is_err() => {
+                serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s))
+                    .map_err(io::Error::from)?;
+            }
+            // Pushed last first: written in order.
+            Val::Arr(items) => {
+                out.write_all(b"[")?;
+                work.push(Work::Text(b"]"));
+                for (i, item) in items.iter().enumerate().rev() {
+                    work.push(Work::Value(item));
+                    if i > 0 {
+                        work.push(Work::Text(b","));
+                    }
+                }
+            }
+            Val::Obj(fields) => {
+                out.write_all(b"{")?;
+                work.push(Work::Text(b"}"));
+                let fields: Vec<_> = fields.iter().collect();
+                for (i, (k, v)) in fields.into_iter().enumerate().rev() {
+                    work.extend([Work::Value(v), Work::Text(b":"), Work::Value(k)]);
+                    if i > 0 {
+                        work.push(Work::Text(b","));
+                    }
+                }
+            }
+            other => jaq_json::write::write(out, &jaq_json::write::Pp::default(), 0, other)?,
+        }
+    }
+    Ok(())
 }
 
 /// A computed number as jq prints it: `5` for 10 / 2 (jaq: `5.0`), `1e+100`,

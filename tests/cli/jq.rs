@@ -723,3 +723,21 @@ fn long_expressions_and_deep_values_do_not_abort() {
         "the account, compact"
     );
 }
+
+/// A value the filter nests a million deep is written and dropped with
+/// stacks of the tool's own: both ran the call stack out (exit 134).
+#[test]
+fn a_value_nested_a_million_deep_is_written_whole() {
+    let fake = fake_with(vec![
+        serde_json::from_str::<Value>(r#"{"id":"a","status":"ACTIVE"}"#).unwrap(),
+    ]);
+    let out = Sandbox::new()
+        .tool(&fake)
+        .args(["list", "--jq", "reduce range(1000000) as $i (.id; [.])"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let n = 1_000_000;
+    assert_eq!(text, format!("{}\"a\"{}\n", "[".repeat(n), "]".repeat(n)));
+}
