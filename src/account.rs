@@ -260,13 +260,13 @@ impl Account {
 
     /// Several fields as table/csv cells (see [`Account::field_text`]), in
     /// the order of `columns`, read in one pass over the account's text
-    /// rather than parsing all of it (or from the fields once parsed).
-    pub fn cells(&self, columns: &[String]) -> Vec<Option<String>> {
-        if let Some(fields) = self.fields.get() {
-            return columns.iter().map(|c| text_of(fields.get(c))).collect();
-        }
+    /// (never from parsed fields: a number is then respelt, `1E2` as `1e+2`).
+    pub fn cells<S: AsRef<str>>(&self, columns: &[S]) -> Vec<Option<String>> {
         let Some(found) = self.raw_fields(columns) else {
-            return columns.iter().map(|c| self.field_text(c)).collect();
+            return columns
+                .iter()
+                .map(|c| text_of(self.get(c.as_ref())))
+                .collect();
         };
         found
             .into_iter()
@@ -300,7 +300,7 @@ impl Account {
     /// `None`, numbers and booleans as their JSON text, arrays and objects
     /// as compact JSON.
     pub fn field_text(&self, field: &str) -> Option<String> {
-        text_of(self.get(field))
+        self.cells(&[field]).pop().flatten()
     }
 }
 

@@ -338,12 +338,13 @@ impl<'t> Merge<'t> {
 fn name(body: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Peek {
-        name: Option<serde_json::Value>,
+        name: Option<Box<serde_json::value::RawValue>>,
     }
-    match lenient::<Peek>(body)?.name? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s),
-        other => Some(other.to_string()),
+    // As written: a number parsed and printed again is respelt.
+    let name = lenient::<Peek>(body)?.name?;
+    match name.get() {
+        text if text.starts_with('"') => lenient(text),
+        text => Some(text.to_string()),
     }
 }
 

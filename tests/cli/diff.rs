@@ -322,6 +322,33 @@ fn duplicate_ids_in_old_are_a_usage_error() {
     );
 }
 
+/// The csv (and table) cells of a changed field are the values as written:
+/// they were parsed and written again (`1E2` as `1e+2`, `1e400` as
+/// `1e+400`), unlike `list`'s cells and `diff -o json`.
+#[test]
+fn csv_cells_keep_numbers_as_written() {
+    let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"a","n":2E2,"v":{"w":[1e400,1.0]},"status":"ACTIVE"}]}}"#;
+    let fake = support::serving_page(page);
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    std::fs::write(
+        &old,
+        "{\"id\":\"a\",\"n\":1E2,\"v\":{\"w\":[1e401]},\"status\":\"ACTIVE\"}\n",
+    )
+    .unwrap();
+    let output = sb
+        .tool(&fake)
+        .args(["diff", "-o", "csv"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output),
+        "change,id,name,field,before,after\nchanged,a,,n,1E2,2E2\nchanged,a,,v,\"{\"\"w\"\":[1e401]}\",\"{\"\"w\"\":[1e400,1.0]}\"\n"
+    );
+}
+
 /// `-o json` gives the accounts as the API and OLD wrote them, numbers in
 /// their spelling included; it gave `1.0e+2` for `1.0E2` and `1e+400` for
 /// `1e400` (serde_json's), as a value parsed and written again.

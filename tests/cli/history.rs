@@ -1764,6 +1764,33 @@ fn offline_ok(sb: &Sandbox, store: &Path, args: &[&str]) -> String {
     ok(&offline(sb, store).args(args).output().unwrap())
 }
 
+/// A name that is not a string is shown as written: it was parsed and
+/// printed again (`1E2` as `1e+2`) for the name column.
+#[test]
+fn a_name_that_is_a_number_is_shown_as_written() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_each(
+        &sb,
+        &store,
+        &[
+            (
+                "2026-11-01",
+                "{\"id\":\"a\",\"name\":1E2,\"status\":\"ACTIVE\"}\n",
+            ),
+            (
+                "2026-11-02",
+                "{\"id\":\"a\",\"name\":1E2,\"status\":\"CHURNED\"}\n",
+            ),
+        ],
+    );
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n2026-11-02T00:00:00Z,a,1E2,status,ACTIVE,CHURNED\n"
+    );
+}
+
 fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
     days.iter()
         .map(|(at, text)| {
