@@ -11,7 +11,10 @@ use std::sync::Mutex;
 /// The run's secrets, longest first.
 #[derive(Debug, Default)]
 pub struct Redactor {
+    /// Each secret in the forms it is looked for in text as it is.
     secrets: Mutex<Vec<String>>,
+    /// Each secret itself, looked for in text with its escapes decoded.
+    plain: Mutex<Vec<String>>,
 }
 
 impl Redactor {
@@ -44,6 +47,11 @@ impl Redactor {
             json.to_string(),
             json.replace('/', "\\/"),
         ];
+        if let Ok(mut plain) = self.plain.lock() {
+            if !plain.iter().any(|p| p == secret) {
+                plain.push(secret.to_string());
+            }
+        }
         if let Ok(mut secrets) = self.secrets.lock() {
             // Kept with upper-case escapes, as text is looked at.
             for form in forms.iter().map(|f| upper_hex_escapes(f)) {
@@ -102,6 +110,34 @@ impl Redactor {
                 }
             }
         }
+        // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
+        // encoder writes but a hostile server may): decoded and looked at
+        // again, each match hiding the escapes it came from.
+        if let (Some((decoded, starts)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
+            let source = |i: usize| starts.get(i).map_or(text.len(), |&s| s as usize);
+            let mut hide = |from: usize, to: usize| {
+                let end = (to..=starts.len())
+                    .map(source)
+                    .find(|&s| s > source(to - 1))
+                    .unwrap_or(text.len());
+                hidden[source(from)..end].fill(true);
+            };
+            for secret in plain.iter() {
+                for at in memchr::memmem::find_iter(&decoded, secret.as_bytes()) {
+                    hide(at, at + secret.len());
+                }
+            }
+            if parts {
+                let parts: HashSet<&[u8]> = (plain.iter())
+                    .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
+                    .collect();
+                for (at, window) in decoded.windows(Self::PART_LEN).enumerate() {
+                    if parts.contains(window) {
+                        hide(at, at + Self::PART_LEN);
+                    }
+                }
+            }
+        }
         if !hidden.contains(&true) {
             return text.to_string();
         }
@@ -118,6 +154,55 @@ impl Redactor {
         }
         shown
     }
+}
+
+/// `text` with its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate
+/// pairs joined, `\/`, `\"`, …) decoded, and where each decoded byte
+/// starts in `text`; `None` when it has none.
+fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') || text.len() > u32::MAX as usize {
+        return None;
+    }
+    let hex = |at: usize, n: usize| {
+        let digits = std::str::from_utf8(bytes.get(at..at + n)?).ok()?;
+        (digits.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u32::from_str_radix(digits, 16).ok())?
+    };
+    let (mut decoded, mut starts) = (Vec::with_capacity(bytes.len()), Vec::new());
+    let mut at = 0;
+    while at < bytes.len() {
+        let (value, len): (Vec<u8>, usize) = match bytes[at] {
+            b'%' if hex(at + 1, 2).is_some() => (vec![hex(at + 1, 2)? as u8], 3),
+            b'\\' if bytes.get(at + 1) == Some(&b'u') && hex(at + 2, 4).is_some() => {
+                let unit = hex(at + 2, 4)?;
+                let low = (bytes.get(at + 6..at + 8) == Some(b"\\u"))
+                    .then(|| hex(at + 8, 4))
+                    .flatten()
+                    .filter(|l| (0xDC00..0xE000).contains(l) && (0xD800..0xDC00).contains(&unit));
+                let (c, len) = match low {
+                    Some(low) => (0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), 12),
+                    None => (unit, 6),
+                };
+                let c = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
+                (c.to_string().into_bytes(), len)
+            }
+            b'\\' => match bytes.get(at + 1) {
+                Some(&e @ (b'"' | b'\\' | b'/')) => (vec![e], 2),
+                Some(b'b') => (vec![8], 2),
+                Some(b'f') => (vec![12], 2),
+                Some(b'n') => (vec![b'\n'], 2),
+                Some(b'r') => (vec![b'\r'], 2),
+                Some(b't') => (vec![b'\t'], 2),
+                _ => (vec![b'\\'], 1),
+            },
+            b => (vec![b], 1),
+        };
+        starts.extend(std::iter::repeat_n(at as u32, value.len()));
+        decoded.extend(value);
+        at += len;
+    }
+    Some((decoded, starts))
 }
 
 /// `text` with the hex digits of every `%XX` escape in upper case: the
@@ -229,6 +314,36 @@ mod tests {
         assert_eq!(r.redact_shown("was Zq8%2bLm%2f…"), "was <redacted>…");
         // Other escapes keep their case.
         assert_eq!(r.redact_shown("a%2fb %e9 %"), "a%2fb %e9 %");
+    }
+
+    /// Every character escaped, as no encoder writes it but a hostile
+    /// server may echo it: shown whole before.
+    #[test]
+    fn a_secret_escaped_character_by_character_is_redacted() {
+        let r = Redactor::default();
+        let secret = "sEcR3t-9f/é😀";
+        r.add(secret);
+        let percent: String = secret.bytes().map(|b| format!("%{b:02x}")).collect();
+        let json: String = secret
+            .encode_utf16()
+            .map(|u| format!("\\u{u:04X}"))
+            .collect();
+        let mixed = "%73E\\u0063R3t-9f\\/\\u00e9\\ud83d\\ude00";
+        for echo in [&percent, &json, mixed] {
+            let line = format!("unknown secret {echo}; bye");
+            assert_eq!(r.redact(&line), "unknown secret <redacted>; bye", "{line}");
+            assert_eq!(r.redact_shown(&line), "unknown secret <redacted>; bye");
+        }
+        // In part, escaped: the first eight bytes, each escaped.
+        let part: String = secret
+            .bytes()
+            .take(8)
+            .map(|b| format!("%{b:02X}"))
+            .collect();
+        assert_eq!(r.redact_shown(&format!("was {part}…")), "was <redacted>…");
+        // Escapes of other text stay as they were.
+        let other = "a%2fb \\u0041 \\n %zz \\";
+        assert_eq!(r.redact_shown(other), other);
     }
 
     #[test]

@@ -434,11 +434,19 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
 }
 
 /// RFC 3986: `%2b` is `%2B`. A secret echoed with lower-case escapes was
-/// shown whole (upper case was redacted).
+/// shown whole (upper case was redacted); so was one with every character
+/// escaped, `%XX` or `\uXXXX`.
 #[test]
 fn a_secret_echoed_percent_encoded_in_lower_case_is_redacted() {
     let secret = "Zq8+Lm/2Xv=Pt7Rw";
-    for echoed in ["Zq8%2BLm%2F2Xv%3DPt7Rw", "Zq8%2bLm%2f2Xv%3dPt7Rw"] {
+    let every_byte: String = secret.bytes().map(|b| format!("%{b:02x}")).collect();
+    let every_char: String = secret.bytes().map(|b| format!("\\u{b:04x}")).collect();
+    for echoed in [
+        "Zq8%2BLm%2F2Xv%3DPt7Rw",
+        "Zq8%2bLm%2f2Xv%3dPt7Rw",
+        &every_byte,
+        &every_char,
+    ] {
         let body = json!({
             "error": "invalid_client",
             "error_description": format!("bad secret {echoed}"),
@@ -456,7 +464,10 @@ fn a_secret_echoed_percent_encoded_in_lower_case_is_redacted() {
         assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(stderr.contains("bad secret <redacted>"), "{stderr}");
-        assert!(!stderr.contains("Pt7Rw"), "{stderr}");
+        assert!(
+            !stderr.contains("Pt7Rw") && !stderr.contains("%5a%71"),
+            "{stderr}"
+        );
     }
 }
 
