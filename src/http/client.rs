@@ -30,6 +30,10 @@ pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 /// Sent with every request (and shown by `-vv` as sent).
 const USER_AGENT: &str = concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION"));
 const ACCEPT: &str = "application/json";
+/// Sent with every request: a cache between the tool and the API (a proxy,
+/// a CDN) must ask the API again, never serve a page it kept (RFC 9111
+/// §5.2.1.4), or a list would mix pages from different times.
+const CACHE_CONTROL: &str = "no-cache";
 
 /// Scales every retry delay; tests set `TALKDESK_BACKOFF_SCALE=0` so the
 /// real defaults need not be weakened.
@@ -372,6 +376,7 @@ impl Client {
             }
             None => builder,
         };
+        let builder = builder.header("Cache-Control", CACHE_CONTROL);
         match request.authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,
@@ -477,6 +482,7 @@ impl Client {
         self.debug(&format!("> {request}"));
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
+        self.debug(&format!("> Cache-Control: {CACHE_CONTROL}"));
         if request.form.is_some() {
             self.debug("> Content-Type: application/x-www-form-urlencoded");
         }

@@ -793,6 +793,8 @@ fn json_on_a_failed_walk_prints_nothing_to_stdout() {
 // What goes over the wire
 // ---------------------------------------------------------------------------------------------
 
+/// `Cache-Control: no-cache` too: a caching proxy served a page it kept,
+/// and the list mixed pages from different times (exit 0).
 #[test]
 fn requests_carry_accept_user_agent_and_the_bearer_token() {
     let fake = fake_with(simple_accounts(15));
@@ -803,6 +805,7 @@ fn requests_carry_accept_user_agent_and_the_bearer_token() {
     for request in &requests {
         assert_eq!(request.header("accept"), Some("application/json"));
         assert_eq!(request.header("user-agent"), Some(user_agent.as_str()));
+        assert_eq!(request.header("cache-control"), Some("no-cache"));
     }
     for page in requests.iter().filter(|r| r.method == "GET") {
         let auth = page.header("authorization").unwrap_or_default();
