@@ -144,13 +144,14 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
         format!("http://{value}")
     };
     let parsed = match url::Url::parse(&text) {
-        Err(url::ParseError::InvalidPort) => {
-            return Err(config_error(format!(
-                "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
-            )));
-        }
+        Err(url::ParseError::InvalidPort) => None,
         Err(_) => return Err(invalid()),
-        Ok(parsed) => parsed,
+        Ok(parsed) => Some(parsed).filter(|p| p.port() != Some(0)),
+    };
+    let Some(parsed) = parsed else {
+        return Err(config_error(format!(
+            "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
+        )));
     };
     // ureq refuses these as it refuses any bad URL: say what is wrong.
     let not_utf8 = |part: &str| {
@@ -193,7 +194,7 @@ enum Entry {
     Domain(String, Option<u16>),
     Ip(IpAddr, Option<u16>),
     /// An address range: the network and its prefix length.
-    Net(IpAddr, u8),
+    Net(IpAddr, u8, Option<u16>),
 }
 
 impl NoProxy {
@@ -209,15 +210,20 @@ impl NoProxy {
         let ip = host.parse::<IpAddr>().ok();
         self.0.iter().any(|entry| match entry {
             Entry::All => true,
+            // A name never matches an address (as curl): `0.0.1` is not
+            // a domain of 127.0.0.1.
             Entry::Domain(domain, want) => {
-                want.is_none_or(|p| p == port)
+                ip.is_none()
+                    && want.is_none_or(|p| p == port)
                     && (host == *domain
                         || host
                             .strip_suffix(domain.as_str())
                             .is_some_and(|rest| rest.ends_with('.')))
             }
             Entry::Ip(addr, want) => want.is_none_or(|p| p == port) && ip == Some(*addr),
-            Entry::Net(net, prefix) => ip.is_some_and(|ip| in_network(ip, *net, *prefix)),
+            Entry::Net(net, prefix, want) => {
+                want.is_none_or(|p| p == port) && ip.is_some_and(|ip| in_network(ip, *net, *prefix))
+            }
         })
     }
 }
@@ -233,9 +239,13 @@ impl Entry {
         }
         if let Some((addr, prefix)) = text.split_once('/') {
             let addr: IpAddr = addr.trim_matches(['[', ']']).parse().ok()?;
+            let (prefix, port) = match prefix.split_once(':') {
+                Some((prefix, port)) => (prefix, Some(port.parse::<u16>().ok()?)),
+                None => (prefix, None),
+            };
             let prefix: u8 = prefix.parse().ok()?;
             let max = if addr.is_ipv4() { 32 } else { 128 };
-            return (prefix <= max).then_some(Entry::Net(addr, prefix));
+            return (prefix <= max).then_some(Entry::Net(addr, prefix, port));
         }
         // A bare v6 address (several colons, no port).
         if let Ok(addr) = text.parse::<IpAddr>() {
@@ -290,6 +300,8 @@ mod tests {
             "http://me:pw@proxy:notaport",
             "proxy:99999",
             "http://proxy:0x50",
+            // Port 0 was taken: four retries of "connection refused".
+            "http://127.0.0.1:0",
         ] {
             let err = proxies(&[("HTTPS_PROXY", value)]).unwrap_err();
             let text = format!("{err:#}");
@@ -414,6 +426,10 @@ mod tests {
         ] {
             assert!(list.matches(host, port), "{host}:{port} goes direct");
         }
+        // A range with a port (it never matched); a name is not an address.
+        let ranges = NoProxy::parse("127.0.0.0/8:23443, [::1]/128:23443, 0.0.1, *.0.1");
+        assert!(ranges.matches("127.0.0.1", 23443) && ranges.matches("::1", 23443));
+        assert!(!ranges.matches("127.0.0.1", 443) && !ranges.matches("::1", 443));
         for (host, port) in [
             ("notexample.com", 443),
             ("example.com.evil.test", 443),
