@@ -644,7 +644,7 @@ fn classify(
                 },
                 None => why,
             };
-            if status.is_some_and(is_retryable_status) {
+            if status.is_some_and(|s| matches!(s, 502..=504)) {
                 return transient(format!("no tunnel ({why})"));
             }
             Err(api_error(format!(

@@ -677,6 +677,23 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
 }
 
+/// A proxy's own 500 (squid's, for a host it cannot resolve) is final, as
+/// documented: it was retried as an API's 500 is.
+#[test]
+fn a_proxys_500_to_connect_is_final() {
+    let (_, _fake, output) = through_refusing_proxy(
+        "HTTP/1.1 500 Internal Server Error",
+        &["--max-retries", "2", "-v"],
+    );
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr
+            .contains("would not open a tunnel (proxy server responded 500 Internal Server Error)")
+            && !stderr.contains("retry"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     let (_, _fake, output) =
