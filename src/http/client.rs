@@ -433,15 +433,21 @@ impl Client {
         // ureq asks for no compression, so a compressed body (or a transfer
         // coding besides chunked) is a server or proxy that ignored it: its
         // bytes are no page, whatever they hold.
-        if let Some((header, coding)) = unasked_coding(response.headers()).filter(|_| status == 200)
-        {
+        let compressed = (unasked_coding(response.headers()))
+            .map(|(header, coding)| format!("{header}: {}", shorten(&terminal_safe(coding), 40)));
+        if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
             return Err(api_error(format!(
-                "{request}: the answer is compressed ({header}: {}), which was not asked for; check {}",
-                shorten(&terminal_safe(coding), 40),
+                "{request}: the answer is compressed ({coding}), which was not asked for; check {}",
                 request.setting()
             )));
         }
         let body = match read_body(response.body_mut()) {
+            // An error's compressed body is said to be so, not shown as
+            // the garbage its bytes read as.
+            Ok(_) if compressed.is_some() => {
+                let coding = compressed.unwrap_or_default();
+                format!("(a compressed body, {coding}, not shown)").into_bytes()
+            }
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
                 return Err(api_error(format!(

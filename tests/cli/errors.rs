@@ -960,7 +960,13 @@ fn answers_without_a_page_say_what_came_instead() {
         .into_bytes()
         .into_boxed_slice(),
     );
-    let cases: [(&'static [u8], &[&str]); 5] = [
+    let cases: [(&'static [u8], &[&str]); 6] = [
+        // An error's compressed body is said to be so; it was shown as the
+        // garbage its bytes read as.
+        (
+            b"HTTP/1.1 400 Bad Request\r\nContent-Encoding: gzip\r\nContent-Length: 11\r\n\r\n\x1f\x8b\x08\x00ab\xcc\xcb/\xc9\x01",
+            &["HTTP 400: (a compressed body, Content-Encoding: gzip, not shown)"],
+        ),
         (
             b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
             &["HTTP 302 without a Location header", "check base_url"],
