@@ -274,6 +274,8 @@ pub struct Settings {
     pub config_path: Sourced<PathBuf>,
     pub config_exists: bool,
     pub profile: Sourced<String>,
+    /// The profile is not in the config file: the profiles that are.
+    pub profiles_instead: Option<String>,
     pub client_id: Option<Sourced<String>>,
     pub client_secret: Option<Sourced<SecretSetting>>,
     pub account_name: Option<Sourced<String>>,
@@ -451,44 +453,49 @@ pub fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<Stri
     })
 }
 
-/// Selects the profile of the config file (`None`: no file). No file or
-/// an empty one, with no profile named, gives an empty profile; an
-/// explicit file that does not exist, or a named profile that is not
-/// there, is an error.
+/// Selects the profile of the config file (`None`: no file). The
+/// `default` profile, named or not, may be missing (credentials can come
+/// from the environment alone): an empty profile, with the profiles there
+/// are (for the message when settings are missing). An explicit file that
+/// does not exist, or another named profile that is not there, is an error.
 fn select_profile(
     path: &Sourced<PathBuf>,
     name: &Sourced<String>,
     file: Option<(String, BTreeMap<String, RawProfile>)>,
-) -> Result<(String, RawProfile)> {
+) -> Result<(String, RawProfile, Option<String>)> {
     let shown = path.value.display();
-    let named = name.source != Source::Default;
+    let optional = name.value == DEFAULT_PROFILE;
     let Some((text, mut profiles)) = file else {
         if path.source != Source::Default {
             return Err(config_error(format!(
                 "config file {shown} does not exist; create it with `talkdesk-accounts config init` or fix the path"
             )));
         }
-        if named {
+        if !optional {
             return Err(config_error(format!(
                 "profile `{}` not found: config file {shown} does not exist; create it with `talkdesk-accounts config init`",
                 name.value
             )));
         }
-        return Ok((String::new(), RawProfile::default()));
+        return Ok((String::new(), RawProfile::default(), None));
     };
-    match profiles.remove(&name.value) {
-        Some(raw) => Ok((text, raw)),
-        None if !named && profiles.is_empty() => Ok((text, RawProfile::default())),
-        None => {
-            let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
-            let names = if names.is_empty() { "none" } else { &names };
-            Err(config_error(format!(
-                "profile `{}` not found in {shown} (profiles: {names}); add a [{}] table or pick another with --profile",
-                name.value,
-                toml_key(&name.value)
-            )))
-        }
+    if let Some(raw) = profiles.remove(&name.value) {
+        return Ok((text, raw, None));
     }
+    let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
+    let names = if names.is_empty() {
+        "none".into()
+    } else {
+        names
+    };
+    if optional {
+        return Ok((text, RawProfile::default(), Some(names)));
+    }
+    Err(config_error(format!(
+        "profile `{}` not found in {shown} (profiles: {names}); add a [{}] table or pick another with --profile",
+        name.value,
+        toml_key(&name.value)
+    )))
 }
 
 /// A profile's name as a TOML table header writes it: bare when it can
@@ -768,7 +775,7 @@ impl Settings {
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = read_profiles(&config_path.value)?;
         let config_exists = file.is_some();
-        let (text, raw) = select_profile(&config_path, &profile, file)?;
+        let (text, raw, profiles_instead) = select_profile(&config_path, &profile, file)?;
         let (path, name) = (config_path.value.as_path(), profile.value.as_str());
         let at = Lookup {
             env,
@@ -815,6 +822,7 @@ impl Settings {
         Ok(Settings {
             config_path,
             config_exists,
+            profiles_instead,
             profile,
             client_id,
             client_secret,
@@ -873,8 +881,12 @@ impl Settings {
         }
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
-        let file = if self.config_exists {
-            let table = toml_key(profile);
+        let table = toml_key(profile);
+        let file = if let Some(names) = &self.profiles_instead {
+            format!(
+                "{path} has no profile [{table}] (profiles: {names}): pick one with --profile, add a [{table}] table, or set the variables"
+            )
+        } else if self.config_exists {
             format!("add them to profile [{table}] of {path}, or set the variables")
         } else {
             format!(

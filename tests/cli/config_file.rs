@@ -92,6 +92,37 @@ fn the_config_file_at_the_default_path_is_used() {
     assert_eq!(per_page_sent(&fake), vec!["5"; 3]);
 }
 
+/// `default` is the profile in use when none is named, so naming it
+/// changes nothing, and a file without it does not stop credentials from
+/// the environment: both were exit 3 ("profile `default` not found").
+#[test]
+fn the_default_profile_may_be_missing_when_the_environment_has_the_credentials() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    for named in [false, true] {
+        let mut cmd = sandbox.tool(&fake);
+        if named {
+            cmd.env("TALKDESK_PROFILE", "default");
+        }
+        assert_lists(&cmd.args(["list", "-o", "json"]).output().expect("run"), 3);
+        let output = (sandbox.tool(&fake))
+            .args(["-p", "default", "list", "-o", "json"])
+            .output();
+        assert_lists(&output.expect("run"), 3);
+    }
+    write_private(&sandbox.default_config_path(), "[eu]\nregion = \"eu\"\n");
+    let output = sandbox.tool(&fake).args(["list", "-o", "json"]).output();
+    assert_lists(&output.expect("run"), 3);
+    // Without them, the message names the profiles there are.
+    let output = sandbox.bare().arg("list").output().expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr_of(&output);
+    assert!(
+        err.contains("has no profile [default] (profiles: eu): pick one with --profile"),
+        "{err}"
+    );
+}
+
 #[test]
 fn talkdesk_config_names_the_file() {
     let fake = fake(4);
