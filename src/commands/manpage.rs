@@ -21,7 +21,7 @@ const EXIT_CODES: [(&str, &str); 6] = [
     ("2", "usage error, or a missing or malformed diff OLD file"),
     (
         "3",
-        "configuration error (missing credentials, unknown profile or key, malformed file), or an insecure URL",
+        "configuration error (missing credentials, unknown profile or key, malformed file), an insecure URL, or a history store that is not this tool's (or is newer)",
     ),
     (
         "4",
@@ -29,7 +29,7 @@ const EXIT_CODES: [(&str, &str); 6] = [
     ),
     (
         "5",
-        "API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers)",
+        "API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers, next links that loop or are refused)",
     ),
 ];
 
@@ -65,7 +65,10 @@ const ENVIRONMENT: [(&str, &str); 18] = [
         "HTTP_PROXY",
         "the proxy for plain http:// URLs, which are only allowed to loopback hosts",
     ),
-    ("NO_COLOR", "when set, --color auto never colours"),
+    (
+        "NO_COLOR",
+        "when set and not empty, --color auto never colours",
+    ),
     ("CLICOLOR", "0 turns --color auto off"),
     (
         "CLICOLOR_FORCE",
