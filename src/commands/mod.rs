@@ -23,7 +23,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::account::Account;
-use crate::accounts::Collector;
+use crate::accounts::{Collector, Flow};
 use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
@@ -200,9 +200,14 @@ impl Context<'_> {
                     let mut line = lock();
                     line.record(&page);
                     each(collector.take(page), &mut line)?;
-                    line.pace(pace.rate(), pace.waiting() > 0);
-                    line.draw();
-                    Ok(collector.flow())
+                    let flow = collector.flow();
+                    if flow == Flow::Stop {
+                        line.end();
+                    } else {
+                        line.pace(pace.rate(), pace.waiting() > 0);
+                        line.draw();
+                    }
+                    Ok(flow)
                 });
                 done.store(true, Ordering::SeqCst);
                 if let Some(ticker) = ticker {

@@ -100,6 +100,13 @@ impl Progress {
         }
     }
 
+    /// The walk stops here (a `--limit` is met): the line is wiped and no
+    /// longer drawn, so a walk that stops on its first page shows none.
+    pub fn end(&mut self) {
+        self.clear();
+        self.enabled = false;
+    }
+
     /// Wipes the line, leaving the cursor at the start of an empty line.
     pub fn clear(&mut self) {
         if self.enabled {

@@ -286,6 +286,10 @@ fn no_progress_with_quiet_or_a_single_page() {
     let many = fake(12, 5);
     let quiet = on_a_terminal(&sb, &many, "-q list -o csv", "> out.csv", &[]);
     assert!(!String::from_utf8_lossy(&quiet.stdout).contains("page"));
+    // A --limit the first page fills is a walk of one page: it drew
+    // "page 1/3" before.
+    let limited = on_a_terminal(&sb, &many, "list -o csv --limit 3", "> out.csv", &[]);
+    assert!(!String::from_utf8_lossy(&limited.stdout).contains("page"));
     let one = fake(4, 5);
     let single = on_a_terminal(&sb, &one, "list -o csv", "> out.csv", &[]);
     assert!(!String::from_utf8_lossy(&single.stdout).contains("page"));
