@@ -118,7 +118,8 @@ where
         Ok(Err(err)) => {
             if !is_broken_pipe(&err) && !is_silent(&err) {
                 // Messages may quote what a server sent: make it inert.
-                let message = text::terminal_safe(&one_line(&err));
+                // (and readable: a 70,000-character next link is cut).
+                let message = text::shorten_words(&text::terminal_safe(&one_line(&err)), 500);
                 let _ = writeln!(std::io::stderr(), "error: {message}");
             }
             ExitCode::from(exit_code_for(&err).code())

@@ -89,9 +89,45 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// `text` with each run of more than `max` characters without a space
+/// (a URL with a huge query, a path) cut in its middle to `max`, marked
+/// `…`: an error line stays readable. Callers redact secrets first.
+pub fn shorten_words(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(64 * 1024));
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let chars = word.chars().count();
+        if chars <= max {
+            out.push_str(word);
+            continue;
+        }
+        let tail = max / 4;
+        out.extend(word.chars().take(max - tail - 1));
+        out.push('…');
+        out.extend(word.chars().skip(chars - tail));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_long_words_are_cut_in_their_middle() {
+        let url = format!("http://h/x?q={}&page=2:", "a".repeat(70_000));
+        let line = format!("GET {url} request failed: uri too long");
+        let short = shorten_words(&line, 100);
+        assert_eq!(short.chars().count(), 4 + 100 + 29, "{short}");
+        assert!(short.starts_with("GET http://h/x?q=aaa") && short.contains("…"));
+        assert!(
+            short.ends_with("aaa&page=2: request failed: uri too long"),
+            "{short}"
+        );
+        assert_eq!(shorten_words("a b  c", 1), "a b  c");
+    }
 
     #[test]
     fn ansi_and_osc_sequences_are_removed() {

@@ -876,3 +876,27 @@ fn an_oauth_error_sent_with_a_200_is_a_refused_token_request() {
         "{stderr}"
     );
 }
+
+/// A next link with a 70,000-character query was repeated whole in the
+/// error line (one line of 70 KB); long runs are now cut in their middle.
+#[test]
+fn a_huge_next_link_is_cut_in_the_error_line() {
+    let page = json!({
+        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": "a", "status": "ACTIVE"}]},
+        "_links": {"next": {"href": format!("?page=2&per_page=1&x={}", "q".repeat(70_000))}},
+    });
+    let fake = support::serving_page(&page.to_string());
+    let out = Sandbox::new()
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.len() < 2_000, "{} bytes: {}", err.len(), &err[..300]);
+    assert!(
+        err.starts_with("error: GET http://127.0.0.1:") && err.contains('…'),
+        "{err}"
+    );
+}
