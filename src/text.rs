@@ -54,6 +54,12 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
             | '\u{200e}'
             | '\u{200f}'
             | '\u{61c}' => {}
+            // Format characters terminals draw at widths tables do not
+            // count (a soft hyphen, interlinear annotations, a BOM), and
+            // line and paragraph separators: the columns stay aligned.
+            '\u{ad}' | '\u{fff9}'..='\u{fffb}' | '\u{feff}' => {}
+            '\u{2028}' | '\u{2029}' => out.push(' '),
+            '\u{fffe}' | '\u{ffff}' => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
@@ -114,6 +120,14 @@ pub fn shorten_words(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_characters_and_separators_that_misalign_a_table_go() {
+        assert_eq!(
+            terminal_safe("a\u{ad}b\u{2028}c\u{2029}d\u{fff9}e\u{fffb}\u{feff}f\u{fffe}"),
+            "ab c def\u{fffd}"
+        );
+    }
 
     #[test]
     fn only_long_words_are_cut_in_their_middle() {
