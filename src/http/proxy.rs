@@ -149,8 +149,14 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
         Ok(parsed) => Some(parsed).filter(|p| p.port() != Some(0)),
     };
     let Some(parsed) = parsed else {
+        // `user:p/w@host`: the URL reads `p` as a port, the rest as a path.
+        let credentials = if value.contains('@') {
+            ", or a user name or password with a character to percent-encode (`/` as %2F, `@` as %40, `:` as %3A)"
+        } else {
+            ""
+        };
         return Err(config_error(format!(
-            "{var} has an invalid port (it must be a number from 1 to 65535); fix {var} or unset it"
+            "{var} has an invalid port (it must be a number from 1 to 65535){credentials}; fix {var} or unset it"
         )));
     };
     // ureq refuses these as it refuses any bad URL: say what is wrong.
@@ -311,6 +317,12 @@ mod tests {
             );
             assert!(!text.contains("pw"), "{text}");
         }
+        // A password with a `/` reads as a bad port: the message says what
+        // to percent-encode (and never shows the password).
+        let err = proxies(&[("HTTPS_PROXY", "http://me:p@ss:w/rd@proxy:3128")]).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("`/` as %2F, `@` as %40"), "{text}");
+        assert!(!text.contains("rd@"), "{text}");
         let p = proxies(&[("HTTPS_PROXY", "http://proxy:3128")]).unwrap();
         let api = url("https://api.talkdeskapp.com");
         assert_eq!(
