@@ -166,12 +166,27 @@ pub fn change_json(change: &Change) -> String {
                 .collect();
             format!("{{{}}}", fields.join(","))
         }),
-        None => statuses(change).map(|s| json!(s).to_string()),
+        None => [&change.before, &change.after].map(|v| match v {
+            Some(v) => {
+                string_as_written(&v.body, "status").unwrap_or_else(|| json!(v.status).to_string())
+            }
+            None => "null".into(),
+        }),
     };
+    let name = (version.and_then(|v| string_as_written(&v.body, "name")))
+        .unwrap_or_else(|| json!(change.name()).to_string());
     format!(
-        "{{\"time\":{},\"id\":{id},\"name\":{},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
+        "{{\"time\":{},\"id\":{id},\"name\":{name},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
         json!(show_time(change.time)),
-        json!(change.name()),
         change.kind.as_str(),
     )
+}
+
+/// A string field of an account's text as the API wrote it (escapes and
+/// all: a lone surrogate `\ud800` stays one, where the text recorded for
+/// display has U+FFFD); `None` when it is not a string.
+fn string_as_written(body: &str, field: &str) -> Option<String> {
+    let account = Account::from_text(body).ok()?;
+    let raw = account.raw_fields(&[field])?.pop()??;
+    raw.starts_with('"').then(|| raw.to_string())
 }

@@ -1764,6 +1764,34 @@ fn offline_ok(sb: &Sandbox, store: &Path, args: &[&str]) -> String {
     ok(&offline(sb, store).args(args).output().unwrap())
 }
 
+/// `changes -o json` writes the status and name as the API wrote them: a
+/// lone surrogate (`\ud800`) came out as U+FFFD, the text recorded for
+/// the table.
+#[test]
+fn changes_json_keeps_a_lone_surrogate_as_written() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_each(
+        &sb,
+        &store,
+        &[
+            (
+                "2026-11-01",
+                "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"ACTIVE\"}\n",
+            ),
+            (
+                "2026-11-02",
+                "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"\\ud800\"}\n",
+            ),
+        ],
+    );
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
+    assert_eq!(
+        changes,
+        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":\"n\\ud800\",\"kind\":\"status\",\"before\":\"ACTIVE\",\"after\":\"\\ud800\"}\n"
+    );
+}
+
 /// A name that is not a string is shown as written: it was parsed and
 /// printed again (`1E2` as `1e+2`) for the name column.
 #[test]
