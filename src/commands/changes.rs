@@ -1,6 +1,8 @@
 //! `changes`: every change between consecutive snapshots in a time range,
 //! from the history store, without the network.
 
+use std::io::Write as _;
+
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
@@ -11,8 +13,9 @@ use crate::error::usage_error;
 use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
-use crate::output::jq;
+use crate::output::jq::{self, RowsJq};
 use crate::output::report::{ReportCell, write_json_rows};
+use crate::output::sanitize::guard_formula;
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -35,30 +38,71 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
     }
     let store = ctx.history_store(&settings, Access::Read)?;
-    let changes: Vec<Change> = store
-        .changes(&org, since, until, args.id.as_deref())
-        .map_err(|e| store.damaged(e))?
-        .into_iter()
-        .filter(|c| keeps(c, args.status_from.as_ref(), args.status_to.as_ref()))
-        .collect();
-    let mut out = Destination::open(None)?;
-    // The json of the changes, made only for the formats that print it.
-    let items = || changes.iter().map(change_json).collect();
-    let each = |i: usize| {
-        let change = &changes[i];
-        let time = show_time(change.time);
-        format!("the change of account {} at {time}", change.id)
-    };
+    let (window, id) = ((since, until), args.id.as_deref());
+    let kept = |c: &Change| keeps(c, args.status_from.as_ref(), args.status_to.as_ref());
     let format = args.format.output;
-    if !write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each)? {
-        let csv = format == OutputFormat::Csv;
-        ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&changes))?;
+    let mut out = Destination::open(None)?;
+    // jsonl, csv and `--jq` on each row are written as the changes are
+    // read: a year of a large organization's history never sits in memory.
+    let streamed = match (&jq, format) {
+        (Some((filter, RowsJq::PerRow)), _) => Some(store.changes(&org, window, id, |c| {
+            if kept(&c) {
+                let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
+                filter.apply_document(&item, &named(&c), &mut out)?;
+            }
+            Ok(())
+        })),
+        (None, OutputFormat::Jsonl) => Some(store.changes(&org, window, id, |c| {
+            if kept(&c) {
+                writeln!(out, "{}", change_json(&c))?;
+            }
+            Ok(())
+        })),
+        (None, OutputFormat::Csv) => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record(COLUMNS.map(|h| guard_formula(h).into_owned()))?;
+            let result = store.changes(&org, window, id, |c| {
+                if kept(&c) {
+                    csv.write_record(row(&c).iter().map(|c| guard_formula(&c.text).into_owned()))?;
+                }
+                Ok(())
+            });
+            Some(result.and_then(|()| Ok(csv.flush()?)))
+        }
+        _ => None,
+    };
+    let changes = match streamed {
+        Some(result) => result.map_err(|e| store.damaged(e)).map(|()| None)?,
+        None => {
+            let mut changes = Vec::new();
+            let read = store.changes(&org, window, id, |c| {
+                if kept(&c) {
+                    changes.push(c);
+                }
+                Ok(())
+            });
+            read.map_err(|e| store.damaged(e))?;
+            Some(changes)
+        }
+    };
+    if let Some(changes) = &changes {
+        let items = || changes.iter().map(change_json).collect();
+        let each = |i: usize| named(&changes[i]);
+        if !write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each)? {
+            ctx.write_rows(&mut out, false, &COLUMNS, &rows(changes))?;
+        }
     }
     out.commit().context("writing the changes")?;
-    if changes.is_empty() && args.format.output == OutputFormat::Table {
+    if changes.is_some_and(|c| c.is_empty()) && format == OutputFormat::Table {
         ctx.log.note("0 changes");
     }
     Ok(())
+}
+
+/// A change as `--jq` names it in a run-time error.
+fn named(change: &Change) -> String {
+    let time = show_time(change.time);
+    format!("the change of account {} at {time}", change.id)
 }
 
 /// `--status-from` / `--status-to`: only changes of status, additions
@@ -125,27 +169,27 @@ fn before_after(change: &Change) -> [String; 2] {
 }
 
 fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
-    changes
-        .iter()
-        .map(|c| {
-            let [before, after] = before_after(c);
-            let colored = |text: String| {
-                let tint = match c.kind {
-                    Kind::Other => None,
-                    _ => TableSink::status_color(&text),
-                };
-                ReportCell::new(text).colored(tint)
-            };
-            vec![
-                ReportCell::new(show_time(c.time)),
-                ReportCell::new(c.id.clone()),
-                ReportCell::new(c.name().unwrap_or_default()),
-                ReportCell::new(c.kind.as_str()),
-                colored(before),
-                colored(after),
-            ]
-        })
-        .collect()
+    changes.iter().map(row).collect()
+}
+
+/// One change as a table or csv row.
+fn row(c: &Change) -> Vec<ReportCell> {
+    let [before, after] = before_after(c);
+    let colored = |text: String| {
+        let tint = match c.kind {
+            Kind::Other => None,
+            _ => TableSink::status_color(&text),
+        };
+        ReportCell::new(text).colored(tint)
+    };
+    vec![
+        ReportCell::new(show_time(c.time)),
+        ReportCell::new(c.id.clone()),
+        ReportCell::new(c.name().unwrap_or_default()),
+        ReportCell::new(c.kind.as_str()),
+        colored(before),
+        colored(after),
+    ]
 }
 
 /// One change as compact json text: `id` as the API spelt it, `before` /
@@ -167,14 +211,14 @@ pub fn change_json(change: &Change) -> String {
             format!("{{{}}}", fields.join(","))
         }),
         None => [&change.before, &change.after].map(|v| match v {
-            Some(v) => {
-                string_as_written(&v.body, "status").unwrap_or_else(|| json!(v.status).to_string())
-            }
+            Some(v) => as_written(&v.status, &v.body, "status"),
             None => "null".into(),
         }),
     };
-    let name = (version.and_then(|v| string_as_written(&v.body, "name")))
-        .unwrap_or_else(|| json!(change.name()).to_string());
+    let name = match (version, change.name()) {
+        (Some(v), Some(name)) => as_written(name, &v.body, "name"),
+        _ => "null".into(),
+    };
     format!(
         "{{\"time\":{},\"id\":{id},\"name\":{name},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
         json!(show_time(change.time)),
@@ -182,11 +226,17 @@ pub fn change_json(change: &Change) -> String {
     )
 }
 
-/// A string field of an account's text as the API wrote it (escapes and
-/// all: a lone surrogate `\ud800` stays one, where the text recorded for
-/// display has U+FFFD); `None` when it is not a string.
-fn string_as_written(body: &str, field: &str) -> Option<String> {
-    let account = Account::from_text(body).ok()?;
-    let raw = account.raw_fields(&[field])?.pop()??;
-    raw.starts_with('"').then(|| raw.to_string())
+/// `text`, recorded from the string `field` of `body`, as JSON: as the API
+/// wrote it when recording lost something (a lone surrogate `\ud800` is
+/// U+FFFD in the text recorded for tables).
+fn as_written(text: &str, body: &str, field: &str) -> String {
+    let written = || {
+        let account = Account::from_text(body).ok()?;
+        let raw = account.raw_fields(&[field])?.pop()??;
+        raw.starts_with('"').then(|| raw.to_string())
+    };
+    match text.contains(char::REPLACEMENT_CHARACTER) {
+        true => written().unwrap_or_else(|| json!(text).to_string()),
+        false => json!(text).to_string(),
+    }
 }

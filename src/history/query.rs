@@ -216,14 +216,15 @@ impl Store {
     }
 
     /// Every change at the snapshots taken within `[since, until]`, each
-    /// compared with the snapshot before it; by time, then by id.
+    /// compared with the snapshot before it, to `each` as it is read; by
+    /// time, then by id.
     pub fn changes(
         &self,
         org: &Org,
-        since: Option<i64>,
-        until: Option<i64>,
+        (since, until): (Option<i64>, Option<i64>),
         id: Option<&str>,
-    ) -> Result<Vec<Change>> {
+        mut each: impl FnMut(Change) -> Result<()>,
+    ) -> Result<()> {
         let org_row = self.known_org(org)?;
         // An id (or name) the history never had is an error, not "0 changes".
         let id = id
@@ -237,7 +238,7 @@ impl Store {
         let low = since.unwrap_or(i64::MIN).max(first.saturating_add(1));
         let high = until.unwrap_or(i64::MAX);
         if low > high {
-            return Ok(Vec::new());
+            return Ok(());
         }
         // Each (time, account) where a version starts or ends in the
         // window, with the version that ends there and the one that starts.
@@ -257,7 +258,6 @@ impl Store {
              ORDER BY k.t, a.account_id",
         )?;
         let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
-        let mut changes = Vec::new();
         while let Some(r) = rows.next()? {
             // A version that is not there reads as NULLs (valid_from never is).
             let version = |first: usize| match r.get::<_, Option<i64>>(first)? {
@@ -265,9 +265,11 @@ impl Store {
                 None => Ok(None),
             };
             let (before, after) = (version(2)?, version(6)?);
-            push_changes(&mut changes, r.get(0)?, r.get(1)?, before, after);
+            for change in changes_of(r.get(0)?, r.get(1)?, before, after) {
+                each(change)?;
+            }
         }
-        Ok(changes)
+        Ok(())
     }
 
     /// One account's versions, oldest first, found by id or else by name
@@ -407,13 +409,12 @@ pub fn count_periods(
 /// The changes of one account at `time`, from the version that ended
 /// there (`before`) and the one that started there (`after`): a status
 /// change and/or an other change, an addition or a removal.
-fn push_changes(
-    changes: &mut Vec<Change>,
+fn changes_of(
     time: i64,
     id: String,
     before: Option<Version>,
     after: Option<Version>,
-) {
+) -> Vec<Change> {
     let kinds = match (&before, &after) {
         (Some(b), Some(a)) => [
             (b.status != a.status).then_some(Kind::Status),
@@ -423,15 +424,15 @@ fn push_changes(
         (None, Some(_)) => [Some(Kind::Added), None],
         (None, None) => [None, None],
     };
-    for kind in kinds.into_iter().flatten() {
-        changes.push(Change {
+    (kinds.into_iter().flatten())
+        .map(|kind| Change {
             time,
             id: id.clone(),
             kind,
             before: before.clone(),
             after: after.clone(),
-        });
-    }
+        })
+        .collect()
 }
 
 #[cfg(test)]
