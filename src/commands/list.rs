@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use super::sort::sort_by_field;
 use super::{Context, WalkPlan};
 use crate::account::Account;
-use crate::accounts::{Collector, StatusFilter};
+use crate::accounts::{Collector, Flow, StatusFilter};
 use crate::api::pages::{Page, Pages};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
@@ -116,29 +116,31 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 
     let sort = sort_field(args)?;
     // With --sort the accounts are held until the walk is complete.
-    // With --at, the whole list comes at once from the history store.
     let mut held: Vec<Account> = Vec::new();
-    match &args.at {
-        Some(at) => {
-            held = recorded(ctx, &settings, at, &mut collector)?;
-            drop_seen(&mut unseen, &held);
+    let streams = sink.streams();
+    let mut take = |accounts: Vec<Account>, destination: &mut Destination| {
+        drop_seen(&mut unseen, &accounts);
+        if sort.is_some() {
+            held.extend(accounts);
+            return Ok(());
         }
+        write_batch(sink.as_mut(), destination, &accounts, &projection)
+    };
+    match &args.at {
+        Some(at) => recorded(ctx, &settings, at, &mut collector, |accounts| {
+            take(accounts, &mut destination)
+        })?,
         None => ctx.walk_accounts(
             &settings,
             &args.api,
             walk_plan(args, &settings),
             &mut collector,
             |accounts, progress| {
-                drop_seen(&mut unseen, &accounts);
-                if sort.is_some() {
-                    held.extend(accounts);
-                    return Ok(());
-                }
                 // Streamed rows about to reach the terminal: wipe the line first.
-                if sink.streams() && destination.is_terminal() {
+                if sort.is_none() && streams && destination.is_terminal() {
                     progress.clear();
                 }
-                write_batch(sink.as_mut(), &mut destination, &accounts, &projection)
+                take(accounts, &mut destination)
             },
         )?,
     }
@@ -164,36 +166,53 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 }
 
 /// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from
-/// the history store, through the same filter as a walk's pages.
+/// the history store, through the same filter as a walk's pages, to
+/// `take` a batch at a time (a `--limit` met stops the reading).
 fn recorded(
     ctx: &Context,
     settings: &Settings,
     at: &str,
     collector: &mut Collector,
-) -> Result<Vec<Account>> {
+    mut take: impl FnMut(Vec<Account>) -> Result<()>,
+) -> Result<()> {
     use crate::history::{Access, show_time, when};
+    /// Accounts read from the store between two writes.
+    const BATCH: usize = 256;
     let at = super::parse_when_arg("--at", at, when::now())?;
     let org = ctx.organization(settings)?;
     let store = ctx.history_store(settings, Access::Read)?;
     let snapshot = store.snapshot_at(&org, at).map_err(|e| store.damaged(e))?;
-    let bodies = (store.accounts_at(&org, snapshot.time)).map_err(|e| store.damaged(e))?;
     ctx.log.note(&format!(
         "from the snapshot of {} ({}) in {}",
         show_time(snapshot.time),
         counted(snapshot.accounts, "account", "accounts"),
         store.path().display()
     ));
-    let accounts = bodies
-        .iter()
-        .map(|b| serde_json::from_str::<Account>(b))
-        .collect::<Result<Vec<Account>, _>>()
-        .with_context(|| format!("reading the history store {}", store.path().display()))?;
-    Ok(collector.take(Page {
-        number: 1,
-        accounts,
-        total: None,
-        total_pages: None,
-    }))
+    let mut batch: Vec<Account> = Vec::with_capacity(BATCH);
+    let mut pass = |batch: &mut Vec<Account>| {
+        let accounts = std::mem::take(batch);
+        take(collector.take(Page {
+            number: 1,
+            accounts,
+            total: None,
+            total_pages: None,
+        }))?;
+        anyhow::Ok(collector.flow() != Flow::Stop)
+    };
+    let read = store.accounts_at(&org, snapshot.time, |body| {
+        let account = serde_json::from_str::<Account>(&body)
+            .with_context(|| format!("reading the history store {}", store.path().display()))?;
+        batch.push(account);
+        match batch.len() < BATCH {
+            true => Ok(true),
+            false => pass(&mut batch),
+        }
+    });
+    read.map_err(|e| store.damaged(e))?;
+    if !batch.is_empty() {
+        pass(&mut batch)?;
+    }
+    Ok(())
 }
 
 /// How the accounts are printed: the columns and flags, and when the

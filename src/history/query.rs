@@ -187,32 +187,58 @@ impl Store {
     }
 
     /// The accounts' bodies as recorded by the snapshot at `snapshot`
-    /// (a time from [`Store::snapshot_at`]), in the order they came.
-    pub fn accounts_at(&self, org: &Org, snapshot: i64) -> Result<Vec<String>> {
+    /// (a time from [`Store::snapshot_at`]), to `each` in the order they
+    /// came, one at a time, until it says `false`: a large snapshot never
+    /// sits in memory, and a `--limit` reads no more than it needs.
+    pub fn accounts_at(
+        &self,
+        org: &Org,
+        snapshot: i64,
+        mut each: impl FnMut(String) -> Result<bool>,
+    ) -> Result<()> {
         let id = self.known_org(org)?;
         let ordering: Option<Vec<u8>> = self.conn.query_row(
             "SELECT ordering FROM snapshot WHERE org = ?1 AND taken_at = ?2",
             [id, snapshot],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT account, body FROM version
-             WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)
-             ORDER BY account",
+        const IN_FORCE: &str =
+            "org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)";
+        let Some(blob) = ordering else {
+            // In their natural order: as the rows are read.
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT body FROM version WHERE {IN_FORCE} ORDER BY account"
+            ))?;
+            let mut rows = stmt.query([id, snapshot])?;
+            while let Some(row) = rows.next()? {
+                if !each(row.get(0)?)? {
+                    break;
+                }
+            }
+            return Ok(());
+        };
+        // In another order: the accounts (not their bodies) sorted first,
+        // then each body read by its index.
+        let rank: HashMap<i64, usize> = (decode_order(&blob).into_iter().enumerate())
+            .map(|(i, row)| (row, i))
+            .collect();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT account FROM version WHERE {IN_FORCE} ORDER BY account"
+        ))?;
+        let mut accounts: Vec<i64> =
+            (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;
+        accounts.sort_by_key(|row| rank.get(row).copied().unwrap_or(usize::MAX));
+        drop(rank);
+        let mut body = self.conn.prepare(
+            "SELECT body FROM version
+             WHERE account = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
         )?;
-        let rows = stmt.query_map([id, snapshot], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut bodies: Vec<(i64, String)> = rows.collect::<rusqlite::Result<_>>()?;
-        if let Some(blob) = ordering {
-            let rank: HashMap<i64, usize> = decode_order(&blob)
-                .into_iter()
-                .enumerate()
-                .map(|(i, row)| (row, i))
-                .collect();
-            bodies.sort_by_key(|(row, _)| rank.get(row).copied().unwrap_or(usize::MAX));
+        for account in accounts {
+            if !each(body.query_row([account, snapshot], |r| r.get(0))?)? {
+                break;
+            }
         }
-        Ok(bodies.into_iter().map(|(_, body)| body).collect())
+        Ok(())
     }
 
     /// Every change at the snapshots taken within `[since, until]`, each

@@ -1837,6 +1837,55 @@ fn changes_are_streamed_as_they_are_read() {
     }
 }
 
+/// `list --at` reads the snapshot a batch at a time and a `--limit` stops
+/// the reading: it read every account into memory first (473 MB for a
+/// million), whatever the limit. Seen here as an account that no longer
+/// reads, never reached under `--limit 1`, in either order a snapshot
+/// keeps.
+#[test]
+fn list_at_reads_no_more_than_a_limit_needs() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let ids: Vec<String> = (0..300)
+        .map(|i| format!("{{\"id\":\"a{i:03}\"}}\n"))
+        .collect();
+    let reversed: Vec<String> = ids.iter().rev().cloned().collect();
+    import_each(
+        &sb,
+        &store,
+        &[
+            ("2026-11-01", &ids.concat()),
+            ("2026-11-02", &reversed.concat()),
+        ],
+    );
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        let damaged = conn
+            .execute(
+                "UPDATE version SET body = CAST(x'22ff22' AS TEXT)
+                 WHERE account = (SELECT id FROM account WHERE account_id = 'a000')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(damaged, 1);
+    }
+    // 2026-11-02 (a000 last): the first account, and no further.
+    let list = |at: &str, limit: &[&str]| {
+        offline(&sb, &store)
+            .args(["list", "--at", at, "-o", "jsonl"])
+            .args(limit)
+            .output()
+            .unwrap()
+    };
+    let out = list("2026-11-02", &["--limit", "1"]);
+    assert_eq!(ok(&out), "{\"id\":\"a299\"}\n");
+    assert!(!list("2026-11-02", &[]).status.success(), "a000 is read");
+    // 2026-11-01 (a000 first, the order the rows are in): read at once.
+    assert!(!list("2026-11-01", &["--limit", "1"]).status.success());
+    let out = list("2026-11-01", &["--limit", "1", "--status", "ACTIVE"]);
+    assert!(!out.status.success());
+}
+
 /// A name that is not a string is shown as written: it was parsed and
 /// printed again (`1E2` as `1e+2`) for the name column.
 #[test]
