@@ -264,8 +264,22 @@ impl Client {
                 Attempt::Dropped(message) => Attempt::Transient(message),
                 outcome => outcome,
             };
+            // The run's refusals in a row end it as one request's tries
+            // would: pages in flight do not each spend their own.
+            let spent = |status: u16| {
+                is_refusal(status) && self.pace.refused_in_a_row() > self.options.max_retries
+            };
             let last = attempt >= self.options.max_retries;
             let (what, wait_hint, refused) = match outcome {
+                Attempt::Reply(mut reply, _) if !last && spent(reply.status) => {
+                    let refusals = self.pace.refused_in_a_row();
+                    reply.retries = attempt;
+                    self.debug(&format!(
+                        "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
+                        self.options.max_retries
+                    ));
+                    return Ok(reply);
+                }
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
                         let retries = counted(attempt, "retry", "retries");

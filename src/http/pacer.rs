@@ -661,6 +661,13 @@ impl<C: Clock> Pace<C> {
         self.pacer().rate()
     }
 
+    /// Refusals in a row for the run (requests refused together count
+    /// once): a quota spent is as many as one request's tries, whatever
+    /// the pages in flight.
+    pub fn refused_in_a_row(&self) -> u32 {
+        self.pacer().refused_in_a_row
+    }
+
     /// Requests waiting for the rate limit right now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)

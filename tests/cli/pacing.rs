@@ -341,6 +341,42 @@ fn a_429_storm_cannot_spend_the_retries_faster_than_retry_after_allows() {
     assert!(others_too_soon.len() <= 2, "{others_too_soon:?}");
 }
 
+/// A quota spent after the first page: every page in flight kept its own
+/// five tries, each behind a longer hold, and the run took minutes to fail
+/// (15 refusals at the default concurrency). Refusals in a row are counted
+/// for the run: the fifth in a row (with `--max-retries 4`) ends it, as
+/// when the first page is refused.
+#[test]
+fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
+    let refused = (2..=PAGES as u64)
+        .map(|p| {
+            (
+                RequestMatch::Page(p),
+                FaultKind::RetryAfter(429, "1".into()),
+            )
+        })
+        .collect();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            always: refused,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--max-retries", "4", "-v"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let refusals = fake.arrivals().iter().filter(|a| a.page >= 2).count();
+    // The first wave (up to the concurrency, counted once), then one at a
+    // time until five in a row.
+    assert!(
+        refusals <= 4 + 4,
+        "{refusals} refusals: {}",
+        stderr_of(&out)
+    );
+    assert_eq!(stdout_of(&out).lines().count(), PER_PAGE, "page 1 came");
+}
+
 /// A limit that leaves many seconds between requests (here one request per
 /// 20 s) makes a long walk with nothing on stderr but the progress: it is
 /// said once, with the server's words.
