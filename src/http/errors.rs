@@ -74,7 +74,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .map(|part| shown(&part, PART_CHARS))
         .collect();
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        parts.push(shown(&body, SNIPPET_CHARS));
+        parts.push(shown(html_title(&body).unwrap_or(&body), SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
@@ -82,6 +82,19 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Every part from the server went through `shown` above.
     terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// The title of an HTML page (a proxy's or a gateway's error page), which
+/// says what its markup would only clutter: `429 Too Many Requests`.
+fn html_title(body: &str) -> Option<&str> {
+    let start = body.trim_start();
+    if !start.starts_with('<') {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    let open = lower.find("<title>")? + "<title>".len();
+    let close = open + lower[open..].find("</title>")?;
+    Some(body[open..close].trim()).filter(|t| !t.is_empty())
 }
 
 /// A body as text: UTF-8, else the charset its `Content-Type` named
@@ -197,6 +210,16 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// nginx's own 429 page was shown markup and all.
+    #[test]
+    fn an_html_error_page_is_shown_by_its_title() {
+        let page = "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body><center><h1>429 Too Many Requests</h1></center><hr><center>nginx/1.22.1</center></body></html>";
+        let text = describe(&reply(429, page), &Redactor::default());
+        assert_eq!(text, "HTTP 429: 429 Too Many Requests");
+        let text = describe(&reply(502, "<p>no title</p>"), &Redactor::default());
+        assert_eq!(text, "HTTP 502: <p>no title</p>");
     }
 
     #[test]
