@@ -30,6 +30,8 @@ pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 /// Sent with every request (and shown by `-vv` as sent).
 const USER_AGENT: &str = concat!("talkdesk-accounts/", env!("CARGO_PKG_VERSION"));
 const ACCEPT: &str = "application/json";
+/// Below this pace (requests per second) a walk says so without `-v`.
+const SLOW_RATE: f64 = 0.1;
 /// Sent with every request: a cache between the tool and the API (a proxy,
 /// a CDN) must ask the API again, never serve a page it kept (RFC 9111
 /// §5.2.1.4), or a list would mix pages from different times.
@@ -333,6 +335,16 @@ impl Client {
     /// One attempt, in its turn of the pace (first tries and retries
     /// alike), logged with `-v`; the pace learns from its answer.
     fn paced_attempt(&self, request: &Request, attempt: u32) -> Result<Attempt> {
+        // A walk this slow says why, once (it may take minutes): here the
+        // user's own cap, said before the first wait.
+        if let Some(rate) = self.options.max_rate.filter(|r| *r < SLOW_RATE) {
+            if !self.warned_slow.swap(true, Ordering::Relaxed) {
+                self.warn(&format!(
+                    "the walk is paced at one request every {:.0} s: --max-rate {rate}",
+                    1.0 / rate
+                ));
+            }
+        }
         let (slot, waited) = self.pace.send_slot();
         if waited >= Duration::from_millis(1) {
             self.debug(&format!(
@@ -348,7 +360,7 @@ impl Client {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
                     // A walk this slow says why, once (it may take minutes).
-                    if change.rate < 0.1 && !self.warned_slow.swap(true, Ordering::Relaxed) {
+                    if change.rate < SLOW_RATE && !self.warned_slow.swap(true, Ordering::Relaxed) {
                         self.warn(&format!(
                             "the walk is paced at one request every {:.0} s: {}",
                             1.0 / change.rate,
