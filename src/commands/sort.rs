@@ -49,7 +49,7 @@ impl SortKey {
     pub fn compare(&self, other: &SortKey) -> Ordering {
         match (self, other) {
             (SortKey::Number(a, x), SortKey::Number(b, y)) => {
-                a.total_cmp(b).then_with(|| integer_cmp(x, y))
+                a.total_cmp(b).then_with(|| exact_cmp(x, y))
             }
             (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
@@ -57,23 +57,47 @@ impl SortKey {
     }
 }
 
-/// Two integers beyond f64's precision, digit by digit; any other pair of
-/// numbers f64 cannot tell apart is a tie.
-fn integer_cmp(a: &str, b: &str) -> Ordering {
-    match (integer(a), integer(b)) {
-        (Some((false, a)), Some((false, b))) => a.len().cmp(&b.len()).then(a.cmp(b)),
-        (Some((true, a)), Some((true, b))) => b.len().cmp(&a.len()).then(b.cmp(a)),
-        _ => Ordering::Equal,
+/// Two numbers f64 cannot tell apart, by their exact decimal values: a
+/// total order (a comparison that only told integers apart made `2^53`
+/// less than `2^53 + 1` yet equal to `2^53 + 0.5`, which a sort may panic
+/// on).
+fn exact_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (decimal(a), decimal(b));
+    let magnitude = || (a.2.cmp(&b.2)).then_with(|| a.1.cmp(&b.1));
+    // Zero has no digits, and no sign that counts.
+    let sign = |d: &(bool, String, i128)| match (d.1.is_empty(), d.0) {
+        (true, _) => 0,
+        (false, true) => -1,
+        (false, false) => 1,
+    };
+    match (sign(&a), sign(&b)) {
+        (1, 1) => magnitude(),
+        (-1, -1) => magnitude().reverse(),
+        (x, y) => x.cmp(&y),
     }
 }
 
-/// An integer's sign and digits; `None` for other numbers.
-fn integer(text: &str) -> Option<(bool, &str)> {
-    let (negative, digits) = text.strip_prefix('-').map_or((false, text), |d| (true, d));
-    digits
-        .bytes()
-        .all(|c| c.is_ascii_digit())
-        .then_some((negative, digits))
+/// A JSON number as its sign, its significant digits (none for zero) and
+/// the exponent that makes them `0.DIGITS × 10^exponent`.
+fn decimal(text: &str) -> (bool, String, i128) {
+    let (negative, text) = text.strip_prefix('-').map_or((false, text), |t| (true, t));
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exponent = exponent.trim_start_matches('+');
+    // An exponent beyond i64 is as far as it goes, on its side.
+    let exponent = (exponent.parse::<i64>()).unwrap_or(match exponent.starts_with('-') {
+        true => i64::MIN,
+        false => i64::MAX,
+    });
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0');
+    let leading = (digits.len() - significant.len()) as i128;
+    let exponent = whole.len() as i128 + i128::from(exponent) - leading;
+    (
+        negative,
+        significant.trim_end_matches('0').to_string(),
+        exponent,
+    )
 }
 
 /// Sorts `accounts` by `field`, stably. Returns false when no account has
@@ -117,6 +141,60 @@ mod tests {
         ]);
         assert!(sort_by_field(&mut list, "name"));
         assert_eq!(ids(&list), ["2", "3", "4", "1", "6", "5"]);
+    }
+
+    /// `2^53` < `2^53 + 1`, and `2^53 + 0.5` between them, f64 telling
+    /// none apart: the order is total (it was not, and a sort may panic).
+    #[test]
+    fn numbers_f64_cannot_tell_apart_sort_by_their_exact_value() {
+        let keys: Vec<SortKey> = [
+            "9007199254740993",
+            "9007199254740992.5",
+            "9007199254740992",
+            "9.0071992547409925e15",
+            "-9007199254740993",
+            "-9007199254740992.5",
+            "1e400",
+            "1E401",
+            "0.1e401",
+            "-0",
+            "0.0",
+        ]
+        .iter()
+        .map(|t| SortKey::Number(t.parse::<f64>().unwrap(), t.to_string()))
+        .collect();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(a.compare(b), b.compare(a).reverse(), "{a:?} {b:?}");
+                for c in &keys {
+                    if a.compare(b).is_le() && b.compare(c).is_le() {
+                        assert!(a.compare(c).is_le(), "{a:?} {b:?} {c:?}");
+                    }
+                }
+            }
+        }
+        let text = |k: &SortKey| match k {
+            SortKey::Number(_, t) => t.clone(),
+            _ => String::new(),
+        };
+        let mut sorted = keys.clone();
+        sorted.sort_by(SortKey::compare);
+        assert_eq!(
+            sorted.iter().map(text).collect::<Vec<_>>(),
+            [
+                "-9007199254740993",
+                "-9007199254740992.5",
+                "-0",
+                "0.0",
+                "9007199254740992",
+                "9007199254740992.5",
+                "9.0071992547409925e15",
+                "9007199254740993",
+                "1e400",
+                "0.1e401",
+                "1E401",
+            ]
+        );
     }
 
     #[test]
