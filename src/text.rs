@@ -66,9 +66,21 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
 }
 
 /// A serde message in the user's words: `expected u64` is "a whole
-/// number 0 or more", `expected f64` "a number".
+/// number 0 or more", `expected f64` "a number"; and a number that is no
+/// whole number 0 to 2^64 - 1 is not called `floating point` (a whole
+/// number beyond 64 bits reads as one: `1.8446744073709552e+19`).
 pub fn plain_types(message: &str) -> String {
     let mut text = message.to_string();
+    let float = "invalid type: floating point `";
+    if let Some(start) = text.find(float) {
+        if let Some(len) = text[start + float.len()..].find('`') {
+            let end = start + float.len() + len + 1;
+            text.replace_range(
+                start..end,
+                "invalid value: a number with a fraction or beyond 64 bits",
+            );
+        }
+    }
     for (rust, plain) in [
         ("expected u64", "expected a whole number 0 or more"),
         ("expected u32", "expected a whole number 0 or more"),
@@ -126,6 +138,16 @@ mod tests {
         assert_eq!(
             terminal_safe("a\u{ad}b\u{2028}c\u{2029}d\u{fff9}e\u{fffb}\u{feff}f\u{fffe}"),
             "ab c def\u{fffd}"
+        );
+    }
+
+    #[test]
+    fn a_number_beyond_64_bits_is_not_called_floating_point() {
+        assert_eq!(
+            plain_types(
+                "invalid type: floating point `1.8446744073709552e+19`, expected u64 at line 1"
+            ),
+            "invalid value: a number with a fraction or beyond 64 bits, expected a whole number 0 or more at line 1"
         );
     }
 
