@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -159,7 +160,10 @@ pub struct Client {
     /// Every request of the run waits here for its turn.
     pace: Pace,
     /// A pace slower than a request every 10 s has been warned about.
-    warned_slow: AtomicBool,
+    /// A pace slower than [`SLOW_RATE`] not said yet (`None` once said).
+    slow_pace: Mutex<Option<String>>,
+    /// Whether a slow pace was ever set to be said (it is said once).
+    slow_seen: AtomicBool,
 }
 
 impl Client {
@@ -198,6 +202,9 @@ impl Client {
             .build();
         let pace = Pace::new(SystemClock, options.max_rate);
         pace.scale_holds(options.backoff_scale);
+        // The user's own cap that slow is said as a learnt one is.
+        let slow_cap = (options.max_rate.filter(|r| *r < SLOW_RATE))
+            .map(|rate| format!("{:.0} s: --max-rate {rate}", 1.0 / rate));
         Ok(Client {
             agent: Agent::new_with_config(config),
             proxies,
@@ -205,7 +212,8 @@ impl Client {
             options,
             redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
-            warned_slow: AtomicBool::new(false),
+            slow_pace: Mutex::new(slow_cap.clone()),
+            slow_seen: AtomicBool::new(slow_cap.is_some()),
         })
     }
 
@@ -332,20 +340,28 @@ impl Client {
         }
     }
 
+    /// Keeps a slow pace's reason to be said when a request first waits for
+    /// it; only the first slow pace of a run is said.
+    fn slow(&self, why: String) {
+        if !self.slow_seen.swap(true, Ordering::Relaxed) {
+            if let Ok(mut pending) = self.slow_pace.lock() {
+                *pending = Some(why);
+            }
+        }
+    }
+
     /// One attempt, in its turn of the pace (first tries and retries
     /// alike), logged with `-v`; the pace learns from its answer.
     fn paced_attempt(&self, request: &Request, attempt: u32) -> Result<Attempt> {
-        // A walk this slow says why, once (it may take minutes): here the
-        // user's own cap, said before the first wait.
-        if let Some(rate) = self.options.max_rate.filter(|r| *r < SLOW_RATE) {
-            if !self.warned_slow.swap(true, Ordering::Relaxed) {
-                self.warn(&format!(
-                    "the walk is paced at one request every {:.0} s: --max-rate {rate}",
-                    1.0 / rate
-                ));
+        // A walk this slow says why, once, when a request first waits a
+        // second or more for it (it may take minutes; a quota whose burst
+        // covers the walk never makes it wait).
+        let (slot, waited) = self.pace.send_slot(|wait| {
+            let why = self.slow_pace.lock().map(|mut why| why.take());
+            if let (true, Ok(Some(why))) = (wait >= Duration::from_secs(1), why) {
+                self.warn(&format!("the walk is paced at one request every {why}"));
             }
-        }
-        let (slot, waited) = self.pace.send_slot();
+        });
         if waited >= Duration::from_millis(1) {
             self.debug(&format!(
                 "waited {:.3} s for the rate limit before {request}",
@@ -359,13 +375,9 @@ impl Client {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
-                    // A walk this slow says why, once (it may take minutes).
-                    if change.rate < SLOW_RATE && !self.warned_slow.swap(true, Ordering::Relaxed) {
-                        self.warn(&format!(
-                            "the walk is paced at one request every {:.0} s: {}",
-                            1.0 / change.rate,
-                            change.why
-                        ));
+                    if change.rate < SLOW_RATE {
+                        let why = format!("{:.0} s: {}", 1.0 / change.rate, change.why);
+                        self.slow(why);
                     }
                 }
                 reply.status.to_string()

@@ -621,8 +621,10 @@ impl<C: Clock> Pace<C> {
     }
 
     /// Waits until a request may go, then takes its slot. Returns the slot
-    /// (for [`Pace::on_answer`]) and how long it waited.
-    pub fn send_slot(&self) -> (Slot, Duration) {
+    /// (for [`Pace::on_answer`]) and how long it waited; `on_wait` hears
+    /// the wait before it begins, if there is one.
+    pub fn send_slot(&self, on_wait: impl FnOnce(Duration)) -> (Slot, Duration) {
+        let mut on_wait = Some(on_wait);
         let started = self.clock.now();
         let mut counted = false;
         loop {
@@ -639,6 +641,9 @@ impl<C: Clock> Pace<C> {
             if !counted {
                 self.waiting.fetch_add(1, Ordering::SeqCst);
                 counted = true;
+                if let Some(on_wait) = on_wait.take() {
+                    on_wait(wait);
+                }
             }
             // Asked again at least every second: a new answer may change it.
             self.clock.sleep(wait.min(Duration::from_secs(1)));
@@ -1269,10 +1274,12 @@ mod tests {
     fn the_shared_pace_sleeps_until_the_slot_and_counts_waiters() {
         let t0 = Instant::now();
         let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(2.0));
-        let (first, waited) = pace.send_slot();
+        let (first, waited) = pace.send_slot(|_| panic!("no wait"));
         assert_eq!((first.at, waited), (t0, Duration::ZERO));
-        let (second, waited) = pace.send_slot();
+        let mut heard = None;
+        let (second, waited) = pace.send_slot(|wait| heard = Some(wait));
         assert_eq!((second.at, waited), (t0 + ms(500), ms(500)));
+        assert_eq!(heard, Some(ms(500)), "the wait is told before it begins");
         assert_eq!(pace.waiting(), 0, "nobody left waiting");
         assert_eq!(pace.rate(), Some(2.0));
     }

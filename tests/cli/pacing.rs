@@ -404,24 +404,63 @@ fn a_max_rate_slower_than_a_request_per_10_s_is_warned_about_at_once() {
     );
 }
 
+/// The first line on stderr of a walk with `args`, read while the walk
+/// goes on (it is then stopped).
+fn first_stderr_line(fake: &FakeApi, args: &[&str]) -> String {
+    use std::io::BufRead as _;
+    let sb = Sandbox::new();
+    let mut child = sb
+        .spawnable_tool(fake)
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let stderr = child.stderr.take().unwrap();
+    std::io::BufReader::new(stderr)
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    first
+}
+
 /// A limit that leaves many seconds between requests (here one request per
 /// 20 s) makes a long walk with nothing on stderr but the progress: it is
-/// said once, with the server's words.
+/// said once, with the server's words, when a request first waits for it.
 #[test]
 fn a_pace_slower_than_a_request_per_10_s_is_warned_about_once() {
+    let slow = || {
+        behind(Bucket {
+            retry_after: None,
+            headers: RateHeaderStyle::Ietf,
+            ..Bucket::new(0.05, 1.0)
+        })
+    };
+    let first = first_stderr_line(&slow(), &[]);
+    assert!(
+        first.starts_with("warning: the walk is paced at one request every 21 s")
+            && first.contains("the server allows 1 requests per 20 s"),
+        "{first}"
+    );
+    // One page needs no wait: nothing to say.
+    let out = walk(&slow(), &["--page", "1"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+}
+
+/// An hourly quota whose burst covers the walk never makes it wait: it
+/// said "paced at one request every 37 s" of a walk that took 0.5 s.
+#[test]
+fn a_slow_quota_whose_burst_covers_the_walk_is_not_warned_about() {
     let fake = behind(Bucket {
         retry_after: None,
         headers: RateHeaderStyle::Ietf,
-        ..Bucket::new(0.05, 1.0)
+        ..Bucket::new(0.05, 100.0)
     });
-    let out = walk(&fake, &["--page", "1"]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).lines().count(), PER_PAGE);
-    let stderr = stderr_of(&out);
-    assert!(
-        stderr.starts_with("warning: the walk is paced at one request every 21 s")
-            && stderr.contains("the server allows 1 requests per 20 s"),
-        "{stderr}"
-    );
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let out = walk(&fake, &[]);
+    assert_exact(&out);
+    assert_eq!(stderr_of(&out), "");
 }
