@@ -368,9 +368,10 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     let refusals = fake.arrivals().iter().filter(|a| a.page >= 2).count();
     // The first wave (up to the concurrency, counted once), then one at a
-    // time until five in a row.
+    // time until five in a row, and what was in flight then (it took 15
+    // and more, and minutes).
     assert!(
-        refusals <= 4 + 4,
+        refusals <= 4 + 4 + 3,
         "{refusals} refusals: {}",
         stderr_of(&out)
     );
