@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of};
-use crate::error::{api_error, auth_error};
+use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
 use crate::http::errors::{describe, unexpected};
@@ -323,6 +323,9 @@ pub struct Auth<'a> {
     creds: Credentials,
     cache: Option<TokenCache>,
     current: Mutex<Option<Token>>,
+    /// A renewal that failed, as its exit and message: the pages in flight
+    /// with the refused token end with it rather than each try again.
+    failed: Mutex<Option<(Exit, String)>>,
 }
 
 impl<'a> Auth<'a> {
@@ -333,6 +336,7 @@ impl<'a> Auth<'a> {
             creds,
             cache,
             current: Mutex::new(None),
+            failed: Mutex::new(None),
         }
     }
 
@@ -460,12 +464,18 @@ impl Bearer for Auth<'_> {
                 return Ok(token.bearer());
             }
         }
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((kind, message)) = failed.as_ref() {
+            return Err(failure(*kind, message.clone()));
+        }
         if let Some(cache) = &self.cache {
             cache.remove(&self.creds);
         }
         self.client
             .debug("the API refused the token (401); getting a new one");
-        let token = self.fetch()?;
+        let token = self.fetch().inspect_err(|e| {
+            *failed = Some((exit_code_for(e), one_line(e)));
+        })?;
         *current = Some(token.clone());
         Ok(token.bearer())
     }

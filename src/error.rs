@@ -47,7 +47,8 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-fn failure(kind: Exit, message: impl Into<String>) -> anyhow::Error {
+/// An error that ends the program with `kind`'s exit code.
+pub fn failure(kind: Exit, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         kind,
         message: message.into(),

@@ -501,6 +501,40 @@ fn vv_with_a_persistent_401_prints_neither_token() {
     assert_eq!(fake.tokens_issued(), 2, "one new token after the 401");
 }
 
+/// The token revoked mid-walk and the secret rotated meanwhile: the pages
+/// in flight with the revoked token each ran the renewal again (up to the
+/// concurrency, one after another, each with its own retries). One failed
+/// renewal now ends the run.
+#[test]
+fn a_failed_renewal_is_tried_once_whatever_the_pages_in_flight() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(40),
+        page_cap: 5,
+        faults: Faults {
+            token_valid_for_requests: Some(1),
+            tokens_before_refusing: Some(1),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = sb
+        .tool(&fake)
+        .args([
+            "list",
+            "--no-cache",
+            "--per-page",
+            "5",
+            "--concurrency",
+            "8",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    assert_eq!(fake.tokens_issued(), 1);
+    assert_eq!(fake.token_refusals(), 1, "one renewal, refused once");
+}
+
 #[test]
 fn vv_with_a_500_prints_no_secret() {
     let fake = fake_with(

@@ -243,6 +243,9 @@ pub struct Faults {
     pub always: Vec<(RequestMatch, FaultKind)>,
     /// A token stops being accepted (401) after this many accounts requests made with it.
     pub token_valid_for_requests: Option<usize>,
+    /// After this many tokens, the token endpoint refuses the client (401 `invalid_client`,
+    /// as for a secret rotated meanwhile).
+    pub tokens_before_refusing: Option<u64>,
 }
 
 impl Default for Faults {
@@ -260,6 +263,7 @@ impl Default for Faults {
             script: Vec::new(),
             always: Vec::new(),
             token_valid_for_requests: None,
+            tokens_before_refusing: None,
         }
     }
 }
@@ -375,6 +379,7 @@ struct State {
     /// Valid tokens and how many accounts requests each one has served.
     tokens: HashMap<String, usize>,
     tokens_issued: u64,
+    token_refusals: u64,
     token_rng: u64,
     fault_rng: u64,
     requests: Vec<Recorded>,
@@ -480,6 +485,7 @@ impl FakeApi {
                 config,
                 tokens: HashMap::new(),
                 tokens_issued: 0,
+                token_refusals: 0,
                 token_rng: nanos ^ (u64::from(addr.port()) << 48),
                 fault_rng: seed,
                 requests: Vec::new(),
@@ -634,6 +640,11 @@ impl FakeApi {
     /// Number of tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
         self.shared.state().tokens_issued
+    }
+
+    /// Token requests refused for their credentials.
+    pub fn token_refusals(&self) -> u64 {
+        self.shared.state().token_refusals
     }
 
     /// Lets every [`FaultKind::Hold`] answer go out, now and later.
@@ -1206,7 +1217,9 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
             percent_decode(id) == st.config.client_id
                 && percent_decode(secret) == st.config.client_secret
         });
-    if !authenticated {
+    let rotated = (st.config.faults.tokens_before_refusing).is_some_and(|n| st.tokens_issued >= n);
+    if !authenticated || rotated {
+        st.token_refusals += 1;
         return (
             401,
             vec![("WWW-Authenticate", "Basic realm=\"talkdeskid\"".to_string())],
