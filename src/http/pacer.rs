@@ -157,11 +157,11 @@ const MAX_WINDOW_SECS: f64 = 86_400.0;
 /// first `w=` window.
 fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
     let limit = first_number(value).or_else(|| param(value, &["q"]));
-    // A window past a day is as good as none: capped, so that no server
-    // number can overflow a `Duration`.
+    // A window past a day is no window anyone sets: ignored, as one not
+    // named is (and no server number can overflow a `Duration`).
     let window = param(value, &["w"])
-        .filter(|w| *w > 0.0)
-        .map(|w| Duration::from_secs_f64(w.min(MAX_WINDOW_SECS)));
+        .filter(|w| *w > 0.0 && *w <= MAX_WINDOW_SECS)
+        .map(Duration::from_secs_f64);
     (limit, window)
 }
 
@@ -1181,15 +1181,15 @@ mod tests {
         assert_eq!(parse_rate_headers(|_| None, now), None);
         let garbage = |name: &str| (name == "x-ratelimit-limit").then_some("lots");
         assert_eq!(parse_rate_headers(garbage, now), None);
-        // A window no `Duration` holds is capped, not a crash.
+        // A window no `Duration` holds is ignored, not a crash; a day is
+        // read.
         for huge in ["10;w=1e20", "10, 10;w=99999999999999999999", "10;w=1e300"] {
             let h = parse_rate_headers(|n| (n == "ratelimit-limit").then_some(huge), now);
-            assert_eq!(
-                h.unwrap().window,
-                Some(Duration::from_secs(86_400)),
-                "{huge}"
-            );
+            assert_eq!(h.unwrap().window, None, "{huge}");
         }
+        let daily = |n: &str| (n == "ratelimit-limit").then_some("1000;w=86400");
+        let h = parse_rate_headers(daily, now).unwrap();
+        assert_eq!(h.window, Some(Duration::from_secs(86_400)));
     }
 
     #[test]
