@@ -283,7 +283,9 @@ impl Client {
             let (what, wait_hint, refused) = match outcome {
                 Attempt::Reply(mut reply, _) if !last && spent(reply.status) => {
                     let refusals = self.pace.refused_in_a_row();
-                    reply.retries = attempt;
+                    // The run retried as many times in a row as one request
+                    // may: said so, not this request's own count.
+                    reply.retries = self.options.max_retries;
                     self.debug(&format!(
                         "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
                         self.options.max_retries
