@@ -882,7 +882,8 @@ impl Settings {
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
         let table = toml_key(profile);
-        let file = if let Some(names) = &self.profiles_instead {
+        let others = self.profiles_instead.as_ref().filter(|n| *n != "none");
+        let file = if let Some(names) = others {
             format!(
                 "{path} has no profile [{table}] (profiles: {names}): pick one with --profile, add a [{table}] table, or set the variables"
             )

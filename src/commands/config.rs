@@ -110,10 +110,16 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         }) => (None, Some(Sourced::new(cmd.clone(), source.clone()))),
         other => (other.as_ref(), None),
     };
+    let mut profile = row("profile", Some(&s.profile), text);
+    if let Some(names) = &s.profiles_instead {
+        profile[1]
+            .text
+            .push_str(&format!(" (not in the file; it has: {names})"));
+    }
     let cache = default_cache_dir().map(|d| Sourced::new(d, Source::Default));
     vec![
         config_file,
-        row("profile", Some(&s.profile), text),
+        profile,
         row("account_name", s.account_name.as_ref(), text),
         row("region", Some(&s.region), |r| r.as_str().to_string()),
         row("client_id", s.client_id.as_ref(), text),

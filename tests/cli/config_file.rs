@@ -121,6 +121,22 @@ fn the_default_profile_may_be_missing_when_the_environment_has_the_credentials()
         err.contains("has no profile [default] (profiles: eu): pick one with --profile"),
         "{err}"
     );
+    // `config show` says so too (it showed every setting unset, no more).
+    let output = sandbox
+        .bare()
+        .args(["config", "show"])
+        .output()
+        .expect("run");
+    let shown = support::stdout_of(&output);
+    assert!(
+        shown.contains("default (not in the file; it has: eu)"),
+        "{shown}"
+    );
+    // An empty file has no profile to pick: the settings go in [default].
+    write_private(&sandbox.default_config_path(), "");
+    let output = sandbox.bare().arg("list").output().expect("run");
+    let err = stderr_of(&output);
+    assert!(err.contains("add them to profile [default] of"), "{err}");
 }
 
 #[test]
