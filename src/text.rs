@@ -58,6 +58,8 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
             // count (a soft hyphen, interlinear annotations, a BOM), and
             // line and paragraph separators: the columns stay aligned.
             '\u{ad}' | '\u{fff9}'..='\u{fffb}' | '\u{feff}' => {}
+            // Hangul fillers: blank, drawn at widths from 0 to 2.
+            '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => {}
             '\u{2028}' | '\u{2029}' => out.push(' '),
             '\u{fffe}' | '\u{ffff}' => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
@@ -136,7 +138,9 @@ mod tests {
     #[test]
     fn format_characters_and_separators_that_misalign_a_table_go() {
         assert_eq!(
-            terminal_safe("a\u{ad}b\u{2028}c\u{2029}d\u{fff9}e\u{fffb}\u{feff}f\u{fffe}"),
+            terminal_safe(
+                "a\u{ad}b\u{2028}c\u{2029}d\u{fff9}e\u{fffb}\u{feff}f\u{3164}\u{ffa0}\u{fffe}"
+            ),
             "ab c def\u{fffd}"
         );
     }
