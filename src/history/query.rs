@@ -229,13 +229,25 @@ impl Store {
             (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;
         accounts.sort_by_key(|row| rank.get(row).copied().unwrap_or(usize::MAX));
         drop(rank);
-        let mut body = self.conn.prepare(
-            "SELECT body FROM version
-             WHERE account = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-        )?;
-        for account in accounts {
-            if !each(body.query_row([account, snapshot], |r| r.get(0))?)? {
-                break;
+        // A few hundred at a time, each by its index.
+        for chunk in accounts.chunks(256) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT account, body FROM version WHERE account IN ({marks})
+                 AND valid_from <= ?{n} AND (valid_to IS NULL OR valid_to > ?{n})",
+                n = chunk.len() + 1
+            ))?;
+            let params = chunk.iter().chain(std::iter::once(&snapshot));
+            let mut bodies: HashMap<i64, String> = (stmt
+                .query_map(rusqlite::params_from_iter(params), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?)
+            .collect::<rusqlite::Result<_>>()?;
+            for account in chunk {
+                let body = bodies.remove(account).unwrap_or_default();
+                if !each(body)? {
+                    return Ok(());
+                }
             }
         }
         Ok(())
