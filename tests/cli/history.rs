@@ -1769,27 +1769,27 @@ fn offline_ok(sb: &Sandbox, store: &Path, args: &[&str]) -> String {
 /// the table.
 #[test]
 fn changes_json_keeps_a_lone_surrogate_as_written() {
+    let changes = changes_between(
+        "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"ACTIVE\"}\n",
+        "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"\\ud800\"}\n",
+        "jsonl",
+    );
+    assert_eq!(
+        changes,
+        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":\"n\\ud800\",\"kind\":\"status\",\"before\":\"ACTIVE\",\"after\":\"\\ud800\"}\n"
+    );
+}
+
+/// `changes -o FORMAT` between two exports imported on two days.
+fn changes_between(first: &str, second: &str, format: &str) -> String {
     let sb = Sandbox::new();
     let store = sb.path("store");
     import_each(
         &sb,
         &store,
-        &[
-            (
-                "2026-11-01",
-                "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"ACTIVE\"}\n",
-            ),
-            (
-                "2026-11-02",
-                "{\"id\":\"a\",\"name\":\"n\\ud800\",\"status\":\"\\ud800\"}\n",
-            ),
-        ],
+        &[("2026-11-01", first), ("2026-11-02", second)],
     );
-    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
-    assert_eq!(
-        changes,
-        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":\"n\\ud800\",\"kind\":\"status\",\"before\":\"ACTIVE\",\"after\":\"\\ud800\"}\n"
-    );
+    offline_ok(&sb, &store, &["changes", "-o", format])
 }
 
 /// `changes -o jsonl` (and csv) is written as the changes are read, as
@@ -1890,23 +1890,11 @@ fn list_at_reads_no_more_than_a_limit_needs() {
 /// printed again (`1E2` as `1e+2`) for the name column.
 #[test]
 fn a_name_that_is_a_number_is_shown_as_written() {
-    let sb = Sandbox::new();
-    let store = sb.path("store");
-    import_each(
-        &sb,
-        &store,
-        &[
-            (
-                "2026-11-01",
-                "{\"id\":\"a\",\"name\":1E2,\"status\":\"ACTIVE\"}\n",
-            ),
-            (
-                "2026-11-02",
-                "{\"id\":\"a\",\"name\":1E2,\"status\":\"CHURNED\"}\n",
-            ),
-        ],
+    let changes = changes_between(
+        "{\"id\":\"a\",\"name\":1E2,\"status\":\"ACTIVE\"}\n",
+        "{\"id\":\"a\",\"name\":1E2,\"status\":\"CHURNED\"}\n",
+        "csv",
     );
-    let changes = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
     assert_eq!(
         changes,
         "time,id,name,kind,before,after\n2026-11-02T00:00:00Z,a,1E2,status,ACTIVE,CHURNED\n"

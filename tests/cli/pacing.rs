@@ -392,23 +392,11 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
 /// the run sat silent for minutes before.
 #[test]
 fn a_max_rate_slower_than_a_request_per_10_s_is_warned_about_at_once() {
-    use std::io::BufRead as _;
-    let fake = FakeApi::start(FakeConfig::default());
-    let sb = Sandbox::new();
-    let mut child = sb
-        .spawnable_tool(&fake)
-        .args(["list", "--max-rate", "0.05"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let stderr = child.stderr.take().unwrap();
-    std::io::BufReader::new(stderr)
-        .read_line(&mut first)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        ..FakeConfig::default()
+    });
+    let first = first_stderr_line(&fake, &["--max-rate", "0.05"]);
     assert_eq!(
         first,
         "warning: the walk is paced at one request every 20 s: --max-rate 0.05\n"
