@@ -258,32 +258,26 @@ fn a_max_rate_that_is_not_a_positive_number_is_refused() {
             stderr_of(&out)
         );
     }
-    let out = sb
-        .tool(&fake)
-        .env("TALKDESK_MAX_RATE", "1e-19")
-        .arg("list")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr_of(&out);
-    assert!(
-        err.starts_with(
-            "error: TALKDESK_MAX_RATE is 0.0000000000000000001: it must be at least 0.01"
+    for (value, expected) in [
+        (
+            "1e-19",
+            "error: TALKDESK_MAX_RATE is 0.0000000000000000001: it must be at least 0.01",
         ),
-        "{err}"
-    );
-    let out = sb
-        .tool(&fake)
-        .env("TALKDESK_MAX_RATE", "fast")
-        .arg("list")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr_of(&out);
-    assert!(
-        err.starts_with("error: TALKDESK_MAX_RATE is `fast`, which is not a number; use a number"),
-        "{err}"
-    );
+        (
+            "fast",
+            "error: TALKDESK_MAX_RATE is `fast`, which is not a number; use a number",
+        ),
+    ] {
+        let out = sb
+            .tool(&fake)
+            .env("TALKDESK_MAX_RATE", value)
+            .arg("list")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        let err = stderr_of(&out);
+        assert!(err.starts_with(expected), "{err}");
+    }
     let config = sb.write_config("config.toml", "[default]\nmax_rate = 0\n");
     let out = sb
         .tool(&fake)
