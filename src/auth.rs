@@ -74,6 +74,8 @@ pub struct Token {
     pub access_token: Secret,
     /// Unix seconds.
     pub expires_at: u64,
+    /// Unix seconds: when it was issued, or read from the cache.
+    pub since: u64,
     pub scope: String,
     /// True when it came from the cache.
     pub cached: bool,
@@ -86,6 +88,14 @@ impl Token {
     /// `Bearer …`, for the Authorization header.
     pub fn bearer(&self) -> String {
         format!("Bearer {}", self.access_token.expose())
+    }
+
+    /// Too near its expiry to be sent: within the cache's margin, or half
+    /// its life when that is shorter. A token issued already expired
+    /// (`expires_in: 0`) is sent as it is: the API's 401 decides.
+    fn lapsed(&self, now: u64) -> bool {
+        let life = self.expires_at.saturating_sub(self.since);
+        life > 0 && now.saturating_add(EXPIRY_MARGIN_SECS.min(life / 2)) >= self.expires_at
     }
 }
 
@@ -216,6 +226,7 @@ impl TokenCache {
         let token = Token {
             access_token: Secret::new(entry.access_token),
             expires_at: entry.expires_at,
+            since: now_secs(),
             scope: entry.scope,
             cached: true,
             expiry_reported: true,
@@ -358,8 +369,18 @@ impl<'a> Auth<'a> {
     /// The current token, getting one if there is none yet.
     pub fn token(&self) -> Result<Token> {
         let mut current = self.current()?;
-        if let Some(token) = current.as_ref() {
-            return Ok(token.clone());
+        match current.as_ref() {
+            Some(token) if !token.lapsed(now_secs()) => return Ok(token.clone()),
+            // Known to expire before it would be answered: a new one, not
+            // a 401 (or a gateway's 403) for each request in flight.
+            Some(_) => {
+                self.client
+                    .debug("the token is about to expire; getting a new one");
+                let token = self.fetch()?;
+                *current = Some(token.clone());
+                return Ok(token);
+            }
+            None => {}
         }
         let token = match self.cache.as_ref().and_then(|c| c.load(&self.creds)) {
             Some(token) => {
@@ -435,6 +456,7 @@ impl<'a> Auth<'a> {
         let token = Token {
             access_token: Secret::new(parsed.access_token),
             expires_at: now_secs().saturating_add(parsed.expires_in.unwrap_or(3600)),
+            since: now_secs(),
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
             expiry_reported: parsed.expires_in.is_some(),
@@ -580,6 +602,22 @@ mod tests {
         assert!(cache.load(&b).is_none(), "another secret, no token");
     }
 
+    #[test]
+    fn a_token_lapses_within_the_margin_or_half_its_life() {
+        let at = |since: u64, expires_at: u64| Token {
+            since,
+            ..token(expires_at)
+        };
+        // An hour's token: from 60 s before its end.
+        assert!(!at(1000, 4600).lapsed(4539));
+        assert!(at(1000, 4600).lapsed(4540));
+        // 65 s: from half its life (it was sent at 65 s, and refused).
+        assert!(!at(1000, 1065).lapsed(1000));
+        assert!(at(1000, 1065).lapsed(1033));
+        // Issued expired: sent as it is (the API decides).
+        assert!(!at(1000, 1000).lapsed(5000));
+    }
+
     fn creds(id: &str) -> Credentials {
         Credentials {
             client_id: id.into(),
@@ -592,6 +630,7 @@ mod tests {
         Token {
             access_token: Secret::new("tok-123"),
             expires_at,
+            since: now_secs(),
             scope: SCOPE.into(),
             cached: false,
             expiry_reported: true,

@@ -127,6 +127,7 @@ mod tests {
         let token = Token {
             access_token: Secret::new("tok-secret"),
             expires_at: 3600,
+            since: 0,
             scope: "express-accounts:read other:scope".into(),
             cached: true,
             expiry_reported: true,

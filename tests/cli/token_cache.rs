@@ -408,3 +408,27 @@ fn a_token_request_refused_is_exit_4() {
     assert!(stderr_of(&out).contains("HTTP 401"));
     assert_eq!(api.token_requests(), 1, "a refusal is not retried");
 }
+
+/// A token the run knows to be at its end is renewed before it is sent: it
+/// was sent until the API refused it (a 401 for each page in flight, or a
+/// gateway's 403, which ended the run). Here tokens live 4 s and the walk
+/// takes about 4 s: renewed at half their life.
+#[test]
+fn a_token_near_its_end_is_renewed_before_it_is_sent() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(40),
+        page_cap: 5,
+        expires_in: 4,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "5"])
+        .args(["--concurrency", "1", "--max-rate", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 40);
+    assert!(fake.tokens_issued() >= 2, "{} tokens", fake.tokens_issued());
+}
