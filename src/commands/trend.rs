@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
 use crate::cli::{ReportFormat, TrendArgs};
+use crate::error::usage_error;
 use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
 use crate::history::{Access, show_time};
@@ -21,6 +22,9 @@ use crate::output::report::{ReportCell, TableStyle, json_lines};
 use crate::output::table::TableSink;
 
 /// Runs `trend`.
+/// The most periods a trend shows (over 270 years of days).
+const MAX_PERIODS: i64 = 100_000;
+
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
@@ -59,6 +63,25 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         Some(when::LATEST) => last.time,
         since => since.unwrap_or(first.time).max(first.time),
     };
+    // An import at a year typed `0026` spans two thousand years: at a
+    // day a period, that table would take minutes and gigabytes.
+    let days = (last.time - from) / 86_400_000_000;
+    let periods = days
+        / match every {
+            Every::Day => 1,
+            Every::Week => 7,
+            Every::Month => 28,
+        };
+    if periods > MAX_PERIODS {
+        return Err(usage_error(format!(
+            "the history runs {days} days from {}, too many periods of --every {}; pass --since to start later, or a longer --every",
+            show_time(from),
+            every
+                .to_possible_value()
+                .as_ref()
+                .map_or("", |v| v.get_name())
+        )));
+    }
     let starts = period_starts(from, last.time, every);
     let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
     let series = to_series(&trend, every);

@@ -1764,6 +1764,42 @@ fn offline_ok(sb: &Sandbox, store: &Path, args: &[&str]) -> String {
     ok(&offline(sb, store).args(args).output().unwrap())
 }
 
+/// An import at a year typed `0001` made `trend --every day` a table of
+/// 739,621 rows (194 s, 2.4 GB); beyond 100,000 periods it says to pass
+/// --since or a longer --every (exit 2).
+#[test]
+fn a_trend_of_too_many_periods_says_what_to_pass() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let day = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("0001-01-01", day), ("2026-11-01", day)]);
+    let out = offline(&sb, &store)
+        .args(["trend", "--every", "day"])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 2);
+    assert!(
+        err.contains("the history runs 739920 days from 0001-01-01T00:00:00Z, too many periods of --every day; pass --since"),
+        "{err}"
+    );
+    let months = offline_ok(&sb, &store, &["trend", "--every", "month", "-o", "csv"]);
+    assert_eq!(months.lines().count(), 1 + 24_311, "a row a month");
+    let recent = offline_ok(
+        &sb,
+        &store,
+        &[
+            "trend",
+            "--every",
+            "day",
+            "--since",
+            "2026-10-30",
+            "-o",
+            "csv",
+        ],
+    );
+    assert_eq!(recent.lines().count(), 1 + 3);
+}
+
 /// `changes -o json` writes the status and name as the API wrote them: a
 /// lone surrogate (`\ud800`) came out as U+FFFD, the text recorded for
 /// the table.
