@@ -326,7 +326,8 @@ impl Client {
                     self.options.backoff_scale,
                 ),
             };
-            if refused {
+            // (The token endpoint's refusals say nothing of the API's.)
+            if refused && !request.issues_token {
                 self.rate_limits.note(delay);
             }
             self.debug(&format!(
@@ -374,6 +375,12 @@ impl Client {
         let outcome = self.attempt(request);
         let elapsed = started.elapsed();
         let ended = match &outcome {
+            // The token endpoint's refusal says nothing of the API's limit
+            // (another host, another limiter): the walk is not paced by it.
+            Ok(Attempt::Reply(reply, _)) if request.issues_token && is_refusal(reply.status) => {
+                self.pace.no_answer(slot);
+                reply.status.to_string()
+            }
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));

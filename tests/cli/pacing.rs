@@ -382,6 +382,31 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
     );
 }
 
+/// The token endpoint (another host, another limiter) answering 503 twice
+/// paced the whole walk by it: 27 s for a walk of half a second.
+#[test]
+fn the_token_endpoints_refusals_do_not_pace_the_walk() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Token, FaultKind::Status(503)),
+                (RequestMatch::Token, FaultKind::Status(503)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains("rate limit: pacing"), "{stderr}");
+    assert!(
+        !stderr.contains("rate limited (HTTP 429 or 503)"),
+        "{stderr}"
+    );
+}
+
 /// A `--max-rate` that slow is said at once, as a learnt pace that slow is:
 /// the run sat silent for minutes before.
 #[test]
