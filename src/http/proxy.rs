@@ -174,7 +174,8 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
             "the {which} in {var} is not UTF-8 text once its %-escapes are decoded; percent-encode the UTF-8 bytes of each character (é as %C3%A9), or unset {var}"
         )));
     }
-    let proxy = Proxy::new(&text).map_err(|_| invalid())?;
+    // As the `url` crate wrote it: raw UTF-8 in the credentials percent-encoded.
+    let proxy = Proxy::new(parsed.as_str()).map_err(|_| invalid())?;
     if proxy.host().is_empty() {
         return Err(invalid());
     }
@@ -493,5 +494,14 @@ mod tests {
             ]
         );
         assert!(proxies(&[]).unwrap().describe().is_empty());
+    }
+
+    /// Credentials in raw UTF-8 were "not a proxy URL"; they are taken as
+    /// their percent-encoding is.
+    #[test]
+    fn raw_utf8_credentials_are_taken_as_if_percent_encoded() {
+        let raw = proxies(&[("HTTPS_PROXY", "http://ütf:pässwörd@proxy:3128")]).unwrap();
+        let api = url("https://api.talkdeskapp.com");
+        assert_eq!(host_of(raw.for_url(&api)).as_deref(), Some("proxy:3128"));
     }
 }
