@@ -553,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_http_link_off_loopback_is_refused_with_exit_5() {
+    fn a_plain_http_link_off_loopback_is_refused_with_exit_3() {
         let mut walk = Walk::new(endpoint(), Pages::All);
         let (exit, message) = kind(feed(
             &mut walk,
@@ -562,7 +562,7 @@ mod tests {
                 json!({"_links": next_link("http://api.example.com/x?page=2")}),
             ),
         ));
-        assert_eq!(exit, Exit::Api, "the server's link, no setting");
+        assert_eq!(exit, Exit::Config);
         assert!(message.contains("plain http"), "{message}");
     }
 

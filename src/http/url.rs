@@ -7,7 +7,7 @@
 use url::Host;
 pub use url::Url;
 
-use crate::error::api_error;
+use crate::error::{api_error, config_error};
 use crate::text::{shorten, terminal_safe};
 
 /// How much of a link an error message shows.
@@ -102,8 +102,7 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
         .join(href)
         .map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
-    // The server's link, not a setting: a refused next link (exit 5).
-    check_secure(&url).map_err(&elsewhere)?;
+    check_secure(&url).map_err(|why| config_error(refuse(why)))?;
     if url.origin() != origin.origin() {
         return Err(elsewhere(format!(
             "it leaves {} (to {}), and the token is sent only there; check base_url",

