@@ -371,15 +371,12 @@ impl<'a> Auth<'a> {
         let mut current = self.current()?;
         match current.as_ref() {
             Some(token) if !token.lapsed(now_secs()) => return Ok(token.clone()),
-            // Known to expire before it would be answered: a new one, not
-            // a 401 (or a gateway's 403) for each request in flight.
-            Some(_) => {
-                self.client
-                    .debug("the token is about to expire; getting a new one");
-                let token = self.fetch()?;
-                *current = Some(token.clone());
-                return Ok(token);
-            }
+            // Known to expire before it would be answered: another, as for
+            // none (not a 401, or a gateway's 403, for each request in
+            // flight); the cache holds it only if another run renewed it.
+            Some(_) => self
+                .client
+                .debug("the token is about to expire; getting another"),
             None => {}
         }
         let token = match self.cache.as_ref().and_then(|c| c.load(&self.creds)) {
