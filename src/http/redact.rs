@@ -113,14 +113,9 @@ impl Redactor {
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
         // encoder writes but a hostile server may): decoded and looked at
         // again, each match hiding the escapes it came from.
-        if let (Some((decoded, starts)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
-            let source = |i: usize| starts.get(i).map_or(text.len(), |&s| s as usize);
+        if let (Some((decoded, spans)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
             let mut hide = |from: usize, to: usize| {
-                let end = (to..=starts.len())
-                    .map(source)
-                    .find(|&s| s > source(to - 1))
-                    .unwrap_or(text.len());
-                hidden[source(from)..end].fill(true);
+                hidden[spans[from].0..spans[to - 1].1].fill(true);
             };
             for secret in plain.iter() {
                 for at in memchr::memmem::find_iter(&decoded, secret.as_bytes()) {
@@ -156,25 +151,29 @@ impl Redactor {
     }
 }
 
+/// Where in a text a decoded byte came from: `start..end`.
+type Span = (usize, usize);
+
 /// `text` with its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate
-/// pairs joined, `\/`, `\"`, …) decoded, and where each decoded byte
-/// starts in `text`; `None` when it has none.
-fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
+/// pairs joined, `\/`, `\"`, …) decoded, and the span of `text` each
+/// decoded byte came from; `None` when it has none.
+fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') || text.len() > u32::MAX as usize {
+    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') {
         return None;
     }
     let hex = |at: usize, n: usize| {
-        let digits = std::str::from_utf8(bytes.get(at..at + n)?).ok()?;
-        (digits.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| u32::from_str_radix(digits, 16).ok())?
+        let digits = bytes.get(at..at + n)?;
+        (digits.iter().all(u8::is_ascii_hexdigit))
+            .then(|| u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok())?
     };
-    let (mut decoded, mut starts) = (Vec::with_capacity(bytes.len()), Vec::new());
+    let (mut decoded, mut spans) = (Vec::with_capacity(bytes.len()), Vec::new());
     let mut at = 0;
     while at < bytes.len() {
-        let (value, len): (Vec<u8>, usize) = match bytes[at] {
-            b'%' if hex(at + 1, 2).is_some() => (vec![hex(at + 1, 2)? as u8], 3),
-            b'\\' if bytes.get(at + 1) == Some(&b'u') && hex(at + 2, 4).is_some() => {
+        let mut utf8 = [0; 4];
+        let (value, len): (&[u8], usize) = match (bytes[at], bytes.get(at + 1)) {
+            (b'%', _) if hex(at + 1, 2).is_some() => (&[hex(at + 1, 2)? as u8][..], 3),
+            (b'\\', Some(b'u')) if hex(at + 2, 4).is_some() => {
                 let unit = hex(at + 2, 4)?;
                 let low = (bytes.get(at + 6..at + 8) == Some(b"\\u"))
                     .then(|| hex(at + 8, 4))
@@ -185,24 +184,21 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
                     None => (unit, 6),
                 };
                 let c = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
-                (c.to_string().into_bytes(), len)
+                (c.encode_utf8(&mut utf8).as_bytes(), len)
             }
-            b'\\' => match bytes.get(at + 1) {
-                Some(&e @ (b'"' | b'\\' | b'/')) => (vec![e], 2),
-                Some(b'b') => (vec![8], 2),
-                Some(b'f') => (vec![12], 2),
-                Some(b'n') => (vec![b'\n'], 2),
-                Some(b'r') => (vec![b'\r'], 2),
-                Some(b't') => (vec![b'\t'], 2),
-                _ => (vec![b'\\'], 1),
-            },
-            b => (vec![b], 1),
+            (b'\\', Some(&e @ (b'"' | b'\\' | b'/'))) => (&[e][..], 2),
+            (b'\\', Some(b'b')) => (&[8][..], 2),
+            (b'\\', Some(b'f')) => (&[12][..], 2),
+            (b'\\', Some(b'n')) => (&b"\n"[..], 2),
+            (b'\\', Some(b'r')) => (&b"\r"[..], 2),
+            (b'\\', Some(b't')) => (&b"\t"[..], 2),
+            (b, _) => (&[b][..], 1),
         };
-        starts.extend(std::iter::repeat_n(at as u32, value.len()));
-        decoded.extend(value);
+        decoded.extend_from_slice(value);
+        spans.extend(std::iter::repeat_n((at, at + len), value.len()));
         at += len;
     }
-    Some((decoded, starts))
+    Some((decoded, spans))
 }
 
 /// `text` with the hex digits of every `%XX` escape in upper case: the
