@@ -14,8 +14,7 @@ use crate::history::query::{Change, Kind, changed_fields};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
-use crate::output::report::{ReportCell, write_json_rows};
-use crate::output::sanitize::guard_formula;
+use crate::output::report::{ReportCell, csv_with_header, write_csv_row, write_json_rows};
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -59,13 +58,10 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
             Ok(())
         })),
         (None, OutputFormat::Csv) => {
-            let mut csv = csv::Writer::from_writer(&mut out);
-            csv.write_record(COLUMNS.map(|h| guard_formula(h).into_owned()))?;
-            let result = store.changes(&org, window, id, |c| {
-                if kept(&c) {
-                    csv.write_record(row(&c).iter().map(|c| guard_formula(&c.text).into_owned()))?;
-                }
-                Ok(())
+            let mut csv = csv_with_header(&mut out, &COLUMNS)?;
+            let result = store.changes(&org, window, id, |c| match kept(&c) {
+                true => write_csv_row(&mut csv, &row(&c)),
+                false => Ok(()),
             });
             Some(result.and_then(|()| Ok(csv.flush()?)))
         }

@@ -132,12 +132,25 @@ fn parsed(item: &str) -> Value {
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
 pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>]) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header.iter().map(|h| guard_formula(h).into_owned()))?;
+    let mut writer = csv_with_header(out, header)?;
     for row in rows {
-        writer.write_record(row.iter().map(|c| guard_formula(&c.text).into_owned()))?;
+        write_csv_row(&mut writer, row)?;
     }
     writer.flush()?;
+    Ok(())
+}
+
+/// A csv writer with `header` written, formula-guarded: rows then go
+/// through [`write_csv_row`] (one at a time, for a report streamed).
+pub fn csv_with_header<W: Write>(out: W, header: &[&str]) -> Result<csv::Writer<W>> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header.iter().map(|h| guard_formula(h).into_owned()))?;
+    Ok(writer)
+}
+
+/// One row of a csv report, every cell formula-guarded.
+pub fn write_csv_row<W: Write>(writer: &mut csv::Writer<W>, row: &[ReportCell]) -> Result<()> {
+    writer.write_record(row.iter().map(|c| guard_formula(&c.text).into_owned()))?;
     Ok(())
 }
 
