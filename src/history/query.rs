@@ -231,6 +231,8 @@ impl Store {
         drop(rank);
         // A few hundred at a time, each by its index.
         for chunk in accounts.chunks(256) {
+            // Not `IN_FORCE`: with `org = ?` SQLite reads the range by the
+            // org's index, not each account by its own (8 times slower).
             let marks = vec!["?"; chunk.len()].join(",");
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT account, body FROM version WHERE account IN ({marks})
