@@ -107,10 +107,14 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// Checks that what sits at `path` may be opened as a store. Returns
 /// false when there is nothing there yet.
 fn check_file(path: &Path) -> Result<bool> {
-    // Opening a pipe would wait for a writer for ever.
-    let special = fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    if special {
-        return Err(not_a_store(path, "it is a pipe, a socket or a device"));
+    // Looked at before it is opened: opening a pipe would wait for a
+    // writer for ever.
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(not_a_store(path, "it is a folder")),
+        Ok(m) if !m.is_file() => {
+            return Err(not_a_store(path, "it is a pipe, a socket or a device"));
+        }
+        _ => {}
     }
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
@@ -122,9 +126,6 @@ fn check_file(path: &Path) -> Result<bool> {
             ));
         }
     };
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(not_a_store(path, "it is a folder"));
-    }
     let mut header = Vec::with_capacity(100);
     (&mut file)
         .take(100)
