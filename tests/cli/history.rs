@@ -644,23 +644,29 @@ fn a_named_pipe_is_not_a_store() {
     let fifo = sb.path("store.fifo");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     assert!(made.expect("mkfifo runs").success());
-    for args in [
-        vec!["changes"],
-        vec!["list", "--at", "7d"],
-        vec!["snapshot"],
-    ] {
-        let out = sb
-            .tool(&fake)
-            .env("TALKDESK_HISTORY", &fifo)
-            .args(&args)
-            .timeout(std::time::Duration::from_secs(20))
-            .output()
-            .unwrap();
-        let err = fails_with(&out, 3);
-        assert!(
-            err.contains("is not a history store of talkdesk-accounts (it is a pipe"),
-            "{args:?}: {err}"
-        );
+    let folder = sb.path("store.d");
+    fs::create_dir(&folder).unwrap();
+    for (store, why) in [(&fifo, "(it is a pipe"), (&folder, "(it is a folder)")] {
+        for args in [
+            vec!["changes"],
+            vec!["list", "--at", "7d"],
+            vec!["snapshot"],
+        ] {
+            let out = sb
+                .tool(&fake)
+                .env("TALKDESK_HISTORY", store)
+                .args(&args)
+                .timeout(std::time::Duration::from_secs(20))
+                .output()
+                .unwrap();
+            let err = fails_with(&out, 3);
+            assert!(
+                err.contains(&format!(
+                    "is not a history store of talkdesk-accounts {why}"
+                )),
+                "{args:?}: {err}"
+            );
+        }
     }
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
