@@ -76,10 +76,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         return Err(usage_error(format!(
             "the history runs {days} days from {}, too many periods of --every {}; pass --since to start later, or a longer --every",
             show_time(from),
-            every
-                .to_possible_value()
-                .as_ref()
-                .map_or("", |v| v.get_name())
+            every_name(every)
         )));
     }
     let starts = period_starts(from, last.time, every);
@@ -123,12 +120,14 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     Ok(())
 }
 
+/// `--every`'s value, which names the period: `week`.
+fn every_name(every: Every) -> String {
+    (every.to_possible_value()).map_or_else(String::new, |v| v.get_name().to_string())
+}
+
 /// Writes the SVG chart to `plot` (`--plot`'s destination), named `name`.
 fn write_plot(mut file: Destination, args: &TrendArgs, series: &Series, name: &str) -> Result<()> {
-    // `--every`'s value names the period: `every week`.
-    let every = args.every.to_possible_value();
-    let every = every.as_ref().map_or("", |v| v.get_name());
-    let title = format!("Accounts per status, every {every}");
+    let title = format!("Accounts per status, every {}", every_name(args.every));
     file.write_all(svg_chart(series, &title)?.as_bytes())
         .with_context(|| format!("writing {name}"))?;
     file.commit()
