@@ -275,7 +275,7 @@ pub struct Settings {
     pub config_exists: bool,
     pub profile: Sourced<String>,
     /// The profile is not in the config file: the profiles that are.
-    pub profiles_instead: Option<String>,
+    pub profiles_instead: Option<Vec<String>>,
     pub client_id: Option<Sourced<String>>,
     pub client_secret: Option<Sourced<SecretSetting>>,
     pub account_name: Option<Sourced<String>>,
@@ -462,7 +462,7 @@ fn select_profile(
     path: &Sourced<PathBuf>,
     name: &Sourced<String>,
     file: Option<(String, BTreeMap<String, RawProfile>)>,
-) -> Result<(String, RawProfile, Option<String>)> {
+) -> Result<(String, RawProfile, Option<Vec<String>>)> {
     let shown = path.value.display();
     let optional = name.value == DEFAULT_PROFILE;
     let Some((text, mut profiles)) = file else {
@@ -482,20 +482,24 @@ fn select_profile(
     if let Some(raw) = profiles.remove(&name.value) {
         return Ok((text, raw, None));
     }
-    let names = profiles.keys().cloned().collect::<Vec<_>>().join(", ");
-    let names = if names.is_empty() {
-        "none".into()
-    } else {
-        names
-    };
+    let names: Vec<String> = profiles.into_keys().collect();
     if optional {
         return Ok((text, RawProfile::default(), Some(names)));
     }
     Err(config_error(format!(
-        "profile `{}` not found in {shown} (profiles: {names}); add a [{}] table or pick another with --profile",
+        "profile `{}` not found in {shown} (profiles: {}); add a [{}] table or pick another with --profile",
         name.value,
+        listed(&names),
         toml_key(&name.value)
     )))
+}
+
+/// Profile names as a message lists them: `eu, prod`, or `none`.
+pub fn listed(names: &[String]) -> String {
+    match names.is_empty() {
+        true => "none".into(),
+        false => names.join(", "),
+    }
 }
 
 /// A profile's name as a TOML table header writes it: bare when it can
@@ -882,10 +886,11 @@ impl Settings {
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
         let table = toml_key(profile);
-        let others = self.profiles_instead.as_ref().filter(|n| *n != "none");
+        let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
         let file = if let Some(names) = others {
             format!(
-                "{path} has no profile [{table}] (profiles: {names}): pick one with --profile, add a [{table}] table, or set the variables"
+                "{path} has no profile [{table}] (profiles: {}): pick one with --profile, add a [{table}] table, or set the variables",
+                names.join(", ")
             )
         } else if self.config_exists {
             format!("add them to profile [{table}] of {path}, or set the variables")
@@ -1149,6 +1154,24 @@ mod tests {
             msg.contains("`prod`") && msg.contains("default, staging"),
             "{msg}"
         );
+    }
+
+    /// Without `[default]`, missing settings name the profiles there are:
+    /// one named `none` too (a "none" text stood for no profiles).
+    #[test]
+    fn missing_settings_name_the_profiles_when_default_is_not_there() {
+        for (file, expected) in [
+            (
+                "[none]\n",
+                "has no profile [default] (profiles: none): pick one",
+            ),
+            ("", "add them to profile [default] of"),
+        ] {
+            let (_d, path) = write_config(file);
+            let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+            let msg = crate::error::one_line(&s.credentials().unwrap_err());
+            assert!(msg.contains(expected), "{file:?}: {msg}");
+        }
     }
 
     /// `add a [eu.prod] table` would be a table `prod` inside `eu`.

@@ -112,6 +112,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     };
     let mut profile = row("profile", Some(&s.profile), text);
     if let Some(names) = &s.profiles_instead {
+        let names = crate::config::listed(names);
         profile[1]
             .text
             .push_str(&format!(" (not in the file; it has: {names})"));
