@@ -375,9 +375,11 @@ impl Client {
         let outcome = self.attempt(request);
         let elapsed = started.elapsed();
         let ended = match &outcome {
-            // The token endpoint's refusal says nothing of the API's limit
-            // (another host, another limiter): the walk is not paced by it.
-            Ok(Attempt::Reply(reply, _)) if request.issues_token && is_refusal(reply.status) => {
+            // The token endpoint's answers say nothing of the API's limit
+            // (another host, another limiter): the walk is not paced by a
+            // refusal of it, nor is a token that came counted among the
+            // requests the API let through (a burst the API never allowed).
+            Ok(Attempt::Reply(reply, _)) if request.issues_token => {
                 self.pace.no_answer(slot);
                 reply.status.to_string()
             }

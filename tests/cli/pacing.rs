@@ -407,6 +407,26 @@ fn the_token_endpoints_refusals_do_not_pace_the_walk() {
     );
 }
 
+/// The token request went through another limiter, yet it was counted
+/// among the requests the API let through in the last second: a limiter
+/// without a burst (nginx `limit_req`) was taken to allow two at once, and
+/// after its `Retry-After` the request behind the retry was refused too.
+#[test]
+fn a_token_request_is_not_counted_as_a_burst_the_api_allowed() {
+    let fake = behind(Bucket {
+        retry_after: Some("5".into()),
+        ..Bucket::new(2.0, 1.0)
+    });
+    let out = walk(&fake, &["--concurrency", "1", "-v"]);
+    assert_exact(&out);
+    let stderr = stderr_of(&out);
+    assert_eq!(fake.rate_limited(), 1, "{stderr}");
+    assert!(
+        stderr.contains("HTTP 429 after 1 request got through"),
+        "{stderr}"
+    );
+}
+
 /// A `--max-rate` that slow is said at once, as a learnt pace that slow is:
 /// the run sat silent for minutes before.
 #[test]
