@@ -60,7 +60,7 @@ json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
@@ -97,7 +97,7 @@ json\t'One JSON array, printed once complete'
 jsonl\t'One JSON object per line, streamed'
 csv\t'RFC 4180 CSV with a header row, streamed'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l columns -d 'Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l columns -d 'Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r

@@ -400,7 +400,7 @@ pub struct ListArgs {
     #[command(flatten)]
     pub format: RowsFormat,
 
-    /// Comma-separated fields, in order (any field the API returns); with json and jsonl, only these fields are printed [default: id,name,company_name,status]
+    /// Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
 
