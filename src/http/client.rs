@@ -498,10 +498,20 @@ impl Client {
                 format!("(a compressed body, {coding}, not shown)").into_bytes()
             }
             Ok(body) => body,
+            // An error is told by its status whatever its body (a 401 is
+            // still a 401); a page or a token that large is no answer.
+            Err(ureq::Error::BodyExceedsLimit(limit)) if status != 200 => {
+                format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
+            }
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                let what = match request.issues_token {
+                    true => "any token answer",
+                    false => "any page of accounts",
+                };
                 return Err(api_error(format!(
-                    "{request}: HTTP {status} with a body larger than {} MiB, far beyond any page of accounts; check base_url",
-                    limit / (1024 * 1024)
+                    "{request}: HTTP {status} with a body larger than {} MiB, far beyond {what}; check {}",
+                    limit >> 20,
+                    request.setting()
                 )));
             }
             // Dropped after the head arrived is no reused connection the

@@ -819,6 +819,43 @@ fn other_api_failures_exit_5_with_one_line() {
     }
 }
 
+/// A 401 or 403 is told by its status, whatever its body: one larger than
+/// the 16 MiB a page may have was exit 5 ("far beyond any page of
+/// accounts; check base_url"), and so was a token answer that large.
+#[test]
+fn an_error_with_a_huge_body_is_told_by_its_status() {
+    let huge = 17 * 1024 * 1024;
+    let cases: Vec<(RequestMatch, FaultKind, i32, &[&str])> = vec![
+        (
+            RequestMatch::AnyPage,
+            FaultKind::HugeStatusBody(403, huge),
+            4,
+            &["HTTP 403", "not shown"],
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::HugeStatusBody(401, huge),
+            4,
+            &["refused", "HTTP 401"],
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::HugeBody(huge),
+            5,
+            &["far beyond any token answer", "check token_url"],
+        ),
+    ];
+    for (at, fault, code, needles) in cases {
+        let fake = fake_with_faults(simple_accounts(3), vec![(at, fault)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), code);
+        assert_contains(&line, needles);
+        assert!(!line.contains("base_url"), "{line}");
+    }
+}
+
 #[test]
 fn a_failing_token_endpoint_exits_5() {
     for fault in [FaultKind::Status(500), FaultKind::Malformed] {

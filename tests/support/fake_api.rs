@@ -298,6 +298,8 @@ pub enum FaultKind {
     StallBody,
     /// 200 with a `Content-Length` of that many bytes, streamed from a small buffer.
     HugeBody(u64),
+    /// That status with a body of that many bytes, as [`FaultKind::HugeBody`].
+    HugeStatusBody(u16, u64),
     /// 200 with the truncated body `{"count": 1, "_embedded": `.
     Malformed,
     /// 302 with `Location:` the given URL.
@@ -1493,7 +1495,8 @@ fn apply_fault<W: Write>(
             }
             return Next::Close;
         }
-        FaultKind::HugeBody(len) => write_huge(out, *len, keep_alive),
+        FaultKind::HugeBody(len) => write_huge(out, 200, *len, keep_alive),
+        FaultKind::HugeStatusBody(status, len) => write_huge(out, *status, *len, keep_alive),
         FaultKind::Malformed => {
             write_response(out, 200, &[], b"{\"count\": 1, \"_embedded\": ", keep_alive)
         }
@@ -1570,8 +1573,8 @@ fn stall(shared: &Shared) {
 
 /// A 200 whose body is `len` bytes, streamed from a 64 KiB buffer: a JSON-looking prefix, then
 /// padding. Never allocates the whole body.
-fn write_huge<W: Write>(out: &mut W, len: u64, keep_alive: bool) -> io::Result<()> {
-    out.write_all(response_head(200, &[], len, keep_alive).as_bytes())?;
+fn write_huge<W: Write>(out: &mut W, status: u16, len: u64, keep_alive: bool) -> io::Result<()> {
+    out.write_all(response_head(status, &[], len, keep_alive).as_bytes())?;
     let prefix = b"{\"count\": 1, \"padding\": \"";
     let mut chunk = vec![b'x'; 64 * 1024];
     let mut left = len;
