@@ -93,12 +93,13 @@ pub fn is_refusal(status: u16) -> bool {
 }
 
 /// `retry_after` with a small jitter on top, given a random fraction in
-/// `[0, 1)`: requests refused together do not come back together.
+/// `[0, 1)`: requests refused together do not come back together. The
+/// whole wait stays within the 60 s a `Retry-After` is capped at (§5).
 pub fn with_jitter(retry_after: Duration, fraction: f64) -> Duration {
     let extra = retry_after
         .mul_f64(JITTER_FRACTION * fraction.clamp(0.0, 1.0))
         .min(MAX_JITTER);
-    retry_after + extra
+    (retry_after + extra).min(retry_after.max(MAX_RETRY_AFTER))
 }
 
 /// What the rate-limit headers of one answer said.
@@ -1251,10 +1252,12 @@ mod tests {
         assert_eq!(with_jitter(ra, 0.0), ra);
         assert_eq!(with_jitter(ra, 0.5), ra + ms(100));
         assert_eq!(with_jitter(ra, 1.0), ra + ms(200));
+        // Never past the 60 s cap of a Retry-After (§5): it waited 61 s.
         assert_eq!(
             with_jitter(Duration::from_secs(60), 1.0),
-            Duration::from_secs(61)
+            Duration::from_secs(60)
         );
+        assert_eq!(with_jitter(ms(59_900), 1.0), Duration::from_secs(60));
         assert_eq!(with_jitter(Duration::ZERO, 0.7), Duration::ZERO);
     }
 
