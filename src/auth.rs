@@ -26,6 +26,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
 use crate::http::errors::{describe, unexpected};
 use crate::http::url::Url;
+use crate::text::{shorten, terminal_safe};
 
 /// A secret that never prints: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -398,7 +399,7 @@ impl<'a> Auth<'a> {
         let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
         let context = format!("token request to {}", self.creds.token_url);
         let redactor = self.client.redactor();
-        let (_, reply) = follow_redirects(
+        let (url, reply) = follow_redirects(
             self.creds.token_url.clone(),
             &self.creds.token_url,
             &[307, 308],
@@ -415,12 +416,28 @@ impl<'a> Auth<'a> {
                 })
             },
         )?;
+        // A 301, 302 or 303 within the origin would turn the POST into a
+        // GET (only a 307 or 308 keeps it): the URL to set is its target.
+        let moved = (reply.location.as_deref())
+            .filter(|_| matches!(reply.status, 301..=303))
+            .and_then(|location| url.join(&redactor.redact(location)).ok())
+            .filter(|target| target.origin() == self.creds.token_url.origin());
+        if let Some(target) = moved {
+            return Err(api_error(format!(
+                "{context}: HTTP {} redirect to {} not followed: only a 307 or 308 keeps the POST and its form; set token_url to it",
+                reply.status,
+                shorten(&terminal_safe(target.as_str()), 200)
+            )));
+        }
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
         // when a server sends it with a 200.
         let oauth_error = serde_json::from_slice::<serde_json::Value>(&reply.body)
             .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
+        // A 400 without one is the HTTP server's (plain http to an https
+        // port, a client certificate wanted): not the credentials.
         match reply.status {
             200 if !oauth_error => {}
+            400 if !oauth_error => return Err(unexpected(&context, &reply, "token_url", redactor)),
             200 | 400 | 401 | 403 => {
                 return Err(auth_error(format!(
                     "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",

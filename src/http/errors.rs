@@ -74,7 +74,10 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .map(|part| shown(&part, PART_CHARS))
         .collect();
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        parts.push(shown(html_title(&body).unwrap_or(&body), SNIPPET_CHARS));
+        let page = html_title(&body)
+            .map(str::to_string)
+            .or_else(|| html_text(&body));
+        parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
     for part in parts {
         text.push_str(": ");
@@ -95,6 +98,49 @@ fn html_title(body: &str) -> Option<&str> {
     let open = lower.find("<title>")? + "<title>".len();
     let close = open + lower[open..].find("</title>")?;
     Some(body[open..close].trim()).filter(|t| !t.is_empty())
+}
+
+/// The words of a markup page without a title (Apache's `ErrorDocument`,
+/// a gateway's nested `<div>`s), its tags, scripts and styles left out,
+/// so that the server's message is what gets shown.
+fn html_text(body: &str) -> Option<String> {
+    if !body.trim_start().starts_with('<') {
+        return None;
+    }
+    // Where `pattern` first stands in `text`, in any case.
+    let find = |text: &str, pattern: &str| {
+        (text.as_bytes().windows(pattern.len()))
+            .position(|w| w.eq_ignore_ascii_case(pattern.as_bytes()))
+    };
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let tag = &rest[open..];
+        let skipped = ["<script", "<style"]
+            .into_iter()
+            .find(|name| {
+                tag.len() >= name.len()
+                    && tag.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            })
+            .map_or(Some(0), |name| find(tag, &format!("</{}", &name[1..])));
+        let close = skipped.and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1));
+        rest = close.map_or("", |close| &tag[close..]);
+    }
+    text.push_str(rest);
+    let entities = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&nbsp;", " "),
+    ];
+    let text = (entities.iter())
+        .fold(text, |t, (entity, c)| t.replace(entity, c))
+        .replace("&amp;", "&");
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!words.is_empty()).then_some(words)
 }
 
 /// A body as text: UTF-8, else the charset its `Content-Type` named
@@ -135,6 +181,12 @@ pub fn unexpected(
     setting: &str,
     redactor: &Redactor,
 ) -> anyhow::Error {
+    // Nothing was asked conditionally: a cache on the way answered.
+    if reply.status == 304 {
+        return api_error(format!(
+            "{context}: HTTP 304 Not Modified, although nothing was asked conditionally: a cache between the tool and the server answered; check {setting} and any proxy"
+        ));
+    }
     if (300..=399).contains(&reply.status) {
         let Some(location) = reply.location.as_deref() else {
             return api_error(format!(
@@ -169,6 +221,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         403 => Some(
             "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API",
         ),
+        400 if setting == "token_url" => {
+            Some("no OAuth answer; check token_url (its scheme and port)")
+        }
         404 if setting == "token_url" => Some(
             "check token_url, or account_name and region when token_url is not set (they form it)",
         ),
@@ -219,7 +274,12 @@ mod tests {
         let text = describe(&reply(429, page), &Redactor::default());
         assert_eq!(text, "HTTP 429: 429 Too Many Requests");
         let text = describe(&reply(502, "<p>no title</p>"), &Redactor::default());
-        assert_eq!(text, "HTTP 502: <p>no title</p>");
+        assert_eq!(text, "HTTP 502: no title");
+        let page = "<html><head><style>p { color: red }</style></head><body><div class=x><div>Down for\n maintenance &amp; <b>back</b> soon</div></div><script>alert(1)</script></body></html>";
+        let text = describe(&reply(503, page), &Redactor::default());
+        assert_eq!(text, "HTTP 503: Down for maintenance & back soon");
+        let cut = describe(&reply(503, "<p>cut <b"), &Redactor::default());
+        assert_eq!(cut, "HTTP 503: cut");
     }
 
     #[test]
@@ -249,10 +309,7 @@ mod tests {
     #[test]
     fn other_bodies_are_shown_short_and_inert() {
         let r = reply(502, "<html>\x1b[31mBad gateway</html>\n");
-        assert_eq!(
-            describe(&r, &Redactor::default()),
-            "HTTP 502: <html>Bad gateway</html>"
-        );
+        assert_eq!(describe(&r, &Redactor::default()), "HTTP 502: Bad gateway");
         let long = "x".repeat(500);
         assert!(describe(&reply(500, &long), &Redactor::default()).ends_with('…'));
         assert_eq!(describe(&reply(503, ""), &Redactor::default()), "HTTP 503");

@@ -856,6 +856,50 @@ fn an_error_with_a_huge_body_is_told_by_its_status() {
     }
 }
 
+/// Answers that are no refusal of the credentials and no redirect the
+/// tool may follow, each said as what it is: a 304 was "a redirect without
+/// a Location", a 400 of the web server (plain http to its https port) was
+/// "check client_id and client_secret" (exit 4), and a 301 within the token
+/// URL's origin was said to be refused so that credentials never leave it.
+#[test]
+fn answers_on_the_way_are_said_as_what_they_are() {
+    let nginx_400 = "<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body></body></html>";
+    let cases: Vec<(RequestMatch, FaultKind, &[&str], &str)> = vec![
+        (
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(304, String::new()),
+            &["HTTP 304 Not Modified", "a cache between"],
+            "Location",
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(400, nginx_400.into()),
+            &["HTTP 400: 400 The plain HTTP request", "check token_url"],
+            "client_id",
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::Redirect("/oauth/token/".into()),
+            &[
+                "HTTP 302 redirect to",
+                "/oauth/token/",
+                "only a 307 or 308 keeps the POST",
+                "set token_url",
+            ],
+            "credentials never leave",
+        ),
+    ];
+    for (at, fault, needles, absent) in cases {
+        let fake = fake_with_faults(simple_accounts(3), vec![(at, fault)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, needles);
+        assert!(!line.contains(absent), "{line}");
+    }
+}
+
 #[test]
 fn a_failing_token_endpoint_exits_5() {
     for fault in [FaultKind::Status(500), FaultKind::Malformed] {
