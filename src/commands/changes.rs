@@ -207,7 +207,7 @@ pub fn change_json(change: &Change) -> String {
             format!("{{{}}}", fields.join(","))
         }),
         None => [&change.before, &change.after].map(|v| match v {
-            Some(v) => as_written(&v.status, &v.body, "status"),
+            Some(v) => status_json(&v.status, &v.body),
             None => "null".into(),
         }),
     };
@@ -220,6 +220,20 @@ pub fn change_json(change: &Change) -> String {
         json!(show_time(change.time)),
         change.kind.as_str(),
     )
+}
+
+/// The status `text` recorded from `body`, as JSON: null when the account
+/// had none (not the empty text it is recorded as), a number as written.
+fn status_json(text: &str, body: &str) -> String {
+    let account = Account::from_text(body).ok();
+    let raw = account
+        .as_ref()
+        .and_then(|a| a.raw_fields(&["status"])?.pop()?);
+    match raw {
+        None | Some("null") => "null".into(),
+        Some(raw) if !raw.starts_with('"') => raw.to_string(),
+        Some(_) => as_written(text, body, "status"),
+    }
 }
 
 /// `text`, recorded from the string `field` of `body`, as JSON: as the API

@@ -2,7 +2,7 @@
 //! between consecutive snapshots, one account's versions, and the counts
 //! per status at the end of each period.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
@@ -340,20 +340,30 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        // By id, else by name: the accounts that ever had it.
+        // By id, else by name: the accounts that ever had it, in any case
+        // (Unicode's: SQLite's NOCASE knows only ASCII letters).
         let found: Vec<(i64, String, Option<String>)> = match by_id {
             Some((row, id)) => vec![(row, id, None)],
-            None => self
-                .conn
-                .prepare(
-                    "SELECT a.id, a.account_id, max(v.name) FROM version v JOIN account a ON a.id = v.account
-                     WHERE v.org = ?1 AND v.name = ?2 COLLATE NOCASE
-                     GROUP BY a.id ORDER BY a.id",
-                )?
-                .query_map(rusqlite::params![org_row, key], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?,
+            None => {
+                let wanted = key.to_lowercase();
+                let mut named = BTreeMap::new();
+                let mut statement = self.conn.prepare(
+                    "SELECT a.id, a.account_id, v.name FROM version v JOIN account a ON a.id = v.account
+                     WHERE v.org = ?1 AND v.name IS NOT NULL",
+                )?;
+                let mut rows = statement.query([org_row])?;
+                while let Some(r) = rows.next()? {
+                    let name: String = r.get(2)?;
+                    if name.to_lowercase() == wanted {
+                        let (row, id): (i64, String) = (r.get(0)?, r.get(1)?);
+                        let entry = named.entry(row).or_insert((id, name.clone()));
+                        entry.1 = entry.1.clone().max(name);
+                    }
+                }
+                (named.into_iter())
+                    .map(|(row, (id, name))| (row, id, Some(name)))
+                    .collect()
+            }
         };
         match found.as_slice() {
             [] => Err(crate::error::usage_error(format!(

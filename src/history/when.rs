@@ -22,6 +22,14 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_microsecond());
     }
+    // A time on the last days jiff can hold (its range stops short of
+    // 9999-12-31T23:59:59Z, whatever the offset) is as far ahead as a date.
+    let day = text.get(..10).and_then(|day| day.parse::<Date>().ok());
+    if day.is_some_and(|day| day >= jiff::civil::date(9999, 12, 30)) && text.len() > 10 {
+        return Err(format!(
+            "`{text}` is too far ahead; use a date before 9999-12-31"
+        ));
+    }
     if let Ok(date) = text.parse::<Date>() {
         if text.len() == 10 {
             return date
@@ -155,6 +163,14 @@ mod tests {
         assert_eq!(
             parse_when("9999-12-31", now),
             Err("`9999-12-31` is too far ahead; use a date before 9999-12-31".into())
+        );
+        // A valid RFC 3339 time there is as far ahead, not "not a time".
+        let last = "9999-12-31T23:59:59Z";
+        assert_eq!(
+            parse_when(last, now),
+            Err(format!(
+                "`{last}` is too far ahead; use a date before 9999-12-31"
+            ))
         );
     }
 

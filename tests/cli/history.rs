@@ -1081,6 +1081,84 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
     );
 }
 
+/// A name is found in any case, Unicode's too: `CAFÉ` missed `café`
+/// (SQLite's NOCASE knows only ASCII), and `changes --id` with it.
+#[test]
+fn a_name_is_found_in_any_case_beyond_ascii() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let file = sb.path("s.jsonl");
+    fs::write(
+        &file,
+        jsonl(&[
+            json!({"id": "acc-1", "name": "café", "status": "ACTIVE"}),
+            json!({"id": "acc-2", "name": "Ωmega", "status": "ACTIVE"}),
+        ]),
+    )
+    .unwrap();
+    ok(&offline(&sb, &store)
+        .args(["snapshot", "--import"])
+        .arg(&file)
+        .args(["--at", "2026-11-01"])
+        .output()
+        .unwrap());
+    for (name, id) in [("CAFÉ", "acc-1"), ("ωMEGA", "acc-2")] {
+        let out = ok(&offline(&sb, &store)
+            .args(["history", name, "-o", "jsonl"])
+            .output()
+            .unwrap());
+        assert!(out.contains(&format!(r#""id":"{id}""#)), "{name}: {out}");
+        ok(&offline(&sb, &store)
+            .args(["changes", "--id", name])
+            .output()
+            .unwrap());
+    }
+}
+
+/// `before` / `after` of a status change are null when the account had
+/// no status (or a null one): they were `""`, a status no account has.
+#[test]
+fn a_status_that_was_absent_or_null_is_null_in_changes_json() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let states = [
+        vec![json!({"id": "a", "status": "ACTIVE"}), json!({"id": "b"})],
+        vec![
+            json!({"id": "a", "status": null}),
+            json!({"id": "b", "status": "ACTIVE"}),
+        ],
+    ];
+    for (i, state) in states.iter().enumerate() {
+        let file = sb.path(&format!("s{i}.jsonl"));
+        fs::write(&file, jsonl(state)).unwrap();
+        ok(&offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", &format!("2026-11-0{}", i + 1)])
+            .output()
+            .unwrap());
+    }
+    let out = ok(&offline(&sb, &store)
+        .args(["changes", "-o", "jsonl"])
+        .output()
+        .unwrap());
+    let rows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let sides: Vec<(Value, Value)> = (rows.iter())
+        .map(|r| (r["before"].clone(), r["after"].clone()))
+        .collect();
+    assert_eq!(
+        sides,
+        [
+            (json!("ACTIVE"), Value::Null),
+            (Value::Null, json!("ACTIVE"))
+        ],
+        "{out}"
+    );
+}
+
 #[test]
 fn organizations_never_mix() {
     let sb = Sandbox::new();
