@@ -67,29 +67,35 @@ pub struct AtomicFile {
 }
 
 /// Where `path` leads through symbolic links: the file they name, there
-/// yet or not (as a shell's `>` creates it). A loop is left as it is.
-fn followed(path: &Path) -> PathBuf {
+/// yet or not (as a shell's `>` creates it). More than 40 links (the
+/// kernel's limit), a loop among them, is the error a shell's `>` gives:
+/// too many levels of symbolic links.
+pub fn followed(path: &Path) -> io::Result<PathBuf> {
     let mut path = path.to_path_buf();
-    for _ in 0..40 {
+    for _ in 0..=40 {
         let Ok(next) = std::fs::read_link(&path) else {
-            break;
+            return Ok(path);
         };
         // A relative link is relative to its folder; `join` keeps an absolute one.
         path = path
             .parent()
             .map_or_else(|| next.clone(), |dir| dir.join(&next));
     }
-    path
+    #[cfg(unix)]
+    return Err(io::Error::from_raw_os_error(libc::ELOOP));
+    #[cfg(not(unix))]
+    return Err(io::Error::other("too many levels of symbolic links"));
 }
 
 impl AtomicFile {
     /// Creates `.NAME.XXXXXX.tmp` beside `target` (mode 0600 on Unix; NAME
     /// cut to 100 bytes). A
     /// symbolic link is followed: the file it names is replaced and the link
-    /// stays. A target that is not a regular file (a device, a pipe) is
+    /// stays; links that lead nowhere (a loop) are an error ([`followed`]),
+    /// never replaced. A target that is not a regular file (a device, a pipe) is
     /// refused: it is never renamed over.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let real = followed(target);
+        let real = followed(target)?;
         let target = real.as_path();
         if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
             return Err(io::Error::new(
@@ -228,6 +234,22 @@ pub(crate) mod tests {
             fs::read_to_string(dir.path().join("sub/2026-12-02.csv")).unwrap(),
             "today"
         );
+    }
+
+    /// As the kernel: 40 links are followed, a 41st is one too many.
+    #[cfg(unix)]
+    #[test]
+    fn forty_links_are_followed_and_more_are_a_loop() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("real", dir.path().join("l0")).unwrap();
+        for i in 1..=41 {
+            let link = dir.path().join(format!("l{i}"));
+            std::os::unix::fs::symlink(format!("l{}", i - 1), link).unwrap();
+        }
+        let real = followed(&dir.path().join("l39")).unwrap();
+        assert_eq!(real, dir.path().join("real"));
+        let err = followed(&dir.path().join("l40")).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ELOOP));
     }
 
     /// The names in `dir`, sorted.

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
-use crate::atomic_file::{AtomicFile, create_private_dir};
+use crate::atomic_file::{AtomicFile, create_private_dir, followed};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
@@ -294,6 +294,8 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = dir.unwrap_or(Path::new("."));
     create_private_dir(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    // A loop of symbolic links is said as such, not as the folder's fault.
+    followed(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut file = AtomicFile::create(path)
         .with_context(|| format!("cannot write in {}; check its permissions", dir.display()))?;
     file.write_all(text.as_bytes())
@@ -422,5 +424,23 @@ mod tests {
         write_private(&path, "three", true).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "three");
         assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loop_of_links_is_an_error_and_stays_a_loop() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::os::unix::fs::symlink("other.toml", &path).unwrap();
+        std::os::unix::fs::symlink("config.toml", dir.path().join("other.toml")).unwrap();
+        let e = write_private(&path, "text", true).unwrap_err();
+        let text = format!("{e:#}");
+        assert!(
+            text.starts_with(&format!("cannot write {}", path.display())),
+            "{text}"
+        );
+        assert!(text.contains("symbolic links"), "{text}");
+        assert!(fs::symlink_metadata(&path).unwrap().is_symlink());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

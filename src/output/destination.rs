@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::atomic_file::AtomicFile;
+use crate::atomic_file::{AtomicFile, followed};
 
 /// The output of a run.
 pub enum Destination {
@@ -47,6 +47,8 @@ impl Destination {
     /// errors). Opening the file first means a bad path fails before any
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
+        // A loop of symbolic links is said as such, not as a folder's fault.
+        followed(target).with_context(|| format!("cannot write {option} {}", target.display()))?;
         // What the path names, a symbolic link followed.
         let meta = fs::metadata(target).ok();
         if meta.as_ref().is_some_and(|m| m.is_dir()) {

@@ -961,3 +961,53 @@ fn output_file_to_a_named_pipe_writes_through_it() {
     let left: Vec<String> = files_in(&sb.path(""));
     assert!(!left.iter().any(|f| f.starts_with(".pipe.")), "{left:?}");
 }
+
+/// `--output-file` through symbolic links that lead nowhere (a loop, or
+/// more than the kernel's 40) fails as a shell's `>` does: the error names
+/// the path, the links stay links, and no file is made.
+#[cfg(unix)]
+#[test]
+fn output_file_through_a_loop_of_links_fails_and_leaves_the_links() {
+    use std::os::unix::fs::symlink;
+    let fake = fake_with(simple_accounts(3));
+    let sb = Sandbox::new();
+    let dir = sb.path("links");
+    fs::create_dir(&dir).expect("mkdir");
+    symlink("loop2", dir.join("loop1")).expect("ln");
+    symlink("loop1", dir.join("loop2")).expect("ln");
+    fs::write(dir.join("real.csv"), "old\n").expect("write");
+    symlink("real.csv", dir.join("h0")).expect("ln");
+    for i in 1..=45 {
+        symlink(format!("h{}", i - 1), dir.join(format!("h{i}"))).expect("ln");
+    }
+    for name in ["loop1", "h45"] {
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", "csv", "--output-file"])
+            .arg(dir.join(name))
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&*dir.join(name).to_string_lossy()),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("Too many levels of symbolic links"),
+            "{stderr}"
+        );
+    }
+    let files: Vec<String> = files_in(&dir)
+        .into_iter()
+        .filter(|f| !fs::symlink_metadata(dir.join(f)).unwrap().is_symlink())
+        .collect();
+    assert_eq!(
+        files,
+        ["real.csv"],
+        "every link stays a link, no temporary file"
+    );
+    assert_eq!(fs::read_to_string(dir.join("real.csv")).unwrap(), "old\n");
+    assert!(fake.page_requests().is_empty(), "no page fetched");
+}
