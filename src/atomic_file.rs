@@ -12,17 +12,41 @@ use tempfile::NamedTempFile;
 use crate::interrupt::Pending;
 
 /// Creates `dir` and any missing parents with mode 0700 (on Unix), private
-/// from the moment they exist; folders that already exist are left as
-/// they are.
+/// from the moment they exist and 0700 whatever the umask (0277 would
+/// leave a folder its owner cannot write in); folders that already exist
+/// are left as they are.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(parent)?;
+    }
     let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir)
+    match builder.create(dir) {
+        Ok(()) => set_private(dir),
+        // Made meanwhile by another run: not ours to change.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the folder `dir` to 0700 (on Unix): the umask may have taken bits
+/// its owner needs.
+fn set_private(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// The user this process runs as (its effective uid on Unix): the files
@@ -129,6 +153,13 @@ impl AtomicFile {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(without_temp_path)?;
+        // 0600 whatever the umask: 0277 would make it 0400, 0777 0000.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
         Ok(AtomicFile {
             pending: Pending::new(temp.path()),
             temp,

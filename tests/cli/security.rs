@@ -831,6 +831,59 @@ fn the_token_cache_is_private_and_never_holds_the_secret() {
     assert!(text.contains("fake-token-"), "the cache holds the token");
 }
 
+/// Every folder the tool made (config, token cache, history store) is 0700
+/// and every file 0600, whatever the umask: under 0277 folders came out
+/// 0500, where their owner (not root) could not create the files.
+#[cfg(unix)]
+#[test]
+fn what_the_tool_creates_is_private_and_usable_whatever_the_umask() {
+    let fake = fake_with(simple_accounts(3), Faults::default());
+    for umask in ["0277", "0777"] {
+        let sb = Sandbox::new();
+        let tool = sb.spawnable_tool(&fake);
+        let export = sb.path("accounts.csv");
+        let plot = sb.path("trend.svg");
+        let runs: [&[&std::ffi::OsStr]; 4] = [
+            &["config".as_ref(), "init".as_ref()],
+            &[
+                "list".as_ref(),
+                "--output-file".as_ref(),
+                export.as_os_str(),
+            ],
+            &["snapshot".as_ref()],
+            &["trend".as_ref(), "--plot".as_ref(), plot.as_os_str()],
+        ];
+        for args in runs {
+            let out = support::with_umask(tool.get_program(), tool.get_envs(), umask)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        }
+        assert!(sb.default_config_path().is_file() && sb.history_path().is_file());
+        assert!(sb.token_cache_dir().is_dir() && plot.is_file() && export.is_file());
+        for (path, mode) in modes_under(sb.dir.path()) {
+            let want = if path.is_dir() { 0o700 } else { 0o600 };
+            let (mode, want) = (format!("{mode:o}"), format!("{want:o}"));
+            assert_eq!(mode, want, "umask {umask}: {}", path.display());
+        }
+    }
+}
+
+/// Every file and folder under `dir`, with its permission bits.
+#[cfg(unix)]
+fn modes_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(modes_under(&path));
+        }
+        found.push((path.clone(), support::mode(&path)));
+    }
+    found
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output safety
 // ---------------------------------------------------------------------------------------------

@@ -136,11 +136,32 @@ pub fn with_file_size_limit(
     envs: std::process::CommandEnvs<'_>,
     blocks: u32,
 ) -> std::process::Command {
+    through_sh(&format!("trap '' XFSZ; ulimit -f {blocks}"), program, envs)
+}
+
+/// The tool (`program`, with `envs` alone) run through `sh` under the
+/// file-creation mask `umask` (octal, as `umask` takes it). Arguments
+/// follow with `.args`.
+#[cfg(unix)]
+pub fn with_umask(
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+    umask: &str,
+) -> std::process::Command {
+    through_sh(&format!("umask {umask}"), program, envs)
+}
+
+/// `program` (with `envs` alone) run by `sh` after the shell commands
+/// `setup`, by `exec`: its pid and its exit status are the command's.
+#[cfg(unix)]
+fn through_sh(
+    setup: &str,
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+) -> std::process::Command {
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
-        ))
+        .arg(format!("{setup}; exec \"$0\" \"$@\""))
         .arg(program)
         .env_clear()
         .envs(envs.filter_map(|(k, v)| Some((k, v?))));
