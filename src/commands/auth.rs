@@ -95,7 +95,7 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     }
     lines.push(("api", settings.base_url.value.to_string()));
     let text = report(&token, total, &lines, now_secs());
-    super::print(crate::text::terminal_safe(&text))
+    super::print("the report", crate::text::terminal_safe(&text))
 }
 
 #[cfg(test)]

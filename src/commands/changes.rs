@@ -41,29 +41,31 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let kept = |c: &Change| keeps(c, args.status_from.as_ref(), args.status_to.as_ref());
     let format = args.format.output;
     let mut out = Destination::open(None)?;
+    // A write error says what it was writing; the store's say their own.
+    let wrote = |e: anyhow::Error| super::writing("the changes", e);
     // jsonl, csv and `--jq` on each row are written as the changes are
     // read: a year of a large organization's history never sits in memory.
     let streamed = match (&jq, format) {
         (Some((filter, RowsJq::PerRow)), _) => Some(store.changes(&org, window, id, |c| {
             if kept(&c) {
                 let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
-                filter.apply_document(&item, &named(&c), &mut out)?;
+                (filter.apply_document(&item, &named(&c), &mut out)).map_err(wrote)?;
             }
             Ok(())
         })),
         (None, OutputFormat::Jsonl) => Some(store.changes(&org, window, id, |c| {
             if kept(&c) {
-                writeln!(out, "{}", change_json(&c))?;
+                writeln!(out, "{}", change_json(&c)).map_err(|e| wrote(e.into()))?;
             }
             Ok(())
         })),
         (None, OutputFormat::Csv) => {
-            let mut csv = csv_with_header(&mut out, &COLUMNS)?;
+            let mut csv = csv_with_header(&mut out, &COLUMNS).map_err(wrote)?;
             let result = store.changes(&org, window, id, |c| match kept(&c) {
-                true => write_csv_row(&mut csv, &row(&c)),
+                true => write_csv_row(&mut csv, &row(&c)).map_err(wrote),
                 false => Ok(()),
             });
-            Some(result.and_then(|()| Ok(csv.flush()?)))
+            Some(result.and_then(|()| csv.flush().map_err(|e| wrote(e.into()))))
         }
         _ => None,
     };
@@ -84,8 +86,9 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     if let Some(changes) = &changes {
         let items = || changes.iter().map(change_json).collect();
         let each = |i: usize| named(&changes[i]);
-        if !write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each)? {
-            ctx.write_rows(&mut out, false, &COLUMNS, &rows(changes))?;
+        let written = write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each);
+        if !written.map_err(wrote)? {
+            (ctx.write_rows(&mut out, false, &COLUMNS, &rows(changes))).map_err(wrote)?;
         }
     }
     out.commit().context("writing the changes")?;

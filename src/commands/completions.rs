@@ -77,7 +77,7 @@ pub fn fix_bash_labels(script: &str) -> String {
 
 /// Prints the script for `shell` on stdout.
 pub fn run(shell: Shell) -> Result<()> {
-    super::print(generate(shell))
+    super::print("the completion script", generate(shell))
 }
 
 #[cfg(test)]

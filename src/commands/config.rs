@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
 /// Prints the path in use on stdout, and on stderr whether it exists.
 fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
-    super::print(format!("{}\n", path.value.display()))?;
+    super::print("the path", format!("{}\n", path.value.display()))?;
     let from = match &path.source {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
@@ -145,7 +145,7 @@ fn show(ctx: &Context) -> Result<()> {
     let style = ctx.report_style(io::stdout().is_terminal());
     let header = ["setting", "value", "source"];
     let table = render_table(&header, &show_rows(&settings), style);
-    super::print(format!("{table}\n"))
+    super::print("the settings", format!("{table}\n"))
 }
 
 /// Writes the template (filled in from questions when stdin is a
@@ -186,7 +186,8 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
     };
     let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
     write_private(&path, &text, force)?;
-    super::print(format!("wrote {}\n", path.display()))?;
+    // A notice, as the other commands' (stdout is for what was asked).
+    ctx.log.note(&format!("wrote {}", path.display()));
     ctx.log.note(
         "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
     );

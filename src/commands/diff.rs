@@ -18,7 +18,6 @@ use crate::account::{Account, Status, lenient};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, is_broken_pipe, silent_exit, usage_error};
-use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
 
@@ -405,21 +404,22 @@ fn write_report(
     jq: Option<&JqFilter>,
     report: &DiffReport,
 ) -> Result<()> {
-    let mut out = Destination::open(None)?;
-    match (args.format.output, jq) {
-        (ReportFormat::Json, Some(filter)) => {
-            filter.apply_document(&to_json(report)?, "the differences", &mut out)?
+    super::report("the differences", |out| {
+        match (args.format.output, jq) {
+            (ReportFormat::Json, Some(filter)) => {
+                filter.apply_document(&to_json(report)?, "the differences", out)?
+            }
+            (ReportFormat::Json, None) => {
+                out.write_all(crate::output::json::pretty(&exact_json(report)?).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            (format, _) => {
+                let csv = format == ReportFormat::Csv;
+                ctx.write_rows(out, csv, &COLUMNS, &report_rows(report))?;
+            }
         }
-        (ReportFormat::Json, None) => {
-            out.write_all(crate::output::json::pretty(&exact_json(report)?).as_bytes())?;
-            out.write_all(b"\n")?;
-        }
-        (format, _) => {
-            let csv = format == ReportFormat::Csv;
-            ctx.write_rows(&mut out, csv, &COLUMNS, &report_rows(report))?;
-        }
-    }
-    out.commit().context("writing the differences")
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -1,14 +1,13 @@
 //! `history ID`: one account's versions, from when to when, from the
 //! history store, without the network.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde_json::json;
 
 use super::Context;
 use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::query::{Version, changed_fields};
 use crate::history::{Access, show_time};
-use crate::output::destination::Destination;
 use crate::output::jq;
 use crate::output::report::{ReportCell, write_json_rows};
 use crate::output::table::TableSink;
@@ -26,18 +25,19 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     if id != args.id {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
-    let mut out = Destination::open(None)?;
     let items = || versions.iter().map(version_json).collect();
     let each = |i: usize| {
         let from = show_time(versions[i].valid_from);
         format!("the version of account {id} from {from}")
     };
     let format = args.format.output;
-    if !write_json_rows(&mut out, format, jq.as_ref(), "the history", items, each)? {
-        let csv = format == OutputFormat::Csv;
-        ctx.write_rows(&mut out, csv, &COLUMNS, &rows(&versions))?;
-    }
-    out.commit().context("writing the history")
+    super::report("the history", |out| {
+        if !write_json_rows(out, format, jq.as_ref(), "the history", items, each)? {
+            let csv = format == OutputFormat::Csv;
+            ctx.write_rows(out, csv, &COLUMNS, &rows(&versions))?;
+        }
+        Ok(())
+    })
 }
 
 /// What a version changed: `added` for the first, `back` after a gap,

@@ -225,7 +225,7 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
 pub fn run() -> Result<()> {
     let mut buffer = Vec::new();
     render(&mut buffer)?;
-    super::print(buffer)
+    super::print("the man page", buffer)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::account::Account;
 use crate::accounts::{Collector, Flow};
@@ -34,6 +34,7 @@ use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
 use crate::output::destination::Destination;
+use crate::output::jq::JqFailed;
 use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
 use progress::Progress;
 
@@ -266,13 +267,34 @@ impl Context<'_> {
     }
 }
 
-/// Writes `text` to stdout at once and flushes it: a failed write is an
-/// error (a closed pipe is not, see `error::is_broken_pipe`).
-pub fn print(text: impl AsRef<[u8]>) -> Result<()> {
+/// Writes `text`, which is `what` (`the man page`), to stdout at once and
+/// flushes it: a failed write is an error that says what it was writing
+/// (a closed pipe is not, see `error::is_broken_pipe`).
+pub fn print(what: &str, text: impl AsRef<[u8]>) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_ref())?;
-    stdout.flush()?;
-    Ok(())
+    let written = stdout
+        .write_all(text.as_ref())
+        .and_then(|()| stdout.flush());
+    written.map_err(|e| writing(what, e.into()))
+}
+
+/// Writes a report, `what` (`the summary`), to stdout with `write`, then
+/// flushes it: any failure to write says what it was writing.
+pub fn report(what: &str, write: impl FnOnce(&mut Destination) -> Result<()>) -> Result<()> {
+    let mut out = Destination::open(None)?;
+    write(&mut out).map_err(|e| writing(what, e))?;
+    out.commit().with_context(|| format!("writing {what}"))
+}
+
+/// A failure to write `what` to stdout, said as such (`writing the
+/// summary: writing to stdout: …`), but a failed `--jq` expression,
+/// whose message says all.
+pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
+    if err.is::<JqFailed>() {
+        return err;
+    }
+    err.context("writing to stdout")
+        .context(format!("writing {what}"))
 }
 
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::{Context, WalkPlan, parse_when_arg};
@@ -16,7 +16,6 @@ use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
 use crate::history::{Access, show_time, when};
-use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
 use crate::text::counted;
@@ -171,18 +170,19 @@ fn print(
     if ctx.log.quiet && format == ReportFormat::Table {
         return Ok(());
     }
-    let mut out = Destination::open(None)?;
-    match (format, jq) {
-        (ReportFormat::Json, Some(filter)) => filter.apply_document(
-            &to_json(summary),
-            "the snapshot's counts (the snapshot is recorded)",
-            &mut out,
-        )?,
-        (ReportFormat::Json, None) => writeln!(out, "{}", to_json(summary))?,
-        (format, _) => {
-            let csv = format == ReportFormat::Csv;
-            ctx.write_rows(&mut out, csv, &["change", "count"], &rows(summary))?;
+    super::report("the counts", |out| {
+        match (format, jq) {
+            (ReportFormat::Json, Some(filter)) => filter.apply_document(
+                &to_json(summary),
+                "the snapshot's counts (the snapshot is recorded)",
+                out,
+            )?,
+            (ReportFormat::Json, None) => writeln!(out, "{}", to_json(summary))?,
+            (format, _) => {
+                let csv = format == ReportFormat::Csv;
+                ctx.write_rows(out, csv, &["change", "count"], &rows(summary))?;
+            }
         }
-    }
-    out.commit().context("writing the counts")
+        Ok(())
+    })
 }

@@ -5,14 +5,13 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::{Context, WalkPlan};
 use crate::account::Status;
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SummaryArgs};
-use crate::output::destination::Destination;
 use crate::output::jq;
 use crate::output::report::{ReportCell, json_lines};
 use crate::output::table::TableSink;
@@ -106,19 +105,20 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     )?;
 
     let rows = counts.rows(&only);
-    let mut out = Destination::open(None)?;
-    match (args.format.output, &jq) {
-        (ReportFormat::Json, Some(filter)) => {
-            filter.apply_document(&Value::Array(items(&rows)), "the summary", &mut out)?
+    super::report("the summary", |out| {
+        match (args.format.output, &jq) {
+            (ReportFormat::Json, Some(filter)) => {
+                filter.apply_document(&Value::Array(items(&rows)), "the summary", out)?
+            }
+            (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&items(&rows)))?,
+            (format, _) => {
+                let table = report_rows(&rows, counts.total());
+                let csv = format == ReportFormat::Csv;
+                ctx.write_rows(out, csv, &["status", "count"], &table)?;
+            }
         }
-        (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&items(&rows)))?,
-        (format, _) => {
-            let table = report_rows(&rows, counts.total());
-            let csv = format == ReportFormat::Csv;
-            ctx.write_rows(&mut out, csv, &["status", "count"], &table)?;
-        }
-    }
-    out.commit().context("writing the summary")
+        Ok(())
+    })
 }
 
 #[cfg(test)]

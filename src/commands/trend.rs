@@ -86,32 +86,33 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "stdout");
     }
-    let mut out = Destination::open(None)?;
     let header = header(&trend);
     let periods: Vec<Value> = trend
         .periods
         .iter()
         .map(|p| period_json(&trend, p, every))
         .collect();
-    match (args.format.output, &jq) {
-        (ReportFormat::Json, Some(filter)) => {
-            filter.apply_document(&Value::Array(periods), "the trend", &mut out)?
-        }
-        (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&periods))?,
-        (format, _) => {
-            let csv = format == ReportFormat::Csv;
-            // A table on a terminal (it has a width) gets the chart below.
-            let style = ctx.write_rows(&mut out, csv, &header, &rows(&series))?;
-            if let Some(TableStyle {
-                width: Some(width),
-                color,
-            }) = style.filter(|_| !series.labels.is_empty())
-            {
-                write!(out, "\n{}", terminal_chart(&series, width, color))?;
+    super::report("the trend", |out| {
+        match (args.format.output, &jq) {
+            (ReportFormat::Json, Some(filter)) => {
+                filter.apply_document(&Value::Array(periods), "the trend", out)?
+            }
+            (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&periods))?,
+            (format, _) => {
+                let csv = format == ReportFormat::Csv;
+                // A table on a terminal (it has a width) gets the chart below.
+                let style = ctx.write_rows(out, csv, &header, &rows(&series))?;
+                if let Some(TableStyle {
+                    width: Some(width),
+                    color,
+                }) = style.filter(|_| !series.labels.is_empty())
+                {
+                    write!(out, "\n{}", terminal_chart(&series, width, color))?;
+                }
             }
         }
-    }
-    out.commit().context("writing the trend")?;
+        Ok(())
+    })?;
     if let (Some(plot), Some(path)) = (plot, args.plot.as_deref()) {
         write_plot(plot, args, &series, &path.display().to_string())?;
         ctx.log

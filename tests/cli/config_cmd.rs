@@ -200,7 +200,8 @@ fn init_writes_the_template_privately_at_the_default_path() {
     let output = sb.bare().args(["config", "init"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let path = sb.default_config_path();
-    assert_eq!(stdout_of(&output), format!("wrote {}\n", path.display()));
+    assert_eq!(stdout_of(&output), "");
+    assert!(stderr_of(&output).starts_with(&format!("wrote {}\n", path.display())));
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.contains("[default]\n"));
     assert!(text.contains("# client_secret_cmd = "));

@@ -277,3 +277,72 @@ fn help_and_version_that_cannot_be_written_exit_1() {
         );
     }
 }
+
+/// Output that cannot be written (a full disk) is an error that says what
+/// was being written, as `writing the summary: writing to stdout: …`;
+/// csv, the config, completions, the man page and `auth check` once said
+/// only `No space left on device`.
+#[test]
+fn output_that_cannot_be_written_says_what_it_was() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is needed (Linux)");
+    };
+    let sb = Sandbox::new();
+    let fake = fake(3);
+    let old = sb.path("old.jsonl");
+    std::fs::write(&old, "{\"id\":\"acc-0001\"}\n").unwrap();
+    let snapshot = sb.tool(&fake).args(["-q", "snapshot"]).output().unwrap();
+    assert!(snapshot.status.success(), "{}", stderr_of(&snapshot));
+    let old = old.to_str().unwrap();
+    for (args, what) in [
+        (&["summary", "-o", "csv"][..], "the summary"),
+        (&["diff", old, "-o", "csv"], "the differences"),
+        (&["-q", "snapshot", "-o", "csv"], "the counts"),
+        (&["changes", "-o", "csv"], "the changes"),
+        (&["trend", "-o", "csv"], "the trend"),
+        (&["history", "acc-0001", "-o", "csv"], "the history"),
+        (&["config", "show"], "the settings"),
+        (&["config", "path"], "the path"),
+        (&["completions", "bash"], "the completion script"),
+        (&["manpage"], "the man page"),
+        (&["auth", "check"], "the report"),
+    ] {
+        let output = sb
+            .spawnable_tool(&fake)
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        let said = format!("error: writing {what}: writing to stdout: No space left on device");
+        assert!(stderr.starts_with(&said), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+/// `config init` with a stdout that cannot be written still succeeds: the
+/// file is written, and the notice that says so is on stderr, as the other
+/// commands' notices are. It once exited 1 with a bare error, the file written.
+#[test]
+fn config_init_says_what_it_wrote_on_stderr() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is needed (Linux)");
+    };
+    let sb = Sandbox::new();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["config", "init"])
+        .env_clear()
+        .envs(sb.env())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    let path = sb.default_config_path();
+    assert!(path.is_file());
+    assert!(
+        stderr.starts_with(&format!("wrote {}\n", path.display())),
+        "{stderr}"
+    );
+}
