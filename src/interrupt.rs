@@ -14,6 +14,10 @@
 //! was started with ignored: under `nohup`, `trap '' HUP` or as a script's
 //! background job, the tool survives what it was told to ignore.
 //!
+//! While a hidden question (`config init`'s secret) is read with echo
+//! off, the same signals are caught too ([`restoring_terminal`]): the
+//! terminal is put back as it was before the run ends by the signal.
+//!
 //! A temporary file is registered with [`Pending::new`] while it is
 //! written, and [`Pending::settle`] runs the rename that makes it
 //! permanent while a signal's cleanup waits: the cleanup never removes a
@@ -132,6 +136,66 @@ fn catch(signals: &[i32]) {
 
 #[cfg(not(unix))]
 fn catch(_: &[i32]) {}
+
+/// The terminal a hidden question is read on (its fd) and its modes
+/// before: what a signal puts back. Set by the one such question of a run.
+#[cfg(unix)]
+static TERMINAL: OnceLock<(i32, libc::termios)> = OnceLock::new();
+
+/// Runs `read`, which reads from the terminal `fd` with echo off and puts
+/// its modes back only when it returns, so that a signal that ends the
+/// run meanwhile (those not ignored at start; `kill`, a closed terminal,
+/// or the SIGINT a reader raises at a typed Ctrl-C) first puts the
+/// terminal back as it is now, then ends the run by that signal.
+#[cfg(unix)]
+pub fn restoring_terminal<T>(fd: i32, read: impl FnOnce() -> T) -> T {
+    // SAFETY: tcgetattr fills a plain C struct, for which zeroes are valid.
+    let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+    if unsafe { libc::tcgetattr(fd, &mut modes) } != 0 || TERMINAL.set((fd, modes)).is_err() {
+        return read();
+    }
+    let handler = put_back_and_end as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    let signals = CATCH.get().map_or(&[][..], Vec::as_slice);
+    let before: Vec<_> = signals
+        .iter()
+        .map(|&s| (s, set_action(s, handler)))
+        .collect();
+    let result = read();
+    for (signal, action) in before {
+        set_action(signal, action);
+    }
+    result
+}
+
+/// Sets the action of `signal` (a handler, SIG_DFL or SIG_IGN); returns
+/// the one it had.
+#[cfg(unix)]
+fn set_action(signal: i32, action: libc::sighandler_t) -> libc::sighandler_t {
+    // SAFETY: sigaction with plain C structs, for which zeroes are valid.
+    unsafe {
+        let mut new: libc::sigaction = std::mem::zeroed();
+        new.sa_sigaction = action;
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, &new, &mut old);
+        old.sa_sigaction
+    }
+}
+
+/// Puts the terminal back, ends the line of the question, and ends the
+/// run by `signal`, its default action now.
+#[cfg(unix)]
+extern "C" fn put_back_and_end(signal: libc::c_int) {
+    // SAFETY: tcsetattr, write, signal and raise are async-signal-safe;
+    // TERMINAL was set before this handler was.
+    unsafe {
+        if let Some((fd, modes)) = TERMINAL.get() {
+            libc::tcsetattr(*fd, libc::TCSANOW, modes);
+        }
+        libc::write(2, b"\n".as_ptr().cast(), 1);
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -194,31 +194,15 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Reads the secret with echo off. rpassword reads with signals off too,
-/// and at a Ctrl-C raises SIGINT before it puts the terminal back: the run
-/// ended with echo still off. SIGINT is ignored while it reads, and raised
-/// again here once the terminal is back.
+/// Reads the secret with echo off. rpassword, reading /dev/tty, puts the
+/// terminal back only when it returns, and at a Ctrl-C raises SIGINT
+/// before: a signal that ends the run puts the terminal back first.
 #[cfg(unix)]
 fn read_secret() -> io::Result<String> {
-    // SAFETY: sigaction with plain C structs (all zeroes is valid): SIGINT
-    // is set to be ignored, and its old action is put back after the read.
-    unsafe {
-        let mut ignore: libc::sigaction = std::mem::zeroed();
-        ignore.sa_sigaction = libc::SIG_IGN;
-        let mut old: libc::sigaction = std::mem::zeroed();
-        if libc::sigaction(libc::SIGINT, &ignore, &mut old) != 0 {
-            return rpassword::read_password();
-        }
-        let secret = rpassword::read_password();
-        libc::sigaction(libc::SIGINT, &old, std::ptr::null_mut());
-        if secret
-            .as_ref()
-            .is_err_and(|e| e.kind() == io::ErrorKind::Interrupted)
-        {
-            eprintln!();
-            libc::raise(libc::SIGINT);
-        }
-        secret
+    use std::os::fd::AsRawFd;
+    match std::fs::File::open("/dev/tty") {
+        Ok(tty) => crate::interrupt::restoring_terminal(tty.as_raw_fd(), rpassword::read_password),
+        Err(_) => rpassword::read_password(),
     }
 }
 

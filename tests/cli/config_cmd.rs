@@ -364,6 +364,31 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
+    assert_eq!(interrupted_at_the_secret_prompt(Interrupt::Typed), 130);
+}
+
+/// A signal sent at the hidden secret prompt (`kill`, a closed terminal, a
+/// timeout) left the terminal without echo, and `kill -INT` was ignored
+/// there: each now ends the run by that signal, the terminal as it was.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn a_signal_at_the_secret_prompt_ends_the_run_and_leaves_the_terminal_echoing() {
+    for (signal, number) in [("INT", 2), ("TERM", 15), ("HUP", 1), ("ALRM", 14)] {
+        let exit = interrupted_at_the_secret_prompt(Interrupt::Kill(signal));
+        assert_eq!(exit, 128 + number, "ended by SIG{signal}");
+    }
+}
+
+/// How the secret prompt is interrupted: Ctrl-C typed, or `kill -s NAME`.
+enum Interrupt {
+    Typed,
+    Kill(&'static str),
+}
+
+/// Runs `config init` on a pseudo-terminal up to the hidden secret prompt,
+/// interrupts it, and returns the exit status its shell saw, having
+/// checked that the terminal echoes again and nothing was written.
+fn interrupted_at_the_secret_prompt(how: Interrupt) -> i32 {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     use std::sync::{Arc, Mutex};
@@ -372,9 +397,10 @@ fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
-    // The pty's name first, then the tool, then its exit and the terminal's modes.
+    // The pty's name first, then the tool (its pid, through the `sh` it
+    // replaces), then its exit and the terminal's modes.
     let line = format!(
-        "tty; '{}' -c '{}' config init; echo EXIT=$?; stty -a",
+        "tty; sh -c 'echo PID=$$; exec \"$0\" -c \"$1\" config init' '{}' '{}'; echo EXIT=$?; stty -a",
         bin.display(),
         path.display()
     );
@@ -406,14 +432,13 @@ fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
             std::thread::sleep(Duration::from_millis(20));
         }
     };
-    wait_for(&|s| s.contains("/dev/pts/"));
-    let pts = seen
-        .lock()
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    wait_for(&|s| s.contains("/dev/pts/") && s.contains("PID="));
+    let (pts, pid) = {
+        let seen = seen.lock().unwrap();
+        let pts = seen.split_whitespace().next().unwrap().to_string();
+        let pid = seen.split("PID=").nth(1).unwrap().split_whitespace().next();
+        (pts, pid.unwrap().to_string())
+    };
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"acme\n\nmy-client\n").unwrap();
     // Until the secret is being read: echo off on the pty.
@@ -425,18 +450,23 @@ fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
         String::from_utf8_lossy(&stty.stdout).contains(" -echo ")
     };
     wait_for(&|s| s.contains("not shown as you type") && echo_off());
-    stdin.write_all(b"par\x03").unwrap();
+    match how {
+        Interrupt::Typed => stdin.write_all(b"par\x03").unwrap(),
+        Interrupt::Kill(signal) => {
+            let kill = Command::new("kill").args(["-s", signal, &pid]).status();
+            assert!(kill.unwrap().success());
+        }
+    }
     wait_for(&|s| s.contains("EXIT="));
     let _ = child.wait();
     drop(stdin);
     reader.join().unwrap();
     let terminal = seen.lock().unwrap().clone();
-    assert!(terminal.contains("EXIT=130"), "ended by SIGINT: {terminal}");
-    let modes: Vec<&str> = terminal[terminal.find("EXIT=").unwrap()..]
-        .split_whitespace()
-        .collect();
+    let after = &terminal[terminal.find("EXIT=").unwrap() + 5..];
+    let modes: Vec<&str> = after.split_whitespace().collect();
     for mode in ["echo", "icanon", "isig"] {
-        assert!(modes.contains(&mode), "{mode} off: {modes:?}");
+        assert!(modes.contains(&mode), "{mode} off: {terminal}");
     }
     assert!(!path.exists(), "nothing written");
+    modes[0].parse().unwrap()
 }
