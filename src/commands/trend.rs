@@ -26,6 +26,10 @@ use crate::output::table::TableSink;
 const MAX_PERIODS: i64 = 100_000;
 
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
+    let on_stdout = args.plot.as_deref() == Some(Path::new("-"));
+    if on_stdout {
+        one_output_on_stdout(args)?;
+    }
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
@@ -34,7 +38,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
     // `-` is stdout, where the chart then goes instead of the table.
-    let on_stdout = args.plot.as_deref() == Some(Path::new("-"));
     let mut plot = (args.plot.as_deref())
         .map(|p| match on_stdout {
             true => Destination::open(None),
@@ -119,6 +122,20 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             .note(&format!("wrote the chart to {}", path.display()));
     }
     Ok(())
+}
+
+/// `--plot -` writes the chart to stdout instead of the table: json, csv
+/// or `--jq`'s output would go there too, so they are a usage error.
+fn one_output_on_stdout(args: &TrendArgs) -> Result<()> {
+    let other = match (&args.format.jq, args.format.output) {
+        (Some(_), _) => "--jq",
+        (None, ReportFormat::Json) => "-o json",
+        (None, ReportFormat::Csv) => "-o csv",
+        (None, ReportFormat::Table) => return Ok(()),
+    };
+    Err(usage_error(format!(
+        "--plot - writes the chart to stdout, so it cannot be used with {other}; pass --plot FILE.svg to have both"
+    )))
 }
 
 /// `--every`'s value, which names the period: `week`.

@@ -453,6 +453,33 @@ fn trend_plots_an_svg_picture() {
     );
 }
 
+/// `--plot -` puts the chart on stdout instead of the table: `-o json`,
+/// `-o csv` and `--jq` would write there too, and were silently ignored.
+/// Each is a usage error naming the conflict and what to pass.
+#[test]
+fn trend_plot_on_stdout_with_another_output_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    for (args, other) in [
+        (&["-o", "json"][..], "-o json"),
+        (&["-o", "csv"], "-o csv"),
+        (&["--jq", ".[0]"], "--jq"),
+    ] {
+        let out = offline(&sb, &store)
+            .args(["trend", "--plot", "-"])
+            .args(args)
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 2);
+        assert!(
+            err.contains(&format!("cannot be used with {other}")),
+            "{err}"
+        );
+        assert!(err.contains("--plot FILE.svg"), "{err}");
+        assert_eq!(stdout_of(&out), "");
+    }
+}
+
 #[test]
 fn reading_commands_need_no_credentials_and_no_network() {
     let sb = Sandbox::new();
