@@ -156,28 +156,29 @@ pub fn restoring_terminal<T>(fd: i32, read: impl FnOnce() -> T) -> T {
     }
     let handler = put_back_and_end as extern "C" fn(libc::c_int) as libc::sighandler_t;
     let signals = CATCH.get().map_or(&[][..], Vec::as_slice);
+    // SAFETY: sigaction with plain C structs, for which zeroes are valid.
+    let mut put_back: libc::sigaction = unsafe { std::mem::zeroed() };
+    put_back.sa_sigaction = handler;
     let before: Vec<_> = signals
         .iter()
-        .map(|&s| (s, set_action(s, handler)))
+        .map(|&s| (s, set_action(s, &put_back)))
         .collect();
     let result = read();
+    // Whole, flags too: signal-hook's handlers take a `siginfo_t`.
     for (signal, action) in before {
-        set_action(signal, action);
+        set_action(signal, &action);
     }
     result
 }
 
-/// Sets the action of `signal` (a handler, SIG_DFL or SIG_IGN); returns
-/// the one it had.
+/// Sets the action of `signal`; returns the one it had.
 #[cfg(unix)]
-fn set_action(signal: i32, action: libc::sighandler_t) -> libc::sighandler_t {
+fn set_action(signal: i32, action: &libc::sigaction) -> libc::sigaction {
     // SAFETY: sigaction with plain C structs, for which zeroes are valid.
     unsafe {
-        let mut new: libc::sigaction = std::mem::zeroed();
-        new.sa_sigaction = action;
         let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, &new, &mut old);
-        old.sa_sigaction
+        libc::sigaction(signal, action, &mut old);
+        old
     }
 }
 
