@@ -346,3 +346,58 @@ fn config_init_says_what_it_wrote_on_stderr() {
         "{stderr}"
     );
 }
+
+/// A reader that made the pipe non-blocking and reads slowly (node's
+/// child processes): the run failed with "Resource temporarily
+/// unavailable" once the pipe was full, the json array cut off.
+#[cfg(unix)]
+#[test]
+fn a_non_blocking_stdout_pipe_gets_the_whole_output() {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let sb = Sandbox::new();
+    let fake = fake(3000);
+    let expected = sb
+        .tool(&fake)
+        .args(["list", "-o", "json", "--per-page", "100"])
+        .output()
+        .unwrap();
+    assert!(expected.status.success(), "{}", stderr_of(&expected));
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills two fds, each owned by one File below.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    let (mut reader, writer) = unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    };
+    // SAFETY: fcntl on an fd this test owns.
+    unsafe {
+        let flags = libc::fcntl(fds[1], libc::F_GETFL);
+        assert_eq!(
+            libc::fcntl(fds[1], libc::F_SETFL, flags | libc::O_NONBLOCK),
+            0
+        );
+    }
+    let child = sb
+        .spawnable_tool(&fake)
+        .args(["list", "-o", "json", "--per-page", "100"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Slower than the writer, a little at a time, so that the pipe fills.
+    let mut got = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        match reader.read(&mut chunk).unwrap() {
+            0 => break,
+            n => got.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(got, expected.stdout);
+}
