@@ -431,13 +431,20 @@ impl<'a> Auth<'a> {
         }
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
         // when a server sends it with a 200.
-        let oauth_error = serde_json::from_slice::<serde_json::Value>(&reply.body)
+        // A byte-order mark before it (a proxy's doing) is skipped, as on
+        // a page.
+        let body = (reply.body.strip_prefix(b"\xEF\xBB\xBF")).unwrap_or(&reply.body);
+        let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
             .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
-        // A 400 without one is the HTTP server's (plain http to an https
-        // port, a client certificate wanted): not the credentials.
+        // A 400 without one, a page of markup, is the web server's (plain
+        // http to its https port, a client certificate wanted): not a
+        // refusal of the credentials.
+        let markup = body.trim_ascii_start().starts_with(b"<");
         match reply.status {
             200 if !oauth_error => {}
-            400 if !oauth_error => return Err(unexpected(&context, &reply, "token_url", redactor)),
+            400 if !oauth_error && markup => {
+                return Err(unexpected(&context, &reply, "token_url", redactor));
+            }
             200 | 400 | 401 | 403 => {
                 return Err(auth_error(format!(
                     "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
@@ -446,7 +453,7 @@ impl<'a> Auth<'a> {
             }
             _ => return Err(unexpected(&context, &reply, "token_url", redactor)),
         }
-        let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
+        let parsed: TokenResponse = serde_json::from_slice(body).map_err(|e| {
             api_error(format!(
                 "{context}: the answer is not a token ({}); check token_url",
                 token_parse_problem(&e)

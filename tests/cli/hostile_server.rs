@@ -799,6 +799,21 @@ fn list_with_token_answer(token: serde_json::Value) -> std::process::Output {
     ))
 }
 
+/// A byte-order mark before the token answer (a proxy's doing) was "not
+/// valid JSON at line 1 column 1; check token_url", though a page with
+/// one is read.
+#[test]
+fn a_token_answer_after_a_byte_order_mark_is_read() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        token_bom: true,
+        ..FakeConfig::default()
+    });
+    let out = list_jsonl(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 3);
+}
+
 #[test]
 fn expires_in_is_read_as_token_endpoints_send_it() {
     // A string (Azure AD v1 sends one), a decimal, a negative number, one beyond 64 bits.

@@ -59,6 +59,8 @@ pub struct FakeConfig {
     pub expires_in: u64,
     /// Sent as `expires_in` instead, as some servers write it (a string, a decimal...).
     pub expires_in_as: Option<Value>,
+    /// A UTF-8 byte-order mark before each token answer, as a proxy may add.
+    pub token_bom: bool,
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
     /// space-separated list contains `express-accounts:read`.
     pub scope: String,
@@ -172,6 +174,7 @@ impl Default for FakeConfig {
             client_secret: "test-secret-value".to_string(),
             expires_in: 3600,
             expires_in_as: None,
+            token_bom: false,
             scope: ACCOUNTS_SCOPE.to_string(),
             delay: None,
             faults: Faults::default(),
@@ -1272,7 +1275,8 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     if st.config.echo_token_header {
         headers.push(("X-Echo-Token", format!("t={token}")));
     }
-    (200, headers, body.to_string())
+    let bom = if st.config.token_bom { "\u{feff}" } else { "" };
+    (200, headers, format!("{bom}{body}"))
 }
 
 fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
