@@ -712,8 +712,23 @@ fn classify(
             if status.is_some_and(|s| matches!(s, 502..=504)) {
                 return transient(format!("no tunnel ({why})"));
             }
+            // Closed before any answer (a proxy pool dropping a connection):
+            // no refusal, sent again as any connection closed under a request.
+            if status.is_none() && why.ends_with("did not respond") {
+                return Ok(Attempt::Dropped(format!(
+                    "the {proxy} closed the connection without answering CONNECT"
+                )));
+            }
+            let check = match status {
+                Some(407) => {
+                    "put the proxy's user and password in its URL (http://user:password@host:port); only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)"
+                }
+                _ => {
+                    "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
+                }
+            };
             Err(api_error(format!(
-                "{what}: the {proxy} would not open a tunnel ({why}); check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
+                "{what}: the {proxy} would not open a tunnel ({why}); {check}"
             )))
         }
         // ureq could not make out where the body ends.

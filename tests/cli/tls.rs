@@ -11,6 +11,7 @@ use rcgen::{
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -668,13 +669,53 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
         stderr.contains(&format!(
             "proxy 127.0.0.1:{port} from HTTPS_PROXY would not open a tunnel"
         )) && stderr.contains("(proxy server responded 407 Proxy Authentication Required)")
-            && stderr.contains("http://user:password@host:port"),
+            && stderr.contains("http://user:password@host:port")
+            // A proxy that wants NTLM or Negotiate gets the same 407.
+            && stderr.contains("only Basic authentication is sent"),
         "{stderr}"
     );
     // Said once (ureq writes `407/407`).
     assert!(!stderr.contains("407/407"), "{stderr}");
     // The request is named once, not once for each layer of the error.
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
+}
+
+/// A proxy that closes the connection before it answers CONNECT (a proxy
+/// pool dropping one) was final at once, "would not open a tunnel …
+/// check the credentials": it is a dropped connection, sent again.
+#[test]
+fn a_proxy_that_closes_before_answering_connect_is_tried_again() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let connects = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&connects);
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "--max-retries", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("closed the connection without answering CONNECT")
+            && !stderr.contains("credentials"),
+        "{stderr}"
+    );
+    // Sent again at once, then its one retry.
+    assert_eq!(connects.load(Ordering::SeqCst), 3, "{stderr}");
 }
 
 /// A proxy's own 500 (squid's, for a host it cannot resolve) is final, as
