@@ -24,7 +24,7 @@ use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of}
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
-use crate::http::errors::{describe, unexpected};
+use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, unexpected};
 use crate::http::url::Url;
 use crate::text::{shorten, terminal_safe};
 
@@ -439,15 +439,21 @@ impl<'a> Auth<'a> {
         // A 400 without one, a page of markup, is the web server's (plain
         // http to its https port, a client certificate wanted): not a
         // refusal of the credentials.
-        let markup = body.trim_ascii_start().starts_with(b"<");
+        let markup = is_markup(body);
         match reply.status {
             200 if !oauth_error => {}
             400 if !oauth_error && markup => {
                 return Err(unexpected(&context, &reply, "token_url", redactor));
             }
             200 | 400 | 401 | 403 => {
+                let check = match markup {
+                    true => MARKUP_REFUSAL.to_string(),
+                    false => format!(
+                        "check client_id and client_secret, and that the OAuth client has the {SCOPE} scope"
+                    ),
+                };
                 return Err(auth_error(format!(
-                    "{context} refused: {}; check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
+                    "{context} refused: {}; {check}",
                     describe(&reply, redactor)
                 )));
             }

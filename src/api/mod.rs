@@ -16,7 +16,7 @@ use anyhow::Result;
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request, follow_redirects};
-use crate::http::errors::{describe, hint, unexpected};
+use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
 use crate::text::plain_types;
@@ -105,6 +105,7 @@ impl<'a> Api<'a> {
             }),
             401 | 403 => {
                 let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
+                    _ if is_markup(&reply.body) => MARKUP_REFUSAL,
                     true => {
                         "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later"
                     }

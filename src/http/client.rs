@@ -687,8 +687,10 @@ fn classify(
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
-            "{what}: the answer is not valid HTTP ({e}){through}; check {}",
-            request.setting()
+            "{what}: the answer is not valid HTTP ({e}){through}; check {}{}",
+            request.setting(),
+            via.map(|v| format!(", or the proxy in {}", v.var))
+                .unwrap_or_default()
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{what}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",
@@ -765,6 +767,19 @@ fn tls_error(
     let Some(via) = via else {
         return api_error(format!("{what}: TLS error: {cause}; {hint}"));
     };
+    // No TLS came back through a proxy: the proxy may be the one at fault.
+    if let Some(R::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) = error {
+        let hint = match via.tls {
+            true => format!(
+                "the proxy, or the API through it, does not speak TLS: a plain proxy is written http:// in {}",
+                via.var
+            ),
+            false => "the API does not speak TLS on that port, or the proxy answered in its place (a web filter's page): check the URL's scheme (https://) and port, and the proxy".into(),
+        };
+        return api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        ));
+    }
     if !via.tls {
         return api_error(format!(
             "{what}: TLS error (through the {via}): {cause}; {hint}"

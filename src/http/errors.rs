@@ -211,6 +211,16 @@ pub fn unexpected(
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
 
+/// True for a body that is a page of markup (HTML): no API's or OAuth
+/// server's answer, but a web server's, a proxy's or a web filter's.
+pub fn is_markup(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    body.trim_ascii_start().starts_with(b"<")
+}
+
+/// What to check when a 401 or 403 came as a page of markup.
+pub const MARKUP_REFUSAL: &str = "the answer is an HTML page, not the API's: something in front of it (a proxy or a web filter) may be refusing; check HTTPS_PROXY and NO_PROXY";
+
 /// What to do about a status, where something helps; `setting` is the
 /// one that names the URL asked.
 pub fn hint(status: u16, setting: &str) -> Option<&'static str> {

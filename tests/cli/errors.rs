@@ -900,6 +900,33 @@ fn answers_on_the_way_are_said_as_what_they_are() {
     }
 }
 
+/// A 403 page of HTML is a proxy's or a web filter's, not Talkdesk's: it
+/// was told to check the OAuth scope or the client secret.
+#[test]
+fn a_refusal_as_an_html_page_points_at_what_is_in_front_of_the_api() {
+    let page = "<html><head><title>Access Denied - Corporate Web Filter</title></head></html>";
+    for at in [RequestMatch::AnyPage, RequestMatch::Token] {
+        let fault = FaultKind::StatusWithBody(403, page.into());
+        let fake = fake_with_faults(simple_accounts(3), vec![(at, fault)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 403: Access Denied - Corporate Web Filter",
+                "an HTML page",
+                "HTTPS_PROXY",
+            ],
+        );
+        assert!(
+            !line.contains("scope") && !line.contains("client_id"),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn a_failing_token_endpoint_exits_5() {
     for fault in [FaultKind::Status(500), FaultKind::Malformed] {

@@ -718,6 +718,61 @@ fn a_proxy_that_closes_before_answering_connect_is_tried_again() {
     assert_eq!(connects.load(Ordering::SeqCst), 3, "{stderr}");
 }
 
+/// A proxy that answers whatever comes first (a CONNECT, or a TLS hello)
+/// with `answer`, then reads what follows until the client closes; its
+/// `host:port`.
+fn proxy_answering(answer: &'static [u8]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let _ = client.read(&mut [0u8; 4096]);
+            let _ = client.write_all(answer);
+            thread::spawn(move || while client.read(&mut [0u8; 4096]).unwrap_or(0) > 0 {});
+        }
+    });
+    address
+}
+
+/// Faults of the proxy were blamed on the API's URL: a web filter's page
+/// after CONNECT ("check the URL's scheme (https://)"), a proxy port that
+/// speaks no HTTP ("check token_url"), and an `https://` proxy URL for a
+/// plain proxy ("check the URL's scheme (https://)", the opposite of the fix).
+#[test]
+fn faults_of_the_proxy_point_at_the_proxy() {
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "http",
+            b"HTTP/1.1 200 Connection established\r\n\r\n<html>Blocked by policy</html>",
+            "or the proxy answered in its place",
+        ),
+        (
+            "http",
+            b"SSH-2.0-OpenSSH_9.2\r\n",
+            "or the proxy in HTTPS_PROXY",
+        ),
+        (
+            "https",
+            b"HTTP/1.1 400 Bad Request\r\n\r\n",
+            "a plain proxy is written http:// in HTTPS_PROXY",
+        ),
+    ];
+    for (scheme, answer, needle) in cases {
+        let ca = TestCa::new("test CA");
+        let fake = https_fake(&ca, 3);
+        let sb = Sandbox::new();
+        let proxy = format!("{scheme}://{}", proxy_answering(answer));
+        let output = trusting(&sb, &fake, &ca.pem)
+            .env("HTTPS_PROXY", &proxy)
+            .args(["list", "--max-retries", "0"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains(needle), "{scheme}: {stderr}");
+    }
+}
+
 /// A proxy's own 500 (squid's, for a host it cannot resolve) is final, as
 /// documented: it was retried as an API's 500 is.
 #[test]
