@@ -60,6 +60,13 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
         }
     }
     let shown = path.display();
+    // A DER certificate, or a PKCS#12 file, as IT departments hand them
+    // out: both are one ASN.1 SEQUENCE.
+    if blocks == 0 && pem.first() == Some(&0x30) {
+        return Err(config_error(format!(
+            "ca_bundle {shown} is a binary (DER or PKCS#12) file, not PEM; convert it: openssl x509 -inform der -in {shown} -out ca.pem (from a .p12: openssl pkcs12 -in {shown} -nokeys -out ca.pem), and point ca_bundle at ca.pem"
+        )));
+    }
     if blocks == 0 {
         return Err(config_error(format!(
             "ca_bundle {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"

@@ -239,6 +239,27 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
             "{stderr}"
         );
     }
+    // The CA as DER, as IT departments hand it out: it was said to hold
+    // no certificate.
+    use base64::Engine as _;
+    let b64: String = ca.pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    std::fs::write(sb.path("ca.der"), der).unwrap();
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.der"))
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("ca.der is a binary (DER or PKCS#12) file, not PEM")
+            && stderr.contains("openssl x509 -inform der -in"),
+        "{stderr}"
+    );
     let output = sb
         .tool(&fake)
         .env("TALKDESK_CA_BUNDLE", sb.path("missing.pem"))
