@@ -151,7 +151,7 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     let Some(parsed) = parsed else {
         // `user:p/w@host`: the URL reads `p` as a port, the rest as a path.
         let credentials = if value.contains('@') {
-            ", or a user name or password with a character to percent-encode (`/` as %2F, `@` as %40, `:` as %3A)"
+            ", or a user name or password with a character to percent-encode (`/` as %2F, `?` as %3F, `#` as %23, `@` as %40, `:` as %3A)"
         } else {
             ""
         };

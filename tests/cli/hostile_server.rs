@@ -566,6 +566,29 @@ fn a_proxy_with_a_bad_port_is_a_config_error_naming_the_variable_and_never_the_p
     assert!(fake.requests().is_empty());
 }
 
+/// A password with a raw `#` or `?` cuts the URL short; the error named
+/// only `/`, `@` and `:` as the characters to encode.
+#[test]
+fn a_proxy_password_with_a_raw_hash_or_question_mark_says_how_to_encode_it() {
+    let fake = FakeApi::start(FakeConfig::default());
+    for (value, code) in [
+        ("http://me:pr0xy#s3cr3t@127.0.0.1:3128", "`#` as %23"),
+        ("http://me:pr0xy?s3cr3t@127.0.0.1:3128", "`?` as %3F"),
+    ] {
+        let sb = Sandbox::new();
+        let output = sb
+            .tool(&fake)
+            .env("HTTPS_PROXY", value)
+            .arg("list")
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{value}: {stderr}");
+        assert!(stderr.contains(code), "{value}: {stderr}");
+        assert!(!stderr.contains("s3cr3t"), "{value}: {stderr}");
+    }
+}
+
 /// A proxy variable that is not UTF-8 text was taken as unset: the
 /// requests went direct, past the proxy the machine is set up for.
 #[cfg(unix)]
