@@ -59,6 +59,9 @@ pub struct Collector {
     /// `total` and `total_pages` as the first page reported them, once
     /// it came.
     first: Option<(Option<u64>, Option<u64>)>,
+    /// The first page whose `total` differs from the first page's, and
+    /// that total: the accounts changed during the walk.
+    moved: Option<(u64, u64)>,
 }
 
 impl Collector {
@@ -70,6 +73,7 @@ impl Collector {
             keys: IdKeys::default(),
             matched: 0,
             first: None,
+            moved: None,
         }
     }
 
@@ -82,6 +86,10 @@ impl Collector {
             // a total no real organization has is not believed.
             let announced = page.total.unwrap_or(0).min(MAX_RESERVED_IDS);
             self.seen.reserve(usize::try_from(announced).unwrap_or(0));
+        }
+        let first_total = self.first.and_then(|(total, _)| total);
+        if let (None, Some(first), Some(total)) = (self.moved, first_total, page.total) {
+            self.moved = (total != first).then_some((page.number, total));
         }
         let keys: Vec<u64> = page.accounts.iter().map(|a| self.keys.key(a)).collect();
         self.seen.prepare(&keys);
@@ -125,15 +133,25 @@ impl Collector {
     }
 
     /// After a complete walk: a warning when the distinct accounts seen
-    /// differ from the first page's `total`.
+    /// differ from the first page's `total`, or a later page's `total`
+    /// differs from it (accounts added or removed meanwhile shift the
+    /// pages, so that one may be missed although the count adds up).
     pub fn total_mismatch(&self) -> Option<String> {
         let total = self.first?.0?;
         let seen = self.seen.len as u64;
-        (seen != total).then(|| {
-            format!(
-                "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk, run again for an exact list"
-            )
-        })
+        match self.moved {
+            Some((page, moved)) if seen != total => Some(format!(
+                "collected {seen} distinct accounts but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk; run again for an exact list"
+            )),
+            Some((page, moved)) => Some(format!(
+                "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up; run again for an exact list"
+            )),
+            None => (seen != total).then(|| {
+                format!(
+                    "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk, run again for an exact list"
+                )
+            }),
+        }
     }
 }
 
@@ -288,12 +306,29 @@ mod tests {
     fn a_count_that_differs_from_the_first_total_is_a_warning() {
         let mut c = Collector::new(StatusFilter::default(), None);
         c.take(page(1, &[("a", "ACTIVE")], Some(2)));
-        c.take(page(2, &[("a", "ACTIVE")], Some(1)));
+        c.take(page(2, &[("a", "ACTIVE")], Some(2)));
         let warning = c.total_mismatch().unwrap();
         assert!(
             warning.contains("collected 1 distinct accounts but the API reported a total of 2")
         );
         assert_eq!(c.total_pages(), Some(2));
+    }
+
+    /// An account moved to the front while an account was added: page 2
+    /// repeats one of page 1 and says 4, one is missed, and the count
+    /// still matched page 1's total (exit 0, and a snapshot recorded the
+    /// missed account as removed).
+    #[test]
+    fn a_total_that_changes_between_pages_is_a_warning() {
+        let mut c = Collector::new(StatusFilter::default(), None);
+        // a, b, c; then c moved to the front and d added: c, a, b, d.
+        c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(3)));
+        c.take(page(2, &[("b", "ACTIVE"), ("d", "ACTIVE")], Some(4)));
+        let warning = c.total_mismatch().unwrap();
+        assert!(
+            warning.contains("the API's total went from 3 on the first page to 4 on page 2"),
+            "{warning}"
+        );
     }
 
     fn page_of_ids(total: Option<u64>, ids: &[serde_json::Value]) -> Page {

@@ -98,7 +98,7 @@ impl<'a> Api<'a> {
         // A page after the first: a 404 there may be no such page.
         let later_page = || (query_param(url, "page")?.parse::<u64>().ok()).filter(|&n| n > 1);
         match reply.status {
-            200 => parse_page(url, &reply).map(|page| {
+            200 => parse_page(url, &reply, self.answered.load(Ordering::Relaxed)).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 redact_next(page, redactor, moved_to)
@@ -169,7 +169,9 @@ impl<'a> Api<'a> {
 
 /// Parses a 200 body; a page without its accounts is malformed unless it
 /// says it is empty.
-fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
+/// `answered`: an earlier page was read, so `base_url` is right and a
+/// malformed page is the API's doing.
+fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
     // A byte order mark is not JSON, but RFC 8259 lets a reader ignore it.
     let body = reply
         .body
@@ -182,11 +184,12 @@ fn parse_page(url: &Url, reply: &Reply) -> Result<RawPage> {
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match body.trim_ascii_start().starts_with(b"<") {
-                true => ("an HTML page".to_string(), ", or a proxy in between"),
-                false => (e, ""),
+                true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
+                false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
+                false => (e, "check base_url"),
             };
             api_error(format!(
-                "GET {url}: the answer is not a page of accounts ({e}); check base_url{hint}"
+                "GET {url}: the answer is not a page of accounts ({e}); {hint}"
             ))
         })?;
     let says_empty = page.count == Some(0) || page.total == Some(0);

@@ -173,6 +173,8 @@ pub struct Walk {
     received: u64,
     /// The page coming next is asked for by number, not by a next link.
     by_number: bool,
+    /// `total` and `total_pages` as the last page that sent them said.
+    claimed: (Option<u64>, Option<u64>),
 }
 
 impl Walk {
@@ -193,6 +195,7 @@ impl Walk {
             seen_urls: HashSet::new(),
             received: 0,
             by_number: true,
+            claimed: (None, None),
         }
     }
 
@@ -216,8 +219,14 @@ impl Walk {
     /// decides where to go after it. The page is the one asked for
     /// (`expected`), whatever its `page` field says: a field counted from
     /// 0, or one that always says 1, is the server's own numbering.
-    pub fn accept(&mut self, url: Url, expected: u64, raw: RawPage) -> Result<Step> {
+    pub fn accept(&mut self, url: Url, expected: u64, mut raw: RawPage) -> Result<Step> {
         self.seen_urls.insert(url.to_string());
+        // A page that leaves out `total` or `total_pages` keeps what the
+        // pages before said (a server that sends them with the first only).
+        let total_before = self.claimed.0;
+        raw.total = raw.total.or(total_before);
+        raw.total_pages = raw.total_pages.or(self.claimed.1);
+        self.claimed = (raw.total, raw.total_pages);
         let number = expected;
         // The accounts of a page before, sent again under another number
         // or link (a server that clamps to its last page, or ignores the
@@ -236,12 +245,15 @@ impl Walk {
                     format!("so the API has no page after {before}")
                 }
                 _ => {
-                    let why = match self.by_number {
-                        true => "it ignores the page asked for",
-                        false => "its next links go in a loop",
+                    let why = match (total_before.zip(raw.total), self.by_number) {
+                        (Some((was, now)), _) if was != now => &format!(
+                            "accounts were added or removed during the walk (its total went from {was} to {now}) and shifted the pages, so the walk stops here; run again"
+                        ),
+                        (_, true) => "it ignores the page asked for, so the walk stops here",
+                        (_, false) => "its next links go in a loop, so the walk stops here",
                     };
                     return Err(api_error(format!(
-                        "the API sent page {before} twice (again as page {number}, {url}); {why}, so the walk stops here"
+                        "the API sent page {before} twice (again as page {number}, {url}); {why}"
                     )));
                 }
             };
@@ -252,8 +264,12 @@ impl Walk {
                 total: raw.total,
                 total_pages: raw.total_pages,
             };
+            let link = match raw.next_href() {
+                Some(_) => ", without following its next link",
+                None => "",
+            };
             let warning = format!(
-                "page {number} repeats page {before}, {past_the_end}; the walk ends there, without following its next link"
+                "page {number} repeats page {before}, {past_the_end}; the walk ends there{link}"
             );
             return Ok(Step {
                 page,
@@ -326,8 +342,17 @@ impl Walk {
             None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {
                 Next::Number(page_after(number)?)
             }
+            // Neither a total nor a next link: a page as full as asked may
+            // have more after it, and the next number says (empty, or the
+            // same page again from a server that ignores the number).
+            None if raw.total.is_none() && self.full(raw) => Next::Number(page_after(number)?),
             _ => Next::End,
         })
+    }
+
+    /// True when `raw` holds at least the accounts a page was asked for.
+    fn full(&self, raw: &RawPage) -> bool {
+        raw.accounts().map_or(0, |a| a.len() as u64) >= u64::from(self.endpoint.per_page)
     }
 
     /// The next link `href` of page `number`, resolved, checked, and
@@ -497,11 +522,61 @@ mod tests {
         assert!(!walk.has_next(), "the last page ends the walk");
     }
 
+    /// A server that says its totals on the first page only: the walk
+    /// stopped at page 2, three pages short, with a warning that accounts
+    /// may have changed.
     #[test]
-    fn without_links_total_pages_or_total_one_page_is_the_walk() {
+    fn totals_said_once_hold_for_the_pages_after() {
         let mut walk = Walk::new(endpoint(), Pages::All);
-        feed(&mut walk, raw(2, json!({"per_page": 2}))).unwrap();
+        feed(&mut walk, raw(2, json!({"total": 5, "total_pages": 3}))).unwrap();
+        let step = feed(&mut walk, raw(2, json!({}))).unwrap();
+        assert_eq!((step.page.total, step.page.total_pages), (Some(5), Some(3)));
+        assert_eq!(next_of(&walk), Some((page_url(3).to_string(), 3)));
+        feed(&mut walk, raw(1, json!({}))).unwrap();
+        assert!(!walk.has_next(), "the last page claimed ends the walk");
+    }
+
+    /// One account per page, and one added before page 2 while it was
+    /// read: page 2 holds page 1's account again, said to be a server
+    /// whose links loop.
+    #[test]
+    fn a_page_repeated_after_the_total_moved_is_said_to_be_a_shift() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let page = |total: u64| {
+            let text = format!(
+                r#"{{"total": {total}, "total_pages": {total}, "_embedded": {{"accounts": [{{"id": "a"}}]}}}}"#
+            );
+            serde_json::from_str::<RawPage>(&text).unwrap()
+        };
+        feed(&mut walk, page(5)).unwrap();
+        let (exit, message) = kind(feed(&mut walk, page(6)));
+        assert_eq!(exit, Exit::Api);
+        assert!(
+            message.contains(
+                "accounts were added or removed during the walk (its total went from 5 to 6)"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn without_links_total_pages_or_total_a_short_page_is_the_last() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(1, json!({"per_page": 2}))).unwrap();
         assert!(!walk.has_next());
+    }
+
+    /// A full page that says nothing of more ended the walk there: 5 of
+    /// 23 accounts, exit 0, and a snapshot recorded them as the whole.
+    #[test]
+    fn without_links_or_totals_a_full_page_is_followed_by_the_next_number() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({}))).unwrap();
+        assert_eq!(next_of(&walk), Some((page_url(2).to_string(), 2)));
+        feed(&mut walk, raw(2, json!({}))).unwrap();
+        assert_eq!(next_of(&walk), Some((page_url(3).to_string(), 3)));
+        let step = feed(&mut walk, raw(0, json!({}))).unwrap();
+        assert!(step.warning.is_none() && !walk.has_next());
     }
 
     #[test]
@@ -739,7 +814,8 @@ mod tests {
         assert_eq!(
             step.warning.as_deref(),
             Some(
-                "page 4 repeats page 3, so the API has no page after 3; the walk ends there, without following its next link"
+                // No next link to leave unfollowed: it was said to be.
+                "page 4 repeats page 3, so the API has no page after 3; the walk ends there"
             )
         );
         // Page 1 sent again: the server ignores the page asked for.

@@ -322,7 +322,10 @@ mod tests {
         // to percent-encode (and never shows the password).
         let err = proxies(&[("HTTPS_PROXY", "http://me:p@ss:w/rd@proxy:3128")]).unwrap_err();
         let text = format!("{err:#}");
-        assert!(text.contains("`/` as %2F, `@` as %40"), "{text}");
+        assert!(
+            text.contains("`/` as %2F, `?` as %3F, `#` as %23, `@` as %40"),
+            "{text}"
+        );
         assert!(!text.contains("rd@"), "{text}");
         let p = proxies(&[("HTTPS_PROXY", "http://proxy:3128")]).unwrap();
         let api = url("https://api.talkdeskapp.com");

@@ -874,6 +874,84 @@ fn duplicate_ids_are_dropped_and_a_count_mismatch_warns() {
     assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
 }
 
+/// Accounts 1..=6, 3 a page; after page 1, account 5 moved to the front
+/// and account 7 was added: pages 2 and 3 say 7 accounts, page 2 repeats
+/// account 3, and account 5 is never seen. The 6 distinct accounts matched
+/// page 1's total: `list` said nothing and `snapshot` recorded account 5
+/// as removed.
+#[test]
+fn a_total_that_changes_during_the_walk_warns_and_is_not_recorded() {
+    let all = simple_accounts(7);
+    let page = |n: u64, accounts: &[Value]| {
+        let mut page = json!({
+            "page": n, "per_page": 3, "total": 7, "total_pages": 3,
+            "_embedded": {"accounts": accounts},
+        });
+        if n < 3 {
+            page["_links"] =
+                json!({"next": {"href": format!("/express/accounts?page={}&per_page=3", n + 1)}});
+        }
+        FaultKind::Json(page)
+    };
+    let faults = Faults {
+        always: vec![
+            (
+                RequestMatch::Page(2),
+                page(2, &[all[2].clone(), all[3].clone(), all[6].clone()]),
+            ),
+            (RequestMatch::Page(3), page(3, &[all[5].clone()])),
+        ],
+        ..Faults::default()
+    };
+    let api = fake(all[..6].to_vec(), faults);
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(["list", "-o", "jsonl", "--per-page", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 6);
+    let warning = "the API's total went from 6 on the first page to 7 on page 2";
+    assert!(stderr_of(&out).contains(warning), "{}", stderr_of(&out));
+    let out = sb
+        .tool(&api)
+        .args(["snapshot", "--per-page", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(warning) && stderr.contains("nothing was recorded"),
+        "{stderr}"
+    );
+}
+
+/// A malformed page after good ones from the same `base_url` said to
+/// check `base_url`, which the pages before had shown right.
+#[test]
+fn a_malformed_page_after_good_ones_is_not_blamed_on_base_url() {
+    let bad = json!({"total": "150", "_embedded": {"accounts": []}});
+    let api = fake(
+        simple_accounts(150),
+        always(RequestMatch::Page(2), FaultKind::Json(bad)),
+    );
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(["list", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("not a page of accounts")
+            && stderr.contains("earlier pages were read from the same base_url")
+            && !stderr.contains("check base_url"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_next_link_back_to_a_fetched_page_is_exit_5() {
     let looping = json!({
