@@ -331,7 +331,7 @@ pub struct RowsFormat {
     pub output: OutputFormat,
 
     /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
     pub jq: Option<String>,
 }
 
@@ -352,7 +352,7 @@ pub struct DocumentFormat {
     pub output: ReportFormat,
 
     /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
     pub jq: Option<String>,
 }
 

@@ -50,9 +50,11 @@ impl JqFilter {
     /// was expected and where (line and column, counted in characters from 1).
     pub fn compile(expr: &str) -> Result<JqFilter> {
         let arena = Arena::default();
+        // Last: a definition stands for those of its name before it.
         let defs = jaq_core::defs()
             .chain(jaq_std::defs().filter(|d| !LEFT_OUT_DEFS.contains(&(d.name, d.args.len()))))
-            .chain(jaq_json::defs());
+            .chain(jaq_json::defs())
+            .chain(jaq_core::load::parse(AS_JQ, |p| p.defs()).unwrap_or_default());
         let program = File {
             code: expr,
             path: (),
@@ -97,22 +99,29 @@ impl JqFilter {
     fn apply(&self, input: Val, what: impl FnOnce() -> String, out: &mut dyn Write) -> Result<()> {
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
         for result in self.filter.id.run((ctx, input)) {
-            let exn = match result {
+            let message = match result {
                 Ok(value) => {
-                    let written = write_result(out, &value);
+                    let key = key_not_text(&value);
+                    if key.is_none() {
+                        let written = write_result(out, &value);
+                        drop_flat(value);
+                        written?;
+                        continue;
+                    }
                     drop_flat(value);
-                    written?;
-                    continue;
+                    format!(
+                        "an object key must be a string, not {} (from an account without the field, say: use (.status // \"none\"))",
+                        key.unwrap_or_default()
+                    )
                 }
-                Err(exn) => exn,
-            };
-            let message = match exn.get_err() {
-                Ok(err) => error_text(err.into_val()),
-                Err(exn) => match exn.get_halt() {
-                    Ok(code) => format!(
-                        "the expression called halt (exit code {code}), which --jq does not support"
-                    ),
-                    Err(_) => "the expression failed".to_string(),
+                Err(exn) => match exn.get_err() {
+                    Ok(err) => error_text(err.into_val()),
+                    Err(exn) => match exn.get_halt() {
+                        Ok(code) => format!(
+                            "the expression called halt (exit code {code}), which --jq does not support"
+                        ),
+                        Err(_) => "the expression failed".to_string(),
+                    },
                 },
             };
             return Err(anyhow::Error::new(JqFailed(format!(
@@ -122,6 +131,28 @@ impl JqFilter {
         }
         Ok(())
     }
+}
+
+/// The first object key in `value` that is not a string, as JSON: jaq
+/// makes objects keyed by any value (`{(null): 1}`, `.[null] += 1`), and
+/// written they would be no JSON (`{null:1}`). With a stack of its own.
+fn key_not_text(value: &Val) -> Option<String> {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Val::Arr(items) => stack.extend(items.iter()),
+            Val::Obj(fields) => {
+                for (key, value) in fields.iter() {
+                    if !matches!(key, Val::TStr(_) | Val::BStr(_)) {
+                        return Some(shorten(&key.to_string(), MESSAGE_CHARS));
+                    }
+                    stack.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Drops `value` with a stack of its own: dropped the usual way, a value
@@ -439,6 +470,15 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
         detail.unwrap_or_else(|| "invalid expression".to_string())
     )
 }
+
+/// Definitions that jq has otherwise than jaq. `join`: a null is the
+/// empty text, as jq writes it (jaq wrote `null`, in the CSV lines
+/// resellers build with it).
+const AS_JQ: &str = r#"
+def join($x): reduce .[] as $i (null;
+    (if . == null then "" else . + $x end) + ($i | if . == null then "" else tostring end)
+) // "";
+"#;
 
 /// Native functions of jaq's standard library that `--jq` leaves out:
 /// the environment (where the client secret may be), and stderr, which is
@@ -807,6 +847,36 @@ mod tests {
         assert_eq!(e, "cannot calculate \"acme\" + 1");
         assert_eq!(run("error(\"no id\")", json!({})).unwrap_err(), "no id");
         assert!(run("halt", json!({})).unwrap_err().contains("halt"));
+    }
+
+    /// jaq keys objects by any value; written, `{null:24}` was no JSON
+    /// (exit 0). The counting idiom over accounts without a status.
+    #[test]
+    fn an_object_key_that_is_not_a_string_is_an_error_not_bad_json() {
+        let count = "reduce .[] as $a ({}; .[$a.s] += 1)";
+        let err = run(count, json!([{"s": "a"}, {}])).unwrap_err();
+        assert!(
+            err.contains("an object key must be a string, not null"),
+            "{err}"
+        );
+        let err = run("[{key: 1, value: 2}] | from_entries", json!(null)).unwrap_err();
+        assert!(err.contains("not 1"), "{err}");
+        assert_eq!(
+            run(count, json!([{"s": "a"}, {"s": "a"}])),
+            Ok("{\"a\":2}\n".into())
+        );
+    }
+
+    /// `join` wrote a null as `null`; jq writes nothing for it.
+    #[test]
+    fn join_writes_a_null_as_nothing_as_jq_does() {
+        let joined = run(
+            r#"[.id, .company, .status, 5, true] | join(",")"#,
+            json!({"id": "a"}),
+        );
+        assert_eq!(joined, Ok("a,,,5,true\n".into()));
+        assert_eq!(run(r#"[] | join("-")"#, json!(null)), Ok("\n".into()));
+        assert_eq!(run(r#"["x"] | join("-")"#, json!(null)), Ok("x\n".into()));
     }
 
     #[test]

@@ -81,6 +81,14 @@ fn strings_print_raw_and_other_values_as_compact_json_one_per_line() {
     assert_eq!(run_ok(&fake, &["list", "--jq", "empty"]), "");
 }
 
+/// An expression that starts with `-` was taken for an option (`error:
+/// unexpected argument '-.' found`); gh's --jq takes it.
+#[test]
+fn an_expression_may_start_with_a_minus() {
+    let fake = fake_with(varied_accounts());
+    assert_eq!(run_ok(&fake, &["list", "--jq", "-.n"]), "-1\n-2\n");
+}
+
 #[test]
 fn jq_without_output_runs_per_account_as_jsonl_does() {
     let fake = fake_with(simple_accounts(25));
