@@ -87,8 +87,10 @@ impl Collector {
             let announced = page.total.unwrap_or(0).min(MAX_RESERVED_IDS);
             self.seen.reserve(usize::try_from(announced).unwrap_or(0));
         }
+        // An empty page (past the end) may say `total: 0` of itself.
         let first_total = self.first.and_then(|(total, _)| total);
-        if let (None, Some(first), Some(total)) = (self.moved, first_total, page.total) {
+        let total = page.total.filter(|_| !page.accounts.is_empty());
+        if let (None, Some(first), Some(total)) = (self.moved, first_total, total) {
             self.moved = (total != first).then_some((page.number, total));
         }
         let keys: Vec<u64> = page.accounts.iter().map(|a| self.keys.key(a)).collect();
@@ -132,7 +134,8 @@ impl Collector {
         self.first.and_then(|(_, pages)| pages)
     }
 
-    /// After a complete walk: a warning when the distinct accounts seen
+    /// After a complete walk: why the list may not be exact (the caller
+    /// says what to do), when the distinct accounts seen
     /// differ from the first page's `total`, or a later page's `total`
     /// differs from it (accounts added or removed meanwhile shift the
     /// pages, so that one may be missed although the count adds up).
@@ -141,14 +144,14 @@ impl Collector {
         let seen = self.seen.len as u64;
         match self.moved {
             Some((page, moved)) if seen != total => Some(format!(
-                "collected {seen} distinct accounts but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk; run again for an exact list"
+                "collected {seen} distinct accounts but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk"
             )),
             Some((page, moved)) => Some(format!(
-                "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up; run again for an exact list"
+                "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up"
             )),
             None => (seen != total).then(|| {
                 format!(
-                    "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk, run again for an exact list"
+                    "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk"
                 )
             }),
         }
@@ -325,6 +328,11 @@ mod tests {
         c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(3)));
         c.take(page(2, &[("b", "ACTIVE"), ("d", "ACTIVE")], Some(4)));
         let warning = c.total_mismatch().unwrap();
+        // An empty page past the end that says `total: 0` is no change.
+        let mut past = Collector::new(StatusFilter::default(), None);
+        past.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
+        past.take(page(2, &[], Some(0)));
+        assert_eq!(past.total_mismatch(), None);
         assert!(
             warning.contains("the API's total went from 3 on the first page to 4 on page 2"),
             "{warning}"

@@ -120,7 +120,7 @@ where
                 // Messages may quote what a server sent: make it inert.
                 // (and readable: a 70,000-character next link is cut).
                 let message = text::shorten_words(&text::terminal_safe(&one_line(&err)), 500);
-                let _ = writeln!(std::io::stderr(), "error: {message}");
+                let _ = writeln!(log::Patient(std::io::stderr()), "error: {message}");
             }
             ExitCode::from(exit_code_for(&err).code())
         }

@@ -71,9 +71,36 @@ fn wipe(shown: usize) -> String {
 /// shown, and ignoring errors (a closed stderr must not turn into a panic
 /// the way `eprintln!` would).
 fn eprintln_quiet(line: &str) {
-    let mut err = std::io::stderr().lock();
+    let mut err = Patient(std::io::stderr().lock());
     let shown = PROGRESS_SHOWN.swap(0, Ordering::Relaxed);
     let _ = writeln!(err, "{}{line}", wipe(shown));
+}
+
+/// A writer that waits while it would block. A reader that made its
+/// pipe non-blocking (node's child processes, some CI runners; stdout and
+/// stderr together) and reads slowly had lines dropped and output cut off.
+pub struct Patient<W>(pub W);
+
+impl<W: Write> Write for Patient<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        patiently(|| self.0.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        patiently(|| self.0.flush())
+    }
+}
+
+/// Runs `op` again, a millisecond later, for as long as it would block.
+fn patiently<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    loop {
+        match op() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -241,7 +241,9 @@ impl Walk {
                 Some(claimed) if number > claimed => {
                     format!("past the last page the API claimed ({claimed})")
                 }
-                None if self.by_number && before > 1 => {
+                // Page 1 again, with no total ever said: a server that
+                // does not page, and sent them all.
+                None if self.by_number && (before > 1 || raw.total.is_none()) => {
                     format!("so the API has no page after {before}")
                 }
                 _ => {
@@ -350,9 +352,12 @@ impl Walk {
         })
     }
 
-    /// True when `raw` holds at least the accounts a page was asked for.
+    /// True when `raw` holds as many accounts as a page holds: its own
+    /// `per_page` (a server may hold fewer than asked), else the number
+    /// asked for. More than that is a server that does not page.
     fn full(&self, raw: &RawPage) -> bool {
-        raw.accounts().map_or(0, |a| a.len() as u64) >= u64::from(self.endpoint.per_page)
+        let size = raw.per_page.unwrap_or(u64::from(self.endpoint.per_page));
+        size > 0 && raw.accounts().map_or(0, |a| a.len() as u64) == size
     }
 
     /// The next link `href` of page `number`, resolved, checked, and
@@ -556,6 +561,33 @@ mod tests {
                 "accounts were added or removed during the walk (its total went from 5 to 6)"
             ),
             "{message}"
+        );
+    }
+
+    /// The page size is the server's when it says it (a server holding 2
+    /// when 3 were asked was cut at page 1); more than asked is a server
+    /// that does not page, and page 1 again for page 2, with no total ever
+    /// said, is the end (it was exit 5).
+    #[test]
+    fn without_links_or_totals_the_servers_page_size_counts() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(1, json!({"per_page": 1}))).unwrap();
+        assert_eq!(next_of(&walk), Some((page_url(2).to_string(), 2)));
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(3, json!({}))).unwrap();
+        assert!(!walk.has_next(), "more than asked: not paged");
+        let untold = || RawPage {
+            total: None,
+            ..page_of(0..2, 0)
+        };
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, untold()).unwrap();
+        let step = feed(&mut walk, untold()).unwrap();
+        assert!(!walk.has_next() && step.page.accounts.is_empty());
+        assert!(
+            step.warning
+                .unwrap()
+                .contains("so the API has no page after 1")
         );
     }
 

@@ -33,7 +33,8 @@ use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
 use crate::log::Log;
-use crate::output::destination::{Destination, PatientStdout};
+use crate::log::Patient;
+use crate::output::destination::Destination;
 use crate::output::jq::JqFailed;
 use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
 use progress::Progress;
@@ -220,7 +221,8 @@ impl Context<'_> {
         lock().clear();
         if !collector.done() && walk.pages == Pages::All && !walk.exact {
             if let Some(warning) = collector.total_mismatch() {
-                self.log.warn(&warning);
+                self.log
+                    .warn(&format!("{warning}, run again for an exact list"));
             }
         }
         Ok(())
@@ -271,7 +273,7 @@ impl Context<'_> {
 /// flushes it: a failed write is an error that says what it was writing
 /// (a closed pipe is not, see `error::is_broken_pipe`).
 pub fn print(what: &str, text: impl AsRef<[u8]>) -> Result<()> {
-    let mut stdout = PatientStdout;
+    let mut stdout = Patient(std::io::stdout());
     let written = stdout
         .write_all(text.as_ref())
         .and_then(|()| stdout.flush());

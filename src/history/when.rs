@@ -24,8 +24,10 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     }
     // A time on the last days jiff can hold (its range stops short of
     // 9999-12-31T23:59:59Z, whatever the offset) is as far ahead as a date.
+    // (Told by the same text a year earlier being a time.)
     let day = text.get(..10).and_then(|day| day.parse::<Date>().ok());
-    if day.is_some_and(|day| day >= jiff::civil::date(9999, 12, 30)) && text.len() > 10 {
+    let a_year_earlier = || format!("9998{}", &text[4..]).parse::<Timestamp>().is_ok();
+    if day.is_some_and(|day| day >= jiff::civil::date(9999, 12, 30)) && a_year_earlier() {
         return Err(format!(
             "`{text}` is too far ahead; use a date before 9999-12-31"
         ));
@@ -172,6 +174,8 @@ mod tests {
                 "`{last}` is too far ahead; use a date before 9999-12-31"
             ))
         );
+        let junk = parse_when("9999-12-30junk", now).unwrap_err();
+        assert!(junk.contains("is not a time"), "{junk}");
     }
 
     #[test]

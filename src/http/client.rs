@@ -306,9 +306,12 @@ impl Client {
                         0 => String::new(),
                         n => format!(" (after {})", counted(n, "retry", "retries")),
                     };
-                    return Err(api_error(format!(
-                        "{request}: {message}{after}; check your network, or raise --timeout / --max-retries"
-                    )));
+                    // Raising a timeout never helps a proxy that hangs up.
+                    let check = match message.contains(PROXY_HUNG_UP) {
+                        true => "check the proxy and the scheme of its URL (http:// or https://)",
+                        false => "check your network, or raise --timeout / --max-retries",
+                    };
+                    return Err(api_error(format!("{request}: {message}{after}; {check}")));
                 }
                 Attempt::Reply(reply, answer) => (
                     format!("HTTP {}", reply.status),
@@ -638,6 +641,9 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
     Ok(bytes)
 }
 
+/// What a proxy did that closed the connection before it answered.
+const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";
+
 /// Sorts a transport error into transient (retry) or final. Errors name
 /// the request; a transient one, the proxy it went through (`via`). (A
 /// body over the limit is caught before, where its status is known.)
@@ -717,9 +723,7 @@ fn classify(
             // Closed before any answer (a proxy pool dropping a connection):
             // no refusal, sent again as any connection closed under a request.
             if status.is_none() && why.ends_with("did not respond") {
-                return Ok(Attempt::Dropped(format!(
-                    "the {proxy} closed the connection without answering CONNECT"
-                )));
+                return Ok(Attempt::Dropped(format!("the {proxy} {PROXY_HUNG_UP}")));
             }
             let check = match status {
                 Some(407) => {

@@ -62,7 +62,10 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
     let shown = path.display();
     // A DER certificate, or a PKCS#12 file, as IT departments hand them
     // out: both are one ASN.1 SEQUENCE.
-    if blocks == 0 && pem.first() == Some(&0x30) {
+    // (A SEQUENCE this long has its length in 1 to 4 more bytes: a text
+    // that starts with "0" has no such byte after it.)
+    let der = pem.first() == Some(&0x30) && pem.get(1).is_some_and(|b| (0x81..=0x84).contains(b));
+    if blocks == 0 && der {
         return Err(config_error(format!(
             "ca_bundle {shown} is a binary (DER or PKCS#12) file, not PEM; convert it: openssl x509 -inform der -in {shown} -out ca.pem (from a .p12: openssl pkcs12 -in {shown} -nokeys -out ca.pem), and point ca_bundle at ca.pem"
         )));

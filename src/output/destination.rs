@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
+use crate::log::Patient;
 
 /// The output of a run.
 pub enum Destination {
@@ -26,33 +27,6 @@ pub enum Destination {
     },
 }
 
-/// Stdout that waits while it would block. A reader that made the pipe
-/// non-blocking (node's child processes, some CI runners) and reads slowly
-/// had the run fail with EAGAIN, the output cut off mid-way.
-pub struct PatientStdout;
-
-impl Write for PatientStdout {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        patiently(|| io::stdout().write(buf))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        patiently(|| io::stdout().flush())
-    }
-}
-
-/// Runs `op` again, a millisecond later, for as long as it would block.
-fn patiently<T>(mut op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
-    loop {
-        match op() {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            other => return other,
-        }
-    }
-}
-
 impl Destination {
     /// Stdout, or the file of `--output-file`.
     pub fn open(path: Option<&Path>) -> Result<Destination> {
@@ -60,7 +34,7 @@ impl Destination {
             None => {
                 let terminal = io::stdout().is_terminal();
                 Ok(Destination::Direct {
-                    out: BufWriter::with_capacity(64 * 1024, Box::new(PatientStdout)),
+                    out: BufWriter::with_capacity(64 * 1024, Box::new(Patient(io::stdout()))),
                     terminal,
                     name: "to stdout".into(),
                 })

@@ -347,22 +347,19 @@ fn config_init_says_what_it_wrote_on_stderr() {
     );
 }
 
-/// A reader that made the pipe non-blocking and reads slowly (node's
-/// child processes): the run failed with "Resource temporarily
-/// unavailable" once the pipe was full, the json array cut off.
+/// Runs `list` with `args` and the stream `stream` (1 or 2) a non-blocking
+/// pipe (node's child processes make it so), left unread for its first
+/// `pause` ms so that it fills; what came through it, and the run's output.
 #[cfg(unix)]
-#[test]
-fn a_non_blocking_stdout_pipe_gets_the_whole_output() {
+fn through_a_slow_non_blocking_pipe(
+    sb: &Sandbox,
+    fake: &FakeApi,
+    stream: i32,
+    args: &[&str],
+    pause: u64,
+) -> (Vec<u8>, std::process::Output) {
     use std::io::Read;
     use std::os::fd::FromRawFd;
-    let sb = Sandbox::new();
-    let fake = fake(3000);
-    let expected = sb
-        .tool(&fake)
-        .args(["list", "-o", "json", "--per-page", "100"])
-        .output()
-        .unwrap();
-    assert!(expected.status.success(), "{}", stderr_of(&expected));
     let mut fds = [0; 2];
     // SAFETY: pipe fills two fds, each owned by one File below.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
@@ -380,24 +377,58 @@ fn a_non_blocking_stdout_pipe_gets_the_whole_output() {
             0
         );
     }
-    let child = sb
-        .spawnable_tool(&fake)
-        .args(["list", "-o", "json", "--per-page", "100"])
-        .stdout(writer)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Slower than the writer, a little at a time, so that the pipe fills.
+    let mut command = sb.spawnable_tool(fake);
+    command.args(args);
+    match stream {
+        1 => command.stdout(writer).stderr(Stdio::piped()),
+        // Unread while stderr is: a pipe would fill and hold the run.
+        _ => command.stderr(writer).stdout(Stdio::null()),
+    };
+    let child = command.spawn().unwrap();
+    drop(command);
+    std::thread::sleep(std::time::Duration::from_millis(pause));
     let mut got = Vec::new();
-    let mut chunk = [0; 4096];
-    loop {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        match reader.read(&mut chunk).unwrap() {
-            0 => break,
-            n => got.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let out = child.wait_with_output().unwrap();
+    reader.read_to_end(&mut got).unwrap();
+    (got, child.wait_with_output().unwrap())
+}
+
+/// A reader that made the pipe non-blocking and reads slowly (node's
+/// child processes): the run failed with "Resource temporarily
+/// unavailable" once the pipe was full, the json array cut off.
+#[cfg(unix)]
+#[test]
+fn a_non_blocking_stdout_pipe_gets_the_whole_output() {
+    let sb = Sandbox::new();
+    let fake = fake(3000);
+    let args = ["list", "-o", "json", "--per-page", "100"];
+    let expected = sb.tool(&fake).args(args).output().unwrap();
+    assert!(expected.status.success(), "{}", stderr_of(&expected));
+    let (got, out) = through_a_slow_non_blocking_pipe(&sb, &fake, 1, &args, 1000);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(got, expected.stdout);
+}
+
+/// The same for stderr: lines of the request log were dropped.
+#[cfg(unix)]
+#[test]
+fn a_non_blocking_stderr_pipe_gets_every_line() {
+    let sb = Sandbox::new();
+    let fake = fake(3000);
+    let args = [
+        "list",
+        "-o",
+        "jsonl",
+        "--per-page",
+        "10",
+        "-vv",
+        "--no-cache",
+    ];
+    let expected = sb.tool(&fake).args(args).output().unwrap();
+    assert!(expected.status.success(), "{}", stderr_of(&expected));
+    let (got, out) = through_a_slow_non_blocking_pipe(&sb, &fake, 2, &args, 1000);
+    assert!(out.status.success());
+    // One line a request (others, as waits for the pace, vary with timing).
+    let requests = |bytes: &[u8]| String::from_utf8_lossy(bytes).matches(" -> 200 (").count();
+    assert_eq!(requests(&got), requests(&expected.stderr));
+    assert_eq!(requests(&got), 301, "the token and 300 pages");
 }
