@@ -543,6 +543,21 @@ fn retry_after_dates_are_read_on_the_servers_clock() {
 // 7: proxies
 // ---------------------------------------------------------------------------------------------
 
+/// The stderr of a `list` with `HTTPS_PROXY` set to `value`: a
+/// configuration error that never shows the password `secret`.
+fn refused_proxy(fake: &FakeApi, value: &str, secret: &str) -> String {
+    let output = (Sandbox::new().tool(fake))
+        .env("HTTPS_PROXY", value)
+        .arg("list")
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{value}: {stderr}");
+    assert!(stderr.contains("HTTPS_PROXY"), "{value}: {stderr}");
+    assert!(!stderr.contains(secret), "{value}: {stderr}");
+    stderr
+}
+
 #[test]
 fn a_proxy_with_a_bad_port_is_a_config_error_naming_the_variable_and_never_the_password() {
     let fake = FakeApi::start(FakeConfig::default());
@@ -550,18 +565,8 @@ fn a_proxy_with_a_bad_port_is_a_config_error_naming_the_variable_and_never_the_p
         "http://me:pr0xypass@127.0.0.1:notaport",
         "http://me:pr0xypass@127.0.0.1:99999",
     ] {
-        let sb = Sandbox::new();
-        let output = sb
-            .tool(&fake)
-            .env("HTTPS_PROXY", value)
-            .arg("list")
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(3), "{value}: {stderr}");
-        assert!(stderr.contains("HTTPS_PROXY"), "{value}: {stderr}");
+        let stderr = refused_proxy(&fake, value, "pr0xypass");
         assert!(stderr.contains("port"), "{value}: {stderr}");
-        assert!(!stderr.contains("pr0xypass"), "{value}: {stderr}");
     }
     assert!(fake.requests().is_empty());
 }
@@ -575,17 +580,8 @@ fn a_proxy_password_with_a_raw_hash_or_question_mark_says_how_to_encode_it() {
         ("http://me:pr0xy#s3cr3t@127.0.0.1:3128", "`#` as %23"),
         ("http://me:pr0xy?s3cr3t@127.0.0.1:3128", "`?` as %3F"),
     ] {
-        let sb = Sandbox::new();
-        let output = sb
-            .tool(&fake)
-            .env("HTTPS_PROXY", value)
-            .arg("list")
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(3), "{value}: {stderr}");
+        let stderr = refused_proxy(&fake, value, "s3cr3t");
         assert!(stderr.contains(code), "{value}: {stderr}");
-        assert!(!stderr.contains("s3cr3t"), "{value}: {stderr}");
     }
 }
 

@@ -249,26 +249,23 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
         .decode(b64)
         .unwrap();
     std::fs::write(sb.path("ca.der"), der).unwrap();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("ca.der"))
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
-    let stderr = stderr_of(&output);
+    // The stderr of a `list` with the bundle `name`: a configuration error.
+    let refused = |name: &str| {
+        let output = (sb.tool(&fake))
+            .env("TALKDESK_CA_BUNDLE", sb.path(name))
+            .args(["list"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+        stderr_of(&output)
+    };
+    let stderr = refused("ca.der");
     assert!(
         stderr.contains("ca.der is a binary (DER or PKCS#12) file, not PEM")
             && stderr.contains("openssl x509 -inform der -in"),
         "{stderr}"
     );
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CA_BUNDLE", sb.path("missing.pem"))
-        .args(["list"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    refused("missing.pem");
     assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
 }
 
