@@ -642,17 +642,22 @@ fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_i
     );
 }
 
+/// Reads a request's head (a CONNECT) from `client`, to its blank line.
+fn read_head(client: &mut TcpStream) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
+        head.push(byte[0]);
+    }
+}
+
 /// A proxy that answers every CONNECT with `status_line`; its URL.
 fn refusing_proxy(status_line: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     thread::spawn(move || {
         for mut client in listener.incoming().flatten() {
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
+            read_head(&mut client);
             let answer = format!("{status_line}\r\nContent-Length: 0\r\n\r\n");
             let _ = client.write_all(answer.as_bytes());
         }
@@ -711,11 +716,7 @@ fn a_proxy_that_closes_before_answering_connect_is_tried_again() {
     let seen = Arc::clone(&connects);
     thread::spawn(move || {
         for mut client in listener.incoming().flatten() {
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
+            read_head(&mut client);
             seen.fetch_add(1, Ordering::SeqCst);
         }
     });
