@@ -62,6 +62,9 @@ pub struct Collector {
     /// The first page whose `total` differs from the first page's, and
     /// that total: the accounts changed during the walk.
     moved: Option<(u64, u64)>,
+    /// The last page so far, when it was empty before the `total_pages`
+    /// it claimed: the walk ended there, short.
+    short: Option<(u64, u64)>,
 }
 
 impl Collector {
@@ -74,6 +77,7 @@ impl Collector {
             matched: 0,
             first: None,
             moved: None,
+            short: None,
         }
     }
 
@@ -87,6 +91,9 @@ impl Collector {
             let announced = page.total.unwrap_or(0).min(MAX_RESERVED_IDS);
             self.seen.reserve(usize::try_from(announced).unwrap_or(0));
         }
+        self.short = (page.total_pages)
+            .filter(|&claimed| page.accounts.is_empty() && page.number < claimed)
+            .map(|claimed| (page.number, claimed));
         // An empty page (past the end) may say `total: 0` of itself.
         let first_total = self.first.and_then(|(total, _)| total);
         let total = page.total.filter(|_| !page.accounts.is_empty());
@@ -127,6 +134,15 @@ impl Collector {
 
     pub fn matched(&self) -> u64 {
         self.matched
+    }
+
+    /// After a complete walk: why it is not the whole list when it ended
+    /// on an empty page before the last page claimed (the walk said so).
+    pub fn ended_short(&self) -> Option<String> {
+        let (page, claimed) = self.short?;
+        Some(format!(
+            "page {page} was empty, before the last page the API claimed ({claimed})"
+        ))
     }
 
     /// `total_pages` as the first page received reported it.
@@ -337,6 +353,23 @@ mod tests {
             warning.contains("the API's total went from 3 on the first page to 4 on page 2"),
             "{warning}"
         );
+    }
+
+    /// A walk that ended on an empty page 2 of a claimed 3, with no total
+    /// to count against: `snapshot` recorded it as the whole.
+    #[test]
+    fn an_empty_last_page_before_the_claimed_last_is_a_short_walk() {
+        let mut c = Collector::new(StatusFilter::default(), None);
+        let claimed = |number, accounts: &[(&str, &str)]| Page {
+            total_pages: Some(3),
+            ..page(number, accounts, None)
+        };
+        c.take(claimed(1, &[("a", "ACTIVE")]));
+        c.take(claimed(2, &[]));
+        let why = c.ended_short().unwrap();
+        assert!(why.contains("page 2 was empty, before the last page the API claimed (3)"));
+        c.take(claimed(3, &[("b", "ACTIVE")]));
+        assert_eq!(c.ended_short(), None, "an empty page the walk went past");
     }
 
     fn page_of_ids(total: Option<u64>, ids: &[serde_json::Value]) -> Page {

@@ -99,7 +99,10 @@ fn walk(
             Ok(())
         },
     )?;
-    if let Some(mismatch) = collector.total_mismatch() {
+    if let Some(mismatch) = collector
+        .total_mismatch()
+        .or_else(|| collector.ended_short())
+    {
         return Err(api_error(format!(
             "{mismatch}; nothing was recorded, run snapshot again"
         )));

@@ -952,6 +952,54 @@ fn a_malformed_page_after_good_ones_is_not_blamed_on_base_url() {
     );
 }
 
+/// Pages that claim 5 pages but give no total, and an empty page 3 with
+/// no next link: `list` warns, and `snapshot` recorded the 4 accounts of
+/// pages 1 and 2 as the whole organization.
+#[test]
+fn an_empty_page_before_the_claimed_last_is_not_recorded() {
+    let all = simple_accounts(4);
+    let page = |accounts: &[Value]| {
+        FaultKind::Json(json!({"total_pages": 5, "_embedded": {"accounts": accounts}}))
+    };
+    let faults = Faults {
+        always: vec![
+            (RequestMatch::Page(1), page(&all[..2])),
+            (RequestMatch::Page(2), page(&all[2..])),
+            (RequestMatch::Page(3), page(&[])),
+        ],
+        ..Faults::default()
+    };
+    let api = fake(all.clone(), faults);
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args([
+            "list",
+            "-o",
+            "jsonl",
+            "--per-page",
+            "2",
+            "--concurrency",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("page 3 is empty and has no next link"));
+    let out = sb
+        .tool(&api)
+        .args(["snapshot", "--per-page", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("page 3 was empty, before the last page the API claimed (5)")
+            && stderr.contains("nothing was recorded"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_next_link_back_to_a_fetched_page_is_exit_5() {
     let looping = json!({
