@@ -489,8 +489,11 @@ impl Client {
             .map(|(header, coding)| format!("{header}: {}", shorten(&terminal_safe(coding), 40)));
         if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
             return Err(api_error(format!(
-                "{request}: the answer is compressed ({coding}), which was not asked for; check {}",
-                request.setting()
+                "{request}: the answer is compressed ({coding}), which was not asked for; check {}{}",
+                request.setting(),
+                (via.as_ref())
+                    .map(|v| format!(", or the proxy in {}", v.var))
+                    .unwrap_or_default()
             )));
         }
         let body = match read_body(response.body_mut()) {

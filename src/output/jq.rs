@@ -109,10 +109,14 @@ impl JqFilter {
                         continue;
                     }
                     drop_flat(value);
-                    format!(
-                        "an object key must be a string, not {} (from an account without the field, say: use (.status // \"none\"))",
-                        key.unwrap_or_default()
-                    )
+                    let key = key.unwrap_or_default();
+                    let way = match key.as_str() {
+                        "null" => {
+                            "from an account without the field, say: use (.status // \"none\")"
+                        }
+                        _ => "use tostring on it",
+                    };
+                    format!("an object key must be a string, not {key} ({way})")
                 }
                 Err(exn) => match exn.get_err() {
                     Ok(err) => error_text(err.into_val()),
@@ -860,7 +864,7 @@ mod tests {
             "{err}"
         );
         let err = run("[{key: 1, value: 2}] | from_entries", json!(null)).unwrap_err();
-        assert!(err.contains("not 1"), "{err}");
+        assert!(err.contains("not 1 (use tostring on it)"), "{err}");
         assert_eq!(
             run(count, json!([{"s": "a"}, {"s": "a"}])),
             Ok("{\"a\":2}\n".into())

@@ -796,6 +796,29 @@ fn faults_of_the_proxy_point_at_the_proxy() {
     }
 }
 
+/// A proxy that compresses what it passes on (one that intercepts TLS;
+/// here it answers in the API's place): the error said only to check the
+/// URL.
+#[test]
+fn a_compressed_answer_through_a_proxy_names_the_proxy() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let proxy = proxy_answering(
+        b"HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00",
+    );
+    let output = (Sandbox::new().tool(&fake))
+        .env("HTTP_PROXY", format!("http://{proxy}"))
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("compressed (Content-Encoding: gzip)")
+            && stderr.contains("or the proxy in HTTP_PROXY"),
+        "{stderr}"
+    );
+}
+
 /// A proxy's own 500 (squid's, for a host it cannot resolve) is final, as
 /// documented: it was retried as an API's 500 is.
 #[test]
