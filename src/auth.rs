@@ -26,7 +26,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, unexpected};
 use crate::http::url::Url;
-use crate::text::{shorten, terminal_safe};
+use crate::text::{shorten, terminal_safe, without_bom};
 
 /// A secret that never prints: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -433,7 +433,7 @@ impl<'a> Auth<'a> {
         // when a server sends it with a 200.
         // A byte-order mark before it (a proxy's doing) is skipped, as on
         // a page.
-        let body = (reply.body.strip_prefix(b"\xEF\xBB\xBF")).unwrap_or(&reply.body);
+        let body = without_bom(&reply.body);
         let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
             .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
         // A 400 without one, a page of markup, is the web server's (plain

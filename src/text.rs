@@ -94,6 +94,12 @@ pub fn plain_types(message: &str) -> String {
     text
 }
 
+/// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
+/// Windows Notepad's): JSON and PEM readers may ignore it (RFC 8259).
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// `1 request`, `2 requests`: a count and its noun, singular or plural.
 pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

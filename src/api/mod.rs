@@ -19,7 +19,7 @@ use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
-use crate::text::plain_types;
+use crate::text::{plain_types, without_bom};
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -172,18 +172,14 @@ impl<'a> Api<'a> {
 /// `answered`: an earlier page was read, so `base_url` is right and a
 /// malformed page is the API's doing.
 fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
-    // A byte order mark is not JSON, but RFC 8259 lets a reader ignore it.
-    let body = reply
-        .body
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&reply.body);
+    let body = without_bom(&reply.body);
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())
         .and_then(|text| serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())))
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
-            let (e, hint) = match body.trim_ascii_start().starts_with(b"<") {
+            let (e, hint) = match is_markup(body) {
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
                 false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::account::Account;
 use crate::accounts::{Collector, Flow};
@@ -32,8 +32,7 @@ use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
-use crate::log::Log;
-use crate::log::Patient;
+use crate::log::{Log, Patient};
 use crate::output::destination::Destination;
 use crate::output::jq::JqFailed;
 use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
@@ -284,8 +283,9 @@ pub fn print(what: &str, text: impl AsRef<[u8]>) -> Result<()> {
 /// flushes it: any failure to write says what it was writing.
 pub fn report(what: &str, write: impl FnOnce(&mut Destination) -> Result<()>) -> Result<()> {
     let mut out = Destination::open(None)?;
-    write(&mut out).map_err(|e| writing(what, e))?;
-    out.commit().with_context(|| format!("writing {what}"))
+    write(&mut out)
+        .and_then(|()| out.commit())
+        .map_err(|e| writing(what, e))
 }
 
 /// A failure to write `what` to stdout, said as such (`writing the

@@ -355,9 +355,10 @@ impl Store {
                 while let Some(r) = rows.next()? {
                     let name: String = r.get(2)?;
                     if name.to_lowercase() == wanted {
-                        let (row, id): (i64, String) = (r.get(0)?, r.get(1)?);
-                        let entry = named.entry(row).or_insert((id, name.clone()));
-                        entry.1 = entry.1.clone().max(name);
+                        let entry = named.entry(r.get(0)?).or_insert((r.get(1)?, String::new()));
+                        if name > entry.1 {
+                            entry.1 = name;
+                        }
                     }
                 }
                 (named.into_iter())

@@ -491,9 +491,7 @@ impl Client {
             return Err(api_error(format!(
                 "{request}: the answer is compressed ({coding}), which was not asked for; check {}{}",
                 request.setting(),
-                (via.as_ref())
-                    .map(|v| format!(", or the proxy in {}", v.var))
-                    .unwrap_or_default()
+                or_the_proxy(via.as_ref())
             )));
         }
         let body = match read_body(response.body_mut()) {
@@ -644,6 +642,13 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
     Ok(bytes)
 }
 
+/// `, or the proxy in HTTPS_PROXY` after what to check, when the request
+/// went through one: the fault may be the proxy's.
+fn or_the_proxy(via: Option<&Via>) -> String {
+    via.map(|v| format!(", or the proxy in {}", v.var))
+        .unwrap_or_default()
+}
+
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";
 
@@ -698,8 +703,7 @@ fn classify(
         E::Protocol(e) => Err(api_error(format!(
             "{what}: the answer is not valid HTTP ({e}){through}; check {}{}",
             request.setting(),
-            via.map(|v| format!(", or the proxy in {}", v.var))
-                .unwrap_or_default()
+            or_the_proxy(via)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{what}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::client::Reply;
 use super::redact::Redactor;
 use crate::error::api_error;
-use crate::text::{counted, shorten, terminal_safe};
+use crate::text::{counted, shorten, terminal_safe, without_bom};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -74,9 +74,14 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .map(|part| shown(&part, PART_CHARS))
         .collect();
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        let page = html_title(&body)
-            .map(str::to_string)
-            .or_else(|| html_text(&body));
+        // A page of markup by its title, else its words.
+        let page = (is_markup(body.as_bytes()))
+            .then(|| {
+                html_title(&body)
+                    .map(str::to_string)
+                    .or_else(|| html_text(&body))
+            })
+            .flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
     for part in parts {
@@ -90,10 +95,6 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 /// The title of an HTML page (a proxy's or a gateway's error page), which
 /// says what its markup would only clutter: `429 Too Many Requests`.
 fn html_title(body: &str) -> Option<&str> {
-    let start = body.trim_start();
-    if !start.starts_with('<') {
-        return None;
-    }
     let lower = body.to_ascii_lowercase();
     let open = lower.find("<title>")? + "<title>".len();
     let close = open + lower[open..].find("</title>")?;
@@ -104,9 +105,6 @@ fn html_title(body: &str) -> Option<&str> {
 /// a gateway's nested `<div>`s), its tags, scripts and styles left out,
 /// so that the server's message is what gets shown.
 fn html_text(body: &str) -> Option<String> {
-    if !body.trim_start().starts_with('<') {
-        return None;
-    }
     // Where `pattern` first stands in `text`, in any case.
     let find = |text: &str, pattern: &str| {
         (text.as_bytes().windows(pattern.len()))
@@ -214,8 +212,7 @@ pub fn unexpected(
 /// True for a body that is a page of markup (HTML): no API's or OAuth
 /// server's answer, but a web server's, a proxy's or a web filter's.
 pub fn is_markup(body: &[u8]) -> bool {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    body.trim_ascii_start().starts_with(b"<")
+    without_bom(body).trim_ascii_start().starts_with(b"<")
 }
 
 /// What to check when a 401 or 403 came as a page of markup.

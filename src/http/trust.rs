@@ -14,7 +14,7 @@ use ureq::tls::{Certificate, RootCerts};
 use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
-use crate::text::{shorten, terminal_safe};
+use crate::text::{shorten, terminal_safe, without_bom};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
@@ -36,7 +36,7 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
     let pem = read_bundle(path)?;
     // Windows Notepad starts a UTF-8 file with a byte-order mark, which
     // would hide the first -----BEGIN line.
-    let pem = pem.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&pem);
+    let pem = without_bom(&pem);
     let mut certs = Vec::new();
     // The CERTIFICATE blocks that hold no certificate, counted from 1.
     let mut unreadable = Vec::new();
