@@ -1114,31 +1114,15 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
 fn a_name_is_found_in_any_case_beyond_ascii() {
     let sb = Sandbox::new();
     let store = sb.path("store");
-    let file = sb.path("s.jsonl");
-    fs::write(
-        &file,
-        jsonl(&[
-            json!({"id": "acc-1", "name": "café", "status": "ACTIVE"}),
-            json!({"id": "acc-2", "name": "Ωmega", "status": "ACTIVE"}),
-        ]),
-    )
-    .unwrap();
-    ok(&offline(&sb, &store)
-        .args(["snapshot", "--import"])
-        .arg(&file)
-        .args(["--at", "2026-11-01"])
-        .output()
-        .unwrap());
+    let accounts = jsonl(&[
+        json!({"id": "acc-1", "name": "café", "status": "ACTIVE"}),
+        json!({"id": "acc-2", "name": "Ωmega", "status": "ACTIVE"}),
+    ]);
+    import_each(&sb, &store, &[("2026-11-01", &accounts)]);
     for (name, id) in [("CAFÉ", "acc-1"), ("ωMEGA", "acc-2")] {
-        let out = ok(&offline(&sb, &store)
-            .args(["history", name, "-o", "jsonl"])
-            .output()
-            .unwrap());
+        let out = offline_ok(&sb, &store, &["history", name, "-o", "jsonl"]);
         assert!(out.contains(&format!(r#""id":"{id}""#)), "{name}: {out}");
-        ok(&offline(&sb, &store)
-            .args(["changes", "--id", name])
-            .output()
-            .unwrap());
+        offline_ok(&sb, &store, &["changes", "--id", name]);
     }
 }
 
@@ -1148,27 +1132,17 @@ fn a_name_is_found_in_any_case_beyond_ascii() {
 fn a_status_that_was_absent_or_null_is_null_in_changes_json() {
     let sb = Sandbox::new();
     let store = sb.path("store");
-    let states = [
-        vec![json!({"id": "a", "status": "ACTIVE"}), json!({"id": "b"})],
-        vec![
-            json!({"id": "a", "status": null}),
-            json!({"id": "b", "status": "ACTIVE"}),
-        ],
-    ];
-    for (i, state) in states.iter().enumerate() {
-        let file = sb.path(&format!("s{i}.jsonl"));
-        fs::write(&file, jsonl(state)).unwrap();
-        ok(&offline(&sb, &store)
-            .args(["snapshot", "--import"])
-            .arg(&file)
-            .args(["--at", &format!("2026-11-0{}", i + 1)])
-            .output()
-            .unwrap());
-    }
-    let out = ok(&offline(&sb, &store)
-        .args(["changes", "-o", "jsonl"])
-        .output()
-        .unwrap());
+    let first = jsonl(&[json!({"id": "a", "status": "ACTIVE"}), json!({"id": "b"})]);
+    let second = jsonl(&[
+        json!({"id": "a", "status": null}),
+        json!({"id": "b", "status": "ACTIVE"}),
+    ]);
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", &first), ("2026-11-02", &second)],
+    );
+    let out = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
     let rows: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

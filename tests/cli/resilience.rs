@@ -904,27 +904,37 @@ fn a_total_that_changes_during_the_walk_warns_and_is_not_recorded() {
         ..Faults::default()
     };
     let api = fake(all[..6].to_vec(), faults);
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args(["list", "-o", "jsonl", "--per-page", "3"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).lines().count(), 6);
     let warning = "the API's total went from 6 on the first page to 7 on page 2";
+    let listed = warned_and_not_recorded(&api, "3", warning, warning);
+    assert_eq!(listed.lines().count(), 6);
+}
+
+/// `list` (`--per-page per_page`) of `api` exits 0
+/// with `warning` on stderr, and `snapshot` refuses it (exit 5) saying
+/// `why` and that nothing was recorded; what `list` printed.
+fn warned_and_not_recorded(api: &FakeApi, per_page: &str, warning: &str, why: &str) -> String {
+    let sb = Sandbox::new();
+    let list = [
+        "list",
+        "-o",
+        "jsonl",
+        "--concurrency",
+        "1",
+        "--per-page",
+        per_page,
+    ];
+    let out = sb.tool(api).args(list).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains(warning), "{}", stderr_of(&out));
-    let out = sb
-        .tool(&api)
-        .args(["snapshot", "--per-page", "3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    let stderr = stderr_of(&out);
+    let snapshot = ["snapshot", "--per-page", per_page];
+    let refused = sb.tool(api).args(snapshot).output().unwrap();
+    assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
+    let stderr = stderr_of(&refused);
     assert!(
-        stderr.contains(warning) && stderr.contains("nothing was recorded"),
+        stderr.contains(why) && stderr.contains("nothing was recorded"),
         "{stderr}"
     );
+    stdout_of(&out)
 }
 
 /// A malformed page after good ones from the same `base_url` said to
@@ -970,33 +980,11 @@ fn an_empty_page_before_the_claimed_last_is_not_recorded() {
         ..Faults::default()
     };
     let api = fake(all.clone(), faults);
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args([
-            "list",
-            "-o",
-            "jsonl",
-            "--per-page",
-            "2",
-            "--concurrency",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("page 3 is empty and has no next link"));
-    let out = sb
-        .tool(&api)
-        .args(["snapshot", "--per-page", "2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    let stderr = stderr_of(&out);
-    assert!(
-        stderr.contains("page 3 was empty, before the last page the API claimed (5)")
-            && stderr.contains("nothing was recorded"),
-        "{stderr}"
+    warned_and_not_recorded(
+        &api,
+        "2",
+        "page 3 is empty and has no next link",
+        "page 3 was empty, before the last page the API claimed (5)",
     );
 }
 
