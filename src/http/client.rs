@@ -586,12 +586,13 @@ impl Client {
     }
 
     /// Hands the `access_token` of a token answer to the redactor.
+    /// Read past a byte-order mark, as the token itself is (`auth`).
     fn learn_token(&self, body: &[u8]) {
         #[derive(Deserialize)]
         struct Issued {
             access_token: String,
         }
-        if let Ok(issued) = serde_json::from_slice::<Issued>(body) {
+        if let Ok(issued) = serde_json::from_slice::<Issued>(crate::text::without_bom(body)) {
             self.redactor.add(&issued.access_token);
         }
     }
