@@ -142,11 +142,12 @@ pub enum AuthCommand {
 /// for one account).
 #[derive(Debug, Clone, Default, Args)]
 pub struct CheckArgs {
-    /// Per-request timeout in seconds [default: 30]
+    /// Timeout in seconds for each phase of a request (connecting, the answer's
+    /// headers, its body) [default: 30]
     #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
-    /// Retries per request on network errors, 429 and 5xx [default: 4]
+    /// Retries per request on network errors, timeouts, 429 and 5xx [default: 4]
     #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
@@ -277,7 +278,7 @@ pub struct ChangesArgs {
     #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
     pub status_to: Option<Status>,
 
-    /// Only this account (its id, or its exact name)
+    /// Only this account (its id, or its name in any case)
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 
@@ -287,7 +288,7 @@ pub struct ChangesArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct HistoryArgs {
-    /// The account's id (or its exact name)
+    /// The account's id (or its name, in any case)
     #[arg(value_name = "ID")]
     pub id: String,
 
@@ -375,11 +376,12 @@ pub struct ApiArgs {
     #[arg(long, value_name = "N", value_parser = whole::<u32>(1, 100))]
     pub per_page: Option<u32>,
 
-    /// Per-request timeout in seconds [default: 30]
+    /// Timeout in seconds for each phase of a request (connecting, the answer's
+    /// headers, its body) [default: 30]
     #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
-    /// Retries per request on network errors, 429 and 5xx [default: 4]
+    /// Retries per request on network errors, timeouts, 429 and 5xx [default: 4]
     #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
@@ -401,7 +403,7 @@ pub struct ListArgs {
     pub format: RowsFormat,
 
     /// Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', action = clap::ArgAction::Set)]
     pub columns: Option<Vec<String>>,
 
     /// Table and csv: leave out the header row

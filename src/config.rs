@@ -353,6 +353,12 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 CONFIG_MAX >> 20
             )));
         }
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            return Err(config_error(format!(
+                "config file {} is a folder; pass --config with a file path",
+                path.display()
+            )));
+        }
         Err(e) => {
             return Err(config_error(format!(
                 "cannot read config file {}: {e}; check its permissions",

@@ -74,7 +74,11 @@ fn path(ctx: &Context) -> Result<()> {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
     };
-    if path.value.exists() {
+    if path.value.is_dir() {
+        ctx.log.note(&format!(
+            "is a folder, not a file ({from}); pass --config with a file path"
+        ));
+    } else if path.value.exists() {
         ctx.log.note(&format!("exists ({from})"));
     } else {
         ctx.log.note(&format!(

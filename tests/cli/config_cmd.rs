@@ -55,6 +55,25 @@ fn path_prints_the_default_path_and_whether_it_exists() {
         .output()
         .unwrap();
     assert_eq!(stderr_of(&output), "exists (flag --config)\n");
+    // A folder is said as one, here and by the commands that read it (it
+    // said "exists", and then "Is a directory …; check its permissions").
+    let folder = sb.path("");
+    let folder = folder.to_str().unwrap();
+    let output = sb
+        .bare()
+        .args(["-c", folder, "config", "path"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr_of(&output),
+        "is a folder, not a file (flag --config); pass --config with a file path\n"
+    );
+    let output = sb.bare().args(["-c", folder, "list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr_of(&output),
+        format!("error: config file {folder} is a folder; pass --config with a file path\n")
+    );
 }
 
 #[test]

@@ -213,6 +213,20 @@ fn a_repeated_option_takes_the_last_value_and_repeatable_ones_add_up() {
         "{\"id\":\"acc-0001\",\"name\":\"name-1\",\"company_name\":\"Company 1\",\"status\":\"ACTIVE\"}\n\
          {\"id\":\"acc-0002\",\"name\":\"name-2\",\"company_name\":\"Company 2\",\"status\":\"CHURNED\"}\n"
     );
+    // `--columns` too: a list given again replaces the one before.
+    let out = run(&[
+        "list",
+        "-o",
+        "csv",
+        "--columns",
+        "id",
+        "--columns",
+        "status,id",
+    ]);
+    assert_eq!(
+        stdout_of(&out),
+        "status,id\nACTIVE,acc-0001\nCHURNED,acc-0002\nIN_TRIAL,acc-0003\n"
+    );
     let config = sb.write_config("unused.toml", "[default]\n");
     let out = run(&[
         "-c",
