@@ -858,7 +858,7 @@ impl Settings {
         let (Some(client_id), Some(secret), Some(token_url)) =
             (&self.client_id, &self.client_secret, &self.token_url)
         else {
-            return Err(config_error(self.missing_settings()));
+            return Err(self.missing_settings(false));
         };
         let client_secret = match &secret.value {
             SecretSetting::Value(s) => s.clone(),
@@ -876,18 +876,31 @@ impl Settings {
         })
     }
 
-    /// The message for missing credentials: every missing setting with
-    /// its variable and key, then where the file is and how to create it.
-    fn missing_settings(&self) -> String {
+    /// Fails as [`credentials`](Self::credentials) does when one is
+    /// missing, without running `client_secret_cmd`.
+    pub fn require_credentials(&self) -> Result<()> {
+        match (&self.client_id, &self.client_secret, &self.token_url) {
+            (Some(_), Some(_), Some(_)) => Ok(()),
+            _ => Err(self.missing_settings(false)),
+        }
+    }
+
+    /// The error for missing settings: every missing credential (with
+    /// `history`, the token URL alone, which tells whose history to use)
+    /// with its variable and key, then where the file is and how to create it.
+    pub fn missing_settings(&self, history: bool) -> anyhow::Error {
         let mut missing = Vec::new();
-        if self.client_id.is_none() {
+        if self.client_id.is_none() && !history {
             missing.push("client_id (or TALKDESK_CLIENT_ID)");
         }
-        if self.client_secret.is_none() {
+        if self.client_secret.is_none() && !history {
             missing.push("client_secret or client_secret_cmd (or TALKDESK_CLIENT_SECRET)");
         }
         if self.token_url.is_none() {
-            missing.push("account_name (or TALKDESK_ACCOUNT_NAME), or token_url");
+            missing.push(match history {
+                false => "account_name (or TALKDESK_ACCOUNT_NAME), or token_url",
+                true => "account_name (or TALKDESK_ACCOUNT_NAME), or token_url, which tell the organization whose history to use",
+            });
         }
         let path = self.config_path.value.display();
         let profile = &self.profile.value;
@@ -905,7 +918,7 @@ impl Settings {
                 "the config file {path} does not exist: run `talkdesk-accounts config init` to create it, or set the variables"
             )
         };
-        format!("missing settings: {}; {file}", missing.join(", "))
+        config_error(format!("missing settings: {}; {file}", missing.join(", ")))
     }
 }
 

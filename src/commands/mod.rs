@@ -230,13 +230,8 @@ impl Context<'_> {
     /// The organization of the profile in use: its API base URL and token
     /// URL. No credentials are needed to know it.
     pub fn organization(&self, settings: &Settings) -> Result<Org> {
-        let token_url = settings.token_url.as_ref().ok_or_else(|| {
-            config_error(format!(
-                "no token URL, so no organization to look up in the history: set TALKDESK_ACCOUNT_NAME (or account_name in {} [{}]), or token_url",
-                settings.config_path.value.display(),
-                settings.profile.value
-            ))
-        })?;
+        let token_url =
+            (settings.token_url.as_ref()).ok_or_else(|| settings.missing_settings(true))?;
         Ok(Org {
             base_url: settings.base_url.value.to_string(),
             token_url: token_url.value.to_string(),

@@ -30,6 +30,10 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     // Compiled first: a bad expression fails before anything is recorded.
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
+    if args.import.is_none() {
+        // Said as `list` says it: every missing setting, and what to run.
+        settings.require_credentials()?;
+    }
     let org = ctx.organization(&settings)?;
     let now = when::now();
     // `now` reads as the latest state: here it is this moment.

@@ -662,6 +662,32 @@ fn no_snapshot_yet_says_to_run_snapshot() {
     assert!(!store.exists(), "reading created no store");
 }
 
+/// With nothing set, `snapshot` names every missing setting as `list` does
+/// (it named the token URL alone, and only then the credentials); the
+/// reading commands name the one they need, and `config init`.
+#[test]
+fn missing_settings_are_named_at_once_and_config_init_suggested() {
+    let sb = Sandbox::new();
+    let run = |args: &[&str]| fails_with(&sb.bare().args(args).output().unwrap(), 3);
+    assert_eq!(run(&["snapshot"]), run(&["list"]));
+    for args in [
+        &["changes"][..],
+        &["history", "x"],
+        &["trend"],
+        &["list", "--at", "7d"],
+    ] {
+        let err = run(args);
+        assert!(
+            err.starts_with("error: missing settings: account_name (or TALKDESK_ACCOUNT_NAME), or token_url, which tell the organization whose history to use; the config file "),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("run `talkdesk-accounts config init`"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 /// A named pipe at the store's path once hung every history command (the
 /// check opened it, waiting for a writer).
 #[test]
