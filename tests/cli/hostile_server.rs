@@ -754,11 +754,7 @@ fn survives_an_ignored_signal(signal: &str) {
         assert!(std::time::Instant::now() < deadline, "page 3 never asked");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let sent = Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    support::send_signal(child.id(), signal);
     // Give a signal that is (wrongly) caught the time to end the run, then let it finish.
     std::thread::sleep(Duration::from_millis(500));
     fake.release();

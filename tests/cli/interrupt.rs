@@ -70,11 +70,7 @@ fn interrupted_export(signal: &str, number: i32) {
         .unwrap();
     wait_until("page 3 requested", || fake.page_requests().contains(&3));
     assert_eq!(temporaries(&sb).len(), 1, "the export is being written");
-    let sent = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    support::send_signal(child.id(), signal);
     let status = wait_for_exit(&mut child);
     assert_eq!(
         status.signal(),

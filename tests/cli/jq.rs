@@ -676,15 +676,11 @@ fn run_line(fake: &FakeApi, line: &str) -> String {
     text
 }
 
-/// True when `jq` runs here.
+/// The README's and recipes' `--jq` forms print what this test expects.
 #[cfg(unix)]
 #[test]
-fn each_readme_one_liner_and_its_jq_form_print_the_same() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(120),
-        page_cap: 50,
-        ..FakeConfig::default()
-    });
+fn each_readme_jq_form_prints_what_is_expected() {
+    let fake = readme_fake();
     let pairs = readme_pairs();
     let expected = expected();
     assert_eq!(
@@ -692,11 +688,33 @@ fn each_readme_one_liner_and_its_jq_form_print_the_same() {
         expected.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
         "the README's --jq forms and this test's list differ"
     );
-    support::require_tool("jq", "jq");
-    for ((pipe, line), (_, expected)) in pairs.iter().zip(&expected) {
+    for ((_, line), (_, expected)) in pairs.iter().zip(&expected) {
         assert_eq!(&run_line(&fake, line), expected, "`{line}`");
-        assert_eq!(&run_line(&fake, pipe), expected, "`{pipe}`");
     }
+}
+
+/// Each one-liner piped into jq prints what its `--jq` form does.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs jq, which a new machine may not have: .ci/run runs it where jq is installed"]
+fn each_readme_one_liner_piped_into_jq_prints_what_its_jq_form_does() {
+    support::require_tool("jq", "jq");
+    let fake = readme_fake();
+    for ((pipe, _), (line, expected)) in readme_pairs().iter().zip(&expected()) {
+        assert_eq!(
+            &run_line(&fake, pipe),
+            expected,
+            "`{pipe}` (beside `{line}`)"
+        );
+    }
+}
+
+fn readme_fake() -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: sample_accounts(120),
+        page_cap: 50,
+        ..FakeConfig::default()
+    })
 }
 
 /// A long expression (a `select` over 1,000 ids, as a script may build)

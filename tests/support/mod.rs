@@ -305,7 +305,7 @@ pub fn require_tool(program: &str, package: &str) {
         .is_ok_and(|o| o.status.success());
     assert!(
         found,
-        "this test needs `{program}` (package {package}): install it and run again (.ci/run does)"
+        "this test needs `{program}` (package {package}): install it and run again"
     );
 }
 
@@ -314,4 +314,27 @@ pub fn require_tool(program: &str, package: &str) {
 /// ignored off Linux, where `script` takes other options.
 pub fn require_script() {
     require_tool("script", "util-linux; on Debian bsdutils");
+}
+
+/// Sends the signal named `name` (`INT`, `-TERM`: as kill(1) takes it) to
+/// process `pid`, with kill(2): no kill(1) needed.
+#[cfg(unix)]
+pub fn send_signal(pid: u32, name: &str) {
+    let signal = match name.trim_start_matches('-') {
+        "HUP" => libc::SIGHUP,
+        "INT" => libc::SIGINT,
+        "TERM" => libc::SIGTERM,
+        "ALRM" => libc::SIGALRM,
+        "USR1" => libc::SIGUSR1,
+        other => panic!("no signal {other} here: add it to send_signal"),
+    };
+    let pid = libc::pid_t::try_from(pid).expect("a process id");
+    // SAFETY: kill(2) takes any pid and signal number; it touches no memory.
+    let sent = unsafe { libc::kill(pid, signal) };
+    assert_eq!(
+        sent,
+        0,
+        "kill -{name} {pid}: {}",
+        std::io::Error::last_os_error()
+    );
 }
