@@ -156,7 +156,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         drop(held);
     }
 
-    sink.finish(&mut destination).map_err(writing)?;
+    sink.finish(&mut destination)
+        .map_err(|e| written(e, &destination))?;
     destination.commit()?;
     if collector.matched() == 0 && args.format.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
@@ -300,9 +301,20 @@ fn write_batch(
         }
         None => sink.write_batch(destination, accounts),
     }
-    .map_err(writing)?;
+    .map_err(|e| written(e, destination))?;
     if sink.streams() {
-        destination.flush_streamed().context("writing the output")?;
+        (destination.flush_streamed()).map_err(|e| written(e.into(), destination))?;
     }
     Ok(())
+}
+
+/// A failed write, said as one of the file of `--output-file` (as its
+/// last flush is), or of "the output"; a failed `--jq` says all.
+fn written(err: anyhow::Error, destination: &Destination) -> anyhow::Error {
+    match destination.file_name() {
+        Some(file) if !err.is::<crate::output::jq::JqFailed>() => {
+            err.context(format!("writing {file}"))
+        }
+        _ => writing(err),
+    }
 }

@@ -63,6 +63,15 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     };
     let summary =
         (store.record(&org, taken, accounts, &source)).map_err(|e| store.write_error(e))?;
+    if let (Taken::Now(_), Some(next)) = (taken, summary.next) {
+        // Only a clock set back (or wrong now) takes a live snapshot
+        // before another: `list --at now` and `trend` would not show it.
+        ctx.log.warn(&format!(
+            "this machine's clock says {}, before the snapshot of {} in the history: the state just read is recorded at that time, and `list --at now` shows the later one; if the clock is wrong, set it right",
+            show_time(summary.time),
+            show_time(next)
+        ));
+    }
     ctx.log.note(&format!(
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),
@@ -177,7 +186,7 @@ fn print(
     if ctx.log.quiet && format == ReportFormat::Table {
         return Ok(());
     }
-    super::report("the counts", |out| {
+    super::report("the counts (the snapshot is recorded)", |out| {
         match (format, jq) {
             (ReportFormat::Json, Some(filter)) => filter.apply_document(
                 &to_json(summary),

@@ -458,6 +458,10 @@ impl Store {
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
             _ if no_room(sqlite) => io_failure(&self.path, sqlite),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow::anyhow!(
+                "another program kept the history store {path} locked for {} s, so nothing was recorded; run again once it is done",
+                BUSY_TIMEOUT.as_secs()
+            ),
             _ => e.context(format!("writing the history store {path}")),
         }
     }
@@ -564,6 +568,26 @@ mod tests {
             crate::error::one_line(&err),
             format!(
                 "the disk holding the history store {} is full, so nothing was recorded; free some space, or pass --history with another path",
+                path.display()
+            )
+        );
+    }
+
+    /// A store another program keeps locked past the wait says so (it said
+    /// "writing the history store …: database is locked").
+    #[test]
+    fn a_store_locked_past_the_wait_is_named_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        assert_eq!(
+            crate::error::one_line(&store.write_error(busy.into())),
+            format!(
+                "another program kept the history store {} locked for 60 s, so nothing was recorded; run again once it is done",
                 path.display()
             )
         );

@@ -11,6 +11,9 @@ use anyhow::{Context, Result};
 use crate::atomic_file::{AtomicFile, followed};
 use crate::log::Patient;
 
+/// What an error says of stdout: `writing to stdout`.
+const STDOUT: &str = "to stdout";
+
 /// The output of a run.
 pub enum Destination {
     /// Stdout, or a target that is not a regular file: a device
@@ -36,7 +39,7 @@ impl Destination {
                 Ok(Destination::Direct {
                     out: BufWriter::with_capacity(64 * 1024, Box::new(Patient(io::stdout()))),
                     terminal,
-                    name: "to stdout".into(),
+                    name: STDOUT.into(),
                 })
             }
             Some(target) => Destination::file(target, "--output-file"),
@@ -80,6 +83,15 @@ impl Destination {
         Ok(Destination::File {
             out: BufWriter::with_capacity(64 * 1024, file),
         })
+    }
+
+    /// The file written (`--output-file`), for errors; `None` for stdout.
+    pub fn file_name(&self) -> Option<String> {
+        match self {
+            Destination::Direct { name, .. } if name == STDOUT => None,
+            Destination::Direct { name, .. } => Some(name.clone()),
+            Destination::File { out } => Some(out.get_ref().target().display().to_string()),
+        }
     }
 
     /// True when the output is a terminal (a table then fits its width).

@@ -311,7 +311,10 @@ fn output_that_cannot_be_written_says_what_it_was() {
     for (args, what) in [
         (&["summary", "-o", "csv"][..], "the summary"),
         (&["diff", old, "-o", "csv"], "the differences"),
-        (&["-q", "snapshot", "-o", "csv"], "the counts"),
+        (
+            &["-q", "snapshot", "-o", "csv"],
+            "the counts (the snapshot is recorded)",
+        ),
         (&["changes", "-o", "csv"], "the changes"),
         (&["trend", "-o", "csv"], "the trend"),
         (&["history", "acc-0001", "-o", "csv"], "the history"),
@@ -332,6 +335,32 @@ fn output_that_cannot_be_written_says_what_it_was() {
         let said = format!("error: writing {what}: writing to stdout: No space left on device");
         assert!(stderr.starts_with(&said), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+/// An `--output-file` that cannot be written is named however much was
+/// written: more than the 64 KiB buffer once said `writing the output`.
+#[test]
+fn an_output_file_that_cannot_be_written_is_named() {
+    let sb = Sandbox::new();
+    let fake = fake(1500);
+    for format in ["csv", "jsonl", "json", "table"] {
+        let output = sb
+            .tool(&fake)
+            .args(["list", "-o", format, "--output-file", "/dev/full"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{format}: {}",
+            stderr_of(&output)
+        );
+        assert_eq!(
+            stderr_of(&output),
+            "error: writing /dev/full: No space left on device (os error 28)\n",
+            "{format}"
+        );
     }
 }
 

@@ -1340,6 +1340,46 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
 }
 
+/// A live snapshot taken before the newest one in the store (the clock was
+/// set back) was filed in the past without a word: `list --at now` went on
+/// showing the older state. It is recorded, and said on stderr.
+#[test]
+fn a_live_snapshot_before_the_newest_one_warns_of_the_clock() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let first = sb.tool(&fake).arg("snapshot").output().unwrap();
+    ok(&first);
+    assert!(
+        !stderr_of(&first).contains("clock"),
+        "{}",
+        stderr_of(&first)
+    );
+    // The store as a clock a day ahead would have written it.
+    let day = 86_400_000_000_i64;
+    let conn = rusqlite::Connection::open(sb.history_path()).unwrap();
+    conn.execute("UPDATE snapshot SET taken_at = taken_at + ?1", [day])
+        .unwrap();
+    conn.execute(
+        "UPDATE version SET valid_from = valid_from + ?1, valid_to = valid_to + ?1",
+        [day],
+    )
+    .unwrap();
+    drop(conn);
+    let second = sb.tool(&fake).arg("snapshot").output().unwrap();
+    ok(&second);
+    let stderr = stderr_of(&second);
+    assert!(
+        stderr.contains("warning: this machine's clock says ")
+            && stderr.contains(", before the snapshot of "),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("clock")).count(),
+        1,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn list_at_takes_every_list_filter_and_format() {
     let sb = Sandbox::new();
