@@ -269,8 +269,13 @@ impl TokenCache {
     }
 
     /// Writes the token atomically: a 0600 temporary file in the 0700
-    /// folder, renamed into place.
+    /// folder, renamed into place. A token holding the client secret (a
+    /// server answering with it) is not written: the cache never holds it.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
+        let secret = creds.client_secret.expose();
+        if !secret.is_empty() && token.access_token.expose().contains(secret) {
+            return Ok(());
+        }
         create_private_dir(&self.dir)
             .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
@@ -750,6 +755,22 @@ mod tests {
             .store(&c, &token(now_secs() + EXPIRY_MARGIN_SECS + 30))
             .unwrap();
         assert!(cache.load(&c).is_some());
+    }
+
+    /// A token endpoint answering with the client secret as the token had
+    /// it written to the cache, which never holds the secret.
+    #[test]
+    fn a_token_holding_the_secret_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        let echoed = Token {
+            access_token: Secret::new("x-never-stored-x"),
+            ..token(now_secs() + 3600)
+        };
+        cache.store(&c, &echoed).unwrap();
+        assert!(cache.load(&c).is_none());
+        assert!(!cache.path(&c).exists());
     }
 
     #[test]

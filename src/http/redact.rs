@@ -155,11 +155,12 @@ impl Redactor {
 type Span = (usize, usize);
 
 /// `text` with its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate
-/// pairs joined, `\/`, `\"`, …) decoded, and the span of `text` each
-/// decoded byte came from; `None` when it has none.
+/// pairs joined, `\/`, `\"`, …) decoded and its invisible characters left
+/// out, and the span of `text` each decoded byte came from; `None` when it
+/// has none of them.
 fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') {
+    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') && !text.chars().any(invisible) {
         return None;
     }
     let hex = |at: usize, n: usize| {
@@ -170,6 +171,14 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     let (mut decoded, mut spans) = (Vec::with_capacity(bytes.len()), Vec::new());
     let mut at = 0;
     while at < bytes.len() {
+        // A secret split by characters a terminal does not draw would
+        // show whole: they are read past.
+        if let Some(c) = (text.get(at..)).and_then(|rest| rest.chars().next()) {
+            if invisible(c) {
+                at += c.len_utf8();
+                continue;
+            }
+        }
         let mut utf8 = [0; 4];
         let (value, len): (&[u8], usize) = match (bytes[at], bytes.get(at + 1)) {
             (b'%', _) if hex(at + 1, 2).is_some() => (&[hex(at + 1, 2)? as u8][..], 3),
@@ -201,6 +210,17 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     Some((decoded, spans))
 }
 
+/// Unicode's default-ignorable characters (zero-width spaces and joiners,
+/// word joiners, variation selectors, tags, …): drawn as nothing.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}'..='\u{1160}' | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
+        | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
+}
+
 /// `text` with the hex digits of every `%XX` escape in upper case: the
 /// same length, the same characters otherwise.
 fn upper_hex_escapes(text: &str) -> String {
@@ -225,6 +245,30 @@ fn upper_hex_escapes(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Characters drawn as nothing between the pieces of a secret made it
+    /// look whole on a terminal, unredacted.
+    #[test]
+    fn a_secret_split_by_invisible_characters_is_redacted() {
+        let r = Redactor::default();
+        r.add("Zq9-SECRET-client-77");
+        for sep in [
+            "\u{200b}",
+            "\u{200d}",
+            "\u{2060}",
+            "\u{2062}",
+            "\u{180e}",
+            "\u{34f}",
+            "\u{e0020}",
+        ] {
+            let text = format!("bad Zq9-SEC{sep}RET-cli{sep}ent-77, or not");
+            assert_eq!(r.redact_shown(&text), "bad <redacted>, or not", "{sep:?}");
+            assert_eq!(r.redact(&text), "bad <redacted>, or not", "{sep:?}");
+        }
+        // Other text with them is left as it is.
+        let joined = "👨\u{200d}👩\u{200d}👧 Zq9";
+        assert_eq!(r.redact_shown(joined), joined);
+    }
 
     #[test]
     fn known_secrets_are_redacted_wherever_they_appear() {
