@@ -37,6 +37,9 @@ const SLOW_RATE: f64 = 0.1;
 /// a CDN) must ask the API again, never serve a page it kept (RFC 9111
 /// §5.2.1.4), or a list would mix pages from different times.
 const CACHE_CONTROL: &str = "no-cache";
+/// Sent with every request: no compression. Without the header a server
+/// may choose any coding (RFC 9110 §12.5.3), and the tool reads none.
+const ACCEPT_ENCODING: &str = "identity";
 
 /// Scales every retry delay; tests set `TALKDESK_BACKOFF_SCALE=0` so the
 /// real defaults need not be weakened.
@@ -428,7 +431,8 @@ impl Client {
             }
             None => builder,
         };
-        let builder = builder.header("Cache-Control", CACHE_CONTROL);
+        let builder = (builder.header("Cache-Control", CACHE_CONTROL))
+            .header("Accept-Encoding", ACCEPT_ENCODING);
         match request.authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,
@@ -482,8 +486,9 @@ impl Client {
                 request.setting()
             )));
         }
-        // ureq asks for no compression, so a compressed body (or a transfer
-        // coding besides chunked) is a server or proxy that ignored it: its
+        // The request asks for no compression (ACCEPT_ENCODING), so a
+        // compressed body (or a transfer coding besides chunked) is a server
+        // or proxy that ignored it: its
         // bytes are no page, whatever they hold.
         let compressed = (unasked_coding(response.headers()))
             .map(|(header, coding)| format!("{header}: {}", shorten(&terminal_safe(coding), 40)));
@@ -552,6 +557,7 @@ impl Client {
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
         self.debug(&format!("> Cache-Control: {CACHE_CONTROL}"));
+        self.debug(&format!("> Accept-Encoding: {ACCEPT_ENCODING}"));
         if request.form.is_some() {
             self.debug("> Content-Type: application/x-www-form-urlencoded");
         }

@@ -794,7 +794,9 @@ fn json_on_a_failed_walk_prints_nothing_to_stdout() {
 // ---------------------------------------------------------------------------------------------
 
 /// `Cache-Control: no-cache` too: a caching proxy served a page it kept,
-/// and the list mixed pages from different times (exit 0).
+/// and the list mixed pages from different times (exit 0). And
+/// `Accept-Encoding: identity`: without it a server may compress, and a
+/// compressed answer was refused as "not asked for".
 #[test]
 fn requests_carry_accept_user_agent_and_the_bearer_token() {
     let fake = fake_with(simple_accounts(15));
@@ -806,6 +808,7 @@ fn requests_carry_accept_user_agent_and_the_bearer_token() {
         assert_eq!(request.header("accept"), Some("application/json"));
         assert_eq!(request.header("user-agent"), Some(user_agent.as_str()));
         assert_eq!(request.header("cache-control"), Some("no-cache"));
+        assert_eq!(request.header("accept-encoding"), Some("identity"));
     }
     for page in requests.iter().filter(|r| r.method == "GET") {
         let auth = page.header("authorization").unwrap_or_default();
