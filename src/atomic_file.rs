@@ -7,6 +7,9 @@
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+#[cfg(unix)]
+use std::os::unix::fs::PermissionsExt;
+
 use tempfile::NamedTempFile;
 
 use crate::interrupt::Pending;
@@ -29,23 +32,20 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         builder.mode(0o700);
     }
     match builder.create(dir) {
-        Ok(()) => set_private(dir),
+        Ok(()) => set_mode(dir, 0o700),
         // Made meanwhile by another run: not ours to change.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         Err(e) => Err(e),
     }
 }
 
-/// Sets the folder `dir` to 0700 (on Unix): the umask may have taken bits
-/// its owner needs.
-fn set_private(dir: &Path) -> io::Result<()> {
+/// Sets the mode of `path` (on Unix; elsewhere nothing): the umask may
+/// have taken bits its owner needs.
+pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
+    std::fs::set_permissions(path, PermissionsExt::from_mode(mode))?;
     #[cfg(not(unix))]
-    let _ = dir;
+    let _ = (path, mode);
     Ok(())
 }
 
@@ -155,11 +155,8 @@ impl AtomicFile {
             .map_err(without_temp_path)?;
         // 0600 whatever the umask: 0277 would make it 0400, 0777 0000.
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            temp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
+        temp.as_file()
+            .set_permissions(PermissionsExt::from_mode(0o600))?;
         Ok(AtomicFile {
             pending: Pending::new(temp.path()),
             temp,

@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of};
+use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
@@ -284,13 +284,8 @@ impl TokenCache {
                 self.dir.display()
             );
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // An older, looser folder is tightened.
-            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
-                .with_context(|| format!("securing {}", self.dir.display()))?;
-        }
+        // An older, looser folder is tightened.
+        set_mode(&self.dir, 0o700).with_context(|| format!("securing {}", self.dir.display()))?;
         let entry = CacheEntry {
             token_url: creds.token_url.to_string(),
             client_id: creds.client_id.clone(),

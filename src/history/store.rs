@@ -220,11 +220,8 @@ fn create_private(path: &Path) -> Result<()> {
     })?;
     // An empty file found there is made private too.
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot make the history store {} private", path.display()))?;
-    }
+    (file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)))
+        .with_context(|| format!("cannot make the history store {} private", path.display()))?;
     #[cfg(not(unix))]
     drop(file);
     Ok(())

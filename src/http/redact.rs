@@ -95,42 +95,15 @@ impl Redactor {
         // `text`, so its offsets are `text`'s.
         let looked_at = upper_hex_escapes(text);
         let mut hidden = vec![false; text.len()];
-        for secret in secrets.iter() {
-            for (at, _) in looked_at.match_indices(secret.as_str()) {
-                hidden[at..at + secret.len()].fill(true);
-            }
-        }
-        if parts {
-            let parts: HashSet<&[u8]> = (secrets.iter())
-                .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
-                .collect();
-            for (at, window) in looked_at.as_bytes().windows(Self::PART_LEN).enumerate() {
-                if parts.contains(window) {
-                    hidden[at..at + Self::PART_LEN].fill(true);
-                }
-            }
+        for (from, to) in found(&secrets, looked_at.as_bytes(), parts) {
+            hidden[from..to].fill(true);
         }
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
         // encoder writes but a hostile server may): decoded and looked at
         // again, each match hiding the escapes it came from.
         if let (Some((decoded, spans)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
-            let mut hide = |from: usize, to: usize| {
+            for (from, to) in found(&plain, &decoded, parts) {
                 hidden[spans[from].0..spans[to - 1].1].fill(true);
-            };
-            for secret in plain.iter() {
-                for at in memchr::memmem::find_iter(&decoded, secret.as_bytes()) {
-                    hide(at, at + secret.len());
-                }
-            }
-            if parts {
-                let parts: HashSet<&[u8]> = (plain.iter())
-                    .flat_map(|s| s.as_bytes().windows(Self::PART_LEN))
-                    .collect();
-                for (at, window) in decoded.windows(Self::PART_LEN).enumerate() {
-                    if parts.contains(window) {
-                        hide(at, at + Self::PART_LEN);
-                    }
-                }
             }
         }
         if !hidden.contains(&true) {
@@ -149,6 +122,28 @@ impl Redactor {
         }
         shown
     }
+}
+
+/// Where each of `secrets` stands in `text`, and with `parts` each run of
+/// [`Redactor::PART_LEN`] bytes of one: `(start, end)` byte offsets.
+fn found(secrets: &[String], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = (secrets.iter())
+        .flat_map(|s| memchr::memmem::find_iter(text, s.as_bytes()).map(|at| (at, at + s.len())))
+        .collect();
+    if parts {
+        let len = Redactor::PART_LEN;
+        let parts: HashSet<&[u8]> = secrets
+            .iter()
+            .flat_map(|s| s.as_bytes().windows(len))
+            .collect();
+        let windows = text.windows(len).enumerate();
+        found.extend(
+            windows
+                .filter(|(_, w)| parts.contains(w))
+                .map(|(at, _)| (at, at + len)),
+        );
+    }
+    found
 }
 
 /// Where in a text a decoded byte came from: `start..end`.
