@@ -155,6 +155,10 @@ enum Attempt {
 /// The HTTP client shared by the whole run.
 pub struct Client {
     agent: Agent,
+    /// The same agent keeping no connection: a request sent again after
+    /// its kept-alive connection was closed under it goes on a new one,
+    /// not on another kept one the server may have closed as well.
+    unpooled: Agent,
     /// The proxy, if any, for each URL.
     proxies: Proxies,
     options: ClientOptions,
@@ -181,35 +185,39 @@ impl Client {
         for line in proxies.describe() {
             options.log.debug(&line);
         }
-        let config = Agent::config_builder()
-            // Chosen per request (see `prepare`), not by ureq's own reading.
-            .proxy(None)
-            .tls_config(TlsConfig::builder().root_certs(roots).build())
-            // Each phase of a request gets the timeout, rather than the
-            // request as a whole: with a deadline on the whole request, ureq
-            // resolves the host name on a new thread for every request (it
-            // cannot abandon a blocking lookup otherwise), even on a kept-alive
-            // connection. Name lookup keeps the system resolver's own limits.
-            .timeout_global(None)
-            .timeout_connect(Some(options.timeout))
-            .timeout_send_request(Some(options.timeout))
-            .timeout_send_body(Some(options.timeout))
-            .timeout_recv_response(Some(options.timeout))
-            .timeout_recv_body(Some(options.timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_idle_connections(MAX_IDLE_CONNECTIONS)
-            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-            .user_agent(USER_AGENT)
-            .accept(ACCEPT)
-            .build();
+        let tls = TlsConfig::builder().root_certs(roots).build();
+        let config = |idle| {
+            Agent::config_builder()
+                // Chosen per request (see `prepare`), not by ureq's own reading.
+                .proxy(None)
+                .tls_config(tls.clone())
+                // Each phase of a request gets the timeout, rather than the
+                // request as a whole: with a deadline on the whole request, ureq
+                // resolves the host name on a new thread for every request (it
+                // cannot abandon a blocking lookup otherwise), even on a kept-alive
+                // connection. Name lookup keeps the system resolver's own limits.
+                .timeout_global(None)
+                .timeout_connect(Some(options.timeout))
+                .timeout_send_request(Some(options.timeout))
+                .timeout_send_body(Some(options.timeout))
+                .timeout_recv_response(Some(options.timeout))
+                .timeout_recv_body(Some(options.timeout))
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .max_idle_connections(idle)
+                .max_idle_connections_per_host(idle)
+                .user_agent(USER_AGENT)
+                .accept(ACCEPT)
+                .build()
+        };
         let pace = Pace::new(SystemClock, options.max_rate);
         pace.scale_holds(options.backoff_scale);
         // The user's own cap that slow is said as a learnt one is.
         let slow_cap = (options.max_rate.filter(|r| *r < SLOW_RATE))
             .map(|rate| format!("{:.0} s: --max-rate {rate}", 1.0 / rate));
         Ok(Client {
-            agent: Agent::new_with_config(config),
+            agent: Agent::new_with_config(config(MAX_IDLE_CONNECTIONS)),
+            unpooled: Agent::new_with_config(config(0)),
             proxies,
             pace,
             options,
@@ -262,9 +270,9 @@ impl Client {
         }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
-        let mut sent_again = false;
+        let (mut sent_again, mut anew) = (false, false);
         loop {
-            let outcome = match self.paced_attempt(request, attempt)? {
+            let outcome = match self.paced_attempt(request, attempt, std::mem::take(&mut anew))? {
                 // Sent again at once on a new connection, once, as curl and
                 // Go do: a server's keep-alive timeout racing the request is
                 // no failure of the server.
@@ -272,6 +280,7 @@ impl Client {
                     self.debug(&format!(
                         "sending {request} again on a new connection, not counted as a retry ({message})"
                     ));
+                    anew = true;
                     continue;
                 }
                 Attempt::Dropped(message) => Attempt::Transient(message),
@@ -361,7 +370,8 @@ impl Client {
 
     /// One attempt, in its turn of the pace (first tries and retries
     /// alike), logged with `-v`; the pace learns from its answer.
-    fn paced_attempt(&self, request: &Request, attempt: u32) -> Result<Attempt> {
+    /// `anew`: on a new connection, whatever connections are kept.
+    fn paced_attempt(&self, request: &Request, attempt: u32, anew: bool) -> Result<Attempt> {
         // A walk this slow says why, once, when a request first waits a
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
@@ -378,7 +388,7 @@ impl Client {
             ));
         }
         let started = Instant::now();
-        let outcome = self.attempt(request);
+        let outcome = self.attempt(request, anew);
         let elapsed = started.elapsed();
         let ended = match &outcome {
             // The token endpoint's answers say nothing of the API's limit
@@ -441,7 +451,8 @@ impl Client {
 
     /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
     /// failure worth retrying, `Err` for one that is final.
-    fn attempt(&self, request: &Request) -> Result<Attempt> {
+    fn attempt(&self, request: &Request, anew: bool) -> Result<Attempt> {
+        let agent = if anew { &self.unpooled } else { &self.agent };
         let very_verbose = self.options.log.very_verbose();
         let url = request.url.as_str();
         if very_verbose {
@@ -450,9 +461,9 @@ impl Client {
         let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self
-                .prepare(request, self.agent.post(url))
+                .prepare(request, agent.post(url))
                 .send_form(form.iter().copied()),
-            None => self.prepare(request, self.agent.get(url)).call(),
+            None => self.prepare(request, agent.get(url)).call(),
         };
         let mut response = match result {
             Ok(response) => response,
