@@ -24,7 +24,7 @@ use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of,
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
-use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, unexpected};
+use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::url::Url;
 use crate::text::{shorten, terminal_safe, without_bom};
 
@@ -436,13 +436,13 @@ impl<'a> Auth<'a> {
         let body = without_bom(&reply.body);
         let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
             .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
-        // A 400 without one, a page of markup, is the web server's (plain
-        // http to its https port, a client certificate wanted): not a
-        // refusal of the credentials.
+        // A 400 without one, a page of markup (or Go's text for it), is the
+        // web server's (plain http to its https port, a client certificate
+        // wanted): not a refusal of the credentials.
         let markup = is_markup(body);
         match reply.status {
             200 if !oauth_error => {}
-            400 if !oauth_error && markup => {
+            400 if !oauth_error && is_web_server_page(body) => {
                 return Err(unexpected(&context, &reply, "token_url", redactor));
             }
             200 | 400 | 401 | 403 => {

@@ -793,6 +793,14 @@ fn tls_error(
         Some(error) => tls_hint(error, ca_bundle),
         None => untrusted_hint(None, ca_bundle),
     };
+    // rustls writes these with every algorithm's id in bytes (about 1 KB).
+    let cause: &dyn std::fmt::Display = match error {
+        Some(R::InvalidCertificate(
+            C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        )) => &"invalid peer certificate: unsupported signature algorithm",
+        _ => cause,
+    };
     let Some(via) = via else {
         return api_error(format!("{what}: TLS error: {cause}; {hint}"));
     };
@@ -841,8 +849,26 @@ fn tls_error(
 fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
     let hint = match error {
+        // Only a Common Name, which no longer counts (RFC 9525 §6.3).
+        R::InvalidCertificate(C::NotValidForNameContext { presented, .. })
+            if presented.is_empty() =>
+        {
+            "the certificate names no host in a subjectAltName (a Common Name alone no longer counts): the server needs a certificate with its host name there"
+        }
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
+        }
+        // Trusted, but refused for itself: a SHA-1 signature, an RSA key
+        // under 2048 bits, or a certificate not issued for a server.
+        R::InvalidCertificate(
+            C::BadSignature
+            | C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        ) => {
+            "the certificate is signed in a way this tool refuses as weak (SHA-1, or an RSA key under 2048 bits): the server needs a new certificate"
+        }
+        R::InvalidCertificate(C::InvalidPurpose | C::InvalidPurposeContext { .. }) => {
+            "the certificate is not issued for a server (its extended key usage): the server needs a server certificate"
         }
         R::InvalidCertificate(
             C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
@@ -860,8 +886,9 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str
         | R::AlertReceived(A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity) => {
             "the server has no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers), or it wants a client certificate: the server, or a proxy before it, needs a newer TLS setup"
         }
-        R::AlertReceived(A::CertificateRequired) => {
-            "the server wants a client certificate, which this tool does not send: reach the API without that gateway"
+        // bad_certificate is Go's answer to a client certificate missing.
+        R::AlertReceived(A::CertificateRequired | A::BadCertificate | A::CertificateUnknown) => {
+            super::errors::CLIENT_CERTIFICATE
         }
         // SNI: an address, or a name the server has no site for.
         R::AlertReceived(A::UnrecognisedName) => {
@@ -968,6 +995,41 @@ mod tests {
         let hint = tls_hint(&alert, Some(Path::new("/etc/corp.pem")));
         assert!(hint.contains("no site for the host name"), "{hint}");
         assert!(!hint.contains("ca_bundle"), "{hint}");
+    }
+
+    /// Each was told to add its root to ca_bundle, or (a Common Name alone)
+    /// that the certificate is for another host (TLS audit).
+    #[test]
+    fn certificates_refused_for_themselves_and_client_certificates_are_named() {
+        use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+        let bundle = Some(Path::new("/etc/corp.pem"));
+        let cn_only = C::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+            presented: vec![],
+        };
+        for (error, said) in [
+            (
+                R::InvalidCertificate(cn_only),
+                "names no host in a subjectAltName",
+            ),
+            (R::InvalidCertificate(C::BadSignature), "refuses as weak"),
+            (
+                R::InvalidCertificate(C::InvalidPurpose),
+                "not issued for a server",
+            ),
+            (
+                R::AlertReceived(A::BadCertificate),
+                "wants a client certificate",
+            ),
+            (
+                R::AlertReceived(A::CertificateRequired),
+                "wants a client certificate",
+            ),
+        ] {
+            let hint = tls_hint(&error, bundle);
+            assert!(hint.contains(said), "{error:?}: {hint}");
+            assert!(!hint.contains("ca_bundle"), "{error:?}: {hint}");
+        }
     }
 
     #[test]

@@ -201,12 +201,29 @@ pub fn unexpected(
     }
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
+        400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         status => hint(status, setting)
             .map(|h| format!("; {h}"))
             .unwrap_or_default(),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// What to do when the server wants a client certificate (TLS).
+pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
+
+/// nginx's page for a client certificate it requires (`ssl_verify_client
+/// on`): `400 No required SSL certificate was sent`.
+fn wants_client_certificate(body: &[u8]) -> bool {
+    is_markup(body) && memchr::memmem::find(body, b"No required SSL certificate").is_some()
+}
+
+/// The answer Go's web servers (caddy, Traefik) give plain http sent to
+/// their https port: text, not a page of markup, yet no OAuth answer.
+pub fn is_web_server_page(body: &[u8]) -> bool {
+    is_markup(body)
+        || without_bom(body).starts_with(b"Client sent an HTTP request to an HTTPS server")
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth

@@ -861,9 +861,14 @@ fn an_error_with_a_huge_body_is_told_by_its_status() {
 /// a Location", a 400 of the web server (plain http to its https port) was
 /// "check client_id and client_secret" (exit 4), and a 301 within the token
 /// URL's origin was said to be refused so that credentials never leave it.
+/// Go's text for plain http to its https port (caddy) was exit 4 too, and
+/// nginx's page for a client certificate it wants said "check token_url"
+/// of the token URL and nothing of a page.
 #[test]
 fn answers_on_the_way_are_said_as_what_they_are() {
     let nginx_400 = "<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body></body></html>";
+    let go_400 = "Client sent an HTTP request to an HTTPS server.\n";
+    let nginx_mtls = "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body></body></html>";
     let cases: Vec<(RequestMatch, FaultKind, &[&str], &str)> = vec![
         (
             RequestMatch::AnyPage,
@@ -875,6 +880,33 @@ fn answers_on_the_way_are_said_as_what_they_are() {
             RequestMatch::Token,
             FaultKind::StatusWithBody(400, nginx_400.into()),
             &["HTTP 400: 400 The plain HTTP request", "check token_url"],
+            "client_id",
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(400, go_400.into()),
+            &[
+                "HTTP 400: Client sent an HTTP request",
+                "check token_url (its scheme and port)",
+            ],
+            "client_id",
+        ),
+        (
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(400, nginx_mtls.into()),
+            &[
+                "HTTP 400: 400 No required SSL certificate",
+                "wants a client certificate",
+            ],
+            "client_id",
+        ),
+        (
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(400, nginx_mtls.into()),
+            &[
+                "HTTP 400: 400 No required SSL certificate",
+                "wants a client certificate",
+            ],
             "client_id",
         ),
         (
