@@ -70,6 +70,12 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
             "ca_bundle {shown} is a binary (DER or PKCS#12) file, not PEM; convert it: openssl x509 -inform der -in {shown} -out ca.pem (from a .p12: openssl pkcs12 -in {shown} -nokeys -out ca.pem), and point ca_bundle at ca.pem"
         )));
     }
+    // What Windows PowerShell's `>` writes: each character two bytes.
+    if blocks == 0 && (pem.starts_with(b"\xFF\xFE") || pem.starts_with(b"\xFE\xFF")) {
+        return Err(config_error(format!(
+            "ca_bundle {shown} is UTF-16 text, which PEM is not; save it as UTF-8 or ASCII (PowerShell: Set-Content -Encoding ascii)"
+        )));
+    }
     if blocks == 0 {
         return Err(config_error(format!(
             "ca_bundle {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"

@@ -265,6 +265,17 @@ fn a_ca_bundle_without_certificates_is_a_config_error() {
             && stderr.contains("openssl x509 -inform der -in"),
         "{stderr}"
     );
+    // PowerShell's `>` writes UTF-16: it was said to hold no certificate.
+    let utf16: Vec<u8> = (ca.pem.encode_utf16()).fold(vec![0xFF, 0xFE], |mut bytes, unit| {
+        bytes.extend(unit.to_le_bytes());
+        bytes
+    });
+    std::fs::write(sb.path("ca16.pem"), utf16).unwrap();
+    let stderr = refused("ca16.pem");
+    assert!(
+        stderr.contains("ca16.pem is UTF-16 text, which PEM is not"),
+        "{stderr}"
+    );
     refused("missing.pem");
     assert_eq!(fake.connections(), 0, "nothing is sent without trust roots");
 }
