@@ -273,7 +273,8 @@ impl TokenCache {
     /// server answering with it) is not written: the cache never holds it.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
         let secret = creds.client_secret.expose();
-        if !secret.is_empty() && token.access_token.expose().contains(secret) {
+        let checked = secret.chars().count() >= crate::http::redact::Redactor::MIN_LEN;
+        if checked && token.access_token.expose().contains(secret) {
             return Ok(());
         }
         create_private_dir(&self.dir)

@@ -331,6 +331,13 @@ const CONFIG_MAX: u64 = 1 << 20;
 
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
+    // Said as such (Linux says "Is a directory", Windows "Access denied").
+    if path.is_dir() {
+        return Err(config_error(format!(
+            "config file {} is a folder; pass --config with a file path",
+            path.display()
+        )));
+    }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
     // (`<(…)`) is read to its end.
     let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
@@ -351,12 +358,6 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 "config file {} is larger than {} MiB, far more than any settings; pass --config with the settings file",
                 path.display(),
                 CONFIG_MAX >> 20
-            )));
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-            return Err(config_error(format!(
-                "config file {} is a folder; pass --config with a file path",
-                path.display()
             )));
         }
         Err(e) => {

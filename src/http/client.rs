@@ -208,6 +208,7 @@ impl Client {
                 .max_idle_connections_per_host(idle)
                 .user_agent(USER_AGENT)
                 .accept(ACCEPT)
+                .accept_encoding(ACCEPT_ENCODING)
                 .build()
         };
         let pace = Pace::new(SystemClock, options.max_rate);
@@ -270,9 +271,11 @@ impl Client {
         }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
-        let (mut sent_again, mut anew) = (false, false);
+        let mut sent_again = false;
         loop {
-            let outcome = match self.paced_attempt(request, attempt, std::mem::take(&mut anew))? {
+            // Once a kept connection was closed under it, on new ones only:
+            // the others kept may be closed as well.
+            let outcome = match self.paced_attempt(request, attempt, sent_again)? {
                 // Sent again at once on a new connection, once, as curl and
                 // Go do: a server's keep-alive timeout racing the request is
                 // no failure of the server.
@@ -280,7 +283,6 @@ impl Client {
                     self.debug(&format!(
                         "sending {request} again on a new connection, not counted as a retry ({message})"
                     ));
-                    anew = true;
                     continue;
                 }
                 Attempt::Dropped(message) => Attempt::Transient(message),
@@ -441,8 +443,7 @@ impl Client {
             }
             None => builder,
         };
-        let builder = (builder.header("Cache-Control", CACHE_CONTROL))
-            .header("Accept-Encoding", ACCEPT_ENCODING);
+        let builder = builder.header("Cache-Control", CACHE_CONTROL);
         match request.authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,

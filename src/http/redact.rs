@@ -6,6 +6,8 @@
 //! is shortened for display, so no cut ever leaves part of a secret behind.
 
 use std::collections::HashSet;
+
+use crate::text::terminal_safe;
 use std::sync::Mutex;
 
 /// The run's secrets, longest first.
@@ -20,7 +22,7 @@ pub struct Redactor {
 impl Redactor {
     /// Shorter values are not redacted: replacing every `a` of a message
     /// would garble it, and no real secret is that short.
-    const MIN_LEN: usize = 4;
+    pub const MIN_LEN: usize = 4;
 
     /// A run of this many bytes of a secret, in text shown to anyone, is
     /// a part of it ([`Redactor::redact_shown`]).
@@ -75,8 +77,11 @@ impl Redactor {
     /// then every run of [`Redactor::PART_LEN`] bytes or more that is part
     /// of a secret (a token echoed cut short, its last few characters)
     /// replaced too.
+    /// Looked at as it will be shown ([`terminal_safe`]): a secret split
+    /// by what a terminal drops (control characters, escape sequences) is
+    /// whole there.
     pub fn redact_shown(&self, text: &str) -> String {
-        self.redacted(text, true)
+        self.redacted(&terminal_safe(text), true)
     }
 
     /// `text` with every known secret replaced by `<redacted>`: whole
@@ -100,10 +105,13 @@ impl Redactor {
         }
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
         // encoder writes but a hostile server may): decoded and looked at
-        // again, each match hiding the escapes it came from.
+        // again, each match hiding the escapes it came from. The forms too:
+        // a form-encoded secret split by invisible characters is one there.
         if let (Some((decoded, spans)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
-            for (from, to) in found(&plain, &decoded, parts) {
-                hidden[spans[from].0..spans[to - 1].1].fill(true);
+            for forms in [&plain[..], &secrets[..]] {
+                for (from, to) in found(forms, &decoded, parts) {
+                    hidden[spans[from].0..spans[to - 1].1].fill(true);
+                }
             }
         }
         if !hidden.contains(&true) {
@@ -260,6 +268,14 @@ mod tests {
             assert_eq!(r.redact_shown(&text), "bad <redacted>, or not", "{sep:?}");
             assert_eq!(r.redact(&text), "bad <redacted>, or not", "{sep:?}");
         }
+        // Nor by what a terminal drops, which shows it joined.
+        for sep in ["\u{1}", "\u{7f}", "\u{85}", "\u{1b}[0m", "\u{fff9}"] {
+            let text = format!("bad Zq9-SEC{sep}RET-cli{sep}ent-77, or not");
+            assert_eq!(r.redact_shown(&text), "bad <redacted>, or not", "{sep:?}");
+        }
+        // A form-encoded one too (a space is `+`).
+        r.add("pass word 123456");
+        assert_eq!(r.redact("p=pass+wo\u{200b}rd+123456"), "p=<redacted>");
         // Other text with them is left as it is.
         let joined = "👨\u{200d}👩\u{200d}👧 Zq9";
         assert_eq!(r.redact_shown(joined), joined);

@@ -11,9 +11,6 @@ use anyhow::{Context, Result};
 use crate::atomic_file::{AtomicFile, followed};
 use crate::log::Patient;
 
-/// What an error says of stdout: `writing to stdout`.
-const STDOUT: &str = "to stdout";
-
 /// The output of a run.
 pub enum Destination {
     /// Stdout, or a target that is not a regular file: a device
@@ -22,8 +19,8 @@ pub enum Destination {
     Direct {
         out: BufWriter<Box<dyn Write>>,
         terminal: bool,
-        /// What an error says was written: `to stdout`, or the path.
-        name: String,
+        /// The path written, for errors; `None` for stdout.
+        name: Option<String>,
     },
     File {
         out: BufWriter<AtomicFile>,
@@ -39,7 +36,7 @@ impl Destination {
                 Ok(Destination::Direct {
                     out: BufWriter::with_capacity(64 * 1024, Box::new(Patient(io::stdout()))),
                     terminal,
-                    name: STDOUT.into(),
+                    name: None,
                 })
             }
             Some(target) => Destination::file(target, "--output-file"),
@@ -65,7 +62,7 @@ impl Destination {
             return Ok(Destination::Direct {
                 out: BufWriter::with_capacity(64 * 1024, Box::new(file)),
                 terminal: false,
-                name: target.display().to_string(),
+                name: Some(target.display().to_string()),
             });
         }
         // A symbolic link is followed there: the file it names is replaced
@@ -88,8 +85,7 @@ impl Destination {
     /// The file written (`--output-file`), for errors; `None` for stdout.
     pub fn file_name(&self) -> Option<String> {
         match self {
-            Destination::Direct { name, .. } if name == STDOUT => None,
-            Destination::Direct { name, .. } => Some(name.clone()),
+            Destination::Direct { name, .. } => name.clone(),
             Destination::File { out } => Some(out.get_ref().target().display().to_string()),
         }
     }
@@ -119,9 +115,8 @@ impl Destination {
     /// over its target.
     pub fn commit(self) -> Result<()> {
         match self {
-            Destination::Direct { mut out, name, .. } => {
-                out.flush().with_context(|| format!("writing {name}"))
-            }
+            Destination::Direct { mut out, name, .. } => (out.flush())
+                .with_context(|| format!("writing {}", name.as_deref().unwrap_or("to stdout"))),
             Destination::File { out } => {
                 let target = out.get_ref().target().to_path_buf();
                 out.into_inner()

@@ -380,6 +380,7 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
 /// Ctrl-C at the hidden secret prompt ended the run with the terminal's
 /// echo still off (rpassword raises SIGINT before it restores the
 /// terminal). The run still ends by SIGINT, with the terminal as it was.
+#[cfg(unix)]
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
@@ -389,6 +390,7 @@ fn ctrl_c_at_the_secret_prompt_leaves_the_terminal_echoing() {
 /// A signal sent at the hidden secret prompt (`kill`, a closed terminal, a
 /// timeout) left the terminal without echo, and `kill -INT` was ignored
 /// there: each now ends the run by that signal, the terminal as it was.
+#[cfg(unix)]
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn a_signal_at_the_secret_prompt_ends_the_run_and_leaves_the_terminal_echoing() {
@@ -399,6 +401,7 @@ fn a_signal_at_the_secret_prompt_ends_the_run_and_leaves_the_terminal_echoing() 
 }
 
 /// How the secret prompt is interrupted: Ctrl-C typed, or `kill -s NAME`.
+#[cfg(unix)]
 enum Interrupt {
     Typed,
     Kill(&'static str),
@@ -407,6 +410,7 @@ enum Interrupt {
 /// Runs `config init` on a pseudo-terminal up to the hidden secret prompt,
 /// interrupts it, and returns the exit status its shell saw, having
 /// checked that the terminal echoes again and nothing was written.
+#[cfg(unix)]
 fn interrupted_at_the_secret_prompt(how: Interrupt) -> i32 {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
