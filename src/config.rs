@@ -308,11 +308,15 @@ pub fn default_history_path() -> Option<PathBuf> {
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
+    let path = |p: &Path| in_home(p).unwrap_or_else(|| p.to_path_buf());
     if let Some(p) = flag {
-        return Ok(Sourced::new(p.to_path_buf(), Source::Flag("--config")));
+        return Ok(Sourced::new(path(p), Source::Flag("--config")));
     }
     match env_text(env, "TALKDESK_CONFIG")? {
-        Some(p) => Ok(Sourced::new(p.into(), Source::Env("TALKDESK_CONFIG"))),
+        Some(p) => Ok(Sourced::new(
+            path(p.as_ref()),
+            Source::Env("TALKDESK_CONFIG"),
+        )),
         None => default_config_path()
             .map(|p| Sourced::new(p, Source::Default))
             .ok_or_else(|| {
@@ -688,21 +692,25 @@ impl Lookup<'_> {
         })
     }
 
-    /// A path from the file is relative to the file; `~/…` there is in
-    /// the home folder, as git and ssh read their config files.
+    /// A path from the file is relative to the file; `~/…` is in the home
+    /// folder wherever it came from ([`in_home`]).
     fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
-        let Source::File { .. } = &path.source else {
-            return path;
-        };
-        let home = path.value.strip_prefix("~").ok().zip(dirs::home_dir());
-        match (home, self.path.parent()) {
-            (Some((rest, home)), _) => Sourced::new(home.join(rest), path.source),
-            (None, Some(dir)) if path.value.is_relative() => {
+        match (in_home(&path.value), &path.source, self.path.parent()) {
+            (Some(home), _, _) => Sourced::new(home, path.source),
+            (None, Source::File { .. }, Some(dir)) if path.value.is_relative() => {
                 Sourced::new(dir.join(path.value), path.source)
             }
             _ => path,
         }
     }
+}
+
+/// `~/…` in the home folder, as git and ssh read their config files and
+/// the AWS CLI its path variables: a quoted `~` (`TALKDESK_HISTORY='~/h'`)
+/// made a folder named `~` in the current one.
+fn in_home(path: &Path) -> Option<PathBuf> {
+    let rest = path.strip_prefix("~").ok()?;
+    Some(dirs::home_dir()?.join(rest))
 }
 
 /// A flag's value, if given.
@@ -1382,6 +1390,22 @@ mod tests {
             beside,
             "relative: beside the file"
         );
+        // So it is in the variables and flags (it was taken as a folder `~`).
+        let env = env_of(&[
+            ("TALKDESK_HISTORY", "~/e.sqlite3"),
+            ("TALKDESK_CA_BUNDLE", "~/ca.pem"),
+            ("TALKDESK_CONFIG", "~/c.toml"),
+        ]);
+        let s = Settings::resolve(&with_file(&path), &env).unwrap();
+        assert_eq!(s.history.unwrap().value, home.join("e.sqlite3"));
+        assert_eq!(s.ca_bundle.unwrap().value, home.join("ca.pem"));
+        let config = config_path_in_use(None, &env).unwrap();
+        assert_eq!(config.value, home.join("c.toml"));
+        let flag = config_path_in_use(Some(Path::new("~/f.toml")), &env).unwrap();
+        assert_eq!(flag.value, home.join("f.toml"));
+        // Only `~` itself: `~user` and a `~` further in are paths as given.
+        assert_eq!(in_home(Path::new("~other/x")), None);
+        assert_eq!(in_home(Path::new("a/~/x")), None);
     }
 
     #[test]
