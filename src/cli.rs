@@ -225,6 +225,59 @@ pub struct StreamArgs {
 
 /// Words `--status`'s help for a command that does `verb` with the
 /// accounts (in place: the order of the options stays).
+/// Parses the command line. `-v` counts wherever it is given: clap keeps
+/// the count of one level for a counted global flag, so `-v auth check -v`
+/// was one `-v`.
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let mut cli = Cli::try_parse_from(&args)?;
+    cli.verbose = cli
+        .verbose
+        .max(times_verbose(args.get(1..).unwrap_or_default()));
+    Ok(cli)
+}
+
+/// The `-v`s among `args` (up to `--`), option values told apart as clap
+/// tells them: by the options that take one.
+fn times_verbose(args: &[std::ffi::OsString]) -> u8 {
+    use clap::CommandFactory;
+    let (mut long, mut short) = (Vec::new(), Vec::new());
+    let mut commands = vec![Cli::command()];
+    while let Some(command) = commands.pop() {
+        for arg in command
+            .get_arguments()
+            .filter(|a| a.get_action().takes_values())
+        {
+            long.extend(arg.get_long().map(str::to_string));
+            short.extend(arg.get_short());
+        }
+        commands.extend(command.get_subcommands().cloned());
+    }
+    let (mut count, mut value_next) = (0u8, false);
+    for arg in args.iter().map(|a| a.to_str().unwrap_or_default()) {
+        if std::mem::take(&mut value_next) {
+            continue;
+        }
+        match (arg.strip_prefix("--"), arg.strip_prefix('-')) {
+            (Some(""), _) => break,
+            (Some("verbose"), _) => count = count.saturating_add(1),
+            (Some(name), _) => value_next = long.iter().any(|l| l == name),
+            (None, Some(letters)) => {
+                for (at, letter) in letters.char_indices() {
+                    if letter == 'v' {
+                        count = count.saturating_add(1);
+                    } else if short.contains(&letter) {
+                        // The rest is its value, else the next argument is.
+                        value_next = at + 1 == letters.len();
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
 fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
     move |arg| match arg.get_id() == "status" {
         true => arg.help(format!(
@@ -506,6 +559,32 @@ pub enum ColorWhen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `-v` before and after the command counted once (`-v auth check -v`
+    /// logged no headers); values that look like `-v` are no `-v`.
+    #[test]
+    fn every_v_counts_wherever_it_is_and_values_are_not_counted() {
+        let verbosity = |line: &str| {
+            let args = std::iter::once("talkdesk-accounts").chain(line.split(' '));
+            parse(args.map(Into::into).collect()).unwrap().verbose
+        };
+        for (line, v) in [
+            ("-v auth check -v", 2),
+            ("auth -v check -v", 2),
+            ("-vv auth check", 2),
+            ("auth check -vv", 2),
+            ("--verbose list -v", 2),
+            ("list -v", 1),
+            ("list --jq -v", 0),
+            ("list --jq=-v -v", 1),
+            ("-pv list", 0),
+            ("-qp v list", 0),
+            ("diff -v -- -v", 1),
+            ("list", 0),
+        ] {
+            assert_eq!(verbosity(line), v, "{line}");
+        }
+    }
     use clap::CommandFactory;
 
     #[test]

@@ -36,7 +36,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
 
 use cli::{Cli, Command};
 use commands::Context;
@@ -84,7 +83,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match cli::parse(args.into_iter().map(Into::into).collect()) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with exit 0 (1 when it cannot
