@@ -99,6 +99,9 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(path) = output_file {
+        super::not_the_store(&settings, "--output-file", path)?;
+    }
     let mut destination = Destination::open(output_file)?;
     let to_stdout = output_file.is_none();
     let table = jq.is_none() && args.format.output == OutputFormat::Table;

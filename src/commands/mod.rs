@@ -294,6 +294,22 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
         .context(format!("writing {what}"))
 }
 
+/// Refuses `target`, the value of `option`, when it is the history store
+/// in use: a slip of the hand replaced every snapshot, and exit 0.
+pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
+    let store = settings.history.as_ref().map(|h| h.value.as_path());
+    match (
+        std::fs::canonicalize(target),
+        store.map(std::fs::canonicalize),
+    ) {
+        (Ok(target_is), Some(Ok(store_is))) if target_is == store_is => Err(usage_error(format!(
+            "{option} {} is the history store; name another file",
+            target.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;
 /// a bad one is a usage error naming the option.
 pub fn parse_when_arg(option: &str, text: &str, now: i64) -> Result<i64> {

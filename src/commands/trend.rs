@@ -41,7 +41,8 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let mut plot = (args.plot.as_deref())
         .map(|p| match on_stdout {
             true => Destination::open(None),
-            false => Destination::file(p, "--plot"),
+            false => super::not_the_store(&settings, "--plot", p)
+                .and_then(|()| Destination::file(p, "--plot")),
         })
         .transpose()?;
     if let Some(path) = args.plot.as_deref() {

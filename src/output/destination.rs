@@ -49,8 +49,17 @@ impl Destination {
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
         // A loop of symbolic links is said as such, not as a folder's fault.
         followed(target).with_context(|| format!("cannot write {option} {}", target.display()))?;
-        // What the path names, a symbolic link followed.
-        let meta = fs::metadata(target).ok();
+        // What the path names, a symbolic link followed. A name too long is
+        // said now, not when the finished file is renamed to it (after
+        // `trend` printed its table).
+        let meta = match fs::metadata(target) {
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => {
+                return Err(e)
+                    .with_context(|| format!("cannot write {option} {}", target.display()));
+            }
+            found => found.ok(),
+        };
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             anyhow::bail!("{option} {} is a folder; name a file", target.display());
         }

@@ -2316,3 +2316,56 @@ fn a_truncated_store_is_refused_and_nothing_is_left_beside_it() {
         }
     }
 }
+
+/// `--output-file` or `--plot` naming the history store replaced it (exit
+/// 0), and every snapshot was gone; through a link too. Refused (exit 2).
+#[cfg(unix)]
+#[test]
+fn the_history_store_is_no_output_file() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let before = std::fs::read(&store).unwrap();
+    let link = sb.path("link.sqlite3");
+    std::os::unix::fs::symlink(&store, &link).unwrap();
+    for (target, args) in [
+        (
+            &store,
+            &["list", "--at", "now", "-o", "csv", "--output-file"][..],
+        ),
+        (&link, &["list", "--at", "now", "--output-file"]),
+        (&store, &["trend", "--plot"]),
+    ] {
+        let out = offline(&sb, &store)
+            .args(args)
+            .arg(target)
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 2);
+        assert!(
+            err.contains("is the history store; name another file"),
+            "{err}"
+        );
+        assert_eq!(stdout_of(&out), "");
+    }
+    assert_eq!(
+        std::fs::read(&store).unwrap(),
+        before,
+        "the store as it was"
+    );
+}
+
+/// A `--plot` name too long for the file system failed only when the chart
+/// was renamed into place, after the table was printed (exit 1 with output).
+#[test]
+fn a_plot_name_too_long_fails_before_the_table() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let name = sb.path(&format!("{}.svg", "x".repeat(300)));
+    let out = (offline(&sb, &store).args(["trend", "--plot"]))
+        .arg(&name)
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("File name too long"), "{err}");
+    assert_eq!(stdout_of(&out), "", "nothing printed before the failure");
+}
