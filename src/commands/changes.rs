@@ -37,7 +37,13 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
     }
     let store = ctx.history_store(&settings, Access::Read)?;
-    let (window, id) = ((since, until), args.id.as_deref());
+    // Looked up first: one the history never had is an error before
+    // anything is printed (csv printed its header).
+    let id = (args.id.as_deref())
+        .map(|key| store.account_id(&org, key))
+        .transpose()
+        .map_err(|e| store.damaged(e))?;
+    let (window, id) = ((since, until), id.as_deref());
     let kept = |c: &Change| keeps(c, args.status_from.as_ref(), args.status_to.as_ref());
     let format = args.format.output;
     let mut out = Destination::open(None)?;

@@ -312,6 +312,12 @@ impl Store {
         Ok(())
     }
 
+    /// The id of the account `key` names (see [`Store::find_account`]).
+    pub fn account_id(&self, org: &Org, key: &str) -> Result<String> {
+        let org_row = self.known_org(org)?;
+        self.find_account(org, org_row, key).map(|(_, id)| id)
+    }
+
     /// One account's versions, oldest first, found by id or else by name
     /// (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {

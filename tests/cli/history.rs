@@ -217,13 +217,16 @@ fn accounts_that_appear_disappear_come_back_and_change_across_snapshots() {
         .output()
         .unwrap());
     assert_eq!(serde_json::from_str::<Value>(&by_name).unwrap(), renamed);
-    let unknown = sb
-        .tool(&fake)
-        .args(["changes", "--id", "acc-x"])
-        .output()
-        .unwrap();
-    let err = fails_with(&unknown, 2);
-    assert!(err.contains("no account with id or name `acc-x`"), "{err}");
+    // In every format, nothing printed (csv printed its header).
+    for format in ["table", "json", "jsonl", "csv"] {
+        let unknown = (sb.tool(&fake))
+            .args(["changes", "--id", "acc-x", "-o", format])
+            .output()
+            .unwrap();
+        let err = fails_with(&unknown, 2);
+        assert!(err.contains("no account with id or name `acc-x`"), "{err}");
+        assert_eq!(stdout_of(&unknown), "", "{format}");
+    }
 
     let history = ok(&sb.tool(&fake).args(["history", "acc-a"]).output().unwrap());
     let w = t(0).len();
