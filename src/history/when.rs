@@ -20,6 +20,16 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
         return Ok(LATEST);
     }
     if let Ok(ts) = text.parse::<Timestamp>() {
+        // RFC 3339 offsets run to ±23:59; jiff reads up to ±25:59:59, and
+        // `+24:00` (a slip for `+04:00`?) would move the time by a day.
+        let offset_hours = (text.rfind(['+', '-']).filter(|&at| at > 10))
+            .and_then(|at| text.get(at + 1..at + 3))
+            .and_then(|hours| hours.parse::<u32>().ok());
+        if offset_hours.is_some_and(|hours| hours > 23) {
+            return Err(format!(
+                "`{text}` has an offset beyond ±23:59; give one such as +02:00, or Z"
+            ));
+        }
         return Ok(ts.as_microsecond());
     }
     // A time on the last days jiff can hold (its range stops short of
@@ -158,6 +168,15 @@ mod tests {
             );
         }
         assert_eq!(parse_when("now", now), Ok(LATEST));
+        // An offset of a day or more was read (a day off, recorded).
+        for text in ["2026-11-01T09:30:00+24:00", "2026-11-01T09:30:00-25:59"] {
+            let err = parse_when(text, now).unwrap_err();
+            assert!(err.contains("offset beyond ±23:59"), "{err}");
+        }
+        assert_eq!(
+            parse_when("2026-11-01T09:30:00-23:59", now),
+            Ok(at("2026-11-02T09:29:00Z"))
+        );
         for bad in ["yesterday", "", "7x", "2026-13-01", "-7d"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
         }
