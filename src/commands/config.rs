@@ -281,12 +281,28 @@ fn question(
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
-    create_private_dir(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    create_private_dir(dir).with_context(|| {
+        // A file where a folder of the path should be (it said only "File exists").
+        let file = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir());
+        let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
+        format!(
+            "cannot create the folder {}{}",
+            dir.display(),
+            file.unwrap_or_default()
+        )
+    })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
     followed(path).with_context(|| format!("cannot write {}", path.display()))?;
-    let mut file = AtomicFile::create(path)
-        .with_context(|| format!("cannot write in {}; check its permissions", dir.display()))?;
+    let mut file = AtomicFile::create(path).map_err(|e| match e.kind() {
+        // Not a regular file (a device): the folder's permissions are fine.
+        io::ErrorKind::InvalidInput => {
+            anyhow::Error::new(e).context("cannot write the config file")
+        }
+        _ => anyhow::Error::new(e).context(format!(
+            "cannot write in {}; check its permissions",
+            dir.display()
+        )),
+    })?;
     file.write_all(text.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     file.commit(force).map_err(|e| {

@@ -323,6 +323,35 @@ fn init_refuses_to_overwrite_without_force() {
     assert_eq!(names.len(), 1, "no temporary file left");
 }
 
+/// A file where a folder of the path should be was "cannot create the
+/// folder …: File exists"; a device was "check its permissions" of a
+/// folder whose permissions were fine.
+#[cfg(unix)]
+#[test]
+fn init_says_what_is_in_the_way() {
+    let sb = Sandbox::new();
+    fs::write(sb.path("plain"), "").unwrap();
+    let init = |path: &std::path::Path| {
+        let out = (sb.bare().arg("-c").arg(path))
+            .args(["config", "init", "--force"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        stderr_of(&out)
+    };
+    let plain = sb.path("plain");
+    let err = init(&plain.join("config.toml"));
+    assert!(
+        err.contains(&format!("({} is a file, not a folder)", plain.display())),
+        "{err}"
+    );
+    let err = init(std::path::Path::new("/dev/null"));
+    assert_eq!(
+        err,
+        "error: cannot write the config file: /dev/null is not a regular file\n"
+    );
+}
+
 #[test]
 fn init_writes_at_the_path_in_use_from_the_environment() {
     let sb = Sandbox::new();
