@@ -934,7 +934,12 @@ impl Settings {
 /// A path setting: `history = ""` names no file (an empty variable counts
 /// as unset before this).
 fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
-    match path.as_os_str().is_empty() {
+    // Only spaces is no path either: `TALKDESK_HISTORY='  '` made a store
+    // named by two spaces in the current folder.
+    match path
+        .to_str()
+        .map_or(path.as_os_str().is_empty(), |p| p.trim().is_empty())
+    {
         true => Err("is empty; set a path, or leave it out for the default".into()),
         false => Ok(path),
     }
@@ -1406,6 +1411,22 @@ mod tests {
         // Only `~` itself: `~user` and a `~` further in are paths as given.
         assert_eq!(in_home(Path::new("~other/x")), None);
         assert_eq!(in_home(Path::new("a/~/x")), None);
+    }
+
+    /// A path of spaces alone was taken: `snapshot` made a store named by
+    /// them in the current folder.
+    #[test]
+    fn a_path_of_spaces_is_no_path() {
+        let (_d, path) = write_config("[default]\nhistory = \" \"\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(msg.contains("line 2") && msg.contains("is empty"), "{msg}");
+        let (_d, path) = write_config("[default]\n");
+        let env = env_of(&[("TALKDESK_HISTORY", "  ")]);
+        let msg = err_text(Settings::resolve(&with_file(&path), &env));
+        assert!(
+            msg.contains("TALKDESK_HISTORY") && msg.contains("is empty"),
+            "{msg}"
+        );
     }
 
     #[test]

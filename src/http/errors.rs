@@ -202,6 +202,10 @@ pub fn unexpected(
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
+        // A web server's own page (plain http to its https port): not the API's.
+        400 if setting != "token_url" && is_web_server_page(&reply.body) => {
+            format!("; not the API's answer; check {setting} (its scheme and port)")
+        }
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         status => hint(status, setting)
             .map(|h| format!("; {h}"))

@@ -892,6 +892,15 @@ fn answers_on_the_way_are_said_as_what_they_are() {
             "client_id",
         ),
         (
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(400, go_400.into()),
+            &[
+                "HTTP 400: Client sent an HTTP request",
+                "check base_url (its scheme and port)",
+            ],
+            "client_id",
+        ),
+        (
             RequestMatch::Token,
             FaultKind::StatusWithBody(400, nginx_mtls.into()),
             &[
