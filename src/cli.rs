@@ -110,7 +110,7 @@ pub enum Command {
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
-        #[arg(value_enum)]
+        #[arg(value_enum, ignore_case = true)]
         shell: clap_complete::Shell,
     },
 
@@ -559,6 +559,16 @@ pub enum ColorWhen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values are read in any case, the shell's too (`completions BASH`
+    /// was a usage error beside `-o JSON` and `--color ALWAYS`).
+    #[test]
+    fn a_shell_name_is_read_in_any_case() {
+        for shell in ["bash", "BASH", "Zsh"] {
+            let args = ["talkdesk-accounts", "completions", shell];
+            assert!(parse(args.map(Into::into).to_vec()).is_ok(), "{shell}");
+        }
+    }
 
     /// `-v` before and after the command counted once (`-v auth check -v`
     /// logged no headers); values that look like `-v` are no `-v`.
