@@ -336,12 +336,11 @@ impl<'t> Merge<'t> {
 /// (`Account::field_text`), read when a version is written (most accounts
 /// of a snapshot are unchanged: nothing more is read of them).
 fn name(body: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Peek {
-        name: Option<Box<serde_json::value::RawValue>>,
-    }
+    // A map, not a struct: a key given twice is no error there, and the
+    // last one wins, as in the table (a struct found no name at all).
     // As written: a number parsed and printed again is respelt.
-    let name = lenient::<Peek>(body)?.name?;
+    type Fields = HashMap<String, Box<serde_json::value::RawValue>>;
+    let name = lenient::<Fields>(body)?.remove("name")?;
     match name.get() {
         text if text.starts_with('"') => lenient(text),
         text => Some(text.to_string()),
@@ -365,6 +364,22 @@ pub(super) fn decode_order(blob: &[u8]) -> Vec<i64> {
 mod tests {
     use super::*;
     use crate::history::store::{Access, MIGRATIONS};
+
+    /// A `name` given twice was no name at all: `history NAME` found the
+    /// account by neither. The last one counts, as in the table.
+    #[test]
+    fn the_name_recorded_is_the_one_the_table_shows() {
+        assert_eq!(
+            name(r#"{"id":"k","name":"a","name":"b"}"#).as_deref(),
+            Some("b")
+        );
+        assert_eq!(name(r#"{"id":"k","name":1E2}"#).as_deref(), Some("1E2"));
+        assert_eq!(
+            name(r#"{"id":"k","name":"caf\u00e9"}"#).as_deref(),
+            Some("café")
+        );
+        assert_eq!(name(r#"{"id":"k"}"#), None);
+    }
 
     /// Every body of the snapshot at `t`, in order.
     fn all_at(store: &Store, t: i64) -> Vec<String> {
