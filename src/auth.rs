@@ -387,10 +387,30 @@ impl<'a> Auth<'a> {
                 self.client.debug("using the cached token");
                 token
             }
-            None => self.fetch()?,
+            None => self.fetch_once()?,
         };
         *current = Some(token.clone());
         Ok(token)
+    }
+
+    /// [`fetch`](Self::fetch), unless a token request of the run already
+    /// failed: its error then, rather than each page in flight asking again.
+    /// (The `current` lock, held by both callers, keeps two from asking.)
+    fn fetch_once(&self) -> Result<Token> {
+        self.failed_before()?;
+        self.fetch().inspect_err(|e| {
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            *failed = Some((exit_code_for(e), one_line(e)));
+        })
+    }
+
+    /// The error of the run's failed token request, if there was one.
+    fn failed_before(&self) -> Result<()> {
+        let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        match failed.as_ref() {
+            Some((kind, message)) => Err(failure(*kind, message.clone())),
+            None => Ok(()),
+        }
     }
 
     /// Asks the token endpoint for a new token and caches it. A 307 or 308
@@ -514,18 +534,13 @@ impl Bearer for Auth<'_> {
                 return Ok(token.bearer());
             }
         }
-        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((kind, message)) = failed.as_ref() {
-            return Err(failure(*kind, message.clone()));
-        }
+        self.failed_before()?;
         if let Some(cache) = &self.cache {
             cache.remove(&self.creds);
         }
         self.client
             .debug("the API refused the token (401); getting a new one");
-        let token = self.fetch().inspect_err(|e| {
-            *failed = Some((exit_code_for(e), one_line(e)));
-        })?;
+        let token = self.fetch_once()?;
         *current = Some(token.clone());
         Ok(token.bearer())
     }

@@ -432,3 +432,28 @@ fn a_token_near_its_end_is_renewed_before_it_is_sent() {
     assert_eq!(stdout_of(&out).lines().count(), 40);
     assert!(fake.tokens_issued() >= 2, "{} tokens", fake.tokens_issued());
 }
+
+/// A renewal of a token near its end that fails ends the run once: each
+/// page in flight asked again (four refused token requests at the default
+/// concurrency, and more with a 503's retries), which can lock a client.
+#[test]
+fn a_failed_renewal_before_expiry_is_asked_once() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(60),
+        page_cap: 3,
+        expires_in: 1,
+        faults: Faults {
+            tokens_before_refusing: Some(1),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "3"])
+        .args(["--concurrency", "4", "--max-rate", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert_eq!(fake.token_requests(), 2, "one token, one refused renewal");
+}
