@@ -155,6 +155,12 @@ struct CacheEntry {
     scope: String,
 }
 
+/// True for a token an HTTP header can carry (visible ASCII, RFC 6750's
+/// b64token and more).
+fn sendable(token: &str) -> bool {
+    token.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// The most a cache file is read: an entry is a few hundred bytes.
 const CACHE_FILE_MAX: u64 = 64 * 1024;
 
@@ -221,7 +227,10 @@ impl TokenCache {
     pub fn load(&self, creds: &Credentials) -> Option<Token> {
         let text = self.read(&self.path(creds))?;
         let entry: CacheEntry = serde_json::from_str(&text).ok()?;
-        if entry.fingerprint != fingerprint(creds) {
+        // A token no header can carry (a hand-edited file) is none: it made
+        // every run fail until the file was deleted.
+        let token = &entry.access_token;
+        if entry.fingerprint != fingerprint(creds) || token.is_empty() || !sendable(token) {
             return None;
         }
         let token = Token {
@@ -490,7 +499,7 @@ impl<'a> Auth<'a> {
         let not_bearer = |kind: &String| !kind.eq_ignore_ascii_case("bearer");
         let unusable = match parsed.access_token.as_str() {
             "" => Some("the access_token is empty"),
-            t if !t.bytes().all(|b| b.is_ascii_graphic()) => {
+            t if !sendable(t) => {
                 Some("the access_token holds characters an HTTP header cannot carry")
             }
             _ if parsed.token_type.as_ref().is_some_and(not_bearer) => {
@@ -782,6 +791,25 @@ mod tests {
         cache.store(&c, &echoed).unwrap();
         assert!(cache.load(&c).is_none());
         assert!(!cache.path(&c).exists());
+    }
+
+    /// A hand-edited entry whose token no header can carry made every run
+    /// fail ("failed to parse header value") until the file was deleted;
+    /// an empty one was sent as `Bearer ` (a 401 and a renewal).
+    #[test]
+    fn a_cached_token_that_cannot_be_sent_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        let text = fs::read_to_string(cache.path(&c)).unwrap();
+        assert!(cache.load(&c).is_some());
+        for bad in ["tok\\r\\n-123", "tok\\u0000", "t\\u00f6k", ""] {
+            let edited = text.replace("\"tok-123\"", &format!("\"{bad}\""));
+            assert_ne!(edited, text);
+            fs::write(cache.path(&c), edited).unwrap();
+            assert!(cache.load(&c).is_none(), "{bad}");
+        }
     }
 
     #[test]
