@@ -41,7 +41,15 @@ pub fn scopes_text(scope: &str) -> String {
     if scopes.is_empty() {
         return format!("(not reported by the token endpoint; {SCOPE} is needed)");
     }
-    scopes.join(" ")
+    // The API answered, yet the grant reported is another one: said, as
+    // the scope may be about to be taken away or not yet in effect.
+    match scopes.contains(&SCOPE) {
+        true => scopes.join(" "),
+        false => format!(
+            "{} (without {SCOPE}, which the API needs)",
+            scopes.join(" ")
+        ),
+    }
 }
 
 /// The report printed on success.
@@ -144,5 +152,14 @@ mod tests {
     #[test]
     fn missing_scopes_are_explained() {
         assert!(scopes_text(" ").contains("not reported"));
+        // Other scopes than the one asked for were shown without a word.
+        assert_eq!(
+            scopes_text("other:read"),
+            "other:read (without express-accounts:read, which the API needs)"
+        );
+        assert_eq!(
+            scopes_text("a:b express-accounts:read"),
+            "a:b express-accounts:read"
+        );
     }
 }
