@@ -230,9 +230,10 @@ pub struct StreamArgs {
 /// was one `-v`.
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let mut cli = Cli::try_parse_from(&args)?;
-    cli.verbose = cli
-        .verbose
-        .max(times_verbose(args.get(1..).unwrap_or_default()));
+    // Counted only when there is one: the command is built again for it.
+    if cli.verbose > 0 {
+        cli.verbose = (cli.verbose).max(times_verbose(args.get(1..).unwrap_or_default()));
+    }
     Ok(cli)
 }
 

@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqSink, writing};
+use crate::output::jq::{self, JqFailed, JqSink};
 use crate::output::{Layout, Sink, sink_for};
 use crate::text::counted;
 
@@ -161,7 +161,11 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 
     sink.finish(&mut destination)
         .map_err(|e| written(e, &destination))?;
-    destination.commit()?;
+    // The file names itself; stdout is said as above.
+    (destination.commit()).map_err(|e| match to_stdout {
+        true => e.context("writing the accounts"),
+        false => e,
+    })?;
     if collector.matched() == 0 && args.format.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
     }
@@ -312,12 +316,12 @@ fn write_batch(
 }
 
 /// A failed write, said as one of the file of `--output-file` (as its
-/// last flush is), or of "the output"; a failed `--jq` says all.
+/// last flush is), or as the other commands say theirs to stdout
+/// (`writing the accounts: writing to stdout: …`); a failed `--jq` says all.
 fn written(err: anyhow::Error, destination: &Destination) -> anyhow::Error {
     match destination.file_name() {
-        Some(file) if !err.is::<crate::output::jq::JqFailed>() => {
-            err.context(format!("writing {file}"))
-        }
-        _ => writing(err),
+        Some(file) if !err.is::<JqFailed>() => err.context(format!("writing {file}")),
+        Some(_) => err,
+        None => super::writing("the accounts", err),
     }
 }

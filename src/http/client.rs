@@ -500,8 +500,7 @@ impl Client {
         }
         // The request asks for no compression (ACCEPT_ENCODING), so a
         // compressed body (or a transfer coding besides chunked) is a server
-        // or proxy that ignored it: its
-        // bytes are no page, whatever they hold.
+        // or proxy that ignored it: its bytes are no page, whatever they hold.
         let compressed = (unasked_coding(response.headers()))
             .map(|(header, coding)| format!("{header}: {}", shorten(&terminal_safe(coding), 40)));
         if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
@@ -805,23 +804,25 @@ fn tls_error(
     let Some(via) = via else {
         return api_error(format!("{what}: TLS error: {cause}; {hint}"));
     };
+    let through = |hint: &dyn std::fmt::Display| {
+        api_error(format!(
+            "{what}: TLS error (through the {via}): {cause}; {hint}"
+        ))
+    };
     // No TLS came back through a proxy: the proxy may be the one at fault.
     if let Some(R::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) = error {
-        let hint = match via.tls {
-            true => format!(
+        return match via.tls {
+            true => through(&format_args!(
                 "the proxy, or the API through it, does not speak TLS: a plain proxy is written http:// in {}",
                 via.var
+            )),
+            false => through(
+                &"the API does not speak TLS on that port, or the proxy answered in its place (a web filter's page): check the URL's scheme (https://) and port, and the proxy",
             ),
-            false => "the API does not speak TLS on that port, or the proxy answered in its place (a web filter's page): check the URL's scheme (https://) and port, and the proxy".into(),
         };
-        return api_error(format!(
-            "{what}: TLS error (through the {via}): {cause}; {hint}"
-        ));
     }
     if !via.tls {
-        return api_error(format!(
-            "{what}: TLS error (through the {via}): {cause}; {hint}"
-        ));
+        return through(&hint);
     }
     let checked = match error {
         Some(R::InvalidCertificate(C::NotValidForNameContext { expected, .. })) => {
@@ -836,9 +837,7 @@ fn tls_error(
             "{what}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
             via.var
         )),
-        Some(name) if name == api_host && name != proxy_host => api_error(format!(
-            "{what}: TLS error (through the {via}): {cause}; {hint}"
-        )),
+        Some(name) if name == api_host && name != proxy_host => through(&hint),
         _ => api_error(format!(
             "{what}: TLS error with the {via} or with the API through it: {cause}; {hint}"
         )),

@@ -310,6 +310,8 @@ fn output_that_cannot_be_written_says_what_it_was() {
     let old = old.to_str().unwrap();
     for (args, what) in [
         (&["summary", "-o", "csv"][..], "the summary"),
+        (&["list", "-o", "csv"], "the accounts"),
+        (&["list", "-o", "json", "--jq", "."], "the accounts"),
         (&["diff", old, "-o", "csv"], "the differences"),
         (
             &["-q", "snapshot", "-o", "csv"],
