@@ -185,10 +185,12 @@ fn number(text: &str) -> Option<f64> {
     (text.trim().parse::<f64>().ok()).filter(|n| n.is_finite() && *n >= 0.0)
 }
 
-/// Seconds from now, or a Unix time when it is that large.
+/// Seconds from now, or a Unix time when it is that large: in seconds,
+/// or in milliseconds when past any second a server means (year 5138).
 fn reset_after(n: f64, now: SystemTime) -> Duration {
     if n > EPOCH_RESET_ABOVE as f64 {
-        let at = UNIX_EPOCH + Duration::from_secs_f64(n.min(1e12));
+        let secs = if n > 1e11 { n / 1000.0 } else { n };
+        let at = UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12));
         return at.duration_since(now).unwrap_or(Duration::ZERO);
     }
     Duration::from_secs_f64(n.min(1e9))
@@ -459,8 +461,11 @@ impl Pacer {
             _ => {}
         }
         let limit = h.limit.filter(|l| *l >= 1.0)?;
+        // A reset past a day says no window, as a `w=` past a day does.
         let window = h.window.or_else(|| {
-            (self.longest_reset >= Duration::from_secs(1)).then_some(self.longest_reset)
+            let reset = self.longest_reset;
+            (reset >= Duration::from_secs(1) && reset.as_secs_f64() <= MAX_WINDOW_SECS)
+                .then_some(reset)
         })?;
         let rate = limit / window.as_secs_f64();
         let first = self.source != Some(Source::Headers);
@@ -1244,6 +1249,27 @@ mod tests {
         };
         p.on_answer(at(t0), t0, &with_headers(h));
         assert!((p.rate().unwrap() - 2.0 * MARGIN).abs() < 1e-9);
+        // A reset past a day is no window: it paced to one request in 120 s.
+        let mut p = Pacer::new(None);
+        let far = RateHeaders {
+            reset: Some(Duration::from_secs(86_401)),
+            ..h
+        };
+        p.on_answer(at(t0), t0, &with_headers(far));
+        assert_eq!(p.rate(), None);
+    }
+
+    /// `X-RateLimit-Reset` in Unix milliseconds was read as seconds,
+    /// some 31,000 years off.
+    #[test]
+    fn a_reset_in_unix_milliseconds_is_read_as_such() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            reset_after(1_700_000_600_000.0, now),
+            Duration::from_secs(600)
+        );
+        assert_eq!(reset_after(1_700_000_600.0, now), Duration::from_secs(600));
+        assert_eq!(reset_after(1_699_999_000_000.0, now), Duration::ZERO);
     }
 
     #[test]
