@@ -26,7 +26,7 @@ use crate::http::Bearer;
 use crate::http::client::{Client, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::url::Url;
-use crate::text::{shorten, terminal_safe, without_bom};
+use crate::text::{shorten, without_bom};
 
 /// A secret that never prints: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -456,7 +456,7 @@ impl<'a> Auth<'a> {
             return Err(api_error(format!(
                 "{context}: HTTP {} redirect to {} not followed: only a 307 or 308 keeps the POST and its form; set token_url to it",
                 reply.status,
-                shorten(&terminal_safe(target.as_str()), 200)
+                shorten(&redactor.redact_shown(target.as_str()), 200)
             )));
         }
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even

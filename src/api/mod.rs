@@ -19,7 +19,7 @@ use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
-use crate::text::{plain_types, without_bom};
+use crate::text::{plain_types, terminal_safe, without_bom};
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -209,7 +209,13 @@ fn redact_next(mut page: RawPage, redactor: &Redactor, moved_to: Option<&Url>) -
         .and_then(|l| l.next.as_mut())
         .and_then(|n| n.href.as_mut())
     {
-        *href = redactor.redact(href);
+        // A link with what a terminal does not draw is shown without it,
+        // which could join a secret split by it: such a link (no server
+        // writes one) is taken as shown, its secrets out.
+        *href = match terminal_safe(href) == *href {
+            true => redactor.redact(href),
+            false => redactor.redact_shown(href),
+        };
         if let Some(Ok(resolved)) = moved_to.map(|url| url.join(href)) {
             *href = resolved.to_string();
         }

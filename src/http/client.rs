@@ -501,8 +501,12 @@ impl Client {
         // The request asks for no compression (ACCEPT_ENCODING), so a
         // compressed body (or a transfer coding besides chunked) is a server
         // or proxy that ignored it: its bytes are no page, whatever they hold.
-        let compressed = (unasked_coding(response.headers()))
-            .map(|(header, coding)| format!("{header}: {}", shorten(&terminal_safe(coding), 40)));
+        let compressed = (unasked_coding(response.headers())).map(|(header, coding)| {
+            format!(
+                "{header}: {}",
+                shorten(&self.redactor.redact_shown(coding), 40)
+            )
+        });
         if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
             return Err(api_error(format!(
                 "{request}: the answer is compressed ({coding}), which was not asked for; check {}{}",

@@ -296,21 +296,52 @@ fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
 fn a_refused_next_link_echoing_the_secret_shows_no_part_of_it() {
     // The secret straddles the point where the error shortens the link: it
     // must be redacted before the cut, or its first characters would show.
-    let link = format!("https://evil.example/{}{SECRET}", "a".repeat(92));
+    // Split by a control character, which the error leaves out: it was
+    // joined only after the cut, and its first 7 characters showed.
+    let split = format!("{}\u{1}{}", &SECRET[..4], &SECRET[4..]);
+    for secret in [SECRET, &split] {
+        let link = format!("https://evil.example/{}{secret}", "a".repeat(92));
+        let fake = fake_with(
+            simple_accounts(4),
+            script(vec![(
+                RequestMatch::Page(1),
+                FaultKind::Json(page_one_linking_to(&link)),
+            )]),
+        );
+        let sb = Sandbox::new();
+        let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains("https://evil.example/aaaa"), "{stderr}");
+        assert!(!stderr.contains(&SECRET[..7]), "{stderr}");
+        assert_eq!(fake.page_requests(), vec![1]);
+    }
+}
+
+/// A header shown shortened (an unasked `Content-Encoding`) was cut before
+/// the secret in it was looked for: its first characters showed.
+#[test]
+fn a_secret_echoed_in_a_shortened_header_shows_no_part_of_it() {
+    let raw: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: {}{SECRET}\r\nContent-Length: 2\r\n\r\n{{}}",
+            "x".repeat(34)
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
     let fake = fake_with(
         simple_accounts(4),
-        script(vec![(
-            RequestMatch::Page(1),
-            FaultKind::Json(page_one_linking_to(&link)),
-        )]),
+        script(vec![(RequestMatch::Page(1), FaultKind::RawResponse(raw))]),
     );
-    let sb = Sandbox::new();
-    let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    let output = run_tool(&fake, &["list", "-o", "jsonl"]);
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
-    assert!(stderr.contains("https://evil.example/aaaa"), "{stderr}");
-    assert!(!stderr.contains(&SECRET[..7]), "{stderr}");
-    assert_eq!(fake.page_requests(), vec![1]);
+    assert!(
+        stderr.contains("compressed (Content-Encoding: xxxx"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&SECRET[..4]), "{stderr}");
 }
 
 #[test]
