@@ -442,7 +442,7 @@ impl<'a> Auth<'a> {
                     authorization: Some(&basic),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
-                    answer_within: None,
+                    ahead: None,
                 })
             },
         )?;

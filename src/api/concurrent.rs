@@ -15,6 +15,7 @@
 //! still in flight are dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -23,7 +24,7 @@ use anyhow::Result;
 
 use super::Api;
 use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
-use crate::http::client::NoTimelyAnswer;
+use crate::http::client::{FetchAhead, NoTimelyAnswer};
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::Url;
 use crate::log::Log;
@@ -74,6 +75,7 @@ pub fn walk_rest(
         }),
         work: Condvar::new(),
         ready: Condvar::new(),
+        ended: AtomicBool::new(false),
     };
     log.debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",
@@ -167,6 +169,9 @@ struct Shared {
     plan: Mutex<Plan>,
     work: Condvar,
     ready: Condvar,
+    /// The walk has ended: the requests in flight are dropped rather than
+    /// tried again or waited for (the scope joins them before it returns).
+    ended: AtomicBool,
 }
 
 impl Shared {
@@ -253,6 +258,7 @@ struct StopOnDrop<'a>(&'a Shared);
 impl Drop for StopOnDrop<'_> {
     fn drop(&mut self) {
         self.0.lock().stopped = true;
+        self.0.ended.store(true, Ordering::Relaxed);
         self.0.wake_all();
     }
 }
@@ -299,7 +305,11 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             n
         };
         let url = api.page_url(n);
-        let result = api.get_page_within(&url, Some(within));
+        let ahead = FetchAhead {
+            within,
+            ended: &shared.ended,
+        };
+        let result = api.get_page_ahead(&url, Some(ahead));
         let mut plan = shared.lock();
         plan.in_flight.remove(&n);
         plan.observe(limits, log);

@@ -9,13 +9,12 @@ pub mod walk;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Client, Reply, Request, follow_redirects};
+use crate::http::client::{Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -68,13 +67,14 @@ impl<'a> Api<'a> {
     /// error. The page's next link comes back with the run's secrets taken
     /// out, and resolved against where the page was found.
     pub fn get_page(&self, url: &Url) -> Result<RawPage> {
-        self.get_page_within(url, None)
+        self.get_page_ahead(url, None)
     }
 
     /// [`get_page`](Self::get_page) for a page fetched ahead: with
-    /// `within`, a connection or an answer that does not come in that time
-    /// ends it with [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer).
-    pub fn get_page_within(&self, url: &Url, within: Option<Duration>) -> Result<RawPage> {
+    /// `ahead`, a connection or an answer that does not come in its time
+    /// ends it with [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer),
+    /// and it is dropped once the walk has ended.
+    pub fn get_page_ahead(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<RawPage> {
         let redactor = self.client.redactor();
         let asked = follow(url, &redactor.redact(url.as_str()), &self.endpoint.origin)?;
         let (url, reply) = follow_redirects(
@@ -83,7 +83,7 @@ impl<'a> Api<'a> {
             &[301, 302, 303, 307, 308],
             redactor,
             (&format_args!("GET {asked}"), "base_url"),
-            |url| self.get_authorized(url, within),
+            |url| self.get_authorized(url, ahead),
         )?;
         if url.path() != asked.path() && url.query() == asked.query() {
             let mut accounts = url.clone();
@@ -142,7 +142,7 @@ impl<'a> Api<'a> {
 
     /// GETs `url` with the run's token; a 401 gets one new token and one
     /// more try.
-    fn get_authorized(&self, url: &Url, within: Option<Duration>) -> Result<Reply> {
+    fn get_authorized(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<Reply> {
         let get = |bearer: &str| {
             self.client.send(&Request {
                 method: "GET",
@@ -150,7 +150,7 @@ impl<'a> Api<'a> {
                 authorization: Some(bearer),
                 form: None,
                 issues_token: false,
-                answer_within: within,
+                ahead,
             })
         };
         let bearer = self.bearer.authorization()?;

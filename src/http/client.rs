@@ -72,12 +72,22 @@ pub struct Request<'a> {
     /// The answer carries a new `access_token`: the redactor learns it
     /// before any line of the answer is logged.
     pub issues_token: bool,
-    /// A page fetched ahead: the connection and the answer's head must
-    /// come within this, when it is a quarter of `--timeout` or less (a
-    /// short timeout makes a stall cheap already). When they do not, the
-    /// request ends with [`NoTimelyAnswer`] and no retry: the walk asks for
-    /// that page itself.
-    pub answer_within: Option<Duration>,
+    /// A page fetched ahead (see [`FetchAhead`]).
+    pub ahead: Option<FetchAhead<'a>>,
+}
+
+/// What a page fetched ahead is sent with.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchAhead<'a> {
+    /// The connection and the answer's head must come within this, when
+    /// it is a quarter of `--timeout` or less (a short timeout makes a
+    /// stall cheap already). When they do not, the request ends with
+    /// [`NoTimelyAnswer`] and no retry: the walk asks for that page itself.
+    pub within: Duration,
+    /// Set once the walk has ended (an error, or all it needed): the
+    /// request is not sent, waited for or tried again, as its answer would
+    /// be dropped.
+    pub ended: &'a AtomicBool,
 }
 
 /// A page fetched ahead got no answer in its time (see
@@ -97,8 +107,24 @@ impl Request<'_> {
     /// [`Request::answer_within`], when it is a quarter of the timeout or
     /// less.
     fn answer_within(&self, options: &ClientOptions) -> Option<Duration> {
-        self.answer_within
-            .filter(|within| *within * 4 <= options.timeout)
+        (self.ahead.map(|ahead| ahead.within)).filter(|within| *within * 4 <= options.timeout)
+    }
+
+    /// A page fetched ahead whose walk has ended.
+    fn walk_ended(&self) -> bool {
+        (self.ahead).is_some_and(|ahead| ahead.ended.load(Ordering::Relaxed))
+    }
+
+    /// Sleeps `delay`, or less when the walk of a page fetched ahead ends.
+    fn sleep(&self, delay: Duration) {
+        let until = Instant::now() + delay;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.walk_ended() {
+                return;
+            }
+            thread::sleep(left.min(Duration::from_millis(50)));
+        }
     }
 
     /// The setting that names where this request goes, for hints.
@@ -273,6 +299,9 @@ impl Client {
         let mut attempt = 0u32;
         let mut sent_again = false;
         loop {
+            if request.walk_ended() {
+                return Err(api_error(format!("{request}: dropped, the walk has ended")));
+            }
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
             let outcome = match self.paced_attempt(request, attempt, sent_again)? {
@@ -355,7 +384,7 @@ impl Client {
                 wait_hint.map_or("", |_| " (Retry-After)")
             ));
             failures.push(what);
-            thread::sleep(delay);
+            request.sleep(delay);
             attempt += 1;
         }
     }
@@ -377,12 +406,15 @@ impl Client {
         // A walk this slow says why, once, when a request first waits a
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
-        let (slot, waited) = self.pace.send_slot(|wait| {
+        let on_wait = |wait| {
             let why = self.slow_pace.lock().map(|mut why| why.take());
             if let (true, Ok(Some(why))) = (wait >= Duration::from_secs(1), why) {
                 self.warn(&format!("the walk is paced at one request every {why}"));
             }
-        });
+        };
+        let Some((slot, waited)) = self.pace.send_slot(on_wait, || request.walk_ended()) else {
+            return Err(api_error(format!("{request}: dropped, the walk has ended")));
+        };
         if waited >= Duration::from_millis(1) {
             self.debug(&format!(
                 "waited {:.3} s for the rate limit before {request}",

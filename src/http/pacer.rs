@@ -628,19 +628,29 @@ impl<C: Clock> Pace<C> {
 
     /// Waits until a request may go, then takes its slot. Returns the slot
     /// (for [`Pace::on_answer`]) and how long it waited; `on_wait` hears
-    /// the wait before it begins, if there is one.
-    pub fn send_slot(&self, on_wait: impl FnOnce(Duration)) -> (Slot, Duration) {
+    /// the wait before it begins, if there is one. `None` when `give_up`
+    /// says so while it waits (asked at least every second).
+    pub fn send_slot(
+        &self,
+        on_wait: impl FnOnce(Duration),
+        give_up: impl Fn() -> bool,
+    ) -> Option<(Slot, Duration)> {
         let mut on_wait = Some(on_wait);
         let started = self.clock.now();
         let mut counted = false;
         loop {
             let now = self.clock.now();
-            let wait = match self.pacer().try_send(now) {
+            let ended = match self.pacer().try_send(now) {
+                Ok(slot) => Ok(Some((slot, now - started))),
+                Err(_) if give_up() => Ok(None),
+                Err(wait) => Err(wait),
+            };
+            let wait = match ended {
                 Ok(slot) => {
                     if counted {
                         self.waiting.fetch_sub(1, Ordering::SeqCst);
                     }
-                    return (slot, now - started);
+                    return slot;
                 }
                 Err(wait) => wait,
             };
@@ -1303,10 +1313,10 @@ mod tests {
     fn the_shared_pace_sleeps_until_the_slot_and_counts_waiters() {
         let t0 = Instant::now();
         let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(2.0));
-        let (first, waited) = pace.send_slot(|_| panic!("no wait"));
+        let (first, waited) = pace.send_slot(|_| panic!("no wait"), || false).unwrap();
         assert_eq!((first.at, waited), (t0, Duration::ZERO));
         let mut heard = None;
-        let (second, waited) = pace.send_slot(|wait| heard = Some(wait));
+        let (second, waited) = pace.send_slot(|wait| heard = Some(wait), || false).unwrap();
         assert_eq!((second.at, waited), (t0 + ms(500), ms(500)));
         assert_eq!(heard, Some(ms(500)), "the wait is told before it begins");
         assert_eq!(pace.waiting(), 0, "nobody left waiting");

@@ -593,3 +593,35 @@ fn a_page_fetched_ahead_that_stalls_is_fetched_again_by_the_walk() {
     assert_eq!(json, sample_accounts(30));
     assert_eq!(fake.requests_for_page(3), 2, "{:?}", fake.page_requests());
 }
+
+/// A page that fails ends the walk at once: the pages fetched ahead of it
+/// are not tried again (their answers would be dropped). They were, each
+/// to its last retry, and the error came only after them: minutes, with a
+/// server that does not answer them.
+#[test]
+fn a_failed_page_ends_the_walk_without_retrying_the_pages_ahead() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        faults: Faults {
+            always: vec![
+                (RequestMatch::Page(2), FaultKind::Status(400)),
+                (RequestMatch::Page(3), FaultKind::Hold),
+                (RequestMatch::Page(4), FaultKind::Hold),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["--per-page", "2", "--max-retries", "3", "--timeout", "2"];
+    let out = list(
+        &fake,
+        &[&args[..], &["-o", "jsonl", "--concurrency", "4"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("page=2"), "{}", stderr_of(&out));
+    let pages = fake.page_requests();
+    for held in [3, 4] {
+        let tries = pages.iter().filter(|&&p| p == held).count();
+        assert!(tries <= 1, "page {held} asked {tries} times: {pages:?}");
+    }
+}
