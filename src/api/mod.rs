@@ -85,6 +85,14 @@ impl<'a> Api<'a> {
             (&format_args!("GET {asked}"), "base_url"),
             |url| self.get_authorized(url, ahead),
         )?;
+        // A page redirected to another page would be taken for the one
+        // asked, the one asked lost: no server means that.
+        let page_of = |url: &Url| query_param(url, "page").unwrap_or_else(|| "1".into());
+        if page_of(&url) != page_of(&asked) {
+            return Err(api_error(format!(
+                "GET {asked}: redirected to {url}, another page; check base_url"
+            )));
+        }
         if url.path() != asked.path() && url.query() == asked.query() {
             let mut accounts = url.clone();
             accounts.set_query(None);

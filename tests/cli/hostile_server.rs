@@ -938,3 +938,31 @@ fn a_huge_next_link_is_cut_in_the_error_line() {
         "{err}"
     );
 }
+
+/// A page redirected to another page was taken for the one asked: page 2
+/// answered with page 3's accounts, page 2's lost, exit 0 with a warning.
+#[test]
+fn a_page_redirected_to_another_page_is_an_error() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(6),
+        ..FakeConfig::default()
+    });
+    let target = format!("{}/express/accounts?page=3&per_page=2", fake.base_url());
+    fake.set_faults(always(vec![(
+        RequestMatch::Page(2),
+        FaultKind::Redirect(target),
+    )]));
+    for concurrency in ["1", "4"] {
+        let args = ["list", "-o", "jsonl", "--per-page", "2"];
+        let output = run_tool(
+            &fake,
+            &[&args[..], &["--concurrency", concurrency]].concat(),
+        );
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains("page=2") && stderr.contains("another page"),
+            "{stderr}"
+        );
+    }
+}
