@@ -560,7 +560,8 @@ impl Lookup<'_> {
             None => None,
         };
         if let Some((var, text)) = found {
-            let value = text.parse::<F>().map_err(|_| {
+            // A number with spaces around it is read as `--max-rate ' 2'` is.
+            let value = (text.parse::<F>().or_else(|_| text.trim().parse::<F>())).map_err(|_| {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
             });
             // `VAR is `x`, which …` reads on; any other reason follows a colon.
@@ -1296,6 +1297,8 @@ mod tests {
                 .map_err(|e| crate::error::one_line(&e))
         };
         assert_eq!(at("42"), Ok(Some(42)));
+        // Spaces around a number, as `--max-rate ' 2'` takes them.
+        assert_eq!(at(" 42 "), Ok(Some(42)));
         assert_eq!(
             at("500"),
             Err("TALKDESK_N is 500; use a number from 1 to 100".into())

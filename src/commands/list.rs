@@ -278,9 +278,13 @@ fn format_named_by(path: &Path) -> Option<(&'static str, &'static str)> {
 /// has (as `--sort` does), a `--page` past the last one.
 fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: &[String]) {
     if collector.matched() > 0 {
+        let done = match args.format.output {
+            OutputFormat::Json | OutputFormat::Jsonl => "left it out",
+            _ => "printed it empty",
+        };
         for column in unseen {
             ctx.log.warn(&format!(
-                "no account has a field `{column}`, so --columns printed it empty; check the field name"
+                "no account has a field `{column}`, so --columns {done}; check the field name"
             ));
         }
     }

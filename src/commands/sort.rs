@@ -48,9 +48,11 @@ impl SortKey {
     /// Numbers first (by value), then text, then missing values.
     pub fn compare(&self, other: &SortKey) -> Ordering {
         match (self, other) {
-            (SortKey::Number(a, x), SortKey::Number(b, y)) => {
-                a.total_cmp(b).then_with(|| exact_cmp(x, y))
-            }
+            // (`==` first: -0 and 0 are one number, a tie.)
+            (SortKey::Number(a, x), SortKey::Number(b, y)) => match a == b {
+                true => exact_cmp(x, y),
+                false => a.total_cmp(b),
+            },
             (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
         }
@@ -207,6 +209,21 @@ mod tests {
         ]);
         sort_by_field(&mut list, "seats");
         assert_eq!(ids(&list), ["c", "b", "a", "d"]);
+    }
+
+    /// `-0` sorted before `0`: one number, a tie, in the API's order.
+    #[test]
+    fn minus_zero_and_zero_are_a_tie() {
+        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap();
+        let mut list = vec![
+            parse(r#"{"id":"a","n":0}"#),
+            parse(r#"{"id":"b","n":-0}"#),
+            parse(r#"{"id":"c","n":0.0}"#),
+            parse(r#"{"id":"d","n":-0.0}"#),
+            parse(r#"{"id":"e","n":-1}"#),
+        ];
+        sort_by_field(&mut list, "n");
+        assert_eq!(ids(&list), ["e", "a", "b", "c", "d"]);
     }
 
     #[test]
