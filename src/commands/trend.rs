@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
 use crate::cli::{ReportFormat, TrendArgs};
-use crate::error::usage_error;
+use crate::error::{is_broken_pipe, usage_error};
 use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
 use crate::history::{Access, show_time};
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         .iter()
         .map(|p| period_json(&trend, p, every))
         .collect();
-    super::report("the trend", |out| {
+    let reported = super::report("the trend", |out| {
         match (args.format.output, &jq) {
             (ReportFormat::Json, Some(filter)) => {
                 filter.apply_document(&Value::Array(periods), "the trend", out)?
@@ -116,13 +116,16 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             }
         }
         Ok(())
-    })?;
-    if let (Some(plot), Some(path)) = (plot, args.plot.as_deref()) {
+    });
+    // A reader that has gone (`| head`) ends the table quietly, not the
+    // file asked for: it is still written.
+    let table_read = reported.as_ref().err().is_none_or(is_broken_pipe);
+    if let (Some(plot), Some(path), true) = (plot, args.plot.as_deref(), table_read) {
         write_plot(plot, args, &series, &path.display().to_string())?;
         ctx.log
             .note(&format!("wrote the chart to {}", path.display()));
     }
-    Ok(())
+    reported
 }
 
 /// `--plot -` writes the chart to stdout instead of the table: json, csv

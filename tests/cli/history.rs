@@ -2372,3 +2372,32 @@ fn a_plot_name_too_long_fails_before_the_table() {
     assert!(err.contains("File name too long"), "{err}");
     assert_eq!(stdout_of(&out), "", "nothing printed before the failure");
 }
+
+/// `trend --plot FILE | head`: the reader's going ended the run quietly
+/// before the chart was written, exit 0 and no file.
+#[test]
+fn a_closed_stdout_still_gets_the_chart_written() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 3);
+    let svg = sb.path("trend.svg");
+    // A pipe whose reader has gone: the first write fails (EPIPE).
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    drop(unsafe { OwnedFd::from_raw_fd(fds[0]) });
+    let gone = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .env_clear()
+        .envs(sb.env())
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+        .env("TALKDESK_HISTORY", &store)
+        .args(["trend", "--plot"])
+        .arg(&svg)
+        .stdout(gone)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = fs::read_to_string(&svg).expect("the chart is written");
+    assert!(text.starts_with("<svg"), "{text}");
+}
