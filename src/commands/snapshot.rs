@@ -142,8 +142,7 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
     for (place, account) in &records {
         if let Some(first) = seen.insert(account.id(), place) {
             return Err(usage_error(format!(
-                "{}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
-                path.display(),
+                "{name}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
                 account.id()
             )));
         }

@@ -162,7 +162,16 @@ fn to_series(trend: &Trend, every: Every) -> Series {
             .iter()
             .map(|p| period_label(p.start, every))
             .collect(),
-        statuses: trend.statuses.clone(),
+        // Named in the chart's legend as in the table's header.
+        statuses: (trend.statuses.iter())
+            .map(|s| {
+                if s.is_empty() {
+                    "(none)".into()
+                } else {
+                    s.clone()
+                }
+            })
+            .collect(),
         counts: trend.periods.iter().map(|p| p.counts.clone()).collect(),
     }
 }

@@ -343,6 +343,8 @@ fn name(body: &str) -> Option<String> {
     let name = lenient::<Fields>(body)?.remove("name")?;
     match name.get() {
         text if text.starts_with('"') => lenient(text),
+        // No name, as the table shows it (it was the name `null`).
+        "null" => None,
         text => Some(text.to_string()),
     }
 }

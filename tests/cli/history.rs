@@ -975,6 +975,19 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
         );
         assert!(err.contains(expected), "{err}");
     }
+    // From stdin, named so in every error (`-, line 2` beside `stdin is empty`).
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import", "-", "--at", "2026-11-01"])
+            .write_stdin(jsonl(&[a(), a()]))
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("stdin, line 2: id `acc-a` appears twice"),
+        "{err}"
+    );
     let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
     assert!(err.contains("no snapshot yet"), "{err}");
     let err = fails_with(
@@ -2400,4 +2413,83 @@ fn a_closed_stdout_still_gets_the_chart_written() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let text = fs::read_to_string(&svg).expect("the chart is written");
     assert!(text.starts_with("<svg"), "{text}");
+}
+
+/// Imports each `(json, at)` into `store`.
+fn import_all(sb: &Sandbox, store: &Path, snapshots: &[(&str, &str)]) {
+    for (i, (json, at)) in snapshots.iter().enumerate() {
+        let file = sb.path(&format!("import-{i}.json"));
+        fs::write(&file, json).unwrap();
+        let file = file.display().to_string();
+        offline_ok(
+            sb,
+            store,
+            &["snapshot", "--import", &file, "--at", at, "-q"],
+        );
+    }
+}
+
+/// A `name` that is JSON null was stored as the name `null`: `changes`
+/// said `"name":"null"`, and `history NULL` found the account.
+#[test]
+fn a_null_name_is_no_name_in_the_history() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_all(
+        &sb,
+        &store,
+        &[
+            (
+                r#"[{"id":"a","name":null,"status":"ACTIVE"}]"#,
+                "2026-05-01",
+            ),
+            (
+                r#"[{"id":"a","name":null,"status":"CHURNED"}]"#,
+                "2026-05-02",
+            ),
+        ],
+    );
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
+    assert!(changes.contains(r#""name":null"#), "{changes}");
+    let csv = offline_ok(&sb, &store, &["history", "a", "-o", "csv"]);
+    assert!(!csv.contains("null"), "{csv}");
+    let none = fails_with(
+        &offline(&sb, &store)
+            .args(["history", "NULL"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(!none.contains("is account a"), "{none}");
+}
+
+/// The chart's legend named the column of accounts without a status
+/// string (none, or a number, counted together as docs/commands.md says)
+/// with nothing, where the table says `(none)`.
+#[test]
+fn the_chart_names_the_accounts_without_a_status_as_the_table_does() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_all(
+        &sb,
+        &store,
+        &[
+            (r#"[{"id":"a","status":"ACTIVE"},{"id":"b"}]"#, "2026-05-01"),
+            (r#"[{"id":"a","status":4},{"id":"b"}]"#, "2026-05-02"),
+        ],
+    );
+    let csv = offline_ok(&sb, &store, &["trend", "--every", "day", "-o", "csv"]);
+    assert_eq!(
+        csv,
+        "period,ACTIVE,(none),TOTAL\n2026-05-01,1,1,2\n2026-05-02,0,2,2\n"
+    );
+    let svg = sb.path("t.svg");
+    let svg_arg = svg.display().to_string();
+    offline_ok(
+        &sb,
+        &store,
+        &["trend", "--every", "day", "--plot", &svg_arg, "-q"],
+    );
+    let picture = fs::read_to_string(&svg).unwrap();
+    assert!(picture.contains("\n(none)\n"), "{picture}");
 }
