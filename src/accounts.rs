@@ -65,6 +65,8 @@ pub struct Collector {
     /// The last page so far, when it was empty before the `total_pages`
     /// it claimed: the walk ended there, short.
     short: Option<(u64, u64)>,
+    /// The first page that repeated an id of a page before (dropped).
+    repeated: Option<u64>,
 }
 
 impl Collector {
@@ -78,6 +80,7 @@ impl Collector {
             first: None,
             moved: None,
             short: None,
+            repeated: None,
         }
     }
 
@@ -107,7 +110,14 @@ impl Collector {
         let mut keys = keys.into_iter();
         kept.retain(|account| {
             let key = keys.next().unwrap_or_default();
-            if self.done() || !self.seen.insert(key) || !self.filter.matches(account) {
+            if self.done() {
+                return false;
+            }
+            if !self.seen.insert(key) {
+                self.repeated.get_or_insert(page.number);
+                return false;
+            }
+            if !self.filter.matches(account) {
                 return false;
             }
             self.matched += 1;
@@ -156,7 +166,12 @@ impl Collector {
     /// differs from it (accounts added or removed meanwhile shift the
     /// pages, so that one may be missed although the count adds up).
     pub fn total_mismatch(&self) -> Option<String> {
-        let total = self.first?.0?;
+        // Without a total to count against, a repeated id is the sign.
+        let Some(total) = self.first?.0 else {
+            return self.repeated.map(|page| format!(
+                "page {page} repeated an account of a page before, and the API reported no total: accounts changed during the walk, so one may be missing"
+            ));
+        };
         let seen = self.seen.len as u64;
         match self.moved {
             Some((page, moved)) if seen != total => Some(format!(
@@ -319,6 +334,13 @@ mod tests {
         c.take(page(1, &[("a", "ACTIVE")], None));
         c.take(page(2, &[("b", "ACTIVE")], Some(5)));
         assert_eq!(c.total_mismatch(), None, "page 1 gave no total");
+        // Nor can a count: a repeated id (the pages shifted) is the sign.
+        c.take(page(3, &[("a", "ACTIVE"), ("c", "ACTIVE")], None));
+        let warning = c.total_mismatch().unwrap();
+        assert!(
+            warning.starts_with("page 3 repeated an account"),
+            "{warning}"
+        );
     }
 
     #[test]
