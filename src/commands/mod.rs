@@ -297,17 +297,26 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
 /// Refuses `target`, the value of `option`, when it is the history store
 /// in use: a slip of the hand replaced every snapshot, and exit 0.
 pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
-    let store = settings.history.as_ref().map(|h| h.value.as_path());
-    match (
-        std::fs::canonicalize(target),
-        store.map(std::fs::canonicalize),
-    ) {
-        (Ok(target_is), Some(Ok(store_is))) if target_is == store_is => Err(usage_error(format!(
-            "{option} {} is the history store; name another file",
-            target.display()
-        ))),
-        _ => Ok(()),
+    let (Some(store), Ok(target_is)) = (&settings.history, std::fs::canonicalize(target)) else {
+        return Ok(());
+    };
+    // Its journals too: a write-ahead log not yet checkpointed holds
+    // snapshots that replacing it would lose.
+    for suffix in ["", "-wal", "-journal", "-shm"] {
+        let mut file = store.value.clone().into_os_string();
+        file.push(suffix);
+        if std::fs::canonicalize(&file).is_ok_and(|file_is| file_is == target_is) {
+            let what = match suffix {
+                "" => "the history store".to_string(),
+                _ => format!("the history store's journal ({suffix})"),
+            };
+            return Err(usage_error(format!(
+                "{option} {} is {what}; name another file",
+                target.display()
+            )));
+        }
     }
+    Ok(())
 }
 
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;

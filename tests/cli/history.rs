@@ -2368,6 +2368,24 @@ fn the_history_store_is_no_output_file() {
         before,
         "the store as it was"
     );
+    // Its write-ahead log (left by a run that was killed, snapshots not
+    // yet in the store) was replaced all the same.
+    let wal = sb.path(&format!(
+        "{}-wal",
+        store.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&wal, b"not yet checkpointed").unwrap();
+    let out = offline(&sb, &store)
+        .args(["list", "--at", "now", "--output-file"])
+        .arg(&wal)
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 2);
+    assert!(
+        err.contains("is the history store's journal (-wal)"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
 }
 
 /// A `--plot` name too long for the file system failed only when the chart
