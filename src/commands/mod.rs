@@ -146,6 +146,7 @@ impl Context<'_> {
             ca_bundle: settings.ca_bundle.as_ref().map(|c| c.value.clone()),
             backoff_scale,
             max_rate: settings.max_rate.as_ref().map(|r| r.value),
+            token_apart: credentials.token_url.origin() != settings.base_url.value.origin(),
             log: self.log,
         })?;
         let cache = default_cache_dir()

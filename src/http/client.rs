@@ -58,6 +58,10 @@ pub struct ClientOptions {
     pub backoff_scale: f64,
     /// `--max-rate`: requests a second at most.
     pub max_rate: Option<f64>,
+    /// The token URL is at another origin than the API: its answers come
+    /// through another limiter and say nothing of the API's. At the same
+    /// origin (one gateway in front of both) they count as the pages do.
+    pub token_apart: bool,
     pub log: Log,
 }
 
@@ -373,7 +377,7 @@ impl Client {
                 ),
             };
             // (The token endpoint's refusals say nothing of the API's.)
-            if refused && !request.issues_token {
+            if refused && !self.limited_apart(request) {
                 self.rate_limits.note(delay);
             }
             self.debug(&format!(
@@ -387,6 +391,12 @@ impl Client {
             request.sleep(delay);
             attempt += 1;
         }
+    }
+
+    /// A token request to another origin than the API's (see
+    /// [`ClientOptions::token_apart`]).
+    fn limited_apart(&self, request: &Request) -> bool {
+        request.issues_token && self.options.token_apart
     }
 
     /// Keeps a slow pace's reason to be said when a request first waits for
@@ -429,7 +439,7 @@ impl Client {
             // (another host, another limiter): the walk is not paced by a
             // refusal of it, nor is a token that came counted among the
             // requests the API let through (a burst the API never allowed).
-            Ok(Attempt::Reply(reply, _)) if request.issues_token => {
+            Ok(Attempt::Reply(reply, _)) if self.limited_apart(request) => {
                 self.pace.no_answer(slot);
                 reply.status.to_string()
             }

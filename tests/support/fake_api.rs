@@ -124,6 +124,10 @@ pub struct Bucket {
     /// is refused when `burst` requests (refused ones too, with `refused_costs`) arrived in
     /// the `window` before it. `rate` is then only for the headers.
     pub window: Option<Duration>,
+    /// The token endpoint is behind the bucket too (one gateway in front of both, as a
+    /// haproxy frontend counts every request): a token request takes a token (recorded as
+    /// page 0), and is refused as a page is.
+    pub counts_token: bool,
 }
 
 impl Bucket {
@@ -137,6 +141,7 @@ impl Bucket {
             headers: RateHeaderStyle::None,
             status: 429,
             window: None,
+            counts_token: false,
         }
     }
 }
@@ -1103,7 +1108,8 @@ fn rate_limit(
     route: Route,
     fault: Option<FaultKind>,
 ) -> (Option<FaultKind>, Vec<(&'static str, String)>) {
-    if route != Route::Accounts {
+    let counts_token = || (shared.state().config.bucket.as_ref()).is_some_and(|b| b.counts_token);
+    if route != Route::Accounts && !(route == Route::Token && counts_token()) {
         return (fault, Vec::new());
     }
     let now = Instant::now();
@@ -1112,6 +1118,7 @@ fn rate_limit(
         .into_iter()
         .find(|(k, _)| k == "page")
         .map_or(Some(1), |(_, v)| v.parse().ok())
+        .filter(|_| route == Route::Accounts)
         .unwrap_or(0);
     let mut st = shared.state();
     let Some(bucket) = st.config.bucket.clone() else {
