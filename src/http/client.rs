@@ -155,6 +155,9 @@ pub struct Reply {
     pub status: u16,
     /// How many retries it took (0 for a first-try answer).
     pub retries: u32,
+    /// Given up on for the run's refusals in a row (past `--max-retries`),
+    /// not its own retries: how many.
+    pub run_refusals: Option<u32>,
     pub location: Option<String>,
     /// The `charset` its `Content-Type` names, if any (for an error body).
     pub charset: Option<String>,
@@ -331,8 +334,8 @@ impl Client {
                 Attempt::Reply(mut reply, _) if !last && spent(reply.status) => {
                     let refusals = self.pace.refused_in_a_row();
                     // The run retried as many times in a row as one request
-                    // may: said so, not this request's own count.
-                    reply.retries = self.options.max_retries;
+                    // may: said so, beside this request's own count.
+                    (reply.retries, reply.run_refusals) = (attempt, Some(refusals));
                     self.debug(&format!(
                         "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
                         self.options.max_retries
@@ -601,6 +604,7 @@ impl Client {
         let reply = Reply {
             status,
             retries: 0,
+            run_refusals: None,
             location,
             charset,
             body,
@@ -1083,6 +1087,7 @@ mod tests {
         let reply = Reply {
             status: 200,
             retries: 0,
+            run_refusals: None,
             location: None,
             charset: None,
             body: br#"{"access_token":"tok-abcdef"}"#.to_vec(),

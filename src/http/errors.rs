@@ -36,8 +36,12 @@ struct FieldError {
 /// with the run's secrets redacted before anything is shortened.
 pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
-    if reply.retries > 0 {
-        text += &format!(" after {}", counted(reply.retries, "retry", "retries"));
+    let own = (reply.retries > 0).then(|| counted(reply.retries, "retry", "retries"));
+    let run = (reply.run_refusals).map(|n| format!("{n} refusals in a row for the run"));
+    match (own, run) {
+        (Some(own), Some(run)) => text += &format!(" after {own} and {run}"),
+        (Some(one), None) | (None, Some(one)) => text += &format!(" after {one}"),
+        (None, None) => {}
     }
     // Only the start of a text is shown: it alone is redacted (a secret
     // that begins within what is shown ends well within 64 KiB), then cut.
@@ -272,6 +276,7 @@ mod tests {
         Reply {
             status,
             retries: 0,
+            run_refusals: None,
             location: None,
             charset: None,
             body: body.as_bytes().to_vec(),
@@ -368,6 +373,18 @@ mod tests {
         assert_eq!(
             describe(&r, &Redactor::default()),
             "HTTP 503 after 4 retries"
+        );
+        // Given up on for the run's refusals: its own 4 retries were 2.
+        let mut r = reply(429, "");
+        (r.retries, r.run_refusals) = (2, Some(5));
+        assert_eq!(
+            describe(&r, &Redactor::default()),
+            "HTTP 429 after 2 retries and 5 refusals in a row for the run"
+        );
+        r.retries = 0;
+        assert_eq!(
+            describe(&r, &Redactor::default()),
+            "HTTP 429 after 5 refusals in a row for the run"
         );
     }
 

@@ -384,14 +384,15 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
         stderr_of(&out)
     );
     assert_eq!(stdout_of(&out).lines().count(), PER_PAGE, "page 1 came");
-    // The run's retries in a row, not the last request's own count.
+    // The run's refusals in a row, beside the last request's own count
+    // (it said "after 4 retries" of a request retried twice).
     let last = stderr_of(&out)
         .lines()
         .last()
         .unwrap_or_default()
         .to_string();
     assert!(
-        last.starts_with("error: ") && last.contains("HTTP 429 after 4 retries"),
+        last.starts_with("error: ") && last.contains(" refusals in a row for the run"),
         "{last}"
     );
 }
