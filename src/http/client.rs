@@ -554,7 +554,7 @@ impl Client {
         });
         if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
             return Err(api_error(format!(
-                "{request}: the answer is compressed ({coding}), which was not asked for; check {}{}",
+                "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {}{}",
                 request.setting(),
                 or_the_proxy(via.as_ref())
             )));
