@@ -21,8 +21,9 @@
 //!   have refilled while the client waited. A 429 for a request sent before
 //!   the last cut is the same episode and changes nothing. Never below one
 //!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
-//!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`]: slowly, so a walk that
-//!   learnt the limit stays under it. A 429 while the pace allows a burst
+//!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`], twice the step each
+//!   time (up to +80 %): slowly at first, so a walk that learnt the limit
+//!   stays under it, and back up in a minute from far below it. A 429 while the pace allows a burst
 //!   first takes the burst away; only then is the rate cut. The gap bound
 //!   is the burst per gap when the last request that got through ended a
 //!   burst (a sliding window refuses all until its burst leaves it), and a
@@ -269,6 +270,8 @@ pub struct Pacer {
     through: VecDeque<Instant>,
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
+    /// Steps up since the last cut: each is twice the one before.
+    probes: u32,
     /// Refusals since the last request that got through, each of a request
     /// sent after the one before was answered, and when that one came.
     refused_in_a_row: u32,
@@ -499,7 +502,7 @@ impl Pacer {
             self.burst = 1.0;
             self.tat = None;
             self.last_cut = Some(now);
-            self.last_raise = None;
+            (self.last_raise, self.probes) = (None, 0);
             return Some(format!("HTTP {status} in a burst: one request at a time"));
         }
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
@@ -542,7 +545,7 @@ impl Pacer {
         self.tat = None;
         self.budget = None;
         self.last_cut = Some(now);
-        self.last_raise = None;
+        (self.last_raise, self.probes) = (None, 0);
         Some(format!(
             "HTTP {status} after {} got through in the last second",
             counted(got_through as u64, "request", "requests")
@@ -561,8 +564,11 @@ impl Pacer {
         if quiet < PROBE_AFTER || !due {
             return None;
         }
-        self.learnt = self.learnt.map(|r| r * (1.0 + PROBE_STEP));
-        self.last_raise = Some(now);
+        // Twice the step each time, up to +80 %: a walk pushed far down
+        // (by another run, say) climbs back in a minute, not in ten.
+        let step = PROBE_STEP * f64::from(1u32 << self.probes.min(4));
+        self.learnt = self.learnt.map(|r| r * (1.0 + step));
+        (self.last_raise, self.probes) = (Some(now), self.probes + 1);
         Some(format!(
             "no HTTP 429 for {} s, probing upwards",
             quiet.as_secs()
@@ -1070,7 +1076,9 @@ mod tests {
         }
         assert_eq!(raised_at, [30, 40, 50]);
         let rate = p.rate().unwrap();
-        let expected = learnt * (1.0 + PROBE_STEP).powi(3);
+        // 5 %, then 10 % and 20 %: a walk cut to a tenth of the limit
+        // climbed back at 5 % every 10 s (218 s from 0.11 to 0.19 a second).
+        let expected = learnt * 1.05 * 1.1 * 1.2;
         assert!((rate - expected).abs() < 1e-9, "{rate}");
     }
 
