@@ -211,32 +211,37 @@ mod tests {
         assert_eq!(ids(&list), ["c", "b", "a", "d"]);
     }
 
+    /// The ids of accounts given as JSON texts (numbers as written), sorted
+    /// by `n`.
+    fn sorted_by_n(texts: &[&str]) -> Vec<String> {
+        let parse = |text: &&str| serde_json::from_str::<Account>(text).unwrap();
+        let mut list: Vec<Account> = texts.iter().map(parse).collect();
+        sort_by_field(&mut list, "n");
+        ids(&list)
+    }
+
     /// `-0` sorted before `0`: one number, a tie, in the API's order.
     #[test]
     fn minus_zero_and_zero_are_a_tie() {
-        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap();
-        let mut list = vec![
-            parse(r#"{"id":"a","n":0}"#),
-            parse(r#"{"id":"b","n":-0}"#),
-            parse(r#"{"id":"c","n":0.0}"#),
-            parse(r#"{"id":"d","n":-0.0}"#),
-            parse(r#"{"id":"e","n":-1}"#),
-        ];
-        sort_by_field(&mut list, "n");
-        assert_eq!(ids(&list), ["e", "a", "b", "c", "d"]);
+        let ids = sorted_by_n(&[
+            r#"{"id":"a","n":0}"#,
+            r#"{"id":"b","n":-0}"#,
+            r#"{"id":"c","n":0.0}"#,
+            r#"{"id":"d","n":-0.0}"#,
+            r#"{"id":"e","n":-1}"#,
+        ]);
+        assert_eq!(ids, ["e", "a", "b", "c", "d"]);
     }
 
     #[test]
     fn integers_beyond_64_bits_sort_by_every_digit() {
-        let parse = |text: &str| serde_json::from_str::<Account>(text).unwrap();
-        let mut list = vec![
-            parse(r#"{"id":"b","n":100000000000000000000002}"#),
-            parse(r#"{"id":"a","n":100000000000000000000001}"#),
-            parse(r#"{"id":"y","n":-100000000000000000000001}"#),
-            parse(r#"{"id":"z","n":-100000000000000000000002}"#),
-        ];
-        sort_by_field(&mut list, "n");
-        assert_eq!(ids(&list), ["z", "y", "a", "b"]);
+        let ids = sorted_by_n(&[
+            r#"{"id":"b","n":100000000000000000000002}"#,
+            r#"{"id":"a","n":100000000000000000000001}"#,
+            r#"{"id":"y","n":-100000000000000000000001}"#,
+            r#"{"id":"z","n":-100000000000000000000002}"#,
+        ]);
+        assert_eq!(ids, ["z", "y", "a", "b"]);
     }
 
     #[test]

@@ -39,6 +39,21 @@ fn page_one_linking_to(next: &str) -> Value {
     })
 }
 
+/// `list -o FORMAT` against a fake whose page 1 links to `link`, which must
+/// be refused before it is asked for: only page 1 was requested.
+fn list_linking_to(link: &str, format: &str) -> std::process::Output {
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![(
+            RequestMatch::Page(1),
+            FaultKind::Json(page_one_linking_to(link)),
+        )]),
+    );
+    let output = run_tool(&fake, &["list", "-o", format]);
+    assert_eq!(fake.page_requests(), vec![1], "{}", stderr_of(&output));
+    output
+}
+
 // ---------------------------------------------------------------------------------------------
 // Origin pinning
 // ---------------------------------------------------------------------------------------------
@@ -47,14 +62,7 @@ fn page_one_linking_to(next: &str) -> Value {
 fn a_next_link_to_another_origin_is_refused_and_never_gets_the_token() {
     let other = second_origin();
     let link = format!("{}/express/accounts?page=2&per_page=2", other.base_url());
-    let fake = fake_with(
-        simple_accounts(4),
-        script(vec![(
-            RequestMatch::Page(1),
-            FaultKind::Json(page_one_linking_to(&link)),
-        )]),
-    );
-    let output = run_tool(&fake, &["list", "-o", "json"]);
+    let output = list_linking_to(&link, "json");
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(stderr.contains(&link), "the error names the link: {stderr}");
@@ -64,22 +72,13 @@ fn a_next_link_to_another_origin_is_refused_and_never_gets_the_token() {
         "the other origin got {:?}",
         other.requests()
     );
-    assert_eq!(fake.page_requests(), vec![1]);
 }
 
 #[test]
 fn a_next_link_to_another_port_of_the_same_host_is_another_origin() {
     let other = FakeApi::start(FakeConfig::default());
     let link = format!("{}/express/accounts?page=2&per_page=2", other.base_url());
-    let fake = fake_with(
-        simple_accounts(4),
-        script(vec![(
-            RequestMatch::Page(1),
-            FaultKind::Json(page_one_linking_to(&link)),
-        )]),
-    );
-    let sb = Sandbox::new();
-    let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+    let output = list_linking_to(&link, "csv");
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     assert!(stderr_of(&output).contains(&link));
     assert!(other.requests().is_empty());
@@ -275,21 +274,13 @@ fn plain_http_base_or_token_url_outside_loopback_is_refused_before_any_request()
 #[test]
 fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
     let link = "http://api.example.invalid/express/accounts?page=2&per_page=2";
-    let fake = fake_with(
-        simple_accounts(4),
-        script(vec![(
-            RequestMatch::Page(1),
-            FaultKind::Json(page_one_linking_to(link)),
-        )]),
-    );
-    let output = run_tool(&fake, &["list", "-o", "jsonl"]);
+    let output = list_linking_to(link, "jsonl");
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains(link) && stderr.contains("plain http"),
         "{stderr}"
     );
-    assert_eq!(fake.page_requests(), vec![1]);
 }
 
 #[test]
@@ -301,20 +292,11 @@ fn a_refused_next_link_echoing_the_secret_shows_no_part_of_it() {
     let split = format!("{}\u{1}{}", &SECRET[..4], &SECRET[4..]);
     for secret in [SECRET, &split] {
         let link = format!("https://evil.example/{}{secret}", "a".repeat(92));
-        let fake = fake_with(
-            simple_accounts(4),
-            script(vec![(
-                RequestMatch::Page(1),
-                FaultKind::Json(page_one_linking_to(&link)),
-            )]),
-        );
-        let sb = Sandbox::new();
-        let output = sb.tool(&fake).args(["list", "-o", "csv"]).output().unwrap();
+        let output = list_linking_to(&link, "csv");
         assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(stderr.contains("https://evil.example/aaaa"), "{stderr}");
         assert!(!stderr.contains(&SECRET[..7]), "{stderr}");
-        assert_eq!(fake.page_requests(), vec![1]);
     }
 }
 
