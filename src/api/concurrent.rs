@@ -14,6 +14,7 @@
 //! need; when the consumer stops, nothing more is started and the pages
 //! still in flight are dropped.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -76,6 +77,10 @@ pub fn walk_rest(
         work: Condvar::new(),
         ready: Condvar::new(),
         ended: AtomicBool::new(false),
+        // Checked a plain page link by the caller: page 2 as the API links it.
+        link: walk
+            .peek()
+            .map_or_else(|| api.page_url(ahead.after + 1), |(url, _)| url.clone()),
     };
     log.debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",
@@ -97,7 +102,7 @@ pub fn walk_rest(
         }
         while let Some((url, expected)) = walk.next_request() {
             let raw = shared
-                .take(api, &url, expected)
+                .take(&url, expected)
                 .unwrap_or_else(|| api.get_page(&url))?;
             let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
@@ -172,6 +177,10 @@ struct Shared {
     /// The walk has ended: the requests in flight are dropped rather than
     /// tried again or waited for (the scope joins them before it returns).
     ended: AtomicBool,
+    /// The first page's next link: pages are fetched ahead as it asks for
+    /// its page (its `per_page`, which a server that caps it may have
+    /// lowered, and its spelling), as the sequential walk would.
+    link: Url,
 }
 
 impl Shared {
@@ -217,9 +226,12 @@ impl Shared {
 
     /// The fetched answer for the walk's next request, waiting for it if it
     /// is coming; `None` when the caller must fetch `url` itself (it is not
-    /// the plain page `expected`, or no worker will fetch it).
-    fn take(&self, api: &Api, url: &Url, expected: u64) -> Option<Result<RawPage>> {
-        let link_per_page = plain_page_link(api, url, expected)?;
+    /// the request fetched ahead for page `expected`, or no worker will
+    /// fetch it).
+    fn take(&self, url: &Url, expected: u64) -> Option<Result<RawPage>> {
+        if !same_request(url, &page_like(&self.link, expected)) {
+            return None;
+        }
         let mut plan = self.lock();
         plan.wanted = plan.wanted.max(expected);
         let wanted = plan.wanted;
@@ -229,10 +241,7 @@ impl Shared {
         self.wake_a_worker(&plan);
         loop {
             if let Some(result) = plan.done.remove(&expected) {
-                return match result {
-                    Ok(raw) if !same_page(api, url, expected, &raw, link_per_page) => None,
-                    other => Some(other),
-                };
+                return Some(result);
             }
             let coming = !plan.stopped
                 && (plan.in_flight.contains(&expected)
@@ -304,7 +313,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             shared.wake_a_worker(&plan);
             n
         };
-        let url = api.page_url(n);
+        let url = page_like(&shared.link, n);
         let ahead = FetchAhead {
             within,
             ended: &shared.ended,
@@ -363,9 +372,64 @@ pub fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
     (page? == expected).then_some(per_page?)
 }
 
-/// True when `raw`, fetched by page number, is the page the walk's `url`
-/// gives: the same request, or a link whose `per_page` the answer has
-/// (a server that caps `per_page` links with the capped size).
-fn same_page(api: &Api, url: &Url, expected: u64, raw: &RawPage, link_per_page: u64) -> bool {
-    *url == api.page_url(expected) || raw.per_page == Some(link_per_page)
+/// Page `n` as `link` (a plain page link) asks for its page: the same
+/// parameters in the same order, `n` for `page`.
+fn page_like(link: &Url, n: u64) -> Url {
+    let mut url = link.clone();
+    url.set_fragment(None);
+    let pairs: Vec<(String, String)> = (link.query_pairs())
+        .map(|(key, value)| match key.as_ref() {
+            "page" => (key.into_owned(), n.to_string()),
+            _ => (key.into_owned(), value.into_owned()),
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url
+}
+
+/// One request to the server: the same origin, path and parameters (read
+/// as the server reads them: decoded, in any order; a fragment is never
+/// sent).
+fn same_request(a: &Url, b: &Url) -> bool {
+    fn params(url: &Url) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+        let mut pairs: Vec<_> = url.query_pairs().collect();
+        pairs.sort();
+        pairs
+    }
+    a.origin() == b.origin() && a.path() == b.path() && params(a) == params(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    /// A link spelled otherwise than the tool spells a page (its order, an
+    /// escape, a fragment) was fetched twice: once ahead, once as linked.
+    #[test]
+    fn a_page_is_fetched_ahead_as_the_link_spells_it_and_matched_as_the_server_reads_it() {
+        let link = url("http://h/express/accounts?per_page=20&page=%32#x");
+        let third = page_like(&link, 3);
+        assert_eq!(
+            third.as_str(),
+            "http://h/express/accounts?per_page=20&page=3"
+        );
+        for same in [
+            "http://h/express/accounts?per_page=20&page=3#x",
+            "http://h/express/accounts?page=%33&per_page=20",
+        ] {
+            assert!(same_request(&url(same), &third), "{same}");
+        }
+        for other in [
+            "http://h/express/accounts?per_page=50&page=3",
+            "http://h/express/accounts?per_page=20&page=3&sort=id",
+            "http://h/moved/accounts?per_page=20&page=3",
+            "http://h:8080/express/accounts?per_page=20&page=3",
+        ] {
+            assert!(!same_request(&url(other), &third), "{other}");
+        }
+    }
 }

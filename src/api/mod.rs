@@ -85,10 +85,13 @@ impl<'a> Api<'a> {
             (&format_args!("GET {asked}"), "base_url"),
             |url| self.get_authorized(url, ahead),
         )?;
-        // A page redirected to another page would be taken for the one
-        // asked, the one asked lost: no server means that.
-        let page_of = |url: &Url| query_param(url, "page").unwrap_or_else(|| "1".into());
-        if page_of(&url) != page_of(&asked) {
+        // A page redirected to a later page would be taken for the one
+        // asked, the one asked lost. (To a page before it is a server that
+        // clamps to its last page: the walk sees it repeat a page.)
+        let page_of =
+            |url: &Url| query_param(url, "page").map_or(Some(1), |p| p.parse::<u64>().ok());
+        let (to, from) = (page_of(&url), page_of(&asked));
+        if to != from && to.zip(from).is_none_or(|(to, from)| to >= from) {
             return Err(api_error(format!(
                 "GET {asked}: redirected to {url}, another page; check base_url"
             )));

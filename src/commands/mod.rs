@@ -302,9 +302,15 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
         return Ok(());
     };
     // Its journals too: a write-ahead log not yet checkpointed holds
-    // snapshots that replacing it would lose.
-    for suffix in ["", "-wal", "-journal", "-shm"] {
-        let mut file = store.value.clone().into_os_string();
+    // snapshots that replacing it would lose. SQLite keeps them beside
+    // the store's real file, when it is named through a link.
+    let real = std::fs::canonicalize(&store.value).unwrap_or_else(|_| store.value.clone());
+    let files = ["", "-wal", "-journal", "-shm"]
+        .into_iter()
+        .flat_map(|suffix| {
+            [&store.value, &real].map(|store| (suffix, store.as_os_str().to_owned()))
+        });
+    for (suffix, mut file) in files {
         file.push(suffix);
         if std::fs::canonicalize(&file).is_ok_and(|file_is| file_is == target_is) {
             let what = match suffix {

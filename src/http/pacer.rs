@@ -645,6 +645,11 @@ impl<C: Clock> Pace<C> {
         let started = self.clock.now();
         let mut counted = false;
         loop {
+            // (After a wait too: a request given up on takes no slot.)
+            if counted && give_up() {
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                return None;
+            }
             let now = self.clock.now();
             let ended = match self.pacer().try_send(now) {
                 Ok(slot) => Ok(Some((slot, now - started))),
@@ -667,8 +672,9 @@ impl<C: Clock> Pace<C> {
                     on_wait(wait);
                 }
             }
-            // Asked again at least every second: a new answer may change it.
-            self.clock.sleep(wait.min(Duration::from_secs(1)));
+            // Asked again often: a new answer may change it, or the request
+            // be given up on.
+            self.clock.sleep(wait.min(Duration::from_millis(100)));
         }
     }
 

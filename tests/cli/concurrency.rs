@@ -625,3 +625,24 @@ fn a_failed_page_ends_the_walk_without_retrying_the_pages_ahead() {
         assert!(tries <= 1, "page {held} asked {tries} times: {pages:?}");
     }
 }
+
+/// A server that caps `per_page` and links with the capped size: pages
+/// fetched ahead asked for the size the walk asked for, not the links',
+/// and from a server that counts offsets with the size asked for they were
+/// other slices: 30 accounts of 60, exit 0, nothing said.
+#[test]
+fn pages_fetched_ahead_are_asked_for_as_the_links_ask() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(60),
+        page_cap: 20,
+        offset_by_asked: true,
+        ..FakeConfig::default()
+    });
+    let sequential = listed(&fake, "jsonl", "1", &[]);
+    assert_eq!(sequential.lines().count(), 60);
+    let asked_before = fake.page_requests().len();
+    let concurrent = listed(&fake, "jsonl", "4", &[]);
+    assert_eq!(concurrent, sequential);
+    // And each page once: as many requests as the sequential walk made.
+    assert_eq!(fake.page_requests().len(), 2 * asked_before);
+}

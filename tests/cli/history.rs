@@ -2386,6 +2386,19 @@ fn the_history_store_is_no_output_file() {
         "{err}"
     );
     assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
+    // The store named through a link: SQLite keeps the log beside the
+    // real file, which was not looked at.
+    let out = offline(&sb, &link)
+        .args(["trend", "--plot"])
+        .arg(&wal)
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 2);
+    assert!(
+        err.contains("is the history store's journal (-wal)"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
 }
 
 /// A `--plot` name too long for the file system failed only when the chart

@@ -966,3 +966,29 @@ fn a_page_redirected_to_another_page_is_an_error() {
         );
     }
 }
+
+/// A server that clamps a page past its last to the last one by a redirect
+/// (no total, no links): the repeated page ends the walk, as when it is
+/// served in place. The refusal of a redirect to another page made it exit 5.
+#[test]
+fn a_page_past_the_end_redirected_to_the_last_ends_the_walk() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let page = |n: usize| {
+        let accounts = &simple_accounts(6)[2 * (n - 1)..2 * n];
+        let body =
+            json!({"count": 2, "page": n, "per_page": 2, "_embedded": {"accounts": accounts}});
+        (RequestMatch::Page(n as u64), FaultKind::Json(body))
+    };
+    let last = format!("{}/express/accounts?page=3&per_page=2", fake.base_url());
+    let mut faults = vec![page(1), page(2), page(3)];
+    faults.push((RequestMatch::Page(4), FaultKind::Redirect(last)));
+    fake.set_faults(always(faults));
+    let output = run_tool(&fake, &["list", "-o", "jsonl", "--per-page", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output).lines().count(), 6);
+    assert!(
+        stderr_of(&output).contains("page 4 repeats page 3"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -395,6 +395,8 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
         last.starts_with("error: ") && last.contains(" refusals in a row for the run"),
         "{last}"
     );
+    // Given up on before its own retries were spent: fewer than 4.
+    assert!(!last.contains("after 4 retries"), "{last}");
 }
 
 /// The token endpoint (another host, another limiter) answering 503 twice

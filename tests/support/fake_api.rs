@@ -51,6 +51,10 @@ pub struct FakeConfig {
     pub accounts: Vec<Value>,
     /// Server-side maximum page size: the effective `per_page` is `min(requested, page_cap)`.
     pub page_cap: usize,
+    /// A page's offset is counted with the `per_page` asked for, not the capped one: the cap
+    /// only limits how many are sent (the links carry the capped size), so a page asked for
+    /// with another size than the links' is another slice of the accounts.
+    pub offset_by_asked: bool,
     /// Style of the `_links` hrefs (or no `_links` at all).
     pub links: LinkStyle,
     pub client_id: String,
@@ -174,6 +178,7 @@ impl Default for FakeConfig {
         FakeConfig {
             accounts: Vec::new(),
             page_cap: 100,
+            offset_by_asked: false,
             links: LinkStyle::Absolute,
             client_id: "test-client".to_string(),
             client_secret: "test-secret-value".to_string(),
@@ -1383,7 +1388,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     let total = st.config.accounts.len() as u64;
     let real_pages = total.div_ceil(per_page);
     let total_pages = st.config.claimed_total_pages.unwrap_or(real_pages);
-    let start = page.saturating_sub(1).saturating_mul(per_page);
+    let step = if st.config.offset_by_asked {
+        requested
+    } else {
+        per_page
+    };
+    let start = page.saturating_sub(1).saturating_mul(step);
     let clamp = st.config.clamp_past_the_end;
     let start = match start {
         _ if start < total => start,
