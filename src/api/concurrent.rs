@@ -102,7 +102,7 @@ pub fn walk_rest(
         }
         while let Some((url, expected)) = walk.next_request() {
             let raw = shared
-                .take(&url, expected)
+                .take(api, &url, expected)
                 .unwrap_or_else(|| api.get_page(&url))?;
             let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
@@ -135,7 +135,8 @@ struct Plan {
     in_flight: BTreeSet<u64>,
     window: Window,
     /// Fetched pages waiting for the consumer.
-    done: BTreeMap<u64, Result<RawPage>>,
+    /// (With the warnings of their requests, said when a page is taken.)
+    done: BTreeMap<u64, (Result<RawPage>, Vec<String>)>,
     /// The consumer has finished: start nothing more.
     stopped: bool,
     /// Workers still running.
@@ -228,7 +229,7 @@ impl Shared {
     /// is coming; `None` when the caller must fetch `url` itself (it is not
     /// the request fetched ahead for page `expected`, or no worker will
     /// fetch it).
-    fn take(&self, url: &Url, expected: u64) -> Option<Result<RawPage>> {
+    fn take(&self, api: &Api, url: &Url, expected: u64) -> Option<Result<RawPage>> {
         if !same_request(url, &page_like(&self.link, expected)) {
             return None;
         }
@@ -240,7 +241,11 @@ impl Shared {
         plan.bound = plan.bound.max(expected);
         self.wake_a_worker(&plan);
         loop {
-            if let Some(result) = plan.done.remove(&expected) {
+            if let Some((result, warnings)) = plan.done.remove(&expected) {
+                drop(plan);
+                for warning in warnings {
+                    api.client().warn(&warning);
+                }
                 return Some(result);
             }
             let coming = !plan.stopped
@@ -314,11 +319,14 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             n
         };
         let url = page_like(&shared.link, n);
+        let warnings = Mutex::new(Vec::new());
         let ahead = FetchAhead {
             within,
             ended: &shared.ended,
+            warnings: &warnings,
         };
         let result = api.get_page_ahead(&url, Some(ahead));
+        let warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut plan = shared.lock();
         plan.in_flight.remove(&n);
         plan.observe(limits, log);
@@ -346,7 +354,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             Err(_) => plan.last = plan.last.min(n),
         }
         if n >= plan.wanted && !plan.stopped {
-            plan.done.insert(n, result);
+            plan.done.insert(n, (result, warnings));
         }
         shared.wake_consumer(&plan);
         shared.wake_a_worker(&plan);

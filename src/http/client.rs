@@ -92,6 +92,10 @@ pub struct FetchAhead<'a> {
     /// request is not sent, waited for or tried again, as its answer would
     /// be dropped.
     pub ended: &'a AtomicBool,
+    /// Its warnings (retries it needed), kept to be said when the walk
+    /// takes the page, in page order, as a sequential walk says them; a
+    /// page the walk never takes says none.
+    pub warnings: &'a Mutex<Vec<String>>,
 }
 
 /// A page fetched ahead got no answer in its time (see
@@ -346,7 +350,13 @@ impl Client {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
                         let retries = counted(attempt, "retry", "retries");
                         let failures = failures.join(", ");
-                        self.warn(&format!("{request} needed {retries} ({failures})"));
+                        let warning = format!("{request} needed {retries} ({failures})");
+                        match request.ahead {
+                            Some(ahead) => (ahead.warnings.lock())
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(warning),
+                            None => self.warn(&warning),
+                        }
                     }
                     reply.retries = attempt;
                     return Ok(reply);

@@ -646,3 +646,34 @@ fn pages_fetched_ahead_are_asked_for_as_the_links_ask() {
     // And each page once: as many requests as the sequential walk made.
     assert_eq!(fake.page_requests().len(), 2 * asked_before);
 }
+
+/// A page fetched ahead that needed a retry said so at once, as a page the
+/// sequential walk never reaches did too: its warnings are said when the
+/// walk takes the page, in page order, and never for a page it does not.
+#[test]
+fn retries_of_pages_fetched_ahead_are_said_as_the_sequential_walk_says_them() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        // Page 2 fails only after its first try timed out (2 s): by then
+        // page 3, fetched ahead, was retried and answered.
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(2), FaultKind::AwaitPages(100)),
+                (RequestMatch::Page(3), FaultKind::Status(503)),
+            ],
+            always: vec![
+                (RequestMatch::Page(2), FaultKind::Status(400)),
+                (RequestMatch::Page(4), FaultKind::Hold),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["-o", "jsonl", "--per-page", "2", "--concurrency", "4"];
+    let out = list(&fake, &[&args[..], &["--timeout", "2"]].concat());
+    let asked = fake.page_requests();
+    assert_eq!(asked.iter().filter(|&&p| p == 3).count(), 2, "{asked:?}");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains("page=3&per_page=2 needed"), "{stderr}");
+}
