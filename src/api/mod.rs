@@ -76,7 +76,8 @@ impl<'a> Api<'a> {
     /// and it is dropped once the walk has ended.
     pub fn get_page_ahead(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<RawPage> {
         let redactor = self.client.redactor();
-        let asked = follow(url, &redactor.redact(url.as_str()), &self.endpoint.origin)?;
+        // (Its secrets are out already: a next link's when its page came.)
+        let asked = follow(url, url.as_str(), &self.endpoint.origin)?;
         let (url, reply) = follow_redirects(
             asked.clone(),
             &self.endpoint.origin,
@@ -112,7 +113,9 @@ impl<'a> Api<'a> {
             200 => parse_page(url, &reply, self.answered.load(Ordering::Relaxed)).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
-                redact_next(page, redactor, moved_to)
+                let mut accounts = self.page_url(1);
+                accounts.set_query(None);
+                redact_next(page, redactor, moved_to, &accounts)
             }),
             401 | 403 => {
                 let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
@@ -212,8 +215,16 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
 /// walk follows it, or shows it in an error: redacted before it is
 /// shortened, so no cut leaves part of a secret behind. A page found after
 /// a redirect (`moved_to`) has its link made absolute against where it was
-/// found, as the walk resolves links against the URL it asked for.
-fn redact_next(mut page: RawPage, redactor: &Redactor, moved_to: Option<&Url>) -> RawPage {
+/// found, as the walk resolves links against the URL it asked for. The
+/// API's own address at its start (`accounts`, as `base_url` gave it) is
+/// kept: a short secret that is a word of it (a port, a path) is no
+/// secret the server sent, and a link without it would be another page.
+fn redact_next(
+    mut page: RawPage,
+    redactor: &Redactor,
+    moved_to: Option<&Url>,
+    accounts: &Url,
+) -> RawPage {
     if let Some(href) = page
         .links
         .as_mut()
@@ -223,10 +234,16 @@ fn redact_next(mut page: RawPage, redactor: &Redactor, moved_to: Option<&Url>) -
         // A link with what a terminal does not draw is shown without it,
         // which could join a secret split by it: such a link (no server
         // writes one) is taken as shown, its secrets out.
-        *href = match terminal_safe(href) == *href {
-            true => redactor.redact(href),
-            false => redactor.redact_shown(href),
+        let kept = [accounts.as_str(), accounts.path()]
+            .into_iter()
+            .find(|own| href.starts_with(own))
+            .map_or(0, str::len);
+        let rest = &href[kept..];
+        let rest = match terminal_safe(rest) == rest {
+            true => redactor.redact(rest),
+            false => redactor.redact_shown(rest),
         };
+        *href = format!("{}{rest}", &href[..kept]);
         if let Some(Ok(resolved)) = moved_to.map(|url| url.join(href)) {
             *href = resolved.to_string();
         }
@@ -251,12 +268,28 @@ mod tests {
     fn a_relative_next_link_belongs_to_where_a_redirect_found_the_page() {
         let found = Url::parse("https://api.example/v2/express/accounts?page=1").unwrap();
         let redactor = Redactor::default();
-        let moved = redact_next(page_linking_to("accounts?page=2"), &redactor, Some(&found));
+        let own = Url::parse("https://api.example/express/accounts").unwrap();
+        let next = |href: &str, found: Option<&Url>| {
+            next_of(redact_next(page_linking_to(href), &redactor, found, &own))
+        };
+        let moved = next("accounts?page=2", Some(&found));
+        assert_eq!(moved, "https://api.example/v2/express/accounts?page=2");
+        assert_eq!(next("accounts?page=2", None), "accounts?page=2");
+        // A short secret that is a word of the API's address (a client
+        // secret `express`) rewrote every link, and the first page's URL.
+        redactor.add("express");
+        for link in [
+            "https://api.example/express/accounts?page=2",
+            "/express/accounts?page=2",
+        ] {
+            assert_eq!(next(link, None), link);
+        }
         assert_eq!(
-            next_of(moved),
-            "https://api.example/v2/express/accounts?page=2"
+            next(
+                "https://api.example/express/accounts?page=2&k=express",
+                None
+            ),
+            "https://api.example/express/accounts?page=2&k=<redacted>"
         );
-        let asked = redact_next(page_linking_to("accounts?page=2"), &redactor, None);
-        assert_eq!(next_of(asked), "accounts?page=2");
     }
 }

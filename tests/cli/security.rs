@@ -998,3 +998,27 @@ fn json_and_jsonl_keep_hostile_values_exactly() {
     assert!(!json_out.stdout.contains(&0x1b));
     assert!(!jsonl_out.stdout.contains(&0x1b));
 }
+
+/// A short client secret that is a word of the API's address (here the
+/// path's `express`) was taken out of the first page's URL and of every
+/// next link: the tool asked for `/%3Credacted%3E/accounts` (404), and a
+/// secret equal to the port was "not a valid URL" of a "next link".
+#[test]
+fn a_secret_that_is_a_word_of_the_apis_address_leaves_its_urls_alone() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(6),
+        client_secret: "express".into(),
+        ..FakeConfig::default()
+    });
+    for concurrency in ["1", "4"] {
+        let output = Sandbox::new()
+            .tool(&fake)
+            .env("TALKDESK_CLIENT_SECRET", "express")
+            .args(["list", "-o", "jsonl", "--per-page", "2"])
+            .args(["--concurrency", concurrency])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        assert_eq!(stdout_of(&output).lines().count(), 6);
+    }
+}
