@@ -2375,30 +2375,20 @@ fn the_history_store_is_no_output_file() {
         store.file_name().unwrap().to_string_lossy()
     ));
     std::fs::write(&wal, b"not yet checkpointed").unwrap();
-    let out = offline(&sb, &store)
-        .args(["list", "--at", "now", "--output-file"])
-        .arg(&wal)
-        .output()
-        .unwrap();
-    let err = fails_with(&out, 2);
-    assert!(
-        err.contains("is the history store's journal (-wal)"),
-        "{err}"
-    );
-    assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
-    // The store named through a link: SQLite keeps the log beside the
-    // real file, which was not looked at.
-    let out = offline(&sb, &link)
-        .args(["trend", "--plot"])
-        .arg(&wal)
-        .output()
-        .unwrap();
-    let err = fails_with(&out, 2);
-    assert!(
-        err.contains("is the history store's journal (-wal)"),
-        "{err}"
-    );
-    assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
+    // Named as the store (by `list`), and through a link (by `trend`):
+    // SQLite keeps the log beside the real file, which was not looked at.
+    for (history, args) in [
+        (&store, &["list", "--at", "now", "--output-file"][..]),
+        (&link, &["trend", "--plot"]),
+    ] {
+        let out = offline(&sb, history).args(args).arg(&wal).output().unwrap();
+        let err = fails_with(&out, 2);
+        assert!(
+            err.contains("is the history store's journal (-wal)"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
+    }
 }
 
 /// A `--plot` name too long for the file system failed only when the chart
