@@ -361,23 +361,24 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
     }
 }
 
-/// When `url` asks for page `expected` of the accounts endpoint and nothing
-/// else (`page` and `per_page` alone), the `per_page` it asks for.
-pub fn plain_page_link(api: &Api, url: &Url, expected: u64) -> Option<u64> {
+/// Whether `url` asks for page `expected` of the accounts endpoint and
+/// nothing else (`page` and `per_page` alone, each once).
+pub fn is_plain_page_link(api: &Api, url: &Url, expected: u64) -> bool {
     let endpoint = api.page_url(expected);
     if url.origin() != endpoint.origin() || url.path() != endpoint.path() {
-        return None;
+        return false;
     }
     let mut page = None;
     let mut per_page = None;
     for (key, value) in url.query_pairs() {
+        let number = value.parse::<u64>().ok();
         match key.as_ref() {
-            "page" if page.is_none() => page = Some(value.parse::<u64>().ok()?),
-            "per_page" if per_page.is_none() => per_page = Some(value.parse::<u64>().ok()?),
-            _ => return None,
+            "page" if page.is_none() => page = Some(number),
+            "per_page" if per_page.is_none() => per_page = Some(number),
+            _ => return false,
         }
     }
-    (page? == expected).then_some(per_page?)
+    page == Some(Some(expected)) && per_page.is_some_and(|n| n.is_some())
 }
 
 /// Page `n` as `link` (a plain page link) asks for its page: the same

@@ -113,9 +113,8 @@ impl<'a> Api<'a> {
             200 => parse_page(url, &reply, self.answered.load(Ordering::Relaxed)).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
-                let mut accounts = self.page_url(1);
-                accounts.set_query(None);
-                redact_next(page, redactor, moved_to, &accounts)
+                let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+                redact_next(page, redactor, moved_to, accounts)
             }),
             401 | 403 => {
                 let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
@@ -231,14 +230,14 @@ fn redact_next(
         .and_then(|l| l.next.as_mut())
         .and_then(|n| n.href.as_mut())
     {
-        // A link with what a terminal does not draw is shown without it,
-        // which could join a secret split by it: such a link (no server
-        // writes one) is taken as shown, its secrets out.
         let kept = [accounts.as_str(), accounts.path()]
             .into_iter()
             .find(|own| href.starts_with(own))
             .map_or(0, str::len);
         let rest = &href[kept..];
+        // A link with what a terminal does not draw is shown without it,
+        // which could join a secret split by it: such a link (no server
+        // writes one) is taken as shown, its secrets out.
         let rest = match terminal_safe(rest) == rest {
             true => redactor.redact(rest),
             false => redactor.redact_shown(rest),

@@ -37,7 +37,7 @@ pub fn for_each_page(
     // Pages are fetched ahead by number only when the walk goes to them by
     // number: a server that links by cursor or path ignores `page`.
     let ahead = walk.ahead(&first, concurrency).filter(|_| {
-        (walk.peek()).is_some_and(|(url, n)| concurrent::plain_page_link(api, url, *n).is_some())
+        (walk.peek()).is_some_and(|(url, n)| concurrent::is_plain_page_link(api, url, *n))
     });
     let flow = consume(first)?;
     if flow == Flow::Stop {

@@ -90,7 +90,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "stdout");
     }
-    let header = header(&trend);
+    let header = header(&series);
     let periods: Vec<Value> = trend
         .periods
         .iter()
@@ -162,7 +162,7 @@ fn to_series(trend: &Trend, every: Every) -> Series {
             .iter()
             .map(|p| period_label(p.start, every))
             .collect(),
-        // Named in the chart's legend as in the table's header.
+        // `(none)` for accounts without one, in the table and the legend.
         statuses: (trend.statuses.iter())
             .map(|s| {
                 if s.is_empty() {
@@ -177,9 +177,8 @@ fn to_series(trend: &Trend, every: Every) -> Series {
 }
 
 /// `period`, the statuses (`(none)` for accounts without one), `TOTAL`.
-fn header(trend: &Trend) -> Vec<&str> {
-    let statuses = trend.statuses.iter().map(String::as_str);
-    let statuses = statuses.map(|s| if s.is_empty() { "(none)" } else { s });
+fn header(series: &Series) -> Vec<&str> {
+    let statuses = series.statuses.iter().map(String::as_str);
     std::iter::once("period")
         .chain(statuses)
         .chain(["TOTAL"])
@@ -228,6 +227,7 @@ mod tests {
             statuses: vec!["ACTIVE".into(), String::new()],
             periods: Vec::new(),
         };
-        assert_eq!(header(&trend), ["period", "ACTIVE", "(none)", "TOTAL"]);
+        let series = to_series(&trend, Every::Day);
+        assert_eq!(header(&series), ["period", "ACTIVE", "(none)", "TOTAL"]);
     }
 }

@@ -310,9 +310,6 @@ impl Client {
         let mut attempt = 0u32;
         let mut sent_again = false;
         loop {
-            if request.walk_ended() {
-                return Err(api_error(format!("{request}: dropped, the walk has ended")));
-            }
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
             let outcome = match self.paced_attempt(request, attempt, sent_again)? {

@@ -635,7 +635,7 @@ impl<C: Clock> Pace<C> {
     /// Waits until a request may go, then takes its slot. Returns the slot
     /// (for [`Pace::on_answer`]) and how long it waited; `on_wait` hears
     /// the wait before it begins, if there is one. `None` when `give_up`
-    /// says so while it waits (asked at least every second).
+    /// says so, before it takes a slot (asked every 0.1 s while it waits).
     pub fn send_slot(
         &self,
         on_wait: impl FnOnce(Duration),
@@ -645,16 +645,11 @@ impl<C: Clock> Pace<C> {
         let started = self.clock.now();
         let mut counted = false;
         loop {
-            // (After a wait too: a request given up on takes no slot.)
-            if counted && give_up() {
-                self.waiting.fetch_sub(1, Ordering::SeqCst);
-                return None;
-            }
             let now = self.clock.now();
-            let ended = match self.pacer().try_send(now) {
-                Ok(slot) => Ok(Some((slot, now - started))),
-                Err(_) if give_up() => Ok(None),
-                Err(wait) => Err(wait),
+            // A request given up on takes no slot.
+            let ended = match give_up() {
+                true => Ok(None),
+                false => (self.pacer().try_send(now)).map(|slot| Some((slot, now - started))),
             };
             let wait = match ended {
                 Ok(slot) => {
