@@ -378,6 +378,11 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
             if message.contains("expected struct RawProfile") {
                 message = "settings must sit inside a profile table such as [default]".into();
+            } else if let Some(key) = line.and_then(|l| unquoted_text_key(&text, l)) {
+                // TOML reads `client_id = 0a1b` as a bad number and
+                // `test-client` as a bad `true`: say what it is (the key,
+                // never the value, which may be a secret).
+                message = format!("the value of {key} needs quotes, as in {key} = \"…\"");
             }
             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             Err(config_error(format!(
@@ -386,6 +391,26 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             )))
         }
     }
+}
+
+/// The key of a text setting whose value on `line` is written without
+/// quotes (`client_id = 0a1b2c`); None for anything else.
+fn unquoted_text_key(text: &str, line: usize) -> Option<&str> {
+    const TEXT_KEYS: [&str; 9] = [
+        "account_name",
+        "region",
+        "client_id",
+        "client_secret",
+        "client_secret_cmd",
+        "base_url",
+        "token_url",
+        "ca_bundle",
+        "history",
+    ];
+    let (key, value) = text.lines().nth(line - 1)?.split_once('=')?;
+    let (key, value) = (key.trim(), value.trim_start());
+    let quoted = value.starts_with(['"', '\'', '[', '{']) || value.is_empty();
+    (TEXT_KEYS.contains(&key) && !quoted).then_some(key)
 }
 
 /// Warns when group or others can read the config file (as ssh does).
@@ -749,7 +774,19 @@ fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
 pub fn account_name(name: String) -> Result<String, String> {
     let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     // One label of a host name: no hyphen at either end, 63 at most.
+    // `mycompany.mytalkdesk.com` or its URL pasted whole: its first label.
+    let host = name
+        .split_once("://")
+        .map_or(name.as_str(), |(_, rest)| rest);
+    let label = host.split(['.', '/', ':']).next().unwrap_or_default();
     let why = match () {
+        _ if !valid
+            && host.contains('.')
+            && !label.is_empty()
+            && account_name(label.into()).is_ok() =>
+        {
+            &format!("use `{label}`, the first part of the host name")
+        }
         _ if !valid || name.is_empty() => "use letters, digits and hyphens only",
         _ if name.starts_with('-') || name.ends_with('-') => "it cannot start or end with a hyphen",
         _ if name.len() > 63 => "it is longer than 63 characters",
@@ -1004,8 +1041,16 @@ fn run_secret_command(line: &str) -> Result<Secret> {
     let stdout = read.map_err(cannot_run)?;
     let status = child.wait().map_err(cannot_run)?;
     if !status.success() {
+        // Run by hand in a shell, `cat ~/secret` works: say why it may not here.
+        let shell = line.contains(['~', '$', '|', ';', '*', '>', '<', '&', '`']);
+        let hint = match shell {
+            true => {
+                "; it runs without a shell, so `~`, `$VAR`, `|` and globs are not expanded: use full paths or wrap it in sh -c '…'"
+            }
+            false => "; run it by hand to see why",
+        };
         return Err(config_error(format!(
-            "client_secret_cmd `{program}` failed ({status}); run it by hand to see why"
+            "client_secret_cmd `{program}` failed ({status}){hint}"
         )));
     }
     // The secret is the first line: it must be text as it was printed,
@@ -1126,6 +1171,28 @@ mod tests {
         let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
         assert!(msg.contains("config.toml, line 3"), "{msg}");
         assert!(msg.contains("client_secert"), "{msg}");
+    }
+
+    /// It was "invalid float, expected nothing" or "invalid boolean".
+    #[test]
+    fn an_unquoted_text_value_is_said_to_need_quotes_without_quoting_it() {
+        for line in [
+            "client_id = 0a1b2c3d4e",
+            "client_id = test-client",
+            "client_secret = ffoo",
+            "region = eu",
+        ] {
+            let (_d, path) = write_config(&format!("[default]\n{line}\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            let key = line.split(' ').next().unwrap();
+            let want = format!("line 2: the value of {key} needs quotes, as in {key} = \"…\"");
+            assert!(msg.contains(&want), "{msg}");
+            assert!(!msg.contains(line.rsplit(' ').next().unwrap()), "{msg}");
+        }
+        // A number written wrong keeps TOML's own words.
+        let (_d, path) = write_config("[default]\nper_page = 1x\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(!msg.contains("needs quotes"), "{msg}");
     }
 
     #[test]
@@ -1318,6 +1385,16 @@ mod tests {
         for (name, why) in [
             ("acme-", "it cannot start or end with a hyphen"),
             ("-acme", "it cannot start or end with a hyphen"),
+            // The host or URL pasted whole: its first part is the name.
+            (
+                "mycompany.mytalkdesk.com",
+                "; use `mycompany`, the first part of the host name",
+            ),
+            (
+                "https://acme.mytalkdesk.com/",
+                "; use `acme`, the first part of the host name",
+            ),
+            ("a b.c", "use letters, digits and hyphens only"),
             (&"a".repeat(64), "it is longer than 63 characters"),
         ] {
             let pairs = [("TALKDESK_ACCOUNT_NAME", name)];
@@ -1478,6 +1555,28 @@ mod tests {
                 crate::error::Exit::Config,
                 "{cmd}"
             );
+        }
+    }
+
+    /// `cat ~/secret.txt` works by hand in a shell and failed here with
+    /// "run it by hand to see why".
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_secret_cmd_written_for_a_shell_says_there_is_none() {
+        let hints = [
+            (
+                "cat ~/nonexistent-secret.txt",
+                "it runs without a shell, so `~`",
+            ),
+            ("false", "; run it by hand to see why"),
+        ];
+        for (cmd, hint) in hints {
+            let (_d, path) = write_config(&format!(
+                "[default]\nclient_id = \"i\"\ntoken_url = \"http://127.0.0.1:1/t\"\nclient_secret_cmd = \"{cmd}\"\n"
+            ));
+            let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+            let msg = s.credentials().unwrap_err().to_string();
+            assert!(msg.contains(hint), "{msg}");
         }
     }
 

@@ -170,7 +170,7 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let profile = toml_key(&profile_in_use(ctx.profile.as_deref(), ctx.env)?.value);
-    let text = if io::stdin().is_terminal() {
+    let (text, complete) = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
             stderr,
@@ -184,18 +184,41 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             ),
             answers => answers?,
         };
-        fill_template(&answers)
+        let complete = [
+            &answers.account_name,
+            &answers.client_id,
+            &answers.client_secret,
+        ]
+        .iter()
+        .all(|answer| answer.is_some());
+        (fill_template(&answers), complete)
     } else {
-        TEMPLATE.to_string()
+        (TEMPLATE.to_string(), false)
     };
     let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
     write_private(&path, &text, force)?;
     // A notice, as the other commands' (stdout is for what was asked).
     ctx.log.note(&format!("wrote {}", path.display()));
-    ctx.log.note(
-        "next: fill in what is missing, then run `talkdesk-accounts auth check` to try the credentials",
-    );
+    ctx.log.note(&next_step(ctx, complete));
     Ok(())
+}
+
+/// The command that tries what `config init` wrote: with the `--config`
+/// and `--profile` it was given, or it would read another file or profile.
+fn next_step(ctx: &Context, complete: bool) -> String {
+    let mut command = String::from("talkdesk-accounts");
+    if let Some(path) = &ctx.config {
+        command += &format!(" --config {}", shell_words::quote(&path.to_string_lossy()));
+    }
+    if let Some(profile) = &ctx.profile {
+        command += &format!(" --profile {}", shell_words::quote(profile));
+    }
+    let todo = if complete {
+        ""
+    } else {
+        "fill in what is missing, then "
+    };
+    format!("next: {todo}run `{command} auth check` to try the credentials")
 }
 
 /// Reads the secret with echo off. rpassword, reading /dev/tty, puts the

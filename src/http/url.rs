@@ -18,8 +18,16 @@ const SHOWN_CHARS: usize = 120;
 /// credentials.
 pub fn parse(text: &str) -> Result<Url, String> {
     let shown = quoted(text).unwrap_or_else(|| "a URL with `@`".into());
-    let url = Url::parse(text.trim()).map_err(|e| format!("{shown} is not a valid URL ({e})"))?;
-    check_web(&url).map_err(|why| format!("{shown} {why}"))?;
+    // `api.talkdeskapp.com` (or `…:443`, read as a scheme) is a host alone.
+    let whole = match text.contains("://") {
+        false => quoted(&format!("https://{}", text.trim())),
+        true => None,
+    };
+    let hint = whole.map(|url| format!("; write the whole URL, as in {url}"));
+    let hint = hint.unwrap_or_default();
+    let url =
+        Url::parse(text.trim()).map_err(|e| format!("{shown} is not a valid URL ({e}){hint}"))?;
+    check_web(&url).map_err(|why| format!("{shown} {why}{hint}"))?;
     Ok(url)
 }
 
@@ -134,6 +142,27 @@ fn quoted(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::error::{Exit, exit_code_for};
+
+    /// A host alone said "relative URL without a base", or with a port
+    /// "uses `api.talkdeskapp.com:`", and no fix.
+    #[test]
+    fn a_host_without_a_scheme_is_shown_written_whole() {
+        for (text, hint) in [
+            (
+                "api.talkdeskapp.com",
+                "; write the whole URL, as in `https://api.talkdeskapp.com`",
+            ),
+            (
+                "localhost:8080",
+                "; write the whole URL, as in `https://localhost:8080`",
+            ),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.ends_with(hint), "{err}");
+        }
+        assert!(!parse("ftp://h").unwrap_err().contains("whole URL"));
+        assert!(!parse("u:p@h").unwrap_err().contains("p@h"));
+    }
 
     fn url(text: &str) -> Url {
         parse(text).unwrap()

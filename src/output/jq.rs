@@ -512,6 +512,37 @@ const LEFT_OUT: &[&str] = &[
     "halt_error",
 ];
 
+/// Functions of jq that jaq, and so `--jq`, does not have (docs/jq.md).
+const NOT_IN_JAQ: &[&str] = &[
+    "IN",
+    "INDEX",
+    "JOIN",
+    "ascii",
+    "builtins",
+    "date",
+    "dateadd",
+    "datesub",
+    "format",
+    "fromstream",
+    "get_jq_origin",
+    "get_prog_origin",
+    "get_search_list",
+    "have_decnum",
+    "have_literal_numbers",
+    "isvalid",
+    "leaf_paths",
+    "lgamma_r",
+    "modulemeta",
+    "recurse_down",
+    "scalars_or_empty",
+    "toarray",
+    "tostream",
+    "truncate_stream",
+    "@base32",
+    "@base32d",
+    "$__prog_args",
+];
+
 /// The message for an expression naming something undefined.
 fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
     let detail = errors.into_iter().find_map(|(_, errs)| {
@@ -522,6 +553,8 @@ fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
             };
             let hint = if LEFT_OUT.contains(&name) {
                 "; --jq has no environment, input or stderr functions: pipe -o json into jq for those"
+            } else if NOT_IN_JAQ.contains(&name) {
+                "; jq has it but --jq does not (see docs/jq.md): write it another way, or pipe -o json into jq"
             } else {
                 "; check the spelling and the number of arguments"
             };
@@ -843,6 +876,25 @@ mod tests {
         assert!(e.contains("unknown variable `$ENV`"), "{e}");
         let e = run("import \"x\" as x; .", json!({})).unwrap_err();
         assert!(e.contains("reads no modules"), "{e}");
+    }
+
+    /// `IN` was "check the spelling", as if it were a typo.
+    #[test]
+    fn a_jq_function_jaq_lacks_is_named_as_such() {
+        for expr in [
+            "select(.status | IN(\"ACTIVE\"))",
+            "tostream",
+            "@base32",
+            "leaf_paths",
+        ] {
+            let e = run(expr, json!({})).unwrap_err();
+            assert!(
+                e.contains("; jq has it but --jq does not (see docs/jq.md)"),
+                "{e}"
+            );
+        }
+        let e = run("slect(.a)", json!({})).unwrap_err();
+        assert!(e.contains("check the spelling"), "{e}");
     }
 
     #[test]

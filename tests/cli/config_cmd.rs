@@ -247,6 +247,10 @@ fn init_writes_the_profile_asked_for() {
         .output()
         .unwrap();
     assert!(init.status.success(), "{}", stderr_of(&init));
+    // The next step it names asks for that profile (it named none).
+    let next =
+        "next: fill in what is missing, then run `talkdesk-accounts --profile prod auth check`";
+    assert!(stderr_of(&init).contains(next), "{}", stderr_of(&init));
     let text = fs::read_to_string(sb.default_config_path()).unwrap();
     assert!(
         text.contains("\n[prod]\n") && !text.contains("\n[default]\n"),
@@ -282,6 +286,11 @@ fn init_refuses_to_overwrite_without_force() {
         .output()
         .unwrap();
     assert!(first.status.success(), "{}", stderr_of(&first));
+    let next = format!(
+        "run `talkdesk-accounts --config {} auth check`",
+        path.display()
+    );
+    assert!(stderr_of(&first).contains(&next), "{}", stderr_of(&first));
     #[cfg(unix)]
     {
         assert_eq!(mode(&sb.path("deep")), 0o700);
@@ -386,6 +395,12 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     let terminal = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{terminal}");
     assert!(terminal.contains("`bad name!`: use letters"), "{terminal}");
+    // Every question answered: nothing is left to fill in.
+    let next = format!(
+        "next: run `talkdesk-accounts --config {} auth check`",
+        path.display()
+    );
+    assert!(terminal.contains(&next), "{terminal}");
     let settings: Vec<String> = fs::read_to_string(&path)
         .unwrap()
         .lines()
