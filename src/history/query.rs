@@ -416,6 +416,20 @@ pub fn count_periods(
     starts: &[i64],
     end: i64,
 ) -> Trend {
+    // The versions' starts and ends in time order, swept once as the
+    // periods' snapshots go forward: a day's periods over years cost what
+    // the versions do, not periods times accounts.
+    let mut events: Vec<(i64, i64, &str)> = intervals
+        .iter()
+        .flat_map(|(from, to, status)| {
+            let end = to.map(|to| (to, -1, status.as_str()));
+            [Some((*from, 1, status.as_str())), end]
+        })
+        .flatten()
+        .collect();
+    events.sort_unstable_by_key(|&(time, ..)| time);
+    let mut events = events.into_iter().peekable();
+    let mut valid: HashMap<&str, i64> = HashMap::new();
     // Per period: its start, the last snapshot before it ends, the counts.
     let mut counted: Vec<(i64, i64, HashMap<&str, u64>)> = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
@@ -424,13 +438,14 @@ pub fn count_periods(
         let Some(&snapshot) = taken.checked_sub(1).and_then(|k| snapshots.get(k)) else {
             continue;
         };
-        let mut counts = HashMap::new();
-        for (from, to, status) in intervals {
-            // The versions valid at the snapshot: `from <= t < to`.
-            if *from <= snapshot && to.is_none_or(|to| to > snapshot) {
-                *counts.entry(status.as_str()).or_insert(0) += 1;
-            }
+        // The versions valid at the snapshot: `from <= t < to`.
+        while let Some((_, change, status)) = events.next_if(|&(time, ..)| time <= snapshot) {
+            *valid.entry(status).or_insert(0) += change;
         }
+        let counts = (valid.iter())
+            .filter(|&(_, &n)| n > 0)
+            .map(|(&status, &n)| (status, n as u64))
+            .collect();
         counted.push((start, snapshot, counts));
     }
     // Documented statuses first, in the reference's order, then others.
@@ -506,6 +521,46 @@ mod tests {
             ["name", "x", "y"]
         );
         assert!(changed_fields(r#"{"id":"1"}"#, r#"{"id":"1"}"#).is_empty());
+    }
+
+    /// The sweep counts what looking at every version for every period
+    /// counted (it took periods times versions: 17 s for 100,000 accounts
+    /// and `--every day` over 26 years).
+    #[test]
+    fn the_sweep_counts_as_every_version_looked_at_would() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..200 {
+            let mut snapshots: Vec<i64> = (0..rng.usize(1..6)).map(|_| rng.i64(0..50)).collect();
+            snapshots.sort_unstable();
+            snapshots.dedup();
+            let intervals: Vec<(i64, Option<i64>, String)> = (0..rng.usize(0..12))
+                .map(|_| {
+                    let from = snapshots[rng.usize(..snapshots.len())];
+                    let to = rng.bool().then(|| from + rng.i64(1..30));
+                    (from, to, ["A", "B", "C"][rng.usize(..3)].to_string())
+                })
+                .collect();
+            let starts: Vec<i64> = (-5..60).step_by(rng.usize(1..9)).collect();
+            let trend = count_periods(&snapshots, &intervals, &starts, 70);
+            for period in &trend.periods {
+                let valid = |(from, to, _): &&(i64, Option<i64>, String)| {
+                    *from <= period.snapshot && to.is_none_or(|to| to > period.snapshot)
+                };
+                for (status, &n) in trend.statuses.iter().zip(&period.counts) {
+                    let naive = intervals.iter().filter(valid).filter(|v| &v.2 == status);
+                    assert_eq!(naive.count() as u64, n, "{snapshots:?} {intervals:?}");
+                }
+            }
+            let statuses: std::collections::BTreeSet<&String> = (trend.periods.iter())
+                .flat_map(|p| {
+                    intervals.iter().filter(move |(from, to, _)| {
+                        *from <= p.snapshot && to.is_none_or(|to| to > p.snapshot)
+                    })
+                })
+                .map(|(_, _, status)| status)
+                .collect();
+            assert_eq!(statuses.len(), trend.statuses.len(), "{intervals:?}");
+        }
     }
 
     #[test]
