@@ -298,7 +298,7 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
 /// Refuses `target`, the value of `option`, when it is the history store
 /// in use: a slip of the hand replaced every snapshot, and exit 0.
 pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
-    let (Some(store), Ok(target_is)) = (&settings.history, std::fs::canonicalize(target)) else {
+    let (Some(store), Some(target_is)) = (&settings.history, resolved(target)) else {
         return Ok(());
     };
     // Its journals too: a write-ahead log not yet checkpointed holds
@@ -312,7 +312,8 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
         });
     for (suffix, mut file) in files {
         file.push(suffix);
-        if std::fs::canonicalize(&file).is_ok_and(|file_is| file_is == target_is) {
+        // Between runs the journals are gone: named, they are still its.
+        if resolved(file.as_ref()).is_some_and(|file_is| file_is == target_is) {
             let what = match suffix {
                 "" => "the history store".to_string(),
                 _ => format!("the history store's journal ({suffix})"),
@@ -324,6 +325,16 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
         }
     }
     Ok(())
+}
+
+/// `path` with every link resolved, or, when it does not exist, its
+/// folder's links and its own name.
+fn resolved(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = std::fs::canonicalize(folder.unwrap_or(".".as_ref())).ok()?;
+        Some(folder.join(path.file_name()?))
+    })
 }
 
 /// Parses a `WHEN` argument (`--since`, `--until`, `--at`) against now;

@@ -2389,6 +2389,28 @@ fn the_history_store_is_no_output_file() {
         );
         assert_eq!(std::fs::read(&wal).unwrap(), b"not yet checkpointed");
     }
+    // Between runs the journals do not exist: named, the output went to
+    // a file SQLite then deleted (`-wal`) or would read as its own (exit 0).
+    std::fs::remove_file(&wal).unwrap();
+    for suffix in ["-wal", "-journal", "-shm"] {
+        let journal = format!("{}{suffix}", store.display());
+        for args in [
+            &["list", "--at", "now", "--output-file"][..],
+            &["trend", "--plot"],
+        ] {
+            let out = offline(&sb, &store)
+                .args(args)
+                .arg(&journal)
+                .output()
+                .unwrap();
+            let err = fails_with(&out, 2);
+            assert!(
+                err.contains(&format!("store's journal ({suffix})")),
+                "{err}"
+            );
+            assert!(!Path::new(&journal).exists(), "{journal}");
+        }
+    }
 }
 
 /// A `--plot` name too long for the file system failed only when the chart
