@@ -37,8 +37,9 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
     }
     let store = ctx.history_store(&settings, Access::Read)?;
-    // Looked up first: one the history never had is an error before
-    // anything is printed (csv printed its header).
+    // Looked up first: an organization or account the history never had
+    // is an error before anything is printed (csv printed its header).
+    store.known_org(&org).map_err(|e| store.damaged(e))?;
     let id = (args.id.as_deref())
         .map(|key| store.account_id(&org, key))
         .transpose()

@@ -69,9 +69,37 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        id.ok_or_else(|| anyhow::anyhow!(
-            "no snapshot yet of the {org} in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
-            self.path.display()
-        ))
+        if let Some(id) = id {
+            return Ok(id);
+        }
+        // Another profile's, or the same one spelt another way (a `/`
+        // more): "no snapshot yet" alone read as an empty store.
+        let mut others = self.conn.prepare(
+            "SELECT base_url, token_url FROM org
+             WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id) ORDER BY id",
+        )?;
+        let others: Vec<Org> = (others.query_map([], |r| {
+            Ok(Org {
+                base_url: r.get(0)?,
+                token_url: r.get(1)?,
+            })
+        })?)
+        .collect::<rusqlite::Result<_>>()?;
+        let path = self.path.display();
+        let first = "run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)";
+        Err(match others.as_slice() {
+            [] => {
+                anyhow::anyhow!("no snapshot yet of the {org} in the history store {path}; {first}")
+            }
+            [other, rest @ ..] => {
+                let more = match rest.len() {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                anyhow::anyhow!(
+                    "no snapshot yet of the {org} in the history store {path}, which holds the {other}{more}; pass the --profile (or base_url and token_url) they were recorded with, or {first}"
+                )
+            }
+        })
     }
 }

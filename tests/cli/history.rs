@@ -1208,15 +1208,20 @@ fn organizations_never_mix() {
     let store = sb.path("store");
     let [(file, at), ..] = exports(&sb);
     offline_ok(&sb, &store, &["snapshot", "--import", &file, "--at", &at]);
-    let err = fails_with(
-        &offline(&sb, &store)
+    // The store names the organization it holds (another profile's, or
+    // the same spelt another way), and csv prints no header before it.
+    for format in ["table", "csv", "jsonl"] {
+        let out = offline(&sb, &store)
             .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/other/token")
-            .arg("changes")
+            .args(["changes", "-o", format])
             .output()
-            .unwrap(),
-        1,
-    );
-    assert!(err.contains("no snapshot yet of the organization"), "{err}");
+            .unwrap();
+        let err = fails_with(&out, 1);
+        assert!(err.contains("no snapshot yet of the organization"), "{err}");
+        let holds = ", which holds the organization http://127.0.0.1:9/ (token URL http://127.0.0.1:9/oauth/token); pass the --profile";
+        assert!(err.contains(holds), "{err}");
+        assert_eq!(stdout_of(&out), "", "{format}");
+    }
 }
 
 #[test]
