@@ -1,7 +1,8 @@
 //! Ctrl-C, `kill` and a scheduler's timeout: a run ended by SIGINT,
 //! SIGTERM or SIGHUP (or another signal that ends a process and can be
-//! caught: SIGQUIT, SIGALRM of `timeout -s ALRM`, SIGUSR1/2, and SIGXCPU
-//! and SIGXFSZ of `ulimit -t` / `-f`) first removes the hidden temporary
+//! caught: SIGQUIT, SIGALRM of `timeout -s ALRM`, SIGUSR1/2, SIGXCPU of
+//! `ulimit -t`, SIGABRT sent by `kill`, and the rarer ones to the
+//! real-time signals) first removes the hidden temporary
 //! files it was writing (the `--output-file` export, a token cache entry),
 //! so that a nightly job stopped every night does not pile them up. The
 //! target of `--output-file` is untouched, as on any other failure. The
@@ -86,12 +87,26 @@ fn remove_all(paths: &[PathBuf]) {
 /// yet.
 #[cfg(unix)]
 pub fn install() {
-    use signal_hook::consts::*;
+    use libc::*;
+    // A file size limit (`ulimit -f`) fails the write that reaches it
+    // with an error that says so, rather than ending the run: SIGXFSZ
+    // came after a snapshot was recorded (in the checkpoint), or at the
+    // token cache, which may fail with a warning.
+    // SAFETY: setting a signal's disposition to "ignore".
+    unsafe { signal(SIGXFSZ, SIG_IGN) };
+    #[cfg(target_os = "linux")]
+    let more = [SIGPWR, SIGSTKFLT]
+        .into_iter()
+        .chain(SIGRTMIN()..=SIGRTMAX());
+    #[cfg(not(target_os = "linux"))]
+    let more = std::iter::empty();
     let _ = CATCH.set(
         [
-            SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+            SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGABRT, SIGTRAP,
+            SIGSYS, SIGVTALRM, SIGPROF, SIGIO,
         ]
         .into_iter()
+        .chain(more)
         .filter(|&s| !ignored(s))
         .collect(),
     );
@@ -127,7 +142,12 @@ fn catch(signals: &[i32]) {
                 // The list stays locked: no rename starts before the end.
                 let held = pending();
                 remove_all(&held);
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                // signal-hook's emulate_default_handler knows no SIGIO.
+                // SAFETY: setting a signal's default action and raising it.
+                unsafe {
+                    libc::signal(signal, libc::SIG_DFL);
+                    libc::raise(signal);
+                }
                 // Not reached: the default action of these signals ends the process.
                 std::process::exit(128 + signal);
             }

@@ -64,6 +64,8 @@ fn interrupted_export(signal: &str, number: i32) {
         .spawnable_tool(&fake)
         .args(["list", "-o", "csv", "--concurrency", "1", "--output-file"])
         .arg(&target)
+        // A SIGABRT's core dump, where they are on, goes there.
+        .current_dir(sb.dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -99,11 +101,20 @@ fn a_schedulers_sigterm_leaves_no_temporary_file_and_the_target_untouched() {
 }
 
 /// The other signals that end a process, and can be caught, clean up too:
-/// `timeout -s ALRM`, `kill -USR1`. Before, each left the hidden file.
+/// `timeout -s ALRM`, `kill -USR1`, `kill -ABRT` and the rarer ones. Before,
+/// each left the hidden file.
 #[test]
 fn other_ending_signals_leave_no_temporary_file_either() {
     interrupted_export("-ALRM", 14);
     interrupted_export("-USR1", 10);
+    interrupted_export("-ABRT", libc::SIGABRT);
+    interrupted_export("-VTALRM", libc::SIGVTALRM);
+    interrupted_export("-IO", libc::SIGIO);
+    #[cfg(target_os = "linux")]
+    {
+        interrupted_export("-PWR", libc::SIGPWR);
+        interrupted_export("-RTMIN", libc::SIGRTMIN());
+    }
 }
 
 /// A file size limit (`ulimit -f`, systemd's `LimitFSIZE`) reached while
@@ -128,7 +139,10 @@ fn a_file_size_limit_leaves_no_temporary_file_and_the_target_untouched() {
         .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
-    assert!(!output.status.success(), "{output:?}");
+    // An error that says so (exit 1), not SIGXFSZ with no word.
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("File too large"), "{stderr}");
     assert_eq!(
         temporaries(&sb),
         Vec::<String>::new(),
@@ -138,4 +152,29 @@ fn a_file_size_limit_leaves_no_temporary_file_and_the_target_untouched() {
         std::fs::read_to_string(&target).unwrap(),
         "yesterday's export\n"
     );
+}
+
+/// With no room to grow any file (`ulimit -f 0`), the token cache, which
+/// may fail with a warning, ended the whole run by SIGXFSZ (exit 153 in a
+/// shell, nothing listed). The run lists, warning of the cache.
+#[test]
+fn a_file_size_limit_at_the_token_cache_is_a_warning() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let tool = sb.spawnable_tool(&fake);
+    let output = Command::new("sh")
+        .args(["-c", r#"ulimit -f 0; exec "$0" "$@""#])
+        .arg(tool.get_program())
+        .args(["list", "-o", "jsonl"])
+        .env_clear()
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("could not cache the token"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 3);
 }

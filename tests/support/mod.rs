@@ -326,6 +326,13 @@ pub fn send_signal(pid: u32, name: &str) {
         "TERM" => libc::SIGTERM,
         "ALRM" => libc::SIGALRM,
         "USR1" => libc::SIGUSR1,
+        "ABRT" => libc::SIGABRT,
+        "VTALRM" => libc::SIGVTALRM,
+        "IO" => libc::SIGIO,
+        #[cfg(target_os = "linux")]
+        "PWR" => libc::SIGPWR,
+        #[cfg(target_os = "linux")]
+        "RTMIN" => libc::SIGRTMIN(),
         other => panic!("no signal {other} here: add it to send_signal"),
     };
     let pid = libc::pid_t::try_from(pid).expect("a process id");
