@@ -243,8 +243,16 @@ impl Store {
         // made beside it to read it are taken away.
         let version = {
             let none_beside = side_files(path).iter().all(|side| !side.exists());
-            let probe = Store::open_read_only(path)
-                .map_err(|e| not_a_store(path, &format!("cannot open it: {}", e.root_cause())))?;
+            // A SQLite file (check_file read its header) that cannot be
+            // opened is the system's doing (out of file descriptors), not
+            // a foreign file to move away.
+            let probe = Store::open_read_only(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the history store {}: {}; check its permissions and the open-file limit (ulimit -n)",
+                    path.display(),
+                    e.root_cause()
+                )
+            })?;
             let checked = check_schema(&probe.conn, path);
             drop(probe);
             if checked.is_err() && none_beside {
@@ -431,13 +439,19 @@ impl Store {
     /// what to do (exit 3); any other error is left as it is.
     pub fn damaged(&self, e: anyhow::Error) -> anyhow::Error {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
-        match sqlite.filter(|s| s.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt))
-        {
-            Some(why) => config_error(format!(
-                "the history store {} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path",
-                self.path.display()
-            )),
-            None => e,
+        let path = self.path.display();
+        match sqlite {
+            Some(why) if why.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                config_error(format!(
+                    "the history store {path} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path"
+                ))
+            }
+            // SQLite sorts a large read in a temporary file: on a full
+            // disk it said only "database or disk is full".
+            Some(why) if no_room(why) => anyhow::anyhow!(
+                "reading the history store {path} needs room for a temporary file and found none ({why}); free some space, or set TMPDIR to a folder on a disk with room"
+            ),
+            _ => e,
         }
     }
 

@@ -1883,9 +1883,14 @@ fn changes_and_history_json_keep_ids_and_values_as_the_api_spelt_them() {
 /// The tool run with no room to grow any file (`ulimit -f 0`, as on a
 /// full disk): not even the -shm file that reading a WAL store makes.
 fn without_room(sb: &Sandbox, store: &Path, args: &[&str]) -> Output {
-    let script = r#"trap "" XFSZ; ulimit -f 0; exec "$0" "$@""#;
+    limited(sb, store, "ulimit -f 0", args)
+}
+
+/// The tool run offline on `store` after the shell command `limit`.
+fn limited(sb: &Sandbox, store: &Path, limit: &str, args: &[&str]) -> Output {
+    let script = format!(r#"{limit}; exec "$0" "$@""#);
     std::process::Command::new("sh")
-        .args(["-c", script])
+        .args(["-c", &script])
         .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
         .args(args)
         .env_clear()
@@ -1897,6 +1902,57 @@ fn without_room(sb: &Sandbox, store: &Path, args: &[&str]) -> Output {
         .env("TALKDESK_HISTORY", store)
         .output()
         .unwrap()
+}
+
+/// Out of file descriptors (`ulimit -n 5`), a sound store was called "not
+/// a history store of talkdesk-accounts" (exit 3), to be moved away.
+#[test]
+fn a_store_that_cannot_be_opened_for_want_of_descriptors_is_not_called_foreign() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let out = limited(&sb, &store, "ulimit -n 5", &["changes"]);
+    let err = fails_with(&out, 1);
+    assert!(err.contains("cannot open the history store"), "{err}");
+    assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
+    offline_ok(&sb, &store, &["changes"]);
+}
+
+/// A snapshot larger than SQLite's cache (6,000 accounts of 500 bytes)
+/// was sorted in a temporary file to be listed: with no room for one (a
+/// full disk, here `ulimit -f 0`), `list --at` failed with "disk I/O
+/// error". It reads in the accounts' index order, with no temporary file.
+#[test]
+fn a_large_snapshot_lists_with_no_room_for_a_temporary_file() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let file = sb.path("e.jsonl");
+    let pad = "x".repeat(500);
+    let lines: String = (0..6000)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"{:06}\",\"status\":\"ACTIVE\",\"pad\":\"{pad}\"}}\n",
+                6000 - i
+            )
+        })
+        .collect();
+    std::fs::write(&file, &lines).unwrap();
+    let import = [
+        "snapshot",
+        "-q",
+        "--import",
+        file.to_str().unwrap(),
+        "--at",
+        "2026-11-01",
+    ];
+    offline_ok(&sb, &store, &import);
+    let out = limited(
+        &sb,
+        &store,
+        "ulimit -f 0",
+        &["list", "--at", "now", "-o", "jsonl"],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), lines);
 }
 
 #[test]
