@@ -489,6 +489,23 @@ pub fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<Stri
     })
 }
 
+/// `talkdesk-accounts [--config PATH] [--profile NAME] SUBCOMMAND`, with
+/// the file and profile given by flag: run as printed, it reads (or
+/// `config init` writes) the file and profile this run was asked for.
+pub fn command_with(path: &Sourced<PathBuf>, profile: &Sourced<String>, sub: &str) -> String {
+    let mut command = String::from("talkdesk-accounts");
+    if let Source::Flag(_) = path.source {
+        command += &format!(
+            " --config {}",
+            shell_words::quote(&path.value.to_string_lossy())
+        );
+    }
+    if let Source::Flag(_) = profile.source {
+        command += &format!(" --profile {}", shell_words::quote(&profile.value));
+    }
+    format!("{command} {sub}")
+}
+
 /// Selects the profile of the config file (`None`: no file). The
 /// `default` profile, named or not, may be missing (credentials can come
 /// from the environment alone): an empty profile, with the profiles there
@@ -501,15 +518,16 @@ fn select_profile(
 ) -> Result<(String, RawProfile, Option<Vec<String>>)> {
     let shown = path.value.display();
     let optional = name.value == DEFAULT_PROFILE;
+    let init = command_with(path, name, "config init");
     let Some((text, mut profiles)) = file else {
         if path.source != Source::Default {
             return Err(config_error(format!(
-                "config file {shown} does not exist; create it with `talkdesk-accounts config init` or fix the path"
+                "config file {shown} does not exist; create it with `{init}` or fix the path"
             )));
         }
         if !optional {
             return Err(config_error(format!(
-                "profile `{}` not found: config file {shown} does not exist; create it with `talkdesk-accounts config init`",
+                "profile `{}` not found: config file {shown} does not exist; create it with `{init}`",
                 name.value
             )));
         }
@@ -961,8 +979,9 @@ impl Settings {
         } else if self.config_exists {
             format!("add them to profile [{table}] of {path}, or set the variables")
         } else {
+            let init = command_with(&self.config_path, &self.profile, "config init");
             format!(
-                "the config file {path} does not exist: run `talkdesk-accounts config init` to create it, or set the variables"
+                "the config file {path} does not exist: run `{init}` to create it, or set the variables"
             )
         };
         config_error(format!("missing settings: {}; {file}", missing.join(", ")))

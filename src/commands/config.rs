@@ -12,8 +12,8 @@ use crate::atomic_file::{AtomicFile, create_private_dir, followed};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
-    Region, SecretSetting, Settings, Source, Sourced, account_name, config_path_in_use,
-    profile_in_use, toml_key,
+    Region, SecretSetting, Settings, Source, Sourced, account_name, command_with,
+    config_path_in_use, profile_in_use, toml_key,
 };
 use crate::output::report::{ReportCell, render_table};
 
@@ -81,9 +81,10 @@ fn path(ctx: &Context) -> Result<()> {
     } else if path.value.exists() {
         ctx.log.note(&format!("exists ({from})"));
     } else {
-        ctx.log.note(&format!(
-            "does not exist ({from}); create it with `talkdesk-accounts config init`"
-        ));
+        let profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
+        let init = command_with(&path, &profile, "config init");
+        ctx.log
+            .note(&format!("does not exist ({from}); create it with `{init}`"));
     }
     Ok(())
 }
@@ -155,7 +156,8 @@ fn show(ctx: &Context) -> Result<()> {
 /// Writes the template (filled in from questions when stdin is a
 /// terminal) at the config path in use.
 fn init(ctx: &Context, force: bool) -> Result<()> {
-    let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?.value;
+    let sourced_path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
+    let path = sourced_path.value.clone();
     if path.is_dir() {
         bail!(
             "{} is a folder; pass --config with a file path",
@@ -169,7 +171,8 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         );
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
-    let profile = toml_key(&profile_in_use(ctx.profile.as_deref(), ctx.env)?.value);
+    let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
+    let profile = toml_key(&sourced_profile.value);
     let (text, complete) = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
@@ -199,26 +202,16 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
     write_private(&path, &text, force)?;
     // A notice, as the other commands' (stdout is for what was asked).
     ctx.log.note(&format!("wrote {}", path.display()));
-    ctx.log.note(&next_step(ctx, complete));
-    Ok(())
-}
-
-/// The command that tries what `config init` wrote: with the `--config`
-/// and `--profile` it was given, or it would read another file or profile.
-fn next_step(ctx: &Context, complete: bool) -> String {
-    let mut command = String::from("talkdesk-accounts");
-    if let Some(path) = &ctx.config {
-        command += &format!(" --config {}", shell_words::quote(&path.to_string_lossy()));
-    }
-    if let Some(profile) = &ctx.profile {
-        command += &format!(" --profile {}", shell_words::quote(profile));
-    }
+    // Run as printed, the check reads the file and profile written.
+    let check = command_with(&sourced_path, &sourced_profile, "auth check");
     let todo = if complete {
         ""
     } else {
         "fill in what is missing, then "
     };
-    format!("next: {todo}run `{command} auth check` to try the credentials")
+    ctx.log
+        .note(&format!("next: {todo}run `{check}` to try the credentials"));
+    Ok(())
 }
 
 /// Reads the secret with echo off. rpassword, reading /dev/tty, puts the

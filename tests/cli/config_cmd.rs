@@ -99,6 +99,45 @@ fn path_follows_the_flag_then_the_environment() {
         .unwrap();
     assert_eq!(stdout_of(&output), format!("{}\n", from_flag.display()));
     assert!(stderr_of(&output).contains("flag --config"));
+    // The command it suggests writes that file (it wrote the default one).
+    let init = format!(
+        "create it with `talkdesk-accounts --config {} config init`",
+        from_flag.display()
+    );
+    assert!(stderr_of(&output).contains(&init), "{}", stderr_of(&output));
+}
+
+/// `-c team.toml list` with no such file suggested `config init`, which,
+/// run as printed, wrote the default file instead; `-p` was left out too.
+#[test]
+fn a_missing_config_file_given_by_flag_is_created_by_the_command_suggested() {
+    let sb = Sandbox::new();
+    let team = sb.path("team.toml");
+    let output = sb
+        .bare()
+        .arg("-c")
+        .arg(&team)
+        .args(["-p", "prod", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let init = format!(
+        "talkdesk-accounts --config {} --profile prod config init",
+        team.display()
+    );
+    assert!(stderr_of(&output).contains(&init), "{}", stderr_of(&output));
+    // With the file from the environment the variable says it all.
+    let output = sb
+        .bare()
+        .env("TALKDESK_CONFIG", &team)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(
+        stderr_of(&output).contains("with `talkdesk-accounts config init`"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 #[test]
