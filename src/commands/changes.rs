@@ -76,30 +76,42 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
         _ => None,
     };
-    let changes = match streamed {
+    // json (whole, or to `--jq`) and the table are written at the end:
+    // what is kept is their text and cells, not the versions' bodies.
+    let kept_rows = match streamed {
         Some(result) => result.map_err(|e| store.damaged(e)).map(|()| None)?,
         None => {
-            let mut changes = Vec::new();
+            let table = jq.is_none() && format == OutputFormat::Table;
+            let (mut items, mut cells) = (Vec::new(), Vec::new());
             let read = store.changes(&org, window, id, |c| {
-                if kept(&c) {
-                    changes.push(c);
+                match (kept(&c), table) {
+                    (false, _) => {}
+                    (true, true) => cells.push(row(&c)),
+                    (true, false) => items.push(change_json(&c)),
                 }
                 Ok(())
             });
             read.map_err(|e| store.damaged(e))?;
-            Some(changes)
+            Some((items, cells))
         }
     };
-    if let Some(changes) = &changes {
-        let items = || changes.iter().map(change_json).collect();
-        let each = |i: usize| named(&changes[i]);
-        let written = write_json_rows(&mut out, format, jq.as_ref(), "the changes", items, each);
+    let mut none = false;
+    if let Some((items, cells)) = kept_rows {
+        none = items.is_empty() && cells.is_empty();
+        let written = write_json_rows(
+            &mut out,
+            format,
+            jq.as_ref(),
+            "the changes",
+            || items,
+            |_| String::new(),
+        );
         if !written.map_err(wrote)? {
-            (ctx.write_rows(&mut out, false, &COLUMNS, &rows(changes))).map_err(wrote)?;
+            (ctx.write_rows(&mut out, false, &COLUMNS, &cells)).map_err(wrote)?;
         }
     }
     out.commit().context("writing the changes")?;
-    if changes.is_some_and(|c| c.is_empty()) && format == OutputFormat::Table {
+    if none && format == OutputFormat::Table {
         ctx.log.note("0 changes");
     }
     Ok(())
@@ -172,10 +184,6 @@ fn before_after(change: &Change) -> [String; 2] {
         }),
         None => statuses(change).map(|s| s.unwrap_or_default().to_string()),
     }
-}
-
-fn rows(changes: &[Change]) -> Vec<Vec<ReportCell>> {
-    changes.iter().map(row).collect()
 }
 
 /// One change as a table or csv row.
