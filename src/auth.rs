@@ -476,10 +476,25 @@ impl<'a> Auth<'a> {
                 return Err(unexpected(&context, &reply, "token_url", redactor));
             }
             200 | 400 | 401 | 403 => {
+                // A space pasted with a credential is sent with it (only
+                // line endings are left out): said, never shown.
+                let spaced = |text: &str| text.trim() != text;
+                let space = match (
+                    spaced(&self.creds.client_id),
+                    spaced(self.creds.client_secret.expose()),
+                ) {
+                    (_, true) => {
+                        "client_secret begins or ends with a space, which is sent as part of it; "
+                    }
+                    (true, false) => {
+                        "client_id begins or ends with a space, which is sent as part of it; "
+                    }
+                    (false, false) => "",
+                };
                 let check = match markup {
                     true => MARKUP_REFUSAL.to_string(),
                     false => format!(
-                        "check client_id and client_secret, and that the OAuth client has the {SCOPE} scope"
+                        "{space}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope"
                     ),
                 };
                 return Err(auth_error(format!(

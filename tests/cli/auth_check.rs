@@ -121,6 +121,26 @@ fn a_refused_token_request_exits_4_with_the_hint() {
     assert_eq!(stdout_of(&output), "", "no OK");
 }
 
+/// A secret pasted with a space after it got the plain 401 hint: the
+/// space, sent as part of the secret, is named (the secret never shown).
+#[test]
+fn a_refused_secret_with_a_space_around_it_is_said_to_have_one() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig::default());
+    let output = sb
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value ")
+        .args(["auth", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    let said =
+        "client_secret begins or ends with a space, which is sent as part of it; check client_id";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(!stderr.contains("test-secret-value"), "{stderr}");
+}
+
 #[test]
 fn a_token_without_the_scope_exits_4_with_the_scope_hint() {
     let sb = Sandbox::new();
