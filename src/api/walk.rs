@@ -660,7 +660,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_http_link_off_loopback_is_refused_with_exit_3() {
+    fn a_plain_http_link_off_loopback_is_refused_with_exit_5() {
         let mut walk = Walk::new(endpoint(), Pages::All);
         let (exit, message) = kind(feed(
             &mut walk,
@@ -669,8 +669,8 @@ mod tests {
                 json!({"_links": next_link("http://api.example.com/x?page=2")}),
             ),
         ));
-        assert_eq!(exit, Exit::Config);
-        assert!(message.contains("plain http"), "{message}");
+        assert_eq!(exit, Exit::Api);
+        assert!(message.contains("(to http://api.example.com)"), "{message}");
     }
 
     #[test]

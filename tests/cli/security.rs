@@ -271,14 +271,17 @@ fn plain_http_base_or_token_url_outside_loopback_is_refused_before_any_request()
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A refused next link is the server's doing: exit 5 as §4 and §5 say of
+/// any link to another origin; a plain-http one was exit 3 ("use
+/// https://"), sending the user to a configuration that was right.
 #[test]
 fn a_plain_http_next_link_outside_loopback_is_refused_before_any_request() {
     let link = "http://api.example.invalid/express/accounts?page=2&per_page=2";
     let output = list_linking_to(link, "jsonl");
-    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains(link) && stderr.contains("plain http"),
+        stderr.contains(link) && stderr.contains("(to http://api.example.invalid)"),
         "{stderr}"
     );
 }
