@@ -382,7 +382,9 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 // TOML reads `client_id = 0a1b` as a bad number and
                 // `test-client` as a bad `true`: say what it is (the key,
                 // never the value, which may be a secret).
-                message = format!("the value of {key} needs quotes, as in {key} = \"…\"");
+                message = format!(
+                    "{key} must be a quoted string, e.g. {key} = \"…\"; put its value in quotes"
+                );
             }
             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             Err(config_error(format!(
@@ -495,10 +497,12 @@ pub fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<Stri
 pub fn command_with(path: &Sourced<PathBuf>, profile: &Sourced<String>, sub: &str) -> String {
     let mut command = String::from("talkdesk-accounts");
     if let Source::Flag(_) = path.source {
-        command += &format!(
-            " --config {}",
-            shell_words::quote(&path.value.to_string_lossy())
-        );
+        // A name that is not UTF-8 cannot be printed as it is: said so.
+        let name = path
+            .value
+            .to_str()
+            .map_or("<the same path>".into(), shell_words::quote);
+        command += &format!(" --config {name}");
     }
     if let Source::Flag(_) = profile.source {
         command += &format!(" --profile {}", shell_words::quote(&profile.value));
@@ -803,7 +807,18 @@ pub fn account_name(name: String) -> Result<String, String> {
             && !label.is_empty()
             && account_name(label.into()).is_ok() =>
         {
-            &format!("use `{label}`, the first part of the host name")
+            // `mycompany.mytalkdesk.eu`: the region is in the name too.
+            let top = host
+                .split(['/', ':'])
+                .next()
+                .unwrap_or_default()
+                .rsplit('.')
+                .next();
+            let region = match top {
+                Some(top @ ("eu" | "ca")) => format!(", with region {top}"),
+                _ => String::new(),
+            };
+            &format!("use `{label}`, the first part of the host name{region}")
         }
         _ if !valid || name.is_empty() => "use letters, digits and hyphens only",
         _ if name.starts_with('-') || name.ends_with('-') => "it cannot start or end with a hyphen",
@@ -1031,17 +1046,29 @@ fn run_secret_command(line: &str) -> Result<Secret> {
             "client_secret_cmd is empty; set a command or use client_secret",
         ));
     };
+    // `~/bin/get-secret` or `VAR=1 cmd`: a shell's, not a program's name.
+    let no_shell = match program.starts_with('~') || program.contains(['=', '$']) {
+        true => " (it runs without a shell, so `~`, `$VAR` and `VAR=…` are not expanded)",
+        false => "",
+    };
     let cannot_run = |e: std::io::Error| {
         config_error(format!(
-            "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file"
+            "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file{no_shell}"
         ))
     };
     // stdin and stderr are the terminal's, as `spawn` leaves them.
-    let mut child = Command::new(program)
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(cannot_run)?;
+    let mut command = Command::new(program);
+    command.args(args).stdout(Stdio::piped());
+    // The run ignores SIGXFSZ (interrupt::install); the command is not to.
+    #[cfg(unix)]
+    // SAFETY: signal(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(cannot_run)?;
     // Read to the end (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
     let pipe = child.stdout.take().expect("stdout is piped");
@@ -1061,7 +1088,9 @@ fn run_secret_command(line: &str) -> Result<Secret> {
     let status = child.wait().map_err(cannot_run)?;
     if !status.success() {
         // Run by hand in a shell, `cat ~/secret` works: say why it may not here.
-        let shell = line.contains(['~', '$', '|', ';', '*', '>', '<', '&', '`']);
+        let shell = line.contains(['~', '$', '|', ';', '*', '>', '<', '&', '`'])
+            && !["sh", "bash", "dash", "zsh", "ksh", "fish"]
+                .contains(&program.rsplit('/').next().unwrap_or(program));
         let hint = match shell {
             true => {
                 "; it runs without a shell, so `~`, `$VAR`, `|` and globs are not expanded: use full paths or wrap it in sh -c '…'"
@@ -1204,14 +1233,14 @@ mod tests {
             let (_d, path) = write_config(&format!("[default]\n{line}\n"));
             let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
             let key = line.split(' ').next().unwrap();
-            let want = format!("line 2: the value of {key} needs quotes, as in {key} = \"…\"");
+            let want = format!("line 2: {key} must be a quoted string, e.g. {key} = \"…\"");
             assert!(msg.contains(&want), "{msg}");
             assert!(!msg.contains(line.rsplit(' ').next().unwrap()), "{msg}");
         }
         // A number written wrong keeps TOML's own words.
         let (_d, path) = write_config("[default]\nper_page = 1x\n");
         let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
-        assert!(!msg.contains("needs quotes"), "{msg}");
+        assert!(!msg.contains("quoted string"), "{msg}");
     }
 
     #[test]
@@ -1413,6 +1442,10 @@ mod tests {
                 "https://acme.mytalkdesk.com/",
                 "; use `acme`, the first part of the host name",
             ),
+            (
+                "acme.talkdeskid.eu",
+                "; use `acme`, the first part of the host name, with region eu",
+            ),
             ("a b.c", "use letters, digits and hyphens only"),
             (&"a".repeat(64), "it is longer than 63 characters"),
         ] {
@@ -1577,6 +1610,29 @@ mod tests {
         }
     }
 
+    /// A `--config` name that is not UTF-8 was printed lossily: the
+    /// command, run as printed, named another file.
+    #[cfg(unix)]
+    #[test]
+    fn a_suggested_command_never_names_another_file() {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = PathBuf::from(std::ffi::OsStr::from_bytes(b"no\xffpe.toml"));
+        let path = Sourced::new(odd, Source::Flag("--config"));
+        let profile = Sourced::new("default".to_string(), Source::Default);
+        let command = command_with(&path, &profile, "config init");
+        assert_eq!(
+            command,
+            "talkdesk-accounts --config <the same path> config init"
+        );
+        let path = Sourced::new(PathBuf::from("my team.toml"), Source::Flag("--config"));
+        let profile = Sourced::new("prod".to_string(), Source::Flag("--profile"));
+        let command = command_with(&path, &profile, "auth check");
+        assert_eq!(
+            command,
+            "talkdesk-accounts --config 'my team.toml' --profile prod auth check"
+        );
+    }
+
     /// `cat ~/secret.txt` works by hand in a shell and failed here with
     /// "run it by hand to see why".
     #[cfg(unix)]
@@ -1588,6 +1644,19 @@ mod tests {
                 "it runs without a shell, so `~`",
             ),
             ("false", "; run it by hand to see why"),
+            // A shell it runs itself expands them.
+            (
+                "sh -c 'cat ~/nonexistent-secret.txt'",
+                "; run it by hand to see why",
+            ),
+            (
+                "~/bin/get-secret",
+                "config file (it runs without a shell, so `~`",
+            ),
+            (
+                "FOO=1 cat x",
+                "config file (it runs without a shell, so `~`",
+            ),
         ];
         for (cmd, hint) in hints {
             let (_d, path) = write_config(&format!(

@@ -298,7 +298,9 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
 /// Refuses `target`, the value of `option`, when it is the history store
 /// in use: a slip of the hand replaced every snapshot, and exit 0.
 pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
-    let (Some(store), Some(target_is)) = (&settings.history, resolved(target)) else {
+    // Through its links, as the output is written (to a journal not there yet).
+    let target = crate::atomic_file::followed(target).unwrap_or_else(|_| target.to_path_buf());
+    let (Some(store), Some(target_is)) = (&settings.history, resolved(&target)) else {
         return Ok(());
     };
     // Its journals too: a write-ahead log not yet checkpointed holds

@@ -76,9 +76,10 @@ impl Store {
         // more): "no snapshot yet" alone read as an empty store.
         let mut others = self.conn.prepare(
             "SELECT base_url, token_url FROM org
-             WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id) ORDER BY id",
+             WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)
+             ORDER BY (base_url = ?1 OR token_url = ?2) DESC, id",
         )?;
-        let others: Vec<Org> = (others.query_map([], |r| {
+        let others: Vec<Org> = (others.query_map((&org.base_url, &org.token_url), |r| {
             Ok(Org {
                 base_url: r.get(0)?,
                 token_url: r.get(1)?,

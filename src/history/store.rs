@@ -449,7 +449,7 @@ impl Store {
             // SQLite sorts a large read in a temporary file: on a full
             // disk it said only "database or disk is full".
             Some(why) if no_room(why) => anyhow::anyhow!(
-                "reading the history store {path} needs room for a temporary file and found none ({why}); free some space, or set TMPDIR to a folder on a disk with room"
+                "reading the history store {path} failed ({why}); if the disk is full, free some space: a large read needs room for a temporary file (set TMPDIR to a folder on a disk with room)"
             ),
             _ => e,
         }
@@ -499,7 +499,7 @@ fn no_room(e: &rusqlite::Error) -> bool {
 /// room, or by a failing disk: the store is not to blame.
 fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
     anyhow::anyhow!(
-        "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space, or pass --history with another path",
+        "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
         path.display()
     )
 }

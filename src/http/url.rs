@@ -20,7 +20,7 @@ pub fn parse(text: &str) -> Result<Url, String> {
     let shown = quoted(text).unwrap_or_else(|| "a URL with `@`".into());
     // `api.talkdeskapp.com` (or `…:443`, read as a scheme) is a host alone.
     let whole = match text.contains("://") {
-        false => quoted(&format!("https://{}", text.trim())),
+        false => quoted(&format!("https://{}", text.trim().trim_start_matches('/'))),
         true => None,
     };
     let hint = whole.map(|url| format!("; write the whole URL, as in {url}"));
@@ -154,6 +154,10 @@ mod tests {
             (
                 "localhost:8080",
                 "; write the whole URL, as in `https://localhost:8080`",
+            ),
+            (
+                "//api.talkdeskapp.com",
+                "; write the whole URL, as in `https://api.talkdeskapp.com`",
             ),
         ] {
             let err = parse(text).unwrap_err();

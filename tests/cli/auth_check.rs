@@ -203,3 +203,36 @@ fn an_expiry_the_token_endpoint_did_not_send_is_said_to_be_assumed() {
         "{report}"
     );
 }
+
+/// The run ignores SIGXFSZ (a file size limit is an error, not a kill):
+/// `client_secret_cmd` inherited that, as an ignored signal survives exec.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_secret_command_runs_with_sigxfsz_at_its_default() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig::default());
+    // Prints the secret only when SIGXFSZ (25, bit 24) is not ignored.
+    let script = sb.path("secret.sh");
+    std::fs::write(
+        &script,
+        "m=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status)\n\
+         if [ $(( 0x$m & 0x1000000 )) -eq 0 ]; then echo test-secret-value; else echo ignored; fi\n",
+    )
+    .unwrap();
+    let config = sb.write_config(
+        "config.toml",
+        &format!(
+            "[default]\nclient_secret_cmd = \"sh {}\"\n",
+            script.display()
+        ),
+    );
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["auth", "check"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}

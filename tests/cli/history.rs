@@ -1222,6 +1222,45 @@ fn organizations_never_mix() {
         assert!(err.contains(holds), "{err}");
         assert_eq!(stdout_of(&out), "", "{format}");
     }
+    // Of two organizations, the one that shares an address is named (the
+    // other was recorded first), and each lists its own accounts.
+    let [_, (other, at), ..] = exports(&sb);
+    let elsewhere = [
+        ("TALKDESK_BASE_URL", "http://127.0.0.1:8/"),
+        ("TALKDESK_TOKEN_URL", "http://127.0.0.1:8/t"),
+    ];
+    let store = sb.path("two");
+    let import = ["snapshot", "-q", "--import", &other, "--at", &at];
+    ok(&offline(&sb, &store)
+        .envs(elsewhere)
+        .args(import)
+        .output()
+        .unwrap());
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "-q", "--import", &file, "--at", &at],
+    );
+    let out = offline(&sb, &store)
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/other/token")
+        .arg("changes")
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("which holds the organization http://127.0.0.1:9/ (token URL http://127.0.0.1:9/oauth/token) and 1 more"), "{err}");
+    let ids = |out: String| {
+        out.lines()
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let listed = ok(&offline(&sb, &store)
+        .envs(elsewhere)
+        .args(["list", "--at", "now", "-o", "csv"])
+        .output()
+        .unwrap());
+    assert_eq!(ids(listed), ["id", "acc-a", "acc-b", "acc-c", "acc-d"]);
+    let listed = offline_ok(&sb, &store, &["list", "--at", "now", "-o", "csv"]);
+    assert_eq!(ids(listed), ["id", "acc-a", "acc-b", "acc-c"]);
 }
 
 #[test]
@@ -2471,6 +2510,16 @@ fn the_history_store_is_no_output_file() {
             );
             assert!(!Path::new(&journal).exists(), "{journal}");
         }
+        // Through a link to it, as the output would be written.
+        let link = sb.path(&format!("to{suffix}"));
+        std::os::unix::fs::symlink(&journal, &link).unwrap();
+        let out = offline(&sb, &store)
+            .args(["trend", "--plot"])
+            .arg(&link)
+            .output()
+            .unwrap();
+        fails_with(&out, 2);
+        assert!(!Path::new(&journal).exists(), "{journal}");
     }
 }
 
