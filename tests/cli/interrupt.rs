@@ -129,14 +129,9 @@ fn a_file_size_limit_leaves_no_temporary_file_and_the_target_untouched() {
     let sb = Sandbox::new();
     let target = sb.path("accounts.csv");
     std::fs::write(&target, "yesterday's export\n").unwrap();
-    let tool = sb.spawnable_tool(&fake);
-    let output = Command::new("sh")
-        .args(["-c", r#"ulimit -f 8; exec "$0" "$@""#])
-        .arg(tool.get_program())
+    let output = file_size_limited(&sb, &fake, 8)
         .args(["list", "-o", "csv", "--output-file"])
         .arg(&target)
-        .env_clear()
-        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
     // An error that says so (exit 1), not SIGXFSZ with no word.
@@ -164,17 +159,24 @@ fn a_file_size_limit_at_the_token_cache_is_a_warning() {
         ..FakeConfig::default()
     });
     let sb = Sandbox::new();
-    let tool = sb.spawnable_tool(&fake);
-    let output = Command::new("sh")
-        .args(["-c", r#"ulimit -f 0; exec "$0" "$@""#])
-        .arg(tool.get_program())
+    let output = file_size_limited(&sb, &fake, 0)
         .args(["list", "-o", "jsonl"])
-        .env_clear()
-        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("could not cache the token"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 3);
+}
+
+/// The tool against `fake`, run by `sh` under `ulimit -f BLOCKS`;
+/// arguments follow with `.args`.
+fn file_size_limited(sb: &Sandbox, fake: &FakeApi, blocks: u32) -> Command {
+    let tool = sb.spawnable_tool(fake);
+    let mut sh = Command::new("sh");
+    sh.args(["-c", &format!(r#"ulimit -f {blocks}; exec "$0" "$@""#)])
+        .arg(tool.get_program())
+        .env_clear()
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    sh
 }
