@@ -268,6 +268,10 @@ pub struct Pacer {
     last_answered_sent: Option<Instant>,
     /// When each recent request that got through was sent.
     through: VecDeque<Instant>,
+    /// When each recent request was sent, refused or not.
+    recent: VecDeque<Instant>,
+    /// The headers' quota: at most this many requests in any such window.
+    quota: Option<(f64, Duration)>,
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
     /// Steps up since the last cut: each is twice the one before.
@@ -300,7 +304,8 @@ impl Pacer {
             (rate, self.burst, source)
         });
         match (self.cap, learnt) {
-            (Some(cap), Some(learnt)) if learnt.0 <= cap => Some(learnt),
+            // `--max-rate`: one at a time, whatever the server allows.
+            (Some(cap), Some(learnt)) if learnt.0 <= cap => Some((learnt.0, 1.0, learnt.2)),
             (Some(cap), _) => Some((cap, 1.0, Source::Cap)),
             (None, learnt) => learnt,
         }
@@ -330,6 +335,9 @@ impl Pacer {
                 return Err(until - now);
             }
         }
+        if let Some(wait) = self.quota_wait(now) {
+            return Err(wait);
+        }
         if let Some((rate, burst, _)) = self.pace() {
             let interval = Duration::from_secs_f64(1.0 / rate);
             let extra = (burst - 1.0).max(0.0).round().min(f64::from(u16::MAX)) as u32;
@@ -348,11 +356,28 @@ impl Pacer {
             seq: self.sent,
         };
         self.sent += 1;
+        self.recent.push_back(now);
         if self.source.is_none() && self.answers < OPENING_ANSWERS {
             self.outstanding.insert(slot.seq, now);
         }
         self.forget(now);
         Ok(slot)
+    }
+
+    /// How long until a request keeps to the headers' quota: no more than
+    /// `limit` in any `window`, those already sent (refused too, as a
+    /// limiter counts them) included. The token bucket alone let a burst
+    /// and the next request go within one window: 3 in 2 ms against
+    /// `RateLimit-Policy: 2;w=1`, and a sliding window refused the third.
+    fn quota_wait(&self, now: Instant) -> Option<Duration> {
+        let (limit, window) = self
+            .quota
+            .filter(|_| self.source == Some(Source::Headers))?;
+        let limit = limit as usize;
+        let since = now.checked_sub(window);
+        let mut within = (self.recent.iter().rev()).take_while(|&&t| since.is_none_or(|s| t > s));
+        let leaves = within.nth(limit.checked_sub(1)?)?;
+        Some(*leaves + window - now)
     }
 
     /// Before any pace: when the requests that went with one already
@@ -478,6 +503,7 @@ impl Pacer {
         self.learnt = Some(rate);
         self.source = Some(Source::Headers);
         self.burst = limit.max(1.0);
+        self.quota = Some((limit.floor().max(1.0), window));
         if first {
             self.tat = None;
         }
@@ -579,9 +605,10 @@ impl Pacer {
     fn forget(&mut self, now: Instant) {
         let keep = MEASURE_OVER.max(Duration::from_secs(60));
         let old = now.checked_sub(keep);
-        let queue = &mut self.through;
-        while queue.front().is_some_and(|&t| old.is_some_and(|o| t < o)) || queue.len() > 4096 {
-            queue.pop_front();
+        for queue in [&mut self.through, &mut self.recent] {
+            while queue.front().is_some_and(|&t| old.is_some_and(|o| t < o)) || queue.len() > 4096 {
+                queue.pop_front();
+            }
         }
     }
 }
@@ -1118,12 +1145,41 @@ mod tests {
             .on_answer(slot, t0 + ms(10), &with_headers(h))
             .expect("a pace");
         assert_eq!(change.source, Source::Headers);
-        // Nothing remains until the reset, then the burst of 2.
+        // Nothing remains until the reset, then the burst of 2, and no
+        // third in the same second (the bucket alone sent it after 0.52 s).
         assert_eq!(p.try_send(t0 + ms(20)), Err(ms(990)));
         let start = t0 + ms(1010);
         let after = times(&drain(&mut p, start, 3));
+        assert_eq!(after, vec![start, start, start + ms(1000)]);
+    }
+
+    /// `RateLimit-Policy: 2;w=1` learnt from the first answer: the request
+    /// that carried it counts, so one more goes in that second, not two
+    /// (pages 1, 2 and 3 went within 53 ms, and an exact limiter refused
+    /// page 3). With `--max-rate 2` too there is no burst at all (pages 1,
+    /// 2 and 3 went within 1 ms, and `--max-rate` promises one at a time).
+    #[test]
+    fn a_quota_counts_what_was_sent_and_max_rate_keeps_one_at_a_time() {
+        let policy = RateHeaders {
+            limit: Some(2.0),
+            window: Some(Duration::from_secs(1)),
+            ..RateHeaders::default()
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = p.try_send(t0).unwrap();
+        p.on_answer(first, t0 + ms(50), &with_headers(policy));
+        let after = times(&drain(&mut p, t0 + ms(50), 3));
+        assert_eq!(after, vec![t0 + ms(50), t0 + ms(1000), t0 + ms(1050)]);
+
+        let mut p = Pacer::new(Some(2.0));
+        let first = p.try_send(t0).unwrap();
+        p.on_answer(first, t0 + ms(50), &with_headers(policy));
+        let after = times(&drain(&mut p, t0 + ms(50), 3));
         let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
-        assert_eq!(after, vec![start, start, start + gap]);
+        for pair in after.windows(2) {
+            assert!(pair[1] - pair[0] >= gap.min(ms(500)), "{after:?}");
+        }
     }
 
     #[test]
