@@ -373,7 +373,9 @@ impl Pacer {
         let (limit, window) = self
             .quota
             .filter(|_| self.source == Some(Source::Headers))?;
-        let limit = limit as usize;
+        // A little longer, as the rate is a little lower (MARGIN): the
+        // request reaches the server a moment after its slot.
+        let (limit, window) = (limit as usize, window.div_f64(MARGIN));
         let since = now.checked_sub(window);
         let mut within = (self.recent.iter().rev()).take_while(|&&t| since.is_none_or(|s| t > s));
         let leaves = within.nth(limit.checked_sub(1)?)?;
@@ -1150,7 +1152,10 @@ mod tests {
         assert_eq!(p.try_send(t0 + ms(20)), Err(ms(990)));
         let start = t0 + ms(1010);
         let after = times(&drain(&mut p, start, 3));
-        assert_eq!(after, vec![start, start, start + ms(1000)]);
+        // (The window is kept a little longer, so the request at t0 is
+        // still in it at first.)
+        let window = Duration::from_secs(1).div_f64(MARGIN);
+        assert_eq!(after, vec![start, t0 + window, start + window]);
     }
 
     /// `RateLimit-Policy: 2;w=1` learnt from the first answer: the request
@@ -1170,7 +1175,8 @@ mod tests {
         let first = p.try_send(t0).unwrap();
         p.on_answer(first, t0 + ms(50), &with_headers(policy));
         let after = times(&drain(&mut p, t0 + ms(50), 3));
-        assert_eq!(after, vec![t0 + ms(50), t0 + ms(1000), t0 + ms(1050)]);
+        let window = Duration::from_secs(1).div_f64(MARGIN);
+        assert_eq!(after, vec![t0 + ms(50), t0 + window, t0 + ms(50) + window]);
 
         let mut p = Pacer::new(Some(2.0));
         let first = p.try_send(t0).unwrap();
