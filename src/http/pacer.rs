@@ -506,7 +506,8 @@ impl Pacer {
         self.source = Some(Source::Headers);
         self.burst = limit.max(1.0);
         self.quota = Some((limit.floor().max(1.0), window));
-        if first {
+        // A new pace starts afresh, but `--max-rate`'s spacing still holds.
+        if first && self.cap.is_none() {
             self.tat = None;
         }
         Some(format!(
@@ -1180,8 +1181,16 @@ mod tests {
 
         let mut p = Pacer::new(Some(2.0));
         let first = p.try_send(t0).unwrap();
-        p.on_answer(first, t0 + ms(50), &with_headers(policy));
-        let after = times(&drain(&mut p, t0 + ms(50), 3));
+        // A quota above --max-rate (10 a second): the cap's spacing holds
+        // from the first request on (the second went 2 ms after it).
+        let above = RateHeaders {
+            limit: Some(10.0),
+            ..policy
+        };
+        p.on_answer(first, t0 + ms(50), &with_headers(above));
+        assert_eq!(p.try_send(t0 + ms(50)), Err(ms(450)));
+        p.on_answer(first, t0 + ms(60), &with_headers(policy));
+        let after = times(&drain(&mut p, t0 + ms(500), 3));
         let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
         for pair in after.windows(2) {
             assert!(pair[1] - pair[0] >= gap.min(ms(500)), "{after:?}");
