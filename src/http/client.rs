@@ -566,6 +566,7 @@ impl Client {
                 or_the_proxy(via.as_ref())
             )));
         }
+        let announced = response.body().content_length();
         let body = match read_body(response.body_mut()) {
             // An error's compressed body is said to be so, not shown as
             // the garbage its bytes read as.
@@ -576,10 +577,10 @@ impl Client {
             Ok(body) => body,
             // An error is told by its status whatever its body (a 401 is
             // still a 401); a page or a token that large is no answer.
-            Err(ureq::Error::BodyExceedsLimit(limit)) if status != 200 => {
+            Err((ureq::Error::BodyExceedsLimit(limit), _)) if status != 200 => {
                 format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
             }
-            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+            Err((ureq::Error::BodyExceedsLimit(limit), _)) => {
                 let what = match request.issues_token {
                     true => "any token answer",
                     false => "any page of accounts",
@@ -591,10 +592,17 @@ impl Client {
                 )));
             }
             // Dropped after the head arrived is no reused connection the
-            // server closed: a counted retry.
-            Err(e) => {
+            // server closed: a counted retry. Said as a body that stopped,
+            // not as a network that failed to answer.
+            Err((e, got)) => {
+                let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
+                let stopped = |m| {
+                    format!("the HTTP {status} answer's body stopped after {got}{of} bytes: {m}")
+                };
                 return match classify(e, request, &self.options, via.as_ref()) {
-                    Ok(Attempt::Dropped(message)) => Ok(Attempt::Transient(message)),
+                    Ok(Attempt::Dropped(m) | Attempt::Transient(m)) => {
+                        Ok(Attempt::Transient(stopped(m)))
+                    }
                     other => other,
                 };
             }
@@ -709,12 +717,15 @@ pub fn follow_redirects(
 /// Room is made at once for the length the server announces (up to
 /// 1 MiB, what a believable page takes), rather than growing the buffer
 /// as the body arrives.
-fn read_body(body: &mut Body) -> Result<Vec<u8>, ureq::Error> {
+/// An error comes with the number of bytes read before it.
+fn read_body(body: &mut Body) -> Result<Vec<u8>, (ureq::Error, usize)> {
     let announced = body.content_length().unwrap_or(0).min(1 << 20);
     let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
     let mut reader = body.with_config().limit(MAX_BODY_BYTES).reader();
-    std::io::Read::read_to_end(&mut reader, &mut bytes)?;
-    Ok(bytes)
+    match std::io::Read::read_to_end(&mut reader, &mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(e) => Err((e.into(), bytes.len())),
+    }
 }
 
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request

@@ -634,7 +634,7 @@ fn a_300_mb_body_is_exit_5_not_memory_growth() {
 
 /// A page 2 that stalls (no answer, or half a body) times out after
 /// `--timeout`, is retried once, and fails the walk cleanly.
-fn a_stalled_page_times_out(fault: FaultKind) {
+fn a_stalled_page_times_out(fault: FaultKind, said: &[&str]) {
     for sequential in [true, false] {
         let Export {
             api,
@@ -645,23 +645,41 @@ fn a_stalled_page_times_out(fault: FaultKind) {
             always(RequestMatch::Page(2), fault.clone()),
             &walk_args(&["--timeout", "1", "--max-retries", "1"], sequential),
         );
-        assert_failed_cleanly(
-            &out,
-            &file,
-            &["page=2", "timed out after 1 s", "after 1 retry"],
-        );
+        let said = [&["page=2", "after 1 retry"], said].concat();
+        assert_failed_cleanly(&out, &file, &said);
         support::assert_failed_walk_requests(&api, sequential, 2, 2, 3, "failed walk");
     }
 }
 
 #[test]
 fn a_page_that_never_answers_times_out() {
-    a_stalled_page_times_out(FaultKind::Stall);
+    a_stalled_page_times_out(FaultKind::Stall, &["timed out after 1 s"]);
 }
 
 #[test]
 fn a_body_that_stalls_half_way_times_out() {
-    a_stalled_page_times_out(FaultKind::StallBody);
+    let said = "the HTTP 200 answer's body stopped after 10 of 1000 bytes: timed out after 1 s";
+    a_stalled_page_times_out(FaultKind::StallBody, &[said]);
+}
+
+/// A body the server cut short is said to be so, not "check your network"
+/// alone after a bare "Peer disconnected" (nothing was said of the answer).
+#[test]
+fn a_body_cut_short_is_retried_and_said_to_have_stopped() {
+    for sequential in [true, false] {
+        let Export {
+            api,
+            out,
+            file,
+            _sandbox: _keep,
+        } = failing_export(
+            always(RequestMatch::Page(2), FaultKind::CutBody),
+            &walk_args(&["--max-retries", "1"], sequential),
+        );
+        let said = "page=2&per_page=50: the HTTP 200 answer's body stopped after 10 of 1000 bytes: connection error";
+        assert_failed_cleanly(&out, &file, &[said, "after 1 retry"]);
+        support::assert_failed_walk_requests(&api, sequential, 2, 2, 3, "failed walk");
+    }
 }
 
 #[test]

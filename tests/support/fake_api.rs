@@ -309,6 +309,8 @@ pub enum FaultKind {
     Stall,
     /// Send headers with `Content-Length: 1000` and 10 bytes of body, then stall.
     StallBody,
+    /// Send headers with `Content-Length: 1000` and 10 bytes of body, then close.
+    CutBody,
     /// 200 with a `Content-Length` of that many bytes, streamed from a small buffer.
     HugeBody(u64),
     /// That status with a body of that many bytes, as [`FaultKind::HugeBody`].
@@ -1505,13 +1507,13 @@ fn apply_fault<W: Write>(
             stall(shared);
             return Next::Close;
         }
-        FaultKind::StallBody => {
+        FaultKind::StallBody | FaultKind::CutBody => {
             let head = response_head(200, &[], 1000, true);
             let sent = out
                 .write_all(head.as_bytes())
                 .and_then(|()| out.write_all(b"{\"count\": "))
                 .and_then(|()| out.flush());
-            if sent.is_ok() {
+            if sent.is_ok() && matches!(fault, FaultKind::StallBody) {
                 stall(shared);
             }
             return Next::Close;
