@@ -432,28 +432,33 @@ impl Client {
                 self.warn(&format!("the walk is paced at one request every {why}"));
             }
         };
-        let Some((slot, waited)) = self.pace.send_slot(on_wait, || request.walk_ended()) else {
-            return Err(api_error(format!("{request}: dropped, the walk has ended")));
+        // A token request to another origin goes through another limiter:
+        // it neither waits for the API's pace nor counts in it (a quota of
+        // 2 a second held page 2 for the token sent before page 1), and its
+        // answers say nothing of the API's limit.
+        let slot = match self.limited_apart(request) {
+            true => None,
+            false => {
+                let paced = self.pace.send_slot(on_wait, || request.walk_ended());
+                let Some((slot, waited)) = paced else {
+                    return Err(api_error(format!("{request}: dropped, the walk has ended")));
+                };
+                if waited >= Duration::from_millis(1) {
+                    self.debug(&format!(
+                        "waited {:.3} s for the rate limit before {request}",
+                        waited.as_secs_f64(),
+                    ));
+                }
+                Some(slot)
+            }
         };
-        if waited >= Duration::from_millis(1) {
-            self.debug(&format!(
-                "waited {:.3} s for the rate limit before {request}",
-                waited.as_secs_f64(),
-            ));
-        }
         let started = Instant::now();
         let outcome = self.attempt(request, anew);
         let elapsed = started.elapsed();
-        let ended = match &outcome {
-            // The token endpoint's answers say nothing of the API's limit
-            // (another host, another limiter): the walk is not paced by a
-            // refusal of it, nor is a token that came counted among the
-            // requests the API let through (a burst the API never allowed).
-            Ok(Attempt::Reply(reply, _)) if self.limited_apart(request) => {
-                self.pace.no_answer(slot);
-                reply.status.to_string()
-            }
-            Ok(Attempt::Reply(reply, answer)) => {
+        let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
+        let ended = match (&outcome, slot) {
+            (Ok(Attempt::Reply(reply, _)), None) => reply.status.to_string(),
+            (Ok(Attempt::Reply(reply, answer)), Some(slot)) => {
                 if let Some(change) = self.pace.on_answer(slot, answer) {
                     self.debug(&format!("rate limit: {change}"));
                     if change.rate < SLOW_RATE {
@@ -463,12 +468,12 @@ impl Client {
                 }
                 reply.status.to_string()
             }
-            Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => {
-                self.pace.no_answer(slot);
+            (Ok(Attempt::Transient(message) | Attempt::Dropped(message)), _) => {
+                no_answer();
                 message.clone()
             }
-            Err(_) => {
-                self.pace.no_answer(slot);
+            (Err(_), _) => {
+                no_answer();
                 "failed".to_string()
             }
         };

@@ -444,6 +444,31 @@ fn a_token_request_is_not_counted_as_a_burst_the_api_allowed() {
     );
 }
 
+/// A token request to another origin was kept in the quota's count of the
+/// last window: under `2;w=1` page 2 waited a second for the token sent
+/// before page 1 to leave the window. (A slow machine only takes the wait
+/// away; it never makes one.)
+#[test]
+fn a_token_request_elsewhere_is_not_counted_in_the_apis_quota() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::Ietf,
+        ..Bucket::new(2.0, 2.0)
+    });
+    let out = walk_token_elsewhere(&fake, &["--concurrency", "1", "-v"]);
+    assert_exact(&out);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("the server allows 2 requests per 1 s"),
+        "{stderr}"
+    );
+    let waited = |page: &str| (stderr.lines()).any(|l| l.starts_with("waited") && l.contains(page));
+    assert!(
+        !waited("page=2&"),
+        "page 2 waited for the token's slot: {stderr}"
+    );
+}
+
 /// One gateway in front of the token URL and the API (the same origin), as
 /// a haproxy frontend counts every request: the token request went through
 /// it too, but was not counted, so the walk was paced at half the limit
