@@ -17,7 +17,7 @@ use ureq::{Agent, Body, RequestBuilder};
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
-use super::retry::{is_retryable_status, jittered, parse_retry_after, scaled};
+use super::retry::{is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled};
 use super::throttle::RateLimits;
 use super::url::{Url, bare_host};
 use crate::error::api_error;
@@ -166,6 +166,8 @@ pub struct Reply {
     /// The `charset` its `Content-Type` names, if any (for an error body).
     pub charset: Option<String>,
     pub body: Vec<u8>,
+    /// See [`Answer::keep_away`].
+    pub keep_away: Option<Duration>,
 }
 
 impl std::fmt::Debug for Reply {
@@ -628,6 +630,7 @@ impl Client {
             location,
             charset,
             body,
+            keep_away: answer.keep_away,
         };
         Ok(Attempt::Reply(reply, answer))
     }
@@ -662,13 +665,19 @@ impl Client {
         let now = (header("date"))
             .and_then(|d| httpdate::parse_http_date(d).ok())
             .unwrap_or_else(SystemTime::now);
+        let headers = parse_rate_headers(header, now);
+        let spent = headers
+            .filter(|h| h.remaining == Some(0.0))
+            .and_then(|h| h.reset);
+        let asked = header("retry-after").and_then(|v| retry_after_asked(v, now));
         Answer {
             status: response.status().as_u16(),
             retry_after: header("retry-after")
                 .and_then(|v| parse_retry_after(v, now))
                 .filter(|d| !d.is_zero())
                 .map(|d| scaled(d, self.options.backoff_scale)),
-            headers: parse_rate_headers(header, now),
+            headers,
+            keep_away: asked.max(spent),
         }
     }
 
@@ -1114,6 +1123,7 @@ mod tests {
             location: None,
             charset: None,
             body: br#"{"access_token":"tok-abcdef"}"#.to_vec(),
+            keep_away: None,
         };
         let text = format!("{reply:?}");
         assert!(!text.contains("tok-abcdef"), "{text}");

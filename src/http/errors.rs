@@ -1,10 +1,13 @@
 //! Error bodies: Talkdesk's `{code, message, description, fields}` and
 //! OAuth's `{error, error_description}`, shown whole on one line.
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
 use super::client::Reply;
 use super::redact::Redactor;
+use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
 use crate::text::{counted, shorten, terminal_safe, without_bom};
 
@@ -211,11 +214,36 @@ pub fn unexpected(
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
+        // A spent hourly quota: when to run again, not "raise --max-retries".
+        429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
+            format!("; {}", keep_away(reply.keep_away.unwrap_or_default()))
+        }
         status => hint(status, setting)
             .map(|h| format!("; {h}"))
             .unwrap_or_default(),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// `the server asks to wait 50 min (until 2026-12-03 05:12 UTC), …`: a
+/// wait past what a retry waits, rounded up, and when it ends.
+fn keep_away(wait: Duration) -> String {
+    let secs = (wait.as_secs()).saturating_add(u64::from(wait.subsec_nanos() > 0));
+    let mins = secs.div_ceil(60);
+    let said = match secs {
+        ..120 => format!("{secs} s"),
+        120..7200 => format!("{mins} min"),
+        7200..172_800 => format!("{} h {} min", mins / 60, mins % 60),
+        _ => format!("{} days", secs / 86_400),
+    };
+    let until = (jiff::SignedDuration::try_from(Duration::from_secs(mins.saturating_mul(60))).ok())
+        .and_then(|d| jiff::Timestamp::now().checked_add(d).ok())
+        .map(|t| format!(" (until {} UTC)", t.strftime("%Y-%m-%d %H:%M")))
+        .unwrap_or_default();
+    format!(
+        "the server asks to wait {said}{until}, longer than the {} s a retry waits at most: run again after that",
+        MAX_RETRY_AFTER.as_secs()
+    )
 }
 
 /// What to do when the server wants a client certificate (TLS).
@@ -280,6 +308,7 @@ mod tests {
             location: None,
             charset: None,
             body: body.as_bytes().to_vec(),
+            keep_away: None,
         }
     }
 
@@ -385,6 +414,30 @@ mod tests {
         assert_eq!(
             describe(&r, &Redactor::default()),
             "HTTP 429 after 5 refusals in a row for the run"
+        );
+    }
+
+    #[test]
+    fn a_long_wait_is_said_rounded_up_with_when_it_ends() {
+        let said = |secs| keep_away(Duration::from_secs(secs));
+        assert!(
+            said(61).starts_with("the server asks to wait 61 s (until 20"),
+            "{}",
+            said(61)
+        );
+        assert!(said(3000).starts_with("the server asks to wait 50 min (until "));
+        assert!(said(3001).starts_with("the server asks to wait 51 min (until "));
+        assert!(said(5 * 3600 + 60).starts_with("the server asks to wait 5 h 1 min (until "));
+        assert!(said(9 * 86_400).starts_with("the server asks to wait 9 days (until "));
+        let forever = keep_away(Duration::MAX);
+        assert!(
+            forever.starts_with("the server asks to wait 213503982334601 days, longer"),
+            "{forever}"
+        );
+        assert!(
+            said(61).ends_with(
+                " UTC), longer than the 60 s a retry waits at most: run again after that"
+            )
         );
     }
 

@@ -211,6 +211,9 @@ pub struct Answer {
     /// Its `Retry-After` (as the client will wait it, before jitter).
     pub retry_after: Option<Duration>,
     pub headers: Option<RateHeaders>,
+    /// How long the server asks the client to keep away, uncapped and
+    /// unscaled (`Retry-After`, or the reset of a spent quota).
+    pub keep_away: Option<Duration>,
 }
 
 /// Where the pace comes from.
@@ -753,15 +756,15 @@ mod tests {
         Answer {
             status: 429,
             retry_after: retry_after.map(Duration::from_secs),
-            headers: None,
+            ..Answer::default()
         }
     }
 
     fn with_headers(h: RateHeaders) -> Answer {
         Answer {
             status: 200,
-            retry_after: None,
             headers: Some(h),
+            ..Answer::default()
         }
     }
 
@@ -926,7 +929,7 @@ mod tests {
         let now = Answer {
             status: 429,
             retry_after: Some(Duration::ZERO),
-            headers: None,
+            ..Answer::default()
         };
         assert_eq!(p.on_answer(slots[1], t0, &now), None);
         assert_eq!(p.rate(), None);

@@ -42,15 +42,18 @@ pub fn scaled(delay: Duration, scale: f64) -> Duration {
 /// an HTTP date in any of its three forms, capped at [`MAX_RETRY_AFTER`].
 /// A date in the past means now. Anything else is ignored.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    retry_after_asked(value, now).map(|wait| wait.min(MAX_RETRY_AFTER))
+}
+
+/// The wait `Retry-After` asks for, uncapped: what an error says of it.
+pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    let wait = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // More digits than a u64 holds are still a number of seconds.
-        value.parse().map_or(MAX_RETRY_AFTER, Duration::from_secs)
-    } else {
-        let when = httpdate::parse_http_date(value).ok()?;
-        when.duration_since(now).unwrap_or(Duration::ZERO)
-    };
-    Some(wait.min(MAX_RETRY_AFTER))
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]

@@ -708,6 +708,33 @@ fn a_token_endpoint_that_is_down_is_exit_5() {
     assert!(api.page_requests().is_empty());
 }
 
+/// A spent hourly quota (`Retry-After: 3000`, past the 60 s a retry waits
+/// at most) said "try again later or raise --max-retries", which cannot
+/// help: the error says how long the server asks for, and until when.
+#[test]
+fn a_quota_spent_for_the_hour_says_when_to_run_again() {
+    let Export {
+        out,
+        file,
+        _sandbox: _keep,
+        ..
+    } = failing_export(
+        always(
+            RequestMatch::AnyPage,
+            FaultKind::RetryAfter(429, "3000".into()),
+        ),
+        &["--max-retries", "1"],
+    );
+    let said = "HTTP 429 after 1 retry (code 429): Too Many Requests: Injected fault; the server asks to wait 50 min (until ";
+    let then = " UTC), longer than the 60 s a retry waits at most: run again after that";
+    assert_failed_cleanly(&out, &file, &[said, then]);
+    assert!(
+        !stderr_of(&out).contains("--max-retries"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
 /// A port nothing listens on: connection refused, retried, then exit 5.
 /// The wait is the backoff alone (at most 7.5 s with the default four
 /// retries; none here).
