@@ -498,14 +498,11 @@ pub fn command_with(path: &Sourced<PathBuf>, profile: &Sourced<String>, sub: &st
     let mut command = String::from("talkdesk-accounts");
     if let Source::Flag(_) = path.source {
         // A name that is not UTF-8 cannot be printed as it is: said so.
-        let name = path
-            .value
-            .to_str()
-            .map_or("<the same path>".into(), shell_words::quote);
+        let name = (path.value.to_str()).map_or("<the same path>".into(), shell_quoted);
         command += &format!(" --config {name}");
     }
     if let Source::Flag(_) = profile.source {
-        command += &format!(" --profile {}", shell_words::quote(&profile.value));
+        command += &format!(" --profile {}", shell_quoted(&profile.value));
     }
     format!("{command} {sub}")
 }
@@ -1499,7 +1496,7 @@ mod tests {
         let ran = dir.path().join("ran");
         let text = format!(
             "[default]\nclient_id = \"x\"\ntoken_url = \"https://a.talkdeskid.com/oauth/token\"\nclient_secret_cmd = \"touch {}\"\n",
-            ran.display()
+            shell_quoted(&ran.display().to_string())
         );
         let (_d, path) = write_config(&text);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
@@ -1771,7 +1768,10 @@ mod tests {
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
         let warning = s.permission_warning.unwrap();
         assert!(
-            warning.ends_with(&format!("run: chmod 600 {}", path.display())),
+            warning.ends_with(&format!(
+                "run: chmod 600 {}",
+                shell_quoted(&path.display().to_string())
+            )),
             "{warning}"
         );
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
@@ -1790,6 +1790,14 @@ mod tests {
             "/home/a/.config/x/config.toml"
         );
         assert_eq!(shell_quoted("/Users/A B/it's"), r"'/Users/A B/it'\''s'");
+        // shell_words::quote leaves braces and `!` bare: bash expands them.
+        let flag = |p: &str| Sourced::new(PathBuf::from(p), Source::Flag("--config"));
+        let profile = Sourced::new("default".to_string(), Source::Default);
+        let command = command_with(&flag("/tmp/a{b,c}!.toml"), &profile, "config init");
+        assert_eq!(
+            command,
+            "talkdesk-accounts --config '/tmp/a{b,c}!.toml' config init"
+        );
     }
 
     #[test]

@@ -223,7 +223,7 @@ fn the_secret_command_runs_with_sigxfsz_at_its_default() {
         "config.toml",
         &format!(
             "[default]\nclient_secret_cmd = \"sh {}\"\n",
-            script.display()
+            support::quoted(&script)
         ),
     );
     let output = sb

@@ -102,7 +102,7 @@ fn path_follows_the_flag_then_the_environment() {
     // The command it suggests writes that file (it wrote the default one).
     let init = format!(
         "create it with `talkdesk-accounts --config {} config init`",
-        from_flag.display()
+        support::quoted(&from_flag)
     );
     assert!(stderr_of(&output).contains(&init), "{}", stderr_of(&output));
 }
@@ -123,7 +123,7 @@ fn a_missing_config_file_given_by_flag_is_created_by_the_command_suggested() {
     assert_eq!(output.status.code(), Some(3));
     let init = format!(
         "talkdesk-accounts --config {} --profile prod config init",
-        team.display()
+        support::quoted(&team)
     );
     assert!(stderr_of(&output).contains(&init), "{}", stderr_of(&output));
     // With the file from the environment the variable says it all.
@@ -327,7 +327,7 @@ fn init_refuses_to_overwrite_without_force() {
     assert!(first.status.success(), "{}", stderr_of(&first));
     let next = format!(
         "run `talkdesk-accounts --config {} auth check`",
-        path.display()
+        support::quoted(&path)
     );
     assert!(stderr_of(&first).contains(&next), "{}", stderr_of(&first));
     #[cfg(unix)]
@@ -437,7 +437,7 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     // Every question answered: nothing is left to fill in.
     let next = format!(
         "next: run `talkdesk-accounts --config {} auth check`",
-        path.display()
+        support::quoted(&path)
     );
     assert!(terminal.contains(&next), "{terminal}");
     let settings: Vec<String> = fs::read_to_string(&path)

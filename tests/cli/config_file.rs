@@ -459,7 +459,7 @@ fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
     let stderr = stderr_of(&output);
     assert!(stderr.starts_with("warning: "), "{stderr}");
     assert!(
-        stderr.contains(&format!("chmod 600 {}", path.display())),
+        stderr.contains(&format!("chmod 600 {}", support::quoted(&path))),
         "{stderr}"
     );
 

@@ -756,7 +756,7 @@ fn client_secret_cmd_is_not_run_by_a_shell() {
         "config.toml",
         &format!(
             "[default]\nclient_secret_cmd = \"echo {SECRET}; touch {}\"\n",
-            marker.display()
+            support::quoted(&marker)
         ),
     );
     let output = sb
@@ -789,7 +789,7 @@ fn a_config_file_others_can_read_gets_one_warning_with_the_chmod_to_run() {
     let sb = Sandbox::new();
     let config = sb.write_config("config.toml", "[default]\nper_page = 2\n");
     set_mode(&config, 0o644);
-    let chmod = format!("chmod 600 {}", config.display());
+    let chmod = format!("chmod 600 {}", support::quoted(&config));
     for quiet in [false, true] {
         let mut cmd = sb.tool(&fake);
         cmd.arg("--config").arg(&config);

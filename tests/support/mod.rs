@@ -181,6 +181,18 @@ pub fn write_private(path: &Path, text: &str) {
     }
 }
 
+/// A path as the tool writes it into a command to run: bare when every
+/// character is plain, else in single quotes. The tests' temporary folders
+/// sit in `$TMPDIR`, which may hold a space.
+pub fn quoted(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c);
+    match !text.is_empty() && text.chars().all(plain) {
+        true => text,
+        false => format!("'{}'", text.replace('\'', r"'\''")),
+    }
+}
+
 /// Output of a finished command, as text.
 pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
