@@ -28,7 +28,8 @@ use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_pag
 use crate::http::url::Url;
 use crate::text::{shorten, without_bom};
 
-/// A secret that never prints: `Debug` and `Display` show `<redacted>`.
+/// A secret that never prints: `Debug` shows `<redacted>`, and there is
+/// no `Display` to print it with.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -44,12 +45,6 @@ impl Secret {
 }
 
 impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
