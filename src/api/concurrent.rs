@@ -103,7 +103,7 @@ pub fn walk_rest(
         while let Some((url, expected)) = walk.next_request() {
             let raw = shared
                 .take(api, &url, expected)
-                .unwrap_or_else(|| api.get_page(&url))?;
+                .unwrap_or_else(|| api.get_page(&url, None))?;
             let page = api.accept(&mut walk, url, expected, raw)?;
             let number = page.number;
             let flow = consume(page)?;
@@ -325,7 +325,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             ended: &shared.ended,
             warnings: &warnings,
         };
-        let result = api.get_page_ahead(&url, Some(ahead));
+        let result = api.get_page(&url, Some(ahead));
         let warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut plan = shared.lock();
         plan.in_flight.remove(&n);

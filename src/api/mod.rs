@@ -66,15 +66,12 @@ impl<'a> Api<'a> {
     /// and browsers do, see [`follow_redirects`]); one elsewhere is an
     /// error. The page's next link comes back with the run's secrets taken
     /// out, and resolved against where the page was found.
-    pub fn get_page(&self, url: &Url) -> Result<RawPage> {
-        self.get_page_ahead(url, None)
-    }
-
-    /// [`get_page`](Self::get_page) for a page fetched ahead: with
-    /// `ahead`, a connection or an answer that does not come in its time
-    /// ends it with [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer),
-    /// and it is dropped once the walk has ended.
-    pub fn get_page_ahead(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<RawPage> {
+    ///
+    /// A page fetched ahead comes with `ahead`: a connection or an answer
+    /// that does not come in its time ends it with
+    /// [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer), and it is
+    /// dropped once the walk has ended.
+    pub fn get_page(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<RawPage> {
         let redactor = self.client.redactor();
         // (Its secrets are out already: a next link's when its page came.)
         let asked = follow(url, url.as_str(), &self.endpoint.origin)?;

@@ -61,7 +61,7 @@ pub fn for_each_page(
 fn fetch_next(api: &Api, walk: &mut Walk) -> Option<Result<Page>> {
     let (url, expected) = walk.next_request()?;
     Some(
-        api.get_page(&url)
+        api.get_page(&url, None)
             .and_then(|raw| api.accept(walk, url, expected, raw)),
     )
 }

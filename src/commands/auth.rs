@@ -87,7 +87,7 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     let settings = ctx.settings(&args, None)?;
     let (token, total) = ctx.with_api(&settings, &args, |api, auth| {
         auth.new_token()?;
-        let page = api.get_page(&api.page_url(1))?;
+        let page = api.get_page(&api.page_url(1), None)?;
         // The token in use now: a refused token was replaced. Its scopes
         // are the server's words, shown: a secret echoed there is not.
         let mut token = auth.token()?;
