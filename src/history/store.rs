@@ -279,10 +279,11 @@ impl Store {
     }
 
     /// A store on a new connection to `target` (the path, or a `file:`
-    /// URI of it).
+    /// URI of it), which waits up to [`BUSY_TIMEOUT`] for another run.
     fn connect(path: &Path, target: impl AsRef<Path>, flags: OpenFlags) -> Result<Store> {
         let conn = Connection::open_with_flags(target, flags)
             .with_context(|| format!("opening the history store {}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -296,7 +297,6 @@ impl Store {
         let Ok(store) = Store::connect(path, path, READ_WRITE) else {
             return Store::open_read_only(path);
         };
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         match store
             .conn
             .query_row("SELECT count(*) FROM org", [], |_| Ok(()))
@@ -323,7 +323,6 @@ impl Store {
             return Store::open_immutable(path);
         }
         let store = Store::connect(path, path, READ_ONLY)?;
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
             Err(e) if cannot_write(&e) || (no_room(&e) && !replay) => Store::open_immutable(path),
             _ => Ok(store),
@@ -349,7 +348,6 @@ impl Store {
         if store.conn.is_readonly("main").unwrap_or(true) {
             return Err(read_only(path));
         }
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         // Migrated before WAL is turned on: a new file is then written under
         // SQLite's ordinary locks, which wait for each other, so two runs
         // that start on one new store never see each other's half-made one.
