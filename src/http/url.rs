@@ -49,15 +49,10 @@ fn check_web(url: &Url) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses and checks the §7 rule: plain http only to loopback hosts.
+/// Parses and checks the §7 rule: plain http only to loopback hosts
+/// (127.0.0.0/8, ::1 and localhost).
 pub fn parse_secure(text: &str) -> Result<Url, String> {
     let url = parse(text)?;
-    check_secure(&url)?;
-    Ok(url)
-}
-
-/// Plain http is allowed only to 127.0.0.0/8, ::1 and localhost.
-pub fn check_secure(url: &Url) -> Result<(), String> {
     let loopback = match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
@@ -68,7 +63,7 @@ pub fn check_secure(url: &Url) -> Result<(), String> {
         None => false,
     };
     if url.scheme() == "https" || loopback {
-        return Ok(());
+        return Ok(url);
     }
     Err(format!(
         "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
