@@ -107,25 +107,13 @@ pub fn install() {
         ]
         .into_iter()
         .chain(more)
-        .filter(|&s| !ignored(s))
+        .filter(|&s| action(s, None).sa_sigaction != SIG_IGN)
         .collect(),
     );
 }
 
 #[cfg(not(unix))]
 pub fn install() {}
-
-/// Whether `signal` is ignored (SIG_IGN) now.
-#[cfg(unix)]
-fn ignored(signal: i32) -> bool {
-    // SAFETY: with a null new action, sigaction only reads the current one
-    // into `old`, a plain C struct for which all zeroes is a valid value.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
-            && old.sa_sigaction == libc::SIG_IGN
-    }
-}
 
 /// A thread waits for `signals`, removes the pending files and ends the
 /// process by that signal. If they cannot be hooked, a signal ends the
@@ -181,23 +169,25 @@ pub fn restoring_terminal<T>(fd: i32, read: impl FnOnce() -> T) -> T {
     put_back.sa_sigaction = handler;
     let before: Vec<_> = signals
         .iter()
-        .map(|&s| (s, set_action(s, &put_back)))
+        .map(|&s| (s, action(s, Some(&put_back))))
         .collect();
     let result = read();
     // Whole, flags too: signal-hook's handlers take a `siginfo_t`.
-    for (signal, action) in before {
-        set_action(signal, &action);
+    for (signal, old) in before {
+        action(signal, Some(&old));
     }
     result
 }
 
-/// Sets the action of `signal`; returns the one it had.
+/// The action `signal` had, and sets it to `new` when given (all zeroes,
+/// the default action, when it cannot be read).
 #[cfg(unix)]
-fn set_action(signal: i32, action: &libc::sigaction) -> libc::sigaction {
-    // SAFETY: sigaction with plain C structs, for which zeroes are valid.
+fn action(signal: i32, new: Option<&libc::sigaction>) -> libc::sigaction {
+    // SAFETY: sigaction with plain C structs, for which zeroes are valid;
+    // with no new action it only reads the current one into `old`.
     unsafe {
         let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, action, &mut old);
+        libc::sigaction(signal, new.map_or(std::ptr::null(), |a| a), &mut old);
         old
     }
 }
