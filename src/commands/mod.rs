@@ -32,7 +32,7 @@ use crate::config::{EnvLookup, Overrides, Settings};
 use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
-use crate::log::{Log, Patient};
+use crate::log::Log;
 use crate::output::destination::Destination;
 use crate::output::jq::JqFailed;
 use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
@@ -264,15 +264,11 @@ impl Context<'_> {
     }
 }
 
-/// Writes `text`, which is `what` (`the man page`), to stdout at once and
-/// flushes it: a failed write is an error that says what it was writing
+/// Writes `text`, which is `what` (`the man page`), to stdout as a
+/// [`report`]: a failed write is an error that says what it was writing
 /// (a closed pipe is not, see `error::is_broken_pipe`).
 pub fn print(what: &str, text: impl AsRef<[u8]>) -> Result<()> {
-    let mut stdout = Patient(std::io::stdout());
-    let written = stdout
-        .write_all(text.as_ref())
-        .and_then(|()| stdout.flush());
-    written.map_err(|e| writing(what, e.into()))
+    report(what, |out| Ok(out.write_all(text.as_ref())?))
 }
 
 /// Writes a report, `what` (`the summary`), to stdout with `write`, then
