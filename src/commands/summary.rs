@@ -3,8 +3,6 @@
 //! documented statuses in the API reference's order (zeros included), then
 //! any other status in the order first seen; table and csv add a TOTAL row.
 
-use std::io::Write;
-
 use anyhow::Result;
 use serde_json::{Value, json};
 
@@ -13,7 +11,8 @@ use crate::account::Status;
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SummaryArgs};
 use crate::output::jq;
-use crate::output::report::{ReportCell, json_lines};
+use crate::output::json::write_json_lines;
+use crate::output::report::ReportCell;
 use crate::output::table::TableSink;
 
 /// The label of the last table/csv row.
@@ -110,7 +109,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
             (ReportFormat::Json, Some(filter)) => {
                 filter.apply_document(&Value::Array(items(&rows)), "the summary", out)?
             }
-            (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&items(&rows)))?,
+            (ReportFormat::Json, None) => write_json_lines(out, &items(&rows))?,
             (format, _) => {
                 let table = report_rows(&rows, counts.total());
                 let csv = format == ReportFormat::Csv;
@@ -179,8 +178,13 @@ mod tests {
 
     #[test]
     fn json_is_an_array_of_status_and_count() {
-        let text = json_lines(&items(&[("ACTIVE".into(), 3), (String::new(), 1)]));
-        let parsed: Value = serde_json::from_str(&text).unwrap();
+        let mut text = Vec::new();
+        write_json_lines(
+            &mut text,
+            &items(&[("ACTIVE".into(), 3), (String::new(), 1)]),
+        )
+        .unwrap();
+        let parsed: Value = serde_json::from_slice(&text).unwrap();
         assert_eq!(
             parsed,
             json!([{"status": "ACTIVE", "count": 3}, {"status": null, "count": 1}])

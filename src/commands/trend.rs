@@ -18,7 +18,8 @@ use crate::history::{Access, show_time};
 use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
 use crate::output::jq;
-use crate::output::report::{ReportCell, TableStyle, json_lines};
+use crate::output::json::write_json_lines;
+use crate::output::report::{ReportCell, TableStyle};
 use crate::output::table::TableSink;
 
 /// Runs `trend`.
@@ -101,7 +102,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             (ReportFormat::Json, Some(filter)) => {
                 filter.apply_document(&Value::Array(periods), "the trend", out)?
             }
-            (ReportFormat::Json, None) => writeln!(out, "{}", json_lines(&periods))?,
+            (ReportFormat::Json, None) => write_json_lines(out, &periods)?,
             (format, _) => {
                 let csv = format == ReportFormat::Csv;
                 // A table on a terminal (it has a width) gets the chart below.

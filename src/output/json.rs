@@ -1,7 +1,8 @@
 //! json (one array, written only once complete) and jsonl (one compact
 //! object per line, streamed). Values are passed through unchanged.
 
-use std::io::Write;
+use std::fmt::Display;
+use std::io::{self, Write};
 
 use anyhow::Result;
 
@@ -24,24 +25,27 @@ impl Sink for JsonSink {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
-        if self.held.is_empty() {
-            out.write_all(b"[]\n")?;
-            return Ok(());
-        }
-        out.write_all(b"[\n")?;
-        let last = self.held.len() - 1;
-        for (i, text) in self.held.drain(..).enumerate() {
-            out.write_all(b"  ")?;
-            out.write_all(text.as_bytes())?;
-            out.write_all(if i == last { b"\n" } else { b",\n" })?;
-        }
-        out.write_all(b"]\n")?;
+        write_json_lines(out, &std::mem::take(&mut self.held))?;
         Ok(())
     }
 
     fn streams(&self) -> bool {
         false
     }
+}
+
+/// Writes a json array with one compact item a line (`[]` when empty), and
+/// a newline: `list -o json`, and the `-o json` of `summary`, `changes`,
+/// `history` and `trend`.
+pub fn write_json_lines<T: Display>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]\n");
+    }
+    for (i, item) in items.iter().enumerate() {
+        let before = if i == 0 { "[\n  " } else { ",\n  " };
+        write!(out, "{before}{item}")?;
+    }
+    out.write_all(b"\n]\n")
 }
 
 /// One object per line, as the accounts arrive: a page is encoded into a

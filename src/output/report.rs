@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::OutputFormat;
 use super::jq::{JqFilter, RowsJq};
+use super::json::write_json_lines;
 use super::sanitize::{guard_formula, terminal_safe};
 use super::table::new_table;
 use crate::account::lenient;
@@ -82,16 +83,6 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
     table.to_string()
 }
 
-/// A json array with one compact item a line (`[]` when empty): the
-/// `-o json` of `summary`, `changes`, `history` and `trend`.
-pub fn json_lines<T: ToString>(items: &[T]) -> String {
-    if items.is_empty() {
-        return "[]".into();
-    }
-    let items: Vec<String> = items.iter().map(T::to_string).collect();
-    format!("[\n  {}\n]", items.join(",\n  "))
-}
-
 /// Writes the json `items` of a row report (`changes`, `history`) as
 /// `-o json`, `-o jsonl` or `--jq` ask: the filter runs once on the array
 /// (`what` names it in errors) or on each item (`each(i)` names the i-th).
@@ -114,7 +105,7 @@ pub fn write_json_rows(
                 filter.apply_document(&parsed(item), &each(i), out)?;
             }
         }
-        (OutputFormat::Json, None) => writeln!(out, "{}", json_lines(&items()))?,
+        (OutputFormat::Json, None) => write_json_lines(out, &items())?,
         (OutputFormat::Jsonl, None) => {
             for item in items() {
                 writeln!(out, "{item}")?;
