@@ -14,7 +14,9 @@ use serde::Deserialize;
 use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
-use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
+use super::pacer::{
+    Answer, MARGIN, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter,
+};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled};
@@ -243,7 +245,7 @@ impl Client {
         pace.scale_holds(options.backoff_scale);
         // The user's own cap that slow is said as a learnt one is.
         let slow_cap = (options.max_rate.filter(|r| *r < SLOW_RATE))
-            .map(|rate| format!("{:.0} s: --max-rate {rate}", 1.0 / rate));
+            .map(|rate| format!("{:.0} s: --max-rate {rate}", 1.0 / (rate * MARGIN)));
         Ok(Client {
             agent: Agent::new_with_config(config(MAX_IDLE_CONNECTIONS)),
             unpooled: Agent::new_with_config(config(0)),
@@ -666,7 +668,8 @@ impl Client {
                 .filter(|d| !d.is_zero())
                 .map(|d| scaled(d, self.options.backoff_scale)),
             headers,
-            keep_away: asked.max(spent),
+            // The server's word for this answer before a quota's reset.
+            keep_away: asked.or(spent),
         }
     }
 

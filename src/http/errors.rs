@@ -216,7 +216,8 @@ pub fn unexpected(
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
-            format!("; {}", keep_away(reply.keep_away.unwrap_or_default()))
+            let wait = reply.keep_away.unwrap_or_default();
+            format!("; {}", keep_away(wait, jiff::Timestamp::now()))
         }
         status => hint(status, setting)
             .map(|h| format!("; {h}"))
@@ -226,18 +227,24 @@ pub fn unexpected(
 }
 
 /// `the server asks to wait 50 min (until 2026-12-03 05:12 UTC), …`: a
-/// wait past what a retry waits, rounded up, and when it ends.
-fn keep_away(wait: Duration) -> String {
+/// wait past what a retry waits from `now`, and when it ends, both
+/// rounded up (a run at the minute shown is never early).
+fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
     let secs = (wait.as_secs()).saturating_add(u64::from(wait.subsec_nanos() > 0));
     let mins = secs.div_ceil(60);
-    let said = match secs {
-        ..120 => format!("{secs} s"),
-        120..7200 => format!("{mins} min"),
-        7200..172_800 => format!("{} h {} min", mins / 60, mins % 60),
-        _ => format!("{} days", secs / 86_400),
+    let said = match mins {
+        _ if secs < 120 => format!("{secs} s"),
+        ..120 => format!("{mins} min"),
+        120..2880 if mins % 60 == 0 => format!("{} h", mins / 60),
+        120..2880 => format!("{} h {} min", mins / 60, mins % 60),
+        _ => format!("{} days", secs.div_ceil(86_400)),
     };
-    let until = (jiff::SignedDuration::try_from(Duration::from_secs(mins.saturating_mul(60))).ok())
-        .and_then(|d| jiff::Timestamp::now().checked_add(d).ok())
+    let until = (jiff::SignedDuration::try_from(wait).ok())
+        .and_then(|d| now.checked_add(d).ok())
+        .and_then(|end| {
+            let minute = jiff::TimestampRound::new().smallest(jiff::Unit::Minute);
+            end.round(minute.mode(jiff::RoundMode::Ceil)).ok()
+        })
         .map(|t| format!(" (until {} UTC)", t.strftime("%Y-%m-%d %H:%M")))
         .unwrap_or_default();
     format!(
@@ -419,19 +426,42 @@ mod tests {
 
     #[test]
     fn a_long_wait_is_said_rounded_up_with_when_it_ends() {
-        let said = |secs| keep_away(Duration::from_secs(secs));
-        assert!(
-            said(61).starts_with("the server asks to wait 61 s (until 20"),
-            "{}",
-            said(61)
+        let now: jiff::Timestamp = "2026-12-03T05:11:08Z".parse().unwrap();
+        let said = |secs| keep_away(Duration::from_secs(secs), now);
+        let wait = |secs| said(secs).split(", longer").next().unwrap().to_string();
+        let asks = "the server asks to wait";
+        assert_eq!(
+            wait(61),
+            format!("{asks} 61 s (until 2026-12-03 05:13 UTC)")
         );
-        assert!(said(3000).starts_with("the server asks to wait 50 min (until "));
-        assert!(said(3001).starts_with("the server asks to wait 51 min (until "));
-        assert!(said(5 * 3600 + 60).starts_with("the server asks to wait 5 h 1 min (until "));
-        assert!(said(9 * 86_400).starts_with("the server asks to wait 9 days (until "));
-        let forever = keep_away(Duration::MAX);
+        // 06:01:08: a run at 06:01 would be early.
+        assert_eq!(
+            wait(3000),
+            format!("{asks} 50 min (until 2026-12-03 06:02 UTC)")
+        );
+        assert_eq!(
+            wait(3001),
+            format!("{asks} 51 min (until 2026-12-03 06:02 UTC)")
+        );
+        assert_eq!(
+            wait(7199),
+            format!("{asks} 2 h (until 2026-12-03 07:12 UTC)")
+        );
+        assert_eq!(
+            wait(5 * 3600 + 60),
+            format!("{asks} 5 h 1 min (until 2026-12-03 10:13 UTC)")
+        );
+        assert_eq!(
+            wait(172_799),
+            format!("{asks} 2 days (until 2026-12-05 05:12 UTC)")
+        );
+        assert_eq!(
+            wait(259_000),
+            format!("{asks} 3 days (until 2026-12-06 05:08 UTC)")
+        );
+        let forever = keep_away(Duration::MAX, now);
         assert!(
-            forever.starts_with("the server asks to wait 213503982334601 days, longer"),
+            forever.starts_with("the server asks to wait 213503982334602 days, longer"),
             "{forever}"
         );
         assert!(

@@ -43,7 +43,7 @@ compadd () {
 echo ok
 INIT
 zpty z zsh -f -i
-zpty -w z "fpath=($dir \$fpath); source $init"
+zpty -w z "fpath=(${(q)dir} \$fpath); source ${(q)init}"
 repeat 8; do
   zpty -r z line
   [[ $line == ok* ]] && break

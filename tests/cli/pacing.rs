@@ -501,7 +501,7 @@ fn a_max_rate_slower_than_a_request_per_10_s_is_warned_about_at_once() {
     let first = first_stderr_line(&fake, &["--max-rate", "0.05"]);
     assert_eq!(
         first,
-        "warning: the walk is paced at one request every 20 s: --max-rate 0.05\n"
+        "warning: the walk is paced at one request every 21 s: --max-rate 0.05\n"
     );
 }
 

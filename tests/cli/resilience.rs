@@ -735,6 +735,38 @@ fn a_quota_spent_for_the_hour_says_when_to_run_again() {
     );
 }
 
+/// A quota spent until a reset 50 minutes away says so; a `Retry-After`
+/// beside it is the server's word for this answer, and a short one wins
+/// (the run waited 5 s for it, then said to wait 50 min).
+#[test]
+fn a_spent_quotas_reset_is_said_unless_retry_after_says_less() {
+    let spent = |retry_after: Option<&str>| {
+        let mut headers = vec![
+            ("X-RateLimit-Remaining", "0".to_string()),
+            ("X-RateLimit-Reset", "3000".to_string()),
+        ];
+        headers.extend(retry_after.map(|r| ("Retry-After", r.to_string())));
+        let fault = FaultKind::RateLimited(429, headers);
+        failing_export(
+            always(RequestMatch::AnyPage, fault),
+            &["--max-retries", "0"],
+        )
+    };
+    let reset = spent(None);
+    assert_failed_cleanly(
+        &reset.out,
+        &reset.file,
+        &["HTTP 429", "the server asks to wait 50 min (until "],
+    );
+    let short = spent(Some("5"));
+    assert_failed_cleanly(&short.out, &short.file, &["HTTP 429", "try again later"]);
+    assert!(
+        !stderr_of(&short.out).contains("asks to wait"),
+        "{}",
+        stderr_of(&short.out)
+    );
+}
+
 /// A port nothing listens on: connection refused, retried, then exit 5.
 /// The wait is the backoff alone (at most 7.5 s with the default four
 /// retries; none here).
