@@ -708,9 +708,12 @@ fn a_token_endpoint_that_is_down_is_exit_5() {
     assert!(api.page_requests().is_empty());
 }
 
-/// A spent hourly quota (`Retry-After: 3000`, past the 60 s a retry waits
-/// at most) said "try again later or raise --max-retries", which cannot
-/// help: the error says how long the server asks for, and until when.
+/// A quota spent for the hour (`Retry-After: 3000`, past the 60 s a retry
+/// waits at most, or a reset 50 minutes away) said "try again later or
+/// raise --max-retries", which cannot help: the error says how long the
+/// server asks for, and until when. A `Retry-After` beside a reset is the
+/// server's word for this answer, and a short one wins (the run waited 5 s
+/// for it, then said to wait 50 min).
 #[test]
 fn a_quota_spent_for_the_hour_says_when_to_run_again() {
     let Export {
@@ -733,13 +736,7 @@ fn a_quota_spent_for_the_hour_says_when_to_run_again() {
         "{}",
         stderr_of(&out)
     );
-}
 
-/// A quota spent until a reset 50 minutes away says so; a `Retry-After`
-/// beside it is the server's word for this answer, and a short one wins
-/// (the run waited 5 s for it, then said to wait 50 min).
-#[test]
-fn a_spent_quotas_reset_is_said_unless_retry_after_says_less() {
     let spent = |retry_after: Option<&str>| {
         let mut headers = vec![
             ("X-RateLimit-Remaining", "0".to_string()),
