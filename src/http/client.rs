@@ -14,9 +14,7 @@ use serde::Deserialize;
 use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
-use super::pacer::{
-    Answer, MARGIN, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter,
-};
+use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled};
@@ -243,9 +241,11 @@ impl Client {
         };
         let pace = Pace::new(SystemClock, options.max_rate);
         pace.scale_holds(options.backoff_scale);
-        // The user's own cap that slow is said as a learnt one is.
-        let slow_cap = (options.max_rate.filter(|r| *r < SLOW_RATE))
-            .map(|rate| format!("{:.0} s: --max-rate {rate}", 1.0 / (rate * MARGIN)));
+        // The user's own cap that slow is said as a learnt one is, by the
+        // pace it sets (the pacer's margin below it).
+        let slow_cap = (options.max_rate.zip(pace.rate()))
+            .filter(|(_, rate)| *rate < SLOW_RATE)
+            .map(|(cap, rate)| format!("{:.0} s: --max-rate {cap}", 1.0 / rate));
         Ok(Client {
             agent: Agent::new_with_config(config(MAX_IDLE_CONNECTIONS)),
             unpooled: Agent::new_with_config(config(0)),
