@@ -1410,7 +1410,7 @@ fn a_live_snapshot_before_the_newest_one_warns_of_the_clock() {
     let first = sb.tool(&fake).arg("snapshot").output().unwrap();
     ok(&first);
     assert!(
-        !stderr_of(&first).contains("clock"),
+        !stderr_of(&first).contains("machine's clock"),
         "{}",
         stderr_of(&first)
     );
@@ -1434,7 +1434,10 @@ fn a_live_snapshot_before_the_newest_one_warns_of_the_clock() {
         "{stderr}"
     );
     assert_eq!(
-        stderr.lines().filter(|l| l.contains("clock")).count(),
+        stderr
+            .lines()
+            .filter(|l| l.contains("machine's clock"))
+            .count(),
         1,
         "{stderr}"
     );

@@ -8,6 +8,25 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use fake_api::FakeApi;
 
+/// Gives back the signals this test run was started with ignored (under
+/// `nohup`, or as `cmd &` in a script): the tool keeps a signal ignored at
+/// start ignored, as it should, and the tests that send one would fail.
+/// SIGPIPE stays as the test harness set it.
+fn signals_not_ignored() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for signal in 1..=libc::SIGRTMAX() {
+            let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+            // SAFETY: reads the disposition only (a null new action).
+            let read = unsafe { libc::sigaction(signal, std::ptr::null(), &mut old) };
+            if read == 0 && old.sa_sigaction == libc::SIG_IGN && signal != libc::SIGPIPE {
+                // SAFETY: sets the default action, which holds no state.
+                unsafe { libc::signal(signal, libc::SIG_DFL) };
+            }
+        }
+    });
+}
+
 /// A sandbox for one run: its own HOME, config and cache folders.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -15,6 +34,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
+        signals_not_ignored();
         Sandbox {
             dir: tempfile::tempdir().expect("temp dir"),
         }
