@@ -520,10 +520,11 @@ impl<'a> Auth<'a> {
         if let Some(why) = unusable {
             return Err(api_error(format!("{context}: {why}; check token_url")));
         }
+        let now = now_secs();
         let token = Token {
             access_token: Secret::new(parsed.access_token),
-            expires_at: now_secs().saturating_add(parsed.expires_in.unwrap_or(3600)),
-            since: now_secs(),
+            expires_at: now.saturating_add(parsed.expires_in.unwrap_or(3600)),
+            since: now,
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
             expiry_reported: parsed.expires_in.is_some(),
