@@ -52,8 +52,30 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
         // More digits than a u64 holds are still a number of seconds.
         return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
-    let when = httpdate::parse_http_date(value).ok()?;
+    let when = match rfc850_with_its_century(value, now) {
+        Some(date) => httpdate::parse_http_date(&date).ok()?,
+        None => httpdate::parse_http_date(value).ok()?,
+    };
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT` in the usual one,
+/// its two-digit year the latest not more than 50 years ahead (RFC 9110
+/// §5.6.7): httpdate reads it as 1970–2069 whatever the year now.
+fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<String> {
+    let (weekday, rest) = value.split_once(", ")?;
+    let (date, time) = rest.split_once(' ')?;
+    let [day, month, yy] = date.split('-').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let yy: u32 = yy.parse().ok().filter(|_| yy.len() == 2)?;
+    let this_year: u32 = httpdate::fmt_http_date(now).get(12..16)?.parse().ok()?;
+    let latest = this_year + 50;
+    let year = latest - (latest + 100 - yy) % 100;
+    Some(format!(
+        "{}, {day} {month} {year} {time}",
+        weekday.get(..3)?
+    ))
 }
 
 #[cfg(test)]
@@ -130,6 +152,39 @@ mod tests {
         assert_eq!(parse_retry_after(past, base), Some(Duration::ZERO));
         let far = "Mon, 07 Nov 1994 08:49:37 GMT";
         assert_eq!(parse_retry_after(far, base), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn an_rfc_850_year_is_read_in_the_century_of_now() {
+        let at = |date| httpdate::parse_http_date(date).unwrap();
+        for (now, value) in [
+            (
+                "Wed, 01 Jan 2070 00:00:05 GMT",
+                "Wednesday, 01-Jan-70 00:00:35 GMT",
+            ),
+            (
+                "Thu, 31 Dec 2099 23:59:58 GMT",
+                "Friday, 01-Jan-00 00:00:28 GMT",
+            ),
+            (
+                "Thu, 03 Dec 2026 07:00:00 GMT",
+                "Thursday, 03-Dec-26 07:00:30 GMT",
+            ),
+        ] {
+            let wait = retry_after_asked(value, at(now));
+            assert_eq!(wait, Some(Duration::from_secs(30)), "{value} at {now}");
+        }
+        // 44 years ahead is ahead, not 56 years ago; 51 ahead is 49 ago.
+        let wait = retry_after_asked(
+            "Wednesday, 01-Jan-70 00:00:00 GMT",
+            at("Thu, 03 Dec 2026 07:00:00 GMT"),
+        );
+        assert!(wait.unwrap() > Duration::from_secs(40 * 365 * 86_400));
+        let wait = retry_after_asked(
+            "Saturday, 01-Jan-77 00:00:00 GMT",
+            at("Thu, 03 Dec 2026 07:00:00 GMT"),
+        );
+        assert_eq!(wait, Some(Duration::ZERO));
     }
 
     #[test]
