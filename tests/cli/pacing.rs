@@ -33,6 +33,24 @@ fn behind(bucket: Bucket) -> FakeApi {
     })
 }
 
+/// [`behind`], its first wave after page 1 whole however late the walk's
+/// threads start: the page that gets the bucket's last token is answered
+/// once pages 2-4 are in. (Page 2 could go and come back alone, and pages
+/// 3-6 then go at once into an empty bucket.)
+fn behind_with_its_first_wave(bucket: Bucket) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        bucket: Some(bucket),
+        faults: Faults {
+            script: (2..=4)
+                .map(|p| (RequestMatch::Page(p), FaultKind::AwaitPages(4)))
+                .collect(),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
+}
+
 /// `list -o jsonl` with `args`, the Retry-After waits scaled by 0.2.
 fn walk(fake: &FakeApi, args: &[&str]) -> Output {
     let sb = Sandbox::new();
@@ -81,7 +99,7 @@ fn refusals_per_page(fake: &FakeApi) -> BTreeMap<u64, usize> {
 fn a_strict_bucket_walk_at_the_default_settings_is_exact_with_a_handful_of_429s() {
     // Retry-After: 2 (400 ms scaled): long enough to pay back what the
     // refused requests cost.
-    let fake = behind(Bucket {
+    let fake = behind_with_its_first_wave(Bucket {
         refused_costs: true,
         retry_after: Some("2".into()),
         ..Bucket::new(10.0, 2.0)
@@ -149,7 +167,7 @@ fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
 
 #[test]
 fn retries_wait_their_turn_in_the_pacer_and_are_not_refused_again() {
-    let fake = behind(Bucket::new(10.0, 2.0));
+    let fake = behind_with_its_first_wave(Bucket::new(10.0, 2.0));
     let out = walk(&fake, &["-v"]);
     assert_exact(&out);
     // Requests refused together came back one by one, each to a token: no
@@ -391,12 +409,19 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
         .last()
         .unwrap_or_default()
         .to_string();
-    assert!(
-        last.starts_with("error: ") && last.contains(" refusals in a row for the run"),
-        "{last}"
-    );
-    // Given up on before its own retries were spent: fewer than 4.
-    assert!(!last.contains("after 4 retries"), "{last}");
+    assert!(last.starts_with("error: "), "{last}");
+    // Given up on for the run, before the last request's own retries were
+    // spent: fewer than 4. Only when the first wave held no more than one
+    // other page (its threads started late) do the two run out together,
+    // and then the count said is the request's own.
+    let page: u64 = (last.split("page=").nth(1))
+        .and_then(|rest| rest.split('&').next()?.parse().ok())
+        .expect("the page named");
+    let tries = fake.arrivals().iter().filter(|a| a.page == page).count();
+    match last.contains(" refusals in a row for the run") {
+        true => assert!(!last.contains("after 4 retries") && tries < 5, "{last}"),
+        false => assert!(last.contains("after 4 retries") && tries == 5, "{last}"),
+    }
 }
 
 /// The token endpoint (another host, another limiter) answering 503 twice
@@ -437,11 +462,19 @@ fn a_token_request_is_not_counted_as_a_burst_the_api_allowed() {
     let out = walk_token_elsewhere(&fake, &["--concurrency", "1", "-v"]);
     assert_exact(&out);
     let stderr = stderr_of(&out);
-    assert_eq!(fake.rate_limited(), 1, "{stderr}");
     assert!(
         stderr.contains("HTTP 429 after 1 request got through"),
         "{stderr}"
     );
+    // One at a time from the first 429 on: the request behind the retry
+    // went with it. (Not "one 429": a request that reaches a busy server
+    // 20 ms late leaves the next 485 ms behind it, and nginx refuses that.)
+    let arrivals = fake.arrivals();
+    let first = arrivals.iter().position(|a| a.refused).expect("a 429");
+    for pair in arrivals[first..].windows(2) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        assert!(gap >= Duration::from_millis(250), "{gap:?} apart: {stderr}");
+    }
 }
 
 /// A token request to another origin was kept in the quota's count of the
