@@ -68,7 +68,8 @@ fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<String> {
     let [day, month, yy] = date.split('-').collect::<Vec<_>>()[..] else {
         return None;
     };
-    let yy: u32 = yy.parse().ok().filter(|_| yy.len() == 2)?;
+    let digits = yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit());
+    let yy: u32 = yy.parse().ok().filter(|_| digits)?;
     let this_year: u32 = httpdate::fmt_http_date(now).get(12..16)?.parse().ok()?;
     let latest = this_year + 50;
     let year = latest - (latest + 100 - yy) % 100;
@@ -174,6 +175,12 @@ mod tests {
             let wait = retry_after_asked(value, at(now));
             assert_eq!(wait, Some(Duration::from_secs(30)), "{value} at {now}");
         }
+        // Nothing httpdate refuses is read: "+7" parses as a number.
+        let now = at("Thu, 03 Dec 2026 07:00:00 GMT");
+        assert_eq!(
+            retry_after_asked("Monday, 01-Jan-+7 00:00:00 GMT", now),
+            None
+        );
         // 44 years ahead is ahead, not 56 years ago; 51 ahead is 49 ago.
         let wait = retry_after_asked(
             "Wednesday, 01-Jan-70 00:00:00 GMT",
