@@ -1,7 +1,7 @@
 //! When and how long to wait before retrying (§5): exponential backoff with
 //! full jitter from 0.5 s, or the server's `Retry-After`, capped at 60 s.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The first backoff step.
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
@@ -53,30 +53,50 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
         return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let when = match rfc850_with_its_century(value, now) {
-        Some(date) => httpdate::parse_http_date(&date).ok()?,
+        Some(when) => when,
         None => httpdate::parse_http_date(value).ok()?,
     };
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT` in the usual one,
-/// its two-digit year the latest not more than 50 years ahead (RFC 9110
-/// §5.6.7): httpdate reads it as 1970–2069 whatever the year now.
-fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<String> {
+/// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT`, its two-digit
+/// year read as RFC 9110 §5.6.7 asks: a date more than 50 years ahead is one
+/// of the century before (httpdate reads 1970–2069 whatever the year now).
+/// `None` for any other form, or a clock outside the years httpdate writes.
+fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
     let (weekday, rest) = value.split_once(", ")?;
     let (date, time) = rest.split_once(' ')?;
     let [day, month, yy] = date.split('-').collect::<Vec<_>>()[..] else {
         return None;
     };
     let digits = yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit());
-    let yy: u32 = yy.parse().ok().filter(|_| digits)?;
-    let this_year: u32 = httpdate::fmt_http_date(now).get(12..16)?.parse().ok()?;
-    let latest = this_year + 50;
-    let year = latest - (latest + 100 - yy) % 100;
-    Some(format!(
-        "{}, {day} {month} {year} {time}",
-        weekday.get(..3)?
-    ))
+    let yy: i64 = yy
+        .parse()
+        .ok()
+        .filter(|_| digits && DAYS.contains(&weekday))?;
+    // httpdate panics on a time before 1970 or after 9999.
+    let since_1970 = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let this_year: i64 = match since_1970 < 253_402_300_800 {
+        true => httpdate::fmt_http_date(now).get(12..16)?.parse().ok()?,
+        false => return None,
+    };
+    let ahead = now + Duration::from_secs(50 * 31_556_952);
+    [100, 0, -100].into_iter().find_map(|shift| {
+        let year = this_year / 100 * 100 + shift + yy;
+        let date = format!("{}, {day} {month} {year} {time}", &weekday[..3]);
+        httpdate::parse_http_date(&date)
+            .ok()
+            .filter(|&when| when <= ahead)
+    })
 }
 
 #[cfg(test)]
@@ -175,8 +195,32 @@ mod tests {
             let wait = retry_after_asked(value, at(now));
             assert_eq!(wait, Some(Duration::from_secs(30)), "{value} at {now}");
         }
-        // Nothing httpdate refuses is read: "+7" parses as a number.
         let now = at("Thu, 03 Dec 2026 07:00:00 GMT");
+        // 50 years and a month ahead is more than 50 years ahead: 1976,
+        // and 2076's weekday is then a wrong one.
+        let wait = retry_after_asked("Friday, 31-Dec-76 23:59:59 GMT", now);
+        assert_eq!(wait, Some(Duration::ZERO));
+        assert_eq!(
+            retry_after_asked("Thursday, 31-Dec-76 23:59:59 GMT", now),
+            None
+        );
+        // A clock httpdate cannot write is no panic: httpdate's own reading
+        // (2069, a Tuesday) is refused.
+        let before_1970 = UNIX_EPOCH - Duration::from_secs(3600);
+        let wait = retry_after_asked("Wednesday, 31-Dec-69 23:00:30 GMT", before_1970);
+        assert_eq!(wait, None);
+        let after_9999 = UNIX_EPOCH + Duration::from_secs(253_402_300_800 + 60);
+        assert_eq!(
+            retry_after_asked("Friday, 01-Jan-00 00:00:00 GMT", after_9999),
+            None
+        );
+        // Only a whole day name.
+        assert_eq!(
+            retry_after_asked("Thursdayxyz, 03-Dec-26 07:00:30 GMT", now),
+            None
+        );
+        assert_eq!(retry_after_asked("Thu, 03-Dec-26 07:00:30 GMT", now), None);
+        // Nothing httpdate refuses is read: "+7" parses as a number.
         assert_eq!(
             retry_after_asked("Monday, 01-Jan-+7 00:00:00 GMT", now),
             None
