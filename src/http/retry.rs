@@ -1,7 +1,7 @@
 //! When and how long to wait before retrying (§5): exponential backoff with
 //! full jitter from 0.5 s, or the server's `Retry-After`, capped at 60 s.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The first backoff step.
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
@@ -62,7 +62,7 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
 /// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT`, its two-digit
 /// year read as RFC 9110 §5.6.7 asks: a date more than 50 years ahead is one
 /// of the century before (httpdate reads 1970–2069 whatever the year now).
-/// `None` for any other form, or a clock outside the years httpdate writes.
+/// `None` for any other form, or a clock past the years jiff knows (9999).
 fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
     const DAYS: [&str; 7] = [
         "Monday",
@@ -79,17 +79,15 @@ fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
         return None;
     };
     let digits = yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit());
-    let yy: i64 = yy
-        .parse()
-        .ok()
-        .filter(|_| digits && DAYS.contains(&weekday))?;
-    // httpdate panics on a time before 1970 or after 9999.
-    let since_1970 = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    let this_year: i64 = match since_1970 < 253_402_300_800 {
-        true => httpdate::fmt_http_date(now).get(12..16)?.parse().ok()?,
-        false => return None,
-    };
-    let ahead = now + Duration::from_secs(50 * 31_556_952);
+    if !digits || !DAYS.contains(&weekday) {
+        return None;
+    }
+    let yy: i64 = yy.parse().ok()?;
+    let utc = jiff::Timestamp::try_from(now)
+        .ok()?
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let this_year = i64::from(utc.year());
+    let ahead = now.checked_add(Duration::from_secs(50 * 31_556_952))?;
     [100, 0, -100].into_iter().find_map(|shift| {
         let year = this_year / 100 * 100 + shift + yy;
         let date = format!("{}, {day} {month} {year} {time}", &weekday[..3]);
@@ -102,6 +100,7 @@ fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn backoff_doubles_from_half_a_second_and_is_capped() {
@@ -204,8 +203,8 @@ mod tests {
             retry_after_asked("Thursday, 31-Dec-76 23:59:59 GMT", now),
             None
         );
-        // A clock httpdate cannot write is no panic: httpdate's own reading
-        // (2069, a Tuesday) is refused.
+        // A clock before 1970 or after 9999 is no panic (httpdate cannot
+        // write one): httpdate's own reading (2069, a Tuesday) is refused.
         let before_1970 = UNIX_EPOCH - Duration::from_secs(3600);
         let wait = retry_after_asked("Wednesday, 31-Dec-69 23:00:30 GMT", before_1970);
         assert_eq!(wait, None);
