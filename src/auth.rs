@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
-use crate::http::client::{Client, Request, follow_redirects};
+use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::url::Url;
 use crate::text::{shorten, without_bom};
@@ -454,51 +454,10 @@ impl<'a> Auth<'a> {
                 shorten(&redactor.redact_shown(target.as_str()), 200)
             )));
         }
-        // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
-        // when a server sends it with a 200.
         // A byte-order mark before it (a proxy's doing) is skipped, as on
         // a page.
         let body = without_bom(&reply.body);
-        let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
-            .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
-        // A 400 without one, a page of markup (or Go's text for it), is the
-        // web server's (plain http to its https port, a client certificate
-        // wanted): not a refusal of the credentials.
-        let markup = is_markup(body);
-        match reply.status {
-            200 if !oauth_error => {}
-            400 if !oauth_error && is_web_server_page(body) => {
-                return Err(unexpected(&context, &reply, "token_url", redactor));
-            }
-            200 | 400 | 401 | 403 => {
-                // A space pasted with a credential is sent with it (only
-                // line endings are left out): said, never shown.
-                let spaced = |text: &str| text.trim() != text;
-                let space = match (
-                    spaced(&self.creds.client_id),
-                    spaced(self.creds.client_secret.expose()),
-                ) {
-                    (_, true) => {
-                        "client_secret begins or ends with a space, which is sent as part of it; "
-                    }
-                    (true, false) => {
-                        "client_id begins or ends with a space, which is sent as part of it; "
-                    }
-                    (false, false) => "",
-                };
-                let check = match markup {
-                    true => MARKUP_REFUSAL.to_string(),
-                    false => format!(
-                        "{space}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope"
-                    ),
-                };
-                return Err(auth_error(format!(
-                    "{context} refused: {}; {check}",
-                    describe(&reply, redactor)
-                )));
-            }
-            _ => return Err(unexpected(&context, &reply, "token_url", redactor)),
-        }
+        self.refused(&context, &reply, body)?;
         let parsed: TokenResponse = serde_json::from_slice(body).map_err(|e| {
             api_error(format!(
                 "{context}: the answer is not a token ({}); check token_url",
@@ -536,6 +495,54 @@ impl<'a> Auth<'a> {
             ));
         }
         Ok(token)
+    }
+
+    /// Refuses a token answer that is no token: an OAuth error answer
+    /// (RFC 6749 §5.2), a refusal, or a web server's page.
+    fn refused(&self, context: &str, reply: &Reply, body: &[u8]) -> Result<()> {
+        let redactor = self.client.redactor();
+        // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
+        // when a server sends it with a 200.
+        let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
+            .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
+        // A 400 without one, a page of markup (or Go's text for it), is the
+        // web server's (plain http to its https port, a client certificate
+        // wanted): not a refusal of the credentials.
+        let markup = is_markup(body);
+        match reply.status {
+            200 if !oauth_error => Ok(()),
+            400 if !oauth_error && is_web_server_page(body) => {
+                Err(unexpected(context, reply, "token_url", redactor))
+            }
+            200 | 400 | 401 | 403 => {
+                let check = match markup {
+                    true => MARKUP_REFUSAL.to_string(),
+                    false => format!(
+                        "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
+                        self.spaced_credential()
+                    ),
+                };
+                Err(auth_error(format!(
+                    "{context} refused: {}; {check}",
+                    describe(reply, redactor)
+                )))
+            }
+            _ => Err(unexpected(context, reply, "token_url", redactor)),
+        }
+    }
+
+    /// A space pasted with a credential is sent with it (only line endings
+    /// are left out): said, never shown.
+    fn spaced_credential(&self) -> &'static str {
+        let spaced = |text: &str| text.trim() != text;
+        match (
+            spaced(&self.creds.client_id),
+            spaced(self.creds.client_secret.expose()),
+        ) {
+            (_, true) => "client_secret begins or ends with a space, which is sent as part of it; ",
+            (true, false) => "client_id begins or ends with a space, which is sent as part of it; ",
+            (false, false) => "",
+        }
     }
 }
 

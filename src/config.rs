@@ -1084,22 +1084,31 @@ fn run_secret_command(line: &str) -> Result<Secret> {
     let stdout = read.map_err(cannot_run)?;
     let status = child.wait().map_err(cannot_run)?;
     if !status.success() {
-        // Run by hand in a shell, `cat ~/secret` works: say why it may not here.
-        let shell = line.contains(['~', '$', '|', ';', '*', '>', '<', '&', '`'])
-            && !["sh", "bash", "dash", "zsh", "ksh", "fish"]
-                .contains(&program.rsplit('/').next().unwrap_or(program));
-        let hint = match shell {
-            true => {
-                "; it runs without a shell, so `~`, `$VAR`, `|` and globs are not expanded: use full paths or wrap it in sh -c '…'"
-            }
-            false => "; run it by hand to see why",
-        };
         return Err(config_error(format!(
-            "client_secret_cmd `{program}` failed ({status}){hint}"
+            "client_secret_cmd `{program}` failed ({status}){}",
+            failed_hint(line, program)
         )));
     }
-    // The secret is the first line: it must be text as it was printed,
-    // never a lossy copy (which would send another secret).
+    first_line_secret(program, &stdout)
+}
+
+/// Run by hand in a shell, `cat ~/secret` works: why a failed
+/// `client_secret_cmd` may not here.
+fn failed_hint(line: &str, program: &str) -> &'static str {
+    let shell = line.contains(['~', '$', '|', ';', '*', '>', '<', '&', '`'])
+        && !["sh", "bash", "dash", "zsh", "ksh", "fish"]
+            .contains(&program.rsplit('/').next().unwrap_or(program));
+    match shell {
+        true => {
+            "; it runs without a shell, so `~`, `$VAR`, `|` and globs are not expanded: use full paths or wrap it in sh -c '…'"
+        }
+        false => "; run it by hand to see why",
+    }
+}
+
+/// The secret `client_secret_cmd` printed: its first line, as text as it
+/// was printed, never a lossy copy (which would send another secret).
+fn first_line_secret(program: &str, stdout: &[u8]) -> Result<Secret> {
     let first = stdout.split(|&b| b == b'\n').next().unwrap_or_default();
     let Ok(first) = std::str::from_utf8(first) else {
         return Err(config_error(format!(

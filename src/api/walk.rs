@@ -228,55 +228,9 @@ impl Walk {
         raw.total_pages = raw.total_pages.or(self.claimed.1);
         self.claimed = (raw.total, raw.total_pages);
         let number = expected;
-        // The accounts of a page before, sent again under another number
-        // or link (a server that clamps to its last page, or ignores the
-        // page asked for): its next links would go on for ever. Past the
-        // last page claimed, the walk ends there, as on an empty page.
+        // The accounts of a page before, sent again: see `repeated`.
         if let Some(before) = raw.ids_hash().and_then(|h| self.contents.insert(h, number)) {
-            // Without `total_pages`, a page after the first sent again for
-            // the next number ends the walk too (the server's `total` is
-            // then checked by the caller); page 1 sent again is a server
-            // that ignores the page asked for.
-            let past_the_end = match raw.total_pages {
-                Some(claimed) if number > claimed => {
-                    format!("past the last page the API claimed ({claimed})")
-                }
-                // Page 1 again, with no total ever said: a server that
-                // does not page, and sent them all.
-                None if self.by_number && (before > 1 || raw.total.is_none()) => {
-                    format!("so the API has no page after {before}")
-                }
-                _ => {
-                    let why = match (total_before.zip(raw.total), self.by_number) {
-                        (Some((was, now)), _) if was != now => &format!(
-                            "accounts were added or removed during the walk (its total went from {was} to {now}) and shifted the pages, so the walk stops here; run again"
-                        ),
-                        (_, true) => "it ignores the page asked for, so the walk stops here",
-                        (_, false) => "its next links go in a loop, so the walk stops here",
-                    };
-                    return Err(api_error(format!(
-                        "the API sent page {before} twice (again as page {number}, {url}); {why}"
-                    )));
-                }
-            };
-            self.next = None;
-            let page = Page {
-                number,
-                accounts: Vec::new(),
-                total: raw.total,
-                total_pages: raw.total_pages,
-            };
-            let link = match raw.next_href() {
-                Some(_) => ", without following its next link",
-                None => "",
-            };
-            let warning = format!(
-                "page {number} repeats page {before}, {past_the_end}; the walk ends there{link}"
-            );
-            return Ok(Step {
-                page,
-                warning: Some(warning),
-            });
+            return self.repeated(&url, number, before, total_before, &raw);
         }
         // A `page` field repeated (over other accounts: the same ones are a
         // loop, above) is wrong, one that always says 1: said once.
@@ -315,6 +269,64 @@ impl Walk {
             total_pages: raw.total_pages,
         };
         Ok(Step { page, warning })
+    }
+
+    /// Page `number` holds the accounts of page `before`, sent again under
+    /// another number or link (a server that clamps to its last page, or
+    /// ignores the page asked for): its next links would go on for ever.
+    /// Past the last page claimed, the walk ends there, as on an empty page.
+    fn repeated(
+        &mut self,
+        url: &Url,
+        number: u64,
+        before: u64,
+        total_before: Option<u64>,
+        raw: &RawPage,
+    ) -> Result<Step> {
+        // Without `total_pages`, a page after the first sent again for
+        // the next number ends the walk too (the server's `total` is
+        // then checked by the caller); page 1 sent again is a server
+        // that ignores the page asked for.
+        let past_the_end = match raw.total_pages {
+            Some(claimed) if number > claimed => {
+                format!("past the last page the API claimed ({claimed})")
+            }
+            // Page 1 again, with no total ever said: a server that
+            // does not page, and sent them all.
+            None if self.by_number && (before > 1 || raw.total.is_none()) => {
+                format!("so the API has no page after {before}")
+            }
+            _ => {
+                let why = match (total_before.zip(raw.total), self.by_number) {
+                    (Some((was, now)), _) if was != now => &format!(
+                        "accounts were added or removed during the walk (its total went from {was} to {now}) and shifted the pages, so the walk stops here; run again"
+                    ),
+                    (_, true) => "it ignores the page asked for, so the walk stops here",
+                    (_, false) => "its next links go in a loop, so the walk stops here",
+                };
+                return Err(api_error(format!(
+                    "the API sent page {before} twice (again as page {number}, {url}); {why}"
+                )));
+            }
+        };
+        self.next = None;
+        let page = Page {
+            number,
+            accounts: Vec::new(),
+            total: raw.total,
+            total_pages: raw.total_pages,
+        };
+        let link = match raw.next_href() {
+            Some(_) => ", without following its next link",
+            None => "",
+        };
+        let warning = format!(
+            "page {number} repeats page {before}, {past_the_end}; the walk ends there{link}"
+        );
+        Ok(Step {
+            page,
+            warning: Some(warning),
+        })
     }
 
     /// Where to go after page `number` (fetched from `url`): nowhere when

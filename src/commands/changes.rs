@@ -10,10 +10,11 @@ use super::{Context, parse_optional_when};
 use crate::account::{Account, Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
-use crate::history::query::{Change, Kind, changed_fields};
+use crate::history::changed_fields;
+use crate::history::query::{Change, Kind};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
-use crate::output::jq::{self, RowsJq};
+use crate::output::jq::{self, JqFilter, RowsJq};
 use crate::output::report::{ReportCell, csv_with_header, write_csv_row, write_json_rows};
 use crate::output::table::TableSink;
 
@@ -25,17 +26,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
-    let now = when::now();
-    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
-    let until = parse_optional_when("--until", args.until.as_deref(), now)?;
-    if let (Some(from), Some(to)) = (&args.since, &args.until) {
-        // Nothing lies between: "0 changes" would read as a quiet week.
-        if since > until {
-            return Err(usage_error(format!(
-                "--since {from} is after --until {to}; swap them"
-            )));
-        }
-    }
+    let window = window(args)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     // Looked up first: an organization or account the history never had
     // is an error before anything is printed (csv printed its header).
@@ -44,7 +35,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .map(|key| store.account_id(&org, key))
         .transpose()
         .map_err(|e| store.damaged(e))?;
-    let (window, id) = ((since, until), id.as_deref());
+    let id = id.as_deref();
     let kept = |c: &Change| keeps(c, args.status_from.as_ref(), args.status_to.as_ref());
     let format = args.format.output;
     let mut out = Destination::open(None)?;
@@ -95,26 +86,51 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
             Some((items, cells))
         }
     };
-    let mut none = false;
-    if let Some((items, cells)) = kept_rows {
-        none = items.is_empty() && cells.is_empty();
-        let written = write_json_rows(
-            &mut out,
-            format,
-            jq.as_ref(),
-            "the changes",
-            || items,
-            |_| String::new(),
-        );
-        if !written.map_err(wrote)? {
-            (ctx.write_rows(&mut out, false, &COLUMNS, &cells)).map_err(wrote)?;
-        }
-    }
+    let none = match kept_rows {
+        Some((items, cells)) => write_kept(ctx, &mut out, args, jq.as_ref(), items, cells)?,
+        None => false,
+    };
     out.commit().context("writing the changes")?;
     if none && format == OutputFormat::Table {
         ctx.log.note("0 changes");
     }
     Ok(())
+}
+
+/// Writes the changes kept for json (whole, or to `--jq`) and the table.
+/// Returns true when there were none.
+fn write_kept(
+    ctx: &Context,
+    out: &mut Destination,
+    args: &ChangesArgs,
+    jq: Option<&(JqFilter, RowsJq)>,
+    items: Vec<String>,
+    cells: Vec<Vec<ReportCell>>,
+) -> Result<bool> {
+    let none = items.is_empty() && cells.is_empty();
+    let wrote = |e: anyhow::Error| super::writing("the changes", e);
+    let format = args.format.output;
+    let written = write_json_rows(out, format, jq, "the changes", || items, |_| String::new());
+    if !written.map_err(wrote)? {
+        (ctx.write_rows(out, false, &COLUMNS, &cells)).map_err(wrote)?;
+    }
+    Ok(none)
+}
+
+/// `--since` and `--until`, in order.
+fn window(args: &ChangesArgs) -> Result<(Option<i64>, Option<i64>)> {
+    let now = when::now();
+    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
+    let until = parse_optional_when("--until", args.until.as_deref(), now)?;
+    if let (Some(from), Some(to)) = (&args.since, &args.until) {
+        // Nothing lies between: "0 changes" would read as a quiet week.
+        if since > until {
+            return Err(usage_error(format!(
+                "--since {from} is after --until {to}; swap them"
+            )));
+        }
+    }
+    Ok((since, until))
 }
 
 /// A change as `--jq` names it in a run-time error.

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::{HistoryArgs, OutputFormat};
-use crate::history::query::{Version, changed_fields};
+use crate::history::changed_fields;
+use crate::history::query::Version;
 use crate::history::{Access, show_time};
 use crate::output::jq;
 use crate::output::report::{ReportCell, write_json_rows};

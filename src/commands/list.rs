@@ -14,7 +14,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::usage_error;
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqFailed, JqSink};
+use crate::output::jq::{self, JqFailed, JqFilter, JqSink, RowsJq};
 use crate::output::{Layout, Sink, sink_for};
 use crate::text::counted;
 
@@ -104,16 +104,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     let mut destination = Destination::open(output_file)?;
     let to_stdout = output_file.is_none();
-    let table = jq.is_none() && args.format.output == OutputFormat::Table;
-    let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
-    warn_of_mismatches(ctx, args, output_file, table, csv);
-    let mut sink: Box<dyn Sink> = match jq {
-        Some((filter, how)) => Box::new(JqSink::new(filter, how)),
-        None => sink_for(
-            args.format.output,
-            layout(ctx, args, columns, &destination, to_stdout),
-        ),
-    };
+    let mut sink = sink(ctx, args, jq, columns, &destination, output_file);
     let filter = StatusFilter::new(args.stream.status.iter().cloned());
     let mut collector = Collector::new(filter, args.limit);
 
@@ -148,17 +139,15 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         )?,
     }
     if let Some(field) = sort {
-        if !sort_by_field(&mut held, field) && !held.is_empty() {
-            ctx.log.warn(&format!(
-                "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
-            ));
-        }
+        write_sorted(
+            ctx,
+            held,
+            field,
+            sink.as_mut(),
+            &mut destination,
+            &projection,
+        )?;
     }
-    if !held.is_empty() {
-        write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
-        drop(held);
-    }
-
     sink.finish(&mut destination)
         .map_err(|e| written(e, &destination))?;
     // The file names itself; stdout is said as above.
@@ -171,6 +160,47 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
+}
+
+/// Where the accounts go: to `--jq`, or as the format writes them.
+fn sink(
+    ctx: &Context,
+    args: &ListArgs,
+    jq: Option<(JqFilter, RowsJq)>,
+    columns: Vec<String>,
+    destination: &Destination,
+    output_file: Option<&Path>,
+) -> Box<dyn Sink> {
+    let table = jq.is_none() && args.format.output == OutputFormat::Table;
+    let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
+    warn_of_mismatches(ctx, args, output_file, table, csv);
+    match jq {
+        Some((filter, how)) => Box::new(JqSink::new(filter, how)),
+        None => {
+            let layout = layout(ctx, args, columns, destination, output_file.is_none());
+            sink_for(args.format.output, layout)
+        }
+    }
+}
+
+/// The accounts held for `--sort`, sorted and written.
+fn write_sorted(
+    ctx: &Context,
+    mut held: Vec<Account>,
+    field: &str,
+    sink: &mut dyn Sink,
+    destination: &mut Destination,
+    projection: &Option<Vec<String>>,
+) -> Result<()> {
+    if held.is_empty() {
+        return Ok(());
+    }
+    if !sort_by_field(&mut held, field) {
+        ctx.log.warn(&format!(
+            "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
+        ));
+    }
+    write_batch(sink, destination, &held, projection)
 }
 
 /// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Context, parse_optional_when};
 use crate::cli::{ReportFormat, TrendArgs};
+use crate::config::Settings;
 use crate::error::{is_broken_pipe, usage_error};
 use crate::history::query::{PeriodCounts, Trend};
 use crate::history::when::{self, Every, period_label, period_starts};
@@ -22,10 +23,10 @@ use crate::output::json::write_json_lines;
 use crate::output::report::{ReportCell, TableStyle};
 use crate::output::table::TableSink;
 
-/// Runs `trend`.
 /// The most periods a trend shows (over 270 years of days).
 const MAX_PERIODS: i64 = 100_000;
 
+/// Runs `trend`.
 pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let on_stdout = args.plot.as_deref() == Some(Path::new("-"));
     if on_stdout {
@@ -38,25 +39,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
-    // `-` is stdout, where the chart then goes instead of the table.
-    let mut plot = (args.plot.as_deref())
-        .map(|p| match on_stdout {
-            true => Destination::open(None),
-            false => super::not_the_store(&settings, "--plot", p)
-                .and_then(|()| Destination::file(p, "--plot")),
-        })
-        .transpose()?;
-    if let Some(path) = args.plot.as_deref() {
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if extension.is_some_and(|e| e != "svg") {
-            ctx.log.warn(&format!(
-                "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
-                path.display()
-            ));
-        }
-    }
+    let mut plot = open_plot(ctx, &settings, args.plot.as_deref(), on_stdout)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     let snapshots = store.snapshots(&org).map_err(|e| store.damaged(e))?;
     let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
@@ -68,22 +51,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         Some(when::LATEST) => last.time,
         since => since.unwrap_or(first.time).max(first.time),
     };
-    // An import at a year typed `0026` spans two thousand years: at a
-    // day a period, that table would take minutes and gigabytes.
-    let days = (last.time - from) / 86_400_000_000;
-    let periods = days
-        / match every {
-            Every::Day => 1,
-            Every::Week => 7,
-            Every::Month => 28,
-        };
-    if periods > MAX_PERIODS {
-        return Err(usage_error(format!(
-            "the history runs {days} days from {}, too many periods of --every {}; pass --since to start later, or a longer --every",
-            show_time(from),
-            every_name(every)
-        )));
-    }
+    not_too_many_periods(from, last.time, every)?;
     let starts = period_starts(from, last.time, every);
     let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
     let series = to_series(&trend, every);
@@ -127,6 +95,56 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             .note(&format!("wrote the chart to {}", path.display()));
     }
     reported
+}
+
+/// The picture's destination, if `--plot` asks for one: `-` is stdout,
+/// where the chart then goes instead of the table.
+fn open_plot(
+    ctx: &Context,
+    settings: &Settings,
+    path: Option<&Path>,
+    on_stdout: bool,
+) -> Result<Option<Destination>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let plot = match on_stdout {
+        true => Destination::open(None)?,
+        false => {
+            super::not_the_store(settings, "--plot", path)?;
+            Destination::file(path, "--plot")?
+        }
+    };
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if extension.is_some_and(|e| e != "svg") {
+        ctx.log.warn(&format!(
+            "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
+            path.display()
+        ));
+    }
+    Ok(Some(plot))
+}
+
+/// An import at a year typed `0026` spans two thousand years: at a day a
+/// period, that table would take minutes and gigabytes.
+fn not_too_many_periods(from: i64, to: i64, every: Every) -> Result<()> {
+    let days = (to - from) / 86_400_000_000;
+    let periods = days
+        / match every {
+            Every::Day => 1,
+            Every::Week => 7,
+            Every::Month => 28,
+        };
+    if periods > MAX_PERIODS {
+        return Err(usage_error(format!(
+            "the history runs {days} days from {}, too many periods of --every {}; pass --since to start later, or a longer --every",
+            show_time(from),
+            every_name(every)
+        )));
+    }
+    Ok(())
 }
 
 /// `--plot -` writes the chart to stdout instead of the table: json, csv

@@ -26,6 +26,9 @@ use std::fmt;
 
 use anyhow::Result;
 use rusqlite::OptionalExtension;
+use serde_json::{Map, Value};
+
+use crate::account::lenient;
 
 pub use store::{Access, Store};
 
@@ -45,6 +48,36 @@ impl fmt::Display for Org {
             "organization {} (token URL {})",
             self.base_url, self.token_url
         )
+    }
+}
+
+/// The fields whose value differs between two versions' bodies (keys of
+/// either side, `before`'s order first), except `status`.
+pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
+    let parse = |text: &str| lenient::<Map<String, Value>>(text).unwrap_or_default();
+    let (before, after) = (parse(before), parse(after));
+    before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)))
+        .filter(|k| k.as_str() != "status")
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// An account's status as its text records it, case included (the
+/// store's `status` column is the status as `trend` counts it): a string
+/// as it is, nothing when it is missing or null, another value its JSON
+/// text.
+pub fn recorded_status(body: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        status: Option<Value>,
+    }
+    match lenient::<Peek>(body).and_then(|p| p.status) {
+        None => String::new(),
+        Some(Value::String(s)) => s,
+        Some(other) => other.to_string(),
     }
 }
 

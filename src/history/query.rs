@@ -6,11 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
-use serde_json::{Map, Value};
 
 use super::record::decode_order;
-use super::{Org, Store, show_time};
-use crate::account::lenient;
+use super::{Org, Store, changed_fields, recorded_status, show_time};
 
 /// One recorded snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,36 +96,6 @@ impl Change {
             .as_ref()
             .or(self.before.as_ref())
             .and_then(|v| v.name.as_deref())
-    }
-}
-
-/// The fields whose value differs between two versions' bodies (keys of
-/// either side, `before`'s order first), except `status`.
-pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
-    let parse = |text: &str| lenient::<Map<String, Value>>(text).unwrap_or_default();
-    let (before, after) = (parse(before), parse(after));
-    before
-        .keys()
-        .chain(after.keys().filter(|k| !before.contains_key(*k)))
-        .filter(|k| k.as_str() != "status")
-        .filter(|k| before.get(*k) != after.get(*k))
-        .cloned()
-        .collect()
-}
-
-/// An account's status as its text records it, case included (the
-/// store's `status` column is the status as `trend` counts it): a string
-/// as it is, nothing when it is missing or null, another value its JSON
-/// text.
-pub fn recorded_status(body: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Peek {
-        status: Option<Value>,
-    }
-    match lenient::<Peek>(body).and_then(|p| p.status) {
-        None => String::new(),
-        Some(Value::String(s)) => s,
-        Some(other) => other.to_string(),
     }
 }
 

@@ -15,9 +15,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
-use super::query::{changed_fields, recorded_status};
 use super::when::whole_seconds;
 use super::{Org, Store};
+use super::{changed_fields, recorded_status};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
 

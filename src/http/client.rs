@@ -338,30 +338,13 @@ impl Client {
                 }
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
-                        let retries = counted(attempt, "retry", "retries");
-                        let failures = failures.join(", ");
-                        let warning = format!("{request} needed {retries} ({failures})");
-                        match request.ahead {
-                            Some(ahead) => (ahead.warnings.lock())
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push(warning),
-                            None => self.warn(&warning),
-                        }
+                        self.needed_retries(request, attempt, &failures);
                     }
                     reply.retries = attempt;
                     return Ok(reply);
                 }
                 Attempt::Transient(message) if last => {
-                    let after = match attempt {
-                        0 => String::new(),
-                        n => format!(" (after {})", counted(n, "retry", "retries")),
-                    };
-                    // Raising a timeout never helps a proxy that hangs up.
-                    let check = match message.contains(PROXY_HUNG_UP) {
-                        true => "check the proxy and the scheme of its URL (http:// or https://)",
-                        false => "check your network, or raise --timeout / --max-retries",
-                    };
-                    return Err(api_error(format!("{request}: {message}{after}; {check}")));
+                    return Err(no_answer_after(request, &message, attempt));
                 }
                 Attempt::Reply(reply, answer) => (
                     format!("HTTP {}", reply.status),
@@ -370,29 +353,55 @@ impl Client {
                 ),
                 Attempt::Transient(message) | Attempt::Dropped(message) => (message, None, false),
             };
-            let delay = match wait_hint {
-                // Already scaled; requests refused together do not come
-                // back together.
-                Some(d) => with_jitter(d, fastrand::f64()),
-                None => scaled(
-                    jittered(attempt, fastrand::f64()),
-                    self.options.backoff_scale,
-                ),
-            };
-            // (The token endpoint's refusals say nothing of the API's.)
-            if refused && !self.limited_apart(request) {
-                self.rate_limits.note(delay);
-            }
-            self.debug(&format!(
-                "retry {}/{} of {request} in {:.3} s{} after {what}",
-                attempt + 1,
-                self.options.max_retries,
-                delay.as_secs_f64(),
-                wait_hint.map_or("", |_| " (Retry-After)")
-            ));
+            self.wait_to_retry(request, attempt, &what, wait_hint, refused);
             failures.push(what);
-            request.sleep(delay);
             attempt += 1;
+        }
+    }
+
+    /// Waits before retry `attempt + 1` of `request`, after `what`: as the
+    /// server asked (`wait_hint`), else a growing backoff.
+    fn wait_to_retry(
+        &self,
+        request: &Request,
+        attempt: u32,
+        what: &str,
+        wait_hint: Option<Duration>,
+        refused: bool,
+    ) {
+        let delay = match wait_hint {
+            // Already scaled; requests refused together do not come back
+            // together.
+            Some(d) => with_jitter(d, fastrand::f64()),
+            None => scaled(
+                jittered(attempt, fastrand::f64()),
+                self.options.backoff_scale,
+            ),
+        };
+        // (The token endpoint's refusals say nothing of the API's.)
+        if refused && !self.limited_apart(request) {
+            self.rate_limits.note(delay);
+        }
+        self.debug(&format!(
+            "retry {}/{} of {request} in {:.3} s{} after {what}",
+            attempt + 1,
+            self.options.max_retries,
+            delay.as_secs_f64(),
+            wait_hint.map_or("", |_| " (Retry-After)")
+        ));
+        request.sleep(delay);
+    }
+
+    /// Says that `request` needed retries, and why: at once, or, for a
+    /// page fetched ahead, when the walk takes it.
+    fn needed_retries(&self, request: &Request, retries: u32, failures: &[String]) {
+        let retries = counted(retries, "retry", "retries");
+        let warning = format!("{request} needed {retries} ({})", failures.join(", "));
+        match request.ahead {
+            Some(ahead) => (ahead.warnings.lock())
+                .unwrap_or_else(|e| e.into_inner())
+                .push(warning),
+            None => self.warn(&warning),
         }
     }
 
@@ -527,20 +536,46 @@ impl Client {
             .map(str::to_string);
         // Only an error body is read as text in its charset; a page is
         // UTF-8 JSON.
-        let charset = (response.headers().get("content-type"))
-            .filter(|_| status != 200)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.split(';').find_map(|param| {
-                    let (key, value) = param.split_once('=')?;
-                    (key.trim().eq_ignore_ascii_case("charset"))
-                        .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
-                })
-            });
+        let charset = charset(response.headers()).filter(|_| status != 200);
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
-        // Both lengths: where the body ends is ambiguous (RFC 9112 §6.3,
-        // the way responses are smuggled); the connection is not reused.
+        let compressed = self.unasked_framing(request, &response, via.as_ref())?;
+        let body = match self.body(request, &mut response, compressed, via.as_ref())? {
+            Ok(body) => body,
+            Err(outcome) => return Ok(outcome),
+        };
+        if request.issues_token {
+            self.learn_token(&body);
+        }
+        if let Some(headers) = headers {
+            self.debug(&format!("< HTTP {status}"));
+            for line in &headers {
+                self.debug(line);
+            }
+        }
+        let reply = Reply {
+            status,
+            retries: 0,
+            run_refusals: None,
+            location,
+            charset,
+            body,
+            keep_away: answer.keep_away,
+        };
+        Ok(Attempt::Reply(reply, answer))
+    }
+
+    /// Refuses an answer whose body cannot be told apart: both lengths
+    /// (RFC 9112 §6.3, the way responses are smuggled; the connection is
+    /// not reused), or a page compressed although the request asks for no
+    /// compression (ACCEPT_ENCODING). Returns the compression of an error's
+    /// body, if any, to be said rather than shown.
+    fn unasked_framing(
+        &self,
+        request: &Request,
+        response: &ureq::http::Response<Body>,
+        via: Option<&Via>,
+    ) -> Result<Option<String>> {
         let framing = response.headers();
         if framing.contains_key("content-length") && framing.contains_key("transfer-encoding") {
             return Err(api_error(format!(
@@ -548,24 +583,37 @@ impl Client {
                 request.setting()
             )));
         }
-        // The request asks for no compression (ACCEPT_ENCODING), so a
-        // compressed body (or a transfer coding besides chunked) is a server
-        // or proxy that ignored it: its bytes are no page, whatever they hold.
-        let compressed = (unasked_coding(response.headers())).map(|(header, coding)| {
+        // A compressed body (or a transfer coding besides chunked) is a
+        // server or proxy that ignored the request: its bytes are no page,
+        // whatever they hold.
+        let compressed = (unasked_coding(framing)).map(|(header, coding)| {
             format!(
                 "{header}: {}",
                 shorten(&self.redactor.redact_shown(coding), 40)
             )
         });
-        if let Some(coding) = compressed.as_ref().filter(|_| status == 200) {
+        if let Some(coding) = compressed.as_ref().filter(|_| response.status() == 200) {
             return Err(api_error(format!(
                 "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {}{}",
                 request.setting(),
-                or_the_proxy(via.as_ref())
+                or_the_proxy(via)
             )));
         }
+        Ok(compressed)
+    }
+
+    /// The answer's body, or the outcome of the try when it cannot be read
+    /// (`Err` when that ends the request).
+    fn body(
+        &self,
+        request: &Request,
+        response: &mut ureq::http::Response<Body>,
+        compressed: Option<String>,
+        via: Option<&Via>,
+    ) -> Result<std::result::Result<Vec<u8>, Attempt>> {
+        let status = response.status().as_u16();
         let announced = response.body().content_length();
-        let body = match read_body(response.body_mut()) {
+        Ok(Ok(match read_body(response.body_mut()) {
             // An error's compressed body is said to be so, not shown as
             // the garbage its bytes read as.
             Ok(_) if compressed.is_some() => {
@@ -597,33 +645,12 @@ impl Client {
                 let stopped = |m| {
                     format!("the HTTP {status} answer's body stopped after {got}{of} bytes: {m}")
                 };
-                return match classify(e, request, &self.options, via.as_ref()) {
-                    Ok(Attempt::Dropped(m) | Attempt::Transient(m)) => {
-                        Ok(Attempt::Transient(stopped(m)))
-                    }
+                return Ok(Err(match classify(e, request, &self.options, via)? {
+                    Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
                     other => other,
-                };
+                }));
             }
-        };
-        if request.issues_token {
-            self.learn_token(&body);
-        }
-        if let Some(headers) = headers {
-            self.debug(&format!("< HTTP {status}"));
-            for line in &headers {
-                self.debug(line);
-            }
-        }
-        let reply = Reply {
-            status,
-            retries: 0,
-            run_refusals: None,
-            location,
-            charset,
-            body,
-            keep_away: answer.keep_away,
-        };
-        Ok(Attempt::Reply(reply, answer))
+        }))
     }
 
     /// `-vv`: the request's headers, the secrets among them redacted.
@@ -741,6 +768,23 @@ fn or_the_proxy(via: Option<&Via>) -> String {
         .unwrap_or_default()
 }
 
+/// The error of a request that got no answer in its last try.
+fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Error {
+    let after = match retries {
+        0 => String::new(),
+        n => format!(" (after {})", counted(n, "retry", "retries")),
+    };
+    // Raising a timeout never helps a proxy that hangs up.
+    let check = match message.contains(PROXY_HUNG_UP) {
+        true => "check the proxy and the scheme of its URL (http:// or https://)",
+        false => "check your network, or raise --timeout / --max-retries",
+    };
+    api_error(format!("{request}: {message}{after}; {check}"))
+}
+
+/// What to do when the server wants a client certificate (TLS).
+pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
+
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";
 
@@ -802,40 +846,7 @@ fn classify(
             limit / 1024,
             request.setting()
         ))),
-        E::ConnectProxyFailed(why) => {
-            let proxy = via.map_or("proxy".into(), Via::to_string);
-            // A 502, 503 or 504 of the proxy is its upstream failing: retried
-            // as the same statuses from the API are (§5).
-            let status = (why.strip_prefix("proxy server responded "))
-                .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
-            // ureq writes the status twice (`407/407`): once, with its reason.
-            let why = match status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok()) {
-                Some(code) => match code.canonical_reason() {
-                    Some(reason) => format!("proxy server responded {} {reason}", code.as_u16()),
-                    None => format!("proxy server responded {}", code.as_u16()),
-                },
-                None => why,
-            };
-            if status.is_some_and(|s| matches!(s, 502..=504)) {
-                return transient(format!("no tunnel ({why})"));
-            }
-            // Closed before any answer (a proxy pool dropping a connection):
-            // no refusal, sent again as any connection closed under a request.
-            if status.is_none() && why.ends_with("did not respond") {
-                return Ok(Attempt::Dropped(format!("the {proxy} {PROXY_HUNG_UP}")));
-            }
-            let check = match status {
-                Some(407) => {
-                    "put the proxy's user and password in its URL (http://user:password@host:port); only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)"
-                }
-                _ => {
-                    "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
-                }
-            };
-            Err(api_error(format!(
-                "{what}: the {proxy} would not open a tunnel ({why}); {check}"
-            )))
-        }
+        E::ConnectProxyFailed(why) => no_tunnel(why, &what, via, &through),
         // ureq could not make out where the body ends.
         E::BodyStalled => Err(api_error(format!(
             "{what}: the answer is not valid HTTP (its body could not be read to its end){through}; check {}",
@@ -845,6 +856,43 @@ fn classify(
         E::Rustls(e) => Err(tls_error(&what, &e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{what}: request failed: {other}"))),
     }
+}
+
+/// A proxy that would not open a tunnel (CONNECT): its 502, 503 or 504
+/// is retried, a hang-up sent again, anything else final.
+fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Result<Attempt> {
+    let proxy = via.map_or("proxy".into(), Via::to_string);
+    // A 502, 503 or 504 of the proxy is its upstream failing: retried
+    // as the same statuses from the API are (§5).
+    let status = (why.strip_prefix("proxy server responded "))
+        .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
+    // ureq writes the status twice (`407/407`): once, with its reason.
+    let why = match status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok()) {
+        Some(code) => match code.canonical_reason() {
+            Some(reason) => format!("proxy server responded {} {reason}", code.as_u16()),
+            None => format!("proxy server responded {}", code.as_u16()),
+        },
+        None => why,
+    };
+    if status.is_some_and(|s| matches!(s, 502..=504)) {
+        return Ok(Attempt::Transient(format!("no tunnel ({why}){through}")));
+    }
+    // Closed before any answer (a proxy pool dropping a connection):
+    // no refusal, sent again as any connection closed under a request.
+    if status.is_none() && why.ends_with("did not respond") {
+        return Ok(Attempt::Dropped(format!("the {proxy} {PROXY_HUNG_UP}")));
+    }
+    let check = match status {
+        Some(407) => {
+            "put the proxy's user and password in its URL (http://user:password@host:port); only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)"
+        }
+        _ => {
+            "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
+        }
+    };
+    Err(api_error(format!(
+        "{what}: the {proxy} would not open a tunnel ({why}); {check}"
+    )))
 }
 
 /// A failed TLS handshake (exit 5), with what to do about it.
@@ -962,7 +1010,7 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str
         }
         // bad_certificate is Go's answer to a client certificate missing.
         R::AlertReceived(A::CertificateRequired | A::BadCertificate | A::CertificateUnknown) => {
-            super::errors::CLIENT_CERTIFICATE
+            CLIENT_CERTIFICATE
         }
         // SNI: an address, or a name the server has no site for.
         R::AlertReceived(A::UnrecognisedName) => {
@@ -1003,6 +1051,16 @@ fn is_dropped(kind: std::io::ErrorKind) -> bool {
         kind,
         K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
     )
+}
+
+/// The charset a `Content-Type` names, in lower case.
+fn charset(headers: &ureq::http::HeaderMap) -> Option<String> {
+    let content_type = headers.get("content-type")?.to_str().ok()?;
+    content_type.split(';').find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        (key.trim().eq_ignore_ascii_case("charset"))
+            .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
+    })
 }
 
 /// A content or transfer coding other than `identity` and `chunked`, with

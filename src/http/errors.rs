@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::client::Reply;
+use super::client::{CLIENT_CERTIFICATE, Reply};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
@@ -252,9 +252,6 @@ fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
         MAX_RETRY_AFTER.as_secs()
     )
 }
-
-/// What to do when the server wants a client certificate (TLS).
-pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
 
 /// nginx's page for a client certificate it requires (`ssl_verify_client
 /// on`): `400 No required SSL certificate was sent`.
