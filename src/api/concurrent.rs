@@ -14,7 +14,6 @@
 //! need; when the consumer stops, nothing more is started and the pages
 //! still in flight are dropped.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -27,7 +26,7 @@ use super::Api;
 use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
 use crate::http::client::{FetchAhead, NoTimelyAnswer};
 use crate::http::throttle::{RateLimits, Window};
-use crate::http::url::Url;
+use crate::http::url::{RequestKey, Url};
 use crate::log::Log;
 use crate::text::counted;
 
@@ -396,16 +395,9 @@ fn page_like(link: &Url, n: u64) -> Url {
     url
 }
 
-/// One request to the server: the same origin, path and parameters (read
-/// as the server reads them: decoded, in any order; a fragment is never
-/// sent).
+/// One request to the server (see [`RequestKey`]).
 fn same_request(a: &Url, b: &Url) -> bool {
-    fn params(url: &Url) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-        let mut pairs: Vec<_> = url.query_pairs().collect();
-        pairs.sort();
-        pairs
-    }
-    a.origin() == b.origin() && a.path() == b.path() && params(a) == params(b)
+    RequestKey::of(a) == RequestKey::of(b)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::account::FromPage;
 pub use crate::accounts::{Flow, Page};
 use crate::error::api_error;
-use crate::http::url::{self, Url, query_param};
+use crate::http::url::{self, RequestKey, Url, query_param};
 
 /// The path of the endpoint, appended to `base_url`.
 pub const ACCOUNTS_PATH: &str = "/express/accounts";
@@ -168,7 +168,7 @@ pub struct Walk {
     contents: HashMap<u64, u64>,
     /// A wrong `page` field has been warned about.
     misnumbered: bool,
-    seen_urls: HashSet<String>,
+    seen_urls: HashSet<RequestKey>,
     /// The accounts of the pages so far, repeats included.
     received: u64,
     /// The page coming next is asked for by number, not by a next link.
@@ -220,7 +220,7 @@ impl Walk {
     /// (`expected`), whatever its `page` field says: a field counted from
     /// 0, or one that always says 1, is the server's own numbering.
     pub fn accept(&mut self, url: Url, expected: u64, mut raw: RawPage) -> Result<Step> {
-        self.seen_urls.insert(url.to_string());
+        self.seen_urls.insert(RequestKey::of(&url));
         // A page that leaves out `total` or `total_pages` keeps what the
         // pages before said (a server that sends them with the first only).
         let total_before = self.claimed.0;
@@ -379,7 +379,7 @@ impl Walk {
         let next = url::follow(url, href, &self.endpoint.origin)?;
         let linked_page = query_param(&next, "page").and_then(|p| p.parse::<u64>().ok());
         let goes_back = linked_page.is_some_and(|p| p <= number || self.seen_pages.contains(&p));
-        if goes_back || self.seen_urls.contains(next.as_str()) {
+        if goes_back || self.seen_urls.contains(&RequestKey::of(&next)) {
             return Err(api_error(format!(
                 "page {number}: its next link {next} goes back to a page already fetched; the walk stops here rather than loop"
             )));
@@ -734,6 +734,41 @@ mod tests {
             message.contains("goes back to a page already fetched"),
             "{message}"
         );
+    }
+
+    /// A link to a page already fetched, spelled otherwise (a fragment,
+    /// an escape, its parameters in another order), asks for the same page:
+    /// it was fetched a second time before the loop was seen.
+    #[test]
+    fn a_link_back_spelled_otherwise_is_a_loop_before_it_is_fetched() {
+        for again in [
+            "?cursor=a&x=1#more",
+            "?cursor=%61&x=1",
+            "?x=1&cursor=a",
+            "?cursor=a&%78=%31",
+        ] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            feed(
+                &mut walk,
+                raw(2, json!({"_links": next_link("?cursor=a&x=1")})),
+            )
+            .unwrap();
+            let (exit, message) =
+                kind(feed(&mut walk, raw(2, json!({"_links": next_link(again)}))));
+            assert_eq!(exit, Exit::Api, "{again}");
+            assert!(
+                message.contains("goes back to a page already fetched"),
+                "{again}: {message}"
+            );
+        }
+        // Another page is no loop.
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"_links": next_link("?cursor=a")}))).unwrap();
+        feed(
+            &mut walk,
+            raw(2, json!({"_links": next_link("?cursor=a%26")})),
+        )
+        .unwrap();
     }
 
     /// The same accounts again, whatever the page's number or link says,

@@ -429,8 +429,10 @@ impl Client {
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
         let on_wait = |wait| {
-            let why = self.slow_pace.lock().map(|mut why| why.take());
-            if let (true, Ok(Some(why))) = (wait >= Duration::from_secs(1), why) {
+            if wait < Duration::from_secs(1) {
+                return;
+            }
+            if let Ok(Some(why)) = self.slow_pace.lock().map(|mut why| why.take()) {
                 self.warn(&format!("the walk is paced at one request every {why}"));
             }
         };

@@ -10,6 +10,20 @@ pub use url::Url;
 use crate::error::api_error;
 use crate::text::{shorten, terminal_safe};
 
+/// A URL as the server reads the request for it: its origin, path and
+/// parameters (decoded, in any order). The fragment, never sent, is left
+/// out: two links with one key ask for the same page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequestKey(url::Origin, String, Vec<(String, String)>);
+
+impl RequestKey {
+    pub fn of(url: &Url) -> RequestKey {
+        let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        params.sort();
+        RequestKey(url.origin(), url.path().to_string(), params)
+    }
+}
+
 /// How much of a link an error message shows.
 const SHOWN_CHARS: usize = 120;
 

@@ -538,6 +538,34 @@ fn a_max_rate_slower_than_a_request_per_10_s_is_warned_about_at_once() {
     );
 }
 
+/// The warning is said at the first wait of a second or more, also when an
+/// earlier wait was shorter: the token (paced as a page, at the API's
+/// origin) was answered slowly, so page 1 waited half a second for the
+/// pace, and that short wait used up the warning before.
+#[test]
+fn a_slow_pace_is_warned_about_at_the_first_long_wait_after_a_short_one() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use support::fake_api::{Delay, Exchange, Route};
+    let first = Arc::new(AtomicBool::new(true));
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3 * PER_PAGE),
+        // At --max-rate 0.1 requests go 10.5 s apart: page 1 waits 0.5 s.
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| {
+            match ex.route == Route::Token && first.swap(false, Ordering::SeqCst) {
+                true => Duration::from_secs(10),
+                false => Duration::ZERO,
+            }
+        }))),
+        ..FakeConfig::default()
+    });
+    let first = first_stderr_line(&fake, &["--max-rate", "0.1"]);
+    assert_eq!(
+        first,
+        "warning: the walk is paced at one request every 10 s: --max-rate 0.1\n"
+    );
+}
+
 /// The first line on stderr of a walk with `args`, read while the walk
 /// goes on (it is then stopped).
 fn first_stderr_line(fake: &FakeApi, args: &[&str]) -> String {
