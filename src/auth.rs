@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
-use crate::http::client::{Client, Reply, Request, follow_redirects};
+use crate::http::client::{Client, Credential, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::url::Url;
 use crate::text::{shorten, without_bom};
@@ -70,7 +70,8 @@ pub struct Token {
     pub access_token: Secret,
     /// Unix seconds.
     pub expires_at: u64,
-    /// Unix seconds: when it was issued, or read from the cache.
+    /// Unix seconds: when it was issued; 0 for a cached token, whose issue
+    /// is not kept (the cache's whole margin applies to it).
     pub since: u64,
     pub scope: String,
     /// True when it came from the cache.
@@ -231,7 +232,7 @@ impl TokenCache {
         let token = Token {
             access_token: Secret::new(entry.access_token),
             expires_at: entry.expires_at,
-            since: now_secs(),
+            since: 0,
             scope: entry.scope,
             cached: true,
             expiry_reported: true,
@@ -434,7 +435,7 @@ impl<'a> Auth<'a> {
                 self.client.send(&Request {
                     method: "POST",
                     url,
-                    authorization: Some(&basic),
+                    authorization: Some(Credential::Fixed(&basic)),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
                     ahead: None,
@@ -722,6 +723,21 @@ mod tests {
             cache.load(&creds("id-2")).is_none(),
             "another client id has its own entry"
         );
+    }
+
+    /// A cached token is used until 60 s before it expires, as a token of
+    /// the run is: one with 100 s left was used for 70 s, its margin taken
+    /// as half the life it had left when it was read.
+    #[test]
+    fn a_cached_token_is_renewed_60_s_before_it_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id-1");
+        let now = now_secs();
+        cache.store(&c, &token(now + 100)).unwrap();
+        let loaded = cache.load(&c).unwrap();
+        assert!(!loaded.lapsed(now + 39));
+        assert!(loaded.lapsed(now + 40), "60 s before it expires");
     }
 
     #[cfg(unix)]
