@@ -158,12 +158,12 @@ fn found(secrets: &[String], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
 type Span = (usize, usize);
 
 /// `text` with its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate
-/// pairs joined, `\/`, `\"`, …) decoded and its invisible characters left
-/// out, and the span of `text` each decoded byte came from; `None` when it
-/// has none of them.
+/// pairs joined, `\/`, `\"`, …) decoded and what it is read past
+/// ([`read_past`]) left out, and the span of `text` each decoded byte
+/// came from; `None` when it has none of them.
 fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') && !text.chars().any(invisible) {
+    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') && !text.chars().any(read_past) {
         return None;
     }
     let hex = |at: usize, n: usize| {
@@ -174,10 +174,10 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
     let (mut decoded, mut spans) = (Vec::with_capacity(bytes.len()), Vec::new());
     let mut at = 0;
     while at < bytes.len() {
-        // A secret split by characters a terminal does not draw would
-        // show whole: they are read past.
+        // A secret split by characters a terminal does not draw, or by
+        // line breaks, would show whole: they are read past.
         if let Some(c) = (text.get(at..)).and_then(|rest| rest.chars().next()) {
-            if invisible(c) {
+            if read_past(c) {
                 at += c.len_utf8();
                 continue;
             }
@@ -211,6 +211,13 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
         at += len;
     }
     Some((decoded, spans))
+}
+
+/// What a secret is read across: characters drawn as nothing, and line
+/// breaks (a terminal shows the pieces one under the other; an error line
+/// joins them with spaces).
+fn read_past(c: char) -> bool {
+    invisible(c) || matches!(c, '\n' | '\r')
 }
 
 /// Unicode's default-ignorable characters (zero-width spaces and joiners,
@@ -270,6 +277,11 @@ mod tests {
         }
         // Nor by what a terminal drops, which shows it joined.
         for sep in ["\u{1}", "\u{7f}", "\u{85}", "\u{1b}[0m", "\u{fff9}"] {
+            let text = format!("bad Zq9-SEC{sep}RET-cli{sep}ent-77, or not");
+            assert_eq!(r.redact_shown(&text), "bad <redacted>, or not", "{sep:?}");
+        }
+        // Nor by line breaks.
+        for sep in ["\n", "\r\n", "\r"] {
             let text = format!("bad Zq9-SEC{sep}RET-cli{sep}ent-77, or not");
             assert_eq!(r.redact_shown(&text), "bad <redacted>, or not", "{sep:?}");
         }
