@@ -1,8 +1,12 @@
 //! Messages on stderr: warnings (silenced by `-q`) and the `-v`/`-vv`
 //! request log. Nothing here ever prints a secret: callers redact first.
+//! Every line is cleaned for the terminal here: a message may quote what
+//! a server sent (an id, a header).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::text::terminal_safe;
 
 /// How chatty stderr is.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,7 +24,7 @@ impl Log {
     /// A note, unless `-q` (e.g. `0 accounts`).
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln_quiet(message);
+            eprintln_quiet(&terminal_safe(message));
         }
     }
 
@@ -37,7 +41,7 @@ impl Log {
     /// Prints a `-v` line.
     pub fn debug(&self, message: &str) {
         if self.verbose() {
-            eprintln_quiet(message);
+            eprintln_quiet(&terminal_safe(message));
         }
     }
 }

@@ -63,9 +63,12 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     };
     let summary =
         (store.record(&org, taken, accounts, &source)).map_err(|e| store.write_error(e))?;
-    if let (Taken::Now(_), Some(next)) = (taken, summary.next) {
-        // Only a clock set back (or wrong now) takes a live snapshot
-        // before another: `list --at now` and `trend` would not show it.
+    // A snapshot after the clock now: only a clock set back (or wrong now)
+    // takes a live snapshot before it, and `list --at now` and `trend` would
+    // not show this one. (One recorded while this run waited for the store
+    // is no such snapshot.)
+    let ahead = summary.next.filter(|&next| next > when::now());
+    if let (Taken::Now(_), Some(next)) = (taken, ahead) {
         ctx.log.warn(&format!(
             "this machine's clock says {}, before the snapshot of {} in the history: the state just read is recorded at that time, and `list --at now` shows the later one; if the clock is wrong, set it right",
             show_time(summary.time),

@@ -772,6 +772,80 @@ fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
 
+/// A live snapshot that waited for the store (another run, or a backup,
+/// writing it) found a later snapshot recorded meanwhile, and said the
+/// machine's clock was wrong. Only a snapshot later than the clock now is
+/// one a clock set back explains.
+#[test]
+fn a_snapshot_that_waited_for_the_store_says_nothing_of_the_clock() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let slow = Arc::new(AtomicBool::new(false));
+    let slow_pages = Arc::clone(&slow);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: states()[0].clone(),
+        // The second walk's page takes a second: the other writer takes
+        // the store meanwhile.
+        delay: Some(support::fake_api::Delay(Arc::new(
+            move |_| match slow_pages.load(Ordering::SeqCst) {
+                true => Duration::from_secs(1),
+                false => Duration::ZERO,
+            },
+        ))),
+        ..FakeConfig::default()
+    });
+    let snapshot = || {
+        let mut command = sb.spawnable_tool(&fake);
+        (command.env("TALKDESK_HISTORY", &store))
+            .args(["snapshot", "--concurrency", "1"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    ok(&snapshot().output().unwrap());
+    slow.store(true, Ordering::SeqCst);
+    let before = fake.page_requests().len();
+    let waiting = snapshot().spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.page_requests().len() == before {
+        assert!(
+            Instant::now() < deadline,
+            "the second walk asked for no page"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Another writer holds the store while the page is on its way.
+    let mut conn = rusqlite::Connection::open(&store).unwrap();
+    let writer = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    // The walk has read its time; the other writer records a snapshot
+    // after it, as a run that finished its walk later would.
+    std::thread::sleep(Duration::from_millis(2500));
+    let later = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let org: i64 = writer
+        .query_row("SELECT id FROM org", [], |r| r.get(0))
+        .unwrap();
+    writer
+        .execute(
+            "INSERT INTO snapshot (org, taken_at, accounts) VALUES (?1, ?2, 0)",
+            (org, later * 1_000_000),
+        )
+        .unwrap();
+    writer.commit().unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    ok(&out);
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains("clock"), "{stderr}");
+    assert!(stderr.contains("changes since the snapshot of"), "{stderr}");
+}
+
 #[test]
 fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
     let sb = Sandbox::new();
@@ -2617,6 +2691,29 @@ fn a_null_name_is_no_name_in_the_history() {
         2,
     );
     assert!(!none.contains("is account a"), "{none}");
+}
+
+/// `history NAME` says which account the name is, quoting the API's id:
+/// it reached the terminal raw, escape sequences and all (a window title
+/// set, the screen cleared), where every other message is cleaned.
+#[test]
+fn the_note_naming_an_account_quotes_its_id_cleaned_for_the_terminal() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_all(
+        &sb,
+        &store,
+        &[(
+            r#"[{"id":"evil\u001b]0;PWNED\u0007\u001b[2J","name":"bob","status":"ACTIVE"}]"#,
+            "2026-05-01",
+        )],
+    );
+    let out = offline(&sb, &store)
+        .args(["history", "bob", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "`bob` is account evil\n");
 }
 
 /// The chart's legend named the column of accounts without a status
