@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, is_separator};
 
 use anyhow::{Context, Result};
 
@@ -49,12 +49,12 @@ impl Destination {
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
         // A loop of symbolic links is said as such, not as a folder's fault.
         followed(target).with_context(|| format!("cannot write {option} {}", target.display()))?;
-        // What the path names, a symbolic link followed. A name too long is
-        // said now, not when the finished file is renamed to it (after
-        // `trend` printed its table).
+        // What the path names, a symbolic link followed. A name too long, or
+        // a path through a file (`file.csv/x`), is said now, not when the
+        // finished file is renamed to it (after `trend` printed its table).
         let meta = match fs::metadata(target) {
             #[cfg(unix)]
-            Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENAMETOOLONG | libc::ENOTDIR)) => {
                 return Err(e)
                     .with_context(|| format!("cannot write {option} {}", target.display()));
             }
@@ -62,6 +62,15 @@ impl Destination {
         };
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             anyhow::bail!("{option} {} is a folder; name a file", target.display());
+        }
+        // `name/` names a folder (one to be): the file would be written as `name` and
+        // fail only when renamed to `name/`, after the whole walk.
+        let last = target.as_os_str().as_encoded_bytes().last();
+        if let Some(separator) = last.map(|&b| char::from(b)).filter(|&c| is_separator(c)) {
+            anyhow::bail!(
+                "{option} {} ends with `{separator}`, which names a folder; name a file",
+                target.display()
+            );
         }
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             let file = fs::OpenOptions::new()

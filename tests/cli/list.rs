@@ -759,6 +759,46 @@ fn output_file_in_a_missing_folder_fails_before_any_request() {
     assert!(fake.page_requests().is_empty(), "no page fetched");
 }
 
+/// A path that names a folder to be (`new/`), or goes through a file
+/// (`file.csv/` or `file.csv/x`), failed only when the finished file was
+/// renamed to it, after every page was fetched.
+#[test]
+fn output_file_that_names_no_file_fails_before_any_request() {
+    let fake = fake_with(simple_accounts(3));
+    let sandbox = Sandbox::new();
+    fs::write(sandbox.path("file.csv"), "kept\n").unwrap();
+    for (name, expected) in [
+        ("new/", "ends with `/`, which names a folder; name a file"),
+        ("file.csv/", "Not a directory"),
+        ("file.csv/x", "Not a directory"),
+    ] {
+        let target = format!("{}/{name}", sandbox.path("").display());
+        let output = sandbox
+            .tool(&fake)
+            .args(["list", "-o", "csv", "--output-file", &target])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(fake.page_requests().is_empty(), "{name}: a page fetched");
+    }
+    assert!(!sandbox.path("new").exists(), "nothing written");
+    assert_eq!(
+        fs::read_to_string(sandbox.path("file.csv")).unwrap(),
+        "kept\n"
+    );
+    let left: Vec<_> = fs::read_dir(sandbox.path("")).unwrap().flatten().collect();
+    assert!(
+        !left
+            .iter()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp")),
+        "a temporary file left"
+    );
+}
+
 #[test]
 fn json_on_a_failed_walk_prints_nothing_to_stdout() {
     let fake = FakeApi::start(FakeConfig {
