@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
-use crate::http::client::{Client, Credential, Reply, Request, follow_redirects};
+use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::url::Url;
 use crate::text::{shorten, without_bom};
@@ -435,7 +435,7 @@ impl<'a> Auth<'a> {
                 self.client.send(&Request {
                     method: "POST",
                     url,
-                    authorization: Some(Credential::Fixed(&basic)),
+                    authorization: Some(&basic),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
                     ahead: None,

@@ -7,14 +7,14 @@ pub mod concurrent;
 pub mod pages;
 pub mod walk;
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Client, Credential, FetchAhead, Reply, Request, follow_redirects};
+use crate::http::client::{Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -150,35 +150,28 @@ impl<'a> Api<'a> {
         Ok(step.page)
     }
 
-    /// GETs `url` with the run's token, read at each try (see
-    /// [`Credential::Current`]); a 401 gets one new token and one more try.
+    /// GETs `url` with the run's token; a 401 gets one new token and one
+    /// more try.
     fn get_authorized(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<Reply> {
-        // The value last read, which a 401 refused.
-        let sent = Mutex::new(String::new());
-        let current = || {
-            let bearer = self.bearer.authorization()?;
-            *sent.lock().unwrap_or_else(|e| e.into_inner()) = bearer.clone();
-            Ok(bearer)
-        };
-        let get = || {
+        let get = |bearer: &str| {
             self.client.send(&Request {
                 method: "GET",
                 url,
-                authorization: Some(Credential::Current(&current)),
+                authorization: Some(bearer),
                 form: None,
                 issues_token: false,
                 ahead,
             })
         };
-        let refused = || sent.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let reply = get()?;
+        let bearer = self.bearer.authorization()?;
+        let reply = get(&bearer)?;
         if reply.status != 401 {
             return Ok(reply);
         }
-        self.bearer.renew(&refused())?;
-        let reply = get()?;
+        let renewed = self.bearer.renew(&bearer)?;
+        let reply = get(&renewed)?;
         if reply.status == 401 {
-            self.bearer.forget(&refused());
+            self.bearer.forget(&renewed);
         }
         Ok(reply)
     }

@@ -70,7 +70,7 @@ pub struct Request<'a> {
     pub method: &'static str,
     pub url: &'a Url,
     /// Sent as is but logged as `<redacted>`.
-    pub authorization: Option<Credential<'a>>,
+    pub authorization: Option<&'a str>,
     /// A form (`application/x-www-form-urlencoded`), sent with POST.
     pub form: Option<&'a [(&'a str, &'a str)]>,
     /// The answer carries a new `access_token`: the redactor learns it
@@ -78,18 +78,6 @@ pub struct Request<'a> {
     pub issues_token: bool,
     /// A page fetched ahead (see [`FetchAhead`]).
     pub ahead: Option<FetchAhead<'a>>,
-}
-
-/// The value of a request's `Authorization` header.
-#[derive(Clone, Copy)]
-pub enum Credential<'a> {
-    /// The same on every try (the token request's Basic credential).
-    Fixed(&'a str),
-    /// Read at every try once its turn in the pace has come (and once
-    /// before, so that a token to get takes its own turn first): a wait
-    /// for the pace, a `Retry-After` or a backoff never sends a token that
-    /// lapsed meanwhile.
-    Current(&'a (dyn Fn() -> Result<String> + Sync)),
 }
 
 /// What a page fetched ahead is sent with.
@@ -308,7 +296,7 @@ impl Client {
     /// reply whatever its status, warning once when retries were needed; a
     /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
-        if let Some(Credential::Fixed(authorization)) = request.authorization {
+        if let Some(authorization) = request.authorization {
             self.redactor.add_authorization(authorization);
         }
         let mut failures: Vec<String> = Vec::new();
@@ -452,11 +440,6 @@ impl Client {
         // it neither waits for the API's pace nor counts in it (a quota of
         // 2 a second held page 2 for the token sent before page 1), and its
         // answers say nothing of the API's limit.
-        // A token to get (or renew) is asked for before the request's turn,
-        // in a turn of its own when it is paced too.
-        if let Some(Credential::Current(current)) = request.authorization {
-            current()?;
-        }
         let slot = match self.limited_apart(request) {
             true => None,
             false => {
@@ -509,12 +492,7 @@ impl Client {
 
     /// The request through the proxy for its URL, if there is one, with
     /// its credential.
-    fn prepare<B>(
-        &self,
-        request: &Request,
-        authorization: Option<&str>,
-        builder: RequestBuilder<B>,
-    ) -> RequestBuilder<B> {
+    fn prepare<B>(&self, request: &Request, builder: RequestBuilder<B>) -> RequestBuilder<B> {
         let builder = match self.proxies.for_url(request.url) {
             Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
             None => builder,
@@ -527,7 +505,7 @@ impl Client {
             None => builder,
         };
         let builder = builder.header("Cache-Control", CACHE_CONTROL);
-        match authorization {
+        match request.authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,
         }
@@ -539,24 +517,15 @@ impl Client {
         let agent = if anew { &self.unpooled } else { &self.agent };
         let very_verbose = self.options.log.very_verbose();
         let url = request.url.as_str();
-        let authorization = match request.authorization {
-            Some(Credential::Fixed(value)) => Some(Cow::Borrowed(value)),
-            Some(Credential::Current(current)) => {
-                let value = current()?;
-                self.redactor.add_authorization(&value);
-                Some(Cow::Owned(value))
-            }
-            None => None,
-        };
-        let authorization = authorization.as_deref();
         if very_verbose {
             self.log_request_headers(request);
         }
         let via = self.proxies.via_for(request.url);
         let result = match request.form {
-            Some(form) => (self.prepare(request, authorization, agent.post(url)))
+            Some(form) => self
+                .prepare(request, agent.post(url))
                 .send_form(form.iter().copied()),
-            None => self.prepare(request, authorization, agent.get(url)).call(),
+            None => self.prepare(request, agent.get(url)).call(),
         };
         let mut response = match result {
             Ok(response) => response,

@@ -566,27 +566,6 @@ fn a_slow_pace_is_warned_about_at_the_first_long_wait_after_a_short_one() {
     );
 }
 
-/// A token that lapses while a request waits for the pace is renewed
-/// before the request goes, not after the API refuses it: it was read
-/// before the wait, sent expired, and its renewal, read before a wait as
-/// long, was sent expired too, so the run ended "HTTP 401 … check the
-/// client id and secret" (exit 4). Here tokens live a second, and requests
-/// go a second apart.
-#[test]
-fn a_token_that_lapses_while_a_request_waits_is_renewed_before_it_is_sent() {
-    let accounts = simple_accounts(2 * PER_PAGE);
-    let fake = FakeApi::start(FakeConfig {
-        accounts: accounts.clone(),
-        expires_in: 1,
-        enforce_expiry: true,
-        ..FakeConfig::default()
-    });
-    let out = walk(&fake, &["--max-rate", "1", "--concurrency", "1"]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let expected: Vec<String> = accounts.iter().map(Value::to_string).collect();
-    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
-}
-
 /// The first line on stderr of a walk with `args`, read while the walk
 /// goes on (it is then stopped).
 fn first_stderr_line(fake: &FakeApi, args: &[&str]) -> String {

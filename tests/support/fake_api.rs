@@ -59,10 +59,8 @@ pub struct FakeConfig {
     pub links: LinkStyle,
     pub client_id: String,
     pub client_secret: String,
-    /// `expires_in` reported with each token (enforced only with `enforce_expiry`).
+    /// `expires_in` reported with each token (not enforced by the server).
     pub expires_in: u64,
-    /// A token is refused (401) once `expires_in` seconds have gone by since it was issued.
-    pub enforce_expiry: bool,
     /// Sent as `expires_in` instead, as some servers write it (a string, a decimal...).
     pub expires_in_as: Option<Value>,
     /// A UTF-8 byte-order mark before each token answer, as a proxy may add.
@@ -185,7 +183,6 @@ impl Default for FakeConfig {
             client_id: "test-client".to_string(),
             client_secret: "test-secret-value".to_string(),
             expires_in: 3600,
-            enforce_expiry: false,
             expires_in_as: None,
             token_bom: false,
             scope: ACCOUNTS_SCOPE.to_string(),
@@ -398,8 +395,6 @@ struct State {
     config: FakeConfig,
     /// Valid tokens and how many accounts requests each one has served.
     tokens: HashMap<String, usize>,
-    /// When each token was issued.
-    issued: HashMap<String, Instant>,
     tokens_issued: u64,
     token_refusals: u64,
     token_rng: u64,
@@ -506,7 +501,6 @@ impl FakeApi {
             state: Mutex::new(State {
                 config,
                 tokens: HashMap::new(),
-                issued: HashMap::new(),
                 tokens_issued: 0,
                 token_refusals: 0,
                 token_rng: nanos ^ (u64::from(addr.port()) << 48),
@@ -1282,7 +1276,6 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let suffix = splitmix64(&mut st.token_rng);
     let token = format!("fake-token-{n}-{suffix:016x}");
     st.tokens.insert(token.clone(), 0);
-    st.issued.insert(token.clone(), Instant::now());
     let body = json!({
         "access_token": token,
         "token_type": "Bearer",
@@ -1320,11 +1313,6 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
             .then(|| rest.trim().to_string())
     });
     let limit = st.config.faults.token_valid_for_requests;
-    let life = Duration::from_secs(st.config.expires_in);
-    let expired = |t: &String| {
-        st.config.enforce_expiry && st.issued.get(t).is_some_and(|at| at.elapsed() >= life)
-    };
-    let token = token.filter(|t| !expired(t));
     let accepted = match token.and_then(|t| st.tokens.get_mut(&t)) {
         Some(uses) if limit.is_none_or(|l| *uses < l) => {
             *uses += 1;
