@@ -761,14 +761,16 @@ mod tests {
                 "{again}: {message}"
             );
         }
-        // Another page is no loop.
-        let mut walk = Walk::new(endpoint(), Pages::All);
-        feed(&mut walk, raw(2, json!({"_links": next_link("?cursor=a")}))).unwrap();
-        feed(
-            &mut walk,
-            raw(2, json!({"_links": next_link("?cursor=a%26")})),
-        )
-        .unwrap();
+        // Another page is no loop: another parameter, or other bytes that
+        // are no UTF-8 (Latin-1 ü and ö).
+        for (first, second) in [
+            ("?cursor=a", "?cursor=a%26"),
+            ("?c=M%FCller", "?c=M%F6ller"),
+        ] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            feed(&mut walk, raw(2, json!({"_links": next_link(first)}))).unwrap();
+            feed(&mut walk, raw(2, json!({"_links": next_link(second)}))).unwrap();
+        }
     }
 
     /// The same accounts again, whatever the page's number or link says,

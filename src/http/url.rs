@@ -11,14 +11,26 @@ use crate::error::api_error;
 use crate::text::{shorten, terminal_safe};
 
 /// A URL as the server reads the request for it: its origin, path and
-/// parameters (decoded, in any order). The fragment, never sent, is left
-/// out: two links with one key ask for the same page.
+/// parameters (decoded to their bytes, in any order). The fragment, never
+/// sent, is left out: two links with one key ask for the same page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RequestKey(url::Origin, String, Vec<(String, String)>);
+pub struct RequestKey(url::Origin, String, Vec<(Vec<u8>, Vec<u8>)>);
 
 impl RequestKey {
     pub fn of(url: &Url) -> RequestKey {
-        let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        // Bytes, not text: `query_pairs` reads `%FC` and `%F6` (Latin-1
+        // ü and ö) both as U+FFFD, and two cursors as one.
+        let decoded = |part: &str| -> Vec<u8> {
+            percent_encoding::percent_decode(part.replace('+', " ").as_bytes()).collect()
+        };
+        let query = url.query().unwrap_or_default();
+        let mut params: Vec<(Vec<u8>, Vec<u8>)> = (query.split('&'))
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (decoded(name), decoded(value))
+            })
+            .collect();
         params.sort();
         RequestKey(url.origin(), url.path().to_string(), params)
     }
