@@ -182,23 +182,19 @@ impl Context<'_> {
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
         self.with_api(settings, api_args, |api, _| {
             let pace = api.client().pace();
-            let done = AtomicBool::new(false);
-            thread::scope(|scope| {
-                // While a request waits for the rate limit no page arrives to
-                // redraw the line: a ticker keeps it current. It never waits
-                // for the line: the pages' writes to the terminal hold it.
-                let ticker = lock().enabled().then(|| {
-                    scope.spawn(|| {
-                        while !done.load(Ordering::SeqCst) {
-                            thread::park_timeout(PROGRESS_TICK);
-                            if let Ok(mut line) = progress.try_lock() {
-                                line.pace(pace.rate(), pace.waiting() > 0);
-                                line.draw();
-                            }
-                        }
-                    })
-                });
-                let result = for_each_page(api, walk.pages, walk.concurrency, |page| {
+            // While a request waits for the rate limit no page arrives to
+            // redraw the line: a ticker keeps it current. It never waits for
+            // the line: the pages' writes to the terminal hold it.
+            let tick = || {
+                if let Ok(mut line) = progress.try_lock() {
+                    line.pace(pace.rate(), pace.waiting() > 0);
+                    line.draw();
+                }
+            };
+            // (A guard taken in the call would hold the line all along.)
+            let enabled = lock().enabled();
+            with_ticker(enabled, tick, || {
+                for_each_page(api, walk.pages, walk.concurrency, |page| {
                     let mut line = lock();
                     line.record(&page);
                     each(collector.take(page), &mut line)?;
@@ -210,12 +206,7 @@ impl Context<'_> {
                         line.draw();
                     }
                     Ok(flow)
-                });
-                done.store(true, Ordering::SeqCst);
-                if let Some(ticker) = ticker {
-                    ticker.thread().unpark();
-                }
-                result
+                })
             })
         })?;
         lock().clear();
@@ -291,6 +282,35 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
         .context(format!("writing {what}"))
 }
 
+/// Runs `work` with `tick` called every [`PROGRESS_TICK`] on a thread of
+/// its own while `enabled`, until `work` ends, also by a panic (the
+/// ticker would otherwise run on, and the run never end).
+fn with_ticker<T>(enabled: bool, tick: impl Fn() + Sync, work: impl FnOnce() -> T) -> T {
+    /// Stops the ticker when dropped.
+    struct Stop<'a>(&'a AtomicBool, Option<thread::Thread>);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+            if let Some(ticker) = &self.1 {
+                ticker.unpark();
+            }
+        }
+    }
+    let done = AtomicBool::new(false);
+    thread::scope(|scope| {
+        let ticker = enabled.then(|| {
+            scope.spawn(|| {
+                while !done.load(Ordering::SeqCst) {
+                    thread::park_timeout(PROGRESS_TICK);
+                    tick();
+                }
+            })
+        });
+        let _stop = Stop(&done, ticker.map(|t| t.thread().clone()));
+        work()
+    })
+}
+
 /// Refuses `target`, the value of `option`, when it is the history store
 /// in use: a slip of the hand replaced every snapshot, and exit 0.
 pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
@@ -364,5 +384,40 @@ impl WalkPlan {
             concurrency: settings.concurrency.value,
             exact: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::mpsc;
+
+    /// A panic in the walk (a bug) ended with the ticker still drawing the
+    /// progress line, and the run waiting for it for ever.
+    #[test]
+    fn the_ticker_stops_when_the_work_panics() {
+        let (sent, ended) = mpsc::channel();
+        thread::spawn(move || {
+            let ticks = AtomicUsize::new(0);
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                with_ticker(
+                    true,
+                    || {
+                        ticks.fetch_add(1, Ordering::SeqCst);
+                    },
+                    || {
+                        thread::sleep(PROGRESS_TICK * 2);
+                        panic!("a bug in the walk")
+                    },
+                )
+            }));
+            let _ = sent.send((outcome.is_err(), ticks.load(Ordering::SeqCst)));
+        });
+        let (panicked, ticks) = ended
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the ticker stopped");
+        assert!(panicked);
+        assert!(ticks >= 1, "the ticker ran while the work did");
     }
 }
