@@ -152,13 +152,17 @@ fn no_module_imports_one_above_it_in_the_pipeline() {
     );
 }
 
+/// The pairs of modules that import each other.
+fn mutual(pairs: &BTreeSet<(String, String)>) -> Vec<&(String, String)> {
+    (pairs.iter())
+        .filter(|(a, b)| a < b && pairs.contains(&(b.clone(), a.clone())))
+        .collect()
+}
+
 #[test]
 fn no_two_modules_import_each_other() {
     let pairs = imports();
-    let mutual: Vec<_> = pairs
-        .iter()
-        .filter(|(a, b)| a < b && pairs.contains(&(b.clone(), a.clone())))
-        .collect();
+    let mutual = mutual(&pairs);
     assert!(
         mutual.is_empty(),
         "modules importing each other: {mutual:?}"
@@ -221,10 +225,7 @@ fn paths_under<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = Strin
 #[test]
 fn no_two_modules_of_a_folder_import_each_other() {
     let pairs = sibling_imports();
-    let mutual: Vec<_> = pairs
-        .iter()
-        .filter(|(a, b)| a < b && pairs.contains(&(b.clone(), a.clone())))
-        .collect();
+    let mutual = mutual(&pairs);
     assert!(
         mutual.is_empty(),
         "modules importing each other: {mutual:?}"
