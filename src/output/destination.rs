@@ -27,6 +27,14 @@ pub enum Destination {
     },
 }
 
+/// True when `path`, as written, ends with a separator, or with `.` or
+/// `..` after one: the name of a folder, whether or not it exists.
+fn names_a_folder(path: &Path) -> bool {
+    let text = path.as_os_str().as_encoded_bytes();
+    let last = text.rsplit(|&b| is_separator(char::from(b))).next();
+    text.len() > 1 && matches!(last, Some(b"" | b"." | b".."))
+}
+
 impl Destination {
     /// Stdout, or the file of `--output-file`.
     pub fn open(path: Option<&Path>) -> Result<Destination> {
@@ -48,7 +56,8 @@ impl Destination {
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
         // A loop of symbolic links is said as such, not as a folder's fault.
-        followed(target).with_context(|| format!("cannot write {option} {}", target.display()))?;
+        let real = followed(target)
+            .with_context(|| format!("cannot write {option} {}", target.display()))?;
         // What the path names, a symbolic link followed. A name too long, or
         // a path through a file (`file.csv/x`), is said now, not when the
         // finished file is renamed to it (after `trend` printed its table).
@@ -63,12 +72,12 @@ impl Destination {
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             anyhow::bail!("{option} {} is a folder; name a file", target.display());
         }
-        // `name/` names a folder (one to be): the file would be written as `name` and
-        // fail only when renamed to `name/`, after the whole walk.
-        let last = target.as_os_str().as_encoded_bytes().last();
-        if let Some(separator) = last.map(|&b| char::from(b)).filter(|&c| is_separator(c)) {
+        // `name/` or `name/.` names a folder (one to be), and so does a link
+        // to one: the file would be written as `name` and fail only when
+        // renamed, after the whole walk.
+        if names_a_folder(target) || names_a_folder(&real) {
             anyhow::bail!(
-                "{option} {} ends with `{separator}`, which names a folder; name a file",
+                "{option} {} names a folder (it ends with `/`, `/.` or `/..`, or links to such a name); name a file",
                 target.display()
             );
         }

@@ -767,8 +767,13 @@ fn output_file_that_names_no_file_fails_before_any_request() {
     let fake = fake_with(simple_accounts(3));
     let sandbox = Sandbox::new();
     fs::write(sandbox.path("file.csv"), "kept\n").unwrap();
+    std::os::unix::fs::symlink("missing/", sandbox.path("link.csv")).unwrap();
+    let folder = "names a folder (it ends with `/`, `/.` or `/..`, or links to such a name)";
     for (name, expected) in [
-        ("new/", "ends with `/`, which names a folder; name a file"),
+        ("new/", folder),
+        ("new/.", folder),
+        ("new/..", folder),
+        ("link.csv", folder),
         ("file.csv/", "Not a directory"),
         ("file.csv/x", "Not a directory"),
     ] {
