@@ -272,7 +272,8 @@ mod tests {
         assert!(pending().contains(&made));
         drop(registered);
         assert!(!pending().contains(&made));
-        // A file that could not be made is not registered.
+        // A file that could not be made is its error (and `?` returns before
+        // anything is registered).
         let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")), |p| p);
         assert!(failed.is_err());
     }
