@@ -407,7 +407,13 @@ mod tests {
                         ticks.fetch_add(1, Ordering::SeqCst);
                     },
                     || {
-                        thread::sleep(PROGRESS_TICK * 2);
+                        // Once the ticker is at work.
+                        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                        while ticks.load(Ordering::SeqCst) == 0
+                            && std::time::Instant::now() < deadline
+                        {
+                            thread::sleep(Duration::from_millis(10));
+                        }
                         panic!("a bug in the walk")
                     },
                 )
