@@ -22,7 +22,7 @@ use super::throttle::RateLimits;
 use super::url::{Url, bare_host};
 use crate::error::api_error;
 use crate::log::Log;
-use crate::text::{counted, shorten, terminal_safe};
+use crate::text::{counted, shorten};
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -1080,15 +1080,15 @@ fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str
 }
 
 /// `-vv`: an answer's headers as log lines, the sensitive ones redacted
-/// and every value made safe for a terminal.
+/// (each line is made safe for a terminal as it is logged: a value may
+/// hold UTF-8 C1 controls, obs-text).
 fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
     (response.headers().iter())
         .map(|(name, value)| {
             let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) {
                 "<redacted>".to_string()
             } else {
-                // A header value may hold UTF-8 C1 controls (obs-text).
-                terminal_safe(&String::from_utf8_lossy(value.as_bytes()))
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
             format!("< {name}: {shown}")
         })
