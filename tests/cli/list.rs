@@ -739,29 +739,38 @@ fn output_file_in_a_missing_folder_fails_before_any_request() {
     let fake = fake_with(simple_accounts(3));
     let sandbox = Sandbox::new();
     let target = sandbox.path("no/such/folder/accounts.csv");
+    let stderr = output_file_error(&fake, &sandbox, target.as_os_str());
+    assert!(stderr.contains("no/such/folder"), "{stderr}");
+    assert!(
+        stderr.contains("folder exists"),
+        "says what to do: {stderr}"
+    );
+    assert!(!sandbox.path("no").exists(), "nothing written");
+}
+
+/// Runs `list -o csv --output-file TARGET`, checks that it failed as a bad
+/// path does (exit 1, one `error:` line, nothing on stdout, no page
+/// fetched) and returns its stderr.
+fn output_file_error(fake: &FakeApi, sandbox: &Sandbox, target: &std::ffi::OsStr) -> String {
     let output = sandbox
-        .tool(&fake)
+        .tool(fake)
         .args(["list", "-o", "csv", "--output-file"])
-        .arg(&target)
+        .arg(target)
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("no/such/folder"), "{stderr}");
-    assert!(
-        stderr.contains("folder exists"),
-        "says what to do: {stderr}"
-    );
     assert!(output.stdout.is_empty());
-    assert!(!sandbox.path("no").exists(), "nothing written");
-    assert!(fake.page_requests().is_empty(), "no page fetched");
+    assert!(fake.page_requests().is_empty(), "no page fetched: {stderr}");
+    stderr
 }
 
-/// A path that names a folder to be (`new/`), or goes through a file
-/// (`file.csv/` or `file.csv/x`), failed only when the finished file was
-/// renamed to it, after every page was fetched.
+/// A path that names a folder to be (`new/`, `new/.`, or a link to
+/// `missing/`), or goes through a file (`file.csv/` or `file.csv/x`),
+/// failed only when the finished file was renamed to it, after every page
+/// was fetched.
 #[test]
 fn output_file_that_names_no_file_fails_before_any_request() {
     let fake = fake_with(simple_accounts(3));
@@ -778,29 +787,18 @@ fn output_file_that_names_no_file_fails_before_any_request() {
         ("file.csv/x", "Not a directory"),
     ] {
         let target = format!("{}/{name}", sandbox.path("").display());
-        let output = sandbox
-            .tool(&fake)
-            .args(["list", "-o", "csv", "--output-file", &target])
-            .output()
-            .expect("run");
-        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-        let stderr = stderr_of(&output);
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let stderr = output_file_error(&fake, &sandbox, target.as_ref());
         assert!(stderr.contains(expected), "{name}: {stderr}");
-        assert!(fake.page_requests().is_empty(), "{name}: a page fetched");
     }
     assert!(!sandbox.path("new").exists(), "nothing written");
     assert_eq!(
         fs::read_to_string(sandbox.path("file.csv")).unwrap(),
         "kept\n"
     );
-    let left: Vec<_> = fs::read_dir(sandbox.path("")).unwrap().flatten().collect();
+    let left = files_in(&sandbox.path(""));
     assert!(
-        !left
-            .iter()
-            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp")),
-        "a temporary file left"
+        !left.iter().any(|f| f.ends_with(".tmp")),
+        "a temporary file left: {left:?}"
     );
 }
 
