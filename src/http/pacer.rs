@@ -155,6 +155,11 @@ pub fn parse_rate_headers<'a>(
 /// The longest rate-limit window read, in seconds (a day).
 const MAX_WINDOW_SECS: f64 = 86_400.0;
 
+/// A quota or a rate above these is no limit anyone paces to: read as
+/// these, so that `-v` logs a number, not `inf` or 309 digits.
+const MAX_LIMIT: f64 = 1e6;
+const MAX_LEARNT_RATE: f64 = 10_000.0;
+
 /// `10`, `10, 10;w=1`, `100;w=60;burst=10`: the first number and the
 /// first `w=` window.
 fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
@@ -495,14 +500,14 @@ impl Pacer {
             }
             _ => {}
         }
-        let limit = h.limit.filter(|l| *l >= 1.0)?;
+        let limit = h.limit.filter(|l| *l >= 1.0)?.min(MAX_LIMIT);
         // A reset past a day says no window, as a `w=` past a day does.
         let window = h.window.or_else(|| {
             let reset = self.longest_reset;
             (reset >= Duration::from_secs(1) && reset.as_secs_f64() <= MAX_WINDOW_SECS)
                 .then_some(reset)
         })?;
-        let rate = limit / window.as_secs_f64();
+        let rate = (limit / window.as_secs_f64()).min(MAX_LEARNT_RATE);
         let first = self.source != Some(Source::Headers);
         if !first && self.learnt == Some(rate) {
             return None;
@@ -1175,6 +1180,23 @@ mod tests {
         // still in it at first.)
         let window = Duration::from_secs(1).div_f64(MARGIN);
         assert_eq!(after, vec![start, t0 + window, start + window]);
+    }
+
+    /// `RateLimit-Limit: 1e308` in a window of a nanosecond: `-v` said
+    /// "pacing at inf requests/s: the server allows 1000…(309 digits)".
+    #[test]
+    fn an_absurd_quota_is_read_as_the_largest_one_and_logged_as_a_number() {
+        let h = RateHeaders {
+            limit: Some(1e308),
+            window: Some(Duration::from_nanos(1)),
+            ..RateHeaders::default()
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slot = p.try_send(t0).unwrap();
+        let change = p.on_answer(slot, t0 + ms(10), &with_headers(h)).unwrap();
+        assert!(change.rate.is_finite(), "{change}");
+        assert!(change.to_string().len() < 100, "{change}");
     }
 
     /// `RateLimit-Policy: 2;w=1` learnt from the first answer: the request
