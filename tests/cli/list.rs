@@ -1057,3 +1057,52 @@ fn output_file_through_a_loop_of_links_fails_and_leaves_the_links() {
     assert_eq!(fs::read_to_string(dir.join("real.csv")).unwrap(), "old\n");
     assert!(fake.page_requests().is_empty(), "no page fetched");
 }
+
+/// After the rename, the folder is synced too: without it, a power loss
+/// can undo the rename, and the old file is back after a run that said
+/// exit 0. Read off the system calls the binary makes (strace).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs strace, which a new machine may not have: .ci/run runs it where strace is installed"]
+fn strace_shows_the_output_files_folder_synced_after_the_rename() {
+    support::require_tool("strace", "strace");
+    let fake = fake_with(simple_accounts(3));
+    let sandbox = Sandbox::new();
+    fs::create_dir(sandbox.path("out")).unwrap();
+    let log = sandbox.path("strace.log");
+    let tool = sandbox.spawnable_tool(&fake);
+    let mut traced = std::process::Command::new("strace");
+    traced
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=openat,fsync,rename,renameat,renameat2",
+        ])
+        .arg("-o")
+        .arg(&log)
+        .arg(tool.get_program())
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(sandbox.path("out/a.csv"))
+        .env_clear();
+    for (name, value) in tool.get_envs() {
+        traced.env(name, value.unwrap_or_default());
+    }
+    let output = traced.output().expect("strace runs");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let calls = fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = calls.lines().collect();
+    let renamed = (lines.iter())
+        .position(|l| l.contains("rename") && l.contains("a.csv"))
+        .unwrap_or_else(|| panic!("no rename in:\n{calls}"));
+    let folder = format!("\"{}\"", sandbox.path("out").display());
+    let fd = (lines[renamed..].iter())
+        .find(|l| l.contains("openat(") && l.contains(&folder))
+        .and_then(|l| l.rsplit("= ").next())
+        .unwrap_or_else(|| panic!("the folder is not opened after the rename:\n{calls}"));
+    let synced = format!("fsync({fd})");
+    assert!(
+        lines[renamed..].iter().any(|l| l.contains(&synced)),
+        "the folder is not synced after the rename:\n{calls}"
+    );
+}
