@@ -184,8 +184,6 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         'talkdesk-accounts;snapshot' {
             [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Record this saved `list -o json` or `-o jsonl` export instead of the live list')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)')
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Not allowed: a snapshot is the whole organization')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Not allowed: a snapshot is the whole organization')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')

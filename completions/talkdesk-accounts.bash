@@ -1586,7 +1586,7 @@ _talkdesk__accounts() {
             return 0
             ;;
         talkdesk__accounts__subcmd__snapshot)
-            opts="-s -o -c -p -v -q -h -V --import --at --status --output --jq --concurrency --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
+            opts="-o -c -p -v -q -h -V --import --at --output --jq --concurrency --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,14 +1608,6 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -176,8 +176,6 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         &'talkdesk-accounts;snapshot'= {
             cand --import 'Record this saved `list -o json` or `-o jsonl` export instead of the live list'
             cand --at 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)'
-            cand -s 'Not allowed: a snapshot is the whole organization'
-            cand --status 'Not allowed: a snapshot is the whole organization'
             cand -o 'Output format (case-insensitive; json when --jq is given)'
             cand --output 'Output format (case-insensitive; json when --jq is given)'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'

@@ -11,7 +11,7 @@ pub const BIN_NAME: &str = "talkdesk-accounts";
 
 /// The script for `shell`.
 pub fn generate(shell: Shell) -> String {
-    let mut command = Cli::command();
+    let mut command = without_hidden_options(Cli::command());
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
     let script = String::from_utf8_lossy(&script);
@@ -20,6 +20,26 @@ pub fn generate(shell: Shell) -> String {
         Shell::Fish => fix_fish(&script, &command),
         _ => script.into_owned(),
     }
+}
+
+/// The CLI as Tab should offer it: clap_complete offers the options that
+/// `--help` hides too (`snapshot --status`, there only to be refused with
+/// a reason). clap cannot remove an option, so such a subcommand is made
+/// again from the options it shows (its name, an owned string, is why
+/// clap's `string` feature is on).
+fn without_hidden_options(command: clap::Command) -> clap::Command {
+    command.mut_subcommands(|sub| {
+        if !sub.get_arguments().any(|arg| arg.is_hide_set()) {
+            return sub;
+        }
+        let shown = sub
+            .get_arguments()
+            .filter(|arg| !arg.is_hide_set())
+            .cloned();
+        clap::Command::new(sub.get_name().to_string())
+            .about(sub.get_about().cloned().unwrap_or_default())
+            .args(shown)
+    })
 }
 
 /// Two gaps of clap_complete's fish script (4.6.11):
@@ -90,5 +110,33 @@ mod tests {
         assert!(script.contains("cmd=\"talkdesk__accounts__subcmd__list\""));
         assert!(script.contains("\n        talkdesk__accounts__subcmd__list)\n"));
         assert!(!script.contains("talkdesk__subcmd__accounts"));
+    }
+
+    /// `snapshot --status`, hidden from `--help` and always refused, was
+    /// offered by every shell's Tab.
+    #[test]
+    fn no_script_offers_an_option_help_hides() {
+        for shell in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::PowerShell,
+            Shell::Elvish,
+        ] {
+            let script = generate(shell);
+            assert!(
+                !script.contains("a snapshot is the whole organization"),
+                "{shell}"
+            );
+            if shell == Shell::Bash {
+                let mut lines = script.lines();
+                lines.find(|l| l.trim() == "talkdesk__accounts__subcmd__snapshot)");
+                let opts = lines.next().unwrap_or_default();
+                assert!(
+                    opts.contains("--import") && !opts.contains("--status"),
+                    "{opts}"
+                );
+            }
+        }
     }
 }
