@@ -68,7 +68,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
@@ -105,7 +105,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
@@ -135,7 +135,7 @@ csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
@@ -162,7 +162,7 @@ csv\t'RFC 4180 CSV with a header row'"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l jq -d 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
@@ -185,7 +185,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
@@ -326,7 +326,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Get a token and call the API once; report OK, the granted scopes and the token expiry'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l max-retries -d 'Retries per request on network errors, timeouts, 429 and 5xx [default: 4]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand auth; and __fish_seen_subcommand_from check" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F

@@ -147,7 +147,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
-    /// Retries per request on network errors, timeouts, 429 and 5xx [default: 4]
+    /// Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]
     #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
@@ -435,7 +435,7 @@ pub struct ApiArgs {
     #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
-    /// Retries per request on network errors, timeouts, 429 and 5xx [default: 4]
+    /// Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]
     #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
