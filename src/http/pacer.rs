@@ -451,8 +451,10 @@ impl Pacer {
             }
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
-                if !wait.is_zero() {
-                    self.floor = self.floor.max(1.0 / wait.as_secs_f64());
+                // What the server said, not the tests' scaled wait.
+                let said = answer.keep_away.unwrap_or(wait);
+                if !said.is_zero() {
+                    self.floor = self.floor.max(1.0 / said.as_secs_f64());
                 }
             }
             if why.is_none() {
@@ -1180,6 +1182,25 @@ mod tests {
         // still in it at first.)
         let window = Duration::from_secs(1).div_f64(MARGIN);
         assert_eq!(after, vec![start, t0 + window, start + window]);
+    }
+
+    /// `TALKDESK_BACKOFF_SCALE=0.01` makes a `Retry-After: 1` a wait of
+    /// 10 ms, but the server still said one a second: the pace read from
+    /// it was 100 requests/s (reliability.md: the scale does not touch the
+    /// pace).
+    #[test]
+    fn the_floor_a_retry_after_sets_is_the_servers_word_not_the_scaled_wait() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slot = p.try_send(t0).unwrap();
+        let answer = Answer {
+            status: 429,
+            retry_after: Some(ms(10)),
+            keep_away: Some(Duration::from_secs(1)),
+            ..Answer::default()
+        };
+        let change = p.on_answer(slot, t0 + ms(5), &answer).unwrap();
+        assert!(change.rate <= FALLBACK_RATE * MARGIN + 1e-9, "{change}");
     }
 
     /// `RateLimit-Limit: 1e308` in a window of a nanosecond: `-v` said
