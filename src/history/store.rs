@@ -150,10 +150,16 @@ fn check_file(path: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Refuses a store of another program, or of a newer version of this one.
+/// Refuses a store of another program, or of a newer version of this one,
+/// or with a schema version no version writes (it and the application id
+/// are set together, from 1 on).
 fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
     if app != APPLICATION_ID {
         return Err(not_a_store(path, "it is another program's SQLite database"));
+    }
+    if version < 1 {
+        let why = format!("its schema version {version} is one no talkdesk-accounts writes");
+        return Err(not_a_store(path, &why));
     }
     if version > LATEST_VERSION {
         return Err(config_error(format!(

@@ -873,6 +873,39 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
     }
 }
 
+/// A store of this tool whose schema version is one no version writes
+/// (0 or below, its tables there): `snapshot` said "no migration from
+/// schema -1" (exit 1), or dumped every CREATE TABLE (exit 1), while the
+/// reading commands went on (-1) or said "no snapshot yet" (0).
+#[test]
+fn a_store_with_a_schema_version_never_written_is_refused_by_every_command() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(file, at), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &file, "--at", &at]);
+    for version in [-1, 0] {
+        {
+            let conn = rusqlite::Connection::open(&store).unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
+        }
+        let before = fs::read(&store).unwrap();
+        for args in [
+            vec!["changes"],
+            vec!["list", "--at", "now"],
+            vec!["snapshot", "--import", &file, "--at", "2026-11-03"],
+        ] {
+            let err = fails_with(&offline(&sb, &store).args(&args).output().unwrap(), 3);
+            assert!(
+                err.contains(&format!("schema version {version}"))
+                    && err.contains("left untouched")
+                    && !err.contains("CREATE"),
+                "{args:?} at {version}: {err}"
+            );
+            assert_eq!(fs::read(&store).unwrap(), before);
+        }
+    }
+}
+
 /// Records the first export, lets `protect` make the store read-only,
 /// then reads it and fails to record the second, with not a byte changed.
 #[cfg(unix)]
