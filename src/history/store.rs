@@ -200,6 +200,25 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// Refuses a name too long for the journal SQLite writes beside the store
+/// (`NAME-journal`): the store itself could be made, and then never written.
+fn check_name_length(path: &Path) -> Result<()> {
+    let length = path
+        .file_name()
+        .map_or(0, |name| name.as_encoded_bytes().len());
+    if length + "-journal".len() <= NAME_MAX {
+        return Ok(());
+    }
+    Err(anyhow::anyhow!(
+        "the history store {} has a file name too long for SQLite, which writes a file named like it with -journal added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
+        path.display(),
+        NAME_MAX - "-journal".len()
+    ))
+}
+
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
@@ -237,6 +256,9 @@ impl Store {
     /// Opens the store at `path`. `Read` on a missing file is the "no
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
+        if access == Access::Write {
+            check_name_length(path)?;
+        }
         let exists = check_file(path)?;
         if !exists {
             match access {

@@ -906,6 +906,28 @@ fn a_store_with_a_schema_version_never_written_is_refused_by_every_command() {
     }
 }
 
+/// A store name of 248 to 255 bytes is a file name the system takes, but
+/// SQLite's `-journal` beside it is not: `snapshot` said the store was
+/// read-only, and left an empty file that every later run tripped on.
+#[test]
+fn a_store_name_too_long_for_sqlites_files_beside_it_is_said_so_and_not_made() {
+    let sb = Sandbox::new();
+    let store = sb.path(&"h".repeat(250));
+    let [(file, at), ..] = exports(&sb);
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains("file name too long for SQLite") && !err.contains("read-only"),
+        "{err}"
+    );
+    assert!(!store.exists(), "an empty store was left");
+}
+
 /// Records the first export, lets `protect` make the store read-only,
 /// then reads it and fails to record the second, with not a byte changed.
 #[cfg(unix)]
