@@ -223,13 +223,14 @@ pub struct StreamArgs {
     pub concurrency: Option<usize>,
 }
 
-/// Words `--status`'s help for a command that does `verb` with the
-/// accounts (in place: the order of the options stays).
 /// Parses the command line. `-v` counts wherever it is given: clap keeps
 /// the count of one level for a counted global flag, so `-v auth check -v`
 /// was one `-v`.
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
-    let mut cli = Cli::try_parse_from(&args)?;
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = named_as_the_binary(Cli::command());
+    let matches = command.try_get_matches_from_mut(&args)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
     // Counted only when there is one: the command is built again for it.
     if cli.verbose > 0 {
         cli.verbose = (cli.verbose).max(times_verbose(args.get(1..).unwrap_or_default()));
@@ -279,6 +280,15 @@ fn times_verbose(args: &[std::ffi::OsString]) -> u8 {
     count
 }
 
+/// Every subcommand's `-V` says `talkdesk-accounts 0.1.0`, as the
+/// binary's does (clap's own name for it, `talkdesk-accounts-list`, is no
+/// program there is).
+fn named_as_the_binary(command: clap::Command) -> clap::Command {
+    command.mut_subcommands(|sub| named_as_the_binary(sub.display_name(env!("CARGO_PKG_NAME"))))
+}
+
+/// Words `--status`'s help for a command that does `verb` with the
+/// accounts (in place: the order of the options stays).
 fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
     move |arg| match arg.get_id() == "status" {
         true => arg.help(format!(
@@ -621,6 +631,21 @@ mod tests {
             args.stream.status,
             vec![Status::Active, Status::InTrial, Status::Churned]
         );
+    }
+
+    #[test]
+    fn every_subcommands_version_names_the_binary() {
+        for args in [
+            &["list", "-V"][..],
+            &["config", "show", "--version"],
+            &["-V"],
+        ] {
+            let line = std::iter::once("talkdesk-accounts").chain(args.iter().copied());
+            let err = parse(line.map(Into::into).collect()).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayVersion);
+            let expected = format!("talkdesk-accounts {}\n", env!("CARGO_PKG_VERSION"));
+            assert_eq!(err.to_string(), expected, "{args:?}");
+        }
     }
 
     #[test]
