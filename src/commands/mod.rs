@@ -28,7 +28,7 @@ use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
-use crate::config::{EnvLookup, Overrides, Settings};
+use crate::config::{EnvLookup, Overrides, Settings, Source};
 use crate::error::{config_error, redacted, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
@@ -144,6 +144,10 @@ impl Context<'_> {
             timeout: Duration::from_secs(settings.timeout_secs.value),
             max_retries: settings.max_retries.value,
             ca_bundle: settings.ca_bundle.as_ref().map(|c| c.value.clone()),
+            ca_bundle_name: match settings.ca_bundle.as_ref().map(|c| &c.source) {
+                Some(Source::Env(var)) => var,
+                _ => "ca_bundle",
+            },
             backoff_scale,
             max_rate: settings.max_rate.as_ref().map(|r| r.value),
             token_apart: credentials.token_url.origin() != settings.base_url.value.origin(),

@@ -55,6 +55,9 @@ pub struct ClientOptions {
     pub timeout: Duration,
     pub max_retries: u32,
     pub ca_bundle: Option<std::path::PathBuf>,
+    /// What set it, as its errors name it: `ca_bundle` (the config key) or
+    /// `TALKDESK_CA_BUNDLE`.
+    pub ca_bundle_name: &'static str,
     pub backoff_scale: f64,
     /// `--max-rate`: requests a second at most.
     pub max_rate: Option<f64>,
@@ -205,7 +208,11 @@ impl Client {
     /// Builds the agent: trust roots, timeout, no redirects, no status
     /// errors (statuses are handled here), a User-Agent.
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let roots = super::trust::roots(options.ca_bundle.as_deref(), options.log)?;
+        let roots = super::trust::roots(
+            options.ca_bundle.as_deref(),
+            options.ca_bundle_name,
+            options.log,
+        )?;
         let proxies = Proxies::from_env(|name| match std::env::var(name) {
             Err(std::env::VarError::NotUnicode(_)) => Some("\u{0}".into()),
             value => value.ok(),

@@ -18,9 +18,10 @@ use crate::text::{shorten, terminal_safe, without_bom};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
-pub fn roots(ca_bundle: Option<&Path>, log: Log) -> Result<RootCerts> {
+/// `name` is what set it, as errors name it (`ca_bundle`, or the variable).
+pub fn roots(ca_bundle: Option<&Path>, name: &str, log: Log) -> Result<RootCerts> {
     Ok(match ca_bundle {
-        Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, log)?)),
+        Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, name, log)?)),
         None => RootCerts::PlatformVerifier,
     })
 }
@@ -32,8 +33,8 @@ const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 /// Reads every certificate of a PEM bundle. A file with none, or with
 /// none that is a certificate, is a configuration error; a block that is
 /// no certificate beside good ones is left out with a warning.
-fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
-    let pem = read_bundle(path)?;
+fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'static>>> {
+    let pem = read_bundle(path, name)?;
     // Windows Notepad starts a UTF-8 file with a byte-order mark, which
     // would hide the first -----BEGIN line.
     let pem = without_bom(&pem);
@@ -44,9 +45,10 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
     for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
         let (kind, der) = section.map_err(|e| {
             config_error(format!(
-                "ca_bundle {} is not valid PEM: {}{REEXPORT}",
+                "{name} {} is not valid PEM: {}{}",
                 path.display(),
-                pem_problem(&e)
+                pem_problem(&e),
+                reexport(name)
             ))
         })?;
         if kind != SectionKind::Certificate {
@@ -67,18 +69,18 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
     let der = pem.first() == Some(&0x30) && pem.get(1).is_some_and(|b| (0x81..=0x84).contains(b));
     if blocks == 0 && der {
         return Err(config_error(format!(
-            "ca_bundle {shown} is a binary (DER or PKCS#12) file, not PEM; convert it: openssl x509 -inform der -in {shown} -out ca.pem (from a .p12: openssl pkcs12 -in {shown} -nokeys -out ca.pem), and point ca_bundle at ca.pem"
+            "{name} {shown} is a binary (DER or PKCS#12) file, not PEM; convert it: openssl x509 -inform der -in {shown} -out ca.pem (from a .p12: openssl pkcs12 -in {shown} -nokeys -out ca.pem), and point {name} at ca.pem"
         )));
     }
     // What Windows PowerShell's `>` writes: each character two bytes.
     if blocks == 0 && (pem.starts_with(b"\xFF\xFE") || pem.starts_with(b"\xFE\xFF")) {
         return Err(config_error(format!(
-            "ca_bundle {shown} is UTF-16 text, which PEM is not; save it as UTF-8 or ASCII (PowerShell: Set-Content -Encoding ascii)"
+            "{name} {shown} is UTF-16 text, which PEM is not; save it as UTF-8 or ASCII (PowerShell: Set-Content -Encoding ascii)"
         )));
     }
     if blocks == 0 {
         return Err(config_error(format!(
-            "ca_bundle {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"
+            "{name} {shown} holds no certificate; point it at a PEM file with -----BEGIN CERTIFICATE----- blocks"
         )));
     }
     if certs.is_empty() {
@@ -87,13 +89,14 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
             n => format!("none of its {n} CERTIFICATE blocks is an X.509 certificate"),
         };
         return Err(config_error(format!(
-            "ca_bundle {shown} holds no certificate that can be read: {which}{REEXPORT}"
+            "{name} {shown} holds no certificate that can be read: {which}{}",
+            reexport(name)
         )));
     }
     match unreadable.as_slice() {
         [] => {}
         [one] => log.warn(&format!(
-            "ca_bundle {shown}: certificate {one} of {blocks} is not an X.509 certificate and is left out"
+            "{name} {shown}: certificate {one} of {blocks} is not an X.509 certificate and is left out"
         )),
         many => {
             let mut list: Vec<String> = many.iter().take(5).map(usize::to_string).collect();
@@ -101,7 +104,7 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
                 list.push("…".into());
             }
             log.warn(&format!(
-                "ca_bundle {shown}: certificates {} of {blocks} are not X.509 certificates and are left out",
+                "{name} {shown}: certificates {} of {blocks} are not X.509 certificates and are left out",
                 list.join(", ")
             ));
         }
@@ -110,8 +113,9 @@ fn load_ca_bundle(path: &Path, log: Log) -> Result<Vec<Certificate<'static>>> {
 }
 
 /// What to do about a bundle that cannot be read as certificates.
-const REEXPORT: &str =
-    "; export the certificates again as PEM (Base64 text), or point ca_bundle at another file";
+fn reexport(name: &str) -> String {
+    format!("; export the certificates again as PEM (Base64 text), or point {name} at another file")
+}
 
 /// What is wrong with a PEM file, in words (the error's own `Display`
 /// shows bytes as numbers).
@@ -131,10 +135,10 @@ fn pem_problem(error: &pem::Error) -> String {
 /// The bytes of the bundle: a regular file (a link to one is followed) of
 /// at most [`MAX_BUNDLE_BYTES`]. A pipe or a device is never read: it
 /// would hang the run or fill its memory.
-fn read_bundle(path: &Path) -> Result<Vec<u8>> {
+fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
     let refused = |why: String| {
         config_error(format!(
-            "ca_bundle {} {why}; point ca_bundle at a PEM file",
+            "{name} {} {why}; point {name} at a PEM file",
             path.display()
         ))
     };
@@ -145,7 +149,7 @@ fn read_bundle(path: &Path) -> Result<Vec<u8>> {
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let cannot_read = |e: std::io::Error| {
         config_error(format!(
-            "cannot read ca_bundle {}: {e}; point ca_bundle at a PEM file",
+            "cannot read {name} {}: {e}; point {name} at a PEM file",
             path.display()
         ))
     };

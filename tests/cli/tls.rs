@@ -110,6 +110,38 @@ fn walks_every_page_over_https_trusting_the_ca_bundle_of_the_config_file() {
     assert_eq!(fake.token_requests(), 1);
 }
 
+/// A bundle that cannot be read is named by what set it: a user who set
+/// only `TALKDESK_CA_BUNDLE` was sent to look for a `ca_bundle` key.
+#[test]
+fn a_bundle_that_cannot_be_read_is_named_by_the_key_or_the_variable_that_set_it() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let config = sb.write_config("config.toml", "[default]\nca_bundle = \"none.pem\"\n");
+    let from_file = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .arg("list")
+        .output();
+    let from_env = (sb
+        .tool(&fake)
+        .env("TALKDESK_CA_BUNDLE", sb.path("none.pem")))
+    .arg("list")
+    .output();
+    for (output, name) in [(from_file, "ca_bundle"), (from_env, "TALKDESK_CA_BUNDLE")] {
+        let output = output.unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        let path = sb.path("none.pem").display().to_string();
+        assert!(
+            stderr.starts_with(&format!("error: cannot read {name} {path}: "))
+                && stderr.contains(&format!("; point {name} at a PEM file")),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn talkdesk_ca_bundle_trusts_the_test_ca() {
     let ca = TestCa::new("test CA");
@@ -311,7 +343,7 @@ fn a_certificate_block_that_is_no_certificate_is_refused_or_left_out_with_a_warn
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "ca_bundle {} holds no certificate that can be read: its CERTIFICATE block is not an X.509 certificate",
+            "TALKDESK_CA_BUNDLE {} holds no certificate that can be read: its CERTIFICATE block is not an X.509 certificate",
             sb.path("ca.pem").display()
         )),
         "{stderr}"
@@ -329,7 +361,7 @@ fn a_certificate_block_that_is_no_certificate_is_refused_or_left_out_with_a_warn
     assert_eq!(json_accounts(&output).len(), 3);
     assert!(
         stderr_of(&output).contains(&format!(
-            "warning: ca_bundle {}: certificate 1 of 2 is not an X.509 certificate and is left out",
+            "warning: TALKDESK_CA_BUNDLE {}: certificate 1 of 2 is not an X.509 certificate and is left out",
             sb.path("ca.pem").display()
         )),
         "{}",
@@ -357,7 +389,7 @@ fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
         let stderr = stderr_of(&output);
         assert!(
             stderr.contains(&format!(
-                "ca_bundle {} is not valid PEM: {says}",
+                "TALKDESK_CA_BUNDLE {} is not valid PEM: {says}",
                 sb.path(name).display()
             )) && stderr.contains("export the certificates again as PEM"),
             "{stderr}"
@@ -407,8 +439,8 @@ fn a_ca_bundle_that_is_no_regular_file_or_too_large_is_refused_at_once() {
         );
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(
-            stderr.contains(&format!("ca_bundle {} {says}", path.display()))
-                && stderr.contains("point ca_bundle at a PEM file"),
+            stderr.contains(&format!("TALKDESK_CA_BUNDLE {} {says}", path.display()))
+                && stderr.contains("point TALKDESK_CA_BUNDLE at a PEM file"),
             "{stderr}"
         );
     }
