@@ -143,7 +143,7 @@ fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
         super::diff::parse_export(&text).map_err(|e| usage_error(format!("{name}{e}")))?;
     let mut seen = HashMap::with_capacity(records.len());
     for (place, account) in &records {
-        if let Some(first) = seen.insert(account.id(), place) {
+        if let Some(first) = seen.insert(account.id_text(), place) {
             return Err(usage_error(format!(
                 "{name}, {place}: id `{}` appears twice (also at {first}); an export holds each account once, nothing was recorded",
                 account.id()

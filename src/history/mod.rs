@@ -51,6 +51,37 @@ impl fmt::Display for Org {
     }
 }
 
+/// The key an account is kept under in the store. An id that is a string
+/// written the usual way is kept as its text (`"abc"` as `abc`), as the
+/// store always kept it; any other id as its exact JSON text: a number
+/// (`1`), a string with other escapes (`"\u0061"`), and a string whose
+/// text would itself read as JSON (`"1"`, which the number's `1` is).
+/// Keys of the first kind are never JSON and keys of the second always
+/// are, so two accounts share a key only when their ids' JSON texts are
+/// one (SPEC §6), and every id kept before keeps its key.
+pub fn account_key(account: &crate::account::Account) -> String {
+    let text = account.id_text();
+    match serde_json::from_str::<String>(text) {
+        Ok(id) if serde_json::to_string(&id).is_ok_and(|usual| usual == text) && !is_json(&id) => {
+            id
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// An account's key as the id shows (as `list` shows it): a key that is a
+/// JSON string is read, any other as it is.
+pub fn shown_id(key: &str) -> String {
+    match is_json(key) {
+        true => serde_json::from_str::<String>(key).unwrap_or_else(|_| key.to_string()),
+        false => key.to_string(),
+    }
+}
+
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 /// The fields whose value differs between two versions' bodies (keys of
 /// either side, `before`'s order first), except `status`.
 pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
@@ -135,5 +166,45 @@ impl Store {
                 )
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Account;
+
+    fn key(text: &str) -> String {
+        account_key(&Account::from_text(&format!(r#"{{"id":{text}}}"#)).unwrap())
+    }
+
+    #[test]
+    fn ids_share_a_key_only_when_their_json_texts_are_one() {
+        let texts = [
+            r#""abc""#,
+            r#""\u0061bc""#,
+            "1",
+            r#""1""#,
+            "1.0",
+            r#""true""#,
+            r#""\"1\"""#,
+            r#""a\nb""#,
+            r#""café""#,
+        ];
+        let keys: Vec<String> = texts.iter().map(|t| key(t)).collect();
+        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+        assert_eq!(distinct.len(), texts.len(), "{keys:?}");
+        // As the store always kept them: a usual string as its text, a
+        // number as its JSON text.
+        assert_eq!(key(r#""abc""#), "abc");
+        assert_eq!(key(r#""a\nb""#), "a\nb");
+        assert_eq!(key("1.0"), "1.0");
+        assert_eq!(key(r#""1""#), r#""1""#);
+        for text in texts {
+            let shown = Account::from_text(&format!(r#"{{"id":{text}}}"#))
+                .unwrap()
+                .id();
+            assert_eq!(shown_id(&key(text)), shown, "{text}");
+        }
     }
 }

@@ -280,7 +280,8 @@ impl Store {
                 None => Ok(None),
             };
             let (before, after) = (version(2)?, version(6)?);
-            for change in changes_of(r.get(0)?, r.get(1)?, before, after) {
+            let id = super::shown_id(&r.get::<_, String>(1)?);
+            for change in changes_of(r.get(0)?, id, before, after) {
                 each(change)?;
             }
         }
@@ -297,7 +298,7 @@ impl Store {
     /// (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
         let org_row = self.known_org(org)?;
-        let (row, id) = self.find_account(org, org_row, key)?;
+        let (row, found) = self.find_account(org, org_row, key)?;
         let mut stmt = self.conn.prepare(
             "SELECT valid_from, valid_to, name, body FROM version
              WHERE account = ?1 ORDER BY valid_from",
@@ -305,7 +306,7 @@ impl Store {
         let versions = stmt
             .query_map([row], |r| Version::from_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok((id, versions))
+        Ok((super::shown_id(&found), versions))
     }
 
     /// The account `key` names in the organization's history: its id, or
@@ -313,19 +314,24 @@ impl Store {
     /// organization when none has it; the matching accounts when a name
     /// matches several.
     fn find_account(&self, org: &Org, org_row: i64, key: &str) -> Result<(i64, String)> {
-        let by_id: Option<(i64, String)> = self
+        // `1` is the number 1 or the string "1" (kept as `"1"`, see
+        // `account_key`); `"1"` only the string.
+        let quoted = serde_json::to_string(key)?;
+        let by_id: Vec<(i64, String, Option<String>)> = self
             .conn
-            .query_row(
-                "SELECT id, account_id FROM account WHERE org = ?1 AND account_id = ?2",
-                rusqlite::params![org_row, key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+            .prepare(
+                "SELECT id, account_id FROM account WHERE org = ?1 AND account_id IN (?2, ?3)
+                 ORDER BY account_id",
+            )?
+            .query_map(rusqlite::params![org_row, key, quoted], |r| {
+                Ok((r.get(0)?, r.get(1)?, None))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         // By id, else by name: the accounts that ever had it, in any case
         // (Unicode's: SQLite's NOCASE knows only ASCII letters).
         let found: Vec<(i64, String, Option<String>)> = match by_id {
-            Some((row, id)) => vec![(row, id, None)],
-            None => {
+            by_id if !by_id.is_empty() => by_id,
+            _ => {
                 let wanted = key.to_lowercase();
                 let mut named = BTreeMap::new();
                 let mut statement = self.conn.prepare(
@@ -352,6 +358,14 @@ impl Store {
                 "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
             ))),
             [(row, id, _)] => Ok((*row, id.clone())),
+            several if several.iter().all(|(_, _, name)| name.is_none()) => {
+                let list: Vec<&str> = several.iter().map(|(_, id, _)| id.as_str()).collect();
+                Err(crate::error::usage_error(format!(
+                    "`{key}` is the id of {} accounts, written {} in the API's JSON; pass the one you mean as it is written there (a string in double quotes)",
+                    several.len(),
+                    list.join(" and ")
+                )))
+            }
             several => {
                 let list: Vec<String> = several
                     .iter()

@@ -248,9 +248,9 @@ impl<'t> Merge<'t> {
         let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
         let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
         for account in accounts {
-            let id = account.id();
-            let row = self.account_row(&id)?;
+            let row = self.account_row(&super::account_key(&account))?;
             if !in_snapshot.insert(row) {
+                let id = account.id();
                 bail!("account `{id}` appears twice in one snapshot; nothing was recorded");
             }
             order.push(row);
@@ -537,14 +537,30 @@ mod tests {
             conn.execute_batch(
                 r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
                    INSERT INTO account (id, org, account_id) VALUES (1, 1, 'a');
-                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 1);
+                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 4);
                    INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');"#,
+                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');
+                   INSERT INTO account (id, org, account_id) VALUES (2, 1, '123'), (3, 1, '7'), (4, 1, 'b');
+                   INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                     VALUES (1, 2, 10000000, NULL, 'ACTIVE', 's', '{"id":"123","status":"ACTIVE"}'),
+                            (1, 3, 10000000, NULL, 'ACTIVE', 'n', '{"id":7,"status":"ACTIVE"}'),
+                            (1, 4, 10000000, NULL, 'ACTIVE', 'e', '{"id":"\u0062","status":"ACTIVE"}');"#,
             )
             .unwrap();
         }
         let mut store = Store::open(&path, Access::Write).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
+        // Schema 3 keeps an id under its JSON text unless it is a string
+        // written the usual way that reads as no JSON.
+        let keys: Vec<String> = (store
+            .conn
+            .prepare("SELECT account_id FROM account ORDER BY id"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+        assert_eq!(keys, ["a", "\"123\"", "7", "\"\\u0062\""]);
         let source: String = store
             .conn
             .query_row("SELECT source FROM snapshot", [], |r| r.get(0))
@@ -554,14 +570,29 @@ mod tests {
             .record(
                 &org(),
                 Taken::At(20_000_000),
-                vec![account("a", "CHURNED", "x")],
+                vec![
+                    account("a", "CHURNED", "x"),
+                    Account::from_text(r#"{"id":"123","status":"ACTIVE"}"#).unwrap(),
+                    Account::from_text(r#"{"id":7,"status":"ACTIVE"}"#).unwrap(),
+                    Account::from_text(r#"{"id":"\u0062","status":"ACTIVE"}"#).unwrap(),
+                ],
                 "t",
             )
             .unwrap();
-        assert_eq!(s.counts.status, 1);
+        // The same accounts as before the upgrade: none added or removed.
+        let nothing_else = Counts {
+            status: 1,
+            ..Counts::default()
+        };
+        assert_eq!(s.counts, nothing_else);
         assert_eq!(
             all_at(&store, 10_000_000),
-            [r#"{"id":"a","name":"x","status":"ACTIVE"}"#]
+            [
+                r#"{"id":"a","name":"x","status":"ACTIVE"}"#,
+                r#"{"id":"123","status":"ACTIVE"}"#,
+                r#"{"id":7,"status":"ACTIVE"}"#,
+                r#"{"id":"\u0062","status":"ACTIVE"}"#,
+            ]
         );
     }
 }

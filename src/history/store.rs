@@ -65,6 +65,22 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE snapshot ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
      CREATE INDEX version_by_start ON version (org, valid_from);
      CREATE INDEX version_by_end ON version (org, valid_to);",
+    // 3: an account is kept under its id's exact JSON text unless the id is
+    // a string written the usual way whose text is no JSON (`abc`), as
+    // `history::account_key` says: the string "1" and the number 1, kept
+    // as one before, are two accounts. The keys that change go through a
+    // temporary one, so that no two rows share a key on the way.
+    "CREATE TEMP TABLE rekey AS
+         SELECT a.id, (SELECT v.body -> '$.id' FROM version v WHERE v.account = a.id
+                       ORDER BY v.valid_from DESC LIMIT 1) AS exact
+         FROM account a;
+     DELETE FROM rekey WHERE exact IS NULL
+         OR (json_type(exact) = 'text' AND exact = json_quote(exact ->> '$')
+             AND NOT json_valid(exact ->> '$'));
+     UPDATE account SET account_id = char(0) || id WHERE id IN (SELECT id FROM rekey);
+     UPDATE account SET account_id = (SELECT exact FROM rekey r WHERE r.id = account.id)
+         WHERE id IN (SELECT id FROM rekey);
+     DROP TABLE rekey;",
 ];
 
 /// The schema version this build writes.

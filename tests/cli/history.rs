@@ -1279,6 +1279,57 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
     );
 }
 
+/// The string id "1" and the number 1 are two accounts, as `list` and
+/// `diff` count them (SPEC §6: ids by their exact JSON text): `snapshot`
+/// said "account `1` appears twice in one snapshot" every night, and
+/// recorded nothing.
+#[test]
+fn the_string_1_and_the_number_1_are_two_accounts_in_the_store() {
+    let sb = Sandbox::new();
+    let fake = fake_with(vec![
+        json!({"id": "1", "name": "Text", "status": "ACTIVE"}),
+        json!({"id": 1, "name": "Number", "status": "ACTIVE"}),
+    ]);
+    assert_eq!(snapshot(&sb, &fake)["accounts"], 2);
+    let out = sb
+        .tool(&fake)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output();
+    let export = ok(&out.unwrap());
+    // And so does an import of that export.
+    fs::write(sb.path("both.jsonl"), &export).unwrap();
+    let imported = offline(&sb, &sb.path("store"))
+        .args(["snapshot", "--import", "both.jsonl", "--at", "2026-11-01"])
+        .current_dir(sb.path(""))
+        .output();
+    let imported = stderr_of(&imported.unwrap());
+    assert!(imported.starts_with("recorded 2 accounts"), "{imported}");
+    assert_eq!(
+        export,
+        "{\"id\":\"1\",\"name\":\"Text\",\"status\":\"ACTIVE\"}\n{\"id\":1,\"name\":\"Number\",\"status\":\"ACTIVE\"}\n"
+    );
+    let out = sb
+        .tool(&fake)
+        .args(["changes", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), "time,id,name,kind,before,after\n");
+    // `1` names both: the error says how to name each.
+    let err = fails_with(&sb.tool(&fake).args(["history", "1"]).output().unwrap(), 2);
+    assert!(
+        err.contains("`1` is the id of 2 accounts, written \"1\" and 1 in the API's JSON"),
+        "{err}"
+    );
+    for (key, name) in [("\"1\"", "Text"), ("Number", "Number")] {
+        let out = sb.tool(&fake).args(["history", key, "-o", "csv"]).output();
+        let out = ok(&out.unwrap());
+        assert!(
+            out.lines().nth(1).is_some_and(|l| l.contains(name)),
+            "{key}: {out}"
+        );
+    }
+}
+
 /// A name is found in any case, Unicode's too: `CAFÉ` missed `café`
 /// (SQLite's NOCASE knows only ASCII), and `changes --id` with it.
 #[test]
