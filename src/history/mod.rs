@@ -51,35 +51,43 @@ impl fmt::Display for Org {
     }
 }
 
-/// The key an account is kept under in the store. An id that is a string
-/// written the usual way is kept as its text (`"abc"` as `abc`), as the
-/// store always kept it; any other id as its exact JSON text: a number
-/// (`1`), a string with other escapes (`"\u0061"`), and a string whose
-/// text would itself read as JSON (`"1"`, which the number's `1` is).
-/// Keys of the first kind are never JSON and keys of the second always
-/// are, so two accounts share a key only when their ids' JSON texts are
-/// one (SPEC §6), and every id kept before keeps its key.
-pub fn account_key(account: &crate::account::Account) -> String {
-    let text = account.id_text();
-    match serde_json::from_str::<String>(text) {
-        Ok(id) if serde_json::to_string(&id).is_ok_and(|usual| usual == text) && !is_json(&id) => {
+/// The key an account is kept under in the store, from its id's exact
+/// JSON text. An id that is a string written the usual way is kept as its
+/// text (`"abc"` as `abc`), as the store always kept it; any other id as
+/// its exact JSON text: a number (`1`), a string with other escapes
+/// (`"caf\u00e9"`), and a string whose text would itself read as JSON
+/// (`"1"`, which the number's `1` is). Keys of the first kind are never
+/// JSON and keys of the second always are, so two accounts share a key
+/// only when their ids' JSON texts are one (SPEC §6), and every id kept
+/// before keeps its key. (The store's migration to schema 3 calls this
+/// very function, as SQL's `account_key`.)
+pub fn account_key(id_text: &str) -> String {
+    match lenient::<String>(id_text) {
+        Some(id)
+            if serde_json::to_string(&id).is_ok_and(|usual| usual == id_text) && !is_json(&id) =>
+        {
             id
         }
-        _ => text.to_string(),
+        _ => id_text.to_string(),
     }
 }
 
-/// An account's key as the id shows (as `list` shows it): a key that is a
-/// JSON string is read, any other as it is.
+/// An account's key as its id shows, as `list` shows it (`Account::id`): a
+/// key that is a JSON string is read, any other key is its own text.
 pub fn shown_id(key: &str) -> String {
+    lenient::<String>(key).unwrap_or_else(|| key.to_string())
+}
+
+/// The JSON text of the id a key keeps.
+pub fn id_text_of(key: &str) -> String {
     match is_json(key) {
-        true => serde_json::from_str::<String>(key).unwrap_or_else(|_| key.to_string()),
-        false => key.to_string(),
+        true => key.to_string(),
+        false => Value::from(key).to_string(),
     }
 }
 
 fn is_json(text: &str) -> bool {
-    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    lenient::<serde::de::IgnoredAny>(text).is_some()
 }
 
 /// The fields whose value differs between two versions' bodies (keys of
@@ -175,7 +183,11 @@ mod tests {
     use crate::account::Account;
 
     fn key(text: &str) -> String {
-        account_key(&Account::from_text(&format!(r#"{{"id":{text}}}"#)).unwrap())
+        account_key(
+            Account::from_text(&format!(r#"{{"id":{text}}}"#))
+                .unwrap()
+                .id_text(),
+        )
     }
 
     #[test]
@@ -190,6 +202,8 @@ mod tests {
             r#""\"1\"""#,
             r#""a\nb""#,
             r#""café""#,
+            r#""x\ud800y""#,
+            r#""1\u0000""#,
         ];
         let keys: Vec<String> = texts.iter().map(|t| key(t)).collect();
         let distinct: std::collections::HashSet<&String> = keys.iter().collect();

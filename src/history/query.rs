@@ -8,7 +8,8 @@ use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
 use super::record::decode_order;
-use super::{Org, Store, changed_fields, recorded_status, show_time};
+use super::{Org, Store, changed_fields, id_text_of, recorded_status, show_time};
+use crate::account::lenient;
 
 /// One recorded snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,7 +233,8 @@ impl Store {
 
     /// Every change at the snapshots taken within `[since, until]`, each
     /// compared with the snapshot before it, to `each` as it is read; by
-    /// time, then by id.
+    /// time, then by id. `id`: one account's key, as
+    /// [`Store::account_id`] found it.
     pub fn changes(
         &self,
         org: &Org,
@@ -241,10 +243,6 @@ impl Store {
         mut each: impl FnMut(Change) -> Result<()>,
     ) -> Result<()> {
         let org_row = self.known_org(org)?;
-        // An id (or name) the history never had is an error, not "0 changes".
-        let id = id
-            .map(|key| self.find_account(org, org_row, key).map(|(_, id)| id))
-            .transpose()?;
         let first: i64 = self.conn.query_row(
             "SELECT min(taken_at) FROM snapshot WHERE org = ?1",
             [org_row],
@@ -270,7 +268,7 @@ impl Store {
              LEFT JOIN version b ON b.account = k.account AND b.valid_to = k.t
              LEFT JOIN version n ON n.account = k.account AND n.valid_from = k.t
              WHERE ?4 IS NULL OR a.account_id = ?4
-             ORDER BY k.t, a.account_id",
+             ORDER BY k.t, shown_id(a.account_id)",
         )?;
         let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
         while let Some(r) = rows.next()? {
@@ -288,14 +286,16 @@ impl Store {
         Ok(())
     }
 
-    /// The id of the account `key` names (see [`Store::find_account`]).
+    /// The store's key of the account `key` names (see
+    /// [`Store::find_account`]); an id or name the history never had is an
+    /// error, not "0 changes".
     pub fn account_id(&self, org: &Org, key: &str) -> Result<String> {
         let org_row = self.known_org(org)?;
         self.find_account(org, org_row, key).map(|(_, id)| id)
     }
 
-    /// One account's versions, oldest first, found by id or else by name
-    /// (see [`Store::find_account`]).
+    /// One account's store key and versions, oldest first, found by id or
+    /// else by name (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
         let org_row = self.known_org(org)?;
         let (row, found) = self.find_account(org, org_row, key)?;
@@ -306,27 +306,34 @@ impl Store {
         let versions = stmt
             .query_map([row], |r| Version::from_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok((super::shown_id(&found), versions))
+        Ok((found, versions))
     }
 
-    /// The account `key` names in the organization's history: its id, or
-    /// else its name (case-insensitively). A clear error naming the
-    /// organization when none has it; the matching accounts when a name
-    /// matches several.
+    /// The account `key` names in the organization's history (its row and
+    /// store key): its id as the API wrote it (`1`, `"1"`, `"caf\u00e9"`),
+    /// else its id as `list` shows it (`café`), else its name
+    /// (case-insensitively). A clear error naming the organization when
+    /// none has it; the matching accounts when several do.
     fn find_account(&self, org: &Org, org_row: i64, key: &str) -> Result<(i64, String)> {
-        // `1` is the number 1 or the string "1" (kept as `"1"`, see
-        // `account_key`); `"1"` only the string.
-        let quoted = serde_json::to_string(key)?;
-        let by_id: Vec<(i64, String, Option<String>)> = self
-            .conn
-            .prepare(
-                "SELECT id, account_id FROM account WHERE org = ?1 AND account_id IN (?2, ?3)
-                 ORDER BY account_id",
+        // `"abc"` is kept as `abc`.
+        let decoded = lenient::<String>(key).unwrap_or_default();
+        let as_written = self
+            .keys_where(
+                "account_id IN (?2, ?3)",
+                rusqlite::params![org_row, key, decoded],
             )?
-            .query_map(rusqlite::params![org_row, key, quoted], |r| {
-                Ok((r.get(0)?, r.get(1)?, None))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            .into_iter()
+            .find(|(_, found)| id_text_of(found) == key);
+        if let Some((row, found)) = as_written {
+            return Ok((row, found));
+        }
+        // A key that is a JSON string is shown read (`shown_id`).
+        let by_id = self.keys_where(
+            "(account_id = ?2 OR (substr(account_id, 1, 1) = '\"' AND shown_id(account_id) = ?2))",
+            rusqlite::params![org_row, key],
+        )?;
+        let by_id: Vec<(i64, String, Option<String>)> =
+            by_id.into_iter().map(|(row, id)| (row, id, None)).collect();
         // By id, else by name: the accounts that ever had it, in any case
         // (Unicode's: SQLite's NOCASE knows only ASCII letters).
         let found: Vec<(i64, String, Option<String>)> = match by_id {
@@ -359,7 +366,7 @@ impl Store {
             ))),
             [(row, id, _)] => Ok((*row, id.clone())),
             several if several.iter().all(|(_, _, name)| name.is_none()) => {
-                let list: Vec<&str> = several.iter().map(|(_, id, _)| id.as_str()).collect();
+                let list: Vec<String> = several.iter().map(|(_, id, _)| id_text_of(id)).collect();
                 Err(crate::error::usage_error(format!(
                     "`{key}` is the id of {} accounts, written {} in the API's JSON; pass the one you mean as it is written there (a string in double quotes)",
                     several.len(),
@@ -378,6 +385,21 @@ impl Store {
                 )))
             }
         }
+    }
+
+    /// The accounts of an organization (`?1`) whose rows meet `condition`,
+    /// as (row, key), by key.
+    fn keys_where(
+        &self,
+        condition: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(i64, String)>> {
+        let sql = format!(
+            "SELECT id, account_id FROM account WHERE org = ?1 AND {condition} ORDER BY account_id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The counts per status at the end of each period, from `snapshots`

@@ -248,7 +248,7 @@ impl<'t> Merge<'t> {
         let mut order: Vec<i64> = Vec::with_capacity(accounts.len());
         let mut in_snapshot: HashSet<i64> = HashSet::with_capacity(accounts.len());
         for account in accounts {
-            let row = self.account_row(&super::account_key(&account))?;
+            let row = self.account_row(&super::account_key(account.id_text()))?;
             if !in_snapshot.insert(row) {
                 let id = account.id();
                 bail!("account `{id}` appears twice in one snapshot; nothing was recorded");
@@ -537,7 +537,7 @@ mod tests {
             conn.execute_batch(
                 r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
                    INSERT INTO account (id, org, account_id) VALUES (1, 1, 'a');
-                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 4);
+                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 6);
                    INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
                      VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');
                    INSERT INTO account (id, org, account_id) VALUES (2, 1, '123'), (3, 1, '7'), (4, 1, 'b');
@@ -547,6 +547,22 @@ mod tests {
                             (1, 4, 10000000, NULL, 'ACTIVE', 'e', '{"id":"\u0062","status":"ACTIVE"}');"#,
             )
             .unwrap();
+            // Keys with a NUL: the first release kept `"\u00002"` as NUL 2,
+            // which a temporary key NUL + row once met, and `"1\u0000"` as
+            // 1 NUL, which SQLite's json_valid read as JSON.
+            for (row, key, id) in [(5, "\u{0}2", r#""\u00002""#), (6, "1\u{0}", r#""1\u0000""#)] {
+                conn.execute(
+                    "INSERT INTO account (id, org, account_id) VALUES (?1, 1, ?2)",
+                    rusqlite::params![row, key],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                     VALUES (1, ?1, 10000000, NULL, 'ACTIVE', NULL, ?2)",
+                    rusqlite::params![row, format!(r#"{{"id":{id},"status":"ACTIVE"}}"#)],
+                )
+                .unwrap();
+            }
         }
         let mut store = Store::open(&path, Access::Write).unwrap();
         assert_eq!(store.schema_version().unwrap(), 3);
@@ -560,7 +576,10 @@ mod tests {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-        assert_eq!(keys, ["a", "\"123\"", "7", "\"\\u0062\""]);
+        assert_eq!(
+            keys,
+            ["a", "\"123\"", "7", "\"\\u0062\"", "\u{0}2", "1\u{0}"]
+        );
         let source: String = store
             .conn
             .query_row("SELECT source FROM snapshot", [], |r| r.get(0))
@@ -575,6 +594,8 @@ mod tests {
                     Account::from_text(r#"{"id":"123","status":"ACTIVE"}"#).unwrap(),
                     Account::from_text(r#"{"id":7,"status":"ACTIVE"}"#).unwrap(),
                     Account::from_text(r#"{"id":"\u0062","status":"ACTIVE"}"#).unwrap(),
+                    Account::from_text(r#"{"id":"\u00002","status":"ACTIVE"}"#).unwrap(),
+                    Account::from_text(r#"{"id":"1\u0000","status":"ACTIVE"}"#).unwrap(),
                 ],
                 "t",
             )
@@ -592,6 +613,8 @@ mod tests {
                 r#"{"id":"123","status":"ACTIVE"}"#,
                 r#"{"id":7,"status":"ACTIVE"}"#,
                 r#"{"id":"\u0062","status":"ACTIVE"}"#,
+                r#"{"id":"\u00002","status":"ACTIVE"}"#,
+                r#"{"id":"1\u0000","status":"ACTIVE"}"#,
             ]
         );
     }

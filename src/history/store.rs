@@ -65,21 +65,23 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE snapshot ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
      CREATE INDEX version_by_start ON version (org, valid_from);
      CREATE INDEX version_by_end ON version (org, valid_to);",
-    // 3: an account is kept under its id's exact JSON text unless the id is
-    // a string written the usual way whose text is no JSON (`abc`), as
-    // `history::account_key` says: the string "1" and the number 1, kept
-    // as one before, are two accounts. The keys that change go through a
-    // temporary one, so that no two rows share a key on the way.
-    "CREATE TEMP TABLE rekey AS
-         SELECT a.id, (SELECT v.body -> '$.id' FROM version v WHERE v.account = a.id
-                       ORDER BY v.valid_from DESC LIMIT 1) AS exact
+    // 3: an account is kept under `history::account_key` of its id's exact
+    // JSON text (the text `->` gives, as sent): the string "1" and the
+    // number 1, kept as one before, are two accounts. The rows whose key
+    // changes pass through an organization no row has (the negated one),
+    // so that no two rows share a key on the way (its reference is checked
+    // at the commit, when the organization is back).
+    "PRAGMA defer_foreign_keys = ON;
+     CREATE TEMP TABLE rekey AS
+         SELECT a.id, account_key((SELECT v.body -> '$.id' FROM version v
+                                   WHERE v.account = a.id
+                                   ORDER BY v.valid_from DESC LIMIT 1)) AS key
          FROM account a;
-     DELETE FROM rekey WHERE exact IS NULL
-         OR (json_type(exact) = 'text' AND exact = json_quote(exact ->> '$')
-             AND NOT json_valid(exact ->> '$'));
-     UPDATE account SET account_id = char(0) || id WHERE id IN (SELECT id FROM rekey);
-     UPDATE account SET account_id = (SELECT exact FROM rekey r WHERE r.id = account.id)
+     DELETE FROM rekey WHERE key IS NULL
+         OR key = (SELECT account_id FROM account a WHERE a.id = rekey.id);
+     UPDATE account SET org = -org, account_id = (SELECT key FROM rekey r WHERE r.id = account.id)
          WHERE id IN (SELECT id FROM rekey);
+     UPDATE account SET org = -org WHERE org < 0;
      DROP TABLE rekey;",
 ];
 
@@ -216,6 +218,21 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
+/// The SQL functions `account_key(id_json)` and `shown_id(key)`: the
+/// store's keys made and shown by the same code in SQL as in Rust.
+fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("account_key", 1, flags, |ctx| {
+        Ok(ctx
+            .get::<Option<String>>(0)?
+            .map(|text| super::account_key(&text)))
+    })?;
+    conn.create_scalar_function("shown_id", 1, flags, |ctx| {
+        Ok(super::shown_id(&ctx.get::<String>(0)?))
+    })
+}
+
 /// The longest file name most file systems take, in bytes.
 const NAME_MAX: usize = 255;
 
@@ -328,6 +345,7 @@ impl Store {
         let conn = Connection::open_with_flags(target, flags)
             .with_context(|| format!("opening the history store {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        add_functions(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

@@ -1314,19 +1314,78 @@ fn the_string_1_and_the_number_1_are_two_accounts_in_the_store() {
         .output()
         .unwrap();
     assert_eq!(ok(&out), "time,id,name,kind,before,after\n");
-    // `1` names both: the error says how to name each.
-    let err = fails_with(&sb.tool(&fake).args(["history", "1"]).output().unwrap(), 2);
-    assert!(
-        err.contains("`1` is the id of 2 accounts, written \"1\" and 1 in the API's JSON"),
-        "{err}"
-    );
-    for (key, name) in [("\"1\"", "Text"), ("Number", "Number")] {
+    // Each by its id as the API wrote it, and by name.
+    for (key, name) in [
+        ("1", "Number"),
+        ("\"1\"", "Text"),
+        ("Number", "Number"),
+        ("text", "Text"),
+    ] {
         let out = sb.tool(&fake).args(["history", key, "-o", "csv"]).output();
         let out = ok(&out.unwrap());
         assert!(
             out.lines().nth(1).is_some_and(|l| l.contains(name)),
             "{key}: {out}"
         );
+    }
+}
+
+/// Ids the API writes with escapes (`"team\/42"`, as PHP writes them,
+/// `"caf\u00e9"`, as Python does) are found by the id `list` shows, as
+/// before they were kept under their JSON text; `changes` lists ids in
+/// the order of the ids shown, and `changes --id` finds the number 1
+/// beside the string "1" (it looked the account up twice, and the second
+/// time `1` named both).
+#[test]
+fn ids_are_found_as_list_shows_them_and_listed_in_that_order() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let ids = [
+        r#""team\/42""#,
+        r#""caf\u00e9""#,
+        r#""0042""#,
+        r#""123""#,
+        r#""-x7""#,
+        "1",
+        r#""1""#,
+    ];
+    let day = |status: &str| -> String {
+        let lines = ids
+            .iter()
+            .map(|id| format!("{{\"id\":{id},\"status\":\"{status}\"}}\n"));
+        lines.collect()
+    };
+    let (active, churned) = (day("ACTIVE"), day("CHURNED"));
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", &active), ("2026-11-02", &churned)],
+    );
+    let out = offline_ok(&sb, &store, &["changes", "-o", "csv"]);
+    let shown: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        shown,
+        ["'-x7", "0042", "1", "1", "123", "café", "team/42"],
+        "{out}"
+    );
+    for (key, id) in [
+        ("team/42", r#""team\/42""#),
+        ("café", r#""caf\u00e9""#),
+        ("1", "1"),
+        ("\"1\"", "\"1\""),
+    ] {
+        let out = offline_ok(&sb, &store, &["changes", "--id", key, "-o", "jsonl"]);
+        assert_eq!(out.lines().count(), 1, "{key}: {out}");
+        assert!(
+            out.starts_with(&format!("{{\"time\":\"2026-11-02T00:00:00Z\",\"id\":{id},")),
+            "{key}: {out}"
+        );
+        let out = offline_ok(&sb, &store, &["history", key, "-o", "csv"]);
+        assert_eq!(out.lines().count(), 3, "{key}: {out}");
     }
 }
 
