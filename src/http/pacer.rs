@@ -155,9 +155,8 @@ pub fn parse_rate_headers<'a>(
 /// The longest rate-limit window read, in seconds (a day).
 const MAX_WINDOW_SECS: f64 = 86_400.0;
 
-/// A quota or a rate above these is no limit anyone paces to: read as
-/// these, so that `-v` logs a number, not `inf` or 309 digits.
-const MAX_LIMIT: f64 = 1e6;
+/// A rate above this is no limit anyone paces to: read as this, so that
+/// `-v` logs a number, not `inf`.
 const MAX_LEARNT_RATE: f64 = 10_000.0;
 
 /// `10`, `10, 10;w=1`, `100;w=60;burst=10`: the first number and the
@@ -200,6 +199,14 @@ fn reset_after(n: f64, now: SystemTime) -> Duration {
         return at.duration_since(now).unwrap_or(Duration::ZERO);
     }
     Duration::from_secs_f64(n.min(1e9))
+}
+
+/// A number as `-v` shows it: `5000000`, but `1e308`, not its 309 digits.
+fn as_number(n: f64) -> String {
+    match n < 1e15 {
+        true => n.to_string(),
+        false => format!("{n:e}"),
+    }
 }
 
 /// A request's place in the pace: when it went, and its number.
@@ -502,7 +509,7 @@ impl Pacer {
             }
             _ => {}
         }
-        let limit = h.limit.filter(|l| *l >= 1.0)?.min(MAX_LIMIT);
+        let limit = h.limit.filter(|l| *l >= 1.0)?;
         // A reset past a day says no window, as a `w=` past a day does.
         let window = h.window.or_else(|| {
             let reset = self.longest_reset;
@@ -523,7 +530,8 @@ impl Pacer {
             self.tat = None;
         }
         Some(format!(
-            "the server allows {limit} requests per {} s",
+            "the server allows {} requests per {} s",
+            as_number(limit),
             window.as_secs_f64()
         ))
     }
@@ -1205,8 +1213,30 @@ mod tests {
 
     /// `RateLimit-Limit: 1e308` in a window of a nanosecond: `-v` said
     /// "pacing at inf requests/s: the server allows 1000…(309 digits)".
+    /// A large quota that is a real one is read as it is (a first fix
+    /// read 5,000,000 a day as 1,000,000).
     #[test]
     fn an_absurd_quota_is_read_as_the_largest_one_and_logged_as_a_number() {
+        let daily = RateHeaders {
+            limit: Some(5e6),
+            window: Some(Duration::from_secs(86_400)),
+            ..RateHeaders::default()
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slot = p.try_send(t0).unwrap();
+        let change = p
+            .on_answer(slot, t0 + ms(10), &with_headers(daily))
+            .unwrap();
+        assert!(
+            (change.rate - 5e6 / 86_400.0 * MARGIN).abs() < 1e-6,
+            "{change}"
+        );
+        assert!(
+            change.why.contains("allows 5000000 requests per 86400 s"),
+            "{change}"
+        );
+
         let h = RateHeaders {
             limit: Some(1e308),
             window: Some(Duration::from_nanos(1)),
