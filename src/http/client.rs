@@ -812,7 +812,7 @@ fn classify(
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
-    let bundle = options.ca_bundle.as_deref();
+    let bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     if let Some(unresolved) =
         super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default(), via)
     {
@@ -917,7 +917,7 @@ fn tls_error(
     error: Option<&rustls::Error>,
     request: &Request,
     via: Option<&Via>,
-    ca_bundle: Option<&Path>,
+    ca_bundle: Option<(&Path, &str)>,
 ) -> anyhow::Error {
     use rustls::{CertificateError as C, Error as R};
     let hint = match error {
@@ -976,8 +976,8 @@ fn tls_error(
 }
 
 /// What to do about a failed TLS handshake, told by its cause and the
-/// `ca_bundle` in use, if any.
-fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str> {
+/// `ca_bundle` in use, if any (with what set it: the key or the variable).
+fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
     let hint = match error {
         // Only a Common Name, which no longer counts (RFC 9525 §6.3).
@@ -1032,16 +1032,19 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<&Path>) -> Cow<'static, str
 
 /// The hint for a certificate that is not trusted, and for any other
 /// failed handshake: set `ca_bundle`, or, when it is set, what it lacks.
-fn untrusted_hint(error: Option<&rustls::Error>, ca_bundle: Option<&Path>) -> Cow<'static, str> {
+fn untrusted_hint(
+    error: Option<&rustls::Error>,
+    ca_bundle: Option<(&Path, &str)>,
+) -> Cow<'static, str> {
     use rustls::{CertificateError as C, Error as R};
-    let Some(path) = ca_bundle else {
+    let Some((path, name)) = ca_bundle else {
         return "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)".into();
     };
     let path = path.display();
     if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
-        format!("the server's certificate is not signed by any certificate in ca_bundle {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
+        format!("the server's certificate is not signed by any certificate in {name} {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
     } else {
-        format!("ca_bundle {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
+        format!("{name} {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
     }
 }
 
@@ -1133,7 +1136,7 @@ mod tests {
     fn a_server_without_a_site_for_the_name_is_told_so_not_the_bundle_blamed() {
         use rustls::{AlertDescription, Error};
         let alert = Error::AlertReceived(AlertDescription::UnrecognisedName);
-        let hint = tls_hint(&alert, Some(Path::new("/etc/corp.pem")));
+        let hint = tls_hint(&alert, Some((Path::new("/etc/corp.pem"), "ca_bundle")));
         assert!(hint.contains("no site for the host name"), "{hint}");
         assert!(!hint.contains("ca_bundle"), "{hint}");
     }
@@ -1143,7 +1146,7 @@ mod tests {
     #[test]
     fn certificates_refused_for_themselves_and_client_certificates_are_named() {
         use rustls::{AlertDescription as A, CertificateError as C, Error as R};
-        let bundle = Some(Path::new("/etc/corp.pem"));
+        let bundle = Some((Path::new("/etc/corp.pem"), "ca_bundle"));
         let cn_only = C::NotValidForNameContext {
             expected: rustls::pki_types::ServerName::try_from("localhost").unwrap(),
             presented: vec![],

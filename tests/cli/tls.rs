@@ -233,6 +233,7 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
     );
 }
 
+/// (The bundle is set by `TALKDESK_CA_BUNDLE`, and named so.)
 #[test]
 fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     let ca = TestCa::new("test CA");
@@ -242,7 +243,7 @@ fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     assert!(
         stderr.contains("TLS error: invalid peer certificate: UnknownIssuer")
             && stderr.contains(
-                "the server's certificate is not signed by any certificate in ca_bundle "
+                "the server's certificate is not signed by any certificate in TALKDESK_CA_BUNDLE "
             )
             && stderr.contains("ca.pem (used instead of the system store)")
             && stderr.contains("any intermediate certificate the server does not send"),
