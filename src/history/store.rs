@@ -236,10 +236,20 @@ fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
 /// The longest file name most file systems take, in bytes.
 const NAME_MAX: usize = 255;
 
-/// Refuses a name too long for the journal SQLite writes beside the store
-/// (`NAME-journal`): the store itself could be made, and then never written.
+/// Refuses a name too long for the journal SQLite writes beside a new
+/// store (`NAME-journal`): the store itself could be made, and then never
+/// written. The name is the file's, a link followed (SQLite writes beside
+/// the file). A store made already is in WAL mode, whose files beside it
+/// (`-wal`, `-shm`) are shorter: it is not checked.
 fn check_name_length(path: &Path) -> Result<()> {
-    let length = path
+    let mut file = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&file) {
+            Ok(target) => file = file.parent().unwrap_or(Path::new("")).join(target),
+            Err(_) => break,
+        }
+    }
+    let length = file
         .file_name()
         .map_or(0, |name| name.as_encoded_bytes().len());
     if length + "-journal".len() <= NAME_MAX {
@@ -289,14 +299,14 @@ impl Store {
     /// Opens the store at `path`. `Read` on a missing file is the "no
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        if access == Access::Write {
-            check_name_length(path)?;
-        }
         let exists = check_file(path)?;
         if !exists {
             match access {
                 Access::Read => return Err(no_snapshot_yet(path)),
-                Access::Write => create_private(path)?,
+                Access::Write => {
+                    check_name_length(path)?;
+                    create_private(path)?;
+                }
             }
         }
         // Look before writing anything: a foreign or newer file is refused

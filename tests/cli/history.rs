@@ -926,6 +926,32 @@ fn a_store_name_too_long_for_sqlites_files_beside_it_is_said_so_and_not_made() {
         "{err}"
     );
     assert!(!store.exists(), "an empty store was left");
+    // Through a link the name is the file's: a short link to a long name
+    // is refused, and a long link to a short name records (the review of
+    // the first version found both the other way round).
+    std::os::unix::fs::symlink(&store, sb.path("short")).unwrap();
+    let err = fails_with(
+        &offline(&sb, &sb.path("short"))
+            .args(["snapshot", "--import", &file, "--at", &at])
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(err.contains("file name too long for SQLite"), "{err}");
+    assert!(!store.exists(), "an empty store was left");
+    let long_link = sb.path(&"l".repeat(250));
+    std::os::unix::fs::symlink(sb.path("store.sqlite3"), &long_link).unwrap();
+    offline_ok(
+        &sb,
+        &long_link,
+        &["snapshot", "--import", &file, "--at", &at],
+    );
+    assert!(sb.path("store.sqlite3").exists());
+    // A store made already (in WAL mode, whose -wal is 4 bytes longer, not
+    // 8) is used under a long name.
+    fs::rename(sb.path("store.sqlite3"), &store).unwrap();
+    let [_, (second, at), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
 }
 
 /// Records the first export, lets `protect` make the store read-only,
