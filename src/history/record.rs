@@ -519,51 +519,51 @@ mod tests {
         assert_eq!(live.time, 21_000_000, "a second later, to the second");
     }
 
+    /// What the first release wrote: schema 1, and one snapshot of
+    /// accounts whose keys schema 3 keeps (`a`, the number 7, NUL 2 and 1
+    /// NUL) or changes (`"123"`, `"\u0062"`). NUL 2 is a key that a
+    /// temporary key NUL + row once met, and SQLite's json_valid read 1
+    /// NUL as JSON.
+    fn first_release_store(path: &std::path::Path) {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        let app = crate::history::store::APPLICATION_ID;
+        conn.pragma_update(None, "application_id", app).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
+             INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 6);",
+        )
+        .unwrap();
+        let accounts = [
+            ("a", r#"{"id":"a","name":"x","status":"ACTIVE"}"#),
+            ("123", r#"{"id":"123","status":"ACTIVE"}"#),
+            ("7", r#"{"id":7,"status":"ACTIVE"}"#),
+            ("b", r#"{"id":"\u0062","status":"ACTIVE"}"#),
+            ("\u{0}2", r#"{"id":"\u00002","status":"ACTIVE"}"#),
+            ("1\u{0}", r#"{"id":"1\u0000","status":"ACTIVE"}"#),
+        ];
+        for (row, (key, body)) in (1..).zip(accounts) {
+            conn.execute(
+                "INSERT INTO account (id, org, account_id) VALUES (?1, 1, ?2)",
+                rusqlite::params![row, key],
+            )
+            .unwrap();
+            let name = (row == 1).then_some("x");
+            conn.execute(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 VALUES (1, ?1, 10000000, NULL, 'ACTIVE', ?2, ?3)",
+                rusqlite::params![row, name, body],
+            )
+            .unwrap();
+        }
+    }
+
     #[test]
     fn a_store_of_the_first_schema_is_upgraded_with_its_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v1.sqlite3");
-        {
-            // What the first release wrote: schema 1, and data in it.
-            let conn = rusqlite::Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
-            conn.pragma_update(
-                None,
-                "application_id",
-                crate::history::store::APPLICATION_ID,
-            )
-            .unwrap();
-            conn.pragma_update(None, "user_version", 1).unwrap();
-            conn.execute_batch(
-                r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
-                   INSERT INTO account (id, org, account_id) VALUES (1, 1, 'a');
-                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 6);
-                   INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', 'x', '{"id":"a","name":"x","status":"ACTIVE"}');
-                   INSERT INTO account (id, org, account_id) VALUES (2, 1, '123'), (3, 1, '7'), (4, 1, 'b');
-                   INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     VALUES (1, 2, 10000000, NULL, 'ACTIVE', 's', '{"id":"123","status":"ACTIVE"}'),
-                            (1, 3, 10000000, NULL, 'ACTIVE', 'n', '{"id":7,"status":"ACTIVE"}'),
-                            (1, 4, 10000000, NULL, 'ACTIVE', 'e', '{"id":"\u0062","status":"ACTIVE"}');"#,
-            )
-            .unwrap();
-            // Keys with a NUL: the first release kept `"\u00002"` as NUL 2,
-            // which a temporary key NUL + row once met, and `"1\u0000"` as
-            // 1 NUL, which SQLite's json_valid read as JSON.
-            for (row, key, id) in [(5, "\u{0}2", r#""\u00002""#), (6, "1\u{0}", r#""1\u0000""#)] {
-                conn.execute(
-                    "INSERT INTO account (id, org, account_id) VALUES (?1, 1, ?2)",
-                    rusqlite::params![row, key],
-                )
-                .unwrap();
-                conn.execute(
-                    "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     VALUES (1, ?1, 10000000, NULL, 'ACTIVE', NULL, ?2)",
-                    rusqlite::params![row, format!(r#"{{"id":{id},"status":"ACTIVE"}}"#)],
-                )
-                .unwrap();
-            }
-        }
+        first_release_store(&path);
         let mut store = Store::open(&path, Access::Write).unwrap();
         assert_eq!(store.schema_version().unwrap(), 3);
         // Schema 3 keeps an id under its JSON text unless it is a string

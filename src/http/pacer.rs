@@ -1217,37 +1217,30 @@ mod tests {
     /// read 5,000,000 a day as 1,000,000).
     #[test]
     fn an_absurd_quota_is_read_as_the_largest_one_and_logged_as_a_number() {
-        let daily = RateHeaders {
-            limit: Some(5e6),
-            window: Some(Duration::from_secs(86_400)),
-            ..RateHeaders::default()
+        // The change of pace a first answer with `limit` per `window` makes.
+        let first_change = |limit: f64, window: Duration| {
+            let h = RateHeaders {
+                limit: Some(limit),
+                window: Some(window),
+                ..RateHeaders::default()
+            };
+            let t0 = Instant::now();
+            let mut p = Pacer::new(None);
+            let slot = p.try_send(t0).unwrap();
+            p.on_answer(slot, t0 + ms(10), &with_headers(h)).unwrap()
         };
-        let t0 = Instant::now();
-        let mut p = Pacer::new(None);
-        let slot = p.try_send(t0).unwrap();
-        let change = p
-            .on_answer(slot, t0 + ms(10), &with_headers(daily))
-            .unwrap();
+        let daily = first_change(5e6, Duration::from_secs(86_400));
         assert!(
-            (change.rate - 5e6 / 86_400.0 * MARGIN).abs() < 1e-6,
-            "{change}"
+            (daily.rate - 5e6 / 86_400.0 * MARGIN).abs() < 1e-6,
+            "{daily}"
         );
         assert!(
-            change.why.contains("allows 5000000 requests per 86400 s"),
-            "{change}"
+            daily.why.contains("allows 5000000 requests per 86400 s"),
+            "{daily}"
         );
-
-        let h = RateHeaders {
-            limit: Some(1e308),
-            window: Some(Duration::from_nanos(1)),
-            ..RateHeaders::default()
-        };
-        let t0 = Instant::now();
-        let mut p = Pacer::new(None);
-        let slot = p.try_send(t0).unwrap();
-        let change = p.on_answer(slot, t0 + ms(10), &with_headers(h)).unwrap();
-        assert!(change.rate.is_finite(), "{change}");
-        assert!(change.to_string().len() < 100, "{change}");
+        let absurd = first_change(1e308, Duration::from_nanos(1));
+        assert!(absurd.rate.is_finite(), "{absurd}");
+        assert!(absurd.to_string().len() < 100, "{absurd}");
     }
 
     /// `RateLimit-Policy: 2;w=1` learnt from the first answer: the request
