@@ -8,7 +8,7 @@ use super::Context;
 use crate::cli::{HistoryArgs, OutputFormat};
 use crate::history::changed_fields;
 use crate::history::query::Version;
-use crate::history::{Access, id_text_of, show_time, shown_id};
+use crate::history::{Access, show_time};
 use crate::output::jq;
 use crate::output::report::{ReportCell, write_json_rows};
 use crate::output::table::TableSink;
@@ -23,9 +23,9 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     let (key, versions) = (store.account_history(&org, &args.id)).map_err(|e| store.damaged(e))?;
-    let id = shown_id(&key);
+    let id = store.shown_id(&key);
     // Found by name (not by the id, as shown or as the API wrote it).
-    if args.id != id && args.id != id_text_of(&key) {
+    if args.id != id && args.id != store.id_text(&key) {
         ctx.log.note(&format!("`{}` is account {id}", args.id));
     }
     let items = || versions.iter().map(version_json).collect();

@@ -129,6 +129,23 @@ pub fn show_time(micros: i64) -> String {
 }
 
 impl Store {
+    /// A key as its id shows ([`shown_id`]).
+    pub fn shown_id(&self, key: &str) -> String {
+        match self.legacy_keys {
+            true => key.to_string(),
+            false => shown_id(key),
+        }
+    }
+
+    /// The JSON text of the id a key keeps ([`id_text_of`]; a key of a
+    /// store before schema 3 as a string).
+    pub fn id_text(&self, key: &str) -> String {
+        match self.legacy_keys {
+            true => Value::from(key).to_string(),
+            false => id_text_of(key),
+        }
+    }
+
     /// The organization's row when it has a snapshot, or the error that
     /// says to run `snapshot`.
     pub(crate) fn known_org(&self, org: &Org) -> Result<i64> {

@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
 use super::record::decode_order;
-use super::{Org, Store, changed_fields, id_text_of, recorded_status, show_time};
+use super::{Org, Store, changed_fields, recorded_status, show_time};
 use crate::account::lenient;
 
 /// One recorded snapshot.
@@ -268,7 +268,7 @@ impl Store {
              LEFT JOIN version b ON b.account = k.account AND b.valid_to = k.t
              LEFT JOIN version n ON n.account = k.account AND n.valid_from = k.t
              WHERE ?4 IS NULL OR a.account_id = ?4
-             ORDER BY k.t, shown_id(a.account_id)",
+             ORDER BY k.t, shown_id(a.account_id), a.account_id",
         )?;
         let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
         while let Some(r) = rows.next()? {
@@ -278,7 +278,7 @@ impl Store {
                 None => Ok(None),
             };
             let (before, after) = (version(2)?, version(6)?);
-            let id = super::shown_id(&r.get::<_, String>(1)?);
+            let id = self.shown_id(&r.get::<_, String>(1)?);
             for change in changes_of(r.get(0)?, id, before, after) {
                 each(change)?;
             }
@@ -323,17 +323,25 @@ impl Store {
                 rusqlite::params![org_row, key, decoded],
             )?
             .into_iter()
-            .find(|(_, found)| id_text_of(found) == key);
+            .find(|(_, found)| self.id_text(found) == key);
         if let Some((row, found)) = as_written {
             return Ok((row, found));
         }
-        // A key that is a JSON string is shown read (`shown_id`).
+        // As shown: the key itself (`café`), the usual JSON text of it
+        // (`"1"`), or a JSON string with escapes that reads as it
+        // (`"caf\u00e9"`): only keys from `"` to `#` with a backslash are
+        // read, not every account.
+        let quoted = serde_json::to_string(key)?;
         let by_id = self.keys_where(
-            "(account_id = ?2 OR (substr(account_id, 1, 1) = '\"' AND shown_id(account_id) = ?2))",
-            rusqlite::params![org_row, key],
+            "(account_id IN (?2, ?3)
+              OR (account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
+                  AND shown_id(account_id) = ?2))",
+            rusqlite::params![org_row, key, quoted],
         )?;
-        let by_id: Vec<(i64, String, Option<String>)> =
-            by_id.into_iter().map(|(row, id)| (row, id, None)).collect();
+        let by_id: Vec<(i64, String, Option<String>)> = (by_id.into_iter())
+            .filter(|(_, id)| self.shown_id(id) == key)
+            .map(|(row, id)| (row, id, None))
+            .collect();
         // By id, else by name: the accounts that ever had it, in any case
         // (Unicode's: SQLite's NOCASE knows only ASCII letters).
         let found: Vec<(i64, String, Option<String>)> = match by_id {
@@ -366,7 +374,7 @@ impl Store {
             ))),
             [(row, id, _)] => Ok((*row, id.clone())),
             several if several.iter().all(|(_, _, name)| name.is_none()) => {
-                let list: Vec<String> = several.iter().map(|(_, id, _)| id_text_of(id)).collect();
+                let list: Vec<String> = several.iter().map(|(_, id, _)| self.id_text(id)).collect();
                 Err(crate::error::usage_error(format!(
                     "`{key}` is the id of {} accounts, written {} in the API's JSON; pass the one you mean as it is written there (a string in double quotes)",
                     several.len(),

@@ -559,6 +559,40 @@ mod tests {
         }
     }
 
+    /// A store of schema 2 that cannot be upgraded (read-only) is read with
+    /// its keys as they are: `"q"` (the id `"\"q\""`) was shown as `q`, and
+    /// `q` named two accounts.
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_store_before_schema_3_shows_and_finds_its_keys_as_they_are() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.sqlite3");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(&MIGRATIONS[..2].join(";")).unwrap();
+            let app = crate::history::store::APPLICATION_ID;
+            conn.pragma_update(None, "application_id", app).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO org (id, base_url, token_url) VALUES (1, 'http://127.0.0.1:1/', 'http://127.0.0.1:1/oauth/token');
+                   INSERT INTO snapshot (org, taken_at, accounts) VALUES (1, 10000000, 2);
+                   INSERT INTO account (id, org, account_id) VALUES (1, 1, 'q'), (2, 1, '"q"');
+                   INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                     VALUES (1, 1, 10000000, NULL, 'ACTIVE', NULL, '{"id":"q","status":"ACTIVE"}'),
+                            (1, 2, 10000000, NULL, 'ACTIVE', NULL, '{"id":"\"q\"","status":"ACTIVE"}');"#,
+            )
+            .unwrap();
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        let store = Store::open(&path, Access::Read).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2, "not upgraded");
+        let found = |key: &str| store.account_history(&org(), key).map(|(id, _)| id);
+        assert_eq!(found("q").unwrap(), "q");
+        assert_eq!(found(r#""\"q\"""#).unwrap(), r#""q""#);
+        assert_eq!(store.shown_id(r#""q""#), r#""q""#);
+    }
+
     #[test]
     fn a_store_of_the_first_schema_is_upgraded_with_its_data() {
         let dir = tempfile::tempdir().unwrap();

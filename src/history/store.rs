@@ -70,12 +70,15 @@ pub const MIGRATIONS: &[&str] = &[
     // number 1, kept as one before, are two accounts. The rows whose key
     // changes pass through an organization no row has (the negated one),
     // so that no two rows share a key on the way (its reference is checked
-    // at the commit, when the organization is back).
+    // at the commit, when the organization is back). `rekey` is looked up
+    // by its key (a table made `AS SELECT` has none: each of 100,000 rows
+    // read it whole, 338 s).
     "PRAGMA defer_foreign_keys = ON;
-     CREATE TEMP TABLE rekey AS
+     CREATE TEMP TABLE rekey (id INTEGER PRIMARY KEY, key TEXT);
+     INSERT INTO rekey
          SELECT a.id, account_key((SELECT v.body -> '$.id' FROM version v
                                    WHERE v.account = a.id
-                                   ORDER BY v.valid_from DESC LIMIT 1)) AS key
+                                   ORDER BY v.valid_from DESC LIMIT 1))
          FROM account a;
      DELETE FROM rekey WHERE key IS NULL
          OR key = (SELECT account_id FROM account a WHERE a.id = rekey.id);
@@ -101,6 +104,9 @@ pub enum Access {
 pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+    /// A store before schema 3 read as it is (read-only): its keys are the
+    /// ids as shown, whatever their JSON (see `history::account_key`).
+    pub(super) legacy_keys: bool,
 }
 
 /// The error for a store path that holds something else.
@@ -219,8 +225,9 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
 }
 
 /// The SQL functions `account_key(id_json)` and `shown_id(key)`: the
-/// store's keys made and shown by the same code in SQL as in Rust.
-fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
+/// store's keys made and shown by the same code in SQL as in Rust (a
+/// store with `legacy_keys` shows its keys as they are).
+fn add_functions(conn: &Connection, legacy_keys: bool) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("account_key", 1, flags, |ctx| {
@@ -228,19 +235,31 @@ fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
             .get::<Option<String>>(0)?
             .map(|text| super::account_key(&text)))
     })?;
-    conn.create_scalar_function("shown_id", 1, flags, |ctx| {
-        Ok(super::shown_id(&ctx.get::<String>(0)?))
+    conn.create_scalar_function("shown_id", 1, flags, move |ctx| {
+        let key = ctx.get::<String>(0)?;
+        Ok(if legacy_keys {
+            key
+        } else {
+            super::shown_id(&key)
+        })
     })
 }
 
 /// The longest file name most file systems take, in bytes.
 const NAME_MAX: usize = 255;
 
-/// Refuses a name too long for the journal SQLite writes beside a new
-/// store (`NAME-journal`): the store itself could be made, and then never
-/// written. The name is the file's, a link followed (SQLite writes beside
-/// the file). A store made already is in WAL mode, whose files beside it
-/// (`-wal`, `-shm`) are shorter: it is not checked.
+/// Is the SQLite file at `path` in WAL mode (its header's format bytes)?
+fn in_wal_mode(path: &Path) -> bool {
+    let mut header = [0u8; 20];
+    let read = fs::File::open(path).and_then(|mut file| file.read_exact(&mut header));
+    read.is_ok() && header[18..20] == [2, 2]
+}
+
+/// Refuses a name too long for the journal SQLite writes beside a store
+/// not in WAL mode (`NAME-journal`): the store itself could be made, and
+/// then never written. The name is the file's, a link followed (SQLite
+/// writes beside the file). A store in WAL mode (as this tool leaves every
+/// store) writes shorter names beside it (`-wal`, `-shm`): not checked.
 fn check_name_length(path: &Path) -> Result<()> {
     let mut file = path.to_path_buf();
     for _ in 0..40 {
@@ -255,9 +274,12 @@ fn check_name_length(path: &Path) -> Result<()> {
     if length + "-journal".len() <= NAME_MAX {
         return Ok(());
     }
+    let named = match file == path {
+        true => path.display().to_string(),
+        false => format!("{} (a link to {})", path.display(), file.display()),
+    };
     Err(anyhow::anyhow!(
-        "the history store {} has a file name too long for SQLite, which writes a file named like it with -journal added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
-        path.display(),
+        "the history store {named} has a file name too long for SQLite, which writes a file named like it with -journal added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
         NAME_MAX - "-journal".len()
     ))
 }
@@ -300,13 +322,13 @@ impl Store {
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
         let exists = check_file(path)?;
+        if access == Access::Write && !(exists && in_wal_mode(path)) {
+            check_name_length(path)?;
+        }
         if !exists {
             match access {
                 Access::Read => return Err(no_snapshot_yet(path)),
-                Access::Write => {
-                    check_name_length(path)?;
-                    create_private(path)?;
-                }
+                Access::Write => create_private(path)?,
             }
         }
         // Look before writing anything: a foreign or newer file is refused
@@ -346,6 +368,12 @@ impl Store {
         {
             let _ = store.migrate();
         }
+        let mut store = store;
+        let now: i64 = (store.conn).pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now < 3 {
+            store.legacy_keys = true;
+            add_functions(&store.conn, true)?;
+        }
         Ok(store)
     }
 
@@ -355,10 +383,11 @@ impl Store {
         let conn = Connection::open_with_flags(target, flags)
             .with_context(|| format!("opening the history store {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        add_functions(&conn)?;
+        add_functions(&conn, false)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            legacy_keys: false,
         })
     }
 

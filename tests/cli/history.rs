@@ -938,6 +938,7 @@ fn a_store_name_too_long_for_sqlites_files_beside_it_is_said_so_and_not_made() {
         1,
     );
     assert!(err.contains("file name too long for SQLite"), "{err}");
+    assert!(err.contains("short (a link to "), "{err}");
     assert!(!store.exists(), "an empty store was left");
     let long_link = sb.path(&"l".repeat(250));
     std::os::unix::fs::symlink(sb.path("store.sqlite3"), &long_link).unwrap();
@@ -950,8 +951,18 @@ fn a_store_name_too_long_for_sqlites_files_beside_it_is_said_so_and_not_made() {
     // A store made already (in WAL mode, whose -wal is 4 bytes longer, not
     // 8) is used under a long name.
     fs::rename(sb.path("store.sqlite3"), &store).unwrap();
-    let [_, (second, at), ..] = exports(&sb);
+    let [_, (second, at), (third, at3)] = exports(&sb);
     offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
+    // Out of WAL mode (a backup made with VACUUM INTO), it needs -journal.
+    fs::rename(&store, sb.path("store.sqlite3")).unwrap();
+    rusqlite::Connection::open(sb.path("store.sqlite3"))
+        .unwrap()
+        .pragma_update(None, "journal_mode", "DELETE")
+        .unwrap();
+    fs::rename(sb.path("store.sqlite3"), &store).unwrap();
+    let import = ["snapshot", "--import", &third, "--at", &at3];
+    let err = fails_with(&offline(&sb, &store).args(import).output().unwrap(), 1);
+    assert!(err.contains("file name too long for SQLite"), "{err}");
 }
 
 /// Records the first export, lets `protect` make the store read-only,
@@ -1397,6 +1408,19 @@ fn ids_are_found_as_list_shows_them_and_listed_in_that_order() {
         shown,
         ["'-x7", "0042", "1", "1", "123", "café", "team/42"],
         "{out}"
+    );
+    // Ids shown alike (`1`, `"1"`) come in one order, however they came.
+    let reversed: String = active.lines().rev().map(|l| format!("{l}\n")).collect();
+    let other = sb.path("other");
+    import_each(
+        &sb,
+        &other,
+        &[("2026-11-01", &reversed), ("2026-11-02", &churned)],
+    );
+    let jsonl = ["changes", "-o", "jsonl"];
+    assert_eq!(
+        offline_ok(&sb, &other, &jsonl),
+        offline_ok(&sb, &store, &jsonl)
     );
     for (key, id) in [
         ("team/42", r#""team\/42""#),
