@@ -331,13 +331,19 @@ impl Store {
         // (`"1"`), or a JSON string with escapes that reads as it
         // (`"caf\u00e9"`): only keys from `"` to `#` with a backslash are
         // read, not every account.
+        // (Two reads, each through the index: one with OR read every row.)
         let quoted = serde_json::to_string(key)?;
-        let by_id = self.keys_where(
-            "(account_id IN (?2, ?3)
-              OR (account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
-                  AND shown_id(account_id) = ?2))",
+        let mut by_id = self.keys_where(
+            "account_id IN (?2, ?3)",
             rusqlite::params![org_row, key, quoted],
         )?;
+        by_id.extend(self.keys_where(
+            "account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
+             AND shown_id(account_id) = ?2",
+            rusqlite::params![org_row, key],
+        )?);
+        by_id.sort();
+        by_id.dedup();
         let by_id: Vec<(i64, String, Option<String>)> = (by_id.into_iter())
             .filter(|(_, id)| self.shown_id(id) == key)
             .map(|(row, id)| (row, id, None))
