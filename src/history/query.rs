@@ -121,6 +121,9 @@ pub struct Trend {
     pub periods: Vec<PeriodCounts>,
 }
 
+/// An account found: its row, its key, and the name it was found by.
+type Found = (i64, String, Option<String>);
+
 impl Store {
     /// The organization's snapshots, oldest first.
     pub fn snapshots(&self, org: &Org) -> Result<Vec<SnapshotInfo>> {
@@ -327,53 +330,11 @@ impl Store {
         if let Some((row, found)) = as_written {
             return Ok((row, found));
         }
-        // As shown: the key itself (`café`), the usual JSON text of it
-        // (`"1"`), or a JSON string with escapes that reads as it
-        // (`"caf\u00e9"`): only keys from `"` to `#` with a backslash are
-        // read, not every account.
-        // (Two reads, each through the index: one with OR read every row.)
-        let quoted = serde_json::to_string(key)?;
-        let mut by_id = self.keys_where(
-            "account_id IN (?2, ?3)",
-            rusqlite::params![org_row, key, quoted],
-        )?;
-        by_id.extend(self.keys_where(
-            "account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
-             AND shown_id(account_id) = ?2",
-            rusqlite::params![org_row, key],
-        )?);
-        by_id.sort();
-        by_id.dedup();
-        let by_id: Vec<(i64, String, Option<String>)> = (by_id.into_iter())
-            .filter(|(_, id)| self.shown_id(id) == key)
-            .map(|(row, id)| (row, id, None))
-            .collect();
-        // By id, else by name: the accounts that ever had it, in any case
-        // (Unicode's: SQLite's NOCASE knows only ASCII letters).
-        let found: Vec<(i64, String, Option<String>)> = match by_id {
-            by_id if !by_id.is_empty() => by_id,
-            _ => {
-                let wanted = key.to_lowercase();
-                let mut named = BTreeMap::new();
-                let mut statement = self.conn.prepare(
-                    "SELECT a.id, a.account_id, v.name FROM version v JOIN account a ON a.id = v.account
-                     WHERE v.org = ?1 AND v.name IS NOT NULL",
-                )?;
-                let mut rows = statement.query([org_row])?;
-                while let Some(r) = rows.next()? {
-                    let name: String = r.get(2)?;
-                    if name.to_lowercase() == wanted {
-                        let entry = named.entry(r.get(0)?).or_insert((r.get(1)?, String::new()));
-                        if name > entry.1 {
-                            entry.1 = name;
-                        }
-                    }
-                }
-                (named.into_iter())
-                    .map(|(row, (id, name))| (row, id, Some(name)))
-                    .collect()
-            }
-        };
+        // By id, else by name.
+        let mut found = self.accounts_shown_as(org_row, key)?;
+        if found.is_empty() {
+            found = self.accounts_named(org_row, key)?;
+        }
         match found.as_slice() {
             [] => Err(crate::error::usage_error(format!(
                 "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
@@ -399,6 +360,55 @@ impl Store {
                 )))
             }
         }
+    }
+
+    /// The accounts whose id shows as `key`: the key itself (`café`), the
+    /// usual JSON text of it (`"1"`), or a JSON string with escapes that
+    /// reads as it (`"caf\u00e9"`): only keys from `"` to `#` with a
+    /// backslash are read, not every account. (Two reads, each through the
+    /// index: one with OR read every row.)
+    fn accounts_shown_as(&self, org_row: i64, key: &str) -> Result<Vec<Found>> {
+        let quoted = serde_json::to_string(key)?;
+        let mut by_id = self.keys_where(
+            "account_id IN (?2, ?3)",
+            rusqlite::params![org_row, key, quoted],
+        )?;
+        by_id.extend(self.keys_where(
+            "account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
+             AND shown_id(account_id) = ?2",
+            rusqlite::params![org_row, key],
+        )?);
+        by_id.sort();
+        by_id.dedup();
+        Ok((by_id.into_iter())
+            .filter(|(_, id)| self.shown_id(id) == key)
+            .map(|(row, id)| (row, id, None))
+            .collect())
+    }
+
+    /// The accounts that ever had the name `key`, in any case (Unicode's:
+    /// SQLite's NOCASE knows only ASCII letters), each with its latest
+    /// such name.
+    fn accounts_named(&self, org_row: i64, key: &str) -> Result<Vec<Found>> {
+        let wanted = key.to_lowercase();
+        let mut named = BTreeMap::new();
+        let mut statement = self.conn.prepare(
+            "SELECT a.id, a.account_id, v.name FROM version v JOIN account a ON a.id = v.account
+             WHERE v.org = ?1 AND v.name IS NOT NULL",
+        )?;
+        let mut rows = statement.query([org_row])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(2)?;
+            if name.to_lowercase() == wanted {
+                let entry = named.entry(r.get(0)?).or_insert((r.get(1)?, String::new()));
+                if name > entry.1 {
+                    entry.1 = name;
+                }
+            }
+        }
+        Ok((named.into_iter())
+            .map(|(row, (id, name))| (row, id, Some(name)))
+            .collect())
     }
 
     /// The accounts of an organization (`?1`) whose rows meet `condition`,
