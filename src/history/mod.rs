@@ -236,6 +236,7 @@ mod tests {
                 .unwrap()
                 .id();
             assert_eq!(shown_id(&key(text)), shown, "{text}");
+            assert_eq!(id_text_of(&key(text)), text, "{text}");
         }
     }
 }

@@ -88,6 +88,9 @@ pub const MIGRATIONS: &[&str] = &[
      DROP TABLE rekey;",
 ];
 
+/// The schema from which an id is kept as `history::account_key` says.
+const KEYS_AS_JSON_TEXT: i64 = 3;
+
 /// The schema version this build writes.
 const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -370,7 +373,7 @@ impl Store {
         }
         let mut store = store;
         let now: i64 = (store.conn).pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if now < 3 {
+        if now < KEYS_AS_JSON_TEXT {
             store.legacy_keys = true;
             add_functions(&store.conn, true)?;
         }
