@@ -10,7 +10,8 @@
 //!   (`example.com`, `.example.com` or `*.example.com`: the domain and
 //!   every host under it); an IP address; a CIDR range (`10.0.0.0/8`);
 //!   any of them with `:port` to match that port only. IPv6 addresses
-//!   may be written with or without brackets.
+//!   may be written with or without brackets; an IPv4 address in IPv6
+//!   form (`::ffff:10.1.2.3`) is that IPv4 address, as Go reads it.
 //!
 //! ureq's own reading sends https through `HTTP_PROXY` alone, lets
 //! `ALL_PROXY` win over `HTTPS_PROXY`, does not trim entries, and has
@@ -227,9 +228,13 @@ impl NoProxy {
                             .strip_suffix(domain.as_str())
                             .is_some_and(|rest| rest.ends_with('.')))
             }
-            Entry::Ip(addr, want) => want.is_none_or(|p| p == port) && ip == Some(*addr),
+            Entry::Ip(addr, want) => {
+                want.is_none_or(|p| p == port)
+                    && ip.is_some_and(|ip| ip.to_canonical() == addr.to_canonical())
+            }
             Entry::Net(net, prefix, want) => {
-                want.is_none_or(|p| p == port) && ip.is_some_and(|ip| in_network(ip, *net, *prefix))
+                want.is_none_or(|p| p == port)
+                    && ip.is_some_and(|ip| either_form(ip).any(|ip| in_network(ip, *net, *prefix)))
             }
         })
     }
@@ -276,6 +281,20 @@ impl Entry {
         }
         Some(Entry::Domain(domain.to_string(), port))
     }
+}
+
+/// An address in both its forms when it is IPv4: `10.1.2.3` and
+/// `::ffff:10.1.2.3` are one address (as Go's `net.IP` reads them).
+fn either_form(ip: IpAddr) -> impl Iterator<Item = IpAddr> {
+    let v4 = match ip.to_canonical() {
+        IpAddr::V4(v4) => Some(v4),
+        IpAddr::V6(_) => None,
+    };
+    let forms = v4.map(|v4| [IpAddr::V4(v4), IpAddr::V6(v4.to_ipv6_mapped())]);
+    forms
+        .into_iter()
+        .flatten()
+        .chain(v4.is_none().then_some(ip))
 }
 
 fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
@@ -459,6 +478,20 @@ mod tests {
         }
         assert!(NoProxy::parse("*").matches("anything", 1));
         assert!(!NoProxy::parse("").matches("localhost", 80));
+    }
+
+    /// An IPv4 address written in IPv6 form (`::ffff:127.0.0.1`) is that
+    /// address, as the Go tools' `net.IP.Equal` and `IPNet.Contains` read
+    /// it: `NO_PROXY=127.0.0.1` sent it through the proxy.
+    #[test]
+    fn no_proxy_reads_an_ipv4_address_in_ipv6_form_as_that_address() {
+        let v4 = NoProxy::parse("127.0.0.1, 10.0.0.0/8");
+        assert!(v4.matches("::ffff:127.0.0.1", 443));
+        assert!(v4.matches("::ffff:10.1.2.3", 443));
+        let mapped = NoProxy::parse("::ffff:127.0.0.1, ::ffff:10.0.0.0/104");
+        assert!(mapped.matches("127.0.0.1", 443));
+        assert!(mapped.matches("10.1.2.3", 443));
+        assert!(!mapped.matches("11.1.2.3", 443) && !v4.matches("::ffff:11.1.2.3", 443));
     }
 
     #[test]
