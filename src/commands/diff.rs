@@ -136,9 +136,17 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     if !value.get().starts_with('{') {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     }
+    // An `id` of null is none, as a missing one (an export made with
+    // `--columns` without it, through jq, has them).
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<serde::de::IgnoredAny>,
+    }
+    let some_id = lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
     match Account::from_text(value.get()) {
         Ok(account) => Ok(account),
         Err(e) if !e.contains("`id`") => Err(format!(", {place}: {e}")),
+        Err(_) if some_id => Err(format!(", {place}: the `id` is not a string or a number")),
         Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
         )),
@@ -456,6 +464,14 @@ mod tests {
         );
         assert!(err("[{\"id\": \"a\"}, {\"name\": \"b\"}]").starts_with(", record 2: no `id`"));
         assert!(err("{\"id\": \"a\"}\n{\"id\": null}\n").starts_with(", line 2: no `id`"));
+        // One there, but not an id, is not said to be missing.
+        for (text, place) in [
+            ("{\"id\": {\"a\": 1}}", "line 1"),
+            ("[{\"id\": true}]", "record 1"),
+        ] {
+            let said = format!(", {place}: the `id` is not a string or a number");
+            assert_eq!(err(text), said, "{text}");
+        }
         assert!(err("[1]").starts_with(", record 1: not a JSON object"));
         assert!(err("id,name\n1,x\n").contains("starts with `i`"));
     }
