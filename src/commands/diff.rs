@@ -137,16 +137,17 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     }
     // An `id` of null is none, as a missing one (an export made with
-    // `--columns` without it, through jq, has them).
+    // `--columns` without it, through jq, has them). (Read only for a
+    // record refused: a good one is parsed once.)
     #[derive(serde::Deserialize)]
     struct Id {
         id: Option<serde::de::IgnoredAny>,
     }
-    let some_id = lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
+    let some_id = || lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
     match Account::from_text(value.get()) {
         Ok(account) => Ok(account),
         Err(e) if !e.contains("`id`") => Err(format!(", {place}: {e}")),
-        Err(_) if some_id => Err(format!(", {place}: the `id` is not a string or a number")),
+        Err(_) if some_id() => Err(format!(", {place}: the `id` is not a string or a number")),
         Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
         )),

@@ -318,8 +318,9 @@ impl Store {
     /// (case-insensitively). A clear error naming the organization when
     /// none has it; the matching accounts when several do.
     fn find_account(&self, org: &Org, org_row: i64, key: &str) -> Result<(i64, String)> {
-        // `"abc"` is kept as `abc`.
-        let decoded = lenient::<String>(key).unwrap_or_default();
+        // `"abc"` is kept as `abc` (NULL, matching nothing, for a key that
+        // is no JSON string).
+        let decoded = lenient::<String>(key);
         let as_written = self
             .keys_where(
                 "account_id IN (?2, ?3)",
