@@ -131,9 +131,16 @@ const READ_WRITE: OpenFlags =
 /// The first bytes of a SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// Checks that what sits at `path` may be opened as a store. Returns
-/// false when there is nothing there yet.
-fn check_file(path: &Path) -> Result<bool> {
+/// What [`check_file`] found: nothing yet, or a SQLite file (in WAL mode
+/// or not, as its header says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Nothing,
+    Sqlite { wal: bool },
+}
+
+/// Checks that what sits at `path` may be opened as a store.
+fn check_file(path: &Path) -> Result<Found> {
     // Looked at before it is opened: opening a pipe would wait for a
     // writer for ever.
     match fs::metadata(path) {
@@ -145,7 +152,7 @@ fn check_file(path: &Path) -> Result<bool> {
     }
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
         Err(e) => {
             return Err(anyhow::anyhow!(
                 "cannot read the history store {}: {e}; check its permissions",
@@ -160,7 +167,7 @@ fn check_file(path: &Path) -> Result<bool> {
         .with_context(|| format!("reading the history store {}", path.display()))?;
     // An empty file is a store not written yet (made private when it is).
     if header.is_empty() {
-        return Ok(false);
+        return Ok(Found::Nothing);
     }
     if !header.starts_with(SQLITE_HEADER) {
         return Err(not_a_store(path, "it is not a SQLite database"));
@@ -174,7 +181,9 @@ fn check_file(path: &Path) -> Result<bool> {
             check_ids(path, app, version.into())?;
         }
     }
-    Ok(true)
+    // The file format's write and read versions: 2 in WAL mode.
+    let wal = header.get(18..20) == Some(&[2, 2][..]);
+    Ok(Found::Sqlite { wal })
 }
 
 /// Refuses a store of another program, or of a newer version of this one,
@@ -251,13 +260,6 @@ fn add_functions(conn: &Connection, legacy_keys: bool) -> rusqlite::Result<()> {
 /// The longest file name most file systems take, in bytes.
 const NAME_MAX: usize = 255;
 
-/// Is the SQLite file at `path` in WAL mode (its header's format bytes)?
-fn in_wal_mode(path: &Path) -> bool {
-    let mut header = [0u8; 20];
-    let read = fs::File::open(path).and_then(|mut file| file.read_exact(&mut header));
-    read.is_ok() && header[18..20] == [2, 2]
-}
-
 /// Refuses a name too long for the journal SQLite writes beside a store
 /// not in WAL mode (`NAME-journal`): the store itself could be made, and
 /// then never written. The name is the file's, a link followed (SQLite
@@ -324,11 +326,11 @@ impl Store {
     /// Opens the store at `path`. `Read` on a missing file is the "no
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        let exists = check_file(path)?;
-        if access == Access::Write && !(exists && in_wal_mode(path)) {
+        let found = check_file(path)?;
+        if access == Access::Write && found != (Found::Sqlite { wal: true }) {
             check_name_length(path)?;
         }
-        if !exists {
+        if found == Found::Nothing {
             match access {
                 Access::Read => return Err(no_snapshot_yet(path)),
                 Access::Write => create_private(path)?,
