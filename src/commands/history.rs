@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::{HistoryArgs, OutputFormat};
-use crate::history::changed_fields;
 use crate::history::query::Version;
 use crate::history::{Access, show_time};
+use crate::history::{changed_fields, status_changed};
 use crate::output::jq;
 use crate::output::report::{ReportCell, write_json_rows};
 use crate::output::table::TableSink;
@@ -54,7 +54,7 @@ fn changed(versions: &[Version], i: usize) -> String {
         return "back".into();
     }
     let mut fields = Vec::new();
-    if before.status != v.status {
+    if status_changed(&before.body, &v.body) {
         fields.push("status".to_string());
     }
     fields.extend(changed_fields(&before.body, &v.body));

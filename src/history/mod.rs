@@ -104,16 +104,29 @@ pub fn changed_fields(before: &str, after: &str) -> Vec<String> {
         .collect()
 }
 
+/// A version's status: none when it is missing or null (serde reads a
+/// `null` as none).
+fn status_of(body: &str) -> Option<Value> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        status: Option<Value>,
+    }
+    lenient::<Peek>(body).and_then(|p| p.status)
+}
+
+/// Whether the status differs between two versions' bodies, its value
+/// compared as `diff` compares it: a missing status and `null` are the
+/// same, `""` and `null` are not, nor `5` and `"5"`.
+pub fn status_changed(before: &str, after: &str) -> bool {
+    status_of(before) != status_of(after)
+}
+
 /// An account's status as its text records it, case included (the
 /// store's `status` column is the status as `trend` counts it): a string
 /// as it is, nothing when it is missing or null, another value its JSON
 /// text.
 pub fn recorded_status(body: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Peek {
-        status: Option<Value>,
-    }
-    match lenient::<Peek>(body).and_then(|p| p.status) {
+    match status_of(body) {
         None => String::new(),
         Some(Value::String(s)) => s,
         Some(other) => other.to_string(),

@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
 use super::record::decode_order;
-use super::{Org, Store, changed_fields, recorded_status, show_time};
+use super::{Org, Store, changed_fields, recorded_status, show_time, status_changed};
 use crate::account::lenient;
 
 /// One recorded snapshot.
@@ -526,7 +526,7 @@ fn changes_of(
 ) -> Vec<Change> {
     let kinds = match (&before, &after) {
         (Some(b), Some(a)) => [
-            (b.status != a.status).then_some(Kind::Status),
+            status_changed(&b.body, &a.body).then_some(Kind::Status),
             (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
         ],
         (Some(_), None) => [Some(Kind::Removed), None],

@@ -17,7 +17,7 @@ use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, p
 
 use super::when::whole_seconds;
 use super::{Org, Store};
-use super::{changed_fields, recorded_status};
+use super::{changed_fields, status_changed};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
 
@@ -275,7 +275,7 @@ impl<'t> Merge<'t> {
     /// One account: unchanged, nothing; changed, its version ends and a
     /// new one starts; new, a version starts: the one starting at N moved
     /// back to T when it is the same, else a new one until N. A change is
-    /// counted as `changes` lists it: a status whose text changed, else
+    /// counted as `changes` lists it: a status whose value changed, else
     /// other fields whose values changed; a text only respelt (keys in
     /// another order, other escapes) is kept but not counted.
     fn account(&mut self, row: i64, account: &Account) -> Result<()> {
@@ -286,7 +286,7 @@ impl<'t> Merge<'t> {
             Some(v) => {
                 self.close(&v)?;
                 let before: String = self.version_body.query_row([v.version], |r| r.get(0))?;
-                if recorded_status(&before) != recorded_status(body) {
+                if status_changed(&before, body) {
                     self.counts.status += 1;
                 } else if !changed_fields(&before, body).is_empty() {
                     self.counts.other += 1;

@@ -2577,6 +2577,49 @@ fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
     assert_eq!(listed, second, "the respelling is kept as it came");
 }
 
+/// A status is compared by its JSON value, as `diff` compares it: `""`
+/// becoming `null` or absent, or `5` becoming `"5"`, is a status change
+/// (each was counted nowhere, `history` showing an empty `changed`), and
+/// `null` becoming absent is none (`diff` sees none either).
+#[test]
+fn a_status_that_changes_value_but_not_as_shown_is_a_status_change() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let first = r#"{"id":"a","status":""}
+{"id":"b","status":""}
+{"id":"c","status":5}
+{"id":"d","status":null}
+"#;
+    let second = r#"{"id":"a","status":null}
+{"id":"b"}
+{"id":"c","status":"5"}
+{"id":"d"}
+"#;
+    let reports = import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", first), ("2026-11-02", second)],
+    );
+    assert_eq!(reports[1]["status"], 3, "{}", reports[1]);
+    assert_eq!(reports[1]["other"], 0, "{}", reports[1]);
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
+    let sides: Vec<String> = (changes.lines())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|r| format!("{} {} {} {}", r["id"], r["kind"], r["before"], r["after"]))
+        .collect();
+    assert_eq!(
+        sides,
+        [
+            r#""a" "status" "" null"#,
+            r#""b" "status" "" null"#,
+            r#""c" "status" 5 "5""#
+        ],
+        "{changes}"
+    );
+    let history = offline_ok(&sb, &store, &["history", "a", "-o", "csv"]);
+    assert!(history.ends_with(",status\n"), "{history}");
+}
+
 #[test]
 fn trend_since_after_the_last_period_prints_no_period() {
     let sb = Sandbox::new();
