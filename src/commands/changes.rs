@@ -124,7 +124,9 @@ fn window(args: &ChangesArgs) -> Result<(Option<i64>, Option<i64>)> {
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
     if let (Some(from), Some(to)) = (&args.since, &args.until) {
         // Nothing lies between: "0 changes" would read as a quiet week.
-        if since > until {
+        // `now` is the clock's time here, not the end of time.
+        let clock = |t: Option<i64>| t.map(|t| if t == when::LATEST { now } else { t });
+        if clock(since) > clock(until) {
             return Err(usage_error(format!(
                 "--since {from} is after --until {to}; swap them"
             )));

@@ -1196,6 +1196,24 @@ fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
         &store,
         &["changes", "--since", "2026-11-05", "--until", "2026-11-05"],
     );
+    // `now` is the clock's time in this check, not the end of time: a
+    // `--until` ahead of it is in order, a `--since` ahead of it is not.
+    offline_ok(
+        &sb,
+        &store,
+        &["changes", "--since", "now", "--until", "2099-01-01"],
+    );
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["changes", "--since", "2099-01-01", "--until", "now"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("--since 2099-01-01 is after --until now"),
+        "{err}"
+    );
 }
 
 #[test]
