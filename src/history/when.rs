@@ -59,7 +59,7 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
             return zoned
                 .checked_sub(span.abs())
                 .map(|z| z.timestamp().as_microsecond())
-                .map_err(|e| format!("`{text}` reaches too far back ({e})"));
+                .map_err(|_| format!("`{text}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"));
         }
     }
     Err(format!(
@@ -193,6 +193,15 @@ mod tests {
                 "`{last}` is too far ahead; use a date before 9999-12-31"
             ))
         );
+        // Beyond jiff's range back: said so, in no words of jiff's.
+        for far in ["300000000h", "5000000d", "700000w"] {
+            assert_eq!(
+                parse_when(far, now),
+                Err(format!(
+                    "`{far}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"
+                )),
+            );
+        }
         let junk = parse_when("9999-12-30junk", now).unwrap_err();
         assert!(junk.contains("is not a time"), "{junk}");
     }
