@@ -16,7 +16,8 @@ use toml::Spanned;
 
 use crate::atomic_file::read_at_most;
 pub use crate::auth::{Credentials, Secret};
-use crate::error::config_error;
+use crate::error::{config_error, redacted};
+use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
@@ -857,7 +858,14 @@ fn base_url(text: String) -> Result<Url, String> {
 
 impl Settings {
     /// Merges flags, environment, the config file profile and defaults.
+    /// An error never shows the client secret, even one pasted into
+    /// another setting.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
+        let secrets = Redactor::default();
+        Self::merge(overrides, env, &secrets).map_err(|e| redacted(e, |m| secrets.redact_shown(m)))
+    }
+
+    fn merge(overrides: &Overrides, env: EnvLookup, secrets: &Redactor) -> Result<Settings> {
         let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = read_profiles(&config_path.value)?;
@@ -874,6 +882,9 @@ impl Settings {
 
         let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), non_empty)?;
         let client_secret = at.client_secret(&raw)?;
+        if let Some(SecretSetting::Value(secret)) = client_secret.as_ref().map(|s| &s.value) {
+            secrets.add(secret.expose());
+        }
         let account_name = at.var(
             "TALKDESK_ACCOUNT_NAME",
             key!(raw.account_name),
@@ -1158,6 +1169,32 @@ mod tests {
 
     fn err_text(r: Result<Settings>) -> String {
         crate::error::one_line(&r.unwrap_err())
+    }
+
+    /// A secret pasted into another setting is no more shown by its
+    /// error than by a network error.
+    #[test]
+    fn an_error_never_shows_the_secret_pasted_into_another_setting() {
+        let secret = "Zq9-SuperSecret-77";
+        let (_d, path) = write_config(&format!(
+            "[default]\nclient_secret = \"{secret}\"\nregion = \"{secret}\"\n"
+        ));
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(
+            msg.contains("`region` is `<redacted>`, which is not a region"),
+            "{msg}"
+        );
+        let host = format!("{secret}.mytalkdesk.com");
+        for (var, value) in [
+            ("TALKDESK_REGION", secret),
+            ("TALKDESK_ACCOUNT_NAME", &host),
+        ] {
+            let pairs = [("TALKDESK_CLIENT_SECRET", secret), (var, value)];
+            let env = env_of(&pairs);
+            let msg = err_text(Settings::resolve(&Overrides::default(), &env));
+            assert!(msg.contains(var) && msg.contains("<redacted>"), "{msg}");
+            assert!(!msg.contains("SuperSecret"), "{msg}");
+        }
     }
 
     #[test]

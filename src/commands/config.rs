@@ -15,6 +15,7 @@ use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name, command_with,
     config_path_in_use, profile_in_use, toml_key,
 };
+use crate::http::redact::Redactor;
 use crate::output::report::{ReportCell, render_table};
 
 /// What `config init` writes; the same text as `config.example.toml`.
@@ -123,7 +124,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
             .push_str(&format!(" (not in the file; it has: {names})"));
     }
     let cache = default_cache_dir().map(|d| Sourced::new(d, Source::Default));
-    vec![
+    let mut rows = vec![
         config_file,
         profile,
         row("account_name", s.account_name.as_ref(), text),
@@ -141,7 +142,16 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         row("max_rate", s.max_rate.as_ref(), |n| n.to_string()),
         row("token_cache", cache.as_ref(), path),
         row("history", s.history.as_ref(), path),
-    ]
+    ];
+    // Nor the secret pasted into another setting.
+    let secrets = Redactor::default();
+    if let Some(SecretSetting::Value(secret)) = s.client_secret.as_ref().map(|s| &s.value) {
+        secrets.add(secret.expose());
+    }
+    for cell in rows.iter_mut().flatten() {
+        cell.text = secrets.redact_shown(&cell.text);
+    }
+    rows
 }
 
 /// Prints every resolved setting with its source.
@@ -427,6 +437,13 @@ mod tests {
         assert!(!all.iter().any(|t| t.contains("hunter2")));
         let secret = rows.iter().find(|r| r[0].text == "client_secret").unwrap();
         assert_eq!(secret[1].text, "<redacted>");
+        // Nor when it was pasted into another setting.
+        let s = resolve(
+            "[default]\nclient_secret = \"Zq9-SuperSecret-77\"\ntoken_url = \"http://127.0.0.1:9/Zq9-SuperSecret-77\"\n",
+        );
+        let rows = show_rows(&s);
+        let url = rows.iter().find(|r| r[0].text == "token_url").unwrap();
+        assert_eq!(url[1].text, "http://127.0.0.1:9/<redacted>");
     }
 
     #[cfg(unix)]
