@@ -105,6 +105,8 @@ impl Region {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
+    // Numbers as any whole number TOML holds, so that one beyond a
+    // setting's type is out of its range, said under its key.
     account_name: Option<Spanned<String>>,
     region: Option<Spanned<String>>,
     client_id: Option<Spanned<String>>,
@@ -112,10 +114,10 @@ struct RawProfile {
     client_secret_cmd: Option<Spanned<SecretText>>,
     base_url: Option<Spanned<String>>,
     token_url: Option<Spanned<String>>,
-    timeout_secs: Option<Spanned<u64>>,
-    per_page: Option<Spanned<u32>>,
-    max_retries: Option<Spanned<u32>>,
-    concurrency: Option<Spanned<usize>>,
+    timeout_secs: Option<Spanned<i128>>,
+    per_page: Option<Spanned<i128>>,
+    max_retries: Option<Spanned<i128>>,
+    concurrency: Option<Spanned<i128>>,
     max_rate: Option<Spanned<f64>>,
     ca_bundle: Option<Spanned<PathBuf>>,
     history: Option<Spanned<PathBuf>>,
@@ -636,11 +638,11 @@ impl Lookup<'_> {
     }
 
     /// A number with a flag and a key, no variable.
-    fn number<N: Clone + FromStr + PartialOrd + fmt::Display>(
+    fn number<N: Copy + TryFrom<i128> + PartialOrd + fmt::Display>(
         &self,
         flag: &'static str,
         value: Option<N>,
-        key: (&str, &Option<Spanned<N>>),
+        key: (&str, &Option<Spanned<i128>>),
         range: RangeInclusive<N>,
     ) -> Result<Option<Sourced<N>>> {
         self.get(flag_value(flag, value), None, key, within(range))
@@ -770,13 +772,13 @@ fn or_default<T>(found: Option<Sourced<T>>, default: T) -> Sourced<T> {
 }
 
 /// Accepts the numbers in `range`.
-fn within<N>(range: RangeInclusive<N>) -> impl Fn(N) -> Result<N, String>
+fn within<N>(range: RangeInclusive<N>) -> impl Fn(i128) -> Result<N, String>
 where
-    N: PartialOrd + fmt::Display,
+    N: Copy + TryFrom<i128> + PartialOrd + fmt::Display,
 {
-    move |n| match range.contains(&n) {
-        true => Ok(n),
-        false => Err(format!(
+    move |n| match N::try_from(n) {
+        Ok(v) if range.contains(&v) => Ok(v),
+        _ => Err(format!(
             "is {n}; use a number from {} to {}",
             range.start(),
             range.end()
@@ -1711,6 +1713,25 @@ mod tests {
             let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
             let msg = s.credentials().unwrap_err().to_string();
             assert!(msg.contains(hint), "{msg}");
+        }
+    }
+
+    /// Any whole number is range-checked under its key: 2^32 for a u32
+    /// setting, a number beyond 64 bits or a negative one said "expected a
+    /// whole number 0 or more", naming no key, or "as i128".
+    #[test]
+    fn a_number_in_the_file_out_of_its_type_is_out_of_its_range() {
+        for (key, value, range) in [
+            ("per_page", "4294967296", "1 to 100"),
+            ("max_retries", "4294967296", "0 to 100"),
+            ("per_page", "99999999999999999999999", "1 to 100"),
+            ("timeout_secs", "-5", "1 to 86400"),
+            ("concurrency", "18446744073709551616", "1 to 64"),
+        ] {
+            let (_d, path) = write_config(&format!("[default]\n{key} = {value}\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            let want = format!("line 2: `{key}` is {value}; use a number from {range}");
+            assert!(msg.contains(&want), "{msg}");
         }
     }
 

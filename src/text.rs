@@ -87,6 +87,7 @@ pub fn plain_types(message: &str) -> String {
         ("expected u64", "expected a whole number 0 or more"),
         ("expected u32", "expected a whole number 0 or more"),
         ("expected usize", "expected a whole number 0 or more"),
+        ("expected i128", "expected a whole number"),
         ("expected f64", "expected a number"),
     ] {
         text = text.replace(rust, plain);
