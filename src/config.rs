@@ -564,11 +564,7 @@ pub fn listed(names: &[String]) -> String {
 /// be (`prod`), else quoted (`"eu.prod"`: bare, it would be a table
 /// `prod` inside a table `eu`).
 pub fn toml_key(name: &str) -> String {
-    let bare = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    match !name.is_empty() && name.chars().all(bare) {
-        true => name.to_string(),
-        false => toml::Value::String(name.to_string()).to_string(),
-    }
+    toml_writer::ToTomlKey::to_toml_key(name)
 }
 
 /// A key of the profile: its name and its value as written.

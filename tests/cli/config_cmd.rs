@@ -311,6 +311,24 @@ fn init_writes_the_profile_asked_for() {
     assert!(init.status.success(), "{}", stderr_of(&init));
     let text = fs::read_to_string(sb.default_config_path()).unwrap();
     assert!(text.contains("\n[\"eu.prod\"]\n"), "{text}");
+    // A name of any characters is a header TOML reads back (a line break
+    // made a multi-line key, which no command could read after).
+    for name in ["prod\nEU", "a'b\"c", "tab\there", "del\u{7f}", "é東京", ""] {
+        let sb = Sandbox::new();
+        let init = sb
+            .bare()
+            .args(["config", "init", "-p", name])
+            .output()
+            .unwrap();
+        assert!(init.status.success(), "{name:?}: {}", stderr_of(&init));
+        let show = sb
+            .bare()
+            .args(["config", "show", "-p", name])
+            .output()
+            .unwrap();
+        assert!(show.status.success(), "{name:?}: {}", stderr_of(&show));
+        assert!(!stdout_of(&show).contains("not in the file"), "{name:?}");
+    }
 }
 
 #[test]
