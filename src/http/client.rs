@@ -891,13 +891,16 @@ fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Resul
     if status.is_none() && why.ends_with("did not respond") {
         return Ok(Attempt::Dropped(format!("the {proxy} {PROXY_HUNG_UP}")));
     }
-    let check = match status {
-        Some(407) => {
-            "put the proxy's user and password in its URL (http://user:password@host:port); only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)"
-        }
-        _ => {
-            "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY"
-        }
+    let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
+    let check = match (status, via) {
+        (Some(407), Some(via)) if via.credentials => format!(
+            "the proxy refused the user and password in {}; check them (percent-encode @ : / in them); {basic_only}",
+            via.var
+        ),
+        (Some(407), _) => format!(
+            "put the proxy's user and password in its URL (http://user:password@host:port); {basic_only}"
+        ),
+        _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
     Err(api_error(format!(
         "{what}: the {proxy} would not open a tunnel ({why}); {check}"

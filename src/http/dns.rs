@@ -119,6 +119,7 @@ mod tests {
             port: 80,
             var: "HTTPS_PROXY",
             tls: false,
+            credentials: true,
         };
         let found = unresolved_host(
             &lookup_error("Name or service not known"),

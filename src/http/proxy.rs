@@ -48,6 +48,7 @@ impl Chosen {
             port: self.proxy.port(),
             var: self.var,
             tls: self.proxy.protocol() == ProxyProtocol::Https,
+            credentials: self.proxy.username().is_some(),
         }
     }
 }
@@ -62,6 +63,8 @@ pub struct Via {
     pub var: &'static str,
     /// An `https://` proxy: the connection to the proxy is TLS too.
     pub tls: bool,
+    /// Its URL has a user (and password) to send.
+    pub credentials: bool,
 }
 
 impl std::fmt::Display for Via {

@@ -749,6 +749,30 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
 }
 
+/// A 407 to credentials in the proxy's URL said to put them there: it
+/// says they were refused, naming the variable, never the password.
+#[test]
+fn a_proxy_that_refuses_the_credentials_given_says_so() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
+    let proxy = proxy.replace("http://", "http://alice:wr0ng-pa55word@");
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("the proxy refused the user and password in HTTPS_PROXY; check them")
+            && !stderr.contains("put the proxy's user and password in its URL")
+            && !stderr.contains("wr0ng"),
+        "{stderr}"
+    );
+}
+
 /// A proxy that closes the connection before it answers CONNECT (a proxy
 /// pool dropping one) was final at once, "would not open a tunnel …
 /// check the credentials": it is a dropped connection, sent again.
