@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use crate::atomic_file::read_at_most;
 pub use crate::auth::{Credentials, Secret};
-use crate::error::{config_error, redacted};
+use crate::error::{config_error, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 
@@ -312,10 +312,18 @@ pub fn default_history_path() -> Option<PathBuf> {
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
     let path = |p: &Path| in_home(p).unwrap_or_else(|| p.to_path_buf());
+    // `-` is stdin to `diff` and `--import`; here it would be a file `-`.
+    let dash = |from: &str| {
+        format!("{from} -: the settings are not read from stdin; pass a file path (or /dev/stdin)")
+    };
     if let Some(p) = flag {
+        if p == Path::new("-") {
+            return Err(usage_error(dash("--config")));
+        }
         return Ok(Sourced::new(path(p), Source::Flag("--config")));
     }
     match env_text(env, "TALKDESK_CONFIG")? {
+        Some(p) if p == "-" => Err(config_error(dash("TALKDESK_CONFIG"))),
         Some(p) => Ok(Sourced::new(
             path(p.as_ref()),
             Source::Env("TALKDESK_CONFIG"),
@@ -379,8 +387,16 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
         Err(e) => {
             let line = e.span().map(|s| line_of(&text, s.start));
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
+            let header = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .map(str::trim_start);
             if message.contains("expected struct RawProfile") {
                 message = "settings must sit inside a profile table such as [default]".into();
+            } else if let Some(header) = header.filter(|h| h.starts_with("[[")) {
+                let header = header.split(']').next().unwrap_or_default();
+                message = format!(
+                    "`{header}]]` is an array of tables; write a profile as one table, [name]"
+                );
             } else if let Some(key) = line.and_then(|l| unquoted_text_key(&text, l)) {
                 // TOML reads `client_id = 0a1b` as a bad number and
                 // `test-client` as a bad `true`: say what it is (the key,
@@ -1710,6 +1726,43 @@ mod tests {
             let msg = s.credentials().unwrap_err().to_string();
             assert!(msg.contains(hint), "{msg}");
         }
+    }
+
+    /// `[[default]]` said "invalid type: map, expected a string".
+    #[test]
+    fn an_array_of_tables_says_to_write_a_table() {
+        for text in [
+            "[[default]]\nregion = \"eu\"\n",
+            "[default]\nregion = \"eu\"\n[[eu]]\nregion = \"eu\"\n",
+        ] {
+            let (_d, path) = write_config(text);
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(
+                msg.contains("is an array of tables; write a profile as one table, [name]"),
+                "{msg}"
+            );
+        }
+    }
+
+    /// `--config -` read a file named `-`, and the hint to create it made
+    /// one: no setting is read from stdin, as gh and aws read none.
+    #[test]
+    fn a_config_path_of_a_dash_is_refused() {
+        let dash = Overrides {
+            config: Some(PathBuf::from("-")),
+            ..Overrides::default()
+        };
+        let msg = err_text(Settings::resolve(&dash, &env_of(&[])));
+        assert!(
+            msg.contains("--config -: the settings are not read from stdin"),
+            "{msg}"
+        );
+        let env = env_of(&[("TALKDESK_CONFIG", "-")]);
+        let msg = err_text(Settings::resolve(&Overrides::default(), &env));
+        assert!(
+            msg.contains("TALKDESK_CONFIG -: the settings are not read from stdin"),
+            "{msg}"
+        );
     }
 
     /// Any whole number is range-checked under its key: 2^32 for a u32
