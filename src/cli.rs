@@ -228,7 +228,7 @@ pub struct StreamArgs {
 /// was one `-v`.
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
-    let mut command = named_as_the_binary(Cli::command());
+    let mut command = named_as_the_binary(Cli::command()).color(help_color(&args));
     let matches = command.try_get_matches_from_mut(&args)?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
     // Counted only when there is one: the command is built again for it.
@@ -236,6 +236,26 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         cli.verbose = (cli.verbose).max(times_verbose(args.get(1..).unwrap_or_default()));
     }
     Ok(cli)
+}
+
+/// The last `--color` among `args` (up to `--`), for help and usage errors,
+/// which clap writes before the options are known.
+fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut words =
+        (args.iter().map(|a| a.to_str().unwrap_or_default())).take_while(|&a| a != "--");
+    let mut choice = None;
+    while let Some(word) = words.next() {
+        match word.strip_prefix("--color") {
+            Some("") => choice = words.next(),
+            Some(value) => choice = value.strip_prefix('=').or(choice),
+            None => {}
+        }
+    }
+    match choice.map(str::to_ascii_lowercase).as_deref() {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 /// The `-v`s among `args` (up to `--`), option values told apart as clap

@@ -101,6 +101,27 @@ fn color_always_colours_the_status_column_even_with_no_color_set() {
     }
 }
 
+/// `--color` governs help and usage errors too: they followed only the
+/// environment (`CLICOLOR_FORCE=1 --color never --help` was coloured).
+#[test]
+fn color_reaches_help_and_usage_errors() {
+    let sb = Sandbox::new();
+    let run = |force: &str, args: &[&str]| {
+        let out = (sb.bare().env_remove("NO_COLOR"))
+            .env("CLICOLOR_FORCE", force)
+            .args(args)
+            .output()
+            .unwrap();
+        format!("{}{}", stdout_of(&out), stderr_of(&out))
+    };
+    for args in [&["--help"][..], &["list", "-h"], &["list", "--bogus"]] {
+        let never = [&["--color", "never"][..], args].concat();
+        assert!(!run("1", &never).contains(ESC), "{never:?}");
+        let always = [&["--color=ALWAYS"][..], args].concat();
+        assert!(run("", &always).contains(ESC), "{always:?}");
+    }
+}
+
 #[test]
 fn color_never_and_auto_off_a_terminal_are_plain() {
     let sb = Sandbox::new();
