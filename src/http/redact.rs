@@ -49,14 +49,16 @@ impl Redactor {
             json.to_string(),
             json.replace('/', "\\/"),
         ];
+        // Kept in lower case, as text is looked at: an echo in any case is
+        // the secret (a hex or UUID one's case says nothing).
+        let secret = secret.to_ascii_lowercase();
         if let Ok(mut plain) = self.plain.lock() {
-            if !plain.iter().any(|p| p == secret) {
-                plain.push(secret.to_string());
+            if !plain.contains(&secret) {
+                plain.push(secret);
             }
         }
         if let Ok(mut secrets) = self.secrets.lock() {
-            // Kept with upper-case escapes, as text is looked at.
-            for form in forms.iter().map(|f| upper_hex_escapes(f)) {
+            for form in forms.iter().map(|f| f.to_ascii_lowercase()) {
                 if !secrets.contains(&form) {
                     secrets.push(form);
                 }
@@ -96,9 +98,9 @@ impl Redactor {
         let Ok(secrets) = self.secrets.lock() else {
             return text.to_string();
         };
-        // Looked at with `%2f` read as `%2F`: byte for byte as long as
-        // `text`, so its offsets are `text`'s.
-        let looked_at = upper_hex_escapes(text);
+        // Looked at in lower case (`%2f` is `%2F`): byte for byte as long
+        // as `text`, so its offsets are `text`'s.
+        let looked_at = text.to_ascii_lowercase();
         let mut hidden = vec![false; text.len()];
         for (from, to) in found(&secrets, looked_at.as_bytes(), parts) {
             hidden[from..to].fill(true);
@@ -107,9 +109,15 @@ impl Redactor {
         // encoder writes but a hostile server may): decoded and looked at
         // again, each match hiding the escapes it came from. The forms too:
         // a form-encoded secret split by invisible characters is one there.
-        if let (Some((decoded, spans)), Ok(plain)) = (decode_escapes(text), self.plain.lock()) {
+        // And read past those without decoding: a secret may hold `%ef`.
+        let views = [true, false].map(|decode| joined(text, decode));
+        for (mut view, spans) in views.into_iter().flatten() {
+            view.make_ascii_lowercase();
+            let Ok(plain) = self.plain.lock() else {
+                break;
+            };
             for forms in [&plain[..], &secrets[..]] {
-                for (from, to) in found(forms, &decoded, parts) {
+                for (from, to) in found(forms, &view, parts) {
                     hidden[spans[from].0..spans[to - 1].1].fill(true);
                 }
             }
@@ -157,13 +165,14 @@ fn found(secrets: &[String], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
 /// Where in a text a decoded byte came from: `start..end`.
 type Span = (usize, usize);
 
-/// `text` with its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate
-/// pairs joined, `\/`, `\"`, …) decoded and what it is read past
-/// ([`read_past`]) left out, and the span of `text` each decoded byte
-/// came from; `None` when it has none of them.
-fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
+/// `text` with what it is read past ([`read_past`]) left out and, with
+/// `decode`, its `%XX` escapes and JSON escapes (`\uXXXX`, surrogate pairs
+/// joined, `\/`, `\"`, …) decoded, and the span of `text` each byte came
+/// from; `None` when it has none of them.
+fn joined(text: &str, decode: bool) -> Option<(Vec<u8>, Vec<Span>)> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'\\') && !text.chars().any(read_past) {
+    let escapes = decode && bytes.iter().any(|&b| b == b'%' || b == b'\\');
+    if !escapes && !text.chars().any(read_past) {
         return None;
     }
     let hex = |at: usize, n: usize| {
@@ -184,6 +193,7 @@ fn decode_escapes(text: &str) -> Option<(Vec<u8>, Vec<Span>)> {
         }
         let mut utf8 = [0; 4];
         let (value, len): (&[u8], usize) = match (bytes[at], bytes.get(at + 1)) {
+            (b, _) if !decode => (&[b][..], 1),
             (b'%', _) if hex(at + 1, 2).is_some() => (&[hex(at + 1, 2)? as u8][..], 3),
             (b'\\', Some(b'u')) if hex(at + 2, 4).is_some() => {
                 let unit = hex(at + 2, 4)?;
@@ -229,27 +239,6 @@ fn invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
         | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
         | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
-}
-
-/// `text` with the hex digits of every `%XX` escape in upper case: the
-/// same length, the same characters otherwise.
-fn upper_hex_escapes(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    let mut at = 0;
-    while at + 2 < bytes.len() {
-        if bytes[at] == b'%'
-            && bytes[at + 1].is_ascii_hexdigit()
-            && bytes[at + 2].is_ascii_hexdigit()
-        {
-            bytes[at + 1].make_ascii_uppercase();
-            bytes[at + 2].make_ascii_uppercase();
-            at += 3;
-        } else {
-            at += 1;
-        }
-    }
-    // Only ASCII letters changed case: still UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
 #[cfg(test)]
@@ -407,6 +396,36 @@ mod tests {
         // Escapes of other text stay as they were.
         let other = "a%2fb \\u0041 \\n %zz \\";
         assert_eq!(r.redact_shown(other), other);
+    }
+
+    /// An echo in another case was shown: for a hex or UUID credential,
+    /// the credential itself.
+    #[test]
+    fn a_secret_echoed_in_another_case_is_redacted() {
+        let r = Redactor::default();
+        r.add("3f2504e04f8911d39a0c0305e82c3301");
+        r.add("Zq7Xk9Vw2Lm4NpRt6Yb3");
+        for echo in [
+            "bad 3F2504E04F8911D39A0C0305E82C3301!",
+            "bad zq7xk9vw2lm4nprt6yb3!",
+            "bad ZQ7XK9VW2LM4%4ePRT6YB3!",
+            "bad \\u005aQ7XK9VW2LM4NPRT6YB3!",
+        ] {
+            assert_eq!(r.redact_shown(echo), "bad <redacted>!", "{echo}");
+        }
+        assert_eq!(r.redact_shown("was ZQ7XK9VW…"), "was <redacted>…");
+    }
+
+    /// A secret with a `%XX` in it, split by a line break: its start was
+    /// looked for only with the escape decoded, and shown.
+    #[test]
+    fn a_secret_holding_a_percent_escape_split_by_line_breaks_is_redacted() {
+        let r = Redactor::default();
+        r.add("Abecd%efxghyijzklamnbopcqr");
+        for sep in ["\n", "\u{200b}"] {
+            let text = format!("bad Abec{sep}d%ef{sep}xghy{sep}ijzk{sep}lamn{sep}bopc{sep}qr!");
+            assert_eq!(r.redact_shown(&text), "bad <redacted>!", "{sep:?}");
+        }
     }
 
     #[test]
