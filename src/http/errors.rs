@@ -83,11 +83,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
         // A page of markup by its title, else its words.
         let page = (is_markup(body.as_bytes()))
-            .then(|| {
-                html_title(&body)
-                    .map(str::to_string)
-                    .or_else(|| html_text(&body))
-            })
+            .then(|| html_title(&body).or_else(|| html_text(&body)))
             .flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
@@ -101,16 +97,26 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 
 /// The title of an HTML page (a proxy's or a gateway's error page), which
 /// says what its markup would only clutter: `429 Too Many Requests`.
-fn html_title(body: &str) -> Option<&str> {
+fn html_title(body: &str) -> Option<String> {
     let lower = body.to_ascii_lowercase();
     let open = lower.find("<title>")? + "<title>".len();
     let close = open + lower[open..].find("</title>")?;
-    Some(body[open..close].trim()).filter(|t| !t.is_empty())
+    Some(unescaped(body[open..close].trim())).filter(|t| !t.is_empty())
 }
 
+/// Tags a browser shows their text within, a word they split staying one.
+const INLINE_TAGS: [&str; 27] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+];
+
 /// The words of a markup page without a title (Apache's `ErrorDocument`,
-/// a gateway's nested `<div>`s), its tags, scripts and styles left out,
-/// so that the server's message is what gets shown.
+/// a gateway's nested `<div>`s), its tags, comments, scripts and styles
+/// left out, so that the server's message is what gets shown. Inline tags
+/// join what they split, as a browser shows it; other tags and line
+/// breaks stay line breaks, for the redactor to read past (a secret split
+/// so was shown in pieces); the error line makes them spaces.
 fn html_text(body: &str) -> Option<String> {
     // Where `pattern` first stands in `text`, in any case.
     let find = |text: &str, pattern: &str| {
@@ -121,31 +127,73 @@ fn html_text(body: &str) -> Option<String> {
     let mut rest = body;
     while let Some(open) = rest.find('<') {
         text.push_str(&rest[..open]);
-        text.push(' ');
         let tag = &rest[open..];
-        let skipped = ["<script", "<style"]
-            .into_iter()
-            .find(|name| {
-                tag.len() >= name.len()
-                    && tag.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-            })
-            .map_or(Some(0), |name| find(tag, &format!("</{}", &name[1..])));
-        let close = skipped.and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1));
-        rest = close.map_or("", |close| &tag[close..]);
+        let name: String = (tag[1..].trim_start_matches('/').chars())
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let inline = tag.starts_with("<!--") || INLINE_TAGS.contains(&name.as_str());
+        text.push_str(if inline { "" } else { "\n" });
+        let end = match name.as_str() {
+            _ if tag.starts_with("<!--") => find(tag, "-->").map(|at| at + 3),
+            "script" | "style" if !tag.starts_with("</") => (find(tag, &format!("</{name}")))
+                .and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1)),
+            _ => tag.find('>').map(|gt| gt + 1),
+        };
+        rest = end.map_or("", |end| &tag[end..]);
     }
     text.push_str(rest);
-    let entities = [
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&quot;", "\""),
-        ("&#39;", "'"),
-        ("&nbsp;", " "),
-    ];
-    let text = (entities.iter())
-        .fold(text, |t, (entity, c)| t.replace(entity, c))
-        .replace("&amp;", "&");
-    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Each run of spaces one space, or one line break if it has one.
+    let (mut words, mut gap) = (String::new(), None);
+    for c in unescaped(&text).chars() {
+        if c.is_whitespace() {
+            gap = Some(gap.unwrap_or(false) || matches!(c, '\n' | '\r'));
+            continue;
+        }
+        match gap.take() {
+            Some(line) if !words.is_empty() => words.push(if line { '\n' } else { ' ' }),
+            _ => {}
+        }
+        words.push(c);
+    }
     (!words.is_empty()).then_some(words)
+}
+
+/// `text` with HTML's character references decoded: the named ones error
+/// pages use, and numeric ones (`&#8203;`, `&#x5A;`), which a secret may
+/// be spelt in.
+fn unescaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.bytes().take(12).position(|b| b == b';');
+        let reference = end.and_then(|end| {
+            let c = match &rest[1..end] {
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "amp" => '&',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                name => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        let (c, len) = reference.unwrap_or(('&', 1));
+        out.push(c);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A body as text: UTF-8, else the charset its `Content-Type` named
@@ -389,6 +437,30 @@ mod tests {
         let text = describe(&reply(400, &body), &redactor);
         assert!(text.ends_with("secret=<re…"), "{text}");
         assert!(!text.contains("Xk7"), "{text}");
+    }
+
+    /// A page that splits a secret with tags (a browser shows it as one
+    /// word), line breaks or entities showed it, in pieces joined by spaces
+    /// that were the tool's own.
+    #[test]
+    fn a_secret_split_by_markup_is_redacted() {
+        let redactor = Redactor::default();
+        redactor.add("Zq7Xk9Vw2Lm4NpRt6Yb3");
+        for page in [
+            "<p>Bad credentials: Zq7Xk9V<b>w2Lm4Np</b>Rt6Yb3</p>",
+            "<p>Bad: <span>Zq7X</span><span>k9Vw</span><span>2Lm4</span><span>NpRt</span><span>6Yb3</span></p>",
+            "<p>Bad: Zq7Xk9<wbr>Vw2Lm4<!-- x -->NpRt6Yb3</p>",
+            "<p>Bad: Zq7Xk9V<br>w2Lm4Np<br/>Rt6Yb3</p>",
+            "<pre>Bad: Zq7Xk9V\nw2Lm4Np\nRt6Yb3</pre>",
+            "<p>Bad: Zq7Xk9V&#8203;w2Lm4Np&#x200B;Rt6Yb3 &#90;q7Xk9Vw2Lm4NpRt6Yb&#51;</p>",
+            "<html><title>Bad: Zq7Xk9V\nw2Lm4NpRt6Yb3</title></html>",
+        ] {
+            let text = describe(&reply(401, page), &redactor);
+            assert!(text.contains(": <redacted>"), "{page}: {text}");
+            for piece in ["Zq7", "w2L", "6Yb"] {
+                assert!(!text.contains(piece), "{page}: {text}");
+            }
+        }
     }
 
     #[test]
