@@ -25,6 +25,7 @@ use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line
 use crate::http::Bearer;
 use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
+use crate::http::redact::Redactor;
 use crate::http::url::Url;
 use crate::text::{shorten, without_bom};
 
@@ -274,12 +275,18 @@ impl TokenCache {
     }
 
     /// Writes the token atomically: a 0600 temporary file in the 0700
-    /// folder, renamed into place. A token holding the client secret (a
-    /// server answering with it) is not written: the cache never holds it.
+    /// folder, renamed into place. A token or scope holding the client
+    /// secret, a part of it as the redactor finds one, or the Basic value
+    /// sent (a server answering with them) is not written: the cache never
+    /// holds the secret.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
         let secret = creds.client_secret.expose();
-        let checked = secret.chars().count() >= crate::http::redact::Redactor::MIN_LEN;
-        if checked && token.access_token.expose().contains(secret) {
+        let basic = basic_auth(&creds.client_id, secret);
+        let basic = basic.strip_prefix("Basic ").unwrap_or(&basic);
+        let known = Redactor::default();
+        known.add(secret);
+        let holds = |text: &str| known.holds(text) || text.contains(basic);
+        if holds(token.access_token.expose()) || holds(&token.scope) {
             return Ok(());
         }
         create_private_dir(&self.dir)
@@ -825,6 +832,26 @@ mod tests {
         cache.store(&c, &echoed).unwrap();
         assert!(cache.load(&c).is_none());
         assert!(!cache.path(&c).exists());
+        // Nor a part of it, in any form the redactor knows, the Basic
+        // value sent, or the secret in the scope.
+        let basic = basic_auth("id", "never-stored");
+        let basic = basic.strip_prefix("Basic ").unwrap();
+        for (access, scope) in [
+            ("at.never-st.sig", SCOPE.to_string()),
+            ("at.NEVER-STORED", SCOPE.to_string()),
+            (basic, SCOPE.to_string()),
+            ("tok-123", format!("{SCOPE} never-stored")),
+            ("tok-123", format!("{SCOPE} never%2Dstored")),
+            ("tok-123", format!("{SCOPE} er-store")),
+        ] {
+            let echoed = Token {
+                access_token: Secret::new(access),
+                scope,
+                ..token(now_secs() + 3600)
+            };
+            cache.store(&c, &echoed).unwrap();
+            assert!(!cache.path(&c).exists(), "{access} {}", echoed.scope);
+        }
     }
 
     /// A hand-edited entry whose token no header can carry made every run

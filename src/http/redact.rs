@@ -86,6 +86,12 @@ impl Redactor {
         self.redacted(&terminal_safe(text), true)
     }
 
+    /// Whether `text` holds a secret or part of one, as
+    /// [`Redactor::redact`] and [`Redactor::redact_shown`] find them.
+    pub fn holds(&self, text: &str) -> bool {
+        self.redacted(text, true) != text
+    }
+
     /// `text` with every known secret replaced by `<redacted>`: whole
     /// secrets only, for URLs that are still to be requested.
     pub fn redact(&self, text: &str) -> String {
