@@ -716,10 +716,37 @@ impl Client {
         struct Issued {
             access_token: String,
         }
-        if let Ok(issued) = serde_json::from_slice::<Issued>(crate::text::without_bom(body)) {
+        let body = crate::text::without_bom(body);
+        if let Ok(issued) = serde_json::from_slice::<Issued>(body) {
             self.redactor.add(&issued.access_token);
         }
+        // Any answer, read as it comes (cut short, form-encoded, refused):
+        // every token it names, so that none is ever shown.
+        for token in named_tokens(&String::from_utf8_lossy(body)) {
+            self.redactor.add(token);
+        }
     }
+}
+
+/// The values of `access_token`, `refresh_token` and `id_token` in a
+/// token answer, however it is written: as JSON (`"access_token": "…"`)
+/// or a form (`access_token=…`), cut short or not, the names in any case.
+fn named_tokens(text: &str) -> Vec<&str> {
+    let lower = text.to_ascii_lowercase();
+    let quote = |c: char| c == '"' || c == '\'' || c.is_whitespace();
+    let keys = ["access_token", "refresh_token", "id_token"];
+    (keys.iter())
+        .flat_map(|key| lower.match_indices(key).map(|(at, _)| at + key.len()))
+        .filter_map(|after| {
+            let value = text[after..]
+                .trim_start_matches(quote)
+                .strip_prefix([':', '='])?;
+            let value = value.trim_start_matches(quote);
+            let end = value.find(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'));
+            Some(&value[..end.unwrap_or(value.len())])
+        })
+        .filter(|value| !matches!(*value, "null" | "true" | "false"))
+        .collect()
 }
 
 /// Redirects followed for one request, as curl's and browsers' limits go.
@@ -1110,6 +1137,16 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_found_in_any_token_answer() {
+        assert_eq!(
+            named_tokens(r#"{"access_token" : "a.b-c","Refresh_Token":'r1', "id_token":null"#),
+            ["a.b-c", "r1"]
+        );
+        assert_eq!(named_tokens("access_token=x%2By&expires_in=1"), ["x%2By"]);
+        assert!(named_tokens(r#"{"error_description":"access_token is required"}"#).is_empty());
+    }
 
     #[test]
     fn only_a_coding_that_is_named_is_one_nobody_asked_for() {

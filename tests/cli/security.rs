@@ -449,6 +449,47 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
     );
 }
 
+/// A token in a token answer the tool refuses, or cannot read as JSON
+/// (cut short, form-encoded), or in a `refresh_token` or `id_token`, was
+/// printed: only a well-formed answer's `access_token` was known.
+#[test]
+fn a_token_in_a_token_answer_that_is_no_token_is_never_shown() {
+    for (status, body) in [
+        (
+            201,
+            r#"{"access_token":"eyJ0-TOKN-ACCESS-1","token_type":"bearer","#,
+        ),
+        (202, "access_token=eyJ0-TOKN-ACCESS-2&token_type=bearer"),
+        (503, r#"{"access_token": "eyJ0-TOKN-ACCESS-3","#),
+        (
+            400,
+            r#"{"error":"invalid_request","Access_Token":"eyJ0-TOKN-ACCESS-4""#,
+        ),
+        (
+            503,
+            r#"{"access_token":"<none>","refresh_token":"rt-TOKN-REFRESH-5","id_token":"id-TOKN-ID-6"}"#,
+        ),
+    ] {
+        let fake = fake_with(
+            simple_accounts(4),
+            script(vec![(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(status, body.to_string()),
+            )]),
+        );
+        let sb = Sandbox::new();
+        let output = sb
+            .tool(&fake)
+            .args(["-vv", "list", "--no-cache", "--max-retries", "0"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = stderr_of(&output);
+        assert!(!stderr.contains("TOKN-"), "{status}: {stderr}");
+        assert!(stderr.contains("<redacted>"), "{status}: {stderr}");
+    }
+}
+
 /// RFC 3986: `%2b` is `%2B`. A secret echoed with lower-case escapes was
 /// shown whole (upper case was redacted); so was one with every character
 /// escaped, `%XX` or `\uXXXX`.
