@@ -95,6 +95,34 @@ pub fn plain_types(message: &str) -> String {
     text
 }
 
+/// The deepest nesting of arrays and objects the tool reads: a value
+/// deeper is refused, where reading it (a column, a sort key, a change of
+/// it) would recurse until the stack ran out.
+pub const MAX_DEPTH: usize = 10_000;
+
+/// A message naming [`MAX_DEPTH`] when a JSON text nests arrays and objects
+/// deeper (counted outside strings) within the `outer` levels around an
+/// account's values (a page's 4, an account's own 1).
+pub fn too_deep(json: &[u8], outer: usize) -> Option<String> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in json {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'[' | b'{') => depth += 1,
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH + outer {
+            return Some(format!(
+                "a value is nested more than {MAX_DEPTH} levels deep, more than the tool reads"
+            ));
+        }
+    }
+    None
+}
+
 /// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
 /// Windows Notepad's): JSON and PEM readers may ignore it (RFC 8259).
 pub fn without_bom(bytes: &[u8]) -> &[u8] {
@@ -140,6 +168,23 @@ pub fn shorten_words(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn depth_is_counted_outside_strings() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(too_deep(deep(MAX_DEPTH).as_bytes(), 0).is_none());
+        assert!(too_deep(deep(MAX_DEPTH + 1).as_bytes(), 0).is_some());
+        assert!(too_deep(deep(MAX_DEPTH + 1).as_bytes(), 1).is_none());
+        let text = format!(
+            r#"{{"a":"{}\"[","b":{}}}"#,
+            "[".repeat(MAX_DEPTH * 2),
+            deep(9)
+        );
+        assert!(
+            too_deep(text.as_bytes(), 1).is_none(),
+            "brackets in strings are text"
+        );
+    }
     use super::*;
 
     #[test]

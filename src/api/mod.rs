@@ -183,6 +183,10 @@ impl<'a> Api<'a> {
 /// malformed page is the API's doing.
 fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
     let body = without_bom(&reply.body);
+    // The page, `_embedded`, `accounts` and the account around a value.
+    if let Some(deep) = crate::text::too_deep(body, 4) {
+        return Err(api_error(format!("GET {url}: {deep}")));
+    }
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())

@@ -136,6 +136,9 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     if !value.get().starts_with('{') {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     }
+    if let Some(deep) = crate::text::too_deep(value.get().as_bytes(), 1) {
+        return Err(format!(", {place}: {deep}"));
+    }
     // An `id` of null is none, as a missing one (an export made with
     // `--columns` without it, through jq, has them). (Read only for a
     // record refused: a good one is parsed once.)

@@ -992,3 +992,71 @@ fn a_page_past_the_end_redirected_to_the_last_ends_the_walk() {
         stderr_of(&output)
     );
 }
+
+/// A page of one account whose `x` is `depth` arrays deep.
+fn deep_page(depth: usize) -> String {
+    let x = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    format!(
+        r#"{{"count":1,"total":1,"total_pages":1,"page":1,"_embedded":{{"accounts":[{{"id":"deep","status":"ACTIVE","x":{x}}}]}}}}"#
+    )
+}
+
+/// A value nested 150,000 levels deep (a 300 KB page) aborted `--columns`,
+/// `--sort`, `diff` and a later `snapshot` with a stack overflow (exit 134,
+/// every night after). At most 10,000 levels are read, by every command;
+/// deeper is a clear error, exit 5 (2 for an export).
+#[test]
+fn a_value_nested_beyond_10000_levels_is_refused_and_up_to_it_read() {
+    let fake = support::serving_page(&deep_page(10_000));
+    for args in [
+        &["list", "-o", "csv", "--columns", "id,x"][..],
+        &["list", "--sort", "x", "-o", "jsonl"],
+    ] {
+        let out = run_tool(&fake, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        assert!(stdout_of(&out).contains(&"[".repeat(10_000)), "{args:?}");
+    }
+    let sb = Sandbox::new();
+    let export = sb.path("old.jsonl");
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    std::fs::write(&export, stdout_of(&out).replace("\"deep\"", "\"deep2\"")).unwrap();
+    let diff = sb
+        .tool(&fake)
+        .args(["diff", export.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(diff.status.success(), "{}", stderr_of(&diff));
+
+    let fake = support::serving_page(&deep_page(10_001));
+    for args in [
+        &["list"][..],
+        &["list", "--columns", "id,x"],
+        &["snapshot"],
+        &["summary"],
+    ] {
+        let out = Sandbox::new().tool(&fake).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("a value is nested more than 10000 levels deep"),
+            "{args:?}: {}",
+            stderr_of(&out)
+        );
+    }
+    let deep = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+    std::fs::write(&export, format!("{{\"id\":\"a\",\"x\":{deep}}}\n")).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["diff", export.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("line 1: a value is nested more than 10000 levels deep"),
+        "{}",
+        stderr_of(&out)
+    );
+}
