@@ -202,6 +202,8 @@ pub struct Client {
     slow_pace: Mutex<Option<String>>,
     /// Whether a slow pace was ever set to be said (it is said once).
     slow_seen: AtomicBool,
+    /// The origins that have answered: a connection to one may be kept.
+    answered: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Client {
@@ -263,6 +265,7 @@ impl Client {
             rate_limits: RateLimits::default(),
             slow_pace: Mutex::new(slow_cap.clone()),
             slow_seen: AtomicBool::new(slow_cap.is_some()),
+            answered: Mutex::default(),
         })
     }
 
@@ -308,21 +311,44 @@ impl Client {
         }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
+        let origin = request.url.origin().ascii_serialization();
+        let answered = || self.answered.lock().is_ok_and(|a| a.contains(&origin));
         let mut sent_again = false;
         loop {
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
-            let outcome = match self.paced_attempt(request, attempt, sent_again)? {
+            let outcome = self.paced_attempt(request, attempt, sent_again)?;
+            // Before any answer from its origin no connection to it is
+            // kept: a request dropped then raced no keep-alive timeout.
+            let kept = answered();
+            if matches!(outcome, Attempt::Reply(..)) && !kept {
+                if let Ok(mut answered) = self.answered.lock() {
+                    answered.insert(origin.clone());
+                }
+            }
+            let resend = kept && !sent_again;
+            let outcome = match outcome {
                 // Sent again at once on a new connection, once, as curl and
                 // Go do: a server's keep-alive timeout racing the request is
                 // no failure of the server.
-                Attempt::Dropped(message) if !std::mem::replace(&mut sent_again, true) => {
+                Attempt::Dropped(message) if resend => {
+                    sent_again = true;
                     self.debug(&format!(
                         "sending {request} again on a new connection, not counted as a retry ({message})"
                     ));
                     continue;
                 }
                 Attempt::Dropped(message) => Attempt::Transient(message),
+                // The same race, answered `408 Request Timeout` and closed
+                // (Node's `http`, HAProxy's request timeout): as Chromium
+                // and Go do, sent again likewise.
+                Attempt::Reply(reply, _) if reply.status == 408 && resend => {
+                    sent_again = true;
+                    self.debug(&format!(
+                        "sending {request} again on a new connection, not counted as a retry (HTTP 408 as the connection was kept)"
+                    ));
+                    continue;
+                }
                 outcome => outcome,
             };
             // The run's refusals in a row end it as one request's tries

@@ -695,6 +695,19 @@ fn connections_dropped_every_time_are_exit_5() {
     assert_eq!(api.page_requests(), [1, 1, 1, 1, 1, 1]);
 }
 
+/// A connection dropped before its origin ever answered was sent again,
+/// "not counted as a retry", though no connection could have been kept:
+/// `--max-retries 0` sent the token request twice.
+#[test]
+fn a_first_request_dropped_is_no_kept_connection_and_counts() {
+    let Export { api, out, .. } = failing_export(
+        always(RequestMatch::Token, FaultKind::Drop),
+        &["--max-retries", "0"],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert_eq!(api.token_requests(), 1);
+}
+
 #[test]
 fn a_token_endpoint_that_is_down_is_exit_5() {
     let Export {
@@ -1271,6 +1284,46 @@ fn a_connection_closed_as_it_is_reused_is_sent_again_without_a_retry() {
         assert_eq!(listed, accounts);
         assert_eq!(api.sorted_page_requests(), (1..=20).collect::<Vec<_>>());
     }
+}
+
+/// The same race answered `408 Request Timeout` and closed (Node's `http`,
+/// HAProxy's request timeout): the run failed at once with a bare `HTTP
+/// 408`. It is sent again as a closed connection is; a 408 that persists
+/// is final, with a hint.
+#[test]
+fn a_408_as_a_connection_is_reused_is_sent_again_without_a_retry() {
+    let accounts = simple_accounts(12);
+    for sequential in [true, false] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: accounts.clone(),
+            page_cap: 3,
+            one_request_per_connection: true,
+            timeout_408_on_reuse: true,
+            ..FakeConfig::default()
+        });
+        let out = list_json(&api, &["--max-retries", "0"], sequential);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_eq!(stderr, "");
+        let listed: Vec<Value> = serde_json::from_str(&stdout_of(&out)).unwrap();
+        assert_eq!(listed, accounts);
+    }
+    let api = fake(
+        simple_accounts(3),
+        Faults {
+            always: vec![(RequestMatch::AnyPage, FaultKind::Status(408))],
+            ..Faults::default()
+        },
+    );
+    let out = list_json(&api, &[], true);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr_of(&out).contains("HTTP 408 ")
+            && stderr_of(&out).contains("; the server gave up waiting for the request"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(api.sorted_page_requests(), [1, 1]);
 }
 
 /// A write that fails half way (the file size limit of `ulimit -f` here,

@@ -97,6 +97,10 @@ pub struct FakeConfig {
     /// as soon as the next request arrives on it, unanswered: a keep-alive timeout that always
     /// wins the race with a client reusing the connection.
     pub one_request_per_connection: bool,
+    /// With `one_request_per_connection`: the next request is answered `408 Request Timeout`
+    /// with `Connection: close` before the close, as Node's `http` and HAProxy's request
+    /// timeout do.
+    pub timeout_408_on_reuse: bool,
     /// Serve one connection at a time, each to its end, as a single-threaded server does
     /// (Python's `http.server.HTTPServer` with HTTP/1.1): a connection opened meanwhile waits,
     /// unanswered, in the listen queue.
@@ -197,6 +201,7 @@ impl Default for FakeConfig {
             page_field_from_zero: false,
             no_total_pages: false,
             one_request_per_connection: false,
+            timeout_408_on_reuse: false,
             one_connection_at_a_time: false,
         }
     }
@@ -905,8 +910,11 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
             }
         };
         if shared.state().config.one_request_per_connection {
-            // Closed, unanswered, once the client has sent the next request.
+            // Closed, unanswered (or a 408), once the client has sent the next request.
             let _ = reader.fill_buf();
+            if shared.state().config.timeout_408_on_reuse {
+                let _ = write_response(reader.get_mut(), 408, &[], b"", false);
+            }
             return;
         }
         match next {
