@@ -312,21 +312,12 @@ impl Client {
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         let origin = request.url.origin().ascii_serialization();
-        let answered = || self.answered.lock().is_ok_and(|a| a.contains(&origin));
         let mut sent_again = false;
         loop {
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
             let outcome = self.paced_attempt(request, attempt, sent_again)?;
-            // Before any answer from its origin no connection to it is
-            // kept: a request dropped then raced no keep-alive timeout.
-            let kept = answered();
-            if matches!(outcome, Attempt::Reply(..)) && !kept {
-                if let Ok(mut answered) = self.answered.lock() {
-                    answered.insert(origin.clone());
-                }
-            }
-            let resend = kept && !sent_again;
+            let resend = self.answered_before(&origin, &outcome) && !sent_again;
             let outcome = match outcome {
                 // Sent again at once on a new connection, once, as curl and
                 // Go do: a server's keep-alive timeout racing the request is
@@ -389,6 +380,19 @@ impl Client {
             self.wait_to_retry(request, attempt, &what, wait_hint, refused);
             failures.push(what);
             attempt += 1;
+        }
+    }
+
+    /// Whether `origin` answered before this `outcome` (which is noted):
+    /// before, no connection to it is kept, and a request dropped raced no
+    /// keep-alive timeout.
+    fn answered_before(&self, origin: &str, outcome: &Attempt) -> bool {
+        let Ok(mut answered) = self.answered.lock() else {
+            return false;
+        };
+        match outcome {
+            Attempt::Reply(..) => !answered.insert(origin.to_string()),
+            _ => answered.contains(origin),
         }
     }
 
