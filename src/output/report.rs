@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::OutputFormat;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
-use super::sanitize::{guard_formula, terminal_safe};
+use super::sanitize::{cell, guard_formula};
 use super::table::new_table;
 use crate::account::lenient;
 
@@ -58,10 +58,10 @@ pub struct TableStyle {
 /// colours only when `style.color`.
 pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle) -> String {
     let mut table = new_table(style.width, style.color);
-    table.set_header(header.iter().map(|h| terminal_safe(h)));
+    table.set_header(header.iter().map(|h| cell(h)));
     for row in rows {
         table.add_row(row.iter().map(|c| {
-            let mut cell = Cell::new(terminal_safe(&c.text));
+            let mut cell = Cell::new(cell(&c.text));
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
             }

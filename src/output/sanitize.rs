@@ -3,6 +3,26 @@
 
 pub use crate::text::{push_terminal_safe, terminal_safe};
 
+/// A table cell's text as it may reach the terminal: [`terminal_safe`],
+/// on one line (§7: a line break is a control character too; a value with
+/// one drew what looked like another row).
+pub fn push_cell(text: &str, out: &mut String) {
+    let start = out.len();
+    push_terminal_safe(text, out);
+    if out[start..].contains('\n') {
+        let line = out[start..].replace('\n', " ");
+        out.truncate(start);
+        out.push_str(&line);
+    }
+}
+
+/// [`push_cell`] into a new string.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_cell(text, &mut out);
+    out
+}
+
 /// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
 /// injection: it starts with `=`, `+`, `-`, `@`, TAB or CR) with `'`, so
 /// that it shows as text.
@@ -17,6 +37,12 @@ pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_one_line() {
+        assert_eq!(cell("evil\r\nspoof\nrow\u{1b}[2J"), "evil spoof row");
+        assert_eq!(cell("plain"), "plain");
+    }
 
     #[test]
     fn formulas_are_guarded() {

@@ -13,7 +13,7 @@ use anyhow::Result;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 use unicode_width::UnicodeWidthStr;
 
-use super::sanitize::{push_terminal_safe, terminal_safe};
+use super::sanitize::{cell, push_cell};
 use super::{Layout, Sink};
 use crate::account::{Account, Status};
 
@@ -33,7 +33,7 @@ impl TableSink {
             .columns
             .iter()
             .map(|c| match layout.header {
-                true => widest_line(&terminal_safe(c)).max(1),
+                true => widest_line(&cell(c)).max(1),
                 false => 1,
             })
             .collect();
@@ -75,7 +75,7 @@ impl TableSink {
     pub fn render(&self) -> String {
         let mut table = new_table(self.layout.width, self.layout.color);
         if self.layout.header {
-            table.set_header(self.layout.columns.iter().map(|c| terminal_safe(c)));
+            table.set_header(self.layout.columns.iter().map(|c| cell(c)));
         }
         let status_index = self.layout.columns.iter().position(|c| c == "status");
         for row in self.rows() {
@@ -129,12 +129,7 @@ impl TableSink {
         border(&mut line, '┌', '─', '┬', '┐');
         out.write_all(line.as_bytes())?;
         if self.layout.header {
-            let header: Vec<String> = self
-                .layout
-                .columns
-                .iter()
-                .map(|c| terminal_safe(c))
-                .collect();
+            let header: Vec<String> = self.layout.columns.iter().map(|c| cell(c)).collect();
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             self.write_row(out, &mut line, &header)?;
             border(&mut line, '╞', '═', '╪', '╡');
@@ -211,7 +206,7 @@ impl Sink for TableSink {
             for (value, width) in values.iter().zip(self.widths.iter_mut()) {
                 let start = self.cells.len();
                 if let Some(text) = value {
-                    push_terminal_safe(text, &mut self.cells);
+                    push_cell(text, &mut self.cells);
                 }
                 *width = (*width).max(widest_line(&self.cells[start..]));
                 self.ends.push(self.cells.len());

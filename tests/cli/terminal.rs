@@ -6,6 +6,7 @@ use crate::support;
 
 use std::process::{Command, Output};
 
+use serde_json::json;
 use support::fake_api::{FakeApi, FakeConfig, sample_accounts, simple_accounts};
 use support::{Sandbox, stderr_of, stdout_of};
 
@@ -98,6 +99,39 @@ fn color_always_colours_the_status_column_even_with_no_color_set() {
             row[..3].iter().all(|c| !c.contains(ESC)),
             "only status is coloured: {row:?}"
         );
+    }
+}
+
+/// A line break in a value drew what looked like another account's row
+/// (SPEC §7: control characters are removed before the terminal): in
+/// `list`, `summary` and `diff` tables a cell is one line.
+#[test]
+fn a_line_break_in_a_value_makes_no_row_of_its_own() {
+    let accounts = vec![
+        json!({"id": "a1\nFAKE-ROW", "name": "evil\r\nspoof", "status": "ACTIVE\nX"}),
+        json!({"id": "a2", "name": "ok", "status": "ACTIVE"}),
+    ];
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let old = sb.path("old.json");
+    std::fs::write(&old, "[]").unwrap();
+    for args in [
+        &["list"][..],
+        &["summary"],
+        &["diff", old.to_str().unwrap()],
+    ] {
+        let out = sb.tool(&fake).args(args).output().unwrap();
+        let table = stdout_of(&out);
+        let rows = table.lines().filter(|l| l.starts_with('│')).count();
+        let want = match args[0] {
+            "list" | "diff" => 3,
+            _ => 10,
+        };
+        assert_eq!(rows, want, "{args:?}: {table}");
+        assert!(!table.contains("a1\n"), "{table}");
     }
 }
 
