@@ -798,6 +798,22 @@ where
     }
 }
 
+/// A URL holding the client secret (`?client_secret=…`) is refused: a URL
+/// is shown, cached and stored as the organization's key.
+fn secret_in_urls(
+    secrets: &Redactor,
+    base: &Sourced<Url>,
+    token: Option<&Sourced<Url>>,
+) -> Result<()> {
+    for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
+        if url.is_some_and(|url| secrets.holds(url.value.as_str())) {
+            let what = "holds the client secret; keep it in client_secret, never in a URL";
+            return Err(config_error(format!("{key} {what}")));
+        }
+    }
+    Ok(())
+}
+
 /// A URL derived from other settings.
 fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
     let url = url::parse(url).map_err(config_error)?;
@@ -907,6 +923,7 @@ impl Settings {
         let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
         let region = or_default(region, Region::Us);
         let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
+        secret_in_urls(secrets, &base_url, token_url.as_ref())?;
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
         let history = at.history(o.history.clone(), &raw)?;
@@ -1726,6 +1743,23 @@ mod tests {
             let msg = s.credentials().unwrap_err().to_string();
             assert!(msg.contains(hint), "{msg}");
         }
+    }
+
+    /// A secret in `token_url`'s query was shown by `auth check`, kept in
+    /// the token cache and the history store.
+    #[test]
+    fn a_url_holding_the_client_secret_is_refused() {
+        let secret = "Zq7Xk9Vw2Lm4NpRt6Yb3";
+        let url = format!("http://127.0.0.1:9/oauth/token?client_secret={secret}");
+        let pairs = [
+            ("TALKDESK_CLIENT_SECRET", secret),
+            ("TALKDESK_TOKEN_URL", &url),
+        ];
+        let msg = err_text(Settings::resolve(&Overrides::default(), &env_of(&pairs)));
+        assert_eq!(
+            msg,
+            "token_url holds the client secret; keep it in client_secret, never in a URL"
+        );
     }
 
     /// `[[default]]` said "invalid type: map, expected a string".
