@@ -439,11 +439,11 @@ mod tests {
         assert_eq!(secret[1].text, "<redacted>");
         // Nor when it was pasted into another setting.
         let s = resolve(
-            "[default]\nclient_secret = \"Zq9-SuperSecret-77\"\ntoken_url = \"http://127.0.0.1:9/Zq9-SuperSecret-77\"\n",
+            "[default]\nclient_secret = \"Zq9-SuperSecret-77\"\nclient_id = \"id Zq9-SuperSecret-77\"\n",
         );
         let rows = show_rows(&s);
-        let url = rows.iter().find(|r| r[0].text == "token_url").unwrap();
-        assert_eq!(url[1].text, "http://127.0.0.1:9/<redacted>");
+        let id = rows.iter().find(|r| r[0].text == "client_id").unwrap();
+        assert_eq!(id[1].text, "id <redacted>");
     }
 
     #[cfg(unix)]
