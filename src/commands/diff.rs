@@ -149,7 +149,11 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     let some_id = || lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
     match Account::from_text(value.get()) {
         Ok(account) => Ok(account),
-        Err(e) if !e.contains("`id`") => Err(format!(", {place}: {e}")),
+        Err(e) if !e.contains("`id`") => {
+            // The position serde gives is within the record, not the file.
+            let e = e.rfind(" at line ").map_or(e.as_str(), |at| &e[..at]);
+            Err(format!(", {place}: {e}; {WHAT_TO_PASS}"))
+        }
         Err(_) if some_id() => Err(format!(", {place}: the `id` is not a string or a number")),
         Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
@@ -535,6 +539,19 @@ mod tests {
         let live = r#"{"id": 100000000000000000000001}"#;
         differ.live(serde_json::from_str(live).unwrap());
         assert!(differ.finish().is_empty(), "the same id, every digit");
+    }
+
+    /// A key written twice in a record said "line 2: duplicate field `id`
+    /// at line 1 column 30" (the record's own position), with no hint.
+    #[test]
+    fn a_key_written_twice_in_a_record_names_its_line_and_what_to_pass() {
+        let e = parse_export("{\"id\":\"a\"}\n{\"id\":\"b\",\"x\":1,\"id\":\"c\"}\n")
+            .err()
+            .unwrap();
+        assert_eq!(
+            e,
+            format!(", line 2: duplicate field \"id\"; {WHAT_TO_PASS}")
+        );
     }
 
     #[test]
