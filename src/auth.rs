@@ -600,10 +600,19 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
     let at = format!("line {} column {}", error.line(), error.column());
     match error.classify() {
         Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON at {at}"),
-        // Only serde's own "missing field `name`" is shown: it names a
-        // field of ours, never a value of the answer.
+        // Only serde's own "missing field `name`" and "duplicate field
+        // `name`" are shown: they name a field, never a value of the answer.
         Category::Data => match error.to_string().split_once(" at line") {
-            Some((missing, _)) if missing.starts_with("missing field `") => missing.to_string(),
+            Some((field, _))
+                if ["missing field `", "duplicate field `"]
+                    .iter()
+                    .any(|s| field.starts_with(s)) =>
+            {
+                field.to_string()
+            }
+            Some((kind, _)) if kind.ends_with("expected struct TokenResponse") => {
+                "not a JSON object".into()
+            }
             _ => format!("a field has the wrong type at {at}"),
         },
     }
@@ -641,6 +650,12 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(token_parse_problem(&err), "missing field `access_token`");
+        // What names no value is said as it is.
+        let twice = r#"{"access_token": "tok-leaked", "access_token": "tok-leaked"}"#;
+        let err = serde_json::from_str::<TokenResponse>(twice).err().unwrap();
+        assert_eq!(token_parse_problem(&err), "duplicate field `access_token`");
+        let err = serde_json::from_str::<TokenResponse>("3600").err().unwrap();
+        assert_eq!(token_parse_problem(&err), "not a JSON object");
     }
 
     #[test]
