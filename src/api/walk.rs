@@ -152,6 +152,8 @@ enum Next {
     End,
     /// Nowhere, although the page claimed more: the warning says so.
     EndShort(String),
+    /// Nowhere it may go: an error if the walk is asked to go on.
+    Refused(anyhow::Error),
 }
 
 /// The state of one walk: where it goes next and what it has seen.
@@ -173,6 +175,9 @@ pub struct Walk {
     received: u64,
     /// The page coming next is asked for by number, not by a next link.
     by_number: bool,
+    /// Why the walk cannot go on after the last page (a next link
+    /// refused): an error only when it is asked to (`--limit` may be met).
+    refused: Option<anyhow::Error>,
     /// `total` and `total_pages` as the last page that sent them said.
     claimed: (Option<u64>, Option<u64>),
 }
@@ -195,14 +200,19 @@ impl Walk {
             seen_urls: HashSet::new(),
             received: 0,
             by_number: true,
+            refused: None,
             claimed: (None, None),
         }
     }
 
     /// Where the walk goes next: the URL and the page number it expects
     /// there. The caller fetches it and hands the answer to [`Walk::accept`].
-    pub fn next_request(&mut self) -> Option<(Url, u64)> {
-        self.next.take()
+    /// An error when the last page's next link was refused.
+    pub fn next_request(&mut self) -> Option<Result<(Url, u64)>> {
+        match self.refused.take() {
+            Some(refused) => Some(Err(refused)),
+            None => self.next.take().map(Ok),
+        }
     }
 
     /// Where the walk goes next, without going there.
@@ -210,9 +220,9 @@ impl Walk {
         self.next.as_ref()
     }
 
-    /// True while the walk has somewhere to go.
+    /// True while the walk has somewhere to go (or a refusal to say).
     pub fn has_next(&self) -> bool {
-        self.next.is_some()
+        self.next.is_some() || self.refused.is_some()
     }
 
     /// Takes the answer to `url` into the walk: checks it for loops and
@@ -246,12 +256,18 @@ impl Walk {
         self.seen_pages.insert(number);
         self.received += raw.accounts().map_or(0, |a| a.len() as u64);
         if !self.single {
-            let next = self.next_after(&url, &raw, number)?;
+            // A bad link fails the walk only if it goes on: the accounts
+            // `--limit` wants may all be on this page.
+            let next = (self.next_after(&url, &raw, number)).unwrap_or_else(Next::Refused);
             self.by_number = matches!(next, Next::Number(_));
             self.next = match next {
                 Next::Page(url, n) => Some((url, n)),
                 Next::Number(n) => Some((self.endpoint.page_url(n), n)),
                 Next::End => None,
+                Next::Refused(refused) => {
+                    self.refused = Some(refused);
+                    None
+                }
                 Next::EndShort(why) => {
                     warning = Some(match warning {
                         Some(numbered) => format!("{numbered}; {why}"),
@@ -485,9 +501,15 @@ mod tests {
     }
 
     /// Feeds the walk's own next request with `page`.
+    /// Feeds the walk's own next request with `page`; a next link refused
+    /// is the error of the walk going on.
     fn feed(walk: &mut Walk, page: RawPage) -> Result<Step> {
-        let (url, expected) = walk.next_request().expect("a next request");
-        walk.accept(url, expected, page)
+        let (url, expected) = walk.next_request().expect("a next request")?;
+        let step = walk.accept(url, expected, page)?;
+        match walk.refused.take() {
+            Some(refused) => Err(refused),
+            None => Ok(step),
+        }
     }
 
     /// Where the walk goes next, as text.

@@ -1060,3 +1060,34 @@ fn a_value_nested_beyond_10000_levels_is_refused_and_up_to_it_read() {
         stderr_of(&out)
     );
 }
+
+/// `--limit` met on a page whose next link is refused (another origin):
+/// the walk failed (exit 5), though it needed no page after it.
+#[test]
+fn a_limit_met_before_a_refused_next_link_needs_no_more_and_succeeds() {
+    let page = r#"{"count":3,"total":9,"total_pages":3,"page":1,"_embedded":{"accounts":[{"id":"a","status":"ACTIVE"},{"id":"b","status":"ACTIVE"},{"id":"c","status":"ACTIVE"}]},"_links":{"next":{"href":"https://evil.example/express/accounts?page=2"}}}"#;
+    let fake = support::serving_page(page);
+    for concurrency in ["1", "4"] {
+        let out = run_tool(
+            &fake,
+            &[
+                "list",
+                "--limit",
+                "3",
+                "-o",
+                "jsonl",
+                "--concurrency",
+                concurrency,
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out).lines().count(), 3);
+        let out = run_tool(&fake, &["list", "--concurrency", concurrency]);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("evil.example"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
