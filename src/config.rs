@@ -798,15 +798,25 @@ where
     }
 }
 
-/// A URL holding the client secret (`?client_secret=…`) is refused: a URL
-/// is shown, cached and stored as the organization's key.
+/// A URL whose query holds the client secret whole (`?client_secret=…`)
+/// is refused: a URL is shown, cached and stored as the organization's
+/// key. Only the query, and only the whole secret: a short secret may be
+/// a port or a word of a host, and a part of one any word.
 fn secret_in_urls(
-    secrets: &Redactor,
+    secret: Option<&str>,
     base: &Sourced<Url>,
     token: Option<&Sourced<Url>>,
 ) -> Result<()> {
+    let Some(secret) = secret.filter(|s| s.chars().count() >= Redactor::MIN_LEN) else {
+        return Ok(());
+    };
+    let in_query = |url: &Url| {
+        let query = url.query().unwrap_or_default().replace('+', " ");
+        let decoded = percent_encoding::percent_decode_str(&query).decode_utf8_lossy();
+        query.contains(secret) || decoded.contains(secret)
+    };
     for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
-        if url.is_some_and(|url| secrets.holds(url.value.as_str())) {
+        if url.is_some_and(|url| in_query(&url.value)) {
             let what = "holds the client secret; keep it in client_secret, never in a URL";
             return Err(config_error(format!("{key} {what}")));
         }
@@ -892,6 +902,10 @@ impl Settings {
     /// another setting.
     pub fn resolve(overrides: &Overrides, env: EnvLookup) -> Result<Settings> {
         let secrets = Redactor::default();
+        // Known before the file is read: a file error may quote it.
+        if let Ok(Some(secret)) = env_text(env, "TALKDESK_CLIENT_SECRET") {
+            secrets.add(&secret);
+        }
         Self::merge(overrides, env, &secrets).map_err(|e| redacted(e, |m| secrets.redact_shown(m)))
     }
 
@@ -923,7 +937,11 @@ impl Settings {
         let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
         let region = or_default(region, Region::Us);
         let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
-        secret_in_urls(secrets, &base_url, token_url.as_ref())?;
+        let secret = match client_secret.as_ref().map(|s| &s.value) {
+            Some(SecretSetting::Value(secret)) => Some(secret.expose()),
+            _ => None,
+        };
+        secret_in_urls(secret, &base_url, token_url.as_ref())?;
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
         let history = at.history(o.history.clone(), &raw)?;
@@ -1750,16 +1768,32 @@ mod tests {
     #[test]
     fn a_url_holding_the_client_secret_is_refused() {
         let secret = "Zq7Xk9Vw2Lm4NpRt6Yb3";
-        let url = format!("http://127.0.0.1:9/oauth/token?client_secret={secret}");
-        let pairs = [
-            ("TALKDESK_CLIENT_SECRET", secret),
-            ("TALKDESK_TOKEN_URL", &url),
-        ];
-        let msg = err_text(Settings::resolve(&Overrides::default(), &env_of(&pairs)));
-        assert_eq!(
-            msg,
-            "token_url holds the client secret; keep it in client_secret, never in a URL"
-        );
+        for query in [secret, "Zq7Xk9Vw2Lm4NpRt6Yb%33"] {
+            let url = format!("http://127.0.0.1:9/oauth/token?client_secret={query}");
+            let pairs = [
+                ("TALKDESK_CLIENT_SECRET", secret),
+                ("TALKDESK_TOKEN_URL", &url),
+            ];
+            let msg = err_text(Settings::resolve(&Overrides::default(), &env_of(&pairs)));
+            assert_eq!(
+                msg,
+                "token_url holds the client secret; keep it in client_secret, never in a URL"
+            );
+        }
+        // A secret that is a port, or a part of one that is a word of a
+        // host, is no secret in a URL (every command refused it).
+        for (secret, url) in [
+            ("42501", "http://127.0.0.1:42501/"),
+            ("Talkdesk-2026-key", "https://api.talkdeskapp.com/"),
+            ("LocalHost-dev-9", "http://localhost:9/"),
+        ] {
+            let pairs = [
+                ("TALKDESK_CLIENT_SECRET", secret),
+                ("TALKDESK_BASE_URL", url),
+            ];
+            let resolved = Settings::resolve(&Overrides::default(), &env_of(&pairs));
+            assert!(resolved.is_ok(), "{secret}");
+        }
     }
 
     /// `[[default]]` said "invalid type: map, expected a string".
