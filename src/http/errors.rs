@@ -9,7 +9,7 @@ use super::client::{CLIENT_CERTIFICATE, Reply};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
-use crate::text::{counted, shorten, terminal_safe, without_bom};
+use crate::text::{counted, shorten, terminal_safe, unescaped, without_bom};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -157,43 +157,6 @@ fn html_text(body: &str) -> Option<String> {
         words.push(c);
     }
     (!words.is_empty()).then_some(words)
-}
-
-/// `text` with HTML's character references decoded: the named ones error
-/// pages use, and numeric ones (`&#8203;`, `&#x5A;`), which a secret may
-/// be spelt in.
-fn unescaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest.bytes().take(12).position(|b| b == b';');
-        let reference = end.and_then(|end| {
-            let c = match &rest[1..end] {
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "amp" => '&',
-                "apos" => '\'',
-                "nbsp" => ' ',
-                name => {
-                    let number = name.strip_prefix('#')?;
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => number.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
-            Some((c, end + 1))
-        });
-        let (c, len) = reference.unwrap_or(('&', 1));
-        out.push(c);
-        rest = &rest[len..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A body as text: UTF-8, else the charset its `Content-Type` named

@@ -43,6 +43,8 @@ impl Redactor {
             url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let forms = [
             secret.to_string(),
+            // As an HTML page shows it, its character references decoded.
+            crate::text::unescaped(secret),
             // A space is `+` in a form, `%20` in the rest of a URL.
             form_encoded.replace('+', "%20"),
             form_encoded,
@@ -432,6 +434,15 @@ mod tests {
             let text = format!("bad Abec{sep}d%ef{sep}xghy{sep}ijzk{sep}lamn{sep}bopc{sep}qr!");
             assert_eq!(r.redact_shown(&text), "bad <redacted>!", "{sep:?}");
         }
+    }
+
+    /// A secret holding a character reference was shown decoded from an
+    /// HTML page, which is read as a browser shows it.
+    #[test]
+    fn a_secret_holding_a_character_reference_is_redacted_decoded() {
+        let r = Redactor::default();
+        r.add("Ab&#38;Zq7Xk9V");
+        assert_eq!(r.redact_shown("bad Ab&Zq7Xk9V!"), "bad <redacted>!");
     }
 
     #[test]
