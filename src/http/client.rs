@@ -758,6 +758,10 @@ impl Client {
     }
 }
 
+/// The shortest value taken for a token a token answer names: real ones
+/// are far longer, words of an error's text shorter.
+const MIN_TOKEN_LEN: usize = 8;
+
 /// The values of `access_token`, `refresh_token` and `id_token` in a
 /// token answer, however it is written: as JSON (`"access_token": "…"`)
 /// or a form (`access_token=…`), cut short or not, the names in any case.
@@ -775,7 +779,8 @@ fn named_tokens(text: &str) -> Vec<&str> {
             let end = value.find(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'));
             Some(&value[..end.unwrap_or(value.len())])
         })
-        .filter(|value| !matches!(*value, "null" | "true" | "false"))
+        // A word of an error's text (`refresh_token: expired`) is none.
+        .filter(|value| value.len() >= MIN_TOKEN_LEN)
         .collect()
 }
 
@@ -1171,11 +1176,19 @@ mod tests {
     #[test]
     fn tokens_are_found_in_any_token_answer() {
         assert_eq!(
-            named_tokens(r#"{"access_token" : "a.b-c","Refresh_Token":'r1', "id_token":null"#),
-            ["a.b-c", "r1"]
+            named_tokens(
+                r#"{"access_token" : "a.b-c-d-e","Refresh_Token":'r1-23456', "id_token":null"#
+            ),
+            ["a.b-c-d-e", "r1-23456"]
         );
-        assert_eq!(named_tokens("access_token=x%2By&expires_in=1"), ["x%2By"]);
+        assert_eq!(
+            named_tokens("access_token=x%2By-1234&expires_in=1"),
+            ["x%2By-1234"]
+        );
         assert!(named_tokens(r#"{"error_description":"access_token is required"}"#).is_empty());
+        // Words of an error's text are no tokens.
+        let text = "refresh_token: expired, access_token=missing";
+        assert!(named_tokens(text).is_empty());
     }
 
     #[test]

@@ -625,6 +625,11 @@ impl Pacer {
         // Twice the step each time, up to +80 %: a walk pushed far down
         // (by another run, say) climbs back in a minute, not in ten.
         let step = PROBE_STEP * f64::from(1u32 << self.probes.min(4));
+        // The step before held: the limit is higher, and steps are tried
+        // at the usual pace again.
+        if self.probes > 0 {
+            self.steps_refused = 0;
+        }
         self.held = self.learnt;
         self.learnt = self.learnt.map(|r| r * (1.0 + step));
         (self.last_raise, self.probes) = (Some(now), self.probes + 1);
@@ -1049,6 +1054,20 @@ mod tests {
         }
         assert_eq!((t - cut).as_secs(), 60);
         assert!((p.rate().unwrap() - learnt * (1.0 + PROBE_STEP)).abs() < 1e-9);
+        // That step held, and the next is refused: the wait after it is
+        // 60 s again, not 120 s (refused steps counted for good made
+        // every rise wait 240 s after three).
+        t += ms(10_000);
+        while p.on_answer(at(t), t, &ok()).is_none() {
+            t += ms(500);
+        }
+        let cut = t + ms(500);
+        p.on_answer(at(cut), cut, &refused(None));
+        let mut t = cut + ms(500);
+        while p.on_answer(at(t), t, &ok()).is_none() {
+            t += ms(500);
+        }
+        assert_eq!((t - cut).as_secs(), 60);
     }
 
     #[test]
