@@ -392,10 +392,13 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 .map(str::trim_start);
             if message.contains("expected struct RawProfile") {
                 message = "settings must sit inside a profile table such as [default]".into();
-            } else if let Some(header) = header.filter(|h| h.starts_with("[[")) {
-                let header = header.split(']').next().unwrap_or_default();
+            } else if let Some(header) = header
+                .filter(|h| h.starts_with("[[") && !h.contains('.'))
+                .filter(|_| message.starts_with("invalid type"))
+            {
+                let header = header.rfind("]]").map_or(header, |end| &header[..end + 2]);
                 message = format!(
-                    "`{header}]]` is an array of tables; write a profile as one table, [name]"
+                    "`{header}` is an array of tables; write a profile as one table, [name]"
                 );
             } else if let Some(key) = line.and_then(|l| unquoted_text_key(&text, l)) {
                 // TOML reads `client_id = 0a1b` as a bad number and
@@ -1810,6 +1813,10 @@ mod tests {
                 "{msg}"
             );
         }
+        // Inside a profile it is an unknown key, as serde says.
+        let (_d, path) = write_config("[default]\n[[default.x]]\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(msg.contains("unknown field `x`"), "{msg}");
     }
 
     /// `--config -` read a file named `-`, and the hint to create it made

@@ -88,6 +88,12 @@ pub fn plain_types(message: &str) -> String {
         ("expected u32", "expected a whole number 0 or more"),
         ("expected usize", "expected a whole number 0 or more"),
         ("expected i128", "expected a whole number"),
+        (" as i128", ""),
+        (" as u128", ""),
+        (
+            "invalid value: u128",
+            "invalid value: a whole number far too large",
+        ),
         ("expected f64", "expected a number"),
     ] {
         text = text.replace(rust, plain);
