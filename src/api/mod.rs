@@ -231,6 +231,9 @@ fn redact_next(
         .and_then(|l| l.next.as_mut())
         .and_then(|n| n.href.as_mut())
     {
+        // Tabs and line breaks are no part of a URL (WHATWG removes them):
+        // taken out before the link is looked at, not made spaces.
+        href.retain(|c| !matches!(c, '\t' | '\n' | '\r'));
         let kept = [accounts.as_str(), accounts.path()]
             .into_iter()
             .find(|own| href.starts_with(own))
@@ -290,6 +293,12 @@ mod tests {
                 None
             ),
             "https://api.example/express/accounts?page=2&k=<redacted>"
+        );
+        // A tab or line break in a link was made a space (`%20`), where
+        // WHATWG takes it out: another page, a 404.
+        assert_eq!(
+            next("/express/accounts?page=2&cur\tsor=a\nb", None),
+            "/express/accounts?page=2&cursor=ab"
         );
     }
 }
