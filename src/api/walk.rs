@@ -255,6 +255,7 @@ impl Walk {
         }
         self.seen_pages.insert(number);
         self.received += raw.accounts().map_or(0, |a| a.len() as u64);
+        self.far_past_the_claims(number, &raw)?;
         if !self.single {
             // A bad link fails the walk only if it goes on: the accounts
             // `--limit` wants may all be on this page.
@@ -285,6 +286,22 @@ impl Walk {
             total_pages: raw.total_pages,
         };
         Ok(Step { page, warning })
+    }
+
+    /// An error when the walk has gone far past the pages the API claimed:
+    /// more than twice its `total_pages` (and 10 more), with new accounts
+    /// on each: a server linking on without end (accounts added during a
+    /// walk come nowhere near that).
+    fn far_past_the_claims(&self, number: u64, raw: &RawPage) -> Result<()> {
+        match raw.total_pages {
+            Some(claimed) if !self.single && number > claimed.saturating_mul(2) + 10 => {
+                Err(api_error(format!(
+                    "the API linked on to page {number}, {} accounts in all, though it claimed {claimed} pages; the walk stops here rather than go on without end",
+                    self.received
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Page `number` holds the accounts of page `before`, sent again under
@@ -500,7 +517,6 @@ mod tests {
         json!({"next": {"href": href}})
     }
 
-    /// Feeds the walk's own next request with `page`.
     /// Feeds the walk's own next request with `page`; a next link refused
     /// is the error of the walk going on.
     fn feed(walk: &mut Walk, page: RawPage) -> Result<Step> {
@@ -853,6 +869,34 @@ mod tests {
         let third = feed(&mut walk, page(4)).unwrap();
         assert_eq!((third.page.number, third.warning), (3, None));
         assert!(!walk.has_next());
+    }
+
+    /// A server linking on past its own `total_pages`, with new accounts
+    /// on every page, was walked without end (300 pages in 15 s).
+    #[test]
+    fn links_on_far_past_the_claimed_total_end_the_walk() {
+        for fields in [
+            json!({"total": 23, "total_pages": 5}),
+            json!({"total_pages": 5}),
+        ] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            let mut n = 1;
+            let err = loop {
+                let mut fields = fields.clone();
+                fields["_links"] = next_link(&format!("?page={}", n + 1));
+                match feed(&mut walk, raw(5, fields)) {
+                    Ok(_) => n += 1,
+                    Err(e) => break e,
+                }
+                assert!(n < 100, "no end");
+            };
+            assert!((10..=25).contains(&n), "{n}");
+            assert!(
+                err.to_string()
+                    .contains("the walk stops here rather than go on without end"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
