@@ -779,8 +779,11 @@ fn named_tokens(text: &str) -> Vec<&str> {
             let end = value.find(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'));
             Some(&value[..end.unwrap_or(value.len())])
         })
-        // A word of an error's text (`refresh_token: expired`) is none.
+        // A word of an error's text (`refresh_token: expired`,
+        // `access_token=required`) is none: a token is long and has a
+        // character other than a letter.
         .filter(|value| value.len() >= MIN_TOKEN_LEN)
+        .filter(|value| value.chars().any(|c| !c.is_alphabetic()))
         .collect()
 }
 
@@ -1187,8 +1190,9 @@ mod tests {
         );
         assert!(named_tokens(r#"{"error_description":"access_token is required"}"#).is_empty());
         // Words of an error's text are no tokens.
-        let text = "refresh_token: expired, access_token=missing";
+        let text = "refresh_token: expired, access_token=missing; id_token: malformed";
         assert!(named_tokens(text).is_empty());
+        assert!(named_tokens("access_token=required").is_empty());
     }
 
     #[test]
