@@ -51,16 +51,13 @@ impl Redactor {
             json.to_string(),
             json.replace('/', "\\/"),
         ];
-        // Kept in lower case, as text is looked at: an echo in any case is
-        // the secret (a hex or UUID one's case says nothing).
-        let secret = secret.to_ascii_lowercase();
         if let Ok(mut plain) = self.plain.lock() {
-            if !plain.contains(&secret) {
-                plain.push(secret);
+            if !plain.iter().any(|p| p == secret) {
+                plain.push(secret.to_string());
             }
         }
         if let Ok(mut secrets) = self.secrets.lock() {
-            for form in forms.iter().map(|f| f.to_ascii_lowercase()) {
+            for form in forms {
                 if !secrets.contains(&form) {
                     secrets.push(form);
                 }
@@ -103,14 +100,36 @@ impl Redactor {
     /// `text` with each run of it that is a secret (or, with `parts`, part
     /// of one) replaced by `<redacted>`.
     fn redacted(&self, text: &str, parts: bool) -> String {
-        let Ok(secrets) = self.secrets.lock() else {
+        let (Ok(secrets), Ok(plain)) = (self.secrets.lock(), self.plain.lock()) else {
             return text.to_string();
         };
-        // Looked at in lower case (`%2f` is `%2F`): byte for byte as long
-        // as `text`, so its offsets are `text`'s.
-        let looked_at = text.to_ascii_lowercase();
+        // A whole secret is looked for in any case (`%2f` is `%2F`, and a
+        // hex or UUID one's case says nothing): in lower case, byte for
+        // byte as long as the text, so its offsets are the text's. A part
+        // of one as it is: in any case, a word of the tool's own text
+        // (`Accounts`, `Talkdesk`) would be one.
+        // (Parts with `%2f` read as `%2F`, a byte for a byte too.)
+        let lower = |forms: &[String]| -> Vec<String> {
+            forms.iter().map(|f| f.to_ascii_lowercase()).collect()
+        };
+        let upper_hex = |forms: &[String]| -> Vec<String> {
+            let upper = |f: &String| String::from_utf8(upper_hex_escapes(f.as_bytes()));
+            forms
+                .iter()
+                .map(|f| upper(f).unwrap_or_else(|_| f.clone()))
+                .collect()
+        };
+        let (secrets_lower, plain_lower) = (lower(&secrets), lower(&plain));
+        let (secrets, plain) = (upper_hex(&secrets), upper_hex(&plain));
+        let look = |forms: &[String], forms_lower: &[String], text: &[u8]| {
+            let mut at = found(forms_lower, &text.to_ascii_lowercase(), false);
+            if parts {
+                at.extend(found(forms, &upper_hex_escapes(text), true));
+            }
+            at
+        };
         let mut hidden = vec![false; text.len()];
-        for (from, to) in found(&secrets, looked_at.as_bytes(), parts) {
+        for (from, to) in look(&secrets, &secrets_lower, text.as_bytes()) {
             hidden[from..to].fill(true);
         }
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
@@ -119,13 +138,9 @@ impl Redactor {
         // a form-encoded secret split by invisible characters is one there.
         // And read past those without decoding: a secret may hold `%ef`.
         let views = [true, false].map(|decode| joined(text, decode));
-        for (mut view, spans) in views.into_iter().flatten() {
-            view.make_ascii_lowercase();
-            let Ok(plain) = self.plain.lock() else {
-                break;
-            };
-            for forms in [&plain[..], &secrets[..]] {
-                for (from, to) in found(forms, &view, parts) {
+        for (view, spans) in views.into_iter().flatten() {
+            for (forms, forms_lower) in [(&plain, &plain_lower), (&secrets, &secrets_lower)] {
+                for (from, to) in look(forms, forms_lower, &view) {
                     hidden[spans[from].0..spans[to - 1].1].fill(true);
                 }
             }
@@ -247,6 +262,26 @@ fn invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
         | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
         | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// `bytes` with the hex digits of every `%XX` escape in upper case: the
+/// same length, the same bytes otherwise.
+fn upper_hex_escapes(bytes: &[u8]) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    let mut at = 0;
+    while at + 2 < bytes.len() {
+        if bytes[at] == b'%'
+            && bytes[at + 1].is_ascii_hexdigit()
+            && bytes[at + 2].is_ascii_hexdigit()
+        {
+            bytes[at + 1].make_ascii_uppercase();
+            bytes[at + 2].make_ascii_uppercase();
+            at += 3;
+        } else {
+            at += 1;
+        }
+    }
+    bytes
 }
 
 #[cfg(test)]
@@ -421,7 +456,14 @@ mod tests {
         ] {
             assert_eq!(r.redact_shown(echo), "bad <redacted>!", "{echo}");
         }
-        assert_eq!(r.redact_shown("was ZQ7XK9VW…"), "was <redacted>…");
+        // A part in another case is left: a word of the tool's own text
+        // would be one (a secret `Accounts-Reader-Key-2026` made every
+        // page's URL `/express/<redacted>`).
+        assert_eq!(r.redact_shown("was ZQ7XK9VW…"), "was ZQ7XK9VW…");
+        assert_eq!(r.redact_shown("was Zq7Xk9Vw…"), "was <redacted>…");
+        r.add("Accounts-Reader-Key-2026");
+        let url = "GET https://api.talkdeskapp.com/express/accounts?page=2";
+        assert_eq!(r.redact_shown(url), url);
     }
 
     /// A secret with a `%XX` in it, split by a line break: its start was
