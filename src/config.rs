@@ -813,8 +813,11 @@ fn secret_in_urls(
     let Some(secret) = secret.filter(|s| s.chars().count() >= Redactor::MIN_LEN) else {
         return Ok(());
     };
+    // In the path too, for a secret no word of a path is (8 characters
+    // and more: `/oauth/token` is no secret `oauth`).
     let in_query = |url: &Url| {
-        let query = url.query().unwrap_or_default().replace('+', " ");
+        let path = if secret.len() >= 8 { url.path() } else { "" };
+        let query = format!("{path}?{}", url.query().unwrap_or_default()).replace('+', " ");
         let decoded = percent_encoding::percent_decode_str(&query).decode_utf8_lossy();
         query.contains(secret) || decoded.contains(secret)
     };
@@ -1771,8 +1774,11 @@ mod tests {
     #[test]
     fn a_url_holding_the_client_secret_is_refused() {
         let secret = "Zq7Xk9Vw2Lm4NpRt6Yb3";
-        for query in [secret, "Zq7Xk9Vw2Lm4NpRt6Yb%33"] {
-            let url = format!("http://127.0.0.1:9/oauth/token?client_secret={query}");
+        for url in [
+            format!("http://127.0.0.1:9/oauth/token?client_secret={secret}"),
+            "http://127.0.0.1:9/oauth/token?client_secret=Zq7Xk9Vw2Lm4NpRt6Yb%33".into(),
+            format!("http://127.0.0.1:9/{secret}/oauth/token"),
+        ] {
             let pairs = [
                 ("TALKDESK_CLIENT_SECRET", secret),
                 ("TALKDESK_TOKEN_URL", &url),
@@ -1789,6 +1795,7 @@ mod tests {
             ("42501", "http://127.0.0.1:42501/"),
             ("Talkdesk-2026-key", "https://api.talkdeskapp.com/"),
             ("LocalHost-dev-9", "http://localhost:9/"),
+            ("oauth", "http://127.0.0.1:9/oauth/"),
         ] {
             let pairs = [
                 ("TALKDESK_CLIENT_SECRET", secret),
