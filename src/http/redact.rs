@@ -14,9 +14,30 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub struct Redactor {
     /// Each secret in the forms it is looked for in text as it is.
-    secrets: Mutex<Vec<String>>,
+    secrets: Mutex<Forms>,
     /// Each secret itself, looked for in text with its escapes decoded.
-    plain: Mutex<Vec<String>>,
+    plain: Mutex<Forms>,
+}
+
+/// Texts looked for, each kept as it is matched: whole in lower case (in
+/// any case, `%2f` is `%2F`, and a hex or UUID secret's case says
+/// nothing), in part as written but with `%2f` read as `%2F` (in any case,
+/// a word of the tool's own text, `Accounts`, would be a part of one).
+#[derive(Debug, Default)]
+struct Forms {
+    lower: Vec<String>,
+    cased: Vec<String>,
+}
+
+impl Forms {
+    fn push(&mut self, form: &str) {
+        let cased = String::from_utf8(upper_hex_escapes(form.as_bytes()))
+            .unwrap_or_else(|_| form.to_string());
+        if !self.cased.contains(&cased) {
+            self.lower.push(form.to_ascii_lowercase());
+            self.cased.push(cased);
+        }
+    }
 }
 
 impl Redactor {
@@ -52,15 +73,11 @@ impl Redactor {
             json.replace('/', "\\/"),
         ];
         if let Ok(mut plain) = self.plain.lock() {
-            if !plain.iter().any(|p| p == secret) {
-                plain.push(secret.to_string());
-            }
+            plain.push(secret);
         }
         if let Ok(mut secrets) = self.secrets.lock() {
-            for form in forms {
-                if !secrets.contains(&form) {
-                    secrets.push(form);
-                }
+            for form in &forms {
+                secrets.push(form);
             }
         }
     }
@@ -103,33 +120,17 @@ impl Redactor {
         let (Ok(secrets), Ok(plain)) = (self.secrets.lock(), self.plain.lock()) else {
             return text.to_string();
         };
-        // A whole secret is looked for in any case (`%2f` is `%2F`, and a
-        // hex or UUID one's case says nothing): in lower case, byte for
-        // byte as long as the text, so its offsets are the text's. A part
-        // of one as it is: in any case, a word of the tool's own text
-        // (`Accounts`, `Talkdesk`) would be one.
-        // (Parts with `%2f` read as `%2F`, a byte for a byte too.)
-        let lower = |forms: &[String]| -> Vec<String> {
-            forms.iter().map(|f| f.to_ascii_lowercase()).collect()
-        };
-        let upper_hex = |forms: &[String]| -> Vec<String> {
-            let upper = |f: &String| String::from_utf8(upper_hex_escapes(f.as_bytes()));
-            forms
-                .iter()
-                .map(|f| upper(f).unwrap_or_else(|_| f.clone()))
-                .collect()
-        };
-        let (secrets_lower, plain_lower) = (lower(&secrets), lower(&plain));
-        let (secrets, plain) = (upper_hex(&secrets), upper_hex(&plain));
-        let look = |forms: &[String], forms_lower: &[String], text: &[u8]| {
-            let mut at = found(forms_lower, &text.to_ascii_lowercase(), false);
+        // Offsets in the texts looked at are the text's: lower case and
+        // upper-case escapes keep it byte for byte (see [`Forms`]).
+        let look = |forms: &Forms, text: &[u8]| {
+            let mut at = found(&forms.lower, &text.to_ascii_lowercase(), false);
             if parts {
-                at.extend(found(forms, &upper_hex_escapes(text), true));
+                at.extend(found(&forms.cased, &upper_hex_escapes(text), true));
             }
             at
         };
         let mut hidden = vec![false; text.len()];
-        for (from, to) in look(&secrets, &secrets_lower, text.as_bytes()) {
+        for (from, to) in look(&secrets, text.as_bytes()) {
             hidden[from..to].fill(true);
         }
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
@@ -139,8 +140,8 @@ impl Redactor {
         // And read past those without decoding: a secret may hold `%ef`.
         let views = [true, false].map(|decode| joined(text, decode));
         for (view, spans) in views.into_iter().flatten() {
-            for (forms, forms_lower) in [(&plain, &plain_lower), (&secrets, &secrets_lower)] {
-                for (from, to) in look(forms, forms_lower, &view) {
+            for forms in [&plain, &secrets] {
+                for (from, to) in look(forms, &view) {
                     hidden[spans[from].0..spans[to - 1].1].fill(true);
                 }
             }
