@@ -271,6 +271,16 @@ pub enum SecretSetting {
     Command(String),
 }
 
+impl SecretSetting {
+    /// The secret, when it is a value (a command's is not known until run).
+    pub fn value(setting: Option<&Sourced<SecretSetting>>) -> Option<&str> {
+        match setting.map(|s| &s.value) {
+            Some(SecretSetting::Value(secret)) => Some(secret.expose()),
+            _ => None,
+        }
+    }
+}
+
 /// Every setting, merged and validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -801,10 +811,11 @@ where
     }
 }
 
-/// A URL whose query holds the client secret whole (`?client_secret=…`)
-/// is refused: a URL is shown, cached and stored as the organization's
-/// key. Only the query, and only the whole secret: a short secret may be
-/// a port or a word of a host, and a part of one any word.
+/// A URL whose query (or, for a secret of 8 characters or more, path)
+/// holds the client secret whole (`?client_secret=…`) is refused: a URL is
+/// shown, cached and stored as the organization's key. Only the whole
+/// secret, never in the host: a short secret may be a port or a word of a
+/// host, and a part of one any word.
 fn secret_in_urls(
     secret: Option<&str>,
     base: &Sourced<Url>,
@@ -815,14 +826,14 @@ fn secret_in_urls(
     };
     // In the path too, for a secret no word of a path is (8 characters
     // and more: `/oauth/token` is no secret `oauth`).
-    let in_query = |url: &Url| {
+    let holds = |url: &Url| {
         let path = if secret.len() >= 8 { url.path() } else { "" };
         let query = format!("{path}?{}", url.query().unwrap_or_default()).replace('+', " ");
         let decoded = percent_encoding::percent_decode_str(&query).decode_utf8_lossy();
         query.contains(secret) || decoded.contains(secret)
     };
     for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
-        if url.is_some_and(|url| in_query(&url.value)) {
+        if url.is_some_and(|url| holds(&url.value)) {
             let what = "holds the client secret; keep it in client_secret, never in a URL";
             return Err(config_error(format!("{key} {what}")));
         }
@@ -932,8 +943,9 @@ impl Settings {
 
         let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), non_empty)?;
         let client_secret = at.client_secret(&raw)?;
-        if let Some(SecretSetting::Value(secret)) = client_secret.as_ref().map(|s| &s.value) {
-            secrets.add(secret.expose());
+        let secret = SecretSetting::value(client_secret.as_ref());
+        if let Some(secret) = secret {
+            secrets.add(secret);
         }
         let account_name = at.var(
             "TALKDESK_ACCOUNT_NAME",
@@ -943,10 +955,6 @@ impl Settings {
         let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
         let region = or_default(region, Region::Us);
         let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
-        let secret = match client_secret.as_ref().map(|s| &s.value) {
-            Some(SecretSetting::Value(secret)) => Some(secret.expose()),
-            _ => None,
-        };
         secret_in_urls(secret, &base_url, token_url.as_ref())?;
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));

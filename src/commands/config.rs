@@ -145,8 +145,8 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     ];
     // Nor the secret pasted into another setting.
     let secrets = Redactor::default();
-    if let Some(SecretSetting::Value(secret)) = s.client_secret.as_ref().map(|s| &s.value) {
-        secrets.add(secret.expose());
+    if let Some(secret) = SecretSetting::value(s.client_secret.as_ref()) {
+        secrets.add(secret);
     }
     for cell in rows.iter_mut().flatten() {
         cell.text = secrets.redact_shown(&cell.text);
