@@ -304,7 +304,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         ),
         404 => Some("check base_url (the path /express/accounts is appended to it)"),
         408 => Some("the server gave up waiting for the request; try again later"),
-        429 => Some("Talkdesk is rate limiting; try again later or raise --max-retries"),
+        429 => Some(
+            "the API or a gateway before it is rate limiting; try again later or raise --max-retries",
+        ),
         500 | 502 | 503 | 504 => Some(
             "the API or a gateway before it is failing; try again later or raise --max-retries",
         ),

@@ -782,7 +782,10 @@ fn other_api_failures_exit_5_with_one_line() {
         (FaultKind::Status(502), &["HTTP 502", "after 1 retry"]),
         (
             FaultKind::RetryAfter(429, "0".into()),
-            &["HTTP 429", "rate limiting"],
+            &[
+                "HTTP 429",
+                "the API or a gateway before it is rate limiting",
+            ],
         ),
         (FaultKind::Drop, &["page=1", "check your network"]),
         (
