@@ -27,7 +27,7 @@ use crate::http::client::{Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
-use crate::text::{shorten, without_bom};
+use crate::text::{is_json_array, shorten, without_bom};
 
 /// A secret that never prints: `Debug` shows `<redacted>`, and there is
 /// no `Display` to print it with.
@@ -466,10 +466,13 @@ impl<'a> Auth<'a> {
         // a page.
         let body = without_bom(&reply.body);
         self.refused(&context, &reply, body)?;
-        let parsed: TokenResponse = serde_json::from_slice(body).map_err(|e| {
+        let parsed: TokenResponse = match is_json_array(body) {
+            true => Err("not a JSON object".to_string()),
+            false => serde_json::from_slice(body).map_err(|e| token_parse_problem(&e)),
+        }
+        .map_err(|problem| {
             api_error(format!(
-                "{context}: the answer is not a token ({}); check token_url",
-                token_parse_problem(&e)
+                "{context}: the answer is not a token ({problem}); check token_url"
             ))
         })?;
         redactor.add(&parsed.access_token);

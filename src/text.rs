@@ -129,6 +129,12 @@ pub fn too_deep(json: &[u8], outer: usize) -> Option<String> {
     None
 }
 
+/// True for JSON text that is an array: serde's derived structs read one
+/// where an object belongs, field by field in order.
+pub fn is_json_array(json: &[u8]) -> bool {
+    json.trim_ascii_start().starts_with(b"[")
+}
+
 /// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
 /// Windows Notepad's): JSON and PEM readers may ignore it (RFC 8259).
 pub fn without_bom(bytes: &[u8]) -> &[u8] {

@@ -18,7 +18,7 @@ use crate::http::client::{Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
-use crate::text::{plain_types, terminal_safe, without_bom};
+use crate::text::{is_json_array, plain_types, terminal_safe, without_bom};
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -190,7 +190,10 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())))
+        .and_then(|text| match is_json_array(body) {
+            true => Err("a JSON array, not an object with _embedded.accounts".into()),
+            false => serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())),
+        })
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {

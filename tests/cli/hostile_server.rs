@@ -1091,3 +1091,47 @@ fn a_limit_met_before_a_refused_next_link_needs_no_more_and_succeeds() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A JSON array where an object belongs: serde's derived structs read one field by position
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_token_answer_that_is_a_json_array_is_no_token() {
+    let token = "tok-ARRAY-0123456789";
+    let fake = support::faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Token,
+            FaultKind::Json(json!([token, "Bearer", 3600, "express-accounts:read"])),
+        )]),
+    );
+    let out = run_tool(&fake, &["list", "-o", "csv", "--no-cache"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the answer is not a token (not a JSON object)"),
+        "{err}"
+    );
+    assert!(!err.contains(token) && stdout_of(&out).is_empty(), "{err}");
+    let asked = fake.requests();
+    assert!(
+        asked.iter().all(|r| r.path() != "/express/accounts"),
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn a_page_that_is_a_json_array_is_said_to_be_one() {
+    for body in [r#"[{"id": "a1", "status": "ACTIVE"}]"#, "[1, 2, 3]", " []"] {
+        let fake = support::serving_page(body);
+        let out = run_tool(&fake, &["list", "-o", "csv"]);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{body}: {err}");
+        assert!(
+            err.contains("the answer is not a page of accounts (a JSON array, not an object with _embedded.accounts)"),
+            "{body}: {err}"
+        );
+        assert!(stdout_of(&out).is_empty(), "{body}");
+    }
+}
