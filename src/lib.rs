@@ -20,6 +20,7 @@ mod http;
 mod interrupt;
 mod log;
 mod output;
+mod streams;
 mod text;
 
 /// What `examples/bench.rs` needs to build a year of history through the
@@ -30,6 +31,8 @@ pub mod bench_support {
     pub use crate::history::record::Taken;
     pub use crate::history::{Access, Org, Store};
 }
+
+pub use streams::closed_at_start;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -8,6 +8,31 @@ use std::process::ExitCode;
 /// memory is reserved, not used, until a deep recursion needs it.
 const STACK_BYTES: usize = 256 << 20;
 
+/// Looks whether stdin and stdout are open before Rust's runtime puts
+/// /dev/null in place of a closed one (see `streams`): a constructor, run
+/// by the C runtime before `main`.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static LOOK_AT_STDIN_AND_STDOUT: extern "C" fn() = look_at_stdin_and_stdout;
+
+#[cfg(target_os = "macos")]
+#[used]
+#[unsafe(link_section = "__DATA,__mod_init_func")]
+static LOOK_AT_STDIN_AND_STDOUT: extern "C" fn() = look_at_stdin_and_stdout;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "macos"
+))]
+extern "C" fn look_at_stdin_and_stdout() {
+    // SAFETY: F_GETFD only asks whether the descriptor is open.
+    let closed = |fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1;
+    talkdesk_accounts::closed_at_start(closed(0), closed(1));
+}
+
 fn main() -> ExitCode {
     let run = || talkdesk_accounts::main_with_args(std::env::args_os());
     match std::thread::Builder::new()

@@ -42,7 +42,11 @@ pub fn read_text(path: &Path) -> Result<String> {
     let name = shown(path).display();
     let bytes = if is_stdin(path) {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+        match crate::streams::stdin_closed() {
+            Some(closed) => Err(closed),
+            None => std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes),
+        }
+        .map(|_| bytes)
     } else {
         std::fs::read(path)
     }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
 use crate::log::Patient;
+use crate::streams::{ClosedStdout, stdout_closed};
 
 /// The output of a run.
 pub enum Destination {
@@ -41,8 +42,12 @@ impl Destination {
         match path {
             None => {
                 let terminal = io::stdout().is_terminal();
+                let stdout: Box<dyn Write> = match stdout_closed() {
+                    true => Box::new(ClosedStdout),
+                    false => Box::new(Patient(io::stdout())),
+                };
                 Ok(Destination::Direct {
-                    out: BufWriter::with_capacity(64 * 1024, Box::new(Patient(io::stdout()))),
+                    out: BufWriter::with_capacity(64 * 1024, stdout),
                     terminal,
                     name: None,
                 })

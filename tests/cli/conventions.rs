@@ -477,3 +477,51 @@ fn a_non_blocking_stderr_pipe_gets_every_line() {
     assert_eq!(requests(&got), requests(&expected.stderr));
     assert_eq!(requests(&got), 301, "the token and 300 pages");
 }
+
+/// Rust's runtime puts /dev/null in place of a closed stdout or stdin, so
+/// `list >&-` printed nothing with exit 0, and `diff - <&-` read an empty
+/// export (every account "added", exit 0). Output to a closed stdout is a
+/// failure (exit 1), as it is for `cat`; reading a closed stdin is a
+/// usage error (exit 2), as an unreadable OLD file is. A run that prints
+/// nothing still succeeds.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let tool = sb.tool(&api);
+    let closed = |fd, args: &[&str]| {
+        support::with_closed(tool.get_program(), tool.get_envs(), fd)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["list"][..],
+        &["list", "-o", "json"],
+        &["list", "-o", "csv", "--output-file", "-"],
+        &["summary"],
+    ] {
+        let out = closed(1, args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("writing to stdout: it was closed when the tool started (`>&-`); redirect it to a file or to /dev/null"),
+            "{args:?}: {err}"
+        );
+    }
+    let nothing = closed(1, &["list", "-o", "jsonl", "--status", "PROSPECT"]);
+    assert_eq!(nothing.status.code(), Some(0), "{}", stderr_of(&nothing));
+
+    let out = closed(0, &["diff", "-"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: cannot read stdin: it was closed when the tool started (`<&-`)"),
+        "{err}"
+    );
+    assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
+}

@@ -171,6 +171,19 @@ pub fn with_umask(
     through_sh(&format!("umask {umask}"), program, envs)
 }
 
+/// The tool (`program`, with `envs` alone) run through `sh` with the
+/// standard stream `fd` (0 or 1) closed, as `<&-` or `>&-` close it.
+/// Arguments follow with `.args`.
+#[cfg(unix)]
+pub fn with_closed(
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+    fd: u8,
+) -> std::process::Command {
+    let redirect = if fd == 0 { "<&-" } else { ">&-" };
+    through_sh(&format!("exec {redirect}"), program, envs)
+}
+
 /// `program` (with `envs` alone) run by `sh` after the shell commands
 /// `setup`, by `exec`: its pid and its exit status are the command's.
 #[cfg(unix)]
