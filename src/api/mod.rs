@@ -191,7 +191,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
     let page: RawPage = std::str::from_utf8(body)
         .map_err(|e| e.to_string())
         .and_then(|text| match is_json_array(body) {
-            true => Err("a JSON array, not an object with _embedded.accounts".into()),
+            true => Err("a JSON array, expected a page: an object with _embedded.accounts".into()),
             false => serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())),
         })
         .map_err(|e| {

@@ -81,9 +81,8 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .map(|part| shown(&part, PART_CHARS))
         .collect();
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        // A page of markup by its title, else its words.
-        let page = (is_markup(body.as_bytes()))
-            .then(|| html_title(&body).or_else(|| html_text(&body)))
+        let page = is_markup(body.as_bytes())
+            .then(|| html_summary(&body))
             .flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
@@ -95,8 +94,33 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     terminal_safe(&text).replace(['\n', '\r'], " ")
 }
 
-/// The title of an HTML page (a proxy's or a gateway's error page), which
-/// says what its markup would only clutter: `429 Too Many Requests`.
+/// A page of markup (a proxy's or a gateway's error page) as an error
+/// shows it: its title (`502 Bad Gateway`), then the lines of its text
+/// that say more: mitmproxy's `Certificate verify failed: …`, Apache's
+/// `Reason: …`. A line found in the title (`Bad Gateway`) says nothing
+/// more, nor does a last line of one word, a server's name
+/// (`nginx/1.22.1`). Without a title, its words.
+fn html_summary(body: &str) -> Option<String> {
+    let words = html_text(body);
+    let Some(title) = html_title(body) else {
+        return words;
+    };
+    let lower = title.to_lowercase();
+    let mut more: Vec<&str> = (words.iter().flat_map(|w| w.lines()))
+        .filter(|line| !lower.contains(&line.to_lowercase()))
+        .collect();
+    if more.last().is_some_and(|last| !last.contains(' ')) {
+        more.pop();
+    }
+    match more.is_empty() {
+        true => Some(title),
+        // Line breaks kept, for the redactor to read past.
+        false => Some(format!("{title}:\n{}", more.join("\n"))),
+    }
+}
+
+/// The title of an HTML page, which says what its markup would only
+/// clutter: `429 Too Many Requests`.
 fn html_title(body: &str) -> Option<String> {
     let lower = body.to_ascii_lowercase();
     let open = lower.find("<title>")? + "<title>".len();
@@ -353,6 +377,18 @@ mod tests {
         let page = "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body><center><h1>429 Too Many Requests</h1></center><hr><center>nginx/1.22.1</center></body></html>";
         let text = describe(&reply(429, page), &Redactor::default());
         assert_eq!(text, "HTTP 429: 429 Too Many Requests");
+        let mitmproxy = "<!DOCTYPE html>\n<html>\n<head>\n    <title>502 Bad Gateway</title>\n    <style>body { margin: 0 }</style>\n</head>\n<body>\n<h1>502 Bad Gateway</h1>\n<p>Certificate verify failed: unable to get local issuer certificate</p>\n</body>\n</html>\n";
+        let text = describe(&reply(502, mitmproxy), &Redactor::default());
+        assert_eq!(
+            text,
+            "HTTP 502: 502 Bad Gateway: Certificate verify failed: unable to get local issuer certificate"
+        );
+        let apache = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>502 Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\n<p>The proxy server received an invalid\nresponse from an upstream server.<br />\nThe proxy server could not handle the request<p>Reason: <strong>Error reading from remote server</strong></p></p>\n<hr>\n<address>Apache/2.4.62 (Debian) Server at localhost Port 443</address>\n</body></html>\n";
+        let text = describe(&reply(502, apache), &Redactor::default());
+        assert!(
+            text.starts_with("HTTP 502: 502 Proxy Error: The proxy server received an invalid response from an upstream server. The proxy server could not handle the request Reason: Error reading from remote server"),
+            "{text}"
+        );
         let text = describe(&reply(502, "<p>no title</p>"), &Redactor::default());
         assert_eq!(text, "HTTP 502: no title");
         let page = "<html><head><style>p { color: red }</style></head><body><div class=x><div>Down for\n maintenance &amp; <b>back</b> soon</div></div><script>alert(1)</script></body></html>";

@@ -1129,7 +1129,7 @@ fn a_page_that_is_a_json_array_is_said_to_be_one() {
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(5), "{body}: {err}");
         assert!(
-            err.contains("the answer is not a page of accounts (a JSON array, not an object with _embedded.accounts)"),
+            err.contains("the answer is not a page of accounts (a JSON array, expected a page: an object with _embedded.accounts)"),
             "{body}: {err}"
         );
         assert!(stdout_of(&out).is_empty(), "{body}");
