@@ -63,8 +63,9 @@ fn run(cli: Cli) -> Result<()> {
         profile: cli.profile,
         history: cli.history,
         env: &process_env,
+        secrets: Default::default(),
     };
-    match &cli.command {
+    let result = match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),
         Command::Summary(args) => commands::summary::run(&ctx, args),
@@ -76,7 +77,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Config(command) => commands::config::run(&ctx, command),
         Command::Auth(cli::AuthCommand::Check(args)) => commands::auth::check(&ctx, args),
         Command::Manpage => commands::manpage::run(),
-    }
+    };
+    // No message may carry a secret, even one a server echoed back or the
+    // data held (a `--jq` error quotes its input).
+    result.map_err(|e| error::redacted(e, |m| ctx.secrets.redact_shown(m)))
 }
 
 /// Parses `args`, runs, prints any error as one `error:` line, and

@@ -15,8 +15,8 @@ pub mod summary;
 pub mod trend;
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -28,10 +28,11 @@ use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
-use crate::config::{EnvLookup, Overrides, Settings, Source};
-use crate::error::{config_error, redacted, usage_error};
+use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
+use crate::error::{config_error, usage_error};
 use crate::history::{Access, Org, Store};
 use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
+use crate::http::redact::Redactor;
 use crate::log::Log;
 use crate::output::destination::Destination;
 use crate::output::jq::JqFailed;
@@ -50,6 +51,9 @@ pub struct Context<'a> {
     /// `--history PATH`.
     pub history: Option<std::path::PathBuf>,
     pub env: EnvLookup<'a>,
+    /// The run's secrets (the client secret once read, every token), with
+    /// which the run's error is redacted, wherever it arose.
+    pub secrets: Arc<Redactor>,
 }
 
 impl Context<'_> {
@@ -66,6 +70,9 @@ impl Context<'_> {
             max_rate: api.max_rate,
         };
         let settings = Settings::resolve(&overrides, self.env)?;
+        if let Some(secret) = SecretSetting::value(settings.client_secret.as_ref()) {
+            self.secrets.add(secret);
+        }
         if let Some(warning) = &settings.permission_warning {
             self.log.warn(warning);
         }
@@ -152,6 +159,7 @@ impl Context<'_> {
             max_rate: settings.max_rate.as_ref().map(|r| r.value),
             token_apart: credentials.token_url.origin() != settings.base_url.value.origin(),
             log: self.log,
+            redactor: Arc::clone(&self.secrets),
         })?;
         let cache = default_cache_dir()
             .filter(|_| !api_args.no_cache)
@@ -163,8 +171,7 @@ impl Context<'_> {
             settings.base_url.value.clone(),
             settings.per_page.value,
         );
-        // No message may carry a secret, even one a server echoed back.
-        work(&api, &auth).map_err(|e| redacted(e, |m| client.redactor().redact_shown(m)))
+        work(&api, &auth)
     }
 
     /// The walk every command shares: each page's new, matching accounts

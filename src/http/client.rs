@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -66,6 +66,10 @@ pub struct ClientOptions {
     /// origin (one gateway in front of both) they count as the pages do.
     pub token_apart: bool,
     pub log: Log,
+    /// The run's secrets: the client learns each token here, so that the
+    /// run's last error is redacted with it too (a `--jq` error on data
+    /// that holds one).
+    pub redactor: Arc<Redactor>,
 }
 
 /// One request to make.
@@ -193,7 +197,7 @@ pub struct Client {
     /// The proxy, if any, for each URL.
     proxies: Proxies,
     options: ClientOptions,
-    redactor: Redactor,
+    redactor: Arc<Redactor>,
     rate_limits: RateLimits,
     /// Every request of the run waits here for its turn.
     pace: Pace,
@@ -260,8 +264,8 @@ impl Client {
             unpooled: Agent::new_with_config(config(0)),
             proxies,
             pace,
+            redactor: Arc::clone(&options.redactor),
             options,
-            redactor: Redactor::default(),
             rate_limits: RateLimits::default(),
             slow_pace: Mutex::new(slow_cap.clone()),
             slow_seen: AtomicBool::new(slow_cap.is_some()),

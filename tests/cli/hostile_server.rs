@@ -1135,3 +1135,73 @@ fn a_page_that_is_a_json_array_is_said_to_be_one() {
         assert!(stdout_of(&out).is_empty(), "{body}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A `--jq` error quotes its input: one that holds a secret or a token is redacted on every path
+// ---------------------------------------------------------------------------------------------
+
+/// `list --jq error` (per account, inside the walk) redacted the secret and the token the data
+/// held; the same error on a whole document (`-o json`, `diff`) or offline (`changes`, `history`)
+/// printed both.
+#[test]
+fn a_jq_error_never_quotes_a_secret_or_token_the_data_holds() {
+    let token = "tok-KNOWN-0123456789abcdef";
+    let secret = "test-secret-value";
+    let account = json!({"id": "t1", "status": "ACTIVE", "company_name": token, "note": secret});
+    let page = json!({"total": 1, "_embedded": {"accounts": [account]}});
+    let fake = support::faulty_fake(
+        Vec::new(),
+        always(vec![
+            (
+                RequestMatch::Token,
+                FaultKind::Json(
+                    json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
+                ),
+            ),
+            (
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(200, page.to_string()),
+            ),
+        ]),
+    );
+    let sb = Sandbox::new();
+    let old = sb.path("old.json");
+    std::fs::write(&old, r#"[{"id": "t1", "status": "CHURNED"}]"#).unwrap();
+    let old = old.to_str().unwrap();
+    let run = |args: &[&str]| sb.tool(&fake).args(args).output().unwrap();
+    let snapshot = run(&["snapshot", "--no-cache"]);
+    assert_eq!(snapshot.status.code(), Some(0), "{}", stderr_of(&snapshot));
+    // Offline, no token is known: the client secret is.
+    for (online, args) in [
+        (true, &["list", "--no-cache", "--jq", "error"][..]),
+        (true, &["list", "--no-cache", "-o", "json", "--jq", "error"]),
+        (
+            true,
+            &[
+                "list",
+                "--no-cache",
+                "-o",
+                "json",
+                "--jq",
+                ".[0].note | error",
+            ],
+        ),
+        (true, &["diff", "--no-cache", old, "--jq", "error"]),
+        (
+            false,
+            &["list", "--at", "now", "-o", "json", "--jq", "error"],
+        ),
+        (false, &["history", "t1", "--jq", "error"]),
+        (false, &["history", "t1", "-o", "json", "--jq", "error"]),
+    ] {
+        let out = run(args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("--jq failed on") && err.contains("<redacted>"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains(&secret[..8]), "{args:?}: {err}");
+        assert!(!online || !err.contains(&token[..8]), "{args:?}: {err}");
+    }
+}
