@@ -66,7 +66,7 @@ fn serve(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (base, token) = (fake.base_url(), fake.token_url());
+    let (base, token, port) = (fake.base_url(), fake.token_url(), fake.addr().port());
     let text = format!(
         "The fake Talkdesk API is serving 120 sample accounts (50 a page) at {base}.
 Ctrl-C stops it. In another terminal, point talkdesk-accounts at it with these variables:
@@ -77,7 +77,8 @@ export TALKDESK_CLIENT_ID={CLIENT_ID}
 export TALKDESK_CLIENT_SECRET={CLIENT_SECRET}
 
 or with this profile, added to the file `talkdesk-accounts config init` writes
-(then pass --profile demo, or export TALKDESK_PROFILE=demo):
+(then pass --profile demo, or export TALKDESK_PROFILE=demo; to serve at the same
+port next time, so that the profile still works, start with `serve --port {port}`):
 
 [demo]
 base_url = \"{base}\"
@@ -185,21 +186,23 @@ fn demo_env(child: &mut Command, fake: &FakeApi, sandbox: &Path) {
     }
 }
 
-/// True for the commands that read or write the history store.
+/// True for the commands that read or write the history store, wherever
+/// the command stands among the options (`--color never trend`), and for
+/// `list --at` (or `ls --at`). A value that happens to be such a word only
+/// records the history for nothing.
 fn uses_history(args: &[String]) -> bool {
-    let command = args.iter().find(|a| !a.starts_with('-'));
-    matches!(
-        command.map(String::as_str),
-        Some("snapshot" | "changes" | "history" | "trend")
-    ) || (command.is_some_and(|c| c == "list") && args.iter().any(|a| a.starts_with("--at")))
+    args.iter().any(|a| {
+        matches!(a.as_str(), "snapshot" | "changes" | "history" | "trend") || a.starts_with("--at")
+    })
 }
 
 /// Records the weekly history with `snapshot --import`, oldest first.
 fn seed_history(sandbox: &Path, tool: &dyn Fn(&[String]) -> Command) -> Result<(), String> {
     let exports = sandbox.join("exports");
     std::fs::create_dir_all(&exports).map_err(|e| e.to_string())?;
-    // The newest a week before today, the oldest half a year back.
-    let last = jiff::Timestamp::now().as_second() - 7 * 86_400;
+    // The newest six days before today (inside `changes --since 7d`, the
+    // README's first example), the oldest half a year back.
+    let last = jiff::Timestamp::now().as_second() - 6 * 86_400;
     for (week, (at, lines)) in demo_history(last)?.into_iter().enumerate() {
         let file = exports.join(format!("week-{:02}.jsonl", DEMO_WEEKS - week as i64));
         std::fs::write(&file, lines).map_err(|e| e.to_string())?;

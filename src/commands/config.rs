@@ -249,22 +249,27 @@ pub fn ask(
     prompt: &mut dyn Write,
     read_secret: &mut dyn FnMut() -> io::Result<String>,
 ) -> io::Result<Answers> {
-    let valid_name = |v: &str| account_name(v.to_string()).is_ok();
+    // What to do, as the file's and the variable's errors say it
+    // (`use `mycompany`, the first part of the host name`).
+    let name_advice = |v: &str| match account_name(v.to_string()) {
+        Ok(_) => None,
+        Err(e) => Some(
+            e.split_once("; ")
+                .map_or(e.clone(), |(_, what)| what.to_string()),
+        ),
+    };
     let name = question(
         input,
         prompt,
         "Talkdesk account name (e.g. mycompany)",
-        &valid_name,
-        "use letters, digits and hyphens, with no hyphen at either end",
+        &name_advice,
     )?;
-    let region = question(
-        input,
-        prompt,
-        "Region: us, eu or ca [us]",
-        &|v: &str| Region::parse(v).is_some(),
-        "answer us, eu or ca",
-    )?;
-    let id = question(input, prompt, "OAuth client id", &|_| true, "")?;
+    let region = question(input, prompt, "Region: us, eu or ca [us]", &|v: &str| {
+        Region::parse(v)
+            .is_none()
+            .then(|| "answer us, eu or ca".into())
+    })?;
+    let id = question(input, prompt, "OAuth client id", &|_| None)?;
     write!(prompt, "OAuth client secret (not shown as you type): ")?;
     prompt.flush()?;
     let secret = read_secret()?;
@@ -276,14 +281,14 @@ pub fn ask(
     })
 }
 
-/// One question, asked until the answer is empty or valid; end of input
+/// One question, asked until the answer is empty or `advice` has nothing
+/// to say of it (else it says what to do, and asks again); end of input
 /// is an `UnexpectedEof` error.
 fn question(
     input: &mut dyn BufRead,
     prompt: &mut dyn Write,
     text: &str,
-    valid: &dyn Fn(&str) -> bool,
-    advice: &str,
+    advice: &dyn Fn(&str) -> Option<String>,
 ) -> io::Result<String> {
     loop {
         write!(prompt, "{text}: ")?;
@@ -294,10 +299,10 @@ fn question(
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
         let answer = line.trim().to_string();
-        if answer.is_empty() || valid(&answer) {
-            return Ok(answer);
+        match advice(&answer).filter(|_| !answer.is_empty()) {
+            None => return Ok(answer),
+            Some(advice) => writeln!(prompt, "`{answer}`: {advice}")?,
         }
-        writeln!(prompt, "`{answer}`: {advice}")?;
     }
 }
 
@@ -401,7 +406,7 @@ mod tests {
 
     #[test]
     fn questions_reask_invalid_answers_and_end_of_input_gives_up() {
-        let mut input = io::Cursor::new("bad name!\nacme\nmars\nEU\nmy-id\n");
+        let mut input = io::Cursor::new("bad name!\nacme.mytalkdesk.com\nacme\nmars\nEU\nmy-id\n");
         let mut prompts = Vec::new();
         let answers = ask(
             &mut input,
@@ -420,6 +425,12 @@ mod tests {
         );
         let prompts = String::from_utf8(prompts).unwrap();
         assert!(prompts.contains("`bad name!`: use letters"), "{prompts}");
+        // The hint the file and the variable give.
+        assert!(
+            prompts
+                .contains("`acme.mytalkdesk.com`: use `acme`, the first part of the host name\n"),
+            "{prompts}"
+        );
         assert!(prompts.contains("`mars`: answer us, eu or ca"), "{prompts}");
 
         // Ctrl-D: the user gave up (with --force, a filled-in file was

@@ -72,10 +72,14 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
         }));
     }
     if style.width.is_some() {
-        // As in `list`: ids, statuses and times (copied and pasted whole)
-        // never wrap; the other columns give way.
+        // As in `list`: ids, statuses and times (`trend`'s periods too),
+        // copied and pasted whole, never wrap; the other columns give way.
         for (column, name) in table.column_iter_mut().zip(header) {
-            if ["id", "status", "change", "kind", "time", "from", "to"].contains(name) {
+            if [
+                "id", "status", "change", "kind", "time", "from", "to", "period",
+            ]
+            .contains(name)
+            {
                 column.set_constraint(ColumnConstraint::ContentWidth);
             }
         }

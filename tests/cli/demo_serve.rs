@@ -192,3 +192,20 @@ fn the_demo_works_with_a_proxy_set_for_the_machine() {
     );
     assert!(stdout.contains("TOTAL      ┆   120"), "{stdout}");
 }
+
+/// The demo recorded its history only when the command was the first word without a `-`
+/// (`--color never trend` found `never`), and not for `ls --at`: "no snapshot yet". Its newest
+/// snapshot was a week back to the second, so the README's `changes --since 7d` always showed
+/// "0 changes".
+#[test]
+fn the_demo_has_its_history_for_any_history_command_line() {
+    let run = |args: &[&str]| {
+        let out = Command::new(demo_binary()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr_of(&out));
+        stdout_of(&out)
+    };
+    run(&["--color", "never", "trend", "--every", "month"]);
+    run(&["-q", "ls", "--at", "10w", "--status", "TRIAL_LOST"]);
+    let week = run(&["changes", "--since", "7d", "-o", "csv"]);
+    assert!(week.lines().count() > 1, "{week}");
+}

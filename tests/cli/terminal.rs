@@ -397,3 +397,54 @@ fn the_table_fits_the_terminal_or_columns() {
     let wide = on_a_terminal_after(&sb, &fake, "stty cols 200 rows 40;", args, "", &[]);
     assert!(widest_line(&wide) > 60, "{}", stdout_of(&wide));
 }
+
+/// `trend`'s periods are its times and its key, but were not kept whole: on an 80-column
+/// terminal each became two lines (`2026-0` / `6-01`), beside numbers that needed no room.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(3, 50);
+    let store = sb.path("h.sqlite3");
+    let store = store.to_str().unwrap();
+    let statuses = [
+        "ACTIVE",
+        "CHURNED",
+        "IN_TRIAL",
+        "INACTIVE",
+        "PROSPECT",
+        "TRIAL_LOST",
+        "NEW",
+    ];
+    for (n, at) in ["2026-06-01T02:15:00Z", "2026-07-06T02:15:00Z"]
+        .iter()
+        .enumerate()
+    {
+        let lines: String = (statuses.iter().enumerate())
+            .map(|(i, _)| statuses[(i + n) % statuses.len()])
+            .enumerate()
+            .map(|(i, s)| format!("{{\"id\": \"a{i}\", \"status\": \"{s}\"}}\n"))
+            .collect();
+        let file = sb.path(&format!("{n}.jsonl"));
+        std::fs::write(&file, lines).unwrap();
+        let out = sb
+            .tool(&fake)
+            .args(["-q", "--history", store, "snapshot", "--import"])
+            .arg(&file)
+            .args(["--at", *at])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+    }
+    let args = format!("--history '{store}' --color never trend --every week");
+    let out = on_a_terminal_after(&sb, &fake, "stty cols 80 rows 40;", &args, "", &[]);
+    let text = stdout_of(&out);
+    // The table, without the chart under it.
+    let table: String = (text.lines().filter(|l| l.starts_with(['│', '┌', '╞', '└'])))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for period in ["2026-06-01", "2026-06-29"] {
+        assert!(table.contains(period), "{period} split: {text}");
+    }
+}
