@@ -969,6 +969,9 @@ fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Resul
         (Some(407), _) => format!(
             "put the proxy's user and password in its URL (http://user:password@host:port); {basic_only}"
         ),
+        // privoxy's `404 No such domain`, squid's 500 for a name it cannot
+        // resolve: the host is wrong more often than the proxy.
+        (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
     Err(api_error(format!(

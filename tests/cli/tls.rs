@@ -1097,3 +1097,23 @@ fn a_server_with_no_tls_version_or_cipher_in_common_says_so() {
         assert!(!stderr.contains("ca_bundle"), "{stderr}");
     }
 }
+
+/// privoxy answers a CONNECT to a host that does not resolve (a mistyped `account_name`) with
+/// `404 No such domain`, squid with a 500: the tool told the user to check the credentials in
+/// the proxy's URL, which had none, where without a proxy it says to check the name.
+#[test]
+fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
+    for status_line in [
+        "HTTP/1.1 404 No such domain",
+        "HTTP/1.1 500 Internal Server Error",
+    ] {
+        let (_, _fake, output) = through_refusing_proxy(status_line, &[]);
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(
+                "the proxy could not find or reach the host; check account_name and region"
+            ) && !stderr.contains("credentials"),
+            "{stderr}"
+        );
+    }
+}
