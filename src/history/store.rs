@@ -430,6 +430,12 @@ impl Store {
         }
         let store = Store::connect(path, path, READ_ONLY)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
+            // Read as immutable, the store would answer without what its
+            // -wal holds: an older state, said as the latest.
+            Err(e) if cannot_write(&e) && replay => Err(anyhow::anyhow!(
+                "the history store {} holds snapshots in its -wal file that cannot be read where it is: its folder is read-only, so SQLite cannot make the -shm file it needs. Make the folder writable, or copy the store with its -wal file to a writable folder and pass --history with the copy",
+                path.display()
+            )),
             Err(e) if cannot_write(&e) || (no_room(&e) && !replay) => Store::open_immutable(path),
             _ => Ok(store),
         }

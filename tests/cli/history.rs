@@ -3077,3 +3077,66 @@ fn a_repeated_id_without_a_total_is_no_exact_walk() {
         stderr_of(&list)
     );
 }
+
+/// A store whose newest snapshot is still in its -wal (a reader kept the checkpoint from taking
+/// it in), copied without its -shm to where no -shm can be made (a read-only folder or file
+/// system; here a link to a missing folder, named like the -shm, stands in the way, which root
+/// cannot write past either): it was read as immutable, the -wal ignored, and `list --at now` gave the snapshot
+/// before, exit 0. It is refused, saying why and what to do.
+#[cfg(unix)]
+#[test]
+fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let import = |name: &str, lines: &str, at: &str| {
+        let file = sb.path(name);
+        fs::write(&file, lines).unwrap();
+        let file = file.to_str().unwrap().to_string();
+        ok(&offline(&sb, &store)
+            .args(["-q", "snapshot", "--import", &file, "--at", at])
+            .output()
+            .unwrap());
+    };
+    import(
+        "old.jsonl",
+        "{\"id\": \"a1\", \"status\": \"ACTIVE\"}\n",
+        "2026-10-01T00:00:00Z",
+    );
+    // A reader holds the store at the old snapshot while the new one is recorded.
+    let reader = rusqlite::Connection::open(&store).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    let new =
+        "{\"id\": \"a1\", \"status\": \"CHURNED\"}\n{\"id\": \"a2\", \"status\": \"ACTIVE\"}\n";
+    import("new.jsonl", new, "2026-11-01T00:00:00Z");
+    let copy = sb.path("copy");
+    fs::create_dir(&copy).unwrap();
+    for side in ["", "-wal"] {
+        let from = format!("{}{side}", store.display());
+        fs::copy(&from, copy.join(format!("h.sqlite3{side}"))).unwrap();
+    }
+    drop(reader);
+    let copied = copy.join("h.sqlite3");
+    std::os::unix::fs::symlink(sb.path("missing/shm"), copy.join("h.sqlite3-shm")).unwrap();
+    let out = offline(&sb, &copied)
+        .args(["list", "--at", "now", "-o", "csv"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{}{err}", stdout_of(&out));
+    assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
+    assert!(
+        err.contains("holds snapshots in its -wal file")
+            && err.contains("copy the store with its -wal"),
+        "{err}"
+    );
+    // Where the -shm can be made, the -wal is read: the newest snapshot.
+    fs::remove_file(copy.join("h.sqlite3-shm")).unwrap();
+    let out = offline(&sb, &copied)
+        .args(["list", "--at", "now", "-o", "csv", "--columns", "id,status"])
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), "id,status\na1,CHURNED\na2,ACTIVE\n");
+}
