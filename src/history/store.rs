@@ -209,11 +209,36 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
+/// Why the store's header could not be read: another program holding it
+/// (an `sqlite3` shell's exclusive lock), a full or failing disk, or a
+/// file that is no store of this tool.
+fn unreadable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+    match () {
+        _ if busy(&e) => locked(path),
+        _ if no_room(&e) => io_failure(path, &e),
+        _ => not_a_store(path, &format!("cannot read it: {e}")),
+    }
+}
+
+/// Another connection holds the store, past the wait.
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Another program kept the store locked past the wait.
+fn locked(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "another program kept the history store {} locked for {} s; run again once it is done",
+        path.display(),
+        BUSY_TIMEOUT.as_secs()
+    )
+}
+
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
-    let unreadable = |e: rusqlite::Error| match no_room(&e) {
-        true => io_failure(path, &e),
-        false => not_a_store(path, &format!("cannot read it: {e}")),
-    };
+    let unreadable = |e: rusqlite::Error| unreadable(path, e);
     // One read transaction: three separate reads could straddle another
     // run's creation of the store, and see its tables but not its id.
     let conn = conn.unchecked_transaction().map_err(unreadable)?;
@@ -430,6 +455,8 @@ impl Store {
         }
         let store = Store::connect(path, path, READ_ONLY)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
+            // The wait is over: not waited for a second time.
+            Err(e) if busy(&e) => Err(locked(path)),
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
             Err(e) if cannot_write(&e) && replay => Err(anyhow::anyhow!(
@@ -696,6 +723,21 @@ mod tests {
 
     /// A store another program keeps locked past the wait says so (it said
     /// "writing the history store …: database is locked").
+    #[test]
+    fn a_header_locked_past_the_wait_is_no_foreign_file() {
+        let path = Path::new("h.sqlite3");
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let err = unreadable(path, busy);
+        assert_eq!(
+            err.to_string(),
+            "another program kept the history store h.sqlite3 locked for 60 s; run again once it is done"
+        );
+        assert_eq!(crate::error::exit_code_for(&err), crate::error::Exit::Failure);
+    }
+
     #[test]
     fn a_store_locked_past_the_wait_is_named_with_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
