@@ -369,12 +369,15 @@ impl Store {
             // A SQLite file (check_file read its header) that cannot be
             // opened is the system's doing (out of file descriptors), not
             // a foreign file to move away.
-            let probe = Store::open_read_only(path).map_err(|e| {
-                anyhow::anyhow!(
+            // (An error of this tool's own, a lock or a -wal it cannot
+            // read, says what to do already.)
+            let probe = Store::open_read_only(path).map_err(|e| match e.is::<rusqlite::Error>() {
+                true => anyhow::anyhow!(
                     "cannot open the history store {}: {}; check its permissions and the open-file limit (ulimit -n)",
                     path.display(),
                     e.root_cause()
-                )
+                ),
+                false => e,
             })?;
             let checked = check_schema(&probe.conn, path);
             drop(probe);
