@@ -342,7 +342,10 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
     for (suffix, mut file) in files {
         file.push(suffix);
         // Between runs the journals are gone: named, they are still its.
-        if resolved(file.as_ref()).is_some_and(|file_is| file_is == target_is) {
+        // Another mount of the store's folder (a bind mount) names the same
+        // file by another path: the file, or its folder, is the same one.
+        let file = std::path::Path::new(&file);
+        if resolved(file).is_some_and(|file_is| file_is == target_is) || same_file(file, &target) {
             let what = match suffix {
                 "" => "the history store".to_string(),
                 _ => format!("the history store's journal ({suffix})"),
@@ -354,6 +357,27 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
         }
     }
     Ok(())
+}
+
+/// True when `a` and `b` are one file (the same device and inode), or,
+/// when one does not exist, one name in the same folder.
+#[cfg(unix)]
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let id = |path: &std::path::Path| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+    let folder = |path: &std::path::Path| {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        id(parent.unwrap_or(".".as_ref())).zip(path.file_name().map(|n| n.to_owned()))
+    };
+    match (id(a), id(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => folder(a).is_some_and(|a| Some(a) == folder(b)),
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::path::Path, _: &std::path::Path) -> bool {
+    false
 }
 
 /// `path` with every link resolved, or, when it does not exist, its

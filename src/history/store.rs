@@ -738,7 +738,10 @@ mod tests {
             err.to_string(),
             "another program kept the history store h.sqlite3 locked for 60 s; run again once it is done"
         );
-        assert_eq!(crate::error::exit_code_for(&err), crate::error::Exit::Failure);
+        assert_eq!(
+            crate::error::exit_code_for(&err),
+            crate::error::Exit::Failure
+        );
     }
 
     #[test]

@@ -3128,7 +3128,8 @@ fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
     assert_eq!(out.status.code(), Some(1), "{}{err}", stdout_of(&out));
     assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
     assert!(
-        err.contains("holds snapshots in its -wal file")
+        err.starts_with("error: the history store")
+            && err.contains("holds snapshots in its -wal file")
             && err.contains("copy the store with its -wal"),
         "{err}"
     );
@@ -3139,4 +3140,44 @@ fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
         .output()
         .unwrap();
     assert_eq!(ok(&out), "id,status\na1,CHURNED\na2,ACTIVE\n");
+}
+
+/// Through another mount of the store's folder (a bind mount, made here in a user namespace of
+/// its own), `list --at … --output-file` replaced the store with the export, exit 0: the path
+/// differs, the file is the same one. Refused by what the file is, not by how it is named.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn the_history_store_is_no_output_file_through_another_mount() {
+    support::require_tool("unshare", "util-linux");
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    let before = fs::read(&store).unwrap();
+    let folder = store.parent().unwrap();
+    let mount = sb.path("mnt");
+    fs::create_dir(&mount).unwrap();
+    let name = store.file_name().unwrap().to_str().unwrap();
+    for target in [name.to_string(), format!("{name}-wal")] {
+        let out = std::process::Command::new("unshare")
+            .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+            .arg(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+            .arg("sh")
+            .arg(folder)
+            .arg(&mount)
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(["list", "--at", "now", "-o", "csv", "--output-file"])
+            .arg(mount.join(&target))
+            .env_clear()
+            .envs(sb.env())
+            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+            .env("TALKDESK_HISTORY", &store)
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 2);
+        assert!(err.contains("is the history store"), "{target}: {err}");
+        assert_eq!(fs::read(&store).unwrap(), before, "the store as it was");
+    }
 }
