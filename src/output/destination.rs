@@ -28,6 +28,31 @@ pub enum Destination {
     },
 }
 
+/// A device or a pipe named by `--output-file` (bash's `>(gzip > a.gz)`, a
+/// FIFO): its reader going away before the end is a failed write (exit
+/// 1), as `curl -o` makes it, not the quiet end of a closed stdout
+/// (`| head`): the user named where the whole export goes.
+struct Named(fs::File);
+
+impl Write for Named {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(reader_gone)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(reader_gone)
+    }
+}
+
+fn reader_gone(e: io::Error) -> io::Error {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe => {
+            io::Error::other("its reader went away before the end (broken pipe)")
+        }
+        _ => e,
+    }
+}
+
 /// True when `path`, as written, ends with a separator, or with `.` or
 /// `..` after one: the name of a folder, whether or not it exists.
 fn names_a_folder(path: &Path) -> bool {
@@ -92,7 +117,7 @@ impl Destination {
                 .open(target)
                 .with_context(|| format!("cannot write {option} {}", target.display()))?;
             return Ok(Destination::Direct {
-                out: BufWriter::with_capacity(64 * 1024, Box::new(file)),
+                out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
                 terminal: false,
                 name: Some(target.display().to_string()),
             });

@@ -1008,6 +1008,47 @@ fn output_file_to_a_named_pipe_writes_through_it() {
     assert!(!left.iter().any(|f| f.starts_with(".pipe.")), "{left:?}");
 }
 
+/// A pipe named by `--output-file` whose reader goes away before the end (`>(gzip > a.gz)` on a
+/// full disk) left a cut export with exit 0, as a closed stdout (`| head`) does; the user named
+/// where the whole export goes, so it is a failed write, exit 1, as `curl -o` makes it.
+#[cfg(unix)]
+#[test]
+fn output_file_to_a_pipe_whose_reader_goes_away_fails() {
+    use std::io::Read;
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3000),
+        ..FakeConfig::default()
+    });
+    let pipe = sb.path("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.expect("mkfifo runs").success());
+    let path = pipe.clone();
+    let reader = std::thread::spawn(move || {
+        let mut first = [0u8; 100];
+        fs::File::open(path)
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+    });
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&pipe)
+        .output()
+        .unwrap();
+    reader.join().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "error: writing {}: its reader went away before the end (broken pipe)",
+            pipe.display()
+        )
+    );
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
