@@ -70,7 +70,11 @@ pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
 /// Prints the path in use on stdout, and on stderr whether it exists.
 fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
-    super::print("the path", format!("{}\n", path.value.display()))?;
+    // Its bytes as they are, for `"$(talkdesk-accounts config path)"`: a
+    // name not in UTF-8 shown lossily names another file.
+    let mut bytes = path.value.as_os_str().as_encoded_bytes().to_vec();
+    bytes.push(b'\n');
+    super::print("the path", bytes)?;
     let from = match &path.source {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),

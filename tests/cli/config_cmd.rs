@@ -593,3 +593,30 @@ fn interrupted_at_the_secret_prompt(how: Interrupt) -> i32 {
     assert!(!path.exists(), "nothing written");
     modes[0].parse().unwrap()
 }
+
+/// `config path` printed a path that is not UTF-8 lossily (U+FFFD), so
+/// `"$(talkdesk-accounts config path)"` named a file that does not exist.
+/// Its bytes are printed as they are.
+#[cfg(unix)]
+#[test]
+fn config_path_prints_the_bytes_of_a_path_that_is_not_utf8() {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let sb = Sandbox::new();
+    let mut home = sb.path("").into_os_string().into_vec();
+    home.extend_from_slice(b"/caf\xe9");
+    let home = std::ffi::OsString::from_vec(home);
+    let out = sb
+        .bare()
+        .env("XDG_CONFIG_HOME", &home)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut expected = std::path::Path::new(&home)
+        .join("talkdesk-accounts/config.toml")
+        .as_os_str()
+        .as_bytes()
+        .to_vec();
+    expected.push(b'\n');
+    assert_eq!(out.stdout, expected);
+}
