@@ -130,8 +130,16 @@ impl Destination {
                 target.display()
             )
         })?;
-        // Keep the permissions of a file being replaced.
+        // Keep the permissions of a file being replaced, and its owner and
+        // group where this process may give them (root, as `sed -i` and
+        // rsync do): root's cron replacing a service account's export with
+        // a root-owned 0640 file locked its owner out.
         if let Some(meta) = meta {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let _ = std::os::unix::fs::chown(file.path(), Some(meta.uid()), Some(meta.gid()));
+            }
             let _ = fs::set_permissions(file.path(), meta.permissions());
         }
         Ok(Destination::File {

@@ -1049,6 +1049,38 @@ fn output_file_to_a_pipe_whose_reader_goes_away_fails() {
     );
 }
 
+/// Run as root (a cron job, `sudo`), `--output-file` over another user's file kept its mode but
+/// made it root's: a 0640 export its owner could read no more. Its owner and group are kept.
+/// Run by `.ci/run` where it is root (`cargo test -- --ignored as_root_`).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_output_file_keeps_the_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let file = sb.path("export.csv");
+    fs::write(&file, "old\n").unwrap();
+    std::os::unix::fs::chown(&file, Some(1001), Some(1002)).expect("chown: run as root");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let meta = fs::metadata(&file).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (1001, 1002, 0o640)
+    );
+    assert!(fs::read_to_string(&file).unwrap().starts_with("id,"));
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
