@@ -213,11 +213,29 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 /// (an `sqlite3` shell's exclusive lock), a full or failing disk, or a
 /// file that is no store of this tool.
 fn unreadable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
-    match () {
+    match e.sqlite_error_code() {
         _ if busy(&e) => locked(path),
         _ if no_room(&e) => io_failure(path, &e),
+        // Its header names this tool (check_file looked): cut short or
+        // damaged inside, it is this tool's store all the same.
+        Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => damaged(path, &e),
         _ => not_a_store(path, &format!("cannot read it: {e}")),
     }
+}
+
+/// True when the file's header carries this tool's application id.
+fn marked_as_ours(path: &Path) -> bool {
+    let mut header = [0u8; 72];
+    let read = fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    read.is_ok() && header[68..72] == APPLICATION_ID.to_be_bytes()
+}
+
+/// A store of this tool that SQLite finds malformed.
+fn damaged(path: &Path, why: &rusqlite::Error) -> anyhow::Error {
+    config_error(format!(
+        "the history store {} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path",
+        path.display()
+    ))
 }
 
 /// Another connection holds the store, past the wait.
@@ -582,9 +600,7 @@ impl Store {
         let path = self.path.display();
         match sqlite {
             Some(why) if why.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                config_error(format!(
-                    "the history store {path} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path"
-                ))
+                damaged(&self.path, why)
             }
             // SQLite sorts a large read in a temporary file: on a full
             // disk it said only "database or disk is full".

@@ -3181,3 +3181,27 @@ fn the_history_store_is_no_output_file_through_another_mount() {
         assert_eq!(fs::read(&store).unwrap(), before, "the store as it was");
     }
 }
+
+/// A store of this tool cut short (a copy that stopped part way) still carries the tool's mark in
+/// its header, yet was called "not a history store of talkdesk-accounts … move it away"; it is
+/// said to be damaged, with what to do, as a store damaged inside is. (Exit 3 either way.)
+#[test]
+fn a_store_cut_short_is_damaged_not_foreign() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 3);
+    let whole = fs::read(&store).unwrap();
+    assert!(whole.len() > 3 * 4096, "{}", whole.len());
+    let cut = sb.path("cut.sqlite3");
+    fs::write(&cut, &whole[..2 * 4096]).unwrap();
+    let out = offline(&sb, &cut).args(["changes"]).output().unwrap();
+    let err = fails_with(&out, 3);
+    assert!(
+        err.contains("is damaged") && err.contains("restore it from a backup"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read(&cut).unwrap(),
+        &whole[..2 * 4096],
+        "left untouched"
+    );
+}
