@@ -420,7 +420,13 @@ impl Store {
             let _ = store.migrate();
         }
         let mut store = store;
-        let now: i64 = (store.conn).pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // The first read of a store just put in WAL mode makes its -shm
+        // file: a full disk fails it (a bare "disk I/O error" before).
+        let now: i64 = match (store.conn).pragma_query_value(None, "user_version", |r| r.get(0)) {
+            Ok(now) => now,
+            Err(e) if access == Access::Write => return Err(store.write_error(e.into())),
+            Err(e) => return Err(store.damaged(e.into())),
+        };
         if now < KEYS_AS_JSON_TEXT {
             store.legacy_keys = true;
             add_functions(&store.conn, true)?;
@@ -511,7 +517,7 @@ impl Store {
         // Migrated before WAL is turned on: a new file is then written under
         // SQLite's ordinary locks, which wait for each other, so two runs
         // that start on one new store never see each other's half-made one.
-        store.migrate()?;
+        store.migrate().map_err(|e| store.write_error(e))?;
         store.use_wal().map_err(|e| store.write_error(e))?;
         Ok(store)
     }

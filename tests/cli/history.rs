@@ -3205,3 +3205,54 @@ fn a_store_cut_short_is_damaged_not_foreign() {
         "left untouched"
     );
 }
+
+/// A new store on a disk that fills part way said a bare "disk I/O error" (the first read of the
+/// store in WAL mode makes its -shm file) or "upgrading the history store to schema 2: database or
+/// disk is full", naming no file; each size now names the store and says what to do. Small
+/// disks are tmpfs mounts in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn a_new_store_on_a_disk_that_fills_names_the_store() {
+    support::require_tool("unshare", "util-linux");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: support::fake_api::simple_accounts(20),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    for kib in [40, 56, 64] {
+        let out = std::process::Command::new("unshare")
+            .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+            .arg(r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#)
+            .arg("sh")
+            .arg(format!("{kib}k"))
+            .arg(&disk)
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(["-q", "snapshot", "--history"])
+            .arg(disk.join("h.sqlite3"))
+            .env_clear()
+            .envs(sb.env())
+            .env("TALKDESK_BASE_URL", fake.base_url())
+            .env("TALKDESK_TOKEN_URL", fake.token_url())
+            .env("TALKDESK_CLIENT_ID", "test-client")
+            .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 1);
+        assert!(
+            err.contains(&format!(
+                "the history store {}",
+                disk.join("h.sqlite3").display()
+            )) || err.contains(&format!(
+                "the disk holding the history store {}",
+                disk.join("h.sqlite3").display()
+            )),
+            "{kib} KiB: {err}"
+        );
+        assert!(err.contains("free some space"), "{kib} KiB: {err}");
+    }
+}
