@@ -124,11 +124,18 @@ impl Destination {
         }
         // A symbolic link is followed there: the file it names is replaced
         // and the link stays.
-        let file = AtomicFile::create(target).with_context(|| {
-            format!(
-                "cannot write {option} {}: cannot create a file in its folder; check that the folder exists and is writable",
+        let file = AtomicFile::create(target).map_err(|e| {
+            // No room (no free inode: blocks may remain) is no folder's fault.
+            let what = match e.kind() {
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                    "its disk is full; free some space"
+                }
+                _ => "check that the folder exists and is writable",
+            };
+            anyhow::Error::new(e).context(format!(
+                "cannot write {option} {}: cannot create a file in its folder; {what}",
                 target.display()
-            )
+            ))
         })?;
         // Keep the permissions of a file being replaced, and its owner and
         // group where this process may give them (root, as `sed -i` and

@@ -1081,6 +1081,56 @@ fn as_root_output_file_keeps_the_owner_and_group() {
     assert!(fs::read_to_string(&file).unwrap().starts_with("id,"));
 }
 
+/// With no inode free for the temporary file (blocks to spare), the error said to "check that
+/// the folder exists and is writable"; it says the disk is full. The disk is a tmpfs mount with
+/// two inodes (its folder and yesterday's file) in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
+    support::require_tool("unshare", "util-linux");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$1" && echo old > "$1/accounts.csv" && shift && "$@"; code=$?; cat "$1/accounts.csv" >&2 2>/dev/null; exit $code"#;
+    let out = std::process::Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .arg(&disk)
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(disk.join("accounts.csv"))
+        .env_clear()
+        .envs(sb.env())
+        .env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot create a file in its folder; its disk is full; free some space"),
+        "{err}"
+    );
+    // Yesterday's file, as it was (the script shows it after the run).
+    assert!(err.ends_with("\nold\n"), "{err}");
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
