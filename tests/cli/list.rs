@@ -1098,7 +1098,7 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     let sb = Sandbox::new();
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
-    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$1" && echo old > "$1/accounts.csv" && shift && "$@"; code=$?; cat "$1/accounts.csv" >&2 2>/dev/null; exit $code"#;
+    let script = r#"d=$1; shift; mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$d" && echo old > "$d/accounts.csv" && "$@"; code=$?; cat "$d/accounts.csv" >&2; exit $code"#;
     let out = std::process::Command::new("unshare")
         .args([
             "--user",
