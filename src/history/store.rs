@@ -698,10 +698,35 @@ fn write_protected(path: &Path) -> bool {
 }
 
 fn read_only(path: &Path) -> anyhow::Error {
+    // Another user reading a store shared with them (0644, in a folder
+    // they may write) leaves its -wal and -shm files, theirs, behind.
+    #[cfg(unix)]
+    if let Some((side, owner)) = side_files(path).into_iter().find_map(|side| {
+        use std::os::unix::fs::MetadataExt;
+        let owner = fs::metadata(&side).ok()?.uid();
+        (owner != crate::atomic_file::current_user() && !writable(&side)).then_some((side, owner))
+    }) {
+        return anyhow::anyhow!(
+            "the history store {} cannot be written: {} belongs to another user (uid {owner}), left by their reading the store; remove the store's -wal and -shm files once no one reads it, or pass --history with another path",
+            path.display(),
+            side.display()
+        );
+    }
     anyhow::anyhow!(
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
         path.display()
     )
+}
+
+/// True when this process may write the file at `path`.
+#[cfg(unix)]
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `access` only reads the NUL-terminated path.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
 }
 
 /// The error of a reading command before the first snapshot.

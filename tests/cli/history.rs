@@ -3256,3 +3256,54 @@ fn a_new_store_on_a_disk_that_fills_names_the_store() {
         assert!(err.contains("free some space"), "{kib} KiB: {err}");
     }
 }
+
+/// Another user who only reads a store shared with them (0644, in a folder others may write)
+/// leaves its -wal and -shm files, theirs, behind; the owner's next `snapshot` then said the
+/// store "is read-only … chmod u+w", which cannot help. It names the file and its owner. Run as
+/// root by `.ci/run`, which becomes the two users with setpriv(1).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it runs the tool as two other users"]
+fn as_root_a_store_another_user_read_names_what_they_left() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let shared = sb.path("shared");
+    fs::create_dir(&shared).unwrap();
+    for dir in [sb.path(""), shared.clone()] {
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777)).unwrap();
+    }
+    let store = shared.join("h.sqlite3");
+    let as_user = |uid: &str, args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid", uid, "--regid", uid, "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .env_clear()
+            .env("HOME", &shared)
+            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+            .env("TALKDESK_HISTORY", &store)
+            .current_dir(&shared)
+            .output()
+            .unwrap()
+    };
+    let export = shared.join("e.jsonl");
+    fs::write(&export, "{\"id\": \"a1\", \"status\": \"ACTIVE\"}\n").unwrap();
+    fs::set_permissions(&export, fs::Permissions::from_mode(0o644)).unwrap();
+    let import = |at: &str| {
+        as_user(
+            "1001",
+            &["-q", "snapshot", "--import", "e.jsonl", "--at", at],
+        )
+    };
+    ok(&import("2026-10-01T00:00:00Z"));
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o644)).unwrap();
+    ok(&as_user("65534", &["changes"]));
+    let out = import("2026-11-01T00:00:00Z");
+    let err = fails_with(&out, 1);
+    assert!(
+        err.contains("belongs to another user (uid 65534), left by their reading the store"),
+        "{err}"
+    );
+}
