@@ -44,6 +44,22 @@ impl Write for Named {
     }
 }
 
+/// True when `meta` is stdout's file (`--output-file /dev/stdout`).
+fn is_stdout(meta: Option<&fs::Metadata>) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let id = |m: &fs::Metadata| (m.dev(), m.ino());
+        let stdout = fs::metadata("/dev/stdout");
+        meta.zip(stdout.ok()).is_some_and(|(a, b)| id(a) == id(&b))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
 fn reader_gone(e: io::Error) -> io::Error {
     match e.kind() {
         io::ErrorKind::BrokenPipe => {
@@ -116,8 +132,13 @@ impl Destination {
                 .write(true)
                 .open(target)
                 .with_context(|| format!("cannot write {option} {}", target.display()))?;
+            // `/dev/stdout` is stdout, whose reader may stop (`| head`).
+            let out: Box<dyn Write> = match is_stdout(meta.as_ref()) {
+                true => Box::new(file),
+                false => Box::new(Named(file)),
+            };
             return Ok(Destination::Direct {
-                out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
+                out: BufWriter::with_capacity(64 * 1024, out),
                 terminal: false,
                 name: Some(target.display().to_string()),
             });

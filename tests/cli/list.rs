@@ -1049,6 +1049,31 @@ fn output_file_to_a_pipe_whose_reader_goes_away_fails() {
     );
 }
 
+/// `--output-file /dev/stdout` is stdout: its reader stopping (`| head`) is the quiet end it is
+/// on stdout (exit 0), not the failed write of a pipe named for the whole export.
+#[cfg(unix)]
+#[test]
+fn output_file_dev_stdout_ends_quietly_when_its_reader_stops() {
+    use std::io::Read;
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3000),
+        ..FakeConfig::default()
+    });
+    let mut child = sb
+        .spawnable_tool(&fake)
+        .args(["list", "-o", "csv", "--output-file", "/dev/stdout"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(first.starts_with(b"id,name,"));
+}
+
 /// Run as root (a cron job, `sudo`), `--output-file` over another user's file kept its mode but
 /// made it root's: a 0640 export its owner could read no more. Its owner and group are kept.
 /// Run by `.ci/run` where it is root (`cargo test -- --ignored as_root_`).
