@@ -105,17 +105,33 @@ fn html_summary(body: &str) -> Option<String> {
     let Some(title) = html_title(body) else {
         return words;
     };
-    let lower = title.to_lowercase();
-    let mut more: Vec<&str> = (words.iter().flat_map(|w| w.lines()))
-        .filter(|line| !lower.contains(&line.to_lowercase()))
-        .collect();
-    if more.last().is_some_and(|last| !last.contains(' ')) {
+    // Read as far as can be shown, and well past it for the redactor: a
+    // page of megabytes with a long title took minutes, each of its lines
+    // looked for in the whole title.
+    const LINES: usize = 1000;
+    let whole_title = title.to_lowercase();
+    let lower: String = whole_title.chars().take(PART_CHARS).collect();
+    let (mut more, mut length, mut whole) = (Vec::new(), 0, true);
+    for (n, line) in words.iter().flat_map(|w| w.lines()).enumerate() {
+        if n == LINES || length > 2 * PART_CHARS {
+            whole = false;
+            break;
+        }
+        let line_lower = line.to_lowercase();
+        if line_lower != whole_title && !lower.contains(&line_lower) {
+            length += line.len();
+            more.push(line);
+        }
+    }
+    if whole && more.last().is_some_and(|last| !last.contains(' ')) {
         more.pop();
     }
+    let title: String = title.chars().take(PART_CHARS).collect();
+    let more: String = more.join("\n").chars().take(2 * PART_CHARS).collect();
     match more.is_empty() {
         true => Some(title),
         // Line breaks kept, for the redactor to read past.
-        false => Some(format!("{title}:\n{}", more.join("\n"))),
+        false => Some(format!("{title}:\n{more}")),
     }
 }
 
@@ -369,6 +385,23 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// A page of megabytes with a long title and many lines was summed up
+    /// whole, each line looked for in the whole title: minutes of CPU. It
+    /// is summed up from its start, as far as is shown and well past it.
+    #[test]
+    fn a_huge_html_page_is_summed_up_from_its_start() {
+        let title = "x".repeat(100_000);
+        let lines = "<p>a b</p>\n".repeat(20_000);
+        let page = format!("<html><title>{title}</title><body>{lines}</body></html>");
+        let summary = html_summary(&page).unwrap();
+        assert!(
+            summary.chars().count() < 4 * PART_CHARS,
+            "{}",
+            summary.len()
+        );
+        assert!(summary.starts_with("xxxx") && summary.contains(":\na b\na b"));
     }
 
     /// nginx's own 429 page was shown markup and all.
