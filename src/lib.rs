@@ -95,7 +95,13 @@ where
         Err(e) => {
             // Help and version go to stdout with exit 0 (1 when it cannot
             // be written); errors to stderr with 2.
-            match e.print() {
+            // (To a stdout closed at start, /dev/null since, it would
+            // succeed.)
+            let printed = match !e.use_stderr() && streams::stdout_closed() {
+                true => Err(streams::closed_stdout()),
+                false => e.print(),
+            };
+            match printed {
                 Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {
                     let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
                     return ExitCode::from(1);

@@ -28,9 +28,14 @@ static LOOK_AT_STDIN_AND_STDOUT: extern "C" fn() = look_at_stdin_and_stdout;
     target_os = "macos"
 ))]
 extern "C" fn look_at_stdin_and_stdout() {
-    // SAFETY: F_GETFD only asks whether the descriptor is open.
-    let closed = |fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1;
-    talkdesk_accounts::closed_at_start(closed(0), closed(1));
+    // Closed, or open only the other way (`0>file`, `1</dev/null`): Rust
+    // reads and writes of such a descriptor end as the closed one's do.
+    // SAFETY: F_GETFL only reads the descriptor's flags.
+    let closed = |fd, other_way| match unsafe { libc::fcntl(fd, libc::F_GETFL) } {
+        -1 => true,
+        flags => flags & libc::O_ACCMODE == other_way,
+    };
+    talkdesk_accounts::closed_at_start(closed(0, libc::O_WRONLY), closed(1, libc::O_RDONLY));
 }
 
 fn main() -> ExitCode {

@@ -20,6 +20,7 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, is_broken_pipe, silent_exit, usage_error};
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
+use crate::streams::STDIN_NAMES;
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -40,15 +41,14 @@ pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
 /// The text of an export file (`-`: stdin); trouble is a usage error.
 pub fn read_text(path: &Path) -> Result<String> {
     let name = shown(path).display();
-    let bytes = if is_stdin(path) {
-        let mut bytes = Vec::new();
-        match crate::streams::stdin_closed() {
-            Some(closed) => Err(closed),
-            None => std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes),
+    let names_stdin = is_stdin(path) || STDIN_NAMES.iter().any(|name| path == Path::new(name));
+    let bytes = match crate::streams::stdin_closed() {
+        Some(closed) if names_stdin => Err(closed),
+        _ if is_stdin(path) => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
         }
-        .map(|_| bytes)
-    } else {
-        std::fs::read(path)
+        _ => std::fs::read(path),
     }
     .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
     String::from_utf8(bytes)

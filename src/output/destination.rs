@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
 use crate::log::Patient;
-use crate::streams::{ClosedStdout, stdout_closed};
+use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
 /// The output of a run.
 pub enum Destination {
@@ -132,8 +132,11 @@ impl Destination {
                 .write(true)
                 .open(target)
                 .with_context(|| format!("cannot write {option} {}", target.display()))?;
-            // `/dev/stdout` is stdout, whose reader may stop (`| head`).
+            // `/dev/stdout` is stdout, whose reader may stop (`| head`),
+            // and which may have been closed at start (now /dev/null).
+            let names_stdout = STDOUT_NAMES.iter().any(|name| target == Path::new(name));
             let out: Box<dyn Write> = match is_stdout(meta.as_ref()) {
+                _ if names_stdout && stdout_closed() => Box::new(ClosedStdout),
                 true => Box::new(file),
                 false => Box::new(Named(file)),
             };

@@ -480,10 +480,12 @@ fn a_non_blocking_stderr_pipe_gets_every_line() {
 
 /// Rust's runtime puts /dev/null in place of a closed stdout or stdin, so
 /// `list >&-` printed nothing with exit 0, and `diff - <&-` read an empty
-/// export (every account "added", exit 0). Output to a closed stdout is a
-/// failure (exit 1), as it is for `cat`; reading a closed stdin is a
-/// usage error (exit 2), as an unreadable OLD file is. A run that prints
-/// nothing still succeeds.
+/// export (every account "added", exit 0); so did a stream open only the
+/// other way (`1</dev/null`, `0>file`: Rust takes EBADF as the end), and
+/// `/dev/stdin` or `/dev/stdout` named. Output to a closed stdout is a
+/// failure (exit 1), as it is for `cat`, `--help` too; reading a closed
+/// stdin is a usage error (exit 2), as an unreadable OLD file is. A run
+/// that prints nothing still succeeds.
 #[cfg(unix)]
 #[test]
 fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
@@ -493,35 +495,53 @@ fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
     });
     let sb = Sandbox::new();
     let tool = sb.tool(&api);
-    let closed = |fd, args: &[&str]| {
-        support::with_closed(tool.get_program(), tool.get_envs(), fd)
+    let run = |redirect: &str, args: &[&str]| {
+        support::with_redirect(tool.get_program(), tool.get_envs(), redirect)
             .args(args)
             .output()
             .unwrap()
     };
-    for args in [
-        &["list"][..],
-        &["list", "-o", "json"],
-        &["list", "-o", "csv", "--output-file", "-"],
-        &["summary"],
+    let written = sb.path("written");
+    let written = format!("0>'{}'", written.display());
+    for (redirect, args) in [
+        (">&-", &["list"][..]),
+        (">&-", &["list", "-o", "json"]),
+        (">&-", &["list", "-o", "csv", "--output-file", "-"]),
+        (
+            ">&-",
+            &["list", "-o", "csv", "--output-file", "/dev/stdout"],
+        ),
+        (">&-", &["summary"]),
+        ("1</dev/null", &["list"]),
     ] {
-        let out = closed(1, args);
+        let out = run(redirect, args);
         let err = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(1), "{redirect} {args:?}: {err}");
         assert!(
-            err.contains("writing to stdout: it was closed when the tool started (`>&-`); redirect it to a file or to /dev/null"),
-            "{args:?}: {err}"
+            err.contains(
+                "it was closed when the tool started (`>&-`); redirect it to a file or to /dev/null"
+            ),
+            "{redirect} {args:?}: {err}"
         );
     }
-    let nothing = closed(1, &["list", "-o", "jsonl", "--status", "PROSPECT"]);
+    let help = run(">&-", &["--help"]);
+    assert_eq!(help.status.code(), Some(1), "{}", stderr_of(&help));
+    assert!(stderr_of(&help).starts_with("error: cannot write to stdout: it was closed"));
+    let nothing = run(">&-", &["list", "-o", "jsonl", "--status", "PROSPECT"]);
     assert_eq!(nothing.status.code(), Some(0), "{}", stderr_of(&nothing));
 
-    let out = closed(0, &["diff", "-"]);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.starts_with("error: cannot read stdin: it was closed when the tool started (`<&-`)"),
-        "{err}"
-    );
-    assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
+    for (redirect, args) in [
+        ("<&-", &["diff", "-"][..]),
+        ("<&-", &["diff", "/dev/stdin"]),
+        (&written, &["diff", "-"]),
+    ] {
+        let out = run(redirect, args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{redirect} {args:?}: {err}");
+        assert!(
+            err.contains(": it was closed when the tool started (`<&-`)"),
+            "{redirect} {args:?}: {err}"
+        );
+        assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
+    }
 }

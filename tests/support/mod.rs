@@ -171,16 +171,15 @@ pub fn with_umask(
     through_sh(&format!("umask {umask}"), program, envs)
 }
 
-/// The tool (`program`, with `envs` alone) run through `sh` with the
-/// standard stream `fd` (0 or 1) closed, as `<&-` or `>&-` close it.
-/// Arguments follow with `.args`.
+/// The tool (`program`, with `envs` alone) run through `sh` with its
+/// standard streams redirected so (`<&-`, `>&-`, `1</dev/null`): closed,
+/// or open the other way. Arguments follow with `.args`.
 #[cfg(unix)]
-pub fn with_closed(
+pub fn with_redirect(
     program: &std::ffi::OsStr,
     envs: std::process::CommandEnvs<'_>,
-    fd: u8,
+    redirect: &str,
 ) -> std::process::Command {
-    let redirect = if fd == 0 { "<&-" } else { ">&-" };
     through_sh(&format!("exec {redirect}"), program, envs)
 }
 
