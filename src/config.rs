@@ -849,18 +849,26 @@ fn derived(url: &str, from: &'static str) -> Result<Sourced<Url>> {
 
 /// Letters, digits and hyphens, not first; at most 63 (a DNS label).
 pub fn account_name(name: String) -> Result<String, String> {
+    match account_name_advice(&name) {
+        None => Ok(name),
+        Some(why) => Err(format!(
+            "is `{name}`, which is not a Talkdesk account name; {why}"
+        )),
+    }
+}
+
+/// What to do about `name` as an account name, or `None` when it is one.
+pub fn account_name_advice(name: &str) -> Option<String> {
     let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     // One label of a host name: no hyphen at either end, 63 at most.
     // `mycompany.mytalkdesk.com` or its URL pasted whole: its first label.
-    let host = name
-        .split_once("://")
-        .map_or(name.as_str(), |(_, rest)| rest);
+    let host = name.split_once("://").map_or(name, |(_, rest)| rest);
     let label = host.split(['.', '/', ':']).next().unwrap_or_default();
     let why = match () {
         _ if !valid
             && host.contains('.')
             && !label.is_empty()
-            && account_name(label.into()).is_ok() =>
+            && account_name_advice(label).is_none() =>
         {
             // `mycompany.mytalkdesk.eu`: the region is in the name too.
             let top = host
@@ -873,16 +881,16 @@ pub fn account_name(name: String) -> Result<String, String> {
                 Some(top @ ("eu" | "ca")) => format!(", with region {top}"),
                 _ => String::new(),
             };
-            &format!("use `{label}`, the first part of the host name{region}")
+            format!("use `{label}`, the first part of the host name{region}")
         }
-        _ if !valid || name.is_empty() => "use letters, digits and hyphens only",
-        _ if name.starts_with('-') || name.ends_with('-') => "it cannot start or end with a hyphen",
-        _ if name.len() > 63 => "it is longer than 63 characters",
-        _ => return Ok(name),
+        _ if !valid || name.is_empty() => "use letters, digits and hyphens only".into(),
+        _ if name.starts_with('-') || name.ends_with('-') => {
+            "it cannot start or end with a hyphen".into()
+        }
+        _ if name.len() > 63 => "it is longer than 63 characters".into(),
+        _ => return None,
     };
-    Err(format!(
-        "is `{name}`, which is not a Talkdesk account name; {why}"
-    ))
+    Some(why)
 }
 
 fn region(text: String) -> Result<Region, String> {

@@ -65,6 +65,10 @@ fn run(cli: Cli) -> Result<()> {
         env: &process_env,
         secrets: Default::default(),
     };
+    // Known before anything is read (`diff` reads OLD before the settings).
+    if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
+        ctx.secrets.add(&secret);
+    }
     let result = match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),

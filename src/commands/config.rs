@@ -12,7 +12,7 @@ use crate::atomic_file::{AtomicFile, create_private_dir, followed};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
-    Region, SecretSetting, Settings, Source, Sourced, account_name, command_with,
+    Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, profile_in_use, toml_key,
 };
 use crate::http::redact::Redactor;
@@ -255,18 +255,11 @@ pub fn ask(
 ) -> io::Result<Answers> {
     // What to do, as the file's and the variable's errors say it
     // (`use `mycompany`, the first part of the host name`).
-    let name_advice = |v: &str| match account_name(v.to_string()) {
-        Ok(_) => None,
-        Err(e) => Some(
-            e.split_once("; ")
-                .map_or(e.clone(), |(_, what)| what.to_string()),
-        ),
-    };
     let name = question(
         input,
         prompt,
         "Talkdesk account name (e.g. mycompany)",
-        &name_advice,
+        &account_name_advice,
     )?;
     let region = question(input, prompt, "Region: us, eu or ca [us]", &|v: &str| {
         Region::parse(v)

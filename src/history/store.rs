@@ -706,8 +706,13 @@ fn read_only(path: &Path) -> anyhow::Error {
         let owner = fs::metadata(&side).ok()?.uid();
         (owner != crate::atomic_file::current_user() && !writable(&side)).then_some((side, owner))
     }) {
+        // A -wal with writes in it is never to be removed: they would be lost.
+        let what = match side == side_files(path)[0] && wal_pending(path) {
+            true => "it holds writes not yet in the store, so keep it: have it made yours (chown)",
+            false => "remove it once no one reads the store",
+        };
         return anyhow::anyhow!(
-            "the history store {} cannot be written: {} belongs to another user (uid {owner}), left by their reading the store; remove the store's -wal and -shm files once no one reads it, or pass --history with another path",
+            "the history store {} cannot be written: {} belongs to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
             path.display(),
             side.display()
         );

@@ -169,7 +169,10 @@ impl Destination {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::MetadataExt;
-                let _ = std::os::unix::fs::chown(file.path(), Some(meta.uid()), Some(meta.gid()));
+                let (path, uid, gid) = (file.path(), Some(meta.uid()), Some(meta.gid()));
+                // Not root: its group, where this user is in it.
+                let _ = std::os::unix::fs::chown(path, uid, gid)
+                    .or_else(|_| std::os::unix::fs::chown(path, None, gid));
             }
             let _ = fs::set_permissions(file.path(), meta.permissions());
         }

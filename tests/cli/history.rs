@@ -3284,7 +3284,10 @@ fn as_root_a_store_another_user_read_names_what_they_left() {
     let out = import("2026-11-01T00:00:00Z");
     let err = fails_with(&out, 1);
     assert!(
-        err.contains("belongs to another user (uid 65534), left by their reading the store"),
+        err.contains(&format!(
+            "{}-wal belongs to another user (uid 65534), left by their reading the store; remove it once no one reads the store",
+            store.display()
+        )),
         "{err}"
     );
 }

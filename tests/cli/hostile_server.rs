@@ -1205,3 +1205,24 @@ fn a_jq_error_never_quotes_a_secret_or_token_the_data_holds() {
         assert!(!online || !err.contains(&token[..8]), "{args:?}: {err}");
     }
 }
+
+/// `diff` reads OLD before the settings: an error quoting OLD printed a secret in it, the
+/// secret not yet known to the run's redactor. One from `TALKDESK_CLIENT_SECRET` is known at start.
+#[test]
+fn an_old_file_error_never_quotes_the_secret_from_the_environment() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    let old = sb.path("old.json");
+    std::fs::write(
+        &old,
+        r#"[{"id":"test-secret-value"},{"id":"test-secret-value"}]"#,
+    )
+    .unwrap();
+    let out = sb.tool(&fake).arg("diff").arg(&old).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("<redacted>") && !err.contains("test-secr"),
+        "{err}"
+    );
+}

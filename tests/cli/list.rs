@@ -1156,6 +1156,51 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.ends_with("\nold\n"), "{err}");
 }
 
+/// Not root, the tool cannot keep another user's ownership, and kept neither it nor the group:
+/// a group file (`ops`, 0664) that its members replace became the runner's own group's. The
+/// group is kept where the runner is in it. Run by `.ci/run` where it is root, as uid 1001 in
+/// group 1002 (setpriv).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it runs the tool as another user"]
+fn as_root_a_member_replacing_a_group_file_keeps_its_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let shared = sb.path("shared");
+    fs::create_dir(&shared).unwrap();
+    // A team folder its members may write (not sticky: a member replaces another's file).
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let file = shared.join("export.csv");
+    fs::write(&file, "old\n").unwrap();
+    std::os::unix::fs::chown(&file, Some(1003), Some(1002)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o664)).unwrap();
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid", "1001", "--regid", "1001", "--groups", "1002"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "csv", "--no-cache", "--output-file"])
+        .arg(&file)
+        .env_clear()
+        .env("HOME", &shared)
+        .env("TALKDESK_BASE_URL", fake.base_url())
+        .env("TALKDESK_TOKEN_URL", fake.token_url())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let meta = fs::metadata(&file).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o777),
+        (1001, 1002, 0o664)
+    );
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
