@@ -698,8 +698,7 @@ fn a_named_pipe_is_not_a_store() {
     let sb = Sandbox::new();
     let fake = fake_with(states()[0].clone());
     let fifo = sb.path("store.fifo");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.expect("mkfifo runs").success());
+    support::make_fifo(&fifo);
     let folder = sb.path("store.d");
     fs::create_dir(&folder).unwrap();
     for (store, why) in [(&fifo, "(it is a pipe"), (&folder, "(it is a folder)")] {
@@ -3156,7 +3155,6 @@ fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
     ignore = "needs Linux's unshare(1) and bind mounts"
 )]
 fn the_history_store_is_no_output_file_through_another_mount() {
-    support::require_tool("unshare", "util-linux");
     let sb = Sandbox::new();
     let store = imported_store(&sb, 2);
     let before = fs::read(&store).unwrap();
@@ -3165,22 +3163,20 @@ fn the_history_store_is_no_output_file_through_another_mount() {
     fs::create_dir(&mount).unwrap();
     let name = store.file_name().unwrap().to_str().unwrap();
     for target in [name.to_string(), format!("{name}-wal")] {
-        let out = std::process::Command::new("unshare")
-            .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
-            .arg(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
-            .arg("sh")
-            .arg(folder)
-            .arg(&mount)
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-            .args(["list", "--at", "now", "-o", "csv", "--output-file"])
-            .arg(mount.join(&target))
-            .env_clear()
-            .envs(sb.env())
-            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
-            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
-            .env("TALKDESK_HISTORY", &store)
-            .output()
-            .unwrap();
+        let out =
+            support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+                .arg(folder)
+                .arg(&mount)
+                .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+                .args(["list", "--at", "now", "-o", "csv", "--output-file"])
+                .arg(mount.join(&target))
+                .env_clear()
+                .envs(sb.env())
+                .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+                .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+                .env("TALKDESK_HISTORY", &store)
+                .output()
+                .unwrap();
         let err = fails_with(&out, 2);
         assert!(err.contains("is the history store"), "{target}: {err}");
         assert_eq!(fs::read(&store).unwrap(), before, "the store as it was");
@@ -3197,7 +3193,6 @@ fn the_history_store_is_no_output_file_through_another_mount() {
     ignore = "needs Linux's unshare(1) and tmpfs"
 )]
 fn a_new_store_on_a_disk_that_fills_names_the_store() {
-    support::require_tool("unshare", "util-linux");
     let fake = FakeApi::start(FakeConfig {
         accounts: support::fake_api::simple_accounts(20),
         ..FakeConfig::default()
@@ -3206,23 +3201,19 @@ fn a_new_store_on_a_disk_that_fills_names_the_store() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     for kib in [40, 56, 64] {
-        let out = std::process::Command::new("unshare")
-            .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
-            .arg(r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#)
-            .arg("sh")
-            .arg(format!("{kib}k"))
-            .arg(&disk)
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-            .args(["-q", "snapshot", "--history"])
-            .arg(disk.join("h.sqlite3"))
-            .env_clear()
-            .envs(sb.env())
-            .env("TALKDESK_BASE_URL", fake.base_url())
-            .env("TALKDESK_TOKEN_URL", fake.token_url())
-            .env("TALKDESK_CLIENT_ID", "test-client")
-            .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
-            .output()
-            .unwrap();
+        let out = support::in_own_mount_namespace(
+            r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#,
+        )
+        .arg(format!("{kib}k"))
+        .arg(&disk)
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["-q", "snapshot", "--history"])
+        .arg(disk.join("h.sqlite3"))
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
         let err = fails_with(&out, 1);
         assert!(
             err.contains(&format!(

@@ -989,8 +989,7 @@ fn output_file_to_a_named_pipe_writes_through_it() {
         ..FakeConfig::default()
     });
     let pipe = sb.path("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
-    assert!(made.expect("mkfifo runs").success());
+    support::make_fifo(&pipe);
     let (send, read) = std::sync::mpsc::channel();
     let path = pipe.clone();
     std::thread::spawn(move || send.send(fs::read_to_string(path).unwrap()));
@@ -1021,8 +1020,7 @@ fn output_file_to_a_pipe_whose_reader_goes_away_fails() {
         ..FakeConfig::default()
     });
     let pipe = sb.path("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
-    assert!(made.expect("mkfifo runs").success());
+    support::make_fifo(&pipe);
     let path = pipe.clone();
     let reader = std::thread::spawn(move || {
         let mut first = [0u8; 100];
@@ -1115,7 +1113,6 @@ fn as_root_output_file_keeps_the_owner_and_group() {
     ignore = "needs Linux's unshare(1) and tmpfs"
 )]
 fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
-    support::require_tool("unshare", "util-linux");
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(3),
         ..FakeConfig::default()
@@ -1124,26 +1121,14 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     let script = r#"d=$1; shift; mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$d" && echo old > "$d/accounts.csv" && "$@"; code=$?; cat "$d/accounts.csv" >&2; exit $code"#;
-    let out = std::process::Command::new("unshare")
-        .args([
-            "--user",
-            "--map-root-user",
-            "--mount",
-            "sh",
-            "-c",
-            script,
-            "sh",
-        ])
+    let out = support::in_own_mount_namespace(script)
         .arg(&disk)
         .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
         .args(["list", "-o", "csv", "--output-file"])
         .arg(disk.join("accounts.csv"))
         .env_clear()
         .envs(sb.env())
-        .env("TALKDESK_BASE_URL", fake.base_url())
-        .env("TALKDESK_TOKEN_URL", fake.token_url())
-        .env("TALKDESK_CLIENT_ID", "test-client")
-        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .envs(support::tool_env(&fake))
         .output()
         .unwrap();
     let err = stderr_of(&out);
@@ -1187,10 +1172,7 @@ fn as_root_a_member_replacing_a_group_file_keeps_its_group() {
         .arg(&file)
         .env_clear()
         .env("HOME", &shared)
-        .env("TALKDESK_BASE_URL", fake.base_url())
-        .env("TALKDESK_TOKEN_URL", fake.token_url())
-        .env("TALKDESK_CLIENT_ID", "test-client")
-        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .envs(support::tool_env(&fake))
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));

@@ -128,7 +128,7 @@ impl Sandbox {
 }
 
 /// The TALKDESK_* variables that point the binary at `fake`.
-fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
+pub fn tool_env(fake: &FakeApi) -> [(&'static str, String); 4] {
     [
         ("TALKDESK_BASE_URL", fake.base_url()),
         ("TALKDESK_TOKEN_URL", fake.token_url()),
@@ -197,6 +197,36 @@ fn through_sh(
         .arg(program)
         .env_clear()
         .envs(envs.filter_map(|(k, v)| Some((k, v?))));
+    cmd
+}
+
+/// A named pipe (FIFO) made at `path`.
+#[cfg(unix)]
+pub fn make_fifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(
+        made.expect("mkfifo runs").success(),
+        "mkfifo {}",
+        path.display()
+    );
+}
+
+/// `sh -c script sh ARGS…` in a user and mount namespace of its own, where
+/// it may mount (a tmpfs, a bind mount) as the root of that namespace;
+/// `script` ends by running the tool (`exec "$@"`). Arguments follow with
+/// `.arg`: `$1`…, then the tool (`cargo_bin`) and its arguments.
+pub fn in_own_mount_namespace(script: &str) -> std::process::Command {
+    require_tool("unshare", "util-linux");
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args([
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "sh",
+        "-c",
+        script,
+        "sh",
+    ]);
     cmd
 }
 
