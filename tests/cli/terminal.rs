@@ -408,15 +408,7 @@ fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
     let fake = fake(3, 50);
     let store = sb.path("h.sqlite3");
     let store = store.to_str().unwrap();
-    let statuses = [
-        "ACTIVE",
-        "CHURNED",
-        "IN_TRIAL",
-        "INACTIVE",
-        "PROSPECT",
-        "TRIAL_LOST",
-        "NEW",
-    ];
+    let statuses = support::fake_api::STATUSES;
     for (n, at) in ["2026-06-01T02:15:00Z", "2026-07-06T02:15:00Z"]
         .iter()
         .enumerate()
