@@ -167,9 +167,20 @@ impl AtomicFile {
         })
     }
 
-    /// The temporary file.
-    pub fn path(&self) -> &Path {
-        self.temp.path()
+    /// Gives the temporary file the permissions, and where this process
+    /// may (root; else the group alone, where this user is in it) the
+    /// owner and group, of `like`, the file it replaces: through the open
+    /// file, never its path, which the folder's owner could swap for a
+    /// link to another file between the two.
+    pub fn take_on(&self, like: &std::fs::Metadata) {
+        let file = self.temp.as_file();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, fchown};
+            let (uid, gid) = (Some(like.uid()), Some(like.gid()));
+            let _ = fchown(file, uid, gid).or_else(|_| fchown(file, None, gid));
+        }
+        let _ = file.set_permissions(like.permissions());
     }
 
     /// The file it will replace.
@@ -346,7 +357,7 @@ pub(crate) mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let file = AtomicFile::create(&dir.path().join("t")).unwrap();
-        let mode = fs::metadata(file.path()).unwrap().permissions().mode() & 0o777;
+        let mode = fs::metadata(file.temp.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
 }

@@ -166,15 +166,7 @@ impl Destination {
         // rsync do): root's cron replacing a service account's export with
         // a root-owned 0640 file locked its owner out.
         if let Some(meta) = meta {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                let (path, uid, gid) = (file.path(), Some(meta.uid()), Some(meta.gid()));
-                // Not root: its group, where this user is in it.
-                let _ = std::os::unix::fs::chown(path, uid, gid)
-                    .or_else(|_| std::os::unix::fs::chown(path, None, gid));
-            }
-            let _ = fs::set_permissions(file.path(), meta.permissions());
+            file.take_on(&meta);
         }
         Ok(Destination::File {
             out: BufWriter::with_capacity(64 * 1024, file),
