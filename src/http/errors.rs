@@ -48,8 +48,15 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Only the start of a text is shown: it alone is redacted (a secret
     // that begins within what is shown ends well within 64 KiB), then cut.
+    // A secret the bound cuts leaves fewer of its characters before it
+    // than the redactor knows for a part of one: they go with the cut (a
+    // text of secrets, each redacted to a word, brought them into view).
     let shown = |text: &str, max: usize| {
-        let mut end = text.len().min(64 * 1024);
+        let cut = text.len() > 64 * 1024;
+        let mut end = match cut {
+            true => 64 * 1024 - (Redactor::PART_LEN - 1),
+            false => text.len(),
+        };
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -105,33 +112,28 @@ fn html_summary(body: &str) -> Option<String> {
     let Some(title) = html_title(body) else {
         return words;
     };
-    // Read as far as can be shown, and well past it for the redactor: a
-    // page of megabytes with a long title took minutes, each of its lines
-    // looked for in the whole title.
+    // Each line is looked for in the title's start alone, and the first
+    // lines alone: a page of megabytes with a long title took minutes. The
+    // text is returned whole: `describe` cuts it, after the redactor.
     const LINES: usize = 1000;
     let whole_title = title.to_lowercase();
     let lower: String = whole_title.chars().take(PART_CHARS).collect();
-    let (mut more, mut length, mut whole) = (Vec::new(), 0, true);
-    for (n, line) in words.iter().flat_map(|w| w.lines()).enumerate() {
-        if n == LINES || length > 2 * PART_CHARS {
-            whole = false;
-            break;
+    let lines = words.iter().flat_map(|w| w.lines()).enumerate();
+    let mut more: Vec<&str> = (lines.filter(|&(n, line)| {
+        n >= LINES || {
+            let line = line.to_lowercase();
+            line != whole_title && !lower.contains(&line)
         }
-        let line_lower = line.to_lowercase();
-        if line_lower != whole_title && !lower.contains(&line_lower) {
-            length += line.len();
-            more.push(line);
-        }
-    }
-    if whole && more.last().is_some_and(|last| !last.contains(' ')) {
+    }))
+    .map(|(_, line)| line)
+    .collect();
+    if more.last().is_some_and(|last| !last.contains(' ')) {
         more.pop();
     }
-    let title: String = title.chars().take(PART_CHARS).collect();
-    let more: String = more.join("\n").chars().take(2 * PART_CHARS).collect();
     match more.is_empty() {
         true => Some(title),
         // Line breaks kept, for the redactor to read past.
-        false => Some(format!("{title}:\n{more}")),
+        false => Some(format!("{title}:\n{}", more.join("\n"))),
     }
 }
 
@@ -396,12 +398,35 @@ mod tests {
         let lines = "<p>a b</p>\n".repeat(20_000);
         let page = format!("<html><title>{title}</title><body>{lines}</body></html>");
         let summary = html_summary(&page).unwrap();
-        assert!(
-            summary.chars().count() < 4 * PART_CHARS,
-            "{}",
-            summary.len()
-        );
         assert!(summary.starts_with("xxxx") && summary.contains(":\na b\na b"));
+        let text = describe(&reply(403, &page), &Redactor::default());
+        assert!(
+            text.starts_with("HTTP 403: xxxx") && text.ends_with('…'),
+            "{text}"
+        );
+    }
+
+    /// A text of secrets, each redacted to one word, brought the bound at
+    /// which the text is cut into what is shown: a secret cut by it showed
+    /// its first characters, fewer than the redactor knows for a part.
+    #[test]
+    fn a_secret_cut_by_the_bound_leaves_nothing_of_it() {
+        let redactor = Redactor::default();
+        let secret = "test-secret-value";
+        redactor.add(secret);
+        for tail in 1..Redactor::PART_LEN {
+            // `tail` characters of the last secret before the bound.
+            let before = 64 * 1024 - tail;
+            let whole = (before - 20) / secret.len();
+            let filler = "-".repeat(before - whole * secret.len());
+            let body = format!("{}{filler}{secret}", secret.repeat(whole));
+            let text = describe(&reply(403, &body), &redactor);
+            // Shown whole (short once redacted): the cut text's end is its end.
+            assert!(
+                text.len() < 100 && !text.ends_with(&secret[..tail]),
+                "{tail}: {text}"
+            );
+        }
     }
 
     /// nginx's own 429 page was shown markup and all.
