@@ -27,7 +27,7 @@ pub const STDOUT_NAMES: [&str; 3] = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/
 pub fn stdin_closed() -> Option<io::Error> {
     STDIN_CLOSED
         .load(Ordering::Relaxed)
-        .then(|| closed("<&-", ""))
+        .then(|| closed("<&-", "reading", ""))
 }
 
 /// True when stdout was closed at start.
@@ -54,11 +54,12 @@ impl io::Write for ClosedStdout {
 
 /// The error of any output to a stdout closed at start.
 pub fn closed_stdout() -> io::Error {
-    closed(">&-", "; redirect it to a file or to /dev/null")
+    closed(">&-", "writing", "; redirect it to a file or to /dev/null")
 }
 
-fn closed(how: &str, then: &str) -> io::Error {
+/// `nohup` opens a terminal's stdin for writing only, so that reads fail.
+fn closed(how: &str, way: &str, then: &str) -> io::Error {
     io::Error::other(format!(
-        "it was closed when the tool started (`{how}`){then}"
+        "it was closed (`{how}`), or not open for {way}, when the tool started{then}"
     ))
 }

@@ -701,21 +701,38 @@ fn read_only(path: &Path) -> anyhow::Error {
     // Another user reading a store shared with them (0644, in a folder
     // they may write) leaves its -wal and -shm files, theirs, behind.
     #[cfg(unix)]
-    if let Some((side, owner)) = side_files(path).into_iter().find_map(|side| {
+    {
         use std::os::unix::fs::MetadataExt;
-        let owner = fs::metadata(&side).ok()?.uid();
-        (owner != crate::atomic_file::current_user() && !writable(&side)).then_some((side, owner))
-    }) {
-        // A -wal with writes in it is never to be removed: they would be lost.
-        let what = match side == side_files(path)[0] && wal_pending(path) {
-            true => "it holds writes not yet in the store, so keep it: have it made yours (chown)",
-            false => "remove it once no one reads the store",
-        };
-        return anyhow::anyhow!(
-            "the history store {} cannot be written: {} belongs to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
-            path.display(),
-            side.display()
-        );
+        let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
+            .filter_map(|side| Some((fs::metadata(&side).ok()?.uid(), side)))
+            .filter(|(owner, side)| *owner != crate::atomic_file::current_user() && !writable(side))
+            .map(|(owner, side)| (side, owner))
+            .collect();
+        if let Some((_, owner)) = theirs.first() {
+            let names: Vec<String> = theirs
+                .iter()
+                .map(|(s, _)| s.display().to_string())
+                .collect();
+            // A -wal with writes in it is never to be removed: they would be lost.
+            let what = match theirs.iter().any(|(s, _)| *s == side_files(path)[0])
+                && wal_pending(path)
+            {
+                true => {
+                    "the -wal holds writes not yet in the store, so keep it: have them made yours (chown)"
+                }
+                false => "remove them once no one reads the store (no data is in them)",
+            };
+            return anyhow::anyhow!(
+                "the history store {} cannot be written: {} {} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
+                path.display(),
+                names.join(" and "),
+                if names.len() == 1 {
+                    "belongs"
+                } else {
+                    "belong"
+                }
+            );
+        }
     }
     anyhow::anyhow!(
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",

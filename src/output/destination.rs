@@ -44,22 +44,6 @@ impl Write for Named {
     }
 }
 
-/// True when `meta` is stdout's file (`--output-file /dev/stdout`).
-fn is_stdout(meta: Option<&fs::Metadata>) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let id = |m: &fs::Metadata| (m.dev(), m.ino());
-        let stdout = fs::metadata("/dev/stdout");
-        meta.zip(stdout.ok()).is_some_and(|(a, b)| id(a) == id(&b))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
-}
-
 fn reader_gone(e: io::Error) -> io::Error {
     match e.kind() {
         io::ErrorKind::BrokenPipe => {
@@ -101,6 +85,12 @@ impl Destination {
     /// errors). Opening the file first means a bad path fails before any
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
+        // `/dev/stdout` is stdout: written in place (a file there was
+        // replaced, `>> log` losing its lines), its reader free to stop
+        // (`| head`), and closed if it was at start.
+        if STDOUT_NAMES.iter().any(|name| target == Path::new(name)) {
+            return Destination::open(None);
+        }
         // A loop of symbolic links is said as such, not as a folder's fault.
         let real = followed(target)
             .with_context(|| format!("cannot write {option} {}", target.display()))?;
@@ -132,16 +122,8 @@ impl Destination {
                 .write(true)
                 .open(target)
                 .with_context(|| format!("cannot write {option} {}", target.display()))?;
-            // `/dev/stdout` is stdout, whose reader may stop (`| head`),
-            // and which may have been closed at start (now /dev/null).
-            let names_stdout = STDOUT_NAMES.iter().any(|name| target == Path::new(name));
-            let out: Box<dyn Write> = match is_stdout(meta.as_ref()) {
-                _ if names_stdout && stdout_closed() => Box::new(ClosedStdout),
-                true => Box::new(file),
-                false => Box::new(Named(file)),
-            };
             return Ok(Destination::Direct {
-                out: BufWriter::with_capacity(64 * 1024, out),
+                out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
                 terminal: false,
                 name: Some(target.display().to_string()),
             });

@@ -519,7 +519,7 @@ fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
         assert_eq!(out.status.code(), Some(1), "{redirect} {args:?}: {err}");
         assert!(
             err.contains(
-                "it was closed when the tool started (`>&-`); redirect it to a file or to /dev/null"
+                "it was closed (`>&-`), or not open for writing, when the tool started; redirect it to a file or to /dev/null"
             ),
             "{redirect} {args:?}: {err}"
         );
@@ -539,7 +539,7 @@ fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{redirect} {args:?}: {err}");
         assert!(
-            err.contains(": it was closed when the tool started (`<&-`)"),
+            err.contains(": it was closed (`<&-`), or not open for reading, when the tool started"),
             "{redirect} {args:?}: {err}"
         );
         assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));

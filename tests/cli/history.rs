@@ -3276,7 +3276,7 @@ fn as_root_a_store_another_user_read_names_what_they_left() {
     let err = fails_with(&out, 1);
     assert!(
         err.contains(&format!(
-            "{}-wal belongs to another user (uid 65534), left by their reading the store; remove it once no one reads the store",
+            "{0}-wal and {0}-shm belong to another user (uid 65534), left by their reading the store; remove them once no one reads the store",
             store.display()
         )),
         "{err}"

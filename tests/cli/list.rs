@@ -1072,6 +1072,31 @@ fn output_file_dev_stdout_ends_quietly_when_its_reader_stops() {
     assert!(first.starts_with(b"id,name,"));
 }
 
+/// `--output-file /dev/stdout` with stdout a file (`>> log`) replaced that file, the log's
+/// earlier lines lost: `/dev/stdout` is stdout, written in place.
+#[cfg(unix)]
+#[test]
+fn output_file_dev_stdout_appends_to_a_stdout_that_is_a_file() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let log = sb.path("log");
+    fs::write(&log, "earlier\n").unwrap();
+    let append = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out = sb
+        .spawnable_tool(&fake)
+        .args(["list", "-o", "csv", "--output-file", "/dev/stdout"])
+        .stdout(append)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("earlier\nid,name,"), "{text}");
+    assert_eq!(text.lines().count(), 5, "{text}");
+}
+
 /// Run as root (a cron job, `sudo`), `--output-file` over another user's file kept its mode but
 /// made it root's: a 0640 export its owner could read no more. Its owner and group are kept.
 /// Run by `.ci/run` where it is root (`cargo test -- --ignored as_root_`).
