@@ -207,8 +207,6 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
     Ok(())
 }
 
-/// Reads `application_id` and `user_version` through a read-only
-/// connection and refuses a foreign or newer file.
 /// Why the store's header could not be read: another program holding it
 /// (an `sqlite3` shell's exclusive lock), a full or failing disk, or a
 /// file that is no store of this tool.
@@ -255,6 +253,8 @@ fn locked(path: &Path) -> anyhow::Error {
     )
 }
 
+/// Reads `application_id` and `user_version` through a read-only
+/// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
     let unreadable = |e: rusqlite::Error| unreadable(path, e);
     // One read transaction: three separate reads could straddle another
@@ -704,9 +704,11 @@ fn read_only(path: &Path) -> anyhow::Error {
     {
         use std::os::unix::fs::MetadataExt;
         let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
-            .filter_map(|side| Some((fs::metadata(&side).ok()?.uid(), side)))
-            .filter(|(owner, side)| *owner != crate::atomic_file::current_user() && !writable(side))
-            .map(|(owner, side)| (side, owner))
+            .filter_map(|side| {
+                let owner = fs::metadata(&side).ok()?.uid();
+                let theirs = owner != crate::atomic_file::current_user() && !writable(&side);
+                theirs.then_some((side, owner))
+            })
             .collect();
         if let Some((_, owner)) = theirs.first() {
             let names: Vec<String> = theirs

@@ -389,9 +389,11 @@ mod tests {
         }
     }
 
-    /// A page of megabytes with a long title and many lines was summed up
-    /// whole, each line looked for in the whole title: minutes of CPU. It
-    /// is summed up from its start, as far as is shown and well past it.
+    /// A page of megabytes with a long title and many lines is summed up as
+    /// a short one is: its title, then its lines, cut after the redactor.
+    /// (What this cost when each line was looked for in the whole title,
+    /// minutes of CPU, no assertion here can say: the review's script
+    /// `/tmp/s13/r/f1.sh` timed it, 45 s then, 0.6 s now.)
     #[test]
     fn a_huge_html_page_is_summed_up_from_its_start() {
         let title = "x".repeat(100_000);
