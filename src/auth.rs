@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
-use crate::http::client::{Client, Reply, Request, follow_redirects};
+use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -442,7 +442,7 @@ impl<'a> Auth<'a> {
                 self.client.send(&Request {
                     method: "POST",
                     url,
-                    authorization: Some(&basic),
+                    authorization: Some(Authorization::Fixed(&basic)),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
                     ahead: None,
@@ -562,25 +562,23 @@ impl Bearer for Auth<'_> {
         Ok(self.token()?.bearer())
     }
 
-    /// The API refused `rejected` with 401: drop it (and its cache entry)
-    /// and get a new one, unless another request already did.
-    fn renew(&self, rejected: &str) -> Result<String> {
+    /// The API refused `rejected` with 401: drop it and its cache entry,
+    /// unless another request already did (the run holds another token,
+    /// or none yet). The new one is got when the repeat's turn comes.
+    fn reject(&self, rejected: &str) -> Result<()> {
         let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
         let mut current = self.current()?;
-        if let Some(token) = current.as_ref() {
-            if token.access_token.expose() != rejected {
-                return Ok(token.bearer());
-            }
-        }
         self.failed_before()?;
+        if current.as_ref().map(|t| t.access_token.expose()) != Some(rejected) {
+            return Ok(());
+        }
         if let Some(cache) = &self.cache {
             cache.remove(&self.creds);
         }
         self.client
             .debug("the API refused the token (401); getting a new one");
-        let token = self.fetch_once()?;
-        *current = Some(token.clone());
-        Ok(token.bearer())
+        *current = None;
+        Ok(())
     }
 
     fn forget(&self, rejected: &str) {

@@ -14,7 +14,7 @@ use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Client, FetchAhead, Reply, Request, follow_redirects};
+use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -153,25 +153,26 @@ impl<'a> Api<'a> {
     /// GETs `url` with the run's token; a 401 gets one new token and one
     /// more try.
     fn get_authorized(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<Reply> {
-        let get = |bearer: &str| {
+        let get = || {
             self.client.send(&Request {
                 method: "GET",
                 url,
-                authorization: Some(bearer),
+                authorization: Some(Authorization::Bearer(self.bearer)),
                 form: None,
                 issues_token: false,
                 ahead,
             })
         };
-        let bearer = self.bearer.authorization()?;
-        let reply = get(&bearer)?;
+        let reply = get()?;
         if reply.status != 401 {
             return Ok(reply);
         }
-        let renewed = self.bearer.renew(&bearer)?;
-        let reply = get(&renewed)?;
+        self.bearer
+            .reject(reply.authorization.as_deref().unwrap_or_default())?;
+        let reply = get()?;
         if reply.status == 401 {
-            self.bearer.forget(&renewed);
+            self.bearer
+                .forget(reply.authorization.as_deref().unwrap_or_default());
         }
         Ok(reply)
     }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
+use super::Bearer;
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
@@ -77,7 +78,7 @@ pub struct Request<'a> {
     pub method: &'static str,
     pub url: &'a Url,
     /// Sent as is but logged as `<redacted>`.
-    pub authorization: Option<&'a str>,
+    pub authorization: Option<Authorization<'a>>,
     /// A form (`application/x-www-form-urlencoded`), sent with POST.
     pub form: Option<&'a [(&'a str, &'a str)]>,
     /// The answer carries a new `access_token`: the redactor learns it
@@ -85,6 +86,27 @@ pub struct Request<'a> {
     pub issues_token: bool,
     /// A page fetched ahead (see [`FetchAhead`]).
     pub ahead: Option<FetchAhead<'a>>,
+}
+
+/// The `Authorization` of a request.
+#[derive(Clone, Copy)]
+pub enum Authorization<'a> {
+    /// Sent as it is (the token request's `Basic …`).
+    Fixed(&'a str),
+    /// The run's bearer token, read when each try's turn comes, after its
+    /// pace wait and any retry's: a token read before a wait of seconds
+    /// may have lapsed (or been revoked) by the time it is sent.
+    Bearer(&'a dyn Bearer),
+}
+
+impl<'a> Authorization<'a> {
+    /// The value to send now.
+    fn value(self) -> Result<Cow<'a, str>> {
+        match self {
+            Authorization::Fixed(value) => Ok(Cow::Borrowed(value)),
+            Authorization::Bearer(bearer) => bearer.authorization().map(Cow::Owned),
+        }
+    }
 }
 
 /// What a page fetched ahead is sent with.
@@ -175,6 +197,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// See [`Answer::keep_away`].
     pub keep_away: Option<Duration>,
+    /// The `Authorization` it was sent with (a 401 names the token refused).
+    pub authorization: Option<Box<str>>,
 }
 
 /// What one attempt ended with, before deciding on a retry: a reply with
@@ -310,9 +334,6 @@ impl Client {
     /// reply whatever its status, warning once when retries were needed; a
     /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
-        if let Some(authorization) = request.authorization {
-            self.redactor.add_authorization(authorization);
-        }
         let mut failures: Vec<String> = Vec::new();
         let mut attempt = 0u32;
         let origin = request.url.origin().ascii_serialization();
@@ -497,8 +518,21 @@ impl Client {
                 Some(slot)
             }
         };
+        // Read now that its turn has come (see [`Authorization::Bearer`]).
+        let authorization = match request.authorization.map(|a| a.value()).transpose() {
+            Ok(authorization) => authorization,
+            Err(e) => {
+                if let Some(slot) = slot {
+                    self.pace.no_answer(slot);
+                }
+                return Err(e);
+            }
+        };
+        if let Some(authorization) = &authorization {
+            self.redactor.add_authorization(authorization);
+        }
         let started = Instant::now();
-        let outcome = self.attempt(request, anew);
+        let outcome = self.attempt(request, anew, authorization.as_deref());
         let elapsed = started.elapsed();
         let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
         let ended = match (&outcome, slot) {
@@ -533,7 +567,12 @@ impl Client {
 
     /// The request through the proxy for its URL, if there is one, with
     /// its credential.
-    fn prepare<B>(&self, request: &Request, builder: RequestBuilder<B>) -> RequestBuilder<B> {
+    fn prepare<B>(
+        &self,
+        request: &Request,
+        authorization: Option<&str>,
+        builder: RequestBuilder<B>,
+    ) -> RequestBuilder<B> {
         let builder = match self.proxies.for_url(request.url) {
             Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
             None => builder,
@@ -546,7 +585,7 @@ impl Client {
             None => builder,
         };
         let builder = builder.header("Cache-Control", CACHE_CONTROL);
-        match request.authorization {
+        match authorization {
             Some(auth) => builder.header("Authorization", auth),
             None => builder,
         }
@@ -554,7 +593,12 @@ impl Client {
 
     /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
     /// failure worth retrying, `Err` for one that is final.
-    fn attempt(&self, request: &Request, anew: bool) -> Result<Attempt> {
+    fn attempt(
+        &self,
+        request: &Request,
+        anew: bool,
+        authorization: Option<&str>,
+    ) -> Result<Attempt> {
         let agent = if anew { &self.unpooled } else { &self.agent };
         let very_verbose = self.options.log.very_verbose();
         let url = request.url.as_str();
@@ -564,9 +608,9 @@ impl Client {
         let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self
-                .prepare(request, agent.post(url))
+                .prepare(request, authorization, agent.post(url))
                 .send_form(form.iter().copied()),
-            None => self.prepare(request, agent.get(url)).call(),
+            None => self.prepare(request, authorization, agent.get(url)).call(),
         };
         let mut response = match result {
             Ok(response) => response,
@@ -604,6 +648,7 @@ impl Client {
             charset,
             body,
             keep_away: answer.keep_away,
+            authorization: authorization.map(Box::from),
         };
         Ok(Attempt::Reply(reply, answer))
     }

@@ -22,12 +22,14 @@ use anyhow::Result;
 /// Where the bearer credential of a request comes from: `auth` provides
 /// it, `api` uses it, and neither knows the other.
 pub trait Bearer: Sync {
-    /// The `Authorization` value to send now (`Bearer …`).
+    /// The `Authorization` value to send now (`Bearer …`), getting one
+    /// when there is none or it is near its end.
     fn authorization(&self) -> Result<String>;
 
-    /// The API refused `rejected` (401): a new value, or the one another
-    /// request already got in its place.
-    fn renew(&self, rejected: &str) -> Result<String>;
+    /// The API refused `rejected` (401): it is dropped, and the next
+    /// [`authorization`](Bearer::authorization) gets a new one, unless
+    /// another request already did.
+    fn reject(&self, rejected: &str) -> Result<()>;
 
     /// The API refused the renewed value too: it is not kept for a later
     /// run.

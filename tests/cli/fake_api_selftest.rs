@@ -505,6 +505,25 @@ fn token_valid_for_requests_expires_the_token() {
     assert_eq!(c.get("/express/accounts", &token).unwrap().status, 401);
 }
 
+/// `token_valid_for` refuses a token once it is that old (here at once, or never within the
+/// test), whatever `expires_in` said.
+#[test]
+fn token_valid_for_expires_the_token_by_its_age() {
+    for (life, status) in [(Duration::ZERO, 401), (Duration::from_secs(3600), 200)] {
+        let api = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(3),
+            faults: Faults {
+                token_valid_for: Some(life),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let token = default_token(&api);
+        let mut c = Client::connect(api.addr());
+        assert_eq!(c.get("/express/accounts", &token).unwrap().status, status);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Connections
 // ---------------------------------------------------------------------------------------------

@@ -457,3 +457,46 @@ fn a_failed_renewal_before_expiry_is_asked_once() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     assert_eq!(fake.token_requests(), 2, "one token, one refused renewal");
 }
+
+/// A token is read when its request's turn comes, not before the pace
+/// wait: here the API refuses tokens 0.3 s after issue (their `expires_in`
+/// says an hour: expired early, or revoked), and `--max-rate 2` makes each
+/// request wait 0.5 s. A token read before the wait was refused, its
+/// repeat too (its new token waited as long), and the run ended exit 4
+/// "check the client id and secret" with good credentials. Now the repeat
+/// gets its new token after the wait, and the walk is exact.
+#[test]
+fn a_token_is_read_after_the_pace_wait_not_before() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        page_cap: 1,
+        faults: Faults {
+            token_valid_for: Some(std::time::Duration::from_millis(300)),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1"])
+        .args(["--concurrency", "1", "--max-rate", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let got: Vec<Value> = (stdout_of(&out).lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got, sample_accounts(3));
+    // Every refused request was repeated once, with a new token.
+    let requests = pages_and_tokens(&fake);
+    for page in 1..=3 {
+        let tokens: Vec<&str> = (requests.iter())
+            .filter(|(p, _)| *p == page)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert!(
+            tokens.len() <= 2 && tokens.first() != tokens.get(1),
+            "page {page}: {requests:?}"
+        );
+    }
+}

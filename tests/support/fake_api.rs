@@ -261,6 +261,9 @@ pub struct Faults {
     pub always: Vec<(RequestMatch, FaultKind)>,
     /// A token stops being accepted (401) after this many accounts requests made with it.
     pub token_valid_for_requests: Option<usize>,
+    /// A token stops being accepted (401) this long after it was issued, whatever its
+    /// `expires_in` said (a token expired early, or revoked).
+    pub token_valid_for: Option<Duration>,
     /// After this many tokens, the token endpoint refuses the client (401 `invalid_client`,
     /// as for a secret rotated meanwhile).
     pub tokens_before_refusing: Option<u64>,
@@ -281,6 +284,7 @@ impl Default for Faults {
             script: Vec::new(),
             always: Vec::new(),
             token_valid_for_requests: None,
+            token_valid_for: None,
             tokens_before_refusing: None,
         }
     }
@@ -398,8 +402,8 @@ impl Recorded {
 
 struct State {
     config: FakeConfig,
-    /// Valid tokens and how many accounts requests each one has served.
-    tokens: HashMap<String, usize>,
+    /// Valid tokens, how many accounts requests each one has served, and when it was issued.
+    tokens: HashMap<String, (usize, Instant)>,
     tokens_issued: u64,
     token_refusals: u64,
     token_rng: u64,
@@ -1283,7 +1287,7 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let n = st.tokens_issued;
     let suffix = splitmix64(&mut st.token_rng);
     let token = format!("fake-token-{n}-{suffix:016x}");
-    st.tokens.insert(token.clone(), 0);
+    st.tokens.insert(token.clone(), (0, Instant::now()));
     let body = json!({
         "access_token": token,
         "token_type": "Bearer",
@@ -1321,8 +1325,11 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
             .then(|| rest.trim().to_string())
     });
     let limit = st.config.faults.token_valid_for_requests;
+    let life = st.config.faults.token_valid_for;
     let accepted = match token.and_then(|t| st.tokens.get_mut(&t)) {
-        Some(uses) if limit.is_none_or(|l| *uses < l) => {
+        Some((uses, issued))
+            if limit.is_none_or(|l| *uses < l) && life.is_none_or(|l| issued.elapsed() < l) =>
+        {
             *uses += 1;
             true
         }
