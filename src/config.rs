@@ -284,7 +284,8 @@ impl SecretSetting {
 /// Every setting, merged and validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub config_path: Sourced<PathBuf>,
+    /// `None`: no file, as this user has no config folder (no home).
+    pub config_path: Option<Sourced<PathBuf>>,
     pub config_exists: bool,
     pub profile: Sourced<String>,
     /// The profile is not in the config file: the profiles that are.
@@ -318,9 +319,25 @@ pub fn default_history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("talkdesk-accounts").join("history.sqlite3"))
 }
 
+/// Said when the config file's path is needed and this user has no config
+/// folder (no `HOME`, a uid with no passwd entry).
+pub const NO_CONFIG_FOLDER: &str = "this user has no config folder (HOME is not set)";
+
 /// The config file in use: `--config`, else `TALKDESK_CONFIG`, else the
 /// default path; with where it came from.
 pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced<PathBuf>> {
+    config_file_in_use(flag, env)?.ok_or_else(|| {
+        config_error(format!(
+            "cannot find a config file: {NO_CONFIG_FOLDER}; pass --config PATH, or set HOME"
+        ))
+    })
+}
+
+/// [`config_path_in_use`], `None` when it would be the default path and
+/// this user has none: no file then, and the settings may come from the
+/// environment alone (SPEC §3), as a container's arbitrary uid or cron's
+/// `env -i` has them.
+fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sourced<PathBuf>>> {
     let path = |p: &Path| in_home(p).unwrap_or_else(|| p.to_path_buf());
     // `-` is stdin to `diff` and `--import`; here it would be a file `-`.
     let dash = |from: &str| {
@@ -330,19 +347,15 @@ pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced
         if p == Path::new("-") {
             return Err(usage_error(dash("--config")));
         }
-        return Ok(Sourced::new(path(p), Source::Flag("--config")));
+        return Ok(Some(Sourced::new(path(p), Source::Flag("--config"))));
     }
     match env_text(env, "TALKDESK_CONFIG")? {
         Some(p) if p == "-" => Err(config_error(dash("TALKDESK_CONFIG"))),
-        Some(p) => Ok(Sourced::new(
+        Some(p) => Ok(Some(Sourced::new(
             path(p.as_ref()),
             Source::Env("TALKDESK_CONFIG"),
-        )),
-        None => default_config_path()
-            .map(|p| Sourced::new(p, Source::Default))
-            .ok_or_else(|| {
-                config_error("cannot find a config folder for this user; pass --config PATH")
-            }),
+        ))),
+        None => Ok(default_config_path().map(|p| Sourced::new(p, Source::Default))),
     }
 }
 
@@ -545,12 +558,21 @@ pub fn command_with(path: &Sourced<PathBuf>, profile: &Sourced<String>, sub: &st
 /// are (for the message when settings are missing). An explicit file that
 /// does not exist, or another named profile that is not there, is an error.
 fn select_profile(
-    path: &Sourced<PathBuf>,
+    path: Option<&Sourced<PathBuf>>,
     name: &Sourced<String>,
     file: Option<(String, BTreeMap<String, RawProfile>)>,
 ) -> Result<(String, RawProfile, Option<Vec<String>>)> {
-    let shown = path.value.display();
     let optional = name.value == DEFAULT_PROFILE;
+    let Some(path) = path else {
+        return match optional {
+            true => Ok((String::new(), RawProfile::default(), None)),
+            false => Err(config_error(format!(
+                "profile `{}` not found: there is no config file, as {NO_CONFIG_FOLDER}; pass --config with the settings file",
+                name.value
+            ))),
+        };
+    };
+    let shown = path.value.display();
     let init = command_with(path, name, "config init");
     let Some((text, mut profiles)) = file else {
         if path.source != Source::Default {
@@ -935,12 +957,15 @@ impl Settings {
     }
 
     fn merge(overrides: &Overrides, env: EnvLookup, secrets: &Redactor) -> Result<Settings> {
-        let config_path = config_path_in_use(overrides.config.as_deref(), env)?;
+        let config_path = config_file_in_use(overrides.config.as_deref(), env)?;
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
-        let file = read_profiles(&config_path.value)?;
-        let config_exists = file.is_some();
-        let (text, raw, profiles_instead) = select_profile(&config_path, &profile, file)?;
-        let (path, name) = (config_path.value.as_path(), profile.value.as_str());
+        let file = (config_path.as_ref().map(|p| read_profiles(&p.value))).transpose()?;
+        let config_exists = file.as_ref().is_some_and(Option::is_some);
+        let (text, raw, profiles_instead) =
+            select_profile(config_path.as_ref(), &profile, file.flatten())?;
+        // (No file, no value of it to name it.)
+        let path = config_path.as_ref().map_or(Path::new(""), |p| &*p.value);
+        let name = profile.value.as_str();
         let at = Lookup {
             env,
             text: &text,
@@ -1061,7 +1086,13 @@ impl Settings {
                 true => "account_name (or TALKDESK_ACCOUNT_NAME), or token_url, which tell the organization whose history to use",
             });
         }
-        let path = self.config_path.value.display();
+        let Some(config_path) = &self.config_path else {
+            return config_error(format!(
+                "missing settings: {}; no config file: {NO_CONFIG_FOLDER}; set the variables, or pass --config with a settings file",
+                missing.join(", ")
+            ));
+        };
+        let path = config_path.value.display();
         let profile = &self.profile.value;
         let table = toml_key(profile);
         let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
@@ -1073,7 +1104,7 @@ impl Settings {
         } else if self.config_exists {
             format!("add them to profile [{table}] of {path}, or set the variables")
         } else {
-            let init = command_with(&self.config_path, &self.profile, "config init");
+            let init = command_with(config_path, &self.profile, "config init");
             format!(
                 "the config file {path} does not exist: run `{init}` to create it, or set the variables"
             )

@@ -108,9 +108,11 @@ fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) ->
 pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     let text = |v: &String| v.clone();
     let path = |p: &std::path::PathBuf| p.display().to_string();
-    let mut config_file = row("config_file", Some(&s.config_path), path);
-    if !s.config_exists {
-        config_file[1].text.push_str(" (does not exist)");
+    let mut config_file = row("config_file", s.config_path.as_ref(), path);
+    match &s.config_path {
+        None => config_file[1].text = "(none: this user has no config folder)".into(),
+        Some(_) if !s.config_exists => config_file[1].text.push_str(" (does not exist)"),
+        Some(_) => {}
     }
     // The secret's row, or the command's (shown: it is no secret).
     let (secret, secret_cmd) = match &s.client_secret {

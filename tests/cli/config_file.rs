@@ -139,6 +139,62 @@ fn the_default_profile_may_be_missing_when_the_environment_has_the_credentials()
     assert!(err.contains("add them to profile [default] of"), "{err}");
 }
 
+/// A user with no home (no `HOME`, a uid with no passwd entry, as a container's arbitrary uid or
+/// `env -i` in cron) has no config folder: credentials from the environment alone (SPEC §3)
+/// failed with "cannot find a config folder for this user; pass --config PATH" (exit 3), and
+/// `--config` with a path that does not exist failed too. There is no file then, as for a
+/// default file that does not exist. The uid is mapped in a user namespace of the test's own.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn credentials_from_the_environment_alone_work_for_a_user_with_no_home() {
+    support::require_tool("unshare", "util-linux");
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str]| {
+        std::process::Command::new("unshare")
+            .args(["--user", "--map-user=54321"])
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("TALKDESK_HISTORY", sandbox.path("h.sqlite3"))
+            .envs(support::tool_env(&fake))
+            .output()
+            .expect("run unshare")
+    };
+    assert_lists(&run(&["list", "-o", "json"]), 3);
+    // Without the credentials, the error says what to set, and that there is no config file.
+    let out = std::process::Command::new("unshare")
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .arg("list")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("run unshare");
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(
+        err.starts_with("error: missing settings: client_id"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no config file: this user has no config folder (HOME is not set); set the variables, or pass --config with a settings file"),
+        "{err}"
+    );
+    // `config show` says where the settings come from, and that no file does.
+    let out = run(&["config", "show"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let shown = support::stdout_of(&out);
+    assert!(
+        shown.contains("(none: this user has no config folder)"),
+        "{shown}"
+    );
+    // `config path` has no path to print: said, exit 3 as before.
+    let out = run(&["config", "path"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+}
+
 #[test]
 fn talkdesk_config_names_the_file() {
     let fake = fake(4);
