@@ -9,8 +9,8 @@ use std::process::ExitCode;
 const STACK_BYTES: usize = 256 << 20;
 
 /// Looks whether stdin and stdout are open before Rust's runtime puts
-/// /dev/null in place of a closed one (see `streams`): a constructor, run
-/// by the C runtime before `main`.
+/// /dev/null in place of a closed one, and which descriptors are (see
+/// `streams`): a constructor, run by the C runtime before `main`.
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -36,6 +36,8 @@ extern "C" fn look_at_stdin_and_stdout() {
         flags => flags & libc::O_ACCMODE == other_way,
     };
     talkdesk_accounts::closed_at_start(closed(0, libc::O_WRONLY), closed(1, libc::O_RDONLY));
+    // SAFETY: F_GETFD only reads the descriptor's flags.
+    talkdesk_accounts::open_at_start(|fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1);
 }
 
 fn main() -> ExitCode {

@@ -7,10 +7,31 @@
 //! and says what it saw here; without that look, both count as open.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Descriptors 0-127 open at start, one bit each, once looked at.
+static OPEN_AT_START: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+static LOOKED: AtomicBool = AtomicBool::new(false);
+
+/// Notes which descriptors below 128 were open at start (`open`): only
+/// those can be a stream the user names (`/dev/fd/3`), not one the tool
+/// opened since (its history store).
+pub fn open_at_start(open: impl Fn(i32) -> bool) {
+    for fd in 0..128 {
+        if open(fd) {
+            OPEN_AT_START[fd as usize / 64].fetch_or(1 << (fd % 64), Ordering::Relaxed);
+        }
+    }
+    LOOKED.store(true, Ordering::Relaxed);
+}
+
+/// False when `fd` is known not to have been open at start.
+fn open_then(fd: i32) -> bool {
+    let bit = |fd: usize| OPEN_AT_START[fd / 64].load(Ordering::Relaxed) & (1 << (fd % 64)) != 0;
+    !LOOKED.load(Ordering::Relaxed) || usize::try_from(fd).is_ok_and(|fd| fd >= 128 || bit(fd))
+}
 
 /// Notes which of stdin and stdout were closed at start. Runs before
 /// Rust's runtime is set up: it only stores.
@@ -22,6 +43,49 @@ pub fn closed_at_start(stdin: bool, stdout: bool) {
 /// The names of stdin and stdout as files: `/dev/stdin` named for `-`.
 pub const STDIN_NAMES: [&str; 3] = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
 pub const STDOUT_NAMES: [&str; 3] = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+
+/// The descriptor a path names as an open stream: `/dev/stderr`,
+/// `/dev/fd/N` or `/proc/self/fd/N` (`/dev/stdout` is stdout's).
+#[cfg(unix)]
+pub fn descriptor_named(path: &std::path::Path) -> Option<i32> {
+    let path = path.to_str()?;
+    match path {
+        "/dev/stdin" => return Some(0),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let n = (path.strip_prefix("/dev/fd/")).or_else(|| path.strip_prefix("/proc/self/fd/"))?;
+    n.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| n.parse().ok())?
+}
+
+/// A new descriptor for `fd`, sharing its open file (its offset and
+/// `O_APPEND`), as a shell's `>&N` does; an error when it is not open.
+#[cfg(unix)]
+pub fn duplicate(fd: i32) -> io::Result<std::fs::File> {
+    use std::os::fd::FromRawFd;
+    let not_open = || {
+        io::Error::other(format!(
+            "descriptor {fd} was not open when the tool started"
+        ))
+    };
+    if !open_then(fd) {
+        return Err(not_open());
+    }
+    // SAFETY: fcntl on any number is safe; a new descriptor it returns is
+    // this process's own, given to the File alone.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+    if new < 0 {
+        let e = io::Error::last_os_error();
+        return Err(match e.raw_os_error() {
+            Some(libc::EBADF) => not_open(),
+            _ => e,
+        });
+    }
+    // SAFETY: `new` was just made and nothing else owns it.
+    Ok(unsafe { std::fs::File::from_raw_fd(new) })
+}
 
 /// The error of reading stdin, if it was closed at start.
 pub fn stdin_closed() -> Option<io::Error> {
@@ -62,4 +126,31 @@ fn closed(how: &str, way: &str, then: &str) -> io::Error {
     io::Error::other(format!(
         "it was closed (`{how}`), or not open for {way}, when the tool started{then}"
     ))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::descriptor_named;
+    use std::path::Path;
+
+    #[test]
+    fn a_stream_is_named_by_its_device_or_its_descriptor() {
+        let named = |path: &str| descriptor_named(Path::new(path));
+        assert_eq!(named("/dev/stdin"), Some(0));
+        assert_eq!(named("/dev/stderr"), Some(2));
+        assert_eq!(named("/dev/fd/3"), Some(3));
+        assert_eq!(named("/proc/self/fd/12"), Some(12));
+        for other in [
+            "/dev/fd/",
+            "/dev/fd/+3",
+            "/dev/fd/3/x",
+            "/dev/fd/-1",
+            "/dev/fdx/3",
+            "/proc/1/fd/3",
+            "/dev/fd/99999999999",
+            "fd/3",
+        ] {
+            assert_eq!(named(other), None, "{other}");
+        }
+    }
 }

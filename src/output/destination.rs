@@ -91,6 +91,13 @@ impl Destination {
         if STDOUT_NAMES.iter().any(|name| target == Path::new(name)) {
             return Destination::open(None);
         }
+        // So is any other open descriptor by name (`2>> log`, `exec 3>> log`
+        // and `/dev/fd/3`): replacing the file behind it lost the job's
+        // earlier lines, and its later writes went to the file taken away.
+        #[cfg(unix)]
+        if let Some(fd) = crate::streams::descriptor_named(target) {
+            return Destination::descriptor(fd, target, option);
+        }
         // A loop of symbolic links is said as such, not as a folder's fault.
         let real = followed(target)
             .with_context(|| format!("cannot write {option} {}", target.display()))?;
@@ -152,6 +159,18 @@ impl Destination {
         }
         Ok(Destination::File {
             out: BufWriter::with_capacity(64 * 1024, file),
+        })
+    }
+
+    /// Descriptor `fd`, which `target` names, written in place.
+    #[cfg(unix)]
+    fn descriptor(fd: i32, target: &Path, option: &str) -> Result<Destination> {
+        let file = crate::streams::duplicate(fd)
+            .with_context(|| format!("cannot write {option} {}", target.display()))?;
+        Ok(Destination::Direct {
+            terminal: file.is_terminal(),
+            out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
+            name: Some(target.display().to_string()),
         })
     }
 

@@ -1097,6 +1097,65 @@ fn output_file_dev_stdout_appends_to_a_stdout_that_is_a_file() {
     assert_eq!(text.lines().count(), 5, "{text}");
 }
 
+/// `--output-file /dev/stderr`, `/dev/fd/N` or `/proc/self/fd/N` with that descriptor a file
+/// open for appending (`2>> log`, `exec 3>> log`) replaced the file: the job's earlier lines were
+/// lost, and its later writes through the descriptor went to the file taken away. Such a name is
+/// the open descriptor, written in place as `/dev/stdout` is; one not open is an error.
+#[cfg(unix)]
+#[test]
+fn output_file_dev_fd_n_writes_to_that_open_descriptor() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    for (name, fd) in [
+        ("/dev/stderr", 2),
+        ("/dev/fd/2", 2),
+        ("/dev/fd/3", 3),
+        ("/proc/self/fd/3", 3),
+    ] {
+        if name.starts_with("/proc") && !std::path::Path::new("/proc/self/fd").exists() {
+            continue;
+        }
+        let log = sb.path("log");
+        fs::write(&log, "earlier\n").unwrap();
+        // The script writes through the descriptor after the run too.
+        let script = format!(
+            r#"exec {fd}>>"$1"; "$0" -q list -o csv --output-file {name}; code=$?; echo after >&{fd}; exit $code"#
+        );
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .arg(&tool)
+            .arg(&log)
+            .env_clear()
+            .envs(sb.env())
+            .envs(support::tool_env(&fake))
+            .output()
+            .unwrap();
+        let text = fs::read_to_string(&log).unwrap();
+        assert!(out.status.success(), "{name}: {text}");
+        assert!(text.starts_with("earlier\nid,name,"), "{name}: {text}");
+        assert!(text.ends_with("\nafter\n"), "{name}: {text}");
+        assert_eq!(text.lines().count(), 6, "{name}: {text}");
+    }
+    // A descriptor that is not open: said, exit 1, nothing written anywhere.
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file", "/dev/fd/9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(
+            "cannot write --output-file /dev/fd/9: descriptor 9 was not open when the tool started"
+        ),
+        "{err}"
+    );
+}
+
 /// Run as root (a cron job, `sudo`), `--output-file` over another user's file kept its mode but
 /// made it root's: a 0640 export its owner could read no more. Its owner and group are kept.
 /// Run by `.ci/run` where it is root (`cargo test -- --ignored as_root_`).
