@@ -17,7 +17,7 @@ use super::{Context, WalkPlan};
 use crate::account::{Account, Status, lenient};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, ReportFormat};
-use crate::error::{Exit, is_broken_pipe, silent_exit, usage_error};
+use crate::error::{Exit, api_error, is_broken_pipe, silent_exit, usage_error};
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
@@ -390,16 +390,21 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
 
     let mut collector = Collector::new(StatusFilter::new(only), None);
-    ctx.walk_accounts(
-        &settings,
-        &args.api,
-        WalkPlan::all(&settings),
-        &mut collector,
-        |accounts, _| {
-            accounts.into_iter().for_each(|a| differ.live(a));
-            Ok(())
-        },
-    )?;
+    // Exact, as `snapshot`'s: an account the walk missed (the pages
+    // shifted under a change) would be reported removed.
+    let plan = WalkPlan {
+        exact: true,
+        ..WalkPlan::all(&settings)
+    };
+    ctx.walk_accounts(&settings, &args.api, plan, &mut collector, |accounts, _| {
+        accounts.into_iter().for_each(|a| differ.live(a));
+        Ok(())
+    })?;
+    if let Some(why) = (collector.total_mismatch()).or_else(|| collector.ended_short()) {
+        return Err(api_error(format!(
+            "{why}; nothing was compared, run diff again"
+        )));
+    }
 
     let report = differ.finish();
     let differs = args.exit_code && !report.is_empty();

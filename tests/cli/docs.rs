@@ -18,8 +18,8 @@
 
 use crate::support;
 
-use support::Sandbox;
 use support::fake_api::{DOCS_LAST_SNAPSHOT, FakeApi, demo_config, demo_history};
+use support::{Sandbox, stderr_of};
 
 /// What the tool reads from the environment, beyond what the test sets.
 const CLEARED: [&str; 17] = [
@@ -118,4 +118,94 @@ fn seed_history(sb: &Sandbox, fake: &FakeApi) {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The weekly script of docs/recipes.md, run as written (with `mail` a stub that keeps what it
+/// was sent): nothing mailed when nothing changed, the differences mailed when there are some,
+/// and an error, not a mail, when the report cannot be written. As first written, exit 1 was
+/// taken for differences alone, and a full disk mailed "accounts changed" with an empty report.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "the recipe uses GNU date and /dev/full"
+)]
+fn the_weekly_recipe_mails_the_differences_and_only_them() {
+    use std::fs;
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let recipes = fs::read_to_string("docs/recipes.md").unwrap();
+    let start = recipes.find("A weekly script").expect("the weekly recipe");
+    let block = &recipes[start..];
+    let block = &block[block.find("```sh\n").unwrap() + 6..];
+    let script = &block[..block.find("```").unwrap()];
+    let fake = FakeApi::start(support::fake_api::FakeConfig {
+        accounts: support::fake_api::simple_accounts(4),
+        ..support::fake_api::FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let home = sb.home();
+    let bin = home.join(".cargo/bin");
+    fs::create_dir_all(&bin).unwrap();
+    symlink(
+        assert_cmd::cargo::cargo_bin("talkdesk-accounts"),
+        bin.join("talkdesk-accounts"),
+    )
+    .unwrap();
+    let mail = bin.join("mail");
+    // (At most 64 KiB of its stdin: /dev/full, read, never ends.)
+    let stub = "#!/bin/sh\n{ echo \"$@\"; head -c 65536; } > \"$HOME/mailed\"\n";
+    fs::write(&mail, stub).unwrap();
+    fs::set_permissions(&mail, fs::Permissions::from_mode(0o755)).unwrap();
+    support::write_private(
+        &sb.default_config_path(),
+        &format!(
+            "[prod]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret = \"test-secret-value\"\n",
+            fake.base_url(),
+            fake.token_url()
+        ),
+    );
+    let exports = home.join("exports");
+    fs::create_dir_all(&exports).unwrap();
+    let date = std::process::Command::new("date")
+        .args(["-d", "7 days ago", "+%F"])
+        .output()
+        .unwrap();
+    let last = exports.join(format!(
+        "accounts-{}.json",
+        String::from_utf8_lossy(&date.stdout).trim()
+    ));
+    let mailed = home.join("mailed");
+    let run = || {
+        let _ = fs::remove_file(&mailed);
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .env_clear()
+            .envs(sb.env())
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            stderr_of(&out),
+            fs::read_to_string(&mailed).ok(),
+        )
+    };
+    let accounts = support::fake_api::simple_accounts(4);
+    fs::write(&last, serde_json::to_string(&accounts).unwrap()).unwrap();
+    assert_eq!(run(), (Some(0), String::new(), None), "nothing changed");
+    fs::write(&last, serde_json::to_string(&accounts[..3]).unwrap()).unwrap();
+    let (code, err, sent) = run();
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+    let sent = sent.expect("the differences mailed");
+    assert!(
+        sent.starts_with("-s Talkdesk accounts changed since"),
+        "{sent}"
+    );
+    assert!(sent.contains("\nadded,acc-0004,"), "{sent}");
+    // The report on a full disk: an error, and no mail.
+    fs::remove_file(exports.join("changes.csv")).unwrap();
+    symlink("/dev/full", exports.join("changes.csv")).unwrap();
+    let (code, err, sent) = run();
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert_eq!(sent, None, "nothing is mailed");
 }

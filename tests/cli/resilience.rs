@@ -998,7 +998,10 @@ fn a_total_that_changes_during_the_walk_warns_and_is_not_recorded() {
 
 /// `list` (`--per-page per_page`) of `api` exits 0
 /// with `warning` on stderr, and `snapshot` refuses it (exit 5) saying
-/// `why` and that nothing was recorded; what `list` printed.
+/// `why` and that nothing was recorded; what `list` printed. So does
+/// `diff` against that very list, even with `-q`: it reported an account
+/// the walk missed as removed (exit 1 with `--exit-code`), and `-q` hid
+/// the only warning, with the differences mailed on by a weekly job.
 fn warned_and_not_recorded(api: &FakeApi, per_page: &str, warning: &str, why: &str) -> String {
     let sb = Sandbox::new();
     let list = [
@@ -1019,6 +1022,29 @@ fn warned_and_not_recorded(api: &FakeApi, per_page: &str, warning: &str, why: &s
     let stderr = stderr_of(&refused);
     assert!(
         stderr.contains(why) && stderr.contains("nothing was recorded"),
+        "{stderr}"
+    );
+    let old = sb.path("old.jsonl");
+    std::fs::write(&old, &out.stdout).unwrap();
+    let diff = (sb.tool(api))
+        .args([
+            "-q",
+            "diff",
+            "--exit-code",
+            "-o",
+            "csv",
+            "--concurrency",
+            "1",
+        ])
+        .args(["--per-page", per_page])
+        .arg(&old)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&diff);
+    assert_eq!(diff.status.code(), Some(5), "{stderr}");
+    assert_eq!(stdout_of(&diff), "", "no report");
+    assert!(
+        stderr.contains(why) && stderr.contains("nothing was compared, run diff again"),
         "{stderr}"
     );
     stdout_of(&out)
