@@ -18,7 +18,9 @@ use super::Bearer;
 use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
-use super::retry::{is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled};
+use super::retry::{
+    MAX_RETRY_AFTER, is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled,
+};
 use super::throttle::RateLimits;
 use super::url::{Url, bare_host};
 use crate::error::api_error;
@@ -397,7 +399,10 @@ impl Client {
                 }
                 Attempt::Reply(reply, answer) => (
                     format!("HTTP {}", reply.status),
-                    answer.retry_after,
+                    (answer.retry_after).map(|d| match answer.at_reset {
+                        true => (d, "the quota's reset"),
+                        false => (d, "Retry-After"),
+                    }),
                     is_refusal(reply.status),
                 ),
                 Attempt::Transient(message) | Attempt::Dropped(message) => (message, None, false),
@@ -422,19 +427,20 @@ impl Client {
     }
 
     /// Waits before retry `attempt + 1` of `request`, after `what`: as the
-    /// server asked (`wait_hint`), else a growing backoff.
+    /// server asked (`wait_hint`, and the header that asked), else a
+    /// growing backoff.
     fn wait_to_retry(
         &self,
         request: &Request,
         attempt: u32,
         what: &str,
-        wait_hint: Option<Duration>,
+        wait_hint: Option<(Duration, &str)>,
         refused: bool,
     ) {
         let delay = match wait_hint {
             // Already scaled; requests refused together do not come back
             // together.
-            Some(d) => with_jitter(d, fastrand::f64()),
+            Some((d, _)) => with_jitter(d, fastrand::f64()),
             None => scaled(
                 jittered(attempt, fastrand::f64()),
                 self.options.backoff_scale,
@@ -449,7 +455,7 @@ impl Client {
             attempt + 1,
             self.options.max_retries,
             delay.as_secs_f64(),
-            wait_hint.map_or("", |_| " (Retry-After)")
+            wait_hint.map_or(String::new(), |(_, by)| format!(" ({by})"))
         ));
         request.sleep(delay);
     }
@@ -776,12 +782,17 @@ impl Client {
             .filter(|h| h.remaining == Some(0.0))
             .and_then(|h| h.reset);
         let asked = header("retry-after").and_then(|v| retry_after_asked(v, now));
+        let status = response.status().as_u16();
+        // A refusal with a spent quota and no `Retry-After` says when by its
+        // reset, as `Retry-After` would (within the longest wait): retries
+        // at a backoff's pace spent every try before it.
+        let reset = spent.filter(|d| is_refusal(status) && !d.is_zero() && *d <= MAX_RETRY_AFTER);
+        let retry_after = (header("retry-after").and_then(|v| parse_retry_after(v, now)))
+            .filter(|d| !d.is_zero());
         Answer {
-            status: response.status().as_u16(),
-            retry_after: header("retry-after")
-                .and_then(|v| parse_retry_after(v, now))
-                .filter(|d| !d.is_zero())
-                .map(|d| scaled(d, self.options.backoff_scale)),
+            status,
+            at_reset: retry_after.is_none(),
+            retry_after: (retry_after.or(reset)).map(|d| scaled(d, self.options.backoff_scale)),
             headers,
             // The server's word for this answer before a quota's reset.
             keep_away: asked.or(spent),

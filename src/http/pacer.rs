@@ -220,8 +220,11 @@ pub struct Slot {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Answer {
     pub status: u16,
-    /// Its `Retry-After` (as the client will wait it, before jitter).
+    /// Its `Retry-After` (as the client will wait it, before jitter), or a
+    /// refusal's spent quota's reset.
     pub retry_after: Option<Duration>,
+    /// `retry_after` is a spent quota's reset, not a `Retry-After`.
+    pub at_reset: bool,
     pub headers: Option<RateHeaders>,
     /// How long the server asks the client to keep away, uncapped and
     /// unscaled (`Retry-After`, or the reset of a spent quota).

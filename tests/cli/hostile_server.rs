@@ -500,6 +500,50 @@ fn a_retry_after_of_any_size_is_seconds_capped_at_a_minute() {
     assert!((0.002..=0.0025).contains(&wait), "{line}");
 }
 
+/// A 429 with a spent quota (`Remaining: 0`, `Reset: 20`) but no `Limit` and no `Retry-After`
+/// was retried at a backoff's pace: every retry spent in 15 s, exit 5 "raise --max-retries",
+/// though the server had said when to come back. The reset is waited, as a `Retry-After` is; in
+/// both spellings, and never one past the longest wait (a minute).
+#[test]
+fn a_refusal_with_a_spent_quota_waits_for_its_reset() {
+    for prefix in ["X-RateLimit-", "RateLimit-"] {
+        let spent = |reset: &str| {
+            FaultKind::RateLimited(
+                429,
+                vec![
+                    (
+                        if prefix == "X-RateLimit-" {
+                            "X-RateLimit-Remaining"
+                        } else {
+                            "RateLimit-Remaining"
+                        },
+                        "0".into(),
+                    ),
+                    (
+                        if prefix == "X-RateLimit-" {
+                            "X-RateLimit-Reset"
+                        } else {
+                            "RateLimit-Reset"
+                        },
+                        reset.into(),
+                    ),
+                ],
+            )
+        };
+        // 20 s, scaled to 20 ms, plus at most a tenth of jitter.
+        let line = retry_line_of(spent("20"), prefix);
+        assert!(
+            line.contains(" s (the quota's reset) after HTTP 429"),
+            "{prefix}: {line}"
+        );
+        let wait = logged_wait(&line);
+        assert!((0.020..=0.022).contains(&wait), "{prefix}: {line}");
+        // An hour is no wait a retry makes: it backs off, and the error says when.
+        let line = retry_line_of(spent("3600"), prefix);
+        assert!(!line.contains("reset)"), "{prefix}: {line}");
+    }
+}
+
 #[test]
 fn retry_after_is_read_in_all_three_http_date_forms() {
     // 30 s ahead, scaled to 30 ms (less the time to start the tool, plus
