@@ -31,6 +31,8 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     // Looked up first: an organization or account the history never had
     // is an error before anything is printed (csv printed its header).
     store.known_org(&org).map_err(|e| store.damaged(e))?;
+    let newest = (store.snapshots(&org).map_err(|e| store.damaged(e))?.last()).map(|s| s.time);
+    let window = in_order(args, window, newest)?;
     let id = (args.id.as_deref())
         .map(|key| store.account_id(&org, key))
         .transpose()
@@ -117,16 +119,29 @@ fn write_kept(
     Ok(none)
 }
 
-/// `--since` and `--until`, in order.
+/// `--since` and `--until` (a bad one is said before the store is read).
 fn window(args: &ChangesArgs) -> Result<(Option<i64>, Option<i64>)> {
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
-    if let (Some(from), Some(to)) = (&args.since, &args.until) {
-        // Nothing lies between: "0 changes" would read as a quiet week.
-        // `now` is the clock's time here, not the end of time.
-        let clock = |t: Option<i64>| t.map(|t| if t == when::LATEST { now } else { t });
-        if clock(since) > clock(until) {
+    Ok((since, until))
+}
+
+/// The window in order, `now` read as the latest state: the clock's time,
+/// or the `newest` snapshot's when the clock was set back since. (Read as
+/// the clock, `--since` the newest snapshot `--until now` was "swap them",
+/// and `--since now` left that snapshot out.)
+fn in_order(
+    args: &ChangesArgs,
+    (since, until): (Option<i64>, Option<i64>),
+    newest: Option<i64>,
+) -> Result<(Option<i64>, Option<i64>)> {
+    let latest = when::now().max(newest.unwrap_or(i64::MIN));
+    let at = |t: i64| if t == when::LATEST { latest } else { t };
+    let since = since.map(at);
+    // Nothing lies between: "0 changes" would read as a quiet week.
+    if let (Some(from), Some(to), Some(s), Some(u)) = (&args.since, &args.until, since, until) {
+        if s > at(u) {
             return Err(usage_error(format!(
                 "--since {from} is after --until {to}; swap them"
             )));

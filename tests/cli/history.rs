@@ -1195,8 +1195,9 @@ fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
         &store,
         &["changes", "--since", "2026-11-05", "--until", "2026-11-05"],
     );
-    // `now` is the clock's time in this check, not the end of time: a
-    // `--until` ahead of it is in order, a `--since` ahead of it is not.
+    // `now` is the latest state in this check, not the end of time (here
+    // the clock's time, no snapshot being later): a `--until` ahead of it
+    // is in order, a `--since` ahead of it is not.
     offline_ok(
         &sb,
         &store,
@@ -1213,6 +1214,46 @@ fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
         err.contains("--since 2099-01-01 is after --until now"),
         "{err}"
     );
+}
+
+/// `now` is the latest state in `changes`, also when the newest snapshot is later than the clock
+/// (the clock was set back since): the order check read it as the clock, so `--since` the newest
+/// snapshot `--until now` was "swap them" (exit 2) though `--until now` alone listed its changes,
+/// and `--since now --until 2099-01-01` was empty though a change lay in that range.
+#[test]
+fn now_is_the_newest_snapshot_when_it_is_later_than_the_clock() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 2);
+    // The store as a clock running ahead would have written it: its newest snapshot a day ahead.
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let newest: i64 = conn
+        .query_row("SELECT max(taken_at) FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    let ahead = jiff::Timestamp::now().as_microsecond() + 86_400_000_000 - newest;
+    conn.execute("UPDATE snapshot SET taken_at = taken_at + ?1", [ahead])
+        .unwrap();
+    conn.execute(
+        "UPDATE version SET valid_from = valid_from + ?1, valid_to = valid_to + ?1",
+        [ahead],
+    )
+    .unwrap();
+    drop(conn);
+    let newest = jiff::Timestamp::from_microsecond(newest + ahead).unwrap();
+    let newest = newest.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let all = offline_ok(&sb, &store, &["changes", "--until", "now", "-o", "csv"]);
+    assert!(all.lines().count() > 1, "{all}");
+    let since_newest = ["changes", "--since", &newest, "--until", "now", "-o", "csv"];
+    assert_eq!(offline_ok(&sb, &store, &since_newest), all);
+    let since_now = [
+        "changes",
+        "--since",
+        "now",
+        "--until",
+        "2099-01-01",
+        "-o",
+        "csv",
+    ];
+    assert_eq!(offline_ok(&sb, &store, &since_now), all);
 }
 
 #[test]
