@@ -147,6 +147,19 @@ pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `90 s`, `50 min`, `3 h`, `2 h 5 min`, `365 days`: a length of time as
+/// a message says it, rounded up to the unit it is said in.
+pub fn spoken_duration(secs: u64) -> String {
+    let mins = secs.div_ceil(60);
+    match mins {
+        _ if secs < 120 => format!("{secs} s"),
+        ..120 => format!("{mins} min"),
+        120..2880 if mins % 60 == 0 => format!("{} h", mins / 60),
+        120..2880 => format!("{} h {} min", mins / 60, mins % 60),
+        _ => format!("{} days", secs.div_ceil(86_400)),
+    }
+}
+
 /// At most `max` characters of `text`, with `…` when it was cut. Callers
 /// redact secrets first: a cut must never leave part of one behind.
 pub fn shorten(text: &str, max: usize) -> String {

@@ -124,19 +124,21 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         Some(at) => recorded(ctx, &settings, at, &mut collector, |accounts| {
             take(accounts, &mut destination)
         })?,
-        None => ctx.walk_accounts(
-            &settings,
-            &args.api,
-            walk_plan(args, &settings),
-            &mut collector,
-            |accounts, progress| {
-                // Streamed rows about to reach the terminal: wipe the line first.
-                if sort.is_none() && streams && destination.is_terminal() {
-                    progress.clear();
-                }
-                take(accounts, &mut destination)
-            },
-        )?,
+        None => ctx
+            .walk_accounts(
+                &settings,
+                &args.api,
+                walk_plan(args, &settings),
+                &mut collector,
+                |accounts, progress| {
+                    // Streamed rows about to reach the terminal: wipe the line first.
+                    if sort.is_none() && streams && destination.is_terminal() {
+                        progress.clear();
+                    }
+                    take(accounts, &mut destination)
+                },
+            )
+            .map(drop)?,
     }
     if let Some(field) = sort {
         write_sorted(

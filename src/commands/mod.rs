@@ -178,7 +178,8 @@ impl Context<'_> {
     /// (through `collector`) go to `each` in page order, with the progress
     /// line drawn between pages; `collector` decides when to stop. After a
     /// complete walk of every page, a count that differs from the API's
-    /// `total` is a warning.
+    /// `total` is a warning. Returns how far this machine's clock is ahead
+    /// of the API's (seconds), when its answers said.
     pub fn walk_accounts(
         &self,
         settings: &Settings,
@@ -186,12 +187,12 @@ impl Context<'_> {
         walk: WalkPlan,
         collector: &mut Collector,
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Option<f64>> {
         let stderr_size = terminal_size::terminal_size_of(std::io::stderr());
         let width = self.terminal_width(stderr_size);
         let progress = Mutex::new(Progress::new(self.log, walk.pages, width));
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
-        self.with_api(settings, api_args, |api, _| {
+        let clock_ahead = self.with_api(settings, api_args, |api, _| {
             let pace = api.client().pace();
             // While a request waits for the rate limit no page arrives to
             // redraw the line: a ticker keeps it current. It never waits for
@@ -218,7 +219,8 @@ impl Context<'_> {
                     }
                     Ok(flow)
                 })
-            })
+            })?;
+            Ok(api.client().clock_ahead())
         })?;
         lock().clear();
         if !collector.done() && walk.pages == Pages::All && !walk.exact {
@@ -227,7 +229,7 @@ impl Context<'_> {
                     .warn(&format!("{warning}, run again for an exact list"));
             }
         }
-        Ok(())
+        Ok(clock_ahead)
     }
 
     /// The organization of the profile in use: its API base URL and token

@@ -18,7 +18,7 @@ use crate::history::record::{Summary, Taken};
 use crate::history::{Access, show_time, when};
 use crate::output::jq::{self, JqFilter};
 use crate::output::report::ReportCell;
-use crate::text::counted;
+use crate::text::{counted, spoken_duration};
 
 /// Runs `snapshot`.
 pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
@@ -94,7 +94,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
 
 /// Walks every page as `list` does and keeps each account as recorded.
 /// A walk whose count differs from the API's total is not exact, so it
-/// is not recorded.
+/// is not recorded; nor is one by a clock far from the API's.
 fn walk(
     ctx: &Context,
     settings: &crate::config::Settings,
@@ -102,7 +102,7 @@ fn walk(
 ) -> Result<Vec<Account>> {
     let mut collector = Collector::new(StatusFilter::default(), None);
     let mut accounts = Vec::new();
-    ctx.walk_accounts(
+    let clock_ahead = ctx.walk_accounts(
         settings,
         &args.api,
         WalkPlan {
@@ -123,8 +123,22 @@ fn walk(
             "{mismatch}; nothing was recorded, run snapshot again"
         )));
     }
+    // Recorded at a wrong time, a snapshot misdates every change after it
+    // (a year ahead, each night's `changes --since 1d` reported changes a
+    // year ahead, and no command takes a snapshot out).
+    if let Some(ahead) = clock_ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
+        let way = if ahead > 0.0 { "ahead of" } else { "behind" };
+        return Err(anyhow::anyhow!(
+            "this machine's clock is {} {way} the API's (by the Date of its answers), and a snapshot at a wrong time misdates every change after it: nothing was recorded; set the clock right (NTP) and run snapshot again",
+            spoken_duration(ahead.abs() as u64)
+        ));
+    }
     Ok(accounts)
 }
+
+/// How far this machine's clock may be from the API's for a snapshot, in
+/// seconds (AWS refuses requests past the same skew).
+const MAX_CLOCK_SKEW_SECS: f64 = 15.0 * 60.0;
 
 /// Reads an export as `diff` does (exit 2 naming the file and line); an
 /// id twice is an error too, and so is an empty file.

@@ -234,6 +234,9 @@ pub struct Client {
     slow_seen: AtomicBool,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
+    /// How far this machine's clock is ahead of the servers' (seconds;
+    /// behind when negative), by the `Date` of the last answer with one.
+    clock_ahead: Mutex<Option<f64>>,
 }
 
 impl Client {
@@ -296,7 +299,15 @@ impl Client {
             slow_pace: Mutex::new(slow_cap.clone()),
             slow_seen: AtomicBool::new(slow_cap.is_some()),
             answered: Mutex::default(),
+            clock_ahead: Mutex::default(),
         })
+    }
+
+    /// How far this machine's clock is ahead of the servers' that answered
+    /// (seconds, negative when behind), by their `Date`: to a second, as
+    /// `Date` is.
+    pub fn clock_ahead(&self) -> Option<f64> {
+        *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn log(&self) -> Log {
@@ -774,9 +785,15 @@ impl Client {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
         // Dates and reset times the server sends are read on its clock, as
         // it wrote them with its `Date`: a skewed clock is no longer wait.
-        let now = (header("date"))
-            .and_then(|d| httpdate::parse_http_date(d).ok())
-            .unwrap_or_else(SystemTime::now);
+        let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
+        if let Some(date) = date {
+            let ahead = match SystemTime::now().duration_since(date) {
+                Ok(ahead) => ahead.as_secs_f64(),
+                Err(behind) => -behind.duration().as_secs_f64(),
+            };
+            *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some(ahead);
+        }
+        let now = date.unwrap_or_else(SystemTime::now);
         let headers = parse_rate_headers(header, now);
         let spent = headers
             .filter(|h| h.remaining == Some(0.0))

@@ -9,7 +9,7 @@ use super::client::{CLIENT_CERTIFICATE, Reply};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
-use crate::text::{counted, shorten, terminal_safe, unescaped, without_bom};
+use crate::text::{counted, shorten, spoken_duration, terminal_safe, unescaped, without_bom};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -284,14 +284,7 @@ pub fn unexpected(
 /// rounded up (a run at the minute shown is never early).
 fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
     let secs = (wait.as_secs()).saturating_add(u64::from(wait.subsec_nanos() > 0));
-    let mins = secs.div_ceil(60);
-    let said = match mins {
-        _ if secs < 120 => format!("{secs} s"),
-        ..120 => format!("{mins} min"),
-        120..2880 if mins % 60 == 0 => format!("{} h", mins / 60),
-        120..2880 => format!("{} h {} min", mins / 60, mins % 60),
-        _ => format!("{} days", secs.div_ceil(86_400)),
-    };
+    let said = spoken_duration(secs);
     let until = (jiff::SignedDuration::try_from(wait).ok())
         .and_then(|d| now.checked_add(d).ok())
         .and_then(|end| {

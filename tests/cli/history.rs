@@ -1747,6 +1747,57 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
 }
 
+/// A live snapshot taken by a machine whose clock ran a year ahead was recorded at that time, with
+/// no word: every night after, with the clock right again, `changes --since 1d` reported its
+/// difference from tonight's state as changes a year ahead, `list --at now` showed it, and no
+/// command could take it out. A clock more than 15 minutes from the API's (its `Date` header)
+/// records nothing; a minute's drift, or no `Date`, records as before.
+#[test]
+fn a_snapshot_by_a_clock_far_from_the_apis_records_nothing() {
+    for (skew, recorded) in [
+        (Some(-365 * 86_400), false),
+        (Some(16 * 60), false),
+        (Some(-60), true),
+        (None, true),
+    ] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            page_cap: 2,
+            date_skew: skew,
+            ..FakeConfig::default()
+        });
+        let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+        if recorded {
+            ok(&out);
+            continue;
+        }
+        let err = fails_with(&out, 1);
+        let (way, by) = match skew {
+            Some(s) if s < 0 => ("ahead of", "365 days"),
+            _ => ("behind", "16 min"),
+        };
+        assert!(
+            err.contains(&format!(
+                "this machine's clock is {by} {way} the API's (by the Date of its answers)"
+            )) && err.ends_with(
+                "nothing was recorded; set the clock right (NTP) and run snapshot again\n"
+            ),
+            "{skew:?}: {err}"
+        );
+        let none = sb
+            .tool(&fake)
+            .args(["list", "--at", "now"])
+            .output()
+            .unwrap();
+        assert!(
+            stderr_of(&none).contains("no snapshot"),
+            "{skew:?}: {}",
+            stderr_of(&none)
+        );
+    }
+}
+
 /// A live snapshot taken before the newest one in the store (the clock was
 /// set back) was filed in the past without a word: `list --at now` went on
 /// showing the older state. It is recorded, and said on stderr.

@@ -107,6 +107,9 @@ pub struct FakeConfig {
     pub one_connection_at_a_time: bool,
     /// Pages carry no `total_pages` field (only `count`, `page`, `per_page`, `total`).
     pub no_total_pages: bool,
+    /// Token and accounts answers carry a `Date` header this many seconds from this machine's
+    /// clock (`None`: no `Date`, as before).
+    pub date_skew: Option<i64>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -203,6 +206,7 @@ impl Default for FakeConfig {
             one_request_per_connection: false,
             timeout_408_on_reuse: false,
             one_connection_at_a_time: false,
+            date_skew: None,
         }
     }
 }
@@ -907,6 +911,12 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                     Route::Other => (404, Vec::new(), not_found_body()),
                 };
                 headers.extend(limit_headers);
+                if let Some(skew) = shared.state().config.date_skew {
+                    let now = std::time::SystemTime::now();
+                    let by = Duration::from_secs(skew.unsigned_abs());
+                    let at = if skew >= 0 { now + by } else { now - by };
+                    headers.push(("Date", httpdate::fmt_http_date(at)));
+                }
                 match write_response(out, status, &headers, body.as_bytes(), keep_alive) {
                     Ok(()) => Next::KeepGoing,
                     Err(_) => Next::Close,
