@@ -36,6 +36,12 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     }
     let org = ctx.organization(&settings)?;
     let now = when::now();
+    if args.import.is_none() && now >= when::last_snapshot_time() {
+        return Err(anyhow::anyhow!(
+            "this machine's clock says {}, past the times the history can hold; nothing was recorded; set the clock right (NTP)",
+            show_time(now)
+        ));
+    }
     // `now` reads as the latest state: here it is this moment.
     let at = (args.at.as_deref())
         .map(|at| {

@@ -12,10 +12,25 @@ use jiff::{Span, Timestamp, ToSpan, ZonedDateTime};
 pub const LATEST: i64 = i64::MAX;
 
 /// Parses `text` relative to `now` (µs since the epoch) into µs since the
-/// epoch (`now` itself: [`LATEST`]); `Err` says what is accepted.
+/// epoch (`now` itself: [`LATEST`]); `Err` says what is accepted. A time
+/// before the year 0000 is refused: RFC 3339, as times are printed, has
+/// none (one was printed `-000001-12-31T23:00:00Z`).
 pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
-    let text = text.trim();
-    let now_ts = Timestamp::from_microsecond(now).map_err(|e| e.to_string())?;
+    let year_0 = "0000-01-01T00:00:00Z".parse::<Timestamp>();
+    let first = year_0.map_or(i64::MIN, |t| t.as_microsecond());
+    match parse_any_when(text.trim(), now)? {
+        at if at < first => Err(format!(
+            "`{}` is too far back, before the year 0000; use a later time",
+            text.trim()
+        )),
+        at => Ok(at),
+    }
+}
+
+/// [`parse_when`], any year.
+fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
+    let now_ts = Timestamp::from_microsecond(now)
+        .map_err(|_| "this machine's clock is past the year 9999; set it right".to_string())?;
     if text.eq_ignore_ascii_case("now") {
         return Ok(LATEST);
     }
@@ -39,7 +54,7 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     let a_year_earlier = || format!("9998{}", &text[4..]).parse::<Timestamp>().is_ok();
     if day.is_some_and(|day| day >= jiff::civil::date(9999, 12, 30)) && a_year_earlier() {
         return Err(format!(
-            "`{text}` is too far ahead; use a date before 9999-12-31"
+            "`{text}` is too far ahead; use a time before 9999-12-30T22:00:00Z"
         ));
     }
     if let Ok(date) = text.parse::<Date>() {
@@ -128,9 +143,25 @@ pub fn period_label(start: i64, every: Every) -> String {
     }
 }
 
-/// Now, in µs since the epoch.
+/// Now, in µs since the epoch (see [`timestamp_of`]).
 pub fn now() -> i64 {
-    Timestamp::now().as_microsecond()
+    timestamp_of(std::time::SystemTime::now()).as_microsecond()
+}
+
+/// A system time as a timestamp; one outside what a timestamp holds (a
+/// clock past the year 9999) is its bound, where `Timestamp::now()` ended
+/// the run in a panic.
+pub fn timestamp_of(time: std::time::SystemTime) -> Timestamp {
+    Timestamp::try_from(time).unwrap_or(match time > std::time::UNIX_EPOCH {
+        true => Timestamp::MAX,
+        false => Timestamp::MIN,
+    })
+}
+
+/// The last time a live snapshot may be taken at: the day before the last
+/// a time can hold, so that one a second later still can be held.
+pub fn last_snapshot_time() -> i64 {
+    Timestamp::MAX.as_microsecond() - 86_400_000_000
 }
 
 /// Rounds down to whole seconds (what the tables show).
@@ -144,6 +175,17 @@ mod tests {
 
     fn at(text: &str) -> i64 {
         text.parse::<Timestamp>().unwrap().as_microsecond()
+    }
+
+    #[test]
+    fn a_clock_past_what_a_time_holds_reads_as_its_bound() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let far = Duration::from_secs(400_000 * 365 * 86_400);
+        assert_eq!(timestamp_of(UNIX_EPOCH + far), Timestamp::MAX);
+        assert_eq!(timestamp_of(UNIX_EPOCH - far), Timestamp::MIN);
+        let day = UNIX_EPOCH + Duration::from_secs(86_400);
+        assert_eq!(timestamp_of(day).as_second(), 86_400);
+        assert!(last_snapshot_time() < Timestamp::MAX.as_microsecond() - 1_000_000);
     }
 
     #[test]
@@ -186,13 +228,28 @@ mod tests {
             Err("`9999-12-31` is too far ahead; use a date before 9999-12-31".into())
         );
         // A valid RFC 3339 time there is as far ahead, not "not a time".
-        let last = "9999-12-31T23:59:59Z";
+        for last in ["9999-12-31T23:59:59Z", "9999-12-30T22:00:01Z"] {
+            assert_eq!(
+                parse_when(last, now),
+                Err(format!(
+                    "`{last}` is too far ahead; use a time before 9999-12-30T22:00:00Z"
+                ))
+            );
+        }
+        assert!(parse_when("9999-12-30T21:59:59Z", now).is_ok());
+        // Before the year 0000 is no RFC 3339 time (printed `-000001-…`).
         assert_eq!(
-            parse_when(last, now),
-            Err(format!(
-                "`{last}` is too far ahead; use a date before 9999-12-31"
-            ))
+            parse_when("0000-01-01", now),
+            Ok(at("0000-01-01T00:00:00Z"))
         );
+        for back in ["0000-01-01T00:00:00+01:00", "3000y"] {
+            assert_eq!(
+                parse_when(back, now),
+                Err(format!(
+                    "`{back}` is too far back, before the year 0000; use a later time"
+                ))
+            );
+        }
         // Beyond jiff's range back: said so, in no words of jiff's.
         for far in ["300000000h", "5000000d", "700000w"] {
             assert_eq!(

@@ -270,13 +270,20 @@ pub fn unexpected(
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
             let wait = reply.keep_away.unwrap_or_default();
-            format!("; {}", keep_away(wait, jiff::Timestamp::now()))
+            format!("; {}", keep_away(wait, now()))
         }
         status => hint(status, setting)
             .map(|h| format!("; {h}"))
             .unwrap_or_default(),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// Now; a clock past what a timestamp holds (the year 9999) reads as its
+/// bound, where `Timestamp::now()` ended the run in a panic.
+fn now() -> jiff::Timestamp {
+    let now = std::time::SystemTime::now();
+    jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::MAX)
 }
 
 /// `the server asks to wait 50 min (until 2026-12-03 05:12 UTC), …`: a
