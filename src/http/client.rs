@@ -793,7 +793,7 @@ impl Client {
             };
             *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some(ahead);
         }
-        let now = date.unwrap_or_else(SystemTime::now);
+        let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);
         let spent = headers
             .filter(|h| h.remaining == Some(0.0))
@@ -832,6 +832,24 @@ impl Client {
         for token in named_tokens(&String::from_utf8_lossy(body)) {
             self.redactor.add(token);
         }
+    }
+}
+
+/// The server's time: this machine's clock when it agrees with the
+/// server's `Date` (from a second before it to 3 s after: `Date` drops
+/// the fraction of its second, and uvicorn's is renewed once a second),
+/// else `Date` (a skewed clock is no measure of the server's waits), else
+/// this machine's clock. A reset as a Unix time read against `Date` alone
+/// was up to 2 s long: a 1 s window was taken as 1.95 s, behind uvicorn
+/// as 3.9 s, and the walk went at half the pace or less.
+fn server_now(date: Option<SystemTime>, local: SystemTime) -> SystemTime {
+    let agrees = |date: SystemTime| match local.duration_since(date) {
+        Ok(ahead) => ahead < Duration::from_secs(3),
+        Err(behind) => behind.duration() < Duration::from_secs(1),
+    };
+    match date {
+        Some(date) if !agrees(date) => date,
+        _ => local,
     }
 }
 
@@ -1255,6 +1273,36 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reset in milliseconds was read against `Date`, which drops the
+    /// fraction of its second: a 1 s window was taken as up to 2 s.
+    #[test]
+    fn the_servers_time_is_this_clocks_when_date_agrees_to_the_second() {
+        let date = std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let at = |ms| date + Duration::from_millis(ms);
+        assert_eq!(
+            server_now(Some(date), at(950)),
+            at(950),
+            "within Date's second"
+        );
+        assert_eq!(
+            server_now(Some(date), at(2_500)),
+            at(2_500),
+            "a Date renewed late"
+        );
+        assert_eq!(
+            server_now(Some(at(500)), date),
+            date,
+            "a clock a little behind"
+        );
+        assert_eq!(server_now(Some(date), at(3_000)), date, "a clock ahead");
+        assert_eq!(
+            server_now(Some(at(1_000)), date),
+            at(1_000),
+            "a clock behind"
+        );
+        assert_eq!(server_now(None, at(5)), at(5));
+    }
 
     #[test]
     fn tokens_are_found_in_any_token_answer() {

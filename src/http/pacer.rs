@@ -539,7 +539,9 @@ impl Pacer {
         Some(format!(
             "the server allows {} requests per {} s",
             as_number(limit),
-            window.as_secs_f64()
+            // To the millisecond: a reset read against a clock showed
+            // `1.9500000480000002 s`.
+            as_number((window.as_secs_f64() * 1000.0).round() / 1000.0)
         ))
     }
 
