@@ -62,6 +62,10 @@ pub struct Credentials {
 /// The scope the endpoint needs.
 pub const SCOPE: &str = "express-accounts:read";
 
+/// The longest access token used (real ones are a few KiB): a request's
+/// head, its other headers with it, must fit ureq's 128 KiB.
+const MAX_TOKEN_BYTES: usize = 120 * 1024;
+
 /// A cached token is used until this many seconds before it expires.
 pub const EXPIRY_MARGIN_SECS: u64 = 60;
 
@@ -476,17 +480,7 @@ impl<'a> Auth<'a> {
             ))
         })?;
         redactor.add(&parsed.access_token);
-        let not_bearer = |kind: &String| !kind.eq_ignore_ascii_case("bearer");
-        let unusable = match parsed.access_token.as_str() {
-            "" => Some("the access_token is empty"),
-            t if !sendable(t) => {
-                Some("the access_token holds characters an HTTP header cannot carry")
-            }
-            _ if parsed.token_type.as_ref().is_some_and(not_bearer) => {
-                Some("the token type is not Bearer")
-            }
-            _ => None,
-        };
+        let unusable = unusable(&parsed);
         if let Some(why) = unusable {
             return Err(api_error(format!("{context}: {why}; check token_url")));
         }
@@ -590,6 +584,24 @@ impl Bearer for Auth<'_> {
                 cache.remove(&self.creds);
             }
         }
+    }
+}
+
+/// Why a token that parsed cannot be used, if it cannot.
+fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
+    let not_bearer = |kind: &String| !kind.eq_ignore_ascii_case("bearer");
+    match parsed.access_token.as_str() {
+        "" => Some("the access_token is empty"),
+        // Past what a request's head may carry (ureq writes at most
+        // 128 KiB): every page failed as "not valid HTTP; check base_url".
+        t if t.len() > MAX_TOKEN_BYTES => Some(
+            "the access_token is longer than 120 KiB, more than a request can carry (real ones are a few KiB)",
+        ),
+        t if !sendable(t) => Some("the access_token holds characters an HTTP header cannot carry"),
+        _ if parsed.token_type.as_ref().is_some_and(not_bearer) => {
+            Some("the token type is not Bearer")
+        }
+        _ => None,
     }
 }
 

@@ -39,6 +39,14 @@ struct FieldError {
 /// with the run's secrets redacted before anything is shortened.
 pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let mut text = format!("HTTP {}", reply.status);
+    // An empty body says nothing: its status's standard reason does
+    // (Node's own 431 was a bare "HTTP 431"), as ureq reports the number.
+    let reason = (ureq::http::StatusCode::from_u16(reply.status).ok())
+        .and_then(|code| code.canonical_reason())
+        .filter(|_| reply.body.iter().all(u8::is_ascii_whitespace));
+    if let Some(reason) = reason {
+        text = format!("{text} {reason}");
+    }
     let own = (reply.retries > 0).then(|| counted(reply.retries, "retry", "retries"));
     let run = (reply.run_refusals).map(|n| format!("{n} refusals in a row for the run"));
     match (own, run) {
@@ -346,6 +354,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         ),
         404 => Some("check base_url (the path /express/accounts is appended to it)"),
         408 => Some("the server gave up waiting for the request; try again later"),
+        431 => Some(
+            "the server refuses request headers this large: the access token they carry is too long for it",
+        ),
         429 => Some(
             "the API or a gateway before it is rate limiting; try again later or raise --max-retries",
         ),
@@ -489,7 +500,11 @@ mod tests {
         assert_eq!(describe(&r, &Redactor::default()), "HTTP 502: Bad gateway");
         let long = "x".repeat(500);
         assert!(describe(&reply(500, &long), &Redactor::default()).ends_with('…'));
-        assert_eq!(describe(&reply(503, ""), &Redactor::default()), "HTTP 503");
+        // An empty body: the status's standard reason.
+        assert_eq!(
+            describe(&reply(503, ""), &Redactor::default()),
+            "HTTP 503 Service Unavailable"
+        );
     }
 
     #[test]
@@ -540,19 +555,19 @@ mod tests {
         r.retries = 4;
         assert_eq!(
             describe(&r, &Redactor::default()),
-            "HTTP 503 after 4 retries"
+            "HTTP 503 Service Unavailable after 4 retries"
         );
         // Given up on for the run's refusals: its own 4 retries were 2.
         let mut r = reply(429, "");
         (r.retries, r.run_refusals) = (2, Some(5));
         assert_eq!(
             describe(&r, &Redactor::default()),
-            "HTTP 429 after 2 retries and 5 refusals in a row for the run"
+            "HTTP 429 Too Many Requests after 2 retries and 5 refusals in a row for the run"
         );
         r.retries = 0;
         assert_eq!(
             describe(&r, &Redactor::default()),
-            "HTTP 429 after 5 refusals in a row for the run"
+            "HTTP 429 Too Many Requests after 5 refusals in a row for the run"
         );
     }
 

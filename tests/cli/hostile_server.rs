@@ -866,6 +866,53 @@ fn list_with_token_answer(token: serde_json::Value) -> std::process::Output {
     ))
 }
 
+/// An access token of 200,000 bytes was taken, and every page then failed as "the answer is not
+/// valid HTTP (output too small to write output); check base_url": no answer had come, the
+/// request could not be written (ureq writes a head of at most 128 KiB). It is refused at the
+/// token answer, naming token_url; no page is asked for.
+#[test]
+fn an_access_token_too_long_to_send_is_refused_at_the_token_answer() {
+    let token =
+        json!({"access_token": "t".repeat(200_000), "token_type": "Bearer", "expires_in": 3600});
+    let out = list_with_token_answer(token);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the access_token is longer than 120 KiB, more than a request can carry")
+            && err.contains("check token_url")
+            && !err.contains("ttttttttt"),
+        "{err}"
+    );
+    // A long one that can be sent is sent (the fake, which never issued it, refuses it).
+    let token =
+        json!({"access_token": "t".repeat(20_000), "token_type": "Bearer", "expires_in": 3600});
+    let err = stderr_of(&list_with_token_answer(token));
+    assert!(
+        err.contains(": HTTP 401") && !err.contains("longer than"),
+        "{err}"
+    );
+}
+
+/// An empty answer says nothing: its status's standard reason does, with a hint where one
+/// helps. Node's own 431 for request headers too large was a bare "HTTP 431".
+#[test]
+fn an_empty_error_answer_says_its_statuss_reason() {
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(431, String::new()),
+        )]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 431 Request Header Fields Too Large; the server refuses request headers this large"),
+        "{err}"
+    );
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
