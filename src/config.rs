@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
+use std::io::IsTerminal;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde::Deserialize;
@@ -1050,7 +1052,7 @@ impl Settings {
                 if let Source::File { path, .. } = &secret.source {
                     refuse_if_others_can_change(path)?;
                 }
-                run_secret_command(cmd)?
+                run_secret_command(cmd, Duration::from_secs(self.timeout_secs.value))?
             }
         };
         Ok(Credentials {
@@ -1143,8 +1145,9 @@ const SECRET_CMD_MAX: u64 = 64 * 1024;
 
 /// Runs `client_secret_cmd` without a shell; the secret is the first line
 /// of its stdout. Its stderr goes to the user's terminal (password managers
-/// prompt there).
-fn run_secret_command(line: &str) -> Result<Secret> {
+/// prompt there). With no terminal to answer a prompt it has `timeout`: a
+/// password manager waiting to be unlocked held a cron job for ever.
+fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     // Split as a POSIX shell would, without running one.
     let words = shell_words::split(line).map_err(|_| {
         config_error(
@@ -1182,20 +1185,10 @@ fn run_secret_command(line: &str) -> Result<Secret> {
     // Read to the end (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
     let pipe = child.stdout.take().expect("stdout is piped");
-    let read = read_at_most(pipe, SECRET_CMD_MAX);
-    if read
-        .as_ref()
-        .is_err_and(|e| e.kind() == std::io::ErrorKind::FileTooLarge)
-    {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(config_error(format!(
-            "client_secret_cmd `{program}` printed more than {} KiB; check the command",
-            SECRET_CMD_MAX / 1024
-        )));
-    }
-    let stdout = read.map_err(cannot_run)?;
-    let status = child.wait().map_err(cannot_run)?;
+    let (status, stdout) = wait_for_secret(child, pipe, program, timeout).map_err(|e| match e {
+        Waited::Io(e) => cannot_run(e),
+        Waited::Stopped(e) => e,
+    })?;
     if !status.success() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` failed ({status}){}",
@@ -1203,6 +1196,63 @@ fn run_secret_command(line: &str) -> Result<Secret> {
         )));
     }
     first_line_secret(program, &stdout)
+}
+
+/// How waiting for `client_secret_cmd` failed.
+enum Waited {
+    /// Reading its output or its status.
+    Io(std::io::Error),
+    /// It was stopped: it printed too much, or ran past the timeout.
+    Stopped(anyhow::Error),
+}
+
+/// Reads what `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`], and
+/// waits for it to end: with no terminal to answer a prompt, `timeout` at
+/// most.
+fn wait_for_secret(
+    mut child: std::process::Child,
+    pipe: std::process::ChildStdout,
+    program: &str,
+    timeout: Duration,
+) -> Result<(std::process::ExitStatus, Vec<u8>), Waited> {
+    let reader = std::thread::spawn(move || read_at_most(pipe, SECRET_CMD_MAX));
+    let unattended = !std::io::stdin().is_terminal();
+    let deadline = Instant::now() + timeout;
+    let stop = |child: &mut std::process::Child, why: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Waited::Stopped(config_error(format!("client_secret_cmd `{program}` {why}")))
+    };
+    let mut stdout = None;
+    let mut reader = Some(reader);
+    loop {
+        if let Some(done) = reader.take_if(|r| r.is_finished()) {
+            match done.join() {
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                    let kib = SECRET_CMD_MAX / 1024;
+                    return Err(stop(
+                        &mut child,
+                        format!("printed more than {kib} KiB; check the command"),
+                    ));
+                }
+                Ok(read) => stdout = Some(read.map_err(Waited::Io)?),
+                Err(_) => return Err(stop(&mut child, "could not be read".into())),
+            }
+        }
+        match child.try_wait().map_err(Waited::Io)? {
+            Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
+            _ if unattended && Instant::now() >= deadline => {
+                let secs = timeout.as_secs();
+                return Err(stop(
+                    &mut child,
+                    format!(
+                        "did not finish within {secs} s (--timeout), with no terminal to answer a prompt; check that it runs unattended"
+                    ),
+                ));
+            }
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
 }
 
 /// Run by hand in a shell, `cat ~/secret` works: why a failed

@@ -757,6 +757,32 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A `client_secret_cmd` waiting for an answer no one can give (a password manager waiting to
+/// be unlocked, in cron) held the run for ever: with no terminal it has the run's `--timeout`,
+/// and is stopped. The script waits in `sleep` (exec'd, so that stopping it ends the wait).
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_terminal() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let config = secret_cmd_config(&sb, "exec sleep 600\n", "");
+    let output = sb
+        .tool(&fake)
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("did not finish within 1 s (--timeout), with no terminal to answer a prompt; check that it runs unattended"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
 /// A first line that is not UTF-8 was converted lossily (U+FFFD) and that
 /// other secret sent; it is a config error that shows nothing of it.
 #[cfg(unix)]
