@@ -355,6 +355,9 @@ pub struct Auth<'a> {
     /// A renewal that failed, as its exit and message: the pages in flight
     /// with the refused token end with it rather than each try again.
     failed: Mutex<Option<(Exit, String)>>,
+    /// The tokens the API refused this run: never used again, even when a
+    /// cache that cannot be written still holds one.
+    refused: Mutex<Vec<Secret>>,
 }
 
 impl<'a> Auth<'a> {
@@ -366,6 +369,7 @@ impl<'a> Auth<'a> {
             cache,
             current: Mutex::new(None),
             failed: Mutex::new(None),
+            refused: Mutex::default(),
         }
     }
 
@@ -397,7 +401,14 @@ impl<'a> Auth<'a> {
                 .debug("the token is about to expire; getting another"),
             None => {}
         }
-        let token = match self.cache.as_ref().and_then(|c| c.load(&self.creds)) {
+        let refused = |token: &Token| {
+            let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+            refused
+                .iter()
+                .any(|r| r.expose() == token.access_token.expose())
+        };
+        let cached = self.cache.as_ref().and_then(|c| c.load(&self.creds));
+        let token = match cached.filter(|token| !refused(token)) {
             Some(token) => {
                 self.client.redactor().add(token.access_token.expose());
                 self.client.debug("using the cached token");
@@ -571,7 +582,8 @@ impl Bearer for Auth<'_> {
         }
         self.client
             .debug("the API refused the token (401); getting a new one");
-        *current = None;
+        let refused = current.take().map(|token| token.access_token);
+        (self.refused.lock().unwrap_or_else(|e| e.into_inner())).extend(refused);
         Ok(())
     }
 

@@ -209,6 +209,41 @@ fn a_cached_token_the_api_no_longer_accepts_is_replaced() {
     assert_eq!(api.token_requests(), 0);
 }
 
+/// A cached token the API refused, in a cache folder that cannot be written (a read-only mount,
+/// another user's folder): the repeat after the 401 read the same token back from the cache, and
+/// every run ended exit 4 "check the client id and secret" until it expired. A refused token is
+/// never used again in the run; a new one is got, and the cache only warns. The folder is made
+/// read-only by a bind mount in a user and mount namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_refused_token_is_not_read_back_from_a_cache_that_cannot_be_written() {
+    let api = fake(60, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    api.revoke_tokens();
+    api.clear_requests();
+    let script =
+        r#"d=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .arg(sb.token_cache_dir())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "json"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&api))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got, sample_accounts(60));
+    assert_eq!(api.token_requests(), 1, "a new token");
+    assert!(err.contains("warning: could not"), "{err}");
+}
+
 #[test]
 fn each_client_id_has_its_own_cache_entry() {
     let api = fake(10, Faults::default());
