@@ -12,7 +12,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use base64::Engine as _;
@@ -563,8 +563,12 @@ impl<'a> Auth<'a> {
 }
 
 impl Bearer for Auth<'_> {
-    fn authorization(&self) -> Result<String> {
-        Ok(self.token()?.bearer())
+    fn authorization(&self) -> Result<(String, Option<SystemTime>)> {
+        let token = self.token()?;
+        // A token issued already expired is sent as it is (see `lapsed`).
+        let life = token.expires_at.saturating_sub(token.since);
+        let expires = (life > 0).then(|| UNIX_EPOCH + Duration::from_secs(token.expires_at));
+        Ok((token.bearer(), expires))
     }
 
     /// The API refused `rejected` with 401: drop it and its cache entry,

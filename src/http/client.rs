@@ -15,7 +15,7 @@ use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
-use super::pacer::{Answer, Pace, SystemClock, is_refusal, parse_rate_headers, with_jitter};
+use super::pacer::{Answer, Pace, Slot, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
@@ -95,18 +95,21 @@ pub struct Request<'a> {
 pub enum Authorization<'a> {
     /// Sent as it is (the token request's `Basic …`).
     Fixed(&'a str),
-    /// The run's bearer token, read when each try's turn comes, after its
-    /// pace wait and any retry's: a token read before a wait of seconds
-    /// may have lapsed (or been revoked) by the time it is sent.
+    /// The run's bearer token: got before each try waits for its turn in
+    /// the pace (a token request in flight holds the pages back), and got
+    /// again when the turn has come if it expires within a second by then
+    /// (a token of a few seconds lapsed in a wait of seconds).
     Bearer(&'a dyn Bearer),
 }
 
 impl<'a> Authorization<'a> {
-    /// The value to send now.
-    fn value(self) -> Result<Cow<'a, str>> {
+    /// The value to send, and when it expires (if it does).
+    fn value(self) -> Result<(Cow<'a, str>, Option<SystemTime>)> {
         match self {
-            Authorization::Fixed(value) => Ok(Cow::Borrowed(value)),
-            Authorization::Bearer(bearer) => bearer.authorization().map(Cow::Owned),
+            Authorization::Fixed(value) => Ok((Cow::Borrowed(value), None)),
+            Authorization::Bearer(bearer) => bearer
+                .authorization()
+                .map(|(v, expires)| (Cow::Owned(v), expires)),
         }
     }
 }
@@ -500,6 +503,69 @@ impl Client {
         }
     }
 
+    /// The request's turn in the pace (none for a token request to another
+    /// origin), and its `Authorization`. The token is got before the turn is
+    /// waited for: a token request in flight holds the pages back, and none
+    /// takes a turn it cannot use (got after, pages whose turns came during
+    /// one went out together, at one origin right after it). It is got
+    /// again when the turn has come if it expires within a second by then;
+    /// when that took longer than half the pace's interval, the turn has
+    /// gone by and the request waits for another, once.
+    fn turn<'a>(
+        &self,
+        request: &Request<'a>,
+        on_wait: impl Fn(Duration),
+    ) -> Result<(Option<Slot>, Option<Cow<'a, str>>)> {
+        let get = || request.authorization.map(|a| a.value()).transpose();
+        let mut authorization = get()?;
+        let mut again = false;
+        loop {
+            let slot = self.slot(request, &on_wait)?;
+            let read_at = Instant::now();
+            let soon = SystemTime::now() + Duration::from_secs(1);
+            let expires = authorization.as_ref().and_then(|(_, at)| *at);
+            if expires.is_some_and(|at| at <= soon) {
+                authorization = get().inspect_err(|_| {
+                    if let Some(slot) = slot {
+                        self.pace.no_answer(slot);
+                    }
+                })?;
+                let late = |rate: f64| read_at.elapsed().as_secs_f64() > 0.5 / rate;
+                if let Some(slot) = slot.filter(|_| !again && self.pace.rate().is_some_and(late)) {
+                    self.pace.no_answer(slot);
+                    self.debug(&format!(
+                        "{request} waits for another turn: its token came after its own"
+                    ));
+                    again = true;
+                    continue;
+                }
+            }
+            return Ok((slot, authorization.map(|(value, _)| value)));
+        }
+    }
+
+    /// Waits for `request`'s turn in the pace and takes it. A token request
+    /// to another origin goes through another limiter: it neither waits for
+    /// the API's pace nor counts in it (a quota of 2 a second held page 2
+    /// for the token sent before page 1), and its answers say nothing of
+    /// the API's limit.
+    fn slot(&self, request: &Request, on_wait: impl Fn(Duration)) -> Result<Option<Slot>> {
+        if self.limited_apart(request) {
+            return Ok(None);
+        }
+        let paced = self.pace.send_slot(on_wait, || request.walk_ended());
+        let Some((slot, waited)) = paced else {
+            return Err(api_error(format!("{request}: dropped, the walk has ended")));
+        };
+        if waited >= Duration::from_millis(1) {
+            self.debug(&format!(
+                "waited {:.3} s for the rate limit before {request}",
+                waited.as_secs_f64(),
+            ));
+        }
+        Ok(Some(slot))
+    }
+
     /// One attempt, in its turn of the pace (first tries and retries
     /// alike), logged with `-v`; the pace learns from its answer.
     /// `anew`: on a new connection, whatever connections are kept.
@@ -515,36 +581,7 @@ impl Client {
                 self.warn(&format!("the walk is paced at one request every {why}"));
             }
         };
-        // A token request to another origin goes through another limiter:
-        // it neither waits for the API's pace nor counts in it (a quota of
-        // 2 a second held page 2 for the token sent before page 1), and its
-        // answers say nothing of the API's limit.
-        let slot = match self.limited_apart(request) {
-            true => None,
-            false => {
-                let paced = self.pace.send_slot(on_wait, || request.walk_ended());
-                let Some((slot, waited)) = paced else {
-                    return Err(api_error(format!("{request}: dropped, the walk has ended")));
-                };
-                if waited >= Duration::from_millis(1) {
-                    self.debug(&format!(
-                        "waited {:.3} s for the rate limit before {request}",
-                        waited.as_secs_f64(),
-                    ));
-                }
-                Some(slot)
-            }
-        };
-        // Read now that its turn has come (see [`Authorization::Bearer`]).
-        let authorization = match request.authorization.map(|a| a.value()).transpose() {
-            Ok(authorization) => authorization,
-            Err(e) => {
-                if let Some(slot) = slot {
-                    self.pace.no_answer(slot);
-                }
-                return Err(e);
-            }
-        };
+        let (slot, authorization) = self.turn(request, on_wait)?;
         if let Some(authorization) = &authorization {
             self.redactor.add_authorization(authorization);
         }

@@ -22,9 +22,9 @@ use anyhow::Result;
 /// Where the bearer credential of a request comes from: `auth` provides
 /// it, `api` uses it, and neither knows the other.
 pub trait Bearer: Sync {
-    /// The `Authorization` value to send now (`Bearer …`), getting one
-    /// when there is none or it is near its end.
-    fn authorization(&self) -> Result<String>;
+    /// The `Authorization` value to send (`Bearer …`), getting one when
+    /// there is none or it is near its end; with when it expires, if known.
+    fn authorization(&self) -> Result<(String, Option<std::time::SystemTime>)>;
 
     /// The API refused `rejected` (401): it is dropped, and the next
     /// [`authorization`](Bearer::authorization) gets a new one, unless
