@@ -567,7 +567,9 @@ impl Bearer for Auth<'_> {
         let token = self.token()?;
         // A token issued already expired is sent as it is (see `lapsed`).
         let life = token.expires_at.saturating_sub(token.since);
-        let expires = (life > 0).then(|| UNIX_EPOCH + Duration::from_secs(token.expires_at));
+        // (An expiry past what a clock holds is no expiry: `expires_in: 1e20`.)
+        let at = UNIX_EPOCH.checked_add(Duration::from_secs(token.expires_at));
+        let expires = at.filter(|_| life > 0);
         Ok((token.bearer(), expires))
     }
 
