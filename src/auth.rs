@@ -593,6 +593,12 @@ impl Bearer for Auth<'_> {
         Ok(())
     }
 
+    fn refused(&self, value: &str) -> bool {
+        let value = value.strip_prefix("Bearer ").unwrap_or(value);
+        let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        refused.iter().any(|r| r.expose() == value)
+    }
+
     fn forget(&self, rejected: &str) {
         let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
         let current = self.current().ok();

@@ -1181,10 +1181,20 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
             Ok(())
         });
     }
+    // A prompt on the terminal (`/dev/tty`, as gpg's pinentry) can be
+    // answered with stdin a pipe; with no terminal at all (cron), not: the
+    // command is then bounded, in a process group of its own, so that the
+    // programs it started end with it (`pass` runs gpg).
+    let unattended = !std::io::stdin().is_terminal() && fs::File::open("/dev/tty").is_err();
+    #[cfg(unix)]
+    if unattended {
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    }
     let mut child = command.spawn().map_err(cannot_run)?;
     // Read to the end (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
     let pipe = child.stdout.take().expect("stdout is piped");
+    let timeout = unattended.then_some(timeout);
     let (status, stdout) = wait_for_secret(child, pipe, program, timeout).map_err(|e| match e {
         Waited::Io(e) => cannot_run(e),
         Waited::Stopped(e) => e,
@@ -1207,18 +1217,22 @@ enum Waited {
 }
 
 /// Reads what `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`], and
-/// waits for it to end: with no terminal to answer a prompt, `timeout` at
-/// most.
+/// waits for it to end, `timeout` at most if there is one (then it leads a
+/// process group, which is stopped with it).
 fn wait_for_secret(
     mut child: std::process::Child,
     pipe: std::process::ChildStdout,
     program: &str,
-    timeout: Duration,
+    timeout: Option<Duration>,
 ) -> Result<(std::process::ExitStatus, Vec<u8>), Waited> {
     let reader = std::thread::spawn(move || read_at_most(pipe, SECRET_CMD_MAX));
-    let unattended = !std::io::stdin().is_terminal();
-    let deadline = Instant::now() + timeout;
+    let deadline = timeout.map(|timeout| Instant::now() + timeout);
     let stop = |child: &mut std::process::Child, why: String| {
+        #[cfg(unix)]
+        if let (Some(_), Ok(group)) = (timeout, libc::pid_t::try_from(child.id())) {
+            // SAFETY: kill(2) of the group the child leads.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
         let _ = child.kill();
         let _ = child.wait();
         Waited::Stopped(config_error(format!("client_secret_cmd `{program}` {why}")))
@@ -1241,8 +1255,8 @@ fn wait_for_secret(
         }
         match child.try_wait().map_err(Waited::Io)? {
             Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
-            _ if unattended && Instant::now() >= deadline => {
-                let secs = timeout.as_secs();
+            _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
+                let secs = timeout.unwrap_or_default().as_secs();
                 return Err(stop(
                     &mut child,
                     format!(

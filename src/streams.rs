@@ -84,7 +84,17 @@ pub fn duplicate(fd: i32) -> io::Result<std::fs::File> {
         });
     }
     // SAFETY: `new` was just made and nothing else owns it.
-    Ok(unsafe { std::fs::File::from_raw_fd(new) })
+    let file = unsafe { std::fs::File::from_raw_fd(new) };
+    // Open for reading alone (`3<file`, a pipe's read end): said now, not
+    // as "Bad file descriptor" after the whole walk.
+    // SAFETY: F_GETFL only reads the descriptor's flags.
+    let mode = unsafe { libc::fcntl(new, libc::F_GETFL) } & libc::O_ACCMODE;
+    if mode == libc::O_RDONLY {
+        return Err(io::Error::other(format!(
+            "descriptor {fd} is open for reading, not writing"
+        )));
+    }
+    Ok(file)
 }
 
 /// The error of reading stdin, if it was closed at start.

@@ -38,8 +38,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     let now = when::now();
     if args.import.is_none() && now >= when::last_snapshot_time() {
         return Err(anyhow::anyhow!(
-            "this machine's clock says {}, past the times the history can hold; nothing was recorded; set the clock right (NTP)",
-            show_time(now)
+            "this machine's clock is past {}, the last time the history can hold; nothing was recorded; set the clock right (NTP)",
+            show_time(when::last_snapshot_time())
         ));
     }
     // `now` reads as the latest state: here it is this moment.

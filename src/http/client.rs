@@ -306,8 +306,8 @@ impl Client {
         })
     }
 
-    /// How far this machine's clock is ahead of the servers' that answered
-    /// (seconds, negative when behind), by their `Date`: to a second, as
+    /// How far this machine's clock is ahead of the API's (seconds,
+    /// negative when behind), by the `Date` of its answers: to a second, as
     /// `Date` is.
     pub fn clock_ahead(&self) -> Option<f64> {
         *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner())
@@ -524,7 +524,13 @@ impl Client {
             let read_at = Instant::now();
             let soon = SystemTime::now() + Duration::from_secs(1);
             let expires = authorization.as_ref().and_then(|(_, at)| *at);
-            if expires.is_some_and(|at| at <= soon) {
+            // Refused meanwhile by another request's 401: sent, it spent
+            // this request's one repeat on a token known to be refused.
+            let refused = match (request.authorization, &authorization) {
+                (Some(Authorization::Bearer(bearer)), Some((value, _))) => bearer.refused(value),
+                _ => false,
+            };
+            if refused || expires.is_some_and(|at| at <= soon) {
                 authorization = get().inspect_err(|_| {
                     if let Some(slot) = slot {
                         self.pace.no_answer(slot);
@@ -671,7 +677,7 @@ impl Client {
             Err(e) => return classify(e, request, &self.options, via.as_ref()),
         };
         let status = response.status().as_u16();
-        let answer = self.answer_of(&response);
+        let answer = self.answer_of(&response, request.issues_token);
         let location = (response.headers().get("location"))
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
@@ -818,12 +824,13 @@ impl Client {
     /// `int(reset - now)`) send `0` while they still refuse, and a retry at
     /// once would spend every try in milliseconds. The retry backs off and
     /// the pace is learnt as for a refusal without one.
-    fn answer_of(&self, response: &ureq::http::Response<ureq::Body>) -> Answer {
+    fn answer_of(&self, response: &ureq::http::Response<ureq::Body>, token: bool) -> Answer {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
         // Dates and reset times the server sends are read on its clock, as
         // it wrote them with its `Date`: a skewed clock is no longer wait.
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
-        if let Some(date) = date {
+        // (The token server's clock is not the API's.)
+        if let Some(date) = date.filter(|_| !token) {
             let ahead = match SystemTime::now().duration_since(date) {
                 Ok(ahead) => ahead.as_secs_f64(),
                 Err(behind) => -behind.duration().as_secs_f64(),

@@ -34,4 +34,8 @@ pub trait Bearer: Sync {
     /// The API refused the renewed value too: it is not kept for a later
     /// run.
     fn forget(&self, rejected: &str);
+
+    /// Whether the API refused `value` in this run (another request's
+    /// 401): a request that got it before its wait gets another.
+    fn refused(&self, value: &str) -> bool;
 }

@@ -1140,6 +1140,26 @@ fn output_file_dev_fd_n_writes_to_that_open_descriptor() {
         assert!(text.ends_with("\nafter\n"), "{name}: {text}");
         assert_eq!(text.lines().count(), 6, "{name}: {text}");
     }
+    // One open for reading alone (`3< file`): said before any request, not as "Bad file
+    // descriptor" after the whole walk.
+    fake.clear_requests();
+    let script = r#"exec 3<"$1"; exec "$0" -q list -o csv --output-file /dev/fd/3"#;
+    let out = std::process::Command::new("sh")
+        .args(["-c", script])
+        .arg(&tool)
+        .arg(sb.path("log"))
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("descriptor 3 is open for reading, not writing"),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
     // A descriptor that is not open: said, exit 1, nothing written anywhere.
     let out = sb
         .tool(&fake)

@@ -766,12 +766,18 @@ fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_termina
     let fake = fake_with(simple_accounts(4), Faults::default());
     let sb = Sandbox::new();
     let config = secret_cmd_config(&sb, "exec sleep 600\n", "");
-    let output = sb
-        .tool(&fake)
-        .env_remove("TALKDESK_CLIENT_SECRET")
+    // In a session of its own: no terminal, whatever runs the tests.
+    support::require_tool("setsid", "util-linux");
+    let output = std::process::Command::new("setsid")
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
         .arg("--config")
         .arg(&config)
         .args(["list", "--timeout", "1"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));

@@ -555,3 +555,28 @@ fn a_page_never_follows_its_token_request_faster_than_the_pace() {
     let refused: Vec<_> = fake.arrivals().into_iter().filter(|a| a.refused).collect();
     assert!(refused.is_empty(), "{refused:?}");
 }
+
+/// A token refused by one page's 401 while other pages waited for their turn with it was sent by
+/// them all the same (they had got it before the wait): each spent its one repeat on a token the
+/// run knew to be refused, and a walk whose tokens the API honours for 2 s, though they claim
+/// an hour, ended exit 4 with good credentials. At its turn a page gets another.
+#[test]
+fn a_token_refused_while_pages_wait_is_not_sent_by_them() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(24),
+        page_cap: 1,
+        faults: Faults {
+            token_valid_for: Some(std::time::Duration::from_millis(2000)),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1"])
+        .args(["--concurrency", "4", "--max-rate", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 24);
+}
