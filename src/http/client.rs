@@ -97,8 +97,9 @@ pub enum Authorization<'a> {
     Fixed(&'a str),
     /// The run's bearer token: got before each try waits for its turn in
     /// the pace (a token request in flight holds the pages back), and got
-    /// again when the turn has come if it expires within a second by then
-    /// (a token of a few seconds lapsed in a wait of seconds).
+    /// again when the turn has come if it was refused meanwhile or expires
+    /// within a second by then (a token of a few seconds lapsed in a wait
+    /// of seconds). See [`Client::turn`].
     Bearer(&'a dyn Bearer),
 }
 
@@ -508,9 +509,10 @@ impl Client {
     /// waited for: a token request in flight holds the pages back, and none
     /// takes a turn it cannot use (got after, pages whose turns came during
     /// one went out together, at one origin right after it). It is got
-    /// again when the turn has come if it expires within a second by then;
-    /// when that took longer than half the pace's interval, the turn has
-    /// gone by and the request waits for another, once.
+    /// again when the turn has come if the API refused it meanwhile (another
+    /// request's 401) or it expires within a second by then; when that took
+    /// longer than half the pace's interval, the turn has gone by and the
+    /// request waits for another, once.
     fn turn<'a>(
         &self,
         request: &Request<'a>,
