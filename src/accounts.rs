@@ -154,6 +154,13 @@ impl Collector {
         self.matched
     }
 
+    /// After a complete walk: why it may not be the exact list (the API's
+    /// total, or an empty page before its last), for a caller that records
+    /// or compares only an exact one.
+    pub fn inexact(&self) -> Option<String> {
+        self.total_mismatch().or_else(|| self.ended_short())
+    }
+
     /// After a complete walk: why it is not the whole list when it ended
     /// on an empty page before the last page claimed (the walk said so).
     pub fn ended_short(&self) -> Option<String> {

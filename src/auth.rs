@@ -401,13 +401,8 @@ impl<'a> Auth<'a> {
                 .debug("the token is about to expire; getting another"),
             None => {}
         }
-        let refused = |token: &Token| {
-            let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
-            refused
-                .iter()
-                .any(|r| r.expose() == token.access_token.expose())
-        };
         let cached = self.cache.as_ref().and_then(|c| c.load(&self.creds));
+        let refused = |token: &Token| Bearer::refused(self, token.access_token.expose());
         let token = match cached.filter(|token| !refused(token)) {
             Some(token) => {
                 self.client.redactor().add(token.access_token.expose());
@@ -575,7 +570,7 @@ impl Bearer for Auth<'_> {
 
     /// The API refused `rejected` with 401: drop it and its cache entry,
     /// unless another request already did (the run holds another token,
-    /// or none yet). The new one is got when the repeat's turn comes.
+    /// or none yet). The repeat gets a new one (see `Client::turn`).
     fn reject(&self, rejected: &str) -> Result<()> {
         let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
         let mut current = self.current()?;

@@ -31,8 +31,10 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     // Looked up first: an organization or account the history never had
     // is an error before anything is printed (csv printed its header).
     store.known_org(&org).map_err(|e| store.damaged(e))?;
-    let newest = (store.snapshots(&org).map_err(|e| store.damaged(e))?.last()).map(|s| s.time);
-    let window = in_order(args, window, newest)?;
+    let newest = store
+        .snapshot_at(&org, when::LATEST)
+        .map_err(|e| store.damaged(e))?;
+    let window = in_order(args, window, newest.time)?;
     let id = (args.id.as_deref())
         .map(|key| store.account_id(&org, key))
         .transpose()
@@ -134,9 +136,9 @@ fn window(args: &ChangesArgs) -> Result<(Option<i64>, Option<i64>)> {
 fn in_order(
     args: &ChangesArgs,
     (since, until): (Option<i64>, Option<i64>),
-    newest: Option<i64>,
+    newest: i64,
 ) -> Result<(Option<i64>, Option<i64>)> {
-    let latest = when::now().max(newest.unwrap_or(i64::MIN));
+    let latest = when::now().max(newest);
     let at = |t: i64| if t == when::LATEST { latest } else { t };
     let since = since.map(at);
     // Nothing lies between: "0 changes" would read as a quiet week.

@@ -400,7 +400,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         accounts.into_iter().for_each(|a| differ.live(a));
         Ok(())
     })?;
-    if let Some(why) = (collector.total_mismatch()).or_else(|| collector.ended_short()) {
+    if let Some(why) = collector.inexact() {
         return Err(api_error(format!(
             "{why}; nothing was compared, run diff again"
         )));

@@ -121,10 +121,7 @@ fn walk(
             Ok(())
         },
     )?;
-    if let Some(mismatch) = collector
-        .total_mismatch()
-        .or_else(|| collector.ended_short())
-    {
+    if let Some(mismatch) = collector.inexact() {
         return Err(api_error(format!(
             "{mismatch}; nothing was recorded, run snapshot again"
         )));
