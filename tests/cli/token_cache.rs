@@ -579,4 +579,9 @@ fn a_token_refused_while_pages_wait_is_not_sent_by_them() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out).lines().count(), 24);
+    assert_eq!(
+        fake.stale_token_sends(),
+        0,
+        "pages sent a token already refused"
+    );
 }

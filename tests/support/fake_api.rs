@@ -422,6 +422,11 @@ struct State {
     arrivals: Vec<Arrival>,
     /// Rendered pages by (page, per_page), when `cache_pages`.
     rendered: HashMap<(u64, u64), Arc<String>>,
+    /// When each token was first answered 401 on the accounts endpoint.
+    refused_at: HashMap<String, Instant>,
+    /// Accounts requests that carried a token refused well before they came (see
+    /// [`FakeApi::stale_token_sends`]).
+    stale_token_sends: usize,
 }
 
 struct Shared {
@@ -524,6 +529,8 @@ impl FakeApi {
                 bucket_tokens: None,
                 arrivals: Vec::new(),
                 rendered: HashMap::new(),
+                refused_at: HashMap::new(),
+                stale_token_sends: 0,
             }),
             shutdown: AtomicBool::new(false),
             addr,
@@ -612,6 +619,13 @@ impl FakeApi {
     /// Every accounts request, in arrival order: when, which page, refused by the bucket or not.
     pub fn arrivals(&self) -> Vec<Arrival> {
         self.shared.state().arrivals.clone()
+    }
+
+    /// Accounts requests that carried a token this server had answered 401 more than 100 ms
+    /// before they came: time enough for the client to have read that answer, so a request
+    /// sent with it was sent with a token the run knew to be refused.
+    pub fn stale_token_sends(&self) -> usize {
+        self.shared.state().stale_token_sends
     }
 
     /// Accounts requests the bucket answered 429.
@@ -1336,7 +1350,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     });
     let limit = st.config.faults.token_valid_for_requests;
     let life = st.config.faults.token_valid_for;
-    let accepted = match token.and_then(|t| st.tokens.get_mut(&t)) {
+    let accepted = match token.as_ref().and_then(|t| st.tokens.get_mut(t)) {
         Some((uses, issued))
             if limit.is_none_or(|l| *uses < l) && life.is_none_or(|l| issued.elapsed() < l) =>
         {
@@ -1345,6 +1359,12 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         }
         _ => false,
     };
+    if let Some(token) = token.filter(|_| !accepted) {
+        let first = *st.refused_at.entry(token).or_insert_with(Instant::now);
+        if first.elapsed() > Duration::from_millis(100) {
+            st.stale_token_sends += 1;
+        }
+    }
     if !accepted {
         return (
             401,
