@@ -1747,6 +1747,27 @@ fn kill_9_while_the_snapshot_is_written_leaves_the_old_store_or_the_new_one() {
     offline_ok(&sb, &store, &["snapshot", "--import", &second, "--at", &at]);
 }
 
+/// The token server's clock is not the API's: a token answer dated a year off, from a token server
+/// whose clock is wrong, took a good night's snapshot for one by a wrong clock and recorded nothing.
+#[test]
+fn a_token_servers_date_is_not_taken_for_the_apis() {
+    for api_skew in [None, Some(0)] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            page_cap: 2,
+            date_skew: api_skew,
+            token_date_skew: Some(-365 * 86_400),
+            ..FakeConfig::default()
+        });
+        ok(&sb
+            .tool(&fake)
+            .args(["snapshot", "--no-cache"])
+            .output()
+            .unwrap());
+    }
+}
+
 /// A live snapshot taken by a machine whose clock ran a year ahead was recorded at that time, with
 /// no word: every night after, with the clock right again, `changes --since 1d` reported its
 /// difference from tonight's state as changes a year ahead, `list --at now` showed it, and no

@@ -789,6 +789,65 @@ fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_termina
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A timed-out `client_secret_cmd` was stopped, but what it had started went on running (a
+/// helper it spawned, a password manager's agent): it leads a process group, and the group is
+/// stopped with it. (Linux: it reads `/proc`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn the_programs_a_timed_out_client_secret_cmd_started_are_stopped_with_it() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let pid_file = sb.path("helper.pid");
+    let script = format!(
+        "sleep 600 </dev/null >/dev/null 2>&1 &\necho $! > '{}'\nexec sleep 600\n",
+        pid_file.display()
+    );
+    let config = secret_cmd_config(&sb, &script, "");
+    support::require_tool("setsid", "util-linux");
+    let output = std::process::Command::new("setsid")
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "--timeout", "1"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Gone, or a zombie waiting for whoever adopted it.
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while running() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let left = running();
+    if left {
+        // SAFETY: kill(2) of the helper this test started.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    assert!(
+        !left,
+        "the helper {pid} the command started is still running"
+    );
+}
+
 /// A first line that is not UTF-8 was converted lossily (U+FFFD) and that
 /// other secret sent; it is a config error that shows nothing of it.
 #[cfg(unix)]

@@ -440,3 +440,30 @@ fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
         assert!(table.contains(period), "{period} split: {text}");
     }
 }
+
+/// With stdin piped (`… | talkdesk-accounts diff -`) a `client_secret_cmd` can still ask its
+/// passphrase on the terminal (`/dev/tty`), and the user may take longer than `--timeout` to type
+/// it: it was stopped at `--timeout` as if no one could answer. Only with no terminal at all is it.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn a_client_secret_cmd_with_a_terminal_to_prompt_on_is_not_stopped_at_the_timeout() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    let script = sb.path("secret.sh");
+    std::fs::write(&script, "sleep 2\necho test-secret-value\n").unwrap();
+    let config = sb.write_config(
+        "config.toml",
+        &format!(
+            "[default]\nclient_secret_cmd = \"/bin/sh '{}'\"\n",
+            script.display()
+        ),
+    );
+    let args = format!(
+        "--config '{}' list -o jsonl --timeout 1 < /dev/null",
+        config.display()
+    );
+    let out = on_a_terminal_after(&sb, &fake, "env -u TALKDESK_CLIENT_SECRET", &args, "", &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("\"status\"").count(), 3, "{text}");
+}

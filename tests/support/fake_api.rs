@@ -110,6 +110,9 @@ pub struct FakeConfig {
     /// Token and accounts answers carry a `Date` header this many seconds from this machine's
     /// clock (`None`: no `Date`, as before).
     pub date_skew: Option<i64>,
+    /// Token answers carry a `Date` this many seconds from this machine's clock, in place of
+    /// `date_skew`'s (a token server whose clock is not the API's).
+    pub token_date_skew: Option<i64>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -207,6 +210,7 @@ impl Default for FakeConfig {
             timeout_408_on_reuse: false,
             one_connection_at_a_time: false,
             date_skew: None,
+            token_date_skew: None,
         }
     }
 }
@@ -925,7 +929,14 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                     Route::Other => (404, Vec::new(), not_found_body()),
                 };
                 headers.extend(limit_headers);
-                if let Some(skew) = shared.state().config.date_skew {
+                let skew = {
+                    let config = &shared.state().config;
+                    match route {
+                        Route::Token => config.token_date_skew.or(config.date_skew),
+                        _ => config.date_skew,
+                    }
+                };
+                if let Some(skew) = skew {
                     let now = std::time::SystemTime::now();
                     let by = Duration::from_secs(skew.unsigned_abs());
                     let at = if skew >= 0 { now + by } else { now - by };
