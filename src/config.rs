@@ -852,9 +852,15 @@ fn secret_in_urls(
     // and more: `/oauth/token` is no secret `oauth`).
     let holds = |url: &Url| {
         let path = if secret.len() >= 8 { url.path() } else { "" };
-        let query = format!("{path}?{}", url.query().unwrap_or_default()).replace('+', " ");
-        let decoded = percent_encoding::percent_decode_str(&query).decode_utf8_lossy();
-        query.contains(secret) || decoded.contains(secret)
+        // As sent, and as a form decodes it (`+` a space): a secret may
+        // hold a `+` (base64) or a space.
+        let query = format!("{path}?{}", url.query().unwrap_or_default());
+        [query.clone(), query.replace('+', " ")]
+            .iter()
+            .any(|query| {
+                let decoded = percent_encoding::percent_decode_str(query).decode_utf8_lossy();
+                query.contains(secret) || decoded.contains(secret)
+            })
     };
     for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
         if url.is_some_and(|url| holds(&url.value)) {
@@ -1884,15 +1890,36 @@ mod tests {
     /// the token cache and the history store.
     #[test]
     fn a_url_holding_the_client_secret_is_refused() {
-        let secret = "Zq7Xk9Vw2Lm4NpRt6Yb3";
-        for url in [
-            format!("http://127.0.0.1:9/oauth/token?client_secret={secret}"),
-            "http://127.0.0.1:9/oauth/token?client_secret=Zq7Xk9Vw2Lm4NpRt6Yb%33".into(),
-            format!("http://127.0.0.1:9/{secret}/oauth/token"),
+        for (secret, url) in [
+            (
+                "Zq7Xk9Vw2Lm4NpRt6Yb3",
+                "http://127.0.0.1:9/oauth/token?client_secret=Zq7Xk9Vw2Lm4NpRt6Yb3",
+            ),
+            (
+                "Zq7Xk9Vw2Lm4NpRt6Yb3",
+                "http://127.0.0.1:9/oauth/token?client_secret=Zq7Xk9Vw2Lm4NpRt6Yb%33",
+            ),
+            (
+                "Zq7Xk9Vw2Lm4NpRt6Yb3",
+                "http://127.0.0.1:9/Zq7Xk9Vw2Lm4NpRt6Yb3/oauth/token",
+            ),
+            // A `+` (base64), as pasted and percent-encoded; a space as a form writes it.
+            (
+                "abc+defgh1234",
+                "http://127.0.0.1:9/oauth/token?client_secret=abc+defgh1234",
+            ),
+            (
+                "abc+defgh1234",
+                "http://127.0.0.1:9/oauth/token?client_secret=abc%2Bdefgh1234",
+            ),
+            (
+                "abc defgh1234",
+                "http://127.0.0.1:9/oauth/token?client_secret=abc+defgh1234",
+            ),
         ] {
             let pairs = [
                 ("TALKDESK_CLIENT_SECRET", secret),
-                ("TALKDESK_TOKEN_URL", &url),
+                ("TALKDESK_TOKEN_URL", url),
             ];
             let msg = err_text(Settings::resolve(&Overrides::default(), &env_of(&pairs)));
             assert_eq!(
