@@ -344,8 +344,11 @@ fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
         match value {
             Val::Num(Num::Float(f)) => out.write_all(float_text(*f).as_bytes())?,
             // `@base64d` and `@urid` can make bytes that are not UTF-8: jq
-            // writes U+FFFD for them, never bytes that are not JSON.
-            Val::TStr(s) | Val::BStr(s) if std::str::from_utf8(s).is_err() => {
+            // writes U+FFFD for them, never bytes that are not JSON. A byte
+            // string (`tobytes`) is a string too (jaq: `b"…"`, no JSON).
+            Val::BStr(s) => serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s))
+                .map_err(io::Error::from)?,
+            Val::TStr(s) if std::str::from_utf8(s).is_err() => {
                 serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s))
                     .map_err(io::Error::from)?;
             }
@@ -853,6 +856,13 @@ mod tests {
             ("\"/w==\" | @base64d", "\u{fffd}\n"),
             ("[\"/w==\" | @base64d]", "[\"\u{fffd}\"]\n"),
             ("{(\"/w==\" | @base64d): 1}", "{\"\u{fffd}\":1}\n"),
+            // Byte strings are strings: jaq writes `b"…"`, which is no JSON.
+            (".name | tobytes", "Acme Corp\n"),
+            ("[.name | tobytes]", "[\"Acme Corp\"]\n"),
+            (
+                "{(.name | tobytes): (.name | tobytes)}",
+                "{\"Acme Corp\":\"Acme Corp\"}\n",
+            ),
         ] {
             assert_eq!(run(expr, input.clone()).unwrap(), expected, "{expr}");
         }
