@@ -376,6 +376,9 @@ impl Store {
         if found == Found::Nothing {
             match access {
                 Access::Read => return Err(no_snapshot_yet(path)),
+                // An empty file kept write-protected is as read-only as a
+                // store (it was made writable, and written, by root).
+                Access::Write if write_protected(path) => return Err(read_only(path)),
                 Access::Write => create_private(path)?,
             }
         }

@@ -2793,6 +2793,29 @@ fn a_store_readable_by_others_is_made_private_when_opened() {
     chmod(0o444);
     offline_ok(&sb, &store, &["changes"]);
     assert_eq!(support::mode(&store), 0o400, "still read-only");
+    // An empty one too (root could write it, and it was made 0600 and written; another user
+    // was told to check the folder's permissions).
+    let empty = sb.path("empty.sqlite3");
+    fs::write(&empty, "").unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o400)).unwrap();
+    let import = sb.path("one.jsonl");
+    fs::write(&import, account).unwrap();
+    let args = [
+        "snapshot",
+        "--import",
+        import.to_str().unwrap(),
+        "--at",
+        "2026-11-03",
+    ];
+    let err = fails_with(&offline(&sb, &empty).args(args).output().unwrap(), 1);
+    assert!(
+        err.contains("is read-only, so no snapshot can be recorded"),
+        "{err}"
+    );
+    assert_eq!(
+        (support::mode(&empty), fs::read(&empty).unwrap().len()),
+        (0o400, 0)
+    );
 }
 
 /// An id that is an empty string is an id: a live walk records it, and an
