@@ -395,16 +395,14 @@ impl Store {
         let mut named = BTreeMap::new();
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.account_id, v.name FROM version v JOIN account a ON a.id = v.account
-             WHERE v.org = ?1 AND v.name IS NOT NULL",
+             WHERE v.org = ?1 AND v.name IS NOT NULL ORDER BY v.valid_from",
         )?;
         let mut rows = statement.query([org_row])?;
         while let Some(r) = rows.next()? {
             let name: String = r.get(2)?;
             if name.to_lowercase() == wanted {
-                let entry = named.entry(r.get(0)?).or_insert((r.get(1)?, String::new()));
-                if name > entry.1 {
-                    entry.1 = name;
-                }
+                // In time order: the last one kept is the latest.
+                named.insert(r.get(0)?, (r.get(1)?, name));
             }
         }
         Ok((named.into_iter())

@@ -1372,6 +1372,34 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
         err.contains("the name `twin` matches 2 accounts: t-1 (Twin), t-2 (twin)"),
         "{err}"
     );
+    // Each with its latest name, not the greatest spelling it ever had.
+    fs::write(
+        &twins,
+        jsonl(&[
+            json!({"id": "t-1", "name": "TWIN", "status": "ACTIVE"}),
+            json!({"id": "t-2", "name": "twin", "status": "CHURNED"}),
+        ]),
+    )
+    .unwrap();
+    let import = [
+        "snapshot",
+        "--import",
+        twins.to_str().unwrap(),
+        "--at",
+        "2026-11-02",
+    ];
+    ok(&offline(&sb, &store).args(import).output().unwrap());
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["history", "twin"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("matches 2 accounts: t-1 (TWIN), t-2 (twin)"),
+        "{err}"
+    );
 }
 
 /// The string id "1" and the number 1 are two accounts, as `list` and
