@@ -407,7 +407,7 @@ impl Store {
             }
             checked?
         };
-        let store = match access {
+        let mut store = match access {
             Access::Read if version == 0 => return Err(no_snapshot_yet(path)),
             Access::Read => Store::open_for_reading(path)?,
             Access::Write => Store::open_for_writing(path)?,
@@ -422,7 +422,6 @@ impl Store {
         {
             let _ = store.migrate();
         }
-        let mut store = store;
         // The first read of a store just put in WAL mode makes its -shm
         // file: a full disk fails it (a bare "disk I/O error" before).
         let now: i64 = match (store.conn).pragma_query_value(None, "user_version", |r| r.get(0)) {
