@@ -15,7 +15,7 @@ use crate::history::query::{Change, Kind};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFilter, RowsJq};
-use crate::output::report::{ReportCell, csv_with_header, write_csv_row, write_json_rows};
+use crate::output::report::{ReportCell, write_csv_header, write_csv_row, write_json_rows};
 use crate::output::table::TableSink;
 
 /// The columns of every format.
@@ -61,12 +61,11 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
             Ok(())
         })),
         (None, OutputFormat::Csv) => {
-            let mut csv = csv_with_header(&mut out, &COLUMNS).map_err(wrote)?;
-            let result = store.changes(&org, window, id, |c| match kept(&c) {
-                true => write_csv_row(&mut csv, &row(&c)).map_err(wrote),
+            write_csv_header(&mut out, &COLUMNS).map_err(wrote)?;
+            Some(store.changes(&org, window, id, |c| match kept(&c) {
+                true => write_csv_row(&mut out, &row(&c)).map_err(wrote),
                 false => Ok(()),
-            });
-            Some(result.and_then(|()| csv.flush().map_err(|e| wrote(e.into()))))
+            }))
         }
         _ => None,
     };

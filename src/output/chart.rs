@@ -17,8 +17,10 @@ pub struct Series {
     pub counts: Vec<Vec<u64>>,
 }
 
-/// Without colour, each status gets its own fill.
-const FILLS: [char; 8] = ['█', '▓', '▒', '░', '#', '=', '+', '.'];
+/// Without colour, each status gets its own fill (of the first 16).
+const FILLS: [char; 16] = [
+    '█', '▓', '▒', '░', '#', '=', '+', '.', '%', '*', 'o', ':', '~', 'x', '$', '&',
+];
 
 /// The ANSI (SGR) foreground colours of the statuses when colour is on:
 /// green, red, cyan, yellow, blue, magenta, white, grey.
@@ -72,13 +74,20 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
 }
 
 /// `cells` cells of the `k`-th status: full blocks in its colour, or
-/// without colour its own fill.
+/// without colour its own fill. Past the eighth status the colours come
+/// round again, each with the status's own fill.
 fn fill(k: usize, cells: usize, color: bool) -> String {
+    let own = FILLS[k % FILLS.len()].to_string().repeat(cells);
     if color {
         let sgr = ANSI[k % ANSI.len()];
-        format!("\u{1b}[{sgr}m{}\u{1b}[0m", "█".repeat(cells))
+        let cells = if k < ANSI.len() {
+            "█".repeat(cells)
+        } else {
+            own
+        };
+        format!("\u{1b}[{sgr}m{cells}\u{1b}[0m")
     } else {
-        FILLS[k % FILLS.len()].to_string().repeat(cells)
+        own
     }
 }
 
@@ -196,7 +205,14 @@ mod tests {
     fn with_colour_each_status_has_its_ansi_colour_in_turn() {
         assert_eq!(fill(0, 2, true), "\u{1b}[32m██\u{1b}[0m");
         assert_eq!(fill(7, 1, true), "\u{1b}[90m█\u{1b}[0m");
-        assert_eq!(fill(9, 1, true), "\u{1b}[31m█\u{1b}[0m");
+        // Past the eighth the colours come round again, with the status's own fill: nine
+        // statuses or more (the API's seven and two it added) looked alike.
+        assert_eq!(fill(9, 1, true), "\u{1b}[31m*\u{1b}[0m");
+        for color in [false, true] {
+            let fills: std::collections::HashSet<String> =
+                (0..FILLS.len()).map(|k| fill(k, 1, color)).collect();
+            assert_eq!(fills.len(), FILLS.len(), "colour {color}");
+        }
     }
 
     #[test]

@@ -25,6 +25,25 @@ fn cell(value: &str, guard: bool) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Writes one record to `out`. A record with a field holding `;` or a tab
+/// is quoted whole: spreadsheets split on them too (LibreOffice's import by
+/// default), which shifted the row and put what followed in a cell of its
+/// own, unguarded.
+/// (Encoded apart and written whole: a csv writer's flush would flush `out`.)
+pub fn write_record<W: Write, F: AsRef<str>>(mut out: W, fields: &[F]) -> Result<()> {
+    let split = fields.iter().any(|f| f.as_ref().contains([';', '\t']));
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(match split {
+            true => csv::QuoteStyle::Always,
+            false => csv::QuoteStyle::Necessary,
+        })
+        .buffer_capacity(512)
+        .from_writer(Vec::new());
+    writer.write_record(fields.iter().map(|f| f.as_ref()))?;
+    out.write_all(&writer.into_inner().map_err(|e| e.into_error())?)?;
+    Ok(())
+}
+
 impl CsvSink {
     pub fn new(layout: Layout) -> CsvSink {
         CsvSink {
@@ -40,18 +59,16 @@ impl Sink for CsvSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         let guard = self.layout.formula_guard;
         let columns = &self.layout.columns;
-        {
-            let mut writer = csv::Writer::from_writer(&mut self.buffer);
-            if !self.started && self.layout.header {
-                writer.write_record(columns.iter().map(|c| cell(c, guard).into_owned()))?;
-            }
-            for account in accounts {
-                for value in account.cells(columns) {
-                    writer.write_field(cell(value.as_deref().unwrap_or(""), guard).as_bytes())?;
-                }
-                writer.write_record(None::<&[u8]>)?;
-            }
-            writer.flush()?;
+        if !self.started && self.layout.header {
+            let header: Vec<_> = columns.iter().map(|c| cell(c, guard)).collect();
+            write_record(&mut self.buffer, &header)?;
+        }
+        for account in accounts {
+            let values = account.cells(columns);
+            let row: Vec<_> = (values.iter())
+                .map(|value| cell(value.as_deref().unwrap_or(""), guard))
+                .collect();
+            write_record(&mut self.buffer, &row)?;
         }
         if !self.started {
             self.started = true;
@@ -125,6 +142,22 @@ mod tests {
         assert!(
             raw.contains("\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
             "{raw}"
+        );
+    }
+
+    /// LibreOffice's import splits on `;` and tab as well as `,` by default: unquoted, they
+    /// shifted the row and made what followed a cell of its own, a formula unguarded.
+    #[test]
+    fn a_record_with_a_semicolon_or_a_tab_is_quoted_whole() {
+        let rows = [
+            json!({"id": "1", "company_name": "Smith; Jones", "status": "ACTIVE"}),
+            json!({"id": "2", "company_name": "Acme", "status": "ACTIVE"}),
+            json!({"id": "3", "company_name": "\t=2+2", "status": "x\t=3+3"}),
+        ];
+        let text = run(&mut CsvSink::new(layout(true)), &rows.map(account));
+        assert_eq!(
+            text,
+            "id,company_name,status\n\"1\",\"Smith; Jones\",\"ACTIVE\"\n2,Acme,ACTIVE\n\"3\",\"'\t=2+2\",\"x\t=3+3\"\n"
         );
     }
 

@@ -9,6 +9,7 @@ use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint};
 use serde_json::Value;
 
 use super::OutputFormat;
+use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
 use super::sanitize::{cell, guard_formula};
@@ -127,26 +128,24 @@ fn parsed(item: &str) -> Value {
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
 pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>]) -> Result<()> {
-    let mut writer = csv_with_header(out, header)?;
+    write_csv_header(&mut *out, header)?;
     for row in rows {
-        write_csv_row(&mut writer, row)?;
+        write_csv_row(&mut *out, row)?;
     }
-    writer.flush()?;
     Ok(())
 }
 
-/// A csv writer with `header` written, formula-guarded: rows then go
-/// through [`write_csv_row`] (one at a time, for a report streamed).
-pub fn csv_with_header<W: Write>(out: W, header: &[&str]) -> Result<csv::Writer<W>> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header.iter().map(|h| guard_formula(h).into_owned()))?;
-    Ok(writer)
+/// A csv report's header, formula-guarded: rows then go through
+/// [`write_csv_row`] (one at a time, for a report streamed).
+pub fn write_csv_header<W: Write>(out: W, header: &[&str]) -> Result<()> {
+    let header: Vec<_> = header.iter().map(|h| guard_formula(h)).collect();
+    write_record(out, &header)
 }
 
 /// One row of a csv report, every cell formula-guarded.
-pub fn write_csv_row<W: Write>(writer: &mut csv::Writer<W>, row: &[ReportCell]) -> Result<()> {
-    writer.write_record(row.iter().map(|c| guard_formula(&c.text).into_owned()))?;
-    Ok(())
+pub fn write_csv_row<W: Write>(out: W, row: &[ReportCell]) -> Result<()> {
+    let row: Vec<_> = row.iter().map(|c| guard_formula(&c.text)).collect();
+    write_record(out, &row)
 }
 
 #[cfg(test)]
@@ -210,5 +209,14 @@ mod tests {
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(&records[0][0], "'=HYPERLINK(\"x\")\u{1b}[31m");
         assert_eq!(&records[1], &vec!["TOTAL", "1234"]);
+        // A `;` or a tab in a row or the header quotes its record whole (spreadsheets split on
+        // them too).
+        let mut out = Vec::new();
+        let rows = [vec![ReportCell::new("a;=2+2"), ReportCell::number(1)]];
+        write_csv(&mut out, &["status", "count\t"], &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"status\",\"count\t\"\n\"a;=2+2\",\"1\"\n"
+        );
     }
 }

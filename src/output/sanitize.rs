@@ -25,9 +25,10 @@ pub fn cell(text: &str) -> String {
 
 /// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
 /// injection: it starts with `=`, `+`, `-`, `@`, TAB or CR) with `'`, so
-/// that it shows as text.
+/// that it shows as text; and one that starts with NUL, which LibreOffice
+/// drops before it reads a formula.
 pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
@@ -52,6 +53,7 @@ mod tests {
             "-1+2",
             "@cmd",
             "\tx",
+            "\0=1+1",
             "\rx",
         ] {
             assert_eq!(guard_formula(cell), format!("'{cell}"));
