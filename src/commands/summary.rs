@@ -3,6 +3,8 @@
 //! documented statuses in the API reference's order (zeros included), then
 //! any other status in the order first seen; table and csv add a TOTAL row.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use serde_json::{Value, json};
 
@@ -21,21 +23,34 @@ pub const TOTAL: &str = "TOTAL";
 /// Accounts counted per status: the documented statuses first, in the
 /// API reference's order (zeros included), then any other status in the
 /// order first seen.
+/// Found by an index, not by a look along them: an API with a status per
+/// account (none of them documented) made a count quadratic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusCounts(Vec<(Status, u64)>);
+pub struct StatusCounts(Vec<(Status, u64)>, HashMap<Status, usize>);
 
 impl Default for StatusCounts {
     fn default() -> StatusCounts {
-        StatusCounts(Status::DOCUMENTED.iter().map(|s| (s.clone(), 0)).collect())
+        let mut counts = StatusCounts(Vec::new(), HashMap::new());
+        for status in &Status::DOCUMENTED {
+            counts.count(status, 0);
+        }
+        counts
     }
 }
 
 impl StatusCounts {
     /// Counts one account of this status.
     pub fn add(&mut self, status: &Status) {
-        match self.0.iter_mut().find(|(s, _)| s == status) {
-            Some((_, n)) => *n += 1,
-            None => self.0.push((status.clone(), 1)),
+        self.count(status, 1);
+    }
+
+    fn count(&mut self, status: &Status, n: u64) {
+        match self.1.get(status) {
+            Some(&at) => self.0[at].1 += n,
+            None => {
+                self.1.insert(status.clone(), self.0.len());
+                self.0.push((status.clone(), n));
+            }
         }
     }
 

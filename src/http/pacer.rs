@@ -399,6 +399,9 @@ impl Pacer {
             .filter(|_| self.source == Some(Source::Headers))?;
         // A little longer, as the rate is a little lower (MARGIN): the
         // request reaches the server a moment after its slot.
+        // No longer than a Retry-After is waited (§5): an hourly quota held
+        // the next request an hour, silently; beyond that the 429 decides.
+        let window = window.min(MAX_RETRY_AFTER);
         let (limit, window) = (limit as usize, window.div_f64(MARGIN));
         let since = now.checked_sub(window);
         let mut within = (self.recent.iter().rev()).take_while(|&&t| since.is_none_or(|s| t > s));
@@ -467,8 +470,11 @@ impl Pacer {
                 self.hold(now + wait);
                 // What the server said, not the tests' scaled wait.
                 let said = answer.keep_away.unwrap_or(wait);
+                // In whole seconds, as `Retry-After` counts: a date or a
+                // reset read to the millisecond (0.267 s to the next
+                // second) set a floor above the limit for the whole run.
                 if !said.is_zero() {
-                    self.floor = self.floor.max(1.0 / said.as_secs_f64());
+                    self.floor = self.floor.max(1.0 / said.as_secs_f64().ceil());
                 }
             }
             if why.is_none() {
@@ -704,14 +710,15 @@ impl<C: Clock> Pace<C> {
 
     /// Waits until a request may go, then takes its slot. Returns the slot
     /// (for [`Pace::on_answer`]) and how long it waited; `on_wait` hears
-    /// the wait before it begins, if there is one. `None` when `give_up`
-    /// says so, before it takes a slot (asked every 0.1 s while it waits).
+    /// the wait before it begins, if there is one, and each time it is
+    /// asked again (a short hold may come first, the long wait after it).
+    /// `None` when `give_up` says so, before it takes a slot (asked every
+    /// 0.1 s while it waits).
     pub fn send_slot(
         &self,
-        on_wait: impl FnOnce(Duration),
+        on_wait: impl Fn(Duration),
         give_up: impl Fn() -> bool,
     ) -> Option<(Slot, Duration)> {
-        let mut on_wait = Some(on_wait);
         let started = self.clock.now();
         let mut counted = false;
         loop {
@@ -733,10 +740,8 @@ impl<C: Clock> Pace<C> {
             if !counted {
                 self.waiting.fetch_add(1, Ordering::SeqCst);
                 counted = true;
-                if let Some(on_wait) = on_wait.take() {
-                    on_wait(wait);
-                }
             }
+            on_wait(wait);
             // Asked again often: a new answer may change it, or the request
             // be given up on.
             self.clock.sleep(wait.min(Duration::from_millis(100)));
@@ -1394,6 +1399,58 @@ mod tests {
         assert!(p.try_send(t0 + ms(1_001)).is_ok());
     }
 
+    /// A refusal whose wait is under a second (an HTTP date read with this
+    /// second's fraction, a reset in milliseconds) set a floor of 3.74
+    /// requests a second after 2 got through: 20 refusals in 40 pages of a
+    /// limit of 2 a second. A wait counts in whole seconds, as
+    /// `Retry-After` does.
+    #[test]
+    fn a_wait_under_a_second_sets_no_floor_above_what_got_through() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let a = p.try_send(t0).unwrap();
+        let b = p.try_send(t0 + ms(100)).unwrap();
+        let c = p.try_send(t0 + ms(733)).unwrap();
+        let ok = Answer {
+            status: 200,
+            ..Answer::default()
+        };
+        p.on_answer(a, t0 + ms(2), &ok);
+        p.on_answer(b, t0 + ms(102), &ok);
+        let wait = ms(267);
+        let refused = Answer {
+            status: 429,
+            retry_after: Some(wait),
+            keep_away: Some(wait),
+            ..Answer::default()
+        };
+        p.on_answer(c, t0 + ms(734), &refused);
+        assert!(p.rate().unwrap() <= 2.0, "{:?}", p.pace());
+    }
+
+    /// An hourly quota (10 an hour, GitHub's headers) held the 11th request
+    /// the whole hour (3,706 s), silently; a daily one a day: the quota's
+    /// wait is a `Retry-After`'s at most, and the server's 429 decides.
+    #[test]
+    fn a_quota_of_an_hour_holds_no_longer_than_a_retry_after() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 10);
+        for (i, slot) in slots.iter().enumerate() {
+            let h = RateHeaders {
+                limit: Some(10.0),
+                window: None,
+                remaining: Some((9 - i) as f64),
+                reset: Some(Duration::from_secs(3600)),
+            };
+            p.on_answer(*slot, slot.at + ms(5), &with_headers(h));
+        }
+        // Asked again and again as it waits, as the pace asks it.
+        let next = drain(&mut p, t0 + Duration::from_secs(5), 1)[0].at;
+        let waited = next - (t0 + Duration::from_secs(5));
+        assert!(waited <= Duration::from_secs(121), "{waited:?}");
+    }
+
     #[test]
     fn headers_are_read_in_both_spellings() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -1558,10 +1615,17 @@ mod tests {
         let gap = Duration::from_secs_f64(1.0 / (2.0 * MARGIN));
         let (first, waited) = pace.send_slot(|_| panic!("no wait"), || false).unwrap();
         assert_eq!((first.at, waited), (t0, Duration::ZERO));
-        let mut heard = None;
-        let (second, waited) = pace.send_slot(|wait| heard = Some(wait), || false).unwrap();
+        let heard = Mutex::new(Vec::new());
+        let hear = |wait| heard.lock().unwrap().push(wait);
+        let (second, waited) = pace.send_slot(hear, || false).unwrap();
         assert_eq!((second.at, waited), (t0 + gap, gap));
-        assert_eq!(heard, Some(gap), "the wait is told before it begins");
+        let heard = heard.into_inner().unwrap();
+        assert_eq!(
+            heard.first(),
+            Some(&gap),
+            "the wait is told before it begins"
+        );
+        assert_eq!(heard.len(), 6, "and each time it is asked again: {heard:?}");
         assert_eq!(pace.waiting(), 0, "nobody left waiting");
         assert_eq!(pace.rate(), Some(2.0 * MARGIN));
     }
