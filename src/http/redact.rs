@@ -22,11 +22,14 @@ pub struct Redactor {
 /// Texts looked for, each kept as it is matched: whole in lower case (in
 /// any case, `%2f` is `%2F`, and a hex or UUID secret's case says
 /// nothing), in part as written but with `%2f` read as `%2F` (in any case,
-/// a word of the tool's own text, `Accounts`, would be a part of one).
+/// a word of the tool's own text, `Accounts`, would be a part of one), and
+/// in part as written: a part that begins at an escape's digits (`3b!Rt2Lm`
+/// of `Xk7%3b!Rt2LmW9`) has no `%` before them to be read as one.
 #[derive(Debug, Default)]
 struct Forms {
     lower: Vec<String>,
     cased: Vec<String>,
+    written: Vec<String>,
 }
 
 impl Forms {
@@ -35,6 +38,9 @@ impl Forms {
             .unwrap_or_else(|_| form.to_string());
         if !self.cased.contains(&cased) {
             self.lower.push(form.to_ascii_lowercase());
+            if cased != form {
+                self.written.push(form.to_string());
+            }
             self.cased.push(cased);
         }
     }
@@ -126,6 +132,8 @@ impl Redactor {
             let mut at = found(&forms.lower, &text.to_ascii_lowercase(), false);
             if parts {
                 at.extend(found(&forms.cased, &upper_hex_escapes(text), true));
+                at.extend(found(&forms.cased, text, true));
+                at.extend(found(&forms.written, text, true));
             }
             at
         };
@@ -374,6 +382,24 @@ mod tests {
         assert_eq!(r.redact_shown(words), words);
         // URLs still to be requested lose whole secrets only.
         assert_eq!(r.redact("a/Xk7Qp2Lm/9Vb4"), "a/Xk7Qp2Lm/9Vb4");
+    }
+
+    /// A part of a secret holding `%3b` that begins at the escape's digits
+    /// (no `%` before them to read them as one) was shown, up to 9
+    /// characters; and a stray `%` before a part of a hex secret read its
+    /// digits as an escape's (found by fuzzing).
+    #[test]
+    fn a_part_at_an_escapes_digits_or_after_a_stray_percent_is_hidden() {
+        let r = Redactor::default();
+        r.add("Xk7%3b!Rt2LmW9");
+        let shown = r.redact_shown("client secret ending 3b!Rt2LmW is not valid");
+        assert_eq!(shown, "client secret ending <redacted> is not valid");
+        let r = Redactor::default();
+        r.add("3f9a2c7e5b1d4a6f");
+        assert_eq!(
+            r.redact_shown("token %3f9a2c7e5 refused"),
+            "token %<redacted> refused"
+        );
     }
 
     /// `%2b` is `%2B` (RFC 3986 §2.1): an echo with lower-case (or
