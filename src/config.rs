@@ -855,7 +855,7 @@ fn secret_in_urls(
         // As sent, and as a form decodes it (`+` a space): a secret may
         // hold a `+` (base64) or a space.
         let query = format!("{path}?{}", url.query().unwrap_or_default());
-        [query.clone(), query.replace('+', " ")]
+        [query.as_str(), &query.replace('+', " ")]
             .iter()
             .any(|query| {
                 let decoded = percent_encoding::percent_decode_str(query).decode_utf8_lossy();

@@ -23,8 +23,9 @@ pub const TOTAL: &str = "TOTAL";
 /// Accounts counted per status: the documented statuses first, in the
 /// API reference's order (zeros included), then any other status in the
 /// order first seen.
-/// Found by an index, not by a look along them: an API with a status per
-/// account (none of them documented) made a count quadratic.
+///
+/// Each found by an index, not by a look along them: an API with a status
+/// per account (none of them documented) made a count quadratic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusCounts(Vec<(Status, u64)>, HashMap<Status, usize>);
 

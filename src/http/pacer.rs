@@ -397,12 +397,12 @@ impl Pacer {
         let (limit, window) = self
             .quota
             .filter(|_| self.source == Some(Source::Headers))?;
-        // A little longer, as the rate is a little lower (MARGIN): the
-        // request reaches the server a moment after its slot.
         // No longer than a Retry-After is waited (§5): an hourly quota held
         // the next request an hour, silently; beyond that the 429 decides.
-        let window = window.min(MAX_RETRY_AFTER);
-        let (limit, window) = (limit as usize, window.div_f64(MARGIN));
+        // And a little longer, as the rate is a little lower (MARGIN): the
+        // request reaches the server a moment after its slot.
+        let window = window.min(MAX_RETRY_AFTER).div_f64(MARGIN);
+        let limit = limit as usize;
         let since = now.checked_sub(window);
         let mut within = (self.recent.iter().rev()).take_while(|&&t| since.is_none_or(|s| t > s));
         let leaves = within.nth(limit.checked_sub(1)?)?;

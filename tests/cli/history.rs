@@ -1373,22 +1373,11 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
         "{err}"
     );
     // Each with its latest name, not the greatest spelling it ever had.
-    fs::write(
-        &twins,
-        jsonl(&[
-            json!({"id": "t-1", "name": "TWIN", "status": "ACTIVE"}),
-            json!({"id": "t-2", "name": "twin", "status": "CHURNED"}),
-        ]),
-    )
-    .unwrap();
-    let import = [
-        "snapshot",
-        "--import",
-        twins.to_str().unwrap(),
-        "--at",
-        "2026-11-02",
-    ];
-    ok(&offline(&sb, &store).args(import).output().unwrap());
+    let renamed = jsonl(&[
+        json!({"id": "t-1", "name": "TWIN", "status": "ACTIVE"}),
+        json!({"id": "t-2", "name": "twin", "status": "CHURNED"}),
+    ]);
+    import_each(&sb, &store, &[("2026-11-02", &renamed)]);
     let err = fails_with(
         &offline(&sb, &store)
             .args(["history", "twin"])

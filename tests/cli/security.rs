@@ -757,6 +757,29 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// `list --timeout 1` with `config` (no secret in the environment), in a session of its own: no
+/// terminal, whatever runs the tests.
+#[cfg(unix)]
+fn list_with_no_terminal(
+    sb: &Sandbox,
+    fake: &FakeApi,
+    config: &std::path::Path,
+) -> std::process::Output {
+    support::require_tool("setsid", "util-linux");
+    std::process::Command::new("setsid")
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .arg("--config")
+        .arg(config)
+        .args(["list", "--timeout", "1"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(fake))
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// A `client_secret_cmd` waiting for an answer no one can give (a password manager waiting to
 /// be unlocked, in cron) held the run for ever: with no terminal it has the run's `--timeout`,
 /// and is stopped. The script waits in `sleep` (exec'd, so that stopping it ends the wait).
@@ -766,20 +789,7 @@ fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_termina
     let fake = fake_with(simple_accounts(4), Faults::default());
     let sb = Sandbox::new();
     let config = secret_cmd_config(&sb, "exec sleep 600\n", "");
-    // In a session of its own: no terminal, whatever runs the tests.
-    support::require_tool("setsid", "util-linux");
-    let output = std::process::Command::new("setsid")
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-        .arg("--config")
-        .arg(&config)
-        .args(["list", "--timeout", "1"])
-        .env_clear()
-        .envs(sb.env())
-        .envs(support::tool_env(&fake))
-        .env_remove("TALKDESK_CLIENT_SECRET")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let output = list_with_no_terminal(&sb, &fake, &config);
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
@@ -803,19 +813,7 @@ fn the_programs_a_timed_out_client_secret_cmd_started_are_stopped_with_it() {
         pid_file.display()
     );
     let config = secret_cmd_config(&sb, &script, "");
-    support::require_tool("setsid", "util-linux");
-    let output = std::process::Command::new("setsid")
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-        .arg("--config")
-        .arg(&config)
-        .args(["list", "--timeout", "1"])
-        .env_clear()
-        .envs(sb.env())
-        .envs(support::tool_env(&fake))
-        .env_remove("TALKDESK_CLIENT_SECRET")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let output = list_with_no_terminal(&sb, &fake, &config);
     assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
     let pid: i32 = std::fs::read_to_string(&pid_file)
         .unwrap()
