@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
 use crate::atomic_file::read_at_most;
@@ -153,19 +154,16 @@ macro_rules! not_text {
     )*};
 }
 
-impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
+impl<'de> Visitor<'de> for SecretTextVisitor {
     type Value = SecretText;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a quoted string")
     }
 
+    // (serde's `visit_string` and `visit_borrowed_str` come here.)
     fn visit_str<E>(self, v: &str) -> std::result::Result<SecretText, E> {
         Ok(SecretText::Text(v.to_string()))
-    }
-
-    fn visit_string<E>(self, v: String) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Text(v))
     }
 
     not_text!(
@@ -179,23 +177,12 @@ impl<'de> serde::de::Visitor<'de> for SecretTextVisitor {
     );
 
     // An array, a table or a date (a table to serde): read and dropped.
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<SecretText, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(SecretText::Other)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<SecretText, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| SecretText::Other)
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<SecretText, A::Error> {
-        while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(SecretText::Other)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<SecretText, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| SecretText::Other)
     }
 }
 
