@@ -1188,10 +1188,7 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     // command that prints without end is stopped, not held in memory.
     let pipe = child.stdout.take().expect("stdout is piped");
     let timeout = unattended.then_some(timeout);
-    let (status, stdout) = wait_for_secret(child, pipe, program, timeout).map_err(|e| match e {
-        Waited::Io(e) => cannot_run(e),
-        Waited::Stopped(e) => e,
-    })?;
+    let (status, stdout) = wait_for_secret(child, pipe, program, timeout, cannot_run)?;
     if !status.success() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` failed ({status}){}",
@@ -1201,23 +1198,17 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     first_line_secret(program, &stdout)
 }
 
-/// How waiting for `client_secret_cmd` failed.
-enum Waited {
-    /// Reading its output or its status.
-    Io(std::io::Error),
-    /// It was stopped: it printed too much, or ran past the timeout.
-    Stopped(anyhow::Error),
-}
-
 /// Reads what `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`], and
 /// waits for it to end, `timeout` at most if there is one (then it leads a
-/// process group, which is stopped with it).
+/// process group, which is stopped with it). Failing to read its output
+/// or its status is `cannot_run`.
 fn wait_for_secret(
     mut child: std::process::Child,
     pipe: std::process::ChildStdout,
     program: &str,
     timeout: Option<Duration>,
-) -> Result<(std::process::ExitStatus, Vec<u8>), Waited> {
+    cannot_run: impl Fn(std::io::Error) -> anyhow::Error,
+) -> Result<(std::process::ExitStatus, Vec<u8>)> {
     let reader = std::thread::spawn(move || read_at_most(pipe, SECRET_CMD_MAX));
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
     let stop = |child: &mut std::process::Child, why: String| {
@@ -1228,7 +1219,7 @@ fn wait_for_secret(
         }
         let _ = child.kill();
         let _ = child.wait();
-        Waited::Stopped(config_error(format!("client_secret_cmd `{program}` {why}")))
+        config_error(format!("client_secret_cmd `{program}` {why}"))
     };
     let mut stdout = None;
     let mut reader = Some(reader);
@@ -1242,11 +1233,11 @@ fn wait_for_secret(
                         format!("printed more than {kib} KiB; check the command"),
                     ));
                 }
-                Ok(read) => stdout = Some(read.map_err(Waited::Io)?),
+                Ok(read) => stdout = Some(read.map_err(&cannot_run)?),
                 Err(_) => return Err(stop(&mut child, "could not be read".into())),
             }
         }
-        match child.try_wait().map_err(Waited::Io)? {
+        match child.try_wait().map_err(&cannot_run)? {
             Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
             _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
                 let secs = timeout.unwrap_or_default().as_secs();
