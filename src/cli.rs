@@ -549,15 +549,13 @@ fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, Str
             u64::MAX => format!("{low} or more"),
             _ => format!("{low} to {high}"),
         };
-        let n = match text.parse::<u64>() {
-            Ok(n) => Some(n),
-            // Digits beyond 64 bits.
-            Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => None,
-            Err(_) => return Err(format!("`{text}` is not a whole number; use {wanted}")),
-        };
-        match n {
-            Some(n) if n < low => Err(format!("must be {wanted}")),
-            Some(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),
+        match text.parse::<u64>() {
+            Ok(n) if n < low => Err(format!("must be {wanted}")),
+            Ok(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),
+            // Digits beyond 64 bits are too large too.
+            Err(_) if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("`{text}` is not a whole number; use {wanted}"))
+            }
             _ => Err(format!("`{text}` is too large; use at most {high}")),
         }
     }
