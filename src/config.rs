@@ -416,9 +416,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 // TOML reads `client_id = 0a1b` as a bad number and
                 // `test-client` as a bad `true`: say what it is (the key,
                 // never the value, which may be a secret).
-                message = format!(
-                    "{key} must be a quoted string, e.g. {key} = \"…\"; put its value in quotes"
-                );
+                message = format!("{key} {}", needs_quotes(key));
             }
             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             Err(config_error(format!(
@@ -447,6 +445,11 @@ fn unquoted_text_key(text: &str, line: usize) -> Option<&str> {
     let (key, value) = (key.trim(), value.trim_start());
     let quoted = value.starts_with(['"', '\'', '[', '{']) || value.is_empty();
     (TEXT_KEYS.contains(&key) && !quoted).then_some(key)
+}
+
+/// What to do about `key`'s value written without quotes.
+fn needs_quotes(key: &str) -> String {
+    format!("must be a quoted string, e.g. {key} = \"…\"; put its value in quotes")
 }
 
 /// Warns when group or others can read the config file (as ssh does).
@@ -732,11 +735,7 @@ impl Lookup<'_> {
         };
         match value.get_ref() {
             SecretText::Text(text) => Ok(Some(Spanned::new(value.span(), text.clone()))),
-            SecretText::Other => Err(self.error(
-                value,
-                key,
-                &format!("must be a quoted string, e.g. {key} = \"…\"; put its value in quotes"),
-            )),
+            SecretText::Other => Err(self.error(value, key, &needs_quotes(key))),
         }
     }
 
