@@ -555,30 +555,27 @@ fn select_profile(
     file: Option<(String, BTreeMap<String, RawProfile>)>,
 ) -> Result<(String, RawProfile, Option<Vec<String>>)> {
     let optional = name.value == DEFAULT_PROFILE;
-    let Some(path) = path else {
-        return match optional {
-            true => Ok((String::new(), RawProfile::default(), None)),
-            false => Err(config_error(format!(
+    let init = |path| command_with(path, name, "config init");
+    // (A file is read only from a path.)
+    let (Some(path), Some((text, mut profiles))) = (path, file) else {
+        return match path {
+            Some(path) if path.source != Source::Default => Err(config_error(format!(
+                "config file {} does not exist; create it with `{}` or fix the path",
+                path.value.display(),
+                init(path)
+            ))),
+            _ if optional => Ok(Default::default()),
+            Some(path) => Err(config_error(format!(
+                "profile `{}` not found: config file {} does not exist; create it with `{}`",
+                name.value,
+                path.value.display(),
+                init(path)
+            ))),
+            None => Err(config_error(format!(
                 "profile `{}` not found: there is no config file, as {NO_CONFIG_FOLDER}; pass --config with the settings file",
                 name.value
             ))),
         };
-    };
-    let shown = path.value.display();
-    let init = command_with(path, name, "config init");
-    let Some((text, mut profiles)) = file else {
-        if path.source != Source::Default {
-            return Err(config_error(format!(
-                "config file {shown} does not exist; create it with `{init}` or fix the path"
-            )));
-        }
-        if !optional {
-            return Err(config_error(format!(
-                "profile `{}` not found: config file {shown} does not exist; create it with `{init}`",
-                name.value
-            )));
-        }
-        return Ok((String::new(), RawProfile::default(), None));
     };
     if let Some(raw) = profiles.remove(&name.value) {
         return Ok((text, raw, None));
@@ -588,8 +585,9 @@ fn select_profile(
         return Ok((text, RawProfile::default(), Some(names)));
     }
     Err(config_error(format!(
-        "profile `{}` not found in {shown} (profiles: {}); add a [{}] table or pick another with --profile",
+        "profile `{}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
         name.value,
+        path.value.display(),
         listed(&names),
         toml_key(&name.value)
     )))
