@@ -877,7 +877,8 @@ pub fn account_name_advice(name: &str) -> Option<String> {
     // One label of a host name: no hyphen at either end, 63 at most.
     // `mycompany.mytalkdesk.com` or its URL pasted whole: its first label.
     let host = name.split_once("://").map_or(name, |(_, rest)| rest);
-    let label = host.split(['.', '/', ':']).next().unwrap_or_default();
+    let host_name = host.split(['/', ':']).next().unwrap_or_default();
+    let label = host_name.split('.').next().unwrap_or_default();
     let why = match () {
         _ if !valid
             && host.contains('.')
@@ -885,13 +886,7 @@ pub fn account_name_advice(name: &str) -> Option<String> {
             && account_name_advice(label).is_none() =>
         {
             // `mycompany.mytalkdesk.eu`: the region is in the name too.
-            let top = host
-                .split(['/', ':'])
-                .next()
-                .unwrap_or_default()
-                .rsplit('.')
-                .next();
-            let region = match top {
+            let region = match host_name.rsplit('.').next() {
                 Some(top @ ("eu" | "ca")) => format!(", with region {top}"),
                 _ => String::new(),
             };
