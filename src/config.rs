@@ -358,11 +358,11 @@ const CONFIG_MAX: u64 = 1 << 20;
 
 /// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
+    let shown = path.display();
     // Said as such (Linux says "Is a directory", Windows "Access denied").
     if path.is_dir() {
         return Err(config_error(format!(
-            "config file {} is a folder; pass --config with a file path",
-            path.display()
+            "config file {shown} is a folder; pass --config with a file path"
         )));
     }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
@@ -375,22 +375,19 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(config_error(format!(
-                "config file {}, line {line}: not UTF-8 text; save the file as UTF-8",
-                path.display()
+                "config file {shown}, line {line}: not UTF-8 text; save the file as UTF-8"
             )));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
             return Err(config_error(format!(
-                "config file {} is larger than {} MiB, far more than any settings; pass --config with the settings file",
-                path.display(),
+                "config file {shown} is larger than {} MiB, far more than any settings; pass --config with the settings file",
                 CONFIG_MAX >> 20
             )));
         }
         Err(e) => {
             return Err(config_error(format!(
-                "cannot read config file {}: {e}; check its permissions",
-                path.display()
+                "cannot read config file {shown}: {e}; check its permissions"
             )));
         }
     };
@@ -420,8 +417,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             }
             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             Err(config_error(format!(
-                "config file {}{at}: {message}; fix it or compare with config.example.toml",
-                path.display()
+                "config file {shown}{at}: {message}; fix it or compare with config.example.toml"
             )))
         }
     }
