@@ -173,18 +173,13 @@ fn show(ctx: &Context) -> Result<()> {
 /// terminal) at the config path in use.
 fn init(ctx: &Context, force: bool) -> Result<()> {
     let sourced_path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
-    let path = sourced_path.value.clone();
+    let path = &sourced_path.value;
+    let shown = path.display();
     if path.is_dir() {
-        bail!(
-            "{} is a folder; pass --config with a file path",
-            path.display()
-        );
+        bail!("{shown} is a folder; pass --config with a file path");
     }
     if path.exists() && !force {
-        bail!(
-            "{} already exists; pass --force to overwrite it",
-            path.display()
-        );
+        bail!("{shown} already exists; pass --force to overwrite it");
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
@@ -193,13 +188,11 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         let mut stderr = io::stderr();
         writeln!(
             stderr,
-            "Writing {}. Answer to fill in the [{profile}] profile; press Enter to skip a question.",
-            path.display()
+            "Writing {shown}. Answer to fill in the [{profile}] profile; press Enter to skip a question."
         )?;
         let answers = match ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret) {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(
-                "the input ended before the questions were answered; nothing was written to {}",
-                path.display()
+                "the input ended before the questions were answered; nothing was written to {shown}"
             ),
             answers => answers?,
         };
@@ -215,9 +208,9 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
         (TEMPLATE.to_string(), false)
     };
     let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
-    write_private(&path, &text, force)?;
+    write_private(path, &text, force)?;
     // A notice, as the other commands' (stdout is for what was asked).
-    ctx.log.note(&format!("wrote {}", path.display()));
+    ctx.log.note(&format!("wrote {shown}"));
     // Run as printed, the check reads the file and profile written.
     let check = command_with(&sourced_path, &sourced_profile, "auth check");
     let todo = if complete {
