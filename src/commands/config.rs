@@ -304,38 +304,33 @@ fn question(
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
+    let (shown, folder) = (path.display(), dir.display());
     create_private_dir(dir).with_context(|| {
         // A file where a folder of the path should be (it said only "File exists").
         let file = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir());
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
         format!(
-            "cannot create the folder {}{}",
-            dir.display(),
+            "cannot create the folder {folder}{}",
             file.unwrap_or_default()
         )
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
-    followed(path).with_context(|| format!("cannot write {}", path.display()))?;
+    followed(path).with_context(|| format!("cannot write {shown}"))?;
     let mut file = AtomicFile::create(path).map_err(|e| match e.kind() {
         // Not a regular file (a device): the folder's permissions are fine.
         io::ErrorKind::InvalidInput => {
             anyhow::Error::new(e).context("cannot write the config file")
         }
-        _ => anyhow::Error::new(e).context(format!(
-            "cannot write in {}; check its permissions",
-            dir.display()
-        )),
+        _ => anyhow::Error::new(e)
+            .context(format!("cannot write in {folder}; check its permissions")),
     })?;
     file.write_all(text.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
+        .with_context(|| format!("writing {shown}"))?;
     file.commit(force).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{} already exists; pass --force to overwrite it",
-                path.display()
-            )
+            anyhow::anyhow!("{shown} already exists; pass --force to overwrite it")
         } else {
-            anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
+            anyhow::Error::new(e).context(format!("cannot write {shown}"))
         }
     })
 }
