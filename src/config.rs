@@ -199,9 +199,6 @@ pub struct Overrides {
     pub max_rate: Option<f64>,
 }
 
-/// The environment variable of `max_rate`.
-pub const MAX_RATE_VAR: &str = "TALKDESK_MAX_RATE";
-
 /// The highest `max_rate` accepted, requests per second.
 pub const MAX_RATE_CEILING: f64 = 10_000.0;
 
@@ -948,12 +945,11 @@ impl Settings {
             select_profile(config_path.as_ref(), &profile, file.flatten())?;
         // (No file, no value of it to name it.)
         let path = config_path.as_ref().map_or(Path::new(""), |p| &*p.value);
-        let name = profile.value.as_str();
         let at = Lookup {
             env,
             text: &text,
             path,
-            profile: name,
+            profile: &profile.value,
         };
         let o = overrides;
 
@@ -991,7 +987,7 @@ impl Settings {
         )?;
         let max_rate = at.get(
             flag_value("--max-rate", o.max_rate),
-            Some(MAX_RATE_VAR),
+            Some("TALKDESK_MAX_RATE"),
             key!(raw.max_rate),
             |rate: f64| check_max_rate(rate).map_err(|e| format!("is {rate}: it {e}")),
         )?;
@@ -1076,8 +1072,7 @@ impl Settings {
             ));
         };
         let path = config_path.value.display();
-        let profile = &self.profile.value;
-        let table = toml_key(profile);
+        let table = toml_key(&self.profile.value);
         let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
         let file = if let Some(names) = others {
             format!(
