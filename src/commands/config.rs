@@ -196,13 +196,9 @@ fn init(ctx: &Context, force: bool) -> Result<()> {
             ),
             answers => answers?,
         };
-        let complete = [
-            &answers.account_name,
-            &answers.client_id,
-            &answers.client_secret,
-        ]
-        .iter()
-        .all(|answer| answer.is_some());
+        let complete = answers.account_name.is_some()
+            && answers.client_id.is_some()
+            && answers.client_secret.is_some();
         (fill_template(&answers), complete)
     } else {
         (TEMPLATE.to_string(), false)
