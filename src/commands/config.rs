@@ -13,7 +13,7 @@ use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
-    config_path_in_use, profile_in_use, toml_key,
+    config_path_in_use, listed, profile_in_use, toml_key,
 };
 use crate::http::redact::Redactor;
 use crate::output::report::{ReportCell, render_table};
@@ -124,10 +124,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     };
     let mut profile = row("profile", Some(&s.profile), text);
     if let Some(names) = &s.profiles_instead {
-        let names = crate::config::listed(names);
-        profile[1]
-            .text
-            .push_str(&format!(" (not in the file; it has: {names})"));
+        profile[1].text += &format!(" (not in the file; it has: {})", listed(names));
     }
     let cache = default_cache_dir().map(|d| Sourced::new(d, Source::Default));
     let mut rows = vec![
