@@ -251,11 +251,9 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
             None => {}
         }
     }
-    match choice.map(str::to_ascii_lowercase).as_deref() {
-        Some("always") => clap::ColorChoice::Always,
-        Some("never") => clap::ColorChoice::Never,
-        _ => clap::ColorChoice::Auto,
-    }
+    // In any case, as `--color` itself; anything else is for clap to refuse.
+    let choice = choice.and_then(|choice| ValueEnum::from_str(choice, true).ok());
+    choice.unwrap_or(clap::ColorChoice::Auto)
 }
 
 /// The `-v`s among `args` (up to `--`), option values told apart as clap
