@@ -11,6 +11,8 @@ use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::account::Status;
 use crate::history::when::Every;
 pub use crate::output::{OutputFormat, ReportFormat};
+/// When to use colour: clap's own auto, always and never.
+pub use clap::ColorChoice as ColorWhen;
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -573,14 +575,6 @@ impl ValueEnum for Status {
         let documented = DOCUMENTED.iter().find(|s| *s == self)?;
         Some(PossibleValue::new(documented.as_str()))
     }
-}
-
-/// When to use colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
 }
 
 #[cfg(test)]
