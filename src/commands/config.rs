@@ -79,18 +79,16 @@ fn path(ctx: &Context) -> Result<()> {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
     };
-    if path.value.is_dir() {
-        ctx.log.note(&format!(
-            "is a folder, not a file ({from}); pass --config with a file path"
-        ));
+    let note = if path.value.is_dir() {
+        format!("is a folder, not a file ({from}); pass --config with a file path")
     } else if path.value.exists() {
-        ctx.log.note(&format!("exists ({from})"));
+        format!("exists ({from})")
     } else {
         let profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
         let init = command_with(&path, &profile, "config init");
-        ctx.log
-            .note(&format!("does not exist ({from}); create it with `{init}`"));
-    }
+        format!("does not exist ({from}); create it with `{init}`")
+    };
+    ctx.log.note(&note);
     Ok(())
 }
 
