@@ -247,7 +247,6 @@ pub enum Source {
 pub struct Change {
     /// Requests a second now paced to.
     pub rate: f64,
-    pub source: Source,
     /// Why, in a few words.
     pub why: String,
 }
@@ -493,7 +492,6 @@ impl Pacer {
             before.is_none_or(|(r, b, s)| (r - rate).abs() > 1e-9 || b != burst || s != source);
         changed.then(|| Change {
             rate,
-            source,
             why: why.unwrap_or_else(|| "--max-rate".into()),
         })
     }
@@ -913,7 +911,7 @@ mod tests {
         let change = p
             .on_answer(slots[2], t0 + ms(6), &refused(Some(1)))
             .expect("a pace");
-        assert_eq!(change.source, Source::Refusals);
+        assert_eq!(p.pace().map(|(_, _, s)| s), Some(Source::Refusals));
         assert!((change.rate - 2.0 * MARGIN).abs() < 1e-9, "{change}");
         // The other request of the same burst changes nothing more.
         assert_eq!(p.on_answer(slots[3], t0 + ms(7), &refused(Some(1))), None);
@@ -952,7 +950,7 @@ mod tests {
             ..refused(None)
         };
         let change = p.on_answer(slots[2], t0, &unavailable).expect("a pace");
-        assert_eq!(change.source, Source::Refusals);
+        assert_eq!(p.pace().map(|(_, _, s)| s), Some(Source::Refusals));
         assert!(
             change.why.starts_with("HTTP 503 after 2 requests"),
             "{change}"
@@ -1260,10 +1258,9 @@ mod tests {
             remaining: Some(0.0),
             reset: Some(Duration::from_secs(1)),
         };
-        let change = p
-            .on_answer(slot, t0 + ms(10), &with_headers(h))
+        p.on_answer(slot, t0 + ms(10), &with_headers(h))
             .expect("a pace");
-        assert_eq!(change.source, Source::Headers);
+        assert_eq!(p.pace().map(|(_, _, s)| s), Some(Source::Headers));
         // Nothing remains until the reset, then the burst of 2, and no
         // third in the same second (the bucket alone sent it after 0.52 s).
         assert_eq!(p.try_send(t0 + ms(20)), Err(ms(990)));
