@@ -360,30 +360,25 @@ impl Client {
             // the others kept may be closed as well.
             let outcome = self.paced_attempt(request, attempt, sent_again)?;
             let resend = self.answered_before(&origin, &outcome) && !sent_again;
-            let outcome = match outcome {
-                // Sent again at once on a new connection, once, as curl and
-                // Go do: a server's keep-alive timeout racing the request is
-                // no failure of the server.
-                Attempt::Dropped(message) if resend => {
-                    sent_again = true;
-                    self.debug(&format!(
-                        "sending {request} again on a new connection, not counted as a retry ({message})"
-                    ));
-                    continue;
+            // Sent again at once on a new connection, once, as curl and Go
+            // do: a server's keep-alive timeout racing the request is no
+            // failure of the server. The same race answered `408 Request
+            // Timeout` and closed (Node's `http`, HAProxy's request
+            // timeout) is sent again likewise, as Chromium and Go do.
+            let race = match &outcome {
+                Attempt::Dropped(message) => Some(message.as_str()),
+                Attempt::Reply(reply, _) if reply.status == 408 => {
+                    Some("HTTP 408 as the connection was kept")
                 }
-                Attempt::Dropped(message) => Attempt::Transient(message),
-                // The same race, answered `408 Request Timeout` and closed
-                // (Node's `http`, HAProxy's request timeout): as Chromium
-                // and Go do, sent again likewise.
-                Attempt::Reply(reply, _) if reply.status == 408 && resend => {
-                    sent_again = true;
-                    self.debug(&format!(
-                        "sending {request} again on a new connection, not counted as a retry (HTTP 408 as the connection was kept)"
-                    ));
-                    continue;
-                }
-                outcome => outcome,
+                _ => None,
             };
+            if let Some(race) = race.filter(|_| resend) {
+                sent_again = true;
+                self.debug(&format!(
+                    "sending {request} again on a new connection, not counted as a retry ({race})"
+                ));
+                continue;
+            }
             // The run's refusals in a row end it as one request's tries
             // would: pages in flight do not each spend their own.
             let spent = |status: u16| {
@@ -409,7 +404,7 @@ impl Client {
                     reply.retries = attempt;
                     return Ok(reply);
                 }
-                Attempt::Transient(message) if last => {
+                Attempt::Transient(message) | Attempt::Dropped(message) if last => {
                     return Err(no_answer_after(request, &message, attempt));
                 }
                 Attempt::Reply(reply, answer) => (
@@ -597,10 +592,9 @@ impl Client {
         let outcome = self.attempt(request, anew, authorization.as_deref());
         let elapsed = started.elapsed();
         let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
-        let ended = match (&outcome, slot) {
-            (Ok(Attempt::Reply(reply, _)), None) => reply.status.to_string(),
-            (Ok(Attempt::Reply(reply, answer)), Some(slot)) => {
-                if let Some(change) = self.pace.on_answer(slot, answer) {
+        let ended = match &outcome {
+            Ok(Attempt::Reply(reply, answer)) => {
+                if let Some(change) = slot.and_then(|slot| self.pace.on_answer(slot, answer)) {
                     self.debug(&format!("rate limit: {change}"));
                     if change.rate < SLOW_RATE {
                         let why = format!("{:.0} s: {}", 1.0 / change.rate, change.why);
@@ -609,21 +603,21 @@ impl Client {
                 }
                 reply.status.to_string()
             }
-            (Ok(Attempt::Transient(message) | Attempt::Dropped(message)), _) => {
+            Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => {
                 no_answer();
                 message.clone()
             }
-            (Err(_), _) => {
+            Err(_) => {
                 no_answer();
                 "failed".to_string()
             }
         };
-        let retry = match attempt {
-            0 => String::new(),
-            n => format!(", retry {n}"),
-        };
-        let ms = elapsed.as_millis();
-        self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
+        let retry = (attempt > 0).then(|| format!(", retry {attempt}"));
+        let retry = retry.unwrap_or_default();
+        self.debug(&format!(
+            "{request} -> {ended} ({} ms{retry})",
+            elapsed.as_millis()
+        ));
         outcome
     }
 
@@ -985,10 +979,8 @@ fn or_the_proxy(via: Option<&Via>) -> String {
 
 /// The error of a request that got no answer in its last try.
 fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Error {
-    let after = match retries {
-        0 => String::new(),
-        n => format!(" (after {})", counted(n, "retry", "retries")),
-    };
+    let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
+    let after = after.unwrap_or_default();
     // Raising a timeout never helps a proxy that hangs up.
     let check = match message.contains(PROXY_HUNG_UP) {
         true => "check the proxy and the scheme of its URL (http:// or https://)",
