@@ -64,22 +64,14 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
 /// of the century before (httpdate reads 1970–2069 whatever the year now).
 /// `None` for any other form, or a clock past the years jiff knows (9999).
 fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
+    const DAYS: &str = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday";
     let (weekday, rest) = value.split_once(", ")?;
     let (date, time) = rest.split_once(' ')?;
     let [day, month, yy] = date.split('-').collect::<Vec<_>>()[..] else {
         return None;
     };
     let digits = yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit());
-    if !digits || !DAYS.contains(&weekday) {
+    if !digits || !DAYS.split(' ').any(|day| day == weekday) {
         return None;
     }
     let yy: i64 = yy.parse().ok()?;
