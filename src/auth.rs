@@ -87,11 +87,6 @@ pub struct Token {
 }
 
 impl Token {
-    /// `Bearer …`, for the Authorization header.
-    pub fn bearer(&self) -> String {
-        format!("Bearer {}", self.access_token.expose())
-    }
-
     /// Too near its expiry to be sent: within the cache's margin, or half
     /// its life when that is shorter. A token issued already expired
     /// (`expires_in: 0`) is sent as it is: the API's 401 decides.
@@ -486,8 +481,7 @@ impl<'a> Auth<'a> {
             ))
         })?;
         redactor.add(&parsed.access_token);
-        let unusable = unusable(&parsed);
-        if let Some(why) = unusable {
+        if let Some(why) = unusable(&parsed) {
             return Err(api_error(format!("{context}: {why}; check token_url")));
         }
         let now = now_secs();
@@ -500,10 +494,9 @@ impl<'a> Auth<'a> {
             expiry_reported: parsed.expires_in.is_some(),
         };
         if let Some(Err(e)) = self.cache.as_ref().map(|c| c.store(&self.creds, &token)) {
-            self.client.warn(&format!(
-                "could not cache the token: {}",
-                crate::error::one_line(&e)
-            ));
+            let why = one_line(&e);
+            self.client
+                .warn(&format!("could not cache the token: {why}"));
         }
         Ok(token)
     }
@@ -565,7 +558,7 @@ impl Bearer for Auth<'_> {
         // (An expiry past what a clock holds is no expiry: `expires_in: 1e20`.)
         let at = UNIX_EPOCH.checked_add(Duration::from_secs(token.expires_at));
         let expires = at.filter(|_| life > 0);
-        Ok((token.bearer(), expires))
+        Ok((format!("Bearer {}", token.access_token.expose()), expires))
     }
 
     /// The API refused `rejected` with 401: drop it and its cache entry,
