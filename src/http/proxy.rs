@@ -194,18 +194,19 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
     Ok(Chosen { proxy, var })
 }
 
-/// The hosts that go direct.
+/// The hosts that go direct: each entry, and the port it is for (any
+/// when `None`).
 #[derive(Debug, Default, PartialEq)]
-pub struct NoProxy(Vec<Entry>);
+pub struct NoProxy(Vec<(Entry, Option<u16>)>);
 
 #[derive(Debug, PartialEq)]
 enum Entry {
     All,
     /// The domain itself and every host under it.
-    Domain(String, Option<u16>),
-    Ip(IpAddr, Option<u16>),
+    Domain(String),
+    Ip(IpAddr),
     /// An address range: the network and its prefix length.
-    Net(IpAddr, u8, Option<u16>),
+    Net(IpAddr, u8),
 }
 
 impl NoProxy {
@@ -219,38 +220,35 @@ impl NoProxy {
     pub fn matches(&self, host: &str, port: u16) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         let ip = host.parse::<IpAddr>().ok();
-        self.0.iter().any(|entry| match entry {
+        let matches = |entry: &Entry| match entry {
             Entry::All => true,
             // A name never matches an address (as curl): `0.0.1` is not
             // a domain of 127.0.0.1.
-            Entry::Domain(domain, want) => {
+            Entry::Domain(domain) => {
                 ip.is_none()
-                    && want.is_none_or(|p| p == port)
                     && (host == *domain
                         || host
                             .strip_suffix(domain.as_str())
                             .is_some_and(|rest| rest.ends_with('.')))
             }
-            Entry::Ip(addr, want) => {
-                want.is_none_or(|p| p == port)
-                    && ip.is_some_and(|ip| ip.to_canonical() == addr.to_canonical())
+            Entry::Ip(addr) => ip.is_some_and(|ip| ip.to_canonical() == addr.to_canonical()),
+            Entry::Net(net, prefix) => {
+                ip.is_some_and(|ip| either_form(ip).any(|ip| in_network(ip, *net, *prefix)))
             }
-            Entry::Net(net, prefix, want) => {
-                want.is_none_or(|p| p == port)
-                    && ip.is_some_and(|ip| either_form(ip).any(|ip| in_network(ip, *net, *prefix)))
-            }
-        })
+        };
+        (self.0.iter()).any(|(entry, want)| want.is_none_or(|p| p == port) && matches(entry))
     }
 }
 
 impl Entry {
-    fn parse(raw: &str) -> Option<Entry> {
+    /// An entry, and the port it is for.
+    fn parse(raw: &str) -> Option<(Entry, Option<u16>)> {
         let text = raw.trim().to_ascii_lowercase();
         if text.is_empty() {
             return None;
         }
         if text == "*" {
-            return Some(Entry::All);
+            return Some((Entry::All, None));
         }
         if let Some((addr, prefix)) = text.split_once('/') {
             let addr: IpAddr = addr.trim_matches(['[', ']']).parse().ok()?;
@@ -260,11 +258,11 @@ impl Entry {
             };
             let prefix: u8 = prefix.parse().ok()?;
             let max = if addr.is_ipv4() { 32 } else { 128 };
-            return (prefix <= max).then_some(Entry::Net(addr, prefix, port));
+            return (prefix <= max).then_some((Entry::Net(addr, prefix), port));
         }
         // A bare v6 address (several colons, no port).
         if let Ok(addr) = text.parse::<IpAddr>() {
-            return Some(Entry::Ip(addr, None));
+            return Some((Entry::Ip(addr), None));
         }
         // `host:port`, `v4:port` and `[v6]:port` carry a port; `[v6]` does not.
         let (host, port) = match text.rsplit_once(':') {
@@ -273,7 +271,7 @@ impl Entry {
         };
         let unbracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
         if let Ok(addr) = unbracketed.unwrap_or(host).parse::<IpAddr>() {
-            return Some(Entry::Ip(addr, port));
+            return Some((Entry::Ip(addr), port));
         }
         let domain = host
             .trim_start_matches("*.")
@@ -282,7 +280,7 @@ impl Entry {
         if domain.is_empty() || domain.contains(['*', '/', ' ', '[', ']']) {
             return None;
         }
-        Some(Entry::Domain(domain.to_string(), port))
+        Some((Entry::Domain(domain.to_string()), port))
     }
 }
 
