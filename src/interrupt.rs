@@ -87,12 +87,6 @@ fn forget(list: &mut Vec<PathBuf>, path: &Path) {
     }
 }
 
-fn remove_all(paths: &[PathBuf]) {
-    for path in paths {
-        let _ = fs::remove_file(path);
-    }
-}
-
 /// Notes, at start, which of the signals that end a process the tool may
 /// catch later: those whose disposition is not "ignore". Nothing is caught
 /// yet.
@@ -140,7 +134,9 @@ fn catch(signals: &[i32]) {
             if let Some(signal) = signals.forever().next() {
                 // The list stays locked: no rename starts before the end.
                 let held = pending();
-                remove_all(&held);
+                for path in held.iter() {
+                    let _ = fs::remove_file(path);
+                }
                 // signal-hook's emulate_default_handler knows no SIGIO.
                 // SAFETY: setting a signal's default action and raising it.
                 unsafe {
@@ -245,7 +241,9 @@ mod tests {
             .filter(|p| p.starts_with(dir.path()))
             .cloned()
             .collect();
-        remove_all(&ours);
+        for path in &ours {
+            let _ = fs::remove_file(path);
+        }
         assert!(!a.exists(), "a pending file is removed");
         assert!(renamed.exists(), "a settled file is left alone");
         assert!(c.exists(), "a dropped registration is forgotten");
