@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -231,11 +231,11 @@ pub struct Client {
     rate_limits: RateLimits,
     /// Every request of the run waits here for its turn.
     pace: Pace,
-    /// A pace slower than a request every 10 s has been warned about.
-    /// A pace slower than [`SLOW_RATE`] not said yet (`None` once said).
-    slow_pace: Mutex<Option<String>>,
-    /// Whether a slow pace was ever set to be said (it is said once).
-    slow_seen: AtomicBool,
+    /// Why the first pace slower than [`SLOW_RATE`] of the run is that
+    /// slow, to be said when a request first waits for it (only the first
+    /// is said), and whether it was said.
+    slow_pace: OnceLock<String>,
+    slow_said: AtomicBool,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
     /// How far this machine's clock is ahead of the servers' (seconds;
@@ -300,8 +300,8 @@ impl Client {
             redactor: Arc::clone(&options.redactor),
             options,
             rate_limits: RateLimits::default(),
-            slow_pace: Mutex::new(slow_cap.clone()),
-            slow_seen: AtomicBool::new(slow_cap.is_some()),
+            slow_pace: slow_cap.map_or_else(OnceLock::new, OnceLock::from),
+            slow_said: AtomicBool::default(),
             answered: Mutex::default(),
             clock_ahead: Mutex::default(),
         })
@@ -489,16 +489,6 @@ impl Client {
         request.issues_token && self.options.token_apart
     }
 
-    /// Keeps a slow pace's reason to be said when a request first waits for
-    /// it; only the first slow pace of a run is said.
-    fn slow(&self, why: String) {
-        if !self.slow_seen.swap(true, Ordering::Relaxed) {
-            if let Ok(mut pending) = self.slow_pace.lock() {
-                *pending = Some(why);
-            }
-        }
-    }
-
     /// The request's turn in the pace (none for a token request to another
     /// origin), and its `Authorization`. The token is got before the turn is
     /// waited for: a token request in flight holds the pages back, and none
@@ -580,7 +570,8 @@ impl Client {
             if wait < Duration::from_secs(1) {
                 return;
             }
-            if let Ok(Some(why)) = self.slow_pace.lock().map(|mut why| why.take()) {
+            let said = |_: &_| !self.slow_said.swap(true, Ordering::Relaxed);
+            if let Some(why) = self.slow_pace.get().filter(said) {
                 self.warn(&format!("the walk is paced at one request every {why}"));
             }
         };
@@ -598,7 +589,7 @@ impl Client {
                     self.debug(&format!("rate limit: {change}"));
                     if change.rate < SLOW_RATE {
                         let why = format!("{:.0} s: {}", 1.0 / change.rate, change.why);
-                        self.slow(why);
+                        let _ = self.slow_pace.set(why);
                     }
                 }
                 reply.status.to_string()
