@@ -103,18 +103,6 @@ pub enum Authorization<'a> {
     Bearer(&'a dyn Bearer),
 }
 
-impl<'a> Authorization<'a> {
-    /// The value to send, and when it expires (if it does).
-    fn value(self) -> Result<(Cow<'a, str>, Option<SystemTime>)> {
-        match self {
-            Authorization::Fixed(value) => Ok((Cow::Borrowed(value), None)),
-            Authorization::Bearer(bearer) => bearer
-                .authorization()
-                .map(|(v, expires)| (Cow::Owned(v), expires)),
-        }
-    }
-}
-
 /// What a page fetched ahead is sent with.
 #[derive(Debug, Clone, Copy)]
 pub struct FetchAhead<'a> {
@@ -503,7 +491,14 @@ impl Client {
         request: &Request<'a>,
         on_wait: impl Fn(Duration),
     ) -> Result<(Option<Slot>, Option<Cow<'a, str>>)> {
-        let get = || request.authorization.map(|a| a.value()).transpose();
+        // The value to send, and when it expires (if it does).
+        let get = || match request.authorization {
+            None => Ok(None),
+            Some(Authorization::Fixed(value)) => Ok(Some((Cow::Borrowed(value), None))),
+            Some(Authorization::Bearer(bearer)) => {
+                (bearer.authorization()).map(|(value, expires)| Some((Cow::Owned(value), expires)))
+            }
+        };
         let mut authorization = get()?;
         let mut again = false;
         loop {
