@@ -49,10 +49,9 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     let own = (reply.retries > 0).then(|| counted(reply.retries, "retry", "retries"));
     let run = (reply.run_refusals).map(|n| format!("{n} refusals in a row for the run"));
-    match (own, run) {
-        (Some(own), Some(run)) => text += &format!(" after {own} and {run}"),
-        (Some(one), None) | (None, Some(one)) => text += &format!(" after {one}"),
-        (None, None) => {}
+    let after: Vec<String> = [own, run].into_iter().flatten().collect();
+    if !after.is_empty() {
+        text += &format!(" after {}", after.join(" and "));
     }
     // Only the start of a text is shown: it alone is redacted (a secret
     // that begins within what is shown ends well within 64 KiB), then cut.
