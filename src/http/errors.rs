@@ -38,15 +38,13 @@ struct FieldError {
 /// `HTTP 400 (code 400): Bad Request: Invalid query parameters; per_page: must be …`,
 /// with the run's secrets redacted before anything is shortened.
 pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
-    let mut text = format!("HTTP {}", reply.status);
     // An empty body says nothing: its status's standard reason does
     // (Node's own 431 was a bare "HTTP 431"), as ureq reports the number.
     let reason = (ureq::http::StatusCode::from_u16(reply.status).ok())
         .and_then(|code| code.canonical_reason())
-        .filter(|_| reply.body.iter().all(u8::is_ascii_whitespace));
-    if let Some(reason) = reason {
-        text = format!("{text} {reason}");
-    }
+        .filter(|_| reply.body.iter().all(u8::is_ascii_whitespace))
+        .map(|reason| format!(" {reason}"));
+    let mut text = format!("HTTP {}{}", reply.status, reason.unwrap_or_default());
     let own = (reply.retries > 0).then(|| counted(reply.retries, "retry", "retries"));
     let run = (reply.run_refusals).map(|n| format!("{n} refusals in a row for the run"));
     let after: Vec<String> = [own, run].into_iter().flatten().collect();
