@@ -439,10 +439,7 @@ impl Pacer {
         }
         let before = self.pace();
         let sent = slot.at;
-        let mut why = None;
-        if let Some(h) = answer.headers {
-            why = self.learn_headers(slot, now, &h);
-        }
+        let mut why = (answer.headers).and_then(|h| self.learn_headers(slot, now, &h));
         // A wait of zero comes only from the tests' scale (the client reads
         // a server's `Retry-After: 0` as none): a retry at once, nothing to
         // learn.
