@@ -499,9 +499,7 @@ impl Pacer {
 
     /// The server said its limit.
     fn learn_headers(&mut self, slot: Slot, now: Instant, h: &RateHeaders) -> Option<String> {
-        if let Some(reset) = h.reset {
-            self.longest_reset = self.longest_reset.max(reset);
-        }
+        self.longest_reset = self.longest_reset.max(h.reset.unwrap_or_default());
         // A budget is kept only until a reset no further off than a
         // Retry-After may wait (§5). One further off (an hourly quota, a
         // bogus Unix time) would hold every request that long, silently:
@@ -575,9 +573,7 @@ impl Pacer {
             (0 | 1, Some(r)) => r * CUT,
             _ => measured,
         };
-        if let Some(current) = current {
-            rate = rate.min(current * CUT);
-        }
+        rate = current.map_or(rate, |current| rate.min(current * CUT));
         // A step up refused: the rate before it held.
         if let Some(held) = self.held.take().filter(|_| self.probes > 0) {
             rate = held;
