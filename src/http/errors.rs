@@ -197,9 +197,8 @@ fn html_text(body: &str) -> Option<String> {
             gap = Some(gap.unwrap_or(false) || matches!(c, '\n' | '\r'));
             continue;
         }
-        match gap.take() {
-            Some(line) if !words.is_empty() => words.push(if line { '\n' } else { ' ' }),
-            _ => {}
+        if let Some(line) = gap.take().filter(|_| !words.is_empty()) {
+            words.push(if line { '\n' } else { ' ' });
         }
         words.push(c);
     }

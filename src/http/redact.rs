@@ -91,10 +91,8 @@ impl Redactor {
     /// Remembers the credential of an `Authorization` value (`Basic …`,
     /// `Bearer …`).
     pub fn add_authorization(&self, value: &str) {
-        match value.split_once(' ') {
-            Some((_, credential)) => self.add(credential.trim()),
-            None => self.add(value),
-        }
+        let credential = value.split_once(' ').map_or(value, |(_, c)| c.trim());
+        self.add(credential);
     }
 
     /// Text to be shown (a log line, an error): [`Redactor::redact`], and

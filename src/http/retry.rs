@@ -52,10 +52,8 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
         // More digits than a u64 holds are still a number of seconds.
         return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
-    let when = match rfc850_with_its_century(value, now) {
-        Some(when) => when,
-        None => httpdate::parse_http_date(value).ok()?,
-    };
+    let when =
+        rfc850_with_its_century(value, now).or_else(|| httpdate::parse_http_date(value).ok())?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
