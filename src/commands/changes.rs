@@ -14,7 +14,7 @@ use crate::history::changed_fields;
 use crate::history::query::{Change, Kind};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
-use crate::output::jq::{self, JqFilter, RowsJq};
+use crate::output::jq::{self, RowsJq};
 use crate::output::report::{ReportCell, write_csv_header, write_csv_row, write_json_rows};
 use crate::output::table::TableSink;
 
@@ -38,85 +38,56 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .map(|key| store.account_id(&org, key))
         .transpose()
         .map_err(|e| store.damaged(e))?;
-    let id = id.as_deref();
-    let kept = |c: &Change| keeps(c, args.status_from.as_ref(), args.status_to.as_ref());
     let format = args.format.output;
     let mut out = Destination::open(None)?;
     // A write error says what it was writing; the store's say their own.
     let wrote = |e: anyhow::Error| super::writing("the changes", e);
+    if format == OutputFormat::Csv {
+        write_csv_header(&mut out, &COLUMNS).map_err(wrote)?;
+    }
     // jsonl, csv and `--jq` on each row are written as the changes are
     // read: a year of a large organization's history never sits in memory.
-    let streamed = match (&jq, format) {
-        (Some((filter, RowsJq::PerRow)), _) => Some(store.changes(&org, window, id, |c| {
-            if kept(&c) {
-                let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
-                (filter.apply_document(&item, &named(&c), &mut out)).map_err(wrote)?;
-            }
-            Ok(())
-        })),
-        (None, OutputFormat::Jsonl) => Some(store.changes(&org, window, id, |c| {
-            if kept(&c) {
-                writeln!(out, "{}", change_json(&c)).map_err(|e| wrote(e.into()))?;
-            }
-            Ok(())
-        })),
-        (None, OutputFormat::Csv) => {
-            write_csv_header(&mut out, &COLUMNS).map_err(wrote)?;
-            Some(store.changes(&org, window, id, |c| match kept(&c) {
-                true => write_csv_row(&mut out, &row(&c)).map_err(wrote),
-                false => Ok(()),
-            }))
-        }
-        _ => None,
-    };
     // json (whole, or to `--jq`) and the table are written at the end:
     // what is kept is their text and cells, not the versions' bodies.
-    let kept_rows = match streamed {
-        Some(result) => result.map_err(|e| store.damaged(e)).map(|()| None)?,
-        None => {
-            let table = jq.is_none() && format == OutputFormat::Table;
-            let (mut items, mut cells) = (Vec::new(), Vec::new());
-            let read = store.changes(&org, window, id, |c| {
-                match (kept(&c), table) {
-                    (false, _) => {}
-                    (true, true) => cells.push(row(&c)),
-                    (true, false) => items.push(change_json(&c)),
-                }
-                Ok(())
-            });
-            read.map_err(|e| store.damaged(e))?;
-            Some((items, cells))
+    let (mut items, mut cells) = (Vec::new(), Vec::new());
+    let read = store.changes(&org, window, id.as_deref(), |c| {
+        if !keeps(&c, args.status_from.as_ref(), args.status_to.as_ref()) {
+            return Ok(());
         }
-    };
-    let none = match kept_rows {
-        Some((items, cells)) => write_kept(ctx, &mut out, args, jq.as_ref(), items, cells)?,
-        None => false,
-    };
+        match (&jq, format) {
+            (Some((filter, RowsJq::PerRow)), _) => {
+                let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
+                (filter.apply_document(&item, &named(&c), &mut out)).map_err(wrote)?
+            }
+            (None, OutputFormat::Jsonl) => {
+                writeln!(out, "{}", change_json(&c)).map_err(|e| wrote(e.into()))?
+            }
+            (None, OutputFormat::Csv) => write_csv_row(&mut out, &row(&c)).map_err(wrote)?,
+            (None, OutputFormat::Table) => cells.push(row(&c)),
+            _ => items.push(change_json(&c)),
+        }
+        Ok(())
+    });
+    read.map_err(|e| store.damaged(e))?;
+    // What was streamed kept no item; csv was all streamed.
+    if format != OutputFormat::Csv {
+        let written = write_json_rows(
+            &mut out,
+            format,
+            jq.as_ref(),
+            "the changes",
+            || items,
+            |_| String::new(),
+        );
+        if !written.map_err(wrote)? {
+            (ctx.write_rows(&mut out, false, &COLUMNS, &cells)).map_err(wrote)?;
+        }
+    }
     out.commit().context("writing the changes")?;
-    if none && format == OutputFormat::Table {
+    if cells.is_empty() && format == OutputFormat::Table {
         ctx.log.note("0 changes");
     }
     Ok(())
-}
-
-/// Writes the changes kept for json (whole, or to `--jq`) and the table.
-/// Returns true when there were none.
-fn write_kept(
-    ctx: &Context,
-    out: &mut Destination,
-    args: &ChangesArgs,
-    jq: Option<&(JqFilter, RowsJq)>,
-    items: Vec<String>,
-    cells: Vec<Vec<ReportCell>>,
-) -> Result<bool> {
-    let none = items.is_empty() && cells.is_empty();
-    let wrote = |e: anyhow::Error| super::writing("the changes", e);
-    let format = args.format.output;
-    let written = write_json_rows(out, format, jq, "the changes", || items, |_| String::new());
-    if !written.map_err(wrote)? {
-        (ctx.write_rows(out, false, &COLUMNS, &cells)).map_err(wrote)?;
-    }
-    Ok(none)
 }
 
 /// `--since` and `--until` (a bad one is said before the store is read).
