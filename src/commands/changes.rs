@@ -11,7 +11,7 @@ use crate::account::{Account, Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::history::changed_fields;
-use crate::history::query::{Change, Kind};
+use crate::history::query::{Change, Kind, Version};
 use crate::history::{Access, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
@@ -229,13 +229,14 @@ pub fn change_json(change: &Change) -> String {
             format!("{{{}}}", fields.join(","))
         }),
         None => [&change.before, &change.after].map(|v| match v {
-            Some(v) => status_json(&v.status, &v.body),
+            Some(v) => status_json(v),
             None => "null".into(),
         }),
     };
-    let name = match (version, change.name()) {
-        (Some(v), Some(name)) => as_written(name, &v.body, "name"),
-        _ => "null".into(),
+    // The name is the version's whose account this is.
+    let name = match change.name() {
+        Some(name) => as_written(name, raw_field(account.as_ref(), "name")),
+        None => "null".into(),
     };
     format!(
         "{{\"time\":{},\"id\":{id},\"name\":{name},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
@@ -244,31 +245,30 @@ pub fn change_json(change: &Change) -> String {
     )
 }
 
-/// The status `text` recorded from `body`, as JSON: null when the account
-/// had none (not the empty text it is recorded as), a number as written.
-fn status_json(text: &str, body: &str) -> String {
-    let account = Account::from_text(body).ok();
-    let raw = account
-        .as_ref()
-        .and_then(|a| a.raw_fields(&["status"])?.pop()?);
-    match raw {
+/// The JSON text of `field` as `account` has it.
+fn raw_field<'a>(account: Option<&'a Account>, field: &str) -> Option<&'a str> {
+    account?.raw_fields(&[field])?.pop()?
+}
+
+/// A version's status as JSON: null when the account had none (not the
+/// empty text it is recorded as), a number as written.
+fn status_json(v: &Version) -> String {
+    let account = Account::from_text(&v.body).ok();
+    match raw_field(account.as_ref(), "status") {
         None | Some("null") => "null".into(),
         Some(raw) if !raw.starts_with('"') => raw.to_string(),
-        Some(_) => as_written(text, body, "status"),
+        raw => as_written(&v.status, raw),
     }
 }
 
-/// `text`, recorded from the string `field` of `body`, as JSON: as the API
-/// wrote it when recording lost something (a lone surrogate `\ud800` is
-/// U+FFFD in the text recorded for tables).
-fn as_written(text: &str, body: &str, field: &str) -> String {
-    let written = || {
-        let account = Account::from_text(body).ok()?;
-        let raw = account.raw_fields(&[field])?.pop()??;
-        raw.starts_with('"').then(|| raw.to_string())
-    };
-    match text.contains(char::REPLACEMENT_CHARACTER) {
-        true => written().unwrap_or_else(|| json!(text).to_string()),
-        false => json!(text).to_string(),
+/// `text`, recorded from a field whose JSON text is `raw`, as JSON: as the
+/// API wrote it when recording lost something (a lone surrogate `\ud800`
+/// is U+FFFD in the text recorded for tables).
+fn as_written(text: &str, raw: Option<&str>) -> String {
+    match raw {
+        Some(raw) if raw.starts_with('"') && text.contains(char::REPLACEMENT_CHARACTER) => {
+            raw.to_string()
+        }
+        _ => json!(text).to_string(),
     }
 }
