@@ -327,44 +327,30 @@ fn exact_json(report: &DiffReport) -> Result<String> {
     })?)
 }
 
-fn change_cell(change: &str) -> ReportCell {
-    let color = match change {
-        "added" => Color::Green,
-        "removed" => Color::Red,
-        _ => Color::Yellow,
-    };
-    ReportCell::new(change).colored(Some(color))
-}
-
 /// One row per difference: an added or removed account, or a changed field.
 pub fn report_rows(report: &DiffReport) -> Vec<Vec<ReportCell>> {
     let text = |a: &Account, field: &str| ReportCell::new(a.field_text(field).unwrap_or_default());
-    let whole = |change: &str, a: &Account| {
-        vec![
-            change_cell(change),
-            ReportCell::new(a.id()),
-            text(a, "name"),
-            ReportCell::new(""),
-            ReportCell::new(""),
-            ReportCell::new(""),
-        ]
+    let row = |change: &str, color: Color, a: &Account, rest: [ReportCell; 3]| {
+        let change = ReportCell::new(change).colored(Some(color));
+        [change, ReportCell::new(a.id()), text(a, "name")]
+            .into_iter()
+            .chain(rest)
+            .collect()
     };
-    let mut rows: Vec<Vec<ReportCell>> = Vec::new();
-    rows.extend(report.added.iter().map(|a| whole("added", a)));
-    rows.extend(report.removed.iter().map(|a| whole("removed", a)));
-    for c in &report.changed {
-        for field in &c.fields {
-            rows.push(vec![
-                change_cell("changed"),
-                ReportCell::new(c.after.id()),
-                text(&c.after, "name"),
+    let blank = || [(); 3].map(|()| ReportCell::new(""));
+    let added = (report.added.iter()).map(|a| row("added", Color::Green, a, blank()));
+    let removed = (report.removed.iter()).map(|a| row("removed", Color::Red, a, blank()));
+    let changed = (report.changed.iter()).flat_map(|c| {
+        c.fields.iter().map(move |field| {
+            let sides = [
                 ReportCell::new(field.clone()),
                 text(&c.before, field),
                 text(&c.after, field),
-            ]);
-        }
-    }
-    rows
+            ];
+            row("changed", Color::Yellow, &c.after, sides)
+        })
+    });
+    added.chain(removed).chain(changed).collect()
 }
 
 /// `2 added, 1 removed, 3 changed`, or `no differences`.
