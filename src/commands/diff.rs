@@ -18,7 +18,7 @@ use crate::account::{Account, Status, lenient};
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, silent_exit, usage_error};
-use crate::output::jq::{self, JqFilter};
+use crate::output::jq;
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
 
@@ -30,13 +30,6 @@ pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "afte
 pub type Place = String;
 
 const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
-
-/// Reads the OLD export (`-`: stdin). Any trouble is a usage error (exit
-/// 2) naming the file, and the line or record.
-pub fn read_export(path: &Path) -> Result<Vec<(Place, Account)>> {
-    let text = read_text(path)?;
-    parse_export(&text).map_err(|e| usage_error(format!("{}{e}", shown(path).display())))
-}
 
 /// The text of an export file (`-`: stdin); trouble is a usage error.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -370,9 +363,11 @@ pub fn tally(report: &DiffReport) -> String {
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let only: Vec<Status> = args.stream.status.clone();
-    let old = select(read_export(&args.old)?, &only, shown(&args.old))?;
-    let mut differ =
-        Differ::new(old).map_err(|e| usage_error(format!("{}{e}", shown(&args.old).display())))?;
+    // Any trouble with OLD is a usage error (exit 2) naming the file, and
+    // the line or record.
+    let named = |e: String| usage_error(format!("{}{e}", shown(&args.old).display()));
+    let old = parse_export(&read_text(&args.old)?).map_err(named)?;
+    let mut differ = Differ::new(select(old, &only, shown(&args.old))?).map_err(named)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
 
     let mut collector = Collector::new(StatusFilter::new(only), None);
@@ -394,7 +389,24 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
     let report = differ.finish();
     let differs = args.exit_code && !report.is_empty();
-    match write_report(ctx, args, jq.as_ref(), &report) {
+    let written = super::report("the differences", |out| {
+        match (args.format.output, &jq) {
+            (ReportFormat::Json, Some(filter)) => {
+                filter.apply_document(&to_json(&report)?, "the differences", out)?
+            }
+            (ReportFormat::Json, None) => writeln!(
+                out,
+                "{}",
+                crate::output::json::pretty(&exact_json(&report)?)
+            )?,
+            (format, _) => {
+                let csv = format == ReportFormat::Csv;
+                ctx.write_rows(out, csv, &COLUMNS, &report_rows(&report))?;
+            }
+        }
+        Ok(())
+    });
+    match written {
         // The differences were known before the reader went away.
         Err(e) if differs && is_broken_pipe(&e) => return Err(silent_exit(Exit::Failure)),
         written => written?,
@@ -406,31 +418,6 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         return Err(silent_exit(Exit::Failure));
     }
     Ok(())
-}
-
-/// Writes the report in the format asked for, to stdout.
-fn write_report(
-    ctx: &Context,
-    args: &DiffArgs,
-    jq: Option<&JqFilter>,
-    report: &DiffReport,
-) -> Result<()> {
-    super::report("the differences", |out| {
-        match (args.format.output, jq) {
-            (ReportFormat::Json, Some(filter)) => {
-                filter.apply_document(&to_json(report)?, "the differences", out)?
-            }
-            (ReportFormat::Json, None) => {
-                out.write_all(crate::output::json::pretty(&exact_json(report)?).as_bytes())?;
-                out.write_all(b"\n")?;
-            }
-            (format, _) => {
-                let csv = format == ReportFormat::Csv;
-                ctx.write_rows(out, csv, &COLUMNS, &report_rows(report))?;
-            }
-        }
-        Ok(())
-    })
 }
 
 #[cfg(test)]
