@@ -183,13 +183,7 @@ fn to_series(trend: &Trend, every: Every) -> Series {
             .collect(),
         // `(none)` for accounts without one, in the table and the legend.
         statuses: (trend.statuses.iter())
-            .map(|s| {
-                if s.is_empty() {
-                    "(none)".into()
-                } else {
-                    s.clone()
-                }
-            })
+            .map(|s| if s.is_empty() { "(none)" } else { s }.to_string())
             .collect(),
         counts: trend.periods.iter().map(|p| p.counts.clone()).collect(),
     }
