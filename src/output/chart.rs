@@ -52,10 +52,9 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
             let end = ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize;
             let cells = end.saturating_sub(drawn);
             drawn = drawn.max(end);
-            if cells == 0 {
-                continue;
+            if cells > 0 {
+                text.push_str(&fill(k, cells, color));
             }
-            text.push_str(&fill(k, cells, color));
         }
         text.push_str(&format!(" {total}\n"));
     }
@@ -78,17 +77,15 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
 /// round again, each with the status's own fill.
 fn fill(k: usize, cells: usize, color: bool) -> String {
     let own = FILLS[k % FILLS.len()].to_string().repeat(cells);
-    if color {
-        let sgr = ANSI[k % ANSI.len()];
-        let cells = if k < ANSI.len() {
-            "█".repeat(cells)
-        } else {
-            own
-        };
-        format!("\u{1b}[{sgr}m{cells}\u{1b}[0m")
+    if !color {
+        return own;
+    }
+    let cells = if k < ANSI.len() {
+        "█".repeat(cells)
     } else {
         own
-    }
+    };
+    format!("\u{1b}[{}m{cells}\u{1b}[0m", ANSI[k % ANSI.len()])
 }
 
 /// Line colours of the SVG picture.
