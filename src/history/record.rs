@@ -66,8 +66,7 @@ fn fingerprint(body: &str) -> u128 {
     (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
-/// The version of an account that holds at the previous snapshot and
-/// still at T.
+/// A version of an account: one that holds at T, or one that starts at N.
 struct Covering {
     version: i64,
     valid_to: Option<i64>,
@@ -158,37 +157,19 @@ fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Optio
     )?)
 }
 
-/// The versions that hold at T, by account row (fingerprints, not texts).
-fn covering_versions(tx: &Transaction, org: i64, at: i64) -> Result<HashMap<i64, Covering>> {
-    let mut stmt = tx.prepare(
-        "SELECT id, account, valid_to, body FROM version
-         WHERE org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-    )?;
-    let rows = stmt.query_map([org, at], |r| {
+/// The versions of the organization that meet `condition` at `?2`, by
+/// account row (fingerprints, not texts).
+fn versions(tx: &Transaction, org: i64, t: i64, condition: &str) -> Result<HashMap<i64, Covering>> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT id, account, valid_to, body FROM version WHERE org = ?1 AND {condition}"
+    ))?;
+    let rows = stmt.query_map([org, t], |r| {
         let covering = Covering {
             version: r.get(0)?,
             valid_to: r.get(2)?,
             fingerprint: fingerprint(r.get_ref(3)?.as_str()?),
         };
         Ok((r.get(1)?, covering))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Versions that start at N, to join a new version with: by account row,
-/// the version's id and fingerprint.
-fn starting_versions(
-    tx: &Transaction,
-    org: i64,
-    next: Option<i64>,
-) -> Result<HashMap<i64, (i64, u128)>> {
-    let Some(n) = next else {
-        return Ok(HashMap::new());
-    };
-    let mut stmt =
-        tx.prepare("SELECT id, account, body FROM version WHERE org = ?1 AND valid_from = ?2")?;
-    let rows = stmt.query_map([org, n], |r| {
-        Ok((r.get(1)?, (r.get(0)?, fingerprint(r.get_ref(2)?.as_str()?))))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -202,7 +183,7 @@ struct Merge<'t> {
     at: i64,
     next: Option<i64>,
     covering: HashMap<i64, Covering>,
-    starting: HashMap<i64, (i64, u128)>,
+    starting: HashMap<i64, Covering>,
     counts: Counts,
     find_account: Statement<'t>,
     version_body: Statement<'t>,
@@ -220,8 +201,18 @@ impl<'t> Merge<'t> {
             org,
             at,
             next,
-            covering: covering_versions(tx, org, at)?,
-            starting: starting_versions(tx, org, next)?,
+            // The versions that hold at T, and those that start at N (to
+            // join a new version with).
+            covering: versions(
+                tx,
+                org,
+                at,
+                "valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
+            )?,
+            starting: match next {
+                Some(n) => versions(tx, org, n, "valid_from = ?2")?,
+                None => HashMap::new(),
+            },
             counts: Counts::default(),
             // Account rows are looked up one by one (an index), not held: a
             // 100,000-account organization stays small in memory.
@@ -295,7 +286,9 @@ impl<'t> Merge<'t> {
             None => self.counts.added += 1,
         }
         match self.starting.get(&row) {
-            Some(&(w, wprint)) if wprint == print => self.start_earlier.execute([w, self.at])?,
+            Some(w) if w.fingerprint == print => {
+                self.start_earlier.execute([w.version, self.at])?
+            }
             _ => self.new_version.execute(params![
                 self.org,
                 row,
