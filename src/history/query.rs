@@ -293,15 +293,13 @@ impl Store {
     /// [`Store::find_account`]); an id or name the history never had is an
     /// error, not "0 changes".
     pub fn account_id(&self, org: &Org, key: &str) -> Result<String> {
-        let org_row = self.known_org(org)?;
-        self.find_account(org, org_row, key).map(|(_, id)| id)
+        self.find_account(org, key).map(|(_, id)| id)
     }
 
     /// One account's store key and versions, oldest first, found by id or
     /// else by name (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
-        let org_row = self.known_org(org)?;
-        let (row, found) = self.find_account(org, org_row, key)?;
+        let (row, found) = self.find_account(org, key)?;
         let mut stmt = self.conn.prepare(
             "SELECT valid_from, valid_to, name, body FROM version
              WHERE account = ?1 ORDER BY valid_from",
@@ -317,7 +315,8 @@ impl Store {
     /// else its id as `list` shows it (`café`), else its name
     /// (case-insensitively). A clear error naming the organization when
     /// none has it; the matching accounts when several do.
-    fn find_account(&self, org: &Org, org_row: i64, key: &str) -> Result<(i64, String)> {
+    fn find_account(&self, org: &Org, key: &str) -> Result<(i64, String)> {
+        let org_row = self.known_org(org)?;
         // `"abc"` is kept as `abc` (NULL, matching nothing, for a key that
         // is no JSON string).
         let decoded = lenient::<String>(key);
