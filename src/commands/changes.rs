@@ -26,14 +26,17 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
-    let window = window(args)?;
+    // A bad `--since` or `--until` is said before the store is read.
+    let now = when::now();
+    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
+    let until = parse_optional_when("--until", args.until.as_deref(), now)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     // Looked up first (the organization, in snapshot_at, and the account):
     // an error before anything is printed (csv printed its header).
     let newest = store
         .snapshot_at(&org, when::LATEST)
         .map_err(|e| store.damaged(e))?;
-    let window = in_order(args, window, newest.time)?;
+    let window = in_order(args, (since, until), newest.time)?;
     let id = (args.id.as_deref())
         .map(|key| store.account_id(&org, key))
         .transpose()
@@ -88,14 +91,6 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         ctx.log.note("0 changes");
     }
     Ok(())
-}
-
-/// `--since` and `--until` (a bad one is said before the store is read).
-fn window(args: &ChangesArgs) -> Result<(Option<i64>, Option<i64>)> {
-    let now = when::now();
-    let since = parse_optional_when("--since", args.since.as_deref(), now)?;
-    let until = parse_optional_when("--until", args.until.as_deref(), now)?;
-    Ok((since, until))
 }
 
 /// The window in order, `now` read as the latest state: the clock's time,
