@@ -712,29 +712,28 @@ fn read_only(path: &Path) -> anyhow::Error {
                 theirs.then_some((side, owner))
             })
             .collect();
-        if let Some((_, owner)) = theirs.first() {
+        if let Some((first, owner)) = theirs.first() {
             let names: Vec<String> = theirs
                 .iter()
                 .map(|(s, _)| s.display().to_string())
                 .collect();
-            // A -wal with writes in it is never to be removed: they would be lost.
-            let what = match theirs.iter().any(|(s, _)| *s == side_files(path)[0])
-                && wal_pending(path)
-            {
+            let verb = if names.len() == 1 {
+                "belongs"
+            } else {
+                "belong"
+            };
+            // A -wal with writes in it is never to be removed: they would be
+            // lost. (The -wal, when it is one of them, is the first.)
+            let what = match *first == side_files(path)[0] && wal_pending(path) {
                 true => {
                     "the -wal holds writes not yet in the store, so keep it: have them made yours (chown)"
                 }
                 false => "remove them once no one reads the store (no data is in them)",
             };
             return anyhow::anyhow!(
-                "the history store {} cannot be written: {} {} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
+                "the history store {} cannot be written: {} {verb} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
                 path.display(),
                 names.join(" and "),
-                if names.len() == 1 {
-                    "belongs"
-                } else {
-                    "belong"
-                }
             );
         }
     }
