@@ -117,21 +117,16 @@ pub fn period_start(micros: i64, every: Every) -> i64 {
 /// The starts of every period from the one holding `from` to the one
 /// holding `to`.
 pub fn period_starts(from: i64, to: i64, every: Every) -> Vec<i64> {
-    let mut starts = Vec::new();
-    let mut start = utc(period_start(from, every));
     let step = match every {
         Every::Day => 1.day(),
         Every::Week => 1.week(),
         Every::Month => 1.month(),
     };
-    while start.timestamp().as_microsecond() <= to {
-        starts.push(start.timestamp().as_microsecond());
-        match start.checked_add(step) {
-            Ok(next) => start = next,
-            Err(_) => break,
-        }
-    }
-    starts
+    let first = utc(period_start(from, every));
+    std::iter::successors(Some(first), |start| start.checked_add(step).ok())
+        .map(|start| start.timestamp().as_microsecond())
+        .take_while(|&start| start <= to)
+        .collect()
 }
 
 /// A period's label: `2026-11-30` (day, week) or `2026-11` (month).
