@@ -32,6 +32,9 @@ use crate::account::lenient;
 
 pub use store::{Access, Store};
 
+/// The versions in force at `?2`: valid from it or before, until after it.
+const IN_FORCE: &str = "valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)";
+
 /// An organization: the API it is read from and the token URL (which
 /// names the Talkdesk account). Snapshots of different organizations
 /// never mix.

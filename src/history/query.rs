@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
 use super::record::decode_order;
-use super::{Org, Store, changed_fields, recorded_status, show_time, status_changed};
+use super::{IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed};
 use crate::account::lenient;
 
 /// One recorded snapshot.
@@ -174,8 +174,6 @@ impl Store {
             [id, snapshot],
             |r| r.get(0),
         )?;
-        const IN_FORCE: &str =
-            "org = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)";
         let Some(blob) = ordering else {
             // In their natural order: as the rows are read, in the order
             // of the accounts' index. By the start's index, SQLite sorted
@@ -202,7 +200,7 @@ impl Store {
             .map(|(i, row)| (row, i))
             .collect();
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT account FROM version WHERE {IN_FORCE} ORDER BY account"
+            "SELECT account FROM version WHERE org = ?1 AND {IN_FORCE} ORDER BY account"
         ))?;
         let mut accounts: Vec<i64> =
             (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;

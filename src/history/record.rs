@@ -16,7 +16,7 @@ use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{Org, Store};
+use super::{IN_FORCE, Org, Store};
 use super::{changed_fields, status_changed};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
@@ -196,12 +196,7 @@ impl<'t> Merge<'t> {
             next,
             // The versions that hold at T, and those that start at N (to
             // join a new version with).
-            covering: versions(
-                tx,
-                org,
-                at,
-                "valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-            )?,
+            covering: versions(tx, org, at, IN_FORCE)?,
             starting: match next {
                 Some(n) => versions(tx, org, n, "valid_from = ?2")?,
                 None => HashMap::new(),
