@@ -60,7 +60,9 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         match (&jq, format) {
             (Some((filter, RowsJq::PerRow)), _) => {
                 let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
-                (filter.apply_document(&item, &named(&c), &mut out)).map_err(wrote)?
+                // The change as a run-time error names it.
+                let named = format!("the change of account {} at {}", c.id, show_time(c.time));
+                (filter.apply_document(&item, &named, &mut out)).map_err(wrote)?
             }
             (None, OutputFormat::Jsonl) => {
                 writeln!(out, "{}", change_json(&c)).map_err(|e| wrote(e.into()))?
@@ -116,12 +118,6 @@ fn in_order(
     Ok((since, until))
 }
 
-/// A change as `--jq` names it in a run-time error.
-fn named(change: &Change) -> String {
-    let time = show_time(change.time);
-    format!("the change of account {} at {time}", change.id)
-}
-
 /// `--status-from` / `--status-to`: only changes of status, additions
 /// and removals, with the account's status before / after as asked.
 fn keeps(change: &Change, from: Option<&Status>, to: Option<&Status>) -> bool {
@@ -170,38 +166,30 @@ fn cell_text(value: Option<&str>) -> String {
     }
 }
 
-/// The `before` and `after` cells: statuses, or the other fields that
-/// changed as `field: value` joined by `; `.
-fn before_after(change: &Change) -> [String; 2] {
-    match changed_values(change) {
+/// One change as a table or csv row.
+fn row(c: &Change) -> Vec<ReportCell> {
+    // The `before` and `after` cells: the statuses (coloured), or for an
+    // `other` change the fields that changed as `field: value` joined by `; `.
+    let [before, after] = match changed_values(c) {
         Some(sides) => sides.map(|fields| {
             let shown: Vec<String> = fields
                 .iter()
                 .map(|(n, v)| format!("{n}: {}", cell_text(v.as_deref())))
                 .collect();
-            shown.join("; ")
+            ReportCell::new(shown.join("; "))
         }),
-        None => statuses(change).map(|s| s.unwrap_or_default().to_string()),
-    }
-}
-
-/// One change as a table or csv row.
-fn row(c: &Change) -> Vec<ReportCell> {
-    let [before, after] = before_after(c);
-    let colored = |text: String| {
-        let tint = match c.kind {
-            Kind::Other => None,
-            _ => TableSink::status_color(&text),
-        };
-        ReportCell::new(text).colored(tint)
+        None => statuses(c).map(|s| {
+            let s = s.unwrap_or_default();
+            ReportCell::new(s).colored(TableSink::status_color(s))
+        }),
     };
     vec![
         ReportCell::new(show_time(c.time)),
         ReportCell::new(c.id.clone()),
         ReportCell::new(c.name().unwrap_or_default()),
         ReportCell::new(c.kind.as_str()),
-        colored(before),
-        colored(after),
+        before,
+        after,
     ]
 }
 
