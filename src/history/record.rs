@@ -86,7 +86,13 @@ impl Store {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let org = org_row(&tx, org)?;
         let at = snapshot_time(&tx, org, taken)?;
-        let (previous, next) = neighbours(&tx, org, at)?;
+        // The snapshots just before and just after T (P and N), if any.
+        let (previous, next): (Option<i64>, Option<i64>) = tx.query_row(
+            "SELECT (SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2),
+                    (SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2)",
+            [org, at],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut merge = Merge::new(&tx, org, at, next)?;
         let total = accounts.len() as u64;
         let order = merge.accounts(accounts)?;
@@ -145,16 +151,6 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
             Ok(t)
         }
     }
-}
-
-/// The snapshots just before and just after T (P and N), if any.
-fn neighbours(tx: &Transaction, org: i64, at: i64) -> Result<(Option<i64>, Option<i64>)> {
-    Ok(tx.query_row(
-        "SELECT (SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2),
-                (SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2)",
-        [org, at],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
 }
 
 /// The versions of the organization that meet `condition` at `?2`, by
