@@ -84,7 +84,16 @@ impl Store {
         source: &str,
     ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let org = org_row(&tx, org)?;
+        let urls = (&org.base_url, &org.token_url);
+        tx.execute(
+            "INSERT OR IGNORE INTO org (base_url, token_url) VALUES (?1, ?2)",
+            urls,
+        )?;
+        let org: i64 = tx.query_row(
+            "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
+            urls,
+            |r| r.get(0),
+        )?;
         let at = snapshot_time(&tx, org, taken)?;
         // The snapshots just before and just after T (P and N), if any.
         let (previous, next): (Option<i64>, Option<i64>) = tx.query_row(
@@ -113,18 +122,6 @@ impl Store {
             counts,
         })
     }
-}
-
-fn org_row(tx: &Transaction, org: &Org) -> Result<i64> {
-    tx.execute(
-        "INSERT OR IGNORE INTO org (base_url, token_url) VALUES (?1, ?2)",
-        (&org.base_url, &org.token_url),
-    )?;
-    Ok(tx.query_row(
-        "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
-        (&org.base_url, &org.token_url),
-        |r| r.get(0),
-    )?)
 }
 
 /// The snapshot time: free for a live snapshot, exact for an import (a
