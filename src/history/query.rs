@@ -280,8 +280,25 @@ impl Store {
             };
             let (before, after) = (version(2)?, version(6)?);
             let id = self.shown_id(&r.get::<_, String>(1)?);
-            for change in changes_of(r.get(0)?, id, before, after) {
-                each(change)?;
+            // A change of status and/or of other fields, an addition or a
+            // removal.
+            let kinds = match (&before, &after) {
+                (Some(b), Some(a)) => [
+                    status_changed(&b.body, &a.body).then_some(Kind::Status),
+                    (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
+                ],
+                (Some(_), None) => [Some(Kind::Removed), None],
+                (None, Some(_)) => [Some(Kind::Added), None],
+                (None, None) => [None, None],
+            };
+            for kind in kinds.into_iter().flatten() {
+                each(Change {
+                    time: r.get(0)?,
+                    id: id.clone(),
+                    kind,
+                    before: before.clone(),
+                    after: after.clone(),
+                })?;
             }
         }
         Ok(())
@@ -508,35 +525,6 @@ pub fn count_periods(
         statuses: statuses.into_iter().map(String::from).collect(),
         periods,
     }
-}
-
-/// The changes of one account at `time`, from the version that ended
-/// there (`before`) and the one that started there (`after`): a status
-/// change and/or an other change, an addition or a removal.
-fn changes_of(
-    time: i64,
-    id: String,
-    before: Option<Version>,
-    after: Option<Version>,
-) -> Vec<Change> {
-    let kinds = match (&before, &after) {
-        (Some(b), Some(a)) => [
-            status_changed(&b.body, &a.body).then_some(Kind::Status),
-            (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
-        ],
-        (Some(_), None) => [Some(Kind::Removed), None],
-        (None, Some(_)) => [Some(Kind::Added), None],
-        (None, None) => [None, None],
-    };
-    (kinds.into_iter().flatten())
-        .map(|kind| Change {
-            time,
-            id: id.clone(),
-            kind,
-            before: before.clone(),
-            after: after.clone(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

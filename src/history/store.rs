@@ -402,8 +402,9 @@ impl Store {
             })?;
             let checked = check_schema(&probe.conn, path);
             drop(probe);
-            if checked.is_err() && none_beside {
-                remove_side_files(path);
+            // (Unless the -wal holds something: then another run is writing it.)
+            if checked.is_err() && none_beside && !wal_pending(path) {
+                let _ = side_files(path).map(fs::remove_file);
             }
             checked?
         };
@@ -681,16 +682,6 @@ fn side_files(path: &Path) -> [PathBuf; 2] {
 fn wal_pending(path: &Path) -> bool {
     let [wal, _] = side_files(path);
     fs::metadata(wal).is_ok_and(|m| m.len() > 0)
-}
-
-/// Removes the side files that reading a refused store made, unless the
-/// -wal holds something: then another run is writing it.
-fn remove_side_files(path: &Path) {
-    if !wal_pending(path) {
-        for side in side_files(path) {
-            let _ = fs::remove_file(side);
-        }
-    }
 }
 
 /// A store file without write permission is read-only, even for a user
