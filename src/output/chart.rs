@@ -107,8 +107,6 @@ pub fn svg_chart(series: &Series, title: &str) -> Result<String> {
     {
         let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
         draw(&root, series, title).map_err(|e| anyhow!("drawing the chart: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("drawing the chart: {e}"))?;
     }
     Ok(svg)
 }
@@ -163,7 +161,7 @@ fn draw<DB: DrawingBackend>(
         .border_style(BLACK)
         .position(SeriesLabelPosition::MiddleRight)
         .draw()?;
-    Ok(())
+    root.present()
 }
 
 #[cfg(test)]
