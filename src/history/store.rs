@@ -131,16 +131,10 @@ const READ_WRITE: OpenFlags =
 /// The first bytes of a SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// What [`check_file`] found: nothing yet, or a SQLite file (in WAL mode
-/// or not, as its header says).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Found {
-    Nothing,
-    Sqlite { wal: bool },
-}
-
-/// Checks that what sits at `path` may be opened as a store.
-fn check_file(path: &Path) -> Result<Found> {
+/// Checks that what sits at `path` may be opened as a store; what it
+/// found: nothing yet (`None`), or a SQLite file, in WAL mode or not
+/// (`Some(wal)`, as its header says).
+fn check_file(path: &Path) -> Result<Option<bool>> {
     // Looked at before it is opened: opening a pipe would wait for a
     // writer for ever.
     match fs::metadata(path) {
@@ -152,7 +146,7 @@ fn check_file(path: &Path) -> Result<Found> {
     }
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(anyhow::anyhow!(
                 "cannot read the history store {}: {e}; check its permissions",
@@ -167,7 +161,7 @@ fn check_file(path: &Path) -> Result<Found> {
         .with_context(|| format!("reading the history store {}", path.display()))?;
     // An empty file is a store not written yet (made private when it is).
     if header.is_empty() {
-        return Ok(Found::Nothing);
+        return Ok(None);
     }
     if !header.starts_with(SQLITE_HEADER) {
         return Err(not_a_store(path, "it is not a SQLite database"));
@@ -183,7 +177,7 @@ fn check_file(path: &Path) -> Result<Found> {
     }
     // The file format's write and read versions: 2 in WAL mode.
     let wal = header.get(18..20) == Some(&[2, 2][..]);
-    Ok(Found::Sqlite { wal })
+    Ok(Some(wal))
 }
 
 /// Refuses a store of another program, or of a newer version of this one,
@@ -370,10 +364,11 @@ impl Store {
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
         let found = check_file(path)?;
-        if access == Access::Write && found != (Found::Sqlite { wal: true }) {
+        // (A store in WAL mode writes no journal beside it.)
+        if access == Access::Write && found != Some(true) {
             check_name_length(path)?;
         }
-        if found == Found::Nothing {
+        if found.is_none() {
             match access {
                 Access::Read => return Err(no_snapshot_yet(path)),
                 // An empty file kept write-protected is as read-only as a
