@@ -108,22 +108,17 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
 }
 
 fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
-    let mut records = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let place = format!("line {}", i + 1);
-        let value: &RawValue = serde_json::from_str(line).map_err(|e| {
-            format!(
-                ", {place}: not valid JSON ({}); {WHAT_TO_PASS}",
-                json_message(&e)
-            )
-        })?;
-        let account = record(value, &place)?;
-        records.push((place, account));
-    }
-    Ok(records)
+    (text.lines().enumerate())
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let place = format!("line {}", i + 1);
+            let value: &RawValue = serde_json::from_str(line).map_err(|e| {
+                let e = json_message(&e);
+                format!(", {place}: not valid JSON ({e}); {WHAT_TO_PASS}")
+            })?;
+            record(value, &place).map(|a| (place, a))
+        })
+        .collect()
 }
 
 /// One record: an object with a string (even empty, as a page's may be)
