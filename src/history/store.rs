@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::atomic_file::{create_private_dir, current_user, owner_of};
+use crate::atomic_file::{create_private_dir, current_user, followed, owner_of};
 use crate::error::config_error;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
@@ -303,13 +303,8 @@ const NAME_MAX: usize = 255;
 /// writes beside the file). A store in WAL mode (as this tool leaves every
 /// store) writes shorter names beside it (`-wal`, `-shm`): not checked.
 fn check_name_length(path: &Path) -> Result<()> {
-    let mut file = path.to_path_buf();
-    for _ in 0..40 {
-        match fs::read_link(&file) {
-            Ok(target) => file = file.parent().unwrap_or(Path::new("")).join(target),
-            Err(_) => break,
-        }
-    }
+    // (Links in a loop never get here: check_file could not read the file.)
+    let file = followed(path).unwrap_or_else(|_| path.to_path_buf());
     let length = file
         .file_name()
         .map_or(0, |name| name.as_encoded_bytes().len());
