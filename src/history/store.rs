@@ -685,11 +685,10 @@ fn read_only(path: &Path) -> anyhow::Error {
     // they may write) leaves its -wal and -shm files, theirs, behind.
     #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt;
         let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
             .filter_map(|side| {
-                let owner = fs::metadata(&side).ok()?.uid();
-                let theirs = owner != crate::atomic_file::current_user() && !writable(&side);
+                let owner = owner_of(&fs::metadata(&side).ok()?);
+                let theirs = owner != current_user() && !writable(&side);
                 theirs.then_some((side, owner))
             })
             .collect();
