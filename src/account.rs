@@ -392,7 +392,7 @@ fn mend_surrogates(text: &str) -> Option<String> {
 /// pretty-printed page), so that jsonl stays one object per line. Usually
 /// there is none, and the text is kept as it is.
 fn compact(text: &str) -> std::borrow::Cow<'_, str> {
-    if !spaced(text.as_bytes()) {
+    if !spaced(text) {
         return text.into();
     }
     // Parsed once already: valid JSON, so whitespace outside its strings
@@ -425,43 +425,24 @@ pub fn json_chars(text: &str) -> impl Iterator<Item = (char, bool)> + '_ {
 /// newline or carriage return is always between tokens (a string cannot
 /// hold one unescaped); a space is when an even number of quotes come
 /// before it. Without backslashes every quote counts, so only the spaces
-/// and quotes are looked at (with memchr), not every byte.
-fn spaced(text: &[u8]) -> bool {
-    if memchr::memchr3(b'\n', b'\r', b'\t', text).is_some() {
+/// and quotes are looked at (with memchr), not every byte; with them, the
+/// characters are followed, escapes and all.
+fn spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'\n', b'\r', b'\t', bytes).is_some() {
         return true;
     }
-    if memchr::memchr(b'\\', text).is_some() {
-        return spaced_bytewise(text);
+    if memchr::memchr(b'\\', bytes).is_some() {
+        return json_chars(text).any(|(c, in_string)| c == ' ' && !in_string);
     }
     let mut quotes = 0;
     let mut from = 0;
-    for at in memchr::memchr_iter(b' ', text) {
-        quotes += memchr::memchr_iter(b'"', &text[from..at]).count();
+    for at in memchr::memchr_iter(b' ', bytes) {
+        quotes += memchr::memchr_iter(b'"', &bytes[from..at]).count();
         if quotes % 2 == 0 {
             return true;
         }
         from = at;
-    }
-    false
-}
-
-/// [`spaced`], one byte at a time, escapes followed.
-fn spaced_bytewise(text: &[u8]) -> bool {
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in text {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            return true;
-        }
     }
     false
 }
@@ -672,8 +653,7 @@ mod tests {
             (r#"{"a":"" ,"b":"c"}"#, true),
         ];
         for (text, want) in cases {
-            assert_eq!(spaced(text.as_bytes()), want, "{text}");
-            assert_eq!(spaced_bytewise(text.as_bytes()), want, "{text}");
+            assert_eq!(spaced(text), want, "{text}");
             let value: Value = serde_json::from_str(text).expect("valid JSON");
             let compact = serde_json::to_string(&value).unwrap();
             assert_eq!(want, compact.len() != text.len(), "{text}");
@@ -695,10 +675,10 @@ mod tests {
             let value: Value = serde_json::from_str(text).unwrap();
             let generic: Account = serde_json::from_value(value.clone()).unwrap();
             // The text as sent when it is compact; else compact, same values.
-            if !spaced(text.as_bytes()) {
+            if !spaced(text) {
                 assert_eq!(quick.json(), text);
             }
-            assert!(!spaced(quick.json().as_bytes()), "{}", quick.json());
+            assert!(!spaced(quick.json()), "{}", quick.json());
             assert_eq!(Value::Object(quick.fields().clone()), value, "{text}");
             let id = &value["id"];
             assert_eq!(
