@@ -59,12 +59,9 @@ pub fn for_each_page(
 /// it into the walk; a walk that ends short of what the API claimed says
 /// so on stderr.
 fn fetch_next(api: &Api, walk: &mut Walk) -> Option<Result<Page>> {
-    let (url, expected) = match walk.next_request()? {
-        Ok(next) => next,
-        Err(refused) => return Some(Err(refused)),
-    };
-    Some(
-        api.get_page(&url, None)
-            .and_then(|raw| api.accept(walk, url, expected, raw)),
-    )
+    let next = walk.next_request()?;
+    Some(next.and_then(|(url, expected)| {
+        let raw = api.get_page(&url, None)?;
+        api.accept(walk, url, expected, raw)
+    }))
 }
