@@ -102,14 +102,12 @@ impl JqFilter {
             let message = match result {
                 Ok(value) => {
                     let key = key_not_text(&value);
-                    if key.is_none() {
-                        let written = write_result(out, &value);
-                        drop_flat(value);
-                        written?;
-                        continue;
-                    }
+                    let written = key.is_none().then(|| write_result(out, &value));
                     drop_flat(value);
-                    let key = key.unwrap_or_default();
+                    let Some(key) = key else {
+                        written.transpose()?;
+                        continue;
+                    };
                     let way = match key.as_str() {
                         "null" => {
                             "from an account without the field, say: use (.status // \"none\")"
@@ -600,8 +598,7 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
         }
         match item {
             Val::Null => {}
-            Val::Bool(b) => line.push_str(if *b { "true" } else { "false" }),
-            Val::Num(n) => line.push_str(&Val::Num(n.clone()).to_string()),
+            Val::Bool(_) | Val::Num(_) => line.push_str(&item.to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
                 let cell = if csv {
