@@ -77,16 +77,15 @@ impl TableSink {
         if self.layout.header {
             table.set_header(self.layout.columns.iter().map(|c| cell(c)));
         }
-        let status_index = self.layout.columns.iter().position(|c| c == "status");
+        // Only the status column is coloured, and only with colour on.
+        let status_index =
+            (self.layout.columns.iter().position(|c| c == "status")).filter(|_| self.layout.color);
         for row in self.rows() {
             table.add_row(row.iter().enumerate().map(|(i, value)| {
-                let cell = Cell::new(value);
-                match (
-                    Some(i) == status_index && self.layout.color,
-                    Self::status_color(value),
-                ) {
-                    (true, Some(color)) => cell.fg(color),
-                    _ => cell,
+                let color = (Some(i) == status_index).then(|| Self::status_color(value));
+                match color.flatten() {
+                    Some(color) => Cell::new(value).fg(color),
+                    None => Cell::new(value),
                 }
             }));
         }
