@@ -39,6 +39,13 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// The folder `path` is in: its parent, or `.` for a bare name.
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// Sets the mode of `path` (on Unix; elsewhere nothing): the umask may
 /// have taken bits its owner needs.
 pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
@@ -135,10 +142,7 @@ impl AtomicFile {
     /// files the tool owns in its private folders (the token cache), where
     /// a link can only have been planted.
     pub fn replacing(target: &Path) -> io::Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(target);
         let name = target
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy());
@@ -213,13 +217,7 @@ impl AtomicFile {
 /// systems refuse to sync a folder, and the file is in place either way.
 fn sync_folder(target: &Path) {
     #[cfg(unix)]
-    {
-        let folder = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
-    }
+    let _ = std::fs::File::open(folder_of(target)).and_then(|f| f.sync_all());
     #[cfg(not(unix))]
     let _ = target;
 }

@@ -26,6 +26,7 @@ use crate::account::Account;
 use crate::accounts::{Collector, Flow};
 use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
+use crate::atomic_file::folder_of;
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
@@ -367,10 +368,8 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     let id = |path: &std::path::Path| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
-    let folder = |path: &std::path::Path| {
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        id(parent.unwrap_or(".".as_ref())).zip(path.file_name().map(|n| n.to_owned()))
-    };
+    let folder =
+        |path: &std::path::Path| id(folder_of(path)).zip(path.file_name().map(|n| n.to_owned()));
     match (id(a), id(b)) {
         (Some(a), Some(b)) => a == b,
         _ => folder(a).is_some_and(|a| Some(a) == folder(b)),
@@ -386,8 +385,7 @@ fn same_file(_: &std::path::Path, _: &std::path::Path) -> bool {
 /// folder's links and its own name.
 fn resolved(path: &std::path::Path) -> Option<std::path::PathBuf> {
     std::fs::canonicalize(path).ok().or_else(|| {
-        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        let folder = std::fs::canonicalize(folder.unwrap_or(".".as_ref())).ok()?;
+        let folder = std::fs::canonicalize(folder_of(path)).ok()?;
         Some(folder.join(path.file_name()?))
     })
 }
