@@ -85,6 +85,7 @@ impl Destination {
     /// errors). Opening the file first means a bad path fails before any
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
+        let cannot = || format!("cannot write {option} {}", target.display());
         // `/dev/stdout` is stdout: written in place (a file there was
         // replaced, `>> log` losing its lines), its reader free to stop
         // (`| head`), and closed if it was at start.
@@ -96,19 +97,19 @@ impl Destination {
         // earlier lines, and its later writes went to the file taken away.
         #[cfg(unix)]
         if let Some(fd) = crate::streams::descriptor_named(target) {
-            return Destination::descriptor(fd, target, option);
+            let file = crate::streams::duplicate(fd).with_context(cannot)?;
+            let terminal = file.is_terminal();
+            return Ok(Destination::in_place(file, terminal, target));
         }
         // A loop of symbolic links is said as such, not as a folder's fault.
-        let real = followed(target)
-            .with_context(|| format!("cannot write {option} {}", target.display()))?;
+        let real = followed(target).with_context(cannot)?;
         // What the path names, a symbolic link followed. A name too long, or
         // a path through a file (`file.csv/x`), is said now, not when the
         // finished file is renamed to it (after `trend` printed its table).
         let meta = match fs::metadata(target) {
             #[cfg(unix)]
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENAMETOOLONG | libc::ENOTDIR)) => {
-                return Err(e)
-                    .with_context(|| format!("cannot write {option} {}", target.display()));
+                return Err(e).with_context(cannot);
             }
             found => found.ok(),
         };
@@ -125,15 +126,9 @@ impl Destination {
             );
         }
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .open(target)
-                .with_context(|| format!("cannot write {option} {}", target.display()))?;
-            return Ok(Destination::Direct {
-                out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
-                terminal: false,
-                name: Some(target.display().to_string()),
-            });
+            let file = fs::OpenOptions::new().write(true).open(target);
+            let file = file.with_context(cannot)?;
+            return Ok(Destination::in_place(file, false, target));
         }
         // A symbolic link is followed there: the file it names is replaced
         // and the link stays.
@@ -146,8 +141,8 @@ impl Destination {
                 _ => "check that the folder exists and is writable",
             };
             anyhow::Error::new(e).context(format!(
-                "cannot write {option} {}: cannot create a file in its folder; {what}",
-                target.display()
+                "{}: cannot create a file in its folder; {what}",
+                cannot()
             ))
         })?;
         // Keep the permissions of a file being replaced, and its owner and
@@ -162,16 +157,14 @@ impl Destination {
         })
     }
 
-    /// Descriptor `fd`, which `target` names, written in place.
-    #[cfg(unix)]
-    fn descriptor(fd: i32, target: &Path, option: &str) -> Result<Destination> {
-        let file = crate::streams::duplicate(fd)
-            .with_context(|| format!("cannot write {option} {}", target.display()))?;
-        Ok(Destination::Direct {
-            terminal: file.is_terminal(),
+    /// `file` (a device, a pipe, a descriptor), which `target` names,
+    /// written in place.
+    fn in_place(file: fs::File, terminal: bool, target: &Path) -> Destination {
+        Destination::Direct {
             out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
+            terminal,
             name: Some(target.display().to_string()),
-        })
+        }
     }
 
     /// The file written (`--output-file`), for errors; `None` for stdout.
