@@ -158,16 +158,13 @@ impl Collector {
     /// total, or an empty page before its last), for a caller that records
     /// or compares only an exact one.
     pub fn inexact(&self) -> Option<String> {
-        self.total_mismatch().or_else(|| self.ended_short())
-    }
-
-    /// After a complete walk: why it is not the whole list when it ended
-    /// on an empty page before the last page claimed (the walk said so).
-    pub fn ended_short(&self) -> Option<String> {
-        let (page, claimed) = self.short?;
-        Some(format!(
-            "page {page} was empty, before the last page the API claimed ({claimed})"
-        ))
+        self.total_mismatch().or_else(|| {
+            // It ended on an empty page before the last claimed (the walk said so).
+            let (page, claimed) = self.short?;
+            Some(format!(
+                "page {page} was empty, before the last page the API claimed ({claimed})"
+            ))
+        })
     }
 
     /// `total_pages` as the first page received reported it.
@@ -406,10 +403,10 @@ mod tests {
         };
         c.take(claimed(1, &[("a", "ACTIVE")]));
         c.take(claimed(2, &[]));
-        let why = c.ended_short().unwrap();
+        let why = c.inexact().unwrap();
         assert!(why.contains("page 2 was empty, before the last page the API claimed (3)"));
         c.take(claimed(3, &[("b", "ACTIVE")]));
-        assert_eq!(c.ended_short(), None, "an empty page the walk went past");
+        assert_eq!(c.inexact(), None, "an empty page the walk went past");
     }
 
     fn page_of_ids(total: Option<u64>, ids: &[serde_json::Value]) -> Page {
