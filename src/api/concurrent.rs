@@ -230,7 +230,7 @@ impl Shared {
     /// the request fetched ahead for page `expected`, or no worker will
     /// fetch it).
     fn take(&self, api: &Api, url: &Url, expected: u64) -> Option<Result<RawPage>> {
-        if !same_request(url, &page_like(&self.link, expected)) {
+        if RequestKey::of(url) != RequestKey::of(&page_like(&self.link, expected)) {
             return None;
         }
         let mut plan = self.lock();
@@ -396,11 +396,6 @@ fn page_like(link: &Url, n: u64) -> Url {
     url
 }
 
-/// One request to the server (see [`RequestKey`]).
-fn same_request(a: &Url, b: &Url) -> bool {
-    RequestKey::of(a) == RequestKey::of(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,7 +418,10 @@ mod tests {
             "http://h/express/accounts?per_page=20&page=3#x",
             "http://h/express/accounts?page=%33&per_page=20",
         ] {
-            assert!(same_request(&url(same), &third), "{same}");
+            assert!(
+                RequestKey::of(&url(same)) == RequestKey::of(&third),
+                "{same}"
+            );
         }
         for other in [
             "http://h/express/accounts?per_page=50&page=3",
@@ -431,7 +429,10 @@ mod tests {
             "http://h/moved/accounts?per_page=20&page=3",
             "http://h:8080/express/accounts?per_page=20&page=3",
         ] {
-            assert!(!same_request(&url(other), &third), "{other}");
+            assert!(
+                RequestKey::of(&url(other)) != RequestKey::of(&third),
+                "{other}"
+            );
         }
     }
 }
