@@ -71,11 +71,6 @@ impl RawPage {
         self.embedded.as_ref()?.accounts.as_ref()
     }
 
-    /// True when the page holds no account.
-    fn is_empty(&self) -> bool {
-        self.accounts().is_none_or(Vec::is_empty)
-    }
-
     /// A hash of how many accounts it has and its first and last ids (how
     /// a page sent again is known: ids are unique, so two pages of a walk
     /// share neither); `None` for a page without accounts.
@@ -227,9 +222,9 @@ impl Walk {
 
     /// Takes the answer to `url` into the walk: checks it for loops and
     /// decides where to go after it. The page is the one asked for
-    /// (`expected`), whatever its `page` field says: a field counted from
+    /// (`number`), whatever its `page` field says: a field counted from
     /// 0, or one that always says 1, is the server's own numbering.
-    pub fn accept(&mut self, url: Url, expected: u64, mut raw: RawPage) -> Result<Step> {
+    pub fn accept(&mut self, url: Url, number: u64, mut raw: RawPage) -> Result<Step> {
         self.seen_urls.insert(RequestKey::of(&url));
         // A page that leaves out `total` or `total_pages` keeps what the
         // pages before said (a server that sends them with the first only).
@@ -237,7 +232,6 @@ impl Walk {
         raw.total = raw.total.or(total_before);
         raw.total_pages = raw.total_pages.or(self.claimed.1);
         self.claimed = (raw.total, raw.total_pages);
-        let number = expected;
         // The accounts of a page before, sent again: see `repeated`.
         if let Some(before) = raw.ids_hash().and_then(|h| self.contents.insert(h, number)) {
             return self.repeated(&url, number, before, total_before, &raw);
@@ -374,7 +368,7 @@ impl Walk {
     /// accounts (without `total_pages`: while fewer accounts than `total`
     /// have come); else nowhere.
     fn next_after(&self, url: &Url, raw: &RawPage, number: u64) -> Result<Next> {
-        let is_empty = raw.is_empty();
+        let is_empty = raw.accounts().is_none_or(Vec::is_empty);
         let past_the_end = raw.total_pages.is_some_and(|t| number >= t);
         if is_empty && past_the_end {
             return Ok(Next::End);
