@@ -278,17 +278,15 @@ fn layout(
 
 /// Which pages `list` walks, and how many at once.
 fn walk_plan(args: &ListArgs, settings: &Settings) -> WalkPlan {
-    let pages = args.page.map_or(Pages::All, Pages::Only);
     // `--limit` fetches no page beyond the one that completes it (§2). With
     // a status filter nobody knows in advance which page that is, so such a
     // walk goes one page at a time; without one, Collector::flow bounds it.
-    let concurrency = if args.limit.is_some() && !args.stream.status.is_empty() {
-        1
-    } else {
-        settings.concurrency.value
+    let concurrency = match args.limit.is_some() && !args.stream.status.is_empty() {
+        true => 1,
+        false => settings.concurrency.value,
     };
     WalkPlan {
-        pages,
+        pages: args.page.map_or(Pages::All, Pages::Only),
         concurrency,
         exact: false,
     }
@@ -337,14 +335,10 @@ fn write_batch(
     accounts: &[Account],
     projection: &Option<Vec<String>>,
 ) -> Result<()> {
-    match projection {
-        Some(fields) => {
-            let projected: Vec<Account> = accounts.iter().map(|a| a.only(fields)).collect();
-            sink.write_batch(destination, &projected)
-        }
-        None => sink.write_batch(destination, accounts),
-    }
-    .map_err(|e| written(e, destination))?;
+    let projected: Option<Vec<Account>> =
+        (projection.as_ref()).map(|fields| accounts.iter().map(|a| a.only(fields)).collect());
+    (sink.write_batch(destination, projected.as_deref().unwrap_or(accounts)))
+        .map_err(|e| written(e, destination))?;
     if sink.streams() {
         (destination.flush_streamed()).map_err(|e| written(e.into(), destination))?;
     }
