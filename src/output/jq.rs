@@ -79,15 +79,19 @@ impl JqFilter {
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
     /// one row of a command that prints rows (`changes`, `history`), and
     /// writes the results; `what` names the document or the row in a
-    /// run-time error (exit 1).
+    /// run-time error (exit 1); an error of writing is said to be one,
+    /// but a failed expression's message says all.
     pub fn apply_document(
         &self,
         input: &serde_json::Value,
         what: &str,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.apply(to_jaq(input), || what.to_string(), out)
-            .map_err(writing)
+        let applied = self.apply(to_jaq(input), || what.to_string(), out);
+        applied.map_err(|e| match e.is::<JqFailed>() {
+            true => e,
+            false => e.context("writing the output"),
+        })
     }
 
     /// Runs the filter on one value and writes each result, one per line:
@@ -262,16 +266,6 @@ impl std::fmt::Display for JqFailed {
 }
 
 impl std::error::Error for JqFailed {}
-
-/// An error of writing `--jq`'s output (or any sink's), said to be about
-/// writing the output unless it is a failed expression, whose message says all.
-pub fn writing(err: anyhow::Error) -> anyhow::Error {
-    if err.is::<JqFailed>() {
-        err
-    } else {
-        err.context("writing the output")
-    }
-}
 
 /// A serde_json value as a jaq value: the one place the two meet. Numbers
 /// go through their JSON text, so whatever serde_json keeps of a number
