@@ -230,20 +230,12 @@ impl Account {
     /// Only these fields, in this order, of those the API sent (`list -o
     /// json --columns`), each value the text it came as.
     pub fn only(&self, fields: &[String]) -> Account {
-        let mut raw = String::from("{");
         let found = self.raw_fields(fields).unwrap_or_default();
-        for (i, (field, value)) in fields.iter().zip(found).enumerate() {
-            let Some(value) = value.filter(|_| !fields[..i].contains(field)) else {
-                continue;
-            };
-            if raw.len() > 1 {
-                raw.push(',');
-            }
-            raw.push_str(&Value::from(field.as_str()).to_string());
-            raw.push(':');
-            raw.push_str(value);
-        }
-        raw.push('}');
+        let members: Vec<String> = (fields.iter().zip(found).enumerate())
+            .filter(|(i, (field, _))| !fields[..*i].contains(field))
+            .filter_map(|(_, (field, value))| Some(format!("{}:{}", Value::from(&**field), value?)))
+            .collect();
+        let raw = format!("{{{}}}", members.join(","));
         // Still the same account: its id and status stay, shown or not.
         Account {
             raw: raw.into_boxed_str(),
