@@ -80,21 +80,14 @@ impl Progress {
             Some(total) if total >= self.page => format!("page {}/{total}", self.page),
             _ => format!("page {}", self.page),
         };
-        let accounts = counted(self.accounts, "account", "accounts");
-        let mut line = format!("{pages}, {accounts}");
-        if !pace.is_empty() {
-            line.push_str(", ");
-            line.push_str(&pace);
-        }
-        Some(line)
+        let parts = [pages, counted(self.accounts, "account", "accounts"), pace];
+        let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        Some(parts.join(", "))
     }
 
     /// Draws the current line over the previous one.
     pub fn draw(&mut self) {
-        if !self.enabled {
-            return;
-        }
-        if let Some(line) = self.line() {
+        if let Some(line) = self.enabled.then(|| self.line()).flatten() {
             let line: String = line.chars().take(self.columns).collect();
             crate::log::draw_progress(Some(&line));
         }
