@@ -189,22 +189,6 @@ impl Shared {
         self.plan.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A worker waits until a page may be started, or the walk stops.
-    fn wait_for_work<'a>(&self, mut plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
-        plan.idle += 1;
-        let mut plan = self.work.wait(plan).unwrap_or_else(|e| e.into_inner());
-        plan.idle -= 1;
-        plan
-    }
-
-    /// The consumer waits until a worker has news.
-    fn wait_for_page<'a>(&self, mut plan: MutexGuard<'a, Plan>) -> MutexGuard<'a, Plan> {
-        plan.consumer_waiting = true;
-        let mut plan = self.ready.wait(plan).unwrap_or_else(|e| e.into_inner());
-        plan.consumer_waiting = false;
-        plan
-    }
-
     /// Wakes one idle worker when a page may be started; a woken worker
     /// that starts one passes the turn on if more may be started.
     fn wake_a_worker(&self, plan: &Plan) {
@@ -261,7 +245,10 @@ impl Shared {
             if !coming && !draining {
                 return None;
             }
-            plan = self.wait_for_page(plan);
+            // Until a worker has news.
+            plan.consumer_waiting = true;
+            plan = self.ready.wait(plan).unwrap_or_else(|e| e.into_inner());
+            plan.consumer_waiting = false;
         }
     }
 }
@@ -310,7 +297,10 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
                 if plan.may_start() {
                     break;
                 }
-                plan = shared.wait_for_work(plan);
+                // Until a page may be started, or the walk stops.
+                plan.idle += 1;
+                plan = shared.work.wait(plan).unwrap_or_else(|e| e.into_inner());
+                plan.idle -= 1;
             }
             let n = plan.next_start;
             plan.next_start += 1;
