@@ -125,12 +125,9 @@ impl<'de> Visitor<'de> for PageAccount {
 
 /// A key's name from its JSON text, borrowed unless it has escapes.
 fn key_name(key: &str) -> Option<std::borrow::Cow<'_, str>> {
-    match key {
-        // The two names looked for, compared as they usually come.
-        "\"id\"" => Some("id".into()),
-        "\"status\"" => Some("status".into()),
-        _ if key.contains('\\') => lenient::<String>(key).map(Into::into),
-        _ => key.strip_prefix('"')?.strip_suffix('"').map(Into::into),
+    match key.contains('\\') {
+        true => lenient::<String>(key).map(Into::into),
+        false => key.strip_prefix('"')?.strip_suffix('"').map(Into::into),
     }
 }
 
