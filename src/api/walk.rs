@@ -147,8 +147,6 @@ enum Next {
     End,
     /// Nowhere, although the page claimed more: the warning says so.
     EndShort(String),
-    /// Nowhere it may go: an error if the walk is asked to go on.
-    Refused(anyhow::Error),
 }
 
 /// The state of one walk: where it goes next and what it has seen.
@@ -253,16 +251,15 @@ impl Walk {
         if !self.single {
             // A bad link fails the walk only if it goes on: the accounts
             // `--limit` wants may all be on this page.
-            let next = (self.next_after(&url, &raw, number)).unwrap_or_else(Next::Refused);
+            let next = (self.next_after(&url, &raw, number)).unwrap_or_else(|refused| {
+                self.refused = Some(refused);
+                Next::End
+            });
             self.by_number = matches!(next, Next::Number(_));
             self.next = match next {
                 Next::Page(url, n) => Some((url, n)),
                 Next::Number(n) => Some((self.endpoint.page_url(n), n)),
                 Next::End => None,
-                Next::Refused(refused) => {
-                    self.refused = Some(refused);
-                    None
-                }
                 Next::EndShort(why) => {
                     warning = Some(match warning {
                         Some(numbered) => format!("{numbered}; {why}"),
