@@ -31,26 +31,20 @@ pub struct StatusCounts(Vec<(Status, u64)>, HashMap<Status, usize>);
 
 impl Default for StatusCounts {
     fn default() -> StatusCounts {
-        let mut counts = StatusCounts(Vec::new(), HashMap::new());
-        for status in &Status::DOCUMENTED {
-            counts.count(status, 0);
-        }
-        counts
+        let documented = Status::DOCUMENTED.iter().cloned();
+        let counts = documented.clone().map(|status| (status, 0)).collect();
+        StatusCounts(counts, documented.zip(0..).collect())
     }
 }
 
 impl StatusCounts {
     /// Counts one account of this status.
     pub fn add(&mut self, status: &Status) {
-        self.count(status, 1);
-    }
-
-    fn count(&mut self, status: &Status, n: u64) {
         match self.1.get(status) {
-            Some(&at) => self.0[at].1 += n,
+            Some(&at) => self.0[at].1 += 1,
             None => {
                 self.1.insert(status.clone(), self.0.len());
-                self.0.push((status.clone(), n));
+                self.0.push((status.clone(), 1));
             }
         }
     }
