@@ -72,17 +72,14 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
 /// whole number 0 to 2^64 - 1 is not called `floating point` (a whole
 /// number beyond 64 bits reads as one: `1.8446744073709552e+19`).
 pub fn plain_types(message: &str) -> String {
-    let mut text = message.to_string();
-    let float = "invalid type: floating point `";
-    if let Some(start) = text.find(float) {
-        if let Some(len) = text[start + float.len()..].find('`') {
-            let end = start + float.len() + len + 1;
-            text.replace_range(
-                start..end,
-                "invalid value: a number with a fraction or beyond 64 bits",
-            );
+    let float = (message.split_once("invalid type: floating point `"))
+        .and_then(|(before, rest)| Some((before, rest.split_once('`')?.1)));
+    let mut text = match float {
+        Some((before, after)) => {
+            format!("{before}invalid value: a number with a fraction or beyond 64 bits{after}")
         }
-    }
+        None => message.to_string(),
+    };
     for (rust, plain) in [
         ("expected u64", "expected a whole number 0 or more"),
         ("expected u32", "expected a whole number 0 or more"),
