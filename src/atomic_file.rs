@@ -207,19 +207,13 @@ impl AtomicFile {
             })
             .map(drop)
             .map_err(|e| e.error)?;
-        sync_folder(&self.target);
+        // The folder synced too, so that the rename itself survives a power
+        // loss (as the file's own contents do). Best effort: some file
+        // systems refuse to sync a folder, and the file is in place either way.
+        #[cfg(unix)]
+        let _ = std::fs::File::open(folder_of(&self.target)).and_then(|f| f.sync_all());
         Ok(())
     }
-}
-
-/// Syncs the folder of `target`, so that the rename itself survives a
-/// power loss (as the file's own contents do). Best effort: some file
-/// systems refuse to sync a folder, and the file is in place either way.
-fn sync_folder(target: &Path) {
-    #[cfg(unix)]
-    let _ = std::fs::File::open(folder_of(target)).and_then(|f| f.sync_all());
-    #[cfg(not(unix))]
-    let _ = target;
 }
 
 /// tempfile's error without the ` at path "…/.name.XXXX.tmp"` it adds:
