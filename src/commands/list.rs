@@ -36,11 +36,6 @@ fn columns(args: &ListArgs) -> Result<Option<Vec<String>>> {
     Ok(Some(columns))
 }
 
-/// Keeps in `unseen` the named columns that none of `accounts` has.
-fn drop_seen(unseen: &mut Vec<String>, accounts: &[Account]) {
-    unseen.retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
-}
-
 /// Validates `--sort`.
 fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
     match args.sort.as_deref().map(str::trim) {
@@ -113,7 +108,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut held: Vec<Account> = Vec::new();
     let streams = sink.streams();
     let mut take = |accounts: Vec<Account>, destination: &mut Destination| {
-        drop_seen(&mut unseen, &accounts);
+        // The named columns none of the accounts so far has.
+        unseen.retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
         if sort.is_some() {
             held.extend(accounts);
             return Ok(());
