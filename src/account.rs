@@ -252,9 +252,12 @@ impl Account {
     /// (never from parsed fields: a number is then respelt, `1E2` as `1e+2`).
     pub fn cells<S: AsRef<str>>(&self, columns: &[S]) -> Vec<Option<String>> {
         let Some(found) = self.raw_fields(columns) else {
-            return columns
-                .iter()
-                .map(|c| text_of(self.get(c.as_ref())))
+            return (columns.iter())
+                .map(|c| match self.get(c.as_ref())? {
+                    Value::Null => None,
+                    Value::String(s) => Some(s.clone()),
+                    other => Some(other.to_string()),
+                })
                 .collect();
         };
         found
@@ -290,15 +293,6 @@ impl Account {
     /// as compact JSON.
     pub fn field_text(&self, field: &str) -> Option<String> {
         self.cells(&[field]).pop().flatten()
-    }
-}
-
-/// A value as a cell: see [`Account::field_text`].
-fn text_of(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
     }
 }
 
