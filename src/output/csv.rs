@@ -59,7 +59,8 @@ impl Sink for CsvSink {
     fn write_batch(&mut self, out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         let guard = self.layout.formula_guard;
         let columns = &self.layout.columns;
-        if !self.started && self.layout.header {
+        let first = !std::mem::replace(&mut self.started, true);
+        if first && self.layout.header {
             let header: Vec<_> = columns.iter().map(|c| cell(c, guard)).collect();
             write_record(&mut self.buffer, &header)?;
         }
@@ -70,11 +71,8 @@ impl Sink for CsvSink {
                 .collect();
             write_record(&mut self.buffer, &row)?;
         }
-        if !self.started {
-            self.started = true;
-            if self.layout.bom {
-                out.write_all("\u{feff}".as_bytes())?;
-            }
+        if first && self.layout.bom {
+            out.write_all("\u{feff}".as_bytes())?;
         }
         out.write_all(&self.buffer)?;
         self.buffer.clear();
