@@ -104,11 +104,7 @@ impl<'de> Visitor<'de> for PageAccount {
             text.push_str(key.get());
             text.push(':');
             let start = text.len();
-            if value.starts_with(['{', '[']) {
-                text.push_str(&compact(value));
-            } else {
-                text.push_str(value);
-            }
+            text.push_str(&compact(value));
             let slot = match key_name(key.get()).as_deref() {
                 Some("id") => &mut id,
                 Some("status") => &mut status,
