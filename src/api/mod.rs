@@ -50,11 +50,6 @@ impl<'a> Api<'a> {
         self.moved.get().unwrap_or(&self.endpoint).page_url(page)
     }
 
-    /// Where the pages are, for a walk.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
-    }
-
     /// The run's HTTP client.
     pub fn client(&self) -> &Client {
         self.client

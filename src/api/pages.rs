@@ -28,7 +28,7 @@ pub fn for_each_page(
     concurrency: usize,
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
-    let mut walk = Walk::new(api.endpoint().clone(), pages);
+    let mut walk = Walk::new(api.endpoint.clone(), pages);
     let started = Instant::now();
     let Some(first) = fetch_next(api, &mut walk) else {
         return Ok(());
