@@ -269,19 +269,8 @@ impl Account {
     /// The JSON text of each of `columns` the account has (the last of a
     /// key sent twice), read in one pass over its text.
     pub fn raw_fields<S: AsRef<str>>(&self, columns: &[S]) -> Option<Vec<Option<&str>>> {
-        let mut found: Vec<Option<&RawValue>> = vec![None; columns.len()];
-        let picked = Picker {
-            columns,
-            found: &mut found,
-        };
         let mut deserializer = serde_json::Deserializer::from_str(&self.raw);
-        deserializer.deserialize_map(picked).ok()?;
-        Some(
-            found
-                .into_iter()
-                .map(|raw| raw.map(RawValue::get))
-                .collect(),
-        )
+        deserializer.deserialize_map(Picker(columns)).ok()
     }
 
     /// A field as a table/csv cell: strings as they are, null or missing as
@@ -294,33 +283,31 @@ impl Account {
 
 /// Reads an account's object, keeping the raw text of the wanted fields
 /// (the last of a key sent twice, as a parsed map keeps it).
-struct Picker<'c, 'f, 'de, S> {
-    columns: &'c [S],
-    found: &'f mut Vec<Option<&'de RawValue>>,
-}
+struct Picker<'c, S>(&'c [S]);
 
-impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, '_, 'de, S> {
-    type Value = ();
+impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, S> {
+    type Value = Vec<Option<&'de str>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an account object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = vec![None; self.0.len()];
         while let Some(key) = map.next_key::<&'de RawValue>()? {
             let key = key_name(key.get()).unwrap_or_default();
-            if !self.columns.iter().any(|c| c.as_ref() == key) {
+            if !self.0.iter().any(|c| c.as_ref() == key) {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
             }
             let value: &'de RawValue = map.next_value()?;
-            for (column, slot) in self.columns.iter().zip(self.found.iter_mut()) {
+            for (column, slot) in self.0.iter().zip(found.iter_mut()) {
                 if column.as_ref() == key {
-                    *slot = Some(value);
+                    *slot = Some(value.get());
                 }
             }
         }
-        Ok(())
+        Ok(found)
     }
 }
 
