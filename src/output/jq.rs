@@ -191,19 +191,18 @@ fn lone_field(expr: &str) -> Option<String> {
 /// or `false`. `false` returned, nothing written, for any other value
 /// (numbers, arrays, objects): jaq prints those.
 fn write_lone_field(out: &mut dyn Write, account: &Account, field: &str) -> io::Result<bool> {
-    let Some(found) = account.raw_fields(&[field]) else {
-        return Ok(false);
-    };
-    let text = match found.into_iter().next().flatten() {
-        None => "null".into(),
-        Some(literal @ ("null" | "true" | "false")) => literal.into(),
-        Some(quoted) if quoted.starts_with('"') => {
+    // One value found per field asked for.
+    let text = match account.raw_fields(&[field]).map(|found| found[0]) {
+        Some(None) => "null".into(),
+        Some(Some(literal @ ("null" | "true" | "false"))) => literal.into(),
+        Some(Some(quoted)) if quoted.starts_with('"') => {
             match serde_json::from_str::<std::borrow::Cow<str>>(quoted) {
                 Ok(text) => text,
                 Err(_) => return Ok(false),
             }
         }
-        Some(_) => return Ok(false),
+        // Others, or an account whose text does not read.
+        _ => return Ok(false),
     };
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")?;
