@@ -98,7 +98,6 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         super::not_the_store(&settings, "--output-file", path)?;
     }
     let mut destination = Destination::open(output_file)?;
-    let to_stdout = output_file.is_none();
     let mut sink = sink(ctx, args, jq, columns, &destination, output_file);
     let filter = StatusFilter::new(args.stream.status.iter().cloned());
     let mut collector = Collector::new(filter, args.limit);
@@ -149,9 +148,9 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     sink.finish(&mut destination)
         .map_err(|e| written(e, &destination))?;
     // The file names itself; stdout is said as above.
-    (destination.commit()).map_err(|e| match to_stdout {
-        true => e.context("writing the accounts"),
-        false => e,
+    (destination.commit()).map_err(|e| match output_file {
+        None => e.context("writing the accounts"),
+        Some(_) => e,
     })?;
     if collector.matched() == 0 && args.format.output == OutputFormat::Table {
         ctx.log.note("0 accounts");
@@ -175,7 +174,17 @@ fn sink(
     match jq {
         Some((filter, how)) => Box::new(JqSink::new(filter, how)),
         None => {
-            let layout = layout(ctx, args, columns, destination, output_file.is_none());
+            // Drawn as a report table is: fitted to a terminal, coloured
+            // (on stdout only).
+            let style = ctx.report_style(destination.is_terminal());
+            let layout = Layout {
+                columns,
+                header: !args.no_header,
+                formula_guard: !args.no_formula_guard,
+                bom: args.bom,
+                width: style.width,
+                color: output_file.is_none() && style.color,
+            };
             sink_for(args.format.output, layout)
         }
     }
@@ -249,27 +258,6 @@ fn recorded(
         pass(&mut batch)?;
     }
     Ok(())
-}
-
-/// How the accounts are printed: the columns and flags, and when the
-/// output is a terminal, its width; colour only on stdout.
-fn layout(
-    ctx: &Context,
-    args: &ListArgs,
-    columns: Vec<String>,
-    destination: &Destination,
-    to_stdout: bool,
-) -> Layout {
-    // Drawn as a report table is: fitted to a terminal, coloured.
-    let style = ctx.report_style(destination.is_terminal());
-    Layout {
-        columns,
-        header: !args.no_header,
-        formula_guard: !args.no_formula_guard,
-        bom: args.bom,
-        width: style.width,
-        color: to_stdout && style.color,
-    }
 }
 
 /// Which pages `list` walks, and how many at once.
