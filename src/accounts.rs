@@ -49,6 +49,7 @@ impl StatusFilter {
 /// Feeds pages into a consumer: drops ids seen before, filters, honours a
 /// limit (asking for no page after the one that completes it), and warns
 /// when the count differs from the API's `total`.
+#[derive(Default)]
 pub struct Collector {
     filter: StatusFilter,
     limit: Option<u64>,
@@ -74,13 +75,7 @@ impl Collector {
         Collector {
             filter,
             limit,
-            seen: KeySet::default(),
-            keys: IdKeys::default(),
-            matched: 0,
-            first: None,
-            moved: None,
-            short: None,
-            repeated: None,
+            ..Collector::default()
         }
     }
 
