@@ -11,8 +11,7 @@ pub fn push_cell(text: &str, out: &mut String) {
     push_terminal_safe(text, out);
     if out[start..].contains('\n') {
         let line = out[start..].replace('\n', " ");
-        out.truncate(start);
-        out.push_str(&line);
+        out.replace_range(start.., &line);
     }
 }
 
