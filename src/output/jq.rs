@@ -298,11 +298,9 @@ fn number_to_jaq(n: &serde_json::Number) -> Val {
         return Val::Num(Num::Int(i));
     }
     let text = n.to_string();
-    match jaq_json::read::parse_single_num(text.as_bytes()) {
-        Some(num) => Val::Num(num),
-        // serde_json only ever holds valid JSON numbers; keep the text.
-        None => Val::Num(Num::Dec(jaq_json::Rc::new(text))),
-    }
+    let num = jaq_json::read::parse_single_num(text.as_bytes());
+    // serde_json only ever holds valid JSON numbers; else the text is kept.
+    Val::Num(num.unwrap_or_else(|| Num::Dec(jaq_json::Rc::new(text))))
 }
 
 /// Writes one result and a newline: a string raw, anything else compact.
