@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
 use super::{IN_FORCE, Org, Store};
@@ -168,8 +168,8 @@ fn versions(tx: &Transaction, org: i64, t: i64, condition: &str) -> Result<HashM
 }
 
 /// The accounts at T merged into the versions: what held before, what
-/// starts after, the counts so far. Its statements are prepared once (the
-/// connection's cache).
+/// starts after, the counts so far, and the statements it writes with,
+/// prepared once.
 struct Merge<'t> {
     tx: &'t Transaction<'t>,
     org: i64,
@@ -178,6 +178,13 @@ struct Merge<'t> {
     covering: HashMap<i64, Covering>,
     starting: HashMap<i64, Covering>,
     counts: Counts,
+    find_account: Statement<'t>,
+    version_body: Statement<'t>,
+    new_account: Statement<'t>,
+    end_version: Statement<'t>,
+    resume_version: Statement<'t>,
+    start_earlier: Statement<'t>,
+    new_version: Statement<'t>,
 }
 
 impl<'t> Merge<'t> {
@@ -195,12 +202,23 @@ impl<'t> Merge<'t> {
                 None => HashMap::new(),
             },
             counts: Counts::default(),
+            // Account rows are looked up one by one (an index), not held: a
+            // 100,000-account organization stays small in memory.
+            find_account: tx
+                .prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?,
+            version_body: tx.prepare("SELECT body FROM version WHERE id = ?1")?,
+            new_account: tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?,
+            end_version: tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?,
+            resume_version: tx.prepare(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
+            )?,
+            start_earlier: tx.prepare("UPDATE version SET valid_from = ?2 WHERE id = ?1")?,
+            new_version: tx.prepare(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
         })
-    }
-
-    /// Runs the statement `sql` (prepared once) with `params`.
-    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
     }
 
     /// Merges each account of the snapshot; returns their rows in the
@@ -222,17 +240,14 @@ impl<'t> Merge<'t> {
 
     /// The account's row, created when the organization never had it.
     fn account_row(&mut self, id: &str) -> Result<i64> {
-        // Looked up one by one (an index), not held: a 100,000-account
-        // organization stays small in memory.
-        let found: Option<i64> = (self.tx)
-            .prepare_cached("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?
+        let found: Option<i64> = self
+            .find_account
             .query_row(params![self.org, id], |r| r.get(0))
             .optional()?;
         if let Some(row) = found {
             return Ok(row);
         }
-        let new = "INSERT INTO account (org, account_id) VALUES (?1, ?2)";
-        self.execute(new, params![self.org, id])?;
+        self.new_account.execute(params![self.org, id])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -249,9 +264,7 @@ impl<'t> Merge<'t> {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
                 self.close(&v)?;
-                let before: String = (self.tx)
-                    .prepare_cached("SELECT body FROM version WHERE id = ?1")?
-                    .query_row([v.version], |r| r.get(0))?;
+                let before: String = self.version_body.query_row([v.version], |r| r.get(0))?;
                 if status_changed(&before, body) {
                     self.counts.status += 1;
                 } else if !changed_fields(&before, body).is_empty() {
@@ -261,40 +274,29 @@ impl<'t> Merge<'t> {
             None => self.counts.added += 1,
         }
         match self.starting.get(&row) {
-            Some(w) if w.fingerprint == print => self.execute(
-                "UPDATE version SET valid_from = ?2 WHERE id = ?1",
-                [w.version, self.at],
-            )?,
-            _ => self.execute(
-                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    self.org,
-                    row,
-                    self.at,
-                    self.next,
-                    status.as_str(),
-                    name(body),
-                    body
-                ],
-            )?,
+            Some(w) if w.fingerprint == print => {
+                self.start_earlier.execute([w.version, self.at])?
+            }
+            _ => self.new_version.execute(params![
+                self.org,
+                row,
+                self.at,
+                self.next,
+                status.as_str(),
+                name(body),
+                body
+            ])?,
         };
         Ok(())
     }
 
     /// Ends `v` at T; if it also held at N, it resumes there.
     fn close(&mut self, v: &Covering) -> Result<()> {
-        self.execute(
-            "UPDATE version SET valid_to = ?2 WHERE id = ?1",
-            [v.version, self.at],
-        )?;
+        self.end_version.execute([v.version, self.at])?;
         match self.next {
             Some(n) if v.valid_to != Some(n) => {
-                self.execute(
-                    "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                     SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
-                    params![v.version, n, v.valid_to],
-                )?;
+                self.resume_version
+                    .execute(params![v.version, n, v.valid_to])?;
             }
             _ => {}
         }
