@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
-use crate::atomic_file::{AtomicFile, create_private_dir, followed};
+use crate::atomic_file::{AtomicFile, create_private_dir, folder_of, followed};
 use crate::auth::default_cache_dir;
 use crate::cli::{ApiArgs, ConfigCommand};
 use crate::config::{
@@ -293,8 +293,7 @@ fn question(
 /// mode 0700; atomic (a temporary file renamed into place), and without
 /// `force` it never replaces a file, even one created meanwhile.
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     let (shown, folder) = (path.display(), dir.display());
     create_private_dir(dir).with_context(|| {
         // A file where a folder of the path should be (it said only "File exists").
