@@ -535,6 +535,16 @@ impl Pacer {
         if first && self.cap.is_none() {
             self.tat = None;
         }
+        // And its bucket holds no more than its own burst: after a slow
+        // pace (a daily quota's, burst 100) gave way to a fast one (burst
+        // 1), the slow pace's backlog held the next request 120 s for
+        // every request sent under it.
+        let full = (self.pace()).and_then(|(rate, burst, _)| {
+            now.checked_add(Duration::try_from_secs_f64(burst / rate).ok()?)
+        });
+        if let Some(full) = full {
+            self.tat = self.tat.map(|tat| tat.min(full));
+        }
         Some(format!(
             "the server allows {} requests per {} s",
             as_number(limit),
@@ -1263,6 +1273,35 @@ mod tests {
         // still in it at first.)
         let window = Duration::from_secs(1).div_f64(MARGIN);
         assert_eq!(after, vec![start, t0 + window, start + window]);
+    }
+
+    /// A daily quota (a pace floored at one request every 120 s, with a
+    /// burst of 100) then a quota of one a second: a server naming the
+    /// policy nearest exhaustion does this. The next request waits about a
+    /// second; the slow pace's backlog made it wait 120 s for every request
+    /// sent under it (found by fuzzing: 960 s after eight).
+    #[test]
+    fn a_faster_pace_does_not_inherit_a_slower_paces_backlog() {
+        let quota = |limit: f64, secs: u64| RateHeaders {
+            limit: Some(limit),
+            window: Some(Duration::from_secs(secs)),
+            remaining: None,
+            reset: None,
+        };
+        let mut p = Pacer::new(None);
+        let mut now = Instant::now();
+        for i in 0..9 {
+            let slot = p.try_send(now).expect("within the daily quota's burst");
+            now += ms(10);
+            let h = if i < 8 {
+                quota(100.0, 86_400)
+            } else {
+                quota(1.0, 1)
+            };
+            p.on_answer(slot, now, &with_headers(h));
+        }
+        let next = drain(&mut p, now, 1)[0].at;
+        assert!(next - now <= Duration::from_secs(2), "{:?}", next - now);
     }
 
     /// `TALKDESK_BACKOFF_SCALE=0.01` makes a `Retry-After: 1` a wait of
