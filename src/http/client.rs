@@ -613,10 +613,11 @@ impl Client {
         &self,
         request: &Request,
         authorization: Option<&str>,
+        via: Option<&Via>,
         builder: RequestBuilder<B>,
     ) -> RequestBuilder<B> {
-        let builder = match self.proxies.for_url(request.url) {
-            Some(proxy) => builder.config().proxy(Some(proxy.clone())).build(),
+        let builder = match via {
+            Some(via) => builder.config().proxy(Some(via.proxy.clone())).build(),
             None => builder,
         };
         let builder = match request.answer_within(&self.options) {
@@ -650,13 +651,15 @@ impl Client {
         let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self
-                .prepare(request, authorization, agent.post(url))
+                .prepare(request, authorization, via, agent.post(url))
                 .send_form(form.iter().copied()),
-            None => self.prepare(request, authorization, agent.get(url)).call(),
+            None => self
+                .prepare(request, authorization, via, agent.get(url))
+                .call(),
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, request, &self.options, via.as_ref()),
+            Err(e) => return classify(e, request, &self.options, via),
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response, request.issues_token);
@@ -668,8 +671,8 @@ impl Client {
         let charset = charset(response.headers()).filter(|_| status != 200);
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
-        let compressed = self.unasked_framing(request, &response, via.as_ref())?;
-        let body = match self.body(request, &mut response, compressed, via.as_ref())? {
+        let compressed = self.unasked_framing(request, &response, via)?;
+        let body = match self.body(request, &mut response, compressed, via)? {
             Ok(body) => body,
             Err(outcome) => return Ok(outcome),
         };
@@ -1077,7 +1080,7 @@ fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Resul
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {
-        (Some(407), Some(via)) if via.credentials => format!(
+        (Some(407), Some(via)) if via.proxy.username().is_some() => format!(
             "the proxy refused the user and password in {}; check them (percent-encode @ : / in them); {basic_only}",
             via.var
         ),
@@ -1125,6 +1128,8 @@ fn tls_error(
     let Some(via) = via else {
         return api_error(format!("{what}: TLS error: {cause}; {hint}"));
     };
+    // An `https://` proxy: the connection to the proxy is TLS too.
+    let tls = via.proxy.protocol() == ureq::ProxyProtocol::Https;
     let through = |hint: &dyn std::fmt::Display| {
         api_error(format!(
             "{what}: TLS error (through the {via}): {cause}; {hint}"
@@ -1132,7 +1137,7 @@ fn tls_error(
     };
     // No TLS came back through a proxy: the proxy may be the one at fault.
     if let Some(R::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) = error {
-        return match via.tls {
+        return match tls {
             true => through(&format_args!(
                 "the proxy, or the API through it, does not speak TLS: a plain proxy is written http:// in {}",
                 via.var
@@ -1142,7 +1147,7 @@ fn tls_error(
             ),
         };
     }
-    if !via.tls {
+    if !tls {
         return through(&hint);
     }
     let checked = match error {
@@ -1151,7 +1156,8 @@ fn tls_error(
         }
         _ => None,
     };
-    let proxy_host = via.host.trim_matches(['[', ']']).to_ascii_lowercase();
+    let proxy_host = via.proxy.host().trim_matches(['[', ']']);
+    let proxy_host = proxy_host.to_ascii_lowercase();
     let api_host = bare_host(request.url).to_ascii_lowercase();
     match checked {
         Some(name) if name == proxy_host && name != api_host => api_error(format!(

@@ -115,11 +115,8 @@ mod tests {
     fn through_a_proxy_the_name_that_did_not_resolve_is_the_proxy_s() {
         // `http://user:p@ss@127.0.0.1:3128` with a raw `@`: the proxy host is `ss`.
         let via = Via {
-            host: "ss".into(),
-            port: 80,
+            proxy: ureq::Proxy::new("http://user:p@ss:80").unwrap(),
             var: "HTTPS_PROXY",
-            tls: false,
-            credentials: true,
         };
         let found = unresolved_host(
             &lookup_error("Name or service not known"),

@@ -29,47 +29,24 @@ use crate::error::config_error;
 /// The proxies of the environment, and the hosts that go direct.
 #[derive(Debug)]
 pub struct Proxies {
-    https: Option<Chosen>,
-    http: Option<Chosen>,
+    https: Option<Via>,
+    http: Option<Via>,
     no_proxy: NoProxy,
 }
 
+/// A proxy a request goes through, and the variable it came from; as
+/// messages name it (never its password): `proxy host:port from VAR`.
 #[derive(Debug)]
-struct Chosen {
-    proxy: Proxy,
-    /// The variable it came from, for messages.
-    var: &'static str,
-}
-
-impl Chosen {
-    fn via(&self) -> Via {
-        Via {
-            host: self.proxy.host().to_string(),
-            port: self.proxy.port(),
-            var: self.var,
-            tls: self.proxy.protocol() == ProxyProtocol::Https,
-            credentials: self.proxy.username().is_some(),
-        }
-    }
-}
-
-/// The proxy a request goes through, as messages name it (never its
-/// password): `proxy host:port from VAR`.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Via {
-    pub host: String,
-    pub port: u16,
+    pub proxy: Proxy,
     /// The variable it came from.
     pub var: &'static str,
-    /// An `https://` proxy: the connection to the proxy is TLS too.
-    pub tls: bool,
-    /// Its URL has a user (and password) to send.
-    pub credentials: bool,
 }
 
 impl std::fmt::Display for Via {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "proxy {}:{} from {}", self.host, self.port, self.var)
+        let (host, port) = (self.proxy.host(), self.proxy.port());
+        write!(f, "proxy {host}:{port} from {}", self.var)
     }
 }
 
@@ -83,7 +60,7 @@ impl Proxies {
     /// direct connection.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Proxies> {
         let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let choose = |names: &[&'static str]| -> Result<Option<Chosen>> {
+        let choose = |names: &[&'static str]| -> Result<Option<Via>> {
             let Some((name, value)) = names.iter().find_map(|n| set(n).map(|v| (*n, v))) else {
                 return Ok(None);
             };
@@ -98,17 +75,8 @@ impl Proxies {
         })
     }
 
-    /// The proxy for `url`, or `None` to go direct.
-    pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
-        self.chosen_for(url).map(|c| &c.proxy)
-    }
-
-    /// The proxy a request to `url` goes through, for its errors.
-    pub fn via_for(&self, url: &Url) -> Option<Via> {
-        self.chosen_for(url).map(Chosen::via)
-    }
-
-    fn chosen_for(&self, url: &Url) -> Option<&Chosen> {
+    /// The proxy a request to `url` goes through, or `None` to go direct.
+    pub fn via_for(&self, url: &Url) -> Option<&Via> {
         let chosen = if url.scheme() == "https" {
             &self.https
         } else {
@@ -124,7 +92,7 @@ impl Proxies {
         [("https", &self.https), ("http", &self.http)]
             .into_iter()
             .filter_map(|(scheme, chosen)| {
-                let name = chosen.as_ref()?.via();
+                let name = chosen.as_ref()?;
                 Some(format!(
                     "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
                 ))
@@ -136,7 +104,7 @@ impl Proxies {
 /// A proxy URL; `host:port` alone means `http://host:port`. The `url`
 /// crate checks it first (ureq's own parsing takes a port that is not a
 /// number for the scheme's default).
-fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
+fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
     let invalid = || {
         config_error(format!(
             "{var} is not a proxy URL; set it to http://host:port (or https://, with user:password@ if the proxy needs it), or unset it"
@@ -191,7 +159,7 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Chosen> {
             proxy.port()
         )));
     }
-    Ok(Chosen { proxy, var })
+    Ok(Via { proxy, var })
 }
 
 /// The hosts that go direct: each entry, and the port it is for (any
@@ -363,8 +331,8 @@ mod tests {
         Proxies::from_env(|name| map.get(name).cloned())
     }
 
-    fn host_of(p: Option<&Proxy>) -> Option<String> {
-        p.map(|p| format!("{}:{}", p.host(), p.port()))
+    fn host_of(p: Option<&Via>) -> Option<String> {
+        p.map(|p| format!("{}:{}", p.proxy.host(), p.proxy.port()))
     }
 
     #[test]
@@ -372,7 +340,7 @@ mod tests {
         let api = url("https://api.talkdeskapp.com");
         let p = proxies(&[("HTTP_PROXY", "http://plain:3128")]).unwrap();
         assert_eq!(
-            host_of(p.for_url(&api)),
+            host_of(p.via_for(&api)),
             None,
             "HTTP_PROXY is for http:// URLs"
         );
@@ -381,16 +349,16 @@ mod tests {
             ("HTTPS_PROXY", "http://secure:2"),
         ])
         .unwrap();
-        assert_eq!(host_of(p.for_url(&api)).as_deref(), Some("secure:2"));
+        assert_eq!(host_of(p.via_for(&api)).as_deref(), Some("secure:2"));
         let p = proxies(&[("all_proxy", "all:1"), ("https_proxy", "")]).unwrap();
         assert_eq!(
-            host_of(p.for_url(&api)).as_deref(),
+            host_of(p.via_for(&api)).as_deref(),
             Some("all:1"),
             "an empty variable is unset; a bare host:port is http://"
         );
         let p = proxies(&[("HTTP_PROXY", "http://plain:3128")]).unwrap();
         assert_eq!(
-            host_of(p.for_url(&url("http://127.0.0.1:8080"))).as_deref(),
+            host_of(p.via_for(&url("http://127.0.0.1:8080"))).as_deref(),
             Some("plain:3128")
         );
     }
@@ -436,7 +404,7 @@ mod tests {
             );
         }
         let p = proxies(&[("HTTPS_PROXY", "http://us%C3%A9r:p%40ss@proxy:3128")]).unwrap();
-        assert!(p.for_url(&url("https://api.talkdeskapp.com")).is_some());
+        assert!(p.via_for(&url("https://api.talkdeskapp.com")).is_some());
     }
 
     #[test]
@@ -503,9 +471,9 @@ mod tests {
             ("NO_PROXY", "intranet, talkdeskapp.com"),
         ])
         .unwrap();
-        assert_eq!(host_of(p.for_url(&api)), None);
+        assert_eq!(host_of(p.via_for(&api)), None);
         assert_eq!(
-            host_of(p.for_url(&url("https://mycompany.talkdeskid.com"))).as_deref(),
+            host_of(p.via_for(&url("https://mycompany.talkdeskid.com"))).as_deref(),
             Some("proxy:3128")
         );
         let p = proxies(&[
@@ -515,7 +483,7 @@ mod tests {
         ])
         .unwrap();
         assert!(
-            p.for_url(&api).is_some(),
+            p.via_for(&api).is_some(),
             "NO_PROXY is set (empty): no_proxy is not read"
         );
     }
@@ -539,6 +507,6 @@ mod tests {
     fn raw_utf8_credentials_are_taken_as_if_percent_encoded() {
         let raw = proxies(&[("HTTPS_PROXY", "http://ütf:pässwörd@proxy:3128")]).unwrap();
         let api = url("https://api.talkdeskapp.com");
-        assert_eq!(host_of(raw.for_url(&api)).as_deref(), Some("proxy:3128"));
+        assert_eq!(host_of(raw.via_for(&api)).as_deref(), Some("proxy:3128"));
     }
 }
