@@ -193,16 +193,11 @@ impl NoProxy {
             // A name never matches an address (as curl): `0.0.1` is not
             // a domain of 127.0.0.1.
             Entry::Domain(domain) => {
-                ip.is_none()
-                    && (host == *domain
-                        || host
-                            .strip_suffix(domain.as_str())
-                            .is_some_and(|rest| rest.ends_with('.')))
+                let rest = host.strip_suffix(domain.as_str());
+                ip.is_none() && rest.is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
             }
             Entry::Ip(addr) => ip.is_some_and(|ip| ip.to_canonical() == addr.to_canonical()),
-            Entry::Net(net, prefix) => {
-                ip.is_some_and(|ip| either_form(ip).any(|ip| in_network(ip, *net, *prefix)))
-            }
+            Entry::Net(net, prefix) => ip.is_some_and(|ip| in_network(ip, *net, *prefix)),
         };
         (self.0.iter()).any(|(entry, want)| want.is_none_or(|p| p == port) && matches(entry))
     }
@@ -252,32 +247,18 @@ impl Entry {
     }
 }
 
-/// An address in both its forms when it is IPv4: `10.1.2.3` and
-/// `::ffff:10.1.2.3` are one address (as Go's `net.IP` reads them).
-fn either_form(ip: IpAddr) -> impl Iterator<Item = IpAddr> {
-    let v4 = match ip.to_canonical() {
-        IpAddr::V4(v4) => Some(v4),
-        IpAddr::V6(_) => None,
-    };
-    let forms = v4.map(|v4| [IpAddr::V4(v4), IpAddr::V6(v4.to_ipv6_mapped())]);
-    forms
-        .into_iter()
-        .flatten()
-        .chain(v4.is_none().then_some(ip))
-}
-
+/// Whether `ip` is in the range `net/prefix`, both read as IPv6: an IPv4
+/// address as its mapped form (`10.1.2.3` is `::ffff:10.1.2.3`, one address
+/// as Go's `net.IP` reads them), an IPv4 prefix after the 96 bits of that
+/// form. An address of one kind is in a range of the other only so.
 fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
-    match (ip, net) {
-        (IpAddr::V4(ip), IpAddr::V4(net)) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-            u32::from(ip) & mask == u32::from(net) & mask
-        }
-        (IpAddr::V6(ip), IpAddr::V6(net)) => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
-            u128::from(ip) & mask == u128::from(net) & mask
-        }
-        _ => false,
-    }
+    let v6 = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
+        IpAddr::V6(v6) => u128::from(v6),
+    };
+    let prefix = u32::from(prefix) + if net.is_ipv4() { 96 } else { 0 };
+    let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+    v6(ip) & mask == v6(net) & mask
 }
 
 #[cfg(test)]
