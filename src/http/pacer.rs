@@ -722,20 +722,14 @@ impl<C: Clock> Pace<C> {
     ) -> Option<(Slot, Duration)> {
         let started = self.clock.now();
         let mut counted = false;
-        loop {
+        let taken = loop {
             let now = self.clock.now();
             // A request given up on takes no slot.
-            let ended = match give_up() {
-                true => Ok(None),
-                false => (self.pacer().try_send(now)).map(|slot| Some((slot, now - started))),
-            };
-            let wait = match ended {
-                Ok(slot) => {
-                    if counted {
-                        self.waiting.fetch_sub(1, Ordering::SeqCst);
-                    }
-                    return slot;
-                }
+            if give_up() {
+                break None;
+            }
+            let wait = match self.pacer().try_send(now) {
+                Ok(slot) => break Some((slot, now - started)),
                 Err(wait) => wait,
             };
             if !counted {
@@ -746,7 +740,11 @@ impl<C: Clock> Pace<C> {
             // Asked again often: a new answer may change it, or the request
             // be given up on.
             self.clock.sleep(wait.min(Duration::from_millis(100)));
+        };
+        if counted {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
+        taken
     }
 
     /// See [`Pacer::on_answer`].
