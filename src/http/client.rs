@@ -994,7 +994,6 @@ fn classify(
     via: Option<&Via>,
 ) -> Result<Attempt> {
     use ureq::Error as E;
-    let what = request.to_string();
     let through = via
         .map(|v| format!(" (through the {v})"))
         .unwrap_or_default();
@@ -1007,7 +1006,7 @@ fn classify(
         if unresolved.temporary {
             return Ok(Attempt::Transient(unresolved.message));
         }
-        return Err(api_error(format!("{what}: {}", unresolved.message)));
+        return Err(api_error(format!("{request}: {}", unresolved.message)));
     }
     // A page fetched ahead that got no connection or answer in its time.
     if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
@@ -1022,7 +1021,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(&what, tls, Some(tls), request, via, bundle)),
+            Some(tls) => Err(tls_error(tls, Some(tls), request, via, bundle)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -1033,30 +1032,30 @@ fn classify(
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
-            "{what}: the answer is not valid HTTP ({e}){through}; check {}{}",
+            "{request}: the answer is not valid HTTP ({e}){through}; check {}{}",
             request.setting(),
             or_the_proxy(via)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
-            "{what}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",
+            "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",
             limit / 1024,
             request.setting()
         ))),
-        E::ConnectProxyFailed(why) => no_tunnel(why, &what, via, &through),
+        E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through),
         // ureq could not make out where the body ends.
         E::BodyStalled => Err(api_error(format!(
-            "{what}: the answer is not valid HTTP (its body could not be read to its end){through}; check {}",
+            "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {}",
             request.setting()
         ))),
-        E::Tls(message) => Err(tls_error(&what, &message, None, request, via, bundle)),
-        E::Rustls(e) => Err(tls_error(&what, &e, Some(&e), request, via, bundle)),
-        other => Err(api_error(format!("{what}: request failed: {other}"))),
+        E::Tls(message) => Err(tls_error(&message, None, request, via, bundle)),
+        E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
+        other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
 }
 
 /// A proxy that would not open a tunnel (CONNECT): its 502, 503 or 504
 /// is retried, a hang-up sent again, anything else final.
-fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Result<Attempt> {
+fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -> Result<Attempt> {
     let proxy = via.map_or("proxy".into(), Via::to_string);
     // A 502, 503 or 504 of the proxy is its upstream failing: retried
     // as the same statuses from the API are (§5).
@@ -1093,7 +1092,7 @@ fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Resul
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
     Err(api_error(format!(
-        "{what}: the {proxy} would not open a tunnel ({why}); {check}"
+        "{request}: the {proxy} would not open a tunnel ({why}); {check}"
     )))
 }
 
@@ -1105,7 +1104,6 @@ fn no_tunnel(why: String, what: &str, via: Option<&Via>, through: &str) -> Resul
 /// and the error does not tell which of the two failed: only a certificate
 /// for another name does, by the name it was checked for.
 fn tls_error(
-    what: &str,
     cause: &dyn std::fmt::Display,
     error: Option<&rustls::Error>,
     request: &Request,
@@ -1126,13 +1124,13 @@ fn tls_error(
         _ => cause,
     };
     let Some(via) = via else {
-        return api_error(format!("{what}: TLS error: {cause}; {hint}"));
+        return api_error(format!("{request}: TLS error: {cause}; {hint}"));
     };
     // An `https://` proxy: the connection to the proxy is TLS too.
     let tls = via.proxy.protocol() == ureq::ProxyProtocol::Https;
     let through = |hint: &dyn std::fmt::Display| {
         api_error(format!(
-            "{what}: TLS error (through the {via}): {cause}; {hint}"
+            "{request}: TLS error (through the {via}): {cause}; {hint}"
         ))
     };
     // No TLS came back through a proxy: the proxy may be the one at fault.
@@ -1161,12 +1159,12 @@ fn tls_error(
     let api_host = bare_host(request.url).to_ascii_lowercase();
     match checked {
         Some(name) if name == proxy_host && name != api_host => api_error(format!(
-            "{what}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
+            "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
             via.var
         )),
         Some(name) if name == api_host && name != proxy_host => through(&hint),
         _ => api_error(format!(
-            "{what}: TLS error with the {via} or with the API through it: {cause}; {hint}"
+            "{request}: TLS error with the {via} or with the API through it: {cause}; {hint}"
         )),
     }
 }
