@@ -15,17 +15,14 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
-/// The upper bound of the jittered delay before retry number `attempt`
-/// (0-based): 0.5 s, 1 s, 2 s, 4 s, … capped at [`MAX_BACKOFF`].
-pub fn backoff_ceiling(attempt: u32) -> Duration {
-    let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
-    BASE_DELAY.saturating_mul(factor).min(MAX_BACKOFF)
-}
-
-/// Full jitter: a uniformly random delay in `[0, ceiling]`, given a random
-/// fraction in `[0, 1)`.
+/// The delay before retry number `attempt` (0-based), with full jitter: a
+/// uniformly random delay in `[0, ceiling]`, given a random fraction in
+/// `[0, 1)`. The ceiling is 0.5 s, 1 s, 2 s, 4 s, … capped at
+/// [`MAX_BACKOFF`] (the whole of it at a fraction of 1).
 pub fn jittered(attempt: u32, fraction: f64) -> Duration {
-    backoff_ceiling(attempt).mul_f64(fraction.clamp(0.0, 1.0))
+    let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
+    let ceiling = BASE_DELAY.saturating_mul(factor).min(MAX_BACKOFF);
+    ceiling.mul_f64(fraction.clamp(0.0, 1.0))
 }
 
 /// Multiplies a delay by the test-only backoff scale
@@ -94,9 +91,9 @@ mod tests {
 
     #[test]
     fn backoff_doubles_from_half_a_second_and_is_capped() {
-        let secs: Vec<f64> = (0..8).map(|a| backoff_ceiling(a).as_secs_f64()).collect();
+        let secs: Vec<f64> = (0..8).map(|a| jittered(a, 1.0).as_secs_f64()).collect();
         assert_eq!(secs, [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]);
-        assert_eq!(backoff_ceiling(u32::MAX), MAX_BACKOFF);
+        assert_eq!(jittered(u32::MAX, 1.0), MAX_BACKOFF);
     }
 
     #[test]
@@ -105,7 +102,7 @@ mod tests {
             for _ in 0..200 {
                 let f = fastrand::f64();
                 assert!((0.0..1.0).contains(&f));
-                assert!(jittered(attempt, f) <= backoff_ceiling(attempt));
+                assert!(jittered(attempt, f) <= jittered(attempt, 1.0));
             }
         }
         assert_eq!(jittered(2, 0.0), Duration::ZERO);
@@ -127,7 +124,7 @@ mod tests {
     #[test]
     fn the_backoff_schedule_sums_to_the_documented_bound() {
         // The default four retries wait at most 0.5 + 1 + 2 + 4 s.
-        let sum: Duration = (0..4).map(backoff_ceiling).sum();
+        let sum: Duration = (0..4).map(|a| jittered(a, 1.0)).sum();
         assert_eq!(sum, Duration::from_millis(7_500));
     }
 
