@@ -262,9 +262,8 @@ impl std::fmt::Display for Change {
 #[derive(Debug, Clone, Default)]
 pub struct Pacer {
     cap: Option<f64>,
-    /// The server's rate as learnt (before [`MARGIN`]).
-    learnt: Option<f64>,
-    source: Option<Source>,
+    /// The server's rate as learnt (before [`MARGIN`]), and from what.
+    learnt: Option<(f64, Source)>,
     burst: f64,
     /// The GCRA's theoretical arrival time.
     tat: Option<Instant>,
@@ -320,7 +319,7 @@ impl Pacer {
     /// The rate paced to now, requests a second (`None`: no pace), and its
     /// burst.
     pub fn pace(&self) -> Option<(f64, f64, Source)> {
-        let learnt = self.learnt.zip(self.source).map(|(r, source)| {
+        let learnt = self.learnt.map(|(r, source)| {
             let rate = (r * MARGIN).max(self.floor).max(MIN_RATE);
             (rate, self.burst, source)
         });
@@ -380,7 +379,7 @@ impl Pacer {
         };
         self.sent += 1;
         self.recent.push_back(now);
-        if self.source.is_none() && self.answers < OPENING_ANSWERS {
+        if self.learnt.is_none() && self.answers < OPENING_ANSWERS {
             self.outstanding.insert(slot.seq, now);
         }
         self.forget(now);
@@ -395,7 +394,7 @@ impl Pacer {
     fn quota_wait(&self, now: Instant) -> Option<Duration> {
         let (limit, window) = self
             .quota
-            .filter(|_| self.source == Some(Source::Headers))?;
+            .filter(|_| matches!(self.learnt, Some((_, Source::Headers))))?;
         // No longer than a Retry-After is waited (§5): an hourly quota held
         // the next request an hour, silently; beyond that the 429 decides.
         // And a little longer, as the rate is a little lower (MARGIN): the
@@ -411,7 +410,7 @@ impl Pacer {
     /// Before any pace: when the requests that went with one already
     /// answered will have had time to answer too, if that is still ahead.
     fn settles_at(&self, now: Instant) -> Option<Instant> {
-        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+        if self.learnt.is_some() || self.answers >= OPENING_ANSWERS {
             return None;
         }
         let answered = self.last_answered_sent?;
@@ -434,7 +433,7 @@ impl Pacer {
         self.outstanding.remove(&slot.seq);
         self.answers += 1;
         self.last_answered_sent = Some(slot.at);
-        if self.source.is_some() || self.answers >= OPENING_ANSWERS {
+        if self.learnt.is_some() || self.answers >= OPENING_ANSWERS {
             self.outstanding.clear();
         }
         let before = self.pace();
@@ -523,12 +522,11 @@ impl Pacer {
                 .then_some(reset)
         })?;
         let rate = (limit / window.as_secs_f64()).min(MAX_LEARNT_RATE);
-        let first = self.source != Some(Source::Headers);
-        if !first && self.learnt == Some(rate) {
+        let first = !matches!(self.learnt, Some((_, Source::Headers)));
+        if self.learnt == Some((rate, Source::Headers)) {
             return None;
         }
-        self.learnt = Some(rate);
-        self.source = Some(Source::Headers);
+        self.learnt = Some((rate, Source::Headers));
         self.burst = limit.max(1.0);
         self.quota = Some((limit.floor().max(1.0), window));
         // A new pace starts afresh, but `--max-rate`'s spacing still holds.
@@ -575,7 +573,7 @@ impl Pacer {
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
         let measured = got_through as f64 / MEASURE_OVER.as_secs_f64();
-        let current = self.learnt;
+        let current = self.learnt.map(|(rate, _)| rate);
         let mut rate = match (got_through, current) {
             // One request that got through is no rate: a limiter without a
             // burst lets one through, however fast it allows.
@@ -610,8 +608,7 @@ impl Pacer {
         self.hold(now + wait);
         let refill = (wait.as_secs_f64() * rate).floor();
         self.burst = refill.min(got_through as f64).max(1.0);
-        self.learnt = Some(rate);
-        self.source = Some(Source::Refusals);
+        self.learnt = Some((rate, Source::Refusals));
         self.tat = None;
         self.budget = None;
         self.last_cut = Some(now);
@@ -624,9 +621,9 @@ impl Pacer {
 
     /// No 429 for a while: a little faster.
     fn probe(&mut self, now: Instant) -> Option<String> {
-        if self.source != Some(Source::Refusals) {
+        let Some((rate, Source::Refusals)) = self.learnt else {
             return None;
-        }
+        };
         let quiet = now.saturating_duration_since(self.last_cut?);
         let due = self
             .last_raise
@@ -642,8 +639,8 @@ impl Pacer {
         if self.probes > 0 {
             self.steps_refused = 0;
         }
-        self.held = self.learnt;
-        self.learnt = self.learnt.map(|r| r * (1.0 + step));
+        self.held = Some(rate);
+        self.learnt = Some((rate * (1.0 + step), Source::Refusals));
         (self.last_raise, self.probes) = (Some(now), self.probes + 1);
         Some(format!(
             "no refusal for {} s, probing upwards",
