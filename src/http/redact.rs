@@ -253,21 +253,17 @@ fn joined(text: &str, decode: bool) -> Option<(Vec<u8>, Vec<Span>)> {
     Some((decoded, spans))
 }
 
-/// What a secret is read across: characters drawn as nothing, and line
-/// breaks (a terminal shows the pieces one under the other; an error line
-/// joins them with spaces).
+/// What a secret is read across: line breaks (a terminal shows the pieces
+/// one under the other; an error line joins them with spaces), and
+/// characters drawn as nothing, Unicode's default-ignorable ones
+/// (zero-width spaces and joiners, word joiners, variation selectors,
+/// tags, …).
 fn read_past(c: char) -> bool {
-    invisible(c) || matches!(c, '\n' | '\r')
-}
-
-/// Unicode's default-ignorable characters (zero-width spaces and joiners,
-/// word joiners, variation selectors, tags, …): drawn as nothing.
-fn invisible(c: char) -> bool {
     matches!(c,
-        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}'..='\u{1160}' | '\u{17b4}'..='\u{17b5}'
-        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
-        | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
+        '\n' | '\r' | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}' | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
         | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
 }
 
