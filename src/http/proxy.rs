@@ -50,9 +50,6 @@ impl std::fmt::Display for Via {
     }
 }
 
-const HTTPS_VARS: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
-const HTTP_VARS: [&str; 4] = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
-
 impl Proxies {
     /// Reads the variables through `var` (the process environment in
     /// production). A value that is not a proxy URL, or a SOCKS proxy
@@ -69,8 +66,8 @@ impl Proxies {
         // Unset, it is an empty list.
         let no_proxy = var("NO_PROXY").or_else(|| var("no_proxy"));
         Ok(Proxies {
-            https: choose(&HTTPS_VARS)?,
-            http: choose(&HTTP_VARS)?,
+            https: choose(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])?,
+            http: choose(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])?,
             no_proxy: NoProxy::parse(&no_proxy.unwrap_or_default()),
         })
     }
