@@ -169,9 +169,9 @@ enum Entry {
     All,
     /// The domain itself and every host under it.
     Domain(String),
-    Ip(IpAddr),
-    /// An address range: the network and its prefix length.
-    Net(IpAddr, u8),
+    /// An address range (an address alone: its 128 bits), as IPv6: the
+    /// network and its prefix length (see [`v6`]).
+    Net(u128, u8),
 }
 
 impl NoProxy {
@@ -193,8 +193,10 @@ impl NoProxy {
                 let rest = host.strip_suffix(domain.as_str());
                 ip.is_none() && rest.is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
             }
-            Entry::Ip(addr) => ip.is_some_and(|ip| ip.to_canonical() == addr.to_canonical()),
-            Entry::Net(net, prefix) => ip.is_some_and(|ip| in_network(ip, *net, *prefix)),
+            Entry::Net(net, prefix) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*prefix)).unwrap_or(0);
+                ip.is_some_and(|ip| v6(ip) & mask == net & mask)
+            }
         };
         (self.0.iter()).any(|(entry, want)| want.is_none_or(|p| p == port) && matches(entry))
     }
@@ -218,11 +220,11 @@ impl Entry {
             };
             let prefix: u8 = prefix.parse().ok()?;
             let max = if addr.is_ipv4() { 32 } else { 128 };
-            return (prefix <= max).then_some((Entry::Net(addr, prefix), port));
+            return (prefix <= max).then_some((Entry::Net(v6(addr), 128 - max + prefix), port));
         }
         // A bare v6 address (several colons, no port).
         if let Ok(addr) = text.parse::<IpAddr>() {
-            return Some((Entry::Ip(addr), None));
+            return Some((Entry::Net(v6(addr), 128), None));
         }
         // `host:port`, `v4:port` and `[v6]:port` carry a port; `[v6]` does not.
         let (host, port) = match text.rsplit_once(':') {
@@ -231,7 +233,7 @@ impl Entry {
         };
         let unbracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
         if let Ok(addr) = unbracketed.unwrap_or(host).parse::<IpAddr>() {
-            return Some((Entry::Ip(addr), port));
+            return Some((Entry::Net(v6(addr), 128), port));
         }
         let domain = host
             .trim_start_matches("*.")
@@ -244,18 +246,14 @@ impl Entry {
     }
 }
 
-/// Whether `ip` is in the range `net/prefix`, both read as IPv6: an IPv4
-/// address as its mapped form (`10.1.2.3` is `::ffff:10.1.2.3`, one address
-/// as Go's `net.IP` reads them), an IPv4 prefix after the 96 bits of that
-/// form. An address of one kind is in a range of the other only so.
-fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
-    let v6 = |ip: IpAddr| match ip {
+/// An address as IPv6: an IPv4 address as its mapped form (`10.1.2.3` is
+/// `::ffff:10.1.2.3`, one address as Go's `net.IP` reads them), and an
+/// IPv4 range as the range of those, its prefix after their 96 bits.
+fn v6(ip: IpAddr) -> u128 {
+    match ip {
         IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
         IpAddr::V6(v6) => u128::from(v6),
-    };
-    let prefix = u32::from(prefix) + if net.is_ipv4() { 96 } else { 0 };
-    let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
-    v6(ip) & mask == v6(net) & mask
+    }
 }
 
 #[cfg(test)]
