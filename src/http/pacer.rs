@@ -472,9 +472,7 @@ impl Pacer {
                     self.floor = self.floor.max(1.0 / said.as_secs_f64().ceil());
                 }
             }
-            if why.is_none() {
-                why = self.learn_refusal(sent, now, answer);
-            }
+            why = why.or_else(|| self.learn_refusal(sent, now, answer));
         } else if !refused {
             if sent_since_refusal {
                 self.refused_in_a_row = 0;
