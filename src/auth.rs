@@ -447,7 +447,7 @@ impl<'a> Auth<'a> {
                 self.client.send(&Request {
                     method: "POST",
                     url,
-                    authorization: Some(Authorization::Fixed(&basic)),
+                    authorization: Authorization::Fixed(&basic),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
                     ahead: None,

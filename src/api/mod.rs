@@ -152,7 +152,7 @@ impl<'a> Api<'a> {
             self.client.send(&Request {
                 method: "GET",
                 url,
-                authorization: Some(Authorization::Bearer(self.bearer)),
+                authorization: Authorization::Bearer(self.bearer),
                 form: None,
                 issues_token: false,
                 ahead,

@@ -80,7 +80,7 @@ pub struct Request<'a> {
     pub method: &'static str,
     pub url: &'a Url,
     /// Sent as is but logged as `<redacted>`.
-    pub authorization: Option<Authorization<'a>>,
+    pub authorization: Authorization<'a>,
     /// A form (`application/x-www-form-urlencoded`), sent with POST.
     pub form: Option<&'a [(&'a str, &'a str)]>,
     /// The answer carries a new `access_token`: the redactor learns it
@@ -490,13 +490,12 @@ impl Client {
         &self,
         request: &Request<'a>,
         on_wait: impl Fn(Duration),
-    ) -> Result<(Option<Slot>, Option<Cow<'a, str>>)> {
+    ) -> Result<(Option<Slot>, Cow<'a, str>)> {
         // The value to send, and when it expires (if it does).
         let get = || match request.authorization {
-            None => Ok(None),
-            Some(Authorization::Fixed(value)) => Ok(Some((Cow::Borrowed(value), None))),
-            Some(Authorization::Bearer(bearer)) => {
-                (bearer.authorization()).map(|(value, expires)| Some((Cow::Owned(value), expires)))
+            Authorization::Fixed(value) => Ok((Cow::Borrowed(value), None)),
+            Authorization::Bearer(bearer) => {
+                (bearer.authorization()).map(|(value, expires)| (Cow::Owned(value), expires))
             }
         };
         let mut authorization = get()?;
@@ -505,14 +504,13 @@ impl Client {
             let slot = self.slot(request, &on_wait)?;
             let read_at = Instant::now();
             let soon = SystemTime::now() + Duration::from_secs(1);
-            let expires = authorization.as_ref().and_then(|(_, at)| *at);
             // Refused meanwhile by another request's 401: sent, it spent
             // this request's one repeat on a token known to be refused.
-            let refused = match (request.authorization, &authorization) {
-                (Some(Authorization::Bearer(bearer)), Some((value, _))) => bearer.refused(value),
-                _ => false,
+            let refused = match request.authorization {
+                Authorization::Bearer(bearer) => bearer.refused(&authorization.0),
+                Authorization::Fixed(_) => false,
             };
-            if refused || expires.is_some_and(|at| at <= soon) {
+            if refused || authorization.1.is_some_and(|at| at <= soon) {
                 authorization = get().inspect_err(|_| {
                     if let Some(slot) = slot {
                         self.pace.no_answer(slot);
@@ -528,7 +526,7 @@ impl Client {
                     continue;
                 }
             }
-            return Ok((slot, authorization.map(|(value, _)| value)));
+            return Ok((slot, authorization.0));
         }
     }
 
@@ -571,11 +569,9 @@ impl Client {
             }
         };
         let (slot, authorization) = self.turn(request, on_wait)?;
-        if let Some(authorization) = &authorization {
-            self.redactor.add_authorization(authorization);
-        }
+        self.redactor.add_authorization(&authorization);
         let started = Instant::now();
-        let outcome = self.attempt(request, anew, authorization.as_deref());
+        let outcome = self.attempt(request, anew, &authorization);
         let elapsed = started.elapsed();
         let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
         let ended = match &outcome {
@@ -612,7 +608,7 @@ impl Client {
     fn prepare<B>(
         &self,
         request: &Request,
-        authorization: Option<&str>,
+        authorization: &str,
         via: Option<&Via>,
         builder: RequestBuilder<B>,
     ) -> RequestBuilder<B> {
@@ -627,21 +623,12 @@ impl Client {
             }
             None => builder,
         };
-        let builder = builder.header("Cache-Control", CACHE_CONTROL);
-        match authorization {
-            Some(auth) => builder.header("Authorization", auth),
-            None => builder,
-        }
+        (builder.header("Cache-Control", CACHE_CONTROL)).header("Authorization", authorization)
     }
 
     /// One try: `Ok(Reply)` for any HTTP answer, `Ok(Transient)` for a
     /// failure worth retrying, `Err` for one that is final.
-    fn attempt(
-        &self,
-        request: &Request,
-        anew: bool,
-        authorization: Option<&str>,
-    ) -> Result<Attempt> {
+    fn attempt(&self, request: &Request, anew: bool, authorization: &str) -> Result<Attempt> {
         let agent = if anew { &self.unpooled } else { &self.agent };
         let very_verbose = self.options.log.very_verbose();
         let url = request.url.as_str();
@@ -693,7 +680,7 @@ impl Client {
             charset,
             body,
             keep_away: answer.keep_away,
-            authorization: authorization.map(Box::from),
+            authorization: Some(Box::from(authorization)),
         };
         Ok(Attempt::Reply(reply, answer))
     }
@@ -796,9 +783,7 @@ impl Client {
         if request.form.is_some() {
             self.debug("> Content-Type: application/x-www-form-urlencoded");
         }
-        if request.authorization.is_some() {
-            self.debug("> Authorization: <redacted>");
-        }
+        self.debug("> Authorization: <redacted>");
     }
 
     /// What an answer tells the pace and the retries: its status,
