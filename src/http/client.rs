@@ -885,8 +885,7 @@ fn named_tokens(text: &str) -> Vec<&str> {
                 .trim_start_matches(quote)
                 .strip_prefix([':', '='])?;
             let value = value.trim_start_matches(quote);
-            let end = value.find(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'));
-            Some(&value[..end.unwrap_or(value.len())])
+            (value.split(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'))).next()
         })
         // A word of an error's text (`refresh_token: expired`,
         // `access_token=required`) is none: a token is long and has a
