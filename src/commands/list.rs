@@ -135,15 +135,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             )
             .map(drop)?,
     }
-    if let Some(field) = sort {
-        write_sorted(
-            ctx,
-            held,
-            field,
-            sink.as_mut(),
-            &mut destination,
-            &projection,
-        )?;
+    // The accounts held, sorted and written.
+    if let Some(field) = sort.filter(|_| !held.is_empty()) {
+        if !sort_by_field(&mut held, field) {
+            ctx.log.warn(&format!(
+                "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
+            ));
+        }
+        write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
     }
     sink.finish(&mut destination)
         .map_err(|e| written(e, &destination))?;
@@ -188,26 +187,6 @@ fn sink(
             sink_for(args.format.output, layout)
         }
     }
-}
-
-/// The accounts held for `--sort`, sorted and written.
-fn write_sorted(
-    ctx: &Context,
-    mut held: Vec<Account>,
-    field: &str,
-    sink: &mut dyn Sink,
-    destination: &mut Destination,
-    projection: &Option<Vec<String>>,
-) -> Result<()> {
-    if held.is_empty() {
-        return Ok(());
-    }
-    if !sort_by_field(&mut held, field) {
-        ctx.log.warn(&format!(
-            "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
-        ));
-    }
-    write_batch(sink, destination, &held, projection)
 }
 
 /// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from
