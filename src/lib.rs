@@ -78,7 +78,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Changes(args) => commands::changes::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Trend(args) => commands::trend::run(&ctx, args),
-        Command::Config(command) => commands::config::run(&ctx, command),
+        Command::Config(cli::ConfigCommand::Path) => commands::config::path(&ctx),
+        Command::Config(cli::ConfigCommand::Show) => commands::config::show(&ctx),
+        Command::Config(cli::ConfigCommand::Init { force }) => commands::config::init(&ctx, *force),
         Command::Auth(cli::AuthCommand::Check(args)) => commands::auth::check(&ctx, args),
         Command::Manpage => commands::manpage::run(),
     };

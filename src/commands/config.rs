@@ -10,13 +10,13 @@ use anyhow::{Context as _, Result, bail};
 use super::Context;
 use crate::atomic_file::{AtomicFile, create_private_dir, folder_of, followed};
 use crate::auth::default_cache_dir;
-use crate::cli::{ApiArgs, ConfigCommand};
+use crate::cli::ApiArgs;
 use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, listed, profile_in_use, toml_key,
 };
 use crate::http::redact::Redactor;
-use crate::output::report::{ReportCell, render_table};
+use crate::output::report::ReportCell;
 
 /// What `config init` writes; the same text as `config.example.toml`.
 pub const TEMPLATE: &str = include_str!("../../config.example.toml");
@@ -58,17 +58,9 @@ pub fn fill_template(answers: &Answers) -> String {
     text
 }
 
-/// Runs `config path|show|init`.
-pub fn run(ctx: &Context, command: &ConfigCommand) -> Result<()> {
-    match command {
-        ConfigCommand::Path => path(ctx),
-        ConfigCommand::Show => show(ctx),
-        ConfigCommand::Init { force } => init(ctx, *force),
-    }
-}
-
-/// Prints the path in use on stdout, and on stderr whether it exists.
-fn path(ctx: &Context) -> Result<()> {
+/// `config path`: prints the path in use on stdout, and on stderr whether
+/// it exists.
+pub fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
     // Its bytes as they are, for `"$(talkdesk-accounts config path)"`: a
     // name not in UTF-8 shown lossily names another file.
@@ -155,18 +147,18 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     rows
 }
 
-/// Prints every resolved setting with its source.
-fn show(ctx: &Context) -> Result<()> {
-    let settings = ctx.settings(&ApiArgs::default(), None)?;
-    let style = ctx.report_style(io::stdout().is_terminal());
-    let header = ["setting", "value", "source"];
-    let table = render_table(&header, &show_rows(&settings), style);
-    super::print("the settings", format!("{table}\n"))
+/// `config show`: prints every resolved setting with its source.
+pub fn show(ctx: &Context) -> Result<()> {
+    let rows = show_rows(&ctx.settings(&ApiArgs::default(), None)?);
+    super::report("the settings", |out| {
+        ctx.write_rows(out, false, &["setting", "value", "source"], &rows)?;
+        Ok(())
+    })
 }
 
-/// Writes the template (filled in from questions when stdin is a
-/// terminal) at the config path in use.
-fn init(ctx: &Context, force: bool) -> Result<()> {
+/// `config init`: writes the template (filled in from questions when
+/// stdin is a terminal) at the config path in use.
+pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let sourced_path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
     let path = &sourced_path.value;
     let shown = path.display();
