@@ -9,7 +9,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{Context, WalkPlan, parse_when_arg};
+use super::{Context, WalkPlan, parse_optional_when};
 use crate::account::Account;
 use crate::accounts::{Collector, StatusFilter};
 use crate::cli::{ReportFormat, SnapshotArgs};
@@ -43,11 +43,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         ));
     }
     // `now` reads as the latest state: here it is this moment.
-    let at = (args.at.as_deref())
-        .map(|at| {
-            parse_when_arg("--at", at, now).map(|at| if at == when::LATEST { now } else { at })
-        })
-        .transpose()?;
+    let at = parse_optional_when("--at", args.at.as_deref(), now)?;
+    let at = at.map(|at| if at == when::LATEST { now } else { at });
     if let Some(at) = at.filter(|&at| at > now) {
         return Err(usage_error(format!(
             "--at: {} is in the future; give the time the export was saved",
