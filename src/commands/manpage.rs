@@ -105,13 +105,11 @@ fn render_command(
     globals: &[clap::Id],
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let mut command = command.clone();
-    let builtin = [clap::Id::from("help"), clap::Id::from("version")];
-    for id in globals.iter().chain(&builtin) {
-        if command.get_arguments().any(|a| a.get_id() == id) {
-            command = command.mut_arg(id.clone(), |a| a.hide(true));
-        }
-    }
+    let hidden = |id: &clap::Id| globals.contains(id) || id == "help" || id == "version";
+    let command = (command.clone()).mut_args(|a| match hidden(a.get_id()) {
+        true => a.hide(true),
+        false => a,
+    });
     let title = command
         .get_bin_name()
         .unwrap_or_else(|| command.get_name())
@@ -151,20 +149,6 @@ fn leaf_commands(command: &clap::Command) -> Vec<&clap::Command> {
         .collect()
 }
 
-/// The list of commands, each described in its own section below.
-fn commands_section(leaves: &[&clap::Command]) -> Roff {
-    let items: Vec<(String, String)> = leaves
-        .iter()
-        .map(|command| {
-            let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
-            let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
-            let about = command.get_about().map(|a| a.to_string());
-            (name.to_string(), about.unwrap_or_default())
-        })
-        .collect();
-    definitions("COMMANDS", &items)
-}
-
 /// A section of `term: description` paragraphs.
 fn definitions(title: &str, items: &[(impl AsRef<str>, impl AsRef<str>)]) -> Roff {
     let mut roff = Roff::new();
@@ -193,7 +177,17 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
     man.render_description_section(out)?;
     man.render_options_section(out)?;
     let leaves = leaf_commands(&command);
-    commands_section(&leaves).to_writer(out)?;
+    // The list of commands, each described in its own section below.
+    let items: Vec<(String, String)> = leaves
+        .iter()
+        .map(|command| {
+            let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
+            let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
+            let about = command.get_about().map(|a| a.to_string());
+            (name.to_string(), about.unwrap_or_default())
+        })
+        .collect();
+    definitions("COMMANDS", &items).to_writer(out)?;
     for sub in leaves {
         render_command(sub, &globals, out)?;
     }
