@@ -15,7 +15,7 @@ pub mod summary;
 pub mod trend;
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -300,27 +300,18 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
 /// its own while `enabled`, until `work` ends, also by a panic (the
 /// ticker would otherwise run on, and the run never end).
 fn with_ticker<T>(enabled: bool, tick: impl Fn() + Sync, work: impl FnOnce() -> T) -> T {
-    /// Stops the ticker when dropped.
-    struct Stop<'a>(&'a AtomicBool, Option<thread::Thread>);
-    impl Drop for Stop<'_> {
-        fn drop(&mut self) {
-            self.0.store(true, Ordering::SeqCst);
-            if let Some(ticker) = &self.1 {
-                ticker.unpark();
-            }
-        }
-    }
-    let done = AtomicBool::new(false);
     thread::scope(|scope| {
-        let ticker = enabled.then(|| {
-            scope.spawn(|| {
-                while !done.load(Ordering::SeqCst) {
-                    thread::park_timeout(PROGRESS_TICK);
+        // The ticker ends when `_running` is dropped: at the end of `work`,
+        // or by its panic.
+        let (_running, stopped) = mpsc::channel::<()>();
+        let tick = &tick;
+        if enabled {
+            scope.spawn(move || {
+                while stopped.recv_timeout(PROGRESS_TICK) == Err(RecvTimeoutError::Timeout) {
                     tick();
                 }
-            })
-        });
-        let _stop = Stop(&done, ticker.map(|t| t.thread().clone()));
+            });
+        }
         work()
     })
 }
@@ -425,8 +416,7 @@ impl WalkPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
-    use std::sync::mpsc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A panic in the walk (a bug) ended with the ticker still drawing the
     /// progress line, and the run waiting for it for ever.
