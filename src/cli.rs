@@ -495,11 +495,11 @@ pub struct ListArgs {
     pub no_header: bool,
 
     /// Stop after N matching accounts, fetching no page beyond them
-    #[arg(long, value_name = "N", value_parser = positive)]
+    #[arg(long, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
     pub limit: Option<u64>,
 
     /// Fetch only page N, no walking
-    #[arg(long, value_name = "N", value_parser = positive)]
+    #[arg(long, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
     pub page: Option<u64>,
 
     /// Sort by a field (stable; text case-insensitively) [default: API order]
@@ -535,14 +535,9 @@ fn max_rate(text: &str) -> Result<f64, String> {
     crate::config::check_max_rate(rate)
 }
 
-/// A whole number of 1 or more (clap's own range message would print
-/// `1..18446744073709551615`).
-fn positive(text: &str) -> Result<u64, String> {
-    whole(1, u64::MAX)(text)
-}
-
 /// A parser of whole numbers in `low..=high`, whose errors say what was
-/// wrong in words (clap's own say "invalid digit found in string").
+/// wrong in words (clap's own say "invalid digit found in string"; its
+/// range message would print `1..18446744073709551615`).
 fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, String> + Clone {
     move |text| {
         let wanted = match high {
