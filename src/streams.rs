@@ -48,13 +48,11 @@ pub const STDOUT_NAMES: [&str; 3] = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/
 /// `/dev/fd/N` or `/proc/self/fd/N` (`/dev/stdout` is stdout's).
 #[cfg(unix)]
 pub fn descriptor_named(path: &std::path::Path) -> Option<i32> {
-    let path = path.to_str()?;
-    match path {
-        "/dev/stdin" => return Some(0),
-        "/dev/stderr" => return Some(2),
-        _ => {}
-    }
-    let n = (path.strip_prefix("/dev/fd/")).or_else(|| path.strip_prefix("/proc/self/fd/"))?;
+    let n = match path.to_str()? {
+        "/dev/stdin" => "0",
+        "/dev/stderr" => "2",
+        path => (path.strip_prefix("/dev/fd/")).or_else(|| path.strip_prefix("/proc/self/fd/"))?,
+    };
     n.bytes()
         .all(|b| b.is_ascii_digit())
         .then(|| n.parse().ok())?
