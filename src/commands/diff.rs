@@ -368,10 +368,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let mut collector = Collector::new(StatusFilter::new(only), None);
     // Exact, as `snapshot`'s: an account the walk missed (the pages
     // shifted under a change) would be reported removed.
-    let plan = WalkPlan {
-        exact: true,
-        ..WalkPlan::all(&settings)
-    };
+    let plan = WalkPlan::all(&settings, true);
     ctx.walk_accounts(&settings, &args.api, plan, &mut collector, |accounts, _| {
         accounts.into_iter().for_each(|a| differ.live(a));
         Ok(())

@@ -403,12 +403,12 @@ pub struct WalkPlan {
 }
 
 impl WalkPlan {
-    /// Every page, with the configured concurrency.
-    pub fn all(settings: &Settings) -> WalkPlan {
+    /// Every page, with the configured concurrency; `exact` as the field.
+    pub fn all(settings: &Settings, exact: bool) -> WalkPlan {
         WalkPlan {
             pages: Pages::All,
             concurrency: settings.concurrency.value,
-            exact: false,
+            exact,
         }
     }
 }

@@ -108,10 +108,7 @@ fn walk(
     let clock_ahead = ctx.walk_accounts(
         settings,
         &args.api,
-        WalkPlan {
-            exact: true,
-            ..WalkPlan::all(settings)
-        },
+        WalkPlan::all(settings, true),
         &mut collector,
         |page, _| {
             accounts.extend(page);

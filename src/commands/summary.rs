@@ -103,7 +103,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     ctx.walk_accounts(
         &settings,
         &args.api,
-        WalkPlan::all(&settings),
+        WalkPlan::all(&settings, false),
         &mut collector,
         |accounts, _| {
             for account in accounts {
