@@ -211,16 +211,14 @@ pub fn change_json(change: &Change) -> String {
                 .collect();
             format!("{{{}}}", fields.join(","))
         }),
-        None => [&change.before, &change.after].map(|v| match v {
-            Some(v) => status_json(v),
-            None => "null".into(),
-        }),
+        None => {
+            [&change.before, &change.after].map(|v| v.as_ref().map_or("null".into(), status_json))
+        }
     };
     // The name is the version's whose account this is.
-    let name = match change.name() {
-        Some(name) => as_written(name, raw_field(account.as_ref(), "name")),
-        None => "null".into(),
-    };
+    let name = (change.name()).map_or("null".into(), |name| {
+        as_written(name, raw_field(account.as_ref(), "name"))
+    });
     format!(
         "{{\"time\":{},\"id\":{id},\"name\":{name},\"kind\":\"{}\",\"before\":{before},\"after\":{after}}}",
         json!(show_time(change.time)),
