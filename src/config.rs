@@ -1018,11 +1018,7 @@ impl Settings {
     /// that names every missing setting at once, the config file looked
     /// for (and whether it exists), and what to run.
     pub fn credentials(&self) -> Result<Credentials> {
-        let (Some(client_id), Some(secret), Some(token_url)) =
-            (&self.client_id, &self.client_secret, &self.token_url)
-        else {
-            return Err(self.missing_settings(false));
-        };
+        let (client_id, secret, token_url) = self.require_credentials()?;
         let client_secret = match &secret.value {
             SecretSetting::Value(s) => s.clone(),
             SecretSetting::Command(cmd) => {
@@ -1033,17 +1029,18 @@ impl Settings {
             }
         };
         Ok(Credentials {
-            client_id: client_id.value.clone(),
+            client_id: client_id.clone(),
             client_secret,
-            token_url: token_url.value.clone(),
+            token_url: token_url.clone(),
         })
     }
 
-    /// Fails as [`credentials`](Self::credentials) does when one is
-    /// missing, without running `client_secret_cmd`.
-    pub fn require_credentials(&self) -> Result<()> {
+    /// The client id, secret (as configured: `client_secret_cmd` is not
+    /// run) and token URL; fails as [`credentials`](Self::credentials)
+    /// does when one is missing.
+    pub fn require_credentials(&self) -> Result<(&String, &Sourced<SecretSetting>, &Url)> {
         match (&self.client_id, &self.client_secret, &self.token_url) {
-            (Some(_), Some(_), Some(_)) => Ok(()),
+            (Some(id), Some(secret), Some(url)) => Ok((&id.value, secret, &url.value)),
             _ => Err(self.missing_settings(false)),
         }
     }
