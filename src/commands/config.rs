@@ -209,17 +209,12 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
 /// Reads the secret with echo off. rpassword, reading /dev/tty, puts the
 /// terminal back only when it returns, and at a Ctrl-C raises SIGINT
 /// before: a signal that ends the run puts the terminal back first.
-#[cfg(unix)]
 fn read_secret() -> io::Result<String> {
-    use std::os::fd::AsRawFd;
-    match std::fs::File::open("/dev/tty") {
-        Ok(tty) => crate::interrupt::restoring_terminal(tty.as_raw_fd(), rpassword::read_password),
-        Err(_) => rpassword::read_password(),
+    #[cfg(unix)]
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        use std::os::fd::AsRawFd;
+        return crate::interrupt::restoring_terminal(tty.as_raw_fd(), rpassword::read_password);
     }
-}
-
-#[cfg(not(unix))]
-fn read_secret() -> io::Result<String> {
     rpassword::read_password()
 }
 
