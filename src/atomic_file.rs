@@ -159,7 +159,7 @@ impl AtomicFile {
                 .tempfile_in(dir)
                 .map_err(without_temp_path)
         };
-        let (temp, pending) = Pending::create(make, |temp| temp.path())?;
+        let (temp, pending) = Pending::create(make)?;
         // 0600 whatever the umask: 0277 would make it 0400, 0777 0000.
         #[cfg(unix)]
         temp.as_file()

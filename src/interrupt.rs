@@ -48,18 +48,17 @@ fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
 pub struct Pending(PathBuf);
 
 impl Pending {
-    /// Makes a temporary file with `make` (`path` tells where it is) and
-    /// registers it. The handler is there before the file is, and the
+    /// Makes a temporary file with `make` (what it gives names the file)
+    /// and registers it. The handler is there before the file is, and the
     /// cleanup waits until it is registered: a signal that comes while it
     /// is made removes it too (the default action, before, left it).
-    pub fn create<T>(
+    pub fn create<T: AsRef<Path>>(
         make: impl FnOnce() -> io::Result<T>,
-        path: impl Fn(&T) -> &Path,
     ) -> io::Result<(T, Pending)> {
         HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
         let mut list = pending();
         let made = make()?;
-        let path = path(&made).to_path_buf();
+        let path = made.as_ref().to_path_buf();
         list.push(path.clone());
         Ok((made, Pending(path)))
     }
@@ -230,7 +229,7 @@ mod tests {
         for p in [&a, &b, &c] {
             fs::write(p, "x").unwrap();
         }
-        let register = |p: &Path| Pending::create(|| Ok(p.to_path_buf()), |p| p).unwrap().1;
+        let register = |p: &Path| Pending::create(|| Ok(p.to_path_buf())).unwrap().1;
         let (pending_a, pending_b, pending_c) = (register(&a), register(&b), register(&c));
         let renamed = dir.path().join("target");
         pending_b.settle(|| fs::rename(&b, &renamed)).unwrap();
@@ -258,21 +257,18 @@ mod tests {
     fn a_file_is_made_with_the_handler_there_and_the_cleanup_held_off() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("made.tmp");
-        let (made, registered) = Pending::create(
-            || {
-                assert!(HANDLER.is_completed(), "the handler is there first");
-                assert!(PENDING.try_lock().is_err(), "the cleanup waits");
-                fs::write(&file, "x").map(|()| file.clone())
-            },
-            |made| made,
-        )
+        let (made, registered) = Pending::create(|| {
+            assert!(HANDLER.is_completed(), "the handler is there first");
+            assert!(PENDING.try_lock().is_err(), "the cleanup waits");
+            fs::write(&file, "x").map(|()| file.clone())
+        })
         .unwrap();
         assert!(pending().contains(&made));
         drop(registered);
         assert!(!pending().contains(&made));
         // A file that could not be made is its error (and `?` returns before
         // anything is registered).
-        let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")), |p| p);
+        let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")));
         assert!(failed.is_err());
     }
 }
