@@ -188,8 +188,22 @@ pub struct Change {
     pub fields: Vec<String>,
 }
 
-/// The differences, in the order they are reported.
-#[derive(Debug, Default, PartialEq)]
+/// In json `{"id", "before", "after"}`, the id as the API wrote it.
+impl serde::Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeStruct};
+        let id = RawValue::from_string(self.after.id_text().to_string());
+        let mut change = s.serialize_struct("Change", 3)?;
+        change.serialize_field("id", &id.map_err(S::Error::custom)?)?;
+        change.serialize_field("before", &self.before)?;
+        change.serialize_field("after", &self.after)?;
+        change.end()
+    }
+}
+
+/// The differences, in the order they are reported; in json (each
+/// account written as it came) `{"added", "removed", "changed"}`.
+#[derive(Debug, Default, PartialEq, serde::Serialize)]
 pub struct DiffReport {
     /// In the live list's order.
     pub added: Vec<Account>,
@@ -282,37 +296,8 @@ impl Differ {
 /// as a value (for `--jq`).
 pub fn to_json(report: &DiffReport) -> Result<Value> {
     // Read as jq reads it: a lone surrogate escape as U+FFFD.
-    lenient(&exact_json(report)?).context("the differences cannot be read as JSON values")
-}
-
-/// The json report as compact text, each account written as it came.
-fn exact_json(report: &DiffReport) -> Result<String> {
-    #[derive(serde::Serialize)]
-    struct Changed<'a> {
-        id: Box<RawValue>,
-        before: &'a Account,
-        after: &'a Account,
-    }
-    #[derive(serde::Serialize)]
-    struct Report<'a> {
-        added: &'a [Account],
-        removed: &'a [Account],
-        changed: Vec<Changed<'a>>,
-    }
-    let changed = (report.changed.iter())
-        .map(|c| {
-            Ok(Changed {
-                id: RawValue::from_string(c.after.id_text().to_string())?,
-                before: &c.before,
-                after: &c.after,
-            })
-        })
-        .collect::<serde_json::Result<_>>()?;
-    Ok(serde_json::to_string(&Report {
-        added: &report.added,
-        removed: &report.removed,
-        changed,
-    })?)
+    lenient(&serde_json::to_string(report)?)
+        .context("the differences cannot be read as JSON values")
 }
 
 /// One row per difference: an added or removed account, or a changed field.
@@ -389,7 +374,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
             (ReportFormat::Json, None) => writeln!(
                 out,
                 "{}",
-                crate::output::json::pretty(&exact_json(&report)?)
+                crate::output::json::pretty(&serde_json::to_string(&report)?)
             )?,
             (format, _) => {
                 let csv = format == ReportFormat::Csv;
