@@ -7,30 +7,29 @@
 //! and says what it saw here; without that look, both count as open.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
-/// Descriptors 0-127 open at start, one bit each, once looked at.
-static OPEN_AT_START: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+/// Descriptors 0-127 open at start, once looked at.
+static OPEN_AT_START: [AtomicBool; 128] = [const { AtomicBool::new(false) }; 128];
 static LOOKED: AtomicBool = AtomicBool::new(false);
 
 /// Notes which descriptors below 128 were open at start (`open`): only
 /// those can be a stream the user names (`/dev/fd/3`), not one the tool
 /// opened since (its history store).
 pub fn open_at_start(open: impl Fn(i32) -> bool) {
-    for fd in 0..128 {
-        if open(fd) {
-            OPEN_AT_START[fd as usize / 64].fetch_or(1 << (fd % 64), Ordering::Relaxed);
-        }
+    for (fd, was_open) in (0..).zip(&OPEN_AT_START) {
+        was_open.store(open(fd), Ordering::Relaxed);
     }
     LOOKED.store(true, Ordering::Relaxed);
 }
 
 /// False when `fd` is known not to have been open at start.
 fn open_then(fd: i32) -> bool {
-    let bit = |fd: usize| OPEN_AT_START[fd / 64].load(Ordering::Relaxed) & (1 << (fd % 64)) != 0;
-    !LOOKED.load(Ordering::Relaxed) || usize::try_from(fd).is_ok_and(|fd| fd >= 128 || bit(fd))
+    // (Beyond 127: not looked at.)
+    let was_open = |fd: usize| (OPEN_AT_START.get(fd)).is_none_or(|o| o.load(Ordering::Relaxed));
+    !LOOKED.load(Ordering::Relaxed) || usize::try_from(fd).is_ok_and(was_open)
 }
 
 /// Notes which of stdin and stdout were closed at start. Runs before
