@@ -137,18 +137,11 @@ pub fn exit_code_for(err: &anyhow::Error) -> Exit {
 /// The one-line message printed after `error: `. Context layers are joined
 /// with `: `; newlines inside are flattened so the message stays one line.
 pub fn one_line(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        // A cause that only restates the one above it after a code
-        // (SQLite's "Error code 13: database or disk is full") adds nothing.
-        if !parts
-            .last()
-            .is_some_and(|above| text.ends_with(above.as_str()))
-        {
-            parts.push(text);
-        }
-    }
+    let mut parts: Vec<String> = err.chain().map(|cause| cause.to_string()).collect();
+    // A cause that only restates the one above it after a code (SQLite's
+    // "Error code 13: database or disk is full") adds nothing. (`dedup_by`
+    // compares each with the last one kept.)
+    parts.dedup_by(|text, above| text.ends_with(above.as_str()));
     parts
         .join(": ")
         .lines()
