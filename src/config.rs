@@ -423,21 +423,13 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
 /// The key of a text setting whose value on `line` is written without
 /// quotes (`client_id = 0a1b2c`); None for anything else.
 fn unquoted_text_key(text: &str, line: usize) -> Option<&str> {
-    const TEXT_KEYS: [&str; 9] = [
-        "account_name",
-        "region",
-        "client_id",
-        "client_secret",
-        "client_secret_cmd",
-        "base_url",
-        "token_url",
-        "ca_bundle",
-        "history",
-    ];
     let (key, value) = text.lines().nth(line - 1)?.split_once('=')?;
     let (key, value) = (key.trim(), value.trim_start());
     let quoted = value.starts_with(['"', '\'', '[', '{']) || value.is_empty();
-    (TEXT_KEYS.contains(&key) && !quoted).then_some(key)
+    // A key of a profile that holds text: one whose value may be a string.
+    let text_key = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && toml::from_str::<RawProfile>(&format!("{key} = ''")).is_ok();
+    (text_key && !quoted).then_some(key)
 }
 
 /// What to do about `key`'s value written without quotes.
