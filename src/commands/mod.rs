@@ -200,8 +200,7 @@ impl Context<'_> {
             // the line: the pages' writes to the terminal hold it.
             let tick = || {
                 if let Ok(mut line) = progress.try_lock() {
-                    line.pace(pace.rate(), pace.waiting() > 0);
-                    line.draw();
+                    line.draw(pace.rate(), pace.waiting() > 0);
                 }
             };
             // (A guard taken in the call would hold the line all along.)
@@ -215,8 +214,7 @@ impl Context<'_> {
                     if flow == Flow::Stop {
                         line.end();
                     } else {
-                        line.pace(pace.rate(), pace.waiting() > 0);
-                        line.draw();
+                        line.draw(pace.rate(), pace.waiting() > 0);
                     }
                     Ok(flow)
                 })

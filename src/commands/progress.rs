@@ -49,12 +49,6 @@ impl Progress {
         self.accounts += page.accounts.len() as u64;
     }
 
-    /// Notes the pace of the requests and whether one is waiting for it.
-    pub fn pace(&mut self, rate: Option<f64>, waiting: bool) {
-        self.rate = rate;
-        self.waiting = waiting;
-    }
-
     /// True when the line is drawn at all.
     pub fn enabled(&self) -> bool {
         self.enabled
@@ -85,8 +79,11 @@ impl Progress {
         Some(parts.join(", "))
     }
 
-    /// Draws the current line over the previous one.
-    pub fn draw(&mut self) {
+    /// Notes the pace of the requests and whether one is waiting for it,
+    /// and draws the line over the previous one.
+    pub fn draw(&mut self, rate: Option<f64>, waiting: bool) {
+        self.rate = rate;
+        self.waiting = waiting;
         if let Some(line) = self.enabled.then(|| self.line()).flatten() {
             let line: String = line.chars().take(self.columns).collect();
             crate::log::draw_progress(Some(&line));
@@ -144,15 +141,15 @@ mod tests {
     #[test]
     fn the_pace_and_a_wait_for_the_rate_limit_are_shown() {
         let mut p = Progress::default();
-        p.pace(None, true);
+        p.draw(None, true);
         assert_eq!(p.line().as_deref(), Some("waiting for the rate limit"));
         p.record(&page(1, Some(9), 50));
-        p.pace(Some(1.94), false);
+        p.draw(Some(1.94), false);
         assert_eq!(
             p.line().as_deref(),
             Some("page 1/9, 50 accounts, 1.94 requests/s")
         );
-        p.pace(Some(1.94), true);
+        p.draw(Some(1.94), true);
         assert_eq!(
             p.line().as_deref(),
             Some("page 1/9, 50 accounts, waiting for the rate limit (1.94 requests/s)")
