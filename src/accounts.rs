@@ -28,30 +28,13 @@ pub enum Flow {
     Stop,
 }
 
-/// Which statuses to keep (empty: all).
-#[derive(Debug, Clone, Default)]
-pub struct StatusFilter {
-    keep: Vec<Status>,
-}
-
-impl StatusFilter {
-    pub fn new(statuses: impl IntoIterator<Item = Status>) -> StatusFilter {
-        StatusFilter {
-            keep: statuses.into_iter().collect(),
-        }
-    }
-
-    pub fn matches(&self, account: &Account) -> bool {
-        self.keep.is_empty() || self.keep.contains(&account.status())
-    }
-}
-
 /// Feeds pages into a consumer: drops ids seen before, filters, honours a
 /// limit (asking for no page after the one that completes it), and warns
 /// when the count differs from the API's `total`.
 #[derive(Default)]
 pub struct Collector {
-    filter: StatusFilter,
+    /// The statuses to keep (empty: all).
+    keep: Vec<Status>,
     limit: Option<u64>,
     /// The ids taken so far, as [`IdKeys`].
     seen: KeySet,
@@ -71,9 +54,9 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(filter: StatusFilter, limit: Option<u64>) -> Collector {
+    pub fn new(keep: Vec<Status>, limit: Option<u64>) -> Collector {
         Collector {
-            filter,
+            keep,
             limit,
             ..Collector::default()
         }
@@ -120,7 +103,7 @@ impl Collector {
             if let Some(ours) = this_page.as_mut() {
                 ours.insert(key);
             }
-            if !self.filter.matches(account) {
+            if !self.keep.is_empty() && !self.keep.contains(&account.status()) {
                 return false;
             }
             self.matched += 1;
@@ -140,7 +123,7 @@ impl Collector {
     pub fn flow(&self) -> Flow {
         match self.limit {
             Some(limit) if self.matched >= limit => Flow::Stop,
-            Some(limit) if self.filter.keep.is_empty() => Flow::AtMost(limit - self.matched),
+            Some(limit) if self.keep.is_empty() => Flow::AtMost(limit - self.matched),
             _ => Flow::Continue,
         }
     }
@@ -303,7 +286,7 @@ mod tests {
 
     #[test]
     fn ids_seen_on_an_earlier_page_are_dropped() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         let first = c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(3)));
         let second = c.take(page(2, &[("b", "ACTIVE"), ("c", "CHURNED")], Some(3)));
         assert_eq!(
@@ -316,8 +299,7 @@ mod tests {
 
     #[test]
     fn the_filter_keeps_only_the_statuses_asked_for() {
-        let filter = StatusFilter::new([Status::Churned, Status::Churned]);
-        let mut c = Collector::new(filter, None);
+        let mut c = Collector::new(vec![Status::Churned, Status::Churned], None);
         let kept = c.take(page(1, &[("a", "ACTIVE"), ("b", "churned")], Some(2)));
         assert_eq!(ids(&kept), ["b"]);
         assert_eq!(c.flow(), Flow::Continue);
@@ -325,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_limit_bounds_the_walk_and_then_stops_it() {
-        let mut c = Collector::new(StatusFilter::default(), Some(3));
+        let mut c = Collector::new(Vec::new(), Some(3));
         assert_eq!(c.flow(), Flow::AtMost(3));
         c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], None));
         assert_eq!(c.flow(), Flow::AtMost(1));
@@ -337,7 +319,7 @@ mod tests {
 
     #[test]
     fn only_the_first_page_says_what_the_total_is() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         c.take(page(1, &[("a", "ACTIVE")], None));
         c.take(page(2, &[("b", "ACTIVE")], Some(5)));
         assert_eq!(c.total_mismatch(), None, "page 1 gave no total");
@@ -355,7 +337,7 @@ mod tests {
 
     #[test]
     fn a_count_that_differs_from_the_first_total_is_a_warning() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         c.take(page(1, &[("a", "ACTIVE")], Some(2)));
         c.take(page(2, &[("a", "ACTIVE")], Some(2)));
         let warning = c.total_mismatch().unwrap();
@@ -371,13 +353,13 @@ mod tests {
     /// missed account as removed).
     #[test]
     fn a_total_that_changes_between_pages_is_a_warning() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         // a, b, c; then c moved to the front and d added: c, a, b, d.
         c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(3)));
         c.take(page(2, &[("b", "ACTIVE"), ("d", "ACTIVE")], Some(4)));
         let warning = c.total_mismatch().unwrap();
         // An empty page past the end that says `total: 0` is no change.
-        let mut past = Collector::new(StatusFilter::default(), None);
+        let mut past = Collector::new(Vec::new(), None);
         past.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
         past.take(page(2, &[], Some(0)));
         assert_eq!(past.total_mismatch(), None);
@@ -391,7 +373,7 @@ mod tests {
     /// to count against: `snapshot` recorded it as the whole.
     #[test]
     fn an_empty_last_page_before_the_claimed_last_is_a_short_walk() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         let claimed = |number, accounts: &[(&str, &str)]| Page {
             total_pages: Some(3),
             ..page(number, accounts, None)
@@ -418,7 +400,7 @@ mod tests {
 
     #[test]
     fn a_numeric_id_and_the_same_digits_as_text_are_different_ids() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         let kept = c.take(page_of_ids(
             None,
             &[json!(12), json!("12"), json!(12), json!("12")],
@@ -428,7 +410,7 @@ mod tests {
 
     #[test]
     fn an_absurd_total_reserves_no_more_than_the_cap() {
-        let mut c = Collector::new(StatusFilter::default(), None);
+        let mut c = Collector::new(Vec::new(), None);
         c.take(page_of_ids(Some(u64::MAX), &[json!("a")]));
         assert!(c.seen.capacity() >= MAX_RESERVED_IDS as usize);
         assert!(c.seen.capacity() < 2 * (MAX_RESERVED_IDS as usize));

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status, lenient};
-use crate::accounts::{Collector, StatusFilter};
+use crate::accounts::Collector;
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, silent_exit, usage_error};
 use crate::output::jq;
@@ -163,7 +163,6 @@ pub fn select(
     if only.is_empty() {
         return Ok(records);
     }
-    let filter = StatusFilter::new(only.iter().cloned());
     let mut kept = Vec::new();
     for (place, account) in records {
         if account.get("status").is_none() {
@@ -172,7 +171,7 @@ pub fn select(
                 path.display()
             )));
         }
-        if filter.matches(&account) {
+        if only.contains(&account.status()) {
             kept.push((place, account));
         }
     }
@@ -350,7 +349,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let mut differ = Differ::new(select(old, &only, shown(&args.old))?).map_err(named)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
 
-    let mut collector = Collector::new(StatusFilter::new(only), None);
+    let mut collector = Collector::new(only, None);
     // Exact, as `snapshot`'s: an account the walk missed (the pages
     // shifted under a change) would be reported removed.
     let plan = WalkPlan::all(&settings, true);

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use super::sort::sort_by_field;
 use super::{Context, WalkPlan};
 use crate::account::Account;
-use crate::accounts::{Collector, Flow, StatusFilter};
+use crate::accounts::{Collector, Flow};
 use crate::api::pages::{Page, Pages};
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::Settings;
@@ -99,8 +99,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     let mut destination = Destination::open(output_file)?;
     let mut sink = sink(ctx, args, jq, columns, &destination, output_file);
-    let filter = StatusFilter::new(args.stream.status.iter().cloned());
-    let mut collector = Collector::new(filter, args.limit);
+    let mut collector = Collector::new(args.stream.status.clone(), args.limit);
 
     let sort = sort_field(args)?;
     // With --sort the accounts are held until the walk is complete.

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{Context, WalkPlan, parse_optional_when};
 use crate::account::Account;
-use crate::accounts::{Collector, StatusFilter};
+use crate::accounts::Collector;
 use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
@@ -103,7 +103,7 @@ fn walk(
     settings: &crate::config::Settings,
     args: &SnapshotArgs,
 ) -> Result<Vec<Account>> {
-    let mut collector = Collector::new(StatusFilter::default(), None);
+    let mut collector = Collector::new(Vec::new(), None);
     let mut accounts = Vec::new();
     let clock_ahead = ctx.walk_accounts(
         settings,

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Context, WalkPlan};
 use crate::account::Status;
-use crate::accounts::{Collector, StatusFilter};
+use crate::accounts::Collector;
 use crate::cli::{ReportFormat, SummaryArgs};
 use crate::output::jq;
 use crate::output::json::write_json_lines;
@@ -98,7 +98,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     let only: Vec<Status> = args.stream.status.clone();
-    let mut collector = Collector::new(StatusFilter::new(only.iter().cloned()), None);
+    let mut collector = Collector::new(only.clone(), None);
     let mut counts = StatusCounts::default();
     ctx.walk_accounts(
         &settings,
