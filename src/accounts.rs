@@ -3,7 +3,7 @@
 //! check of the count against the API's `total`. The walk (`api`) hands it
 //! [`Page`]s and asks it for the [`Flow`] after each.
 
-use std::hash::{BuildHasher, Hasher, RandomState};
+use std::hash::{BuildHasher, RandomState};
 
 use crate::account::{Account, Status};
 
@@ -36,9 +36,15 @@ pub struct Collector {
     /// The statuses to keep (empty: all).
     keep: Vec<Status>,
     limit: Option<u64>,
-    /// The ids taken so far, as [`IdKeys`].
+    /// The ids taken so far, each as one 64-bit hash of its exact JSON
+    /// text (so that `"12"` and `12` differ), keyed with random keys for
+    /// the run, so no server can choose ids that collide: an 8-byte key per
+    /// account seen (in a [`KeySet`] at most half full). Two different ids
+    /// share a key with odds of about n²/2⁶⁵ (3·10⁻⁸ for a million; keys 0
+    /// and 1 count as one, which adds 2⁻⁶³), and a lost account would still
+    /// show in the count warning.
     seen: KeySet,
-    keys: IdKeys,
+    keys: RandomState,
     matched: u64,
     /// `total` and `total_pages` as the first page reported them, once
     /// it came.
@@ -81,7 +87,11 @@ impl Collector {
         if let (None, Some(first), Some(total)) = (self.moved, first_total, total) {
             self.moved = (total != first).then_some((page.number, total));
         }
-        let keys: Vec<u64> = page.accounts.iter().map(|a| self.keys.key(a)).collect();
+        let keys: Vec<u64> = page
+            .accounts
+            .iter()
+            .map(|a| self.keys.hash_one(a.id_text()))
+            .collect();
         self.seen.prepare(&keys);
         // Kept in place: an account that stays is not moved.
         let mut kept = page.accounts;
@@ -182,24 +192,7 @@ impl Collector {
 /// The most ids room is made for up front from the first page's `total`.
 const MAX_RESERVED_IDS: u64 = 1 << 22;
 
-/// An id as one 64-bit hash of its exact JSON text (so that `"12"` and
-/// `12` differ), keyed with random keys for the run, so no server can
-/// choose ids that collide: an 8-byte key per account seen (in a
-/// [`KeySet`] at most half full). Two different ids share a key with odds
-/// of about n²/2⁶⁵ (3·10⁻⁸ for a million; keys 0 and 1 count as one, which
-/// adds 2⁻⁶³), and a lost account would still show in the count warning.
-#[derive(Debug, Default)]
-struct IdKeys(RandomState);
-
-impl IdKeys {
-    fn key(&self, account: &Account) -> u64 {
-        let mut hasher = self.0.build_hasher();
-        hasher.write(account.id_text().as_bytes());
-        hasher.finish()
-    }
-}
-
-/// A set of [`IdKeys`] keys: one table of keys, probed from the slot the
+/// A set of id keys (see `Collector::seen`): one table of keys, probed from the slot the
 /// key's low bits name (the keys are random already), `0` marking a free
 /// slot. A million ids take 16 MiB. Looking an id up costs a read from
 /// memory far from the last one, so a page's keys are first read all
