@@ -76,14 +76,17 @@ pub fn account_key(id_text: &str) -> String {
 }
 
 /// An account's key as its id shows, as `list` shows it (`Account::id`): a
-/// key that is a JSON string is read, any other key is its own text.
-pub fn shown_id(key: &str) -> String {
-    lenient::<String>(key).unwrap_or_else(|| key.to_string())
+/// key that is a JSON string is read, any other key is its own text, as
+/// is every key of a store before schema 3 (`legacy`).
+pub fn shown_id(key: &str, legacy: bool) -> String {
+    let read = (!legacy).then(|| lenient::<String>(key)).flatten();
+    read.unwrap_or_else(|| key.to_string())
 }
 
-/// The JSON text of the id a key keeps.
-pub fn id_text_of(key: &str) -> String {
-    match is_json(key) {
+/// The JSON text of the id a key keeps (a key of a store before schema 3,
+/// `legacy`, as a string).
+pub fn id_text_of(key: &str, legacy: bool) -> String {
+    match !legacy && is_json(key) {
         true => key.to_string(),
         false => Value::from(key).to_string(),
     }
@@ -147,19 +150,12 @@ pub fn show_time(micros: i64) -> String {
 impl Store {
     /// A key as its id shows ([`shown_id`]).
     pub fn shown_id(&self, key: &str) -> String {
-        match self.legacy_keys {
-            true => key.to_string(),
-            false => shown_id(key),
-        }
+        shown_id(key, self.legacy_keys)
     }
 
-    /// The JSON text of the id a key keeps ([`id_text_of`]; a key of a
-    /// store before schema 3 as a string).
+    /// The JSON text of the id a key keeps ([`id_text_of`]).
     pub fn id_text(&self, key: &str) -> String {
-        match self.legacy_keys {
-            true => Value::from(key).to_string(),
-            false => id_text_of(key),
-        }
+        id_text_of(key, self.legacy_keys)
     }
 
     /// The organization's row when it has a snapshot, or the error that
@@ -251,8 +247,8 @@ mod tests {
             let shown = Account::from_text(&format!(r#"{{"id":{text}}}"#))
                 .unwrap()
                 .id();
-            assert_eq!(shown_id(&key(text)), shown, "{text}");
-            assert_eq!(id_text_of(&key(text)), text, "{text}");
+            assert_eq!(shown_id(&key(text), false), shown, "{text}");
+            assert_eq!(id_text_of(&key(text), false), text, "{text}");
         }
     }
 }

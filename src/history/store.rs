@@ -285,12 +285,7 @@ fn add_functions(conn: &Connection, legacy_keys: bool) -> rusqlite::Result<()> {
             .map(|text| super::account_key(&text)))
     })?;
     conn.create_scalar_function("shown_id", 1, flags, move |ctx| {
-        let key = ctx.get::<String>(0)?;
-        Ok(if legacy_keys {
-            key
-        } else {
-            super::shown_id(&key)
-        })
+        Ok(super::shown_id(&ctx.get::<String>(0)?, legacy_keys))
     })
 }
 
