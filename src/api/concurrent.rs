@@ -358,17 +358,13 @@ pub fn is_plain_page_link(api: &Api, url: &Url, expected: u64) -> bool {
     if url.origin() != endpoint.origin() || url.path() != endpoint.path() {
         return false;
     }
-    let mut page = None;
-    let mut per_page = None;
-    for (key, value) in url.query_pairs() {
-        let number = value.parse::<u64>().ok();
-        match key.as_ref() {
-            "page" if page.is_none() => page = Some(number),
-            "per_page" if per_page.is_none() => per_page = Some(number),
-            _ => return false,
-        }
-    }
-    page == Some(Some(expected)) && per_page.is_some_and(|n| n.is_some())
+    // By name, `page` sorts first.
+    let mut pairs: Vec<_> = (url.query_pairs())
+        .map(|(key, value)| (key, value.parse::<u64>().ok()))
+        .collect();
+    pairs.sort();
+    matches!(pairs.as_slice(), [(page, Some(n)), (per_page, Some(_))]
+        if page == "page" && *n == expected && per_page == "per_page")
 }
 
 /// Page `n` as `link` (a plain page link) asks for its page: the same
