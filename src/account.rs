@@ -126,7 +126,8 @@ impl<'de> Visitor<'de> for PageAccount {
     }
 }
 
-/// A key's name from its JSON text, borrowed unless it has escapes.
+/// A key's name (a string's text) from its JSON text, borrowed unless it
+/// has escapes.
 fn key_name(key: &str) -> Option<std::borrow::Cow<'_, str>> {
     match key.contains('\\') {
         true => lenient::<String>(key).map(Into::into),
@@ -163,14 +164,11 @@ impl Account {
             Some(_) => return Err("an account's `id` is not a string or a number".into()),
             None => return Err("an account has no `id`".into()),
         };
-        let status = match status.map(|place| &text[place]) {
-            // Borrowed when it has no escapes, as statuses do.
-            Some(text) if text.starts_with('"') => match serde_json::from_str::<&str>(text) {
-                Ok(plain) => Status::parse(plain),
-                Err(_) => Status::parse(&lenient::<String>(text).unwrap_or_default()),
-            },
-            _ => Status::parse(""),
-        };
+        // Borrowed when it has no escapes, as statuses do.
+        let status = (status.map(|place| &text[place]))
+            .filter(|text| text.starts_with('"'))
+            .and_then(key_name);
+        let status = Status::parse(&status.unwrap_or_default());
         Ok(Account {
             raw: text.into_boxed_str(),
             id,
