@@ -180,11 +180,7 @@ impl Account {
     /// The account's id, as text (a string's characters, a number's digits).
     pub fn id(&self) -> String {
         let id = self.id_text();
-        if id.starts_with('"') {
-            lenient(id).unwrap_or_default()
-        } else {
-            id.to_string()
-        }
+        key_name(id).map_or_else(|| id.to_string(), std::borrow::Cow::into_owned)
     }
 
     /// The id's exact JSON text: what tells two accounts apart, so that
