@@ -293,12 +293,9 @@ impl<'t> Merge<'t> {
     /// Ends `v` at T; if it also held at N, it resumes there.
     fn close(&mut self, v: &Covering) -> Result<()> {
         self.end_version.execute([v.version, self.at])?;
-        match self.next {
-            Some(n) if v.valid_to != Some(n) => {
-                self.resume_version
-                    .execute(params![v.version, n, v.valid_to])?;
-            }
-            _ => {}
+        if let Some(n) = self.next.filter(|&n| v.valid_to != Some(n)) {
+            self.resume_version
+                .execute(params![v.version, n, v.valid_to])?;
         }
         Ok(())
     }
