@@ -113,33 +113,23 @@ impl TableSink {
     /// it with nothing truncated, one line at a time.
     fn stream(&self, out: &mut dyn Write) -> Result<()> {
         let mut line = String::new();
-        let border = |line: &mut String, left: char, fill: char, cross: char, right: char| {
-            line.clear();
-            line.push(left);
-            for (i, w) in self.widths.iter().enumerate() {
-                if i > 0 {
-                    line.push(cross);
-                }
-                line.extend(std::iter::repeat_n(fill, w + 2));
-            }
-            line.push(right);
-            line.push('\n');
+        let border = |left: char, fill: char, cross: char, right: char| {
+            let fills: Vec<String> = (self.widths.iter())
+                .map(|w| fill.to_string().repeat(w + 2))
+                .collect();
+            format!("{left}{}{right}", fills.join(&cross.to_string()))
         };
-        border(&mut line, '┌', '─', '┬', '┐');
-        out.write_all(line.as_bytes())?;
+        writeln!(out, "{}", border('┌', '─', '┬', '┐'))?;
         if self.layout.header {
             let header: Vec<String> = self.layout.columns.iter().map(|c| cell(c)).collect();
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             self.write_row(out, &mut line, &header)?;
-            border(&mut line, '╞', '═', '╪', '╡');
-            out.write_all(line.as_bytes())?;
+            writeln!(out, "{}", border('╞', '═', '╪', '╡'))?;
         }
         for row in self.rows() {
             self.write_row(out, &mut line, &row)?;
         }
-        border(&mut line, '└', '─', '┴', '┘');
-        line.pop();
-        out.write_all(line.as_bytes())?;
+        write!(out, "{}", border('└', '─', '┴', '┘'))?;
         Ok(())
     }
 
