@@ -18,9 +18,8 @@ pub struct JsonSink {
 
 impl Sink for JsonSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
-        for account in accounts {
-            self.held.push(account.json().to_string());
-        }
+        self.held
+            .extend(accounts.iter().map(|a| a.json().to_string()));
         Ok(())
     }
 
