@@ -10,7 +10,7 @@
 //! until N (joined with the version that starts at N when it is the same).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
@@ -57,12 +57,7 @@ pub enum Taken {
 /// A body's fingerprint: two halves of SipHash with different salts, so
 /// versions are compared without holding their text.
 fn fingerprint(body: &str) -> u128 {
-    let half = |salt: u8| {
-        let mut hasher = DefaultHasher::new();
-        salt.hash(&mut hasher);
-        body.hash(&mut hasher);
-        hasher.finish()
-    };
+    let half = |salt: u8| BuildHasherDefault::<DefaultHasher>::default().hash_one((salt, body));
     (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
