@@ -355,8 +355,7 @@ fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
             Val::Obj(fields) => {
                 out.write_all(b"{")?;
                 work.push(Work::Text(b"}"));
-                let fields: Vec<_> = fields.iter().collect();
-                for (i, (k, v)) in fields.into_iter().enumerate().rev() {
+                for (i, (k, v)) in fields.iter().enumerate().rev() {
                     work.extend([Work::Value(v), Work::Text(b":"), Work::Value(k)]);
                     if i > 0 {
                         work.push(Work::Text(b","));
