@@ -75,12 +75,11 @@ impl RawPage {
     /// a page sent again is known: ids are unique, so two pages of a walk
     /// share neither); `None` for a page without accounts.
     fn ids_hash(&self) -> Option<u64> {
-        use std::hash::{Hash, Hasher};
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
         let accounts = self.accounts()?;
         let (FromPage(first), FromPage(last)) = (accounts.first()?, accounts.last()?);
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (accounts.len(), first.id_text(), last.id_text()).hash(&mut hasher);
-        Some(hasher.finish())
+        let ids = (accounts.len(), first.id_text(), last.id_text());
+        Some(BuildHasherDefault::<DefaultHasher>::default().hash_one(ids))
     }
 
     /// Its next link, when it has one that is not blank.
