@@ -277,18 +277,13 @@ pub fn to_jaq(value: &serde_json::Value) -> Val {
         Value::Number(n) => number_to_jaq(n),
         Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
         Value::Array(items) => items.iter().map(to_jaq).collect(),
-        Value::Object(fields) => object_to_jaq(fields),
+        // Keys in order.
+        Value::Object(fields) => Val::obj(
+            (fields.iter())
+                .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
+                .collect(),
+        ),
     }
-}
-
-/// A JSON object (an account's fields) as a jaq object, keys in order.
-fn object_to_jaq(fields: &serde_json::Map<String, serde_json::Value>) -> Val {
-    Val::obj(
-        fields
-            .iter()
-            .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
-            .collect(),
-    )
 }
 
 /// A JSON number, from its exact text: machine integers directly, other
@@ -643,7 +638,7 @@ impl Sink for JqSink {
             // Straight from the text the account came as: one parse, no
             // serde_json map in between (the fields, if the text ever fails).
             let value = jaq_json::read::parse_single(account.json().as_bytes())
-                .unwrap_or_else(|_| object_to_jaq(account.fields()));
+                .unwrap_or_else(|_| to_jaq(&account.fields().clone().into()));
             match &mut self.held {
                 Some(held) => held.push(value),
                 None => self
