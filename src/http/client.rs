@@ -560,7 +560,10 @@ impl Client {
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
         let on_wait = |wait| {
-            if wait < Duration::from_secs(1) {
+            // Not of a pace the server has since raised (a daily quota's,
+            // then one a second: the wait is the fast pace's).
+            let slow = self.pace.rate().is_some_and(|rate| rate < SLOW_RATE);
+            if wait < Duration::from_secs(1) || !slow {
                 return;
             }
             let said = |_: &_| !self.slow_said.swap(true, Ordering::Relaxed);

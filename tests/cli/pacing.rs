@@ -613,6 +613,53 @@ fn a_pace_slower_than_a_request_per_10_s_is_warned_about_once() {
     assert_eq!(stderr_of(&out), "");
 }
 
+/// A daily quota (a pace of one request every 120 s, burst 100) on the first
+/// pages, then one a second (a server naming the policy nearest exhaustion):
+/// the walk goes on at one a second, silently. The slow pace's backlog held
+/// the next page 120 s for every page sent under it (pages 1-3: 6 min), and
+/// the slow pace was warned about when the pace was long one a second. The
+/// hang is bounded by the run's timeout, not timed.
+#[test]
+fn a_slow_quota_then_a_fast_one_walks_at_the_fast_pace_silently() {
+    let quota = |limit: &str, window: &str| {
+        FaultKind::WithHeaders(vec![
+            ("RateLimit-Limit", limit.to_string()),
+            ("RateLimit-Policy", format!("{limit};w={window}")),
+        ])
+    };
+    let pages = 6;
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(pages * PER_PAGE),
+        faults: Faults {
+            always: (1..=pages as u64)
+                .map(|p| {
+                    (
+                        RequestMatch::Page(p),
+                        if p <= 3 {
+                            quota("100", "86400")
+                        } else {
+                            quota("1", "1")
+                        },
+                    )
+                })
+                .collect(),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(["--concurrency", "1"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), pages * PER_PAGE);
+    assert_eq!(stderr_of(&out), "");
+}
+
 /// An hourly quota whose burst covers the walk never makes it wait: it
 /// said "paced at one request every 37 s" of a walk that took 0.5 s.
 #[test]

@@ -363,6 +363,8 @@ pub enum FaultKind {
     RawResponse(&'static [u8]),
     /// A refusal (that status) from the token bucket, with these headers.
     RateLimited(u16, Vec<(&'static str, String)>),
+    /// The normal answer, with these headers added (a page's own rate-limit headers).
+    WithHeaders(Vec<(&'static str, String)>),
 }
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
@@ -890,7 +892,12 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
             }
         }
         first = false;
+        let mut added = Vec::new();
         let fault = match fault {
+            Some(FaultKind::WithHeaders(headers)) => {
+                added = headers;
+                None
+            }
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
             Some(FaultKind::AwaitPages(n)) => await_pages(shared, n),
             Some(FaultKind::EchoAuthorization(code, pad)) => {
@@ -928,7 +935,7 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                     Route::Accounts => handle_accounts(shared, &req),
                     Route::Other => (404, Vec::new(), not_found_body()),
                 };
-                headers.extend(limit_headers);
+                headers.extend(limit_headers.into_iter().chain(added));
                 let skew = {
                     let config = &shared.state().config;
                     match route {
@@ -1600,6 +1607,7 @@ fn apply_fault<W: Write>(
         | FaultKind::AwaitPages(_)
         | FaultKind::EchoAuthorization(..)
         | FaultKind::EchoTokenPart(_)
+        | FaultKind::WithHeaders(_)
         | FaultKind::Hold => return Next::Close,
     };
     match written {
