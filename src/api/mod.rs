@@ -162,12 +162,10 @@ impl<'a> Api<'a> {
         if reply.status != 401 {
             return Ok(reply);
         }
-        self.bearer
-            .reject(reply.authorization.as_deref().unwrap_or_default())?;
+        self.bearer.reject(&reply.authorization)?;
         let reply = get()?;
         if reply.status == 401 {
-            self.bearer
-                .forget(reply.authorization.as_deref().unwrap_or_default());
+            self.bearer.forget(&reply.authorization);
         }
         Ok(reply)
     }

@@ -192,7 +192,7 @@ pub struct Reply {
     /// See [`Answer::keep_away`].
     pub keep_away: Option<Duration>,
     /// The `Authorization` it was sent with (a 401 names the token refused).
-    pub authorization: Option<Box<str>>,
+    pub authorization: Box<str>,
 }
 
 /// What one attempt ended with, before deciding on a retry: a reply with
@@ -683,7 +683,7 @@ impl Client {
             charset,
             body,
             keep_away: answer.keep_away,
-            authorization: Some(Box::from(authorization)),
+            authorization: Box::from(authorization),
         };
         Ok(Attempt::Reply(reply, answer))
     }

@@ -376,7 +376,7 @@ mod tests {
             charset: None,
             body: body.as_bytes().to_vec(),
             keep_away: None,
-            authorization: None,
+            authorization: Box::default(),
         }
     }
 

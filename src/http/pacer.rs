@@ -338,6 +338,14 @@ impl Pacer {
         self.pace().map(|(rate, _, _)| rate)
     }
 
+    /// The pace as a bucket (GCRA): the interval between requests, and
+    /// how many more than one may go at once.
+    fn bucket(&self) -> Option<(Duration, u32)> {
+        let (rate, burst, _) = self.pace()?;
+        let extra = (burst - 1.0).max(0.0).round().min(f64::from(u16::MAX)) as u32;
+        Some((Duration::from_secs_f64(1.0 / rate), extra))
+    }
+
     /// May a request go at `now`? `Ok` takes the slot; `Err` is how long to
     /// wait before asking again.
     pub fn try_send(&mut self, now: Instant) -> Result<Slot, Duration> {
@@ -360,9 +368,7 @@ impl Pacer {
         if let Some(wait) = self.quota_wait(now) {
             return Err(wait);
         }
-        if let Some((rate, burst, _)) = self.pace() {
-            let interval = Duration::from_secs_f64(1.0 / rate);
-            let extra = (burst - 1.0).max(0.0).round().min(f64::from(u16::MAX)) as u32;
+        if let Some((interval, extra)) = self.bucket() {
             let tat = self.tat.unwrap_or(now);
             let earliest = tat.checked_sub(interval * extra).unwrap_or(now);
             if now < earliest {
@@ -482,6 +488,15 @@ impl Pacer {
         }
         self.forget(now);
         let (rate, burst, source) = self.pace()?;
+        // The bucket holds no more than the pace's own burst, whatever
+        // pace filled it: after a slow pace (a daily quota's, burst 100)
+        // gave way to a fast one (burst 1), the slow one's backlog held the
+        // next request 120 s for every request sent under it. (At a pace
+        // that stays, this bound holds already.)
+        if let Some((interval, extra)) = self.bucket() {
+            let full = now.checked_add(interval * (extra + 1));
+            self.tat = self.tat.map(|tat| full.map_or(tat, |full| tat.min(full)));
+        }
         let changed =
             before.is_none_or(|(r, b, s)| (r - rate).abs() > 1e-9 || b != burst || s != source);
         changed.then(|| Change {
@@ -530,16 +545,6 @@ impl Pacer {
         // A new pace starts afresh, but `--max-rate`'s spacing still holds.
         if first && self.cap.is_none() {
             self.tat = None;
-        }
-        // And its bucket holds no more than its own burst: after a slow
-        // pace (a daily quota's, burst 100) gave way to a fast one (burst
-        // 1), the slow pace's backlog held the next request 120 s for
-        // every request sent under it.
-        let full = (self.pace()).and_then(|(rate, burst, _)| {
-            now.checked_add(Duration::try_from_secs_f64(burst / rate).ok()?)
-        });
-        if let Some(full) = full {
-            self.tat = self.tat.map(|tat| tat.min(full));
         }
         Some(format!(
             "the server allows {} requests per {} s",
