@@ -271,8 +271,10 @@ pub struct Pacer {
     hold_until: Option<Instant>,
     /// Requests the server still takes before `budget_until`.
     budget: Option<(f64, Instant)>,
-    /// The longest `Reset` seen: the window when none is named.
+    /// The longest `Reset` seen with the last limit: its window when none
+    /// is named (a reset counts down to the window's end). And that limit.
     longest_reset: Duration,
+    reset_of: Option<f64>,
     /// The lowest rate allowed: one request per `Retry-After`.
     floor: f64,
     /// Requests sent so far (the next slot's number).
@@ -474,8 +476,15 @@ impl Pacer {
                 // In whole seconds, as `Retry-After` counts: a date or a
                 // reset read to the millisecond (0.267 s to the next
                 // second) set a floor above the limit for the whole run.
+                // The latest refusal's word, not the run's highest: a
+                // `Retry-After: 1` at a fixed window's end floored a walk
+                // at a request a second against a slower limit for good.
                 if !said.is_zero() {
-                    self.floor = self.floor.max(1.0 / said.as_secs_f64().ceil());
+                    let floor = 1.0 / said.as_secs_f64().ceil();
+                    self.floor = match sent_since_refusal {
+                        true => floor,
+                        false => self.floor.max(floor),
+                    };
                 }
             }
             why = why.or_else(|| self.learn_refusal(sent, now, answer));
@@ -511,6 +520,11 @@ impl Pacer {
 
     /// The server said its limit.
     fn learn_headers(&mut self, slot: Slot, now: Instant, h: &RateHeaders) -> Option<String> {
+        // Another limit has its own window: an hourly limit's reset made
+        // a limit of ten a second one of ten an hour.
+        if h.limit.is_some() && h.limit != self.reset_of {
+            (self.longest_reset, self.reset_of) = (Duration::ZERO, h.limit);
+        }
         self.longest_reset = self.longest_reset.max(h.reset.unwrap_or_default());
         // A budget is kept only until a reset no further off than a
         // Retry-After may wait (§5). One further off (an hourly quota, a
@@ -536,8 +550,13 @@ impl Pacer {
         })?;
         let rate = (limit / window.as_secs_f64()).min(MAX_LEARNT_RATE);
         let first = !matches!(self.learnt, Some((_, Source::Headers)));
-        if self.learnt == Some((rate, Source::Headers)) {
-            return None;
+        match self.learnt {
+            Some((r, Source::Headers)) if r == rate => return None,
+            // The server's refusals outrank its words: headers that allow
+            // more than was refused undid every cut, burst and all, and
+            // the walk was refused again. Probing raises the rate.
+            Some((r, Source::Refusals)) if r <= rate => return None,
+            _ => {}
         }
         self.learnt = Some((rate, Source::Headers));
         self.burst = limit.max(1.0);
@@ -1319,6 +1338,70 @@ mod tests {
         };
         let change = p.on_answer(slot, t0 + ms(5), &answer).unwrap();
         assert!(change.rate <= FALLBACK_RATE * MARGIN + 1e-9, "{change}");
+    }
+
+    /// A short `Retry-After` (a fixed window about to end), then a limit far
+    /// slower: the first one's floor of a request a second held for the
+    /// rest of the run, above the limit, and nearly every request after it
+    /// was refused.
+    #[test]
+    fn a_short_retry_after_sets_no_floor_for_the_rest_of_the_run() {
+        let mut p = Pacer::new(None);
+        let mut t = Instant::now();
+        for retry_after in [1].into_iter().chain([4; 20]) {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(10);
+            p.on_answer(slot, t, &refused(Some(retry_after)));
+        }
+        let rate = p.rate().unwrap();
+        assert!((rate - 0.25).abs() < 1e-9, "{rate}");
+    }
+
+    /// Limits without a window: an hourly one's, then one a second's (a
+    /// server naming the policy nearest exhaustion). The hour's reset was
+    /// taken as the second's window: one request every 120 s.
+    #[test]
+    fn a_reset_is_the_window_of_its_own_limit_not_a_later_one() {
+        let h = |limit: f64, reset: u64| RateHeaders {
+            limit: Some(limit),
+            window: None,
+            remaining: Some(limit - 1.0),
+            reset: Some(Duration::from_secs(reset)),
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.on_answer(at(t0), t0, &with_headers(h(1000.0, 3600)));
+        p.on_answer(at(t0), t0 + ms(5), &with_headers(h(10.0, 1)));
+        let rate = p.rate().unwrap();
+        assert!((rate - 10.0 * MARGIN).abs() < 1e-9, "{rate}");
+    }
+
+    /// Headers that allow more than the server takes: the cut the refusals
+    /// made was undone by the next answer's headers, burst and all, and the
+    /// walk was refused again after every cut.
+    #[test]
+    fn headers_do_not_undo_a_cut_the_refusals_made() {
+        let h = RateHeaders {
+            limit: Some(20.0),
+            window: Some(Duration::from_secs(1)),
+            ..RateHeaders::default()
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.on_answer(at(t0), t0 + ms(5), &with_headers(h));
+        // Refused in a burst: the burst goes first,
+        let t1 = t0 + ms(100);
+        p.on_answer(at(t1), t1 + ms(5), &refused(None));
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(1.0));
+        // then the rate, to what got through.
+        let t2 = t0 + ms(1500);
+        p.through.extend([t2 - ms(900), t2 - ms(400)]);
+        p.on_answer(at(t2), t2 + ms(5), &refused(None));
+        let cut = p.pace().unwrap();
+        assert!(cut.0 <= 2.0, "{cut:?}");
+        let t3 = t2 + ms(1000);
+        p.on_answer(at(t3), t3 + ms(5), &with_headers(h));
+        assert_eq!(p.pace(), Some(cut));
     }
 
     /// `RateLimit-Limit: 1e308` in a window of a nanosecond: `-v` said

@@ -673,3 +673,65 @@ fn a_slow_quota_whose_burst_covers_the_walk_is_not_warned_about() {
     assert_exact(&out);
     assert_eq!(stderr_of(&out), "");
 }
+
+/// Every page's answer with the same rate-limit headers.
+fn saying(headers: impl Fn(u64) -> Vec<(&'static str, String)>) -> Faults {
+    Faults {
+        always: (1..=PAGES as u64)
+            .map(|p| (RequestMatch::Page(p), FaultKind::WithHeaders(headers(p))))
+            .collect(),
+        ..Faults::default()
+    }
+}
+
+/// Headers that say 20 a second in front of a limiter of 2: the cut the
+/// refusals made was undone by the next answer's headers, and the walk
+/// was refused again after every cut.
+#[test]
+fn headers_that_allow_more_than_the_server_takes_do_not_undo_a_cut() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        bucket: Some(Bucket {
+            retry_after: None,
+            ..Bucket::new(2.0, 1.0)
+        }),
+        faults: saying(|_| {
+            vec![
+                ("RateLimit-Limit", "20".into()),
+                ("RateLimit-Policy", "20;w=1".into()),
+            ]
+        }),
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--concurrency", "1"]);
+    assert_exact(&out);
+    assert!(fake.rate_limited() <= 3, "{:?}", refusals_per_page(&fake));
+}
+
+/// Limits without a window, each with its reset: an hourly one, then one
+/// of 10 a second. The hour's reset was taken as the second's window, and
+/// the walk held a minute for every ten pages.
+#[test]
+fn a_reset_is_the_window_of_its_own_limit_only() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: saying(|page| {
+            let (limit, reset) = if page <= 2 { (1000, 3600) } else { (10, 1) };
+            vec![
+                ("RateLimit-Limit", limit.to_string()),
+                ("RateLimit-Reset", reset.to_string()),
+            ]
+        }),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(["--concurrency", "1"])
+        .timeout(Duration::from_secs(50))
+        .output()
+        .unwrap();
+    assert_exact(&out);
+    assert_eq!(stderr_of(&out), "");
+}
