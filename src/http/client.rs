@@ -224,6 +224,8 @@ pub struct Client {
     /// is said), and whether it was said.
     slow_pace: OnceLock<String>,
     slow_said: AtomicBool,
+    /// Why the pace is what it is now, for a long wait's warning.
+    pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
     /// How far this machine's clock is ahead of the servers' (seconds;
@@ -290,6 +292,7 @@ impl Client {
             rate_limits: RateLimits::default(),
             slow_pace: slow_cap.map_or_else(OnceLock::new, OnceLock::from),
             slow_said: AtomicBool::default(),
+            pace_why: Mutex::default(),
             answered: Mutex::default(),
             clock_ahead: Mutex::default(),
         })
@@ -559,16 +562,31 @@ impl Client {
         // A walk this slow says why, once, when a request first waits a
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
-        let on_wait = |wait| {
+        // So does a single wait of as long at a pace that is not slow (a
+        // minute's quota spent: a minute with nothing said).
+        let on_wait = |wait: Duration| {
             // Not of a pace the server has since raised (a daily quota's,
             // then one a second: the wait is the fast pace's).
             let slow = self.pace.rate().is_some_and(|rate| rate < SLOW_RATE);
-            if wait < Duration::from_secs(1) || !slow {
+            let long = wait.as_secs_f64() >= 1.0 / SLOW_RATE;
+            if wait < Duration::from_secs(1) || self.slow_said.load(Ordering::Relaxed) {
                 return;
             }
-            let said = |_: &_| !self.slow_said.swap(true, Ordering::Relaxed);
-            if let Some(why) = self.slow_pace.get().filter(said) {
-                self.warn(&format!("the walk is paced at one request every {why}"));
+            let message = match self.slow_pace.get().filter(|_| slow) {
+                Some(why) => format!("the walk is paced at one request every {why}"),
+                None if long => {
+                    let why = self.pace_why.lock().unwrap_or_else(|e| e.into_inner());
+                    let why = why.as_ref().map(|why| format!(": {why}"));
+                    format!(
+                        "the walk waits {:.0} s for the API's rate limit{}",
+                        wait.as_secs_f64(),
+                        why.unwrap_or_default()
+                    )
+                }
+                None => return,
+            };
+            if !self.slow_said.swap(true, Ordering::Relaxed) {
+                self.warn(&message);
             }
         };
         let (slot, authorization) = self.turn(request, on_wait)?;
@@ -581,6 +599,8 @@ impl Client {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = slot.and_then(|slot| self.pace.on_answer(slot, answer)) {
                     self.debug(&format!("rate limit: {change}"));
+                    *self.pace_why.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(change.why.clone());
                     if change.rate < SLOW_RATE {
                         let why = format!("{:.0} s: {}", 1.0 / change.rate, change.why);
                         let _ = self.slow_pace.set(why);

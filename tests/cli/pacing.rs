@@ -735,3 +735,26 @@ fn a_reset_is_the_window_of_its_own_limit_only() {
     assert_exact(&out);
     assert_eq!(stderr_of(&out), "");
 }
+
+/// A quota of 3 requests per 12 s (a pace of one every 4 s, not slow):
+/// after the burst, the next page waits 12 s, and a walk of a minute's
+/// quota waited a minute at a time with nothing said.
+#[test]
+fn a_long_wait_for_a_quota_is_said_when_it_begins() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: saying(|_| {
+            vec![
+                ("RateLimit-Limit", "3".into()),
+                ("RateLimit-Policy", "3;w=12".into()),
+            ]
+        }),
+        ..FakeConfig::default()
+    });
+    let first = first_stderr_line(&fake, &[]);
+    assert!(
+        first.starts_with("warning: the walk waits 12 s for the API's rate limit: ")
+            && first.ends_with("the server allows 3 requests per 12 s\n"),
+        "{first}"
+    );
+}
