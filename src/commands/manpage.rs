@@ -12,73 +12,42 @@ use clap_mangen::roff::{Roff, bold, roman};
 
 use crate::cli::Cli;
 
-const EXIT_CODES: [(&str, &str); 6] = [
-    ("0", "success, also when no account matches"),
-    (
-        "1",
-        "any other failure (e.g. the output cannot be written); diff --exit-code: there are differences",
-    ),
-    ("2", "usage error, or a missing or malformed diff OLD file"),
-    (
-        "3",
-        "configuration error (missing credentials, unknown profile or key, malformed file), an insecure URL, or a history store that is not this tool's (or is newer)",
-    ),
-    (
-        "4",
-        "authentication or authorization: the token request was refused, a 401 persisted, or a 403",
-    ),
-    (
-        "5",
-        "API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers, next links that loop or are refused)",
-    ),
+/// The `term: description` paragraphs of EXIT STATUS, ENVIRONMENT and
+/// FILES ([`definitions`] splits each at its first `: `).
+const EXIT_CODES: [&str; 6] = [
+    "0: success, also when no account matches",
+    "1: any other failure (e.g. the output cannot be written); diff --exit-code: there are differences",
+    "2: usage error, or a missing or malformed diff OLD file",
+    "3: configuration error (missing credentials, unknown profile or key, malformed file), an insecure URL, or a history store that is not this tool's (or is newer)",
+    "4: authentication or authorization: the token request was refused, a 401 persisted, or a 403",
+    "5: API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers, next links that loop or are refused)",
 ];
 
-const ENVIRONMENT: [(&str, &str); 18] = [
-    ("TALKDESK_CONFIG", "the config file to use"),
-    ("TALKDESK_PROFILE", "the profile of the config file"),
-    ("TALKDESK_CLIENT_ID", "the OAuth client id"),
-    ("TALKDESK_CLIENT_SECRET", "the OAuth client secret"),
-    (
-        "TALKDESK_ACCOUNT_NAME",
-        "the Talkdesk account; forms the token URL",
-    ),
-    ("TALKDESK_REGION", "us (default), eu or ca"),
-    (
-        "TALKDESK_BASE_URL",
-        "overrides the region's API host (/express/accounts is appended)",
-    ),
-    ("TALKDESK_TOKEN_URL", "overrides the token URL"),
-    (
-        "TALKDESK_CA_BUNDLE",
-        "PEM file of root certificates to trust instead of the system's",
-    ),
-    (
-        "TALKDESK_MAX_RATE",
-        "requests per second at most (0.01 to 10000); default: the pace the API's rate limit allows",
-    ),
-    ("TALKDESK_HISTORY", "the history store (SQLite) to use"),
-    (
-        "HTTPS_PROXY, ALL_PROXY, NO_PROXY",
-        "the proxy to use, and hosts to reach directly (lower-case names too)",
-    ),
-    (
-        "HTTP_PROXY",
-        "the proxy for plain http:// URLs, which are only allowed to loopback hosts",
-    ),
-    (
-        "NO_COLOR",
-        "when set and not empty, --color auto never colours",
-    ),
-    ("CLICOLOR", "0 turns --color auto off"),
-    (
-        "CLICOLOR_FORCE",
-        "when set and not empty, --color auto colours even off a terminal (NO_COLOR wins)",
-    ),
-    ("TERM", "dumb turns --color auto off"),
-    (
-        "XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME",
-        "where the config file, token cache and history store live (Linux)",
-    ),
+const ENVIRONMENT: [&str; 18] = [
+    "TALKDESK_CONFIG: the config file to use",
+    "TALKDESK_PROFILE: the profile of the config file",
+    "TALKDESK_CLIENT_ID: the OAuth client id",
+    "TALKDESK_CLIENT_SECRET: the OAuth client secret",
+    "TALKDESK_ACCOUNT_NAME: the Talkdesk account; forms the token URL",
+    "TALKDESK_REGION: us (default), eu or ca",
+    "TALKDESK_BASE_URL: overrides the region's API host (/express/accounts is appended)",
+    "TALKDESK_TOKEN_URL: overrides the token URL",
+    "TALKDESK_CA_BUNDLE: PEM file of root certificates to trust instead of the system's",
+    "TALKDESK_MAX_RATE: requests per second at most (0.01 to 10000); default: the pace the API's rate limit allows",
+    "TALKDESK_HISTORY: the history store (SQLite) to use",
+    "HTTPS_PROXY, ALL_PROXY, NO_PROXY: the proxy to use, and hosts to reach directly (lower-case names too)",
+    "HTTP_PROXY: the proxy for plain http:// URLs, which are only allowed to loopback hosts",
+    "NO_COLOR: when set and not empty, --color auto never colours",
+    "CLICOLOR: 0 turns --color auto off",
+    "CLICOLOR_FORCE: when set and not empty, --color auto colours even off a terminal (NO_COLOR wins)",
+    "TERM: dumb turns --color auto off",
+    "XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME: where the config file, token cache and history store live (Linux)",
+];
+
+const FILES: [&str; 3] = [
+    "<config dir>/talkdesk-accounts/config.toml: the config file (~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see config path and config init",
+    "<cache dir>/talkdesk-accounts/: the token cache (~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows): one file per token URL, client id and fingerprint of the client secret, mode 0600 in a 0700 folder; it holds the token, never the secret",
+    "<data dir>/talkdesk-accounts/history.sqlite3: the history store of snapshot, changes, history and trend (~/.local/share on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see --history",
 ];
 
 /// Turns the `.SH` headings of a subcommand's rendered sections into
@@ -149,14 +118,19 @@ fn leaf_commands(command: &clap::Command) -> Vec<&clap::Command> {
         .collect()
 }
 
-/// A section of `term: description` paragraphs.
-fn definitions(title: &str, items: &[(impl AsRef<str>, impl AsRef<str>)]) -> Roff {
+/// A section of `term: description` paragraphs, each item split at its
+/// first `: ` (no term has one).
+fn definitions(title: &str, items: &[impl AsRef<str>]) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", [title]);
-    for (term, text) in items {
+    for item in items {
+        let (term, text) = item
+            .as_ref()
+            .split_once(": ")
+            .unwrap_or((item.as_ref(), ""));
         roff.control("TP", []);
-        roff.text([bold(term.as_ref())]);
-        roff.text([roman(text.as_ref())]);
+        roff.text([bold(term)]);
+        roff.text([roman(text)]);
     }
     roff
 }
@@ -178,13 +152,13 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
     man.render_options_section(out)?;
     let leaves = leaf_commands(&command);
     // The list of commands, each described in its own section below.
-    let items: Vec<(String, String)> = leaves
+    let items: Vec<String> = leaves
         .iter()
         .map(|command| {
             let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
             let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
             let about = command.get_about().map(|a| a.to_string());
-            (name.to_string(), about.unwrap_or_default())
+            format!("{name}: {}", about.unwrap_or_default())
         })
         .collect();
     definitions("COMMANDS", &items).to_writer(out)?;
@@ -193,24 +167,7 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
     }
     definitions("EXIT STATUS", &EXIT_CODES).to_writer(out)?;
     definitions("ENVIRONMENT", &ENVIRONMENT).to_writer(out)?;
-    definitions(
-        "FILES",
-        &[
-            (
-                "<config dir>/talkdesk-accounts/config.toml",
-                "the config file (~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see config path and config init",
-            ),
-            (
-                "<cache dir>/talkdesk-accounts/",
-                "the token cache (~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows): one file per token URL, client id and fingerprint of the client secret, mode 0600 in a 0700 folder; it holds the token, never the secret",
-            ),
-            (
-                "<data dir>/talkdesk-accounts/history.sqlite3",
-                "the history store of snapshot, changes, history and trend (~/.local/share on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows); see --history",
-            ),
-        ],
-    )
-    .to_writer(out)?;
+    definitions("FILES", &FILES).to_writer(out)?;
     man.render_version_section(out)?;
     Ok(())
 }
