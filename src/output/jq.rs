@@ -484,50 +484,16 @@ const LEFT_OUT_DEFS: &[(&str, usize)] = &[
     ("halt_error", 1),
 ];
 
-/// Functions of jq (and gh's gojq) that `--jq` does not have.
-const LEFT_OUT: &[&str] = &[
-    "env",
-    "$ENV",
-    "input",
-    "inputs",
-    "input_filename",
-    "input_line_number",
-    "$__loc__",
-    "debug",
-    "stderr",
-    "halt_error",
-];
+/// Functions of jq (and gh's gojq) that `--jq` does not have, space-separated.
+const LEFT_OUT: &str = "env $ENV input inputs input_filename input_line_number $__loc__ debug \
+    stderr halt_error";
 
-/// Functions of jq that jaq, and so `--jq`, does not have (docs/jq.md).
-const NOT_IN_JAQ: &[&str] = &[
-    "IN",
-    "INDEX",
-    "JOIN",
-    "ascii",
-    "builtins",
-    "date",
-    "dateadd",
-    "datesub",
-    "format",
-    "fromstream",
-    "get_jq_origin",
-    "get_prog_origin",
-    "get_search_list",
-    "have_decnum",
-    "have_literal_numbers",
-    "isvalid",
-    "leaf_paths",
-    "lgamma_r",
-    "modulemeta",
-    "recurse_down",
-    "scalars_or_empty",
-    "toarray",
-    "tostream",
-    "truncate_stream",
-    "@base32",
-    "@base32d",
-    "$__prog_args",
-];
+/// Functions of jq that jaq, and so `--jq`, does not have (docs/jq.md),
+/// space-separated.
+const NOT_IN_JAQ: &str = "IN INDEX JOIN ascii builtins date dateadd datesub format fromstream \
+    get_jq_origin get_prog_origin get_search_list have_decnum have_literal_numbers isvalid \
+    leaf_paths lgamma_r modulemeta recurse_down scalars_or_empty toarray tostream truncate_stream \
+    @base32 @base32d $__prog_args";
 
 /// The message for an expression naming something undefined.
 fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
@@ -537,9 +503,9 @@ fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
                 compile::Undefined::Filter(arity) => format!("function `{name}/{arity}`"),
                 other => format!("{} `{name}`", other.as_str()),
             };
-            let hint = if LEFT_OUT.contains(&name) {
+            let hint = if LEFT_OUT.split_whitespace().any(|n| n == name) {
                 "; --jq has no environment, input or stderr functions: pipe -o json into jq for those"
-            } else if NOT_IN_JAQ.contains(&name) {
+            } else if NOT_IN_JAQ.split_whitespace().any(|n| n == name) {
                 "; jq has it but --jq does not (see docs/jq.md): write it another way, or pipe -o json into jq"
             } else {
                 "; check the spelling and the number of arguments"
