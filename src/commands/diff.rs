@@ -79,13 +79,12 @@ pub fn parse_export(text: &str) -> Result<Vec<(Place, Account)>, String> {
     }
 }
 
-/// serde_json's message without its `at line … column …` tail.
-fn json_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+/// serde's message without its `at line … column …` tail (for a record,
+/// the position is within the record, not the file).
+fn without_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |at| &message[..at])
 }
 
 fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
@@ -94,7 +93,7 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
             ", line {}, column {}: not valid JSON ({}); {WHAT_TO_PASS}",
             e.line(),
             e.column(),
-            json_message(&e)
+            without_position(&e.to_string())
         )
     })?;
     values
@@ -113,7 +112,7 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
         .map(|(i, line)| {
             let place = format!("line {}", i + 1);
             let value: &RawValue = serde_json::from_str(line).map_err(|e| {
-                let e = json_message(&e);
+                let e = without_position(&e.to_string()).to_string();
                 format!(", {place}: not valid JSON ({e}); {WHAT_TO_PASS}")
             })?;
             record(value, &place).map(|a| (place, a))
@@ -141,11 +140,10 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     let some_id = || lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
     match Account::from_text(value.get()) {
         Ok(account) => Ok(account),
-        Err(e) if !e.contains("`id`") => {
-            // The position serde gives is within the record, not the file.
-            let e = e.rfind(" at line ").map_or(e.as_str(), |at| &e[..at]);
-            Err(format!(", {place}: {e}; {WHAT_TO_PASS}"))
-        }
+        Err(e) if !e.contains("`id`") => Err(format!(
+            ", {place}: {}; {WHAT_TO_PASS}",
+            without_position(&e)
+        )),
         Err(_) if some_id() => Err(format!(", {place}: the `id` is not a string or a number")),
         Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
