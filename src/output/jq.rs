@@ -52,7 +52,7 @@ impl JqFilter {
         let arena = Arena::default();
         // Last: a definition stands for those of its name before it.
         let defs = jaq_core::defs()
-            .chain(jaq_std::defs().filter(|d| !LEFT_OUT_DEFS.contains(&(d.name, d.args.len()))))
+            .chain(jaq_std::defs().filter(|d| !LEFT_OUT_DEFS.contains(&d.name)))
             .chain(jaq_json::defs())
             .chain(jaq_core::load::parse(AS_JQ, |p| p.defs()).unwrap_or_default());
         let program = File {
@@ -475,14 +475,8 @@ def join($x): reduce .[] as $i (null;
 /// the tool's (jaq logs `debug` and `stderr` through the `log` crate).
 const LEFT_OUT_FUNS: &[&str] = &["env", "debug_empty", "stderr_empty"];
 
-/// The definitions (name, arity) built on them.
-const LEFT_OUT_DEFS: &[(&str, usize)] = &[
-    ("stderr", 0),
-    ("debug", 0),
-    ("debug", 1),
-    ("halt_error", 0),
-    ("halt_error", 1),
-];
+/// The definitions built on them, of any arity (`debug/0` and `debug/1`).
+const LEFT_OUT_DEFS: &[&str] = &["stderr", "debug", "halt_error"];
 
 /// Functions of jq (and gh's gojq) that `--jq` does not have, space-separated.
 const LEFT_OUT: &str = "env $ENV input inputs input_filename input_line_number $__loc__ debug \
