@@ -688,14 +688,11 @@ fn read_only(path: &Path) -> anyhow::Error {
             })
             .collect();
         if let Some((first, owner)) = theirs.first() {
-            let names: Vec<String> = theirs
-                .iter()
-                .map(|(s, _)| s.display().to_string())
-                .collect();
-            let verb = if names.len() == 1 {
-                "belongs"
-            } else {
-                "belong"
+            let (names, verb) = match theirs.as_slice() {
+                [(wal, _), (shm, _)] => {
+                    (format!("{} and {}", wal.display(), shm.display()), "belong")
+                }
+                _ => (first.display().to_string(), "belongs"),
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
@@ -708,7 +705,7 @@ fn read_only(path: &Path) -> anyhow::Error {
             return anyhow::anyhow!(
                 "the history store {} cannot be written: {} {verb} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
                 path.display(),
-                names.join(" and "),
+                names,
             );
         }
     }
