@@ -108,14 +108,12 @@ fn in_order(
     let at = |t: i64| if t == when::LATEST { latest } else { t };
     let since = since.map(at);
     // Nothing lies between: "0 changes" would read as a quiet week.
-    if let (Some(from), Some(to), Some(s), Some(u)) = (&args.since, &args.until, since, until) {
-        if s > at(u) {
-            return Err(usage_error(format!(
-                "--since {from} is after --until {to}; swap them"
-            )));
-        }
+    match (&args.since, &args.until, since, until) {
+        (Some(from), Some(to), Some(s), Some(u)) if s > at(u) => Err(usage_error(format!(
+            "--since {from} is after --until {to}; swap them"
+        ))),
+        _ => Ok((since, until)),
     }
-    Ok((since, until))
 }
 
 /// `--status-from` / `--status-to`: only changes of status, additions

@@ -170,10 +170,8 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     // or newer file is refused before SQLite opens it, which would make
     // -shm and -wal files beside it.
     let field = |at: usize| Some(i32::from_be_bytes(header.get(at..at + 4)?.try_into().ok()?));
-    if let (Some(version), Some(app)) = (field(60), field(68)) {
-        if (app, version) != (0, 0) {
-            check_ids(path, app, version.into())?;
-        }
+    if let Some((version, app)) = field(60).zip(field(68)).filter(|&ids| ids != (0, 0)) {
+        check_ids(path, app, version.into())?;
     }
     // The file format's write and read versions: 2 in WAL mode.
     let wal = header.get(18..20) == Some(&[2, 2][..]);

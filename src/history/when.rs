@@ -57,13 +57,11 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
             "`{text}` is too far ahead; use a time before 9999-12-30T22:00:00Z"
         ));
     }
-    if let Ok(date) = text.parse::<Date>() {
-        if text.len() == 10 {
-            return date
-                .to_zoned_datetime(TimeZone::UTC)
-                .map(|z| z.timestamp().as_microsecond())
-                .map_err(|_| format!("`{text}` is too far ahead; use a date before 9999-12-31"));
-        }
+    if let (Ok(date), 10) = (text.parse::<Date>(), text.len()) {
+        return date
+            .to_zoned_datetime(TimeZone::UTC)
+            .map(|z| z.timestamp().as_microsecond())
+            .map_err(|_| format!("`{text}` is too far ahead; use a date before 9999-12-31"));
     }
     if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains('-') && !text.contains(':')
     {
