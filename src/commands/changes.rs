@@ -38,7 +38,8 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         .map_err(|e| store.damaged(e))?;
     let window = in_order(args, (since, until), newest.time)?;
     let id = (args.id.as_deref())
-        .map(|key| store.account_id(&org, key))
+        // An id or name the history never had is an error, not "0 changes".
+        .map(|key| store.find_account(&org, key).map(|(_, key)| key))
         .transpose()
         .map_err(|e| store.damaged(e))?;
     let format = args.format.output;

@@ -235,7 +235,7 @@ impl Store {
     /// Every change at the snapshots taken within `[since, until]`, each
     /// compared with the snapshot before it, to `each` as it is read; by
     /// time, then by id. `id`: one account's key, as
-    /// [`Store::account_id`] found it.
+    /// [`Store::find_account`] found it.
     pub fn changes(
         &self,
         org: &Org,
@@ -304,13 +304,6 @@ impl Store {
         Ok(())
     }
 
-    /// The store's key of the account `key` names (see
-    /// [`Store::find_account`]); an id or name the history never had is an
-    /// error, not "0 changes".
-    pub fn account_id(&self, org: &Org, key: &str) -> Result<String> {
-        self.find_account(org, key).map(|(_, id)| id)
-    }
-
     /// One account's store key and versions, oldest first, found by id or
     /// else by name (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
@@ -330,7 +323,7 @@ impl Store {
     /// else its id as `list` shows it (`café`), else its name
     /// (case-insensitively). A clear error naming the organization when
     /// none has it; the matching accounts when several do.
-    fn find_account(&self, org: &Org, key: &str) -> Result<(i64, String)> {
+    pub fn find_account(&self, org: &Org, key: &str) -> Result<(i64, String)> {
         let org_row = self.known_org(org)?;
         // `"abc"` is kept as `abc` (NULL, matching nothing, for a key that
         // is no JSON string).
