@@ -115,10 +115,8 @@ fn open_plot(
             Destination::file(path, "--plot")?
         }
     };
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    if extension.is_some_and(|e| e != "svg") {
+    let extension = path.extension();
+    if extension.is_some_and(|e| !e.eq_ignore_ascii_case("svg")) {
         ctx.log.warn(&format!(
             "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
             path.display()
