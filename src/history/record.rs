@@ -16,8 +16,7 @@ use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{IN_FORCE, Org, Store};
-use super::{changed_fields, status_changed};
+use super::{IN_FORCE, Org, Store, changed_fields, status_changed};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
 

@@ -25,8 +25,7 @@ use jaq_core::native::{Filter, Fun, bome, run, v};
 use jaq_core::{Compiler, Ctx, DataT, RunPtr, Vars, compile, load};
 use jaq_json::{Num, Val};
 
-use super::Sink;
-use super::{OutputFormat, ReportFormat};
+use super::{OutputFormat, ReportFormat, Sink};
 use crate::account::Account;
 use crate::error::usage_error;
 use crate::text::shorten;
