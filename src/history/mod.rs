@@ -46,11 +46,8 @@ pub struct Org {
 
 impl fmt::Display for Org {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "organization {} (token URL {})",
-            self.base_url, self.token_url
-        )
+        let (base_url, token_url) = (&self.base_url, &self.token_url);
+        write!(f, "organization {base_url} (token URL {token_url})")
     }
 }
 
