@@ -438,14 +438,12 @@ impl Client {
         wait_hint: Option<(Duration, &str)>,
         refused: bool,
     ) {
+        let backoff = || jittered(attempt, fastrand::f64());
         let delay = match wait_hint {
             // Already scaled; requests refused together do not come back
             // together.
             Some((d, _)) => with_jitter(d, fastrand::f64()),
-            None => scaled(
-                jittered(attempt, fastrand::f64()),
-                self.options.backoff_scale,
-            ),
+            None => scaled(backoff(), self.options.backoff_scale),
         };
         // (The token endpoint's refusals say nothing of the API's.)
         if refused && !self.limited_apart(request) {
@@ -969,8 +967,7 @@ fn read_body(body: &mut Body) -> Result<Vec<u8>, (ureq::Error, usize)> {
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request
 /// went through one: the fault may be the proxy's.
 fn or_the_proxy(via: Option<&Via>) -> String {
-    via.map(|v| format!(", or the proxy in {}", v.var))
-        .unwrap_or_default()
+    via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
 }
 
 /// The error of a request that got no answer in its last try.
@@ -1001,9 +998,7 @@ fn classify(
     via: Option<&Via>,
 ) -> Result<Attempt> {
     use ureq::Error as E;
-    let through = via
-        .map(|v| format!(" (through the {v})"))
-        .unwrap_or_default();
+    let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     let bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     if let Some(unresolved) =
@@ -1069,11 +1064,10 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -
     let status = (why.strip_prefix("proxy server responded "))
         .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
     // ureq writes the status twice (`407/407`): once, with its reason.
-    let why = match status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok()) {
-        Some(code) => match code.canonical_reason() {
-            Some(reason) => format!("proxy server responded {} {reason}", code.as_u16()),
-            None => format!("proxy server responded {}", code.as_u16()),
-        },
+    let code = status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok());
+    let why = match code.map(|code| (code.as_u16(), code.canonical_reason())) {
+        Some((code, Some(reason))) => format!("proxy server responded {code} {reason}"),
+        Some((code, None)) => format!("proxy server responded {code}"),
         None => why,
     };
     if status.is_some_and(|s| matches!(s, 502..=504)) {
@@ -1296,10 +1290,9 @@ fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str
 fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
     (response.headers().iter())
         .map(|(name, value)| {
-            let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) {
-                "<redacted>".to_string()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            let shown = match SENSITIVE_HEADERS.contains(&name.as_str()) {
+                true => "<redacted>".into(),
+                false => String::from_utf8_lossy(value.as_bytes()),
             };
             format!("< {name}: {shown}")
         })

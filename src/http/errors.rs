@@ -70,9 +70,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let body = decoded(&reply.body, reply.charset.as_deref());
     let parsed = serde_json::from_str::<TalkdeskError>(&body).unwrap_or_default();
     if let Some(code) = &parsed.code {
-        let code = code
-            .as_str()
-            .map_or_else(|| code.to_string(), str::to_string);
+        let code = (code.as_str()).map_or_else(|| code.to_string(), str::to_string);
         text += &format!(" (code {})", shown(&code, PART_CHARS));
     }
     let field = |f: &FieldError| {
@@ -93,9 +91,8 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .map(|part| shown(&part, PART_CHARS))
         .collect();
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        let page = is_markup(body.as_bytes())
-            .then(|| html_summary(&body))
-            .flatten();
+        let markup = is_markup(body.as_bytes());
+        let page = markup.then(|| html_summary(&body)).flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
     for part in parts {
@@ -224,11 +221,9 @@ fn decoded<'a>(body: &'a [u8], charset: Option<&str>) -> std::borrow::Cow<'a, st
         ([0xFE, 0xFF, rest @ ..], _) => utf16(rest, true),
         (_, "utf-16le") => utf16(body, false),
         (_, "utf-16" | "utf-16be") => utf16(body, true),
-        (_, "iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "cp1252" | "us-ascii") => body
-            .iter()
-            .map(|&b| char::from(b))
-            .collect::<String>()
-            .into(),
+        (_, "iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "cp1252" | "us-ascii") => {
+            body.iter().map(|&b| char::from(b)).collect()
+        }
         _ => String::from_utf8_lossy(body),
     }
 }

@@ -21,6 +21,7 @@
 use std::net::IpAddr;
 
 use anyhow::Result;
+use percent_encoding::percent_decode_str;
 use ureq::{Proxy, ProxyProtocol};
 
 use super::url::{Url, bare_host};
@@ -74,12 +75,10 @@ impl Proxies {
 
     /// The proxy a request to `url` goes through, or `None` to go direct.
     pub fn via_for(&self, url: &Url) -> Option<&Via> {
-        let chosen = if url.scheme() == "https" {
-            &self.https
-        } else {
-            &self.http
+        let chosen = match url.scheme() {
+            "https" => self.https.as_ref()?,
+            _ => self.http.as_ref()?,
         };
-        let chosen = chosen.as_ref()?;
         let port = url.port_or_known_default().unwrap_or(443);
         (!self.no_proxy.matches(&bare_host(url), port)).then_some(chosen)
     }
@@ -107,10 +106,9 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
             "{var} is not a proxy URL; set it to http://host:port (or https://, with user:password@ if the proxy needs it), or unset it"
         ))
     };
-    let text = if value.contains("://") {
-        value.to_string()
-    } else {
-        format!("http://{value}")
+    let text = match value.contains("://") {
+        true => value.to_string(),
+        false => format!("http://{value}"),
     };
     let parsed = match url::Url::parse(&text) {
         Err(url::ParseError::InvalidPort) => None,
@@ -129,11 +127,7 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
         )));
     };
     // ureq refuses these as it refuses any bad URL: say what is wrong.
-    let not_utf8 = |part: &str| {
-        percent_encoding::percent_decode_str(part)
-            .decode_utf8()
-            .is_err()
-    };
+    let not_utf8 = |part: &str| percent_decode_str(part).decode_utf8().is_err();
     let bad = [
         ("user name", parsed.username()),
         ("password", parsed.password().unwrap_or_default()),

@@ -182,12 +182,8 @@ fn found(secrets: &[String], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
             .iter()
             .flat_map(|s| s.as_bytes().windows(len))
             .collect();
-        let windows = text.windows(len).enumerate();
-        found.extend(
-            windows
-                .filter(|(_, w)| parts.contains(w))
-                .map(|(at, _)| (at, at + len)),
-        );
+        let windows = (text.windows(len).enumerate()).filter(|(_, w)| parts.contains(w));
+        found.extend(windows.map(|(at, _)| (at, at + len)));
     }
     found
 }
@@ -215,11 +211,10 @@ fn joined(text: &str, decode: bool) -> Option<(Vec<u8>, Vec<Span>)> {
     while at < bytes.len() {
         // A secret split by characters a terminal does not draw, or by
         // line breaks, would show whole: they are read past.
-        if let Some(c) = (text.get(at..)).and_then(|rest| rest.chars().next()) {
-            if read_past(c) {
-                at += c.len_utf8();
-                continue;
-            }
+        let c = (text.get(at..)).and_then(|rest| rest.chars().next());
+        if let Some(c) = c.filter(|&c| read_past(c)) {
+            at += c.len_utf8();
+            continue;
         }
         let mut utf8 = [0; 4];
         let (value, len): (&[u8], usize) = match (bytes[at], bytes.get(at + 1)) {
@@ -273,16 +268,11 @@ fn upper_hex_escapes(bytes: &[u8]) -> Vec<u8> {
     let mut bytes = bytes.to_vec();
     let mut at = 0;
     while at + 2 < bytes.len() {
-        if bytes[at] == b'%'
-            && bytes[at + 1].is_ascii_hexdigit()
-            && bytes[at + 2].is_ascii_hexdigit()
-        {
-            bytes[at + 1].make_ascii_uppercase();
-            bytes[at + 2].make_ascii_uppercase();
-            at += 3;
-        } else {
-            at += 1;
+        let escape = bytes[at] == b'%' && bytes[at + 1..at + 3].iter().all(u8::is_ascii_hexdigit);
+        if escape {
+            bytes[at + 1..at + 3].make_ascii_uppercase();
         }
+        at += if escape { 3 } else { 1 };
     }
     bytes
 }
