@@ -175,10 +175,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 
 /// Seconds since the Unix epoch (0 on a clock set before it).
 pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    (SystemTime::now().duration_since(UNIX_EPOCH)).map_or(0, |d| d.as_secs())
 }
 
 /// A one-way fingerprint of the credentials: SHA-256 of the token URL,
@@ -378,9 +375,7 @@ impl<'a> Auth<'a> {
     }
 
     fn current(&self) -> Result<MutexGuard<'_, Option<Token>>> {
-        self.current
-            .lock()
-            .map_err(|_| anyhow::anyhow!("token lock poisoned"))
+        (self.current.lock()).map_err(|_| anyhow::anyhow!("token lock poisoned"))
     }
 
     /// The current token, getting one if there is none yet.
@@ -494,9 +489,8 @@ impl<'a> Auth<'a> {
             expiry_reported: parsed.expires_in.is_some(),
         };
         if let Some(Err(e)) = self.cache.as_ref().map(|c| c.store(&self.creds, &token)) {
-            let why = one_line(&e);
-            self.client
-                .warn(&format!("could not cache the token: {why}"));
+            let warning = format!("could not cache the token: {}", one_line(&e));
+            self.client.warn(&warning);
         }
         Ok(token)
     }
@@ -591,10 +585,9 @@ impl Bearer for Auth<'_> {
         let rejected = rejected.strip_prefix("Bearer ").unwrap_or(rejected);
         let current = self.current().ok();
         let held = current.as_ref().and_then(|c| c.as_ref());
-        if let (Some(token), Some(cache)) = (held, &self.cache) {
-            if token.access_token.expose() == rejected {
-                cache.remove(&self.creds);
-            }
+        let held = held.filter(|token| token.access_token.expose() == rejected);
+        if let (Some(_), Some(cache)) = (held, &self.cache) {
+            cache.remove(&self.creds);
         }
     }
 }

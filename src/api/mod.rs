@@ -99,6 +99,7 @@ impl<'a> Api<'a> {
             let _ = self.moved.set(moved);
         }
         let url = &url;
+        let context = format!("GET {url}");
         // A page after the first: a 404 there may be no such page.
         let later_page = || (query_param(url, "page")?.parse::<u64>().ok()).filter(|&n| n > 1);
         match reply.status {
@@ -126,12 +127,7 @@ impl<'a> Api<'a> {
                 describe(&reply, redactor),
                 later_page().unwrap_or_default()
             ))),
-            _ => Err(unexpected(
-                &format!("GET {url}"),
-                &reply,
-                "base_url",
-                redactor,
-            )),
+            _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
     }
 
@@ -222,12 +218,8 @@ fn redact_next(
     moved_to: Option<&Url>,
     accounts: &Url,
 ) -> RawPage {
-    if let Some(href) = page
-        .links
-        .as_mut()
-        .and_then(|l| l.next.as_mut())
-        .and_then(|n| n.href.as_mut())
-    {
+    let next = page.links.as_mut().and_then(|l| l.next.as_mut());
+    if let Some(href) = next.and_then(|n| n.href.as_mut()) {
         // Tabs and line breaks are no part of a URL (WHATWG removes them):
         // taken out before the link is looked at, not made spaces.
         href.retain(|c| !matches!(c, '\t' | '\n' | '\r'));

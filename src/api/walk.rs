@@ -349,13 +349,10 @@ impl Walk {
             Some(_) => ", without following its next link",
             None => "",
         };
-        let warning = format!(
+        let warning = Some(format!(
             "page {number} repeats page {before}, {past_the_end}; the walk ends there{link}"
-        );
-        Ok(Step {
-            page,
-            warning: Some(warning),
-        })
+        ));
+        Ok(Step { page, warning })
     }
 
     /// Where to go after page `number` (fetched from `url`): nowhere when

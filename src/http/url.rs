@@ -127,9 +127,7 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
         format!("refusing to follow the API's next link {shown}: {why}")
     };
     let elsewhere = |why: String| api_error(refuse(why));
-    let url = page
-        .join(href)
-        .map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
+    let url = (page.join(href)).map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
     if url.origin() != origin.origin() {
         return Err(elsewhere(format!(
@@ -143,9 +141,7 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
 
 /// The value of a query parameter.
 pub fn query_param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    (url.query_pairs()).find_map(|(k, v)| (k == name).then(|| v.into_owned()))
 }
 
 /// Text from a server, quoted and fit for one line of an error message;
