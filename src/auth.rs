@@ -265,9 +265,7 @@ impl TokenCache {
                 let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
             }
         }
-        let mut text = String::new();
-        file.take(CACHE_FILE_MAX).read_to_string(&mut text).ok()?;
-        Some(text)
+        std::io::read_to_string(file.take(CACHE_FILE_MAX)).ok()
     }
 
     /// Writes the token atomically: a 0600 temporary file in the 0700

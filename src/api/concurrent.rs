@@ -64,14 +64,8 @@ pub fn walk_rest(
             bound: bound_after(ahead.after, flow, per_page),
             wanted: ahead.after + 1,
             reorder: concurrency as u64 + 1,
-            in_flight: BTreeSet::new(),
             window: Window::new(concurrency),
-            done: BTreeMap::new(),
-            stopped: false,
-            workers: 0,
-            idle: 0,
-            consumer_waiting: false,
-            stalled: false,
+            ..Plan::default()
         }),
         work: Condvar::new(),
         ready: Condvar::new(),
@@ -119,6 +113,7 @@ pub fn walk_rest(
 }
 
 /// The state the workers and the consumer share.
+#[derive(Default)]
 struct Plan {
     /// The next page number to start.
     next_start: u64,
@@ -333,10 +328,8 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
             }
             Ok(_) => {
                 if let Some(k) = plan.window.grow(Instant::now()) {
-                    log.debug(&format!(
-                        "at most {} in flight again",
-                        counted(k as u64, "page", "pages")
-                    ));
+                    let k = counted(k as u64, "page", "pages");
+                    log.debug(&format!("at most {k} in flight again"));
                 }
             }
             // The walk ends at this page unless it goes elsewhere first:

@@ -45,8 +45,9 @@ impl RateLimits {
 /// The most pages in flight before any of them has been answered.
 pub const OPENING: usize = 3;
 
-/// How many pages may be in flight at once.
-#[derive(Debug, Clone)]
+/// How many pages may be in flight at once. (Its `Default`, no page at
+/// all, is only a placeholder for [`Window::new`]'s.)
+#[derive(Debug, Clone, Default)]
 pub struct Window {
     max: usize,
     allowed: usize,
