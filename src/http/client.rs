@@ -574,12 +574,9 @@ impl Client {
                 Some(why) => format!("the walk is paced at one request every {why}"),
                 None if long => {
                     let why = self.pace_why.lock().unwrap_or_else(|e| e.into_inner());
-                    let why = why.as_ref().map(|why| format!(": {why}"));
-                    format!(
-                        "the walk waits {:.0} s for the API's rate limit{}",
-                        wait.as_secs_f64(),
-                        why.unwrap_or_default()
-                    )
+                    let why = why.as_ref().map_or(String::new(), |why| format!(": {why}"));
+                    let secs = wait.as_secs_f64();
+                    format!("the walk waits {secs:.0} s for the API's rate limit{why}")
                 }
                 None => return,
             };
@@ -591,7 +588,7 @@ impl Client {
         self.redactor.add_authorization(&authorization);
         let started = Instant::now();
         let outcome = self.attempt(request, anew, &authorization);
-        let elapsed = started.elapsed();
+        let ms = started.elapsed().as_millis();
         let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
         let ended = match &outcome {
             Ok(Attempt::Reply(reply, answer)) => {
@@ -617,10 +614,7 @@ impl Client {
         };
         let retry = (attempt > 0).then(|| format!(", retry {attempt}"));
         let retry = retry.unwrap_or_default();
-        self.debug(&format!(
-            "{request} -> {ended} ({} ms{retry})",
-            elapsed.as_millis()
-        ));
+        self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
         outcome
     }
 
