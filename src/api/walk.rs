@@ -375,8 +375,7 @@ impl Walk {
         Ok(match raw.total_pages {
             Some(claimed) if is_empty => Next::EndShort(format!(
                 "page {number} is empty and has no next link, but the API claimed {claimed} pages ({} accounts in all); the walk ends here",
-                raw.total
-                    .map_or_else(|| "no total".to_string(), |t| t.to_string())
+                raw.total.map_or("no total".into(), |t| t.to_string())
             )),
             Some(total_pages) if number < total_pages => Next::Number(number + 1),
             None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {

@@ -42,11 +42,11 @@ fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'
     // The CERTIFICATE blocks that hold no certificate, counted from 1.
     let mut unreadable = Vec::new();
     let mut blocks = 0;
+    let shown = path.display();
     for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
         let (kind, der) = section.map_err(|e| {
             config_error(format!(
-                "{name} {} is not valid PEM: {}{}",
-                path.display(),
+                "{name} {shown} is not valid PEM: {}{}",
                 pem_problem(&e),
                 reexport(name)
             ))
@@ -61,7 +61,6 @@ fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'
             Err(_) => unreadable.push(blocks),
         }
     }
-    let shown = path.display();
     // A DER certificate, or a PKCS#12 file, as IT departments hand them
     // out: both are one ASN.1 SEQUENCE.
     // (A SEQUENCE this long has its length in 1 to 4 more bytes: a text
@@ -136,12 +135,9 @@ fn pem_problem(error: &pem::Error) -> String {
 /// at most [`MAX_BUNDLE_BYTES`]. A pipe or a device is never read: it
 /// would hang the run or fill its memory.
 fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
-    let refused = |why: String| {
-        config_error(format!(
-            "{name} {} {why}; point {name} at a PEM file",
-            path.display()
-        ))
-    };
+    let shown = path.display();
+    let refused =
+        |why: String| config_error(format!("{name} {shown} {why}; point {name} at a PEM file"));
     let mut options = fs::OpenOptions::new();
     options.read(true);
     // Opening a pipe waits for a writer, unless told not to.
@@ -149,8 +145,7 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let cannot_read = |e: std::io::Error| {
         config_error(format!(
-            "cannot read {name} {}: {e}; point {name} at a PEM file",
-            path.display()
+            "cannot read {name} {shown}: {e}; point {name} at a PEM file"
         ))
     };
     let file = options.open(path).map_err(cannot_read)?;
