@@ -620,9 +620,8 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
         // `name`" are shown: they name a field, never a value of the answer.
         Category::Data => match error.to_string().split_once(" at line") {
             Some((field, _))
-                if ["missing field `", "duplicate field `"]
-                    .iter()
-                    .any(|s| field.starts_with(s)) =>
+                if field.starts_with("missing field `")
+                    || field.starts_with("duplicate field `") =>
             {
                 field.to_string()
             }

@@ -229,8 +229,7 @@ impl Shared {
             }
             let coming = !plan.stopped
                 && (plan.in_flight.contains(&expected)
-                    || (expected >= plan.next_start
-                        && expected <= plan.last
+                    || ((plan.next_start..=plan.last).contains(&expected)
                         && plan.workers > 0
                         && !plan.stalled));
             // After a stall, the requests in flight end first: a server

@@ -244,18 +244,17 @@ pub fn unexpected(
             "{context}: HTTP 304 Not Modified, although nothing was asked conditionally: a cache between the tool and the server answered; check {setting} and any proxy"
         ));
     }
-    if (300..=399).contains(&reply.status) {
+    let status = reply.status;
+    if (300..=399).contains(&status) {
         let Some(location) = reply.location.as_deref() else {
             return api_error(format!(
-                "{context}: HTTP {} without a Location header; check {setting}",
-                reply.status
+                "{context}: HTTP {status} without a Location header; check {setting}"
             ));
         };
-        let location = redactor.redact_shown(location);
+        let location = terminal_safe(&redactor.redact_shown(location));
+        let location = shorten(&location, SNIPPET_CHARS);
         return api_error(format!(
-            "{context}: HTTP {} redirect to {} not followed (credentials never leave {setting}); check {setting}",
-            reply.status,
-            shorten(&terminal_safe(&location), SNIPPET_CHARS)
+            "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
         ));
     }
     let extra = match reply.status {
