@@ -712,25 +712,22 @@ impl Client {
         via: Option<&Via>,
     ) -> Result<Option<String>> {
         let framing = response.headers();
+        let setting = request.setting();
         if framing.contains_key("content-length") && framing.contains_key("transfer-encoding") {
             return Err(api_error(format!(
-                "{request}: the answer is not valid HTTP (it has both Content-Length and Transfer-Encoding); check {}",
-                request.setting()
+                "{request}: the answer is not valid HTTP (it has both Content-Length and Transfer-Encoding); check {setting}"
             )));
         }
         // A compressed body (or a transfer coding besides chunked) is a
         // server or proxy that ignored the request: its bytes are no page,
         // whatever they hold.
         let compressed = (unasked_coding(framing)).map(|(header, coding)| {
-            format!(
-                "{header}: {}",
-                shorten(&self.redactor.redact_shown(coding), 40)
-            )
+            let coding = shorten(&self.redactor.redact_shown(coding), 40);
+            format!("{header}: {coding}")
         });
         if let Some(coding) = compressed.as_ref().filter(|_| response.status() == 200) {
             return Err(api_error(format!(
-                "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {}{}",
-                request.setting(),
+                "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {setting}{}",
                 or_the_proxy(via)
             )));
         }
@@ -993,6 +990,7 @@ fn classify(
 ) -> Result<Attempt> {
     use ureq::Error as E;
     let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
+    let setting = request.setting();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     let bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     if let Some(unresolved) =
@@ -1028,20 +1026,17 @@ fn classify(
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
-            "{request}: the answer is not valid HTTP ({e}){through}; check {}{}",
-            request.setting(),
+            "{request}: the answer is not valid HTTP ({e}){through}; check {setting}{}",
             or_the_proxy(via)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
-            "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {}",
-            limit / 1024,
-            request.setting()
+            "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {setting}",
+            limit / 1024
         ))),
         E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through),
         // ureq could not make out where the body ends.
         E::BodyStalled => Err(api_error(format!(
-            "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {}",
-            request.setting()
+            "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {setting}"
         ))),
         E::Tls(message) => Err(tls_error(&message, None, request, via, bundle)),
         E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
