@@ -229,10 +229,7 @@ impl Entry {
         if let Ok(addr) = unbracketed.unwrap_or(host).parse::<IpAddr>() {
             return Some((Entry::Net(v6(addr), 128), port));
         }
-        let domain = host
-            .trim_start_matches("*.")
-            .trim_start_matches('.')
-            .trim_end_matches('.');
+        let domain = host.trim_start_matches("*.").trim_matches('.');
         if domain.is_empty() || domain.contains(['*', '/', ' ', '[', ']']) {
             return None;
         }
