@@ -201,10 +201,8 @@ impl Walk {
     /// there. The caller fetches it and hands the answer to [`Walk::accept`].
     /// An error when the last page's next link was refused.
     pub fn next_request(&mut self) -> Option<Result<(Url, u64)>> {
-        match self.refused.take() {
-            Some(refused) => Some(Err(refused)),
-            None => self.next.take().map(Ok),
-        }
+        let refused = self.refused.take().map(Err);
+        refused.or_else(|| self.next.take().map(Ok))
     }
 
     /// Where the walk goes next, without going there.
