@@ -93,8 +93,7 @@ pub fn walk_rest(
                 shared.lock().workers += 1;
             }
         }
-        while let Some(next) = walk.next_request() {
-            let (url, expected) = next?;
+        while let Some((url, expected)) = walk.next_request().transpose()? {
             let raw = shared
                 .take(api, &url, expected)
                 .unwrap_or_else(|| api.get_page(&url, None))?;

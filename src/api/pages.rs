@@ -30,10 +30,9 @@ pub fn for_each_page(
 ) -> Result<()> {
     let mut walk = Walk::new(api.endpoint.clone(), pages);
     let started = Instant::now();
-    let Some(first) = fetch_next(api, &mut walk) else {
+    let Some(first) = fetch_next(api, &mut walk).transpose()? else {
         return Ok(());
     };
-    let first = first?;
     // Pages are fetched ahead by number only when the walk goes to them by
     // number: a server that links by cursor or path ignores `page`.
     let ahead = walk.ahead(&first, concurrency).filter(|_| {
