@@ -90,12 +90,9 @@ impl<'a> Api<'a> {
             )));
         }
         if url.path() != asked.path() && url.query() == asked.query() {
-            let mut accounts = url.clone();
-            accounts.set_query(None);
-            let moved = Endpoint {
-                accounts,
-                ..self.endpoint.clone()
-            };
+            let mut moved = self.endpoint.clone();
+            moved.accounts = url.clone();
+            moved.accounts.set_query(None);
             let _ = self.moved.set(moved);
         }
         let url = &url;
