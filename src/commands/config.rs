@@ -96,7 +96,6 @@ fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) ->
 /// The rows of `config show`: every setting, its value (secrets as
 /// `<redacted>`, a secret command as the command, never run) and source.
 pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
-    let text = |v: &String| v.clone();
     let path = |p: &std::path::PathBuf| p.display().to_string();
     let mut config_file = row("config_file", s.config_path.as_ref(), path);
     match &s.config_path {
@@ -112,7 +111,7 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         }) => (None, Some(Sourced::new(cmd.clone(), source.clone()))),
         other => (other.as_ref(), None),
     };
-    let mut profile = row("profile", Some(&s.profile), text);
+    let mut profile = row("profile", Some(&s.profile), String::clone);
     if let Some(names) = &s.profiles_instead {
         profile[1].text += &format!(" (not in the file; it has: {})", listed(names));
     }
@@ -120,11 +119,11 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
     let mut rows = vec![
         config_file,
         profile,
-        row("account_name", s.account_name.as_ref(), text),
+        row("account_name", s.account_name.as_ref(), String::clone),
         row("region", Some(&s.region), |r| r.as_str().to_string()),
-        row("client_id", s.client_id.as_ref(), text),
+        row("client_id", s.client_id.as_ref(), String::clone),
         row("client_secret", secret, |_| "<redacted>".to_string()),
-        row("client_secret_cmd", secret_cmd.as_ref(), text),
+        row("client_secret_cmd", secret_cmd.as_ref(), String::clone),
         row("base_url", Some(&s.base_url), |u| u.to_string()),
         row("token_url", s.token_url.as_ref(), |u| u.to_string()),
         row("ca_bundle", s.ca_bundle.as_ref(), path),
