@@ -16,6 +16,10 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
+// A profile's name as a TOML table header writes it: bare when it can be
+// (`prod`), else quoted (`"eu.prod"`: bare, it would be a table `prod`
+// inside a table `eu`).
+use toml_writer::ToTomlKey;
 
 use crate::atomic_file::read_at_most;
 pub use crate::auth::{Credentials, Secret};
@@ -574,7 +578,7 @@ fn select_profile(
         name.value,
         path.value.display(),
         listed(&names),
-        toml_key(&name.value)
+        name.value.to_toml_key()
     )))
 }
 
@@ -584,13 +588,6 @@ pub fn listed(names: &[String]) -> String {
         true => "none".into(),
         false => names.join(", "),
     }
-}
-
-/// A profile's name as a TOML table header writes it: bare when it can
-/// be (`prod`), else quoted (`"eu.prod"`: bare, it would be a table
-/// `prod` inside a table `eu`).
-pub fn toml_key(name: &str) -> String {
-    toml_writer::ToTomlKey::to_toml_key(name)
 }
 
 /// A key of the profile: its name and its value as written.
@@ -1061,7 +1058,7 @@ impl Settings {
             ));
         };
         let path = config_path.value.display();
-        let table = toml_key(&self.profile.value);
+        let table = self.profile.value.to_toml_key();
         let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
         let file = if let Some(names) = others {
             format!(

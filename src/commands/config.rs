@@ -6,6 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
+use toml_writer::ToTomlKey;
 
 use super::Context;
 use crate::atomic_file::{AtomicFile, create_private_dir, folder_of, followed};
@@ -13,7 +14,7 @@ use crate::auth::default_cache_dir;
 use crate::cli::ApiArgs;
 use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
-    config_path_in_use, listed, profile_in_use, toml_key,
+    config_path_in_use, listed, profile_in_use,
 };
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
@@ -169,7 +170,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
-    let profile = toml_key(&sourced_profile.value);
+    let profile = sourced_profile.value.to_toml_key();
     let (text, complete) = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
