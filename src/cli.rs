@@ -556,18 +556,16 @@ fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, Str
     }
 }
 
-/// The documented statuses, for `--status`: a `static`, so that their
-/// names live as long as clap needs them.
-static DOCUMENTED: [Status; 7] = Status::DOCUMENTED;
-
-/// `--status` takes the documented statuses, as the API spells them.
+/// `--status` takes the documented statuses, as the API spells them (a
+/// constant's, borrowed for `'static`: their names live as long as clap
+/// needs them).
 impl ValueEnum for Status {
     fn value_variants<'a>() -> &'a [Status] {
-        &DOCUMENTED
+        &Status::DOCUMENTED
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        let documented = DOCUMENTED.iter().find(|s| *s == self)?;
+        let documented = Status::DOCUMENTED.iter().find(|s| *s == self)?;
         Some(PossibleValue::new(documented.as_str()))
     }
 }
