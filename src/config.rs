@@ -299,14 +299,10 @@ pub struct Settings {
     pub permission_warning: Option<String>,
 }
 
-/// The default config file path.
-pub fn default_config_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join("talkdesk-accounts").join("config.toml"))
-}
-
-/// The default history store path.
-pub fn default_history_path() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("talkdesk-accounts").join("history.sqlite3"))
+/// A default path: `file` in the tool's folder in `folder`, one of this
+/// user's (the config folder, the data folder), if it has one.
+fn default_path(folder: Option<PathBuf>, file: &str) -> Option<Sourced<PathBuf>> {
+    folder.map(|d| Sourced::new(d.join("talkdesk-accounts").join(file), Source::Default))
 }
 
 /// Said when the config file's path is needed and this user has no config
@@ -345,7 +341,7 @@ fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sour
             path(p.as_ref()),
             Source::Env("TALKDESK_CONFIG"),
         ))),
-        None => Ok(default_config_path().map(|p| Sourced::new(p, Source::Default))),
+        None => Ok(default_path(dirs::config_dir(), "config.toml")),
     }
 }
 
@@ -751,7 +747,7 @@ impl Lookup<'_> {
         )?;
         Ok(match found {
             Some(path) => Some(self.beside_file(path)),
-            None => default_history_path().map(|p| Sourced::new(p, Source::Default)),
+            None => default_path(dirs::data_dir(), "history.sqlite3"),
         })
     }
 
