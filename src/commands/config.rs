@@ -65,8 +65,7 @@ pub fn path(ctx: &Context) -> Result<()> {
     let path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
     // Its bytes as they are, for `"$(talkdesk-accounts config path)"`: a
     // name not in UTF-8 shown lossily names another file.
-    let mut bytes = path.value.as_os_str().as_encoded_bytes().to_vec();
-    bytes.push(b'\n');
+    let bytes = [path.value.as_os_str().as_encoded_bytes(), b"\n"].concat();
     super::print("the path", bytes)?;
     let from = match &path.source {
         Source::Default => "the default path".to_string(),
