@@ -617,11 +617,8 @@ impl Lookup<'_> {
         if flag.is_some() {
             return Ok(flag);
         }
-        let found = match var {
-            Some(var) => env_text(self.env, var)?.map(|text| (var, text)),
-            None => None,
-        };
-        if let Some((var, text)) = found {
+        let found = (var.map(|var| env_text(self.env, var)).transpose()?).flatten();
+        if let (Some(var), Some(text)) = (var, found) {
             // A number with spaces around it is read as `--max-rate ' 2'` is.
             let value = (text.parse::<F>().or_else(|_| text.trim().parse::<F>())).map_err(|_| {
                 format!("is `{text}`, which is not a number; use a number, e.g. 2 or 0.5")
