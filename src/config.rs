@@ -346,8 +346,8 @@ fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sour
 }
 
 /// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+fn line_of(text: &[u8], offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text[..offset.min(text.len())]).count() + 1
 }
 
 /// The most a config file may hold: a few profiles take a few KiB.
@@ -369,8 +369,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {
             // The line, not the bytes: they may be part of a secret.
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to());
             return Err(config_error(format!(
                 "config file {shown}, line {line}: not UTF-8 text; save the file as UTF-8"
             )));
@@ -391,7 +390,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
     match toml::from_str::<BTreeMap<String, RawProfile>>(&text) {
         Ok(profiles) => Ok(Some((text, profiles))),
         Err(e) => {
-            let line = e.span().map(|s| line_of(&text, s.start));
+            let line = e.span().map(|s| line_of(text.as_bytes(), s.start));
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
             let header = line
                 .and_then(|l| text.lines().nth(l - 1))
@@ -672,7 +671,7 @@ impl Lookup<'_> {
         config_error(format!(
             "config file {}, line {}: `{key}` {what}",
             self.path.display(),
-            line_of(self.text, value.span().start)
+            line_of(self.text.as_bytes(), value.span().start)
         ))
     }
 
