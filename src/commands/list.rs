@@ -213,10 +213,9 @@ fn recorded(
     ));
     let mut batch: Vec<Account> = Vec::with_capacity(BATCH);
     let mut pass = |batch: &mut Vec<Account>| {
-        let accounts = std::mem::take(batch);
         take(collector.take(Page {
             number: 1,
-            accounts,
+            accounts: std::mem::take(batch),
             total: None,
             total_pages: None,
         }))?;
