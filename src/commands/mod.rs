@@ -98,12 +98,8 @@ impl Context<'_> {
                             && std::io::stdout().is_terminal()))
             }
         };
-        TableStyle {
-            width: to_terminal
-                .then(|| self.terminal_width(terminal_size::terminal_size()))
-                .flatten(),
-            color,
-        }
+        let width = (self.terminal_width(terminal_size::terminal_size())).filter(|_| to_terminal);
+        TableStyle { width, color }
     }
 
     /// A terminal's width: `COLUMNS` first (as clap wraps `--help`; a
