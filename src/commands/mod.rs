@@ -158,16 +158,10 @@ impl Context<'_> {
             log: self.log,
             redactor: Arc::clone(&self.secrets),
         })?;
-        let cache = default_cache_dir()
-            .filter(|_| !api_args.no_cache)
-            .map(TokenCache::new);
+        let cache = (default_cache_dir().filter(|_| !api_args.no_cache)).map(TokenCache::new);
         let auth = Auth::new(&client, credentials, cache);
-        let api = Api::new(
-            &client,
-            &auth,
-            settings.base_url.value.clone(),
-            settings.per_page.value,
-        );
+        let base_url = settings.base_url.value.clone();
+        let api = Api::new(&client, &auth, base_url, settings.per_page.value);
         work(&api, &auth)
     }
 
