@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
+use super::progress::Progress;
 use super::sort::sort_by_field;
 use super::{Context, WalkPlan};
 use crate::account::Account;
@@ -118,21 +119,17 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         Some(at) => recorded(ctx, &settings, at, &mut collector, |accounts| {
             take(accounts, &mut destination)
         })?,
-        None => ctx
-            .walk_accounts(
-                &settings,
-                &args.api,
-                walk_plan(args, &settings),
-                &mut collector,
-                |accounts, progress| {
-                    // Streamed rows about to reach the terminal: wipe the line first.
-                    if sort.is_none() && streams && destination.is_terminal() {
-                        progress.clear();
-                    }
-                    take(accounts, &mut destination)
-                },
-            )
-            .map(drop)?,
+        None => {
+            let each = |accounts, progress: &mut Progress| {
+                // Streamed rows about to reach the terminal: wipe the line first.
+                if sort.is_none() && streams && destination.is_terminal() {
+                    progress.clear();
+                }
+                take(accounts, &mut destination)
+            };
+            let plan = walk_plan(args, &settings);
+            ctx.walk_accounts(&settings, &args.api, plan, &mut collector, each)?;
+        }
     }
     // The accounts held, sorted and written.
     if let Some(field) = sort.filter(|_| !held.is_empty()) {
