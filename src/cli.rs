@@ -233,9 +233,9 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let mut command = named_as_the_binary(Cli::command()).color(help_color(&args));
     let matches = command.try_get_matches_from_mut(&args)?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
-    // Counted only when there is one: the command is built again for it.
+    // Counted only when there is one.
     if cli.verbose > 0 {
-        cli.verbose = (cli.verbose).max(times_verbose(args.get(1..).unwrap_or_default()));
+        cli.verbose = (cli.verbose).max(times_verbose(&command, args.get(1..).unwrap_or_default()));
     }
     Ok(cli)
 }
@@ -259,16 +259,13 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
 }
 
 /// The `-v`s among `args` (up to `--`), option values told apart as clap
-/// tells them: by the options that take one.
-fn times_verbose(args: &[std::ffi::OsString]) -> u8 {
-    use clap::CommandFactory;
+/// tells them: by the options of `command` (the one just parsed with)
+/// that take one.
+fn times_verbose(command: &clap::Command, args: &[std::ffi::OsString]) -> u8 {
     let (mut long, mut short) = (Vec::new(), Vec::new());
-    let mut commands = vec![Cli::command()];
+    let mut commands = vec![command.clone()];
     while let Some(command) = commands.pop() {
-        for arg in command
-            .get_arguments()
-            .filter(|a| a.get_action().takes_values())
-        {
+        for arg in (command.get_arguments()).filter(|a| a.get_action().takes_values()) {
             long.extend(arg.get_long().map(str::to_string));
             short.extend(arg.get_short());
         }
