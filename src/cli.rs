@@ -525,9 +525,7 @@ pub struct ListArgs {
 
 /// `--max-rate`: requests per second, 0.01 to 10000 (see [`check_max_rate`]).
 fn max_rate(text: &str) -> Result<f64, String> {
-    let rate = text
-        .trim()
-        .parse::<f64>()
+    let rate = (text.trim().parse::<f64>())
         .map_err(|_| format!("`{text}` is not a number; use requests per second, e.g. 2 or 0.5"))?;
     crate::config::check_max_rate(rate)
 }
