@@ -21,6 +21,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::Result;
+use terminal_size::{Height, Width};
 
 use crate::account::Account;
 use crate::accounts::{Collector, Flow};
@@ -104,10 +105,7 @@ impl Context<'_> {
 
     /// A terminal's width: `COLUMNS` first (as clap wraps `--help`; a
     /// pseudo-terminal may have no size), then the terminal's own `size`.
-    fn terminal_width(
-        &self,
-        size: Option<(terminal_size::Width, terminal_size::Height)>,
-    ) -> Option<u16> {
+    fn terminal_width(&self, size: Option<(Width, Height)>) -> Option<u16> {
         ((self.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
             .filter(|&c| c > 0)
             .or_else(|| size.map(|(w, _)| w.0))
