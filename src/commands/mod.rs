@@ -266,9 +266,7 @@ pub fn print(what: &str, text: impl AsRef<[u8]>) -> Result<()> {
 /// flushes it: any failure to write says what it was writing.
 pub fn report(what: &str, write: impl FnOnce(&mut Destination) -> Result<()>) -> Result<()> {
     let mut out = Destination::open(None)?;
-    write(&mut out)
-        .and_then(|()| out.commit())
-        .map_err(|e| writing(what, e))
+    (write(&mut out).and_then(|()| out.commit())).map_err(|e| writing(what, e))
 }
 
 /// A failure to write `what` to stdout, said as such (`writing the
