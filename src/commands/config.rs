@@ -234,9 +234,7 @@ pub fn ask(
         &account_name_advice,
     )?;
     let region = question(input, prompt, "Region: us, eu or ca [us]", &|v: &str| {
-        Region::parse(v)
-            .is_none()
-            .then(|| "answer us, eu or ca".into())
+        (Region::parse(v).is_none()).then(|| "answer us, eu or ca".into())
     })?;
     let id = question(input, prompt, "OAuth client id", &|_| None)?;
     write!(prompt, "OAuth client secret (not shown as you type): ")?;
