@@ -813,12 +813,11 @@ fn secret_in_urls(
         // As sent, and as a form decodes it (`+` a space): a secret may
         // hold a `+` (base64) or a space.
         let query = format!("{path}?{}", url.query().unwrap_or_default());
-        [query.as_str(), &query.replace('+', " ")]
-            .iter()
-            .any(|query| {
-                let decoded = percent_encoding::percent_decode_str(query).decode_utf8_lossy();
-                query.contains(secret) || decoded.contains(secret)
-            })
+        let spaced = query.replace('+', " ");
+        [query, spaced].iter().any(|query| {
+            let decoded = percent_encoding::percent_decode_str(query).decode_utf8_lossy();
+            query.contains(secret) || decoded.contains(secret)
+        })
     };
     for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
         if url.is_some_and(|url| holds(&url.value)) {
