@@ -180,11 +180,10 @@ impl Collector {
             Some((page, moved)) => Some(format!(
                 "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up"
             )),
-            None => (seen != total).then(|| {
-                format!(
-                    "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk"
-                )
-            }),
+            None if seen != total => Some(format!(
+                "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk"
+            )),
+            None => None,
         }
     }
 }
