@@ -741,10 +741,8 @@ impl Lookup<'_> {
             key!(raw.history),
             non_empty_path,
         )?;
-        Ok(match found {
-            Some(path) => Some(self.beside_file(path)),
-            None => default_path(dirs::data_dir(), "history.sqlite3"),
-        })
+        let default = || default_path(dirs::data_dir(), "history.sqlite3");
+        Ok(found.map(|path| self.beside_file(path)).or_else(default))
     }
 
     /// A path from the file is relative to the file; `~/…` is in the home
