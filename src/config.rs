@@ -633,7 +633,10 @@ impl Lookup<'_> {
             return Ok(None);
         };
         match parse(spanned.get_ref().clone()) {
-            Ok(value) => Ok(Some(Sourced::new(value, self.file()))),
+            Ok(value) => {
+                let (path, profile) = (self.path.to_path_buf(), self.profile.to_string());
+                Ok(Some(Sourced::new(value, Source::File { path, profile })))
+            }
             Err(what) => Err(self.error(spanned, key, &what)),
         }
     }
@@ -657,13 +660,6 @@ impl Lookup<'_> {
         range: RangeInclusive<N>,
     ) -> Result<Option<Sourced<N>>> {
         self.get(flag_value(flag, value), None, key, within(range))
-    }
-
-    fn file(&self) -> Source {
-        Source::File {
-            path: self.path.to_path_buf(),
-            profile: self.profile.to_string(),
-        }
     }
 
     /// An error about the file's value of `key`, naming the file and line.
