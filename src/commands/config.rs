@@ -104,13 +104,11 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         Some(_) => {}
     }
     // The secret's row, or the command's (shown: it is no secret).
-    let (secret, secret_cmd) = match &s.client_secret {
-        Some(Sourced {
-            value: SecretSetting::Command(cmd),
-            source,
-        }) => (None, Some(Sourced::new(cmd.clone(), source.clone()))),
-        other => (other.as_ref(), None),
-    };
+    let secret_cmd = (s.client_secret.as_ref()).and_then(|secret| match &secret.value {
+        SecretSetting::Command(cmd) => Some(Sourced::new(cmd.clone(), secret.source.clone())),
+        SecretSetting::Value(_) => None,
+    });
+    let secret = s.client_secret.as_ref().filter(|_| secret_cmd.is_none());
     let mut profile = row("profile", Some(&s.profile), String::clone);
     if let Some(names) = &s.profiles_instead {
         profile[1].text += &format!(" (not in the file; it has: {})", listed(names));
