@@ -37,16 +37,10 @@ Examples:
 
 /// List the Talkdesk accounts under your organization, and their state.
 #[derive(Debug, Parser)]
-#[command(
-    name = "talkdesk-accounts",
-    version,
-    about,
-    propagate_version = true,
-    // A repeated option: the last one wins, as in gh (not a usage error);
-    // --status and -v, which add up, are not affected.
-    args_override_self = true,
-    after_help = GET_STARTED
-)]
+#[command(name = "talkdesk-accounts", version, about, propagate_version = true)]
+// A repeated option: the last one wins, as in gh (not a usage error);
+// --status and -v, which add up, are not affected.
+#[command(args_override_self = true, after_help = GET_STARTED)]
 pub struct Cli {
     /// Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]
     #[arg(short, long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
@@ -210,14 +204,8 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct StreamArgs {
     /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_delimiter = ',',
-        ignore_case = true,
-        value_name = "STATUS"
-    )]
+    #[arg(short, long, value_enum, value_delimiter = ',')]
+    #[arg(ignore_case = true, value_name = "STATUS")]
     pub status: Vec<Status>,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
@@ -401,15 +389,9 @@ pub struct TrendArgs {
 #[derive(Debug, Clone, Args)]
 pub struct RowsFormat {
     /// Output format (case-insensitive; jsonl when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = OutputFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "jsonl")
-    )]
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT")]
+    #[arg(default_value_t = OutputFormat::Table)]
+    #[arg(default_value_if("jq", ArgPredicate::IsPresent, "jsonl"))]
     pub output: OutputFormat,
 
     /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
@@ -422,15 +404,9 @@ pub struct RowsFormat {
 #[derive(Debug, Clone, Args)]
 pub struct DocumentFormat {
     /// Output format (case-insensitive; json when --jq is given)
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT",
-        default_value_t = ReportFormat::Table,
-        default_value_if("jq", ArgPredicate::IsPresent, "json")
-    )]
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT")]
+    #[arg(default_value_t = ReportFormat::Table)]
+    #[arg(default_value_if("jq", ArgPredicate::IsPresent, "json"))]
     pub output: ReportFormat,
 
     /// Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON
