@@ -915,7 +915,8 @@ impl Settings {
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = (config_path.as_ref().map(|p| read_profiles(&p.value))).transpose()?;
         let config_exists = file.as_ref().is_some_and(Option::is_some);
-        let (text, raw, profiles_instead) =
+        // `r`: the profile as written (raw), as `o` is the overrides.
+        let (text, r, profiles_instead) =
             select_profile(config_path.as_ref(), &profile, file.flatten())?;
         // (No file, no value of it to name it.)
         let path = config_path.as_ref().map_or(Path::new(""), |p| &*p.value);
@@ -927,42 +928,28 @@ impl Settings {
         };
         let o = overrides;
 
-        let client_id = at.var("TALKDESK_CLIENT_ID", key!(raw.client_id), non_empty)?;
-        let client_secret = at.client_secret(&raw)?;
+        let client_id = at.var("TALKDESK_CLIENT_ID", key!(r.client_id), non_empty)?;
+        let client_secret = at.client_secret(&r)?;
         let secret = SecretSetting::value(client_secret.as_ref());
         if let Some(secret) = secret {
             secrets.add(secret);
         }
-        let account_name = at.var(
-            "TALKDESK_ACCOUNT_NAME",
-            key!(raw.account_name),
-            account_name,
-        )?;
-        let region = at.var("TALKDESK_REGION", key!(raw.region), region)?;
+        let account_name = at.var("TALKDESK_ACCOUNT_NAME", key!(r.account_name), account_name)?;
+        let region = at.var("TALKDESK_REGION", key!(r.region), region)?;
         let region = or_default(region, Region::Us);
-        let (base_url, token_url) = at.urls(&raw, region.value, account_name.as_ref())?;
+        let (base_url, token_url) = at.urls(&r, region.value, account_name.as_ref())?;
         secret_in_urls(secret, &base_url, token_url.as_ref())?;
-        let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(raw.ca_bundle), non_empty_path)?;
+        let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(r.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
-        let history = at.history(o.history.clone(), &raw)?;
-        let timeout = at.number("--timeout", o.timeout, key!(raw.timeout_secs), 1..=86_400)?;
-        let per_page = at.number("--per-page", o.per_page, key!(raw.per_page), 1..=100)?;
-        let retries = at.number(
-            "--max-retries",
-            o.max_retries,
-            key!(raw.max_retries),
-            0..=100,
-        )?;
-        let concurrency = at.number(
-            "--concurrency",
-            o.concurrency,
-            key!(raw.concurrency),
-            1..=64,
-        )?;
+        let history = at.history(o.history.clone(), &r)?;
+        let timeout = at.number("--timeout", o.timeout, key!(r.timeout_secs), 1..=86_400)?;
+        let per_page = at.number("--per-page", o.per_page, key!(r.per_page), 1..=100)?;
+        let retries = at.number("--max-retries", o.max_retries, key!(r.max_retries), 0..=100)?;
+        let concurrency = at.number("--concurrency", o.concurrency, key!(r.concurrency), 1..=64)?;
         let max_rate = at.get(
             flag_value("--max-rate", o.max_rate),
             Some("TALKDESK_MAX_RATE"),
-            key!(raw.max_rate),
+            key!(r.max_rate),
             |rate: f64| check_max_rate(rate).map_err(|e| format!("is {rate}: it {e}")),
         )?;
         let permission_warning = config_exists.then(|| permission_warning(path)).flatten();
