@@ -728,19 +728,6 @@ impl Lookup<'_> {
         Ok((base_url, token_url))
     }
 
-    /// The history store: `--history`, `TALKDESK_HISTORY`, the profile's
-    /// `history` (beside the file), else the default path.
-    fn history(&self, flag: Option<PathBuf>, raw: &RawProfile) -> Result<Option<Sourced<PathBuf>>> {
-        let found = self.get(
-            flag_value("--history", flag),
-            Some("TALKDESK_HISTORY"),
-            key!(raw.history),
-            non_empty_path,
-        )?;
-        let default = || default_path(dirs::data_dir(), "history.sqlite3");
-        Ok(found.map(|path| self.beside_file(path)).or_else(default))
-    }
-
     /// A path from the file is relative to the file; `~/…` is in the home
     /// folder wherever it came from ([`in_home`]).
     fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
@@ -941,7 +928,16 @@ impl Settings {
         secret_in_urls(secret, &base_url, token_url.as_ref())?;
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(r.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
-        let history = at.history(o.history.clone(), &r)?;
+        // The history store: `--history`, `TALKDESK_HISTORY`, the profile's
+        // `history` (beside the file), else the default path.
+        let history = at.get(
+            flag_value("--history", o.history.clone()),
+            Some("TALKDESK_HISTORY"),
+            key!(r.history),
+            non_empty_path,
+        )?;
+        let default = || default_path(dirs::data_dir(), "history.sqlite3");
+        let history = history.map(|path| at.beside_file(path)).or_else(default);
         let timeout = at.number("--timeout", o.timeout, key!(r.timeout_secs), 1..=86_400)?;
         let per_page = at.number("--per-page", o.per_page, key!(r.per_page), 1..=100)?;
         let retries = at.number("--max-retries", o.max_retries, key!(r.max_retries), 0..=100)?;
