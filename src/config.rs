@@ -1165,10 +1165,8 @@ fn wait_for_secret(
             match done.join() {
                 Ok(Err(e)) if e.kind() == std::io::ErrorKind::FileTooLarge => {
                     let kib = SECRET_CMD_MAX / 1024;
-                    return Err(stop(
-                        &mut child,
-                        format!("printed more than {kib} KiB; check the command"),
-                    ));
+                    let why = format!("printed more than {kib} KiB; check the command");
+                    return Err(stop(&mut child, why));
                 }
                 Ok(read) => stdout = Some(read.map_err(&cannot_run)?),
                 Err(_) => return Err(stop(&mut child, "could not be read".into())),
@@ -1178,12 +1176,10 @@ fn wait_for_secret(
             Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
             _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
                 let secs = timeout.unwrap_or_default().as_secs();
-                return Err(stop(
-                    &mut child,
-                    format!(
-                        "did not finish within {secs} s (--timeout), with no terminal to answer a prompt; check that it runs unattended"
-                    ),
-                ));
+                let why = format!(
+                    "did not finish within {secs} s (--timeout), with no terminal to answer a prompt; check that it runs unattended"
+                );
+                return Err(stop(&mut child, why));
             }
             _ => std::thread::sleep(Duration::from_millis(10)),
         }
