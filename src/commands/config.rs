@@ -225,12 +225,8 @@ pub fn ask(
 ) -> io::Result<Answers> {
     // What to do, as the file's and the variable's errors say it
     // (`use `mycompany`, the first part of the host name`).
-    let name = question(
-        input,
-        prompt,
-        "Talkdesk account name (e.g. mycompany)",
-        &account_name_advice,
-    )?;
+    let asked = "Talkdesk account name (e.g. mycompany)";
+    let name = question(input, prompt, asked, &account_name_advice)?;
     let region = question(input, prompt, "Region: us, eu or ca [us]", &|v: &str| {
         (Region::parse(v).is_none()).then(|| "answer us, eu or ca".into())
     })?;
