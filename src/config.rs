@@ -1050,10 +1050,8 @@ impl Settings {
 fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
     // Only spaces is no path either: `TALKDESK_HISTORY='  '` made a store
     // named by two spaces in the current folder.
-    match path
-        .to_str()
-        .map_or(path.as_os_str().is_empty(), |p| p.trim().is_empty())
-    {
+    let empty = (path.to_str()).map_or(path.as_os_str().is_empty(), |p| p.trim().is_empty());
+    match empty {
         true => Err("is empty; set a path, or leave it out for the default".into()),
         false => Ok(path),
     }
