@@ -140,8 +140,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         }
         write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
     }
-    sink.finish(&mut destination)
-        .map_err(|e| written(e, &destination))?;
+    (sink.finish(&mut destination)).map_err(|e| written(e, &destination))?;
     // The file names itself; stdout is said as above.
     (destination.commit()).map_err(|e| match output_file {
         None => e.context("writing the accounts"),
