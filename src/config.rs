@@ -685,10 +685,9 @@ impl Lookup<'_> {
             true => Err("is empty; set the command, or leave it out".to_string()),
             false => Ok(SecretSetting::Command(c)),
         };
-        let var = "TALKDESK_CLIENT_SECRET";
-        match self.var(var, ("client_secret", &secret), value)? {
-            Some(secret) => Ok(Some(secret)),
+        match self.var("TALKDESK_CLIENT_SECRET", ("client_secret", &secret), value)? {
             None => self.get(None, None, ("client_secret_cmd", &secret_cmd), command),
+            found => Ok(found),
         }
     }
 
