@@ -177,8 +177,7 @@ impl Context<'_> {
         collector: &mut Collector,
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
     ) -> Result<Option<f64>> {
-        let stderr_size = terminal_size::terminal_size_of(std::io::stderr());
-        let width = self.terminal_width(stderr_size);
+        let width = self.terminal_width(terminal_size::terminal_size_of(std::io::stderr()));
         let progress = Mutex::new(Progress::new(self.log, walk.pages, width));
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
         let clock_ahead = self.with_api(settings, api_args, |api, _| {
