@@ -392,9 +392,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
         Err(e) => {
             let line = e.span().map(|s| line_of(text.as_bytes(), s.start));
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
-            let header = line
-                .and_then(|l| text.lines().nth(l - 1))
-                .map(str::trim_start);
+            let header = (line.and_then(|l| text.lines().nth(l - 1))).map(str::trim_start);
             if message.contains("expected struct RawProfile") {
                 message = "settings must sit inside a profile table such as [default]".into();
             } else if let Some(header) = header
