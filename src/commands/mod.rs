@@ -311,26 +311,24 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
     // snapshots that replacing it would lose. SQLite keeps them beside
     // the store's real file, when it is named through a link.
     let real = std::fs::canonicalize(&store.value).unwrap_or_else(|_| store.value.clone());
-    let files = ["", "-wal", "-journal", "-shm"]
-        .into_iter()
-        .flat_map(|suffix| {
-            [&store.value, &real].map(|store| (suffix, store.as_os_str().to_owned()))
-        });
-    for (suffix, mut file) in files {
-        file.push(suffix);
-        // Between runs the journals are gone: named, they are still its.
-        // Another mount of the store's folder (a bind mount) names the same
-        // file by another path: the file, or its folder, is the same one.
-        let file = std::path::Path::new(&file);
-        if resolved(file).is_some_and(|file_is| file_is == target_is) || same_file(file, &target) {
-            let what = match suffix {
-                "" => "the history store".to_string(),
-                _ => format!("the history store's journal ({suffix})"),
-            };
-            return Err(usage_error(format!(
-                "{option} {} is {what}; name another file",
-                target.display()
-            )));
+    for suffix in ["", "-wal", "-journal", "-shm"] {
+        for store in [&store.value, &real] {
+            let mut file = store.as_os_str().to_owned();
+            file.push(suffix);
+            // Between runs the journals are gone: named, they are still its.
+            // Another mount of the store's folder (a bind mount) names the same
+            // file by another path: the file, or its folder, is the same one.
+            let file = std::path::Path::new(&file);
+            if resolved(file).is_some_and(|is| is == target_is) || same_file(file, &target) {
+                let what = match suffix {
+                    "" => "the history store".to_string(),
+                    _ => format!("the history store's journal ({suffix})"),
+                };
+                return Err(usage_error(format!(
+                    "{option} {} is {what}; name another file",
+                    target.display()
+                )));
+            }
         }
     }
     Ok(())
