@@ -87,11 +87,8 @@ impl Collector {
         if let (None, Some(first), Some(total)) = (self.moved, first_total, total) {
             self.moved = (total != first).then_some((page.number, total));
         }
-        let keys: Vec<u64> = page
-            .accounts
-            .iter()
-            .map(|a| self.keys.hash_one(a.id_text()))
-            .collect();
+        let key_of = |account: &Account| self.keys.hash_one(account.id_text());
+        let keys: Vec<u64> = page.accounts.iter().map(key_of).collect();
         self.seen.prepare(&keys);
         // Kept in place: an account that stays is not moved.
         let mut kept = page.accounts;
