@@ -455,11 +455,9 @@ impl Status {
 
     /// Reads a status from the API, case-insensitively; never fails.
     pub fn parse(text: &str) -> Status {
-        Status::DOCUMENTED
-            .iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(text))
-            .cloned()
-            .unwrap_or_else(|| Status::Unknown(text.to_string()))
+        let named = |status: &Status| status.as_str().eq_ignore_ascii_case(text);
+        let documented = Status::DOCUMENTED.into_iter().find(named);
+        documented.unwrap_or_else(|| Status::Unknown(text.to_string()))
     }
 }
 
