@@ -88,9 +88,8 @@ impl Region {
 
     /// A region by name, case-insensitively.
     pub fn parse(text: &str) -> Option<Region> {
-        [Region::Us, Region::Eu, Region::Ca]
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(text))
+        let named = |region: &Region| region.as_str().eq_ignore_ascii_case(text);
+        [Region::Us, Region::Eu, Region::Ca].into_iter().find(named)
     }
 
     pub fn as_str(self) -> &'static str {
