@@ -249,22 +249,19 @@ impl Account {
     /// (never from parsed fields: a number is then respelt, `1E2` as `1e+2`).
     pub fn cells<S: AsRef<str>>(&self, columns: &[S]) -> Vec<Option<String>> {
         let Some(found) = self.raw_fields(columns) else {
-            return (columns.iter())
-                .map(|c| match self.get(c.as_ref())? {
-                    Value::Null => None,
-                    Value::String(s) => Some(s.clone()),
-                    other => Some(other.to_string()),
-                })
-                .collect();
+            let parsed = |column: &S| match self.get(column.as_ref())? {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            };
+            return columns.iter().map(parsed).collect();
         };
-        found
-            .into_iter()
-            .map(|raw| match raw {
-                None | Some("null") => None,
-                Some(text) if text.starts_with('"') => lenient::<String>(text),
-                Some(text) => Some(text.to_string()),
-            })
-            .collect()
+        let cell = |raw| match raw {
+            None | Some("null") => None,
+            Some(text) if text.starts_with('"') => lenient::<String>(text),
+            Some(text) => Some(text.to_string()),
+        };
+        found.into_iter().map(cell).collect()
     }
 
     /// The JSON text of each of `columns` the account has (the last of a
