@@ -154,13 +154,9 @@ impl Account {
         id: Option<Range<usize>>,
         status: Option<Range<usize>>,
     ) -> Result<Account, String> {
+        let starts_id = |c: char| c == '"' || c == '-' || c.is_ascii_digit();
         let id = match id {
-            Some(place)
-                if text[place.clone()]
-                    .starts_with(|c: char| c == '"' || c == '-' || c.is_ascii_digit()) =>
-            {
-                Id::In(place)
-            }
+            Some(place) if text[place.clone()].starts_with(starts_id) => Id::In(place),
             Some(_) => return Err("an account's `id` is not a string or a number".into()),
             None => return Err("an account has no `id`".into()),
         };
