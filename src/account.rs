@@ -142,9 +142,8 @@ impl Account {
         if !text.starts_with('{') {
             return Err("an account is not a JSON object".into());
         }
-        serde_json::from_str::<FromPage>(text)
-            .map(|FromPage(account)| account)
-            .map_err(|e| e.to_string())
+        let FromPage(account) = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        Ok(account)
     }
 
     /// An account from its compact text and where its id and status are
