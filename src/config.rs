@@ -334,12 +334,10 @@ fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sour
         }
         return Ok(Some(Sourced::new(path(p), Source::Flag("--config"))));
     }
-    match env_text(env, "TALKDESK_CONFIG")? {
-        Some(p) if p == "-" => Err(config_error(dash("TALKDESK_CONFIG"))),
-        Some(p) => Ok(Some(Sourced::new(
-            path(p.as_ref()),
-            Source::Env("TALKDESK_CONFIG"),
-        ))),
+    let var = "TALKDESK_CONFIG";
+    match env_text(env, var)? {
+        Some(p) if p == "-" => Err(config_error(dash(var))),
+        Some(p) => Ok(Some(Sourced::new(path(p.as_ref()), Source::Env(var)))),
         None => Ok(default_path(dirs::config_dir(), "config.toml")),
     }
 }
