@@ -284,22 +284,20 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
     followed(path).with_context(|| format!("cannot write {shown}"))?;
-    let mut file = AtomicFile::create(path).map_err(|e| match e.kind() {
-        // Not a regular file (a device): the folder's permissions are fine.
-        io::ErrorKind::InvalidInput => {
-            anyhow::Error::new(e).context("cannot write the config file")
-        }
-        _ => anyhow::Error::new(e)
-            .context(format!("cannot write in {folder}; check its permissions")),
+    let mut file = AtomicFile::create(path).map_err(|e| {
+        let what = match e.kind() {
+            // Not a regular file (a device): the folder's permissions are fine.
+            io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
+            _ => format!("cannot write in {folder}; check its permissions"),
+        };
+        anyhow::Error::new(e).context(what)
     })?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("writing {shown}"))?;
-    file.commit(force).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
+    (file.write_all(text.as_bytes())).with_context(|| format!("writing {shown}"))?;
+    file.commit(force).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => {
             anyhow::anyhow!("{shown} already exists; pass --force to overwrite it")
-        } else {
-            anyhow::Error::new(e).context(format!("cannot write {shown}"))
         }
+        _ => anyhow::Error::new(e).context(format!("cannot write {shown}")),
     })
 }
 
