@@ -57,10 +57,8 @@ fn warn_of_mismatches(
     table: bool,
     csv: bool,
 ) {
-    if let Some((path, (flag, name))) = output_file
-        .filter(|_| table)
-        .and_then(|path| Some((path, format_named_by(path)?)))
-    {
+    let promised = output_file.filter(|_| table).and_then(format_named_by);
+    if let (Some(path), Some((flag, name))) = (output_file, promised) {
         ctx.log.warn(&format!(
             "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
             path.display()
