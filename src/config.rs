@@ -758,13 +758,10 @@ fn within<N>(range: RangeInclusive<N>) -> impl Fn(i128) -> Result<N, String>
 where
     N: Copy + TryFrom<i128> + PartialOrd + fmt::Display,
 {
+    let (low, high) = (*range.start(), *range.end());
     move |n| match N::try_from(n) {
         Ok(v) if range.contains(&v) => Ok(v),
-        _ => Err(format!(
-            "is {n}; use a number from {} to {}",
-            range.start(),
-            range.end()
-        )),
+        _ => Err(format!("is {n}; use a number from {low} to {high}")),
     }
 }
 
