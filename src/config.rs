@@ -659,11 +659,9 @@ impl Lookup<'_> {
 
     /// An error about the file's value of `key`, naming the file and line.
     fn error<F>(&self, value: &Spanned<F>, key: &str, what: &str) -> anyhow::Error {
-        config_error(format!(
-            "config file {}, line {}: `{key}` {what}",
-            self.path.display(),
-            line_of(self.text.as_bytes(), value.span().start)
-        ))
+        let line = line_of(self.text.as_bytes(), value.span().start);
+        let path = self.path.display();
+        config_error(format!("config file {path}, line {line}: `{key}` {what}"))
     }
 
     /// The secret: a value (variable or file), else the file's command;
