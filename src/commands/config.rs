@@ -277,10 +277,8 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         // A file where a folder of the path should be (it said only "File exists").
         let file = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir());
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        format!(
-            "cannot create the folder {folder}{}",
-            file.unwrap_or_default()
-        )
+        let file = file.unwrap_or_default();
+        format!("cannot create the folder {folder}{file}")
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
     followed(path).with_context(|| format!("cannot write {shown}"))?;
