@@ -76,6 +76,18 @@ fn walk_token_elsewhere(fake: &FakeApi, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `list -o jsonl --concurrency 1`, killed after `secs` (a hang fails the
+/// test, rather than being timed).
+fn walk_one_at_a_time_within(fake: &FakeApi, secs: u64) -> Output {
+    let sb = Sandbox::new();
+    sb.tool(fake)
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(["--concurrency", "1"])
+        .timeout(Duration::from_secs(secs))
+        .output()
+        .unwrap()
+}
+
 /// The walk printed every account, once, in order.
 fn assert_exact(out: &Output) {
     assert!(out.status.success(), "{}", stderr_of(out));
@@ -647,14 +659,7 @@ fn a_slow_quota_then_a_fast_one_walks_at_the_fast_pace_silently() {
         },
         ..FakeConfig::default()
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&fake)
-        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
-        .args(["--concurrency", "1"])
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let out = walk_one_at_a_time_within(&fake, 60);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out).lines().count(), pages * PER_PAGE);
     assert_eq!(stderr_of(&out), "");
@@ -724,14 +729,7 @@ fn a_reset_is_the_window_of_its_own_limit_only() {
         }),
         ..FakeConfig::default()
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&fake)
-        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
-        .args(["--concurrency", "1"])
-        .timeout(Duration::from_secs(50))
-        .output()
-        .unwrap();
+    let out = walk_one_at_a_time_within(&fake, 50);
     assert_exact(&out);
     assert_eq!(stderr_of(&out), "");
 }
