@@ -826,6 +826,15 @@ mod tests {
         }
     }
 
+    /// `limit` requests per `secs` seconds, and nothing else said.
+    fn quota(limit: f64, secs: u64) -> RateHeaders {
+        RateHeaders {
+            limit: Some(limit),
+            window: Some(Duration::from_secs(secs)),
+            ..RateHeaders::default()
+        }
+    }
+
     /// A slot sent at `at`, for answers to requests the test made up.
     fn at(at: Instant) -> Slot {
         Slot { at, seq: 0 }
@@ -1146,11 +1155,7 @@ mod tests {
         // headers (which teach the pace instead of the refusal): one.
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
-        let h = RateHeaders {
-            limit: Some(2.0),
-            window: Some(Duration::from_secs(1)),
-            ..RateHeaders::default()
-        };
+        let h = quota(2.0, 1);
         let refused = Answer {
             status: 429,
             ..with_headers(h)
@@ -1299,12 +1304,6 @@ mod tests {
     /// sent under it (found by fuzzing: 960 s after eight).
     #[test]
     fn a_faster_pace_does_not_inherit_a_slower_paces_backlog() {
-        let quota = |limit: f64, secs: u64| RateHeaders {
-            limit: Some(limit),
-            window: Some(Duration::from_secs(secs)),
-            remaining: None,
-            reset: None,
-        };
         let mut p = Pacer::new(None);
         let mut now = Instant::now();
         for i in 0..9 {
@@ -1381,11 +1380,7 @@ mod tests {
     /// walk was refused again after every cut.
     #[test]
     fn headers_do_not_undo_a_cut_the_refusals_made() {
-        let h = RateHeaders {
-            limit: Some(20.0),
-            window: Some(Duration::from_secs(1)),
-            ..RateHeaders::default()
-        };
+        let h = quota(20.0, 1);
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
         p.on_answer(at(t0), t0 + ms(5), &with_headers(h));
@@ -1443,11 +1438,7 @@ mod tests {
     /// 2 and 3 went within 1 ms, and `--max-rate` promises one at a time).
     #[test]
     fn a_quota_counts_what_was_sent_and_max_rate_keeps_one_at_a_time() {
-        let policy = RateHeaders {
-            limit: Some(2.0),
-            window: Some(Duration::from_secs(1)),
-            ..RateHeaders::default()
-        };
+        let policy = quota(2.0, 1);
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
         let first = p.try_send(t0).unwrap();
