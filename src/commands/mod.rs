@@ -300,10 +300,23 @@ fn with_ticker<T>(enabled: bool, tick: impl Fn() + Sync, work: impl FnOnce() -> 
 }
 
 /// Refuses `target`, the value of `option`, when it is the history store
-/// in use: a slip of the hand replaced every snapshot, and exit 0.
+/// in use: a slip of the hand replaced every snapshot, and exit 0; or the
+/// config file in use (a regular file), which it replaced, credentials and all.
 pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
     // Through its links, as the output is written (to a journal not there yet).
     let target = crate::atomic_file::followed(target).unwrap_or_else(|_| target.to_path_buf());
+    let config = settings.config_path.as_ref().map(|c| c.value.as_path());
+    let is_config = config.is_some_and(|c| {
+        std::fs::metadata(c).is_ok_and(|m| m.is_file())
+            && (resolved(c).is_some_and(|is| Some(is) == resolved(&target))
+                || same_file(c, &target))
+    });
+    if is_config {
+        return Err(usage_error(format!(
+            "{option} {} is the config file in use; name another file",
+            target.display()
+        )));
+    }
     let (Some(store), Some(target_is)) = (&settings.history, resolved(&target)) else {
         return Ok(());
     };

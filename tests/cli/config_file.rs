@@ -528,3 +528,64 @@ fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
     assert_lists(&output, 2);
     assert_eq!(stderr_of(&output), "", "-q silences warnings");
 }
+
+/// `--output-file` (or `trend --plot`) naming the config file in use
+/// replaced it with the list, credentials and all, exit 0 (found by a
+/// black-box audit of the command line): refused, as the history store
+/// is (exit 2), the file untouched; named through a link, and at the
+/// default path, too.
+#[cfg(unix)]
+#[test]
+fn the_config_file_in_use_is_no_output_file() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let text = profile("default", &fake, "");
+    let path = sandbox.write_config("config.toml", &text);
+    let link = sandbox.path("link.toml");
+    std::os::unix::fs::symlink(&path, &link).expect("link");
+    let default = sandbox.default_config_path();
+    std::fs::create_dir_all(default.parent().unwrap()).expect("folder");
+    write_private(&default, &text);
+    let snapshot = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .args(["-q", "snapshot"])
+        .output()
+        .expect("run");
+    assert!(snapshot.status.success(), "{}", stderr_of(&snapshot));
+    let cases: [(&[&std::ffi::OsStr], &[&str], &Path); 4] = [
+        (
+            &config_arg(&path),
+            &["list", "-o", "csv", "--output-file"],
+            &path,
+        ),
+        (
+            &config_arg(&path),
+            &["list", "-o", "csv", "--output-file"],
+            &link,
+        ),
+        (&[], &["list", "-o", "json", "--output-file"], &default),
+        (&config_arg(&path), &["trend", "--plot"], &path),
+    ];
+    for (config, args, target) in cases {
+        let output = sandbox
+            .bare()
+            .args(config)
+            .args(args)
+            .arg(target)
+            .output()
+            .expect("run");
+        let stderr = stderr_of(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?} {target:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("is the config file in use; name another file"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(std::fs::read_to_string(&default).unwrap(), text);
+    }
+}
