@@ -351,6 +351,13 @@ fn line_of(text: &[u8], offset: usize) -> usize {
 const CONFIG_MAX: u64 = 1 << 20;
 
 /// Reads the config file into profiles; errors name the file and the line.
+/// The profiles of the config file at `path`, in name order; `None` when
+/// it cannot be read or is malformed.
+pub fn profile_names(path: &Path) -> Option<Vec<String>> {
+    let (_, profiles) = read_profiles(path).ok()??;
+    Some(profiles.into_keys().collect())
+}
+
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
     let shown = path.display();
     // Said as such (Linux says "Is a directory", Windows "Access denied").

@@ -162,12 +162,18 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     if path.is_dir() {
         bail!("{shown} is a folder; pass --config with a file path");
     }
-    if path.exists() && !force {
-        bail!("{shown} already exists; pass --force to overwrite it");
-    }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
     let profile = sourced_profile.value.to_toml_key();
+    if path.exists() && !force {
+        // A regular file alone: `/dev/stdin` on a terminal would wait.
+        let names = path.is_file().then(|| crate::config::profile_names(path));
+        let names = names.flatten().unwrap_or_default();
+        bail!(
+            "{}",
+            refusal(&shown, &sourced_profile.value, &profile, names)
+        );
+    }
     let (text, complete) = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
@@ -201,6 +207,24 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     ctx.log
         .note(&format!("next: {todo}run `{check}` to try the credentials"));
     Ok(())
+}
+
+/// Why `config init` without --force leaves the file at `shown` alone,
+/// and what --force would lose: the file's other profiles (`names`). A
+/// user adding a profile, as `aws configure --profile` does, lost them all.
+fn refusal(shown: &impl std::fmt::Display, name: &str, key: &str, names: Vec<String>) -> String {
+    let there = names.iter().any(|n| n == name);
+    let others: Vec<String> = names.into_iter().filter(|n| n != name).collect();
+    let (list, s) = (others.join(", "), if others.len() > 1 { "s" } else { "" });
+    match (there, others.is_empty()) {
+        (_, true) => format!("{shown} already exists; pass --force to overwrite it"),
+        (true, false) => format!(
+            "{shown} already exists; pass --force to overwrite it (the whole file: the profile{s} {list} too)"
+        ),
+        (false, false) => format!(
+            "{shown} already exists and has no [{key}] profile (profiles: {list}): add a [{key}] table to it (config.example.toml has the keys); --force replaces the whole file, its profile{s} {list} too"
+        ),
+    }
 }
 
 /// Reads the secret with echo off. rpassword, reading /dev/tty, puts the

@@ -620,3 +620,52 @@ fn config_path_prints_the_bytes_of_a_path_that_is_not_utf8() {
     expected.push(b'\n');
     assert_eq!(out.stdout, expected);
 }
+
+/// `config init -p prod` on a config file holding other profiles said
+/// only "already exists; pass --force to overwrite it": a user adding a
+/// profile (as `aws configure --profile` does) who followed it lost every
+/// other profile, credentials and all, without a word (found by a
+/// black-box audit of the command line). The refusal says the profile is
+/// not there, to add its table, and what --force would lose.
+#[test]
+fn config_init_for_a_new_profile_says_what_force_would_lose() {
+    let sb = Sandbox::new();
+    let path = sb.path("config.toml");
+    let text = "[default]\nclient_id = \"mine\"\n\n[staging]\nregion = \"eu\"\n";
+    fs::write(&path, text).unwrap();
+    let out = sb
+        .bare()
+        .arg("-c")
+        .arg(&path)
+        .args(["-p", "prod", "config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("has no [prod] profile (profiles: default, staging)")
+            && stderr.contains("add a [prod] table")
+            && stderr
+                .contains("--force replaces the whole file, its profiles default, staging too"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+
+    // Re-initialising a profile that is there names the others it loses.
+    let out = sb
+        .bare()
+        .arg("-c")
+        .arg(&path)
+        .args(["-p", "staging", "config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            "already exists; pass --force to overwrite it (the whole file: the profile default too)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+}
