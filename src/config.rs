@@ -350,7 +350,6 @@ fn line_of(text: &[u8], offset: usize) -> usize {
 /// The most a config file may hold: a few profiles take a few KiB.
 const CONFIG_MAX: u64 = 1 << 20;
 
-/// Reads the config file into profiles; errors name the file and the line.
 /// The profiles of the config file at `path`, in name order; `None` when
 /// it cannot be read or is malformed.
 pub fn profile_names(path: &Path) -> Option<Vec<String>> {
@@ -358,6 +357,7 @@ pub fn profile_names(path: &Path) -> Option<Vec<String>> {
     Some(profiles.into_keys().collect())
 }
 
+/// Reads the config file into profiles; errors name the file and the line.
 fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
     let shown = path.display();
     // Said as such (Linux says "Is a directory", Windows "Access denied").
