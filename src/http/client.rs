@@ -1209,6 +1209,10 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
         R::AlertReceived(A::UnrecognisedName) => {
             "the server has no site for the host name asked for: use the host name its certificate is for, not an address"
         }
+        // Go's answer (Caddy's) when its certificate lookup fails.
+        R::AlertReceived(A::InternalError) => {
+            "the server failed the handshake, as Caddy and other Go servers do when they have no certificate for the host name asked for: use the host name its certificate is for, not an address, or see the server's log"
+        }
         _ => return untrusted_hint(Some(error), ca_bundle),
     };
     hint.into()

@@ -1116,3 +1116,30 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
         );
     }
 }
+
+/// Caddy (and any Go server whose certificate lookup fails) answers a
+/// ClientHello for a name or an address it has no certificate for with
+/// `internal_error` (80): `https://127.0.0.1:PORT` to a Caddy site for
+/// `localhost` was told to add the root to `ca_bundle`, the bundle that
+/// already held Caddy's root (found against Caddy 2.6 with `tls internal`).
+#[test]
+fn a_server_without_a_certificate_for_the_name_asked_is_not_blamed_on_the_bundle() {
+    let url = alerting_server(80);
+    let sb = Sandbox::new();
+    let output = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", &url)
+        .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("no certificate for the host name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ca_bundle"), "{stderr}");
+}
