@@ -469,8 +469,13 @@ impl<'a> Auth<'a> {
             false => serde_json::from_slice(body).map_err(|e| token_parse_problem(&e)),
         }
         .map_err(|problem| {
+            // A login page of a proxy or gateway in between, as on a page.
+            let (problem, hint) = match is_markup(body) {
+                true => ("an HTML page".to_string(), ", or a proxy in between"),
+                false => (problem, ""),
+            };
             api_error(format!(
-                "{context}: the answer is not a token ({problem}); check token_url"
+                "{context}: the answer is not a token ({problem}); check token_url{hint}"
             ))
         })?;
         redactor.add(&parsed.access_token);

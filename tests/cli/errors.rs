@@ -1175,3 +1175,31 @@ fn diff_exit_code_keeps_its_1_when_the_reader_has_gone() {
         assert_eq!(stderr_of(&output), "");
     }
 }
+
+/// A proxy's or single sign-on gateway's login page answered `200` to the token request
+/// (found with Apache serving an HTML page there): the error said only "not valid JSON at
+/// line 1 column 1; check token_url", where a page of the walk says it is an HTML page and
+/// names the proxy in between.
+#[test]
+fn an_html_page_answered_for_the_token_says_so_and_names_a_proxy_in_between() {
+    let html =
+        "<html><head><title>Corporate Login</title></head><body>Please sign in</body></html>";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(200, html.to_string()),
+        )],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl", "--no-cache"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "the answer is not a token (an HTML page)",
+            "check token_url, or a proxy in between",
+        ],
+    );
+}
