@@ -1022,6 +1022,12 @@ fn classify(
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
+        // ureq-proto reads 128 header fields at most: more is valid HTTP
+        // that cannot be read here, not a malformed answer. Final too.
+        E::Protocol(e) if e.to_string().ends_with("too many headers") => Err(api_error(format!(
+            "{request}: the answer has more than 128 header fields, more than this tool reads{through}; the server or a gateway in front of it adds them: check {setting}{}",
+            or_the_proxy(via)
+        ))),
         // Bytes that are not HTTP (a bad header line or chunk size) come
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.

@@ -1203,3 +1203,22 @@ fn an_html_page_answered_for_the_token_says_so_and_names_a_proxy_in_between() {
         ],
     );
 }
+
+/// An answer with 200 header fields is valid HTTP (Go's and Node's clients read it), but the
+/// HTTP library reads 128 at most: the error said "the answer is not valid HTTP (http parse
+/// resulted in too many headers); check base_url", blaming the URL for the server's (or a
+/// proxy's) headers. It now names the limit (found with a raw-socket server sending 200).
+#[test]
+fn an_answer_with_more_header_fields_than_are_read_names_the_limit() {
+    let mut raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec();
+    for i in 0..200 {
+        raw.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+    let line = final_at_once_on(FaultKind::RawResponse(raw.leak()));
+    assert_contains(
+        &line,
+        &["the answer has more than 128 header fields", "base_url"],
+    );
+    assert!(!line.contains("not valid HTTP"), "{line}");
+}
