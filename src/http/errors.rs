@@ -343,6 +343,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "check token_url, or account_name and region when token_url is not set (they form it)",
         ),
         404 => Some("check base_url (the path /express/accounts is appended to it)"),
+        // A static web server there (nginx and Apache: 405; Python's http.server: 501).
+        405 | 501 if setting == "token_url" => {
+            Some("the URL takes no POST, so it is no token endpoint; check token_url")
+        }
         408 => Some("the server gave up waiting for the request; try again later"),
         431 => Some(
             "the server refuses request headers this large: the access token they carry is too long for it",

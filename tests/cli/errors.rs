@@ -1222,3 +1222,28 @@ fn an_answer_with_more_header_fields_than_are_read_names_the_limit() {
     );
     assert!(!line.contains("not valid HTTP"), "{line}");
 }
+
+/// A token_url at a static web server (Python's `http.server` answers a POST 501
+/// `Unsupported method ('POST')`; nginx and Apache answer 405): the error said only the
+/// status and the page, with nothing to check, where a 404 there says to check token_url.
+#[test]
+fn a_token_url_that_takes_no_post_says_to_check_token_url() {
+    for status in [405, 501] {
+        let fake = fake_with_faults(
+            simple_accounts(1),
+            vec![(RequestMatch::Token, FaultKind::Status(status))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl", "--no-cache"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                &format!("HTTP {status}"),
+                "takes no POST",
+                "check token_url",
+            ],
+        );
+    }
+}
