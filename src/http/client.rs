@@ -966,9 +966,12 @@ fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Er
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();
     // Raising a timeout never helps a proxy that hangs up.
-    let check = match message.contains(PROXY_HUNG_UP) {
-        true => "check the proxy and the scheme of its URL (http:// or https://)",
-        false => "check your network, or raise --timeout / --max-retries",
+    let check = if message.contains(PROXY_HUNG_UP) {
+        "check the proxy and the scheme of its URL (http:// or https://)"
+    } else if message.contains(PROXY_REFUSED) {
+        "check that the proxy is running there, and the host and port of its URL"
+    } else {
+        "check your network, or raise --timeout / --max-retries"
     };
     api_error(format!("{request}: {message}{after}; {check}"))
 }
@@ -978,6 +981,10 @@ pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, whi
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";
+
+/// A proxy's address where nothing accepts connections (a tunnel the
+/// proxy could not open is a status, not this).
+const PROXY_REFUSED: &str = "nothing accepts connections at the proxy's address";
 
 /// Sorts a transport error into transient (retry) or final. Errors name
 /// the request; a transient one, the proxy it went through (`via`). (A
@@ -1018,6 +1025,9 @@ fn classify(
             Some(tls) => Err(tls_error(tls, Some(tls), request, via, bundle)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
+            }
+            None if via.is_some() && e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                transient(format!("connection error: {e}: {PROXY_REFUSED}"))
             }
             None => transient(format!("connection error: {e}")),
         },

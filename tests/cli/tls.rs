@@ -1143,3 +1143,34 @@ fn a_server_without_a_certificate_for_the_name_asked_is_not_blamed_on_the_bundle
     );
     assert!(!stderr.contains("ca_bundle"), "{stderr}");
 }
+
+/// A proxy that is not running (tinyproxy stopped, or a wrong port in HTTPS_PROXY) refuses
+/// the connection: the error said "connection error: Connection refused (os error 111)
+/// (through the proxy …); check your network, or raise --timeout / --max-retries", where
+/// neither helps (found with tinyproxy stopped). It says to check the proxy.
+#[test]
+fn a_proxy_that_refuses_the_connection_says_to_check_the_proxy_not_the_timeout() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!("the proxy 127.0.0.1:{port} from HTTPS_PROXY")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("check that the proxy is running there"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("raise --timeout"), "{stderr}");
+}
