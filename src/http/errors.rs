@@ -260,6 +260,11 @@ pub fn unexpected(
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
+        // Apache's and nginx's 400 for a request header over their limit
+        // (the bearer token): what a 431 says.
+        400 if setting != "token_url" && header_too_large(&reply.body) => {
+            format!("; {}", hint(431, setting).unwrap_or_default())
+        }
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -315,6 +320,19 @@ fn wants_client_certificate(body: &[u8]) -> bool {
 pub fn is_web_server_page(body: &[u8]) -> bool {
     is_markup(body)
         || without_bom(body).starts_with(b"Client sent an HTTP request to an HTTPS server")
+}
+
+/// True for a web server's page refusing a request header over its limit
+/// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
+/// `large_client_header_buffers`).
+fn header_too_large(body: &[u8]) -> bool {
+    is_markup(body)
+        && [
+            &b"Size of a request header field exceeds server limit"[..],
+            b"Request Header Or Cookie Too Large",
+        ]
+        .iter()
+        .any(|said| memchr::memmem::find(body, said).is_some())
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth

@@ -1247,3 +1247,33 @@ fn a_token_url_that_takes_no_post_says_to_check_token_url() {
         );
     }
 }
+
+/// A long access token (Talkdesk's are JWTs) over a web server's limit on a request header:
+/// Apache answers `400` "Size of a request header field exceeds server limit", nginx `400
+/// Request Header Or Cookie Too Large`. Both were "not the API's answer; check base_url (its
+/// scheme and port)", where the URL was right; they now get what a `431` gets (found with Apache's
+/// `LimitRequestFieldSize` in front of the API).
+#[test]
+fn a_web_servers_400_for_a_request_header_too_large_says_so() {
+    for page in [
+        "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<html><head>\n<title>400 Bad Request</title>\n</head><body>\n<h1>Bad Request</h1>\n<p>Your browser sent a request that this server could not understand.<br />\nSize of a request header field exceeds server limit.</p>\n</body></html>\n",
+        "<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>Request Header Or Cookie Too Large</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(1),
+            vec![(
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(400, page.to_string()),
+            )],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "-o", "jsonl", "--no-cache"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &["HTTP 400", "the server refuses request headers this large"],
+        );
+        assert!(!line.contains("its scheme and port"), "{line}");
+    }
+}
