@@ -1279,8 +1279,13 @@ fn charset(headers: &ureq::http::HeaderMap) -> Option<String> {
     })
 }
 
-/// A content or transfer coding other than `identity` and `chunked`, with
-/// the header that names it.
+/// Labels servers put in `Content-Encoding` that name no coding: PHP's
+/// `none` (to keep output unbuffered), a charset, `binary`. The body is as
+/// sent, as curl, Go and Python read it.
+const NO_CODING: [&str; 6] = ["identity", "chunked", "none", "utf-8", "utf8", "binary"];
+
+/// A content or transfer coding other than `identity` and `chunked` (or a
+/// label that names none), with the header that names it.
 fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str)> {
     ["Content-Encoding", "Transfer-Encoding"]
         .into_iter()
@@ -1288,7 +1293,7 @@ fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str
             let value = headers.get(name)?.to_str().ok()?;
             (value.split(',').map(str::trim))
                 .filter(|c| !c.is_empty())
-                .any(|c| !c.eq_ignore_ascii_case("identity") && !c.eq_ignore_ascii_case("chunked"))
+                .any(|c| !NO_CODING.iter().any(|no| c.eq_ignore_ascii_case(no)))
                 .then_some((name, value))
         })
 }

@@ -1277,3 +1277,29 @@ fn a_web_servers_400_for_a_request_header_too_large_says_so() {
         assert!(!line.contains("its scheme and port"), "{line}");
     }
 }
+
+/// `Content-Encoding: none` (PHP's way to keep output unbuffered), `UTF-8` (a charset in the
+/// wrong header) and `binary` name no compression: the body is the JSON as sent, which curl,
+/// Go and Python read. Each run failed (exit 5) with "the answer is compressed
+/// (Content-Encoding: none), which was not asked for" (found with a raw-socket server).
+#[test]
+fn a_content_encoding_that_names_no_compression_is_read_as_sent() {
+    for label in ["none", "UTF-8", "binary"] {
+        let headers = vec![("Content-Encoding", label.to_string())];
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![
+                (RequestMatch::Token, FaultKind::WithHeaders(headers.clone())),
+                (RequestMatch::AnyPage, FaultKind::WithHeaders(headers)),
+            ],
+        );
+        let sandbox = Sandbox::new();
+        let out = sandbox
+            .tool(&fake)
+            .args(["list", "-o", "jsonl", "--no-cache"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{label}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out).lines().count(), 3, "{label}");
+    }
+}
