@@ -423,6 +423,13 @@ impl Store {
     /// A store on a new connection to `target` (the path, or a `file:`
     /// URI of it), which waits up to [`BUSY_TIMEOUT`] for another run.
     fn connect(path: &Path, target: impl AsRef<Path>, flags: OpenFlags) -> Result<Store> {
+        // SQLite (built with SQLITE_USE_URI) reads a name starting with
+        // `file:` as a URI: a relative path is named from `./`.
+        let target = target.as_ref();
+        let target = match flags.contains(OpenFlags::SQLITE_OPEN_URI) || target.is_absolute() {
+            true => target.to_path_buf(),
+            false => Path::new(".").join(target),
+        };
         let conn = Connection::open_with_flags(target, flags)
             .with_context(|| format!("opening the history store {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;

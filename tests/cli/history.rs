@@ -726,6 +726,49 @@ fn a_named_pipe_is_not_a_store() {
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
 
+/// A store path that starts with `file:` (a file of that name in the
+/// current folder) was handed to SQLite, which reads such a name as a URI:
+/// `file:h.sqlite3?mode=memory` "recorded" every snapshot (exit 0) in
+/// memory, none kept, and `file:h.sqlite3` wrote the store `h.sqlite3`
+/// instead, another file than the one named (and checked); `:memory:`
+/// was SQLite's database in memory too.
+#[test]
+fn a_store_path_starting_with_file_colon_is_that_file_not_a_uri() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let other = sb.path("h.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let before = fs::read(&other).unwrap();
+    for name in ["file:h.sqlite3?mode=memory", "file:h.sqlite3", ":memory:"] {
+        let out = sb
+            .tool(&fake)
+            .current_dir(sb.path(""))
+            .env("TALKDESK_HISTORY", name)
+            .args(["snapshot", "-o", "json"])
+            .output()
+            .unwrap();
+        ok(&out);
+        let out = sb
+            .tool(&fake)
+            .current_dir(sb.path(""))
+            .env("TALKDESK_HISTORY", name)
+            .args(["list", "--at", "now", "-o", "json"])
+            .output()
+            .unwrap();
+        let listed: Value = serde_json::from_str(&ok(&out)).unwrap();
+        assert_eq!(listed, json!(states()[0]), "{name}");
+        assert!(
+            fs::metadata(sb.path(name)).unwrap().len() > 0,
+            "{name}: the store is the file of that name"
+        );
+    }
+    assert_eq!(fs::read(&other).unwrap(), before, "h.sqlite3 untouched");
+}
+
 #[test]
 fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
     let sb = Sandbox::new();
