@@ -404,7 +404,16 @@ impl Store {
             && version < LATEST_VERSION
             && !store.conn.is_readonly("main").unwrap_or(true)
         {
-            let _ = store.migrate();
+            // Readers never wait: a store another program is writing is
+            // read as it is, and upgraded another time. Every query of the
+            // run then reads that same state, its schema version with it
+            // (one read transaction, never ended: nothing is written), even
+            // when the other program's upgrade commits meanwhile.
+            store.conn.busy_timeout(Duration::ZERO)?;
+            if store.migrate().is_err() {
+                let _ = store.conn.execute_batch("BEGIN");
+            }
+            store.conn.busy_timeout(BUSY_TIMEOUT)?;
         }
         // The first read of a store just put in WAL mode makes its -shm
         // file: a full disk fails it (a bare "disk I/O error" before).

@@ -1079,6 +1079,42 @@ fn a_store_in_a_read_only_folder_reads_but_does_not_record() {
 /// of `ulimit -f 0`), the reading commands read it as it is. Before, they
 /// failed with "writing the history store …: disk I/O error".
 #[cfg(unix)]
+/// Readers never wait: a reading command tries to upgrade an older store
+/// it may write, and an `sqlite3` shell holding a write transaction on it
+/// (`BEGIN IMMEDIATE;`) made `list --at` wait the 60 s of a writer before
+/// it read the store as it is.
+#[test]
+fn an_older_store_another_program_is_writing_is_read_without_waiting() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [first, ..] = exports(&sb);
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "--import", &first.0, "--at", &first.1],
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute_batch(
+        "DROP INDEX version_by_start; DROP INDEX version_by_end;
+         ALTER TABLE snapshot DROP COLUMN source; PRAGMA user_version = 1;
+         BEGIN IMMEDIATE;",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = offline(&sb, &store)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), jsonl(&[a(), b(), c()]));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "waited {:?}",
+        started.elapsed()
+    );
+    conn.execute_batch("COMMIT;").unwrap();
+}
+
 #[test]
 fn an_older_store_that_cannot_be_upgraded_is_read_as_it_is() {
     let sb = Sandbox::new();
