@@ -668,10 +668,12 @@ fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
     )
 }
 
-/// The -wal and -shm files SQLite keeps beside the store at `path`.
+/// The -wal and -shm files SQLite keeps beside the store at `path`: beside
+/// the file, a link followed, as SQLite keeps them.
 fn side_files(path: &Path) -> [PathBuf; 2] {
+    let file = followed(path).unwrap_or_else(|_| path.to_path_buf());
     ["-wal", "-shm"].map(|end| {
-        let mut side = path.as_os_str().to_owned();
+        let mut side = file.as_os_str().to_owned();
         side.push(end);
         PathBuf::from(side)
     })

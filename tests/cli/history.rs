@@ -3314,21 +3314,16 @@ fn a_repeated_id_without_a_total_is_no_exact_walk() {
     );
 }
 
-/// A store whose newest snapshot is still in its -wal (a reader kept the checkpoint from taking
-/// it in), copied without its -shm to where no -shm can be made (a read-only folder or file
-/// system; here a link to a missing folder, named like the -shm, stands in the way, which root
-/// cannot write past either): it was read as immutable, the -wal ignored, and `list --at now` gave the snapshot
-/// before, exit 0. It is refused, saying why and what to do.
+/// [`a_store_whose_wal_cannot_be_read_is_refused_not_read_stale`]'s store:
+/// its newest snapshot only in its -wal, and no -shm can be made beside it.
 #[cfg(unix)]
-#[test]
-fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
-    let sb = Sandbox::new();
+fn store_whose_wal_cannot_be_read(sb: &Sandbox) -> std::path::PathBuf {
     let store = sb.path("h.sqlite3");
     let import = |name: &str, lines: &str, at: &str| {
         let file = sb.path(name);
         fs::write(&file, lines).unwrap();
         let file = file.to_str().unwrap().to_string();
-        ok(&offline(&sb, &store)
+        ok(&offline(sb, &store)
             .args(["-q", "snapshot", "--import", &file, "--at", at])
             .output()
             .unwrap());
@@ -3356,6 +3351,20 @@ fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
     drop(reader);
     let copied = copy.join("h.sqlite3");
     std::os::unix::fs::symlink(sb.path("missing/shm"), copy.join("h.sqlite3-shm")).unwrap();
+    copied
+}
+
+/// A store whose newest snapshot is still in its -wal (a reader kept the checkpoint from taking
+/// it in), copied without its -shm to where no -shm can be made (a read-only folder or file
+/// system; here a link to a missing folder, named like the -shm, stands in the way, which root
+/// cannot write past either): it was read as immutable, the -wal ignored, and `list --at now` gave the snapshot
+/// before, exit 0. It is refused, saying why and what to do.
+#[cfg(unix)]
+#[test]
+fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
+    let sb = Sandbox::new();
+    let copied = store_whose_wal_cannot_be_read(&sb);
+    let copy = copied.parent().unwrap();
     let out = offline(&sb, &copied)
         .args(["list", "--at", "now", "-o", "csv"])
         .output()
@@ -3376,6 +3385,29 @@ fn a_store_whose_wal_cannot_be_read_is_refused_not_read_stale() {
         .output()
         .unwrap();
     assert_eq!(ok(&out), "id,status\na1,CHURNED\na2,ACTIVE\n");
+}
+
+/// The store of [`a_store_whose_wal_cannot_be_read_is_refused_not_read_stale`]
+/// named through a symbolic link from another folder: SQLite keeps the -wal
+/// and -shm beside the file the link names, but they were looked for beside
+/// the link, so the store was read as immutable, the -wal ignored:
+/// `list --at now` gave the snapshot before (`a1,ACTIVE`), exit 0.
+#[cfg(unix)]
+#[test]
+fn a_store_named_through_a_link_whose_wal_cannot_be_read_is_refused_not_read_stale() {
+    let sb = Sandbox::new();
+    let copied = store_whose_wal_cannot_be_read(&sb);
+    let links = sb.path("links");
+    fs::create_dir(&links).unwrap();
+    let link = links.join("h.sqlite3");
+    std::os::unix::fs::symlink(&copied, &link).unwrap();
+    let out = offline(&sb, &link)
+        .args(["list", "--at", "now", "-o", "csv"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{}{err}", stdout_of(&out));
+    assert!(err.contains("holds snapshots in its -wal file"), "{err}");
 }
 
 /// Through another mount of the store's folder (a bind mount, made here in a user namespace of
