@@ -589,9 +589,18 @@ impl Store {
         if owner_of(&meta) != me {
             return Ok(());
         }
-        let mode = meta.permissions().mode();
-        if mode & 0o077 != 0 {
-            fs::set_permissions(&self.path, fs::Permissions::from_mode(mode & 0o700))?;
+        // The -wal and -shm files too: made by another program while the
+        // store was readable, they kept its mode, and the -wal holds the
+        // snapshot about to be written.
+        let sides = side_files(&self.path).map(|side| (fs::metadata(&side), side));
+        let sides = sides
+            .into_iter()
+            .filter_map(|(meta, side)| Some((meta.ok()?, side)));
+        for (meta, file) in [(meta, self.path.clone())].into_iter().chain(sides) {
+            let mode = meta.permissions().mode();
+            if owner_of(&meta) == me && mode & 0o077 != 0 {
+                fs::set_permissions(&file, fs::Permissions::from_mode(mode & 0o700))?;
+            }
         }
         Ok(())
     }
@@ -839,5 +848,30 @@ mod tests {
         assert_eq!(mode(), 0o644, "another user's store is left as it is");
         store.make_private_for(owner).unwrap();
         assert_eq!(mode(), 0o600);
+    }
+
+    /// The -wal and -shm files another program made while the store was
+    /// readable by others (they take its mode) are made private with it.
+    #[cfg(unix)]
+    #[test]
+    fn the_stores_wal_and_shm_are_made_private_with_it() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let owner = fs::metadata(&path).unwrap().uid();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for file in [path.clone()].iter().chain(&side_files(&path)) {
+            fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(file)
+                .unwrap();
+            fs::set_permissions(file, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        store.make_private_for(owner).unwrap();
+        for file in [path.clone()].iter().chain(&side_files(&path)) {
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+        }
     }
 }
