@@ -328,15 +328,23 @@ fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sour
     let dash = |from: &str| {
         format!("{from} -: the settings are not read from stdin; pass a file path (or /dev/stdin)")
     };
+    // Only spaces names no file, as for `history` (the error was "config
+    // file   does not exist").
+    let blank =
+        |from: &str| format!("{from} is empty; set a path, or leave it out for the default");
     if let Some(p) = flag {
         if p == Path::new("-") {
             return Err(usage_error(dash("--config")));
+        }
+        if non_empty_path(p.to_path_buf()).is_err() {
+            return Err(usage_error(blank("--config")));
         }
         return Ok(Some(Sourced::new(path(p), Source::Flag("--config"))));
     }
     let var = "TALKDESK_CONFIG";
     match env_text(env, var)? {
         Some(p) if p == "-" => Err(config_error(dash(var))),
+        Some(p) if p.trim().is_empty() => Err(config_error(blank(var))),
         Some(p) => Ok(Some(Sourced::new(path(p.as_ref()), Source::Env(var)))),
         None => Ok(default_path(dirs::config_dir(), "config.toml")),
     }
@@ -1871,6 +1879,23 @@ mod tests {
 
     /// `--config -` read a file named `-`, and the hint to create it made
     /// one: no setting is read from stdin, as gh and aws read none.
+    #[test]
+    fn a_blank_config_path_is_no_file() {
+        let env = env_of(&[("TALKDESK_CONFIG", "  ")]);
+        let msg = config_file_in_use(None, &env).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "TALKDESK_CONFIG is empty; set a path, or leave it out for the default"
+        );
+        let msg = config_file_in_use(Some(Path::new(" ")), &env)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg,
+            "--config is empty; set a path, or leave it out for the default"
+        );
+    }
+
     #[test]
     fn a_config_path_of_a_dash_is_refused() {
         let dash = Overrides {
