@@ -107,11 +107,15 @@ impl<'a> Api<'a> {
                 redact_next(page, redactor, moved_to, accounts)
             }),
             401 | 403 => {
+                // A page of markup after answered pages (django-ratelimit's,
+                // mod_evasive's 403) is that refusal too, not a proxy to set.
+                let later = "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later";
                 let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
-                    _ if is_markup(&reply.body) => MARKUP_REFUSAL,
-                    true => {
-                        "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later"
+                    true if is_markup(&reply.body) => {
+                        &format!("the answer is an HTML page, not the API's; {later}")
                     }
+                    _ if is_markup(&reply.body) => MARKUP_REFUSAL,
+                    true => later,
                     false => hint(reply.status, "base_url").unwrap_or_default(),
                 };
                 Err(auth_error(format!(

@@ -568,6 +568,43 @@ fn hints_fit_what_happened() {
     );
 }
 
+/// django-ratelimit refuses with Django's HTML `403 Forbidden` page (and
+/// Apache's mod_evasive with its own): after pages answered with the same
+/// token, that is something in front of the API refusing, most likely a
+/// rate limiter. The hint said to check HTTPS_PROXY and NO_PROXY, with no
+/// proxy set, and lost "earlier pages were answered" and "try again later".
+#[test]
+fn an_html_403_after_answered_pages_says_a_rate_limiter_may_be_refusing() {
+    let django = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>403 Forbidden</title>\n</head>\n<body>\n  <h1>403 Forbidden</h1><p></p>\n</body>\n</html>\n";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(403, django.to_string()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "json", "--concurrency", "1"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403",
+            "an HTML page",
+            "earlier pages were answered with the same token",
+            "a rate limiter",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("HTTPS_PROXY"), "{line}");
+}
+
 #[test]
 fn a_page_behind_a_byte_order_mark_is_read_and_an_html_page_is_named() {
     let page = json!({"total": 1, "_embedded": {"accounts": [{"id": "a", "status": "ACTIVE"}]}});
