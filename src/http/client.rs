@@ -146,12 +146,13 @@ impl Request<'_> {
         (self.ahead).is_some_and(|ahead| ahead.ended.load(Ordering::Relaxed))
     }
 
-    /// Sleeps `delay`, or less when the walk of a page fetched ahead ends.
-    fn sleep(&self, delay: Duration) {
+    /// Sleeps `delay`, or less when the walk of a page fetched ahead ends
+    /// or `stop` says so.
+    fn sleep(&self, delay: Duration, stop: impl Fn() -> bool) {
         let until = Instant::now() + delay;
         loop {
             let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.walk_ended() {
+            if left.is_zero() || self.walk_ended() || stop() {
                 return;
             }
             thread::sleep(left.min(Duration::from_millis(50)));
@@ -178,6 +179,7 @@ impl std::fmt::Display for Request<'_> {
 /// A response: its status, `Location` for redirects, and the whole body
 /// (already capped). It has no `Debug`: a token answer's body holds the
 /// token.
+#[derive(Clone)]
 pub struct Reply {
     pub status: u16,
     /// How many retries it took (0 for a first-try answer).
@@ -224,6 +226,9 @@ pub struct Client {
     /// is said), and whether it was said.
     slow_pace: OnceLock<String>,
     slow_said: AtomicBool,
+    /// The refusal the run gave up on (its refusals in a row past
+    /// `--max-retries`): what a page waiting its turn then gets, unsent.
+    gave_up: Mutex<Option<Reply>>,
     /// Why the pace is what it is now, for a long wait's warning.
     pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
@@ -292,6 +297,7 @@ impl Client {
             rate_limits: RateLimits::default(),
             slow_pace: slow_cap.map_or_else(OnceLock::new, OnceLock::from),
             slow_said: AtomicBool::default(),
+            gave_up: Mutex::default(),
             pace_why: Mutex::default(),
             answered: Mutex::default(),
             clock_ahead: Mutex::default(),
@@ -346,10 +352,24 @@ impl Client {
         let mut attempt = 0u32;
         let origin = request.url.origin().ascii_serialization();
         let mut sent_again = false;
+        // The last refusal, returned if the run gives up on its refusals
+        // in a row while this request waits its turn to retry.
+        let mut refused_last: Option<Reply> = None;
         loop {
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
-            let outcome = self.paced_attempt(request, attempt, sent_again)?;
+            let outcome = match self.paced_attempt(request, attempt, sent_again)? {
+                Ok(outcome) => outcome,
+                Err(gave_up) => {
+                    let (mut reply, retries) = match refused_last.take() {
+                        Some(reply) => (reply, attempt.saturating_sub(1)),
+                        None => (gave_up, 0),
+                    };
+                    let refusals = self.pace.refused_in_a_row();
+                    (reply.retries, reply.run_refusals) = (retries, Some(refusals));
+                    return Ok(reply);
+                }
+            };
             let resend = self.answered_before(&origin, &outcome) && !sent_again;
             // Sent again at once on a new connection, once, as curl and Go
             // do: a server's keep-alive timeout racing the request is no
@@ -382,6 +402,8 @@ impl Client {
                     // The run retried as many times in a row as one request
                     // may: said so, beside this request's own count.
                     (reply.retries, reply.run_refusals) = (attempt, Some(refusals));
+                    let mut gave_up = self.gave_up.lock().unwrap_or_else(|e| e.into_inner());
+                    gave_up.get_or_insert_with(|| reply.clone());
                     self.debug(&format!(
                         "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
                         self.options.max_retries
@@ -398,15 +420,20 @@ impl Client {
                 Attempt::Transient(message) | Attempt::Dropped(message) if last => {
                     return Err(no_answer_after(request, &message, attempt));
                 }
-                Attempt::Reply(reply, answer) => (
-                    format!("HTTP {}", reply.status),
-                    (answer.retry_after).map(|d| match answer.at_reset {
+                Attempt::Reply(reply, answer) => {
+                    let refused = is_refusal(reply.status);
+                    let what = format!("HTTP {}", reply.status);
+                    refused_last = refused.then_some(reply);
+                    let wait = (answer.retry_after).map(|d| match answer.at_reset {
                         true => (d, "the quota's reset"),
                         false => (d, "Retry-After"),
-                    }),
-                    is_refusal(reply.status),
-                ),
-                Attempt::Transient(message) | Attempt::Dropped(message) => (message, None, false),
+                    });
+                    (what, wait, refused)
+                }
+                Attempt::Transient(message) | Attempt::Dropped(message) => {
+                    refused_last = None;
+                    (message, None, false)
+                }
             };
             self.wait_to_retry(request, attempt, &what, wait_hint, refused);
             failures.push(what);
@@ -456,7 +483,7 @@ impl Client {
             delay.as_secs_f64(),
             wait_hint.map_or(String::new(), |(_, by)| format!(" ({by})"))
         ));
-        request.sleep(delay);
+        request.sleep(delay, || self.gave_up_on(request));
     }
 
     /// Says that `request` needed retries, and why: at once, or, for a
@@ -540,7 +567,8 @@ impl Client {
         if self.limited_apart(request) {
             return Ok(None);
         }
-        let paced = self.pace.send_slot(on_wait, || request.walk_ended());
+        let ended = || request.walk_ended() || self.gave_up_on(request);
+        let paced = self.pace.send_slot(on_wait, ended);
         let Some((slot, waited)) = paced else {
             return Err(api_error(format!("{request}: dropped, the walk has ended")));
         };
@@ -553,10 +581,33 @@ impl Client {
         Ok(Some(slot))
     }
 
+    /// The refusal the run gave up on, if it did.
+    fn gave_up(&self) -> Option<Reply> {
+        self.gave_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether `request` (no token request) waits for nothing: the run gave
+    /// up on its refusals in a row.
+    fn gave_up_on(&self, request: &Request) -> bool {
+        !request.issues_token && self.gave_up.lock().is_ok_and(|g| g.is_some())
+    }
+
     /// One attempt, in its turn of the pace (first tries and retries
     /// alike), logged with `-v`; the pace learns from its answer.
     /// `anew`: on a new connection, whatever connections are kept.
-    fn paced_attempt(&self, request: &Request, attempt: u32, anew: bool) -> Result<Attempt> {
+    /// The refusal the run gave up on (`Err`), unsent, for a page whose turn
+    /// came after the run gave up on its refusals in a row (it waited out the
+    /// run's hold, up to 60 s): the run ends with no more requests to the
+    /// limiter.
+    fn paced_attempt(
+        &self,
+        request: &Request,
+        attempt: u32,
+        anew: bool,
+    ) -> Result<Result<Attempt, Reply>> {
         // A walk this slow says why, once, when a request first waits a
         // second or more for it (it may take minutes; a quota whose burst
         // covers the walk never makes it wait).
@@ -584,7 +635,17 @@ impl Client {
                 self.warn(&message);
             }
         };
-        let (slot, authorization) = self.turn(request, on_wait)?;
+        let turn = self.turn(request, on_wait);
+        if let Some(gave_up) = self.gave_up().filter(|_| !request.issues_token) {
+            if let Ok((Some(slot), _)) = turn {
+                self.pace.no_answer(slot);
+            }
+            self.debug(&format!(
+                "{request}: not sent, the run gave up on its refusals in a row"
+            ));
+            return Ok(Err(gave_up));
+        }
+        let (slot, authorization) = turn?;
         self.redactor.add_authorization(&authorization);
         let started = Instant::now();
         let outcome = self.attempt(request, anew, &authorization);
@@ -615,7 +676,7 @@ impl Client {
         let retry = (attempt > 0).then(|| format!(", retry {attempt}"));
         let retry = retry.unwrap_or_default();
         self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
-        outcome
+        outcome.map(Ok)
     }
 
     /// The request through the proxy for its URL, if there is one, with

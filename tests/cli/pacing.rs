@@ -436,6 +436,40 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
     }
 }
 
+/// A quota spent mid-walk (a daily one: `Retry-After: 86400` on every
+/// refusal, as rate-limiter-flexible or a gateway sends it): once the run
+/// gave up on the fifth refusal in a row, another page's retry waiting in
+/// the pace for the run's hold (up to 60 s) was still sent when its turn
+/// came, refused once more, and only then did the run end, a hold later.
+#[test]
+fn no_retry_is_sent_once_the_run_gave_up_on_its_refusals() {
+    let refused = (2..=PAGES as u64)
+        .map(|p| {
+            (
+                RequestMatch::Page(p),
+                FaultKind::RetryAfter(429, "1".into()),
+            )
+        })
+        .collect();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            always: refused,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--max-retries", "4", "-v"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let (_, after) = (stderr.split_once("; giving up\n"))
+        .unwrap_or_else(|| panic!("the run gives up on its refusals: {stderr}"));
+    assert!(
+        !after.contains(" -> 429 ("),
+        "a request was sent after the run gave up: {stderr}"
+    );
+}
+
 /// The token endpoint (another host, another limiter) answering 503 twice
 /// paced the whole walk by it: 27 s for a walk of half a second.
 #[test]
