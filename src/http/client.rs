@@ -360,15 +360,7 @@ impl Client {
             // the others kept may be closed as well.
             let outcome = match self.paced_attempt(request, attempt, sent_again)? {
                 Ok(outcome) => outcome,
-                Err(gave_up) => {
-                    let (mut reply, retries) = match refused_last.take() {
-                        Some(reply) => (reply, attempt.saturating_sub(1)),
-                        None => (gave_up, 0),
-                    };
-                    let refusals = self.pace.refused_in_a_row();
-                    (reply.retries, reply.run_refusals) = (retries, Some(refusals));
-                    return Ok(reply);
-                }
+                Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
             };
             let resend = self.answered_before(&origin, &outcome) && !sent_again;
             // Sent again at once on a new connection, once, as curl and Go
@@ -376,14 +368,7 @@ impl Client {
             // failure of the server. The same race answered `408 Request
             // Timeout` and closed (Node's `http`, HAProxy's request
             // timeout) is sent again likewise, as Chromium and Go do.
-            let race = match &outcome {
-                Attempt::Dropped(message) => Some(message.as_str()),
-                Attempt::Reply(reply, _) if reply.status == 408 => {
-                    Some("HTTP 408 as the connection was kept")
-                }
-                _ => None,
-            };
-            if let Some(race) = race.filter(|_| resend) {
+            if let Some(race) = raced(&outcome).filter(|_| resend) {
                 sent_again = true;
                 self.debug(&format!(
                     "sending {request} again on a new connection, not counted as a retry ({race})"
@@ -397,18 +382,8 @@ impl Client {
             };
             let last = attempt >= self.options.max_retries;
             let (what, wait_hint, refused) = match outcome {
-                Attempt::Reply(mut reply, _) if !last && spent(reply.status) => {
-                    let refusals = self.pace.refused_in_a_row();
-                    // The run retried as many times in a row as one request
-                    // may: said so, beside this request's own count.
-                    (reply.retries, reply.run_refusals) = (attempt, Some(refusals));
-                    let mut gave_up = self.gave_up.lock().unwrap_or_else(|e| e.into_inner());
-                    gave_up.get_or_insert_with(|| reply.clone());
-                    self.debug(&format!(
-                        "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
-                        self.options.max_retries
-                    ));
-                    return Ok(reply);
+                Attempt::Reply(reply, _) if !last && spent(reply.status) => {
+                    return Ok(self.give_up(request, attempt, reply));
                 }
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
@@ -439,6 +414,34 @@ impl Client {
             failures.push(what);
             attempt += 1;
         }
+    }
+
+    /// The run gives up on its refusals in a row with `reply`, the last
+    /// (after `attempt` retries of `request`): kept for the requests
+    /// waiting their turn, which are not sent.
+    fn give_up(&self, request: &Request, attempt: u32, mut reply: Reply) -> Reply {
+        let refusals = self.pace.refused_in_a_row();
+        // The run retried as many times in a row as one request may: said
+        // so, beside this request's own count.
+        (reply.retries, reply.run_refusals) = (attempt, Some(refusals));
+        let mut gave_up = self.gave_up.lock().unwrap_or_else(|e| e.into_inner());
+        gave_up.get_or_insert_with(|| reply.clone());
+        self.debug(&format!(
+            "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
+            self.options.max_retries
+        ));
+        reply
+    }
+
+    /// What a request not sent, as the run gave up (on `gave_up`), ends
+    /// with: its own last refusal, if it had one, or the run's.
+    fn unsent(&self, refused_last: Option<Reply>, gave_up: Reply, attempt: u32) -> Reply {
+        let (mut reply, retries) = match refused_last {
+            Some(reply) => (reply, attempt.saturating_sub(1)),
+            None => (gave_up, 0),
+        };
+        (reply.retries, reply.run_refusals) = (retries, Some(self.pace.refused_in_a_row()));
+        reply
     }
 
     /// Whether `origin` answered before this `outcome` (which is noted):
@@ -1039,6 +1042,18 @@ fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Er
 
 /// What to do when the server wants a client certificate (TLS).
 pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
+
+/// Why `outcome` may be a race with a server's keep-alive timeout: a
+/// connection dropped, or a 408 on it.
+fn raced(outcome: &Attempt) -> Option<&str> {
+    match outcome {
+        Attempt::Dropped(message) => Some(message.as_str()),
+        Attempt::Reply(reply, _) if reply.status == 408 => {
+            Some("HTTP 408 as the connection was kept")
+        }
+        _ => None,
+    }
+}
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";

@@ -45,9 +45,15 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// The wait `Retry-After` asks for, uncapped: what an error says of it.
 pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+    // Whole seconds (RFC 9110), or with a fraction, as rate-limiter-flexible
+    // sends them (`16.123`): ignored, the wait was a backoff's, too short.
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(whole) && digits(fraction) {
         // More digits than a u64 holds are still a number of seconds.
-        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
+        let secs = whole.parse().map_or(Duration::MAX, Duration::from_secs);
+        let nanos = format!("{:0<9}", &fraction[..fraction.len().min(9)]);
+        return Some(secs.saturating_add(Duration::from_nanos(nanos.parse().ok()?)));
     }
     let when =
         rfc850_with_its_century(value, now).or_else(|| httpdate::parse_http_date(value).ok())?;
@@ -136,7 +142,13 @@ mod tests {
         assert_eq!(parse_retry_after("3600", now), Some(MAX_RETRY_AFTER));
         let huge = "99999999999999999999999";
         assert_eq!(parse_retry_after(huge, now), Some(MAX_RETRY_AFTER));
-        for garbage in ["soon", "-1", "", "1.5", "+3"] {
+        let fraction = parse_retry_after("16.123", now);
+        assert_eq!(fraction, Some(Duration::from_millis(16_123)));
+        assert_eq!(
+            parse_retry_after("0.5", now),
+            Some(Duration::from_millis(500))
+        );
+        for garbage in ["soon", "-1", "", "+3", "1.", ".5", "1.5.2", "1,5", "1e3"] {
             assert_eq!(parse_retry_after(garbage, now), None, "{garbage}");
         }
     }

@@ -498,6 +498,12 @@ fn a_retry_after_of_any_size_is_seconds_capped_at_a_minute() {
     assert!(line.contains(" s (Retry-After)"), "{line}");
     let wait = logged_wait(&line);
     assert!((0.002..=0.0025).contains(&wait), "{line}");
+    // With a fraction, as rate-limiter-flexible sends it: it was ignored,
+    // and a limiter of 10 per 30 s failed the walk at the backoff's pace.
+    let line = retry_line("16.5");
+    assert!(line.contains(" s (Retry-After)"), "{line}");
+    let wait = logged_wait(&line);
+    assert!((0.0165..=0.0185).contains(&wait), "{line}");
 }
 
 /// A 429 with a spent quota (`Remaining: 0`, `Reset: 20`) but no `Limit` and no `Retry-After`
