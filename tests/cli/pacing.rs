@@ -379,13 +379,9 @@ fn a_429_storm_cannot_spend_the_retries_faster_than_retry_after_allows() {
     assert!(others_too_soon.len() <= 2, "{others_too_soon:?}");
 }
 
-/// A quota spent after the first page: every page in flight kept its own
-/// five tries, each behind a longer hold, and the run took minutes to fail
-/// (15 refusals at the default concurrency). Refusals in a row are counted
-/// for the run: the fifth in a row (with `--max-retries 4`) ends it, as
-/// when the first page is refused.
-#[test]
-fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
+/// A walk (`-v`, `--max-retries 4`) of a fake that refuses every page
+/// after the first (`429`, `Retry-After: 1`), failed as it must (exit 5).
+fn walk_a_quota_spent_after_page_one() -> (FakeApi, Output) {
     let refused = (2..=PAGES as u64)
         .map(|p| {
             (
@@ -404,6 +400,17 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
     });
     let out = walk(&fake, &["--max-retries", "4", "-v"]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    (fake, out)
+}
+
+/// A quota spent after the first page: every page in flight kept its own
+/// five tries, each behind a longer hold, and the run took minutes to fail
+/// (15 refusals at the default concurrency). Refusals in a row are counted
+/// for the run: the fifth in a row (with `--max-retries 4`) ends it, as
+/// when the first page is refused.
+#[test]
+fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
+    let (fake, out) = walk_a_quota_spent_after_page_one();
     let refusals = fake.arrivals().iter().filter(|a| a.page >= 2).count();
     // The first wave (up to the concurrency, counted once), then one at a
     // time until five in a row, and what was in flight then (it took 15
@@ -443,24 +450,7 @@ fn a_quota_spent_mid_walk_fails_after_the_runs_retries_not_each_pages() {
 /// came, refused once more, and only then did the run end, a hold later.
 #[test]
 fn no_retry_is_sent_once_the_run_gave_up_on_its_refusals() {
-    let refused = (2..=PAGES as u64)
-        .map(|p| {
-            (
-                RequestMatch::Page(p),
-                FaultKind::RetryAfter(429, "1".into()),
-            )
-        })
-        .collect();
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(PAGES * PER_PAGE),
-        faults: Faults {
-            always: refused,
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let out = walk(&fake, &["--max-retries", "4", "-v"]);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let (_fake, out) = walk_a_quota_spent_after_page_one();
     let stderr = stderr_of(&out);
     let (_, after) = (stderr.split_once("; giving up\n"))
         .unwrap_or_else(|| panic!("the run gives up on its refusals: {stderr}"));
