@@ -1072,22 +1072,28 @@ fn alerting_server(description: u8) -> String {
     format!("https://127.0.0.1:{port}")
 }
 
+/// The stderr of a `list` against a server ending every handshake with
+/// the alert `description`, which failed it (exit 5).
+fn alerted_with(description: u8) -> String {
+    let url = alerting_server(description);
+    let sb = Sandbox::new();
+    let output = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", &url)
+        .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    stderr_of(&output)
+}
+
 #[test]
 fn a_server_with_no_tls_version_or_cipher_in_common_says_so() {
     for description in [70, 40, 116] {
-        let url = alerting_server(description);
-        let sb = Sandbox::new();
-        let output = sb
-            .bare()
-            .env("TALKDESK_BASE_URL", &url)
-            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
-            .env("TALKDESK_CLIENT_ID", "test-client")
-            .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
-            .args(["list", "-o", "json"])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
-        let stderr = stderr_of(&output);
+        let stderr = alerted_with(description);
         let why = match description {
             116 => "wants a client certificate",
             _ => "no TLS version or cipher in common",
@@ -1124,19 +1130,7 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
 /// already held Caddy's root (found against Caddy 2.6 with `tls internal`).
 #[test]
 fn a_server_without_a_certificate_for_the_name_asked_is_not_blamed_on_the_bundle() {
-    let url = alerting_server(80);
-    let sb = Sandbox::new();
-    let output = sb
-        .bare()
-        .env("TALKDESK_BASE_URL", &url)
-        .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "test-client")
-        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
-    let stderr = stderr_of(&output);
+    let stderr = alerted_with(80);
     assert!(
         stderr.contains("no certificate for the host name"),
         "{stderr}"
