@@ -110,7 +110,15 @@ impl<'a> Api<'a> {
                 // A page of markup after answered pages (django-ratelimit's,
                 // mod_evasive's 403) is that refusal too, not a proxy to set.
                 let later = "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later";
-                let hint = match reply.status == 403 && self.answered.load(Ordering::Relaxed) {
+                let answered = self.answered.load(Ordering::Relaxed);
+                // A 403 for a missing scope: the token was granted without
+                // it, and a token's scopes are fixed when it is issued. It
+                // is not kept for the next run, which would send it again
+                // once the scope is added.
+                if reply.status == 403 && !answered {
+                    self.bearer.forget(&reply.authorization);
+                }
+                let hint = match reply.status == 403 && answered {
                     true if is_markup(&reply.body) => {
                         &format!("the answer is an HTML page, not the API's; {later}")
                     }

@@ -31,8 +31,8 @@ pub trait Bearer: Sync {
     /// another request already did.
     fn reject(&self, rejected: &str) -> Result<()>;
 
-    /// The API refused the renewed value too: it is not kept for a later
-    /// run.
+    /// The API refused the renewed value too, or refused a value with a
+    /// 403 for its scope: it is not kept for a later run.
     fn forget(&self, rejected: &str);
 
     /// Whether the API refused `value` in this run (another request's

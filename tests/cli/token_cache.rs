@@ -585,3 +585,24 @@ fn a_token_refused_while_pages_wait_is_not_sent_by_them() {
         "pages sent a token already refused"
     );
 }
+
+/// A 403 for the missing scope said "the OAuth client needs the express-accounts:read scope", yet
+/// the token granted without it stayed cached: once the scope was added, every run sent that token
+/// again and ended the same 403 (exit 4) until it expired, an hour later. A token refused with a
+/// 403 before any page was answered is not kept for the next run.
+#[test]
+fn a_token_refused_for_its_scope_is_not_kept_for_the_next_run() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        scope: "openid".into(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("HTTP 403"), "{}", stderr_of(&out));
+    // The scope is added to the OAuth client, as the error said to.
+    api.update(|c| c.scope = "express-accounts:read openid".into());
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
+    assert_eq!(api.token_requests(), 2, "a new token, with the scope");
+}

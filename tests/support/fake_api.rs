@@ -66,7 +66,8 @@ pub struct FakeConfig {
     /// A UTF-8 byte-order mark before each token answer, as a proxy may add.
     pub token_bom: bool,
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
-    /// space-separated list contains `express-accounts:read`.
+    /// space-separated list, as it was when the token was issued, contains
+    /// `express-accounts:read`.
     pub scope: String,
     /// Asked about every request once it is recorded (faulted ones included); what it returns
     /// is slept before answering. None by default: the tests never sleep. The benchmark's
@@ -414,6 +415,9 @@ struct State {
     config: FakeConfig,
     /// Valid tokens, how many accounts requests each one has served, and when it was issued.
     tokens: HashMap<String, (usize, Instant)>,
+    /// The scope each token was issued with: a scope added to the client later is not in a
+    /// token issued before (as with Talkdesk's signed tokens).
+    token_scopes: HashMap<String, String>,
     tokens_issued: u64,
     token_refusals: u64,
     token_rng: u64,
@@ -525,6 +529,7 @@ impl FakeApi {
             state: Mutex::new(State {
                 config,
                 tokens: HashMap::new(),
+                token_scopes: HashMap::new(),
                 tokens_issued: 0,
                 token_refusals: 0,
                 token_rng: nanos ^ (u64::from(addr.port()) << 48),
@@ -1330,6 +1335,8 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     let suffix = splitmix64(&mut st.token_rng);
     let token = format!("fake-token-{n}-{suffix:016x}");
     st.tokens.insert(token.clone(), (0, Instant::now()));
+    let scope = st.config.scope.clone();
+    st.token_scopes.insert(token.clone(), scope);
     let body = json!({
         "access_token": token,
         "token_type": "Bearer",
@@ -1377,6 +1384,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         }
         _ => false,
     };
+    let granted = token.as_ref().and_then(|t| st.token_scopes.get(t)).cloned();
     if let Some(token) = token.filter(|_| !accepted) {
         let first = *st.refused_at.entry(token).or_insert_with(Instant::now);
         if first.elapsed() > Duration::from_millis(100) {
@@ -1390,12 +1398,8 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
             talkdesk_error(401, Some("Invalid or expired token")),
         );
     }
-    if !st
-        .config
-        .scope
-        .split_whitespace()
-        .any(|s| s == ACCOUNTS_SCOPE)
-    {
+    let granted = granted.unwrap_or_else(|| st.config.scope.clone());
+    if !granted.split_whitespace().any(|s| s == ACCOUNTS_SCOPE) {
         return (
             403,
             Vec::new(),
