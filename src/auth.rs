@@ -98,12 +98,31 @@ impl Token {
 
 #[derive(Deserialize)]
 struct TokenResponse {
+    #[serde(deserialize_with = "access_token")]
     access_token: String,
+    #[serde(default, deserialize_with = "token_type")]
     token_type: Option<String>,
     #[serde(default, deserialize_with = "seconds")]
     expires_in: Option<u64>,
     #[serde(default, deserialize_with = "scopes")]
     scope: Option<String>,
+}
+
+/// The messages of the token answer's own field readers: they name the
+/// field and what it should be, never its value, so they are shown.
+const ACCESS_TOKEN_NOT_TEXT: &str = "`access_token` is not a string";
+const TOKEN_TYPE_NOT_TEXT: &str = "`token_type` is not a string";
+const EXPIRES_IN_NOT_SECONDS: &str = "`expires_in` is not a number of seconds";
+const SCOPE_NOT_TEXT: &str = "`scope` is neither a string nor a list of strings";
+
+/// `access_token`, a string.
+fn access_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    (String::deserialize(d)).map_err(|_| serde::de::Error::custom(ACCESS_TOKEN_NOT_TEXT))
+}
+
+/// `token_type`, a string if there is one.
+fn token_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    (Option::<String>::deserialize(d)).map_err(|_| serde::de::Error::custom(TOKEN_TYPE_NOT_TEXT))
 }
 
 /// `scope` as RFC 6749 §5.1 has it, one space-separated string, or as a
@@ -116,7 +135,9 @@ fn scopes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
         Text(String),
         List(Vec<String>),
     }
-    Ok(Option::<Scope>::deserialize(d)?.map(|scope| match scope {
+    let scope = Option::<Scope>::deserialize(d);
+    let scope = scope.map_err(|_| serde::de::Error::custom(SCOPE_NOT_TEXT))?;
+    Ok(scope.map(|scope| match scope {
         Scope::Text(text) => text,
         Scope::List(list) => list.join(" "),
     }))
@@ -135,7 +156,7 @@ fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Err
     match seconds {
         // `as` saturates: beyond 64 bits is u64::MAX, below zero is 0.
         Some(s) if !s.is_nan() => Ok(Some(s as u64)),
-        _ => Err(serde::de::Error::custom("expires_in is not a number")),
+        _ => Err(serde::de::Error::custom(EXPIRES_IN_NOT_SECONDS)),
     }
 }
 
@@ -633,6 +654,17 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
             Some((kind, _)) if kind.ends_with("expected struct TokenResponse") => {
                 "not a JSON object".into()
             }
+            Some((own, _))
+                if [
+                    ACCESS_TOKEN_NOT_TEXT,
+                    TOKEN_TYPE_NOT_TEXT,
+                    EXPIRES_IN_NOT_SECONDS,
+                    SCOPE_NOT_TEXT,
+                ]
+                .contains(&own) =>
+            {
+                own.to_string()
+            }
             _ => format!("a field has the wrong type at {at}"),
         },
     }
@@ -676,6 +708,38 @@ mod tests {
         assert_eq!(token_parse_problem(&err), "duplicate field `access_token`");
         let err = serde_json::from_str::<TokenResponse>("3600").err().unwrap();
         assert_eq!(token_parse_problem(&err), "not a JSON object");
+    }
+
+    /// A field of the wrong type was "a field has the wrong type at line 1
+    /// column 73", in an answer the error never shows: which field, and
+    /// what it should be, is said (never its value).
+    #[test]
+    fn a_field_of_the_wrong_type_is_named() {
+        for (body, said) in [
+            (
+                r#"{"access_token": "tok-leaked", "expires_in": "tok-leaked"}"#,
+                "`expires_in` is not a number of seconds",
+            ),
+            (
+                r#"{"access_token": "tok-leaked", "expires_in": true}"#,
+                "`expires_in` is not a number of seconds",
+            ),
+            (
+                r#"{"access_token": 12345678901}"#,
+                "`access_token` is not a string",
+            ),
+            (
+                r#"{"access_token": "tok-leaked", "token_type": 5}"#,
+                "`token_type` is not a string",
+            ),
+            (
+                r#"{"access_token": "tok-leaked", "scope": {"tok-leaked": 1}}"#,
+                "`scope` is neither a string nor a list of strings",
+            ),
+        ] {
+            let err = serde_json::from_str::<TokenResponse>(body).err().unwrap();
+            assert_eq!(token_parse_problem(&err), said, "{body}");
+        }
     }
 
     #[test]
