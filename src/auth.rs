@@ -149,7 +149,8 @@ fn scopes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     let seconds = match Option::<serde_json::Value>::deserialize(d)? {
         None => return Ok(None),
-        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        // As written: `as_f64` has none for one past a float (1e400).
+        Some(serde_json::Value::Number(n)) => n.as_str().parse::<f64>().ok(),
         Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
         Some(_) => None,
     };
@@ -739,6 +740,21 @@ mod tests {
         ] {
             let err = serde_json::from_str::<TokenResponse>(body).err().unwrap();
             assert_eq!(token_parse_problem(&err), said, "{body}");
+        }
+    }
+
+    /// `"expires_in": "1e400"` was read as forever, the same number
+    /// unquoted refused the token (exit 5): a number past what a float
+    /// holds is any size too.
+    #[test]
+    fn an_expiry_past_a_float_is_read_as_in_a_string() {
+        let seconds =
+            |body: &str| serde_json::from_str::<TokenResponse>(body).map(|t| t.expires_in);
+        for (value, read) in [("1e400", u64::MAX), ("-1e400", 0), ("3600", 3600)] {
+            let unquoted = format!(r#"{{"access_token": "t", "expires_in": {value}}}"#);
+            let quoted = format!(r#"{{"access_token": "t", "expires_in": "{value}"}}"#);
+            assert_eq!(seconds(&unquoted).ok(), Some(Some(read)), "{unquoted}");
+            assert_eq!(seconds(&quoted).ok(), Some(Some(read)), "{quoted}");
         }
     }
 
