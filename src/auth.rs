@@ -305,8 +305,27 @@ impl TokenCache {
         if holds(token.access_token.expose()) || holds(&token.scope) {
             return Ok(());
         }
-        create_private_dir(&self.dir)
-            .with_context(|| format!("creating the token cache folder {}", self.dir.display()))?;
+        if let Err(e) = create_private_dir(&self.dir) {
+            // A file where a folder of the path should be: it said only
+            // "File exists" (or "Not a directory"), at every run.
+            let file = self.dir.ancestors().find(|a| a.exists());
+            if let Some(file) = file.filter(|a| !a.is_dir()) {
+                let dir = self.dir.display();
+                // A file above it (a cache home set to a file's path) is
+                // not the cache's to remove.
+                anyhow::bail!(match file == self.dir {
+                    true => format!(
+                        "the token cache folder {dir} is a file, not a folder; remove it, or pass --no-cache"
+                    ),
+                    false => format!(
+                        "the token cache folder {dir} cannot be made: {} is a file, not a folder; check XDG_CACHE_HOME, or pass --no-cache",
+                        file.display()
+                    ),
+                });
+            }
+            let what = format!("creating the token cache folder {}", self.dir.display());
+            return Err(anyhow::Error::new(e).context(what));
+        }
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
             anyhow::bail!(
                 "the token cache folder {} belongs to another user; remove it, or pass --no-cache",

@@ -606,3 +606,24 @@ fn a_token_refused_for_its_scope_is_not_kept_for_the_next_run() {
     assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
     assert_eq!(api.token_requests(), 2, "a new token, with the scope");
 }
+
+/// A file where the cache folder (or a folder above it) should be got "creating the token cache
+/// folder …: File exists (os error 17)" (or "Not a directory") on every run: neither what is in
+/// the way nor what to do. The warning names the file and says to remove it or pass --no-cache.
+#[test]
+fn a_file_in_the_way_of_the_cache_folder_is_named() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    fs::write(sb.token_cache_dir(), "not a folder").unwrap();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let file = sb.token_cache_dir().display().to_string();
+    assert!(
+        stderr.contains(&format!("folder {file} is a file, not a folder")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
