@@ -308,6 +308,15 @@ impl TokenCache {
         if let Err(e) = create_private_dir(&self.dir) {
             // A file where a folder of the path should be: it said only
             // "File exists" (or "Not a directory"), at every run.
+            // A link to nothing (a folder moved away): "File exists" too.
+            let dangling = fs::read_link(&self.dir).ok().filter(|_| !self.dir.exists());
+            if let Some(target) = dangling {
+                anyhow::bail!(
+                    "the token cache folder {} is a link to {}, which does not exist; create that folder, remove the link, or pass --no-cache",
+                    self.dir.display(),
+                    target.display()
+                );
+            }
             let file = self.dir.ancestors().find(|a| a.exists());
             if let Some(file) = file.filter(|a| !a.is_dir()) {
                 let dir = self.dir.display();

@@ -627,3 +627,28 @@ fn a_file_in_the_way_of_the_cache_folder_is_named() {
     assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+/// A cache folder that is a link to nothing (a folder since moved or unmounted) warned "creating
+/// the token cache folder …: File exists (os error 17)" at every run, though nothing is there. The
+/// warning says it is a link to a folder that does not exist, and what to do.
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_linked_to_nothing_is_said_so() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    let gone = sb.path("moved-away");
+    std::os::unix::fs::symlink(&gone, sb.token_cache_dir()).unwrap();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(&format!(
+            "is a link to {}, which does not exist",
+            gone.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
