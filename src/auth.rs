@@ -352,6 +352,14 @@ impl TokenCache {
             scope: token.scope.clone(),
         };
         let target = self.path(creds);
+        // A folder there is not replaced by a rename: said, not as "Is a
+        // directory" of the cache folder.
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!(
+                "the token cache entry {} is a folder; remove it, or pass --no-cache",
+                target.display()
+            );
+        }
         // A link here was planted: it is replaced, never written through.
         let mut file = AtomicFile::replacing(&target)
             .with_context(|| format!("writing to {}", self.dir.display()))?;

@@ -652,3 +652,22 @@ fn a_cache_folder_linked_to_nothing_is_said_so() {
     assert!(stderr.contains("or pass --no-cache"), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+/// A folder in the place of the cache entry said "saving the token in <the cache folder>: Is a
+/// directory (os error 21)" at every run, naming the folder that is fine, not the one in the way.
+#[test]
+fn a_folder_in_the_place_of_the_cache_entry_is_named() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let entry = cache_files(&sb).remove(0);
+    fs::remove_file(&entry).unwrap();
+    fs::create_dir(&entry).unwrap();
+    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let shown = format!("{} is a folder", entry.display());
+    assert!(stderr.contains(&shown), "{stderr}");
+    assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
