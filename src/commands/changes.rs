@@ -59,10 +59,9 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
         match (&jq, format) {
             (Some((filter, RowsJq::PerRow)), _) => {
-                let item = lenient(&change_json(&c)).unwrap_or(Value::Null);
                 // The change as a run-time error names it.
                 let named = format!("the change of account {} at {}", c.id, show_time(c.time));
-                (filter.apply_document(&item, &named, &mut out)).map_err(wrote)?
+                (filter.apply_text(&change_json(&c), &named, &mut out)).map_err(wrote)?
             }
             (None, OutputFormat::Jsonl) => {
                 writeln!(out, "{}", change_json(&c)).map_err(|e| wrote(e.into()))?

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use comfy_table::Color;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -290,8 +290,10 @@ impl Differ {
 }
 
 /// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`,
-/// as a value (for `--jq`).
-pub fn to_json(report: &DiffReport) -> Result<Value> {
+/// as a value (`--jq` reads the report's text, numbers as written).
+#[cfg(test)]
+fn to_json(report: &DiffReport) -> Result<Value> {
+    use anyhow::Context as _;
     // Read as jq reads it: a lone surrogate escape as U+FFFD.
     lenient(&serde_json::to_string(report)?)
         .context("the differences cannot be read as JSON values")
@@ -366,7 +368,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let written = super::report("the differences", |out| {
         match (args.format.output, &jq) {
             (ReportFormat::Json, Some(filter)) => {
-                filter.apply_document(&to_json(&report)?, "the differences", out)?
+                filter.apply_text(&serde_json::to_string(&report)?, "the differences", out)?
             }
             (ReportFormat::Json, None) => writeln!(
                 out,

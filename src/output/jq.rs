@@ -86,7 +86,23 @@ impl JqFilter {
         what: &str,
         out: &mut dyn Write,
     ) -> Result<()> {
-        let applied = self.apply(to_jaq(input), || what.to_string(), out);
+        self.apply_named(to_jaq(input), what, out)
+    }
+
+    /// As [`JqFilter::apply_document`], on a value given as the JSON text
+    /// the tool wrote (an account as the API sent it, in a document): read
+    /// as the accounts of `list` are, so each number keeps its spelling
+    /// (`1E2`), which a serde_json value gives as `1e+2`.
+    pub fn apply_text(&self, text: &str, what: &str, out: &mut dyn Write) -> Result<()> {
+        let value = jaq_json::read::parse_single(text.as_bytes()).unwrap_or_else(|_| {
+            // A lone surrogate escape, say: read as jq reads it.
+            to_jaq(&crate::account::lenient(text).unwrap_or(serde_json::Value::Null))
+        });
+        self.apply_named(value, what, out)
+    }
+
+    fn apply_named(&self, input: Val, what: &str, out: &mut dyn Write) -> Result<()> {
+        let applied = self.apply(input, || what.to_string(), out);
         applied.map_err(|e| match e.is::<JqFailed>() {
             true => e,
             false => e.context("writing the output"),

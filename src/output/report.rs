@@ -6,7 +6,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint};
-use serde_json::Value;
 
 use super::OutputFormat;
 use super::csv::write_record;
@@ -14,7 +13,6 @@ use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
 use super::sanitize::{cell, guard_formula};
 use super::table::new_table;
-use crate::account::lenient;
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +100,11 @@ pub fn write_json_rows(
 ) -> Result<bool> {
     match (format, jq) {
         (_, Some((filter, RowsJq::Whole))) => {
-            let items = items().iter().map(|item| parsed(item)).collect();
-            filter.apply_document(&Value::Array(items), what, out)?
+            filter.apply_text(&format!("[{}]", items().join(",")), what, out)?
         }
         (_, Some((filter, RowsJq::PerRow))) => {
             for (i, item) in items().iter().enumerate() {
-                filter.apply_document(&parsed(item), &each(i), out)?;
+                filter.apply_text(item, &each(i), out)?;
             }
         }
         (OutputFormat::Json, None) => write_json_lines(out, &items())?,
@@ -119,11 +116,6 @@ pub fn write_json_rows(
         (OutputFormat::Table | OutputFormat::Csv, None) => return Ok(false),
     }
     Ok(true)
-}
-
-/// An item's json text as a value for `--jq` (the tool wrote it: valid).
-fn parsed(item: &str) -> Value {
-    lenient(item).unwrap_or(Value::Null)
 }
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.

@@ -405,6 +405,30 @@ fn json_keeps_each_account_as_written() {
     assert_eq!(stdout_of(&output), expected);
 }
 
+/// `--jq` sees the accounts as written too: it printed `1.0e+2` for
+/// `1.0E2` and `1e+400` for `1e400` (parsed and written again), where
+/// `list --jq` keeps them (docs/jq.md: `1E2` stays `1E2`).
+#[test]
+fn jq_sees_each_account_as_written() {
+    let page = r#"{"count":2,"page":1,"per_page":50,"total":2,"total_pages":1,"_embedded":{"accounts":[{"id":"a","f":1.0E2,"status":"ACTIVE"},{"id":"n","e":1e400,"status":"IN_TRIAL"}]}}"#;
+    let fake = support::serving_page(page);
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    std::fs::write(&old, "{\"id\":\"a\",\"f\":1.0E2,\"status\":\"IN_TRIAL\"}\n").unwrap();
+    let output = sb
+        .tool(&fake)
+        .arg("diff")
+        .arg(&old)
+        .args(["--jq", ".added[].e, (.changed[] | .before.f, .after)"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output),
+        "1e400\n1.0E2\n{\"id\":\"a\",\"f\":1.0E2,\"status\":\"ACTIVE\"}\n"
+    );
+}
+
 /// A field nested deeper than serde_json's 128 levels is compared as any
 /// other: before, such accounts read as no fields at all, so a change in
 /// it was no difference (`--exit-code` 0) and the report invented others.

@@ -2423,6 +2423,34 @@ fn changes_and_history_json_keep_ids_and_values_as_the_api_spelt_them() {
     assert_eq!(id, "8\n", "the id is the number the API sent");
 }
 
+/// `changes --jq` and `history --jq` gave `1.0e+2` for `1.0E2` (serde_json's
+/// spelling of a value parsed again), where `-o jsonl`, `list --jq` and
+/// `list --at --jq` keep it as written (docs/jq.md: `1E2` stays `1E2`).
+#[test]
+fn changes_and_history_jq_keep_numbers_as_the_api_spelt_them() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let days = [
+        (
+            "2026-11-01",
+            "{\"id\":7,\"status\":\"ACTIVE\",\"n\":1.0E2}\n",
+        ),
+        (
+            "2026-11-02",
+            "{\"id\":7,\"status\":\"ACTIVE\",\"n\":2.5E2}\n",
+        ),
+    ];
+    import_each(&sb, &store, &days);
+    let each = offline_ok(&sb, &store, &["changes", "--jq", "[.before.n, .after.n]"]);
+    assert_eq!(each, "[1.0E2,2.5E2]\n");
+    let whole = ["changes", "-o", "json", "--jq", ".[0].after"];
+    assert_eq!(offline_ok(&sb, &store, &whole), "{\"n\":2.5E2}\n");
+    let versions = offline_ok(&sb, &store, &["history", "7", "--jq", ".account.n"]);
+    assert_eq!(versions, "1.0E2\n2.5E2\n");
+    let at = offline_ok(&sb, &store, &["list", "--at", "2026-11-01", "--jq", ".n"]);
+    assert_eq!(at, "1.0E2\n", "as list --at --jq already printed it");
+}
+
 /// The tool run with no room to grow any file (`ulimit -f 0`, as on a
 /// full disk): not even the -shm file that reading a WAL store makes.
 fn without_room(sb: &Sandbox, store: &Path, args: &[&str]) -> Output {
