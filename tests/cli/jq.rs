@@ -380,6 +380,28 @@ fn the_environment_is_out_of_reach_of_an_expression() {
     }
 }
 
+/// jq's data import (`import "x" as $d`, a JSON file read into `$d`) was
+/// taken, and the run ended with "internal error at …/jaq-core…/filter.rs:549;
+/// please report it" (exit 1): it is refused before any request, as a
+/// module import is (exit 2).
+#[test]
+fn a_data_import_is_refused_as_a_module_import_is() {
+    let fake = fake_with(simple_accounts(1));
+    for expr in [
+        "import \"data\" as $d; $d",
+        "import \"/etc/hostname\" as $d; .",
+    ] {
+        let output = run(&fake, &["list", "--jq", expr]);
+        assert_error(
+            &output,
+            2,
+            &["cannot import", "--jq reads no modules or files"],
+        );
+        assert!(output.stdout.is_empty());
+        assert!(no_request_was_made(&fake), "{expr}");
+    }
+}
+
 #[test]
 fn a_run_time_error_is_exit_1_naming_the_account() {
     let mut accounts = simple_accounts(12);
