@@ -136,8 +136,12 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     #[derive(serde::Deserialize)]
     struct Id {
         id: Option<serde::de::IgnoredAny>,
+        /// A page of the API saved as it came has its accounts there.
+        #[serde(rename = "_embedded")]
+        embedded: Option<serde::de::IgnoredAny>,
     }
     let some_id = || lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
+    let a_page = || lenient::<Id>(value.get()).is_some_and(|record| record.embedded.is_some());
     match Account::from_text(value.get()) {
         Ok(account) => Ok(account),
         Err(e) if !e.contains("`id`") => Err(format!(
@@ -145,6 +149,9 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
             without_position(&e)
         )),
         Err(_) if some_id() => Err(format!(", {place}: the `id` is not a string or a number")),
+        Err(_) if a_page() => Err(format!(
+            ", {place}: a page of the API (`_embedded`), not an export; {WHAT_TO_PASS}"
+        )),
         Err(_) => Err(format!(
             ", {place}: no `id`; accounts are matched by id, so export with id among the --columns"
         )),

@@ -304,6 +304,21 @@ fn a_record_without_id_is_a_usage_error() {
     );
 }
 
+/// A page of the API saved as it came (`curl … > old.json`) was "no `id`;
+/// … export with id among the --columns", which cannot help: it is named
+/// as a page, with the export to pass.
+#[test]
+fn a_saved_page_of_the_api_is_named_as_such() {
+    let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"a"}]},"_links":{}}"#;
+    let expected = "line 1: a page of the API (`_embedded`), not an export; pass a file written by `talkdesk-accounts list -o json`";
+    rejects("page.json", Some(&format!("{page}\n")), expected);
+    rejects(
+        "pages.json",
+        Some(&format!("[{page}]")),
+        &expected.replace("line 1", "record 1"),
+    );
+}
+
 #[test]
 fn a_csv_file_is_not_an_export() {
     rejects(
