@@ -296,16 +296,6 @@ impl Differ {
     }
 }
 
-/// `{"added": […], "removed": […], "changed": [{"id", "before", "after"}]}`,
-/// as a value (`--jq` reads the report's text, numbers as written).
-#[cfg(test)]
-fn to_json(report: &DiffReport) -> Result<Value> {
-    use anyhow::Context as _;
-    // Read as jq reads it: a lone surrogate escape as U+FFFD.
-    lenient(&serde_json::to_string(report)?)
-        .context("the differences cannot be read as JSON values")
-}
-
 /// One row per difference: an added or removed account, or a changed field.
 pub fn report_rows(report: &DiffReport) -> Vec<Vec<ReportCell>> {
     let text = |a: &Account, field: &str| ReportCell::new(a.field_text(field).unwrap_or_default());
@@ -407,6 +397,12 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The report as a value, read as jq reads it (a lone surrogate escape
+    /// as U+FFFD).
+    fn to_json(report: &DiffReport) -> Result<Value> {
+        Ok(lenient(&serde_json::to_string(report)?).expect("the differences as JSON values"))
+    }
 
     fn account(v: Value) -> Account {
         serde_json::from_value(v).unwrap()
