@@ -607,6 +607,16 @@ fn a_token_refused_for_its_scope_is_not_kept_for_the_next_run() {
     assert_eq!(api.token_requests(), 2, "a new token, with the scope");
 }
 
+/// The stderr of a `list` that succeeds with a warning of the token cache,
+/// which names no `os error` (the bare error it was before).
+fn warned_in_a_run(sb: &Sandbox, api: &FakeApi) -> String {
+    let out = sb.tool(api).args(["list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains("os error"), "{stderr}");
+    stderr
+}
+
 /// A file where the cache folder (or a folder above it) should be got "creating the token cache
 /// folder …: File exists (os error 17)" (or "Not a directory") on every run: neither what is in
 /// the way nor what to do. The warning names the file and says to remove it or pass --no-cache.
@@ -616,16 +626,13 @@ fn a_file_in_the_way_of_the_cache_folder_is_named() {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.cache_home()).unwrap();
     fs::write(sb.token_cache_dir(), "not a folder").unwrap();
-    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let stderr = stderr_of(&out);
+    let stderr = warned_in_a_run(&sb, &api);
     let file = sb.token_cache_dir().display().to_string();
     assert!(
         stderr.contains(&format!("folder {file} is a file, not a folder")),
         "{stderr}"
     );
     assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
-    assert!(!stderr.contains("os error"), "{stderr}");
 }
 
 /// A cache folder that is a link to nothing (a folder since moved or unmounted) warned "creating
@@ -639,9 +646,7 @@ fn a_cache_folder_linked_to_nothing_is_said_so() {
     fs::create_dir_all(sb.cache_home()).unwrap();
     let gone = sb.path("moved-away");
     std::os::unix::fs::symlink(&gone, sb.token_cache_dir()).unwrap();
-    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let stderr = stderr_of(&out);
+    let stderr = warned_in_a_run(&sb, &api);
     assert!(
         stderr.contains(&format!(
             "is a link to {}, which does not exist",
@@ -650,7 +655,6 @@ fn a_cache_folder_linked_to_nothing_is_said_so() {
         "{stderr}"
     );
     assert!(stderr.contains("or pass --no-cache"), "{stderr}");
-    assert!(!stderr.contains("os error"), "{stderr}");
 }
 
 /// A folder in the place of the cache entry said "saving the token in <the cache folder>: Is a
@@ -663,11 +667,8 @@ fn a_folder_in_the_place_of_the_cache_entry_is_named() {
     let entry = cache_files(&sb).remove(0);
     fs::remove_file(&entry).unwrap();
     fs::create_dir(&entry).unwrap();
-    let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let stderr = stderr_of(&out);
+    let stderr = warned_in_a_run(&sb, &api);
     let shown = format!("{} is a folder", entry.display());
     assert!(stderr.contains(&shown), "{stderr}");
     assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
-    assert!(!stderr.contains("os error"), "{stderr}");
 }
