@@ -360,10 +360,16 @@ impl TokenCache {
                 target.display()
             );
         }
+        // An entry too large to be read back (a token of 64 to 120 KiB)
+        // is not written: each run wrote it again, and asked anew.
+        let text = serde_json::to_vec(&entry)?;
+        if text.len() as u64 > CACHE_FILE_MAX {
+            return Ok(());
+        }
         // A link here was planted: it is replaced, never written through.
         let mut file = AtomicFile::replacing(&target)
             .with_context(|| format!("writing to {}", self.dir.display()))?;
-        serde_json::to_writer(&mut file, &entry)?;
+        file.write_all(&text)?;
         file.flush()?;
         file.commit(true)
             .with_context(|| format!("saving the token in {}", self.dir.display()))
@@ -881,6 +887,22 @@ mod tests {
             cache.load(&creds("id-2")).is_none(),
             "another client id has its own entry"
         );
+    }
+
+    /// A token larger than a cache file is read (64 KiB; a token may be
+    /// 120 KiB) was written at every run and never read back: it is not
+    /// written.
+    #[test]
+    fn a_token_too_large_to_read_back_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id-1");
+        let mut large = token(now_secs() + 3600);
+        large.access_token = Secret::new("t".repeat(100 * 1024));
+        cache.store(&c, &large).unwrap();
+        assert!(!cache.path(&c).exists(), "nothing written");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        assert!(cache.load(&c).is_some(), "a token of usual size is");
     }
 
     /// A cached token is used until 60 s before it expires, as a token of
