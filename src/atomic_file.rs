@@ -39,6 +39,13 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// The file standing where `dir` or a folder above it should be, when
+/// [`create_private_dir`] failed: it said only "File exists" (or "Not a
+/// directory").
+pub fn file_in_the_way(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir())
+}
+
 /// The folder `path` is in: its parent, or `.` for a bare name.
 pub fn folder_of(path: &Path) -> &Path {
     path.parent()

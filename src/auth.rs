@@ -20,7 +20,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic_file::{AtomicFile, create_private_dir, current_user, owner_of, set_mode};
+use crate::atomic_file::{
+    AtomicFile, create_private_dir, current_user, file_in_the_way, owner_of, set_mode,
+};
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
@@ -306,9 +308,8 @@ impl TokenCache {
             return Ok(());
         }
         if let Err(e) = create_private_dir(&self.dir) {
-            // A file where a folder of the path should be: it said only
-            // "File exists" (or "Not a directory"), at every run.
-            // A link to nothing (a folder moved away): "File exists" too.
+            // A link to nothing (a folder moved away), a file in the way:
+            // said, not as "File exists" (or "Not a directory") at every run.
             let dangling = fs::read_link(&self.dir).ok().filter(|_| !self.dir.exists());
             if let Some(target) = dangling {
                 anyhow::bail!(
@@ -317,8 +318,7 @@ impl TokenCache {
                     target.display()
                 );
             }
-            let file = self.dir.ancestors().find(|a| a.exists());
-            if let Some(file) = file.filter(|a| !a.is_dir()) {
+            if let Some(file) = file_in_the_way(&self.dir) {
                 let dir = self.dir.display();
                 // A file above it (a cache home set to a file's path) is
                 // not the cache's to remove.

@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use toml_writer::ToTomlKey;
 
 use super::Context;
-use crate::atomic_file::{AtomicFile, create_private_dir, folder_of, followed};
+use crate::atomic_file::{AtomicFile, create_private_dir, file_in_the_way, folder_of, followed};
 use crate::auth::default_cache_dir;
 use crate::cli::ApiArgs;
 use crate::config::{
@@ -298,8 +298,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = folder_of(path);
     let (shown, folder) = (path.display(), dir.display());
     create_private_dir(dir).with_context(|| {
-        // A file where a folder of the path should be (it said only "File exists").
-        let file = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir());
+        let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
         let file = file.unwrap_or_default();
         format!("cannot create the folder {folder}{file}")
