@@ -94,7 +94,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
     if let Some(path) = output_file {
-        super::not_the_store(&settings, "--output-file", path)?;
+        super::not_in_use(&settings, "--output-file", path)?;
     }
     let mut destination = Destination::open(output_file)?;
     let mut sink = sink(ctx, args, jq, columns, &destination, output_file);

@@ -302,22 +302,23 @@ fn with_ticker<T>(enabled: bool, tick: impl Fn() + Sync, work: impl FnOnce() -> 
 /// Refuses `target`, the value of `option`, when it is the history store
 /// in use: a slip of the hand replaced every snapshot, and exit 0; or the
 /// config file in use (a regular file), which it replaced, credentials and all.
-pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
+pub fn not_in_use(settings: &Settings, option: &str, target: &std::path::Path) -> Result<()> {
     // Through its links, as the output is written (to a journal not there yet).
     let target = crate::atomic_file::followed(target).unwrap_or_else(|_| target.to_path_buf());
+    let target_is = resolved(&target);
+    // Another mount of the file's folder (a bind mount) names the same file
+    // by another path: the file, or its folder, is the same one.
+    let is = |file: &std::path::Path| {
+        resolved(file).is_some_and(|is| Some(is) == target_is) || same_file(file, &target)
+    };
     let config = settings.config_path.as_ref().map(|c| c.value.as_path());
-    let is_config = config.is_some_and(|c| {
-        std::fs::metadata(c).is_ok_and(|m| m.is_file())
-            && (resolved(c).is_some_and(|is| Some(is) == resolved(&target))
-                || same_file(c, &target))
-    });
-    if is_config {
+    if config.is_some_and(|c| std::fs::metadata(c).is_ok_and(|m| m.is_file()) && is(c)) {
         return Err(usage_error(format!(
             "{option} {} is the config file in use; name another file",
             target.display()
         )));
     }
-    let (Some(store), Some(target_is)) = (&settings.history, resolved(&target)) else {
+    let (Some(store), Some(_)) = (&settings.history, &target_is) else {
         return Ok(());
     };
     // Its journals too: a write-ahead log not yet checkpointed holds
@@ -329,10 +330,7 @@ pub fn not_the_store(settings: &Settings, option: &str, target: &std::path::Path
             let mut file = store.as_os_str().to_owned();
             file.push(suffix);
             // Between runs the journals are gone: named, they are still its.
-            // Another mount of the store's folder (a bind mount) names the same
-            // file by another path: the file, or its folder, is the same one.
-            let file = std::path::Path::new(&file);
-            if resolved(file).is_some_and(|is| is == target_is) || same_file(file, &target) {
+            if is(std::path::Path::new(&file)) {
                 let what = match suffix {
                     "" => "the history store".to_string(),
                     _ => format!("the history store's journal ({suffix})"),

@@ -111,7 +111,7 @@ fn open_plot(
     let plot = match on_stdout {
         true => Destination::open(None)?,
         false => {
-            super::not_the_store(settings, "--plot", path)?;
+            super::not_in_use(settings, "--plot", path)?;
             Destination::file(path, "--plot")?
         }
     };
