@@ -1296,17 +1296,7 @@ fn a_web_servers_400_for_a_request_header_too_large_says_so() {
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<html><head>\n<title>400 Bad Request</title>\n</head><body>\n<h1>Bad Request</h1>\n<p>Your browser sent a request that this server could not understand.<br />\nSize of a request header field exceeds server limit.</p>\n</body></html>\n",
         "<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>Request Header Or Cookie Too Large</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
     ] {
-        let fake = fake_with_faults(
-            simple_accounts(1),
-            vec![(
-                RequestMatch::AnyPage,
-                FaultKind::StatusWithBody(400, page.to_string()),
-            )],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "-o", "jsonl", "--no-cache"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = final_at_once_on(FaultKind::StatusWithBody(400, page.to_string()));
         assert_contains(
             &line,
             &["HTTP 400", "the server refuses request headers this large"],
