@@ -570,17 +570,16 @@ impl<'a> Auth<'a> {
         // when a server sends it with a 200.
         let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
             .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
-        // A 400 without one, a page of markup (or Go's text for it), is the
-        // web server's (plain http to its https port, a client certificate
-        // wanted): not a refusal of the credentials.
-        let markup = is_markup(body);
         match reply.status {
             200 if !oauth_error => Ok(()),
+            // A 400 without one, a page of markup (or Go's text for it), is
+            // the web server's (plain http to its https port, a client
+            // certificate wanted): not a refusal of the credentials.
             400 if !oauth_error && is_web_server_page(body) => {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
             200 | 400 | 401 | 403 => {
-                let check = match markup {
+                let check = match is_markup(body) {
                     true => MARKUP_REFUSAL.to_string(),
                     false => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
@@ -685,28 +684,25 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
     let at = format!("line {} column {}", error.line(), error.column());
     match error.classify() {
         Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON at {at}"),
-        // Only serde's own "missing field `name`" and "duplicate field
-        // `name`" are shown: they name a field, never a value of the answer.
         Category::Data => match error.to_string().split_once(" at line") {
-            Some((field, _))
-                if field.starts_with("missing field `")
-                    || field.starts_with("duplicate field `") =>
-            {
-                field.to_string()
-            }
             Some((kind, _)) if kind.ends_with("expected struct TokenResponse") => {
                 "not a JSON object".into()
             }
-            Some((own, _))
-                if [
-                    ACCESS_TOKEN_NOT_TEXT,
-                    TOKEN_TYPE_NOT_TEXT,
-                    EXPIRES_IN_NOT_SECONDS,
-                    SCOPE_NOT_TEXT,
-                ]
-                .contains(&own) =>
+            // Only serde's own "missing field `name`" and "duplicate field
+            // `name`", and the field readers' own messages, are shown: they
+            // name a field, never a value of the answer.
+            Some((shown, _))
+                if shown.starts_with("missing field `")
+                    || shown.starts_with("duplicate field `")
+                    || [
+                        ACCESS_TOKEN_NOT_TEXT,
+                        TOKEN_TYPE_NOT_TEXT,
+                        EXPIRES_IN_NOT_SECONDS,
+                        SCOPE_NOT_TEXT,
+                    ]
+                    .contains(&shown) =>
             {
-                own.to_string()
+                shown.to_string()
             }
             _ => format!("a field has the wrong type at {at}"),
         },
