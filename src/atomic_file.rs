@@ -115,9 +115,7 @@ pub fn followed(path: &Path) -> io::Result<PathBuf> {
             return Ok(path);
         };
         // A relative link is relative to its folder; `join` keeps an absolute one.
-        path = path
-            .parent()
-            .map_or_else(|| next.clone(), |dir| dir.join(&next));
+        path = path.parent().unwrap_or(Path::new("")).join(&next);
     }
     #[cfg(unix)]
     return Err(io::Error::from_raw_os_error(libc::ELOOP));
