@@ -451,10 +451,8 @@ impl Store {
     }
 
     fn open_for_reading(path: &Path) -> Result<Store> {
-        if write_protected(path) {
-            return Store::open_read_only(path);
-        }
-        let Ok(store) = Store::connect(path, path, READ_WRITE) else {
+        let writable = (!write_protected(path)).then(|| Store::connect(path, path, READ_WRITE));
+        let Some(Ok(store)) = writable else {
             return Store::open_read_only(path);
         };
         match store
@@ -592,10 +590,8 @@ impl Store {
         // The -wal and -shm files too: made by another program while the
         // store was readable, they kept its mode, and the -wal holds the
         // snapshot about to be written.
-        let sides = side_files(&self.path).map(|side| (fs::metadata(&side), side));
-        let sides = sides
-            .into_iter()
-            .filter_map(|(meta, side)| Some((meta.ok()?, side)));
+        let sides = (side_files(&self.path).into_iter())
+            .filter_map(|side| Some((fs::metadata(&side).ok()?, side)));
         for (meta, file) in [(meta, self.path.clone())].into_iter().chain(sides) {
             let mode = meta.permissions().mode();
             if owner_of(&meta) == me && mode & 0o077 != 0 {
