@@ -204,7 +204,7 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 /// file that is no store of this tool.
 fn unreadable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
     match e.sqlite_error_code() {
-        _ if busy(&e) => locked(path),
+        _ if busy(&e) => locked(path, ""),
         _ if no_room(&e) => io_failure(path, &e),
         // Its header names this tool (check_file looked): cut short or
         // damaged inside, it is this tool's store all the same.
@@ -236,10 +236,11 @@ fn busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// Another program kept the store locked past the wait.
-fn locked(path: &Path) -> anyhow::Error {
+/// Another program kept the store locked past the wait; `outcome` is
+/// what that meant for the run (`, so nothing was recorded`), if anything.
+fn locked(path: &Path, outcome: &str) -> anyhow::Error {
     anyhow::anyhow!(
-        "another program kept the history store {} locked for {} s; run again once it is done",
+        "another program kept the history store {} locked for {} s{outcome}; run again once it is done",
         path.display(),
         BUSY_TIMEOUT.as_secs()
     )
@@ -483,7 +484,7 @@ impl Store {
         let store = Store::connect(path, path, READ_ONLY)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
             // The wait is over: not waited for a second time.
-            Err(e) if busy(&e) => Err(locked(path)),
+            Err(e) if busy(&e) => Err(locked(path, "")),
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
             Err(e) if cannot_write(&e) && replay => Err(anyhow::anyhow!(
@@ -638,10 +639,7 @@ impl Store {
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
             _ if no_room(sqlite) => io_failure(&self.path, sqlite),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow::anyhow!(
-                "another program kept the history store {path} locked for {} s, so nothing was recorded; run again once it is done",
-                BUSY_TIMEOUT.as_secs()
-            ),
+            _ if busy(sqlite) => locked(&self.path, ", so nothing was recorded"),
             _ => e.context(format!("writing the history store {path}")),
         }
     }
