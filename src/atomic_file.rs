@@ -131,8 +131,7 @@ impl AtomicFile {
     /// never replaced. A target that is not a regular file (a device, a pipe) is
     /// refused: it is never renamed over.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let real = followed(target)?;
-        let target = real.as_path();
+        let target = &followed(target)?;
         if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
