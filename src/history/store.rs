@@ -147,12 +147,10 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(anyhow::anyhow!(
-                "cannot read the history store {}: {e}; check its permissions",
-                path.display()
-            ));
-        }
+        Err(e) => anyhow::bail!(
+            "cannot read the history store {}: {e}; check its permissions",
+            path.display()
+        ),
     };
     let mut header = Vec::with_capacity(100);
     (&mut file)
