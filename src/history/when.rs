@@ -63,8 +63,7 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
             .map(|z| z.timestamp().as_microsecond())
             .map_err(|_| format!("`{text}` is too far ahead; use a date before 9999-12-31"));
     }
-    if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains('-') && !text.contains(':')
-    {
+    if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains(['-', ':']) {
         if let Ok(span) = text.parse::<Span>() {
             let zoned = now_ts.to_zoned_datetime(TimeZone::UTC);
             // Back from now however it is written: jiff reads `7 days ago`
