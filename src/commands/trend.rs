@@ -20,7 +20,7 @@ use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
 use crate::output::jq;
 use crate::output::json::write_json_lines;
-use crate::output::report::{ReportCell, TableStyle};
+use crate::output::report::ReportCell;
 use crate::output::table::TableSink;
 
 /// The most periods a trend shows (over 270 years of days).
@@ -75,11 +75,8 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
                 let csv = format == ReportFormat::Csv;
                 // A table on a terminal (it has a width) gets the chart below.
                 let style = ctx.write_rows(out, csv, &header, &rows(&series))?;
-                if let Some(TableStyle {
-                    width: Some(width),
-                    color,
-                }) = style.filter(|_| !series.labels.is_empty())
-                {
+                let on_terminal = style.and_then(|s| Some((s.width?, s.color)));
+                if let Some((width, color)) = on_terminal.filter(|_| !series.labels.is_empty()) {
                     write!(out, "\n{}", terminal_chart(&series, width, color))?;
                 }
             }
