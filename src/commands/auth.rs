@@ -54,31 +54,27 @@ pub fn scopes_text(scope: &str) -> String {
 
 /// The report printed on success.
 pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: u64) -> String {
-    let expires = utc_text(token.expires_at);
+    let at = utc_text(token.expires_at);
+    let expires = match token.expiry_reported {
+        true => format!("{at} ({})", time_left(token.expires_at, now)),
+        false => format!("(not reported by the token endpoint; taken as {at})"),
+    };
     let from = match token.cached {
         true => "the token cache",
         false => "a new token request (auth check always asks the token endpoint)",
     };
+    let accounts = total.map_or("(the API sent no total)".into(), |t| t.to_string());
     let rows = [
         ("scopes", scopes_text(&token.scope)),
-        (
-            "expires",
-            match token.expiry_reported {
-                true => format!("{expires} ({})", time_left(token.expires_at, now)),
-                false => format!("(not reported by the token endpoint; taken as {expires})"),
-            },
-        ),
+        ("expires", expires),
         ("token from", from.to_string()),
-        (
-            "accounts",
-            total.map_or("(the API sent no total)".into(), |t| t.to_string()),
-        ),
+        ("accounts", accounts),
     ];
-    let mut text = String::from("OK: the credentials work and the accounts API answered\n");
-    for (key, value) in lines.iter().cloned().chain(rows) {
-        text.push_str(&format!("  {key:<11} {value}\n"));
-    }
-    text
+    let rows = lines.iter().cloned().chain(rows);
+    let rows: String = rows
+        .map(|(key, value)| format!("  {key:<11} {value}\n"))
+        .collect();
+    format!("OK: the credentials work and the accounts API answered\n{rows}")
 }
 
 /// Runs `auth check`.
@@ -94,14 +90,10 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
         token.scope = api.client().redactor().redact_shown(&token.scope);
         Ok((token, page.total))
     })?;
-    let mut lines: Vec<(&str, String)> = Vec::new();
-    if let Some(id) = &settings.client_id {
-        lines.push(("client id", id.value.clone()));
-    }
-    if let Some(url) = &settings.token_url {
-        lines.push(("token url", url.value.to_string()));
-    }
-    lines.push(("api", settings.base_url.value.to_string()));
+    let id = (settings.client_id.as_ref()).map(|id| ("client id", id.value.clone()));
+    let url = (settings.token_url.as_ref()).map(|url| ("token url", url.value.to_string()));
+    let api = Some(("api", settings.base_url.value.to_string()));
+    let lines: Vec<_> = [id, url, api].into_iter().flatten().collect();
     let text = report(&token, total, &lines, now_secs());
     super::print("the report", crate::text::terminal_safe(&text))
 }
