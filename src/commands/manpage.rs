@@ -69,13 +69,10 @@ fn demote_headings(roff_text: &str) -> String {
 
 /// A section for one command: its description, usage and own options
 /// (the global options are described once, at the top).
-fn render_command(
-    command: &clap::Command,
-    globals: &[clap::Id],
-    out: &mut Vec<u8>,
-) -> io::Result<()> {
-    let hidden = |id: &clap::Id| globals.contains(id) || id == "help" || id == "version";
-    let command = (command.clone()).mut_args(|a| match hidden(a.get_id()) {
+fn render_command(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
+    let hidden =
+        |a: &clap::Arg| a.is_global_set() || a.get_id() == "help" || a.get_id() == "version";
+    let command = (command.clone()).mut_args(|a| match hidden(&a) {
         true => a.hide(true),
         false => a,
     });
@@ -124,10 +121,8 @@ fn definitions(title: &str, items: &[impl AsRef<str>]) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", [title]);
     for item in items {
-        let (term, text) = item
-            .as_ref()
-            .split_once(": ")
-            .unwrap_or((item.as_ref(), ""));
+        let item = item.as_ref();
+        let (term, text) = item.split_once(": ").unwrap_or((item, ""));
         roff.control("TP", []);
         roff.text([bold(term)]);
         roff.text([roman(text)]);
@@ -139,11 +134,6 @@ fn definitions(title: &str, items: &[impl AsRef<str>]) -> Roff {
 pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
-    let globals: Vec<clap::Id> = command
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .map(|a| a.get_id().clone())
-        .collect();
     let man = Man::new(command.clone());
     man.render_title(out)?;
     man.render_name_section(out)?;
@@ -163,7 +153,7 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
         .collect();
     definitions("COMMANDS", &items).to_writer(out)?;
     for sub in leaves {
-        render_command(sub, &globals, out)?;
+        render_command(sub, out)?;
     }
     definitions("EXIT STATUS", &EXIT_CODES).to_writer(out)?;
     definitions("ENVIRONMENT", &ENVIRONMENT).to_writer(out)?;
