@@ -169,10 +169,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
         // A regular file alone: `/dev/stdin` on a terminal would wait.
         let names = path.is_file().then(|| crate::config::profile_names(path));
         let names = names.flatten().unwrap_or_default();
-        bail!(
-            "{}",
-            refusal(&shown, &sourced_profile.value, &profile, names)
-        );
+        bail!(refusal(&shown, &sourced_profile.value, &profile, names));
     }
     let (text, complete) = if io::stdin().is_terminal() {
         let mut stderr = io::stderr();
