@@ -42,10 +42,8 @@ extern "C" fn look_at_stdin_and_stdout() {
 
 fn main() -> ExitCode {
     let run = || talkdesk_accounts::main_with_args(std::env::args_os());
-    match std::thread::Builder::new()
-        .stack_size(STACK_BYTES)
-        .spawn(run)
-    {
+    let builder = std::thread::Builder::new().stack_size(STACK_BYTES);
+    match builder.spawn(run) {
         // A panic is caught and reported inside `main_with_args`.
         Ok(thread) => thread.join().unwrap_or(ExitCode::FAILURE),
         Err(_) => run(),

@@ -70,10 +70,8 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
         ("token from", from.to_string()),
         ("accounts", accounts),
     ];
-    let rows = lines.iter().cloned().chain(rows);
-    let rows: String = rows
-        .map(|(key, value)| format!("  {key:<11} {value}\n"))
-        .collect();
+    let line = |(key, value): (&str, String)| format!("  {key:<11} {value}\n");
+    let rows: String = lines.iter().cloned().chain(rows).map(line).collect();
     format!("OK: the credentials work and the accounts API answered\n{rows}")
 }
 
