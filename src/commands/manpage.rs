@@ -86,8 +86,7 @@ fn render_command(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> 
         .map(|a| a.to_string())
         .unwrap_or_default();
     let mut head = Roff::new();
-    head.control("SH", [title.as_str()]);
-    head.text([roman(about)]);
+    head.control("SH", [title.as_str()]).text([roman(about)]);
     head.to_writer(out)?;
 
     let man = Man::new(command.clone());
