@@ -91,11 +91,7 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Parses `args`, runs, prints any error as one `error:` line, and
 /// returns the documented exit code. `main` is this and nothing more.
-pub fn main_with_args<I, T>(args: I) -> ExitCode
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
+pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString>>) -> ExitCode {
     let cli = match cli::parse(args.into_iter().map(Into::into).collect()) {
         Ok(cli) => cli,
         Err(e) => {
