@@ -5,14 +5,14 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint};
+use comfy_table::{Cell, CellAlignment, Color};
 
 use super::OutputFormat;
 use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
 use super::sanitize::{cell, guard_formula};
-use super::table::new_table;
+use super::table::{keep_whole, new_table};
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,15 +73,10 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
     if style.width.is_some() {
         // As in `list`: ids, statuses and times (`trend`'s periods too),
         // copied and pasted whole, never wrap; the other columns give way.
-        for (column, name) in table.column_iter_mut().zip(header) {
-            if [
-                "id", "status", "change", "kind", "time", "from", "to", "period",
-            ]
-            .contains(name)
-            {
-                column.set_constraint(ColumnConstraint::ContentWidth);
-            }
-        }
+        let whole = [
+            "id", "status", "change", "kind", "time", "from", "to", "period",
+        ];
+        keep_whole(&mut table, header, &whole);
     }
     table.to_string()
 }

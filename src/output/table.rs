@@ -92,11 +92,7 @@ impl TableSink {
         if self.layout.width.is_some() {
             // On a narrow terminal the id (copied and pasted whole) and the
             // status (one word) never wrap: the other columns give way.
-            for (column, name) in table.column_iter_mut().zip(&self.layout.columns) {
-                if name == "id" || name == "status" {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
-                }
-            }
+            keep_whole(&mut table, &self.layout.columns, &["id", "status"]);
         }
         table.to_string()
     }
@@ -178,6 +174,16 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
         table.force_no_tty();
     }
     table
+}
+
+/// Sets the columns of `header` named in `whole` never to wrap when the
+/// table is fitted to a terminal.
+pub fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str]) {
+    for (column, name) in table.column_iter_mut().zip(header) {
+        if whole.contains(&name.as_ref()) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
 }
 
 /// The display width of a text's widest line.
