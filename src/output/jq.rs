@@ -555,17 +555,13 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
             shorten(&value.to_string(), MESSAGE_CHARS)
         )));
     };
-    let mut line = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            line.push_str(separator);
-        }
-        match item {
-            Val::Null => {}
-            Val::Bool(_) | Val::Num(_) => line.push_str(&item.to_string()),
+    let cells: Result<Vec<String>, _> = (items.iter())
+        .map(|item| match item {
+            Val::Null => Ok(String::new()),
+            Val::Bool(_) | Val::Num(_) => Ok(item.to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
-                let cell = if csv {
+                Ok(if csv {
                     format!("\"{}\"", text.replace('"', "\"\""))
                 } else {
                     // The backslashes first: those the others add stay single.
@@ -573,18 +569,15 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
                         .replace('\t', "\\t")
                         .replace('\n', "\\n")
                         .replace('\r', "\\r")
-                };
-                line.push_str(&cell);
+                })
             }
-            other => {
-                return Err(jaq_core::Error::str(format_args!(
-                    "{} is not valid in a {name} row",
-                    shorten(&other.to_string(), MESSAGE_CHARS)
-                )));
-            }
-        }
-    }
-    Ok(Val::from(line))
+            other => Err(jaq_core::Error::str(format_args!(
+                "{} is not valid in a {name} row",
+                shorten(&other.to_string(), MESSAGE_CHARS)
+            ))),
+        })
+        .collect();
+    Ok(Val::from(cells?.join(separator)))
 }
 
 /// `list` with `--jq`: each account through the filter as it arrives
