@@ -6,6 +6,8 @@
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
+use super::sanitize::terminal_safe;
+
 /// Counts per status over periods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
@@ -62,10 +64,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         .statuses
         .iter()
         .enumerate()
-        .map(|(k, status)| {
-            let status = super::sanitize::terminal_safe(status);
-            format!("{} {status}", fill(k, 1, color))
-        })
+        .map(|(k, status)| format!("{} {}", fill(k, 1, color), terminal_safe(status)))
         .collect();
     text.push_str(&legend.join("  "));
     text.push('\n');
@@ -150,7 +149,7 @@ fn draw<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, color.stroke_width(2)))?
             // A status is the API's text: no control character may reach
             // the XML (one makes the file no SVG at all).
-            .label(super::sanitize::terminal_safe(status).replace(['\u{fffe}', '\u{ffff}'], ""))
+            .label(terminal_safe(status).replace(['\u{fffe}', '\u{ffff}'], ""))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
             });
