@@ -168,19 +168,16 @@ pub fn select(
     if only.is_empty() {
         return Ok(records);
     }
-    let mut kept = Vec::new();
-    for (place, account) in records {
-        if account.get("status").is_none() {
-            return Err(usage_error(format!(
-                "{}, {place}: no `status` field, so --status cannot select from this export; export with status among the --columns, or drop --status",
-                path.display()
-            )));
-        }
-        if only.contains(&account.status()) {
-            kept.push((place, account));
-        }
+    if let Some((place, _)) = records.iter().find(|(_, a)| a.get("status").is_none()) {
+        return Err(usage_error(format!(
+            "{}, {place}: no `status` field, so --status cannot select from this export; export with status among the --columns, or drop --status",
+            path.display()
+        )));
     }
-    Ok(kept)
+    Ok(records
+        .into_iter()
+        .filter(|(_, a)| only.contains(&a.status()))
+        .collect())
 }
 
 /// An account present on both sides whose compared fields differ.

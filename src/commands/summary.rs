@@ -106,9 +106,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
         WalkPlan::all(&settings, false),
         &mut collector,
         |accounts, _| {
-            for account in accounts {
-                counts.add(&account.status());
-            }
+            accounts.iter().for_each(|a| counts.add(&a.status()));
             Ok(())
         },
     )?;
