@@ -343,10 +343,7 @@ impl Walk {
             total: raw.total,
             total_pages: raw.total_pages,
         };
-        let link = match raw.next_href() {
-            Some(_) => ", without following its next link",
-            None => "",
-        };
+        let link = (raw.next_href()).map_or("", |_| ", without following its next link");
         let warning = Some(format!(
             "page {number} repeats page {before}, {past_the_end}; the walk ends there{link}"
         ));

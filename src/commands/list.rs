@@ -273,13 +273,12 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
             ));
         }
     }
-    if let (Some(page), Some(last)) = (args.page, collector.total_pages()) {
-        if page > last {
-            ctx.log.warn(&format!(
-                "page {page} is past the last page: the API reported {}",
-                counted(last, "page", "pages")
-            ));
-        }
+    let past_the_last = (args.page.zip(collector.total_pages())).filter(|(page, last)| page > last);
+    if let Some((page, last)) = past_the_last {
+        ctx.log.warn(&format!(
+            "page {page} is past the last page: the API reported {}",
+            counted(last, "page", "pages")
+        ));
     }
 }
 

@@ -209,11 +209,10 @@ impl Context<'_> {
             Ok(api.client().clock_ahead())
         })?;
         lock().clear();
-        if !collector.done() && walk.pages == Pages::All && !walk.exact {
-            if let Some(warning) = collector.total_mismatch() {
-                self.log
-                    .warn(&format!("{warning}, run again for an exact list"));
-            }
+        let warn_here = !collector.done() && walk.pages == Pages::All && !walk.exact;
+        if let Some(warning) = collector.total_mismatch().filter(|_| warn_here) {
+            self.log
+                .warn(&format!("{warning}, run again for an exact list"));
         }
         Ok(clock_ahead)
     }
