@@ -40,8 +40,7 @@ pub fn write_record<W: Write, F: AsRef<str>>(mut out: W, fields: &[F]) -> Result
         .buffer_capacity(512)
         .from_writer(Vec::new());
     writer.write_record(fields.iter().map(|f| f.as_ref()))?;
-    out.write_all(&writer.into_inner().map_err(|e| e.into_error())?)?;
-    Ok(())
+    Ok(out.write_all(&writer.into_inner().map_err(|e| e.into_error())?)?)
 }
 
 impl CsvSink {

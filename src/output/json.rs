@@ -24,8 +24,7 @@ impl Sink for JsonSink {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
-        write_json_lines(out, &std::mem::take(&mut self.held))?;
-        Ok(())
+        Ok(write_json_lines(out, &std::mem::take(&mut self.held))?)
     }
 
     fn streams(&self) -> bool {
@@ -61,8 +60,7 @@ impl Sink for JsonlSink {
             self.buffer.extend_from_slice(account.json().as_bytes());
             self.buffer.push(b'\n');
         }
-        out.write_all(&self.buffer)?;
-        Ok(())
+        Ok(out.write_all(&self.buffer)?)
     }
 }
 

@@ -125,8 +125,7 @@ impl TableSink {
         for row in self.rows() {
             self.write_row(out, &mut line, &row)?;
         }
-        write!(out, "{}", border('└', '─', '┴', '┘'))?;
-        Ok(())
+        Ok(write!(out, "{}", border('└', '─', '┴', '┘'))?)
     }
 
     /// One row: as many lines as its tallest cell.
@@ -219,8 +218,7 @@ impl Sink for TableSink {
         } else {
             out.write_all(self.render().as_bytes())?;
         }
-        out.write_all(b"\n")?;
-        Ok(())
+        Ok(out.write_all(b"\n")?)
     }
 
     fn streams(&self) -> bool {
