@@ -37,14 +37,6 @@ impl SortKey {
         }
     }
 
-    fn rank(&self) -> u8 {
-        match self {
-            SortKey::Number(..) => 0,
-            SortKey::Text(_) => 1,
-            SortKey::Missing => 2,
-        }
-    }
-
     /// Numbers first (by value), then text, then missing values.
     pub fn compare(&self, other: &SortKey) -> Ordering {
         match (self, other) {
@@ -54,7 +46,9 @@ impl SortKey {
                 false => a.total_cmp(b),
             },
             (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
-            _ => self.rank().cmp(&other.rank()),
+            (SortKey::Missing, SortKey::Missing) => Ordering::Equal,
+            (SortKey::Number(..), _) | (_, SortKey::Missing) => Ordering::Less,
+            _ => Ordering::Greater,
         }
     }
 }
