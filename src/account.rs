@@ -394,16 +394,12 @@ fn spaced(text: &str) -> bool {
     if memchr::memchr(b'\\', bytes).is_some() {
         return json_chars(text).any(|(c, in_string)| c == ' ' && !in_string);
     }
-    let mut quotes = 0;
-    let mut from = 0;
-    for at in memchr::memchr_iter(b' ', bytes) {
+    let (mut quotes, mut from) = (0, 0);
+    memchr::memchr_iter(b' ', bytes).any(|at| {
         quotes += memchr::memchr_iter(b'"', &bytes[from..at]).count();
-        if quotes % 2 == 0 {
-            return true;
-        }
         from = at;
-    }
-    false
+        quotes % 2 == 0
+    })
 }
 
 /// An account status. Values outside the documented list are kept as sent.
