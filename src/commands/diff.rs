@@ -96,9 +96,7 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
             without_position(&e.to_string())
         )
     })?;
-    values
-        .into_iter()
-        .enumerate()
+    (values.into_iter().enumerate())
         .map(|(i, v)| {
             let place = format!("record {}", i + 1);
             record(v, &place).map(|a| (place, a))
@@ -227,8 +225,7 @@ pub fn differing_fields(before: &Account, after: &Account) -> Vec<String> {
     before
         .fields()
         .iter()
-        .filter(|(k, _)| k.as_str() != "id")
-        .filter(|(k, v)| present(Some(v)) != present(after.get(k)))
+        .filter(|(k, v)| k.as_str() != "id" && present(Some(v)) != present(after.get(k)))
         .map(|(k, _)| k.clone())
         .collect()
 }
