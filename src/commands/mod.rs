@@ -239,15 +239,14 @@ impl Context<'_> {
         let store = Store::open(&path.value, access)?;
         // On a read-only file system no chmod can help: it stays as it is.
         #[cfg(unix)]
-        match store.make_private() {
-            Err(e) if e.kind() != std::io::ErrorKind::ReadOnlyFilesystem => {
-                self.log.warn(&format!(
-                    "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
-                    path.value.display(),
-                    crate::config::shell_quoted(&path.value.display().to_string())
-                ))
-            }
-            _ => {}
+        if let Some(e) = (store.make_private().err())
+            .filter(|e| e.kind() != std::io::ErrorKind::ReadOnlyFilesystem)
+        {
+            self.log.warn(&format!(
+                "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
+                path.value.display(),
+                crate::config::shell_quoted(&path.value.display().to_string())
+            ))
         }
         Ok(store)
     }
