@@ -47,8 +47,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     let mut text = String::new();
     for ((label, counts), total) in series.labels.iter().zip(&series.counts).zip(&totals) {
         text.push_str(&format!("{label:<label_width$} "));
-        let mut cumulative = 0u64;
-        let mut drawn = 0usize;
+        let (mut cumulative, mut drawn) = (0u64, 0usize);
         for (k, count) in counts.iter().enumerate() {
             cumulative += count;
             let end = ((cumulative as f64) * bar_width as f64 / max as f64).round() as usize;
