@@ -82,10 +82,8 @@ fn warn_of_mismatches(
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let named = columns(args)?;
     // json and jsonl print every field unless --columns names some.
-    let projection = match args.format.output {
-        OutputFormat::Json | OutputFormat::Jsonl => named.clone(),
-        OutputFormat::Table | OutputFormat::Csv => None,
-    };
+    let json = matches!(args.format.output, OutputFormat::Json | OutputFormat::Jsonl);
+    let projection = named.clone().filter(|_| json);
     let mut unseen = named.clone().unwrap_or_default();
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
     // `--jq`: per account with jsonl, once on the array with json.
