@@ -56,18 +56,13 @@ impl TableSink {
         }
     }
 
-    /// The rows kept, each a slice of cells.
+    /// The rows kept, each a slice of cells: a cell starts where the one
+    /// before it ended.
     fn rows(&self) -> impl Iterator<Item = Vec<&str>> {
-        let n = self.layout.columns.len().max(1);
-        self.ends.chunks(n).enumerate().map(move |(r, ends)| {
-            let mut start = if r == 0 { 0 } else { self.ends[r * n - 1] };
-            ends.iter()
-                .map(|&end| {
-                    let cell = &self.cells[start..end];
-                    start = end;
-                    cell
-                })
-                .collect()
+        let (n, mut start) = (self.layout.columns.len().max(1), 0);
+        self.ends.chunks(n).map(move |ends| {
+            let up_to = |&end: &usize| &self.cells[std::mem::replace(&mut start, end)..end];
+            ends.iter().map(up_to).collect()
         })
     }
 
