@@ -361,9 +361,7 @@ fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
                 work.push(Work::Text(b"]"));
                 for (i, item) in items.iter().enumerate().rev() {
                     work.push(Work::Value(item));
-                    if i > 0 {
-                        work.push(Work::Text(b","));
-                    }
+                    work.extend((i > 0).then_some(Work::Text(b",")));
                 }
             }
             Val::Obj(fields) => {
@@ -371,9 +369,7 @@ fn write_json(out: &mut dyn Write, value: &Val) -> io::Result<()> {
                 work.push(Work::Text(b"}"));
                 for (i, (k, v)) in fields.iter().enumerate().rev() {
                     work.extend([Work::Value(v), Work::Text(b":"), Work::Value(k)]);
-                    if i > 0 {
-                        work.push(Work::Text(b","));
-                    }
+                    work.extend((i > 0).then_some(Work::Text(b",")));
                 }
             }
             other => jaq_json::write::write(out, &jaq_json::write::Pp::default(), 0, other)?,
