@@ -50,13 +50,10 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 /// Warns, before the walk, about a table written to a file named for
 /// another format (`accounts.csv`), and the options of a format the
 /// output is not in (`--bom` with `-o jsonl`): they do nothing there.
-fn warn_of_mismatches(
-    ctx: &Context,
-    args: &ListArgs,
-    output_file: Option<&Path>,
-    table: bool,
-    csv: bool,
-) {
+fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>) {
+    // (With `--jq` neither: it was refused with table and csv.)
+    let table = args.format.output == OutputFormat::Table;
+    let csv = args.format.output == OutputFormat::Csv;
     let promised = output_file.filter(|_| table).and_then(format_named_by);
     if let (Some(path), Some((flag, name))) = (output_file, promised) {
         ctx.log.warn(&format!(
@@ -158,9 +155,7 @@ fn sink(
     destination: &Destination,
     output_file: Option<&Path>,
 ) -> Box<dyn Sink> {
-    let table = jq.is_none() && args.format.output == OutputFormat::Table;
-    let csv = jq.is_none() && args.format.output == OutputFormat::Csv;
-    warn_of_mismatches(ctx, args, output_file, table, csv);
+    warn_of_mismatches(ctx, args, output_file);
     match jq {
         Some((filter, how)) => Box::new(JqSink::new(filter, how)),
         None => {
