@@ -97,10 +97,7 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
         )
     })?;
     (values.into_iter().enumerate())
-        .map(|(i, v)| {
-            let place = format!("record {}", i + 1);
-            record(v, &place).map(|a| (place, a))
-        })
+        .map(|(i, v)| record(v, format!("record {}", i + 1)))
         .collect()
 }
 
@@ -113,15 +110,15 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
                 let e = without_position(&e.to_string()).to_string();
                 format!(", {place}: not valid JSON ({e}); {WHAT_TO_PASS}")
             })?;
-            record(value, &place).map(|a| (place, a))
+            record(value, place)
         })
         .collect()
 }
 
 /// One record: an object with a string (even empty, as a page's may be)
 /// or number `id`, kept as the text it was written as (as an account of a
-/// page is).
-fn record(value: &RawValue, place: &str) -> Result<Account, String> {
+/// page is), with its place.
+fn record(value: &RawValue, place: Place) -> Result<(Place, Account), String> {
     if !value.get().starts_with('{') {
         return Err(format!(", {place}: not a JSON object; {WHAT_TO_PASS}"));
     }
@@ -141,7 +138,7 @@ fn record(value: &RawValue, place: &str) -> Result<Account, String> {
     let some_id = || lenient::<Id>(value.get()).is_some_and(|record| record.id.is_some());
     let a_page = || lenient::<Id>(value.get()).is_some_and(|record| record.embedded.is_some());
     match Account::from_text(value.get()) {
-        Ok(account) => Ok(account),
+        Ok(account) => Ok((place, account)),
         Err(e) if !e.contains("`id`") => Err(format!(
             ", {place}: {}; {WHAT_TO_PASS}",
             without_position(&e)
