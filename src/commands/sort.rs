@@ -78,8 +78,8 @@ fn exact_cmp(a: &str, b: &str) -> Ordering {
 fn decimal(text: &str) -> (bool, String, i128) {
     let (negative, text) = text.strip_prefix('-').map_or((false, text), |t| (true, t));
     let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
-    let exponent = exponent.trim_start_matches('+');
-    // An exponent beyond i64 is as far as it goes, on its side.
+    // An exponent beyond i64 is as far as it goes, on its side (a leading
+    // `+` parses as i64's own sign).
     let exponent = (exponent.parse::<i64>()).unwrap_or(match exponent.starts_with('-') {
         true => i64::MIN,
         false => i64::MAX,
