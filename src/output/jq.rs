@@ -425,10 +425,7 @@ fn position(code: &str, part: &str) -> String {
 
 /// What was found at an error's position, as the user typed it.
 fn found(part: &str) -> String {
-    match part.chars().next() {
-        None => "the end of the expression".to_string(),
-        Some(c) => format!("`{c}`"),
-    }
+    (part.chars().next()).map_or("the end of the expression".into(), |c| format!("`{c}`"))
 }
 
 /// The message for an expression that does not lex or parse: jaq's
