@@ -211,18 +211,14 @@ fn lone_field(expr: &str) -> Option<String> {
 /// (numbers, arrays, objects): jaq prints those.
 fn write_lone_field(out: &mut dyn Write, account: &Account, field: &str) -> io::Result<bool> {
     // One value found per field asked for.
-    let text = match account.raw_fields(&[field]).map(|found| found[0]) {
-        Some(None) => "null".into(),
-        Some(Some(literal @ ("null" | "true" | "false"))) => literal.into(),
-        Some(Some(quoted)) if quoted.starts_with('"') => {
-            match serde_json::from_str::<std::borrow::Cow<str>>(quoted) {
-                Ok(text) => text,
-                Err(_) => return Ok(false),
-            }
-        }
+    let text: Option<std::borrow::Cow<str>> = match account.raw_fields(&[field]).map(|f| f[0]) {
+        Some(None) => Some("null".into()),
+        Some(Some(literal @ ("null" | "true" | "false"))) => Some(literal.into()),
+        Some(Some(quoted)) if quoted.starts_with('"') => serde_json::from_str(quoted).ok(),
         // Others, or an account whose text does not read.
-        _ => return Ok(false),
+        _ => None,
     };
+    let Some(text) = text else { return Ok(false) };
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")?;
     Ok(true)
