@@ -116,10 +116,8 @@ pub fn write_json_rows(
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
 pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>]) -> Result<()> {
     write_csv_header(&mut *out, header)?;
-    for row in rows {
-        write_csv_row(&mut *out, row)?;
-    }
-    Ok(())
+    rows.iter()
+        .try_for_each(|row| write_csv_row(&mut *out, row))
 }
 
 /// A csv report's header, formula-guarded: rows then go through

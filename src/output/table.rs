@@ -117,9 +117,8 @@ impl TableSink {
             self.write_row(out, &mut line, &header)?;
             writeln!(out, "{}", border('╞', '═', '╪', '╡'))?;
         }
-        for row in self.rows() {
-            self.write_row(out, &mut line, &row)?;
-        }
+        self.rows()
+            .try_for_each(|row| self.write_row(out, &mut line, &row))?;
         Ok(write!(out, "{}", border('└', '─', '┴', '┘'))?)
     }
 
