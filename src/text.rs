@@ -170,22 +170,18 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// (a URL with a huge query, a path) cut in its middle to `max`, marked
 /// `…`: an error line stays readable. Callers redact secrets first.
 pub fn shorten_words(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(64 * 1024));
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
+    let cut = |word: &str| {
         let chars = word.chars().count();
         if chars <= max {
-            out.push_str(word);
-            continue;
+            return word.to_string();
         }
         let tail = max / 4;
-        out.extend(word.chars().take(max - tail - 1));
-        out.push('…');
-        out.extend(word.chars().skip(chars - tail));
-    }
-    out
+        let head = word.chars().take(max - tail - 1);
+        head.chain(['…'])
+            .chain(word.chars().skip(chars - tail))
+            .collect()
+    };
+    text.split(' ').map(cut).collect::<Vec<String>>().join(" ")
 }
 
 /// `text` with HTML's character references decoded: the named ones error
