@@ -55,7 +55,6 @@ pub fn walk_rest(
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
     let within = (first_took * ANSWER_WITHIN_FIRST_PAGES).max(ANSWER_WITHIN_LEAST);
-    let log = api.client().log();
     let per_page = ahead.per_page.max(1);
     let shared = Shared {
         plan: Mutex::new(Plan {
@@ -75,7 +74,7 @@ pub fn walk_rest(
             .peek()
             .map_or_else(|| api.page_url(ahead.after + 1), |(url, _)| url.clone()),
     };
-    log.debug(&format!(
+    api.client().log().debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",
         ahead.after + 1,
         ahead.last
