@@ -24,6 +24,7 @@ use jaq_core::load::{Arena, File, Loader};
 use jaq_core::native::{Filter, Fun, bome, run, v};
 use jaq_core::{Compiler, Ctx, DataT, RunPtr, Vars, compile, load};
 use jaq_json::{Num, Val};
+use serde_json::Value;
 
 use super::{OutputFormat, ReportFormat, Sink};
 use crate::account::Account;
@@ -84,12 +85,7 @@ impl JqFilter {
     /// writes the results; `what` names the document or the row in a
     /// run-time error (exit 1); an error of writing is said to be one,
     /// but a failed expression's message says all.
-    pub fn apply_document(
-        &self,
-        input: &serde_json::Value,
-        what: &str,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    pub fn apply_document(&self, input: &Value, what: &str, out: &mut dyn Write) -> Result<()> {
         self.apply_named(to_jaq(input), what, out)
     }
 
@@ -100,7 +96,7 @@ impl JqFilter {
     pub fn apply_text(&self, text: &str, what: &str, out: &mut dyn Write) -> Result<()> {
         let value = jaq_json::read::parse_single(text.as_bytes()).unwrap_or_else(|_| {
             // A lone surrogate escape, say: read as jq reads it.
-            to_jaq(&crate::account::lenient(text).unwrap_or(serde_json::Value::Null))
+            to_jaq(&crate::account::lenient(text).unwrap_or(Value::Null))
         });
         self.apply_named(value, what, out)
     }
@@ -284,8 +280,7 @@ impl std::error::Error for JqFailed {}
 /// A serde_json value as a jaq value: the one place the two meet. Numbers
 /// go through their JSON text, so whatever serde_json keeps of a number
 /// (all its digits, with `arbitrary_precision`) reaches jaq unchanged.
-pub fn to_jaq(value: &serde_json::Value) -> Val {
-    use serde_json::Value;
+pub fn to_jaq(value: &Value) -> Val {
     match value {
         Value::Null => Val::Null,
         Value::Bool(b) => Val::Bool(*b),
