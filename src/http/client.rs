@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -217,7 +217,6 @@ pub struct Client {
     /// The proxy, if any, for each URL.
     proxies: Proxies,
     options: ClientOptions,
-    redactor: Arc<Redactor>,
     rate_limits: RateLimits,
     /// Every request of the run waits here for its turn.
     pace: Pace,
@@ -292,7 +291,6 @@ impl Client {
             unpooled: Agent::new_with_config(config(0)),
             proxies,
             pace,
-            redactor: Arc::clone(&options.redactor),
             options,
             rate_limits: RateLimits::default(),
             slow_pace: slow_cap.map_or_else(OnceLock::new, OnceLock::from),
@@ -308,7 +306,7 @@ impl Client {
     /// negative when behind), by the `Date` of its answers: to a second, as
     /// `Date` is.
     pub fn clock_ahead(&self) -> Option<f64> {
-        *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner())
+        *locked(&self.clock_ahead)
     }
 
     pub fn log(&self) -> Log {
@@ -317,19 +315,19 @@ impl Client {
 
     /// The run's secrets, for callers that build messages from answers.
     pub fn redactor(&self) -> &Redactor {
-        &self.redactor
+        &self.options.redactor
     }
 
     /// A `-v` line, secrets redacted.
     pub fn debug(&self, message: &str) {
         if self.options.log.verbose() {
-            self.options.log.debug(&self.redactor.redact_shown(message));
+            self.log().debug(&self.redactor().redact_shown(message));
         }
     }
 
     /// A warning (silenced by `-q`), secrets redacted.
     pub fn warn(&self, message: &str) {
-        self.options.log.warn(&self.redactor.redact_shown(message));
+        self.log().warn(&self.redactor().redact_shown(message));
     }
 
     /// The 429 answers seen so far, for a walker that adapts how many
@@ -424,8 +422,7 @@ impl Client {
         // The run retried as many times in a row as one request may: said
         // so, beside this request's own count.
         (reply.retries, reply.run_refusals) = (attempt, Some(refusals));
-        let mut gave_up = self.gave_up.lock().unwrap_or_else(|e| e.into_inner());
-        gave_up.get_or_insert_with(|| reply.clone());
+        locked(&self.gave_up).get_or_insert_with(|| reply.clone());
         self.debug(&format!(
             "{request}: {refusals} refusals in a row for the run, more than --max-retries {}; giving up",
             self.options.max_retries
@@ -495,9 +492,7 @@ impl Client {
         let retries = counted(retries, "retry", "retries");
         let warning = format!("{request} needed {retries} ({})", failures.join(", "));
         match request.ahead {
-            Some(ahead) => (ahead.warnings.lock())
-                .unwrap_or_else(|e| e.into_inner())
-                .push(warning),
+            Some(ahead) => locked(ahead.warnings).push(warning),
             None => self.warn(&warning),
         }
     }
@@ -586,10 +581,7 @@ impl Client {
 
     /// The refusal the run gave up on, if it did.
     fn gave_up(&self) -> Option<Reply> {
-        self.gave_up
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        locked(&self.gave_up).clone()
     }
 
     /// Whether `request` (no token request) waits for nothing: the run gave
@@ -627,7 +619,7 @@ impl Client {
             let message = match self.slow_pace.get().filter(|_| slow) {
                 Some(why) => format!("the walk is paced at one request every {why}"),
                 None if long => {
-                    let why = self.pace_why.lock().unwrap_or_else(|e| e.into_inner());
+                    let why = locked(&self.pace_why);
                     let why = why.as_ref().map_or(String::new(), |why| format!(": {why}"));
                     let secs = wait.as_secs_f64();
                     format!("the walk waits {secs:.0} s for the API's rate limit{why}")
@@ -649,7 +641,7 @@ impl Client {
             return Ok(Err(gave_up));
         }
         let (slot, authorization) = turn?;
-        self.redactor.add_authorization(&authorization);
+        self.redactor().add_authorization(&authorization);
         let started = Instant::now();
         let outcome = self.attempt(request, anew, &authorization);
         let ms = started.elapsed().as_millis();
@@ -658,8 +650,7 @@ impl Client {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = slot.and_then(|slot| self.pace.on_answer(slot, answer)) {
                     self.debug(&format!("rate limit: {change}"));
-                    *self.pace_why.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Some(change.why.clone());
+                    *locked(&self.pace_why) = Some(change.why.clone());
                     if change.rate < SLOW_RATE {
                         let why = format!("{:.0} s: {}", 1.0 / change.rate, change.why);
                         let _ = self.slow_pace.set(why);
@@ -786,7 +777,7 @@ impl Client {
         // server or proxy that ignored the request: its bytes are no page,
         // whatever they hold.
         let compressed = (unasked_coding(framing)).map(|(header, coding)| {
-            let coding = shorten(&self.redactor.redact_shown(coding), 40);
+            let coding = shorten(&self.redactor().redact_shown(coding), 40);
             format!("{header}: {coding}")
         });
         if let Some(coding) = compressed.as_ref().filter(|_| response.status() == 200) {
@@ -881,7 +872,7 @@ impl Client {
                 Ok(ahead) => ahead.as_secs_f64(),
                 Err(behind) => -behind.duration().as_secs_f64(),
             };
-            *self.clock_ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some(ahead);
+            *locked(&self.clock_ahead) = Some(ahead);
         }
         let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);
@@ -915,12 +906,12 @@ impl Client {
         }
         let body = crate::text::without_bom(body);
         if let Ok(issued) = serde_json::from_slice::<Issued>(body) {
-            self.redactor.add(&issued.access_token);
+            self.redactor().add(&issued.access_token);
         }
         // Any answer, read as it comes (cut short, form-encoded, refused):
         // every token it names, so that none is ever shown.
         for token in named_tokens(&String::from_utf8_lossy(body)) {
-            self.redactor.add(token);
+            self.redactor().add(token);
         }
     }
 }
@@ -1002,6 +993,11 @@ pub fn follow_redirects(
     Err(api_error(format!(
         "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
     )))
+}
+
+/// `mutex`'s value, even when a thread panicked holding it.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
