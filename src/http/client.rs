@@ -1223,9 +1223,6 @@ fn tls_error(
             ),
         };
     }
-    if !tls {
-        return through(&hint);
-    }
     let checked = match error {
         Some(R::InvalidCertificate(C::NotValidForNameContext { expected, .. })) => {
             Some(expected.to_str().to_ascii_lowercase())
@@ -1236,6 +1233,8 @@ fn tls_error(
     let proxy_host = proxy_host.to_ascii_lowercase();
     let api_host = bare_host(request.url).to_ascii_lowercase();
     match checked {
+        // Through an `http://` proxy, the handshake was the API's.
+        _ if !tls => through(&hint),
         Some(name) if name == proxy_host && name != api_host => api_error(format!(
             "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
             via.var
