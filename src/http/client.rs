@@ -868,11 +868,7 @@ impl Client {
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
         // (The token server's clock is not the API's.)
         if let Some(date) = date.filter(|_| !token) {
-            let ahead = match SystemTime::now().duration_since(date) {
-                Ok(ahead) => ahead.as_secs_f64(),
-                Err(behind) => -behind.duration().as_secs_f64(),
-            };
-            *locked(&self.clock_ahead) = Some(ahead);
+            *locked(&self.clock_ahead) = Some(secs_after(SystemTime::now(), date));
         }
         let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);
@@ -924,13 +920,16 @@ impl Client {
 /// was up to 2 s long: a 1 s window was taken as 1.95 s, behind uvicorn
 /// as 3.9 s, and the walk went at half the pace or less.
 fn server_now(date: Option<SystemTime>, local: SystemTime) -> SystemTime {
-    let agrees = |date: SystemTime| match local.duration_since(date) {
-        Ok(ahead) => ahead < Duration::from_secs(3),
-        Err(behind) => behind.duration() < Duration::from_secs(1),
-    };
-    match date {
-        Some(date) if !agrees(date) => date,
-        _ => local,
+    let skewed = |ahead: f64| ahead <= -1.0 || ahead >= 3.0;
+    date.filter(|&date| skewed(secs_after(local, date)))
+        .unwrap_or(local)
+}
+
+/// How many seconds `time` is after `since` (negative when before).
+fn secs_after(time: SystemTime, since: SystemTime) -> f64 {
+    match time.duration_since(since) {
+        Ok(after) => after.as_secs_f64(),
+        Err(before) => -before.duration().as_secs_f64(),
     }
 }
 
