@@ -63,8 +63,7 @@ impl Window {
         Window {
             max,
             allowed: (max - 1).clamp(1, OPENING),
-            seen_hits: 0,
-            hold_until: None,
+            ..Window::default()
         }
     }
 
