@@ -128,10 +128,7 @@ pub fn parse_rate_headers<'a>(
     for prefix in ["ratelimit-", "x-ratelimit-"] {
         let get = |name: &str| header(&format!("{prefix}{name}"));
         let ietf = prefix == "ratelimit-";
-        let combined = |keys: &[&str]| {
-            let value = header("ratelimit").filter(|_| ietf)?;
-            param(value, keys)
-        };
+        let combined = |keys: &[&str]| param(header("ratelimit").filter(|_| ietf)?, keys);
         let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
         let policy = header("ratelimit-policy").filter(|_| ietf);
         let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
