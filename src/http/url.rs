@@ -45,10 +45,8 @@ const SHOWN_CHARS: usize = 120;
 pub fn parse(text: &str) -> Result<Url, String> {
     let shown = quoted(text).unwrap_or_else(|| "a URL with `@`".into());
     // `api.talkdeskapp.com` (or `…:443`, read as a scheme) is a host alone.
-    let whole = match text.contains("://") {
-        false => quoted(&format!("https://{}", text.trim().trim_start_matches('/'))),
-        true => None,
-    };
+    let whole = quoted(&format!("https://{}", text.trim().trim_start_matches('/')))
+        .filter(|_| !text.contains("://"));
     let hint = whole.map(|url| format!("; write the whole URL, as in {url}"));
     let hint = hint.unwrap_or_default();
     let url =
