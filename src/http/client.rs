@@ -566,8 +566,7 @@ impl Client {
             return Ok(None);
         }
         let ended = || request.walk_ended() || self.gave_up_on(request);
-        let paced = self.pace.send_slot(on_wait, ended);
-        let Some((slot, waited)) = paced else {
+        let Some((slot, waited)) = self.pace.send_slot(on_wait, ended) else {
             return Err(api_error(format!("{request}: dropped, the walk has ended")));
         };
         if waited >= Duration::from_millis(1) {
