@@ -445,13 +445,12 @@ impl Client {
     /// before, no connection to it is kept, and a request dropped raced no
     /// keep-alive timeout.
     fn answered_before(&self, origin: &str, outcome: &Attempt) -> bool {
-        let Ok(mut answered) = self.answered.lock() else {
-            return false;
-        };
-        match outcome {
-            Attempt::Reply(..) => !answered.insert(origin.to_string()),
-            _ => answered.contains(origin),
-        }
+        self.answered
+            .lock()
+            .is_ok_and(|mut answered| match outcome {
+                Attempt::Reply(..) => !answered.insert(origin.to_string()),
+                _ => answered.contains(origin),
+            })
     }
 
     /// Waits before retry `attempt + 1` of `request`, after `what`: as the
