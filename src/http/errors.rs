@@ -347,36 +347,32 @@ pub const MARKUP_REFUSAL: &str = "the answer is an HTML page, not the API's: som
 /// What to do about a status, where something helps; `setting` is the
 /// one that names the URL asked.
 pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
-    match status {
-        401 => {
-            Some("check the client id and secret (a newly added scope can take minutes to work)")
+    Some(match status {
+        401 => "check the client id and secret (a newly added scope can take minutes to work)",
+        403 => {
+            "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API"
         }
-        403 => Some(
-            "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API",
-        ),
-        400 if setting == "token_url" => {
-            Some("no OAuth answer; check token_url (its scheme and port)")
+        400 if setting == "token_url" => "no OAuth answer; check token_url (its scheme and port)",
+        404 if setting == "token_url" => {
+            "check token_url, or account_name and region when token_url is not set (they form it)"
         }
-        404 if setting == "token_url" => Some(
-            "check token_url, or account_name and region when token_url is not set (they form it)",
-        ),
-        404 => Some("check base_url (the path /express/accounts is appended to it)"),
+        404 => "check base_url (the path /express/accounts is appended to it)",
         // A static web server there (nginx and Apache: 405; Python's http.server: 501).
         405 | 501 if setting == "token_url" => {
-            Some("the URL takes no POST, so it is no token endpoint; check token_url")
+            "the URL takes no POST, so it is no token endpoint; check token_url"
         }
-        408 => Some("the server gave up waiting for the request; try again later"),
-        431 => Some(
-            "the server refuses request headers this large: the access token they carry is too long for it",
-        ),
-        429 => Some(
-            "the API or a gateway before it is rate limiting; try again later or raise --max-retries",
-        ),
-        500 | 502 | 503 | 504 => Some(
-            "the API or a gateway before it is failing; try again later or raise --max-retries",
-        ),
-        _ => None,
-    }
+        408 => "the server gave up waiting for the request; try again later",
+        431 => {
+            "the server refuses request headers this large: the access token they carry is too long for it"
+        }
+        429 => {
+            "the API or a gateway before it is rate limiting; try again later or raise --max-retries"
+        }
+        500 | 502 | 503 | 504 => {
+            "the API or a gateway before it is failing; try again later or raise --max-retries"
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
