@@ -96,8 +96,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
     for part in parts {
-        text.push_str(": ");
-        text.push_str(part.trim());
+        text += &format!(": {}", part.trim());
     }
     // Every part from the server went through `shown` above.
     terminal_safe(&text).replace(['\n', '\r'], " ")
