@@ -577,11 +577,6 @@ impl Client {
         Ok(Some(slot))
     }
 
-    /// The refusal the run gave up on, if it did.
-    fn gave_up(&self) -> Option<Reply> {
-        locked(&self.gave_up).clone()
-    }
-
     /// Whether `request` (no token request) waits for nothing: the run gave
     /// up on its refusals in a row.
     fn gave_up_on(&self, request: &Request) -> bool {
@@ -629,7 +624,9 @@ impl Client {
             }
         };
         let turn = self.turn(request, on_wait);
-        if let Some(gave_up) = self.gave_up().filter(|_| !request.issues_token) {
+        // The refusal the run gave up on, if it did.
+        let gave_up = locked(&self.gave_up).clone();
+        if let Some(gave_up) = gave_up.filter(|_| !request.issues_token) {
             if let Ok((Some(slot), _)) = turn {
                 self.pace.no_answer(slot);
             }
