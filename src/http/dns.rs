@@ -16,18 +16,16 @@ pub struct Unresolved {
     pub temporary: bool,
 }
 
+/// How std words a failed getaddrinfo, before `gai_strerror`'s reason.
+const LOOKUP_FAILED: &str = "failed to lookup address information: ";
+
 /// `Some` when `error` says a host name did not resolve: `host`'s, or,
 /// for a request through a proxy, the proxy's (only the proxy's name is
 /// looked up then: it resolves the API's). `None` for any other failure.
 pub fn unresolved_host(error: &ureq::Error, host: &str, via: Option<&Via>) -> Option<Unresolved> {
     let detail = match error {
         ureq::Error::HostNotFound => "no address found".to_string(),
-        ureq::Error::Io(e) => {
-            // std's getaddrinfo error: "failed to lookup address information: <gai_strerror>"
-            e.to_string()
-                .strip_prefix("failed to lookup address information: ")?
-                .to_string()
-        }
+        ureq::Error::Io(e) => e.to_string().strip_prefix(LOOKUP_FAILED)?.to_string(),
         _ => return None,
     };
     // glibc's and the BSDs' wording of `EAI_AGAIN`.
