@@ -640,7 +640,6 @@ impl Client {
         let started = Instant::now();
         let outcome = self.attempt(request, anew, &authorization);
         let ms = started.elapsed().as_millis();
-        let no_answer = || slot.map(|slot| self.pace.no_answer(slot));
         let ended = match &outcome {
             Ok(Attempt::Reply(reply, answer)) => {
                 if let Some(change) = slot.and_then(|slot| self.pace.on_answer(slot, answer)) {
@@ -653,15 +652,13 @@ impl Client {
                 }
                 reply.status.to_string()
             }
-            Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => {
-                no_answer();
-                message.clone()
-            }
-            Err(_) => {
-                no_answer();
-                "failed".to_string()
-            }
+            Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => message.clone(),
+            Err(_) => "failed".to_string(),
         };
+        // No answer: the pace waits for none from it.
+        if let Some(slot) = slot.filter(|_| !matches!(outcome, Ok(Attempt::Reply(..)))) {
+            self.pace.no_answer(slot);
+        }
         let retry = (attempt > 0).then(|| format!(", retry {attempt}"));
         let retry = retry.unwrap_or_default();
         self.debug(&format!("{request} -> {ended} ({ms} ms{retry})"));
