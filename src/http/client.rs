@@ -141,24 +141,6 @@ impl Request<'_> {
         (self.ahead.map(|ahead| ahead.within)).filter(|within| *within * 4 <= options.timeout)
     }
 
-    /// A page fetched ahead whose walk has ended.
-    fn walk_ended(&self) -> bool {
-        (self.ahead).is_some_and(|ahead| ahead.ended.load(Ordering::Relaxed))
-    }
-
-    /// Sleeps `delay`, or less when the walk of a page fetched ahead ends
-    /// or `stop` says so.
-    fn sleep(&self, delay: Duration, stop: impl Fn() -> bool) {
-        let until = Instant::now() + delay;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.walk_ended() || stop() {
-                return;
-            }
-            thread::sleep(left.min(Duration::from_millis(50)));
-        }
-    }
-
     /// The setting that names where this request goes, for hints.
     fn setting(&self) -> &'static str {
         if self.issues_token {
@@ -482,7 +464,7 @@ impl Client {
             delay.as_secs_f64(),
             wait_hint.map_or(String::new(), |(_, by)| format!(" ({by})"))
         ));
-        request.sleep(delay, || self.gave_up_on(request));
+        sleep_unless(delay, || self.waits_for_nothing(request));
     }
 
     /// Says that `request` needed retries, and why: at once, or, for a
@@ -564,7 +546,7 @@ impl Client {
         if self.limited_apart(request) {
             return Ok(None);
         }
-        let ended = || request.walk_ended() || self.gave_up_on(request);
+        let ended = || self.waits_for_nothing(request);
         let Some((slot, waited)) = self.pace.send_slot(on_wait, ended) else {
             return Err(api_error(format!("{request}: dropped, the walk has ended")));
         };
@@ -577,10 +559,12 @@ impl Client {
         Ok(Some(slot))
     }
 
-    /// Whether `request` (no token request) waits for nothing: the run gave
-    /// up on its refusals in a row.
-    fn gave_up_on(&self, request: &Request) -> bool {
-        !request.issues_token && self.gave_up.lock().is_ok_and(|g| g.is_some())
+    /// Whether `request` waits for nothing: it is a page fetched ahead
+    /// whose walk has ended, or (no token request) the run gave up on its
+    /// refusals in a row.
+    fn waits_for_nothing(&self, request: &Request) -> bool {
+        let ended = (request.ahead).is_some_and(|ahead| ahead.ended.load(Ordering::Relaxed));
+        ended || (!request.issues_token && self.gave_up.lock().is_ok_and(|g| g.is_some()))
     }
 
     /// One attempt, in its turn of the pace (first tries and retries
@@ -984,6 +968,18 @@ pub fn follow_redirects(
     Err(api_error(format!(
         "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
     )))
+}
+
+/// Sleeps `delay`, or less when `stop` says so.
+fn sleep_unless(delay: Duration, stop: impl Fn() -> bool) {
+    let until = Instant::now() + delay;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || stop() {
+            return;
+        }
+        thread::sleep(left.min(Duration::from_millis(50)));
+    }
 }
 
 /// `mutex`'s value, even when a thread panicked holding it.
