@@ -57,11 +57,10 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     // than the redactor knows for a part of one: they go with the cut (a
     // text of secrets, each redacted to a word, brought them into view).
     let shown = |text: &str, max: usize| {
-        let cut = text.len() > 64 * 1024;
-        let mut end = match cut {
-            true => 64 * 1024 - (Redactor::PART_LEN - 1),
-            false => text.len(),
-        };
+        let mut end = text.len();
+        if end > 64 * 1024 {
+            end = 64 * 1024 - (Redactor::PART_LEN - 1);
+        }
         while !text.is_char_boundary(end) {
             end -= 1;
         }
