@@ -678,3 +678,33 @@ fn retries_of_pages_fetched_ahead_are_said_as_the_sequential_walk_says_them() {
     let stderr = stderr_of(&out);
     assert!(!stderr.contains("page=3&per_page=2 needed"), "{stderr}");
 }
+
+/// Out of file descriptors (`ulimit -n 4`: the streams and one
+/// connection), a page fetched at once with others could not connect, and
+/// the run ended with "connection error: Too many open files (os error
+/// 24); check your network, or raise --timeout / --max-retries": the
+/// network was fine. It names the open-file limit and `--concurrency`.
+#[cfg(unix)]
+#[test]
+fn out_of_file_descriptors_names_the_limit_not_the_network() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 3,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let tool = sb.spawnable_tool(&fake);
+    let out = support::with_open_file_limit(tool.get_program(), tool.get_envs(), 4)
+        .args(["list", "-o", "jsonl", "--no-cache", "--concurrency", "8"])
+        .args(["--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    assert!(!stderr.contains("check your network"), "{stderr}");
+    assert!(
+        stderr.contains("the open-file limit (ulimit -n)") && stderr.contains("--concurrency"),
+        "{stderr}"
+    );
+}

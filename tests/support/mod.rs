@@ -159,6 +159,18 @@ pub fn with_file_size_limit(
     through_sh(&format!("trap '' XFSZ; ulimit -f {blocks}"), program, envs)
 }
 
+/// The tool (`program`, with `envs` alone) run through `sh` with at most
+/// `files` open file descriptors (`ulimit -n`): a connection or a file
+/// past them fails with EMFILE. Arguments follow with `.args`.
+#[cfg(unix)]
+pub fn with_open_file_limit(
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+    files: u32,
+) -> std::process::Command {
+    through_sh(&format!("ulimit -n {files}"), program, envs)
+}
+
 /// The tool (`program`, with `envs` alone) run through `sh` under the
 /// file-creation mask `umask` (octal, as `umask` takes it). Arguments
 /// follow with `.args`.
