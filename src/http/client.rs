@@ -1043,7 +1043,7 @@ fn raced(outcome: &Attempt) -> Option<&str> {
 
 /// The system's words for EMFILE and ENFILE: this process (or the
 /// machine) may open no more files or connections.
-const OUT_OF_DESCRIPTORS: &str = "Too many open files";
+pub const OUT_OF_DESCRIPTORS: &str = "Too many open files";
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";

@@ -9,6 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
+use crate::http::client::OUT_OF_DESCRIPTORS;
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -137,6 +138,10 @@ impl Destination {
             let what = match e.kind() {
                 io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
                     "its disk is full; free some space"
+                }
+                // EMFILE: no folder's fault either.
+                _ if e.to_string().contains(OUT_OF_DESCRIPTORS) => {
+                    "the open-file limit (ulimit -n) left no room for another file: raise it"
                 }
                 _ => "check that the folder exists and is writable",
             };

@@ -1470,3 +1470,34 @@ fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
         ..FakeConfig::default()
     })
 }
+
+/// Out of file descriptors (`ulimit -n 5`), the hidden file of
+/// `--output-file` could not be made, and the error said "cannot create a
+/// file in its folder; check that the folder exists and is writable",
+/// which it was. It names the open-file limit; yesterday's file stays.
+#[cfg(unix)]
+#[test]
+fn out_of_file_descriptors_the_output_file_names_the_limit_not_the_folder() {
+    let api = fake(simple_accounts(3), Faults::default());
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let tool = sb.spawnable_tool(&api);
+    let out = support::with_open_file_limit(tool.get_program(), tool.get_envs(), 5)
+        .args(["list", "-o", "csv", "--no-cache", "--concurrency", "1"])
+        .arg("--output-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot create a file in its folder"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("exists and is writable"), "{stderr}");
+    assert!(
+        stderr.contains("the open-file limit (ulimit -n)"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), YESTERDAY);
+}
