@@ -131,6 +131,13 @@ impl<'a> Api<'a> {
                     describe(&reply, redactor)
                 )))
             }
+            // Out of base_url's path (`…/td`): a reverse proxy there that
+            // passes the API's links on as they are, not a page too many.
+            404 if self.left_base_path(&asked).is_some() => Err(api_error(format!(
+                "GET {url}: {}; the API's next link led out of base_url's path {}/: a reverse proxy in front of the API may pass its links on unrewritten; have it rewrite them (nginx: sub_filter), else check base_url",
+                describe(&reply, redactor),
+                self.left_base_path(&asked).unwrap_or_default(),
+            ))),
             404 if later_page().is_some() => Err(api_error(format!(
                 "GET {url}: {}; there may be no page {} (past the last one), else check base_url",
                 describe(&reply, redactor),
@@ -138,6 +145,15 @@ impl<'a> Api<'a> {
             ))),
             _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
+    }
+
+    /// The path of `base_url` (where a redirect moved the pages, if one
+    /// did), when it has one and `url` is outside it.
+    fn left_base_path(&self, url: &Url) -> Option<String> {
+        let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+        let prefix = accounts.path().strip_suffix(walk::ACCOUNTS_PATH)?;
+        let inside = url.path().starts_with(&format!("{prefix}/"));
+        (!prefix.is_empty() && !inside).then(|| prefix.to_string())
     }
 
     /// Takes a fetched page into `walk`, saying on stderr when the walk

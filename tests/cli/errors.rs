@@ -1330,3 +1330,46 @@ fn a_content_encoding_that_names_no_compression_is_read_as_sent() {
         assert_eq!(stdout_of(&out).lines().count(), 3, "{label}");
     }
 }
+
+/// Behind a reverse proxy at a sub-path (`base_url` `…/td`, nginx
+/// `location /td/ { proxy_pass http://api/; }`) that passes the API's
+/// links on unrewritten, page 2's link (`/express/accounts?page=2`) led
+/// out of `/td` to the proxy's 404, and the error said "there may be no
+/// page 2 (past the last one), else check base_url": base_url was right.
+/// It says the link left base_url's path, and what to have the proxy do.
+#[test]
+fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
+    for links in [
+        support::fake_api::LinkStyle::Relative,
+        support::fake_api::LinkStyle::Absolute,
+    ] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(6),
+            page_cap: 3,
+            links,
+            proxied_under: Some("/td"),
+            ..FakeConfig::default()
+        });
+        let out = run({
+            let mut cmd = Sandbox::new().tool(&fake);
+            cmd.env("TALKDESK_BASE_URL", format!("{}/td", fake.base_url()))
+                .env(
+                    "TALKDESK_TOKEN_URL",
+                    format!("{}/td/oauth/token", fake.base_url()),
+                )
+                .args(["list", "-o", "json", "--max-retries", "0"]);
+            cmd
+        });
+        let err = fails_with(&out, 5);
+        assert_contains(
+            &err,
+            &[
+                "/express/accounts?page=2",
+                "HTTP 404",
+                "the API's next link led out of base_url's path /td/",
+                "rewrite",
+            ],
+        );
+        assert!(!err.contains("past the last one"), "{err}");
+    }
+}

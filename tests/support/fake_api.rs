@@ -114,6 +114,11 @@ pub struct FakeConfig {
     /// Token answers carry a `Date` this many seconds from this machine's clock, in place of
     /// `date_skew`'s (a token server whose clock is not the API's).
     pub token_date_skew: Option<i64>,
+    /// The fake as seen through a reverse proxy that forwards `PREFIX/…` to the API with the
+    /// prefix taken off (nginx `location /td/ { proxy_pass http://api/; }`) and passes the
+    /// pages on unrewritten: a path outside the prefix is the proxy's 404, and the links are
+    /// the API's own, without the prefix. (Requests are recorded as they came, prefix and all.)
+    pub proxied_under: Option<&'static str>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -212,6 +217,7 @@ impl Default for FakeConfig {
             one_connection_at_a_time: false,
             date_skew: None,
             token_date_skew: None,
+            proxied_under: None,
         }
     }
 }
@@ -1111,12 +1117,21 @@ fn record_and_decide(
         body: String::from_utf8_lossy(&req.body).into_owned(),
         connection: conn,
     };
-    let route = if is_token_request(&recorded) {
-        Route::Token
-    } else if is_accounts_request(&recorded) {
-        Route::Accounts
-    } else {
-        Route::Other
+    // Behind a reverse proxy, the API sees the path with the proxy's prefix taken off.
+    let proxied_under = shared.state().config.proxied_under;
+    let behind = match proxied_under {
+        None => Some(recorded.clone()),
+        Some(prefix) => (recorded.target.strip_prefix(prefix))
+            .filter(|rest| rest.starts_with('/'))
+            .map(|rest| Recorded {
+                target: rest.to_string(),
+                ..recorded.clone()
+            }),
+    };
+    let route = match behind {
+        Some(r) if is_token_request(&r) => Route::Token,
+        Some(r) if is_accounts_request(&r) => Route::Accounts,
+        _ => Route::Other,
     };
     let page = requested_page(&recorded);
 
