@@ -49,10 +49,24 @@ pub fn parse(text: &str) -> Result<Url, String> {
         .filter(|_| !text.contains("://"));
     let hint = whole.map(|url| format!("; write the whole URL, as in {url}"));
     let hint = hint.unwrap_or_default();
-    let url =
-        Url::parse(text.trim()).map_err(|e| format!("{shown} is not a valid URL ({e}){hint}"))?;
+    let url = Url::parse(text.trim()).map_err(|e| match e {
+        // `[fe80::1%25eth0]` (RFC 6874): a valid address, but WHATWG URLs
+        // (and so this tool) have no zones.
+        url::ParseError::InvalidIpv6Address if has_zone(text) => format!(
+            "{shown} has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one)"
+        ),
+        e => format!("{shown} is not a valid URL ({e}){hint}"),
+    })?;
     check_web(&url).map_err(|why| format!("{shown} {why}{hint}"))?;
     Ok(url)
+}
+
+/// True when `text` has `%` between its first `[` and the `]` after it.
+fn has_zone(text: &str) -> bool {
+    let inside = text
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'));
+    inside.is_some_and(|(address, _)| address.contains('%'))
 }
 
 /// Why `url` is not a URL the tool may send a request to, if it is not:
@@ -180,6 +194,25 @@ mod tests {
         }
         assert!(!parse("ftp://h").unwrap_err().contains("whole URL"));
         assert!(!parse("u:p@h").unwrap_err().contains("p@h"));
+    }
+
+    /// An IPv6 address with a zone (`[fe80::1%25eth0]`, RFC 6874) was
+    /// "not a valid URL (invalid IPv6 address)", though the address is
+    /// valid: WHATWG URLs have no zones. The error says so, and what to use.
+    #[test]
+    fn an_ipv6_zone_is_named_as_unsupported() {
+        for text in [
+            "http://[fe80::1%25eth0]:8080",
+            "https://[fe80::fc:ff:fe00:1%eth0]/",
+            "http://[::1%25lo]:9",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains("a zone"), "{err}");
+            assert!(err.contains("not supported"), "{err}");
+            assert!(err.contains("a host name"), "{err}");
+        }
+        let err = parse("http://[fe80::zz]:80").unwrap_err();
+        assert!(!err.contains("zone"), "{err}");
     }
 
     fn url(text: &str) -> Url {
