@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::atomic_file::{create_private_dir, current_user, followed, owner_of};
+use crate::atomic_file::{create_private_dir, current_user, folder_of, followed, owner_of};
 use crate::error::config_error;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
@@ -697,6 +697,23 @@ fn read_only(path: &Path) -> anyhow::Error {
     // they may write) leaves its -wal and -shm files, theirs, behind.
     #[cfg(unix)]
     {
+        // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
+        // everything may be written: no file is to blame, but the number
+        // of files open (EMFILE), which said "read-only … chmod u+w".
+        let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
+        // (A link to nowhere is there too, and cannot be written.)
+        files.extend(
+            side_files(path)
+                .into_iter()
+                .filter(|side| fs::symlink_metadata(side).is_ok()),
+        );
+        if !write_protected(path) && files.iter().all(|file| writable(file)) {
+            return anyhow::anyhow!(
+                "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; raise the open-file limit (ulimit -n), or pass --history with another path",
+                path.display()
+            );
+        }
         let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
             .filter_map(|side| {
                 let owner = owner_of(&fs::metadata(&side).ok()?);

@@ -3560,3 +3560,33 @@ fn as_root_a_store_another_user_read_names_what_they_left() {
         "{err}"
     );
 }
+
+/// Out of file descriptors (`ulimit -n 5`: the streams, the store and one
+/// connection), SQLite could not open the store's -wal file to record a
+/// snapshot, and the error said "the history store … is read-only … Make
+/// it and its folder writable (chmod u+w)", which they were. It names the
+/// open-file limit; the next run, with room, records.
+#[cfg(unix)]
+#[test]
+fn a_store_that_cannot_be_written_for_want_of_descriptors_is_not_called_read_only() {
+    let sb = Sandbox::new();
+    let fake = fake_with(support::fake_api::sample_accounts(4));
+    let store = sb.path("h.sqlite3");
+    let tool = sb.spawnable_tool(&fake);
+    let out = support::with_open_file_limit(tool.get_program(), tool.get_envs(), 5)
+        .args(["snapshot", "--no-cache", "--concurrency", "1", "--history"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(!err.contains("read-only"), "{err}");
+    assert!(!err.contains("chmod"), "{err}");
+    assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
+    let mut again = sb.tool(&fake);
+    ok(&again
+        .arg("snapshot")
+        .arg("--history")
+        .arg(&store)
+        .output()
+        .unwrap());
+}
