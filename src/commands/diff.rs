@@ -18,6 +18,7 @@ use crate::account::{Account, Status, lenient};
 use crate::accounts::Collector;
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, silent_exit, usage_error};
+use crate::http::client::OUT_OF_DESCRIPTORS;
 use crate::output::jq;
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
@@ -43,7 +44,13 @@ pub fn read_text(path: &Path) -> Result<String> {
         }
         _ => std::fs::read(path),
     }
-    .map_err(|e| usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")))?;
+    .map_err(|e| match e.to_string().contains(OUT_OF_DESCRIPTORS) {
+        // EMFILE: a sound file, not a usage error (exit 2).
+        true => anyhow::anyhow!(
+            "cannot read {name}: {e}; the open-file limit (ulimit -n) left no room for another file: raise it"
+        ),
+        false => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
+    })?;
     String::from_utf8(bytes)
         .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))
 }
