@@ -16,6 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::atomic_file::{create_private_dir, current_user, folder_of, followed, owner_of};
 use crate::error::config_error;
+use crate::http::client::OUT_OF_DESCRIPTORS;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
 pub const APPLICATION_ID: i32 = 0x5444_4148;
@@ -147,10 +148,14 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!(
-            "cannot read the history store {}: {e}; check its permissions",
-            path.display()
-        ),
+        Err(e) => {
+            // EMFILE: its permissions are not to blame.
+            let check = match e.to_string().contains(OUT_OF_DESCRIPTORS) {
+                true => "the open-file limit (ulimit -n) left no room for another file: raise it",
+                false => "check its permissions",
+            };
+            anyhow::bail!("cannot read the history store {}: {e}; {check}", path.display())
+        }
     };
     let mut header = Vec::with_capacity(100);
     (&mut file)

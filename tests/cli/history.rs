@@ -3619,3 +3619,32 @@ fn an_import_that_cannot_be_opened_for_want_of_descriptors_is_no_bad_file() {
     assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
     offline_ok(&sb, &store, &import);
 }
+
+/// Out of file descriptors (`ulimit -n 4`: the streams and the
+/// `--output-file` being written), `list --at` could not open the store
+/// and said "cannot read the history store …: Too many open files (os
+/// error 24); check its permissions", which were right. It names the
+/// open-file limit.
+#[cfg(unix)]
+#[test]
+fn a_store_that_cannot_be_read_for_want_of_descriptors_names_the_limit() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-01", account)]);
+    let out_file = sb.path("at.csv");
+    let args = [
+        "list",
+        "--at",
+        "now",
+        "-o",
+        "csv",
+        "--output-file",
+        out_file.to_str().unwrap(),
+    ];
+    let err = fails_with(&limited(&sb, &store, "ulimit -n 4", &args), 1);
+    assert!(err.contains("Too many open files"), "{err}");
+    assert!(!err.contains("check its permissions"), "{err}");
+    assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
+    assert!(!out_file.exists());
+}
