@@ -58,6 +58,13 @@ pub fn parse(text: &str) -> Result<Url, String> {
         e => format!("{shown} is not a valid URL ({e}){hint}"),
     })?;
     check_web(&url).map_err(|why| format!("{shown} {why}{hint}"))?;
+    // fe80::/10: connecting without a zone fails ("Invalid argument").
+    let link_local = |ip: std::net::Ipv6Addr| ip.segments()[0] & 0xffc0 == 0xfe80;
+    if matches!(url.host(), Some(Host::Ipv6(ip)) if link_local(ip)) {
+        return Err(format!(
+            "{shown} has a link-local IPv6 address, which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local"
+        ));
+    }
     Ok(url)
 }
 
@@ -213,6 +220,27 @@ mod tests {
         }
         let err = parse("http://[fe80::zz]:80").unwrap_err();
         assert!(!err.contains("zone"), "{err}");
+    }
+
+    /// A link-local IPv6 address without a zone (`https://[fe80::1]:8443`)
+    /// was taken, and every request failed with "connection error: Invalid
+    /// argument (os error 22); check your network, or raise --timeout /
+    /// --max-retries", retried: no such address is reached without a
+    /// zone, which URLs cannot carry. It is refused, saying so.
+    #[test]
+    fn a_link_local_ipv6_address_is_refused_with_the_reason() {
+        for text in [
+            "https://[fe80::1]:8443",
+            "https://[FEBF::1]/",
+            "https://[fe80::fc:ff:fe00:1]",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains("link-local"), "{err}");
+            assert!(err.contains("a host name"), "{err}");
+        }
+        for fine in ["https://[fec0::1]", "https://[fd00::2]:9", "http://[::1]:9"] {
+            assert!(parse(fine).is_ok(), "{fine}");
+        }
     }
 
     fn url(text: &str) -> Url {
