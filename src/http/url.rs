@@ -110,6 +110,13 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
     if url.scheme() == "https" || loopback {
         return Ok(url);
     }
+    // glibc looks `localhost.` up in DNS, not in /etc/hosts: it may not be
+    // this machine at all.
+    if matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost.")) {
+        return Err(
+            "refusing plain http to `localhost.`: write `localhost` without the final dot (with it the name may be looked up in DNS, not in /etc/hosts), or use https://".into(),
+        );
+    }
     Err(format!(
         "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
         url.host_str().unwrap_or_default()
@@ -241,6 +248,23 @@ mod tests {
         for fine in ["https://[fec0::1]", "https://[fd00::2]:9", "http://[::1]:9"] {
             assert!(parse(fine).is_ok(), "{fine}");
         }
+    }
+
+    /// `http://localhost.:8080` (the name with its final dot) was told
+    /// "use https://": the dot was the fault, the name not being looked
+    /// up in /etc/hosts with it (glibc asks DNS). It is still refused, and
+    /// the error says to write `localhost` without the dot.
+    #[test]
+    fn localhost_with_a_final_dot_is_told_to_drop_it() {
+        for text in ["http://localhost.:8080", "http://LOCALHOST./x"] {
+            let err = parse_secure(text).unwrap_err();
+            assert!(
+                err.contains("write `localhost` without the final dot"),
+                "{err}"
+            );
+        }
+        let err = parse_secure("http://example.com.").unwrap_err();
+        assert!(!err.contains("final dot"), "{err}");
     }
 
     fn url(text: &str) -> Url {
