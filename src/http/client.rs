@@ -681,6 +681,9 @@ impl Client {
         if very_verbose {
             self.log_request_headers(request);
         }
+        if let Some(unusable) = self.proxies.unusable_for(request.url) {
+            return Err(unusable);
+        }
         let via = self.proxies.via_for(request.url);
         let result = match request.form {
             Some(form) => self

@@ -31,7 +31,10 @@ use crate::error::config_error;
 #[derive(Debug)]
 pub struct Proxies {
     https: Option<Via>,
-    http: Option<Via>,
+    /// Only plain http (loopback) URLs use it: one that cannot be used
+    /// (`ALL_PROXY=socks5://…` beside `HTTPS_PROXY`) is an error only for
+    /// a request that would go through it.
+    http: Result<Option<Via>, String>,
     no_proxy: NoProxy,
 }
 
@@ -68,7 +71,8 @@ impl Proxies {
         let no_proxy = var("NO_PROXY").or_else(|| var("no_proxy"));
         Ok(Proxies {
             https: choose(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])?,
-            http: choose(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])?,
+            http: choose(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+                .map_err(|e| e.to_string()),
             no_proxy: NoProxy::parse(&no_proxy.unwrap_or_default()),
         })
     }
@@ -77,18 +81,35 @@ impl Proxies {
     pub fn via_for(&self, url: &Url) -> Option<&Via> {
         let chosen = match url.scheme() {
             "https" => self.https.as_ref()?,
-            _ => self.http.as_ref()?,
+            _ => self.http.as_ref().ok()?.as_ref()?,
         };
+        self.proxied(url).then_some(chosen)
+    }
+
+    /// The configuration error of the proxy variable a request to `url`
+    /// would go through, when it cannot be used (see [`Proxies::http`]).
+    pub fn unusable_for(&self, url: &Url) -> Option<anyhow::Error> {
+        let why = self
+            .http
+            .as_ref()
+            .err()
+            .filter(|_| url.scheme() != "https")?;
+        self.proxied(url).then(|| config_error(why.clone()))
+    }
+
+    /// Whether `url`'s host is not one of `NO_PROXY`'s.
+    fn proxied(&self, url: &Url) -> bool {
         let port = url.port_or_known_default().unwrap_or(443);
-        (!self.no_proxy.matches(&bare_host(url), port)).then_some(chosen)
+        !self.no_proxy.matches(&bare_host(url), port)
     }
 
     /// One `-v` line per proxy in use (never a password).
     pub fn describe(&self) -> Vec<String> {
-        [("https", &self.https), ("http", &self.http)]
+        let http = self.http.as_ref().ok().and_then(Option::as_ref);
+        [("https", self.https.as_ref()), ("http", http)]
             .into_iter()
             .filter_map(|(scheme, chosen)| {
-                let name = chosen.as_ref()?;
+                let name = chosen?;
                 Some(format!(
                     "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
                 ))

@@ -618,6 +618,30 @@ fn http_proxy_alone_does_not_carry_https_and_https_proxy_wins_over_all_proxy() {
     assert!(!connects_with(&vars, &["--max-retries", "0"]).is_empty());
 }
 
+/// `HTTPS_PROXY` set, and `ALL_PROXY` (or `http_proxy`) a SOCKS proxy, as
+/// a machine set up for several tools may have: https goes through
+/// `HTTPS_PROXY` (as curl sends it), yet the run ended at once, exit 3,
+/// "the proxy in ALL_PROXY (Socks5 …) is not supported", a variable only
+/// plain http (loopback) URLs would use. Such a variable is an error only
+/// for a request that would go through it.
+#[test]
+fn a_socks_proxy_only_plain_http_would_use_does_not_stop_an_https_run() {
+    for vars in [
+        [
+            ("HTTPS_PROXY", "{proxy}"),
+            ("ALL_PROXY", "socks5://127.0.0.1:9"),
+        ],
+        [
+            ("https_proxy", "{proxy}"),
+            ("http_proxy", "socks5h://127.0.0.1:9"),
+        ],
+    ] {
+        assert!(!connects_with(&vars, &[]).is_empty(), "{vars:?}");
+    }
+    let direct = [("http_proxy", "socks5://127.0.0.1:9"), ("NO_PROXY", "")];
+    assert_eq!(connects_with(&direct, &[]), Vec::<String>::new());
+}
+
 /// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
 /// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
 /// and the proxy as messages name it.
