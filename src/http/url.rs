@@ -156,8 +156,16 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
     let url = (page.join(href)).map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
     if url.origin() != origin.origin() {
+        // `api.example.com.` and `api.example.com`: one host, two origins.
+        let undotted = |u: &Url| u.host_str().map(|h| h.trim_end_matches('.').to_string());
+        let dotted = origin.host_str().is_some_and(|h| h.ends_with('.'));
+        let check =
+            match dotted && undotted(&url) == undotted(origin) && url.port() == origin.port() {
+                true => "write base_url's host without the final dot, as the API's links do",
+                false => "check base_url",
+            };
         return Err(elsewhere(format!(
-            "it leaves {} (to {}), and the token is sent only there; check base_url",
+            "it leaves {} (to {}), and the token is sent only there; {check}",
             origin.origin().ascii_serialization(),
             url.origin().ascii_serialization()
         )));
@@ -265,6 +273,31 @@ mod tests {
         }
         let err = parse_secure("http://example.com.").unwrap_err();
         assert!(!err.contains("final dot"), "{err}");
+    }
+
+    /// A `base_url` written with a final dot (`https://api.example.com.`)
+    /// and the API's links without it: each link was refused as leaving
+    /// for another origin, "check base_url", which did not say what to
+    /// change. The link is still refused (another origin), and the error
+    /// names the dot.
+    #[test]
+    fn a_link_that_differs_by_a_final_dot_names_the_dot() {
+        let origin = url("https://api.example.com./");
+        let page = url("https://api.example.com./express/accounts?page=1");
+        let href = "https://api.example.com/express/accounts?page=2";
+        let err = follow(&page, href, &origin).unwrap_err().to_string();
+        assert!(err.contains("leaves https://api.example.com."), "{err}");
+        assert!(err.contains("without the final dot"), "{err}");
+        let page = url("https://api.example.com/express/accounts?page=1");
+        let other = follow(
+            &page,
+            "https://evil.example/x",
+            &url("https://api.example.com"),
+        );
+        assert!(!other.unwrap_err().to_string().contains("final dot"));
+        let dotted_link = "https://api.example.com./express/accounts?page=2";
+        let err = follow(&page, dotted_link, &url("https://api.example.com"));
+        assert!(!err.unwrap_err().to_string().contains("final dot"));
     }
 
     fn url(text: &str) -> Url {
