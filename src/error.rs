@@ -75,6 +75,17 @@ pub fn usage_error(message: impl Into<String>) -> anyhow::Error {
     failure(Exit::Usage, message)
 }
 
+/// What to do when `error` is the system's EMFILE or ENFILE ("Too many
+/// open files"): the process, or the machine, may open no more files.
+/// Neither a folder's permissions nor the file itself are to blame.
+pub fn out_of_files(error: &dyn fmt::Display) -> Option<&'static str> {
+    (error.to_string().contains(OUT_OF_FILES))
+        .then_some("the open-file limit (ulimit -n) left no room for another file: raise it")
+}
+
+/// The system's words for EMFILE and ENFILE (see [`out_of_files`]).
+pub const OUT_OF_FILES: &str = "Too many open files";
+
 /// The same error with its message passed through `redact` (which removes
 /// secrets); the exit code is kept. An error whose message is unchanged,
 /// or a broken pipe, is returned as it is.

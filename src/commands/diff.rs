@@ -17,8 +17,7 @@ use super::{Context, WalkPlan};
 use crate::account::{Account, Status, lenient};
 use crate::accounts::Collector;
 use crate::cli::{DiffArgs, ReportFormat};
-use crate::error::{Exit, api_error, is_broken_pipe, silent_exit, usage_error};
-use crate::http::client::OUT_OF_DESCRIPTORS;
+use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, usage_error};
 use crate::output::jq;
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
@@ -44,12 +43,10 @@ pub fn read_text(path: &Path) -> Result<String> {
         }
         _ => std::fs::read(path),
     }
-    .map_err(|e| match e.to_string().contains(OUT_OF_DESCRIPTORS) {
+    .map_err(|e| match out_of_files(&e) {
         // EMFILE: a sound file, not a usage error (exit 2).
-        true => anyhow::anyhow!(
-            "cannot read {name}: {e}; the open-file limit (ulimit -n) left no room for another file: raise it"
-        ),
-        false => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
+        Some(raise) => anyhow::anyhow!("cannot read {name}: {e}; {raise}"),
+        None => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
     })?;
     String::from_utf8(bytes)
         .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))

@@ -15,8 +15,7 @@ use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::atomic_file::{create_private_dir, current_user, folder_of, followed, owner_of};
-use crate::error::config_error;
-use crate::http::client::OUT_OF_DESCRIPTORS;
+use crate::error::{config_error, out_of_files};
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
 pub const APPLICATION_ID: i32 = 0x5444_4148;
@@ -150,11 +149,11 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             // EMFILE: its permissions are not to blame.
-            let check = match e.to_string().contains(OUT_OF_DESCRIPTORS) {
-                true => "the open-file limit (ulimit -n) left no room for another file: raise it",
-                false => "check its permissions",
-            };
-            anyhow::bail!("cannot read the history store {}: {e}; {check}", path.display())
+            let check = out_of_files(&e).unwrap_or("check its permissions");
+            anyhow::bail!(
+                "cannot read the history store {}: {e}; {check}",
+                path.display()
+            )
         }
     };
     let mut header = Vec::with_capacity(100);

@@ -23,7 +23,7 @@ use super::retry::{
 };
 use super::throttle::RateLimits;
 use super::url::{Url, bare_host};
-use crate::error::api_error;
+use crate::error::{OUT_OF_FILES, api_error};
 use crate::log::Log;
 use crate::text::{counted, shorten};
 
@@ -1020,7 +1020,7 @@ fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Er
         "check the proxy and the scheme of its URL (http:// or https://)"
     } else if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL"
-    } else if message.contains(OUT_OF_DESCRIPTORS) {
+    } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
         "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency"
     } else {
@@ -1043,10 +1043,6 @@ fn raced(outcome: &Attempt) -> Option<&str> {
         _ => None,
     }
 }
-
-/// The system's words for EMFILE and ENFILE: this process (or the
-/// machine) may open no more files or connections.
-pub const OUT_OF_DESCRIPTORS: &str = "Too many open files";
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";

@@ -9,7 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
-use crate::http::client::OUT_OF_DESCRIPTORS;
+use crate::error::out_of_files;
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -140,10 +140,7 @@ impl Destination {
                     "its disk is full; free some space"
                 }
                 // EMFILE: no folder's fault either.
-                _ if e.to_string().contains(OUT_OF_DESCRIPTORS) => {
-                    "the open-file limit (ulimit -n) left no room for another file: raise it"
-                }
-                _ => "check that the folder exists and is writable",
+                _ => out_of_files(&e).unwrap_or("check that the folder exists and is writable"),
             };
             anyhow::Error::new(e).context(format!(
                 "{}: cannot create a file in its folder; {what}",
