@@ -21,6 +21,7 @@ use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, u
 use crate::output::jq;
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
+use crate::text::is_utf16;
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -48,8 +49,13 @@ pub fn read_text(path: &Path) -> Result<String> {
         Some(raise) => anyhow::anyhow!("cannot read {name}: {e}; {raise}"),
         None => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
     })?;
-    String::from_utf8(bytes)
-        .map_err(|_| usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")))
+    String::from_utf8(bytes).map_err(|e| match is_utf16(e.as_bytes()) {
+        // Windows PowerShell's `>` re-encodes an export so.
+        true => usage_error(format!(
+            "{name} is UTF-16 text, as Windows PowerShell's `>` writes it; write the export with `--output-file` instead of `>`"
+        )),
+        false => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
+    })
 }
 
 /// True for `-`, which means stdin.

@@ -14,7 +14,7 @@ use ureq::tls::{Certificate, RootCerts};
 use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
-use crate::text::{shorten, terminal_safe, without_bom};
+use crate::text::{is_utf16, shorten, terminal_safe, without_bom};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
@@ -72,7 +72,7 @@ fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'
         )));
     }
     // What Windows PowerShell's `>` writes: each character two bytes.
-    if blocks == 0 && (pem.starts_with(b"\xFF\xFE") || pem.starts_with(b"\xFE\xFF")) {
+    if blocks == 0 && is_utf16(pem) {
         return Err(config_error(format!(
             "{name} {shown} is UTF-16 text, which PEM is not; save it as UTF-8 or ASCII (PowerShell: Set-Content -Encoding ascii)"
         )));

@@ -328,6 +328,42 @@ fn a_csv_file_is_not_an_export() {
     );
 }
 
+/// Windows PowerShell's `>` re-encodes what it redirects as UTF-16 with a
+/// byte-order mark: an export written `list -o json > old.json` was
+/// refused as "not UTF-8 text; pass a file written by `talkdesk-accounts
+/// list -o json`", which it was. The error says what the file is, and how
+/// to write one that reads (as `ca_bundle` does for a UTF-16 PEM file).
+#[test]
+fn an_export_re_encoded_as_utf16_by_powershell_is_named_as_such() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(3));
+    let utf8 = std::fs::read_to_string(export(&sb, &fake, "json")).unwrap();
+    for (name, bom, big) in [
+        ("le.json", [0xFF, 0xFE], false),
+        ("be.json", [0xFE, 0xFF], true),
+    ] {
+        let units = utf8.encode_utf16();
+        let bytes = units.flat_map(|u| match big {
+            true => u.to_be_bytes(),
+            false => u.to_le_bytes(),
+        });
+        let path = sb.path(name);
+        std::fs::write(&path, bom.into_iter().chain(bytes).collect::<Vec<u8>>()).unwrap();
+        let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{} is UTF-16 text", path.display())),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("--output-file"),
+            "says how to write one: {stderr}"
+        );
+        assert!(!stderr.contains("pass a file written by"), "{stderr}");
+    }
+}
+
 #[test]
 fn duplicate_ids_in_old_are_a_usage_error() {
     rejects(
