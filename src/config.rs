@@ -376,6 +376,7 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
     }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
     // (`<(…)`) is read to its end.
+    use std::io::ErrorKind;
     let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
     let text = match bytes.map(String::from_utf8) {
         Ok(Ok(text)) => text,
@@ -386,7 +387,10 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
                 "config file {shown}, line {line}: not UTF-8 text; save the file as UTF-8"
             )));
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // A path through a file (`HOME=/dev/null`) names no file either.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
             return Err(config_error(format!(
                 "config file {shown} is larger than {} MiB, far more than any settings; pass --config with the settings file",

@@ -493,6 +493,40 @@ fn credentials_from_the_environment_alone_need_no_config_file() {
     );
 }
 
+/// `HOME=/dev/null` (a service account's or a CI job's home, set so that no
+/// dotfile is read) puts the default config file under a file:
+/// `/dev/null/.config/talkdesk-accounts/config.toml`. No file can be there,
+/// yet credentials from the environment alone (SPEC §3) failed with "cannot
+/// read config file …: Not a directory (os error 20); check its
+/// permissions" (exit 3). Such a file does not exist, as `config path` says;
+/// a `--config` path through a file is said not to exist, as a missing one is.
+#[test]
+fn a_config_folder_under_a_file_is_no_config_file() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("a-file");
+    std::fs::write(&file, "").unwrap();
+    let output = sandbox
+        .tool(&fake)
+        .env("XDG_CONFIG_HOME", &file)
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 3);
+    let under = file.join("x.toml");
+    let output = sandbox
+        .tool(&fake)
+        .arg("--config")
+        .arg(&under)
+        .arg("list")
+        .output()
+        .expect("run");
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!err.contains("check its permissions"), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // File permissions
 // ---------------------------------------------------------------------------------------------
