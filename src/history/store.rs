@@ -7,14 +7,16 @@
 //! is a configuration error (exit 3) and the file is left untouched.
 
 use std::fs;
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::atomic_file::{create_private_dir, current_user, folder_of, followed, owner_of};
+use crate::atomic_file::{
+    create_private_dir, current_user, file_in_the_way, folder_of, followed, owner_of,
+};
 use crate::error::{config_error, out_of_files};
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
@@ -146,7 +148,10 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     }
     let mut file = match fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // A path through a file (`XDG_DATA_HOME=/dev/null`) holds none either.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         Err(e) => {
             // EMFILE: its permissions are not to blame.
             let check = out_of_files(&e).unwrap_or("check its permissions");
@@ -321,11 +326,16 @@ fn check_name_length(path: &Path) -> Result<()> {
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir).with_context(|| {
-            format!(
+        create_private_dir(dir).with_context(|| match file_in_the_way(dir) {
+            Some(file) => format!(
+                "cannot create the history folder {} ({} is a file, not a folder); pass --history with another path",
+                dir.display(),
+                file.display()
+            ),
+            None => format!(
                 "cannot create the history folder {}; check its permissions or pass --history",
                 dir.display()
-            )
+            ),
         })?;
     }
     let mut options = fs::OpenOptions::new();

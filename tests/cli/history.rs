@@ -3648,3 +3648,30 @@ fn a_store_that_cannot_be_read_for_want_of_descriptors_names_the_limit() {
     assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
     assert!(!out_file.exists());
 }
+
+/// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
+/// CI jobs set it), or `--history` under a file, puts the store's path
+/// through a file: `changes` and `snapshot` said "cannot read the history
+/// store …: Not a directory (os error 20); check its permissions", though no
+/// permission was wrong. There is no store there: reading says there is no
+/// snapshot yet, and `snapshot` names the file in the way.
+#[test]
+fn a_store_under_a_file_names_the_file_not_permissions() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    let file = sb.path("a-file");
+    fs::write(&file, "").unwrap();
+    let store = file.join("history.sqlite3");
+    let run = |command: &str| {
+        let mut tool = sb.tool(&fake);
+        tool.arg("--history").arg(&store).arg(command);
+        tool.output().unwrap()
+    };
+    let err = fails_with(&run("changes"), 1);
+    assert!(err.contains("no snapshot yet"), "{err}");
+    let err = fails_with(&run("snapshot"), 1);
+    let in_the_way = format!("{} is a file, not a folder", file.display());
+    assert!(err.contains(&in_the_way), "{err}");
+    assert!(!err.contains("check its permissions"), "{err}");
+    assert!(fs::read(&file).unwrap().is_empty());
+}
