@@ -74,9 +74,32 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
                 .map_err(|_| format!("`{text}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"));
         }
     }
+    if let Some(why) = no_such_day(text) {
+        return Err(format!("`{text}` is no day of the calendar: {why}"));
+    }
     Err(format!(
         "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
     ))
+}
+
+/// Why a text that starts as a date (`2026-11-31`, with a time or not)
+/// names no day, when it names none.
+fn no_such_day(text: &str) -> Option<String> {
+    let parts = [text.get(..4)?, text.get(5..7)?, text.get(8..10)?];
+    let dashes = text.get(4..5) == Some("-") && text.get(7..8) == Some("-");
+    if !dashes || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let (year, month, day): (i16, i8, i8) = (
+        parts[0].parse().ok()?,
+        parts[1].parse().ok()?,
+        parts[2].parse().ok()?,
+    );
+    if !(1..=12).contains(&month) {
+        return Some("a month is 01 to 12".into());
+    }
+    let days = Date::new(year, month, 1).ok()?.days_in_month();
+    (day == 0 || day > days).then(|| format!("{year:04}-{month:02} has {days} days"))
 }
 
 /// The length of a `trend` period (`trend --every`).
@@ -253,6 +276,28 @@ mod tests {
         }
         let junk = parse_when("9999-12-30junk", now).unwrap_err();
         assert!(junk.contains("is not a time"), "{junk}");
+    }
+
+    /// A date in the right form on a day the calendar lacks (`2026-11-31`,
+    /// `2026-02-29`) was "not a time; use an RFC 3339 date (2026-11-01…)",
+    /// which is the form it was written in: it names the month's days.
+    #[test]
+    fn a_day_the_calendar_lacks_is_named() {
+        let now = at("2026-12-01T12:00:00Z");
+        for (text, says) in [
+            ("2026-11-31", "2026-11 has 30 days"),
+            ("2026-02-29", "2026-02 has 28 days"),
+            ("2026-04-31T09:30:00Z", "2026-04 has 30 days"),
+            ("2026-11-00", "2026-11 has 30 days"),
+            ("2026-13-01", "a month is 01 to 12"),
+        ] {
+            let err = parse_when(text, now).unwrap_err();
+            assert_eq!(err, format!("`{text}` is no day of the calendar: {says}"));
+        }
+        assert_eq!(
+            parse_when("2028-02-29", now),
+            Ok(at("2028-02-29T00:00:00Z"))
+        );
     }
 
     #[test]
