@@ -86,6 +86,17 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     // A reader that has gone (`| head`) ends the table quietly, not the
     // file asked for: it is still written.
     let table_read = reported.as_ref().err().is_none_or(is_broken_pipe);
+    // No period (`--since` after the last one): an empty table, as of an
+    // organization of no account, says why (as `changes` says "0 changes").
+    if let (true, ReportFormat::Table, Some(since)) =
+        (trend.periods.is_empty(), args.format.output, since)
+    {
+        ctx.log.note(&format!(
+            "0 periods: the history ends with the snapshot of {}, before --since {}",
+            show_time(last.time),
+            show_time(since)
+        ));
+    }
     if let (Some(plot), Some(path), true) = (plot, args.plot.as_deref(), table_read) {
         write_plot(plot, args, &series, &path.display().to_string())?;
         ctx.log

@@ -2881,6 +2881,30 @@ fn trend_since_after_the_last_period_prints_no_period() {
     assert_eq!(trend("month", "now"), "period,ACTIVE,TOTAL\n2026-03,1,1\n");
 }
 
+/// A trend `--since` after the history's last period printed an empty
+/// table and not a word (a nightly `snapshot` that stopped a week ago, and
+/// `trend --since 7d` read as an organization of no account); as
+/// `changes` says "0 changes", it says why there is no period.
+#[test]
+fn a_trend_with_no_period_says_why() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-03-15T12:00:00Z", account)]);
+    let out = offline(&sb, &store)
+        .args(["trend", "--every", "day", "--since", "2026-06-01"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok(&out),
+        "┌────────┬───────┐\n│ period ┆ TOTAL │\n╞════════╪═══════╡\n└────────┴───────┘\n"
+    );
+    assert_eq!(
+        stderr_of(&out),
+        "0 periods: the history ends with the snapshot of 2026-03-15T12:00:00Z, before --since 2026-06-01T00:00:00Z\n"
+    );
+}
+
 /// A store that group or others can read is made private by any command
 /// that opens it; a write-protected one stays read-only.
 #[cfg(unix)]
