@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Color};
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, Table, Width};
 
 use super::OutputFormat;
 use super::csv::write_record;
@@ -77,8 +77,23 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
             "id", "status", "change", "kind", "time", "from", "to", "period",
         ];
         keep_whole(&mut table, header, &whole);
+        keep_numbers_whole(&mut table, rows);
     }
     table.to_string()
+}
+
+/// Sets the columns of numbers (`trend`'s counts) never to be narrower
+/// than their widest: `1030` over two lines read as `103`.
+fn keep_numbers_whole(table: &mut Table, rows: &[Vec<ReportCell>]) {
+    for (j, column) in table.column_iter_mut().enumerate() {
+        let widths: Option<Vec<usize>> = (rows.iter())
+            .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
+            .collect();
+        if let Some(widest) = widths.and_then(|w| w.into_iter().max()) {
+            let width = Width::Fixed(u16::try_from(widest + 2).unwrap_or(u16::MAX));
+            column.set_constraint(ColumnConstraint::LowerBoundary(width));
+        }
+    }
 }
 
 /// Writes the json `items` of a row report (`changes`, `history`) as

@@ -441,6 +441,57 @@ fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
     }
 }
 
+/// `trend`'s counts were split across two lines on an 80-column terminal
+/// (ten statuses, the API's seven and three it added, of 10,450 accounts):
+/// `1030` read as `103` over `0`, `10450` as `104` over `50`. A number, as
+/// a period, is kept whole; the headers give way.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(3, 50);
+    let store = sb.path("h.sqlite3");
+    let store = store.to_str().unwrap();
+    let statuses = [
+        "ACTIVE",
+        "CHURNED",
+        "IN_TRIAL",
+        "INACTIVE",
+        "PROSPECT",
+        "TRIAL_LOST",
+        "OTHER",
+        "SUSPENDED",
+        "ON_HOLD",
+        "PENDING_DELETION",
+    ];
+    let mut lines = String::new();
+    for (i, status) in statuses.iter().enumerate() {
+        for k in 0..1000 + i * 10 {
+            lines.push_str(&format!(
+                "{{\"id\": \"a{i}-{k}\", \"status\": \"{status}\"}}\n"
+            ));
+        }
+    }
+    let file = sb.path("export.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["-q", "--history", store, "snapshot", "--import"])
+        .arg(&file)
+        .args(["--at", "2026-06-01T02:15:00Z"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let args = format!("--history '{store}' --color never trend --every month");
+    let out = on_a_terminal_after(&sb, &fake, "stty cols 80 rows 40;", &args, "", &[]);
+    let text = stdout_of(&out);
+    let row = (text.lines().find(|l| l.starts_with("│ 2026-06"))).unwrap_or_default();
+    for count in ["1000", "1030", "1090", "10450"] {
+        assert!(row.contains(&format!(" {count} ")), "{count} split: {text}");
+    }
+}
+
 /// With stdin piped (`… | talkdesk-accounts diff -`) a `client_secret_cmd` can still ask its
 /// passphrase on the terminal (`/dev/tty`), and the user may take longer than `--timeout` to type
 /// it: it was stopped at `--timeout` as if no one could answer. Only with no terminal at all is it.
