@@ -241,9 +241,11 @@ fn status_json(v: &Version) -> String {
 
 /// `text`, recorded from a field whose JSON text is `raw`, as JSON: as the
 /// API wrote it when recording lost something (a lone surrogate `\ud800`
-/// is U+FFFD in the text recorded for tables).
+/// is U+FFFD in the text recorded for tables), or when it is no string (a
+/// name `6` was printed `"6"`).
 fn as_written(text: &str, raw: Option<&str>) -> String {
     match raw {
+        Some(raw) if !raw.starts_with('"') => raw.to_string(),
         Some(raw) if raw.starts_with('"') && text.contains(char::REPLACEMENT_CHARACTER) => {
             raw.to_string()
         }

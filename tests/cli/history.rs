@@ -2775,6 +2775,38 @@ fn changes_json_leaves_out_a_field_a_side_does_not_have() {
     );
 }
 
+/// `changes -o json` gave a name that is not a string (`6`, `true`) as a
+/// string (`"6"`), beside `"after":{"name":6}` in the same row: the name
+/// is the JSON value the account has, as `id` is.
+#[test]
+fn changes_json_gives_a_name_that_is_no_string_as_recorded() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    import_each(
+        &sb,
+        &store,
+        &[
+            (
+                "2026-11-01",
+                "{\"id\":\"a\",\"name\":5,\"status\":\"ACTIVE\"}\n",
+            ),
+            (
+                "2026-11-02",
+                "{\"id\":\"a\",\"name\":6,\"status\":\"ACTIVE\"}\n",
+            ),
+            (
+                "2026-11-03",
+                "{\"id\":\"a\",\"name\":true,\"status\":\"CHURNED\"}\n",
+            ),
+        ],
+    );
+    let changes = offline_ok(&sb, &store, &["changes", "-o", "jsonl"]);
+    let names: Vec<Value> = (changes.lines())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].clone())
+        .collect();
+    assert_eq!(names, [json!(6), json!(true), json!(true)], "{changes}");
+}
+
 #[test]
 fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
     let sb = Sandbox::new();
