@@ -14,7 +14,9 @@ pub const LATEST: i64 = i64::MAX;
 /// Parses `text` relative to `now` (µs since the epoch) into µs since the
 /// epoch (`now` itself: [`LATEST`]); `Err` says what is accepted. A time
 /// before the year 0000 is refused: RFC 3339, as times are printed, has
-/// none (one was printed `-000001-12-31T23:00:00Z`).
+/// none (one was printed `-000001-12-31T23:00:00Z`). A time is read to the
+/// second, as snapshots are kept: `--since` the very time a snapshot was
+/// imported `--at` (`…T10:00:00.123Z`) left it out.
 pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     let year_0 = "0000-01-01T00:00:00Z".parse::<Timestamp>();
     let first = year_0.map_or(i64::MIN, |t| t.as_microsecond());
@@ -23,7 +25,8 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
             "`{}` is too far back, before the year 0000; use a later time",
             text.trim()
         )),
-        at => Ok(at),
+        LATEST => Ok(LATEST),
+        at => Ok(whole_seconds(at)),
     }
 }
 

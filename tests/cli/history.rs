@@ -2807,6 +2807,31 @@ fn changes_json_gives_a_name_that_is_no_string_as_recorded() {
     assert_eq!(names, [json!(6), json!(true), json!(true)], "{changes}");
 }
 
+/// A snapshot is kept to the second: one imported `--at` a time with a
+/// fraction (JavaScript's `toISOString()`, `date -Ins`) is at its second.
+/// `changes --since` that very time left it out (its second is before
+/// the fraction), though `list --at` it showed it: every WHEN is read to
+/// the second, as the snapshots are.
+#[test]
+fn a_when_with_a_fraction_is_read_to_the_second_as_snapshots_are() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let at = "2026-11-02T10:00:00.123Z";
+    import_each(
+        &sb,
+        &store,
+        &[
+            ("2026-11-01", "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n"),
+            (at, "{\"id\":\"a\",\"status\":\"CHURNED\"}\n"),
+        ],
+    );
+    let change = "{\"time\":\"2026-11-02T10:00:00Z\",\"id\":\"a\",\"name\":null,\"kind\":\"status\",\"before\":\"ACTIVE\",\"after\":\"CHURNED\"}\n";
+    for window in [["--since", at], ["--until", at]] {
+        let args = ["changes", "-o", "jsonl", window[0], window[1]];
+        assert_eq!(offline_ok(&sb, &store, &args), change, "{window:?}");
+    }
+}
+
 #[test]
 fn a_status_changed_in_case_is_a_status_change_and_a_respelling_is_no_change() {
     let sb = Sandbox::new();
