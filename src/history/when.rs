@@ -80,6 +80,11 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     if let Some(why) = no_such_day(text) {
         return Err(format!("`{text}` is no day of the calendar: {why}"));
     }
+    if text.len() > 10 && text.parse::<jiff::civil::DateTime>().is_ok() {
+        return Err(format!(
+            "`{text}` has no offset from UTC; add `Z` for UTC, or the offset of its time zone (`+02:00`)"
+        ));
+    }
     Err(format!(
         "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
     ))
@@ -301,6 +306,26 @@ mod tests {
             parse_when("2028-02-29", now),
             Ok(at("2028-02-29T00:00:00Z"))
         );
+    }
+
+    /// A date and time without an offset (`2026-11-01T09:30:00`, as `date
+    /// +%FT%T` writes it) was "not a time"; it is one, and the error says
+    /// the offset is missing and which to add.
+    #[test]
+    fn a_time_without_an_offset_is_told_to_add_one() {
+        let now = at("2026-12-01T12:00:00Z");
+        for text in [
+            "2026-11-01T09:30:00",
+            "2026-11-01 09:30",
+            "2026-11-01T09:30:00.5",
+        ] {
+            assert_eq!(
+                parse_when(text, now),
+                Err(format!(
+                    "`{text}` has no offset from UTC; add `Z` for UTC, or the offset of its time zone (`+02:00`)"
+                ))
+            );
+        }
     }
 
     #[test]
