@@ -71,14 +71,21 @@ pub fn path(ctx: &Context) -> Result<()> {
         Source::Default => "the default path".to_string(),
         other => other.to_string(),
     };
-    let note = if path.value.is_dir() {
-        format!("is a folder, not a file ({from}); pass --config with a file path")
-    } else if path.value.exists() {
-        format!("exists ({from})")
-    } else {
-        let profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
-        let init = command_with(&path, &profile, "config init");
-        format!("does not exist ({from}); create it with `{init}`")
+    use std::io::ErrorKind::{NotADirectory, NotFound};
+    let note = match std::fs::metadata(&path.value) {
+        Ok(m) if m.is_dir() => {
+            format!("is a folder, not a file ({from}); pass --config with a file path")
+        }
+        Ok(_) => format!("exists ({from})"),
+        // (Not "does not exist": it may, in a folder closed to this user.)
+        Err(e) if !matches!(e.kind(), NotFound | NotADirectory) => format!(
+            "cannot be looked at ({from}): {e}; check the permissions of the folders above it (HOME may be another user's), or pass --config"
+        ),
+        Err(_) => {
+            let profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
+            let init = command_with(&path, &profile, "config init");
+            format!("does not exist ({from}); create it with `{init}`")
+        }
     };
     ctx.log.note(&note);
     Ok(())

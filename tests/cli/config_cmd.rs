@@ -76,6 +76,32 @@ fn path_prints_the_default_path_and_whether_it_exists() {
     );
 }
 
+/// A config file in a folder this user cannot enter (HOME kept by `sudo -u`, another user's
+/// 0700 home) was said not to exist, "create it with `talkdesk-accounts config init`", while
+/// every other command failed with "Permission denied" reading it: it may well exist. The user
+/// is mapped in a user namespace of the test's own (root enters any folder).
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn path_does_not_say_a_file_it_cannot_look_at_does_not_exist() {
+    support::require_tool("unshare", "util-linux");
+    let sb = Sandbox::new();
+    support::write_private(&sb.default_config_path(), "[default]\n");
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(sb.config_home(), fs::Permissions::from_mode(0o000)).unwrap();
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["config", "path"])
+        .env_clear()
+        .envs(sb.env())
+        .output()
+        .expect("run unshare");
+    fs::set_permissions(sb.config_home(), fs::Permissions::from_mode(0o700)).unwrap();
+    let err = stderr_of(&output);
+    assert!(!err.contains("does not exist"), "{err}");
+    assert!(err.contains("Permission denied"), "{err}");
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
