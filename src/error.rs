@@ -86,6 +86,16 @@ pub fn out_of_files(error: &dyn fmt::Display) -> Option<&'static str> {
 /// The system's words for EMFILE and ENFILE (see [`out_of_files`]).
 pub const OUT_OF_FILES: &str = "Too many open files";
 
+/// What to do when `path` is relative and the current folder was deleted
+/// after the process entered it: no folder's permissions are to
+/// blame.
+pub fn current_folder_gone(path: &std::path::Path) -> Option<&'static str> {
+    let gone = std::env::current_dir().is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    (path.is_relative() && gone).then_some(
+        "the current folder no longer exists (it was deleted after the shell entered it): cd to one that does, or give a full path",
+    )
+}
+
 /// The same error with its message passed through `redact` (which removes
 /// secrets); the exit code is kept. An error whose message is unchanged,
 /// or a broken pipe, is returned as it is.

@@ -16,6 +16,7 @@ use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, listed, profile_in_use,
 };
+use crate::error::current_folder_gone;
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
 
@@ -313,7 +314,10 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         let what = match e.kind() {
             // Not a regular file (a device): the folder's permissions are fine.
             io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
-            _ => format!("cannot write in {folder}; check its permissions"),
+            _ => match current_folder_gone(path) {
+                Some(gone) => format!("cannot write in {folder}; {gone}"),
+                None => format!("cannot write in {folder}; check its permissions"),
+            },
         };
         anyhow::Error::new(e).context(what)
     })?;

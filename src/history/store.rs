@@ -17,7 +17,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::atomic_file::{
     create_private_dir, current_user, file_in_the_way, folder_of, followed, owner_of,
 };
-use crate::error::{config_error, out_of_files};
+use crate::error::{config_error, current_folder_gone, out_of_files};
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
 pub const APPLICATION_ID: i32 = 0x5444_4148;
@@ -346,8 +346,10 @@ fn create_private(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     let file = options.open(path).with_context(|| {
+        let check = current_folder_gone(path);
+        let check = check.unwrap_or("check the folder's permissions or pass --history");
         format!(
-            "cannot create the history store {}; check the folder's permissions or pass --history",
+            "cannot create the history store {}; {check}",
             path.display()
         )
     })?;

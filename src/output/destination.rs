@@ -9,7 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
-use crate::error::out_of_files;
+use crate::error::{current_folder_gone, out_of_files};
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -140,7 +140,8 @@ impl Destination {
                     "its disk is full; free some space"
                 }
                 // EMFILE: no folder's fault either.
-                _ => out_of_files(&e).unwrap_or("check that the folder exists and is writable"),
+                _ => (out_of_files(&e).or_else(|| current_folder_gone(target)))
+                    .unwrap_or("check that the folder exists and is writable"),
             };
             anyhow::Error::new(e).context(format!(
                 "{}: cannot create a file in its folder; {what}",

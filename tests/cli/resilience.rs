@@ -1501,3 +1501,36 @@ fn out_of_file_descriptors_the_output_file_names_the_limit_not_the_folder() {
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), YESTERDAY);
 }
+
+/// Started in a current folder deleted meanwhile (a cron job's release
+/// folder replaced by a deploy), a relative `--output-file`, `--history` or
+/// `--config` could not be written, and the errors said "check that the
+/// folder exists and is writable", "check the folder's permissions" and
+/// "cannot write in .; check its permissions": they say the current folder
+/// no longer exists, and to cd to one that does or give a full path.
+#[cfg(unix)]
+#[test]
+fn a_deleted_current_folder_is_named_as_such() {
+    let api = fake(simple_accounts(3), Faults::default());
+    let sb = Sandbox::new();
+    let tool = sb.spawnable_tool(&api);
+    for args in [
+        &["list", "-o", "csv", "--output-file", "out.csv"][..],
+        &["--history", "h.sqlite3", "snapshot"],
+        &["-c", "c.toml", "config", "init"],
+    ] {
+        let gone = sb.path("gone");
+        fs::create_dir(&gone).unwrap();
+        let out = support::in_a_deleted_folder(tool.get_program(), tool.get_envs(), &gone)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the current folder no longer exists"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("permissions"), "{args:?}: {stderr}");
+    }
+}

@@ -195,6 +195,19 @@ pub fn with_redirect(
     through_sh(&format!("exec {redirect}"), program, envs)
 }
 
+/// The tool (`program`, with `envs` alone) run through `sh` in the folder
+/// `dir`, which the shell deletes once in it: the tool starts in a current
+/// folder that no longer exists. Arguments follow with `.args`.
+#[cfg(unix)]
+pub fn in_a_deleted_folder(
+    program: &std::ffi::OsStr,
+    envs: std::process::CommandEnvs<'_>,
+    dir: &Path,
+) -> std::process::Command {
+    let dir = quoted(dir);
+    through_sh(&format!("cd {dir} && rmdir {dir}"), program, envs)
+}
+
 /// `program` (with `envs` alone) run by `sh` after the shell commands
 /// `setup`, by `exec`: its pid and its exit status are the command's.
 #[cfg(unix)]
