@@ -46,6 +46,27 @@ pub fn file_in_the_way(dir: &Path) -> Option<&Path> {
     dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir())
 }
 
+/// When a folder above `path` may not be entered by this user (a HOME kept
+/// from another user, as `sudo -u` keeps it), what to say instead of
+/// "check its permissions": the file's own are not to blame. `or` is the
+/// other way out (`pass --config`).
+pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
+    let mut above: Vec<&Path> = path.ancestors().skip(1).collect();
+    above.reverse();
+    // (Looking at `dir/.` needs leave to enter `dir`.)
+    let closed = above
+        .into_iter()
+        .filter(|d| !d.as_os_str().is_empty())
+        .find(|d| {
+            std::fs::metadata(d.join("."))
+                .is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
+        })?;
+    Some(format!(
+        "this user may not enter the folder {} (HOME may be another user's, as `sudo -u` keeps it); set HOME to this user's home, or {or}",
+        closed.display()
+    ))
+}
+
 /// The folder `path` is in: its parent, or `.` for a bare name.
 pub fn folder_of(path: &Path) -> &Path {
     path.parent()

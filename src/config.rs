@@ -21,7 +21,7 @@ use toml::Spanned;
 // inside a table `eu`).
 use toml_writer::ToTomlKey;
 
-use crate::atomic_file::read_at_most;
+use crate::atomic_file::{may_not_enter, read_at_most};
 pub use crate::auth::{Credentials, Secret};
 use crate::error::{config_error, redacted, usage_error};
 use crate::http::redact::Redactor;
@@ -398,8 +398,10 @@ fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProf
             )));
         }
         Err(e) => {
+            let check = may_not_enter(path, "pass --config");
+            let check = check.unwrap_or_else(|| "check its permissions".into());
             return Err(config_error(format!(
-                "cannot read config file {shown}: {e}; check its permissions"
+                "cannot read config file {shown}: {e}; {check}"
             )));
         }
     };

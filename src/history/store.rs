@@ -15,7 +15,7 @@ use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::atomic_file::{
-    create_private_dir, current_user, file_in_the_way, folder_of, followed, owner_of,
+    create_private_dir, current_user, file_in_the_way, folder_of, followed, may_not_enter, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 
@@ -154,7 +154,9 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         }
         Err(e) => {
             // EMFILE: its permissions are not to blame.
-            let check = out_of_files(&e).unwrap_or("check its permissions");
+            let check = out_of_files(&e).map(String::from);
+            let check = check.or_else(|| may_not_enter(path, "pass --history"));
+            let check = check.unwrap_or_else(|| "check its permissions".into());
             anyhow::bail!(
                 "cannot read the history store {}: {e}; {check}",
                 path.display()

@@ -195,6 +195,51 @@ fn credentials_from_the_environment_alone_work_for_a_user_with_no_home() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
 }
 
+/// Run as another user with the caller's HOME (`sudo -u svc` keeps it where `always_set_home` is
+/// off), every command failed with "cannot read config file /root/.config/…: Permission denied
+/// (os error 13); check its permissions", and `trend` with "cannot read the history store …;
+/// check its permissions": no file's permissions were to blame, but a folder above it this user
+/// may not enter. The errors name that folder, and say to set HOME or pass the path. The user is
+/// mapped in a user namespace of the test's own (root enters any folder).
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_home_this_user_may_not_enter_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("unshare", "util-linux");
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    write_private(&sandbox.default_config_path(), "[default]\n");
+    let other_config = sandbox.write_config("other.toml", "[default]\n");
+    std::fs::create_dir_all(sandbox.data_home()).unwrap();
+    let closed = [sandbox.config_home(), sandbox.data_home()];
+    for dir in &closed {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new("unshare")
+            .args(["--user", "--map-user=54321"])
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .env_clear()
+            .envs(sandbox.env())
+            .envs(support::tool_env(&fake))
+            .output()
+            .expect("run unshare")
+    };
+    let list = run(&["list"]);
+    let trend = run(&["-c", other_config.to_str().unwrap(), "trend"]);
+    for dir in &closed {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    for (output, dir) in [(&list, &closed[0]), (&trend, &closed[1])] {
+        let err = stderr_of(output);
+        assert!(!err.contains("check its permissions"), "{err}");
+        let named = format!("this user may not enter the folder {}", dir.display());
+        assert!(err.contains(&named), "{err}");
+    }
+    assert_eq!(list.status.code(), Some(3));
+}
+
 #[test]
 fn talkdesk_config_names_the_file() {
     let fake = fake(4);
