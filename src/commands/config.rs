@@ -162,7 +162,7 @@ pub fn show(ctx: &Context) -> Result<()> {
 }
 
 /// `config init`: writes the template (filled in from questions when
-/// stdin is a terminal) at the config path in use.
+/// stdin and stderr are terminals) at the config path in use.
 pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let sourced_path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
     let path = &sourced_path.value;
@@ -179,7 +179,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
         let names = names.flatten().unwrap_or_default();
         bail!(refusal(&shown, &sourced_profile.value, &profile, names));
     }
-    let (text, complete) = if io::stdin().is_terminal() {
+    // The questions go to stderr: asked only where they can be seen.
+    let (text, complete) = if io::stdin().is_terminal() && io::stderr().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
             stderr,

@@ -504,6 +504,37 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     assert_eq!(mode(&path), 0o600);
 }
 
+/// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
+/// went to /dev/null and the tool waited for answers to questions no one could see: a blank
+/// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
+/// written. It asks only where the questions can be seen; otherwise it writes the template, as
+/// for a script.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_asks_nothing_when_the_questions_cannot_be_seen() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("quiet/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!(
+        "'{}' -c '{}' config init 2>/dev/null",
+        bin.display(),
+        path.display()
+    );
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(text, fs::read_to_string("config.example.toml").unwrap());
+}
+
 /// Ctrl-C at the hidden secret prompt ended the run with the terminal's
 /// echo still off (rpassword raises SIGINT before it restores the
 /// terminal). The run still ends by SIGINT, with the terminal as it was.
