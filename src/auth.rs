@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic_file::{
-    AtomicFile, create_private_dir, current_user, file_in_the_way, owner_of, set_mode,
+    AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, owner_of,
+    set_mode,
 };
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
@@ -318,8 +319,8 @@ impl TokenCache {
                     target.display()
                 );
             }
+            let dir = self.dir.display();
             if let Some(file) = file_in_the_way(&self.dir) {
-                let dir = self.dir.display();
                 // A file above it (a cache home set to a file's path) is
                 // not the cache's to remove.
                 anyhow::bail!(match file == self.dir {
@@ -332,7 +333,10 @@ impl TokenCache {
                     ),
                 });
             }
-            let what = format!("creating the token cache folder {}", self.dir.display());
+            if let Some(why) = may_not_enter(&self.dir, "pass --no-cache") {
+                anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
+            }
+            let what = format!("creating the token cache folder {dir}");
             return Err(anyhow::Error::new(e).context(what));
         }
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {

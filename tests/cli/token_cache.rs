@@ -672,3 +672,38 @@ fn a_folder_in_the_place_of_the_cache_entry_is_named() {
     assert!(stderr.contains(&shown), "{stderr}");
     assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
 }
+
+/// Run as another user with the caller's HOME (`sudo -u svc` keeping `HOME=/root`), every run
+/// warned "could not cache the token: creating the token cache folder /root/.cache/…: Permission
+/// denied (os error 13)", naming neither the folder to blame nor what to do. It names the folder
+/// this user may not enter and says to set HOME or pass --no-cache. The user is mapped in a user
+/// namespace of the test's own (root enters any folder).
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_cache_home_this_user_may_not_enter_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("unshare", "util-linux");
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o000)).unwrap();
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "json"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&api))
+        .output()
+        .expect("run unshare");
+    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o700)).unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    let named = format!(
+        "this user may not enter the folder {}",
+        sb.cache_home().display()
+    );
+    assert!(stderr.contains(&named), "{stderr}");
+    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+}
