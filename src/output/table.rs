@@ -10,8 +10,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
-use unicode_width::UnicodeWidthStr;
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sanitize::{cell, push_cell};
 use super::{Layout, Sink};
@@ -170,11 +170,25 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
 }
 
 /// Sets the columns of `header` named in `whole` never to wrap when the
-/// table is fitted to a terminal.
+/// table is fitted to a terminal. A column holding a wide character (CJK,
+/// emoji) that gives way keeps room for one: one column cannot hold it.
 pub fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str]) {
-    for (column, name) in table.column_iter_mut().zip(header) {
+    let wide = |text: &str| text.chars().any(|c| c.width() == Some(2));
+    let holds_wide: Vec<bool> = (0..header.len())
+        .map(|i| {
+            table
+                .column_cells_with_header_iter(i)
+                .flatten()
+                .any(|c| wide(&c.content()))
+        })
+        .collect();
+    let columns = table.column_iter_mut().zip(header).zip(holds_wide);
+    for ((column, name), holds_wide) in columns {
         if whole.contains(&name.as_ref()) {
             column.set_constraint(ColumnConstraint::ContentWidth);
+        } else if holds_wide {
+            // (Padding included: two characters, and one space each side.)
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(4)));
         }
     }
 }

@@ -492,6 +492,36 @@ fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
     }
 }
 
+/// On a terminal narrower than the table, a column squeezed to one character wide could not
+/// hold a wide character (CJK, emoji: two columns each): a name such as 東京株式会社 stuck out of
+/// its column by one, and every row holding one was wider than the others, its borders out of
+/// line. No column that gives way is made narrower than two.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn wide_characters_keep_the_table_aligned_on_a_narrow_terminal() {
+    use unicode_width::UnicodeWidthStr;
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: vec![
+            json!({"id": "1", "name": "東京株式会社", "company_name": "日本語の会社名", "status": "ACTIVE"}),
+            json!({"id": "2", "name": "emoji 🎉🚀", "company_name": "한국어 회사", "status": "CHURNED"}),
+        ],
+        ..FakeConfig::default()
+    });
+    for cols in [20, 26, 30] {
+        let before = format!("stty cols {cols} rows 40;");
+        let out = on_a_terminal_after(&sb, &fake, &before, "list --color never -q", "", &[]);
+        let text = stdout_of(&out);
+        let widths: std::collections::BTreeSet<usize> = (text.lines())
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
+            .map(UnicodeWidthStr::width)
+            .collect();
+        assert_eq!(widths.len(), 1, "{cols} columns: {text}");
+    }
+}
+
 /// With stdin piped (`… | talkdesk-accounts diff -`) a `client_secret_cmd` can still ask its
 /// passphrase on the terminal (`/dev/tty`), and the user may take longer than `--timeout` to type
 /// it: it was stopped at `--timeout` as if no one could answer. Only with no terminal at all is it.
