@@ -220,6 +220,11 @@ fn fingerprint(creds: &Credentials) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What to do when the token cache folder cannot be made (a home this
+/// user may not write, `HOME=/` for a daemon).
+const CACHE_NOT_WRITABLE: &str =
+    "set XDG_CACHE_HOME to a folder this user may write, or pass --no-cache";
+
 impl TokenCache {
     pub fn new(dir: PathBuf) -> TokenCache {
         TokenCache {
@@ -333,11 +338,9 @@ impl TokenCache {
                     ),
                 });
             }
-            if let Some(why) = may_not_enter(&self.dir, "pass --no-cache") {
-                anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
-            }
-            let what = format!("creating the token cache folder {dir}");
-            return Err(anyhow::Error::new(e).context(what));
+            let why = may_not_enter(&self.dir, "pass --no-cache");
+            let why = why.unwrap_or_else(|| format!("{e}; {CACHE_NOT_WRITABLE}"));
+            anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
         }
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
             anyhow::bail!(

@@ -707,3 +707,35 @@ fn a_cache_home_this_user_may_not_enter_is_named() {
     assert!(stderr.contains(&named), "{stderr}");
     assert!(stderr.contains("or pass --no-cache"), "{stderr}");
 }
+
+/// A service account whose home it may not write (`HOME=/` for a daemon user, a read-only home)
+/// warned at every run of a nightly job "could not cache the token: creating the token cache
+/// folder /.cache/talkdesk-accounts: Permission denied (os error 13)", saying neither what to do
+/// nor how to quiet it. It says to set XDG_CACHE_HOME to a folder this user may write, or to pass
+/// --no-cache. The user is mapped in a user namespace of the test's own.
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_cache_home_this_user_may_not_write_says_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("unshare", "util-linux");
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o500)).unwrap();
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "json"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&api))
+        .output()
+        .expect("run unshare");
+    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o700)).unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(stderr.contains("set XDG_CACHE_HOME"), "{stderr}");
+    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+}
