@@ -19,11 +19,20 @@ use crate::interrupt::Pending;
 /// leave a folder its owner cannot write in); folders that already exist
 /// are left as they are.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    create_dir_within(dir, false)
+}
+
+/// [`create_private_dir`]; a parent made `on_the_way` to the folder asked
+/// for (`~/.local` for `~/.local/share/…`) belongs to the owner of the
+/// folder it is made in, where this process may give it (root with
+/// another user's HOME kept by `sudo`): root's, it locked its owner out.
+fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(parent)?;
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        create_dir_within(parent, true)?;
     }
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
@@ -31,7 +40,17 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
+    #[cfg(not(unix))]
+    let _ = on_the_way;
     match builder.create(dir) {
+        #[cfg(unix)]
+        Ok(()) if on_the_way => {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(above) = std::fs::metadata(parent.unwrap_or(Path::new("."))) {
+                let _ = std::os::unix::fs::chown(dir, Some(above.uid()), Some(above.gid()));
+            }
+            set_mode(dir, 0o700)
+        }
         Ok(()) => set_mode(dir, 0o700),
         // Made meanwhile by another run: not ours to change.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),

@@ -3756,3 +3756,35 @@ fn a_store_under_a_file_names_the_file_not_permissions() {
     assert!(!err.contains("check its permissions"), "{err}");
     assert!(fs::read(&file).unwrap().is_empty());
 }
+
+/// Run as root with another user's HOME (`sudo` keeping it), `snapshot` made the folders missing
+/// on the way to the store, `~/.local` and `~/.local/share`, root's and 0700: the user could
+/// then create nothing in their own `~/.local` (nor could any other program of theirs). A folder
+/// made on the way belongs to the owner of the folder it is made in; the tool's own stays root's.
+/// Run by `.ci/run` where it is root (`cargo test -- --ignored as_root_`).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes folders of another user"]
+fn as_root_folders_made_on_the_way_belong_to_the_home_s_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let sb = Sandbox::new();
+    let home = sb.path("user-home");
+    fs::create_dir(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(1001), Some(1002)).expect("chown: run as root");
+    let data_home = home.join(".local").join("share");
+    let fake = fake_with(vec![a()]);
+    let out = sb
+        .tool(&fake)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", &data_home)
+        .args(["-q", "snapshot"])
+        .output()
+        .unwrap();
+    ok(&out);
+    for dir in [home.join(".local"), data_home.clone()] {
+        let meta = fs::metadata(&dir).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (1001, 1002), "{}", dir.display());
+    }
+    let own = fs::metadata(data_home.join("talkdesk-accounts")).unwrap();
+    assert_eq!(own.uid(), 0);
+}
