@@ -40,7 +40,7 @@ const ENVIRONMENT: [&str; 18] = [
     "NO_COLOR: when set and not empty, --color auto never colours",
     "CLICOLOR: 0 turns --color auto off",
     "CLICOLOR_FORCE: when set and not empty, --color auto colours even off a terminal (NO_COLOR wins)",
-    "TERM: dumb turns --color auto off",
+    "TERM: dumb, or not set (outside Windows), turns --color auto off",
     "XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME: where the config file, token cache and history store live (Linux)",
 ];
 

@@ -86,7 +86,8 @@ impl Context<'_> {
     /// terminal's own size), and coloured when stdout is. `--color auto`
     /// follows the conventions clap and cargo follow (read by anstyle-query):
     /// NO_COLOR turns colour off, else CLICOLOR_FORCE turns it on, else
-    /// CLICOLOR=0 or TERM=dumb turn it off, else a terminal gets colour.
+    /// CLICOLOR=0 or TERM=dumb (or no TERM) turn it off, else a terminal
+    /// gets colour.
     pub fn report_style(&self, to_terminal: bool) -> TableStyle {
         let color = match self.color {
             ColorWhen::Always => true,
@@ -95,7 +96,8 @@ impl Context<'_> {
                 !anstyle_query::no_color()
                     && (anstyle_query::clicolor_force()
                         || (anstyle_query::clicolor() != Some(false)
-                            && (self.env)("TERM").is_none_or(|t| t != "dumb")
+                            // (No TERM: no known colours, but on Windows.)
+                            && (self.env)("TERM").map_or(cfg!(windows), |t| t != "dumb")
                             && std::io::stdout().is_terminal()))
             }
         };

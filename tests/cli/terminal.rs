@@ -227,6 +227,22 @@ fn auto_colour_on_a_terminal_honours_no_color_and_dumb_terminals() {
     assert!(!String::from_utf8_lossy(&never.stdout).contains(ESC));
 }
 
+/// On a terminal with no TERM at all (`env -i` in a shell, a bare `ssh host cmd -t`), clap left
+/// `--help` and usage errors plain, as anstyle-query does (no TERM: no known colours), but the
+/// table came out coloured: one run, two answers. With no TERM, `--color auto` is plain.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn auto_colour_with_no_term_is_plain_as_help_is() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    for args in ["list", "summary", "--help"] {
+        let out = on_a_terminal_after(&sb, &fake, "env -u TERM", args, "", &[]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(ESC), "{args}: {text:?}");
+    }
+}
+
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn progress_shows_on_a_terminal_for_a_multi_page_walk_and_is_cleared() {
