@@ -1306,6 +1306,9 @@ fn untrusted_hint(
 ) -> Cow<'static, str> {
     use rustls::{CertificateError as C, Error as R};
     let Some((path, name)) = ca_bundle else {
+        if let Some(hint) = ssl_cert_file_naming_nothing() {
+            return hint.into();
+        }
         return "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)".into();
     };
     let path = path.display();
@@ -1314,6 +1317,21 @@ fn untrusted_hint(
     } else {
         format!("{name} {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
     }
+}
+
+/// `SSL_CERT_FILE` set empty or to a file that does not exist: the
+/// system's certificates are then not used at all (rustls-native-certs
+/// reads the variable alone), and no certificate is trusted.
+fn ssl_cert_file_naming_nothing() -> Option<String> {
+    let value = std::env::var_os("SSL_CERT_FILE")?;
+    let why = match Path::new(&value) {
+        path if path.as_os_str().is_empty() => "is set but empty".to_string(),
+        path if !path.exists() => format!("is set to {}, which does not exist", path.display()),
+        _ => return None,
+    };
+    Some(format!(
+        "SSL_CERT_FILE {why}: while it is set, the system's certificates are not used; point it at a certificate bundle, or unset it"
+    ))
 }
 
 /// Headers whose values are never logged (a `HeaderName` is lowercase).

@@ -233,6 +233,39 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
     );
 }
 
+/// With `SSL_CERT_FILE` naming a file that is gone (a moved bundle, a deleted Python venv's
+/// certifi) or set empty, the system's certificates are not used at all (rustls-native-certs reads
+/// only the variable then): every https request failed with "UnknownIssuer; … set ca_bundle",
+/// which does not name the cause. The hint names the variable and says it names no file.
+#[test]
+fn ssl_cert_file_naming_nothing_is_named_when_a_certificate_is_untrusted() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let gone = sb.path("moved-away.pem");
+    for (value, says) in [
+        (
+            gone.to_str().unwrap(),
+            format!(
+                "SSL_CERT_FILE is set to {}, which does not exist",
+                gone.display()
+            ),
+        ),
+        ("", "SSL_CERT_FILE is set but empty".to_string()),
+    ] {
+        let output = sb
+            .tool(&fake)
+            .env("SSL_CERT_FILE", value)
+            .args(["list", "-o", "json", "--concurrency", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains(&says), "{stderr}");
+        assert!(stderr.contains("unset it"), "{stderr}");
+    }
+}
+
 /// (The bundle is set by `TALKDESK_CA_BUNDLE`, and named so.)
 #[test]
 fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
