@@ -460,12 +460,19 @@ fn permission_warning(path: &Path) -> Option<String> {
     // pipe is nothing to chmod.
     let meta = fs::metadata(path).ok().filter(|m| m.is_file())?;
     let mode = meta.permissions().mode();
+    let (shown, user) = (path.display(), crate::atomic_file::current_user());
+    // Another user's (root may chmod any): this user may not chmod it,
+    // and reads it only as one of the others.
+    let fix = match crate::atomic_file::owner_of(&meta) {
+        owner if owner != user && user != 0 => format!(
+            "it belongs to another user (uid {owner}): ask its owner to make it private, or use a config file of your own"
+        ),
+        _ => format!("run: chmod 600 {}", shell_quoted(&shown.to_string())),
+    };
     (mode & 0o077 != 0).then(|| {
         format!(
-            "config file {} is accessible by others (mode {:o}); run: chmod 600 {}",
-            path.display(),
-            mode & 0o777,
-            shell_quoted(&path.display().to_string())
+            "config file {shown} is accessible by others (mode {:o}); {fix}",
+            mode & 0o777
         )
     })
 }

@@ -608,6 +608,42 @@ fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
     assert_eq!(stderr_of(&output), "", "-q silences warnings");
 }
 
+/// A config file of another user that others can read (a team's shared 0644 file, root's)
+/// warned "run: chmod 600 FILE": this user may not chmod it, and were its owner to, this user
+/// could read it no more. The warning says whose it is and to ask its owner, or to use a file of
+/// one's own. The user is mapped in a user namespace of the test's own (the file's owner is not
+/// mapped there, so it is another user's).
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot_run() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("unshare", "util-linux");
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    if std::os::unix::fs::chown(&path, Some(1001), Some(1001)).is_err() {
+        eprintln!("skipped: making a file of another user needs root");
+        return;
+    }
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .env_clear()
+        .envs(sandbox.env())
+        .output()
+        .expect("run unshare");
+    assert_lists(&output, 2);
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(!stderr.contains("run: chmod"), "{stderr}");
+    assert!(stderr.contains("belongs to another user"), "{stderr}");
+    assert!(stderr.contains("ask its owner"), "{stderr}");
+}
+
 /// `--output-file` (or `trend --plot`) naming the config file in use
 /// replaced it with the list, credentials and all, exit 0 (found by a
 /// black-box audit of the command line): refused, as the history store
