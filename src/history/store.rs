@@ -780,6 +780,9 @@ fn writable(path: &Path) -> bool {
 
 /// The error of a reading command before the first snapshot.
 pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
+    if let Some(gone) = current_folder_gone(path) {
+        return anyhow::anyhow!("cannot read the history store {}; {gone}", path.display());
+    }
     anyhow::anyhow!(
         "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
         path.display()

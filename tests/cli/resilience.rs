@@ -1506,8 +1506,9 @@ fn out_of_file_descriptors_the_output_file_names_the_limit_not_the_folder() {
 /// folder replaced by a deploy), a relative `--output-file`, `--history` or
 /// `--config` could not be written, and the errors said "check that the
 /// folder exists and is writable", "check the folder's permissions" and
-/// "cannot write in .; check its permissions": they say the current folder
-/// no longer exists, and to cd to one that does or give a full path.
+/// "cannot write in .; check its permissions" (and `trend` "no snapshot
+/// yet …; run `talkdesk-accounts snapshot` first"): they say the current
+/// folder no longer exists, and to cd to one that does or give a full path.
 #[cfg(unix)]
 #[test]
 fn a_deleted_current_folder_is_named_as_such() {
@@ -1517,6 +1518,7 @@ fn a_deleted_current_folder_is_named_as_such() {
     for args in [
         &["list", "-o", "csv", "--output-file", "out.csv"][..],
         &["--history", "h.sqlite3", "snapshot"],
+        &["--history", "h.sqlite3", "trend"],
         &["-c", "c.toml", "config", "init"],
     ] {
         let gone = sb.path("gone");
