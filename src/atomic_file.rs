@@ -47,7 +47,8 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
         Ok(()) if on_the_way => {
             use std::os::unix::fs::MetadataExt;
             if let Ok(above) = std::fs::metadata(parent.unwrap_or(Path::new("."))) {
-                let _ = std::os::unix::fs::chown(dir, Some(above.uid()), Some(above.gid()));
+                // (Not through a link put there meanwhile: lchown.)
+                let _ = std::os::unix::fs::lchown(dir, Some(above.uid()), Some(above.gid()));
             }
             set_mode(dir, 0o700)
         }
