@@ -51,15 +51,21 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             show_time(at)
         )));
     }
+    // A bad export is refused before the store is opened (and made).
+    let import = match (&args.import, at) {
+        (Some(file), Some(at)) => Some((file, at, read_import(file)?)),
+        _ => None,
+    };
     // Opened first: a foreign, newer or read-only store fails before any
     // request is made.
     let mut store = ctx.history_store(&settings, Access::Write)?;
-    let (taken, accounts, source) = match (&args.import, at) {
-        (Some(file), Some(at)) => {
-            let source = format!("import {}", file.display());
-            (Taken::At(at), read_import(file)?, source)
-        }
-        _ => {
+    let (taken, accounts, source) = match import {
+        Some((file, at, accounts)) => (
+            Taken::At(at),
+            accounts,
+            format!("import {}", file.display()),
+        ),
+        None => {
             let accounts = walk(ctx, &settings, args)?;
             (Taken::Now(when::now()), accounts, "api".to_string())
         }

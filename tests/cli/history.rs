@@ -1218,6 +1218,8 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
         err.contains("stdin, line 2: id `acc-a` appears twice"),
         "{err}"
     );
+    // Nor is the store made: a bad export left an empty new one behind.
+    assert!(!store.exists(), "a refused import made the store");
     let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
     assert!(err.contains("no snapshot yet"), "{err}");
     let err = fails_with(
