@@ -214,6 +214,8 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
             let (e, hint) = match is_markup(body) {
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
                 false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
+                // A page of accounts, from the right place, with one bad.
+                false if e.starts_with("duplicate field") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
             api_error(format!(

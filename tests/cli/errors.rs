@@ -658,6 +658,17 @@ fn a_body_that_is_not_a_page_exits_5() {
     assert_contains(&line, &["_embedded.accounts"]);
 }
 
+/// An account naming `status` (or `id`) twice is refused, as which value
+/// holds is unknown; the first page's error said "check base_url", though
+/// the answer was plainly a page of accounts from the right place.
+#[test]
+fn an_account_with_a_field_twice_is_the_api_s_fault_not_base_url_s() {
+    let page = r#"{"total":1,"_embedded":{"accounts":[{"id":"a","status":"ACTIVE","status":"CHURNED"}]},"_links":{}}"#;
+    let line = final_at_once_on(FaultKind::StatusWithBody(200, page.to_string()));
+    assert_contains(&line, &["duplicate field", "status", "twice"]);
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 /// Bodies of the wrong shape are named in the API's terms, never by the
 /// tool's own type names (`struct RawPage`, `struct Link`).
 #[test]
