@@ -83,16 +83,12 @@ fn path_prints_the_default_path_and_whether_it_exists() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn path_does_not_say_a_file_it_cannot_look_at_does_not_exist() {
-    support::require_tool("unshare", "util-linux");
     let sb = Sandbox::new();
     support::write_private(&sb.default_config_path(), "[default]\n");
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(sb.config_home(), fs::Permissions::from_mode(0o000)).unwrap();
-    let output = std::process::Command::new("unshare")
-        .args(["--user", "--map-user=54321"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = support::as_another_user()
         .args(["config", "path"])
-        .env_clear()
         .envs(sb.env())
         .output()
         .expect("run unshare");

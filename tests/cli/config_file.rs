@@ -147,15 +147,11 @@ fn the_default_profile_may_be_missing_when_the_environment_has_the_credentials()
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn credentials_from_the_environment_alone_work_for_a_user_with_no_home() {
-    support::require_tool("unshare", "util-linux");
     let fake = fake(3);
     let sandbox = Sandbox::new();
     let run = |args: &[&str]| {
-        std::process::Command::new("unshare")
-            .args(["--user", "--map-user=54321"])
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        support::as_another_user()
             .args(args)
-            .env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("TALKDESK_HISTORY", sandbox.path("h.sqlite3"))
             .envs(support::tool_env(&fake))
@@ -164,11 +160,8 @@ fn credentials_from_the_environment_alone_work_for_a_user_with_no_home() {
     };
     assert_lists(&run(&["list", "-o", "json"]), 3);
     // Without the credentials, the error says what to set, and that there is no config file.
-    let out = std::process::Command::new("unshare")
-        .args(["--user", "--map-user=54321"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = support::as_another_user()
         .arg("list")
-        .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("run unshare");
@@ -205,7 +198,6 @@ fn credentials_from_the_environment_alone_work_for_a_user_with_no_home() {
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_home_this_user_may_not_enter_is_named() {
     use std::os::unix::fs::PermissionsExt;
-    support::require_tool("unshare", "util-linux");
     let fake = fake(3);
     let sandbox = Sandbox::new();
     write_private(&sandbox.default_config_path(), "[default]\n");
@@ -216,11 +208,8 @@ fn a_home_this_user_may_not_enter_is_named() {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
     let run = |args: &[&str]| {
-        std::process::Command::new("unshare")
-            .args(["--user", "--map-user=54321"])
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        support::as_another_user()
             .args(args)
-            .env_clear()
             .envs(sandbox.env())
             .envs(support::tool_env(&fake))
             .output()
@@ -615,24 +604,17 @@ fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
 /// mapped there, so it is another user's).
 #[cfg(unix)]
 #[test]
-#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
-fn a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot_run() {
+#[ignore = "needs root (it makes a file of another user) and Linux's unshare(1)"]
+fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot_run() {
     use std::os::unix::fs::PermissionsExt;
-    support::require_tool("unshare", "util-linux");
     let fake = fake(2);
     let sandbox = Sandbox::new();
     let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    if std::os::unix::fs::chown(&path, Some(1001), Some(1001)).is_err() {
-        eprintln!("skipped: making a file of another user needs root");
-        return;
-    }
-    let output = std::process::Command::new("unshare")
-        .args(["--user", "--map-user=54321"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    std::os::unix::fs::chown(&path, Some(1001), Some(1001)).expect("chown: run as root");
+    let output = support::as_another_user()
         .args(config_arg(&path))
         .args(["list", "-o", "json"])
-        .env_clear()
         .envs(sandbox.env())
         .output()
         .expect("run unshare");

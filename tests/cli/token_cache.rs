@@ -683,16 +683,12 @@ fn a_folder_in_the_place_of_the_cache_entry_is_named() {
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_cache_home_this_user_may_not_enter_is_named() {
     use std::os::unix::fs::PermissionsExt;
-    support::require_tool("unshare", "util-linux");
     let api = fake(10, Faults::default());
     let sb = Sandbox::new();
     fs::create_dir_all(sb.cache_home()).unwrap();
     fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o000)).unwrap();
-    let output = std::process::Command::new("unshare")
-        .args(["--user", "--map-user=54321"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = support::as_another_user()
         .args(["list", "-o", "json"])
-        .env_clear()
         .envs(sb.env())
         .envs(support::tool_env(&api))
         .output()
@@ -718,16 +714,12 @@ fn a_cache_home_this_user_may_not_enter_is_named() {
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_cache_home_this_user_may_not_write_says_what_to_do() {
     use std::os::unix::fs::PermissionsExt;
-    support::require_tool("unshare", "util-linux");
     let api = fake(10, Faults::default());
     let sb = Sandbox::new();
     fs::create_dir_all(sb.cache_home()).unwrap();
     fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o500)).unwrap();
-    let output = std::process::Command::new("unshare")
-        .args(["--user", "--map-user=54321"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = support::as_another_user()
         .args(["list", "-o", "json"])
-        .env_clear()
         .envs(sb.env())
         .envs(support::tool_env(&api))
         .output()

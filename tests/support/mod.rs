@@ -408,6 +408,19 @@ pub fn require_tool(program: &str, package: &str) {
     );
 }
 
+/// The binary (with no environment: add it with `.envs`) run as another user, 54321, mapped in
+/// a user namespace of the test's own: root enters any folder and owns any file, that user
+/// does neither. Needs Linux's unshare(1).
+pub fn as_another_user() -> std::process::Command {
+    require_tool("unshare", "util-linux");
+    let mut command = std::process::Command::new("unshare");
+    command
+        .args(["--user", "--map-user=54321"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .env_clear();
+    command
+}
+
 /// [`require_tool`] for util-linux `script(1)`, which gives the binary a
 /// pseudo-terminal (Debian's package is bsdutils). Tests using it are
 /// ignored off Linux, where `script` takes other options.
