@@ -12,7 +12,7 @@ use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
 use super::sanitize::{cell, guard_formula};
-use super::table::{keep_whole, new_table};
+use super::table::{break_long_words, keep_whole, new_table};
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
     table.set_header(header.iter().map(|h| cell(h)));
     for row in rows {
         table.add_row(row.iter().map(|c| {
-            let mut cell = Cell::new(cell(&c.text));
+            let mut cell = Cell::new(break_long_words(&cell(&c.text), style.width));
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
             }

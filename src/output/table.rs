@@ -7,6 +7,7 @@
 //! written from them line by line, exactly as comfy-table draws it (a unit
 //! test compares the two); on a terminal comfy-table lays it out to fit.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -78,6 +79,7 @@ impl TableSink {
         for row in self.rows() {
             table.add_row(row.iter().enumerate().map(|(i, value)| {
                 let color = (Some(i) == status_index).then(|| Self::status_color(value));
+                let value = break_long_words(value, self.layout.width);
                 match color.flatten() {
                     Some(color) => Cell::new(value).fg(color),
                     None => Cell::new(value),
@@ -169,22 +171,63 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
     table
 }
 
+/// A cell's text with each word (a run without a space) wider than the
+/// terminal broken into lines of at most its `width`: comfy-table wraps a
+/// long word a line at a time, copying and measuring the rest each time,
+/// which took a minute for a word of 80,000 characters. Off a terminal
+/// (`None`) nothing wraps, and the text is kept as it is.
+pub fn break_long_words(text: &str, width: Option<u16>) -> Cow<'_, str> {
+    let Some(width) = width.map(|w| usize::from(w.max(1))) else {
+        return text.into();
+    };
+    if text.split([' ', '\n']).all(|word| word.width() <= width) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / width);
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        match c {
+            ' ' | '\n' => used = 0,
+            // A mark of width 0 stays with the character it belongs to.
+            _ if w > 0 && used > 0 && used + w > width => {
+                out.push('\n');
+                used = w;
+            }
+            _ => used += w,
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
 /// Sets the columns of `header` named in `whole` never to wrap when the
-/// table is fitted to a terminal. A column holding a wide character (CJK,
-/// emoji) that gives way keeps room for one: one column cannot hold it.
+/// table is fitted to a terminal, unless a cell is as wide as the terminal
+/// (then [`break_long_words`] broke it already): such a column kept whole
+/// left the others a character each, a row of a long name as many lines.
+/// A column holding a wide character (CJK, emoji) that gives way keeps
+/// room for one: one column cannot hold it.
 pub fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str]) {
+    let width = table.width().map_or(usize::MAX, usize::from);
     let wide = |text: &str| text.chars().any(|c| c.width() == Some(2));
-    let holds_wide: Vec<bool> = (0..header.len())
+    // Each column: whether all its cells fit, and whether one is wide.
+    let kinds: Vec<(bool, bool)> = (0..header.len())
         .map(|i| {
-            table
-                .column_cells_with_header_iter(i)
-                .flatten()
-                .any(|c| wide(&c.content()))
+            (table.column_cells_with_header_iter(i).flatten()).fold(
+                (true, false),
+                |(fits, holds_wide), c| {
+                    let text = c.content();
+                    (
+                        fits && widest_line(&text) < width,
+                        holds_wide || wide(&text),
+                    )
+                },
+            )
         })
         .collect();
-    let columns = table.column_iter_mut().zip(header).zip(holds_wide);
-    for ((column, name), holds_wide) in columns {
-        if whole.contains(&name.as_ref()) {
+    let columns = table.column_iter_mut().zip(header).zip(kinds);
+    for ((column, name), (fits, holds_wide)) in columns {
+        if fits && whole.contains(&name.as_ref()) {
             column.set_constraint(ColumnConstraint::ContentWidth);
         } else if holds_wide {
             // (Padding included: two characters, and one space each side.)
@@ -380,5 +423,20 @@ mod tests {
             let streamed = String::from_utf8(streamed).unwrap();
             assert_eq!(streamed, sink.render(), "{columns:?}");
         }
+    }
+
+    #[test]
+    fn only_words_wider_than_the_terminal_are_broken_at_its_width() {
+        assert_eq!(break_long_words("abcdefgh", None), "abcdefgh");
+        assert_eq!(break_long_words("ab cd ef", Some(3)), "ab cd ef");
+        assert_eq!(break_long_words("abcdefgh ab", Some(3)), "abc\ndef\ngh ab");
+        // Display width, not characters; a mark of width 0 stays with its letter.
+        assert_eq!(break_long_words("東京東京", Some(5)), "東京\n東京");
+        assert_eq!(break_long_words("abce\u{301}f", Some(4)), "abce\u{301}\nf");
+        assert_eq!(
+            break_long_words("東", Some(1)),
+            "東",
+            "no empty line before"
+        );
     }
 }
