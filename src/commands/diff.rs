@@ -163,8 +163,11 @@ fn record(value: &RawValue, place: Place) -> Result<(Place, Account), String> {
     }
 }
 
-/// Keeps the OLD records that `--status` selects. A record without a
-/// `status` field cannot be selected: that is an error, not a guess.
+/// Keeps the OLD records that `--status` selects. An export without any
+/// `status` field (its `--columns` left it out) cannot be selected from:
+/// that is an error, not a guess. A record without one, beside others with
+/// one, is an account the API sent without a status: in no status's
+/// subset, as in the live list.
 pub fn select(
     records: Vec<(Place, Account)>,
     only: &[Status],
@@ -173,7 +176,8 @@ pub fn select(
     if only.is_empty() {
         return Ok(records);
     }
-    if let Some((place, _)) = records.iter().find(|(_, a)| a.get("status").is_none()) {
+    let no_status = records.iter().all(|(_, a)| a.get("status").is_none());
+    if let Some((place, _)) = records.first().filter(|_| no_status) {
         return Err(usage_error(format!(
             "{}, {place}: no `status` field, so --status cannot select from this export; export with status among the --columns, or drop --status",
             path.display()

@@ -241,6 +241,37 @@ fn status_needs_a_status_field_in_old() {
     assert!(stderr.contains("record 1: no `status` field"), "{stderr}");
 }
 
+/// An account the API sent without a `status` is exported without one (by `list -o json`, and
+/// by `--columns id,status` too): `diff --status` of such an export was exit 2, "export with
+/// status among the --columns", which it was. That account is in no status's subset, as in the
+/// live list; only an export without any status (its `--columns` left it out) is refused.
+#[test]
+fn status_selects_from_an_export_with_an_account_the_api_sent_without_a_status() {
+    let sb = Sandbox::new();
+    let mut accounts = simple_accounts(3);
+    accounts[1].as_object_mut().unwrap().remove("status");
+    let fake = fake(accounts.clone());
+    for columns in [None, Some("id,status")] {
+        let old = sb.path("old.jsonl");
+        let mut list = sb.tool(&fake);
+        list.args(["list", "-o", "jsonl", "--output-file"])
+            .arg(&old);
+        if let Some(columns) = columns {
+            list.args(["--columns", columns]);
+        }
+        assert!(list.output().unwrap().status.success());
+        let output = diff(
+            &sb,
+            &fake,
+            &[old.to_str().unwrap(), "-s", "active", "-o", "json"],
+        );
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(0), "{columns:?}: {stderr}");
+        let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(parsed, json!({"added": [], "removed": [], "changed": []}));
+    }
+}
+
 /// Runs diff on a file with `text` and expects exit 2 with `expected` in
 /// the message, no panic, and no request to the API.
 fn rejects(name: &str, text: Option<&str>, expected: &str) {
