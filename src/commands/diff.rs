@@ -44,11 +44,7 @@ pub fn read_text(path: &Path) -> Result<String> {
         }
         _ => std::fs::read(path),
     }
-    .map_err(|e| match out_of_files(&e) {
-        // EMFILE: a sound file, not a usage error (exit 2).
-        Some(raise) => anyhow::anyhow!("cannot read {name}: {e}; {raise}"),
-        None => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
-    })?;
+    .map_err(|e| cannot_read(&name.to_string(), &e))?;
     String::from_utf8(bytes).map_err(|e| match is_utf16(e.as_bytes()) {
         // Windows PowerShell's `>` re-encodes an export so.
         true => usage_error(format!(
@@ -56,6 +52,15 @@ pub fn read_text(path: &Path) -> Result<String> {
         )),
         false => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
     })
+}
+
+/// Why an export could not be read: a usage error (exit 2), unless the
+/// process may open no more files (EMFILE, ENFILE): the file is sound.
+fn cannot_read(name: &str, e: &std::io::Error) -> anyhow::Error {
+    match out_of_files(e) {
+        Some(raise) => anyhow::anyhow!("cannot read {name}: {e}; {raise}"),
+        None => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
+    }
 }
 
 /// True for `-`, which means stdin.
@@ -400,6 +405,22 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Out of file descriptors (`ulimit -n`), an export could not be
+    /// opened: exit 2 and "pass a file written by …" blamed a sound file.
+    #[test]
+    fn an_export_that_cannot_be_opened_for_want_of_descriptors_is_no_bad_file() {
+        use crate::error::{Exit, exit_code_for};
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let err = cannot_read("next.jsonl", &emfile);
+        assert_eq!(exit_code_for(&err), Exit::Failure, "{err}");
+        assert!(err.to_string().contains("the open-file limit (ulimit -n)"));
+        assert!(!err.to_string().contains("pass a file written by"));
+        let missing = std::io::Error::from_raw_os_error(2);
+        let err = cannot_read("next.jsonl", &missing);
+        assert_eq!(exit_code_for(&err), Exit::Usage, "{err}");
+        assert!(err.to_string().contains("pass a file written by"));
+    }
     use super::*;
     use serde_json::json;
 

@@ -3674,35 +3674,6 @@ fn a_store_that_cannot_be_written_for_want_of_descriptors_is_not_called_read_onl
         .unwrap());
 }
 
-/// Out of file descriptors (`ulimit -n 6`: the streams and the store's
-/// three files), `snapshot --import` could not open the export and said
-/// "cannot read …: Too many open files (os error 24); pass a file written
-/// by `talkdesk-accounts list -o json` or `-o jsonl`", exit 2, as for a
-/// bad file: the file was sound. Exit 1, naming the open-file limit.
-#[cfg(unix)]
-#[test]
-fn an_import_that_cannot_be_opened_for_want_of_descriptors_is_no_bad_file() {
-    let sb = Sandbox::new();
-    let store = sb.path("h.sqlite3");
-    let account = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n";
-    import_each(&sb, &store, &[("2026-11-01", account)]);
-    let file = sb.path("next.jsonl");
-    fs::write(&file, account).unwrap();
-    let import = [
-        "snapshot",
-        "--import",
-        file.to_str().unwrap(),
-        "--at",
-        "2026-11-02",
-    ];
-    let out = limited(&sb, &store, "ulimit -n 6", &import);
-    let err = fails_with(&out, 1);
-    assert!(err.contains("Too many open files"), "{err}");
-    assert!(!err.contains("pass a file written by"), "{err}");
-    assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
-    offline_ok(&sb, &store, &import);
-}
-
 /// Out of file descriptors (`ulimit -n 4`: the streams and the
 /// `--output-file` being written), `list --at` could not open the store
 /// and said "cannot read the history store …: Too many open files (os
