@@ -682,20 +682,7 @@ fn a_folder_in_the_place_of_the_cache_entry_is_named() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_cache_home_this_user_may_not_enter_is_named() {
-    use std::os::unix::fs::PermissionsExt;
-    let api = fake(10, Faults::default());
-    let sb = Sandbox::new();
-    fs::create_dir_all(sb.cache_home()).unwrap();
-    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o000)).unwrap();
-    let output = support::as_another_user()
-        .args(["list", "-o", "json"])
-        .envs(sb.env())
-        .envs(support::tool_env(&api))
-        .output()
-        .expect("run unshare");
-    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o700)).unwrap();
-    let stderr = stderr_of(&output);
-    assert!(output.status.success(), "{stderr}");
+    let (sb, stderr) = warned_as_another_user_with_cache_home_mode(0o000);
     let named = format!(
         "this user may not enter the folder {}",
         sb.cache_home().display()
@@ -713,11 +700,21 @@ fn a_cache_home_this_user_may_not_enter_is_named() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_cache_home_this_user_may_not_write_says_what_to_do() {
+    let (_sandbox, stderr) = warned_as_another_user_with_cache_home_mode(0o500);
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(stderr.contains("set XDG_CACHE_HOME"), "{stderr}");
+    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+}
+
+/// A `list` run as another user (see `support::as_another_user`) whose cache home has `mode`:
+/// the sandbox, and the run's stderr; the run succeeds, token cached or not.
+#[cfg(unix)]
+fn warned_as_another_user_with_cache_home_mode(mode: u32) -> (Sandbox, String) {
     use std::os::unix::fs::PermissionsExt;
     let api = fake(10, Faults::default());
     let sb = Sandbox::new();
     fs::create_dir_all(sb.cache_home()).unwrap();
-    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o500)).unwrap();
+    fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(mode)).unwrap();
     let output = support::as_another_user()
         .args(["list", "-o", "json"])
         .envs(sb.env())
@@ -727,7 +724,5 @@ fn a_cache_home_this_user_may_not_write_says_what_to_do() {
     fs::set_permissions(sb.cache_home(), fs::Permissions::from_mode(0o700)).unwrap();
     let stderr = stderr_of(&output);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("Permission denied"), "{stderr}");
-    assert!(stderr.contains("set XDG_CACHE_HOME"), "{stderr}");
-    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+    (sb, stderr)
 }
