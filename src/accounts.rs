@@ -6,6 +6,7 @@
 use std::hash::{BuildHasher, RandomState};
 
 use crate::account::{Account, Status};
+use crate::text::counted;
 
 /// One page of accounts, as the walk hands it to the stream.
 #[derive(Debug)]
@@ -170,15 +171,16 @@ impl Collector {
             ));
         };
         let seen = self.seen.len as u64;
+        let collected = counted(seen, "distinct account", "distinct accounts");
         match self.moved {
             Some((page, moved)) if seen != total => Some(format!(
-                "collected {seen} distinct accounts but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk"
+                "collected {collected} but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk"
             )),
             Some((page, moved)) => Some(format!(
                 "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up"
             )),
             None if seen != total => Some(format!(
-                "collected {seen} distinct accounts but the API reported a total of {total}; accounts may have changed during the walk"
+                "collected {collected} but the API reported a total of {total}; accounts may have changed during the walk"
             )),
             None => None,
         }
@@ -329,7 +331,8 @@ mod tests {
         c.take(page(2, &[("a", "ACTIVE")], Some(2)));
         let warning = c.total_mismatch().unwrap();
         assert!(
-            warning.contains("collected 1 distinct accounts but the API reported a total of 2")
+            warning.contains("collected 1 distinct account but the API reported a total of 2"),
+            "{warning}"
         );
         assert_eq!(c.total_pages(), Some(2));
     }
