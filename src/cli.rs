@@ -204,7 +204,7 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct StreamArgs {
     /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(short, long, value_enum, value_delimiter = ',')]
+    #[arg(short, long, value_parser = Trimmed, value_delimiter = ',')]
     #[arg(ignore_case = true, value_name = "STATUS")]
     pub status: Vec<Status>,
 
@@ -541,6 +541,33 @@ impl ValueEnum for Status {
     }
 }
 
+/// A status of `--status`, read as clap reads the enum, without the spaces
+/// around it (`-s 'active, churned'`).
+#[derive(Clone)]
+struct Trimmed;
+
+impl clap::builder::TypedValueParser for Trimmed {
+    type Value = Status;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Status, clap::Error> {
+        let value = value.to_str().map_or(value, |v| v.trim().as_ref());
+        clap::builder::EnumValueParser::<Status>::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Status::DOCUMENTED
+                .iter()
+                .filter_map(Status::to_possible_value),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,6 +632,17 @@ mod tests {
             args.stream.status,
             vec![Status::Active, Status::InTrial, Status::Churned]
         );
+    }
+
+    /// Spaces around the commas are no part of a status: `-s 'active,
+    /// churned'` said "invalid value ' churned'".
+    #[test]
+    fn statuses_are_read_without_the_spaces_around_them() {
+        let cli = Cli::try_parse_from(["talkdesk-accounts", "list", "-s", " active, churned "]);
+        let Command::List(args) = cli.unwrap().command else {
+            panic!("not list")
+        };
+        assert_eq!(args.stream.status, vec![Status::Active, Status::Churned]);
     }
 
     #[test]
