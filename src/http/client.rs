@@ -906,10 +906,7 @@ fn server_now(date: Option<SystemTime>, local: SystemTime) -> SystemTime {
 
 /// How many seconds `time` is after `since` (negative when before).
 fn secs_after(time: SystemTime, since: SystemTime) -> f64 {
-    match time.duration_since(since) {
-        Ok(after) => after.as_secs_f64(),
-        Err(before) => -before.duration().as_secs_f64(),
-    }
+    jiff::SignedDuration::system_until(since, time).map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// The shortest value taken for a token a token answer names: real ones
