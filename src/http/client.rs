@@ -779,20 +779,27 @@ impl Client {
     ) -> Result<std::result::Result<Vec<u8>, Attempt>> {
         let status = response.status().as_u16();
         let announced = response.body().content_length();
-        Ok(Ok(match read_body(response.body_mut()) {
+        // At most MAX_BODY_BYTES. Room is made at once for the length the
+        // server announces (up to 1 MiB, what a believable page takes),
+        // rather than growing the buffer as the body arrives.
+        let mut body = Vec::with_capacity(announced.unwrap_or(0).min(1 << 20) as usize);
+        let config = response.body_mut().with_config();
+        let mut reader = config.limit(MAX_BODY_BYTES).reader();
+        let read = std::io::Read::read_to_end(&mut reader, &mut body).map_err(ureq::Error::from);
+        Ok(Ok(match read {
             // An error's compressed body is said to be so, not shown as
             // the garbage its bytes read as.
             Ok(_) if compressed.is_some() => {
                 let coding = compressed.unwrap_or_default();
                 format!("(a compressed body, {coding}, not shown)").into_bytes()
             }
-            Ok(body) => body,
+            Ok(_) => body,
             // An error is told by its status whatever its body (a 401 is
             // still a 401); a page or a token that large is no answer.
-            Err((ureq::Error::BodyExceedsLimit(limit), _)) if status != 200 => {
+            Err(ureq::Error::BodyExceedsLimit(limit)) if status != 200 => {
                 format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
             }
-            Err((ureq::Error::BodyExceedsLimit(limit), _)) => {
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
                 let what = match request.issues_token {
                     true => "any token answer",
                     false => "any page of accounts",
@@ -806,7 +813,8 @@ impl Client {
             // Dropped after the head arrived is no reused connection the
             // server closed: a counted retry. Said as a body that stopped,
             // not as a network that failed to answer.
-            Err((e, got)) => {
+            Err(e) => {
+                let got = body.len();
                 let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
                 let stopped = |m| {
                     format!("the HTTP {status} answer's body stopped after {got}{of} bytes: {m}")
@@ -985,21 +993,6 @@ fn sleep_unless(delay: Duration, stop: impl Fn() -> bool) {
 /// `mutex`'s value, even when a thread panicked holding it.
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Reads the whole body, refusing more than [`MAX_BODY_BYTES`].
-/// Room is made at once for the length the server announces (up to
-/// 1 MiB, what a believable page takes), rather than growing the buffer
-/// as the body arrives.
-/// An error comes with the number of bytes read before it.
-fn read_body(body: &mut Body) -> Result<Vec<u8>, (ureq::Error, usize)> {
-    let announced = body.content_length().unwrap_or(0).min(1 << 20);
-    let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
-    let mut reader = body.with_config().limit(MAX_BODY_BYTES).reader();
-    match std::io::Read::read_to_end(&mut reader, &mut bytes) {
-        Ok(_) => Ok(bytes),
-        Err(e) => Err((e.into(), bytes.len())),
-    }
 }
 
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request
