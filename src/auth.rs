@@ -509,7 +509,6 @@ impl<'a> Auth<'a> {
             (&context, "token_url"),
             |url| {
                 self.client.send(&Request {
-                    method: "POST",
                     url,
                     authorization: Authorization::Fixed(&basic),
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),

@@ -171,7 +171,6 @@ impl<'a> Api<'a> {
     fn get_authorized(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<Reply> {
         let get = || {
             self.client.send(&Request {
-                method: "GET",
                 url,
                 authorization: Authorization::Bearer(self.bearer),
                 form: None,

@@ -77,11 +77,11 @@ pub struct ClientOptions {
 
 /// One request to make.
 pub struct Request<'a> {
-    pub method: &'static str,
     pub url: &'a Url,
     /// Sent as is but logged as `<redacted>`.
     pub authorization: Authorization<'a>,
-    /// A form (`application/x-www-form-urlencoded`), sent with POST.
+    /// A form (`application/x-www-form-urlencoded`), sent with POST (else
+    /// the request is a GET).
     pub form: Option<&'a [(&'a str, &'a str)]>,
     /// The answer carries a new `access_token`: the redactor learns it
     /// before any line of the answer is logged.
@@ -154,7 +154,8 @@ impl Request<'_> {
 /// `GET https://…`, as messages name a request.
 impl std::fmt::Display for Request<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.method, self.url)
+        let method = if self.form.is_some() { "POST" } else { "GET" };
+        write!(f, "{method} {}", self.url)
     }
 }
 
