@@ -655,13 +655,10 @@ impl Lookup<'_> {
         let Some(spanned) = file else {
             return Ok(None);
         };
-        match parse(spanned.get_ref().clone()) {
-            Ok(value) => {
-                let (path, profile) = (self.path.to_path_buf(), self.profile.to_string());
-                Ok(Some(Sourced::new(value, Source::File { path, profile })))
-            }
-            Err(what) => Err(self.error(spanned, key, &what)),
-        }
+        let value =
+            parse(spanned.get_ref().clone()).map_err(|what| self.error(spanned, key, &what))?;
+        let (path, profile) = (self.path.to_path_buf(), self.profile.to_string());
+        Ok(Some(Sourced::new(value, Source::File { path, profile })))
     }
 
     /// A setting with a variable and a key, no flag.
