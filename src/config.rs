@@ -732,10 +732,8 @@ impl Lookup<'_> {
         region: Region,
         account_name: Option<&Sourced<String>>,
     ) -> Result<(Sourced<Url>, Option<Sourced<Url>>)> {
-        let base_url = match self.var("TALKDESK_BASE_URL", key!(raw.base_url), base_url)? {
-            Some(url) => url,
-            None => derived(region.api_base(), "region")?,
-        };
+        let base_url = (self.var("TALKDESK_BASE_URL", key!(raw.base_url), base_url)?)
+            .map_or_else(|| derived(region.api_base(), "region"), Ok)?;
         let token_url = match self.var("TALKDESK_TOKEN_URL", key!(raw.token_url), url)? {
             Some(url) => Some(url),
             None => account_name
