@@ -465,7 +465,12 @@ impl Client {
             delay.as_secs_f64(),
             wait_hint.map_or(String::new(), |(_, by)| format!(" ({by})"))
         ));
-        sleep_unless(delay, || self.waits_for_nothing(request));
+        // Cut short when the request comes to wait for nothing.
+        let until = Instant::now() + delay;
+        let left = || until.saturating_duration_since(Instant::now());
+        while !left().is_zero() && !self.waits_for_nothing(request) {
+            thread::sleep(left().min(Duration::from_millis(50)));
+        }
     }
 
     /// Says that `request` needed retries, and why: at once, or, for a
@@ -977,18 +982,6 @@ pub fn follow_redirects(
     Err(api_error(format!(
         "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
     )))
-}
-
-/// Sleeps `delay`, or less when `stop` says so.
-fn sleep_unless(delay: Duration, stop: impl Fn() -> bool) {
-    let until = Instant::now() + delay;
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() || stop() {
-            return;
-        }
-        thread::sleep(left.min(Duration::from_millis(50)));
-    }
 }
 
 /// `mutex`'s value, even when a thread panicked holding it.
