@@ -999,14 +999,17 @@ fn or_the_proxy(via: Option<&Via>) -> String {
 fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();
-    // Raising a timeout never helps a proxy that hangs up.
-    let check = if message.contains(PROXY_HUNG_UP) {
-        "check the proxy and the scheme of its URL (http:// or https://)"
-    } else if message.contains(PROXY_REFUSED) {
+    let check = if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL"
     } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
         "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency"
+    } else if message.contains(PROXY_HUNG_UP)
+        || message.starts_with("connection error") && message.contains("(through the proxy")
+    {
+        // Raising a timeout never helps a proxy that hangs up or resets
+        // (a SOCKS server given as http://), and every connection is to it.
+        "check the proxy and the scheme of its URL (http:// or https://)"
     } else {
         "check your network, or raise --timeout / --max-retries"
     };

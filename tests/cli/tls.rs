@@ -866,6 +866,38 @@ fn a_proxy_that_closes_before_answering_connect_is_tried_again() {
     assert_eq!(connects.load(Ordering::SeqCst), 2, "{stderr}");
 }
 
+/// A SOCKS server given as an http:// proxy (dante or microsocks asking
+/// for a user name: `HTTPS_PROXY=http://user:pw@host:1080`) resets the
+/// connection at the CONNECT; it was told "check your network, or raise
+/// --timeout / --max-retries", as a proxy that closes it is not.
+#[test]
+fn a_proxy_that_resets_the_connect_says_to_check_the_proxy() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://bob:s3cret-pw@{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            // Closed with the rest of the CONNECT unread: a reset.
+            let _ = client.read(&mut [0u8; 1]);
+        }
+    });
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "--max-retries", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("check the proxy and the scheme of its URL")
+            && !stderr.contains("--timeout")
+            && !stderr.contains("s3cret"),
+        "{stderr}"
+    );
+}
+
 /// A proxy that answers whatever comes first (a CONNECT, or a TLS hello)
 /// with `answer`, then reads what follows until the client closes; its
 /// `host:port`.
