@@ -30,6 +30,8 @@ use crate::error::config_error;
 /// The proxies of the environment, and the hosts that go direct.
 #[derive(Debug)]
 pub struct Proxies {
+    /// A SOCKS proxy here is an error only for a request that would go
+    /// through it (not for a host in `NO_PROXY`, as curl goes direct).
     https: Option<Via>,
     /// Only plain http (loopback) URLs use it: one that cannot be used
     /// (`ALL_PROXY=socks5://…` beside `HTTPS_PROXY`) is an error only for
@@ -56,9 +58,9 @@ impl std::fmt::Display for Via {
 
 impl Proxies {
     /// Reads the variables through `var` (the process environment in
-    /// production). A value that is not a proxy URL, or a SOCKS proxy
-    /// (unsupported), is a configuration error rather than a silent
-    /// direct connection.
+    /// production). A value that is not a proxy URL is a configuration
+    /// error; a SOCKS proxy (unsupported) is one for a request through it
+    /// (see [`Proxies::unusable_for`]), rather than a silent direct connection.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Proxies> {
         let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let choose = |names: &[&'static str]| -> Result<Option<Via>> {
@@ -83,18 +85,20 @@ impl Proxies {
             "https" => self.https.as_ref()?,
             _ => self.http.as_ref().ok()?.as_ref()?,
         };
-        self.proxied(url).then_some(chosen)
+        self.proxied(url)
+            .then_some(chosen)
+            .filter(|v| unsupported(v).is_none())
     }
 
     /// The configuration error of the proxy variable a request to `url`
     /// would go through, when it cannot be used (see [`Proxies::http`]).
     pub fn unusable_for(&self, url: &Url) -> Option<anyhow::Error> {
-        let why = self
-            .http
-            .as_ref()
-            .err()
-            .filter(|_| url.scheme() != "https")?;
-        self.proxied(url).then(|| config_error(why.clone()))
+        let why = match (url.scheme(), &self.http) {
+            ("https", _) => unsupported(self.https.as_ref()?)?,
+            (_, Err(why)) => why.clone(),
+            (_, Ok(via)) => unsupported(via.as_ref()?)?,
+        };
+        self.proxied(url).then(|| config_error(why))
     }
 
     /// Whether `url`'s host is not one of `NO_PROXY`'s.
@@ -109,7 +113,7 @@ impl Proxies {
         [("https", self.https.as_ref()), ("http", http)]
             .into_iter()
             .filter_map(|(scheme, chosen)| {
-                let name = chosen?;
+                let name = chosen.filter(|v| unsupported(v).is_none())?;
                 Some(format!(
                     "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
                 ))
@@ -163,15 +167,18 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
     if proxy.host().is_empty() {
         return Err(invalid());
     }
-    if !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
-        return Err(config_error(format!(
-            "the proxy in {var} ({:?} at {}:{}) is not supported, only http:// and https:// proxies are; set {var} to one, or unset it",
-            proxy.protocol(),
-            proxy.host(),
-            proxy.port()
-        )));
-    }
     Ok(Via { proxy, var })
+}
+
+/// Why no request can go through `via`: a SOCKS proxy (unsupported).
+fn unsupported(via: &Via) -> Option<String> {
+    let (proxy, var) = (&via.proxy, via.var);
+    let protocol = proxy.protocol();
+    (!matches!(protocol, ProxyProtocol::Http | ProxyProtocol::Https)).then(|| format!(
+        "the proxy in {var} ({protocol:?} at {}:{}) is not supported, only http:// and https:// proxies are; set {var} to one, or unset it",
+        proxy.host(),
+        proxy.port()
+    ))
 }
 
 /// The hosts that go direct: each entry, and the port it is for (any
@@ -316,7 +323,10 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Proxies::from_env(|name| map.get(name).cloned())
+        let p = Proxies::from_env(|name| map.get(name).cloned())?;
+        // As a request to the API finds it: a SOCKS proxy is an error there.
+        p.unusable_for(&url("https://api.talkdeskapp.com"))
+            .map_or(Ok(p), Err)
     }
 
     fn host_of(p: Option<&Via>) -> Option<String> {

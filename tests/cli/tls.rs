@@ -675,6 +675,21 @@ fn a_socks_proxy_only_plain_http_would_use_does_not_stop_an_https_run() {
     assert_eq!(connects_with(&direct, &[]), Vec::<String>::new());
 }
 
+/// `ALL_PROXY=socks5h://…` (ssh -D, Tor), with the API's host in
+/// `NO_PROXY`, as `cargo run --example demo` sets it for its fake: no
+/// request goes through the proxy, as with curl, yet the run ended at
+/// once, exit 3, "the proxy in ALL_PROXY (Socks5h …) is not supported".
+#[test]
+fn a_socks_proxy_beside_no_proxy_for_the_host_does_not_stop_the_run() {
+    for name in ["ALL_PROXY", "HTTPS_PROXY"] {
+        let vars = [
+            (name, "socks5h://127.0.0.1:9"),
+            ("NO_PROXY", "localhost,127.0.0.1"),
+        ];
+        assert_eq!(connects_with(&vars, &[]), Vec::<String>::new());
+    }
+}
+
 /// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
 /// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
 /// and the proxy as messages name it.
