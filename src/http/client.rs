@@ -1240,14 +1240,14 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
         }
-        // Trusted, but refused for itself: a SHA-1 signature, an RSA key
-        // under 2048 bits, or a certificate not issued for a server.
+        // Trusted, but refused for itself: a SHA-1 or P-521 signature, an
+        // RSA key under 2048 bits, or a certificate not issued for a server.
         R::InvalidCertificate(
             C::BadSignature
             | C::UnsupportedSignatureAlgorithmContext { .. }
             | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
         ) => {
-            "the certificate is signed in a way this tool refuses as weak (SHA-1, or an RSA key under 2048 bits): the server needs a new certificate"
+            "the certificate is signed in a way this tool refuses as weak or cannot verify (SHA-1, an RSA key under 2048 bits, ECDSA P-521): the server needs a new certificate"
         }
         R::InvalidCertificate(C::InvalidPurpose | C::InvalidPurposeContext { .. }) => {
             "the certificate is not issued for a server (its extended key usage): the server needs a server certificate"
@@ -1500,5 +1500,19 @@ mod tests {
             assert!(hint.contains(said), "{error:?}: {hint}");
             assert!(!hint.contains("ca_bundle"), "{error:?}: {hint}");
         }
+    }
+
+    /// A chain signed with ECDSA P-521 (a CA nginx served, valid, that the
+    /// tool's crypto cannot verify) was said to be signed "weak (SHA-1, or
+    /// an RSA key under 2048 bits)", which it is not.
+    #[test]
+    fn a_signature_algorithm_that_cannot_be_verified_is_not_only_called_weak() {
+        use rustls::{CertificateError as C, Error as R};
+        let error = R::InvalidCertificate(C::UnsupportedSignatureAlgorithmContext {
+            signature_algorithm_id: vec![],
+            supported_algorithms: vec![],
+        });
+        let hint = tls_hint(&error, None);
+        assert!(hint.contains("P-521"), "{hint}");
     }
 }
