@@ -1306,18 +1306,42 @@ fn untrusted_hint(
     }
 }
 
-/// `SSL_CERT_FILE` set empty or to a file that does not exist: the
-/// system's certificates are then not used at all (rustls-native-certs
-/// reads the variable alone), and no certificate is trusted.
+/// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
+/// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
+/// folder: the system's certificates are then not used at all
+/// (rustls-native-certs reads the variables alone), and none is trusted.
 fn ssl_cert_file_naming_nothing() -> Option<String> {
-    let value = std::env::var_os("SSL_CERT_FILE")?;
+    let (var, value) = match std::env::var_os("SSL_CERT_FILE") {
+        Some(file) => ("SSL_CERT_FILE", file),
+        None => (
+            "SSL_CERT_DIR",
+            std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty())?,
+        ),
+    };
+    let pem = |path: &Path| {
+        let text = std::fs::read(path).unwrap_or_default();
+        memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
+    };
     let why = match Path::new(&value) {
         path if path.as_os_str().is_empty() => "is set but empty".to_string(),
-        path if !path.exists() => format!("is set to {}, which does not exist", path.display()),
+        _ if var == "SSL_CERT_DIR" && std::env::split_paths(&value).any(|d| d.is_dir()) => {
+            return None;
+        }
+        path if !path.exists() || var == "SSL_CERT_DIR" => {
+            format!("is set to {}, which does not exist", path.display())
+        }
+        path if !pem(path) => format!(
+            "is set to {}, which holds no PEM certificate",
+            path.display()
+        ),
         _ => return None,
     };
+    let what = match var {
+        "SSL_CERT_DIR" => "a folder of certificates",
+        _ => "a certificate bundle",
+    };
     Some(format!(
-        "SSL_CERT_FILE {why}: while it is set, the system's certificates are not used; point it at a certificate bundle, or unset it"
+        "{var} {why}: while it is set, the system's certificates are not used; point it at {what}, or unset it"
     ))
 }
 

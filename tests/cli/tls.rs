@@ -266,6 +266,35 @@ fn ssl_cert_file_naming_nothing_is_named_when_a_certificate_is_untrusted() {
     }
 }
 
+/// The same with `SSL_CERT_FILE` at a file that holds no PEM certificate (the
+/// DER `.cer` IT hands out, or a key), and `SSL_CERT_DIR` (unset
+/// `SSL_CERT_FILE`) at no folder: either alone replaces the system store,
+/// and the error said only "UnknownIssuer; … set ca_bundle".
+#[test]
+fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let der = sb.path("corp-root.cer");
+    std::fs::write(&der, [0x30, 0x82, 0x01, 0x0a, 0x02, 0x82]).unwrap();
+    let gone = sb.path("certs.d");
+    for (var, value, says) in [
+        ("SSL_CERT_FILE", &der, "which holds no PEM certificate"),
+        ("SSL_CERT_DIR", &gone, "which does not exist"),
+    ] {
+        let output = sb
+            .tool(&fake)
+            .env(var, value)
+            .args(["list", "-o", "json", "--concurrency", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        let named = format!("{var} is set to {}, {says}", value.display());
+        assert!(stderr.contains(&named), "{stderr}");
+    }
+}
+
 /// (The bundle is set by `TALKDESK_CA_BUNDLE`, and named so.)
 #[test]
 fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
