@@ -1259,6 +1259,11 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
         R::InvalidCertificate(C::Other(other)) if other.to_string() == "CaUsedAsEndEntity" => {
             "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
         }
+        R::InvalidCertificate(C::Other(other))
+            if other.to_string() == "NameConstraintViolation" =>
+        {
+            "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
+        }
         R::InvalidMessage(InvalidMessage::InvalidContentType) => {
             "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
         }

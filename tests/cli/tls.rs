@@ -315,6 +315,34 @@ fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     assert!(!stderr.contains("set ca_bundle"), "{stderr}");
 }
 
+/// A CA with name constraints (an internal CA allowed to sign only for
+/// `corp.example`) that signed the server's certificate for another name:
+/// "NameConstraintViolation; TALKDESK_CA_BUNDLE … is used instead of the
+/// system store: if the certificate is not trusted, add its root
+/// certificate (PEM) to that file", the root that is in it (found with
+/// nginx and an openssl CA with `nameConstraints`).
+#[test]
+fn a_certificate_outside_its_cas_name_constraints_is_named_so() {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    params.name_constraints = Some(rcgen::NameConstraints {
+        permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName("corp.example".into())],
+        excluded_subtrees: vec![],
+    });
+    let key = KeyPair::generate().unwrap();
+    let pem = params.self_signed(&key).unwrap().pem();
+    let ca = TestCa {
+        pem,
+        issuer: Issuer::new(params, key),
+    };
+    let (cert, key) = ca.server_cert();
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert!(stderr.contains("NameConstraintViolation"), "{stderr}");
+    assert!(stderr.contains("name constraints"), "{stderr}");
+    assert!(!stderr.contains("add its root certificate"), "{stderr}");
+}
+
 #[test]
 fn a_ca_bundle_without_certificates_is_a_config_error() {
     let ca = TestCa::new("test CA");
