@@ -1264,6 +1264,12 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
         {
             "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
         }
+        R::InvalidCertificate(C::Other(other))
+            if ["PathLenConstraintViolated", "UnsupportedCriticalExtension"]
+                .contains(&other.to_string().as_str()) =>
+        {
+            "a certificate of the chain is refused for itself (named above), whatever root signed it: the server needs a new certificate"
+        }
         R::InvalidMessage(InvalidMessage::InvalidContentType) => {
             "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
         }

@@ -343,6 +343,38 @@ fn a_certificate_outside_its_cas_name_constraints_is_named_so() {
     assert!(!stderr.contains("add its root certificate"), "{stderr}");
 }
 
+/// The same for webpki's other refusals of a chain for itself, such as an
+/// intermediate CA with `pathlen:0` above another (found with nginx and
+/// openssl certificates: that, and an extension marked critical that
+/// webpki does not know, were told to add the root already in the bundle).
+#[test]
+fn a_chain_past_an_intermediates_path_length_is_not_told_to_add_its_root() {
+    let ca = TestCa::new("test CA");
+    let intermediate = |name: &str, issuer: &Issuer<'static, KeyPair>| {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        let key = KeyPair::generate().unwrap();
+        let pem = params.signed_by(&key, issuer).unwrap().pem();
+        TestCa {
+            pem,
+            issuer: Issuer::new(params, key),
+        }
+    };
+    let first = intermediate("pathlen 0", &ca.issuer);
+    let second = intermediate("below it", &first.issuer);
+    let (leaf, key) = second.server_cert();
+    let chain = format!("{leaf}{}{}", second.pem, first.pem);
+    let stderr = refused_handshake(&chain, &key, &ca.pem);
+    assert!(stderr.contains("PathLenConstraintViolated"), "{stderr}");
+    assert!(!stderr.contains("add its root certificate"), "{stderr}");
+    assert!(
+        stderr.contains("the server needs a new certificate"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_ca_bundle_without_certificates_is_a_config_error() {
     let ca = TestCa::new("test CA");
