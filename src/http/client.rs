@@ -1265,8 +1265,12 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
             "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
         }
         R::InvalidCertificate(C::Other(other))
-            if ["PathLenConstraintViolated", "UnsupportedCriticalExtension"]
-                .contains(&other.to_string().as_str()) =>
+            if [
+                "PathLenConstraintViolated",
+                "UnsupportedCriticalExtension",
+                "UnsupportedCertVersion",
+            ]
+            .contains(&other.to_string().as_str()) =>
         {
             "a certificate of the chain is refused for itself (named above), whatever root signed it: the server needs a new certificate"
         }
@@ -1549,5 +1553,26 @@ mod tests {
         });
         let hint = tls_hint(&error, None);
         assert!(hint.contains("P-521"), "{hint}");
+    }
+
+    /// A version 1 certificate (`openssl x509 -req` without `-extfile`)
+    /// was told to add its root, already in the bundle (found with nginx).
+    #[test]
+    fn a_version_1_certificate_is_not_told_to_add_its_root() {
+        #[derive(Debug)]
+        struct Webpki;
+        impl std::fmt::Display for Webpki {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("UnsupportedCertVersion")
+            }
+        }
+        impl std::error::Error for Webpki {}
+        let other = rustls::OtherError(Arc::new(Webpki));
+        let error = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other));
+        let hint = tls_hint(&error, Some((Path::new("/etc/corp.pem"), "ca_bundle")));
+        assert!(
+            hint.contains("the server needs a new certificate"),
+            "{hint}"
+        );
     }
 }
