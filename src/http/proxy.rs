@@ -96,7 +96,10 @@ impl Proxies {
         let why = match (url.scheme(), &self.http) {
             ("https", _) => unsupported(self.https.as_ref()?)?,
             (_, Err(why)) => why.clone(),
-            (_, Ok(via)) => unsupported(via.as_ref()?)?,
+            (_, Ok(via)) => {
+                let via = via.as_ref()?;
+                unsupported(via).or_else(|| off_this_machine(via, url))?
+            }
         };
         self.proxied(url).then(|| config_error(why))
     }
@@ -178,6 +181,18 @@ fn unsupported(via: &Via) -> Option<String> {
         "the proxy in {var} ({protocol:?} at {}:{}) is not supported, only http:// and https:// proxies are; set {var} to one, or unset it",
         proxy.host(),
         proxy.port()
+    ))
+}
+
+/// Why plain http to `url` (a loopback host, §7) cannot go through
+/// `via`: a proxy off this machine would get it in clear, secrets and
+/// all, and pass it on to its own loopback, not this machine's.
+fn off_this_machine(via: &Via, url: &Url) -> Option<String> {
+    let at = format!("http://{}:{}", via.proxy.host(), via.proxy.port());
+    let host = bare_host(url);
+    super::url::parse_secure(&at).is_err().then(|| format!(
+        "refusing plain http to `{host}` through the {via}: it would cross the network in clear, secrets included, to the proxy's own {host}; add {host} to NO_PROXY, or unset {}",
+        via.var
     ))
 }
 

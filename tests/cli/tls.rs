@@ -779,6 +779,29 @@ fn a_socks_proxy_beside_no_proxy_for_the_host_does_not_stop_the_run() {
     }
 }
 
+/// Plain http is allowed to loopback hosts alone (§7), yet `base_url =
+/// "http://127.0.0.1:8443"` (an `ssh -L` tunnel) with a machine's
+/// `http_proxy` off this machine went through it: the token request, its
+/// `Authorization: Basic` client secret and all, crossed the network in
+/// clear, to reach the proxy's own 127.0.0.1 (found with a CONNECT proxy
+/// on the machine's 192.0.2.2). It is refused, exit 3, before any request.
+#[test]
+fn plain_http_through_a_proxy_off_this_machine_is_refused() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let output = (Sandbox::new().tool(&fake))
+        .env("http_proxy", "http://192.0.2.1:9")
+        .args(["list", "--max-retries", "0", "--timeout", "1"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("refusing plain http") && stderr.contains("NO_PROXY"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty());
+}
+
 /// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
 /// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
 /// and the proxy as messages name it.
