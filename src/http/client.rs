@@ -785,6 +785,7 @@ impl Client {
     ) -> Result<std::result::Result<Vec<u8>, Attempt>> {
         let status = response.status().as_u16();
         let announced = response.body().content_length();
+        let unframed = announced.is_none() && !response.headers().contains_key("transfer-encoding");
         // At most MAX_BODY_BYTES. Room is made at once for the length the
         // server announces (up to 1 MiB, what a believable page takes),
         // rather than growing the buffer as the body arrives.
@@ -798,6 +799,15 @@ impl Client {
             Ok(_) if compressed.is_some() => {
                 let coding = compressed.unwrap_or_default();
                 format!("(a compressed body, {coding}, not shown)").into_bytes()
+            }
+            // Ended by its connection's close alone (no length): a close
+            // mid-body, a TLS one without close_notify too, leaves its
+            // JSON unfinished. Retried as a body that stopped.
+            Ok(_) if status == 200 && unframed && json_cut_short(&body) => {
+                return Ok(Err(Attempt::Transient(format!(
+                    "the HTTP 200 answer's body was cut short: it ends with its connection (no Content-Length), {} bytes into its JSON",
+                    body.len()
+                ))));
             }
             Ok(_) => body,
             // An error is told by its status whatever its body (a 401 is
@@ -987,6 +997,13 @@ pub fn follow_redirects(
 /// `mutex`'s value, even when a thread panicked holding it.
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether `body` starts as JSON and stops before its end.
+fn json_cut_short(body: &[u8]) -> bool {
+    let text = crate::text::without_bom(body).trim_ascii_start();
+    matches!(text.first(), Some(b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
 }
 
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request

@@ -1458,6 +1458,25 @@ fn an_answer_with_two_lengths_is_refused() {
     );
 }
 
+/// A body without a length (no Content-Length, not chunked: it ends with its
+/// connection) cut short, as a TLS connection closed without `close_notify`
+/// cuts it (ureq takes the close for the end): "the answer is not a page of
+/// accounts (EOF while parsing …); check base_url", final at once (found
+/// with a TLS server closing mid-body). It is a body cut short, retried.
+#[test]
+fn a_body_without_a_length_cut_short_is_said_so_and_retried() {
+    const CUT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"total\": 9, \"_embedded\": {\"accounts\": [{\"id\": \"1";
+    let api = answering_raw(1, CUT);
+    let out = list_json(&api, &["--max-retries", "1"], true);
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("cut short") && stderr.contains("after 1 retry"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("check base_url"), "{stderr}");
+}
+
 /// 9 accounts, 3 a page, page `page` always answered with these bytes.
 fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
     FakeApi::start(FakeConfig {
