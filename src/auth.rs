@@ -574,8 +574,11 @@ impl<'a> Auth<'a> {
         let redactor = self.client.redactor();
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
         // when a server sends it with a 200.
-        let oauth_error = serde_json::from_slice::<serde_json::Value>(body)
-            .is_ok_and(|v| v["error"].is_string() && v["access_token"].is_null());
+        let value = serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default();
+        let error = value["error"]
+            .as_str()
+            .filter(|_| value["access_token"].is_null());
+        let oauth_error = error.is_some();
         match reply.status {
             200 if !oauth_error => Ok(()),
             // A 400 without one, a page of markup (or Go's text for it), is
@@ -585,9 +588,17 @@ impl<'a> Auth<'a> {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
             200 | 400 | 401 | 403 => {
-                let check = match is_markup(body) {
-                    true => MARKUP_REFUSAL.to_string(),
-                    false => format!(
+                // The grant or the scope refused to a client it knew (not a
+                // 401: Keycloak's `unauthorized_client` for a wrong secret).
+                let check = match (is_markup(body), reply.status == 401, error) {
+                    (true, ..) => MARKUP_REFUSAL.to_string(),
+                    (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
+                        "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()
+                    }
+                    (_, false, Some("invalid_scope")) => {
+                        format!("the OAuth client needs the {SCOPE} scope")
+                    }
+                    _ => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
                         self.spaced_credential()
                     ),

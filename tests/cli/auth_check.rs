@@ -4,7 +4,7 @@ use crate::support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, simple_accounts};
 use support::{Sandbox, stderr_of, stdout_of};
 
 fn fake() -> FakeApi {
@@ -153,6 +153,47 @@ fn a_token_without_the_scope_exits_4_with_the_scope_hint() {
     let stderr = stderr_of(&output);
     assert!(stderr.contains("403"), "{stderr}");
     assert!(stderr.contains("express-accounts:read"), "{stderr}");
+}
+
+/// A client refused the grant or the scope (Authlib's `unauthorized_client`
+/// and oidc-provider's `invalid_scope`, 400 once the client is
+/// authenticated; Auth0's `unauthorized_client`, 403) was told to "check
+/// client_id and client_secret", which were right: what the client lacks is
+/// said. A 401 is still about the credentials (Keycloak's
+/// `unauthorized_client` for a wrong secret).
+#[test]
+fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
+    let grant = "the client_credentials grant must be enabled for the OAuth client";
+    let scope = "the OAuth client needs the express-accounts:read scope";
+    let credentials = "check client_id and client_secret";
+    for (status, error, said) in [
+        (400, "unauthorized_client", grant),
+        (403, "unauthorized_client", grant),
+        (400, "unsupported_grant_type", grant),
+        (400, "invalid_scope", scope),
+        (401, "unauthorized_client", credentials),
+    ] {
+        let body = format!(r#"{{"error": "{error}", "error_description": "not for you"}}"#);
+        let refusal = FaultKind::StatusWithBody(status, body);
+        let fake = FakeApi::start(FakeConfig {
+            faults: Faults {
+                always: vec![(RequestMatch::Token, refusal)],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
+        let output = output.unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("{error}: not for you; {said}")),
+            "{stderr}"
+        );
+        if said != credentials {
+            assert!(!stderr.contains(credentials), "{stderr}");
+        }
+    }
 }
 
 #[test]
