@@ -600,7 +600,7 @@ impl<'a> Auth<'a> {
                     }
                     _ => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
-                        self.spaced_credential()
+                        self.credential_note()
                     ),
                 };
                 Err(auth_error(format!(
@@ -613,17 +613,28 @@ impl<'a> Auth<'a> {
     }
 
     /// A space pasted with a credential is sent with it (only line endings
-    /// are left out): said, never shown.
-    fn spaced_credential(&self) -> &'static str {
+    /// are left out), and other characters than letters, digits and `-._*`
+    /// are sent percent-encoded (RFC 6749 §2.3.1), which some token servers
+    /// do not decode: said, never shown.
+    fn credential_note(&self) -> String {
         let spaced = |text: &str| text.trim() != text;
-        match (
-            spaced(&self.creds.client_id),
-            spaced(self.creds.client_secret.expose()),
-        ) {
-            (_, true) => "client_secret begins or ends with a space, which is sent as part of it; ",
-            (true, false) => "client_id begins or ends with a space, which is sent as part of it; ",
-            (false, false) => "",
+        let encoded = |text: &str| {
+            !text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._*".contains(&b))
+        };
+        let secret = self.creds.client_secret.expose();
+        let both = [
+            ("client_secret", secret),
+            ("client_id", &self.creds.client_id),
+        ];
+        let named = |has: &dyn Fn(&str) -> bool| both.into_iter().find(|(_, text)| has(text));
+        if let Some((name, _)) = named(&spaced) {
+            return format!("{name} begins or ends with a space, which is sent as part of it; ");
         }
+        named(&encoded).map_or_else(String::new, |(name, _)| {
+            format!("{name} holds characters other than letters, digits and -._*, sent percent-encoded (RFC 6749 §2.3.1), which some token servers do not decode (one without them avoids that); ")
+        })
     }
 }
 

@@ -141,6 +141,32 @@ fn a_refused_secret_with_a_space_around_it_is_said_to_have_one() {
     assert!(!stderr.contains("test-secret-value"), "{stderr}");
 }
 
+/// A right secret holding characters the form-encoding of RFC 6749 §2.3.1
+/// changes (`~`, `+`, `&`), refused by a token server that does not decode
+/// it (@node-oauth/oauth2-server), was told only to "check client_id and
+/// client_secret": the encoding is named (the secret never shown).
+#[test]
+fn a_refused_secret_sent_percent_encoded_is_said_to_be() {
+    let secret = "p&ss~word+x";
+    let fake = FakeApi::start(FakeConfig {
+        client_secret: secret.into(),
+        basic_undecoded: true,
+        ..FakeConfig::default()
+    });
+    let output = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .args(["auth", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    let said =
+        "client_secret holds characters other than letters, digits and -._*, sent percent-encoded";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(!stderr.contains("word"), "{stderr}");
+}
+
 #[test]
 fn a_token_without_the_scope_exits_4_with_the_scope_hint() {
     let sb = Sandbox::new();

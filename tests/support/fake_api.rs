@@ -119,6 +119,9 @@ pub struct FakeConfig {
     /// pages on unrewritten: a path outside the prefix is the proxy's 404, and the links are
     /// the API's own, without the prefix. (Requests are recorded as they came, prefix and all.)
     pub proxied_under: Option<&'static str>,
+    /// The token endpoint compares the Basic credentials as sent, without the form-decoding of
+    /// RFC 6749 §2.3.1, as `@node-oauth/oauth2-server` (the `basic-auth` package) does.
+    pub basic_undecoded: bool,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -218,6 +221,7 @@ impl Default for FakeConfig {
             date_skew: None,
             token_date_skew: None,
             proxied_under: None,
+            basic_undecoded: false,
         }
     }
 }
@@ -1307,8 +1311,11 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
         .and_then(|c| c.split_once(':'))
         // RFC 6749 §2.3.1: the id and secret are form-urlencoded before the Basic encoding.
         .is_some_and(|(id, secret)| {
-            percent_decode(id) == st.config.client_id
-                && percent_decode(secret) == st.config.client_secret
+            let decode = |s: &str| match st.config.basic_undecoded {
+                true => s.to_string(),
+                false => percent_decode(s),
+            };
+            decode(id) == st.config.client_id && decode(secret) == st.config.client_secret
         });
     let rotated = (st.config.faults.tokens_before_refusing).is_some_and(|n| st.tokens_issued >= n);
     if !authenticated || rotated {
