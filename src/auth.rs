@@ -688,7 +688,12 @@ impl Bearer for Auth<'_> {
 
 /// Why a token that parsed cannot be used, if it cannot.
 fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
-    let not_bearer = |kind: &String| !kind.eq_ignore_ascii_case("bearer");
+    // Apigee's `BearerToken` (a departure its docs list) is a bearer token.
+    let not_bearer = |kind: &String| {
+        !["bearer", "bearertoken"]
+            .iter()
+            .any(|b| kind.eq_ignore_ascii_case(b))
+    };
     match parsed.access_token.as_str() {
         "" => Some("the access_token is empty"),
         // Past what a request's head may carry (ureq writes at most

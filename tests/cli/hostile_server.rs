@@ -968,6 +968,22 @@ fn expires_in_is_read_as_token_endpoints_send_it() {
     assert!(!stderr_of(&out).contains("tok-123"), "{}", stderr_of(&out));
 }
 
+/// Apigee's OAuthV2 policy answers `"token_type": "BearerToken"` (a departure its docs list)
+/// for a token its VerifyAccessToken takes as `Authorization: Bearer …`: it was refused, "the
+/// token type is not Bearer; check token_url" (exit 5), with the right token_url.
+#[test]
+fn an_apigee_bearer_token_type_is_a_bearer_token() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        token_type_as: Some("BearerToken"),
+        expires_in_as: Some(json!("3599")),
+        ..FakeConfig::default()
+    });
+    let out = list_jsonl(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 3);
+}
+
 #[test]
 fn an_empty_token_or_one_no_header_can_carry_is_refused_at_once_without_quoting_it() {
     for (token, why) in [

@@ -63,6 +63,8 @@ pub struct FakeConfig {
     pub expires_in: u64,
     /// Sent as `expires_in` instead, as some servers write it (a string, a decimal...).
     pub expires_in_as: Option<Value>,
+    /// Sent as `token_type` instead of `Bearer`, as some servers write it (Apigee: `BearerToken`).
+    pub token_type_as: Option<&'static str>,
     /// A UTF-8 byte-order mark before each token answer, as a proxy may add.
     pub token_bom: bool,
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
@@ -203,6 +205,7 @@ impl Default for FakeConfig {
             client_secret: "test-secret-value".to_string(),
             expires_in: 3600,
             expires_in_as: None,
+            token_type_as: None,
             token_bom: false,
             scope: ACCOUNTS_SCOPE.to_string(),
             delay: None,
@@ -1361,7 +1364,7 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     st.token_scopes.insert(token.clone(), scope);
     let body = json!({
         "access_token": token,
-        "token_type": "Bearer",
+        "token_type": st.config.token_type_as.unwrap_or("Bearer"),
         "expires_in": st.config.expires_in_as.clone().unwrap_or(json!(st.config.expires_in)),
         "scope": st.config.scope,
     });
