@@ -1016,6 +1016,14 @@ fn or_the_proxy(via: Option<&Via>) -> String {
 fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();
+    // No --timeout bounds the name lookup: the resolver's own hint last.
+    if let Some((what, check)) = message.split_once(super::dns::IF_IT_LASTS) {
+        let network = "check your network and its DNS server, or raise --max-retries";
+        return api_error(format!(
+            "{request}: {what}{after}; {network}{}{check}",
+            super::dns::IF_IT_LASTS
+        ));
+    }
     let check = if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL"
     } else if message.contains(OUT_OF_FILES) {
@@ -1591,5 +1599,34 @@ mod tests {
             hint.contains("the server needs a new certificate"),
             "{hint}"
         );
+    }
+
+    /// A resolver that could not answer (`EAI_AGAIN`: no DNS server
+    /// reachable, found in a network namespace whose resolv.conf names a
+    /// blackholed server) was retried, then ended with the settings' hint,
+    /// `(after 1 retry)` after it, and "raise --timeout", which bounds no
+    /// name lookup.
+    #[test]
+    fn a_resolver_that_never_answered_is_no_timeout_to_raise() {
+        let url = Url::parse("https://acme.talkdeskid.com/oauth/token").unwrap();
+        let request = Request {
+            url: &url,
+            authorization: Authorization::Fixed("Basic x"),
+            form: None,
+            issues_token: true,
+            ahead: None,
+        };
+        let lookup = ureq::Error::Io(std::io::Error::other(
+            "failed to lookup address information: Temporary failure in name resolution",
+        ));
+        let unresolved = super::super::dns::unresolved_host(&lookup, "acme.talkdeskid.com", None);
+        let error = no_answer_after(&request, &unresolved.unwrap().message, 1).to_string();
+        assert!(!error.contains("--timeout"), "{error}");
+        for said in [
+            "name resolution) (after 1 retry); check your network and its DNS server",
+            "; if it lasts, check account_name and region",
+        ] {
+            assert!(error.contains(said), "{said:?} missing from {error}");
+        }
     }
 }

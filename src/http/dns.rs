@@ -16,6 +16,9 @@ pub struct Unresolved {
     pub temporary: bool,
 }
 
+/// Between a temporary failure and what to check if it lasts.
+pub const IF_IT_LASTS: &str = "; if it lasts, ";
+
 /// How std words a failed getaddrinfo, before `gai_strerror`'s reason.
 const LOOKUP_FAILED: &str = "failed to lookup address information: ";
 
@@ -46,7 +49,7 @@ pub fn unresolved_host(error: &ureq::Error, host: &str, via: Option<&Via>) -> Op
     };
     Some(Unresolved {
         message: if temporary {
-            format!("cannot resolve the host name {name} for now ({detail}); if it lasts, {check}")
+            format!("cannot resolve the host name {name} for now ({detail}){IF_IT_LASTS}{check}")
         } else {
             format!("cannot resolve the host name {name} ({detail}); {check}")
         },
