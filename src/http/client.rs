@@ -791,8 +791,9 @@ impl Client {
         // rather than growing the buffer as the body arrives.
         let mut body = Vec::with_capacity(announced.unwrap_or(0).min(1 << 20) as usize);
         let config = response.body_mut().with_config();
-        let mut reader = config.limit(MAX_BODY_BYTES).reader();
+        let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), Instant::now());
         let read = std::io::Read::read_to_end(&mut reader, &mut body).map_err(ureq::Error::from);
+        let last = reader.1;
         Ok(Ok(match read {
             // An error's compressed body is said to be so, not shown as
             // the garbage its bytes read as.
@@ -832,8 +833,16 @@ impl Client {
             Err(e) => {
                 let got = body.len();
                 let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
-                let stopped = |m| {
-                    format!("the HTTP {status} answer's body stopped after {got}{of} bytes: {m}")
+                // Bytes in the last half of the timeout: a slow link, no stall.
+                let arriving = matches!(e, ureq::Error::Timeout(_))
+                    && last.elapsed() * 2 < self.options.timeout;
+                let stopped = |m| match arriving {
+                    true => format!(
+                        "the HTTP {status} answer's body {STILL_ARRIVING} ({got}{of} bytes) when it {m}"
+                    ),
+                    false => format!(
+                        "the HTTP {status} answer's body stopped after {got}{of} bytes: {m}"
+                    ),
                 };
                 return Ok(Err(match classify(e, request, &self.options, via)? {
                     Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
@@ -1006,6 +1015,19 @@ fn json_cut_short(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
 }
 
+/// A reader that notes when its last bytes came.
+struct Progress<R>(R, Instant);
+
+impl<R: std::io::Read> std::io::Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        if n > 0 {
+            self.1 = Instant::now();
+        }
+        Ok(n)
+    }
+}
+
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request
 /// went through one: the fault may be the proxy's.
 fn or_the_proxy(via: Option<&Via>) -> String {
@@ -1026,6 +1048,8 @@ fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Er
     }
     let check = if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL"
+    } else if message.contains(STILL_ARRIVING) {
+        "the link is too slow for it: raise --timeout, which bounds the whole body"
     } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
         "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency"
@@ -1055,6 +1079,9 @@ fn raced(outcome: &Attempt) -> Option<&str> {
         _ => None,
     }
 }
+
+/// A body that was not done when the timeout ran out.
+const STILL_ARRIVING: &str = "was still arriving";
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";

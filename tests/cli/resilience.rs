@@ -662,6 +662,19 @@ fn a_body_that_stalls_half_way_times_out() {
     a_stalled_page_times_out(FaultKind::StallBody, &[said]);
 }
 
+/// A body still arriving when `--timeout` ran out (a slow link: 2 kbit/s
+/// under tc in a network namespace) was said to have "stopped after N of
+/// 1000 bytes", as a stalled one is, with "check your network" first.
+#[test]
+fn a_body_still_arriving_at_the_timeout_is_not_said_to_have_stopped() {
+    let said = [
+        "the HTTP 200 answer's body was still arriving (",
+        " of 1000 bytes) when it timed out after 1 s",
+        "raise --timeout, which bounds the whole body",
+    ];
+    a_stalled_page_times_out(FaultKind::TrickleBody, &said);
+}
+
 /// A body the server cut short is said to be so, not "check your network"
 /// alone after a bare "Peer disconnected" (nothing was said of the answer).
 #[test]

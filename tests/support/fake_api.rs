@@ -342,6 +342,9 @@ pub enum FaultKind {
     StallBody,
     /// Send headers with `Content-Length: 1000` and 10 bytes of body, then close.
     CutBody,
+    /// Send headers with `Content-Length: 1000`, then a byte of body every 20 ms (a slow
+    /// link: the body keeps arriving, ten seconds in all).
+    TrickleBody,
     /// 200 with a `Content-Length` of that many bytes, streamed from a small buffer.
     HugeBody(u64),
     /// That status with a body of that many bytes, as [`FaultKind::HugeBody`].
@@ -1607,6 +1610,17 @@ fn apply_fault<W: Write>(
                 .and_then(|()| out.flush());
             if sent.is_ok() && matches!(fault, FaultKind::StallBody) {
                 stall(shared);
+            }
+            return Next::Close;
+        }
+        FaultKind::TrickleBody => {
+            let mut sent = out.write_all(response_head(200, &[], 1000, true).as_bytes());
+            for _ in 0..1000 {
+                if sent.is_err() || shared.is_shut_down() {
+                    break;
+                }
+                thread::sleep(STALL_POLL);
+                sent = out.write_all(b" ").and_then(|()| out.flush());
             }
             return Next::Close;
         }
