@@ -1120,7 +1120,7 @@ fn classify(
         return Err(NoTimelyAnswer(within).into());
     }
     match error {
-        E::Timeout(_) => transient(format!("timed out after {} s", options.timeout.as_secs())),
+        E::Timeout(phase) => transient(timed_out(phase, options.timeout)),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
             .get_ref()
@@ -1162,6 +1162,18 @@ fn classify(
         E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
+}
+
+/// `timed out after N s` and the phase, as curl and gh say it: a firewall
+/// dropping the connection is not a server that never answers.
+fn timed_out(phase: ureq::Timeout, timeout: Duration) -> String {
+    let doing = match phase {
+        ureq::Timeout::Connect => " connecting",
+        ureq::Timeout::SendRequest | ureq::Timeout::SendBody => " sending the request",
+        ureq::Timeout::RecvResponse => " waiting for the answer",
+        _ => "",
+    };
+    format!("timed out after {} s{doing}", timeout.as_secs())
 }
 
 /// A proxy that would not open a tunnel (CONNECT): its 502, 503 or 504

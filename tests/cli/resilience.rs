@@ -858,6 +858,39 @@ fn a_blackhole_host_ends_within_the_timeout_bound() {
     drop(blackhole);
 }
 
+/// A host that never takes the connection (a firewall dropping SYNs, as nft
+/// did in a network namespace; here a listener whose accept queue is full)
+/// and one that takes it and never answers both said "timed out after 1 s":
+/// curl and gh say which, and the two call for different checks.
+#[test]
+fn a_timeout_says_whether_it_was_connecting_or_waiting_for_the_answer() {
+    use std::os::fd::AsRawFd;
+    let full = TcpListener::bind("127.0.0.1:0").unwrap();
+    // Backlog 0: the connection below fills the queue, and Linux drops the next SYNs.
+    assert_eq!(unsafe { libc::listen(full.as_raw_fd(), 0) }, 0);
+    let _queued = std::net::TcpStream::connect(full.local_addr().unwrap()).unwrap();
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    for (listener, said) in [(&full, "connecting"), (&silent, "waiting for the answer")] {
+        let addr = listener.local_addr().unwrap();
+        let sb = Sandbox::new();
+        let file = yesterdays_file(&sb);
+        let out = sb
+            .bare()
+            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+            .env("TALKDESK_CLIENT_ID", "id")
+            .env("TALKDESK_CLIENT_SECRET", "secret")
+            .args(["list", "--timeout", "1", "--max-retries", "0"])
+            .args(["-o", "csv", "--output-file"])
+            .arg(&file)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let said = format!("timed out after 1 s {said}");
+        assert_failed_cleanly(&out, &file, &["/oauth/token", &said]);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Partial failure (§6)
 // ---------------------------------------------------------------------------------------------
