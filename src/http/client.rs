@@ -701,7 +701,11 @@ impl Client {
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(e) => return classify(e, request, &self.options, via),
+            Err(e) => {
+                let origin = request.url.origin().ascii_serialization();
+                let resolved = locked(&self.answered).contains(&origin);
+                return classify(e, request, &self.options, via, resolved);
+            }
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response, request.issues_token);
@@ -844,7 +848,8 @@ impl Client {
                         "the HTTP {status} answer's body stopped after {got}{of} bytes: {m}"
                     ),
                 };
-                return Ok(Err(match classify(e, request, &self.options, via)? {
+                let outcome = classify(e, request, &self.options, via, false)?;
+                return Ok(Err(match outcome {
                     Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
                     other => other,
                 }));
@@ -1093,20 +1098,31 @@ const PROXY_REFUSED: &str = "nothing accepts connections at the proxy's address"
 /// Sorts a transport error into transient (retry) or final. Errors name
 /// the request; a transient one, the proxy it went through (`via`). (A
 /// body over the limit is caught before, where its status is known.)
+/// `resolved`: the host answered earlier in the run.
 fn classify(
     error: ureq::Error,
     request: &Request,
     options: &ClientOptions,
     via: Option<&Via>,
+    resolved: bool,
 ) -> Result<Attempt> {
     use ureq::Error as E;
     let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
     let setting = request.setting();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     let bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
-    if let Some(unresolved) =
-        super::dns::unresolved_host(&error, request.url.host_str().unwrap_or_default(), via)
-    {
+    let host = request.url.host_str().unwrap_or_default();
+    if let Some(unresolved) = super::dns::unresolved_host(&error, host, via) {
+        // A name that resolved earlier in the run: the resolver's answer
+        // changed, no setting is wrong. Retried, as a temporary failure is.
+        if let (true, None, Some((what, _))) = (resolved, via, unresolved.message.split_once(';')) {
+            let lasts = super::dns::IF_IT_LASTS;
+            let what = what.replace(" for now", "");
+            let check = format!("check that {host} is still in DNS");
+            return transient(format!(
+                "{what}, though it resolved earlier in this run{lasts}{check}"
+            ));
+        }
         // The message names the proxy, if there is one.
         if unresolved.temporary {
             return Ok(Attempt::Transient(unresolved.message));
@@ -1664,6 +1680,53 @@ mod tests {
         for said in [
             "name resolution) (after 1 retry); check your network and its DNS server",
             "; if it lasts, check account_name and region",
+        ] {
+            assert!(error.contains(said), "{said:?} missing from {error}");
+        }
+    }
+
+    /// A name that resolved earlier in the run, and whose lookup then said
+    /// it does not exist (a DNS server that answered, then NXDOMAIN, in a
+    /// network namespace), ended the walk at once with "check account_name
+    /// and region", though those had just worked.
+    #[test]
+    fn a_name_that_resolved_earlier_in_the_run_is_retried_not_blamed_on_settings() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = Request {
+            method: "GET",
+            url: &url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead: None,
+        };
+        let options = ClientOptions {
+            timeout: Duration::from_secs(30),
+            max_retries: 4,
+            ca_bundle: None,
+            ca_bundle_name: "ca_bundle",
+            backoff_scale: 1.0,
+            max_rate: None,
+            token_apart: false,
+            log: Log::default(),
+            redactor: Arc::default(),
+        };
+        let nxdomain = || {
+            ureq::Error::Io(std::io::Error::other(
+                "failed to lookup address information: Name or service not known",
+            ))
+        };
+        let first = classify(nxdomain(), &request, &options, None, false).err();
+        assert!(first.is_some_and(|e| e.to_string().contains("account_name")));
+        let Ok(Attempt::Transient(later)) = classify(nxdomain(), &request, &options, None, true)
+        else {
+            panic!("not retried");
+        };
+        assert!(!later.contains("account_name"), "{later}");
+        let error = no_answer_after(&request, &later, 4).to_string();
+        for said in [
+            "api.talkdeskapp.com (Name or service not known), though it resolved earlier in this run (after 4 retries)",
+            "if it lasts, check that api.talkdeskapp.com is still in DNS",
         ] {
             assert!(error.contains(said), "{said:?} missing from {error}");
         }
