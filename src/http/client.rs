@@ -1693,7 +1693,6 @@ mod tests {
     fn a_name_that_resolved_earlier_in_the_run_is_retried_not_blamed_on_settings() {
         let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
         let request = Request {
-            method: "GET",
             url: &url,
             authorization: Authorization::Fixed("Bearer x"),
             form: None,
