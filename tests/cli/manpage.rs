@@ -30,3 +30,36 @@ fn prints_one_roff_page_for_the_whole_cli() {
         1
     );
 }
+
+/// The README's exit-code table and the man page's EXIT STATUS name the
+/// same HTTP statuses for each code: the README's row for 5 left out the
+/// 400 and 404 that SPEC §5 and the man page give it, so a reader took a
+/// wrong base_url's 404 for exit 1 ("anything else").
+#[test]
+fn the_readme_and_the_man_page_give_each_http_status_the_same_exit_code() {
+    let output = Sandbox::new().bare().arg("manpage").output().unwrap();
+    let page = stdout_of(&output);
+    let page = page.split(".SH \"EXIT STATUS\"").nth(1).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let readme = readme.unwrap();
+    let statuses = |text: &str| -> Vec<String> {
+        let words = text.split(|c: char| !c.is_ascii_alphanumeric());
+        let mut found: Vec<String> = words
+            .filter(|w| w.len() == 3 && w.starts_with(['4', '5']))
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found
+    };
+    for code in 0..=5 {
+        let man = page.split(&format!("\\fB{code}\\fR\n")).nth(1).unwrap();
+        let man = man.lines().next().unwrap();
+        let row = readme.split(&format!("\n| {code} | ")).nth(1).unwrap();
+        let row = row.lines().next().unwrap();
+        assert_eq!(
+            statuses(row),
+            statuses(man),
+            "exit {code}: {row:?} / {man:?}"
+        );
+    }
+}
