@@ -23,7 +23,7 @@ Examples:
 
 const GET_STARTED: &str = "\
 Get started: talkdesk-accounts config init, then auth check, then list
-Documentation: `man talkdesk-accounts`, README.md and docs/ beside the source
+Documentation: `talkdesk-accounts manpage | man -l -`, README.md and docs/ beside the source
 The API: https://docs.talkdesk.com/reference/get-accounts";
 
 /// The heading of the global options in every command's help.

@@ -191,6 +191,21 @@ fn the_top_level_help_ends_with_how_to_get_started_and_the_documentation() {
     }
 }
 
+/// `--help` pointed to `man talkdesk-accounts`, which a fresh `cargo install` does not give
+/// (the man page is an optional step of the README's Install): "No manual entry". It names
+/// the command that shows the page anywhere the binary is.
+#[test]
+fn the_help_points_to_a_man_page_a_fresh_install_has() {
+    let output = Sandbox::new().bare().arg("--help").output().unwrap();
+    let help = stdout_of(&output);
+    let line = help.lines().find(|l| l.starts_with("Documentation:"));
+    let line = line.expect("a Documentation line");
+    assert!(
+        line.contains("`talkdesk-accounts manpage | man -l -`"),
+        "{line}"
+    );
+}
+
 /// A repeated option was a usage error (`--no-header --no-header`,
 /// `-o csv -o json`: exit 2); as in gh, the last one wins. Options that add
 /// up still do: `--status` (repeatable) and `-v` (counted).
