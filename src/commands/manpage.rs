@@ -23,7 +23,7 @@ const EXIT_CODES: [&str; 6] = [
     "5: API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers, next links that loop or are refused)",
 ];
 
-const ENVIRONMENT: [&str; 18] = [
+const ENVIRONMENT: [&str; 20] = [
     "TALKDESK_CONFIG: the config file to use",
     "TALKDESK_PROFILE: the profile of the config file",
     "TALKDESK_CLIENT_ID: the OAuth client id",
@@ -41,6 +41,8 @@ const ENVIRONMENT: [&str; 18] = [
     "CLICOLOR: 0 turns --color auto off",
     "CLICOLOR_FORCE: when set and not empty, --color auto colours even off a terminal (NO_COLOR wins)",
     "TERM: dumb, or not set (outside Windows), turns --color auto off",
+    "COLUMNS: the width a table fits on a terminal (the terminal's own otherwise)",
+    "SSL_CERT_FILE, SSL_CERT_DIR: where the system's certificates are (Linux); ca_bundle replaces them",
     "XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME: where the config file, token cache and history store live (Linux)",
 ];
 

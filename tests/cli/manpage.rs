@@ -63,3 +63,24 @@ fn the_readme_and_the_man_page_give_each_http_status_the_same_exit_code() {
         );
     }
 }
+
+/// The man page's ENVIRONMENT names every variable the tool reads that the
+/// README and docs/ name: it left out `COLUMNS` (the width a table fits on a
+/// terminal) and `SSL_CERT_FILE`/`SSL_CERT_DIR` (the system's certificates on
+/// Linux, which the tool's TLS errors now name).
+#[test]
+fn the_environment_section_names_every_variable_the_docs_say_is_read() {
+    let output = Sandbox::new().bare().arg("manpage").output().unwrap();
+    let page = stdout_of(&output);
+    let environment = page.split(".SH ENVIRONMENT").nth(1).unwrap();
+    let environment = environment.split(".SH ").next().unwrap();
+    for var in [
+        "COLUMNS",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "NO_COLOR",
+        "TERM",
+    ] {
+        assert!(environment.contains(var), "{var} missing:\n{environment}");
+    }
+}
