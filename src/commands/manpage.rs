@@ -15,7 +15,7 @@ use crate::cli::Cli;
 /// The `term: description` paragraphs of EXIT STATUS, ENVIRONMENT and
 /// FILES ([`definitions`] splits each at its first `: `).
 const EXIT_CODES: [&str; 6] = [
-    "0: success, also when no account matches",
+    "0: success, also when no account matches, or when the reader of stdout went away (| head)",
     "1: any other failure (e.g. the output cannot be written); diff --exit-code: there are differences",
     "2: usage error, or a missing or malformed diff OLD file",
     "3: configuration error (missing credentials, unknown profile or key, malformed file), an insecure URL, or a history store that is not this tool's (or is newer)",

@@ -84,3 +84,15 @@ fn the_environment_section_names_every_variable_the_docs_say_is_read() {
         assert!(environment.contains(var), "{var} missing:\n{environment}");
     }
 }
+
+/// A reader of stdout that goes away (`| head`) ends a run quietly with
+/// exit 0 (SPEC §5, the README): the man page's EXIT STATUS did not say so.
+#[test]
+fn the_exit_status_says_a_reader_gone_away_is_exit_0() {
+    let output = Sandbox::new().bare().arg("manpage").output().unwrap();
+    let page = stdout_of(&output);
+    let status = page.split(".SH \"EXIT STATUS\"").nth(1).unwrap();
+    let zero = status.split("\\fB0\\fR\n").nth(1).unwrap();
+    let zero = zero.lines().next().unwrap();
+    assert!(zero.contains("| head"), "{zero}");
+}
