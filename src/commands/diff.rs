@@ -122,12 +122,25 @@ fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
         .map(|(i, line)| {
             let place = format!("line {}", i + 1);
             let value: &RawValue = serde_json::from_str(line).map_err(|e| {
+                let over = e.is_eof().then(|| over_lines(text, &place)).flatten();
                 let e = without_position(&e.to_string()).to_string();
-                format!(", {place}: not valid JSON ({e}); {WHAT_TO_PASS}")
+                over.unwrap_or_else(|| format!(", {place}: not valid JSON ({e}); {WHAT_TO_PASS}"))
             })?;
             record(value, place)
         })
         .collect()
+}
+
+/// Why JSON values over several lines (`jq .` pretty-prints an export
+/// so) are no jsonl: the first one's fault, or that they are; `None` when
+/// the text is not such a stream.
+fn over_lines(text: &str, place: &Place) -> Option<String> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    let first = values.next()?.ok()?;
+    values.all(|value| value.is_ok()).then_some(())?;
+    Some(record(first, place.clone()).err().unwrap_or(format!(
+        ", {place}: a record over several lines (pretty-printed JSON, as `jq .` writes it); jsonl has one a line: write it with `jq -c .`"
+    )))
 }
 
 /// One record: an object with a string (even empty, as a page's may be)

@@ -359,6 +359,27 @@ fn a_csv_file_is_not_an_export() {
     );
 }
 
+/// A jsonl export pretty-printed (`jq . old.jsonl > old2.jsonl`, a stream
+/// of JSON values, each over several lines) was "line 1: not valid JSON
+/// (EOF while parsing an object)", though it is JSON and came from the
+/// tool: the error says so, and how to make it one record a line. A page
+/// of the API so saved (`curl … | jq .`) is named as a page.
+#[test]
+fn a_pretty_printed_jsonl_export_is_named_as_such() {
+    let pretty = "{\n  \"id\": \"acc-0001\",\n  \"name\": \"x\"\n}\n{\n  \"id\": \"acc-0002\"\n}\n";
+    rejects(
+        "pretty.jsonl",
+        Some(pretty),
+        "line 1: a record over several lines (pretty-printed JSON, as `jq .` writes it); jsonl has one a line: write it with `jq -c .`",
+    );
+    let page = "{\n  \"count\": 1,\n  \"_embedded\": {\"accounts\": [{\"id\": \"a\"}]}\n}\n";
+    rejects(
+        "page.json",
+        Some(page),
+        "line 1: a page of the API (`_embedded`)",
+    );
+}
+
 /// Windows PowerShell's `>` re-encodes what it redirects as UTF-16 with a
 /// byte-order mark: an export written `list -o json > old.json` was
 /// refused as "not UTF-8 text; pass a file written by `talkdesk-accounts
