@@ -334,15 +334,25 @@ pub fn report_rows(report: &DiffReport) -> Vec<Vec<ReportCell>> {
     let removed = (report.removed.iter()).map(|a| row("removed", Color::Red, a, blank()));
     let changed = (report.changed.iter()).flat_map(|c| {
         c.fields.iter().map(move |field| {
-            let sides = [
-                ReportCell::new(field.clone()),
-                text(&c.before, field),
-                text(&c.after, field),
-            ];
+            let [before, after] = sides(c, field).map(ReportCell::new);
+            let sides = [ReportCell::new(field.clone()), before, after];
             row("changed", Color::Yellow, &c.after, sides)
         })
     });
     added.chain(removed).chain(changed).collect()
+}
+
+/// A changed field's two cells. Values that differ but show alike (`""`
+/// and none, `"7"` and `7`) are shown as their JSON text, none as `(none)`.
+fn sides(c: &Change, field: &str) -> [String; 2] {
+    let shown = [&c.before, &c.after].map(|a| a.field_text(field).unwrap_or_default());
+    if shown[0] != shown[1] {
+        return shown;
+    }
+    [&c.before, &c.after].map(|a| {
+        let raw = a.raw_fields(&[field]).and_then(|found| found[0]);
+        raw.unwrap_or("(none)").to_string()
+    })
 }
 
 /// `2 added, 1 removed, 3 changed`, or `no differences`.

@@ -452,6 +452,31 @@ fn csv_cells_keep_numbers_as_written() {
     );
 }
 
+/// A field that went from `""` to missing (or `null`), or from `"7"` to `7`,
+/// was a csv and table row `changed,a,,name,,` (`…,seats,7,7`): two sides
+/// that read the same, so nothing said what changed. Such sides are shown
+/// as their JSON text, a missing field as `(none)` (as `changes` shows it).
+#[test]
+fn a_change_between_values_that_show_alike_is_shown_as_json() {
+    let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"a","seats":7,"note":null,"status":"ACTIVE"}]}}"#;
+    let fake = support::serving_page(page);
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    let line = r#"{"id":"a","name":"","seats":"7","note":"","status":"ACTIVE"}"#;
+    std::fs::write(&old, format!("{line}\n")).unwrap();
+    let output = sb
+        .tool(&fake)
+        .args(["diff", "-o", "csv"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output),
+        "change,id,name,field,before,after\nchanged,a,,name,\"\"\"\"\"\",(none)\nchanged,a,,seats,\"\"\"7\"\"\",7\nchanged,a,,note,\"\"\"\"\"\",null\n"
+    );
+}
+
 /// `-o json` gives the accounts as the API and OLD wrote them, numbers in
 /// their spelling included; it gave `1.0e+2` for `1.0E2` and `1e+400` for
 /// `1e400` (serde_json's), as a value parsed and written again.
