@@ -163,15 +163,24 @@ fn cell_text(value: Option<&str>) -> String {
     }
 }
 
+/// A side's value as a cell; its JSON text when the other side's value,
+/// though it differs, would show alike (`"7"` and `7`).
+fn side_text(value: &Option<String>, other: &Option<String>) -> String {
+    let [shown, other] = [value, other].map(|v| cell_text(v.as_deref()));
+    match shown == other {
+        true => value.clone().unwrap_or(shown),
+        false => shown,
+    }
+}
+
 /// One change as a table or csv row.
 fn row(c: &Change) -> Vec<ReportCell> {
     // The `before` and `after` cells: the statuses (coloured), or for an
     // `other` change the fields that changed as `field: value` joined by `; `.
     let [before, after] = match changed_values(c) {
-        Some(sides) => sides.map(|fields| {
-            let shown: Vec<String> = fields
-                .iter()
-                .map(|(n, v)| format!("{n}: {}", cell_text(v.as_deref())))
+        Some([b, a]) => [(&b, &a), (&a, &b)].map(|(fields, others)| {
+            let shown: Vec<String> = (fields.iter().zip(others))
+                .map(|((n, v), (_, o))| format!("{n}: {}", side_text(v, o)))
                 .collect();
             ReportCell::new(shown.join("; "))
         }),

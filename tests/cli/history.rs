@@ -2738,6 +2738,24 @@ fn a_name_that_is_a_number_is_shown_as_written() {
     );
 }
 
+/// An `other` change from `"7"` to `7` (or from the string `"null"` to
+/// null) read `seats: 7; name: null` on both sides of the row, so nothing
+/// said what had changed: such sides are shown as their JSON text, as
+/// `diff` shows them.
+#[test]
+fn an_other_change_between_values_that_show_alike_is_shown_as_json() {
+    let changes = changes_between(
+        "{\"id\":\"a\",\"seats\":\"7\",\"name\":\"null\",\"n\":1,\"status\":\"ACTIVE\"}\n",
+        "{\"id\":\"a\",\"seats\":7,\"name\":null,\"n\":2,\"status\":\"ACTIVE\"}\n",
+        "csv",
+    );
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n\
+         \"2026-11-02T00:00:00Z\",\"a\",\"\",\"other\",\"seats: \"\"7\"\"; name: \"\"null\"\"; n: 1\",\"seats: 7; name: null; n: 2\"\n"
+    );
+}
+
 fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
     days.iter()
         .map(|(at, text)| {
