@@ -21,7 +21,7 @@ use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, u
 use crate::output::jq;
 use crate::output::report::ReportCell;
 use crate::streams::STDIN_NAMES;
-use crate::text::is_utf16;
+use crate::text::{is_utf16, without_bom};
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -45,12 +45,22 @@ pub fn read_text(path: &Path) -> Result<String> {
         _ => std::fs::read(path),
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
-    String::from_utf8(bytes).map_err(|e| match is_utf16(e.as_bytes()) {
-        // Windows PowerShell's `>` re-encodes an export so.
-        true => usage_error(format!(
-            "{name} is UTF-16 text, as Windows PowerShell's `>` writes it; write the export with `--output-file` instead of `>`"
-        )),
-        false => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
+    String::from_utf8(bytes).map_err(|e| {
+        let (bytes, at) = (e.as_bytes(), e.utf8_error().valid_up_to());
+        let text = without_bom(bytes).trim_ascii_start();
+        match (is_utf16(bytes), text.starts_with(b"[") || text.starts_with(b"{")) {
+            // Windows PowerShell's `>` re-encodes an export so.
+            (true, _) => usage_error(format!(
+                "{name} is UTF-16 text, as Windows PowerShell's `>` writes it; write the export with `--output-file` instead of `>`"
+            )),
+            // JSON re-saved in a legacy encoding (Notepad's "ANSI").
+            (false, true) => usage_error(format!(
+                "{name}, line {}: not UTF-8 text (a byte 0x{:02X}); save it as UTF-8, or {WHAT_TO_PASS}",
+                bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+                bytes[at]
+            )),
+            (false, false) => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
+        }
     })
 }
 

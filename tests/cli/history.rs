@@ -1241,6 +1241,49 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
         .unwrap());
 }
 
+/// An export re-saved in a legacy encoding (Notepad's "ANSI", Windows-1252:
+/// `café` as `caf\xE9`) was "is not UTF-8 text; pass a file written by
+/// `talkdesk-accounts list -o json`", which it was, without the line SPEC
+/// §8 asks for: the error names the line and says to save it as UTF-8.
+#[test]
+fn an_import_resaved_in_another_encoding_names_the_line() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let path = sb.path("ansi.jsonl");
+    fs::write(
+        &path,
+        b"{\"id\":\"a\"}\n{\"id\":\"b\",\"name\":\"caf\xE9\"}\n",
+    )
+    .unwrap();
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&path)
+            .args(["--at", "2026-11-01"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    let expected = "ansi.jsonl, line 2: not UTF-8 text (a byte 0xE9); save it as UTF-8";
+    assert!(err.contains(expected), "{err}");
+    assert!(!store.exists(), "a refused import made the store");
+    // A file that is no text at all (gzip) has no line to name.
+    fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff").unwrap();
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&path)
+            .args(["--at", "2026-11-01"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains("ansi.jsonl is not UTF-8 text; pass a file"),
+        "{err}"
+    );
+}
+
 #[test]
 fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
     let sb = Sandbox::new();
