@@ -131,6 +131,7 @@ pub fn parse_rate_headers<'a>(
         let combined = |keys: &[&str]| param(header("ratelimit").filter(|_| ietf)?, keys);
         let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
         let policy = header("ratelimit-policy").filter(|_| ietf);
+        let policy = policy.map(|p| named_policy(p, header("ratelimit")));
         let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
         let found = RateHeaders {
             limit: limit.or(policy_limit).or_else(|| combined(&["limit"])),
@@ -147,6 +148,15 @@ pub fn parse_rate_headers<'a>(
         }
     }
     None
+}
+
+/// The item of a `RateLimit-Policy` list that the `RateLimit` header names
+/// (`"daily";q=5000;w=86400, "sec";q=2;w=1` with `RateLimit: "sec";r=0;t=1`),
+/// else the whole list, whose first policy then counts.
+fn named_policy<'a>(policy: &'a str, ratelimit: Option<&str>) -> &'a str {
+    let name = |item: &str| item.split(';').next().unwrap_or_default().trim().to_owned();
+    let named = ratelimit.map(|r| name(r.split(',').next().unwrap_or_default()));
+    (named.and_then(|n| policy.split(',').find(|item| name(item) == n))).unwrap_or(policy)
 }
 
 /// The longest rate-limit window read, in seconds (a day).
@@ -1640,6 +1650,26 @@ mod tests {
                 window: Some(Duration::from_secs(1)),
                 remaining: Some(4.0),
                 reset: Some(Duration::from_secs(2)),
+            })
+        );
+    }
+
+    #[test]
+    fn the_policy_the_ratelimit_header_names_is_the_one_read() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        // draft-09: the daily quota listed first, the answer's `RateLimit` about the other.
+        let named = |name: &str| match name {
+            "ratelimit" => Some("\"sec\";r=0;t=1"),
+            "ratelimit-policy" => Some("\"daily\";q=5000;w=86400, \"sec\";q=2;w=1"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(named, now),
+            Some(RateHeaders {
+                limit: Some(2.0),
+                window: Some(Duration::from_secs(1)),
+                remaining: Some(0.0),
+                reset: Some(Duration::from_secs(1)),
             })
         );
     }
