@@ -56,11 +56,12 @@ pub fn walk_rest(
 ) -> Result<()> {
     let within = (first_took * ANSWER_WITHIN_FIRST_PAGES).max(ANSWER_WITHIN_LEAST);
     let per_page = ahead.per_page.max(1);
+    let bound = bound_after(ahead.after, flow, per_page);
     let shared = Shared {
         plan: Mutex::new(Plan {
             next_start: ahead.after + 1,
             last: ahead.last,
-            bound: bound_after(ahead.after, flow, per_page),
+            bound,
             wanted: ahead.after + 1,
             reorder: concurrency as u64 + 1,
             window: Window::new(concurrency),
@@ -77,7 +78,7 @@ pub fn walk_rest(
     api.client().log().debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",
         ahead.after + 1,
-        ahead.last
+        ahead.last.min(bound)
     ));
     thread::scope(|scope| {
         // Whatever way this closure ends, the workers stop starting pages,

@@ -200,6 +200,23 @@ fn a_limit_starts_no_page_it_cannot_need() {
     }
 }
 
+/// `-v` named the pages a walk would fetch as far as the last page, when
+/// `--limit` needs fewer (`--limit 60` fetched page 2 and said "2-20").
+#[test]
+fn the_pages_fetched_that_v_names_are_those_the_limit_needs() {
+    let fake = start(1000, 100);
+    let out = list(
+        &fake,
+        &["-v", "-o", "jsonl", "--per-page", "50", "--limit", "120"],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("fetching pages 2-3 "),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
 #[test]
 fn a_limit_with_a_filter_stops_and_matches_the_sequential_walk() {
     let fake = start(1000, 100);
