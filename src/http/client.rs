@@ -831,6 +831,17 @@ impl Client {
                     request.setting()
                 )));
             }
+            // Without a length, the whole JSON came and the connection that
+            // would end it stayed open (`http.server` with HTTP/1.1): the
+            // same on every try, whatever the timeout.
+            Err(ureq::Error::Timeout(_)) if unframed && json_whole(&body) => {
+                return Err(api_error(format!(
+                    "{request}: the HTTP {status} answer has no Content-Length and is not chunked, so it ends with its connection, but the server kept its connection open once the whole JSON ({} bytes) came: the server must send a Content-Length; check {}{}",
+                    body.len(),
+                    request.setting(),
+                    or_the_proxy(via)
+                )));
+            }
             // Dropped after the head arrived is no reused connection the
             // server closed: a counted retry. Said as a body that stopped,
             // not as a network that failed to answer.
@@ -1031,6 +1042,11 @@ impl<R: std::io::Read> std::io::Read for Progress<R> {
         }
         Ok(n)
     }
+}
+
+/// Whether `body` is one whole JSON value.
+fn json_whole(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(crate::text::without_bom(body)).is_ok()
 }
 
 /// `, or the proxy in HTTPS_PROXY` after what to check, when the request

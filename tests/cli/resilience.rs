@@ -1536,6 +1536,34 @@ fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
     })
 }
 
+/// An answer without a length (no Content-Length, not chunked: it ends with
+/// its connection) from a server that keeps the connection open (Python's
+/// `http.server` with `HTTP/1.1` and no `Content-Length`) never ends: its
+/// whole JSON came, then the run waited `--timeout`, retried, and said
+/// "timed out …; check your network, or raise --timeout / --max-retries",
+/// which cannot help (found against `http.server`). It is final at once and
+/// says what the server did.
+#[test]
+fn an_answer_without_a_length_on_a_connection_kept_open_is_said_so() {
+    const KEPT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
+    let api = FakeApi::start(FakeConfig {
+        faults: Faults {
+            always: vec![(RequestMatch::Page(1), FaultKind::RawResponseKept(KEPT))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("no Content-Length") && stderr.contains("kept its connection open"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("raise --timeout"), "{stderr}");
+    assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+}
+
 /// Out of file descriptors (`ulimit -n 5`), the hidden file of
 /// `--output-file` could not be made, and the error said "cannot create a
 /// file in its folder; check that the folder exists and is writable",

@@ -378,6 +378,9 @@ pub enum FaultKind {
     /// These bytes as the whole answer, then the connection is closed: an answer that is not
     /// valid HTTP.
     RawResponse(&'static [u8]),
+    /// These bytes as the whole answer, then the connection is kept open, unused, until the
+    /// server is dropped: an answer without a length that never ends.
+    RawResponseKept(&'static [u8]),
     /// A refusal (that status) from the token bucket, with these headers.
     RateLimited(u16, Vec<(&'static str, String)>),
     /// The normal answer, with these headers added (a page's own rate-limit headers).
@@ -1596,6 +1599,12 @@ fn apply_fault<W: Write>(
         FaultKind::Drop => return Next::Close,
         FaultKind::RawResponse(bytes) => {
             let _ = out.write_all(bytes).and_then(|()| out.flush());
+            return Next::Close;
+        }
+        FaultKind::RawResponseKept(bytes) => {
+            if out.write_all(bytes).and_then(|()| out.flush()).is_ok() {
+                stall(shared);
+            }
             return Next::Close;
         }
         FaultKind::Stall => {
