@@ -212,6 +212,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
+                // Framed short: a Content-Length counted in characters (Node's
+                // `body.length`), the same on every try.
+                false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
                 // A page of accounts, from the right place, with one bad.
                 false if e.starts_with("duplicate field") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),

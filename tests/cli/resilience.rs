@@ -1564,6 +1564,34 @@ fn an_answer_without_a_length_on_a_connection_kept_open_is_said_so() {
     assert_eq!(api.requests_for_page(1), 1, "{stderr}");
 }
 
+/// A `Content-Length` counted in characters, not bytes (`body.length` in a
+/// Node handler), falls short of a page with accented text: its JSON stops
+/// there. That said "the answer is not a page of accounts (EOF while parsing
+/// a string …); check base_url", which was right (found with a Node `http`
+/// handler). It says the server's Content-Length is short of its body.
+#[test]
+fn a_content_length_short_of_its_json_is_said_so_not_blamed_on_base_url() {
+    const SHORT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"total\": 1, \"_embedded\": {\"accounts\": [{\"id\": \"1\", \"name\": \"Caf\xc3\xa9 Z\xc3\xbcrich\"}]}}";
+    let api = answering_raw(1, SHORT);
+    let out = list_json(&api, &["--max-retries", "1"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("not a page of accounts (EOF while parsing")
+            && stderr.contains("sends fewer bytes than its JSON has"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("check base_url"), "{stderr}");
+    assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+    // No JSON at all is no JSON cut short.
+    const EMPTY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let stderr = stderr_of(&list_json(&answering_raw(1, EMPTY), &[], true));
+    assert!(
+        stderr.contains("check base_url") && !stderr.contains("fewer bytes"),
+        "{stderr}"
+    );
+}
+
 /// Out of file descriptors (`ulimit -n 5`), the hidden file of
 /// `--output-file` could not be made, and the error said "cannot create a
 /// file in its folder; check that the folder exists and is writable",
