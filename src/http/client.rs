@@ -831,13 +831,13 @@ impl Client {
                     request.setting()
                 )));
             }
-            // Without a length, the whole JSON came and the connection that
-            // would end it stayed open (`http.server` with HTTP/1.1): the
-            // same on every try, whatever the timeout.
-            Err(ureq::Error::Timeout(_)) if unframed && json_whole(&body) => {
+            // The whole JSON came, and then nothing, though the answer is
+            // not over: the same on every try, whatever the timeout.
+            Err(ureq::Error::Timeout(_)) if json_whole(&body) => {
                 return Err(api_error(format!(
-                    "{request}: the HTTP {status} answer has no Content-Length and is not chunked, so it ends with its connection, but the server kept its connection open once the whole JSON ({} bytes) came: the server must send a Content-Length; check {}{}",
+                    "{request}: the HTTP {status} answer's whole JSON came ({} bytes), but {}: the server does not end its answers; check {}{}",
                     body.len(),
+                    unended(announced, unframed),
                     request.setting(),
                     or_the_proxy(via)
                 )));
@@ -1041,6 +1041,15 @@ impl<R: std::io::Read> std::io::Read for Progress<R> {
             self.1 = Instant::now();
         }
         Ok(n)
+    }
+}
+
+/// Why an answer whose whole JSON came is not over: by its framing.
+fn unended(announced: Option<u64>, unframed: bool) -> String {
+    match announced {
+        Some(n) => format!("its Content-Length says {n} bytes"),
+        None if unframed => "it has no Content-Length and is not chunked, so it ends with its connection, and the server kept its connection open".into(),
+        None => "its last chunk never came".into(),
     }
 }
 

@@ -1564,6 +1564,42 @@ fn an_answer_without_a_length_on_a_connection_kept_open_is_said_so() {
     assert_eq!(api.requests_for_page(1), 1, "{stderr}");
 }
 
+/// An answer whose whole JSON came, from a server that then sends nothing
+/// more and keeps the connection open: a `Content-Length` larger than the
+/// body (a middleware that changed the body after the length was set), or
+/// a chunked answer without its last chunk (a Node handler that never calls
+/// `res.end()`). Each try waited `--timeout` and the run said "the HTTP 200
+/// answer's body stopped after 135 of 145 bytes: timed out …; check your
+/// network, or raise --timeout / --max-retries", which cannot help (found
+/// with Node `http` handlers). It is final at once and says what the server
+/// did.
+#[test]
+fn a_whole_json_whose_answer_never_ends_is_said_so() {
+    const LONGER: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
+    const UNENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n";
+    for (bytes, said) in [
+        (LONGER, "its Content-Length says 60 bytes"),
+        (UNENDED, "its last chunk never came"),
+    ] {
+        let api = FakeApi::start(FakeConfig {
+            faults: Faults {
+                always: vec![(RequestMatch::Page(1), FaultKind::RawResponseKept(bytes))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("whole JSON came (43 bytes)") && stderr.contains(said),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("raise --timeout"), "{stderr}");
+        assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+    }
+}
+
 /// A `Content-Length` counted in characters, not bytes (`body.length` in a
 /// Node handler), falls short of a page with accented text: its JSON stops
 /// there. That said "the answer is not a page of accounts (EOF while parsing
