@@ -820,17 +820,7 @@ impl Client {
             Err(ureq::Error::BodyExceedsLimit(limit)) if status != 200 => {
                 format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
             }
-            Err(ureq::Error::BodyExceedsLimit(limit)) => {
-                let what = match request.issues_token {
-                    true => "any token answer",
-                    false => "any page of accounts",
-                };
-                return Err(api_error(format!(
-                    "{request}: HTTP {status} with a body larger than {} MiB, far beyond {what}; check {}",
-                    limit >> 20,
-                    request.setting()
-                )));
-            }
+            Err(ureq::Error::BodyExceedsLimit(limit)) => return Err(too_large(request, limit)),
             // The whole JSON came, and then nothing, though the answer is
             // not over: the same on every try, whatever the timeout.
             Err(ureq::Error::Timeout(_)) if json_whole(&body) => {
@@ -1042,6 +1032,19 @@ impl<R: std::io::Read> std::io::Read for Progress<R> {
         }
         Ok(n)
     }
+}
+
+/// A 200 answer's body past `limit`, far beyond any page or token.
+fn too_large(request: &Request, limit: u64) -> anyhow::Error {
+    let what = match request.issues_token {
+        true => "any token answer",
+        false => "any page of accounts",
+    };
+    api_error(format!(
+        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; check {}",
+        limit >> 20,
+        request.setting()
+    ))
 }
 
 /// Why an answer whose whole JSON came is not over: by its framing.
