@@ -300,17 +300,19 @@ impl TokenCache {
 
     /// Writes the token atomically: a 0600 temporary file in the 0700
     /// folder, renamed into place. A token or scope holding the client
-    /// secret, a part of it as the redactor finds one, or the Basic value
-    /// sent (a server answering with them) is not written: the cache never
-    /// holds the secret.
+    /// secret or the Basic value sent, or a part of either holding the
+    /// secret as the redactor finds one (a server answering with them), is
+    /// not written: the cache never holds the secret.
     pub fn store(&self, creds: &Credentials, token: &Token) -> Result<()> {
         let secret = creds.client_secret.expose();
         let basic = basic_auth(&creds.client_id, secret);
         let basic = basic.strip_prefix("Basic ").unwrap_or(&basic);
+        let id: String = url::form_urlencoded::byte_serialize(creds.client_id.as_bytes()).collect();
         let known = Redactor::default();
         known.add(secret);
-        let holds = |text: &str| known.holds(text) || text.contains(basic);
-        if holds(token.access_token.expose()) || holds(&token.scope) {
+        // From its first group holding the secret (a JWT may hold the id).
+        known.add(&basic[(id.len() + 1) / 3 * 4..]);
+        if known.holds(token.access_token.expose()) || known.holds(&token.scope) {
             return Ok(());
         }
         if let Err(e) = create_private_dir(&self.dir) {
@@ -916,6 +918,22 @@ mod tests {
             cache.load(&creds("id-2")).is_none(),
             "another client id has its own entry"
         );
+    }
+
+    /// A JWT holding the client id is cached, though the id's base64 may
+    /// be a run of the Basic value's: only the runs holding the secret
+    /// keep a token out.
+    #[test]
+    fn a_jwt_holding_the_client_id_is_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("client-0001");
+        let payload = BASE64.encode(r#"{"a":"client-0001","x":1}"#);
+        assert!(basic_auth("client-0001", "s").contains(&payload[8..16]));
+        let mut jwt = token(now_secs() + 3600);
+        jwt.access_token = Secret::new(format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
+        cache.store(&c, &jwt).unwrap();
+        assert!(cache.load(&c).is_some());
     }
 
     /// A token larger than a cache file is read (64 KiB; a token may be

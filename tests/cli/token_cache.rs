@@ -726,3 +726,25 @@ fn warned_as_another_user_with_cache_home_mode(mode: u32) -> (Sandbox, String) {
     assert!(output.status.success(), "{stderr}");
     (sb, stderr)
 }
+
+/// A token endpoint echoing the secret base64-encoded in its scope (part
+/// of the Basic value sent, `dGVzdC1jbGllbnQ6` + it): the scope was
+/// cached, though `auth check` shows it redacted; only the whole Basic
+/// value kept an answer out of the cache (found by fuzzing echoes).
+#[test]
+fn a_scope_holding_part_of_the_basic_value_is_not_cached() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        scope: "express-accounts:read dGVzdC1zZWNyZXQtdmFsdWU=".into(),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    list(&sb, &api, &[]);
+    let texts: Vec<String> = (fs::read_dir(sb.token_cache_dir()).into_iter().flatten())
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        texts.iter().all(|t| !t.contains("ZWNyZXQtdmFs")),
+        "{texts:?}"
+    );
+}
