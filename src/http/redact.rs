@@ -38,6 +38,10 @@ impl Forms {
             .unwrap_or_else(|_| form.to_string());
         if !self.cased.contains(&cased) {
             self.lower.push(form.to_ascii_lowercase());
+            // Whole in any case beyond ASCII too (`É` of `é`), as text is
+            // folded for ASCII alone (byte offsets kept).
+            let other = [form.to_uppercase(), form.to_lowercase()];
+            self.lower.extend(other.map(|f| f.to_ascii_lowercase()));
             if cased != form {
                 self.written.push(form.to_string());
             }
@@ -475,6 +479,18 @@ mod tests {
         r.add("Accounts-Reader-Key-2026");
         let url = "GET https://api.talkdeskapp.com/express/accounts?page=2";
         assert_eq!(r.redact_shown(url), url);
+    }
+
+    /// A secret with letters outside ASCII echoed in upper case (a server
+    /// upper-casing what it quotes) was shown whole: case was folded for
+    /// ASCII letters alone (found by fuzzing echoes).
+    #[test]
+    fn a_secret_with_letters_outside_ascii_is_redacted_in_another_case() {
+        let r = Redactor::default();
+        r.add("sécrét-Ünïcødé-4x9");
+        for echo in ["bad SÉCRÉT-ÜNÏCØDÉ-4X9!", "bad sécrét-ünïcødé-4x9!"] {
+            assert_eq!(r.redact_shown(echo), "bad <redacted>!", "{echo}");
+        }
     }
 
     /// A secret with a `%XX` in it, split by a line break: its start was
