@@ -787,10 +787,10 @@ where
 }
 
 /// A URL whose query (or, for a secret of 8 characters or more, path)
-/// holds the client secret whole (`?client_secret=…`) is refused: a URL is
-/// shown, cached and stored as the organization's key. Only the whole
-/// secret, never in the host: a short secret may be a port or a word of a
-/// host, and a part of one any word.
+/// holds the client secret whole, in any case (`?client_secret=…`), is
+/// refused: a URL is shown, cached and stored as the organization's key.
+/// Only the whole secret, never in the host: a short secret may be a port
+/// or a word of a host, and a part of one any word.
 fn secret_in_urls(
     secret: Option<&str>,
     base: &Sourced<Url>,
@@ -807,9 +807,13 @@ fn secret_in_urls(
         // hold a `+` (base64) or a space.
         let query = format!("{path}?{}", url.query().unwrap_or_default());
         let spaced = query.replace('+', " ");
+        // In any case, as the redactor finds it: a hex secret's says nothing.
+        let secret = secret.to_lowercase();
         [query, spaced].iter().any(|query| {
             let decoded = percent_encoding::percent_decode_str(query).decode_utf8_lossy();
-            query.contains(secret) || decoded.contains(secret)
+            [query.to_lowercase(), decoded.to_lowercase()]
+                .iter()
+                .any(|q| q.contains(&secret))
         })
     };
     for (key, url) in [("base_url", Some(base)), ("token_url", token)] {
@@ -1863,6 +1867,26 @@ mod tests {
             let resolved = Settings::resolve(&Overrides::default(), &env_of(&pairs));
             assert!(resolved.is_ok(), "{secret}");
         }
+    }
+
+    /// A hex secret in `token_url`'s query in upper case was taken: `auth
+    /// check` printed it, the token cache and the history store kept it,
+    /// though the redactor takes a whole secret in any case for one (found
+    /// by fuzzing where the secret may go).
+    #[test]
+    fn a_url_holding_the_client_secret_in_another_case_is_refused() {
+        let pairs = [
+            ("TALKDESK_CLIENT_SECRET", "3f2504e04f8911d39a0c0305e82c3301"),
+            (
+                "TALKDESK_TOKEN_URL",
+                "http://127.0.0.1:9/t?client_secret=3F2504E04F8911D39A0C0305E82C3301",
+            ),
+        ];
+        let msg = err_text(Settings::resolve(&Overrides::default(), &env_of(&pairs)));
+        assert!(
+            msg.starts_with("token_url holds the client secret"),
+            "{msg}"
+        );
     }
 
     /// `[[default]]` said "invalid type: map, expected a string".
