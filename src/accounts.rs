@@ -172,14 +172,16 @@ impl Collector {
         };
         let seen = self.seen.len as u64;
         let collected = counted(seen, "distinct account", "distinct accounts");
+        // A `--limit` met leaves the rest uncounted; a total that moved still says.
+        let short = seen != total && !self.done();
         match self.moved {
-            Some((page, moved)) if seen != total => Some(format!(
+            Some((page, moved)) if short => Some(format!(
                 "collected {collected} but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk"
             )),
             Some((page, moved)) => Some(format!(
                 "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up"
             )),
-            None if seen != total => Some(format!(
+            None if short => Some(format!(
                 "collected {collected} but the API reported a total of {total}; accounts may have changed during the walk"
             )),
             None => None,

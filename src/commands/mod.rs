@@ -168,9 +168,10 @@ impl Context<'_> {
     /// The walk every command shares: each page's new, matching accounts
     /// (through `collector`) go to `each` in page order, with the progress
     /// line drawn between pages; `collector` decides when to stop. After a
-    /// complete walk of every page, a count that differs from the API's
-    /// `total` is a warning. Returns how far this machine's clock is ahead
-    /// of the API's (seconds), when its answers said.
+    /// walk of every page, a count that differs from the API's `total` is a
+    /// warning (after one a `--limit` met, a `total` that moved). Returns
+    /// how far this machine's clock is ahead of the API's (seconds), when
+    /// its answers said.
     pub fn walk_accounts(
         &self,
         settings: &Settings,
@@ -211,7 +212,7 @@ impl Context<'_> {
             Ok(api.client().clock_ahead())
         })?;
         lock().clear();
-        let warn_here = !collector.done() && walk.pages == Pages::All && !walk.exact;
+        let warn_here = walk.pages == Pages::All && !walk.exact;
         if let Some(warning) = collector.total_mismatch().filter(|_| warn_here) {
             self.log
                 .warn(&format!("{warning}, run again for an exact list"));

@@ -1693,3 +1693,31 @@ fn a_deleted_current_folder_is_named_as_such() {
         assert!(!stderr.contains("permissions"), "{args:?}: {stderr}");
     }
 }
+
+/// Accounts 1..=6, 3 a page; after page 1, account 1 was removed: page 2
+/// says a total of 5 and holds accounts 5 and 6, so account 4 is never
+/// seen. `--limit 4` printed 1, 2, 3 and 5 as the first four, silently:
+/// the changed total warned only on a walk to the end (found by a seeded
+/// differential fuzz of the page walk).
+#[test]
+fn a_total_that_changes_before_the_limit_is_met_warns() {
+    let all = simple_accounts(6);
+    let page_two = json!({
+        "page": 2, "per_page": 3, "total": 5, "total_pages": 2,
+        "_embedded": {"accounts": [all[4], all[5]]},
+    });
+    let api = fake(
+        all,
+        always(RequestMatch::Page(2), FaultKind::Json(page_two)),
+    );
+    let sb = Sandbox::new();
+    let args = ["list", "-o", "jsonl", "--per-page", "3", "--limit", "4"];
+    let out = sb.tool(&api).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 4);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("warning: the API's total went from 6 on the first page to 5 on page 2"),
+        "{stderr}"
+    );
+}
