@@ -217,7 +217,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
                 // A page of accounts, from the right place, with one bad.
-                false if e.starts_with("duplicate field") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
+                // An account's key is quoted ("id"), a page's own in backticks.
+                false if e.starts_with("duplicate field \"") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
+                false if e.starts_with("duplicate field") => (e, "the page names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
             api_error(format!(

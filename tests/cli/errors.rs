@@ -669,6 +669,24 @@ fn an_account_with_a_field_twice_is_the_api_s_fault_not_base_url_s() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// A page naming a field of its own twice (`next` in `_links`, `total`)
+/// was said to be "an account" naming it twice (found by a seeded
+/// differential fuzz of the page walk).
+#[test]
+fn a_page_field_twice_is_not_blamed_on_an_account() {
+    for page in [
+        r#"{"total":1,"_embedded":{"accounts":[{"id":"a"}]},"_links":{"next":{"href":"?page=2"},"next":{"href":"?page=2"}}}"#,
+        r#"{"total":1,"total":2,"_embedded":{"accounts":[{"id":"a"}]}}"#,
+    ] {
+        let line = final_at_once_on(FaultKind::StatusWithBody(200, page.to_string()));
+        assert_contains(
+            &line,
+            &["duplicate field", "the page names that field twice"],
+        );
+        assert!(!line.contains("an account"), "{line}");
+    }
+}
+
 /// Bodies of the wrong shape are named in the API's terms, never by the
 /// tool's own type names (`struct RawPage`, `struct Link`).
 #[test]
