@@ -220,6 +220,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 // An account's key is quoted ("id"), a page's own in backticks.
                 false if e.starts_with("duplicate field \"") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
                 false if e.starts_with("duplicate field") => (e, "the page names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
+                false if e.starts_with("an account") => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
             api_error(format!(

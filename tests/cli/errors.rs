@@ -687,6 +687,26 @@ fn a_page_field_twice_is_not_blamed_on_an_account() {
     }
 }
 
+/// A first page of accounts, one without an `id` or with an `id` of null,
+/// said "check base_url", though the answer was plainly a page of accounts
+/// from the right place (found by a seeded differential fuzz of the page
+/// walk).
+#[test]
+fn an_account_without_a_usable_id_is_the_api_s_fault_not_base_url_s() {
+    for (account, said) in [
+        (r#"{"name":"a"}"#, "an account has no `id`"),
+        (
+            r#"{"id":null}"#,
+            "an account's `id` is not a string or a number",
+        ),
+    ] {
+        let page = format!(r#"{{"total":1,"_embedded":{{"accounts":[{account}]}}}}"#);
+        let line = final_at_once_on(FaultKind::StatusWithBody(200, page));
+        assert_contains(&line, &[said, "the API sent a malformed page"]);
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
 /// Bodies of the wrong shape are named in the API's terms, never by the
 /// tool's own type names (`struct RawPage`, `struct Link`).
 #[test]
