@@ -196,6 +196,7 @@ impl<'a> Api<'a> {
 /// `answered`: an earlier page was read, so `base_url` is right and a
 /// malformed page is the API's doing.
 fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
+    const LATER: &str = "earlier pages were read from the same base_url, so the API sent a malformed page; try again later";
     let body = without_bom(&reply.body);
     // The page, `_embedded`, `accounts` and the account around a value.
     if let Some(deep) = crate::text::too_deep(body, 4) {
@@ -215,7 +216,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
                 false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
-                false if answered => (e, "earlier pages were read from the same base_url, so the API sent a malformed page; try again later"),
+                false if answered => (e, LATER),
                 // A page of accounts, from the right place, with one bad.
                 // An account's key is quoted ("id"), a page's own in backticks.
                 false if e.starts_with("duplicate field \"") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
@@ -229,8 +230,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
         })?;
     let says_empty = page.count == Some(0) || page.total == Some(0);
     if page.accounts().is_none() && !says_empty {
+        let hint = if answered { LATER } else { "check base_url" };
         return Err(api_error(format!(
-            "GET {url}: the answer has no _embedded.accounts; check base_url"
+            "GET {url}: the answer has no _embedded.accounts; {hint}"
         )));
     }
     Ok(page)

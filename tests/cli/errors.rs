@@ -707,6 +707,35 @@ fn an_account_without_a_usable_id_is_the_api_s_fault_not_base_url_s() {
     }
 }
 
+/// A page without `_embedded.accounts` after pages read from the same
+/// `base_url` said "check base_url" (found by a seeded differential fuzz
+/// of the page walk).
+#[test]
+fn a_later_page_without_accounts_is_the_api_s_fault_not_base_url_s() {
+    let page_two = json!({"total": 6, "page": 2, "per_page": 3});
+    let fake = fake_with_faults(
+        simple_accounts(6),
+        vec![(RequestMatch::Page(2), FaultKind::Json(page_two))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args([
+        "list",
+        "-o",
+        "json",
+        "--per-page",
+        "3",
+        "--concurrency",
+        "1",
+    ]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["page=2", "has no _embedded.accounts", "earlier pages"],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 /// Bodies of the wrong shape are named in the API's terms, never by the
 /// tool's own type names (`struct RawPage`, `struct Link`).
 #[test]
