@@ -51,7 +51,8 @@ pub struct Collector {
     /// it came.
     first: Option<(Option<u64>, Option<u64>)>,
     /// The first page whose `total` differs from the first page's, and
-    /// that total: the accounts changed during the walk.
+    /// that total (`total_pages`, when the first page had no `total`):
+    /// the accounts changed during the walk.
     moved: Option<(u64, u64)>,
     /// The last page so far, when it was empty before the `total_pages`
     /// it claimed: the walk ended there, short.
@@ -83,9 +84,14 @@ impl Collector {
             .filter(|&claimed| page.accounts.is_empty() && page.number < claimed)
             .map(|claimed| (page.number, claimed));
         // An empty page (past the end) may say `total: 0` of itself.
+        // Without a `total`, `total_pages` is what moves.
         let first_total = self.first.and_then(|(total, _)| total);
-        let total = page.total.filter(|_| !page.accounts.is_empty());
-        if let (None, Some(first), Some(total)) = (self.moved, first_total, total) {
+        let (first, total) = match first_total {
+            Some(first) => (Some(first), page.total),
+            None => (self.first.and_then(|(_, pages)| pages), page.total_pages),
+        };
+        let total = total.filter(|_| !page.accounts.is_empty());
+        if let (None, Some(first), Some(total)) = (self.moved, first, total) {
             self.moved = (total != first).then_some((page.number, total));
         }
         let key_of = |account: &Account| self.keys.hash_one(account.id_text());
@@ -164,8 +170,14 @@ impl Collector {
     /// differs from it (accounts added or removed meanwhile shift the
     /// pages, so that one may be missed although the count adds up).
     pub fn total_mismatch(&self) -> Option<String> {
-        // Without a total to count against, a repeated id is the sign.
+        // Without a total to count against, a repeated id is the sign, or
+        // `total_pages` that moved.
         let Some(total) = self.first?.0 else {
+            if let (Some((page, moved)), Some(pages)) = (self.moved, self.first?.1) {
+                return Some(format!(
+                    "the API's total_pages went from {pages} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing"
+                ));
+            }
             return self.repeated.map(|page| format!(
                 "page {page} repeated an account of a page before, and the API reported no total: accounts changed during the walk, so one may be missing"
             ));

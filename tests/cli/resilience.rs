@@ -1721,3 +1721,28 @@ fn a_total_that_changes_before_the_limit_is_met_warns() {
         "{stderr}"
     );
 }
+
+/// Accounts 1..=5, 2 a page, no `total`; after page 1, account 1 was
+/// removed: page 2 says 2 pages (not 3) and holds accounts 4 and 5, and
+/// the walk ends there. Account 3 was missed without a word: with no
+/// `total`, a `total_pages` that moved is the sign (found by a seeded
+/// differential fuzz of the page walk).
+#[test]
+fn without_a_total_total_pages_that_change_during_the_walk_warn() {
+    let all = simple_accounts(5);
+    let page = |n: u64, pages: u64, accounts: &[Value]| {
+        let page = json!({
+            "page": n, "per_page": 2, "total_pages": pages,
+            "_embedded": {"accounts": accounts},
+        });
+        (RequestMatch::Page(n), FaultKind::Json(page))
+    };
+    let faults = Faults {
+        always: vec![page(1, 3, &all[..2]), page(2, 2, &all[3..])],
+        ..Faults::default()
+    };
+    let api = fake(all, faults);
+    let warning = "the API's total_pages went from 3 on the first page to 2 on page 2";
+    let listed = warned_and_not_recorded(&api, "2", warning, warning);
+    assert_eq!(listed.lines().count(), 4);
+}
