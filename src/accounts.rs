@@ -83,14 +83,14 @@ impl Collector {
         self.short = (page.total_pages)
             .filter(|&claimed| page.accounts.is_empty() && page.number < claimed)
             .map(|claimed| (page.number, claimed));
-        // An empty page (past the end) may say `total: 0` of itself.
-        // Without a `total`, `total_pages` is what moves.
+        // An empty page (past the end) may say `total: 0` of itself (any
+        // other is the accounts'). Without a `total`, `total_pages` moves.
         let first_total = self.first.and_then(|(total, _)| total);
         let (first, total) = match first_total {
             Some(first) => (Some(first), page.total),
             None => (self.first.and_then(|(_, pages)| pages), page.total_pages),
         };
-        let total = total.filter(|_| !page.accounts.is_empty());
+        let total = total.filter(|&t| t > 0 || !page.accounts.is_empty());
         if let (None, Some(first), Some(total)) = (self.moved, first, total) {
             self.moved = (total != first).then_some((page.number, total));
         }

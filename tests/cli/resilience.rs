@@ -1746,3 +1746,28 @@ fn without_a_total_total_pages_that_change_during_the_walk_warn() {
     let listed = warned_and_not_recorded(&api, "2", warning, warning);
     assert_eq!(listed.lines().count(), 4);
 }
+
+/// Accounts 1..=3, 2 a page, no `total`; after page 1, account 1 was
+/// removed: page 2 is empty and says 1 page (not 2), so account 3 was
+/// missed without a word. An empty page's `total_pages` of 0 may be its
+/// own (past the end); any other is the accounts' (found by a seeded
+/// differential fuzz of the page walk).
+#[test]
+fn an_empty_last_page_whose_total_pages_moved_warns() {
+    let all = simple_accounts(3);
+    let page = |n: u64, pages: u64, accounts: &[Value]| {
+        let page = json!({
+            "page": n, "per_page": 2, "total_pages": pages,
+            "_embedded": {"accounts": accounts},
+        });
+        (RequestMatch::Page(n), FaultKind::Json(page))
+    };
+    let faults = Faults {
+        always: vec![page(1, 2, &all[..2]), page(2, 1, &[])],
+        ..Faults::default()
+    };
+    let api = fake(all, faults);
+    let warning = "the API's total_pages went from 2 on the first page to 1 on page 2";
+    let listed = warned_and_not_recorded(&api, "2", warning, warning);
+    assert_eq!(listed.lines().count(), 2);
+}
