@@ -221,7 +221,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 // An account's key is quoted ("id"), a page's own in backticks.
                 false if e.starts_with("duplicate field \"") => (e, "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
                 false if e.starts_with("duplicate field") => (e, "the page names that field twice, so which value holds is unknown: the API sent a malformed page; try again later"),
-                false if e.starts_with("an account") => (e, "the API sent a malformed page; try again later"),
+                false if e.starts_with("an account") || has_accounts(body) => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
             api_error(format!(
@@ -236,6 +236,21 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
         )));
     }
     Ok(page)
+}
+
+/// Whether `body` holds `_embedded.accounts`, an array: a page of
+/// accounts, however malformed the rest (numbers are skipped, not read).
+fn has_accounts(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Embedded {
+        #[serde(rename = "accounts")]
+        _accounts: Vec<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        _embedded: Embedded,
+    }
+    serde_json::from_slice::<Shape>(body).is_ok()
 }
 
 /// `page` with the run's secrets taken out of its next link before the

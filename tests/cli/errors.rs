@@ -707,6 +707,28 @@ fn an_account_without_a_usable_id_is_the_api_s_fault_not_base_url_s() {
     }
 }
 
+/// A first page of accounts whose own count, page or total is no whole
+/// number (`-1`, `1.5`, `"3"`, `1e400`) said "check base_url", though the
+/// answer was plainly a page of accounts (found by a seeded differential
+/// fuzz of the page walk).
+#[test]
+fn a_page_whose_numbers_are_no_whole_numbers_is_the_api_s_fault_not_base_url_s() {
+    for (field, value) in [
+        ("count", "-1"),
+        ("page", "1.5"),
+        ("total", "\"3\""),
+        ("total_pages", "1e400"),
+    ] {
+        let page = format!(r#"{{"{field}":{value},"_embedded":{{"accounts":[{{"id":"a"}}]}}}}"#);
+        let line = final_at_once_on(FaultKind::StatusWithBody(200, page));
+        assert_contains(
+            &line,
+            &["not a page of accounts", "the API sent a malformed page"],
+        );
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
 /// A page without `_embedded.accounts` after pages read from the same
 /// `base_url` said "check base_url" (found by a seeded differential fuzz
 /// of the page walk).
