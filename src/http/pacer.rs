@@ -20,7 +20,8 @@
 //!   request that got through; with a burst of what the server can
 //!   have refilled while the client waited. A 429 for a request sent before
 //!   the last cut is the same episode and changes nothing. Never below one
-//!   request per `Retry-After`. After [`PROBE_AFTER`] without a 429 the rate
+//!   request per `Retry-After` (and the gap since the last request through,
+//!   when one sent that long after it was refused). After [`PROBE_AFTER`] without a 429 the rate
 //!   rises by [`PROBE_STEP`] every [`PROBE_EVERY`], twice the step each
 //!   time (up to +80 %): slowly at first, so a walk that learnt the limit
 //!   stays under it, and back up in a minute from far below it. A 429 while the pace allows a burst
@@ -329,7 +330,11 @@ impl Pacer {
     /// burst.
     pub fn pace(&self) -> Option<(f64, f64, Source)> {
         let learnt = self.learnt.map(|(r, source)| {
-            let rate = (r * MARGIN).max(self.floor).max(MIN_RATE);
+            // The floor keeps the margin too once requests get through: at
+            // exactly one per `Retry-After: 2` every other request found a
+            // token bucket of one per 2 s a moment short of its token.
+            let floor = self.floor * if self.through.is_empty() { 1.0 } else { MARGIN };
+            let rate = (r * MARGIN).max(floor).max(MIN_RATE);
             (rate, self.burst, source)
         });
         // `--max-rate` too keeps the margin: a request sent on time that
@@ -480,19 +485,7 @@ impl Pacer {
                 self.hold(now + wait);
                 // What the server said, not the tests' scaled wait.
                 let said = answer.keep_away.unwrap_or(wait);
-                // In whole seconds, as `Retry-After` counts: a date or a
-                // reset read to the millisecond (0.267 s to the next
-                // second) set a floor above the limit for the whole run.
-                // The latest refusal's word, not the run's highest: a
-                // `Retry-After: 1` at a fixed window's end floored a walk
-                // at a request a second against a slower limit for good.
-                if !said.is_zero() {
-                    let floor = 1.0 / said.as_secs_f64().ceil();
-                    self.floor = match sent_since_refusal {
-                        true => floor,
-                        false => self.floor.max(floor),
-                    };
-                }
+                self.set_floor(sent, said, sent_since_refusal);
             }
             why = why.or_else(|| self.learn_refusal(sent, now, answer));
         } else if !refused {
@@ -519,6 +512,31 @@ impl Pacer {
             rate,
             why: why.unwrap_or_else(|| "--max-rate".into()),
         })
+    }
+
+    /// The floor a refusal's `Retry-After` of `said` sets.
+    fn set_floor(&mut self, sent: Instant, said: Duration, sent_since_refusal: bool) {
+        // In whole seconds, as `Retry-After` counts: a date or a reset read
+        // to the millisecond (0.267 s to the next second) set a floor above
+        // the limit for the whole run. The latest refusal's word, not the
+        // run's highest: a `Retry-After: 1` at a fixed window's end floored
+        // a walk at a request a second against a slower limit for good.
+        if said.is_zero() {
+            return;
+        }
+        // Refused a `Retry-After` or more after the last request through:
+        // its token comes within that gap and the `Retry-After`, not within
+        // the `Retry-After` alone.
+        let said = said.as_secs_f64().ceil();
+        let gap = self.gap_after_through(sent, said);
+        let floor = 1.0 / (said + gap.unwrap_or(0.0));
+        self.floor = match (sent_since_refusal, self.refused_in_a_row) {
+            // Refused again: the last `Retry-After` was not enough (a
+            // limiter counting refusals), and this one raises no floor.
+            (true, 2..) => self.floor.min(floor),
+            (true, _) => floor,
+            (false, _) => self.floor.max(floor),
+        };
     }
 
     fn hold(&mut self, until: Instant) {
@@ -612,7 +630,8 @@ impl Pacer {
         };
         rate = current.map_or(rate, |current| rate.min(current * CUT));
         // A step up refused: the rate before it held.
-        if let Some(held) = self.held.take().filter(|_| self.probes > 0) {
+        let held = self.held.take().filter(|_| self.probes > 0);
+        if let Some(held) = held {
             rate = held;
             self.steps_refused += 1;
         }
@@ -624,12 +643,17 @@ impl Pacer {
         // a sliding window (haproxy's `http_req_rate`) lets that many through
         // and then refuses everything until they leave it, so it allows that
         // many per gap.
-        let last = self.through.iter().filter(|&&t| t <= sent).max();
-        if let Some(&last) = last.filter(|&&t| t < sent) {
-            let burst = (self.through.iter())
-                .filter(|&&t| t <= last && last - t <= MEASURE_OVER)
-                .count();
+        if let Some((last, burst)) = self.last_through(sent) {
             rate = rate.min(burst as f64 / (sent - last).as_secs_f64());
+        }
+        // And one per that gap and the `Retry-After` when it was no longer
+        // than the gap (the floor on_answer set), unless a step up was
+        // refused: the rate before it held.
+        let said = retry_after.and(answer.keep_away.or(retry_after));
+        let said = said.filter(|_| held.is_none());
+        let said = said.map(|d| d.as_secs_f64().ceil());
+        if let Some(gap) = said.and_then(|said| self.gap_after_through(sent, said)) {
+            rate = rate.min(1.0 / (said.unwrap_or_default() + gap));
         }
         let rate = rate.max(self.floor).max(MIN_RATE);
         // Until the refused request's token is back, if the server did not say.
@@ -646,6 +670,26 @@ impl Pacer {
             "HTTP {status} after {} got through in the last second",
             counted(got_through as u64, "request", "requests")
         ))
+    }
+
+    /// The last request through sent before `sent`, and how many went
+    /// through in the second up to it (the burst it ended).
+    fn last_through(&self, sent: Instant) -> Option<(Instant, usize)> {
+        let last = self.through.iter().filter(|&&t| t <= sent).max();
+        let last = *last.filter(|&&t| t < sent)?;
+        let burst = (self.through.iter()).filter(|&&t| t <= last && last - t <= MEASURE_OVER);
+        Some((last, burst.count()))
+    }
+
+    /// Seconds since the last request through when it was no fewer than
+    /// `said` of `Retry-After`, ended no burst and none went in between (a
+    /// refused one costs a limiter that counts refusals a token): one
+    /// request per `said` did not get through.
+    fn gap_after_through(&self, sent: Instant, said: f64) -> Option<f64> {
+        let (last, burst) = self.last_through(sent)?;
+        let between = self.recent.iter().any(|&t| t > last && t < sent);
+        let gap = (sent - last).as_secs_f64();
+        (burst == 1 && gap >= said && !between).then_some(gap)
     }
 
     /// No 429 for a while: a little faster.
@@ -1361,6 +1405,29 @@ mod tests {
         }
         let rate = p.rate().unwrap();
         assert!((rate - 0.25).abs() < 1e-9, "{rate}");
+    }
+
+    /// A token bucket of one request per 2 s whose `Retry-After` is the time
+    /// to its next token (1 s or 2 s): a `Retry-After: 1` for a request sent
+    /// a second after the last one through floored the pace at one a second,
+    /// twice the limit, and every other request was refused.
+    #[test]
+    fn a_refusal_a_retry_after_or_more_after_the_last_request_through_is_no_floor() {
+        let mut p = Pacer::new(None);
+        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
+        for _ in 0..60 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            let answer = if slot.at >= token_at {
+                token_at = slot.at + Duration::from_secs(2);
+                ok()
+            } else {
+                refusals += 1;
+                refused(Some((token_at - slot.at).as_secs_f64().ceil() as u64))
+            };
+            p.on_answer(slot, t, &answer);
+        }
+        assert!(refusals <= 8, "{refusals} of 60 requests refused");
     }
 
     /// Limits without a window: an hourly one's, then one a second's (a
