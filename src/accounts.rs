@@ -164,6 +164,12 @@ impl Collector {
         self.first.and_then(|(_, pages)| pages)
     }
 
+    /// The API's `total` (from the first page) when no account came at all.
+    pub fn none_of(&self) -> Option<u64> {
+        let total = self.first.and_then(|(total, _)| total);
+        total.filter(|&total| total > 0 && self.seen.len == 0)
+    }
+
     /// After a complete walk: why the list may not be exact (the caller
     /// says what to do), when the distinct accounts seen
     /// differ from the first page's `total`, or a later page's `total`

@@ -272,6 +272,11 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
             "page {page} is past the last page: the API reported {}",
             counted(last, "page", "pages")
         ));
+    } else if let Some((page, total)) = args.page.zip(collector.none_of()) {
+        // No `total_pages` to tell by: an empty page of a list that has some.
+        ctx.log.warn(&format!(
+            "page {page} is past the last page: it holds no account of the {total} the API reported"
+        ));
     }
 }
 

@@ -96,6 +96,39 @@ fn a_column_no_account_has_is_warned_about_in_every_format() {
     assert_eq!(stderr_of(&known), "", "no warning for fields that exist");
 }
 
+/// A server that sends no `total_pages`: `--page 9` of 12 accounts was an
+/// empty list with no word, though the API's `total` said there were
+/// accounts (found by the walk's differential fuzz).
+#[test]
+fn a_page_past_the_last_warns_without_total_pages_by_the_total() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(12),
+        page_cap: 5,
+        no_total_pages: true,
+        ..FakeConfig::default()
+    });
+    let output = sb
+        .tool(&fake)
+        .args(["list", "--page", "9", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(
+            "warning: page 9 is past the last page: it holds no account of the 12 the API reported"
+        ),
+        "{stderr}"
+    );
+    let within = sb
+        .tool(&fake)
+        .args(["list", "--page", "3", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&within), "", "page 3 holds accounts 11 and 12");
+}
+
 #[test]
 fn a_page_past_the_last_warns_with_the_number_of_pages() {
     let sb = Sandbox::new();
