@@ -307,7 +307,7 @@ impl TokenCache {
         let secret = creds.client_secret.expose();
         let basic = basic_auth(&creds.client_id, secret);
         let basic = basic.strip_prefix("Basic ").unwrap_or(&basic);
-        let id: String = url::form_urlencoded::byte_serialize(creds.client_id.as_bytes()).collect();
+        let id = form_encoded(&creds.client_id);
         let known = Redactor::default();
         known.add(secret);
         // From its first group holding the secret (a JWT may hold the id).
@@ -620,11 +620,7 @@ impl<'a> Auth<'a> {
     /// do not decode: said, never shown.
     fn credential_note(&self) -> String {
         let spaced = |text: &str| text.trim() != text;
-        let encoded = |text: &str| {
-            !text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._*".contains(&b))
-        };
+        let encoded = |text: &str| form_encoded(text) != text;
         let secret = self.creds.client_secret.expose();
         let both = [
             ("client_secret", secret),
@@ -747,10 +743,13 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
 /// `Basic base64(id:secret)`, the id and secret form-urlencoded first
 /// (RFC 6749 §2.3.1).
 fn basic_auth(id: &str, secret: &str) -> String {
-    let encode =
-        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-    let pair = format!("{}:{}", encode(id), encode(secret));
+    let pair = format!("{}:{}", form_encoded(id), form_encoded(secret));
     format!("Basic {}", BASE64.encode(pair))
+}
+
+/// `text` form-urlencoded (RFC 6749 §2.3.1), as the Basic value holds it.
+fn form_encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[cfg(test)]
