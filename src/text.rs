@@ -176,18 +176,22 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// (a URL with a huge query, a path) cut in its middle to `max`, marked
 /// `…`: an error line stays readable. Callers redact secrets first.
 pub fn shorten_words(text: &str, max: usize) -> String {
-    let cut = |word: &str| {
-        let chars = word.chars().count();
-        if chars <= max {
-            return word.to_string();
-        }
-        let tail = max / 4;
-        let head = word.chars().take(max - tail - 1);
-        head.chain(['…'])
-            .chain(word.chars().skip(chars - tail))
-            .collect()
-    };
+    let cut = |word| shorten_middle(word, max);
     text.split(' ').map(cut).collect::<Vec<String>>().join(" ")
+}
+
+/// At most `max` characters of `text`, cut in its middle (`…`) when
+/// longer: its end (`… with "id"`) stays. Callers redact secrets first.
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let chars = text.chars().count();
+    if chars <= max {
+        return text.to_string();
+    }
+    let tail = max / 4;
+    let head = text.chars().take(max - tail - 1);
+    head.chain(['…'])
+        .chain(text.chars().skip(chars - tail))
+        .collect()
 }
 
 /// `text` with HTML's character references decoded: the named ones error

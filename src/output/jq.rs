@@ -29,7 +29,7 @@ use serde_json::Value;
 use super::{OutputFormat, ReportFormat, Sink};
 use crate::account::Account;
 use crate::error::usage_error;
-use crate::text::shorten;
+use crate::text::{shorten, shorten_middle};
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
 type Data = JustLut<Val>;
@@ -391,13 +391,14 @@ fn float_text(f: f64) -> String {
 }
 
 /// An error value as text: a string as it is (`error("no id")`), anything
-/// else as JSON; cut short when long.
+/// else as JSON; cut short in its middle when long, as jaq's messages end
+/// with what was wrong (`cannot index [{…}] with "id"`).
 fn error_text(value: Val) -> String {
     let text = match &value {
         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
         other => other.to_string(),
     };
-    shorten(&text, MESSAGE_CHARS)
+    shorten_middle(&text, MESSAGE_CHARS)
 }
 
 /// `line L, column C` of `part` (a slice of `code`), counted in characters

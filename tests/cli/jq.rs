@@ -434,6 +434,22 @@ fn a_run_time_error_is_exit_1_naming_the_account() {
     assert_error(&output, 1, &["--jq failed on the summary: stop here"]);
 }
 
+/// `list -o json --jq .id` (`.[]` forgotten, jq's commonest slip) said "cannot index [{"id":…"
+/// and no more: the message was cut at its 300th character, inside the quoted list, and what
+/// was indexed with (`"id"`), or used as what, was cut off with the rest.
+#[test]
+fn an_error_on_a_long_value_still_says_what_was_wrong_with_it() {
+    let fake = fake_with(simple_accounts(20));
+    let output = run(&fake, &["list", "-o", "json", "--jq", ".id"]);
+    assert_error(
+        &output,
+        1,
+        &["cannot index [{\"id\":\"acc-0001\"", "with \"id\""],
+    );
+    let output = run(&fake, &["list", "-o", "json", "--jq", "ascii_downcase"]);
+    assert_error(&output, 1, &["cannot use [{", "as string"]);
+}
+
 #[test]
 fn a_run_time_error_writes_nothing_to_the_output_file() {
     let mut accounts = simple_accounts(30);
