@@ -22,7 +22,7 @@ pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"]
 
 /// Runs `changes`.
 pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
-    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     // A bad `--since` or `--until` is said before the store is read.

@@ -380,7 +380,7 @@ pub fn tally(report: &DiffReport) -> String {
 
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let only: Vec<Status> = args.stream.status.clone();
     // Any trouble with OLD is a usage error (exit 2) naming the file, and
     // the line or record.

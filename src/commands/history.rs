@@ -17,7 +17,7 @@ pub const COLUMNS: [&str; 5] = ["from", "to", "status", "name", "changed"];
 
 /// Runs `history ID`.
 pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
-    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;

@@ -84,7 +84,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut unseen = named.clone().unwrap_or_default();
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
     // `--jq`: per account with jsonl, once on the array with json.
-    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         ));
     }
     // Compiled first: a bad expression fails before anything is recorded.
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     if args.import.is_none() {
         // Said as `list` says it: every missing setting, and what to run.

@@ -95,7 +95,7 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 
 /// Runs `summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     let only: Vec<Status> = args.stream.status.clone();
     let mut collector = Collector::new(only.clone(), None);

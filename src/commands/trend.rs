@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if on_stdout {
         one_output_on_stdout(args)?;
     }
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output)?;
+    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
     let now = when::now();

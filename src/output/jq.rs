@@ -17,6 +17,7 @@
 
 use std::io::{self, Write};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::Result;
 use jaq_core::data::JustLut;
@@ -29,7 +30,8 @@ use serde_json::Value;
 use super::{OutputFormat, ReportFormat, Sink};
 use crate::account::Account;
 use crate::error::usage_error;
-use crate::text::{shorten, shorten_middle};
+use crate::http::redact::Redactor;
+use crate::text::shorten_middle;
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
 type Data = JustLut<Val>;
@@ -42,6 +44,8 @@ pub struct JqFilter {
     filter: jaq_core::Filter<Data>,
     /// The field of a filter that is `.name` alone: see [`JqSink`].
     field: Option<String>,
+    /// The run's secrets, redacted from an error before it is cut short.
+    secrets: Arc<Redactor>,
 }
 
 impl JqFilter {
@@ -77,7 +81,14 @@ impl JqFilter {
         Ok(JqFilter {
             filter,
             field: lone_field(expr),
+            secrets: Arc::default(),
         })
+    }
+
+    /// The filter, its run-time errors redacted of the run's `secrets`.
+    pub fn redacting(self, secrets: &Arc<Redactor>) -> JqFilter {
+        let secrets = Arc::clone(secrets);
+        JqFilter { secrets, ..self }
     }
 
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
@@ -145,12 +156,35 @@ impl JqFilter {
                     },
                 },
             };
+            let message = self.shown(&message);
             return Err(anyhow::Error::new(JqFailed(format!(
                 "--jq failed on {}: {message}; fix the expression",
                 what()
             ))));
         }
         Ok(())
+    }
+
+    /// `text` (an error quoting a value) cut in its middle to
+    /// [`MESSAGE_CHARS`] once its secrets are out: a cut in one would leave
+    /// fewer of its characters than the redactor knows for a part. A long
+    /// text (a list of 100,000 accounts) is redacted in two windows, its
+    /// start and its end, less what a secret at their inner edges may leave.
+    fn shown(&self, text: &str) -> String {
+        const WINDOW: usize = 16 * 1024;
+        let redact = |part: String| self.secrets.redact_shown(&part);
+        let chars = text.chars().count();
+        if chars <= 2 * WINDOW {
+            return shorten_middle(&redact(text.into()), MESSAGE_CHARS);
+        }
+        let edge = Redactor::PART_LEN - 1;
+        let head: Vec<char> = redact(text.chars().take(WINDOW).collect())
+            .chars()
+            .collect();
+        let head: String = head[..head.len().saturating_sub(edge)].iter().collect();
+        let tail = redact(text.chars().skip(chars - WINDOW).collect());
+        let tail: String = tail.chars().skip(edge).collect();
+        shorten_middle(&format!("{head}…{tail}"), MESSAGE_CHARS)
     }
 }
 
@@ -165,7 +199,7 @@ fn key_not_text(value: &Val) -> Option<String> {
             Val::Obj(fields) => {
                 for (key, value) in fields.iter() {
                     if !matches!(key, Val::TStr(_) | Val::BStr(_)) {
-                        return Some(shorten(&key.to_string(), MESSAGE_CHARS));
+                        return Some(key.to_string());
                     }
                     stack.push(value);
                 }
@@ -230,10 +264,16 @@ pub fn not_json(format: &str, json_formats: &str) -> anyhow::Error {
 
 /// The filter of a report's `--jq` (`summary`, `diff`): it runs on the
 /// report's JSON, so table and csv are refused.
-pub fn for_report(expr: Option<&str>, format: ReportFormat) -> Result<Option<JqFilter>> {
+pub fn for_report(
+    expr: Option<&str>,
+    format: ReportFormat,
+    secrets: &Arc<Redactor>,
+) -> Result<Option<JqFilter>> {
     match (format, expr) {
         (_, None) => Ok(None),
-        (ReportFormat::Json, Some(expr)) => JqFilter::compile(expr).map(Some),
+        (ReportFormat::Json, Some(expr)) => {
+            JqFilter::compile(expr).map(|f| Some(f.redacting(secrets)))
+        }
         (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
         (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
@@ -251,7 +291,11 @@ pub enum RowsJq {
 /// The filter of a row command's `--jq` (`list`, `changes`, `history`)
 /// and how it runs: per row with jsonl, once on the array with json;
 /// table and csv are refused.
-pub fn for_rows(expr: Option<&str>, format: OutputFormat) -> Result<Option<(JqFilter, RowsJq)>> {
+pub fn for_rows(
+    expr: Option<&str>,
+    format: OutputFormat,
+    secrets: &Arc<Redactor>,
+) -> Result<Option<(JqFilter, RowsJq)>> {
     let Some(expr) = expr else {
         return Ok(None);
     };
@@ -261,7 +305,7 @@ pub fn for_rows(expr: Option<&str>, format: OutputFormat) -> Result<Option<(JqFi
         OutputFormat::Table => return Err(not_json("table", "-o jsonl or -o json")),
         OutputFormat::Csv => return Err(not_json("csv", "-o jsonl or -o json")),
     };
-    Ok(Some((JqFilter::compile(expr)?, how)))
+    Ok(Some((JqFilter::compile(expr)?.redacting(secrets), how)))
 }
 
 /// An expression failed at run time (exit 1). Its message is complete: it
@@ -391,14 +435,13 @@ fn float_text(f: f64) -> String {
 }
 
 /// An error value as text: a string as it is (`error("no id")`), anything
-/// else as JSON; cut short in its middle when long, as jaq's messages end
-/// with what was wrong (`cannot index [{…}] with "id"`).
+/// else as JSON. Cut short in its middle by the caller, as jaq's messages
+/// end with what was wrong (`cannot index [{…}] with "id"`).
 fn error_text(value: Val) -> String {
-    let text = match &value {
+    match &value {
         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
         other => other.to_string(),
-    };
-    shorten_middle(&text, MESSAGE_CHARS)
+    }
 }
 
 /// `line L, column C` of `part` (a slice of `code`), counted in characters
@@ -536,8 +579,7 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
     let (name, separator) = if csv { ("csv", ",") } else { ("tsv", "\t") };
     let Val::Arr(items) = value else {
         return Err(jaq_core::Error::str(format_args!(
-            "{} cannot be {name}-formatted, only an array can be",
-            shorten(&value.to_string(), MESSAGE_CHARS)
+            "{value} cannot be {name}-formatted, only an array can be"
         )));
     };
     let cells: Result<Vec<String>, _> = (items.iter())
@@ -557,8 +599,7 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
                 })
             }
             other => Err(jaq_core::Error::str(format_args!(
-                "{} is not valid in a {name} row",
-                shorten(&other.to_string(), MESSAGE_CHARS)
+                "{other} is not valid in a {name} row"
             ))),
         })
         .collect();
@@ -926,6 +967,24 @@ mod tests {
         let e = run(". + 1", json!({ "k": long })).unwrap_err();
         assert!(e.chars().count() <= MESSAGE_CHARS + 40, "{e}");
         assert!(e.contains('…'));
+    }
+
+    /// A long error is redacted in two windows: where one cuts a secret,
+    /// none of it is left, even when all else redacts to a word.
+    #[test]
+    fn a_long_error_cut_at_a_window_leaves_no_part_of_a_secret() {
+        let secret = "SK-9f7Q2wX4mN8pL"; // no character of `<redacted>…` or `y`
+        let secrets = Arc::new(Redactor::default());
+        secrets.add(secret);
+        let filter = JqFilter::compile("error").unwrap().redacting(&secrets);
+        for shift in 0..secret.len() {
+            let text = "y".repeat(shift) + &secret.repeat(2600);
+            let e = filter.apply(Val::from(text), || "it".into(), &mut Vec::new());
+            let e = e.unwrap_err().to_string();
+            let quoted = e.strip_prefix("--jq failed on it: ").unwrap();
+            let quoted = quoted.strip_suffix("; fix the expression").unwrap();
+            assert!(!quoted.contains(|c| secret.contains(c)), "{shift}: {e}");
+        }
     }
 
     #[test]

@@ -1319,6 +1319,43 @@ fn a_jq_error_never_quotes_a_secret_or_token_the_data_holds() {
     }
 }
 
+/// A `--jq` error was cut short to 300 characters before the run's secrets were redacted: a
+/// secret the cut fell in left its first characters, fewer than the redactor knows for a part
+/// of one, on stderr (`…yyyytest-…`).
+#[test]
+fn a_jq_error_cut_short_leaves_no_part_of_a_secret() {
+    let secret = "test-secret-value";
+    let account = json!({"id": "t1", "company_name": format!("{secret}{}", "z".repeat(400))});
+    let fake = FakeApi::start(FakeConfig {
+        accounts: vec![account],
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    for pad in 280..=300 {
+        let expr = format!("error((\"y\" * {pad}) + .company_name)");
+        let out = sb
+            .tool(&fake)
+            .args(["list", "--jq", &expr])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let quoted = err
+            .split_once(": ")
+            .and_then(|(_, e)| e.split_once(": "))
+            .unwrap()
+            .1;
+        let quoted = quoted.trim_end().trim_end_matches("; fix the expression");
+        let shown = quoted
+            .replace("<redacted>", "")
+            .replace(['y', 'z', '…'], "");
+        assert!(
+            shown.is_empty(),
+            "part of the secret left ({shown:?}): {err}"
+        );
+    }
+}
+
 /// `diff` reads OLD before the settings: an error quoting OLD printed a secret in it, the
 /// secret not yet known to the run's redactor. One from `TALKDESK_CLIENT_SECRET` is known at start.
 #[test]
