@@ -574,7 +574,7 @@ fn tabular_funs<D: for<'a> DataT<V<'a> = Val>>() -> impl Iterator<Item = Fun<D>>
 
 /// One `@csv` (`csv`) or `@tsv` row: strings quoted (`"` doubled) or
 /// escaped (`\t`, `\n`, `\r`, `\\`), numbers as JSON, booleans as words,
-/// null empty.
+/// null (and NaN, as jq) empty.
 fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
     let (name, separator) = if csv { ("csv", ",") } else { ("tsv", "\t") };
     let Val::Arr(items) = value else {
@@ -585,6 +585,9 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
     let cells: Result<Vec<String>, _> = (items.iter())
         .map(|item| match item {
             Val::Null => Ok(String::new()),
+            // A computed number as jq writes it (`5`, not jaq's `5.0`); NaN empty.
+            Val::Num(Num::Float(f)) if f.is_nan() => Ok(String::new()),
+            Val::Num(Num::Float(f)) => Ok(float_text(*f)),
             Val::Bool(_) | Val::Num(_) => Ok(item.to_string()),
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);

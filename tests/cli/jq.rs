@@ -450,6 +450,18 @@ fn an_error_on_a_long_value_still_says_what_was_wrong_with_it() {
     assert_error(&output, 1, &["cannot use [{", "as string"]);
 }
 
+/// `@csv` and `@tsv` wrote a computed whole number as jaq spells it (`[.n / 2] | @csv` gave
+/// `5.0`, `1e17 * 1` `1e17`), where jq writes `5`, and the tool prints `5` for `.n / 2` alone.
+#[test]
+fn csv_and_tsv_write_computed_numbers_as_jq_does() {
+    let fake = fake_with(vec![json!({"id": "a1", "n": 10})]);
+    let expr = "[.n / 2, .n * 1.5, .n / 4, 1e17 * 1, -0.0 * 1, 0 / 0]";
+    let csv = run_ok(&fake, &["list", "--jq", &format!("{expr} | @csv")]);
+    assert_eq!(csv, "5,15,2.5,1e+17,-0,\n");
+    let tsv = run_ok(&fake, &["list", "--jq", &format!("{expr} | @tsv")]);
+    assert_eq!(tsv, "5\t15\t2.5\t1e+17\t-0\t\n");
+}
+
 #[test]
 fn a_run_time_error_writes_nothing_to_the_output_file() {
     let mut accounts = simple_accounts(30);
