@@ -466,6 +466,17 @@ fn found(part: &str) -> String {
 /// The message for an expression that does not lex or parse: jaq's
 /// message and the position, first error only.
 fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
+    // jq's destructuring alternative (`. as [$a] ?// $a`): jaq has none.
+    let alternative = errors.iter().find_map(|(_, error)| match error {
+        load::Error::Parse(errs) => (errs.first()).filter(|(_, part)| {
+            (expr.get(load::span(expr, part).start..)).is_some_and(|rest| rest.starts_with("?//"))
+        }),
+        _ => None,
+    });
+    if let Some((_, part)) = alternative {
+        let at = position(expr, part);
+        return format!("--jq expression is not valid: `?//` at {at}{NOT_IN_JAQ_HINT}");
+    }
     let expected = |what: &str, part: &str| {
         format!(
             "expected {what} at {} (found {})",
@@ -536,6 +547,10 @@ const NOT_IN_JAQ: &str = "IN INDEX JOIN ascii builtins date dateadd datesub form
     leaf_paths lgamma_r modulemeta recurse_down scalars_or_empty toarray tostream truncate_stream \
     @base32 @base32d $__prog_args";
 
+/// What to do about a jq function (or operator) `--jq` does not have.
+const NOT_IN_JAQ_HINT: &str =
+    "; jq has it but --jq does not (see docs/jq.md): write it another way, or pipe -o json into jq";
+
 /// The message for an expression naming something undefined.
 fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
     let detail = errors.into_iter().find_map(|(_, errs)| {
@@ -547,7 +562,7 @@ fn compile_message(expr: &str, errors: compile::Errors<&str, ()>) -> String {
             let hint = if LEFT_OUT.split_whitespace().any(|n| n == name) {
                 "; --jq has no environment, input or stderr functions: pipe -o json into jq for those"
             } else if NOT_IN_JAQ.split_whitespace().any(|n| n == name) {
-                "; jq has it but --jq does not (see docs/jq.md): write it another way, or pipe -o json into jq"
+                NOT_IN_JAQ_HINT
             } else {
                 "; check the spelling and the number of arguments"
             };

@@ -380,6 +380,22 @@ fn the_environment_is_out_of_reach_of_an_expression() {
     }
 }
 
+/// jq's destructuring alternative (`. as [$a] ?// $a | …`), which jaq does not have, was
+/// "expected | at column 15 (found `?`); check its quotes and brackets", though nothing was
+/// wrong with them, and docs/jq.md did not list it among what `--jq` leaves out.
+#[test]
+fn a_destructuring_alternative_is_named_as_missing() {
+    let fake = fake_with(simple_accounts(1));
+    let output = run(&fake, &["list", "--jq", ".tags as [$t] ?// $t | $t"]);
+    assert_error(
+        &output,
+        2,
+        &["`?//` at column 15", "jq has it but --jq does not"],
+    );
+    assert!(!stderr_of(&output).contains("quotes and brackets"));
+    assert!(no_request_was_made(&fake));
+}
+
 /// jq's data import (`import "x" as $d`, a JSON file read into `$d`) was
 /// taken, and the run ended with "internal error at …/jaq-core…/filter.rs:549;
 /// please report it" (exit 1): it is refused before any request, as a
