@@ -521,11 +521,15 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
 
 /// Definitions that jq has otherwise than jaq. `join`: a null is the
 /// empty text, as jq writes it (jaq wrote `null`, in the CSV lines
-/// resellers build with it).
+/// resellers build with it). `from_entries`: the names jq and gojq read
+/// (AWS's `Key` and `Value`), where jaq reads `key` and `value` alone.
 const AS_JQ: &str = r#"
 def join($x): reduce .[] as $i (null;
     (if . == null then "" else . + $x end) + ($i | if . == null then "" else tostring end)
 ) // "";
+def from_entries: reduce .[] as $x ({};
+    . + { ($x | .key // .name // .Name // .Key): ($x | if has("value") then .value else .Value end) }
+);
 "#;
 
 /// Native functions of jaq's standard library that `--jq` leaves out:

@@ -478,6 +478,28 @@ fn csv_and_tsv_write_computed_numbers_as_jq_does() {
     assert_eq!(tsv, "5\t15\t2.5\t1e+17\t-0\t\n");
 }
 
+/// `from_entries` of `{"Key", "Value"}` pairs (AWS's tags) or `{"name", "value"}` failed with
+/// "an object key must be a string, not null (from an account without the field…)", exit 1:
+/// jaq reads `key` and `value` alone, where jq and gh's gojq read `key`, `name`, `Name` or
+/// `Key`, and `value` or `Value`.
+#[test]
+fn from_entries_reads_the_names_jq_reads() {
+    let fake = fake_with(vec![json!({"id": "a1", "status": "ACTIVE", "tags": [
+        {"Key": "env", "Value": "prod"}, {"name": "team", "value": false}, {"Name": "n", "Value": null}
+    ]})]);
+    let out = run_ok(&fake, &["list", "--jq", ".tags | from_entries"]);
+    assert_eq!(out, "{\"env\":\"prod\",\"team\":false,\"n\":null}\n");
+    let out = run_ok(
+        &fake,
+        &[
+            "list",
+            "--jq",
+            "{id, status} | with_entries(.value |= ascii_downcase)",
+        ],
+    );
+    assert_eq!(out, "{\"id\":\"a1\",\"status\":\"active\"}\n");
+}
+
 #[test]
 fn a_run_time_error_writes_nothing_to_the_output_file() {
     let mut accounts = simple_accounts(30);
