@@ -592,8 +592,8 @@ fn tabular_funs<D: for<'a> DataT<V<'a> = Val>>() -> impl Iterator<Item = Fun<D>>
 }
 
 /// One `@csv` (`csv`) or `@tsv` row: strings quoted (`"` doubled) or
-/// escaped (`\t`, `\n`, `\r`, `\\`), numbers as JSON, booleans as words,
-/// null (and NaN, as jq) empty.
+/// escaped (`\t`, `\n`, `\r`, `\\`), a NUL `\0` in both, numbers as JSON,
+/// booleans as words, null (and NaN, as jq) empty.
 fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
     let (name, separator) = if csv { ("csv", ",") } else { ("tsv", "\t") };
     let Val::Arr(items) = value else {
@@ -611,13 +611,14 @@ fn tabular_row(value: &Val, csv: bool) -> Result<Val, jaq_core::Error<Val>> {
             Val::TStr(s) => {
                 let text = String::from_utf8_lossy(s);
                 Ok(if csv {
-                    format!("\"{}\"", text.replace('"', "\"\""))
+                    format!("\"{}\"", text.replace('"', "\"\"").replace('\0', "\\0"))
                 } else {
                     // The backslashes first: those the others add stay single.
                     text.replace('\\', "\\\\")
                         .replace('\t', "\\t")
                         .replace('\n', "\\n")
                         .replace('\r', "\\r")
+                        .replace('\0', "\\0")
                 })
             }
             other => Err(jaq_core::Error::str(format_args!(

@@ -478,6 +478,17 @@ fn csv_and_tsv_write_computed_numbers_as_jq_does() {
     assert_eq!(tsv, "5\t15\t2.5\t1e+17\t-0\t\n");
 }
 
+/// `@csv` and `@tsv` wrote a NUL in a value as the byte itself, where jq and gojq write `\0`
+/// (bash's `read` drops the byte silently: `a\0b` became `ab`).
+#[test]
+fn csv_and_tsv_write_a_nul_as_jq_does() {
+    let fake = fake_with(vec![json!({"id": "a1", "company_name": "a\u{0}b\\c"})]);
+    let csv = run_ok(&fake, &["list", "--jq", "[.id, .company_name] | @csv"]);
+    assert_eq!(csv, "\"a1\",\"a\\0b\\c\"\n");
+    let tsv = run_ok(&fake, &["list", "--jq", "[.id, .company_name] | @tsv"]);
+    assert_eq!(tsv, "a1\ta\\0b\\\\c\n");
+}
+
 /// `from_entries` of `{"Key", "Value"}` pairs (AWS's tags) or `{"name", "value"}` failed with
 /// "an object key must be a string, not null (from an account without the field…)", exit 1:
 /// jaq reads `key` and `value` alone, where jq and gh's gojq read `key`, `name`, `Name` or
