@@ -945,9 +945,12 @@ impl Settings {
         let ca_bundle = at.var("TALKDESK_CA_BUNDLE", key!(r.ca_bundle), non_empty_path)?;
         let ca_bundle = ca_bundle.map(|c| at.beside_file(c));
         // The history store: `--history`, `TALKDESK_HISTORY`, the profile's
-        // `history` (beside the file), else the default path.
+        // `history` (beside the file), else the default path. A flag of
+        // spaces alone is refused as the variable is.
+        let flag = (o.history.clone().map(non_empty_path).transpose())
+            .map_err(|what| usage_error(format!("--history {what}")))?;
         let history = at.get(
-            flag_value("--history", o.history.clone()),
+            flag_value("--history", flag),
             Some("TALKDESK_HISTORY"),
             key!(r.history),
             non_empty_path,

@@ -3822,3 +3822,23 @@ fn as_root_folders_made_on_the_way_belong_to_the_home_s_owner() {
     let own = fs::metadata(data_home.join("talkdesk-accounts")).unwrap();
     assert_eq!(own.uid(), 0);
 }
+
+/// `--history '  '` (spaces alone) made a store named by them in the
+/// current folder, as `TALKDESK_HISTORY='  '` had before it was refused.
+#[test]
+fn a_history_flag_of_spaces_alone_is_refused_as_the_variable_is() {
+    let sb = Sandbox::new();
+    let fake = fake_with(vec![a()]);
+    let out = sb
+        .tool(&fake)
+        .current_dir(sb.dir.path())
+        .args(["--history", "  ", "snapshot"])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 2);
+    assert_eq!(
+        err,
+        "error: --history is empty; set a path, or leave it out for the default\n"
+    );
+    assert!(!sb.path("  ").exists(), "a store named by spaces was made");
+}
