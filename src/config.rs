@@ -947,13 +947,13 @@ impl Settings {
         // The history store: `--history`, `TALKDESK_HISTORY`, the profile's
         // `history` (beside the file), else the default path. A flag of
         // spaces alone is refused as the variable is.
-        let flag = (o.history.clone().map(non_empty_path).transpose())
+        let flag = (o.history.clone().map(store_path).transpose())
             .map_err(|what| usage_error(format!("--history {what}")))?;
         let history = at.get(
             flag_value("--history", flag),
             Some("TALKDESK_HISTORY"),
             key!(r.history),
-            non_empty_path,
+            store_path,
         )?;
         let default = || default_path(dirs::data_dir(), "history.sqlite3");
         let history = history.map(|path| at.beside_file(path)).or_else(default);
@@ -1073,6 +1073,17 @@ fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
     match empty {
         true => Err("is empty; set a path, or leave it out for the default".into()),
         false => Ok(path),
+    }
+}
+
+/// The history store's path: `-` made a store named `-`; it is stdin or
+/// stdout elsewhere (SPEC §6), and a store is neither.
+fn store_path(path: PathBuf) -> Result<PathBuf, String> {
+    match path == Path::new("-") {
+        true => {
+            Err("is `-`, but the store is a file, not stdin or stdout; pass a file path".into())
+        }
+        false => non_empty_path(path),
     }
 }
 

@@ -3842,3 +3842,22 @@ fn a_history_flag_of_spaces_alone_is_refused_as_the_variable_is() {
     );
     assert!(!sb.path("  ").exists(), "a store named by spaces was made");
 }
+
+/// `--history -` or `TALKDESK_HISTORY=-` made a store named `-` in the
+/// current folder; `-` is stdin or stdout elsewhere (SPEC §6), and no
+/// store can be either, so it is refused as `--config -` is.
+#[test]
+fn a_history_store_named_dash_is_refused() {
+    let sb = Sandbox::new();
+    let fake = fake_with(vec![a()]);
+    let run = |flag: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = sb.tool(&fake);
+        cmd.current_dir(sb.dir.path()).envs(env.iter().copied());
+        cmd.args(flag).arg("snapshot").output().unwrap()
+    };
+    let err = fails_with(&run(&["--history", "-"], &[]), 2);
+    assert!(err.starts_with("error: --history is `-`"), "{err}");
+    let err = fails_with(&run(&[], &[("TALKDESK_HISTORY", "-")]), 3);
+    assert!(err.starts_with("error: TALKDESK_HISTORY is `-`"), "{err}");
+    assert!(!sb.path("-").exists(), "a store named `-` was made");
+}
