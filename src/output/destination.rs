@@ -9,7 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
-use crate::error::{current_folder_gone, out_of_files};
+use crate::error::{current_folder_gone, out_of_files, usage_error};
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -87,6 +87,11 @@ impl Destination {
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
         let cannot = || format!("cannot write {option} {}", target.display());
+        // Spaces alone name no file one would look for ("wrote the chart to  ").
+        if target.to_str().is_some_and(|t| t.trim().is_empty()) {
+            let what = format!("{option} is empty (spaces alone); name a file");
+            return Err(usage_error(what));
+        }
         // `/dev/stdout` is stdout: written in place (a file there was
         // replaced, `>> log` losing its lines), its reader free to stop
         // (`| head`), and closed if it was at start.

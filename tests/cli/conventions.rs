@@ -560,3 +560,34 @@ fn a_closed_stdout_or_stdin_is_an_error_not_nothing() {
         assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
     }
 }
+
+/// `--output-file ' '` wrote the export to a file named by a space, and
+/// `trend --plot ' '` said "wrote the chart to  ": spaces alone name no
+/// file one would look for, and are refused as `--config ' '` is.
+#[test]
+fn an_output_file_or_plot_of_spaces_alone_is_refused() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    let run = |args: &[&str]| {
+        let mut cmd = sb.tool(&fake);
+        cmd.current_dir(sb.dir.path()).args(args).output().unwrap()
+    };
+    let snapshot = run(&["-q", "snapshot"]);
+    assert!(snapshot.status.success(), "{}", stderr_of(&snapshot));
+    for (args, option) in [
+        (
+            &["list", "-o", "csv", "--output-file", " "][..],
+            "--output-file",
+        ),
+        (&["trend", "--plot", "  "], "--plot"),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(
+            stderr_of(&out),
+            format!("error: {option} is empty (spaces alone); name a file\n")
+        );
+        assert!(stdout_of(&out).is_empty(), "{}", stdout_of(&out));
+    }
+    assert!(!sb.path(" ").exists() && !sb.path("  ").exists());
+}
