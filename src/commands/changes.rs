@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     }
     out.commit().context("writing the changes")?;
     if cells.is_empty() && format == OutputFormat::Table {
-        ctx.log.note("0 changes");
+        ctx.note("0 changes");
     }
     Ok(())
 }

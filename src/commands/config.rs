@@ -88,7 +88,7 @@ pub fn path(ctx: &Context) -> Result<()> {
             format!("does not exist ({from}); create it with `{init}`")
         }
     };
-    ctx.log.note(&note);
+    ctx.note(&note);
     Ok(())
 }
 
@@ -202,7 +202,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
     write_private(path, &text, force)?;
     // A notice, as the other commands' (stdout is for what was asked).
-    ctx.log.note(&format!("wrote {shown}"));
+    ctx.note(&format!("wrote {shown}"));
     // Run as printed, the check reads the file and profile written.
     let check = command_with(&sourced_path, &sourced_profile, "auth check");
     let todo = if complete {
@@ -210,8 +210,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     } else {
         "fill in what is missing, then "
     };
-    ctx.log
-        .note(&format!("next: {todo}run `{check}` to try the credentials"));
+    ctx.note(&format!("next: {todo}run `{check}` to try the credentials"));
     Ok(())
 }
 

@@ -428,7 +428,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         written => written?,
     }
     if args.format.output == ReportFormat::Table {
-        ctx.log.note(&tally(&report));
+        ctx.note(&tally(&report));
     }
     if differs {
         return Err(silent_exit(Exit::Failure));

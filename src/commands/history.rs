@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: &HistoryArgs) -> Result<()> {
     let id = store.shown_id(&key);
     // Found by name (not by the id, as shown or as the API wrote it).
     if args.id != id && args.id != store.id_text(&key) {
-        ctx.log.note(&format!("`{}` is account {id}", args.id));
+        ctx.note(&format!("`{}` is account {id}", args.id));
     }
     let items = || versions.iter().map(version_json).collect();
     let each = |i: usize| {

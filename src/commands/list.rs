@@ -56,7 +56,7 @@ fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>
     let csv = args.format.output == OutputFormat::Csv;
     let promised = output_file.filter(|_| table).and_then(format_named_by);
     if let (Some(path), Some((flag, name))) = (output_file, promised) {
-        ctx.log.warn(&format!(
+        ctx.warn(&format!(
             "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
             path.display()
         ));
@@ -68,7 +68,7 @@ fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>
     ];
     for (given, option, applies, formats) in options {
         if given && !applies {
-            ctx.log.warn(&format!(
+            ctx.warn(&format!(
                 "{option} applies to {formats} output only, so it does nothing here"
             ));
         }
@@ -127,7 +127,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // The accounts held, sorted and written.
     if let Some(field) = sort.filter(|_| !held.is_empty()) {
         if !sort_by_field(&mut held, field) {
-            ctx.log.warn(&format!(
+            ctx.warn(&format!(
                 "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
             ));
         }
@@ -140,7 +140,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         Some(_) => e,
     })?;
     if collector.matched() == 0 && args.format.output == OutputFormat::Table {
-        ctx.log.note("0 accounts");
+        ctx.note("0 accounts");
     }
     warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
@@ -192,7 +192,7 @@ fn recorded(
     let org = ctx.organization(settings)?;
     let store = ctx.history_store(settings, Access::Read)?;
     let snapshot = store.snapshot_at(&org, at).map_err(|e| store.damaged(e))?;
-    ctx.log.note(&format!(
+    ctx.note(&format!(
         "from the snapshot of {} ({}) in {}",
         show_time(snapshot.time),
         counted(snapshot.accounts, "account", "accounts"),
@@ -261,20 +261,20 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
             _ => "printed it empty",
         };
         for column in unseen {
-            ctx.log.warn(&format!(
+            ctx.warn(&format!(
                 "no account has a field `{column}`, so --columns {done}; check the field name"
             ));
         }
     }
     let past_the_last = (args.page.zip(collector.total_pages())).filter(|(page, last)| page > last);
     if let Some((page, last)) = past_the_last {
-        ctx.log.warn(&format!(
+        ctx.warn(&format!(
             "page {page} is past the last page: the API reported {}",
             counted(last, "page", "pages")
         ));
     } else if let Some((page, total)) = args.page.zip(collector.none_of()) {
         // No `total_pages` to tell by: an empty page of a list that has some.
-        ctx.log.warn(&format!(
+        ctx.warn(&format!(
             "page {page} is past the last page: it holds no account of the {total} the API reported"
         ));
     }

@@ -59,6 +59,17 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// A warning, unless `-q`, with the run's secrets redacted: it may
+    /// quote an argument (`--sort`, `--columns`) that is the secret pasted.
+    pub fn warn(&self, message: &str) {
+        self.log.warn(&self.secrets.redact_shown(message));
+    }
+
+    /// A note, unless `-q`, redacted as [`Context::warn`] is.
+    pub fn note(&self, message: &str) {
+        self.log.note(&self.secrets.redact_shown(message));
+    }
+
     /// Settings with this command's API flags merged in; warnings printed.
     pub fn settings(&self, api: &ApiArgs, concurrency: Option<usize>) -> Result<Settings> {
         let overrides = Overrides {
@@ -76,7 +87,7 @@ impl Context<'_> {
             self.secrets.add(secret);
         }
         if let Some(warning) = &settings.permission_warning {
-            self.log.warn(warning);
+            self.warn(warning);
         }
         Ok(settings)
     }
@@ -214,8 +225,7 @@ impl Context<'_> {
         lock().clear();
         let warn_here = walk.pages == Pages::All && !walk.exact;
         if let Some(warning) = collector.total_mismatch().filter(|_| warn_here) {
-            self.log
-                .warn(&format!("{warning}, run again for an exact list"));
+            self.warn(&format!("{warning}, run again for an exact list"));
         }
         Ok(clock_ahead)
     }
@@ -245,7 +255,7 @@ impl Context<'_> {
         if let Some(e) = (store.make_private().err())
             .filter(|e| e.kind() != std::io::ErrorKind::ReadOnlyFilesystem)
         {
-            self.log.warn(&format!(
+            self.warn(&format!(
                 "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
                 path.value.display(),
                 crate::config::shell_quoted(&path.value.display().to_string())

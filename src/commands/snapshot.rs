@@ -78,13 +78,13 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     // is no such snapshot.)
     let ahead = summary.next.filter(|&next| next > when::now());
     if let (Taken::Now(_), Some(next)) = (taken, ahead) {
-        ctx.log.warn(&format!(
+        ctx.warn(&format!(
             "this machine's clock says {}, before the snapshot of {} in the history: the state just read is recorded at that time, and `list --at now` shows the later one; if the clock is wrong, set it right",
             show_time(summary.time),
             show_time(next)
         ));
     }
-    ctx.log.note(&format!(
+    ctx.note(&format!(
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),
         show_time(summary.time),

@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if let (true, ReportFormat::Table, Some(since)) =
         (trend.periods.is_empty(), args.format.output, since)
     {
-        ctx.log.note(&format!(
+        ctx.note(&format!(
             "0 periods: the history ends with the snapshot of {}, before --since {}",
             show_time(last.time),
             show_time(since)
@@ -99,8 +99,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     }
     if let (Some(plot), Some(path), true) = (plot, args.plot.as_deref(), table_read) {
         write_plot(plot, args, &series, &path.display().to_string())?;
-        ctx.log
-            .note(&format!("wrote the chart to {}", path.display()));
+        ctx.note(&format!("wrote the chart to {}", path.display()));
     }
     reported
 }
@@ -125,7 +124,7 @@ fn open_plot(
     };
     let extension = path.extension();
     if extension.is_some_and(|e| !e.eq_ignore_ascii_case("svg")) {
-        ctx.log.warn(&format!(
+        ctx.warn(&format!(
             "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
             path.display()
         ));

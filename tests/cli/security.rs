@@ -1156,3 +1156,36 @@ fn a_secret_that_is_a_word_of_the_apis_address_leaves_its_urls_alone() {
         assert_eq!(stdout_of(&output).lines().count(), 6);
     }
 }
+
+/// The secret pasted as a field name (`--sort SECRET`, `--columns
+/// id,SECRET`) was printed whole in the warning that no account has that
+/// field, though an error quoting it (`--at SECRET`) redacts it.
+#[test]
+fn a_secret_pasted_as_a_field_name_is_redacted_in_the_warning() {
+    let fake = fake_with(simple_accounts(2), Faults::default());
+    for args in [
+        &["list", "--sort", SECRET][..],
+        &["list", "-o", "jsonl", "--columns", &format!("id,{SECRET}")],
+    ] {
+        let out = run_tool(&fake, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("warning: no account has a field `<redacted>`"),
+            "{err}"
+        );
+        assert!(!err.contains("test-secr") && !stdout_of(&out).contains("test-secr"));
+    }
+    // As a path: "wrote the chart to …/test-secret-value".
+    let sb = Sandbox::new();
+    let out = sb.tool(&fake).args(["-q", "snapshot"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut trend = sb.tool(&fake);
+    let out = trend.args(["trend", "--plot"]).arg(sb.path(SECRET));
+    let out = out.output().unwrap();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("wrote the chart to ") && !err.contains("test-secr"),
+        "{err}"
+    );
+}
