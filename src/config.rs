@@ -467,7 +467,7 @@ fn permission_warning(path: &Path) -> Option<String> {
         owner if owner != user && user != 0 => format!(
             "it belongs to another user (uid {owner}): ask its owner to make it private, or use a config file of your own"
         ),
-        _ => format!("run: chmod 600 {}", shell_quoted(&shown.to_string())),
+        _ => format!("run: chmod 600 {}", shell_quoted_path(path)),
     };
     (mode & 0o077 != 0).then(|| {
         format!(
@@ -489,7 +489,7 @@ fn refuse_if_others_can_change(path: &Path) -> Result<()> {
     let mode = meta.permissions().mode() & 0o777;
     let owner = crate::atomic_file::owner_of(&meta);
     let shown = path.display();
-    let quoted = shell_quoted(&shown.to_string());
+    let quoted = shell_quoted_path(path);
     if meta.is_file() && mode & 0o022 != 0 {
         return Err(config_error(format!(
             "config file {shown} can be changed by others (mode {mode:o}), so its client_secret_cmd is not run: it would run whatever they put there; run: chmod go-w {quoted}"
@@ -517,6 +517,21 @@ pub(crate) fn shell_quoted(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
     }
+}
+
+/// A path as it can be pasted into a shell: one that is not UTF-8 (shown
+/// with U+FFFD, which names another file) as `$'…'` with its bytes escaped.
+#[cfg(unix)]
+pub(crate) fn shell_quoted_path(path: &Path) -> String {
+    let Some(text) = path.to_str() else {
+        let byte = |&b: &u8| match b {
+            b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
+            _ => format!("\\x{b:02x}"),
+        };
+        let bytes = path.as_os_str().as_encoded_bytes();
+        return format!("$'{}'", bytes.iter().map(byte).collect::<String>());
+    };
+    shell_quoted(text)
 }
 
 #[cfg(not(unix))]

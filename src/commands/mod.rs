@@ -258,7 +258,7 @@ impl Context<'_> {
             self.warn(&format!(
                 "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
                 path.value.display(),
-                crate::config::shell_quoted(&path.value.display().to_string())
+                crate::config::shell_quoted_path(&path.value)
             ))
         }
         Ok(store)

@@ -1189,3 +1189,34 @@ fn a_secret_pasted_as_a_field_name_is_redacted_in_the_warning() {
         "{err}"
     );
 }
+
+/// A config file whose name is not UTF-8 got a `chmod 600 '�cfg.toml'`
+/// to run, the name's byte printed as U+FFFD: that command names another
+/// file, and fails. The name is given as bash's `$'\xff…'`, which runs.
+#[cfg(unix)]
+#[test]
+fn the_chmod_to_run_names_a_config_file_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    support::require_tool("bash", "bash");
+    let fake = fake_with(simple_accounts(1), Faults::default());
+    let sb = Sandbox::new();
+    let config = sb
+        .dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"\xffcfg.toml"));
+    support::write_private(&config, "[default]\n");
+    set_mode(&config, 0o644);
+    let mut cmd = sb.tool(&fake);
+    let output = cmd
+        .arg("--config")
+        .arg(&config)
+        .args(["list", "-o", "json"]);
+    let stderr = stderr_of(&output.output().unwrap());
+    let (_, run) = stderr.trim_end().split_once("; run: ").expect(&stderr);
+    assert!(run.ends_with(r"\xffcfg.toml'"), "{stderr}");
+    let chmod = std::process::Command::new("bash")
+        .args(["-c", run])
+        .output();
+    assert!(chmod.unwrap().status.success(), "{run}");
+    assert_eq!(support::mode(&config), 0o600, "{run}");
+}
