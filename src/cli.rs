@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{ArgPredicate, PossibleValue};
+use clap::builder::{ArgPredicate, PathBufValueParser, PossibleValue, TypedValueParser};
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::account::Status;
@@ -307,7 +307,7 @@ fn status_help(verb: &'static str) -> impl FnMut(Arg) -> Arg {
 pub struct SnapshotArgs {
     /// Record this saved `list -o json` or `-o jsonl` export instead of the live list
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "at",
-          conflicts_with_all = OFFLINE)]
+          conflicts_with_all = OFFLINE, value_parser = home_path())]
     pub import: Option<PathBuf>,
 
     /// With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)
@@ -377,7 +377,7 @@ pub struct TrendArgs {
 
     /// Also write the chart as an SVG picture to this file (`-`: stdout,
     /// instead of the table)
-    #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath, value_parser = home_path())]
     pub plot: Option<PathBuf>,
 
     #[command(flatten)]
@@ -480,7 +480,7 @@ pub struct ListArgs {
     pub sort: Option<String>,
 
     /// Write to this file (atomically) instead of stdout; `-` is stdout
-    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, value_parser = home_path())]
     pub output_file: Option<PathBuf>,
 
     /// csv: do not neutralise cells that a spreadsheet would run as formulas
@@ -497,6 +497,13 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+/// A file flag's path, `~/…` in the home folder: bash expands no `~` after
+/// `--output-file=` (`--output-file=~/a.csv` failed), and `--history=~/…`
+/// is read so.
+fn home_path() -> impl TypedValueParser<Value = PathBuf> {
+    PathBufValueParser::new().map(|path| crate::config::in_home(&path).unwrap_or(path))
 }
 
 /// `--max-rate`: requests per second, 0.01 to 10000 (see [`check_max_rate`]).

@@ -774,7 +774,7 @@ impl Lookup<'_> {
 /// `~/…` in the home folder, as git and ssh read their config files and
 /// the AWS CLI its path variables: a quoted `~` (`TALKDESK_HISTORY='~/h'`)
 /// made a folder named `~` in the current one.
-fn in_home(path: &Path) -> Option<PathBuf> {
+pub(crate) fn in_home(path: &Path) -> Option<PathBuf> {
     let rest = path.strip_prefix("~").ok()?;
     Some(dirs::home_dir()?.join(rest))
 }

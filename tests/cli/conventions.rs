@@ -591,3 +591,26 @@ fn an_output_file_or_plot_of_spaces_alone_is_refused() {
     }
     assert!(!sb.path(" ").exists() && !sb.path("  ").exists());
 }
+
+/// `--output-file=~/x.csv` (bash expands no `~` after `--flag=`, nor zsh
+/// by default) failed with "check that the folder exists", and wrote into
+/// a folder named `~` where there was one; `--plot=~/…` and `--import=~/…`
+/// too. `~/` is the home folder there as it is for `--history=~/…`.
+#[test]
+fn a_quoted_tilde_in_an_output_file_plot_or_import_is_the_home_folder() {
+    let sb = Sandbox::new();
+    let fake = fake(2);
+    std::fs::create_dir_all(sb.home()).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = sb.tool(&fake);
+        let out = cmd.current_dir(sb.dir.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+    };
+    run(&["list", "-q", "-o", "json", "--output-file=~/old.json"]);
+    assert!(sb.home().join("old.json").is_file());
+    let at = "--at=2026-01-01T00:00:00Z";
+    run(&["-q", "snapshot", "--import=~/old.json", at]);
+    run(&["-q", "trend", "--plot=~/trend.svg"]);
+    assert!(sb.home().join("trend.svg").is_file());
+    assert!(!sb.path("~").exists(), "a folder named ~ was used");
+}
