@@ -89,6 +89,21 @@ fn run(cli: Cli) -> Result<()> {
     result.map_err(|e| error::redacted(e, |m| ctx.secrets.redact_shown(m)))
 }
 
+/// Prints clap's `e`: a usage error quoting a refused value that is the
+/// client secret (pasted as `--status SECRET`) has it redacted, as every
+/// other error has (and is then printed without colour).
+fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
+    let secrets = http::redact::Redactor::default();
+    if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
+        secrets.add(&secret);
+    }
+    let text = e.render().to_string();
+    match e.use_stderr() && secrets.holds(&text) {
+        true => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
+        false => e.print(),
+    }
+}
+
 /// Parses `args`, runs, prints any error as one `error:` line, and
 /// returns the documented exit code. `main` is this and nothing more.
 pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString>>) -> ExitCode {
@@ -101,7 +116,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString>>) -> Ex
             // succeed.)
             let printed = match !e.use_stderr() && streams::stdout_closed() {
                 true => Err(streams::closed_stdout()),
-                false => e.print(),
+                false => print_clap_error(&e),
             };
             match printed {
                 Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -1220,3 +1220,26 @@ fn the_chmod_to_run_names_a_config_file_that_is_not_utf8() {
     assert!(chmod.unwrap().status.success(), "{run}");
     assert_eq!(support::mode(&config), 0o600, "{run}");
 }
+
+/// A usage error clap writes quotes the value it refused: the secret
+/// pasted as a `--status`, an `-o` or a command was printed whole.
+#[test]
+fn a_secret_pasted_as_a_refused_value_is_redacted_in_the_usage_error() {
+    let sb = Sandbox::new();
+    for args in [
+        &["list", "--status", SECRET][..],
+        &["list", "-o", SECRET],
+        &[SECRET],
+    ] {
+        let mut cmd = sb.bare();
+        let out = cmd.env("TALKDESK_CLIENT_SECRET", SECRET).args(args);
+        let out = out.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(
+            err.starts_with("error: ") && err.contains("<redacted>"),
+            "{err}"
+        );
+        assert!(!err.contains("test-secr"), "{err}");
+    }
+}
