@@ -340,11 +340,11 @@ pub struct ChangesArgs {
     pub until: Option<String>,
 
     /// Only accounts that left this status (status changes and removals)
-    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Trimmed, ignore_case = true, value_name = "STATUS")]
     pub status_from: Option<Status>,
 
     /// Only accounts that reached this status (status changes and additions)
-    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Trimmed, ignore_case = true, value_name = "STATUS")]
     pub status_to: Option<Status>,
 
     /// Only this account (its id, or its name in any case)
@@ -548,8 +548,8 @@ impl ValueEnum for Status {
     }
 }
 
-/// A status of `--status`, read as clap reads the enum, without the spaces
-/// around it (`-s 'active, churned'`).
+/// A status of `--status` (`--status-from`, `--status-to`), read as clap
+/// reads the enum, without the spaces around it (`-s 'active, churned'`).
 #[derive(Clone)]
 struct Trimmed;
 
@@ -803,5 +803,24 @@ mod tests {
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "0"]).is_err());
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "101"]).is_err());
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "100"]).is_ok());
+    }
+
+    /// `--status ' active'` was read, `changes --status-from ' active'` and
+    /// `--status-to` were "invalid value": a status has no spaces to keep.
+    #[test]
+    fn status_from_and_to_are_read_without_the_spaces_around_as_status_is() {
+        let args = [
+            "changes",
+            "--status-from",
+            " active",
+            "--status-to",
+            "churned ",
+        ];
+        let cli = Cli::try_parse_from(["talkdesk-accounts"].iter().chain(&args));
+        let Command::Changes(changes) = cli.unwrap().command else {
+            panic!("not changes")
+        };
+        assert_eq!(changes.status_from, Some(Status::Active));
+        assert_eq!(changes.status_to, Some(Status::Churned));
     }
 }
