@@ -38,7 +38,7 @@ use crate::http::redact::Redactor;
 use crate::log::Log;
 use crate::output::destination::Destination;
 use crate::output::jq::JqFailed;
-use crate::output::report::{ReportCell, TableStyle, render_table, write_csv};
+use crate::output::report::{ReportCell, TableStyle, write_csv, write_table};
 use progress::Progress;
 
 /// How often the progress line is redrawn while no page arrives.
@@ -138,7 +138,7 @@ impl Context<'_> {
             return Ok(None);
         }
         let style = self.report_style(out.is_terminal());
-        writeln!(out, "{}", render_table(header, rows, style))?;
+        write_table(out, header, rows, style)?;
         Ok(Some(style))
     }
 

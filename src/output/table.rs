@@ -94,6 +94,18 @@ impl TableSink {
         table.to_string()
     }
 
+    /// Keeps one row's cells (`None`: an empty cell).
+    pub fn push_row<'a>(&mut self, values: impl Iterator<Item = Option<&'a str>>) {
+        for (value, width) in values.zip(self.widths.iter_mut()) {
+            let start = self.cells.len();
+            if let Some(text) = value {
+                push_cell(text, &mut self.cells);
+            }
+            *width = (*width).max(widest_line(&self.cells[start..]));
+            self.ends.push(self.cells.len());
+        }
+    }
+
     /// True when the table can be written line by line: no fitting to a
     /// terminal, no colour, and no line wider than comfy-table measures.
     fn streamable(&self) -> bool {
@@ -247,15 +259,12 @@ fn widest_line(text: &str) -> usize {
 impl Sink for TableSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            let values = account.cells(&self.layout.columns);
-            for (value, width) in values.iter().zip(self.widths.iter_mut()) {
-                let start = self.cells.len();
-                if let Some(text) = value {
-                    push_cell(text, &mut self.cells);
-                }
-                *width = (*width).max(widest_line(&self.cells[start..]));
-                self.ends.push(self.cells.len());
-            }
+            self.push_row(
+                account
+                    .cells(&self.layout.columns)
+                    .iter()
+                    .map(|v| v.as_deref()),
+            );
         }
         Ok(())
     }
