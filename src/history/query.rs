@@ -440,40 +440,58 @@ impl Store {
     pub fn trend(&self, org: &Org, snapshots: &[SnapshotInfo], starts: &[i64]) -> Result<Trend> {
         let org_row = self.known_org(org)?;
         let times: Vec<i64> = snapshots.iter().map(|s| s.time).collect();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT valid_from, valid_to, status FROM version WHERE org = ?1")?;
-        let intervals: Vec<(i64, Option<i64>, String)> = stmt
-            .query_map([org_row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(count_periods(&times, &intervals, starts, i64::MAX))
+        // The versions' starts and ends, each in time order by its index,
+        // read as the periods are counted: held whole, 1.5 million versions
+        // took 213 MB. A version that ends before it starts was never valid.
+        let mut opened = self.conn.prepare(
+            "SELECT valid_from, status FROM version
+             WHERE org = ?1 AND (valid_to IS NULL OR valid_to > valid_from) ORDER BY valid_from",
+        )?;
+        let mut closed = self.conn.prepare(
+            "SELECT valid_to, status FROM version
+             WHERE org = ?1 AND valid_to > valid_from ORDER BY valid_to",
+        )?;
+        let event = |r: &Row| Ok((r.get(0)?, r.get(1)?));
+        let opened = opened.query_map([org_row], event)?;
+        let closed = closed.query_map([org_row], event)?;
+        Ok(sweep(&times, [opened, closed], starts, i64::MAX)?)
     }
 }
 
-/// [`Store::trend`] on data already read.
-pub fn count_periods(
+/// [`Store::trend`] on versions already read.
+#[cfg(test)]
+fn count_periods(
     snapshots: &[i64],
     intervals: &[(i64, Option<i64>, String)],
     starts: &[i64],
     end: i64,
 ) -> Trend {
-    // The versions' starts and ends in time order, swept once as the
-    // periods' snapshots go forward: a day's periods over years cost what
-    // the versions do, not periods times accounts.
-    // A version that ends before it starts was never valid (none is written).
-    let mut events: Vec<(i64, i64, &str)> = (intervals.iter())
-        .filter(|(from, to, _)| to.is_none_or(|to| to > *from))
-        .flat_map(|(from, to, status)| {
-            let end = to.map(|to| (to, -1, status.as_str()));
-            [Some((*from, 1, status.as_str())), end]
-        })
-        .flatten()
+    let valid = (intervals.iter()).filter(|(from, to, _)| to.is_none_or(|to| to > *from));
+    let mut opened: Vec<_> = valid.clone().map(|(f, _, s)| (*f, s.clone())).collect();
+    let mut closed: Vec<_> = valid
+        .filter_map(|(_, t, s)| t.map(|t| (t, s.clone())))
         .collect();
-    events.sort_unstable_by_key(|&(time, ..)| time);
-    let mut events = events.into_iter().peekable();
-    let mut valid: HashMap<&str, i64> = HashMap::new();
+    opened.sort_by_key(|e| e.0);
+    closed.sort_by_key(|e| e.0);
+    let events = [opened, closed].map(|e| e.into_iter().map(Ok));
+    sweep(snapshots, events, starts, end)
+        .unwrap_or_else(|never: std::convert::Infallible| match never {})
+}
+
+/// The counts per period from the versions' starts and their ends, each
+/// in time order, swept once as the periods' snapshots go forward: a
+/// day's periods over years cost what the versions do, not periods times
+/// accounts.
+fn sweep<E>(
+    snapshots: &[i64],
+    [opened, closed]: [impl Iterator<Item = Result<(i64, String), E>>; 2],
+    starts: &[i64],
+    end: i64,
+) -> Result<Trend, E> {
+    let (mut opened, mut closed) = (opened.peekable(), closed.peekable());
+    let mut valid: HashMap<String, i64> = HashMap::new();
     // Per period: its start, the last snapshot before it ends, the counts.
-    let mut counted: Vec<(i64, i64, HashMap<&str, u64>)> = Vec::new();
+    let mut counted: Vec<(i64, i64, HashMap<String, u64>)> = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let period_end = starts.get(i + 1).copied().unwrap_or(end);
         let taken = snapshots.partition_point(|&t| t < period_end);
@@ -481,12 +499,15 @@ pub fn count_periods(
             continue;
         };
         // The versions valid at the snapshot: `from <= t < to`.
-        while let Some((_, change, status)) = events.next_if(|&(time, ..)| time <= snapshot) {
-            *valid.entry(status).or_insert(0) += change;
+        let due = |e: &Result<(i64, String), E>| e.as_ref().is_ok_and(|(t, _)| *t <= snapshot);
+        for (events, change) in [(&mut opened, 1), (&mut closed, -1)] {
+            while let Some(event) = events.next_if(|e| due(e) || e.is_err()) {
+                *valid.entry(event?.1).or_insert(0) += change;
+            }
         }
         let counts = (valid.iter())
             .filter(|&(_, &n)| n > 0)
-            .map(|(&status, &n)| (status, n as u64))
+            .map(|(status, &n)| (status.clone(), n as u64))
             .collect();
         counted.push((start, snapshot, counts));
     }
@@ -499,7 +520,7 @@ pub fn count_periods(
     };
     let mut statuses: Vec<&str> = counted
         .iter()
-        .flat_map(|(_, _, counts)| counts.keys().copied())
+        .flat_map(|(_, _, counts)| counts.keys().map(String::as_str))
         .collect();
     statuses.sort_by_key(|&s| (rank(s), s));
     statuses.dedup();
@@ -510,14 +531,14 @@ pub fn count_periods(
             snapshot: *snapshot,
             counts: statuses
                 .iter()
-                .map(|s| counts.get(s).copied().unwrap_or(0))
+                .map(|&s| counts.get(s).copied().unwrap_or(0))
                 .collect(),
         })
         .collect();
-    Trend {
+    Ok(Trend {
         statuses: statuses.into_iter().map(String::from).collect(),
         periods,
-    }
+    })
 }
 
 #[cfg(test)]
