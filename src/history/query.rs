@@ -256,21 +256,27 @@ impl Store {
         }
         // Each (time, account) where a version starts or ends in the
         // window, with the version that ends there and the one that starts.
-        let mut stmt = self.conn.prepare(
+        // One account's by the index of its versions, not among every
+        // account's changes.
+        let whose = match id {
+            Some(_) => "account = (SELECT id FROM account WHERE org = ?1 AND account_id = ?4)",
+            None => "org = ?1",
+        };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT k.t, a.account_id,
                     b.valid_from, b.valid_to, b.name, b.body,
                     n.valid_from, n.valid_to, n.name, n.body
              FROM (SELECT valid_from AS t, account FROM version
-                   WHERE org = ?1 AND valid_from BETWEEN ?2 AND ?3
+                   WHERE {whose} AND valid_from BETWEEN ?2 AND ?3
                    UNION
                    SELECT valid_to, account FROM version
-                   WHERE org = ?1 AND valid_to BETWEEN ?2 AND ?3) k
+                   WHERE {whose} AND valid_to BETWEEN ?2 AND ?3) k
              JOIN account a ON a.id = k.account
              LEFT JOIN version b ON b.account = k.account AND b.valid_to = k.t
              LEFT JOIN version n ON n.account = k.account AND n.valid_from = k.t
              WHERE ?4 IS NULL OR a.account_id = ?4
-             ORDER BY k.t, shown_id(a.account_id), a.account_id",
-        )?;
+             ORDER BY k.t, shown_id(a.account_id), a.account_id"
+        ))?;
         let mut rows = stmt.query(rusqlite::params![org_row, low, high, id])?;
         while let Some(r) = rows.next()? {
             // A version that is not there reads as NULLs (valid_from never is).
@@ -544,6 +550,61 @@ fn sweep<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `changes --id` read every change of the window, every account's, to
+    /// keep one account's (0.43 s on a year of 50,000 accounts, where
+    /// `history` of it takes a millisecond). Counted in the pages SQLite
+    /// looked at, hits and misses of its cache, not in time.
+    #[test]
+    fn the_changes_of_one_account_read_its_versions_only() {
+        use crate::history::record::Taken;
+        use crate::history::store::Access;
+        use rusqlite::ffi;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let org = Org {
+            base_url: "http://127.0.0.1:1/".into(),
+            token_url: "http://127.0.0.1:1/oauth/token".into(),
+        };
+        for day in 0..3 {
+            let accounts = (0..3000)
+                .map(|i| {
+                    let status = ["ACTIVE", "CHURNED"][(i + day) % 2];
+                    let body = format!(r#"{{"id":"a{i}","status":"{status}"}}"#);
+                    serde_json::from_str(&body).unwrap()
+                })
+                .collect();
+            let t = Taken::At(day as i64 * 86_400_000_000);
+            store.record(&org, t, accounts, "test").unwrap();
+        }
+        let key = store.find_account(&org, "a7").unwrap().1;
+        let pages = |reset: i32| {
+            let (mut total, mut high) = (0, 0);
+            for status in [
+                ffi::SQLITE_DBSTATUS_CACHE_HIT,
+                ffi::SQLITE_DBSTATUS_CACHE_MISS,
+            ] {
+                let mut n = 0;
+                // SAFETY: an open connection's handle, and two out integers.
+                unsafe {
+                    ffi::sqlite3_db_status(store.conn.handle(), status, &mut n, &mut high, reset)
+                };
+                total += n;
+            }
+            total
+        };
+        pages(1);
+        let mut kinds = Vec::new();
+        let window = (None, None);
+        let read = store.changes(&org, window, Some(&key), |c| {
+            kinds.push(c.kind);
+            Ok(())
+        });
+        read.unwrap();
+        assert_eq!(kinds, [Kind::Status, Kind::Status]);
+        let read = pages(0);
+        assert!(read < 100, "{read} pages read for 2 changes");
+    }
 
     #[test]
     fn changed_fields_cover_both_sides_but_status() {
