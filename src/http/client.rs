@@ -373,8 +373,11 @@ impl Client {
                     reply.retries = attempt;
                     return Ok(reply);
                 }
-                Attempt::Transient(message) | Attempt::Dropped(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt));
+                Attempt::Transient(message) if last => {
+                    return Err(no_answer_after(request, &message, attempt, false));
+                }
+                Attempt::Dropped(message) if last => {
+                    return Err(no_answer_after(request, &message, attempt, true));
                 }
                 Attempt::Reply(reply, answer) => {
                     let refused = is_refusal(reply.status);
@@ -1067,8 +1070,9 @@ fn or_the_proxy(via: Option<&Via>) -> String {
     via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
 }
 
-/// The error of a request that got no answer in its last try.
-fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Error {
+/// The error of a request that got no answer in its last try; `dropped`:
+/// the connection was closed or reset under it, before any answer.
+fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();
     // No --timeout bounds the name lookup: the resolver's own hint last.
@@ -1079,21 +1083,26 @@ fn no_answer_after(request: &Request, message: &str, retries: u32) -> anyhow::Er
             super::dns::IF_IT_LASTS
         ));
     }
-    let check = if message.contains(PROXY_REFUSED) {
-        "check that the proxy is running there, and the host and port of its URL"
+    let check: std::borrow::Cow<str> = if message.contains(PROXY_REFUSED) {
+        "check that the proxy is running there, and the host and port of its URL".into()
     } else if message.contains(STILL_ARRIVING) {
-        "the link is too slow for it: raise --timeout, which bounds the whole body"
+        "the link is too slow for it: raise --timeout, which bounds the whole body".into()
     } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
-        "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency"
+        "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency".into()
     } else if message.contains(PROXY_HUNG_UP)
         || message.starts_with("connection error") && message.contains("(through the proxy")
     {
         // Raising a timeout never helps a proxy that hangs up or resets
         // (a SOCKS server given as http://), and every connection is to it.
-        "check the proxy and the scheme of its URL (http:// or https://)"
+        "check the proxy and the scheme of its URL (http:// or https://)".into()
+    } else if dropped {
+        // No timeout ran out: a TLS port given as http://, a server that
+        // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
+        let setting = request.setting();
+        format!("the server closed the connection without answering: check {setting}, its scheme (https:// for a TLS port) and port; or check your network").into()
     } else {
-        "check your network, or raise --timeout / --max-retries"
+        "check your network, or raise --timeout / --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
 }
@@ -1703,7 +1712,7 @@ mod tests {
             "failed to lookup address information: Temporary failure in name resolution",
         ));
         let unresolved = super::super::dns::unresolved_host(&lookup, "acme.talkdeskid.com", None);
-        let error = no_answer_after(&request, &unresolved.unwrap().message, 1).to_string();
+        let error = no_answer_after(&request, &unresolved.unwrap().message, 1, false).to_string();
         assert!(!error.contains("--timeout"), "{error}");
         for said in [
             "name resolution) (after 1 retry); check your network and its DNS server",
@@ -1750,7 +1759,7 @@ mod tests {
             panic!("not retried");
         };
         assert!(!later.contains("account_name"), "{later}");
-        let error = no_answer_after(&request, &later, 4).to_string();
+        let error = no_answer_after(&request, &later, 4, false).to_string();
         for said in [
             "api.talkdeskapp.com (Name or service not known), though it resolved earlier in this run (after 4 retries)",
             "if it lasts, check that api.talkdeskapp.com is still in DNS",

@@ -481,6 +481,30 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
     }
 }
 
+/// A server that closes every connection without a byte of answer (a TLS
+/// port given as http://: haproxy's and openssl's; haproxy's
+/// `accept-proxy`, an HTTP/2-only server, Redis) was told "check your
+/// network, or raise --timeout / --max-retries": no timeout ran out, and
+/// the URL's scheme or port is the likely fault.
+#[test]
+fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
+    for (request, setting) in [
+        (RequestMatch::AnyPage, "check base_url"),
+        (RequestMatch::Token, "check token_url"),
+    ] {
+        let fake = fake_with_faults(simple_accounts(3), vec![(request, FaultKind::Drop)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "1"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &["without answering", setting, "https://", "your network"],
+        );
+        assert!(!line.contains("--timeout"), "{line}");
+    }
+}
+
 /// An error body in the charset its `Content-Type` names (Latin-1, or
 /// UTF-16 with its byte-order mark) is read in it: Talkdesk's `code` and
 /// `message` are shown, where the bytes were shown raw, each accent a
