@@ -544,6 +544,7 @@ impl<'a> Auth<'a> {
             // A login page of a proxy or gateway in between, as on a page.
             let (problem, hint) = match is_markup(body) {
                 true => ("an HTML page".to_string(), ", or a proxy in between"),
+                false if body.trim_ascii().is_empty() => ("an empty body".to_string(), ""),
                 false => (problem, ""),
             };
             api_error(format!(

@@ -209,6 +209,10 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
             true => Err("a JSON array, expected a page: an object with _embedded.accounts".into()),
             false => serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())),
         })
+        .map_err(|e| match body.trim_ascii().is_empty() {
+            true => "an empty body".to_string(),
+            false => e,
+        })
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {

@@ -505,6 +505,30 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     }
 }
 
+/// A 200 with an empty body (a gateway's `return 200;`, an answer framed
+/// as a HEAD's) was "not a page of accounts (EOF while parsing a value at
+/// line 1 column 0)" and "not a token (not valid JSON at line 1 column
+/// 0)": the body was empty, and the error says so.
+#[test]
+fn an_empty_200_is_said_to_be_empty() {
+    for (request, said) in [
+        (
+            RequestMatch::AnyPage,
+            "not a page of accounts (an empty body)",
+        ),
+        (RequestMatch::Token, "not a token (an empty body)"),
+    ] {
+        let raw = FaultKind::RawResponse(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        let fake = fake_with_faults(simple_accounts(3), vec![(request, raw)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &[said]);
+        assert!(!line.contains("EOF") && !line.contains("column"), "{line}");
+    }
+}
+
 /// An error body in the charset its `Content-Type` names (Latin-1, or
 /// UTF-16 with its byte-order mark) is read in it: Talkdesk's `code` and
 /// `message` are shown, where the bytes were shown raw, each accent a
