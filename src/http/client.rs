@@ -1199,8 +1199,8 @@ fn classify(
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
-            "{request}: the answer is not valid HTTP ({e}){through}; check {setting}{}",
-            or_the_proxy(via)
+            "{request}: the answer is not valid HTTP ({e}){through}{}",
+            check_not_http(&e.to_string(), setting, via)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {setting}",
@@ -1214,6 +1214,20 @@ fn classify(
         E::Tls(message) => Err(tls_error(&message, None, request, via, bundle)),
         E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
+    }
+}
+
+/// What to check about an answer that is not valid HTTP (`error`). One
+/// without an HTTP/1 status line is another protocol at that port: HTTP/2
+/// without TLS (nginx 1.22's `listen … http2`, haproxy's `proto h2`), TLS,
+/// SSH.
+fn check_not_http(error: &str, setting: &str, via: Option<&Via>) -> String {
+    let proxy = or_the_proxy(via);
+    match error.ends_with("invalid HTTP version") {
+        true => format!(
+            ": it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only, TLS, which wants https://, or no HTTP at all); check {setting}, its scheme and port{proxy}"
+        ),
+        false => format!("; check {setting}{proxy}"),
     }
 }
 

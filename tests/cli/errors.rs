@@ -505,6 +505,32 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     }
 }
 
+/// A server speaking another protocol at the port (nginx 1.22's `listen …
+/// http2` and haproxy's `proto h2` answer HTTP/1.1 with HTTP/2's SETTINGS
+/// and GOAWAY frames; a TLS server's alert; an SSH banner) was "the answer
+/// is not valid HTTP (http parse fail: invalid HTTP version); check
+/// base_url", which named no cause (curl: "Received HTTP/0.9"). It says the
+/// answer is no HTTP/1 and what may be there instead.
+#[test]
+fn an_answer_in_another_protocol_names_the_likely_ones() {
+    const H2: &[u8] =
+        b"\0\0\x06\x04\0\0\0\0\0\0\x03\0\0\0\x64\0\0\x08\x07\0\0\0\0\0\0\0\0\0\0\0\x01";
+    for (request, setting) in [
+        (RequestMatch::AnyPage, "check base_url"),
+        (RequestMatch::Token, "check token_url"),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(request, FaultKind::RawResponse(H2))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["no HTTP/1", "HTTP/2", "https://", setting]);
+    }
+}
+
 /// A 200 with an empty body (a gateway's `return 200;`, an answer framed
 /// as a HEAD's) was "not a page of accounts (EOF while parsing a value at
 /// line 1 column 0)" and "not a token (not valid JSON at line 1 column
