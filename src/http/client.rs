@@ -343,7 +343,8 @@ impl Client {
                 Ok(outcome) => outcome,
                 Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
             };
-            let resend = self.answered_before(&origin, &outcome) && !sent_again;
+            let answered = self.answered_before(&origin, &outcome);
+            let resend = answered && !sent_again;
             // Sent again at once on a new connection, once, as curl and Go
             // do: a server's keep-alive timeout racing the request is no
             // failure of the server. The same race answered `408 Request
@@ -377,7 +378,7 @@ impl Client {
                     return Err(no_answer_after(request, &message, attempt, false));
                 }
                 Attempt::Dropped(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt, true));
+                    return Err(no_answer_after(request, &message, attempt, !answered));
                 }
                 Attempt::Reply(reply, answer) => {
                     let refused = is_refusal(reply.status);
@@ -1071,7 +1072,8 @@ fn or_the_proxy(via: Option<&Via>) -> String {
 }
 
 /// The error of a request that got no answer in its last try; `dropped`:
-/// the connection was closed or reset under it, before any answer.
+/// the connection was closed or reset under it, before any answer, by a
+/// server that has answered nothing in the run.
 fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();

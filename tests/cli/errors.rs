@@ -488,6 +488,8 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
 /// the URL's scheme or port is the likely fault.
 #[test]
 fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
+    // The token from another origin, as Talkdesk's is.
+    let issuer = FakeApi::start(FakeConfig::default());
     for (request, setting) in [
         (RequestMatch::AnyPage, "check base_url"),
         (RequestMatch::Token, "check token_url"),
@@ -495,6 +497,9 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
         let fake = fake_with_faults(simple_accounts(3), vec![(request, FaultKind::Drop)]);
         let sandbox = Sandbox::new();
         let mut cmd = sandbox.tool(&fake);
+        if request == RequestMatch::AnyPage {
+            cmd.env("TALKDESK_TOKEN_URL", issuer.token_url());
+        }
         cmd.args(["list", "--max-retries", "1"]);
         let line = fails_with(&run(cmd), 5);
         assert_contains(
@@ -503,6 +508,23 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
         );
         assert!(!line.contains("--timeout"), "{line}");
     }
+    // A server that answered earlier in the run (its token, then a page)
+    // has the right URL.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["page=2", "check your network"]);
+    assert!(!line.contains("check base_url"), "{line}");
 }
 
 /// A server speaking another protocol at the port (nginx 1.22's `listen …
