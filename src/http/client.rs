@@ -713,9 +713,13 @@ impl Client {
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response, request.issues_token);
-        let location = (response.headers().get("location"))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        // Not visible ASCII alone (`to_str`): UTF-8 too, and a Latin-1
+        // byte percent-encoded, as curl sends it.
+        let location = (response.headers().get("location")).map(|v| {
+            let (bytes, ascii) = (v.as_bytes(), percent_encoding::CONTROLS);
+            (std::str::from_utf8(bytes).map(str::to_string))
+                .unwrap_or_else(|_| percent_encoding::percent_encode(bytes, ascii).to_string())
+        });
         // Only an error body is read as text in its charset; a page is
         // UTF-8 JSON.
         let charset = charset(response.headers()).filter(|_| status != 200);

@@ -527,6 +527,28 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
+/// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
+/// Location header": only visible ASCII was read as a header's text. It is
+/// the redirect it is, a Latin-1 byte percent-encoded as curl sends it.
+#[test]
+fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
+    for (raw, shown) in [
+        (
+            &b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n"[..],
+            "redirect to http://127.0.0.1:9/caf",
+        ),
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/caf\xe9\r\nContent-Length: 0\r\n\r\n",
+            "redirect to http://127.0.0.1:9/caf%E9 not followed",
+        ),
+    ] {
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
+        assert_contains(&line, &[shown]);
+        assert!(!line.contains("without a Location"), "{line}");
+    }
+}
+
 /// A server speaking another protocol at the port (nginx 1.22's `listen …
 /// http2` and haproxy's `proto h2` answer HTTP/1.1 with HTTP/2's SETTINGS
 /// and GOAWAY frames; a TLS server's alert; an SSH banner) was "the answer
