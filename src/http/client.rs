@@ -1106,7 +1106,7 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
         let setting = request.setting();
-        format!("the server closed the connection without answering: check {setting}, its scheme (https:// for a TLS port) and port; or check your network").into()
+        format!("the server closed the connection without answering (one that wants https://, HTTP/2 or the PROXY protocol there does): check {setting}, its scheme and port; or check your network").into()
     } else {
         "check your network, or raise --timeout / --max-retries".into()
     };
