@@ -360,6 +360,13 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "the URL takes no POST, so it is no token endpoint; check token_url"
         }
         408 => "the server gave up waiting for the request; try again later",
+        // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
+        426 | 505 if setting == "token_url" => {
+            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check token_url"
+        }
+        426 | 505 => {
+            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check base_url"
+        }
         431 => {
             "the server refuses request headers this large: the access token they carry is too long for it"
         }

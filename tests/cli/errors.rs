@@ -527,6 +527,31 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
+/// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
+/// `505`: both ended with the status alone, nothing to check.
+#[test]
+fn a_server_wanting_another_protocol_says_which_url_to_check() {
+    const WS: &[u8] = b"HTTP/1.1 426 Upgrade Required\r\nUpgrade: websocket\r\nContent-Length: 16\r\n\r\nUpgrade Required";
+    const OLD: &[u8] = b"HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n\r\n";
+    for raw in [WS, OLD] {
+        for (request, setting) in [
+            (RequestMatch::AnyPage, "check base_url"),
+            (RequestMatch::Token, "check token_url"),
+        ] {
+            let fake = fake_with_faults(
+                simple_accounts(3),
+                vec![(request, FaultKind::RawResponse(raw))],
+            );
+            let sandbox = Sandbox::new();
+            let mut cmd = sandbox.tool(&fake);
+            cmd.args(["list", "--max-retries", "0"]);
+            let line = fails_with(&run(cmd), 5);
+            assert_contains(&line, &["another protocol", setting]);
+        }
+    }
+}
+
 /// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
 /// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
 /// Location header": only visible ASCII was read as a header's text. It is
