@@ -584,6 +584,8 @@ fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
 fn an_answer_in_another_protocol_names_the_likely_ones() {
     const H2: &[u8] =
         b"\0\0\x06\x04\0\0\0\0\0\0\x03\0\0\0\x64\0\0\x08\x07\0\0\0\0\0\0\0\0\0\0\0\x01";
+    // The token from another origin, as Talkdesk's is.
+    let issuer = FakeApi::start(FakeConfig::default());
     for (request, setting) in [
         (RequestMatch::AnyPage, "check base_url"),
         (RequestMatch::Token, "check token_url"),
@@ -594,10 +596,29 @@ fn an_answer_in_another_protocol_names_the_likely_ones() {
         );
         let sandbox = Sandbox::new();
         let mut cmd = sandbox.tool(&fake);
+        if request == RequestMatch::AnyPage {
+            cmd.env("TALKDESK_TOKEN_URL", issuer.token_url());
+        }
         cmd.args(["list", "--max-retries", "0"]);
         let line = fails_with(&run(cmd), 5);
         assert_contains(&line, &["no HTTP/1", "HTTP/2", "https://", setting]);
     }
+    // A server that answered earlier in the run speaks HTTP/1 there.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(H2))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "0", "--concurrency", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["page=2", "not valid HTTP", "check base_url"]);
+    assert!(!line.contains("another protocol"), "{line}");
 }
 
 /// A 200 with an empty body (a gateway's `return 200;`, an answer framed
