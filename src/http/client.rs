@@ -713,12 +713,13 @@ impl Client {
         };
         let status = response.status().as_u16();
         let answer = self.answer_of(&response, request.issues_token);
-        // Not visible ASCII alone (`to_str`): UTF-8 too, and a Latin-1
-        // byte percent-encoded, as curl sends it.
+        // Not visible ASCII alone (`to_str`): UTF-8 too, else each byte a
+        // Latin-1 letter, as fetch reads a header (and the redactor finds
+        // a secret echoed in it).
         let location = (response.headers().get("location")).map(|v| {
-            let (bytes, ascii) = (v.as_bytes(), percent_encoding::CONTROLS);
+            let bytes = v.as_bytes();
             (std::str::from_utf8(bytes).map(str::to_string))
-                .unwrap_or_else(|_| percent_encoding::percent_encode(bytes, ascii).to_string())
+                .unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect())
         });
         // Only an error body is read as text in its charset; a page is
         // UTF-8 JSON.

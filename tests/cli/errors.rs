@@ -555,7 +555,8 @@ fn a_server_wanting_another_protocol_says_which_url_to_check() {
 /// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
 /// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
 /// Location header": only visible ASCII was read as a header's text. It is
-/// the redirect it is, a Latin-1 byte percent-encoded as curl sends it.
+/// the redirect it is, a byte that is no UTF-8 read as a Latin-1 letter, as
+/// fetch reads it; a secret echoed so is redacted.
 #[test]
 fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
     for (raw, shown) in [
@@ -565,13 +566,25 @@ fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
         ),
         (
             b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/caf\xe9\r\nContent-Length: 0\r\n\r\n",
-            "redirect to http://127.0.0.1:9/caf%E9 not followed",
+            "redirect to http://127.0.0.1:9/café not followed",
         ),
     ] {
         let line = final_at_once_on(FaultKind::RawResponse(raw));
         assert_contains(&line, &[shown]);
         assert!(!line.contains("without a Location"), "{line}");
     }
+    // The client secret echoed in Latin-1 (no UTF-8) by the token endpoint.
+    const ECHO: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/?s=s\xe9cr\xe9t\xdcn\xefc\xf8d\xe9\r\nContent-Length: 0\r\n\r\n";
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(ECHO))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_CLIENT_SECRET", "sécrétÜnïcødé")
+        .args(["list"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["redirect to http://127.0.0.1:9/?s=<redacted>"]);
 }
 
 /// A server speaking another protocol at the port (nginx 1.22's `listen …
