@@ -3860,6 +3860,7 @@ fn a_history_store_named_dash_is_refused() {
     let err = fails_with(&run(&[], &[("TALKDESK_HISTORY", "-")]), 3);
     assert!(err.starts_with("error: TALKDESK_HISTORY is `-`"), "{err}");
     assert!(!sb.path("-").exists(), "a store named `-` was made");
+}
 
 /// A year of `changes` as a table held the whole table in memory, several times over: comfy-table
 /// drew it into one string (a 50,000-account year with one 5,000-character company name: a 1.9 GB
