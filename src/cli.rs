@@ -140,11 +140,11 @@ pub enum AuthCommand {
 pub struct CheckArgs {
     /// Timeout in seconds for each phase of a request (connecting, the answer's
     /// headers, its body) [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
     /// Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]
-    #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
     /// Neither read nor write the token cache
@@ -209,7 +209,7 @@ pub struct StreamArgs {
     pub status: Vec<Status>,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = whole::<usize>(1, 64))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<usize>(1, 64))]
     pub concurrency: Option<usize>,
 }
 
@@ -322,7 +322,7 @@ pub struct SnapshotArgs {
     pub format: DocumentFormat,
 
     /// Pages fetched at once once the page count is known (1 = sequential) [default: 4]
-    #[arg(long, value_name = "N", value_parser = whole::<usize>(1, 64))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<usize>(1, 64))]
     pub concurrency: Option<usize>,
 
     #[command(flatten)]
@@ -430,20 +430,20 @@ const OFFLINE: [&str; 6] = [
 #[derive(Debug, Clone, Default, Args)]
 pub struct ApiArgs {
     /// Page size to ask for (1-100) [default: 50]
-    #[arg(long, value_name = "N", value_parser = whole::<u32>(1, 100))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u32>(1, 100))]
     pub per_page: Option<u32>,
 
     /// Timeout in seconds for each phase of a request (connecting, the answer's
     /// headers, its body) [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", value_parser = whole::<u64>(1, 86_400))]
     pub timeout: Option<u64>,
 
     /// Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]
-    #[arg(long, value_name = "N", value_parser = whole::<u32>(0, 100))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
     /// At most N requests per second (e.g. 2 or 0.5) [default: learn the API's limit]
-    #[arg(long, value_name = "N", value_parser = max_rate)]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = max_rate)]
     pub max_rate: Option<f64>,
 
     /// Neither read nor write the token cache
@@ -468,11 +468,11 @@ pub struct ListArgs {
     pub no_header: bool,
 
     /// Stop after N matching accounts, fetching no page beyond them
-    #[arg(long, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
     pub limit: Option<u64>,
 
     /// Fetch only page N, no walking
-    #[arg(long, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
     pub page: Option<u64>,
 
     /// Sort by a field (stable; text case-insensitively) [default: API order]
@@ -525,6 +525,13 @@ fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, Str
         match text.parse::<u64>() {
             Ok(n) if n < low => Err(format!("must be {wanted}")),
             Ok(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),
+            Err(_)
+                if text
+                    .strip_prefix('-')
+                    .is_some_and(|d| d.parse::<u64>().is_ok()) =>
+            {
+                Err(format!("must be {wanted}"))
+            }
             // Digits beyond 64 bits are too large too.
             Err(_) if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) => {
                 Err(format!("`{text}` is not a whole number; use {wanted}"))
@@ -683,6 +690,35 @@ mod tests {
             "OTHER",
         ] {
             assert!(text.contains(value), "{value} missing from {text}");
+        }
+    }
+
+    /// A negative number (`--page -1`) was clap's "unexpected argument
+    /// '-1' found", naming no flag: it is read as the flag's value, and
+    /// refused with the range the flag takes.
+    #[test]
+    fn a_negative_number_is_refused_as_the_flags_value() {
+        for (command, flag, wanted) in [
+            ("list", "--page", "must be 1 or more"),
+            ("list", "--limit", "must be 1 or more"),
+            ("list", "--per-page", "must be 1 to 100"),
+            ("list", "--timeout", "must be 1 to 86400"),
+            ("list", "--max-retries", "must be 0 to 100"),
+            ("list", "--concurrency", "must be 1 to 64"),
+            ("snapshot", "--concurrency", "must be 1 to 64"),
+            ("list", "--max-rate", "must be at least 0.01"),
+            ("auth", "--timeout", "must be 1 to 86400"),
+        ] {
+            let args = ["talkdesk-accounts", command, flag, "-1"];
+            let args = match command {
+                "auth" => vec![args[0], "auth", "check", flag, "-1"],
+                _ => args.to_vec(),
+            };
+            let err = Cli::try_parse_from(args).unwrap_err().to_string();
+            assert!(
+                err.contains(flag) && err.contains(wanted),
+                "{command} {flag}: {err}"
+            );
         }
     }
 
