@@ -204,7 +204,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
     }
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))
         .and_then(|text| match is_json_array(body) {
             true => Err("a JSON array, expected a page: an object with _embedded.accounts".into()),
             false => serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())),
@@ -220,6 +220,8 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
                 false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
+                // The same bytes on every try (a `charset=iso-8859-1`).
+                false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
                 false if answered => (e, LATER),
                 // A page of accounts, from the right place, with one bad.
                 // An account's key is quoted ("id"), a page's own in backticks.

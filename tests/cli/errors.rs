@@ -557,6 +557,17 @@ fn a_server_wanting_another_protocol_says_which_url_to_check() {
 /// Location header": only visible ASCII was read as a header's text. It is
 /// the redirect it is, a byte that is no UTF-8 read as a Latin-1 letter, as
 /// fetch reads it; a secret echoed so is redacted.
+/// A page in Latin-1 (`charset=iso-8859-1`, `Caf\xe9`) was "the API sent
+/// a malformed page; try again later", though the server sends it so on
+/// every try: it says JSON must be UTF-8 and what to check.
+#[test]
+fn a_page_not_in_utf8_says_so_not_try_again_later() {
+    const LATIN1: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=iso-8859-1\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
+    let line = final_at_once_on(FaultKind::RawResponse(LATIN1));
+    assert_contains(&line, &["not UTF-8", "base_url"]);
+    assert!(!line.contains("try again later"), "{line}");
+}
+
 #[test]
 fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
     for (raw, shown) in [
