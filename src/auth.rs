@@ -701,9 +701,24 @@ fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
             "the access_token is longer than 120 KiB, more than a request can carry (real ones are a few KiB)",
         ),
         t if !sendable(t) => Some("the access_token holds characters an HTTP header cannot carry"),
-        _ if parsed.token_type.as_ref().is_some_and(not_bearer) => {
-            Some("the token type is not Bearer")
-        }
+        _ if parsed.token_type.as_ref().is_some_and(not_bearer) => Some(
+            // Types of a standard named (RFC 9449, the MAC draft); no other
+            // text of the answer is shown.
+            match parsed
+                .token_type
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                Some("dpop") => {
+                    "the token type is DPoP, not Bearer: the OAuth client binds its tokens to a key (RFC 9449), which this tool does not; have it issue Bearer tokens"
+                }
+                Some("mac") => {
+                    "the token type is MAC, not Bearer: have the OAuth client issue Bearer tokens"
+                }
+                _ => "the token type is not Bearer",
+            },
+        ),
         _ => None,
     }
 }

@@ -984,6 +984,34 @@ fn an_apigee_bearer_token_type_is_a_bearer_token() {
     assert_eq!(stdout_of(&out).lines().count(), 3);
 }
 
+/// A DPoP or MAC token (an OAuth client set to bind its tokens to a key)
+/// was refused as "the token type is not Bearer", naming neither the type
+/// nor the setting to change; a type of no standard stays unnamed.
+#[test]
+fn a_dpop_or_mac_token_type_is_named_with_the_setting_to_change() {
+    for (kind, said) in [
+        ("DPoP", "the token type is DPoP, not Bearer"),
+        ("mac", "the token type is MAC, not Bearer"),
+        (
+            "Sekrit-Kind",
+            "the token type is not Bearer; check token_url",
+        ),
+    ] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(3),
+            token_type_as: Some(kind),
+            ..FakeConfig::default()
+        });
+        let out = list_jsonl(&fake);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains(said),
+            "{kind}: {}",
+            stderr_of(&out)
+        );
+    }
+}
+
 #[test]
 fn an_empty_token_or_one_no_header_can_carry_is_refused_at_once_without_quoting_it() {
     for (token, why) in [
