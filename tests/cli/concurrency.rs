@@ -725,3 +725,43 @@ fn out_of_file_descriptors_names_the_limit_not_the_network() {
         "{stderr}"
     );
 }
+
+/// A concurrency limit (haproxy's `maxconn` with a short queue, nginx's
+/// `limit_conn`, uvicorn's `--limit-concurrency`) refuses the page over it
+/// with a 503 that says nothing of a rate. That 503 was taken for a rate
+/// limit's ("HTTP 503 after 1 request got through in the last second") and
+/// the walk paced at 2 pages a second for good: 20 pages behind uvicorn
+/// `--limit-concurrency 3` took 8.8 s, against 0.7 s at `--concurrency 1`.
+/// The window of pages in flight halves, and the refused page waits for
+/// another answer (retried at once, it spent its five tries on the same
+/// crowd); the pace is left alone.
+#[test]
+fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(20),
+        max_in_flight: Some(2),
+        // Each page takes a moment to serve, so that pages fetched together
+        // are in flight together.
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(50),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
+    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
+    assert!(
+        fake.page_requests().len() > 20,
+        "no page was refused: {log}"
+    );
+    assert!(
+        log.contains("rate limited (HTTP 429 or 503): at most "),
+        "{log}"
+    );
+    assert!(!log.contains("rate limit: pacing at"), "{log}");
+}

@@ -124,6 +124,11 @@ pub struct FakeConfig {
     /// The token endpoint compares the Basic credentials as sent, without the form-decoding of
     /// RFC 6749 §2.3.1, as `@node-oauth/oauth2-server` (the `basic-auth` package) does.
     pub basic_undecoded: bool,
+    /// A concurrency limit in front of the accounts endpoint (haproxy's `maxconn` with a short
+    /// queue, nginx's `limit_conn`, uvicorn's `--limit-concurrency`): an accounts request that
+    /// arrives while this many are being answered gets a 503 at once, with no `Retry-After`
+    /// and no rate-limit headers, and no `delay`.
+    pub max_in_flight: Option<usize>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -225,6 +230,7 @@ impl Default for FakeConfig {
             token_date_skew: None,
             proxied_under: None,
             basic_undecoded: false,
+            max_in_flight: None,
         }
     }
 }
@@ -456,6 +462,8 @@ struct State {
     /// Accounts requests that carried a token refused well before they came (see
     /// [`FakeApi::stale_token_sends`]).
     stale_token_sends: usize,
+    /// Accounts requests being answered, under [`FakeConfig::max_in_flight`].
+    in_flight: usize,
 }
 
 struct Shared {
@@ -561,6 +569,7 @@ impl FakeApi {
                 rendered: HashMap::new(),
                 refused_at: HashMap::new(),
                 stale_token_sends: 0,
+                in_flight: 0,
             }),
             shutdown: AtomicBool::new(false),
             addr,
@@ -905,6 +914,18 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let keep_alive = req.keep_alive();
         let (route, fault, delay) = record_and_decide(shared, &req, conn);
         let (fault, limit_headers) = rate_limit(shared, &req, route, fault);
+        // Over the concurrency limit: refused at once; under it, counted while it is held.
+        let limit = shared.state().config.max_in_flight;
+        let admitted = (limit.filter(|_| route == Route::Accounts)).map(|n| {
+            let mut st = shared.state();
+            let admit = st.in_flight < n;
+            st.in_flight += usize::from(admit);
+            admit
+        });
+        let (fault, delay) = match admitted {
+            Some(false) => (Some(FaultKind::Status(503)), None),
+            _ => (fault, delay),
+        };
         if let Some(Delay(delay)) = delay {
             let hold = delay(&Exchange {
                 route,
@@ -914,6 +935,9 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
             if !hold.is_zero() {
                 thread::sleep(hold);
             }
+        }
+        if admitted == Some(true) {
+            shared.state().in_flight -= 1;
         }
         first = false;
         let mut added = Vec::new();
