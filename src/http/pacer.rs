@@ -77,6 +77,10 @@ pub const SETTLE: Duration = Duration::from_millis(20);
 pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
+/// A concurrency limit's 503 holds the next request until another answer
+/// has freed a place, or this long (a page held longer than the limiter
+/// keeps a place is no place it frees).
+pub const CROWD_HOLD: Duration = Duration::from_secs(1);
 /// A second refusal in a row holds every request this long, a third
 /// twice as long, and so on, at most [`MAX_RETRY_AFTER`]: the five tries
 /// of a page at the default `--max-retries` then outlast a window of 10 s
@@ -312,9 +316,10 @@ pub struct Pacer {
     last_refused: Option<Instant>,
     /// [`AGAIN_HOLD`], as scaled for tests.
     again_hold: Duration,
-    /// The answers so far when a crowd's 503 came (see `on_answer`): no
-    /// request until another one, while any is in flight.
-    crowd: Option<u64>,
+    /// The answers so far when a crowd's 503 came, and when (see
+    /// `on_answer`): no request until another one, while any is in flight,
+    /// for at most [`CROWD_HOLD`].
+    crowd: Option<(u64, Instant)>,
 }
 
 impl Pacer {
@@ -372,7 +377,9 @@ impl Pacer {
             }
             self.hold_until = None;
         }
-        if self.crowd == Some(self.answers) && !self.outstanding.is_empty() {
+        let crowded =
+            (self.crowd).is_some_and(|(n, at)| n == self.answers && now < at + CROWD_HOLD);
+        if crowded && !self.outstanding.is_empty() {
             return Err(SETTLE);
         }
         if let Some(settled) = self.settles_at(now) {
@@ -502,7 +509,7 @@ impl Pacer {
                 self.set_floor(sent, said, sent_since_refusal);
             }
             match crowded {
-                true => self.crowd = Some(self.answers),
+                true => self.crowd = Some((self.answers, now)),
                 false => why = why.or_else(|| self.learn_refusal(sent, now, answer)),
             }
         } else if !refused {
@@ -1053,6 +1060,23 @@ mod tests {
             "{change}"
         );
         assert!(is_refusal(429) && !is_refusal(500) && !is_refusal(502) && !is_refusal(504));
+    }
+
+    /// Held past a concurrency limit's 503 until another answer, a page
+    /// waited for pages the server held (or that waited out `--timeout`)
+    /// and never had its retry: the hold ends after [`CROWD_HOLD`].
+    #[test]
+    fn a_crowds_503_holds_the_next_request_a_second_at_most() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let unavailable = Answer {
+            status: 503,
+            ..refused(None)
+        };
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[2], t0 + ms(2), &unavailable);
+        assert_eq!(p.try_send(t0 + ms(900)), Err(SETTLE));
+        assert!(p.try_send(t0 + ms(2) + CROWD_HOLD).is_ok());
     }
 
     #[test]
