@@ -365,7 +365,14 @@ impl Store {
             several => {
                 let list: Vec<String> = several
                     .iter()
-                    .map(|(_, id, name)| format!("{id} ({})", name.as_deref().unwrap_or("")))
+                    .map(|(_, id, name)| {
+                        // An id the terminal shows cleaned: its JSON text, which finds it.
+                        let id = match crate::text::terminal_safe(id) == *id {
+                            true => id.clone(),
+                            false => self.id_text(id),
+                        };
+                        format!("{id} ({})", name.as_deref().unwrap_or(""))
+                    })
                     .collect();
                 Err(crate::error::usage_error(format!(
                     "the name `{key}` matches {} accounts: {}; pass one of these ids",

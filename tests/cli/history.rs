@@ -3918,3 +3918,21 @@ fn trend_counts_a_long_history_without_holding_its_versions() {
     let out = limited(&sb, &store, "ulimit -v 60000", &args);
     assert_eq!(ok(&out), "period,ACTIVE,TOTAL\n2026-11,1,1\n");
 }
+
+/// A name several accounts share is exit 2 listing their ids to pass; an id with a control
+/// character (an escape sequence a hostile API sent) was listed as the terminal shows it,
+/// cleaned (`t1`), which `history t1` does not find. It is listed as its JSON text, which
+/// finds it.
+#[test]
+fn an_id_with_control_characters_is_named_as_one_to_pass() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let twins =
+        "{\"id\":\"t\\u001b[31m1\",\"name\":\"Twin\"}\n{\"id\":\"t-2\",\"name\":\"twin\"}\n";
+    import_each(&sb, &store, &[("2026-11-01", twins)]);
+    let out = offline(&sb, &store).args(["history", "twin"]).output();
+    let err = fails_with(&out.unwrap(), 2);
+    let listed = r#"matches 2 accounts: "t\u001b[31m1" (Twin), t-2 (twin); pass one"#;
+    assert!(err.contains(listed), "{err}");
+    offline_ok(&sb, &store, &["history", r#""t\u001b[31m1""#]);
+}
