@@ -359,12 +359,12 @@ impl Client {
             }
             // The run's refusals in a row end it as one request's tries
             // would: pages in flight do not each spend their own.
-            let spent = |status: u16| {
-                is_refusal(status) && self.pace.refused_in_a_row() > self.options.max_retries
+            let spent = |answer: &Answer| {
+                answer.refused() && self.pace.refused_in_a_row() > self.options.max_retries
             };
             let last = attempt >= self.options.max_retries;
             let (what, wait_hint, refused) = match outcome {
-                Attempt::Reply(reply, _) if !last && spent(reply.status) => {
+                Attempt::Reply(reply, answer) if !last && spent(&answer) => {
                     return Ok(self.give_up(request, attempt, reply));
                 }
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
@@ -381,7 +381,7 @@ impl Client {
                     return Err(no_answer_after(request, &message, attempt, !answered));
                 }
                 Attempt::Reply(reply, answer) => {
-                    let refused = is_refusal(reply.status);
+                    let refused = answer.refused();
                     let what = format!("HTTP {}", reply.status);
                     refused_last = refused.then_some(reply);
                     let wait = (answer.retry_after).map(|d| match answer.at_reset {
@@ -712,7 +712,7 @@ impl Client {
             }
         };
         let status = response.status().as_u16();
-        let answer = self.answer_of(&response, request.issues_token);
+        let mut answer = self.answer_of(&response, request.issues_token);
         // Not visible ASCII alone (`to_str`): UTF-8 too, else each byte a
         // Latin-1 letter, as fetch reads a header (and the redactor finds
         // a secret echoed in it).
@@ -734,6 +734,10 @@ impl Client {
         if request.issues_token {
             self.learn_token(&body);
         }
+        // Apigee Edge refuses with a 500 by default (SpikeArrest, Quota): a
+        // refusal to the pacer and the retries, as a 429 is.
+        answer.limiter_fault =
+            status == 500 && String::from_utf8_lossy(&body).contains("\"policies.ratelimit.");
         if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {
@@ -917,6 +921,7 @@ impl Client {
             headers,
             // The server's word for this answer before a quota's reset.
             keep_away: asked.or(spent),
+            limiter_fault: false,
         }
     }
 

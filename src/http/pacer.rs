@@ -241,6 +241,16 @@ pub struct Answer {
     /// How long the server asks the client to keep away, uncapped and
     /// unscaled (`Retry-After`, or the reset of a spent quota).
     pub keep_away: Option<Duration>,
+    /// A refusal whatever its status says: Apigee's 500 with a
+    /// `policies.ratelimit.` fault.
+    pub limiter_fault: bool,
+}
+
+impl Answer {
+    /// Whether it says "too many requests" ([`is_refusal`]).
+    pub fn refused(&self) -> bool {
+        self.limiter_fault || is_refusal(self.status)
+    }
 }
 
 /// Where the pace comes from.
@@ -471,7 +481,7 @@ impl Pacer {
         // a server's `Retry-After: 0` as none): a retry at once, nothing to
         // learn.
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
-        let refused = is_refusal(answer.status);
+        let refused = answer.refused();
         // Sent after the last refusal came back: an answer to it tells how
         // the limiter stands now (a request of the refused burst does not).
         let sent_since_refusal = self.last_refused.is_none_or(|at| sent >= at);

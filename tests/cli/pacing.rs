@@ -160,6 +160,27 @@ fn a_limiter_that_answers_503_sets_the_pace_as_a_429_does() {
 }
 
 #[test]
+fn apigees_spike_arrest_answering_500_sets_the_pace_as_a_429_does() {
+    // Apigee Edge refuses with HTTP 500 by default (a `policies.ratelimit.`
+    // fault, no Retry-After). Read as a server failing, the walk was not
+    // paced: 45 refusals for 24 pages at --concurrency 1, and at the
+    // default concurrency exit 5 after 2 s, the retries spent.
+    let fake = behind(Bucket {
+        status: 500,
+        retry_after: None,
+        ..Bucket::new(10.0, 1.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert!(fake.rate_limited() <= 4, "{:?}", refusals_per_page(&fake));
+    let log = stderr_of(&out);
+    assert!(
+        log.contains("rate limit: pacing at "),
+        "the learnt rate is logged: {log}"
+    );
+}
+
+#[test]
 fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
     // Flask-Limiter sends `Retry-After: int(reset - now)`: `0` in the last
     // second of its window, while it still refuses. Retried at once, every

@@ -1581,6 +1581,10 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     (200, Vec::new(), text)
 }
 
+/// Apigee Edge's answer (HTTP 500 unless the organization asked for 429)
+/// to a request its SpikeArrest policy refuses, at a rate of `2ps`.
+const APIGEE_SPIKE_ARREST: &str = r#"{"fault":{"faultstring":"Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=2, periodInMicroseconds=1000000, maxBurstMessageCount=1.0}","detail":{"errorcode":"policies.ratelimit.SpikeArrestViolation"}}}"#;
+
 fn talkdesk_error(status: u16, description: Option<&str>) -> String {
     let mut body = json!({ "code": status.to_string(), "message": reason(status) });
     if let Some(d) = description {
@@ -1663,7 +1667,11 @@ fn apply_fault<W: Write>(
             write_response(out, 200, &[], b"{\"count\": 1, \"_embedded\": ", keep_alive)
         }
         FaultKind::RateLimited(status, headers) => {
-            let body = talkdesk_error(*status, Some("Rate limit exceeded"));
+            // A 500 is Apigee Edge's SpikeArrest, as it answers by default.
+            let body = match status {
+                500 => APIGEE_SPIKE_ARREST.to_string(),
+                _ => talkdesk_error(*status, Some("Rate limit exceeded")),
+            };
             write_response(out, *status, headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Redirect(location) => {
