@@ -15,7 +15,7 @@ use anyhow::Result;
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
-use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, unexpected};
+use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, spent_quota, unexpected};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
 use crate::text::{is_json_array, plain_types, terminal_safe, without_bom};
@@ -106,31 +106,7 @@ impl<'a> Api<'a> {
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
                 redact_next(page, redactor, moved_to, accounts)
             }),
-            401 | 403 => {
-                // A page of markup after answered pages (django-ratelimit's,
-                // mod_evasive's 403) is that refusal too, not a proxy to set.
-                let later = "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later";
-                let answered = self.answered.load(Ordering::Relaxed);
-                // A 403 for a missing scope: the token was granted without
-                // it, and a token's scopes are fixed when it is issued. It
-                // is not kept for the next run, which would send it again
-                // once the scope is added.
-                if reply.status == 403 && !answered {
-                    self.bearer.forget(&reply.authorization);
-                }
-                let hint = match reply.status == 403 && answered {
-                    true if is_markup(&reply.body) => {
-                        &format!("the answer is an HTML page, not the API's; {later}")
-                    }
-                    _ if is_markup(&reply.body) => MARKUP_REFUSAL,
-                    true => later,
-                    false => hint(reply.status, "base_url").unwrap_or_default(),
-                };
-                Err(auth_error(format!(
-                    "GET {url}: {}; {hint}",
-                    describe(&reply, redactor)
-                )))
-            }
+            401 | 403 => Err(self.refused(url, &reply, redactor)),
             // Out of base_url's path (`…/td`): a reverse proxy there that
             // passes the API's links on as they are, not a page too many.
             404 if self.left_base_path(&asked).is_some() => Err(api_error(format!(
@@ -145,6 +121,37 @@ impl<'a> Api<'a> {
             ))),
             _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
+    }
+
+    /// The error of a 401 or 403 for a page, with what to check; a token
+    /// refused for a missing scope is forgotten.
+    fn refused(&self, url: &Url, reply: &Reply, redactor: &Redactor) -> anyhow::Error {
+        // A page of markup after answered pages (django-ratelimit's,
+        // mod_evasive's 403) is that refusal too, not a proxy to set.
+        let later = "earlier pages were answered with the same token, so no scope is missing: something in front of the API (a proxy, a firewall or a rate limiter) may be refusing; try again later";
+        let answered = self.answered.load(Ordering::Relaxed);
+        // A 403 for a missing scope: the token was granted without
+        // it, and a token's scopes are fixed when it is issued. It
+        // is not kept for the next run, which would send it again
+        // once the scope is added. A 403 with a Retry-After is a gateway's
+        // spent quota (Azure API Management's): the token is kept.
+        let quota = reply
+            .keep_away
+            .filter(|_| reply.status == 403)
+            .map(spent_quota);
+        if reply.status == 403 && !answered && quota.is_none() {
+            self.bearer.forget(&reply.authorization);
+        }
+        let hint = match reply.status == 403 && answered {
+            true if is_markup(&reply.body) => {
+                &format!("the answer is an HTML page, not the API's; {later}")
+            }
+            _ if is_markup(&reply.body) => MARKUP_REFUSAL,
+            true => later,
+            false => hint(reply.status, "base_url").unwrap_or_default(),
+        };
+        let hint = quota.as_deref().unwrap_or(hint);
+        auth_error(format!("GET {url}: {}; {hint}", describe(reply, redactor)))
     }
 
     /// The path of `base_url` (where a redirect moved the pages, if one

@@ -307,6 +307,19 @@ fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
     )
 }
 
+/// What a 403 with a `Retry-After` says: a gateway's spent quota (Azure
+/// API Management's `quota` policy answers so), no scope to add.
+pub fn spent_quota(wait: Duration) -> String {
+    let back = match wait > MAX_RETRY_AFTER {
+        true => keep_away(wait, now()),
+        false => format!(
+            "the server asks to wait {} s: try again then",
+            wait.as_secs().max(1)
+        ),
+    };
+    format!("a quota in front of the API is spent, no scope is missing: {back}")
+}
+
 /// nginx's page for a client certificate it requires (`ssl_verify_client
 /// on`): `400 No required SSL certificate was sent`.
 fn wants_client_certificate(body: &[u8]) -> bool {

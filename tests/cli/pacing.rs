@@ -181,6 +181,33 @@ fn apigees_spike_arrest_answering_500_sets_the_pace_as_a_429_does() {
 }
 
 #[test]
+fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
+    // Azure API Management's `quota` policy answers a spent quota with a
+    // 403 and a Retry-After ("Out of call volume quota. Quota will be
+    // replenished in 00:59:58."): it was told as a missing scope.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PER_PAGE),
+        faults: Faults {
+            script: vec![(
+                RequestMatch::Page(1),
+                FaultKind::RetryAfter(403, "3598".into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("quota")
+            && err.contains("wait 60 min")
+            && !err.contains("express-accounts:read"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
     // Flask-Limiter sends `Retry-After: int(reset - now)`: `0` in the last
     // second of its window, while it still refuses. Retried at once, every
