@@ -15,7 +15,9 @@ use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
-use super::pacer::{Answer, Pace, Slot, SystemClock, is_refusal, parse_rate_headers, with_jitter};
+use super::pacer::{
+    Answer, Pace, Slot, SystemClock, is_limiter_fault, is_refusal, parse_rate_headers, with_jitter,
+};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
@@ -736,8 +738,7 @@ impl Client {
         }
         // Apigee Edge refuses with a 500 by default (SpikeArrest, Quota): a
         // refusal to the pacer and the retries, as a 429 is.
-        answer.limiter_fault =
-            status == 500 && String::from_utf8_lossy(&body).contains("\"policies.ratelimit.");
+        answer.limiter_fault = status == 500 && is_limiter_fault(&body);
         if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {

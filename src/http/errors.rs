@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::client::{CLIENT_CERTIFICATE, Reply};
+use super::pacer::is_limiter_fault;
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
@@ -268,6 +269,9 @@ pub fn unexpected(
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
+        500 if is_limiter_fault(&reply.body) => {
+            format!("; {}", hint(429, setting).unwrap_or_default())
+        }
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
             let wait = reply.keep_away.unwrap_or_default();

@@ -98,6 +98,12 @@ pub fn is_refusal(status: u16) -> bool {
     matches!(status, 429 | 503)
 }
 
+/// Apigee's refusal by its SpikeArrest or Quota policy, which Apigee Edge
+/// answers with a 500 by default: a rate limit, not a failure.
+pub fn is_limiter_fault(body: &[u8]) -> bool {
+    memchr::memmem::find(body, b"\"policies.ratelimit.").is_some()
+}
+
 /// `retry_after` with a small jitter on top, given a random fraction in
 /// `[0, 1)`: requests refused together do not come back together. The
 /// whole wait stays within the 60 s a `Retry-After` is capped at (§5).

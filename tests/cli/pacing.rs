@@ -181,6 +181,24 @@ fn apigees_spike_arrest_answering_500_sets_the_pace_as_a_429_does() {
 }
 
 #[test]
+fn apigees_spike_arrest_500_that_outlasts_the_retries_is_said_to_be_a_rate_limit() {
+    // Its 500 is a refusal: the error said "the API or a gateway before it
+    // is failing".
+    let fake = behind(Bucket {
+        status: 500,
+        retry_after: None,
+        ..Bucket::new(0.001, 1.0)
+    });
+    let out = walk(&fake, &["--max-retries", "1", "--concurrency", "1"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("HTTP 500") && err.contains("rate limiting") && !err.contains("failing"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
     // Azure API Management's `quota` policy answers a spent quota with a
     // 403 and a Retry-After ("Out of call volume quota. Quota will be
