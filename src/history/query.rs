@@ -196,7 +196,7 @@ impl Store {
         };
         // In another order: the accounts (not their bodies) sorted first,
         // then each body read by its index.
-        let rank: HashMap<i64, usize> = (decode_order(&blob).into_iter().enumerate())
+        let rank: HashMap<i64, usize> = (decode_order(&self.conn, &blob)?.into_iter().enumerate())
             .map(|(i, row)| (row, i))
             .collect();
         let mut stmt = self.conn.prepare(&format!(

@@ -102,7 +102,10 @@ impl Store {
         let counts = merge.finish()?;
         // Accounts are numbered in the order first seen, so a snapshot in
         // that order needs no ordering of its own.
-        let ordering = (!order.is_sorted()).then(|| encode_order(&order));
+        let ordering = match order.is_sorted() {
+            true => None,
+            false => Some(encode_order(&tx, org, previous, &order)?),
+        };
         tx.execute(
             "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![org, at, total as i64, ordering, source],
@@ -321,17 +324,130 @@ fn name(body: &str) -> Option<String> {
     }
 }
 
-/// A snapshot's order of accounts, when it is not their natural order.
-pub(super) fn encode_order(order: &[i64]) -> Vec<u8> {
-    order.iter().flat_map(|r| r.to_le_bytes()).collect()
+/// A snapshot's order of accounts, when it is not their natural order:
+/// the rows, 8 bytes each; or, when the order is mostly that of the
+/// previous snapshot's full ordering (its *base*), a patch on it: the
+/// base's id negated, then (row, row before it or 0) for each account new
+/// or moved since the base; or the id negated alone of a snapshot whose
+/// patch it repeats. An unchanged order costs 8 bytes, not 8 an account.
+/// Orderings are never rewritten, so a snapshot imported between two
+/// others changes neither's.
+fn encode_order(
+    tx: &Transaction,
+    org: i64,
+    previous: Option<i64>,
+    order: &[i64],
+) -> Result<Vec<u8>> {
+    let full = || order.iter().flat_map(|r| r.to_le_bytes()).collect();
+    let blob_of = |condition: &str, key: i64| -> Result<Option<(i64, Vec<u8>)>> {
+        let sql =
+            format!("SELECT id, ordering FROM snapshot WHERE {condition} AND ordering IS NOT NULL");
+        Ok(tx
+            .query_row(&sql, [key, org], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    };
+    let Some((mut id, mut blob)) = previous
+        .map(|p| blob_of("taken_at = ?1 AND org = ?2", p))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(full());
+    };
+    // The patch the previous order holds (its own, or the one it refers
+    // to), and the full order under it.
+    let mut holder = None;
+    while let Some(base) = patch_base(&blob) {
+        if blob.len() > 8 {
+            holder.get_or_insert((id, blob[8..].to_vec()));
+        }
+        (id, blob) = blob_of("id = ?1 AND org = ?2", base)?
+            .ok_or_else(|| anyhow::anyhow!("no ordering {base}"))?;
+    }
+    let rank: HashMap<i64, usize> = rows(&blob).enumerate().map(|(i, r)| (r, i)).collect();
+    let kept = in_place(order, &rank);
+    let placed: Vec<usize> = (0..order.len())
+        .filter(|&i| !kept.contains(&order[i]))
+        .collect();
+    if placed.len() > order.len() / 8 {
+        return Ok(full());
+    }
+    let pairs: Vec<u8> = (placed.iter())
+        .flat_map(|&i| [order[i], if i == 0 { 0 } else { order[i - 1] }])
+        .flat_map(|r| r.to_le_bytes())
+        .collect();
+    // The previous order's patch again: a reference to it.
+    match holder {
+        Some((holder, same)) if same == pairs => Ok((-holder).to_le_bytes().to_vec()),
+        _ => Ok([(-id).to_le_bytes().to_vec(), pairs].concat()),
+    }
 }
 
-/// The inverse of [`encode_order`].
-pub(super) fn decode_order(blob: &[u8]) -> Vec<i64> {
+/// The accounts of `order` that keep their base order: a longest run of
+/// rising ranks (patience sorting).
+fn in_place(order: &[i64], rank: &HashMap<i64, usize>) -> HashSet<i64> {
+    let ranked: Vec<(i64, usize)> = order
+        .iter()
+        .filter_map(|r| Some((*r, *rank.get(r)?)))
+        .collect();
+    let (mut tails, mut before) = (Vec::<usize>::new(), vec![usize::MAX; ranked.len()]);
+    for (i, &(_, k)) in ranked.iter().enumerate() {
+        let at = tails.partition_point(|&t| ranked[t].1 < k);
+        before[i] = if at == 0 { usize::MAX } else { tails[at - 1] };
+        if at == tails.len() {
+            tails.push(i)
+        } else {
+            tails[at] = i
+        }
+    }
+    let mut kept = HashSet::new();
+    let mut i = tails.last().copied().unwrap_or(usize::MAX);
+    while i != usize::MAX {
+        kept.insert(ranked[i].0);
+        i = before[i];
+    }
+    kept
+}
+
+/// The rows of a blob, 8 bytes each.
+fn rows(blob: &[u8]) -> impl Iterator<Item = i64> + '_ {
     // Each chunk is 8 bytes: the conversion cannot fail.
     blob.chunks_exact(8)
         .map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()))
-        .collect()
+}
+
+/// The snapshot whose ordering a patch is on (none for a full ordering).
+fn patch_base(blob: &[u8]) -> Option<i64> {
+    rows(blob).next().filter(|&r| r < 0).map(|r| -r)
+}
+
+/// The order an ordering of [`encode_order`] stands for: every account of
+/// its snapshot in order (and, from a base, some accounts no longer there).
+pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<Vec<i64>> {
+    let Some(base) = patch_base(blob) else {
+        return Ok(rows(blob).collect());
+    };
+    let base: Vec<u8> =
+        conn.query_row("SELECT ordering FROM snapshot WHERE id = ?1", [base], |r| {
+            r.get(0)
+        })?;
+    // A reference to a patch: that patch's order (never deeper).
+    let base: Vec<i64> = decode_order(conn, &base)?;
+    let pairs: Vec<i64> = rows(blob).skip(1).collect();
+    let after: HashMap<i64, i64> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
+    let placed: HashSet<i64> = after.values().copied().collect();
+    let mut order = Vec::new();
+    let follow = |mut row: i64, order: &mut Vec<i64>| {
+        while let Some(&next) = after.get(&row) {
+            order.push(next);
+            row = next;
+        }
+    };
+    follow(0, &mut order);
+    for row in base.into_iter().filter(|r| !placed.contains(r)) {
+        order.push(row);
+        follow(row, &mut order);
+    }
+    Ok(order)
 }
 
 #[cfg(test)]
@@ -571,7 +687,7 @@ mod tests {
         let path = dir.path().join("v1.sqlite3");
         first_release_store(&path);
         let mut store = Store::open(&path, Access::Write).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.schema_version().unwrap(), 4);
         // Schema 3 keeps an id under its JSON text unless it is a string
         // written the usual way that reads as no JSON.
         let keys: Vec<String> = (store
@@ -622,6 +738,59 @@ mod tests {
                 r#"{"id":"\u00002","status":"ACTIVE"}"#,
                 r#"{"id":"1\u0000","status":"ACTIVE"}"#,
             ]
+        );
+    }
+
+    /// Orders that drift (accounts added anywhere, removed, moved, now and
+    /// then shuffled whole), recorded at times in a random order, each read
+    /// back as recorded: whole orderings and patches on them alike.
+    #[test]
+    fn drifting_orders_recorded_in_any_time_order_read_back_as_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let mut rng = fastrand::Rng::with_seed(11);
+        let (mut ids, mut next, mut days) = (Vec::<u32>::new(), 0, Vec::new());
+        for _ in 0..120 {
+            for _ in 0..rng.usize(0..4) {
+                ids.insert(rng.usize(0..=ids.len()), next);
+                next += 1;
+            }
+            if !ids.is_empty() && rng.bool() {
+                let moved = ids.remove(rng.usize(0..ids.len()));
+                ids.insert(rng.usize(0..=ids.len()), moved);
+            }
+            if ids.len() > 2 && rng.u8(0..4) == 0 {
+                ids.remove(rng.usize(0..ids.len()));
+            }
+            if rng.u8(0..30) == 0 {
+                rng.shuffle(&mut ids);
+            }
+            days.push(ids.clone());
+        }
+        let mut times: Vec<usize> = (0..days.len()).collect();
+        rng.shuffle(&mut times[20..]);
+        let at = |t: usize| (t as i64 + 1) * 1_000_000;
+        let bodies = |ids: &[u32]| -> Vec<String> {
+            let accounts = ids.iter().map(|i| account(&format!("a{i}"), "ACTIVE", "n"));
+            accounts.map(|a| a.json().to_string()).collect()
+        };
+        for &t in &times {
+            let accounts = (days[t].iter()).map(|i| account(&format!("a{i}"), "ACTIVE", "n"));
+            store
+                .record(&org(), Taken::At(at(t)), accounts.collect(), "t")
+                .unwrap();
+        }
+        for (t, ids) in days.iter().enumerate() {
+            assert_eq!(all_at(&store, at(t)), bodies(ids), "day {t}");
+        }
+        // Both kinds were read: a patch's first row is negative.
+        let sql = "SELECT count(*) FROM snapshot WHERE substr(ordering, 8, 1) >= x'80'";
+        let patches: i64 = store.conn.query_row(sql, [], |r| r.get(0)).unwrap();
+        let sql = "SELECT count(*) FROM snapshot WHERE substr(ordering, 8, 1) < x'80'";
+        let whole: i64 = store.conn.query_row(sql, [], |r| r.get(0)).unwrap();
+        assert!(
+            patches > 20 && whole > 5,
+            "{patches} patches, {whole} whole"
         );
     }
 }
