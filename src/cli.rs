@@ -518,6 +518,8 @@ fn max_rate(text: &str) -> Result<f64, String> {
 /// range message would print `1..18446744073709551615`).
 fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, String> + Clone {
     move |text| {
+        // Spaces around it, as `--max-rate` and `--status` take them.
+        let text = text.trim();
         let wanted = match high {
             u64::MAX => format!("{low} or more"),
             _ => format!("{low} to {high}"),
@@ -719,6 +721,22 @@ mod tests {
                 err.contains(flag) && err.contains(wanted),
                 "{command} {flag}: {err}"
             );
+        }
+    }
+
+    /// `--per-page ' 5'` (a value pasted with its spaces) was "not a whole
+    /// number", though `--max-rate ' 2'` and `--status ' active'` are read.
+    #[test]
+    fn whole_numbers_are_read_without_the_spaces_around() {
+        for flag in [
+            "--per-page",
+            "--limit",
+            "--timeout",
+            "--concurrency",
+            "--max-retries",
+        ] {
+            let cli = Cli::try_parse_from(["talkdesk-accounts", "list", flag, " 5 "]);
+            assert!(cli.is_ok(), "{flag}: {}", cli.err().unwrap());
         }
     }
 
