@@ -197,9 +197,10 @@ impl AtomicFile {
             .rev()
             .find(|&i| name.is_char_boundary(i))
             .unwrap_or(0);
+        let prefix = format!(".{}.", &name[..cut]);
         let make = || {
             (tempfile::Builder::new())
-                .prefix(&format!(".{}.", &name[..cut]))
+                .prefix(&prefix)
                 .suffix(".tmp")
                 .tempfile_in(dir)
                 .map_err(without_temp_path)
@@ -209,6 +210,8 @@ impl AtomicFile {
         #[cfg(unix)]
         temp.as_file()
             .set_permissions(PermissionsExt::from_mode(0o600))?;
+        #[cfg(unix)]
+        remove_left_behind(&temp, dir, &prefix);
         Ok(AtomicFile {
             pending,
             temp,
@@ -258,6 +261,39 @@ impl AtomicFile {
         #[cfg(unix)]
         let _ = std::fs::File::open(folder_of(&self.target)).and_then(|f| f.sync_all());
         Ok(())
+    }
+}
+
+/// Locks `temp` for as long as it is open, and removes the other
+/// `PREFIX` + 6 characters + `.tmp` files in `dir` that no run holds so:
+/// left by runs killed while writing (SIGKILL, the OOM killer), which
+/// could remove nothing. (A file another run made in the instant before
+/// it locked it could be taken: two runs writing one file at once.)
+#[cfg(unix)]
+fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
+    use std::os::unix::{fs::OpenOptionsExt, io::AsRawFd};
+    let free = |f: &std::fs::File| {
+        // SAFETY: flock on an open descriptor has no other precondition.
+        unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    };
+    let (Ok(entries), true) = (std::fs::read_dir(dir), free(temp.as_file())) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let left = name.len() == prefix.len() + 10 && name.starts_with(prefix);
+        // (Not a link, nor a pipe, which an open would wait on.)
+        if left
+            && name.ends_with(".tmp")
+            && path != temp.path()
+            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && (std::fs::OpenOptions::new().read(true))
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(&path)
+                .is_ok_and(|f| free(&f))
+        {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
@@ -374,6 +410,27 @@ pub(crate) mod tests {
         drop(file);
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(files_in(dir.path()), ["a.json"]);
+    }
+
+    /// A hidden file no run holds (its run was killed) is removed by the
+    /// next; one another run is still writing is left to it, as are files
+    /// named otherwise.
+    #[test]
+    #[cfg(unix)]
+    fn a_killed_runs_hidden_file_is_removed_and_a_live_runs_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        for name in [".a.csv.Killed.tmp", ".a.csv.x.tmp", ".b.csv.Killed.tmp"] {
+            fs::write(dir.path().join(name), "rows").unwrap();
+        }
+        let live = AtomicFile::create(&target).unwrap();
+        let next = AtomicFile::create(&target).unwrap();
+        assert!(live.temp.path().exists() && next.temp.path().exists());
+        let left = files_in(dir.path());
+        assert_eq!(left.len(), 4, "{left:?}");
+        assert!(
+            left.contains(&".a.csv.x.tmp".into()) && left.contains(&".b.csv.Killed.tmp".into())
+        );
     }
 
     #[test]

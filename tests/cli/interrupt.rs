@@ -180,3 +180,47 @@ fn file_size_limited(sb: &Sandbox, fake: &FakeApi, blocks: u32) -> Command {
         .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))));
     sh
 }
+
+/// A run killed by SIGKILL (the OOM killer, a CI timeout) can remove
+/// nothing: its hidden file stays. The next run writing the same file
+/// removes it, where before each killed run added one more, never removed
+/// (a nightly export's folder gathered hidden copies of the accounts).
+#[test]
+fn the_hidden_file_of_a_killed_run_is_removed_by_the_next_run() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(300),
+        page_cap: 50,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let target = sb.path("accounts.csv");
+    let export = |fake: &FakeApi| {
+        let mut command = sb.spawnable_tool(fake);
+        command.args(["list", "-o", "csv", "--concurrency", "1", "--output-file"]);
+        command
+            .arg(&target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    let mut child = export(&fake).spawn().unwrap();
+    wait_until("page 3 requested", || fake.page_requests().contains(&3));
+    child.kill().unwrap();
+    assert_eq!(wait_for_exit(&mut child).signal(), Some(9));
+    assert_eq!(temporaries(&sb).len(), 1, "SIGKILL leaves the hidden file");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(300),
+        ..FakeConfig::default()
+    });
+    assert!(export(&fake).status().unwrap().success());
+    assert_eq!(
+        temporaries(&sb),
+        Vec::<String>::new(),
+        "removed by the next run"
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("id,"));
+}
