@@ -909,6 +909,14 @@ mod tests {
         }
     }
 
+    /// A 503 with no `Retry-After` and no headers (nginx's `limit_req`).
+    fn unavailable() -> Answer {
+        Answer {
+            status: 503,
+            ..refused(None)
+        }
+    }
+
     fn with_headers(h: RateHeaders) -> Answer {
         Answer {
             status: 200,
@@ -1065,10 +1073,7 @@ mod tests {
         let slots = drain(&mut p, t0, 3);
         p.on_answer(slots[0], t0, &ok());
         p.on_answer(slots[1], t0, &ok());
-        let unavailable = Answer {
-            status: 503,
-            ..refused(None)
-        };
+        let unavailable = unavailable();
         let change = p.on_answer(slots[2], t0, &unavailable).expect("a pace");
         assert_eq!(p.pace().map(|(_, _, s)| s), Some(Source::Refusals));
         assert!(
@@ -1085,10 +1090,7 @@ mod tests {
     fn a_crowds_503_holds_the_next_request_a_second_at_most() {
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
-        let unavailable = Answer {
-            status: 503,
-            ..refused(None)
-        };
+        let unavailable = unavailable();
         let slots = drain(&mut p, t0, 3);
         p.on_answer(slots[2], t0 + ms(2), &unavailable);
         assert_eq!(p.try_send(t0 + ms(900)), Err(SETTLE));
@@ -1101,10 +1103,7 @@ mod tests {
         // maxconn) refuses the request over it, whatever the rate.
         let t0 = Instant::now();
         let mut p = Pacer::new(None);
-        let unavailable = Answer {
-            status: 503,
-            ..refused(None)
-        };
+        let unavailable = unavailable();
         let slots = drain(&mut p, t0, 3);
         p.on_answer(slots[0], t0 + ms(1), &ok());
         assert_eq!(p.on_answer(slots[2], t0 + ms(2), &unavailable), None);
