@@ -135,10 +135,11 @@ impl<'a> Api<'a> {
         // is not kept for the next run, which would send it again
         // once the scope is added. A 403 with a Retry-After is a gateway's
         // spent quota (Azure API Management's): the token is kept.
-        let quota = reply
-            .keep_away
-            .filter(|_| reply.status == 403)
-            .map(spent_quota);
+        // Tyk's has no Retry-After: `{"error": "Quota exceeded"}`.
+        let said = String::from_utf8_lossy(&reply.body).to_ascii_lowercase();
+        let quota = (reply.keep_away.map(spent_quota))
+            .or_else(|| (said.contains("quota exceeded")).then(|| "a quota in front of the API is spent, no scope is missing: run again once it is renewed".into()))
+            .filter(|_| reply.status == 403);
         if reply.status == 403 && !answered && quota.is_none() {
             self.bearer.forget(&reply.authorization);
         }

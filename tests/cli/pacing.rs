@@ -225,6 +225,31 @@ fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
     );
 }
 
+/// Tyk answers a spent quota with a 403 `{"error": "Quota exceeded"}` and no
+/// Retry-After: it was told as a missing scope, and the token dropped.
+#[test]
+fn a_quota_exceeded_403_without_retry_after_is_no_missing_scope() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PER_PAGE),
+        faults: Faults {
+            script: vec![(
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(403, r#"{"error": "Quota exceeded"}"#.into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("a quota in front of the API is spent")
+            && !err.contains("express-accounts:read"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
     // Flask-Limiter sends `Retry-After: int(reset - now)`: `0` in the last
