@@ -136,10 +136,16 @@ impl<'a> Api<'a> {
         // once the scope is added. A 403 with a Retry-After is a gateway's
         // spent quota (Azure API Management's): the token is kept.
         // Tyk's has no Retry-After: `{"error": "Quota exceeded"}`.
-        let said = String::from_utf8_lossy(&reply.body).to_ascii_lowercase();
-        let quota = (reply.keep_away.map(spent_quota))
-            .or_else(|| (said.contains("quota exceeded")).then(|| "a quota in front of the API is spent, no scope is missing: run again once it is renewed".into()))
-            .filter(|_| reply.status == 403);
+        let says_quota = || {
+            String::from_utf8_lossy(&reply.body)
+                .to_ascii_lowercase()
+                .contains("quota exceeded")
+        };
+        let quota = match (reply.status, reply.keep_away) {
+            (403, Some(wait)) => Some(spent_quota(Some(wait))),
+            (403, None) if says_quota() => Some(spent_quota(None)),
+            _ => None,
+        };
         if reply.status == 403 && !answered && quota.is_none() {
             self.bearer.forget(&reply.authorization);
         }

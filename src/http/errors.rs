@@ -311,12 +311,15 @@ fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
     )
 }
 
-/// What a 403 with a `Retry-After` says: a gateway's spent quota (Azure
-/// API Management's `quota` policy answers so), no scope to add.
-pub fn spent_quota(wait: Duration) -> String {
-    let back = match wait > MAX_RETRY_AFTER {
-        true => keep_away(wait, now()),
-        false => format!(
+/// What a gateway's 403 for a spent quota says (Azure API Management's
+/// `quota` policy, with a `Retry-After` of `wait`; Tyk's, without): no
+/// scope to add.
+pub fn spent_quota(wait: Option<Duration>) -> String {
+    let back = match wait {
+        // Tyk says no Retry-After.
+        None => "run again once it is renewed".to_string(),
+        Some(wait) if wait > MAX_RETRY_AFTER => keep_away(wait, now()),
+        Some(wait) => format!(
             "the server asks to wait {} s: try again then",
             wait.as_secs().max(1)
         ),
