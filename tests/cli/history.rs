@@ -1946,6 +1946,27 @@ fn a_snapshot_by_a_clock_far_from_the_apis_records_nothing() {
     }
 }
 
+/// The clock's distance from the API's was said rounded up, as a wait is: a clock 2 days and 10 min
+/// ahead was "3 days ahead", and one 16 min 20 s behind "17 min". It is said to the nearest unit
+/// it is said in.
+#[test]
+fn a_clocks_distance_from_the_apis_is_not_rounded_up() {
+    for (skew, by) in [
+        (-(2 * 86_400 + 600), "2 days ahead of"),
+        (16 * 60 + 20, "16 min behind"),
+    ] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            date_skew: Some(skew),
+            ..FakeConfig::default()
+        });
+        let err = fails_with(&sb.tool(&fake).arg("snapshot").output().unwrap(), 1);
+        let said = format!("this machine's clock is {by} the API's");
+        assert!(err.contains(&said), "{skew}: {err}");
+    }
+}
+
 /// A live snapshot taken before the newest one in the store (the clock was
 /// set back) was filed in the past without a word: `list --at now` went on
 /// showing the older state. It is recorded, and said on stderr.
