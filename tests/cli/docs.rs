@@ -120,6 +120,69 @@ fn seed_history(sb: &Sandbox, fake: &FakeApi) {
     }
 }
 
+/// A home as the recipes of docs/recipes.md expect: the binary in `~/.cargo/bin` (returned) and
+/// a `prod` profile for `fake`.
+fn cron_home(sb: &Sandbox, fake: &FakeApi) -> std::path::PathBuf {
+    use std::fs;
+    let bin = sb.home().join(".cargo/bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(
+        assert_cmd::cargo::cargo_bin("talkdesk-accounts"),
+        bin.join("talkdesk-accounts"),
+    )
+    .unwrap();
+    support::write_private(
+        &sb.default_config_path(),
+        &format!(
+            "[prod]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret = \"test-secret-value\"\n",
+            fake.base_url(),
+            fake.token_url()
+        ),
+    );
+    bin
+}
+
+/// The nightly cron line of docs/recipes.md and the import loop of docs/history.md, run as
+/// written in a zone a day east of UTC (its date is always UTC's tomorrow). The exports were named
+/// by the local date, which `--at` reads as midnight UTC: the import loop refused the night's
+/// export as "in the future" (exit 2). They are named by the UTC date.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "the recipe uses GNU date")]
+fn the_nightly_exports_import_as_history_md_says_east_of_utc() {
+    let recipes = std::fs::read_to_string("docs/recipes.md").unwrap();
+    let cron = recipes
+        .split("# m h dom mon dow  command\n")
+        .nth(1)
+        .unwrap();
+    let cron = cron.lines().next().unwrap().splitn(6, ' ').last().unwrap();
+    let history = std::fs::read_to_string("docs/history.md").unwrap();
+    let import = history
+        .split("turn them into history:\n\n```sh\n")
+        .nth(1)
+        .unwrap();
+    let import = &import[..import.find("```").unwrap()];
+    let fake = FakeApi::start(support::fake_api::FakeConfig {
+        accounts: support::fake_api::simple_accounts(3),
+        ..support::fake_api::FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let path = format!("{}:/usr/bin:/bin", cron_home(&sb, &fake).display());
+    std::fs::create_dir(sb.home().join("exports")).unwrap();
+    for script in [cron.trim().replace("\\%", "%"), import.to_string()] {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .current_dir(sb.home())
+            .env_clear()
+            .envs(sb.env())
+            .env("PATH", &path)
+            .env("TZ", "EAST-24")
+            .env("TALKDESK_PROFILE", "prod")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{script}\n{}", stderr_of(&out));
+    }
+}
+
 /// The weekly script of docs/recipes.md, run as written (with `mail` a stub that keeps what it
 /// was sent): nothing mailed when nothing changed, the differences mailed when there are some,
 /// and an error, not a mail, when the report cannot be written. As first written, exit 1 was
@@ -143,30 +206,16 @@ fn the_weekly_recipe_mails_the_differences_and_only_them() {
     });
     let sb = Sandbox::new();
     let home = sb.home();
-    let bin = home.join(".cargo/bin");
-    fs::create_dir_all(&bin).unwrap();
-    symlink(
-        assert_cmd::cargo::cargo_bin("talkdesk-accounts"),
-        bin.join("talkdesk-accounts"),
-    )
-    .unwrap();
+    let bin = cron_home(&sb, &fake);
     let mail = bin.join("mail");
     // (At most 64 KiB of its stdin: /dev/full, read, never ends.)
     let stub = "#!/bin/sh\n{ echo \"$@\"; head -c 65536; } > \"$HOME/mailed\"\n";
     fs::write(&mail, stub).unwrap();
     fs::set_permissions(&mail, fs::Permissions::from_mode(0o755)).unwrap();
-    support::write_private(
-        &sb.default_config_path(),
-        &format!(
-            "[prod]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret = \"test-secret-value\"\n",
-            fake.base_url(),
-            fake.token_url()
-        ),
-    );
     let exports = home.join("exports");
     fs::create_dir_all(&exports).unwrap();
     let date = std::process::Command::new("date")
-        .args(["-d", "7 days ago", "+%F"])
+        .args(["-u", "-d", "7 days ago", "+%F"])
         .output()
         .unwrap();
     let last = exports.join(format!(
