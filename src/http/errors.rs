@@ -396,6 +396,8 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         500 | 502 | 503 | 504 => {
             "the API or a gateway before it is failing; try again later or raise --max-retries"
         }
+        // A gateway's own (Cloudflare's 520 to 527): not retried (§5).
+        520..=599 => "a gateway before the API failed; try again later",
         _ => return None,
     })
 }

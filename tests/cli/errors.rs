@@ -481,6 +481,17 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
     }
 }
 
+/// A gateway's own 5xx beyond the standard ones (Cloudflare's 520 to 527)
+/// is final at once, and ended with the status alone, nothing to do: it
+/// says a gateway failed and to try again later.
+#[test]
+fn a_gateways_own_5xx_says_to_try_again_later() {
+    for status in [520, 522, 524] {
+        let line = final_at_once_on(FaultKind::Status(status));
+        assert_contains(&line, &[&format!("HTTP {status}"), "try again later"]);
+    }
+}
+
 /// A server that closes every connection without a byte of answer (a TLS
 /// port given as http://: haproxy's and openssl's; haproxy's
 /// `accept-proxy`, an HTTP/2-only server, Redis) was told "check your
