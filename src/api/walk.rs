@@ -255,7 +255,7 @@ impl Walk {
             self.by_number = matches!(next, Next::Number(_));
             self.next = match next {
                 Next::Page(url, n) => Some((url, n)),
-                Next::Number(n) => Some((self.endpoint.page_url(n), n)),
+                Next::Number(n) => Some((self.number_url(&url, n), n)),
                 Next::End => None,
                 Next::EndShort(why) => {
                     warning = Some(match warning {
@@ -382,6 +382,20 @@ impl Walk {
             None if raw.total.is_none() && self.full(raw) => Next::Number(page_after(number)?),
             _ => Next::End,
         })
+    }
+
+    /// Page `n` by number after page `url`: with the `per_page` of `url`
+    /// when it is a page of the endpoint (a server that caps the size links
+    /// with the capped one, and counts offsets with the size asked for).
+    fn number_url(&self, url: &Url, n: u64) -> Url {
+        let mut next = self.endpoint.page_url(n);
+        let same = url.origin() == next.origin() && url.path() == next.path();
+        if let Some(size) = query_param(url, "per_page").filter(|_| same) {
+            let page = n.to_string();
+            let pairs = [("page", page.as_str()), ("per_page", &size)];
+            next.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        next
     }
 
     /// True when `raw` holds as many accounts as a page holds: its own

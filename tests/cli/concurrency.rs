@@ -765,3 +765,33 @@ fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
     );
     assert!(!log.contains("rate limit: pacing at"), "{log}");
 }
+
+/// A page without a next link (where `page < total_pages`), after pages
+/// the API linked with its capped `per_page`: the next page was asked for
+/// with the size the walk asked for, another slice from a server that
+/// counts offsets with it, so 40 accounts of 60 were listed (exit 0, a
+/// warning), and the concurrent walk asked for page 3 twice.
+#[test]
+fn a_page_asked_for_by_number_after_links_keeps_their_per_page() {
+    let accounts = sample_accounts(60);
+    let page_2 = json!({"page": 2, "per_page": 20, "total": 60, "total_pages": 3,
+        "_embedded": {"accounts": accounts[20..40]}});
+    let fake = FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 20,
+        offset_by_asked: true,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::Json(page_2))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    for concurrency in ["1", "4"] {
+        let before = fake.page_requests().len();
+        let out = listed(&fake, "jsonl", concurrency, &[]);
+        assert_eq!(out.lines().count(), 60, "--concurrency {concurrency}");
+        let mut asked = fake.page_requests().split_off(before);
+        asked.sort_unstable();
+        assert_eq!(asked, [1, 2, 3], "--concurrency {concurrency}");
+    }
+}
