@@ -255,7 +255,7 @@ impl Walk {
             self.by_number = matches!(next, Next::Number(_));
             self.next = match next {
                 Next::Page(url, n) => Some((url, n)),
-                Next::Number(n) => Some((self.number_url(&url, n), n)),
+                Next::Number(n) => Some((self.number_url(&url, &raw, n), n)),
                 Next::End => None,
                 Next::EndShort(why) => {
                     warning = Some(match warning {
@@ -384,13 +384,24 @@ impl Walk {
         })
     }
 
-    /// Page `n` by number after page `url`: with the `per_page` of `url`
-    /// when it is a page of the endpoint (a server that caps the size links
-    /// with the capped one, and counts offsets with the size asked for).
-    fn number_url(&self, url: &Url, n: u64) -> Url {
+    /// Page `n` by number after page `url`, of the size the server uses:
+    /// the `per_page` it says when it sent a full page of fewer than asked
+    /// (a cap) and its totals count pages of that size, else that of `url`
+    /// when it is a page of the endpoint (a link carries the capped size).
+    /// A server that counts offsets with the size asked for sends another
+    /// slice for another size.
+    fn number_url(&self, url: &Url, raw: &RawPage, n: u64) -> Url {
         let mut next = self.endpoint.page_url(n);
         let same = url.origin() == next.origin() && url.path() == next.path();
-        if let Some(size) = query_param(url, "per_page").filter(|_| same) {
+        let asked = query_param(url, "per_page").filter(|_| same);
+        let asked_size = asked.as_deref().and_then(|s| s.parse().ok());
+        let below = |p: &u64| *p < asked_size.unwrap_or(u64::from(self.endpoint.per_page));
+        let told =
+            |p: &u64| (raw.total.zip(raw.total_pages)).is_some_and(|(t, n)| t.div_ceil(*p) == n);
+        let capped = raw
+            .per_page
+            .filter(|p| self.full(raw) && below(p) && told(p));
+        if let Some(size) = capped.map(|p| p.to_string()).or(asked) {
             let page = n.to_string();
             let pairs = [("page", page.as_str()), ("per_page", &size)];
             next.query_pairs_mut().clear().extend_pairs(pairs);

@@ -795,3 +795,25 @@ fn a_page_asked_for_by_number_after_links_keeps_their_per_page() {
         assert_eq!(asked, [1, 2, 3], "--concurrency {concurrency}");
     }
 }
+
+/// A server without links that caps `per_page` (and says so in its
+/// `per_page` field) and counts offsets with the size asked for: pages 2
+/// and 3 were asked for with the size the walk asked for, other slices, so
+/// 30 accounts of 60 were listed (exit 0, a warning). The size the server
+/// said it uses is asked for.
+#[test]
+fn without_links_pages_are_asked_for_with_the_servers_page_size() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(60),
+        page_cap: 20,
+        offset_by_asked: true,
+        links: LinkStyle::None,
+        ..FakeConfig::default()
+    });
+    for concurrency in ["1", "4"] {
+        let before = fake.page_requests().len();
+        let out = listed(&fake, "jsonl", concurrency, &[]);
+        assert_eq!(out.lines().count(), 60, "--concurrency {concurrency}");
+        assert_eq!(fake.page_requests().len() - before, 3);
+    }
+}
