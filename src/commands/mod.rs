@@ -249,6 +249,9 @@ impl Context<'_> {
                 "cannot find a data folder for this user; pass --history PATH or set TALKDESK_HISTORY",
             )
         })?;
+        if matches!(path.source, Source::Default) {
+            crate::history::store::refuse_foreign_default_folder(&path.value)?;
+        }
         let store = Store::open(&path.value, access)?;
         // On a read-only file system no chmod can help: it stays as it is.
         #[cfg(unix)]

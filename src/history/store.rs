@@ -327,6 +327,21 @@ fn check_name_length(path: &Path) -> Result<()> {
     ))
 }
 
+/// The default store's folder made by another user (in a HOME others may
+/// write, as `/tmp`) is not used: they could read or replace what is
+/// recorded there, as the token cache's such folder is refused. Root may
+/// use its users' (`sudo` keeping HOME).
+pub fn refuse_foreign_default_folder(path: &Path) -> Result<()> {
+    let (dir, me) = (folder_of(path), current_user());
+    match fs::metadata(dir).map(|m| owner_of(&m)) {
+        Ok(owner) if me != 0 && owner != me => Err(config_error(format!(
+            "the history folder {} belongs to another user (uid {owner}), who could read or change what is recorded there; set XDG_DATA_HOME (or HOME) to a folder of this user's, or pass --history",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {

@@ -3844,6 +3844,49 @@ fn as_root_folders_made_on_the_way_belong_to_the_home_s_owner() {
     assert_eq!(own.uid(), 0);
 }
 
+/// A service account whose HOME others may write (`HOME=/tmp`, a shared folder) recorded its
+/// nightly `snapshot`, every account of the organization, in the default history folder another
+/// user had made there beforehand (0777, theirs), into a store they could read or replace, without
+/// a word; the token cache refuses such a folder. The default folder of another user is not used:
+/// exit 3, naming it and what to do. Run by `.ci/run` where it is root, as uid 1001 (setpriv).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a folder of another user and runs the tool as a third"]
+fn as_root_a_default_history_folder_of_another_user_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let planted = sb.data_home().join("talkdesk-accounts");
+    fs::create_dir_all(&planted).unwrap();
+    std::os::unix::fs::chown(&planted, Some(1002), Some(1002)).expect("chown: run as root");
+    fs::set_permissions(&planted, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    std::os::unix::fs::chown(sb.cache_home(), Some(1001), Some(1001)).unwrap();
+    let fake = fake_with(vec![a()]);
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid", "1001", "--regid", "1001", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["-q", "snapshot"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 3);
+    let named = format!(
+        "the history folder {} belongs to another user (uid 1002)",
+        planted.display()
+    );
+    assert!(err.contains(&named), "{err}");
+    assert!(err.contains("or pass --history"), "{err}");
+    assert_eq!(
+        fs::read_dir(&planted).unwrap().count(),
+        0,
+        "a store was made"
+    );
+}
+
 /// `--history '  '` (spaces alone) made a store named by them in the
 /// current folder, as `TALKDESK_HISTORY='  '` had before it was refused.
 #[test]
