@@ -477,6 +477,21 @@ fn permission_warning(path: &Path) -> Option<String> {
     })
 }
 
+/// The default config file of another user (not root), put in a HOME
+/// others may write (`/tmp`), is not read: its base_url or token_url
+/// would take this user's credentials where they chose. `--config` names
+/// one on purpose.
+fn refuse_foreign_default(path: &Path) -> Result<()> {
+    let me = crate::atomic_file::current_user();
+    match fs::metadata(path).map(|m| crate::atomic_file::owner_of(&m)) {
+        Ok(owner) if me != 0 && owner != 0 && owner != me => Err(config_error(format!(
+            "config file {} belongs to another user (uid {owner}), so it is not used: its base_url or token_url could send your credentials anywhere; set XDG_CONFIG_HOME (or HOME) to a folder of this user's, or pass --config with it to use it on purpose",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// A command is run from the config file only when no one else can have
 /// put it there: a file that group or others can write, or that another
 /// user (not root) owns, is refused (as ssh refuses such a config).
@@ -933,6 +948,9 @@ impl Settings {
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
         let file = (config_path.as_ref().map(|p| read_profiles(&p.value))).transpose()?;
         let config_exists = file.as_ref().is_some_and(Option::is_some);
+        if let Some(p) = config_path.as_ref().filter(|p| p.source == Source::Default) {
+            refuse_foreign_default(&p.value)?;
+        }
         // `r`: the profile as written (raw), as `o` is the overrides.
         let (text, r, profiles_instead) =
             select_profile(config_path.as_ref(), &profile, file.flatten())?;

@@ -626,6 +626,44 @@ fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot
     assert!(stderr.contains("ask its owner"), "{stderr}");
 }
 
+/// A service account whose HOME others may write (`HOME=/tmp`, a shared folder), its credentials
+/// in its crontab's variables, read the default config file another user had put there, and sent
+/// its client secret to that file's token_url (theirs), at most warned, and not at all with `-q`.
+/// The default config file of another user (not root) is not read: exit 3, before any request,
+/// saying to set XDG_CONFIG_HOME or pass --config. The user is mapped in a user namespace of the
+/// test's own (the file's owner is not mapped there, so it is another user's).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root (it makes a file of another user) and Linux's unshare(1)"]
+fn as_root_a_default_config_file_of_another_user_is_not_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let path = sandbox.default_config_path();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let urls = format!(
+        "[default]\nbase_url = \"{}\"\ntoken_url = \"{}\"\n",
+        fake.base_url(),
+        fake.token_url()
+    );
+    write_private(&path, &urls);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::os::unix::fs::chown(&path, Some(1001), Some(1001)).expect("chown: run as root");
+    let output = support::as_another_user()
+        .args(["-q", "list", "-o", "json"])
+        .envs(sandbox.env())
+        .env("TALKDESK_CLIENT_ID", "test-client")
+        .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
+        .output()
+        .expect("run unshare");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let named = format!("config file {} belongs to another user", path.display());
+    assert!(stderr.contains(&named), "{stderr}");
+    assert!(stderr.contains("or pass --config"), "{stderr}");
+    assert_eq!(fake.token_requests(), 0, "the secret was sent");
+}
+
 /// `--output-file` (or `trend --plot`) naming the config file in use
 /// replaced it with the list, credentials and all, exit 0 (found by a
 /// black-box audit of the command line): refused, as the history store
