@@ -305,7 +305,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     create_private_dir(dir).with_context(|| {
         let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        let file = file.unwrap_or_default();
+        let file = file.unwrap_or_else(|| "; check its permissions, or pass --config".into());
         format!("cannot create the folder {folder}{file}")
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.

@@ -98,6 +98,34 @@ fn path_does_not_say_a_file_it_cannot_look_at_does_not_exist() {
     assert!(err.contains("Permission denied"), "{err}");
 }
 
+/// `config init` run by a service account whose config home it may not write (a read-only HOME,
+/// `XDG_CONFIG_HOME` of another program's) said "cannot create the folder …: Permission denied
+/// (os error 13)" and nothing of what to do, where the history store and the token cache say to
+/// check the permissions or pass the path. It does too. The user is mapped in a user namespace
+/// of the test's own (root writes any folder).
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn init_in_a_config_home_it_may_not_write_says_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.config_home()).unwrap();
+    fs::set_permissions(sb.config_home(), fs::Permissions::from_mode(0o500)).unwrap();
+    let output = support::as_another_user()
+        .args(["config", "init"])
+        .envs(sb.env())
+        .output()
+        .expect("run unshare");
+    fs::set_permissions(sb.config_home(), fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("Permission denied"), "{err}");
+    assert!(
+        err.contains("check its permissions, or pass --config"),
+        "{err}"
+    );
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
