@@ -137,6 +137,27 @@ pub fn read_at_most(reader: impl io::Read, cap: u64) -> io::Result<Vec<u8>> {
     }
 }
 
+/// Refuses, as the kernel's `fs.protected_symlinks` does (which the tool,
+/// following links itself, would pass by), a link in a sticky folder
+/// others may write (`/tmp`) that belongs to neither this user nor the
+/// folder's owner: another user's, planted to turn a write elsewhere.
+#[cfg(unix)]
+fn refuse_a_planted_link(link: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::symlink_metadata(link)?.uid();
+    let dir = std::fs::metadata(folder_of(link))?;
+    if dir.mode() & 0o1002 == 0o1002 && owner != dir.uid() && owner != current_user() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is a symbolic link of another user (uid {owner}) in a folder anyone may write, which is not followed (as fs.protected_symlinks); remove it, or name another file",
+                link.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A file being written in place of `target`.
 #[derive(Debug)]
 pub struct AtomicFile {
@@ -155,6 +176,8 @@ pub fn followed(path: &Path) -> io::Result<PathBuf> {
         let Ok(next) = std::fs::read_link(&path) else {
             return Ok(path);
         };
+        #[cfg(unix)]
+        refuse_a_planted_link(&path)?;
         // A relative link is relative to its folder; `join` keeps an absolute one.
         path = path.parent().unwrap_or(Path::new("")).join(&next);
     }

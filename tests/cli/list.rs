@@ -1287,6 +1287,48 @@ fn as_root_a_member_replacing_a_group_file_keeps_its_group() {
     );
 }
 
+/// A nightly `--output-file /tmp/accounts.json` followed a symbolic link another user had put at
+/// that name in the sticky, world-writable folder, and replaced the file it named, the runner's
+/// own (`~/.ssh/authorized_keys`), with the list: the kernel refuses to follow such a link
+/// (`fs.protected_symlinks`, on by default), but the tool follows links itself. Such a link is
+/// not followed: the run fails naming it, the file it names untouched. Run by `.ci/run` where it
+/// is root, as uid 1001 (setpriv), the link uid 1002's.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a link of another user and runs the tool as a third"]
+fn as_root_a_link_of_another_user_in_a_sticky_folder_is_not_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let fake = fake_with(simple_accounts(3));
+    let (tmp, home) = (sb.path("tmp"), sb.path("home"));
+    fs::create_dir(&tmp).unwrap();
+    fs::create_dir(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(1001), Some(1001)).unwrap();
+    let own = home.join("authorized_keys");
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o1777)).unwrap();
+    fs::write(&own, "ssh-ed25519 AAAA me\n").unwrap();
+    std::os::unix::fs::chown(&own, Some(1001), Some(1001)).unwrap();
+    let link = tmp.join("accounts.json");
+    std::os::unix::fs::symlink(&own, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(1002), Some(1002)).unwrap();
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid", "1001", "--regid", "1001", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["-q", "list", "-o", "json", "--no-cache", "--output-file"])
+        .arg(&link)
+        .env_clear()
+        .env("HOME", &tmp)
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("a symbolic link of another user"), "{err}");
+    assert_eq!(fs::read_to_string(&own).unwrap(), "ssh-ed25519 AAAA me\n");
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
