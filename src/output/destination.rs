@@ -62,6 +62,31 @@ fn names_a_folder(path: &Path) -> bool {
     text.len() > 1 && matches!(last, Some(b"" | b"." | b".."))
 }
 
+/// Refuses `file` (`meta`) when its folder is sticky (`/tmp`) and neither
+/// it nor the folder is this user's (nor is this user root): the kernel
+/// lets no one else rename over it. Said before the walk, not as
+/// "Operation not permitted" after it.
+#[cfg(unix)]
+fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let me = crate::atomic_file::current_user();
+    let dir = fs::metadata(crate::atomic_file::folder_of(file));
+    if let (Some(meta), Ok(dir)) = (meta, dir) {
+        if dir.mode() & 0o1000 != 0 && me != 0 && meta.uid() != me && dir.uid() != me {
+            anyhow::bail!(
+                "it belongs to another user (uid {}) in a sticky folder (as /tmp), where only they may replace it; name another file",
+                meta.uid()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn replaceable(_file: &Path, _meta: Option<&fs::Metadata>) -> Result<()> {
+    Ok(())
+}
+
 impl Destination {
     /// Stdout, or the file of `--output-file`.
     pub fn open(path: Option<&Path>) -> Result<Destination> {
@@ -136,6 +161,7 @@ impl Destination {
             let file = file.with_context(cannot)?;
             return Ok(Destination::in_place(file, false, target));
         }
+        replaceable(&real, meta.as_ref()).with_context(cannot)?;
         // A symbolic link is followed there: the file it names is replaced
         // and the link stays.
         let file = AtomicFile::create(target).map_err(|e| {
