@@ -724,3 +724,25 @@ fn the_config_file_in_use_is_no_output_file() {
         assert_eq!(std::fs::read_to_string(&default).unwrap(), text);
     }
 }
+
+/// A named profile with no config file at the default path is a
+/// configuration error that names the profile, the file and the command
+/// that writes it (SPEC §3: an unknown profile is exit 3); no test ran it.
+#[test]
+fn a_named_profile_without_a_config_file_says_how_to_write_one() {
+    let fake = fake(1);
+    let sandbox = Sandbox::new();
+    let output = sandbox.tool(&fake).args(["-p", "work", "list"]).output();
+    let output = output.expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr_of(&output);
+    let path = sandbox.default_config_path();
+    assert!(
+        err.contains(&format!(
+            "profile `work` not found: config file {} does not exist; create it with `talkdesk-accounts --profile work config init`",
+            path.display()
+        )),
+        "{err}"
+    );
+    assert!(!path.exists());
+}
