@@ -325,4 +325,20 @@ mod tests {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(shorten("ééé", 2), "éé…");
     }
+
+    /// The 8-bit OSC (0x9d) goes up to its BEL or 8-bit ST (0x9c), as ESC ] does.
+    #[test]
+    fn an_eight_bit_osc_is_removed_to_its_terminator() {
+        assert_eq!(terminal_safe("a\u{9d}0;pwned\u{9c}b"), "ab");
+        assert_eq!(terminal_safe("a\x1b]0;pwned\u{9c}b"), "ab");
+        assert_eq!(terminal_safe("a\u{9d}2;x\x07b"), "ab");
+    }
+
+    #[test]
+    fn json_arrays_and_utf16_are_told_by_their_first_bytes() {
+        assert!(is_json_array(b" \n[1]") && !is_json_array(b"{\"a\":[1]}"));
+        assert!(is_utf16(b"\xFF\xFEa\0") && is_utf16(b"\xFE\xFF\0a"));
+        assert!(!is_utf16(b"\xEF\xBB\xBF[]") && !is_utf16(b"\xFF"));
+        assert_eq!(without_bom(b"\xEF\xBB\xBF[]"), b"[]");
+    }
 }
