@@ -341,4 +341,11 @@ mod tests {
         assert!(!is_utf16(b"\xEF\xBB\xBF[]") && !is_utf16(b"\xFF"));
         assert_eq!(without_bom(b"\xEF\xBB\xBF[]"), b"[]");
     }
+
+    #[test]
+    fn two_minutes_are_said_in_minutes() {
+        assert_eq!(spoken_duration(119), "119 s");
+        assert_eq!(spoken_duration(120), "2 min");
+        assert_eq!(spoken_duration(121), "3 min");
+    }
 }
