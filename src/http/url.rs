@@ -408,4 +408,17 @@ mod tests {
         assert_eq!(query_param(&q, "per_page").as_deref(), Some("20"));
         assert_eq!(query_param(&q, "nope"), None);
     }
+
+    /// A user name alone, or a password without one, is refused as both are.
+    #[test]
+    fn a_user_name_or_a_password_alone_is_refused() {
+        for text in [
+            "https://me@api.example.com/",
+            "https://:hunter2@api.example.com/",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains("user name or password"), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
 }
