@@ -24,13 +24,16 @@ pub fn utc_text(unix_secs: u64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix_secs))
 }
 
-/// `in 59 min` (`in 30 s` under a minute), or `expired` once the time
-/// has passed.
+/// `in 59 min` (`in 30 s` under a minute, `in 2 h 5 min` from two hours,
+/// `in 30 days` from two days), or `expired` once the time has passed.
 pub fn time_left(expires_at: u64, now: u64) -> String {
     match expires_at.saturating_sub(now) {
         0 => "expired".to_string(),
         s if s < 60 => format!("in {s} s"),
         s if s > LAST_HTTP_DATE => "in more than 8,000 years".to_string(),
+        s if s >= 172_800 => format!("in {} days", s / 86_400),
+        s if s >= 7_200 && s % 3600 < 60 => format!("in {} h", s / 3600),
+        s if s >= 7_200 => format!("in {} h {} min", s / 3600, s % 3600 / 60),
         s => format!("in {} min", s / 60),
     }
 }
@@ -112,10 +115,15 @@ mod tests {
     }
 
     #[test]
-    fn time_left_is_in_whole_minutes() {
+    fn time_left_is_in_whole_units() {
         assert_eq!(time_left(1000 + 3599, 1000), "in 59 min");
         assert_eq!(time_left(1000 + 60, 1000), "in 1 min");
         assert_eq!(time_left(1000 + 30, 1000), "in 30 s", "it said in 0 min");
+        // A long-lived token: it said "in 43200 min".
+        assert_eq!(time_left(30 * 86_400, 0), "in 30 days");
+        assert_eq!(time_left(7_200 + 300 + 59, 0), "in 2 h 5 min");
+        assert_eq!(time_left(7_259, 0), "in 2 h");
+        assert_eq!(time_left(7_199, 0), "in 119 min");
         assert_eq!(time_left(u64::MAX, 1000), "in more than 8,000 years");
         assert_eq!(time_left(1000, 1000), "expired");
     }
