@@ -184,10 +184,15 @@ fn row(c: &Change) -> Vec<ReportCell> {
                 .collect();
             ReportCell::new(shown.join("; "))
         }),
-        None => statuses(c).map(|s| {
-            let s = s.unwrap_or_default();
-            ReportCell::new(s).colored(TableSink::status_color(s))
-        }),
+        // Statuses that differ but show alike (`5`, `"5"`) as JSON text.
+        None => {
+            let shown = statuses(c).map(Option::unwrap_or_default);
+            let alike = c.kind == Kind::Status && shown[0] == shown[1];
+            [(shown[0], &c.before), (shown[1], &c.after)].map(|(s, v)| match v {
+                Some(v) if alike => ReportCell::new(status_json(v)),
+                _ => ReportCell::new(s).colored(TableSink::status_color(s)),
+            })
+        }
     };
     vec![
         ReportCell::new(show_time(c.time)),

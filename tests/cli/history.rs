@@ -2820,6 +2820,25 @@ fn an_other_change_between_values_that_show_alike_is_shown_as_json() {
     );
 }
 
+/// A `status` change from `5` to `"5"`, or from `""` to null, read `5,5`
+/// and `,` in `changes`' csv and table: a status change whose two sides
+/// read the same. Such sides are shown as their JSON text, as `other`
+/// changes and `diff` show them.
+#[test]
+fn a_status_change_between_values_that_show_alike_is_shown_as_json() {
+    let changes = changes_between(
+        "{\"id\":\"a\",\"status\":5}\n{\"id\":\"b\",\"status\":\"\"}\n",
+        "{\"id\":\"a\",\"status\":\"5\"}\n{\"id\":\"b\",\"status\":null}\n",
+        "csv",
+    );
+    assert_eq!(
+        changes,
+        "time,id,name,kind,before,after\n\
+         2026-11-02T00:00:00Z,a,,status,5,\"\"\"5\"\"\"\n\
+         2026-11-02T00:00:00Z,b,,status,\"\"\"\"\"\",null\n"
+    );
+}
+
 fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
     days.iter()
         .map(|(at, text)| {
