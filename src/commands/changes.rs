@@ -244,7 +244,7 @@ fn raw_field<'a>(account: Option<&'a Account>, field: &str) -> Option<&'a str> {
 
 /// A version's status as JSON: null when the account had none (not the
 /// empty text it is recorded as), a number as written.
-fn status_json(v: &Version) -> String {
+pub fn status_json(v: &Version) -> String {
     let account = Account::from_text(&v.body).ok();
     match raw_field(account.as_ref(), "status") {
         None | Some("null") => "null".into(),

@@ -60,6 +60,18 @@ fn changed(versions: &[Version], i: usize) -> String {
     fields.join(", ")
 }
 
+/// Whether version `i`'s status differs from a neighbour's that shows
+/// alike (`5` and `"5"`): then it is shown as its JSON text.
+fn status_alike(versions: &[Version], i: usize) -> bool {
+    let alike = |a: &Version, b: &Version| {
+        a.valid_to == Some(b.valid_from) && a.status == b.status && status_changed(&a.body, &b.body)
+    };
+    let before = i
+        .checked_sub(1)
+        .is_some_and(|k| alike(&versions[k], &versions[i]));
+    before || versions.get(i + 1).is_some_and(|n| alike(&versions[i], n))
+}
+
 fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
     versions
         .iter()
@@ -68,7 +80,11 @@ fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
             vec![
                 ReportCell::new(show_time(v.valid_from)),
                 ReportCell::new(v.valid_to.map(show_time).unwrap_or_default()),
-                ReportCell::new(v.status.clone()).colored(TableSink::status_color(&v.status)),
+                match status_alike(versions, i) {
+                    true => ReportCell::new(super::changes::status_json(v)),
+                    false => ReportCell::new(v.status.clone())
+                        .colored(TableSink::status_color(&v.status)),
+                },
                 ReportCell::new(v.name.clone().unwrap_or_default()),
                 ReportCell::new(changed(versions, i)),
             ]

@@ -2839,6 +2839,34 @@ fn a_status_change_between_values_that_show_alike_is_shown_as_json() {
     );
 }
 
+/// `history ID` of an account whose status went from `5` to `"5"` showed
+/// two versions whose status cells both read `5`, the second `changed`
+/// `status`. Such statuses are shown as their JSON text, as `changes`
+/// shows them.
+#[test]
+fn history_shows_statuses_that_show_alike_as_json() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let days = [
+        ("2026-11-01", "5"),
+        ("2026-11-02", "\"5\""),
+        ("2026-11-03", "6"),
+    ];
+    let days = days.map(|(at, s)| (at, format!("{{\"id\":\"c\",\"status\":{s}}}\n")));
+    import_each(
+        &sb,
+        &store,
+        &days.each_ref().map(|(at, t)| (*at, t.as_str())),
+    );
+    assert_eq!(
+        offline_ok(&sb, &store, &["history", "c", "-o", "csv"]),
+        "from,to,status,name,changed\n\
+         2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,5,,added\n\
+         2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,\"\"\"5\"\"\",,status\n\
+         2026-11-03T00:00:00Z,,6,,status\n"
+    );
+}
+
 fn import_each(sb: &Sandbox, store: &Path, days: &[(&str, &str)]) -> Vec<Value> {
     days.iter()
         .map(|(at, text)| {
