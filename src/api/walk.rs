@@ -385,11 +385,11 @@ impl Walk {
     }
 
     /// Page `n` by number after page `url`, of the size the server uses:
-    /// the `per_page` it says when it sent a full page of fewer than asked
-    /// (a cap) and its totals count pages of that size, else that of `url`
-    /// when it is a page of the endpoint (a link carries the capped size).
-    /// A server that counts offsets with the size asked for sends another
-    /// slice for another size.
+    /// the number it sent when fewer than asked (a cap), as its `per_page`
+    /// says (or it says none), and its totals count pages of that size,
+    /// else that of `url` when it is a page of the endpoint (a link carries
+    /// the capped size). A server that counts offsets with the size asked
+    /// for sends another slice for another size.
     fn number_url(&self, url: &Url, raw: &RawPage, n: u64) -> Url {
         let mut next = self.endpoint.page_url(n);
         let same = url.origin() == next.origin() && url.path() == next.path();
@@ -398,9 +398,10 @@ impl Walk {
         let below = |p: &u64| *p < asked_size.unwrap_or(u64::from(self.endpoint.per_page));
         let told =
             |p: &u64| (raw.total.zip(raw.total_pages)).is_some_and(|(t, n)| t.div_ceil(*p) == n);
-        let capped = raw
-            .per_page
-            .filter(|p| self.full(raw) && below(p) && told(p));
+        let sent = raw.accounts().map_or(0, |a| a.len() as u64);
+        let capped = Some(sent).filter(|p| {
+            *p > 0 && raw.per_page.is_none_or(|said| said == *p) && below(p) && told(p)
+        });
         if let Some(size) = capped.map(|p| p.to_string()).or(asked) {
             let page = n.to_string();
             let pairs = [("page", page.as_str()), ("per_page", &size)];

@@ -817,3 +817,23 @@ fn without_links_pages_are_asked_for_with_the_servers_page_size() {
         assert_eq!(fake.page_requests().len() - before, 3);
     }
 }
+
+/// The same server without a `per_page` field: a page of 20 where 50 were
+/// asked, whose `total` (60) and `total_pages` (3) count pages of 20, is
+/// its page size, yet pages 2 and 3 were asked for with 50 (30 of 60
+/// accounts, exit 0 with a warning).
+#[test]
+fn without_a_per_page_field_pages_are_asked_for_with_the_size_sent() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(60),
+        page_cap: 20,
+        offset_by_asked: true,
+        links: LinkStyle::None,
+        no_per_page: true,
+        ..FakeConfig::default()
+    });
+    for concurrency in ["1", "4"] {
+        let out = listed(&fake, "jsonl", concurrency, &[]);
+        assert_eq!(out.lines().count(), 60, "--concurrency {concurrency}");
+    }
+}

@@ -110,6 +110,8 @@ pub struct FakeConfig {
     pub one_connection_at_a_time: bool,
     /// Pages carry no `total_pages` field (only `count`, `page`, `per_page`, `total`).
     pub no_total_pages: bool,
+    /// Pages carry no `per_page` field (the page's size is only its number of accounts).
+    pub no_per_page: bool,
     /// Token and accounts answers carry a `Date` header this many seconds from this machine's
     /// clock (`None`: no `Date`, as before).
     pub date_skew: Option<i64>,
@@ -223,6 +225,7 @@ impl Default for FakeConfig {
             clamp_past_the_end: false,
             page_field_from_zero: false,
             no_total_pages: false,
+            no_per_page: false,
             one_request_per_connection: false,
             timeout_408_on_reuse: false,
             one_connection_at_a_time: false,
@@ -1534,12 +1537,15 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     let moved = st.config.moved;
     let field = page - u64::from(st.config.page_field_from_zero);
     let no_total_pages = st.config.no_total_pages;
+    let no_per_page = st.config.no_per_page;
     drop(st);
 
     let mut body = serde_json::Map::new();
     body.insert("count".into(), json!(accounts.len()));
     body.insert("page".into(), json!(field));
-    body.insert("per_page".into(), json!(per_page));
+    if !no_per_page {
+        body.insert("per_page".into(), json!(per_page));
+    }
     body.insert("total".into(), json!(total));
     if !no_total_pages {
         body.insert("total_pages".into(), json!(total_pages));
