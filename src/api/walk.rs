@@ -411,10 +411,12 @@ impl Walk {
     }
 
     /// True when `raw` holds as many accounts as a page holds: its own
-    /// `per_page` (a server may hold fewer than asked), else the number
-    /// asked for. More than that is a server that does not page.
+    /// `per_page` (a server may hold fewer than asked), else (or when it
+    /// says 0) the number asked for. More than that is a server that does
+    /// not page.
     fn full(&self, raw: &RawPage) -> bool {
-        let size = raw.per_page.unwrap_or(u64::from(self.endpoint.per_page));
+        let said = raw.per_page.filter(|p| *p > 0);
+        let size = said.unwrap_or(u64::from(self.endpoint.per_page));
         size > 0 && raw.accounts().map_or(0, |a| a.len() as u64) == size
     }
 
@@ -1057,5 +1059,15 @@ mod tests {
         assert_eq!(bound_after(1, Flow::AtMost(51), 50), 3);
         assert_eq!(bound_after(4, Flow::Continue, 50), u64::MAX);
         assert_eq!(bound_after(u64::MAX - 1, Flow::AtMost(500), 1), u64::MAX);
+    }
+
+    /// A `per_page` of 0 is no page size: a page as full as asked, without
+    /// totals or links, ended the walk (50 accounts of 150, exit 0, nothing
+    /// said).
+    #[test]
+    fn a_per_page_of_zero_is_no_page_size() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, raw(2, json!({"per_page": 0}))).unwrap();
+        assert_eq!(next_of(&walk).map(|(_, n)| n), Some(2));
     }
 }
