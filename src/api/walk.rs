@@ -389,7 +389,9 @@ impl Walk {
     /// says (or it says none), and its totals count pages of that size,
     /// else that of `url` when it is a page of the endpoint (a link carries
     /// the capped size). A server that counts offsets with the size asked
-    /// for sends another slice for another size.
+    /// for sends another slice for another size: the size is learned from
+    /// page 1 (its offset is 0 at any size) or a page asked for without a
+    /// size (a link without `per_page`: the server chose it).
     fn number_url(&self, url: &Url, raw: &RawPage, n: u64) -> Url {
         let mut next = self.endpoint.page_url(n);
         let same = url.origin() == next.origin() && url.path() == next.path();
@@ -400,7 +402,11 @@ impl Walk {
             |p: &u64| (raw.total.zip(raw.total_pages)).is_some_and(|(t, n)| t.div_ceil(*p) == n);
         let sent = raw.accounts().map_or(0, |a| a.len() as u64);
         let capped = Some(sent).filter(|p| {
-            *p > 0 && raw.per_page.is_none_or(|said| said == *p) && below(p) && told(p)
+            (n == 2 || asked.is_none())
+                && *p > 0
+                && raw.per_page.is_none_or(|said| said == *p)
+                && below(p)
+                && told(p)
         });
         if let Some(size) = capped.map(|p| p.to_string()).or(asked) {
             let page = n.to_string();
@@ -1069,5 +1075,42 @@ mod tests {
         let mut walk = Walk::new(endpoint(), Pages::All);
         feed(&mut walk, raw(2, json!({"per_page": 0}))).unwrap();
         assert_eq!(next_of(&walk).map(|(_, n)| n), Some(2));
+    }
+
+    /// The server's page size is learned from the first page alone: a
+    /// later page of fewer than asked (a short last page under a
+    /// `total_pages` one too many, its `per_page` the number it holds or
+    /// none) had the next page asked for with that size, at an offset a
+    /// page asked for before already covered (exit 5, "the API sent page 2
+    /// twice", or a list short by the pages skipped).
+    #[test]
+    fn the_servers_page_size_is_learned_from_the_first_page_alone() {
+        for said in [json!({"per_page": 1}), json!({})] {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            feed(&mut walk, raw(2, json!({"total": 3, "total_pages": 3}))).unwrap();
+            let mut fields = json!({"total": 3, "total_pages": 3});
+            fields
+                .as_object_mut()
+                .unwrap()
+                .extend(said.as_object().unwrap().clone());
+            feed(&mut walk, raw(1, fields)).unwrap();
+            let next = next_of(&walk).map(|(url, _)| url);
+            assert_eq!(
+                next.as_deref(),
+                Some("http://127.0.0.1:5000/express/accounts?page=3&per_page=2"),
+                "{said}"
+            );
+        }
+        // Page 2 by a link without a size was sent at the server's size.
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let linked = json!({"total": 3, "total_pages": 2, "_links": next_link("?page=2")});
+        feed(&mut walk, raw(2, linked)).unwrap();
+        let fields = json!({"per_page": 1, "total": 3, "total_pages": 3});
+        feed(&mut walk, raw(1, fields)).unwrap();
+        let next = next_of(&walk).map(|(url, _)| url);
+        assert_eq!(
+            next.as_deref(),
+            Some("http://127.0.0.1:5000/express/accounts?page=3&per_page=1")
+        );
     }
 }
