@@ -1287,6 +1287,37 @@ fn as_root_a_member_replacing_a_group_file_keeps_its_group() {
     );
 }
 
+/// A sticky folder anyone may write, as `/tmp`, in `sb` (which others may enter).
+#[cfg(unix)]
+fn sticky_tmp(sb: &Sandbox) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = sb.path("tmp");
+    fs::create_dir(&tmp).unwrap();
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o1777)).unwrap();
+    tmp
+}
+
+/// `list -o FORMAT --output-file TARGET` run as uid 1001 (setpriv; the caller is root).
+#[cfg(unix)]
+fn export_as_uid_1001(
+    fake: &FakeApi,
+    format: &str,
+    target: &std::path::Path,
+    home: &std::path::Path,
+) -> Output {
+    std::process::Command::new("setpriv")
+        .args(["--reuid", "1001", "--regid", "1001", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["-q", "list", "-o", format, "--no-cache", "--output-file"])
+        .arg(target)
+        .env_clear()
+        .env("HOME", home)
+        .envs(support::tool_env(fake))
+        .output()
+        .unwrap()
+}
+
 /// A nightly `--output-file /tmp/accounts.json` followed a symbolic link another user had put at
 /// that name in the sticky, world-writable folder, and replaced the file it named, the runner's
 /// own (`~/.ssh/authorized_keys`), with the list: the kernel refuses to follow such a link
@@ -1297,32 +1328,19 @@ fn as_root_a_member_replacing_a_group_file_keeps_its_group() {
 #[test]
 #[ignore = "needs root: it makes a link of another user and runs the tool as a third"]
 fn as_root_a_link_of_another_user_in_a_sticky_folder_is_not_followed() {
-    use std::os::unix::fs::PermissionsExt;
     support::require_tool("setpriv", "util-linux");
     let sb = Sandbox::new();
     let fake = fake_with(simple_accounts(3));
-    let (tmp, home) = (sb.path("tmp"), sb.path("home"));
-    fs::create_dir(&tmp).unwrap();
+    let (tmp, home) = (sticky_tmp(&sb), sb.path("home"));
     fs::create_dir(&home).unwrap();
     std::os::unix::fs::chown(&home, Some(1001), Some(1001)).unwrap();
     let own = home.join("authorized_keys");
-    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
-    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o1777)).unwrap();
     fs::write(&own, "ssh-ed25519 AAAA me\n").unwrap();
     std::os::unix::fs::chown(&own, Some(1001), Some(1001)).unwrap();
     let link = tmp.join("accounts.json");
     std::os::unix::fs::symlink(&own, &link).unwrap();
     std::os::unix::fs::lchown(&link, Some(1002), Some(1002)).unwrap();
-    let out = std::process::Command::new("setpriv")
-        .args(["--reuid", "1001", "--regid", "1001", "--clear-groups"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-        .args(["-q", "list", "-o", "json", "--no-cache", "--output-file"])
-        .arg(&link)
-        .env_clear()
-        .env("HOME", &tmp)
-        .envs(support::tool_env(&fake))
-        .output()
-        .unwrap();
+    let out = export_as_uid_1001(&fake, "json", &link, &tmp);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("a symbolic link of another user"), "{err}");
@@ -1342,24 +1360,12 @@ fn as_root_a_file_of_another_user_in_a_sticky_folder_is_said_before_the_walk() {
     support::require_tool("setpriv", "util-linux");
     let sb = Sandbox::new();
     let fake = fake_with(simple_accounts(3));
-    let tmp = sb.path("tmp");
-    fs::create_dir(&tmp).unwrap();
-    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
-    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o1777)).unwrap();
+    let tmp = sticky_tmp(&sb);
     let file = tmp.join("accounts.csv");
     fs::write(&file, "old\n").unwrap();
     std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
-    let out = std::process::Command::new("setpriv")
-        .args(["--reuid", "1001", "--regid", "1001", "--clear-groups"])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-        .args(["-q", "list", "-o", "csv", "--no-cache", "--output-file"])
-        .arg(&file)
-        .env_clear()
-        .env("HOME", &tmp)
-        .envs(support::tool_env(&fake))
-        .output()
-        .unwrap();
+    let out = export_as_uid_1001(&fake, "csv", &file, &tmp);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("belongs to another user (uid 1002)"), "{err}");
