@@ -34,6 +34,7 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
     if let Some(parent) = parent {
         create_dir_within(parent, true)?;
     }
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {

@@ -523,14 +523,18 @@ fn refuse_if_others_can_change(_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A path as it can be pasted into a POSIX shell.
-#[cfg(unix)]
+/// A path as it can be pasted into a POSIX shell (on Windows, into
+/// PowerShell, where `'` is doubled within quotes).
 pub(crate) fn shell_quoted(text: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c);
+    let (plain, quote) = match cfg!(unix) {
+        true => ("/._-+:@%,", r"'\''"),
+        false => ("\\/._-:", "''"),
+    };
+    let plain = |c: char| c.is_ascii_alphanumeric() || plain.contains(c);
     if !text.is_empty() && text.chars().all(plain) {
         text.to_string()
     } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
+        format!("'{}'", text.replace('\'', quote))
     }
 }
 
@@ -2149,6 +2153,15 @@ mod tests {
             command,
             "talkdesk-accounts --config '/tmp/a{b,c}!.toml' config init"
         );
+    }
+
+    /// On Windows, as PowerShell reads them: `\` bare, `'` doubled.
+    #[cfg(not(unix))]
+    #[test]
+    fn paths_are_quoted_for_powershell() {
+        let path = r"C:\Users\a\config.toml";
+        assert_eq!(shell_quoted(path), path);
+        assert_eq!(shell_quoted(r"C:\A B\it's"), r"'C:\A B\it''s'");
     }
 
     #[test]

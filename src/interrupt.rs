@@ -24,7 +24,6 @@
 //! permanent while a signal's cleanup waits: the cleanup never removes a
 //! name that has just been renamed, and a rename never races a removal.
 
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once, OnceLock};
@@ -134,7 +133,7 @@ fn catch(signals: &[i32]) {
                 // The list stays locked: no rename starts before the end.
                 let held = pending();
                 for path in held.iter() {
-                    let _ = fs::remove_file(path);
+                    let _ = std::fs::remove_file(path);
                 }
                 // signal-hook's emulate_default_handler knows no SIGIO.
                 // SAFETY: setting a signal's default action and raising it.
@@ -217,6 +216,7 @@ extern "C" fn put_back_and_end(signal: libc::c_int) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn pending_files_are_removed_and_settled_ones_are_not() {

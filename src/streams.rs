@@ -26,6 +26,7 @@ pub fn open_at_start(open: impl Fn(i32) -> bool) {
 }
 
 /// False when `fd` is known not to have been open at start.
+#[cfg(unix)]
 fn open_then(fd: i32) -> bool {
     // (Beyond 127: not looked at.)
     let was_open = |fd: usize| (OPEN_AT_START.get(fd)).is_none_or(|o| o.load(Ordering::Relaxed));

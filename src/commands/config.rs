@@ -334,6 +334,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
 mod tests {
     use super::*;
     use crate::config::Overrides;
+    #[cfg(unix)]
     use std::fs;
 
     fn resolve(text: &str) -> Settings {

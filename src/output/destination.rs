@@ -261,6 +261,7 @@ impl Write for Destination {
 mod tests {
     use super::*;
     use crate::atomic_file::tests::files_in;
+    #[cfg(unix)]
     use std::path::PathBuf;
 
     #[test]

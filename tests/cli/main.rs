@@ -1,6 +1,8 @@
 //! The integration tests: one binary, a module per area, so the fake
 //! Talkdesk API (`tests/support/fake_api.rs`) and the support code are
 //! compiled once. Each module drives the real binary against the fake.
+//! Unix only: they use its file modes, descriptors and signals.
+#![cfg(unix)]
 
 #[path = "../support/mod.rs"]
 mod support;
