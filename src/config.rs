@@ -1143,8 +1143,7 @@ const SECRET_CMD_MAX: u64 = 64 * 1024;
 /// prompt there). With no terminal to answer a prompt it has `timeout`: a
 /// password manager waiting to be unlocked held a cron job for ever.
 fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
-    // Split as a POSIX shell would, without running one.
-    let words = shell_words::split(line).map_err(|_| {
+    let words = split_words(line).map_err(|_| {
         config_error(
             "client_secret_cmd has an unclosed quote or a trailing backslash; fix its quoting",
         )
@@ -1249,6 +1248,31 @@ fn wait_for_secret(
             _ => std::thread::sleep(Duration::from_millis(10)),
         }
     }
+}
+
+/// `line` split as a POSIX shell would, without running one.
+#[cfg(unix)]
+fn split_words(line: &str) -> Result<Vec<String>, shell_words::ParseError> {
+    shell_words::split(line)
+}
+
+/// `line` split as Windows programs split theirs: at spaces, `"…"` holding
+/// them; a backslash is a path's (`C:\tools\get-secret.exe`), not an escape.
+#[cfg(not(unix))]
+fn split_words(line: &str) -> Result<Vec<String>, ()> {
+    let (mut words, mut word, mut quoted) = (Vec::new(), None::<String>, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                word.get_or_insert_default(); // (`""` is an empty word.)
+            }
+            c if c.is_whitespace() && !quoted => words.extend(word.take()),
+            c => word.get_or_insert_default().push(c),
+        }
+    }
+    words.extend(word);
+    if quoted { Err(()) } else { Ok(words) }
 }
 
 /// Run by hand in a shell, `cat ~/secret` works: why a failed
@@ -1785,6 +1809,17 @@ mod tests {
             s.credentials().unwrap().client_secret.expose(),
             "top secret"
         );
+    }
+
+    /// On Windows a backslash is a path's: `C:\Windows\system32\cmd.exe`
+    /// was run as `C:Windowssystem32cmd.exe`, "program not found".
+    #[cfg(not(unix))]
+    #[test]
+    fn a_secret_cmd_named_by_a_windows_path_runs() {
+        let root = std::env::var("SystemRoot").unwrap();
+        let line = format!(r#"{root}\system32\cmd.exe /c "echo top secret""#);
+        let secret = run_secret_command(&line, Duration::from_secs(30)).unwrap();
+        assert_eq!(secret.expose(), "top secret");
     }
 
     #[cfg(unix)]
