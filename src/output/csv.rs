@@ -172,4 +172,12 @@ mod tests {
         let text = run(&mut CsvSink::new(layout(true)), &[]);
         assert_eq!(text, "id,company_name,status\n");
     }
+
+    /// A walk with no batch at all (`--sort` holding none) has them too.
+    #[test]
+    fn finishing_without_a_batch_writes_the_header() {
+        let mut out = Vec::new();
+        CsvSink::new(layout(true)).finish(&mut out).unwrap();
+        assert_eq!(out, b"id,company_name,status\n");
+    }
 }
