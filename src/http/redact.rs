@@ -528,4 +528,31 @@ mod tests {
         r.add("abc");
         assert_eq!(r.redact("abc cab"), "abc cab");
     }
+
+    #[test]
+    fn a_value_of_min_len_is_a_secret() {
+        let r = Redactor::default();
+        r.add("abcd");
+        assert_eq!(r.redact("x abcd y"), "x <redacted> y");
+    }
+
+    /// A stray `%` or `\u` that is no escape, elsewhere in the text, does
+    /// not stop the escapes of a secret from being decoded; nor does a
+    /// surrogate without its pair.
+    #[test]
+    fn escapes_are_decoded_past_what_is_no_escape() {
+        let r = Redactor::default();
+        r.add("sEcR3t-9f");
+        for stray in ["100%zz", "\\uzzzz", "\\ud83d\\u0041", "\\u0041\\udc00"] {
+            let line = format!("{stray}: %73%45%63%52%33%74%2d%39%66");
+            let shown = format!("{stray}: <redacted>");
+            assert_eq!(r.redact_shown(&line), shown, "{line}");
+        }
+    }
+
+    #[test]
+    fn only_the_digits_of_percent_escapes_are_upper_cased() {
+        let text = b"%2f and later %3d, cafe %zz %4";
+        assert_eq!(upper_hex_escapes(text), b"%2F and later %3D, cafe %zz %4");
+    }
 }
