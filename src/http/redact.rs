@@ -86,7 +86,7 @@ impl Redactor {
             plain.push(secret);
         }
         if let Ok(mut secrets) = self.secrets.lock() {
-            for form in &forms {
+            for form in forms.iter().filter(|f| f.chars().count() >= Self::MIN_LEN) {
                 secrets.push(form);
             }
         }
@@ -527,6 +527,15 @@ mod tests {
         r.add("");
         r.add("abc");
         assert_eq!(r.redact("abc cab"), "abc cab");
+    }
+
+    /// A secret whose character references decode to fewer than
+    /// `MIN_LEN` characters (`&#65;&#66;`) redacted every `ab` of a message.
+    #[test]
+    fn a_secret_decoding_to_a_short_text_leaves_other_text_alone() {
+        let r = Redactor::default();
+        r.add("&#65;&#66;");
+        assert_eq!(r.redact_shown("about &#65;&#66;"), "about <redacted>");
     }
 
     #[test]
