@@ -330,6 +330,10 @@ pub struct Pacer {
     /// sent after the one before was answered, and when that one came.
     refused_in_a_row: u32,
     last_refused: Option<Instant>,
+    /// When the latest refused request without a `Retry-After` went, and
+    /// the shortest gap after a request through that got through after one.
+    refused_sent: Option<Instant>,
+    enough: Option<Duration>,
     /// [`AGAIN_HOLD`], as scaled for tests.
     again_hold: Duration,
     /// The answers so far when a crowd's 503 came, and when (see
@@ -518,6 +522,8 @@ impl Pacer {
                     self.hold(now + hold.min(MAX_RETRY_AFTER));
                 }
             }
+            let unsaid = Some(sent).filter(|_| answer.retry_after.is_none() && !crowded);
+            self.refused_sent = self.refused_sent.max(unsaid);
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 // What the server said, not the tests' scaled wait.
@@ -532,6 +538,7 @@ impl Pacer {
             if sent_since_refusal {
                 self.refused_in_a_row = 0;
             }
+            why = why.or_else(|| self.bracket(sent));
             self.through.push_back(sent);
             why = why.or_else(|| self.probe(now));
         }
@@ -730,6 +737,36 @@ impl Pacer {
         let between = self.recent.iter().any(|&t| t > last && t < sent);
         let gap = (sent - last).as_secs_f64();
         (burst == 1 && gap >= said && !between).then_some(gap)
+    }
+
+    /// Through after a refusal sent since the last request through (alone):
+    /// a limiter without a burst has its token between the two gaps, and
+    /// is paced at their geometric mean. Cuts of a fifth took three more 429s from
+    /// one per 2.5 s to one per 5 s, a page's retries spent in some runs.
+    fn bracket(&mut self, sent: Instant) -> Option<String> {
+        let (Some((rate, Source::Refusals)), Some((last, 1))) =
+            (self.learnt, self.last_through(sent))
+        else {
+            return None;
+        };
+        // Sub-second gaps say little: a limiter of 2 a second lets one
+        // request through 0.5 s after another and refuses one at 0.498 s.
+        let gap = (self.refused_sent?.checked_duration_since(last))
+            .filter(|&gap| gap >= MEASURE_OVER && self.burst <= 1.0)?;
+        // The shortest gap that was enough, unless a slower limit came since.
+        let enough = self.enough.filter(|&e| e > gap).unwrap_or(Duration::MAX);
+        let enough = *self.enough.insert(enough.min(sent - last));
+        let mid = (gap.as_secs_f64() * enough.as_secs_f64()).sqrt();
+        (1.0 / mid < rate).then(|| {
+            self.learnt = Some((1.0 / mid, Source::Refusals));
+            // The next request one such gap after this one, not on the old pace.
+            self.tat = Some(sent + Duration::from_secs_f64(mid / MARGIN));
+            format!(
+                "refused {:.1} s after the last request through, not {:.1} s after",
+                gap.as_secs_f64(),
+                enough.as_secs_f64()
+            )
+        })
     }
 
     /// No 429 for a while: a little faster.
@@ -1506,6 +1543,48 @@ mod tests {
             p.on_answer(slot, t, &answer);
         }
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
+    }
+
+    /// A token bucket of one request per 5 s without `Retry-After` (nginx's
+    /// `limit_req`), after three pages went together: the refusals found
+    /// one per 2.5 s too fast, a request 6 s after the last one through got
+    /// through, and the pace came down from one per 2.5 s by a fifth a
+    /// refusal, three more 429s, each maybe a page's retry: the run could
+    /// fail with a page's retries spent.
+    #[test]
+    fn a_request_through_after_a_refusal_brackets_a_slow_limit() {
+        let mut p = Pacer::new(None);
+        let t0 = Instant::now();
+        let (mut token_at, mut refusals) = (t0, Vec::new());
+        let mut answer = |p: &mut Pacer, slot: Slot| {
+            let through = slot.at >= token_at;
+            if through {
+                token_at = slot.at + Duration::from_secs(5);
+            } else {
+                refusals.push(slot.at - t0);
+            }
+            p.on_answer(
+                slot,
+                slot.at + ms(5),
+                &if through { ok() } else { refused(None) },
+            );
+        };
+        let first = drain(&mut p, t0, 1)[0];
+        answer(&mut p, first);
+        let mut t = t0 + ms(10);
+        for slot in drain(&mut p, t, 3) {
+            answer(&mut p, slot);
+        }
+        for _ in 0..12 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            answer(&mut p, slot);
+        }
+        assert!(
+            refusals.len() <= 6,
+            "{} refusals: {refusals:?}",
+            refusals.len()
+        );
     }
 
     /// Limits without a window: an hourly one's, then one a second's (a
