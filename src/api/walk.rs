@@ -762,6 +762,19 @@ mod tests {
         }
     }
 
+    /// A link to a page number below its own is refused, fetched or not
+    /// (page 1 linking to page 3, page 3 back to page 2).
+    #[test]
+    fn a_link_back_to_a_page_skipped_is_refused() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let skip = json!({"_links": next_link("?page=3&per_page=2")});
+        feed(&mut walk, raw(2, skip)).unwrap();
+        let back = json!({"_links": next_link("?page=2&per_page=2")});
+        let (exit, message) = kind(feed(&mut walk, raw(2, back)));
+        assert_eq!(exit, Exit::Api);
+        assert!(message.contains("goes back"), "{message}");
+    }
+
     /// Once a panic ("internal error", exit 1): page u64::MAX + 1.
     #[test]
     fn no_page_after_the_largest_page_number() {
@@ -1112,5 +1125,17 @@ mod tests {
             next.as_deref(),
             Some("http://127.0.0.1:5000/express/accounts?page=3&per_page=1")
         );
+    }
+
+    /// A page fetched from a link off the endpoint's path: the page after
+    /// it by number is asked for at the endpoint with the size the walk
+    /// asks for, not with the `per_page` of that other path.
+    #[test]
+    fn a_page_by_number_after_a_link_elsewhere_keeps_the_size_asked() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let moved = json!({"_links": next_link("/moved/accounts?page=2&per_page=7")});
+        feed(&mut walk, raw(2, moved)).unwrap();
+        feed(&mut walk, raw(2, json!({"total_pages": 3}))).unwrap();
+        assert_eq!(next_of(&walk), Some((page_url(3).to_string(), 3)));
     }
 }
