@@ -394,8 +394,7 @@ impl Walk {
     /// size (a link without `per_page`: the server chose it).
     fn number_url(&self, url: &Url, raw: &RawPage, n: u64) -> Url {
         let mut next = self.endpoint.page_url(n);
-        let same = url.origin() == next.origin() && url.path() == next.path();
-        let asked = query_param(url, "per_page").filter(|_| same);
+        let asked = query_param(url, "per_page").filter(|_| url.path() == next.path());
         let asked_size = asked.as_deref().and_then(|s| s.parse().ok());
         let below = |p: &u64| *p < asked_size.unwrap_or(u64::from(self.endpoint.per_page));
         let told =
@@ -423,7 +422,7 @@ impl Walk {
     fn full(&self, raw: &RawPage) -> bool {
         let said = raw.per_page.filter(|p| *p > 0);
         let size = said.unwrap_or(u64::from(self.endpoint.per_page));
-        size > 0 && raw.accounts().map_or(0, |a| a.len() as u64) == size
+        raw.accounts().map_or(0, |a| a.len() as u64) == size
     }
 
     /// The next link `href` of page `number`, resolved, checked, and
