@@ -288,6 +288,18 @@ mod tests {
         assert!(junk.contains("is not a time"), "{junk}");
     }
 
+    /// A duration is read only as jiff's friendly format starting with a
+    /// digit: an ISO 8601 one (`P7D`) or one with a sign (`+7d`, which
+    /// reads as forward) is no time.
+    #[test]
+    fn a_duration_not_starting_with_a_digit_is_no_time() {
+        let now = at("2026-12-01T12:00:00Z");
+        for text in ["P7D", "+7d"] {
+            let err = parse_when(text, now).unwrap_err();
+            assert!(err.contains("is not a time"), "{text}: {err}");
+        }
+    }
+
     /// A date in the right form on a day the calendar lacks (`2026-11-31`,
     /// `2026-02-29`) was "not a time; use an RFC 3339 date (2026-11-01…)",
     /// which is the form it was written in: it names the month's days.
