@@ -300,6 +300,17 @@ mod tests {
         }
     }
 
+    /// The offset is looked for after the date: the dash before the day of
+    /// a six-digit year (`+002026-11-25`) is no offset of 25 hours.
+    #[test]
+    fn the_offset_is_read_after_the_date() {
+        let now = at("2026-12-01T12:00:00Z");
+        assert_eq!(
+            parse_when("+002026-11-25T09:30:00Z", now),
+            Ok(at("2026-11-25T09:30:00Z"))
+        );
+    }
+
     /// A date in the right form on a day the calendar lacks (`2026-11-31`,
     /// `2026-02-29`) was "not a time; use an RFC 3339 date (2026-11-01…)",
     /// which is the form it was written in: it names the month's days.
