@@ -333,6 +333,16 @@ mod tests {
         );
     }
 
+    /// Only a date written with two dashes is told its month's days:
+    /// another form (`2026/11/31`, `2026-11/31`) is no time, whatever its day.
+    #[test]
+    fn a_day_without_dashes_is_no_time() {
+        for text in ["2026/11/31", "2026-11/31", "2026/11-31"] {
+            let err = parse_when(text, at("2026-12-01T12:00:00Z")).unwrap_err();
+            assert!(err.contains("is not a time"), "{err}");
+        }
+    }
+
     /// A date and time without an offset (`2026-11-01T09:30:00`, as `date
     /// +%FT%T` writes it) was "not a time"; it is one, and the error says
     /// the offset is missing and which to add.
