@@ -363,6 +363,14 @@ mod tests {
         }
     }
 
+    /// The last day of a month is a day of the calendar: without an
+    /// offset, it is told to add one.
+    #[test]
+    fn the_last_day_of_a_month_is_a_day() {
+        let err = parse_when("2026-11-30T09:30:00", at("2026-12-01T12:00:00Z")).unwrap_err();
+        assert!(err.contains("has no offset from UTC"), "{err}");
+    }
+
     #[test]
     fn periods_are_utc_days_iso_weeks_and_months() {
         let t = at("2026-12-03T15:00:00Z"); // a Thursday
