@@ -940,6 +940,25 @@ mod tests {
         }
     }
 
+    /// A walk linking on stops at the first page past both bounds: more
+    /// than twice `total_pages` and 10 pages walked, more than twice
+    /// `total` and 50 accounts received (pages of 5, each linking on).
+    #[test]
+    fn the_walk_stops_at_the_first_page_past_both_bounds() {
+        let stops_at = |total: u64| {
+            let mut walk = Walk::new(endpoint(), Pages::All);
+            (1..100u64)
+                .find(|n| {
+                    let link = next_link(&format!("?page={}", n + 1));
+                    let fields = json!({"total": total, "total_pages": 1, "_links": link});
+                    feed(&mut walk, raw(5, fields)).is_err()
+                })
+                .unwrap()
+        };
+        assert_eq!(stops_at(1), 13, "12 pages walked are not past 2 * 1 + 10");
+        assert_eq!(stops_at(20), 19, "90 accounts are not past 2 * 20 + 50");
+    }
+
     #[test]
     fn an_empty_page_past_total_pages_ends_the_walk_despite_a_next_link() {
         let mut walk = Walk::new(endpoint(), Pages::All);
