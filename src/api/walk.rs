@@ -959,6 +959,20 @@ mod tests {
         assert_eq!(stops_at(20), 19, "90 accounts are not past 2 * 20 + 50");
     }
 
+    /// Page 1 sent again as the last page claimed is no page past the
+    /// end: a server that ignores the page asked for (exit 5, not a walk
+    /// ended there with half the accounts).
+    #[test]
+    fn the_first_page_again_as_the_last_claimed_is_an_error() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let mut first = page_of(0..2, 4);
+        first.total_pages = Some(2);
+        feed(&mut walk, first).unwrap();
+        let (exit, message) = kind(feed(&mut walk, page_of(0..2, 4)));
+        assert_eq!(exit, Exit::Api);
+        assert!(message.contains("ignores the page asked for"), "{message}");
+    }
+
     #[test]
     fn an_empty_page_past_total_pages_ends_the_walk_despite_a_next_link() {
         let mut walk = Walk::new(endpoint(), Pages::All);
