@@ -1101,6 +1101,14 @@ mod tests {
         assert_eq!(only.ahead(&page, 4), None, "--page N");
     }
 
+    /// A first page that ended the walk (empty, no next link, 5 pages
+    /// claimed) has no pages fetched ahead after it.
+    #[test]
+    fn no_pages_ahead_after_a_first_page_that_ended_the_walk() {
+        let (walk, page) = first(0, json!({"total_pages": 5}));
+        assert_eq!(walk.ahead(&page, 4), None);
+    }
+
     #[test]
     fn a_limit_bounds_the_pages_started() {
         assert_eq!(bound_after(1, Flow::AtMost(70), 50), 3);
