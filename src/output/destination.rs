@@ -87,6 +87,25 @@ fn replaceable(_file: &Path, _meta: Option<&fs::Metadata>) -> Result<()> {
     Ok(())
 }
 
+/// Why no file could be made for `target` (`real`, its link followed).
+fn not_created(e: io::Error, target: &Path, real: &Path) -> anyhow::Error {
+    // No room (no free inode: blocks may remain) is no folder's fault.
+    let what = match e.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "its disk is full; free some space"
+        }
+        // EMFILE: no folder's fault either.
+        _ => (out_of_files(&e).or_else(|| current_folder_gone(target)))
+            .unwrap_or("check that the folder exists and is writable"),
+    };
+    // Through a link, the folder it leads to, not the link's.
+    let folder = match real == target {
+        true => "its folder".to_string(),
+        false => crate::atomic_file::folder_of(real).display().to_string(),
+    };
+    anyhow::Error::new(e).context(format!("cannot create a file in {folder}; {what}"))
+}
+
 impl Destination {
     /// Stdout, or the file of `--output-file`.
     pub fn open(path: Option<&Path>) -> Result<Destination> {
@@ -164,21 +183,8 @@ impl Destination {
         replaceable(&real, meta.as_ref()).with_context(cannot)?;
         // A symbolic link is followed there: the file it names is replaced
         // and the link stays.
-        let file = AtomicFile::create(target).map_err(|e| {
-            // No room (no free inode: blocks may remain) is no folder's fault.
-            let what = match e.kind() {
-                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-                    "its disk is full; free some space"
-                }
-                // EMFILE: no folder's fault either.
-                _ => (out_of_files(&e).or_else(|| current_folder_gone(target)))
-                    .unwrap_or("check that the folder exists and is writable"),
-            };
-            anyhow::Error::new(e).context(format!(
-                "{}: cannot create a file in its folder; {what}",
-                cannot()
-            ))
-        })?;
+        let file = AtomicFile::create(target)
+            .map_err(|e| not_created(e, target, &real).context(cannot()))?;
         // Keep the permissions of a file being replaced, and its owner and
         // group where this process may give them (root, as `sed -i` and
         // rsync do): root's cron replacing a service account's export with

@@ -1374,6 +1374,31 @@ fn as_root_a_file_of_another_user_in_a_sticky_folder_is_said_before_the_walk() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
 }
 
+/// `--output-file` through a symbolic link into a folder that does not exist said "cannot create a
+/// file in its folder; check that the folder exists", though the link's folder exists: the
+/// folder missing is the one it leads to, which is named.
+#[cfg(unix)]
+#[test]
+fn output_file_through_a_link_into_a_missing_folder_names_that_folder() {
+    let fake = fake_with(simple_accounts(3));
+    let sb = Sandbox::new();
+    let link = sb.path("export.csv");
+    std::os::unix::fs::symlink(sb.path("gone/export.csv"), &link).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let gone = sb.path("gone").display().to_string();
+    assert!(
+        err.contains(&format!("cannot create a file in {gone};")),
+        "{err}"
+    );
+}
+
 /// `--output-file` through symbolic links that lead nowhere (a loop, or
 /// more than the kernel's 40) fails as a shell's `>` does: the error names
 /// the path, the links stay links, and no file is made.
