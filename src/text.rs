@@ -348,4 +348,17 @@ mod tests {
         assert_eq!(spoken_duration(120), "2 min");
         assert_eq!(spoken_duration(121), "3 min");
     }
+
+    /// Depth is counted past an escaped quote, after a string's end, and
+    /// down again at each closing bracket.
+    #[test]
+    fn depth_follows_escapes_string_ends_and_closing_brackets() {
+        let open = "[".repeat(MAX_DEPTH + 1);
+        let escaped = format!(r#"{{"a":"\"{open}"}}"#);
+        assert!(too_deep(escaped.as_bytes(), 1).is_none(), "escaped quote");
+        let after = format!(r#"{{"a":"x","b":{open}"#);
+        assert!(too_deep(after.as_bytes(), 0).is_some(), "after a string");
+        let siblings = format!("[{}[]]", "[],".repeat(MAX_DEPTH + 1));
+        assert!(too_deep(siblings.as_bytes(), 0).is_none(), "closed arrays");
+    }
 }
