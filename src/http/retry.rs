@@ -245,4 +245,14 @@ mod tests {
             assert!(!is_retryable_status(s));
         }
     }
+
+    /// A year more than 50 years ahead in the century of now is one of the
+    /// century before, though httpdate would read it a century earlier still.
+    #[test]
+    fn an_rfc_850_year_too_far_ahead_is_of_the_century_before() {
+        let now = httpdate::parse_http_date("Mon, 01 Jan 2120 00:00:00 GMT").unwrap();
+        // 2199 is 79 years ahead: 2099, a Thursday (1999 was a Friday).
+        let wait = retry_after_asked("Thursday, 01-Jan-99 00:00:00 GMT", now);
+        assert_eq!(wait, Some(Duration::ZERO));
+    }
 }
