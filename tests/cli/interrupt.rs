@@ -44,11 +44,9 @@ fn wait_for_exit(child: &mut Child) -> ExitStatus {
     }
 }
 
-/// Starts an export whose third page never comes, waits until the hidden
-/// file holds the first two pages' rows and page 3 was asked for, and
-/// sends `signal`.
-fn interrupted_export(signal: &str, number: i32) {
-    let fake = FakeApi::start(FakeConfig {
+/// 300 accounts in pages of 50, whose third page never comes.
+fn stalling_at_page_3() -> FakeApi {
+    FakeApi::start(FakeConfig {
         accounts: sample_accounts(300),
         page_cap: 50,
         faults: Faults {
@@ -56,7 +54,14 @@ fn interrupted_export(signal: &str, number: i32) {
             ..Faults::default()
         },
         ..FakeConfig::default()
-    });
+    })
+}
+
+/// Starts an export whose third page never comes, waits until the hidden
+/// file holds the first two pages' rows and page 3 was asked for, and
+/// sends `signal`.
+fn interrupted_export(signal: &str, number: i32) {
+    let fake = stalling_at_page_3();
     let sb = Sandbox::new();
     let target = sb.path("accounts.csv");
     std::fs::write(&target, "yesterday's export\n").unwrap();
@@ -187,15 +192,7 @@ fn file_size_limited(sb: &Sandbox, fake: &FakeApi, blocks: u32) -> Command {
 /// (a nightly export's folder gathered hidden copies of the accounts).
 #[test]
 fn the_hidden_file_of_a_killed_run_is_removed_by_the_next_run() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(300),
-        page_cap: 50,
-        faults: Faults {
-            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = stalling_at_page_3();
     let sb = Sandbox::new();
     let target = sb.path("accounts.csv");
     let export = |fake: &FakeApi| {
