@@ -197,22 +197,24 @@ fn apigees_spike_arrest_500_that_outlasts_the_retries_is_said_to_be_a_rate_limit
     );
 }
 
+/// One page, whose first request is answered with `fault`.
+fn answering_page_1(fault: FaultKind) -> FakeApi {
+    let script = vec![(RequestMatch::Page(1), fault)];
+    support::faulty_fake(
+        simple_accounts(PER_PAGE),
+        Faults {
+            script,
+            ..Faults::default()
+        },
+    )
+}
+
 #[test]
 fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
     // Azure API Management's `quota` policy answers a spent quota with a
     // 403 and a Retry-After ("Out of call volume quota. Quota will be
     // replenished in 00:59:58."): it was told as a missing scope.
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(PER_PAGE),
-        faults: Faults {
-            script: vec![(
-                RequestMatch::Page(1),
-                FaultKind::RetryAfter(403, "3598".into()),
-            )],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = answering_page_1(FaultKind::RetryAfter(403, "3598".into()));
     let out = walk(&fake, &[]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -228,17 +230,10 @@ fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
 /// Retry-After: it was told as a missing scope, and the token dropped.
 #[test]
 fn a_quota_exceeded_403_without_retry_after_is_no_missing_scope() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(PER_PAGE),
-        faults: Faults {
-            script: vec![(
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(403, r#"{"error": "Quota exceeded"}"#.into()),
-            )],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = answering_page_1(FaultKind::StatusWithBody(
+        403,
+        r#"{"error": "Quota exceeded"}"#.into(),
+    ));
     let out = walk(&fake, &[]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     let err = stderr_of(&out);
