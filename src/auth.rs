@@ -648,7 +648,7 @@ impl Bearer for Auth<'_> {
         Ok((format!("Bearer {}", token.access_token.expose()), expires))
     }
 
-    /// The API refused `rejected` with 401: drop it and its cache entry,
+    /// The API refused `rejected` (401, or 403 once it worked): drop it and its cache entry,
     /// unless another request already did (the run holds another token,
     /// or none yet). The repeat gets a new one (see `Client::turn`).
     fn reject(&self, rejected: &str) -> Result<()> {
@@ -662,7 +662,7 @@ impl Bearer for Auth<'_> {
             cache.remove(&self.creds);
         }
         self.client
-            .debug("the API refused the token (401); getting a new one");
+            .debug("the API refused the token; getting a new one");
         let refused = current.take().map(|token| token.access_token);
         (self.refused.lock().unwrap_or_else(|e| e.into_inner())).extend(refused);
         Ok(())
@@ -672,6 +672,12 @@ impl Bearer for Auth<'_> {
         let value = value.strip_prefix("Bearer ").unwrap_or(value);
         let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
         refused.iter().any(|r| r.expose() == value)
+    }
+
+    fn cached(&self, value: &str) -> bool {
+        let value = value.strip_prefix("Bearer ").unwrap_or(value);
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        (current.as_ref()).is_some_and(|t| t.cached && t.access_token.expose() == value)
     }
 
     fn forget(&self, rejected: &str) {

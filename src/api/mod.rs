@@ -133,19 +133,8 @@ impl<'a> Api<'a> {
         // A 403 for a missing scope: the token was granted without
         // it, and a token's scopes are fixed when it is issued. It
         // is not kept for the next run, which would send it again
-        // once the scope is added. A 403 with a Retry-After is a gateway's
-        // spent quota (Azure API Management's): the token is kept.
-        // Tyk's has no Retry-After: `{"error": "Quota exceeded"}`.
-        let says_quota = || {
-            String::from_utf8_lossy(&reply.body)
-                .to_ascii_lowercase()
-                .contains("quota exceeded")
-        };
-        let quota = match (reply.status, reply.keep_away) {
-            (403, Some(wait)) => Some(spent_quota(Some(wait))),
-            (403, None) if says_quota() => Some(spent_quota(None)),
-            _ => None,
-        };
+        // once the scope is added. A spent quota's keeps it.
+        let quota = spent(reply);
         if reply.status == 403 && !answered && quota.is_none() {
             self.bearer.forget(&reply.authorization);
         }
@@ -159,6 +148,15 @@ impl<'a> Api<'a> {
         };
         let hint = quota.as_deref().unwrap_or(hint);
         auth_error(format!("GET {url}: {}; {hint}", describe(reply, redactor)))
+    }
+
+    /// A 403 for a token the API took before (pages were answered with
+    /// it, or it came from the cache): revoked, or expired by the server's
+    /// clock, as django-oauth-toolkit answers one; not a spent quota.
+    fn stale(&self, reply: &Reply) -> bool {
+        let took =
+            self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
+        reply.status == 403 && took && spent(reply).is_none()
     }
 
     /// The path of `base_url` (where a redirect moved the pages, if one
@@ -180,8 +178,8 @@ impl<'a> Api<'a> {
         Ok(step.page)
     }
 
-    /// GETs `url` with the run's token; a 401 gets one new token and one
-    /// more try.
+    /// GETs `url` with the run's token; a 401 (or a [`stale`](Self::stale)
+    /// 403) gets one new token and one more try.
     fn get_authorized(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<Reply> {
         let get = || {
             self.client.send(&Request {
@@ -193,7 +191,7 @@ impl<'a> Api<'a> {
             })
         };
         let reply = get()?;
-        if reply.status != 401 {
+        if reply.status != 401 && !self.stale(&reply) {
             return Ok(reply);
         }
         self.bearer.reject(&reply.authorization)?;
@@ -202,6 +200,19 @@ impl<'a> Api<'a> {
             self.bearer.forget(&reply.authorization);
         }
         Ok(reply)
+    }
+}
+
+/// The hint for a gateway's 403 for a spent quota, the token kept: with a
+/// Retry-After (Azure API Management's), or Tyk's `{"error": "Quota
+/// exceeded"}` without one.
+fn spent(reply: &Reply) -> Option<String> {
+    let says =
+        || (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("quota exceeded");
+    match (reply.status, reply.keep_away) {
+        (403, Some(wait)) => Some(spent_quota(Some(wait))),
+        (403, None) if says() => Some(spent_quota(None)),
+        _ => None,
     }
 }
 

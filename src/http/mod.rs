@@ -26,7 +26,8 @@ pub trait Bearer: Sync {
     /// there is none or it is near its end; with when it expires, if known.
     fn authorization(&self) -> Result<(String, Option<std::time::SystemTime>)>;
 
-    /// The API refused `rejected` (401): it is dropped, and the next
+    /// The API refused `rejected` (a 401, or a 403 for a token that worked
+    /// or came from the cache): it is dropped, and the next
     /// [`authorization`](Bearer::authorization) gets a new one, unless
     /// another request already did.
     fn reject(&self, rejected: &str) -> Result<()>;
@@ -38,4 +39,7 @@ pub trait Bearer: Sync {
     /// Whether the API refused `value` in this run (another request's
     /// 401): a request that got it before its wait gets another.
     fn refused(&self, value: &str) -> bool;
+
+    /// Whether `value` is the run's token and came from the token cache.
+    fn cached(&self, value: &str) -> bool;
 }

@@ -748,3 +748,30 @@ fn a_scope_holding_part_of_the_basic_value_is_not_cached() {
         "{texts:?}"
     );
 }
+
+/// django-oauth-toolkit's `protected_resource` answers a token it no longer takes (revoked, or
+/// expired by its clock) with a bare 403, not a 401: a token revoked mid-walk ended the walk
+/// (exit 4, "something in front of the API … may be refusing; try again later"), and, kept in
+/// the cache, the next run was told "the OAuth client needs the express-accounts:read scope"
+/// (exit 4). A 403 for a token pages were answered with, or one from the cache, gets one new
+/// token and one more try, as a 401 does.
+#[test]
+fn a_token_refused_with_a_bare_403_after_it_worked_is_renewed() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 10,
+        bare_403_for_bad_tokens: true,
+        faults: Faults {
+            token_valid_for_requests: Some(2),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    assert_eq!(
+        list(&sb, &api, &["--concurrency", "1"]),
+        sample_accounts(30)
+    );
+    api.revoke_tokens();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(30));
+}

@@ -131,6 +131,9 @@ pub struct FakeConfig {
     /// arrives while this many are being answered gets a 503 at once, with no `Retry-After`
     /// and no rate-limit headers, and no `delay`.
     pub max_in_flight: Option<usize>,
+    /// A token no longer accepted (expired or revoked) gets a bare `403` with no body, not a
+    /// 401, as django-oauth-toolkit's `protected_resource` and `ProtectedResourceView` answer.
+    pub bare_403_for_bad_tokens: bool,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -234,6 +237,7 @@ impl Default for FakeConfig {
             proxied_under: None,
             basic_undecoded: false,
             max_in_flight: None,
+            bare_403_for_bad_tokens: false,
         }
     }
 }
@@ -1448,6 +1452,9 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
         if first.elapsed() > Duration::from_millis(100) {
             st.stale_token_sends += 1;
         }
+    }
+    if !accepted && st.config.bare_403_for_bad_tokens {
+        return (403, Vec::new(), String::new());
     }
     if !accepted {
         return (
