@@ -248,7 +248,6 @@ pub fn status_json(v: &Version) -> String {
     let account = Account::from_text(&v.body).ok();
     match raw_field(account.as_ref(), "status") {
         None | Some("null") => "null".into(),
-        Some(raw) if !raw.starts_with('"') => raw.to_string(),
         raw => as_written(&v.status, raw),
     }
 }
@@ -259,8 +258,7 @@ pub fn status_json(v: &Version) -> String {
 /// name `6` was printed `"6"`).
 fn as_written(text: &str, raw: Option<&str>) -> String {
     match raw {
-        Some(raw) if !raw.starts_with('"') => raw.to_string(),
-        Some(raw) if raw.starts_with('"') && text.contains(char::REPLACEMENT_CHARACTER) => {
+        Some(raw) if !raw.starts_with('"') || text.contains(char::REPLACEMENT_CHARACTER) => {
             raw.to_string()
         }
         _ => json!(text).to_string(),
