@@ -386,23 +386,20 @@ fn in_place(order: &[i64], rank: &HashMap<i64, usize>) -> HashSet<i64> {
         .iter()
         .filter_map(|r| Some((*r, *rank.get(r)?)))
         .collect();
-    let (mut tails, mut before) = (Vec::<usize>::new(), vec![usize::MAX; ranked.len()]);
+    // The tails of the longest runs so far, by length, and each one's
+    // account before it in its run.
+    let (mut tails, mut before) = (Vec::<usize>::new(), vec![None; ranked.len()]);
     for (i, &(_, k)) in ranked.iter().enumerate() {
         let at = tails.partition_point(|&t| ranked[t].1 < k);
-        before[i] = if at == 0 { usize::MAX } else { tails[at - 1] };
-        if at == tails.len() {
-            tails.push(i)
-        } else {
-            tails[at] = i
+        before[i] = at.checked_sub(1).map(|shorter| tails[shorter]);
+        match tails.get_mut(at) {
+            Some(tail) => *tail = i,
+            None => tails.push(i),
         }
     }
-    let mut kept = HashSet::new();
-    let mut i = tails.last().copied().unwrap_or(usize::MAX);
-    while i != usize::MAX {
-        kept.insert(ranked[i].0);
-        i = before[i];
-    }
-    kept
+    std::iter::successors(tails.last().copied(), |&i| before[i])
+        .map(|i| ranked[i].0)
+        .collect()
 }
 
 /// The rows of a blob, 8 bytes each.
