@@ -261,24 +261,20 @@ fn locked(path: &Path, outcome: &str) -> anyhow::Error {
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
 fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
-    let unreadable = |e: rusqlite::Error| unreadable(path, e);
     // One read transaction: three separate reads could straddle another
     // run's creation of the store, and see its tables but not its id.
-    let conn = conn.unchecked_transaction().map_err(unreadable)?;
-    let app: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(unreadable)?;
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(unreadable)?;
-    // A new store has neither, and no tables either.
-    if app == 0 && version == 0 {
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(unreadable)?;
-        if tables == 0 {
-            return Ok(0);
-        }
+    let read = || -> rusqlite::Result<(i32, i64, bool)> {
+        let tx = conn.unchecked_transaction()?;
+        let app: i32 = tx.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // A new store has neither, and no tables either.
+        let new = (app, version) == (0, 0)
+            && tx.query_row("SELECT count(*) = 0 FROM sqlite_master", [], |r| r.get(0))?;
+        Ok((app, version, new))
+    };
+    let (app, version, new) = read().map_err(|e| unreadable(path, e))?;
+    if new {
+        return Ok(0);
     }
     check_ids(path, app, version)?;
     Ok(version)
