@@ -321,11 +321,9 @@ impl Differ {
 
     /// Everything of OLD not seen live is removed.
     pub fn finish(self) -> DiffReport {
-        let removed = self.old.into_iter().filter_map(|(_, a)| a).collect();
-        DiffReport {
-            removed,
-            ..self.report
-        }
+        let mut report = self.report;
+        report.removed = self.old.into_iter().filter_map(|(_, a)| a).collect();
+        report
     }
 }
 
