@@ -80,10 +80,9 @@ fn is_stdin(path: &Path) -> bool {
 
 /// The OLD file as messages name it.
 pub fn shown(path: &Path) -> &Path {
-    if is_stdin(path) {
-        Path::new("stdin")
-    } else {
-        path
+    match is_stdin(path) {
+        true => Path::new("stdin"),
+        false => path,
     }
 }
 
