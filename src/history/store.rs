@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::atomic_file::{
     create_private_dir, current_user, file_in_the_way, folder_of, followed, may_not_enter, owner_of,
@@ -580,11 +580,8 @@ impl Store {
     /// Brings the schema to the latest version, one step per transaction.
     pub fn migrate(&self) -> Result<()> {
         loop {
-            let tx = rusqlite::Transaction::new_unchecked(
-                &self.conn,
-                rusqlite::TransactionBehavior::Immediate,
-            )
-            .map_err(|e| self.write_error(e.into()))?;
+            let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+                .map_err(|e| self.write_error(e.into()))?;
             let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
             if version >= LATEST_VERSION {
                 return Ok(());
