@@ -86,10 +86,7 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
                 ReportCell::number(*count),
             ]
         })
-        .chain(std::iter::once(vec![
-            ReportCell::new(TOTAL),
-            ReportCell::number(total),
-        ]))
+        .chain([vec![ReportCell::new(TOTAL), ReportCell::number(total)]])
         .collect()
 }
 
