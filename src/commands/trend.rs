@@ -196,11 +196,10 @@ fn to_series(trend: &Trend, every: Every) -> Series {
 
 /// `period`, the statuses (`(none)` for accounts without one), `TOTAL`.
 fn header(series: &Series) -> Vec<&str> {
-    let statuses = series.statuses.iter().map(String::as_str);
-    std::iter::once("period")
-        .chain(statuses)
-        .chain(["TOTAL"])
-        .collect()
+    let mut header = vec!["period"];
+    header.extend(series.statuses.iter().map(String::as_str));
+    header.push("TOTAL");
+    header
 }
 
 fn rows(series: &Series) -> Vec<Vec<ReportCell>> {
