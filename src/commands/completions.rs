@@ -42,7 +42,7 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
     })
 }
 
-/// Two gaps of clap_complete's fish script (4.6.11):
+/// Three gaps of clap_complete's fish script (4.6.11):
 ///
 /// - `talkdesk-accounts --color <TAB>` offered file names: the check
 ///   "no subcommand yet" runs fish's `argparse` over the words typed, which
@@ -51,6 +51,7 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
 ///   offered there. A failed parse now counts as the top level.
 /// - The values of a positional argument (`completions SHELL`) are not
 ///   emitted at all: one line per such argument is added.
+/// - `help <TAB>` offered file names, not the commands (see below).
 pub fn fix_fish(script: &str, command: &clap::Command) -> String {
     let name = BIN_NAME.replace('-', "_");
     let needs = format!("function __fish_{name}_needs_command\n");
@@ -63,6 +64,15 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
         None => script.to_string(),
     };
     let condition = format!("__fish_{name}_using_subcommand");
+    // `help <TAB>` offered file names: the commands were offered only while
+    // none is typed, `help` among them, which is.
+    let help = format!("\"{condition} help; and not __fish_seen_subcommand_from ");
+    fixed = (fixed.split_inclusive('\n'))
+        .map(|line| match line.contains(&help) {
+            true => line.replacen(" help\" -f", "\" -f", 1),
+            false => line.to_string(),
+        })
+        .collect();
     for sub in command.get_subcommands() {
         for arg in sub.get_positionals() {
             let values: Vec<String> = arg

@@ -135,3 +135,20 @@ fn completes_flags_and_their_values() {
     assert!(check.contains("--no-cache"), "{check:?}");
     assert!(!check.contains("--per-page"), "{check:?}");
 }
+
+/// `help <TAB>` offered file names (bash and zsh offer the commands):
+/// clap_complete's condition for `help`'s words was "no command typed
+/// yet", `help` counted among the commands.
+#[test]
+#[ignore = "needs fish, which a new machine may not have: .ci/run runs it where fish is installed"]
+fn completes_command_names_after_help() {
+    let (_sb, script, dir) = setup();
+    let after_help = offers(&script, &dir, "help ");
+    for command in ["list", "summary", "snapshot", "config", "manpage"] {
+        assert!(
+            after_help.contains(command),
+            "{command} not in {after_help:?}"
+        );
+    }
+    assert!(!after_help.contains("accounts.csv"), "{after_help:?}");
+}
