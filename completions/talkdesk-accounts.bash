@@ -7,6 +7,7 @@ _talkdesk__accounts() {
         cur="${COMP_WORDS[COMP_CWORD]}"
     fi
     prev="$3"
+    [[ $prev == = ]] && prev="${COMP_WORDS[COMP_CWORD-2]}"
     cmd=""
     opts=""
 

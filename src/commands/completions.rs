@@ -99,10 +99,15 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
 /// `talkdesk__subcmd__accounts__subcmd__list`, so nothing after the
 /// subcommand ever completes (clap-rs/clap#6421). Relabel the arms the
 /// way the loop spells them.
+///
+/// Also, bash splits `--output=j` at `=`, so the word before `j` is `=`
+/// and `--output=j<TAB>` offered nothing: the option is the word before.
 pub fn fix_bash_labels(script: &str) -> String {
     let wrong = format!("{}__subcmd__", BIN_NAME.replace('-', "__subcmd__"));
     let right = format!("{}__subcmd__", BIN_NAME.replace('-', "__"));
-    script.replace(&wrong, &right)
+    let prev = "    prev=\"$3\"\n";
+    let after_equals = "    [[ $prev == = ]] && prev=\"${COMP_WORDS[COMP_CWORD-2]}\"\n";
+    (script.replace(&wrong, &right)).replacen(prev, &format!("{prev}{after_equals}"), 1)
 }
 
 /// Prints the script for `shell` on stdout.

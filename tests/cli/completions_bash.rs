@@ -177,3 +177,26 @@ fn completes_file_paths_for_config_and_output_file() {
         "registered without the file-name fallback"
     );
 }
+
+/// `--output=j<TAB>` and `--status=IN<TAB>` offered nothing (bash beeped),
+/// though `--output j<TAB>` offers json and jsonl: bash splits the line at
+/// `=`, so the word before the value is `=`, not the option.
+#[test]
+fn completes_values_typed_after_an_equals_sign() {
+    support::require_tool("bash", "bash");
+    let sb = Sandbox::new();
+    let script = script(&sb);
+    let dir = sb.dir.path();
+    assert_eq!(
+        offers(&script, dir, &["list", "--output", "=", "j"]),
+        set(&["json", "jsonl"])
+    );
+    assert_eq!(
+        offers(&script, dir, &["summary", "--status", "=", "IN"]),
+        set(&["IN_TRIAL", "INACTIVE"])
+    );
+    assert_eq!(
+        offers(&script, dir, &["--color", "=", "n"]),
+        set(&["never"])
+    );
+}
