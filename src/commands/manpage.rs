@@ -61,7 +61,8 @@ fn demote_headings(roff_text: &str) -> String {
         .map(|l| match l {
             ".SH SYNOPSIS" => ".SS Usage".to_string(),
             ".SH OPTIONS" => ".SS Options".to_string(),
-            ".SH EXTRA" => ".SS Examples".to_string(),
+            // As typed: not justified nor hyphenated (`.fi` follows them).
+            ".SH EXTRA" => ".SS Examples\n.nf".to_string(),
             other if other.starts_with(".SH ") => format!(".SS {}", &other[4..]),
             other => other.to_string(),
         })
@@ -99,6 +100,7 @@ fn render_command(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> 
     }
     if command.get_after_help().is_some() || command.get_after_long_help().is_some() {
         man.render_extra_section(&mut body)?;
+        body.extend(b".fi\n");
     }
     out.write_all(demote_headings(&String::from_utf8_lossy(&body)).as_bytes())
 }
@@ -244,5 +246,23 @@ mod tests {
             files.contains("token URL, client id and fingerprint of the client secret"),
             "{files}"
         );
+    }
+
+    /// The examples were filled like prose: at 80 columns `man` justified
+    /// and hyphenated them (`select(.sta‐` / `tus=="IN_TRIAL")`), so a
+    /// line copied from the page was no command. They are shown as typed.
+    #[test]
+    fn examples_are_shown_as_typed() {
+        let text = page();
+        let sections: Vec<&str> = text.split("\n.SS Examples\n").skip(1).collect();
+        assert_eq!(sections.len(), 2, "list and snapshot have examples");
+        for examples in sections {
+            let examples = &examples[..examples.find("\n.SH ").unwrap()];
+            assert!(examples.starts_with(".nf\n"), "filled:\n{examples}");
+            assert!(
+                examples.contains("\n.fi\n"),
+                "never filled again:\n{examples}"
+            );
+        }
     }
 }
