@@ -73,3 +73,33 @@ fn committed_completion_scripts_match_the_binary() {
         stale.join("\n  ")
     );
 }
+
+/// The install commands of docs/commands.md's "Shell completions" work in
+/// a new home: the fish one wrote into `~/.config/fish/completions`, which
+/// fish does not make ("No such file or directory").
+#[test]
+fn the_documented_install_commands_work_in_a_new_home() {
+    let sb = Sandbox::new();
+    let page = std::fs::read_to_string(committed("../docs/commands.md")).unwrap();
+    let section = page.split("## Shell completions").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let path = format!("{}:/usr/bin:/bin", bin.parent().unwrap().display());
+    let blocks = section.split("```sh\n").skip(1);
+    for block in blocks.map(|b| b.split("```").next().unwrap()) {
+        // The shell commands, not the lines for ~/.zshrc.
+        let lines = block.lines().map(str::trim_start);
+        let lines =
+            lines.filter(|l| l.starts_with("mkdir ") || l.starts_with("talkdesk-accounts "));
+        let block = lines.collect::<Vec<_>>().join("\n");
+        let home = tempfile::tempdir_in(sb.dir.path()).unwrap();
+        let ran = std::process::Command::new("sh")
+            .args(["-ec", &block])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(ran.status.success(), "{block}: {}", stderr_of(&ran));
+    }
+}
