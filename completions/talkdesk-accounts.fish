@@ -69,7 +69,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -106,7 +106,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -136,7 +136,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summ
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -163,7 +163,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F
@@ -186,7 +186,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [default: learn the API\'s limit]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l max-rate -d 'At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API\'s limit]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s c -l config -d 'Config file to use [env: TALKDESK_CONFIG] [default: <config dir>/talkdesk-accounts/config.toml]' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s p -l profile -d 'Profile (table) of the config file to use [env: TALKDESK_PROFILE] [default: default]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l history -d 'History store (the snapshots, SQLite) to use [env: TALKDESK_HISTORY] [default: <data dir>/talkdesk-accounts/history.sqlite3]' -r -F

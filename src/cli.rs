@@ -442,7 +442,7 @@ pub struct ApiArgs {
     #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u32>(0, 100))]
     pub max_retries: Option<u32>,
 
-    /// At most N requests per second (e.g. 2 or 0.5) [default: learn the API's limit]
+    /// At most N requests per second (e.g. 2 or 0.5) [env: TALKDESK_MAX_RATE] [default: learn the API's limit]
     #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = max_rate)]
     pub max_rate: Option<f64>,
 

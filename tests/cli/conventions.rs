@@ -175,6 +175,29 @@ fn every_command_help_shows_the_global_options_under_their_own_heading() {
     }
 }
 
+/// Each option that an environment variable also sets names it in the
+/// help, as `--config` names TALKDESK_CONFIG: `--max-rate`'s did not name
+/// TALKDESK_MAX_RATE, which docs/commands.md and the man page give it.
+#[test]
+fn each_option_an_environment_variable_sets_names_it_in_the_help() {
+    let output = Sandbox::new()
+        .bare()
+        .args(["list", "--help"])
+        .output()
+        .unwrap();
+    let help = stdout_of(&output);
+    for (flag, var) in [
+        ("--config <PATH>", "TALKDESK_CONFIG"),
+        ("--profile <NAME>", "TALKDESK_PROFILE"),
+        ("--history <PATH>", "TALKDESK_HISTORY"),
+        ("--max-rate <N>", "TALKDESK_MAX_RATE"),
+    ] {
+        let text = help.split(flag).nth(1).expect(flag);
+        let text = text.split("\n\n").next().unwrap();
+        assert!(text.contains(&format!("[env: {var}]")), "{flag}:{text}");
+    }
+}
+
 #[test]
 fn the_top_level_help_ends_with_how_to_get_started_and_the_documentation() {
     let sb = Sandbox::new();
