@@ -376,4 +376,5 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings with secrets redacted, and where each came from'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file (mode 0600)'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Get a token and call the API once; report OK, the granted scopes and the token expiry'
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list ls summary snapshot changes history trend config auth completions manpage help" -f
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand completions" -f -a "bash elvish fish powershell zsh"

@@ -1,7 +1,7 @@
 //! `completions SHELL`: the completion script, generated from the CLI.
 
 use anyhow::Result;
-use clap::CommandFactory;
+use clap::{CommandFactory, ValueHint};
 use clap_complete::Shell;
 
 use crate::cli::Cli;
@@ -42,7 +42,7 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
     })
 }
 
-/// Three gaps of clap_complete's fish script (4.6.11):
+/// Four gaps of clap_complete's fish script (4.6.11):
 ///
 /// - `talkdesk-accounts --color <TAB>` offered file names: the check
 ///   "no subcommand yet" runs fish's `argparse` over the words typed, which
@@ -52,6 +52,7 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
 /// - The values of a positional argument (`completions SHELL`) are not
 ///   emitted at all: one line per such argument is added.
 /// - `help <TAB>` offered file names, not the commands (see below).
+/// - So did `list <TAB>`: fish offers files where nothing says not to.
 pub fn fix_fish(script: &str, command: &clap::Command) -> String {
     let name = BIN_NAME.replace('-', "_");
     let needs = format!("function __fish_{name}_needs_command\n");
@@ -73,6 +74,17 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
             false => line.to_string(),
         })
         .collect();
+    // `list <TAB>` offered file names, which only `diff` takes.
+    let fileless = (command.get_subcommands())
+        .filter(|sub| {
+            !sub.get_positionals()
+                .any(|a| a.get_value_hint() == ValueHint::FilePath)
+        })
+        .flat_map(|sub| sub.get_name_and_visible_aliases());
+    let fileless = fileless.collect::<Vec<_>>().join(" ");
+    fixed.push_str(&format!(
+        "complete -c {BIN_NAME} -n \"{condition} {fileless}\" -f\n"
+    ));
     for sub in command.get_subcommands() {
         for arg in sub.get_positionals() {
             let values: Vec<String> = arg
