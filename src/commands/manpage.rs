@@ -150,6 +150,8 @@ pub fn render(out: &mut Vec<u8>) -> io::Result<()> {
         .map(|command| {
             let name = command.get_bin_name().unwrap_or_else(|| command.get_name());
             let name = name.strip_prefix("talkdesk-accounts ").unwrap_or(name);
+            let name = [name].into_iter().chain(command.get_visible_aliases());
+            let name = name.collect::<Vec<_>>().join(", ");
             let about = command.get_about().map(|a| a.to_string());
             format!("{name}: {}", about.unwrap_or_default())
         })
@@ -246,6 +248,14 @@ mod tests {
             files.contains("token URL, client id and fingerprint of the client secret"),
             "{files}"
         );
+    }
+
+    /// `ls`, which `--help` shows as list's alias, was nowhere in the page.
+    #[test]
+    fn commands_name_the_alias_of_list() {
+        let text = page();
+        let commands = text.split(".SH COMMANDS\n").nth(1).unwrap();
+        assert!(commands.contains("\\fBlist, ls\\fR"), "{commands}");
     }
 
     /// The examples were filled like prose: at 80 columns `man` justified
