@@ -425,11 +425,11 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --status-from)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 --status-to)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 --id)
@@ -945,11 +945,11 @@ _talkdesk__accounts() {
             fi
             case "${prev}" in
                 --status)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 -s)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 --concurrency)
@@ -1377,11 +1377,11 @@ _talkdesk__accounts() {
             fi
             case "${prev}" in
                 --status)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 -s)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 --concurrency)
@@ -1716,11 +1716,11 @@ _talkdesk__accounts() {
             fi
             case "${prev}" in
                 --status)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 -s)
-                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
+                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
                     return 0
                     ;;
                 --concurrency)

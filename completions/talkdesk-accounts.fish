@@ -47,13 +47,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "manpage" -d 'Print the man page (roff) on stdout'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s s -l status -d 'Keep only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s s -l status -d 'Keep only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
@@ -84,13 +78,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s s -l status -d 'Keep only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s s -l status -d 'Keep only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'
@@ -121,13 +109,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s s -l status -d 'Count only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s s -l status -d 'Count only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
@@ -148,13 +130,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summ
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand summary" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s s -l status -d 'Compare only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s s -l status -d 'Compare only these statuses (repeatable, comma-separated, case-insensitive)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -l concurrency -d 'Pages fetched at once once the page count is known (1 = sequential) [default: 4]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
@@ -200,20 +176,8 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l since -d 'Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l until -d 'Changes at snapshots up to this time (same forms as --since)' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "ACTIVE\t''
-CHURNED\t''
-IN_TRIAL\t''
-INACTIVE\t''
-PROSPECT\t''
-TRIAL_LOST\t''
-OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account (its id, or its name in any case)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'

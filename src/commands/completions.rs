@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::{CommandFactory, ValueHint};
 use clap_complete::Shell;
 
+use crate::account::Status;
 use crate::cli::Cli;
 
 /// The binary's name, as completions know it.
@@ -14,12 +15,41 @@ pub fn generate(shell: Shell) -> String {
     let mut command = without_hidden_options(Cli::command());
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
-    let script = String::from_utf8_lossy(&script);
+    let script = after_commas(shell, String::from_utf8_lossy(&script).into_owned());
     match shell {
         Shell::Bash => fix_bash_labels(&script),
         Shell::Fish => fix_fish(&script, &command),
-        _ => script.into_owned(),
+        _ => script,
     }
+}
+
+/// Statuses are comma-separated, but `--status ACTIVE,<TAB>` offered
+/// nothing: each shell completes the status after the last comma.
+fn after_commas(shell: Shell, script: String) -> String {
+    let names = Status::DOCUMENTED.map(|s| s.as_str().to_string());
+    let spaced = names.join(" ");
+    let (plain, sequence) = match shell {
+        Shell::Bash => (
+            format!("compgen -W \"{spaced}\" -- \"${{cur}}\""),
+            format!("compgen -P \"${{cur%\"${{cur##*,}}\"}}\" -W \"{spaced}\" -- \"${{cur##*,}}\""),
+        ),
+        Shell::Zsh => (
+            format!(":STATUS:({spaced})"),
+            format!(":STATUS:_sequence compadd - {spaced}"),
+        ),
+        Shell::Fish => (
+            format!(
+                "\"{}\"",
+                names.clone().map(|n| format!("{n}\\t''")).join("\n")
+            ),
+            format!(
+                "\"(__fish_complete_list , 'string split , {}')\"",
+                names.join(",")
+            ),
+        ),
+        _ => return script,
+    };
+    script.replace(&plain, &sequence)
 }
 
 /// The CLI as Tab should offer it: clap_complete offers the options that

@@ -200,3 +200,17 @@ fn completes_values_typed_after_an_equals_sign() {
         set(&["never"])
     );
 }
+
+/// Statuses are comma-separated, but `--status ACTIVE,IN<TAB>` offered
+/// nothing (nor does zsh or fish): the status after the last comma is
+/// completed.
+#[test]
+fn completes_the_status_after_a_comma() {
+    support::require_tool("bash", "bash");
+    let sb = Sandbox::new();
+    let script = script(&sb);
+    assert_eq!(
+        offers(&script, sb.dir.path(), &["list", "--status", "ACTIVE,IN"]),
+        set(&["ACTIVE,IN_TRIAL", "ACTIVE,INACTIVE"])
+    );
+}
