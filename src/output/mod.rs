@@ -33,8 +33,9 @@ pub trait Sink {
     }
 }
 
-/// How the table and csv formats lay out accounts.
-#[derive(Debug, Clone)]
+/// How the table and csv formats lay out accounts (by default: no
+/// header, no guard, no BOM, off a terminal, no colour).
+#[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub columns: Vec<String>,
     pub header: bool,

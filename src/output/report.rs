@@ -16,7 +16,7 @@ use super::table::{TableSink, break_long_words, keep_whole, new_table};
 use super::{Layout, Sink};
 
 /// One cell of a report table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReportCell {
     pub text: String,
     pub color: Option<Color>,
@@ -27,8 +27,7 @@ impl ReportCell {
     pub fn new(text: impl Into<String>) -> ReportCell {
         ReportCell {
             text: text.into(),
-            color: None,
-            right: false,
+            ..ReportCell::default()
         }
     }
 
@@ -100,10 +99,7 @@ pub fn write_table(
     let mut sink = TableSink::new(Layout {
         columns,
         header: true,
-        formula_guard: false,
-        bom: false,
-        width: None,
-        color: false,
+        ..Layout::default()
     });
     for row in rows {
         sink.push_row(row.iter().map(|c| Some(c.text.as_str())));
