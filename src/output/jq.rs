@@ -52,7 +52,8 @@ impl JqFilter {
     /// Parses and compiles `expr`: an expression that does not parse or
     /// names an unknown function is a usage error (exit 2) that says what
     /// was expected and where (line and column, counted in characters from 1).
-    pub fn compile(expr: &str) -> Result<JqFilter> {
+    /// Its run-time errors are redacted of the run's `secrets`.
+    pub fn compile(expr: &str, secrets: &Arc<Redactor>) -> Result<JqFilter> {
         let arena = Arena::default();
         // Last: a definition stands for those of its name before it.
         let defs = jaq_core::defs()
@@ -81,14 +82,8 @@ impl JqFilter {
         Ok(JqFilter {
             filter,
             field: lone_field(expr),
-            secrets: Arc::default(),
+            secrets: Arc::clone(secrets),
         })
-    }
-
-    /// The filter, its run-time errors redacted of the run's `secrets`.
-    pub fn redacting(self, secrets: &Arc<Redactor>) -> JqFilter {
-        let secrets = Arc::clone(secrets);
-        JqFilter { secrets, ..self }
     }
 
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
@@ -271,9 +266,7 @@ pub fn for_report(
 ) -> Result<Option<JqFilter>> {
     match (format, expr) {
         (_, None) => Ok(None),
-        (ReportFormat::Json, Some(expr)) => {
-            JqFilter::compile(expr).map(|f| Some(f.redacting(secrets)))
-        }
+        (ReportFormat::Json, Some(expr)) => JqFilter::compile(expr, secrets).map(Some),
         (ReportFormat::Table, Some(_)) => Err(not_json("table", "-o json")),
         (ReportFormat::Csv, Some(_)) => Err(not_json("csv", "-o json")),
     }
@@ -305,7 +298,7 @@ pub fn for_rows(
         OutputFormat::Table => return Err(not_json("table", "-o jsonl or -o json")),
         OutputFormat::Csv => return Err(not_json("csv", "-o jsonl or -o json")),
     };
-    Ok(Some((JqFilter::compile(expr)?.redacting(secrets), how)))
+    Ok(Some((JqFilter::compile(expr, secrets)?, how)))
 }
 
 /// An expression failed at run time (exit 1). Its message is complete: it
@@ -689,7 +682,7 @@ mod tests {
     use serde_json::json;
 
     fn run(expr: &str, input: serde_json::Value) -> Result<String, String> {
-        let filter = JqFilter::compile(expr).map_err(|e| format!("{e:#}"))?;
+        let filter = JqFilter::compile(expr, &Arc::default()).map_err(|e| format!("{e:#}"))?;
         let mut out = Vec::new();
         match filter.apply(to_jaq(&input), || "it".into(), &mut out) {
             Ok(()) => Ok(String::from_utf8(out).unwrap()),
@@ -950,7 +943,7 @@ mod tests {
 
     #[test]
     fn results_before_an_error_are_written() {
-        let filter = JqFilter::compile(".[] | 10 / .").unwrap();
+        let filter = JqFilter::compile(".[] | 10 / .", &Arc::default()).unwrap();
         let mut out = Vec::new();
         let e = filter.apply(to_jaq(&json!([2, 5, "x"])), String::new, &mut out);
         assert!(e.unwrap_err().is::<JqFailed>());
@@ -999,7 +992,7 @@ mod tests {
         let secret = "SK-9f7Q2wX4mN8pL"; // no character of `<redacted>…` or `y`
         let secrets = Arc::new(Redactor::default());
         secrets.add(secret);
-        let filter = JqFilter::compile("error").unwrap().redacting(&secrets);
+        let filter = JqFilter::compile("error", &secrets).unwrap();
         for shift in 0..secret.len() {
             let text = "y".repeat(shift) + &secret.repeat(2600);
             let e = filter.apply(Val::from(text), || "it".into(), &mut Vec::new());
@@ -1032,12 +1025,15 @@ mod tests {
             r#"{"id":"1","x":{"k":"v"}}"#,
             r#"{"id":"1","x":"first","x":"last"}"#,
         ];
-        let filter = JqFilter::compile(".x").unwrap();
+        let filter = JqFilter::compile(".x", &Arc::default()).unwrap();
         let mut read = 0;
         for text in texts {
             let account: Account = serde_json::from_str(text).unwrap();
             let mut quick = Vec::new();
-            let mut sink = JqSink::new(JqFilter::compile(".x").unwrap(), RowsJq::PerRow);
+            let mut sink = JqSink::new(
+                JqFilter::compile(".x", &Arc::default()).unwrap(),
+                RowsJq::PerRow,
+            );
             sink.write_batch(&mut quick, std::slice::from_ref(&account))
                 .unwrap();
             let mut full = Vec::new();
