@@ -143,11 +143,9 @@ pub fn write_json_rows(
             }
         }
         (OutputFormat::Json, None) => write_json_lines(out, &items())?,
-        (OutputFormat::Jsonl, None) => {
-            for item in items() {
-                writeln!(out, "{item}")?;
-            }
-        }
+        (OutputFormat::Jsonl, None) => items()
+            .iter()
+            .try_for_each(|item| writeln!(out, "{item}"))?,
         (OutputFormat::Table | OutputFormat::Csv, None) => return Ok(false),
     }
     Ok(true)
