@@ -97,8 +97,6 @@ impl<'a> Api<'a> {
         }
         let url = &url;
         let context = format!("GET {url}");
-        // A page after the first: a 404 there may be no such page.
-        let later_page = || (query_param(url, "page")?.parse::<u64>().ok()).filter(|&n| n > 1);
         match reply.status {
             200 => parse_page(url, &reply, self.answered.load(Ordering::Relaxed)).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
@@ -114,10 +112,12 @@ impl<'a> Api<'a> {
                 describe(&reply, redactor),
                 self.left_base_path(&asked).unwrap_or_default(),
             ))),
-            404 if later_page().is_some() => Err(api_error(format!(
+            // A page after the first (`to`: the page of the URL that
+            // answered): a 404 there may be no such page.
+            404 if to.is_some_and(|n| n > 1) => Err(api_error(format!(
                 "GET {url}: {}; there may be no page {} (past the last one), else check base_url",
                 describe(&reply, redactor),
-                later_page().unwrap_or_default()
+                to.unwrap_or_default()
             ))),
             _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
