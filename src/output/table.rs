@@ -259,12 +259,8 @@ fn widest_line(text: &str) -> usize {
 impl Sink for TableSink {
     fn write_batch(&mut self, _out: &mut dyn Write, accounts: &[Account]) -> Result<()> {
         for account in accounts {
-            self.push_row(
-                account
-                    .cells(&self.layout.columns)
-                    .iter()
-                    .map(|v| v.as_deref()),
-            );
+            let cells = account.cells(&self.layout.columns);
+            self.push_row(cells.iter().map(|v| v.as_deref()));
         }
         Ok(())
     }
