@@ -315,12 +315,11 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
         plan.observe(limits, log);
         match &result {
             Err(e) if e.is::<NoTimelyAnswer>() => {
-                if !plan.stalled {
+                if !std::mem::replace(&mut plan.stalled, true) {
                     log.debug(&format!(
                         "GET {url} fetched ahead: {e}; the rest one page at a time"
                     ));
                 }
-                plan.stalled = true;
                 shared.wake_consumer(&plan);
                 continue;
             }
