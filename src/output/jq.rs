@@ -141,8 +141,13 @@ impl JqFilter {
                     };
                     format!("an object key must be a string, not {key} ({way})")
                 }
-                Err(exn) => match exn.get_err() {
-                    Ok(err) => error_text(err.into_val()),
+                // An error value: a string as it is (`error("no id")`),
+                // anything else as JSON. Cut short in its middle below, as
+                // jaq's messages end with what was wrong (`cannot index
+                // [{…}] with "id"`).
+                Err(exn) => match exn.get_err().map(jaq_core::Error::into_val) {
+                    Ok(Val::TStr(s) | Val::BStr(s)) => String::from_utf8_lossy(&s).into_owned(),
+                    Ok(other) => other.to_string(),
                     Err(exn) => match exn.get_halt() {
                         Ok(code) => format!(
                             "the expression called halt (exit code {code}), which --jq does not support"
@@ -424,16 +429,6 @@ fn float_text(f: f64) -> String {
     match text.split_once('e') {
         Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
         _ => text,
-    }
-}
-
-/// An error value as text: a string as it is (`error("no id")`), anything
-/// else as JSON. Cut short in its middle by the caller, as jaq's messages
-/// end with what was wrong (`cannot index [{…}] with "id"`).
-fn error_text(value: Val) -> String {
-    match &value {
-        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
-        other => other.to_string(),
     }
 }
 
