@@ -223,10 +223,16 @@ struct KeySet {
 }
 
 impl KeySet {
-    /// Room for `n` keys without growing.
+    /// Room for `n` keys without growing: the keys are moved to a table at
+    /// most half full.
     fn reserve(&mut self, n: usize) {
         if n * 2 > self.slots.len() || self.slots.is_empty() {
-            self.resize((n * 2).next_power_of_two());
+            let size = (n * 2).next_power_of_two().max(16);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            self.len = 0;
+            for key in old.into_iter().filter(|&k| k != 0) {
+                self.insert(key);
+            }
         }
     }
 
@@ -255,14 +261,6 @@ impl KeySet {
         self.slots[i] = key;
         self.len += 1;
         true
-    }
-
-    fn resize(&mut self, size: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![0; size.max(16)]);
-        self.len = 0;
-        for key in old.into_iter().filter(|&k| k != 0) {
-            self.insert(key);
-        }
     }
 
     #[cfg(test)]
