@@ -209,11 +209,8 @@ impl<'a> Api<'a> {
 fn spent(reply: &Reply) -> Option<String> {
     let says =
         || (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("quota exceeded");
-    match (reply.status, reply.keep_away) {
-        (403, Some(wait)) => Some(spent_quota(Some(wait))),
-        (403, None) if says() => Some(spent_quota(None)),
-        _ => None,
-    }
+    (reply.status == 403 && (reply.keep_away.is_some() || says()))
+        .then(|| spent_quota(reply.keep_away))
 }
 
 /// Parses a 200 body; a page without its accounts is malformed unless it
