@@ -466,11 +466,8 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
         return format!("--jq expression is not valid: `?//` at {at}{NOT_IN_JAQ_HINT}");
     }
     let expected = |what: &str, part: &str| {
-        format!(
-            "expected {what} at {} (found {})",
-            position(expr, part),
-            found(part)
-        )
+        let at = position(expr, part);
+        format!("expected {what} at {at} (found {})", found(part))
     };
     let detail = errors.into_iter().find_map(|(_, error)| match error {
         load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
