@@ -492,10 +492,8 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
             .next()
             .map(|(expect, part)| expected(expect.as_str(), part)),
         load::Error::Io(errs) => errs.into_iter().next().map(|(path, _)| {
-            format!(
-                "cannot import {path} at {}: --jq reads no modules or files",
-                position(expr, path)
-            )
+            let at = position(expr, path);
+            format!("cannot import {path} at {at}: --jq reads no modules or files")
         }),
     });
     format!(
