@@ -8,8 +8,10 @@ use std::fs;
 use std::io::IsTerminal;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{ChildStdout, Command, Stdio};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -1185,7 +1187,7 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
     }
     let mut child = command.spawn().map_err(cannot_run)?;
-    // Read to the end (a secret is small), but never more than the cap: a
+    // Read to its exit (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
     let pipe = child.stdout.take().expect("stdout is piped");
     let timeout = unattended.then_some(timeout);
@@ -1205,12 +1207,14 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
 /// or its status is `cannot_run`.
 fn wait_for_secret(
     mut child: std::process::Child,
-    pipe: std::process::ChildStdout,
+    pipe: ChildStdout,
     program: &str,
     timeout: Option<Duration>,
     cannot_run: impl Fn(std::io::Error) -> anyhow::Error,
 ) -> Result<(std::process::ExitStatus, Vec<u8>)> {
-    let reader = std::thread::spawn(move || read_at_most(pipe, SECRET_CMD_MAX));
+    let exited = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&exited);
+    let reader = std::thread::spawn(move || read_secret_output(pipe, &seen));
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
     let stop = |child: &mut std::process::Child, why: String| {
         #[cfg(unix)]
@@ -1236,7 +1240,11 @@ fn wait_for_secret(
                 Err(_) => return Err(stop(&mut child, "could not be read".into())),
             }
         }
-        match child.try_wait().map_err(&cannot_run)? {
+        let status = child.try_wait().map_err(&cannot_run)?;
+        if status.is_some() {
+            exited.store(true, Ordering::Release);
+        }
+        match status {
             Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
             _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
                 let secs = timeout.unwrap_or_default().as_secs();
@@ -1248,6 +1256,46 @@ fn wait_for_secret(
             _ => std::thread::sleep(Duration::from_millis(10)),
         }
     }
+}
+
+/// What `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`]: to its end
+/// or, on Unix, to what it had printed once `exited`: a program it started
+/// in the background (an agent) may hold its stdout open for ever.
+#[cfg(unix)]
+fn read_secret_output(mut pipe: ChildStdout, exited: &AtomicBool) -> std::io::Result<Vec<u8>> {
+    use std::io::{ErrorKind, Read};
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
+    // SAFETY: fcntl(2) of the pipe this owns (if it fails, reads block).
+    unsafe {
+        libc::fcntl(
+            fd,
+            libc::F_SETFL,
+            libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
+        )
+    };
+    let (mut bytes, mut chunk) = (Vec::new(), [0; 8192]);
+    loop {
+        // Seen after its exit, an empty pipe holds nothing more of its output.
+        let was_exited = exited.load(Ordering::Acquire);
+        match pipe.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) if (bytes.len() + n) as u64 > SECRET_CMD_MAX => {
+                return Err(ErrorKind::FileTooLarge.into());
+            }
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::WouldBlock && was_exited => return Ok(bytes),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn read_secret_output(pipe: ChildStdout, _: &AtomicBool) -> std::io::Result<Vec<u8>> {
+    read_at_most(pipe, SECRET_CMD_MAX)
 }
 
 /// `line` split as a POSIX shell would, without running one.

@@ -799,6 +799,33 @@ fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_termina
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A `client_secret_cmd` that printed the secret and exited, leaving a program it started in the
+/// background (an agent) holding its stdout, was waited for until that program ended: "did not
+/// finish within 1 s" with no terminal, a hang on one. What it printed by its exit is its output.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmd_whose_background_program_keeps_stdout_open_gives_its_secret_at_its_exit() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let pid_file = sb.path("agent.pid");
+    // (Its stderr is the run's, which the test reads to its end too.)
+    let script = format!(
+        "echo {SECRET}\nsleep 600 2>/dev/null &\necho $! > '{}'\n",
+        pid_file.display()
+    );
+    let config = secret_cmd_config(&sb, &script, "");
+    let output = list_with_no_terminal(&sb, &fake, &config);
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: kill(2) of the agent this test started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(fake.token_requests(), 1);
+}
+
 /// A timed-out `client_secret_cmd` was stopped, but what it had started went on running (a
 /// helper it spawned, a password manager's agent): it leads a process group, and the group is
 /// stopped with it. (Linux: it reads `/proc`.)
