@@ -1151,9 +1151,13 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
         )
     })?;
     let Some((program, args)) = words.split_first() else {
-        return Err(config_error(
-            "client_secret_cmd is empty; set a command or use client_secret",
-        ));
+        let what = match line.trim().is_empty() {
+            true => "is empty",
+            false => "is only a comment (a word starting with `#` starts one, as in a shell)",
+        };
+        return Err(config_error(format!(
+            "client_secret_cmd {what}; set a command or use client_secret"
+        )));
     };
     // `~/bin/get-secret` or `VAR=1 cmd`: a shell's, not a program's name.
     let no_shell = match program.starts_with('~') || program.contains(['=', '$']) {
@@ -1836,6 +1840,16 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("is empty"), "{msg}");
+    }
+
+    /// `client_secret_cmd = "#x"` was said to be empty.
+    #[test]
+    fn a_secret_cmd_that_is_only_a_comment_is_called_one() {
+        let err = run_secret_command("#x", Duration::from_secs(1))
+            .err()
+            .unwrap();
+        let msg = crate::error::one_line(&err);
+        assert!(msg.contains("is only a comment"), "{msg}");
     }
 
     #[test]
