@@ -794,6 +794,13 @@ pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
     if let Some(gone) = current_folder_gone(path) {
         return anyhow::anyhow!("cannot read the history store {}; {gone}", path.display());
     }
+    if let Some(file) = path.parent().and_then(file_in_the_way) {
+        return anyhow::anyhow!(
+            "no snapshot yet in the history store {}, and none can be made there: {} is a file, not a folder; pass --history with another path",
+            path.display(),
+            file.display()
+        );
+    }
     anyhow::anyhow!(
         "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
         path.display()

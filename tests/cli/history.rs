@@ -665,6 +665,26 @@ fn no_snapshot_yet_says_to_run_snapshot() {
     assert!(!store.exists(), "reading created no store");
 }
 
+/// A store below a file (`TALKDESK_HISTORY=notes.txt/x.db`) was said to hold no snapshot yet,
+/// with "run snapshot first", which could never make one there: the file is named.
+#[test]
+fn a_store_below_a_file_names_the_file_instead_of_asking_for_a_snapshot() {
+    let sb = Sandbox::new();
+    let file = sb.path("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let err = fails_with(
+        &offline(&sb, &file.join("x.db"))
+            .arg("changes")
+            .output()
+            .unwrap(),
+        1,
+    );
+    assert!(
+        err.contains(&format!("{} is a file, not a folder", file.display())),
+        "{err}"
+    );
+}
+
 /// With nothing set, `snapshot` names every missing setting as `list` does
 /// (it named the token URL alone, and only then the credentials); the
 /// reading commands name the one they need, and `config init`.
