@@ -771,6 +771,15 @@ fn read_only(path: &Path) -> anyhow::Error {
                 names,
             );
         }
+        // Only its owner (or root) can make it writable.
+        let me = current_user();
+        let owner = fs::metadata(path).map(|m| owner_of(&m));
+        if let Some(owner) = owner.ok().filter(|&owner| me != 0 && owner != me) {
+            return anyhow::anyhow!(
+                "the history store {} belongs to another user (uid {owner}) and may not be written here, so no snapshot can be recorded; the reading commands still work. Pass --history with a path of your own",
+                path.display()
+            );
+        }
     }
     anyhow::anyhow!(
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",

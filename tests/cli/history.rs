@@ -3793,6 +3793,46 @@ fn as_root_a_store_another_user_read_names_what_they_left() {
     );
 }
 
+/// `snapshot` on another user's store (0644, readable), named by --history, said "Make it and
+/// its folder writable (chmod u+w)", which only its owner can. It names the owner. Run as root
+/// by `.ci/run`, which becomes the two users with setpriv(1).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it runs the tool as two other users"]
+fn as_root_a_snapshot_on_another_user_s_store_names_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    let (export, store) = (sb.path("e.jsonl"), sb.path("h.sqlite3"));
+    fs::write(&export, "{\"id\": \"a1\", \"status\": \"ACTIVE\"}\n").unwrap();
+    offline(&sb, &store)
+        .args(["-q", "snapshot", "--import"])
+        .arg(&export)
+        .args(["--at", "2026-10-01T00:00:00Z"])
+        .assert()
+        .success();
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&export, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["-q", "--history"])
+        .arg(&store)
+        .args(["snapshot", "--import"])
+        .arg(&export)
+        .args(["--at", "2026-11-01T00:00:00Z"])
+        .env_clear()
+        .env("HOME", sb.path(""))
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("belongs to another user (uid 0)"), "{err}");
+    assert!(!err.contains("chmod"), "{err}");
+}
+
 /// Out of file descriptors (`ulimit -n 5`: the streams, the store and one
 /// connection), SQLite could not open the store's -wal file to record a
 /// snapshot, and the error said "the history store … is read-only … Make
