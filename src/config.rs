@@ -541,10 +541,14 @@ pub(crate) fn shell_quoted(text: &str) -> String {
 }
 
 /// A path as it can be pasted into a shell: one that is not UTF-8 (shown
-/// with U+FFFD, which names another file) as `$'…'` with its bytes escaped.
+/// with U+FFFD, which names another file) or holds a control character (a
+/// newline, which would split the line) as `$'…'` with its bytes escaped.
 #[cfg(unix)]
 pub(crate) fn shell_quoted_path(path: &Path) -> String {
-    let Some(text) = path.to_str() else {
+    let Some(text) = path
+        .to_str()
+        .filter(|text| !text.contains(char::is_control))
+    else {
         let byte = |&b: &u8| match b {
             b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
             _ => format!("\\x{b:02x}"),

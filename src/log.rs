@@ -21,10 +21,10 @@ impl Log {
         self.note(&format!("warning: {message}"));
     }
 
-    /// A note, unless `-q` (e.g. `0 accounts`).
+    /// A note, unless `-q` (e.g. `0 accounts`): one line, as an error's.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln_quiet(&terminal_safe(message));
+            eprintln_quiet(&terminal_safe(message).replace('\n', " "));
         }
     }
 

@@ -1248,6 +1248,33 @@ fn the_chmod_to_run_names_a_config_file_that_is_not_utf8() {
     assert_eq!(support::mode(&config), 0o600, "{run}");
 }
 
+/// A config file in a folder whose name holds a newline split its warning in two lines, the
+/// second not starting `warning:`. It is one line, and the chmod to run, as bash's `$'…'`, runs.
+#[cfg(unix)]
+#[test]
+fn the_warning_of_a_config_file_whose_path_holds_a_newline_is_one_line() {
+    support::require_tool("bash", "bash");
+    let fake = fake_with(simple_accounts(1), Faults::default());
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path("a\nb")).unwrap();
+    let config = sb.write_config("a\nb/cfg.toml", "[default]\n");
+    set_mode(&config, 0o644);
+    let output = sb
+        .tool(&fake)
+        .arg("--config")
+        .arg(&config)
+        .arg("list")
+        .output();
+    let stderr = stderr_of(&output.unwrap());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let (_, run) = stderr.trim_end().split_once("; run: ").expect(&stderr);
+    let chmod = std::process::Command::new("bash")
+        .args(["-c", run])
+        .output();
+    assert!(chmod.unwrap().status.success(), "{run}");
+    assert_eq!(support::mode(&config), 0o600, "{run}");
+}
+
 /// A usage error clap writes quotes the value it refused: the secret
 /// pasted as a `--status`, an `-o` or a command was printed whole.
 #[test]
