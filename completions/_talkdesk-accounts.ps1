@@ -62,7 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Fetch only page N, no walking')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by a field (stable; text case-insensitively) [default: API order]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of stdout; `-` is stdout')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds for each phase of a request (connecting, the answer''s headers, its body) [default: 30]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]')
@@ -99,7 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Fetch only page N, no walking')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by a field (stable; text case-insensitively) [default: API order]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of stdout; `-` is stdout')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)')
             [CompletionResult]::new('--per-page', '--per-page', [CompletionResultType]::ParameterName, 'Page size to ask for (1-100) [default: 50]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds for each phase of a request (connecting, the answer''s headers, its body) [default: 30]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]')
@@ -183,7 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
         }
         'talkdesk-accounts;snapshot' {
             [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Record this saved `list -o json` or `-o jsonl` export instead of the live list')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'With --import: when the export was taken (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON')
@@ -210,7 +210,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             break
         }
         'talkdesk-accounts;changes' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Changes at snapshots from this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Changes at snapshots up to this time (same forms as --since)')
             [CompletionResult]::new('--status-from', '--status-from', [CompletionResultType]::ParameterName, 'Only accounts that left this status (status changes and removals)')
             [CompletionResult]::new('--status-to', '--status-to', [CompletionResultType]::ParameterName, 'Only accounts that reached this status (status changes and additions)')
@@ -255,7 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'talkdesk-accounts' -ScriptBlock
             break
         }
         'talkdesk-accounts;trend' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back) [default: the first snapshot]')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Length of a period (UTC days, ISO weeks from Monday, calendar months)')
             [CompletionResult]::new('--plot', '--plot', [CompletionResultType]::ParameterName, 'Also write the chart as an SVG picture to this file (`-`: stdout, instead of the table)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (case-insensitive; json when --jq is given)')

@@ -58,7 +58,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --at 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)'
+            cand --at 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Timeout in seconds for each phase of a request (connecting, the answer''s headers, its body) [default: 30]'
             cand --max-retries 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]'
@@ -94,7 +94,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --page 'Fetch only page N, no walking'
             cand --sort 'Sort by a field (stable; text case-insensitively) [default: API order]'
             cand --output-file 'Write to this file (atomically) instead of stdout; `-` is stdout'
-            cand --at 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)'
+            cand --at 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)'
             cand --per-page 'Page size to ask for (1-100) [default: 50]'
             cand --timeout 'Timeout in seconds for each phase of a request (connecting, the answer''s headers, its body) [default: 30]'
             cand --max-retries 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]'
@@ -175,7 +175,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
         }
         &'talkdesk-accounts;snapshot'= {
             cand --import 'Record this saved `list -o json` or `-o jsonl` export instead of the live list'
-            cand --at 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)'
+            cand --at 'With --import: when the export was taken (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)'
             cand -o 'Output format (case-insensitive; json when --jq is given)'
             cand --output 'Output format (case-insensitive; json when --jq is given)'
             cand --jq 'Filter the JSON output through a jq expression, as gh --jq: strings print raw, other values as compact JSON'
@@ -201,7 +201,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --version 'Print version'
         }
         &'talkdesk-accounts;changes'= {
-            cand --since 'Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)'
+            cand --since 'Changes at snapshots from this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)'
             cand --until 'Changes at snapshots up to this time (same forms as --since)'
             cand --status-from 'Only accounts that left this status (status changes and removals)'
             cand --status-to 'Only accounts that reached this status (status changes and additions)'
@@ -244,7 +244,7 @@ set edit:completion:arg-completer[talkdesk-accounts] = {|@words|
             cand --version 'Print version'
         }
         &'talkdesk-accounts;trend'= {
-            cand --since 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]'
+            cand --since 'From this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back) [default: the first snapshot]'
             cand --every 'Length of a period (UTC days, ISO weeks from Monday, calendar months)'
             cand --plot 'Also write the chart as an SVG picture to this file (`-`: stdout, instead of the table)'
             cand -o 'Output format (case-insensitive; json when --jq is given)'

@@ -59,7 +59,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
@@ -90,7 +90,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l timeout -d 'Timeout in seconds for each phase of a request (connecting, the answer\'s headers, its body) [default: 30]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l max-retries -d 'Retries per request on network errors, timeouts, 429, 500, 502, 503 and 504 [default: 4]' -r
@@ -153,7 +153,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l import -d 'Record this saved `list -o json` or `-o jsonl` export instead of the live list' -r -F
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l at -d 'With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -l at -d 'With --import: when the export was taken (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s o -l output -d 'Output format (case-insensitive; json when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'JSON'
 csv\t'RFC 4180 CSV with a header row'"
@@ -174,7 +174,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l since -d 'Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l since -d 'Changes at snapshots from this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l until -d 'Changes at snapshots up to this time (same forms as --since)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
@@ -209,7 +209,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand hist
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand history" -s V -l version -d 'Print version'
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l since -d 'From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l since -d 'From this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back) [default: the first snapshot]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand trend" -l every -d 'Length of a period (UTC days, ISO weeks from Monday, calendar months)' -r -f -a "day\t''
 week\t''
 month\t''"

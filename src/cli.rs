@@ -310,7 +310,7 @@ pub struct SnapshotArgs {
           conflicts_with_all = OFFLINE, value_parser = home_path())]
     pub import: Option<PathBuf>,
 
-    /// With --import: when the export was taken (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    /// With --import: when the export was taken (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)
     #[arg(long, value_name = "TIME", requires = "import")]
     pub at: Option<String>,
 
@@ -331,7 +331,7 @@ pub struct SnapshotArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ChangesArgs {
-    /// Changes at snapshots from this time on (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    /// Changes at snapshots from this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
@@ -367,7 +367,7 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct TrendArgs {
-    /// From this time on (RFC 3339 date or time, or 7d, 2w, 3mo back) [default: the first snapshot]
+    /// From this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back) [default: the first snapshot]
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
@@ -491,7 +491,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub bom: bool,
 
-    /// The list as it was at WHEN, from the history store, offline (RFC 3339 date or time, or 7d, 2w, 3mo back)
+    /// The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)
     #[arg(long, value_name = "WHEN", conflicts_with = "page", conflicts_with_all = OFFLINE)]
     pub at: Option<String>,
 

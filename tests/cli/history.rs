@@ -4229,3 +4229,19 @@ fn a_store_whose_orderings_are_all_full_reads_the_same_after_the_upgrade() {
     import_days(&sb, &store, &days[5..].iter().collect::<Vec<_>>());
     each_day_reads_back(&sb, &store, &days);
 }
+
+/// A bare date is read as its midnight UTC (`--until 2026-11-01` leaves that day out), which
+/// docs/history.md said and `--help` did not.
+#[test]
+fn help_says_a_date_is_its_midnight_utc() {
+    let sb = Sandbox::new();
+    for command in ["changes", "trend", "list", "snapshot"] {
+        let out = sb.bare().args([command, "--help"]).output().unwrap();
+        // (As wrapped to the terminal's width.)
+        let help = ok(&out).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains("a date meaning 00:00 UTC"),
+            "{command}: {help}"
+        );
+    }
+}
