@@ -387,6 +387,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         426 | 505 => {
             "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check base_url"
         }
+        414 => {
+            "the server refuses URLs this long: the API's next link is too long for it, or for a proxy in between"
+        }
         431 => {
             "the server refuses request headers this large: the access token they carry is too long for it"
         }

@@ -919,6 +919,31 @@ fn an_empty_error_answer_says_its_statuss_reason() {
     );
 }
 
+/// A next link longer than the server takes (gunicorn's `limit_request_line`, 4094; WEBrick's
+/// 2083) was answered 414 and said "HTTP 414: URI Too Long: Request Line is too large (5045 >
+/// 4094)", with nothing to check: it says the next link is too long for the server, as a 431
+/// says the token is.
+#[test]
+fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
+    const GUNICORN_414: &str = "<html>\n  <head>\n    <title>URI Too Long</title>\n  </head>\n  <body>\n    <h1><p>URI Too Long</p></h1>\n    Request Line is too large (5045 &gt; 4094)\n  </body>\n</html>\n";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: always(vec![(
+            RequestMatch::Page(2),
+            FaultKind::StatusWithBody(414, GUNICORN_414.into()),
+        )]),
+        ..FakeConfig::default()
+    });
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 414: URI Too Long") && err.contains("the API's next link is too long"),
+        "{err}"
+    );
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
