@@ -97,8 +97,9 @@ impl<'a> Api<'a> {
         }
         let url = &url;
         let context = format!("GET {url}");
+        let answered = self.answered.load(Ordering::Relaxed);
         match reply.status {
-            200 => parse_page(url, &reply, self.answered.load(Ordering::Relaxed)).map(|page| {
+            200 => parse_page(url, &reply, answered, redactor).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
@@ -217,7 +218,7 @@ fn spent(reply: &Reply) -> Option<String> {
 /// says it is empty.
 /// `answered`: an earlier page was read, so `base_url` is right and a
 /// malformed page is the API's doing.
-fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
+fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> Result<RawPage> {
     const LATER: &str = "earlier pages were read from the same base_url, so the API sent a malformed page; try again later";
     let body = without_bom(&reply.body);
     // The page, `_embedded`, `accounts` and the account around a value.
@@ -252,8 +253,13 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool) -> Result<RawPage> {
                 false if e.starts_with("an account") || has_accounts(body) => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
+            // What the page says (PHP's warning, a proxy's login prompt).
+            let says = match is_markup(body) {
+                true => format!(" ({})", describe(reply, redactor)),
+                false => String::new(),
+            };
             api_error(format!(
-                "GET {url}: the answer is not a page of accounts ({e}); {hint}"
+                "GET {url}: the answer is not a page of accounts ({e}); {hint}{says}"
             ))
         })?;
     let says_empty = page.count == Some(0) || page.total == Some(0);

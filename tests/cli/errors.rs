@@ -841,6 +841,32 @@ fn a_page_behind_a_byte_order_mark_is_read_and_an_html_page_is_named() {
     );
 }
 
+/// A page that is HTML (PHP's warning before the JSON, `display_errors` on; a proxy's login page)
+/// said only "not a page of accounts (an HTML page); check base_url, or a proxy in between": what
+/// the page said, the warning or the login prompt, was not shown. It is, as for an error status.
+#[test]
+fn an_html_page_in_place_of_a_page_says_what_it_says() {
+    let php = "<br />\n<b>Warning</b>:  Undefined variable $cursor in <b>/srv/api/accounts.php</b> on line <b>21</b><br />\n{\"count\":1}";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(200, php.into()),
+        )],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a page of accounts (an HTML page)",
+            "Warning: Undefined variable $cursor in /srv/api/accounts.php on line 21",
+        ],
+    );
+}
+
 #[test]
 fn a_body_that_is_not_a_page_exits_5() {
     let fake = fake_with_faults(
