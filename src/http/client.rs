@@ -124,17 +124,24 @@ pub struct FetchAhead<'a> {
 }
 
 /// A page fetched ahead got no answer in its time (see
-/// [`Request::answer_within`]).
+/// [`Request::answer_within`]), or was closed unanswered on a new
+/// connection too; what happened.
 #[derive(Debug)]
-pub struct NoTimelyAnswer(pub Duration);
+pub struct NoTimelyAnswer(pub String);
 
 impl std::fmt::Display for NoTimelyAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "no answer within {:.1} s", self.0.as_secs_f64())
+        f.write_str(&self.0)
     }
 }
 
 impl std::error::Error for NoTimelyAnswer {}
+
+impl NoTimelyAnswer {
+    fn within(within: Duration) -> Self {
+        Self(format!("no answer within {:.1} s", within.as_secs_f64()))
+    }
+}
 
 impl Request<'_> {
     /// [`Request::answer_within`], when it is a quarter of the timeout or
@@ -358,6 +365,12 @@ impl Client {
                     "sending {request} again on a new connection, not counted as a retry ({race})"
                 ));
                 continue;
+            }
+            // A page fetched ahead closed unanswered on a new connection too,
+            // by a server that answers (past its connection limit: the JDK's,
+            // Node's `maxConnections`): the walk fetches the rest itself.
+            if let (Attempt::Dropped(why), true) = (&outcome, answered && request.ahead.is_some()) {
+                return Err(NoTimelyAnswer(format!("{why} on a new connection too")).into());
             }
             // The run's refusals in a row end it as one request's tries
             // would: pages in flight do not each spend their own.
@@ -1190,7 +1203,7 @@ fn classify(
     if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
         (&error, request.answer_within(options))
     {
-        return Err(NoTimelyAnswer(within).into());
+        return Err(NoTimelyAnswer::within(within).into());
     }
     match error {
         E::Timeout(phase) => transient(timed_out(phase, options.timeout)),

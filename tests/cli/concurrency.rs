@@ -590,6 +590,36 @@ fn a_server_that_serves_one_connection_at_a_time_is_walked_without_retries() {
     assert!((6..=12).contains(&pages), "{pages} page requests");
 }
 
+/// A server that closes, unanswered, every connection past the one the walk keeps open (the
+/// JDK's `HttpServer` with `-Djdk.httpserver.maxConnections=1`, Node's `server.maxConnections`)
+/// failed the walk at the default `--concurrency 4`: each page fetched ahead was closed on its
+/// new connection, sent again on another, closed again and retried until its retries ran out
+/// (exit 5, "Peer disconnected (after 4 retries); check your network"), though `--concurrency
+/// 1` walks it. A page fetched ahead closed so twice, by a server that answers, is fetched by the
+/// walk itself, one page at a time on the connection that works, as one that gets no answer is.
+#[test]
+fn a_server_that_closes_connections_past_its_limit_is_walked_one_page_at_a_time() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        max_connections: Some(1),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "5"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        .collect();
+    let expected: Vec<String> = sample_accounts(30)
+        .iter()
+        .map(|a| a["id"].to_string())
+        .collect();
+    assert_eq!(ids, expected);
+}
+
 /// A page fetched ahead that gets no answer in its head start (two
 /// seconds here, a quarter of `--timeout`) is asked for again by the walk
 /// itself, and that counts as no retry: with `--max-retries 0` the walk

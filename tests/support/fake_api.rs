@@ -134,6 +134,10 @@ pub struct FakeConfig {
     /// A token no longer accepted (expired or revoked) gets a bare `403` with no body, not a
     /// 401, as django-oauth-toolkit's `protected_resource` and `ProtectedResourceView` answer.
     pub bare_403_for_bad_tokens: bool,
+    /// A connection limit (the JDK's `HttpServer` with `jdk.httpserver.maxConnections`, Node's
+    /// `server.maxConnections`): a connection accepted while this many are open is closed at
+    /// once, unanswered.
+    pub max_connections: Option<usize>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -238,6 +242,7 @@ impl Default for FakeConfig {
             basic_undecoded: false,
             max_in_flight: None,
             bare_403_for_bad_tokens: false,
+            max_connections: None,
         }
     }
 }
@@ -775,6 +780,10 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustl
             continue;
         };
         let accepted = Instant::now();
+        let limit = shared.state().config.max_connections;
+        if limit.is_some_and(|limit| shared.live().len() >= limit) {
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let conn = {
             let mut st = shared.state();
