@@ -23,12 +23,12 @@ pub const COLUMNS: [&str; 6] = ["time", "id", "name", "kind", "before", "after"]
 /// Runs `changes`.
 pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
-    let settings = ctx.settings(&Default::default(), None)?;
-    let org = ctx.organization(&settings)?;
-    // A bad `--since` or `--until` is said before the store is read.
+    // A bad `--since` or `--until` is said before the settings are read.
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let until = parse_optional_when("--until", args.until.as_deref(), now)?;
+    let settings = ctx.settings(&Default::default(), None)?;
+    let org = ctx.organization(&settings)?;
     let store = ctx.history_store(&settings, Access::Read)?;
     // Looked up first (the organization, in snapshot_at, and the account):
     // an error before anything is printed (csv printed its header).

@@ -33,10 +33,10 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         one_output_on_stdout(args)?;
     }
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
-    let settings = ctx.settings(&Default::default(), None)?;
-    let org = ctx.organization(&settings)?;
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
+    let settings = ctx.settings(&Default::default(), None)?;
+    let org = ctx.organization(&settings)?;
     let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
     let mut plot = open_plot(ctx, &settings, args.plot.as_deref(), on_stdout)?;

@@ -1346,6 +1346,25 @@ fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
     );
 }
 
+/// A bad `--since` or `--until` is a usage error (exit 2) whatever the
+/// settings: with none set, `changes --since bogus` said the settings were
+/// missing (exit 3), though `list --at bogus` named the bad time.
+#[test]
+fn a_bad_time_is_said_before_missing_settings() {
+    let sb = Sandbox::new();
+    for args in [
+        ["changes", "--since", "bogus"],
+        ["changes", "--until", "bogus"],
+        ["trend", "--since", "bogus"],
+    ] {
+        let err = fails_with(&sb.bare().args(args).output().unwrap(), 2);
+        assert!(
+            err.contains(&format!("{}: `bogus` is not a time", args[1])),
+            "{err}"
+        );
+    }
+}
+
 /// `now` is the latest state in `changes`, also when the newest snapshot is later than the clock
 /// (the clock was set back since): the order check read it as the clock, so `--since` the newest
 /// snapshot `--until now` was "swap them" (exit 2) though `--until now` alone listed its changes,
