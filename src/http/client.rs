@@ -773,8 +773,9 @@ impl Client {
 
     /// Refuses an answer whose body cannot be told apart: both lengths
     /// (RFC 9112 §6.3, the way responses are smuggled; the connection is
-    /// not reused), or a page compressed although the request asks for no
-    /// compression (ACCEPT_ENCODING). Returns the compression of an error's
+    /// not reused), HTTP/1.0 with Transfer-Encoding (§6.1), or a page
+    /// compressed although the request asks for no compression
+    /// (ACCEPT_ENCODING). Returns the compression of an error's
     /// body, if any, to be said rather than shown.
     fn unasked_framing(
         &self,
@@ -784,9 +785,15 @@ impl Client {
     ) -> Result<Option<String>> {
         let framing = response.headers();
         let setting = request.setting();
-        if framing.contains_key("content-length") && framing.contains_key("transfer-encoding") {
+        let lengths = framing.contains_key("content-length");
+        let http10 = response.version() == ureq::http::Version::HTTP_10;
+        if framing.contains_key("transfer-encoding") && (lengths || http10) {
+            let faulty = match lengths {
+                true => "it has both Content-Length and Transfer-Encoding",
+                false => "an HTTP/1.0 answer with Transfer-Encoding, faulty by RFC 9112 §6.1",
+            };
             return Err(api_error(format!(
-                "{request}: the answer is not valid HTTP (it has both Content-Length and Transfer-Encoding); check {setting}"
+                "{request}: the answer is not valid HTTP ({faulty}); check {setting}"
             )));
         }
         // A compressed body (or a transfer coding besides chunked) is a

@@ -1504,6 +1504,38 @@ fn an_answer_with_two_lengths_is_refused() {
     );
 }
 
+/// An HTTP/1.0 answer with `Transfer-Encoding: chunked`, whose framing RFC
+/// 9112 §6.1 says to treat as faulty: kept open, each try waited --timeout
+/// and the run said "the HTTP 200 answer's body stopped after 54 bytes:
+/// timed out …; check your network, or raise --timeout / --max-retries";
+/// closed, "not a page of accounts (invalid type: integer `2` …)" (found by
+/// a randomized framing fuzz). It is refused as not valid HTTP, at once.
+#[test]
+fn an_http_1_0_answer_with_transfer_encoding_is_refused_at_once() {
+    const CHUNKED: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
+    for fault in [
+        FaultKind::RawResponseKept(CHUNKED),
+        FaultKind::RawResponse(CHUNKED),
+    ] {
+        let api = FakeApi::start(FakeConfig {
+            faults: Faults {
+                always: vec![(RequestMatch::Page(1), fault)],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("not valid HTTP (an HTTP/1.0 answer with Transfer-Encoding")
+                && stderr.contains("check base_url"),
+            "{stderr}"
+        );
+        assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+    }
+}
+
 /// A body without a length (no Content-Length, not chunked: it ends with its
 /// connection) cut short, as a TLS connection closed without `close_notify`
 /// cuts it (ureq takes the close for the end): "the answer is not a page of
