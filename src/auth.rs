@@ -582,7 +582,7 @@ impl<'a> Auth<'a> {
             .as_str()
             .filter(|_| value["access_token"].is_null());
         let oauth_error = error.is_some();
-        match reply.status {
+        match reply.read_as() {
             200 if !oauth_error => Ok(()),
             // A 400 without one, a page of markup (or Go's text for it), is
             // the web server's (plain http to its https port, a client

@@ -98,7 +98,7 @@ impl<'a> Api<'a> {
         let url = &url;
         let context = format!("GET {url}");
         let answered = self.answered.load(Ordering::Relaxed);
-        match reply.status {
+        match reply.read_as() {
             200 => parse_page(url, &reply, answered, redactor).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);

@@ -189,6 +189,18 @@ pub struct Reply {
     pub authorization: Box<str>,
 }
 
+impl Reply {
+    /// The status it is read by: a 203 (the content as a transforming proxy
+    /// passed it on) or a 2xx no RFC defines is a 200, as RFC 9110 §15 has
+    /// a client read a status it does not know, by its class.
+    pub fn read_as(&self) -> u16 {
+        match self.status {
+            203 | 209..=225 | 227..=299 => 200,
+            status => status,
+        }
+    }
+}
+
 /// What one attempt ended with, before deciding on a retry: a reply with
 /// what it says about the rate limit, or a failure worth retrying.
 enum Attempt {

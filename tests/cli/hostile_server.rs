@@ -1429,3 +1429,26 @@ fn an_old_file_error_never_quotes_the_secret_from_the_environment() {
         "{err}"
     );
 }
+
+/// A 203 (the content as a transforming proxy passed it on) or a 2xx no RFC
+/// defines (`299`), which RFC 9110 §15 has a client read by its class, as a
+/// 200, was refused, for a token and for a page: "HTTP 299: {…}; only HTTP
+/// 200 carries an answer; check base_url" (exit 5) (found by a randomized
+/// framing fuzz). Both are read as a 200.
+#[test]
+fn a_203_or_an_unknown_2xx_is_read_as_a_200() {
+    for status in [203, 299] {
+        for at in [RequestMatch::Token, RequestMatch::Page(2)] {
+            let fake = FakeApi::start(FakeConfig {
+                accounts: simple_accounts(5),
+                page_cap: 2,
+                faults: always(vec![(at, FaultKind::WithStatus(status))]),
+                ..FakeConfig::default()
+            });
+            let out = run_tool(&fake, &["list", "-o", "jsonl", "--no-cache"]);
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(0), "{status}: {err}");
+            assert_eq!(stdout_of(&out).lines().count(), 5, "{status}: {err}");
+        }
+    }
+}

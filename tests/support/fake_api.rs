@@ -403,6 +403,8 @@ pub enum FaultKind {
     RateLimited(u16, Vec<(&'static str, String)>),
     /// The normal answer, with these headers added (a page's own rate-limit headers).
     WithHeaders(Vec<(&'static str, String)>),
+    /// The normal answer, sent with this status.
+    WithStatus(u16),
 }
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
@@ -957,9 +959,14 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         }
         first = false;
         let mut added = Vec::new();
+        let mut status_as = None;
         let fault = match fault {
             Some(FaultKind::WithHeaders(headers)) => {
                 added = headers;
+                None
+            }
+            Some(FaultKind::WithStatus(status)) => {
+                status_as = Some(status);
                 None
             }
             Some(FaultKind::AwaitConnections(n)) => await_connections(shared, n),
@@ -1000,6 +1007,7 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                     Route::Other => (404, Vec::new(), not_found_body()),
                 };
                 headers.extend(limit_headers.into_iter().chain(added));
+                let status = status_as.unwrap_or(status);
                 let skew = {
                     let config = &shared.state().config;
                     match route {
@@ -1714,6 +1722,7 @@ fn apply_fault<W: Write>(
         | FaultKind::EchoAuthorization(..)
         | FaultKind::EchoTokenPart(_)
         | FaultKind::WithHeaders(_)
+        | FaultKind::WithStatus(_)
         | FaultKind::Hold => return Next::Close,
     };
     match written {
