@@ -812,7 +812,7 @@ impl Client {
         // server or proxy that ignored the request: its bytes are no page,
         // whatever they hold.
         let compressed = (unasked_coding(framing)).map(|(header, coding)| {
-            let coding = shorten(&self.redactor().redact_shown(coding), 40);
+            let coding = shorten(&self.redactor().redact_shown(&coding), 40);
             format!("{header}: {coding}")
         });
         if let Some(coding) = compressed.as_ref().filter(|_| response.status() == 200) {
@@ -1578,11 +1578,13 @@ const NO_CODING: [&str; 6] = ["identity", "chunked", "none", "utf-8", "utf8", "b
 
 /// A content or transfer coding other than `identity` and `chunked` (or a
 /// label that names none), with the header that names it.
-fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, &str)> {
+fn unasked_coding(headers: &ureq::http::HeaderMap) -> Option<(&'static str, String)> {
     ["Content-Encoding", "Transfer-Encoding"]
         .into_iter()
         .find_map(|name| {
-            let value = headers.get(name)?.to_str().ok()?;
+            // Every line of it: a list may be split over several (RFC 9110 §5.3).
+            let lines = headers.get_all(name).iter().filter_map(|v| v.to_str().ok());
+            let value = lines.collect::<Vec<_>>().join(", ");
             (value.split(',').map(str::trim))
                 .filter(|c| !c.is_empty())
                 .any(|c| !NO_CODING.iter().any(|no| c.eq_ignore_ascii_case(no)))
@@ -1672,6 +1674,13 @@ mod tests {
             Some("gzip, chunked")
         );
         assert_eq!(coding("Content-Encoding", "br").as_deref(), Some("br"));
+        // A list split over two lines (RFC 9110 §5.3) is read whole.
+        let mut headers = ureq::http::HeaderMap::new();
+        for value in ["identity", "gzip"] {
+            headers.append("content-encoding", value.try_into().unwrap());
+        }
+        let read = unasked_coding(&headers).map(|(_, v)| v.to_string());
+        assert_eq!(read.as_deref(), Some("identity, gzip"));
         for (name, value) in [
             ("Transfer-Encoding", ""),
             ("Transfer-Encoding", "chunked, "),
