@@ -1308,6 +1308,17 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -
     let code = status.and_then(|s| ureq::http::StatusCode::from_u16(s).ok());
     let why = match code.map(|code| (code.as_u16(), code.canonical_reason())) {
         Some((code, Some(reason))) => format!("proxy server responded {code} {reason}"),
+        // proxy-chain's (Apify's) own codes for its upstream proxy failing.
+        Some((code @ 590..=599, None)) => format!(
+            "proxy server responded {code}: its upstream proxy {}",
+            match code {
+                593 => "could not be found",
+                594 => "refused the connection",
+                595 | 596 => "closed the connection",
+                597 => "refused its credentials",
+                _ => "failed",
+            }
+        ),
         Some((code, None)) => format!("proxy server responded {code}"),
         None => why,
     };
@@ -1330,6 +1341,7 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -
         ),
         // privoxy's `404 No such domain`, squid's 500 for a name it cannot
         // resolve: the host is wrong more often than the proxy.
+        (Some(590..=599), _) => "check the upstream proxy it chains to, or NO_PROXY".into(),
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };

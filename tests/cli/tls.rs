@@ -1120,6 +1120,37 @@ fn a_proxys_500_to_connect_is_final() {
     );
 }
 
+/// proxy-chain (Apify's, npm), chained to an upstream proxy, answers that proxy's failures with
+/// codes of its own (594 ECONNREFUSED, 597 for its credentials refused), whose reason ureq does
+/// not report: the error said only "proxy server responded 594; check the proxy, the credentials
+/// in its URL …", though those were accepted. It names the upstream proxy's failure.
+#[test]
+fn proxy_chains_codes_for_its_upstream_proxy_say_what_failed() {
+    for (line, says) in [
+        (
+            "HTTP/1.1 594 ECONNREFUSED",
+            "its upstream proxy refused the connection",
+        ),
+        (
+            "HTTP/1.1 597 UPSTREAM407",
+            "its upstream proxy refused its credentials",
+        ),
+        (
+            "HTTP/1.1 599 Upstream Closed Early",
+            "its upstream proxy failed",
+        ),
+    ] {
+        let (_, _fake, output) = through_refusing_proxy(line, &[]);
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(says)
+                && stderr.contains("check the upstream proxy it chains to")
+                && !stderr.contains("the credentials in its URL"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     let (_, _fake, output) =
