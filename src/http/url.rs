@@ -159,11 +159,15 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
         // `api.example.com.` and `api.example.com`: one host, two origins.
         let undotted = |u: &Url| u.host_str().map(|h| h.trim_end_matches('.').to_string());
         let dotted = origin.host_str().is_some_and(|h| h.ends_with('.'));
-        let check =
-            match dotted && undotted(&url) == undotted(origin) && url.port() == origin.port() {
-                true => "write base_url's host without the final dot, as the API's links do",
-                false => "check base_url",
-            };
+        let check = match dotted
+            && undotted(&url) == undotted(origin)
+            && url.port() == origin.port()
+        {
+            true => "write base_url's host without the final dot, as the API's links do",
+            false => {
+                "a gateway in front of the API may pass its links on unrewritten; have it rewrite them, else check base_url"
+            }
+        };
         return Err(elsewhere(format!(
             "it leaves {} (to {}), and the token is sent only there; {check}",
             origin.origin().ascii_serialization(),

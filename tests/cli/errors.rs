@@ -1091,6 +1091,34 @@ fn a_next_link_to_another_origin_exits_5_and_keeps_the_token() {
     );
 }
 
+/// Behind a gateway that passes the API's pages on unrewritten (http-proxy-middleware with
+/// `changeOrigin`, fast-gateway, redbird: none rewrite bodies), the API's absolute links name
+/// the API's own host: the link is refused, rightly, but the error said only "check base_url",
+/// which was right. It says a gateway may pass the links on unrewritten, as a link out of
+/// base_url's path is told. (The fake reached as `localhost` stands for the gateway.)
+#[test]
+fn a_next_link_to_another_origin_names_a_gateway_that_passes_links_on() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(6),
+        page_cap: 3,
+        ..FakeConfig::default()
+    });
+    let gateway = fake.base_url().replace("127.0.0.1", "localhost");
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.env("TALKDESK_BASE_URL", &gateway)
+        .env("TALKDESK_TOKEN_URL", format!("{gateway}/oauth/token"))
+        .args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "refusing to follow",
+            "a gateway in front of the API may pass its links on unrewritten",
+            "check base_url",
+        ],
+    );
+}
+
 #[test]
 fn a_refused_connection_exits_5() {
     let fake = FakeApi::start(FakeConfig::default());
