@@ -27,7 +27,9 @@ use crate::atomic_file::{
 use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
-use crate::http::errors::{MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected};
+use crate::http::errors::{
+    MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected, wants_http2,
+};
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
 use crate::text::{is_json_array, shorten, without_bom};
@@ -590,6 +592,7 @@ impl<'a> Auth<'a> {
             400 if !oauth_error && is_web_server_page(body) => {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
+            403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
             200 | 400 | 401 | 403 => {
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).

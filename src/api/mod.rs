@@ -15,7 +15,9 @@ use anyhow::Result;
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
-use crate::http::errors::{MARKUP_REFUSAL, describe, hint, is_markup, spent_quota, unexpected};
+use crate::http::errors::{
+    MARKUP_REFUSAL, describe, hint, is_markup, spent_quota, unexpected, wants_http2,
+};
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
 use crate::text::{is_json_array, plain_types, terminal_safe, without_bom};
@@ -105,6 +107,9 @@ impl<'a> Api<'a> {
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
                 redact_next(page, redactor, moved_to, accounts)
             }),
+            403 if wants_http2(&reply.body) => {
+                Err(unexpected(&context, &reply, "base_url", redactor))
+            }
             401 | 403 => Err(self.refused(url, &reply, redactor)),
             // Out of base_url's path (`…/td`): a reverse proxy there that
             // passes the API's links on as they are, not a page too many.

@@ -268,6 +268,9 @@ pub fn unexpected(
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
+        403 if wants_http2(&reply.body) => format!(
+            "; the server there speaks only HTTP/2 over TLS, and this tool HTTP/1.1: have it allow HTTP/1.1 (Node: allowHTTP1), else check {setting}"
+        ),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         500 if is_limiter_fault(&reply.body) => {
             format!("; {}", hint(429, setting).unwrap_or_default())
@@ -338,6 +341,12 @@ fn wants_client_certificate(body: &[u8]) -> bool {
 pub fn is_web_server_page(body: &[u8]) -> bool {
     is_markup(body)
         || without_bom(body).starts_with(b"Client sent an HTTP request to an HTTPS server")
+}
+
+/// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's
+/// `ssl.http2`) to a client that offers no ALPN, as this tool's TLS does.
+pub fn wants_http2(body: &[u8]) -> bool {
+    without_bom(body).starts_with(b"Missing ALPN Protocol")
 }
 
 /// True for a web server's page refusing a request header over its limit

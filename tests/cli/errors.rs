@@ -563,6 +563,35 @@ fn a_server_wanting_another_protocol_says_which_url_to_check() {
     }
 }
 
+/// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's `ssl: { http2: true }`, a
+/// fastify or plain `http2.createSecureServer` gateway) answers a client that offers no ALPN,
+/// as this tool's TLS does, `403 Forbidden` "Missing ALPN Protocol, expected `h2`": at the token
+/// URL this said "check client_id and client_secret, and that the OAuth client has the
+/// express-accounts:read scope", exit 4, and at the API "the OAuth client needs the scope". It
+/// says the server speaks only HTTP/2 and to have it allow HTTP/1.1; exit 5, no refusal.
+#[test]
+fn an_http2_only_server_over_tls_is_not_blamed_on_the_credentials() {
+    const H2: &[u8] = b"HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nMissing ALPN Protocol, expected `h2` to be available.\nIf this is a HTTP request: The server was not configured with the `allowHTTP1` option or a listener for the `unknownProtocol` event.\n";
+    for (request, setting) in [
+        (RequestMatch::AnyPage, "check base_url"),
+        (RequestMatch::Token, "check token_url"),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(request, FaultKind::RawResponse(H2))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["HTTP 403", "only HTTP/2", "allowHTTP1", setting]);
+        assert!(
+            !line.contains("client_secret") && !line.contains("scope"),
+            "{line}"
+        );
+    }
+}
+
 /// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
 /// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
 /// Location header": only visible ASCII was read as a header's text. It is
