@@ -1296,12 +1296,12 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration) -> String {
     format!("timed out after {} s{doing}", timeout.as_secs())
 }
 
-/// A proxy that would not open a tunnel (CONNECT): its 502, 503 or 504
-/// is retried, a hang-up sent again, anything else final.
+/// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or
+/// 504 is retried, a hang-up sent again, anything else final.
 fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -> Result<Attempt> {
     let proxy = via.map_or("proxy".into(), Via::to_string);
-    // A 502, 503 or 504 of the proxy is its upstream failing: retried
-    // as the same statuses from the API are (§5).
+    // A 502, 503 or 504 of the proxy is its upstream failing, a 429 its
+    // limit on tunnels: retried as the same statuses from the API are (§5).
     let status = (why.strip_prefix("proxy server responded "))
         .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok());
     // ureq writes the status twice (`407/407`): once, with its reason.
@@ -1322,7 +1322,7 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -
         Some((code, None)) => format!("proxy server responded {code}"),
         None => why,
     };
-    if status.is_some_and(|s| matches!(s, 502..=504)) {
+    if status.is_some_and(|s| matches!(s, 429 | 502..=504)) {
         return Ok(Attempt::Transient(format!("no tunnel ({why}){through}")));
     }
     // Closed before any answer (a proxy pool dropping a connection):

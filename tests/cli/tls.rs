@@ -1151,6 +1151,47 @@ fn proxy_chains_codes_for_its_upstream_proxy_say_what_failed() {
     }
 }
 
+/// A proxy that answers its first CONNECT `429 Too Many Requests` (one limiting the tunnels a
+/// client opens: a proxy.py rate-limit plugin, a proxy pool's per-user limit), then tunnels as
+/// [`ConnectProxy`] does; its URL.
+fn proxy_limiting_its_first_tunnel() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (connects, upstream) = (
+        Arc::new(Mutex::new(Vec::new())),
+        Arc::new(Mutex::new(Vec::new())),
+    );
+    thread::spawn(move || {
+        for (n, mut client) in listener.incoming().flatten().enumerate() {
+            if n == 0 {
+                read_head(&mut client);
+                let _ = client.write_all(b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n");
+                continue;
+            }
+            let (c, u) = (Arc::clone(&connects), Arc::clone(&upstream));
+            thread::spawn(move || tunnel(client, &c, u));
+        }
+    });
+    url
+}
+
+/// A proxy's 429 to CONNECT (found with proxy.py and a plugin refusing more than 2 tunnels a
+/// second) was final at once: "would not open a tunnel (proxy server responded 429 Too Many
+/// Requests); check the proxy, the credentials in its URL …", exit 5, at the default
+/// --concurrency 4, though --concurrency 1 walked. It is retried, as the proxy's 503 is.
+#[test]
+fn a_proxys_429_to_connect_is_retried() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", proxy_limiting_its_first_tunnel())
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+}
+
 #[test]
 fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     let (_, _fake, output) =
