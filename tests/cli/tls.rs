@@ -993,6 +993,36 @@ fn a_proxy_that_closes_before_answering_connect_is_tried_again() {
     assert_eq!(connects.load(Ordering::SeqCst), 2, "{stderr}");
 }
 
+/// proxy-chain (Apify's, npm) closes the connection unanswered when it cannot reach the host
+/// asked for (a name that does not resolve, a port that refuses): a typo in account_name or
+/// region through it was told only "check the proxy and the scheme of its URL", though the
+/// proxy was right. It names the API's host as the other thing to check.
+#[test]
+fn a_proxy_that_closes_unanswered_names_the_host_too() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            read_head(&mut client);
+        }
+    });
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("check the proxy and the scheme of its URL")
+            && stderr.contains("account_name and region (or token_url / base_url)"),
+        "{stderr}"
+    );
+}
+
 /// A SOCKS server given as an http:// proxy (dante or microsocks asking
 /// for a user name: `HTTPS_PROXY=http://user:pw@host:1080`) resets the
 /// connection at the CONNECT; it was told "check your network, or raise
