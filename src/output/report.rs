@@ -115,8 +115,13 @@ fn keep_numbers_whole(table: &mut Table, rows: &[Vec<ReportCell>]) {
             .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
             .collect();
         if let Some(widest) = widths.and_then(|w| w.into_iter().max()) {
-            let width = Width::Fixed(u16::try_from(widest + 2).unwrap_or(u16::MAX));
-            column.set_constraint(ColumnConstraint::LowerBoundary(width));
+            // The room [`keep_whole`] kept for a wide character in the header stays.
+            let least = match column.constraint() {
+                Some(ColumnConstraint::LowerBoundary(Width::Fixed(w))) => *w,
+                _ => 0,
+            };
+            let width = u16::try_from(widest + 2).unwrap_or(u16::MAX).max(least);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
         }
     }
 }

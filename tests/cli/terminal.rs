@@ -604,3 +604,44 @@ fn a_client_secret_cmd_with_a_terminal_to_prompt_on_is_not_stopped_at_the_timeou
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.matches("\"status\"").count(), 3, "{text}");
 }
+
+/// `trend` on a narrow terminal, with a status holding a wide character (`有効`) and counts of
+/// one digit: the room kept for the wide character was taken back to keep the counts whole (a
+/// digit and its padding), so the header's `有` stuck out of its column by one, its lines one
+/// wider than the rest of the table (found by a randomized run of hostile account data in a
+/// pseudo-terminal from 10 to 200 columns).
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn trend_with_a_wide_status_and_small_counts_stays_aligned() {
+    use unicode_width::UnicodeWidthStr;
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(3, 50);
+    let store = sb.path("h.sqlite3");
+    let store = store.to_str().unwrap();
+    let lines: String = ([
+        "ACTIVE", "INACTIVE", "CHURNED", "IN_TRIAL", "PROSPECT", "OTHER", "有効",
+    ]
+    .iter())
+    .map(|s| format!("{{\"id\": \"{s}\", \"status\": \"{s}\"}}\n"))
+    .collect();
+    let file = sb.path("export.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["-q", "--history", store, "snapshot", "--import"])
+        .arg(&file)
+        .args(["--at", "2026-06-01T02:15:00Z"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let args = format!("--history '{store}' --color never trend --every month");
+    let out = on_a_terminal_after(&sb, &fake, "stty cols 40 rows 40;", &args, "", &[]);
+    let text = stdout_of(&out);
+    let widths: std::collections::BTreeSet<usize> = (text.lines())
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
+        .map(UnicodeWidthStr::width)
+        .collect();
+    assert_eq!(widths.len(), 1, "{text}");
+}
