@@ -5,6 +5,7 @@
 
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
+use unicode_width::UnicodeWidthStr;
 
 use super::sanitize::terminal_safe;
 
@@ -29,7 +30,7 @@ const FILLS: [char; 16] = [
 const ANSI: [u8; 8] = [32, 31, 36, 33, 34, 35, 37, 90];
 
 /// A stacked bar per period, scaled so the largest total fills `width`
-/// columns with its label and total, then a legend line.
+/// columns with its label and total, then the legend, wrapped to `width`.
 pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     let label_width = series
         .labels
@@ -59,13 +60,21 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
         }
         text.push_str(&format!(" {total}\n"));
     }
-    let legend: Vec<String> = series
-        .statuses
-        .iter()
-        .enumerate()
-        .map(|(k, status)| format!("{} {}", fill(k, 1, color), terminal_safe(status)))
-        .collect();
-    text.push_str(&legend.join("  "));
+    // The legend, wrapped between its entries to fit the terminal.
+    let mut used = 0;
+    for (k, status) in series.statuses.iter().enumerate() {
+        let status = terminal_safe(status);
+        let w = 2 + status.width();
+        if used > 0 && used + 2 + w > usize::from(width) {
+            text.push('\n');
+            used = 0;
+        } else if used > 0 {
+            text.push_str("  ");
+            used += 2;
+        }
+        text.push_str(&format!("{} {status}", fill(k, 1, color)));
+        used += w;
+    }
     text.push('\n');
     text
 }
