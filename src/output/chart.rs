@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
-use super::sanitize::terminal_safe;
+use super::sanitize::{cell, terminal_safe};
 
 /// Counts per status over periods.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     // The legend, wrapped between its entries to fit the terminal.
     let mut used = 0;
     for (k, status) in series.statuses.iter().enumerate() {
-        let status = terminal_safe(status);
+        let status = cell(status);
         let w = 2 + status.width();
         if used > 0 && used + 2 + w > usize::from(width) {
             text.push('\n');
@@ -238,5 +238,15 @@ mod tests {
             .collect();
         assert!(bad.is_empty(), "{bad:?}");
         assert!(svg.contains("RED&lt;/text&gt;&lt;script&gt;"), "{svg}");
+    }
+
+    /// A status with a line break broke the legend in two, the
+    /// rest of it drawn as a line of its own (§7), as table cells no longer do.
+    #[test]
+    fn a_status_with_a_line_break_is_one_legend_entry() {
+        let mut odd = series();
+        odd.statuses[0] = "ACT\nFAKE-ROW".into();
+        let text = terminal_chart(&odd, 80, false);
+        assert!(text.ends_with("\n█ ACT FAKE-ROW  ▓ CHURNED\n"), "{text}");
     }
 }
