@@ -1247,12 +1247,9 @@ fn classify(
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
-        // ureq-proto reads 128 header fields at most: more is valid HTTP
-        // that cannot be read here, not a malformed answer. Final too.
-        E::Protocol(e) if e.to_string().ends_with("too many headers") => Err(api_error(format!(
-            "{request}: the answer has more than 128 header fields, more than this tool reads{through}; the server or a gateway in front of it adds them: check {setting}{}",
-            or_the_proxy(via)
-        ))),
+        E::Protocol(e) if e.to_string().ends_with("too many headers") => {
+            Err(too_many_fields(request, via, &through))
+        }
         // Bytes that are not HTTP (a bad header line or chunk size) come
         // back the same on every try: final. A connection that drops is an
         // I/O error, above.
@@ -1273,6 +1270,18 @@ fn classify(
         E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
+}
+
+/// ureq-proto reads 128 header fields at most, ureq 20 of a proxy's
+/// answer to CONNECT (a 407 offering several schemes may have more): more
+/// is valid HTTP that cannot be read here, not a malformed answer. Final.
+fn too_many_fields(request: &Request, via: Option<&Via>, through: &str) -> anyhow::Error {
+    let connect = via.map_or("", |_| ", or the proxy's answer to CONNECT more than 20");
+    api_error(format!(
+        "{request}: the answer has more than 128 header fields{connect}, more than this tool reads{through}; the server or a gateway in front of it adds them: check {}{}",
+        request.setting(),
+        or_the_proxy(via)
+    ))
 }
 
 /// What to check about an answer that is not valid HTTP (`error`). One

@@ -1234,6 +1234,26 @@ fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     );
 }
 
+/// ureq reads 20 header fields of a proxy's answer to CONNECT: squid's 407
+/// offering Negotiate, NTLM and Basic, with a site's own fields, has more.
+/// It was said only as "the answer has more than 128 header fields", which
+/// it does not have, hiding that the proxy answered the CONNECT.
+#[test]
+fn a_proxys_connect_answer_with_over_20_header_fields_is_named_as_a_cause() {
+    let fields = "X-Squid-Error: ERR_CACHE_ACCESS_DENIED 0\r\nProxy-Authenticate: Negotiate\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n";
+    let head = format!(
+        "HTTP/1.1 407 Proxy Authentication Required\r\n{fields}{}X-Via: proxy1",
+        "X-Corp-Policy: default\r\n".repeat(17)
+    );
+    let (_, _fake, output) = through_refusing_proxy(head.leak(), &[]);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("or the proxy's answer to CONNECT more than 20")
+            && stderr.contains("HTTPS_PROXY"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_proxy_variable_that_is_not_a_url_is_a_config_error() {
     let ca = TestCa::new("test CA");
