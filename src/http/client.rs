@@ -1261,7 +1261,7 @@ fn classify(
             "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {setting}",
             limit / 1024
         ))),
-        E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through),
+        E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through, resolved),
         // ureq could not make out where the body ends.
         E::BodyStalled => Err(api_error(format!(
             "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {setting}"
@@ -1311,9 +1311,16 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration) -> String {
     format!("timed out after {} s{doing}", timeout.as_secs())
 }
 
-/// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or
-/// 504 is retried, a hang-up sent again, anything else final.
-fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -> Result<Attempt> {
+/// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or 504
+/// is retried, a hang-up sent again, anything else final (for a page fetched
+/// ahead from a host that answered in the run (`answered`), the walk's).
+fn no_tunnel(
+    why: String,
+    request: &Request,
+    via: Option<&Via>,
+    through: &str,
+    answered: bool,
+) -> Result<Attempt> {
     let proxy = via.map_or("proxy".into(), Via::to_string);
     // A 502, 503 or 504 of the proxy is its upstream failing, a 429 its
     // limit on tunnels: retried as the same statuses from the API are (§5).
@@ -1344,6 +1351,13 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, through: &str) -
     // no refusal, sent again as any connection closed under a request.
     if status.is_none() && why.ends_with("did not respond") {
         return Ok(Attempt::Dropped(format!("the {proxy} {PROXY_HUNG_UP}")));
+    }
+    // One more tunnel refused where others opened (squid's `maxconn`, past
+    // the connections a client may hold): the walk fetches the rest itself.
+    if answered && request.ahead.is_some() {
+        return Err(
+            NoTimelyAnswer(format!("the {proxy} would not open another tunnel ({why})")).into(),
+        );
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {

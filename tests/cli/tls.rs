@@ -1254,6 +1254,43 @@ fn a_proxys_connect_answer_with_over_20_header_fields_is_named_as_a_cause() {
     );
 }
 
+/// squid's `maxconn` ACL refuses (403) a client past its open connections:
+/// at the default `--concurrency` a page fetched ahead on a new tunnel was
+/// refused and the run ended, though `--concurrency 1` walked it. A proxy
+/// that opened a tunnel to the API earlier in the run and refuses one for
+/// a page fetched ahead hands the rest to the walk, one page at a time.
+#[test]
+fn a_proxy_that_refuses_tunnels_past_a_connection_limit_is_walked_one_page_at_a_time() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 120);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let open = Arc::new(AtomicUsize::new(0));
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            if open.fetch_add(1, Ordering::SeqCst) >= 1 {
+                read_head(&mut client);
+                let _ = client.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                open.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            let open = Arc::clone(&open);
+            thread::spawn(move || {
+                let (connects, upstream) = (Mutex::new(Vec::new()), Arc::default());
+                tunnel(client, &connects, upstream);
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json", "--per-page", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output), simple_accounts(120));
+}
+
 #[test]
 fn a_proxy_variable_that_is_not_a_url_is_a_config_error() {
     let ca = TestCa::new("test CA");
