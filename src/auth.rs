@@ -28,7 +28,7 @@ use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    MARKUP_REFUSAL, describe, is_markup, is_web_server_page, unexpected, wants_http2,
+    MARKUP_REFUSAL, describe, is_markup, is_web_server_page, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -603,6 +603,10 @@ impl<'a> Auth<'a> {
                     }
                     (_, false, Some("invalid_scope")) => {
                         format!("the OAuth client needs the {SCOPE} scope")
+                    }
+                    // A limiter's 403 with a Retry-After (@fastify/rate-limit's ban).
+                    _ if reply.status == 403 && reply.keep_away.is_some() => {
+                        spent_quota(reply.keep_away)
                     }
                     _ => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",

@@ -244,6 +244,26 @@ fn a_quota_exceeded_403_without_retry_after_is_no_missing_scope() {
     );
 }
 
+/// @fastify/rate-limit's `ban` answers the token request past its limit
+/// with a 403 and a Retry-After ("Rate limit exceeded, retry in 10
+/// seconds"): it was told to check the client id, secret and scope.
+#[test]
+fn a_token_request_refused_403_with_retry_after_is_no_credential_problem() {
+    let script = vec![(RequestMatch::Token, FaultKind::RetryAfter(403, "10".into()))];
+    let faults = Faults {
+        script,
+        ..Faults::default()
+    };
+    let fake = support::faulty_fake(simple_accounts(PER_PAGE), faults);
+    let out = walk(&fake, &["--no-cache"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("wait 10 s") && !err.contains("check client_id"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_retry_after_of_zero_is_backed_off_from_not_taken_at_its_word() {
     // Flask-Limiter sends `Retry-After: int(reset - now)`: `0` in the last
