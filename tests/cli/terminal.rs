@@ -376,6 +376,16 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     assert_eq!(stderr_of(&output), "");
 }
 
+/// The display widths of a table's lines (its borders and rows): one
+/// width when they line up.
+fn table_widths(text: &str) -> std::collections::BTreeSet<usize> {
+    (text.lines())
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
+        .map(unicode_width::UnicodeWidthStr::width)
+        .collect()
+}
+
 /// The widest line of what reached the terminal, in characters.
 fn widest_line(output: &Output) -> usize {
     String::from_utf8_lossy(&output.stdout)
@@ -515,7 +525,6 @@ fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn wide_characters_keep_the_table_aligned_on_a_narrow_terminal() {
-    use unicode_width::UnicodeWidthStr;
     support::require_script();
     let sb = Sandbox::new();
     let fake = FakeApi::start(FakeConfig {
@@ -529,12 +538,7 @@ fn wide_characters_keep_the_table_aligned_on_a_narrow_terminal() {
         let before = format!("stty cols {cols} rows 40;");
         let out = on_a_terminal_after(&sb, &fake, &before, "list --color never -q", "", &[]);
         let text = stdout_of(&out);
-        let widths: std::collections::BTreeSet<usize> = (text.lines())
-            .map(|l| l.trim_end_matches('\r'))
-            .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
-            .map(UnicodeWidthStr::width)
-            .collect();
-        assert_eq!(widths.len(), 1, "{cols} columns: {text}");
+        assert_eq!(table_widths(&text).len(), 1, "{cols} columns: {text}");
     }
 }
 
@@ -613,7 +617,6 @@ fn a_client_secret_cmd_with_a_terminal_to_prompt_on_is_not_stopped_at_the_timeou
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn trend_with_a_wide_status_and_small_counts_stays_aligned() {
-    use unicode_width::UnicodeWidthStr;
     support::require_script();
     let sb = Sandbox::new();
     let fake = fake(3, 50);
@@ -638,12 +641,7 @@ fn trend_with_a_wide_status_and_small_counts_stays_aligned() {
     let args = format!("--history '{store}' --color never trend --every month");
     let out = on_a_terminal_after(&sb, &fake, "stty cols 40 rows 40;", &args, "", &[]);
     let text = stdout_of(&out);
-    let widths: std::collections::BTreeSet<usize> = (text.lines())
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
-        .map(UnicodeWidthStr::width)
-        .collect();
-    assert_eq!(widths.len(), 1, "{text}");
+    assert_eq!(table_widths(&text).len(), 1, "{text}");
 }
 
 /// `trend`'s chart fits the terminal, but its legend was one line of every status: the seven
