@@ -546,21 +546,29 @@ fn a_server_wanting_another_protocol_says_which_url_to_check() {
     const WS: &[u8] = b"HTTP/1.1 426 Upgrade Required\r\nUpgrade: websocket\r\nContent-Length: 16\r\n\r\nUpgrade Required";
     const OLD: &[u8] = b"HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n\r\n";
     for raw in [WS, OLD] {
-        for (request, setting) in [
-            (RequestMatch::AnyPage, "check base_url"),
-            (RequestMatch::Token, "check token_url"),
-        ] {
-            let fake = fake_with_faults(
-                simple_accounts(3),
-                vec![(request, FaultKind::RawResponse(raw))],
-            );
-            let sandbox = Sandbox::new();
-            let mut cmd = sandbox.tool(&fake);
-            cmd.args(["list", "--max-retries", "0"]);
-            let line = fails_with(&run(cmd), 5);
+        for (line, setting) in failing_at_each_url(raw) {
             assert_contains(&line, &["another protocol", setting]);
         }
     }
+}
+
+/// `list` with `raw` as the answer of the pages, then of the token URL:
+/// each run's error line (exit 5), with the setting it should name.
+fn failing_at_each_url(raw: &'static [u8]) -> Vec<(String, &'static str)> {
+    let urls = [
+        (RequestMatch::AnyPage, "check base_url"),
+        (RequestMatch::Token, "check token_url"),
+    ];
+    (urls.into_iter())
+        .map(|(request, setting)| {
+            let fault = vec![(request, FaultKind::RawResponse(raw))];
+            let fake = fake_with_faults(simple_accounts(3), fault);
+            let sandbox = Sandbox::new();
+            let mut cmd = sandbox.tool(&fake);
+            cmd.args(["list", "--max-retries", "0"]);
+            (fails_with(&run(cmd), 5), setting)
+        })
+        .collect()
 }
 
 /// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's `ssl: { http2: true }`, a
@@ -572,18 +580,7 @@ fn a_server_wanting_another_protocol_says_which_url_to_check() {
 #[test]
 fn an_http2_only_server_over_tls_is_not_blamed_on_the_credentials() {
     const H2: &[u8] = b"HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nMissing ALPN Protocol, expected `h2` to be available.\nIf this is a HTTP request: The server was not configured with the `allowHTTP1` option or a listener for the `unknownProtocol` event.\n";
-    for (request, setting) in [
-        (RequestMatch::AnyPage, "check base_url"),
-        (RequestMatch::Token, "check token_url"),
-    ] {
-        let fake = fake_with_faults(
-            simple_accounts(3),
-            vec![(request, FaultKind::RawResponse(H2))],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
+    for (line, setting) in failing_at_each_url(H2) {
         assert_contains(&line, &["HTTP 403", "only HTTP/2", "allowHTTP1", setting]);
         assert!(
             !line.contains("client_secret") && !line.contains("scope"),
