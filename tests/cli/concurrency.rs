@@ -43,6 +43,20 @@ fn parsed_json(text: &str) -> Vec<Value> {
 }
 
 /// The data rows of a csv text.
+/// The ids of `-o jsonl` output, in order.
+fn jsonl_ids(text: &str) -> Vec<String> {
+    (text.lines())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        .collect()
+}
+
+/// The ids of `sample_accounts(n)`, in order.
+fn sample_ids(n: usize) -> Vec<String> {
+    (sample_accounts(n).iter())
+        .map(|a| a["id"].to_string())
+        .collect()
+}
+
 fn csv_rows(text: &str) -> usize {
     csv::Reader::from_reader(text.as_bytes()).records().count()
 }
@@ -577,15 +591,7 @@ fn a_server_that_serves_one_connection_at_a_time_is_walked_without_retries() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let ids: Vec<String> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
-        .collect();
-    let expected: Vec<String> = sample_accounts(30)
-        .iter()
-        .map(|a| a["id"].to_string())
-        .collect();
-    assert_eq!(ids, expected);
+    assert_eq!(jsonl_ids(&text), sample_ids(30));
     let pages = fake.page_requests().len();
     assert!((6..=12).contains(&pages), "{pages} page requests");
 }
@@ -609,15 +615,7 @@ fn a_server_that_closes_connections_past_its_limit_is_walked_one_page_at_a_time(
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let text = String::from_utf8(out.stdout).unwrap();
-    let ids: Vec<String> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
-        .collect();
-    let expected: Vec<String> = sample_accounts(30)
-        .iter()
-        .map(|a| a["id"].to_string())
-        .collect();
-    assert_eq!(ids, expected);
+    assert_eq!(jsonl_ids(&text), sample_ids(30));
 }
 
 /// A page fetched ahead that gets no answer in its head start (two
