@@ -1517,13 +1517,7 @@ fn an_http_1_0_answer_with_transfer_encoding_is_refused_at_once() {
         FaultKind::RawResponseKept(CHUNKED),
         FaultKind::RawResponse(CHUNKED),
     ] {
-        let api = FakeApi::start(FakeConfig {
-            faults: Faults {
-                always: vec![(RequestMatch::Page(1), fault)],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
+        let api = page_1_always(fault);
         let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
         let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(5), "{stderr}");
@@ -1555,6 +1549,17 @@ fn a_body_without_a_length_cut_short_is_said_so_and_retried() {
     assert!(!stderr.contains("check base_url"), "{stderr}");
 }
 
+/// The default accounts, page 1 always answered with `fault`.
+fn page_1_always(fault: FaultKind) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        faults: Faults {
+            always: vec![(RequestMatch::Page(1), fault)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
+}
+
 /// 9 accounts, 3 a page, page `page` always answered with these bytes.
 fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
     FakeApi::start(FakeConfig {
@@ -1578,13 +1583,7 @@ fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
 #[test]
 fn an_answer_without_a_length_on_a_connection_kept_open_is_said_so() {
     const KEPT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
-    let api = FakeApi::start(FakeConfig {
-        faults: Faults {
-            always: vec![(RequestMatch::Page(1), FaultKind::RawResponseKept(KEPT))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let api = page_1_always(FaultKind::RawResponseKept(KEPT));
     let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
