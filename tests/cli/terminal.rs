@@ -618,45 +618,21 @@ fn a_client_secret_cmd_with_a_terminal_to_prompt_on_is_not_stopped_at_the_timeou
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn trend_with_a_wide_status_and_small_counts_stays_aligned() {
     support::require_script();
-    let sb = Sandbox::new();
-    let fake = fake(3, 50);
-    let store = sb.path("h.sqlite3");
-    let store = store.to_str().unwrap();
-    let lines: String = ([
+    let statuses = [
         "ACTIVE", "INACTIVE", "CHURNED", "IN_TRIAL", "PROSPECT", "OTHER", "有効",
-    ]
-    .iter())
-    .map(|s| format!("{{\"id\": \"{s}\", \"status\": \"{s}\"}}\n"))
-    .collect();
-    let file = sb.path("export.jsonl");
-    std::fs::write(&file, lines).unwrap();
-    let out = sb
-        .tool(&fake)
-        .args(["-q", "--history", store, "snapshot", "--import"])
-        .arg(&file)
-        .args(["--at", "2026-06-01T02:15:00Z"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let args = format!("--history '{store}' --color never trend --every month");
-    let out = on_a_terminal_after(&sb, &fake, "stty cols 40 rows 40;", &args, "", &[]);
+    ];
+    let out = trend_on_a_terminal(&statuses, 40);
     let text = stdout_of(&out);
     assert_eq!(table_widths(&text).len(), 1, "{text}");
 }
 
-/// `trend`'s chart fits the terminal, but its legend was one line of every status: the seven
-/// documented ones made it 78 columns wide on a 50-column terminal, where the terminal wrapped
-/// it anywhere (found by a randomized run of hostile account data in a pseudo-terminal from 10
-/// to 200 columns). The legend is wrapped between its entries.
-#[test]
-#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
-fn trend_s_legend_fits_the_terminal() {
-    support::require_script();
+/// `trend --every month` on a `cols`-column terminal, of one snapshot
+/// holding an account of each of `statuses`.
+fn trend_on_a_terminal(statuses: &[&str], cols: usize) -> Output {
     let sb = Sandbox::new();
     let fake = fake(3, 50);
     let store = sb.path("h.sqlite3");
     let store = store.to_str().unwrap();
-    let statuses = support::fake_api::STATUSES;
     let lines: String = (statuses.iter())
         .map(|s| format!("{{\"id\": \"{s}\", \"status\": \"{s}\"}}\n"))
         .collect();
@@ -671,7 +647,26 @@ fn trend_s_legend_fits_the_terminal() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let args = format!("--history '{store}' --color never trend --every month");
-    let out = on_a_terminal_after(&sb, &fake, "stty cols 50 rows 40;", &args, "", &[]);
+    on_a_terminal_after(
+        &sb,
+        &fake,
+        &format!("stty cols {cols} rows 40;"),
+        &args,
+        "",
+        &[],
+    )
+}
+
+/// `trend`'s chart fits the terminal, but its legend was one line of every status: the seven
+/// documented ones made it 78 columns wide on a 50-column terminal, where the terminal wrapped
+/// it anywhere (found by a randomized run of hostile account data in a pseudo-terminal from 10
+/// to 200 columns). The legend is wrapped between its entries.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn trend_s_legend_fits_the_terminal() {
+    support::require_script();
+    let statuses = support::fake_api::STATUSES;
+    let out = trend_on_a_terminal(&statuses, 50);
     let text = stdout_of(&out);
     assert!(widest_line(&out) <= 50, "{text}");
     for status in statuses {
