@@ -194,10 +194,15 @@ impl Reply {
     /// passed it on) or a 2xx no RFC defines is a 200, as RFC 9110 §15 has
     /// a client read a status it does not know, by its class.
     pub fn read_as(&self) -> u16 {
-        match self.status {
-            203 | 209..=225 | 227..=299 => 200,
-            status => status,
-        }
+        read_as(self.status)
+    }
+}
+
+/// [`Reply::read_as`], for an answer whose body is still to be read.
+fn read_as(status: u16) -> u16 {
+    match status {
+        203 | 209..=225 | 227..=299 => 200,
+        status => status,
     }
 }
 
@@ -750,7 +755,7 @@ impl Client {
         });
         // Only an error body is read as text in its charset; a page is
         // UTF-8 JSON.
-        let charset = charset(response.headers()).filter(|_| status != 200);
+        let charset = charset(response.headers()).filter(|_| read_as(status) != 200);
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
         let compressed = self.unasked_framing(request, &response, via)?;
@@ -815,7 +820,10 @@ impl Client {
             let coding = shorten(&self.redactor().redact_shown(&coding), 40);
             format!("{header}: {coding}")
         });
-        if let Some(coding) = compressed.as_ref().filter(|_| response.status() == 200) {
+        if let Some(coding) = compressed
+            .as_ref()
+            .filter(|_| read_as(response.status().as_u16()) == 200)
+        {
             return Err(api_error(format!(
                 "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {setting}{}",
                 or_the_proxy(via)
@@ -854,7 +862,7 @@ impl Client {
             // Ended by its connection's close alone (no length): a close
             // mid-body, a TLS one without close_notify too, leaves its
             // JSON unfinished. Retried as a body that stopped.
-            Ok(_) if status == 200 && unframed && json_cut_short(&body) => {
+            Ok(_) if read_as(status) == 200 && unframed && json_cut_short(&body) => {
                 return Ok(Err(Attempt::Transient(format!(
                     "the HTTP 200 answer's body was cut short: it ends with its connection (no Content-Length), {} bytes into its JSON",
                     body.len()
@@ -863,7 +871,7 @@ impl Client {
             Ok(_) => body,
             // An error is told by its status whatever its body (a 401 is
             // still a 401); a page or a token that large is no answer.
-            Err(ureq::Error::BodyExceedsLimit(limit)) if status != 200 => {
+            Err(ureq::Error::BodyExceedsLimit(limit)) if read_as(status) != 200 => {
                 format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
             }
             Err(ureq::Error::BodyExceedsLimit(limit)) => return Err(too_large(request, limit)),

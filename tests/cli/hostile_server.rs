@@ -1452,3 +1452,31 @@ fn a_203_or_an_unknown_2xx_is_read_as_a_200() {
         }
     }
 }
+
+/// A 203 is read as a 200, but its body cut short by the connection's
+/// close (no Content-Length) was not retried as a 200's is: the walk ended
+/// "the answer is not a page of accounts (EOF while parsing …)", exit 5.
+/// (The 200 is the control: the same cut, retried.)
+#[test]
+fn a_203_page_cut_short_is_retried_as_a_200_is() {
+    const CUT: [&[u8]; 2] = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"count\": 1, \"_embedded\": {\"accounts\": [",
+        b"HTTP/1.1 203 Non-Authoritative Information\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"count\": 1, \"_embedded\": {\"accounts\": [",
+    ];
+    for raw in CUT {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(5),
+            page_cap: 2,
+            faults: Faults {
+                script: vec![(RequestMatch::Page(2), FaultKind::RawResponse(raw))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let out = run_tool(&fake, &["list", "-o", "jsonl", "--no-cache"]);
+        let err = stderr_of(&out);
+        let status = String::from_utf8_lossy(&raw[9..12]).to_string();
+        assert_eq!(out.status.code(), Some(0), "{status}: {err}");
+        assert_eq!(stdout_of(&out).lines().count(), 5, "{status}: {err}");
+    }
+}
