@@ -158,11 +158,12 @@ impl<'a> Api<'a> {
 
     /// A 403 for a token the API took before (pages were answered with
     /// it, or it came from the cache): revoked, or expired by the server's
-    /// clock, as django-oauth-toolkit answers one; not a spent quota.
+    /// clock, as django-oauth-toolkit answers one; not a spent quota, nor
+    /// an HTTP/2-only server's refusal of HTTP/1.1.
     fn stale(&self, reply: &Reply) -> bool {
         let took =
             self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
-        reply.status == 403 && took && spent(reply).is_none()
+        reply.status == 403 && took && spent(reply).is_none() && !wants_http2(&reply.body)
     }
 
     /// The path of `base_url` (where a redirect moved the pages, if one

@@ -775,3 +775,30 @@ fn a_token_refused_with_a_bare_403_after_it_worked_is_renewed() {
     api.revoke_tokens();
     assert_eq!(list(&sb, &api, &[]), sample_accounts(30));
 }
+
+/// Behind a gateway that speaks only HTTP/2 (Node's without `allowHTTP1`), whose `403 Missing
+/// ALPN Protocol` says nothing of the token, a cached token was taken for a revoked one (the bare
+/// 403 a cached token gets one new token for): every run threw the cached token away and asked
+/// for a new one, to be told the same HTTP/2 error. The token is kept.
+#[test]
+fn a_cached_token_is_kept_behind_an_http2_only_gateway() {
+    const H2: &[u8] = b"HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nMissing ALPN Protocol, expected `h2` to be available.\n";
+    let api = fake(
+        3,
+        Faults {
+            always: vec![(RequestMatch::AnyPage, FaultKind::RawResponse(H2))],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    for _ in 0..2 {
+        let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("only HTTP/2"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
+}
