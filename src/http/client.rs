@@ -1140,6 +1140,8 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check that the proxy is running there, and the host and port of its URL".into()
     } else if message.contains(STILL_ARRIVING) {
         "the link is too slow for it: raise --timeout, which bounds the whole body".into()
+    } else if message.contains("no tunnel (proxy server responded 429") {
+        "the proxy limits the tunnels it opens: lower --concurrency, or raise --max-retries".into()
     } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
         "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency".into()

@@ -1222,6 +1222,22 @@ fn a_proxys_429_to_connect_is_retried() {
     assert_eq!(json_accounts(&output), simple_accounts(3));
 }
 
+/// A proxy's 429 to CONNECT is retried (above), but one that lasted ended "check your network,
+/// or raise --timeout / --max-retries": no timeout helps a proxy that limits its tunnels. It
+/// says so, and to open fewer at once.
+#[test]
+fn a_proxys_lasting_429_to_connect_says_to_open_fewer_tunnels() {
+    let (_, _fake, output) =
+        through_refusing_proxy("HTTP/1.1 429 Too Many Requests", &["--max-retries", "1"]);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("(after 1 retry)")
+            && stderr.contains("lower --concurrency")
+            && !stderr.contains("--timeout"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     let (_, _fake, output) =
