@@ -425,11 +425,11 @@ _talkdesk__accounts() {
                     return 0
                     ;;
                 --status-from)
-                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
+                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
                     return 0
                     ;;
                 --status-to)
-                    COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur##*,}"))
+                    COMPREPLY=($(compgen -W "ACTIVE CHURNED IN_TRIAL INACTIVE PROSPECT TRIAL_LOST OTHER" -- "${cur}"))
                     return 0
                     ;;
                 --id)

@@ -176,8 +176,20 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snap
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand snapshot" -s V -l version -d 'Print version'
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l since -d 'Changes at snapshots from this time on (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l until -d 'Changes at snapshots up to this time (same forms as --since)' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "(__fish_complete_list , 'string split , ACTIVE,CHURNED,IN_TRIAL,INACTIVE,PROSPECT,TRIAL_LOST,OTHER')"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-from -d 'Only accounts that left this status (status changes and removals)' -r -f -a "ACTIVE\t''
+CHURNED\t''
+IN_TRIAL\t''
+INACTIVE\t''
+PROSPECT\t''
+TRIAL_LOST\t''
+OTHER\t''"
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l status-to -d 'Only accounts that reached this status (status changes and additions)' -r -f -a "ACTIVE\t''
+CHURNED\t''
+IN_TRIAL\t''
+INACTIVE\t''
+PROSPECT\t''
+TRIAL_LOST\t''
+OTHER\t''"
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -l id -d 'Only this account (its id, or its name in any case)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand changes" -s o -l output -d 'Output format (case-insensitive; jsonl when --jq is given)' -r -f -a "table\t'A table for people'
 json\t'One JSON array, printed once complete'

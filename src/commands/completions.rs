@@ -24,7 +24,8 @@ pub fn generate(shell: Shell) -> String {
 }
 
 /// Statuses are comma-separated, but `--status ACTIVE,<TAB>` offered
-/// nothing: each shell completes the status after the last comma.
+/// nothing: each shell completes the status after the last comma (of
+/// `--status` alone).
 fn after_commas(shell: Shell, script: String) -> String {
     let names = Status::DOCUMENTED.map(|s| s.as_str().to_string());
     let spaced = names.join(" ");
@@ -49,7 +50,21 @@ fn after_commas(shell: Shell, script: String) -> String {
         ),
         _ => return script,
     };
-    script.replace(&plain, &sequence)
+    // `--status-from` and `--status-to` take one status: named on the line
+    // of their values (zsh, fish) or the one before (bash).
+    let mut last = "";
+    (script.replace(&plain, &sequence).split_inclusive('\n'))
+        .map(|line| {
+            let one = [last, line]
+                .iter()
+                .any(|l| l.contains("status-from") || l.contains("status-to"));
+            last = line;
+            match one {
+                true => line.replace(&sequence, &plain),
+                false => line.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// The CLI as Tab should offer it: clap_complete offers the options that

@@ -214,3 +214,20 @@ fn completes_the_status_after_a_comma() {
         set(&["ACTIVE,IN_TRIAL", "ACTIVE,INACTIVE"])
     );
 }
+
+/// `changes --status-from` and `--status-to` take one status, yet since statuses after a comma
+/// are completed, `--status-from ACTIVE,<TAB>` offered `ACTIVE,CHURNED` and the like, which
+/// the tool refuses ("invalid value", exit 2). Only `--status` completes after a comma.
+#[test]
+fn completes_no_second_status_for_status_from_or_to() {
+    support::require_tool("bash", "bash");
+    let sb = Sandbox::new();
+    let script = script(&sb);
+    for option in ["--status-from", "--status-to"] {
+        let words = ["changes", option, "ACTIVE,IN"];
+        assert_eq!(offers(&script, sb.dir.path(), &words), set(&[]), "{option}");
+        let words = ["changes", option, "IN"];
+        let one = set(&["IN_TRIAL", "INACTIVE"]);
+        assert_eq!(offers(&script, sb.dir.path(), &words), one, "{option}");
+    }
+}
