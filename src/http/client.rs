@@ -1344,6 +1344,7 @@ fn no_tunnel(
         Some((code @ 590..=599, None)) => format!(
             "proxy server responded {code}: its upstream proxy {}",
             match code {
+                590 => "would not open the tunnel",
                 593 => "could not be found",
                 594 => "refused the connection",
                 595 | 596 => "closed the connection",
@@ -1380,6 +1381,8 @@ fn no_tunnel(
         ),
         // privoxy's `404 No such domain`, squid's 500 for a name it cannot
         // resolve: the host is wrong more often than the proxy.
+        // Its upstream proxy's refusal, most often of a host it cannot reach.
+        (Some(590), _) => "check account_name and region (or token_url / base_url), then the upstream proxy it chains to, or NO_PROXY".into(),
         (Some(590..=599), _) => "check the upstream proxy it chains to, or NO_PROXY".into(),
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),

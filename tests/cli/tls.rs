@@ -1181,6 +1181,21 @@ fn proxy_chains_codes_for_its_upstream_proxy_say_what_failed() {
     }
 }
 
+/// proxy-chain's 590 is its upstream proxy answering CONNECT with another status than 200: most
+/// often for a host that proxy cannot reach (a typo in account_name: squid's 503, privoxy's 404).
+/// It said "its upstream proxy failed; check the upstream proxy it chains to, or NO_PROXY", which
+/// sent the user to a proxy that works. It names the host too.
+#[test]
+fn proxy_chains_590_names_the_host_too() {
+    let (_, _fake, output) = through_refusing_proxy("HTTP/1.1 590 UPSTREAM503", &[]);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("its upstream proxy would not open the tunnel")
+            && stderr.contains("account_name and region"),
+        "{stderr}"
+    );
+}
+
 /// A proxy that answers its first CONNECT `429 Too Many Requests` (one limiting the tunnels a
 /// client opens: a proxy.py rate-limit plugin, a proxy pool's per-user limit), then tunnels as
 /// [`ConnectProxy`] does; its URL.
