@@ -744,9 +744,13 @@ impl Pacer {
     /// is paced at their geometric mean. Cuts of a fifth took three more 429s from
     /// one per 2.5 s to one per 5 s, a page's retries spent in some runs.
     fn bracket(&mut self, sent: Instant) -> Option<String> {
-        let (Some((rate, Source::Refusals)), Some((last, 1))) =
-            (self.learnt, self.last_through(sent))
-        else {
+        // The pace first: the walk of `through` (up to 4,096 requests, on
+        // every answer) only under a pace refusals set. Both in one
+        // let-else cost a million-account walk a third more instructions.
+        let Some((rate, Source::Refusals)) = self.learnt else {
+            return None;
+        };
+        let Some((last, 1)) = self.last_through(sent) else {
             return None;
         };
         // Sub-second gaps say little: a limiter of 2 a second lets one
