@@ -584,6 +584,7 @@ impl<'a> Auth<'a> {
             .as_str()
             .filter(|_| value["access_token"].is_null());
         let oauth_error = error.is_some();
+        let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
             200 if !oauth_error => Ok(()),
             // A 400 without one, a page of markup (or Go's text for it), is
@@ -607,6 +608,10 @@ impl<'a> Auth<'a> {
                     // A limiter's 403 with a Retry-After (@fastify/rate-limit's ban).
                     _ if reply.status == 403 && reply.keep_away.is_some() => {
                         spent_quota(reply.keep_away)
+                    }
+                    // The API refused a token these credentials were granted (hapi-rate-limit's 403).
+                    _ if reply.status == 403 && granted => {
+                        "these credentials were granted a token before: something in front of the token endpoint (a rate limiter or a firewall) may be refusing; try again later".into()
                     }
                     _ => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",

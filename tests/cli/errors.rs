@@ -830,6 +830,40 @@ fn an_html_403_after_answered_pages_says_a_rate_limiter_may_be_refusing() {
     assert!(!line.contains("HTTPS_PROXY"), "{line}");
 }
 
+/// hapi-rate-limit told to refuse with a 403 (its `limitExceededResponse`):
+/// the page's 403 got a new token, whose request the limiter refused too,
+/// and that was told to "check client_id and client_secret", though the
+/// same credentials got a token earlier in the run.
+#[test]
+fn a_token_refused_after_one_was_granted_in_the_run_is_no_credential_problem() {
+    let hapi = r#"{"statusCode":403,"error":"Forbidden","message":"Rate limit exceeded"}"#;
+    let refuse = FaultKind::StatusWithBody(403, hapi.to_string());
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), refuse.clone())],
+            script: vec![(RequestMatch::Nth(4), refuse)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "json", "--concurrency", "1", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403",
+            "Rate limit exceeded",
+            "granted a token before",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check client_id"), "{line}");
+}
+
 #[test]
 fn a_page_behind_a_byte_order_mark_is_read_and_an_html_page_is_named() {
     let page = json!({"total": 1, "_embedded": {"accounts": [{"id": "a", "status": "ACTIVE"}]}});
