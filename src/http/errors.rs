@@ -351,12 +351,13 @@ pub fn wants_http2(body: &[u8]) -> bool {
 
 /// True for a web server's page refusing a request header over its limit
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
-/// `large_client_header_buffers`).
+/// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`).
 fn header_too_large(body: &[u8]) -> bool {
     is_markup(body)
         && [
             &b"Size of a request header field exceeds server limit"[..],
             b"Request Header Or Cookie Too Large",
+            b"Request header is too large",
         ]
         .iter()
         .any(|said| memchr::memmem::find(body, said).is_some())

@@ -1718,6 +1718,20 @@ fn a_web_servers_400_for_a_request_header_too_large_says_so() {
     }
 }
 
+/// Tomcat's `400` for a request header over its `maxHttpHeaderSize` (8 KiB by default) says
+/// "Request header is too large": a long token got "not the API's answer; check base_url (its
+/// scheme and port)" (found with Tomcat 10.1 serving the API).
+#[test]
+fn tomcats_400_for_a_request_header_too_large_says_so() {
+    let page = "<!doctype html><html lang=\"en\"><head><title>HTTP Status 400 – Bad Request</title></head><body><h1>HTTP Status 400 – Bad Request</h1><hr class=\"line\" /><p><b>Type</b> Exception Report</p><p><b>Message</b> Request header is too large</p><p><b>Description</b> The server cannot or will not process the request due to something that is perceived to be a client error.</p><hr class=\"line\" /><h3>Apache Tomcat/10.1.60 (Debian)</h3></body></html>";
+    let line = final_at_once_on(FaultKind::StatusWithBody(400, page.to_string()));
+    assert_contains(
+        &line,
+        &["HTTP 400", "the server refuses request headers this large"],
+    );
+    assert!(!line.contains("its scheme and port"), "{line}");
+}
+
 /// `Content-Encoding: none` (PHP's way to keep output unbuffered), `UTF-8` (a charset in the
 /// wrong header) and `binary` name no compression: the body is the JSON as sent, which curl,
 /// Go and Python read. Each run failed (exit 5) with "the answer is compressed
