@@ -1379,11 +1379,12 @@ fn no_tunnel(
         (Some(407), _) => format!(
             "put the proxy's user and password in its URL (http://user:password@host:port); {basic_only}"
         ),
-        // privoxy's `404 No such domain`, squid's 500 for a name it cannot
-        // resolve: the host is wrong more often than the proxy.
-        // Its upstream proxy's refusal, most often of a host it cannot reach.
+        // proxy-chain's upstream proxy's refusal, most often of a host it
+        // cannot reach.
         (Some(590), _) => "check account_name and region (or token_url / base_url), then the upstream proxy it chains to, or NO_PROXY".into(),
         (Some(590..=599), _) => "check the upstream proxy it chains to, or NO_PROXY".into(),
+        // privoxy's `404 No such domain`, squid's 500 for a name it cannot
+        // resolve: the host is wrong more often than the proxy.
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
