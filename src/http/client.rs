@@ -864,7 +864,7 @@ impl Client {
             // JSON unfinished. Retried as a body that stopped.
             Ok(_) if read_as(status) == 200 && unframed && json_cut_short(&body) => {
                 return Ok(Err(Attempt::Transient(format!(
-                    "the HTTP 200 answer's body was cut short: it ends with its connection (no Content-Length), {} bytes into its JSON",
+                    "the HTTP {status} answer's body was cut short: it ends with its connection (no Content-Length), {} bytes into its JSON",
                     body.len()
                 ))));
             }

@@ -1480,3 +1480,29 @@ fn a_203_page_cut_short_is_retried_as_a_200_is() {
         assert_eq!(stdout_of(&out).lines().count(), 5, "{status}: {err}");
     }
 }
+
+/// A 203 page cut short every time ended "the HTTP 200 answer's body was
+/// cut short", naming a status the server did not send.
+#[test]
+fn a_203_page_cut_short_each_time_is_named_by_its_own_status() {
+    let raw: &[u8] = b"HTTP/1.1 203 Non-Authoritative Information\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"count\": 1, \"_embedded\": {\"accounts\": [";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(5),
+        page_cap: 2,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(raw))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = run_tool(
+        &fake,
+        &["list", "-o", "jsonl", "--no-cache", "--max-retries", "1"],
+    );
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 203 answer's body was cut short"),
+        "{err}"
+    );
+}
