@@ -475,10 +475,6 @@ fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
     support::require_script();
-    let sb = Sandbox::new();
-    let fake = fake(3, 50);
-    let store = sb.path("h.sqlite3");
-    let store = store.to_str().unwrap();
     let statuses = [
         "ACTIVE",
         "CHURNED",
@@ -499,18 +495,7 @@ fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
             ));
         }
     }
-    let file = sb.path("export.jsonl");
-    std::fs::write(&file, lines).unwrap();
-    let out = sb
-        .tool(&fake)
-        .args(["-q", "--history", store, "snapshot", "--import"])
-        .arg(&file)
-        .args(["--at", "2026-06-01T02:15:00Z"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let args = format!("--history '{store}' --color never trend --every month");
-    let out = on_a_terminal_after(&sb, &fake, "stty cols 80 rows 40;", &args, "", &[]);
+    let out = trend_on_a_terminal(lines, 80);
     let text = stdout_of(&out);
     let row = (text.lines().find(|l| l.starts_with("│ 2026-06"))).unwrap_or_default();
     for count in ["1000", "1030", "1090", "10450"] {
@@ -621,21 +606,25 @@ fn trend_with_a_wide_status_and_small_counts_stays_aligned() {
     let statuses = [
         "ACTIVE", "INACTIVE", "CHURNED", "IN_TRIAL", "PROSPECT", "OTHER", "有効",
     ];
-    let out = trend_on_a_terminal(&statuses, 40);
+    let out = trend_on_a_terminal(one_of_each(&statuses), 40);
     let text = stdout_of(&out);
     assert_eq!(table_widths(&text).len(), 1, "{text}");
 }
 
+/// An export (jsonl) of one account of each of `statuses`.
+fn one_of_each(statuses: &[&str]) -> String {
+    (statuses.iter())
+        .map(|s| format!("{{\"id\": \"{s}\", \"status\": \"{s}\"}}\n"))
+        .collect()
+}
+
 /// `trend --every month` on a `cols`-column terminal, of one snapshot
-/// holding an account of each of `statuses`.
-fn trend_on_a_terminal(statuses: &[&str], cols: usize) -> Output {
+/// imported from `lines` (jsonl).
+fn trend_on_a_terminal(lines: String, cols: usize) -> Output {
     let sb = Sandbox::new();
     let fake = fake(3, 50);
     let store = sb.path("h.sqlite3");
     let store = store.to_str().unwrap();
-    let lines: String = (statuses.iter())
-        .map(|s| format!("{{\"id\": \"{s}\", \"status\": \"{s}\"}}\n"))
-        .collect();
     let file = sb.path("export.jsonl");
     std::fs::write(&file, lines).unwrap();
     let out = sb
@@ -666,7 +655,7 @@ fn trend_on_a_terminal(statuses: &[&str], cols: usize) -> Output {
 fn trend_s_legend_fits_the_terminal() {
     support::require_script();
     let statuses = support::fake_api::STATUSES;
-    let out = trend_on_a_terminal(&statuses, 50);
+    let out = trend_on_a_terminal(one_of_each(&statuses), 50);
     let text = stdout_of(&out);
     assert!(widest_line(&out) <= 50, "{text}");
     for status in statuses {
