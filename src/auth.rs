@@ -609,8 +609,9 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && reply.keep_away.is_some() => {
                         spent_quota(reply.keep_away)
                     }
-                    // The API refused a token these credentials were granted (hapi-rate-limit's 403).
-                    _ if reply.status == 403 && granted => {
+                    // The API refused a token these credentials were granted (hapi-rate-limit's 403),
+                    // and no OAuth error (RFC 6749 §5.2) says the endpoint refused them.
+                    _ if reply.status == 403 && granted && !error.is_some_and(is_oauth_code) => {
                         "these credentials were granted a token before: something in front of the token endpoint (a rate limiter or a firewall) may be refusing; try again later".into()
                     }
                     _ => format!(
@@ -784,6 +785,22 @@ fn basic_auth(id: &str, secret: &str) -> String {
 /// `text` form-urlencoded (RFC 6749 §2.3.1), as the Basic value holds it.
 fn form_encoded(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// An error code of RFC 6749 (§5.2's, and `access_denied`, which Auth0
+/// sends there too): the token endpoint's own refusal, not a gateway's
+/// `"error": "Forbidden"`.
+fn is_oauth_code(error: &str) -> bool {
+    const CODES: [&str; 7] = [
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "access_denied",
+    ];
+    CODES.contains(&error)
 }
 
 #[cfg(test)]

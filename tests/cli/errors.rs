@@ -837,7 +837,35 @@ fn an_html_403_after_answered_pages_says_a_rate_limiter_may_be_refusing() {
 #[test]
 fn a_token_refused_after_one_was_granted_in_the_run_is_no_credential_problem() {
     let hapi = r#"{"statusCode":403,"error":"Forbidden","message":"Rate limit exceeded"}"#;
-    let refuse = FaultKind::StatusWithBody(403, hapi.to_string());
+    let line = token_refused_after_page_2_was(hapi);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403",
+            "Rate limit exceeded",
+            "granted a token before",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check client_id"), "{line}");
+}
+
+/// An OAuth error (RFC 6749 §5.2) in that 403, Auth0's `access_denied` for a
+/// client grant removed meanwhile, is the token endpoint's own refusal: it
+/// was told "try again later" as a limiter's page is.
+#[test]
+fn an_oauth_refusal_after_a_token_was_granted_is_still_a_credential_problem() {
+    let auth0 =
+        r#"{"error":"access_denied","error_description":"Client has not been granted scopes"}"#;
+    let line = token_refused_after_page_2_was(auth0);
+    assert_contains(&line, &["HTTP 403", "access_denied", "check client_id"]);
+    assert!(!line.contains("try again later"), "{line}");
+}
+
+/// `list` where page 2 and the token request after it (the 4th request)
+/// are refused with a 403 of `body`: the error line (exit 4).
+fn token_refused_after_page_2_was(body: &str) -> String {
+    let refuse = FaultKind::StatusWithBody(403, body.to_string());
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(150),
         page_cap: 50,
@@ -851,17 +879,7 @@ fn a_token_refused_after_one_was_granted_in_the_run_is_no_credential_problem() {
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.tool(&fake);
     cmd.args(["list", "-o", "json", "--concurrency", "1", "--no-cache"]);
-    let line = fails_with(&run(cmd), 4);
-    assert_contains(
-        &line,
-        &[
-            "HTTP 403",
-            "Rate limit exceeded",
-            "granted a token before",
-            "try again later",
-        ],
-    );
-    assert!(!line.contains("check client_id"), "{line}");
+    fails_with(&run(cmd), 4)
 }
 
 #[test]
