@@ -24,7 +24,7 @@ use anyhow::Result;
 
 use super::Api;
 use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
-use crate::http::client::{FetchAhead, NoTimelyAnswer};
+use crate::http::client::{FetchAhead, LeftToTheWalk};
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::{RequestKey, Url};
 use crate::log::Log;
@@ -314,7 +314,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
         plan.in_flight.remove(&n);
         plan.observe(limits, log);
         match &result {
-            Err(e) if e.is::<NoTimelyAnswer>() => {
+            Err(e) if e.is::<LeftToTheWalk>() => {
                 if !std::mem::replace(&mut plan.stalled, true) {
                     log.debug(&format!(
                         "GET {url} fetched ahead: {e}; the rest one page at a time"

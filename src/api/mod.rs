@@ -65,9 +65,9 @@ impl<'a> Api<'a> {
     /// out, and resolved against where the page was found.
     ///
     /// A page fetched ahead comes with `ahead`: a connection or an answer
-    /// that does not come in its time ends it with
-    /// [`NoTimelyAnswer`](crate::http::client::NoTimelyAnswer), and it is
-    /// dropped once the walk has ended.
+    /// that does not come in its time (or one a connection limit refuses)
+    /// ends it with [`LeftToTheWalk`](crate::http::client::LeftToTheWalk),
+    /// and it is dropped once the walk has ended.
     pub fn get_page(&self, url: &Url, ahead: Option<FetchAhead>) -> Result<RawPage> {
         let redactor = self.client.redactor();
         // (Its secrets are out already: a next link's when its page came.)

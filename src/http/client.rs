@@ -111,7 +111,7 @@ pub struct FetchAhead<'a> {
     /// The connection and the answer's head must come within this, when
     /// it is a quarter of `--timeout` or less (a short timeout makes a
     /// stall cheap already). When they do not, the request ends with
-    /// [`NoTimelyAnswer`] and no retry: the walk asks for that page itself.
+    /// [`LeftToTheWalk`] and no retry: the walk asks for that page itself.
     pub within: Duration,
     /// Set once the walk has ended (an error, or all it needed): the
     /// request is not sent, waited for or tried again, as its answer would
@@ -123,21 +123,23 @@ pub struct FetchAhead<'a> {
     pub warnings: &'a Mutex<Vec<String>>,
 }
 
-/// A page fetched ahead got no answer in its time (see
-/// [`Request::answer_within`]), or was closed unanswered on a new
-/// connection too; what happened.
+/// A page fetched ahead that the walk is to fetch itself, one page at a
+/// time: it got no answer in its time (see [`Request::answer_within`]),
+/// was closed unanswered on a new connection too, or a proxy would not
+/// open another tunnel for it, where the host had answered (a server's or
+/// a proxy's connection limit). It holds what happened.
 #[derive(Debug)]
-pub struct NoTimelyAnswer(pub String);
+pub struct LeftToTheWalk(pub String);
 
-impl std::fmt::Display for NoTimelyAnswer {
+impl std::fmt::Display for LeftToTheWalk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for NoTimelyAnswer {}
+impl std::error::Error for LeftToTheWalk {}
 
-impl NoTimelyAnswer {
+impl LeftToTheWalk {
     fn within(within: Duration) -> Self {
         Self(format!("no answer within {:.1} s", within.as_secs_f64()))
     }
@@ -387,7 +389,7 @@ impl Client {
             // by a server that answers (past its connection limit: the JDK's,
             // Node's `maxConnections`): the walk fetches the rest itself.
             if let (Attempt::Dropped(why), true) = (&outcome, answered && request.ahead.is_some()) {
-                return Err(NoTimelyAnswer(format!("{why} on a new connection too")).into());
+                return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
             }
             // The run's refusals in a row end it as one request's tries
             // would: pages in flight do not each spend their own.
@@ -1238,7 +1240,7 @@ fn classify(
     if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
         (&error, request.answer_within(options))
     {
-        return Err(NoTimelyAnswer::within(within).into());
+        return Err(LeftToTheWalk::within(within).into());
     }
     match error {
         E::Timeout(phase) => transient(timed_out(phase, options.timeout)),
@@ -1367,7 +1369,7 @@ fn no_tunnel(
     // the connections a client may hold): the walk fetches the rest itself.
     if answered && request.ahead.is_some() {
         return Err(
-            NoTimelyAnswer(format!("the {proxy} would not open another tunnel ({why})")).into(),
+            LeftToTheWalk(format!("the {proxy} would not open another tunnel ({why})")).into(),
         );
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
