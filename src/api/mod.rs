@@ -162,8 +162,8 @@ impl<'a> Api<'a> {
     /// an HTTP/2-only server's refusal of HTTP/1.1.
     fn stale(&self, reply: &Reply) -> bool {
         let took =
-            self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
-        reply.status == 403 && took && spent(reply).is_none() && !wants_http2(&reply.body)
+            || self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
+        reply.status == 403 && took() && spent(reply).is_none() && !wants_http2(&reply.body)
     }
 
     /// The path of `base_url` (where a redirect moved the pages, if one
