@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, Table, Width};
+use comfy_table::{Cell, CellAlignment, Color};
 
 use super::OutputFormat;
 use super::csv::write_record;
@@ -72,12 +72,21 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
     }
     if style.width.is_some() {
         // As in `list`: ids, statuses and times (`trend`'s periods too),
-        // copied and pasted whole, never wrap; the other columns give way.
+        // copied and pasted whole, wrap last; the other columns give way.
         let whole = [
             "id", "status", "change", "kind", "time", "from", "to", "period",
         ];
-        keep_whole(&mut table, header, &whole);
-        keep_numbers_whole(&mut table, rows);
+        // A number (`trend`'s counts) is never narrower than its widest: `1030` over
+        // two lines read as `103`.
+        let numbers: Vec<usize> = (0..header.len())
+            .map(|j| {
+                let widths: Option<Vec<usize>> = (rows.iter())
+                    .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
+                    .collect();
+                widths.and_then(|w| w.into_iter().max()).unwrap_or(0)
+            })
+            .collect();
+        keep_whole(&mut table, header, &whole, &numbers);
     }
     table.to_string()
 }
@@ -105,25 +114,6 @@ pub fn write_table(
         sink.push_row(row.iter().map(|c| Some(c.text.as_str())));
     }
     sink.finish(out)
-}
-
-/// Sets the columns of numbers (`trend`'s counts) never to be narrower
-/// than their widest: `1030` over two lines read as `103`.
-fn keep_numbers_whole(table: &mut Table, rows: &[Vec<ReportCell>]) {
-    for (j, column) in table.column_iter_mut().enumerate() {
-        let widths: Option<Vec<usize>> = (rows.iter())
-            .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
-            .collect();
-        if let Some(widest) = widths.and_then(|w| w.into_iter().max()) {
-            // The room [`keep_whole`] kept for a wide character in the header stays.
-            let least = match column.constraint() {
-                Some(ColumnConstraint::LowerBoundary(Width::Fixed(w))) => *w,
-                _ => 0,
-            };
-            let width = u16::try_from(widest + 2).unwrap_or(u16::MAX).max(least);
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
-        }
-    }
 }
 
 /// Writes the json `items` of a row report (`changes`, `history`) as
@@ -206,8 +196,10 @@ mod tests {
         assert!(colored.contains("\u{1b}["), "{colored}");
     }
 
+    /// The id, then the other columns kept whole, wrap only when the table
+    /// could not fit the terminal otherwise (SPEC §6).
     #[test]
-    fn on_a_narrow_terminal_ids_and_times_never_wrap() {
+    fn on_a_narrow_terminal_ids_and_times_wrap_last() {
         let id = "5ea75fe7aa22470100000040";
         let row = |change: &str| {
             [
@@ -219,14 +211,22 @@ mod tests {
             .map(ReportCell::new)
             .to_vec()
         };
-        let style = TableStyle {
-            width: Some(40),
-            color: false,
-        };
         let header = ["change", "id", "name", "time"];
-        let table = render_table(&header, &[row("added"), row("removed")], style);
-        assert!(table.contains(id), "{table}");
-        assert!(table.contains("2026-11-02T00:00:00Z"), "{table}");
+        for width in [40, 70] {
+            let style = TableStyle {
+                width: Some(width),
+                color: false,
+            };
+            let table = render_table(&header, &[row("added"), row("removed")], style);
+            assert!(table.contains(id), "{table}");
+            assert!(
+                table
+                    .lines()
+                    .all(|l| l.chars().count() <= usize::from(width))
+            );
+            let time_whole = table.contains("2026-11-02T00:00:00Z");
+            assert_eq!(time_whole, width == 70, "{table}");
+        }
     }
 
     #[test]

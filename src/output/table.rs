@@ -88,8 +88,8 @@ impl TableSink {
         }
         if self.layout.width.is_some() {
             // On a narrow terminal the id (copied and pasted whole) and the
-            // status (one word) never wrap: the other columns give way.
-            keep_whole(&mut table, &self.layout.columns, &["id", "status"]);
+            // status (one word) wrap last: the other columns give way.
+            keep_whole(&mut table, &self.layout.columns, &["id", "status"], &[]);
         }
         table.to_string()
     }
@@ -214,36 +214,63 @@ pub fn break_long_words(text: &str, width: Option<u16>) -> Cow<'_, str> {
 }
 
 /// Sets the columns of `header` named in `whole` never to wrap when the
-/// table is fitted to a terminal, unless a cell is as wide as the terminal
-/// (then [`break_long_words`] broke it already): such a column kept whole
-/// left the others a character each, a row of a long name as many lines.
-/// A column holding a wide character (CJK, emoji) that gives way keeps
-/// room for one: one column cannot hold it.
-pub fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str]) {
-    let width = table.width().map_or(usize::MAX, usize::from);
+/// table is fitted to a terminal, as long as every other column keeps a
+/// character: the id first, then the status, then the others left to
+/// right; the rest wrap (a word wider than the terminal
+/// [`break_long_words`] broke already). No column is narrower than
+/// `numbers[i]` (a report's numbers, never split), nor than a wide
+/// character (CJK, emoji) it holds: one column cannot hold it.
+pub fn keep_whole(
+    table: &mut Table,
+    header: &[impl AsRef<str>],
+    whole: &[&str],
+    numbers: &[usize],
+) {
     let wide = |text: &str| text.chars().any(|c| c.width() == Some(2));
-    // Each column: whether all its cells fit, and whether one is wide.
-    let kinds: Vec<(bool, bool)> = (0..header.len())
+    // Each column: its widest line, and the least its text needs.
+    let kinds: Vec<(usize, usize)> = (0..header.len())
         .map(|i| {
-            (table.column_cells_with_header_iter(i).flatten()).fold(
-                (true, false),
-                |(fits, holds_wide), c| {
-                    let text = c.content();
-                    (
-                        fits && widest_line(&text) < width,
-                        holds_wide || wide(&text),
-                    )
-                },
-            )
+            (table.column_cells_with_header_iter(i).flatten()).fold((0, 1), |(most, least), c| {
+                let text = c.content();
+                let least = if wide(&text) { 2 } else { least };
+                (most.max(widest_line(&text)), least)
+            })
         })
         .collect();
-    let columns = table.column_iter_mut().zip(header).zip(kinds);
-    for ((column, name), (fits, holds_wide)) in columns {
-        if fits && whole.contains(&name.as_ref()) {
+    let least: Vec<usize> = (kinds.iter().enumerate())
+        .map(|(i, k)| k.1.max(numbers.get(i).copied().unwrap_or(0)))
+        .collect();
+    // The width less the borders, the padding and each column's least; for a
+    // table too wide even so, less the least of the text alone (numbers aside).
+    let width = table.width().map_or(usize::MAX, usize::from);
+    let all: usize = least.iter().map(|w| w + 3).sum::<usize>() + 1;
+    let text: usize = kinds.iter().map(|k| k.1 + 3).sum::<usize>() + 1;
+    let mut spare = (width.checked_sub(all))
+        .or(width.checked_sub(text))
+        .unwrap_or(0);
+    let mut order: Vec<usize> = (0..header.len())
+        .filter(|&i| whole.contains(&header[i].as_ref()))
+        .collect();
+    order.sort_by_key(|&i| {
+        ["id", "status"]
+            .iter()
+            .position(|w| *w == header[i].as_ref())
+            .unwrap_or(2)
+    });
+    let mut kept = vec![false; header.len()];
+    for i in order {
+        let more = kinds[i].0.saturating_sub(least[i]);
+        if more <= spare {
+            (spare, kept[i]) = (spare - more, true);
+        }
+    }
+    for ((column, kept), least) in table.column_iter_mut().zip(kept).zip(least) {
+        if kept {
             column.set_constraint(ColumnConstraint::ContentWidth);
-        } else if holds_wide {
-            // (Padding included: two characters, and one space each side.)
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(4)));
+        } else if least > 1 {
+            // (Padding included: one space each side.)
+            let least = u16::try_from(least + 2).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(least)));
         }
     }
 }
