@@ -5,7 +5,7 @@
 
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sanitize::{cell, terminal_safe};
 
@@ -30,7 +30,8 @@ const FILLS: [char; 16] = [
 const ANSI: [u8; 8] = [32, 31, 36, 33, 34, 35, 37, 90];
 
 /// A stacked bar per period, scaled so the largest total fills `width`
-/// columns with its label and total, then the legend, wrapped to `width`.
+/// columns with its label and total (a cell at least), then the legend,
+/// wrapped to `width`.
 pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     let label_width = series
         .labels
@@ -44,7 +45,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     let digits = max.to_string().len();
     let bar_width = usize::from(width)
         .saturating_sub(label_width + digits + 3)
-        .max(10);
+        .max(1);
     let mut text = String::new();
     for ((label, counts), total) in series.labels.iter().zip(&series.counts).zip(&totals) {
         text.push_str(&format!("{label:<label_width$} "));
@@ -72,8 +73,18 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
             text.push_str("  ");
             used += 2;
         }
-        text.push_str(&format!("{} {status}", fill(k, 1, color)));
-        used += w;
+        text.push_str(&format!("{} ", fill(k, 1, color)));
+        used += 2;
+        // A status wider than the terminal wraps.
+        for c in status.chars() {
+            let c_width = c.width().unwrap_or(0);
+            if c_width > 0 && used + c_width > usize::from(width) {
+                text.push('\n');
+                used = 0;
+            }
+            text.push(c);
+            used += c_width;
+        }
     }
     text.push('\n');
     text
@@ -248,5 +259,20 @@ mod tests {
         odd.statuses[0] = "ACT\nFAKE-ROW".into();
         let text = terminal_chart(&odd, 80, false);
         assert!(text.ends_with("\n█ ACT FAKE-ROW  ▓ CHURNED\n"), "{text}");
+    }
+
+    /// On a terminal too narrow for a bar of 10 cells beside the label and the total, the
+    /// bars still took 10 and their lines stuck out of it; a status wider than the terminal
+    /// made a legend line as wide.
+    #[test]
+    fn bars_and_a_long_status_fit_a_narrow_terminal() {
+        let mut odd = series();
+        odd.statuses[1] = "PENDING_DELETION_REQUESTED_BY_THE_OWNER".into();
+        let text = terminal_chart(&odd, 20, false);
+        assert!(text.lines().all(|l| l.width() <= 20), "{text}");
+        assert!(
+            text.replace('\n', "")
+                .contains("PENDING_DELETION_REQUESTED_BY_THE_OWNER")
+        );
     }
 }
