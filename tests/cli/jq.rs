@@ -866,3 +866,27 @@ fn a_value_nested_a_million_deep_is_written_whole() {
     let n = 1_000_000;
     assert_eq!(text, format!("{}\"a\"{}\n", "[".repeat(n), "]".repeat(n)));
 }
+
+/// docs/jq.md said `todate`, `mktime` and `strftime` take seconds, not the
+/// broken-down time of `gmtime`, and to pipe that "through `mktime` first":
+/// `mktime` takes only the broken-down time (as jq's), `strftime` either;
+/// `todate` alone refuses it (jq's takes both). The doc names exactly the
+/// date functions that refuse it.
+#[test]
+fn jq_md_names_the_date_functions_that_refuse_a_broken_down_time() {
+    let fake = fake_with(vec![json!({"id": "a", "status": "ACTIVE"})]);
+    let refused: Vec<&str> = [("todate", ""), ("mktime", ""), ("strftime", "(\"%Y\")")]
+        .into_iter()
+        .filter(|(name, args)| {
+            let expr = format!("[2026,10,1,0,0,0,0,304] | {name}{args}");
+            !run(&fake, &["list", "--jq", &expr]).status.success()
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(refused, ["todate"]);
+    let doc = fs::read_to_string("docs/jq.md")
+        .unwrap()
+        .replace("\n  ", " ");
+    let said = "`todate` takes seconds, not the broken-down time of `gmtime` or `strptime` (pipe that through `mktime` first)";
+    assert!(doc.contains(said), "docs/jq.md should say: {said}");
+}
