@@ -940,9 +940,14 @@ impl Client {
         // Dates and reset times the server sends are read on its clock, as
         // it wrote them with its `Date`: a skewed clock is no longer wait.
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
-        // (The token server's clock is not the API's.)
+        // (The token server's clock is not the API's.) A cache's answer is
+        // dated when it was made, `Age` ago (RFC 9111 §5.1), or by some
+        // when it was sent: the clock is as far off as the nearer says.
         if let Some(date) = date.filter(|_| !token) {
-            *locked(&self.clock_ahead) = Some(secs_after(SystemTime::now(), date));
+            let age = header("age").and_then(|a| a.trim().parse::<u64>().ok());
+            let off = secs_after(SystemTime::now(), date);
+            let aged = off - age.unwrap_or(0) as f64;
+            *locked(&self.clock_ahead) = Some(if aged.abs() < off.abs() { aged } else { off });
         }
         let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);

@@ -2006,6 +2006,30 @@ fn a_clocks_distance_from_the_apis_is_not_rounded_up() {
     }
 }
 
+/// An answer a cache kept carries the `Date` of when it was made and its `Age` since (RFC 9111
+/// §5.1): a page cached 20 minutes before, `Date` and all, was taken for a clock 20 minutes ahead of
+/// the API's, and a snapshot by a right clock recorded nothing, told to set the clock right. A cache
+/// that dates its answers when it sends them, with their `Age`, is as right.
+#[test]
+fn a_cached_answers_age_is_no_clock_ahead() {
+    for (date, age) in [(-20 * 60, "1200"), (0, "1200"), (0, "18446744073709551615")] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            date_skew: Some(date),
+            ..FakeConfig::default()
+        });
+        fake.set_faults(Faults {
+            always: vec![(
+                RequestMatch::AnyPage,
+                FaultKind::WithHeaders(vec![("Age", age.into())]),
+            )],
+            ..Faults::default()
+        });
+        ok(&sb.tool(&fake).arg("snapshot").output().unwrap());
+    }
+}
+
 /// A live snapshot taken before the newest one in the store (the clock was
 /// set back) was filed in the past without a word: `list --at now` went on
 /// showing the older state. It is recorded, and said on stderr.
