@@ -37,7 +37,8 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     if text.eq_ignore_ascii_case("now") {
         return Ok(LATEST);
     }
-    if let Ok(ts) = text.parse::<Timestamp>() {
+    let cut = nine_digits(text);
+    if let Ok(ts) = cut.parse::<Timestamp>() {
         // RFC 3339 offsets run to ±23:59; jiff reads up to ±25:59:59, and
         // `+24:00` (a slip for `+04:00`?) would move the time by a day.
         let offset_hours = (text.rfind(['+', '-']).filter(|&at| at > 10))
@@ -80,7 +81,7 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     if let Some(why) = no_such_day(text) {
         return Err(format!("`{text}` is no day of the calendar: {why}"));
     }
-    if text.len() > 10 && text.parse::<jiff::civil::DateTime>().is_ok() {
+    if text.len() > 10 && cut.parse::<jiff::civil::DateTime>().is_ok() {
         return Err(format!(
             "`{text}` has no offset from UTC; add `Z` for UTC, or the offset of its time zone (`+02:00`)"
         ));
@@ -88,6 +89,16 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     Err(format!(
         "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
     ))
+}
+
+/// `text` with its fraction of a second cut to the nine digits jiff reads
+/// (RFC 3339 allows any number; a time is read to the second anyway).
+fn nine_digits(text: &str) -> String {
+    let Some(at) = text.find(['.', ',']).map(|at| at + 1) else {
+        return text.to_string();
+    };
+    let digits = text[at..].bytes().take_while(u8::is_ascii_digit).count();
+    format!("{}{}", &text[..at + digits.min(9)], &text[at + digits..])
 }
 
 /// Why a text that starts as a date (`2026-11-31`, with a time or not)
@@ -368,6 +379,26 @@ mod tests {
     #[test]
     fn the_last_day_of_a_month_is_a_day() {
         let err = parse_when("2026-11-30T09:30:00", at("2026-12-01T12:00:00Z")).unwrap_err();
+        assert!(err.contains("has no offset from UTC"), "{err}");
+    }
+
+    /// RFC 3339 allows a fraction of a second of any length: one of more
+    /// than nine digits (a picosecond clock's twelve) was "not a time; use
+    /// an RFC 3339 date or time". It is read to the second, as any time.
+    #[test]
+    fn a_fraction_of_any_length_is_read_to_the_second() {
+        let now = at("2026-12-01T12:00:00Z");
+        for text in [
+            "2026-11-01T09:30:00.1234567890Z",
+            "2026-11-01T11:30:00.999999999999+02:00",
+        ] {
+            assert_eq!(
+                parse_when(text, now),
+                Ok(at("2026-11-01T09:30:00Z")),
+                "{text}"
+            );
+        }
+        let err = parse_when("2026-11-01T09:30:00.123456789012", now).unwrap_err();
         assert!(err.contains("has no offset from UTC"), "{err}");
     }
 
