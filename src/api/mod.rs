@@ -158,12 +158,14 @@ impl<'a> Api<'a> {
 
     /// A 403 for a token the API took before (pages were answered with
     /// it, or it came from the cache): revoked, or expired by the server's
-    /// clock, as django-oauth-toolkit answers one; not a spent quota, nor
-    /// an HTTP/2-only server's refusal of HTTP/1.1.
+    /// clock, as django-oauth-toolkit answers one; not a spent quota, an
+    /// HTTP/2-only server's refusal of HTTP/1.1, nor a page of markup (a
+    /// ban's, mod_evasive's: the API says nothing of the token there).
     fn stale(&self, reply: &Reply) -> bool {
         let took =
             || self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
-        reply.status == 403 && took() && spent(reply).is_none() && !wants_http2(&reply.body)
+        let theirs = !wants_http2(&reply.body) && !is_markup(&reply.body);
+        reply.status == 403 && took() && spent(reply).is_none() && theirs
     }
 
     /// The path of `base_url` (where a redirect moved the pages, if one

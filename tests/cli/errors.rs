@@ -830,6 +830,28 @@ fn an_html_403_after_answered_pages_says_a_rate_limiter_may_be_refusing() {
     assert!(!line.contains("HTTPS_PROXY"), "{line}");
 }
 
+/// Apache's mod_evasive bans a client for a burst with its HTML `403 Forbidden` page, to every
+/// request for the ban's time: a page's HTML 403 after answered pages was taken for a revoked
+/// token's bare 403, so a new token was asked for, refused by the same ban, and the run ended on
+/// that token request, "check HTTPS_PROXY and NO_PROXY" (no proxy set), the page's "rate limiter
+/// … try again later" lost. An HTML page is no answer of the API about its token.
+#[test]
+fn a_ban_pages_403_renews_no_token() {
+    let apache = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>403 Forbidden</title>\n</head><body>\n<h1>Forbidden</h1>\n<p>You don't have permission to access this resource.</p>\n</body></html>\n";
+    let line = token_refused_after_page_2_was(apache);
+    assert_contains(
+        &line,
+        &[
+            "GET ",
+            "page=2",
+            "HTTP 403",
+            "a rate limiter",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("HTTPS_PROXY"), "{line}");
+}
+
 /// hapi-rate-limit told to refuse with a 403 (its `limitExceededResponse`):
 /// the page's 403 got a new token, whose request the limiter refused too,
 /// and that was told to "check client_id and client_secret", though the
