@@ -1157,13 +1157,9 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
     {
         // Raising a timeout never helps a proxy that hangs up or resets
         // (a SOCKS server given as http://), and every connection is to it.
-        // proxy-chain hangs up on a host it cannot reach.
-        let host = (message.contains(PROXY_HUNG_UP)).then_some(", then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so");
-        format!(
-            "check the proxy and the scheme of its URL (http:// or https://){}",
-            host.unwrap_or_default()
-        )
-        .into()
+        // proxy-chain hangs up on a host it cannot reach, and Apache Traffic
+        // Server closes the tunnel it said 200 to.
+        "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
     } else if dropped {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.

@@ -1055,6 +1055,35 @@ fn a_proxy_that_resets_the_connect_says_to_check_the_proxy() {
     );
 }
 
+/// Apache Traffic Server answers `200` to a CONNECT before it connects, then closes the tunnel
+/// when the host's port cannot be reached: the error said only "check the proxy and the scheme of
+/// its URL (http:// or https://)", though the proxy and its URL had worked, and not the host.
+#[test]
+fn a_tunnel_closed_after_the_proxys_200_names_the_host() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            read_head(&mut client);
+            let _ = client.write_all(b"HTTP/1.1 200 OK\r\nServer: ATS/9.2.9\r\n\r\n");
+        }
+    });
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "--max-retries", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("then account_name and region") && stderr.contains("cannot reach the host"),
+        "{stderr}"
+    );
+}
+
 /// A proxy that answers whatever comes first (a CONNECT, or a TLS hello)
 /// with `answer`, then reads what follows until the client closes; its
 /// `host:port`.
