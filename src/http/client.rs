@@ -1389,6 +1389,11 @@ fn no_tunnel(
         // privoxy's `404 No such domain`, squid's 500 for a name it cannot
         // resolve: the host is wrong more often than the proxy.
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
+        // squid's SSL_ports, ATS's connect_ports: 443 alone by default.
+        (Some(403), _) if request.url.port().is_some() => format!(
+            "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports): have the proxy allow port {}, else check it or NO_PROXY",
+            request.url.port().unwrap_or_default()
+        ),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
     Err(api_error(format!(

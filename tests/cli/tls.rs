@@ -1558,6 +1558,21 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
     }
 }
 
+/// squid (`http_access deny CONNECT !SSL_ports`) and Apache Traffic Server (`connect_ports`) open
+/// tunnels to port 443 alone by default, and refuse others with a 403: a base_url or token_url on
+/// another port (a gateway on 8443) was told to check the credentials in the proxy's URL, which
+/// had none, and not the port.
+#[test]
+fn a_proxys_403_for_a_port_other_than_443_names_the_port() {
+    let (_, fake, output) = through_refusing_proxy("HTTP/1.1 403 Forbidden", &[]);
+    let stderr = stderr_of(&output);
+    let port = fake.addr().port();
+    assert!(
+        stderr.contains(&format!("allow port {port}")) && !stderr.contains("credentials"),
+        "{stderr}"
+    );
+}
+
 /// Caddy (and any Go server whose certificate lookup fails) answers a
 /// ClientHello for a name or an address it has no certificate for with
 /// `internal_error` (80): `https://127.0.0.1:PORT` to a Caddy site for
