@@ -1164,14 +1164,15 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
         // Over TLS, also a gateway whose certificate_required alert (TLS
-        // 1.3, after the handshake) the request's write met first.
+        // 1.3, after the handshake) the request's write met first, and
+        // one (stunnel) whose backend is down.
         let setting = request.setting();
         let wants = if request.url.scheme() == "https" {
             "a client certificate, which this tool does not send"
         } else {
             "https://"
         };
-        format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does): check {setting}, its scheme and port; or check your network").into()
+        format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down): check {setting}, its scheme and port; or check your network, or try again later").into()
     } else {
         "check your network, or raise --timeout / --max-retries".into()
     };

@@ -1649,3 +1649,31 @@ fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
     assert!(stderr.contains("client certificate"), "{stderr}");
     assert!(!stderr.contains("wants https://"), "{stderr}");
 }
+
+/// stunnel in front of the API completes the handshake, then closes when its backend cannot be
+/// reached (stopped, restarting): the error named a client certificate, HTTP/2 and the PROXY
+/// protocol, and to check token_url or the network, but not a backend down behind a gateway,
+/// nor to try again later (found with stunnel4 5.68 in front of the fake, stopped).
+#[test]
+fn a_tls_gateway_closing_unanswered_names_a_backend_down() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let faults = Faults {
+        always: vec![(RequestMatch::Token, FaultKind::Drop)],
+        ..Faults::default()
+    };
+    let config = FakeConfig {
+        faults,
+        ..FakeConfig::default()
+    };
+    let fake = FakeApi::start_tls(config, &cert, &key);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("whose backend is down"), "{stderr}");
+    assert!(stderr.contains("try again later"), "{stderr}");
+}
