@@ -125,6 +125,11 @@ impl<'a> Api<'a> {
                 describe(&reply, redactor),
                 to.unwrap_or_default()
             ))),
+            // Any other link after an answered page (Prism's dynamic mock's).
+            404 if answered => Err(api_error(format!(
+                "GET {url}: {}; the API's next link leads to no page, where base_url answered the first: the API or a gateway in front of it sent a wrong link",
+                describe(&reply, redactor)
+            ))),
             _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
     }

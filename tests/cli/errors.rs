@@ -1840,3 +1840,26 @@ fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
         assert!(!err.contains("past the last one"), "{err}");
     }
 }
+
+/// Prism's `--dynamic` mock links `next` to a path of its own making
+/// (`/express/ipsum%20dolor`), which it then answers 404: the error said
+/// "check base_url (the path /express/accounts is appended to it)" where
+/// page 1 had been answered at base_url. It names the API's next link.
+#[test]
+fn a_404_for_a_next_link_without_a_page_number_blames_the_link() {
+    let accounts = sample_accounts(2);
+    let first = json!({
+        "count": 2, "page": 1, "per_page": 50, "total": 4, "total_pages": 2,
+        "_embedded": {"accounts": accounts},
+        "_links": {"next": {"href": "/express/ipsum%20dolor"}},
+    });
+    let fake = fake_with_faults(
+        accounts,
+        vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["/express/ipsum%20dolor", "HTTP 404", "next link"]);
+    assert!(!line.contains("check base_url (the path"), "{line}");
+}
