@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::client::{CLIENT_CERTIFICATE, Reply};
 use super::pacer::is_limiter_fault;
@@ -21,13 +22,37 @@ const PART_CHARS: usize = 1000;
 
 #[derive(Debug, Default, Deserialize)]
 struct TalkdeskError {
-    code: Option<serde_json::Value>,
+    code: Option<Value>,
     message: Option<String>,
     description: Option<String>,
     #[serde(default)]
     fields: Vec<FieldError>,
     error: Option<String>,
     error_description: Option<String>,
+    // RFC 9457 problem details (Prism, connexion); FastAPI's `detail`
+    // may be a list, shown as the body is.
+    title: Option<Value>,
+    detail: Option<Value>,
+    validation: Option<Value>,
+    errors: Option<Value>,
+}
+
+/// The messages in a problem's `validation` or `errors`: Prism's
+/// `[{"message": …}]`, RFC 9457's and JSON:API's `[{"detail": …}]`,
+/// ASP.NET's `{"per_page": ["…"]}`.
+fn messages(value: &Value, name: &str) -> Vec<String> {
+    let own = ["message", "detail", "msg"]
+        .iter()
+        .find_map(|k| value.get(k)?.as_str());
+    match value {
+        Value::String(text) => vec![format!("{name}{text}")],
+        Value::Array(items) => items.iter().flat_map(|v| messages(v, name)).collect(),
+        Value::Object(_) if own.is_some() => vec![format!("{name}{}", own.unwrap_or_default())],
+        Value::Object(map) => (map.iter())
+            .flat_map(|(k, v)| messages(v, &format!("{k}: ")))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,12 +104,21 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     };
     let fields: Vec<String> = parsed.fields.iter().map(field).collect();
     let fields = (!fields.is_empty()).then(|| fields.join("; "));
+    let text_of = |v: Option<&Value>| v?.as_str().map(str::to_string);
+    let violations: Vec<String> = [&parsed.validation, &parsed.errors]
+        .into_iter()
+        .flatten()
+        .flat_map(|v| messages(v, ""))
+        .collect();
     let texts = [
         parsed.error,
         parsed.message,
+        text_of(parsed.title.as_ref()),
         parsed.description,
+        text_of(parsed.detail.as_ref()),
         parsed.error_description,
         fields,
+        (!violations.is_empty()).then(|| violations.join("; ")),
     ];
     let mut parts: Vec<String> = (texts.into_iter().flatten())
         .filter(|part| !part.trim().is_empty())
@@ -528,6 +562,32 @@ mod tests {
             describe(&r, &Redactor::default()),
             "HTTP 400 (code 0330001): Bad Request: Invalid query parameters: per_page: must be between 1 and 100; page: must be positive"
         );
+    }
+
+    /// Stoplight Prism's 422 (RFC 9457 problem details) was shown as its
+    /// JSON cut at 200 characters, which lost the one sentence that says
+    /// what was wrong: `per_page must be <= 40`.
+    #[test]
+    fn problem_details_are_shown_with_their_violations() {
+        let prism = r#"{"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","title":"Invalid request","status":422,"detail":"Your request is not valid and no HTTP validation response was found in the spec, so Prism is generating this error for you.","validation":[{"location":["query","per_page"],"severity":"Error","code":"maximum","message":"Request query parameter per_page must be <= 40"}]}"#;
+        assert_eq!(
+            describe(&reply(422, prism), &Redactor::default()),
+            "HTTP 422: Invalid request: Your request is not valid and no HTTP validation response was found in the spec, so Prism is generating this error for you.: Request query parameter per_page must be <= 40"
+        );
+        let aspnet = r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"per_page":["The field per_page must be between 1 and 25."]},"traceId":"00-1"}"#;
+        assert_eq!(
+            describe(&reply(400, aspnet), &Redactor::default()),
+            "HTTP 400: One or more validation errors occurred.: per_page: The field per_page must be between 1 and 25."
+        );
+        let rfc = r##"{"title":"Your request is not valid.","errors":[{"detail":"must be a positive integer","pointer":"#/age"}]}"##;
+        assert_eq!(
+            describe(&reply(422, rfc), &Redactor::default()),
+            "HTTP 422: Your request is not valid.: must be a positive integer"
+        );
+        // FastAPI's detail of objects is no text: the body is shown.
+        let fastapi = r#"{"detail":[{"loc":["query","per_page"],"msg":"Input should be less than or equal to 25"}]}"#;
+        let text = describe(&reply(422, fastapi), &Redactor::default());
+        assert_eq!(text, format!("HTTP 422: {fastapi}"));
     }
 
     #[test]
