@@ -423,6 +423,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         405 | 501 if setting == "token_url" => {
             "the URL takes no POST, so it is no token endpoint; check token_url"
         }
+        405 => {
+            "the URL takes no GET, so it is no accounts endpoint; check base_url (the path /express/accounts is appended to it)"
+        }
         408 => "the server gave up waiting for the request; try again later",
         // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
         426 | 505 if setting == "token_url" => {

@@ -1863,3 +1863,15 @@ fn a_404_for_a_next_link_without_a_page_number_blames_the_link() {
     assert_contains(&line, &["/express/ipsum%20dolor", "HTTP 404", "next link"]);
     assert!(!line.contains("check base_url (the path"), "{line}");
 }
+
+/// A base_url whose `/express/accounts` takes no GET (FastAPI's and
+/// Starlette's `405 {"detail":"Method Not Allowed"}` for a POST-only route,
+/// Prism's for a path its spec has without `get`) said only "HTTP 405:
+/// Method Not Allowed", with nothing to check; a token_url's 405 says to
+/// check token_url.
+#[test]
+fn a_base_url_that_takes_no_get_says_to_check_base_url() {
+    let body = r#"{"detail":"Method Not Allowed"}"#.to_string();
+    let line = final_at_once_on(FaultKind::StatusWithBody(405, body));
+    assert_contains(&line, &["HTTP 405", "takes no GET", "check base_url"]);
+}
