@@ -426,6 +426,13 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         405 => {
             "the URL takes no GET, so it is no accounts endpoint; check base_url (the path /express/accounts is appended to it)"
         }
+        // A mock whose spec has no JSON answer there (Prism's `hal+json` only).
+        406 if setting == "token_url" => {
+            "the server there cannot answer in application/json (the type asked for), as a token endpoint does; check token_url"
+        }
+        406 => {
+            "the server there cannot answer in application/json (the type asked for), as the API does; check base_url"
+        }
         408 => "the server gave up waiting for the request; try again later",
         // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
         426 | 505 if setting == "token_url" => {

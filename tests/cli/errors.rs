@@ -1875,3 +1875,13 @@ fn a_base_url_that_takes_no_get_says_to_check_base_url() {
     let line = final_at_once_on(FaultKind::StatusWithBody(405, body));
     assert_contains(&line, &["HTTP 405", "takes no GET", "check base_url"]);
 }
+
+/// Stoplight Prism mocking a spec whose page is only `application/hal+json`
+/// answers the tool's `Accept: application/json` with `406 Not Acceptable`:
+/// the error said the status and Prism's words, and nothing to check.
+#[test]
+fn a_406_for_the_json_asked_says_to_check_base_url() {
+    let body = r#"{"type":"https://stoplight.io/prism/errors#NOT_ACCEPTABLE","title":"The server cannot produce a representation for your accept header","status":406,"detail":"Unable to find content for application/json"}"#;
+    let line = final_at_once_on(FaultKind::StatusWithBody(406, body.to_string()));
+    assert_contains(&line, &["HTTP 406", "application/json", "check base_url"]);
+}
