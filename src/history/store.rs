@@ -515,6 +515,11 @@ impl Store {
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
             // The wait is over: not waited for a second time.
             Err(e) if busy(&e) => Err(locked(path, "")),
+            // Out of descriptors (EMFILE) where all may be written.
+            Err(e) if cannot_write(&e) && replay && all_writable(path) => Err(anyhow::anyhow!(
+                "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; raise the open-file limit (ulimit -n)",
+                path.display()
+            )),
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
             Err(e) if cannot_write(&e) && replay => Err(anyhow::anyhow!(
@@ -729,15 +734,7 @@ fn read_only(path: &Path) -> anyhow::Error {
         // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
         // everything may be written: no file is to blame, but the number
         // of files open (EMFILE), which said "read-only … chmod u+w".
-        let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
-        let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
-        // (A link to nowhere is there too, and cannot be written.)
-        files.extend(
-            side_files(path)
-                .into_iter()
-                .filter(|side| fs::symlink_metadata(side).is_ok()),
-        );
-        if !write_protected(path) && files.iter().all(|file| writable(file)) {
+        if all_writable(path) {
             return anyhow::anyhow!(
                 "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; raise the open-file limit (ulimit -n), or pass --history with another path",
                 path.display()
@@ -785,6 +782,29 @@ fn read_only(path: &Path) -> anyhow::Error {
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
         path.display()
     )
+}
+
+/// True when the store at `path`, its folder and the files beside it may
+/// all be written (never elsewhere than on Unix): SQLite failing to open
+/// one (`SQLITE_CANTOPEN`) is then no file's fault, but the open-file limit's.
+fn all_writable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
+        // (A link to nowhere is there too, and cannot be written.)
+        files.extend(
+            side_files(path)
+                .into_iter()
+                .filter(|side| fs::symlink_metadata(side).is_ok()),
+        );
+        !write_protected(path) && files.iter().all(|file| writable(file))
+    }
+    #[cfg(not(unix))]
+    return {
+        let _ = path;
+        false
+    };
 }
 
 /// True when this process may write the file at `path`.

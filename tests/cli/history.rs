@@ -3935,6 +3935,24 @@ fn a_store_that_cannot_be_read_for_want_of_descriptors_names_the_limit() {
     assert!(!out_file.exists());
 }
 
+/// A store whose newest snapshot is still in its -wal (a reader kept the checkpoint from taking
+/// it in, or a run was killed), read out of file descriptors (`ulimit -n 5`): SQLite could not
+/// open the -shm file, and `changes` said "its folder is read-only … Make the folder writable",
+/// which it was. It names the open-file limit; with room, the -wal is read.
+#[cfg(unix)]
+#[test]
+fn a_pending_wal_read_for_want_of_descriptors_is_not_called_a_read_only_folder() {
+    let sb = Sandbox::new();
+    let copied = store_whose_wal_cannot_be_read(&sb);
+    fs::remove_file(copied.with_file_name("h.sqlite3-shm")).unwrap();
+    let err = fails_with(&limited(&sb, &copied, "ulimit -n 5", &["changes"]), 1);
+    assert!(!err.contains("read-only"), "{err}");
+    assert!(err.contains("the open-file limit (ulimit -n)"), "{err}");
+    let args = ["list", "--at", "now", "-o", "csv", "--columns", "id,status"];
+    let out = offline(&sb, &copied).args(args).output().unwrap();
+    assert_eq!(ok(&out), "id,status\na1,CHURNED\na2,ACTIVE\n");
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
