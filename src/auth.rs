@@ -24,7 +24,7 @@ use crate::atomic_file::{
     AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, owner_of,
     set_mode,
 };
-use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line};
+use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line, out_of_files};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
@@ -378,18 +378,32 @@ impl TokenCache {
             return Ok(());
         }
         // A link here was planted: it is replaced, never written through.
-        let mut file = AtomicFile::replacing(&target)
-            .with_context(|| format!("writing to {}", self.dir.display()))?;
-        file.write_all(&text)?;
-        file.flush()?;
-        file.commit(true)
-            .with_context(|| format!("saving the token in {}", self.dir.display()))
+        let written = AtomicFile::replacing(&target).and_then(|mut file| {
+            file.write_all(&text)?;
+            file.flush()?;
+            file.commit(true)
+        });
+        written.map_err(|e| cache_not_written(e, &self.dir))
     }
 
     /// Forgets the token for these credentials.
     pub fn remove(&self, creds: &Credentials) {
         let _ = fs::remove_file(self.path(creds));
     }
+}
+
+/// Why the token could not be cached in `dir`, and what to do.
+fn cache_not_written(e: std::io::Error, dir: &Path) -> anyhow::Error {
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    let what = match e.kind() {
+        StorageFull | QuotaExceeded => "its disk is full: free some space",
+        FileTooLarge => "the file size limit (ulimit -f) left no room: raise it",
+        _ => out_of_files(&e).unwrap_or("set XDG_CACHE_HOME to a folder this user may write"),
+    };
+    anyhow::anyhow!(
+        "writing the token cache in {}: {e}; {what}, or pass --no-cache",
+        dir.display()
+    )
 }
 
 /// Opens `path` for reading unless it is a symbolic link; without waiting
@@ -807,6 +821,16 @@ fn is_oauth_code(error: &str) -> bool {
 mod tests {
     use super::*;
     use crate::http::url;
+
+    /// Out of descriptors, the cache folder is not to blame: the limit is named.
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_write_out_of_descriptors_names_the_limit() {
+        let e = std::io::Error::from_raw_os_error(libc::EMFILE);
+        let said = cache_not_written(e, Path::new("/c")).to_string();
+        assert!(said.contains("the open-file limit (ulimit -n)"), "{said}");
+        assert!(!said.contains("XDG_CACHE_HOME") && said.ends_with("or pass --no-cache"));
+    }
 
     #[test]
     fn token_parse_errors_never_quote_the_answer() {

@@ -174,6 +174,29 @@ fn a_file_size_limit_at_the_token_cache_is_a_warning() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 3);
 }
 
+/// The token cache's write failing for want of room (a full disk, here
+/// `ulimit -f 0`) warned at every run "could not cache the token: File too
+/// large (os error 27)", naming neither the cache folder nor what to do. It
+/// names both, and how to quiet it.
+#[test]
+fn a_token_cache_that_cannot_be_written_names_its_folder_and_what_to_do() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let output = file_size_limited(&sb, &fake, 0)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let folder = sb.cache_home().join("talkdesk-accounts");
+    assert!(stderr.contains(&*folder.to_string_lossy()), "{stderr}");
+    assert!(stderr.contains("ulimit -f"), "{stderr}");
+    assert!(stderr.contains("or pass --no-cache"), "{stderr}");
+}
+
 /// The tool against `fake`, run by `sh` under `ulimit -f BLOCKS`;
 /// arguments follow with `.args`.
 fn file_size_limited(sb: &Sandbox, fake: &FakeApi, blocks: u32) -> Command {
