@@ -42,7 +42,7 @@ pub fn read_text(path: &Path) -> Result<String> {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
         }
-        _ => std::fs::read(path),
+        _ => std::fs::File::open(path).and_then(read_file),
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -62,6 +62,22 @@ pub fn read_text(path: &Path) -> Result<String> {
             (false, false) => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
         }
     })
+}
+
+/// The bytes of `file`; a device (`/dev/zero`) never ends, and is read to
+/// at most 16 MiB, more being an error, as `--config` is.
+fn read_file(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    if std::os::unix::fs::FileTypeExt::is_char_device(&file.metadata()?.file_type()) {
+        return crate::atomic_file::read_at_most(file, 16 << 20).map_err(|e| match e.kind() {
+            std::io::ErrorKind::FileTooLarge => {
+                std::io::Error::other("a device that gives more than 16 MiB")
+            }
+            _ => e,
+        });
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
 }
 
 /// Why an export could not be read: a usage error (exit 2), unless the

@@ -3953,6 +3953,26 @@ fn a_pending_wal_read_for_want_of_descriptors_is_not_called_a_read_only_folder()
     assert_eq!(ok(&out), "id,status\na1,CHURNED\na2,ACTIVE\n");
 }
 
+/// `diff /dev/zero` and `snapshot --import /dev/zero` (a device where an export should be) read
+/// it until memory ran out: 23 GB in half a minute, then the OOM killer (here, under `ulimit -v`,
+/// "out of memory"), where `--config` and `ca_bundle` refuse it. A device is read to at most
+/// 16 MiB, and one that gives more is refused (exit 2), named.
+#[cfg(unix)]
+#[test]
+fn an_export_that_is_an_endless_device_is_refused_not_read_into_memory() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let import = ["snapshot", "--import", "/dev/zero", "--at", "2026-11-01"];
+    for args in [&["diff", "/dev/zero"][..], &import] {
+        let err = fails_with(&limited(&sb, &store, "ulimit -v 1048576", args), 2);
+        assert!(
+            err.contains("/dev/zero") && err.contains("a device"),
+            "{err}"
+        );
+        assert!(!err.contains("out of memory"), "{err}");
+    }
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
