@@ -740,6 +740,13 @@ fn read_only(path: &Path) -> anyhow::Error {
                 path.display()
             );
         }
+        // No chmod helps there (systemd's ProtectHome=, a container's --read-only).
+        if on_read_only_mount(&followed(path).unwrap_or_else(|_| path.to_path_buf())) {
+            return anyhow::anyhow!(
+                "the history store {} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk",
+                path.display()
+            );
+        }
         let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
             .filter_map(|side| {
                 let owner = owner_of(&fs::metadata(&side).ok()?);
@@ -805,6 +812,18 @@ fn all_writable(path: &Path) -> bool {
         let _ = path;
         false
     };
+}
+
+/// True when `path` is on a file system mounted read-only (`ST_RDONLY`).
+#[cfg(unix)]
+fn on_read_only_mount(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs reads the NUL-terminated path and fills `stat`.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    unsafe { libc::statvfs(path.as_ptr(), &mut stat) == 0 && stat.f_flag & libc::ST_RDONLY != 0 }
 }
 
 /// True when this process may write the file at `path`.

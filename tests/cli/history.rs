@@ -3973,6 +3973,46 @@ fn an_export_that_is_an_endless_device_is_refused_not_read_into_memory() {
     }
 }
 
+/// A store on a file system mounted read-only (systemd's `ProtectHome=read-only` or
+/// `ProtectSystem=strict`, a container's `--read-only`, a backup mounted `ro`): `snapshot` said
+/// "Make it and its folder writable (chmod u+w)", which no chmod can. It names the read-only
+/// file system. The mount is a read-only bind mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 1);
+    let [_, (export, at), ..] = exports(&sb);
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .arg(store.parent().unwrap())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args([
+            "-q",
+            "snapshot",
+            "--import",
+            &export,
+            "--at",
+            &at,
+            "--history",
+        ])
+        .arg(&store)
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("read-only file system"), "{err}");
+    assert!(!err.contains("chmod"), "{err}");
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
