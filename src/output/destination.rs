@@ -79,7 +79,34 @@ fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
             );
         }
     }
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    if let Some(why) = fixed_in_place(file) {
+        anyhow::bail!(why);
+    }
     Ok(())
+}
+
+/// Why `file` cannot be renamed over, where statx(2) tells: a mount point
+/// (a file bind-mounted, as `docker run -v` mounts one: EBUSY), or a file
+/// immutable or append-only (chattr: EPERM). Said before the walk.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn fixed_in_place(file: &Path) -> Option<&'static str> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(file.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statx reads the NUL-terminated path and fills `stx`.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
+    let set = |flag: libc::c_int| {
+        found && stx.stx_attributes & stx.stx_attributes_mask & flag as u64 != 0
+    };
+    if set(libc::STATX_ATTR_MOUNT_ROOT) {
+        return Some(
+            "it is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; mount its folder instead, or redirect stdout to it (`> FILE`)",
+        );
+    }
+    (set(libc::STATX_ATTR_IMMUTABLE) || set(libc::STATX_ATTR_APPEND)).then_some(
+        "it is immutable or append-only (chattr +i or +a), so it cannot be replaced; clear that (chattr -i -a), or name another file",
+    )
 }
 
 #[cfg(not(unix))]

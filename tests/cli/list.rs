@@ -1245,6 +1245,41 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.ends_with("\nold\n"), "{err}");
 }
 
+/// A file bind-mounted where `--output-file` names (`docker run -v $PWD/accounts.csv:/out/a.csv`)
+/// cannot be renamed over: the whole walk ran, then "writing …: Device or resource busy (os error
+/// 16)", naming neither the cause nor what to do. It is said before any request. The mount is
+/// made in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn output_file_that_is_a_mount_point_is_said_before_the_walk() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let (host, target) = (sb.path("host.csv"), sb.path("accounts.csv"));
+    fs::write(&host, "old\n").unwrap();
+    fs::write(&target, "").unwrap();
+    let out = support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+        .args([&host, &target])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&target)
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a mount point"), "{err}");
+    assert!(fake.page_requests().is_empty(), "{err}");
+    assert_eq!(fs::read_to_string(&host).unwrap(), "old\n");
+}
+
 /// Not root, the tool cannot keep another user's ownership, and kept neither it nor the group:
 /// a group file (`ops`, 0664) that its members replace became the runner's own group's. The
 /// group is kept where the runner is in it. Run by `.ci/run` where it is root, as uid 1001 in
