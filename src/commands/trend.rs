@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let series = to_series(&trend, every);
 
     if let Some(plot) = plot.take_if(|_| on_stdout) {
-        return write_plot(plot, args, &series, "stdout");
+        return write_plot(plot, args, &series, "to stdout").context("writing the chart");
     }
     let header = header(&series);
     let periods: Vec<Value> = trend

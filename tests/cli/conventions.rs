@@ -378,6 +378,25 @@ fn output_that_cannot_be_written_says_what_it_was() {
     }
 }
 
+/// `trend --plot -` (the chart on stdout) that cannot be written said only `writing to stdout:
+/// No space left on device`, where every other output says what it was.
+#[test]
+fn a_chart_on_stdout_that_cannot_be_written_says_what_it_was() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let sb = Sandbox::new();
+    let fake = fake(3);
+    let snapshot = sb.tool(&fake).args(["-q", "snapshot"]).output().unwrap();
+    assert!(snapshot.status.success(), "{}", stderr_of(&snapshot));
+    let output = (sb.spawnable_tool(&fake).args(["trend", "--plot", "-"]))
+        .stdout(full.expect("/dev/full is needed (Linux)"))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let said = "error: writing the chart: writing to stdout: No space left on device";
+    assert!(stderr.starts_with(said), "{stderr}");
+}
+
 /// An `--output-file` that cannot be written is named however much was
 /// written: more than the 64 KiB buffer once said `writing the output`.
 #[test]
