@@ -517,8 +517,9 @@ impl Store {
             Err(e) if busy(&e) => Err(locked(path, "")),
             // Out of descriptors (EMFILE) where all may be written.
             Err(e) if cannot_write(&e) && replay && all_writable(path) => Err(anyhow::anyhow!(
-                "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; raise the open-file limit (ulimit -n)",
-                path.display()
+                "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; {}",
+                path.display(),
+                to_blame(path)
             )),
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
@@ -736,12 +737,13 @@ fn read_only(path: &Path) -> anyhow::Error {
         // of files open (EMFILE), which said "read-only … chmod u+w".
         if all_writable(path) {
             return anyhow::anyhow!(
-                "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; raise the open-file limit (ulimit -n), or pass --history with another path",
-                path.display()
+                "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
+                path.display(),
+                to_blame(path)
             );
         }
         // No chmod helps there (systemd's ProtectHome=, a container's --read-only).
-        if on_read_only_mount(&followed(path).unwrap_or_else(|_| path.to_path_buf())) {
+        if statvfs(path).is_some_and(|fs| fs.f_flag & libc::ST_RDONLY != 0) {
             return anyhow::anyhow!(
                 "the history store {} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk",
                 path.display()
@@ -814,16 +816,28 @@ fn all_writable(path: &Path) -> bool {
     };
 }
 
-/// True when `path` is on a file system mounted read-only (`ST_RDONLY`).
+/// What kept SQLite from opening a file beside a store when all may be
+/// written: no inode free on its disk (blocks may remain), or else the
+/// open-file limit (EMFILE).
+fn to_blame(path: &Path) -> &'static str {
+    #[cfg(unix)]
+    if statvfs(path).is_some_and(|fs| fs.f_files > 0 && fs.f_favail == 0) {
+        return "its disk has no free inode (it is full): free some space";
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    "raise the open-file limit (ulimit -n)"
+}
+
+/// The file system `path` (a link followed) is on, as statvfs(3) tells.
 #[cfg(unix)]
-fn on_read_only_mount(path: &Path) -> bool {
+fn statvfs(path: &Path) -> Option<libc::statvfs> {
     use std::os::unix::ffi::OsStrExt;
-    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = std::ffi::CString::new(real.as_os_str().as_bytes()).ok()?;
     // SAFETY: statvfs reads the NUL-terminated path and fills `stat`.
     let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    unsafe { libc::statvfs(path.as_ptr(), &mut stat) == 0 && stat.f_flag & libc::ST_RDONLY != 0 }
+    (unsafe { libc::statvfs(name.as_ptr(), &mut stat) } == 0).then_some(stat)
 }
 
 /// True when this process may write the file at `path`.

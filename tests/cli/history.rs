@@ -4013,6 +4013,48 @@ fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
     assert!(!err.contains("chmod"), "{err}");
 }
 
+/// A store on a disk with no inode free (blocks to spare: many small files), where SQLite could
+/// not make its -wal file: `snapshot` said "raise the open-file limit (ulimit -n)", which was
+/// not reached. It says the disk is full. The disk is a tmpfs mount with two inodes (its folder
+/// and the store) in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn a_store_on_a_disk_with_no_inode_free_is_not_said_out_of_descriptors() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 1);
+    let [_, (export, at), ..] = exports(&sb);
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    let script = r#"mount -t tmpfs -o size=2m,nr_inodes=2 tmpfs "$1" && cp "$2" "$1" && shift 2 && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .args([&disk, &store])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args([
+            "-q",
+            "snapshot",
+            "--import",
+            &export,
+            "--at",
+            &at,
+            "--history",
+        ])
+        .arg(disk.join("store"))
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(!err.contains("ulimit -n"), "{err}");
+    assert!(err.contains("free some space"), "{err}");
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
