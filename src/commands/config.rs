@@ -16,7 +16,7 @@ use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, listed, profile_in_use,
 };
-use crate::error::current_folder_gone;
+use crate::error::{current_folder_gone, out_of_files};
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
 
@@ -314,10 +314,18 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         let what = match e.kind() {
             // Not a regular file (a device): the folder's permissions are fine.
             io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
-            _ => match current_folder_gone(path) {
-                Some(gone) => format!("cannot write in {folder}; {gone}"),
-                None => format!("cannot write in {folder}; check its permissions"),
-            },
+            _ => {
+                let why = match e.kind() {
+                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                        Some("its disk is full; free some space")
+                    }
+                    _ => out_of_files(&e).or_else(|| current_folder_gone(path)),
+                };
+                format!(
+                    "cannot write in {folder}; {}",
+                    why.unwrap_or("check its permissions")
+                )
+            }
         };
         anyhow::Error::new(e).context(what)
     })?;

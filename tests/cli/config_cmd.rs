@@ -126,6 +126,37 @@ fn init_in_a_config_home_it_may_not_write_says_what_to_do() {
     );
 }
 
+/// `config init` on a disk with no inode free (blocks to spare) said "cannot write in …; check
+/// its permissions: No space left on device": no permission was wrong. It says the disk is full,
+/// as `--output-file` does. The disk is a tmpfs mount with one inode (its folder) in a user
+/// namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
+    let sb = Sandbox::new();
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
+    let output = support::in_own_mount_namespace(script)
+        .arg(&disk)
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["config", "init", "--config"])
+        .arg(disk.join("config.toml"))
+        .env_clear()
+        .envs(sb.env())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(!err.contains("check its permissions"), "{err}");
+    assert!(err.contains("its disk is full; free some space"), "{err}");
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
