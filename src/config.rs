@@ -25,7 +25,7 @@ use toml_writer::ToTomlKey;
 
 use crate::atomic_file::{may_not_enter, read_at_most};
 pub use crate::auth::{Credentials, Secret};
-use crate::error::{config_error, redacted, usage_error};
+use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 
@@ -1168,10 +1168,17 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
         true => " (it runs without a shell, so `~`, `$VAR` and `VAR=…` are not expanded)",
         false => "",
     };
-    let cannot_run = |e: std::io::Error| {
-        config_error(format!(
+    let cannot_run = |e: std::io::Error| match e.kind() {
+        // EAGAIN of fork(2) or clone(2): no room for another process or thread.
+        std::io::ErrorKind::WouldBlock => failure(
+            Exit::Failure,
+            format!(
+                "client_secret_cmd: cannot run `{program}`: {e}; the limit on processes (ulimit -u, or a service's TasksMax=) left no room for it: raise it"
+            ),
+        ),
+        _ => config_error(format!(
             "client_secret_cmd: cannot run `{program}`: {e}; check the command in your config file{no_shell}"
-        ))
+        )),
     };
     // stdin and stderr are the terminal's, as `spawn` leaves them.
     let mut command = Command::new(program);
@@ -1222,7 +1229,7 @@ fn wait_for_secret(
 ) -> Result<(std::process::ExitStatus, Vec<u8>)> {
     let exited = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&exited);
-    let reader = std::thread::spawn(move || read_secret_output(pipe, &seen));
+    let reader = std::thread::Builder::new().spawn(move || read_secret_output(pipe, &seen));
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
     let stop = |child: &mut std::process::Child, why: String| {
         #[cfg(unix)]
@@ -1234,8 +1241,14 @@ fn wait_for_secret(
         let _ = child.wait();
         config_error(format!("client_secret_cmd `{program}` {why}"))
     };
+    let mut reader = match reader {
+        Ok(reader) => Some(reader),
+        Err(e) => {
+            let _ = stop(&mut child, String::new());
+            return Err(cannot_run(e));
+        }
+    };
     let mut stdout = None;
-    let mut reader = Some(reader);
     loop {
         if let Some(done) = reader.take_if(|r| r.is_finished()) {
             match done.join() {

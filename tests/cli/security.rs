@@ -799,6 +799,59 @@ fn a_client_secret_cmd_that_never_ends_is_stopped_at_the_timeout_with_no_termina
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// Under a limit on processes and threads (`ulimit -u`, a systemd service's `TasksMax=`, a
+/// container's pids limit), the thread that reads `client_secret_cmd`'s output could not start,
+/// and the run ended "internal error at …/thread/functions.rs:131; please report it" (a panic);
+/// a command that could not start was told "check the command in your config file". Both name
+/// the limit. Run as root by `.ci/run`, as a user with no other process (setpriv(1)).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it runs the tool as another user under ulimit -u"]
+fn as_root_a_process_limit_at_client_secret_cmd_is_said_not_a_panic() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let config = secret_cmd_config(&sb, &format!("echo {SECRET}\n"), "");
+    std::fs::set_permissions(sb.path(""), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(&config, Some(54321), Some(54321)).unwrap();
+    let tool = sb.spawnable_tool(&fake);
+    let mut limited = 0;
+    for limit in (1..=8).chain([64]) {
+        let out = std::process::Command::new("setpriv")
+            .args([
+                "--reuid",
+                "54321",
+                "--regid",
+                "54321",
+                "--clear-groups",
+                "bash",
+                "-c",
+            ])
+            .arg(format!(r#"ulimit -u {limit}; exec "$0" "$@""#))
+            .arg(tool.get_program())
+            .arg("--config")
+            .arg(&config)
+            .args(["list", "--no-cache", "-o", "jsonl"])
+            .env_clear()
+            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env_remove("TALKDESK_CLIENT_SECRET")
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert!(
+            !stderr.contains("internal error"),
+            "ulimit -u {limit}: {stderr}"
+        );
+        if !out.status.success() {
+            limited += 1;
+            assert_eq!(out.status.code(), Some(1), "ulimit -u {limit}: {stderr}");
+            assert!(stderr.contains("(ulimit -u"), "ulimit -u {limit}: {stderr}");
+        }
+    }
+    assert!((1..9).contains(&limited), "{limited} of 9 runs failed");
+}
+
 /// A `client_secret_cmd` that printed the secret and exited, leaving a program it started in the
 /// background (an agent) holding its stdout, was waited for until that program ended: "did not
 /// finish within 1 s" with no terminal, a hang on one. What it printed by its exit is its output.
