@@ -302,8 +302,9 @@ fn with_ticker<T>(enabled: bool, tick: impl Fn() + Sync, work: impl FnOnce() -> 
         // or by its panic.
         let (_running, stopped) = mpsc::channel::<()>();
         let tick = &tick;
+        // Under a limit on threads (ulimit -u), the walk goes on without it.
         if enabled {
-            scope.spawn(move || {
+            let _ = thread::Builder::new().spawn_scoped(scope, move || {
                 while stopped.recv_timeout(PROGRESS_TICK) == Err(RecvTimeoutError::Timeout) {
                     tick();
                 }

@@ -376,6 +376,50 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     assert_eq!(stderr_of(&output), "");
 }
 
+/// Under a limit on processes and threads (`ulimit -u`, a systemd service's `TasksMax=`), the
+/// thread that draws the progress line could not start, and a walk with stderr on a terminal
+/// ended "internal error at …/thread/scoped.rs:206; please report it" (a panic), nothing
+/// written. The walk goes on without the progress line. Run as root by `.ci/run`, as a user
+/// with no other process (setpriv(1)): `script` and the tool are its two processes.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it runs the tool as another user under ulimit -u"]
+fn as_root_a_process_limit_with_a_terminal_lists_without_progress() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_script();
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    std::fs::set_permissions(sb.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let fake = fake(12, 5);
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let out = sb.dir.path().join("out.csv");
+    for limit in [2, 3] {
+        let _ = std::fs::remove_file(&out);
+        let line = format!(
+            r#"bash -c 'ulimit -u {limit}; exec "$0" list -o csv --no-cache > out.csv' '{}'"#,
+            bin.display()
+        );
+        let output = Command::new("setpriv")
+            .args(["--reuid", "54321", "--regid", "54321", "--clear-groups"])
+            .args(["script", "-q", "-e", "-c", &line, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", sb.dir.path().join("no-home"))
+            .env("TERM", "xterm")
+            .envs(support::tool_env(&fake))
+            .current_dir(sb.dir.path())
+            .output()
+            .expect("run setpriv");
+        let terminal = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !terminal.contains("internal error"),
+            "ulimit -u {limit}: {terminal}"
+        );
+        let csv = std::fs::read_to_string(&out).unwrap_or_default();
+        assert_eq!(csv.lines().count(), 13, "ulimit -u {limit}: {terminal}");
+    }
+}
+
 /// The display widths of a table's lines (its borders and rows): one
 /// width when they line up.
 fn table_widths(text: &str) -> std::collections::BTreeSet<usize> {
