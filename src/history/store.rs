@@ -338,20 +338,39 @@ pub fn refuse_foreign_default_folder(path: &Path) -> Result<()> {
     }
 }
 
+/// What to do when the store or its folder could not be made: `otherwise`,
+/// unless no permission is to blame (a full disk, a read-only one).
+fn cannot_make(e: &std::io::Error, otherwise: &'static str) -> &'static str {
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            "its disk is full; free some space, or pass --history with another path"
+        }
+        ErrorKind::ReadOnlyFilesystem => {
+            "its file system is read-only; pass --history with a path on a writable disk"
+        }
+        _ => otherwise,
+    }
+}
+
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir).with_context(|| match file_in_the_way(dir) {
-            Some(file) => format!(
-                "cannot create the history folder {} ({} is a file, not a folder); pass --history with another path",
-                dir.display(),
-                file.display()
-            ),
-            None => format!(
-                "cannot create the history folder {}; check its permissions or pass --history",
+        create_private_dir(dir).map_err(|e| {
+            let why = match file_in_the_way(dir) {
+                Some(file) => format!(
+                    " ({} is a file, not a folder); pass --history with another path",
+                    file.display()
+                ),
+                None => format!(
+                    "; {}",
+                    cannot_make(&e, "check its permissions or pass --history")
+                ),
+            };
+            anyhow::Error::new(e).context(format!(
+                "cannot create the history folder {}{why}",
                 dir.display()
-            ),
+            ))
         })?;
     }
     let mut options = fs::OpenOptions::new();
@@ -361,13 +380,16 @@ fn create_private(path: &Path) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(path).with_context(|| {
+    let file = options.open(path).map_err(|e| {
         let check = current_folder_gone(path);
-        let check = check.unwrap_or("check the folder's permissions or pass --history");
-        format!(
+        let check = check.unwrap_or(cannot_make(
+            &e,
+            "check the folder's permissions or pass --history",
+        ));
+        anyhow::Error::new(e).context(format!(
             "cannot create the history store {}; {check}",
             path.display()
-        )
+        ))
     })?;
     // An empty file found there is made private too.
     #[cfg(unix)]

@@ -4055,6 +4055,54 @@ fn a_store_on_a_disk_with_no_inode_free_is_not_said_out_of_descriptors() {
     assert!(err.contains("free some space"), "{err}");
 }
 
+/// A first `snapshot` that could not make the store or its folder for want of an inode (a disk
+/// of many small files), or on a file system mounted read-only (systemd's
+/// `ProtectHome=read-only`), said "check its permissions", or "check the folder's permissions",
+/// which were right. It says the disk is full, or the file system read-only. The disks are mounts
+/// in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1), tmpfs and bind mounts"
+)]
+fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_so() {
+    let sb = Sandbox::new();
+    let [(export, at), ..] = exports(&sb);
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    let no_inode = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
+    let read_only =
+        r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    for (script, said) in [(no_inode, "its disk is full"), (read_only, "read-only")] {
+        for store in [disk.join("h.sqlite3"), disk.join("sub/h.sqlite3")] {
+            let out = support::in_own_mount_namespace(script)
+                .arg(&disk)
+                .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+                .args([
+                    "-q",
+                    "snapshot",
+                    "--import",
+                    &export,
+                    "--at",
+                    &at,
+                    "--history",
+                ])
+                .arg(&store)
+                .env_clear()
+                .envs(sb.env())
+                .envs([
+                    ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+                    ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+                ])
+                .output()
+                .unwrap();
+            let err = fails_with(&out, 1);
+            assert!(!err.contains("permissions"), "{err}");
+            assert!(err.contains(said), "{err}");
+        }
+    }
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
