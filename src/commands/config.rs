@@ -319,6 +319,9 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
                     io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
                         Some("its disk is full; free some space")
                     }
+                    io::ErrorKind::ReadOnlyFilesystem => {
+                        Some("its file system is read-only; pass --config with a path elsewhere")
+                    }
                     _ => out_of_files(&e).or_else(|| current_folder_gone(path)),
                 };
                 format!(

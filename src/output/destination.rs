@@ -121,6 +121,7 @@ fn not_created(e: io::Error, target: &Path, real: &Path) -> anyhow::Error {
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
             "its disk is full; free some space"
         }
+        io::ErrorKind::ReadOnlyFilesystem => "its file system is read-only; name a file elsewhere",
         // EMFILE: no folder's fault either.
         _ => (out_of_files(&e).or_else(|| current_folder_gone(target)))
             .unwrap_or("check that the folder exists and is writable"),

@@ -1280,6 +1280,55 @@ fn output_file_that_is_a_mount_point_is_said_before_the_walk() {
     assert_eq!(fs::read_to_string(&host).unwrap(), "old\n");
 }
 
+/// `--output-file` and `config init` in a folder on a file system mounted read-only (systemd's
+/// `ProtectHome=read-only`, a container's `--read-only`) said "check that the folder exists and
+/// is writable" and "check its permissions": no permission is to blame. Both say the file system
+/// is read-only. The mount is a read-only bind mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn output_file_and_config_init_on_a_read_only_file_system_say_so() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let disk = sb.path("disk");
+    fs::create_dir(&disk).unwrap();
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let (csv, toml) = (disk.join("a.csv"), disk.join("c.toml"));
+    let runs: [&[&std::ffi::OsStr]; 2] = [
+        &["list".as_ref(), "--output-file".as_ref(), csv.as_ref()],
+        &[
+            "config".as_ref(),
+            "init".as_ref(),
+            "--config".as_ref(),
+            toml.as_ref(),
+        ],
+    ];
+    for args in runs {
+        let out = support::in_own_mount_namespace(script)
+            .arg(&disk)
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .env_clear()
+            .envs(sb.env())
+            .envs(support::tool_env(&fake))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("file system is read-only"), "{err}");
+        assert!(
+            !err.contains("permissions") && !err.contains("is writable"),
+            "{err}"
+        );
+    }
+}
+
 /// Not root, the tool cannot keep another user's ownership, and kept neither it nor the group:
 /// a group file (`ops`, 0664) that its members replace became the runner's own group's. The
 /// group is kept where the runner is in it. Run by `.ci/run` where it is root, as uid 1001 in
