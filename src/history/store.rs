@@ -144,6 +144,14 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     // writer for ever.
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(not_a_store(path, "it is a folder")),
+        // Not to be moved away (`/dev/null`).
+        #[cfg(unix)]
+        Ok(m) if std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type()) => {
+            return Err(config_error(format!(
+                "{} is a device, not a history store; pass --history with a file's path",
+                path.display()
+            )));
+        }
         Ok(m) if !m.is_file() => {
             return Err(not_a_store(path, "it is a pipe, a socket or a device"));
         }

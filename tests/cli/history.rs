@@ -746,6 +746,28 @@ fn a_named_pipe_is_not_a_store() {
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
 
+/// `--history /dev/null` (a try at keeping no history) was refused saying "move it away":
+/// advice that, taken by root, moves the system's /dev/null. A device is refused as one, and
+/// the advice is to name a file.
+#[cfg(unix)]
+#[test]
+fn a_device_is_no_store_and_is_not_to_be_moved_away() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    for args in [vec!["changes"], vec!["snapshot"]] {
+        let out = (sb
+            .tool(&fake)
+            .env("TALKDESK_HISTORY", "/dev/null")
+            .args(&args))
+        .output()
+        .unwrap();
+        let err = fails_with(&out, 3);
+        assert!(err.contains("/dev/null is a device"), "{args:?}: {err}");
+        assert!(!err.contains("move it away"), "{args:?}: {err}");
+    }
+    assert!(fake.page_requests().is_empty(), "no walk for a bad store");
+}
+
 /// A store path that starts with `file:` (a file of that name in the
 /// current folder) was handed to SQLite, which reads such a name as a URI:
 /// `file:h.sqlite3?mode=memory` "recorded" every snapshot (exit 0) in
