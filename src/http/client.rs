@@ -1173,8 +1173,11 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
             "https://"
         };
         format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down): check {setting}, its scheme and port; or check your network, or try again later").into()
-    } else {
+    } else if message.contains("timed out") {
         "check your network, or raise --timeout / --max-retries".into()
+    } else {
+        // Refused, unreachable, reset: no timeout ran out.
+        "check your network, or raise --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
 }

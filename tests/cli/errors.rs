@@ -1245,6 +1245,28 @@ fn a_refused_token_endpoint_exits_5() {
     assert!(fake.requests().is_empty());
 }
 
+/// A refused connection (nothing listening at the port, or a firewall's
+/// REJECT: iptables' tcp-reset or icmp-port-unreachable in a network
+/// namespace) fails at once on every try, and so do "No route to host"
+/// and "Network is unreachable": the error ended "check your network, or
+/// raise --timeout / --max-retries", though no timeout ran out. Only a
+/// failure that timed out is told to raise --timeout.
+#[test]
+fn a_refused_connection_is_not_told_to_raise_the_timeout() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    let token_url = format!("http://127.0.0.1:{}/oauth/token", closed_port());
+    cmd.env("TALKDESK_TOKEN_URL", token_url)
+        .args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["Connection refused", "(after 1 retry); check your network"],
+    );
+    assert!(!line.contains("--timeout"), "{line}");
+}
+
 /// A token URL that is not found points at the settings that form it; it
 /// once said "check base_url", which has no part in it.
 #[test]
