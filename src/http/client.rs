@@ -25,7 +25,7 @@ use super::retry::{
 };
 use super::throttle::RateLimits;
 use super::url::{Url, bare_host};
-use crate::error::{OUT_OF_FILES, api_error};
+use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::log::Log;
 use crate::text::{counted, shorten};
 
@@ -727,6 +727,9 @@ impl Client {
         }
         if let Some(unusable) = self.proxies.unusable_for(request.url) {
             return Err(unusable);
+        }
+        if let Some(why) = super::url::localhost_off_this_machine(request.url) {
+            return Err(config_error(format!("{request}: {why}")));
         }
         let via = self.proxies.via_for(request.url);
         let result = match request.form {

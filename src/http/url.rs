@@ -123,6 +123,24 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
     ))
 }
 
+/// Why plain http to `url`, at `localhost`, must not be sent: the name
+/// resolves (`/etc/hosts`, or DNS where it is asked first) to an address
+/// off this machine, which would get the secret and the token in clear.
+/// (curl always connects `localhost` to loopback.)
+pub fn localhost_off_this_machine(url: &Url) -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let named = matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"));
+    let port = url
+        .port_or_known_default()
+        .filter(|_| named && url.scheme() == "http")?;
+    let mut addrs = ("localhost", port).to_socket_addrs().ok()?;
+    let off = addrs.find(|a| !a.ip().to_canonical().is_loopback())?;
+    Some(format!(
+        "refusing plain http to `localhost`: the name resolves to {}, which is not this machine (/etc/hosts or DNS says so), and the secret and the token would cross the network in clear; write 127.0.0.1, or use https://",
+        off.ip()
+    ))
+}
+
 /// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
 pub fn bare_host(url: &Url) -> String {
     match url.host() {

@@ -271,6 +271,43 @@ fn plain_http_base_or_token_url_outside_loopback_is_refused_before_any_request()
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// `localhost` was let through by its name alone: where `/etc/hosts` (or
+/// DNS, where it is asked first) names another machine, the client secret
+/// and the token went there in clear (found in a network namespace whose
+/// hosts file named a veth peer `localhost`: the fake behind it got the
+/// token request and a page). Such a URL is refused before any request,
+/// exit 3. The hosts file (a documentation address, RFC 5737) is bound
+/// over /etc/hosts in a user and mount namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn localhost_that_names_another_machine_gets_no_plain_http() {
+    let sb = Sandbox::new();
+    let hosts = sb.path("hosts");
+    std::fs::write(&hosts, "192.0.2.1 localhost\n").unwrap();
+    let script = r#"mount --bind "$1" /etc/hosts && shift && exec "$@""#;
+    let output = support::in_own_mount_namespace(script)
+        .arg(&hosts)
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "--timeout", "1", "--max-retries", "0"])
+        .env_clear()
+        .envs(sb.env())
+        .env("TALKDESK_BASE_URL", "http://localhost:8025")
+        .env("TALKDESK_TOKEN_URL", "http://localhost:8025/oauth/token")
+        .env("TALKDESK_CLIENT_ID", CLIENT_ID)
+        .env("TALKDESK_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("resolves to 192.0.2.1") && stderr.contains("https://"),
+        "{stderr}"
+    );
+}
+
 /// A refused next link is the server's doing: exit 5 as §4 and §5 say of
 /// any link to another origin; a plain-http one was exit 3 ("use
 /// https://"), sending the user to a configuration that was right.
