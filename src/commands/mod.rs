@@ -33,7 +33,7 @@ use crate::cli::{ApiArgs, ColorWhen};
 use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
 use crate::error::{config_error, usage_error};
 use crate::history::{Access, Org, Store};
-use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions};
+use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions, Dating};
 use crate::http::redact::Redactor;
 use crate::log::Log;
 use crate::output::destination::Destination;
@@ -181,8 +181,7 @@ impl Context<'_> {
     /// line drawn between pages; `collector` decides when to stop. After a
     /// walk of every page, a count that differs from the API's `total` is a
     /// warning (after one a `--limit` met, a `total` that moved). Returns
-    /// how far this machine's clock is ahead of the API's (seconds), when
-    /// its answers said.
+    /// how the API's answers were dated.
     pub fn walk_accounts(
         &self,
         settings: &Settings,
@@ -190,11 +189,11 @@ impl Context<'_> {
         walk: WalkPlan,
         collector: &mut Collector,
         mut each: impl FnMut(Vec<Account>, &mut Progress) -> Result<()>,
-    ) -> Result<Option<f64>> {
+    ) -> Result<Dating> {
         let width = self.terminal_width(terminal_size::terminal_size_of(std::io::stderr()));
         let progress = Mutex::new(Progress::new(self.log, walk.pages, width));
         let lock = || progress.lock().unwrap_or_else(|e| e.into_inner());
-        let clock_ahead = self.with_api(settings, api_args, |api, _| {
+        let dating = self.with_api(settings, api_args, |api, _| {
             let pace = api.client().pace();
             // While a request waits for the rate limit no page arrives to
             // redraw the line: a ticker keeps it current. It never waits for
@@ -220,14 +219,14 @@ impl Context<'_> {
                     Ok(flow)
                 })
             })?;
-            Ok(api.client().clock_ahead())
+            Ok(api.client().dating())
         })?;
         lock().clear();
         let warn_here = walk.pages == Pages::All && !walk.exact;
         if let Some(warning) = collector.total_mismatch().filter(|_| warn_here) {
             self.warn(&format!("{warning}, run again for an exact list"));
         }
-        Ok(clock_ahead)
+        Ok(dating)
     }
 
     /// The organization of the profile in use: its API base URL and token

@@ -111,7 +111,7 @@ fn walk(
 ) -> Result<Vec<Account>> {
     let mut collector = Collector::new(Vec::new(), None);
     let mut accounts = Vec::new();
-    let clock_ahead = ctx.walk_accounts(
+    let dating = ctx.walk_accounts(
         settings,
         &args.api,
         WalkPlan::all(settings, true),
@@ -128,8 +128,18 @@ fn walk(
     }
     // Recorded at a wrong time, a snapshot misdates every change after it
     // (a year ahead, each night's `changes --since 1d` reported changes a
-    // year ahead, and no command takes a snapshot out).
-    if let Some(ahead) = clock_ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
+    // year ahead, and no command takes a snapshot out); so does a cache's
+    // old copy (whose `Date` is when it was made, not a wrong clock).
+    if let Some(age) = dating
+        .cached_for
+        .filter(|a| *a as f64 > MAX_CLOCK_SKEW_SECS)
+    {
+        return Err(api_error(format!(
+            "the API's answers came from a cache, one of them {} old (its Age header), and a snapshot of them misdates every change after it: nothing was recorded; run snapshot again when the cache (a proxy in HTTPS_PROXY or a gateway in front of the API) passes fresh answers",
+            spoken_duration(age)
+        )));
+    }
+    if let Some(ahead) = dating.clock_ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
         let way = if ahead > 0.0 { "ahead of" } else { "behind" };
         // To the nearest unit said (a wait is rounded up; a distance of
         // 2 days and 10 min was "3 days").

@@ -243,9 +243,17 @@ pub struct Client {
     pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
-    /// How far this machine's clock is ahead of the servers' (seconds;
-    /// behind when negative), by the `Date` of the last answer with one.
-    clock_ahead: Mutex<Option<f64>>,
+    /// How the API's answers were dated.
+    dating: Mutex<Dating>,
+}
+
+/// How the API's answers were dated: how far this machine's clock is
+/// ahead of their `Date` (seconds, negative when behind; the last answer
+/// with one), and the oldest `Age` a cache gave one (RFC 9111 §5.1).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Dating {
+    pub clock_ahead: Option<f64>,
+    pub cached_for: Option<u64>,
 }
 
 impl Client {
@@ -309,15 +317,13 @@ impl Client {
             gave_up: Mutex::default(),
             pace_why: Mutex::default(),
             answered: Mutex::default(),
-            clock_ahead: Mutex::default(),
+            dating: Mutex::default(),
         })
     }
 
-    /// How far this machine's clock is ahead of the API's (seconds,
-    /// negative when behind), by the `Date` of its answers: to a second, as
-    /// `Date` is.
-    pub fn clock_ahead(&self) -> Option<f64> {
-        *locked(&self.clock_ahead)
+    /// How the API's answers were dated (their `Date` is to a second).
+    pub fn dating(&self) -> Dating {
+        *locked(&self.dating)
     }
 
     pub fn log(&self) -> Log {
@@ -944,13 +950,14 @@ impl Client {
         // it wrote them with its `Date`: a skewed clock is no longer wait.
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
         // (The token server's clock is not the API's.) A cache's answer is
-        // dated when it was made, `Age` ago (RFC 9111 §5.1), or by some
-        // when it was sent: the clock is as far off as the nearer says.
-        if let Some(date) = date.filter(|_| !token) {
+        // dated when it was made, `Age` ago, or by some when it was sent.
+        if !token {
+            let mut dating = locked(&self.dating);
             let age = header("age").and_then(|a| a.trim().parse::<u64>().ok());
-            let off = secs_after(SystemTime::now(), date);
-            let aged = off - age.unwrap_or(0) as f64;
-            *locked(&self.clock_ahead) = Some(if aged.abs() < off.abs() { aged } else { off });
+            dating.cached_for = dating.cached_for.max(age);
+            if let Some(date) = date {
+                dating.clock_ahead = Some(secs_after(SystemTime::now(), date));
+            }
         }
         let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);

@@ -2030,11 +2030,20 @@ fn a_clocks_distance_from_the_apis_is_not_rounded_up() {
 
 /// An answer a cache kept carries the `Date` of when it was made and its `Age` since (RFC 9111
 /// §5.1): a page cached 20 minutes before, `Date` and all, was taken for a clock 20 minutes ahead of
-/// the API's, and a snapshot by a right clock recorded nothing, told to set the clock right. A cache
-/// that dates its answers when it sends them, with their `Age`, is as right.
+/// the API's, and a snapshot by a right clock was told to set the clock right. Then (2a49f29) such
+/// a page was recorded as the state now, a year-old copy as well. A copy older than the clock's
+/// leeway is refused naming the cache; a fresh one is recorded.
 #[test]
 fn a_cached_answers_age_is_no_clock_ahead() {
-    for (date, age) in [(-20 * 60, "1200"), (0, "1200"), (0, "18446744073709551615")] {
+    let cases = [
+        (-20 * 60, "1200", Some("20 min old")),
+        (0, "1200", Some("20 min old")),
+        (-365 * 86_400, "31536000", Some("365 days old")),
+        (0, "18446744073709551615", Some("days old")),
+        (-5 * 60, "300", None),
+        (0, "-5", None),
+    ];
+    for (date, age, refused) in cases {
         let sb = Sandbox::new();
         let fake = FakeApi::start(FakeConfig {
             accounts: states()[0].clone(),
@@ -2048,7 +2057,18 @@ fn a_cached_answers_age_is_no_clock_ahead() {
             )],
             ..Faults::default()
         });
-        ok(&sb.tool(&fake).arg("snapshot").output().unwrap());
+        let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+        let Some(said) = refused else {
+            ok(&out);
+            continue;
+        };
+        let line = fails_with(&out, 5);
+        for part in ["from a cache", said, "nothing was recorded"] {
+            assert!(line.contains(part) && !line.contains("clock"), "{line}");
+        }
+        let none = sb.tool(&fake).args(["list", "--at", "now"]).output();
+        let none = stderr_of(&none.unwrap());
+        assert!(none.contains("no snapshot"), "{none}");
     }
 }
 
