@@ -33,6 +33,8 @@ struct TalkdeskError {
     // may be a list, shown as the body is.
     title: Option<Value>,
     detail: Option<Value>,
+    // Zalando's problem-spring-web's, API Platform's; RFC 7807's example.
+    #[serde(alias = "violations", alias = "invalid-params")]
     validation: Option<Value>,
     errors: Option<Value>,
 }

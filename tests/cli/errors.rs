@@ -1907,3 +1907,18 @@ fn a_406_for_the_json_asked_says_to_check_base_url() {
     let line = final_at_once_on(FaultKind::StatusWithBody(406, body.to_string()));
     assert_contains(&line, &["HTTP 406", "application/json", "check base_url"]);
 }
+
+/// A problem (RFC 9457) whose violations are in `violations` (Zalando's problem-spring-web, API
+/// Platform) or `invalid-params` (RFC 7807's own example), without a `detail`: its JSON was shown,
+/// violations and all, until problems were shown by their members; then the error said only its
+/// title, `HTTP 400: Constraint Violation`, what was wrong lost.
+#[test]
+fn a_problems_violations_or_invalid_params_are_shown() {
+    for body in [
+        r#"{"type":"https://zalando.github.io/problem/constraint-violation","status":400,"violations":[{"field":"perPage","message":"must be less than or equal to 25"}],"title":"Constraint Violation"}"#,
+        r#"{"type":"https://example.net/validation-error","title":"Your request parameters didn't validate.","invalid-params":[{"name":"per_page","reason":"must be less than or equal to 25"}]}"#,
+    ] {
+        let line = final_at_once_on(FaultKind::StatusWithBody(400, body.to_string()));
+        assert_contains(&line, &["HTTP 400", "must be less than or equal to 25"]);
+    }
+}
