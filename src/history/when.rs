@@ -55,7 +55,7 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     // 9999-12-31T23:59:59Z, whatever the offset) is as far ahead as a date.
     // (Told by the same text a year earlier being a time.)
     let day = text.get(..10).and_then(|day| day.parse::<Date>().ok());
-    let a_year_earlier = || format!("9998{}", &text[4..]).parse::<Timestamp>().is_ok();
+    let a_year_earlier = || format!("9998{}", &cut[4..]).parse::<Timestamp>().is_ok();
     if day.is_some_and(|day| day >= jiff::civil::date(9999, 12, 30)) && a_year_earlier() {
         return Err(format!(
             "`{text}` is too far ahead; use a time before 9999-12-30T22:00:00Z"
@@ -400,6 +400,15 @@ mod tests {
         }
         let err = parse_when("2026-11-01T09:30:00.123456789012", now).unwrap_err();
         assert!(err.contains("has no offset from UTC"), "{err}");
+    }
+
+    /// A time on jiff's last days with such a fraction was "not a time",
+    /// where with nine digits or fewer it is "too far ahead".
+    #[test]
+    fn a_long_fraction_on_the_last_days_is_too_far_ahead() {
+        let text = "9999-12-31T00:00:00.1234567890Z";
+        let err = parse_when(text, at("2026-12-01T12:00:00Z")).unwrap_err();
+        assert!(err.contains("is too far ahead"), "{err}");
     }
 
     #[test]
