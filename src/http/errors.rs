@@ -107,7 +107,9 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let fields: Vec<String> = parsed.fields.iter().map(field).collect();
     let fields = (!fields.is_empty()).then(|| fields.join("; "));
     let text_of = |v: Option<&Value>| v?.as_str().map(str::to_string);
-    let violations: Vec<String> = [&parsed.validation, &parsed.errors]
+    // FastAPI's `detail` is a list of objects: their `msg`.
+    let listed = parsed.detail.as_ref().filter(|d| !d.is_string());
+    let violations: Vec<String> = [listed, parsed.validation.as_ref(), parsed.errors.as_ref()]
         .into_iter()
         .flatten()
         .flat_map(|v| messages(v, ""))
@@ -596,10 +598,14 @@ mod tests {
             describe(&reply(422, rfc), &Redactor::default()),
             "HTTP 422: Your request is not valid.: must be a positive integer"
         );
-        // FastAPI's detail of objects is no text: the body is shown.
-        let fastapi = r#"{"detail":[{"loc":["query","per_page"],"msg":"Input should be less than or equal to 25"}]}"#;
+        // FastAPI's detail of objects: their `msg`, every one (the body cut
+        // at 200 characters lost the second).
+        let fastapi = r#"{"detail":[{"type":"less_than_equal","loc":["query","per_page"],"msg":"Input should be less than or equal to 25","input":"50","ctx":{"le":25}},{"type":"int_parsing","loc":["query","page"],"msg":"Input should be a valid integer"}]}"#;
         let text = describe(&reply(422, fastapi), &Redactor::default());
-        assert_eq!(text, format!("HTTP 422: {fastapi}"));
+        assert_eq!(
+            text,
+            "HTTP 422: Input should be less than or equal to 25; Input should be a valid integer"
+        );
     }
 
     #[test]
