@@ -1562,6 +1562,30 @@ fn history_of_an_unknown_id_names_the_organization_and_a_shared_name_lists_the_a
     );
 }
 
+/// Two unnamed accounts whose ids `list` shows alike (`"b"` and
+/// `"\u0062"`, as two encoders write the same string) are both named by
+/// `history b`: it says how each is written, to pass the one meant.
+#[test]
+fn an_id_two_accounts_show_alike_names_how_each_is_written() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let day = "{\"id\":\"b\",\"status\":\"ACTIVE\"}\n{\"id\":\"\\u0062\",\"status\":\"ACTIVE\"}\n";
+    import_each(&sb, &store, &[("2026-11-01", day)]);
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["history", "b"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    assert!(
+        err.contains(r#"`b` is the id of 2 accounts, written "b" and "\u0062" in the API's JSON"#),
+        "{err}"
+    );
+    let out = offline_ok(&sb, &store, &["history", r#""\u0062""#, "-o", "csv"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
 /// The string id "1" and the number 1 are two accounts, as `list` and
 /// `diff` count them (SPEC §6: ids by their exact JSON text): `snapshot`
 /// said "account `1` appears twice in one snapshot" every night, and
