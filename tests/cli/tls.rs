@@ -492,6 +492,42 @@ fn a_certificate_block_that_is_no_certificate_is_refused_or_left_out_with_a_warn
     );
 }
 
+/// Several blocks that are no certificate: counted when none is left,
+/// and named (the first five) beside a good one.
+#[test]
+fn several_certificate_blocks_that_are_no_certificate_are_counted_and_named() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let relabelled = KeyPair::generate()
+        .unwrap()
+        .serialize_pem()
+        .replace("PRIVATE KEY", "CERTIFICATE");
+    let output = trusting(&sb, &fake, &relabelled.repeat(2))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("holds no certificate that can be read: none of its 2 CERTIFICATE blocks is an X.509 certificate"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = trusting(&sb, &fake, &format!("{}{}", relabelled.repeat(6), ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "warning: TALKDESK_CA_BUNDLE {}: certificates 1, 2, 3, 4, 5, … of 7 are not X.509 certificates and are left out",
+            sb.path("ca.pem").display()
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
 #[test]
 fn a_ca_bundle_that_is_broken_pem_says_what_is_wrong_in_words() {
     let ca = TestCa::new("test CA");
