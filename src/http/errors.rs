@@ -480,6 +480,16 @@ mod tests {
         }
     }
 
+    /// UTF-16 big-endian by its byte-order mark or its charset, and bytes
+    /// of no charset named read as UTF-8 with replacement characters.
+    #[test]
+    fn a_body_is_read_big_endian_or_lossily() {
+        let be: Vec<u8> = "café".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decoded(&[&[0xFE, 0xFF][..], &be].concat(), None), "café");
+        assert_eq!(decoded(&be, Some("utf-16be")), "café");
+        assert_eq!(decoded(b"caf\xe9", None), "caf\u{FFFD}");
+    }
+
     #[test]
     fn statuses_no_api_answers_with_say_what_to_check() {
         for status in [101, 999] {
