@@ -461,6 +461,17 @@ mod tests {
         assert_eq!(r.redact_shown(other), other);
     }
 
+    /// A secret holding control characters, echoed in JSON with their
+    /// short escapes (`\t`, `\b`, `\f`, `\r`) beside a `\uXXXX` one (so
+    /// in neither of the forms remembered), is found decoded.
+    #[test]
+    fn a_secret_echoed_with_short_json_escapes_is_redacted() {
+        let r = Redactor::default();
+        r.add("K9\tq\u{8}w\u{c}e\rZ\"7x");
+        let line = r#"{"error":"unknown client K9\tq\bw\fe\rZ\u00227x"}"#;
+        assert_eq!(r.redact(line), r#"{"error":"unknown client <redacted>"}"#);
+    }
+
     /// An echo in another case was shown: for a hex or UUID credential,
     /// the credential itself.
     #[test]
