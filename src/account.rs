@@ -203,10 +203,7 @@ impl Account {
         if let Some(fields) = self.fields.get() {
             return fields.get(field).cloned();
         }
-        match self.raw_fields(&[field]) {
-            Some(found) => lenient(found.first().copied().flatten()?),
-            None => self.get(field).cloned(),
-        }
+        lenient(self.raw_fields(&[field])?.pop().flatten()?)
     }
 
     /// Every field, in the order the API sent them.
@@ -243,14 +240,8 @@ impl Account {
     /// the order of `columns`, read in one pass over the account's text
     /// (never from parsed fields: a number is then respelt, `1E2` as `1e+2`).
     pub fn cells<S: AsRef<str>>(&self, columns: &[S]) -> Vec<Option<String>> {
-        let Some(found) = self.raw_fields(columns) else {
-            let parsed = |column: &S| match self.get(column.as_ref())? {
-                Value::Null => None,
-                Value::String(s) => Some(s.clone()),
-                other => Some(other.to_string()),
-            };
-            return columns.iter().map(parsed).collect();
-        };
+        // The text was read by serde_json once already: it reads again.
+        let found = (self.raw_fields(columns)).unwrap_or_else(|| vec![None; columns.len()]);
         let cell = |raw| match raw {
             None | Some("null") => None,
             Some(text) if text.starts_with('"') => lenient::<String>(text),
