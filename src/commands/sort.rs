@@ -193,6 +193,38 @@ mod tests {
         );
     }
 
+    /// An exponent beyond i64 is as far as it goes on its side: the
+    /// smallest of numbers f64 reads as 0 first, the largest of its
+    /// infinities last.
+    #[test]
+    fn exponents_beyond_64_bits_sort_on_their_side() {
+        let texts = [
+            "1e400",
+            "1e-99999999999999999999",
+            "1e99999999999999999999",
+            "1e-400",
+        ];
+        let mut keys: Vec<SortKey> = (texts.iter())
+            .map(|t| SortKey::Number(t.parse::<f64>().unwrap(), t.to_string()))
+            .collect();
+        keys.sort_by(SortKey::compare);
+        let sorted: Vec<String> = (keys.iter())
+            .map(|k| match k {
+                SortKey::Number(_, t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            sorted,
+            [
+                "1e-99999999999999999999",
+                "1e-400",
+                "1e400",
+                "1e99999999999999999999"
+            ]
+        );
+    }
+
     #[test]
     fn numbers_sort_numerically_not_as_text() {
         let mut list = accounts(vec![
