@@ -157,6 +157,31 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.contains("its disk is full; free some space"), "{err}");
 }
 
+/// `config init` at a folder's path says it is a folder, and writes
+/// nothing in it.
+#[test]
+fn init_at_a_folder_says_it_is_one() {
+    let sb = Sandbox::new();
+    let folder = sb.path("configs");
+    std::fs::create_dir(&folder).unwrap();
+    let output = sb
+        .bare()
+        .arg("-c")
+        .arg(&folder)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&output),
+        format!(
+            "error: {} is a folder; pass --config with a file path\n",
+            folder.display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
