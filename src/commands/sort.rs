@@ -25,12 +25,10 @@ impl SortKey {
         match account.field(field) {
             None | Some(Value::Null) => SortKey::Missing,
             // Beyond f64's range a number is ±infinity: `-1e400` first.
+            // A JSON number is in f64's grammar: it always parses.
             Some(Value::Number(n)) => {
                 let text = n.to_string();
-                match text.parse::<f64>() {
-                    Ok(value) => SortKey::Number(value, text),
-                    Err(_) => SortKey::Text(text),
-                }
+                SortKey::Number(text.parse().unwrap_or(f64::NAN), text)
             }
             Some(Value::String(s)) => SortKey::Text(s.to_lowercase()),
             Some(other) => SortKey::Text(other.to_string().to_lowercase()),
