@@ -2916,6 +2916,37 @@ fn list_at_reads_no_more_than_a_limit_needs() {
     assert!(!out.status.success());
 }
 
+/// The same in the order the rows are in (one import, no order kept): a
+/// `--limit` stops the reading there too, so an account past the batch
+/// that completes it, which no longer reads, is never read.
+#[test]
+fn list_at_in_the_rows_order_reads_no_more_than_a_limit_needs() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let ids: Vec<String> = (0..300)
+        .map(|i| format!("{{\"id\":\"a{i:03}\"}}\n"))
+        .collect();
+    import_each(&sb, &store, &[("2026-11-01", &ids.concat())]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let damaged = conn
+        .execute(
+            "UPDATE version SET body = CAST(x'22ff22' AS TEXT)
+             WHERE account = (SELECT id FROM account WHERE account_id = 'a299')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(damaged, 1);
+    drop(conn);
+    let list = |limit: &[&str]| {
+        (offline(&sb, &store).args(["list", "--at", "2026-11-01", "-o", "jsonl"]))
+            .args(limit)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(ok(&list(&["--limit", "1"])), "{\"id\":\"a000\"}\n");
+    assert!(!list(&[]).status.success(), "a299 is read");
+}
+
 /// A name that is not a string is shown as written: it was parsed and
 /// printed again (`1E2` as `1e+2`) for the name column.
 #[test]
