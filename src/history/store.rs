@@ -676,6 +676,8 @@ impl Store {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         let path = self.path.display();
         match sqlite {
+            // So is a text that is no longer UTF-8 (bytes damaged on disk).
+            Some(why @ rusqlite::Error::Utf8Error(..)) => damaged(&self.path, why),
             Some(why) if why.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
                 damaged(&self.path, why)
             }

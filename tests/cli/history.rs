@@ -4553,3 +4553,39 @@ fn help_says_a_date_is_its_midnight_utc() {
         );
     }
 }
+
+/// An account's text in the store that is no longer UTF-8 (bytes damaged
+/// on disk, or written there by another program) is a damaged store, as
+/// SQLite's own corruption is: the error named neither the store nor what
+/// to do, only "invalid utf-8 sequence of 1 bytes from index 1 at index 3"
+/// (twice), exit 1.
+#[test]
+fn an_account_text_that_is_not_utf8_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n")],
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute(
+        "UPDATE version SET body = CAST(x'22ff22' AS TEXT)
+         WHERE account = (SELECT id FROM account WHERE account_id = 'b')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    for args in [&["history", "b"][..], &["list", "--at", "2026-11-01"]] {
+        let out = offline(&sb, &store).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains(&format!(
+                "error: the history store {} is damaged (",
+                store.display()
+            )) && err.contains("restore it from a backup"),
+            "{args:?}: {err}"
+        );
+    }
+}
