@@ -1246,6 +1246,31 @@ fn proxy_chains_codes_for_its_upstream_proxy_say_what_failed() {
     }
 }
 
+/// proxy-chain's other codes (593 ENOTFOUND, 595 ECONNRESET, 596 EPIPE) say what its upstream
+/// proxy did; a status with no reason of its own (Cloudflare's 520) is said by its number.
+#[test]
+fn proxy_chains_other_codes_and_a_status_without_a_reason_are_said() {
+    for (line, says) in [
+        (
+            "HTTP/1.1 593 ENOTFOUND",
+            "proxy server responded 593: its upstream proxy could not be found",
+        ),
+        (
+            "HTTP/1.1 595 ECONNRESET",
+            "proxy server responded 595: its upstream proxy closed the connection",
+        ),
+        (
+            "HTTP/1.1 596 EPIPE",
+            "proxy server responded 596: its upstream proxy closed the connection",
+        ),
+        ("HTTP/1.1 520 Unknown", "(proxy server responded 520);"),
+    ] {
+        let (_, _fake, output) = through_refusing_proxy(line, &[]);
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        assert!(stderr_of(&output).contains(says), "{}", stderr_of(&output));
+    }
+}
+
 /// proxy-chain's 590 is its upstream proxy answering CONNECT with another status than 200: most
 /// often for a host that proxy cannot reach (a typo in account_name: squid's 503, privoxy's 404).
 /// It said "its upstream proxy failed; check the upstream proxy it chains to, or NO_PROXY", which
