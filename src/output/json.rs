@@ -101,7 +101,6 @@ pub fn pretty(compact: &str) -> String {
                 newline(&mut out, depth);
             }
             ':' => out.push_str(": "),
-            ' ' | '\n' | '\r' | '\t' => {}
             c => out.push(c),
         }
     }
