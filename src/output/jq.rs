@@ -89,10 +89,10 @@ impl JqFilter {
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
     /// one row of a command that prints rows (`changes`, `history`), and
     /// writes the results; `what` names the document or the row in a
-    /// run-time error (exit 1); an error of writing is said to be one,
-    /// but a failed expression's message says all.
+    /// run-time error (exit 1); an error of writing is said by the caller
+    /// (`writing the summary: writing to stdout: …`).
     pub fn apply_document(&self, input: &Value, what: &str, out: &mut dyn Write) -> Result<()> {
-        self.apply_named(to_jaq(input), what, out)
+        self.apply(to_jaq(input), || what.to_string(), out)
     }
 
     /// As [`JqFilter::apply_document`], on a value given as the JSON text
@@ -104,15 +104,7 @@ impl JqFilter {
             // A lone surrogate escape, say: read as jq reads it.
             to_jaq(&crate::account::lenient(text).unwrap_or(Value::Null))
         });
-        self.apply_named(value, what, out)
-    }
-
-    fn apply_named(&self, input: Val, what: &str, out: &mut dyn Write) -> Result<()> {
-        let applied = self.apply(input, || what.to_string(), out);
-        applied.map_err(|e| match e.is::<JqFailed>() {
-            true => e,
-            false => e.context("writing the output"),
-        })
+        self.apply(value, || what.to_string(), out)
     }
 
     /// Runs the filter on one value and writes each result, one per line:

@@ -656,3 +656,33 @@ fn a_quoted_tilde_in_an_output_file_plot_or_import_is_the_home_folder() {
     assert!(sb.home().join("trend.svg").is_file());
     assert!(!sb.path("~").exists(), "a folder named ~ was used");
 }
+
+/// A report's `--jq` output larger than the output buffer that cannot be
+/// written is said as a smaller one is: it said "writing the differences:
+/// writing to stdout: writing the output: No space left on device", a
+/// third "writing" that said nothing more.
+#[test]
+fn a_large_jq_report_that_cannot_be_written_is_said_as_a_small_one() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is needed (Linux)");
+    };
+    let sb = Sandbox::new();
+    let fake = fake(3);
+    let old = sb.path("old.jsonl");
+    let lines: String = (0..3000)
+        .map(|i| format!("{{\"id\":\"x{i:05}\",\"name\":\"an account gone since the export\"}}\n"))
+        .collect();
+    std::fs::write(&old, lines).unwrap();
+    let old = old.to_str().unwrap();
+    for jq in [".", ".removed[]"] {
+        let output = (sb.spawnable_tool(&fake).args(["diff", old, "--jq", jq]))
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            stderr_of(&output),
+            "error: writing the differences: writing to stdout: No space left on device (os error 28)\n"
+        );
+    }
+}
