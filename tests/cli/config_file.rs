@@ -626,6 +626,46 @@ fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot
     assert!(stderr.contains("ask its owner"), "{stderr}");
 }
 
+/// A config file of another user (not root) is read, but its `client_secret_cmd` is not run: it
+/// would run whatever they put there. Exit 3 before any request, saying to use a file of one's
+/// own. The user is mapped in a user namespace of the test's own (the file's owner is not mapped
+/// there, so it is another user's).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root (it makes a file of another user) and Linux's unshare(1)"]
+fn as_root_a_client_secret_cmd_in_a_config_file_of_another_user_is_not_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let ran = sandbox.path("ran");
+    let text = format!(
+        "[default]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret_cmd = \"sh -c 'touch {}; echo test-secret-value'\"\n",
+        fake.base_url(),
+        fake.token_url(),
+        ran.display()
+    );
+    let path = sandbox.write_config("config.toml", &text);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::os::unix::fs::chown(&path, Some(1001), Some(1001)).expect("chown: run as root");
+    let output = support::as_another_user()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .envs(sandbox.env())
+        .output()
+        .expect("run unshare");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "config file {} belongs to another user, so its client_secret_cmd is not run",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!ran.exists(), "the command ran");
+    assert_eq!(fake.token_requests(), 0);
+}
+
 /// A service account whose HOME others may write (`HOME=/tmp`, a shared folder), its credentials
 /// in its crontab's variables, read the default config file another user had put there, and sent
 /// its client secret to that file's token_url (theirs), at most warned, and not at all with `-q`.
