@@ -794,6 +794,32 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A client_secret_cmd whose quoting a shell would not read (an unclosed quote) is a
+/// configuration error before any request, that says to fix its quoting.
+#[test]
+fn a_client_secret_cmd_with_an_unclosed_quote_says_to_fix_its_quoting() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for command in [r#"pass show 'talkdesk"#, r#"pass show \"talkdesk"#] {
+        let text = format!("[default]\nclient_secret_cmd = \"{command}\"\n");
+        let config = sb.write_config("quote.toml", &text);
+        let output = sb
+            .tool(&fake)
+            .env_remove("TALKDESK_CLIENT_SECRET")
+            .arg("--config")
+            .arg(&config)
+            .arg("list")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{command}");
+        assert_eq!(
+            stderr_of(&output),
+            "error: client_secret_cmd has an unclosed quote or a trailing backslash; fix its quoting\n"
+        );
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
 /// `list --timeout 1` with `config` (no secret in the environment), in a session of its own: no
 /// terminal, whatever runs the tests.
 #[cfg(unix)]
