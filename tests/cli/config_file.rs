@@ -92,6 +92,26 @@ fn the_config_file_at_the_default_path_is_used() {
     assert_eq!(per_page_sent(&fake), vec!["5"; 3]);
 }
 
+/// A named profile not in a config file that has none says so: `(profiles: none)`, and which
+/// table to add.
+#[test]
+fn a_named_profile_in_a_file_without_profiles_says_it_has_none() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("empty.toml", "");
+    let output = (sandbox.bare().args(config_arg(&path)))
+        .args(["-p", "work", "list"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr_of(&output),
+        format!(
+            "error: profile `work` not found in {} (profiles: none); add a [work] table or pick another with --profile\n",
+            path.display()
+        )
+    );
+}
+
 /// `default` is the profile in use when none is named, so naming it
 /// changes nothing, and a file without it does not stop credentials from
 /// the environment: both were exit 3 ("profile `default` not found").
