@@ -635,6 +635,24 @@ fn a_file_in_the_way_of_the_cache_folder_is_named() {
     assert!(stderr.contains("remove it, or pass --no-cache"), "{stderr}");
 }
 
+/// A file above the cache folder (XDG_CACHE_HOME set to a file's path) is named, and is not the
+/// cache's to remove: the warning says to check XDG_CACHE_HOME.
+#[test]
+fn a_file_above_the_cache_folder_is_named() {
+    let api = fake(10, Faults::default());
+    let sb = Sandbox::new();
+    fs::write(sb.cache_home(), "not a folder").unwrap();
+    let stderr = warned_in_a_run(&sb, &api);
+    assert!(
+        stderr.contains(&format!(
+            "the token cache folder {} cannot be made: {} is a file, not a folder; check XDG_CACHE_HOME, or pass --no-cache",
+            sb.token_cache_dir().display(),
+            sb.cache_home().display()
+        )),
+        "{stderr}"
+    );
+}
+
 /// A cache folder that is a link to nothing (a folder since moved or unmounted) warned "creating
 /// the token cache folder …: File exists (os error 17)" at every run, though nothing is there. The
 /// warning says it is a link to a folder that does not exist, and what to do.
