@@ -2810,6 +2810,26 @@ fn changes_json_keeps_a_lone_surrogate_as_written() {
     );
 }
 
+/// A field one side of an `other` change lacks is `(none)` in its cell,
+/// and absent from its object in json.
+#[test]
+fn a_field_added_or_dropped_is_none_on_the_side_without_it() {
+    let (first, second) = (
+        "{\"id\":\"a\",\"status\":\"ACTIVE\",\"gone\":1}\n",
+        "{\"id\":\"a\",\"status\":\"ACTIVE\",\"plan\":\"pro\"}\n",
+    );
+    assert_eq!(
+        changes_between(first, second, "csv").lines().nth(1),
+        Some(
+            r#""2026-11-02T00:00:00Z","a","","other","gone: 1; plan: (none)","gone: (none); plan: pro""#
+        )
+    );
+    assert!(
+        changes_between(first, second, "jsonl")
+            .contains(r#""before":{"gone":1},"after":{"plan":"pro"}"#)
+    );
+}
+
 /// `changes -o FORMAT` between two exports imported on two days.
 fn changes_between(first: &str, second: &str, format: &str) -> String {
     let sb = Sandbox::new();
