@@ -584,6 +584,35 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     assert_eq!(mode(&path), 0o600);
 }
 
+/// Input that ends (Ctrl-D) before the questions are answered writes nothing and says so.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_on_a_terminal_whose_input_ends_writes_nothing() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("acme\n")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    assert!(
+        terminal.contains(&format!(
+            "error: the input ended before the questions were answered; nothing was written to {}",
+            path.display()
+        )),
+        "{terminal}"
+    );
+    assert!(!path.exists());
+}
+
 /// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
 /// went to /dev/null and the tool waited for answers to questions no one could see: a blank
 /// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
