@@ -1154,14 +1154,11 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
             "client_secret_cmd has an unclosed quote or a trailing backslash; fix its quoting",
         )
     })?;
+    // Never blank (refused when read): a line of no word is a comment.
     let Some((program, args)) = words.split_first() else {
-        let what = match line.trim().is_empty() {
-            true => "is empty",
-            false => "is only a comment (a word starting with `#` starts one, as in a shell)",
-        };
-        return Err(config_error(format!(
-            "client_secret_cmd {what}; set a command or use client_secret"
-        )));
+        return Err(config_error(
+            "client_secret_cmd is only a comment (a word starting with `#` starts one, as in a shell); set a command or use client_secret",
+        ));
     };
     // `~/bin/get-secret` or `VAR=1 cmd`: a shell's, not a program's name.
     let no_shell = match program.starts_with('~') || program.contains(['=', '$']) {
