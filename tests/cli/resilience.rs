@@ -1250,6 +1250,36 @@ fn a_page_field_that_always_says_one_is_ignored_where_it_repeats() {
     }
 }
 
+/// A page that is both misnumbered (its `page` field repeats page 1's) and
+/// empty without a next link before the claimed last page says both, in
+/// one warning, and the walk ends there.
+#[test]
+fn a_misnumbered_empty_page_that_ends_the_walk_says_both() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        links: LinkStyle::None,
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Page(2),
+                FaultKind::Json(json!({
+                    "count": 0, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
+                    "_embedded": {"accounts": []},
+                })),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list_json(&api, &["--columns", "id"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: the API numbered page 2 as page 1, which it sent before with other accounts; its `page` field is ignored; page 2 is empty and has no next link, but the API claimed 3 pages (150 accounts in all); the walk ends here\n"),
+        "{stderr}"
+    );
+}
+
 /// `list -o json` and `extra` against `api`, sequential or not.
 fn list_json(api: &FakeApi, extra: &[&str], sequential: bool) -> Output {
     let mut args = vec!["list", "-o", "json"];
