@@ -250,10 +250,8 @@ impl Store {
             |r| r.get(0),
         )?;
         let low = since.unwrap_or(i64::MIN).max(first.saturating_add(1));
+        // (`low` past `high`: BETWEEN, below, holds for no time.)
         let high = until.unwrap_or(i64::MAX);
-        if low > high {
-            return Ok(());
-        }
         // Each (time, account) where a version starts or ends in the
         // window, with the version that ends there and the one that starts.
         // One account's by the index of its versions, not among every
