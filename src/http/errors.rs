@@ -526,6 +526,17 @@ mod tests {
         );
     }
 
+    /// A body past the 64 KiB bound whose bound falls inside a character
+    /// (`é` is two bytes) is cut before that character, not panicked on.
+    #[test]
+    fn a_long_body_is_cut_at_a_character_boundary() {
+        let text = describe(&reply(400, &"é".repeat(40_000)), &Redactor::default());
+        assert!(
+            text.starts_with("HTTP 400: éé") && text.ends_with('…'),
+            "{text}"
+        );
+    }
+
     /// A text of secrets, each redacted to one word, brought the bound at
     /// which the text is cut into what is shown: a secret cut by it showed
     /// its first characters, fewer than the redactor knows for a part.
