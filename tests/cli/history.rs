@@ -4247,6 +4247,40 @@ fn a_store_under_a_file_names_the_file_not_permissions() {
     assert!(fs::read(&file).unwrap().is_empty());
 }
 
+/// A history folder that cannot be made in a folder this user may not write says to check its
+/// permissions (exit 1, nothing recorded). Root writes anywhere: the tool runs in a user namespace
+/// of the test's own, where it has no such power (as `init_in_a_config_home_it_may_not_write`).
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_history_folder_that_cannot_be_made_says_to_check_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let locked = sb.path("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let export = sb.path("e.jsonl");
+    fs::write(&export, "{\"id\":\"a\"}\n").unwrap();
+    let out = support::as_another_user()
+        .args(["snapshot", "--import"])
+        .arg(&export)
+        .args(["--at", "2026-11-01"])
+        .envs(sb.env())
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+        .env("TALKDESK_HISTORY", locked.join("sub/h.sqlite3"))
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(
+        err.starts_with(&format!(
+            "error: cannot create the history folder {}; check its permissions or pass --history",
+            locked.join("sub").display()
+        )),
+        "{err}"
+    );
+}
+
 /// Run as root with another user's HOME (`sudo` keeping it), `snapshot` made the folders missing
 /// on the way to the store, `~/.local` and `~/.local/share`, root's and 0700: the user could
 /// then create nothing in their own `~/.local` (nor could any other program of theirs). A folder
