@@ -157,6 +157,35 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.contains("its disk is full; free some space"), "{err}");
 }
 
+/// `config init` in a folder that exists but this user may not write says to check its
+/// permissions (exit 1). The tool runs in a user namespace of the test's own, where root's power
+/// to write anywhere is not.
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn init_in_a_folder_it_may_not_write_says_to_check_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let locked = sb.path("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let output = support::as_another_user()
+        .arg("-c")
+        .arg(locked.join("config.toml"))
+        .args(["config", "init"])
+        .envs(sb.env())
+        .output()
+        .expect("run unshare");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&output),
+        format!(
+            "error: cannot write in {}; check its permissions: Permission denied (os error 13)\n",
+            locked.display()
+        )
+    );
+}
+
 /// `config init` at a folder's path says it is a folder, and writes
 /// nothing in it.
 #[test]
