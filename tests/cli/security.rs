@@ -751,6 +751,34 @@ fn a_secret_written_without_quotes_is_named_by_key_and_line_and_never_shown() {
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// `-vv` shows an answer's headers, but not the value of one that carries a credential (a
+/// session cookie a gateway sets): `< set-cookie: <redacted>`; other headers as they came.
+#[test]
+fn vv_shows_an_answers_cookie_redacted() {
+    let headers = vec![
+        (
+            "Set-Cookie",
+            "session=s3ss10n-c00kie-value; HttpOnly".to_string(),
+        ),
+        ("X-Other", "shown-value".to_string()),
+    ];
+    let faults = script(vec![(
+        RequestMatch::Page(1),
+        FaultKind::WithHeaders(headers),
+    )]);
+    let fake = fake_with(simple_accounts(2), faults);
+    let out = Sandbox::new()
+        .tool(&fake)
+        .args(["-vv", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("< set-cookie: <redacted>\n"), "{stderr}");
+    assert!(!stderr.contains("s3ss10n"), "{stderr}");
+    assert!(stderr.contains("< x-other: shown-value\n"), "{stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() {
