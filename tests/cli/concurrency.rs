@@ -729,6 +729,9 @@ fn retries_of_pages_fetched_ahead_are_said_as_the_sequential_walk_says_them() {
 /// the run ended with "connection error: Too many open files (os error
 /// 24); check your network, or raise --timeout / --max-retries": the
 /// network was fine. It names the open-file limit and `--concurrency`.
+/// Since pages fetched ahead that cannot connect are left to the walk, a
+/// run may also get every page through its one connection (about 1 in 10
+/// here): exact, then; the failure is looked for in up to 8 runs.
 #[cfg(unix)]
 #[test]
 fn out_of_file_descriptors_names_the_limit_not_the_network() {
@@ -739,11 +742,19 @@ fn out_of_file_descriptors_names_the_limit_not_the_network() {
     });
     let sb = Sandbox::new();
     let tool = sb.spawnable_tool(&fake);
-    let out = support::with_open_file_limit(tool.get_program(), tool.get_envs(), 4)
-        .args(["list", "-o", "jsonl", "--no-cache", "--concurrency", "8"])
-        .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
+    let run = || {
+        support::with_open_file_limit(tool.get_program(), tool.get_envs(), 4)
+            .args(["list", "-o", "jsonl", "--no-cache", "--concurrency", "8"])
+            .args(["--max-retries", "0"])
+            .output()
+            .unwrap()
+    };
+    let failed = (0..8).map(|_| run()).find(|out| {
+        let exact = out.status.success();
+        assert!(!exact || stdout_of(out).lines().count() == 30);
+        !exact
+    });
+    let out = failed.expect("8 runs at ulimit -n 4 all got through");
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("Too many open files"), "{stderr}");
