@@ -66,10 +66,8 @@ fn status_alike(versions: &[Version], i: usize) -> bool {
     let alike = |a: &Version, b: &Version| {
         a.valid_to == Some(b.valid_from) && a.status == b.status && status_changed(&a.body, &b.body)
     };
-    let before = i
-        .checked_sub(1)
-        .is_some_and(|k| alike(&versions[k], &versions[i]));
-    before || versions.get(i + 1).is_some_and(|n| alike(&versions[i], n))
+    let v = &versions[i];
+    (i > 0 && alike(&versions[i - 1], v)) || versions.get(i + 1).is_some_and(|n| alike(v, n))
 }
 
 fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
