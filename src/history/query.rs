@@ -284,16 +284,16 @@ impl Store {
             };
             let (before, after) = (version(2)?, version(6)?);
             let id = self.shown_id(&r.get::<_, String>(1)?);
-            // A change of status and/or of other fields, an addition or a
-            // removal.
+            // A change of status and/or of other fields, a removal or an
+            // addition. (Never neither: `k.t` is where a version of the
+            // account starts or ends, and that version is `n` or `b`.)
             let kinds = match (&before, &after) {
                 (Some(b), Some(a)) => [
                     status_changed(&b.body, &a.body).then_some(Kind::Status),
                     (!changed_fields(&b.body, &a.body).is_empty()).then_some(Kind::Other),
                 ],
                 (Some(_), None) => [Some(Kind::Removed), None],
-                (None, Some(_)) => [Some(Kind::Added), None],
-                (None, None) => [None, None],
+                (None, _) => [Some(Kind::Added), None],
             };
             for kind in kinds.into_iter().flatten() {
                 each(Change {
