@@ -335,10 +335,9 @@ impl Differ {
     }
 
     /// Everything of OLD not seen live is removed.
-    pub fn finish(self) -> DiffReport {
-        let mut report = self.report;
-        report.removed = self.old.into_iter().filter_map(|(_, a)| a).collect();
-        report
+    pub fn finish(mut self) -> DiffReport {
+        self.report.removed = self.old.into_iter().filter_map(|(_, a)| a).collect();
+        self.report
     }
 }
 
