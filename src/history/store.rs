@@ -211,9 +211,8 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
     }
     if version > LATEST_VERSION {
         return Err(config_error(format!(
-            "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {}); it was left untouched: upgrade talkdesk-accounts",
-            path.display(),
-            LATEST_VERSION
+            "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {LATEST_VERSION}); it was left untouched: upgrade talkdesk-accounts",
+            path.display()
         )));
     }
     Ok(())
