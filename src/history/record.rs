@@ -131,20 +131,19 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
             |r| r.get(0),
         )?)
     };
-    match taken {
-        Taken::At(t) if exists(whole_seconds(t))? => Err(usage_error(format!(
-            "the history already has a snapshot at {}; pick another --at, or leave this export out",
-            super::show_time(whole_seconds(t))
-        ))),
-        Taken::At(t) => Ok(whole_seconds(t)),
-        Taken::Now(t) => {
-            let mut t = whole_seconds(t);
-            while exists(t)? {
-                t += 1_000_000;
-            }
-            Ok(t)
+    // A second later while that one is taken; an import's time is exact.
+    let (Taken::Now(t) | Taken::At(t)) = taken;
+    let mut t = whole_seconds(t);
+    while exists(t)? {
+        if let Taken::At(_) = taken {
+            return Err(usage_error(format!(
+                "the history already has a snapshot at {}; pick another --at, or leave this export out",
+                super::show_time(t)
+            )));
         }
+        t += 1_000_000;
     }
+    Ok(t)
 }
 
 /// The versions of the organization that meet `condition` at `?2`, by
