@@ -141,13 +141,10 @@ fn walk(
     }
     if let Some(ahead) = dating.clock_ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
         let way = if ahead > 0.0 { "ahead of" } else { "behind" };
-        // To the nearest unit said (a wait is rounded up; a distance of
-        // 2 days and 10 min was "3 days").
-        let unit = if ahead.abs() >= 2.0 * 86_400.0 {
-            86_400.0
-        } else {
-            60.0
-        };
+        // To the nearest unit said, days from 2 days on (a wait is rounded
+        // up; a distance of 2 days and 10 min was "3 days").
+        let in_days = ahead.abs() >= 2.0 * 86_400.0;
+        let unit = if in_days { 86_400.0 } else { 60.0 };
         return Err(anyhow::anyhow!(
             "this machine's clock is {} {way} the API's (by the Date of its answers), and a snapshot at a wrong time misdates every change after it: nothing was recorded; set the clock right (NTP) and run snapshot again",
             spoken_duration(((ahead.abs() / unit).round() * unit) as u64)
