@@ -59,7 +59,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "to stdout").context("writing the chart");
     }
-    let header = header(&series);
     let periods: Vec<Value> = trend
         .periods
         .iter()
@@ -74,7 +73,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
             (format, _) => {
                 let csv = format == ReportFormat::Csv;
                 // A table on a terminal (it has a width) gets the chart below.
-                let style = ctx.write_rows(out, csv, &header, &rows(&series))?;
+                let style = ctx.write_rows(out, csv, &header(&series), &rows(&series))?;
                 let on_terminal = style.and_then(|s| Some((s.width?, s.color)));
                 if let Some((width, color)) = on_terminal.filter(|_| !series.labels.is_empty()) {
                     write!(out, "\n{}", terminal_chart(&series, width, color))?;
