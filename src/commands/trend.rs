@@ -37,7 +37,6 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let settings = ctx.settings(&Default::default(), None)?;
     let org = ctx.organization(&settings)?;
-    let every = args.every;
     // Open the picture's file first: a bad path fails before any work.
     let mut plot = open_plot(ctx, &settings, args.plot.as_deref(), on_stdout)?;
     let store = ctx.history_store(&settings, Access::Read)?;
@@ -51,10 +50,10 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         Some(when::LATEST) => last.time,
         since => since.unwrap_or(first.time).max(first.time),
     };
-    not_too_many_periods(from, last.time, every)?;
-    let starts = period_starts(from, last.time, every);
+    not_too_many_periods(from, last.time, args.every)?;
+    let starts = period_starts(from, last.time, args.every);
     let trend = (store.trend(&org, &snapshots, &starts)).map_err(|e| store.damaged(e))?;
-    let series = to_series(&trend, every);
+    let series = to_series(&trend, args.every);
 
     if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "to stdout").context("writing the chart");
@@ -62,7 +61,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     let periods: Vec<Value> = trend
         .periods
         .iter()
-        .map(|p| period_json(&trend, p, every))
+        .map(|p| period_json(&trend, p, args.every))
         .collect();
     let reported = super::report("the trend", |out| {
         match (args.format.output, &jq) {
