@@ -428,19 +428,11 @@ pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<V
     let pairs: Vec<i64> = rows(blob).skip(1).collect();
     let after: HashMap<i64, i64> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
     let placed: HashSet<i64> = after.values().copied().collect();
-    let mut order = Vec::new();
-    let follow = |mut row: i64, order: &mut Vec<i64>| {
-        while let Some(&next) = after.get(&row) {
-            order.push(next);
-            row = next;
-        }
-    };
-    follow(0, &mut order);
-    for row in base.into_iter().filter(|r| !placed.contains(r)) {
-        order.push(row);
-        follow(row, &mut order);
-    }
-    Ok(order)
+    // The accounts placed first (after 0), then each account of the base
+    // not placed elsewhere, each followed by those placed after it.
+    let heads = std::iter::once(0).chain(base.into_iter().filter(|r| !placed.contains(r)));
+    let chain = |head| std::iter::successors(Some(head), |row| after.get(row).copied());
+    Ok(heads.flat_map(chain).skip(1).collect())
 }
 
 #[cfg(test)]
