@@ -419,10 +419,8 @@ pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<V
     let Some(base) = patch_base(blob) else {
         return Ok(rows(blob).collect());
     };
-    let base: Vec<u8> =
-        conn.query_row("SELECT ordering FROM snapshot WHERE id = ?1", [base], |r| {
-            r.get(0)
-        })?;
+    let sql = "SELECT ordering FROM snapshot WHERE id = ?1";
+    let base: Vec<u8> = conn.query_row(sql, [base], |r| r.get(0))?;
     // A reference to a patch: that patch's order (never deeper).
     let base: Vec<i64> = decode_order(conn, &base)?;
     let pairs: Vec<i64> = rows(blob).skip(1).collect();
