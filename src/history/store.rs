@@ -133,6 +133,9 @@ const READ_ONLY: OpenFlags =
 const READ_WRITE: OpenFlags =
     OpenFlags::SQLITE_OPEN_READ_WRITE.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
 
+/// A connection that only reads, to a `file:` URI.
+const READ_ONLY_URI: OpenFlags = READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI);
+
 /// The first bytes of a SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -565,11 +568,7 @@ impl Store {
         let mut uri = url::Url::from_file_path(std::path::absolute(path)?)
             .map_err(|()| anyhow::anyhow!("{} has no file URL", path.display()))?;
         uri.set_query(Some("immutable=1"));
-        Store::connect(
-            path,
-            uri.as_str(),
-            READ_ONLY.union(OpenFlags::SQLITE_OPEN_URI),
-        )
+        Store::connect(path, uri.as_str(), READ_ONLY_URI)
     }
 
     fn open_for_writing(path: &Path) -> Result<Store> {
