@@ -5,7 +5,8 @@
 //! live, so an export with fewer columns compares only those columns.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::fs;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Result;
@@ -38,11 +39,9 @@ pub fn read_text(path: &Path) -> Result<String> {
     let names_stdin = is_stdin(path) || STDIN_NAMES.iter().any(|name| path == Path::new(name));
     let bytes = match crate::streams::stdin_closed() {
         Some(closed) if names_stdin => Err(closed),
-        _ if is_stdin(path) => {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
-        }
-        _ => std::fs::File::open(path).and_then(read_file),
+        // (What stdin is, as `/dev/stdin` leads to it.)
+        _ if is_stdin(path) => read_all(std::io::stdin().lock(), fs::metadata("/dev/stdin")),
+        _ => fs::File::open(path).and_then(|file| read_all(&file, file.metadata())),
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -64,20 +63,25 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// The bytes of `file`; a device (`/dev/zero`) never ends, and is read to
-/// at most 16 MiB, more being an error, as `--config` is.
-fn read_file(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
+/// The bytes of `reader` (`meta`); a device (`/dev/zero`) never ends, and is
+/// read to at most 16 MiB, more being an error, as `--config` is.
+fn read_all(
+    mut reader: impl Read,
+    meta: std::io::Result<fs::Metadata>,
+) -> std::io::Result<Vec<u8>> {
     #[cfg(unix)]
-    if std::os::unix::fs::FileTypeExt::is_char_device(&file.metadata()?.file_type()) {
-        return crate::atomic_file::read_at_most(file, 16 << 20).map_err(|e| match e.kind() {
+    if meta.is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type())) {
+        return crate::atomic_file::read_at_most(reader, 16 << 20).map_err(|e| match e.kind() {
             std::io::ErrorKind::FileTooLarge => {
                 std::io::Error::other("a device that gives more than 16 MiB")
             }
             _ => e,
         });
     }
+    #[cfg(not(unix))]
+    let _ = meta;
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
+    reader.read_to_end(&mut bytes).map(|_| bytes)
 }
 
 /// Why an export could not be read: a usage error (exit 2), unless the

@@ -4090,6 +4090,22 @@ fn an_export_that_is_an_endless_device_is_refused_not_read_into_memory() {
     }
 }
 
+/// `diff -` and `snapshot --import -` with stdin a device never ending (`< /dev/zero`) read it
+/// until memory ran out (here, under `ulimit -v`, "out of memory"), where `diff /dev/zero` and
+/// `diff /dev/stdin` refuse it. Stdin that is a device is read to at most 16 MiB too.
+#[cfg(unix)]
+#[test]
+fn stdin_that_is_an_endless_device_is_refused_not_read_into_memory() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let import = ["snapshot", "--import", "-", "--at", "2026-11-01"];
+    for args in [&["diff", "-"][..], &import] {
+        let limit = "ulimit -v 1048576; exec < /dev/zero";
+        let err = fails_with(&limited(&sb, &store, limit, args), 2);
+        assert!(err.contains("stdin") && err.contains("a device"), "{err}");
+    }
+}
+
 /// A store on a file system mounted read-only (systemd's `ProtectHome=read-only` or
 /// `ProtectSystem=strict`, a container's `--read-only`, a backup mounted `ro`): `snapshot` said
 /// "Make it and its folder writable (chmod u+w)", which no chmod can. It names the read-only
