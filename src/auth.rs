@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
@@ -352,8 +352,8 @@ impl TokenCache {
                 self.dir.display()
             );
         }
-        // An older, looser folder is tightened.
-        set_mode(&self.dir, 0o700).with_context(|| format!("securing {}", self.dir.display()))?;
+        // An older, looser folder is tightened (a read-only one cannot be).
+        set_mode(&self.dir, 0o700).map_err(|e| cache_not_written(e, &self.dir))?;
         let entry = CacheEntry {
             token_url: creds.token_url.to_string(),
             client_id: creds.client_id.clone(),

@@ -820,3 +820,33 @@ fn a_cached_token_is_kept_behind_an_http2_only_gateway() {
     }
     assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
 }
+
+/// A token cache folder (made by an earlier run) on a file system mounted read-only (systemd's
+/// `ProtectHome=read-only`, a container's `--read-only`) warned at every run "could not cache the
+/// token: securing …: Read-only file system (os error 30)", saying nothing of what to do, where
+/// every other failed cache write says to set XDG_CACHE_HOME or pass --no-cache. The mount is a
+/// read-only bind mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_token_cache_on_a_read_only_file_system_says_what_to_do() {
+    let api = fake(3, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.token_cache_dir()).unwrap();
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .arg(sb.cache_home())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "-o", "jsonl"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&api))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("could not cache the token"), "{err}");
+    assert!(err.contains("or pass --no-cache"), "{err}");
+}
