@@ -101,7 +101,7 @@ fn fixed_in_place(file: &Path) -> Option<&'static str> {
     };
     if set(libc::STATX_ATTR_MOUNT_ROOT) {
         return Some(
-            "it is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; mount its folder instead, or redirect stdout to it (`> FILE`)",
+            "it is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; mount its folder instead, or pass `-` (stdout) and redirect that to it (`> FILE`)",
         );
     }
     (set(libc::STATX_ATTR_IMMUTABLE) || set(libc::STATX_ATTR_APPEND)).then_some(

@@ -1280,6 +1280,38 @@ fn output_file_that_is_a_mount_point_is_said_before_the_walk() {
     assert_eq!(fs::read_to_string(&host).unwrap(), "old\n");
 }
 
+/// `trend --plot` naming a bind-mounted file was told "redirect stdout to it (`> FILE`)": `trend >
+/// FILE` writes the table there, not the chart, which goes to stdout with `--plot -` alone. The
+/// advice names `-`, right for `--plot` and `--output-file` both.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_plot_that_is_a_mount_point_is_told_to_pass_a_dash() {
+    let sb = Sandbox::new();
+    let (host, target) = (sb.path("host.svg"), sb.path("chart.svg"));
+    fs::write(&host, "old\n").unwrap();
+    fs::write(&target, "").unwrap();
+    let out = support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+        .args([&host, &target])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["trend", "--plot"])
+        .arg(&target)
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a mount point"), "{err}");
+    assert!(err.contains("pass `-`"), "{err}");
+}
+
 /// `--output-file` and `config init` in a folder on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`, a container's `--read-only`) said "check that the folder exists and
 /// is writable" and "check its permissions": no permission is to blame. Both say the file system
