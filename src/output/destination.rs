@@ -87,25 +87,34 @@ fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
 }
 
 /// Why `file` cannot be renamed over, where statx(2) tells: a mount point
-/// (a file bind-mounted, as `docker run -v` mounts one: EBUSY), or a file
-/// immutable or append-only (chattr: EPERM). Said before the walk.
+/// (a file bind-mounted, as `docker run -v` mounts one: EBUSY), a file
+/// immutable or append-only, or in an append-only folder, which takes new
+/// files but lets none be renamed over or removed (chattr: EPERM). Said
+/// before the walk.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 fn fixed_in_place(file: &Path) -> Option<&'static str> {
     use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(file.as_os_str().as_bytes()).ok()?;
-    // SAFETY: statx reads the NUL-terminated path and fills `stx`.
-    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-    let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
-    let set = |flag: libc::c_int| {
-        found && stx.stx_attributes & stx.stx_attributes_mask & flag as u64 != 0
+    let set = |path: &Path, flags: libc::c_int| {
+        let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: statx reads the NUL-terminated path and fills `stx`.
+        let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+        let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
+        found && stx.stx_attributes & stx.stx_attributes_mask & flags as u64 != 0
     };
-    if set(libc::STATX_ATTR_MOUNT_ROOT) {
+    if set(file, libc::STATX_ATTR_MOUNT_ROOT) {
         return Some(
             "it is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; mount its folder instead, or pass `-` (stdout) and redirect that to it (`> FILE`)",
         );
     }
-    (set(libc::STATX_ATTR_IMMUTABLE) || set(libc::STATX_ATTR_APPEND)).then_some(
-        "it is immutable or append-only (chattr +i or +a), so it cannot be replaced; clear that (chattr -i -a), or name another file",
+    if set(file, libc::STATX_ATTR_IMMUTABLE | libc::STATX_ATTR_APPEND) {
+        return Some(
+            "it is immutable or append-only (chattr +i or +a), so it cannot be replaced; clear that (chattr -i -a), or name another file",
+        );
+    }
+    set(crate::atomic_file::folder_of(file), libc::STATX_ATTR_APPEND).then_some(
+        "its folder is append-only (chattr +a), where no file can be renamed into place; clear that (chattr -a), or pass `-` (stdout) and redirect that to it (`> FILE`)",
     )
 }
 

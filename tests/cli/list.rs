@@ -1312,6 +1312,44 @@ fn a_plot_that_is_a_mount_point_is_told_to_pass_a_dash() {
     assert!(err.contains("pass `-`"), "{err}");
 }
 
+/// A folder made append-only (`chattr +a`, as log and audit folders are) takes new files but lets
+/// none be renamed over or removed: `--output-file` there, even a new file, ran the whole walk,
+/// then failed "writing …: Operation not permitted (os error 1)" and left its temporary file
+/// behind, against SPEC §6. It is refused before any request. Run by `.ci/run` where it is root
+/// (setting the flag needs CAP_LINUX_IMMUTABLE, which no user namespace gives).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: chattr +a"]
+fn as_root_an_output_file_in_an_append_only_folder_is_refused_before_the_walk() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let dir = sb.path("exports");
+    fs::create_dir(&dir).unwrap();
+    let chattr = |flag: &str| {
+        let status = std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&dir)
+            .status();
+        let status = status.expect("chattr (package e2fsprogs) runs");
+        assert!(status.success(), "chattr {flag}");
+    };
+    chattr("+a");
+    let out = (sb.tool(&fake).args(["list", "-o", "csv", "--output-file"]))
+        .arg(dir.join("new.csv"))
+        .output()
+        .unwrap();
+    let left = files_in(&dir);
+    chattr("-a");
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("append-only"), "{err}");
+    assert!(fake.page_requests().is_empty(), "{err}");
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// `--output-file` and `config init` in a folder on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`, a container's `--read-only`) said "check that the folder exists and
 /// is writable" and "check its permissions": no permission is to blame. Both say the file system
