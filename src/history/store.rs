@@ -555,10 +555,19 @@ impl Store {
             )),
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
-            Err(e) if cannot_write(&e) && replay => Err(anyhow::anyhow!(
-                "the history store {} holds snapshots in its -wal file that cannot be read where it is: its folder is read-only, so SQLite cannot make the -shm file it needs. Make the folder writable, or copy the store with its -wal file to a writable folder and pass --history with the copy",
-                path.display()
-            )),
+            Err(e) if cannot_write(&e) && replay => {
+                let (why, fix) = match mounted_read_only(path) {
+                    true => (
+                        "it is on a read-only file system",
+                        "Have it mounted read-write",
+                    ),
+                    false => ("its folder is read-only", "Make the folder writable"),
+                };
+                Err(anyhow::anyhow!(
+                    "the history store {} holds snapshots in its -wal file that cannot be read where it is: {why}, so SQLite cannot make the -shm file it needs. {fix}, or copy the store with its -wal file to a writable folder and pass --history with the copy",
+                    path.display()
+                ))
+            }
             Err(e) if cannot_write(&e) || (no_room(&e) && !replay) => Store::open_immutable(path),
             _ => Ok(store),
         }
@@ -772,8 +781,7 @@ fn read_only(path: &Path) -> anyhow::Error {
                 to_blame(path)
             );
         }
-        // No chmod helps there (systemd's ProtectHome=, a container's --read-only).
-        if statvfs(path).is_some_and(|fs| fs.f_flag & libc::ST_RDONLY != 0) {
+        if mounted_read_only(path) {
             return anyhow::anyhow!(
                 "the history store {} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk",
                 path.display()
@@ -857,6 +865,18 @@ fn to_blame(path: &Path) -> &'static str {
     #[cfg(not(unix))]
     let _ = path;
     "raise the open-file limit (ulimit -n)"
+}
+
+/// True when `path` is on a file system mounted read-only, where no chmod
+/// helps (systemd's ProtectHome=, a container's --read-only).
+#[cfg(unix)]
+fn mounted_read_only(path: &Path) -> bool {
+    statvfs(path).is_some_and(|fs| fs.f_flag & libc::ST_RDONLY != 0)
+}
+
+#[cfg(not(unix))]
+fn mounted_read_only(_: &Path) -> bool {
+    false
 }
 
 /// The file system `path` (a link followed) is on, as statvfs(3) tells.

@@ -4146,6 +4146,41 @@ fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
     assert!(!err.contains("chmod"), "{err}");
 }
 
+/// The reading commands on a store whose newest snapshots are still in its -wal, on a file system
+/// mounted read-only (a backup of a live store mounted `ro`), said "its folder is read-only …
+/// Make the folder writable", which no chmod can, where `snapshot` names the read-only file
+/// system since this session. They name it too. The mount is a read-only bind mount in a user
+/// namespace of the test's own.
+#[cfg(unix)]
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_pending_wal_on_a_read_only_file_system_is_not_told_to_make_the_folder_writable() {
+    let sb = Sandbox::new();
+    let copied = store_whose_wal_cannot_be_read(&sb);
+    fs::remove_file(copied.with_file_name("h.sqlite3-shm")).unwrap();
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .arg(copied.parent().unwrap())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["changes", "--history"])
+        .arg(&copied)
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("read-only file system"), "{err}");
+    assert!(!err.contains("Make the folder writable"), "{err}");
+    assert!(err.contains("copy the store with its -wal file"), "{err}");
+}
+
 /// A store on a disk with no inode free (blocks to spare: many small files), where SQLite could
 /// not make its -wal file: `snapshot` said "raise the open-file limit (ulimit -n)", which was
 /// not reached. It says the disk is full. The disk is a tmpfs mount with two inodes (its folder
