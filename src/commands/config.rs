@@ -296,17 +296,23 @@ fn question(
     }
 }
 
+/// Why no config file can be made in a folder, or the folder made.
+const READ_ONLY_FS: &str = "its file system is read-only; pass --config with a path elsewhere";
+
 /// Writes `text` at `path` with mode 0600, creating missing folders with
 /// mode 0700; atomic (a temporary file renamed into place), and without
 /// `force` it never replaces a file, even one created meanwhile.
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = folder_of(path);
     let (shown, folder) = (path.display(), dir.display());
-    create_private_dir(dir).with_context(|| {
+    create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        let file = file.unwrap_or_else(|| "; check its permissions, or pass --config".into());
-        format!("cannot create the folder {folder}{file}")
+        let file = file.unwrap_or_else(|| match e.kind() {
+            io::ErrorKind::ReadOnlyFilesystem => format!("; {READ_ONLY_FS}"),
+            _ => "; check its permissions, or pass --config".into(),
+        });
+        anyhow::Error::new(e).context(format!("cannot create the folder {folder}{file}"))
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
     followed(path).with_context(|| format!("cannot write {shown}"))?;
@@ -319,9 +325,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
                     io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
                         Some("its disk is full; free some space")
                     }
-                    io::ErrorKind::ReadOnlyFilesystem => {
-                        Some("its file system is read-only; pass --config with a path elsewhere")
-                    }
+                    io::ErrorKind::ReadOnlyFilesystem => Some(READ_ONLY_FS),
                     _ => out_of_files(&e).or_else(|| current_folder_gone(path)),
                 };
                 format!(

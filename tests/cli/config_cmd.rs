@@ -211,6 +211,35 @@ fn init_at_a_folder_says_it_is_one() {
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
 
+/// `config init` whose config folder is to be made on a file system mounted read-only (a
+/// container's `--read-only`, systemd's `ProtectHome=read-only`) said "cannot create the folder
+/// …; check its permissions, or pass --config: Read-only file system": no permission is to
+/// blame, and a folder that exists was said read-only since this session. It says so too. The
+/// mount is a read-only bind mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn init_whose_folder_cannot_be_made_on_a_read_only_file_system_says_so() {
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.config_home()).unwrap();
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let output = support::in_own_mount_namespace(script)
+        .arg(sb.config_home())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["config", "init"])
+        .env_clear()
+        .envs(sb.env())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("file system is read-only"), "{err}");
+    assert!(!err.contains("permissions"), "{err}");
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
