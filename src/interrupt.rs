@@ -122,11 +122,11 @@ pub fn install() {}
 /// process by that signal. If they cannot be hooked, a signal ends the
 /// run as before.
 #[cfg(unix)]
-fn catch(signals: &[i32]) {
-    let Ok(mut signals) = signal_hook::iterator::Signals::new(signals) else {
+fn catch(caught: &[i32]) {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else {
         return;
     };
-    let _ = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
@@ -145,6 +145,13 @@ fn catch(signals: &[i32]) {
                 std::process::exit(128 + signal);
             }
         });
+    // No thread to handle them (ulimit -u): they end the run as before.
+    if spawned.is_err() {
+        for &signal in caught {
+            // SAFETY: setting a signal's default action.
+            unsafe { libc::signal(signal, libc::SIG_DFL) };
+        }
+    }
 }
 
 #[cfg(not(unix))]

@@ -122,6 +122,41 @@ fn other_ending_signals_leave_no_temporary_file_either() {
     }
 }
 
+/// Under a limit on processes and threads (`ulimit -u`, a systemd service's `TasksMax=`), the
+/// thread that handles the signals could not start, yet they were caught: a scheduler's SIGTERM
+/// (and Ctrl-C) while an export was written did nothing, and the walk went on to its end. They
+/// end the run, as they do without the handler (the hidden file left then). Run as root by
+/// `.ci/run`, as a user with no other process (setpriv(1)).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it runs the tool as another user under ulimit -u"]
+fn as_root_a_sigterm_under_a_process_limit_still_ends_the_run() {
+    support::require_tool("setpriv", "util-linux");
+    let fake = stalling_at_page_3();
+    let sb = Sandbox::new();
+    std::os::unix::fs::chown(sb.dir.path(), Some(54321), Some(54321)).unwrap();
+    let target = sb.path("accounts.csv");
+    let tool = sb.spawnable_tool(&fake);
+    let mut child = Command::new("setpriv")
+        .args(["--reuid", "54321", "--regid", "54321", "--clear-groups"])
+        .args(["bash", "-c", r#"ulimit -u 1; exec "$0" "$@""#])
+        .arg(tool.get_program())
+        .args(["list", "--no-cache", "-o", "csv", "--concurrency", "1"])
+        .arg("--output-file")
+        .arg(&target)
+        .env_clear()
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("page 3 requested", || fake.page_requests().contains(&3));
+    support::send_signal(child.id(), "-TERM");
+    let status = wait_for_exit(&mut child);
+    assert_eq!(status.signal(), Some(15), "ended by SIGTERM: {status:?}");
+    assert!(!target.exists());
+}
+
 /// A file size limit (`ulimit -f`, systemd's `LimitFSIZE`) reached while
 /// the export is written: the run fails, the target stays as it was, and
 /// no hidden file is left (SIGXFSZ killed it with the file left before).
