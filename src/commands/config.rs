@@ -296,8 +296,19 @@ fn question(
     }
 }
 
-/// Why no config file can be made in a folder, or the folder made.
-const READ_ONLY_FS: &str = "its file system is read-only; pass --config with a path elsewhere";
+/// What to do when the config file or its folder cannot be made for want
+/// of room or on a read-only disk, where no permission is to blame.
+fn no_room_or_read_only(e: &io::Error) -> Option<&'static str> {
+    match e.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            Some("its disk is full; free some space")
+        }
+        io::ErrorKind::ReadOnlyFilesystem => {
+            Some("its file system is read-only; pass --config with a path elsewhere")
+        }
+        _ => None,
+    }
+}
 
 /// Writes `text` at `path` with mode 0600, creating missing folders with
 /// mode 0700; atomic (a temporary file renamed into place), and without
@@ -308,10 +319,8 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        let file = file.unwrap_or_else(|| match e.kind() {
-            io::ErrorKind::ReadOnlyFilesystem => format!("; {READ_ONLY_FS}"),
-            _ => "; check its permissions, or pass --config".into(),
-        });
+        let why = no_room_or_read_only(&e).unwrap_or("check its permissions, or pass --config");
+        let file = file.unwrap_or_else(|| format!("; {why}"));
         anyhow::Error::new(e).context(format!("cannot create the folder {folder}{file}"))
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
@@ -321,13 +330,8 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
             // Not a regular file (a device): the folder's permissions are fine.
             io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
             _ => {
-                let why = match e.kind() {
-                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-                        Some("its disk is full; free some space")
-                    }
-                    io::ErrorKind::ReadOnlyFilesystem => Some(READ_ONLY_FS),
-                    _ => out_of_files(&e).or_else(|| current_folder_gone(path)),
-                };
+                let why = no_room_or_read_only(&e).or_else(|| out_of_files(&e));
+                let why = why.or_else(|| current_folder_gone(path));
                 format!(
                     "cannot write in {folder}; {}",
                     why.unwrap_or("check its permissions")

@@ -240,6 +240,34 @@ fn init_whose_folder_cannot_be_made_on_a_read_only_file_system_says_so() {
     assert!(!err.contains("permissions"), "{err}");
 }
 
+/// `config init` whose config folder was to be made on a disk with no inode free said "cannot
+/// create the folder …; check its permissions, or pass --config: No space left on device", where
+/// a file that cannot be made there says the disk is full since this session. It says so too.
+/// The disk is a tmpfs mount with one inode (its root) in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn init_whose_folder_cannot_be_made_for_want_of_an_inode_says_the_disk_is_full() {
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.config_home()).unwrap();
+    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
+    let output = support::in_own_mount_namespace(script)
+        .arg(sb.config_home())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["config", "init"])
+        .env_clear()
+        .envs(sb.env())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("its disk is full; free some space"), "{err}");
+    assert!(!err.contains("permissions"), "{err}");
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
