@@ -143,13 +143,15 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// found: nothing yet (`None`), or a SQLite file, in WAL mode or not
 /// (`Some(wal)`, as its header says).
 fn check_file(path: &Path) -> Result<Option<bool>> {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
     // Looked at before it is opened: opening a pipe would wait for a
     // writer for ever.
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(not_a_store(path, "it is a folder")),
-        // Not to be moved away (`/dev/null`).
+        // Not to be moved away (`/dev/null`, a disk).
         #[cfg(unix)]
-        Ok(m) if std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type()) => {
+        Ok(m) if m.file_type().is_char_device() || m.file_type().is_block_device() => {
             return Err(config_error(format!(
                 "{} is a device, not a history store; pass --history with a file's path",
                 path.display()

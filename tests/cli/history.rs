@@ -768,6 +768,27 @@ fn a_device_is_no_store_and_is_not_to_be_moved_away() {
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
 
+/// A block device as the store (`--history /dev/sdb1`, a disk named for a mount point) was still
+/// told "move it away", which root may do to a disk's node, where a character device is said to
+/// be a device since this session. It is too. The device is made with mknod(1) in the test's
+/// folder. Run by `.ci/run` where it is root.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: mknod of a block device"]
+fn as_root_a_block_device_is_no_store_and_is_not_to_be_moved_away() {
+    let sb = Sandbox::new();
+    let disk = sb.path("disk");
+    let made = std::process::Command::new("mknod")
+        .arg(&disk)
+        .args(["b", "7", "0"])
+        .status();
+    assert!(made.expect("mknod runs").success(), "mknod");
+    let out = offline(&sb, &disk).arg("changes").output().unwrap();
+    let err = fails_with(&out, 3);
+    assert!(err.contains("is a device"), "{err}");
+    assert!(!err.contains("move it away"), "{err}");
+}
+
 /// A store path that starts with `file:` (a file of that name in the
 /// current folder) was handed to SQLite, which reads such a name as a URI:
 /// `file:h.sqlite3?mode=memory` "recorded" every snapshot (exit 0) in
