@@ -345,6 +345,10 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         io::ErrorKind::AlreadyExists => {
             anyhow::anyhow!("{shown} already exists; pass --force to overwrite it")
         }
+        // EBUSY: a file bind-mounted there (`docker run -v`).
+        io::ErrorKind::ResourceBusy => anyhow::anyhow!(
+            "{shown} is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; edit the file mounted there, or pass --config with another path"
+        ),
         _ => anyhow::Error::new(e).context(format!("cannot write {shown}")),
     })
 }

@@ -268,6 +268,38 @@ fn init_whose_folder_cannot_be_made_for_want_of_an_inode_says_the_disk_is_full()
     assert!(!err.contains("permissions"), "{err}");
 }
 
+/// `config init --force` onto a config file bind-mounted there (`docker run -v
+/// $PWD/config.toml:/root/.config/talkdesk-accounts/config.toml`), which no file can be renamed
+/// over, said only "cannot write …: Device or resource busy (os error 16)", where `--output-file`
+/// says what such a file is since this session. It says so, and what to do. The mount is made in
+/// a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn init_force_onto_a_bind_mounted_config_file_says_it_is_a_mount_point() {
+    let sb = Sandbox::new();
+    let (host, target) = (sb.path("host.toml"), sb.path("config.toml"));
+    fs::write(&host, "# mine\n").unwrap();
+    fs::write(&target, "").unwrap();
+    let output =
+        support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+            .args([&host, &target])
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(["config", "init", "--force", "--config"])
+            .arg(&target)
+            .env_clear()
+            .envs(sb.env())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("is a mount point"), "{err}");
+    assert_eq!(fs::read_to_string(&host).unwrap(), "# mine\n");
+}
+
 #[test]
 fn path_follows_the_flag_then_the_environment() {
     let sb = Sandbox::new();
