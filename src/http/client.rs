@@ -950,10 +950,12 @@ impl Client {
         // it wrote them with its `Date`: a skewed clock is no longer wait.
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
         // (The token server's clock is not the API's.) A cache's answer is
-        // dated when it was made, `Age` ago, or by some when it was sent.
+        // dated when it was made, `Age` ago, or by some when it was sent;
+        // only pages are recorded, not a refusal retried.
         if !token {
             let mut dating = locked(&self.dating);
-            let age = header("age").and_then(|a| a.trim().parse::<u64>().ok());
+            let age = header("age").filter(|_| response.status().is_success());
+            let age = age.and_then(|a| a.trim().parse::<u64>().ok());
             dating.cached_for = dating.cached_for.max(age);
             if let Some(date) = date {
                 dating.clock_ahead = Some(secs_after(SystemTime::now(), date));

@@ -2117,6 +2117,29 @@ fn a_cached_answers_age_is_no_clock_ahead() {
     }
 }
 
+/// Only the pages are recorded: a refusal a cache kept (`Age: 3600` on a 429), retried and followed
+/// by fresh pages, made snapshot refuse them all as "one of them 1 hour old", exit 5.
+#[test]
+fn a_cached_refusal_retried_does_not_age_the_pages() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: states()[0].clone(),
+        ..FakeConfig::default()
+    });
+    let headers = vec![("Age", "3600".into()), ("Retry-After", "1".into())];
+    fake.set_faults(Faults {
+        script: vec![(RequestMatch::Page(1), FaultKind::RateLimited(429, headers))],
+        ..Faults::default()
+    });
+    let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+    assert!(
+        stderr_of(&out).contains("recorded 3 accounts"),
+        "{}",
+        stderr_of(&out)
+    );
+    ok(&out);
+}
+
 /// A live snapshot taken before the newest one in the store (the clock was
 /// set back) was filed in the past without a word: `list --at now` went on
 /// showing the older state. It is recorded, and said on stderr.
