@@ -190,10 +190,16 @@ fn unsupported(via: &Via) -> Option<String> {
 fn off_this_machine(via: &Via, url: &Url) -> Option<String> {
     let at = format!("http://{}:{}", via.proxy.host(), via.proxy.port());
     let host = bare_host(url);
-    super::url::parse_secure(&at).is_err().then(|| format!(
-        "refusing plain http to `{host}` through the {via}: it would cross the network in clear, secrets included, to the proxy's own {host}; add {host} to NO_PROXY, or unset {}",
-        via.var
-    ))
+    match super::url::parse_secure(&at) {
+        // At `localhost` that /etc/hosts or DNS puts elsewhere, as the API.
+        Ok(proxy) => {
+            super::url::localhost_off_this_machine(&proxy).map(|why| format!("the {via}: {why}"))
+        }
+        Err(_) => Some(format!(
+            "refusing plain http to `{host}` through the {via}: it would cross the network in clear, secrets included, to the proxy's own {host}; add {host} to NO_PROXY, or unset {}",
+            via.var
+        )),
+    }
 }
 
 /// The hosts that go direct: each entry, and the port it is for (any

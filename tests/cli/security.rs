@@ -308,6 +308,37 @@ fn localhost_that_names_another_machine_gets_no_plain_http() {
     );
 }
 
+/// The same for a proxy: plain http to 127.0.0.1 through `HTTP_PROXY=http://localhost:3128`, where
+/// the hosts file names another machine `localhost`, went to that machine in clear, the client
+/// secret in it (exit 5, a connection error to the proxy). Refused before any request, exit 3.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and bind mounts"
+)]
+fn a_proxy_at_localhost_that_names_another_machine_gets_no_plain_http() {
+    let sb = Sandbox::new();
+    let hosts = sb.path("hosts");
+    std::fs::write(&hosts, "192.0.2.1 localhost\n").unwrap();
+    let script = r#"mount --bind "$1" /etc/hosts && shift && exec "$@""#;
+    let output = support::in_own_mount_namespace(script)
+        .arg(&hosts)
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["list", "--timeout", "1", "--max-retries", "0"])
+        .env_clear()
+        .envs(sb.env())
+        .env("HTTP_PROXY", "http://localhost:3128")
+        .env("TALKDESK_BASE_URL", "http://127.0.0.1:8025")
+        .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:8025/oauth/token")
+        .env("TALKDESK_CLIENT_ID", CLIENT_ID)
+        .env("TALKDESK_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("192.0.2.1"), "{stderr}");
+}
+
 /// A refused next link is the server's doing: exit 5 as §4 and §5 say of
 /// any link to another origin; a plain-http one was exit 3 ("use
 /// https://"), sending the user to a configuration that was right.
