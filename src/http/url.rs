@@ -132,11 +132,22 @@ pub fn localhost_off_this_machine(url: &Url) -> Option<String> {
         .port_or_known_default()
         .filter(|_| named && url.scheme() == "http")?;
     let mut addrs = ("localhost", port).to_socket_addrs().ok()?;
-    let off = addrs.find(|a| !a.ip().to_canonical().is_loopback())?;
+    let off = addrs.find(|a| !on_this_machine(a))?;
     Some(format!(
         "refusing plain http to `localhost`: the name resolves to {}, which is not this machine (/etc/hosts or DNS says so), and the secret and the token would cross the network in clear; write 127.0.0.1, or use https://",
         off.ip()
     ))
+}
+
+/// A loopback address, or an IPv6 link-local one with its interface
+/// named: older macOS hosts files give `localhost` `fe80::1%lo0` too.
+fn on_this_machine(addr: &std::net::SocketAddr) -> bool {
+    match addr {
+        std::net::SocketAddr::V6(v6) if v6.scope_id() != 0 => {
+            v6.ip().segments()[0] & 0xffc0 == 0xfe80
+        }
+        _ => addr.ip().to_canonical().is_loopback(),
+    }
 }
 
 /// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
@@ -212,6 +223,28 @@ fn quoted(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::error::{Exit, exit_code_for};
+
+    /// Older macOS hosts files give `localhost` a third address,
+    /// `fe80::1%lo0`, which the check took for another machine: plain http
+    /// to a local server was refused (exit 3). A link-local address with
+    /// its interface named is on a link of this machine's; without one, or
+    /// any other address, it is not.
+    #[test]
+    fn a_scoped_link_local_localhost_is_this_machine() {
+        let this = [
+            "127.0.0.1:80",
+            "[::1]:80",
+            "[::ffff:127.0.0.1]:80",
+            "[fe80::1%1]:80",
+        ];
+        let other = ["192.0.2.1:80", "[fe80::1]:80", "[2001:db8::1%1]:80"];
+        for addr in this {
+            assert!(on_this_machine(&addr.parse().unwrap()), "{addr}");
+        }
+        for addr in other {
+            assert!(!on_this_machine(&addr.parse().unwrap()), "{addr}");
+        }
+    }
 
     /// A host alone said "relative URL without a base", or with a port
     /// "uses `api.talkdeskapp.com:`", and no fix.
