@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::progress::Progress;
 use super::sort::sort_by_field;
@@ -208,9 +208,7 @@ fn recorded(
         }))?;
         anyhow::Ok(collector.flow() != Flow::Stop)
     };
-    let read = store.accounts_at(&org, snapshot.time, |body| {
-        let account = serde_json::from_str::<Account>(&body)
-            .with_context(|| format!("reading the history store {}", store.path().display()))?;
+    let read = store.accounts_at(&org, snapshot.time, |account| {
         batch.push(account);
         match batch.len() < BATCH {
             true => Ok(true),

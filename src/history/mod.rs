@@ -28,7 +28,7 @@ use anyhow::Result;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 
-use crate::account::lenient;
+use crate::account::{Account, lenient};
 
 pub use store::{Access, Store};
 
@@ -136,6 +136,20 @@ pub fn recorded_status(body: &str) -> String {
     }
 }
 
+/// An account from its text in the store. A text that is no account's
+/// JSON (a row damaged on disk, or by another program) is an error
+/// [`Store::damaged`] tells as a damaged store.
+pub(crate) fn stored_account(text: &str) -> rusqlite::Result<Account> {
+    Account::from_text(text).map_err(|e| {
+        let why = format!("an account's text in it is not an account's JSON: {e}");
+        rusqlite::Error::FromSqlConversionFailure(
+            usize::MAX,
+            rusqlite::types::Type::Text,
+            why.into(),
+        )
+    })
+}
+
 /// A time as RFC 3339 in UTC, to the second.
 pub fn show_time(micros: i64) -> String {
     match jiff::Timestamp::from_second(micros.div_euclid(1_000_000)) {
@@ -206,7 +220,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::Account;
 
     fn key(text: &str) -> String {
         account_key(

@@ -8,8 +8,11 @@ use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
 use super::record::decode_order;
-use super::{IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed};
-use crate::account::lenient;
+use super::{
+    IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed,
+    stored_account,
+};
+use crate::account::{Account, lenient};
 
 /// One recorded snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,7 @@ impl Version {
     /// at column `first`.
     fn from_row(r: &Row, first: usize) -> rusqlite::Result<Version> {
         let body: String = r.get(first + 3)?;
+        stored_account(&body)?;
         Ok(Version {
             valid_from: r.get(first)?,
             valid_to: r.get(first + 1)?,
@@ -158,7 +162,7 @@ impl Store {
         ))
     }
 
-    /// The accounts' bodies as recorded by the snapshot at `snapshot`
+    /// The accounts as recorded by the snapshot at `snapshot`
     /// (a time from [`Store::snapshot_at`]), to `each` in the order they
     /// came, one at a time, until it says `false`: a large snapshot never
     /// sits in memory, and a `--limit` reads no more than it needs.
@@ -166,7 +170,7 @@ impl Store {
         &self,
         org: &Org,
         snapshot: i64,
-        mut each: impl FnMut(String) -> Result<bool>,
+        mut each: impl FnMut(Account) -> Result<bool>,
     ) -> Result<()> {
         let id = self.known_org(org)?;
         let ordering: Option<Vec<u8>> = self.conn.query_row(
@@ -188,7 +192,7 @@ impl Store {
             )?;
             let mut rows = stmt.query([id, snapshot])?;
             while let Some(row) = rows.next()? {
-                if !each(row.get(0)?)? {
+                if !each(stored_account(&row.get::<_, String>(0)?)?)? {
                     break;
                 }
             }
@@ -224,7 +228,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
             for account in chunk {
                 let body = bodies.remove(account).unwrap_or_default();
-                if !each(body)? {
+                if !each(stored_account(&body)?)? {
                     return Ok(());
                 }
             }

@@ -156,7 +156,7 @@ fn versions(tx: &Transaction, org: i64, t: i64, condition: &str) -> Result<HashM
         let covering = Covering {
             version: r.get(0)?,
             valid_to: r.get(2)?,
-            fingerprint: fingerprint(r.get_ref(3)?.as_str()?),
+            fingerprint: fingerprint(&r.get::<_, String>(3)?),
         };
         Ok((r.get(1)?, covering))
     })?;
@@ -258,6 +258,7 @@ impl<'t> Merge<'t> {
             Some(v) => {
                 self.close(&v)?;
                 let before: String = self.version_body.query_row([v.version], |r| r.get(0))?;
+                super::stored_account(&before)?;
                 if status_changed(&before, body) {
                     self.counts.status += 1;
                 } else if !changed_fields(&before, body).is_empty() {
@@ -457,8 +458,8 @@ mod tests {
     /// Every body of the snapshot at `t`, in order.
     fn all_at(store: &Store, t: i64) -> Vec<String> {
         let mut bodies = Vec::new();
-        let read = store.accounts_at(&org(), t, |body| {
-            bodies.push(body);
+        let read = store.accounts_at(&org(), t, |account| {
+            bodies.push(account.json().to_string());
             Ok(true)
         });
         read.unwrap();

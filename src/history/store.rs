@@ -685,11 +685,7 @@ impl Store {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         let path = self.path.display();
         match sqlite {
-            // So is a text that is no longer UTF-8 (bytes damaged on disk).
-            Some(why @ rusqlite::Error::Utf8Error(..)) => damaged(&self.path, why),
-            Some(why) if why.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                damaged(&self.path, why)
-            }
+            Some(why) if is_damage(why) => damaged(&self.path, why),
             // SQLite sorts a large read in a temporary file: on a full
             // disk it said only "database or disk is full".
             Some(why) if no_room(why) => anyhow::anyhow!(
@@ -708,7 +704,7 @@ impl Store {
         let path = self.path.display();
         match sqlite.sqlite_error_code() {
             _ if cannot_write(sqlite) => read_only(&self.path),
-            Some(rusqlite::ErrorCode::DatabaseCorrupt) => self.damaged(e),
+            _ if is_damage(sqlite) => self.damaged(e),
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
@@ -717,6 +713,17 @@ impl Store {
             _ => e.context(format!("writing the history store {path}")),
         }
     }
+}
+
+/// What says the store is damaged inside: SQLite's corruption, a text
+/// that is no longer UTF-8 (bytes damaged on disk), or an account's text
+/// that is no account's JSON (`stored_account`).
+fn is_damage(e: &rusqlite::Error) -> bool {
+    use rusqlite::{Error, types::Type};
+    matches!(
+        e,
+        Error::Utf8Error(..) | Error::FromSqlConversionFailure(_, Type::Text, _)
+    ) || e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt)
 }
 
 /// What SQLite says when it may not write the store or its -shm file.

@@ -4738,3 +4738,65 @@ fn an_account_text_that_is_not_utf8_names_the_store_as_damaged() {
         );
     }
 }
+
+/// An account's text in the store that is UTF-8 but not an account's JSON
+/// (a damaged row: `UPDATE version SET body = '{"id":'`) is a damaged store
+/// for every reader of the texts, as text that is not UTF-8 is: `list --at`
+/// said "reading the history store …: EOF while parsing a value" (exit 1),
+/// `history` showed the versions with no status and `changes` left the
+/// change out (exit 0), and `snapshot` compared with it (a false change of
+/// status for an account unchanged); `snapshot` said text that is not
+/// UTF-8 as "writing the history store …: invalid utf-8 sequence" (exit 1).
+#[test]
+fn an_account_text_that_is_not_json_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let days = [
+        (
+            "2026-11-01",
+            "{\"id\":\"a\"}\n{\"id\":\"b\",\"status\":\"ACTIVE\"}\n",
+        ),
+        (
+            "2026-11-02",
+            "{\"id\":\"a\"}\n{\"id\":\"b\",\"status\":\"TRIAL\"}\n",
+        ),
+    ];
+    fs::write(sb.path("again.jsonl"), days[0].1).unwrap();
+    let again = sb.path("again.jsonl").display().to_string();
+    for (n, damage) in ["'{\"id\":'", "CAST(x'7b22ff22' AS TEXT)"]
+        .iter()
+        .enumerate()
+    {
+        let store = sb.path(&format!("store-{n}"));
+        import_each(&sb, &store, &days);
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute(
+            &format!(
+                "UPDATE version SET body = {damage}
+                 WHERE account = (SELECT id FROM account WHERE account_id = 'b')"
+            ),
+            [],
+        )
+        .unwrap();
+        let snapshot = ["snapshot", "--import", &again, "--at", "2026-11-03"];
+        let reads = [
+            &["list", "--at", "2026-11-01"][..],
+            &["history", "b"],
+            &["changes"],
+        ];
+        for args in reads.into_iter().chain([&snapshot[..]]) {
+            let out = offline(&sb, &store).args(args).output().unwrap();
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(3), "{damage} {args:?}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "error: the history store {} is damaged (",
+                    store.display()
+                )) && err.contains("restore it from a backup"),
+                "{damage} {args:?}: {err}"
+            );
+        }
+        let snapshots: i64 =
+            (conn.query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0))).unwrap();
+        assert_eq!(snapshots, 2, "{damage}: nothing recorded");
+    }
+}
