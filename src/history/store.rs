@@ -804,19 +804,23 @@ fn read_only(path: &Path) -> anyhow::Error {
             })
             .collect();
         if let Some((first, owner)) = theirs.first() {
-            let (names, verb) = match theirs.as_slice() {
-                [(wal, _), (shm, _)] => {
-                    (format!("{} and {}", wal.display(), shm.display()), "belong")
-                }
-                _ => (first.display().to_string(), "belongs"),
+            let (names, verb, them) = match theirs.as_slice() {
+                [(wal, _), (shm, _)] => (
+                    format!("{} and {}", wal.display(), shm.display()),
+                    "belong",
+                    "them",
+                ),
+                _ => (first.display().to_string(), "belongs", "it"),
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
             let what = match *first == side_files(path)[0] && wal_pending(path) {
-                true => {
-                    "the -wal holds writes not yet in the store, so keep it: have them made yours (chown)"
+                true => format!(
+                    "the -wal holds writes not yet in the store, so keep it: have {them} made yours (chown)"
+                ),
+                false => {
+                    format!("remove {them} once no one reads the store (no data is in {them})")
                 }
-                false => "remove them once no one reads the store (no data is in them)",
             };
             return anyhow::anyhow!(
                 "the history store {} cannot be written: {} {verb} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",

@@ -3997,6 +3997,47 @@ fn as_root_a_store_another_user_read_names_what_they_left() {
     );
 }
 
+/// One file beside the store another user's (a -wal, empty or with writes in it) was told as
+/// if both were: "remove them … (no data is in them)", "keep it: have them made yours". The
+/// store is the test's (root's), which the tool, run as another user in a user namespace of the
+/// test's own, owns there; the file is chowned to nobody. Run as root by `.ci/run`.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_one_file_another_user_left_is_named_as_one() {
+    let sb = Sandbox::new();
+    let (export, store) = (sb.path("e.jsonl"), sb.path("h.sqlite3"));
+    fs::write(&export, "{\"id\": \"a1\"}\n").unwrap();
+    let import = |at: &str| {
+        support::as_another_user()
+            .args(["-q", "snapshot", "--import"])
+            .arg(&export)
+            .args(["--at", at])
+            .envs(sb.env())
+            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+            .env("TALKDESK_HISTORY", &store)
+            .output()
+            .unwrap()
+    };
+    ok(&import("2026-10-01"));
+    let wal = sb.path("h.sqlite3-wal");
+    // Empty (the -shm the run makes is left), then with writes in it.
+    for (text, what) in [
+        (
+            "",
+            "remove it once no one reads the store (no data is in it)",
+        ),
+        ("x", "so keep it: have it made yours (chown)"),
+    ] {
+        fs::write(&wal, text).unwrap();
+        std::os::unix::fs::chown(&wal, Some(65534), Some(65534)).expect("chown: run as root");
+        let err = fails_with(&import("2026-11-01"), 1);
+        let named = format!("{} belongs to another user (uid 65534)", wal.display());
+        assert!(err.contains(&named) && err.contains(what), "{err}");
+    }
+}
+
 /// `snapshot` on another user's store (0644, readable), named by --history, said "Make it and
 /// its folder writable (chmod u+w)", which only its owner can. It names the owner. Run as root
 /// by `.ci/run`, which becomes the two users with setpriv(1).
