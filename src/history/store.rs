@@ -555,6 +555,11 @@ impl Store {
                 path.display(),
                 to_blame(path)
             )),
+            // Another user's -wal (their run killed): not the folder's doing.
+            #[cfg(unix)]
+            Err(e) if cannot_write(&e) && replay && !others_files(path).is_empty() => {
+                Err(read_only(path))
+            }
             // Read as immutable, the store would answer without what its
             // -wal holds: an older state, said as the latest.
             Err(e) if cannot_write(&e) && replay => {
@@ -796,13 +801,7 @@ fn read_only(path: &Path) -> anyhow::Error {
                 path.display()
             );
         }
-        let theirs: Vec<(PathBuf, u32)> = (side_files(path).into_iter())
-            .filter_map(|side| {
-                let owner = owner_of(&fs::metadata(&side).ok()?);
-                let theirs = owner != current_user() && !writable(&side);
-                theirs.then_some((side, owner))
-            })
-            .collect();
+        let theirs = others_files(path);
         if let Some((first, owner)) = theirs.first() {
             let (names, verb, them) = match theirs.as_slice() {
                 [(wal, _), (shm, _)] => (
@@ -814,16 +813,23 @@ fn read_only(path: &Path) -> anyhow::Error {
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
-            let what = match *first == side_files(path)[0] && wal_pending(path) {
-                true => format!(
-                    "the -wal holds writes not yet in the store, so keep it: have {them} made yours (chown)"
+            // (Then reading it may fail too: "used".)
+            let (done, what) = match *first == side_files(path)[0] && wal_pending(path) {
+                true => (
+                    "used",
+                    format!(
+                        "left by their use of it; the -wal holds writes not yet in the store, so keep it: have {them} made yours (chown)"
+                    ),
                 ),
-                false => {
-                    format!("remove {them} once no one reads the store (no data is in {them})")
-                }
+                false => (
+                    "written",
+                    format!(
+                        "left by their reading the store; remove {them} once no one reads the store (no data is in {them})"
+                    ),
+                ),
             };
             return anyhow::anyhow!(
-                "the history store {} cannot be written: {} {verb} to another user (uid {owner}), left by their reading the store; {what}, or pass --history with another path",
+                "the history store {} cannot be {done}: {} {verb} to another user (uid {owner}), {what}, or pass --history with another path",
                 path.display(),
                 names,
             );
@@ -901,6 +907,19 @@ fn statvfs(path: &Path) -> Option<libc::statvfs> {
     // SAFETY: statvfs reads the NUL-terminated path and fills `stat`.
     let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
     (unsafe { libc::statvfs(name.as_ptr(), &mut stat) } == 0).then_some(stat)
+}
+
+/// The files beside the store at `path` that belong to another user and
+/// may not be written, each with its owner.
+#[cfg(unix)]
+fn others_files(path: &Path) -> Vec<(PathBuf, u32)> {
+    (side_files(path).into_iter())
+        .filter_map(|side| {
+            let owner = owner_of(&fs::metadata(&side).ok()?);
+            let theirs = owner != current_user() && !writable(&side);
+            theirs.then_some((side, owner))
+        })
+        .collect()
 }
 
 /// True when this process may write the file at `path`.

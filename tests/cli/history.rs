@@ -4038,6 +4038,60 @@ fn as_root_one_file_another_user_left_is_named_as_one() {
     }
 }
 
+/// A -wal with writes in it that belongs to another user (their run on this user's store killed
+/// while the -wal held them) made every command say "its folder is read-only, so SQLite cannot
+/// make the -shm file it needs. Make the folder writable", which it was. It names the -wal and
+/// its owner, and says to keep it. Run as root by `.ci/run` (the tool in a user namespace).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_a_wal_with_writes_of_another_user_is_named_not_the_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let (export, store) = (sb.path("e.jsonl"), sb.path("h.sqlite3"));
+    fs::write(&export, "{\"id\": \"a1\"}\n").unwrap();
+    let run = |args: &[&str]| {
+        support::as_another_user()
+            .args(args)
+            .envs(sb.env())
+            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+            .env("TALKDESK_HISTORY", &store)
+            .output()
+            .unwrap()
+    };
+    let import = |at: &str| {
+        run(&[
+            "-q",
+            "snapshot",
+            "--import",
+            export.to_str().unwrap(),
+            "--at",
+            at,
+        ])
+    };
+    ok(&import("2026-10-01"));
+    // The -wal of a write, as a run killed before it ended leaves it.
+    let wal = sb.path("h.sqlite3-wal");
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute(
+        "INSERT INTO org (base_url, token_url) VALUES ('x', 'y')",
+        [],
+    )
+    .unwrap();
+    let written = fs::read(&wal).unwrap();
+    drop(conn);
+    fs::write(&wal, written).unwrap();
+    fs::set_permissions(&wal, fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&wal, Some(65534), Some(65534)).expect("chown: run as root");
+    for out in [run(&["changes"]), import("2026-11-01")] {
+        let err = fails_with(&out, 1);
+        let named = format!("{} belongs to another user (uid 65534)", wal.display());
+        assert!(err.contains(&named) && err.contains("keep it"), "{err}");
+        assert!(!err.contains("read-only"), "{err}");
+    }
+}
+
 /// `snapshot` on another user's store (0644, readable), named by --history, said "Make it and
 /// its folder writable (chmod u+w)", which only its owner can. It names the owner. Run as root
 /// by `.ci/run`, which becomes the two users with setpriv(1).
