@@ -357,8 +357,8 @@ fn encode_order(
         if blob.len() > 8 {
             holder.get_or_insert((id, blob[8..].to_vec()));
         }
-        (id, blob) = blob_of("id = ?1 AND org = ?2", base)?
-            .ok_or_else(|| anyhow::anyhow!("no ordering {base}"))?;
+        (id, blob) =
+            blob_of("id = ?1 AND org = ?2", base)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     }
     let rank: HashMap<i64, usize> = rows(&blob).enumerate().map(|(i, r)| (r, i)).collect();
     let kept = in_place(order, &rank);

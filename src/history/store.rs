@@ -721,13 +721,16 @@ impl Store {
 }
 
 /// What says the store is damaged inside: SQLite's corruption, a text
-/// that is no longer UTF-8 (bytes damaged on disk), or an account's text
-/// that is no account's JSON (`stored_account`).
+/// that is no longer UTF-8 (bytes damaged on disk), an account's text
+/// that is no account's JSON (`stored_account`), or a row that one of its
+/// rows refers to missing (a snapshot's order's base).
 fn is_damage(e: &rusqlite::Error) -> bool {
     use rusqlite::{Error, types::Type};
     matches!(
         e,
-        Error::Utf8Error(..) | Error::FromSqlConversionFailure(_, Type::Text, _)
+        Error::Utf8Error(..)
+            | Error::FromSqlConversionFailure(_, Type::Text, _)
+            | Error::QueryReturnedNoRows
     ) || e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt)
 }
 

@@ -4895,3 +4895,33 @@ fn an_account_text_that_is_not_json_names_the_store_as_damaged() {
         assert_eq!(snapshots, 2, "{damage}: nothing recorded");
     }
 }
+
+/// A snapshot's order of accounts in the store that refers to an order no
+/// snapshot has (a damaged row) is a damaged store: `list --at` said only
+/// "error: Query returned no rows" and the next `snapshot` "error: no
+/// ordering 10" (exit 1), naming neither the store nor what to do.
+#[test]
+fn an_order_that_refers_to_no_snapshot_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (conn.execute(
+        "UPDATE snapshot SET ordering = x'F6FFFFFFFFFFFFFF' WHERE ordering IS NOT NULL",
+        [],
+    ))
+    .unwrap();
+    let export = sb.path("2026-11-02.jsonl").display().to_string();
+    let snapshot = ["snapshot", "--import", &export, "--at", "2026-11-03"];
+    for args in [&["list", "--at", "2026-11-02"][..], &snapshot] {
+        let out = offline(&sb, &store).args(args).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        let damaged = format!("error: the history store {} is damaged (", store.display());
+        assert!(err.contains(&damaged), "{args:?}: {err}");
+    }
+}
