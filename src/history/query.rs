@@ -173,11 +173,16 @@ impl Store {
         mut each: impl FnMut(Account) -> Result<bool>,
     ) -> Result<()> {
         let id = self.known_org(org)?;
-        let ordering: Option<Vec<u8>> = self.conn.query_row(
-            "SELECT ordering FROM snapshot WHERE org = ?1 AND taken_at = ?2",
+        let (ordering, count): (Option<Vec<u8>>, i64) = self.conn.query_row(
+            "SELECT ordering, accounts FROM snapshot WHERE org = ?1 AND taken_at = ?2",
             [id, snapshot],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        // Fewer accounts than the snapshot had: rows lost, a damaged store.
+        let all_there = |read: usize| match read as i64 == count {
+            true => Ok(()),
+            false => Err(rusqlite::Error::QueryReturnedNoRows),
+        };
         let Some(blob) = ordering else {
             // In their natural order: as the rows are read, in the order
             // of the accounts' index. By the start's index, SQLite sorted
@@ -190,13 +195,14 @@ impl Store {
                  ON v.account = a.id AND v.valid_from <= ?2
                  WHERE a.org = ?1 AND (v.valid_to IS NULL OR v.valid_to > ?2) ORDER BY a.id",
             )?;
-            let mut rows = stmt.query([id, snapshot])?;
+            let (mut rows, mut read) = (stmt.query([id, snapshot])?, 0);
             while let Some(row) = rows.next()? {
+                read += 1;
                 if !each(stored_account(&row.get::<_, String>(0)?)?)? {
-                    break;
+                    return Ok(());
                 }
             }
-            return Ok(());
+            return Ok(all_there(read)?);
         };
         // In another order: the accounts (not their bodies) sorted first,
         // then each body read by its index.
@@ -208,6 +214,7 @@ impl Store {
         ))?;
         let mut accounts: Vec<i64> =
             (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;
+        all_there(accounts.len())?;
         accounts.sort_by_key(|row| rank.get(row).copied().unwrap_or(usize::MAX));
         drop(rank);
         // A few hundred at a time, each by its index.

@@ -245,7 +245,7 @@ fn marked_as_ours(path: &Path) -> bool {
 }
 
 /// A store of this tool that SQLite finds malformed.
-fn damaged(path: &Path, why: &rusqlite::Error) -> anyhow::Error {
+fn damaged(path: &Path, why: &dyn std::fmt::Display) -> anyhow::Error {
     config_error(format!(
         "the history store {} is damaged ({why}), so nothing was read or recorded; restore it from a backup, or move it away and pass --history with another path",
         path.display()
@@ -690,6 +690,9 @@ impl Store {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         let path = self.path.display();
         match sqlite {
+            Some(rusqlite::Error::QueryReturnedNoRows) => {
+                damaged(&self.path, &"rows that others refer to are missing")
+            }
             Some(why) if is_damage(why) => damaged(&self.path, why),
             // SQLite sorts a large read in a temporary file: on a full
             // disk it said only "database or disk is full".

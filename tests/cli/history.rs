@@ -4925,3 +4925,30 @@ fn an_order_that_refers_to_no_snapshot_names_the_store_as_damaged() {
         assert!(err.contains(&damaged), "{args:?}: {err}");
     }
 }
+
+/// A snapshot whose accounts' rows are missing from the store (a damaged
+/// store: rows lost) was listed without them: `list --at` said "from the
+/// snapshot of … (2 accounts)", printed one, exit 0. The store is named as
+/// damaged, in the snapshot's order and in the accounts' own.
+#[test]
+fn a_snapshot_missing_accounts_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    for (n, at) in ["2026-11-01", "2026-11-02"].iter().enumerate() {
+        let store = sb.path(&format!("h-{n}.sqlite3"));
+        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        (conn.execute("DELETE FROM version WHERE account = 1", [])).unwrap();
+        let out = offline(&sb, &store)
+            .args(["list", "--at", at])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{at}: {err}");
+        let damaged = format!("error: the history store {} is damaged (", store.display());
+        assert!(err.contains(&damaged), "{at}: {err}");
+    }
+}
