@@ -720,12 +720,7 @@ impl Bearer for Auth<'_> {
 
 /// Why a token that parsed cannot be used, if it cannot.
 fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
-    // Apigee's `BearerToken` (a departure its docs list) is a bearer token.
-    let not_bearer = |kind: &String| {
-        !["bearer", "bearertoken"]
-            .iter()
-            .any(|b| kind.eq_ignore_ascii_case(b))
-    };
+    let kind = parsed.token_type.as_deref().map(str::to_ascii_lowercase);
     match parsed.access_token.as_str() {
         "" => Some("the access_token is empty"),
         // Past what a request's head may carry (ureq writes at most
@@ -734,25 +729,19 @@ fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
             "the access_token is longer than 120 KiB, more than a request can carry (real ones are a few KiB)",
         ),
         t if !sendable(t) => Some("the access_token holds characters an HTTP header cannot carry"),
-        _ if parsed.token_type.as_ref().is_some_and(not_bearer) => Some(
-            // Types of a standard named (RFC 9449, the MAC draft); no other
-            // text of the answer is shown.
-            match parsed
-                .token_type
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .as_deref()
-            {
-                Some("dpop") => {
-                    "the token type is DPoP, not Bearer: the OAuth client binds its tokens to a key (RFC 9449), which this tool does not; have it issue Bearer tokens"
-                }
-                Some("mac") => {
-                    "the token type is MAC, not Bearer: have the OAuth client issue Bearer tokens"
-                }
-                _ => "the token type is not Bearer",
-            },
-        ),
-        _ => None,
+        // Apigee's `BearerToken` (a departure its docs list) is a bearer
+        // token. Types of a standard are named (RFC 9449, the MAC draft);
+        // no other text of the answer is shown.
+        _ => match kind.as_deref() {
+            None | Some("bearer" | "bearertoken") => None,
+            Some("dpop") => Some(
+                "the token type is DPoP, not Bearer: the OAuth client binds its tokens to a key (RFC 9449), which this tool does not; have it issue Bearer tokens",
+            ),
+            Some("mac") => {
+                Some("the token type is MAC, not Bearer: have the OAuth client issue Bearer tokens")
+            }
+            Some(_) => Some("the token type is not Bearer"),
+        },
     }
 }
 
