@@ -647,18 +647,15 @@ impl<'a> Auth<'a> {
     /// are sent percent-encoded (RFC 6749 §2.3.1), which some token servers
     /// do not decode: said, never shown.
     fn credential_note(&self) -> String {
-        let spaced = |text: &str| text.trim() != text;
-        let encoded = |text: &str| form_encoded(text) != text;
-        let secret = self.creds.client_secret.expose();
         let both = [
-            ("client_secret", secret),
+            ("client_secret", self.creds.client_secret.expose()),
             ("client_id", &self.creds.client_id),
         ];
-        let named = |has: &dyn Fn(&str) -> bool| both.into_iter().find(|(_, text)| has(text));
-        if let Some((name, _)) = named(&spaced) {
+        if let Some((name, _)) = both.iter().find(|(_, text)| text.trim() != *text) {
             return format!("{name} begins or ends with a space, which is sent as part of it; ");
         }
-        named(&encoded).map_or_else(String::new, |(name, _)| {
+        let encoded = both.iter().find(|(_, text)| form_encoded(text) != *text);
+        encoded.map_or_else(String::new, |(name, _)| {
             format!("{name} holds characters other than letters, digits and -._*, sent percent-encoded (RFC 6749 §2.3.1), which some token servers do not decode (one without them avoids that); ")
         })
     }
