@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde_json::{Value, json};
 
+use super::progress::Progress;
 use super::{Context, WalkPlan};
-use crate::account::Status;
+use crate::account::{Account, Status};
 use crate::accounts::Collector;
 use crate::cli::{ReportFormat, SummaryArgs};
 use crate::output::jq;
@@ -94,21 +95,16 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
-    let only: Vec<Status> = args.stream.status.clone();
-    let mut collector = Collector::new(only.clone(), None);
+    let mut collector = Collector::new(args.stream.status.clone(), None);
     let mut counts = StatusCounts::default();
-    ctx.walk_accounts(
-        &settings,
-        &args.api,
-        WalkPlan::all(&settings, false),
-        &mut collector,
-        |accounts, _| {
-            accounts.iter().for_each(|a| counts.add(&a.status()));
-            Ok(())
-        },
-    )?;
+    let count = |accounts: Vec<Account>, _: &mut Progress| {
+        accounts.iter().for_each(|a| counts.add(&a.status()));
+        Ok(())
+    };
+    let plan = WalkPlan::all(&settings, false);
+    ctx.walk_accounts(&settings, &args.api, plan, &mut collector, count)?;
 
-    let rows = counts.rows(&only);
+    let rows = counts.rows(&args.stream.status);
     super::report("the summary", |out| {
         match (args.format.output, &jq) {
             (ReportFormat::Json, Some(filter)) => {
