@@ -410,12 +410,9 @@ fn float_text(f: f64) -> String {
         return "null".to_string();
     }
     let f = f.clamp(f64::MIN, f64::MAX);
+    // A whole number, its digits exact (and `-0` keeps its sign).
     if f.fract() == 0.0 && f.abs() < 1e17 {
-        return if f == 0.0 && f.is_sign_negative() {
-            "-0".to_string()
-        } else {
-            format!("{}", f as i64)
-        };
+        return format!("{f:.0}");
     }
     let text = Num::Float(f).to_string();
     match text.split_once('e') {
