@@ -286,9 +286,7 @@ pub fn for_rows(
     format: OutputFormat,
     secrets: &Arc<Redactor>,
 ) -> Result<Option<(JqFilter, RowsJq)>> {
-    let Some(expr) = expr else {
-        return Ok(None);
-    };
+    let Some(expr) = expr else { return Ok(None) };
     let how = match format {
         OutputFormat::Jsonl => RowsJq::PerRow,
         OutputFormat::Json => RowsJq::Whole,
