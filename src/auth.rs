@@ -597,14 +597,13 @@ impl<'a> Auth<'a> {
         let error = value["error"]
             .as_str()
             .filter(|_| value["access_token"].is_null());
-        let oauth_error = error.is_some();
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
-            200 if !oauth_error => Ok(()),
+            200 if error.is_none() => Ok(()),
             // A 400 without one, a page of markup (or Go's text for it), is
             // the web server's (plain http to its https port, a client
             // certificate wanted): not a refusal of the credentials.
-            400 if !oauth_error && is_web_server_page(body) => {
+            400 if error.is_none() && is_web_server_page(body) => {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
