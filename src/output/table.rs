@@ -251,11 +251,10 @@ pub fn keep_whole(
     let mut order: Vec<usize> = (0..header.len())
         .filter(|&i| whole.contains(&header[i].as_ref()))
         .collect();
-    order.sort_by_key(|&i| {
-        ["id", "status"]
-            .iter()
-            .position(|w| *w == header[i].as_ref())
-            .unwrap_or(2)
+    order.sort_by_key(|&i| match header[i].as_ref() {
+        "id" => 0,
+        "status" => 1,
+        _ => 2,
     });
     let mut kept = vec![false; header.len()];
     for i in order {
