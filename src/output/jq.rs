@@ -170,10 +170,9 @@ impl JqFilter {
             return shorten_middle(&redact(text.into()), MESSAGE_CHARS);
         }
         let edge = Redactor::PART_LEN - 1;
-        let head: Vec<char> = redact(text.chars().take(WINDOW).collect())
-            .chars()
-            .collect();
-        let head: String = head[..head.len().saturating_sub(edge)].iter().collect();
+        let head = redact(text.chars().take(WINDOW).collect());
+        let kept = head.chars().count().saturating_sub(edge);
+        let head: String = head.chars().take(kept).collect();
         let tail = redact(text.chars().skip(chars - WINDOW).collect());
         let tail: String = tail.chars().skip(edge).collect();
         shorten_middle(&format!("{head}…{tail}"), MESSAGE_CHARS)
