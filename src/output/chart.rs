@@ -136,13 +136,8 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let periods = series.labels.len().max(1);
-    let max = series
-        .counts
-        .iter()
-        .flat_map(|c| c.iter().copied())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    // The largest count, at least 1.
+    let max = *series.counts.iter().flatten().max().unwrap_or(&0).max(&1);
     let top = max + max / 10 + 1;
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 22))
