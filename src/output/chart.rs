@@ -33,12 +33,8 @@ const ANSI: [u8; 8] = [32, 31, 36, 33, 34, 35, 37, 90];
 /// columns with its label and total (a cell at least), then the legend,
 /// wrapped to `width`.
 pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
-    let label_width = series
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
+    let widths = series.labels.iter().map(|l| l.chars().count());
+    let label_width = widths.max().unwrap_or(0);
     let totals: Vec<u64> = series.counts.iter().map(|c| c.iter().sum()).collect();
     // The largest total, at least 1: the bars are scaled by it.
     let max = totals.iter().copied().max().unwrap_or(0).max(1);
