@@ -150,13 +150,9 @@ fn draw<DB: DrawingBackend>(
         .draw()?;
     for (k, status) in series.statuses.iter().enumerate() {
         let color = PALETTE[k % PALETTE.len()];
-        let points = series
-            .counts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i, c.get(k).copied().unwrap_or(0)));
+        let counts = series.counts.iter().map(|c| c.get(k).copied().unwrap_or(0));
         chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+            .draw_series(LineSeries::new(counts.enumerate(), color.stroke_width(2)))?
             // A status is the API's text: no control character may reach
             // the XML (one makes the file no SVG at all).
             .label(terminal_safe(status).replace(['\u{fffe}', '\u{ffff}'], ""))
