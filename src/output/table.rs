@@ -276,10 +276,7 @@ pub fn keep_whole(
 
 /// The display width of a text's widest line.
 fn widest_line(text: &str) -> usize {
-    text.split('\n')
-        .map(UnicodeWidthStr::width)
-        .max()
-        .unwrap_or(0)
+    text.split('\n').map(|line| line.width()).max().unwrap_or(0)
 }
 
 impl Sink for TableSink {
