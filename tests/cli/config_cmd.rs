@@ -140,13 +140,10 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
-    let output = support::in_own_mount_namespace(script)
-        .arg(&disk)
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = sb
+        .in_mount(script, &[&disk])
         .args(["config", "init", "--config"])
         .arg(disk.join("config.toml"))
-        .env_clear()
-        .envs(sb.env())
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -225,12 +222,9 @@ fn init_whose_folder_cannot_be_made_on_a_read_only_file_system_says_so() {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.config_home()).unwrap();
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let output = support::in_own_mount_namespace(script)
-        .arg(sb.config_home())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = sb
+        .in_mount(script, &[&sb.config_home()])
         .args(["config", "init"])
-        .env_clear()
-        .envs(sb.env())
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -253,12 +247,9 @@ fn init_whose_folder_cannot_be_made_for_want_of_an_inode_says_the_disk_is_full()
     let sb = Sandbox::new();
     fs::create_dir_all(sb.config_home()).unwrap();
     let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
-    let output = support::in_own_mount_namespace(script)
-        .arg(sb.config_home())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = sb
+        .in_mount(script, &[&sb.config_home()])
         .args(["config", "init"])
-        .env_clear()
-        .envs(sb.env())
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -283,17 +274,16 @@ fn init_force_onto_a_bind_mounted_config_file_says_it_is_a_mount_point() {
     let (host, target) = (sb.path("host.toml"), sb.path("config.toml"));
     fs::write(&host, "# mine\n").unwrap();
     fs::write(&target, "").unwrap();
-    let output =
-        support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
-            .args([&host, &target])
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-            .args(["config", "init", "--force", "--config"])
-            .arg(&target)
-            .env_clear()
-            .envs(sb.env())
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
+    let output = sb
+        .in_mount(
+            r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#,
+            &[&host, &target],
+        )
+        .args(["config", "init", "--force", "--config"])
+        .arg(&target)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr_of(&output);
     assert!(err.contains("is a mount point"), "{err}");

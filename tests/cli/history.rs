@@ -3877,20 +3877,18 @@ fn the_history_store_is_no_output_file_through_another_mount() {
     fs::create_dir(&mount).unwrap();
     let name = store.file_name().unwrap().to_str().unwrap();
     for target in [name.to_string(), format!("{name}-wal")] {
-        let out =
-            support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
-                .arg(folder)
-                .arg(&mount)
-                .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-                .args(["list", "--at", "now", "-o", "csv", "--output-file"])
-                .arg(mount.join(&target))
-                .env_clear()
-                .envs(sb.env())
-                .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
-                .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
-                .env("TALKDESK_HISTORY", &store)
-                .output()
-                .unwrap();
+        let out = sb
+            .in_mount(
+                r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#,
+                &[&folder, &mount],
+            )
+            .args(["list", "--at", "now", "-o", "csv", "--output-file"])
+            .arg(mount.join(&target))
+            .env("TALKDESK_BASE_URL", "http://127.0.0.1:9/")
+            .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token")
+            .env("TALKDESK_HISTORY", &store)
+            .output()
+            .unwrap();
         let err = fails_with(&out, 2);
         assert!(err.contains("is the history store"), "{target}: {err}");
         assert_eq!(fs::read(&store).unwrap(), before, "the store as it was");
@@ -3915,19 +3913,16 @@ fn a_new_store_on_a_disk_that_fills_names_the_store() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     for kib in [40, 56, 64] {
-        let out = support::in_own_mount_namespace(
-            r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#,
-        )
-        .arg(format!("{kib}k"))
-        .arg(&disk)
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
-        .args(["-q", "snapshot", "--history"])
-        .arg(disk.join("h.sqlite3"))
-        .env_clear()
-        .envs(sb.env())
-        .envs(support::tool_env(&fake))
-        .output()
-        .unwrap();
+        let out = sb
+            .in_mount(
+                r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#,
+                &[&format!("{kib}k"), &disk],
+            )
+            .args(["-q", "snapshot", "--history"])
+            .arg(disk.join("h.sqlite3"))
+            .envs(support::tool_env(&fake))
+            .output()
+            .unwrap();
         let err = fails_with(&out, 1);
         assert!(
             err.contains(&format!(
@@ -4259,9 +4254,8 @@ fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
     let store = imported_store(&sb, 1);
     let [_, (export, at), ..] = exports(&sb);
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let out = support::in_own_mount_namespace(script)
-        .arg(store.parent().unwrap())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&store.parent().unwrap()])
         .args([
             "-q",
             "snapshot",
@@ -4272,8 +4266,6 @@ fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
             "--history",
         ])
         .arg(&store)
-        .env_clear()
-        .envs(sb.env())
         .envs([
             ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
             ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
@@ -4301,13 +4293,10 @@ fn a_pending_wal_on_a_read_only_file_system_is_not_told_to_make_the_folder_writa
     let copied = store_whose_wal_cannot_be_read(&sb);
     fs::remove_file(copied.with_file_name("h.sqlite3-shm")).unwrap();
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let out = support::in_own_mount_namespace(script)
-        .arg(copied.parent().unwrap())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&copied.parent().unwrap()])
         .args(["changes", "--history"])
         .arg(&copied)
-        .env_clear()
-        .envs(sb.env())
         .envs([
             ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
             ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
@@ -4336,9 +4325,8 @@ fn a_store_on_a_disk_with_no_inode_free_is_not_said_out_of_descriptors() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     let script = r#"mount -t tmpfs -o size=2m,nr_inodes=2 tmpfs "$1" && cp "$2" "$1" && shift 2 && exec "$@""#;
-    let out = support::in_own_mount_namespace(script)
-        .args([&disk, &store])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&disk, &store])
         .args([
             "-q",
             "snapshot",
@@ -4349,8 +4337,6 @@ fn a_store_on_a_disk_with_no_inode_free_is_not_said_out_of_descriptors() {
             "--history",
         ])
         .arg(disk.join("store"))
-        .env_clear()
-        .envs(sb.env())
         .envs([
             ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
             ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
@@ -4382,9 +4368,8 @@ fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_
         r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
     for (script, said) in [(no_inode, "its disk is full"), (read_only, "read-only")] {
         for store in [disk.join("h.sqlite3"), disk.join("sub/h.sqlite3")] {
-            let out = support::in_own_mount_namespace(script)
-                .arg(&disk)
-                .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            let out = sb
+                .in_mount(script, &[&disk])
                 .args([
                     "-q",
                     "snapshot",
@@ -4395,8 +4380,6 @@ fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_
                     "--history",
                 ])
                 .arg(&store)
-                .env_clear()
-                .envs(sb.env())
                 .envs([
                     ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
                     ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),

@@ -1225,13 +1225,10 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     let disk = sb.path("disk");
     fs::create_dir(&disk).unwrap();
     let script = r#"d=$1; shift; mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$d" && echo old > "$d/accounts.csv" && "$@"; code=$?; cat "$d/accounts.csv" >&2; exit $code"#;
-    let out = support::in_own_mount_namespace(script)
-        .arg(&disk)
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&disk])
         .args(["list", "-o", "csv", "--output-file"])
         .arg(disk.join("accounts.csv"))
-        .env_clear()
-        .envs(sb.env())
         .envs(support::tool_env(&fake))
         .output()
         .unwrap();
@@ -1263,13 +1260,13 @@ fn output_file_that_is_a_mount_point_is_said_before_the_walk() {
     let (host, target) = (sb.path("host.csv"), sb.path("accounts.csv"));
     fs::write(&host, "old\n").unwrap();
     fs::write(&target, "").unwrap();
-    let out = support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
-        .args([&host, &target])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(
+            r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#,
+            &[&host, &target],
+        )
         .args(["list", "-o", "csv", "--output-file"])
         .arg(&target)
-        .env_clear()
-        .envs(sb.env())
         .envs(support::tool_env(&fake))
         .output()
         .unwrap();
@@ -1293,13 +1290,13 @@ fn a_plot_that_is_a_mount_point_is_told_to_pass_a_dash() {
     let (host, target) = (sb.path("host.svg"), sb.path("chart.svg"));
     fs::write(&host, "old\n").unwrap();
     fs::write(&target, "").unwrap();
-    let out = support::in_own_mount_namespace(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
-        .args([&host, &target])
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(
+            r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#,
+            &[&host, &target],
+        )
         .args(["trend", "--plot"])
         .arg(&target)
-        .env_clear()
-        .envs(sb.env())
         .envs([
             ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
             ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
@@ -1379,12 +1376,9 @@ fn output_file_and_config_init_on_a_read_only_file_system_say_so() {
         ],
     ];
     for args in runs {
-        let out = support::in_own_mount_namespace(script)
-            .arg(&disk)
-            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        let out = sb
+            .in_mount(script, &[&disk])
             .args(args)
-            .env_clear()
-            .envs(sb.env())
             .envs(support::tool_env(&fake))
             .stdin(std::process::Stdio::null())
             .output()

@@ -288,12 +288,9 @@ fn localhost_that_names_another_machine_gets_no_plain_http() {
     let hosts = sb.path("hosts");
     std::fs::write(&hosts, "192.0.2.1 localhost\n").unwrap();
     let script = r#"mount --bind "$1" /etc/hosts && shift && exec "$@""#;
-    let output = support::in_own_mount_namespace(script)
-        .arg(&hosts)
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = sb
+        .in_mount(script, &[&hosts])
         .args(["list", "--timeout", "1", "--max-retries", "0"])
-        .env_clear()
-        .envs(sb.env())
         .env("TALKDESK_BASE_URL", "http://localhost:8025")
         .env("TALKDESK_TOKEN_URL", "http://localhost:8025/oauth/token")
         .env("TALKDESK_CLIENT_ID", CLIENT_ID)
@@ -321,12 +318,9 @@ fn a_proxy_at_localhost_that_names_another_machine_gets_no_plain_http() {
     let hosts = sb.path("hosts");
     std::fs::write(&hosts, "192.0.2.1 localhost\n").unwrap();
     let script = r#"mount --bind "$1" /etc/hosts && shift && exec "$@""#;
-    let output = support::in_own_mount_namespace(script)
-        .arg(&hosts)
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let output = sb
+        .in_mount(script, &[&hosts])
         .args(["list", "--timeout", "1", "--max-retries", "0"])
-        .env_clear()
-        .envs(sb.env())
         .env("HTTP_PROXY", "http://localhost:3128")
         .env("TALKDESK_BASE_URL", "http://127.0.0.1:8025")
         .env("TALKDESK_TOKEN_URL", "http://127.0.0.1:8025/oauth/token")

@@ -227,12 +227,9 @@ fn a_refused_token_is_not_read_back_from_a_cache_that_cannot_be_written() {
     api.clear_requests();
     let script =
         r#"d=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@""#;
-    let out = support::in_own_mount_namespace(script)
-        .arg(sb.token_cache_dir())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&sb.token_cache_dir()])
         .args(["list", "-o", "json"])
-        .env_clear()
-        .envs(sb.env())
         .envs(support::tool_env(&api))
         .output()
         .unwrap();
@@ -836,12 +833,9 @@ fn a_token_cache_on_a_read_only_file_system_says_what_to_do() {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.token_cache_dir()).unwrap();
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let out = support::in_own_mount_namespace(script)
-        .arg(sb.cache_home())
-        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+    let out = sb
+        .in_mount(script, &[&sb.cache_home()])
         .args(["list", "-o", "jsonl"])
-        .env_clear()
-        .envs(sb.env())
         .envs(support::tool_env(&api))
         .output()
         .unwrap();

@@ -119,6 +119,21 @@ impl Sandbox {
         ]
     }
 
+    /// The binary with [`Sandbox::bare`]'s environment, run by `script` in
+    /// a mount namespace of its own ([`in_own_mount_namespace`]) with
+    /// `mounted` as `$1`…; the tool's arguments follow with `.arg`.
+    pub fn in_mount(
+        &self,
+        script: &str,
+        mounted: &[&dyn AsRef<std::ffi::OsStr>],
+    ) -> std::process::Command {
+        let mut cmd = in_own_mount_namespace(script);
+        cmd.args(mounted.iter().map(|m| m.as_ref()));
+        cmd.arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"));
+        cmd.env_clear().envs(self.env());
+        cmd
+    }
+
     /// Writes a config file (mode 0600) and returns its path.
     pub fn write_config(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path(name);
