@@ -4240,6 +4240,25 @@ fn stdin_that_is_an_endless_device_is_refused_not_read_into_memory() {
     }
 }
 
+/// `snapshot --import` of `export` at `at` into `store` (for an API
+/// nothing answers at), run by `cmd`.
+fn import_by(mut cmd: std::process::Command, export: &str, at: &str, store: &Path) -> Output {
+    cmd.args([
+        "-q",
+        "snapshot",
+        "--import",
+        export,
+        "--at",
+        at,
+        "--history",
+    ]);
+    cmd.arg(store).envs([
+        ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+        ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+    ]);
+    cmd.output().unwrap()
+}
+
 /// A store on a file system mounted read-only (systemd's `ProtectHome=read-only` or
 /// `ProtectSystem=strict`, a container's `--read-only`, a backup mounted `ro`): `snapshot` said
 /// "Make it and its folder writable (chmod u+w)", which no chmod can. It names the read-only
@@ -4254,24 +4273,12 @@ fn a_store_on_a_read_only_file_system_is_not_told_to_chmod() {
     let store = imported_store(&sb, 1);
     let [_, (export, at), ..] = exports(&sb);
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let out = sb
-        .in_mount(script, &[&store.parent().unwrap()])
-        .args([
-            "-q",
-            "snapshot",
-            "--import",
-            &export,
-            "--at",
-            &at,
-            "--history",
-        ])
-        .arg(&store)
-        .envs([
-            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
-            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
-        ])
-        .output()
-        .unwrap();
+    let out = import_by(
+        sb.in_mount(script, &[&store.parent().unwrap()]),
+        &export,
+        &at,
+        &store,
+    );
     let err = fails_with(&out, 1);
     assert!(err.contains("read-only file system"), "{err}");
     assert!(!err.contains("chmod"), "{err}");
@@ -4368,24 +4375,7 @@ fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_
         r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
     for (script, said) in [(no_inode, "its disk is full"), (read_only, "read-only")] {
         for store in [disk.join("h.sqlite3"), disk.join("sub/h.sqlite3")] {
-            let out = sb
-                .in_mount(script, &[&disk])
-                .args([
-                    "-q",
-                    "snapshot",
-                    "--import",
-                    &export,
-                    "--at",
-                    &at,
-                    "--history",
-                ])
-                .arg(&store)
-                .envs([
-                    ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
-                    ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
-                ])
-                .output()
-                .unwrap();
+            let out = import_by(sb.in_mount(script, &[&disk]), &export, &at, &store);
             let err = fails_with(&out, 1);
             assert!(!err.contains("permissions"), "{err}");
             assert!(err.contains(said), "{err}");
