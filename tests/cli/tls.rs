@@ -1685,7 +1685,9 @@ fn a_proxy_that_refuses_the_connection_says_to_check_the_proxy_not_the_timeout()
 /// request's write met the closed connection before the alert was read, and the error said
 /// "one that wants https://, HTTP/2 or the PROXY protocol there does: check token_url, its scheme
 /// and port", of an https URL, with no word of the certificate (found with stunnel4 5.68). A
-/// TLS server that closes unanswered after the handshake names the client certificate.
+/// TLS server that closes unanswered after the handshake names the client certificate. stunnel
+/// closes so too when its backend cannot be reached (stopped, restarting): the error did not
+/// name a backend down behind a gateway, nor say to try again later.
 #[test]
 fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
     let ca = TestCa::new("test CA");
@@ -1709,32 +1711,6 @@ fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
     assert!(stderr.contains("without answering"), "{stderr}");
     assert!(stderr.contains("client certificate"), "{stderr}");
     assert!(!stderr.contains("wants https://"), "{stderr}");
-}
-
-/// stunnel in front of the API completes the handshake, then closes when its backend cannot be
-/// reached (stopped, restarting): the error named a client certificate, HTTP/2 and the PROXY
-/// protocol, and to check token_url or the network, but not a backend down behind a gateway,
-/// nor to try again later (found with stunnel4 5.68 in front of the fake, stopped).
-#[test]
-fn a_tls_gateway_closing_unanswered_names_a_backend_down() {
-    let ca = TestCa::new("test CA");
-    let (cert, key) = ca.server_cert();
-    let faults = Faults {
-        always: vec![(RequestMatch::Token, FaultKind::Drop)],
-        ..Faults::default()
-    };
-    let config = FakeConfig {
-        faults,
-        ..FakeConfig::default()
-    };
-    let fake = FakeApi::start_tls(config, &cert, &key);
-    let sb = Sandbox::new();
-    let output = trusting(&sb, &fake, &ca.pem)
-        .args(["list", "--max-retries", "0"])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("whose backend is down"), "{stderr}");
     assert!(stderr.contains("try again later"), "{stderr}");
 }
