@@ -211,52 +211,36 @@ fn init_at_a_folder_says_it_is_one() {
 /// `config init` whose config folder is to be made on a file system mounted read-only (a
 /// container's `--read-only`, systemd's `ProtectHome=read-only`) said "cannot create the folder
 /// …; check its permissions, or pass --config: Read-only file system": no permission is to
-/// blame, and a folder that exists was said read-only since this session. It says so too. The
-/// mount is a read-only bind mount in a user namespace of the test's own.
+/// blame, and a folder that exists was said read-only since this session. It says so too; and on
+/// a disk with no inode free, that the disk is full. The mounts (a read-only bind mount, a tmpfs
+/// with one inode) are made in a user namespace of the test's own.
 #[test]
 #[cfg_attr(
     not(target_os = "linux"),
-    ignore = "needs Linux's unshare(1) and bind mounts"
+    ignore = "needs Linux's unshare(1), bind mounts and tmpfs"
 )]
 fn init_whose_folder_cannot_be_made_on_a_read_only_file_system_says_so() {
-    let sb = Sandbox::new();
-    fs::create_dir_all(sb.config_home()).unwrap();
-    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let output = sb
-        .in_mount(script, &[&sb.config_home()])
-        .args(["config", "init"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr_of(&output);
-    assert!(err.contains("file system is read-only"), "{err}");
-    assert!(!err.contains("permissions"), "{err}");
-}
-
-/// `config init` whose config folder was to be made on a disk with no inode free said "cannot
-/// create the folder …; check its permissions, or pass --config: No space left on device", where
-/// a file that cannot be made there says the disk is full since this session. It says so too.
-/// The disk is a tmpfs mount with one inode (its root) in a user namespace of the test's own.
-#[test]
-#[cfg_attr(
-    not(target_os = "linux"),
-    ignore = "needs Linux's unshare(1) and tmpfs"
-)]
-fn init_whose_folder_cannot_be_made_for_want_of_an_inode_says_the_disk_is_full() {
-    let sb = Sandbox::new();
-    fs::create_dir_all(sb.config_home()).unwrap();
-    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
-    let output = sb
-        .in_mount(script, &[&sb.config_home()])
-        .args(["config", "init"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr_of(&output);
-    assert!(err.contains("its disk is full; free some space"), "{err}");
-    assert!(!err.contains("permissions"), "{err}");
+    let read_only =
+        r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let no_inode = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
+    let cases = [
+        (read_only, "file system is read-only"),
+        (no_inode, "its disk is full; free some space"),
+    ];
+    for (script, said) in cases {
+        let sb = Sandbox::new();
+        fs::create_dir_all(sb.config_home()).unwrap();
+        let output = sb
+            .in_mount(script, &[&sb.config_home()])
+            .args(["config", "init"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let err = stderr_of(&output);
+        assert!(err.contains(said), "{err}");
+        assert!(!err.contains("permissions"), "{err}");
+    }
 }
 
 /// `config init --force` onto a config file bind-mounted there (`docker run -v
