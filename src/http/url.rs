@@ -139,15 +139,30 @@ pub fn localhost_off_this_machine(url: &Url) -> Option<String> {
     ))
 }
 
-/// A loopback address, or an IPv6 link-local one with its interface
-/// named: older macOS hosts files give `localhost` `fe80::1%lo0` too.
+/// A loopback address, or an IPv6 link-local one on the loopback
+/// interface: older macOS hosts files give `localhost` `fe80::1%lo0` too.
+/// (On another link, `%eth0`, it is a neighbour's.)
 fn on_this_machine(addr: &std::net::SocketAddr) -> bool {
     match addr {
         std::net::SocketAddr::V6(v6) if v6.scope_id() != 0 => {
-            v6.ip().segments()[0] & 0xffc0 == 0xfe80
+            v6.ip().segments()[0] & 0xffc0 == 0xfe80 && loopback_link(v6.scope_id())
         }
         _ => addr.ip().to_canonical().is_loopback(),
     }
+}
+
+/// True when interface `index` is the loopback: `lo0` (macOS, BSD) or `lo`.
+#[cfg(unix)]
+fn loopback_link(index: u32) -> bool {
+    // SAFETY: if_nametoindex reads a NUL-terminated name.
+    [c"lo0", c"lo"]
+        .iter()
+        .any(|name| unsafe { libc::if_nametoindex(name.as_ptr()) } == index)
+}
+
+#[cfg(not(unix))]
+fn loopback_link(_: u32) -> bool {
+    false
 }
 
 /// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
@@ -244,6 +259,15 @@ mod tests {
         for addr in other {
             assert!(!on_this_machine(&addr.parse().unwrap()), "{addr}");
         }
+    }
+
+    /// A link-local address is a neighbour's on any link but the
+    /// loopback's: `localhost` at `fe80::1%eth0` was taken for this
+    /// machine, and plain http sent the secret there in clear.
+    #[test]
+    fn a_link_local_localhost_on_another_link_is_another_machine() {
+        // (No interface has that index; none but the loopback's counts.)
+        assert!(!on_this_machine(&"[fe80::1%4242]:80".parse().unwrap()));
     }
 
     /// A host alone said "relative URL without a base", or with a port
