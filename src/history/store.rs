@@ -555,9 +555,15 @@ impl Store {
                 path.display(),
                 to_blame(path)
             )),
-            // Another user's -wal (their run killed): not the folder's doing.
+            // Another user's -wal (their run killed): not the folder's doing,
+            // unless it is on a read-only file system (said below).
             #[cfg(unix)]
-            Err(e) if cannot_write(&e) && replay && !others_files(path).is_empty() => {
+            Err(e)
+                if cannot_write(&e)
+                    && replay
+                    && !mounted_read_only(path)
+                    && !others_files(path).is_empty() =>
+            {
                 Err(read_only(path))
             }
             // Read as immutable, the store would answer without what its

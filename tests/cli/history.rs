@@ -4316,6 +4316,37 @@ fn a_pending_wal_on_a_read_only_file_system_is_not_told_to_make_the_folder_writa
     assert!(err.contains("copy the store with its -wal file"), "{err}");
 }
 
+/// The same, the -wal another user's (a backup of another user's store): the reading commands
+/// were told "the reading commands still work", which that one did not, and not to copy the
+/// store. Run as root by `.ci/run` (the chown), the tool in a user namespace of the test's own.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_another_users_pending_wal_on_a_read_only_file_system_is_not_said_readable() {
+    let sb = Sandbox::new();
+    let copied = store_whose_wal_cannot_be_read(&sb);
+    fs::remove_file(copied.with_file_name("h.sqlite3-shm")).unwrap();
+    let wal = copied.with_file_name("h.sqlite3-wal");
+    std::os::unix::fs::chown(&wal, Some(65534), Some(65534)).expect("chown: run as root");
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
+    let out = support::in_own_mount_namespace(script)
+        .arg(copied.parent().unwrap())
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args(["changes", "--history"])
+        .arg(&copied)
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(!err.contains("the reading commands still work"), "{err}");
+    assert!(err.contains("copy the store with its -wal file"), "{err}");
+}
+
 /// A store on a disk with no inode free (blocks to spare: many small files), where SQLite could
 /// not make its -wal file: `snapshot` said "raise the open-file limit (ulimit -n)", which was
 /// not reached. It says the disk is full. The disk is a tmpfs mount with two inodes (its folder
