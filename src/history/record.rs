@@ -357,8 +357,10 @@ fn encode_order(
         if blob.len() > 8 {
             holder.get_or_insert((id, blob[8..].to_vec()));
         }
-        (id, blob) =
+        let (was, under) =
             blob_of("id = ?1 AND org = ?2", base)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        check_base(&blob, &under)?;
+        (id, blob) = (was, under);
     }
     let rank: HashMap<i64, usize> = rows(&blob).enumerate().map(|(i, r)| (r, i)).collect();
     let kept = in_place(order, &rank);
@@ -414,6 +416,18 @@ fn patch_base(blob: &[u8]) -> Option<i64> {
     rows(blob).next().filter(|&r| r < 0).map(|r| -r)
 }
 
+/// Refuses the ordering `under` as the base of `over` when no recording
+/// made it so (a damaged row, or a cycle of them, never ended): a patch is
+/// on a whole ordering, and only a reference (the id alone) on a patch.
+fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
+    if patch_base(under).is_some() && (over.len() > 8 || under.len() == 8) {
+        let corrupt = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT);
+        let why = "a snapshot's ordering refers to one that cannot be its base";
+        return Err(rusqlite::Error::SqliteFailure(corrupt, Some(why.into())));
+    }
+    Ok(())
+}
+
 /// The order an ordering of [`encode_order`] stands for: every account of
 /// its snapshot in order (and, from a base, some accounts no longer there).
 pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<Vec<i64>> {
@@ -422,6 +436,7 @@ pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<V
     };
     let sql = "SELECT ordering FROM snapshot WHERE id = ?1";
     let base: Vec<u8> = conn.query_row(sql, [base], |r| r.get(0))?;
+    check_base(blob, &base)?;
     // A reference to a patch: that patch's order (never deeper).
     let base: Vec<i64> = decode_order(conn, &base)?;
     let pairs: Vec<i64> = rows(blob).skip(1).collect();

@@ -4956,3 +4956,34 @@ fn a_snapshot_missing_accounts_names_the_store_as_damaged() {
         assert!(err.contains(&damaged), "{at}: {err}");
     }
 }
+
+/// A snapshot's order that refers to itself (a damaged row: an order is a
+/// patch on a whole one, or a reference to a patch, never more) made
+/// `list --at` recurse until its stack overflowed (abort, exit 134) and the
+/// next `snapshot` after it loop for ever. It is a damaged store, exit 3.
+/// (The kill after 60 s only ends a hang.)
+#[test]
+fn an_order_that_refers_to_itself_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let sql = "UPDATE snapshot SET ordering = x'FEFFFFFFFFFFFFFF' WHERE id = 2";
+    assert_eq!(conn.execute(sql, []).unwrap(), 1);
+    let export = sb.path("2026-11-02.jsonl").display().to_string();
+    let snapshot = ["snapshot", "--import", &export, "--at", "2026-11-03"];
+    for args in [&["list", "--at", "2026-11-02"][..], &snapshot] {
+        let out = (offline(&sb, &store).args(args))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        let damaged = format!("error: the history store {} is damaged (", store.display());
+        assert!(err.contains(&damaged), "{args:?}: {err}");
+    }
+}
