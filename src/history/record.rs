@@ -420,12 +420,17 @@ fn patch_base(blob: &[u8]) -> Option<i64> {
 /// made it so (a damaged row, or a cycle of them, never ended): a patch is
 /// on a whole ordering, and only a reference (the id alone) on a patch.
 fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
-    if patch_base(under).is_some() && (over.len() > 8 || under.len() == 8) {
-        let corrupt = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT);
-        let why = "a snapshot's ordering refers to one that cannot be its base";
-        return Err(rusqlite::Error::SqliteFailure(corrupt, Some(why.into())));
+    match patch_base(under).is_some() && (over.len() > 8 || under.len() == 8) {
+        true => Err(damaged_order()),
+        false => Ok(()),
     }
-    Ok(())
+}
+
+/// What a snapshot's ordering that no recording made is: a damaged store.
+fn damaged_order() -> rusqlite::Error {
+    let corrupt = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT);
+    let why = "a snapshot's ordering is not one this tool wrote";
+    rusqlite::Error::SqliteFailure(corrupt, Some(why.into()))
 }
 
 /// The order an ordering of [`encode_order`] stands for: every account of
@@ -442,11 +447,17 @@ pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<V
     let pairs: Vec<i64> = rows(blob).skip(1).collect();
     let after: HashMap<i64, i64> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
     let placed: HashSet<i64> = after.values().copied().collect();
+    // Each account once: more, and placings run in a cycle (a damaged row).
+    let most = base.len() + placed.len();
     // The accounts placed first (after 0), then each account of the base
     // not placed elsewhere, each followed by those placed after it.
     let heads = std::iter::once(0).chain(base.into_iter().filter(|r| !placed.contains(r)));
     let chain = |head| std::iter::successors(Some(head), |row| after.get(row).copied());
-    Ok(heads.flat_map(chain).skip(1).collect())
+    let order: Vec<i64> = heads.flat_map(chain).skip(1).take(most + 1).collect();
+    match order.len() > most {
+        true => Err(damaged_order().into()),
+        false => Ok(order),
+    }
 }
 
 #[cfg(test)]

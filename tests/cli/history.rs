@@ -4987,3 +4987,31 @@ fn an_order_that_refers_to_itself_names_the_store_as_damaged() {
         assert!(err.contains(&damaged), "{args:?}: {err}");
     }
 }
+
+/// A snapshot's order whose placings run in a cycle (a damaged row: `a` after `b` after `a`) made
+/// `list --at` follow them until memory ran out (here, under `ulimit -v`, "memory allocation of
+/// 2147483648 bytes failed", an abort). It is a damaged store, exit 3.
+#[test]
+fn an_order_placing_accounts_in_a_cycle_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", ab), ("2026-11-02", ba), ("2026-11-03", ba)],
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    // On snapshot 2's order: row 1 first, then 2 after 1, then 1 after 2.
+    let rows: Vec<i64> = vec![-2, 1, 0, 2, 1, 1, 2];
+    let blob: Vec<u8> = rows.iter().flat_map(|r| r.to_le_bytes()).collect();
+    let sql = "UPDATE snapshot SET ordering = ?1 WHERE id = 3";
+    assert_eq!(conn.execute(sql, [blob]).unwrap(), 1);
+    let args = ["-q", "list", "--at", "2026-11-03"];
+    let err = fails_with(&limited(&sb, &store, "ulimit -v 1048576", &args), 3);
+    let damaged = format!("error: the history store {} is damaged (", store.display());
+    assert!(err.contains(&damaged), "{err}");
+}
