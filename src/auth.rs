@@ -28,7 +28,7 @@ use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    MARKUP_REFUSAL, describe, is_markup, is_web_server_page, spent_quota, unexpected, wants_http2,
+    describe, is_markup, is_web_server_page, markup_refusal, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -611,7 +611,7 @@ impl<'a> Auth<'a> {
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {
-                    (true, ..) => MARKUP_REFUSAL.to_string(),
+                    (true, ..) => markup_refusal(self.client.proxied(&self.creds.token_url)).into(),
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()
                     }

@@ -16,7 +16,7 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    MARKUP_REFUSAL, describe, hint, is_markup, spent_quota, unexpected, wants_http2,
+    describe, hint, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -153,7 +153,7 @@ impl<'a> Api<'a> {
             true if is_markup(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
-            _ if is_markup(&reply.body) => MARKUP_REFUSAL,
+            _ if is_markup(&reply.body) => markup_refusal(self.client.proxied(url)),
             true => later,
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };

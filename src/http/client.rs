@@ -330,6 +330,11 @@ impl Client {
         self.options.log
     }
 
+    /// True when a request to `url` goes through a proxy.
+    pub fn proxied(&self, url: &Url) -> bool {
+        self.proxies.via_for(url).is_some()
+    }
+
     /// The run's secrets, for callers that build messages from answers.
     pub fn redactor(&self) -> &Redactor {
         &self.options.redactor

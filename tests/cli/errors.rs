@@ -1473,11 +1473,12 @@ fn a_refusal_as_an_html_page_points_at_what_is_in_front_of_the_api() {
             &[
                 "HTTP 403: Access Denied - Corporate Web Filter",
                 "an HTML page",
-                "HTTPS_PROXY",
+                "a web filter on your network",
+                "mod_security",
             ],
         );
         assert!(
-            !line.contains("scope") && !line.contains("client_id"),
+            !line.contains("scope") && !line.contains("client_id") && !line.contains("HTTPS_PROXY"),
             "{line}"
         );
     }
