@@ -144,9 +144,10 @@ impl<'a> Api<'a> {
         // A 403 for a missing scope: the token was granted without
         // it, and a token's scopes are fixed when it is issued. It
         // is not kept for the next run, which would send it again
-        // once the scope is added. A spent quota's keeps it.
+        // once the scope is added. A spent quota's keeps it, and so does
+        // a page of markup (a WAF's ban): not the API's word on a token.
         let quota = spent(reply);
-        if reply.status == 403 && !answered && quota.is_none() {
+        if reply.status == 403 && !answered && quota.is_none() && !is_markup(&reply.body) {
             self.bearer.forget(&reply.authorization);
         }
         let hint = match reply.status == 403 && answered {

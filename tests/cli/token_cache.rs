@@ -818,6 +818,28 @@ fn a_cached_token_is_kept_behind_an_http2_only_gateway() {
     assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
 }
 
+/// A WAF's ban page (mod_evasive's HTML 403) for the first page threw away the token just granted,
+/// as if the API had refused its scope: every run during the ban, and the first after it, asked
+/// for a new token. An HTML page is something in front of the API; the token is kept.
+#[test]
+fn a_cached_token_is_kept_through_a_ban_pages_403_on_the_first_page() {
+    let ban = "<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>";
+    let fault = FaultKind::StatusWithBody(403, ban.into());
+    let api = fake(
+        3,
+        Faults {
+            always: vec![(RequestMatch::AnyPage, fault)],
+            ..Faults::default()
+        },
+    );
+    let sb = Sandbox::new();
+    for _ in 0..2 {
+        let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    }
+    assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
+}
+
 /// A token cache folder (made by an earlier run) on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`, a container's `--read-only`) warned at every run "could not cache the
 /// token: securing …: Read-only file system (os error 30)", saying nothing of what to do, where
