@@ -259,6 +259,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 // The same bytes on every try (a `charset=iso-8859-1`).
                 false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
+                false if e.starts_with("_links.next") => (e, "check base_url: the server there does not send links as the Talkdesk API does"),
                 false if answered => (e, LATER),
                 // A page of accounts, from the right place, with one bad.
                 // An account's key is quoted ("id"), a page's own in backticks.

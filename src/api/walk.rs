@@ -55,8 +55,33 @@ pub struct Embedded {
 pub struct Links {
     /// `default` lets `"_links": []` read as no links: PHP's `json_encode`
     /// writes an empty map so.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_link")]
     pub next: Option<Link>,
+}
+
+/// `_links.next` as the API sends it: one link (or null), not an array of
+/// them (HAL's), which the derived [`Link`] read as its fields.
+fn one_link<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Link>, D::Error> {
+    use serde::de::{self, value::MapAccessDeserializer};
+    struct OneLink;
+    impl<'de> de::Visitor<'de> for OneLink {
+        type Value = Option<Link>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a link: an object with an href")
+        }
+        fn visit_unit<E>(self) -> Result<Option<Link>, E> {
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<Link>, A::Error> {
+            Link::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Option<Link>, A::Error> {
+            Err(de::Error::custom(
+                "_links.next is an array of links, where the Talkdesk API sends one: an object with an href",
+            ))
+        }
+    }
+    d.deserialize_any(OneLink)
 }
 
 #[derive(Debug, Deserialize)]

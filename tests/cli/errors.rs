@@ -1923,3 +1923,24 @@ fn a_problems_violations_or_invalid_params_are_shown() {
         assert_contains(&line, &["HTTP 400", "must be less than or equal to 25"]);
     }
 }
+
+/// A HAL server's next link as an array of links (`"next": [{"href": …}]`, which HAL allows and
+/// the Talkdesk API never sends) ended "invalid type: map, expected a string at line 1 column …;
+/// the API sent a malformed page; try again later": it named neither `_links.next` nor the shape
+/// the API sends, and trying again gets the same page.
+#[test]
+fn a_next_link_sent_as_an_array_names_links_next() {
+    for page in [1, 2] {
+        let next = json!({"next": [{"href": "/express/accounts?page=3&per_page=2"}]});
+        let body = json!({"page": page, "per_page": 2, "total": 6, "_links": next,
+            "_embedded": {"accounts": simple_accounts(6)[2 * (page as usize - 1)..][..2]}});
+        let fault = (RequestMatch::Page(page), FaultKind::Json(body));
+        let fake = fake_with_faults(simple_accounts(6), vec![fault]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--per-page", "2", "--concurrency", "1"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["_links.next", "an object with an href"]);
+        assert!(!line.contains("try again later"), "{line}");
+    }
+}
