@@ -1714,3 +1714,38 @@ fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
     assert!(stderr.contains("whose backend is down"), "{stderr}");
     assert!(stderr.contains("try again later"), "{stderr}");
 }
+
+/// An HTML 403 through a proxy still says to check the proxy variables (with none set, it names a
+/// web filter or a firewall before the API instead).
+#[test]
+fn an_html_403_through_a_proxy_names_the_proxy_variables() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let page = "<html><head><title>Access Denied</title></head></html>";
+    let faults = Faults {
+        always: vec![(
+            RequestMatch::AnyPage,
+            FaultKind::StatusWithBody(403, page.into()),
+        )],
+        ..Faults::default()
+    };
+    let config = FakeConfig {
+        faults,
+        ..FakeConfig::default()
+    };
+    let fake = FakeApi::start_tls(config, &cert, &key);
+    let proxy = ConnectProxy::start();
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["list"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("check HTTPS_PROXY and NO_PROXY"),
+        "{stderr}"
+    );
+    assert!(!proxy.connects().is_empty(), "{stderr}");
+}
