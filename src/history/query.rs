@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
-use super::record::decode_order;
+use super::record::{corrupt, decode_order};
 use super::{
     IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed,
     stored_account,
@@ -178,10 +178,12 @@ impl Store {
             [id, snapshot],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        // Fewer accounts than the snapshot had: rows lost, a damaged store.
+        // Other than the accounts the snapshot had: rows lost or copied.
         let all_there = |read: usize| match read as i64 == count {
             true => Ok(()),
-            false => Err(rusqlite::Error::QueryReturnedNoRows),
+            false => Err(corrupt(format!(
+                "{read} rows for a snapshot of {count} accounts"
+            ))),
         };
         let Some(blob) = ordering else {
             // In their natural order: as the rows are read, in the order

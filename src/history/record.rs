@@ -428,9 +428,13 @@ fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
 
 /// What a snapshot's ordering that no recording made is: a damaged store.
 fn damaged_order() -> rusqlite::Error {
+    corrupt("a snapshot's ordering is not one this tool wrote".into())
+}
+
+/// A damaged store, `why` naming what was found.
+pub(super) fn corrupt(why: String) -> rusqlite::Error {
     let corrupt = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT);
-    let why = "a snapshot's ordering is not one this tool wrote";
-    rusqlite::Error::SqliteFailure(corrupt, Some(why.into()))
+    rusqlite::Error::SqliteFailure(corrupt, Some(why))
 }
 
 /// The order an ordering of [`encode_order`] stands for: every account of

@@ -4957,6 +4957,37 @@ fn a_snapshot_missing_accounts_names_the_store_as_damaged() {
     }
 }
 
+/// More rows in force than the snapshot recorded (a row copied by hand)
+/// were called "rows that others refer to are missing": the message says
+/// what was found, in both orders.
+#[test]
+fn a_snapshot_with_extra_rows_says_how_many_were_found() {
+    let sb = Sandbox::new();
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    for (n, at) in ["2026-11-01", "2026-11-02"].iter().enumerate() {
+        let store = sb.path(&format!("h-{n}.sqlite3"));
+        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        let copy = "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                    SELECT org, account, valid_from, valid_to, status, name, body
+                    FROM version WHERE account = 1";
+        (conn.execute(copy, [])).unwrap();
+        let out = offline(&sb, &store)
+            .args(["list", "--at", at])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{at}: {err}");
+        assert!(
+            err.contains("3 rows for a snapshot of 2 accounts"),
+            "{at}: {err}"
+        );
+    }
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
