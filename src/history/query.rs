@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Result, anyhow};
 use rusqlite::{OptionalExtension, Row};
 
-use super::record::{corrupt, decode_order};
+use super::record::{corrupt, damaged_order, decode_order};
 use super::{
     IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed,
     stored_account,
@@ -217,7 +217,9 @@ impl Store {
         let mut accounts: Vec<i64> =
             (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;
         all_there(accounts.len())?;
-        accounts.sort_by_key(|row| rank.get(row).copied().unwrap_or(usize::MAX));
+        let each_named = accounts.iter().all(|row| rank.contains_key(row)); // as ever recorded
+        each_named.then_some(()).ok_or_else(damaged_order)?;
+        accounts.sort_by_key(|row| rank[row]);
         drop(rank);
         // A few hundred at a time, each by its index.
         for chunk in accounts.chunks(256) {

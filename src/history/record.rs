@@ -427,7 +427,7 @@ fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
 }
 
 /// What a snapshot's ordering that no recording made is: a damaged store.
-fn damaged_order() -> rusqlite::Error {
+pub(super) fn damaged_order() -> rusqlite::Error {
     corrupt("a snapshot's ordering is not one this tool wrote".into())
 }
 
@@ -440,6 +440,10 @@ pub(super) fn corrupt(why: String) -> rusqlite::Error {
 /// The order an ordering of [`encode_order`] stands for: every account of
 /// its snapshot in order (and, from a base, some accounts no longer there).
 pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<Vec<i64>> {
+    // Rows of 8 bytes; a patch's after its base in pairs.
+    if blob.len() % 8 != 0 || (patch_base(blob).is_some() && blob.len() % 16 != 8) {
+        return Err(damaged_order().into());
+    }
     let Some(base) = patch_base(blob) else {
         return Ok(rows(blob).collect());
     };

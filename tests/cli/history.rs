@@ -4988,6 +4988,36 @@ fn a_snapshot_with_extra_rows_says_how_many_were_found() {
     }
 }
 
+/// An ordering of a length no recording writes, or one that leaves out
+/// accounts of its snapshot (every recording names them all, since the
+/// first schema), quietly fell back to the natural order, exit 0. The
+/// order cannot be applied: a damaged store, exit 3.
+#[test]
+fn an_order_that_cannot_be_applied_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    for (n, blob) in ["x'0102'", "x'6300000000000000'"].iter().enumerate() {
+        let store = sb.path(&format!("h-{n}.sqlite3"));
+        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        let sql = format!("UPDATE snapshot SET ordering = {blob} WHERE id = 2");
+        assert_eq!(conn.execute(&sql, []).unwrap(), 1);
+        let out = offline(&sb, &store)
+            .args(["list", "--at", "2026-11-02"])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{blob}: {err}");
+        assert!(
+            err.contains("ordering is not one this tool wrote"),
+            "{blob}: {err}"
+        );
+    }
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
