@@ -198,7 +198,7 @@ fn recorded(
         counted(snapshot.accounts, "account", "accounts"),
         store.path().display()
     ));
-    let mut batch: Vec<Account> = Vec::with_capacity(BATCH);
+    let (mut batch, mut got) = (Vec::with_capacity(BATCH), 0);
     let mut pass = |batch: &mut Vec<Account>| {
         take(collector.take(Page {
             number: 1,
@@ -210,12 +210,13 @@ fn recorded(
     };
     let read = store.accounts_at(&org, snapshot.time, |account| {
         batch.push(account);
+        got += 1;
         match batch.len() < BATCH {
             true => Ok(true),
             false => pass(&mut batch),
         }
     });
-    read.map_err(|e| store.damaged(e))?;
+    read.map_err(|e| store.damaged_after(e, got - batch.len()))?;
     if !batch.is_empty() {
         pass(&mut batch)?;
     }

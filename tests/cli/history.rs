@@ -5018,6 +5018,34 @@ fn an_order_that_cannot_be_applied_names_the_store_as_damaged() {
     }
 }
 
+/// Damage found after whole batches were passed on (more than 256
+/// accounts, `-o jsonl`) still said "so nothing was read or recorded"
+/// under 512 printed lines: the error says where the listing stopped.
+#[test]
+fn damage_found_after_output_does_not_say_nothing_was_read() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let many: String = (0..600).map(|i| format!("{{\"id\":\"a{i}\"}}\n")).collect();
+    import_each(&sb, &store, &[("2026-11-01", &many)]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (conn.execute("DELETE FROM version WHERE id = 600", [])).unwrap();
+    let out = offline(&sb, &store)
+        .args(["list", "--at", "2026-11-01", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let printed = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert!(
+        !err.contains("nothing was read"),
+        "{printed} printed: {err}"
+    );
+    assert!(
+        err.contains(&format!("stopped after {printed} accounts")),
+        "{err}"
+    );
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
