@@ -4907,13 +4907,7 @@ fn an_account_text_that_is_not_json_names_the_store_as_damaged() {
 #[test]
 fn an_order_that_refers_to_no_snapshot_names_the_store_as_damaged() {
     let sb = Sandbox::new();
-    let store = sb.path("h.sqlite3");
-    let (ab, ba) = (
-        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
-        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
-    );
-    import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
-    let conn = rusqlite::Connection::open(&store).unwrap();
+    let (store, conn) = two_orders(&sb, "h.sqlite3");
     (conn.execute(
         "UPDATE snapshot SET ordering = x'F6FFFFFFFFFFFFFF' WHERE ordering IS NOT NULL",
         [],
@@ -4930,6 +4924,20 @@ fn an_order_that_refers_to_no_snapshot_names_the_store_as_damaged() {
     }
 }
 
+/// A store at `name` with `a` and `b` imported on 2026-11-01 in that
+/// order and on 2026-11-02 the other way round (an order of its own), and
+/// a connection to it for a test to damage it with.
+fn two_orders(sb: &Sandbox, name: &str) -> (PathBuf, rusqlite::Connection) {
+    let store = sb.path(name);
+    let (ab, ba) = (
+        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
+        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
+    );
+    import_each(sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (store, conn)
+}
+
 /// A snapshot whose accounts' rows are missing from the store (a damaged
 /// store: rows lost) was listed without them: `list --at` said "from the
 /// snapshot of … (2 accounts)", printed one, exit 0. The store is named as
@@ -4937,14 +4945,8 @@ fn an_order_that_refers_to_no_snapshot_names_the_store_as_damaged() {
 #[test]
 fn a_snapshot_missing_accounts_names_the_store_as_damaged() {
     let sb = Sandbox::new();
-    let (ab, ba) = (
-        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
-        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
-    );
     for (n, at) in ["2026-11-01", "2026-11-02"].iter().enumerate() {
-        let store = sb.path(&format!("h-{n}.sqlite3"));
-        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
-        let conn = rusqlite::Connection::open(&store).unwrap();
+        let (store, conn) = two_orders(&sb, &format!("h-{n}.sqlite3"));
         (conn.execute("DELETE FROM version WHERE account = 1", [])).unwrap();
         let out = offline(&sb, &store)
             .args(["list", "--at", at])
@@ -4963,14 +4965,8 @@ fn a_snapshot_missing_accounts_names_the_store_as_damaged() {
 #[test]
 fn a_snapshot_with_extra_rows_says_how_many_were_found() {
     let sb = Sandbox::new();
-    let (ab, ba) = (
-        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
-        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
-    );
     for (n, at) in ["2026-11-01", "2026-11-02"].iter().enumerate() {
-        let store = sb.path(&format!("h-{n}.sqlite3"));
-        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
-        let conn = rusqlite::Connection::open(&store).unwrap();
+        let (store, conn) = two_orders(&sb, &format!("h-{n}.sqlite3"));
         let copy = "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
                     SELECT org, account, valid_from, valid_to, status, name, body
                     FROM version WHERE account = 1";
@@ -4995,14 +4991,8 @@ fn a_snapshot_with_extra_rows_says_how_many_were_found() {
 #[test]
 fn an_order_that_cannot_be_applied_names_the_store_as_damaged() {
     let sb = Sandbox::new();
-    let (ab, ba) = (
-        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
-        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
-    );
     for (n, blob) in ["x'0102'", "x'6300000000000000'"].iter().enumerate() {
-        let store = sb.path(&format!("h-{n}.sqlite3"));
-        import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
-        let conn = rusqlite::Connection::open(&store).unwrap();
+        let (store, conn) = two_orders(&sb, &format!("h-{n}.sqlite3"));
         let sql = format!("UPDATE snapshot SET ordering = {blob} WHERE id = 2");
         assert_eq!(conn.execute(&sql, []).unwrap(), 1);
         let out = offline(&sb, &store)
@@ -5054,13 +5044,7 @@ fn damage_found_after_output_does_not_say_nothing_was_read() {
 #[test]
 fn an_order_that_refers_to_itself_names_the_store_as_damaged() {
     let sb = Sandbox::new();
-    let store = sb.path("h.sqlite3");
-    let (ab, ba) = (
-        "{\"id\":\"a\"}\n{\"id\":\"b\"}\n",
-        "{\"id\":\"b\"}\n{\"id\":\"a\"}\n",
-    );
-    import_each(&sb, &store, &[("2026-11-01", ab), ("2026-11-02", ba)]);
-    let conn = rusqlite::Connection::open(&store).unwrap();
+    let (store, conn) = two_orders(&sb, "h.sqlite3");
     let sql = "UPDATE snapshot SET ordering = x'FEFFFFFFFFFFFFFF' WHERE id = 2";
     assert_eq!(conn.execute(sql, []).unwrap(), 1);
     let export = sb.path("2026-11-02.jsonl").display().to_string();
