@@ -243,6 +243,8 @@ pub struct Client {
     pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
+    /// Where `localhost` resolves off this machine, looked up once.
+    localhost_elsewhere: OnceLock<Option<String>>,
     /// How the API's answers were dated.
     dating: Mutex<Dating>,
 }
@@ -317,6 +319,7 @@ impl Client {
             gave_up: Mutex::default(),
             pace_why: Mutex::default(),
             answered: Mutex::default(),
+            localhost_elsewhere: OnceLock::new(),
             dating: Mutex::default(),
         })
     }
@@ -739,7 +742,9 @@ impl Client {
         if let Some(unusable) = self.proxies.unusable_for(request.url) {
             return Err(unusable);
         }
-        if let Some(why) = super::url::localhost_off_this_machine(request.url) {
+        let localhost = super::url::plain_localhost(request.url)
+            .then(|| (self.localhost_elsewhere).get_or_init(super::url::localhost_elsewhere));
+        if let Some(Some(why)) = localhost {
             return Err(config_error(format!("{request}: {why}")));
         }
         let via = self.proxies.via_for(request.url);

@@ -126,12 +126,19 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
 /// off this machine, which would get the secret and the token in clear.
 /// (curl always connects `localhost` to loopback.)
 pub fn localhost_off_this_machine(url: &Url) -> Option<String> {
-    use std::net::ToSocketAddrs;
+    plain_localhost(url).then(localhost_elsewhere).flatten()
+}
+
+/// True when `url` is plain http to `localhost`.
+pub fn plain_localhost(url: &Url) -> bool {
     let named = matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"));
-    let port = url
-        .port_or_known_default()
-        .filter(|_| named && url.scheme() == "http")?;
-    let mut addrs = ("localhost", port).to_socket_addrs().ok()?;
+    named && url.scheme() == "http"
+}
+
+/// [`localhost_off_this_machine`]'s lookup, the same for every such URL.
+pub fn localhost_elsewhere() -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let mut addrs = ("localhost", 0).to_socket_addrs().ok()?;
     let off = addrs.find(|a| !on_this_machine(a))?;
     Some(format!(
         "refusing plain http to `localhost`: the name resolves to {}, which is not this machine (/etc/hosts or DNS says so), and the secret and the token would cross the network in clear; write 127.0.0.1, or use https://",
