@@ -875,24 +875,21 @@ fn read_only(path: &Path) -> anyhow::Error {
 /// True when the store at `path`, its folder and the files beside it may
 /// all be written (never elsewhere than on Unix): SQLite failing to open
 /// one (`SQLITE_CANTOPEN`) is then no file's fault, but the open-file limit's.
+#[cfg(unix)]
 fn all_writable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
-        let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
-        // (A link to nowhere is there too, and cannot be written.)
-        files.extend(
-            side_files(path)
-                .into_iter()
-                .filter(|side| fs::symlink_metadata(side).is_ok()),
-        );
-        !write_protected(path) && files.iter().all(|file| writable(file))
-    }
-    #[cfg(not(unix))]
-    return {
-        let _ = path;
-        false
-    };
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
+    files.extend(
+        side_files(path)
+            .into_iter()
+            .filter(|side| fs::symlink_metadata(side).is_ok()),
+    );
+    !write_protected(path) && files.iter().all(|file| writable(file))
+}
+
+#[cfg(not(unix))]
+fn all_writable(_: &Path) -> bool {
+    false
 }
 
 /// What kept SQLite from opening a file beside a store when all may be
