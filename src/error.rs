@@ -83,6 +83,21 @@ pub fn out_of_files(error: &dyn fmt::Display) -> Option<&'static str> {
         .then_some("the open-file limit (ulimit -n) left no room for another file: raise it")
 }
 
+/// Why a file or folder could not be made where no permission is to
+/// blame: its disk is full (or a quota; also with no inode free), or its
+/// file system is read-only; with `elsewhere`, where else it may go.
+pub fn no_room(error: &std::io::Error, elsewhere: &str) -> Option<String> {
+    match error.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            Some(format!("its disk is full; free some space, or {elsewhere}"))
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            Some(format!("its file system is read-only; {elsewhere}"))
+        }
+        _ => None,
+    }
+}
+
 /// The system's words for EMFILE and ENFILE (see [`out_of_files`]).
 pub const OUT_OF_FILES: &str = "Too many open files";
 

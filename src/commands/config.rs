@@ -16,7 +16,7 @@ use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, listed, profile_in_use,
 };
-use crate::error::{current_folder_gone, out_of_files};
+use crate::error::{current_folder_gone, no_room, out_of_files};
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
 
@@ -298,16 +298,8 @@ fn question(
 
 /// What to do when the config file or its folder cannot be made for want
 /// of room or on a read-only disk, where no permission is to blame.
-fn no_room_or_read_only(e: &io::Error) -> Option<&'static str> {
-    match e.kind() {
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-            Some("its disk is full; free some space")
-        }
-        io::ErrorKind::ReadOnlyFilesystem => {
-            Some("its file system is read-only; pass --config with a path elsewhere")
-        }
-        _ => None,
-    }
+fn no_room_or_read_only(e: &io::Error) -> Option<String> {
+    no_room(e, "pass --config with a path elsewhere")
 }
 
 /// Writes `text` at `path` with mode 0600, creating missing folders with
@@ -319,7 +311,8 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        let why = no_room_or_read_only(&e).unwrap_or("check its permissions, or pass --config");
+        let why = no_room_or_read_only(&e);
+        let why = why.unwrap_or_else(|| "check its permissions, or pass --config".into());
         let file = file.unwrap_or_else(|| format!("; {why}"));
         anyhow::Error::new(e).context(format!("cannot create the folder {folder}{file}"))
     })?;
@@ -330,11 +323,12 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
             // Not a regular file (a device): the folder's permissions are fine.
             io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
             _ => {
-                let why = no_room_or_read_only(&e).or_else(|| out_of_files(&e));
-                let why = why.or_else(|| current_folder_gone(path));
+                let why =
+                    (out_of_files(&e).or_else(|| current_folder_gone(path))).map(String::from);
+                let why = no_room_or_read_only(&e).or(why);
                 format!(
                     "cannot write in {folder}; {}",
-                    why.unwrap_or("check its permissions")
+                    why.unwrap_or_else(|| "check its permissions".into())
                 )
             }
         };

@@ -357,16 +357,9 @@ pub fn refuse_foreign_default_folder(path: &Path) -> Result<()> {
 
 /// What to do when the store or its folder could not be made: `otherwise`,
 /// unless no permission is to blame (a full disk, a read-only one).
-fn cannot_make(e: &std::io::Error, otherwise: &'static str) -> &'static str {
-    match e.kind() {
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
-            "its disk is full; free some space, or pass --history with another path"
-        }
-        ErrorKind::ReadOnlyFilesystem => {
-            "its file system is read-only; pass --history with a path on a writable disk"
-        }
-        _ => otherwise,
-    }
+fn cannot_make(e: &std::io::Error, otherwise: &str) -> String {
+    let elsewhere = "pass --history with a path on another disk";
+    crate::error::no_room(e, elsewhere).unwrap_or_else(|| otherwise.to_string())
 }
 
 /// Creates the store's folder (0700) and an empty file (0600), or makes
@@ -398,11 +391,9 @@ fn create_private(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     let file = options.open(path).map_err(|e| {
-        let check = current_folder_gone(path);
-        let check = check.unwrap_or(cannot_make(
-            &e,
-            "check the folder's permissions or pass --history",
-        ));
+        let check = current_folder_gone(path).map(str::to_string);
+        let check = check
+            .unwrap_or_else(|| cannot_make(&e, "check the folder's permissions or pass --history"));
         anyhow::Error::new(e).context(format!(
             "cannot create the history store {}; {check}",
             path.display()

@@ -9,7 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
-use crate::error::{current_folder_gone, out_of_files, usage_error};
+use crate::error::{current_folder_gone, no_room, out_of_files, usage_error};
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -126,15 +126,12 @@ fn replaceable(_file: &Path, _meta: Option<&fs::Metadata>) -> Result<()> {
 /// Why no file could be made for `target` (`real`, its link followed).
 fn not_created(e: io::Error, target: &Path, real: &Path) -> anyhow::Error {
     // No room (no free inode: blocks may remain) is no folder's fault.
-    let what = match e.kind() {
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-            "its disk is full; free some space"
-        }
-        io::ErrorKind::ReadOnlyFilesystem => "its file system is read-only; name a file elsewhere",
-        // EMFILE: no folder's fault either.
-        _ => (out_of_files(&e).or_else(|| current_folder_gone(target)))
-            .unwrap_or("check that the folder exists and is writable"),
-    };
+    // EMFILE: no folder's fault either.
+    let what = no_room(&e, "name a file elsewhere").unwrap_or_else(|| {
+        let what = out_of_files(&e).or_else(|| current_folder_gone(target));
+        what.unwrap_or("check that the folder exists and is writable")
+            .into()
+    });
     // Through a link, the folder it leads to, not the link's.
     let folder = match real == target {
         true => "its folder".to_string(),
