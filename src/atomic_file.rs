@@ -291,8 +291,9 @@ impl AtomicFile {
 /// Locks `temp` for as long as it is open, and removes the other
 /// `PREFIX` + 6 characters + `.tmp` files in `dir` that no run holds so:
 /// left by runs killed while writing (SIGKILL, the OOM killer), which
-/// could remove nothing. (A file another run made in the instant before
-/// it locked it could be taken: two runs writing one file at once.)
+/// could remove nothing, a minute or more before. (A newer one may be
+/// another run's, made in the instant before it locked it: two runs
+/// writing one file at once, as two runs caching a token do.)
 #[cfg(unix)]
 fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
     use std::os::unix::{fs::OpenOptionsExt, io::AsRawFd};
@@ -307,10 +308,16 @@ fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let left = name.len() == prefix.len() + 10 && name.starts_with(prefix);
         // (Not a link, nor a pipe, which an open would wait on.)
+        // A file made in the last minute may be another run's that has not
+        // locked it yet (tempfile makes, then the run locks): left alone.
+        let stale = |m: std::fs::Metadata| {
+            let age = m.modified().ok().and_then(|t| t.elapsed().ok());
+            m.is_file() && age.is_some_and(|age| age.as_secs() >= 60)
+        };
         if left
             && name.ends_with(".tmp")
             && path != temp.path()
-            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && std::fs::symlink_metadata(&path).is_ok_and(stale)
             && (std::fs::OpenOptions::new().read(true))
                 .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
                 .open(&path)
@@ -444,8 +451,12 @@ pub(crate) mod tests {
     fn a_killed_runs_hidden_file_is_removed_and_a_live_runs_kept() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.csv");
+        // Left by runs killed a while ago (a minute or more).
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
         for name in [".a.csv.Killed.tmp", ".a.csv.x.tmp", ".b.csv.Killed.tmp"] {
             fs::write(dir.path().join(name), "rows").unwrap();
+            let file = fs::File::options().write(true).open(dir.path().join(name));
+            file.unwrap().set_modified(before).unwrap();
         }
         let live = AtomicFile::create(&target).unwrap();
         let next = AtomicFile::create(&target).unwrap();

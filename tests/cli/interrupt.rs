@@ -10,8 +10,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::Sandbox;
 use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts};
+use support::{Sandbox, stderr_of};
 
 /// Files in the sandbox folder whose name starts with `.accounts.csv.`.
 fn temporaries(sb: &Sandbox) -> Vec<String> {
@@ -267,6 +267,11 @@ fn the_hidden_file_of_a_killed_run_is_removed_by_the_next_run() {
     child.kill().unwrap();
     assert_eq!(wait_for_exit(&mut child).signal(), Some(9));
     assert_eq!(temporaries(&sb).len(), 1, "SIGKILL leaves the hidden file");
+    // Killed a while ago: a newer one may be a live run's (see below).
+    let left = sb.path(&temporaries(&sb)[0]);
+    let file = std::fs::File::options().write(true).open(&left).unwrap();
+    let before = std::time::SystemTime::now() - Duration::from_secs(120);
+    file.set_modified(before).unwrap();
     let fake = FakeApi::start(FakeConfig {
         accounts: sample_accounts(300),
         ..FakeConfig::default()
@@ -278,4 +283,26 @@ fn the_hidden_file_of_a_killed_run_is_removed_by_the_next_run() {
         "removed by the next run"
     );
     assert!(std::fs::read_to_string(&target).unwrap().starts_with("id,"));
+}
+
+/// A hidden file made in the last minute, not yet locked, may be another
+/// run's (tempfile makes it, then the run locks it): a run removing it
+/// made that run's write fail ("could not cache the token: … No such file
+/// or directory", seen with two runs caching a token at once). It is left.
+#[test]
+fn a_fresh_hidden_file_is_left_to_the_run_that_made_it() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let fresh = sb.path(".accounts.csv.AbC123.tmp");
+    std::fs::write(&fresh, "").unwrap();
+    let out = (sb.tool(&fake))
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(sb.path("accounts.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(fresh.exists(), "another run's file, just made, was removed");
 }
