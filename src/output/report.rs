@@ -12,7 +12,7 @@ use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
 use super::sanitize::{cell, guard_formula};
-use super::table::{TableSink, break_long_words, keep_whole, new_table};
+use super::table::{TableSink, break_long_words, keep_whole, least_width, new_table, widest_line};
 use super::{Layout, Sink};
 
 /// One cell of a report table.
@@ -54,8 +54,43 @@ pub struct TableStyle {
 }
 
 /// Renders a table: the header and the rows, cells made terminal-safe,
-/// colours only when `style.color`.
+/// colours only when `style.color`. On a terminal too narrow for its
+/// numbers to stay whole, it is several tables, one under the other
+/// ([`column_groups`]).
 pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle) -> String {
+    let Some(width) = style.width else {
+        return render_fitted(header, rows, style, &[]);
+    };
+    let numbers = number_widths(header, rows);
+    let groups = column_groups(header, rows, usize::from(width), &numbers);
+    if groups.len() == 1 {
+        return render_fitted(header, rows, style, &numbers);
+    }
+    let tables: Vec<String> = (groups.iter())
+        .map(|group| {
+            let pick = |row: &Vec<ReportCell>| {
+                (group
+                    .iter()
+                    .map(|&j| row.get(j).cloned().unwrap_or_default()))
+                .collect()
+            };
+            let rows: Vec<Vec<ReportCell>> = rows.iter().map(pick).collect();
+            let header: Vec<&str> = group.iter().map(|&j| header[j]).collect();
+            let numbers: Vec<usize> = group.iter().map(|&j| numbers[j]).collect();
+            render_fitted(&header, &rows, style, &numbers)
+        })
+        .collect();
+    tables.join("\n\n")
+}
+
+/// [`render_table`] as one table, fitted to `style.width` if any with
+/// no column narrower than `numbers[j]`.
+fn render_fitted(
+    header: &[&str],
+    rows: &[Vec<ReportCell>],
+    style: TableStyle,
+    numbers: &[usize],
+) -> String {
     let mut table = new_table(style.width, style.color);
     table.set_header(header.iter().map(|h| cell(h)));
     for row in rows {
@@ -76,19 +111,79 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
         let whole = [
             "id", "status", "change", "kind", "time", "from", "to", "period",
         ];
-        // A number (`trend`'s counts) is never narrower than its widest: `1030` over
-        // two lines read as `103`.
-        let numbers: Vec<usize> = (0..header.len())
-            .map(|j| {
-                let widths: Option<Vec<usize>> = (rows.iter())
-                    .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
-                    .collect();
-                widths.and_then(|w| w.into_iter().max()).unwrap_or(0)
-            })
-            .collect();
-        keep_whole(&mut table, header, &whole, &numbers);
+        keep_whole(&mut table, header, &whole, numbers);
     }
     table.to_string()
+}
+
+/// The width of each column of numbers (`trend`'s counts), never split:
+/// `1030` over two lines read as `103`; 0 for the other columns.
+fn number_widths(header: &[&str], rows: &[Vec<ReportCell>]) -> Vec<usize> {
+    (0..header.len())
+        .map(|j| {
+            let widths: Option<Vec<usize>> = (rows.iter())
+                .map(|row| row.get(j).filter(|c| c.right).map(|c| c.text.len()))
+                .collect();
+            widths.and_then(|w| w.into_iter().max()).unwrap_or(0)
+        })
+        .collect()
+}
+
+/// The columns of each table a report is drawn as on a terminal `width`
+/// wide: all in one, unless its numbers cannot all stay whole beside a
+/// character of each other column (`trend` of many statuses). Then the
+/// columns after the first are shared out in order, as evenly as they
+/// fit, among as few tables as fit (each row is drawn in each), each
+/// led by the first column (the period).
+fn column_groups(
+    header: &[&str],
+    rows: &[Vec<ReportCell>],
+    width: usize,
+    numbers: &[usize],
+) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..header.len()).collect();
+    if all.len() < 3 || numbers.iter().all(|&n| n == 0) {
+        return vec![all];
+    }
+    // Each column's widest line and the least it needs, with its padding
+    // and border.
+    let (widest, mut least): (Vec<usize>, Vec<usize>) = (0..header.len())
+        .map(|j| {
+            let texts = rows
+                .iter()
+                .filter_map(|row| row.get(j))
+                .map(|c| cell(&c.text));
+            (std::iter::once(cell(header[j])).chain(texts))
+                .fold((3, numbers[j] + 3), |(w, l), text| {
+                    (w.max(widest_line(&text) + 3), l.max(least_width(&text) + 3))
+                })
+        })
+        .unzip();
+    let sum = |group: &[usize], least: &[usize]| group.iter().map(|&j| least[j]).sum::<usize>();
+    if sum(&all, &least) < width {
+        return vec![all];
+    }
+    // The first column, which names the row, whole beside any other.
+    if (1..all.len()).all(|j| widest[0] + least[j] < width) {
+        least[0] = widest[0];
+    }
+    let fits = |group: &[usize]| sum(group, &least) < width;
+    // Filled one after the other, then evened out.
+    let mut filled: Vec<Vec<usize>> = Vec::new();
+    for j in 1..header.len() {
+        match filled.last_mut() {
+            Some(group) if fits(&[&group[..], &[j]].concat()) => group.push(j),
+            _ => filled.push(vec![0, j]),
+        }
+    }
+    let per = (header.len() - 1).div_ceil(filled.len());
+    let even: Vec<Vec<usize>> = (all[1..].chunks(per))
+        .map(|chunk| [&[0], chunk].concat())
+        .collect();
+    match even.iter().all(|group| fits(group)) {
+        true => even,
+        false => filled,
+    }
 }
 
 /// Writes a report table to `out`: off a terminal, without colour and
@@ -226,6 +321,39 @@ mod tests {
             );
             let time_whole = table.contains("2026-11-02T00:00:00Z");
             assert_eq!(time_whole, width == 70, "{table}");
+        }
+    }
+
+    /// A report whose numbers, kept whole, are wider together than the
+    /// terminal (`trend` of ten statuses: 89 columns on 80) is split among
+    /// tables that fit, each led by its first column.
+    #[test]
+    fn numbers_too_wide_together_are_shared_among_tables_that_fit() {
+        let statuses = ["ACTIVE", "CHURNED", "IN_TRIAL", "INACTIVE", "PROSPECT"];
+        let statuses = [
+            &statuses[..],
+            &["TRIAL_LOST", "OTHER", "SUSPENDED", "ON_HOLD", "P"],
+        ];
+        let header = [&["period"], &statuses.concat()[..], &["TOTAL"]].concat();
+        let counts = (1000..1011).map(|n| ReportCell::number(n * 10 - 9000));
+        let row = [vec![ReportCell::new("2026-06")], counts.collect()].concat();
+        for (width, tables) in [(80, 2), (40, 3)] {
+            let style = TableStyle {
+                width: Some(width),
+                color: false,
+            };
+            let text = render_table(&header, std::slice::from_ref(&row), style);
+            assert!(
+                text.lines()
+                    .all(|l| l.chars().count() <= usize::from(width)),
+                "{text}"
+            );
+            assert_eq!(text.matches("┌").count(), tables, "{text}");
+            assert_eq!(text.matches("│ 2026-06 ┆").count(), tables, "{text}");
+            for count in row.iter().skip(1) {
+                let whole = format!(" {} ", count.text);
+                assert_eq!(text.matches(&whole).count(), 1, "{whole}: {text}");
+            }
         }
     }
 

@@ -226,14 +226,12 @@ pub fn keep_whole(
     whole: &[&str],
     numbers: &[usize],
 ) {
-    let wide = |text: &str| text.chars().any(|c| c.width() == Some(2));
     // Each column: its widest line, and the least its text needs.
     let kinds: Vec<(usize, usize)> = (0..header.len())
         .map(|i| {
             (table.column_cells_with_header_iter(i).flatten()).fold((0, 1), |(most, least), c| {
                 let text = c.content();
-                let least = if wide(&text) { 2 } else { least };
-                (most.max(widest_line(&text)), least)
+                (most.max(widest_line(&text)), least.max(least_width(&text)))
             })
         })
         .collect();
@@ -275,8 +273,17 @@ pub fn keep_whole(
 }
 
 /// The display width of a text's widest line.
-fn widest_line(text: &str) -> usize {
+pub fn widest_line(text: &str) -> usize {
     text.split('\n').map(|line| line.width()).max().unwrap_or(0)
+}
+
+/// The least width a column holding `text` can have: one character, two
+/// for a wide one (CJK, emoji), which one column cannot hold.
+pub fn least_width(text: &str) -> usize {
+    match text.chars().any(|c| c.width() == Some(2)) {
+        true => 2,
+        false => 1,
+    }
 }
 
 impl Sink for TableSink {

@@ -519,6 +519,18 @@ fn trend_keeps_its_periods_whole_on_a_narrow_terminal() {
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
     support::require_script();
+    let out = trend_on_a_terminal(ten_statuses(), 80);
+    let text = stdout_of(&out);
+    // (The period's row in each table the columns are shared among.)
+    let row: String = (text.lines().filter(|l| l.starts_with("│ 2026-06"))).collect();
+    for count in ["1000", "1030", "1090", "10450"] {
+        assert!(row.contains(&format!(" {count} ")), "{count} split: {text}");
+    }
+}
+
+/// An export of 10,450 accounts of ten statuses (the API's seven and three
+/// it added), 1000 to 1090 of each.
+fn ten_statuses() -> String {
     let statuses = [
         "ACTIVE",
         "CHURNED",
@@ -539,11 +551,41 @@ fn trend_keeps_its_counts_whole_on_a_narrow_terminal() {
             ));
         }
     }
-    let out = trend_on_a_terminal(lines, 80);
-    let text = stdout_of(&out);
-    let row = (text.lines().find(|l| l.starts_with("│ 2026-06"))).unwrap_or_default();
-    for count in ["1000", "1030", "1090", "10450"] {
-        assert!(row.contains(&format!(" {count} ")), "{count} split: {text}");
+    lines
+}
+
+/// With its counts kept whole, `trend`'s table of ten statuses was 89 columns wide on an
+/// 80-column terminal (SPEC §6: a table fits the terminal), and 89 on 40. Its columns are shared
+/// among tables that fit, one under the other, each led by the period; on 80 columns, two, each
+/// status's name whole.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn trend_of_many_statuses_is_split_into_tables_that_fit() {
+    support::require_script();
+    for cols in [80, 40] {
+        let out = trend_on_a_terminal(ten_statuses(), cols);
+        let text = stdout_of(&out);
+        assert!(widest_line(&out) <= cols, "{cols} columns:\n{text}");
+        let tables: Vec<&str> = text.split('┌').skip(1).collect();
+        assert!(tables.len() >= 2, "{cols} columns:\n{text}");
+        for table in &tables {
+            assert_eq!(table_widths(&format!("┌{table}")).len(), 1, "{text}");
+            assert!(
+                table.contains("period") && table.contains("2026-06"),
+                "{text}"
+            );
+        }
+        let rows: String = (text.lines().filter(|l| l.starts_with("│ 2026-06"))).collect();
+        assert_eq!(rows.matches(" 10450 ").count(), 1, "{text}");
+        if cols == 80 {
+            assert_eq!(tables.len(), 2, "{text}");
+            for status in ["TRIAL_LOST", "PENDING_DELETION", "TOTAL"] {
+                assert!(
+                    text.contains(&format!(" {status} ")),
+                    "{status} whole:\n{text}"
+                );
+            }
+        }
     }
 }
 
