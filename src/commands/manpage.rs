@@ -17,7 +17,7 @@ use crate::cli::Cli;
 const EXIT_CODES: [&str; 6] = [
     "0: success, also when no account matches, or when the reader of stdout went away (| head)",
     "1: any other failure (e.g. the output cannot be written); diff --exit-code: there are differences",
-    "2: usage error, or a missing or malformed diff OLD file",
+    "2: usage error, or a missing or malformed diff OLD or snapshot --import file",
     "3: configuration error (missing credentials, unknown profile or key, malformed file), an insecure URL, or a history store that is not this tool's (or is newer)",
     "4: authentication or authorization: the token request was refused, a 401 persisted, or a 403",
     "5: API or network failure after retries (5xx, 429, 400, 404, timeouts, malformed answers, next links that loop or are refused)",

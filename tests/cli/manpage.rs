@@ -96,3 +96,34 @@ fn the_exit_status_says_a_reader_gone_away_is_exit_0() {
     let zero = zero.lines().next().unwrap();
     assert!(zero.contains("| head"), "{zero}");
 }
+
+/// A `snapshot --import` file that is not an export is a usage error, exit 2
+/// (SPEC §8), as a bad `diff` OLD file is: the man page's EXIT STATUS and the
+/// README's exit codes named the diff file alone.
+#[test]
+fn the_exit_status_gives_a_bad_import_file_the_code_it_exits_with() {
+    let sb = Sandbox::new();
+    let export = sb.path("broken.jsonl");
+    std::fs::write(&export, "{\"id\": \n").unwrap();
+    let import = sb
+        .bare()
+        .arg("--history")
+        .arg(sb.path("store"))
+        .env("TALKDESK_ACCOUNT_NAME", "mycompany")
+        .args(["snapshot", "--at", "2026-11-01", "--import"])
+        .arg(&export)
+        .output()
+        .unwrap();
+    let code = import.status.code().expect("an exit code");
+    let output = sb.bare().arg("manpage").output().unwrap();
+    let page = stdout_of(&output);
+    let status = page.split(".SH \"EXIT STATUS\"").nth(1).unwrap();
+    let line = status.split(&format!("\\fB{code}\\fR\n")).nth(1).unwrap();
+    let line = line.lines().next().unwrap();
+    assert!(line.contains("import"), "exit {code}: {line}");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let readme = readme.unwrap();
+    let row = readme.split(&format!("\n| {code} | ")).nth(1).unwrap();
+    let row = row.lines().next().unwrap();
+    assert!(row.contains("import"), "the README's exit {code}: {row}");
+}
