@@ -3,6 +3,7 @@
 //! and how to set it up first, installs with `--locked`, and links the
 //! manual and Talkdesk's reference; the licence files `Cargo.toml` names.
 
+use crate::support;
 use std::path::PathBuf;
 
 fn file(name: &str) -> String {
@@ -124,4 +125,25 @@ fn the_top_level_holds_only_the_layouts_files() {
         .filter(|n| !n.starts_with('.') && !allowed.contains(&n.as_str()))
         .collect();
     assert!(strays.is_empty(), "not part of the layout: {strays:?}");
+}
+
+/// `--timeout` bounds each phase of a request (connecting, the headers,
+/// the body), not the whole request SPEC §2 names: a deviation SPEC asks the
+/// README to state. `--help` and docs/reliability.md said so; the README's
+/// row for `timeout_secs` gave the default alone.
+#[test]
+fn the_readme_says_the_timeout_is_per_phase_as_the_help_does() {
+    let help = support::Sandbox::new()
+        .bare()
+        .args(["list", "--help"])
+        .output()
+        .unwrap();
+    let help = support::stdout_of(&help);
+    assert!(help.contains("for each phase of a request"), "{help}");
+    let readme = file("README.md");
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `timeout_secs`"))
+        .expect("the README's row for timeout_secs");
+    assert!(row.contains("per phase"), "{row}");
 }
