@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde::Deserialize;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 // A profile's name as a TOML table header writes it: bare when it can be
 // (`prod`), else quoted (`"eu.prod"`: bare, it would be a table `prod`
@@ -142,52 +141,10 @@ enum SecretText {
 }
 
 impl<'de> Deserialize<'de> for SecretText {
+    // String's own error, which quotes the value, is dropped: toml hands
+    // each value over whole, so the rest of the file reads on.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(SecretTextVisitor)
-    }
-}
-
-struct SecretTextVisitor;
-
-/// Visits of a value that is no text: [`SecretText::Other`], the value
-/// never kept (or quoted in an error).
-macro_rules! not_text {
-    ($($visit:ident($t:ty)),*) => {$(
-        fn $visit<E>(self, _: $t) -> std::result::Result<SecretText, E> {
-            Ok(SecretText::Other)
-        }
-    )*};
-}
-
-impl<'de> Visitor<'de> for SecretTextVisitor {
-    type Value = SecretText;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a quoted string")
-    }
-
-    // (serde's `visit_string` and `visit_borrowed_str` come here.)
-    fn visit_str<E>(self, v: &str) -> std::result::Result<SecretText, E> {
-        Ok(SecretText::Text(v.to_string()))
-    }
-
-    not_text!(
-        visit_bool(bool),
-        visit_i64(i64),
-        visit_i128(i128),
-        visit_u64(u64),
-        visit_u128(u128),
-        visit_f64(f64),
-        visit_bytes(&[u8])
-    );
-
-    // An array, a table or a date (a table to serde): read and dropped.
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<SecretText, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| SecretText::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<SecretText, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| SecretText::Other)
+        Ok(String::deserialize(d).map_or(SecretText::Other, SecretText::Text))
     }
 }
 
