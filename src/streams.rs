@@ -136,7 +136,8 @@ fn closed(how: &str, way: &str, then: &str) -> io::Error {
     ))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::descriptor_named;
     use std::path::Path;
