@@ -83,9 +83,10 @@ pub fn out_of_files(error: &dyn fmt::Display) -> Option<&'static str> {
         .then_some("the open-file limit (ulimit -n) left no room for another file: raise it")
 }
 
-/// Why a file or folder could not be made where no permission is to
-/// blame: its disk is full (or a quota; also with no inode free), or its
-/// file system is read-only; with `elsewhere`, where else it may go.
+/// Why a file or folder could not be made or written where no permission
+/// is to blame: its disk is full (or a quota; also with no inode free),
+/// its file system is read-only, or the file size limit was reached; with
+/// `elsewhere`, where else it may go.
 pub fn no_room(error: &std::io::Error, elsewhere: &str) -> Option<String> {
     match error.kind() {
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
@@ -94,7 +95,21 @@ pub fn no_room(error: &std::io::Error, elsewhere: &str) -> Option<String> {
         std::io::ErrorKind::ReadOnlyFilesystem => {
             Some(format!("its file system is read-only; {elsewhere}"))
         }
+        // EFBIG (SIGXFSZ is ignored, interrupt::install): no other place
+        // has room, the limit is the process's.
+        std::io::ErrorKind::FileTooLarge => {
+            Some("the file size limit (ulimit -f) left no room for it: raise it".into())
+        }
         _ => None,
+    }
+}
+
+/// `error`, a failed write, with [`no_room`]'s advice after its words
+/// when room was wanting; its kind is kept.
+pub fn with_no_room(error: io::Error, elsewhere: &str) -> io::Error {
+    match no_room(&error, elsewhere) {
+        Some(what) => io::Error::new(error.kind(), format!("{error}; {what}")),
+        None => error,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
     config_path_in_use, listed, profile_in_use,
 };
-use crate::error::{current_folder_gone, no_room, out_of_files};
+use crate::error::{current_folder_gone, no_room, out_of_files, with_no_room};
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
 
@@ -334,7 +334,9 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         };
         anyhow::Error::new(e).context(what)
     })?;
-    (file.write_all(text.as_bytes())).with_context(|| format!("writing {shown}"))?;
+    (file.write_all(text.as_bytes()))
+        .map_err(|e| with_no_room(e, "pass --config with a path elsewhere"))
+        .with_context(|| format!("writing {shown}"))?;
     file.commit(force).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => {
             anyhow::anyhow!("{shown} already exists; pass --force to overwrite it")

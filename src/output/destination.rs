@@ -9,7 +9,7 @@ use std::path::{Path, is_separator};
 use anyhow::{Context, Result};
 
 use crate::atomic_file::{AtomicFile, followed};
-use crate::error::{current_folder_gone, no_room, out_of_files, usage_error};
+use crate::error::{current_folder_gone, no_room, out_of_files, usage_error, with_no_room};
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
 
@@ -43,6 +43,12 @@ impl Write for Named {
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush().map_err(reader_gone)
     }
+}
+
+/// A failed write to the file of `--output-file`, with what to do when
+/// room was wanting (a full disk, the file size limit).
+fn no_room_in(e: io::Error) -> io::Error {
+    with_no_room(e, "name a file elsewhere")
 }
 
 fn reader_gone(e: io::Error) -> io::Error {
@@ -279,7 +285,7 @@ impl Destination {
             Destination::File { out } => {
                 let target = out.get_ref().target().to_path_buf();
                 out.into_inner()
-                    .map_err(|e| e.into_error())
+                    .map_err(|e| no_room_in(e.into_error()))
                     .and_then(|file| file.commit(true))
                     .with_context(|| format!("writing {}", target.display()))
             }
@@ -289,7 +295,10 @@ impl Destination {
 
 impl Write for Destination {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out().write(buf)
+        match self {
+            Destination::File { out } => out.write(buf).map_err(no_room_in),
+            _ => self.out().write(buf),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -154,6 +154,30 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.contains("its disk is full; free some space"), "{err}");
 }
 
+/// `config init` under a file size limit (`ulimit -f`, systemd's `LimitFSIZE=`) too small for
+/// the file said "writing …: File too large (os error 27)", naming no limit; it says to raise it,
+/// as `--output-file` does.
+#[cfg(unix)]
+#[test]
+fn init_under_a_file_size_limit_says_to_raise_it() {
+    let sb = Sandbox::new();
+    let mut tool = std::process::Command::new(assert_cmd::cargo::cargo_bin("talkdesk-accounts"));
+    tool.envs(sb.env());
+    let output = support::with_file_size_limit(tool.get_program(), tool.get_envs(), 2)
+        .args(["config", "init"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("File too large"), "{err}");
+    assert!(
+        err.contains("the file size limit (ulimit -f) left no room for it: raise it"),
+        "{err}"
+    );
+    assert!(!sb.default_config_path().exists(), "{err}");
+}
+
 /// `config init` in a folder that exists but this user may not write says to check its
 /// permissions (exit 1). The tool runs in a user namespace of the test's own, where root's power
 /// to write anywhere is not.

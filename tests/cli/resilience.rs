@@ -1426,6 +1426,8 @@ fn a_408_as_a_connection_is_reused_is_sent_again_without_a_retry() {
 /// as a full disk would) leaves yesterday's file as it was and no
 /// temporary file, and the error names the file asked for alone: the
 /// temporary file the data went to is gone by then. It named it before.
+/// It ended at "File too large (os error 27)", saying nothing of the
+/// limit; it says what to raise.
 #[cfg(unix)]
 #[test]
 fn a_write_that_fails_half_way_names_the_target_and_leaves_it() {
@@ -1443,7 +1445,7 @@ fn a_write_that_fails_half_way_names_the_target_and_leaves_it() {
     assert_eq!(
         stderr.trim_end(),
         format!(
-            "error: writing {}: File too large (os error 27)",
+            "error: writing {}: File too large (os error 27); the file size limit (ulimit -f) left no room for it: raise it",
             file.display()
         )
     );
