@@ -24,7 +24,9 @@ use crate::atomic_file::{
     AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, owner_of,
     set_mode,
 };
-use crate::error::{Exit, api_error, auth_error, exit_code_for, failure, one_line, out_of_files};
+use crate::error::{
+    Exit, api_error, auth_error, exit_code_for, failure, no_room, one_line, out_of_files,
+};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
@@ -343,7 +345,7 @@ impl TokenCache {
                 });
             }
             let why = may_not_enter(&self.dir, "pass --no-cache");
-            let why = why.unwrap_or_else(|| format!("{e}; {CACHE_NOT_WRITABLE}"));
+            let why = why.unwrap_or_else(|| format!("{e}; {}", cache_advice(&e)));
             anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
         }
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
@@ -394,16 +396,22 @@ impl TokenCache {
 
 /// Why the token could not be cached in `dir`, and what to do.
 fn cache_not_written(e: std::io::Error, dir: &Path) -> anyhow::Error {
-    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
-    let what = match e.kind() {
-        StorageFull | QuotaExceeded => "its disk is full: free some space",
-        FileTooLarge => "the file size limit (ulimit -f) left no room: raise it",
-        _ => out_of_files(&e).unwrap_or("set XDG_CACHE_HOME to a folder this user may write"),
-    };
     anyhow::anyhow!(
-        "writing the token cache in {}: {e}; {what}, or pass --no-cache",
-        dir.display()
+        "writing the token cache in {}: {e}; {}",
+        dir.display(),
+        cache_advice(&e)
     )
+}
+
+/// What to do when the token cache's folder or file could not be made or
+/// written: where no permission is to blame (no room, the open-file
+/// limit), that; else another folder.
+fn cache_advice(e: &std::io::Error) -> String {
+    let elsewhere = "set XDG_CACHE_HOME to a folder on another disk";
+    match no_room(e, elsewhere).or_else(|| out_of_files(e).map(String::from)) {
+        Some(what) => what + ", or pass --no-cache",
+        None => CACHE_NOT_WRITABLE.into(),
+    }
 }
 
 /// Opens `path` for reading unless it is a symbolic link; without waiting

@@ -840,6 +840,36 @@ fn a_cached_token_is_kept_through_a_ban_pages_403_on_the_first_page() {
     assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
 }
 
+/// A token cache folder that could not be made on a full disk (here a tmpfs with no inode free,
+/// blocks to spare) warned "… cannot be made: No space left on device (os error 28); set
+/// XDG_CACHE_HOME to a folder this user may write": no permission was wrong, and freeing space was
+/// not said, where the cache file's own write, `--output-file` and the store say it. The disk is a
+/// tmpfs mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1) and tmpfs"
+)]
+fn a_token_cache_folder_on_a_full_disk_is_told_to_free_space() {
+    let api = fake(3, Faults::default());
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.cache_home()).unwrap();
+    let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
+    let out = sb
+        .in_mount(script, &[&sb.cache_home()])
+        .args(["list", "-o", "jsonl"])
+        .envs(support::tool_env(&api))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(stdout_of(&out).lines().count(), 3, "{err}");
+    assert!(err.contains("could not cache the token"), "{err}");
+    assert!(err.contains("its disk is full; free some space"), "{err}");
+    assert!(!err.contains("this user may write"), "{err}");
+    assert!(err.contains("or pass --no-cache"), "{err}");
+}
+
 /// A token cache folder (made by an earlier run) on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`, a container's `--read-only`) warned at every run "could not cache the
 /// token: securing …: Read-only file system (os error 30)", saying nothing of what to do, where
