@@ -22,11 +22,14 @@ pub struct SnapshotInfo {
 }
 
 impl SnapshotInfo {
-    /// From a row of `taken_at, accounts`.
+    /// From a row of `taken_at, accounts`; a count below zero is a
+    /// damaged row (it read as 18446744073709551611 accounts).
     fn from_row(r: &Row) -> rusqlite::Result<SnapshotInfo> {
+        let count: i64 = r.get(1)?;
+        let damaged = || corrupt(format!("a snapshot of {count} accounts"));
         Ok(SnapshotInfo {
             time: r.get(0)?,
-            accounts: r.get::<_, i64>(1)? as u64,
+            accounts: u64::try_from(count).map_err(|_| damaged())?,
         })
     }
 }

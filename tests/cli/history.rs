@@ -5088,3 +5088,25 @@ fn an_order_placing_accounts_in_a_cycle_names_the_store_as_damaged() {
     let damaged = format!("error: the history store {} is damaged (", store.display());
     assert!(err.contains(&damaged), "{err}");
 }
+
+/// A snapshot's count of accounts below zero (a damaged row) was read as
+/// a count of 64 bits: `list --at` said "from the snapshot of … (18446744073709551611
+/// accounts)" before it found the store damaged; `trend` went on. Each
+/// names the store as damaged (exit 3) and prints no such count.
+#[test]
+fn a_snapshot_counted_below_zero_names_the_store_as_damaged() {
+    let sb = Sandbox::new();
+    let (store, conn) = two_orders(&sb, "h.sqlite3");
+    let sql =
+        "UPDATE snapshot SET accounts = -5 WHERE taken_at = (SELECT min(taken_at) FROM snapshot)";
+    conn.execute(sql, []).unwrap();
+    for args in [&["list", "--at", "2026-11-01"][..], &["trend"]] {
+        let out = offline(&sb, &store).args(args).output().unwrap();
+        let err = fails_with(&out, 3);
+        let damaged = format!("error: the history store {} is damaged (", store.display());
+        assert!(err.contains(&damaged), "{args:?}: {err}");
+        assert!(err.contains("-5 accounts"), "{args:?}: {err}");
+        assert!(!err.contains("18446744073709551611"), "{args:?}: {err}");
+        assert!(stdout_of(&out).is_empty(), "{args:?}");
+    }
+}
