@@ -351,8 +351,11 @@ fn encode_order(
         return Ok(full());
     };
     // The patch the previous order holds (its own, or the one it refers
-    // to), and the full order under it.
+    // to), and the full order under it: each of a length one is written
+    // in (a whole one cut short made the new order a patch on what no
+    // reading takes).
     let mut holder = None;
+    well_formed(&blob)?;
     while let Some(base) = patch_base(&blob) {
         if blob.len() > 8 {
             holder.get_or_insert((id, blob[8..].to_vec()));
@@ -360,6 +363,7 @@ fn encode_order(
         let (was, under) =
             blob_of("id = ?1 AND org = ?2", base)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         check_base(&blob, &under)?;
+        well_formed(&under)?;
         (id, blob) = (was, under);
     }
     let rank: HashMap<i64, usize> = rows(&blob).enumerate().map(|(i, r)| (r, i)).collect();
@@ -426,6 +430,15 @@ fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
     }
 }
 
+/// Refuses an ordering of a length no recording writes: rows of 8 bytes;
+/// a patch's after its base in pairs.
+fn well_formed(blob: &[u8]) -> rusqlite::Result<()> {
+    match blob.len() % 8 != 0 || (patch_base(blob).is_some() && blob.len() % 16 != 8) {
+        true => Err(damaged_order()),
+        false => Ok(()),
+    }
+}
+
 /// What a snapshot's ordering that no recording made is: a damaged store.
 pub(super) fn damaged_order() -> rusqlite::Error {
     corrupt("a snapshot's ordering is not one this tool wrote".into())
@@ -440,10 +453,7 @@ pub(super) fn corrupt(why: String) -> rusqlite::Error {
 /// The order an ordering of [`encode_order`] stands for: every account of
 /// its snapshot in order (and, from a base, some accounts no longer there).
 pub(super) fn decode_order(conn: &rusqlite::Connection, blob: &[u8]) -> Result<Vec<i64>> {
-    // Rows of 8 bytes; a patch's after its base in pairs.
-    if blob.len() % 8 != 0 || (patch_base(blob).is_some() && blob.len() % 16 != 8) {
-        return Err(damaged_order().into());
-    }
+    well_formed(blob)?;
     let Some(base) = patch_base(blob) else {
         return Ok(rows(blob).collect());
     };

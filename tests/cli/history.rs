@@ -5110,3 +5110,24 @@ fn a_snapshot_counted_below_zero_names_the_store_as_damaged() {
         assert!(stdout_of(&out).is_empty(), "{args:?}");
     }
 }
+
+/// A previous snapshot's whole order of a length no recording writes (a
+/// damaged row: 17 bytes, rows are 8) was taken as the base of the next
+/// `snapshot`'s order: that snapshot was recorded (exit 0), then could
+/// never be listed ("ordering is not one this tool wrote"). The
+/// `snapshot` names the store as damaged (exit 3) and records nothing.
+#[test]
+fn a_snapshot_on_a_damaged_order_of_a_wrong_length_records_nothing() {
+    let sb = Sandbox::new();
+    let (store, conn) = two_orders(&sb, "h.sqlite3");
+    let sql = "UPDATE snapshot SET ordering = x'0200000000000000010000000000000000' WHERE id = 2";
+    assert_eq!(conn.execute(sql, []).unwrap(), 1);
+    let export = sb.path("2026-11-02.jsonl").display().to_string();
+    let snapshot = ["snapshot", "--import", &export, "--at", "2026-11-03"];
+    let err = fails_with(&offline(&sb, &store).args(snapshot).output().unwrap(), 3);
+    let damaged = format!("error: the history store {} is damaged (", store.display());
+    assert!(err.contains(&damaged), "{err}");
+    let count = "SELECT count(*) FROM snapshot";
+    let snapshots: i64 = conn.query_row(count, [], |r| r.get(0)).unwrap();
+    assert_eq!(snapshots, 2, "nothing recorded");
+}
