@@ -95,6 +95,38 @@ pub fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// Whether statx(2) tells that `path` has one of `flags`
+/// (`libc::STATX_ATTR_…`) set; false where it cannot tell.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+pub fn has_attribute(path: &Path, flags: libc::c_int) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statx reads the NUL-terminated path and fills `stx`.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
+    found && stx.stx_attributes & stx.stx_attributes_mask & flags as u64 != 0
+}
+
+/// The attribute of chattr(1) on `path` that keeps everyone, root too,
+/// from writing it in place or replacing it, and that no chmod changes:
+/// `"immutable (chattr +i)"` or `"append-only (chattr +a)"`, with the
+/// chattr that clears it (`chattr -i`).
+pub fn chattr_lock(path: &Path) -> Option<(&'static str, &'static str)> {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    {
+        if has_attribute(path, libc::STATX_ATTR_IMMUTABLE) {
+            return Some(("immutable (chattr +i)", "chattr -i"));
+        }
+        if has_attribute(path, libc::STATX_ATTR_APPEND) {
+            return Some(("append-only (chattr +a)", "chattr -a"));
+        }
+    }
+    let _ = path;
+    None
+}
+
 /// Sets the mode of `path` (on Unix; elsewhere nothing): the umask may
 /// have taken bits its owner needs.
 pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {

@@ -9,7 +9,9 @@ use anyhow::{Context as _, Result, bail};
 use toml_writer::ToTomlKey;
 
 use super::Context;
-use crate::atomic_file::{AtomicFile, create_private_dir, file_in_the_way, folder_of, followed};
+use crate::atomic_file::{
+    AtomicFile, chattr_lock, create_private_dir, file_in_the_way, folder_of, followed,
+};
 use crate::auth::default_cache_dir;
 use crate::cli::ApiArgs;
 use crate::config::{
@@ -317,7 +319,20 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         anyhow::Error::new(e).context(format!("cannot create the folder {folder}{file}"))
     })?;
     // A loop of symbolic links is said as such, not as the folder's fault.
-    followed(path).with_context(|| format!("cannot write {shown}"))?;
+    let real = followed(path).with_context(|| format!("cannot write {shown}"))?;
+    // An attribute of chattr on the file (to be replaced) or its folder
+    // lets nothing be renamed there, and no chmod changes it: said before
+    // a hidden file is made (an append-only folder would keep it).
+    let locked = [(force, real.as_path()), (true, folder_of(&real))].into_iter();
+    if let Some((on, (what, clear))) = locked
+        .filter(|(check, _)| *check)
+        .find_map(|(_, on)| Some((on, chattr_lock(on)?)))
+    {
+        let on = on.display();
+        bail!(
+            "{on} is {what}, which no chmod changes, so {shown} cannot be written; clear that ({clear} {on}, as root), or pass --config with another path"
+        );
+    }
     let mut file = AtomicFile::create(path).map_err(|e| {
         let what = match e.kind() {
             // Not a regular file (a device): the folder's permissions are fine.

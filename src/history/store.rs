@@ -15,7 +15,8 @@ use anyhow::{Context as _, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::atomic_file::{
-    create_private_dir, current_user, file_in_the_way, folder_of, followed, may_not_enter, owner_of,
+    chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
+    may_not_enter, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 
@@ -796,6 +797,9 @@ fn write_protected(path: &Path) -> bool {
 fn read_only(path: &Path) -> anyhow::Error {
     // Another user reading a store shared with them (0644, in a folder
     // they may write) leaves its -wal and -shm files, theirs, behind.
+    if let Some(locked) = locked_by_chattr(path) {
+        return locked;
+    }
     #[cfg(unix)]
     {
         // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
@@ -861,6 +865,24 @@ fn read_only(path: &Path) -> anyhow::Error {
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
         path.display()
     )
+}
+
+/// The error for a store that may not be written because it, a file
+/// beside it or its folder has an attribute of chattr that no chmod
+/// changes: immutable, or append-only (which access(2) calls writable,
+/// and where SQLite may not write in place); a folder only immutable (an
+/// append-only one takes the files beside the store).
+fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = folder_of(&real).to_path_buf();
+    let files = [real.clone()].into_iter().chain(side_files(path));
+    let (file, (what, clear)) = (files.chain([folder.clone()]))
+        .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
+        .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))?;
+    let (store, file) = (path.display(), file.display());
+    Some(anyhow::anyhow!(
+        "the history store {store} cannot be written: {file} is {what}, which no chmod changes, so no snapshot can be recorded; the reading commands still work. Clear that ({clear} {file}, as root), or pass --history with another path"
+    ))
 }
 
 /// True when the store at `path`, its folder and the files beside it may

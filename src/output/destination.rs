@@ -99,16 +99,7 @@ fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
 /// before the walk.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 fn fixed_in_place(file: &Path) -> Option<&'static str> {
-    use std::os::unix::ffi::OsStrExt;
-    let set = |path: &Path, flags: libc::c_int| {
-        let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-            return false;
-        };
-        // SAFETY: statx reads the NUL-terminated path and fills `stx`.
-        let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-        let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
-        found && stx.stx_attributes & stx.stx_attributes_mask & flags as u64 != 0
-    };
+    let set = crate::atomic_file::has_attribute;
     if set(file, libc::STATX_ATTR_MOUNT_ROOT) {
         return Some(
             "it is a mount point (a file mounted there, as `docker run -v` mounts one), which cannot be replaced; mount its folder instead, or pass `-` (stdout) and redirect that to it (`> FILE`)",

@@ -951,3 +951,54 @@ fn config_init_for_a_new_profile_says_what_force_would_lose() {
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
 }
+
+/// `config init --force` onto a config file made immutable or append-only (`chattr +i`, `+a`),
+/// or into a folder made immutable, said "cannot write …: Operation not permitted (os error 1)",
+/// naming no cause. It says which has which attribute and how to clear it, and leaves no
+/// temporary file. Run by `.ci/run` where it is root (setting the flag needs
+/// CAP_LINUX_IMMUTABLE, which no user namespace gives).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: chattr +i and +a"]
+fn as_root_init_force_onto_an_immutable_file_says_so() {
+    let sb = Sandbox::new();
+    let dir = sb.path("conf");
+    let path = dir.join("config.toml");
+    support::write_private(&path, "# mine\n");
+    let chattr = |flag: &str, on: &std::path::Path| {
+        let status = std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(on)
+            .status();
+        let status = status.expect("chattr (package e2fsprogs) runs");
+        assert!(status.success(), "chattr {flag}");
+    };
+    for (flag, on) in [("i", &path), ("a", &path), ("i", &dir), ("a", &dir)] {
+        chattr(&format!("+{flag}"), on);
+        let output = sb
+            .bare()
+            .args(["config", "init", "--force", "--config"])
+            .arg(&path)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        let mut left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        chattr(&format!("-{flag}"), on);
+        let err = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        let word = if flag == "i" {
+            "immutable"
+        } else {
+            "append-only"
+        };
+        let said = format!("{} is {word} (chattr +{flag})", on.display());
+        assert!(err.contains(&said), "+{flag} {}: {err}", on.display());
+        assert!(err.contains(&format!("chattr -{flag}")), "{err}");
+        assert_eq!(left, ["config.toml"], "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "# mine\n");
+    }
+}

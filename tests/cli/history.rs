@@ -5131,3 +5131,79 @@ fn a_snapshot_on_a_damaged_order_of_a_wrong_length_records_nothing() {
     let snapshots: i64 = conn.query_row(count, [], |r| r.get(0)).unwrap();
     assert_eq!(snapshots, 2, "nothing recorded");
 }
+
+/// Runs `chattr FLAG PATH` (root alone may: CAP_LINUX_IMMUTABLE).
+#[cfg(target_os = "linux")]
+fn chattr(flag: &str, path: &Path) {
+    let status = std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status();
+    let status = status.expect("chattr (package e2fsprogs) runs");
+    assert!(status.success(), "chattr {flag} {}", path.display());
+}
+
+/// A store made immutable (`chattr +i`) was told "is read-only … Make it
+/// and its folder writable (chmod u+w)", which changes nothing; one made
+/// append-only (`chattr +a`) was told "SQLite could not open a file it
+/// needs beside it … raise the open-file limit (ulimit -n)"; an immutable
+/// -wal, and an immutable folder with no -wal in it, were told to chmod. Each says
+/// which file has which attribute and how to clear it. Run by `.ci/run`
+/// where it is root (setting the flag needs CAP_LINUX_IMMUTABLE, which no
+/// user namespace gives).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: chattr +i and +a"]
+fn as_root_a_store_with_an_immutable_or_append_only_attribute_says_so() {
+    let sb = Sandbox::new();
+    let dir = sb.path("store");
+    fs::create_dir(&dir).unwrap();
+    let store = dir.join("h.sqlite3");
+    let file = sb.path("e.jsonl");
+    fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
+    let file = file.to_str().unwrap();
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "-q", "--import", file, "--at", "2026-11-01"],
+    );
+    let wal = dir.join("h.sqlite3-wal");
+    fs::write(&wal, "").unwrap();
+    for (n, (flag, on)) in [("i", &store), ("a", &store), ("i", &wal), ("i", &dir)]
+        .into_iter()
+        .enumerate()
+    {
+        let at = format!("2026-11-0{}", n + 2);
+        if on == &dir {
+            // An immutable folder lets the files there be written: none
+            // beside the store can be made.
+            for side in ["h.sqlite3-wal", "h.sqlite3-shm"] {
+                let _ = fs::remove_file(dir.join(side));
+            }
+        }
+        chattr(&format!("+{flag}"), on);
+        let out = offline(&sb, &store)
+            .args(["snapshot", "--import", file, "--at", &at])
+            .output()
+            .unwrap();
+        let listed = offline(&sb, &store)
+            .args(["list", "--at", "now"])
+            .output()
+            .unwrap();
+        chattr(&format!("-{flag}"), on);
+        let err = fails_with(&out, 1);
+        let word = if flag == "i" {
+            "immutable"
+        } else {
+            "append-only"
+        };
+        let said = format!("{} is {word} (chattr +{flag})", on.display());
+        assert!(err.contains(&said), "+{flag} {}: {err}", on.display());
+        assert!(err.contains(&format!("chattr -{flag}")), "{err}");
+        assert!(
+            !err.contains("chmod u+w") && !err.contains("ulimit"),
+            "{err}"
+        );
+        assert!(listed.status.success(), "{}", stderr_of(&listed));
+    }
+}
