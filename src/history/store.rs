@@ -384,6 +384,15 @@ fn create_private(path: &Path) -> Result<()> {
             ))
         })?;
     }
+    // An immutable folder takes no file; an append-only one lets SQLite
+    // remove no -journal (it failed with "disk I/O error", leaving both).
+    let dir = folder_of(path);
+    if let Some((what, clear)) = chattr_lock(dir).filter(|_| fs::metadata(path).is_err()) {
+        let (store, dir) = (path.display(), dir.display());
+        anyhow::bail!(
+            "cannot create the history store {store}: its folder {dir} is {what}, which no chmod changes; clear that ({clear} {dir}, as root), or pass --history with another path"
+        );
+    }
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
     #[cfg(unix)]

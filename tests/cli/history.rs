@@ -5207,3 +5207,44 @@ fn as_root_a_store_with_an_immutable_or_append_only_attribute_says_so() {
         assert!(listed.status.success(), "{}", stderr_of(&listed));
     }
 }
+
+/// A first `snapshot` into a folder made immutable (`chattr +i`) was told
+/// "check the folder's permissions … Operation not permitted"; into one
+/// made append-only (`chattr +a`) it was told "could not be used (disk I/O
+/// error) … if its disk is full, free some space" and left the store and
+/// SQLite's -journal there, which no one may remove. Each says what the
+/// folder is, before any file is made. Run by `.ci/run` where it is root.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: chattr +i and +a"]
+fn as_root_a_new_store_in_an_immutable_or_append_only_folder_says_so() {
+    let sb = Sandbox::new();
+    let file = sb.path("e.jsonl");
+    fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
+    let file = file.to_str().unwrap();
+    for flag in ["i", "a"] {
+        let dir = sb.path(&format!("store-{flag}"));
+        fs::create_dir(&dir).unwrap();
+        let store = dir.join("h.sqlite3");
+        chattr(&format!("+{flag}"), &dir);
+        let out = offline(&sb, &store)
+            .args(["snapshot", "--import", file, "--at", "2026-11-01"])
+            .output()
+            .unwrap();
+        let left = fs::read_dir(&dir).unwrap().count();
+        chattr(&format!("-{flag}"), &dir);
+        let err = fails_with(&out, 1);
+        let word = if flag == "i" {
+            "immutable"
+        } else {
+            "append-only"
+        };
+        let said = format!("{} is {word} (chattr +{flag})", dir.display());
+        assert!(err.contains(&said), "+{flag}: {err}");
+        assert!(
+            !err.contains("disk is full") && !err.contains("permissions"),
+            "{err}"
+        );
+        assert_eq!(left, 0, "+{flag}: {err}");
+    }
+}
