@@ -130,6 +130,15 @@ impl<'a> Api<'a> {
                 "GET {url}: {}; the API's next link leads to no page, where base_url answered the first: the API or a gateway in front of it sent a wrong link",
                 describe(&reply, redactor)
             ))),
+            // base_url answered a page: it is not what to check.
+            status @ (405 | 406) if answered => Err(api_error(format!(
+                "GET {url}: {}; {}, but base_url answered the first page: the API's next link, or a gateway in front of the API, led elsewhere",
+                describe(&reply, redactor),
+                match status {
+                    405 => "the URL takes no GET",
+                    _ => "the server there cannot answer in application/json (the type asked for)",
+                },
+            ))),
             _ => Err(unexpected(&context, &reply, "base_url", redactor)),
         }
     }

@@ -1887,6 +1887,42 @@ fn a_404_for_a_next_link_without_a_page_number_blames_the_link() {
     assert!(!line.contains("check base_url (the path"), "{line}");
 }
 
+/// A 405 or a 406 for page 2, reached through the API's own `_links.next`,
+/// said "check base_url" (the hint of a base_url that takes no GET, or
+/// cannot answer JSON), where page 1 had been answered at base_url. As a
+/// 404 there does, it names the next link and says base_url answered.
+#[test]
+fn a_405_or_406_for_a_later_page_does_not_blame_base_url() {
+    for (status, said) in [(405, "takes no GET"), (406, "application/json")] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(6),
+            page_cap: 3,
+            faults: Faults {
+                always: vec![(
+                    RequestMatch::Page(2),
+                    FaultKind::StatusWithBody(status, r#"{"detail":"no"}"#.into()),
+                )],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                "page=2",
+                &format!("HTTP {status}"),
+                said,
+                "base_url answered the first page",
+                "next link",
+            ],
+        );
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
 /// A base_url whose `/express/accounts` takes no GET (FastAPI's and
 /// Starlette's `405 {"detail":"Method Not Allowed"}` for a POST-only route,
 /// Prism's for a path its spec has without `get`) said only "HTTP 405:
