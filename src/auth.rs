@@ -540,6 +540,7 @@ impl<'a> Auth<'a> {
                     form: Some(&[("grant_type", "client_credentials"), ("scope", SCOPE)]),
                     issues_token: true,
                     ahead: None,
+                    proven: false,
                 })
             },
         )?;

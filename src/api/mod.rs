@@ -212,6 +212,7 @@ impl<'a> Api<'a> {
                 form: None,
                 issues_token: false,
                 ahead,
+                proven: self.answered.load(Ordering::Relaxed),
             })
         };
         let reply = get()?;

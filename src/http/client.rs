@@ -90,6 +90,9 @@ pub struct Request<'a> {
     pub issues_token: bool,
     /// A page fetched ahead (see [`FetchAhead`]).
     pub ahead: Option<FetchAhead<'a>>,
+    /// A page of the walk was answered at the same setting, so a failure
+    /// here is not the setting's to blame.
+    pub proven: bool,
 }
 
 /// The `Authorization` of a request.
@@ -1124,10 +1127,16 @@ fn too_large(request: &Request, limit: u64) -> anyhow::Error {
         true => "any token answer",
         false => "any page of accounts",
     };
+    let check = match request.proven {
+        true => format!(
+            "{} answered the first page, so the API or a gateway in front of it sent this one; try again later",
+            request.setting()
+        ),
+        false => format!("check {}", request.setting()),
+    };
     api_error(format!(
-        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; check {}",
-        limit >> 20,
-        request.setting()
+        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; {check}",
+        limit >> 20
     ))
 }
 
@@ -1872,6 +1881,7 @@ mod tests {
             form: None,
             issues_token: true,
             ahead: None,
+            proven: false,
         };
         let lookup = ureq::Error::Io(std::io::Error::other(
             "failed to lookup address information: Temporary failure in name resolution",
@@ -1900,6 +1910,7 @@ mod tests {
             form: None,
             issues_token: false,
             ahead: None,
+            proven: false,
         };
         let options = ClientOptions {
             timeout: Duration::from_secs(30),

@@ -1923,6 +1923,39 @@ fn a_405_or_406_for_a_later_page_does_not_blame_base_url() {
     }
 }
 
+/// Page 2 over the 16 MiB a page may have said "far beyond any page of
+/// accounts; check base_url", though page 1 had been answered at base_url;
+/// page 1 over it still says to check base_url.
+#[test]
+fn a_later_page_over_the_size_cap_does_not_blame_base_url() {
+    for page in [2, 1] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(6),
+            page_cap: 3,
+            faults: Faults {
+                always: vec![(
+                    RequestMatch::Page(page),
+                    FaultKind::HugeBody(17 * 1024 * 1024),
+                )],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        let asked = format!("page={page}");
+        assert_contains(&line, &[&asked, "HTTP 200", "larger than 16 MiB"]);
+        match page {
+            1 => assert_contains(&line, &["check base_url"]),
+            _ => {
+                assert_contains(&line, &["base_url answered the first page"]);
+                assert!(!line.contains("check base_url"), "{line}");
+            }
+        }
+    }
+}
+
 /// A base_url whose `/express/accounts` takes no GET (FastAPI's and
 /// Starlette's `405 {"detail":"Method Not Allowed"}` for a POST-only route,
 /// Prism's for a path its spec has without `get`) said only "HTTP 405:
