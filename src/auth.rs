@@ -609,14 +609,18 @@ impl<'a> Auth<'a> {
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
             200 if error.is_none() => Ok(()),
-            // A 400 without one, a page of markup (or Go's text for it), is
-            // the web server's (plain http to its https port, a client
-            // certificate wanted): not a refusal of the credentials.
-            400 if error.is_none() && is_web_server_page(body) => {
+            // A 400 without one, a page of markup or text (Go's for plain
+            // http to its https port, its `400 Bad Request`), is the web
+            // server's (a client certificate wanted too): not a refusal of
+            // the credentials. A JSON object may be the endpoint's own.
+            400 if error.is_none() && (is_web_server_page(body) || !value.is_object()) => {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
-            200 | 400 | 401 | 403 => {
+            // A 422 is a refusal when it says so as OAuth does.
+            200 | 400 | 401 | 403 | 422
+                if reply.status != 422 || error.is_some_and(is_oauth_code) =>
+            {
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {

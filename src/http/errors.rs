@@ -429,6 +429,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API"
         }
         400 if setting == "token_url" => "no OAuth answer; check token_url (its scheme and port)",
+        // FastAPI's for a form without a password grant's `username`.
+        422 if setting == "token_url" => {
+            "no OAuth answer (a token endpoint refuses with an OAuth error): the server there takes no client-credentials request; check token_url"
+        }
         404 if setting == "token_url" => {
             "check token_url, or account_name and region when token_url is not set (they form it)"
         }

@@ -1484,6 +1484,68 @@ fn a_refusal_as_an_html_page_points_at_what_is_in_front_of_the_api() {
     }
 }
 
+/// The token endpoint refuses with an OAuth error (RFC 6749 §5.2, JSON
+/// with `error`). A 400 of plain text, no OAuth answer (Go's `400 Bad
+/// Request`), was exit 4 with "check client_id and client_secret"; a 422
+/// (FastAPI's for a form without a password grant's `username`) was exit 5
+/// with nothing to check, and one with an OAuth error was exit 5 too. Text
+/// and a 422 without one are no refusal (exit 5, check token_url); a 422
+/// with one is (exit 4).
+#[test]
+fn a_token_answer_without_an_oauth_error_is_no_refusal() {
+    let fastapi =
+        r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required"}]}"#;
+    let oauth = r#"{"error":"invalid_client","error_description":"Unknown client"}"#;
+    let cases: Vec<(u16, &str, i32, &[&str])> = vec![
+        (
+            400,
+            "400 Bad Request",
+            5,
+            &[
+                "HTTP 400: 400 Bad Request",
+                "no OAuth answer",
+                "check token_url",
+            ],
+        ),
+        (
+            400,
+            "",
+            5,
+            &["HTTP 400 Bad Request", "no OAuth answer", "check token_url"],
+        ),
+        (
+            422,
+            fastapi,
+            5,
+            &[
+                "HTTP 422: Field required",
+                "no OAuth answer",
+                "check token_url",
+            ],
+        ),
+        (
+            422,
+            oauth,
+            4,
+            &[
+                "refused: HTTP 422: invalid_client: Unknown client",
+                "check client_id and client_secret",
+            ],
+        ),
+    ];
+    for (status, body, code, needles) in cases {
+        let fault = FaultKind::StatusWithBody(status, body.to_string());
+        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), code);
+        assert_contains(&line, needles);
+        if code == 5 {
+            assert!(!line.contains("client_id"), "{line}");
+        }
+    }
+}
+
 #[test]
 fn a_failing_token_endpoint_exits_5() {
     for fault in [FaultKind::Status(500), FaultKind::Malformed] {

@@ -85,7 +85,9 @@ fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
         .arg("list")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    // Text, no OAuth error: the web server's, not a refusal (exit 5; it
+    // was 4 until errors::a_token_answer_without_an_oauth_error_is_no_refusal).
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains("secret=<re"),
