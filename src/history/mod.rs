@@ -35,6 +35,13 @@ pub use store::{Access, Store};
 /// The versions in force at `?2`: valid from it or before, until after it.
 const IN_FORCE: &str = "valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)";
 
+/// The organization's row, of `base_url` ?1 and `token_url` ?2: a final
+/// `/` of base_url's path asks for the same pages, so it is the same
+/// organization whichever spelling recorded it (the one given first).
+const ORG_ROW: &str =
+    "SELECT id FROM org WHERE rtrim(base_url, '/') = rtrim(?1, '/') AND token_url = ?2";
+const ORG_FIRST: &str = "ORDER BY base_url = ?1 DESC, id LIMIT 1";
+
 /// An organization: the API it is read from and the token URL (which
 /// names the Talkdesk account). Snapshots of different organizations
 /// never mix.
@@ -175,8 +182,9 @@ impl Store {
         let id: Option<i64> = self
             .conn
             .query_row(
-                "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2
-                 AND EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)",
+                &format!(
+                    "{ORG_ROW} AND EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id) {ORG_FIRST}"
+                ),
                 (&org.base_url, &org.token_url),
                 |r| r.get(0),
             )

@@ -16,7 +16,7 @@ use anyhow::Result;
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{IN_FORCE, Org, Store, changed_fields, status_changed};
+use super::{IN_FORCE, ORG_FIRST, ORG_ROW, Org, Store, changed_fields, status_changed};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
 
@@ -79,15 +79,18 @@ impl Store {
     ) -> Result<Summary> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let urls = (&org.base_url, &org.token_url);
-        tx.execute(
-            "INSERT OR IGNORE INTO org (base_url, token_url) VALUES (?1, ?2)",
-            urls,
-        )?;
-        let org: i64 = tx.query_row(
-            "SELECT id FROM org WHERE base_url = ?1 AND token_url = ?2",
-            urls,
-            |r| r.get(0),
-        )?;
+        let row = format!("{ORG_ROW} {ORG_FIRST}");
+        let known: Option<i64> = tx.query_row(&row, urls, |r| r.get(0)).optional()?;
+        let org = match known {
+            Some(org) => org,
+            None => {
+                tx.execute(
+                    "INSERT INTO org (base_url, token_url) VALUES (?1, ?2)",
+                    urls,
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
         let at = snapshot_time(&tx, org, taken)?;
         // The snapshots just before and just after T (P and N), if any.
         let (previous, next): (Option<i64>, Option<i64>) = tx.query_row(

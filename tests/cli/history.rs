@@ -1782,6 +1782,40 @@ fn a_status_that_was_absent_or_null_is_null_in_changes_json() {
     );
 }
 
+/// A base_url with a path asks for the same pages with a final `/` or
+/// without (`…/td/express/accounts`), but the history took the two
+/// spellings for two organizations: a snapshot with one was "no snapshot
+/// yet" with the other, and a snapshot with it began a history of its own.
+#[test]
+fn a_base_url_with_or_without_a_final_slash_is_one_organization() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, first_at), (second, second_at), _] = exports(&sb);
+    let with = |base: &str| {
+        let mut cmd = offline(&sb, &store);
+        cmd.env("TALKDESK_BASE_URL", base);
+        cmd
+    };
+    let import =
+        |file: &str, at: &str| ["snapshot", "--import", file, "--at", at].map(String::from);
+    ok(&with("http://127.0.0.1:9/td")
+        .args(import(&first, &first_at))
+        .output()
+        .unwrap());
+    let changes = with("http://127.0.0.1:9/td/")
+        .arg("changes")
+        .output()
+        .unwrap();
+    ok(&changes);
+    let out = with("http://127.0.0.1:9/td/")
+        .args(import(&second, &second_at))
+        .output()
+        .unwrap();
+    ok(&out);
+    let said = stderr_of(&out);
+    assert!(!said.contains("the first snapshot"), "{said}");
+}
+
 #[test]
 fn organizations_never_mix() {
     let sb = Sandbox::new();
