@@ -165,6 +165,10 @@ impl<'a> Api<'a> {
             }
             _ if is_markup(&reply.body) => markup_refusal(self.client.proxied(url)),
             true => later,
+            // A 401 for the renewed token too (get_authorized).
+            false if answered => {
+                "earlier pages were answered with a token of these credentials, and the token endpoint granted a new one, refused here too: the API or something in front of it refuses this page, not the credentials; try again later"
+            }
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);

@@ -352,6 +352,37 @@ fn a_401_that_persists_after_a_new_token_exits_4() {
     );
 }
 
+/// Page 2 refused with a 401 for the token that page 1 was answered with,
+/// and again for the new token the token endpoint then granted, said
+/// "check the client id and secret": both had just worked. Exit 4 still (a
+/// 401 that persists after a new token, §5), naming what does refuse.
+#[test]
+fn a_401_for_a_later_page_does_not_blame_the_credentials() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(6),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::Status(401))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "HTTP 401",
+            "earlier pages were answered",
+            "granted a new one",
+        ],
+    );
+    assert!(!line.contains("client id and secret"), "{line}");
+    assert_eq!(fake.token_requests(), 2, "one new token after the 401");
+}
+
 #[test]
 fn a_401_cured_by_a_new_token_is_not_an_error() {
     for sequential in [true, false] {
