@@ -624,6 +624,11 @@ impl<'a> Auth<'a> {
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {
+                    // Apache's ProxyErrorOverride keeps the endpoint's challenge.
+                    (true, true, _) if reply.asks_basic => format!(
+                        "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {}check client_id and client_secret",
+                        self.credential_note()
+                    ),
                     (true, ..) => markup_refusal(self.client.proxied(&self.creds.token_url)).into(),
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()

@@ -192,6 +192,9 @@ pub struct Reply {
     pub keep_away: Option<Duration>,
     /// The `Authorization` it was sent with (a 401 names the token refused).
     pub authorization: Box<str>,
+    /// Its `WWW-Authenticate` asks for HTTP Basic: the client credentials
+    /// a token request sends were refused, whatever page came with it.
+    pub asks_basic: bool,
 }
 
 impl Reply {
@@ -201,6 +204,15 @@ impl Reply {
     pub fn read_as(&self) -> u16 {
         read_as(self.status)
     }
+}
+
+/// Whether a `WWW-Authenticate` asks for HTTP Basic (one value may list
+/// several challenges: `Bearer, Basic realm="x"`).
+fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
+    headers.get_all("www-authenticate").iter().any(|value| {
+        let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
+        (value.split(',')).any(|part| part.trim_start().split([' ', '=']).next() == Some("basic"))
+    })
 }
 
 /// [`Reply::read_as`], for an answer whose body is still to be read.
@@ -808,6 +820,7 @@ impl Client {
             body,
             keep_away: answer.keep_away,
             authorization: Box::from(authorization),
+            asks_basic: asks_basic(response.headers()),
         };
         Ok(Attempt::Reply(reply, answer))
     }

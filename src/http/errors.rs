@@ -491,6 +491,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             keep_away: None,
             authorization: Box::default(),
+            asks_basic: false,
         }
     }
 

@@ -1487,6 +1487,41 @@ fn answers_on_the_way_are_said_as_what_they_are() {
     }
 }
 
+/// Apache 2.4.71 with `ProxyErrorOverride On` before a token endpoint puts
+/// its own page in place of the OAuth `invalid_client` of a 401, and keeps
+/// the endpoint's `WWW-Authenticate: Basic` (these bytes, but for its Date,
+/// are what it sent). The error named only a web filter or a firewall; a 401
+/// that asks for Basic, the client authentication the tool sent, names the
+/// credentials too. A page without that challenge still names only what is
+/// in front of the API.
+#[test]
+fn an_html_401_asking_for_basic_at_the_token_url_names_the_credentials() {
+    let page = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>401 Unauthorized</title>\n</head><body>\n<h1>Unauthorized</h1>\n<p>This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required.</p>\n</body></html>\n";
+    for challenge in ["WWW-Authenticate: Basic realm=\"oauth\"\r\n", ""] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nDate: Sat, 05 Dec 2026 06:09:41 GMT\r\nServer: Apache/2.4.71 (Debian)\r\n{challenge}Content-Length: {}\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n{page}",
+            page.len()
+        );
+        let raw: &'static [u8] = raw.into_bytes().leak();
+        let fault = FaultKind::RawResponse(raw);
+        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--no-cache"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(
+            &line,
+            &["refused: HTTP 401: 401 Unauthorized", "an HTML page"],
+        );
+        match challenge.is_empty() {
+            true => assert!(!line.contains("client_id"), "{line}"),
+            false => assert_contains(
+                &line,
+                &["check client_id and client_secret", "WWW-Authenticate"],
+            ),
+        }
+    }
+}
+
 /// A 403 page of HTML is a proxy's or a web filter's, not Talkdesk's: it
 /// was told to check the OAuth scope or the client secret.
 #[test]
