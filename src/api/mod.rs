@@ -267,6 +267,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
         .map_err(|e| {
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
+                true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.

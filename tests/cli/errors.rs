@@ -2084,6 +2084,37 @@ fn a_later_page_over_the_size_cap_does_not_blame_base_url() {
     }
 }
 
+/// An HTML page answered 200 for page 2 (a proxy's sign-in page once its
+/// session lapsed mid-walk) said "check base_url, or a proxy in between",
+/// though base_url had answered page 1.
+#[test]
+fn an_html_page_in_place_of_a_later_page_does_not_blame_base_url() {
+    let html = "<html><body>Sign in to the proxy</body></html>".to_string();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(6),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::StatusWithBody(200, html))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "not a page of accounts (an HTML page)",
+            "base_url answered the first page",
+            "a proxy in between",
+            "Sign in to the proxy",
+        ],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 /// A base_url whose `/express/accounts` takes no GET (FastAPI's and
 /// Starlette's `405 {"detail":"Method Not Allowed"}` for a POST-only route,
 /// Prism's for a path its spec has without `get`) said only "HTTP 405:
