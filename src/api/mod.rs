@@ -273,6 +273,8 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 // `body.length`), the same on every try.
                 false if e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{") => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 // The same bytes on every try (a `charset=iso-8859-1`).
+                // Earlier pages of ASCII alone read the same in either.
+                false if e.starts_with("not UTF-8") && answered => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; base_url answered the first page, so have whoever runs the API send UTF-8"),
                 false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
                 false if e.starts_with("_links.next") => (e, "check base_url: the server there does not send links as the Talkdesk API does"),
                 false if answered => (e, LATER),

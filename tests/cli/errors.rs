@@ -636,6 +636,42 @@ fn a_page_not_in_utf8_says_so_not_try_again_later() {
     assert!(!line.contains("try again later"), "{line}");
 }
 
+/// Page 2 in Latin-1 after a page 1 of ASCII alone (which reads the same
+/// in either) said to "check base_url", which had answered page 1: the
+/// encoding is the server's, whatever base_url.
+#[test]
+fn a_later_page_not_in_utf8_does_not_blame_base_url() {
+    let body = b"{\"page\":2,\"total\":4,\"_embedded\":{\"accounts\":[{\"id\":\"a4\",\"company_name\":\"Caf\xe9\"}]}}";
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=iso-8859-1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(6),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(raw.leak()))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "not UTF-8",
+            "another encoding",
+            "base_url answered the first page",
+        ],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 #[test]
 fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
     for (raw, shown) in [
