@@ -155,6 +155,20 @@ impl Request<'_> {
         (self.ahead.map(|ahead| ahead.within)).filter(|within| *within * 4 <= options.timeout)
     }
 
+    /// What to check for an answer the tool cannot read: the setting, or,
+    /// once a page of the walk was answered there, not it (`via`: the
+    /// proxy the request went through).
+    fn check(&self, via: Option<&Via>) -> String {
+        let setting = self.setting();
+        match self.proven {
+            true => format!(
+                "{setting} answered the first page, so the API or a gateway in front of it{} sent this; try again later",
+                via.map_or(String::new(), |v| format!(" (or the proxy in {})", v.var))
+            ),
+            false => format!("check {setting}{}", or_the_proxy(via)),
+        }
+    }
+
     /// The setting that names where this request goes, for hints.
     fn setting(&self) -> &'static str {
         if self.issues_token {
@@ -838,7 +852,6 @@ impl Client {
         via: Option<&Via>,
     ) -> Result<Option<String>> {
         let framing = response.headers();
-        let setting = request.setting();
         let lengths = framing.contains_key("content-length");
         let http10 = response.version() == ureq::http::Version::HTTP_10;
         if framing.contains_key("transfer-encoding") && (lengths || http10) {
@@ -847,7 +860,8 @@ impl Client {
                 false => "an HTTP/1.0 answer with Transfer-Encoding, faulty by RFC 9112 §6.1",
             };
             return Err(api_error(format!(
-                "{request}: the answer is not valid HTTP ({faulty}); check {setting}"
+                "{request}: the answer is not valid HTTP ({faulty}); {}",
+                request.check(None)
             )));
         }
         // A compressed body (or a transfer coding besides chunked) is a
@@ -862,8 +876,8 @@ impl Client {
             .filter(|_| read_as(response.status().as_u16()) == 200)
         {
             return Err(api_error(format!(
-                "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; check {setting}{}",
-                or_the_proxy(via)
+                "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; {}",
+                request.check(via)
             )));
         }
         Ok(compressed)
@@ -1140,16 +1154,10 @@ fn too_large(request: &Request, limit: u64) -> anyhow::Error {
         true => "any token answer",
         false => "any page of accounts",
     };
-    let check = match request.proven {
-        true => format!(
-            "{} answered the first page, so the API or a gateway in front of it sent this one; try again later",
-            request.setting()
-        ),
-        false => format!("check {}", request.setting()),
-    };
     api_error(format!(
-        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; {check}",
-        limit >> 20
+        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; {}",
+        limit >> 20,
+        request.check(None)
     ))
 }
 
@@ -1319,8 +1327,9 @@ fn classify(
             check_not_http(&e.to_string(), setting, via, resolved)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
-            "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; check {setting}",
-            limit / 1024
+            "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; {}",
+            limit / 1024,
+            request.check(None)
         ))),
         E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through, resolved),
         // ureq could not make out where the body ends.
@@ -1339,9 +1348,8 @@ fn classify(
 fn too_many_fields(request: &Request, via: Option<&Via>, through: &str) -> anyhow::Error {
     let connect = via.map_or("", |_| ", or the proxy's answer to CONNECT more than 20");
     api_error(format!(
-        "{request}: the answer has more than 128 header fields{connect}, more than this tool reads{through}; the server or a gateway in front of it adds them: check {}{}",
-        request.setting(),
-        or_the_proxy(via)
+        "{request}: the answer has more than 128 header fields{connect}, more than this tool reads{through}; the server or a gateway in front of it adds them: {}",
+        request.check(via)
     ))
 }
 

@@ -2151,6 +2151,54 @@ fn an_html_page_in_place_of_a_later_page_does_not_blame_base_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// Answers the client refuses before it reads a page (both lengths, more
+/// header fields than it reads, compressed unasked), given for page 2,
+/// said "check base_url", though base_url had answered page 1.
+#[test]
+fn a_later_pages_unreadable_answer_does_not_blame_base_url() {
+    let both: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    let mut fields = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec();
+    for i in 0..200 {
+        fields.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    fields.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+    let mut large = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
+    large.extend_from_slice(&[b'x'; 70_000]);
+    large.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\n{}");
+    let gzip = vec![("Content-Encoding", "gzip".to_string())];
+    let cases: Vec<(FaultKind, &str)> = vec![
+        (
+            FaultKind::RawResponse(both),
+            "both Content-Length and Transfer-Encoding",
+        ),
+        (
+            FaultKind::RawResponse(fields.leak()),
+            "more than 128 header fields",
+        ),
+        (
+            FaultKind::RawResponse(large.leak()),
+            "headers are larger than",
+        ),
+        (FaultKind::WithHeaders(gzip), "the answer is compressed"),
+    ];
+    for (fault, said) in cases {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(6),
+            page_cap: 3,
+            faults: Faults {
+                always: vec![(RequestMatch::Page(2), fault)],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["page=2", said, "base_url answered the first page"]);
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
 /// A base_url whose `/express/accounts` takes no GET (FastAPI's and
 /// Starlette's `405 {"detail":"Method Not Allowed"}` for a POST-only route,
 /// Prism's for a path its spec has without `get`) said only "HTTP 405:
