@@ -1324,7 +1324,7 @@ fn classify(
         // I/O error, above.
         E::Protocol(e) => Err(api_error(format!(
             "{request}: the answer is not valid HTTP ({e}){through}{}",
-            check_not_http(&e.to_string(), setting, via, resolved)
+            check_not_http(&e.to_string(), request, via, resolved)
         ))),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; {}",
@@ -1358,13 +1358,13 @@ fn too_many_fields(request: &Request, via: Option<&Via>, through: &str) -> anyho
 /// in the run (`answered`), is another protocol at that port: HTTP/2
 /// without TLS (nginx 1.22's `listen … http2`, haproxy's `proto h2`), TLS,
 /// SSH.
-fn check_not_http(error: &str, setting: &str, via: Option<&Via>, answered: bool) -> String {
-    let proxy = or_the_proxy(via);
+fn check_not_http(error: &str, request: &Request, via: Option<&Via>, answered: bool) -> String {
+    let (setting, proxy) = (request.setting(), or_the_proxy(via));
     match error.ends_with("invalid HTTP version") && !answered {
         true => format!(
             ": it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only, TLS, which wants https://, or no HTTP at all); check {setting}, its scheme and port{proxy}"
         ),
-        false => format!("; check {setting}{proxy}"),
+        false => format!("; {}", request.check(via)),
     }
 }
 

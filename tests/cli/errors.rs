@@ -745,7 +745,16 @@ fn an_answer_in_another_protocol_names_the_likely_ones() {
     let mut cmd = sandbox.tool(&fake);
     cmd.args(["list", "--max-retries", "0", "--concurrency", "1"]);
     let line = fails_with(&run(cmd), 5);
-    assert_contains(&line, &["page=2", "not valid HTTP", "check base_url"]);
+    // It said "check base_url" until this session: base_url answered page 1
+    // (errors::a_later_pages_unreadable_answer_does_not_blame_base_url).
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "not valid HTTP",
+            "base_url answered the first page",
+        ],
+    );
     assert!(!line.contains("another protocol"), "{line}");
 }
 
@@ -2152,7 +2161,8 @@ fn an_html_page_in_place_of_a_later_page_does_not_blame_base_url() {
 }
 
 /// Answers the client refuses before it reads a page (both lengths, more
-/// header fields than it reads, compressed unasked), given for page 2,
+/// header fields than it reads, headers too large, compressed unasked, a
+/// header line without a colon), given for page 2,
 /// said "check base_url", though base_url had answered page 1.
 #[test]
 fn a_later_pages_unreadable_answer_does_not_blame_base_url() {
@@ -2180,6 +2190,12 @@ fn a_later_pages_unreadable_answer_does_not_blame_base_url() {
             "headers are larger than",
         ),
         (FaultKind::WithHeaders(gzip), "the answer is compressed"),
+        (
+            FaultKind::RawResponse(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon here\r\n\r\n{}",
+            ),
+            "not valid HTTP",
+        ),
     ];
     for (fault, said) in cases {
         let fake = FakeApi::start(FakeConfig {
