@@ -319,40 +319,36 @@ impl TokenCache {
         if known.holds(token.access_token.expose()) || known.holds(&token.scope) {
             return Ok(());
         }
+        let dir = self.dir.display();
+        // What is wrong with the folder and what to do, then the way out
+        // they all share.
+        let unusable =
+            |why: String| anyhow::anyhow!("the token cache folder {dir} {why}, or pass --no-cache");
         if let Err(e) = create_private_dir(&self.dir) {
             // A link to nothing (a folder moved away), a file in the way:
             // said, not as "File exists" (or "Not a directory") at every run.
+            // A file above it (a cache home set to a file's path) is not
+            // the cache's to remove.
             let dangling = fs::read_link(&self.dir).ok().filter(|_| !self.dir.exists());
-            if let Some(target) = dangling {
-                anyhow::bail!(
-                    "the token cache folder {} is a link to {}, which does not exist; create that folder, remove the link, or pass --no-cache",
-                    self.dir.display(),
+            return Err(unusable(match (dangling, file_in_the_way(&self.dir)) {
+                (Some(target), _) => format!(
+                    "is a link to {}, which does not exist; create that folder, remove the link",
                     target.display()
-                );
-            }
-            let dir = self.dir.display();
-            if let Some(file) = file_in_the_way(&self.dir) {
-                // A file above it (a cache home set to a file's path) is
-                // not the cache's to remove.
-                anyhow::bail!(match file == self.dir {
-                    true => format!(
-                        "the token cache folder {dir} is a file, not a folder; remove it, or pass --no-cache"
-                    ),
-                    false => format!(
-                        "the token cache folder {dir} cannot be made: {} is a file, not a folder; check XDG_CACHE_HOME, or pass --no-cache",
-                        file.display()
-                    ),
-                });
-            }
-            let why = may_not_enter(&self.dir, "pass --no-cache");
-            let why = why.unwrap_or_else(|| format!("{e}; {}", cache_advice(&e)));
-            anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
+                ),
+                (_, Some(file)) if file == self.dir => "is a file, not a folder; remove it".into(),
+                (_, Some(file)) => format!(
+                    "cannot be made: {} is a file, not a folder; check XDG_CACHE_HOME",
+                    file.display()
+                ),
+                _ => {
+                    let why = may_not_enter(&self.dir, "pass --no-cache");
+                    let why = why.unwrap_or_else(|| format!("{e}; {}", cache_advice(&e)));
+                    anyhow::bail!("the token cache folder {dir} cannot be made: {why}");
+                }
+            }));
         }
         if !fs::metadata(&self.dir).is_ok_and(|d| self.owned(&d)) {
-            anyhow::bail!(
-                "the token cache folder {} belongs to another user; remove it, or pass --no-cache",
-                self.dir.display()
-            );
+            return Err(unusable("belongs to another user; remove it".into()));
         }
         // An older, looser folder is tightened (a read-only one cannot be).
         set_mode(&self.dir, 0o700).map_err(|e| cache_not_written(e, &self.dir))?;
