@@ -302,6 +302,10 @@ pub fn unexpected(
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             format!("; {}", hint(431, setting).unwrap_or_default())
         }
+        // CherryPy's and Sanic's 413 for the same, in plain text.
+        413 if header_too_large_413(&reply.body) => {
+            format!("; {}", hint(431, setting).unwrap_or_default())
+        }
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -399,6 +403,17 @@ fn header_too_large(body: &[u8]) -> bool {
         ]
         .iter()
         .any(|said| memchr::memmem::find(body, said).is_some())
+}
+
+/// True for a 413 that names the request's headers, not its body, as
+/// cheroot (CherryPy) and Sanic word theirs.
+fn header_too_large_413(body: &[u8]) -> bool {
+    [
+        &b"headers sent with the request exceed"[..],
+        b"Request header exceeds the size limit",
+    ]
+    .iter()
+    .any(|said| memchr::memmem::find(body, said).is_some())
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth

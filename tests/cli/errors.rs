@@ -1968,6 +1968,25 @@ fn tomcats_400_for_a_request_header_too_large_says_so() {
     assert!(!line.contains("its scheme and port"), "{line}");
 }
 
+/// CherryPy (cheroot 11) and Sanic 25 answer request headers over their limit (a long access
+/// token) with `413`, not `431`, in plain text: "The headers sent with the request exceed the
+/// maximum allowed bytes." and "Request header exceeds the size limit". Both ended with the
+/// status and that line and nothing to do; they now get what a `431` gets (found serving the API
+/// with CherryPy 18.10 and Sanic 25.12).
+#[test]
+fn a_413_for_request_headers_too_large_says_so() {
+    for body in [
+        "The headers sent with the request exceed the maximum allowed bytes.",
+        "\u{26a0}\u{fe0f} 413 \u{2014} Request Entity Too Large\n=================================\nRequest header exceeds the size limit\n\n",
+    ] {
+        let line = final_at_once_on(FaultKind::StatusWithBody(413, body.to_string()));
+        assert_contains(
+            &line,
+            &["HTTP 413", "the server refuses request headers this large"],
+        );
+    }
+}
+
 /// `Content-Encoding: none` (PHP's way to keep output unbuffered), `UTF-8` (a charset in the
 /// wrong header) and `binary` name no compression: the body is the JSON as sent, which curl,
 /// Go and Python read. Each run failed (exit 5) with "the answer is compressed
