@@ -477,6 +477,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         414 => {
             "the server refuses URLs this long: the API's next link is too long for it, or for a proxy in between"
         }
+        // The token request carries no access token: a client id and secret.
+        431 if setting == "token_url" => {
+            "the server refuses request headers this large, though the token request's carry only the client id and secret: check token_url"
+        }
         431 => {
             "the server refuses request headers this large: the access token they carry is too long for it"
         }
