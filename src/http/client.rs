@@ -790,7 +790,8 @@ impl Client {
             Err(e) => {
                 let origin = request.url.origin().ascii_serialization();
                 let resolved = locked(&self.answered).contains(&origin);
-                return classify(e, request, &self.options, via, resolved);
+                let outcome = classify(e, request, &self.options, via, resolved);
+                return outcome.map(|outcome| long_head(outcome, request, authorization));
             }
         };
         let status = response.status().as_u16();
@@ -1212,6 +1213,8 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         // proxy-chain hangs up on a host it cannot reach, and Apache Traffic
         // Server closes the tunnel it said 200 to.
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
+    } else if message.contains(HEADERS_OF) {
+        "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default); have the server take larger ones (uWSGI: --buffer-size 32768)".into()
     } else if dropped {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
@@ -1232,6 +1235,35 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check your network, or raise --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
+}
+
+/// Request headers of this many bytes come near uWSGI's limit (its
+/// `buffer-size`, 4096 bytes by default, counted with variables of its
+/// own), the lowest of common servers'. uWSGI, Twisted and Tornado close
+/// the connection unanswered on headers over theirs.
+const LONG_HEAD: usize = 3500;
+
+/// Notes a page's request line and headers' size, when they are long (a
+/// long access token or next link), on a connection closed under it.
+const HEADERS_OF: &str = "its request line and headers were about";
+
+/// `outcome` with the size of `request`'s headers noted, for a page whose
+/// connection was closed unanswered while they were long.
+fn long_head(outcome: Attempt, request: &Request, authorization: &str) -> Attempt {
+    // The request line's and the other headers' own bytes are about 150.
+    let head = request.url.as_str().len() + authorization.len() + 150;
+    match outcome {
+        Attempt::Dropped(message) if head >= LONG_HEAD && !request.issues_token => {
+            let token = authorization
+                .strip_prefix("Bearer ")
+                .unwrap_or(authorization)
+                .len();
+            Attempt::Dropped(format!(
+                "{message}; {HEADERS_OF} {head} bytes, the access token {token} of them"
+            ))
+        }
+        outcome => outcome,
+    }
 }
 
 /// What to do when the server wants a client certificate (TLS).

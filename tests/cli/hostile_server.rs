@@ -901,6 +901,36 @@ fn an_access_token_too_long_to_send_is_refused_at_the_token_answer() {
     );
 }
 
+/// uWSGI 2.0 (`--http-socket`) closes the connection unanswered on request headers over its
+/// `buffer-size` (4096 bytes by default, counted with variables of its own), as Twisted and Tornado
+/// do past theirs: with a 3,700-character access token the token request was answered and every
+/// page ended "connection error: Connection reset by peer (os error 104) (after 4 retries); check
+/// your network, or raise --max-retries". It now gives the size of the request line and headers,
+/// and of the token in them, and says a server closes so on those over its limit.
+#[test]
+fn pages_closed_unanswered_under_a_long_token_name_the_headers_size() {
+    let token =
+        json!({"access_token": "t".repeat(3_700), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, FaultKind::Drop),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("its request line and headers were about 3")
+            && err.contains("the access token 3700 of them")
+            && err
+                .contains("closes the connection so on a request line and headers over its limit"),
+        "{err}"
+    );
+    assert!(!err.contains("check your network"), "{err}");
+}
+
 /// An empty answer says nothing: its status's standard reason does, with a hint where one
 /// helps. Node's own 431 for request headers too large was a bare "HTTP 431".
 #[test]
