@@ -891,6 +891,49 @@ fn a_timeout_says_whether_it_was_connecting_or_waiting_for_the_answer() {
     }
 }
 
+/// An answer whose status line and headers come a byte at a time, more often than `--timeout`,
+/// and never end: waiting for the headers is one phase, bounded as a whole by `--timeout` (ureq
+/// 3.5.2 counts it from the request sent, not from the last byte). A guard, not a fix: it passed
+/// before this session's proxy fix too (the binary before it, by hand: exit 5 in 2.2 s with
+/// `--timeout 2` and a byte a second).
+/// (The test's 60 s limit only keeps it from hanging.)
+#[test]
+fn an_answer_whose_headers_drip_for_ever_times_out() {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let _ = client.read(&mut [0u8; 4096]);
+            std::thread::spawn(move || {
+                let head = b"HTTP/1.1 200 OK\r\nX-Slow: ".iter();
+                for byte in head.chain(std::iter::repeat(&b'a')) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if client.write_all(&[*byte]).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let sb = Sandbox::new();
+    let file = yesterdays_file(&sb);
+    let out = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "--timeout", "1", "--max-retries", "0"])
+        .args(["-o", "csv", "--output-file"])
+        .arg(&file)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let said = "timed out after 1 s waiting for the answer";
+    assert_failed_cleanly(&out, &file, &["/oauth/token", said]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Partial failure (§6)
 // ---------------------------------------------------------------------------------------------
