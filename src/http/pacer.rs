@@ -54,6 +54,8 @@ use crate::text::counted;
 pub const MARGIN: f64 = 0.97;
 /// The span over which "the rate that got through" is counted.
 pub const MEASURE_OVER: Duration = Duration::from_secs(1);
+/// How long the gaps that went through count (the history `forget` keeps).
+const KEPT: Duration = Duration::from_secs(60);
 /// No probing upwards until this long after the last 429.
 pub const PROBE_AFTER: Duration = Duration::from_secs(30);
 /// Then one step this often.
@@ -334,6 +336,9 @@ pub struct Pacer {
     /// the shortest gap after a request through that got through after one.
     refused_sent: Option<Instant>,
     enough: Option<Duration>,
+    /// The shortest gap of a second or more after a request through, of a
+    /// request alone that got through too, and when it went.
+    lone_gap: Option<(Duration, Instant)>,
     /// [`AGAIN_HOLD`], as scaled for tests.
     again_hold: Duration,
     /// The answers so far when a crowd's 503 came, and when (see
@@ -760,12 +765,28 @@ impl Pacer {
         let Some((last, 1)) = self.last_through(sent) else {
             return None;
         };
+        // The gaps that went through alone in the last minute, this one too.
+        let lone = (self.lone_gap).filter(|&(_, at)| sent.saturating_duration_since(at) <= KEPT);
+        let alone = !self.recent.iter().any(|&t| t > last && t < sent);
+        if alone && sent - last >= MEASURE_OVER && lone.is_none_or(|(g, _)| sent - last < g) {
+            self.lone_gap = Some((sent - last, sent));
+        }
         // Sub-second gaps say little: a limiter of 2 a second lets one
         // request through 0.5 s after another and refuses one at 0.498 s.
         let gap = (self.refused_sent?.checked_duration_since(last))
             .filter(|&gap| gap >= MEASURE_OVER && self.burst <= 1.0)?;
+        // Nor does a gap that went through alone before, to within the
+        // margin a pace keeps: a request reached the server early, or the
+        // one before it late (a busy machine, another connection), at the
+        // limit's edge. The refusal's cut is enough; a bracket with the
+        // retry's gap paced a limit of one a second at 0.64.
+        let lone = lone.map(|(g, _)| g);
+        if lone.is_some_and(|g| g.as_secs_f64() * MARGIN <= gap.as_secs_f64()) {
+            return None;
+        }
         // The shortest gap that was enough, unless a slower limit came since.
         let enough = self.enough.filter(|&e| e > gap).unwrap_or(Duration::MAX);
+        let enough = enough.min(lone.unwrap_or(Duration::MAX));
         let enough = *self.enough.insert(enough.min(sent - last));
         let mid = (gap.as_secs_f64() * enough.as_secs_f64()).sqrt();
         (1.0 / mid < rate).then(|| {
@@ -811,8 +832,7 @@ impl Pacer {
 
     /// Drops what no decision needs any more.
     fn forget(&mut self, now: Instant) {
-        let keep = MEASURE_OVER.max(Duration::from_secs(60));
-        let old = now.checked_sub(keep);
+        let old = now.checked_sub(KEPT);
         for queue in [&mut self.through, &mut self.recent] {
             while queue.front().is_some_and(|&t| old.is_some_and(|o| t < o)) || queue.len() > 4096 {
                 queue.pop_front();
@@ -1580,6 +1600,34 @@ mod tests {
             p.on_answer(slot, t, &answer);
         }
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
+    }
+
+    /// GCRA at one request a second, no burst, no `Retry-After` (tower_governor
+    /// sends `0`): one request that reached the server 40 ms late (a busy
+    /// machine, another connection) left the next one 0.97 s after it, and
+    /// it was refused. The refusal 1.0 s after the last request through,
+    /// where a dozen such gaps had gone through, was taken as a bracket with
+    /// the retry's 2.3 s: paced at 0.64 a second, 81 s for 60 pages.
+    #[test]
+    fn a_refusal_at_a_gap_that_went_through_before_brackets_nothing() {
+        let mut p = Pacer::new(None);
+        let t0 = Instant::now();
+        let (mut t, mut tat, mut last, mut lowest) = (t0, t0, t0, f64::MAX);
+        for n in 0..120 {
+            let slot = drain(&mut p, t, 1)[0];
+            let arrival = slot.at + ms(if n == 30 { 40 } else { 1 });
+            let through = arrival >= tat;
+            if through {
+                tat = arrival + Duration::from_secs(1);
+                last = arrival;
+            }
+            t = arrival + ms(1);
+            p.on_answer(slot, t, &if through { ok() } else { refused(None) });
+            if n > 30 {
+                lowest = lowest.min(p.rate().unwrap());
+            }
+        }
+        assert!(lowest >= 0.75, "paced at {lowest} after {:?}", last - t0);
     }
 
     /// A token bucket of one request per 5 s without `Retry-After` (nginx's
