@@ -672,7 +672,8 @@ impl Pacer {
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
         let measured = got_through as f64 / MEASURE_OVER.as_secs_f64();
-        let current = self.learnt.map(|(rate, _)| rate);
+        // The pace in use: a floor's, when it held the learnt rate up.
+        let current = self.learnt.map(|(rate, _)| rate.max(self.floor));
         let mut rate = match (got_through, current) {
             // One request that got through is no rate: a limiter without a
             // burst lets one through, however fast it allows.
@@ -1600,6 +1601,41 @@ mod tests {
             p.on_answer(slot, t, &answer);
         }
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
+    }
+
+    /// The same limiter at one request per 1.3 s: the floor's end left the
+    /// pace at the rate the refusals had cut while the floor held it (0.43
+    /// a second, a limit of 0.77), not a cut of the pace in use.
+    #[test]
+    fn a_floor_that_ends_is_cut_from_not_forgotten() {
+        let mut p = Pacer::new(None);
+        let t0 = Instant::now();
+        let (mut token_at, mut lowest) = (t0, f64::MAX);
+        let mut answer = |p: &mut Pacer, slot: Slot| {
+            let answer = if slot.at >= token_at {
+                token_at = slot.at + ms(1300);
+                ok()
+            } else {
+                refused(Some((token_at - slot.at).as_secs()).filter(|&s| s > 0))
+            };
+            p.on_answer(slot, slot.at + ms(5), &answer);
+        };
+        let first = drain(&mut p, t0, 1)[0];
+        answer(&mut p, first);
+        let mut t = t0 + ms(10);
+        for slot in drain(&mut p, t, 3) {
+            answer(&mut p, slot);
+        }
+        for _ in 0..40 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            answer(&mut p, slot);
+            lowest = lowest.min(p.rate().unwrap());
+        }
+        assert!(
+            lowest >= 0.6,
+            "paced at {lowest} behind a limit of 0.77 a second"
+        );
     }
 
     /// GCRA at one request a second, no burst, no `Retry-After` (tower_governor
