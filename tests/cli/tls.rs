@@ -1161,65 +1161,6 @@ fn a_proxy_that_drips_its_answer_to_connect_times_out() {
     assert_eq!(fake.connections(), 0);
 }
 
-/// `--concurrency` pages fetched ahead through a proxy that tunnels the first connection and drips
-/// its answer to every later CONNECT (a byte every 100 ms, for ever): each page fetched ahead has
-/// its head start (two seconds here, `--timeout 30`) to connect, then the walk fetches the rest on
-/// the first connection. Before, each waited for the proxy's answer for ever and so did the run.
-/// (The test's 60 s limit only keeps it from hanging.)
-#[test]
-fn pages_fetched_ahead_through_a_proxy_that_drips_later_connects_are_walked() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let proxy = format!("http://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for (n, mut client) in listener.incoming().flatten().enumerate() {
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            thread::spawn(move || match n {
-                0 => {
-                    let line = String::from_utf8_lossy(&head).into_owned();
-                    let target = line.split_whitespace().nth(1).unwrap_or_default();
-                    let mut api = TcpStream::connect(target).unwrap();
-                    client
-                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                        .unwrap();
-                    let (mut to_api, mut from_api) =
-                        (client.try_clone().unwrap(), api.try_clone().unwrap());
-                    thread::spawn(move || std::io::copy(&mut from_api, &mut to_api));
-                    let _ = std::io::copy(&mut client, &mut api);
-                }
-                _ => {
-                    let answer = b"HTTP/1.1 200 Connection established\r\nX-Slow: ".iter();
-                    for byte in answer.chain(std::iter::repeat(&b'a')) {
-                        thread::sleep(std::time::Duration::from_millis(100));
-                        if client.write_all(&[*byte]).is_err() {
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 30);
-    let sb = Sandbox::new();
-    let output = trusting(&sb, &fake, &ca.pem)
-        .env("HTTPS_PROXY", &proxy)
-        .args(["list", "-o", "jsonl", "--per-page", "5", "--timeout", "30"])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).lines().count(),
-        30,
-        "{stderr}"
-    );
-}
-
 /// A proxy that answers whatever comes first (a CONNECT, or a TLS hello)
 /// with `answer`, then reads what follows until the client closes; its
 /// `host:port`.
