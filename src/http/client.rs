@@ -12,14 +12,13 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Result;
 use serde::Deserialize;
 use ureq::tls::TlsConfig;
-use ureq::unversioned::resolver::DefaultResolver;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
 use super::pacer::{
     Answer, Pace, Slot, SystemClock, is_limiter_fault, is_refusal, parse_rate_headers, with_jitter,
 };
-use super::proxy::{Proxies, Via, connector};
+use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
     MAX_RETRY_AFTER, is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled,
@@ -338,12 +337,8 @@ impl Client {
             .filter(|(_, rate)| *rate < SLOW_RATE)
             .map(|(cap, rate)| format!("{:.0} s: --max-rate {cap}", 1.0 / rate));
         Ok(Client {
-            agent: Agent::with_parts(
-                config(MAX_IDLE_CONNECTIONS),
-                connector(),
-                DefaultResolver::default(),
-            ),
-            unpooled: Agent::with_parts(config(0), connector(), DefaultResolver::default()),
+            agent: Agent::new_with_config(config(MAX_IDLE_CONNECTIONS)),
+            unpooled: Agent::new_with_config(config(0)),
             proxies,
             pace,
             options,

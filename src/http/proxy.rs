@@ -22,10 +22,7 @@ use std::net::IpAddr;
 
 use anyhow::Result;
 use percent_encoding::percent_decode_str;
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport, time,
-};
-use ureq::{Proxy, ProxyProtocol, Timeout};
+use ureq::{Proxy, ProxyProtocol};
 
 use super::url::{Url, bare_host};
 use crate::error::config_error;
@@ -296,82 +293,6 @@ fn v6(ip: IpAddr) -> u128 {
     match ip {
         IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
         IpAddr::V6(v6) => u128::from(v6),
-    }
-}
-
-/// ureq's connectors, with the connect timeout kept as one deadline. ureq
-/// 3.5.2 bounds connecting as a whole (TCP, TLS) but gives each read of a
-/// proxy's answer to CONNECT the whole timeout anew (its `connect.rs` waits
-/// in a loop with the `NextTimeout` computed once), so a proxy that dripped
-/// its answer a byte at a time held a run for ever. Every connection made
-/// (to a proxy, through one, or direct) ends its reads and writes of the
-/// connect phase at the phase's deadline; the phases after it are ureq's.
-pub fn connector() -> impl Connector {
-    DefaultConnector::new().chain(ConnectDeadline)
-}
-
-#[derive(Debug)]
-struct ConnectDeadline;
-
-impl Connector<Box<dyn Transport>> for ConnectDeadline {
-    type Out = Box<dyn Transport>;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<Box<dyn Transport>>,
-    ) -> Result<Option<Self::Out>, ureq::Error> {
-        let deadline = match details.now {
-            time::Instant::Exact(start) => start.checked_add(*details.timeout.after),
-            _ => None,
-        };
-        Ok(chained.map(|inner| Deadlined { inner, deadline }.boxed()))
-    }
-}
-
-/// A connection whose connect phase ends at `deadline`.
-#[derive(Debug)]
-struct Deadlined {
-    inner: Box<dyn Transport>,
-    deadline: Option<std::time::Instant>,
-}
-
-impl Deadlined {
-    /// `timeout`, no later than the deadline while connecting.
-    fn capped(&self, mut timeout: NextTimeout) -> Result<NextTimeout, ureq::Error> {
-        let Some(deadline) = self.deadline.filter(|_| timeout.reason == Timeout::Connect) else {
-            return Ok(timeout);
-        };
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        if left.is_zero() {
-            return Err(ureq::Error::Timeout(Timeout::Connect));
-        }
-        timeout.after = timeout.after.min(time::Duration::Exact(left));
-        Ok(timeout)
-    }
-}
-
-impl Transport for Deadlined {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let timeout = self.capped(timeout)?;
-        self.inner.transmit_output(amount, timeout)
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        let timeout = self.capped(timeout)?;
-        self.inner.await_input(timeout)
-    }
-
-    fn is_open(&mut self) -> bool {
-        self.inner.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.inner.is_tls()
     }
 }
 

@@ -1120,47 +1120,6 @@ fn a_tunnel_closed_after_the_proxys_200_names_the_host() {
     );
 }
 
-/// A proxy that answers CONNECT a byte at a time, more often than `--timeout` and never to the
-/// end of its headers (seen with a proxy dripping one header byte a second), held the run past
-/// `--timeout 2` until the outer limit killed it: ureq 3.5.2 gives each read of the proxy's
-/// answer the whole connect timeout anew. Connecting, the proxy's answer included, now ends
-/// with `--timeout` as a silent proxy's does. (The test's 60 s limit only keeps it from hanging.)
-#[test]
-fn a_proxy_that_drips_its_answer_to_connect_times_out() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let proxy = format!("http://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for mut client in listener.incoming().flatten() {
-            read_head(&mut client);
-            thread::spawn(move || {
-                let head = b"HTTP/1.1 200 Connection established\r\nX-Slow: ".iter();
-                for byte in head.chain(std::iter::repeat(&b'a')) {
-                    thread::sleep(std::time::Duration::from_millis(100));
-                    if client.write_all(&[*byte]).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let sb = Sandbox::new();
-    let output = trusting(&sb, &fake, &ca.pem)
-        .env("HTTPS_PROXY", &proxy)
-        .args(["list", "--timeout", "2", "--max-retries", "0"])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
-    assert!(
-        stderr.contains("/oauth/token") && stderr.contains("timed out after 2 s connecting"),
-        "{stderr}"
-    );
-    assert_eq!(fake.connections(), 0);
-}
-
 /// A proxy that answers whatever comes first (a CONNECT, or a TLS hello)
 /// with `answer`, then reads what follows until the client closes; its
 /// `host:port`.
