@@ -119,11 +119,17 @@ impl<'a> Api<'a> {
                 self.left_base_path(&asked).unwrap_or_default(),
             ))),
             // A page after the first (`to`: the page of the URL that
-            // answered): a 404 there may be no such page.
+            // answered): a 404 there may be no such page. One a walk's
+            // answered page named is not base_url's to blame.
             404 if to.is_some_and(|n| n > 1) => Err(api_error(format!(
-                "GET {url}: {}; there may be no page {} (past the last one), else check base_url",
+                "GET {url}: {}; there may be no page {} (past the last one{}",
                 describe(&reply, redactor),
-                to.unwrap_or_default()
+                to.unwrap_or_default(),
+                match answered {
+                    true =>
+                        ", accounts removed during the walk), else the API or a gateway in front of it sent this, as base_url answered the first page; try again later",
+                    false => "), else check base_url",
+                }
             ))),
             // Any other link after an answered page (Prism's dynamic mock's).
             404 if answered => Err(api_error(format!(

@@ -2140,6 +2140,40 @@ fn a_405_or_406_for_a_later_page_does_not_blame_base_url() {
     }
 }
 
+/// A 404 for page 2 of a walk, named by page 1 (its next link and
+/// total_pages), said "there may be no page 2 (past the last one), else
+/// check base_url", where page 1 had been answered at base_url, at one
+/// page at a time and at four. `--page 2` alone still says to check it.
+#[test]
+fn a_404_for_a_later_page_of_a_walk_does_not_blame_base_url() {
+    for concurrency in ["1", "4", "page"] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(9),
+            page_cap: 3,
+            faults: Faults {
+                always: vec![(RequestMatch::Page(2), FaultKind::Status(404))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+        match concurrency {
+            "page" => cmd.args(["--page", "2"]),
+            n => cmd.args(["--concurrency", n]),
+        };
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["page=2", "HTTP 404", "there may be no page 2"]);
+        match concurrency {
+            "page" => assert_contains(&line, &["check base_url"]),
+            _ => {
+                assert_contains(&line, &["base_url answered the first page"]);
+                assert!(!line.contains("check base_url"), "{line}");
+            }
+        }
+    }
+}
+
 /// Page 2 over the 16 MiB a page may have said "far beyond any page of
 /// accounts; check base_url", though page 1 had been answered at base_url;
 /// page 1 over it still says to check base_url.
