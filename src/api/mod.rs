@@ -145,7 +145,7 @@ impl<'a> Api<'a> {
                     _ => "the server there cannot answer in application/json (the type asked for)",
                 },
             ))),
-            _ => Err(unexpected(&context, &reply, "base_url", redactor)),
+            _ => Err(unexpected_page(&context, &reply, redactor, answered)),
         }
     }
 
@@ -246,6 +246,24 @@ fn spent(reply: &Reply) -> Option<String> {
         || (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("quota exceeded");
     (reply.status == 403 && (reply.keep_away.is_some() || says()))
         .then(|| spent_quota(reply.keep_away))
+}
+
+/// [`unexpected`] for a page; where a page of the walk was `answered` at
+/// base_url, its hint to check base_url is not what to check.
+fn unexpected_page(
+    context: &str,
+    reply: &Reply,
+    redactor: &Redactor,
+    answered: bool,
+) -> anyhow::Error {
+    let e = unexpected(context, reply, "base_url", redactor);
+    let said = e.to_string();
+    match said.split_once("; check base_url").filter(|_| answered) {
+        Some((head, _)) => api_error(format!(
+            "{head}; base_url answered the first page, so the API or a gateway in front of it sent this; try again later"
+        )),
+        None => e,
+    }
 }
 
 /// Parses a 200 body; a page without its accounts is malformed unless it

@@ -2174,6 +2174,44 @@ fn a_404_for_a_later_page_of_a_walk_does_not_blame_base_url() {
     }
 }
 
+/// A redirect out of base_url's origin, or a 2xx other than 200, for page
+/// 2 said "check base_url", where page 1 had been answered at base_url; on
+/// page 1 they still say to check it.
+#[test]
+fn a_later_pages_redirect_or_other_success_does_not_blame_base_url() {
+    let cases = [
+        (
+            FaultKind::Redirect("http://127.0.0.2:9/x".into()),
+            "redirect to http://127.0.0.2:9/x not followed",
+        ),
+        (FaultKind::Status(202), "only HTTP 200 carries an answer"),
+    ];
+    for (fault, said) in cases {
+        for page in [2, 1] {
+            let fake = FakeApi::start(FakeConfig {
+                accounts: sample_accounts(6),
+                page_cap: 3,
+                faults: Faults {
+                    always: vec![(RequestMatch::Page(page), fault.clone())],
+                    ..Faults::default()
+                },
+                ..FakeConfig::default()
+            });
+            let mut cmd = Sandbox::new().tool(&fake);
+            cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+            let line = fails_with(&run(cmd), 5);
+            assert_contains(&line, &[&format!("page={page}"), said]);
+            match page {
+                1 => assert_contains(&line, &["check base_url"]),
+                _ => {
+                    assert_contains(&line, &["base_url answered the first page"]);
+                    assert!(!line.contains("check base_url"), "{line}");
+                }
+            }
+        }
+    }
+}
+
 /// Page 2 over the 16 MiB a page may have said "far beyond any page of
 /// accounts; check base_url", though page 1 had been answered at base_url;
 /// page 1 over it still says to check base_url.
