@@ -99,6 +99,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // With --sort the accounts are held until the walk is complete.
     let mut held: Vec<Account> = Vec::new();
     let streams = sink.streams();
+    let stopped = stopped_after(&destination, streams && sort.is_none());
     let mut take = |accounts: Vec<Account>, destination: &mut Destination| {
         // The named columns none of the accounts so far has.
         unseen.retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
@@ -109,7 +110,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         write_batch(sink.as_mut(), destination, &accounts, &projection)
     };
     match &args.at {
-        Some(at) => recorded(ctx, &settings, at, &mut collector, |accounts| {
+        Some(at) => recorded(ctx, &settings, at, &mut collector, &stopped, |accounts| {
             take(accounts, &mut destination)
         })?,
         None => {
@@ -175,14 +176,36 @@ fn sink(
     }
 }
 
+/// What had reached the output of `list` when the reading stopped
+/// part-way (a damaged store), said of the number of accounts handed to
+/// it: streamed rows were printed (or written to the device or pipe
+/// named); a held format prints nothing, and a file is written whole or
+/// not at all.
+fn stopped_after(destination: &Destination, streamed: bool) -> impl Fn(u64) -> String + use<> {
+    let file = matches!(destination, Destination::File { .. });
+    let name = destination.file_name();
+    move |shown| {
+        let done = (name.as_ref()).map_or("printed".to_string(), |n| format!("written to {n}"));
+        match (&name, shown) {
+            (Some(name), _) if file => format!("nothing was written: {name} is left as it was"),
+            _ if !streamed => format!("nothing was {done}"),
+            (_, 0) => format!("the listing stopped before any account was {done}"),
+            (_, 1) => format!("the listing stopped after 1 account was {done}"),
+            (_, n) => format!("the listing stopped after {n} accounts were {done}"),
+        }
+    }
+}
+
 /// `list --at WHEN`: the accounts of the snapshot in force at WHEN, from
 /// the history store, through the same filter as a walk's pages, to
-/// `take` a batch at a time (a `--limit` met stops the reading).
+/// `take` a batch at a time (a `--limit` met stops the reading); damage
+/// found part-way says what reached the output, as `stopped` words it.
 fn recorded(
     ctx: &Context,
     settings: &Settings,
     at: &str,
     collector: &mut Collector,
+    stopped: &dyn Fn(u64) -> String,
     mut take: impl FnMut(Vec<Account>) -> Result<()>,
 ) -> Result<()> {
     use crate::history::{Access, show_time, when};
@@ -198,8 +221,8 @@ fn recorded(
         counted(snapshot.accounts, "account", "accounts"),
         store.path().display()
     ));
-    let (mut batch, mut got) = (Vec::with_capacity(BATCH), 0);
-    let mut pass = |batch: &mut Vec<Account>| {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut pass = |batch: &mut Vec<Account>, collector: &mut Collector| {
         take(collector.take(Page {
             number: 1,
             accounts: std::mem::take(batch),
@@ -210,15 +233,14 @@ fn recorded(
     };
     let read = store.accounts_at(&org, snapshot.time, |account| {
         batch.push(account);
-        got += 1;
         match batch.len() < BATCH {
             true => Ok(true),
-            false => pass(&mut batch),
+            false => pass(&mut batch, collector),
         }
     });
-    read.map_err(|e| store.damaged_after(e, got - batch.len()))?;
+    read.map_err(|e| store.damaged_after(e, &stopped(collector.matched())))?;
     if !batch.is_empty() {
-        pass(&mut batch)?;
+        pass(&mut batch, collector)?;
     }
     Ok(())
 }

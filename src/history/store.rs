@@ -233,7 +233,7 @@ fn unreadable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
         _ if no_room(&e) => io_failure(path, &e),
         // Its header names this tool (check_file looked): cut short or
         // damaged inside, it is this tool's store all the same.
-        Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => damaged(path, &e, 0),
+        Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => damaged(path, &e, NOTHING_READ),
         _ => not_a_store(path, &format!("cannot read it: {e}")),
     }
 }
@@ -245,15 +245,14 @@ fn marked_as_ours(path: &Path) -> bool {
     read.is_ok() && header[68..72] == APPLICATION_ID.to_be_bytes()
 }
 
-/// A store of this tool that SQLite finds malformed, found after `read`
-/// accounts were passed on.
-fn damaged(path: &Path, why: &dyn std::fmt::Display, read: usize) -> anyhow::Error {
-    let read = match read {
-        0 => "nothing was read or recorded".to_string(),
-        n => format!("the listing stopped after {n} accounts and nothing was recorded"),
-    };
+/// What a damaged store found before any output meant for the run.
+const NOTHING_READ: &str = "nothing was read or recorded";
+
+/// A store of this tool that SQLite finds malformed; `outcome` is what
+/// that meant for the run (`nothing was read or recorded`).
+fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::Error {
     config_error(format!(
-        "the history store {} is damaged ({why}), so {read}; restore it from a backup, or move it away and pass --history with another path",
+        "the history store {} is damaged ({why}), so {outcome}; restore it from a backup, or move it away and pass --history with another path",
         path.display()
     ))
 }
@@ -699,18 +698,21 @@ impl Store {
     /// An error of a store damaged inside (bad sectors) names it and says
     /// what to do (exit 3); any other error is left as it is.
     pub fn damaged(&self, e: anyhow::Error) -> anyhow::Error {
-        self.damaged_after(e, 0)
+        self.damaged_after(e, NOTHING_READ)
     }
 
-    /// [`Store::damaged`], found after `read` accounts were passed on.
-    pub fn damaged_after(&self, e: anyhow::Error, read: usize) -> anyhow::Error {
+    /// [`Store::damaged`], found after some output was made: `outcome`
+    /// says what reached the user (`nothing was printed`).
+    pub fn damaged_after(&self, e: anyhow::Error, outcome: &str) -> anyhow::Error {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         let path = self.path.display();
         match sqlite {
-            Some(rusqlite::Error::QueryReturnedNoRows) => {
-                damaged(&self.path, &"rows that others refer to are missing", read)
-            }
-            Some(why) if is_damage(why) => damaged(&self.path, why, read),
+            Some(rusqlite::Error::QueryReturnedNoRows) => damaged(
+                &self.path,
+                &"rows that others refer to are missing",
+                outcome,
+            ),
+            Some(why) if is_damage(why) => damaged(&self.path, why, outcome),
             // SQLite sorts a large read in a temporary file: on a full
             // disk it said only "database or disk is full".
             Some(why) if no_room(why) => anyhow::anyhow!(

@@ -5070,6 +5070,79 @@ fn damage_found_after_output_does_not_say_nothing_was_read() {
     );
 }
 
+/// A store of 600 accounts, every other one ACTIVE (`a1`, `a3`, …), whose
+/// last row is missing: `list --at 2026-11-01` finds the damage after
+/// reading 512 (two batches of 256).
+fn damaged_after_512(sb: &Sandbox) -> PathBuf {
+    let store = sb.path("h.sqlite3");
+    let many: String = (0..600)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"a{i}\",\"status\":\"{}\"}}\n",
+                ["CHURNED", "ACTIVE"][i % 2]
+            )
+        })
+        .collect();
+    import_each(sb, &store, &[("2026-11-01", &many)]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (conn.execute("DELETE FROM version WHERE id = 600", [])).unwrap();
+    store
+}
+
+/// Damage found part-way through `list --at` said "the listing stopped
+/// after 512 accounts" whatever reached the user: with json, the table,
+/// `--sort` or `--jq` on json nothing was printed; with `--output-file`
+/// nothing was written; with `--status` 512 counted the accounts read, of
+/// which 256 were printed. It says what was printed or written.
+#[test]
+fn damage_found_part_way_says_what_reached_the_output() {
+    let sb = Sandbox::new();
+    let store = damaged_after_512(&sb);
+    let run = |args: &[&str]| {
+        let out = (offline(&sb, &store).args(["list", "--at", "2026-11-01"]))
+            .args(args)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        (stdout_of(&out), err)
+    };
+    let held: [&[&str]; 4] = [
+        &["-o", "json"],
+        &["-o", "table"],
+        &["-o", "jsonl", "--sort", "id"],
+        &["-o", "json", "--jq", ".[].id"],
+    ];
+    for args in held {
+        let (printed, err) = run(args);
+        assert_eq!(printed, "", "{args:?}");
+        assert!(
+            err.contains("), so nothing was printed; restore"),
+            "{args:?}: {err}"
+        );
+    }
+    let (printed, err) = run(&["-o", "csv", "--status", "ACTIVE"]);
+    assert_eq!(printed.lines().count(), 1 + 256);
+    let said = "), so the listing stopped after 256 accounts were printed; restore";
+    assert!(err.contains(said), "{err}");
+    // A file is written whole or not at all: yesterday's stays as it was.
+    let file = sb.path("accounts.jsonl");
+    for existed in [false, true] {
+        if existed {
+            fs::write(&file, "yesterday\n").unwrap();
+        }
+        let (printed, err) = run(&["-o", "jsonl", "--output-file", file.to_str().unwrap()]);
+        assert_eq!(printed, "");
+        let said = format!(
+            "), so nothing was written: {} is left as it was; restore",
+            file.display()
+        );
+        assert!(err.contains(&said), "{err}");
+        let left = fs::read_to_string(&file).ok();
+        assert_eq!(left.as_deref(), existed.then_some("yesterday\n"));
+    }
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
