@@ -52,11 +52,14 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     // read: a year of a large organization's history never sits in memory.
     // json (whole, or to `--jq`) and the table are written at the end:
     // what is kept is their text and cells, not the versions' bodies.
-    let (mut items, mut cells) = (Vec::new(), Vec::new());
+    let (mut items, mut cells, mut shown) = (Vec::new(), Vec::new(), 0);
+    let streamed = matches!((&jq, format), (Some((_, RowsJq::PerRow)), _))
+        || (jq.is_none() && matches!(format, OutputFormat::Jsonl | OutputFormat::Csv));
     let read = store.changes(&org, window, id.as_deref(), |c| {
         if !keeps(&c, args.status_from.as_ref(), args.status_to.as_ref()) {
             return Ok(());
         }
+        shown += 1;
         match (&jq, format) {
             (Some((filter, RowsJq::PerRow)), _) => {
                 // The change as a run-time error names it.
@@ -72,7 +75,12 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         }
         Ok(())
     });
-    read.map_err(|e| store.damaged(e))?;
+    // Damage found part-way: what was streamed is out (flushed as `out` goes).
+    let stopped = match streamed {
+        true => super::stopped_after(shown, ("change", "changes"), "printed"),
+        false => "nothing was printed".to_string(),
+    };
+    read.map_err(|e| store.damaged_after(e, &stopped))?;
     // What was streamed kept no item; csv was all streamed.
     if format != OutputFormat::Csv {
         let written = write_json_rows(

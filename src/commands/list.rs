@@ -186,12 +186,10 @@ fn stopped_after(destination: &Destination, streamed: bool) -> impl Fn(u64) -> S
     let name = destination.file_name();
     move |shown| {
         let done = (name.as_ref()).map_or("printed".to_string(), |n| format!("written to {n}"));
-        match (&name, shown) {
-            (Some(name), _) if file => format!("nothing was written: {name} is left as it was"),
+        match &name {
+            Some(name) if file => format!("nothing was written: {name} is left as it was"),
             _ if !streamed => format!("nothing was {done}"),
-            (_, 0) => format!("the listing stopped before any account was {done}"),
-            (_, 1) => format!("the listing stopped after 1 account was {done}"),
-            (_, n) => format!("the listing stopped after {n} accounts were {done}"),
+            _ => super::stopped_after(shown, ("account", "accounts"), &done),
         }
     }
 }

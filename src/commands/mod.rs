@@ -292,6 +292,17 @@ pub fn writing(what: &str, err: anyhow::Error) -> anyhow::Error {
         .context(format!("writing {what}"))
 }
 
+/// What a listing that stopped part-way had output, `shown` of its rows
+/// (`("change", "changes")`) having been streamed and `done` with them
+/// (`printed`): `the listing stopped after 2 changes were printed`.
+pub fn stopped_after(shown: u64, (one, many): (&str, &str), done: &str) -> String {
+    match shown {
+        0 => format!("the listing stopped before any {one} was {done}"),
+        1 => format!("the listing stopped after 1 {one} was {done}"),
+        n => format!("the listing stopped after {n} {many} were {done}"),
+    }
+}
+
 /// Runs `work` with `tick` called every [`PROGRESS_TICK`] on a thread of
 /// its own while `enabled`, until `work` ends, also by a panic (the
 /// ticker would otherwise run on, and the run never end).

@@ -5143,6 +5143,49 @@ fn damage_found_part_way_says_what_reached_the_output() {
     }
 }
 
+/// `changes` found a damaged row (an account's text set to `{`) after it
+/// had printed 500 rows of jsonl (501 lines of csv), and said "so nothing
+/// was read or recorded". It says how many were printed, and that nothing
+/// was with the formats written at the end.
+#[test]
+fn changes_stopped_by_damage_say_how_many_were_printed() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let day = |status: &str| -> String {
+        (0..600)
+            .map(|i| format!("{{\"id\":\"a{i}\",\"status\":\"{status}\"}}\n"))
+            .collect()
+    };
+    let (active, churned) = (day("ACTIVE"), day("CHURNED"));
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", &active), ("2026-11-02", &churned)],
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (conn.execute("UPDATE version SET body = '{' WHERE id = 1150", [])).unwrap();
+    for (format, header) in [("jsonl", 0), ("csv", 1), ("json", 0), ("table", 0)] {
+        let out = (offline(&sb, &store).args(["changes", "-o", format]))
+            .output()
+            .unwrap();
+        let err = fails_with(&out, 3);
+        let printed = stdout_of(&out).lines().count();
+        let said = match printed {
+            0 => "), so nothing was printed; restore".to_string(),
+            n => format!(
+                "), so the listing stopped after {} changes were printed; restore",
+                n - header
+            ),
+        };
+        assert!(
+            err.contains(&said),
+            "{format}, {printed} lines printed: {err}"
+        );
+        let streamed = matches!(format, "jsonl" | "csv");
+        assert_eq!(printed > header, streamed, "{format}: {err}");
+    }
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
