@@ -498,6 +498,35 @@ fn final_at_once_on(fault: FaultKind) -> String {
     line
 }
 
+/// The error of a walk of two pages (three accounts a page) whose page
+/// `page` is answered with `fault`, once (exit 5).
+fn failing_page(page: u64, fault: FaultKind) -> String {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(6),
+        page_cap: 3,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(page), fault)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+    fails_with(&run(cmd), 5)
+}
+
+/// Page 1's error says to check base_url; a later one's, that base_url
+/// answered the first page, and not to check it.
+fn blames_base_url_on_page_one_only(page: u64, line: &str) {
+    match page {
+        1 => assert_contains(line, &["check base_url"]),
+        _ => {
+            assert_contains(line, &["base_url answered the first page"]);
+            assert!(!line.contains("check base_url"), "{line}");
+        }
+    }
+}
+
 #[test]
 fn an_answer_that_is_not_valid_http_is_final_at_once() {
     // A header line without a colon, then a chunk size that is not a number: the same bytes
@@ -2111,32 +2140,11 @@ fn a_404_for_a_next_link_without_a_page_number_blames_the_link() {
 #[test]
 fn a_405_or_406_for_a_later_page_does_not_blame_base_url() {
     for (status, said) in [(405, "takes no GET"), (406, "application/json")] {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: sample_accounts(6),
-            page_cap: 3,
-            faults: Faults {
-                always: vec![(
-                    RequestMatch::Page(2),
-                    FaultKind::StatusWithBody(status, r#"{"detail":"no"}"#.into()),
-                )],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
-        assert_contains(
-            &line,
-            &[
-                "page=2",
-                &format!("HTTP {status}"),
-                said,
-                "base_url answered the first page",
-                "next link",
-            ],
-        );
-        assert!(!line.contains("check base_url"), "{line}");
+        let fault = FaultKind::StatusWithBody(status, r#"{"detail":"no"}"#.into());
+        let line = failing_page(2, fault);
+        let status = format!("HTTP {status}");
+        assert_contains(&line, &["page=2", &status, said, "next link"]);
+        blames_base_url_on_page_one_only(2, &line);
     }
 }
 
@@ -2188,26 +2196,9 @@ fn a_later_pages_redirect_or_other_success_does_not_blame_base_url() {
     ];
     for (fault, said) in cases {
         for page in [2, 1] {
-            let fake = FakeApi::start(FakeConfig {
-                accounts: sample_accounts(6),
-                page_cap: 3,
-                faults: Faults {
-                    always: vec![(RequestMatch::Page(page), fault.clone())],
-                    ..Faults::default()
-                },
-                ..FakeConfig::default()
-            });
-            let mut cmd = Sandbox::new().tool(&fake);
-            cmd.args(["list", "-o", "json", "--max-retries", "0"]);
-            let line = fails_with(&run(cmd), 5);
+            let line = failing_page(page, fault.clone());
             assert_contains(&line, &[&format!("page={page}"), said]);
-            match page {
-                1 => assert_contains(&line, &["check base_url"]),
-                _ => {
-                    assert_contains(&line, &["base_url answered the first page"]);
-                    assert!(!line.contains("check base_url"), "{line}");
-                }
-            }
+            blames_base_url_on_page_one_only(page, &line);
         }
     }
 }
@@ -2218,30 +2209,10 @@ fn a_later_pages_redirect_or_other_success_does_not_blame_base_url() {
 #[test]
 fn a_later_page_over_the_size_cap_does_not_blame_base_url() {
     for page in [2, 1] {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: sample_accounts(6),
-            page_cap: 3,
-            faults: Faults {
-                always: vec![(
-                    RequestMatch::Page(page),
-                    FaultKind::HugeBody(17 * 1024 * 1024),
-                )],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = failing_page(page, FaultKind::HugeBody(17 * 1024 * 1024));
         let asked = format!("page={page}");
         assert_contains(&line, &[&asked, "HTTP 200", "larger than 16 MiB"]);
-        match page {
-            1 => assert_contains(&line, &["check base_url"]),
-            _ => {
-                assert_contains(&line, &["base_url answered the first page"]);
-                assert!(!line.contains("check base_url"), "{line}");
-            }
-        }
+        blames_base_url_on_page_one_only(page, &line);
     }
 }
 
@@ -2251,29 +2222,17 @@ fn a_later_page_over_the_size_cap_does_not_blame_base_url() {
 #[test]
 fn an_html_page_in_place_of_a_later_page_does_not_blame_base_url() {
     let html = "<html><body>Sign in to the proxy</body></html>".to_string();
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(6),
-        page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::StatusWithBody(200, html))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "-o", "json"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = failing_page(2, FaultKind::StatusWithBody(200, html));
     assert_contains(
         &line,
         &[
             "page=2",
             "not a page of accounts (an HTML page)",
-            "base_url answered the first page",
             "a proxy in between",
             "Sign in to the proxy",
         ],
     );
-    assert!(!line.contains("check base_url"), "{line}");
+    blames_base_url_on_page_one_only(2, &line);
 }
 
 /// Answers the client refuses before it reads a page (both lengths, more
@@ -2314,20 +2273,9 @@ fn a_later_pages_unreadable_answer_does_not_blame_base_url() {
         ),
     ];
     for (fault, said) in cases {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: sample_accounts(6),
-            page_cap: 3,
-            faults: Faults {
-                always: vec![(RequestMatch::Page(2), fault)],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
-        assert_contains(&line, &["page=2", said, "base_url answered the first page"]);
-        assert!(!line.contains("check base_url"), "{line}");
+        let line = failing_page(2, fault);
+        assert_contains(&line, &["page=2", said]);
+        blames_base_url_on_page_one_only(2, &line);
     }
 }
 
