@@ -931,6 +931,38 @@ fn pages_closed_unanswered_under_a_long_token_name_the_headers_size() {
     assert!(!err.contains("check your network"), "{err}");
 }
 
+/// The same drop, as it read: "its request line and headers were about 3915 bytes" and then "as
+/// uWSGI does past its buffer-size (4096 bytes by default)", a limit above the size it had just
+/// given, as if the headers were under it. uWSGI counts its own variables (the path and query
+/// twice over, the server's name and port) in that buffer: a size shown below 4096 says so.
+#[test]
+fn a_headers_size_below_uwsgis_buffer_size_says_what_that_buffer_counts() {
+    let token =
+        json!({"access_token": "t".repeat(3_700), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, FaultKind::Drop),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    let about = err.split("headers were about ").nth(1).unwrap_or_default();
+    let size: u32 = about
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or(0);
+    assert!((3_500..4_096).contains(&size), "{err}");
+    assert!(
+        err.contains("4096 bytes by default, its own variables counted with the headers"),
+        "{err}"
+    );
+}
+
 /// An empty answer says nothing: its status's standard reason does, with a hint where one
 /// helps. Node's own 431 for request headers too large was a bare "HTTP 431".
 #[test]
