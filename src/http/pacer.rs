@@ -1603,6 +1603,51 @@ mod tests {
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
     }
 
+    /// The same limiter with `--max-rate 1.5`, above its limit: the cap
+    /// leaves the floor and its end as they are (a guard: 31 of 60 requests
+    /// were refused before this session's fix, cap or no cap).
+    #[test]
+    fn a_max_rate_above_a_silent_refusals_limit_keeps_refusals_rare() {
+        let mut p = Pacer::new(Some(1.5));
+        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
+        for _ in 0..60 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            let answer = if slot.at >= token_at {
+                token_at = slot.at + Duration::from_secs(2);
+                ok()
+            } else {
+                refusals += 1;
+                refused(Some((token_at - slot.at).as_secs()).filter(|&s| s > 0))
+            };
+            p.on_answer(slot, t, &answer);
+        }
+        assert!(refusals <= 8, "{refusals} of 60 requests refused");
+    }
+
+    /// Two requests a second without a burst, whose `Retry-After` is the
+    /// wait rounded up (1 for any wait): the floor of one a second it sets
+    /// ends on no silent refusal, and the walk, learnt, is refused rarely
+    /// (probing steps past the limit are refused, as designed) (a guard).
+    #[test]
+    fn a_two_a_second_limit_saying_retry_after_one_is_refused_rarely() {
+        let mut p = Pacer::new(None);
+        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
+        for _ in 0..120 {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            let answer = if slot.at >= token_at {
+                token_at = slot.at + ms(500);
+                ok()
+            } else {
+                refusals += 1;
+                refused(Some((token_at - slot.at).as_secs_f64().ceil() as u64))
+            };
+            p.on_answer(slot, t, &answer);
+        }
+        assert!(refusals <= 4, "{refusals} of 120 requests refused");
+    }
+
     /// The same limiter at one request per 1.3 s: the floor's end left the
     /// pace at the rate the refusals had cut while the floor held it (0.43
     /// a second, a limit of 0.77), not a cut of the pace in use.
