@@ -1214,7 +1214,7 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         // Server closes the tunnel it said 200 to.
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
     } else if message.contains(HEADERS_OF) {
-        "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768)".into()
+        "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries".into()
     } else if dropped {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
