@@ -1332,7 +1332,7 @@ fn classify(
         return Err(LeftToTheWalk::within(within).into());
     }
     match error {
-        E::Timeout(phase) => transient(timed_out(phase, options.timeout)),
+        E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
             .get_ref()
@@ -1401,15 +1401,29 @@ fn check_not_http(error: &str, request: &Request, via: Option<&Via>, answered: b
 }
 
 /// `timed out after N s` and the phase, as curl and gh say it: a firewall
-/// dropping the connection is not a server that never answers.
-fn timed_out(phase: ureq::Timeout, timeout: Duration) -> String {
+/// dropping the connection is not a server that never answers. Through a
+/// proxy (`via`), it is named.
+fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> String {
     let doing = match phase {
         ureq::Timeout::Connect => " connecting",
         ureq::Timeout::SendRequest | ureq::Timeout::SendBody => " sending the request",
         ureq::Timeout::RecvResponse => " waiting for the answer",
         _ => "",
     };
-    format!("timed out after {} s{doing}", timeout.as_secs())
+    let mut text = format!("timed out after {} s{doing}", timeout.as_secs());
+    if let Some(via) = via {
+        text += &format!(" (through the {via})");
+    }
+    // tinyproxy and privoxy take the hello of an `https://` proxy URL as
+    // the start of a request line, and wait for its end.
+    let https = via.filter(|v| v.proxy.protocol() == ureq::ProxyProtocol::Https);
+    if let (ureq::Timeout::Connect, Some(via)) = (phase, https) {
+        text += &format!(
+            ", as a plain proxy given as https:// does (it waits for a request line): a plain proxy is written http:// in {}",
+            via.var
+        );
+    }
+    text
 }
 
 /// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or 504

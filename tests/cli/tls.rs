@@ -1749,3 +1749,36 @@ fn an_html_403_through_a_proxy_names_the_proxy_variables() {
     );
     assert!(!proxy.connects().is_empty(), "{stderr}");
 }
+
+/// tinyproxy 1.11.1 and privoxy 3.0.34, given as `HTTPS_PROXY=https://…`, take the TLS hello as
+/// the start of a request line and wait for its end, answering nothing: each try timed out
+/// ("timed out after 30 s connecting (through the proxy …); check your network, or raise
+/// --timeout / --max-retries"), five tries by default, where the fix is the scheme. A silent
+/// `https://` proxy names it.
+#[test]
+fn a_plain_proxy_given_as_https_that_never_answers_the_hello_names_the_scheme() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            // Reads the hello and waits for a line end that never comes.
+            thread::spawn(move || while client.read(&mut [0u8; 4096]).unwrap_or(0) > 0 {});
+        }
+    });
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", format!("https://127.0.0.1:{port}"))
+        .args(["list", "--max-retries", "0", "--timeout", "1"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("timed out after 1 s connecting")
+            && stderr.contains("a plain proxy is written http:// in HTTPS_PROXY"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty());
+}
