@@ -1644,6 +1644,13 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
         R::AlertReceived(A::InternalError) => {
             "the server failed the handshake, as Caddy and other Go servers do when they have no certificate for the host name asked for: use the host name its certificate is for, not an address, or see the server's log"
         }
+        // GnuTLS's answer to no client certificate (gnutls-serv 3.7.9
+        // `--require-client-cert`, TLS 1.2).
+        R::AlertReceived(A::DecodeError) => {
+            "the server ended the handshake so, as a GnuTLS server does that wants a client certificate, which this tool does not send: reach the API without that gateway, or see the server's log"
+        }
+        // The server's own refusal: never this tool's trust in it.
+        R::AlertReceived(_) => "the server ended the handshake with that alert: see its log",
         _ => return untrusted_hint(Some(error), ca_bundle),
     };
     hint.into()

@@ -1782,3 +1782,24 @@ fn a_plain_proxy_given_as_https_that_never_answers_the_hello_names_the_scheme() 
     );
     assert!(fake.requests().is_empty());
 }
+
+/// gnutls-serv 3.7.9 with `--require-client-cert` over TLS 1.2 ends the handshake of a client
+/// that sends no certificate with `decode_error` (50): the error said to add a root to the
+/// ca_bundle in use, whose root had verified the server. An alert the server sends is never about
+/// the trust of its certificate here.
+#[test]
+fn an_alert_from_the_server_is_not_blamed_on_the_bundle() {
+    let stderr = alerted_with(50);
+    assert!(
+        stderr.contains("wants a client certificate") && stderr.contains("GnuTLS"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ca_bundle"), "{stderr}");
+    // access_denied (49): the server refused; its log says why.
+    let stderr = alerted_with(49);
+    assert!(
+        stderr.contains("the server ended the handshake"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ca_bundle"), "{stderr}");
+}
