@@ -1306,7 +1306,6 @@ fn classify(
     let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
     let setting = request.setting();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
-    let bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     let host = request.url.host_str().unwrap_or_default();
     if let Some(unresolved) = super::dns::unresolved_host(&error, host, via) {
         // A name that resolved earlier in the run: the resolver's answer
@@ -1338,7 +1337,7 @@ fn classify(
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         {
-            Some(tls) => Err(tls_error(tls, Some(tls), request, via, bundle)),
+            Some(tls) => Err(tls_error(tls, Some(tls), request, via, options)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -1368,8 +1367,8 @@ fn classify(
         E::BodyStalled => Err(api_error(format!(
             "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {setting}"
         ))),
-        E::Tls(message) => Err(tls_error(&message, None, request, via, bundle)),
-        E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, bundle)),
+        E::Tls(message) => Err(tls_error(&message, None, request, via, options)),
+        E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, options)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
 }
@@ -1515,10 +1514,17 @@ fn tls_error(
     error: Option<&rustls::Error>,
     request: &Request,
     via: Option<&Via>,
-    ca_bundle: Option<(&Path, &str)>,
+    options: &ClientOptions,
 ) -> anyhow::Error {
     use rustls::{CertificateError as C, Error as R};
+    let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     let hint = match error {
+        Some(R::InvalidCertificate(C::UnknownIssuer))
+            if via.is_none()
+                && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
+        {
+            no_chain(ca_bundle).into()
+        }
         Some(error) => tls_hint(error, ca_bundle),
         None => untrusted_hint(None, ca_bundle),
     };
@@ -1573,6 +1579,21 @@ fn tls_error(
             "{request}: TLS error with the {via} or with the API through it: {cause}; {hint}"
         )),
     }
+}
+
+/// What to do about a server that sends its certificate alone, without
+/// the intermediate it names (Authority Information Access).
+fn no_chain(ca_bundle: Option<(&Path, &str)>) -> String {
+    let or = match ca_bundle {
+        Some((path, name)) => format!(", or add the intermediate to {name} {}", path.display()),
+        None => match ssl_cert_file_naming_nothing() {
+            Some(hint) => return hint,
+            None => String::new(),
+        },
+    };
+    format!(
+        "the server sends its certificate alone, without the intermediate certificate that signed it (browsers fetch it and hide this; this tool does not): the server must send its whole chain (nginx: the intermediate after its certificate in the ssl_certificate file){or}"
+    )
 }
 
 /// What to do about a failed TLS handshake, told by its cause and the

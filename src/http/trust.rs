@@ -2,15 +2,20 @@
 //! certificate of the PEM file `ca_bundle` names.
 
 use std::fs;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Result;
-use rustls::RootCertStore;
-use rustls::pki_types::CertificateDer;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::{self, PemObject, SectionKind};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct};
+use rustls::{RootCertStore, SignatureScheme};
 use ureq::tls::{Certificate, RootCerts};
 
+use super::url::Url;
 use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
@@ -166,6 +171,95 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
     match read_at_most(file, MAX_BUNDLE_BYTES) {
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(too_large()),
         read => read.map_err(cannot_read),
+    }
+}
+
+/// Whether the server at `url` sends its certificate alone, without the
+/// intermediate that links it to a root, which the certificate names where
+/// it can be fetched (Authority Information Access, as every public CA's
+/// does): browsers hide the mistake by fetching it; this tool does not.
+/// Asked, after a certificate was not trusted, with a handshake of its own
+/// that stops at the certificates and sends nothing else; `None` when that
+/// fails.
+pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
+    let host = url.host_str()?.trim_matches(['[', ']']);
+    let name = ServerName::try_from(host.to_string()).ok()?;
+    let address = (host, url.port_or_known_default()?)
+        .to_socket_addrs()
+        .ok()?
+        .next()?;
+    let mut tcp = TcpStream::connect_timeout(&address, timeout).ok()?;
+    tcp.set_read_timeout(Some(timeout)).ok()?;
+    tcp.set_write_timeout(Some(timeout)).ok()?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let seen = Arc::new(Seen {
+        chain: Mutex::default(),
+        schemes: provider
+            .signature_verification_algorithms
+            .supported_schemes(),
+    });
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?
+        .dangerous()
+        .with_custom_certificate_verifier(seen.clone())
+        .with_no_client_auth();
+    let mut tls = ClientConnection::new(Arc::new(config), name).ok()?;
+    while tls.is_handshaking() && tls.complete_io(&mut tcp).is_ok() {}
+    let chain = seen.chain.lock().ok()?.take()?;
+    // The DER of the extension's id, 1.3.6.1.5.5.7.1.1: a private CA's
+    // certificate (or a proxy's that re-signs traffic) seldom has it.
+    const AIA: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+    Some(match chain.as_slice() {
+        [leaf] => memchr::memmem::find(leaf, AIA).is_some(),
+        _ => false,
+    })
+}
+
+/// A verifier that keeps the certificates a server sends and trusts none.
+#[derive(Debug)]
+struct Seen {
+    chain: Mutex<Option<Vec<CertificateDer<'static>>>>,
+    schemes: Vec<SignatureScheme>,
+}
+
+impl ServerCertVerifier for Seen {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let chain = std::iter::once(end_entity).chain(intermediates);
+        let chain = chain.map(|cert| cert.clone().into_owned()).collect();
+        if let Ok(mut seen) = self.chain.lock() {
+            *seen = Some(chain);
+        }
+        Err(rustls::Error::General("certificates read".into()))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("not verified".into()))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("not verified".into()))
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.schemes.clone()
     }
 }
 

@@ -226,9 +226,11 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
         fake.requests().is_empty(),
         "no request may pass an untrusted handshake"
     );
+    // The request's handshake, and one more that reads the certificates the server sends, to
+    // tell a missing intermediate (it sends nothing past its hello): no retry.
     assert_eq!(
         fake.connections(),
-        1,
+        2,
         "a refused certificate is not retried"
     );
 }
@@ -1802,4 +1804,58 @@ fn an_alert_from_the_server_is_not_blamed_on_the_bundle() {
         "{stderr}"
     );
     assert!(!stderr.contains("ca_bundle"), "{stderr}");
+}
+
+/// A server that sends its certificate without the intermediate that signed it (nginx with
+/// `ssl_certificate` naming the leaf alone, a common mistake browsers hide by fetching the
+/// intermediate) was told to add the root to ca_bundle, the bundle that held that root (found
+/// with nginx 1.22.1, gnutls-serv 3.7.9 and an `openssl s_server`-style setup); with the system
+/// store, to set ca_bundle. It now says the server does not send its chain, when the
+/// certificate names where its issuer can be fetched, as public CAs' do (browsers fetch it
+/// there). A self-signed certificate, sent alone too, is not taken for one, nor one that a
+/// private CA signed (`a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use`).
+#[test]
+fn a_server_that_sends_no_intermediate_is_told_to_send_its_chain() {
+    let ca = TestCa::new("test CA");
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "intermediate");
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    let key = KeyPair::generate().unwrap();
+    let pem = params.signed_by(&key, &ca.issuer).unwrap().pem();
+    let intermediate = TestCa {
+        pem,
+        issuer: Issuer::new(params, key),
+    };
+    // Authority Information Access: the intermediate at http://ca.test/i.crt, as a public CA's
+    // certificates name theirs.
+    let uri = b"http://ca.test/i.crt";
+    let mut access = vec![0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    access.extend([0x86, uri.len() as u8].iter().chain(uri));
+    let mut description = vec![0x30, access.len() as u8];
+    description.extend(access);
+    let mut content = vec![0x30, description.len() as u8];
+    content.extend(description);
+    let aia = rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], content);
+    let (cert, key) = leaf(&intermediate, &["127.0.0.1", "localhost"], |params| {
+        params.custom_extensions.push(aia)
+    });
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert!(
+        stderr.contains("UnknownIssuer")
+            && stderr.contains("the server sends its certificate alone, without the intermediate certificate that signed it")
+            && stderr.contains("or add the intermediate to TALKDESK_CA_BUNDLE"),
+        "{stderr}"
+    );
+    // Self-signed, not a CA, and not trusted: no chain is missing.
+    let mut params =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let key = KeyPair::generate().unwrap();
+    let own = params.self_signed(&key).unwrap().pem();
+    let stderr = refused_handshake(&own, &key.serialize_pem(), &ca.pem);
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+    assert!(!stderr.contains("sends its certificate alone"), "{stderr}");
 }
