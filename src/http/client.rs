@@ -1596,20 +1596,38 @@ fn no_chain(ca_bundle: Option<(&Path, &str)>) -> String {
     )
 }
 
-/// What to do about a failed TLS handshake, told by its cause and the
-/// `ca_bundle` in use, if any (with what set it: the key or the variable).
-fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'static, str> {
-    use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
-    let hint = match error {
+/// What to do about a certificate for another name than the URL's.
+fn name_hint(error: &rustls::Error) -> Option<&'static str> {
+    use rustls::{CertificateError as C, Error as R};
+    Some(match error {
         // Only a Common Name, which no longer counts (RFC 9525 §6.3).
         R::InvalidCertificate(C::NotValidForNameContext { presented, .. })
             if presented.is_empty() =>
         {
             "the certificate names no host in a subjectAltName (a Common Name alone no longer counts): the server needs a certificate with its host name there"
         }
+        // An address must be listed as one (an IP subjectAltName).
+        R::InvalidCertificate(C::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::IpAddress(_),
+            presented,
+        }) if !presented.iter().any(|name| name.starts_with("IpAddress")) => {
+            "the certificate is for another host: check the host name of the URL; it is an address, and the certificate lists no IP address: use a host name the certificate is for (named above), or give the server a certificate with the address in a subjectAltName"
+        }
         R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the certificate is for another host: check the host name of the URL"
         }
+        _ => return None,
+    })
+}
+
+/// What to do about a failed TLS handshake, told by its cause and the
+/// `ca_bundle` in use, if any (with what set it: the key or the variable).
+fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'static, str> {
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
+    if let Some(hint) = name_hint(error) {
+        return hint.into();
+    }
+    let hint = match error {
         // Trusted, but refused for itself: a SHA-1 or P-521 signature, an
         // RSA key under 2048 bits, or a certificate not issued for a server.
         R::InvalidCertificate(
@@ -1890,6 +1908,32 @@ mod tests {
         let hint = tls_hint(&alert, Some((Path::new("/etc/corp.pem"), "ca_bundle")));
         assert!(hint.contains("no site for the host name"), "{hint}");
         assert!(!hint.contains("ca_bundle"), "{hint}");
+    }
+
+    /// `https://127.0.0.1:…` to nginx 1.22.1 and gnutls-serv 3.7.9 serving a
+    /// certificate for `localhost` alone was told only to check the host
+    /// name of the URL, which is an address: an address must be listed in
+    /// the certificate as one (an IP subjectAltName).
+    #[test]
+    fn an_address_the_certificate_does_not_list_is_named() {
+        use rustls::CertificateError as C;
+        use rustls::pki_types::{IpAddr, ServerName};
+        let address = C::NotValidForNameContext {
+            expected: ServerName::IpAddress(IpAddr::from(std::net::Ipv4Addr::LOCALHOST)),
+            presented: vec![r#"DnsName("localhost")"#.into()],
+        };
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(address), None);
+        assert!(
+            hint.starts_with("the certificate is for another host: check the host name of the URL")
+                && hint.contains("lists no IP address"),
+            "{hint}"
+        );
+        let name = C::NotValidForNameContext {
+            expected: ServerName::try_from("api.example").unwrap(),
+            presented: vec![r#"DnsName("other.example")"#.into()],
+        };
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(name), None);
+        assert!(!hint.contains("IP address"), "{hint}");
     }
 
     /// Each was told to add its root to ca_bundle, or (a Common Name alone)
