@@ -30,7 +30,7 @@ use crate::error::{
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, is_markup, is_web_server_page, markup_refusal, spent_quota, unexpected, wants_http2,
+    describe, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -605,18 +605,16 @@ impl<'a> Auth<'a> {
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
             200 if error.is_none() => Ok(()),
-            // A 400 without one, a page of markup or text (Go's for plain
-            // http to its https port, its `400 Bad Request`), is the web
-            // server's (a client certificate wanted too): not a refusal of
-            // the credentials. A JSON object may be the endpoint's own.
-            400 if error.is_none() && (is_web_server_page(body) || !value.is_object()) => {
+            // A 400 or 422 that does not say so as a token endpoint does, a
+            // page of markup or text (Go's for plain http to its https
+            // port, its `400 Bad Request`) or another server's JSON (Spring
+            // Boot's `"error": "Bad Request"`), is no refusal of the
+            // credentials.
+            400 | 422 if !says_refused(&value, error) => {
                 Err(unexpected(context, reply, "token_url", redactor))
             }
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
-            // A 422 is a refusal when it says so as OAuth does.
-            200 | 400 | 401 | 403 | 422
-                if reply.status != 422 || error.is_some_and(is_oauth_code) =>
-            {
+            200 | 400 | 401 | 403 | 422 => {
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {
@@ -798,6 +796,14 @@ fn basic_auth(id: &str, secret: &str) -> String {
 /// `text` form-urlencoded (RFC 6749 §2.3.1), as the Basic value holds it.
 fn form_encoded(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// True for a token endpoint's refusal: an OAuth error (RFC 6749 §5.2: a
+/// registered code, or another one given with its `error_description`),
+/// or the Talkdesk reference's error shape (`code` and `message`).
+fn says_refused(value: &serde_json::Value, error: Option<&str>) -> bool {
+    error.is_some_and(|e| is_oauth_code(e) || value["error_description"].is_string())
+        || (value["code"].is_string() && value["message"].is_string())
 }
 
 /// An error code of RFC 6749 (§5.2's, and `access_denied`, which Auth0

@@ -1686,6 +1686,85 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
     }
 }
 
+/// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
+/// does (RFC 6749 §5.2: a registered `error` code, or another one given
+/// with its `error_description`) or in the Talkdesk reference's own error
+/// shape (`code` and `message`). A JSON object with neither, Spring Boot's
+/// default error (`"error": "Bad Request"` beside `status` and `path`) or
+/// `{"message": …}`, was exit 4 with "check client_id and client_secret",
+/// though a text 400 without one is exit 5: it is no refusal either.
+#[test]
+fn a_token_400_of_json_without_an_oauth_error_is_no_refusal() {
+    let spring = r#"{"timestamp":"2026-12-05T07:05:00.000+00:00","status":400,"error":"Bad Request","path":"/oauth/token"}"#;
+    let message = r#"{"message":"Missing request parameter"}"#;
+    let extension = r#"{"error":"consent_required","error_description":"Ask the admin"}"#;
+    let talkdesk = r#"{"code":"0330001","message":"Bad Request","description":"Invalid client"}"#;
+    let cases: Vec<(u16, &str, i32, &[&str])> = vec![
+        (
+            400,
+            spring,
+            5,
+            &[
+                "HTTP 400",
+                "Bad Request",
+                "no OAuth answer",
+                "check token_url",
+            ],
+        ),
+        (
+            400,
+            message,
+            5,
+            &["HTTP 400: Missing request parameter", "no OAuth answer"],
+        ),
+        (
+            422,
+            spring,
+            5,
+            &["HTTP 422", "no OAuth answer", "check token_url"],
+        ),
+        (
+            400,
+            extension,
+            4,
+            &[
+                "refused: HTTP 400: consent_required: Ask the admin",
+                "client_id",
+            ],
+        ),
+        (
+            400,
+            talkdesk,
+            4,
+            &["refused: HTTP 400", "Invalid client", "client_id"],
+        ),
+        (
+            422,
+            talkdesk,
+            4,
+            &["refused: HTTP 422", "Invalid client", "client_id"],
+        ),
+    ];
+    for (status, body, code, needles) in cases {
+        let fault = FaultKind::StatusWithBody(status, body.to_string());
+        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let out = run(cmd);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{status} {body}: {}",
+            stderr_of(&out)
+        );
+        let line = fails_with(&out, code);
+        assert_contains(&line, needles);
+        if code == 5 {
+            assert!(!line.contains("client_id"), "{line}");
+        }
+    }
+}
+
 #[test]
 fn a_failing_token_endpoint_exits_5() {
     for fault in [FaultKind::Status(500), FaultKind::Malformed] {
