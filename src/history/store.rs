@@ -227,13 +227,15 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 /// Why the store's header could not be read: another program holding it
 /// (an `sqlite3` shell's exclusive lock), a full or failing disk, or a
 /// file that is no store of this tool.
-fn unreadable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+fn unreadable(path: &Path, e: rusqlite::Error, access: Access) -> anyhow::Error {
     match e.sqlite_error_code() {
         _ if busy(&e) => locked(path, ""),
         _ if no_room(&e) => io_failure(path, &e),
         // Its header names this tool (check_file looked): cut short or
         // damaged inside, it is this tool's store all the same.
-        Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => damaged(path, &e, NOTHING_READ),
+        Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => {
+            damaged(path, &e, access.nothing_done())
+        }
         _ => not_a_store(path, &format!("cannot read it: {e}")),
     }
 }
@@ -245,11 +247,20 @@ fn marked_as_ours(path: &Path) -> bool {
     read.is_ok() && header[68..72] == APPLICATION_ID.to_be_bytes()
 }
 
-/// What a damaged store found before any output meant for the run.
-const NOTHING_READ: &str = "nothing was read or recorded";
+impl Access {
+    /// What a damaged store found before any output meant for the run:
+    /// a reading command printed nothing, `snapshot` recorded nothing
+    /// (though it read its walk or import).
+    fn nothing_done(self) -> &'static str {
+        match self {
+            Access::Read => "nothing was printed",
+            Access::Write => "nothing was recorded",
+        }
+    }
+}
 
 /// A store of this tool that SQLite finds malformed; `outcome` is what
-/// that meant for the run (`nothing was read or recorded`).
+/// that meant for the run (`nothing was printed`).
 fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::Error {
     config_error(format!(
         "the history store {} is damaged ({why}), so {outcome}; restore it from a backup, or move it away and pass --history with another path",
@@ -277,7 +288,7 @@ fn locked(path: &Path, outcome: &str) -> anyhow::Error {
 
 /// Reads `application_id` and `user_version` through a read-only
 /// connection and refuses a foreign or newer file.
-fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
+fn check_schema(conn: &Connection, path: &Path, access: Access) -> Result<i64> {
     // One read transaction: three separate reads could straddle another
     // run's creation of the store, and see its tables but not its id.
     let read = || -> rusqlite::Result<(i32, i64, bool)> {
@@ -289,7 +300,7 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<i64> {
             && tx.query_row("SELECT count(*) = 0 FROM sqlite_master", [], |r| r.get(0))?;
         Ok((app, version, new))
     };
-    let (app, version, new) = read().map_err(|e| unreadable(path, e))?;
+    let (app, version, new) = read().map_err(|e| unreadable(path, e, access))?;
     if new {
         return Ok(0);
     }
@@ -453,7 +464,7 @@ impl Store {
                 ),
                 false => e,
             })?;
-            let checked = check_schema(&probe.conn, path);
+            let checked = check_schema(&probe.conn, path, access);
             drop(probe);
             // (Unless the -wal holds something: then another run is writing it.)
             if checked.is_err() && none_beside && !wal_pending(path) {
@@ -695,10 +706,11 @@ impl Store {
         &self.path
     }
 
-    /// An error of a store damaged inside (bad sectors) names it and says
-    /// what to do (exit 3); any other error is left as it is.
+    /// An error of a store damaged inside (bad sectors), found by a
+    /// reading command before it printed anything, names it and says what
+    /// to do (exit 3); any other error is left as it is.
     pub fn damaged(&self, e: anyhow::Error) -> anyhow::Error {
-        self.damaged_after(e, NOTHING_READ)
+        self.damaged_after(e, Access::Read.nothing_done())
     }
 
     /// [`Store::damaged`], found after some output was made: `outcome`
@@ -731,7 +743,7 @@ impl Store {
         let path = self.path.display();
         match sqlite.sqlite_error_code() {
             _ if cannot_write(sqlite) => read_only(&self.path),
-            _ if is_damage(sqlite) => self.damaged(e),
+            _ if is_damage(sqlite) => self.damaged_after(e, Access::Write.nothing_done()),
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
@@ -1037,7 +1049,7 @@ mod tests {
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
             Some("database is locked".into()),
         );
-        let err = unreadable(path, busy);
+        let err = unreadable(path, busy, Access::Read);
         assert_eq!(
             err.to_string(),
             "another program kept the history store h.sqlite3 locked for 60 s; run again once it is done"

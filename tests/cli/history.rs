@@ -2648,7 +2648,7 @@ fn a_damaged_store_is_named_and_nothing_is_recorded() {
     );
     assert!(
         err.contains(&format!("the history store {} is damaged", store.display()))
-            && err.contains("so nothing was read or recorded; restore it from a backup"),
+            && err.contains("so nothing was recorded; restore it from a backup"),
         "{err}"
     );
     // Reading it says the same: it said "database disk image is malformed"
@@ -4932,6 +4932,65 @@ fn an_account_text_that_is_not_json_names_the_store_as_damaged() {
             (conn.query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0))).unwrap();
         assert_eq!(snapshots, 2, "{damage}: nothing recorded");
     }
+}
+
+/// A damaged store's error said "so nothing was read or recorded" for every
+/// command, though `history`, `changes`, `trend` and `list --at` read rows
+/// before they found the damage and `snapshot` had read its whole import
+/// (or walk). It says what did not happen: nothing was printed, or, for
+/// `snapshot`, nothing was recorded.
+#[test]
+fn a_damaged_store_says_nothing_was_printed_or_nothing_was_recorded() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let days = [
+        (
+            "2026-11-01",
+            "{\"id\":\"a\"}\n{\"id\":\"b\",\"status\":\"ACTIVE\"}\n",
+        ),
+        (
+            "2026-11-02",
+            "{\"id\":\"a\"}\n{\"id\":\"b\",\"status\":\"TRIAL\"}\n",
+        ),
+    ];
+    import_each(&sb, &store, &days);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute(
+        "UPDATE version SET body = '{\"id\":'
+         WHERE account = (SELECT id FROM account WHERE account_id = 'b')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    fs::write(sb.path("again.jsonl"), days[0].1).unwrap();
+    let again = sb.path("again.jsonl").display().to_string();
+    let snapshot = ["snapshot", "--import", &again, "--at", "2026-11-03"];
+    let cases = [
+        (&["history", "b"][..], "nothing was printed"),
+        (&["changes"], "nothing was printed"),
+        (&["list", "--at", "2026-11-01"], "nothing was printed"),
+        (&snapshot, "nothing was recorded"),
+    ];
+    for (args, said) in cases {
+        let out = offline(&sb, &store).args(args).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            err.contains(&format!("), so {said}; restore it from a backup")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("nothing was read"), "{args:?}: {err}");
+    }
+    // `trend` reads no account's text: a snapshot counted below zero.
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let sql =
+        "UPDATE snapshot SET accounts = -5 WHERE taken_at = (SELECT min(taken_at) FROM snapshot)";
+    conn.execute(sql, []).unwrap();
+    let out = offline(&sb, &store).arg("trend").output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "trend: {err}");
+    assert!(err.contains("), so nothing was printed; restore"), "{err}");
 }
 
 /// A snapshot's order of accounts in the store that refers to an order no
