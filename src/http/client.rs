@@ -1490,9 +1490,11 @@ fn no_tunnel(
         // privoxy's `404 No such domain`, squid's 500 for a name it cannot
         // resolve: the host is wrong more often than the proxy.
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
-        // squid's SSL_ports, ATS's connect_ports: 443 alone by default.
+        // squid's SSL_ports, ATS's connect_ports: 443 alone by default. A
+        // blocked host gets the same 403 (privoxy says which in its page,
+        // unread: ureq keeps only the status).
         (Some(403), _) if request.url.port().is_some() => format!(
-            "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports): have the proxy allow port {}, else check it or NO_PROXY",
+            "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports, privoxy's limit-connect), and one that blocks the host (privoxy's block action, a web filter's list) refuses with the same 403: have the proxy allow port {}, or the host if it blocks it (privoxy's page and log say which), else check NO_PROXY",
             request.url.port().unwrap_or_default()
         ),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),

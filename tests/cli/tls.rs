@@ -1636,6 +1636,27 @@ fn a_proxys_403_for_a_port_other_than_443_names_the_port() {
     );
 }
 
+/// privoxy 3.0.34 answers a CONNECT its `block` action refuses with the same 403 as one to a port
+/// its `limit-connect` forbids (`403 Request blocked by Privoxy`, the reason only in its HTML
+/// page, which the HTTP library does not read): at a port other than 443 the error said
+/// "proxies open tunnels to port 443 alone …: have the proxy allow port N", the port alone,
+/// where the host was blocked. It names both causes, and the port still.
+#[test]
+fn a_proxys_403_for_a_port_other_than_443_names_a_blocked_host_too() {
+    let (_, fake, output) = through_refusing_proxy("HTTP/1.1 403 Request blocked by Privoxy", &[]);
+    let stderr = stderr_of(&output);
+    let port = fake.addr().port();
+    for said in [
+        &format!("allow port {port}")[..],
+        "privoxy's limit-connect",
+        "one that blocks the host (privoxy's block action",
+        "or the host if it blocks it",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    assert!(!stderr.contains("credentials"), "{stderr}");
+}
+
 /// Caddy (and any Go server whose certificate lookup fails) answers a
 /// ClientHello for a name or an address it has no certificate for with
 /// `internal_error` (80): `https://127.0.0.1:PORT` to a Caddy site for
