@@ -249,7 +249,10 @@ fn spent(reply: &Reply) -> Option<String> {
 }
 
 /// [`unexpected`] for a page; where a page of the walk was `answered` at
-/// base_url, its hint to check base_url is not what to check.
+/// base_url, its hint to check base_url is not what to check. That hint
+/// ends the message (`; check base_url`, with one of `unexpected`'s tails):
+/// the server's words before it (a body, a Location) may say the same, and
+/// a status with another hint keeps it.
 fn unexpected_page(
     context: &str,
     reply: &Reply,
@@ -258,7 +261,9 @@ fn unexpected_page(
 ) -> anyhow::Error {
     let e = unexpected(context, reply, "base_url", redactor);
     let said = e.to_string();
-    match said.split_once("; check base_url").filter(|_| answered) {
+    let tails = ["", " and any proxy", " (its scheme and port)"];
+    let hint = said.rsplit_once("; check base_url");
+    match hint.filter(|(_, tail)| answered && tails.contains(tail)) {
         Some((head, _)) => api_error(format!(
             "{head}; base_url answered the first page, so the API or a gateway in front of it sent this; try again later"
         )),

@@ -2282,6 +2282,46 @@ fn a_later_pages_redirect_or_other_success_does_not_blame_base_url() {
     }
 }
 
+/// The server's own words come before the hint in a later page's error (a
+/// 202's message, a redirect's Location): where they held "; check
+/// base_url", the hint's rewrite cut the message there, and the status's
+/// own words ("only HTTP 200 carries an answer", "not followed") were lost;
+/// a 500's own hint went with them.
+#[test]
+fn a_later_pages_error_keeps_its_hint_when_the_server_says_check_base_url() {
+    let cases = [
+        (
+            FaultKind::StatusWithBody(202, r#"{"message":"queued; check base_url later"}"#.into()),
+            [
+                "queued; check base_url later",
+                "only HTTP 200 carries an answer",
+            ],
+        ),
+        (
+            FaultKind::Redirect("http://127.0.0.2:9/x; check base_url".into()),
+            [
+                "http://127.0.0.2:9/x; check base_url",
+                "not followed (credentials",
+            ],
+        ),
+    ];
+    for (fault, said) in cases {
+        let line = failing_page(2, fault);
+        assert_contains(&line, &["page=2", said[0], said[1]]);
+        assert_contains(&line, &["base_url answered the first page"]);
+        let hint = line
+            .rsplit_once("; ")
+            .map(|(_, hint)| hint)
+            .unwrap_or_default();
+        assert_eq!(hint, "try again later", "{line}");
+    }
+    // A hint of its own, the server's words saying check base_url: both kept.
+    let fault = FaultKind::StatusWithBody(500, r#"{"message":"down; check base_url"}"#.into());
+    let line = failing_page(2, fault);
+    let said = "down; check base_url; the API or a gateway before it is failing; try again later or raise --max-retries";
+    assert_contains(&line, &[said]);
+}
+
 /// Page 2 over the 16 MiB a page may have said "far beyond any page of
 /// accounts; check base_url", though page 1 had been answered at base_url;
 /// page 1 over it still says to check base_url.
