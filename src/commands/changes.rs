@@ -32,9 +32,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     let store = ctx.history_store(&settings, Access::Read)?;
     // Looked up first (the organization, in snapshot_at, and the account):
     // an error before anything is printed (csv printed its header).
-    let newest = store
-        .snapshot_at(&org, when::LATEST)
-        .map_err(|e| store.damaged(e))?;
+    let newest = (store.snapshot_at(&org, when::LATEST)).map_err(|e| store.damaged(e))?;
     let window = in_order(args, (since, until), newest.time)?;
     let id = (args.id.as_deref())
         // An id or name the history never had is an error, not "0 changes".
@@ -76,8 +74,9 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
         Ok(())
     });
     // Damage found part-way: what was streamed is out (flushed as `out` goes).
+    let done = jq.as_ref().map_or("printed", |_| "passed to --jq");
     let stopped = match streamed {
-        true => super::stopped_after(shown, ("change", "changes"), "printed"),
+        true => super::stopped_after(shown, ("change", "changes"), done),
         false => "nothing was printed".to_string(),
     };
     read.map_err(|e| store.damaged_after(e, &stopped))?;

@@ -85,6 +85,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let columns = named.unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
     // `--jq`: per account with jsonl, once on the array with json.
     let jq = jq::for_rows(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
+    let through_jq = jq.is_some();
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     // `-` is stdout.
     let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
@@ -99,7 +100,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // With --sort the accounts are held until the walk is complete.
     let mut held: Vec<Account> = Vec::new();
     let streams = sink.streams();
-    let stopped = stopped_after(&destination, streams && sort.is_none());
+    let stopped = stopped_after(&destination, streams && sort.is_none(), through_jq);
     let mut take = |accounts: Vec<Account>, destination: &mut Destination| {
         // The named columns none of the accounts so far has.
         unseen.retain(|c| !accounts.iter().any(|a| a.field(c).is_some()));
@@ -179,9 +180,13 @@ fn sink(
 /// What had reached the output of `list` when the reading stopped
 /// part-way (a damaged store), said of the number of accounts handed to
 /// it: streamed rows were printed (or written to the device or pipe
-/// named); a held format prints nothing, and a file is written whole or
-/// not at all.
-fn stopped_after(destination: &Destination, streamed: bool) -> impl Fn(u64) -> String + use<> {
+/// named), or passed to `--jq`, which prints what it makes of them; a held
+/// format prints nothing, and a file is written whole or not at all.
+fn stopped_after(
+    destination: &Destination,
+    streamed: bool,
+    jq: bool,
+) -> impl Fn(u64) -> String + use<> {
     let file = matches!(destination, Destination::File { .. });
     let name = destination.file_name();
     move |shown| {
@@ -189,6 +194,7 @@ fn stopped_after(destination: &Destination, streamed: bool) -> impl Fn(u64) -> S
         match &name {
             Some(name) if file => format!("nothing was written: {name} is left as it was"),
             _ if !streamed => format!("nothing was {done}"),
+            _ if jq => super::stopped_after(shown, ("account", "accounts"), "passed to --jq"),
             _ => super::stopped_after(shown, ("account", "accounts"), &done),
         }
     }

@@ -5245,6 +5245,49 @@ fn changes_stopped_by_damage_say_how_many_were_printed() {
     }
 }
 
+/// Damage found part-way with `--jq` on each row (jsonl) said "the listing
+/// stopped after 512 accounts were printed" (`list --at`) or "after 500
+/// changes were printed" (`changes`) where the filter had printed one line:
+/// what `--jq` was given is not what was printed. It says they were passed
+/// to `--jq`.
+#[test]
+fn damage_found_part_way_under_jq_says_what_jq_was_given() {
+    let sb = Sandbox::new();
+    let store = damaged_after_512(&sb);
+    let jq = ["-o", "jsonl", "--jq", r#"select(.id == "a3") | .id"#];
+    let out = (offline(&sb, &store).args(["list", "--at", "2026-11-01"]))
+        .args(jq)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(stdout_of(&out), "a3\n");
+    let said = "), so the listing stopped after 512 accounts were passed to --jq; restore";
+    assert!(err.contains(said), "{err}");
+    // `changes`: 600 accounts changing status, the 501st change's row damaged.
+    let store = sb.path("c.sqlite3");
+    let day = |status: &str| -> String {
+        (0..600)
+            .map(|i| format!("{{\"id\":\"a{i}\",\"status\":\"{status}\"}}\n"))
+            .collect()
+    };
+    let days = [
+        ("2026-11-01", &day("ACTIVE")),
+        ("2026-11-02", &day("CHURNED")),
+    ];
+    import_each(&sb, &store, &days.map(|(at, text)| (at, text.as_str())));
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    (conn.execute("UPDATE version SET body = '{' WHERE id = 1150", [])).unwrap();
+    let out = (offline(&sb, &store).arg("changes"))
+        .args(jq)
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 3);
+    assert_eq!(stdout_of(&out), "a3\n");
+    let said = "), so the listing stopped after 500 changes were passed to --jq; restore";
+    assert!(err.contains(said), "{err}");
+}
+
 /// A snapshot's order that refers to itself (a damaged row: an order is a
 /// patch on a whole one, or a reference to a patch, never more) made
 /// `list --at` recurse until its stack overflowed (abort, exit 134) and the
