@@ -79,6 +79,9 @@ pub const SETTLE: Duration = Duration::from_millis(20);
 pub const OPENING_ANSWERS: u64 = 8;
 /// Requests sent this close together count as sent together.
 pub const SIBLINGS: Duration = Duration::from_millis(5);
+/// The answers a crowd's 503 is judged against (a walk has at most
+/// `--concurrency` pages in flight).
+const ANSWERS_KEPT: usize = 64;
 /// A concurrency limit's 503 holds the next request until another answer
 /// has freed a place, or this long (a page held longer than the limiter
 /// keeps a place is no place it frees).
@@ -311,6 +314,9 @@ pub struct Pacer {
     sent: u64,
     /// Requests sent and not answered yet: when each went.
     outstanding: BTreeMap<u64, Instant>,
+    /// The last [`ANSWERS_KEPT`] answers: when each request went, and when
+    /// its answer was taken in.
+    answered: VecDeque<(Instant, Instant)>,
     /// Answers so far, and when the request of the last one went.
     answers: u64,
     last_answered_sent: Option<Instant>,
@@ -508,11 +514,11 @@ impl Pacer {
         // row, once a request alone is refused. Before, a guess of 2 a
         // second held the walk 30 s: 8.8 s for 20 pages that take 0.7 s
         // one by one.
-        let silent = answer.retry_after.is_none() && answer.headers.is_none();
-        let crowded = (self.outstanding.values()).any(|&t| t <= sent + SIBLINGS)
-            && silent
-            && answer.status == 503
-            && self.learnt.is_none();
+        let crowded = self.crowded(sent, answer);
+        self.answered.push_back((sent, now));
+        if self.answered.len() > ANSWERS_KEPT {
+            self.answered.pop_front();
+        }
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
             // back: the limiter still counts what went before (a sliding
@@ -564,6 +570,22 @@ impl Pacer {
             rate,
             why: why.unwrap_or_else(|| "--max-rate".into()),
         })
+    }
+
+    /// Whether `answer`, a 503 with no word of a rate before any pace, to
+    /// a request sent at `sent`, is a concurrency limit's: a request sent
+    /// with it or before was in flight when it was sent, unanswered still or
+    /// answered after it went. Not "unanswered when the 503 is taken in":
+    /// on a busy machine the crowd's threads took their 200s in first, and
+    /// the 503 set a pace (17.46 a second behind a limit of 2 in flight).
+    fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
+        let silent = answer.retry_after.is_none() && answer.headers.is_none();
+        if !silent || answer.status != 503 || self.learnt.is_some() {
+            return false;
+        }
+        let with_it = |t: Instant| t <= sent + SIBLINGS;
+        (self.outstanding.values()).any(|&t| with_it(t))
+            || (self.answered.iter()).any(|&(t, at)| with_it(t) && at > sent)
     }
 
     /// The floor a refusal's `Retry-After` of `said` sets.
@@ -1150,6 +1172,29 @@ mod tests {
             "{change}"
         );
         assert!(is_refusal(429) && !is_refusal(500) && !is_refusal(502) && !is_refusal(504));
+    }
+
+    /// A concurrency limit answers the request over it at once, and the
+    /// requests it serves after: on a busy machine their threads took their
+    /// 200s in before the 503's thread took in its 503, and the 503 set a
+    /// pace (`concurrency::a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace`
+    /// failed so: 17.46 a second). Sent while they were in flight, it is a
+    /// crowd's 503 whatever the order the answers are taken in.
+    #[test]
+    fn a_503_sent_while_others_were_in_flight_is_a_crowds_whenever_taken_in() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[0], t0 + ms(50), &ok());
+        p.on_answer(slots[1], t0 + ms(51), &ok());
+        assert_eq!(p.on_answer(slots[2], t0 + ms(52), &unavailable()), None);
+        assert_eq!((p.rate(), p.refused_in_a_row), (None, 0));
+        // One sent after the others' answers came, refused, is a rate
+        // limit's.
+        let alone = drain(&mut p, t0 + ms(100), 1)[0];
+        p.on_answer(alone, t0 + ms(101), &ok());
+        let next = drain(&mut p, t0 + ms(102), 1)[0];
+        assert!(p.on_answer(next, t0 + ms(103), &unavailable()).is_some());
     }
 
     /// Held past a concurrency limit's 503 until another answer, a page
