@@ -68,20 +68,14 @@ impl Pending {
     pub fn settle<T>(self, make_permanent: impl FnOnce() -> T) -> T {
         let mut list = pending();
         let outcome = make_permanent();
-        forget(&mut list, &self.0);
+        list.retain(|p| *p != self.0);
         outcome
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        forget(&mut pending(), &self.0);
-    }
-}
-
-fn forget(list: &mut Vec<PathBuf>, path: &Path) {
-    if let Some(i) = list.iter().position(|p| p == path) {
-        list.swap_remove(i);
+        pending().retain(|p| *p != self.0);
     }
 }
 
