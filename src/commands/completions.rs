@@ -28,7 +28,8 @@ pub fn generate(shell: Shell) -> String {
 /// `--status` alone).
 fn after_commas(shell: Shell, script: String) -> String {
     let names = Status::DOCUMENTED.map(|s| s.as_str().to_string());
-    let spaced = names.join(" ");
+    let (spaced, commas) = (names.join(" "), names.join(","));
+    let tabbed = names.map(|n| format!("{n}\\t''")).join("\n");
     let (plain, sequence) = match shell {
         Shell::Bash => (
             format!("compgen -W \"{spaced}\" -- \"${{cur}}\""),
@@ -39,14 +40,8 @@ fn after_commas(shell: Shell, script: String) -> String {
             format!(":STATUS:_sequence compadd - {spaced}"),
         ),
         Shell::Fish => (
-            format!(
-                "\"{}\"",
-                names.clone().map(|n| format!("{n}\\t''")).join("\n")
-            ),
-            format!(
-                "\"(__fish_complete_list , 'string split , {}')\"",
-                names.join(",")
-            ),
+            format!("\"{tabbed}\""),
+            format!("\"(__fish_complete_list , 'string split , {commas}')\""),
         ),
         _ => return script,
     };
