@@ -294,18 +294,16 @@ pub fn unexpected(
             "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
         ));
     }
+    // What the hint of `status` says, if it says anything.
+    let hint_of = |status| hint(status, setting).map_or(String::new(), |h| format!("; {h}"));
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
         // Apache's and nginx's 400 for a request header over their limit
         // (the bearer token): what a 431 says.
-        400 if setting != "token_url" && header_too_large(&reply.body) => {
-            format!("; {}", hint(431, setting).unwrap_or_default())
-        }
+        400 if setting != "token_url" && header_too_large(&reply.body) => hint_of(431),
         // CherryPy's and Sanic's 413 for the same, in plain text.
-        413 if header_too_large_413(&reply.body) => {
-            format!("; {}", hint(431, setting).unwrap_or_default())
-        }
+        413 if header_too_large_413(&reply.body) => hint_of(431),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -314,17 +312,13 @@ pub fn unexpected(
             "; the server there speaks only HTTP/2 over TLS, and this tool HTTP/1.1: have it allow HTTP/1.1 (Node: allowHTTP1), else check {setting}"
         ),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
-        500 if is_limiter_fault(&reply.body) => {
-            format!("; {}", hint(429, setting).unwrap_or_default())
-        }
+        500 if is_limiter_fault(&reply.body) => hint_of(429),
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
             let wait = reply.keep_away.unwrap_or_default();
             format!("; {}", keep_away(wait, now()))
         }
-        status => hint(status, setting)
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default(),
+        status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
