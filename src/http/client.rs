@@ -142,12 +142,6 @@ impl std::fmt::Display for LeftToTheWalk {
 
 impl std::error::Error for LeftToTheWalk {}
 
-impl LeftToTheWalk {
-    fn within(within: Duration) -> Self {
-        Self(format!("no answer within {:.1} s", within.as_secs_f64()))
-    }
-}
-
 impl Request<'_> {
     /// [`Request::answer_within`], when it is a quarter of the timeout or
     /// less.
@@ -1328,7 +1322,8 @@ fn classify(
     if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
         (&error, request.answer_within(options))
     {
-        return Err(LeftToTheWalk::within(within).into());
+        let within = format!("no answer within {:.1} s", within.as_secs_f64());
+        return Err(LeftToTheWalk(within).into());
     }
     match error {
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
