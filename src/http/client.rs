@@ -1404,10 +1404,8 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
         ureq::Timeout::RecvResponse => " waiting for the answer",
         _ => "",
     };
-    let mut text = format!("timed out after {} s{doing}", timeout.as_secs());
-    if let Some(via) = via {
-        text += &format!(" (through the {via})");
-    }
+    let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
+    let mut text = format!("timed out after {} s{doing}{through}", timeout.as_secs());
     // tinyproxy and privoxy take the hello of an `https://` proxy URL as
     // the start of a request line, and wait for its end.
     let https = via.filter(|v| v.proxy.protocol() == ureq::ProxyProtocol::Https);
