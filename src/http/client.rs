@@ -1639,24 +1639,20 @@ fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'sta
             C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
         ) => "the certificate is outside its dates: check this machine's clock, or the server",
         // webpki's own error, which rustls passes on only as text.
-        R::InvalidCertificate(C::Other(other)) if other.to_string() == "CaUsedAsEndEntity" => {
-            "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
-        }
-        R::InvalidCertificate(C::Other(other))
-            if other.to_string() == "NameConstraintViolation" =>
-        {
-            "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
-        }
-        R::InvalidCertificate(C::Other(other))
-            if [
-                "PathLenConstraintViolated",
-                "UnsupportedCriticalExtension",
-                "UnsupportedCertVersion",
-            ]
-            .contains(&other.to_string().as_str()) =>
-        {
-            "a certificate of the chain is refused for itself (named above), whatever root signed it: the server needs a new certificate"
-        }
+        R::InvalidCertificate(C::Other(other)) => match other.to_string().as_str() {
+            "CaUsedAsEndEntity" => {
+                "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
+            }
+            "NameConstraintViolation" => {
+                "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
+            }
+            "PathLenConstraintViolated"
+            | "UnsupportedCriticalExtension"
+            | "UnsupportedCertVersion" => {
+                "a certificate of the chain is refused for itself (named above), whatever root signed it: the server needs a new certificate"
+            }
+            _ => return untrusted_hint(Some(error), ca_bundle),
+        },
         R::InvalidMessage(InvalidMessage::InvalidContentType) => {
             "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
         }
