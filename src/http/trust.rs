@@ -155,13 +155,12 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
     };
     let file = options.open(path).map_err(cannot_read)?;
     let meta = file.metadata().map_err(cannot_read)?;
-    if meta.is_dir() {
-        return Err(refused("is not a regular file (a folder)".into()));
-    }
     if !meta.is_file() {
-        return Err(refused(
-            "is not a regular file (a pipe, a socket or a device)".into(),
-        ));
+        let what = match meta.is_dir() {
+            true => "a folder",
+            false => "a pipe, a socket or a device",
+        };
+        return Err(refused(format!("is not a regular file ({what})")));
     }
     let too_large = || refused(format!("is larger than {} MiB", MAX_BUNDLE_BYTES >> 20));
     if meta.len() > MAX_BUNDLE_BYTES {
