@@ -225,18 +225,13 @@ fn html_text(body: &str) -> Option<String> {
     }
     text.push_str(rest);
     // Each run of spaces one space, or one line break if it has one.
-    let (mut words, mut gap) = (String::new(), None);
-    for c in unescaped(&text).chars() {
-        if c.is_whitespace() {
-            gap = Some(gap.unwrap_or(false) || matches!(c, '\n' | '\r'));
-            continue;
-        }
-        if let Some(line) = gap.take().filter(|_| !words.is_empty()) {
-            words.push(if line { '\n' } else { ' ' });
-        }
-        words.push(c);
-    }
-    (!words.is_empty()).then_some(words)
+    let text = unescaped(&text);
+    let lines = (text.split(['\n', '\r'])).map(|line| line.split_whitespace().collect::<Vec<_>>());
+    let lines: Vec<String> = lines
+        .filter(|words| !words.is_empty())
+        .map(|words| words.join(" "))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// A body as text: UTF-8, else the charset its `Content-Type` named
