@@ -59,8 +59,7 @@ pub fn parse(text: &str) -> Result<Url, String> {
     })?;
     check_web(&url).map_err(|why| format!("{shown} {why}{hint}"))?;
     // fe80::/10: connecting without a zone fails ("Invalid argument").
-    let link_local = |ip: std::net::Ipv6Addr| ip.segments()[0] & 0xffc0 == 0xfe80;
-    if matches!(url.host(), Some(Host::Ipv6(ip)) if link_local(ip)) {
+    if matches!(url.host(), Some(Host::Ipv6(ip)) if ip.is_unicast_link_local()) {
         return Err(format!(
             "{shown} has a link-local IPv6 address, which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local"
         ));
@@ -100,9 +99,7 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         // `::ffff:127.0.0.1` is 127.0.0.1 on a dual-stack socket.
-        Some(Host::Ipv6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
+        Some(Host::Ipv6(ip)) => ip.to_canonical().is_loopback(),
         None => false,
     };
     if url.scheme() == "https" || loopback {
@@ -152,7 +149,7 @@ pub fn localhost_elsewhere() -> Option<String> {
 fn on_this_machine(addr: &std::net::SocketAddr) -> bool {
     match addr {
         std::net::SocketAddr::V6(v6) if v6.scope_id() != 0 => {
-            v6.ip().segments()[0] & 0xffc0 == 0xfe80 && loopback_link(v6.scope_id())
+            v6.ip().is_unicast_link_local() && loopback_link(v6.scope_id())
         }
         _ => addr.ip().to_canonical().is_loopback(),
     }
