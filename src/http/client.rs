@@ -409,7 +409,6 @@ impl Client {
                 Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
             };
             let answered = self.answered_before(&origin, &outcome);
-            let resend = answered && !sent_again;
             // Sent again at once on a new connection, once, as curl and Go
             // do: a server's keep-alive timeout racing the request is no
             // failure of the server. The same race answered `408 Request
