@@ -414,7 +414,7 @@ impl Client {
             // failure of the server. The same race answered `408 Request
             // Timeout` and closed (Node's `http`, HAProxy's request
             // timeout) is sent again likewise, as Chromium and Go do.
-            if let Some(race) = raced(&outcome).filter(|_| resend) {
+            if let Some(race) = raced(&outcome).filter(|_| answered && !sent_again) {
                 sent_again = true;
                 self.debug(&format!(
                     "sending {request} again on a new connection, not counted as a retry ({race})"
@@ -1693,10 +1693,8 @@ fn untrusted_hint(
 ) -> Cow<'static, str> {
     use rustls::{CertificateError as C, Error as R};
     let Some((path, name)) = ca_bundle else {
-        if let Some(hint) = ssl_cert_file_naming_nothing() {
-            return hint.into();
-        }
-        return "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)".into();
+        let set = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
+        return ssl_cert_file_naming_nothing().map_or(set.into(), Cow::Owned);
     };
     let path = path.display();
     if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
