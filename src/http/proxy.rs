@@ -63,11 +63,9 @@ impl Proxies {
     /// (see [`Proxies::unusable_for`]), rather than a silent direct connection.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Proxies> {
         let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let choose = |names: &[&'static str]| -> Result<Option<Via>> {
-            let Some((name, value)) = names.iter().find_map(|n| set(n).map(|v| (*n, v))) else {
-                return Ok(None);
-            };
-            parse_proxy(name, value.trim()).map(Some)
+        let choose = |names: &[&'static str]| {
+            let chosen = names.iter().find_map(|n| set(n).map(|v| (*n, v)));
+            (chosen.map(|(name, value)| parse_proxy(name, value.trim()))).transpose()
         };
         // Unset, it is an empty list.
         let no_proxy = var("NO_PROXY").or_else(|| var("no_proxy"));
