@@ -121,10 +121,8 @@ impl JqFilter {
                     let key = key_not_text(&value);
                     let written = key.is_none().then(|| write_result(out, &value));
                     drop_flat(value);
-                    let Some(key) = key else {
-                        written.transpose()?;
-                        continue;
-                    };
+                    written.transpose()?;
+                    let Some(key) = key else { continue };
                     let way = match key.as_str() {
                         "null" => {
                             "from an account without the field, say: use (.status // \"none\")"
@@ -308,35 +306,13 @@ impl std::fmt::Display for JqFailed {
 
 impl std::error::Error for JqFailed {}
 
-/// A serde_json value as a jaq value: the one place the two meet. Numbers
-/// go through their JSON text, so whatever serde_json keeps of a number
-/// (all its digits, with `arbitrary_precision`) reaches jaq unchanged.
+/// A serde_json value as a jaq value: the one place the two meet. It goes
+/// through its JSON text, read as the accounts of `list` are, so whatever
+/// serde_json keeps of a number (all its digits, with `arbitrary_precision`)
+/// reaches jaq unchanged.
 pub fn to_jaq(value: &Value) -> Val {
-    match value {
-        Value::Null => Val::Null,
-        Value::Bool(b) => Val::Bool(*b),
-        Value::Number(n) => number_to_jaq(n),
-        Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
-        Value::Array(items) => items.iter().map(to_jaq).collect(),
-        // Keys in order.
-        Value::Object(fields) => Val::obj(
-            (fields.iter())
-                .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_jaq(v)))
-                .collect(),
-        ),
-    }
-}
-
-/// A JSON number, from its exact text: machine integers directly, other
-/// integers as big integers, decimals kept as their text until used.
-fn number_to_jaq(n: &serde_json::Number) -> Val {
-    if let Some(i) = n.as_i64().and_then(|i| isize::try_from(i).ok()) {
-        return Val::Num(Num::Int(i));
-    }
-    let text = n.to_string();
-    let num = jaq_json::read::parse_single_num(text.as_bytes());
-    // serde_json only ever holds valid JSON numbers; else the text is kept.
-    Val::Num(num.unwrap_or_else(|| Num::Dec(jaq_json::Rc::new(text))))
+    // serde_json writes only valid JSON, which jaq reads.
+    jaq_json::read::parse_single(value.to_string().as_bytes()).unwrap_or(Val::Null)
 }
 
 /// Writes one result and a newline: a string raw, anything else compact.
