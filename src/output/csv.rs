@@ -16,22 +16,16 @@ pub struct CsvSink {
     buffer: Vec<u8>,
 }
 
-/// A cell as written: guarded against formulas when asked.
-fn cell(value: &str, guard: bool) -> std::borrow::Cow<'_, str> {
-    if guard {
-        guard_formula(value)
-    } else {
-        std::borrow::Cow::Borrowed(value)
-    }
-}
-
-/// Writes one record to `out`. A record with a field holding `;` or a tab
-/// is quoted whole: spreadsheets split on them too (LibreOffice's import by
-/// default), which shifted the row and put what followed in a cell of its
-/// own, unguarded.
+/// Writes one record to `out`, each field guarded against formulas when
+/// `guard`. A record with a field holding `;` or a tab is quoted whole:
+/// spreadsheets split on them too (LibreOffice's import by default), which
+/// shifted the row and put what followed in a cell of its own, unguarded.
 /// (Encoded apart and written whole: a csv writer's flush would flush `out`.)
-pub fn write_record<W: Write, F: AsRef<str>>(mut out: W, fields: &[F]) -> Result<()> {
-    let split = fields.iter().any(|f| f.as_ref().contains([';', '\t']));
+pub fn write_record<W: Write, F: AsRef<str>>(mut out: W, fields: &[F], guard: bool) -> Result<()> {
+    let fields: Vec<std::borrow::Cow<str>> = (fields.iter().map(AsRef::as_ref))
+        .map(|f| if guard { guard_formula(f) } else { f.into() })
+        .collect();
+    let split = fields.iter().any(|f| f.contains([';', '\t']));
     let mut writer = csv::WriterBuilder::new()
         .quote_style(match split {
             true => csv::QuoteStyle::Always,
@@ -39,7 +33,7 @@ pub fn write_record<W: Write, F: AsRef<str>>(mut out: W, fields: &[F]) -> Result
         })
         .buffer_capacity(512)
         .from_writer(Vec::new());
-    writer.write_record(fields.iter().map(|f| f.as_ref()))?;
+    writer.write_record(fields.iter().map(|f| f.as_bytes()))?;
     Ok(out.write_all(&writer.into_inner().map_err(|e| e.into_error())?)?)
 }
 
@@ -60,15 +54,12 @@ impl Sink for CsvSink {
         let columns = &self.layout.columns;
         let first = !std::mem::replace(&mut self.started, true);
         if first && self.layout.header {
-            let header: Vec<_> = columns.iter().map(|c| cell(c, guard)).collect();
-            write_record(&mut self.buffer, &header)?;
+            write_record(&mut self.buffer, columns, guard)?;
         }
         for account in accounts {
             let values = account.cells(columns);
-            let row: Vec<_> = (values.iter())
-                .map(|value| cell(value.as_deref().unwrap_or(""), guard))
-                .collect();
-            write_record(&mut self.buffer, &row)?;
+            let row: Vec<_> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
+            write_record(&mut self.buffer, &row, guard)?;
         }
         if first && self.layout.bom {
             out.write_all("\u{feff}".as_bytes())?;

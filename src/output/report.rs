@@ -11,7 +11,7 @@ use super::OutputFormat;
 use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::write_json_lines;
-use super::sanitize::{cell, guard_formula};
+use super::sanitize::cell;
 use super::table::{TableSink, break_long_words, keep_whole, least_width, new_table, widest_line};
 use super::{Layout, Sink};
 
@@ -251,14 +251,13 @@ pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>])
 /// A csv report's header, formula-guarded: rows then go through
 /// [`write_csv_row`] (one at a time, for a report streamed).
 pub fn write_csv_header<W: Write>(out: W, header: &[&str]) -> Result<()> {
-    let header: Vec<_> = header.iter().map(|h| guard_formula(h)).collect();
-    write_record(out, &header)
+    write_record(out, header, true)
 }
 
 /// One row of a csv report, every cell formula-guarded.
 pub fn write_csv_row<W: Write>(out: W, row: &[ReportCell]) -> Result<()> {
-    let row: Vec<_> = row.iter().map(|c| guard_formula(&c.text)).collect();
-    write_record(out, &row)
+    let row: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+    write_record(out, &row, true)
 }
 
 #[cfg(test)]
