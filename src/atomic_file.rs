@@ -8,7 +8,9 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{
+    DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt, fchown, lchown,
+};
 
 use tempfile::NamedTempFile;
 
@@ -37,19 +39,15 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
     #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
+    builder.mode(0o700);
     #[cfg(not(unix))]
     let _ = on_the_way;
     match builder.create(dir) {
         #[cfg(unix)]
         Ok(()) if on_the_way => {
-            use std::os::unix::fs::MetadataExt;
             if let Ok(above) = std::fs::metadata(parent.unwrap_or(Path::new("."))) {
                 // (Not through a link put there meanwhile: lchown.)
-                let _ = std::os::unix::fs::lchown(dir, Some(above.uid()), Some(above.gid()));
+                let _ = lchown(dir, Some(above.uid()), Some(above.gid()));
             }
             set_mode(dir, 0o700)
         }
@@ -150,7 +148,7 @@ pub fn current_user() -> u32 {
 /// The owner of a file (its uid on Unix; 0, the current user's, elsewhere).
 pub fn owner_of(meta: &std::fs::Metadata) -> u32 {
     #[cfg(unix)]
-    return std::os::unix::fs::MetadataExt::uid(meta);
+    return meta.uid();
     #[cfg(not(unix))]
     return {
         let _ = meta;
@@ -176,7 +174,6 @@ pub fn read_at_most(reader: impl io::Read, cap: u64) -> io::Result<Vec<u8>> {
 /// folder's owner: another user's, planted to turn a write elsewhere.
 #[cfg(unix)]
 fn refuse_a_planted_link(link: &Path) -> io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
     let owner = std::fs::symlink_metadata(link)?.uid();
     let dir = std::fs::metadata(folder_of(link))?;
     if dir.mode() & 0o1002 == 0o1002 && owner != dir.uid() && owner != current_user() {
@@ -284,7 +281,6 @@ impl AtomicFile {
         let file = self.temp.as_file();
         #[cfg(unix)]
         {
-            use std::os::unix::fs::{MetadataExt, fchown};
             let (uid, gid) = (Some(like.uid()), Some(like.gid()));
             let _ = fchown(file, uid, gid).or_else(|_| fchown(file, None, gid));
         }
@@ -328,7 +324,7 @@ impl AtomicFile {
 /// writing one file at once, as two runs caching a token do.)
 #[cfg(unix)]
 fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
-    use std::os::unix::{fs::OpenOptionsExt, io::AsRawFd};
+    use std::os::unix::io::AsRawFd;
     let free = |f: &std::fs::File| {
         // SAFETY: flock on an open descriptor has no other precondition.
         unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
