@@ -251,14 +251,6 @@ impl Destination {
         matches!(self, Destination::Direct { terminal: true, .. })
     }
 
-    /// The buffered writer, whichever the destination.
-    fn out(&mut self) -> &mut dyn Write {
-        match self {
-            Destination::Direct { out, .. } => out,
-            Destination::File { out } => out,
-        }
-    }
-
     /// Makes streamed output visible now (stdout); a file waits for commit.
     pub fn flush_streamed(&mut self) -> io::Result<()> {
         match self {
@@ -287,13 +279,16 @@ impl Destination {
 impl Write for Destination {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
+            Destination::Direct { out, .. } => out.write(buf),
             Destination::File { out } => out.write(buf).map_err(no_room_in),
-            _ => self.out().write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out().flush()
+        match self {
+            Destination::Direct { out, .. } => out.flush(),
+            Destination::File { out } => out.flush(),
+        }
     }
 }
 
