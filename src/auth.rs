@@ -378,7 +378,6 @@ impl TokenCache {
         // A link here was planted: it is replaced, never written through.
         let written = AtomicFile::replacing(&target).and_then(|mut file| {
             file.write_all(&text)?;
-            file.flush()?;
             file.commit(true)
         });
         written.map_err(|e| cache_not_written(e, &self.dir))
@@ -501,16 +500,13 @@ impl<'a> Auth<'a> {
     /// (The `current` lock, held by both callers, keeps two from asking.)
     fn fetch_once(&self) -> Result<Token> {
         self.failed_before()?;
-        self.fetch().inspect_err(|e| {
-            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-            *failed = Some((exit_code_for(e), one_line(e)));
-        })
+        self.fetch()
+            .inspect_err(|e| *locked(&self.failed) = Some((exit_code_for(e), one_line(e))))
     }
 
     /// The error of the run's failed token request, if there was one.
     fn failed_before(&self) -> Result<()> {
-        let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-        match failed.as_ref() {
+        match locked(&self.failed).as_ref() {
             Some((kind, message)) => Err(failure(*kind, message.clone())),
             None => Ok(()),
         }
@@ -699,19 +695,18 @@ impl Bearer for Auth<'_> {
         self.client
             .debug("the API refused the token; getting a new one");
         let refused = current.take().map(|token| token.access_token);
-        (self.refused.lock().unwrap_or_else(|e| e.into_inner())).extend(refused);
+        locked(&self.refused).extend(refused);
         Ok(())
     }
 
     fn refused(&self, value: &str) -> bool {
         let value = value.strip_prefix("Bearer ").unwrap_or(value);
-        let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
-        refused.iter().any(|r| r.expose() == value)
+        locked(&self.refused).iter().any(|r| r.expose() == value)
     }
 
     fn cached(&self, value: &str) -> bool {
         let value = value.strip_prefix("Bearer ").unwrap_or(value);
-        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let current = locked(&self.current);
         (current.as_ref()).is_some_and(|t| t.cached && t.access_token.expose() == value)
     }
 
@@ -724,6 +719,11 @@ impl Bearer for Auth<'_> {
             cache.remove(&self.creds);
         }
     }
+}
+
+/// `lock`'s value, also when a thread panicked holding it.
+fn locked<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Why a token that parsed cannot be used, if it cannot.
