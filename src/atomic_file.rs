@@ -168,6 +168,25 @@ pub fn read_at_most(reader: impl io::Read, cap: u64) -> io::Result<Vec<u8>> {
     }
 }
 
+/// Opens `path` for reading unless it is a symbolic link; without waiting
+/// for a writer if it is a pipe (the caller then sees it is no file).
+#[cfg(unix)]
+pub fn open_regular(path: &Path) -> Option<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()
+}
+
+#[cfg(not(unix))]
+pub fn open_regular(path: &Path) -> Option<std::fs::File> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    meta.is_file()
+        .then(|| std::fs::File::open(path).ok())
+        .flatten()
+}
+
 /// Refuses, as the kernel's `fs.protected_symlinks` does (which the tool,
 /// following links itself, would pass by), a link in a sticky folder
 /// others may write (`/tmp`) that belongs to neither this user nor the
@@ -346,10 +365,7 @@ fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
             && name.ends_with(".tmp")
             && path != temp.path()
             && std::fs::symlink_metadata(&path).is_ok_and(stale)
-            && (std::fs::OpenOptions::new().read(true))
-                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-                .open(&path)
-                .is_ok_and(|f| free(&f))
+            && open_regular(&path).is_some_and(|f| free(&f))
         {
             let _ = std::fs::remove_file(&path);
         }

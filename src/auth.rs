@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic_file::{
-    AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, owner_of,
-    set_mode,
+    AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, open_regular,
+    owner_of, set_mode,
 };
 use crate::error::{
     Exit, api_error, auth_error, exit_code_for, failure, no_room, one_line, out_of_files,
@@ -407,24 +407,6 @@ fn cache_advice(e: &std::io::Error) -> String {
         Some(what) => what + ", or pass --no-cache",
         None => CACHE_NOT_WRITABLE.into(),
     }
-}
-
-/// Opens `path` for reading unless it is a symbolic link; without waiting
-/// for a writer if it is a pipe (the caller then sees it is no file).
-#[cfg(unix)]
-fn open_regular(path: &Path) -> Option<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()
-}
-
-#[cfg(not(unix))]
-fn open_regular(path: &Path) -> Option<fs::File> {
-    let meta = fs::symlink_metadata(path).ok()?;
-    meta.is_file().then(|| fs::File::open(path).ok()).flatten()
 }
 
 /// Hands out the run's bearer token: from memory, the cache, or a new
