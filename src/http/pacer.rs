@@ -1599,6 +1599,37 @@ mod tests {
         assert!((rate - 0.25).abs() < 1e-9, "{rate}");
     }
 
+    /// How a limiter's `Retry-After` says the wait to its next token: in
+    /// whole seconds rounded up, or cut down (tower_governor's, where a
+    /// wait under a second is `0`, read as none).
+    const ROUNDED_UP: fn(Duration) -> Option<u64> = |w| Some(w.as_secs_f64().ceil() as u64);
+    const CUT_DOWN: fn(Duration) -> Option<u64> = |w| Some(w.as_secs()).filter(|&s| s > 0);
+
+    /// Sends `n` requests, each as soon as `p` allows (answered 5 ms after),
+    /// to a limiter letting one through per `interval` without a burst,
+    /// whose refusals say `Retry-After` as `said`: how many it refused.
+    fn refused_by_limiter(
+        p: &mut Pacer,
+        n: usize,
+        interval: Duration,
+        said: fn(Duration) -> Option<u64>,
+    ) -> usize {
+        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
+        for _ in 0..n {
+            let slot = drain(p, t, 1)[0];
+            t = slot.at + ms(5);
+            let answer = if slot.at >= token_at {
+                token_at = slot.at + interval;
+                ok()
+            } else {
+                refusals += 1;
+                refused(said(token_at - slot.at))
+            };
+            p.on_answer(slot, t, &answer);
+        }
+        refusals
+    }
+
     /// A token bucket of one request per 2 s whose `Retry-After` is the time
     /// to its next token (1 s or 2 s): a `Retry-After: 1` for a request sent
     /// a second after the last one through floored the pace at one a second,
@@ -1606,19 +1637,7 @@ mod tests {
     #[test]
     fn a_refusal_a_retry_after_or_more_after_the_last_request_through_is_no_floor() {
         let mut p = Pacer::new(None);
-        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
-        for _ in 0..60 {
-            let slot = drain(&mut p, t, 1)[0];
-            t = slot.at + ms(5);
-            let answer = if slot.at >= token_at {
-                token_at = slot.at + Duration::from_secs(2);
-                ok()
-            } else {
-                refusals += 1;
-                refused(Some((token_at - slot.at).as_secs_f64().ceil() as u64))
-            };
-            p.on_answer(slot, t, &answer);
-        }
+        let refusals = refused_by_limiter(&mut p, 60, Duration::from_secs(2), ROUNDED_UP);
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
     }
 
@@ -1632,19 +1651,7 @@ mod tests {
     #[test]
     fn a_silent_refusal_at_the_floors_pace_lowers_the_floor() {
         let mut p = Pacer::new(None);
-        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
-        for _ in 0..60 {
-            let slot = drain(&mut p, t, 1)[0];
-            t = slot.at + ms(5);
-            let answer = if slot.at >= token_at {
-                token_at = slot.at + Duration::from_secs(2);
-                ok()
-            } else {
-                refusals += 1;
-                refused(Some((token_at - slot.at).as_secs()).filter(|&s| s > 0))
-            };
-            p.on_answer(slot, t, &answer);
-        }
+        let refusals = refused_by_limiter(&mut p, 60, Duration::from_secs(2), CUT_DOWN);
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
     }
 
@@ -1654,19 +1661,7 @@ mod tests {
     #[test]
     fn a_max_rate_above_a_silent_refusals_limit_keeps_refusals_rare() {
         let mut p = Pacer::new(Some(1.5));
-        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
-        for _ in 0..60 {
-            let slot = drain(&mut p, t, 1)[0];
-            t = slot.at + ms(5);
-            let answer = if slot.at >= token_at {
-                token_at = slot.at + Duration::from_secs(2);
-                ok()
-            } else {
-                refusals += 1;
-                refused(Some((token_at - slot.at).as_secs()).filter(|&s| s > 0))
-            };
-            p.on_answer(slot, t, &answer);
-        }
+        let refusals = refused_by_limiter(&mut p, 60, Duration::from_secs(2), CUT_DOWN);
         assert!(refusals <= 8, "{refusals} of 60 requests refused");
     }
 
@@ -1677,19 +1672,7 @@ mod tests {
     #[test]
     fn a_two_a_second_limit_saying_retry_after_one_is_refused_rarely() {
         let mut p = Pacer::new(None);
-        let (mut t, mut token_at, mut refusals) = (Instant::now(), Instant::now(), 0);
-        for _ in 0..120 {
-            let slot = drain(&mut p, t, 1)[0];
-            t = slot.at + ms(5);
-            let answer = if slot.at >= token_at {
-                token_at = slot.at + ms(500);
-                ok()
-            } else {
-                refusals += 1;
-                refused(Some((token_at - slot.at).as_secs_f64().ceil() as u64))
-            };
-            p.on_answer(slot, t, &answer);
-        }
+        let refusals = refused_by_limiter(&mut p, 120, ms(500), ROUNDED_UP);
         assert!(refusals <= 4, "{refusals} of 120 requests refused");
     }
 
