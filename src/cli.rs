@@ -204,7 +204,7 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct StreamArgs {
     /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(short, long, value_parser = Trimmed, value_delimiter = ',')]
+    #[arg(short, long, value_parser = Trimmed::default(), value_delimiter = ',')]
     #[arg(ignore_case = true, value_name = "STATUS")]
     pub status: Vec<Status>,
 
@@ -340,11 +340,11 @@ pub struct ChangesArgs {
     pub until: Option<String>,
 
     /// Only accounts that left this status (status changes and removals)
-    #[arg(long, value_parser = Trimmed, ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Trimmed::default(), ignore_case = true, value_name = "STATUS")]
     pub status_from: Option<Status>,
 
     /// Only accounts that reached this status (status changes and additions)
-    #[arg(long, value_parser = Trimmed, ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Trimmed::default(), ignore_case = true, value_name = "STATUS")]
     pub status_to: Option<Status>,
 
     /// Only this account (its id, or its name in any case)
@@ -559,10 +559,10 @@ impl ValueEnum for Status {
 
 /// A status of `--status` (`--status-from`, `--status-to`), read as clap
 /// reads the enum, without the spaces around it (`-s 'active, churned'`).
-#[derive(Clone)]
-struct Trimmed;
+#[derive(Clone, Default)]
+struct Trimmed(clap::builder::EnumValueParser<Status>);
 
-impl clap::builder::TypedValueParser for Trimmed {
+impl TypedValueParser for Trimmed {
     type Value = Status;
 
     fn parse_ref(
@@ -572,15 +572,11 @@ impl clap::builder::TypedValueParser for Trimmed {
         value: &std::ffi::OsStr,
     ) -> Result<Status, clap::Error> {
         let value = value.to_str().map_or(value, |v| v.trim().as_ref());
-        clap::builder::EnumValueParser::<Status>::new().parse_ref(cmd, arg, value)
+        self.0.parse_ref(cmd, arg, value)
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(
-            Status::DOCUMENTED
-                .iter()
-                .filter_map(Status::to_possible_value),
-        ))
+        self.0.possible_values()
     }
 }
 
