@@ -524,16 +524,14 @@ fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, Str
             u64::MAX => format!("{low} or more"),
             _ => format!("{low} to {high}"),
         };
+        // `-1` is below the range, not "not a whole number".
+        let negative = text
+            .strip_prefix('-')
+            .is_some_and(|d| d.parse::<u64>().is_ok());
         match text.parse::<u64>() {
             Ok(n) if n < low => Err(format!("must be {wanted}")),
             Ok(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),
-            Err(_)
-                if text
-                    .strip_prefix('-')
-                    .is_some_and(|d| d.parse::<u64>().is_ok()) =>
-            {
-                Err(format!("must be {wanted}"))
-            }
+            _ if negative => Err(format!("must be {wanted}")),
             // Digits beyond 64 bits are too large too.
             Err(_) if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) => {
                 Err(format!("`{text}` is not a whole number; use {wanted}"))
