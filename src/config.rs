@@ -933,10 +933,7 @@ impl Settings {
 
         let client_id = at.var("TALKDESK_CLIENT_ID", key!(r.client_id), non_empty)?;
         let client_secret = at.client_secret(&r)?;
-        let secret = SecretSetting::value(client_secret.as_ref());
-        if let Some(secret) = secret {
-            secrets.add(secret);
-        }
+        let secret = SecretSetting::value(client_secret.as_ref()).inspect(|s| secrets.add(s));
         let account_name = at.var("TALKDESK_ACCOUNT_NAME", key!(r.account_name), account_name)?;
         let region = at.var("TALKDESK_REGION", key!(r.region), region)?;
         let region = or_default(region, Region::Us);
