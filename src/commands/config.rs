@@ -299,10 +299,9 @@ fn question(
 }
 
 /// What to do when the config file or its folder cannot be made for want
-/// of room or on a read-only disk, where no permission is to blame.
-fn no_room_or_read_only(e: &io::Error) -> Option<String> {
-    no_room(e, "pass --config with a path elsewhere")
-}
+/// of room or on a read-only disk, where no permission is to blame: the
+/// advice [`no_room`] and [`with_no_room`] end with.
+const ELSEWHERE: &str = "pass --config with a path elsewhere";
 
 /// Writes `text` at `path` with mode 0600, creating missing folders with
 /// mode 0700; atomic (a temporary file renamed into place), and without
@@ -313,7 +312,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
         let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
-        let why = no_room_or_read_only(&e);
+        let why = no_room(&e, ELSEWHERE);
         let why = why.unwrap_or_else(|| "check its permissions, or pass --config".into());
         let file = file.unwrap_or_else(|| format!("; {why}"));
         anyhow::Error::new(e).context(format!("cannot create the folder {folder}{file}"))
@@ -340,7 +339,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
             _ => {
                 let why =
                     (out_of_files(&e).or_else(|| current_folder_gone(path))).map(String::from);
-                let why = no_room_or_read_only(&e).or(why);
+                let why = no_room(&e, ELSEWHERE).or(why);
                 format!(
                     "cannot write in {folder}; {}",
                     why.unwrap_or_else(|| "check its permissions".into())
@@ -350,7 +349,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         anyhow::Error::new(e).context(what)
     })?;
     (file.write_all(text.as_bytes()))
-        .map_err(|e| with_no_room(e, "pass --config with a path elsewhere"))
+        .map_err(|e| with_no_room(e, ELSEWHERE))
         .with_context(|| format!("writing {shown}"))?;
     file.commit(force).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => {
