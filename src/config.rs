@@ -1150,12 +1150,11 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     if unattended {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
     }
-    let mut child = command.spawn().map_err(cannot_run)?;
+    let child = command.spawn().map_err(cannot_run)?;
     // Read to its exit (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
-    let pipe = child.stdout.take().expect("stdout is piped");
     let timeout = unattended.then_some(timeout);
-    let (status, stdout) = wait_for_secret(child, pipe, program, timeout, cannot_run)?;
+    let (status, stdout) = wait_for_secret(child, program, timeout, cannot_run)?;
     if !status.success() {
         return Err(config_error(format!(
             "client_secret_cmd `{program}` failed ({status}){}",
@@ -1165,17 +1164,17 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     first_line_secret(program, &stdout)
 }
 
-/// Reads what `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`], and
-/// waits for it to end, `timeout` at most if there is one (then it leads a
-/// process group, which is stopped with it). Failing to read its output
-/// or its status is `cannot_run`.
+/// Reads what `client_secret_cmd` (`child`, its stdout piped) prints, at
+/// most [`SECRET_CMD_MAX`], and waits for it to end, `timeout` at most if
+/// there is one (then it leads a process group, which is stopped with it).
+/// Failing to read its output or its status is `cannot_run`.
 fn wait_for_secret(
     mut child: std::process::Child,
-    pipe: ChildStdout,
     program: &str,
     timeout: Option<Duration>,
     cannot_run: impl Fn(std::io::Error) -> anyhow::Error,
 ) -> Result<(std::process::ExitStatus, Vec<u8>)> {
+    let pipe = child.stdout.take().expect("stdout is piped");
     let exited = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&exited);
     let reader = std::thread::Builder::new().spawn(move || read_secret_output(pipe, &seen));
