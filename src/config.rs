@@ -847,11 +847,8 @@ pub fn account_name_advice(name: &str) -> Option<String> {
     let host_name = host.split(['/', ':']).next().unwrap_or_default();
     let label = host_name.split('.').next().unwrap_or_default();
     let why = match () {
-        _ if !valid
-            && host.contains('.')
-            && !label.is_empty()
-            && account_name_advice(label).is_none() =>
-        {
+        // (An empty label is no account name: its advice is not `None`.)
+        _ if !valid && host.contains('.') && account_name_advice(label).is_none() => {
             // `mycompany.mytalkdesk.eu`: the region is in the name too.
             let region = match host_name.rsplit('.').next() {
                 Some(top @ ("eu" | "ca")) => format!(", with region {top}"),
