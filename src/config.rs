@@ -1231,14 +1231,11 @@ fn wait_for_secret(
 fn read_secret_output(mut pipe: ChildStdout, exited: &AtomicBool) -> std::io::Result<Vec<u8>> {
     use std::io::{ErrorKind, Read};
     let fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
-    // SAFETY: fcntl(2) of the pipe this owns (if it fails, reads block).
-    unsafe {
-        libc::fcntl(
-            fd,
-            libc::F_SETFL,
-            libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
-        )
-    };
+    // SAFETY: fcntl(2) of the pipe this owns: its flags, then the same
+    // with O_NONBLOCK (if it fails, reads block).
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) };
     let (mut bytes, mut chunk) = (Vec::new(), [0; 8192]);
     loop {
         // Seen after its exit, an empty pipe holds nothing more of its output.
