@@ -1206,10 +1206,9 @@ fn wait_for_secret(
                 Err(_) => return Err(stop(&mut child, "could not be read".into())),
             }
         }
+        // (Once it has exited, try_wait keeps returning its status.)
         let status = child.try_wait().map_err(&cannot_run)?;
-        if status.is_some() {
-            exited.store(true, Ordering::Release);
-        }
+        exited.store(status.is_some(), Ordering::Release);
         match status {
             Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
             _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
