@@ -1186,13 +1186,10 @@ fn wait_for_secret(
         let _ = child.wait();
         config_error(format!("client_secret_cmd `{program}` {why}"))
     };
-    let mut reader = match reader {
-        Ok(reader) => Some(reader),
-        Err(e) => {
-            let _ = stop(&mut child, String::new());
-            return Err(cannot_run(e));
-        }
-    };
+    let mut reader = Some(reader.map_err(|e| {
+        let _ = stop(&mut child, String::new());
+        cannot_run(e)
+    })?);
     let mut stdout = None;
     loop {
         if let Some(done) = reader.take_if(|r| r.is_finished()) {
