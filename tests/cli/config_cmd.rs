@@ -965,16 +965,8 @@ fn as_root_init_force_onto_an_immutable_file_says_so() {
     let dir = sb.path("conf");
     let path = dir.join("config.toml");
     support::write_private(&path, "# mine\n");
-    let chattr = |flag: &str, on: &std::path::Path| {
-        let status = std::process::Command::new("chattr")
-            .arg(flag)
-            .arg(on)
-            .status();
-        let status = status.expect("chattr (package e2fsprogs) runs");
-        assert!(status.success(), "chattr {flag}");
-    };
     for (flag, on) in [("i", &path), ("a", &path), ("i", &dir), ("a", &dir)] {
-        chattr(&format!("+{flag}"), on);
+        support::chattr(&format!("+{flag}"), on);
         let output = sb
             .bare()
             .args(["config", "init", "--force", "--config"])
@@ -987,16 +979,10 @@ fn as_root_init_force_onto_an_immutable_file_says_so() {
             .map(|e| e.unwrap().file_name())
             .collect();
         left.sort();
-        chattr(&format!("-{flag}"), on);
+        support::chattr(&format!("-{flag}"), on);
         let err = stderr_of(&output);
         assert_eq!(output.status.code(), Some(1), "{err}");
-        let word = if flag == "i" {
-            "immutable"
-        } else {
-            "append-only"
-        };
-        let said = format!("{} is {word} (chattr +{flag})", on.display());
-        assert!(err.contains(&said), "+{flag} {}: {err}", on.display());
+        support::assert_names_chattr(&err, flag, on);
         assert!(err.contains(&format!("chattr -{flag}")), "{err}");
         assert_eq!(left, ["config.toml"], "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "# mine\n");

@@ -5384,17 +5384,6 @@ fn a_snapshot_on_a_damaged_order_of_a_wrong_length_records_nothing() {
     assert_eq!(snapshots, 2, "nothing recorded");
 }
 
-/// Runs `chattr FLAG PATH` (root alone may: CAP_LINUX_IMMUTABLE).
-#[cfg(target_os = "linux")]
-fn chattr(flag: &str, path: &Path) {
-    let status = std::process::Command::new("chattr")
-        .arg(flag)
-        .arg(path)
-        .status();
-    let status = status.expect("chattr (package e2fsprogs) runs");
-    assert!(status.success(), "chattr {flag} {}", path.display());
-}
-
 /// A store made immutable (`chattr +i`) was told "is read-only … Make it
 /// and its folder writable (chmod u+w)", which changes nothing; one made
 /// append-only (`chattr +a`) was told "SQLite could not open a file it
@@ -5433,7 +5422,7 @@ fn as_root_a_store_with_an_immutable_or_append_only_attribute_says_so() {
                 let _ = fs::remove_file(dir.join(side));
             }
         }
-        chattr(&format!("+{flag}"), on);
+        support::chattr(&format!("+{flag}"), on);
         let out = offline(&sb, &store)
             .args(["snapshot", "--import", file, "--at", &at])
             .output()
@@ -5442,15 +5431,9 @@ fn as_root_a_store_with_an_immutable_or_append_only_attribute_says_so() {
             .args(["list", "--at", "now"])
             .output()
             .unwrap();
-        chattr(&format!("-{flag}"), on);
+        support::chattr(&format!("-{flag}"), on);
         let err = fails_with(&out, 1);
-        let word = if flag == "i" {
-            "immutable"
-        } else {
-            "append-only"
-        };
-        let said = format!("{} is {word} (chattr +{flag})", on.display());
-        assert!(err.contains(&said), "+{flag} {}: {err}", on.display());
+        support::assert_names_chattr(&err, flag, on);
         assert!(err.contains(&format!("chattr -{flag}")), "{err}");
         assert!(
             !err.contains("chmod u+w") && !err.contains("ulimit"),
@@ -5478,21 +5461,15 @@ fn as_root_a_new_store_in_an_immutable_or_append_only_folder_says_so() {
         let dir = sb.path(&format!("store-{flag}"));
         fs::create_dir(&dir).unwrap();
         let store = dir.join("h.sqlite3");
-        chattr(&format!("+{flag}"), &dir);
+        support::chattr(&format!("+{flag}"), &dir);
         let out = offline(&sb, &store)
             .args(["snapshot", "--import", file, "--at", "2026-11-01"])
             .output()
             .unwrap();
         let left = fs::read_dir(&dir).unwrap().count();
-        chattr(&format!("-{flag}"), &dir);
+        support::chattr(&format!("-{flag}"), &dir);
         let err = fails_with(&out, 1);
-        let word = if flag == "i" {
-            "immutable"
-        } else {
-            "append-only"
-        };
-        let said = format!("{} is {word} (chattr +{flag})", dir.display());
-        assert!(err.contains(&said), "+{flag}: {err}");
+        support::assert_names_chattr(&err, flag, &dir);
         assert!(
             !err.contains("disk is full") && !err.contains("permissions"),
             "{err}"

@@ -472,3 +472,27 @@ pub fn send_signal(pid: u32, name: &str) {
         std::io::Error::last_os_error()
     );
 }
+
+/// Runs `chattr FLAG PATH` (root alone may: CAP_LINUX_IMMUTABLE).
+#[cfg(target_os = "linux")]
+pub fn chattr(flag: &str, path: &Path) {
+    let status = std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status();
+    let status = status.expect("chattr (package e2fsprogs) runs");
+    assert!(status.success(), "chattr {flag} {}", path.display());
+}
+
+/// Asserts that `err` names `path` as made immutable (`flag` "i") or
+/// append-only ("a") with `chattr +FLAG`.
+#[cfg(target_os = "linux")]
+pub fn assert_names_chattr(err: &str, flag: &str, path: &Path) {
+    let word = if flag == "i" {
+        "immutable"
+    } else {
+        "append-only"
+    };
+    let said = format!("{} is {word} (chattr +{flag})", path.display());
+    assert!(err.contains(&said), "+{flag} {}: {err}", path.display());
+}
