@@ -136,32 +136,19 @@ fn utc(micros: i64) -> ZonedDateTime {
         .to_zoned_datetime(TimeZone::UTC)
 }
 
-/// The first instant of the period that holds `micros`.
-pub fn period_start(micros: i64, every: Every) -> i64 {
-    let day = utc(micros).date();
-    let first = match every {
-        Every::Day => day,
-        Every::Week => {
-            let back = i64::from(day.weekday().to_monday_zero_offset());
-            day.checked_sub(back.days()).unwrap_or(day)
-        }
-        Every::Month => day.first_of_month(),
-    };
-    first
-        .to_zoned_datetime(TimeZone::UTC)
-        .map(|z| z.timestamp().as_microsecond())
-        .unwrap_or(micros)
-}
-
 /// The starts of every period from the one holding `from` to the one
 /// holding `to`.
 pub fn period_starts(from: i64, to: i64, every: Every) -> Vec<i64> {
-    let step = match every {
-        Every::Day => 1.day(),
-        Every::Week => 1.week(),
-        Every::Month => 1.month(),
+    let day = utc(from).date();
+    let (first, step) = match every {
+        Every::Day => (day, 1.day()),
+        Every::Week => {
+            let back = i64::from(day.weekday().to_monday_zero_offset());
+            (day.checked_sub(back.days()).unwrap_or(day), 1.week())
+        }
+        Every::Month => (day.first_of_month(), 1.month()),
     };
-    let first = utc(period_start(from, every));
+    let first = (first.to_zoned_datetime(TimeZone::UTC)).unwrap_or_else(|_| utc(from));
     std::iter::successors(Some(first), |start| start.checked_add(step).ok())
         .map(|start| start.timestamp().as_microsecond())
         .take_while(|&start| start <= to)
@@ -409,6 +396,11 @@ mod tests {
         let text = "9999-12-31T00:00:00.1234567890Z";
         let err = parse_when(text, at("2026-12-01T12:00:00Z")).unwrap_err();
         assert!(err.contains("is too far ahead"), "{err}");
+    }
+
+    /// The first instant of the period that holds `micros`.
+    fn period_start(micros: i64, every: Every) -> i64 {
+        period_starts(micros, micros, every)[0]
     }
 
     #[test]
