@@ -319,22 +319,17 @@ impl Differ {
 
     /// Takes one live account.
     pub fn live(&mut self, account: Account) {
-        let before = self
-            .index
-            .get(account.id_text())
-            .and_then(|&i| self.old[i].1.take());
-        match before {
-            None => self.report.added.push(account),
-            Some(before) => {
-                let fields = differing_fields(&before, &account);
-                if !fields.is_empty() {
-                    self.report.changed.push(Change {
-                        before,
-                        after: account,
-                        fields,
-                    });
-                }
-            }
+        let seen = self.index.get(account.id_text());
+        let Some(before) = seen.and_then(|&i| self.old[i].1.take()) else {
+            return self.report.added.push(account);
+        };
+        let fields = differing_fields(&before, &account);
+        if !fields.is_empty() {
+            self.report.changed.push(Change {
+                before,
+                after: account,
+                fields,
+            });
         }
     }
 
