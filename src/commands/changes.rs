@@ -51,8 +51,8 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     // json (whole, or to `--jq`) and the table are written at the end:
     // what is kept is their text and cells, not the versions' bodies.
     let (mut items, mut cells, mut shown) = (Vec::new(), Vec::new(), 0);
-    let streamed = matches!((&jq, format), (Some((_, RowsJq::PerRow)), _))
-        || (jq.is_none() && matches!(format, OutputFormat::Jsonl | OutputFormat::Csv));
+    // (`--jq` runs on each row with jsonl alone, and csv takes none.)
+    let streamed = matches!(format, OutputFormat::Jsonl | OutputFormat::Csv);
     let read = store.changes(&org, window, id.as_deref(), |c| {
         if !keeps(&c, args.status_from.as_ref(), args.status_to.as_ref()) {
             return Ok(());
