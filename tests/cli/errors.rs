@@ -358,15 +358,7 @@ fn a_401_that_persists_after_a_new_token_exits_4() {
 /// 401 that persists after a new token, §5), naming what does refuse.
 #[test]
 fn a_401_for_a_later_page_does_not_blame_the_credentials() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(6),
-        page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::Status(401))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = fake_failing_on(6, 2, FaultKind::Status(401));
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "json"]);
     let line = fails_with(&run(cmd), 4);
@@ -498,18 +490,24 @@ fn final_at_once_on(fault: FaultKind) -> String {
     line
 }
 
-/// The error of a walk of two pages (three accounts a page) whose page
-/// `page` is answered with `fault`, once (exit 5).
-fn failing_page(page: u64, fault: FaultKind) -> String {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(6),
+/// A fake of `accounts` accounts, three a page, whose `page` always
+/// fails with `fault`.
+fn fake_failing_on(accounts: usize, page: u64, fault: FaultKind) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: sample_accounts(accounts),
         page_cap: 3,
         faults: Faults {
             always: vec![(RequestMatch::Page(page), fault)],
             ..Faults::default()
         },
         ..FakeConfig::default()
-    });
+    })
+}
+
+/// The error of a walk of two pages (three accounts a page) whose page
+/// `page` is answered with `fault`, once (exit 5).
+fn failing_page(page: u64, fault: FaultKind) -> String {
+    let fake = fake_failing_on(6, page, fault);
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "json", "--max-retries", "0"]);
     fails_with(&run(cmd), 5)
@@ -677,15 +675,7 @@ fn a_later_page_not_in_utf8_does_not_blame_base_url() {
     )
     .into_bytes();
     raw.extend_from_slice(body);
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(6),
-        page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(raw.leak()))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = fake_failing_on(6, 2, FaultKind::RawResponse(raw.leak()));
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "json", "--max-retries", "0"]);
     let line = fails_with(&run(cmd), 5);
@@ -2234,15 +2224,7 @@ fn a_405_or_406_for_a_later_page_does_not_blame_base_url() {
 #[test]
 fn a_404_for_a_later_page_of_a_walk_does_not_blame_base_url() {
     for concurrency in ["1", "4", "page"] {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: sample_accounts(9),
-            page_cap: 3,
-            faults: Faults {
-                always: vec![(RequestMatch::Page(2), FaultKind::Status(404))],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
+        let fake = fake_failing_on(9, 2, FaultKind::Status(404));
         let mut cmd = Sandbox::new().tool(&fake);
         cmd.args(["list", "-o", "json", "--max-retries", "0"]);
         match concurrency {
