@@ -821,6 +821,29 @@ fn an_unreachable_host_is_exit_5() {
     );
 }
 
+/// A csv export to `file` from a server at `addr` (base_url and token
+/// endpoint both), with `--timeout 1` and `retries` retries; the test
+/// gives up after `limit` seconds.
+fn export_from(
+    sb: &Sandbox,
+    addr: std::net::SocketAddr,
+    file: &std::path::Path,
+    retries: &str,
+    limit: u64,
+) -> std::process::Output {
+    sb.bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "--timeout", "1", "--max-retries", retries])
+        .args(["-o", "csv", "--output-file"])
+        .arg(file)
+        .timeout(Duration::from_secs(limit))
+        .output()
+        .unwrap()
+}
+
 /// A listener that takes connections but never answers: each attempt ends
 /// at `--timeout`, so the run ends after (max_retries + 1) × timeout plus
 /// the backoff.
@@ -830,26 +853,7 @@ fn a_blackhole_host_ends_within_the_timeout_bound() {
     let addr = blackhole.local_addr().unwrap();
     let sb = Sandbox::new();
     let file = yesterdays_file(&sb);
-    let out = sb
-        .bare()
-        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args([
-            "list",
-            "-o",
-            "csv",
-            "--timeout",
-            "1",
-            "--max-retries",
-            "1",
-            "--output-file",
-        ])
-        .arg(&file)
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = export_from(&sb, addr, &file, "1", 30);
     assert_failed_cleanly(
         &out,
         &file,
@@ -874,18 +878,7 @@ fn a_timeout_says_whether_it_was_connecting_or_waiting_for_the_answer() {
         let addr = listener.local_addr().unwrap();
         let sb = Sandbox::new();
         let file = yesterdays_file(&sb);
-        let out = sb
-            .bare()
-            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-            .env("TALKDESK_CLIENT_ID", "id")
-            .env("TALKDESK_CLIENT_SECRET", "secret")
-            .args(["list", "--timeout", "1", "--max-retries", "0"])
-            .args(["-o", "csv", "--output-file"])
-            .arg(&file)
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = export_from(&sb, addr, &file, "0", 30);
         let said = format!("timed out after 1 s {said}");
         assert_failed_cleanly(&out, &file, &["/oauth/token", &said]);
     }
@@ -918,18 +911,7 @@ fn an_answer_whose_headers_drip_for_ever_times_out() {
     });
     let sb = Sandbox::new();
     let file = yesterdays_file(&sb);
-    let out = sb
-        .bare()
-        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args(["list", "--timeout", "1", "--max-retries", "0"])
-        .args(["-o", "csv", "--output-file"])
-        .arg(&file)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let out = export_from(&sb, addr, &file, "0", 60);
     let said = "timed out after 1 s waiting for the answer";
     assert_failed_cleanly(&out, &file, &["/oauth/token", said]);
 }
