@@ -5,7 +5,7 @@
 use crate::support;
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts};
@@ -227,18 +227,29 @@ fn a_refused_token_is_not_read_back_from_a_cache_that_cannot_be_written() {
     api.clear_requests();
     let script =
         r#"d=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@""#;
-    let out = sb
-        .in_mount(script, &[&sb.token_cache_dir()])
-        .args(["list", "-o", "json"])
-        .envs(support::tool_env(&api))
-        .output()
-        .unwrap();
+    let out = list_in_mount(&sb, &api, script, &sb.token_cache_dir(), "json");
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
     let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(got, sample_accounts(60));
     assert_eq!(api.token_requests(), 1, "a new token");
     assert!(err.contains("warning: could not"), "{err}");
+}
+
+/// `list -o FORMAT` against `api`, run by `script` (given `dir`, then the
+/// command) in a mount namespace of its own.
+fn list_in_mount(
+    sb: &Sandbox,
+    api: &FakeApi,
+    script: &str,
+    dir: &Path,
+    format: &str,
+) -> std::process::Output {
+    sb.in_mount(script, &[&dir])
+        .args(["list", "-o", format])
+        .envs(support::tool_env(api))
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -855,12 +866,7 @@ fn a_token_cache_folder_on_a_full_disk_is_told_to_free_space() {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.cache_home()).unwrap();
     let script = r#"mount -t tmpfs -o size=1m,nr_inodes=1 tmpfs "$1" && shift && exec "$@""#;
-    let out = sb
-        .in_mount(script, &[&sb.cache_home()])
-        .args(["list", "-o", "jsonl"])
-        .envs(support::tool_env(&api))
-        .output()
-        .unwrap();
+    let out = list_in_mount(&sb, &api, script, &sb.cache_home(), "jsonl");
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(stdout_of(&out).lines().count(), 3, "{err}");
@@ -885,12 +891,7 @@ fn a_token_cache_on_a_read_only_file_system_says_what_to_do() {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.token_cache_dir()).unwrap();
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#;
-    let out = sb
-        .in_mount(script, &[&sb.cache_home()])
-        .args(["list", "-o", "jsonl"])
-        .envs(support::tool_env(&api))
-        .output()
-        .unwrap();
+    let out = list_in_mount(&sb, &api, script, &sb.cache_home(), "jsonl");
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("could not cache the token"), "{err}");
