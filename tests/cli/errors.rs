@@ -2043,12 +2043,7 @@ fn a_web_servers_400_for_a_request_header_too_large_says_so() {
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<html><head>\n<title>400 Bad Request</title>\n</head><body>\n<h1>Bad Request</h1>\n<p>Your browser sent a request that this server could not understand.<br />\nSize of a request header field exceeds server limit.</p>\n</body></html>\n",
         "<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>Request Header Or Cookie Too Large</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
     ] {
-        let line = final_at_once_on(FaultKind::StatusWithBody(400, page.to_string()));
-        assert_contains(
-            &line,
-            &["HTTP 400", "the server refuses request headers this large"],
-        );
-        assert!(!line.contains("its scheme and port"), "{line}");
+        says_request_headers_too_large(400, page);
     }
 }
 
@@ -2058,12 +2053,7 @@ fn a_web_servers_400_for_a_request_header_too_large_says_so() {
 #[test]
 fn tomcats_400_for_a_request_header_too_large_says_so() {
     let page = "<!doctype html><html lang=\"en\"><head><title>HTTP Status 400 – Bad Request</title></head><body><h1>HTTP Status 400 – Bad Request</h1><hr class=\"line\" /><p><b>Type</b> Exception Report</p><p><b>Message</b> Request header is too large</p><p><b>Description</b> The server cannot or will not process the request due to something that is perceived to be a client error.</p><hr class=\"line\" /><h3>Apache Tomcat/10.1.60 (Debian)</h3></body></html>";
-    let line = final_at_once_on(FaultKind::StatusWithBody(400, page.to_string()));
-    assert_contains(
-        &line,
-        &["HTTP 400", "the server refuses request headers this large"],
-    );
-    assert!(!line.contains("its scheme and port"), "{line}");
+    says_request_headers_too_large(400, page);
 }
 
 /// CherryPy (cheroot 11) and Sanic 25 answer request headers over their limit (a long access
@@ -2077,12 +2067,21 @@ fn a_413_for_request_headers_too_large_says_so() {
         "The headers sent with the request exceed the maximum allowed bytes.",
         "\u{26a0}\u{fe0f} 413 \u{2014} Request Entity Too Large\n=================================\nRequest header exceeds the size limit\n\n",
     ] {
-        let line = final_at_once_on(FaultKind::StatusWithBody(413, body.to_string()));
-        assert_contains(
-            &line,
-            &["HTTP 413", "the server refuses request headers this large"],
-        );
+        says_request_headers_too_large(413, body);
     }
+}
+
+/// A page answered `status` with `body`, a web server's refusal of
+/// request headers over its limit, is said to be that (not "check
+/// base_url (its scheme and port)").
+fn says_request_headers_too_large(status: u16, body: &str) {
+    let line = final_at_once_on(FaultKind::StatusWithBody(status, body.to_string()));
+    let status = format!("HTTP {status}");
+    assert_contains(
+        &line,
+        &[&status, "the server refuses request headers this large"],
+    );
+    assert!(!line.contains("its scheme and port"), "{line}");
 }
 
 /// waitress answers request headers over its `max_request_header_size` with `431`, to the token
