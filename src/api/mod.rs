@@ -165,7 +165,13 @@ impl<'a> Api<'a> {
         if reply.status == 403 && !answered && quota.is_none() && !is_markup(&reply.body) {
             self.bearer.forget(&reply.authorization);
         }
+        // Varnish told to cache every GET serves the 401 it stored for an
+        // earlier token to the one just granted.
+        let cached = reply.age.filter(|_| reply.status == 401).map(|age| {
+            format!("this 401 came from a cache in front of the API, which stored it {age} s before (Age: {age}), not for the token just granted: have the cache store no 401 (nor any answer to a request with Authorization), or try again once it expires")
+        });
         let hint = match reply.status == 403 && answered {
+            _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             true if is_markup(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }

@@ -203,6 +203,9 @@ pub struct Reply {
     /// Its `WWW-Authenticate` asks for HTTP Basic: the client credentials
     /// a token request sends were refused, whatever page came with it.
     pub asks_basic: bool,
+    /// Its `Age` (RFC 9111 §5.1), when above 0: a cache in front stored
+    /// it that many seconds before.
+    pub age: Option<std::num::NonZeroU32>,
 }
 
 impl Reply {
@@ -223,6 +226,11 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
     })
 }
 
+/// An `Age` above 0: the answer came from a cache that stored it then.
+fn stored_age(headers: &ureq::http::HeaderMap) -> Option<std::num::NonZeroU32> {
+    headers.get("age")?.to_str().ok()?.trim().parse().ok()
+}
+
 /// [`Reply::read_as`], for an answer whose body is still to be read.
 fn read_as(status: u16) -> u16 {
     match status {
@@ -234,7 +242,7 @@ fn read_as(status: u16) -> u16 {
 /// What one attempt ended with, before deciding on a retry: a reply with
 /// what it says about the rate limit, or a failure worth retrying.
 enum Attempt {
-    Reply(Reply, Answer),
+    Reply(Box<Reply>, Answer),
     Transient(String),
     /// The connection was closed or reset under the request, before an
     /// answer: a kept-alive one the server closed as it was reused.
@@ -435,14 +443,14 @@ impl Client {
             let last = attempt >= self.options.max_retries;
             let (what, wait_hint, refused) = match outcome {
                 Attempt::Reply(reply, answer) if !last && spent(&answer) => {
-                    return Ok(self.give_up(request, attempt, reply));
+                    return Ok(self.give_up(request, attempt, *reply));
                 }
                 Attempt::Reply(mut reply, _) if last || !is_retryable_status(reply.status) => {
                     if !failures.is_empty() && !is_retryable_status(reply.status) {
                         self.needed_retries(request, attempt, &failures);
                     }
                     reply.retries = attempt;
-                    return Ok(reply);
+                    return Ok(*reply);
                 }
                 Attempt::Transient(message) if last => {
                     return Err(no_answer_after(request, &message, attempt, false));
@@ -453,7 +461,7 @@ impl Client {
                 Attempt::Reply(reply, answer) => {
                     let refused = answer.refused();
                     let what = format!("HTTP {}", reply.status);
-                    refused_last = refused.then_some(reply);
+                    refused_last = refused.then_some(*reply);
                     let wait = (answer.retry_after).map(|d| match answer.at_reset {
                         true => (d, "the quota's reset"),
                         false => (d, "Retry-After"),
@@ -829,8 +837,9 @@ impl Client {
             keep_away: answer.keep_away,
             authorization: Box::from(authorization),
             asks_basic: asks_basic(response.headers()),
+            age: stored_age(response.headers()),
         };
-        Ok(Attempt::Reply(reply, answer))
+        Ok(Attempt::Reply(Box::new(reply), answer))
     }
 
     /// Refuses an answer whose body cannot be told apart: both lengths

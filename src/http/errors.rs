@@ -500,6 +500,7 @@ mod tests {
             keep_away: None,
             authorization: Box::default(),
             asks_basic: false,
+            age: None,
         }
     }
 

@@ -352,6 +352,30 @@ fn a_401_that_persists_after_a_new_token_exits_4() {
     );
 }
 
+/// Varnish 7.1.1 told to cache every GET (`return (hash)` in `vcl_recv`, a
+/// TTL set in `vcl_backend_response`) stored the API's 401 for a token it
+/// no longer took, and served it with `Age: 4` to the new token the token
+/// endpoint had just granted: the error said "check the client id and
+/// secret", which that endpoint had just accepted. A 401 with an `Age` came
+/// from a cache, stored before: the error says so. Exit 4 still (a 401
+/// that persists after a new token, §5).
+#[test]
+fn a_401_a_cache_stored_names_the_cache_not_the_credentials() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Cached(401, 4))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.arg("list");
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &["HTTP 401", "Age: 4", "a cache in front of the API"],
+    );
+    assert!(!line.contains("client id and secret"), "{line}");
+    assert_eq!(fake.token_requests(), 2, "one new token after the 401");
+}
+
 /// Page 2 refused with a 401 for the token that page 1 was answered with,
 /// and again for the new token the token endpoint then granted, said
 /// "check the client id and secret": both had just worked. Exit 4 still (a

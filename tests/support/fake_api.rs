@@ -352,6 +352,10 @@ pub enum FaultKind {
     StatusWithBody(u16, String),
     /// Status with a Talkdesk-style error body and a `Retry-After` header with this value.
     RetryAfter(u16, String),
+    /// That status with a Talkdesk-style error body and `Age:` this many seconds: an answer a
+    /// cache in front of the API stored for an earlier request and serves to every request
+    /// for the URL, whatever its token (Varnish told to cache every GET).
+    Cached(u16, u64),
     /// Read the request, then close the connection without answering.
     Drop,
     /// Read the request, then never answer (until the server is dropped).
@@ -1652,6 +1656,11 @@ fn apply_fault<W: Write>(
         FaultKind::RetryAfter(code, value) => {
             let body = talkdesk_error(*code, Some("Injected fault"));
             let headers = [("Retry-After", value.clone())];
+            write_response(out, *code, &headers, body.as_bytes(), keep_alive)
+        }
+        FaultKind::Cached(code, age) => {
+            let body = talkdesk_error(*code, Some("Injected fault"));
+            let headers = [("Age", age.to_string())];
             write_response(out, *code, &headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Drop => return Next::Close,
