@@ -29,7 +29,8 @@
 //!   is the burst per gap when the last request that got through ended a
 //!   burst (a sliding window refuses all until its burst leaves it), and a
 //!   refusal again, with none through since, holds every request for
-//!   [`AGAIN_HOLD`], then twice as long each time.
+//!   [`AGAIN_HOLD`] (or its `Retry-After`, if longer), then twice as long
+//!   each time.
 //!
 //! A learnt rate is paced at [`MARGIN`] of itself, so that a request that
 //! arrives a little early still finds a token.
@@ -528,9 +529,7 @@ impl Pacer {
                 self.refused_in_a_row += 1;
                 self.last_refused = Some(now);
                 if let Some(n) = self.refused_in_a_row.checked_sub(2) {
-                    // No longer than a Retry-After is waited (§5).
-                    let hold = self.again_hold.saturating_mul(1 << n.min(6));
-                    self.hold(now + hold.min(MAX_RETRY_AFTER));
+                    self.hold(now + self.held_again(n, answer.retry_after));
                 }
             }
             let unsaid = Some(sent).filter(|_| answer.retry_after.is_none() && !crowded);
@@ -611,6 +610,15 @@ impl Pacer {
             (true, _) => floor,
             (false, _) => self.floor.max(floor),
         };
+    }
+
+    /// How long refusal `n + 2` in a row holds every request: [`AGAIN_HOLD`],
+    /// or its `Retry-After` if longer (one refused again is too short: Varnish
+    /// says 5 s of a 30 s vsthrottle block), twice as long for each refusal
+    /// more, and no longer than a `Retry-After` is waited (§5).
+    fn held_again(&self, n: u32, retry_after: Option<Duration>) -> Duration {
+        let base = self.again_hold.max(retry_after.unwrap_or_default());
+        base.saturating_mul(1 << n.min(6)).min(MAX_RETRY_AFTER)
     }
 
     fn hold(&mut self, until: Instant) {

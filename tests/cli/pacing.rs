@@ -896,3 +896,21 @@ fn a_long_wait_for_a_quota_is_said_when_it_begins() {
         "{first}"
     );
 }
+
+/// vsthrottle's own example in Varnish 7.1.1 (`vsthrottle.is_denied(client.identity, 15, 10s,
+/// 30s)` then `return (synth(429))`) blocks a client for 30 s, while Varnish's built-in
+/// `vcl_synth` says `Retry-After: 5` on every synthetic answer: each retry went as asked, was
+/// refused again, and the holds of refusals in a row (2, 4, 8 s) stayed under the 5 s said, so
+/// the five tries spanned 23 s and the walk failed (exit 5) inside the block. A `Retry-After`
+/// refused again is doubled in the holds. Here scaled: blocked 4.2 s, `Retry-After: 3` (0.6 s).
+#[test]
+fn a_retry_after_refused_again_is_doubled_until_the_block_ends() {
+    let fake = behind(Bucket {
+        window: Some(Duration::from_millis(4200)),
+        retry_after: Some("3".to_string()),
+        ..Bucket::new(1.0, 1.0)
+    });
+    let out = walk(&fake, &["--per-page", "30", "--concurrency", "1", "-v"]);
+    assert_exact(&out);
+    assert!(fake.rate_limited() <= 4, "{}", stderr_of(&out));
+}
