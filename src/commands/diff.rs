@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use anyhow::Result;
@@ -19,8 +19,7 @@ use crate::account::{Account, Status, lenient};
 use crate::accounts::Collector;
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, usage_error};
-use crate::output::jq;
-use crate::output::report::ReportCell;
+use crate::output::report::{ReportCell, ReportJson};
 use crate::streams::STDIN_NAMES;
 use crate::text::{is_utf16, without_bom};
 
@@ -391,7 +390,7 @@ pub fn tally(report: &DiffReport) -> String {
 
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
+    let how = ctx.report_output(&args.format)?;
     let only: Vec<Status> = args.stream.status.clone();
     // Any trouble with OLD is a usage error (exit 2) naming the file, and
     // the line or record.
@@ -416,21 +415,10 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
 
     let report = differ.finish();
     let differs = args.exit_code && !report.is_empty();
+    let json = || Ok(ReportJson::Text(serde_json::to_string(&report)?));
+    let table = || report_rows(&report);
     let written = super::report("the differences", |out| {
-        match (args.format.output, &jq) {
-            (ReportFormat::Json, Some(filter)) => {
-                filter.apply_text(&serde_json::to_string(&report)?, "the differences", out)?
-            }
-            (ReportFormat::Json, None) => writeln!(
-                out,
-                "{}",
-                crate::output::json::pretty(&serde_json::to_string(&report)?)
-            )?,
-            (format, _) => {
-                let csv = format == ReportFormat::Csv;
-                ctx.write_rows(out, csv, &COLUMNS, &report_rows(&report))?;
-            }
-        }
+        ctx.write_report(out, &how, "the differences", json, &COLUMNS, table)?;
         Ok(())
     });
     match written {

@@ -29,7 +29,7 @@ use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
 use crate::atomic_file::folder_of;
 use crate::auth::{Auth, TokenCache, default_cache_dir};
-use crate::cli::{ApiArgs, ColorWhen};
+use crate::cli::{ApiArgs, ColorWhen, DocumentFormat, ReportFormat};
 use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
 use crate::error::{config_error, usage_error};
 use crate::history::{Access, Org, Store};
@@ -37,8 +37,8 @@ use crate::http::client::{BACKOFF_SCALE_VAR, Client, ClientOptions, Dating};
 use crate::http::redact::Redactor;
 use crate::log::Log;
 use crate::output::destination::Destination;
-use crate::output::jq::JqFailed;
-use crate::output::report::{ReportCell, TableStyle, write_csv, write_table};
+use crate::output::jq::{self, JqFailed, JqFilter};
+use crate::output::report::{ReportCell, ReportJson, TableStyle, write_csv, write_table};
 use progress::Progress;
 
 /// How often the progress line is redrawn while no page arrives.
@@ -140,6 +140,36 @@ impl Context<'_> {
         let style = self.report_style(out.is_terminal());
         write_table(out, header, rows, style)?;
         Ok(Some(style))
+    }
+
+    /// Writes a report of fixed shape (`summary`, `trend`, `snapshot`,
+    /// `diff`) to `out` as `-o` asks: its `json`, through `--jq`'s filter
+    /// when given (`what` naming it in the filter's errors); else its `rows`
+    /// under `header`, as csv or a table drawn for stdout, whose style it
+    /// returns.
+    pub fn write_report(
+        &self,
+        out: &mut Destination,
+        how: &ReportOutput,
+        what: &str,
+        json: impl FnOnce() -> Result<ReportJson>,
+        header: &[&str],
+        rows: impl FnOnce() -> Vec<Vec<ReportCell>>,
+    ) -> Result<Option<TableStyle>> {
+        match how.format {
+            ReportFormat::Json => json()?.write(out, how.jq.as_ref(), what).map(|()| None),
+            format => self.write_rows(out, format == ReportFormat::Csv, header, &rows()),
+        }
+    }
+
+    /// A report's `-o` and `--jq`, the expression compiled: a bad one
+    /// fails before any work.
+    pub fn report_output(&self, format: &DocumentFormat) -> Result<ReportOutput> {
+        let jq = jq::for_report(format.jq.as_deref(), format.output, &self.secrets)?;
+        Ok(ReportOutput {
+            format: format.output,
+            jq,
+        })
     }
 
     /// Runs `work` with a ready API and its token source: credentials, one
@@ -407,6 +437,13 @@ pub fn parse_when_arg(option: &str, text: &str, now: i64) -> Result<i64> {
 /// [`parse_when_arg`] for an option that may be absent.
 pub fn parse_optional_when(option: &str, text: Option<&str>, now: i64) -> Result<Option<i64>> {
     text.map(|t| parse_when_arg(option, t, now)).transpose()
+}
+
+/// How a report of fixed shape prints (see [`Context::write_report`]).
+pub struct ReportOutput {
+    pub format: ReportFormat,
+    /// `--jq`'s filter, which runs on the json.
+    pub jq: Option<JqFilter>,
 }
 
 /// Which pages a command walks, and how many at once.

@@ -4,20 +4,18 @@
 //! Then report what changed since the snapshot before.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{Context, WalkPlan, parse_optional_when};
+use super::{Context, ReportOutput, WalkPlan, parse_optional_when};
 use crate::account::Account;
 use crate::accounts::Collector;
 use crate::cli::{ReportFormat, SnapshotArgs};
 use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
 use crate::history::{Access, show_time, when};
-use crate::output::jq::{self, JqFilter};
-use crate::output::report::ReportCell;
+use crate::output::report::{ReportCell, ReportJson};
 use crate::text::{counted, spoken_duration};
 
 /// Runs `snapshot`.
@@ -28,7 +26,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         ));
     }
     // Compiled first: a bad expression fails before anything is recorded.
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
+    let how = ctx.report_output(&args.format)?;
     let settings = ctx.settings(&args.api, args.concurrency)?;
     if args.import.is_none() {
         // Said as `list` says it: every missing setting, and what to run.
@@ -98,7 +96,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             (None, None) => "; the first snapshot of this organization".to_string(),
         }
     ));
-    print(ctx, args.format.output, jq.as_ref(), &summary)
+    print(ctx, &how, &summary)
 }
 
 /// Walks every page as `list` does and keeps each account as recorded.
@@ -210,28 +208,15 @@ fn rows(summary: &Summary) -> Vec<Vec<ReportCell>> {
     .collect()
 }
 
-fn print(
-    ctx: &Context,
-    format: ReportFormat,
-    jq: Option<&JqFilter>,
-    summary: &Summary,
-) -> Result<()> {
-    if ctx.log.quiet && format == ReportFormat::Table {
+fn print(ctx: &Context, how: &ReportOutput, summary: &Summary) -> Result<()> {
+    if ctx.log.quiet && how.format == ReportFormat::Table {
         return Ok(());
     }
+    let what = "the snapshot's counts (the snapshot is recorded)";
+    let json = || Ok(ReportJson::Object(to_json(summary)));
+    let table = || rows(summary);
     super::report("the counts (the snapshot is recorded)", |out| {
-        match (format, jq) {
-            (ReportFormat::Json, Some(filter)) => filter.apply_document(
-                &to_json(summary),
-                "the snapshot's counts (the snapshot is recorded)",
-                out,
-            )?,
-            (ReportFormat::Json, None) => writeln!(out, "{}", to_json(summary))?,
-            (format, _) => {
-                let csv = format == ReportFormat::Csv;
-                ctx.write_rows(out, csv, &["change", "count"], &rows(summary))?;
-            }
-        }
+        ctx.write_report(out, how, what, json, &["change", "count"], table)?;
         Ok(())
     })
 }

@@ -12,10 +12,8 @@ use super::progress::Progress;
 use super::{Context, WalkPlan};
 use crate::account::{Account, Status};
 use crate::accounts::Collector;
-use crate::cli::{ReportFormat, SummaryArgs};
-use crate::output::jq;
-use crate::output::json::write_json_lines;
-use crate::output::report::ReportCell;
+use crate::cli::SummaryArgs;
+use crate::output::report::{ReportCell, ReportJson};
 use crate::output::table::TableSink;
 
 /// The label of the last table/csv row.
@@ -93,7 +91,7 @@ fn report_rows(rows: &[(String, u64)], total: u64) -> Vec<Vec<ReportCell>> {
 
 /// Runs `summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
+    let how = ctx.report_output(&args.format)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
     let mut collector = Collector::new(args.stream.status.clone(), None);
     let mut counts = StatusCounts::default();
@@ -105,18 +103,10 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     ctx.walk_accounts(&settings, &args.api, plan, &mut collector, count)?;
 
     let rows = counts.rows(&args.stream.status);
+    let json = || Ok(ReportJson::Items(items(&rows)));
+    let table = || report_rows(&rows, counts.total());
     super::report("the summary", |out| {
-        match (args.format.output, &jq) {
-            (ReportFormat::Json, Some(filter)) => {
-                filter.apply_document(&Value::Array(items(&rows)), "the summary", out)?
-            }
-            (ReportFormat::Json, None) => write_json_lines(out, &items(&rows))?,
-            (format, _) => {
-                let table = report_rows(&rows, counts.total());
-                let csv = format == ReportFormat::Csv;
-                ctx.write_rows(out, csv, &["status", "count"], &table)?;
-            }
-        }
+        ctx.write_report(out, &how, "the summary", json, &["status", "count"], table)?;
         Ok(())
     })
 }
@@ -124,6 +114,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::json::write_json_lines;
 
     fn counted(statuses: &[&str]) -> StatusCounts {
         let mut counts = StatusCounts::default();

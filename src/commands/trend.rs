@@ -18,9 +18,7 @@ use crate::history::when::{self, Every, period_label, period_starts};
 use crate::history::{Access, show_time};
 use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
-use crate::output::jq;
-use crate::output::json::write_json_lines;
-use crate::output::report::ReportCell;
+use crate::output::report::{ReportCell, ReportJson};
 use crate::output::table::TableSink;
 
 /// The most periods a trend shows (over 270 years of days).
@@ -32,7 +30,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if on_stdout {
         one_output_on_stdout(args)?;
     }
-    let jq = jq::for_report(args.format.jq.as_deref(), args.format.output, &ctx.secrets)?;
+    let how = ctx.report_output(&args.format)?;
     let now = when::now();
     let since = parse_optional_when("--since", args.since.as_deref(), now)?;
     let settings = ctx.settings(&Default::default(), None)?;
@@ -58,26 +56,15 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
     if let Some(plot) = plot.take_if(|_| on_stdout) {
         return write_plot(plot, args, &series, "to stdout").context("writing the chart");
     }
-    let periods: Vec<Value> = trend
-        .periods
-        .iter()
-        .map(|p| period_json(&trend, p, args.every))
-        .collect();
+    let periods = (trend.periods.iter()).map(|p| period_json(&trend, p, args.every));
+    let json = || Ok(ReportJson::Items(periods.collect()));
+    let table = || rows(&series);
     let reported = super::report("the trend", |out| {
-        match (args.format.output, &jq) {
-            (ReportFormat::Json, Some(filter)) => {
-                filter.apply_document(&Value::Array(periods), "the trend", out)?
-            }
-            (ReportFormat::Json, None) => write_json_lines(out, &periods)?,
-            (format, _) => {
-                let csv = format == ReportFormat::Csv;
-                // A table on a terminal (it has a width) gets the chart below.
-                let style = ctx.write_rows(out, csv, &header(&series), &rows(&series))?;
-                let on_terminal = style.and_then(|s| Some((s.width?, s.color)));
-                if let Some((width, color)) = on_terminal.filter(|_| !series.labels.is_empty()) {
-                    write!(out, "\n{}", terminal_chart(&series, width, color))?;
-                }
-            }
+        let style = ctx.write_report(out, &how, "the trend", json, &header(&series), table)?;
+        // A table on a terminal (it has a width) gets the chart below.
+        let on_terminal = style.and_then(|s| Some((s.width?, s.color)));
+        if let Some((width, color)) = on_terminal.filter(|_| !series.labels.is_empty()) {
+            write!(out, "\n{}", terminal_chart(&series, width, color))?;
         }
         Ok(())
     });

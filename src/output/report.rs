@@ -6,11 +6,12 @@ use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Color};
+use serde_json::Value;
 
 use super::OutputFormat;
 use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
-use super::json::write_json_lines;
+use super::json::{pretty, write_json_lines};
 use super::sanitize::cell;
 use super::table::{TableSink, break_long_words, keep_whole, least_width, new_table, widest_line};
 use super::{Layout, Sink};
@@ -239,6 +240,35 @@ pub fn write_json_rows(
         (OutputFormat::Table | OutputFormat::Csv, None) => return Ok(false),
     }
     Ok(true)
+}
+
+/// The json of a report of fixed shape (`summary`, `trend`, `snapshot`,
+/// `diff`), as `-o json` prints it and `--jq` reads it.
+pub enum ReportJson {
+    /// An array, printed one compact item a line (`summary`, `trend`).
+    Items(Vec<Value>),
+    /// An object, printed compact on one line (`snapshot`).
+    Object(Value),
+    /// Compact JSON text, accounts as the API wrote them, printed
+    /// indented (`diff`).
+    Text(String),
+}
+
+impl ReportJson {
+    /// Writes it as `-o json` prints it, or `jq`'s results on it (`what`
+    /// names it in the filter's errors).
+    pub fn write(self, out: &mut dyn Write, jq: Option<&JqFilter>, what: &str) -> Result<()> {
+        match (self, jq) {
+            (ReportJson::Items(items), Some(jq)) => {
+                jq.apply_document(&Value::Array(items), what, out)
+            }
+            (ReportJson::Object(value), Some(jq)) => jq.apply_document(&value, what, out),
+            (ReportJson::Text(text), Some(jq)) => jq.apply_text(&text, what, out),
+            (ReportJson::Items(items), None) => Ok(write_json_lines(out, &items)?),
+            (ReportJson::Object(value), None) => Ok(writeln!(out, "{value}")?),
+            (ReportJson::Text(text), None) => Ok(writeln!(out, "{}", pretty(&text))?),
+        }
+    }
 }
 
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
