@@ -161,7 +161,7 @@ impl<'a> Api<'a> {
         // is not kept for the next run, which would send it again
         // once the scope is added. A spent quota's keeps it, and so does
         // a page of markup (a WAF's ban): not the API's word on a token.
-        let quota = spent(reply);
+        let quota = spent(reply).or_else(|| rate_limited(reply));
         if reply.status == 403 && !answered && quota.is_none() && !is_markup(&reply.body) {
             self.bearer.forget(&reply.authorization);
         }
@@ -252,6 +252,19 @@ fn spent(reply: &Reply) -> Option<String> {
         || (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("quota exceeded");
     (reply.status == 403 && (reply.keep_away.is_some() || says()))
         .then(|| spent_quota(reply.keep_away))
+}
+
+/// The hint for a 403 whose body says `rate limit exceeded`, without a
+/// Retry-After ([`spent`] has those): @fastify/rate-limit's `ban` with its
+/// headers turned off, GitHub's rate limit. A limiter's, not the API's
+/// word on the token's scope.
+fn rate_limited(reply: &Reply) -> Option<String> {
+    let says = || {
+        (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("rate limit exceeded")
+    };
+    (reply.status == 403 && says()).then(|| {
+        "a rate limiter in front of the API refuses, no scope is missing: try again later".into()
+    })
 }
 
 /// [`unexpected`] for a page; where a page of the walk was `answered` at

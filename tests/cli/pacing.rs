@@ -244,6 +244,25 @@ fn a_quota_exceeded_403_without_retry_after_is_no_missing_scope() {
     );
 }
 
+/// @fastify/rate-limit's `ban` past its limit, with its `Retry-After`
+/// turned off (`addHeaders`), answers a 403 whose body says `Rate limit
+/// exceeded` (GitHub's rate-limit 403 says `API rate limit exceeded`). On
+/// the first page it was told as a missing scope, and the token dropped.
+#[test]
+fn a_rate_limit_exceeded_403_on_the_first_page_is_no_missing_scope() {
+    let ban = r#"{"statusCode":403,"error":"Forbidden","message":"Rate limit exceeded, retry in 10 seconds"}"#;
+    let fake = answering_page_1(FaultKind::StatusWithBody(403, ban.into()));
+    let out = walk(&fake, &[]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("Rate limit exceeded, retry in 10 seconds")
+            && err.contains("a rate limiter in front of the API refuses, no scope is missing")
+            && !err.contains("express-accounts:read"),
+        "{err}"
+    );
+}
+
 /// @fastify/rate-limit's `ban` answers the token request past its limit
 /// with a 403 and a Retry-After ("Rate limit exceeded, retry in 10
 /// seconds"): it was told to check the client id, secret and scope.
