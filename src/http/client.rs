@@ -16,7 +16,8 @@ use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
 use super::pacer::{
-    Answer, Pace, Slot, SystemClock, is_limiter_fault, is_refusal, parse_rate_headers, with_jitter,
+    Answer, Pace, Slot, SystemClock, is_crowd_refusal, is_limiter_fault, is_refusal,
+    parse_rate_headers, with_jitter,
 };
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
@@ -821,6 +822,7 @@ impl Client {
         // Apigee Edge refuses with a 500 by default (SpikeArrest, Quota): a
         // refusal to the pacer and the retries, as a 429 is.
         answer.limiter_fault = status == 500 && is_limiter_fault(&body);
+        answer.crowd_said = status == 429 && is_crowd_refusal(&body);
         if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {
@@ -1025,6 +1027,7 @@ impl Client {
             // The server's word for this answer before a quota's reset.
             keep_away: asked.or(spent),
             limiter_fault: false,
+            crowd_said: false,
         }
     }
 

@@ -110,6 +110,13 @@ pub fn is_limiter_fault(body: &[u8]) -> bool {
     memchr::memmem::find(body, b"\"policies.ratelimit.").is_some()
 }
 
+/// Traefik's `inFlightReq` (oxy's connlimit) refuses the request over its
+/// limit with a 429, `max connections reached: N`, and no headers: a
+/// concurrency limit's, not a rate limit's.
+pub fn is_crowd_refusal(body: &[u8]) -> bool {
+    body.starts_with(b"max connections reached")
+}
+
 /// `retry_after` with a small jitter on top, given a random fraction in
 /// `[0, 1)`: requests refused together do not come back together. The
 /// whole wait stays within the 60 s a `Retry-After` is capped at (§5).
@@ -256,6 +263,9 @@ pub struct Answer {
     /// A refusal whatever its status says: Apigee's 500 with a
     /// `policies.ratelimit.` fault.
     pub limiter_fault: bool,
+    /// A 429 whose body says a concurrency limit refused it (Traefik's
+    /// `inFlightReq`): taken as a crowd's 503 is ([`is_crowd_refusal`]).
+    pub crowd_said: bool,
 }
 
 impl Answer {
@@ -571,7 +581,8 @@ impl Pacer {
         })
     }
 
-    /// Whether `answer`, a 503 with no word of a rate before any pace, to
+    /// Whether `answer`, a 503 (or a 429 that says so, as Traefik's
+    /// `inFlightReq`'s) with no word of a rate before any pace, to
     /// a request sent at `sent`, is a concurrency limit's: a request sent
     /// with it or before was in flight when it was sent, unanswered still or
     /// answered after it went. Not "unanswered when the 503 is taken in":
@@ -579,7 +590,7 @@ impl Pacer {
     /// the 503 set a pace (17.46 a second behind a limit of 2 in flight).
     fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
         let silent = answer.retry_after.is_none() && answer.headers.is_none();
-        if !silent || answer.status != 503 || self.learnt.is_some() {
+        if !silent || !(answer.status == 503 || answer.crowd_said) || self.learnt.is_some() {
             return false;
         }
         let with_it = |t: Instant| t <= sent + SIBLINGS;

@@ -805,6 +805,44 @@ fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
     assert!(!log.contains("rate limit: pacing at"), "{log}");
 }
 
+/// Traefik's `inFlightReq` middleware (3.7, `amount: 1` or `2`) refuses the
+/// request over its limit with a 429 that says nothing of a rate (no
+/// `Retry-After`, no rate-limit headers; `max connections reached: 1`).
+/// That 429 was taken for a rate limit's ("HTTP 429 after 2 requests got
+/// through in the last second") and the walk paced at 2 pages a second:
+/// 24 pages of 0.3 s behind `amount: 2` took 11.5 s, and 12.0 s behind
+/// `amount: 1`, where `--concurrency 1` takes 8.3 s. Taken as the
+/// concurrency limit's 503 is: the window halves, the pace is left alone.
+#[test]
+fn a_concurrency_limits_429_lowers_the_pages_in_flight_not_the_pace() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(20),
+        max_in_flight: Some(2),
+        in_flight_status: 429,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(50),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
+    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
+    assert!(
+        fake.page_requests().len() > 20,
+        "no page was refused: {log}"
+    );
+    assert!(
+        log.contains("rate limited (HTTP 429 or 503): at most "),
+        "{log}"
+    );
+    assert!(!log.contains("rate limit: pacing at"), "{log}");
+}
+
 /// A page without a next link (where `page < total_pages`), after pages
 /// the API linked with its capped `per_page`: the next page was asked for
 /// with the size the walk asked for, another slice from a server that

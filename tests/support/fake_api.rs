@@ -131,6 +131,9 @@ pub struct FakeConfig {
     /// arrives while this many are being answered gets a 503 at once, with no `Retry-After`
     /// and no rate-limit headers, and no `delay`.
     pub max_in_flight: Option<usize>,
+    /// The status of [`FakeConfig::max_in_flight`]'s refusal: 503, or 429 as Traefik's
+    /// `inFlightReq` middleware answers (`max connections reached: N`, no headers either).
+    pub in_flight_status: u16,
     /// A token no longer accepted (expired or revoked) gets a bare `403` with no body, not a
     /// 401, as django-oauth-toolkit's `protected_resource` and `ProtectedResourceView` answer.
     pub bare_403_for_bad_tokens: bool,
@@ -241,6 +244,7 @@ impl Default for FakeConfig {
             proxied_under: None,
             basic_undecoded: false,
             max_in_flight: None,
+            in_flight_status: 503,
             bare_403_for_bad_tokens: false,
             max_connections: None,
         }
@@ -937,7 +941,10 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let (route, fault, delay) = record_and_decide(shared, &req, conn);
         let (fault, limit_headers) = rate_limit(shared, &req, route, fault);
         // Over the concurrency limit: refused at once; under it, counted while it is held.
-        let limit = shared.state().config.max_in_flight;
+        let (limit, over) = {
+            let st = shared.state();
+            (st.config.max_in_flight, st.config.in_flight_status)
+        };
         let admitted = (limit.filter(|_| route == Route::Accounts)).map(|n| {
             let mut st = shared.state();
             let admit = st.in_flight < n;
@@ -945,7 +952,12 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
             admit
         });
         let (fault, delay) = match admitted {
-            Some(false) => (Some(FaultKind::Status(503)), None),
+            // Traefik's `inFlightReq` (oxy's connlimit) says why in plain text.
+            Some(false) if over == 429 => {
+                let why = format!("max connections reached: {}", limit.unwrap_or(0));
+                (Some(FaultKind::StatusWithBody(429, why)), None)
+            }
+            Some(false) => (Some(FaultKind::Status(over)), None),
             _ => (fault, delay),
         };
         if let Some(Delay(delay)) = delay {
