@@ -153,6 +153,7 @@ impl Plan {
 
     /// Shrinks the window after new refusals (429 or 503).
     fn observe(&mut self, limits: &RateLimits, log: Log) {
+        self.window.cap(limits.crowds());
         if let Some(n) = self.window.observe(limits.hits(), limits.quiet_until()) {
             log.debug(&format!(
                 "rate limited (HTTP 429 or 503): at most {} in flight now",

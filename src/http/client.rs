@@ -723,6 +723,9 @@ impl Client {
                         let _ = self.slow_pace.set(why);
                     }
                 }
+                if answer.crowd_said && !self.limited_apart(request) {
+                    self.rate_limits.note_crowd();
+                }
                 reply.status.to_string()
             }
             Ok(Attempt::Transient(message) | Attempt::Dropped(message)) => message.clone(),

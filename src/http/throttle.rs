@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 pub struct RateLimits {
     hits: AtomicU64,
     quiet_until: Mutex<Option<Instant>>,
+    /// Refusals that said they are a concurrency limit's.
+    crowds: AtomicU64,
 }
 
 impl RateLimits {
@@ -29,6 +31,17 @@ impl RateLimits {
             *quiet = quiet.max(Some(until));
         }
         self.hits.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Records a refusal that says it is a concurrency limit's (Traefik's
+    /// `inFlightReq`), before its [`RateLimits::note`].
+    pub fn note_crowd(&self) {
+        self.crowds.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// How many refusals said they are a concurrency limit's.
+    pub fn crowds(&self) -> u64 {
+        self.crowds.load(Ordering::SeqCst)
     }
 
     /// How many 429 answers so far.
@@ -52,6 +65,7 @@ pub struct Window {
     max: usize,
     allowed: usize,
     seen_hits: u64,
+    seen_crowds: u64,
     hold_until: Option<Instant>,
 }
 
@@ -87,6 +101,17 @@ impl Window {
         (self.allowed < before).then_some(self.allowed)
     }
 
+    /// Looks at the concurrency limit's refusals: the pages allowed when
+    /// one came were too many, and the window never grows back to them
+    /// (behind `inFlightReq` at `amount: 1` it halved to one and grew back
+    /// to two, refused, with every other answer). Before [`Window::observe`].
+    pub fn cap(&mut self, crowds: u64) {
+        if crowds > self.seen_crowds {
+            self.seen_crowds = crowds;
+            self.max = self.max.min(self.allowed.saturating_sub(1).max(1));
+        }
+    }
+
     /// A page came back fine: grow by one towards the maximum, unless a
     /// rate limit still asks for quiet at `now`. Returns the new size when
     /// it grew.
@@ -115,6 +140,21 @@ mod tests {
         let mut w = Window::new(16);
         assert_eq!(w.allowed(), OPENING);
         assert_eq!(w.grow(now), Some(OPENING + 1));
+    }
+
+    #[test]
+    fn a_concurrency_limits_refusal_caps_the_window_below_it() {
+        let now = Instant::now();
+        let mut w = Window::new(4);
+        w.cap(0);
+        assert_eq!(w.grow(now), Some(4), "no such refusal yet");
+        let mut w = Window::new(4);
+        w.cap(2);
+        w.observe(2, None);
+        assert_eq!((w.grow(now), w.grow(now)), (Some(2), None));
+        w.cap(3);
+        w.observe(3, None);
+        assert_eq!((w.allowed(), w.grow(now)), (1, None));
     }
 
     #[test]

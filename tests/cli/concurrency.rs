@@ -843,6 +843,33 @@ fn a_concurrency_limits_429_lowers_the_pages_in_flight_not_the_pace() {
     assert!(!log.contains("rate limit: pacing at"), "{log}");
 }
 
+/// Behind Traefik's `inFlightReq` at `amount: 1`, the window halved to one
+/// page on its 429 and grew back to two with the next answer, to be refused
+/// again: 16 refusals for 24 pages of 0.3 s, 10.1-11.3 s where
+/// `--concurrency 1` takes 8.3 s. A refusal that says it is a concurrency
+/// limit's caps the window below the pages it allowed then.
+#[test]
+fn a_concurrency_limit_of_one_is_kept_to_after_its_first_refusals() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(20),
+        max_in_flight: Some(1),
+        in_flight_status: 429,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(50),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(stdout_of(&out).lines().count(), 20, "{log}");
+    let refused = fake.page_requests().len() - 20;
+    assert!(refused <= 4, "{refused} refusals: {log}");
+}
+
 /// A page without a next link (where `page < total_pages`), after pages
 /// the API linked with its capped `per_page`: the next page was asked for
 /// with the size the walk asked for, another slice from a server that
