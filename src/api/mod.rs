@@ -111,12 +111,12 @@ impl<'a> Api<'a> {
                 Err(unexpected(&context, &reply, "base_url", redactor))
             }
             401 | 403 => Err(self.refused(url, &reply, redactor)),
-            // Out of base_url's path (`…/td`): a reverse proxy there that
+            // Out of base_url's path, or under more: a reverse proxy that
             // passes the API's links on as they are, not a page too many.
-            404 if self.left_base_path(&asked).is_some() => Err(api_error(format!(
-                "GET {url}: {}; the API's next link led out of base_url's path {}/: a reverse proxy in front of the API may pass its links on unrewritten; have it rewrite them (nginx: sub_filter), else check base_url",
+            404 if self.link_path_hint(&asked).is_some() => Err(api_error(format!(
+                "GET {url}: {}; {}",
                 describe(&reply, redactor),
-                self.left_base_path(&asked).unwrap_or_default(),
+                self.link_path_hint(&asked).unwrap_or_default(),
             ))),
             // A page after the first (`to`: the page of the URL that
             // answered): a 404 there may be no such page. One a walk's
@@ -206,6 +206,25 @@ impl<'a> Api<'a> {
         let prefix = accounts.path().strip_suffix(walk::ACCOUNTS_PATH)?;
         let inside = url.path().starts_with(&format!("{prefix}/"));
         (!prefix.is_empty() && !inside).then(|| prefix.to_string())
+    }
+
+    /// What a 404 for the next link `url` says of its path: out of
+    /// base_url's (`…/td`, a proxy that strips it), or with more before
+    /// the accounts path (`/api`, the API's own, which Traefik's
+    /// `addPrefix` adds again), passed on unrewritten.
+    fn link_path_hint(&self, url: &Url) -> Option<String> {
+        let rewrite = "may pass its links on unrewritten; have it rewrite them";
+        if let Some(prefix) = self.left_base_path(url) {
+            return Some(format!(
+                "the API's next link led out of base_url's path {prefix}/: a reverse proxy in front of the API {rewrite} (nginx: sub_filter), else check base_url"
+            ));
+        }
+        let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+        let added = url.path().strip_suffix(accounts.path())?;
+        (!added.is_empty()).then(|| format!(
+            "the API's next link puts {added} before the accounts path base_url leads to ({}): a gateway in front of the API that adds it (Traefik: addPrefix) {rewrite}, or route the API's own path through it and put that in base_url",
+            accounts.path()
+        ))
     }
 
     /// Takes a fetched page into `walk`, saying on stderr when the walk

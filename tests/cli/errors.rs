@@ -2202,6 +2202,39 @@ fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
     }
 }
 
+/// Behind Traefik 3.7's `addPrefix` (`base_url` the gateway's root, the API
+/// at `/api/express/accounts` behind it), the API's links carry its own
+/// `/api`, which the gateway adds again: page 2 was Traefik's 404, and the
+/// error said "there may be no page 2 (past the last one, accounts removed
+/// during the walk) … try again later", which fails the same way every
+/// time. It says the link's path is not base_url's, and what to do.
+#[test]
+fn a_next_link_under_another_path_than_base_url_s_is_named_as_such() {
+    let accounts = sample_accounts(2);
+    let first = json!({
+        "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+        "_embedded": {"accounts": accounts},
+        "_links": {"next": {"href": "/api/express/accounts?page=2&per_page=2"}},
+    });
+    let fake = fake_with_faults(
+        accounts,
+        vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "/api/express/accounts?page=2",
+            "HTTP 404",
+            "the API's next link puts /api before the accounts path base_url leads to (/express/accounts)",
+            "rewrite",
+        ],
+    );
+    assert!(!line.contains("past the last one"), "{line}");
+}
+
 /// Prism's `--dynamic` mock links `next` to a path of its own making
 /// (`/express/ipsum%20dolor`), which it then answers 404: the error said
 /// "check base_url (the path /express/accounts is appended to it)" where
