@@ -362,6 +362,10 @@ pub struct Pacer {
     /// `on_answer`): no request until another one, while any is in flight,
     /// for at most [`CROWD_HOLD`].
     crowd: Option<(u64, Instant)>,
+    /// A 500, 502 or 504 came since the last success: the server is
+    /// failing, and a silent 503 meanwhile is its outage (Traefik's
+    /// `circuitBreaker`, open), not a rate limit's refusal.
+    failing: bool,
 }
 
 impl Pacer {
@@ -513,7 +517,7 @@ impl Pacer {
         // a server's `Retry-After: 0` as none): a retry at once, nothing to
         // learn.
         let retry_now = answer.retry_after.is_some_and(|d| d.is_zero());
-        let refused = answer.refused();
+        let refused = self.refusal(answer);
         // Sent after the last refusal came back: an answer to it tells how
         // the limiter stands now (a request of the refused burst does not).
         let sent_since_refusal = self.last_refused.is_none_or(|at| sent >= at);
@@ -579,6 +583,21 @@ impl Pacer {
             rate,
             why: why.unwrap_or_else(|| "--max-rate".into()),
         })
+    }
+
+    /// Whether `answer` is a refusal to pace by, and whether the server is
+    /// failing (a 500, 502 or 504 since its last success): a 503 that says
+    /// nothing meanwhile is its outage (Traefik's `circuitBreaker`, open),
+    /// retried as a 502 is, not a rate limit's.
+    fn refusal(&mut self, answer: &Answer) -> bool {
+        let silent = answer.retry_after.is_none() && answer.headers.is_none();
+        let outage = self.failing && silent && answer.status == 503;
+        self.failing = match answer.status {
+            200..=299 => false,
+            500 | 502 | 504 => !answer.limiter_fault,
+            _ => self.failing,
+        };
+        answer.refused() && !outage
     }
 
     /// Whether `answer`, a 503 (or a 429 that says so, as Traefik's

@@ -916,6 +916,33 @@ fn a_long_wait_for_a_quota_is_said_when_it_begins() {
     );
 }
 
+/// Traefik 3.7's `circuitBreaker` in front of a backend that went down
+/// for 3 s: page 9's tries were answered 502 (the backend down), then 503
+/// (the breaker open, no `Retry-After`). Each 503 was taken for a rate
+/// limit's refusal and cut the pace, to 0.31 requests a second: once the
+/// backend was back, 60 pages at `--max-rate 5` took 114 s where 12 s is
+/// the least. A silent 503 while the server is failing (a 500, 502 or 504
+/// since its last success) is its outage, retried as a 502 is: no pace.
+#[test]
+fn a_silent_503_after_a_502_is_an_outage_not_a_rate_limit() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(3), FaultKind::Status(502)),
+                (RequestMatch::Page(3), FaultKind::Status(503)),
+                (RequestMatch::Page(3), FaultKind::Status(503)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--concurrency", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(stdout_of(&out).lines().count(), PAGES * PER_PAGE, "{log}");
+    assert_eq!(fake.requests_for_page(3), 4, "{log}");
+    assert!(!log.contains("rate limit: pacing at"), "{log}");
 /// vsthrottle's own example in Varnish 7.1.1 (`vsthrottle.is_denied(client.identity, 15, 10s,
 /// 30s)` then `return (synth(429))`) blocks a client for 30 s, while Varnish's built-in
 /// `vcl_synth` says `Retry-After: 5` on every synthetic answer: each retry went as asked, was
