@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{CLIENT_CERTIFICATE, Reply};
-use super::pacer::is_limiter_fault;
+use super::pacer::{is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use crate::error::api_error;
@@ -308,6 +308,8 @@ pub fn unexpected(
         ),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         500 if is_limiter_fault(&reply.body) => hint_of(429),
+        // Traefik's `inFlightReq`: no later run gets past it either.
+        429 if is_crowd_refusal(&reply.body) => "; a gateway before the API limits the requests in flight: lower --concurrency (--concurrency 1 sends one at a time), or raise --max-retries".into(),
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
             let wait = reply.keep_away.unwrap_or_default();

@@ -870,6 +870,36 @@ fn a_concurrency_limit_of_one_is_kept_to_after_its_first_refusals() {
     assert!(refused <= 4, "{refused} refusals: {log}");
 }
 
+/// Behind Traefik's `inFlightReq` at `amount: 1`, a walk at the default
+/// `--concurrency` with `--max-retries 0` (or 1) ends on its 429, and the
+/// error said "the API or a gateway before it is rate limiting; try again
+/// later or raise --max-retries": later fails the same way. It names the
+/// concurrency limit and `--concurrency`.
+#[test]
+fn a_concurrency_limits_429_that_ends_the_run_says_to_lower_concurrency() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(20),
+        max_in_flight: Some(1),
+        in_flight_status: 429,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(50),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(
+        &fake,
+        &["-o", "jsonl", "--per-page", "1", "--max-retries", "0"],
+    );
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("max connections reached: 1"), "{err}");
+    assert!(err.contains("--concurrency 1"), "{err}");
+    assert!(!err.contains("try again later"), "{err}");
+}
+
 /// A page without a next link (where `page < total_pages`), after pages
 /// the API linked with its capped `per_page`: the next page was asked for
 /// with the size the walk asked for, another slice from a server that
