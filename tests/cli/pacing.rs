@@ -943,6 +943,8 @@ fn a_silent_503_after_a_502_is_an_outage_not_a_rate_limit() {
     assert_eq!(stdout_of(&out).lines().count(), PAGES * PER_PAGE, "{log}");
     assert_eq!(fake.requests_for_page(3), 4, "{log}");
     assert!(!log.contains("rate limit: pacing at"), "{log}");
+}
+
 /// vsthrottle's own example in Varnish 7.1.1 (`vsthrottle.is_denied(client.identity, 15, 10s,
 /// 30s)` then `return (synth(429))`) blocks a client for 30 s, while Varnish's built-in
 /// `vcl_synth` says `Retry-After: 5` on every synthetic answer: each retry went as asked, was
