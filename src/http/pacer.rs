@@ -87,6 +87,10 @@ const ANSWERS_KEPT: usize = 64;
 /// has freed a place, or this long (a page held longer than the limiter
 /// keeps a place is no place it frees).
 pub const CROWD_HOLD: Duration = Duration::from_secs(1);
+/// After a concurrency limit's 503, no more requests go at once than were
+/// in flight with it, for this long (while another answer has come within
+/// [`CROWD_HOLD`]).
+pub const CROWD_CAP_FOR: Duration = Duration::from_secs(30);
 /// A second refusal in a row holds every request this long, a third
 /// twice as long, and so on, at most [`MAX_RETRY_AFTER`]: the five tries
 /// of a page at the default `--max-retries` then outlast a window of 10 s
@@ -366,6 +370,11 @@ pub struct Pacer {
     /// failing, and a silent 503 meanwhile is its outage (Traefik's
     /// `circuitBreaker`, open), not a rate limit's refusal.
     failing: bool,
+    /// The fewest requests in flight with a crowd's 503, and when the last
+    /// one came: no more go at once for [`CROWD_CAP_FOR`]. Growing back to
+    /// one more with each answer met the limit again: behind Envoy's
+    /// `max_requests: 1` every other page was refused.
+    crowd_cap: Option<(usize, Instant)>,
 }
 
 impl Pacer {
@@ -425,7 +434,7 @@ impl Pacer {
         }
         let crowded =
             (self.crowd).is_some_and(|(n, at)| n == self.answers && now < at + CROWD_HOLD);
-        if crowded && !self.outstanding.is_empty() {
+        if crowded && !self.outstanding.is_empty() || self.at_crowd_cap(now) {
             return Err(SETTLE);
         }
         if let Some(settled) = self.settles_at(now) {
@@ -555,7 +564,7 @@ impl Pacer {
                 self.set_floor(sent, said, sent_since_refusal);
             }
             match crowded {
-                true => self.crowd = Some((self.answers, now)),
+                true => self.crowd_came(sent, now),
                 false => why = why.or_else(|| self.learn_refusal(sent, now, answer)),
             }
         } else if !refused {
@@ -615,6 +624,34 @@ impl Pacer {
         let with_it = |t: Instant| t <= sent + SIBLINGS;
         (self.outstanding.values()).any(|&t| with_it(t))
             || (self.answered.iter()).any(|&(t, at)| with_it(t) && at > sent)
+    }
+
+    /// A crowd's 503 for a request sent at `sent`, taken in at `now` (the
+    /// last of the answers): no request until another answer, and no more
+    /// at once than were in flight with it, sent with or before it.
+    fn crowd_came(&mut self, sent: Instant, now: Instant) {
+        self.crowd = Some((self.answers, now));
+        let with_it = |t: Instant| t <= sent + SIBLINGS;
+        let unanswered = (self.outstanding.values()).filter(|&&t| with_it(t));
+        let earlier = self.answered.iter().rev().skip(1);
+        let answered = earlier.filter(|&&(t, at)| with_it(t) && at > sent);
+        let n = (unanswered.count() + answered.count()).max(1);
+        let cap = (self.crowd_cap).filter(|&(_, at)| now < at + CROWD_CAP_FOR);
+        self.crowd_cap = Some((cap.map_or(n, |(c, _)| c.min(n)), now));
+    }
+
+    /// Whether as many requests are in flight as went with a crowd's 503
+    /// lately, before any pace; not once no answer came for [`CROWD_HOLD`]
+    /// (pages the server holds free no place).
+    fn at_crowd_cap(&self, now: Instant) -> bool {
+        let Some((cap, at)) = self.crowd_cap else {
+            return false;
+        };
+        let last = (self.answered.back()).map_or(at, |&(_, answered)| answered.max(at));
+        self.learnt.is_none()
+            && now < at + CROWD_CAP_FOR
+            && now < last + CROWD_HOLD
+            && self.outstanding.len() >= cap
     }
 
     /// The floor a refusal's `Retry-After` of `said` sets.
@@ -1247,6 +1284,28 @@ mod tests {
         p.on_answer(slots[2], t0 + ms(2), &unavailable);
         assert_eq!(p.try_send(t0 + ms(900)), Err(SETTLE));
         assert!(p.try_send(t0 + ms(2) + CROWD_HOLD).is_ok());
+    }
+
+    /// Behind a limit of one request in flight (Envoy's circuit breaker
+    /// `max_requests: 1`), each answer opened a second place, into the next
+    /// 503: no more go at once than went with a crowd's 503, for
+    /// [`CROWD_CAP_FOR`].
+    #[test]
+    fn a_crowds_503_keeps_the_requests_in_flight_below_it() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 2);
+        p.on_answer(slots[1], t0 + ms(2), &unavailable());
+        p.on_answer(slots[0], t0 + ms(30), &ok());
+        let one = drain(&mut p, t0 + ms(31), 1)[0];
+        assert_eq!(p.try_send(t0 + ms(32)), Err(SETTLE));
+        p.on_answer(one, t0 + ms(60), &ok());
+        let two = drain(&mut p, t0 + ms(61), 1)[0];
+        assert_eq!(p.try_send(t0 + ms(62)), Err(SETTLE));
+        p.on_answer(two, t0 + ms(90), &ok());
+        let later = t0 + ms(2) + CROWD_CAP_FOR;
+        assert!(p.try_send(later).is_ok() && p.try_send(later).is_ok());
+        assert_eq!(p.rate(), None);
     }
 
     #[test]

@@ -971,3 +971,33 @@ fn without_a_per_page_field_pages_are_asked_for_with_the_size_sent() {
         assert_eq!(out.lines().count(), 60, "--concurrency {concurrency}");
     }
 }
+
+/// Behind a limit of one request in flight (Envoy's circuit breaker
+/// `max_requests: 1`, whose 503 says `x-envoy-overloaded: true` and nothing
+/// of a rate), the window of pages halved to one on each 503 and grew back
+/// to two with the next answer, into the next 503: against Envoy 1.40, 60
+/// pages at the default `--concurrency` took 34 refusals and 13 s (8.6 s at
+/// `--concurrency 1`), and a page needed up to 3 of its 4 retries. The
+/// pages in flight are kept below where a crowd's 503 came.
+#[test]
+fn a_limit_of_one_request_in_flight_refuses_only_the_first_wave() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(20),
+        max_in_flight: Some(1),
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(30),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
+    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
+    // The first wave (3 pages, then 2) may be refused; nothing after it.
+    let refused = fake.page_requests().len() - 20;
+    assert!(refused <= 4, "{refused} refusals: {log}");
+}
