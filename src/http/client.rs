@@ -15,10 +15,7 @@ use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
-use super::pacer::{
-    Answer, Pace, Slot, SystemClock, is_crowd_refusal, is_limiter_fault, is_refusal,
-    parse_rate_headers, with_jitter,
-};
+use super::pacer::{Answer, Pace, Slot, SystemClock, is_refusal, parse_rate_headers, with_jitter};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
@@ -822,10 +819,7 @@ impl Client {
         if request.issues_token {
             self.learn_token(&body);
         }
-        // Apigee Edge refuses with a 500 by default (SpikeArrest, Quota): a
-        // refusal to the pacer and the retries, as a 429 is.
-        answer.limiter_fault = status == 500 && is_limiter_fault(&body);
-        answer.crowd_said = status == 429 && is_crowd_refusal(&body);
+        answer.read_body(&body);
         if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {
@@ -1031,6 +1025,7 @@ impl Client {
             keep_away: asked.or(spent),
             limiter_fault: false,
             crowd_said: false,
+            gateway_fault: false,
         }
     }
 

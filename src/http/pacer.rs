@@ -121,6 +121,16 @@ pub fn is_crowd_refusal(body: &[u8]) -> bool {
     body.starts_with(b"max connections reached")
 }
 
+/// Envoy's 503 for an upstream it could not reach (refused, reset, none
+/// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
+/// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
+pub fn is_gateway_fault(body: &[u8]) -> bool {
+    let text = body.trim_ascii();
+    let prefix = b"upstream connect error or disconnect/reset before headers.";
+    text.starts_with(prefix) && !text.ends_with(b"reset reason: overflow")
+        || text == b"no healthy upstream"
+}
+
 /// `retry_after` with a small jitter on top, given a random fraction in
 /// `[0, 1)`: requests refused together do not come back together. The
 /// whole wait stays within the 60 s a `Retry-After` is capped at (§5).
@@ -270,12 +280,25 @@ pub struct Answer {
     /// A 429 whose body says a concurrency limit refused it (Traefik's
     /// `inFlightReq`): taken as a crowd's 503 is ([`is_crowd_refusal`]).
     pub crowd_said: bool,
+    /// No refusal whatever its status says: Envoy's 503 for an upstream it
+    /// could not reach ([`is_gateway_fault`]).
+    pub gateway_fault: bool,
 }
 
 impl Answer {
+    /// What the body of this answer says that its status does not: Apigee
+    /// Edge's 500 (SpikeArrest, Quota) is a refusal, as a 429 is; Traefik's
+    /// 429 of `inFlightReq` a concurrency limit's; Envoy's 503 for an
+    /// upstream it could not reach the proxy failing.
+    pub fn read_body(&mut self, body: &[u8]) {
+        self.limiter_fault = self.status == 500 && is_limiter_fault(body);
+        self.crowd_said = self.status == 429 && is_crowd_refusal(body);
+        self.gateway_fault = self.status == 503 && is_gateway_fault(body);
+    }
+
     /// Whether it says "too many requests" ([`is_refusal`]).
     pub fn refused(&self) -> bool {
-        self.limiter_fault || is_refusal(self.status)
+        self.limiter_fault || is_refusal(self.status) && !self.gateway_fault
     }
 }
 
@@ -1284,6 +1307,23 @@ mod tests {
         p.on_answer(slots[2], t0 + ms(2), &unavailable);
         assert_eq!(p.try_send(t0 + ms(900)), Err(SETTLE));
         assert!(p.try_send(t0 + ms(2) + CROWD_HOLD).is_ok());
+    }
+
+    /// Envoy's 503 bodies, as 1.40 sends them: an upstream it could not
+    /// reach is its failure; its circuit breaker's overflow is a refusal.
+    #[test]
+    fn envoys_503_for_an_unreachable_upstream_is_no_refusal() {
+        let reset = b"upstream connect error or disconnect/reset before headers. reset reason: remote connection failure";
+        assert!(is_gateway_fault(reset) && is_gateway_fault(b"no healthy upstream"));
+        let overflow =
+            b"upstream connect error or disconnect/reset before headers. reset reason: overflow";
+        assert!(!is_gateway_fault(overflow) && !is_gateway_fault(b"<html>503</html>"));
+        let answer = |gateway_fault| Answer {
+            status: 503,
+            gateway_fault,
+            ..Answer::default()
+        };
+        assert!(answer(false).refused() && !answer(true).refused());
     }
 
     /// Behind a limit of one request in flight (Envoy's circuit breaker

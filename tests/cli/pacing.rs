@@ -916,6 +916,33 @@ fn a_long_wait_for_a_quota_is_said_when_it_begins() {
     );
 }
 
+/// Envoy answers 503 when it cannot reach the API (a connection reset or
+/// refused upstream: "upstream connect error or disconnect/reset before
+/// headers. reset reason: connection termination"): the proxy failing, as
+/// a 502 is, not a limiter refusing. One such 503 set a pace of 1.94
+/// requests a second for the rest of the walk: behind Envoy 1.40, 24 pages
+/// took 11.9 s where they take 0.3 s. It is retried, and sets no pace.
+#[test]
+fn envoys_503_for_an_upstream_it_could_not_reach_sets_no_pace() {
+    let body = "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults {
+            script: vec![(
+                RequestMatch::Page(3),
+                FaultKind::StatusWithBody(503, body.to_string()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["-v", "--concurrency", "1"]);
+    assert_exact(&out);
+    let log = stderr_of(&out);
+    assert!(log.contains("after HTTP 503"), "retried: {log}");
+    assert!(!log.contains("rate limit: pacing at "), "{log}");
+}
+
 /// Traefik 3.7's `circuitBreaker` in front of a backend that went down
 /// for 3 s: page 9's tries were answered 502 (the backend down), then 503
 /// (the breaker open, no `Retry-After`). Each 503 was taken for a rate
