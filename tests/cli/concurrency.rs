@@ -765,30 +765,29 @@ fn out_of_file_descriptors_names_the_limit_not_the_network() {
     );
 }
 
-/// A concurrency limit (haproxy's `maxconn` with a short queue, nginx's
-/// `limit_conn`, uvicorn's `--limit-concurrency`) refuses the page over it
-/// with a 503 that says nothing of a rate. That 503 was taken for a rate
-/// limit's ("HTTP 503 after 1 request got through in the last second") and
-/// the walk paced at 2 pages a second for good: 20 pages behind uvicorn
-/// `--limit-concurrency 3` took 8.8 s, against 0.7 s at `--concurrency 1`.
-/// The window of pages in flight halves, and the refused page waits for
-/// another answer (retried at once, it spent its five tries on the same
-/// crowd); the pace is left alone.
-#[test]
-fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
+/// A fake of 20 accounts, each page `ms` milliseconds to serve (so that
+/// pages fetched together are in flight together), behind a limit of `max`
+/// pages in flight that refuses the one over it with `status`.
+fn behind_a_concurrency_limit(max: usize, status: u16, ms: u64) -> FakeApi {
     use std::{sync::Arc, time::Duration};
     use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
+    FakeApi::start(FakeConfig {
         accounts: sample_accounts(20),
-        max_in_flight: Some(2),
-        // Each page takes a moment to serve, so that pages fetched together
-        // are in flight together.
-        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(50),
+        max_in_flight: Some(max),
+        in_flight_status: status,
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(ms),
             _ => Duration::ZERO,
         }))),
         ..FakeConfig::default()
-    });
+    })
+}
+
+/// A walk behind a limit of 2 pages in flight refusing with `status`: some
+/// pages are refused, the window of pages in flight is lowered, and no
+/// pace is set; every account is listed, in order.
+fn lowers_the_pages_in_flight_not_the_pace(status: u16) {
+    let fake = behind_a_concurrency_limit(2, status, 50);
     let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
     let log = stderr_of(&out);
     assert!(out.status.success(), "{log}");
@@ -803,6 +802,20 @@ fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
         "{log}"
     );
     assert!(!log.contains("rate limit: pacing at"), "{log}");
+}
+
+/// A concurrency limit (haproxy's `maxconn` with a short queue, nginx's
+/// `limit_conn`, uvicorn's `--limit-concurrency`) refuses the page over it
+/// with a 503 that says nothing of a rate. That 503 was taken for a rate
+/// limit's ("HTTP 503 after 1 request got through in the last second") and
+/// the walk paced at 2 pages a second for good: 20 pages behind uvicorn
+/// `--limit-concurrency 3` took 8.8 s, against 0.7 s at `--concurrency 1`.
+/// The window of pages in flight halves, and the refused page waits for
+/// another answer (retried at once, it spent its five tries on the same
+/// crowd); the pace is left alone.
+#[test]
+fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
+    lowers_the_pages_in_flight_not_the_pace(503);
 }
 
 /// Traefik's `inFlightReq` middleware (3.7, `amount: 1` or `2`) refuses the
@@ -815,32 +828,7 @@ fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
 /// concurrency limit's 503 is: the window halves, the pace is left alone.
 #[test]
 fn a_concurrency_limits_429_lowers_the_pages_in_flight_not_the_pace() {
-    use std::{sync::Arc, time::Duration};
-    use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(20),
-        max_in_flight: Some(2),
-        in_flight_status: 429,
-        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(50),
-            _ => Duration::ZERO,
-        }))),
-        ..FakeConfig::default()
-    });
-    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
-    let log = stderr_of(&out);
-    assert!(out.status.success(), "{log}");
-    let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
-    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
-    assert!(
-        fake.page_requests().len() > 20,
-        "no page was refused: {log}"
-    );
-    assert!(
-        log.contains("rate limited (HTTP 429 or 503): at most "),
-        "{log}"
-    );
-    assert!(!log.contains("rate limit: pacing at"), "{log}");
+    lowers_the_pages_in_flight_not_the_pace(429);
 }
 
 /// Behind Traefik's `inFlightReq` at `amount: 1`, the window halved to one
@@ -850,18 +838,7 @@ fn a_concurrency_limits_429_lowers_the_pages_in_flight_not_the_pace() {
 /// limit's caps the window below the pages it allowed then.
 #[test]
 fn a_concurrency_limit_of_one_is_kept_to_after_its_first_refusals() {
-    use std::{sync::Arc, time::Duration};
-    use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(20),
-        max_in_flight: Some(1),
-        in_flight_status: 429,
-        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(50),
-            _ => Duration::ZERO,
-        }))),
-        ..FakeConfig::default()
-    });
+    let fake = behind_a_concurrency_limit(1, 429, 50);
     let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
     let log = stderr_of(&out);
     assert!(out.status.success(), "{log}");
@@ -877,18 +854,7 @@ fn a_concurrency_limit_of_one_is_kept_to_after_its_first_refusals() {
 /// concurrency limit and `--concurrency`.
 #[test]
 fn a_concurrency_limits_429_that_ends_the_run_says_to_lower_concurrency() {
-    use std::{sync::Arc, time::Duration};
-    use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(20),
-        max_in_flight: Some(1),
-        in_flight_status: 429,
-        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(50),
-            _ => Duration::ZERO,
-        }))),
-        ..FakeConfig::default()
-    });
+    let fake = behind_a_concurrency_limit(1, 429, 50);
     let out = list(
         &fake,
         &["-o", "jsonl", "--per-page", "1", "--max-retries", "0"],
@@ -981,17 +947,7 @@ fn without_a_per_page_field_pages_are_asked_for_with_the_size_sent() {
 /// pages in flight are kept below where a crowd's 503 came.
 #[test]
 fn a_limit_of_one_request_in_flight_refuses_only_the_first_wave() {
-    use std::{sync::Arc, time::Duration};
-    use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(20),
-        max_in_flight: Some(1),
-        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(30),
-            _ => Duration::ZERO,
-        }))),
-        ..FakeConfig::default()
-    });
+    let fake = behind_a_concurrency_limit(1, 503, 30);
     let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
     let log = stderr_of(&out);
     assert!(out.status.success(), "{log}");
