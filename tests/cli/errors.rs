@@ -2202,6 +2202,24 @@ fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
     }
 }
 
+/// The error (exit 5) of a walk whose first page (two accounts of four, its
+/// `per_page` said) links `next` to `href`, a path the fake answers 404.
+fn error_after_a_first_page_linking_to(href: &str, per_page: u64) -> String {
+    let accounts = sample_accounts(2);
+    let first = json!({
+        "count": 2, "page": 1, "per_page": per_page, "total": 4, "total_pages": 2,
+        "_embedded": {"accounts": accounts},
+        "_links": {"next": {"href": href}},
+    });
+    let fake = fake_with_faults(
+        accounts,
+        vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    fails_with(&run(cmd), 5)
+}
+
 /// Behind Traefik 3.7's `addPrefix` (`base_url` the gateway's root, the API
 /// at `/api/express/accounts` behind it), the API's links carry its own
 /// `/api`, which the gateway adds again: page 2 was Traefik's 404, and the
@@ -2210,19 +2228,7 @@ fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
 /// time. It says the link's path is not base_url's, and what to do.
 #[test]
 fn a_next_link_under_another_path_than_base_url_s_is_named_as_such() {
-    let accounts = sample_accounts(2);
-    let first = json!({
-        "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
-        "_embedded": {"accounts": accounts},
-        "_links": {"next": {"href": "/api/express/accounts?page=2&per_page=2"}},
-    });
-    let fake = fake_with_faults(
-        accounts,
-        vec![(RequestMatch::Page(1), FaultKind::Json(first))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "-o", "json"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = error_after_a_first_page_linking_to("/api/express/accounts?page=2&per_page=2", 2);
     assert_contains(
         &line,
         &[
@@ -2241,19 +2247,7 @@ fn a_next_link_under_another_path_than_base_url_s_is_named_as_such() {
 /// page 1 had been answered at base_url. It names the API's next link.
 #[test]
 fn a_404_for_a_next_link_without_a_page_number_blames_the_link() {
-    let accounts = sample_accounts(2);
-    let first = json!({
-        "count": 2, "page": 1, "per_page": 50, "total": 4, "total_pages": 2,
-        "_embedded": {"accounts": accounts},
-        "_links": {"next": {"href": "/express/ipsum%20dolor"}},
-    });
-    let fake = fake_with_faults(
-        accounts,
-        vec![(RequestMatch::Page(1), FaultKind::Json(first))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "-o", "json"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = error_after_a_first_page_linking_to("/express/ipsum%20dolor", 50);
     assert_contains(&line, &["/express/ipsum%20dolor", "HTTP 404", "next link"]);
     assert!(!line.contains("check base_url (the path"), "{line}");
 }
