@@ -66,6 +66,9 @@ pub struct Window {
     allowed: usize,
     seen_hits: u64,
     seen_crowds: u64,
+    /// The pages allowed since the window last grew: those the refusals
+    /// looked at next may have been sent with (a halving leaves it).
+    sent_with: usize,
     hold_until: Option<Instant>,
 }
 
@@ -74,9 +77,11 @@ impl Window {
     /// and at most [`OPENING`].
     pub fn new(max: usize) -> Window {
         let max = max.max(1);
+        let allowed = (max - 1).clamp(1, OPENING);
         Window {
             max,
-            allowed: (max - 1).clamp(1, OPENING),
+            allowed,
+            sent_with: allowed,
             ..Window::default()
         }
     }
@@ -102,13 +107,16 @@ impl Window {
     }
 
     /// Looks at the concurrency limit's refusals: the pages allowed when
-    /// one came were too many, and the window never grows back to them
+    /// one was sent were too many, and the window never grows back to them
     /// (behind `inFlightReq` at `amount: 1` it halved to one and grew back
-    /// to two, refused, with every other answer). Before [`Window::observe`].
+    /// to two, refused, with every other answer). Those allowed since the
+    /// window last grew, not now: refusals of one burst looked at one after
+    /// the other capped it below the limit, once halved. Before
+    /// [`Window::observe`].
     pub fn cap(&mut self, crowds: u64) {
         if crowds > self.seen_crowds {
             self.seen_crowds = crowds;
-            self.max = self.max.min(self.allowed.saturating_sub(1).max(1));
+            self.max = self.max.min(self.sent_with.saturating_sub(1).max(1));
         }
     }
 
@@ -120,6 +128,7 @@ impl Window {
             return None;
         }
         self.allowed += 1;
+        self.sent_with = self.allowed;
         Some(self.allowed)
     }
 }
@@ -155,6 +164,23 @@ mod tests {
         w.cap(3);
         w.observe(3, None);
         assert_eq!((w.allowed(), w.grow(now)), (1, None));
+    }
+
+    #[test]
+    fn a_concurrency_limits_refusals_of_one_burst_cap_the_window_once() {
+        let now = Instant::now();
+        let mut w = Window::new(8);
+        for _ in 0..3 {
+            w.grow(now);
+        }
+        assert_eq!(w.allowed(), 6);
+        w.cap(1);
+        w.observe(1, None);
+        // Two more of the burst at 6, looked at before the window grew.
+        w.cap(3);
+        w.observe(3, None);
+        while w.grow(now).is_some() {}
+        assert_eq!(w.allowed(), 5, "capped below the pages they went with");
     }
 
     #[test]
