@@ -203,7 +203,7 @@ pub struct Reply {
     pub asks_basic: bool,
     /// Its `Age` (RFC 9111 §5.1), when above 0: a cache in front stored
     /// it that many seconds before.
-    pub age: Option<std::num::NonZeroU32>,
+    pub age: Option<std::num::NonZeroU64>,
 }
 
 impl Reply {
@@ -224,8 +224,8 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
     })
 }
 
-/// An `Age` above 0: the answer came from a cache that stored it then.
-fn stored_age(headers: &ureq::http::HeaderMap) -> Option<std::num::NonZeroU32> {
+/// Its `Age` (RFC 9111 §5.1): how many seconds a cache in front held it.
+fn age_of(headers: &ureq::http::HeaderMap) -> Option<u64> {
     headers.get("age")?.to_str().ok()?.trim().parse().ok()
 }
 
@@ -836,7 +836,7 @@ impl Client {
             keep_away: answer.keep_away,
             authorization: Box::from(authorization),
             asks_basic: asks_basic(response.headers()),
-            age: stored_age(response.headers()),
+            age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }
@@ -996,8 +996,7 @@ impl Client {
         // only pages are recorded, not a refusal retried.
         if !token {
             let mut dating = locked(&self.dating);
-            let age = header("age").filter(|_| response.status().is_success());
-            let age = age.and_then(|a| a.trim().parse::<u64>().ok());
+            let age = age_of(response.headers()).filter(|_| response.status().is_success());
             dating.cached_for = dating.cached_for.max(age);
             if let Some(date) = date {
                 dating.clock_ahead = Some(secs_after(SystemTime::now(), date));
