@@ -618,7 +618,8 @@ impl Pacer {
     }
 
     /// Whether `answer` is a refusal to pace by, and whether the server is
-    /// failing (a 500, 502 or 504 since its last success): a 503 that says
+    /// failing (a 500, 502, 504 or Envoy's 503 for an upstream it could not
+    /// reach, since its last success): a 503 that says
     /// nothing meanwhile is its outage (Traefik's `circuitBreaker`, open),
     /// retried as a 502 is, not a rate limit's.
     fn refusal(&mut self, answer: &Answer) -> bool {
@@ -627,6 +628,7 @@ impl Pacer {
         self.failing = match answer.status {
             200..=299 => false,
             500 | 502 | 504 => !answer.limiter_fault,
+            503 if answer.gateway_fault => true,
             _ => self.failing,
         };
         answer.refused() && !outage
@@ -1307,6 +1309,28 @@ mod tests {
         p.on_answer(slots[2], t0 + ms(2), &unavailable);
         assert_eq!(p.try_send(t0 + ms(900)), Err(SETTLE));
         assert!(p.try_send(t0 + ms(2) + CROWD_HOLD).is_ok());
+    }
+
+    /// Envoy's 503 for an upstream it could not reach is the server
+    /// failing, as a 502 is: a silent 503 after it (Envoy's `no healthy
+    /// upstream` under another body, a breaker opening) is the same outage,
+    /// and sets no pace, as after a 502.
+    #[test]
+    fn a_silent_503_after_an_unreachable_upstream_is_an_outage() {
+        let t0 = Instant::now();
+        for first in [502, 503] {
+            let mut p = Pacer::new(None);
+            let failed = Answer {
+                status: first,
+                gateway_fault: first == 503,
+                ..Answer::default()
+            };
+            let slot = drain(&mut p, t0, 1)[0];
+            p.on_answer(slot, t0 + ms(5), &failed);
+            let slot = drain(&mut p, t0 + ms(300), 1)[0];
+            assert_eq!(p.on_answer(slot, t0 + ms(305), &unavailable()), None);
+            assert_eq!(p.rate(), None, "after a {first}");
+        }
     }
 
     /// Envoy's 503 bodies, as 1.40 sends them: an upstream it could not
