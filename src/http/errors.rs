@@ -6,10 +6,11 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{CLIENT_CERTIFICATE, Reply};
+use super::client::Reply;
 use super::pacer::{is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
+use super::trust::CLIENT_CERTIFICATE;
 use crate::error::api_error;
 use crate::text::{counted, shorten, spoken_duration, terminal_safe, unescaped, without_bom};
 

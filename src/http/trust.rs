@@ -1,6 +1,8 @@
 //! The trust roots of a run: the operating system's store, or every
-//! certificate of the PEM file `ca_bundle` names.
+//! certificate of the PEM file `ca_bundle` names; and what to do when a
+//! handshake fails, told by its cause and the roots in use.
 
+use std::borrow::Cow;
 use std::fs;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
@@ -262,6 +264,177 @@ impl ServerCertVerifier for Seen {
     }
 }
 
+/// What to do when the server wants a client certificate (TLS).
+pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
+
+/// What to do about a server that sends its certificate alone, without
+/// the intermediate it names (Authority Information Access).
+pub fn no_chain(ca_bundle: Option<(&Path, &str)>) -> String {
+    let or = match ca_bundle {
+        Some((path, name)) => format!(", or add the intermediate to {name} {}", path.display()),
+        None => match ssl_cert_file_naming_nothing() {
+            Some(hint) => return hint,
+            None => String::new(),
+        },
+    };
+    format!(
+        "the server sends its certificate alone, without the intermediate certificate that signed it (browsers fetch it and hide this; this tool does not): the server must send its whole chain (nginx: the intermediate after its certificate in the ssl_certificate file){or}"
+    )
+}
+
+/// What to do about a certificate for another name than the URL's.
+fn name_hint(error: &rustls::Error) -> Option<&'static str> {
+    use rustls::{CertificateError as C, Error as R};
+    Some(match error {
+        // Only a Common Name, which no longer counts (RFC 9525 §6.3).
+        R::InvalidCertificate(C::NotValidForNameContext { presented, .. })
+            if presented.is_empty() =>
+        {
+            "the certificate names no host in a subjectAltName (a Common Name alone no longer counts): the server needs a certificate with its host name there"
+        }
+        // An address must be listed as one (an IP subjectAltName).
+        R::InvalidCertificate(C::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::IpAddress(_),
+            presented,
+        }) if !presented.iter().any(|name| name.starts_with("IpAddress")) => {
+            "the certificate is for another host: check the host name of the URL; it is an address, and the certificate lists no IP address: use a host name the certificate is for (named above), or give the server a certificate with the address in a subjectAltName"
+        }
+        R::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "the certificate is for another host: check the host name of the URL"
+        }
+        _ => return None,
+    })
+}
+
+/// What to do about a failed TLS handshake, told by its cause and the
+/// `ca_bundle` in use, if any (with what set it: the key or the variable).
+pub fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<'static, str> {
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R, InvalidMessage};
+    if let Some(hint) = name_hint(error) {
+        return hint.into();
+    }
+    let hint = match error {
+        // Trusted, but refused for itself: a SHA-1 or P-521 signature, an
+        // RSA key under 2048 bits, or a certificate not issued for a server.
+        R::InvalidCertificate(
+            C::BadSignature
+            | C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        ) => {
+            "the certificate is signed in a way this tool refuses as weak or cannot verify (SHA-1, an RSA key under 2048 bits, ECDSA P-521): the server needs a new certificate"
+        }
+        R::InvalidCertificate(C::InvalidPurpose | C::InvalidPurposeContext { .. }) => {
+            "the certificate is not issued for a server (its extended key usage): the server needs a server certificate"
+        }
+        R::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => "the certificate is outside its dates: check this machine's clock, or the server",
+        // webpki's own error, which rustls passes on only as text.
+        R::InvalidCertificate(C::Other(other)) => match other.to_string().as_str() {
+            "CaUsedAsEndEntity" => {
+                "the server presents a CA certificate as its own (self-signed with CA:TRUE); give it a server certificate signed by that CA, and put the CA in ca_bundle"
+            }
+            "NameConstraintViolation" => {
+                "a CA of the chain may sign only for other names (its name constraints): check the host name of the URL, or the server needs a certificate from a CA allowed to sign for it"
+            }
+            "PathLenConstraintViolated"
+            | "UnsupportedCriticalExtension"
+            | "UnsupportedCertVersion" => {
+                "a certificate of the chain is refused for itself (named above), whatever root signed it: the server needs a new certificate"
+            }
+            _ => return untrusted_hint(Some(error), ca_bundle),
+        },
+        R::InvalidMessage(InvalidMessage::InvalidContentType) => {
+            "the server does not speak TLS on that port: check the URL's scheme (https://) and port"
+        }
+        // A server (or a proxy before it) that offers only TLS 1.0/1.1 or
+        // old ciphers; this tool speaks TLS 1.2 and 1.3 with modern ones.
+        R::PeerIncompatible(_)
+        | R::AlertReceived(A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity) => {
+            "the server has no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers), or it wants a client certificate: the server, or a proxy before it, needs a newer TLS setup"
+        }
+        // bad_certificate is Go's answer to a client certificate missing.
+        R::AlertReceived(A::CertificateRequired | A::BadCertificate | A::CertificateUnknown) => {
+            CLIENT_CERTIFICATE
+        }
+        // SNI: an address, or a name the server has no site for.
+        R::AlertReceived(A::UnrecognisedName) => {
+            "the server has no site for the host name asked for: use the host name its certificate is for, not an address"
+        }
+        // Go's answer (Caddy's) when its certificate lookup fails.
+        R::AlertReceived(A::InternalError) => {
+            "the server failed the handshake, as Caddy and other Go servers do when they have no certificate for the host name asked for: use the host name its certificate is for, not an address, or see the server's log"
+        }
+        // GnuTLS's answer to no client certificate (gnutls-serv 3.7.9
+        // `--require-client-cert`, TLS 1.2).
+        R::AlertReceived(A::DecodeError) => {
+            "the server ended the handshake so, as a GnuTLS server does that wants a client certificate, which this tool does not send: reach the API without that gateway, or see the server's log"
+        }
+        // The server's own refusal: never this tool's trust in it.
+        R::AlertReceived(_) => "the server ended the handshake with that alert: see its log",
+        _ => return untrusted_hint(Some(error), ca_bundle),
+    };
+    hint.into()
+}
+
+/// The hint for a certificate that is not trusted, and for any other
+/// failed handshake: set `ca_bundle`, or, when it is set, what it lacks.
+pub fn untrusted_hint(
+    error: Option<&rustls::Error>,
+    ca_bundle: Option<(&Path, &str)>,
+) -> Cow<'static, str> {
+    use rustls::{CertificateError as C, Error as R};
+    let Some((path, name)) = ca_bundle else {
+        let set = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
+        return ssl_cert_file_naming_nothing().map_or(set.into(), Cow::Owned);
+    };
+    let path = path.display();
+    if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
+        format!("the server's certificate is not signed by any certificate in {name} {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
+    } else {
+        format!("{name} {path} is used instead of the system store: if the certificate is not trusted, add its root certificate (PEM) to that file").into()
+    }
+}
+
+/// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
+/// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
+/// folder: the system's certificates are then not used at all
+/// (rustls-native-certs reads the variables alone), and none is trusted.
+fn ssl_cert_file_naming_nothing() -> Option<String> {
+    let (var, value) = match std::env::var_os("SSL_CERT_FILE") {
+        Some(file) => ("SSL_CERT_FILE", file),
+        None => (
+            "SSL_CERT_DIR",
+            std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty())?,
+        ),
+    };
+    let pem = |path: &Path| {
+        let text = std::fs::read(path).unwrap_or_default();
+        memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
+    };
+    let why = match Path::new(&value) {
+        path if path.as_os_str().is_empty() => "is set but empty".to_string(),
+        _ if var == "SSL_CERT_DIR" && std::env::split_paths(&value).any(|d| d.is_dir()) => {
+            return None;
+        }
+        path if !path.exists() || var == "SSL_CERT_DIR" => {
+            format!("is set to {}, which does not exist", path.display())
+        }
+        path if !pem(path) => format!(
+            "is set to {}, which holds no PEM certificate",
+            path.display()
+        ),
+        _ => return None,
+    };
+    let what = match var {
+        "SSL_CERT_DIR" => "a folder of certificates",
+        _ => "a certificate bundle",
+    };
+    Some(format!(
+        "{var} {why}: while it is set, the system's certificates are not used; point it at {what}, or unset it"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +454,110 @@ mod tests {
         assert_eq!(pem_problem(&start), "a -----BEGIN line is malformed");
         let base64 = pem::Error::Base64Decode("PrematurePadding".into());
         assert_eq!(pem_problem(&base64), "a block is not valid base64");
+    }
+
+    #[test]
+    fn a_server_without_a_site_for_the_name_is_told_so_not_the_bundle_blamed() {
+        use rustls::{AlertDescription, Error};
+        let alert = Error::AlertReceived(AlertDescription::UnrecognisedName);
+        let hint = tls_hint(&alert, Some((Path::new("/etc/corp.pem"), "ca_bundle")));
+        assert!(hint.contains("no site for the host name"), "{hint}");
+        assert!(!hint.contains("ca_bundle"), "{hint}");
+    }
+
+    /// `https://127.0.0.1:…` to nginx 1.22.1 and gnutls-serv 3.7.9 serving a
+    /// certificate for `localhost` alone was told only to check the host
+    /// name of the URL, which is an address: an address must be listed in
+    /// the certificate as one (an IP subjectAltName).
+    #[test]
+    fn an_address_the_certificate_does_not_list_is_named() {
+        use rustls::CertificateError as C;
+        use rustls::pki_types::{IpAddr, ServerName};
+        let address = C::NotValidForNameContext {
+            expected: ServerName::IpAddress(IpAddr::from(std::net::Ipv4Addr::LOCALHOST)),
+            presented: vec![r#"DnsName("localhost")"#.into()],
+        };
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(address), None);
+        assert!(
+            hint.starts_with("the certificate is for another host: check the host name of the URL")
+                && hint.contains("lists no IP address"),
+            "{hint}"
+        );
+        let name = C::NotValidForNameContext {
+            expected: ServerName::try_from("api.example").unwrap(),
+            presented: vec![r#"DnsName("other.example")"#.into()],
+        };
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(name), None);
+        assert!(!hint.contains("IP address"), "{hint}");
+    }
+
+    /// Each was told to add its root to ca_bundle, or (a Common Name alone)
+    /// that the certificate is for another host (TLS audit).
+    #[test]
+    fn certificates_refused_for_themselves_and_client_certificates_are_named() {
+        use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+        let bundle = Some((Path::new("/etc/corp.pem"), "ca_bundle"));
+        let cn_only = C::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+            presented: vec![],
+        };
+        for (error, said) in [
+            (
+                R::InvalidCertificate(cn_only),
+                "names no host in a subjectAltName",
+            ),
+            (R::InvalidCertificate(C::BadSignature), "refuses as weak"),
+            (
+                R::InvalidCertificate(C::InvalidPurpose),
+                "not issued for a server",
+            ),
+            (
+                R::AlertReceived(A::BadCertificate),
+                "wants a client certificate",
+            ),
+            (
+                R::AlertReceived(A::CertificateRequired),
+                "wants a client certificate",
+            ),
+        ] {
+            let hint = tls_hint(&error, bundle);
+            assert!(hint.contains(said), "{error:?}: {hint}");
+            assert!(!hint.contains("ca_bundle"), "{error:?}: {hint}");
+        }
+    }
+
+    /// A chain signed with ECDSA P-521 (a CA nginx served, valid, that the
+    /// tool's crypto cannot verify) was said to be signed "weak (SHA-1, or
+    /// an RSA key under 2048 bits)", which it is not.
+    #[test]
+    fn a_signature_algorithm_that_cannot_be_verified_is_not_only_called_weak() {
+        use rustls::{CertificateError as C, Error as R};
+        let error = R::InvalidCertificate(C::UnsupportedSignatureAlgorithmContext {
+            signature_algorithm_id: vec![],
+            supported_algorithms: vec![],
+        });
+        let hint = tls_hint(&error, None);
+        assert!(hint.contains("P-521"), "{hint}");
+    }
+
+    /// A version 1 certificate (`openssl x509 -req` without `-extfile`)
+    /// was told to add its root, already in the bundle (found with nginx).
+    #[test]
+    fn a_version_1_certificate_is_not_told_to_add_its_root() {
+        #[derive(Debug)]
+        struct Webpki;
+        impl std::fmt::Display for Webpki {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("UnsupportedCertVersion")
+            }
+        }
+        impl std::error::Error for Webpki {}
+        let other = rustls::OtherError(Arc::new(Webpki));
+        let error = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other));
+        let hint = tls_hint(&error, Some((Path::new("/etc/corp.pem"), "ca_bundle")));
+        assert!(
+            hint.contains("the server needs a new certificate"),
+            "{hint}"
+        );
     }
 }
