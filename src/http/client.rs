@@ -21,7 +21,7 @@ use super::retry::{
     MAX_RETRY_AFTER, is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled,
 };
 use super::throttle::RateLimits;
-use super::trust::{no_chain, tls_hint, untrusted_hint};
+use super::trust::{inspected_hint, no_chain, tls_hint, untrusted_hint};
 use super::url::{Url, bare_host};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::log::Log;
@@ -1518,15 +1518,21 @@ fn tls_error(
 ) -> anyhow::Error {
     use rustls::{CertificateError as C, Error as R};
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
-    let hint = match error {
-        Some(R::InvalidCertificate(C::UnknownIssuer))
+    let http_proxy = via.is_some_and(|via| via.proxy.protocol() == ureq::ProxyProtocol::Http);
+    let hint = match (error, ca_bundle) {
+        (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
             if via.is_none()
                 && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
         {
             no_chain(ca_bundle).into()
         }
-        Some(error) => tls_hint(error, ca_bundle),
-        None => untrusted_hint(None, ca_bundle),
+        // A proxy that inspects TLS re-signs with its own CA (squid's
+        // `ssl_bump`, mitmproxy): a bundle with the server's root lacks it.
+        (Some(R::InvalidCertificate(C::UnknownIssuer)), Some(bundle)) if http_proxy => {
+            inspected_hint(bundle).into()
+        }
+        (Some(error), _) => tls_hint(error, ca_bundle),
+        (None, _) => untrusted_hint(None, ca_bundle),
     };
     // rustls writes these with every algorithm's id in bytes (about 1 KB).
     let cause: &dyn std::fmt::Display = match error {

@@ -396,6 +396,16 @@ pub fn untrusted_hint(
     }
 }
 
+/// The hint for a certificate of no known issuer that came through an
+/// `http://` proxy, with the bundle `name` at `path`: one that holds the
+/// server's root still lacks the CA of a proxy that inspects TLS.
+pub fn inspected_hint((path, name): (&Path, &str)) -> String {
+    format!(
+        "the certificate that came through the proxy is not signed by any certificate in {name} {}: a proxy that inspects TLS re-signs the traffic with its own CA, so add the proxy's root certificate (PEM, from whoever runs the proxy) to that file; if the proxy does not inspect TLS, add the root certificate that signed the server's",
+        path.display()
+    )
+}
+
 /// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
 /// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
 /// folder: the system's certificates are then not used at all

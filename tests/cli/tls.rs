@@ -628,6 +628,12 @@ struct ConnectProxy {
 
 impl ConnectProxy {
     fn start() -> ConnectProxy {
+        ConnectProxy::start_to(None)
+    }
+
+    /// One that opens every tunnel to `to` instead of the host asked for: to the client, a
+    /// proxy that inspects TLS (presenting `to`'s certificate, re-signed by its own CA).
+    fn start_to(to: Option<String>) -> ConnectProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let connects = Arc::new(Mutex::new(Vec::new()));
@@ -635,8 +641,8 @@ impl ConnectProxy {
         let (c, u) = (Arc::clone(&connects), Arc::clone(&upstream));
         thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (c, u) = (Arc::clone(&c), Arc::clone(&u));
-                thread::spawn(move || tunnel(client, &c, u));
+                let (c, u, to) = (Arc::clone(&c), Arc::clone(&u), to.clone());
+                thread::spawn(move || tunnel(client, &c, u, to.as_deref()));
             }
         });
         ConnectProxy {
@@ -655,7 +661,12 @@ impl ConnectProxy {
     }
 }
 
-fn tunnel(mut client: TcpStream, connects: &Mutex<Vec<String>>, upstream: Arc<Mutex<Vec<u8>>>) {
+fn tunnel(
+    mut client: TcpStream,
+    connects: &Mutex<Vec<String>>,
+    upstream: Arc<Mutex<Vec<u8>>>,
+    to: Option<&str>,
+) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -667,7 +678,8 @@ fn tunnel(mut client: TcpStream, connects: &Mutex<Vec<String>>, upstream: Arc<Mu
     let head = String::from_utf8_lossy(&head).into_owned();
     let line = head.lines().next().unwrap_or("").to_string();
     connects.lock().unwrap().push(line.clone());
-    let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    let asked = line.split_whitespace().nth(1).unwrap_or("");
+    let target = to.unwrap_or(asked).to_string();
     let Ok(mut server) = TcpStream::connect(&target) else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
         return;
@@ -905,6 +917,47 @@ fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_i
         )),
         "{stderr}"
     );
+}
+
+/// A proxy that inspects TLS (squid's `ssl_bump`, mitmproxy, a corporate gateway) presents a
+/// certificate of its own CA, not the server's. With `ca_bundle` holding the server's root, an
+/// untrusted one through an http:// proxy was blamed on the server alone ("the server's
+/// certificate is not signed by any certificate in TALKDESK_CA_BUNDLE …: add to it the root
+/// certificate that signed the server's"): seen behind squid 5.7's `ssl_bump` and mitmproxy 11.
+/// The error names the proxy's re-signing first. (Without `ca_bundle`, the hint already names a
+/// proxy that re-signs the traffic.)
+#[test]
+fn an_untrusted_certificate_through_a_proxy_names_its_inspection_not_only_the_server() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let inspection = TestCa::new("Example Corp TLS Inspection CA");
+    let resigned = https_fake(&inspection, 0);
+    let proxy = ConnectProxy::start_to(Some(resigned.addr().to_string()));
+    let port = proxy.url.rsplit(':').next().unwrap();
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let bundle = sb.path("ca.pem");
+    assert!(
+        stderr.contains(&format!(
+            "TLS error (through the proxy 127.0.0.1:{port} from HTTPS_PROXY): invalid peer certificate: UnknownIssuer; \
+             the certificate that came through the proxy is not signed by any certificate in TALKDESK_CA_BUNDLE {}: \
+             a proxy that inspects TLS re-signs the traffic with its own CA, so add the proxy's root certificate \
+             (PEM, from whoever runs the proxy) to that file; if the proxy does not inspect TLS, add the root \
+             certificate that signed the server's",
+            bundle.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // Nothing reached either server but handshakes: no secret, no token.
+    assert!(fake.requests().is_empty() && resigned.requests().is_empty());
+    assert!(!proxy.upstream_text().contains("test-secret-value"));
 }
 
 /// Reads a request's head (a CONNECT) from `client`, to its blank line.
@@ -1306,7 +1359,7 @@ fn proxy_limiting_its_first_tunnel() -> String {
                 continue;
             }
             let (c, u) = (Arc::clone(&connects), Arc::clone(&upstream));
-            thread::spawn(move || tunnel(client, &c, u));
+            thread::spawn(move || tunnel(client, &c, u, None));
         }
     });
     url
@@ -1400,7 +1453,7 @@ fn a_proxy_that_refuses_tunnels_past_a_connection_limit_is_walked_one_page_at_a_
             let open = Arc::clone(&open);
             thread::spawn(move || {
                 let (connects, upstream) = (Mutex::new(Vec::new()), Arc::default());
-                tunnel(client, &connects, upstream);
+                tunnel(client, &connects, upstream, None);
                 open.fetch_sub(1, Ordering::SeqCst);
             });
         }
