@@ -71,7 +71,8 @@ fn names_a_folder(path: &Path) -> bool {
 /// Refuses `file` (`meta`) when its folder is sticky (`/tmp`) and neither
 /// it nor the folder is this user's (nor is this user root): the kernel
 /// lets no one else rename over it. Said before the walk, not as
-/// "Operation not permitted" after it.
+/// "Operation not permitted" after it; so are a file fixed in place
+/// (chattr) and one that may not be written.
 #[cfg(unix)]
 fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
@@ -88,6 +89,39 @@ fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
     #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
     if let Some(why) = fixed_in_place(file) {
         anyhow::bail!(why);
+    }
+    if let Some(meta) = meta {
+        not_writable(file, meta)?;
+    }
+    Ok(())
+}
+
+/// Refuses a file the rename would replace though it may not be written:
+/// one kept write-protected (no write bit: for root too, as the history
+/// store), or one this user may not write (another's 0644 in a team
+/// folder). `>`, `cp` and `curl -o` refuse both; the rename needs only the
+/// folder's permission, so it alone would not.
+#[cfg(unix)]
+fn not_writable(file: &Path, meta: &fs::Metadata) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode() & 0o777;
+    if meta.permissions().readonly() {
+        anyhow::bail!(
+            "it is write-protected (mode {mode:o}), so it is kept as it is; make it writable (chmod u+w), or name another file"
+        );
+    }
+    let Ok(path) = std::ffi::CString::new(file.as_os_str().as_bytes()) else {
+        return Ok(());
+    };
+    // SAFETY: faccessat reads the NUL-terminated path and nothing else.
+    let found =
+        unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::W_OK, libc::AT_EACCESS) };
+    if found != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EACCES) {
+        anyhow::bail!(
+            "this user may not write it (owner uid {}, mode {mode:o}), so it is kept as it is; name another file, or ask its owner to make it writable",
+            meta.uid()
+        );
     }
     Ok(())
 }

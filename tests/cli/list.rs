@@ -1522,6 +1522,72 @@ fn as_root_a_file_of_another_user_in_a_sticky_folder_is_said_before_the_walk() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
 }
 
+/// `--output-file` naming yesterday's export kept write-protected (`chmod a-w`, mode 0444)
+/// replaced it, exit 0, as it replaces any file: the rename needs only the folder's permission,
+/// so the mode that said "keep" was never asked (where `>`, `cp` and `curl -o` refuse). It is
+/// refused before any request, the file untouched and no temporary file left; as the history
+/// store, write-protected is read-only for root too.
+#[cfg(unix)]
+#[test]
+fn output_file_kept_write_protected_is_refused_before_the_walk() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let fake = fake_with(simple_accounts(3));
+    let out_dir = sb.path("exports");
+    fs::create_dir(&out_dir).unwrap();
+    let file = out_dir.join("accounts.csv");
+    fs::write(&file, "old\n").unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let out = sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is write-protected (mode 444)"), "{err}");
+    assert!(err.contains("chmod u+w"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(fake.page_requests().is_empty(), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
+    assert_eq!(support::mode(&file), 0o444);
+    assert_eq!(files_in(&out_dir), vec!["accounts.csv".to_string()]);
+}
+
+/// A member of a team folder (0777, not sticky) exporting to a colleague's file that only the
+/// colleague may write (0644) replaced it with a file of their own: the folder lets anyone rename
+/// over it, where `>` and `cp` say "Permission denied" (and `mv` asks first). It is refused before
+/// any request, the file untouched. Run by `.ci/run` where it is root, as uid 1001 (setpriv), the
+/// file uid 1002's.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user and runs the tool as a third"]
+fn as_root_a_file_this_user_may_not_write_is_refused_before_the_walk() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let fake = fake_with(simple_accounts(3));
+    let shared = sb.path("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let file = shared.join("accounts.csv");
+    fs::write(&file, "old\n").unwrap();
+    std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = export_as_uid_1001(&fake, "csv", &file, &shared);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("this user may not write it (owner uid 1002, mode 644)"),
+        "{err}"
+    );
+    assert!(fake.page_requests().is_empty(), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
+    assert_eq!(files_in(&shared), vec!["accounts.csv".to_string()]);
+}
+
 /// `--output-file` through a symbolic link into a folder that does not exist said "cannot create a
 /// file in its folder; check that the folder exists", though the link's folder exists: the
 /// folder missing is the one it leads to, which is named.
