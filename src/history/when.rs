@@ -75,7 +75,11 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
             return zoned
                 .checked_sub(span.abs())
                 .map(|z| z.timestamp().as_microsecond())
-                .map_err(|_| format!("`{text}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"));
+                .map_err(|_| too_far_back(text));
+        }
+        // More of a unit than jiff's spans hold (`9999999w`) is as far.
+        if ones(text).parse::<Span>().is_ok() {
+            return Err(too_far_back(text));
         }
     }
     if let Some(why) = no_such_day(text) {
@@ -89,6 +93,27 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     Err(format!(
         "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
     ))
+}
+
+/// A duration `text` reaching before what jiff holds.
+fn too_far_back(text: &str) -> String {
+    format!(
+        "`{text}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"
+    )
+}
+
+/// `text` with each run of digits made `1`: a duration's units, whatever
+/// their numbers.
+fn ones(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        match c.is_ascii_digit() {
+            true if text[..i].ends_with(|p: char| p.is_ascii_digit()) => {}
+            true => out.push('1'),
+            false => out.push(c),
+        }
+    }
+    out
 }
 
 /// `text` with its fraction of a second cut to the nine digits jiff reads
@@ -284,6 +309,31 @@ mod tests {
         }
         let junk = parse_when("9999-12-30junk", now).unwrap_err();
         assert!(junk.contains("is not a time"), "{junk}");
+    }
+
+    /// A duration too large for jiff's spans at all (`9999999w`, more weeks
+    /// than jiff holds) was "not a time", where one a little shorter
+    /// (`700000w`) reaches too far back: both are said so.
+    #[test]
+    fn a_duration_beyond_any_span_reaches_too_far_back() {
+        let now = at("2026-12-01T12:00:00Z");
+        for far in [
+            "9999999w",
+            "99999999999d",
+            "99999999999999999999y",
+            "1y 9999999w",
+        ] {
+            assert_eq!(
+                parse_when(far, now),
+                Err(format!(
+                    "`{far}` reaches too far back, before the year -9999; use a shorter duration, or a date (2026-11-01)"
+                )),
+            );
+        }
+        for junk in ["9999999x", "9999999"] {
+            let err = parse_when(junk, now).unwrap_err();
+            assert!(err.contains("is not a time"), "{err}");
+        }
     }
 
     /// A duration is read only as jiff's friendly format starting with a
