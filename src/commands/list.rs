@@ -49,7 +49,8 @@ fn sort_field(args: &ListArgs) -> Result<Option<&str>> {
 
 /// Warns, before the walk, about a table written to a file named for
 /// another format (`accounts.csv`), and the options of a format the
-/// output is not in (`--bom` with `-o jsonl`): they do nothing there.
+/// output is not in (`--bom` with `-o jsonl`), and `--concurrency` with
+/// `--page`: they do nothing there.
 fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>) {
     // (With `--jq` neither: it was refused with table and csv.)
     let table = args.format.output == OutputFormat::Table;
@@ -72,6 +73,9 @@ fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>
                 "{option} applies to {formats} output only, so it does nothing here"
             ));
         }
+    }
+    if args.page.is_some() && args.stream.concurrency.is_some() {
+        ctx.warn("--concurrency does nothing with --page, which fetches one page");
     }
 }
 

@@ -250,6 +250,32 @@ fn offline_commands_refuse_the_options_of_the_network() {
     }
 }
 
+/// `list --page N` fetches that one page: `--concurrency` (pages fetched at once once the page
+/// count is known) did nothing beside it without a word. It is warned about, as `--bom` is with
+/// `-o jsonl`; the config file's `concurrency` is no flag given, and gets no warning.
+#[test]
+fn concurrency_with_page_is_warned_about() {
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    let output = sb
+        .tool(&fake)
+        .args(["list", "--page", "2", "--concurrency", "3", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "warning: --concurrency does nothing with --page, which fetches one page\n"
+    );
+    assert_eq!(fake.page_requests(), vec![2]);
+    let alone = sb
+        .tool(&fake)
+        .args(["list", "--page", "2", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&alone), "", "no --concurrency given");
+}
+
 /// `list --output-file accounts.csv` without `-o csv` writes the default
 /// table: said on stderr, with the flag that gives what the name promises.
 #[test]
