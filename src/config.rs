@@ -490,6 +490,12 @@ pub(crate) fn shell_quoted(text: &str) -> String {
         false => ("\\/._-:", "''"),
     };
     let plain = |c: char| c.is_ascii_alphanumeric() || plain.contains(c);
+    // A control character (a newline would split the line), or one a
+    // message leaves out: its bytes escaped, as bash reads them.
+    #[cfg(unix)]
+    if text.contains('\n') || crate::text::terminal_safe(text) != text {
+        return dollar_quoted(text.as_bytes());
+    }
     if !text.is_empty() && text.chars().all(plain) {
         text.to_string()
     } else {
@@ -502,18 +508,19 @@ pub(crate) fn shell_quoted(text: &str) -> String {
 /// newline, which would split the line) as `$'…'` with its bytes escaped.
 #[cfg(unix)]
 pub(crate) fn shell_quoted_path(path: &Path) -> String {
-    let Some(text) = path
-        .to_str()
-        .filter(|text| !text.contains(char::is_control))
-    else {
-        let byte = |&b: &u8| match b {
-            b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
-            _ => format!("\\x{b:02x}"),
-        };
-        let bytes = path.as_os_str().as_encoded_bytes();
-        return format!("$'{}'", bytes.iter().map(byte).collect::<String>());
+    let bytes = || dollar_quoted(path.as_os_str().as_encoded_bytes());
+    path.to_str().map_or_else(bytes, shell_quoted)
+}
+
+/// `bytes` as bash's `$'…'`: printable ASCII as it is, every other byte
+/// (and `'`, `\`) escaped.
+#[cfg(unix)]
+fn dollar_quoted(bytes: &[u8]) -> String {
+    let byte = |&b: &u8| match b {
+        b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
+        _ => format!("\\x{b:02x}"),
     };
-    shell_quoted(text)
+    format!("$'{}'", bytes.iter().map(byte).collect::<String>())
 }
 
 #[cfg(not(unix))]
@@ -571,13 +578,13 @@ fn select_profile(
             _ if optional => Ok(Default::default()),
             Some(path) => Err(config_error(format!(
                 "profile `{}` not found: config file {} does not exist; create it with `{}`",
-                name.value,
+                crate::text::visible(&name.value),
                 path.value.display(),
                 init(path)
             ))),
             None => Err(config_error(format!(
                 "profile `{}` not found: there is no config file, as {NO_CONFIG_FOLDER}; pass --config with the settings file",
-                name.value
+                crate::text::visible(&name.value)
             ))),
         };
     };
@@ -590,7 +597,7 @@ fn select_profile(
     }
     Err(config_error(format!(
         "profile `{}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
-        name.value,
+        crate::text::visible(&name.value),
         path.value.display(),
         listed(&names),
         name.value.to_toml_key()
@@ -833,7 +840,8 @@ pub fn account_name(name: String) -> Result<String, String> {
     match account_name_advice(&name) {
         None => Ok(name),
         Some(why) => Err(format!(
-            "is `{name}`, which is not a Talkdesk account name; {why}"
+            "is `{}`, which is not a Talkdesk account name; {why}",
+            crate::text::visible(&name)
         )),
     }
 }
@@ -867,8 +875,10 @@ pub fn account_name_advice(name: &str) -> Option<String> {
 }
 
 fn region(text: String) -> Result<Region, String> {
-    Region::parse(&text)
-        .ok_or_else(|| format!("is `{text}`, which is not a region; use us, eu or ca"))
+    Region::parse(&text).ok_or_else(|| {
+        let text = crate::text::visible(&text);
+        format!("is `{text}`, which is not a region; use us, eu or ca")
+    })
 }
 
 /// A URL setting: a `#fragment` is never sent, so one is a mistake.

@@ -67,6 +67,26 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
     }
 }
 
+/// `text`, a value the user gave, as a message shows it: each character
+/// [`terminal_safe`] would take out or change (an escape, a control
+/// character, a bidi override) and a newline written as Rust writes it
+/// (`\u{1b}`), so that a message shows what was given, not less of it.
+pub fn visible(text: &str) -> String {
+    let altered = |c: char| {
+        let mut buf = [0; 4];
+        let one: &str = c.encode_utf8(&mut buf);
+        c == '\n' || terminal_safe(one) != one
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match altered(c) {
+            true => out.extend(c.escape_unicode()),
+            false => out.push(c),
+        }
+    }
+    out
+}
+
 /// A serde message in the user's words: `expected u64` is "a whole
 /// number 0 or more", `expected f64` "a number"; and a number that is no
 /// whole number 0 to 2^64 - 1 is not called `floating point` (a whole
@@ -251,6 +271,16 @@ mod tests {
         );
     }
     use super::*;
+
+    #[test]
+    fn visible_escapes_what_terminal_safe_would_take_out_and_keeps_the_rest() {
+        assert_eq!(
+            visible("a\u{1b}[2Jb\tc\nd\u{202e}é東"),
+            r"a\u{1b}[2Jb\u{9}c\u{a}d\u{202e}é東"
+        );
+        assert_eq!(visible("plain-name_1"), "plain-name_1");
+        assert_eq!(terminal_safe(&visible("\u{9b}31m\u{7}")), r"\u{9b}31m\u{7}");
+    }
 
     #[test]
     fn format_characters_and_separators_that_misalign_a_table_go() {

@@ -367,7 +367,8 @@ impl Store {
         }
         match found.as_slice() {
             [] => Err(crate::error::usage_error(format!(
-                "no account with id or name `{key}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile"
+                "no account with id or name `{}` in the history of the {org}; check the id (`talkdesk-accounts list --at now`) or the profile",
+                crate::text::visible(key)
             ))),
             [(row, id, _)] => Ok((*row, id.clone())),
             several if several.iter().all(|(_, _, name)| name.is_none()) => {

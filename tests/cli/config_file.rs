@@ -806,3 +806,40 @@ fn a_named_profile_without_a_config_file_says_how_to_write_one() {
     );
     assert!(!path.exists());
 }
+
+/// A value with a control character (an escape sequence pasted from a coloured terminal) was
+/// echoed with the character taken out, as every message is made safe for the terminal: `region`
+/// set to an OSC sequence "is ``, which is not a region", an account name with a CSI sequence
+/// "is `ab`" (which looks valid), and a profile `a␛[2Jb` was "`ab` not found … create it with
+/// `talkdesk-accounts --profile 'ab' config init`", a command that writes another profile. The
+/// value is shown with the character escaped, and the command quotes it as the shell reads it.
+#[test]
+fn a_value_with_a_control_character_is_shown_escaped_not_emptied() {
+    let fake = fake(1);
+    let sb = Sandbox::new();
+    let file = sb.write_config("c.toml", "[default]\nregion = \"\\u001b]0;x\\u0007\"\n");
+    let out = sb.tool(&fake).args(config_arg(&file)).arg("list").output();
+    let err = stderr_of(&out.unwrap());
+    assert!(
+        err.contains(r"`region` is `\u{1b}]0;x\u{7}`, which is not a region"),
+        "{err}"
+    );
+    let out = (sb.tool(&fake).env("TALKDESK_ACCOUNT_NAME", "a\u{1b}[2Jb"))
+        .env_remove("TALKDESK_TOKEN_URL")
+        .arg("list")
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(r"is `a\u{1b}[2Jb`, which is not a Talkdesk"),
+        "{err}"
+    );
+    let out = sb.tool(&fake).args(["-p", "a\u{1b}[2Jb", "list"]).output();
+    let err = stderr_of(&out.unwrap());
+    assert!(err.contains(r"profile `a\u{1b}[2Jb` not found"), "{err}");
+    assert!(
+        err.contains(r"create it with `talkdesk-accounts --profile $'a\x1b[2Jb' config init`"),
+        "{err}"
+    );
+}
