@@ -202,25 +202,33 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
     let url = (page.join(href)).map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
     if url.origin() != origin.origin() {
-        // `api.example.com.` and `api.example.com`: one host, two origins.
-        let undotted = |u: &Url| u.host_str().map(|h| h.trim_end_matches('.').to_string());
-        let dotted = origin.host_str().is_some_and(|h| h.ends_with('.'));
-        let check = match dotted
-            && undotted(&url) == undotted(origin)
-            && url.port() == origin.port()
-        {
-            true => "write base_url's host without the final dot, as the API's links do",
-            false => {
-                "a gateway in front of the API may pass its links on unrewritten; have it rewrite them, else check base_url"
-            }
-        };
         return Err(elsewhere(format!(
-            "it leaves {} (to {}), and the token is sent only there; {check}",
+            "it leaves {} (to {}), and the token is sent only there; {}",
             origin.origin().ascii_serialization(),
-            url.origin().ascii_serialization()
+            url.origin().ascii_serialization(),
+            other_origin_hint(&url, origin)
         )));
     }
     Ok(url)
+}
+
+/// What to do about a next link `url` to another origin than `origin`'s.
+fn other_origin_hint(url: &Url, origin: &Url) -> String {
+    // `api.example.com.` and `api.example.com`: one host, two origins.
+    let undotted = |u: &Url| u.host_str().map(|h| h.trim_end_matches('.').to_string());
+    let dotted = origin.host_str().is_some_and(|h| h.ends_with('.'));
+    let same_host = undotted(url) == undotted(origin);
+    match (origin.port(), url.port()) {
+        (port, theirs) if dotted && same_host && port == theirs => {
+            "write base_url's host without the final dot, as the API's links do".into()
+        }
+        // nginx's `$host` is the host without its port: Debian's nginx passes it as the
+        // Host (proxy_params) and HTTP_HOST (fastcgi_params) since 1.22.1-9+deb12u6.
+        (Some(port), None) if same_host && url.scheme() == origin.scheme() => format!(
+            "the link is without base_url's port {port}: a proxy in front of the API passes it the host without the port (nginx's `$host`, as Debian's proxy_params and fastcgi_params do); have it pass `$http_host`, else check base_url"
+        ),
+        _ => "a gateway in front of the API may pass its links on unrewritten; have it rewrite them, else check base_url".into(),
+    }
 }
 
 /// The value of a query parameter.

@@ -1338,6 +1338,38 @@ fn a_next_link_to_another_origin_names_a_gateway_that_passes_links_on() {
     );
 }
 
+/// Behind Debian's nginx (1.22.1-9+deb12u6 on), `fastcgi_params` and `proxy_params` pass the
+/// API the host without its port (`$host`): a PHP API (php-fpm 8.2) behind nginx on
+/// `127.0.0.1:9160` linked its next page as `http://127.0.0.1/express/…`. The link is
+/// refused, rightly (another origin), but the error said a gateway may pass the links on
+/// unrewritten, which is not the cause: it names the port the link lost, and the `$http_host`
+/// that keeps it.
+#[test]
+fn a_next_link_that_lost_base_url_s_port_names_the_port() {
+    let page_one = json!({
+        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": "a1"}]},
+        "_links": {"next": {"href": "http://127.0.0.1/express/accounts?page=2&per_page=1"}},
+    });
+    let fake = fake_with_faults(
+        simple_accounts(2),
+        vec![(RequestMatch::Page(1), FaultKind::Json(page_one))],
+    );
+    let port = fake.base_url().rsplit(':').next().unwrap().to_string();
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json", "--per-page", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "refusing to follow",
+            &format!("without base_url's port {port}"),
+            "$http_host",
+        ],
+    );
+    assert!(!line.contains("unrewritten"), "{line}");
+}
+
 #[test]
 fn a_refused_connection_exits_5() {
     let fake = FakeApi::start(FakeConfig::default());
