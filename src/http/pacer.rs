@@ -566,6 +566,9 @@ impl Pacer {
         if self.answered.len() > ANSWERS_KEPT {
             self.answered.pop_front();
         }
+        if crowded && (refused || answer.status == 502) {
+            self.crowd_came(sent, now);
+        }
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
             // back: the limiter still counts what went before (a sliding
@@ -586,9 +589,8 @@ impl Pacer {
                 let said = answer.keep_away.unwrap_or(wait);
                 self.set_floor(sent, said, sent_since_refusal);
             }
-            match crowded {
-                true => self.crowd_came(sent, now),
-                false => why = why.or_else(|| self.learn_refusal(sent, now, answer)),
+            if !crowded {
+                why = why.or_else(|| self.learn_refusal(sent, now, answer));
             }
         } else if !refused {
             if sent_since_refusal {
@@ -641,9 +643,14 @@ impl Pacer {
     /// answered after it went. Not "unanswered when the 503 is taken in":
     /// on a busy machine the crowd's threads took their 200s in first, and
     /// the 503 set a pace (17.46 a second behind a limit of 2 in flight).
+    /// So is a 502, though no refusal to pace by: nginx answers it at once
+    /// for a request over php-fpm's workers and listen queue, while the
+    /// others in flight are answered 200 (an outage's 502s, all of them,
+    /// keep fewer in flight to no harm).
     fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
         let silent = answer.retry_after.is_none() && answer.headers.is_none();
-        if !silent || !(answer.status == 503 || answer.crowd_said) || self.learnt.is_some() {
+        let said = matches!(answer.status, 502 | 503) || answer.crowd_said;
+        if !silent || !said || self.learnt.is_some() {
             return false;
         }
         let with_it = |t: Instant| t <= sent + SIBLINGS;
