@@ -557,7 +557,7 @@ impl Client {
     /// page fetched ahead, when the walk takes it.
     fn needed_retries(&self, request: &Request, retries: u32, failures: &[String]) {
         let retries = counted(retries, "retry", "retries");
-        let warning = format!("{request} needed {retries} ({})", failures.join(", "));
+        let warning = format!("{request} needed {retries} ({})", said_once_each(failures));
         match request.ahead {
             Some(ahead) => locked(ahead.warnings).push(warning),
             None => self.warn(&warning),
@@ -1399,6 +1399,18 @@ fn check_not_http(error: &str, request: &Request, via: Option<&Via>, answered: b
     }
 }
 
+/// The reasons of the tries that failed, in order, one repeated on tries
+/// in a row said once with how many times (`3 × HTTP 500, HTTP 502`): a
+/// reason such as a lookup that failed is long.
+fn said_once_each(failures: &[String]) -> String {
+    let runs = failures.chunk_by(|a, b| a == b);
+    let said = runs.map(|run| match run.len() {
+        1 => run[0].clone(),
+        times => format!("{times} × {}", run[0]),
+    });
+    said.collect::<Vec<_>>().join(", ")
+}
+
 /// `timed out after N s` and the phase, as curl and gh say it: a firewall
 /// dropping the connection is not a server that never answers. Through a
 /// proxy (`via`), it is named.
@@ -1731,6 +1743,17 @@ mod tests {
         ] {
             assert_eq!(coding(name, value), None, "{name}: {value:?}");
         }
+    }
+
+    /// Tries that failed the same way in a row are said once, counted.
+    #[test]
+    fn a_reason_repeated_on_tries_in_a_row_is_said_once_with_its_count() {
+        let failures = ["HTTP 503", "HTTP 503", "HTTP 429", "HTTP 503"].map(String::from);
+        assert_eq!(
+            said_once_each(&failures),
+            "2 × HTTP 503, HTTP 429, HTTP 503"
+        );
+        assert_eq!(said_once_each(&failures[2..3]), "HTTP 429");
     }
 
     /// A resolver that could not answer (`EAI_AGAIN`: no DNS server
