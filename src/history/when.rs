@@ -102,16 +102,27 @@ fn too_far_back(text: &str) -> String {
     )
 }
 
-/// `text` with each run of digits made `1`: a duration's units, whatever
-/// their numbers.
+/// `text` with each whole number that may be more of its unit than a
+/// jiff span holds (above 19,998, the most years one holds) made `1`: a
+/// duration's units, whatever their numbers. A fraction's digits (jiff
+/// reads nine), a number of nanoseconds (a span holds 292 years of them,
+/// not as far back as -9999) and a smaller number are kept as they are.
 fn ones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        match c.is_ascii_digit() {
-            true if text[..i].ends_with(|p: char| p.is_ascii_digit()) => {}
-            true => out.push('1'),
-            false => out.push(c),
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit());
+        let (run, after) = rest.split_at(digits.unwrap_or(rest.len()));
+        if run.is_empty() {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
         }
+        let whole = run.trim_start_matches('0');
+        let small = whole.is_empty() || whole.parse::<u64>().is_ok_and(|n| n <= 19_998);
+        let kept = small || out.ends_with(['.', ',']) || after.trim_start().starts_with('n');
+        out.push_str(if kept { run } else { "1" });
+        rest = after;
     }
     out
 }
@@ -333,6 +344,34 @@ mod tests {
         for junk in ["9999999x", "9999999"] {
             let err = parse_when(junk, now).unwrap_err();
             assert!(err.contains("is not a time"), "{err}");
+        }
+    }
+
+    /// Only a whole number too large for its unit is more than a span
+    /// holds: `0.0000000001s` (a tenth digit of fraction, which jiff does
+    /// not read), a week written with 24 leading zeros, and
+    /// `9999999999999999999ns` (317 years: a span holds 292 of
+    /// nanoseconds) were said to reach before the year -9999.
+    #[test]
+    fn a_duration_jiff_does_not_read_for_another_reason_is_not_too_far_back() {
+        let now = at("2026-12-01T12:00:00Z");
+        for odd in [
+            "0.0000000001s",
+            "1.1234567891h",
+            "0000000000000000000000001w",
+            "9999999999999999999ns",
+            "1y 9999999999999999999 nanoseconds",
+        ] {
+            let err = parse_when(odd, now).unwrap_err();
+            assert!(err.contains("is not a time"), "{odd}: {err}");
+        }
+        for far in [
+            "20000y",
+            "00000000000000000000000009999999w",
+            "9999999999.5h",
+        ] {
+            let err = parse_when(far, now).unwrap_err();
+            assert!(err.contains("reaches too far back"), "{far}: {err}");
         }
     }
 
