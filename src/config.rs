@@ -600,8 +600,34 @@ fn select_profile(
         crate::text::visible(&name.value),
         path.value.display(),
         listed(&names),
-        name.value.to_toml_key()
+        shown_toml_key(&name.value)
     )))
+}
+
+/// `name` as the key of its table in a message. A character a message
+/// takes out ([`crate::text::terminal_safe`]: a bidi override), which a
+/// TOML key may hold as it is, is written as TOML's `\u202E`: taken out,
+/// the table named would be another profile's.
+fn shown_toml_key(name: &str) -> String {
+    if crate::text::terminal_safe(name) == name {
+        return name.to_toml_key();
+    }
+    let mut key = String::from("\"");
+    for c in name.chars() {
+        let mut buf = [0; 4];
+        let one: &str = c.encode_utf8(&mut buf);
+        match c {
+            '"' | '\\' => key.extend(['\\', c]),
+            _ if c.is_control() || crate::text::terminal_safe(one) != one => {
+                key.push_str(&match u32::from(c) {
+                    n @ ..0x10000 => format!("\\u{n:04X}"),
+                    n => format!("\\U{n:08X}"),
+                });
+            }
+            _ => key.push(c),
+        }
+    }
+    key + "\""
 }
 
 /// Profile names as a message lists them: `eu, prod`, or `none`.
@@ -1049,7 +1075,7 @@ impl Settings {
             ));
         };
         let path = config_path.value.display();
-        let table = self.profile.value.to_toml_key();
+        let table = shown_toml_key(&self.profile.value);
         let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
         let file = if let Some(names) = others {
             format!(
@@ -1328,6 +1354,25 @@ fn first_line_secret(program: &str, stdout: &[u8]) -> Result<Secret> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// The key a message names reads back, in TOML, as the profile's name,
+    /// and shows as it is once made safe for the terminal.
+    #[test]
+    fn a_shown_toml_key_reads_back_as_the_name() {
+        for name in [
+            "work",
+            "a b",
+            "a\u{202e}b\"c\\",
+            "a\u{1b}[2Jb",
+            "x\u{e0001}y\u{2066}",
+        ] {
+            let key = shown_toml_key(name);
+            assert_eq!(crate::text::terminal_safe(&key), key, "{name:?}");
+            let table: BTreeMap<String, toml::Value> =
+                toml::from_str(&format!("[{key}]\n")).unwrap();
+            assert_eq!(table.keys().collect::<Vec<_>>(), [name], "{key}");
+        }
+    }
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs

@@ -843,3 +843,31 @@ fn a_value_with_a_control_character_is_shown_escaped_not_emptied() {
         "{err}"
     );
 }
+
+/// A profile named with a bidi override (`a\u{202e}b`) was told to "add a [\"ab\"] table", and one
+/// with its settings missing to "add them to profile [\"ab\"]": the TOML key quoted the character
+/// as it is, and every message takes it out, so the table named was another profile.
+#[test]
+fn a_profile_table_to_add_is_named_with_what_a_message_would_take_out_escaped() {
+    let fake = fake(1);
+    let sb = Sandbox::new();
+    let file = sb.write_config("c.toml", "[default]\naccount_name = \"acme\"\n");
+    let mut run = sb.tool(&fake);
+    let out = run
+        .args(config_arg(&file))
+        .args(["-p", "a\u{202e}b", "list"]);
+    let err = stderr_of(&out.output().unwrap());
+    assert!(err.contains(r#"add a ["a\u202Eb"] table"#), "{err}");
+    let file = sb.write_config("d.toml", "[\"a\\u202Eb\"]\naccount_name = \"acme\"\n");
+    let mut run = sb.tool(&fake);
+    let out = run
+        .args(config_arg(&file))
+        .args(["-p", "a\u{202e}b", "list"]);
+    let out = out.env_remove("TALKDESK_CLIENT_ID").output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(r#"add them to profile ["a\u202Eb"] of"#),
+        "{err}"
+    );
+}
