@@ -91,16 +91,31 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Prints clap's `e`: a usage error quoting a refused value that is the
 /// client secret (pasted as `--status SECRET`) has it redacted, as every
-/// other error has (and is then printed without colour).
+/// other error has, and one quoting a value with a control or bidi
+/// character has it escaped ([`text::visible`]), as the tool's own
+/// messages have: clap quotes it as it is (both then without colour).
 fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
     let secrets = http::redact::Redactor::default();
     if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
         secrets.add(&secret);
     }
     let text = e.render().to_string();
-    match e.use_stderr() && secrets.holds(&text) {
-        true => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
-        false => e.print(),
+    let shown = text.split('\n').map(text::visible).collect::<Vec<_>>();
+    let mut shown = shown.join("\n");
+    // An escape sequence is gone from the rendered text (clap strips it
+    // with its styles): the value is put back, escaped.
+    use clap::error::{ContextKind as K, ContextValue};
+    for kind in [K::InvalidValue, K::InvalidSubcommand, K::InvalidArg] {
+        if let Some(ContextValue::String(value)) = e.get(kind) {
+            let stripped = clap::builder::StyledStr::from(value.clone()).to_string();
+            let quoted = |v: &str| format!("'{v}'");
+            shown = shown.replacen(&quoted(&stripped), &quoted(&text::visible(value)), 1);
+        }
+    }
+    match (e.use_stderr(), secrets.holds(&text)) {
+        (true, true) => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
+        (true, false) if shown != text => write!(std::io::stderr(), "{shown}"),
+        _ => e.print(),
     }
 }
 

@@ -1444,6 +1444,32 @@ fn the_warning_of_a_config_file_whose_path_holds_a_newline_is_one_line() {
     assert_eq!(support::mode(&config), 0o600, "{run}");
 }
 
+/// A usage error clap writes quotes the value it refused as it is: a bidi
+/// override reached the terminal (`--status $'act\u202eive'`), and an
+/// escape sequence was taken out, the value shown as `active`, which is a
+/// status. Each is shown escaped, as the tool's own messages show one.
+#[test]
+fn a_refused_value_with_a_control_or_bidi_character_is_shown_escaped() {
+    let sb = Sandbox::new();
+    for (value, shown) in [
+        ("act\u{202e}ive", r"'act\u{202e}ive'"),
+        ("act\u{1b}[2Jive", r"'act\u{1b}[2Jive'"),
+    ] {
+        let out = sb
+            .bare()
+            .args(["list", "--status", value])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.starts_with("error: invalid value ") && err.contains(shown),
+            "{err}"
+        );
+        assert!(!err.contains(['\u{202e}', '\u{1b}']), "{err:?}");
+    }
+}
+
 /// A usage error clap writes quotes the value it refused: the secret
 /// pasted as a `--status`, an `-o` or a command was printed whole.
 #[test]
