@@ -86,6 +86,8 @@ impl Redactor {
             form_encoded,
             json.to_string(),
             json.replace('/', "\\/"),
+            // As a message shows a value it refuses, control characters escaped.
+            crate::text::visible(secret),
         ];
         if let Ok(mut plain) = self.plain.lock() {
             plain.push(secret);
@@ -289,6 +291,19 @@ fn upper_hex_escapes(bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A secret holding a control character, pasted where a value goes
+    /// (the account name), is shown escaped in the message that refuses
+    /// it (`text::visible`): the escaped form is redacted whole, not the
+    /// run before the escape alone, which left its tail (`{1b}[0m…`) shown.
+    #[test]
+    fn a_secret_with_a_control_character_shown_escaped_is_redacted_whole() {
+        let r = Redactor::default();
+        let secret = "Zq9-SECRET\u{1b}[0mclient-77";
+        r.add(secret);
+        let text = format!("is `{}`, which is not", crate::text::visible(secret));
+        assert_eq!(r.redact_shown(&text), "is `<redacted>`, which is not");
+    }
 
     /// Characters drawn as nothing between the pieces of a secret made it
     /// look whole on a terminal, unredacted.
