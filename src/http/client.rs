@@ -14,7 +14,9 @@ use ureq::tls::TlsConfig;
 use ureq::{Agent, Body, RequestBuilder};
 
 use super::Bearer;
-use super::pacer::{Answer, Pace, Slot, SystemClock, is_refusal, parse_rate_headers, with_jitter};
+use super::pacer::{
+    Answer, Pace, Slot, SystemClock, is_refusal, parse_rate_headers, throttler_headers, with_jitter,
+};
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
@@ -987,7 +989,15 @@ impl Client {
     /// once would spend every try in milliseconds. The retry backs off and
     /// the pace is learnt as for a refusal without one.
     fn answer_of(&self, response: &ureq::http::Response<ureq::Body>, token: bool) -> Answer {
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+        let pairs: Vec<(&str, &str)> = (response.headers().iter())
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+            .collect();
+        // NestJS's throttler names its headers after the throttler.
+        let named = throttler_headers(&pairs);
+        let header = |name: &str| {
+            (response.headers().get(name).and_then(|v| v.to_str().ok()))
+                .or_else(|| named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+        };
         // Dates and reset times the server sends are read on its clock, as
         // it wrote them with its `Date`: a skewed clock is no longer wait.
         let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());

@@ -188,6 +188,51 @@ pub fn parse_rate_headers<'a>(
     None
 }
 
+/// Headers named after a throttler, under their plain names: NestJS's
+/// `@nestjs/throttler` names those of every throttler but `default` so
+/// (`X-RateLimit-Limit-short`, and `Retry-After-short` on a refusal). The
+/// rate headers are those of the throttler nearest exhaustion (the fewest
+/// remaining), as the drafts' one `RateLimit` header names it, and the
+/// `Retry-After` the longest of a refusal's. `headers` are (lowercase name,
+/// value) pairs; a plain header, when sent, is read before these.
+pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
+    let named = |plain: &str, throttler: &str| {
+        let of = |n: &str| {
+            n.strip_prefix(plain)?
+                .strip_prefix('-')
+                .map(|t| t == throttler)
+        };
+        (headers.iter())
+            .find(|(n, _)| of(n) == Some(true))
+            .map(|(_, v)| *v)
+    };
+    let remaining = |(n, v): &(&str, &'a str)| {
+        let throttler = n.strip_prefix("x-ratelimit-remaining-")?;
+        Some((throttler.to_owned(), number(v)?))
+    };
+    let nearest = (headers.iter().filter_map(remaining)).min_by(|a, b| a.1.total_cmp(&b.1));
+    let mut found = Vec::new();
+    for plain in [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    ] {
+        let value = nearest
+            .as_ref()
+            .and_then(|(throttler, _)| named(plain, throttler));
+        found.extend(value.map(|v| (plain, v)));
+    }
+    let retry_after = (headers.iter())
+        .filter(|(n, v)| n.starts_with("retry-after-") && number(v).is_some())
+        .max_by(|a, b| {
+            number(a.1)
+                .unwrap_or_default()
+                .total_cmp(&number(b.1).unwrap_or_default())
+        });
+    found.extend(retry_after.map(|(_, v)| ("retry-after", *v)));
+    found
+}
+
 /// The item of a `RateLimit-Policy` list that the `RateLimit` header names
 /// (`"daily";q=5000;w=86400, "sec";q=2;w=1` with `RateLimit: "sec";r=0;t=1`),
 /// else the whole list, whose first policy then counts.
@@ -2258,6 +2303,34 @@ mod tests {
                 reset: Some(Duration::from_secs(1)),
             })
         );
+    }
+
+    /// `@nestjs/throttler` with throttlers `short` (2 per 1 s) and `long`
+    /// (10 per 10 s): the one nearest exhaustion is read, and a refusal's
+    /// longest `Retry-After-…`.
+    #[test]
+    fn headers_named_after_a_throttler_are_those_nearest_exhaustion() {
+        let answer = [
+            ("x-ratelimit-limit-short", "2"),
+            ("x-ratelimit-remaining-short", "1"),
+            ("x-ratelimit-reset-short", "1"),
+            ("x-ratelimit-limit-long", "10"),
+            ("x-ratelimit-remaining-long", "0"),
+            ("x-ratelimit-reset-long", "7"),
+            ("retry-after-short", "1"),
+            ("retry-after-long", "7"),
+            ("retry-after-other", "soon"),
+        ];
+        assert_eq!(
+            throttler_headers(&answer),
+            vec![
+                ("x-ratelimit-limit", "10"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "7"),
+                ("retry-after", "7"),
+            ]
+        );
+        assert_eq!(throttler_headers(&[("x-ratelimit-limit", "2")]), vec![]);
     }
 
     #[test]

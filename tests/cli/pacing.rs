@@ -350,6 +350,23 @@ fn x_rate_limit_headers_are_read_too() {
     assert!(stderr_of(&out).contains("the server allows 2 requests per 1 s"));
 }
 
+/// NestJS's `@nestjs/throttler` names the headers after the throttler
+/// for every throttler but `default` (`X-RateLimit-Limit-short`, and
+/// `Retry-After-short` on a refusal): they were not read, and behind a
+/// throttler `short` of 2 a second a 60-page walk took 42.3 s with 4
+/// refusals (30.9 s and none behind the same throttler named `default`).
+#[test]
+fn rate_limit_headers_named_after_a_throttler_are_read_too() {
+    let fake = behind(Bucket {
+        headers: RateHeaderStyle::NamedShort,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+    assert!(stderr_of(&out).contains("the server allows 2 requests per 1 s"));
+}
+
 #[test]
 fn the_later_drafts_structured_rate_limit_headers_are_read_too() {
     let fake = behind(Bucket {

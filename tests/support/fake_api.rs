@@ -200,6 +200,11 @@ pub enum RateHeaderStyle {
     /// The later IETF drafts' structured fields: `RateLimit: "bucket";r=R;t=T` and
     /// `RateLimit-Policy: "bucket";q=Q;w=W`.
     Structured,
+    /// `X` named after a throttler `short`, as NestJS's `@nestjs/throttler` names the headers
+    /// of every throttler but `default`: `X-RateLimit-Limit-short`, `-Remaining-short`,
+    /// `-Reset-short`, and a refusal's `Retry-After-short` (with none of the others) in place
+    /// of `Retry-After`.
+    NamedShort,
 }
 
 /// One accounts request as the bucket saw it.
@@ -1330,12 +1335,26 @@ fn rate_limit(
                 format!("\"bucket\";q={};w={window}", bucket.burst),
             ),
         ],
+        RateHeaderStyle::NamedShort if refused => Vec::new(),
+        RateHeaderStyle::NamedShort => vec![
+            ("X-RateLimit-Limit-short", format!("{}", bucket.burst)),
+            ("X-RateLimit-Remaining-short", format!("{remaining}")),
+            ("X-RateLimit-Reset-short", format!("{reset}")),
+        ],
     };
     if !refused {
         return (fault, headers);
     }
+    let named = bucket.headers == RateHeaderStyle::NamedShort;
     if let Some(value) = bucket.retry_after {
-        headers.push(("Retry-After", value));
+        headers.push((
+            if named {
+                "Retry-After-short"
+            } else {
+                "Retry-After"
+            },
+            value,
+        ));
     }
     (
         Some(FaultKind::RateLimited(bucket.status, headers)),
