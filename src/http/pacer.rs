@@ -192,7 +192,8 @@ pub fn parse_rate_headers<'a>(
 /// `@nestjs/throttler` names those of every throttler but `default` so
 /// (`X-RateLimit-Limit-short`, and `Retry-After-short` on a refusal). The
 /// rate headers are those of the throttler nearest exhaustion (the fewest
-/// remaining), as the drafts' one `RateLimit` header names it, and the
+/// remaining, and of as many the one whose reset is furthest off), as the
+/// drafts' one `RateLimit` header names it, and the
 /// `Retry-After` the longest of a refusal's. `headers` are (lowercase name,
 /// value) pairs; a plain header, when sent, is read before these.
 pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
@@ -206,11 +207,14 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
             .find(|(n, _)| of(n) == Some(true))
             .map(|(_, v)| *v)
     };
+    // The fewest remaining, and of as many the longest reset.
     let remaining = |(n, v): &(&str, &'a str)| {
         let throttler = n.strip_prefix("x-ratelimit-remaining-")?;
-        Some((throttler.to_owned(), number(v)?))
+        let reset = named("x-ratelimit-reset", throttler).and_then(number);
+        Some((throttler.to_owned(), number(v)?, -reset.unwrap_or_default()))
     };
-    let nearest = (headers.iter().filter_map(remaining)).min_by(|a, b| a.1.total_cmp(&b.1));
+    let nearest = (headers.iter().filter_map(remaining))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
     let mut found = Vec::new();
     for plain in [
         "x-ratelimit-limit",
@@ -219,7 +223,7 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
     ] {
         let value = nearest
             .as_ref()
-            .and_then(|(throttler, _)| named(plain, throttler));
+            .and_then(|(throttler, ..)| named(plain, throttler));
         found.extend(value.map(|v| (plain, v)));
     }
     let retry_after = (headers.iter())
@@ -2339,6 +2343,18 @@ mod tests {
             ]
         );
         assert_eq!(throttler_headers(&[("x-ratelimit-limit", "2")]), vec![]);
+        // As many remaining: the longer reset binds. Read as `short`, the
+        // walk went at 2 a second into `long`'s refusals of `Retry-After: 10`
+        // (60 pages: 100.8 s, 4 refusals, where about 55 s is the least).
+        let tie = [
+            ("x-ratelimit-limit-short", "2"),
+            ("x-ratelimit-remaining-short", "1"),
+            ("x-ratelimit-reset-short", "1"),
+            ("x-ratelimit-limit-long", "10"),
+            ("x-ratelimit-remaining-long", "1"),
+            ("x-ratelimit-reset-long", "6"),
+        ];
+        assert_eq!(throttler_headers(&tie)[0], ("x-ratelimit-limit", "10"));
     }
 
     #[test]
