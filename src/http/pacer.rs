@@ -418,6 +418,10 @@ pub struct Pacer {
     recent: VecDeque<Instant>,
     /// The headers' quota: at most this many requests in any such window.
     quota: Option<(f64, Duration)>,
+    /// The quota a refusal's headers stated, kept to whatever the answers
+    /// after it say: two limiters stacked, the second's headers over the
+    /// first's on every answer that gets through.
+    refused_quota: Option<(f64, Duration)>,
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
     /// Steps up since the last cut: each is twice the one before.
@@ -555,9 +559,14 @@ impl Pacer {
     /// and the next request go within one window: 3 in 2 ms against
     /// `RateLimit-Policy: 2;w=1`, and a sliding window refused the third.
     fn quota_wait(&self, now: Instant) -> Option<Duration> {
-        let (limit, window) = self
-            .quota
-            .filter(|_| matches!(self.learnt, Some((_, Source::Headers))))?;
+        let learnt = (self.quota).filter(|_| matches!(self.learnt, Some((_, Source::Headers))));
+        (learnt.into_iter().chain(self.refused_quota))
+            .filter_map(|quota| self.wait_for(quota, now))
+            .max()
+    }
+
+    /// [`Pacer::quota_wait`] for one quota.
+    fn wait_for(&self, (limit, window): (f64, Duration), now: Instant) -> Option<Duration> {
         // No longer than a Retry-After is waited (§5): an hourly quota held
         // the next request an hour, silently; beyond that the 429 decides.
         // And a little longer, as the rate is a little lower (MARGIN): the
@@ -637,6 +646,8 @@ impl Pacer {
             }
             let unsaid = Some(sent).filter(|_| answer.retry_after.is_none() && !crowded);
             self.refused_sent = self.refused_sent.max(unsaid);
+            let stated = answer.headers.and_then(|h| self.stated_quota(&h));
+            self.refused_quota = stated.or(self.refused_quota);
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 // What the server said, not the tests' scaled wait.
@@ -801,16 +812,7 @@ impl Pacer {
             }
             _ => {}
         }
-        let limit = h.limit.filter(|l| *l >= 1.0)?;
-        // A reset past a day says no window, as a `w=` past a day does.
-        let window = h.window.or_else(|| {
-            let reset = self.longest_reset;
-            // To the millisecond: a reset with a fraction, read against
-            // the clock, grew by microseconds answer after answer.
-            let whole_ms = Duration::from_millis(reset.as_millis() as u64);
-            (reset >= MIN_RESET_WINDOW && reset.as_secs_f64() <= MAX_WINDOW_SECS)
-                .then_some(whole_ms)
-        })?;
+        let (limit, window) = self.stated_quota(h)?;
         let rate = (limit / window.as_secs_f64()).min(MAX_LEARNT_RATE);
         let first = !matches!(self.learnt, Some((_, Source::Headers)));
         match self.learnt {
@@ -835,6 +837,22 @@ impl Pacer {
             // `1.9500000480000002 s`.
             as_number((window.as_secs_f64() * 1000.0).round() / 1000.0)
         ))
+    }
+
+    /// The limit and window `h` state (the window, without a `w=`, the
+    /// longest reset seen with that limit).
+    fn stated_quota(&self, h: &RateHeaders) -> Option<(f64, Duration)> {
+        let limit = h.limit.filter(|l| *l >= 1.0)?;
+        // A reset past a day says no window, as a `w=` past a day does.
+        let window = h.window.or_else(|| {
+            let reset = self.longest_reset;
+            // To the millisecond: a reset with a fraction, read against
+            // the clock, grew by microseconds answer after answer.
+            let whole_ms = Duration::from_millis(reset.as_millis() as u64);
+            (reset >= MIN_RESET_WINDOW && reset.as_secs_f64() <= MAX_WINDOW_SECS)
+                .then_some(whole_ms)
+        })?;
+        Some((limit, window))
     }
 
     /// A 429 without rate headers.
@@ -2377,6 +2395,42 @@ mod tests {
         };
         p.on_answer(at(t0), t0, &with_headers(far));
         assert_eq!(p.rate(), None);
+    }
+
+    /// Two express-rate-limit instances stacked with `draft-7` headers (2
+    /// per 1 s, then 10 per 10 s): the second overwrites the first's on
+    /// every answer that gets through, and only a refusal (by the first)
+    /// says 2 per 1 s. The next answer's 10 per 10 s let a burst of 10 go,
+    /// into the first's refusals again: 26-30 refusals for 60 pages. The
+    /// quota a refusal states is kept to.
+    #[test]
+    fn the_quota_a_refusal_states_is_kept_to_whatever_answers_say_after() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = p.try_send(t0).unwrap();
+        let short = Answer {
+            retry_after: Some(Duration::from_secs(1)),
+            headers: Some(quota(2.0, 1)),
+            ..refused(Some(1))
+        };
+        p.on_answer(first, t0 + ms(5), &short);
+        let second = drain(&mut p, t0, 1)[0];
+        let long = RateHeaders {
+            remaining: Some(8.0),
+            reset: Some(Duration::from_secs(9)),
+            ..quota(10.0, 10)
+        };
+        p.on_answer(second, second.at + ms(5), &with_headers(long));
+        let sent = times(&drain(&mut p, second.at + ms(5), 4));
+        let in_a_second = sent
+            .windows(3)
+            .filter(|w| w[2] - w[0] < Duration::from_secs(1));
+        assert_eq!(
+            in_a_second.count(),
+            0,
+            "{:?}",
+            sent.iter().map(|t| *t - t0).collect::<Vec<_>>()
+        );
     }
 
     /// koa-ratelimit sends its reset as a Unix time with a fraction: the
