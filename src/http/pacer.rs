@@ -616,14 +616,9 @@ impl Pacer {
         // Sent after the last refusal came back: an answer to it tells how
         // the limiter stands now (a request of the refused burst does not).
         let sent_since_refusal = self.last_refused.is_none_or(|at| sent >= at);
-        // A 503 with no word of a rate, before any pace, for a request that
-        // had others in flight: as likely a concurrency limit's (uvicorn's
-        // --limit-concurrency, haproxy's maxconn) as a rate limit's. The
-        // walk's window halves, and no request goes until another answer
-        // has freed a place; a rate is learnt, and refusals counted in a
-        // row, once a request alone is refused. Before, a guess of 2 a
-        // second held the walk 30 s: 8.8 s for 20 pages that take 0.7 s
-        // one by one.
+        // A silent 503 (or 502) for a request that had others in flight: as
+        // likely a concurrency limit's as a rate limit's (see `crowded`):
+        // fewer go at once, and no rate is learnt from it.
         let crowded = self.crowded(sent, answer);
         self.answered.push_back((sent, now));
         if self.answered.len() > ANSWERS_KEPT {
@@ -705,7 +700,9 @@ impl Pacer {
     /// `inFlightReq`'s) with no word of a rate before any pace, to
     /// a request sent at `sent`, is a concurrency limit's: a request sent
     /// with it or before was in flight when it was sent, unanswered still or
-    /// answered after it went. Not "unanswered when the 503 is taken in":
+    /// answered after it went (uvicorn's `--limit-concurrency`, haproxy's
+    /// `maxconn`; before, a guess of 2 a second held 20 pages that take
+    /// 0.7 s one by one for 8.8 s). Not "unanswered when the 503 is taken in":
     /// on a busy machine the crowd's threads took their 200s in first, and
     /// the 503 set a pace (17.46 a second behind a limit of 2 in flight).
     /// So is a 502, though no refusal to pace by: nginx answers it at once
