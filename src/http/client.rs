@@ -781,6 +781,7 @@ impl Client {
             return Err(config_error(format!("{request}: {why}")));
         }
         let via = self.proxies.via_for(request.url);
+        let sent = Instant::now();
         let result = match request.form {
             Some(form) => self
                 .prepare(request, authorization, via, agent.post(url))
@@ -795,7 +796,8 @@ impl Client {
                 let origin = request.url.origin().ascii_serialization();
                 let resolved = locked(&self.answered).contains(&origin);
                 let outcome = classify(e, request, &self.options, via, resolved);
-                return outcome.map(|outcome| long_head(outcome, request, authorization));
+                let outcome = outcome.map(|outcome| long_head(outcome, request, authorization));
+                return outcome.map(|outcome| late_close(outcome, sent));
             }
         };
         let status = response.status().as_u16();
@@ -1227,6 +1229,9 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
     } else if message.contains(HEADERS_OF) {
         "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries".into()
+    } else if dropped && message.contains(AFTER_THE_REQUEST) {
+        // Seconds after the request: no wrong URL, which is closed at once.
+        "the server, or a gateway in front of it, gave up waiting: a gateway closes so when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
     } else if dropped {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
@@ -1274,6 +1279,28 @@ fn long_head(outcome: Attempt, request: &Request, authorization: &str) -> Attemp
                 "{message}; {HEADERS_OF} {head} bytes, the access token {token} of them"
             ))
         }
+        outcome => outcome,
+    }
+}
+
+/// A connection closed unanswered this long after its request was sent
+/// was closed by a gateway that gave up on its backend (haproxy in tcp
+/// mode at its `timeout server`, stunnel): a server that wants https://,
+/// HTTP/2 or the PROXY protocol closes at once.
+const LATE_CLOSE: Duration = Duration::from_secs(2);
+
+/// Notes how long after its request a connection closed unanswered.
+const AFTER_THE_REQUEST: &str = "s after the request was sent";
+
+/// `outcome` with the time noted, for a connection closed unanswered
+/// [`LATE_CLOSE`] or more after its request was `sent`.
+fn late_close(outcome: Attempt, sent: Instant) -> Attempt {
+    let waited = sent.elapsed();
+    match outcome {
+        Attempt::Dropped(message) if waited >= LATE_CLOSE => Attempt::Dropped(format!(
+            "{message}, {:.1} {AFTER_THE_REQUEST}",
+            waited.as_secs_f64()
+        )),
         outcome => outcome,
     }
 }

@@ -620,6 +620,34 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// A gateway in front of the API that closes the connection unanswered when its backend has not
+/// answered in time (haproxy in tcp mode at its `timeout server`, stunnel, toxiproxy's `timeout`
+/// toxic: found with toxiproxy 2.2.0, `timeout` 3000 ms) was said to be a server that wants
+/// https://, HTTP/2 or the PROXY protocol: "check base_url, its scheme and port". Those close at
+/// once; a close that comes seconds after the request is no wrong URL, and says so.
+#[test]
+fn a_connection_closed_unanswered_seconds_after_the_request_does_not_blame_the_url() {
+    // The token from another origin, as Talkdesk's is: the API's host answers nothing.
+    let issuer = FakeApi::start(FakeConfig::default());
+    let wait = std::time::Duration::from_secs(3);
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.env("TALKDESK_TOKEN_URL", issuer.token_url());
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["after the request", "its backend", "try again later"],
+    );
+    for blame in ["base_url", "https://", "scheme and port"] {
+        assert!(!line.contains(blame), "{blame}: {line}");
+    }
+}
+
 /// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
 /// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
 /// `505`: both ended with the status alone, nothing to check.

@@ -367,6 +367,10 @@ pub enum FaultKind {
     Cached(u16, u64),
     /// Read the request, then close the connection without answering.
     Drop,
+    /// Read the request, wait this long, then close the connection without answering: a
+    /// gateway (haproxy in tcp mode with `timeout server`, stunnel, toxiproxy's `timeout`
+    /// toxic) giving up on a backend that did not answer.
+    DropAfter(Duration),
     /// Read the request, then never answer (until the server is dropped).
     Stall,
     /// Send headers with `Content-Length: 1000` and 10 bytes of body, then stall.
@@ -1695,6 +1699,13 @@ fn apply_fault<W: Write>(
             write_response(out, *code, &headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Drop => return Next::Close,
+        FaultKind::DropAfter(wait) => {
+            let until = Instant::now() + *wait;
+            while Instant::now() < until && !shared.is_shut_down() {
+                thread::sleep(STALL_POLL);
+            }
+            return Next::Close;
+        }
         FaultKind::RawResponse(bytes) => {
             let _ = out.write_all(bytes).and_then(|()| out.flush());
             return Next::Close;
