@@ -828,15 +828,7 @@ fn a_concurrency_limits_503_lowers_the_pages_in_flight_not_the_pace() {
 /// failing, is taken as a crowd's 503 is: no more go at once than were in flight with it.
 #[test]
 fn a_502_for_a_request_over_the_backends_workers_lowers_the_pages_in_flight() {
-    let fake = behind_a_concurrency_limit(1, 502, 50);
-    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
-    let log = stderr_of(&out);
-    assert!(out.status.success(), "{log}");
-    let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
-    assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
-    // The first wave may be refused; nothing after it.
-    let refused = fake.page_requests().len() - 20;
-    assert!(refused <= 4, "{refused} refusals: {log}");
+    only_the_first_wave_is_refused(502, 50);
 }
 
 /// Traefik's `inFlightReq` middleware (3.7, `amount: 1` or `2`) refuses the
@@ -968,13 +960,19 @@ fn without_a_per_page_field_pages_are_asked_for_with_the_size_sent() {
 /// pages in flight are kept below where a crowd's 503 came.
 #[test]
 fn a_limit_of_one_request_in_flight_refuses_only_the_first_wave() {
-    let fake = behind_a_concurrency_limit(1, 503, 30);
+    only_the_first_wave_is_refused(503, 30);
+}
+
+/// 20 pages of one account, walked at the default `--concurrency` behind a limit of one request
+/// in flight answering `status` over it (pages of `latency_ms`): exact, and no more than the
+/// first wave refused (3 pages, then 2).
+fn only_the_first_wave_is_refused(status: u16, latency_ms: u64) {
+    let fake = behind_a_concurrency_limit(1, status, latency_ms);
     let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
     let log = stderr_of(&out);
     assert!(out.status.success(), "{log}");
     let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
     assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
-    // The first wave (3 pages, then 2) may be refused; nothing after it.
     let refused = fake.page_requests().len() - 20;
     assert!(refused <= 4, "{refused} refusals: {log}");
 }
