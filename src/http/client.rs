@@ -274,6 +274,11 @@ pub struct Client {
     pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
+    /// The times pages fetched ahead were sent before they were closed
+    /// unanswered on a new connection too and handed back to the walk
+    /// ([`LeftToTheWalk`]), by URL: the walk's own request of the page goes
+    /// on from there.
+    handed_back: Mutex<std::collections::HashMap<String, u32>>,
     /// Where `localhost` resolves off this machine, looked up once.
     localhost_elsewhere: OnceLock<Option<String>>,
     /// How the API's answers were dated.
@@ -350,6 +355,7 @@ impl Client {
             gave_up: Mutex::default(),
             pace_why: Mutex::default(),
             answered: Mutex::default(),
+            handed_back: Mutex::default(),
             localhost_elsewhere: OnceLock::new(),
             dating: Mutex::default(),
         })
@@ -403,8 +409,8 @@ impl Client {
     /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
         let mut failures: Vec<String> = Vec::new();
-        let mut attempt = 0u32;
         let origin = request.url.origin().ascii_serialization();
+        let mut attempt = self.first_attempt(request);
         let mut sent_again = false;
         // The last refusal, returned if the run gives up on its refusals
         // in a row while this request waits its turn to retry.
@@ -433,6 +439,8 @@ impl Client {
             // by a server that answers (past its connection limit: the JDK's,
             // Node's `maxConnections`): the walk fetches the rest itself.
             if let (Attempt::Dropped(why), true) = (&outcome, answered && request.ahead.is_some()) {
+                // Sent `attempt` + 2 times: the walk's request goes on from there.
+                locked(&self.handed_back).insert(request.url.to_string(), attempt + 2);
                 return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
             }
             // The run's refusals in a row end it as one request's tries
@@ -477,6 +485,17 @@ impl Client {
             failures.push(what);
             attempt += 1;
         }
+    }
+
+    /// 0, or for a page handed back to the walk, the tries spent ahead; but
+    /// one at least is left, on the walk's own connection (a server's
+    /// connection limit closed the others).
+    fn first_attempt(&self, request: &Request) -> u32 {
+        let spent = match request.ahead {
+            Some(_) => None,
+            None => locked(&self.handed_back).remove(request.url.as_str()),
+        };
+        spent.map_or(0, |spent| spent.min(self.options.max_retries))
     }
 
     /// The run gives up on its refusals in a row with `reply`, the last
