@@ -608,7 +608,7 @@ fn select_profile(
 /// takes out ([`crate::text::terminal_safe`]: a bidi override), which a
 /// TOML key may hold as it is, is written as TOML's `\u202E`: taken out,
 /// the table named would be another profile's.
-fn shown_toml_key(name: &str) -> String {
+pub fn shown_toml_key(name: &str) -> String {
     if crate::text::terminal_safe(name) == name {
         return name.to_toml_key();
     }
@@ -630,11 +630,16 @@ fn shown_toml_key(name: &str) -> String {
     key + "\""
 }
 
-/// Profile names as a message lists them: `eu, prod`, or `none`.
+/// Profile names as a message lists them: `eu, prod`, or `none`; each
+/// [`crate::text::visible`], as a message would take a control character out.
 pub fn listed(names: &[String]) -> String {
     match names.is_empty() {
         true => "none".into(),
-        false => names.join(", "),
+        false => names
+            .iter()
+            .map(|n| crate::text::visible(n))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

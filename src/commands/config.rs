@@ -179,7 +179,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
         // A regular file alone: `/dev/stdin` on a terminal would wait.
         let names = path.is_file().then(|| crate::config::profile_names(path));
         let names = names.flatten().unwrap_or_default();
-        bail!(refusal(&shown, &sourced_profile.value, &profile, names));
+        let key = crate::config::shown_toml_key(&sourced_profile.value);
+        bail!(refusal(&shown, &sourced_profile.value, &key, names));
     }
     // The questions go to stderr: asked only where they can be seen.
     let (text, complete) = if io::stdin().is_terminal() && io::stderr().is_terminal() {
@@ -222,7 +223,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
 fn refusal(shown: &impl std::fmt::Display, name: &str, key: &str, names: Vec<String>) -> String {
     let there = names.iter().any(|n| n == name);
     let others: Vec<String> = names.into_iter().filter(|n| n != name).collect();
-    let (list, s) = (others.join(", "), if others.len() > 1 { "s" } else { "" });
+    let (list, s) = (listed(&others), if others.len() > 1 { "s" } else { "" });
     match (there, others.is_empty()) {
         (_, true) => format!("{shown} already exists; pass --force to overwrite it"),
         (true, false) => format!(

@@ -952,6 +952,32 @@ fn config_init_for_a_new_profile_says_what_force_would_lose() {
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
 }
 
+/// `config init`'s refusal named the file's profiles and the table to add as they are, and every
+/// message takes out a control character or a bidi override: a profile `a\u{1b}[2Jb` was listed
+/// as `ab`, and `-p $'x\u202ey'` was told to add a `["xy"]` table, another profile. Escaped as
+/// the other profile messages show them.
+#[test]
+fn config_init_refusal_shows_profile_names_escaped() {
+    let sb = Sandbox::new();
+    let path = sb.path("config.toml");
+    fs::write(&path, "[default]\n[\"a\\u001b[2Jb\"]\n[\"c\\u202Ed\"]\n").unwrap();
+    let mut run = sb.bare();
+    let out = run.arg("-c").arg(&path);
+    let out = out
+        .args(["-p", "x\u{202e}y", "config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            r#"has no ["x\u202Ey"] profile (profiles: a\u{1b}[2Jb, c\u{202e}d, default)"#
+        ) && stderr.contains(r#"add a ["x\u202Ey"] table"#)
+            && stderr.contains(r"its profiles a\u{1b}[2Jb, c\u{202e}d, default too"),
+        "{stderr}"
+    );
+}
+
 /// `config init --force` onto a config file made immutable or append-only (`chattr +i`, `+a`),
 /// or into a folder made immutable, said "cannot write …: Operation not permitted (os error 1)",
 /// naming no cause. It says which has which attribute and how to clear it, and leaves no

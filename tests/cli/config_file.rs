@@ -844,6 +844,24 @@ fn a_value_with_a_control_character_is_shown_escaped_not_emptied() {
     );
 }
 
+/// The profiles a config file has, listed when the one asked for is not there, were shown as
+/// they are, and every message takes out a control character or a bidi override: `a\u{1b}[2Jb`
+/// was listed as `ab`, another profile's name. Listed escaped, as the profile asked for is.
+#[test]
+fn profiles_listed_show_a_control_character_escaped() {
+    let fake = fake(1);
+    let sb = Sandbox::new();
+    let text = "[\"a\\u001b[2Jb\"]\n[\"c\\u202Ed\"]\n";
+    let file = sb.write_config("c.toml", text);
+    let mut run = sb.tool(&fake);
+    let out = run.args(config_arg(&file)).args(["-p", "x", "list"]);
+    let err = stderr_of(&out.output().unwrap());
+    assert!(
+        err.contains(r"(profiles: a\u{1b}[2Jb, c\u{202e}d)"),
+        "{err}"
+    );
+}
+
 /// A profile named with a bidi override (`a\u{202e}b`) was told to "add a [\"ab\"] table", and one
 /// with its settings missing to "add them to profile [\"ab\"]": the TOML key quoted the character
 /// as it is, and every message takes it out, so the table named was another profile.
