@@ -106,7 +106,10 @@ fn not_writable(file: &Path, meta: &fs::Metadata) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::MetadataExt;
     let mode = meta.mode() & 0o777;
-    if meta.permissions().readonly() {
+    // Another's file (this user not root) gets the advice below: only its
+    // owner may chmod it.
+    let me = crate::atomic_file::current_user();
+    if meta.permissions().readonly() && (me == 0 || meta.uid() == me) {
         anyhow::bail!(
             "it is write-protected (mode {mode:o}), so it is kept as it is; make it writable (chmod u+w), or name another file"
         );

@@ -1522,6 +1522,36 @@ fn as_root_a_file_of_another_user_in_a_sticky_folder_is_said_before_the_walk() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
 }
 
+/// `--output-file` naming another user's write-protected file (0444, uid 1002's) in this user's
+/// own folder said "make it writable (chmod u+w)", which only its owner (or root) may do. It says
+/// what this user can: name another file, or ask its owner. Run by `.ci/run` where it is root, as
+/// uid 1001 (setpriv).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user and runs the tool as a third"]
+fn as_root_another_users_write_protected_file_is_not_told_to_chmod() {
+    use std::os::unix::fs::PermissionsExt;
+    support::require_tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    let fake = fake_with(simple_accounts(3));
+    fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
+    let home = sb.path("home");
+    fs::create_dir(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(1001), Some(1001)).unwrap();
+    let file = home.join("accounts.csv");
+    fs::write(&file, "old\n").unwrap();
+    std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let out = export_as_uid_1001(&fake, "csv", &file, &home);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("chmod"), "{err}");
+    assert!(err.contains("(owner uid 1002, mode 444)"), "{err}");
+    assert!(err.contains("name another file, or ask its owner"), "{err}");
+    assert!(fake.page_requests().is_empty(), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
+}
+
 /// `--output-file` naming yesterday's export kept write-protected (`chmod a-w`, mode 0444)
 /// replaced it, exit 0, as it replaces any file: the rename needs only the folder's permission,
 /// so the mode that said "keep" was never asked (where `>`, `cp` and `curl -o` refuse). It is
