@@ -570,7 +570,21 @@ impl TypedValueParser for Trimmed {
         value: &std::ffi::OsStr,
     ) -> Result<Status, clap::Error> {
         let value = value.to_str().map_or(value, |v| v.trim().as_ref());
-        self.0.parse_ref(cmd, arg, value)
+        self.0.parse_ref(cmd, arg, value).map_err(|mut e| {
+            // clap's "similar value" tip compares case and all: `in-trial`
+            // gets the tip `IN-TRIAL` would (the value named as given).
+            use clap::error::{ContextKind, ContextValue};
+            let upper = value.to_str().map(|v| v.to_uppercase().replace('-', "_"));
+            let tip = match upper.map(|v| self.0.parse_ref(cmd, arg, v.as_ref())) {
+                Some(Ok(status)) => Some(ContextValue::String(status.as_str().into())),
+                Some(Err(e)) => e.get(ContextKind::SuggestedValue).cloned(),
+                None => None,
+            };
+            if let Some(tip) = tip.filter(|_| e.get(ContextKind::SuggestedValue).is_none()) {
+                e.insert(ContextKind::SuggestedValue, tip);
+            }
+            e
+        })
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
@@ -653,6 +667,30 @@ mod tests {
             panic!("not list")
         };
         assert_eq!(args.stream.status, vec![Status::Active, Status::Churned]);
+    }
+
+    /// A near miss in lower case (`in-trial`, `churn`) got no "a similar
+    /// value exists" tip, where `-o jsn` gets one: clap compares it with
+    /// the statuses as they are, in capitals. It is still refused.
+    #[test]
+    fn a_status_near_miss_in_any_case_gets_a_tip() {
+        for (given, tip) in [
+            ("in-trial", "IN_TRIAL"),
+            ("In-Trial", "IN_TRIAL"),
+            ("churn", "CHURNED"),
+            ("actve", "ACTIVE"),
+            ("INACTIV", "INACTIVE"),
+        ] {
+            let args = ["talkdesk-accounts", "list", "-s", given].map(Into::into);
+            let e = parse(args.to_vec()).map(|_| ()).unwrap_err();
+            let text = e.to_string();
+            assert_eq!(e.kind(), clap::error::ErrorKind::InvalidValue, "{text}");
+            assert!(text.contains(&format!("invalid value '{given}'")), "{text}");
+            assert!(
+                text.contains(&format!("a similar value exists: '{tip}'")),
+                "{text}"
+            );
+        }
     }
 
     #[test]
