@@ -320,17 +320,31 @@ const CONFIG_MAX: u64 = 1 << 20;
 /// The profiles of the config file at `path`, in name order; `None` when
 /// it cannot be read or is malformed.
 pub fn profile_names(path: &Path) -> Option<Vec<String>> {
-    let (_, profiles) = read_profiles(path).ok()??;
+    let (_, profiles) = read_profiles(path, &Source::Default).ok()??;
     Some(profiles.into_keys().collect())
 }
 
-/// Reads the config file into profiles; errors name the file and the line.
-fn read_profiles(path: &Path) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
+/// What to do about a config path (from `source`) that is no file: fix
+/// the variable that gave it, if one did, or pass --config.
+pub fn a_file_path_instead(source: &Source) -> String {
+    match source {
+        Source::Env(var) => format!("set {var} to a file path, or pass --config with one"),
+        _ => "pass --config with a file path".into(),
+    }
+}
+
+/// Reads the config file into profiles (its path from `source`); errors
+/// name the file and the line.
+fn read_profiles(
+    path: &Path,
+    source: &Source,
+) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
     let shown = path.display();
     // Said as such (Linux says "Is a directory", Windows "Access denied").
     if path.is_dir() {
+        let instead = a_file_path_instead(source);
         return Err(config_error(format!(
-            "config file {shown} is a folder; pass --config with a file path"
+            "config file {shown} is a folder; {instead}"
         )));
     }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
@@ -951,7 +965,10 @@ impl Settings {
     fn merge(overrides: &Overrides, env: EnvLookup, secrets: &Redactor) -> Result<Settings> {
         let config_path = config_file_in_use(overrides.config.as_deref(), env)?;
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
-        let file = (config_path.as_ref().map(|p| read_profiles(&p.value))).transpose()?;
+        let file = (config_path
+            .as_ref()
+            .map(|p| read_profiles(&p.value, &p.source)))
+        .transpose()?;
         let config_exists = file.as_ref().is_some_and(Option::is_some);
         if let Some(p) = config_path.as_ref().filter(|p| p.source == Source::Default) {
             refuse_foreign_default(&p.value)?;

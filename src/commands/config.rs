@@ -15,8 +15,8 @@ use crate::atomic_file::{
 use crate::auth::default_cache_dir;
 use crate::cli::ApiArgs;
 use crate::config::{
-    Region, SecretSetting, Settings, Source, Sourced, account_name_advice, command_with,
-    config_path_in_use, listed, profile_in_use,
+    Region, SecretSetting, Settings, Source, Sourced, a_file_path_instead, account_name_advice,
+    command_with, config_path_in_use, listed, profile_in_use,
 };
 use crate::error::{current_folder_gone, no_room, out_of_files, with_no_room};
 use crate::http::redact::Redactor;
@@ -77,7 +77,8 @@ pub fn path(ctx: &Context) -> Result<()> {
     use std::io::ErrorKind::{NotADirectory, NotFound};
     let note = match std::fs::metadata(&path.value) {
         Ok(m) if m.is_dir() => {
-            format!("is a folder, not a file ({from}); pass --config with a file path")
+            let instead = a_file_path_instead(&path.source);
+            format!("is a folder, not a file ({from}); {instead}")
         }
         Ok(_) => format!("exists ({from})"),
         // (Not "does not exist": it may, in a folder closed to this user.)
@@ -170,7 +171,10 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let path = &sourced_path.value;
     let shown = path.display();
     if path.is_dir() {
-        bail!("{shown} is a folder; pass --config with a file path");
+        bail!(
+            "{shown} is a folder; {}",
+            a_file_path_instead(&sourced_path.source)
+        );
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;

@@ -232,6 +232,34 @@ fn init_at_a_folder_says_it_is_one() {
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
 
+/// A config path that is a folder was always told "pass --config with a file path", even when
+/// TALKDESK_CONFIG gave it: the variable, still set, was not named. It is, by `config path`, by
+/// a command that reads the file and by `config init`.
+#[test]
+fn a_folder_from_talkdesk_config_names_the_variable() {
+    let sb = Sandbox::new();
+    let folder = sb.path("configs");
+    fs::create_dir(&folder).unwrap();
+    let fix = "set TALKDESK_CONFIG to a file path, or pass --config with one";
+    for (args, code) in [
+        (&["config", "path"][..], 0),
+        (&["list"], 3),
+        (&["config", "init"], 1),
+    ] {
+        let mut run = sb.bare();
+        let out = run
+            .env("TALKDESK_CONFIG", &folder)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains("is a folder"), "{args:?}: {stderr}");
+        assert!(stderr.ends_with(&format!("{fix}\n")), "{args:?}: {stderr}");
+    }
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0);
+}
+
 /// `config init` whose config folder is to be made on a file system mounted read-only (a
 /// container's `--read-only`, systemd's `ProtectHome=read-only`) said "cannot create the folder
 /// …; check its permissions, or pass --config: Read-only file system": no permission is to
