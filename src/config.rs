@@ -508,7 +508,7 @@ pub(crate) fn shell_quoted(text: &str) -> String {
     // message leaves out: its bytes escaped, as bash reads them.
     #[cfg(unix)]
     if text.contains('\n') || crate::text::terminal_safe(text) != text {
-        return dollar_quoted(text.as_bytes());
+        return crate::text::dollar_quoted(text.as_bytes());
     }
     if !text.is_empty() && text.chars().all(plain) {
         text.to_string()
@@ -522,19 +522,8 @@ pub(crate) fn shell_quoted(text: &str) -> String {
 /// newline, which would split the line) as `$'…'` with its bytes escaped.
 #[cfg(unix)]
 pub(crate) fn shell_quoted_path(path: &Path) -> String {
-    let bytes = || dollar_quoted(path.as_os_str().as_encoded_bytes());
+    let bytes = || crate::text::dollar_quoted(path.as_os_str().as_encoded_bytes());
     path.to_str().map_or_else(bytes, shell_quoted)
-}
-
-/// `bytes` as bash's `$'…'`: printable ASCII as it is, every other byte
-/// (and `'`, `\`) escaped.
-#[cfg(unix)]
-fn dollar_quoted(bytes: &[u8]) -> String {
-    let byte = |&b: &u8| match b {
-        b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
-        _ => format!("\\x{b:02x}"),
-    };
-    format!("$'{}'", bytes.iter().map(byte).collect::<String>())
 }
 
 #[cfg(not(unix))]

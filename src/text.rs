@@ -87,6 +87,16 @@ pub fn visible(text: &str) -> String {
     out
 }
 
+/// `bytes` as bash's `$'…'`: printable ASCII as it is, every other byte
+/// (and `'`, `\`) escaped.
+pub fn dollar_quoted(bytes: &[u8]) -> String {
+    let byte = |&b: &u8| match b {
+        b' '..=b'~' if b != b'\'' && b != b'\\' => char::from(b).to_string(),
+        _ => format!("\\x{b:02x}"),
+    };
+    format!("$'{}'", bytes.iter().map(byte).collect::<String>())
+}
+
 /// A serde message in the user's words: `expected u64` is "a whole
 /// number 0 or more", `expected f64` "a number"; and a number that is no
 /// whole number 0 to 2^64 - 1 is not called `floating point` (a whole

@@ -75,6 +75,10 @@ impl Redactor {
         let json = (quoted.strip_prefix('"'))
             .and_then(|q| q.strip_suffix('"'))
             .unwrap_or(secret);
+        let dollar = crate::text::dollar_quoted(secret.as_bytes());
+        let dollar_quoted = (dollar.strip_prefix("$'"))
+            .and_then(|d| d.strip_suffix('\''))
+            .unwrap_or(&dollar);
         let form_encoded: String =
             url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let forms = [
@@ -88,6 +92,12 @@ impl Redactor {
             json.replace('/', "\\/"),
             // As a message shows a value it refuses, control characters escaped.
             crate::text::visible(secret),
+            // As a command a message suggests quotes it (`--profile '…'`,
+            // `$'…'`), inside its quotes: a `'` closed and reopened, or
+            // every byte beyond printable ASCII escaped.
+            secret.replace('\'', r"'\''"),
+            secret.replace('\'', "''"),
+            dollar_quoted.to_string(),
         ];
         if let Ok(mut plain) = self.plain.lock() {
             plain.push(secret);

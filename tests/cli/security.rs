@@ -1492,3 +1492,30 @@ fn a_secret_pasted_as_a_refused_value_is_redacted_in_the_usage_error() {
         assert!(!err.contains("test-secr"), "{err}");
     }
 }
+
+/// The client secret pasted as `--profile`, with a `'` in it or a
+/// control character, was shown in the `config init` the message
+/// suggests: shell-quoted (`'Zq9'\''SEC…'`) or as bash's `$'…'` with
+/// its bytes escaped, forms the redactor did not know, so its pieces
+/// between the escapes were each too short to be a part, and showed.
+#[test]
+fn a_secret_pasted_as_the_profile_is_redacted_in_the_suggested_command() {
+    let sb = Sandbox::new();
+    for secret in [
+        "Zq9'SEC'RET'cli'ent-7'7",
+        "Zq9\tSEC\u{1}RET\u{200b}cli\u{202e}ent-77",
+        "é1é2é3é4é5é6\u{1}",
+    ] {
+        for profile in [secret.to_string(), format!("x{secret}")] {
+            let mut cmd = sb.bare();
+            let cmd = cmd.env("TALKDESK_CLIENT_SECRET", secret);
+            let out = cmd.args(["--profile", &profile, "list"]).output().unwrap();
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(3), "{err}");
+            assert!(err.contains("config init"), "{err}");
+            for piece in ["SEC", "RET", "cli", "ent", r"\xc3\xa91"] {
+                assert!(!err.contains(piece), "{piece} in {err}");
+            }
+        }
+    }
+}
