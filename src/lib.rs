@@ -86,7 +86,14 @@ fn run(cli: Cli) -> Result<()> {
     };
     // No message may carry a secret, even one a server echoed back or the
     // data held (a `--jq` error quotes its input).
-    result.map_err(|e| error::redacted(e, |m| ctx.secrets.redact_shown(m)))
+    // Nor a secret of the config file that was not read yet (a profile
+    // not found, `--since` refused before the settings are).
+    result.map_err(|e| {
+        for secret in config::secrets_in_file(ctx.config.as_deref(), ctx.env) {
+            ctx.secrets.add(&secret);
+        }
+        error::redacted(e, |m| ctx.secrets.redact_shown(m))
+    })
 }
 
 /// Prints clap's `e`: a usage error quoting a refused value that is the

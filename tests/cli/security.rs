@@ -1519,3 +1519,32 @@ fn a_secret_pasted_as_the_profile_is_redacted_in_the_suggested_command() {
         }
     }
 }
+
+/// The client secret of the config file was known only once its profile
+/// was read: pasted as `--profile` (a profile not found), as `--since`,
+/// or as a key of the file (an unknown field), the message quoting it
+/// came first, and showed it whole.
+#[test]
+fn a_secret_of_the_config_file_is_redacted_in_a_message_before_its_profile_is_read() {
+    let fake = fake_with(simple_accounts(1), Faults::default());
+    let sb = Sandbox::new();
+    let profile = format!("[default]\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"{SECRET}\"\n");
+    let config = sb.write_config("c.toml", &profile);
+    let unknown = sb.write_config("u.toml", &format!("{profile}{SECRET} = 1\n"));
+    for (config, args) in [
+        (&config, &["--profile", SECRET, "list"][..]),
+        (&config, &["changes", "--since", SECRET]),
+        (&config, &["trend", "--since", SECRET]),
+        (&unknown, &["list"]),
+    ] {
+        let mut cmd = sb.bare();
+        let cmd = cmd.env("TALKDESK_BASE_URL", fake.base_url());
+        let out = cmd.arg("--config").arg(config).args(args).output().unwrap();
+        let err = stderr_of(&out);
+        assert!(
+            err.starts_with("error: ") && err.contains("<redacted>"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("test-secr"), "{args:?}: {err}");
+    }
+}
