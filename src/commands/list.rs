@@ -162,6 +162,13 @@ fn sink(
     output_file: Option<&Path>,
 ) -> Box<dyn Sink> {
     warn_of_mismatches(ctx, args, output_file);
+    // A column named by a secret (pasted as `--columns`), a field no
+    // account has: its header is not shown.
+    let hidden = |c: String| match ctx.secrets.holds(&c) {
+        true => "<redacted>".to_string(),
+        false => c,
+    };
+    let columns = columns.into_iter().map(hidden).collect();
     match jq {
         Some((filter, how)) => Box::new(JqSink::new(filter, how)),
         None => {

@@ -1548,3 +1548,19 @@ fn a_secret_of_the_config_file_is_redacted_in_a_message_before_its_profile_is_re
         assert!(!err.contains("test-secr"), "{args:?}: {err}");
     }
 }
+
+/// The client secret pasted as a `--columns` name was printed on stdout
+/// as that column's header by table and csv (the warning that no account
+/// has the field redacted it).
+#[test]
+fn a_secret_pasted_as_a_column_is_not_a_header() {
+    let fake = fake_with(simple_accounts(2), Faults::default());
+    for format in ["table", "csv"] {
+        let columns = format!("id,{SECRET}");
+        let out = run_tool(&fake, &["list", "-o", format, "--columns", &columns]);
+        assert!(out.status.success(), "{format}: {}", stderr_of(&out));
+        let stdout = stdout_of(&out);
+        assert!(stdout.contains("<redacted>"), "{format}: {stdout}");
+        assert!(!stdout.contains("test-secr"), "{format}: {stdout}");
+    }
+}
