@@ -419,9 +419,11 @@ pub struct Pacer {
     /// The headers' quota: at most this many requests in any such window.
     quota: Option<(f64, Duration)>,
     /// The quota a refusal's headers stated, kept to whatever the answers
-    /// after it say: two limiters stacked, the second's headers over the
-    /// first's on every answer that gets through.
-    refused_quota: Option<(f64, Duration)>,
+    /// after it say (two limiters stacked, the second's headers over the
+    /// first's on every answer that gets through), and when the last
+    /// refusal came: kept to for [`KEPT`] after it, not for good (a limit
+    /// raised meanwhile held a walk at the old one for the rest of the run).
+    refused_quota: Option<((f64, Duration), Instant)>,
     last_cut: Option<Instant>,
     last_raise: Option<Instant>,
     /// Steps up since the last cut: each is twice the one before.
@@ -560,7 +562,8 @@ impl Pacer {
     /// `RateLimit-Policy: 2;w=1`, and a sliding window refused the third.
     fn quota_wait(&self, now: Instant) -> Option<Duration> {
         let learnt = (self.quota).filter(|_| matches!(self.learnt, Some((_, Source::Headers))));
-        (learnt.into_iter().chain(self.refused_quota))
+        let refused = (self.refused_quota).filter(|&(_, at)| now < at + KEPT);
+        (learnt.into_iter().chain(refused.map(|(quota, _)| quota)))
             .filter_map(|quota| self.wait_for(quota, now))
             .max()
     }
@@ -642,7 +645,8 @@ impl Pacer {
             let unsaid = Some(sent).filter(|_| answer.retry_after.is_none() && !crowded);
             self.refused_sent = self.refused_sent.max(unsaid);
             let stated = answer.headers.and_then(|h| self.stated_quota(&h));
-            self.refused_quota = stated.or(self.refused_quota);
+            let kept = stated.or(self.refused_quota.map(|(quota, _)| quota));
+            self.refused_quota = kept.map(|quota| (quota, now));
             if let Some(wait) = answer.retry_after {
                 self.hold(now + wait);
                 // What the server said, not the tests' scaled wait.
@@ -2428,6 +2432,36 @@ mod tests {
             "{:?}",
             sent.iter().map(|t| *t - t0).collect::<Vec<_>>()
         );
+    }
+
+    /// A refusal said 2 per 1 s, and the server's limit is then raised to
+    /// 20 per 1 s (a deploy, or an adaptive limit lowered under load and
+    /// restored): every answer says so, none is refused, and the walk kept
+    /// to 2 a second for the rest of the run (a million-account walk: for
+    /// hours). The refused quota is kept to while refusals come, not for
+    /// good.
+    #[test]
+    fn a_refused_quota_is_not_kept_to_long_after_the_last_refusal() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = p.try_send(t0).unwrap();
+        let refusal = Answer {
+            retry_after: Some(Duration::from_secs(1)),
+            headers: Some(quota(2.0, 1)),
+            ..refused(Some(1))
+        };
+        p.on_answer(first, t0 + ms(5), &refusal);
+        let mut t = t0 + ms(5);
+        let mut sent = Vec::new();
+        while t < t0 + Duration::from_secs(90) {
+            let slot = drain(&mut p, t, 1)[0];
+            t = slot.at + ms(5);
+            p.on_answer(slot, t, &with_headers(quota(20.0, 1)));
+            sent.push(slot.at);
+        }
+        let last_10_s = sent.iter().filter(|&&s| s + Duration::from_secs(10) >= t);
+        let rate = last_10_s.count() as f64 / 10.0;
+        assert!(rate > 10.0, "{rate} a second 80 s after the only refusal");
     }
 
     /// koa-ratelimit sends its reset as a Unix time with a fraction: the
