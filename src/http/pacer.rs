@@ -458,6 +458,11 @@ pub struct Pacer {
     /// one more with each answer met the limit again: behind Envoy's
     /// `max_requests: 1` every other page was refused.
     crowd_cap: Option<(usize, Instant)>,
+    /// A crowd's 502, not yet taken as one: the fewest in flight with it,
+    /// and when the latest went. Its cap holds once a request in flight
+    /// with it gets through (an outage's 502s, all of them, held a walk
+    /// at one page in flight for 30 s after it).
+    crowd_unsure: Option<(usize, Instant)>,
 }
 
 impl Pacer {
@@ -627,9 +632,7 @@ impl Pacer {
         if self.answered.len() > ANSWERS_KEPT {
             self.answered.pop_front();
         }
-        if crowded && (refused || answer.status == 502) {
-            self.crowd_came(sent, now);
-        }
+        self.crowd_news(sent, now, answer, crowded, refused);
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
             // back: the limiter still counts what went before (a sliding
@@ -724,16 +727,52 @@ impl Pacer {
             || (self.answered.iter()).any(|&(t, at)| with_it(t) && at > sent)
     }
 
+    /// `answer` to a request sent at `sent`, taken in at `now`: a crowd's
+    /// (`crowded`, and `refused` or a 502), or a success that may say a
+    /// crowd's 502 was one. A 502 comes as much from an outage, where the
+    /// others in flight with it fail too, as from a backend over its
+    /// workers (php-fpm's), where they get through.
+    fn crowd_news(
+        &mut self,
+        sent: Instant,
+        now: Instant,
+        answer: &Answer,
+        crowded: bool,
+        refused: bool,
+    ) {
+        if crowded && (refused || answer.status == 502) {
+            self.crowd_came(sent, now, answer.status != 502);
+        } else if (200..300).contains(&answer.status) {
+            let with = |&(_, went): &(usize, Instant)| sent <= went + SIBLINGS;
+            if let Some((n, _)) = self.crowd_unsure.take().filter(with) {
+                self.cap_crowd(n, now);
+            }
+        }
+    }
+
     /// A crowd's 503 for a request sent at `sent`, taken in at `now` (the
     /// last of the answers): no request until another answer, and no more
-    /// at once than were in flight with it, sent with or before it.
-    fn crowd_came(&mut self, sent: Instant, now: Instant) {
+    /// at once than were in flight with it, sent with or before it (a 502,
+    /// not `sure`, once one of them gets through).
+    fn crowd_came(&mut self, sent: Instant, now: Instant, sure: bool) {
         self.crowd = Some((self.answers, now));
         let with_it = |t: Instant| t <= sent + SIBLINGS;
         let unanswered = (self.outstanding.values()).filter(|&&t| with_it(t));
         let earlier = self.answered.iter().rev().skip(1);
         let answered = earlier.filter(|&&(t, at)| with_it(t) && at > sent);
         let n = (unanswered.count() + answered.count()).max(1);
+        match sure {
+            true => self.cap_crowd(n, now),
+            false => {
+                let recent = |&(_, went): &(usize, Instant)| now < went + CROWD_CAP_FOR;
+                let unsure = (self.crowd_unsure.filter(recent)).map_or(n, |(c, _)| c.min(n));
+                self.crowd_unsure = Some((unsure, sent));
+            }
+        }
+    }
+
+    /// No more than `n` in flight at once, from `now` on, for [`CROWD_CAP_FOR`].
+    fn cap_crowd(&mut self, n: usize, now: Instant) {
         let cap = (self.crowd_cap).filter(|&(_, at)| now < at + CROWD_CAP_FOR);
         self.crowd_cap = Some((cap.map_or(n, |(c, _)| c.min(n)), now));
     }
@@ -1453,6 +1492,40 @@ mod tests {
         let later = t0 + ms(2) + CROWD_CAP_FOR;
         assert!(p.try_send(later).is_ok() && p.try_send(later).is_ok());
         assert_eq!(p.rate(), None);
+    }
+
+    /// An outage of 502s over the first wave (three pages in flight, then
+    /// their retries two at a time), then none: each 502 had others in
+    /// flight, and the pages in flight were held at one for 30 s after
+    /// (200 pages of 0.1 s at `--concurrency 8`: 22 s, 3 s with the 502s
+    /// taken as an outage's). A 502 lowers them once a page in flight with
+    /// it gets through, as behind php-fpm's one worker.
+    #[test]
+    fn an_outages_502s_leave_the_pages_in_flight_as_they_were() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let bad = Answer {
+            status: 502,
+            ..Answer::default()
+        };
+        let wave = drain(&mut p, t0, 3);
+        for (i, slot) in (0..).zip(&wave) {
+            p.on_answer(*slot, t0 + ms(100 + i), &bad);
+        }
+        let retries = drain(&mut p, t0 + ms(110), 2);
+        p.on_answer(retries[0], t0 + ms(210), &bad);
+        p.on_answer(retries[1], t0 + ms(211), &bad);
+        let alone = drain(&mut p, t0 + ms(220), 1)[0];
+        p.on_answer(alone, t0 + ms(320), &ok());
+        let back = t0 + ms(330);
+        assert!((0..4).all(|_| p.try_send(back).is_ok()));
+        // Behind php-fpm's one worker: a 502 at once, the other page through.
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 2);
+        p.on_answer(slots[1], t0 + ms(2), &bad);
+        p.on_answer(slots[0], t0 + ms(50), &ok());
+        drain(&mut p, t0 + ms(51), 1);
+        assert_eq!(p.try_send(t0 + ms(52)), Err(SETTLE));
     }
 
     #[test]
