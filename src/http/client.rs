@@ -1312,12 +1312,14 @@ const LATE_CLOSE: Duration = Duration::from_secs(2);
 const AFTER_THE_REQUEST: &str = "s after the request was sent";
 
 /// `outcome` with the time noted, for a connection closed unanswered
-/// [`LATE_CLOSE`] or more after its request was `sent`.
+/// [`LATE_CLOSE`] or more after its request was `sent`. In whole seconds:
+/// a gateway closes each try about as long after, and to the tenth (2.1 s,
+/// 2.2 s) a reason repeated was said in full each time.
 fn late_close(outcome: Attempt, sent: Instant) -> Attempt {
     let waited = sent.elapsed();
     match outcome {
         Attempt::Dropped(message) if waited >= LATE_CLOSE => Attempt::Dropped(format!(
-            "{message}, {:.1} {AFTER_THE_REQUEST}",
+            "{message}, {:.0} {AFTER_THE_REQUEST}",
             waited.as_secs_f64()
         )),
         outcome => outcome,

@@ -317,6 +317,40 @@ fn a_reason_repeated_in_a_retry_warning_is_said_once_with_its_count() {
     );
 }
 
+/// A gateway that gives up on its backend closes unanswered about as long after each request (its
+/// `timeout server`), and the time was said to the tenth of a second: tries closed 2.1 s and 2.2 s
+/// after (a busy machine, a connection slower to open) were said one by one, each reason in full,
+/// though repeated. Said in whole seconds, the reason repeated is said once, with its count. (The
+/// first close is sent again at once as a keep-alive race, not counted.)
+#[test]
+fn closes_seconds_after_the_request_on_each_try_are_one_reason_repeated() {
+    let script = [2100, 2100, 2200].map(|ms| {
+        let wait = Duration::from_millis(ms);
+        (RequestMatch::Page(2), FaultKind::DropAfter(wait))
+    });
+    let faults = Faults {
+        script: script.to_vec(),
+        ..Faults::default()
+    };
+    let api = fake(simple_accounts(120), faults);
+    let sb = Sandbox::new();
+    let out = sb
+        .tool(&api)
+        .args(walk_args(&["list", "-o", "jsonl"], true))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    let warning = stderr.lines().find(|l| l.contains(" needed "));
+    let warning = warning.unwrap_or_else(|| panic!("no retry warning: {stderr}"));
+    assert!(warning.contains("(2 × "), "{warning}");
+    assert!(
+        warning.ends_with(", 2 s after the request was sent)"),
+        "{warning}"
+    );
+}
+
 #[test]
 fn each_retry_is_logged_with_v() {
     let api = fake(
