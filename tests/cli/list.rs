@@ -1504,22 +1504,29 @@ fn as_root_a_link_of_another_user_in_a_sticky_folder_is_not_followed() {
 #[test]
 #[ignore = "needs root: it makes a file of another user and runs the tool as a third"]
 fn as_root_a_file_of_another_user_in_a_sticky_folder_is_said_before_the_walk() {
-    use std::os::unix::fs::PermissionsExt;
     support::require_tool("setpriv", "util-linux");
     let sb = Sandbox::new();
-    let fake = fake_with(simple_accounts(3));
     let tmp = sticky_tmp(&sb);
-    let file = tmp.join("accounts.csv");
-    fs::write(&file, "old\n").unwrap();
-    std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
-    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
-    let out = export_as_uid_1001(&fake, "csv", &file, &tmp);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused_as_uid_1001(&tmp.join("accounts.csv"), 0o666, &tmp);
     assert!(err.contains("belongs to another user (uid 1002)"), "{err}");
     assert!(err.contains("name another file"), "{err}");
+}
+
+/// `old` in `file`, uid 1002's with `mode`, which uid 1001 (home `home`) exports over: refused
+/// before any request (exit 1), the file untouched. Its stderr.
+#[cfg(unix)]
+fn refused_as_uid_1001(file: &std::path::Path, mode: u32, home: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake_with(simple_accounts(3));
+    fs::write(file, "old\n").unwrap();
+    std::os::unix::fs::chown(file, Some(1002), Some(1002)).unwrap();
+    fs::set_permissions(file, fs::Permissions::from_mode(mode)).unwrap();
+    let out = export_as_uid_1001(&fake, "csv", file, home);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(fake.page_requests().is_empty(), "{err}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
+    assert_eq!(fs::read_to_string(file).unwrap(), "old\n");
+    err
 }
 
 /// `--output-file` naming another user's write-protected file (0444, uid 1002's) in this user's
@@ -1533,23 +1540,14 @@ fn as_root_another_users_write_protected_file_is_not_told_to_chmod() {
     use std::os::unix::fs::PermissionsExt;
     support::require_tool("setpriv", "util-linux");
     let sb = Sandbox::new();
-    let fake = fake_with(simple_accounts(3));
     fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
     let home = sb.path("home");
     fs::create_dir(&home).unwrap();
     std::os::unix::fs::chown(&home, Some(1001), Some(1001)).unwrap();
-    let file = home.join("accounts.csv");
-    fs::write(&file, "old\n").unwrap();
-    std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
-    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
-    let out = export_as_uid_1001(&fake, "csv", &file, &home);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused_as_uid_1001(&home.join("accounts.csv"), 0o444, &home);
     assert!(!err.contains("chmod"), "{err}");
     assert!(err.contains("(owner uid 1002, mode 444)"), "{err}");
     assert!(err.contains("name another file, or ask its owner"), "{err}");
-    assert!(fake.page_requests().is_empty(), "{err}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
 }
 
 /// `--output-file` naming yesterday's export kept write-protected (`chmod a-w`, mode 0444)
@@ -1597,24 +1595,15 @@ fn as_root_a_file_this_user_may_not_write_is_refused_before_the_walk() {
     use std::os::unix::fs::PermissionsExt;
     support::require_tool("setpriv", "util-linux");
     let sb = Sandbox::new();
-    let fake = fake_with(simple_accounts(3));
     let shared = sb.path("shared");
     fs::create_dir(&shared).unwrap();
     fs::set_permissions(sb.path(""), fs::Permissions::from_mode(0o755)).unwrap();
     fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
-    let file = shared.join("accounts.csv");
-    fs::write(&file, "old\n").unwrap();
-    std::os::unix::fs::chown(&file, Some(1002), Some(1002)).unwrap();
-    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
-    let out = export_as_uid_1001(&fake, "csv", &file, &shared);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused_as_uid_1001(&shared.join("accounts.csv"), 0o644, &shared);
     assert!(
         err.contains("this user may not write it (owner uid 1002, mode 644)"),
         "{err}"
     );
-    assert!(fake.page_requests().is_empty(), "{err}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), "old\n");
     assert_eq!(files_in(&shared), vec!["accounts.csv".to_string()]);
 }
 

@@ -282,6 +282,25 @@ fn a_request_that_needed_retries_warns_once() {
     assert_eq!(stderr_of(&out), "", "-q silences the warning");
 }
 
+/// A walk of 120 accounts (`list -o jsonl`, see `walk_args`) through these one-shot faults,
+/// which it gets through: the fake and its stderr.
+fn walked_through(script: Vec<(RequestMatch, FaultKind)>) -> (FakeApi, String) {
+    let faults = Faults {
+        script,
+        ..Faults::default()
+    };
+    let api = fake(simple_accounts(120), faults);
+    let out = Sandbox::new()
+        .tool(&api)
+        .args(walk_args(&["list", "-o", "jsonl"], true))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    (api, stderr)
+}
+
 /// A request that failed the same way on each try said so once a try: in a network namespace
 /// losing 10 % of its packets (iptables `statistic`), where the host name is looked up again for
 /// each request, the walk warned `… needed 3 retries (cannot resolve the host name api.test
@@ -293,20 +312,7 @@ fn a_request_that_needed_retries_warns_once() {
 fn a_reason_repeated_in_a_retry_warning_is_said_once_with_its_count() {
     let mut script = vec![(RequestMatch::Page(2), FaultKind::Status(500)); 3];
     script.push((RequestMatch::Page(2), FaultKind::Status(502)));
-    let faults = Faults {
-        script,
-        ..Faults::default()
-    };
-    let api = fake(simple_accounts(120), faults);
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args(walk_args(&["list", "-o", "jsonl"], true))
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&out);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    let (api, stderr) = walked_through(script);
     assert_eq!(api.page_requests(), [1, 2, 2, 2, 2, 2, 3]);
     let warning = "needed 4 retries (3 × HTTP 500, HTTP 502)";
     assert!(
@@ -328,20 +334,7 @@ fn closes_seconds_after_the_request_on_each_try_are_one_reason_repeated() {
         let wait = Duration::from_millis(ms);
         (RequestMatch::Page(2), FaultKind::DropAfter(wait))
     });
-    let faults = Faults {
-        script: script.to_vec(),
-        ..Faults::default()
-    };
-    let api = fake(simple_accounts(120), faults);
-    let sb = Sandbox::new();
-    let out = sb
-        .tool(&api)
-        .args(walk_args(&["list", "-o", "jsonl"], true))
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&out);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(jsonl(&stdout_of(&out)), simple_accounts(120));
+    let (_, stderr) = walked_through(script.to_vec());
     let warning = stderr.lines().find(|l| l.contains(" needed "));
     let warning = warning.unwrap_or_else(|| panic!("no retry warning: {stderr}"));
     assert!(warning.contains("(2 × "), "{warning}");
