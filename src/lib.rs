@@ -97,13 +97,19 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// Prints clap's `e`: a usage error quoting a refused value that is the
-/// client secret (pasted as `--status SECRET`) has it redacted, as every
+/// client secret (pasted as `--status SECRET`; of the environment or the
+/// config file it names, or the default one) has it redacted, as every
 /// other error has, and one quoting a value with a control or bidi
 /// character has it escaped ([`text::visible`]), as the tool's own
 /// messages have: clap quotes it as it is (both then without colour).
 fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
     let secrets = http::redact::Redactor::default();
     if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
+        secrets.add(&secret);
+    }
+    // The config file's, where the environment or the default names it
+    // (`--config` is not parsed yet).
+    for secret in config::secrets_in_file(None, &process_env) {
         secrets.add(&secret);
     }
     let text = e.render().to_string();

@@ -1549,6 +1549,26 @@ fn a_secret_of_the_config_file_is_redacted_in_a_message_before_its_profile_is_re
     }
 }
 
+/// A usage error of clap's comes before any setting is read, and it knew
+/// only `TALKDESK_CLIENT_SECRET`: the secret of the config file in use
+/// (`TALKDESK_CONFIG`, or the default one), pasted as `--status`, was
+/// printed whole in "invalid value '…' for '--status'".
+#[test]
+fn a_secret_of_the_config_file_is_redacted_in_a_usage_error() {
+    let sb = Sandbox::new();
+    let profile = format!("[default]\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"{SECRET}\"\n");
+    let config = sb.write_config("c.toml", &profile);
+    let out = (sb.bare())
+        .env("TALKDESK_CONFIG", &config)
+        .args(["list", "--status", SECRET])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("invalid value '<redacted>'"), "{err}");
+    assert!(!err.contains("test-secr"), "{err}");
+}
+
 /// The client secret pasted as a `--columns` name was printed on stdout
 /// as that column's header by table and csv (the warning that no account
 /// has the field redacted it).
