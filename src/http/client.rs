@@ -1010,10 +1010,15 @@ impl Client {
     /// once would spend every try in milliseconds. The retry backs off and
     /// the pace is learnt as for a refusal without one.
     fn answer_of(&self, response: &ureq::http::Response<ureq::Body>, token: bool) -> Answer {
+        // NestJS's throttler names its headers after the throttler
+        // (`X-RateLimit-Remaining-short`, `Retry-After-short`): only those
+        // are looked at, so a page without them collects nothing.
+        let throttler =
+            |name: &str| name.starts_with("x-ratelimit-") || name.starts_with("retry-after-");
         let pairs: Vec<(&str, &str)> = (response.headers().iter())
+            .filter(|(name, _)| throttler(name.as_str()))
             .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
             .collect();
-        // NestJS's throttler names its headers after the throttler.
         let named = throttler_headers(&pairs);
         let header = |name: &str| {
             (response.headers().get(name).and_then(|v| v.to_str().ok()))
