@@ -103,6 +103,10 @@ fn run(cli: Cli) -> Result<()> {
 /// character has it escaped ([`text::visible`]), as the tool's own
 /// messages have: clap quotes it as it is (both then without colour).
 fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
+    if !e.use_stderr() {
+        // Help and version: nothing of the user's to redact or escape.
+        return e.print();
+    }
     let secrets = http::redact::Redactor::default();
     if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
         secrets.add(&secret);
@@ -125,10 +129,10 @@ fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
             shown = shown.replacen(&quoted(&stripped), &quoted(&text::visible(value)), 1);
         }
     }
-    match (e.use_stderr(), secrets.holds(&text)) {
-        (true, true) => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
-        (true, false) if shown != text => write!(std::io::stderr(), "{shown}"),
-        _ => e.print(),
+    match secrets.holds(&text) {
+        true => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
+        false if shown != text => write!(std::io::stderr(), "{shown}"),
+        false => e.print(),
     }
 }
 
