@@ -63,7 +63,7 @@ pub struct Cli {
     pub quiet: bool,
 
     /// When to colour the output (`auto` honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1 and TERM=dumb)
-    #[arg(long, global = true, value_enum, ignore_case = true, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
+    #[arg(long, global = true, value_enum, value_parser = Lenient::<ColorWhen>::default(), ignore_case = true, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
     pub color: ColorWhen,
 
     #[command(subcommand)]
@@ -106,7 +106,7 @@ pub enum Command {
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
-        #[arg(value_enum, ignore_case = true)]
+        #[arg(value_parser = Lenient::<clap_complete::Shell>::default(), ignore_case = true)]
         shell: clap_complete::Shell,
     },
 
@@ -204,7 +204,7 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct StreamArgs {
     /// Keep only these statuses (repeatable, comma-separated, case-insensitive)
-    #[arg(short, long, value_parser = Trimmed::default(), value_delimiter = ',')]
+    #[arg(short, long, value_parser = Lenient::<Status>::default(), value_delimiter = ',')]
     #[arg(ignore_case = true, value_name = "STATUS")]
     pub status: Vec<Status>,
 
@@ -340,11 +340,11 @@ pub struct ChangesArgs {
     pub until: Option<String>,
 
     /// Only accounts that left this status (status changes and removals)
-    #[arg(long, value_parser = Trimmed::default(), ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Lenient::<Status>::default(), ignore_case = true, value_name = "STATUS")]
     pub status_from: Option<Status>,
 
     /// Only accounts that reached this status (status changes and additions)
-    #[arg(long, value_parser = Trimmed::default(), ignore_case = true, value_name = "STATUS")]
+    #[arg(long, value_parser = Lenient::<Status>::default(), ignore_case = true, value_name = "STATUS")]
     pub status_to: Option<Status>,
 
     /// Only this account (its id, or its name in any case)
@@ -372,7 +372,7 @@ pub struct TrendArgs {
     pub since: Option<String>,
 
     /// Length of a period (UTC days, ISO weeks from Monday, calendar months)
-    #[arg(long, value_enum, ignore_case = true, value_name = "PERIOD", default_value_t = Every::Week)]
+    #[arg(long, value_enum, value_parser = Lenient::<Every>::default(), ignore_case = true, value_name = "PERIOD", default_value_t = Every::Week)]
     pub every: Every,
 
     /// Also write the chart as an SVG picture to this file (`-`: stdout,
@@ -389,8 +389,8 @@ pub struct TrendArgs {
 #[derive(Debug, Clone, Args)]
 pub struct RowsFormat {
     /// Output format (case-insensitive; jsonl when --jq is given)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT")]
-    #[arg(default_value_t = OutputFormat::Table)]
+    #[arg(short, long, value_enum, value_parser = Lenient::<OutputFormat>::default(), ignore_case = true)]
+    #[arg(value_name = "FORMAT", default_value_t = OutputFormat::Table)]
     #[arg(default_value_if("jq", ArgPredicate::IsPresent, "jsonl"))]
     pub output: OutputFormat,
 
@@ -404,8 +404,8 @@ pub struct RowsFormat {
 #[derive(Debug, Clone, Args)]
 pub struct DocumentFormat {
     /// Output format (case-insensitive; json when --jq is given)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "FORMAT")]
-    #[arg(default_value_t = ReportFormat::Table)]
+    #[arg(short, long, value_enum, value_parser = Lenient::<ReportFormat>::default(), ignore_case = true)]
+    #[arg(value_name = "FORMAT", default_value_t = ReportFormat::Table)]
     #[arg(default_value_if("jq", ArgPredicate::IsPresent, "json"))]
     pub output: ReportFormat,
 
@@ -555,31 +555,42 @@ impl ValueEnum for Status {
     }
 }
 
-/// A status of `--status` (`--status-from`, `--status-to`), read as clap
-/// reads the enum, without the spaces around it (`-s 'active, churned'`).
-#[derive(Clone, Default)]
-struct Trimmed(clap::builder::EnumValueParser<Status>);
+/// A value of one of the documented sets (`--status`, `-o`, `--color`,
+/// `--every`, the shell), read as clap reads the enum, without the spaces
+/// around it (`-s 'active, churned'`).
+#[derive(Clone)]
+struct Lenient<T: ValueEnum + Clone + Send + Sync + 'static>(clap::builder::EnumValueParser<T>);
 
-impl TypedValueParser for Trimmed {
-    type Value = Status;
+impl<T: ValueEnum + Clone + Send + Sync + 'static> Default for Lenient<T> {
+    fn default() -> Self {
+        Self(clap::builder::EnumValueParser::new())
+    }
+}
+
+impl<T: ValueEnum + Clone + Send + Sync + 'static> TypedValueParser for Lenient<T> {
+    type Value = T;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<Status, clap::Error> {
+    ) -> Result<T, clap::Error> {
         let value = value.to_str().map_or(value, |v| v.trim().as_ref());
         self.0.parse_ref(cmd, arg, value).map_err(|mut e| {
-            // clap's "similar value" tip compares case and all: `in-trial`
-            // gets the tip `IN-TRIAL` would (the value named as given).
+            // clap's "similar value" tip compares case and all, though any
+            // case is taken: `in-trial` gets the tip `IN_TRIAL` would, and
+            // `-o JSN` the one of `jsn` (the value named as given).
             use clap::error::{ContextKind, ContextValue};
-            let upper = value.to_str().map(|v| v.to_uppercase().replace('-', "_"));
-            let tip = match upper.map(|v| self.0.parse_ref(cmd, arg, v.as_ref())) {
-                Some(Ok(status)) => Some(ContextValue::String(status.as_str().into())),
-                Some(Err(e)) => e.get(ContextKind::SuggestedValue).cloned(),
-                None => None,
-            };
+            let as_named = |v: &str| [v.to_uppercase().replace('-', "_"), v.to_lowercase()];
+            let tip =
+                (value.to_str().map(as_named).into_iter().flatten()).find_map(|v| {
+                    match self.0.parse_ref(cmd, arg, v.as_ref()) {
+                        Ok(named) => (named.to_possible_value())
+                            .map(|p| ContextValue::String(p.get_name().into())),
+                        Err(e) => e.get(ContextKind::SuggestedValue).cloned(),
+                    }
+                });
             if let Some(tip) = tip.filter(|_| e.get(ContextKind::SuggestedValue).is_none()) {
                 e.insert(ContextKind::SuggestedValue, tip);
             }
@@ -686,6 +697,32 @@ mod tests {
             let text = e.to_string();
             assert_eq!(e.kind(), clap::error::ErrorKind::InvalidValue, "{text}");
             assert!(text.contains(&format!("invalid value '{given}'")), "{text}");
+            assert!(
+                text.contains(&format!("a similar value exists: '{tip}'")),
+                "{text}"
+            );
+        }
+    }
+
+    /// `-o JSN` got no tip where `-o jsn` gets "a similar value exists:
+    /// 'json'": clap compares the value as given with the names in lower
+    /// case, though any case is taken. So did `--color ALWAS`,
+    /// `--every WEK` and `completions BAHS`. Still refused.
+    #[test]
+    fn a_near_miss_of_any_value_in_capitals_gets_a_tip() {
+        for (args, tip) in [
+            (&["list", "-o", "JSN"][..], "json"),
+            (&["summary", "-o", "TABEL"], "table"),
+            (&["list", "--color", "ALWAS"], "always"),
+            (&["trend", "--every", "WEK"], "week"),
+            (&["completions", "BAHS"], "bash"),
+        ] {
+            let args = std::iter::once("talkdesk-accounts").chain(args.iter().copied());
+            let e = parse(args.map(Into::into).collect())
+                .map(|_| ())
+                .unwrap_err();
+            let text = e.to_string();
+            assert_eq!(e.kind(), clap::error::ErrorKind::InvalidValue, "{text}");
             assert!(
                 text.contains(&format!("a similar value exists: '{tip}'")),
                 "{text}"
