@@ -21,6 +21,7 @@ use crate::config::{
 use crate::error::{current_folder_gone, no_room, out_of_files, with_no_room};
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
+use crate::text::visible;
 
 /// What `config init` writes; the same text as `config.example.toml`.
 pub const TEMPLATE: &str = include_str!("../../config.example.toml");
@@ -298,7 +299,7 @@ fn question(
         let answer = line.trim().to_string();
         match advice(&answer).filter(|_| !answer.is_empty()) {
             None => return Ok(answer),
-            Some(advice) => writeln!(prompt, "`{answer}`: {advice}")?,
+            Some(advice) => writeln!(prompt, "`{}`: {advice}", visible(&answer))?,
         }
     }
 }
@@ -453,6 +454,18 @@ mod tests {
             "{prompts}"
         );
         assert!(prompts.contains("`mars`: answer us, eu or ca"), "{prompts}");
+
+        // An answer with an escape is shown escaped, not as the terminal
+        // would take it (it was written raw).
+        let mut input = io::Cursor::new("ac\x1b[2Jme\n\n\n\n");
+        let mut prompts = Vec::new();
+        ask(&mut input, &mut prompts, &mut || Ok(String::new())).unwrap();
+        let prompts = String::from_utf8(prompts).unwrap();
+        assert!(
+            prompts.contains("`ac\\u{1b}[2Jme`: use letters"),
+            "{prompts}"
+        );
+        assert!(!prompts.contains('\x1b'), "{prompts}");
 
         // Ctrl-D: the user gave up (with --force, a filled-in file was
         // replaced by the bare template).
