@@ -15,6 +15,7 @@ use std::os::unix::fs::{
 use tempfile::NamedTempFile;
 
 use crate::interrupt::Pending;
+use crate::text::shown_path;
 
 /// Creates `dir` and any missing parents with mode 0700 (on Unix), private
 /// from the moment they exist and 0700 whatever the umask (0277 would
@@ -82,7 +83,7 @@ pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
         })?;
     Some(format!(
         "this user may not enter the folder {} (HOME may be another user's, as `sudo -u` keeps it); set HOME to this user's home, or {or}",
-        closed.display()
+        shown_path(&closed)
     ))
 }
 
@@ -200,7 +201,7 @@ fn refuse_a_planted_link(link: &Path) -> io::Result<()> {
             io::ErrorKind::PermissionDenied,
             format!(
                 "{} is a symbolic link of another user (uid {owner}) in a folder anyone may write, which is not followed (as fs.protected_symlinks); remove it, or name another file",
-                link.display()
+                shown_path(&link)
             ),
         ));
     }
@@ -248,7 +249,7 @@ impl AtomicFile {
         if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("{} is not a regular file", target.display()),
+                format!("{} is not a regular file", shown_path(&target)),
             ));
         }
         AtomicFile::replacing(target)

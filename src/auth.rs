@@ -34,7 +34,7 @@ use crate::http::errors::{
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
-use crate::text::{is_json_array, shorten, without_bom};
+use crate::text::{is_json_array, shorten, shown_path, without_bom};
 
 /// A secret that never prints: `Debug` shows `<redacted>`, and there is
 /// no `Display` to print it with.
@@ -319,7 +319,7 @@ impl TokenCache {
         if known.holds(token.access_token.expose()) || known.holds(&token.scope) {
             return Ok(());
         }
-        let dir = self.dir.display();
+        let dir = shown_path(&self.dir);
         // What is wrong with the folder and what to do, then the way out
         // they all share.
         let unusable =
@@ -333,12 +333,12 @@ impl TokenCache {
             return Err(unusable(match (dangling, file_in_the_way(&self.dir)) {
                 (Some(target), _) => format!(
                     "is a link to {}, which does not exist; create that folder, remove the link",
-                    target.display()
+                    shown_path(&target)
                 ),
                 (_, Some(file)) if file == self.dir => "is a file, not a folder; remove it".into(),
                 (_, Some(file)) => format!(
                     "cannot be made: {} is a file, not a folder; check XDG_CACHE_HOME",
-                    file.display()
+                    shown_path(&file)
                 ),
                 _ => {
                     let why = may_not_enter(&self.dir, "pass --no-cache");
@@ -366,7 +366,7 @@ impl TokenCache {
         if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
             anyhow::bail!(
                 "the token cache entry {} is a folder; remove it, or pass --no-cache",
-                target.display()
+                shown_path(&target)
             );
         }
         // An entry too large to be read back (a token of 64 to 120 KiB)
@@ -393,7 +393,7 @@ impl TokenCache {
 fn cache_not_written(e: std::io::Error, dir: &Path) -> anyhow::Error {
     anyhow::anyhow!(
         "writing the token cache in {}: {e}; {}",
-        dir.display(),
+        shown_path(&dir),
         cache_advice(&e)
     )
 }

@@ -27,6 +27,7 @@ pub use crate::auth::{Credentials, Secret};
 use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
+use crate::text::shown_path;
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -49,7 +50,7 @@ impl fmt::Display for Source {
         match self {
             Source::Flag(flag) => write!(f, "flag {flag}"),
             Source::Env(var) => write!(f, "env {var}"),
-            Source::File { path, profile } => write!(f, "{} [{profile}]", path.display()),
+            Source::File { path, profile } => write!(f, "{} [{profile}]", shown_path(&path)),
             Source::Derived(from) => write!(f, "derived from {from}"),
             Source::Default => f.write_str("default"),
         }
@@ -361,7 +362,7 @@ fn read_profiles(
     path: &Path,
     source: &Source,
 ) -> Result<Option<(String, BTreeMap<String, RawProfile>)>> {
-    let shown = path.display();
+    let shown = shown_path(&path);
     // Said as such (Linux says "Is a directory", Windows "Access denied").
     if path.is_dir() {
         let instead = a_file_path_instead(source);
@@ -455,7 +456,7 @@ fn permission_warning(path: &Path) -> Option<String> {
     // pipe is nothing to chmod.
     let meta = fs::metadata(path).ok().filter(|m| m.is_file())?;
     let mode = meta.permissions().mode();
-    let (shown, user) = (path.display(), crate::atomic_file::current_user());
+    let (shown, user) = (shown_path(&path), crate::atomic_file::current_user());
     // Another user's (root may chmod any): this user may not chmod it,
     // and reads it only as one of the others.
     let fix = match crate::atomic_file::owner_of(&meta) {
@@ -481,7 +482,7 @@ fn refuse_foreign_default(path: &Path) -> Result<()> {
     match fs::metadata(path).map(|m| crate::atomic_file::owner_of(&m)) {
         Ok(owner) if me != 0 && owner != 0 && owner != me => Err(config_error(format!(
             "config file {} belongs to another user (uid {owner}), so it is not used: its base_url or token_url could send your credentials anywhere; set XDG_CONFIG_HOME (or HOME) to a folder of this user's, or pass --config with it to use it on purpose",
-            path.display()
+            shown_path(&path)
         ))),
         _ => Ok(()),
     }
@@ -498,7 +499,7 @@ fn refuse_if_others_can_change(path: &Path) -> Result<()> {
     };
     let mode = meta.permissions().mode() & 0o777;
     let owner = crate::atomic_file::owner_of(&meta);
-    let shown = path.display();
+    let shown = shown_path(&path);
     let quoted = shell_quoted_path(path);
     if meta.is_file() && mode & 0o022 != 0 {
         return Err(config_error(format!(
@@ -597,14 +598,14 @@ fn select_profile(
         return match path {
             Some(path) if path.source != Source::Default => Err(config_error(format!(
                 "config file {} does not exist; create it with `{}` or fix the path",
-                path.value.display(),
+                shown_path(&path.value),
                 init(path)
             ))),
             _ if optional => Ok(Default::default()),
             Some(path) => Err(config_error(format!(
                 "profile `{}` not found: config file {} does not exist; create it with `{}`",
                 crate::text::visible(&name.value),
-                path.value.display(),
+                shown_path(&path.value),
                 init(path)
             ))),
             None => Err(config_error(format!(
@@ -623,7 +624,7 @@ fn select_profile(
     Err(config_error(format!(
         "profile `{}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
         crate::text::visible(&name.value),
-        path.value.display(),
+        shown_path(&path.value),
         listed(&names),
         shown_toml_key(&name.value)
     )))
@@ -745,7 +746,7 @@ impl Lookup<'_> {
     /// An error about the file's value of `key`, naming the file and line.
     fn error<F>(&self, value: &Spanned<F>, key: &str, what: &str) -> anyhow::Error {
         let line = line_of(self.text.as_bytes(), value.span().start);
-        let path = self.path.display();
+        let path = shown_path(&self.path);
         config_error(format!("config file {path}, line {line}: `{key}` {what}"))
     }
 
@@ -1107,7 +1108,7 @@ impl Settings {
                 missing.join(", ")
             ));
         };
-        let path = config_path.value.display();
+        let path = shown_path(&config_path.value);
         let table = shown_toml_key(&self.profile.value);
         let others = self.profiles_instead.as_ref().filter(|n| !n.is_empty());
         let file = if let Some(names) = others {

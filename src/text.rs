@@ -87,6 +87,13 @@ pub fn visible(text: &str) -> String {
     out
 }
 
+/// A path as a message shows it: as [`visible`] shows a value, so that
+/// one with a control character is named as it is (`Path::display` let
+/// the terminal's sanitizing take the escape out, and a letter after it).
+pub fn shown_path(path: &(impl AsRef<std::path::Path> + ?Sized)) -> String {
+    visible(&path.as_ref().to_string_lossy())
+}
+
 /// `bytes` as bash's `$'…'`: printable ASCII as it is, every other byte
 /// (and `'`, `\`) escaped.
 pub fn dollar_quoted(bytes: &[u8]) -> String {

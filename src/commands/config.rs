@@ -21,7 +21,7 @@ use crate::config::{
 use crate::error::{current_folder_gone, no_room, out_of_files, with_no_room};
 use crate::http::redact::Redactor;
 use crate::output::report::ReportCell;
-use crate::text::visible;
+use crate::text::{shown_path, visible};
 
 /// What `config init` writes; the same text as `config.example.toml`.
 pub const TEMPLATE: &str = include_str!("../../config.example.toml");
@@ -108,7 +108,7 @@ fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) ->
 /// The rows of `config show`: every setting, its value (secrets as
 /// `<redacted>`, a secret command as the command, never run) and source.
 pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
-    let path = |p: &std::path::PathBuf| p.display().to_string();
+    let path = |p: &std::path::PathBuf| shown_path(&p).to_string();
     let mut config_file = row("config_file", s.config_path.as_ref(), path);
     match &s.config_path {
         None => config_file[1].text = "(none: this user has no config folder)".into(),
@@ -170,7 +170,7 @@ pub fn show(ctx: &Context) -> Result<()> {
 pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let sourced_path = config_path_in_use(ctx.config.as_deref(), ctx.env)?;
     let path = &sourced_path.value;
-    let shown = path.display();
+    let shown = shown_path(&path);
     if path.is_dir() {
         bail!(
             "{shown} is a folder; {}",
@@ -314,10 +314,10 @@ const ELSEWHERE: &str = "pass --config with a path elsewhere";
 /// `force` it never replaces a file, even one created meanwhile.
 pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
     let dir = folder_of(path);
-    let (shown, folder) = (path.display(), dir.display());
+    let (shown, folder) = (shown_path(&path), shown_path(&dir));
     create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
-        let file = file.map(|f| format!(" ({} is a file, not a folder)", f.display()));
+        let file = file.map(|f| format!(" ({} is a file, not a folder)", shown_path(&f)));
         let why = no_room(&e, ELSEWHERE);
         let why = why.unwrap_or_else(|| "check its permissions, or pass --config".into());
         let file = file.unwrap_or_else(|| format!("; {why}"));
@@ -333,7 +333,7 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         .filter(|(check, _)| *check)
         .find_map(|(_, on)| Some((on, chattr_lock(on)?)))
     {
-        let on = on.display();
+        let on = shown_path(&on);
         bail!(
             "{on} is {what}, which no chmod changes, so {shown} cannot be written; clear that ({clear} {on}, as root), or pass --config with another path"
         );

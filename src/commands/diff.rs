@@ -21,7 +21,7 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, usage_error};
 use crate::output::report::{ReportCell, ReportJson};
 use crate::streams::STDIN_NAMES;
-use crate::text::{is_utf16, without_bom};
+use crate::text::{is_utf16, shown_path, without_bom};
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -34,7 +34,7 @@ const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o js
 
 /// The text of an export file (`-`: stdin); trouble is a usage error.
 pub fn read_text(path: &Path) -> Result<String> {
-    let name = shown(path).display();
+    let name = shown_path(&shown(path));
     let names_stdin = is_stdin(path) || STDIN_NAMES.iter().any(|name| path == Path::new(name));
     let bytes = match crate::streams::stdin_closed() {
         Some(closed) if names_stdin => Err(closed),
@@ -226,7 +226,7 @@ pub fn select(
     if let Some((place, _)) = records.first().filter(|_| no_status) {
         return Err(usage_error(format!(
             "{}, {place}: no `status` field, so --status cannot select from this export; export with status among the --columns, or drop --status",
-            path.display()
+            shown_path(&path)
         )));
     }
     Ok(records
@@ -394,7 +394,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let only: Vec<Status> = args.stream.status.clone();
     // Any trouble with OLD is a usage error (exit 2) naming the file, and
     // the line or record.
-    let named = |e: String| usage_error(format!("{}{e}", shown(&args.old).display()));
+    let named = |e: String| usage_error(format!("{}{e}", shown_path(&shown(&args.old))));
     let old = parse_export(&read_text(&args.old)?).map_err(named)?;
     let mut differ = Differ::new(select(old, &only, shown(&args.old))?).map_err(named)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;

@@ -17,7 +17,7 @@ use crate::error::usage_error;
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFailed, JqFilter, JqSink, RowsJq};
 use crate::output::{Layout, Sink, sink_for};
-use crate::text::counted;
+use crate::text::{counted, shown_path};
 
 /// The columns of table and csv when `--columns` is not given.
 const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
@@ -59,7 +59,7 @@ fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>
     if let (Some(path), Some((flag, name))) = (output_file, promised) {
         ctx.warn(&format!(
             "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",
-            path.display()
+            shown_path(&path)
         ));
     }
     let options = [
@@ -234,7 +234,7 @@ fn recorded(
         "from the snapshot of {} ({}) in {}",
         show_time(snapshot.time),
         counted(snapshot.accounts, "account", "accounts"),
-        store.path().display()
+        shown_path(&store.path())
     ));
     let mut batch = Vec::with_capacity(BATCH);
     let mut pass = |batch: &mut Vec<Account>, collector: &mut Collector| {

@@ -39,6 +39,7 @@ use crate::log::Log;
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFailed, JqFilter};
 use crate::output::report::{ReportCell, ReportJson, TableStyle, write_csv, write_table};
+use crate::text::shown_path;
 use progress::Progress;
 
 /// How often the progress line is redrawn while no page arrives.
@@ -289,7 +290,7 @@ impl Context<'_> {
         {
             self.warn(&format!(
                 "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
-                path.value.display(),
+                shown_path(&path.value),
                 crate::config::shell_quoted_path(&path.value)
             ))
         }
@@ -370,7 +371,7 @@ pub fn not_in_use(settings: &Settings, option: &str, target: &std::path::Path) -
     if config.is_some_and(|c| std::fs::metadata(c).is_ok_and(|m| m.is_file()) && is(c)) {
         return Err(usage_error(format!(
             "{option} {} is the config file in use; name another file",
-            target.display()
+            shown_path(&target)
         )));
     }
     let (Some(store), Some(_)) = (&settings.history, &target_is) else {
@@ -392,7 +393,7 @@ pub fn not_in_use(settings: &Settings, option: &str, target: &std::path::Path) -
                 };
                 return Err(usage_error(format!(
                     "{option} {} is {what}; name another file",
-                    target.display()
+                    shown_path(&target)
                 )));
             }
         }

@@ -16,7 +16,7 @@ use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
 use crate::history::{Access, show_time, when};
 use crate::output::report::{ReportCell, ReportJson};
-use crate::text::{counted, spoken_duration};
+use crate::text::{counted, shown_path, spoken_duration};
 
 /// Runs `snapshot`.
 pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         Some((file, at, accounts)) => (
             Taken::At(at),
             accounts,
-            format!("import {}", file.display()),
+            format!("import {}", shown_path(&file)),
         ),
         None => {
             let accounts = walk(ctx, &settings, args)?;
@@ -86,7 +86,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         "recorded {} at {} in {}{}",
         counted(summary.accounts, "account", "accounts"),
         show_time(summary.time),
-        store.path().display(),
+        shown_path(&store.path()),
         match (summary.previous, summary.next) {
             (Some(p), _) => format!("; changes since the snapshot of {}", show_time(p)),
             (None, Some(n)) => format!(
@@ -159,7 +159,7 @@ const MAX_CLOCK_SKEW_SECS: f64 = 15.0 * 60.0;
 /// id twice is an error too, and so is an empty file.
 fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
     let text = super::diff::read_text(path)?;
-    let name = super::diff::shown(path).display();
+    let name = shown_path(super::diff::shown(path));
     // `diff` reads an empty file as no account, as `-o jsonl` writes it;
     // here it would record every account as removed, and an export that
     // failed (`list -o jsonl > file`) leaves just such a file.

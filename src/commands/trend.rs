@@ -20,6 +20,7 @@ use crate::output::chart::{Series, svg_chart, terminal_chart};
 use crate::output::destination::Destination;
 use crate::output::report::{ReportCell, ReportJson};
 use crate::output::table::TableSink;
+use crate::text::shown_path;
 
 /// The most periods a trend shows (over 270 years of days).
 const MAX_PERIODS: i64 = 100_000;
@@ -83,8 +84,8 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         ));
     }
     if let (Some(plot), Some(path), true) = (plot, args.plot.as_deref(), table_read) {
-        write_plot(plot, args, &series, &path.display().to_string())?;
-        ctx.note(&format!("wrote the chart to {}", path.display()));
+        write_plot(plot, args, &series, &shown_path(&path).to_string())?;
+        ctx.note(&format!("wrote the chart to {}", shown_path(&path)));
     }
     reported
 }
@@ -111,7 +112,7 @@ fn open_plot(
     if extension.is_some_and(|e| !e.eq_ignore_ascii_case("svg")) {
         ctx.warn(&format!(
             "--plot {}: the chart is an SVG picture whatever the name; name the file .svg",
-            path.display()
+            shown_path(&path)
         ));
     }
     Ok(Some(plot))

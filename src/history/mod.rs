@@ -29,6 +29,7 @@ use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 
 use crate::account::{Account, lenient};
+use crate::text::shown_path;
 
 pub use store::{Access, Store};
 
@@ -206,7 +207,7 @@ impl Store {
             })
         })?)
         .collect::<rusqlite::Result<_>>()?;
-        let path = self.path.display();
+        let path = shown_path(&self.path);
         let first = "run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)";
         Err(match others.as_slice() {
             [] => {

@@ -19,6 +19,7 @@ use crate::atomic_file::{
     may_not_enter, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
+use crate::text::shown_path;
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
 pub const APPLICATION_ID: i32 = 0x5444_4148;
@@ -122,7 +123,7 @@ pub struct Store {
 fn not_a_store(path: &Path, why: &str) -> anyhow::Error {
     config_error(format!(
         "{} is not a history store of talkdesk-accounts ({why}); it was left untouched: move it away, or pass --history with another path",
-        path.display()
+        shown_path(&path)
     ))
 }
 
@@ -155,7 +156,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         Ok(m) if m.file_type().is_char_device() || m.file_type().is_block_device() => {
             return Err(config_error(format!(
                 "{} is a device, not a history store; pass --history with a file's path",
-                path.display()
+                shown_path(&path)
             )));
         }
         Ok(m) if !m.is_file() => {
@@ -176,7 +177,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
             let check = check.unwrap_or_else(|| "check its permissions".into());
             anyhow::bail!(
                 "cannot read the history store {}: {e}; {check}",
-                path.display()
+                shown_path(&path)
             )
         }
     };
@@ -184,7 +185,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
     (&mut file)
         .take(100)
         .read_to_end(&mut header)
-        .with_context(|| format!("reading the history store {}", path.display()))?;
+        .with_context(|| format!("reading the history store {}", shown_path(&path)))?;
     // An empty file is a store not written yet (made private when it is).
     if header.is_empty() {
         return Ok(None);
@@ -218,7 +219,7 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
     if version > LATEST_VERSION {
         return Err(config_error(format!(
             "the history store {} was written by a newer talkdesk-accounts (schema {version}, this one knows up to {LATEST_VERSION}); it was left untouched: upgrade talkdesk-accounts",
-            path.display()
+            shown_path(&path)
         )));
     }
     Ok(())
@@ -264,7 +265,7 @@ impl Access {
 fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::Error {
     config_error(format!(
         "the history store {} is damaged ({why}), so {outcome}; restore it from a backup, or move it away and pass --history with another path",
-        path.display()
+        shown_path(&path)
     ))
 }
 
@@ -281,7 +282,7 @@ fn busy(e: &rusqlite::Error) -> bool {
 fn locked(path: &Path, outcome: &str) -> anyhow::Error {
     anyhow::anyhow!(
         "another program kept the history store {} locked for {} s{outcome}; run again once it is done",
-        path.display(),
+        shown_path(&path),
         BUSY_TIMEOUT.as_secs()
     )
 }
@@ -342,8 +343,8 @@ fn check_name_length(path: &Path) -> Result<()> {
         return Ok(());
     }
     let named = match file == path {
-        true => path.display().to_string(),
-        false => format!("{} (a link to {})", path.display(), file.display()),
+        true => shown_path(&path).to_string(),
+        false => format!("{} (a link to {})", shown_path(&path), shown_path(&file)),
     };
     Err(anyhow::anyhow!(
         "the history store {named} has a file name too long for SQLite, which writes a file named like it with -journal added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
@@ -360,7 +361,7 @@ pub fn refuse_foreign_default_folder(path: &Path) -> Result<()> {
     match fs::metadata(dir).map(|m| owner_of(&m)) {
         Ok(owner) if me != 0 && owner != me => Err(config_error(format!(
             "the history folder {} belongs to another user (uid {owner}), who could read or change what is recorded there; set XDG_DATA_HOME (or HOME) to a folder of this user's, or pass --history",
-            dir.display()
+            shown_path(&dir)
         ))),
         _ => Ok(()),
     }
@@ -381,7 +382,7 @@ fn create_private(path: &Path) -> Result<()> {
             let why = match file_in_the_way(dir) {
                 Some(file) => format!(
                     " ({} is a file, not a folder); pass --history with another path",
-                    file.display()
+                    shown_path(&file)
                 ),
                 None => format!(
                     "; {}",
@@ -390,7 +391,7 @@ fn create_private(path: &Path) -> Result<()> {
             };
             anyhow::Error::new(e).context(format!(
                 "cannot create the history folder {}{why}",
-                dir.display()
+                shown_path(&dir)
             ))
         })?;
     }
@@ -398,7 +399,7 @@ fn create_private(path: &Path) -> Result<()> {
     // remove no -journal (it failed with "disk I/O error", leaving both).
     let dir = folder_of(path);
     if let Some((what, clear)) = chattr_lock(dir).filter(|_| fs::metadata(path).is_err()) {
-        let (store, dir) = (path.display(), dir.display());
+        let (store, dir) = (shown_path(&path), shown_path(&dir));
         anyhow::bail!(
             "cannot create the history store {store}: its folder {dir} is {what}, which no chmod changes; clear that ({clear} {dir}, as root), or pass --history with another path"
         );
@@ -416,13 +417,19 @@ fn create_private(path: &Path) -> Result<()> {
             .unwrap_or_else(|| cannot_make(&e, "check the folder's permissions or pass --history"));
         anyhow::Error::new(e).context(format!(
             "cannot create the history store {}; {check}",
-            path.display()
+            shown_path(&path)
         ))
     })?;
     // An empty file found there is made private too.
     #[cfg(unix)]
-    (file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)))
-        .with_context(|| format!("cannot make the history store {} private", path.display()))?;
+    (file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))).with_context(
+        || {
+            format!(
+                "cannot make the history store {} private",
+                shown_path(&path)
+            )
+        },
+    )?;
     #[cfg(not(unix))]
     drop(file);
     Ok(())
@@ -459,7 +466,7 @@ impl Store {
             let probe = Store::open_read_only(path).map_err(|e| match e.is::<rusqlite::Error>() {
                 true => anyhow::anyhow!(
                     "cannot open the history store {}: {}; check its permissions and the open-file limit (ulimit -n)",
-                    path.display(),
+                    shown_path(&path),
                     e.root_cause()
                 ),
                 false => e,
@@ -521,7 +528,7 @@ impl Store {
             false => Path::new(".").join(target),
         };
         let conn = Connection::open_with_flags(target, flags)
-            .with_context(|| format!("opening the history store {}", path.display()))?;
+            .with_context(|| format!("opening the history store {}", shown_path(&path)))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         add_functions(&conn, false)?;
         Ok(Store {
@@ -543,7 +550,7 @@ impl Store {
             Ok(()) => Ok(store),
             Err(e) if cannot_write(&e) || no_room(&e) => Store::open_read_only(path),
             Err(e) => Err(anyhow::Error::new(e)
-                .context(format!("reading the history store {}", path.display()))),
+                .context(format!("reading the history store {}", shown_path(&path)))),
         }
     }
 
@@ -568,7 +575,7 @@ impl Store {
             // Out of descriptors (EMFILE) where all may be written.
             Err(e) if cannot_write(&e) && replay && all_writable(path) => Err(anyhow::anyhow!(
                 "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; {}",
-                path.display(),
+                shown_path(&path),
                 to_blame(path)
             )),
             // Another user's -wal (their run killed): not the folder's doing,
@@ -594,7 +601,7 @@ impl Store {
                 };
                 Err(anyhow::anyhow!(
                     "the history store {} holds snapshots in its -wal file that cannot be read where it is: {why}, so SQLite cannot make the -shm file it needs. {fix}, or copy the store with its -wal file to a writable folder and pass --history with the copy",
-                    path.display()
+                    shown_path(&path)
                 ))
             }
             Err(e) if cannot_write(&e) || (no_room(&e) && !replay) => Store::open_immutable(path),
@@ -604,7 +611,7 @@ impl Store {
 
     fn open_immutable(path: &Path) -> Result<Store> {
         let mut uri = url::Url::from_file_path(std::path::absolute(path)?)
-            .map_err(|()| anyhow::anyhow!("{} has no file URL", path.display()))?;
+            .map_err(|()| anyhow::anyhow!("{} has no file URL", shown_path(&path)))?;
         uri.set_query(Some("immutable=1"));
         Store::connect(path, uri.as_str(), READ_ONLY_URI)
     }
@@ -717,7 +724,7 @@ impl Store {
     /// says what reached the user (`nothing was printed`).
     pub fn damaged_after(&self, e: anyhow::Error, outcome: &str) -> anyhow::Error {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
-        let path = self.path.display();
+        let path = shown_path(&self.path);
         match sqlite {
             Some(rusqlite::Error::QueryReturnedNoRows) => damaged(
                 &self.path,
@@ -740,7 +747,7 @@ impl Store {
         let Some(sqlite) = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) else {
             return e;
         };
-        let path = self.path.display();
+        let path = shown_path(&self.path);
         match sqlite.sqlite_error_code() {
             _ if cannot_write(sqlite) => read_only(&self.path),
             _ if is_damage(sqlite) => self.damaged_after(e, Access::Write.nothing_done()),
@@ -790,7 +797,7 @@ fn no_room(e: &rusqlite::Error) -> bool {
 fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
     anyhow::anyhow!(
         "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
-        path.display()
+        shown_path(&path)
     )
 }
 
@@ -831,25 +838,25 @@ fn read_only(path: &Path) -> anyhow::Error {
         if all_writable(path) {
             return anyhow::anyhow!(
                 "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
-                path.display(),
+                shown_path(&path),
                 to_blame(path)
             );
         }
         if mounted_read_only(path) {
             return anyhow::anyhow!(
                 "the history store {} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk",
-                path.display()
+                shown_path(&path)
             );
         }
         let theirs = others_files(path);
         if let Some((first, owner)) = theirs.first() {
             let (names, verb, them) = match theirs.as_slice() {
                 [(wal, _), (shm, _)] => (
-                    format!("{} and {}", wal.display(), shm.display()),
+                    format!("{} and {}", shown_path(&wal), shown_path(&shm)),
                     "belong",
                     "them",
                 ),
-                _ => (first.display().to_string(), "belongs", "it"),
+                _ => (shown_path(&first).to_string(), "belongs", "it"),
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
@@ -870,7 +877,7 @@ fn read_only(path: &Path) -> anyhow::Error {
             };
             return anyhow::anyhow!(
                 "the history store {} cannot be {done}: {} {verb} to another user (uid {owner}), {what}, or pass --history with another path",
-                path.display(),
+                shown_path(&path),
                 names,
             );
         }
@@ -880,13 +887,13 @@ fn read_only(path: &Path) -> anyhow::Error {
         if let Some(owner) = owner.ok().filter(|&owner| me != 0 && owner != me) {
             return anyhow::anyhow!(
                 "the history store {} belongs to another user (uid {owner}) and may not be written here, so no snapshot can be recorded; the reading commands still work. Pass --history with a path of your own",
-                path.display()
+                shown_path(&path)
             );
         }
     }
     anyhow::anyhow!(
         "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
-        path.display()
+        shown_path(&path)
     )
 }
 
@@ -902,7 +909,7 @@ fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
     let (file, (what, clear)) = (files.chain([folder.clone()]))
         .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
         .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))?;
-    let (store, file) = (path.display(), file.display());
+    let (store, file) = (shown_path(&path), shown_path(&file));
     Some(anyhow::anyhow!(
         "the history store {store} cannot be written: {file} is {what}, which no chmod changes, so no snapshot can be recorded; the reading commands still work. Clear that ({clear} {file}, as root), or pass --history with another path"
     ))
@@ -991,18 +998,21 @@ fn writable(path: &Path) -> bool {
 /// The error of a reading command before the first snapshot.
 pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
     if let Some(gone) = current_folder_gone(path) {
-        return anyhow::anyhow!("cannot read the history store {}; {gone}", path.display());
+        return anyhow::anyhow!(
+            "cannot read the history store {}; {gone}",
+            shown_path(&path)
+        );
     }
     if let Some(file) = path.parent().and_then(file_in_the_way) {
         return anyhow::anyhow!(
             "no snapshot yet in the history store {}, and none can be made there: {} is a file, not a folder; pass --history with another path",
-            path.display(),
-            file.display()
+            shown_path(&path),
+            shown_path(&file)
         );
     }
     anyhow::anyhow!(
         "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
-        path.display()
+        shown_path(&path)
     )
 }
 

@@ -21,7 +21,7 @@ use super::url::Url;
 use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
-use crate::text::{is_utf16, shorten, terminal_safe, without_bom};
+use crate::text::{is_utf16, shorten, shown_path, terminal_safe, without_bom};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
@@ -49,7 +49,7 @@ fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'
     // The CERTIFICATE blocks that hold no certificate, counted from 1.
     let mut unreadable = Vec::new();
     let mut blocks = 0;
-    let shown = path.display();
+    let shown = shown_path(&path);
     for section in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem) {
         let (kind, der) = section.map_err(|e| {
             config_error(format!(
@@ -142,7 +142,7 @@ fn pem_problem(error: &pem::Error) -> String {
 /// at most [`MAX_BUNDLE_BYTES`]. A pipe or a device is never read: it
 /// would hang the run or fill its memory.
 fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
-    let shown = path.display();
+    let shown = shown_path(&path);
     let refused =
         |why: String| config_error(format!("{name} {shown} {why}; point {name} at a PEM file"));
     let mut options = fs::OpenOptions::new();
@@ -271,7 +271,7 @@ pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, whi
 /// the intermediate it names (Authority Information Access).
 pub fn no_chain(ca_bundle: Option<(&Path, &str)>) -> String {
     let or = match ca_bundle {
-        Some((path, name)) => format!(", or add the intermediate to {name} {}", path.display()),
+        Some((path, name)) => format!(", or add the intermediate to {name} {}", shown_path(&path)),
         None => match ssl_cert_file_naming_nothing() {
             Some(hint) => return hint,
             None => String::new(),
@@ -388,7 +388,7 @@ pub fn untrusted_hint(
         let set = "if the certificate is not trusted because a proxy re-signs your traffic, or for a private server, set ca_bundle (or TALKDESK_CA_BUNDLE) to its root certificate (PEM)";
         return ssl_cert_file_naming_nothing().map_or(set.into(), Cow::Owned);
     };
-    let path = path.display();
+    let path = shown_path(&path);
     if matches!(error, Some(R::InvalidCertificate(C::UnknownIssuer))) {
         format!("the server's certificate is not signed by any certificate in {name} {path} (used instead of the system store): add to it the root certificate that signed the server's, and any intermediate certificate the server does not send").into()
     } else {
@@ -402,7 +402,7 @@ pub fn untrusted_hint(
 pub fn inspected_hint((path, name): (&Path, &str)) -> String {
     format!(
         "the certificate that came through the proxy is not signed by any certificate in {name} {}: a proxy that inspects TLS re-signs the traffic with its own CA, so add the proxy's root certificate (PEM, from whoever runs the proxy) to that file; if the proxy does not inspect TLS, add the root certificate that signed the server's",
-        path.display()
+        shown_path(&path)
     )
 }
 
@@ -428,11 +428,11 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
             return None;
         }
         path if !path.exists() || var == "SSL_CERT_DIR" => {
-            format!("is set to {}, which does not exist", path.display())
+            format!("is set to {}, which does not exist", shown_path(&path))
         }
         path if !pem(path) => format!(
             "is set to {}, which holds no PEM certificate",
-            path.display()
+            shown_path(&path)
         ),
         _ => return None,
     };

@@ -12,6 +12,7 @@ use crate::atomic_file::{AtomicFile, followed};
 use crate::error::{current_folder_gone, no_room, out_of_files, usage_error, with_no_room};
 use crate::log::Patient;
 use crate::streams::{ClosedStdout, STDOUT_NAMES, stdout_closed};
+use crate::text::shown_path;
 
 /// The output of a run.
 pub enum Destination {
@@ -169,7 +170,7 @@ fn not_created(e: io::Error, target: &Path, real: &Path) -> anyhow::Error {
     // Through a link, the folder it leads to, not the link's.
     let folder = match real == target {
         true => "its folder".to_string(),
-        false => crate::atomic_file::folder_of(real).display().to_string(),
+        false => shown_path(crate::atomic_file::folder_of(real)),
     };
     anyhow::Error::new(e).context(format!("cannot create a file in {folder}; {what}"))
 }
@@ -198,7 +199,7 @@ impl Destination {
     /// errors). Opening the file first means a bad path fails before any
     /// request is made.
     pub fn file(target: &Path, option: &str) -> Result<Destination> {
-        let cannot = || format!("cannot write {option} {}", target.display());
+        let cannot = || format!("cannot write {option} {}", shown_path(&target));
         // Spaces alone name no file one would look for ("wrote the chart to  ").
         if target.to_str().is_some_and(|t| t.trim().is_empty()) {
             let what = format!("{option} is empty (spaces alone); name a file");
@@ -232,7 +233,7 @@ impl Destination {
             found => found.ok(),
         };
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
-            anyhow::bail!("{option} {} is a folder; name a file", target.display());
+            anyhow::bail!("{option} {} is a folder; name a file", shown_path(&target));
         }
         // `name/` or `name/.` names a folder (one to be), and so does a link
         // to one: the file would be written as `name` and fail only when
@@ -240,7 +241,7 @@ impl Destination {
         if names_a_folder(target) || names_a_folder(&real) {
             anyhow::bail!(
                 "{option} {} names a folder (it ends with `/`, `/.` or `/..`, or links to such a name); name a file",
-                target.display()
+                shown_path(&target)
             );
         }
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
@@ -271,7 +272,7 @@ impl Destination {
         Destination::Direct {
             out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
             terminal,
-            name: Some(target.display().to_string()),
+            name: Some(shown_path(&target).to_string()),
         }
     }
 
@@ -279,7 +280,7 @@ impl Destination {
     pub fn file_name(&self) -> Option<String> {
         match self {
             Destination::Direct { name, .. } => name.clone(),
-            Destination::File { out } => Some(out.get_ref().target().display().to_string()),
+            Destination::File { out } => Some(shown_path(&out.get_ref().target()).to_string()),
         }
     }
 
@@ -307,7 +308,7 @@ impl Destination {
                 out.into_inner()
                     .map_err(|e| no_room_in(e.into_error()))
                     .and_then(|file| file.commit(true))
-                    .with_context(|| format!("writing {}", target.display()))
+                    .with_context(|| format!("writing {}", shown_path(&target)))
             }
         }
     }

@@ -1470,6 +1470,34 @@ fn a_refused_value_with_a_control_or_bidi_character_is_shown_escaped() {
     }
 }
 
+/// A path with an escape in it was shown with the escape taken out, and
+/// the letter after it too (`no\x1bdir` read `noir`), a tab as a space:
+/// the message named another path. A path is shown escaped, as a value is.
+#[test]
+fn a_path_with_a_control_character_is_shown_escaped() {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    let file = sb.path("no\u{1b}dir/f.csv");
+    let out = (sb.tool(&fake).args(["list", "-o", "csv", "--output-file"]))
+        .arg(&file)
+        .output()
+        .unwrap();
+    let config = sb.path("x\ty/config.toml");
+    let shown_config = (sb.bare().arg("--config").arg(&config))
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    for (out, code, shown) in [
+        (out, 1, r"no\u{1b}dir/f.csv"),
+        (shown_config, 3, r"x\u{9}y/config.toml"),
+    ] {
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        assert!(err.contains(shown), "{err}");
+        assert!(!err.contains(['\u{1b}', '\t']), "{err:?}");
+    }
+}
+
 /// A usage error clap writes quotes the value it refused: the secret
 /// pasted as a `--status`, an `-o` or a command was printed whole.
 #[test]
