@@ -124,12 +124,19 @@ pub fn is_crowd_refusal(body: &[u8]) -> bool {
 /// Envoy's 503 for an upstream it could not reach (refused, reset, none
 /// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
 /// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
+/// Nor is Go's `http.TimeoutHandler`'s, with its default page: a handler
+/// over the server's time limit.
 pub fn is_gateway_fault(body: &[u8]) -> bool {
     let text = body.trim_ascii();
     let prefix = b"upstream connect error or disconnect/reset before headers.";
     text.starts_with(prefix) && !text.ends_with(b"reset reason: overflow")
         || text == b"no healthy upstream"
+        || text == GO_TIMEOUT_PAGE
 }
+
+/// The body of Go's `http.TimeoutHandler` given no message of its own.
+const GO_TIMEOUT_PAGE: &[u8] =
+    b"<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
 
 /// `retry_after` with a small jitter on top, given a random fraction in
 /// `[0, 1)`: requests refused together do not come back together. The
@@ -1479,6 +1486,23 @@ mod tests {
             ..Answer::default()
         };
         assert!(answer(false).refused() && !answer(true).refused());
+    }
+
+    /// Go's `http.TimeoutHandler`, with its default message, answers this
+    /// 503 when the handler runs over its limit, at whatever limit: behind
+    /// one of 1 s (too soon to tell by its lateness) two such 503s paced 12
+    /// fast pages to 34.2 s. It is the server failing, not a limiter.
+    #[test]
+    fn gos_timeout_handlers_503_is_no_refusal() {
+        let go = b"<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
+        let mut answer = Answer {
+            status: 503,
+            ..Answer::default()
+        };
+        answer.read_body(go);
+        assert!(!answer.refused());
+        answer.read_body(b"<html><head><title>503</title></head></html>");
+        assert!(answer.refused());
     }
 
     /// Behind a limit of one request in flight (Envoy's circuit breaker
