@@ -1263,9 +1263,10 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
     } else if message.contains(HEADERS_OF) {
         "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries".into()
-    } else if dropped && message.contains(AFTER_THE_REQUEST) {
-        // Seconds after the request: no wrong URL, which is closed at once.
-        "the server, or a gateway in front of it, gave up waiting: a gateway closes so when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
+    } else if message.contains(AFTER_THE_REQUEST) {
+        // Seconds after the request: no wrong URL, which is closed at once,
+        // and, by a host that answered before, no network's fault either.
+        "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
     } else if dropped {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.

@@ -648,6 +648,33 @@ fn a_connection_closed_unanswered_seconds_after_the_request_does_not_blame_the_u
     }
 }
 
+/// The same close by a host that had answered (the token, at the API's origin): Go's `net/http`
+/// with a `WriteTimeout` (1 s) shorter than a page takes (2 s) closes the connection with no
+/// answer when the handler writes, and so does its `httputil.ReverseProxy` in front of a slow
+/// backend. Each try was said to be "Peer disconnected, 2 s after the request was sent", with
+/// "check your network": the network was fine, the server gave up on the page.
+#[test]
+fn a_connection_closed_seconds_after_the_request_by_a_host_that_answered_says_it_gave_up() {
+    let wait = std::time::Duration::from_millis(2100);
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "2 s after the request",
+            "gave up waiting",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check your network, or"), "{line}");
+}
+
 /// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
 /// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
 /// `505`: both ended with the status alone, nothing to check.
