@@ -438,7 +438,8 @@ impl Client {
             // A page fetched ahead closed unanswered on a new connection too,
             // by a server that answers (past its connection limit: the JDK's,
             // Node's `maxConnections`): the walk fetches the rest itself.
-            if let (Attempt::Dropped(why), true) = (&outcome, answered && request.ahead.is_some()) {
+            let ahead = answered && request.ahead.is_some();
+            if let Some(why) = dropped_at_once(&outcome).filter(|_| ahead) {
                 // Sent `attempt` + 2 times: the walk's request goes on from there.
                 locked(&self.handed_back).insert(request.url.to_string(), attempt + 2);
                 return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
@@ -1344,13 +1345,24 @@ fn late_close(outcome: Attempt, sent: Instant) -> Attempt {
 }
 
 /// Why `outcome` may be a race with a server's keep-alive timeout: a
-/// connection dropped, or a 408 on it.
+/// connection dropped at once, or a 408 on it.
 fn raced(outcome: &Attempt) -> Option<&str> {
     match outcome {
-        Attempt::Dropped(message) => Some(message.as_str()),
         Attempt::Reply(reply, _) if reply.status == 408 => {
             Some("HTTP 408 as the connection was kept")
         }
+        outcome => dropped_at_once(outcome),
+    }
+}
+
+/// Why a connection was closed or reset under the request of `outcome`,
+/// unless that came [`LATE_CLOSE`] or more after it: a server (Go's
+/// `WriteTimeout`) or a gateway that gave up on the request, which is no
+/// race with a keep-alive timeout nor a connection limit's close, both
+/// at once, and is retried as any failure is (a try counted, a backoff).
+fn dropped_at_once(outcome: &Attempt) -> Option<&str> {
+    match outcome {
+        Attempt::Dropped(message) if !message.contains(AFTER_THE_REQUEST) => Some(message),
         _ => None,
     }
 }

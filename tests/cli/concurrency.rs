@@ -1019,3 +1019,43 @@ fn a_page_handed_back_to_the_walk_is_sent_no_more_often_than_one_page_at_a_time(
         );
     }
 }
+
+/// Go's `net/http` with a `WriteTimeout` (1 s) shorter than a page takes (2 s) closes the
+/// connection unanswered when the handler writes, 2 s after the request: no keep-alive timeout
+/// racing the request, which closes at once. It was sent again at once, uncounted, as such a race
+/// is: page 1 went 4 times at `--max-retries 2`, the extra one with no backoff to a server that had
+/// just spent 2 s on it. A close seconds after the request is a retry like any other, one page at
+/// a time or fetched ahead: `--max-retries` + 1 sends. (`--timeout 5`: a page fetched ahead is
+/// given its whole timeout, not ten times the first page's, the rule for a server that serves one
+/// connection at a time, whose second request is documented as no retry.)
+#[test]
+fn a_page_closed_seconds_after_its_request_is_sent_max_retries_plus_one_times() {
+    for concurrency in ["1", "4"] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(8),
+            page_cap: 2,
+            faults: Faults {
+                always: vec![(
+                    RequestMatch::Page(2),
+                    FaultKind::DropAfter(std::time::Duration::from_millis(2100)),
+                )],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let args = [
+            "--concurrency",
+            concurrency,
+            "--max-retries",
+            "1",
+            "--timeout",
+            "5",
+        ];
+        let out = list(&fake, &args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{err}");
+        assert!(err.contains("2 s after the request"), "{err}");
+        let page_2 = fake.page_requests().iter().filter(|&&p| p == 2).count();
+        assert_eq!(page_2, 2, "--concurrency {concurrency}: {err}");
+    }
+}
