@@ -1251,6 +1251,9 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "the link is too slow for it: raise --timeout, which bounds the whole body".into()
     } else if message.contains("no tunnel (proxy server responded 429") {
         "the proxy limits the tunnels it opens: lower --concurrency, or raise --max-retries".into()
+    } else if message.contains(REFUSED_SINCE) {
+        // No network refuses: the server is gone from its port.
+        "it no longer takes connections there: it was stopped or is restarting (a deploy); try again later, or raise --max-retries".into()
     } else if message.contains(OUT_OF_FILES) {
         // EMFILE (or ENFILE): no network's fault, and no timeout helps.
         "the open-file limit (ulimit -n) left no room for another connection: raise it, or lower --concurrency".into()
@@ -1288,6 +1291,22 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check your network, or raise --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
+}
+
+/// Notes a connection refused by a host that answered earlier in the run
+/// (Go's `srv.Shutdown` or `srv.Close` mid-walk, a restart): the server
+/// stopped, no setting or network is wrong.
+const REFUSED_SINCE: &str = "though the server answered earlier in this run";
+
+/// What a refused connection says beside the system's words: the proxy's
+/// port refused ([`PROXY_REFUSED`]), or a server that answered earlier in
+/// the run (`answered`) gone ([`REFUSED_SINCE`]).
+fn refused_by(via: Option<&Via>, answered: bool) -> String {
+    match (via, answered) {
+        (Some(_), _) => format!(": {PROXY_REFUSED}"),
+        (None, true) => format!(", {REFUSED_SINCE}"),
+        (None, false) => String::new(),
+    }
 }
 
 /// Request headers of this many bytes come near uWSGI's limit (its
@@ -1428,9 +1447,10 @@ fn classify(
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
-            None if via.is_some() && e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                transient(format!("connection error: {e}: {PROXY_REFUSED}"))
-            }
+            None if e.kind() == std::io::ErrorKind::ConnectionRefused => transient(format!(
+                "connection error: {e}{}",
+                refused_by(via, resolved)
+            )),
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),

@@ -1473,6 +1473,55 @@ fn a_refused_connection_is_not_told_to_raise_the_timeout() {
     assert!(!line.contains("--timeout"), "{line}");
 }
 
+/// A server that answered earlier in the run and then stopped (Go's `srv.Shutdown(ctx)` or
+/// `srv.Close()` in the middle of a walk, a deploy restarting it) refuses every later connection:
+/// the error said "Connection refused (os error 111) (after 1 retry); check your network", though
+/// the network had carried the token and page 1. It now says that the server answered earlier and
+/// stopped taking connections.
+#[test]
+fn a_server_that_stopped_mid_walk_is_not_blamed_on_the_network() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(2), FaultKind::Hold)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.spawnable_tool(&fake);
+    cmd.env("TALKDESK_BACKOFF_SCALE", "0").args([
+        "list",
+        "--max-retries",
+        "1",
+        "--concurrency",
+        "1",
+    ]);
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !fake.page_requests().contains(&2) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "page 2 never asked for"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // The server stops: its listener closes, and so does page 2's connection.
+    drop(fake);
+    let out = child.wait_with_output().unwrap();
+    let line = fails_with(&out, 5);
+    assert_contains(
+        &line,
+        &["Connection refused", "answered earlier", "try again later"],
+    );
+    assert!(!line.contains("check your network"), "{line}");
+}
+
 /// A token URL that is not found points at the settings that form it; it
 /// once said "check base_url", which has no part in it.
 #[test]
