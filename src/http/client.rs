@@ -418,7 +418,7 @@ impl Client {
         loop {
             // Once a kept connection was closed under it, on new ones only:
             // the others kept may be closed as well.
-            let outcome = match self.paced_attempt(request, attempt, sent_again)? {
+            let outcome = match self.attempt_or_hand_back(request, attempt, sent_again)? {
                 Ok(outcome) => outcome,
                 Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
             };
@@ -486,6 +486,25 @@ impl Client {
             failures.push(what);
             attempt += 1;
         }
+    }
+
+    /// [`Client::paced_attempt`]. A page fetched ahead that got no answer
+    /// in its time (or no tunnel) is handed back to the walk with the tries
+    /// it spent before this one, which the walk's request goes on from: the
+    /// walk's own send of it is the uncounted one, not a new set of tries.
+    fn attempt_or_hand_back(
+        &self,
+        request: &Request,
+        attempt: u32,
+        anew: bool,
+    ) -> Result<Result<Attempt, Reply>> {
+        let outcome = self.paced_attempt(request, attempt, anew);
+        if let (Err(e), Some(_)) = (&outcome, request.ahead)
+            && e.is::<LeftToTheWalk>()
+        {
+            locked(&self.handed_back).insert(request.url.to_string(), attempt);
+        }
+        outcome
     }
 
     /// 0, or for a page handed back to the walk, the tries spent ahead; but

@@ -1059,3 +1059,41 @@ fn a_page_closed_seconds_after_its_request_is_sent_max_retries_plus_one_times() 
         assert_eq!(page_2, 2, "--concurrency {concurrency}: {err}");
     }
 }
+
+/// A page fetched ahead that was retried, then got no answer in its head start on a later try,
+/// is handed back to the walk, which fetched it again with a whole new set of tries: behind
+/// nghttpx 1.52 (`--backend-read-timeout=2s`, a backend that never answered page 5), each try
+/// came back `504` just after two seconds, the third one just after the head start ran out, and
+/// page 5 reached the backend 6 times at `--max-retries 2`, where SPEC §5 allows 3 (and the
+/// uncounted resend of a page fetched ahead that stalls makes 4). The walk takes over the
+/// page's tries where the fetch ahead left them; the try that stalled is the uncounted one.
+#[test]
+fn a_page_fetched_ahead_that_stalls_after_a_retry_keeps_its_spent_tries() {
+    for retries in [1_usize, 2] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(30),
+            page_cap: 5,
+            faults: Faults {
+                script: vec![
+                    (RequestMatch::Page(3), FaultKind::Status(502)),
+                    (RequestMatch::Page(3), FaultKind::Stall),
+                ],
+                always: vec![(RequestMatch::Page(3), FaultKind::Status(502))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let retries_arg = retries.to_string();
+        let args = ["--per-page", "5", "--timeout", "8", "--max-retries"];
+        let out = list(&fake, &[&args[..], &[retries_arg.as_str()]].concat());
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{err}");
+        assert!(err.contains("HTTP 502"), "{err}");
+        assert_eq!(
+            fake.requests_for_page(3),
+            retries + 2,
+            "--max-retries {retries}: {:?}: {err}",
+            fake.page_requests()
+        );
+    }
+}
