@@ -142,6 +142,20 @@ impl std::fmt::Display for LeftToTheWalk {
 
 impl std::error::Error for LeftToTheWalk {}
 
+/// A page fetched ahead that timed out where the head start is off (a
+/// `--timeout` under four times it): handed to the walk as
+/// [`LeftToTheWalk`], with the tries it spent (see [`Client::send`]).
+#[derive(Debug)]
+struct TimedOutAhead(String);
+
+impl std::fmt::Display for TimedOutAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TimedOutAhead {}
+
 impl Request<'_> {
     /// [`Request::answer_within`], when it is a quarter of the timeout or
     /// less.
@@ -488,23 +502,43 @@ impl Client {
         }
     }
 
-    /// [`Client::paced_attempt`]. A page fetched ahead that got no answer
-    /// in its time (or no tunnel) is handed back to the walk with the tries
-    /// it spent before this one, which the walk's request goes on from: the
-    /// walk's own send of it is the uncounted one, not a new set of tries.
+    /// [`Client::paced_attempt`], a page fetched ahead that is left to the
+    /// walk handed back with the tries it spent ([`Client::hand_back`]).
     fn attempt_or_hand_back(
         &self,
         request: &Request,
         attempt: u32,
         anew: bool,
     ) -> Result<Result<Attempt, Reply>> {
-        let outcome = self.paced_attempt(request, attempt, anew);
-        if let (Err(e), Some(_)) = (&outcome, request.ahead)
-            && e.is::<LeftToTheWalk>()
-        {
-            locked(&self.handed_back).insert(request.url.to_string(), attempt);
+        (self.paced_attempt(request, attempt, anew))
+            .map_err(|e| self.hand_back(request, attempt, e))
+    }
+
+    /// A page fetched ahead that got no answer in its head start (or no
+    /// tunnel) is handed back to the walk with the tries it spent before
+    /// this one, which the walk's request goes on from: the walk's own send
+    /// of it is the uncounted one, not a new set of tries.
+    ///
+    /// One that timed out under a `--timeout` too short for the head start
+    /// (pages queued behind a server's one worker: waitress `threads=1`)
+    /// goes to the walk too, which fetches the rest one page at a time:
+    /// retried here, it waited behind the abandoned requests the server
+    /// still worked through, and the walk failed. Its try is spent. On its
+    /// last try, it fails as any request does. Any other error as it is.
+    fn hand_back(&self, request: &Request, attempt: u32, e: anyhow::Error) -> anyhow::Error {
+        match e.downcast::<TimedOutAhead>() {
+            Ok(TimedOutAhead(why)) if attempt < self.options.max_retries => {
+                locked(&self.handed_back).insert(request.url.to_string(), attempt + 1);
+                LeftToTheWalk(why).into()
+            }
+            Ok(TimedOutAhead(why)) => no_answer_after(request, &why, attempt, false),
+            Err(e) => {
+                if request.ahead.is_some() && e.is::<LeftToTheWalk>() {
+                    locked(&self.handed_back).insert(request.url.to_string(), attempt);
+                }
+                e
+            }
         }
-        outcome
     }
 
     /// 0, or for a page handed back to the walk, the tries spent ahead; but
@@ -1448,14 +1482,12 @@ fn classify(
         }
         return Err(api_error(format!("{request}: {}", unresolved.message)));
     }
-    // A page fetched ahead that got no connection or answer in its time.
-    if let (E::Timeout(ureq::Timeout::Connect | ureq::Timeout::RecvResponse), Some(within)) =
-        (&error, request.answer_within(options))
-    {
-        let within = format!("no answer within {:.1} s", within.as_secs_f64());
-        return Err(LeftToTheWalk(within).into());
-    }
     match error {
+        E::Timeout(phase @ (ureq::Timeout::Connect | ureq::Timeout::RecvResponse))
+            if request.ahead.is_some() =>
+        {
+            Err(timed_out_ahead(phase, request, options, via))
+        }
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e
@@ -1540,6 +1572,24 @@ fn said_once_each(failures: &[String]) -> String {
 /// `timed out after N s` and the phase, as curl and gh say it: a firewall
 /// dropping the connection is not a server that never answers. Through a
 /// proxy (`via`), it is named.
+/// A page fetched ahead that got no connection or answer in its time: its
+/// head start ([`LeftToTheWalk`], no try spent), or the whole `--timeout`
+/// where the head start is off ([`TimedOutAhead`], a try spent).
+fn timed_out_ahead(
+    phase: ureq::Timeout,
+    request: &Request,
+    options: &ClientOptions,
+    via: Option<&Via>,
+) -> anyhow::Error {
+    match request.answer_within(options) {
+        Some(within) => {
+            let within = format!("no answer within {:.1} s", within.as_secs_f64());
+            LeftToTheWalk(within).into()
+        }
+        None => TimedOutAhead(timed_out(phase, options.timeout, via)).into(),
+    }
+}
+
 fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> String {
     let doing = match phase {
         ureq::Timeout::Connect => " connecting",

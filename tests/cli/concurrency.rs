@@ -1097,3 +1097,39 @@ fn a_page_fetched_ahead_that_stalls_after_a_retry_keeps_its_spent_tries() {
         );
     }
 }
+
+/// A server with fewer workers than the pages in flight (waitress
+/// `threads=1`, cheroot `numthreads=1`, Twisted's WSGI thread pool of one)
+/// answers the pages fetched together one after the other, each in
+/// `ms` milliseconds: with a `--timeout` too short for the head start
+/// (under 8 s), a page queued behind the others timed out, was retried
+/// behind the abandoned requests the server still worked through, and the
+/// walk failed (`timed out after 1 s waiting for the answer (after 4
+/// retries); check your network`), though every page was answered within
+/// the timeout and `--concurrency 1` walks it. A page fetched ahead that
+/// times out is handed to the walk, which fetches the rest one page at a
+/// time with the tries that page has left: never more than
+/// `--max-retries` + 1 sends of a page.
+#[test]
+fn a_server_with_fewer_workers_than_pages_in_flight_is_walked_under_a_short_timeout() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let ms = 350;
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(16),
+        workers: Some(1),
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(ms),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "--timeout", "1"]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
+    for page in 1..=16 {
+        let sent = fake.requests_for_page(page);
+        assert!(sent <= 5, "page {page} sent {sent} times: {err}");
+    }
+}

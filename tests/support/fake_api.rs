@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -141,6 +141,12 @@ pub struct FakeConfig {
     /// `server.maxConnections`): a connection accepted while this many are open is closed at
     /// once, unanswered.
     pub max_connections: Option<usize>,
+    /// Fewer workers than the pages in flight (waitress `threads=1`, cheroot `numthreads`,
+    /// Twisted's WSGI thread pool): at most this many accounts requests are held by
+    /// [`FakeConfig::delay`] at once; the others wait for a worker, unanswered, on their open
+    /// connections. A request whose client has gone meanwhile still takes its worker for its
+    /// time, as those servers do.
+    pub workers: Option<usize>,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -252,6 +258,7 @@ impl Default for FakeConfig {
             in_flight_status: 503,
             bare_403_for_bad_tokens: false,
             max_connections: None,
+            workers: None,
         }
     }
 }
@@ -505,6 +512,9 @@ struct Shared {
     scheme: &'static str,
     /// Clones of the live connections, so that dropping the server can close them.
     live: Mutex<HashMap<usize, TcpStream>>,
+    /// Workers busy answering, under [`FakeConfig::workers`], and a worker freed.
+    busy: Mutex<usize>,
+    freed: Condvar,
 }
 
 impl Shared {
@@ -606,6 +616,8 @@ impl FakeApi {
             addr,
             scheme: if tls.is_some() { "https" } else { "http" },
             live: Mutex::new(HashMap::new()),
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
         });
         let acceptor = {
             let shared = Arc::clone(&shared);
@@ -923,6 +935,30 @@ enum Next {
     Close,
 }
 
+/// One of [`FakeConfig::workers`], taken until dropped.
+struct Worker<'a>(&'a Shared);
+
+impl<'a> Worker<'a> {
+    /// Waits for one of `n` workers to be free (or the server to stop), and takes it.
+    fn take(shared: &'a Shared, n: usize) -> Worker<'a> {
+        let mut busy = shared.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= n && !shared.is_shut_down() {
+            let wait = shared.freed.wait_timeout(busy, STALL_POLL);
+            busy = wait.unwrap_or_else(|e| e.into_inner()).0;
+        }
+        *busy += 1;
+        Worker(shared)
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(|e| e.into_inner());
+        *busy = busy.saturating_sub(1);
+        self.0.freed.notify_one();
+    }
+}
+
 /// Serves one connection until the peer closes it, `Connection: close`, an I/O error, or a
 /// fault that ends it.
 fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, shared: &Shared) {
@@ -975,9 +1011,13 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                 first_on_connection: first,
                 accepted,
             });
+            let workers = shared.state().config.workers;
+            let worker =
+                (workers.filter(|_| route == Route::Accounts)).map(|n| Worker::take(shared, n));
             if !hold.is_zero() {
                 thread::sleep(hold);
             }
+            drop(worker);
         }
         if admitted == Some(true) {
             shared.state().in_flight -= 1;
