@@ -288,11 +288,10 @@ pub struct Client {
     pace_why: Mutex<Option<String>>,
     /// The origins that have answered: a connection to one may be kept.
     answered: Mutex<std::collections::HashSet<String>>,
-    /// The times pages fetched ahead were sent before they were closed
-    /// unanswered on a new connection too and handed back to the walk
-    /// ([`LeftToTheWalk`]), by URL: the walk's own request of the page goes
-    /// on from there.
-    handed_back: Mutex<std::collections::HashMap<String, u32>>,
+    /// The tries pages fetched ahead spent before they were handed back to
+    /// the walk ([`LeftToTheWalk`]), and why each failed, by URL: the
+    /// walk's own request of the page goes on from there.
+    handed_back: Mutex<std::collections::HashMap<String, (u32, Vec<String>)>>,
     /// Where `localhost` resolves off this machine, looked up once.
     localhost_elsewhere: OnceLock<Option<String>>,
     /// How the API's answers were dated.
@@ -422,17 +421,16 @@ impl Client {
     /// reply whatever its status, warning once when retries were needed; a
     /// transport failure that outlives the retries is an API error (exit 5).
     pub fn send(&self, request: &Request) -> Result<Reply> {
-        let mut failures: Vec<String> = Vec::new();
         let origin = request.url.origin().ascii_serialization();
-        let mut attempt = self.first_attempt(request);
+        let (mut attempt, mut failures) = self.first_attempt(request);
         let mut sent_again = false;
         // The last refusal, returned if the run gives up on its refusals
         // in a row while this request waits its turn to retry.
         let mut refused_last: Option<Reply> = None;
         loop {
-            // Once a kept connection was closed under it, on new ones only:
-            // the others kept may be closed as well.
-            let outcome = match self.attempt_or_hand_back(request, attempt, sent_again)? {
+            // Once a kept connection closed under it, on new ones only.
+            let tried = (attempt, &failures[..]);
+            let outcome = match self.attempt_or_hand_back(request, tried, sent_again)? {
                 Ok(outcome) => outcome,
                 Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
             };
@@ -455,7 +453,8 @@ impl Client {
             let ahead = answered && request.ahead.is_some();
             if let Some(why) = dropped_at_once(&outcome).filter(|_| ahead) {
                 // Sent `attempt` + 2 times: the walk's request goes on from there.
-                locked(&self.handed_back).insert(request.url.to_string(), attempt + 2);
+                let failed = [&failures[..], &[why.to_string()]].concat();
+                locked(&self.handed_back).insert(request.url.to_string(), (attempt + 2, failed));
                 return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
             }
             // The run's refusals in a row end it as one request's tries
@@ -507,11 +506,10 @@ impl Client {
     fn attempt_or_hand_back(
         &self,
         request: &Request,
-        attempt: u32,
+        tried: (u32, &[String]),
         anew: bool,
     ) -> Result<Result<Attempt, Reply>> {
-        (self.paced_attempt(request, attempt, anew))
-            .map_err(|e| self.hand_back(request, attempt, e))
+        (self.paced_attempt(request, tried.0, anew)).map_err(|e| self.hand_back(request, tried, e))
     }
 
     /// A page fetched ahead that got no answer in its head start (or no
@@ -525,16 +523,25 @@ impl Client {
     /// retried here, it waited behind the abandoned requests the server
     /// still worked through, and the walk failed. Its try is spent. On its
     /// last try, it fails as any request does. Any other error as it is.
-    fn hand_back(&self, request: &Request, attempt: u32, e: anyhow::Error) -> anyhow::Error {
+    fn hand_back(
+        &self,
+        request: &Request,
+        tried: (u32, &[String]),
+        e: anyhow::Error,
+    ) -> anyhow::Error {
+        let (attempt, failures) = tried;
+        let hand_back = |spent: u32, failed: Vec<String>| {
+            locked(&self.handed_back).insert(request.url.to_string(), (spent, failed));
+        };
         match e.downcast::<TimedOutAhead>() {
             Ok(TimedOutAhead(why)) if attempt < self.options.max_retries => {
-                locked(&self.handed_back).insert(request.url.to_string(), attempt + 1);
+                hand_back(attempt + 1, [failures, std::slice::from_ref(&why)].concat());
                 LeftToTheWalk(why).into()
             }
             Ok(TimedOutAhead(why)) => no_answer_after(request, &why, attempt, false),
             Err(e) => {
                 if request.ahead.is_some() && e.is::<LeftToTheWalk>() {
-                    locked(&self.handed_back).insert(request.url.to_string(), attempt);
+                    hand_back(attempt, failures.to_vec());
                 }
                 e
             }
@@ -543,13 +550,15 @@ impl Client {
 
     /// 0, or for a page handed back to the walk, the tries spent ahead; but
     /// one at least is left, on the walk's own connection (a server's
-    /// connection limit closed the others).
-    fn first_attempt(&self, request: &Request) -> u32 {
+    /// connection limit closed the others). With why they failed, for the
+    /// warning of the retries a page needed.
+    fn first_attempt(&self, request: &Request) -> (u32, Vec<String>) {
         let spent = match request.ahead {
             Some(_) => None,
             None => locked(&self.handed_back).remove(request.url.as_str()),
         };
-        spent.map_or(0, |spent| spent.min(self.options.max_retries))
+        let (spent, failed) = spent.unwrap_or_default();
+        (spent.min(self.options.max_retries), failed)
     }
 
     /// The run gives up on its refusals in a row with `reply`, the last

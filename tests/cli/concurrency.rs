@@ -1133,3 +1133,29 @@ fn a_server_with_fewer_workers_than_pages_in_flight_is_walked_under_a_short_time
         assert!(sent <= 5, "page {page} sent {sent} times: {err}");
     }
 }
+
+/// A page fetched ahead that timed out, or was closed twice, is handed to the walk with the
+/// tries it spent, and the walk's request got it: the run ended exit 0 with no word of the
+/// retries the page needed, where one page at a time says `needed 1 retry (timed out …)`.
+/// The reasons go with the tries.
+#[test]
+fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(16),
+        workers: Some(1),
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(350),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "--timeout", "1"]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
+    let retried = (1..=16).filter(|&p| fake.requests_for_page(p) > 1).count();
+    assert!(retried > 0, "no page was sent twice: {err}");
+    assert!(err.contains("needed 1 retry (timed out"), "{err}");
+}
