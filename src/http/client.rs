@@ -1307,7 +1307,10 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
             super::dns::IF_IT_LASTS
         ));
     }
-    let check: std::borrow::Cow<str> = if message.contains(PROXY_REFUSED) {
+    let check: std::borrow::Cow<str> = if message.contains(PROXY_REFUSED_SINCE) {
+        // Its URL carried the run's first requests: the proxy is gone from it.
+        "the proxy no longer takes connections there: it was stopped or is restarting; try again later, or raise --max-retries".into()
+    } else if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL".into()
     } else if message.contains(STILL_ARRIVING) {
         "the link is too slow for it: raise --timeout, which bounds the whole body".into()
@@ -1360,12 +1363,18 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
 /// stopped, no setting or network is wrong.
 const REFUSED_SINCE: &str = "though the server answered earlier in this run";
 
+/// Notes a connection refused by a proxy through which the host answered
+/// earlier in the run: the proxy stopped, its URL is right.
+const PROXY_REFUSED_SINCE: &str = "though the server answered through it earlier in this run";
+
 /// What a refused connection says beside the system's words: the proxy's
-/// port refused ([`PROXY_REFUSED`]), or a server that answered earlier in
-/// the run (`answered`) gone ([`REFUSED_SINCE`]).
+/// port refused ([`PROXY_REFUSED`]), since the server answered through it
+/// ([`PROXY_REFUSED_SINCE`]), or a server that answered earlier in the run
+/// (`answered`) gone ([`REFUSED_SINCE`]).
 fn refused_by(via: Option<&Via>, answered: bool) -> String {
     match (via, answered) {
-        (Some(_), _) => format!(": {PROXY_REFUSED}"),
+        (Some(_), true) => format!(": {PROXY_REFUSED}, {PROXY_REFUSED_SINCE}"),
+        (Some(_), false) => format!(": {PROXY_REFUSED}"),
         (None, true) => format!(", {REFUSED_SINCE}"),
         (None, false) => String::new(),
     }

@@ -1933,3 +1933,50 @@ fn a_server_that_sends_no_intermediate_is_told_to_send_its_chain() {
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
     assert!(!stderr.contains("sends its certificate alone"), "{stderr}");
 }
+
+/// A proxy that carried the token and page 1 and then stopped (killed, restarting) refuses every
+/// later connection: behind a Go 1.19 CONNECT proxy killed after page 2 of a walk, the error said
+/// "nothing accepts connections at the proxy's address … check that the proxy is running there, and
+/// the host and port of its URL", though its URL had carried the run's first requests. It says now
+/// that the server answered through the proxy earlier and that the proxy no longer takes
+/// connections, as for a server that stopped.
+#[test]
+fn a_proxy_that_stopped_mid_walk_is_not_blamed_on_its_url() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(6),
+        page_cap: 2,
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    // One tunnel, which carries the token and page 1; then the port is closed.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let tunnels = thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        drop(listener);
+        let (connects, upstream) = (Mutex::new(Vec::new()), Arc::new(Mutex::new(Vec::new())));
+        tunnel(client, &connects, upstream, None);
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake).env("HTTP_PROXY", &proxy))
+        .env("TALKDESK_BACKOFF_SCALE", "0")
+        .args(["list", "--concurrency", "1", "--max-retries", "1"])
+        .output()
+        .unwrap();
+    drop(fake);
+    let _ = tunnels.join();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    for part in [
+        "Connection refused",
+        "earlier in this run",
+        "no longer takes connections",
+        "try again later",
+    ] {
+        assert!(err.contains(part), "`{part}` missing from: {err}");
+    }
+    assert!(!err.contains("host and port of its URL"), "{err}");
+}
