@@ -61,7 +61,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
         Some((file, at, accounts)) => (
             Taken::At(at),
             accounts,
-            format!("import {}", shown_path(&file)),
+            // Recorded in the store: the name as it is (a message escapes it).
+            format!("import {}", file.display()),
         ),
         None => {
             let accounts = walk(ctx, &settings, args)?;

@@ -5477,3 +5477,26 @@ fn as_root_a_new_store_in_an_immutable_or_append_only_folder_says_so() {
         assert_eq!(left, 0, "+{flag}: {err}");
     }
 }
+
+/// The store records where a snapshot came from (`import <file>`): since the paths of messages
+/// were shown escaped, a file with a tab in its name was recorded as `a\u{9}b.jsonl`, the
+/// message's text, not the file's name (which `a\u{9}b.jsonl` may well be too). Data written is
+/// the path as it is; only messages escape it.
+#[test]
+fn an_imported_snapshot_records_the_files_own_name() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let file = sb.path("a\tb.jsonl");
+    fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
+    let name = file.to_str().unwrap();
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "--import", name, "--at", "2026-11-01", "-q"],
+    );
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let source: String = conn
+        .query_row("SELECT source FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(source, format!("import {name}"));
+}
