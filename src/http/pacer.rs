@@ -121,13 +121,6 @@ pub fn is_crowd_refusal(body: &[u8]) -> bool {
     body.starts_with(b"max connections reached")
 }
 
-/// haproxy's 503 page, for a request no server took: none up, or, late,
-/// one that waited its `timeout queue` for a place under a server's
-/// `maxconn` (a concurrency limit's, as a crowd's 503 is).
-pub fn is_queue_refusal(body: &[u8]) -> bool {
-    memchr::memmem::find(body, b"No server is available to handle this request.").is_some()
-}
-
 /// Envoy's 503 for an upstream it could not reach (refused, reset, none
 /// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
 /// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
@@ -364,13 +357,12 @@ impl Answer {
     /// 429 of `inFlightReq` a concurrency limit's; Envoy's 503 for an
     /// upstream it could not reach the proxy failing. So is a 503 that came
     /// late and says nothing of a rate: a server's own time limit ran out
-    /// (Go's `http.TimeoutHandler`), as a gateway's 504 says; not haproxy's
-    /// page, whose late 503 is its queue's ([`is_queue_refusal`]).
+    /// (Go's `http.TimeoutHandler`), as a gateway's 504 says.
     pub fn read_body(&mut self, body: &[u8]) {
         self.limiter_fault = self.status == 500 && is_limiter_fault(body);
         self.crowd_said = self.status == 429 && is_crowd_refusal(body);
         let silent = self.retry_after.is_none() && self.headers.is_none();
-        let timed_out = self.late && silent && !is_queue_refusal(body);
+        let timed_out = self.late && silent;
         self.gateway_fault = self.status == 503 && (timed_out || is_gateway_fault(body));
     }
 
@@ -1511,28 +1503,6 @@ mod tests {
         assert!(!answer.refused());
         answer.read_body(b"<html><head><title>503</title></head></html>");
         assert!(answer.refused());
-    }
-
-    /// haproxy's 503 for a request that waited its `timeout queue` for a
-    /// place under a server's `maxconn` comes as late as a server's time
-    /// limit's, and says nothing of a rate either: behind haproxy 2.6
-    /// (`maxconn 1`, `timeout queue 2s`, pages of 0.8 s) it was taken for
-    /// a server failing, no crowd, and `--concurrency 8 --max-retries 1`
-    /// kept 8 in flight into 5 or 6 such 503s and ended with exit 5 (3 of 3
-    /// runs; 0 with the crowd's cap before the lateness rule). A queue's
-    /// refusal, late or not; Go's late 503 still is none.
-    #[test]
-    fn haproxys_late_503_of_its_queue_is_a_refusal() {
-        let haproxy = b"<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
-        let mut answer = Answer {
-            status: 503,
-            late: true,
-            ..Answer::default()
-        };
-        answer.read_body(haproxy);
-        assert!(answer.refused());
-        answer.read_body(b"page took too long");
-        assert!(!answer.refused());
     }
 
     /// Behind a limit of one request in flight (Envoy's circuit breaker
