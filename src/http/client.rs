@@ -883,8 +883,7 @@ impl Client {
             }
         };
         let status = response.status().as_u16();
-        let late = sent.elapsed() >= LATE_CLOSE;
-        let mut answer = self.answer_of(&response, request.issues_token, late);
+        let mut answer = self.answer_of(&response, request.issues_token);
         // Not visible ASCII alone (`to_str`): UTF-8 too, else each byte a
         // Latin-1 letter, as fetch reads a header (and the redactor finds
         // a secret echoed in it).
@@ -1073,15 +1072,7 @@ impl Client {
     /// `int(reset - now)`) send `0` while they still refuse, and a retry at
     /// once would spend every try in milliseconds. The retry backs off and
     /// the pace is learnt as for a refusal without one.
-    ///
-    /// `late`: the answer's head came [`LATE_CLOSE`] or more after the
-    /// request was sent.
-    fn answer_of(
-        &self,
-        response: &ureq::http::Response<ureq::Body>,
-        token: bool,
-        late: bool,
-    ) -> Answer {
+    fn answer_of(&self, response: &ureq::http::Response<ureq::Body>, token: bool) -> Answer {
         // NestJS's throttler names its headers after the throttler
         // (`X-RateLimit-Remaining-short`, `Retry-After-short`): only those
         // are looked at, so a page without them collects nothing.
@@ -1133,7 +1124,6 @@ impl Client {
             limiter_fault: false,
             crowd_said: false,
             gateway_fault: false,
-            late,
         }
     }
 
@@ -1412,8 +1402,7 @@ fn long_head(outcome: Attempt, request: &Request, authorization: &str) -> Attemp
 /// A connection closed unanswered this long after its request was sent
 /// was closed by a gateway that gave up on its backend (haproxy in tcp
 /// mode at its `timeout server`, stunnel): a server that wants https://,
-/// HTTP/2 or the PROXY protocol closes at once. A 503 this late is a
-/// server's time limit's (Go's `http.TimeoutHandler`), not a limiter's.
+/// HTTP/2 or the PROXY protocol closes at once.
 const LATE_CLOSE: Duration = Duration::from_secs(2);
 
 /// Notes how long after its request a connection closed unanswered.

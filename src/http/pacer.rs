@@ -342,28 +342,19 @@ pub struct Answer {
     /// `inFlightReq`): taken as a crowd's 503 is ([`is_crowd_refusal`]).
     pub crowd_said: bool,
     /// No refusal whatever its status says: Envoy's 503 for an upstream it
-    /// could not reach ([`is_gateway_fault`]), or a silent 503 that was
-    /// `late`.
+    /// could not reach ([`is_gateway_fault`]).
     pub gateway_fault: bool,
-    /// The answer came seconds after its request (the client's
-    /// `LATE_CLOSE`): a server that worked on it, not a limiter, which
-    /// refuses at once.
-    pub late: bool,
 }
 
 impl Answer {
     /// What the body of this answer says that its status does not: Apigee
     /// Edge's 500 (SpikeArrest, Quota) is a refusal, as a 429 is; Traefik's
     /// 429 of `inFlightReq` a concurrency limit's; Envoy's 503 for an
-    /// upstream it could not reach the proxy failing. So is a 503 that came
-    /// late and says nothing of a rate: a server's own time limit ran out
-    /// (Go's `http.TimeoutHandler`), as a gateway's 504 says.
+    /// upstream it could not reach the proxy failing.
     pub fn read_body(&mut self, body: &[u8]) {
         self.limiter_fault = self.status == 500 && is_limiter_fault(body);
         self.crowd_said = self.status == 429 && is_crowd_refusal(body);
-        let silent = self.retry_after.is_none() && self.headers.is_none();
-        let timed_out = self.late && silent;
-        self.gateway_fault = self.status == 503 && (timed_out || is_gateway_fault(body));
+        self.gateway_fault = self.status == 503 && is_gateway_fault(body);
     }
 
     /// Whether it says "too many requests" ([`is_refusal`]).
