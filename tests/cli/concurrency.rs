@@ -1117,34 +1117,17 @@ fn a_page_fetched_ahead_that_stalls_after_a_retry_keeps_its_spent_tries() {
 /// `--max-retries` + 1 sends of a page.
 #[test]
 fn a_server_with_fewer_workers_than_pages_in_flight_is_walked_under_a_short_timeout() {
-    use std::{sync::Arc, time::Duration};
-    use support::fake_api::{Delay, Exchange, Route};
-    let ms = 350;
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(16),
-        workers: Some(1),
-        delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
-            Route::Accounts => Duration::from_millis(ms),
-            _ => Duration::ZERO,
-        }))),
-        ..FakeConfig::default()
-    });
-    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "--timeout", "1"]);
-    let err = stderr_of(&out);
-    assert!(out.status.success(), "{err}");
-    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
+    let (fake, err) = walked_by_one_worker();
     for page in 1..=16 {
         let sent = fake.requests_for_page(page);
         assert!(sent <= 5, "page {page} sent {sent} times: {err}");
     }
 }
 
-/// A page fetched ahead that timed out, or was closed twice, is handed to the walk with the
-/// tries it spent, and the walk's request got it: the run ended exit 0 with no word of the
-/// retries the page needed, where one page at a time says `needed 1 retry (timed out …)`.
-/// The reasons go with the tries.
-#[test]
-fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
+/// 16 pages of one account, each answered in 350 ms by a server with one
+/// worker, walked with `--timeout 1` at the default `--concurrency`: exact,
+/// with the stderr of the run.
+fn walked_by_one_worker() -> (FakeApi, String) {
     use std::{sync::Arc, time::Duration};
     use support::fake_api::{Delay, Exchange, Route};
     let fake = FakeApi::start(FakeConfig {
@@ -1160,6 +1143,16 @@ fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
+    (fake, err)
+}
+
+/// A page fetched ahead that timed out, or was closed twice, is handed to the walk with the
+/// tries it spent, and the walk's request got it: the run ended exit 0 with no word of the
+/// retries the page needed, where one page at a time says `needed 1 retry (timed out …)`.
+/// The reasons go with the tries.
+#[test]
+fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
+    let (fake, err) = walked_by_one_worker();
     let retried = (1..=16).filter(|&p| fake.requests_for_page(p) > 1).count();
     assert!(retried > 0, "no page was sent twice: {err}");
     assert!(err.contains("needed 1 retry (timed out"), "{err}");
