@@ -509,7 +509,8 @@ impl Client {
         tried: (u32, &[String]),
         anew: bool,
     ) -> Result<Result<Attempt, Reply>> {
-        (self.paced_attempt(request, tried.0, anew)).map_err(|e| self.hand_back(request, tried, e))
+        (self.paced_attempt(request, tried.0, anew))
+            .map_err(|e| self.hand_back(request, tried, anew, e))
     }
 
     /// A page fetched ahead that got no answer in its head start (or no
@@ -527,10 +528,13 @@ impl Client {
         &self,
         request: &Request,
         tried: (u32, &[String]),
+        anew: bool,
         e: anyhow::Error,
     ) -> anyhow::Error {
         let (attempt, failures) = tried;
+        // A try sent again on a new connection, uncounted, was sent twice.
         let hand_back = |spent: u32, failed: Vec<String>| {
+            let spent = spent + u32::from(anew);
             locked(&self.handed_back).insert(request.url.to_string(), (spent, failed));
         };
         match e.downcast::<TimedOutAhead>() {

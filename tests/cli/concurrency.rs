@@ -1157,3 +1157,35 @@ fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
     assert!(retried > 0, "no page was sent twice: {err}");
     assert!(err.contains("needed 1 retry (timed out"), "{err}");
 }
+
+/// A page fetched ahead whose connection was closed at once (sent again at once on a new one,
+/// uncounted, as a keep-alive race is), then stalled past its head start, was handed to the walk
+/// with the tries of the stall alone: the walk gave it `--max-retries` + 1 sends of its own, one
+/// more than a page closed so twice gets. The walk goes on from both sends.
+#[test]
+fn a_page_fetched_ahead_that_stalls_after_its_uncounted_resend_keeps_that_send() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(3), FaultKind::Drop),
+                (RequestMatch::Page(3), FaultKind::Stall),
+            ],
+            always: vec![(RequestMatch::Page(3), FaultKind::Status(502))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["--per-page", "5", "--timeout", "8", "--max-retries", "1"];
+    let out = list(&fake, &args);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("HTTP 502"), "{err}");
+    assert_eq!(
+        fake.requests_for_page(3),
+        3,
+        "{:?}: {err}",
+        fake.page_requests()
+    );
+}
