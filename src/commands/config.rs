@@ -108,7 +108,7 @@ fn row<T>(key: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) ->
 /// The rows of `config show`: every setting, its value (secrets as
 /// `<redacted>`, a secret command as the command, never run) and source.
 pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
-    let path = |p: &std::path::PathBuf| shown_path(&p).to_string();
+    let path = |p: &std::path::PathBuf| shown_path(p);
     let mut config_file = row("config_file", s.config_path.as_ref(), path);
     match &s.config_path {
         None => config_file[1].text = "(none: this user has no config folder)".into(),

@@ -84,7 +84,7 @@ pub fn run(ctx: &Context, args: &TrendArgs) -> Result<()> {
         ));
     }
     if let (Some(plot), Some(path), true) = (plot, args.plot.as_deref(), table_read) {
-        write_plot(plot, args, &series, &shown_path(&path).to_string())?;
+        write_plot(plot, args, &series, &shown_path(&path))?;
         ctx.note(&format!("wrote the chart to {}", shown_path(&path)));
     }
     reported

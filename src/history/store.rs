@@ -343,7 +343,7 @@ fn check_name_length(path: &Path) -> Result<()> {
         return Ok(());
     }
     let named = match file == path {
-        true => shown_path(&path).to_string(),
+        true => shown_path(&path),
         false => format!("{} (a link to {})", shown_path(&path), shown_path(&file)),
     };
     Err(anyhow::anyhow!(
@@ -856,7 +856,7 @@ fn read_only(path: &Path) -> anyhow::Error {
                     "belong",
                     "them",
                 ),
-                _ => (shown_path(&first).to_string(), "belongs", "it"),
+                _ => (shown_path(&first), "belongs", "it"),
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)

@@ -454,7 +454,7 @@ impl Client {
             if let Some(why) = dropped_at_once(&outcome).filter(|_| ahead) {
                 // Sent `attempt` + 2 times: the walk's request goes on from there.
                 let failed = [&failures[..], &[why.to_string()]].concat();
-                locked(&self.handed_back).insert(request.url.to_string(), (attempt + 2, failed));
+                self.hand_over(request, attempt + 2, failed);
                 return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
             }
             // The run's refusals in a row end it as one request's tries
@@ -533,23 +533,27 @@ impl Client {
     ) -> anyhow::Error {
         let (attempt, failures) = tried;
         // A try sent again on a new connection, uncounted, was sent twice.
-        let hand_back = |spent: u32, failed: Vec<String>| {
-            let spent = spent + u32::from(anew);
-            locked(&self.handed_back).insert(request.url.to_string(), (spent, failed));
-        };
+        let sent = attempt + u32::from(anew);
         match e.downcast::<TimedOutAhead>() {
             Ok(TimedOutAhead(why)) if attempt < self.options.max_retries => {
-                hand_back(attempt + 1, [failures, std::slice::from_ref(&why)].concat());
+                let failed = [failures, std::slice::from_ref(&why)].concat();
+                self.hand_over(request, sent + 1, failed);
                 LeftToTheWalk(why).into()
             }
             Ok(TimedOutAhead(why)) => no_answer_after(request, &why, attempt, false),
             Err(e) => {
                 if request.ahead.is_some() && e.is::<LeftToTheWalk>() {
-                    hand_back(attempt, failures.to_vec());
+                    self.hand_over(request, sent, failures.to_vec());
                 }
                 e
             }
         }
+    }
+
+    /// Keeps the tries a page fetched ahead `spent` and why they `failed`
+    /// for the walk's own request of it ([`Client::first_attempt`]).
+    fn hand_over(&self, request: &Request, spent: u32, failed: Vec<String>) {
+        locked(&self.handed_back).insert(request.url.to_string(), (spent, failed));
     }
 
     /// 0, or for a page handed back to the walk, the tries spent ahead; but

@@ -272,7 +272,7 @@ impl Destination {
         Destination::Direct {
             out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
             terminal,
-            name: Some(shown_path(&target).to_string()),
+            name: Some(shown_path(&target)),
         }
     }
 
@@ -280,7 +280,7 @@ impl Destination {
     pub fn file_name(&self) -> Option<String> {
         match self {
             Destination::Direct { name, .. } => name.clone(),
-            Destination::File { out } => Some(shown_path(&out.get_ref().target()).to_string()),
+            Destination::File { out } => Some(shown_path(out.get_ref().target())),
         }
     }
 
