@@ -13,7 +13,8 @@ use super::csv::write_record;
 use super::jq::{JqFilter, RowsJq};
 use super::json::{pretty, write_json_lines};
 use super::sanitize::cell;
-use super::table::{TableSink, break_long_words, keep_whole, least_width, new_table, widest_line};
+pub use super::table::TableStyle;
+use super::table::{TableSink, break_long_words, draw, measure};
 use super::{Layout, Sink};
 
 /// One cell of a report table.
@@ -44,14 +45,6 @@ impl ReportCell {
         self.color = color;
         self
     }
-}
-
-/// How a report table is drawn.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TableStyle {
-    /// The terminal width when stdout is a terminal; `None`: never wrap.
-    pub width: Option<u16>,
-    pub color: bool,
 }
 
 /// Renders a table: the header and the rows, cells made terminal-safe,
@@ -92,10 +85,8 @@ fn render_fitted(
     style: TableStyle,
     numbers: &[usize],
 ) -> String {
-    let mut table = new_table(style.width, style.color);
-    table.set_header(header.iter().map(|h| cell(h)));
-    for row in rows {
-        table.add_row(row.iter().map(|c| {
+    let rows = rows.iter().map(|row| {
+        let cells = row.iter().map(|c| {
             let mut cell = Cell::new(break_long_words(&cell(&c.text), style.width));
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
@@ -104,17 +95,15 @@ fn render_fitted(
                 (true, Some(color)) => cell.fg(color),
                 _ => cell,
             }
-        }));
-    }
-    if style.width.is_some() {
-        // As in `list`: ids, statuses and times (`trend`'s periods too),
-        // copied and pasted whole, wrap last; the other columns give way.
-        let whole = [
-            "id", "status", "change", "kind", "time", "from", "to", "period",
-        ];
-        keep_whole(&mut table, header, &whole, numbers);
-    }
-    table.to_string()
+        });
+        cells.collect()
+    });
+    // As in `list`: ids, statuses and times (`trend`'s periods too),
+    // copied and pasted whole, wrap last; the other columns give way.
+    let whole = [
+        "id", "status", "change", "kind", "time", "from", "to", "period",
+    ];
+    draw(header, true, rows, style, &whole, numbers)
 }
 
 /// The width of each column of numbers (`trend`'s counts), never split:
@@ -154,10 +143,8 @@ fn column_groups(
                 .iter()
                 .filter_map(|row| row.get(j))
                 .map(|c| cell(&c.text));
-            (std::iter::once(cell(header[j])).chain(texts))
-                .fold((3, numbers[j] + 3), |(w, l), text| {
-                    (w.max(widest_line(&text) + 3), l.max(least_width(&text) + 3))
-                })
+            let (widest, least) = measure(std::iter::once(cell(header[j])).chain(texts));
+            (widest + 3, least.max(numbers[j]) + 3)
         })
         .unzip();
     let sum = |group: &[usize], least: &[usize]| group.iter().map(|&j| least[j]).sum::<usize>();

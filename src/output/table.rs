@@ -34,7 +34,7 @@ impl TableSink {
             .columns
             .iter()
             .map(|c| match layout.header {
-                true => widest_line(&cell(c)).max(1),
+                true => cell(c).width().max(1),
                 false => 1,
             })
             .collect();
@@ -68,40 +68,35 @@ impl TableSink {
     }
 
     /// Renders the table as text with comfy-table.
-    pub fn render(&self) -> String {
-        let mut table = new_table(self.layout.width, self.layout.color);
-        if self.layout.header {
-            table.set_header(self.layout.columns.iter().map(|c| cell(c)));
-        }
+    fn render(&self) -> String {
+        let (columns, header) = (&self.layout.columns, self.layout.header);
+        let (width, color) = (self.layout.width, self.layout.color);
         // Only the status column is coloured, and only with colour on.
-        let status_index =
-            (self.layout.columns.iter().position(|c| c == "status")).filter(|_| self.layout.color);
-        for row in self.rows() {
-            table.add_row(row.iter().enumerate().map(|(i, value)| {
-                let color = (Some(i) == status_index).then(|| Self::status_color(value));
-                let value = break_long_words(value, self.layout.width);
-                match color.flatten() {
-                    Some(color) => Cell::new(value).fg(color),
-                    None => Cell::new(value),
+        let status_index = columns.iter().position(|c| c == "status").filter(|_| color);
+        let rows = self.rows().map(|row| {
+            let cells = row.iter().enumerate().map(|(i, value)| {
+                let cell = Cell::new(break_long_words(value, width));
+                match (Some(i) == status_index).then(|| Self::status_color(value)) {
+                    Some(Some(color)) => cell.fg(color),
+                    _ => cell,
                 }
-            }));
-        }
-        if self.layout.width.is_some() {
-            // On a narrow terminal the id (copied and pasted whole) and the
-            // status (one word) wrap last: the other columns give way.
-            keep_whole(&mut table, &self.layout.columns, &["id", "status"], &[]);
-        }
-        table.to_string()
+            });
+            cells.collect()
+        });
+        // On a narrow terminal the id (copied and pasted whole) and the
+        // status (one word) wrap last: the other columns give way.
+        let style = TableStyle { width, color };
+        draw(columns, header, rows, style, &["id", "status"], &[])
     }
 
-    /// Keeps one row's cells (`None`: an empty cell).
+    /// Keeps one row's cells (`None`: an empty cell), each on one line.
     pub fn push_row<'a>(&mut self, values: impl Iterator<Item = Option<&'a str>>) {
         for (value, width) in values.zip(self.widths.iter_mut()) {
             let start = self.cells.len();
             if let Some(text) = value {
                 push_cell(text, &mut self.cells);
             }
-            *width = (*width).max(widest_line(&self.cells[start..]));
+            *width = (*width).max(self.cells[start..].width());
             self.ends.push(self.cells.len());
         }
     }
@@ -136,33 +131,47 @@ impl TableSink {
         Ok(write!(out, "{}", border('└', '─', '┴', '┘'))?)
     }
 
-    /// One row: as many lines as its tallest cell.
+    /// One row, on one line: every cell kept and every header cell went
+    /// through [`cell`], which leaves no line break.
     fn write_row(&self, out: &mut dyn Write, line: &mut String, row: &[&str]) -> Result<()> {
-        let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
-        let mut parts: Vec<std::str::Split<'_, char>> = row.iter().map(|c| c.split('\n')).collect();
-        for _ in 0..height {
-            line.clear();
-            line.push('│');
-            for (i, (part, w)) in parts.iter_mut().zip(&self.widths).enumerate() {
-                if i > 0 {
-                    line.push('┆');
-                }
-                let text = part.next().unwrap_or("");
-                line.push(' ');
-                line.push_str(text);
-                let pad = w.saturating_sub(text.width()) + 1;
-                line.extend(std::iter::repeat_n(' ', pad));
+        line.clear();
+        line.push('│');
+        for (i, (text, w)) in row.iter().zip(&self.widths).enumerate() {
+            if i > 0 {
+                line.push('┆');
             }
-            line.push_str("│\n");
-            out.write_all(line.as_bytes())?;
+            line.push(' ');
+            line.push_str(text);
+            let pad = w.saturating_sub(text.width()) + 1;
+            line.extend(std::iter::repeat_n(' ', pad));
         }
-        Ok(())
+        line.push_str("│\n");
+        Ok(out.write_all(line.as_bytes())?)
     }
 }
 
-/// An empty table as every table here is drawn: fitted to `width` when
-/// given (a terminal), else never wrapped; coloured only when `color`.
-pub fn new_table(width: Option<u16>, color: bool) -> Table {
+/// How a table is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableStyle {
+    /// The terminal width when stdout is a terminal; `None`: never wrap.
+    pub width: Option<u16>,
+    pub color: bool,
+}
+
+/// Draws `rows` with comfy-table, under a header of `columns` (made
+/// terminal-safe) when `header`: fitted to `style.width` when given (a
+/// terminal), else never wrapped; coloured only when `style.color`.
+/// Fitted, the columns named in `whole` wrap last, and none is narrower
+/// than its `numbers` ([`keep_whole`]).
+pub fn draw(
+    columns: &[impl AsRef<str>],
+    header: bool,
+    rows: impl Iterator<Item = Vec<Cell>>,
+    style: TableStyle,
+    whole: &[&str],
+    numbers: &[usize],
+) -> String {
+    let TableStyle { width, color } = style;
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     match width {
@@ -180,7 +189,16 @@ pub fn new_table(width: Option<u16>, color: bool) -> Table {
     } else {
         table.force_no_tty();
     }
-    table
+    if header {
+        table.set_header(columns.iter().map(|c| cell(c.as_ref())));
+    }
+    for row in rows {
+        table.add_row(row);
+    }
+    if width.is_some() {
+        keep_whole(&mut table, columns, whole, numbers);
+    }
+    table.to_string()
 }
 
 /// A cell's text with each word (a run without a space) wider than the
@@ -220,20 +238,16 @@ pub fn break_long_words(text: &str, width: Option<u16>) -> Cow<'_, str> {
 /// [`break_long_words`] broke already). No column is narrower than
 /// `numbers[i]` (a report's numbers, never split), nor than a wide
 /// character (CJK, emoji) it holds: one column cannot hold it.
-pub fn keep_whole(
-    table: &mut Table,
-    header: &[impl AsRef<str>],
-    whole: &[&str],
-    numbers: &[usize],
-) {
+fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str], numbers: &[usize]) {
     // Each column: its widest line, and the least its text needs.
     let kinds: Vec<(usize, usize)> = (0..header.len())
         .map(|i| {
-            (table.column_cells_with_header_iter(i).flatten()).fold((0, 1), |(most, least), c| {
-                let text = c.content();
-                (most.max(widest_line(&text)), least.max(least_width(&text)))
-            })
+            table
+                .column_cells_with_header_iter(i)
+                .flatten()
+                .map(Cell::content)
         })
+        .map(measure)
         .collect();
     let least: Vec<usize> = (kinds.iter().enumerate())
         .map(|(i, k)| k.1.max(numbers.get(i).copied().unwrap_or(0)))
@@ -272,18 +286,19 @@ pub fn keep_whole(
     }
 }
 
-/// The display width of a text's widest line.
-pub fn widest_line(text: &str) -> usize {
-    text.split('\n').map(|line| line.width()).max().unwrap_or(0)
-}
-
-/// The least width a column holding `text` can have: one character, two
-/// for a wide one (CJK, emoji), which one column cannot hold.
-pub fn least_width(text: &str) -> usize {
-    match text.chars().any(|c| c.width() == Some(2)) {
-        true => 2,
-        false => 1,
-    }
+/// The display width of the widest line of `texts`, and the least width a
+/// column holding them can have: one character, two for a wide one (CJK,
+/// emoji), which one column cannot hold.
+pub fn measure(texts: impl Iterator<Item = impl AsRef<str>>) -> (usize, usize) {
+    texts.fold((0, 1), |(most, least), text| {
+        let text = text.as_ref();
+        let widest = text.split('\n').map(|line| line.width()).max();
+        let wide = text.chars().any(|c| c.width() == Some(2));
+        (
+            most.max(widest.unwrap_or(0)),
+            least.max(if wide { 2 } else { 1 }),
+        )
+    })
 }
 
 impl Sink for TableSink {
