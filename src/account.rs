@@ -280,10 +280,6 @@ impl<'de, S: AsRef<str>> Visitor<'de> for Picker<'_, S> {
         let mut found = vec![None; self.0.len()];
         while let Some(key) = map.next_key::<&'de RawValue>()? {
             let key = key_name(key.get()).unwrap_or_default();
-            if !self.0.iter().any(|c| c.as_ref() == key) {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                continue;
-            }
             let value: &'de RawValue = map.next_value()?;
             for (column, slot) in self.0.iter().zip(found.iter_mut()) {
                 if column.as_ref() == key {

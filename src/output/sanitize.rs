@@ -17,9 +17,7 @@ pub fn push_cell(text: &str, out: &mut String) {
 
 /// [`push_cell`] into a new string.
 pub fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_cell(text, &mut out);
-    out
+    terminal_safe(text).replace('\n', " ")
 }
 
 /// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
