@@ -87,18 +87,13 @@ impl JqFilter {
     }
 
     /// Runs the filter once on a whole document (`summary`, `diff`), or on
-    /// one row of a command that prints rows (`changes`, `history`), and
-    /// writes the results; `what` names the document or the row in a
-    /// run-time error (exit 1); an error of writing is said by the caller
-    /// (`writing the summary: writing to stdout: …`).
-    pub fn apply_document(&self, input: &Value, what: &str, out: &mut dyn Write) -> Result<()> {
-        self.apply(to_jaq(input), || what.to_string(), out)
-    }
-
-    /// As [`JqFilter::apply_document`], on a value given as the JSON text
-    /// the tool wrote (an account as the API sent it, in a document): read
-    /// as the accounts of `list` are, so each number keeps its spelling
-    /// (`1E2`), which a serde_json value gives as `1e+2`.
+    /// one row of a command that prints rows (`changes`, `history`), given
+    /// as the JSON text the tool wrote, and writes the results; `what`
+    /// names the document or the row in a run-time error (exit 1); an
+    /// error of writing is said by the caller (`writing the summary:
+    /// writing to stdout: …`). The text is read as the accounts of `list`
+    /// are, so each number keeps its spelling (`1E2`, which a serde_json
+    /// value gives as `1e+2`).
     pub fn apply_text(&self, text: &str, what: &str, out: &mut dyn Write) -> Result<()> {
         let value = jaq_json::read::parse_single(text.as_bytes()).unwrap_or_else(|_| {
             // A lone surrogate escape, say: read as jq reads it.
@@ -310,7 +305,7 @@ impl std::error::Error for JqFailed {}
 /// through its JSON text, read as the accounts of `list` are, so whatever
 /// serde_json keeps of a number (all its digits, with `arbitrary_precision`)
 /// reaches jaq unchanged.
-pub fn to_jaq(value: &Value) -> Val {
+fn to_jaq(value: &Value) -> Val {
     // serde_json writes only valid JSON, which jaq reads.
     jaq_json::read::parse_single(value.to_string().as_bytes()).unwrap_or(Val::Null)
 }

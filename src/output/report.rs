@@ -247,9 +247,9 @@ impl ReportJson {
     pub fn write(self, out: &mut dyn Write, jq: Option<&JqFilter>, what: &str) -> Result<()> {
         match (self, jq) {
             (ReportJson::Items(items), Some(jq)) => {
-                jq.apply_document(&Value::Array(items), what, out)
+                jq.apply_text(&Value::Array(items).to_string(), what, out)
             }
-            (ReportJson::Object(value), Some(jq)) => jq.apply_document(&value, what, out),
+            (ReportJson::Object(value), Some(jq)) => jq.apply_text(&value.to_string(), what, out),
             (ReportJson::Text(text), Some(jq)) => jq.apply_text(&text, what, out),
             (ReportJson::Items(items), None) => Ok(write_json_lines(out, &items)?),
             (ReportJson::Object(value), None) => Ok(writeln!(out, "{value}")?),
