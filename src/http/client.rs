@@ -429,10 +429,10 @@ impl Client {
         let mut refused_last: Option<Reply> = None;
         loop {
             // Once a kept connection closed under it, on new ones only.
-            let tried = (attempt, &failures[..]);
-            let outcome = match self.attempt_or_hand_back(request, tried, sent_again)? {
-                Ok(outcome) => outcome,
-                Err(gave_up) => return Ok(self.unsent(refused_last, gave_up, attempt)),
+            let outcome = match self.paced_attempt(request, attempt, sent_again) {
+                Ok(Ok(outcome)) => outcome,
+                Ok(Err(gave_up)) => return Ok(self.unsent(refused_last, gave_up, attempt)),
+                Err(e) => return Err(self.hand_back(request, attempt, &failures, sent_again, e)),
             };
             let answered = self.answered_before(&origin, &outcome);
             // Sent again at once on a new connection, once, as curl and Go
@@ -501,20 +501,8 @@ impl Client {
         }
     }
 
-    /// [`Client::paced_attempt`], a page fetched ahead that is left to the
-    /// walk handed back with the tries it spent ([`Client::hand_back`]).
-    fn attempt_or_hand_back(
-        &self,
-        request: &Request,
-        tried: (u32, &[String]),
-        anew: bool,
-    ) -> Result<Result<Attempt, Reply>> {
-        (self.paced_attempt(request, tried.0, anew))
-            .map_err(|e| self.hand_back(request, tried, anew, e))
-    }
-
-    /// A page fetched ahead that got no answer in its head start (or no
-    /// tunnel) is handed back to the walk with the tries it spent before
+    /// `e`, the error of a [`Client::paced_attempt`]: a page fetched ahead
+    /// that got no answer in its head start (or no tunnel) is handed back to the walk with the tries it spent before
     /// this one, which the walk's request goes on from: the walk's own send
     /// of it is the uncounted one, not a new set of tries.
     ///
@@ -527,11 +515,11 @@ impl Client {
     fn hand_back(
         &self,
         request: &Request,
-        tried: (u32, &[String]),
+        attempt: u32,
+        failures: &[String],
         anew: bool,
         e: anyhow::Error,
     ) -> anyhow::Error {
-        let (attempt, failures) = tried;
         // A try sent again on a new connection, uncounted, was sent twice.
         let sent = attempt + u32::from(anew);
         match e.downcast::<TimedOutAhead>() {
@@ -1129,9 +1117,7 @@ impl Client {
             headers,
             // The server's word for this answer before a quota's reset.
             keep_away: asked.or(spent),
-            limiter_fault: false,
-            crowd_said: false,
-            gateway_fault: false,
+            ..Answer::default()
         }
     }
 
