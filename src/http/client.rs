@@ -874,8 +874,7 @@ impl Client {
                 let origin = request.url.origin().ascii_serialization();
                 let resolved = locked(&self.answered).contains(&origin);
                 let outcome = classify(e, request, &self.options, via, resolved);
-                let outcome = outcome.map(|outcome| long_head(outcome, request, authorization));
-                return outcome.map(|outcome| late_close(outcome, sent));
+                return outcome.map(|o| closed_unanswered(o, request, authorization, sent));
             }
         };
         let status = response.status().as_u16();
@@ -955,10 +954,8 @@ impl Client {
             let coding = shorten(&self.redactor().redact_shown(&coding), 40);
             format!("{header}: {coding}")
         });
-        if let Some(coding) = compressed
-            .as_ref()
-            .filter(|_| read_as(response.status().as_u16()) == 200)
-        {
+        let page = read_as(response.status().as_u16()) == 200;
+        if let Some(coding) = compressed.as_ref().filter(|_| page) {
             return Err(api_error(format!(
                 "{request}: the answer is compressed ({coding}), which was not asked for (the request says `Accept-Encoding: identity`): the server or a gateway in front of it compresses regardless; {}",
                 request.check(via)
@@ -1374,25 +1371,6 @@ const LONG_HEAD: usize = 3500;
 /// long access token or next link), on a connection closed under it.
 const HEADERS_OF: &str = "its request line and headers were about";
 
-/// `outcome` with the size of `request`'s headers noted, for a page whose
-/// connection was closed unanswered while they were long.
-fn long_head(outcome: Attempt, request: &Request, authorization: &str) -> Attempt {
-    // The request line's and the other headers' own bytes are about 150.
-    let head = request.url.as_str().len() + authorization.len() + 150;
-    match outcome {
-        Attempt::Dropped(message) if head >= LONG_HEAD && !request.issues_token => {
-            let token = authorization
-                .strip_prefix("Bearer ")
-                .unwrap_or(authorization)
-                .len();
-            Attempt::Dropped(format!(
-                "{message}; {HEADERS_OF} {head} bytes, the access token {token} of them"
-            ))
-        }
-        outcome => outcome,
-    }
-}
-
 /// A connection closed unanswered this long after its request was sent
 /// was closed by a gateway that gave up on its backend (haproxy in tcp
 /// mode at its `timeout server`, stunnel): a server that wants https://,
@@ -1402,19 +1380,34 @@ const LATE_CLOSE: Duration = Duration::from_secs(2);
 /// Notes how long after its request a connection closed unanswered.
 const AFTER_THE_REQUEST: &str = "s after the request was sent";
 
-/// `outcome` with the time noted, for a connection closed unanswered
-/// [`LATE_CLOSE`] or more after its request was `sent`. In whole seconds:
-/// a gateway closes each try about as long after, and to the tenth (2.1 s,
-/// 2.2 s) a reason repeated was said in full each time.
-fn late_close(outcome: Attempt, sent: Instant) -> Attempt {
-    let waited = sent.elapsed();
-    match outcome {
-        Attempt::Dropped(message) if waited >= LATE_CLOSE => Attempt::Dropped(format!(
-            "{message}, {:.0} {AFTER_THE_REQUEST}",
-            waited.as_secs_f64()
-        )),
-        outcome => outcome,
+/// `outcome` with what is known of a connection closed unanswered under
+/// `request` noted: the size of its headers, when they were long, and how
+/// long after it was `sent` that came, when [`LATE_CLOSE`] or more. In
+/// whole seconds: a gateway closes each try about as long after, and to
+/// the tenth (2.1 s, 2.2 s) a reason repeated was said in full each time.
+fn closed_unanswered(
+    outcome: Attempt,
+    request: &Request,
+    authorization: &str,
+    sent: Instant,
+) -> Attempt {
+    let Attempt::Dropped(mut message) = outcome else {
+        return outcome;
+    };
+    // The request line's and the other headers' own bytes are about 150.
+    let head = request.url.as_str().len() + authorization.len() + 150;
+    if head >= LONG_HEAD && !request.issues_token {
+        let token = authorization
+            .strip_prefix("Bearer ")
+            .unwrap_or(authorization);
+        let token = token.len();
+        message += &format!("; {HEADERS_OF} {head} bytes, the access token {token} of them");
     }
+    let waited = sent.elapsed();
+    if waited >= LATE_CLOSE {
+        message += &format!(", {:.0} {AFTER_THE_REQUEST}", waited.as_secs_f64());
+    }
+    Attempt::Dropped(message)
 }
 
 /// Why `outcome` may be a race with a server's keep-alive timeout: a
