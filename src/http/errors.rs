@@ -367,7 +367,7 @@ pub fn spent_quota(wait: Option<Duration>) -> String {
 /// nginx's page for a client certificate it requires (`ssl_verify_client
 /// on`): `400 No required SSL certificate was sent`.
 fn wants_client_certificate(body: &[u8]) -> bool {
-    is_markup(body) && memchr::memmem::find(body, b"No required SSL certificate").is_some()
+    is_markup(body) && says(body, "No required SSL certificate")
 }
 
 /// The answer Go's web servers (caddy, Traefik) give plain http sent to
@@ -387,25 +387,24 @@ pub fn wants_http2(body: &[u8]) -> bool {
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
 /// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`).
 fn header_too_large(body: &[u8]) -> bool {
-    is_markup(body)
-        && [
-            &b"Size of a request header field exceeds server limit"[..],
-            b"Request Header Or Cookie Too Large",
-            b"Request header is too large",
-        ]
-        .iter()
-        .any(|said| memchr::memmem::find(body, said).is_some())
+    let said = [
+        "Size of a request header field exceeds server limit",
+        "Request Header Or Cookie Too Large",
+        "Request header is too large",
+    ];
+    is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 413 that names the request's headers, not its body, as
 /// cheroot (CherryPy) and Sanic word theirs.
 fn header_too_large_413(body: &[u8]) -> bool {
-    [
-        &b"headers sent with the request exceed"[..],
-        b"Request header exceeds the size limit",
-    ]
-    .iter()
-    .any(|said| memchr::memmem::find(body, said).is_some())
+    says(body, "headers sent with the request exceed")
+        || says(body, "Request header exceeds the size limit")
+}
+
+/// Whether `body` holds `phrase`.
+fn says(body: &[u8], phrase: &str) -> bool {
+    memchr::memmem::find(body, phrase.as_bytes()).is_some()
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth
