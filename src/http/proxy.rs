@@ -190,9 +190,9 @@ fn off_this_machine(via: &Via, url: &Url) -> Option<String> {
     let host = bare_host(url);
     match super::url::parse_secure(&at) {
         // At `localhost` that /etc/hosts or DNS puts elsewhere, as the API.
-        Ok(proxy) => {
-            super::url::localhost_off_this_machine(&proxy).map(|why| format!("the {via}: {why}"))
-        }
+        Ok(proxy) => (super::url::plain_localhost(&proxy).then(super::url::localhost_elsewhere))
+            .flatten()
+            .map(|why| format!("the {via}: {why}")),
         Err(_) => Some(format!(
             "refusing plain http to `{host}` through the {via}: it would cross the network in clear, secrets included, to the proxy's own {host}; add {host} to NO_PROXY, or unset {}",
             via.var

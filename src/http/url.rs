@@ -118,21 +118,17 @@ pub fn parse_secure(text: &str) -> Result<Url, String> {
     ))
 }
 
-/// Why plain http to `url`, at `localhost`, must not be sent: the name
-/// resolves (`/etc/hosts`, or DNS where it is asked first) to an address
-/// off this machine, which would get the secret and the token in clear.
-/// (curl always connects `localhost` to loopback.)
-pub fn localhost_off_this_machine(url: &Url) -> Option<String> {
-    plain_localhost(url).then(localhost_elsewhere).flatten()
-}
-
 /// True when `url` is plain http to `localhost`.
 pub fn plain_localhost(url: &Url) -> bool {
     let named = matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"));
     named && url.scheme() == "http"
 }
 
-/// [`localhost_off_this_machine`]'s lookup, the same for every such URL.
+/// Why plain http to `localhost` ([`plain_localhost`]) must not be sent:
+/// the name resolves (`/etc/hosts`, or DNS where it is asked first) to an
+/// address off this machine, which would get the secret and the token in
+/// clear. (curl always connects `localhost` to loopback.) The same for
+/// every such URL.
 pub fn localhost_elsewhere() -> Option<String> {
     use std::net::ToSocketAddrs;
     let mut addrs = ("localhost", 0).to_socket_addrs().ok()?;
