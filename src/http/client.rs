@@ -1330,6 +1330,10 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
             "https://"
         };
         format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down): check {setting}, its scheme and port; or check your network, or try again later").into()
+    } else if message.contains("timed out") && request.ahead.is_some() {
+        // Fetched beside other pages: a server with one worker (waitress
+        // `threads=1`) answers them in turn, past a short --timeout.
+        "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
     } else if message.contains("timed out") {
         "check your network, or raise --timeout / --max-retries".into()
     } else {

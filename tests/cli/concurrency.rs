@@ -1128,9 +1128,19 @@ fn a_server_with_fewer_workers_than_pages_in_flight_is_walked_under_a_short_time
 /// worker, walked with `--timeout 1` at the default `--concurrency`: exact,
 /// with the stderr of the run.
 fn walked_by_one_worker() -> (FakeApi, String) {
+    let fake = one_worker();
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "--timeout", "1"]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
+    (fake, err)
+}
+
+/// A fake of 16 pages of one account, each answered in 350 ms by one worker.
+fn one_worker() -> FakeApi {
     use std::{sync::Arc, time::Duration};
     use support::fake_api::{Delay, Exchange, Route};
-    let fake = FakeApi::start(FakeConfig {
+    FakeApi::start(FakeConfig {
         accounts: sample_accounts(16),
         workers: Some(1),
         delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
@@ -1138,12 +1148,35 @@ fn walked_by_one_worker() -> (FakeApi, String) {
             _ => Duration::ZERO,
         }))),
         ..FakeConfig::default()
-    });
-    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "--timeout", "1"]);
+    })
+}
+
+/// The same walk at `--max-retries 0` fails, as no retry is allowed; its
+/// message asked only for a better network, a longer `--timeout` or
+/// retries, where the pages in flight beside it were what kept the page
+/// waiting: it names `--concurrency` too.
+#[test]
+fn a_page_fetched_ahead_that_times_out_on_its_last_try_names_concurrency() {
+    let fake = one_worker();
+    let args = [
+        "-o",
+        "jsonl",
+        "--per-page",
+        "1",
+        "--timeout",
+        "1",
+        "--max-retries",
+        "0",
+    ];
+    let out = list(&fake, &args);
     let err = stderr_of(&out);
-    assert!(out.status.success(), "{err}");
-    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(16));
-    (fake, err)
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("timed out after 1 s waiting for the answer"),
+        "{err}"
+    );
+    assert!(err.contains("or lower --concurrency"), "{err}");
 }
 
 /// A page fetched ahead that timed out, or was closed twice, is handed to the walk with the
