@@ -25,7 +25,7 @@ pub mod when;
 use std::fmt;
 
 use anyhow::Result;
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension, Params, Row};
 use serde_json::{Map, Value};
 
 use crate::account::{Account, lenient};
@@ -158,6 +158,18 @@ pub(crate) fn stored_account(text: &str) -> rusqlite::Result<Account> {
     })
 }
 
+/// Every row `sql` gives for `params`, each read by `read`.
+fn all_rows<T, C: FromIterator<T>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<C> {
+    let mut statement = conn.prepare(sql)?;
+    let rows = statement.query_map(params, read)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A time as RFC 3339 in UTC, to the second.
 pub fn show_time(micros: i64) -> String {
     match jiff::Timestamp::from_second(micros.div_euclid(1_000_000)) {
@@ -195,18 +207,15 @@ impl Store {
         }
         // Another profile's, or the same one spelt another way (a `/`
         // more): "no snapshot yet" alone read as an empty store.
-        let mut others = self.conn.prepare(
-            "SELECT base_url, token_url FROM org
-             WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)
-             ORDER BY (base_url = ?1 OR token_url = ?2) DESC, id",
-        )?;
-        let others: Vec<Org> = (others.query_map((&org.base_url, &org.token_url), |r| {
+        let sql = "SELECT base_url, token_url FROM org
+                   WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)
+                   ORDER BY (base_url = ?1 OR token_url = ?2) DESC, id";
+        let others: Vec<Org> = all_rows(&self.conn, sql, (&org.base_url, &org.token_url), |r| {
             Ok(Org {
                 base_url: r.get(0)?,
                 token_url: r.get(1)?,
             })
-        })?)
-        .collect::<rusqlite::Result<_>>()?;
+        })?;
         let path = shown_path(&self.path);
         let first = "run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)";
         Err(match others.as_slice() {

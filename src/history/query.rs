@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Row};
 
 use super::record::{corrupt, damaged_order, decode_order};
 use super::{
-    IN_FORCE, Org, Store, changed_fields, recorded_status, show_time, status_changed,
+    IN_FORCE, Org, Store, all_rows, changed_fields, recorded_status, show_time, status_changed,
     stored_account,
 };
 use crate::account::{Account, lenient};
@@ -135,11 +135,8 @@ impl Store {
     /// The organization's snapshots, oldest first.
     pub fn snapshots(&self, org: &Org) -> Result<Vec<SnapshotInfo>> {
         let org = self.known_org(org)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT taken_at, accounts FROM snapshot WHERE org = ?1 ORDER BY taken_at")?;
-        let rows = stmt.query_map([org], SnapshotInfo::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 ORDER BY taken_at";
+        all_rows(&self.conn, sql, [org], SnapshotInfo::from_row)
     }
 
     /// The snapshot in force at `t`: the last one at or before it.
@@ -179,7 +176,7 @@ impl Store {
         let (ordering, count): (Option<Vec<u8>>, i64) = self.conn.query_row(
             "SELECT ordering, accounts FROM snapshot WHERE org = ?1 AND taken_at = ?2",
             [id, snapshot],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )?;
         // Other than the accounts the snapshot had: rows lost or copied.
         let all_there = |read: usize| match read as i64 == count {
@@ -214,11 +211,9 @@ impl Store {
         let rank: HashMap<i64, usize> = (decode_order(&self.conn, &blob)?.into_iter().enumerate())
             .map(|(i, row)| (row, i))
             .collect();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT account FROM version WHERE org = ?1 AND {IN_FORCE} ORDER BY account"
-        ))?;
-        let mut accounts: Vec<i64> =
-            (stmt.query_map([id, snapshot], |r| r.get(0))?).collect::<rusqlite::Result<_>>()?;
+        let sql =
+            format!("SELECT account FROM version WHERE org = ?1 AND {IN_FORCE} ORDER BY account");
+        let mut accounts: Vec<i64> = all_rows(&self.conn, &sql, [id, snapshot], |r| r.get(0))?;
         all_there(accounts.len())?;
         let each_named = accounts.iter().all(|row| rank.contains_key(row)); // as ever recorded
         each_named.then_some(()).ok_or_else(damaged_order)?;
@@ -235,11 +230,8 @@ impl Store {
                 n = chunk.len() + 1
             ))?;
             let params = chunk.iter().chain(std::iter::once(&snapshot));
-            let mut bodies: HashMap<i64, String> = (stmt
-                .query_map(rusqlite::params_from_iter(params), |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?)
-            .collect::<rusqlite::Result<_>>()?;
+            let bodies = stmt.query_map(rusqlite::params_from_iter(params), |r| r.try_into())?;
+            let mut bodies: HashMap<i64, String> = bodies.collect::<rusqlite::Result<_>>()?;
             for account in chunk {
                 let body = bodies.remove(account).unwrap_or_default();
                 if !each(stored_account(&body)?)? {
@@ -330,13 +322,9 @@ impl Store {
     /// else by name (see [`Store::find_account`]).
     pub fn account_history(&self, org: &Org, key: &str) -> Result<(String, Vec<Version>)> {
         let (row, found) = self.find_account(org, key)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT valid_from, valid_to, name, body FROM version
-             WHERE account = ?1 ORDER BY valid_from",
-        )?;
-        let versions = stmt
-            .query_map([row], |r| Version::from_row(r, 0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let sql = "SELECT valid_from, valid_to, name, body FROM version
+                   WHERE account = ?1 ORDER BY valid_from";
+        let versions = all_rows(&self.conn, sql, [row], |r| Version::from_row(r, 0))?;
         Ok((found, versions))
     }
 
@@ -457,9 +445,7 @@ impl Store {
         let sql = format!(
             "SELECT id, account_id FROM account WHERE org = ?1 AND {condition} ORDER BY account_id"
         );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(&self.conn, &sql, params, |r| r.try_into())
     }
 
     /// The counts per status at the end of each period, from `snapshots`
@@ -481,7 +467,7 @@ impl Store {
             "SELECT valid_to, status FROM version
              WHERE org = ?1 AND valid_to > valid_from ORDER BY valid_to",
         )?;
-        let event = |r: &Row| Ok((r.get(0)?, r.get(1)?));
+        let event = |r: &Row| r.try_into();
         let opened = opened.query_map([org_row], event)?;
         let closed = closed.query_map([org_row], event)?;
         Ok(sweep(&times, [opened, closed], starts, i64::MAX)?)

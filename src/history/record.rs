@@ -16,7 +16,7 @@ use anyhow::Result;
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
-use super::{IN_FORCE, ORG_FIRST, ORG_ROW, Org, Store, changed_fields, status_changed};
+use super::{IN_FORCE, ORG_FIRST, ORG_ROW, Org, Store, all_rows, changed_fields, status_changed};
 use crate::account::{Account, lenient};
 use crate::error::usage_error;
 
@@ -97,7 +97,7 @@ impl Store {
             "SELECT (SELECT max(taken_at) FROM snapshot WHERE org = ?1 AND taken_at < ?2),
                     (SELECT min(taken_at) FROM snapshot WHERE org = ?1 AND taken_at > ?2)",
             [org, at],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )?;
         let mut merge = Merge::new(&tx, org, at, next)?;
         let total = accounts.len() as u64;
@@ -152,18 +152,16 @@ fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
 /// The versions of the organization that meet `condition` at `?2`, by
 /// account row (fingerprints, not texts).
 fn versions(tx: &Transaction, org: i64, t: i64, condition: &str) -> Result<HashMap<i64, Covering>> {
-    let mut stmt = tx.prepare(&format!(
-        "SELECT id, account, valid_to, body FROM version WHERE org = ?1 AND {condition}"
-    ))?;
-    let rows = stmt.query_map([org, t], |r| {
+    let sql =
+        format!("SELECT id, account, valid_to, body FROM version WHERE org = ?1 AND {condition}");
+    all_rows(tx, &sql, [org, t], |r| {
         let covering = Covering {
             version: r.get(0)?,
             valid_to: r.get(2)?,
             fingerprint: fingerprint(&r.get::<_, String>(3)?),
         };
         Ok((r.get(1)?, covering))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// The accounts at T merged into the versions: what held before, what
@@ -343,7 +341,7 @@ fn encode_order(
         let sql =
             format!("SELECT id, ordering FROM snapshot WHERE {condition} AND ordering IS NOT NULL");
         Ok(tx
-            .query_row(&sql, [key, org], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(&sql, [key, org], |r| r.try_into())
             .optional()?)
     };
     let Some((mut id, mut blob)) = previous
