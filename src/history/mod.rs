@@ -172,10 +172,8 @@ fn all_rows<T, C: FromIterator<T>>(
 
 /// A time as RFC 3339 in UTC, to the second.
 pub fn show_time(micros: i64) -> String {
-    match jiff::Timestamp::from_second(micros.div_euclid(1_000_000)) {
-        Ok(t) => t.to_string(),
-        Err(_) => micros.to_string(),
-    }
+    let t = jiff::Timestamp::from_second(micros.div_euclid(1_000_000));
+    t.map_or_else(|_| micros.to_string(), |t| t.to_string())
 }
 
 impl Store {
@@ -192,25 +190,20 @@ impl Store {
     /// The organization's row when it has a snapshot, or the error that
     /// says to run `snapshot`.
     pub(crate) fn known_org(&self, org: &Org) -> Result<i64> {
-        let id: Option<i64> = self
-            .conn
-            .query_row(
-                &format!(
-                    "{ORG_ROW} AND EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id) {ORG_FIRST}"
-                ),
-                (&org.base_url, &org.token_url),
-                |r| r.get(0),
-            )
-            .optional()?;
+        let urls = (&org.base_url, &org.token_url);
+        let with_snapshot = "EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)";
+        let sql = format!("{ORG_ROW} AND {with_snapshot} {ORG_FIRST}");
+        let id: Option<i64> = (self.conn.query_row(&sql, urls, |r| r.get(0))).optional()?;
         if let Some(id) = id {
             return Ok(id);
         }
         // Another profile's, or the same one spelt another way (a `/`
         // more): "no snapshot yet" alone read as an empty store.
-        let sql = "SELECT base_url, token_url FROM org
-                   WHERE EXISTS (SELECT 1 FROM snapshot WHERE snapshot.org = org.id)
-                   ORDER BY (base_url = ?1 OR token_url = ?2) DESC, id";
-        let others: Vec<Org> = all_rows(&self.conn, sql, (&org.base_url, &org.token_url), |r| {
+        let sql = format!(
+            "SELECT base_url, token_url FROM org WHERE {with_snapshot}
+             ORDER BY (base_url = ?1 OR token_url = ?2) DESC, id"
+        );
+        let others: Vec<Org> = all_rows(&self.conn, &sql, urls, |r| {
             Ok(Org {
                 base_url: r.get(0)?,
                 token_url: r.get(1)?,

@@ -142,23 +142,16 @@ impl Store {
     /// The snapshot in force at `t`: the last one at or before it.
     pub fn snapshot_at(&self, org: &Org, t: i64) -> Result<SnapshotInfo> {
         let id = self.known_org(org)?;
-        let found = self
-            .conn
-            .query_row(
-                "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 AND taken_at <= ?2
-                 ORDER BY taken_at DESC LIMIT 1",
-                [id, t],
-                SnapshotInfo::from_row,
-            )
-            .optional()?;
+        let sql = "SELECT taken_at, accounts FROM snapshot WHERE org = ?1 AND taken_at <= ?2
+                   ORDER BY taken_at DESC LIMIT 1";
+        let found = (self.conn.query_row(sql, [id, t], SnapshotInfo::from_row)).optional()?;
         if let Some(s) = found {
             return Ok(s);
         }
         let first = self.snapshots(org)?.first().map(|s| s.time).unwrap_or(t);
+        let (first, t) = (show_time(first), show_time(t));
         Err(anyhow!(
-            "the history of the {org} starts at {}, after {}; pick a later time",
-            show_time(first),
-            show_time(t)
+            "the history of the {org} starts at {first}, after {t}; pick a later time"
         ))
     }
 
@@ -173,11 +166,9 @@ impl Store {
         mut each: impl FnMut(Account) -> Result<bool>,
     ) -> Result<()> {
         let id = self.known_org(org)?;
-        let (ordering, count): (Option<Vec<u8>>, i64) = self.conn.query_row(
-            "SELECT ordering, accounts FROM snapshot WHERE org = ?1 AND taken_at = ?2",
-            [id, snapshot],
-            |r| r.try_into(),
-        )?;
+        let sql = "SELECT ordering, accounts FROM snapshot WHERE org = ?1 AND taken_at = ?2";
+        let (ordering, count): (Option<Vec<u8>>, i64) =
+            self.conn.query_row(sql, [id, snapshot], |r| r.try_into())?;
         // Other than the accounts the snapshot had: rows lost or copied.
         let all_there = |read: usize| match read as i64 == count {
             true => Ok(()),
@@ -254,11 +245,8 @@ impl Store {
         mut each: impl FnMut(Change) -> Result<()>,
     ) -> Result<()> {
         let org_row = self.known_org(org)?;
-        let first: i64 = self.conn.query_row(
-            "SELECT min(taken_at) FROM snapshot WHERE org = ?1",
-            [org_row],
-            |r| r.get(0),
-        )?;
+        let sql = "SELECT min(taken_at) FROM snapshot WHERE org = ?1";
+        let first: i64 = self.conn.query_row(sql, [org_row], |r| r.get(0))?;
         let low = since.unwrap_or(i64::MIN).max(first.saturating_add(1));
         // (`low` past `high`: BETWEEN, below, holds for no time.)
         let high = until.unwrap_or(i64::MAX);

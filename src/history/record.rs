@@ -105,10 +105,8 @@ impl Store {
         let counts = merge.finish()?;
         // Accounts are numbered in the order first seen, so a snapshot in
         // that order needs no ordering of its own.
-        let ordering = match order.is_sorted() {
-            true => None,
-            false => Some(encode_order(&tx, org, previous, &order)?),
-        };
+        let unsorted = (!order.is_sorted()).then(|| encode_order(&tx, org, previous, &order));
+        let ordering = unsorted.transpose()?;
         tx.execute(
             "INSERT INTO snapshot (org, taken_at, accounts, ordering, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![org, at, total as i64, ordering, source],
@@ -127,13 +125,8 @@ impl Store {
 /// The snapshot time: free for a live snapshot, exact for an import (a
 /// time that already has a snapshot is a usage error).
 fn snapshot_time(tx: &Transaction, org: i64, taken: Taken) -> Result<i64> {
-    let exists = |t: i64| -> Result<bool> {
-        Ok(tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM snapshot WHERE org = ?1 AND taken_at = ?2)",
-            [org, t],
-            |r| r.get(0),
-        )?)
-    };
+    let sql = "SELECT EXISTS (SELECT 1 FROM snapshot WHERE org = ?1 AND taken_at = ?2)";
+    let exists = |t: i64| tx.query_row(sql, [org, t], |r| r.get::<_, bool>(0));
     // A second later while that one is taken; an import's time is exact.
     let (Taken::Now(t) | Taken::At(t)) = taken;
     let mut t = whole_seconds(t);
@@ -425,19 +418,15 @@ fn patch_base(blob: &[u8]) -> Option<i64> {
 /// made it so (a damaged row, or a cycle of them, never ended): a patch is
 /// on a whole ordering, and only a reference (the id alone) on a patch.
 fn check_base(over: &[u8], under: &[u8]) -> rusqlite::Result<()> {
-    match patch_base(under).is_some() && (over.len() > 8 || under.len() == 8) {
-        true => Err(damaged_order()),
-        false => Ok(()),
-    }
+    let bad = patch_base(under).is_some() && (over.len() > 8 || under.len() == 8);
+    if bad { Err(damaged_order()) } else { Ok(()) }
 }
 
 /// Refuses an ordering of a length no recording writes: rows of 8 bytes;
 /// a patch's after its base in pairs.
 fn well_formed(blob: &[u8]) -> rusqlite::Result<()> {
-    match blob.len() % 8 != 0 || (patch_base(blob).is_some() && blob.len() % 16 != 8) {
-        true => Err(damaged_order()),
-        false => Ok(()),
-    }
+    let bad = blob.len() % 8 != 0 || (patch_base(blob).is_some() && blob.len() % 16 != 8);
+    if bad { Err(damaged_order()) } else { Ok(()) }
 }
 
 /// What a snapshot's ordering that no recording made is: a damaged store.

@@ -336,9 +336,7 @@ const NAME_MAX: usize = 255;
 fn check_name_length(path: &Path) -> Result<()> {
     // (Links in a loop never get here: check_file could not read the file.)
     let file = followed(path).unwrap_or_else(|_| path.to_path_buf());
-    let length = file
-        .file_name()
-        .map_or(0, |name| name.as_encoded_bytes().len());
+    let length = file.file_name().map_or(0, |name| name.len());
     if length + "-journal".len() <= NAME_MAX {
         return Ok(());
     }
@@ -543,10 +541,7 @@ impl Store {
         let Some(Ok(store)) = writable else {
             return Store::open_read_only(path);
         };
-        match store
-            .conn
-            .query_row("SELECT count(*) FROM org", [], |_| Ok(()))
-        {
+        match (store.conn).query_row("SELECT count(*) FROM org", [], |_| Ok(())) {
             Ok(()) => Ok(store),
             Err(e) if cannot_write(&e) || no_room(&e) => Store::open_read_only(path),
             Err(e) => Err(anyhow::Error::new(e)
@@ -638,9 +633,8 @@ impl Store {
     fn use_wal(&self) -> Result<()> {
         let started = Instant::now();
         loop {
-            let mode: String = self
-                .conn
-                .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            let mode: String =
+                (self.conn).pragma_query_value(None, "journal_mode", |r| r.get(0))?;
             if mode.eq_ignore_ascii_case("wal") {
                 return Ok(());
             }
