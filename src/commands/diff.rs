@@ -229,8 +229,7 @@ pub fn select(
             shown_path(&path)
         )));
     }
-    Ok(records
-        .into_iter()
+    Ok((records.into_iter())
         .filter(|(_, a)| only.contains(&a.status()))
         .collect())
 }
@@ -279,9 +278,7 @@ impl DiffReport {
 /// A missing field and `null` count as the same (both show as empty).
 pub fn differing_fields(before: &Account, after: &Account) -> Vec<String> {
     let present = |v: Option<&Value>| v.filter(|v| !v.is_null()).cloned();
-    before
-        .fields()
-        .iter()
+    (before.fields().iter())
         .filter(|(k, v)| k.as_str() != "id" && present(Some(v)) != present(after.get(k)))
         .map(|(k, _)| k.clone())
         .collect()

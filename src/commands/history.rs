@@ -71,9 +71,7 @@ fn status_alike(versions: &[Version], i: usize) -> bool {
 }
 
 fn rows(versions: &[Version]) -> Vec<Vec<ReportCell>> {
-    versions
-        .iter()
-        .enumerate()
+    (versions.iter().enumerate())
         .map(|(i, v)| {
             vec![
                 ReportCell::new(show_time(v.valid_from)),

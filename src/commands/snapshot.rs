@@ -198,15 +198,11 @@ pub fn to_json(summary: &Summary) -> Value {
 
 fn rows(summary: &Summary) -> Vec<Vec<ReportCell>> {
     let c = &summary.counts;
-    [
-        ("added", c.added),
-        ("removed", c.removed),
-        ("status", c.status),
-        ("other", c.other),
-    ]
-    .into_iter()
-    .map(|(change, n)| vec![ReportCell::new(change), ReportCell::number(n)])
-    .collect()
+    let counts = [c.added, c.removed, c.status, c.other];
+    let names = ["added", "removed", "status", "other"];
+    (names.into_iter().zip(counts))
+        .map(|(change, n)| vec![ReportCell::new(change), ReportCell::number(n)])
+        .collect()
 }
 
 fn print(ctx: &Context, how: &ReportOutput, summary: &Summary) -> Result<()> {

@@ -167,9 +167,7 @@ fn write_plot(mut file: Destination, args: &TrendArgs, series: &Series, name: &s
 
 fn to_series(trend: &Trend, every: Every) -> Series {
     Series {
-        labels: trend
-            .periods
-            .iter()
+        labels: (trend.periods.iter())
             .map(|p| period_label(p.start, every))
             .collect(),
         // `(none)` for accounts without one, in the table and the legend.
@@ -189,10 +187,7 @@ fn header(series: &Series) -> Vec<&str> {
 }
 
 fn rows(series: &Series) -> Vec<Vec<ReportCell>> {
-    series
-        .labels
-        .iter()
-        .zip(&series.counts)
+    (series.labels.iter().zip(&series.counts))
         .map(|(label, counts)| {
             std::iter::once(ReportCell::new(label.clone()))
                 .chain(counts.iter().enumerate().map(|(k, n)| {
@@ -206,12 +201,8 @@ fn rows(series: &Series) -> Vec<Vec<ReportCell>> {
 
 /// One period as json: its label, the snapshot it shows, the counts.
 fn period_json(trend: &Trend, p: &PeriodCounts, every: Every) -> Value {
-    let counts: Map<String, Value> = trend
-        .statuses
-        .iter()
-        .zip(&p.counts)
-        .map(|(s, n)| (s.clone(), json!(n)))
-        .collect();
+    let counts = (trend.statuses.iter().zip(&p.counts)).map(|(s, n)| (s.clone(), json!(n)));
+    let counts: Map<String, Value> = counts.collect();
     json!({
         "period": period_label(p.start, every),
         "snapshot": show_time(p.snapshot),

@@ -516,25 +516,17 @@ fn sweep<E>(
         counted.push((start, snapshot, counts));
     }
     // Documented statuses first, in the reference's order, then others.
-    let rank = |s: &str| {
-        crate::account::Status::DOCUMENTED
-            .iter()
-            .position(|d| d.as_str() == s)
-            .unwrap_or(usize::MAX)
-    };
-    let mut statuses: Vec<&str> = counted
-        .iter()
-        .flat_map(|(_, _, counts)| counts.keys().map(String::as_str))
-        .collect();
+    let documented = crate::account::Status::DOCUMENTED;
+    let rank = |s: &str| (documented.iter().position(|d| d.as_str() == s)).unwrap_or(usize::MAX);
+    let statuses = (counted.iter()).flat_map(|(_, _, counts)| counts.keys().map(String::as_str));
+    let mut statuses: Vec<&str> = statuses.collect();
     statuses.sort_by_key(|&s| (rank(s), s));
     statuses.dedup();
-    let periods = counted
-        .iter()
+    let periods = (counted.iter())
         .map(|(start, snapshot, counts)| PeriodCounts {
             start: *start,
             snapshot: *snapshot,
-            counts: statuses
-                .iter()
+            counts: (statuses.iter())
                 .map(|&s| counts.get(s).copied().unwrap_or(0))
                 .collect(),
         })
