@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, anyhow};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::record::{corrupt, damaged_order, decode_order};
 use super::{
@@ -326,15 +326,10 @@ impl Store {
         // `"abc"` is kept as `abc` (NULL, matching nothing, for a key that
         // is no JSON string).
         let decoded = lenient::<String>(key);
-        let as_written = self
-            .keys_where(
-                "account_id IN (?2, ?3)",
-                rusqlite::params![org_row, key, decoded],
-            )?
-            .into_iter()
-            .find(|(_, found)| self.id_text(found) == key);
-        if let Some((row, found)) = as_written {
-            return Ok((row, found));
+        let written = self.keys_where("account_id IN (?2, ?3)", params![org_row, key, decoded])?;
+        let as_written = (written.into_iter()).find(|(_, found)| self.id_text(found) == key);
+        if let Some(found) = as_written {
+            return Ok(found);
         }
         // By id, else by name.
         let mut found = self.accounts_shown_as(org_row, key)?;
@@ -356,8 +351,7 @@ impl Store {
                 )))
             }
             several => {
-                let list: Vec<String> = several
-                    .iter()
+                let list: Vec<String> = (several.iter())
                     .map(|(_, id, name)| {
                         // An id the terminal shows cleaned: its JSON text, which finds it.
                         let id = match crate::text::terminal_safe(id) == *id {
@@ -383,14 +377,11 @@ impl Store {
     /// index: one with OR read every row.)
     fn accounts_shown_as(&self, org_row: i64, key: &str) -> Result<Vec<Found>> {
         let quoted = serde_json::to_string(key)?;
-        let mut by_id = self.keys_where(
-            "account_id IN (?2, ?3)",
-            rusqlite::params![org_row, key, quoted],
-        )?;
+        let mut by_id = self.keys_where("account_id IN (?2, ?3)", params![org_row, key, quoted])?;
         by_id.extend(self.keys_where(
             "account_id >= '\"' AND account_id < '#' AND instr(account_id, '\\') > 0
              AND shown_id(account_id) = ?2",
-            rusqlite::params![org_row, key],
+            params![org_row, key],
         )?);
         by_id.sort();
         by_id.dedup();
