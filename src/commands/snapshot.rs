@@ -12,6 +12,7 @@ use super::{Context, ReportOutput, WalkPlan, parse_optional_when};
 use crate::account::Account;
 use crate::accounts::Collector;
 use crate::cli::{ReportFormat, SnapshotArgs};
+use crate::config::Settings;
 use crate::error::{api_error, usage_error};
 use crate::history::record::{Summary, Taken};
 use crate::history::{Access, show_time, when};
@@ -103,23 +104,14 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
 /// Walks every page as `list` does and keeps each account as recorded.
 /// A walk whose count differs from the API's total is not exact, so it
 /// is not recorded; nor is one by a clock far from the API's.
-fn walk(
-    ctx: &Context,
-    settings: &crate::config::Settings,
-    args: &SnapshotArgs,
-) -> Result<Vec<Account>> {
+fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<Vec<Account>> {
     let mut collector = Collector::new(Vec::new(), None);
     let mut accounts = Vec::new();
-    let dating = ctx.walk_accounts(
-        settings,
-        &args.api,
-        WalkPlan::all(settings, true),
-        &mut collector,
-        |page, _| {
-            accounts.extend(page);
-            Ok(())
-        },
-    )?;
+    let plan = WalkPlan::all(settings, true);
+    let dating = ctx.walk_accounts(settings, &args.api, plan, &mut collector, |page, _| {
+        accounts.extend(page);
+        Ok(())
+    })?;
     if let Some(mismatch) = collector.inexact() {
         return Err(api_error(format!(
             "{mismatch}; nothing was recorded, run snapshot again"
