@@ -271,10 +271,13 @@ fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::E
 
 /// Another connection holds the store, past the wait.
 fn busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-    )
+    has_code(e, &[ErrorCode::DatabaseBusy, ErrorCode::DatabaseLocked])
+}
+
+/// Whether SQLite's error `e` is one of `codes`.
+fn has_code(e: &rusqlite::Error, codes: &[ErrorCode]) -> bool {
+    e.sqlite_error_code()
+        .is_some_and(|code| codes.contains(&code))
 }
 
 /// Another program kept the store locked past the wait; `outcome` is
@@ -771,19 +774,13 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// What SQLite says when it may not write the store or its -shm file.
 fn cannot_write(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
-    )
+    has_code(e, &[ErrorCode::CannotOpen, ErrorCode::ReadOnly])
 }
 
 /// What SQLite says when the disk has no room even for the -shm file
 /// that reading a WAL store needs (a disk I/O error), or for a write.
 fn no_room(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull)
-    )
+    has_code(e, &[ErrorCode::SystemIoFailure, ErrorCode::DiskFull])
 }
 
 /// The error for a store that could not be read or written for want of

@@ -145,16 +145,13 @@ fn no_such_day(text: &str) -> Option<String> {
     if !dashes || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    let (year, month, day): (i16, i8, i8) = (
-        parts[0].parse().ok()?,
-        parts[1].parse().ok()?,
-        parts[2].parse().ok()?,
-    );
+    // (Four digits or two: each fits.)
+    let [year, month, day] = parts.map(|p| p.parse::<i16>().unwrap_or_default());
     if !(1..=12).contains(&month) {
         return Some("a month is 01 to 12".into());
     }
-    let days = Date::new(year, month, 1).ok()?.days_in_month();
-    (day == 0 || day > days).then(|| format!("{year:04}-{month:02} has {days} days"))
+    let days = Date::new(year, month as i8, 1).ok()?.days_in_month();
+    (day == 0 || day > days.into()).then(|| format!("{year:04}-{month:02} has {days} days"))
 }
 
 /// The length of a `trend` period (`trend --every`).
