@@ -10,7 +10,7 @@ use super::{Context, parse_optional_when};
 use crate::account::{Account, Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
-use crate::history::query::{Change, Kind, Version};
+use crate::history::query::{Change, Kind, Version, Window};
 use crate::history::{Access, changed_fields, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
@@ -105,11 +105,7 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
 /// or the `newest` snapshot's when the clock was set back since. (Read as
 /// the clock, `--since` the newest snapshot `--until now` was "swap them",
 /// and `--since now` left that snapshot out.)
-fn in_order(
-    args: &ChangesArgs,
-    (since, until): (Option<i64>, Option<i64>),
-    newest: i64,
-) -> Result<(Option<i64>, Option<i64>)> {
+fn in_order(args: &ChangesArgs, (since, until): Window, newest: i64) -> Result<Window> {
     let latest = when::now().max(newest);
     let at = |t: i64| if t == when::LATEST { latest } else { t };
     let since = since.map(at);

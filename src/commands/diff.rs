@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::Result;
@@ -30,6 +30,9 @@ pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "afte
 /// of a JSON array, `line 3` of a JSONL file (1-based).
 pub type Place = String;
 
+/// An export's records, each with its place.
+pub type Records = Vec<(Place, Account)>;
+
 const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
 
 /// The text of an export file (`-`: stdin); trouble is a usage error.
@@ -39,7 +42,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     let bytes = match crate::streams::stdin_closed() {
         Some(closed) if names_stdin => Err(closed),
         // (What stdin is, as `/dev/stdin` leads to it.)
-        _ if is_stdin(path) => read_all(std::io::stdin().lock(), fs::metadata("/dev/stdin")),
+        _ if is_stdin(path) => read_all(io::stdin().lock(), fs::metadata("/dev/stdin")),
         _ => fs::File::open(path).and_then(|file| read_all(&file, file.metadata())),
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
@@ -64,16 +67,11 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// The bytes of `reader` (`meta`); a device (`/dev/zero`) never ends, and is
 /// read to at most 16 MiB, more being an error, as `--config` is.
-fn read_all(
-    mut reader: impl Read,
-    meta: std::io::Result<fs::Metadata>,
-) -> std::io::Result<Vec<u8>> {
+fn read_all(mut reader: impl Read, meta: io::Result<fs::Metadata>) -> io::Result<Vec<u8>> {
     #[cfg(unix)]
     if meta.is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type())) {
         return crate::atomic_file::read_at_most(reader, 16 << 20).map_err(|e| match e.kind() {
-            std::io::ErrorKind::FileTooLarge => {
-                std::io::Error::other("a device that gives more than 16 MiB")
-            }
+            io::ErrorKind::FileTooLarge => io::Error::other("a device that gives more than 16 MiB"),
             _ => e,
         });
     }
@@ -85,7 +83,7 @@ fn read_all(
 
 /// Why an export could not be read: a usage error (exit 2), unless the
 /// process may open no more files (EMFILE, ENFILE): the file is sound.
-fn cannot_read(name: &str, e: &std::io::Error) -> anyhow::Error {
+fn cannot_read(name: &str, e: &io::Error) -> anyhow::Error {
     match out_of_files(e) {
         Some(raise) => anyhow::anyhow!("cannot read {name}: {e}; {raise}"),
         None => usage_error(format!("cannot read {name}: {e}; {WHAT_TO_PASS}")),
@@ -109,7 +107,7 @@ pub fn shown(path: &Path) -> &Path {
 /// (`-o jsonl`), told apart by the first character. An empty file is an
 /// export of no account (what `-o jsonl` writes when nothing matched).
 /// Errors start with `, line N: …` or `: …`, to follow the file name.
-pub fn parse_export(text: &str) -> Result<Vec<(Place, Account)>, String> {
+pub fn parse_export(text: &str) -> Result<Records, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match text.trim_start().chars().next() {
         None => Ok(Vec::new()),
@@ -130,7 +128,7 @@ fn without_position(message: &str) -> &str {
         .map_or(message, |at| &message[..at])
 }
 
-fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
+fn parse_array(text: &str) -> Result<Records, String> {
     let values: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
         format!(
             ", line {}, column {}: not valid JSON ({}); {WHAT_TO_PASS}",
@@ -144,7 +142,7 @@ fn parse_array(text: &str) -> Result<Vec<(Place, Account)>, String> {
         .collect()
 }
 
-fn parse_lines(text: &str) -> Result<Vec<(Place, Account)>, String> {
+fn parse_lines(text: &str) -> Result<Records, String> {
     (text.lines().enumerate())
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
@@ -214,11 +212,7 @@ fn record(value: &RawValue, place: Place) -> Result<(Place, Account), String> {
 /// that is an error, not a guess. A record without one, beside others with
 /// one, is an account the API sent without a status: in no status's
 /// subset, as in the live list.
-pub fn select(
-    records: Vec<(Place, Account)>,
-    only: &[Status],
-    path: &Path,
-) -> Result<Vec<(Place, Account)>> {
+pub fn select(records: Records, only: &[Status], path: &Path) -> Result<Records> {
     if only.is_empty() {
         return Ok(records);
     }
@@ -296,7 +290,7 @@ pub struct Differ {
 impl Differ {
     /// Indexes OLD by id; an id that appears twice is an error (which of
     /// the two would be compared?).
-    pub fn new(records: Vec<(Place, Account)>) -> Result<Differ, String> {
+    pub fn new(records: Records) -> Result<Differ, String> {
         let mut index = HashMap::with_capacity(records.len());
         let mut old: Vec<(Place, Option<Account>)> = Vec::with_capacity(records.len());
         for (place, account) in records {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, anyhow};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Params, Row, params};
 
 use super::record::{corrupt, damaged_order, decode_order};
 use super::{
@@ -128,6 +128,9 @@ pub struct Trend {
     pub periods: Vec<PeriodCounts>,
 }
 
+/// The times of `changes --since` and `--until`, when given.
+pub type Window = (Option<i64>, Option<i64>);
+
 /// An account found: its row, its key, and the name it was found by.
 type Found = (i64, String, Option<String>);
 
@@ -240,7 +243,7 @@ impl Store {
     pub fn changes(
         &self,
         org: &Org,
-        (since, until): (Option<i64>, Option<i64>),
+        (since, until): Window,
         id: Option<&str>,
         mut each: impl FnMut(Change) -> Result<()>,
     ) -> Result<()> {
@@ -416,11 +419,7 @@ impl Store {
 
     /// The accounts of an organization (`?1`) whose rows meet `condition`,
     /// as (row, key), by key.
-    fn keys_where(
-        &self,
-        condition: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Vec<(i64, String)>> {
+    fn keys_where(&self, condition: &str, params: impl Params) -> Result<Vec<(i64, String)>> {
         let sql = format!(
             "SELECT id, account_id FROM account WHERE org = ?1 AND {condition} ORDER BY account_id"
         );
