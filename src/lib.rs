@@ -66,9 +66,8 @@ fn run(cli: Cli) -> Result<()> {
         secrets: Default::default(),
     };
     // Known before anything is read (`diff` reads OLD before the settings).
-    if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
-        ctx.secrets.add(&secret);
-    }
+    let secret = process_env("TALKDESK_CLIENT_SECRET");
+    ctx.secrets.add(&secret.unwrap_or_default());
     let result = match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),
@@ -89,11 +88,18 @@ fn run(cli: Cli) -> Result<()> {
     // Nor a secret of the config file that was not read yet (a profile
     // not found, `--since` refused before the settings are).
     result.map_err(|e| {
-        for secret in config::secrets_in_file(ctx.config.as_deref(), ctx.env) {
-            ctx.secrets.add(&secret);
-        }
+        add_known_secrets(&ctx.secrets, ctx.config.as_deref());
         error::redacted(e, |m| ctx.secrets.redact_shown(m))
     })
+}
+
+/// Adds to `secrets` the client secrets known without the settings: the
+/// environment's, and those of the config file `config` names (else the
+/// environment or the default).
+fn add_known_secrets(secrets: &http::redact::Redactor, config: Option<&std::path::Path>) {
+    let mut known = config::secrets_in_file(config, &process_env);
+    known.extend(process_env("TALKDESK_CLIENT_SECRET"));
+    known.iter().for_each(|secret| secrets.add(secret));
 }
 
 /// Prints clap's `e`: a usage error quoting a refused value that is the
@@ -102,20 +108,27 @@ fn run(cli: Cli) -> Result<()> {
 /// other error has, and one quoting a value with a control or bidi
 /// character has it escaped ([`text::visible`]), as the tool's own
 /// messages have: clap quotes it as it is (both then without colour).
-fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
+/// Help and version go to stdout; returns the exit code.
+fn print_clap_error(e: &clap::Error) -> ExitCode {
     if !e.use_stderr() {
-        // Help and version: nothing of the user's to redact or escape.
-        return e.print();
+        // Help and version: nothing of the user's to redact or escape; exit
+        // 0, or 1 when stdout cannot be written (closed at start, it is
+        // /dev/null since, where it would succeed).
+        let printed = match streams::stdout_closed() {
+            true => Err(streams::closed_stdout()),
+            false => e.print(),
+        };
+        return match printed {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
+                ExitCode::from(1)
+            }
+            _ => ExitCode::from(e.exit_code() as u8),
+        };
     }
     let secrets = http::redact::Redactor::default();
-    if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
-        secrets.add(&secret);
-    }
-    // The config file's, where the environment or the default names it
-    // (`--config` is not parsed yet).
-    for secret in config::secrets_in_file(None, &process_env) {
-        secrets.add(&secret);
-    }
+    // (`--config` is not parsed yet.)
+    add_known_secrets(&secrets, None);
     let text = e.render().to_string();
     let shown = text.split('\n').map(text::visible).collect::<Vec<_>>();
     let mut shown = shown.join("\n");
@@ -129,11 +142,12 @@ fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
             shown = shown.replacen(&quoted(&stripped), &quoted(&text::visible(value)), 1);
         }
     }
-    match secrets.holds(&text) {
+    let _ = match secrets.holds(&text) {
         true => write!(std::io::stderr(), "{}", secrets.redact_shown(&text)),
         false if shown != text => write!(std::io::stderr(), "{shown}"),
         false => e.print(),
-    }
+    };
+    ExitCode::from(e.exit_code() as u8)
 }
 
 /// Parses `args`, runs, prints any error as one `error:` line, and
@@ -141,23 +155,8 @@ fn print_clap_error(e: &clap::Error) -> std::io::Result<()> {
 pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString>>) -> ExitCode {
     let cli = match cli::parse(args.into_iter().map(Into::into).collect()) {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with exit 0 (1 when it cannot
-            // be written); errors to stderr with 2.
-            // (To a stdout closed at start, /dev/null since, it would
-            // succeed.)
-            let printed = match !e.use_stderr() && streams::stdout_closed() {
-                true => Err(streams::closed_stdout()),
-                false => print_clap_error(&e),
-            };
-            match printed {
-                Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {
-                    let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
-                    return ExitCode::from(1);
-                }
-                _ => return ExitCode::from(e.exit_code() as u8),
-            }
-        }
+        // Errors go to stderr with exit 2.
+        Err(e) => return print_clap_error(&e),
     };
     // A bug must still end as one `error:` line and exit 1, never a
     // backtrace: the hook prints the line, catch_unwind picks the code.

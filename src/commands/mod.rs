@@ -166,10 +166,9 @@ impl Context<'_> {
     /// A report's `-o` and `--jq`, the expression compiled: a bad one
     /// fails before any work.
     pub fn report_output(&self, format: &DocumentFormat) -> Result<ReportOutput> {
-        let jq = jq::for_report(format.jq.as_deref(), format.output, &self.secrets)?;
         Ok(ReportOutput {
             format: format.output,
-            jq,
+            jq: jq::for_report(format.jq.as_deref(), format.output, &self.secrets)?,
         })
     }
 
@@ -203,8 +202,10 @@ impl Context<'_> {
         let cache = (default_cache_dir().filter(|_| !api_args.no_cache)).map(TokenCache::new);
         let auth = Auth::new(&client, credentials, cache);
         let base_url = settings.base_url.value.clone();
-        let api = Api::new(&client, &auth, base_url, settings.per_page.value);
-        work(&api, &auth)
+        work(
+            &Api::new(&client, &auth, base_url, settings.per_page.value),
+            &auth,
+        )
     }
 
     /// The walk every command shares: each page's new, matching accounts
@@ -367,12 +368,15 @@ pub fn not_in_use(settings: &Settings, option: &str, target: &std::path::Path) -
     let is = |file: &std::path::Path| {
         resolved(file).is_some_and(|is| Some(is) == target_is) || same_file(file, &target)
     };
+    let in_use = |what: &str| {
+        usage_error(format!(
+            "{option} {} is {what}; name another file",
+            shown_path(&target)
+        ))
+    };
     let config = settings.config_path.as_ref().map(|c| c.value.as_path());
     if config.is_some_and(|c| std::fs::metadata(c).is_ok_and(|m| m.is_file()) && is(c)) {
-        return Err(usage_error(format!(
-            "{option} {} is the config file in use; name another file",
-            shown_path(&target)
-        )));
+        return Err(in_use("the config file in use"));
     }
     let (Some(store), Some(_)) = (&settings.history, &target_is) else {
         return Ok(());
@@ -387,14 +391,10 @@ pub fn not_in_use(settings: &Settings, option: &str, target: &std::path::Path) -
             file.push(suffix);
             // Between runs the journals are gone: named, they are still its.
             if is(std::path::Path::new(&file)) {
-                let what = match suffix {
-                    "" => "the history store".to_string(),
-                    _ => format!("the history store's journal ({suffix})"),
-                };
-                return Err(usage_error(format!(
-                    "{option} {} is {what}; name another file",
-                    shown_path(&target)
-                )));
+                return Err(match suffix {
+                    "" => in_use("the history store"),
+                    _ => in_use(&format!("the history store's journal ({suffix})")),
+                });
             }
         }
     }
