@@ -202,10 +202,8 @@ impl Context<'_> {
         let cache = (default_cache_dir().filter(|_| !api_args.no_cache)).map(TokenCache::new);
         let auth = Auth::new(&client, credentials, cache);
         let base_url = settings.base_url.value.clone();
-        work(
-            &Api::new(&client, &auth, base_url, settings.per_page.value),
-            &auth,
-        )
+        let api = Api::new(&client, &auth, base_url, settings.per_page.value);
+        work(&api, &auth)
     }
 
     /// The walk every command shares: each page's new, matching accounts
