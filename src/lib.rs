@@ -32,7 +32,7 @@ pub mod bench_support {
     pub use crate::history::{Access, Org, Store};
 }
 
-pub use streams::{closed_at_start, open_at_start};
+pub use streams::looked_at_start;
 
 use std::ffi::OsString;
 use std::io::Write;

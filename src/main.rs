@@ -35,9 +35,10 @@ extern "C" fn look_at_stdin_and_stdout() {
         -1 => true,
         flags => flags & libc::O_ACCMODE == other_way,
     };
-    talkdesk_accounts::closed_at_start(closed(0, libc::O_WRONLY), closed(1, libc::O_RDONLY));
+    let (stdin, stdout) = (closed(0, libc::O_WRONLY), closed(1, libc::O_RDONLY));
     // SAFETY: F_GETFD only reads the descriptor's flags.
-    talkdesk_accounts::open_at_start(|fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1);
+    let open = |fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1;
+    talkdesk_accounts::looked_at_start(stdin, stdout, open);
 }
 
 fn main() -> ExitCode {

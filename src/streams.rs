@@ -15,10 +15,13 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static OPEN_AT_START: [AtomicBool; 128] = [const { AtomicBool::new(false) }; 128];
 static LOOKED: AtomicBool = AtomicBool::new(false);
 
-/// Notes which descriptors below 128 were open at start (`open`): only
-/// those can be a stream the user names (`/dev/fd/3`), not one the tool
-/// opened since (its history store).
-pub fn open_at_start(open: impl Fn(i32) -> bool) {
+/// Notes which of stdin and stdout were closed at start, and which
+/// descriptors below 128 were open (`open`): only those can be a stream
+/// the user names (`/dev/fd/3`), not one the tool opened since (its
+/// history store). Runs before Rust's runtime is set up: it only stores.
+pub fn looked_at_start(stdin_closed: bool, stdout_closed: bool, open: impl Fn(i32) -> bool) {
+    STDIN_CLOSED.store(stdin_closed, Ordering::Relaxed);
+    STDOUT_CLOSED.store(stdout_closed, Ordering::Relaxed);
     for (fd, was_open) in (0..).zip(&OPEN_AT_START) {
         was_open.store(open(fd), Ordering::Relaxed);
     }
@@ -31,13 +34,6 @@ fn open_then(fd: i32) -> bool {
     // (Beyond 127: not looked at.)
     let was_open = |fd: usize| (OPEN_AT_START.get(fd)).is_none_or(|o| o.load(Ordering::Relaxed));
     !LOOKED.load(Ordering::Relaxed) || usize::try_from(fd).is_ok_and(was_open)
-}
-
-/// Notes which of stdin and stdout were closed at start. Runs before
-/// Rust's runtime is set up: it only stores.
-pub fn closed_at_start(stdin: bool, stdout: bool) {
-    STDIN_CLOSED.store(stdin, Ordering::Relaxed);
-    STDOUT_CLOSED.store(stdout, Ordering::Relaxed);
 }
 
 /// The names of stdin and stdout as files: `/dev/stdin` named for `-`.
