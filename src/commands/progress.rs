@@ -66,8 +66,8 @@ impl Progress {
         if self.page == 0 {
             return self.waiting.then_some(pace);
         }
-        let multi_page = self.total_pages.is_some_and(|t| t > 1) || self.page > 1;
-        if !multi_page {
+        // A walk of one page, as far as is known, shows nothing.
+        if self.total_pages.is_none_or(|t| t <= 1) && self.page <= 1 {
             return None;
         }
         let pages = match self.total_pages {
