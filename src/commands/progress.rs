@@ -97,11 +97,10 @@ impl Progress {
         self.enabled = false;
     }
 
-    /// Wipes the line, leaving the cursor at the start of an empty line.
+    /// Wipes the line, leaving the cursor at the start of an empty line
+    /// (writes nothing when none is shown: never while disabled).
     pub fn clear(&mut self) {
-        if self.enabled {
-            crate::log::draw_progress(None);
-        }
+        crate::log::draw_progress(None);
     }
 }
 
