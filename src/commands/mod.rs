@@ -10,7 +10,7 @@ pub mod list;
 pub mod manpage;
 pub mod progress;
 pub mod snapshot;
-pub mod sort;
+mod sort;
 pub mod summary;
 pub mod trend;
 

@@ -10,7 +10,7 @@ use crate::account::Account;
 
 /// What an account is sorted by.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SortKey {
+enum SortKey {
     /// Its value, and its exact JSON text for numbers no f64 tells apart.
     Number(f64, String),
     Text(String),
@@ -21,7 +21,7 @@ impl SortKey {
     /// The key of `field` in `account`: JSON numbers are numbers; strings
     /// are lowercased; booleans, arrays and objects sort as their JSON
     /// text; a missing field or `null` is `Missing`.
-    pub fn of(account: &Account, field: &str) -> SortKey {
+    fn of(account: &Account, field: &str) -> SortKey {
         match account.field(field) {
             None | Some(Value::Null) => SortKey::Missing,
             // Beyond f64's range a number is ±infinity: `-1e400` first.
@@ -36,7 +36,7 @@ impl SortKey {
     }
 
     /// Numbers first (by value), then text, then missing values.
-    pub fn compare(&self, other: &SortKey) -> Ordering {
+    fn compare(&self, other: &SortKey) -> Ordering {
         match (self, other) {
             // (`==` first: -0 and 0 are one number, a tie.)
             (SortKey::Number(a, x), SortKey::Number(b, y)) => match a == b {

@@ -17,7 +17,7 @@ use crate::output::report::{ReportCell, ReportJson};
 use crate::output::table::TableSink;
 
 /// The label of the last table/csv row.
-pub const TOTAL: &str = "TOTAL";
+const TOTAL: &str = "TOTAL";
 
 /// Accounts counted per status: the documented statuses first, in the
 /// API reference's order (zeros included), then any other status in the
@@ -26,7 +26,7 @@ pub const TOTAL: &str = "TOTAL";
 /// Each found by an index, not by a look along them: an API with a status
 /// per account (none of them documented) made a count quadratic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusCounts(Vec<(Status, u64)>, HashMap<Status, usize>);
+struct StatusCounts(Vec<(Status, u64)>, HashMap<Status, usize>);
 
 impl Default for StatusCounts {
     fn default() -> StatusCounts {
@@ -38,7 +38,7 @@ impl Default for StatusCounts {
 
 impl StatusCounts {
     /// Counts one account of this status.
-    pub fn add(&mut self, status: &Status) {
+    fn add(&mut self, status: &Status) {
         match self.1.get(status) {
             Some(&at) => self.0[at].1 += 1,
             None => {
@@ -51,7 +51,7 @@ impl StatusCounts {
     /// The rows to print: with no filter, every status counted; with a
     /// filter (of documented statuses), exactly the statuses asked for, in
     /// the documented order.
-    pub fn rows(&self, only: &[Status]) -> Vec<(String, u64)> {
+    fn rows(&self, only: &[Status]) -> Vec<(String, u64)> {
         self.0
             .iter()
             .filter(|(s, _)| only.is_empty() || only.contains(s))
@@ -60,7 +60,7 @@ impl StatusCounts {
     }
 
     /// Every account counted.
-    pub fn total(&self) -> u64 {
+    fn total(&self) -> u64 {
         self.0.iter().map(|(_, n)| n).sum()
     }
 }
