@@ -222,25 +222,19 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
     };
     let nearest = (headers.iter().filter_map(remaining))
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
-    let mut found = Vec::new();
-    for plain in [
+    let plain = [
         "x-ratelimit-limit",
         "x-ratelimit-remaining",
         "x-ratelimit-reset",
-    ] {
-        let value = nearest
-            .as_ref()
-            .and_then(|(throttler, ..)| named(plain, throttler));
-        found.extend(value.map(|v| (plain, v)));
-    }
+    ];
+    let mut found: Vec<_> = (plain.into_iter())
+        .filter_map(|plain| Some((plain, named(plain, &nearest.as_ref()?.0)?)))
+        .collect();
     let retry_after = (headers.iter())
-        .filter(|(n, v)| n.starts_with("retry-after-") && number(v).is_some())
-        .max_by(|a, b| {
-            number(a.1)
-                .unwrap_or_default()
-                .total_cmp(&number(b.1).unwrap_or_default())
-        });
-    found.extend(retry_after.map(|(_, v)| ("retry-after", *v)));
+        .filter(|(n, _)| n.starts_with("retry-after-"))
+        .filter_map(|&(_, v)| Some((number(v)?, v)))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    found.extend(retry_after.map(|(_, v)| ("retry-after", v)));
     found
 }
 
