@@ -267,9 +267,7 @@ impl<'a> Api<'a> {
 /// Retry-After (Azure API Management's), or Tyk's `{"error": "Quota
 /// exceeded"}` without one.
 fn spent(reply: &Reply) -> Option<String> {
-    let says =
-        || (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("quota exceeded");
-    (reply.status == 403 && (reply.keep_away.is_some() || says()))
+    (reply.status == 403 && (reply.keep_away.is_some() || says(reply, "quota exceeded")))
         .then(|| spent_quota(reply.keep_away))
 }
 
@@ -278,12 +276,14 @@ fn spent(reply: &Reply) -> Option<String> {
 /// headers turned off, GitHub's rate limit. A limiter's, not the API's
 /// word on the token's scope.
 fn rate_limited(reply: &Reply) -> Option<String> {
-    let says = || {
-        (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains("rate limit exceeded")
-    };
-    (reply.status == 403 && says()).then(|| {
+    (reply.status == 403 && says(reply, "rate limit exceeded")).then(|| {
         "a rate limiter in front of the API refuses, no scope is missing: try again later".into()
     })
+}
+
+/// Whether the body of `reply` holds `words` (lowercase), in any case.
+fn says(reply: &Reply, words: &str) -> bool {
+    (String::from_utf8_lossy(&reply.body).to_ascii_lowercase()).contains(words)
 }
 
 /// [`unexpected`] for a page; where a page of the walk was `answered` at
