@@ -221,7 +221,7 @@ fn fingerprint(creds: &Credentials) -> String {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", hash.finalize())
 }
 
 /// What to do when the token cache folder cannot be made (a home this
@@ -911,6 +911,16 @@ mod tests {
         assert_eq!(
             basic_auth("a b:c", "p&ss=%"),
             format!("Basic {}", BASE64.encode("a+b%3Ac:p%26ss%3D%25"))
+        );
+    }
+
+    #[test]
+    fn the_cache_key_is_the_sha256_of_the_length_prefixed_credentials_in_hex() {
+        // As Python's hashlib.sha256(...).hexdigest() gives it: the names of
+        // cache files written by earlier versions.
+        assert_eq!(
+            fingerprint(&creds("id")),
+            "f9b00453aa66776123b726e51a9e3a75b06681c07c635a61cf374dbca37889cf"
         );
     }
 
