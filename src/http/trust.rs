@@ -105,10 +105,8 @@ fn load_ca_bundle(path: &Path, name: &str, log: Log) -> Result<Vec<Certificate<'
             "{name} {shown}: certificate {one} of {blocks} is not an X.509 certificate and is left out"
         )),
         many => {
-            let mut list: Vec<String> = many.iter().take(5).map(usize::to_string).collect();
-            if many.len() > 5 {
-                list.push("…".into());
-            }
+            let more = (many.len() > 5).then(|| "…".to_string());
+            let list: Vec<String> = many.iter().take(5).map(usize::to_string).chain(more).collect();
             log.warn(&format!(
                 "{name} {shown}: certificates {} of {blocks} are not X.509 certificates and are left out",
                 list.join(", ")
