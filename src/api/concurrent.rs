@@ -93,11 +93,8 @@ pub fn walk_rest(
                 shared.lock().workers += 1;
             }
         }
-        while let Some((url, expected)) = walk.next_request().transpose()? {
-            let raw = shared
-                .take(api, &url, expected)
-                .unwrap_or_else(|| api.get_page(&url, None))?;
-            let page = api.accept(&mut walk, url, expected, raw)?;
+        while let Some(page) = api.next_page(&mut walk, |url, n| shared.take(api, url, n)) {
+            let page = page?;
             let number = page.number;
             let flow = consume(page)?;
             if flow == Flow::Stop {

@@ -227,14 +227,24 @@ impl<'a> Api<'a> {
         ))
     }
 
-    /// Takes a fetched page into `walk`, saying on stderr when the walk
-    /// ends short of what the API claimed.
-    fn accept(&self, walk: &mut Walk, url: Url, expected: u64, raw: RawPage) -> Result<Page> {
-        let step = walk.accept(url, expected, raw)?;
-        if let Some(warning) = &step.warning {
-            self.client.warn(warning);
-        }
-        Ok(step.page)
+    /// The page the walk goes to next, if it goes anywhere: the answer
+    /// `fetched` has for its URL and page number (one fetched ahead), else
+    /// one fetched now; taken into the walk, which says on stderr when it
+    /// ends short of what the API claimed. Both drivers walk by this.
+    fn next_page(
+        &self,
+        walk: &mut Walk,
+        fetched: impl FnOnce(&Url, u64) -> Option<Result<RawPage>>,
+    ) -> Option<Result<Page>> {
+        let next = walk.next_request()?;
+        Some(next.and_then(|(url, expected)| {
+            let raw = fetched(&url, expected).unwrap_or_else(|| self.get_page(&url, None))?;
+            let step = walk.accept(url, expected, raw)?;
+            if let Some(warning) = &step.warning {
+                self.client.warn(warning);
+            }
+            Ok(step.page)
+        }))
     }
 
     /// GETs `url` with the run's token; a 401 (or a [`stale`](Self::stale)

@@ -30,7 +30,7 @@ pub fn for_each_page(
 ) -> Result<()> {
     let mut walk = Walk::new(api.endpoint.clone(), pages);
     let started = Instant::now();
-    let Some(first) = fetch_next(api, &mut walk).transpose()? else {
+    let Some(first) = api.next_page(&mut walk, |_, _| None).transpose()? else {
         return Ok(());
     };
     // Pages are fetched ahead by number only when the walk goes to them by
@@ -46,21 +46,10 @@ pub fn for_each_page(
         let took = started.elapsed();
         return concurrent::walk_rest(api, walk, ahead, concurrency, took, flow, consume);
     }
-    while let Some(page) = fetch_next(api, &mut walk) {
+    while let Some(page) = api.next_page(&mut walk, |_, _| None) {
         if consume(page?)? == Flow::Stop {
             break;
         }
     }
     Ok(())
-}
-
-/// Fetches the page the walk goes to next, if it goes anywhere, and takes
-/// it into the walk; a walk that ends short of what the API claimed says
-/// so on stderr.
-fn fetch_next(api: &Api, walk: &mut Walk) -> Option<Result<Page>> {
-    let next = walk.next_request()?;
-    Some(next.and_then(|(url, expected)| {
-        let raw = api.get_page(&url, None)?;
-        api.accept(walk, url, expected, raw)
-    }))
 }
