@@ -674,11 +674,10 @@ impl Pacer {
         // pace filled it: after a slow pace (a daily quota's, burst 100)
         // gave way to a fast one (burst 1), the slow one's backlog held the
         // next request 120 s for every request sent under it. (At a pace
-        // that stays, this bound holds already.)
-        if let Some((interval, extra)) = self.bucket() {
-            let full = now.checked_add(interval * (extra + 1));
-            self.tat = self.tat.map(|tat| full.map_or(tat, |full| tat.min(full)));
-        }
+        // that stays, this bound holds already.) A pace is a bucket.
+        let (interval, extra) = self.bucket()?;
+        let full = now.checked_add(interval * (extra + 1));
+        self.tat = self.tat.map(|tat| full.map_or(tat, |full| tat.min(full)));
         let changed =
             before.is_none_or(|(r, b, s)| (r - rate).abs() > 1e-9 || b != burst || s != source);
         changed.then(|| Change {
