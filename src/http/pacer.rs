@@ -410,9 +410,8 @@ pub struct Pacer {
     /// The last [`ANSWERS_KEPT`] answers: when each request went, and when
     /// its answer was taken in.
     answered: VecDeque<(Instant, Instant)>,
-    /// Answers so far, and when the request of the last one went.
+    /// Answers so far.
     answers: u64,
-    last_answered_sent: Option<Instant>,
     /// When each recent request that got through was sent.
     through: VecDeque<Instant>,
     /// When each recent request was sent, refused or not.
@@ -594,7 +593,8 @@ impl Pacer {
         if self.learnt.is_some() || self.answers >= OPENING_ANSWERS {
             return None;
         }
-        let answered = self.last_answered_sent?;
+        // When the request of the last answer went.
+        let &(answered, _) = self.answered.back()?;
         self.outstanding
             .values()
             .filter(|&&sent| sent.max(answered) - sent.min(answered) <= SIBLINGS)
@@ -613,7 +613,6 @@ impl Pacer {
     pub fn on_answer(&mut self, slot: Slot, now: Instant, answer: &Answer) -> Option<Change> {
         self.outstanding.remove(&slot.seq);
         self.answers += 1;
-        self.last_answered_sent = Some(slot.at);
         let before = self.pace();
         let sent = slot.at;
         let mut why = (answer.headers).and_then(|h| self.learn_headers(slot, now, &h));
