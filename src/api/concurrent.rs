@@ -148,6 +148,19 @@ impl Plan {
             && self.next_start < self.wanted.saturating_add(self.reorder)
     }
 
+    /// Whether page `expected` is worth waiting for: in flight, or to be
+    /// started by a worker. After a stall, the requests in flight end
+    /// first: a server that serves one connection at a time answers only
+    /// on the one it holds, which is free for the walk once they have.
+    fn coming(&self, expected: u64) -> bool {
+        let coming = self.in_flight.contains(&expected)
+            || ((self.next_start..=self.last).contains(&expected)
+                && self.workers > 0
+                && !self.stalled);
+        let draining = self.stalled && !self.in_flight.is_empty();
+        !self.stopped && (coming || draining)
+    }
+
     /// Shrinks the window after new refusals (429 or 503).
     fn observe(&mut self, limits: &RateLimits, log: Log) {
         self.window.cap(limits.crowds());
@@ -216,31 +229,17 @@ impl Shared {
         plan.next_start = plan.next_start.max(wanted);
         plan.bound = plan.bound.max(expected);
         self.wake_a_worker(&plan);
-        loop {
-            if let Some((result, warnings)) = plan.done.remove(&expected) {
-                drop(plan);
-                for warning in warnings {
-                    api.client().warn(&warning);
-                }
-                return Some(result);
-            }
-            let coming = !plan.stopped
-                && (plan.in_flight.contains(&expected)
-                    || ((plan.next_start..=plan.last).contains(&expected)
-                        && plan.workers > 0
-                        && !plan.stalled));
-            // After a stall, the requests in flight end first: a server
-            // that serves one connection at a time answers only on the one
-            // it holds, which is free for the walk once they have.
-            let draining = plan.stalled && !plan.in_flight.is_empty() && !plan.stopped;
-            if !coming && !draining {
-                return None;
-            }
-            // Until a worker has news.
-            plan.consumer_waiting = true;
-            plan = self.ready.wait(plan).unwrap_or_else(|e| e.into_inner());
-            plan.consumer_waiting = false;
+        // Until a worker has news.
+        let waits = |plan: &mut Plan| !plan.done.contains_key(&expected) && plan.coming(expected);
+        plan.consumer_waiting = true;
+        let mut plan = (self.ready.wait_while(plan, waits)).unwrap_or_else(|e| e.into_inner());
+        plan.consumer_waiting = false;
+        let (result, warnings) = plan.done.remove(&expected)?;
+        drop(plan);
+        for warning in warnings {
+            api.client().warn(&warning);
         }
+        Some(result)
     }
 }
 
