@@ -224,11 +224,6 @@ fn fingerprint(creds: &Credentials) -> String {
     format!("{:x}", hash.finalize())
 }
 
-/// What to do when the token cache folder cannot be made (a home this
-/// user may not write, `HOME=/` for a daemon).
-const CACHE_NOT_WRITABLE: &str =
-    "set XDG_CACHE_HOME to a folder this user may write, or pass --no-cache";
-
 impl TokenCache {
     pub fn new(dir: PathBuf) -> TokenCache {
         TokenCache {
@@ -405,7 +400,8 @@ fn cache_advice(e: &std::io::Error) -> String {
     let elsewhere = "set XDG_CACHE_HOME to a folder on another disk";
     match no_room(e, elsewhere).or_else(|| out_of_files(e).map(String::from)) {
         Some(what) => what + ", or pass --no-cache",
-        None => CACHE_NOT_WRITABLE.into(),
+        // A home this user may not write, `HOME=/` for a daemon.
+        None => "set XDG_CACHE_HOME to a folder this user may write, or pass --no-cache".into(),
     }
 }
 
