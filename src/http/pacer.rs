@@ -905,11 +905,7 @@ impl Pacer {
             // too much, not the rate.
             let rate = self.rate().unwrap_or(FALLBACK_RATE);
             let wait = retry_after.unwrap_or_else(|| Duration::from_secs_f64(1.0 / rate));
-            self.hold(now + wait);
-            self.burst = 1.0;
-            self.tat = None;
-            self.last_cut = Some(now);
-            (self.last_raise, self.probes) = (None, 0);
+            self.cut(now, wait, 1.0);
             return Some(format!("HTTP {status} in a burst: one request at a time"));
         }
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
@@ -961,18 +957,24 @@ impl Pacer {
         let rate = rate.max(self.floor).max(MIN_RATE);
         // Until the refused request's token is back, if the server did not say.
         let wait = retry_after.unwrap_or_else(|| Duration::from_secs_f64(1.0 / (rate * MARGIN)));
-        self.hold(now + wait);
         let refill = (wait.as_secs_f64() * rate).floor();
-        self.burst = refill.min(got_through as f64).max(1.0);
+        self.cut(now, wait, refill.min(got_through as f64).max(1.0));
         self.learnt = Some((rate, Source::Refusals));
-        self.tat = None;
         self.budget = None;
-        self.last_cut = Some(now);
-        (self.last_raise, self.probes) = (None, 0);
         Some(format!(
             "HTTP {status} after {} got through in the last second",
             counted(got_through as u64, "request", "requests")
         ))
+    }
+
+    /// A cut at `now`: every request held `wait`, no more than `burst` at
+    /// once, the bucket started afresh, and the steps up from the first.
+    fn cut(&mut self, now: Instant, wait: Duration, burst: f64) {
+        self.hold(now + wait);
+        self.burst = burst;
+        self.tat = None;
+        self.last_cut = Some(now);
+        (self.last_raise, self.probes) = (None, 0);
     }
 
     /// The last request through sent before `sent`, and how many went
