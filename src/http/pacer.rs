@@ -762,18 +762,13 @@ impl Pacer {
         let n = (unanswered.count() + answered.count()).max(1);
         match sure {
             true => self.cap_crowd(n, now),
-            false => {
-                let recent = |&(_, went): &(usize, Instant)| now < went + CROWD_CAP_FOR;
-                let unsure = (self.crowd_unsure.filter(recent)).map_or(n, |(c, _)| c.min(n));
-                self.crowd_unsure = Some((unsure, sent));
-            }
+            false => self.crowd_unsure = Some((lowered(self.crowd_unsure, n, now), sent)),
         }
     }
 
     /// No more than `n` in flight at once, from `now` on, for [`CROWD_CAP_FOR`].
     fn cap_crowd(&mut self, n: usize, now: Instant) {
-        let cap = (self.crowd_cap).filter(|&(_, at)| now < at + CROWD_CAP_FOR);
-        self.crowd_cap = Some((cap.map_or(n, |(c, _)| c.min(n)), now));
+        self.crowd_cap = Some((lowered(self.crowd_cap, n, now), now));
     }
 
     /// Whether as many requests are in flight as went with a crowd's 503
@@ -1085,6 +1080,13 @@ impl Pacer {
             }
         }
     }
+}
+
+/// The lower of `n` and `cap`, while `cap`'s instant is less than
+/// [`CROWD_CAP_FOR`] before `now`; else `n`.
+fn lowered(cap: Option<(usize, Instant)>, n: usize, now: Instant) -> usize {
+    let recent = cap.filter(|&(_, at)| now < at + CROWD_CAP_FOR);
+    recent.map_or(n, |(c, _)| c.min(n))
 }
 
 /// Time as the pacer sees it: real, or made up in tests.
