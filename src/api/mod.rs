@@ -199,27 +199,22 @@ impl<'a> Api<'a> {
         reply.status == 403 && took() && spent(reply).is_none() && theirs
     }
 
-    /// The path of `base_url` (where a redirect moved the pages, if one
-    /// did), when it has one and `url` is outside it.
-    fn left_base_path(&self, url: &Url) -> Option<String> {
-        let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
-        let prefix = accounts.path().strip_suffix(walk::ACCOUNTS_PATH)?;
-        let inside = url.path().starts_with(&format!("{prefix}/"));
-        (!prefix.is_empty() && !inside).then(|| prefix.to_string())
-    }
-
     /// What a 404 for the next link `url` says of its path: out of
     /// base_url's (`…/td`, a proxy that strips it), or with more before
     /// the accounts path (`/api`, the API's own, which Traefik's
     /// `addPrefix` adds again), passed on unrewritten.
     fn link_path_hint(&self, url: &Url) -> Option<String> {
         let rewrite = "may pass its links on unrewritten; have it rewrite them";
-        if let Some(prefix) = self.left_base_path(url) {
+        let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+        // The path of base_url (where a redirect moved the pages, if one
+        // did), when it has one and `url` is outside it.
+        let prefix = accounts.path().strip_suffix(walk::ACCOUNTS_PATH);
+        let prefix = prefix.unwrap_or_default();
+        if !prefix.is_empty() && !url.path().starts_with(&format!("{prefix}/")) {
             return Some(format!(
                 "the API's next link led out of base_url's path {prefix}/: a reverse proxy in front of the API {rewrite} (nginx: sub_filter), else check base_url"
             ));
         }
-        let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
         let added = url.path().strip_suffix(accounts.path())?;
         (!added.is_empty()).then(|| format!(
             "the API's next link puts {added} before the accounts path base_url leads to ({}): a gateway in front of the API that adds it (Traefik: addPrefix) {rewrite}, or route the API's own path through it and put that in base_url",
