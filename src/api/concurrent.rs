@@ -37,7 +37,7 @@ const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
 
 /// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
 /// to `consume` in order. `flow` is what the consumer said after the
-/// first page, which took `first_took` (its token included).
+/// first page, which took `first_took` (after its token).
 ///
 /// A page fetched ahead that gets no connection or answer in ten times
 /// the first page's time (two seconds at least; only with a `--timeout` of

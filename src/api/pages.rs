@@ -29,6 +29,9 @@ pub fn for_each_page(
     mut consume: impl FnMut(Page) -> Result<Flow>,
 ) -> Result<()> {
     let mut walk = Walk::new(api.endpoint.clone(), pages);
+    // The token first: the head start of pages fetched ahead is measured
+    // on a page, not on a slow token endpoint, which turned it off.
+    api.bearer.authorization()?;
     let started = Instant::now();
     let Some(first) = api.next_page(&mut walk, |_, _| None).transpose()? else {
         return Ok(());
