@@ -22,12 +22,12 @@ use toml::Spanned;
 // inside a table `eu`).
 use toml_writer::ToTomlKey;
 
-use crate::atomic_file::{may_not_enter, read_at_most};
+use crate::atomic_file::{current_user, may_not_enter, owner_of, read_at_most};
 pub use crate::auth::{Credentials, Secret};
 use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
-use crate::text::shown_path;
+use crate::text::{shown_path, terminal_safe, visible};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -456,10 +456,10 @@ fn permission_warning(path: &Path) -> Option<String> {
     // pipe is nothing to chmod.
     let meta = fs::metadata(path).ok().filter(|m| m.is_file())?;
     let mode = meta.permissions().mode();
-    let (shown, user) = (shown_path(&path), crate::atomic_file::current_user());
+    let (shown, user) = (shown_path(&path), current_user());
     // Another user's (root may chmod any): this user may not chmod it,
     // and reads it only as one of the others.
-    let fix = match crate::atomic_file::owner_of(&meta) {
+    let fix = match owner_of(&meta) {
         owner if owner != user && user != 0 => format!(
             "it belongs to another user (uid {owner}): ask its owner to make it private, or use a config file of your own"
         ),
@@ -478,8 +478,8 @@ fn permission_warning(path: &Path) -> Option<String> {
 /// would take this user's credentials where they chose. `--config` names
 /// one on purpose.
 fn refuse_foreign_default(path: &Path) -> Result<()> {
-    let me = crate::atomic_file::current_user();
-    match fs::metadata(path).map(|m| crate::atomic_file::owner_of(&m)) {
+    let me = current_user();
+    match fs::metadata(path).map(|m| owner_of(&m)) {
         Ok(owner) if me != 0 && owner != 0 && owner != me => Err(config_error(format!(
             "config file {} belongs to another user (uid {owner}), so it is not used: its base_url or token_url could send your credentials anywhere; set XDG_CONFIG_HOME (or HOME) to a folder of this user's, or pass --config with it to use it on purpose",
             shown_path(&path)
@@ -498,15 +498,14 @@ fn refuse_if_others_can_change(path: &Path) -> Result<()> {
         return Ok(());
     };
     let mode = meta.permissions().mode() & 0o777;
-    let owner = crate::atomic_file::owner_of(&meta);
     let shown = shown_path(&path);
-    let quoted = shell_quoted_path(path);
     if meta.is_file() && mode & 0o022 != 0 {
+        let quoted = shell_quoted_path(path);
         return Err(config_error(format!(
             "config file {shown} can be changed by others (mode {mode:o}), so its client_secret_cmd is not run: it would run whatever they put there; run: chmod go-w {quoted}"
         )));
     }
-    if owner != crate::atomic_file::current_user() && owner != 0 {
+    if ![current_user(), 0].contains(&owner_of(&meta)) {
         return Err(config_error(format!(
             "config file {shown} belongs to another user, so its client_secret_cmd is not run: it would run whatever they put there; use a config file of your own"
         )));
@@ -530,7 +529,7 @@ pub(crate) fn shell_quoted(text: &str) -> String {
     // A control character (a newline would split the line), or one a
     // message leaves out: its bytes escaped, as bash reads them.
     #[cfg(unix)]
-    if text.contains('\n') || crate::text::terminal_safe(text) != text {
+    if text.contains('\n') || terminal_safe(text) != text {
         return crate::text::dollar_quoted(text.as_bytes());
     }
     if !text.is_empty() && text.chars().all(plain) {
@@ -591,7 +590,7 @@ fn select_profile(
     name: &Sourced<String>,
     file: Option<(String, BTreeMap<String, RawProfile>)>,
 ) -> Result<(String, RawProfile, Option<Vec<String>>)> {
-    let optional = name.value == DEFAULT_PROFILE;
+    let (optional, profile) = (name.value == DEFAULT_PROFILE, visible(&name.value));
     let init = |path| command_with(path, name, "config init");
     // (A file is read only from a path.)
     let (Some(path), Some((text, mut profiles))) = (path, file) else {
@@ -603,14 +602,12 @@ fn select_profile(
             ))),
             _ if optional => Ok(Default::default()),
             Some(path) => Err(config_error(format!(
-                "profile `{}` not found: config file {} does not exist; create it with `{}`",
-                crate::text::visible(&name.value),
+                "profile `{profile}` not found: config file {} does not exist; create it with `{}`",
                 shown_path(&path.value),
                 init(path)
             ))),
             None => Err(config_error(format!(
-                "profile `{}` not found: there is no config file, as {NO_CONFIG_FOLDER}; pass --config with the settings file",
-                crate::text::visible(&name.value)
+                "profile `{profile}` not found: there is no config file, as {NO_CONFIG_FOLDER}; pass --config with the settings file"
             ))),
         };
     };
@@ -622,8 +619,7 @@ fn select_profile(
         return Ok((text, RawProfile::default(), Some(names)));
     }
     Err(config_error(format!(
-        "profile `{}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
-        crate::text::visible(&name.value),
+        "profile `{profile}` not found in {} (profiles: {}); add a [{}] table or pick another with --profile",
         shown_path(&path.value),
         listed(&names),
         shown_toml_key(&name.value)
@@ -635,16 +631,14 @@ fn select_profile(
 /// TOML key may hold as it is, is written as TOML's `\u202E`: taken out,
 /// the table named would be another profile's.
 pub fn shown_toml_key(name: &str) -> String {
-    if crate::text::terminal_safe(name) == name {
+    if terminal_safe(name) == name {
         return name.to_toml_key();
     }
     let mut key = String::from("\"");
     for c in name.chars() {
-        let mut buf = [0; 4];
-        let one: &str = c.encode_utf8(&mut buf);
         match c {
             '"' | '\\' => key.extend(['\\', c]),
-            _ if c.is_control() || crate::text::terminal_safe(one) != one => {
+            _ if c.is_control() || terminal_safe(&c.to_string()) != c.to_string() => {
                 key.push_str(&match u32::from(c) {
                     n @ ..0x10000 => format!("\\u{n:04X}"),
                     n => format!("\\U{n:08X}"),
@@ -663,7 +657,7 @@ pub fn listed(names: &[String]) -> String {
         true => "none".into(),
         false => names
             .iter()
-            .map(|n| crate::text::visible(n))
+            .map(|n| visible(n))
             .collect::<Vec<_>>()
             .join(", "),
     }
@@ -898,7 +892,7 @@ pub fn account_name(name: String) -> Result<String, String> {
         None => Ok(name),
         Some(why) => Err(format!(
             "is `{}`, which is not a Talkdesk account name; {why}",
-            crate::text::visible(&name)
+            visible(&name)
         )),
     }
 }
@@ -933,7 +927,7 @@ pub fn account_name_advice(name: &str) -> Option<String> {
 
 fn region(text: String) -> Result<Region, String> {
     Region::parse(&text).ok_or_else(|| {
-        let text = crate::text::visible(&text);
+        let text = visible(&text);
         format!("is `{text}`, which is not a region; use us, eu or ca")
     })
 }
@@ -977,10 +971,8 @@ impl Settings {
     fn merge(overrides: &Overrides, env: EnvLookup, secrets: &Redactor) -> Result<Settings> {
         let config_path = config_file_in_use(overrides.config.as_deref(), env)?;
         let profile = profile_in_use(overrides.profile.as_deref(), env)?;
-        let file = (config_path
-            .as_ref()
-            .map(|p| read_profiles(&p.value, &p.source)))
-        .transpose()?;
+        let read = |p: &Sourced<PathBuf>| read_profiles(&p.value, &p.source);
+        let file = config_path.as_ref().map(read).transpose()?;
         let config_exists = file.as_ref().is_some_and(Option::is_some);
         if let Some(p) = config_path.as_ref().filter(|p| p.source == Source::Default) {
             refuse_foreign_default(&p.value)?;
@@ -1329,9 +1321,7 @@ fn read_secret_output(pipe: ChildStdout, _: &AtomicBool) -> std::io::Result<Vec<
 
 /// `line` split as a POSIX shell would, without running one.
 #[cfg(unix)]
-fn split_words(line: &str) -> Result<Vec<String>, shell_words::ParseError> {
-    shell_words::split(line)
-}
+use shell_words::split as split_words;
 
 /// `line` split as Windows programs split theirs: at spaces, `"…"` holding
 /// them; a backslash is a path's (`C:\tools\get-secret.exe`), not an escape.
@@ -1401,7 +1391,7 @@ mod tests {
             "x\u{e0001}y\u{2066}",
         ] {
             let key = shown_toml_key(name);
-            assert_eq!(crate::text::terminal_safe(&key), key, "{name:?}");
+            assert_eq!(terminal_safe(&key), key, "{name:?}");
             let table: BTreeMap<String, toml::Value> =
                 toml::from_str(&format!("[{key}]\n")).unwrap();
             assert_eq!(table.keys().collect::<Vec<_>>(), [name], "{key}");
