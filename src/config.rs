@@ -332,19 +332,14 @@ pub fn profile_names(path: &Path) -> Option<Vec<String>> {
 /// `--since`) may quote one. Only a regular file is read (a pipe given
 /// as `--config` has been read already); none when it is not TOML.
 pub fn secrets_in_file(flag: Option<&Path>, env: EnvLookup) -> Vec<String> {
-    let Ok(Some(path)) = config_file_in_use(flag, env) else {
-        return Vec::new();
-    };
-    let file = (fs::metadata(&path.value).ok())
-        .filter(fs::Metadata::is_file)
-        .and_then(|_| fs::File::open(&path.value).ok());
-    let text = file.and_then(|f| read_at_most(f, CONFIG_MAX).ok());
-    let text = text.and_then(|bytes| String::from_utf8(bytes).ok());
-    let Some(Ok(tables)) = text.map(|t| t.parse::<toml::Table>()) else {
-        return Vec::new();
+    let tables = || -> Option<toml::Table> {
+        let path = config_file_in_use(flag, env).ok()??.value;
+        fs::metadata(&path).ok().filter(fs::Metadata::is_file)?;
+        let bytes = read_at_most(fs::File::open(&path).ok()?, CONFIG_MAX).ok()?;
+        String::from_utf8(bytes).ok()?.parse().ok()
     };
     let secret = |table: &toml::Value| Some(table.get("client_secret")?.as_str()?.to_string());
-    tables.values().filter_map(secret).collect()
+    tables().map_or_else(Vec::new, |t| t.values().filter_map(secret).collect())
 }
 
 /// What to do about a config path (from `source`) that is no file: fix
