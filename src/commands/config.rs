@@ -187,27 +187,26 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
         let key = crate::config::shown_toml_key(&sourced_profile.value);
         bail!(refusal(&shown, &sourced_profile.value, &key, names));
     }
-    // The questions go to stderr: asked only where they can be seen.
-    let (text, complete) = if io::stdin().is_terminal() && io::stderr().is_terminal() {
+    // The questions go to stderr: asked only where they can be seen (none
+    // answered: the template as it is).
+    let mut answers = Answers::default();
+    if io::stdin().is_terminal() && io::stderr().is_terminal() {
         let mut stderr = io::stderr();
         writeln!(
             stderr,
             "Writing {shown}. Answer to fill in the [{profile}] profile; press Enter to skip a question."
         )?;
-        let answers = match ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret) {
+        answers = match ask(&mut io::stdin().lock(), &mut stderr, &mut read_secret) {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(
                 "the input ended before the questions were answered; nothing was written to {shown}"
             ),
             answers => answers?,
         };
-        let complete = answers.account_name.is_some()
-            && answers.client_id.is_some()
-            && answers.client_secret.is_some();
-        (fill_template(&answers), complete)
-    } else {
-        (TEMPLATE.to_string(), false)
-    };
-    let text = text.replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
+    }
+    let complete = answers.account_name.is_some()
+        && answers.client_id.is_some()
+        && answers.client_secret.is_some();
+    let text = fill_template(&answers).replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
     write_private(path, &text, force)?;
     // A notice, as the other commands' (stdout is for what was asked).
     ctx.note(&format!("wrote {shown}"));
