@@ -525,9 +525,7 @@ fn whole<T: TryFrom<u64>>(low: u64, high: u64) -> impl Fn(&str) -> Result<T, Str
             _ => format!("{low} to {high}"),
         };
         // `-1` is below the range, not "not a whole number".
-        let negative = text
-            .strip_prefix('-')
-            .is_some_and(|d| d.parse::<u64>().is_ok());
+        let negative = text.starts_with('-') && text[1..].parse::<u64>().is_ok();
         match text.parse::<u64>() {
             Ok(n) if n < low => Err(format!("must be {wanted}")),
             Ok(n) if n <= high => T::try_from(n).map_err(|_| format!("`{text}` is too large")),

@@ -648,13 +648,10 @@ pub fn shown_toml_key(name: &str) -> String {
 /// Profile names as a message lists them: `eu, prod`, or `none`; each
 /// [`crate::text::visible`], as a message would take a control character out.
 pub fn listed(names: &[String]) -> String {
-    match names.is_empty() {
+    let shown: Vec<String> = names.iter().map(|n| visible(n)).collect();
+    match shown.is_empty() {
         true => "none".into(),
-        false => names
-            .iter()
-            .map(|n| visible(n))
-            .collect::<Vec<_>>()
-            .join(", "),
+        false => shown.join(", "),
     }
 }
 

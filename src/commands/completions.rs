@@ -1,6 +1,7 @@
 //! `completions SHELL`: the completion script, generated from the CLI.
 
 use anyhow::Result;
+use clap::builder::PossibleValue;
 use clap::{CommandFactory, ValueHint};
 use clap_complete::Shell;
 
@@ -72,13 +73,10 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
         if !sub.get_arguments().any(|arg| arg.is_hide_set()) {
             return sub;
         }
-        let shown = sub
-            .get_arguments()
-            .filter(|arg| !arg.is_hide_set())
-            .cloned();
+        let shown = sub.get_arguments().filter(|arg| !arg.is_hide_set());
         clap::Command::new(sub.get_name().to_string())
             .about(sub.get_about().cloned().unwrap_or_default())
-            .args(shown)
+            .args(shown.cloned())
     })
 }
 
@@ -127,12 +125,9 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
     ));
     for sub in command.get_subcommands() {
         for arg in sub.get_positionals() {
-            let values: Vec<String> = arg
-                .get_possible_values()
-                .iter()
-                .filter(|v| !v.is_hide_set())
-                .map(|v| v.get_name().to_string())
-                .collect();
+            let values = arg.get_possible_values();
+            let shown = values.iter().filter(|v| !v.is_hide_set());
+            let values: Vec<&str> = shown.map(PossibleValue::get_name).collect();
             if !values.is_empty() {
                 fixed.push_str(&format!(
                     "complete -c {BIN_NAME} -n \"{condition} {}\" -f -a \"{}\"\n",

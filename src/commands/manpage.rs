@@ -79,15 +79,10 @@ fn render_command(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> 
         true => a.hide(true),
         false => a,
     });
-    let title = command
-        .get_bin_name()
-        .unwrap_or_else(|| command.get_name())
-        .to_uppercase();
-    let about = command
-        .get_long_about()
-        .or_else(|| command.get_about())
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let title = command.get_bin_name().unwrap_or_else(|| command.get_name());
+    let title = title.to_uppercase();
+    let about = command.get_long_about().or_else(|| command.get_about());
+    let about = about.map(|a| a.to_string()).unwrap_or_default();
     let mut head = Roff::new();
     head.control("SH", [title.as_str()]).text([roman(about)]);
     head.to_writer(out)?;
