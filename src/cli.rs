@@ -251,13 +251,13 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
 /// that take one.
 fn times_verbose(command: &clap::Command, args: &[std::ffi::OsString]) -> u8 {
     let (mut long, mut short) = (Vec::new(), Vec::new());
-    let mut commands = vec![command.clone()];
+    let mut commands = vec![command];
     while let Some(command) = commands.pop() {
         for arg in (command.get_arguments()).filter(|a| a.get_action().takes_values()) {
-            long.extend(arg.get_long().map(str::to_string));
+            long.extend(arg.get_long());
             short.extend(arg.get_short());
         }
-        commands.extend(command.get_subcommands().cloned());
+        commands.extend(command.get_subcommands());
     }
     let (mut count, mut value_next) = (0u8, false);
     for arg in args.iter().map(|a| a.to_str().unwrap_or_default()) {
@@ -267,7 +267,7 @@ fn times_verbose(command: &clap::Command, args: &[std::ffi::OsString]) -> u8 {
         match (arg.strip_prefix("--"), arg.strip_prefix('-')) {
             (Some(""), _) => break,
             (Some("verbose"), _) => count = count.saturating_add(1),
-            (Some(name), _) => value_next = long.iter().any(|l| l == name),
+            (Some(name), _) => value_next = long.contains(&name),
             (None, Some(letters)) => {
                 for (at, letter) in letters.char_indices() {
                     if letter == 'v' {
