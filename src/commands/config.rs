@@ -16,7 +16,7 @@ use crate::auth::default_cache_dir;
 use crate::cli::ApiArgs;
 use crate::config::{
     Region, SecretSetting, Settings, Source, Sourced, a_file_path_instead, account_name_advice,
-    command_with, config_path_in_use, listed, profile_in_use,
+    command_with, config_path_in_use, listed, profile_in_use, profile_names, shown_toml_key,
 };
 use crate::error::{current_folder_gone, no_room, out_of_files, with_no_room};
 use crate::http::redact::Redactor;
@@ -182,10 +182,9 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let profile = sourced_profile.value.to_toml_key();
     if path.exists() && !force {
         // A regular file alone: `/dev/stdin` on a terminal would wait.
-        let names = path.is_file().then(|| crate::config::profile_names(path));
+        let names = path.is_file().then(|| profile_names(path));
         let names = names.flatten().unwrap_or_default();
-        let key = crate::config::shown_toml_key(&sourced_profile.value);
-        bail!(refusal(&shown, &sourced_profile.value, &key, names));
+        bail!(refusal(&shown, &sourced_profile.value, names));
     }
     // The questions go to stderr: asked only where they can be seen (none
     // answered: the template as it is).
@@ -224,8 +223,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
 /// Why `config init` without --force leaves the file at `shown` alone,
 /// and what --force would lose: the file's other profiles (`names`). A
 /// user adding a profile, as `aws configure --profile` does, lost them all.
-fn refusal(shown: &impl std::fmt::Display, name: &str, key: &str, names: Vec<String>) -> String {
-    let there = names.iter().any(|n| n == name);
+fn refusal(shown: &impl std::fmt::Display, name: &str, names: Vec<String>) -> String {
+    let (there, key) = (names.iter().any(|n| n == name), shown_toml_key(name));
     let others: Vec<String> = names.into_iter().filter(|n| n != name).collect();
     let (list, s) = (listed(&others), if others.len() > 1 { "s" } else { "" });
     match (there, others.is_empty()) {
