@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::IsTerminal;
+use std::io::{ErrorKind, IsTerminal};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdout, Command, Stdio};
@@ -367,7 +367,6 @@ fn read_profiles(
     }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
     // (`<(…)`) is read to its end.
-    use std::io::ErrorKind;
     let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
     let text = match bytes.map(String::from_utf8) {
         Ok(Ok(text)) => text,
@@ -382,7 +381,7 @@ fn read_profiles(
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(None);
         }
-        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+        Err(e) if e.kind() == ErrorKind::FileTooLarge => {
             return Err(config_error(format!(
                 "config file {shown} is larger than {} MiB, far more than any settings; pass --config with the settings file",
                 CONFIG_MAX >> 20
@@ -1170,7 +1169,7 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     };
     let cannot_run = |e: std::io::Error| match e.kind() {
         // EAGAIN of fork(2) or clone(2): no room for another process or thread.
-        std::io::ErrorKind::WouldBlock => failure(
+        ErrorKind::WouldBlock => failure(
             Exit::Failure,
             format!(
                 "client_secret_cmd: cannot run `{program}`: {e}; the limit on processes (ulimit -u, or a service's TasksMax=) left no room for it: raise it"
@@ -1248,7 +1247,7 @@ fn wait_for_secret(
     loop {
         if let Some(done) = reader.take_if(|r| r.is_finished()) {
             match done.join() {
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                Ok(Err(e)) if e.kind() == ErrorKind::FileTooLarge => {
                     let kib = SECRET_CMD_MAX / 1024;
                     let why = format!("printed more than {kib} KiB; check the command");
                     return Err(stop(&mut child, why));
@@ -1279,7 +1278,7 @@ fn wait_for_secret(
 /// in the background (an agent) may hold its stdout open for ever.
 #[cfg(unix)]
 fn read_secret_output(mut pipe: ChildStdout, exited: &AtomicBool) -> std::io::Result<Vec<u8>> {
-    use std::io::{ErrorKind, Read};
+    use std::io::Read;
     let fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
     // SAFETY: fcntl(2) of the pipe this owns: its flags, then the same
     // with O_NONBLOCK (if it fails, reads block).
