@@ -1097,7 +1097,7 @@ impl Settings {
         let file = if let Some(names) = others {
             format!(
                 "{path} has no profile [{table}] (profiles: {}): pick one with --profile, add a [{table}] table, or set the variables",
-                names.join(", ")
+                listed(names)
             )
         } else if self.config_exists {
             format!("add them to profile [{table}] of {path}, or set the variables")

@@ -115,6 +115,27 @@ fn a_named_profile_in_a_file_without_profiles_says_it_has_none() {
 /// `default` is the profile in use when none is named, so naming it
 /// changes nothing, and a file without it does not stop credentials from
 /// the environment: both were exit 3 ("profile `default` not found").
+/// With settings missing, the message named the file's profiles as written: a profile named
+/// `a<ESC>[31mb` showed as `ab` (the terminal took the escape), a name `-p` cannot find, where
+/// `-p zz` on the same file shows it escaped. Escaped here too.
+#[test]
+fn missing_settings_name_the_profiles_escaped() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path("p.toml");
+    write_private(&path, "[\"a\\u001b[31mb\"]\nclient_id = \"x\"\n");
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .arg("auth")
+        .arg("check")
+        .output();
+    let output = output.expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr_of(&output);
+    assert!(err.contains(r"(profiles: a\u{1b}[31mb)"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
 #[test]
 fn the_default_profile_may_be_missing_when_the_environment_has_the_credentials() {
     let fake = fake(3);
