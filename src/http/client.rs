@@ -502,9 +502,10 @@ impl Client {
     }
 
     /// `e`, the error of a [`Client::paced_attempt`]: a page fetched ahead
-    /// that got no answer in its head start (or no tunnel) is handed back to the walk with the tries it spent before
-    /// this one, which the walk's request goes on from: the walk's own send
-    /// of it is the uncounted one, not a new set of tries.
+    /// that got no answer in its head start (or no tunnel) is handed back
+    /// to the walk with the tries it spent before this one, which the
+    /// walk's request goes on from: the walk's own send of it is the
+    /// uncounted one, not a new set of tries.
     ///
     /// One that timed out under a `--timeout` too short for the head start
     /// (pages queued behind a server's one worker: waitress `threads=1`)
