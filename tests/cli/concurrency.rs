@@ -1226,9 +1226,9 @@ fn a_page_fetched_ahead_that_stalls_after_its_uncounted_resend_keeps_that_send()
 /// The head start of a page fetched ahead (ten times the first page's
 /// time, 2 s at least, only under a `--timeout` of four times that) was
 /// measured on the first page with its token request: a token endpoint
-/// that took 900 ms turned it off under `--timeout 8`, and a page fetched
-/// ahead that stalled waited out the whole `--timeout`, then was retried
-/// (`needed 1 retry (timed out after 8 s …)`); behind lighttpd
+/// that took 1.5 s turned it off under the default `--timeout` (30 s), and
+/// a page fetched ahead that stalled waited out the whole `--timeout`,
+/// then was retried (`needed 1 retry (timed out after 30 s …)`); behind lighttpd
 /// `max-connections=1`, a walk of 2 s took 57 s. The token's time is not
 /// the pages': the stalled page goes to the walk after its 2 s, uncounted.
 #[test]
@@ -1238,7 +1238,7 @@ fn a_slow_token_endpoint_leaves_the_head_start_of_pages_fetched_ahead() {
     let fake = FakeApi::start(FakeConfig {
         accounts: sample_accounts(20),
         delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
-            Route::Token => Duration::from_millis(900),
+            Route::Token => Duration::from_millis(1500),
             _ => Duration::ZERO,
         }))),
         faults: Faults {
@@ -1247,7 +1247,7 @@ fn a_slow_token_endpoint_leaves_the_head_start_of_pages_fetched_ahead() {
         },
         ..FakeConfig::default()
     });
-    let out = list(&fake, &["-o", "jsonl", "--per-page", "5", "--timeout", "8"]);
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "5"]);
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(20));
