@@ -1504,16 +1504,10 @@ fn classify(
             None => transient(format!("connection error: {e}")),
         },
         E::ConnectionFailed => transient("connection failed".into()),
-        E::Protocol(e) if e.to_string().ends_with("too many headers") => {
-            Err(too_many_fields(request, via, &through))
-        }
-        // Bytes that are not HTTP (a bad header line or chunk size) come
-        // back the same on every try: final. A connection that drops is an
-        // I/O error, above.
-        E::Protocol(e) => Err(api_error(format!(
-            "{request}: the answer is not valid HTTP ({e}){through}{}",
-            check_not_http(&e.to_string(), request, via, resolved)
-        ))),
+        // Bytes that are not HTTP (a bad header line or chunk size), or
+        // more than ureq reads, come back the same on every try: final. A
+        // connection that drops is an I/O error, above.
+        E::Protocol(e) => Err(unreadable(&e.to_string(), request, via, &through, resolved)),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; {}",
             limit / 1024,
@@ -1529,6 +1523,37 @@ fn classify(
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
 }
+
+/// ureq-proto's error for an answer it could not read (`error`): more
+/// header fields than it reads, a chunk-size line longer than it reads or
+/// a chunk longer than its size line says (one error for both), or bytes
+/// that are not HTTP.
+fn unreadable(
+    error: &str,
+    request: &Request,
+    via: Option<&Via>,
+    through: &str,
+    resolved: bool,
+) -> anyhow::Error {
+    if error.ends_with("too many headers") {
+        return too_many_fields(request, via, through);
+    }
+    if error.ends_with(CHUNK_UNREAD) {
+        return api_error(format!(
+            "{request}: the answer's chunked body could not be read ({error}){through}: a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says; {}",
+            request.check(via)
+        ));
+    }
+    api_error(format!(
+        "{request}: the answer is not valid HTTP ({error}){through}{}",
+        check_not_http(error, request, via, resolved)
+    ))
+}
+
+/// ureq-proto's error for a chunk-size line of more than 20 bytes (valid
+/// HTTP: chunk extensions may make it so), and for chunk data not ended by
+/// CRLF where its size says (not valid HTTP).
+const CHUNK_UNREAD: &str = "chunk expected crlf as next character";
 
 /// ureq-proto reads 128 header fields at most, ureq 20 of a proxy's
 /// answer to CONNECT (a 407 offering several schemes may have more): more

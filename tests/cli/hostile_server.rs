@@ -1560,3 +1560,49 @@ fn a_203_page_cut_short_each_time_is_named_by_its_own_status() {
         "{err}"
     );
 }
+
+/// A chunked page whose chunk-size line carries a chunk extension (valid
+/// HTTP, RFC 9112 §7.1.1) longer than the 20 bytes ureq reads of that line
+/// was called "not valid HTTP (chunk expected crlf as next character)":
+/// wrong about the server, and no word of what to look at. The same error
+/// comes from a chunk longer than its size says (the control, not valid
+/// HTTP): both now name the two causes. Final at once either way, and
+/// `--output-file` leaves nothing.
+#[test]
+fn a_chunk_size_line_too_long_to_read_is_not_called_invalid_http() {
+    const LONG_EXTENSION: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b;name=value;quoted=\"a b\"\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
+    const WRONG_SIZE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2a\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
+    for raw in [LONG_EXTENSION, WRONG_SIZE] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: simple_accounts(5),
+            page_cap: 2,
+            faults: always(vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))]),
+            ..FakeConfig::default()
+        });
+        let sandbox = Sandbox::new();
+        let folder = sandbox.path("out");
+        std::fs::create_dir(&folder).expect("an output folder");
+        let target = folder.join("accounts.csv");
+        let out = sandbox
+            .tool(&fake)
+            .args(["list", "-o", "csv", "--no-cache", "--output-file"])
+            .arg(&target)
+            .output()
+            .expect("run the binary");
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains("not valid HTTP"), "{err}");
+        for said in [
+            "chunk-size line longer than the 20 bytes",
+            "chunk extension",
+            "longer than its size line says",
+            "check base_url",
+        ] {
+            assert!(err.contains(said), "{said}: {err}");
+        }
+        assert_eq!(fake.page_requests(), vec![1], "final at once: {err}");
+        let left: Vec<_> = std::fs::read_dir(&folder).expect("the folder").collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
