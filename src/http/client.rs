@@ -1525,9 +1525,9 @@ fn classify(
 }
 
 /// ureq-proto's error for an answer it could not read (`error`): more
-/// header fields than it reads, a chunk-size line longer than it reads or
-/// a chunk longer than its size line says (one error for both), or bytes
-/// that are not HTTP.
+/// header fields than it reads, a `100 Continue` with fields, a chunk-size
+/// line longer than it reads or a chunk longer than its size line says
+/// (one error for both), or bytes that are not HTTP.
 fn unreadable(
     error: &str,
     request: &Request,
@@ -1537,6 +1537,12 @@ fn unreadable(
 ) -> anyhow::Error {
     if error.ends_with("too many headers") {
         return too_many_fields(request, via, through);
+    }
+    if error.ends_with("received headers with 100-continue response") {
+        return api_error(format!(
+            "{request}: the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {}",
+            request.check(via)
+        ));
     }
     if error.ends_with(CHUNK_UNREAD) {
         return api_error(format!(
