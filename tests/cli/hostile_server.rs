@@ -1573,56 +1573,26 @@ fn a_chunk_size_line_too_long_to_read_is_not_called_invalid_http() {
     const LONG_EXTENSION: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b;name=value;quoted=\"a b\"\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
     const WRONG_SIZE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2a\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
     for raw in [LONG_EXTENSION, WRONG_SIZE] {
-        let fake = FakeApi::start(FakeConfig {
-            accounts: simple_accounts(5),
-            page_cap: 2,
-            faults: always(vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))]),
-            ..FakeConfig::default()
-        });
-        let sandbox = Sandbox::new();
-        let folder = sandbox.path("out");
-        std::fs::create_dir(&folder).expect("an output folder");
-        let target = folder.join("accounts.csv");
-        let out = sandbox
-            .tool(&fake)
-            .args(["list", "-o", "csv", "--no-cache", "--output-file"])
-            .arg(&target)
-            .output()
-            .expect("run the binary");
-        let err = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(5), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(!err.contains("not valid HTTP"), "{err}");
-        for said in [
-            "chunk-size line longer than the 20 bytes",
-            "chunk extension",
-            "longer than its size line says",
-            "check base_url",
-        ] {
-            assert!(err.contains(said), "{said}: {err}");
-        }
-        assert_eq!(fake.page_requests(), vec![1], "final at once: {err}");
-        let left: Vec<_> = std::fs::read_dir(&folder).expect("the folder").collect();
-        assert!(left.is_empty(), "{left:?}");
+        unreadable_page_says(
+            raw,
+            &[
+                "chunk-size line longer than the 20 bytes",
+                "chunk extension",
+                "longer than its size line says",
+                "check base_url",
+            ],
+        );
     }
 }
 
-/// An unasked `100 Continue` with a header field before the page (valid
-/// HTTP: a 1xx may carry fields, RFC 9110 §15.2, and a client must read 1xx
-/// it did not ask for) was called "not valid HTTP (received headers with
-/// 100-continue response)": ureq reads a 100 only without fields (a `103
-/// Early Hints` with `Link` fields is read). It is named as what it is,
-/// final at once; `--output-file` leaves nothing.
-#[test]
-fn a_100_continue_with_fields_is_not_called_invalid_http() {
-    const CONTINUE_WITH_FIELDS: &[u8] = b"HTTP/1.1 100 Continue\r\nServer: gateway\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 43\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
+/// Every page answered with `raw`, walked into `--output-file`: exit 5 at
+/// once, one line that is not "not valid HTTP" and says each of `said`,
+/// one page request, and nothing left in the folder.
+fn unreadable_page_says(raw: &'static [u8], said: &[&str]) {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(5),
         page_cap: 2,
-        faults: always(vec![(
-            RequestMatch::AnyPage,
-            FaultKind::RawResponse(CONTINUE_WITH_FIELDS),
-        )]),
+        faults: always(vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))]),
         ..FakeConfig::default()
     });
     let sandbox = Sandbox::new();
@@ -1638,10 +1608,23 @@ fn a_100_continue_with_fields_is_not_called_invalid_http() {
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!err.contains("not valid HTTP"), "{err}");
-    for said in ["100 Continue", "header fields", "check base_url"] {
+    for said in said {
         assert!(err.contains(said), "{said}: {err}");
     }
     assert_eq!(fake.page_requests(), vec![1], "final at once: {err}");
     let left: Vec<_> = std::fs::read_dir(&folder).expect("the folder").collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// An unasked `100 Continue` with a header field before the page (valid
+/// HTTP: a 1xx may carry fields, RFC 9110 §15.2, and a client must read 1xx
+/// it did not ask for) was called "not valid HTTP (received headers with
+/// 100-continue response)": ureq reads a 100 only without fields (a `103
+/// Early Hints` with `Link` fields is read). It is named as what it is,
+/// final at once; `--output-file` leaves nothing.
+#[test]
+fn a_100_continue_with_fields_is_not_called_invalid_http() {
+    const CONTINUE_WITH_FIELDS: &[u8] = b"HTTP/1.1 100 Continue\r\nServer: gateway\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 43\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
+    let said = ["100 Continue", "header fields", "check base_url"];
+    unreadable_page_says(CONTINUE_WITH_FIELDS, &said);
 }
