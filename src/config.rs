@@ -27,7 +27,7 @@ pub use crate::auth::{Credentials, Secret};
 use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
-use crate::text::{shown_path, terminal_safe, visible};
+use crate::text::{altered, shown_path, terminal_safe, visible};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -632,7 +632,7 @@ pub fn shown_toml_key(name: &str) -> String {
     for c in name.chars() {
         match c {
             '"' | '\\' => key.extend(['\\', c]),
-            _ if c.is_control() || terminal_safe(&c.to_string()) != c.to_string() => {
+            _ if c.is_control() || altered(c) => {
                 key.push_str(&match u32::from(c) {
                     n @ ..0x10000 => format!("\\u{n:04X}"),
                     n => format!("\\U{n:08X}"),

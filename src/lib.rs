@@ -66,8 +66,9 @@ fn run(cli: Cli) -> Result<()> {
         secrets: Default::default(),
     };
     // Known before anything is read (`diff` reads OLD before the settings).
-    let secret = process_env("TALKDESK_CLIENT_SECRET");
-    ctx.secrets.add(&secret.unwrap_or_default());
+    if let Some(secret) = process_env("TALKDESK_CLIENT_SECRET") {
+        ctx.secrets.add(&secret);
+    }
     let result = match &cli.command {
         Command::List(args) => commands::list::run(&ctx, args),
         Command::Completions { shell } => commands::completions::run(*shell),
@@ -155,7 +156,7 @@ fn print_clap_error(e: &clap::Error) -> ExitCode {
 pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString>>) -> ExitCode {
     let cli = match cli::parse(args.into_iter().map(Into::into).collect()) {
         Ok(cli) => cli,
-        // Errors go to stderr with exit 2.
+        // Help and version, or a usage error (stderr, exit 2).
         Err(e) => return print_clap_error(&e),
     };
     // A bug must still end as one `error:` line and exit 1, never a

@@ -72,14 +72,21 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
 /// character, a bidi override) and a newline written as Rust writes it
 /// (`\u{1b}`), so that a message shows what was given, not less of it.
 pub fn visible(text: &str) -> String {
-    let shown = |c: char| {
-        let one = c.to_string();
-        match c == '\n' || terminal_safe(&one) != one {
-            true => c.escape_unicode().to_string(),
-            false => one,
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c == '\n' || altered(c) {
+            true => out.extend(c.escape_unicode()),
+            false => out.push(c),
         }
-    };
-    text.chars().map(shown).collect()
+    }
+    out
+}
+
+/// Whether [`terminal_safe`] takes `c` out or changes it.
+pub fn altered(c: char) -> bool {
+    let mut buf = [0; 4];
+    let one: &str = c.encode_utf8(&mut buf);
+    terminal_safe(one) != one
 }
 
 /// A path as a message shows it: as [`visible`] shows a value, so that

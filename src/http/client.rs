@@ -1599,9 +1599,6 @@ fn said_once_each(failures: &[String]) -> String {
     said.collect::<Vec<_>>().join(", ")
 }
 
-/// `timed out after N s` and the phase, as curl and gh say it: a firewall
-/// dropping the connection is not a server that never answers. Through a
-/// proxy (`via`), it is named.
 /// A page fetched ahead that got no connection or answer in its time: its
 /// head start ([`LeftToTheWalk`], no try spent), or the whole `--timeout`
 /// where the head start is off ([`TimedOutAhead`], a try spent).
@@ -1620,6 +1617,9 @@ fn timed_out_ahead(
     }
 }
 
+/// `timed out after N s` and the phase, as curl and gh say it: a firewall
+/// dropping the connection is not a server that never answers. Through a
+/// proxy (`via`), it is named.
 fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> String {
     let doing = match phase {
         ureq::Timeout::Connect => " connecting",

@@ -17,7 +17,9 @@ pub fn push_cell(text: &str, out: &mut String) {
 
 /// [`push_cell`] into a new string.
 pub fn cell(text: &str) -> String {
-    terminal_safe(text).replace('\n', " ")
+    let mut out = String::with_capacity(text.len());
+    push_cell(text, &mut out);
+    out
 }
 
 /// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
