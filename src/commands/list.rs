@@ -17,7 +17,7 @@ use crate::error::usage_error;
 use crate::output::destination::Destination;
 use crate::output::jq::{self, JqFailed, JqFilter, JqSink, RowsJq};
 use crate::output::{Layout, Sink, sink_for};
-use crate::text::{counted, shown_path};
+use crate::text::{counted, shown_path, visible};
 
 /// The columns of table and csv when `--columns` is not given.
 const DEFAULT_COLUMNS: [&str; 4] = ["id", "name", "company_name", "status"];
@@ -31,7 +31,7 @@ fn columns(args: &ListArgs) -> Result<Option<Vec<String>>> {
     if columns.iter().any(String::is_empty) {
         return Err(usage_error(format!(
             "--columns `{}` has an empty name; list field names separated by commas, e.g. id,name,status",
-            given.join(",")
+            visible(&given.join(","))
         )));
     }
     Ok(Some(columns))
@@ -134,7 +134,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if let Some(field) = sort.filter(|_| !held.is_empty()) {
         if !sort_by_field(&mut held, field) {
             ctx.warn(&format!(
-                "no account has a field `{field}`, so --sort left them in the API's order; check the field name"
+                "no account has a field `{}`, so --sort left them in the API's order; check the field name",
+                visible(field)
             ));
         }
         write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
@@ -298,7 +299,8 @@ fn warn_of_noops(ctx: &Context, args: &ListArgs, collector: &Collector, unseen: 
         };
         for column in unseen {
             ctx.warn(&format!(
-                "no account has a field `{column}`, so --columns {done}; check the field name"
+                "no account has a field `{}`, so --columns {done}; check the field name",
+                visible(column)
             ));
         }
     }

@@ -7,6 +7,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp, ToSpan, ZonedDateTime};
 
+use crate::text::{altered, visible};
+
 /// What `now` reads as: the latest state, even a snapshot recorded a
 /// second ahead of the clock.
 pub const LATEST: i64 = i64::MAX;
@@ -20,6 +22,11 @@ pub const LATEST: i64 = i64::MAX;
 pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
     let year_0 = "0000-01-01T00:00:00Z".parse::<Timestamp>();
     let first = year_0.map_or(i64::MIN, |t| t.as_microsecond());
+    // No time holds an escape or a control character: it is named with
+    // them written out, not as a terminal would show it (`7d` for `\e[31m7d`).
+    if text.trim().chars().any(altered) {
+        return Err(not_a_time(&visible(text.trim())));
+    }
     match parse_any_when(text.trim(), now)? {
         at if at < first => Err(format!(
             "`{}` is too far back, before the year 0000; use a later time",
@@ -90,9 +97,14 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
             "`{text}` has no offset from UTC; add `Z` for UTC, or the offset of its time zone (`+02:00`)"
         ));
     }
-    Err(format!(
+    Err(not_a_time(text))
+}
+
+/// `text` is no time at all.
+fn not_a_time(text: &str) -> String {
+    format!(
         "`{text}` is not a time; use an RFC 3339 date or time (2026-11-01, 2026-11-01T09:30:00Z) or a duration back from now (7d, 2w, 3mo)"
-    ))
+    )
 }
 
 /// A duration `text` reaching before what jiff holds.

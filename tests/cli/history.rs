@@ -1408,6 +1408,25 @@ fn a_bad_time_is_said_before_missing_settings() {
     }
 }
 
+/// A time given with an escape sequence in it is named with the escape
+/// written out: `--since $'\e[31m7d'` was "`7d` is not a time", the very
+/// duration the message then offered as an example.
+#[test]
+fn a_bad_time_with_an_escape_is_named_as_given() {
+    let sb = Sandbox::new();
+    for args in [
+        ["changes", "--since", "\u{1b}[31m7d"],
+        ["list", "--at", "\u{1b}[31m7d"],
+    ] {
+        let err = fails_with(&sb.bare().args(args).output().unwrap(), 2);
+        assert!(
+            err.contains(&format!(r"{}: `\u{{1b}}[31m7d` is not a time", args[1])),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}'), "{err}");
+    }
+}
+
 /// `now` is the latest state in `changes`, also when the newest snapshot is later than the clock
 /// (the clock was set back since): the order check read it as the clock, so `--since` the newest
 /// snapshot `--until now` was "swap them" (exit 2) though `--until now` alone listed its changes,

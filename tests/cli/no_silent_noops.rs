@@ -319,3 +319,39 @@ fn a_table_written_to_a_file_named_for_another_format_is_warned_about() {
         assert_eq!(stderr_of(&output), "", "{args:?}");
     }
 }
+
+/// A field name given with an escape sequence in it is named with the
+/// escape written out, as other messages name what was given: the
+/// warnings said "no account has a field `name`" for `--sort
+/// $'\e[31mname'` (a field every account has), and the empty-name error
+/// showed `id,,n` for `id,,\e[1mn`.
+#[test]
+fn a_field_name_with_an_escape_is_named_as_given() {
+    let sb = Sandbox::new();
+    let fake = fake(2, 100);
+    for args in [
+        &["list", "-o", "jsonl", "--sort", "\u{1b}[31mname"][..],
+        &["list", "-o", "jsonl", "--columns", "id,\u{1b}[31mname"],
+        &["list", "--columns", "id,\u{1b}[31mname"],
+    ] {
+        let output = sb.tool(&fake).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        let err = stderr_of(&output);
+        assert!(
+            err.contains(r"no account has a field `\u{1b}[31mname`"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err}");
+    }
+    let output = (sb.tool(&fake))
+        .args(["list", "--columns", "id,,\u{1b}[1mn"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr_of(&output);
+    assert!(
+        err.contains(r"--columns `id,,\u{1b}[1mn` has an empty name"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
