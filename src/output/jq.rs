@@ -31,7 +31,7 @@ use super::{OutputFormat, ReportFormat, Sink};
 use crate::account::Account;
 use crate::error::usage_error;
 use crate::http::redact::Redactor;
-use crate::text::shorten_middle;
+use crate::text::{shorten_middle, visible};
 
 /// The kind of data the filters run on: jaq's JSON values, nothing else.
 type Data = JustLut<Val>;
@@ -403,9 +403,11 @@ fn position(code: &str, part: &str) -> String {
     }
 }
 
-/// What was found at an error's position, as the user typed it.
+/// What was found at an error's position, as the user typed it (an
+/// escape or control character written out, as [`visible`] shows it).
 fn found(part: &str) -> String {
-    (part.chars().next()).map_or("the end of the expression".into(), |c| format!("`{c}`"))
+    let shown = |c: char| format!("`{}`", visible(&c.to_string()));
+    (part.chars().next()).map_or("the end of the expression".into(), shown)
 }
 
 /// The message for an expression that does not lex or parse: jaq's
@@ -767,6 +769,15 @@ mod tests {
         assert!(e.contains("line 1, column 13"), "{e}");
         let e = run("\"é\" | .x & 1", json!({})).unwrap_err();
         assert!(e.contains("column 10 (found `&`)"), "{e}");
+    }
+
+    /// A character a terminal would act on is named written out: `.\e(`
+    /// said "(found `)", the escape and the backquote after it taken out
+    /// on the way to the terminal.
+    #[test]
+    fn a_parse_error_names_an_escape_written_out() {
+        let e = run(".\u{1b}[31m(", json!({})).unwrap_err();
+        assert!(e.contains(r"column 2 (found `\u{1b}`)"), "{e}");
     }
 
     /// gh's `--jq` has jq's regular expressions, dates, maths and
