@@ -87,6 +87,47 @@ pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
     ))
 }
 
+/// Why `path` cannot be reached, when a link on the way to it leads
+/// nowhere: `L is a link to T, and G does not exist` (a disk not mounted,
+/// a folder removed) or `L is a link in a loop`. A link to a file not made
+/// yet, in a folder that exists, is none of these: the file can be made.
+pub fn link_leading_nowhere(path: &Path) -> Option<String> {
+    let from_the_root = |p: &'_ Path| -> Vec<PathBuf> {
+        let mut all: Vec<PathBuf> = (p.ancestors())
+            .filter(|a| !a.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .collect();
+        all.reverse();
+        all
+    };
+    let (link, error) = from_the_root(path).into_iter().find_map(|a| {
+        let is_link = std::fs::symlink_metadata(&a).is_ok_and(|m| m.file_type().is_symlink());
+        let error = std::fs::metadata(&a).err().filter(|_| is_link)?;
+        Some((a, error))
+    })?;
+    let shown = shown_path(&link);
+    if error.kind() != io::ErrorKind::NotFound {
+        #[cfg(unix)]
+        if error.raw_os_error() == Some(libc::ELOOP) {
+            return Some(format!("{shown} is a link in a loop"));
+        }
+        return None;
+    }
+    let target = followed(&link).ok()?;
+    let gone = (from_the_root(&target).into_iter()).find(|a| std::fs::metadata(a).is_err())?;
+    let target_shown = shown_path(&target);
+    match (link == path && gone == target, gone == target) {
+        (true, _) => None,
+        (false, true) => Some(format!(
+            "{shown} is a link to {target_shown}, which does not exist"
+        )),
+        (false, false) => Some(format!(
+            "{shown} is a link to {target_shown}, and {} does not exist",
+            shown_path(&gone)
+        )),
+    }
+}
+
 /// The folder `path` is in: its parent, or `.` for a bare name.
 pub fn folder_of(path: &Path) -> &Path {
     path.parent()

@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    may_not_enter, owner_of,
+    link_leading_nowhere, may_not_enter, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::shown_path;
@@ -170,6 +170,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(None);
         }
+        Err(_) if link_leading_nowhere(path).is_some() => return Err(unreachable_store(path)),
         Err(e) => {
             // EMFILE: its permissions are not to blame.
             let check = out_of_files(&e).map(String::from);
@@ -378,6 +379,9 @@ fn cannot_make(e: &std::io::Error, otherwise: &str) -> String {
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
+    if link_leading_nowhere(path).is_some() {
+        return Err(unreachable_store(path));
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir).map_err(|e| {
             let why = match file_in_the_way(dir) {
@@ -986,8 +990,25 @@ fn writable(path: &Path) -> bool {
     unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
 }
 
+/// The error for a store behind a link that leads nowhere (its disk not
+/// mounted): not "no snapshot yet", nor the folder's permissions.
+fn unreachable_store(path: &Path) -> anyhow::Error {
+    let why = link_leading_nowhere(path).unwrap_or_default();
+    let fix = match why.ends_with("in a loop") {
+        true => "fix the link",
+        false => "mount the disk it leads to (or make the folder), or fix the link",
+    };
+    anyhow::anyhow!(
+        "the history store {} cannot be reached: {why}; {fix}, or pass --history with another path",
+        shown_path(&path)
+    )
+}
+
 /// The error of a reading command before the first snapshot.
 pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
+    if link_leading_nowhere(path).is_some() {
+        return unreachable_store(path);
+    }
     if let Some(gone) = current_folder_gone(path) {
         return anyhow::anyhow!(
             "cannot read the history store {}; {gone}",

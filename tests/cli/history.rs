@@ -5519,3 +5519,69 @@ fn an_imported_snapshot_records_the_files_own_name() {
         .unwrap();
     assert_eq!(source, format!("import {name}"));
 }
+
+/// A store reached through a link that leads nowhere (its disk not mounted,
+/// a link in a loop) is named as such. Through a link to a missing folder,
+/// the reading commands said "no snapshot yet … run snapshot first" and
+/// `snapshot` "check the folder's permissions … No such file or directory";
+/// a loop said "check its permissions"; a folder that is such a link said
+/// "File exists". Nothing is made where the link leads.
+#[cfg(unix)]
+#[test]
+fn a_store_behind_a_link_that_leads_nowhere_is_named() {
+    let sb = Sandbox::new();
+    let file = sb.path("day.jsonl");
+    fs::write(&file, "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n").unwrap();
+    let import = [
+        "snapshot",
+        "--import",
+        file.to_str().unwrap(),
+        "--at",
+        "2026-11-01",
+    ];
+    let unmounted = sb.path("unmounted");
+    let link = sb.path("h.sqlite3");
+    std::os::unix::fs::symlink(unmounted.join("h.sqlite3"), &link).unwrap();
+    let folder_link = sb.path("data");
+    std::os::unix::fs::symlink(&unmounted, &folder_link).unwrap();
+    for (store, said) in [
+        (
+            link.clone(),
+            format!(
+                "{} is a link to {}",
+                link.display(),
+                unmounted.join("h.sqlite3").display()
+            ),
+        ),
+        (
+            folder_link.join("h.sqlite3"),
+            format!(
+                "{} is a link to {}",
+                folder_link.display(),
+                unmounted.display()
+            ),
+        ),
+    ] {
+        for args in [&["changes"][..], &["list", "--at", "now"], &import] {
+            let err = fails_with(&offline(&sb, &store).args(args).output().unwrap(), 1);
+            assert!(
+                err.contains(&said) && err.contains("does not exist"),
+                "{args:?}: {err}"
+            );
+            for wrong in ["no snapshot yet", "permissions", "File exists"] {
+                assert!(!err.contains(wrong), "{args:?}: {err}");
+            }
+        }
+        assert!(!unmounted.exists(), "nothing is made where the link leads");
+    }
+    let looped = sb.path("loop.sqlite3");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    for args in [&["changes"][..], &import] {
+        let err = fails_with(&offline(&sb, &looped).args(args).output().unwrap(), 1);
+        let said = format!("{} is a link in a loop", looped.display());
+        assert!(
+            err.contains(&said) && !err.contains("permissions"),
+            "{args:?}: {err}"
+        );
+    }
+}
