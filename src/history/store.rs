@@ -567,13 +567,18 @@ impl Store {
     /// which would keep `chmod u+w` from making it writable again.
     fn open_read_only(path: &Path) -> Result<Store> {
         let replay = wal_pending(path);
-        if write_protected(path) && !replay {
+        // (Nor with a -journal to roll back: read as immutable, the file
+        // would show half a write.)
+        if write_protected(path) && !replay && !journal_pending(path) {
             return Store::open_immutable(path);
         }
         let store = Store::connect(path, path, READ_ONLY)?;
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
             // The wait is over: not waited for a second time.
             Err(e) if busy(&e) => Err(locked(path, "")),
+            // Where it may be written, the connection that reads it next
+            // rolls the journal back.
+            Err(e) if needs_rollback(&e) && !may_roll_back(path) => Err(unrolled_journal(path)),
             // Out of descriptors (EMFILE) where all may be written.
             Err(e) if cannot_write(&e) && replay && all_writable(path) => Err(anyhow::anyhow!(
                 "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; {}",
@@ -811,6 +816,53 @@ fn side_files(path: &Path) -> [PathBuf; 2] {
 fn wal_pending(path: &Path) -> bool {
     let [wal, _] = side_files(path);
     fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
+/// Whether a -journal file beside the store may hold a write cut short
+/// (a crash in SQLite's rollback mode), to be rolled back before the store
+/// is read.
+fn journal_pending(path: &Path) -> bool {
+    let mut journal = followed(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .into_os_string();
+    journal.push("-journal");
+    fs::metadata(journal).is_ok_and(|m| m.len() > 0)
+}
+
+/// SQLite's answer to a read-only connection that finds a -journal to
+/// roll back (`SQLITE_READONLY_ROLLBACK`).
+fn needs_rollback(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK)
+}
+
+/// Whether the connection that reads or writes the store may roll its
+/// -journal back: the store and its folder may be written.
+fn may_roll_back(path: &Path) -> bool {
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    #[cfg(unix)]
+    let writable_here = !mounted_read_only(path) && writable(folder_of(&real));
+    #[cfg(not(unix))]
+    let writable_here = real.exists();
+    !write_protected(path) && writable_here && chattr_lock(&real).is_none()
+}
+
+/// The error for a read-only store whose -journal holds a write cut short:
+/// read without it, the store would show half that write.
+fn unrolled_journal(path: &Path) -> anyhow::Error {
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let fix = match (mounted_read_only(path), chattr_lock(&real)) {
+        (true, _) => "have it mounted read-write".to_string(),
+        (false, Some((_, clear))) => format!(
+            "clear its attribute ({clear} {}, as root)",
+            shown_path(&real)
+        ),
+        (false, None) => "make it and its folder writable (chmod u+w)".to_string(),
+    };
+    anyhow::anyhow!(
+        "the history store {} has a -journal file beside it from a write that was cut short (a crash), which must be rolled back into the store before it can be read, and the store is read-only here: {fix} and run the command again, which rolls it back (keep the -journal file until then), or copy both to a writable folder and pass --history with the copy",
+        shown_path(&path)
+    )
 }
 
 /// A store file without write permission is read-only, even for a user

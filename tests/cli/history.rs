@@ -5585,3 +5585,70 @@ fn a_store_behind_a_link_that_leads_nowhere_is_named() {
         );
     }
 }
+
+/// A write-protected store with a `-journal` beside it, left by a write cut
+/// short in SQLite's rollback mode (a crash), was read as an immutable file
+/// without that journal: half a write, shown as the history (here every
+/// account CHURNED), or called "damaged …; restore it from a backup, or
+/// move it away", of a store that one run with write permission mends. It
+/// now says so, and the store is left as it was.
+#[cfg(unix)]
+#[test]
+fn a_write_protected_store_with_a_journal_to_roll_back_is_not_called_damaged() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let day: String = (0..2000)
+        .map(|i| {
+            format!("{{\"id\":\"a{i}\",\"status\":\"ACTIVE\",\"company_name\":\"{i:0>200}\"}}\n")
+        })
+        .collect();
+    import_each(&sb, &store, &[("2026-11-01", &day)]);
+    let listed = offline_ok(&sb, &store, &["list", "--at", "now", "-o", "jsonl"]);
+    // A copy taken in the middle of a write in rollback mode, its changed
+    // pages already in the file: the journal holds what they were.
+    let copy = sb.path("copy.sqlite3");
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.pragma_update(None, "cache_size", 10).unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; UPDATE version SET body = replace(body, 'ACTIVE', 'CHURNED');",
+    )
+    .unwrap();
+    fs::copy(&store, &copy).unwrap();
+    fs::copy(
+        sb.path("h.sqlite3-journal"),
+        sb.path("copy.sqlite3-journal"),
+    )
+    .unwrap();
+    drop(conn);
+    let before = (
+        fs::read(&copy).unwrap(),
+        fs::read(sb.path("copy.sqlite3-journal")).unwrap(),
+    );
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o400)).unwrap();
+    let out = offline(&sb, &copy)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(!err.contains("damaged") && !err.contains("backup"), "{err}");
+    assert!(
+        err.contains("-journal") && err.contains("chmod u+w"),
+        "{err}"
+    );
+    let after = (
+        fs::read(&copy).unwrap(),
+        fs::read(sb.path("copy.sqlite3-journal")).unwrap(),
+    );
+    assert!(
+        before == after,
+        "the store and its journal are left as they were"
+    );
+    // Writable again, the journal is rolled back: the store as it was.
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(
+        offline_ok(&sb, &copy, &["list", "--at", "now", "-o", "jsonl"]),
+        listed
+    );
+}
