@@ -27,6 +27,7 @@ pub use crate::auth::{Credentials, Secret};
 use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
+use crate::interrupt::Group;
 use crate::text::{altered, shown_path, terminal_safe, visible};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
@@ -1200,7 +1201,9 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     if unattended {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
     }
-    let child = command.spawn().map_err(cannot_run)?;
+    // A signal that ends the run stops it too: out of the run's group, the
+    // group kill of `timeout` or cron would not.
+    let (child, _group) = Group::spawn(unattended, || command.spawn()).map_err(cannot_run)?;
     // Read to its exit (a secret is small), but never more than the cap: a
     // command that prints without end is stopped, not held in memory.
     let timeout = unattended.then_some(timeout);

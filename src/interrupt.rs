@@ -15,6 +15,12 @@
 //! was started with ignored: under `nohup`, `trap '' HUP` or as a script's
 //! background job, the tool survives what it was told to ignore.
 //!
+//! A command the tool runs in a process group of its own (`client_secret_cmd`
+//! with no terminal, so that what it starts is stopped with it) is out of
+//! reach of the group kill of `timeout` or cron, which stops the tool: it
+//! is registered with [`Group::spawn`], and a signal that ends the run
+//! stops its group first, as the run's own `--timeout` stops it.
+//!
 //! While a hidden question (`config init`'s secret) is read with echo
 //! off, the same signals are caught too ([`restoring_terminal`]): the
 //! terminal is put back as it was before the run ends by the signal.
@@ -34,7 +40,10 @@ static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// The signals to catch while a file is pending: those not ignored at start.
 static CATCH: OnceLock<Vec<i32>> = OnceLock::new();
 
-/// The handler is installed once, with the first pending file.
+/// The process groups of commands running in one of their own.
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// The handler is installed once, with the first pending file or group.
 static HANDLER: Once = Once::new();
 
 fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
@@ -77,6 +86,55 @@ impl Drop for Pending {
     fn drop(&mut self) {
         pending().retain(|p| *p != self.0);
     }
+}
+
+fn groups() -> MutexGuard<'static, Vec<i32>> {
+    GROUPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A command leading a process group of its own, which a signal that ends
+/// the run stops (SIGKILL, as `--timeout` stops it) while it is registered.
+#[derive(Debug)]
+pub struct Group(Option<i32>);
+
+impl Group {
+    /// Starts a command with `spawn` and, when it `leads` a process group
+    /// of its own, registers that group, the handler there first and the
+    /// cleanup held off until it is registered (as [`Pending::create`]).
+    pub fn spawn(
+        leads: bool,
+        spawn: impl FnOnce() -> io::Result<std::process::Child>,
+    ) -> io::Result<(std::process::Child, Group)> {
+        if !leads {
+            return Ok((spawn()?, Group(None)));
+        }
+        HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
+        let mut list = groups();
+        let child = spawn()?;
+        let group = i32::try_from(child.id()).ok();
+        list.extend(group);
+        Ok((child, Group(group)))
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Some(group) = self.0 {
+            groups().retain(|&g| g != group);
+        }
+    }
+}
+
+/// Stops the registered groups, and keeps the list locked: no command
+/// starts before the end.
+#[cfg(unix)]
+fn stop_groups() -> MutexGuard<'static, Vec<i32>> {
+    let held = groups();
+    for &group in held.iter() {
+        // SAFETY: kill(2) of a process group a command of this run leads.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+    }
+    held
 }
 
 /// Notes, at start, which of the signals that end a process the tool may
@@ -124,6 +182,7 @@ fn catch(caught: &[i32]) {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
+                let _stopped = stop_groups();
                 // The list stays locked: no rename starts before the end.
                 let held = pending();
                 for path in held.iter() {

@@ -306,3 +306,69 @@ fn a_fresh_hidden_file_is_left_to_the_run_that_made_it() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(fresh.exists(), "another run's file, just made, was removed");
 }
+
+/// Whether process `pid` still runs (a zombie, waiting to be reaped, does not).
+#[cfg(target_os = "linux")]
+fn still_running(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z"))
+}
+
+/// With no terminal (cron), `client_secret_cmd` runs in a process group of its own, so that
+/// what it starts (`pass` runs gpg) is stopped with it at `--timeout`. A run stopped meanwhile
+/// left it running: a process-group kill, as `timeout` and cron send, reached the tool alone,
+/// and a command waiting for ever (a password manager waiting to be unlocked) outlived the run,
+/// holding the job's stderr open (`timeout 2` under setsid: the tool exit 124, `sleep` still
+/// there). The run stops the command's group before it ends by the signal.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_stopped_while_client_secret_cmd_runs_stops_the_command_too() {
+    use std::os::unix::process::CommandExt;
+    let fake = stalling_at_page_3();
+    let sb = Sandbox::new();
+    let (script, pid_file) = (sb.path("secret.sh"), sb.path("secret.pid"));
+    let body = format!("echo $$ > '{}'\nexec sleep 600\n", pid_file.display());
+    std::fs::write(&script, body).unwrap();
+    let text = format!(
+        "[default]\nclient_secret_cmd = \"/bin/sh '{}'\"\n",
+        script.display()
+    );
+    let config = sb.write_config("config.toml", &text);
+    let mut tool = sb.spawnable_tool(&fake);
+    tool.arg("--config")
+        .arg(&config)
+        .args(["list", "--timeout", "600"])
+        .env_remove("TALKDESK_CLIENT_SECRET")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: setsid(2) is async-signal-safe: a session with no terminal, as cron gives.
+    unsafe {
+        tool.pre_exec(|| {
+            (libc::setsid() >= 0)
+                .then_some(())
+                .ok_or_else(std::io::Error::last_os_error)
+        })
+    };
+    let mut child = tool.spawn().unwrap();
+    let read_pid = || {
+        std::fs::read_to_string(&pid_file)
+            .ok()
+            .filter(|s| s.ends_with('\n'))
+    };
+    wait_until("client_secret_cmd started", || read_pid().is_some());
+    let secret: i32 = read_pid().unwrap().trim().parse().unwrap();
+    // SAFETY: kill(2) of the group the tool leads, as `timeout` and cron stop a job.
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGTERM) };
+    let status = wait_for_exit(&mut child);
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while still_running(secret) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    let left = still_running(secret);
+    // SAFETY: kill(2) of the command this test started, should it still run.
+    unsafe { libc::kill(secret, libc::SIGKILL) };
+    assert!(!left, "client_secret_cmd (pid {secret}) outlived the run");
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
