@@ -255,6 +255,49 @@ pub struct AtomicFile {
     temp: NamedTempFile,
     target: PathBuf,
     pending: Pending,
+    /// Dropped after `temp`, which removes the file by its path.
+    #[cfg(unix)]
+    made_in: Option<MadeIn>,
+}
+
+/// The temporary file by its name in the folder it was made in, opened
+/// then: removed from there when dropped, unless renamed, wherever the
+/// folder has gone since (moved away, its path finds nothing there).
+#[cfg(unix)]
+#[derive(Debug)]
+struct MadeIn {
+    folder: std::fs::File,
+    name: Option<std::ffi::CString>,
+}
+
+#[cfg(unix)]
+impl MadeIn {
+    /// The folder `temp` is in, opened, and its name there.
+    fn open(temp: &Path) -> Option<MadeIn> {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::CString::new(temp.file_name()?.as_bytes()).ok();
+        // (O_PATH: a folder this user may write but not read, too.)
+        #[cfg(target_os = "linux")]
+        let flags = libc::O_DIRECTORY | libc::O_PATH;
+        #[cfg(not(target_os = "linux"))]
+        let flags = libc::O_DIRECTORY;
+        let folder = (std::fs::OpenOptions::new().read(true))
+            .custom_flags(flags)
+            .open(folder_of(temp))
+            .ok()?;
+        Some(MadeIn { folder, name })
+    }
+}
+
+#[cfg(unix)]
+impl Drop for MadeIn {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if let Some(name) = &self.name {
+            // SAFETY: unlinkat(2) of a NUL-terminated name in a folder this owns open.
+            unsafe { libc::unlinkat(self.folder.as_raw_fd(), name.as_ptr(), 0) };
+        }
+    }
 }
 
 /// Where `path` leads through symbolic links: the file they name, there
@@ -328,6 +371,8 @@ impl AtomicFile {
         remove_left_behind(&temp, dir, &prefix);
         Ok(AtomicFile {
             pending,
+            #[cfg(unix)]
+            made_in: MadeIn::open(temp.path()),
             temp,
             target: target.to_path_buf(),
         })
@@ -356,8 +401,10 @@ impl AtomicFile {
     /// Syncs the file and renames it over the target; with `replace`
     /// false, an existing target (even one created meanwhile) is an
     /// `AlreadyExists` error and stays as it was.
+    /// A folder removed, moved away or replaced meanwhile is said so.
     pub fn commit(self, replace: bool) -> io::Result<()> {
         self.temp.as_file().sync_all()?;
+        let folder = folder_of(&self.target);
         self.pending
             .settle(|| {
                 if replace {
@@ -367,7 +414,21 @@ impl AtomicFile {
                 }
             })
             .map(drop)
-            .map_err(|e| e.error)?;
+            .map_err(|e| match std::fs::symlink_metadata(e.file.path()) {
+                Err(gone) if gone.kind() == io::ErrorKind::NotFound => io::Error::new(
+                    e.error.kind(),
+                    format!(
+                        "its folder {} was removed, moved or replaced while it was written, so the file could not be put there; run again with the folder left in place",
+                        shown_path(&folder)
+                    ),
+                ),
+                _ => e.error,
+            })?;
+        // Renamed: its name is the target's now.
+        #[cfg(unix)]
+        if let Some(mut made_in) = self.made_in {
+            made_in.name = None;
+        }
         // The folder synced too, so that the rename itself survives a power
         // loss (as the file's own contents do). Best effort: some file
         // systems refuse to sync a folder, and the file is in place either way.
@@ -574,5 +635,29 @@ pub(crate) mod tests {
         let file = AtomicFile::create(&dir.path().join("t")).unwrap();
         let mode = fs::metadata(file.temp.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    /// A folder moved away while the export was written (`mv exports
+    /// exports.old; mkdir exports`, a rotation at night) kept the hidden
+    /// file, which the failed rename and its removal looked for by its old
+    /// path, and the error said only "No such file or directory".
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_moved_away_meanwhile_keeps_no_hidden_file_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (folder, moved) = (dir.path().join("exports"), dir.path().join("old"));
+        fs::create_dir(&folder).unwrap();
+        let mut file = AtomicFile::create(&folder.join("accounts.csv")).unwrap();
+        file.write_all(b"id\n").unwrap();
+        fs::rename(&folder, &moved).unwrap();
+        fs::create_dir(&folder).unwrap();
+        let err = file.commit(true).unwrap_err().to_string();
+        assert!(
+            err.contains("was removed, moved or replaced while it was written"),
+            "{err}"
+        );
+        let left: Vec<_> = fs::read_dir(&moved).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(fs::read_dir(&folder).unwrap().next().is_none());
     }
 }
