@@ -221,6 +221,10 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let mut command = named_as_the_binary(Cli::command()).color(help_color(&args));
     let matches = command.try_get_matches_from_mut(&args)?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    if let (Command::List(list), Some((_, given))) = (&mut cli.command, matches.subcommand()) {
+        let source = given.value_source("output");
+        list.output_given = source == Some(clap::parser::ValueSource::CommandLine);
+    }
     // Counted only when there is one.
     if cli.verbose > 0 {
         cli.verbose = (cli.verbose).max(times_verbose(&command, args.get(1..).unwrap_or_default()));
@@ -458,6 +462,10 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub format: RowsFormat,
+
+    /// Whether `-o` was given, not taken by default ([`parse`] sets it).
+    #[arg(skip)]
+    pub output_given: bool,
 
     /// Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise
     #[arg(long, value_name = "LIST", value_delimiter = ',', action = clap::ArgAction::Set)]

@@ -55,7 +55,7 @@ fn warn_of_mismatches(ctx: &Context, args: &ListArgs, output_file: Option<&Path>
     // (With `--jq` neither: it was refused with table and csv.)
     let table = args.format.output == OutputFormat::Table;
     let csv = args.format.output == OutputFormat::Csv;
-    let promised = output_file.filter(|_| table).and_then(format_named_by);
+    let promised = (output_file.filter(|_| table && !args.output_given)).and_then(format_named_by);
     if let (Some(path), Some((flag, name))) = (output_file, promised) {
         ctx.warn(&format!(
             "writing a table to {}, as -o defaults to table; pass -o {flag} for {name}",

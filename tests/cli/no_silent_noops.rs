@@ -276,6 +276,25 @@ fn concurrency_with_page_is_warned_about() {
     assert_eq!(stderr_of(&alone), "", "no --concurrency given");
 }
 
+/// `list -o table --output-file accounts.csv` asks for a table: it was
+/// warned of as the one without `-o`, "as -o defaults to table", which it
+/// was not given as.
+#[test]
+fn a_table_asked_for_by_name_is_not_warned_about_as_the_default() {
+    let sb = Sandbox::new();
+    let fake = fake(3, 100);
+    for output in ["table", "TABLE"] {
+        let out = sb
+            .tool(&fake)
+            .args(["ls", "-o", output, "--output-file"])
+            .arg(sb.path("accounts.csv"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "-o {output}");
+    }
+}
+
 /// `list --output-file accounts.csv` without `-o csv` writes the default
 /// table: said on stderr, with the flag that gives what the name promises.
 #[test]
