@@ -840,8 +840,10 @@ fn needs_rollback(e: &rusqlite::Error) -> bool {
 /// -journal back: the store and its folder may be written.
 fn may_roll_back(path: &Path) -> bool {
     let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    // (Its mode is not enough: another user's store, 0644, is not this
+    // user's to write.)
     #[cfg(unix)]
-    let writable_here = !mounted_read_only(path) && writable(folder_of(&real));
+    let writable_here = !mounted_read_only(path) && writable(&real) && writable(folder_of(&real));
     #[cfg(not(unix))]
     let writable_here = real.exists();
     !write_protected(path) && writable_here && chattr_lock(&real).is_none()
@@ -851,18 +853,37 @@ fn may_roll_back(path: &Path) -> bool {
 /// read without it, the store would show half that write.
 fn unrolled_journal(path: &Path) -> anyhow::Error {
     let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
-    let fix = match (mounted_read_only(path), chattr_lock(&real)) {
-        (true, _) => "have it mounted read-write".to_string(),
-        (false, Some((_, clear))) => format!(
-            "clear its attribute ({clear} {}, as root)",
+    let again = "and run the command again, which rolls it back";
+    let fix = match (mounted_read_only(path), chattr_lock(&real), others(&real)) {
+        (true, _, _) => format!("have it mounted read-write {again}"),
+        (false, Some((_, clear)), _) => format!(
+            "clear its attribute ({clear} {}, as root) {again}",
             shown_path(&real)
         ),
-        (false, None) => "make it and its folder writable (chmod u+w)".to_string(),
+        (false, None, Some(owner)) => {
+            format!("have its owner (uid {owner}) run any command on it, which rolls it back")
+        }
+        (false, None, None) => format!("make it and its folder writable (chmod u+w) {again}"),
     };
     anyhow::anyhow!(
-        "the history store {} has a -journal file beside it from a write that was cut short (a crash), which must be rolled back into the store before it can be read, and the store is read-only here: {fix} and run the command again, which rolls it back (keep the -journal file until then), or copy both to a writable folder and pass --history with the copy",
+        "the history store {} has a -journal file beside it from a write that was cut short (a crash), which must be rolled back into the store before it can be read, and the store is read-only here: {fix} (keep the -journal file until then), or copy both to a writable folder and pass --history with the copy",
         shown_path(&path)
     )
+}
+
+/// The owner of `file` when it is another user's, which this user may not
+/// write (never elsewhere than on Unix).
+fn others(file: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        let owner = owner_of(&fs::metadata(file).ok()?);
+        (owner != current_user() && !writable(file)).then_some(owner)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
 }
 
 /// A store file without write permission is read-only, even for a user
