@@ -822,11 +822,29 @@ fn wal_pending(path: &Path) -> bool {
 /// (a crash in SQLite's rollback mode), to be rolled back before the store
 /// is read.
 fn journal_pending(path: &Path) -> bool {
+    fs::metadata(journal_of(path)).is_ok_and(|m| m.len() > 0)
+}
+
+/// The -journal file beside the store (the link followed).
+fn journal_of(path: &Path) -> PathBuf {
     let mut journal = followed(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .into_os_string();
     journal.push("-journal");
-    fs::metadata(journal).is_ok_and(|m| m.len() > 0)
+    PathBuf::from(journal)
+}
+
+/// The first of the store, its -journal and its folder (immutable) with
+/// an attribute of chattr that keeps SQLite from rolling the -journal back
+/// (and deleting it), with the command that clears it.
+fn journal_locked(path: &Path) -> Option<(PathBuf, &'static str)> {
+    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = folder_of(&real).to_path_buf();
+    [real, journal_of(path), folder.clone()]
+        .into_iter()
+        .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
+        .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))
+        .map(|(file, (_, clear))| (file, clear))
 }
 
 /// SQLite's answer to a read-only connection that finds a -journal to
@@ -846,7 +864,7 @@ fn may_roll_back(path: &Path) -> bool {
     let writable_here = !mounted_read_only(path) && writable(&real) && writable(folder_of(&real));
     #[cfg(not(unix))]
     let writable_here = real.exists();
-    !write_protected(path) && writable_here && chattr_lock(&real).is_none()
+    !write_protected(path) && writable_here && journal_locked(path).is_none()
 }
 
 /// The error for a read-only store whose -journal holds a write cut short:
@@ -854,11 +872,11 @@ fn may_roll_back(path: &Path) -> bool {
 fn unrolled_journal(path: &Path) -> anyhow::Error {
     let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
     let again = "and run the command again, which rolls it back";
-    let fix = match (mounted_read_only(path), chattr_lock(&real), others(&real)) {
+    let fix = match (mounted_read_only(path), journal_locked(path), others(&real)) {
         (true, _, _) => format!("have it mounted read-write {again}"),
-        (false, Some((_, clear)), _) => format!(
-            "clear its attribute ({clear} {}, as root) {again}",
-            shown_path(&real)
+        (false, Some((file, clear)), _) => format!(
+            "clear the attribute of {0} ({clear} {0}, as root) {again}",
+            shown_path(&file)
         ),
         (false, None, Some(owner)) => {
             format!("have its owner (uid {owner}) run any command on it, which rolls it back")

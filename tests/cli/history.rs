@@ -5711,3 +5711,46 @@ fn as_root_another_users_store_with_a_journal_to_roll_back_is_not_read_without_i
         "the store and its journal are left as they were"
     );
 }
+
+/// Such a store whose -journal, or whose folder, was made immutable
+/// (`chattr +i`) was told "make it and its folder writable (chmod u+w)",
+/// which changes nothing. It names the file and the chattr that clears it.
+/// Run by `.ci/run` where it is root (CAP_LINUX_IMMUTABLE).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: chattr +i"]
+fn as_root_a_journal_to_roll_back_behind_an_immutable_file_names_it() {
+    let sb = Sandbox::new();
+    let (copy, _) = copied_in_the_middle_of_a_write(&sb);
+    let dir = sb.path("store");
+    fs::create_dir(&dir).unwrap();
+    let (store, journal) = (dir.join("copy.sqlite3"), dir.join("copy.sqlite3-journal"));
+    fs::rename(&copy, &store).unwrap();
+    fs::rename(sb.path("copy.sqlite3-journal"), &journal).unwrap();
+    fs::write(
+        sb.path("one.jsonl"),
+        "{\"id\":\"a0\",\"status\":\"ACTIVE\"}\n",
+    )
+    .unwrap();
+    for on in [&journal, &dir] {
+        support::chattr("+i", on);
+        let listed = (offline(&sb, &store).args(["list", "--at", "now", "-o", "jsonl"])).output();
+        let recorded = (offline(&sb, &store).args(["snapshot", "--import"]))
+            .args([
+                &sb.path("one.jsonl"),
+                Path::new("--at"),
+                Path::new("2026-11-03"),
+            ])
+            .output();
+        support::chattr("-i", on);
+        for out in [listed.unwrap(), recorded.unwrap()] {
+            let err = fails_with(&out, 1);
+            assert!(err.contains("-journal file beside it"), "{err}");
+            assert!(
+                err.contains(&format!("chattr -i {}", on.display())),
+                "{err}"
+            );
+            assert!(!err.contains("chmod u+w"), "{err}");
+        }
+    }
+}
