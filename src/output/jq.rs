@@ -424,6 +424,17 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
         let at = position(expr, part);
         return format!("--jq expression is not valid: `?//` at {at}{NOT_IN_JAQ_HINT}");
     }
+    // An import (or include) parsed: its quotes and brackets are right.
+    let import = errors.iter().find_map(|(_, error)| match error {
+        load::Error::Io(errs) => errs.first().map(|(path, _)| *path),
+        _ => None,
+    });
+    if let Some(path) = import {
+        let at = position(expr, path);
+        return format!(
+            "--jq expression is not valid: cannot import {path} at {at}: --jq reads no modules or files; drop the import, or pipe -o json into jq"
+        );
+    }
     let expected = |what: &str, part: &str| {
         let at = position(expr, part);
         format!("expected {what} at {at} (found {})", found(part))
@@ -450,10 +461,7 @@ fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
             .into_iter()
             .next()
             .map(|(expect, part)| expected(expect.as_str(), part)),
-        load::Error::Io(errs) => errs.into_iter().next().map(|(path, _)| {
-            let at = position(expr, path);
-            format!("cannot import {path} at {at}: --jq reads no modules or files")
-        }),
+        load::Error::Io(_) => None,
     });
     format!(
         "--jq expression does not parse: {}; check its quotes and brackets (as jq reads it)",

@@ -418,6 +418,34 @@ fn a_data_import_is_refused_as_a_module_import_is() {
     }
 }
 
+/// `import "x" as x; .` (or `include "x";`) was "--jq expression does not parse: cannot
+/// import x …; check its quotes and brackets (as jq reads it)": it parses, and its quotes and
+/// brackets were right. It is named as what `--jq` does not have, with what to do instead.
+#[test]
+fn an_import_is_not_called_a_parse_error() {
+    let fake = fake_with(simple_accounts(1));
+    for expr in [
+        "import \"x\" as x; .",
+        "include \"x\"; .",
+        "import \"d\" as $d; $d",
+    ] {
+        let output = run(&fake, &["list", "--jq", expr]);
+        assert_error(
+            &output,
+            2,
+            &[
+                "cannot import",
+                "--jq reads no modules or files",
+                "pipe -o json into jq",
+            ],
+        );
+        let stderr = stderr_of(&output);
+        assert!(!stderr.contains("quotes and brackets"), "{expr}: {stderr}");
+        assert!(!stderr.contains("does not parse"), "{expr}: {stderr}");
+        assert!(no_request_was_made(&fake), "{expr}");
+    }
+}
+
 #[test]
 fn a_run_time_error_is_exit_1_naming_the_account() {
     let mut accounts = simple_accounts(12);
