@@ -57,7 +57,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l columns -d 'Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l page -d 'Fetch only page N, no walking' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l sort -d 'Sort by a field (stable; text case-insensitively; applied after --limit) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand list" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r
@@ -88,7 +88,7 @@ complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" 
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l columns -d 'Comma-separated fields, in order (any field the API returns) [table and csv default: id,name,company_name,status]; json and jsonl print only these fields when given, every field otherwise' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l limit -d 'Stop after N matching accounts, fetching no page beyond them' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l page -d 'Fetch only page N, no walking' -r
-complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively) [default: API order]' -r
+complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l sort -d 'Sort by a field (stable; text case-insensitively; applied after --limit) [default: API order]' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l output-file -d 'Write to this file (atomically) instead of stdout; `-` is stdout' -r -F
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l at -d 'The list as it was at WHEN, from the history store, offline (RFC 3339 time, a date meaning 00:00 UTC, or 7d, 2w, 3mo back)' -r
 complete -c talkdesk-accounts -n "__fish_talkdesk_accounts_using_subcommand ls" -l per-page -d 'Page size to ask for (1-100) [default: 50]' -r

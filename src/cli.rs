@@ -483,7 +483,7 @@ pub struct ListArgs {
     #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = whole::<u64>(1, u64::MAX))]
     pub page: Option<u64>,
 
-    /// Sort by a field (stable; text case-insensitively) [default: API order]
+    /// Sort by a field (stable; text case-insensitively; applied after --limit) [default: API order]
     #[arg(long, value_name = "FIELD")]
     pub sort: Option<String>,
 
