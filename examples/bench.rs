@@ -35,12 +35,12 @@
 //!   `--history-only` runs it alone and rewrites only its section of the
 //!   file given to `--write`.
 //!
-//! - D and E (issue 11, `bench/pacing.rs`): a million accounts (jsonl, csv,
-//!   table: CPU and peak RSS), and 40 pages behind a token bucket of 2
-//!   requests a second in five variants (`--bucket-runs` runs each, default
+//! - E and D (issue 11, `bench/pacing.rs`): E, a million accounts (jsonl,
+//!   csv, table: CPU and peak RSS); D, 40 pages behind a token bucket of 2
+//!   requests a second in eight variants (`--bucket-runs` runs each, default
 //!   20): runs that fail, wall against the bound, 429s per walk.
-//!   `--only scale,bucket` runs only those (A, A0 and B run unless `--only`
-//!   leaves out both `latency` and `throughput`).
+//!   `--only scale,bucket` runs only those (A, A0, B, C and the history
+//!   scenario run unless `--only` leaves out both `latency` and `throughput`).
 //! - `--compare OLD,NEW[,…]`: E's jsonl walk with each of these binaries in
 //!   turn, interleaved, and their CPU side by side: how a change to the
 //!   tool is judged on a noisy machine (nothing else runs, nothing is
