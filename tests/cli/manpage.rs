@@ -1,4 +1,4 @@
-//! The hidden `manpage` command prints the man page (roff) on stdout.
+//! The `manpage` command prints the man page (roff) on stdout.
 use crate::support;
 
 use support::{Sandbox, stderr_of, stdout_of};
