@@ -116,16 +116,14 @@ pub fn link_leading_nowhere(path: &Path) -> Option<String> {
     let target = followed(&link).ok()?;
     let gone = (from_the_root(&target).into_iter()).find(|a| std::fs::metadata(a).is_err())?;
     let target_shown = shown_path(&target);
-    match (link == path && gone == target, gone == target) {
-        (true, _) => None,
-        (false, true) => Some(format!(
-            "{shown} is a link to {target_shown}, which does not exist"
-        )),
-        (false, false) => Some(format!(
+    if gone != target {
+        return Some(format!(
             "{shown} is a link to {target_shown}, and {} does not exist",
             shown_path(&gone)
-        )),
+        ));
     }
+    // (The path itself a link to a file not made yet: it can be made.)
+    (link != path).then(|| format!("{shown} is a link to {target_shown}, which does not exist"))
 }
 
 /// The folder `path` is in: its parent, or `.` for a bare name.

@@ -46,6 +46,11 @@ static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 /// The handler is installed once, with the first pending file or group.
 static HANDLER: Once = Once::new();
 
+/// Catches the signals noted at start, from now on (once).
+fn install_handler() {
+    HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
+}
+
 fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
     // The list stays valid whatever a panicking holder did.
     PENDING.lock().unwrap_or_else(|e| e.into_inner())
@@ -63,7 +68,7 @@ impl Pending {
     pub fn create<T: AsRef<Path>>(
         make: impl FnOnce() -> io::Result<T>,
     ) -> io::Result<(T, Pending)> {
-        HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
+        install_handler();
         let mut list = pending();
         let made = make()?;
         let path = made.as_ref().to_path_buf();
@@ -108,7 +113,7 @@ impl Group {
         if !leads {
             return Ok((spawn()?, Group(None)));
         }
-        HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
+        install_handler();
         let mut list = groups();
         let child = spawn()?;
         let group = i32::try_from(child.id()).ok();

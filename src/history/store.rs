@@ -170,8 +170,10 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(None);
         }
-        Err(_) if link_leading_nowhere(path).is_some() => return Err(unreachable_store(path)),
         Err(e) => {
+            if let Some(unreachable) = unreachable_store(path) {
+                return Err(unreachable);
+            }
             // EMFILE: its permissions are not to blame.
             let check = out_of_files(&e).map(String::from);
             let check = check.or_else(|| may_not_enter(path, "pass --history"));
@@ -339,7 +341,7 @@ const NAME_MAX: usize = 255;
 /// store) writes shorter names beside it (`-wal`, `-shm`): not checked.
 fn check_name_length(path: &Path) -> Result<()> {
     // (Links in a loop never get here: check_file could not read the file.)
-    let file = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let file = real_file(path);
     let length = file.file_name().map_or(0, |name| name.len());
     if length + "-journal".len() <= NAME_MAX {
         return Ok(());
@@ -379,8 +381,8 @@ fn cannot_make(e: &std::io::Error, otherwise: &str) -> String {
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
-    if link_leading_nowhere(path).is_some() {
-        return Err(unreachable_store(path));
+    if let Some(unreachable) = unreachable_store(path) {
+        return Err(unreachable);
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir).map_err(|e| {
@@ -804,12 +806,7 @@ fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
 /// The -wal and -shm files SQLite keeps beside the store at `path`: beside
 /// the file, a link followed, as SQLite keeps them.
 fn side_files(path: &Path) -> [PathBuf; 2] {
-    let file = followed(path).unwrap_or_else(|_| path.to_path_buf());
-    ["-wal", "-shm"].map(|end| {
-        let mut side = file.as_os_str().to_owned();
-        side.push(end);
-        PathBuf::from(side)
-    })
+    ["-wal", "-shm"].map(|end| beside(path, end))
 }
 
 /// Whether the -wal file holds writes the store has not taken in yet.
@@ -822,29 +819,45 @@ fn wal_pending(path: &Path) -> bool {
 /// (a crash in SQLite's rollback mode), to be rolled back before the store
 /// is read.
 fn journal_pending(path: &Path) -> bool {
-    fs::metadata(journal_of(path)).is_ok_and(|m| m.len() > 0)
+    fs::metadata(beside(path, "-journal")).is_ok_and(|m| m.len() > 0)
 }
 
-/// The -journal file beside the store (the link followed).
-fn journal_of(path: &Path) -> PathBuf {
-    let mut journal = followed(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .into_os_string();
-    journal.push("-journal");
-    PathBuf::from(journal)
+/// The file the store's own one is, through links (the path itself when
+/// they lead nowhere).
+fn real_file(path: &Path) -> PathBuf {
+    followed(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The first of the store, its -journal and its folder (immutable) with
-/// an attribute of chattr that keeps SQLite from rolling the -journal back
-/// (and deleting it), with the command that clears it.
-fn journal_locked(path: &Path) -> Option<(PathBuf, &'static str)> {
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+/// The file SQLite keeps beside the store (`-wal`, `-shm`, `-journal`
+/// added to its real name).
+fn beside(path: &Path, end: &str) -> PathBuf {
+    let mut side = real_file(path).into_os_string();
+    side.push(end);
+    PathBuf::from(side)
+}
+
+/// The first of the store, the files `sides` beside it and its folder
+/// with an attribute of chattr that keeps SQLite from writing there (from
+/// rolling a -journal back, and deleting it): immutable, or append-only
+/// (which access(2) calls writable, and where SQLite may not write in
+/// place); the folder only immutable (an append-only one takes new files).
+/// With what it is and the command that clears it.
+fn chattr_locked(
+    path: &Path,
+    sides: impl IntoIterator<Item = PathBuf>,
+) -> Option<(PathBuf, &'static str, &'static str)> {
+    let real = real_file(path);
     let folder = folder_of(&real).to_path_buf();
-    [real, journal_of(path), folder.clone()]
-        .into_iter()
+    let files = [real].into_iter().chain(sides).chain([folder.clone()]);
+    files
         .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
         .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))
-        .map(|(file, (_, clear))| (file, clear))
+        .map(|(file, (what, clear))| (file, what, clear))
+}
+
+/// [`chattr_locked`] for the -journal: what keeps it from being rolled back.
+fn journal_locked(path: &Path) -> Option<(PathBuf, &'static str, &'static str)> {
+    chattr_locked(path, [beside(path, "-journal")])
 }
 
 /// SQLite's answer to a read-only connection that finds a -journal to
@@ -857,7 +870,7 @@ fn needs_rollback(e: &rusqlite::Error) -> bool {
 /// Whether the connection that reads or writes the store may roll its
 /// -journal back: the store and its folder may be written.
 fn may_roll_back(path: &Path) -> bool {
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = real_file(path);
     // (Its mode is not enough: another user's store, 0644, is not this
     // user's to write.)
     #[cfg(unix)]
@@ -870,11 +883,11 @@ fn may_roll_back(path: &Path) -> bool {
 /// The error for a read-only store whose -journal holds a write cut short:
 /// read without it, the store would show half that write.
 fn unrolled_journal(path: &Path) -> anyhow::Error {
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = real_file(path);
     let again = "and run the command again, which rolls it back";
     let fix = match (mounted_read_only(path), journal_locked(path), others(&real)) {
         (true, _, _) => format!("have it mounted read-write {again}"),
-        (false, Some((file, clear)), _) => format!(
+        (false, Some((file, _, clear)), _) => format!(
             "clear the attribute of {0} ({clear} {0}, as root) {again}",
             shown_path(&file)
         ),
@@ -985,16 +998,9 @@ fn read_only(path: &Path) -> anyhow::Error {
 
 /// The error for a store that may not be written because it, a file
 /// beside it or its folder has an attribute of chattr that no chmod
-/// changes: immutable, or append-only (which access(2) calls writable,
-/// and where SQLite may not write in place); a folder only immutable (an
-/// append-only one takes the files beside the store).
+/// changes ([`chattr_locked`]).
 fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
-    let folder = folder_of(&real).to_path_buf();
-    let files = [real.clone()].into_iter().chain(side_files(path));
-    let (file, (what, clear)) = (files.chain([folder.clone()]))
-        .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
-        .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))?;
+    let (file, what, clear) = chattr_locked(path, side_files(path))?;
     let (store, file) = (shown_path(&path), shown_path(&file));
     Some(anyhow::anyhow!(
         "the history store {store} cannot be written: {file} is {what}, which no chmod changes, so no snapshot can be recorded; the reading commands still work. Clear that ({clear} {file}, as root), or pass --history with another path"
@@ -1006,7 +1012,7 @@ fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
 /// one (`SQLITE_CANTOPEN`) is then no file's fault, but the open-file limit's.
 #[cfg(unix)]
 fn all_writable(path: &Path) -> bool {
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = real_file(path);
     let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
     files.extend(
         side_files(path)
@@ -1050,7 +1056,7 @@ fn mounted_read_only(_: &Path) -> bool {
 #[cfg(unix)]
 fn statvfs(path: &Path) -> Option<libc::statvfs> {
     use std::os::unix::ffi::OsStrExt;
-    let real = followed(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = real_file(path);
     let name = std::ffi::CString::new(real.as_os_str().as_bytes()).ok()?;
     // SAFETY: statvfs reads the NUL-terminated path and fills `stat`.
     let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
@@ -1082,23 +1088,23 @@ fn writable(path: &Path) -> bool {
 }
 
 /// The error for a store behind a link that leads nowhere (its disk not
-/// mounted): not "no snapshot yet", nor the folder's permissions.
-fn unreachable_store(path: &Path) -> anyhow::Error {
-    let why = link_leading_nowhere(path).unwrap_or_default();
+/// mounted), if it is: not "no snapshot yet", nor the folder's permissions.
+fn unreachable_store(path: &Path) -> Option<anyhow::Error> {
+    let why = link_leading_nowhere(path)?;
     let fix = match why.ends_with("in a loop") {
         true => "fix the link",
         false => "mount the disk it leads to (or make the folder), or fix the link",
     };
-    anyhow::anyhow!(
+    Some(anyhow::anyhow!(
         "the history store {} cannot be reached: {why}; {fix}, or pass --history with another path",
         shown_path(&path)
-    )
+    ))
 }
 
 /// The error of a reading command before the first snapshot.
 pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
-    if link_leading_nowhere(path).is_some() {
-        return unreachable_store(path);
+    if let Some(unreachable) = unreachable_store(path) {
+        return unreachable;
     }
     if let Some(gone) = current_folder_gone(path) {
         return anyhow::anyhow!(
