@@ -399,35 +399,19 @@ fn a_destructuring_alternative_is_named_as_missing() {
 /// jq's data import (`import "x" as $d`, a JSON file read into `$d`) was
 /// taken, and the run ended with "internal error at …/jaq-core…/filter.rs:549;
 /// please report it" (exit 1): it is refused before any request, as a
-/// module import is (exit 2).
+/// module import is (exit 2). And `import "x" as x; .` (or `include "x";`)
+/// was "--jq expression does not parse: cannot import x …; check its quotes
+/// and brackets (as jq reads it)": it parses, and its quotes and brackets
+/// were right. It is named as what `--jq` does not have, with what to do
+/// instead.
 #[test]
-fn a_data_import_is_refused_as_a_module_import_is() {
+fn an_import_is_refused_and_not_called_a_parse_error() {
     let fake = fake_with(simple_accounts(1));
     for expr in [
         "import \"data\" as $d; $d",
         "import \"/etc/hostname\" as $d; .",
-    ] {
-        let output = run(&fake, &["list", "--jq", expr]);
-        assert_error(
-            &output,
-            2,
-            &["cannot import", "--jq reads no modules or files"],
-        );
-        assert!(output.stdout.is_empty());
-        assert!(no_request_was_made(&fake), "{expr}");
-    }
-}
-
-/// `import "x" as x; .` (or `include "x";`) was "--jq expression does not parse: cannot
-/// import x …; check its quotes and brackets (as jq reads it)": it parses, and its quotes and
-/// brackets were right. It is named as what `--jq` does not have, with what to do instead.
-#[test]
-fn an_import_is_not_called_a_parse_error() {
-    let fake = fake_with(simple_accounts(1));
-    for expr in [
         "import \"x\" as x; .",
         "include \"x\"; .",
-        "import \"d\" as $d; $d",
     ] {
         let output = run(&fake, &["list", "--jq", expr]);
         assert_error(
@@ -439,6 +423,7 @@ fn an_import_is_not_called_a_parse_error() {
                 "pipe -o json into jq",
             ],
         );
+        assert!(output.stdout.is_empty());
         let stderr = stderr_of(&output);
         assert!(!stderr.contains("quotes and brackets"), "{expr}: {stderr}");
         assert!(!stderr.contains("does not parse"), "{expr}: {stderr}");
