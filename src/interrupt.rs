@@ -51,9 +51,10 @@ fn install_handler() {
     HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
 }
 
-fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+/// `list` (the pending files, or the groups), locked.
+fn locked<T>(list: &'static Mutex<Vec<T>>) -> MutexGuard<'static, Vec<T>> {
     // The list stays valid whatever a panicking holder did.
-    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+    list.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A temporary file that a signal must not leave behind.
@@ -69,7 +70,7 @@ impl Pending {
         make: impl FnOnce() -> io::Result<T>,
     ) -> io::Result<(T, Pending)> {
         install_handler();
-        let mut list = pending();
+        let mut list = locked(&PENDING);
         let made = make()?;
         let path = made.as_ref().to_path_buf();
         list.push(path.clone());
@@ -80,7 +81,7 @@ impl Pending {
     /// held off, then forgets the file whatever the outcome: renamed, it
     /// is no longer temporary; not renamed, its owner removes it.
     pub fn settle<T>(self, make_permanent: impl FnOnce() -> T) -> T {
-        let mut list = pending();
+        let mut list = locked(&PENDING);
         let outcome = make_permanent();
         list.retain(|p| *p != self.0);
         outcome
@@ -89,12 +90,8 @@ impl Pending {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        pending().retain(|p| *p != self.0);
+        locked(&PENDING).retain(|p| *p != self.0);
     }
-}
-
-fn groups() -> MutexGuard<'static, Vec<i32>> {
-    GROUPS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A command leading a process group of its own, which a signal that ends
@@ -114,7 +111,7 @@ impl Group {
             return Ok((spawn()?, Group(None)));
         }
         install_handler();
-        let mut list = groups();
+        let mut list = locked(&GROUPS);
         let child = spawn()?;
         let group = i32::try_from(child.id()).ok();
         list.extend(group);
@@ -125,7 +122,7 @@ impl Group {
 impl Drop for Group {
     fn drop(&mut self) {
         if let Some(group) = self.0 {
-            groups().retain(|&g| g != group);
+            locked(&GROUPS).retain(|&g| g != group);
         }
     }
 }
@@ -134,7 +131,7 @@ impl Drop for Group {
 /// starts before the end.
 #[cfg(unix)]
 fn stop_groups() -> MutexGuard<'static, Vec<i32>> {
-    let held = groups();
+    let held = locked(&GROUPS);
     for &group in held.iter() {
         // SAFETY: kill(2) of a process group a command of this run leads.
         unsafe { libc::kill(-group, libc::SIGKILL) };
@@ -189,7 +186,7 @@ fn catch(caught: &[i32]) {
             if let Some(signal) = signals.forever().next() {
                 let _stopped = stop_groups();
                 // The list stays locked: no rename starts before the end.
-                let held = pending();
+                let held = locked(&PENDING);
                 for path in held.iter() {
                     let _ = std::fs::remove_file(path);
                 }
@@ -300,7 +297,7 @@ mod tests {
         pending_b.settle(|| fs::rename(&b, &renamed)).unwrap();
         drop(pending_c);
         // Other tests of this process may have files pending: remove only ours.
-        let ours: Vec<PathBuf> = pending()
+        let ours: Vec<PathBuf> = locked(&PENDING)
             .iter()
             .filter(|p| p.starts_with(dir.path()))
             .cloned()
@@ -312,7 +309,7 @@ mod tests {
         assert!(renamed.exists(), "a settled file is left alone");
         assert!(c.exists(), "a dropped registration is forgotten");
         drop(pending_a);
-        assert!(!pending().iter().any(|p| p.starts_with(dir.path())));
+        assert!(!locked(&PENDING).iter().any(|p| p.starts_with(dir.path())));
     }
 
     /// A signal between the file's creation and its registration got the
@@ -328,9 +325,9 @@ mod tests {
             fs::write(&file, "x").map(|()| file.clone())
         })
         .unwrap();
-        assert!(pending().contains(&made));
+        assert!(locked(&PENDING).contains(&made));
         drop(registered);
-        assert!(!pending().contains(&made));
+        assert!(!locked(&PENDING).contains(&made));
         // A file that could not be made is its error (and `?` returns before
         // anything is registered).
         let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")));
