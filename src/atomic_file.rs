@@ -71,16 +71,12 @@ pub fn file_in_the_way(dir: &Path) -> Option<&Path> {
 /// "check its permissions": the file's own are not to blame. `or` is the
 /// other way out (`pass --config`).
 pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
-    let mut above: Vec<&Path> = path.ancestors().skip(1).collect();
-    above.reverse();
+    let mut above = from_the_root(path);
+    above.pop();
     // (Looking at `dir/.` needs leave to enter `dir`.)
-    let closed = above
-        .into_iter()
-        .filter(|d| !d.as_os_str().is_empty())
-        .find(|d| {
-            std::fs::metadata(d.join("."))
-                .is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
-        })?;
+    let closed = above.into_iter().find(|d| {
+        std::fs::metadata(d.join(".")).is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
+    })?;
     Some(format!(
         "this user may not enter the folder {} (HOME may be another user's, as `sudo -u` keeps it); set HOME to this user's home, or {or}",
         shown_path(&closed)
@@ -92,17 +88,9 @@ pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
 /// a folder removed) or `L is a link in a loop`. A link to a file not made
 /// yet, in a folder that exists, is none of these: the file can be made.
 pub fn link_leading_nowhere(path: &Path) -> Option<String> {
-    let from_the_root = |p: &'_ Path| -> Vec<PathBuf> {
-        let mut all: Vec<PathBuf> = (p.ancestors())
-            .filter(|a| !a.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .collect();
-        all.reverse();
-        all
-    };
     let (link, error) = from_the_root(path).into_iter().find_map(|a| {
-        let is_link = std::fs::symlink_metadata(&a).is_ok_and(|m| m.file_type().is_symlink());
-        let error = std::fs::metadata(&a).err().filter(|_| is_link)?;
+        let is_link = std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink());
+        let error = std::fs::metadata(a).err().filter(|_| is_link)?;
         Some((a, error))
     })?;
     let shown = shown_path(&link);
@@ -113,7 +101,7 @@ pub fn link_leading_nowhere(path: &Path) -> Option<String> {
         }
         return None;
     }
-    let target = followed(&link).ok()?;
+    let target = followed(link).ok()?;
     let gone = (from_the_root(&target).into_iter()).find(|a| std::fs::metadata(a).is_err())?;
     let target_shown = shown_path(&target);
     if gone != target {
@@ -124,6 +112,15 @@ pub fn link_leading_nowhere(path: &Path) -> Option<String> {
     }
     // (The path itself a link to a file not made yet: it can be made.)
     (link != path).then(|| format!("{shown} is a link to {target_shown}, which does not exist"))
+}
+
+/// `path` and the folders above it, from the root down.
+fn from_the_root(path: &Path) -> Vec<&Path> {
+    let mut all: Vec<&Path> = (path.ancestors())
+        .filter(|a| !a.as_os_str().is_empty())
+        .collect();
+    all.reverse();
+    all
 }
 
 /// The folder `path` is in: its parent, or `.` for a bare name.
