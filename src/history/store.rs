@@ -481,7 +481,7 @@ impl Store {
             let checked = check_schema(&probe.conn, path, access);
             drop(probe);
             // (Unless the -wal holds something: then another run is writing it.)
-            if checked.is_err() && none_beside && !wal_pending(path) {
+            if checked.is_err() && none_beside && !pending(path, "-wal") {
                 let _ = side_files(path).map(fs::remove_file);
             }
             checked?
@@ -568,10 +568,10 @@ impl Store {
     /// ordinary read would leave a -shm file beside it, read-only in turn,
     /// which would keep `chmod u+w` from making it writable again.
     fn open_read_only(path: &Path) -> Result<Store> {
-        let replay = wal_pending(path);
+        let replay = pending(path, "-wal");
         // (Nor with a -journal to roll back: read as immutable, the file
         // would show half a write.)
-        if write_protected(path) && !replay && !journal_pending(path) {
+        if write_protected(path) && !replay && !pending(path, "-journal") {
             return Store::open_immutable(path);
         }
         let store = Store::connect(path, path, READ_ONLY)?;
@@ -809,17 +809,12 @@ fn side_files(path: &Path) -> [PathBuf; 2] {
     ["-wal", "-shm"].map(|end| beside(path, end))
 }
 
-/// Whether the -wal file holds writes the store has not taken in yet.
-fn wal_pending(path: &Path) -> bool {
-    let [wal, _] = side_files(path);
-    fs::metadata(wal).is_ok_and(|m| m.len() > 0)
-}
-
-/// Whether a -journal file beside the store may hold a write cut short
+/// Whether the file beside the store that `end` names holds writes the
+/// store has not taken in yet: a -wal's, or a -journal's write cut short
 /// (a crash in SQLite's rollback mode), to be rolled back before the store
 /// is read.
-fn journal_pending(path: &Path) -> bool {
-    fs::metadata(beside(path, "-journal")).is_ok_and(|m| m.len() > 0)
+fn pending(path: &Path, end: &str) -> bool {
+    fs::metadata(beside(path, end)).is_ok_and(|m| m.len() > 0)
 }
 
 /// The file the store's own one is, through links (the path itself when
@@ -960,7 +955,7 @@ fn read_only(path: &Path) -> anyhow::Error {
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
             // (Then reading it may fail too: "used".)
-            let (done, what) = match *first == side_files(path)[0] && wal_pending(path) {
+            let (done, what) = match *first == side_files(path)[0] && pending(path, "-wal") {
                 true => (
                     "used",
                     format!(
@@ -1013,13 +1008,9 @@ fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
 #[cfg(unix)]
 fn all_writable(path: &Path) -> bool {
     let real = real_file(path);
-    let mut files = vec![real.clone(), folder_of(&real).to_path_buf()];
-    files.extend(
-        side_files(path)
-            .into_iter()
-            .filter(|side| fs::symlink_metadata(side).is_ok()),
-    );
-    !write_protected(path) && files.iter().all(|file| writable(file))
+    let sides = (side_files(path).into_iter()).filter(|side| fs::symlink_metadata(side).is_ok());
+    let files = [real.clone(), folder_of(&real).to_path_buf()];
+    !write_protected(path) && files.into_iter().chain(sides).all(|file| writable(&file))
 }
 
 #[cfg(not(unix))]
@@ -1068,11 +1059,7 @@ fn statvfs(path: &Path) -> Option<libc::statvfs> {
 #[cfg(unix)]
 fn others_files(path: &Path) -> Vec<(PathBuf, u32)> {
     (side_files(path).into_iter())
-        .filter_map(|side| {
-            let owner = owner_of(&fs::metadata(&side).ok()?);
-            let theirs = owner != current_user() && !writable(&side);
-            theirs.then_some((side, owner))
-        })
+        .filter_map(|side| others(&side).map(|owner| (side, owner)))
         .collect()
 }
 
