@@ -81,15 +81,10 @@ impl Store {
         let urls = (&org.base_url, &org.token_url);
         let row = format!("{ORG_ROW} {ORG_FIRST}");
         let known: Option<i64> = tx.query_row(&row, urls, |r| r.get(0)).optional()?;
+        let insert = "INSERT INTO org (base_url, token_url) VALUES (?1, ?2)";
         let org = match known {
             Some(org) => org,
-            None => {
-                tx.execute(
-                    "INSERT INTO org (base_url, token_url) VALUES (?1, ?2)",
-                    urls,
-                )?;
-                tx.last_insert_rowid()
-            }
+            None => tx.execute(insert, urls).map(|_| tx.last_insert_rowid())?,
         };
         let at = snapshot_time(&tx, org, taken)?;
         // The snapshots just before and just after T (P and N), if any.
