@@ -52,11 +52,9 @@ fn changed(versions: &[Version], i: usize) -> String {
     if before.valid_to != Some(v.valid_from) {
         return "back".into();
     }
-    let mut fields = Vec::new();
-    if status_changed(&before.body, &v.body) {
-        fields.push("status".to_string());
-    }
-    fields.extend(changed_fields(&before.body, &v.body));
+    let status = status_changed(&before.body, &v.body).then(|| "status".to_string());
+    let others = changed_fields(&before.body, &v.body);
+    let fields: Vec<String> = status.into_iter().chain(others).collect();
     fields.join(", ")
 }
 
