@@ -152,19 +152,6 @@ pub struct CheckArgs {
     pub no_cache: bool,
 }
 
-impl CheckArgs {
-    /// As [`ApiArgs`], with a page of one account.
-    pub fn api_args(&self) -> ApiArgs {
-        ApiArgs {
-            per_page: Some(1),
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            no_cache: self.no_cache,
-            max_rate: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Args)]
 #[command(mut_args(status_help("Count")))]
 pub struct SummaryArgs {

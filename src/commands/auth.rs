@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use super::Context;
 use crate::auth::{SCOPE, Token, now_secs};
-use crate::cli::CheckArgs;
+use crate::cli::{ApiArgs, CheckArgs};
 
 /// The last second an HTTP date can name: 9999-12-31T23:59:59Z.
 const LAST_HTTP_DATE: u64 = 253_402_300_799;
@@ -80,7 +80,14 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
 
 /// Runs `auth check`.
 pub fn check(ctx: &Context, args: &CheckArgs) -> Result<()> {
-    let args = args.api_args();
+    // The API options it has, with a page of one account.
+    let args = ApiArgs {
+        per_page: Some(1),
+        timeout: args.timeout,
+        max_retries: args.max_retries,
+        no_cache: args.no_cache,
+        max_rate: None,
+    };
     let settings = ctx.settings(&args, None)?;
     let (token, total) = ctx.with_api(&settings, &args, |api, auth| {
         auth.new_token()?;
