@@ -64,13 +64,11 @@ impl JqFilter {
             code: expr,
             path: (),
         };
-        let modules = Loader::new(defs)
-            .load(&arena, program)
-            .map_err(|errors| usage_error(load_message(expr, errors)))?;
+        let not_loaded = |errors| usage_error(load_message(expr, errors));
+        let modules = (Loader::new(defs).load(&arena, program)).map_err(not_loaded)?;
         // A data import (`import "x" as $d`) loads, its file unread, and
         // would leave `$d` unbound: refused as a module import is.
-        load::import(&modules, |_| Err(String::new()))
-            .map_err(|errors| usage_error(load_message(expr, errors)))?;
+        load::import(&modules, |_| Err(String::new())).map_err(not_loaded)?;
         let funs = jaq_core::funs::<Data>()
             .chain(jaq_std::funs::<Data>().filter(|(name, ..)| !LEFT_OUT_FUNS.contains(name)))
             .chain(jaq_json::funs::<Data>())
