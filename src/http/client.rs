@@ -130,9 +130,12 @@ pub struct FetchAhead<'a> {
 /// time: it got no answer in its time (see [`Request::answer_within`]),
 /// was closed unanswered on a new connection too, or a proxy would not
 /// open another tunnel for it, where the host had answered (a server's or
-/// a proxy's connection limit). It holds what happened.
+/// a proxy's connection limit). It holds what happened, and whether that
+/// spent a try: a page that timed out where the head start is off (a
+/// `--timeout` under four times it) did, and is handed to the walk with
+/// the tries it spent (see [`Client::hand_back`]).
 #[derive(Debug)]
-pub struct LeftToTheWalk(pub String);
+pub struct LeftToTheWalk(pub String, bool);
 
 impl std::fmt::Display for LeftToTheWalk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,20 +144,6 @@ impl std::fmt::Display for LeftToTheWalk {
 }
 
 impl std::error::Error for LeftToTheWalk {}
-
-/// A page fetched ahead that timed out where the head start is off (a
-/// `--timeout` under four times it): handed to the walk as
-/// [`LeftToTheWalk`], with the tries it spent (see [`Client::send`]).
-#[derive(Debug)]
-struct TimedOutAhead(String);
-
-impl std::fmt::Display for TimedOutAhead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for TimedOutAhead {}
 
 impl Request<'_> {
     /// [`Request::answer_within`], when it is a quarter of the timeout or
@@ -455,7 +444,7 @@ impl Client {
                 // Sent `attempt` + 2 times: the walk's request goes on from there.
                 let failed = [&failures[..], &[why.to_string()]].concat();
                 self.hand_over(request, attempt + 2, failed);
-                return Err(LeftToTheWalk(format!("{why} on a new connection too")).into());
+                return Err(LeftToTheWalk(format!("{why} on a new connection too"), false).into());
             }
             // The run's refusals in a row end it as one request's tries
             // would: pages in flight do not each spend their own.
@@ -521,21 +510,19 @@ impl Client {
         anew: bool,
         e: anyhow::Error,
     ) -> anyhow::Error {
-        // A try sent again on a new connection, uncounted, was sent twice.
-        let sent = attempt + u32::from(anew);
-        match e.downcast::<TimedOutAhead>() {
-            Ok(TimedOutAhead(why)) if attempt < self.options.max_retries => {
-                let failed = [failures, std::slice::from_ref(&why)].concat();
-                self.hand_over(request, sent + 1, failed);
-                LeftToTheWalk(why).into()
+        match e.downcast::<LeftToTheWalk>() {
+            Ok(LeftToTheWalk(why, true)) if attempt >= self.options.max_retries => {
+                no_answer_after(request, &why, attempt, false)
             }
-            Ok(TimedOutAhead(why)) => no_answer_after(request, &why, attempt, false),
-            Err(e) => {
-                if request.ahead.is_some() && e.is::<LeftToTheWalk>() {
-                    self.hand_over(request, sent, failures.to_vec());
-                }
-                e
+            Ok(LeftToTheWalk(why, spent)) => {
+                // A try sent again on a new connection, uncounted, was sent
+                // twice; one that timed out was spent.
+                let sent = attempt + u32::from(anew) + u32::from(spent);
+                let failed = [failures, spent.then(|| why.clone()).as_slice()].concat();
+                self.hand_over(request, sent, failed);
+                LeftToTheWalk(why, false).into()
             }
+            Err(e) => e,
         }
     }
 
@@ -1600,8 +1587,8 @@ fn said_once_each(failures: &[String]) -> String {
 }
 
 /// A page fetched ahead that got no connection or answer in its time: its
-/// head start ([`LeftToTheWalk`], no try spent), or the whole `--timeout`
-/// where the head start is off ([`TimedOutAhead`], a try spent).
+/// head start (no try spent), or the whole `--timeout` where the head
+/// start is off (a try spent): [`LeftToTheWalk`].
 fn timed_out_ahead(
     phase: ureq::Timeout,
     request: &Request,
@@ -1611,9 +1598,9 @@ fn timed_out_ahead(
     match request.answer_within(options) {
         Some(within) => {
             let within = format!("no answer within {:.1} s", within.as_secs_f64());
-            LeftToTheWalk(within).into()
+            LeftToTheWalk(within, false).into()
         }
-        None => TimedOutAhead(timed_out(phase, options.timeout, via)).into(),
+        None => LeftToTheWalk(timed_out(phase, options.timeout, via), true).into(),
     }
 }
 
@@ -1686,9 +1673,11 @@ fn no_tunnel(
     // One more tunnel refused where others opened (squid's `maxconn`, past
     // the connections a client may hold): the walk fetches the rest itself.
     if answered && request.ahead.is_some() {
-        return Err(
-            LeftToTheWalk(format!("the {proxy} would not open another tunnel ({why})")).into(),
-        );
+        return Err(LeftToTheWalk(
+            format!("the {proxy} would not open another tunnel ({why})"),
+            false,
+        )
+        .into());
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {
