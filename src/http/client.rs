@@ -1447,7 +1447,7 @@ fn classify(
     resolved: bool,
 ) -> Result<Attempt> {
     use ureq::Error as E;
-    let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
+    let through = through(via);
     let setting = request.setting();
     let transient = |message: String| Ok(Attempt::Transient(format!("{message}{through}")));
     let host = request.url.host_str().unwrap_or_default();
@@ -1494,13 +1494,13 @@ fn classify(
         // Bytes that are not HTTP (a bad header line or chunk size), or
         // more than ureq reads, come back the same on every try: final. A
         // connection that drops is an I/O error, above.
-        E::Protocol(e) => Err(unreadable(&e.to_string(), request, via, &through, resolved)),
+        E::Protocol(e) => Err(unreadable(&e.to_string(), request, via, resolved)),
         E::LargeResponseHeader(size, limit) => Err(api_error(format!(
             "{request}: the answer's headers are larger than {} KiB ({size} bytes and more){through}; {}",
             limit / 1024,
             request.check(None)
         ))),
-        E::ConnectProxyFailed(why) => no_tunnel(why, request, via, &through, resolved),
+        E::ConnectProxyFailed(why) => no_tunnel(why, request, via, resolved),
         // ureq could not make out where the body ends.
         E::BodyStalled => Err(api_error(format!(
             "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {setting}"
@@ -1514,33 +1514,38 @@ fn classify(
 /// ureq-proto's error for an answer it could not read (`error`): more
 /// header fields than it reads, a `100 Continue` with fields, a chunk-size
 /// line longer than it reads or a chunk longer than its size line says
-/// (one error for both), or bytes that are not HTTP.
-fn unreadable(
-    error: &str,
-    request: &Request,
-    via: Option<&Via>,
-    through: &str,
-    resolved: bool,
-) -> anyhow::Error {
-    if error.ends_with("too many headers") {
-        return too_many_fields(request, via, through);
-    }
-    if error.ends_with("received headers with 100-continue response") {
-        return api_error(format!(
-            "{request}: the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {}",
-            request.check(via)
-        ));
-    }
-    if error.ends_with(CHUNK_UNREAD) {
-        return api_error(format!(
-            "{request}: the answer's chunked body could not be read ({error}){through}: a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says; {}",
-            request.check(via)
-        ));
-    }
-    api_error(format!(
-        "{request}: the answer is not valid HTTP ({error}){through}{}",
-        check_not_http(error, request, via, resolved)
-    ))
+/// (one error for both), or bytes that are not HTTP. `answered`: the
+/// server has answered in the run.
+fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool) -> anyhow::Error {
+    let (through, check) = (through(via), request.check(via));
+    let what = if error.ends_with("too many headers") {
+        // ureq-proto reads 128 header fields at most, ureq 20 of a proxy's
+        // answer to CONNECT (a 407 offering several schemes may have more):
+        // more is valid HTTP that cannot be read here, not a malformed answer.
+        let connect = via.map_or("", |_| ", or the proxy's answer to CONNECT more than 20");
+        format!(
+            "the answer has more than 128 header fields{connect}, more than this tool reads{through}; the server or a gateway in front of it adds them: {check}"
+        )
+    } else if error.ends_with("received headers with 100-continue response") {
+        format!(
+            "the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {check}"
+        )
+    } else if error.ends_with(CHUNK_UNREAD) {
+        format!(
+            "the answer's chunked body could not be read ({error}){through}: a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says; {check}"
+        )
+    } else if error.ends_with("invalid HTTP version") && !answered {
+        // No HTTP/1 status line, from a server that has answered nothing
+        // in the run: another protocol at that port, HTTP/2 without TLS
+        // (nginx 1.22's `listen … http2`, haproxy's `proto h2`), TLS, SSH.
+        let (setting, proxy) = (request.setting(), or_the_proxy(via));
+        format!(
+            "the answer is not valid HTTP ({error}){through}: it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only, TLS, which wants https://, or no HTTP at all); check {setting}, its scheme and port{proxy}"
+        )
+    } else {
+        format!("the answer is not valid HTTP ({error}){through}; {check}")
+    };
+    api_error(format!("{request}: {what}"))
 }
 
 /// ureq-proto's error for a chunk-size line of more than 20 bytes (valid
@@ -1548,30 +1553,10 @@ fn unreadable(
 /// CRLF where its size says (not valid HTTP).
 const CHUNK_UNREAD: &str = "chunk expected crlf as next character";
 
-/// ureq-proto reads 128 header fields at most, ureq 20 of a proxy's
-/// answer to CONNECT (a 407 offering several schemes may have more): more
-/// is valid HTTP that cannot be read here, not a malformed answer. Final.
-fn too_many_fields(request: &Request, via: Option<&Via>, through: &str) -> anyhow::Error {
-    let connect = via.map_or("", |_| ", or the proxy's answer to CONNECT more than 20");
-    api_error(format!(
-        "{request}: the answer has more than 128 header fields{connect}, more than this tool reads{through}; the server or a gateway in front of it adds them: {}",
-        request.check(via)
-    ))
-}
-
-/// What to check about an answer that is not valid HTTP (`error`). One
-/// without an HTTP/1 status line, from a server that has answered nothing
-/// in the run (`answered`), is another protocol at that port: HTTP/2
-/// without TLS (nginx 1.22's `listen … http2`, haproxy's `proto h2`), TLS,
-/// SSH.
-fn check_not_http(error: &str, request: &Request, via: Option<&Via>, answered: bool) -> String {
-    let (setting, proxy) = (request.setting(), or_the_proxy(via));
-    match error.ends_with("invalid HTTP version") && !answered {
-        true => format!(
-            ": it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only, TLS, which wants https://, or no HTTP at all); check {setting}, its scheme and port{proxy}"
-        ),
-        false => format!("; {}", request.check(via)),
-    }
+/// ` (through the proxy … from HTTPS_PROXY)` after what failed, when the
+/// request went through one.
+fn through(via: Option<&Via>) -> String {
+    via.map_or(String::new(), |v| format!(" (through the {v})"))
 }
 
 /// The reasons of the tries that failed, in order, one repeated on tries
@@ -1614,7 +1599,7 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
         ureq::Timeout::RecvResponse => " waiting for the answer",
         _ => "",
     };
-    let through = via.map_or(String::new(), |v| format!(" (through the {v})"));
+    let through = through(via);
     let mut text = format!("timed out after {} s{doing}{through}", timeout.as_secs());
     // tinyproxy and privoxy take the hello of an `https://` proxy URL as
     // the start of a request line, and wait for its end.
@@ -1631,13 +1616,7 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
 /// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or 504
 /// is retried, a hang-up sent again, anything else final (for a page fetched
 /// ahead from a host that answered in the run (`answered`), the walk's).
-fn no_tunnel(
-    why: String,
-    request: &Request,
-    via: Option<&Via>,
-    through: &str,
-    answered: bool,
-) -> Result<Attempt> {
+fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) -> Result<Attempt> {
     let proxy = via.map_or("proxy".into(), Via::to_string);
     // A 502, 503 or 504 of the proxy is its upstream failing, a 429 its
     // limit on tunnels: retried as the same statuses from the API are (§5).
@@ -1663,7 +1642,10 @@ fn no_tunnel(
         None => why,
     };
     if status.is_some_and(|s| matches!(s, 429 | 502..=504)) {
-        return Ok(Attempt::Transient(format!("no tunnel ({why}){through}")));
+        return Ok(Attempt::Transient(format!(
+            "no tunnel ({why}){}",
+            through(via)
+        )));
     }
     // Closed before any answer (a proxy pool dropping a connection):
     // no refusal, sent again as any connection closed under a request.
