@@ -133,7 +133,7 @@ pub struct FetchAhead<'a> {
 /// a proxy's connection limit). It holds what happened, and whether that
 /// spent a try: a page that timed out where the head start is off (a
 /// `--timeout` under four times it) did, and is handed to the walk with
-/// the tries it spent (see [`Client::hand_back`]).
+/// the tries it spent (see [`Client::send`]).
 #[derive(Debug)]
 pub struct LeftToTheWalk(pub String, bool);
 
@@ -1455,11 +1455,10 @@ fn classify(
         // A name that resolved earlier in the run: the resolver's answer
         // changed, no setting is wrong. Retried, as a temporary failure is.
         if let (true, None, Some((what, _))) = (resolved, via, unresolved.message.split_once(';')) {
-            let lasts = super::dns::IF_IT_LASTS;
             let what = what.replace(" for now", "");
-            let check = format!("check that {host} is still in DNS");
             return transient(format!(
-                "{what}, though it resolved earlier in this run{lasts}{check}"
+                "{what}, though it resolved earlier in this run{}check that {host} is still in DNS",
+                super::dns::IF_IT_LASTS
             ));
         }
         // The message names the proxy, if there is one.
@@ -1469,10 +1468,18 @@ fn classify(
         return Err(api_error(format!("{request}: {}", unresolved.message)));
     }
     match error {
+        // A page fetched ahead that got no connection or answer in its time
+        // goes to the walk: in its head start (no try spent), or in the
+        // whole `--timeout` where the head start is off (a try spent).
         E::Timeout(phase @ (ureq::Timeout::Connect | ureq::Timeout::RecvResponse))
             if request.ahead.is_some() =>
         {
-            Err(timed_out_ahead(phase, request, options, via))
+            let within = request.answer_within(options);
+            let why = match within {
+                Some(within) => format!("no answer within {:.1} s", within.as_secs_f64()),
+                None => timed_out(phase, options.timeout, via),
+            };
+            Err(LeftToTheWalk(why, within.is_none()).into())
         }
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
@@ -1569,24 +1576,6 @@ fn said_once_each(failures: &[String]) -> String {
         times => format!("{times} × {}", run[0]),
     });
     said.collect::<Vec<_>>().join(", ")
-}
-
-/// A page fetched ahead that got no connection or answer in its time: its
-/// head start (no try spent), or the whole `--timeout` where the head
-/// start is off (a try spent): [`LeftToTheWalk`].
-fn timed_out_ahead(
-    phase: ureq::Timeout,
-    request: &Request,
-    options: &ClientOptions,
-    via: Option<&Via>,
-) -> anyhow::Error {
-    match request.answer_within(options) {
-        Some(within) => {
-            let within = format!("no answer within {:.1} s", within.as_secs_f64());
-            LeftToTheWalk(within, false).into()
-        }
-        None => LeftToTheWalk(timed_out(phase, options.timeout, via), true).into(),
-    }
 }
 
 /// `timed out after N s` and the phase, as curl and gh say it: a firewall
