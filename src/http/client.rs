@@ -537,11 +537,9 @@ impl Client {
     /// connection limit closed the others). With why they failed, for the
     /// warning of the retries a page needed.
     fn first_attempt(&self, request: &Request) -> (u32, Vec<String>) {
-        let spent = match request.ahead {
-            Some(_) => None,
-            None => locked(&self.handed_back).remove(request.url.as_str()),
-        };
-        let (spent, failed) = spent.unwrap_or_default();
+        let handed_back = (request.ahead.is_none())
+            .then(|| locked(&self.handed_back).remove(request.url.as_str()));
+        let (spent, failed) = handed_back.flatten().unwrap_or_default();
         (spent.min(self.options.max_retries), failed)
     }
 
