@@ -452,6 +452,8 @@ impl Client {
                 answer.refused() && self.pace.refused_in_a_row() > self.options.max_retries
             };
             let last = attempt >= self.options.max_retries;
+            // Closed under it by a server that has answered nothing in the run.
+            let unanswered = matches!(outcome, Attempt::Dropped(_)) && !answered;
             let (what, wait_hint, refused) = match outcome {
                 Attempt::Reply(reply, answer) if !last && spent(&answer) => {
                     return Ok(self.give_up(request, attempt, *reply));
@@ -463,11 +465,8 @@ impl Client {
                     reply.retries = attempt;
                     return Ok(*reply);
                 }
-                Attempt::Transient(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt, false));
-                }
-                Attempt::Dropped(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt, !answered));
+                Attempt::Transient(message) | Attempt::Dropped(message) if last => {
+                    return Err(no_answer_after(request, &message, attempt, unanswered));
                 }
                 Attempt::Reply(reply, answer) => {
                     let refused = answer.refused();
