@@ -1480,10 +1480,7 @@ fn classify(
         }
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
-        E::Io(e) => match e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
+        E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
             Some(tls) => Err(tls_error(tls, Some(tls), request, via, options)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
