@@ -1625,10 +1625,8 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
         None => why,
     };
     if status.is_some_and(|s| matches!(s, 429 | 502..=504)) {
-        return Ok(Attempt::Transient(format!(
-            "no tunnel ({why}){}",
-            through(via)
-        )));
+        let through = through(via);
+        return Ok(Attempt::Transient(format!("no tunnel ({why}){through}")));
     }
     // Closed before any answer (a proxy pool dropping a connection):
     // no refusal, sent again as any connection closed under a request.
@@ -1638,11 +1636,8 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
     // One more tunnel refused where others opened (squid's `maxconn`, past
     // the connections a client may hold): the walk fetches the rest itself.
     if answered && request.ahead.is_some() {
-        return Err(LeftToTheWalk(
-            format!("the {proxy} would not open another tunnel ({why})"),
-            false,
-        )
-        .into());
+        let why = format!("the {proxy} would not open another tunnel ({why})");
+        return Err(LeftToTheWalk(why, false).into());
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {
