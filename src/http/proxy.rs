@@ -79,13 +79,17 @@ impl Proxies {
 
     /// The proxy a request to `url` goes through, or `None` to go direct.
     pub fn via_for(&self, url: &Url) -> Option<&Via> {
-        let chosen = match url.scheme() {
+        self.usable(url.scheme()).filter(|_| self.proxied(url))
+    }
+
+    /// The proxy set for `scheme`'s URLs, unless none is or it cannot be
+    /// used.
+    fn usable(&self, scheme: &str) -> Option<&Via> {
+        let chosen = match scheme {
             "https" => self.https.as_ref()?,
             _ => self.http.as_ref().ok()?.as_ref()?,
         };
-        self.proxied(url)
-            .then_some(chosen)
-            .filter(|v| unsupported(v).is_none())
+        unsupported(chosen).is_none().then_some(chosen)
     }
 
     /// The configuration error of the proxy variable a request to `url`
@@ -110,16 +114,13 @@ impl Proxies {
 
     /// One `-v` line per proxy in use (never a password).
     pub fn describe(&self) -> Vec<String> {
-        let http = self.http.as_ref().ok().and_then(Option::as_ref);
-        [("https", self.https.as_ref()), ("http", http)]
-            .into_iter()
-            .filter_map(|(scheme, chosen)| {
-                let name = chosen.filter(|v| unsupported(v).is_none())?;
-                Some(format!(
-                    "{name} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
-                ))
-            })
-            .collect()
+        let line = |scheme| {
+            let via = self.usable(scheme)?;
+            Some(format!(
+                "{via} for {scheme}:// URLs (hosts in NO_PROXY go direct)"
+            ))
+        };
+        ["https", "http"].into_iter().filter_map(line).collect()
     }
 }
 
