@@ -628,11 +628,12 @@ impl Pacer {
         // likely a concurrency limit's as a rate limit's (see `crowded`):
         // fewer go at once, and no rate is learnt from it.
         let crowded = self.crowded(sent, answer);
-        self.answered.push_back((sent, now));
-        if self.answered.len() > ANSWERS_KEPT {
+        if self.answered.len() >= ANSWERS_KEPT {
             self.answered.pop_front();
         }
-        self.crowd_news(sent, now, answer, crowded, refused);
+        let crowd = crowded && (refused || answer.status == 502);
+        self.crowd_news(sent, now, answer.status, crowd);
+        self.answered.push_back((sent, now));
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
             // back: the limiter still counts what went before (a sliding
@@ -718,30 +719,27 @@ impl Pacer {
     fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
         let silent = answer.retry_after.is_none() && answer.headers.is_none();
         let said = matches!(answer.status, 502 | 503) || answer.crowd_said;
-        if !silent || !said || self.learnt.is_some() {
-            return false;
-        }
-        let with_it = |t: Instant| t <= sent + SIBLINGS;
-        (self.outstanding.values()).any(|&t| with_it(t))
-            || (self.answered.iter()).any(|&(t, at)| with_it(t) && at > sent)
+        silent && said && self.learnt.is_none() && self.in_flight_with(sent) > 0
     }
 
-    /// `answer` to a request sent at `sent`, taken in at `now`: a crowd's
-    /// (`crowded`, and `refused` or a 502), or a success that may say a
-    /// crowd's 502 was one. A 502 comes as much from an outage, where the
-    /// others in flight with it fail too, as from a backend over its
-    /// workers (php-fpm's), where they get through.
-    fn crowd_news(
-        &mut self,
-        sent: Instant,
-        now: Instant,
-        answer: &Answer,
-        crowded: bool,
-        refused: bool,
-    ) {
-        if crowded && (refused || answer.status == 502) {
-            self.crowd_came(sent, now, answer.status != 502);
-        } else if (200..300).contains(&answer.status) {
+    /// The requests in flight when the one sent at `sent` went: sent with
+    /// it or before, unanswered still or answered after it went.
+    fn in_flight_with(&self, sent: Instant) -> usize {
+        let with_it = |t: Instant| t <= sent + SIBLINGS;
+        let unanswered = (self.outstanding.values()).filter(|&&t| with_it(t));
+        let answered = (self.answered.iter()).filter(|&&(t, at)| with_it(t) && at > sent);
+        unanswered.count() + answered.count()
+    }
+
+    /// An answer of `status` to a request sent at `sent`, taken in at
+    /// `now`: a crowd's (`crowd`: crowded, and refused or a 502), or a
+    /// success that may say a crowd's 502 was one. A 502 comes as much from
+    /// an outage, where the others in flight with it fail too, as from a
+    /// backend over its workers (php-fpm's), where they get through.
+    fn crowd_news(&mut self, sent: Instant, now: Instant, status: u16, crowd: bool) {
+        if crowd {
+            self.crowd_came(sent, now, status != 502);
+        } else if (200..300).contains(&status) {
             let with = |&(_, went): &(usize, Instant)| sent <= went + SIBLINGS;
             if let Some((n, _)) = self.crowd_unsure.take().filter(with) {
                 self.cap_crowd(n, now);
@@ -755,11 +753,7 @@ impl Pacer {
     /// not `sure`, once one of them gets through).
     fn crowd_came(&mut self, sent: Instant, now: Instant, sure: bool) {
         self.crowd = Some((self.answers, now));
-        let with_it = |t: Instant| t <= sent + SIBLINGS;
-        let unanswered = (self.outstanding.values()).filter(|&&t| with_it(t));
-        let earlier = self.answered.iter().rev().skip(1);
-        let answered = earlier.filter(|&&(t, at)| with_it(t) && at > sent);
-        let n = (unanswered.count() + answered.count()).max(1);
+        let n = self.in_flight_with(sent).max(1);
         match sure {
             true => self.cap_crowd(n, now),
             false => self.crowd_unsure = Some((lowered(self.crowd_unsure, n, now), sent)),
