@@ -994,12 +994,8 @@ impl Pacer {
         // The pace first: the walk of `through` (up to 4,096 requests, on
         // every answer) only under a pace refusals set. Both in one
         // let-else cost a million-account walk a third more instructions.
-        let Some((rate, Source::Refusals)) = self.learnt else {
-            return None;
-        };
-        let Some((last, 1)) = self.last_through(sent) else {
-            return None;
-        };
+        let (rate, _) = self.learnt.filter(|&(_, s)| s == Source::Refusals)?;
+        let (last, _) = self.last_through(sent).filter(|&(_, burst)| burst == 1)?;
         // The gaps that went through alone in the last minute, this one too.
         let lone = (self.lone_gap).filter(|&(_, at)| sent.saturating_duration_since(at) <= KEPT);
         let alone = !self.recent.iter().any(|&t| t > last && t < sent);
@@ -1038,9 +1034,7 @@ impl Pacer {
 
     /// No 429 for a while: a little faster.
     fn probe(&mut self, now: Instant) -> Option<String> {
-        let Some((rate, Source::Refusals)) = self.learnt else {
-            return None;
-        };
+        let (rate, _) = self.learnt.filter(|&(_, s)| s == Source::Refusals)?;
         let quiet = now.saturating_duration_since(self.last_cut?);
         let due = self
             .last_raise
