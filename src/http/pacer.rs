@@ -205,14 +205,9 @@ pub fn parse_rate_headers<'a>(
 /// value) pairs; a plain header, when sent, is read before these.
 pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
     let named = |plain: &str, throttler: &str| {
-        let of = |n: &str| {
-            n.strip_prefix(plain)?
-                .strip_prefix('-')
-                .map(|t| t == throttler)
-        };
-        (headers.iter())
-            .find(|(n, _)| of(n) == Some(true))
-            .map(|(_, v)| *v)
+        (headers.iter()).find_map(|&(n, v)| {
+            (n.strip_prefix(plain)?.strip_prefix('-')? == throttler).then_some(v)
+        })
     };
     // The fewest remaining, and of as many the longest reset.
     let remaining = |(n, v): &(&str, &'a str)| {
