@@ -894,17 +894,14 @@ impl Pacer {
         }
         let since = now.checked_sub(MEASURE_OVER).unwrap_or(now);
         let got_through = self.through.iter().filter(|&&t| t >= since).count();
-        let measured = got_through as f64 / MEASURE_OVER.as_secs_f64();
-        // The pace in use: a floor's, when it held the learnt rate up.
-        let current = self.learnt.map(|(rate, _)| rate.max(self.floor));
-        let mut rate = match (got_through, current) {
-            // One request that got through is no rate: a limiter without a
-            // burst lets one through, however fast it allows.
-            (0 | 1, None) => FALLBACK_RATE,
-            (0 | 1, Some(r)) => r * CUT,
-            _ => measured,
-        };
-        rate = current.map_or(rate, |current| rate.min(current * CUT));
+        // One request that got through is no rate: a limiter without a
+        // burst lets one through, however fast it allows.
+        let measured = (got_through > 1).then(|| got_through as f64 / MEASURE_OVER.as_secs_f64());
+        // A cut of the pace in use (a floor's, when it held the learnt
+        // rate up): the rate that got through, but never above it.
+        let cut = self.learnt.map(|(rate, _)| rate.max(self.floor) * CUT);
+        let mut rate = measured.or(cut).unwrap_or(FALLBACK_RATE);
+        rate = cut.map_or(rate, |cut| rate.min(cut));
         // A step up refused: the rate before it held.
         let held = self.held.take().filter(|_| self.probes > 0);
         if let Some(held) = held {
