@@ -409,12 +409,12 @@ pub fn inspected_hint((path, name): (&Path, &str)) -> String {
 /// folder: the system's certificates are then not used at all
 /// (rustls-native-certs reads the variables alone), and none is trusted.
 fn ssl_cert_file_naming_nothing() -> Option<String> {
-    let (var, value) = match std::env::var_os("SSL_CERT_FILE") {
-        Some(file) => ("SSL_CERT_FILE", file),
-        None => (
-            "SSL_CERT_DIR",
-            std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty())?,
-        ),
+    let (var, value, what) = match std::env::var_os("SSL_CERT_FILE") {
+        Some(file) => ("SSL_CERT_FILE", file, "a certificate bundle"),
+        None => {
+            let dir = std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty())?;
+            ("SSL_CERT_DIR", dir, "a folder of certificates")
+        }
     };
     let pem = |path: &Path| {
         let text = std::fs::read(path).unwrap_or_default();
@@ -433,10 +433,6 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
             shown_path(&path)
         ),
         _ => return None,
-    };
-    let what = match var {
-        "SSL_CERT_DIR" => "a folder of certificates",
-        _ => "a certificate bundle",
     };
     Some(format!(
         "{var} {why}: while it is set, the system's certificates are not used; point it at {what}, or unset it"
