@@ -11,7 +11,7 @@ use crate::account::{Account, Status, lenient};
 use crate::cli::{ChangesArgs, OutputFormat};
 use crate::error::usage_error;
 use crate::history::query::{Change, Kind, Version, Window};
-use crate::history::{Access, changed_fields, show_time, when};
+use crate::history::{Access, Org, Store, changed_fields, show_time, when};
 use crate::output::destination::Destination;
 use crate::output::jq::{self, RowsJq};
 use crate::output::report::{ReportCell, write_csv_header, write_csv_row, write_json_rows};
@@ -96,9 +96,41 @@ pub fn run(ctx: &Context, args: &ChangesArgs) -> Result<()> {
     }
     out.commit().context("writing the changes")?;
     if cells.is_empty() && format == OutputFormat::Table {
-        ctx.note("0 changes");
+        ctx.note(&no_change(&store, &org, window)?);
     }
     Ok(())
+}
+
+/// "0 changes", and why when the window holds no snapshot: the history
+/// knows nothing of that time, no quiet week.
+fn no_change(store: &Store, org: &Org, (since, until): Window) -> Result<String> {
+    let snapshots = store.snapshots(org).map_err(|e| store.damaged(e))?;
+    let times: Vec<i64> = snapshots.iter().map(|s| s.time).collect();
+    let at = times.partition_point(|&t| since.is_some_and(|since| t < since));
+    let (before, next) = (at.checked_sub(1).map(|k| times[k]), times.get(at).copied());
+    let why = match (before, next, since, until) {
+        (_, Some(next), _, until) if until.is_none_or(|until| next <= until) => {
+            return Ok("0 changes".into());
+        }
+        (Some(last), None, Some(since), _) => format!(
+            "the history ends with the snapshot of {}, before --since {}",
+            show_time(last),
+            show_time(since)
+        ),
+        (None, Some(first), _, Some(until)) => format!(
+            "the history starts with the snapshot of {}, after --until {}",
+            show_time(first),
+            show_time(until)
+        ),
+        (Some(_), Some(next), Some(since), Some(until)) => format!(
+            "no snapshot was taken from --since {} to --until {}; what changed then is at the snapshot of {}",
+            show_time(since),
+            show_time(until),
+            show_time(next)
+        ),
+        _ => return Ok("0 changes".into()),
+    };
+    Ok(format!("0 changes: {why}"))
 }
 
 /// The window in order, `now` read as the latest state: the clock's time,

@@ -3370,6 +3370,53 @@ fn a_trend_with_no_period_says_why() {
     );
 }
 
+/// `changes` in a window that holds no snapshot said "0 changes", which reads as a quiet
+/// week, though the history knows nothing of that time: a nightly `snapshot` that stopped
+/// (`changes --since 7d`), a window before the history starts, or one between two snapshots
+/// (what changed then is listed at the next). It says why, as `trend` says "0 periods".
+#[test]
+fn changes_in_a_window_without_a_snapshot_say_why() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let days = [
+        ("2026-03-01", "{\"id\":\"a\",\"status\":\"IN_TRIAL\"}\n"),
+        (
+            "2026-03-15T12:00:00Z",
+            "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n",
+        ),
+    ];
+    import_each(&sb, &store, &days);
+    let said = |args: &[&str]| {
+        let out = offline(&sb, &store).args(args).output().unwrap();
+        assert_eq!(ok(&out).lines().count(), 4, "an empty table: {args:?}");
+        stderr_of(&out)
+    };
+    assert_eq!(
+        said(&["changes", "--since", "2026-06-01"]),
+        "0 changes: the history ends with the snapshot of 2026-03-15T12:00:00Z, before --since 2026-06-01T00:00:00Z\n"
+    );
+    assert_eq!(
+        said(&["changes", "--until", "2026-02-01"]),
+        "0 changes: the history starts with the snapshot of 2026-03-01T00:00:00Z, after --until 2026-02-01T00:00:00Z\n"
+    );
+    assert_eq!(
+        said(&["changes", "--since", "2026-03-05", "--until", "2026-03-10"]),
+        "0 changes: no snapshot was taken from --since 2026-03-05T00:00:00Z to --until 2026-03-10T00:00:00Z; what changed then is at the snapshot of 2026-03-15T12:00:00Z\n"
+    );
+    // A window with a snapshot and no change, or none kept by a filter, is "0 changes".
+    let quiet = ["changes", "--since", "2026-03-10", "--status-to", "CHURNED"];
+    assert_eq!(said(&quiet), "0 changes\n");
+    let found = offline_ok(
+        &sb,
+        &store,
+        &["changes", "--since", "2026-03-05", "-o", "csv"],
+    );
+    assert_eq!(
+        found,
+        "time,id,name,kind,before,after\n2026-03-15T12:00:00Z,a,,status,IN_TRIAL,ACTIVE\n"
+    );
+}
+
 /// A store that group or others can read is made private by any command
 /// that opens it; a write-protected one stays read-only.
 #[cfg(unix)]
