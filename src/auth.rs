@@ -73,6 +73,9 @@ pub const SCOPE: &str = "express-accounts:read";
 /// head, its other headers with it, must fit ureq's 128 KiB.
 const MAX_TOKEN_BYTES: usize = 120 * 1024;
 
+/// How the token request authenticates the client, as a refusal names it.
+const BASIC: &str = "HTTP Basic client authentication (client_secret_basic)";
+
 /// A cached token is used until this many seconds before it expires.
 pub const EXPIRY_MARGIN_SECS: u64 = 60;
 
@@ -613,6 +616,16 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && granted && !error.is_some_and(is_oauth_code) => {
                         "these credentials were granted a token before: something in front of the token endpoint (a rate limiter or a firewall) may be refusing; try again later".into()
                     }
+                    // RFC 6749 §5.2: also an authentication method the client may not use.
+                    _ if error == Some("invalid_client") => format!(
+                        "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends",
+                        self.credential_note()
+                    ),
+                    // This tool's request is well formed: the client may not make it so.
+                    _ if error == Some("invalid_request") => format!(
+                        "{}this tool sends a client_credentials grant with {BASIC}: the OAuth client must allow both, at a token_url that offers them",
+                        self.credential_note()
+                    ),
                     _ => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
                         self.credential_note()

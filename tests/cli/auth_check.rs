@@ -222,6 +222,44 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
     }
 }
 
+/// A token endpoint refusing the client's authentication method, as one
+/// registered for `client_secret_post` refuses the HTTP Basic this tool
+/// sends (Authlib 1.9's 401 `invalid_client`), or the request itself
+/// (oidc-provider 9.13's 400 `invalid_request` for a client without the
+/// grant), was told to "check client_id and client_secret", which were
+/// right: the method and the grant this tool sends are named.
+#[test]
+fn a_client_refused_its_authentication_method_is_told_the_one_sent() {
+    let basic = "HTTP Basic client authentication (client_secret_basic)";
+    for (status, body, said) in [
+        (
+            401,
+            r#"{"error": "invalid_client", "error_description": "The client cannot authenticate with methods: ['client_secret_basic', 'client_secret_post']"}"#,
+            "check client_id and client_secret, and that the OAuth client has the express-accounts:read scope and allows HTTP Basic",
+        ),
+        (
+            400,
+            r#"{"error":"invalid_request","error_description":"requested grant type is not allowed for this client"}"#,
+            "a client_credentials grant with HTTP Basic",
+        ),
+    ] {
+        let refusal = FaultKind::StatusWithBody(status, body.into());
+        let fake = FakeApi::start(FakeConfig {
+            faults: Faults {
+                always: vec![(RequestMatch::Token, refusal)],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
+        let output = output.unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains(said) && stderr.contains(basic), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
 #[test]
 fn missing_credentials_are_a_config_error() {
     let sb = Sandbox::new();
