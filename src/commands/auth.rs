@@ -38,11 +38,14 @@ pub fn time_left(expires_at: u64, now: u64) -> String {
     }
 }
 
-/// The scopes line: as granted, or a note when none were reported.
+/// The scopes line: as granted, or, when none were reported, the one asked
+/// for (RFC 6749 §5.1 leaves it out when it is the one granted).
 pub fn scopes_text(scope: &str) -> String {
     let scopes: Vec<&str> = scope.split_whitespace().collect();
     if scopes.is_empty() {
-        return format!("(not reported by the token endpoint; {SCOPE} is needed)");
+        return format!(
+            "{SCOPE} (not reported by the token endpoint, which means the scope asked for, RFC 6749 §5.1)"
+        );
     }
     // The API answered, yet the grant reported is another one: said, as
     // the scope may be about to be taken away or not yet in effect.

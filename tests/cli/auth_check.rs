@@ -309,6 +309,27 @@ fn an_expiry_the_token_endpoint_did_not_send_is_said_to_be_assumed() {
     );
 }
 
+/// A token answer without `scope` grants the scope asked for (RFC 6749
+/// §5.1: it is left out when identical; Azure AD v2 always leaves it out):
+/// the report said "(not reported by the token endpoint;
+/// express-accounts:read is needed)", as if it might be missing.
+#[test]
+fn a_scope_left_out_of_the_token_answer_is_the_one_asked_for() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        scope_omitted: true,
+        ..FakeConfig::default()
+    });
+    let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
+    let output = output.unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report = stdout_of(&output);
+    assert_eq!(
+        value(&report, "scopes"),
+        "express-accounts:read (not reported by the token endpoint, which means the scope asked for, RFC 6749 §5.1)"
+    );
+}
+
 /// The run ignores SIGXFSZ (a file size limit is an error, not a kill):
 /// `client_secret_cmd` inherited that, as an ignored signal survives exec.
 #[cfg(target_os = "linux")]

@@ -71,6 +71,9 @@ pub struct FakeConfig {
     /// space-separated list, as it was when the token was issued, contains
     /// `express-accounts:read`.
     pub scope: String,
+    /// The token answer leaves `scope` out (the token is still granted `scope`), as RFC 6749
+    /// §5.1 allows when the scope granted is the one asked for (Azure AD v2 always does).
+    pub scope_omitted: bool,
     /// Asked about every request once it is recorded (faulted ones included); what it returns
     /// is slept before answering. None by default: the tests never sleep. The benchmark's
     /// network model (examples/bench/latency.rs) sets it.
@@ -236,6 +239,7 @@ impl Default for FakeConfig {
             token_type_as: None,
             token_bom: false,
             scope: ACCOUNTS_SCOPE.to_string(),
+            scope_omitted: false,
             delay: None,
             faults: Faults::default(),
             echo_token_header: false,
@@ -1495,12 +1499,15 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     st.tokens.insert(token.clone(), (0, Instant::now()));
     let scope = st.config.scope.clone();
     st.token_scopes.insert(token.clone(), scope);
-    let body = json!({
+    let mut body = json!({
         "access_token": token,
         "token_type": st.config.token_type_as.unwrap_or("Bearer"),
         "expires_in": st.config.expires_in_as.clone().unwrap_or(json!(st.config.expires_in)),
         "scope": st.config.scope,
     });
+    if st.config.scope_omitted {
+        body.as_object_mut().map(|b| b.remove("scope"));
+    }
     let mut headers = vec![
         ("Cache-Control", "no-store".to_string()),
         ("Pragma", "no-cache".to_string()),
