@@ -616,8 +616,10 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && granted && !error.is_some_and(is_oauth_code) => {
                         "these credentials were granted a token before: something in front of the token endpoint (a rate limiter or a firewall) may be refusing; try again later".into()
                     }
-                    // RFC 6749 §5.2: also an authentication method the client may not use.
-                    _ if error == Some("invalid_client") => format!(
+                    // RFC 6749 §5.2: also an authentication method the client may
+                    // not use, when the server's words name one (Authlib's "cannot
+                    // authenticate with methods"); a wrong secret's does not.
+                    _ if error == Some("invalid_client") && names_a_method(&value) => format!(
                         "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends",
                         self.credential_note()
                     ),
@@ -795,6 +797,14 @@ fn form_encoded(text: &str) -> String {
 fn says_refused(value: &serde_json::Value, error: Option<&str>) -> bool {
     error.is_some_and(|e| is_oauth_code(e) || value["error_description"].is_string())
         || (value["code"].is_string() && value["message"].is_string())
+}
+
+/// Whether a token endpoint's refusal speaks of an authentication method.
+fn names_a_method(value: &serde_json::Value) -> bool {
+    ["error_description", "message", "description"]
+        .iter()
+        .filter_map(|key| value[key].as_str())
+        .any(|text| text.to_ascii_lowercase().contains("method"))
 }
 
 /// An error code of RFC 6749 (§5.2's, and `access_denied`, which Auth0

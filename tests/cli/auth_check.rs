@@ -258,6 +258,31 @@ fn a_client_refused_its_authentication_method_is_told_the_one_sent() {
         assert!(stderr.contains(said) && stderr.contains(basic), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
+    // A wrong secret (Talkdesk's own `invalid_client`, which names no
+    // method) is told the hint of SPEC §5 alone: the method is no suspect.
+    let wrong_secret =
+        r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#;
+    let fake = FakeApi::start(FakeConfig {
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(401, wrong_secret.into()),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let output = Sandbox::new()
+        .tool(&fake)
+        .args(["auth", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.trim_end().ends_with("check client_id and client_secret, and that the OAuth client has the express-accounts:read scope"),
+        "{stderr}"
+    );
 }
 
 #[test]
