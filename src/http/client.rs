@@ -1084,14 +1084,15 @@ impl Client {
         let spent = headers
             .filter(|h| h.remaining == Some(0.0))
             .and_then(|h| h.reset);
-        let asked = header("retry-after").and_then(|v| retry_after_asked(v, now));
+        // bucket4j's Spring filters say it as `X-Rate-Limit-Retry-After-Seconds`.
+        let wait = header("retry-after").or_else(|| header("x-rate-limit-retry-after-seconds"));
+        let asked = wait.and_then(|v| retry_after_asked(v, now));
         let status = response.status().as_u16();
         // A refusal with a spent quota and no `Retry-After` says when by its
         // reset, as `Retry-After` would (within the longest wait): retries
         // at a backoff's pace spent every try before it.
         let reset = spent.filter(|d| is_refusal(status) && !d.is_zero() && *d <= MAX_RETRY_AFTER);
-        let retry_after = (header("retry-after").and_then(|v| parse_retry_after(v, now)))
-            .filter(|d| !d.is_zero());
+        let retry_after = (wait.and_then(|v| parse_retry_after(v, now))).filter(|d| !d.is_zero());
         Answer {
             status,
             at_reset: retry_after.is_none(),

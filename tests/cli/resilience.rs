@@ -854,6 +854,32 @@ fn a_quota_spent_for_the_hour_says_when_to_run_again() {
     );
 }
 
+/// bucket4j's Spring filters (bucket4j-spring-boot-starter, and Baeldung's
+/// example they follow) say the wait on a 429 as
+/// `X-Rate-Limit-Retry-After-Seconds`, with no `Retry-After`: a quota spent
+/// for 5 minutes said "try again later or raise --max-retries". It is read
+/// as a `Retry-After` is: the error says how long the server asks for.
+#[test]
+fn bucket4j_retry_after_seconds_is_the_servers_wait() {
+    let headers = vec![("X-Rate-Limit-Retry-After-Seconds", "299".to_string())];
+    let Export {
+        out,
+        file,
+        _sandbox: _keep,
+        ..
+    } = failing_export(
+        always(RequestMatch::AnyPage, FaultKind::RateLimited(429, headers)),
+        &["--max-retries", "0"],
+    );
+    let said = "the server asks to wait 5 min (until ";
+    assert_failed_cleanly(&out, &file, &["HTTP 429", said]);
+    assert!(
+        !stderr_of(&out).contains("--max-retries"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
 /// A port nothing listens on: connection refused, retried, then exit 5.
 /// The wait is the backoff alone (at most 7.5 s with the default four
 /// retries; none here).
