@@ -50,9 +50,9 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
                 // (Not through a link put there meanwhile: lchown.)
                 let _ = lchown(dir, Some(above.uid()), Some(above.gid()));
             }
-            set_mode(dir, 0o700)
+            modes_kept_or_none(set_mode(dir, 0o700))
         }
-        Ok(()) => set_mode(dir, 0o700),
+        Ok(()) => modes_kept_or_none(set_mode(dir, 0o700)),
         // Made meanwhile by another run: not ours to change.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         Err(e) => Err(e),
@@ -170,6 +170,22 @@ pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = (path, mode);
     Ok(())
+}
+
+/// `set`, the setting of the mode of a file or folder, as done where its
+/// file system keeps no modes: there chmod says "Function not implemented"
+/// (ENOSYS: a FAT disk through FUSE's fusefat) or "Operation not supported",
+/// and every file has the mode its mount gives, as on a kernel vfat mount,
+/// whose chmod changes nothing and says nothing.
+pub fn modes_kept_or_none(set: io::Result<()>) -> io::Result<()> {
+    #[cfg(unix)]
+    let none = [libc::ENOSYS, libc::EOPNOTSUPP];
+    #[cfg(not(unix))]
+    let none: [i32; 0] = [];
+    match set {
+        Err(e) if e.raw_os_error().is_some_and(|code| none.contains(&code)) => Ok(()),
+        set => set,
+    }
 }
 
 /// The user this process runs as (its effective uid on Unix): the files
@@ -360,8 +376,10 @@ impl AtomicFile {
         let (temp, pending) = Pending::create(make)?;
         // 0600 whatever the umask: 0277 would make it 0400, 0777 0000.
         #[cfg(unix)]
-        temp.as_file()
-            .set_permissions(PermissionsExt::from_mode(0o600))?;
+        modes_kept_or_none(
+            temp.as_file()
+                .set_permissions(PermissionsExt::from_mode(0o600)),
+        )?;
         #[cfg(unix)]
         remove_left_behind(&temp, dir, &prefix);
         Ok(AtomicFile {

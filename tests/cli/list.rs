@@ -1242,6 +1242,42 @@ fn output_file_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.ends_with("\nold\n"), "{err}");
 }
 
+/// On a file system that keeps no modes (a FAT disk through FUSE, whose chmod says "Function not
+/// implemented"), `--output-file` wrote nothing: "cannot create a file in its folder; check that
+/// the folder exists and is writable: Function not implemented (os error 38)", where `>` and
+/// `cp` write the file. The temporary file could not be made 0600; such a disk gives every file
+/// the mode of its mount, as a kernel vfat mount does, whose chmod says nothing. The file is
+/// written, yesterday's replaced, and no temporary file is left.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs fusefat and mkfs.fat, which a new machine may not have: .ci/run runs it where they are installed"]
+fn fusefat_output_file_on_a_disk_that_keeps_no_modes_is_written() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let (mut cmd, disk) = sb.on_a_fat_disk(
+        r#"echo old > "$d/accounts.csv""#,
+        r#"echo "on the disk: $(ls -A "$d")" >&2; cat "$d/accounts.csv" >&2"#,
+    );
+    let out = cmd
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(disk.join("accounts.csv"))
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("on the disk: accounts.csv\n"), "{err}");
+    let written = err
+        .split("on the disk: accounts.csv\n")
+        .nth(1)
+        .unwrap_or_default();
+    assert_eq!(written.lines().count(), 4, "{err}");
+    assert!(written.starts_with("id,"), "{err}");
+}
+
 /// A file bind-mounted where `--output-file` names (`docker run -v $PWD/accounts.csv:/out/a.csv`)
 /// cannot be renamed over: the whole walk ran, then "writing …: Device or resource busy (os error
 /// 16)", naming neither the cause nor what to do. It is said before any request. The mount is

@@ -134,6 +134,31 @@ impl Sandbox {
         cmd
     }
 
+    /// The binary with [`Sandbox::bare`]'s environment, run on a FAT disk (an image `mkfs.fat`
+    /// makes, mounted through FUSE by `fusefat`) at the returned path, in a user and mount
+    /// namespace of the test's own: a file system that keeps no modes, whose chmod says
+    /// "Function not implemented". `before` runs first and `after` after the tool (`$d` is the
+    /// disk), then the disk is unmounted; the tool's exit code is the script's. The tool's arguments follow with `.arg`.
+    pub fn on_a_fat_disk(&self, before: &str, after: &str) -> (std::process::Command, PathBuf) {
+        for (program, package) in [("fusefat", "fusefat"), ("mkfs.fat", "dosfstools")] {
+            let found = std::process::Command::new(program)
+                .arg("-h")
+                .output()
+                .is_ok();
+            assert!(
+                found,
+                "this test needs `{program}` (package {package}): install it and run again"
+            );
+        }
+        let (image, disk) = (self.path("fat.img"), self.path("fat"));
+        std::fs::create_dir_all(&disk).expect("create the mount point");
+        let script = format!(
+            r#"d=$2; mkfs.fat -C "$1" 8192 >/dev/null && fusefat -o rw+ "$1" "$d" >/dev/null 2>&1 || {{ echo "cannot mount a FAT disk with fusefat" >&2; exit 99; }}; shift 2; {before}; "$@"; code=$?; {after}; umount "$d"; exit $code"#
+        );
+        let cmd = self.in_mount(&script, &[&image, &disk]);
+        (cmd, disk)
+    }
+
     /// Writes a config file (mode 0600) and returns its path.
     pub fn write_config(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path(name);
