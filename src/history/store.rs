@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    link_leading_nowhere, may_not_enter, owner_of,
+    link_leading_nowhere, may_not_enter, modes_kept_or_none, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::shown_path;
@@ -427,16 +427,16 @@ fn create_private(path: &Path) -> Result<()> {
             shown_path(&path)
         ))
     })?;
-    // An empty file found there is made private too.
+    // An empty file found there is made private too (on a disk that keeps
+    // no modes, it has its mount's).
     #[cfg(unix)]
-    (file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))).with_context(
-        || {
-            format!(
-                "cannot make the history store {} private",
-                shown_path(&path)
-            )
-        },
-    )?;
+    modes_kept_or_none(file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)))
+        .with_context(|| {
+        format!(
+            "cannot make the history store {} private",
+            shown_path(&path)
+        )
+    })?;
     #[cfg(not(unix))]
     drop(file);
     Ok(())
@@ -794,9 +794,39 @@ fn no_room(e: &rusqlite::Error) -> bool {
     has_code(e, &[ErrorCode::SystemIoFailure, ErrorCode::DiskFull])
 }
 
+/// What SQLite says when it could not size the -shm file a WAL store needs
+/// (ftruncate failed): over the file size limit (`ulimit -f`), or on a file
+/// system that sizes no file ([`sizes_no_file`]).
+fn shm_unsized(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMOPEN)
+}
+
+/// Whether the store's folder is on a file system that will not size a
+/// file (ftruncate: "Operation not permitted", as fusefat's FAT disks say,
+/// or not implemented), tried on a file of its own there, removed at once:
+/// it cannot hold a store, full or not.
+fn sizes_no_file(path: &Path) -> bool {
+    #[cfg(unix)]
+    let refusals = [libc::EPERM, libc::ENOSYS, libc::EOPNOTSUPP];
+    #[cfg(not(unix))]
+    let refusals: [i32; 0] = [];
+    tempfile::tempfile_in(folder_of(&real_file(path))).is_ok_and(|probe| {
+        (probe.set_len(3).err())
+            .and_then(|e| e.raw_os_error())
+            .is_some_and(|code| refusals.contains(&code))
+    })
+}
+
 /// The error for a store that could not be read or written for want of
 /// room, or by a failing disk: the store is not to blame.
 fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
+    if shm_unsized(e) && sizes_no_file(path) {
+        return anyhow::anyhow!(
+            "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and nothing was recorded; pass --history with a path on another disk",
+            shown_path(&path)
+        );
+    }
     anyhow::anyhow!(
         "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
         shown_path(&path)

@@ -4514,6 +4514,31 @@ fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_
     }
 }
 
+/// On a FAT disk through FUSE (`fusefat`), which keeps no modes (chmod says "Function not
+/// implemented") and sizes no file (ftruncate says "Operation not permitted"), a first `snapshot`
+/// said "cannot make the history store … private: Function not implemented (os error 38)", saying
+/// nothing of what to do. Such a disk gives every file its mount's mode, which is no error; but
+/// SQLite cannot make the -shm file a WAL store needs there: `snapshot` says the file system cannot
+/// hold the store and to pass --history with a path on another disk, not that the disk is full.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs fusefat and mkfs.fat, which a new machine may not have: .ci/run runs it where they are installed"]
+fn fusefat_a_store_on_a_disk_that_cannot_hold_it_names_its_file_system() {
+    let sb = Sandbox::new();
+    let [(export, at), ..] = exports(&sb);
+    let (cmd, disk) = sb.on_a_fat_disk(":", ":");
+    let out = import_by(cmd, &export, &at, &disk.join("h.sqlite3"));
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("its file system cannot hold"), "{err}");
+    assert!(
+        err.contains("pass --history with a path on another disk"),
+        "{err}"
+    );
+    assert!(!err.contains("free some space"), "{err}");
+}
+
 /// `XDG_DATA_HOME=/dev/null` (or `HOME=/dev/null`, as service accounts and
 /// CI jobs set it), or `--history` under a file, puts the store's path
 /// through a file: `changes` and `snapshot` said "cannot read the history
