@@ -423,7 +423,7 @@ impl AtomicFile {
                 if replace {
                     self.temp.persist(&self.target)
                 } else {
-                    self.temp.persist_noclobber(&self.target)
+                    persist_noclobber(self.temp, &self.target)
                 }
             })
             .map(drop)
@@ -449,6 +449,30 @@ impl AtomicFile {
         let _ = std::fs::File::open(folder_of(&self.target)).and_then(|f| f.sync_all());
         Ok(())
     }
+}
+
+/// `temp` renamed to `target` unless a file is there. Where that cannot be
+/// one step, neither a rename "if nothing is there" (renameat2's
+/// RENAME_NOREPLACE: EINVAL through FUSE) nor a link (a FAT disk says EPERM,
+/// others ENOSYS or EOPNOTSUPP), `target` is looked at, then renamed over:
+/// another file made there in the instant between would be replaced.
+fn persist_noclobber(
+    temp: NamedTempFile,
+    target: &Path,
+) -> Result<std::fs::File, tempfile::PersistError> {
+    #[cfg(unix)]
+    let links_none = [libc::EPERM, libc::ENOSYS, libc::EOPNOTSUPP];
+    #[cfg(not(unix))]
+    let links_none: [i32; 0] = [];
+    temp.persist_noclobber(target).or_else(|e| {
+        let refused = (e.error.raw_os_error()).is_some_and(|code| links_none.contains(&code));
+        let free =
+            std::fs::symlink_metadata(target).is_err_and(|m| m.kind() == io::ErrorKind::NotFound);
+        match refused && free {
+            true => e.file.persist(target),
+            false => Err(e),
+        }
+    })
 }
 
 /// Locks `temp` for as long as it is open, and removes the other

@@ -154,6 +154,33 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
     assert!(err.contains("its disk is full; free some space"), "{err}");
 }
 
+/// On a disk that neither renames "if nothing is there" (renameat2's RENAME_NOREPLACE: EINVAL
+/// through FUSE) nor links (a FAT disk through FUSE: `fusefat`; rclone's and s3fs's mounts),
+/// `config init --config` wrote nothing: "cannot write …/config.toml: Operation not permitted (os
+/// error 1)", though nothing was there and the folder was writable. The file is written; one
+/// already there is still kept (exit 1, as `config init` without `--force` does).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs fusefat and mkfs.fat, which a new machine may not have: .ci/run runs it where they are installed"]
+fn fusefat_init_on_a_disk_that_links_no_file_writes_it() {
+    let sb = Sandbox::new();
+    let (mut cmd, disk) = sb.on_a_fat_disk(
+        ":",
+        r#"echo "on the disk: $(ls -A "$d" | tr '\n' ' ')" >&2; "$1" config init --config "$d/config.toml" </dev/null; echo "again: $?" >&2; head -c 1 "$d/config.toml" >&2"#,
+    );
+    let output = cmd
+        .args(["config", "init", "--config"])
+        .arg(disk.join("config.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.contains("on the disk: config.toml \n"), "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("again: 1\n#"), "{err}");
+}
+
 /// `config init` under a file size limit (`ulimit -f`, systemd's `LimitFSIZE=`) too small for
 /// the file said "writing …: File too large (os error 27)", naming no limit; it says to raise it,
 /// as `--output-file` does.
