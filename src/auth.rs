@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic_file::{
-    AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter, open_regular,
-    owner_of, set_mode,
+    AtomicFile, create_private_dir, current_user, file_in_the_way, may_not_enter,
+    modes_kept_or_none, open_regular, owner_of, set_mode,
 };
 use crate::error::{
     Exit, api_error, auth_error, exit_code_for, failure, no_room, one_line, out_of_files,
@@ -349,7 +349,9 @@ impl TokenCache {
             return Err(unusable("belongs to another user; remove it".into()));
         }
         // An older, looser folder is tightened (a read-only one cannot be).
-        set_mode(&self.dir, 0o700).map_err(|e| cache_not_written(e, &self.dir))?;
+        modes_kept_or_none(set_mode(&self.dir, 0o700))
+            .map_err(|e| cache_not_written(e, &self.dir))?;
+        self.private_or_unused()?;
         let entry = CacheEntry {
             token_url: creds.token_url.to_string(),
             client_id: creds.client_id.clone(),
@@ -379,6 +381,27 @@ impl TokenCache {
             file.commit(true)
         });
         written.map_err(|e| cache_not_written(e, &self.dir))
+    }
+
+    /// Refuses a folder others may still read once it was made 0700: on a
+    /// disk that keeps no modes (a FAT disk through FUSE, whose chmod is
+    /// not implemented; a vfat mount, whose chmod changes nothing), every
+    /// file has its mount's mode, and a token is never left where others
+    /// may read it. A private one (0700 by the mount) is used.
+    fn private_or_unused(&self) -> Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&self.dir).map(|m| m.permissions().mode() & 0o777);
+            let mode = mode.map_err(|e| cache_not_written(e, &self.dir))?;
+            if mode & 0o077 != 0 {
+                anyhow::bail!(
+                    "the token cache folder {} stays {mode:o} where others may read it, for its disk keeps no modes, so no token is written there; set XDG_CACHE_HOME to a folder on another disk, or pass --no-cache",
+                    shown_path(&self.dir)
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Forgets the token for these credentials.

@@ -165,6 +165,7 @@ fn init_on_a_disk_with_no_inode_free_says_the_disk_is_full() {
 fn fusefat_init_on_a_disk_that_links_no_file_writes_it() {
     let sb = Sandbox::new();
     let (mut cmd, disk) = sb.on_a_fat_disk(
+        "077",
         ":",
         r#"echo "on the disk: $(ls -A "$d" | tr '\n' ' ')" >&2; "$1" config init --config "$d/config.toml" </dev/null; echo "again: $?" >&2; head -c 1 "$d/config.toml" >&2"#,
     );

@@ -4526,7 +4526,7 @@ fn a_new_store_that_cannot_be_made_for_want_of_room_or_on_a_read_only_disk_says_
 fn fusefat_a_store_on_a_disk_that_cannot_hold_it_names_its_file_system() {
     let sb = Sandbox::new();
     let [(export, at), ..] = exports(&sb);
-    let (cmd, disk) = sb.on_a_fat_disk(":", ":");
+    let (cmd, disk) = sb.on_a_fat_disk("077", ":", ":");
     let out = import_by(cmd, &export, &at, &disk.join("h.sqlite3"));
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");

@@ -1258,6 +1258,7 @@ fn fusefat_output_file_on_a_disk_that_keeps_no_modes_is_written() {
     });
     let sb = Sandbox::new();
     let (mut cmd, disk) = sb.on_a_fat_disk(
+        "077",
         r#"echo old > "$d/accounts.csv""#,
         r#"echo "on the disk: $(ls -A "$d")" >&2; cat "$d/accounts.csv" >&2"#,
     );

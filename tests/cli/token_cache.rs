@@ -899,3 +899,48 @@ fn a_token_cache_on_a_read_only_file_system_says_what_to_do() {
     assert!(err.contains("could not cache the token"), "{err}");
     assert!(err.contains("or pass --no-cache"), "{err}");
 }
+
+/// On a disk that keeps no modes (a FAT disk through FUSE: chmod says "Function not
+/// implemented"), every run warned "could not cache the token: writing the token cache in …:
+/// Function not implemented (os error 38); set XDG_CACHE_HOME to a folder this user may write",
+/// though the folder was writable, and private: the disk gives every file 0700. There the token
+/// is cached. Where the disk gives every file 0755 (as a vfat mount does, whose chmod changes
+/// nothing and says nothing), no token is written where others may read it, and the warning says
+/// why and where to go.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs fusefat and mkfs.fat, which a new machine may not have: .ci/run runs it where they are installed"]
+fn fusefat_a_cache_on_a_disk_that_keeps_no_modes_is_used_where_private() {
+    for (umask, cached) in [("077", true), ("022", false)] {
+        let fake = fake(3, Faults::default());
+        let sb = Sandbox::new();
+        let (mut cmd, disk) = sb.on_a_fat_disk(
+            umask,
+            ":",
+            r#"echo "second run" >&2; "$@" >/dev/null; echo "on the disk: $(ls -A "$d/talkdesk-accounts")" >&2"#,
+        );
+        let out = cmd
+            .env("XDG_CACHE_HOME", &disk)
+            .envs(support::tool_env(&fake))
+            .args(["list", "-o", "csv"])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert_eq!(stdout_of(&out).lines().count(), 4, "{err}");
+        if cached {
+            assert_eq!(err.lines().next(), Some("second run"), "{err}");
+            assert!(err.contains("on the disk: token-"), "{err}");
+            assert_eq!(fake.token_requests(), 1, "{err}");
+        } else {
+            assert!(err.contains("on the disk: \n"), "{err}");
+            assert_eq!(err.matches("warning: ").count(), 2, "{err}");
+            assert!(err.contains("others may read"), "{err}");
+            assert!(
+                err.contains("set XDG_CACHE_HOME to a folder on another disk"),
+                "{err}"
+            );
+            assert!(!err.contains("this user may write"), "{err}");
+        }
+    }
+}

@@ -137,9 +137,16 @@ impl Sandbox {
     /// The binary with [`Sandbox::bare`]'s environment, run on a FAT disk (an image `mkfs.fat`
     /// makes, mounted through FUSE by `fusefat`) at the returned path, in a user and mount
     /// namespace of the test's own: a file system that keeps no modes, whose chmod says
-    /// "Function not implemented". `before` runs first and `after` after the tool (`$d` is the
-    /// disk), then the disk is unmounted; the tool's exit code is the script's. The tool's arguments follow with `.arg`.
-    pub fn on_a_fat_disk(&self, before: &str, after: &str) -> (std::process::Command, PathBuf) {
+    /// "Function not implemented"; `umask` is the mode it gives every file (`077`: 0700, as
+    /// fusefat does by default; `022`: 0755, as a vfat mount does). `before` runs first and
+    /// `after` after the tool (`$d` is the disk), then the disk is unmounted; the tool's exit
+    /// code is the script's. The tool's arguments follow with `.arg`.
+    pub fn on_a_fat_disk(
+        &self,
+        umask: &str,
+        before: &str,
+        after: &str,
+    ) -> (std::process::Command, PathBuf) {
         for (program, package) in [("fusefat", "fusefat"), ("mkfs.fat", "dosfstools")] {
             let found = std::process::Command::new(program)
                 .arg("-h")
@@ -153,7 +160,7 @@ impl Sandbox {
         let (image, disk) = (self.path("fat.img"), self.path("fat"));
         std::fs::create_dir_all(&disk).expect("create the mount point");
         let script = format!(
-            r#"d=$2; mkfs.fat -C "$1" 8192 >/dev/null && fusefat -o rw+ "$1" "$d" >/dev/null 2>&1 || {{ echo "cannot mount a FAT disk with fusefat" >&2; exit 99; }}; shift 2; {before}; "$@"; code=$?; {after}; umount "$d"; exit $code"#
+            r#"d=$2; mkfs.fat -C "$1" 8192 >/dev/null && fusefat -o rw+,umask={umask} "$1" "$d" >/dev/null 2>&1 || {{ echo "cannot mount a FAT disk with fusefat" >&2; exit 99; }}; shift 2; {before}; "$@"; code=$?; {after}; umount "$d"; exit $code"#
         );
         let cmd = self.in_mount(&script, &[&image, &disk]);
         (cmd, disk)
