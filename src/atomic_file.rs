@@ -406,6 +406,19 @@ impl AtomicFile {
         let _ = file.set_permissions(like.permissions());
     }
 
+    /// The mode of the file being written where group or others may
+    /// read or write it: the mode its mount gives every file, on a disk
+    /// that keeps no modes (0600 was asked).
+    pub fn open_to_others(&self) -> Option<u32> {
+        #[cfg(unix)]
+        let mode = (self.temp.as_file().metadata().ok())
+            .map(|m| m.permissions().mode() & 0o777)
+            .filter(|mode| mode & 0o077 != 0);
+        #[cfg(not(unix))]
+        let mode = None;
+        mode
+    }
+
     /// The file it will replace.
     pub fn target(&self) -> &Path {
         &self.target

@@ -206,7 +206,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
         && answers.client_id.is_some()
         && answers.client_secret.is_some();
     let text = fill_template(&answers).replacen("\n[default]\n", &format!("\n[{profile}]\n"), 1);
-    write_private(path, &text, force)?;
+    write_private(path, &text, force, answers.client_secret.is_some())?;
     // A notice, as the other commands' (stdout is for what was asked).
     ctx.note(&format!("wrote {shown}"));
     // Run as printed, the check reads the file and profile written.
@@ -309,8 +309,10 @@ const ELSEWHERE: &str = "pass --config with a path elsewhere";
 
 /// Writes `text` at `path` with mode 0600, creating missing folders with
 /// mode 0700; atomic (a temporary file renamed into place), and without
-/// `force` it never replaces a file, even one created meanwhile.
-pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
+/// `force` it never replaces a file, even one created meanwhile. Text that
+/// holds a `secret` is never written where others may read it (a disk that
+/// keeps no modes gives the file its mount's).
+pub fn write_private(path: &Path, text: &str, force: bool, secret: bool) -> Result<()> {
     let dir = folder_of(path);
     let (shown, folder) = (shown_path(&path), shown_path(&dir));
     create_private_dir(dir).map_err(|e| {
@@ -352,6 +354,11 @@ pub fn write_private(path: &Path, text: &str, force: bool) -> Result<()> {
         };
         anyhow::Error::new(e).context(what)
     })?;
+    if let Some(mode) = file.open_to_others().filter(|_| secret) {
+        bail!(
+            "{shown} would be {mode:o}, where others may read the client secret, for its disk keeps no modes, so nothing was written; pass --config with a path on another disk, or leave the secret out (and set TALKDESK_CLIENT_SECRET)"
+        );
+    }
     (file.write_all(text.as_bytes()))
         .map_err(|e| with_no_room(e, ELSEWHERE))
         .with_context(|| format!("writing {shown}"))?;
@@ -377,7 +384,7 @@ mod tests {
     fn resolve(text: &str) -> Settings {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        write_private(&path, text, false).unwrap();
+        write_private(&path, text, false, false).unwrap();
         let overrides = Overrides {
             config: Some(path),
             ..Overrides::default()
@@ -495,14 +502,14 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/config.toml");
-        write_private(&path, "one", false).unwrap();
+        write_private(&path, "one", false, false).unwrap();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&dir.path().join("a")), 0o700);
         assert_eq!(mode(&dir.path().join("a/b")), 0o700);
-        let e = write_private(&path, "two", false).unwrap_err();
+        let e = write_private(&path, "two", false, false).unwrap_err();
         assert!(e.to_string().contains("--force"), "{e}");
-        write_private(&path, "three", true).unwrap();
+        write_private(&path, "three", true, false).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "three");
         assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 1);
     }
@@ -514,7 +521,7 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::os::unix::fs::symlink("other.toml", &path).unwrap();
         std::os::unix::fs::symlink("config.toml", dir.path().join("other.toml")).unwrap();
-        let e = write_private(&path, "text", true).unwrap_err();
+        let e = write_private(&path, "text", true, false).unwrap_err();
         let text = format!("{e:#}");
         assert!(
             text.starts_with(&format!("cannot write {}", path.display())),

@@ -182,6 +182,48 @@ fn fusefat_init_on_a_disk_that_links_no_file_writes_it() {
     assert!(err.contains("again: 1\n#"), "{err}");
 }
 
+/// A client secret typed into `config init` on a disk that gives every file 0755 and keeps no
+/// other mode (a FAT disk: through FUSE, whose chmod is not implemented; a vfat mount, whose chmod
+/// changes nothing) was written where others may read it, where the tool writes it 0600 on any
+/// other disk. It is not written: `config init` says why and to pass --config with a path on
+/// another disk (exit 1). The template, with no secret in it, is still written there.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs fusefat and mkfs.fat, which a new machine may not have: .ci/run runs it where they are installed"]
+fn fusefat_init_writes_no_secret_where_others_may_read_it() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let after = r#"script -q -e -f -c "'$1' -c '$d/asked.toml' config init" /dev/null; echo "asked: $?"; "$1" -c "$d/quiet.toml" config init </dev/null; echo "quiet: $?"; echo "on the disk: $(ls -A "$d" | tr '\n' ' ')"; cat "$d"/* | grep -c sup3r"#;
+    let (mut cmd, _) = sb.on_a_fat_disk("022", ":", after);
+    let output = cmd
+        .arg("--version")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            let mut input = child.stdin.take().unwrap();
+            input.write_all(b"acme\nEU\nmy-client\nsup3r-secret\n")?;
+            drop(input);
+            child.wait_with_output()
+        })
+        .unwrap();
+    let terminal = stdout_of(&output) + &stderr_of(&output);
+    assert!(terminal.contains("others may read"), "{terminal}");
+    assert!(
+        terminal.contains("pass --config with a path on another disk"),
+        "{terminal}"
+    );
+    assert!(terminal.contains("asked: 1\n"), "{terminal}");
+    assert!(terminal.contains("quiet: 0\n"), "{terminal}");
+    // The secret is in no file there (grep counts 0 lines).
+    assert!(
+        terminal.contains("on the disk: quiet.toml \n0\n"),
+        "{terminal}"
+    );
+}
+
 /// `config init` under a file size limit (`ulimit -f`, systemd's `LimitFSIZE=`) too small for
 /// the file said "writing …: File too large (os error 27)", naming no limit; it says to raise it,
 /// as `--output-file` does.
