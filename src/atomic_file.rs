@@ -178,14 +178,20 @@ pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
 /// and every file has the mode its mount gives, as on a kernel vfat mount,
 /// whose chmod changes nothing and says nothing.
 pub fn modes_kept_or_none(set: io::Result<()>) -> io::Result<()> {
+    match set {
+        Err(e) if keeps_no_modes(&e) => Ok(()),
+        set => set,
+    }
+}
+
+/// Whether `e`, from setting a mode, says the file system keeps none
+/// ([`modes_kept_or_none`]).
+pub fn keeps_no_modes(e: &io::Error) -> bool {
     #[cfg(unix)]
     let none = [libc::ENOSYS, libc::EOPNOTSUPP];
     #[cfg(not(unix))]
     let none: [i32; 0] = [];
-    match set {
-        Err(e) if e.raw_os_error().is_some_and(|code| none.contains(&code)) => Ok(()),
-        set => set,
-    }
+    e.raw_os_error().is_some_and(|code| none.contains(&code))
 }
 
 /// The user this process runs as (its effective uid on Unix): the files

@@ -27,7 +27,7 @@ use crate::account::Account;
 use crate::accounts::{Collector, Flow};
 use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
-use crate::atomic_file::folder_of;
+use crate::atomic_file::{folder_of, keeps_no_modes};
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen, DocumentFormat, ReportFormat};
 use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
@@ -287,11 +287,16 @@ impl Context<'_> {
         if let Some(e) = (store.make_private().err())
             .filter(|e| e.kind() != std::io::ErrorKind::ReadOnlyFilesystem)
         {
-            self.warn(&format!(
-                "the history store {} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
-                shown_path(&path.value),
-                crate::config::shell_quoted_path(&path.value)
-            ))
+            let shown = shown_path(&path.value);
+            self.warn(&match keeps_no_modes(&e) {
+                true => format!(
+                    "the history store {shown} can be read by group or others, and no chmod makes it private there: its disk keeps no modes ({e}); to keep it from others, move it and pass --history with a path on another disk"
+                ),
+                false => format!(
+                    "the history store {shown} can be read by group or others, and could not be made private ({e}); run: chmod go-rwx {}",
+                    crate::config::shell_quoted_path(&path.value)
+                ),
+            })
         }
         Ok(store)
     }
