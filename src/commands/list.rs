@@ -133,10 +133,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // The accounts held, sorted and written.
     if let Some(field) = sort.filter(|_| !held.is_empty()) {
         if !sort_by_field(&mut held, field) {
-            ctx.warn(&format!(
-                "no account has a field `{}`, so --sort left them in the API's order; check the field name",
-                visible(field)
-            ));
+            ctx.warn(&unsorted(&held, field));
         }
         write_batch(sink.as_mut(), &mut destination, &held, &projection)?;
     }
@@ -151,6 +148,22 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     }
     warn_of_noops(ctx, args, &collector, &unseen);
     Ok(())
+}
+
+/// Why `--sort FIELD` left the accounts in the API's order: no account
+/// has the field (a name to check), or none has a value for it (`null`).
+fn unsorted(accounts: &[Account], field: &str) -> String {
+    let shown = visible(field);
+    match accounts.iter().any(|a| a.field(field).is_some()) {
+        true => {
+            format!(
+                "`{shown}` is null or missing in every account, so --sort left them in the API's order"
+            )
+        }
+        false => format!(
+            "no account has a field `{shown}`, so --sort left them in the API's order; check the field name"
+        ),
+    }
 }
 
 /// Where the accounts go: to `--jq`, or as the format writes them.

@@ -224,3 +224,42 @@ fn bom_with_no_accounts_still_marks_the_file() {
         b"\xEF\xBB\xBFid,name,company_name,status\n".to_vec()
     );
 }
+
+/// A field every account sends as `null` is a field they have: `--sort`
+/// said "no account has a field `region` … check the field name", though
+/// the name was right and `--columns region` printed it without a word.
+#[test]
+fn a_field_null_in_every_account_is_not_called_missing() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: vec![
+            json!({"id": "a1", "name": "b", "status": "ACTIVE", "region": null}),
+            json!({"id": "a2", "name": "a", "status": "ACTIVE", "region": null}),
+        ],
+        ..FakeConfig::default()
+    });
+    let output = sb
+        .tool(&fake)
+        .args([
+            "list",
+            "-o",
+            "csv",
+            "--columns",
+            "id,region",
+            "--sort",
+            "region",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "id,region\na1,\na2,\n");
+    let stderr = stderr_of(&output);
+    assert!(!stderr.contains("no account has a field"), "{stderr}");
+    assert!(!stderr.contains("check the field name"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`region` is null or missing in every account, so --sort left them in the API's order"
+        ),
+        "{stderr}"
+    );
+}
