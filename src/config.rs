@@ -242,6 +242,9 @@ pub struct Settings {
     pub profiles_instead: Option<Vec<String>>,
     pub client_id: Option<Sourced<String>>,
     pub client_secret: Option<Sourced<SecretSetting>>,
+    /// The file's `client_secret_cmd`, not run as `TALKDESK_CLIENT_SECRET`
+    /// overrides it.
+    pub unused_secret_cmd: Option<Sourced<String>>,
     pub account_name: Option<Sourced<String>>,
     pub region: Sourced<Region>,
     pub base_url: Sourced<Url>,
@@ -258,6 +261,9 @@ pub struct Settings {
     /// The config file can be read by group or others: what to run.
     pub permission_warning: Option<String>,
 }
+
+/// The secret found, if any, and where.
+type SecretFound = Option<Sourced<SecretSetting>>;
 
 /// A default path: `file` in the tool's folder in `folder`, one of this
 /// user's (the config folder, the data folder), if it has one.
@@ -737,8 +743,9 @@ impl Lookup<'_> {
     }
 
     /// The secret: a value (variable or file), else the file's command;
-    /// both in the file is an error.
-    fn client_secret(&self, raw: &RawProfile) -> Result<Option<Sourced<SecretSetting>>> {
+    /// both in the file is an error. Also the file's command when the
+    /// variable overrides it (not run, but shown by `config show`).
+    fn client_secret(&self, raw: &RawProfile) -> Result<(SecretFound, Option<Sourced<String>>)> {
         let secret = self.secret_text(key!(raw.client_secret))?;
         let secret_cmd = self.secret_text(key!(raw.client_secret_cmd))?;
         if let (Some(_), Some(cmd)) = (&secret, &secret_cmd) {
@@ -751,8 +758,14 @@ impl Lookup<'_> {
             false => Ok(SecretSetting::Command(c)),
         };
         match self.var("TALKDESK_CLIENT_SECRET", ("client_secret", &secret), value)? {
-            None => self.get(None, None, ("client_secret_cmd", &secret_cmd), command),
-            found => Ok(found),
+            None => Ok((
+                self.get(None, None, ("client_secret_cmd", &secret_cmd), command)?,
+                None,
+            )),
+            found => {
+                let unused = self.get(None, None, ("client_secret_cmd", &secret_cmd), Ok)?;
+                Ok((found, unused))
+            }
         }
     }
 
@@ -983,7 +996,7 @@ impl Settings {
         let o = overrides;
 
         let client_id = at.var("TALKDESK_CLIENT_ID", key!(r.client_id), non_empty)?;
-        let client_secret = at.client_secret(&r)?;
+        let (client_secret, unused_secret_cmd) = at.client_secret(&r)?;
         let secret = SecretSetting::value(client_secret.as_ref()).inspect(|s| secrets.add(s));
         let account_name = at.var("TALKDESK_ACCOUNT_NAME", key!(r.account_name), account_name)?;
         let region = at.var("TALKDESK_REGION", key!(r.region), region)?;
@@ -1023,6 +1036,7 @@ impl Settings {
             profile,
             client_id,
             client_secret,
+            unused_secret_cmd,
             account_name,
             region,
             base_url,

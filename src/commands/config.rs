@@ -116,11 +116,16 @@ pub fn show_rows(s: &Settings) -> Vec<Vec<ReportCell>> {
         Some(_) => {}
     }
     // The secret's row, or the command's (shown: it is no secret).
+    // (The file's command that TALKDESK_CLIENT_SECRET overrides is said
+    // so, not "(not set)".)
     let secret_cmd = (s.client_secret.as_ref()).and_then(|secret| match &secret.value {
         SecretSetting::Command(cmd) => Some(Sourced::new(cmd.clone(), secret.source.clone())),
-        SecretSetting::Value(_) => None,
+        SecretSetting::Value(_) => (s.unused_secret_cmd.clone()).map(|cmd| {
+            let value = format!("{} (not run: TALKDESK_CLIENT_SECRET is set)", cmd.value);
+            Sourced::new(value, cmd.source)
+        }),
     });
-    let secret = s.client_secret.as_ref().filter(|_| secret_cmd.is_none());
+    let secret = (s.client_secret.as_ref()).filter(|s| matches!(s.value, SecretSetting::Value(_)));
     let mut profile = row("profile", Some(&s.profile), String::clone);
     if let Some(names) = &s.profiles_instead {
         profile[1].text += &format!(" (not in the file; it has: {})", listed(names));

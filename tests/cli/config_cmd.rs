@@ -557,6 +557,42 @@ fn show_redacts_an_env_secret_and_shows_a_secret_command_without_running_it() {
     assert!(row(&rows, "config_file").0.ends_with("(does not exist)"));
 }
 
+/// `TALKDESK_CLIENT_SECRET` set over a file's `client_secret_cmd`: the
+/// command's row said "(not set)", though the file sets it, and nothing
+/// said why the command the user can see in the file is not run.
+#[test]
+fn show_names_a_secret_command_that_the_environment_overrides() {
+    let sb = Sandbox::new();
+    let config = sb.write_config(
+        "config.toml",
+        "[default]\nclient_id = \"id\"\nclient_secret_cmd = \"pass show talkdesk\"\n",
+    );
+    let output = sb
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .env("TALKDESK_CLIENT_SECRET", "env-secret-value")
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(!text.contains("env-secret-value"), "{text}");
+    let rows = show_rows(&text);
+    assert_eq!(
+        row(&rows, "client_secret"),
+        ("<redacted>", "env TALKDESK_CLIENT_SECRET")
+    );
+    let file = format!("{} [default]", config.display());
+    assert_eq!(
+        row(&rows, "client_secret_cmd"),
+        (
+            "pass show talkdesk (not run: TALKDESK_CLIENT_SECRET is set)",
+            file.as_str()
+        )
+    );
+}
+
 #[test]
 fn show_reports_a_broken_config_as_a_config_error() {
     let sb = Sandbox::new();
