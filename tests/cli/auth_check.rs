@@ -200,18 +200,7 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
         (401, "unauthorized_client", credentials),
     ] {
         let body = format!(r#"{{"error": "{error}", "error_description": "not for you"}}"#);
-        let refusal = FaultKind::StatusWithBody(status, body);
-        let fake = FakeApi::start(FakeConfig {
-            faults: Faults {
-                always: vec![(RequestMatch::Token, refusal)],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
-        let output = output.unwrap();
-        assert_eq!(output.status.code(), Some(4));
-        let stderr = stderr_of(&output);
+        let stderr = token_refused(status, &body);
         assert!(
             stderr.contains(&format!("{error}: not for you; {said}")),
             "{stderr}"
@@ -243,18 +232,7 @@ fn a_client_refused_its_authentication_method_is_told_the_one_sent() {
             "a client_credentials grant with HTTP Basic",
         ),
     ] {
-        let refusal = FaultKind::StatusWithBody(status, body.into());
-        let fake = FakeApi::start(FakeConfig {
-            faults: Faults {
-                always: vec![(RequestMatch::Token, refusal)],
-                ..Faults::default()
-            },
-            ..FakeConfig::default()
-        });
-        let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
-        let output = output.unwrap();
-        assert_eq!(output.status.code(), Some(4));
-        let stderr = stderr_of(&output);
+        let stderr = token_refused(status, body);
         assert!(stderr.contains(said) && stderr.contains(basic), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
@@ -262,27 +240,30 @@ fn a_client_refused_its_authentication_method_is_told_the_one_sent() {
     // method) is told the hint of SPEC §5 alone: the method is no suspect.
     let wrong_secret =
         r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#;
+    let stderr = token_refused(401, wrong_secret);
+    assert!(
+        stderr.trim_end().ends_with("check client_id and client_secret, and that the OAuth client has the express-accounts:read scope"),
+        "{stderr}"
+    );
+}
+
+/// The stderr of `auth check` against a token endpoint that answers
+/// `status` with `body`, which exits 4.
+fn token_refused(status: u16, body: &str) -> String {
     let fake = FakeApi::start(FakeConfig {
         faults: Faults {
             always: vec![(
                 RequestMatch::Token,
-                FaultKind::StatusWithBody(401, wrong_secret.into()),
+                FaultKind::StatusWithBody(status, body.into()),
             )],
             ..Faults::default()
         },
         ..FakeConfig::default()
     });
-    let output = Sandbox::new()
-        .tool(&fake)
-        .args(["auth", "check"])
-        .output()
-        .unwrap();
+    let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
+    let output = output.unwrap();
     assert_eq!(output.status.code(), Some(4));
-    let stderr = stderr_of(&output);
-    assert!(
-        stderr.trim_end().ends_with("check client_id and client_secret, and that the OAuth client has the express-accounts:read scope"),
-        "{stderr}"
-    );
+    stderr_of(&output)
 }
 
 #[test]
