@@ -13,7 +13,7 @@ pub const BIN_NAME: &str = "talkdesk-accounts";
 
 /// The script for `shell`.
 pub fn generate(shell: Shell) -> String {
-    let mut command = without_hidden_options(Cli::command());
+    let mut command = no_files_for_other_values(without_hidden_options(Cli::command()));
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
     let script = after_commas(shell, String::from_utf8_lossy(&script).into_owned());
@@ -78,6 +78,22 @@ fn without_hidden_options(command: clap::Command) -> clap::Command {
             .about(sub.get_about().cloned().unwrap_or_default())
             .args(shown.cloned())
     })
+}
+
+/// A value clap knows nothing of (a number, a time, a jq expression, a
+/// profile, an account id) was completed with file names by bash, zsh
+/// and fish (`list --timeout <TAB>`). Only the values hinted as paths are
+/// files: every other value without a list of its own is hinted `Other`,
+/// which each shell completes with nothing.
+fn no_files_for_other_values(command: clap::Command) -> clap::Command {
+    let command = command.mut_args(|arg| {
+        let unknown = arg.get_value_hint() == ValueHint::Unknown;
+        match unknown && arg.get_action().takes_values() && arg.get_possible_values().is_empty() {
+            true => arg.value_hint(ValueHint::Other),
+            false => arg,
+        }
+    });
+    command.mut_subcommands(no_files_for_other_values)
 }
 
 /// Four gaps of clap_complete's fish script (4.6.11):

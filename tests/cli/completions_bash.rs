@@ -231,3 +231,44 @@ fn completes_no_second_status_for_status_from_or_to() {
         assert_eq!(offers(&script, sb.dir.path(), &words), one, "{option}");
     }
 }
+
+/// The options that take a number, a time, a jq expression, a profile or
+/// an account id are no file: `list --timeout <TAB>` offered the folder's
+/// file names (clap's default for a value it knows nothing of), which the
+/// tool then refuses. Those offer nothing; the options that take a file
+/// keep offering file names.
+#[test]
+fn offers_no_file_names_for_values_that_are_no_file() {
+    support::require_tool("bash", "bash");
+    let sb = Sandbox::new();
+    let script = script(&sb);
+    let dir = sb.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("accounts.csv"), "").unwrap();
+    for words in [
+        &["list", "--timeout", ""][..],
+        &["list", "--concurrency", ""],
+        &["list", "--jq", ""],
+        &["list", "--columns", ""],
+        &["list", "--at", ""],
+        &["list", "-p", ""],
+        &["--profile", ""],
+        &["summary", "--max-rate", ""],
+        &["changes", "--since", ""],
+        &["changes", "--id", ""],
+        &["auth", "check", "--max-retries", ""],
+    ] {
+        assert_eq!(offers(&script, &dir, words), set(&[]), "{words:?}");
+    }
+    for words in [
+        &["list", "--output-file", ""][..],
+        &["--config", ""],
+        &["snapshot", "--import", ""],
+    ] {
+        assert_eq!(
+            offers(&script, &dir, words),
+            set(&["accounts.csv"]),
+            "{words:?}"
+        );
+    }
+}

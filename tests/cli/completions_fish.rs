@@ -184,3 +184,28 @@ fn completes_the_status_after_a_comma() {
         set(&["ACTIVE,IN_TRIAL", "ACTIVE,INACTIVE"])
     );
 }
+
+/// The value of `--timeout`, `--jq`, `--at`, `-p` or `changes --id` is no
+/// file, but fish offered file names for it; the options that take a
+/// file keep offering them.
+#[test]
+#[ignore = "needs fish, which a new machine may not have: .ci/run runs it where fish is installed"]
+fn offers_no_file_names_for_values_that_are_no_file() {
+    let (_sb, script, dir) = setup();
+    for line in [
+        "list --timeout ",
+        "list --jq ",
+        "list --at ",
+        "list -p ",
+        "--profile ",
+        "changes --id ",
+        "trend --since ",
+    ] {
+        let offered = offers(&script, &dir, line);
+        assert!(!offered.contains("accounts.csv"), "{line}: {offered:?}");
+    }
+    for line in ["list --output-file ", "snapshot --import ", "-c "] {
+        let offered = offers(&script, &dir, line);
+        assert!(offered.contains("accounts.csv"), "{line}: {offered:?}");
+    }
+}
