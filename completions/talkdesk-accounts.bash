@@ -1011,7 +1011,7 @@ _talkdesk__accounts() {
             ;;
         talkdesk__accounts__subcmd__diff)
             opts="-s -o -c -p -v -q -h -V --status --concurrency --output --jq --exit-code --per-page --timeout --max-retries --max-rate --no-cache --config --profile --history --verbose --quiet --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1141,7 +1141,7 @@ _talkdesk__accounts() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=()
             return 0
             ;;
         talkdesk__accounts__subcmd__help)

@@ -18,7 +18,7 @@ pub fn generate(shell: Shell) -> String {
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
     let script = after_commas(shell, String::from_utf8_lossy(&script).into_owned());
     match shell {
-        Shell::Bash => fix_bash_labels(&script),
+        Shell::Bash => bash_files_for_positionals(&fix_bash_labels(&script), &command),
         Shell::Fish => fix_fish(&script, &command),
         _ => script,
     }
@@ -171,6 +171,39 @@ pub fn fix_bash_labels(script: &str) -> String {
     let prev = "    prev=\"$3\"\n";
     let after_equals = "    [[ $prev == = ]] && prev=\"${COMP_WORDS[COMP_CWORD-2]}\"\n";
     (script.replace(&wrong, &right)).replacen(prev, &format!("{prev}{after_equals}"), 1)
+}
+
+/// clap_complete's bash script offers a command's options for its first
+/// word, and for any word not after an option taking a value: `diff <TAB>`
+/// never offered the OLD file (bash's file-name fallback comes only when
+/// nothing matched, so only once a letter was typed). In the arm of a
+/// command whose positional is a file, a word not starting with `-` gets
+/// nothing from the script, so that bash completes file names (quoted,
+/// `~` and folders as readline does them).
+fn bash_files_for_positionals(script: &str, command: &clap::Command) -> String {
+    let files = (command.get_subcommands())
+        .filter(|sub| (sub.get_positionals()).any(|a| a.get_value_hint() == ValueHint::FilePath))
+        .map(|sub| sub.get_name());
+    let mut fixed = script.to_string();
+    for name in files.collect::<Vec<_>>() {
+        let label = format!(
+            "\n        {}__subcmd__{name})\n",
+            BIN_NAME.replace('-', "__")
+        );
+        let Some(start) = fixed.find(&label) else {
+            continue;
+        };
+        let end = start + fixed[start..].find("\n            ;;\n").unwrap_or(0);
+        let arm = fixed[start..end]
+            .replacen(" || ${COMP_CWORD} -eq 2 ]]", " ]]", 1)
+            .replacen(
+                "COMPREPLY=( $(compgen -W \"${opts}\" -- \"${cur}\") )\n            return 0",
+                "COMPREPLY=()\n            return 0",
+                1,
+            );
+        fixed.replace_range(start..end, &arm);
+    }
+    fixed
 }
 
 /// Prints the script for `shell` on stdout.

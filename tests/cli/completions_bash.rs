@@ -272,3 +272,40 @@ fn offers_no_file_names_for_values_that_are_no_file() {
         );
     }
 }
+
+/// `diff <TAB>` offered the options alone, never the OLD file it takes
+/// (zsh and fish offer file names there): clap's script gives the first
+/// word after a command the options, and so does every word not after an
+/// option that takes a value. bash's file-name fallback (`-o default`)
+/// comes only when the function offers nothing, so the files were offered
+/// only once a letter of the name was typed. A word that does not start
+/// with `-` now gets nothing from the function, which bash completes
+/// with file names.
+#[test]
+fn completes_the_old_file_of_diff_on_an_empty_word() {
+    support::require_tool("bash", "bash");
+    let sb = Sandbox::new();
+    let script = script(&sb);
+    let dir = sb.path("work");
+    std::fs::create_dir_all(dir.join("exports")).unwrap();
+    std::fs::write(dir.join("accounts.json"), "").unwrap();
+    assert_eq!(offers(&script, &dir, &["diff", ""]), set(&[]));
+    assert_eq!(
+        offers(&script, &dir, &["diff", "--exit-code", ""]),
+        set(&[])
+    );
+    assert_eq!(offers(&script, &dir, &["diff", "-o", "csv", ""]), set(&[]));
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("-o bashdefault -o default talkdesk-accounts\n"),
+        "registered without the file-name fallback"
+    );
+    // Options are still offered for a word that starts with `-`, and the
+    // commands that take no file still offer their options on an empty one.
+    assert_eq!(
+        offers(&script, &dir, &["diff", "--exit"]),
+        set(&["--exit-code"])
+    );
+    assert!(offers(&script, &dir, &["diff", "-"]).contains("--status"));
+    assert!(offers(&script, &dir, &["list", ""]).contains("--status"));
+}
