@@ -27,7 +27,7 @@ use crate::account::Account;
 use crate::accounts::{Collector, Flow};
 use crate::api::Api;
 use crate::api::pages::{Pages, for_each_page};
-use crate::atomic_file::{folder_of, keeps_no_modes};
+use crate::atomic_file::folder_of;
 use crate::auth::{Auth, TokenCache, default_cache_dir};
 use crate::cli::{ApiArgs, ColorWhen, DocumentFormat, ReportFormat};
 use crate::config::{EnvLookup, Overrides, SecretSetting, Settings, Source};
@@ -288,7 +288,7 @@ impl Context<'_> {
             .filter(|e| e.kind() != std::io::ErrorKind::ReadOnlyFilesystem)
         {
             let shown = shown_path(&path.value);
-            self.warn(&match keeps_no_modes(&e) {
+            self.warn(&match crate::atomic_file::keeps_no_modes(&e) {
                 true => format!(
                     "the history store {shown} can be read by group or others, and no chmod makes it private there: its disk keeps no modes ({e}); to keep it from others, move it and pass --history with a path on another disk"
                 ),

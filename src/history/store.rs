@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    link_leading_nowhere, may_not_enter, modes_kept_or_none, owner_of,
+    link_leading_nowhere, may_not_enter, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::shown_path;
@@ -430,8 +430,10 @@ fn create_private(path: &Path) -> Result<()> {
     // An empty file found there is made private too (on a disk that keeps
     // no modes, it has its mount's).
     #[cfg(unix)]
-    modes_kept_or_none(file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)))
-        .with_context(|| {
+    crate::atomic_file::modes_kept_or_none(
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)),
+    )
+    .with_context(|| {
         format!(
             "cannot make the history store {} private",
             shown_path(&path)
