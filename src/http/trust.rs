@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::fs;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -183,11 +183,8 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
 pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
     let host = url.host_str()?.trim_matches(['[', ']']);
     let name = ServerName::try_from(host.to_string()).ok()?;
-    let address = (host, url.port_or_known_default()?)
-        .to_socket_addrs()
-        .ok()?
-        .next()?;
-    let mut tcp = TcpStream::connect_timeout(&address, timeout).ok()?;
+    let addresses = (host, url.port_or_known_default()?).to_socket_addrs();
+    let mut tcp = connect_any(addresses.ok()?, timeout)?;
     tcp.set_read_timeout(Some(timeout)).ok()?;
     tcp.set_write_timeout(Some(timeout)).ok()?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -213,6 +210,20 @@ pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
         [leaf] => memchr::memmem::find(leaf, AIA).is_some(),
         _ => false,
     })
+}
+
+/// A connection to the first of `addresses` that accepts one, each tried
+/// in turn (as ureq and curl do) within `timeout` in all: a name may
+/// resolve to `::1` and `127.0.0.1` with the server on one alone.
+fn connect_any(
+    addresses: impl Iterator<Item = SocketAddr>,
+    timeout: Duration,
+) -> Option<TcpStream> {
+    let deadline = std::time::Instant::now() + timeout;
+    let left = || deadline.checked_duration_since(std::time::Instant::now());
+    addresses
+        .map_while(|address| Some((address, left().filter(|d| !d.is_zero())?)))
+        .find_map(|(address, left)| TcpStream::connect_timeout(&address, left).ok())
 }
 
 /// A verifier that keeps the certificates a server sends and trusts none.
@@ -563,5 +574,21 @@ mod tests {
             hint.contains("the server needs a new certificate"),
             "{hint}"
         );
+    }
+
+    /// A name may resolve to `::1` and `127.0.0.1` with the server
+    /// listening on one alone: the check that a server sends no chain
+    /// tried the first address only, and so told such a server's users
+    /// to add its root to their bundle instead (ureq tries each address).
+    #[test]
+    fn the_chain_check_tries_every_address_of_the_name() {
+        let listening = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = refusing.local_addr().unwrap();
+        drop(refusing);
+        let addresses = [refused, listening.local_addr().unwrap()];
+        let tcp = connect_any(addresses.into_iter(), Duration::from_secs(5));
+        let peer = tcp.and_then(|tcp| tcp.peer_addr().ok());
+        assert_eq!(peer, Some(listening.local_addr().unwrap()));
     }
 }
