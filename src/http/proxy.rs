@@ -139,6 +139,12 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
     };
     let parsed = match url::Url::parse(&text) {
         Err(url::ParseError::InvalidPort) => None,
+        // `[fe80::1%25eth0]` (RFC 6874): WHATWG URLs have no zones.
+        Err(url::ParseError::InvalidIpv6Address) if super::url::has_zone(value) => {
+            return Err(config_error(format!(
+                "{var} has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one), or unset {var}"
+            )));
+        }
         Err(_) => return Err(invalid()),
         Ok(parsed) => Some(parsed).filter(|p| p.port() != Some(0)),
     };
@@ -172,9 +178,18 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
     Ok(Via { proxy, var })
 }
 
-/// Why no request can go through `via`: a SOCKS proxy (unsupported).
+/// Why no request can go through `via`: a SOCKS proxy (unsupported), or
+/// one at a link-local IPv6 address, which connecting without a zone
+/// fails ("Invalid argument").
 fn unsupported(via: &Via) -> Option<String> {
     let (proxy, var) = (&via.proxy, via.var);
+    let address = proxy.host().trim_matches(['[', ']']).parse();
+    if address.is_ok_and(|ip: std::net::Ipv6Addr| ip.is_unicast_link_local()) {
+        return Some(format!(
+            "{var} has a link-local IPv6 address ({}), which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local, or unset {var}",
+            proxy.host()
+        ));
+    }
     let protocol = proxy.protocol();
     (!matches!(protocol, ProxyProtocol::Http | ProxyProtocol::Https)).then(|| format!(
         "the proxy in {var} ({protocol:?} at {}:{}) is not supported, only http:// and https:// proxies are; set {var} to one, or unset it",

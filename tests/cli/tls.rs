@@ -829,6 +829,48 @@ fn a_socks_proxy_beside_no_proxy_for_the_host_does_not_stop_the_run() {
     }
 }
 
+/// A proxy at a link-local IPv6 address (`HTTPS_PROXY=http://[fe80::1]:3128`) cannot be
+/// reached, as URLs carry no zone: each request failed with "connection error: Invalid
+/// argument (os error 22)", exit 5, told to check account_name and region; with a zone
+/// (`[fe80::1%25eth0]`, RFC 6874) it was "not a proxy URL", though it is one. Each is named
+/// for what it is, exit 3 before any request, as a `base_url` with one is; a host in
+/// `NO_PROXY` still goes direct.
+#[test]
+fn a_proxy_at_a_link_local_or_zoned_ipv6_address_is_named_as_such() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    for (proxy, says) in [
+        (
+            "http://[fe80::1]:3128",
+            "HTTPS_PROXY has a link-local IPv6 address",
+        ),
+        (
+            "http://[fe80::1%25eth0]:3128",
+            "HTTPS_PROXY has an IPv6 address with a zone",
+        ),
+    ] {
+        let sb = Sandbox::new();
+        let output = trusting(&sb, &fake, &ca.pem)
+            .env("HTTPS_PROXY", proxy)
+            .args(["list", "--max-retries", "0", "--timeout", "2"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{proxy}: {stderr}");
+        assert!(
+            stderr.contains(says) && stderr.contains("unset HTTPS_PROXY"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("account_name"), "{stderr}");
+    }
+    assert!(fake.requests().is_empty());
+    let vars = [
+        ("HTTPS_PROXY", "http://[fe80::1]:3128"),
+        ("NO_PROXY", "127.0.0.1"),
+    ];
+    assert_eq!(connects_with(&vars, &[]), Vec::<String>::new());
+}
+
 /// Plain http is allowed to loopback hosts alone (§7), yet `base_url =
 /// "http://127.0.0.1:8443"` (an `ssh -L` tunnel) with a machine's
 /// `http_proxy` off this machine went through it: the token request, its
