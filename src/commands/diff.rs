@@ -36,7 +36,9 @@ pub type Records = Vec<(Place, Account)>;
 const WHAT_TO_PASS: &str = "pass a file written by `talkdesk-accounts list -o json` or `-o jsonl`";
 
 /// The text of an export file (`-`: stdin); trouble is a usage error.
-pub fn read_text(path: &Path) -> Result<String> {
+/// `from_stdin` is the command that reads one from stdin (`diff -`), for
+/// the hint on a compressed file.
+pub fn read_text(path: &Path, from_stdin: &str) -> Result<String> {
     let name = shown_path(&shown(path));
     let names_stdin = is_stdin(path) || STDIN_NAMES.iter().any(|name| path == Path::new(name));
     let bytes = match crate::streams::stdin_closed() {
@@ -46,6 +48,21 @@ pub fn read_text(path: &Path) -> Result<String> {
         _ => fs::File::open(path).and_then(|file| read_all(&file, file.metadata())),
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
+    if let Some(tool) = compressed_with(&bytes) {
+        let file = crate::config::shell_quoted(&path.to_string_lossy());
+        let command = match is_stdin(path) {
+            true => format!("… | {tool} -dc | talkdesk-accounts {from_stdin}"),
+            false => format!("{tool} -dc {file} | talkdesk-accounts {from_stdin}"),
+        };
+        return Err(usage_error(format!(
+            "{name} is not UTF-8 text; {WHAT_TO_PASS} as it was written: this one is compressed with {tool}, so decompress it first, or read it through stdin: `{command}`"
+        )));
+    }
+    if utf16_without_bom(&bytes) {
+        return Err(usage_error(format!(
+            "{name} is UTF-16 text (without a byte-order mark); save it as UTF-8, or write the export with `--output-file`"
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let (bytes, at) = (e.as_bytes(), e.utf8_error().valid_up_to());
         let text = without_bom(bytes).trim_ascii_start();
@@ -63,6 +80,30 @@ pub fn read_text(path: &Path) -> Result<String> {
             (false, false) => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
         }
     })
+}
+
+/// The compressor whose magic number starts `bytes` (none starts a JSON
+/// text), as `gzip` keeps a nightly export.
+fn compressed_with(bytes: &[u8]) -> Option<&'static str> {
+    let magic: [(&[u8], &str); 4] = [
+        (b"\x1f\x8b", "gzip"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"BZh", "bzip2"),
+    ];
+    let is_bzip2 = |rest: &[u8]| rest.first().is_some_and(u8::is_ascii_digit);
+    (magic.into_iter())
+        .find(|(m, tool)| bytes.starts_with(m) && (*tool != "bzip2" || is_bzip2(&bytes[3..])))
+        .map(|(_, tool)| tool)
+}
+
+/// UTF-16 without a byte-order mark (`iconv -t UTF-16LE`): its first
+/// character ASCII, and the other byte of it NUL, which no JSON text holds.
+fn utf16_without_bom(bytes: &[u8]) -> bool {
+    match bytes {
+        [0, b, ..] | [b, 0, ..] => *b != 0 && b.is_ascii(),
+        _ => false,
+    }
 }
 
 /// The bytes of `reader` (`meta`); a device (`/dev/zero`) never ends, and is
@@ -386,7 +427,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     // Any trouble with OLD is a usage error (exit 2) naming the file, and
     // the line or record.
     let named = |e: String| usage_error(format!("{}{e}", shown_path(&shown(&args.old))));
-    let old = parse_export(&read_text(&args.old)?).map_err(named)?;
+    let old = parse_export(&read_text(&args.old, "diff -")?).map_err(named)?;
     let mut differ = Differ::new(select(old, &only, shown(&args.old))?).map_err(named)?;
     let settings = ctx.settings(&args.api, args.stream.concurrency)?;
 

@@ -151,7 +151,7 @@ const MAX_CLOCK_SKEW_SECS: f64 = 15.0 * 60.0;
 /// Reads an export as `diff` does (exit 2 naming the file and line); an
 /// id twice is an error too, and so is an empty file.
 fn read_import(path: &std::path::Path) -> Result<Vec<Account>> {
-    let text = super::diff::read_text(path)?;
+    let text = super::diff::read_text(path, "snapshot --import - --at …")?;
     let name = shown_path(super::diff::shown(path));
     // `diff` reads an empty file as no account, as `-o jsonl` writes it;
     // here it would record every account as removed, and an export that

@@ -416,6 +416,64 @@ fn an_export_re_encoded_as_utf16_by_powershell_is_named_as_such() {
     }
 }
 
+/// A nightly export kept compressed (`accounts.json.gz`, as logrotate or
+/// `gzip` leaves it) was refused as "not UTF-8 text; pass a file written by
+/// `talkdesk-accounts list -o json`", which it was: the error names the
+/// compression and the command that reads it through stdin.
+#[test]
+fn a_compressed_export_is_named_with_the_command_that_reads_it() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(3));
+    for (name, magic, tool) in [
+        (
+            "old.json.gz",
+            &b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff"[..],
+            "gzip",
+        ),
+        ("old.json.zst", b"\x28\xb5\x2f\xfd\x24\x00\xf1", "zstd"),
+        ("old.json.xz", b"\xfd7zXZ\x00\x00\x04\xe6", "xz"),
+        ("old.json.bz2", b"BZh91AY&SY\xa3", "bzip2"),
+    ] {
+        let path = sb.path(name);
+        std::fs::write(&path, magic).unwrap();
+        let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let said = format!("this one is compressed with {tool}");
+        assert!(stderr.contains(&said), "{stderr}");
+        let command = format!("`{tool} -dc {} | talkdesk-accounts diff -`", path.display());
+        assert!(stderr.contains(&command), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+/// UTF-16 written without a byte-order mark (`iconv -t UTF-16LE`, .NET's
+/// `UnicodeEncoding(false, …)`) holds a NUL beside every ASCII character,
+/// which is valid UTF-8: the export was refused as "line 1, column 2: not
+/// valid JSON (expected value)", though an editor shows it as it should be.
+#[test]
+fn an_export_in_utf16_without_a_byte_order_mark_is_named_as_such() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(3));
+    let utf8 = std::fs::read_to_string(export(&sb, &fake, "jsonl")).unwrap();
+    for (name, big) in [("le.jsonl", false), ("be.jsonl", true)] {
+        let bytes = utf8.encode_utf16().flat_map(|u| match big {
+            true => u.to_be_bytes(),
+            false => u.to_le_bytes(),
+        });
+        let path = sb.path(name);
+        std::fs::write(&path, bytes.collect::<Vec<u8>>()).unwrap();
+        let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{} is UTF-16 text", path.display())),
+            "{stderr}"
+        );
+        assert!(stderr.contains("save it as UTF-8"), "{stderr}");
+    }
+}
+
 #[test]
 fn duplicate_ids_in_old_are_a_usage_error() {
     rejects(

@@ -1347,6 +1347,33 @@ fn an_import_resaved_in_another_encoding_names_the_line() {
     );
 }
 
+/// A gzip'd nightly export given to `snapshot --import` is named as
+/// compressed, with the command that imports it through stdin, and
+/// nothing is recorded.
+#[test]
+fn a_compressed_import_says_how_to_import_it() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let path = sb.path("accounts-2026-11-01.json.gz");
+    fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff").unwrap();
+    let err = fails_with(
+        &offline(&sb, &store)
+            .args(["snapshot", "--import"])
+            .arg(&path)
+            .args(["--at", "2026-11-01"])
+            .output()
+            .unwrap(),
+        2,
+    );
+    let command = format!(
+        "`gzip -dc {} | talkdesk-accounts snapshot --import - --at …`",
+        path.display()
+    );
+    assert!(err.contains("compressed with gzip"), "{err}");
+    assert!(err.contains(&command), "{err}");
+    assert!(!store.exists(), "a refused import made the store");
+}
+
 #[test]
 fn changes_since_a_time_after_until_is_a_usage_error_not_none() {
     let sb = Sandbox::new();
