@@ -1257,15 +1257,7 @@ fn a_bad_import_names_the_file_and_line_and_records_nothing() {
     for (name, text, expected) in cases {
         let path = sb.path(name);
         fs::write(&path, text).unwrap();
-        let err = fails_with(
-            &offline(&sb, &store)
-                .args(["snapshot", "--import"])
-                .arg(&path)
-                .args(["--at", "2026-11-01"])
-                .output()
-                .unwrap(),
-            2,
-        );
+        let err = import_refused(&sb, &store, &path);
         assert!(err.contains(expected), "{err}");
     }
     // From stdin, named so in every error (`-, line 2` beside `stdin is empty`).
@@ -1318,29 +1310,13 @@ fn an_import_resaved_in_another_encoding_names_the_line() {
         b"{\"id\":\"a\"}\n{\"id\":\"b\",\"name\":\"caf\xE9\"}\n",
     )
     .unwrap();
-    let err = fails_with(
-        &offline(&sb, &store)
-            .args(["snapshot", "--import"])
-            .arg(&path)
-            .args(["--at", "2026-11-01"])
-            .output()
-            .unwrap(),
-        2,
-    );
+    let err = import_refused(&sb, &store, &path);
     let expected = "ansi.jsonl, line 2: not UTF-8 text (a byte 0xE9); save it as UTF-8";
     assert!(err.contains(expected), "{err}");
     assert!(!store.exists(), "a refused import made the store");
     // A file that is no text at all (gzip) has no line to name.
     fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff").unwrap();
-    let err = fails_with(
-        &offline(&sb, &store)
-            .args(["snapshot", "--import"])
-            .arg(&path)
-            .args(["--at", "2026-11-01"])
-            .output()
-            .unwrap(),
-        2,
-    );
+    let err = import_refused(&sb, &store, &path);
     assert!(
         err.contains("ansi.jsonl is not UTF-8 text; pass a file"),
         "{err}"
@@ -1356,15 +1332,7 @@ fn a_compressed_import_says_how_to_import_it() {
     let store = sb.path("store");
     let path = sb.path("accounts-2026-11-01.json.gz");
     fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff").unwrap();
-    let err = fails_with(
-        &offline(&sb, &store)
-            .args(["snapshot", "--import"])
-            .arg(&path)
-            .args(["--at", "2026-11-01"])
-            .output()
-            .unwrap(),
-        2,
-    );
+    let err = import_refused(&sb, &store, &path);
     let command = format!(
         "`gzip -dc {} | talkdesk-accounts snapshot --import - --at …`",
         path.display()
@@ -5890,4 +5858,15 @@ fn as_root_a_journal_to_roll_back_behind_an_immutable_file_names_it() {
             assert!(!err.contains("chmod u+w"), "{err}");
         }
     }
+}
+
+/// The stderr of `snapshot --import PATH --at 2026-11-01` into `store`,
+/// which is refused as a usage error (exit 2).
+fn import_refused(sb: &Sandbox, store: &Path, path: &Path) -> String {
+    let mut import = offline(sb, store);
+    let import = (import.args(["snapshot", "--import"]).arg(path))
+        .args(["--at", "2026-11-01"])
+        .output();
+    let import = import.unwrap();
+    fails_with(&import, 2)
 }
