@@ -49,7 +49,7 @@ pub fn read_text(path: &Path, from_stdin: &str) -> Result<String> {
     }
     .map_err(|e| cannot_read(&name.to_string(), &e))?;
     if let Some(tool) = compressed_with(&bytes) {
-        let file = crate::config::shell_quoted(&path.to_string_lossy());
+        let file = crate::config::shell_quoted_path(path);
         let command = match is_stdin(path) {
             true => format!("… | {tool} -dc | talkdesk-accounts {from_stdin}"),
             false => format!("{tool} -dc {file} | talkdesk-accounts {from_stdin}"),

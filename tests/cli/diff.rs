@@ -447,6 +447,29 @@ fn a_compressed_export_is_named_with_the_command_that_reads_it() {
     }
 }
 
+/// The command offered for a compressed export whose name is no UTF-8
+/// (`nuit-\xe9.json.gz`, a Latin-1 name): it named the file with U+FFFD in
+/// place of the byte, so the command found no file; it is quoted as the
+/// shell reads it back, `$'…\xe9…'`, as the tool's other commands quote paths.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_compressed_export_with_a_name_that_is_no_utf8_is_offered_a_command_that_finds_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(3));
+    let name = std::ffi::OsStr::from_bytes(b"nuit-\xe9.json.gz");
+    let path = sb.path("x").with_file_name(name);
+    std::fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff").unwrap();
+    let output = sb.tool(&fake).arg("diff").arg(&path).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(r"nuit-\xe9.json.gz' | talkdesk-accounts diff -`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`gzip -dc $'/"), "{stderr}");
+}
+
 /// UTF-16 written without a byte-order mark (`iconv -t UTF-16LE`, .NET's
 /// `UnicodeEncoding(false, …)`) holds a NUL beside every ASCII character,
 /// which is valid UTF-8: the export was refused as "line 1, column 2: not
