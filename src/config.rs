@@ -543,9 +543,12 @@ pub(crate) fn shell_quoted(text: &str) -> String {
 /// A path as it can be pasted into a shell: one that is not UTF-8 (shown
 /// with U+FFFD, which names another file) or holds a control character (a
 /// newline, which would split the line) as `$'…'` with its bytes escaped.
-#[cfg(unix)]
 pub(crate) fn shell_quoted_path(path: &Path) -> String {
+    #[cfg(unix)]
     let bytes = || crate::text::dollar_quoted(path.as_os_str().as_encoded_bytes());
+    // (PowerShell has no such quoting: the name as near as it can be shown.)
+    #[cfg(not(unix))]
+    let bytes = || shell_quoted(&path.to_string_lossy());
     path.to_str().map_or_else(bytes, shell_quoted)
 }
 
