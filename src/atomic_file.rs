@@ -185,13 +185,27 @@ pub fn modes_kept_or_none(set: io::Result<()>) -> io::Result<()> {
 }
 
 /// Whether `e`, from setting a mode, says the file system keeps none
-/// ([`modes_kept_or_none`]).
+/// ([`modes_kept_or_none`]). (Not "Operation not permitted": from chmod,
+/// that is another user's file.)
 pub fn keeps_no_modes(e: &io::Error) -> bool {
+    not_done_here(e, false)
+}
+
+/// Whether `e` is a file system's refusal of what it does not do:
+/// "Function not implemented" or "Operation not supported", and where
+/// `not_permitted` is, "Operation not permitted" too (a FAT disk's answer
+/// to a hard link, or to sizing a file).
+pub fn not_done_here(e: &io::Error, not_permitted: bool) -> bool {
     #[cfg(unix)]
-    let none = [libc::ENOSYS, libc::EOPNOTSUPP];
+    let refused = |code| {
+        matches!(code, libc::ENOSYS | libc::EOPNOTSUPP) || (not_permitted && code == libc::EPERM)
+    };
     #[cfg(not(unix))]
-    let none: [i32; 0] = [];
-    e.raw_os_error().is_some_and(|code| none.contains(&code))
+    let refused = {
+        let _ = not_permitted;
+        |_: i32| false
+    };
+    e.raw_os_error().is_some_and(refused)
 }
 
 /// The user this process runs as (its effective uid on Unix): the files
@@ -479,12 +493,8 @@ fn persist_noclobber(
     temp: NamedTempFile,
     target: &Path,
 ) -> Result<std::fs::File, tempfile::PersistError> {
-    #[cfg(unix)]
-    let links_none = [libc::EPERM, libc::ENOSYS, libc::EOPNOTSUPP];
-    #[cfg(not(unix))]
-    let links_none: [i32; 0] = [];
     temp.persist_noclobber(target).or_else(|e| {
-        let refused = (e.error.raw_os_error()).is_some_and(|code| links_none.contains(&code));
+        let refused = not_done_here(&e.error, true);
         let free =
             std::fs::symlink_metadata(target).is_err_and(|m| m.kind() == io::ErrorKind::NotFound);
         match refused && free {

@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    link_leading_nowhere, may_not_enter, owner_of,
+    link_leading_nowhere, may_not_enter, not_done_here, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::shown_path;
@@ -809,15 +809,8 @@ fn shm_unsized(e: &rusqlite::Error) -> bool {
 /// or not implemented), tried on a file of its own there, removed at once:
 /// it cannot hold a store, full or not.
 fn sizes_no_file(path: &Path) -> bool {
-    #[cfg(unix)]
-    let refusals = [libc::EPERM, libc::ENOSYS, libc::EOPNOTSUPP];
-    #[cfg(not(unix))]
-    let refusals: [i32; 0] = [];
-    tempfile::tempfile_in(folder_of(&real_file(path))).is_ok_and(|probe| {
-        (probe.set_len(3).err())
-            .and_then(|e| e.raw_os_error())
-            .is_some_and(|code| refusals.contains(&code))
-    })
+    tempfile::tempfile_in(folder_of(&real_file(path)))
+        .is_ok_and(|probe| probe.set_len(3).is_err_and(|e| not_done_here(&e, true)))
 }
 
 /// The error for a store that could not be read or written for want of
