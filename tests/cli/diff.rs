@@ -394,13 +394,8 @@ fn an_export_re_encoded_as_utf16_by_powershell_is_named_as_such() {
         ("le.json", [0xFF, 0xFE], false),
         ("be.json", [0xFE, 0xFF], true),
     ] {
-        let units = utf8.encode_utf16();
-        let bytes = units.flat_map(|u| match big {
-            true => u.to_be_bytes(),
-            false => u.to_le_bytes(),
-        });
         let path = sb.path(name);
-        std::fs::write(&path, bom.into_iter().chain(bytes).collect::<Vec<u8>>()).unwrap();
+        std::fs::write(&path, [&bom[..], &utf16(&utf8, big)].concat()).unwrap();
         let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
         let stderr = stderr_of(&output);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -480,12 +475,8 @@ fn an_export_in_utf16_without_a_byte_order_mark_is_named_as_such() {
     let fake = fake(simple_accounts(3));
     let utf8 = std::fs::read_to_string(export(&sb, &fake, "jsonl")).unwrap();
     for (name, big) in [("le.jsonl", false), ("be.jsonl", true)] {
-        let bytes = utf8.encode_utf16().flat_map(|u| match big {
-            true => u.to_be_bytes(),
-            false => u.to_le_bytes(),
-        });
         let path = sb.path(name);
-        std::fs::write(&path, bytes.collect::<Vec<u8>>()).unwrap();
+        std::fs::write(&path, utf16(&utf8, big)).unwrap();
         let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
         let stderr = stderr_of(&output);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -495,6 +486,15 @@ fn an_export_in_utf16_without_a_byte_order_mark_is_named_as_such() {
         );
         assert!(stderr.contains("save it as UTF-8"), "{stderr}");
     }
+}
+
+/// `text` in UTF-16, big-endian or little, without a byte-order mark.
+fn utf16(text: &str, big: bool) -> Vec<u8> {
+    let unit = |u: u16| match big {
+        true => u.to_be_bytes(),
+        false => u.to_le_bytes(),
+    };
+    text.encode_utf16().flat_map(unit).collect()
 }
 
 #[test]
