@@ -322,7 +322,8 @@ pub fn write_private(path: &Path, text: &str, force: bool, secret: bool) -> Resu
     let (shown, folder) = (shown_path(&path), shown_path(&dir));
     create_private_dir(dir).map_err(|e| {
         let file = file_in_the_way(dir);
-        let file = file.map(|f| format!(" ({} is a file, not a folder)", shown_path(&f)));
+        let file =
+            file.map(|f| format!(" ({} is a file, not a folder); {ELSEWHERE}", shown_path(&f)));
         let why = no_room(&e, ELSEWHERE);
         let why = why.unwrap_or_else(|| "check its permissions, or pass --config".into());
         let file = file.unwrap_or_else(|| format!("; {why}"));

@@ -774,6 +774,32 @@ fn init_says_what_is_in_the_way() {
     );
 }
 
+/// `XDG_CONFIG_HOME` naming a file (a CI job's way to read no dotfile):
+/// `config init` named the file in the way but said nothing to do
+/// ("cannot create the folder … (… is a file, not a folder): File exists").
+#[cfg(unix)]
+#[test]
+fn init_under_a_file_says_what_to_do() {
+    let sb = Sandbox::new();
+    let plain = sb.path("plain");
+    fs::write(&plain, "").unwrap();
+    let out = (sb.bare().env("XDG_CONFIG_HOME", &plain))
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    let in_the_way = format!("({} is a file, not a folder);", plain.display());
+    assert!(err.contains(&in_the_way), "{err}");
+    assert!(err.contains("pass --config with a path elsewhere"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(
+        fs::read(&plain).unwrap(),
+        b"",
+        "the file in the way is left alone"
+    );
+}
+
 #[test]
 fn init_writes_at_the_path_in_use_from_the_environment() {
     let sb = Sandbox::new();
