@@ -557,6 +557,13 @@ impl<'a> Auth<'a> {
         // a page.
         let body = without_bom(&reply.body);
         self.refused(&context, &reply, body)?;
+        // A token file a static server sends as it is, saved as UTF-16 or
+        // compressed.
+        if let Some((what, hint)) = crate::text::foreign_body(body, "token_url") {
+            return Err(api_error(format!(
+                "{context}: the answer is not a token ({what}); {hint}"
+            )));
+        }
         let parsed: TokenResponse = match is_json_array(body) {
             true => Err("not a JSON object".to_string()),
             false => serde_json::from_slice(body).map_err(|e| token_parse_problem(&e)),

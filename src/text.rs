@@ -183,6 +183,50 @@ pub fn is_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
 }
 
+/// The compressor whose magic number starts `bytes` (none starts a JSON
+/// text), as `gzip` keeps a nightly export.
+pub fn compressed_with(bytes: &[u8]) -> Option<&'static str> {
+    let magic: [(&[u8], &str); 4] = [
+        (b"\x1f\x8b", "gzip"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"BZh", "bzip2"),
+    ];
+    let is_bzip2 = |rest: &[u8]| rest.first().is_some_and(u8::is_ascii_digit);
+    (magic.into_iter())
+        .find(|(m, tool)| bytes.starts_with(m) && (*tool != "bzip2" || is_bzip2(&bytes[3..])))
+        .map(|(_, tool)| tool)
+}
+
+/// UTF-16 without a byte-order mark (`iconv -t UTF-16LE`): its first
+/// character ASCII, and the other byte of it NUL, which no JSON text holds.
+pub fn utf16_without_bom(bytes: &[u8]) -> bool {
+    match bytes {
+        [0, b, ..] | [b, 0, ..] => *b != 0 && b.is_ascii(),
+        _ => false,
+    }
+}
+
+/// What a body that should be JSON is, where it is no text a JSON reader
+/// can name (a file served as it is: saved as UTF-16, or kept compressed),
+/// with what to do about the server at `setting` that sends it.
+pub fn foreign_body(bytes: &[u8], setting: &str) -> Option<(String, String)> {
+    if is_utf16(bytes) || utf16_without_bom(bytes) {
+        return Some((
+            "UTF-16 text".into(),
+            format!(
+                "JSON is UTF-8 (RFC 8259), and the server at {setting} sends UTF-16 (as Windows PowerShell's `>` saves a file); have it send UTF-8 (save a file it serves as UTF-8)"
+            ),
+        ));
+    }
+    compressed_with(bytes).map(|tool| {
+        (
+            format!("{tool}-compressed data, with no Content-Encoding"),
+            format!("the server at {setting} sends a compressed file as it is; have it send the UTF-8 JSON inside (`{tool} -d` a file it serves)"),
+        )
+    })
+}
+
 /// `1 request`, `2 requests`: a count and its noun, singular or plural.
 pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

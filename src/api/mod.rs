@@ -321,6 +321,12 @@ fn unexpected_page(
 fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> Result<RawPage> {
     const LATER: &str = "earlier pages were read from the same base_url, so the API sent a malformed page; try again later";
     let body = without_bom(&reply.body);
+    // A file a static server sends as it is, saved as UTF-16 or compressed.
+    if let Some((what, hint)) = crate::text::foreign_body(body, "base_url") {
+        return Err(api_error(format!(
+            "GET {url}: the answer is not a page of accounts ({what}); {hint}"
+        )));
+    }
     // The page, `_embedded`, `accounts` and the account around a value.
     if let Some(deep) = crate::text::too_deep(body, 4) {
         return Err(api_error(format!("GET {url}: {deep}")));

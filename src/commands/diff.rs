@@ -21,7 +21,7 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, usage_error};
 use crate::output::report::{ReportCell, ReportJson};
 use crate::streams::STDIN_NAMES;
-use crate::text::{is_utf16, shown_path, without_bom};
+use crate::text::{compressed_with, is_utf16, shown_path, utf16_without_bom, without_bom};
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -80,30 +80,6 @@ pub fn read_text(path: &Path, from_stdin: &str) -> Result<String> {
             (false, false) => usage_error(format!("{name} is not UTF-8 text; {WHAT_TO_PASS}")),
         }
     })
-}
-
-/// The compressor whose magic number starts `bytes` (none starts a JSON
-/// text), as `gzip` keeps a nightly export.
-fn compressed_with(bytes: &[u8]) -> Option<&'static str> {
-    let magic: [(&[u8], &str); 4] = [
-        (b"\x1f\x8b", "gzip"),
-        (b"\x28\xb5\x2f\xfd", "zstd"),
-        (b"\xfd7zXZ\x00", "xz"),
-        (b"BZh", "bzip2"),
-    ];
-    let is_bzip2 = |rest: &[u8]| rest.first().is_some_and(u8::is_ascii_digit);
-    (magic.into_iter())
-        .find(|(m, tool)| bytes.starts_with(m) && (*tool != "bzip2" || is_bzip2(&bytes[3..])))
-        .map(|(_, tool)| tool)
-}
-
-/// UTF-16 without a byte-order mark (`iconv -t UTF-16LE`): its first
-/// character ASCII, and the other byte of it NUL, which no JSON text holds.
-fn utf16_without_bom(bytes: &[u8]) -> bool {
-    match bytes {
-        [0, b, ..] | [b, 0, ..] => *b != 0 && b.is_ascii(),
-        _ => false,
-    }
 }
 
 /// The bytes of `reader` (`meta`); a device (`/dev/zero`) never ends, and is

@@ -2623,3 +2623,51 @@ fn a_next_link_sent_as_an_array_names_links_next() {
         assert!(!line.contains("try again later"), "{line}");
     }
 }
+
+/// A canned page or token answer served from a file by a static web server
+/// (nginx, lighttpd, busybox httpd, `python3 -m http.server`), where the
+/// file was saved as UTF-16 (Windows PowerShell's `>`, with a byte-order
+/// mark; `iconv -t UTF-16LE`, without) or kept gzip'd with no
+/// `Content-Encoding` said: a token was "not a token (not valid JSON at
+/// line 1 column 1)", a page "not UTF-8 at byte 0" / "key must be a string
+/// at line 1 column 2" / "not UTF-8 at byte 1 … sends another encoding".
+/// Each names what the body is and to serve it as UTF-8 JSON.
+#[test]
+fn a_utf16_or_gzip_file_served_as_a_page_or_token_is_named() {
+    let utf16 = |bom: &[u8], json: &str| -> Vec<u8> {
+        let mut body = bom.to_vec();
+        body.extend(json.encode_utf16().flat_map(u16::to_le_bytes));
+        body
+    };
+    let page = r#"{"total":1,"_embedded":{"accounts":[{"id":"a1"}]}}"#;
+    let token = r#"{"access_token":"t","token_type":"Bearer","expires_in":3600}"#;
+    let gzip =
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00\x43\xbf\xa6\xa3\x02\x00\x00\x00";
+    for (request, json, setting) in [
+        (RequestMatch::AnyPage, page, "base_url"),
+        (RequestMatch::Token, token, "token_url"),
+    ] {
+        for (body, said) in [
+            (utf16(b"\xFF\xFE", json), "UTF-16 text"),
+            (utf16(b"", json), "UTF-16 text"),
+            (gzip.to_vec(), "gzip-compressed data"),
+        ] {
+            let mut raw = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            raw.extend(body);
+            let fault = FaultKind::RawResponse(raw.leak());
+            let fake = fake_with_faults(simple_accounts(3), vec![(request, fault)]);
+            let sandbox = Sandbox::new();
+            let mut cmd = sandbox.tool(&fake);
+            cmd.args(["list", "--max-retries", "0"]);
+            let line = fails_with(&run(cmd), 5);
+            assert_contains(&line, &[said, "UTF-8", setting]);
+            for vague in ["line 1 column", "at byte", "another encoding"] {
+                assert!(!line.contains(vague), "{line}");
+            }
+        }
+    }
+}
