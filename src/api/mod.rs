@@ -329,7 +329,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
     }
     // The page, `_embedded`, `accounts` and the account around a value.
     if let Some(deep) = crate::text::too_deep(body, 4) {
-        return Err(api_error(format!("GET {url}: {deep}")));
+        return Err(api_error(format!(
+            "GET {url}: the answer is not a page of accounts ({deep}); no page of accounts nests so deep: check base_url, or report the page to whoever runs the API"
+        )));
     }
     // Checked as UTF-8 once, as a whole, rather than account by account.
     let page: RawPage = std::str::from_utf8(body)

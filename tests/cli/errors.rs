@@ -2671,3 +2671,26 @@ fn a_utf16_or_gzip_file_served_as_a_page_or_token_is_named() {
         }
     }
 }
+
+/// A page nesting a value more than 10,000 levels deep said only "GET …: a
+/// value is nested more than 10000 levels deep, more than the tool reads",
+/// with nothing to do about it: it is a page of accounts no API sends, and
+/// the error says to check base_url or report the page.
+#[test]
+fn a_page_nested_too_deep_says_what_to_do() {
+    let x = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+    let body = format!(r#"{{"total":1,"_embedded":{{"accounts":[{{"id":"a1","x":{x}}}]}}}}"#);
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let line = final_at_once_on(FaultKind::RawResponse(raw.leak().as_bytes()));
+    assert_contains(
+        &line,
+        &[
+            "the answer is not a page of accounts",
+            "nested more than 10000 levels deep",
+            "check base_url",
+        ],
+    );
+}
