@@ -297,9 +297,11 @@ pub fn unexpected(
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
         // Apache's and nginx's 400 for a request header over their limit
         // (the bearer token): what a 431 says.
-        400 if setting != "token_url" && header_too_large(&reply.body) => hint_of(431),
+        400 if setting != "token_url" && header_too_large(&reply.body) => {
+            too_large(context, reply, setting)
+        }
         // CherryPy's and Sanic's 413 for the same, in plain text.
-        413 if header_too_large_413(&reply.body) => hint_of(431),
+        413 if header_too_large_413(&reply.body) => too_large(context, reply, setting),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -316,9 +318,33 @@ pub fn unexpected(
             let wait = reply.keep_away.unwrap_or_default();
             format!("; {}", keep_away(wait, now()))
         }
+        431 => too_large(context, reply, setting),
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// A URL no server's limit on request headers is below (WEBrick's on the
+/// request line, the lowest known, is 2083 bytes).
+const LONG_URL: usize = 1024;
+
+/// What a refusal of request headers too large says: that the access
+/// token they carry is too long, unless the URL of `context` (`GET url`)
+/// is the longer and long ([`LONG_URL`]), as lighttpd and Node count the
+/// request line with the headers: then the next link is.
+fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
+    let authorization = &*reply.authorization;
+    let token = authorization
+        .strip_prefix("Bearer ")
+        .unwrap_or(authorization)
+        .len();
+    let url = context.split_once(' ').map_or(0, |(_, url)| url.len());
+    if setting == "token_url" || url <= token || url < LONG_URL {
+        return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
+    }
+    format!(
+        "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: the API's next link is too long for it, or for a proxy in between"
+    )
 }
 
 /// Now; a clock past what a timestamp holds (the year 9999) reads as its

@@ -998,6 +998,46 @@ fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
     );
 }
 
+/// lighttpd counts the request line with the headers (`server.max-request-field-size`, 8 KiB)
+/// and answers a next link longer than that with `431`, as Node does past its 16 KiB: the run
+/// ended "… the access token they carry is too long for it", where the token was 40 bytes and
+/// the link 9,000. A `431` under a URL longer than the token says the link is too long.
+#[test]
+fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
+    const LIGHTTPD_431: &str = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>431 Request Header Fields Too Large</title>\n </head>\n <body>\n  <h1>431 Request Header Fields Too Large</h1>\n </body>\n</html>\n";
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(9000)
+    );
+    let first = json!({
+        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": "a1", "name": "one", "status": "ACTIVE"}]},
+        "_links": {"next": {"href": next}},
+    });
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first.to_string()),
+            ),
+            (
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(431, LIGHTTPD_431.into()),
+            ),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("431 Request Header Fields Too Large")
+            && err.contains("the API's next link is too long")
+            && !err.contains("the access token they carry is too long"),
+        "{err}"
+    );
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
