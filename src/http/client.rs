@@ -1003,30 +1003,52 @@ impl Client {
                     or_the_proxy(via)
                 )));
             }
-            // Dropped after the head arrived is no reused connection the
-            // server closed: a counted retry. Said as a body that stopped,
-            // not as a network that failed to answer.
             Err(e) => {
-                let got = body.len();
                 let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
-                // Bytes in the last half of the timeout: a slow link, no stall.
-                let arriving = matches!(e, ureq::Error::Timeout(_))
-                    && last.elapsed() * 2 < self.options.timeout;
-                let stopped = |m| match arriving {
-                    true => format!(
-                        "the HTTP {status} answer's body {STILL_ARRIVING} ({got}{of} bytes) when it {m}"
-                    ),
-                    false => format!(
-                        "the HTTP {status} answer's body stopped after {got}{of} bytes: {m}"
-                    ),
-                };
-                let outcome = classify(e, request, &self.options, via, false)?;
-                return Ok(Err(match outcome {
-                    Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
-                    other => other,
-                }));
+                let read = (status, body.len(), of, last);
+                return self.stopped(e, read, request, via).map(Err);
             }
         }))
+    }
+
+    /// The outcome of a body that could not be read to its end: its
+    /// status, the bytes got (and ` of N` announced) and when the last came. Dropped after the head arrived is no reused
+    /// connection the server closed: a counted retry. Said as a body that
+    /// stopped, not as a network that failed to answer.
+    fn stopped(
+        &self,
+        e: ureq::Error,
+        (status, got, of, last): (u16, usize, String, Instant),
+        request: &Request,
+        via: Option<&Via>,
+    ) -> Result<Attempt> {
+        let stopped = format!("the HTTP {status} answer's body stopped after {got}{of} bytes");
+        // Framing broken after a pause mid-body, bytes got: a gateway that
+        // gave up on the server behind it (h2o 2.2 at its
+        // `proxy.timeout.io` ends a chunked body so), no faulty encoder.
+        let paused = last.elapsed();
+        if let ureq::Error::Protocol(p) = &e
+            && paused >= LATE_CLOSE
+            && got > 0
+        {
+            return Ok(Attempt::Transient(format!(
+                "{stopped}, then after {:.0} s without bytes came some that are not valid HTTP ({p}){}: a gateway in front of the server ends an answer so when it gives up on it",
+                paused.as_secs_f64(),
+                through(via)
+            )));
+        }
+        // Bytes in the last half of the timeout: a slow link, no stall.
+        let arriving = matches!(e, ureq::Error::Timeout(_)) && paused * 2 < self.options.timeout;
+        let stopped = |m| match arriving {
+            true => format!(
+                "the HTTP {status} answer's body {STILL_ARRIVING} ({got}{of} bytes) when it {m}"
+            ),
+            false => format!("{stopped}: {m}"),
+        };
+        Ok(match classify(e, request, &self.options, via, false)? {
+            Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
+            other => other,
+        })
     }
 
     /// `-vv`: the request's headers, the secrets among them redacted.

@@ -1949,3 +1949,94 @@ fn an_empty_last_page_whose_total_pages_moved_warns() {
     let listed = warned_and_not_recorded(&api, "2", warning, warning);
     assert_eq!(listed.lines().count(), 2);
 }
+
+/// A server on `listener` answering each request on its own connection: the token, page 1 of
+/// two, and page 2 by `page_2` (its answer's bytes, a pause, more bytes), whose calls it counts.
+fn serve_two_pages(
+    listener: TcpListener,
+    page_2: fn(&mut std::net::TcpStream, usize),
+) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use std::io::{Read, Write};
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = asked.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let counted = counted.clone();
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                let body = if head.starts_with("POST") {
+                    json!({"access_token": "tok-abcdef-123456", "token_type": "Bearer", "expires_in": 3600})
+                } else if head.contains("page=2") {
+                    let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    return page_2(&mut stream, n);
+                } else {
+                    two_pages_page(1)
+                };
+                let body = body.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    asked
+}
+
+/// Page `page` of two, one account each, linked to the next.
+fn two_pages_page(page: u64) -> Value {
+    let next = json!({"next": {"href": "/express/accounts?page=2&per_page=1"}});
+    json!({
+        "count": 1, "page": page, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": format!("a{page}"), "name": "n", "status": "ACTIVE"}]},
+        "_links": if page == 1 { next } else { json!({}) },
+    })
+}
+
+/// h2o 2.2.5 (`proxy.reverse.url`), when the server behind it stalls mid-answer past its
+/// `proxy.timeout.io`, ends the chunked body it was passing on with bytes that are no chunk
+/// (`\r\n1\r\n`) and closes: the run ended at once, "the answer is not valid HTTP (chunk length
+/// cannot be read as a number)", where the same stall behind lighttpd or with the server alone
+/// is a body that stopped, retried. Framing that breaks after a pause mid-body is retried so.
+#[test]
+fn a_chunked_body_broken_off_after_a_pause_is_retried() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let asked = serve_two_pages(listener, |stream, n| {
+        use std::io::Write;
+        let body = two_pages_page(2).to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        );
+        if n > 0 {
+            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+            return;
+        }
+        let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
+        let _ = stream.flush();
+        // The gateway's I/O timeout, then what h2o sends.
+        std::thread::sleep(Duration::from_millis(2500));
+        let _ = stream.write_all(b"\r\n1\r\n");
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "-o", "jsonl", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
+}
