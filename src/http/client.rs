@@ -1531,8 +1531,21 @@ fn classify(
         ))),
         E::Tls(message) => Err(tls_error(&message, None, request, via, options)),
         E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, options)),
+        E::Http(_) if request.url.as_str().len() > URI_MAX => Err(too_long_to_send(request)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
+}
+
+/// The longest URI the http crate (ureq's) takes, in bytes.
+const URI_MAX: usize = u16::MAX as usize - 1;
+
+/// A URL longer than [`URI_MAX`] (a next link with a huge cursor): no
+/// request can ask for it.
+fn too_long_to_send(request: &Request) -> anyhow::Error {
+    let length = request.url.as_str().len();
+    api_error(format!(
+        "{request}: the URL is {length} bytes, more than the {URI_MAX} a request can carry: the API's next link is too long to be asked for; ask whoever runs the API"
+    ))
 }
 
 /// ureq-proto's error for an answer it could not read (`error`): more

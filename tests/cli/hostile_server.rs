@@ -1038,6 +1038,39 @@ fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
     );
 }
 
+/// A next link longer than the 65,534 bytes the http crate takes in a URI (a 70,000-byte
+/// cursor) ended the run with "request failed: http: uri too long", as if the tool had failed,
+/// and nothing to check: it says the link is too long to be asked for, and how long.
+#[test]
+fn a_next_link_too_long_to_send_says_so() {
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(70_000)
+    );
+    let first = json!({
+        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": "a1", "name": "one", "status": "ACTIVE"}]},
+        "_links": {"next": {"href": next}},
+    });
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Page(1),
+            FaultKind::StatusWithBody(200, first.to_string()),
+        )]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the API's next link is too long")
+            && err.contains(" bytes, more than the 65534")
+            && !err.contains("request failed"),
+        "{err}"
+    );
+    assert_eq!(fake.requests().len(), 2, "{err}");
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
