@@ -1012,9 +1012,10 @@ impl Client {
     }
 
     /// The outcome of a body that could not be read to its end: its
-    /// status, the bytes got (and ` of N` announced) and when the last came. Dropped after the head arrived is no reused
-    /// connection the server closed: a counted retry. Said as a body that
-    /// stopped, not as a network that failed to answer.
+    /// status, the bytes got (and ` of N` announced) and when the last
+    /// came. Dropped after the head arrived is no reused connection the
+    /// server closed: a counted retry. Said as a body that stopped, not as
+    /// a network that failed to answer.
     fn stopped(
         &self,
         e: ureq::Error,
