@@ -20,7 +20,8 @@ use super::pacer::{
 use super::proxy::{Proxies, Via};
 use super::redact::Redactor;
 use super::retry::{
-    MAX_RETRY_AFTER, is_retryable_status, jittered, parse_retry_after, retry_after_asked, scaled,
+    MAX_RETRY_AFTER, is_retryable_status, jittered, parse_date, parse_retry_after,
+    retry_after_asked, scaled,
 };
 use super::throttle::RateLimits;
 use super::trust::{inspected_hint, no_chain, tls_hint, untrusted_hint};
@@ -1090,7 +1091,7 @@ impl Client {
         };
         // Dates and reset times the server sends are read on its clock, as
         // it wrote them with its `Date`: a skewed clock is no longer wait.
-        let date = header("date").and_then(|d| httpdate::parse_http_date(d).ok());
+        let date = header("date").and_then(parse_date);
         // (The token server's clock is not the API's.) A cache's answer is
         // dated when it was made, `Age` ago, or by some when it was sent;
         // only pages are recorded, not a refusal retried.

@@ -55,9 +55,22 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
         let nanos = format!("{:0<9}", &fraction[..fraction.len().min(9)]);
         return Some(secs.saturating_add(Duration::from_nanos(nanos.parse().ok()?)));
     }
-    let when =
-        rfc850_with_its_century(value, now).or_else(|| httpdate::parse_http_date(value).ok())?;
+    let when = rfc850_with_its_century(value, now).or_else(|| parse_date(value))?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP date in RFC 9110's IMF-fixdate or asctime form, or a date of
+/// the Internet Message Format (RFC 5322) that §5.6.7 asks a recipient to
+/// be robust to: PHP's `gmdate(DATE_RFC1123)` ends with `+0000`, Python's
+/// `email.utils.formatdate()` with `-0000`, Java's `RFC_1123_DATE_TIME`
+/// writes the 5th as `5`. Those were ignored: a PHP API's 25 s wait was
+/// taken for a backoff's, and the walk failed.
+pub fn parse_date(value: &str) -> Option<SystemTime> {
+    static IMF: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    httpdate::parse_http_date(value).ok().or_else(|| {
+        let at = IMF.parse_timestamp(value.trim()).ok()?;
+        SystemTime::try_from(at).ok()
+    })
 }
 
 /// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT`, its two-digit

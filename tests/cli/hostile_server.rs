@@ -575,6 +575,47 @@ fn retry_after_is_read_in_all_three_http_date_forms() {
     }
 }
 
+/// `Retry-After` dates as servers write them outside RFC 9110's three forms,
+/// in the Internet Message Format (RFC 5322) that RFC 9110 §5.6.7 asks a
+/// recipient to be robust to: PHP's `gmdate(DATE_RFC1123)` ends with
+/// `+0000`, Python's `email.utils.formatdate()` with `-0000`, another zone
+/// with its offset, and Java's `RFC_1123_DATE_TIME` writes the 5th as `5`.
+/// They were ignored: a PHP API's 25 s wait was taken for a backoff's, and
+/// the walk failed after 4 retries in 14.5 s.
+#[test]
+fn retry_after_in_the_internet_message_format_is_read() {
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30);
+    let in_zone = |zone: &str| {
+        let zoned = ahead.to_zoned_datetime(jiff::tz::TimeZone::get(zone).unwrap());
+        zoned.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
+    };
+    for value in [
+        ahead.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
+        ahead.strftime("%a, %d %b %Y %H:%M:%S -0000").to_string(),
+        ahead.strftime("%a, %-d %b %Y %H:%M:%S GMT").to_string(),
+        in_zone("Asia/Kolkata"),
+        in_zone("America/St_Johns"),
+    ] {
+        let line = retry_line(&value);
+        assert!(line.contains(" s (Retry-After)"), "{value}: {line}");
+        let wait = logged_wait(&line);
+        assert!((0.020..=0.034).contains(&wait), "{value}: {line}");
+    }
+    // A `Date` so written is the server's clock too: an hour ahead, the
+    // wait asked is still 30 s (it was the cap of a minute).
+    let server_now = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+    let date = server_now
+        .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string();
+    let value = (server_now + jiff::SignedDuration::from_secs(30))
+        .strftime("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let headers = vec![("Date", date.clone()), ("Retry-After", value.clone())];
+    let line = retry_line_of(FaultKind::RateLimited(429, headers), &value);
+    let wait = logged_wait(&line);
+    assert!((0.029..=0.034).contains(&wait), "{date} / {value}: {line}");
+}
+
 /// A `Retry-After` date is read on the server's clock (its `Date` header),
 /// as the two were written together: a server an hour ahead made the tool
 /// wait the cap of a minute, and one an hour behind gave a date gone by,
