@@ -1786,9 +1786,67 @@ fn tls_error(
             via.var
         )),
         Some(name) if name == api_host && name != proxy_host => through(&hint),
-        _ => api_error(format!(
-            "{request}: TLS error with the {via} or with the API through it: {cause}; {hint}"
-        )),
+        _ => either_handshake(request, via, cause, &hint, options),
+    }
+}
+
+/// A handshake through an `https://` proxy that failed, the proxy's or
+/// the API's inside the tunnel: both use the same trust, and a handshake
+/// with the proxy alone tells which, where it can.
+fn either_handshake(
+    request: &Request,
+    via: &Via,
+    cause: &dyn std::fmt::Display,
+    hint: &str,
+    options: &ClientOptions,
+) -> anyhow::Error {
+    let whose = match proxy_handshake_fails(via, options) {
+        Some(false) => {
+            return api_error(format!(
+                "{request}: TLS error (through the {via}): {cause}; {hint}"
+            ));
+        }
+        Some(true) => "it is the proxy's certificate (a handshake with the proxy alone fails so): ",
+        None => "",
+    };
+    api_error(format!(
+        "{request}: TLS error with the {via} or with the API through it: {cause}; {whose}{hint}"
+    ))
+}
+
+/// Whether a TLS handshake with the `https://` proxy of `via` alone, with
+/// the run's trust, fails (a `HEAD /` to the proxy, with no credential);
+/// `None` when that cannot be told (it fails on anything but TLS).
+fn proxy_handshake_fails(via: &Via, options: &ClientOptions) -> Option<bool> {
+    let quiet = Log {
+        verbosity: 0,
+        quiet: true,
+    };
+    let bundle = options.ca_bundle.as_deref();
+    let roots = super::trust::roots(bundle, options.ca_bundle_name, quiet).ok()?;
+    let host = via.proxy.host().trim_matches(['[', ']']);
+    let host = match host.contains(':') {
+        true => format!("[{host}]"),
+        false => host.to_string(),
+    };
+    let agent: Agent = Agent::config_builder()
+        .proxy(None)
+        .tls_config(TlsConfig::builder().root_certs(roots).build())
+        .timeout_global(Some(options.timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(USER_AGENT)
+        .build()
+        .into();
+    match agent
+        .head(format!("https://{host}:{}/", via.proxy.port()))
+        .call()
+    {
+        Ok(_) => Some(false),
+        Err(ureq::Error::Tls(_) | ureq::Error::Rustls(_)) => Some(true),
+        // rustls's refusal of a certificate comes as an I/O error.
+        Err(ureq::Error::Io(e)) => e.get_ref()?.downcast_ref::<rustls::Error>().map(|_| true),
+        Err(_) => None,
     }
 }
 

@@ -961,6 +961,40 @@ fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_i
     );
 }
 
+/// An `https://` proxy with a self-signed certificate (`openssl req -x509`, CA:TRUE, as squid's
+/// `https_port` guides make one), in TALKDESK_CA_BUNDLE beside the API's root, which webpki
+/// refuses as a CA used as a server's: the error said "TLS error with the proxy … or with the
+/// API through it: …CaUsedAsEndEntity; the server presents a CA certificate as its own", naming
+/// no one, though curl 7.88 took the proxy with `--proxy-cacert` (found with squid 5.7's
+/// `https_port`). A handshake with the proxy alone tells whose certificate it is.
+#[test]
+fn a_refused_certificate_of_an_https_proxy_is_said_to_be_the_proxys() {
+    let ca = TestCa::new("test CA");
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let proxy = FakeApi::start_tls(FakeConfig::default(), &cert.pem(), &key.serialize_pem());
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &proxy, &format!("{}{}", ca.pem, cert.pem()))
+        .env("HTTPS_PROXY", proxy.base_url())
+        .env("TALKDESK_BASE_URL", "https://localhost:1")
+        .env("TALKDESK_TOKEN_URL", "https://localhost:1/oauth/token")
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("CaUsedAsEndEntity")
+            && stderr.contains(
+                "it is the proxy's certificate (a handshake with the proxy alone fails so)"
+            ),
+        "{stderr}"
+    );
+}
+
 /// A proxy that inspects TLS (squid's `ssl_bump`, mitmproxy, a corporate gateway) presents a
 /// certificate of its own CA, not the server's. With `ca_bundle` holding the server's root, an
 /// untrusted one through an http:// proxy was blamed on the server alone ("the server's
