@@ -28,7 +28,7 @@ use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 use crate::interrupt::Group;
-use crate::text::{altered, shown_path, terminal_safe, visible};
+use crate::text::{altered, is_utf16, shown_path, terminal_safe, utf16_without_bom, visible};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -375,6 +375,9 @@ fn read_profiles(
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
     // (`<(…)`) is read to its end.
     let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
+    if let Ok(bytes) = bytes.as_ref() {
+        utf16_refused(&shown, bytes)?;
+    }
     let text = match bytes.map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {
@@ -404,6 +407,12 @@ fn read_profiles(
     };
     match toml::from_str::<BTreeMap<String, RawProfile>>(&text) {
         Ok(profiles) => Ok(Some((text, profiles))),
+        Err(_) if control_character(&text).is_some() => {
+            let (line, named) = control_character(&text).unwrap_or_default();
+            Err(config_error(format!(
+                "config file {shown}, line {line}: {named}, which TOML does not allow; delete it"
+            )))
+        }
         Err(e) => {
             let line = e.span().map(|s| line_of(text.as_bytes(), s.start));
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
@@ -430,6 +439,33 @@ fn read_profiles(
             )))
         }
     }
+}
+
+/// A config file saved as UTF-16 (Windows Notepad's "Unicode", or
+/// `iconv -t UTF-16LE`), refused as such: TOML is UTF-8.
+fn utf16_refused(shown: &str, bytes: &[u8]) -> Result<()> {
+    let bom = match (is_utf16(bytes), utf16_without_bom(bytes)) {
+        (true, _) => " (as Windows Notepad saves \"Unicode\")",
+        (false, true) => " without a byte-order mark",
+        (false, false) => return Ok(()),
+    };
+    Err(config_error(format!(
+        "config file {shown}, line 1: UTF-16 text{bom}, which TOML is not; save the file as UTF-8"
+    )))
+}
+
+/// The line of the first control character TOML allows nowhere (all but
+/// tab and line ends), named: the Ctrl-Z old DOS editors end a file
+/// with, a NUL, each invisible in an editor.
+fn control_character(text: &str) -> Option<(usize, String)> {
+    let at = text.find(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\r' | '\n'))?;
+    let c = text[at..].chars().next()?;
+    let named = match c {
+        '\0' => "a NUL (U+0000)".into(),
+        '\u{1a}' => "a Ctrl-Z (U+001A), as old DOS editors end a file with".into(),
+        c => format!("a control character (U+{:04X})", u32::from(c)),
+    };
+    Some((line_of(text.as_bytes(), at), named))
 }
 
 /// The key of a text setting whose value on `line` is written without

@@ -910,3 +910,44 @@ fn a_profile_table_to_add_is_named_with_what_a_message_would_take_out_escaped() 
         "{err}"
     );
 }
+
+/// A config file Windows editors saved as UTF-16 (Notepad's "Unicode", with
+/// a byte-order mark, or `iconv -t UTF-16LE` without one), or ended with
+/// a Ctrl-Z (old DOS editors) or a NUL, is named as such with its line,
+/// not as a TOML key with no value.
+#[test]
+fn a_config_file_in_utf16_or_ending_in_ctrl_z_says_what_is_in_it() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let text = profile("default", &fake, "").replace('\n', "\r\n");
+    let utf16 = |bom: &[u8]| -> Vec<u8> {
+        let units = text.encode_utf16().flat_map(u16::to_le_bytes);
+        bom.iter().copied().chain(units).collect()
+    };
+    let ending = |end: &[u8]| [text.as_bytes(), end].concat();
+    let cases: [(Vec<u8>, &str); 4] = [
+        (utf16(b"\xFF\xFE"), "line 1: UTF-16 text"),
+        (utf16(b""), "line 1: UTF-16 text"),
+        (ending(b"\x1A"), "line 7: a Ctrl-Z (U+001A)"),
+        (ending(b"\0"), "line 7: a NUL (U+0000)"),
+    ];
+    for (bytes, said) in cases {
+        let path = sandbox.write_config("config.toml", "");
+        std::fs::write(&path, &bytes).expect("write");
+        let output = sandbox
+            .bare()
+            .args(config_arg(&path))
+            .arg("list")
+            .output()
+            .expect("run");
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains(&format!("config.toml, {said}")), "{stderr}");
+        assert!(
+            stderr.contains("save the file as UTF-8") || stderr.contains("delete it"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert!(fake.requests().is_empty());
+}
