@@ -28,7 +28,9 @@ use crate::error::{Exit, config_error, failure, redacted, usage_error};
 use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 use crate::interrupt::Group;
-use crate::text::{altered, is_utf16, shown_path, terminal_safe, utf16_without_bom, visible};
+use crate::text::{
+    altered, is_utf16, shown_path, terminal_safe, utf16_without_bom, visible, without_bom,
+};
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -1403,9 +1405,31 @@ fn failed_hint(line: &str, program: &str) -> &'static str {
     }
 }
 
+/// Output in UTF-16 (a file Windows PowerShell's `>` wrote, printed as it
+/// is), by its byte-order mark or a NUL beside its ASCII first character,
+/// which no secret holds; None for other output, or UTF-16 that is not.
+fn utf16_decoded(bytes: &[u8]) -> Option<String> {
+    let (rest, big) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, false),
+        [0xFE, 0xFF, rest @ ..] => (rest, true),
+        [0, _, ..] if utf16_without_bom(bytes) => (bytes, true),
+        _ if utf16_without_bom(bytes) => (bytes, false),
+        _ => return None,
+    };
+    let unit = |pair: &[u8]| match big {
+        true => u16::from_be_bytes([pair[0], pair[1]]),
+        false => u16::from_le_bytes([pair[0], pair[1]]),
+    };
+    String::from_utf16(&rest.chunks_exact(2).map(unit).collect::<Vec<u16>>()).ok()
+}
+
 /// The secret `client_secret_cmd` printed: its first line, as text as it
 /// was printed, never a lossy copy (which would send another secret).
 fn first_line_secret(program: &str, stdout: &[u8]) -> Result<Secret> {
+    let decoded = utf16_decoded(stdout);
+    let stdout = decoded
+        .as_ref()
+        .map_or(without_bom(stdout), |text| text.as_bytes());
     let first = stdout.split(|&b| b == b'\n').next().unwrap_or_default();
     let Ok(first) = std::str::from_utf8(first) else {
         return Err(config_error(format!(

@@ -951,3 +951,39 @@ fn a_config_file_in_utf16_or_ending_in_ctrl_z_says_what_is_in_it() {
     }
     assert!(fake.requests().is_empty());
 }
+
+/// A `client_secret_cmd` printing the secret as Windows tools do: after a
+/// UTF-8 byte-order mark (Notepad's file, `type`d), or in UTF-16 with or
+/// without one (a file PowerShell's `>` wrote), each line ending in CRLF.
+/// The secret sent was the mark and the secret, or the command was refused.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmd_printing_a_bom_or_utf16_gives_the_secret() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let line = "test-secret-value\r\n";
+    let utf16 = |bom: &[u8]| -> Vec<u8> {
+        let units = line.encode_utf16().flat_map(u16::to_le_bytes);
+        bom.iter().copied().chain(units).collect()
+    };
+    let printed = [
+        [b"\xEF\xBB\xBF", line.as_bytes()].concat(),
+        utf16(b"\xFF\xFE"),
+        utf16(b""),
+    ];
+    for bytes in printed {
+        let secret = sandbox.path("secret.txt");
+        std::fs::write(&secret, &bytes).expect("write");
+        let extra = format!("client_secret_cmd = \"cat {}\"", secret.display());
+        let text = profile("default", &fake, &extra)
+            .replace("client_secret = \"test-secret-value\"\n", "");
+        let path = sandbox.write_config("config.toml", &text);
+        let output = sandbox
+            .bare()
+            .args(config_arg(&path))
+            .args(["list", "-o", "json"])
+            .output()
+            .expect("run");
+        assert_lists(&output, 3);
+    }
+}
