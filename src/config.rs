@@ -29,7 +29,8 @@ use crate::http::redact::Redactor;
 use crate::http::url::{self, Url};
 use crate::interrupt::Group;
 use crate::text::{
-    altered, is_utf16, shown_path, terminal_safe, utf16_without_bom, visible, without_bom,
+    altered, control_character, is_utf16, shown_path, terminal_safe, utf16_without_bom, visible,
+    without_bom,
 };
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
@@ -454,20 +455,6 @@ fn utf16_refused(shown: &str, bytes: &[u8]) -> Result<()> {
     Err(config_error(format!(
         "config file {shown}, line 1: UTF-16 text{bom}, which TOML is not; save the file as UTF-8"
     )))
-}
-
-/// The line of the first control character TOML allows nowhere (all but
-/// tab and line ends), named: the Ctrl-Z old DOS editors end a file
-/// with, a NUL, each invisible in an editor.
-fn control_character(text: &str) -> Option<(usize, String)> {
-    let at = text.find(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\r' | '\n'))?;
-    let c = text[at..].chars().next()?;
-    let named = match c {
-        '\0' => "a NUL (U+0000)".into(),
-        '\u{1a}' => "a Ctrl-Z (U+001A), as old DOS editors end a file with".into(),
-        c => format!("a control character (U+{:04X})", u32::from(c)),
-    };
-    Some((line_of(text.as_bytes(), at), named))
 }
 
 /// The key of a text setting whose value on `line` is written without

@@ -207,6 +207,20 @@ pub fn utf16_without_bom(bytes: &[u8]) -> bool {
     }
 }
 
+/// The line of the first ASCII control character that TOML and JSON
+/// allow nowhere (all but tab and line ends), named: the Ctrl-Z old DOS
+/// editors end a file with, a NUL, each invisible in an editor.
+pub fn control_character(text: &str) -> Option<(usize, String)> {
+    let at = text.find(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\r' | '\n'))?;
+    let c = text[at..].chars().next()?;
+    let named = match c {
+        '\0' => "a NUL (U+0000)".into(),
+        '\u{1a}' => "a Ctrl-Z (U+001A), as old DOS editors end a file with".into(),
+        c => format!("a control character (U+{:04X})", u32::from(c)),
+    };
+    Some((text[..at].matches('\n').count() + 1, named))
+}
+
 /// What a body that should be JSON is, where it is no text a JSON reader
 /// can name (a file served as it is: saved as UTF-16, or kept compressed),
 /// with what to do about the server at `setting` that sends it.

@@ -21,7 +21,9 @@ use crate::cli::{DiffArgs, ReportFormat};
 use crate::error::{Exit, api_error, is_broken_pipe, out_of_files, silent_exit, usage_error};
 use crate::output::report::{ReportCell, ReportJson};
 use crate::streams::STDIN_NAMES;
-use crate::text::{compressed_with, is_utf16, shown_path, utf16_without_bom, without_bom};
+use crate::text::{
+    compressed_with, control_character, is_utf16, shown_path, utf16_without_bom, without_bom,
+};
 
 /// The columns of the table and csv reports.
 pub const COLUMNS: [&str; 6] = ["change", "id", "name", "field", "before", "after"];
@@ -126,7 +128,7 @@ pub fn shown(path: &Path) -> &Path {
 /// Errors start with `, line N: …` or `: …`, to follow the file name.
 pub fn parse_export(text: &str) -> Result<Records, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match text.trim_start().chars().next() {
+    let parsed = match text.trim_start().chars().next() {
         None => Ok(Vec::new()),
         Some('[') => parse_array(text),
         Some('{') => parse_lines(text),
@@ -134,7 +136,15 @@ pub fn parse_export(text: &str) -> Result<Records, String> {
             " does not look like a json or jsonl export (it starts with `{}`); {WHAT_TO_PASS}",
             c.escape_default()
         )),
-    }
+    };
+    parsed.map_err(|e| match control_character(text) {
+        Some((line, named)) => {
+            format!(
+                ", line {line}: {named}, which JSON does not allow; delete it, or {WHAT_TO_PASS}"
+            )
+        }
+        None => e,
+    })
 }
 
 /// serde's message without its `at line … column …` tail (for a record,

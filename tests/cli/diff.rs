@@ -672,3 +672,31 @@ fn a_field_nested_past_128_levels_is_compared_like_any_other() {
         assert_eq!(stdout_of(&out), changed);
     }
 }
+
+/// An export a colleague's old DOS editor ended with a Ctrl-Z (or that
+/// ends in a NUL) was "line 4, column 1: not valid JSON (trailing
+/// characters)", a line that looks empty. It is now named, with what to do.
+#[test]
+fn an_export_ending_in_ctrl_z_or_a_nul_is_named_as_such() {
+    let sb = Sandbox::new();
+    let fake = fake(simple_accounts(3));
+    let mut cases = Vec::new();
+    for format in ["json", "jsonl"] {
+        let text = std::fs::read(export(&sb, &fake, format)).unwrap();
+        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let said = format!("line {lines}: a Ctrl-Z (U+001A)");
+        cases.push(([text.as_slice(), b"\x1A"].concat(), format, said));
+        let said = format!("line {lines}: a NUL (U+0000)");
+        cases.push(([text.as_slice(), b"\0"].concat(), format, said));
+    }
+    for (bytes, format, said) in cases {
+        let path = sb.path(&format!("colleague.{format}"));
+        std::fs::write(&path, bytes).unwrap();
+        let output = diff(&sb, &fake, &[path.to_str().unwrap()]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let said = format!("{}, {said}", path.display());
+        assert!(stderr.contains(&said), "{said}: {stderr}");
+        assert!(stderr.contains("-o json"), "{stderr}");
+    }
+}

@@ -5870,3 +5870,19 @@ fn import_refused(sb: &Sandbox, store: &Path, path: &Path) -> String {
     let import = import.unwrap();
     fails_with(&import, 2)
 }
+
+/// An export ended by a Ctrl-Z (old DOS editors) is refused as such, on
+/// its line, not as JSON with trailing characters; nothing is recorded.
+#[test]
+fn an_import_ending_in_ctrl_z_names_it() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let path = sb.path("accounts.json");
+    fs::write(&path, b"[\r\n{\"id\": \"a\"}\r\n]\r\n\x1A").unwrap();
+    let err = import_refused(&sb, &store, &path);
+    assert!(
+        err.contains("accounts.json, line 4: a Ctrl-Z (U+001A)"),
+        "{err}"
+    );
+    assert!(!store.exists(), "a refused import made the store");
+}
