@@ -742,6 +742,23 @@ impl Lookup<'_> {
         Ok(Some(Sourced::new(value, Source::File { path, profile })))
     }
 
+    /// The file's paths, each refused if it holds a control character,
+    /// as a Windows path in a double-quoted string does (`"C:\temp"`).
+    /// Only the values in use: a variable or flag overrides them.
+    fn paths_unescaped(&self, r: &RawProfile, used: [Option<&Sourced<PathBuf>>; 2]) -> Result<()> {
+        let in_use = used.map(|s| s.is_some_and(|s| matches!(s.source, Source::File { .. })));
+        for ((key, value), in_use) in [key!(r.ca_bundle), key!(r.history)].into_iter().zip(in_use) {
+            let Some(value) = value.as_ref().filter(|_| in_use) else {
+                continue;
+            };
+            let path = value.get_ref().to_str().unwrap_or_default();
+            if let Some(c) = path.chars().find(char::is_ascii_control) {
+                return Err(self.error(value, key, &escaped_in_path(c)));
+            }
+        }
+        Ok(())
+    }
+
     /// A setting with a variable and a key, no flag.
     fn var<F: Clone + FromStr, T>(
         &self,
@@ -1045,6 +1062,7 @@ impl Settings {
             store_path,
         )?;
         let default = || default_path(dirs::data_dir(), "history.sqlite3");
+        at.paths_unescaped(&r, [ca_bundle.as_ref(), history.as_ref()])?;
         let history = history.map(|path| at.beside_file(path)).or_else(default);
         let timeout = at.number("--timeout", o.timeout, key!(r.timeout_secs), 1..=86_400)?;
         let per_page = at.number("--per-page", o.per_page, key!(r.per_page), 1..=100)?;
@@ -1164,6 +1182,24 @@ fn non_empty_path(path: PathBuf) -> Result<PathBuf, String> {
         true => Err("is empty; set a path, or leave it out for the default".into()),
         false => Ok(path),
     }
+}
+
+/// A control character in a path: a Windows path in a double-quoted TOML
+/// string (`"C:\temp\new.sqlite3"`) reads `\t` as a tab, `\n` as a line
+/// break, which no one means in a file name.
+fn escaped_in_path(c: char) -> String {
+    let (named, escape) = match c {
+        '\t' => ("a tab", "t"),
+        '\n' => ("a line break", "n"),
+        '\r' => ("a carriage return", "r"),
+        '\u{8}' => ("a backspace", "b"),
+        '\u{c}' => ("a form feed", "f"),
+        '\u{1b}' => ("an escape character", "e"),
+        _ => ("a control character", "u"),
+    };
+    format!(
+        "holds {named}, as `\\{escape}` in a double-quoted string gives; write a Windows path in single quotes ('C:\\temp\\h.sqlite3') or with each `\\` doubled"
+    )
 }
 
 /// The history store's path: `-` made a store named `-`; it is stdin or

@@ -987,3 +987,31 @@ fn a_client_secret_cmd_printing_a_bom_or_utf16_gives_the_secret() {
         assert_lists(&output, 3);
     }
 }
+
+/// A Windows path in a double-quoted TOML string, `"C:\temp\new.sqlite3"`,
+/// reads `\t` and `\n` as a tab and a line break: a store was made under
+/// that name, which no one meant. Such a path is refused, on its line,
+/// with how to write it.
+#[test]
+fn a_windows_path_read_with_escapes_is_refused_with_how_to_write_it() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    let extra = r#"history = "C:\temp\new.sqlite3""#;
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, extra));
+    let output = sandbox
+        .bare()
+        .args(config_arg(&path))
+        .arg("snapshot")
+        .output()
+        .expect("run");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("config.toml, line 6"), "{stderr}");
+    assert!(stderr.contains("`history` holds a tab"), "{stderr}");
+    assert!(
+        stderr.contains(r"write a Windows path in single quotes"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(fake.requests().is_empty());
+}
