@@ -410,12 +410,7 @@ fn read_profiles(
     };
     match toml::from_str::<BTreeMap<String, RawProfile>>(&text) {
         Ok(profiles) => Ok(Some((text, profiles))),
-        Err(_) if control_character(&text).is_some() => {
-            let (line, named) = control_character(&text).unwrap_or_default();
-            Err(config_error(format!(
-                "config file {shown}, line {line}: {named}, which TOML does not allow; delete it"
-            )))
-        }
+        Err(_) if control_character(&text).is_some() => Err(control_refused(&shown, &text)),
         Err(e) => {
             let line = e.span().map(|s| line_of(text.as_bytes(), s.start));
             let mut message = crate::text::plain_types(e.message().trim()).replace('\n', " ");
@@ -435,6 +430,8 @@ fn read_profiles(
                 // `test-client` as a bad `true`: say what it is (the key,
                 // never the value, which may be a secret).
                 message = format!("{key} {}", needs_quotes(key));
+            } else if line.is_some_and(|l| bad_escape(&text, l, &message)) {
+                message = BACKSLASH_IN_QUOTES.into();
             }
             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             Err(config_error(format!(
@@ -442,6 +439,15 @@ fn read_profiles(
             )))
         }
     }
+}
+
+/// The error for a config file holding a control character TOML allows
+/// nowhere (a Ctrl-Z, a NUL), on its line.
+fn control_refused(shown: &str, text: &str) -> anyhow::Error {
+    let (line, named) = control_character(text).unwrap_or_default();
+    config_error(format!(
+        "config file {shown}, line {line}: {named}, which TOML does not allow; delete it"
+    ))
 }
 
 /// A config file saved as UTF-16 (Windows Notepad's "Unicode", or
@@ -467,6 +473,18 @@ fn unquoted_text_key(text: &str, line: usize) -> Option<&str> {
     let text_key = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && toml::from_str::<RawProfile>(&format!("{key} = ''")).is_ok();
     (text_key && !quoted).then_some(key)
+}
+
+/// What to do about a `\` in a double-quoted string, as a Windows path
+/// holds.
+const BACKSLASH_IN_QUOTES: &str = "a `\\` in a double-quoted string starts an escape, and this one is none TOML knows; write a Windows path in single quotes ('C:\\Users\\me\\h.sqlite3') or with each `\\` doubled";
+
+/// True when TOML refused an escape (`"C:\Users\…"` reads `\U` as one)
+/// on `line`, which holds a `\` in double quotes.
+fn bad_escape(text: &str, line: usize, message: &str) -> bool {
+    let escape = ["escape", "unicode"].iter().any(|w| message.contains(w));
+    let quoted = (text.lines().nth(line - 1)).and_then(|l| l.split_once('"'));
+    escape && quoted.is_some_and(|(_, value)| value.contains('\\'))
 }
 
 /// What to do about `key`'s value written without quotes.

@@ -1015,3 +1015,32 @@ fn a_windows_path_read_with_escapes_is_refused_with_how_to_write_it() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(fake.requests().is_empty());
 }
+
+/// A Windows path in a double-quoted string whose `\` starts no escape
+/// TOML knows (`"C:\Users\me\h.sqlite3"`, `"C:\data\…"`) was refused with
+/// the parser's words ("too few unicode value digits", "missing escaped
+/// value, expected `b`, `e`, …"), no word of the path or the quotes.
+#[test]
+fn a_windows_path_with_a_bad_escape_says_how_to_write_it() {
+    let fake = fake(3);
+    let sandbox = Sandbox::new();
+    for value in [r#""C:\Users\me\h.sqlite3""#, r#""C:\data\h.sqlite3""#] {
+        let extra = format!("history = {value}");
+        let path = sandbox.write_config("config.toml", &profile("default", &fake, &extra));
+        let output = sandbox
+            .bare()
+            .args(config_arg(&path))
+            .arg("list")
+            .output()
+            .expect("run");
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains("config.toml, line 6"), "{stderr}");
+        assert!(
+            stderr.contains("write a Windows path in single quotes"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert!(fake.requests().is_empty());
+}
