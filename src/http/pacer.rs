@@ -121,6 +121,14 @@ pub fn is_crowd_refusal(body: &[u8]) -> bool {
     body.starts_with(b"max connections reached")
 }
 
+/// A 502, or a 500 that is no limiter's fault ([`is_limiter_fault`]), for a
+/// request that had others in flight: a crowd's only once one of them gets
+/// through (nginx's 502 over php-fpm's workers; mod_qos's 500, its default,
+/// over `QS_LocRequestLimit`), an outage's when they fail too.
+fn unsure_crowd(answer: &Answer) -> bool {
+    answer.status == 502 || answer.status == 500 && !answer.limiter_fault
+}
+
 /// Envoy's 503 for an upstream it could not reach (refused, reset, none
 /// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
 /// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
@@ -626,8 +634,8 @@ impl Pacer {
         if self.answered.len() >= ANSWERS_KEPT {
             self.answered.pop_front();
         }
-        let crowd = crowded && (refused || answer.status == 502);
-        self.crowd_news(sent, now, answer.status, crowd);
+        let crowd = crowded && (refused || unsure_crowd(answer));
+        self.crowd_news(sent, now, answer, crowd);
         self.answered.push_back((sent, now));
         if refused && !retry_now {
             // Refused again, for a request sent after the last refusal came
@@ -713,7 +721,7 @@ impl Pacer {
     /// keep fewer in flight to no harm).
     fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
         let silent = answer.retry_after.is_none() && answer.headers.is_none();
-        let said = matches!(answer.status, 502 | 503) || answer.crowd_said;
+        let said = matches!(answer.status, 502 | 503) || answer.crowd_said || unsure_crowd(answer);
         silent && said && self.learnt.is_none() && self.in_flight_with(sent) > 0
     }
 
@@ -727,14 +735,14 @@ impl Pacer {
     }
 
     /// An answer of `status` to a request sent at `sent`, taken in at
-    /// `now`: a crowd's (`crowd`: crowded, and refused or a 502), or a
+    /// `now`: a crowd's (`crowd`: crowded, and refused or a 502 or 500), or a
     /// success that may say a crowd's 502 was one. A 502 comes as much from
     /// an outage, where the others in flight with it fail too, as from a
     /// backend over its workers (php-fpm's), where they get through.
-    fn crowd_news(&mut self, sent: Instant, now: Instant, status: u16, crowd: bool) {
+    fn crowd_news(&mut self, sent: Instant, now: Instant, answer: &Answer, crowd: bool) {
         if crowd {
-            self.crowd_came(sent, now, status != 502);
-        } else if (200..300).contains(&status) {
+            self.crowd_came(sent, now, !unsure_crowd(answer));
+        } else if (200..300).contains(&answer.status) {
             let with = |&(_, went): &(usize, Instant)| sent <= went + SIBLINGS;
             if let Some((n, _)) = self.crowd_unsure.take().filter(with) {
                 self.cap_crowd(n, now);
