@@ -1307,6 +1307,13 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "the link is too slow for it: raise --timeout, which bounds the whole body".into()
     } else if message.contains("no tunnel (proxy server responded 429") {
         "the proxy limits the tunnels it opens: lower --concurrency, or raise --max-retries".into()
+    } else if let Some(proxy) = upstream_failed(message) {
+        // The proxy answered: no network between here and it is at fault.
+        let url = request.url;
+        let host = url.host_str().unwrap_or_default();
+        let port = url.port_or_known_default().unwrap_or_default();
+        let setting = request.setting();
+        format!("the {proxy} answered, but could not reach {host}:{port} (its 502, 503 or 504 says its upstream failed): nothing takes connections there, or the proxy's network cannot reach it; check {setting} (or account_name and region), then the proxy, or try again later, or raise --max-retries").into()
     } else if message.contains(REFUSED_SINCE) {
         // No network refuses: the server is gone from its port.
         "it no longer takes connections there: it was stopped or is restarting (a deploy); try again later, or raise --max-retries".into()
@@ -1351,6 +1358,18 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         "check your network, or raise --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
+}
+
+/// The proxy (`proxy … from HTTPS_PROXY`) whose 502, 503 or 504 to CONNECT
+/// `message` says (as [`no_tunnel`] writes it): it answered, and could not
+/// reach the host.
+fn upstream_failed(message: &str) -> Option<&str> {
+    let status = message.strip_prefix("no tunnel (proxy server responded 50")?;
+    if !status.starts_with(['2', '3', '4']) {
+        return None;
+    }
+    let (_, proxy) = message.split_once(" (through the ")?;
+    proxy.split_once(')').map(|(proxy, _)| proxy)
 }
 
 /// Notes a connection refused by a host that answered earlier in the run

@@ -1486,6 +1486,30 @@ fn a_proxy_whose_upstream_fails_is_retried_as_a_503_is() {
     );
 }
 
+/// A proxy's lasting 502, 503 or 504 to CONNECT (squid's 503 and
+/// mitmproxy's 502 for a port nothing listens on) ended "check your
+/// network", the words a refused direct connection gets: the proxy
+/// answered, and could not reach the host; both are named.
+#[test]
+fn a_proxys_lasting_502_to_connect_says_it_could_not_reach_the_host() {
+    for status in ["HTTP/1.1 502 Bad Gateway", "HTTP/1.1 504 Gateway Timeout"] {
+        let (proxy, fake, output) = through_refusing_proxy(status, &["--max-retries", "1"]);
+        let stderr = stderr_of(&output);
+        let port = proxy.rsplit(':').next().unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("(after 1 retry)")
+                && stderr.contains(&format!(
+                    "the proxy 127.0.0.1:{port} from HTTPS_PROXY answered, but could not reach {}",
+                    fake.addr()
+                ))
+                && stderr.contains("token_url")
+                && !stderr.contains("check your network"),
+            "{stderr}"
+        );
+    }
+}
+
 /// ureq reads 20 header fields of a proxy's answer to CONNECT: squid's 407
 /// offering Negotiate, NTLM and Basic, with a site's own fields, has more.
 /// It was said only as "the answer has more than 128 header fields", which
