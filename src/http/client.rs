@@ -1699,7 +1699,7 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {
         (Some(407), Some(via)) if via.proxy.username().is_some() => format!(
-            "the proxy refused the user and password in {}; check them (percent-encode @ : / in them); {basic_only}",
+            "the proxy refused the user and password in {}; check them (percent-encode @ : / and % in them: @ as %40, : as %3A, / as %2F, % as %25, else a % and the two characters after it may be read as one escape); {basic_only}",
             via.var
         ),
         (Some(407), _) => format!(

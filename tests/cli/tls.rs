@@ -1123,6 +1123,32 @@ fn a_proxy_that_refuses_the_credentials_given_says_so() {
     );
 }
 
+/// A literal `%` in the proxy's password must be written `%25`: `a%41b`
+/// is sent as `aAb` (as curl sends it). The advice after a 407 named
+/// `@ : /` alone, so a user with such a password was not told why.
+#[test]
+fn a_proxy_that_refuses_the_credentials_names_percent_among_the_characters_to_encode() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
+    let proxy = proxy.replace("http://", "http://alice:a%41b@");
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("the proxy refused the user and password in HTTPS_PROXY; check them")
+            && stderr.contains("% as %25")
+            && !stderr.contains("a%41b")
+            && !stderr.contains("aAb"),
+        "{stderr}"
+    );
+}
+
 /// A proxy that closes the connection before it answers CONNECT (a proxy
 /// pool dropping one) was final at once, "would not open a tunnel …
 /// check the credentials": it is a dropped connection, sent again.
