@@ -1698,7 +1698,9 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
     }
     let basic_only = "only Basic authentication is sent (for NTLM or Negotiate, a local helper proxy such as cntlm or px)";
     let check = match (status, via) {
-        (Some(407), Some(via)) if via.proxy.username().is_some() => format!(
+        // tinyproxy answers a wrong password with 401, not 407: only the
+        // proxy answers CONNECT, so either is its refusal.
+        (Some(401 | 407), Some(via)) if via.proxy.username().is_some() => format!(
             "the proxy refused the user and password in {}; check them (percent-encode @ : / and % in them: @ as %40, : as %3A, / as %2F, % as %25, else a % and the two characters after it may be read as one escape); {basic_only}",
             via.var
         ),

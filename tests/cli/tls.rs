@@ -1123,6 +1123,35 @@ fn a_proxy_that_refuses_the_credentials_given_says_so() {
     );
 }
 
+/// tinyproxy 1.11.1 answers a CONNECT with a wrong password in its
+/// `BasicAuth` with `401 Unauthorized`, not 407 (407 only when no
+/// credentials came). It was said as any refusal ("check the proxy, the
+/// credentials in its URL … or NO_PROXY"): only the proxy answers CONNECT,
+/// so it refused the user and password, as a 407 does.
+#[test]
+fn a_proxys_401_to_connect_with_credentials_says_they_were_refused() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let proxy = refusing_proxy("HTTP/1.0 401 Unauthorized");
+    let proxy = proxy.replace("http://", "http://alice:wr0ng-pa55word@");
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("(proxy server responded 401 Unauthorized)")
+            && stderr
+                .contains("the proxy refused the user and password in HTTPS_PROXY; check them")
+            && !stderr.contains("express-accounts:read")
+            && !stderr.contains("wr0ng"),
+        "{stderr}"
+    );
+}
+
 /// A literal `%` in the proxy's password must be written `%25`: `a%41b`
 /// is sent as `aAb` (as curl sends it). The advice after a 407 named
 /// `@ : /` alone, so a user with such a password was not told why.
