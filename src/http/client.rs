@@ -1313,7 +1313,7 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         let host = url.host_str().unwrap_or_default();
         let port = url.port_or_known_default().unwrap_or_default();
         let setting = request.setting();
-        format!("the {proxy} answered, but could not reach {host}:{port} (its 502, 503 or 504 says its upstream failed): nothing takes connections there, or the proxy's network cannot reach it; check {setting} (or account_name and region), then the proxy, or try again later, or raise --max-retries").into()
+        format!("the {proxy} answered, but could not reach {host}:{port} (its 502, 503 or 504 says its upstream failed): the host is down, its name does not resolve there, or nothing takes connections at that port, or the proxy's network cannot reach it; check {setting} (or account_name and region), then the proxy, or try again later, or raise --max-retries").into()
     } else if message.contains(REFUSED_SINCE) {
         // No network refuses: the server is gone from its port.
         "it no longer takes connections there: it was stopped or is restarting (a deploy); try again later, or raise --max-retries".into()
