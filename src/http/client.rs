@@ -1715,10 +1715,11 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
         // resolve: the host is wrong more often than the proxy.
         (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
         // squid's SSL_ports, ATS's connect_ports: 443 alone by default. A
-        // blocked host gets the same 403 (privoxy says which in its page,
+        // blocked host, and a client tinyproxy's Allow / Deny keep out, get
+        // the same 403 (privoxy and tinyproxy say which in their pages,
         // unread: ureq keeps only the status).
         (Some(403), _) if request.url.port().is_some() => format!(
-            "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports, privoxy's limit-connect), and one that blocks the host (privoxy's block action, a web filter's list) refuses with the same 403: have the proxy allow port {}, or the host if it blocks it (privoxy's page and log say which), else check NO_PROXY",
+            "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports, privoxy's limit-connect, tinyproxy's ConnectPort), and one that blocks the host (privoxy's block action, a web filter's list) or keeps this machine out (tinyproxy's Allow and Deny, squid's http_access) refuses with the same 403: have the proxy allow port {}, or the host if it blocks it, or this machine (the proxy's page and log say which), else check NO_PROXY",
             request.url.port().unwrap_or_default()
         ),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),

@@ -1833,6 +1833,22 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
 /// tunnels to port 443 alone by default, and refuse others with a 403: a base_url or token_url on
 /// another port (a gateway on 8443) was told to check the credentials in the proxy's URL, which
 /// had none, and not the port.
+/// tinyproxy 1.11.1 answers 403 to a CONNECT for a port its `ConnectPort`
+/// lines leave out, and to a client its `Allow` / `Deny` lines keep out:
+/// the advice named squid's, Apache Traffic Server's and privoxy's port
+/// rules, not tinyproxy's, and no rule on the client's address.
+#[test]
+fn a_proxys_403_for_a_port_other_than_443_names_tinyproxys_rules_too() {
+    let (_, _fake, output) = through_refusing_proxy("HTTP/1.0 403 Forbidden", &[]);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("tinyproxy's ConnectPort")
+            && stderr.contains("tinyproxy's Allow and Deny")
+            && !stderr.contains("express-accounts:read"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_proxys_403_for_a_port_other_than_443_names_the_port() {
     let (_, fake, output) = through_refusing_proxy("HTTP/1.1 403 Forbidden", &[]);
