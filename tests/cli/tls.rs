@@ -1833,6 +1833,17 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
 /// tunnels to port 443 alone by default, and refuse others with a 403: a base_url or token_url on
 /// another port (a gateway on 8443) was told to check the credentials in the proxy's URL, which
 /// had none, and not the port.
+#[test]
+fn a_proxys_403_for_a_port_other_than_443_names_the_port() {
+    let (_, fake, output) = through_refusing_proxy("HTTP/1.1 403 Forbidden", &[]);
+    let stderr = stderr_of(&output);
+    let port = fake.addr().port();
+    assert!(
+        stderr.contains(&format!("allow port {port}")) && !stderr.contains("credentials"),
+        "{stderr}"
+    );
+}
+
 /// tinyproxy 1.11.1 answers 403 to a CONNECT for a port its `ConnectPort`
 /// lines leave out, and to a client its `Allow` / `Deny` lines keep out:
 /// the advice named squid's, Apache Traffic Server's and privoxy's port
@@ -1845,17 +1856,6 @@ fn a_proxys_403_for_a_port_other_than_443_names_tinyproxys_rules_too() {
         stderr.contains("tinyproxy's ConnectPort")
             && stderr.contains("tinyproxy's Allow and Deny")
             && !stderr.contains("express-accounts:read"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn a_proxys_403_for_a_port_other_than_443_names_the_port() {
-    let (_, fake, output) = through_refusing_proxy("HTTP/1.1 403 Forbidden", &[]);
-    let stderr = stderr_of(&output);
-    let port = fake.addr().port();
-    assert!(
-        stderr.contains(&format!("allow port {port}")) && !stderr.contains("credentials"),
         "{stderr}"
     );
 }
