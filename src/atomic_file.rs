@@ -376,16 +376,7 @@ impl AtomicFile {
     /// a link can only have been planted.
     pub fn replacing(target: &Path) -> io::Result<AtomicFile> {
         let dir = folder_of(target);
-        let name = target
-            .file_name()
-            .map_or_else(|| "output".into(), |n| n.to_string_lossy());
-        // At most the name's first 100 bytes: a name near the file
-        // system's limit (255) would not fit with the dots and the suffix.
-        let cut = (0..=name.len().min(100))
-            .rev()
-            .find(|&i| name.is_char_boundary(i))
-            .unwrap_or(0);
-        let prefix = format!(".{}.", &name[..cut]);
+        let prefix = hidden_prefix(target);
         let make = || {
             (tempfile::Builder::new())
                 .prefix(&prefix)
@@ -454,7 +445,7 @@ impl AtomicFile {
         self.pending
             .settle(|| {
                 if replace {
-                    self.temp.persist(&self.target)
+                    persist_over(self.temp, &self.target, |from, to| std::fs::rename(from, to))
                 } else {
                     persist_noclobber(self.temp, &self.target)
                 }
@@ -482,6 +473,58 @@ impl AtomicFile {
         let _ = std::fs::File::open(folder_of(&self.target)).and_then(|f| f.sync_all());
         Ok(())
     }
+}
+
+/// `.NAME.`, the start of the hidden files made beside `target`: at most
+/// the name's first 100 bytes, as a name near the file system's limit
+/// (255) would not fit with the dots and the suffix.
+fn hidden_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+    let cut = (0..=name.len().min(100))
+        .rev()
+        .find(|&i| name.is_char_boundary(i))
+        .unwrap_or(0);
+    format!(".{}.", &name[..cut])
+}
+
+/// `temp` renamed over `target` by `rename`. Where a file system cannot
+/// rename over a file, only to a free name (an sshfs mount of an SFTP
+/// server without OpenSSH's posix-rename, not mounted with `-o
+/// workaround=rename`: "Operation not permitted"), the file there is
+/// renamed aside to a hidden `.NAME.XXXXXX.old` beside it, `temp` put in
+/// its place and the old one removed; if `temp` cannot be put there, the
+/// old file is renamed back. Either way a whole file is kept.
+fn persist_over(
+    temp: NamedTempFile,
+    target: &Path,
+    rename: impl Fn(&Path, &Path) -> io::Result<()>,
+) -> Result<std::fs::File, tempfile::PersistError> {
+    let failed = |error, file| Err(tempfile::PersistError { error, file });
+    let Err(error) = rename(temp.path(), target) else {
+        return temp.keep().map(|(file, _)| file);
+    };
+    let a_file_there = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file());
+    if !(not_done_here(&error, true) && a_file_there) {
+        return failed(error, temp);
+    }
+    let aside = (tempfile::Builder::new())
+        .prefix(&hidden_prefix(target))
+        .suffix(".old")
+        .make_in(folder_of(target), |path| rename(target, path));
+    let Ok(aside) = aside else {
+        return failed(error, temp);
+    };
+    if let Err(error) = rename(temp.path(), target) {
+        // Back in place; or, if even that fails, kept where it is, whole.
+        let _ = rename(aside.path(), target);
+        let _ = aside.into_temp_path().keep();
+        return failed(error, temp);
+    }
+    // The old file, removed as `aside` is dropped.
+    drop(aside);
+    temp.keep().map(|(file, _)| file)
 }
 
 /// `temp` renamed to `target` unless a file is there. Where that cannot be
@@ -679,6 +722,47 @@ pub(crate) mod tests {
         assert!(
             left.contains(&".a.csv.x.tmp".into()) && left.contains(&".b.csv.Killed.tmp".into())
         );
+    }
+
+    /// A rename as an sshfs mount without posix-rename does it: to a free
+    /// name only, "Operation not permitted" over a file; and none at all
+    /// from a path containing `refused`.
+    #[cfg(unix)]
+    fn rename_to_a_free_name_only(
+        refused: &'static str,
+    ) -> impl Fn(&Path, &Path) -> io::Result<()> {
+        move |from, to| match to.exists() || from.to_string_lossy().contains(refused) {
+            true => Err(io::Error::from_raw_os_error(libc::EPERM)),
+            false => std::fs::rename(from, to),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_is_replaced_where_a_rename_goes_to_a_free_name_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"new").unwrap();
+        persist_over(f.temp, &target, rename_to_a_free_name_only("never")).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["out.csv"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_not_replaced_after_all_is_put_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"new").unwrap();
+        let e = persist_over(f.temp, &target, rename_to_a_free_name_only(".tmp")).unwrap_err();
+        assert_eq!(e.error.raw_os_error(), Some(libc::EPERM));
+        drop(e);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(files_in(dir.path()), ["out.csv"]);
     }
 
     #[test]

@@ -1279,6 +1279,44 @@ fn fusefat_output_file_on_a_disk_that_keeps_no_modes_is_written() {
     assert!(written.starts_with("id,"), "{err}");
 }
 
+/// On an sshfs mount of an SFTP server without OpenSSH's `posix-rename` extension, mounted without
+/// `-o workaround=rename`, a rename over an existing file fails: "Operation not permitted". An
+/// `--output-file` that was already there was not replaced: the whole walk ran, then "writing
+/// …/accounts.csv: Operation not permitted (os error 1)", exit 1, where `>` and `cp` replace it. The
+/// old file is now renamed aside, the new one put in its place, and the old one removed: the file
+/// is written, and no hidden file is left.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs sshfs, python3 and OpenSSH's sftp-server, which a new machine may not have: .ci/run runs it where they are installed"]
+fn sshfs_output_file_is_replaced_where_a_rename_cannot_replace_it() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let (mut cmd, mount) = sb.on_an_sshfs_mount(
+        r#"echo old > "$d/accounts.csv"; echo new > "$d/x"; mv -T "$d/x" "$d/accounts.csv" 2>/dev/null && echo "renamed over" >&2; rm -f "$d/x""#,
+        r#"echo "on the disk: $(ls -A "$d")" >&2; cat "$d/accounts.csv" >&2"#,
+    );
+    let out = cmd
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(mount.join("accounts.csv"))
+        .envs(support::tool_env(&fake))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    // The mount is one whose renames cannot replace a file.
+    assert!(!err.contains("renamed over"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("on the disk: accounts.csv\n"), "{err}");
+    let written = err
+        .split("on the disk: accounts.csv\n")
+        .nth(1)
+        .unwrap_or_default();
+    assert_eq!(written.lines().count(), 4, "{err}");
+    assert!(written.starts_with("id,"), "{err}");
+}
+
 /// A file bind-mounted where `--output-file` names (`docker run -v $PWD/accounts.csv:/out/a.csv`)
 /// cannot be renamed over: the whole walk ran, then "writing …: Device or resource busy (os error
 /// 16)", naming neither the cause nor what to do. It is said before any request. The mount is

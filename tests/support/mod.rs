@@ -166,6 +166,43 @@ impl Sandbox {
         (cmd, disk)
     }
 
+    /// The binary with [`Sandbox::bare`]'s environment, run on an sshfs mount at the returned path,
+    /// in a user and mount namespace of the test's own: OpenSSH's `sftp-server`, reached through
+    /// a stand-in for ssh (`-o ssh_command`), without the `posix-rename@openssh.com` extension it
+    /// offers, as SFTP servers other than OpenSSH's have none. There a rename over an existing file
+    /// fails ("Operation not permitted"), as sshfs mounts it without `-o workaround=rename`.
+    /// `before` runs first and `after` after the tool (`$d` is the mount), then it is unmounted;
+    /// the tool's exit code is the script's. The tool's arguments follow with `.arg`.
+    #[cfg(target_os = "linux")]
+    pub fn on_an_sshfs_mount(&self, before: &str, after: &str) -> (std::process::Command, PathBuf) {
+        require_tool("sshfs", "sshfs");
+        require_tool("python3", "python3");
+        let server = ["/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("this test needs OpenSSH's sftp-server (package openssh-sftp-server): install it and run again");
+        let filter = self.path("sftp-without-posix-rename.py");
+        std::fs::write(&filter, SFTP_WITHOUT_POSIX_RENAME.replace("SERVER", server))
+            .expect("write the filter");
+        let ssh = self.path("ssh");
+        std::fs::write(
+            &ssh,
+            format!("#!/bin/sh\nexec python3 '{}'\n", filter.display()),
+        )
+        .expect("write the ssh stand-in");
+        let exec = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755);
+        std::fs::set_permissions(&ssh, exec).expect("make the ssh stand-in executable");
+        let (remote, mount) = (self.path("remote"), self.path("sshfs"));
+        for dir in [&remote, &mount] {
+            std::fs::create_dir_all(dir).expect("create the folders");
+        }
+        let script = format!(
+            r#"d=$3; sshfs -o ssh_command="$1" "x:$2" "$d" >/dev/null 2>&1 || {{ echo "cannot mount with sshfs" >&2; exit 99; }}; shift 3; {before}; "$@"; code=$?; {after}; fusermount3 -u "$d" 2>/dev/null || umount "$d"; exit $code"#
+        );
+        let cmd = self.in_mount(&script, &[&ssh, &remote, &mount]);
+        (cmd, mount)
+    }
+
     /// Writes a config file (mode 0600) and returns its path.
     pub fn write_config(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path(name);
@@ -528,3 +565,41 @@ pub fn assert_names_chattr(err: &str, flag: &str, path: &Path) {
     let said = format!("{} is {word} (chattr +{flag})", path.display());
     assert!(err.contains(&said), "+{flag} {}: {err}", path.display());
 }
+
+/// OpenSSH's `sftp-server` (`SERVER`) with `posix-rename@openssh.com` left out of the extensions
+/// its first packet (`SSH_FXP_VERSION`) offers; everything else passed through as it is.
+#[cfg(target_os = "linux")]
+const SFTP_WITHOUT_POSIX_RENAME: &str = r#"import os, struct, subprocess, threading
+p = subprocess.Popen(["SERVER"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+def up():
+    while True:
+        d = os.read(0, 65536)
+        if not d:
+            p.stdin.close()
+            return
+        p.stdin.write(d)
+threading.Thread(target=up, daemon=True).start()
+def read(n):
+    b = b""
+    while len(b) < n:
+        c = p.stdout.read(n - len(b))
+        if not c:
+            raise SystemExit(1)
+        b += c
+    return b
+body = read(struct.unpack(">I", read(4))[0])
+head, rest, kept, i = body[:5], body[5:], b"", 0
+while i < len(rest):
+    n = struct.unpack(">I", rest[i:i + 4])[0]
+    name = rest[i + 4:i + 4 + n]
+    m = struct.unpack(">I", rest[i + 4 + n:i + 8 + n])[0]
+    if name != b"posix-rename@openssh.com":
+        kept += rest[i:i + 8 + n + m]
+    i += 8 + n + m
+os.write(1, struct.pack(">I", len(head) + len(kept)) + head + kept)
+while True:
+    d = p.stdout.read(65536)
+    if not d:
+        break
+    os.write(1, d)
+"#;
