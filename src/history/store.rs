@@ -804,6 +804,13 @@ fn shm_unsized(e: &rusqlite::Error) -> bool {
         if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMOPEN)
 }
 
+/// What SQLite says when it could not map the -shm file a WAL store needs
+/// into memory (mmap failed: an sshfs mount with `-o direct_io`).
+fn shm_unmapped(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMMAP)
+}
+
 /// Whether the store's folder is on a file system that will not size a
 /// file (ftruncate: "Operation not permitted", as fusefat's FAT disks say,
 /// or not implemented), tried on a file of its own there, removed at once:
@@ -816,6 +823,12 @@ fn sizes_no_file(path: &Path) -> bool {
 /// The error for a store that could not be read or written for want of
 /// room, or by a failing disk: the store is not to blame.
 fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
+    if shm_unmapped(e) {
+        return anyhow::anyhow!(
+            "the history store {} could not be used ({e}): its file system cannot map the -shm file beside it into memory, which SQLite needs for a store in WAL mode (as an sshfs mount with -o direct_io), and nothing was recorded; pass --history with a path on another disk",
+            shown_path(&path)
+        );
+    }
     if shm_unsized(e) && sizes_no_file(path) {
         return anyhow::anyhow!(
             "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and nothing was recorded; pass --history with a path on another disk",

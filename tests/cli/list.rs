@@ -1295,6 +1295,7 @@ fn sshfs_output_file_is_replaced_where_a_rename_cannot_replace_it() {
     });
     let sb = Sandbox::new();
     let (mut cmd, mount) = sb.on_an_sshfs_mount(
+        "",
         r#"echo old > "$d/accounts.csv"; echo new > "$d/x"; mv -T "$d/x" "$d/accounts.csv" 2>/dev/null && echo "renamed over" >&2; rm -f "$d/x""#,
         r#"echo "on the disk: $(ls -A "$d")" >&2; cat "$d/accounts.csv" >&2"#,
     );

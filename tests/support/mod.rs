@@ -171,10 +171,16 @@ impl Sandbox {
     /// a stand-in for ssh (`-o ssh_command`), without the `posix-rename@openssh.com` extension it
     /// offers, as SFTP servers other than OpenSSH's have none. There a rename over an existing file
     /// fails ("Operation not permitted"), as sshfs mounts it without `-o workaround=rename`.
-    /// `before` runs first and `after` after the tool (`$d` is the mount), then it is unmounted;
-    /// the tool's exit code is the script's. The tool's arguments follow with `.arg`.
+    /// `options` are sshfs's own beside (`direct_io`, or none). `before` runs first and `after`
+    /// after the tool (`$d` is the mount), then it is unmounted; the tool's exit code is the
+    /// script's. The tool's arguments follow with `.arg`.
     #[cfg(target_os = "linux")]
-    pub fn on_an_sshfs_mount(&self, before: &str, after: &str) -> (std::process::Command, PathBuf) {
+    pub fn on_an_sshfs_mount(
+        &self,
+        options: &str,
+        before: &str,
+        after: &str,
+    ) -> (std::process::Command, PathBuf) {
         require_tool("sshfs", "sshfs");
         require_tool("python3", "python3");
         let server = ["/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server"]
@@ -196,8 +202,13 @@ impl Sandbox {
         for dir in [&remote, &mount] {
             std::fs::create_dir_all(dir).expect("create the folders");
         }
+        let options: String = options
+            .split(',')
+            .filter(|o| !o.is_empty())
+            .map(|o| format!(",{o}"))
+            .collect();
         let script = format!(
-            r#"d=$3; sshfs -o ssh_command="$1" "x:$2" "$d" >/dev/null 2>&1 || {{ echo "cannot mount with sshfs" >&2; exit 99; }}; shift 3; {before}; "$@"; code=$?; {after}; fusermount3 -u "$d" 2>/dev/null || umount "$d"; exit $code"#
+            r#"d=$3; sshfs -o ssh_command="$1"{options} "x:$2" "$d" >/dev/null 2>&1 || {{ echo "cannot mount with sshfs" >&2; exit 99; }}; shift 3; {before}; "$@"; code=$?; {after}; fusermount3 -u "$d" 2>/dev/null || umount "$d"; exit $code"#
         );
         let cmd = self.in_mount(&script, &[&ssh, &remote, &mount]);
         (cmd, mount)
