@@ -498,13 +498,23 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         431 => {
             "the server refuses request headers this large: the access token they carry is too long for it"
         }
+        // The token request never reached the API: name what was asked.
+        429 if setting == "token_url" => {
+            "the token endpoint or a gateway before it is rate limiting; try again later or raise --max-retries"
+        }
         429 => {
             "the API or a gateway before it is rate limiting; try again later or raise --max-retries"
+        }
+        500 | 502 | 503 | 504 if setting == "token_url" => {
+            "the token endpoint or a gateway before it is failing; try again later or raise --max-retries"
         }
         500 | 502 | 503 | 504 => {
             "the API or a gateway before it is failing; try again later or raise --max-retries"
         }
         // A gateway's own (Cloudflare's 520 to 527): not retried (§5).
+        520..=599 if setting == "token_url" => {
+            "a gateway before the token endpoint failed; try again later"
+        }
         520..=599 => "a gateway before the API failed; try again later",
         _ => return None,
     })

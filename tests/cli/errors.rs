@@ -574,6 +574,34 @@ fn a_gateways_own_5xx_says_to_try_again_later() {
     }
 }
 
+/// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
+/// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
+/// "the API or a gateway before it": the API was never asked, and a user
+/// looked at the wrong service.
+#[test]
+fn a_failing_token_endpoint_is_not_called_the_api() {
+    for (status, said) in [
+        (503, "the token endpoint or a gateway before it is failing"),
+        (
+            429,
+            "the token endpoint or a gateway before it is rate limiting",
+        ),
+        (524, "a gateway before the token endpoint failed"),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::Token, FaultKind::Status(status))],
+        );
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["token request", &format!("HTTP {status}"), said]);
+        assert!(!line.contains("the API"), "{line}");
+        assert!(fake.page_requests().is_empty(), "{line}");
+    }
+}
+
 /// A server that closes every connection without a byte of answer (a TLS
 /// port given as http://: haproxy's and openssl's; haproxy's
 /// `accept-proxy`, an HTTP/2-only server, Redis) was told "check your
