@@ -64,14 +64,27 @@ pub fn retry_after_asked(value: &str, now: SystemTime) -> Option<Duration> {
 /// be robust to: PHP's `gmdate(DATE_RFC1123)` ends with `+0000`, Python's
 /// `email.utils.formatdate()` with `-0000`, Java's `RFC_1123_DATE_TIME`
 /// writes the 5th as `5`. Those were ignored: a PHP API's 25 s wait was
-/// taken for a backoff's, and the walk failed.
+/// taken for a backoff's, and the walk failed. Its zone is an offset or a
+/// name of [`KNOWN_ZONES`]: jiff reads any other name (`CET`) as UTC.
 pub fn parse_date(value: &str) -> Option<SystemTime> {
     static IMF: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
     httpdate::parse_http_date(value).ok().or_else(|| {
+        let zone = value.trim().rsplit(char::is_whitespace).next()?;
+        let known = KNOWN_ZONES.iter().any(|z| z.eq_ignore_ascii_case(zone));
+        if !known && !zone.starts_with(['+', '-']) {
+            return None;
+        }
         let at = IMF.parse_timestamp(value.trim()).ok()?;
         SystemTime::try_from(at).ok()
     })
 }
+
+/// The zone names RFC 5322 gives an offset for, and `UTC`. Another name
+/// (`CET`, `BST`, a military letter) says no offset, and a server writing
+/// its local time so would be read an hour or more off.
+const KNOWN_ZONES: [&str; 12] = [
+    "UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
+];
 
 /// The obsolete form `Wednesday, 01-Jan-70 00:00:35 GMT`, its two-digit
 /// year read as RFC 9110 §5.6.7 asks: a date more than 50 years ahead is one
@@ -247,6 +260,30 @@ mod tests {
             at("Thu, 03 Dec 2026 07:00:00 GMT"),
         );
         assert_eq!(wait, Some(Duration::ZERO));
+    }
+
+    /// A date whose zone is a name RFC 5322 gives no offset for (`CET`,
+    /// `BST`, a military letter) is no date: jiff reads any such name as
+    /// UTC, and a server's `Date` in its local time so named put its clock
+    /// an hour or more off. The names RFC 5322 knows keep their offsets.
+    #[test]
+    fn a_date_in_a_zone_of_no_known_offset_is_not_read() {
+        let utc = httpdate::parse_http_date("Sat, 05 Dec 2026 21:25:47 GMT").ok();
+        for zone in ["CET", "CEST", "BST", "JST", "IST", "A"] {
+            let date = format!("Sat, 05 Dec 2026 22:25:47 {zone}");
+            assert_eq!(parse_date(&date), None, "{date}");
+        }
+        for date in [
+            "Sat, 05 Dec 2026 21:25:47 +0000",
+            "Sat, 05 Dec 2026 21:25:47 UT",
+            "Sat, 05 Dec 2026 21:25:47 UTC",
+            "Sat, 05 Dec 2026 21:25:47 Z",
+            "Sat, 05 Dec 2026 16:25:47 EST",
+            "Sat, 05 Dec 2026 13:25:47 pst",
+            "Sat, 05 Dec 2026 22:25:47 +0100",
+        ] {
+            assert_eq!(parse_date(date), utc, "{date}");
+        }
     }
 
     #[test]
