@@ -1457,11 +1457,7 @@ fn utf16_decoded(bytes: &[u8]) -> Option<String> {
         _ if utf16_without_bom(bytes) => (bytes, false),
         _ => return None,
     };
-    let unit = |pair: &[u8]| match big {
-        true => u16::from_be_bytes([pair[0], pair[1]]),
-        false => u16::from_le_bytes([pair[0], pair[1]]),
-    };
-    String::from_utf16(&rest.chunks_exact(2).map(unit).collect::<Vec<u16>>()).ok()
+    String::from_utf16(&crate::text::utf16_units(rest, big)).ok()
 }
 
 /// The secret `client_secret_cmd` printed: its first line, as text as it

@@ -221,6 +221,16 @@ pub fn control_character(text: &str) -> Option<(usize, String)> {
     Some((text[..at].matches('\n').count() + 1, named))
 }
 
+/// `bytes` as UTF-16 code units, big- or little-endian (an odd last byte
+/// left out).
+pub fn utf16_units(bytes: &[u8], big: bool) -> Vec<u16> {
+    let unit = |c: &[u8]| match big {
+        true => u16::from_be_bytes([c[0], c[1]]),
+        false => u16::from_le_bytes([c[0], c[1]]),
+    };
+    bytes.chunks_exact(2).map(unit).collect()
+}
+
 /// What a body that should be JSON is, where it is no text a JSON reader
 /// can name (a file served as it is: saved as UTF-16, or kept compressed),
 /// with what to do about the server at `setting` that sends it.

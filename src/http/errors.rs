@@ -12,7 +12,9 @@ use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use super::trust::CLIENT_CERTIFICATE;
 use crate::error::api_error;
-use crate::text::{counted, shorten, spoken_duration, terminal_safe, unescaped, without_bom};
+use crate::text::{
+    counted, shorten, spoken_duration, terminal_safe, unescaped, utf16_units, without_bom,
+};
 
 /// How much of a body that is not a Talkdesk or OAuth error is shown.
 const SNIPPET_CHARS: usize = 200;
@@ -242,13 +244,7 @@ fn decoded<'a>(body: &'a [u8], charset: Option<&str>) -> std::borrow::Cow<'a, st
     if let Ok(text) = std::str::from_utf8(body) {
         return text.into();
     }
-    let utf16 = |bytes: &[u8], big: bool| {
-        let unit = |c: &[u8]| match big {
-            true => u16::from_be_bytes([c[0], c[1]]),
-            false => u16::from_le_bytes([c[0], c[1]]),
-        };
-        String::from_utf16_lossy(&bytes.chunks_exact(2).map(unit).collect::<Vec<u16>>()).into()
-    };
+    let utf16 = |bytes: &[u8], big: bool| String::from_utf16_lossy(&utf16_units(bytes, big)).into();
     match (body, charset.unwrap_or_default()) {
         ([0xFF, 0xFE, rest @ ..], _) => utf16(rest, false),
         ([0xFE, 0xFF, rest @ ..], _) => utf16(rest, true),

@@ -715,13 +715,14 @@ impl Pacer {
     /// 0.7 s one by one for 8.8 s). Not "unanswered when the 503 is taken in":
     /// on a busy machine the crowd's threads took their 200s in first, and
     /// the 503 set a pace (17.46 a second behind a limit of 2 in flight).
-    /// So is a 502, though no refusal to pace by: nginx answers it at once
-    /// for a request over php-fpm's workers and listen queue, while the
-    /// others in flight are answered 200 (an outage's 502s, all of them,
-    /// keep fewer in flight to no harm).
+    /// So is a 502 or a 500 ([`unsure_crowd`]), though no refusal to pace
+    /// by: nginx answers a 502 at once for a request over php-fpm's workers
+    /// and listen queue, mod_qos a 500 over its limit, while the others in
+    /// flight are answered 200 (an outage's, all of them, keep fewer in
+    /// flight to no harm).
     fn crowded(&self, sent: Instant, answer: &Answer) -> bool {
         let silent = answer.retry_after.is_none() && answer.headers.is_none();
-        let said = matches!(answer.status, 502 | 503) || answer.crowd_said || unsure_crowd(answer);
+        let said = answer.status == 503 || answer.crowd_said || unsure_crowd(answer);
         silent && said && self.learnt.is_none() && self.in_flight_with(sent) > 0
     }
 
