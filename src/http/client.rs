@@ -24,7 +24,7 @@ use super::retry::{
     retry_after_asked, scaled,
 };
 use super::throttle::RateLimits;
-use super::trust::{inspected_hint, no_chain, tls_hint, untrusted_hint};
+use super::trust::{inspected_hint, no_chain, plain_cause, tls_hint, untrusted_hint};
 use super::url::{Url, bare_host};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::log::Log;
@@ -1761,13 +1761,10 @@ fn tls_error(
         (Some(error), _) => tls_hint(error, ca_bundle),
         (None, _) => untrusted_hint(None, ca_bundle),
     };
-    // rustls writes these with every algorithm's id in bytes (about 1 KB).
-    let cause: &dyn std::fmt::Display = match error {
-        Some(R::InvalidCertificate(
-            C::UnsupportedSignatureAlgorithmContext { .. }
-            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
-        )) => &"invalid peer certificate: unsupported signature algorithm",
-        _ => cause,
+    let plain = error.and_then(plain_cause);
+    let cause: &dyn std::fmt::Display = match &plain {
+        Some(plain) => plain,
+        None => cause,
     };
     let Some(via) = via else {
         return api_error(format!("{request}: TLS error: {cause}; {hint}"));

@@ -21,7 +21,7 @@ use super::url::Url;
 use crate::atomic_file::read_at_most;
 use crate::error::config_error;
 use crate::log::Log;
-use crate::text::{is_utf16, shorten, shown_path, terminal_safe, without_bom};
+use crate::text::{is_utf16, shorten, shown_path, spoken_duration, terminal_safe, without_bom};
 
 /// The roots to trust: those of `ca_bundle` when it is set, else the
 /// system store.
@@ -273,6 +273,49 @@ impl ServerCertVerifier for Seen {
     }
 }
 
+/// A TLS error as the error line says it, where rustls's own text is not
+/// for a reader: every signature algorithm's id in bytes (about 1 KB), or
+/// dates in seconds since 1970. `None`: rustls's text as it is.
+pub fn plain_cause(error: &rustls::Error) -> Option<Cow<'static, str>> {
+    use rustls::{CertificateError as C, Error as R};
+    match error {
+        R::InvalidCertificate(
+            C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        ) => Some("invalid peer certificate: unsupported signature algorithm".into()),
+        _ => dates_in_words(error).map(Cow::Owned),
+    }
+}
+
+/// A certificate outside its dates, said with its date and this machine's
+/// in words (rustls says both in seconds since 1970); `None` for any other
+/// error.
+fn dates_in_words(error: &rustls::Error) -> Option<String> {
+    use rustls::{CertificateError as C, Error as R};
+    let date = |time: &UnixTime| {
+        let secs = i64::try_from(time.as_secs()).ok()?;
+        let time = jiff::Timestamp::from_second(secs).ok()?;
+        Some(time.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+    };
+    let (time, edge, past) = match error {
+        R::InvalidCertificate(C::ExpiredContext { time, not_after }) => (time, not_after, true),
+        R::InvalidCertificate(C::NotValidYetContext { time, not_before }) => {
+            (time, not_before, false)
+        }
+        _ => return None,
+    };
+    let (now, then) = (date(time)?, date(edge)?);
+    let apart = spoken_duration(time.as_secs().abs_diff(edge.as_secs()));
+    Some(match past {
+        true => format!(
+            "invalid peer certificate: the certificate expired on {then}, {apart} ago by this machine's clock ({now})"
+        ),
+        false => format!(
+            "invalid peer certificate: the certificate is not valid before {then}, {apart} ahead of this machine's clock ({now})"
+        ),
+    })
+}
+
 /// What to do when the server wants a client certificate (TLS).
 pub const CLIENT_CERTIFICATE: &str = "the server wants a client certificate, which this tool does not send: reach the API without that gateway";
 
@@ -335,9 +378,12 @@ pub fn tls_hint(error: &rustls::Error, ca_bundle: Option<(&Path, &str)>) -> Cow<
         R::InvalidCertificate(C::InvalidPurpose | C::InvalidPurposeContext { .. }) => {
             "the certificate is not issued for a server (its extended key usage): the server needs a server certificate"
         }
-        R::InvalidCertificate(
-            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
-        ) => "the certificate is outside its dates: check this machine's clock, or the server",
+        R::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            "the certificate is outside its dates: the server needs a new certificate, or, if this machine's clock is wrong, set it right"
+        }
+        R::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            "the certificate is outside its dates: check this machine's clock; if it is right, the certificate was issued to start later and the server needs a new certificate"
+        }
         // webpki's own error, which rustls passes on only as text.
         R::InvalidCertificate(C::Other(other)) => match other.to_string().as_str() {
             "CaUsedAsEndEntity" => {
@@ -453,6 +499,35 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_outside_a_certificate_are_said_in_words() {
+        use rustls::{CertificateError as C, Error as R};
+        let at = UnixTime::since_unix_epoch;
+        // A clock 90 seconds behind a certificate issued just now.
+        let skew = R::InvalidCertificate(C::NotValidYetContext {
+            time: at(Duration::from_secs(1_796_515_110)),
+            not_before: at(Duration::from_secs(1_796_515_200)),
+        });
+        assert_eq!(
+            dates_in_words(&skew).unwrap(),
+            "invalid peer certificate: the certificate is not valid before 2026-12-06 00:00:00 UTC, 90 s ahead of this machine's clock (2026-12-05 23:58:30 UTC)"
+        );
+        let expired = R::InvalidCertificate(C::ExpiredContext {
+            time: at(Duration::from_secs(1_796_515_200)),
+            not_after: at(Duration::from_secs(1_796_515_200 - 3 * 86_400)),
+        });
+        assert_eq!(
+            dates_in_words(&expired).unwrap(),
+            "invalid peer certificate: the certificate expired on 2026-12-03 00:00:00 UTC, 3 days ago by this machine's clock (2026-12-06 00:00:00 UTC)"
+        );
+        // Without its dates (rustls's older variants), or another error: none.
+        assert_eq!(dates_in_words(&R::InvalidCertificate(C::Expired)), None);
+        assert_eq!(
+            dates_in_words(&R::InvalidCertificate(C::UnknownIssuer)),
+            None
+        );
+    }
 
     #[test]
     fn pem_problems_are_told_in_words() {

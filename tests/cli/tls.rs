@@ -1737,6 +1737,51 @@ fn a_failed_handshake_says_what_to_check_for_its_cause() {
     assert!(!stderr.contains("proxy re-signs"), "{stderr}");
 }
 
+/// A certificate outside its dates is said with its date and this
+/// machine's, in words, and what to do for each side of it: rustls says
+/// both in seconds since 1970 ("verification time 1796506510 (UNIX), but
+/// certificate is not valid after 1609459200 (187047310 seconds ago)").
+#[test]
+fn a_certificate_outside_its_dates_says_the_dates_in_words() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = leaf(&ca, &["127.0.0.1"], |p| {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    });
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("(UNIX)"), "{stderr}");
+    assert!(
+        stderr.contains("the certificate expired on 2021-01-01 00:00:00 UTC, "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" days ago by this machine's clock ("),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the server needs a new certificate"),
+        "{stderr}"
+    );
+    // Not valid yet, with this machine's clock right: the certificate's fault.
+    let (cert, key) = leaf(&ca, &["127.0.0.1"], |p| {
+        p.not_before = rcgen::date_time_ymd(2200, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2201, 1, 1);
+    });
+    let stderr = refused_handshake(&cert, &key, &ca.pem);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("(UNIX)"), "{stderr}");
+    assert!(
+        stderr.contains("the certificate is not valid before 2200-01-01 00:00:00 UTC, "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" days ahead of this machine's clock ("),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check this machine's clock"), "{stderr}");
+}
+
 #[test]
 fn https_to_a_port_that_speaks_plain_http_says_so() {
     let fake = FakeApi::start(FakeConfig {
