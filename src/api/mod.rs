@@ -234,6 +234,9 @@ impl<'a> Api<'a> {
         let next = walk.next_request()?;
         Some(next.and_then(|(url, expected)| {
             let raw = fetched(&url, expected).unwrap_or_else(|| self.get_page(&url, None))?;
+            if let Some(moved) = self.moved.get() {
+                walk.move_to(moved);
+            }
             let step = walk.accept(url, expected, raw)?;
             if let Some(warning) = &step.warning {
                 self.client.warn(warning);

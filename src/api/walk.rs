@@ -230,6 +230,13 @@ impl Walk {
         refused.or_else(|| self.next.take().map(Ok))
     }
 
+    /// Pages asked for by number from now on are those of `endpoint`:
+    /// where a redirect showed the pages to be (the rest are asked there,
+    /// not redirected each, and fetched ahead as without the redirect).
+    pub fn move_to(&mut self, endpoint: &Endpoint) {
+        self.endpoint = endpoint.clone();
+    }
+
     /// Where the walk goes next, without going there.
     pub fn peek(&self) -> Option<&(Url, u64)> {
         self.next.as_ref()

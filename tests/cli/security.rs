@@ -6,7 +6,7 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::fake_api::{
-    FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, base64_encode, simple_accounts,
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, base64_encode, simple_accounts,
 };
 use support::faulty_fake as fake_with;
 use support::{Sandbox, run_tool, stderr_of, stdout_of};
@@ -111,6 +111,38 @@ fn an_api_redirect_to_another_origin_is_not_followed() {
     );
     assert!(other.requests().is_empty(), "redirects are not followed");
     assert_eq!(fake.page_requests(), vec![1]);
+}
+
+/// An API without next links behind a redirect of base_url (nginx's
+/// `return 308 /v2…`): the pages after the first are asked for where the
+/// redirect led, once each, and fetched ahead as without the redirect.
+#[test]
+fn an_endpoint_moved_without_next_links_has_its_pages_asked_for_there() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(23),
+        moved: true,
+        links: LinkStyle::None,
+        ..FakeConfig::default()
+    });
+    for concurrency in ["1", "4"] {
+        fake.clear_requests();
+        let args = ["-v", "list", "-o", "jsonl", "--per-page", "5"];
+        let output = run_tool(
+            &fake,
+            &[&args[..], &["--concurrency", concurrency]].concat(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        assert_eq!(stdout_of(&output).lines().count(), 23);
+        let pages: Vec<_> = (fake.requests().iter())
+            .filter(|r| r.method == "GET")
+            .map(|r| format!("{}?page={}", r.path(), r.query_param("page").unwrap()))
+            .collect();
+        // One redirect, for the first page: 6 requests for 5 pages.
+        assert_eq!(pages[0], "/express/accounts?page=1", "{pages:?}");
+        assert_eq!(pages.len(), 6, "--concurrency {concurrency}: {pages:?}");
+        let fetched_ahead = stderr_of(&output).contains("fetching pages 2-5 up to 4 at a time");
+        assert_eq!(fetched_ahead, concurrency == "4", "{}", stderr_of(&output));
+    }
 }
 
 #[test]
