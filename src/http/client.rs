@@ -1053,15 +1053,27 @@ impl Client {
         })
     }
 
-    /// `-vv`: the request's headers, the secrets among them redacted.
+    /// `-vv`: the request's headers, the secrets among them redacted;
+    /// with those ureq adds, `Host` (its port unless the scheme's) and a
+    /// form's `Content-Length`, as they go on the wire.
     fn log_request_headers(&self, request: &Request) {
         self.debug(&format!("> {request}"));
+        let host = request.url.host_str().unwrap_or_default();
+        match request.url.port() {
+            Some(port) => self.debug(&format!("> Host: {host}:{port}")),
+            None => self.debug(&format!("> Host: {host}")),
+        }
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
         self.debug(&format!("> Cache-Control: {CACHE_CONTROL}"));
         self.debug(&format!("> Accept-Encoding: {ACCEPT_ENCODING}"));
-        if request.form.is_some() {
+        if let Some(form) = request.form {
             self.debug("> Content-Type: application/x-www-form-urlencoded");
+            // As ureq's `send_form` encodes it (the same bytes for the
+            // token request's letters, `_`, `-` and `:`).
+            let mut body = url::form_urlencoded::Serializer::new(String::new());
+            let length = body.extend_pairs(form.iter().copied()).finish().len();
+            self.debug(&format!("> Content-Length: {length}"));
         }
         self.debug("> Authorization: <redacted>");
     }

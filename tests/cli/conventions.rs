@@ -686,3 +686,37 @@ fn a_large_jq_report_that_cannot_be_written_is_said_as_a_small_one() {
         );
     }
 }
+
+/// `-vv` shows every header each request carried on the wire (as `curl -v`
+/// does), `Host` and the form's `Content-Length` among them, with the
+/// credentials redacted: the fake's record of what it received is the
+/// measure.
+#[test]
+fn very_verbose_shows_every_header_sent() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let out = (Sandbox::new().tool(&fake))
+        .args(["-vv", "list", "-o", "csv"])
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let shown = stderr_of(&out).to_lowercase();
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2, "a token and a page: {requests:?}");
+    for request in &requests {
+        for (name, value) in &request.headers {
+            let line = match name.as_str() {
+                "authorization" => "> authorization: <redacted>".to_string(),
+                _ => format!("> {name}: {}", value.to_lowercase()),
+            };
+            assert!(
+                shown.lines().any(|l| l == line),
+                "{} {}: `{line}` not shown in: {shown}",
+                request.method,
+                request.target
+            );
+        }
+    }
+}
