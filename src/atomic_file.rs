@@ -726,12 +726,19 @@ pub(crate) mod tests {
 
     /// A rename as an sshfs mount without posix-rename does it: to a free
     /// name only, "Operation not permitted" over a file; and none at all
-    /// from a path containing `refused`.
+    /// of a file whose name (not its folder's: a tempdir is `.tmpXXXXXX`)
+    /// ends with `refused`.
     #[cfg(unix)]
     fn rename_to_a_free_name_only(
         refused: &'static str,
     ) -> impl Fn(&Path, &Path) -> io::Result<()> {
-        move |from, to| match to.exists() || from.to_string_lossy().contains(refused) {
+        let named = move |path: &Path| {
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .ends_with(refused)
+        };
+        move |from, to| match to.exists() || named(from) {
             true => Err(io::Error::from_raw_os_error(libc::EPERM)),
             false => std::fs::rename(from, to),
         }
