@@ -805,7 +805,8 @@ fn shm_unsized(e: &rusqlite::Error) -> bool {
 }
 
 /// What SQLite says when it could not map the -shm file a WAL store needs
-/// into memory (mmap failed: an sshfs mount with `-o direct_io`).
+/// into memory (mmap failed: an sshfs mount with `-o direct_io`, or a
+/// limit on the memory a process may map).
 fn shm_unmapped(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMMAP)
@@ -825,7 +826,7 @@ fn sizes_no_file(path: &Path) -> bool {
 fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
     if shm_unmapped(e) {
         return anyhow::anyhow!(
-            "the history store {} could not be used ({e}): its file system cannot map the -shm file beside it into memory, which SQLite needs for a store in WAL mode (as an sshfs mount with -o direct_io), and nothing was recorded; pass --history with a path on another disk",
+            "the history store {} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); nothing was recorded; pass --history with a path on another disk, or raise that limit",
             shown_path(&path)
         );
     }
