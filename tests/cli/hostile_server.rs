@@ -1039,6 +1039,15 @@ fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
     );
 }
 
+/// Page 1 of two accounts, one a page, linking to `next`.
+fn first_of_two_linking_to(next: &str) -> serde_json::Value {
+    json!({
+        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
+        "_embedded": {"accounts": [{"id": "a1", "name": "one", "status": "ACTIVE"}]},
+        "_links": {"next": {"href": next}},
+    })
+}
+
 /// lighttpd counts the request line with the headers (`server.max-request-field-size`, 8 KiB)
 /// and answers a next link longer than that with `431`, as Node does past its 16 KiB: the run
 /// ended "… the access token they carry is too long for it", where the token was 40 bytes and
@@ -1050,11 +1059,7 @@ fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
         "/express/accounts?page=2&per_page=1&cursor={}",
         "c".repeat(9000)
     );
-    let first = json!({
-        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
-        "_embedded": {"accounts": [{"id": "a1", "name": "one", "status": "ACTIVE"}]},
-        "_links": {"next": {"href": next}},
-    });
+    let first = first_of_two_linking_to(&next);
     let fake = faulty_fake(
         simple_accounts(2),
         always(vec![
@@ -1088,11 +1093,7 @@ fn a_next_link_too_long_to_send_says_so() {
         "/express/accounts?page=2&per_page=1&cursor={}",
         "c".repeat(70_000)
     );
-    let first = json!({
-        "count": 1, "page": 1, "per_page": 1, "total": 2, "total_pages": 2,
-        "_embedded": {"accounts": [{"id": "a1", "name": "one", "status": "ACTIVE"}]},
-        "_links": {"next": {"href": next}},
-    });
+    let first = first_of_two_linking_to(&next);
     let fake = faulty_fake(
         simple_accounts(2),
         always(vec![(

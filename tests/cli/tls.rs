@@ -1099,22 +1099,30 @@ fn a_proxy_that_refuses_the_tunnel_is_named_once_with_what_to_check() {
     assert_eq!(stderr.matches("/oauth/token").count(), 1, "{stderr}");
 }
 
-/// A 407 to credentials in the proxy's URL said to put them there: it
-/// says they were refused, naming the variable, never the password.
-#[test]
-fn a_proxy_that_refuses_the_credentials_given_says_so() {
+/// stderr of `list` through a proxy answering CONNECT with `status`, its
+/// URL carrying `userinfo` (`user:password`); the run exits 5.
+fn refused_with_credentials(status: &'static str, userinfo: &str) -> String {
     let ca = TestCa::new("test CA");
     let fake = https_fake(&ca, 3);
     let sb = Sandbox::new();
-    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
-    let proxy = proxy.replace("http://", "http://alice:wr0ng-pa55word@");
+    let proxy = refusing_proxy(status).replace("http://", &format!("http://{userinfo}@"));
     let output = trusting(&sb, &fake, &ca.pem)
         .env("HTTPS_PROXY", &proxy)
         .args(["list", "-o", "json"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(5));
-    let stderr = stderr_of(&output);
+    stderr_of(&output)
+}
+
+/// A 407 to credentials in the proxy's URL said to put them there: it
+/// says they were refused, naming the variable, never the password.
+#[test]
+fn a_proxy_that_refuses_the_credentials_given_says_so() {
+    let stderr = refused_with_credentials(
+        "HTTP/1.1 407 Proxy Authentication Required",
+        "alice:wr0ng-pa55word",
+    );
     assert!(
         stderr.contains("the proxy refused the user and password in HTTPS_PROXY; check them")
             && !stderr.contains("put the proxy's user and password in its URL")
@@ -1130,18 +1138,7 @@ fn a_proxy_that_refuses_the_credentials_given_says_so() {
 /// so it refused the user and password, as a 407 does.
 #[test]
 fn a_proxys_401_to_connect_with_credentials_says_they_were_refused() {
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let sb = Sandbox::new();
-    let proxy = refusing_proxy("HTTP/1.0 401 Unauthorized");
-    let proxy = proxy.replace("http://", "http://alice:wr0ng-pa55word@");
-    let output = trusting(&sb, &fake, &ca.pem)
-        .env("HTTPS_PROXY", &proxy)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(5));
-    let stderr = stderr_of(&output);
+    let stderr = refused_with_credentials("HTTP/1.0 401 Unauthorized", "alice:wr0ng-pa55word");
     assert!(
         stderr.contains("(proxy server responded 401 Unauthorized)")
             && stderr
@@ -1157,18 +1154,8 @@ fn a_proxys_401_to_connect_with_credentials_says_they_were_refused() {
 /// `@ : /` alone, so a user with such a password was not told why.
 #[test]
 fn a_proxy_that_refuses_the_credentials_names_percent_among_the_characters_to_encode() {
-    let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 3);
-    let sb = Sandbox::new();
-    let proxy = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required");
-    let proxy = proxy.replace("http://", "http://alice:a%41b@");
-    let output = trusting(&sb, &fake, &ca.pem)
-        .env("HTTPS_PROXY", &proxy)
-        .args(["list", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(5));
-    let stderr = stderr_of(&output);
+    let stderr =
+        refused_with_credentials("HTTP/1.1 407 Proxy Authentication Required", "alice:a%41b");
     assert!(
         stderr.contains("the proxy refused the user and password in HTTPS_PROXY; check them")
             && stderr.contains("% as %25")
