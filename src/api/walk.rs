@@ -233,8 +233,11 @@ impl Walk {
     /// Pages asked for by number from now on are those of `endpoint`:
     /// where a redirect showed the pages to be (the rest are asked there,
     /// not redirected each, and fetched ahead as without the redirect).
+    /// Called for every page once moved: copied the first time only.
     pub fn move_to(&mut self, endpoint: &Endpoint) {
-        self.endpoint = endpoint.clone();
+        if self.endpoint.accounts != endpoint.accounts {
+            self.endpoint = endpoint.clone();
+        }
     }
 
     /// Where the walk goes next, without going there.
