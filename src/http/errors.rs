@@ -40,6 +40,9 @@ struct TalkdeskError {
     #[serde(alias = "violations", alias = "invalid-params")]
     validation: Option<Value>,
     errors: Option<Value>,
+    // Apigee's own `{"fault":{"faultstring":…,"detail":{"errorcode":…}}}`.
+    // Read as a value: another API's `fault` of another shape is ignored.
+    fault: Option<Value>,
 }
 
 /// The messages in a problem's `validation` or `errors`: Prism's
@@ -64,6 +67,19 @@ fn messages(value: &Value, name: &str) -> Vec<String> {
 struct FieldError {
     name: Option<String>,
     description: Option<String>,
+}
+
+/// An error body's fields; Apigee's fault read as its `code` (`detail.errorcode`)
+/// and `message` (`faultstring`).
+fn parsed(body: &str) -> TalkdeskError {
+    let mut parsed = serde_json::from_str::<TalkdeskError>(body).unwrap_or_default();
+    if let Some(fault) = parsed.fault.take() {
+        let errorcode = fault.pointer("/detail/errorcode").filter(|c| c.is_string());
+        parsed.code = parsed.code.or(errorcode.cloned());
+        let faultstring = fault.get("faultstring").and_then(Value::as_str);
+        parsed.message = parsed.message.or(faultstring.map(str::to_string));
+    }
+    parsed
 }
 
 /// `HTTP 400 (code 400): Bad Request: Invalid query parameters; per_page: must be …`,
@@ -98,7 +114,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         shorten(&redactor.redact_shown(&text[..end]), max)
     };
     let body = decoded(&reply.body, reply.charset.as_deref());
-    let parsed = serde_json::from_str::<TalkdeskError>(&body).unwrap_or_default();
+    let parsed = parsed(&body);
     if let Some(code) = &parsed.code {
         let code = (code.as_str()).map_or_else(|| code.to_string(), str::to_string);
         text += &format!(" (code {})", shown(&code, PART_CHARS));

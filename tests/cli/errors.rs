@@ -574,6 +574,30 @@ fn a_gateways_own_5xx_says_to_try_again_later() {
     }
 }
 
+/// Apigee's fault body, as its docs give SpikeArrest's refusal (HTTP 429
+/// when the proxy sets it), at the token endpoint and for a page: the error
+/// showed the body raw and cut, `{"fault":{"faultstring":…` down to
+/// `policies.ratelimit.Spik…`, so the error code saying what refused was lost.
+#[test]
+fn an_apigee_fault_is_shown_by_its_faultstring_and_errorcode() {
+    let body = r#"{"fault":{"faultstring":"Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=10, periodInMicroseconds=60000000, maxBurstMessageCount=1.0}","detail":{"errorcode":"policies.ratelimit.SpikeArrestViolation"}}}"#;
+    for target in [RequestMatch::Token, RequestMatch::AnyPage] {
+        let fault = FaultKind::StatusWithBody(429, body.into());
+        let fake = fake_with_faults(simple_accounts(3), vec![(target, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 429 (code policies.ratelimit.SpikeArrestViolation): Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=10, periodInMicroseconds=60000000, maxBurstMessageCount=1.0};",
+                "rate limiting",
+            ],
+        );
+        assert!(!line.contains("fault"), "{line}");
+    }
+}
+
 /// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
 /// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
 /// "the API or a gateway before it": the API was never asked, and a user
