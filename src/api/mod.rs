@@ -16,7 +16,7 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, hint, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
+    describe, error_said, hint, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -379,9 +379,18 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
         })?;
     let says_empty = page.count == Some(0) || page.total == Some(0);
     if page.accounts().is_none() && !says_empty {
-        let hint = if answered { LATER } else { "check base_url" };
+        // A gateway's own error sent with a 200 (its words, as a page's).
+        let said = error_said(reply, redactor);
+        let hint = match (answered, &said) {
+            (true, Some(_)) => {
+                "base_url answered the first page, so the API or a gateway in front of it sent this error in place of a page; try again later"
+            }
+            (true, None) => LATER,
+            (false, _) => "check base_url",
+        };
+        let says = said.map_or(String::new(), |said| format!(" ({said})"));
         return Err(api_error(format!(
-            "GET {url}: the answer has no _embedded.accounts; {hint}"
+            "GET {url}: the answer has no _embedded.accounts; {hint}{says}"
         )));
     }
     Ok(page)

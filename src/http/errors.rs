@@ -159,6 +159,22 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     terminal_safe(&text).replace(['\n', '\r'], " ")
 }
 
+/// What a JSON error body answered in place of what was asked says
+/// (`HTTP 200: Rate limit is exceeded. …`), if it is one: it has a code or
+/// a message of its own (a gateway's, as Azure API Management's or
+/// Apigee's). `None` for any other body.
+pub fn error_said(reply: &Reply, redactor: &Redactor) -> Option<String> {
+    let parsed = parsed(&decoded(&reply.body, reply.charset.as_deref()));
+    let text_of = |v: Option<Value>| v.filter(Value::is_string);
+    let texts = [parsed.message, parsed.error, parsed.description]
+        .into_iter()
+        .chain([parsed.error_description]);
+    let said = (parsed.code.is_some() || text_of(parsed.title).is_some())
+        || text_of(parsed.detail).is_some()
+        || texts.flatten().any(|t| !t.trim().is_empty());
+    said.then(|| describe(reply, redactor))
+}
+
 /// A page of markup (a proxy's or a gateway's error page) as an error
 /// shows it: its title (`502 Bad Gateway`), then the lines of its text
 /// that say more: mitmproxy's `Certificate verify failed: …`, Apache's

@@ -598,6 +598,40 @@ fn an_apigee_fault_is_shown_by_its_faultstring_and_errorcode() {
     }
 }
 
+/// A gateway's own error answered with status 200 in place of a page (Azure
+/// API Management's `{"statusCode":429,"message":…}` from a `return-response`
+/// that sets no status, Apigee's fault), page 1 or a later one: the error
+/// said only "the answer has no _embedded.accounts", never what the answer
+/// said, and on a later page that the API sent a malformed page.
+#[test]
+fn a_gateways_error_answered_200_says_what_it_says() {
+    let bodies = [
+        (
+            json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}),
+            "HTTP 200: Rate limit is exceeded. Try again in 2 seconds.",
+        ),
+        (
+            json!({"fault": {"faultstring": "Spike arrest violation. Allowed rate : 10pm", "detail": {"errorcode": "policies.ratelimit.SpikeArrestViolation"}}}),
+            "HTTP 200 (code policies.ratelimit.SpikeArrestViolation): Spike arrest violation.",
+        ),
+    ];
+    for (body, said) in bodies {
+        for page in [1, 2] {
+            let fake = fake_failing_on(6, page, FaultKind::Json(body.clone()));
+            let sandbox = Sandbox::new();
+            let file = sandbox.path("out.json");
+            let mut cmd = sandbox.tool(&fake);
+            cmd.args(["list", "-o", "json", "--max-retries", "0", "--output-file"]);
+            cmd.arg(&file);
+            let line = fails_with(&run(cmd), 5);
+            assert_contains(&line, &["no _embedded.accounts", said]);
+            assert!(!line.contains("malformed"), "{line}");
+            blames_base_url_on_page_one_only(page, &line);
+            assert!(!file.exists(), "{line}");
+        }
+    }
+}
+
 /// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
 /// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
 /// "the API or a gateway before it": the API was never asked, and a user
