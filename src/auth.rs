@@ -30,7 +30,7 @@ use crate::error::{
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
+    describe, error_said, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -568,17 +568,7 @@ impl<'a> Auth<'a> {
             true => Err("not a JSON object".to_string()),
             false => serde_json::from_slice(body).map_err(|e| token_parse_problem(&e)),
         }
-        .map_err(|problem| {
-            // A login page of a proxy or gateway in between, as on a page.
-            let (problem, hint) = match is_markup(body) {
-                true => ("an HTML page".to_string(), ", or a proxy in between"),
-                false if body.trim_ascii().is_empty() => ("an empty body".to_string(), ""),
-                false => (problem, ""),
-            };
-            api_error(format!(
-                "{context}: the answer is not a token ({problem}); check token_url{hint}"
-            ))
-        })?;
+        .map_err(|problem| not_a_token(&context, &reply, body, problem, redactor))?;
         redactor.add(&parsed.access_token);
         if let Some(why) = unusable(&parsed) {
             return Err(api_error(format!("{context}: {why}; check token_url")));
@@ -774,6 +764,27 @@ fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
             Some(_) => Some("the token type is not Bearer"),
         },
     }
+}
+
+/// The error for a token answer that is not a token (`problem`): a login
+/// page of a proxy or gateway in between, as on a page, or a gateway's own
+/// error sent with a 200, with its words.
+fn not_a_token(
+    context: &str,
+    reply: &Reply,
+    body: &[u8],
+    problem: String,
+    redactor: &Redactor,
+) -> anyhow::Error {
+    let (problem, hint) = match is_markup(body) {
+        true => ("an HTML page".to_string(), ", or a proxy in between"),
+        false if body.trim_ascii().is_empty() => ("an empty body".to_string(), ""),
+        false => (problem, ""),
+    };
+    let says = error_said(reply, redactor).map_or(String::new(), |s| format!(" ({s})"));
+    api_error(format!(
+        "{context}: the answer is not a token ({problem}); check token_url{hint}{says}"
+    ))
 }
 
 /// Why a token answer did not parse, without any value from it: serde's

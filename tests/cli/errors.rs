@@ -632,6 +632,29 @@ fn a_gateways_error_answered_200_says_what_it_says() {
     }
 }
 
+/// The same at the token endpoint: "the answer is not a token (missing
+/// field `access_token`); check token_url", never what the answer said.
+#[test]
+fn a_gateways_error_answered_200_for_the_token_says_what_it_says() {
+    let body =
+        json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."});
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::Token, FaultKind::Json(body))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a token",
+            "check token_url",
+            "(HTTP 200: Rate limit is exceeded. Try again in 2 seconds.)",
+        ],
+    );
+}
+
 /// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
 /// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
 /// "the API or a gateway before it": the API was never asked, and a user
