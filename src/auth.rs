@@ -30,7 +30,8 @@ use crate::error::{
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, error_said, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
+    describe, error_said, is_markup, markup_refusal, no_route, no_route_hint, spent_quota,
+    unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -631,6 +632,7 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && reply.keep_away.is_some() => {
                         spent_quota(reply.keep_away)
                     }
+                    _ if reply.status == 403 && no_route(body) => no_route_hint("token_url", false),
                     // The API refused a token these credentials were granted (hapi-rate-limit's 403),
                     // and no OAuth error (RFC 6749 §5.2) says the endpoint refused them.
                     _ if reply.status == 403 && granted && !error.is_some_and(is_oauth_code) => {

@@ -16,7 +16,8 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, error_said, hint, is_markup, markup_refusal, spent_quota, unexpected, wants_http2,
+    describe, error_said, hint, is_markup, markup_refusal, no_route, no_route_hint, spent_quota,
+    unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -170,8 +171,10 @@ impl<'a> Api<'a> {
         let cached = reply.age.filter(|_| reply.status == 401).map(|age| {
             format!("this 401 came from a cache in front of the API, which stored it {age} s before (Age: {age}), not for the token just granted: have the cache store no 401 (nor any answer to a request with Authorization), or try again once it expires")
         });
+        let route = no_route(&reply.body).then(|| no_route_hint("base_url", answered));
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
+            _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
             true if is_markup(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }

@@ -175,6 +175,27 @@ pub fn error_said(reply: &Reply, redactor: &Redactor) -> Option<String> {
     said.then(|| describe(reply, redactor))
 }
 
+/// AWS API Gateway's 403 `{"message":"Missing Authentication Token"}`: its
+/// answer for a path or method it has no route for (a stage or base path
+/// missing from the URL), or for a request without the AWS signature a
+/// route asks for; never a verdict on a token or the client credentials.
+pub fn no_route(body: &[u8]) -> bool {
+    let body = String::from_utf8_lossy(body);
+    parsed(&body).message.as_deref() == Some("Missing Authentication Token")
+}
+
+/// What [`no_route`]'s 403 says to check: `setting`, or, for a later
+/// page (`link`), the next link that led there.
+pub fn no_route_hint(setting: &str, link: bool) -> String {
+    let said = "AWS API Gateway says this for a path or method it has no route for (or a request without an AWS signature), not for the credentials or a scope";
+    match link {
+        true => format!(
+            "{said}: the API's next link leads to a path the gateway does not route (a gateway passing the API's links on unrewritten, or a stage missing from them); have it rewrite them, else check {setting}"
+        ),
+        false => format!("{said}: check {setting}, its path and any stage"),
+    }
+}
+
 /// A page of markup (a proxy's or a gateway's error page) as an error
 /// shows it: its title (`502 Bad Gateway`), then the lines of its text
 /// that say more: mitmproxy's `Certificate verify failed: …`, Apache's

@@ -655,6 +655,41 @@ fn a_gateways_error_answered_200_for_the_token_says_what_it_says() {
     );
 }
 
+/// AWS API Gateway's 403 `{"message":"Missing Authentication Token"}`, its
+/// answer for a path or method it has no route for (a wrong stage or
+/// base path): told as a wrong client secret at the token endpoint and as
+/// a missing scope for page 1, where the URL is what to check.
+#[test]
+fn api_gateways_missing_authentication_token_names_the_url_not_the_credentials() {
+    let body = r#"{"message":"Missing Authentication Token"}"#;
+    let fault = || FaultKind::StatusWithBody(403, body.into());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault())]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "Missing Authentication Token",
+            "no route",
+            "check token_url",
+        ],
+    );
+    assert!(!line.contains("client_secret"), "{line}");
+    for page in [1, 2] {
+        let fake = fake_failing_on(6, page, fault());
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(&line, &["Missing Authentication Token", "no route"]);
+        assert!(!line.contains("express-accounts:read"), "{line}");
+        match page {
+            1 => assert_contains(&line, &["check base_url"]),
+            _ => assert_contains(&line, &["next link"]),
+        }
+    }
+}
+
 /// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
 /// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
 /// "the API or a gateway before it": the API was never asked, and a user
