@@ -967,7 +967,8 @@ impl Client {
         // rather than growing the buffer as the body arrives.
         let mut body = Vec::with_capacity(announced.unwrap_or(0).min(1 << 20) as usize);
         let config = response.body_mut().with_config();
-        let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), Instant::now());
+        let began = Instant::now();
+        let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), began);
         let read = std::io::Read::read_to_end(&mut reader, &mut body).map_err(ureq::Error::from);
         let last = reader.1;
         Ok(Ok(match read {
@@ -1005,25 +1006,25 @@ impl Client {
                 )));
             }
             Err(e) => {
-                let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
-                let read = (status, body.len(), of, last);
+                let read = (status, body.len(), announced, (began, last));
                 return self.stopped(e, read, request, via).map(Err);
             }
         }))
     }
 
     /// The outcome of a body that could not be read to its end: its
-    /// status, the bytes got (and ` of N` announced) and when the last
-    /// came. Dropped after the head arrived is no reused connection the
+    /// status, the bytes got (and the length announced), and when the
+    /// body was first waited for and its last byte came. Dropped after the head arrived is no reused connection the
     /// server closed: a counted retry. Said as a body that stopped, not as
     /// a network that failed to answer.
     fn stopped(
         &self,
         e: ureq::Error,
-        (status, got, of, last): (u16, usize, String, Instant),
+        (status, got, announced, (began, last)): (u16, usize, Option<u64>, (Instant, Instant)),
         request: &Request,
         via: Option<&Via>,
     ) -> Result<Attempt> {
+        let of = announced.map(|n| format!(" of {n}")).unwrap_or_default();
         let stopped = format!("the HTTP {status} answer's body stopped after {got}{of} bytes");
         // Framing broken after a pause mid-body, bytes got: a gateway that
         // gave up on the server behind it (h2o 2.2 at its
@@ -1040,12 +1041,18 @@ impl Client {
             )));
         }
         // Bytes in the last half of the timeout: a slow link, no stall.
-        let arriving = matches!(e, ureq::Error::Timeout(_)) && paused * 2 < self.options.timeout;
-        let stopped = |m| match arriving {
-            true => format!(
+        let timed_out = matches!(e, ureq::Error::Timeout(_));
+        let arriving = timed_out && paused * 2 < self.options.timeout;
+        // Over TLS no byte of a record is read until the whole record is
+        // in: a slow link bringing the rest in one record shows none.
+        let took = last.duration_since(began);
+        let record = timed_out && request.url.scheme() == "https" && record_due(got, took, paused);
+        let stopped = |m| match (arriving, record) {
+            (true, _) => format!(
                 "the HTTP {status} answer's body {STILL_ARRIVING} ({got}{of} bytes) when it {m}"
             ),
-            false => format!("{stopped}: {m}"),
+            (false, true) => format!("{stopped}: {m}, {IN_A_TLS_RECORD}"),
+            (false, false) => format!("{stopped}: {m}"),
         };
         Ok(match classify(e, request, &self.options, via, false)? {
             Attempt::Dropped(m) | Attempt::Transient(m) => Attempt::Transient(stopped(m)),
@@ -1480,6 +1487,19 @@ fn dropped_at_once(outcome: &Attempt) -> Option<&str> {
 
 /// A body that was not done when the timeout ran out.
 const STILL_ARRIVING: &str = "was still arriving";
+
+/// A body over TLS with no byte read in the last half of the timeout:
+/// stalled, or its rest on its way in one record, which is read only
+/// when whole (Python's `http.server` sends a body so; nginx's records
+/// are 16 KiB), the same on a slow link to the reader.
+const IN_A_TLS_RECORD: &str = "unless a TLS record of it was on its way on a slow link (no byte of a record, up to 16 KiB, is read until it is whole)";
+
+/// Whether a TLS record of 16 KiB, at the pace the `got` bytes of a body
+/// came in `took`, could still be on its way after `paused`: always when
+/// none came; never when they came at once (a server that stalled).
+fn record_due(got: usize, took: Duration, paused: Duration) -> bool {
+    got == 0 || took.as_secs_f64() * 16384.0 > got as f64 * paused.as_secs_f64()
+}
 
 /// What a proxy did that closed the connection before it answered.
 const PROXY_HUNG_UP: &str = "closed the connection without answering CONNECT";
@@ -1946,6 +1966,17 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A body that came at once and then nothing is a stall; one that
+    /// came slowly (or not at all) may have a record on its way.
+    #[test]
+    fn a_tls_record_is_due_only_at_a_slow_pace() {
+        let ms = Duration::from_millis;
+        assert!(record_due(0, ms(0), ms(1000)));
+        assert!(!record_due(10, ms(0), ms(1000)));
+        assert!(!record_due(16384, ms(100), ms(15_000)));
+        assert!(record_due(4096, ms(8000), ms(15_000)));
+    }
 
     /// A reset in milliseconds was read against `Date`, which drops the
     /// fraction of its second: a 1 s window was taken as up to 2 s.

@@ -2183,3 +2183,96 @@ fn a_proxy_that_stopped_mid_walk_is_not_blamed_on_its_url() {
     }
     assert!(!err.contains("host and port of its URL"), "{err}");
 }
+
+/// A TLS server whose answers send their head in a record of its own,
+/// then the body's one record a byte every 20 ms (Python 3's `http.server`
+/// over a 2 KB/s link does so): its `https://127.0.0.1:PORT`.
+fn trickled_record_server(ca: &TestCa) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let (cert, key) = ca.server_cert();
+    let chain = vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()];
+    let key = PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let tls = Arc::new(tls);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let tls = tls.clone();
+            // Ends when the client hangs up (a write fails).
+            thread::spawn(move || serve_a_trickled_record(tls, tcp));
+        }
+    });
+    url
+}
+
+fn serve_a_trickled_record(
+    tls: Arc<rustls::ServerConfig>,
+    mut tcp: TcpStream,
+) -> std::io::Result<()> {
+    let mut conn = rustls::ServerConnection::new(tls).map_err(std::io::Error::other)?;
+    let mut request = Vec::new();
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        conn.complete_io(&mut tcp)?;
+        let mut buf = [0; 4096];
+        match conn.reader().read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let body = [b' '; 1000];
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    conn.writer().write_all(head.as_bytes())?;
+    while conn.wants_write() {
+        conn.write_tls(&mut tcp)?;
+    }
+    conn.writer().write_all(&body)?;
+    let mut record = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut record)?;
+    }
+    for byte in record {
+        tcp.write_all(&[byte])?;
+        thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+/// Over TLS a body comes in records, and no byte of one is read until
+/// all of it is in: a body sent as one record over a slow link (Python's
+/// `http.server` over 2 KB/s under tc) showed none when `--timeout` ran
+/// out, and was said to have "stopped after 0 of 12713 bytes", a stall,
+/// where the same link over plain http says it was still arriving.
+#[test]
+fn a_body_in_a_tls_record_still_on_its_way_is_not_only_said_to_have_stopped() {
+    let ca = TestCa::new("test CA");
+    let url = trickled_record_server(&ca);
+    let token = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    let output = sb
+        .tool(&token)
+        .env("TALKDESK_BASE_URL", &url)
+        .env("TALKDESK_CA_BUNDLE", sb.path("ca.pem"))
+        .args(["list", "-o", "json", "--timeout", "1", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    let said = "the HTTP 200 answer's body stopped after 0 of 1000 bytes: timed out after 1 s, unless a TLS record of it was on its way on a slow link";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(stderr.contains("raise --timeout"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
