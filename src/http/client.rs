@@ -1014,9 +1014,10 @@ impl Client {
 
     /// The outcome of a body that could not be read to its end: its
     /// status, the bytes got (and the length announced), and when the
-    /// body was first waited for and its last byte came. Dropped after the head arrived is no reused connection the
-    /// server closed: a counted retry. Said as a body that stopped, not as
-    /// a network that failed to answer.
+    /// body was first waited for and its last byte came. Dropped after the
+    /// head arrived is no reused connection the server closed: a counted
+    /// retry. Said as a body that stopped, not as a network that failed to
+    /// answer.
     fn stopped(
         &self,
         e: ureq::Error,
