@@ -28,7 +28,9 @@ use crate::error::{
     Exit, api_error, auth_error, exit_code_for, failure, no_room, one_line, out_of_files,
 };
 use crate::http::Bearer;
-use crate::http::client::{Authorization, Client, Reply, Request, follow_redirects};
+use crate::http::client::{
+    AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
+};
 use crate::http::errors::{
     describe, error_said, is_markup, markup_refusal, no_route, no_route_hint, spent_quota,
     unexpected, wants_http2,
@@ -464,7 +466,7 @@ impl<'a> Auth<'a> {
     /// (`auth check`: the check of the credentials); it becomes the run's
     /// token and is cached.
     pub fn new_token(&self) -> Result<Token> {
-        let token = self.fetch()?;
+        let token = self.fetch(None)?;
         *self.current()? = Some(token.clone());
         Ok(token)
     }
@@ -505,8 +507,25 @@ impl<'a> Auth<'a> {
     /// (The `current` lock, held by both callers, keeps two from asking.)
     fn fetch_once(&self) -> Result<Token> {
         self.failed_before()?;
-        self.fetch()
-            .inspect_err(|e| *locked(&self.failed) = Some((exit_code_for(e), one_line(e))))
+        // Runs started together each ask: one whose request was refused
+        // (a token endpoint limiting the client) takes the token another
+        // run cached while it waited to retry, rather than ask again.
+        let cached = || {
+            let token = self.cache.as_ref().and_then(|c| c.load(&self.creds));
+            token.filter(|t| !Bearer::refused(self, t.access_token.expose()))
+        };
+        let came = || cached().is_some();
+        let fetched = match self.fetch(Some(&came)) {
+            Err(e) if e.is::<AnsweredMeanwhile>() => cached().ok_or(e),
+            fetched => fetched,
+        };
+        let token = fetched
+            .inspect_err(|e| *locked(&self.failed) = Some((exit_code_for(e), one_line(e))))?;
+        if token.cached {
+            self.client.redactor().add(token.access_token.expose());
+            (self.client).debug("using the token another run cached meanwhile");
+        }
+        Ok(token)
     }
 
     /// The error of the run's failed token request, if there was one.
@@ -520,7 +539,7 @@ impl<'a> Auth<'a> {
     /// Asks the token endpoint for a new token and caches it. A 307 or 308
     /// (which keep the method and the form) within the token URL's origin
     /// is followed ([`follow_redirects`]); any other redirect is an error.
-    fn fetch(&self) -> Result<Token> {
+    fn fetch(&self, meanwhile: Option<&dyn Fn() -> bool>) -> Result<Token> {
         let basic = basic_auth(&self.creds.client_id, self.creds.client_secret.expose());
         let context = format!("token request to {}", self.creds.token_url);
         let redactor = self.client.redactor();
@@ -538,6 +557,7 @@ impl<'a> Auth<'a> {
                     issues_token: true,
                     ahead: None,
                     proven: false,
+                    meanwhile,
                 })
             },
         )?;

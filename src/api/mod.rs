@@ -259,6 +259,7 @@ impl<'a> Api<'a> {
                 issues_token: false,
                 ahead,
                 proven: self.answered.load(Ordering::Relaxed),
+                meanwhile: None,
             })
         };
         let reply = get()?;

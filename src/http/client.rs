@@ -94,7 +94,24 @@ pub struct Request<'a> {
     /// A page of the walk was answered at the same setting, so a failure
     /// here is not the setting's to blame.
     pub proven: bool,
+    /// Whether what the request is for came meanwhile by other means (a
+    /// token another run cached): asked while it waits to retry, and a
+    /// retry is then not sent ([`AnsweredMeanwhile`]).
+    pub meanwhile: Option<&'a dyn Fn() -> bool>,
 }
+
+/// A request not retried because [`Request::meanwhile`] said that what it
+/// was for came by other means.
+#[derive(Debug)]
+pub struct AnsweredMeanwhile;
+
+impl std::fmt::Display for AnsweredMeanwhile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("answered meanwhile by other means")
+    }
+}
+
+impl std::error::Error for AnsweredMeanwhile {}
 
 /// The `Authorization` of a request.
 #[derive(Clone, Copy)]
@@ -614,7 +631,8 @@ impl Client {
         // Cut short when the request comes to wait for nothing.
         let until = Instant::now() + delay;
         let left = || until.saturating_duration_since(Instant::now());
-        while !left().is_zero() && !self.waits_for_nothing(request) {
+        let came = || request.meanwhile.is_some_and(|came| came());
+        while !left().is_zero() && !self.waits_for_nothing(request) && !came() {
             thread::sleep(left().min(Duration::from_millis(50)));
         }
     }
@@ -694,12 +712,21 @@ impl Client {
     /// the API's pace nor counts in it (a quota of 2 a second held page 2
     /// for the token sent before page 1), and its answers say nothing of
     /// the API's limit.
+    /// Not sent when what it is for came meanwhile (a token another run
+    /// cached while this one waited to retry, or waited out the run's hold).
     fn slot(&self, request: &Request, on_wait: impl Fn(Duration)) -> Result<Option<Slot>> {
+        let came = || request.meanwhile.is_some_and(|came| came());
+        if came() {
+            return Err(AnsweredMeanwhile.into());
+        }
         if self.limited_apart(request) {
             return Ok(None);
         }
-        let ended = || self.waits_for_nothing(request);
+        let ended = || self.waits_for_nothing(request) || came();
         let Some((slot, waited)) = self.pace.send_slot(on_wait, ended) else {
+            if came() {
+                return Err(AnsweredMeanwhile.into());
+            }
             return Err(api_error(format!("{request}: dropped, the walk has ended")));
         };
         if waited >= Duration::from_millis(1) {
@@ -2085,6 +2112,7 @@ mod tests {
             issues_token: true,
             ahead: None,
             proven: false,
+            meanwhile: None,
         };
         let lookup = ureq::Error::Io(std::io::Error::other(
             "failed to lookup address information: Temporary failure in name resolution",
@@ -2114,6 +2142,7 @@ mod tests {
             issues_token: false,
             ahead: None,
             proven: false,
+            meanwhile: None,
         };
         let options = ClientOptions {
             timeout: Duration::from_secs(30),

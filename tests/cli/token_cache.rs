@@ -170,6 +170,49 @@ fn a_second_run_within_the_token_lifetime_requests_no_token() {
     assert_eq!(api.sorted_page_requests(), [1, 2, 3]);
 }
 
+/// Runs started together (cron, `xargs -P`) each ask for a token, and a
+/// token endpoint limiting the client refuses some: a run whose token
+/// request was refused takes the token another run cached meanwhile rather
+/// than wait out the refusal and ask again (or fail once its retries are
+/// spent). Run A's request is refused with `Retry-After: 60`; run B, started
+/// once it is, gets the token and caches it; A then uses it. The token URL
+/// is at another origin (the same server by another name), as Talkdesk's
+/// is, so that its refusal holds no page of the walk.
+#[test]
+fn a_token_another_run_cached_while_this_one_was_refused_is_used() {
+    let refused = Faults {
+        script: vec![(RequestMatch::Token, FaultKind::RetryAfter(429, "60".into()))],
+        ..Faults::default()
+    };
+    let api = fake(120, refused);
+    let token_url = api.token_url().replace("127.0.0.1", "localhost");
+    let sb = Sandbox::new();
+    let mut a = sb.spawnable_tool(&api);
+    // Waits as told (the sandbox's scale of 0 would retry at once).
+    a.env("TALKDESK_BACKOFF_SCALE", "1")
+        .args(["list", "-o", "json"]);
+    a.env("TALKDESK_TOKEN_URL", &token_url);
+    a.stdout(std::process::Stdio::piped());
+    let a = a.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    // A's token request has arrived (not a time: a count).
+    while api.token_requests() == 0 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let b = (sb.tool(&api).env("TALKDESK_TOKEN_URL", &token_url))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{}", stderr_of(&b));
+    let a = a.wait_with_output().unwrap();
+    assert!(a.status.success(), "{}", stderr_of(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let listed: Vec<Value> = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(listed, sample_accounts(120));
+    // A's refused request and B's: A asked no more.
+    assert_eq!(api.token_requests(), 2, "{}", stderr_of(&a));
+    assert_eq!(api.tokens_issued(), 1);
+}
+
 #[test]
 fn a_token_within_a_minute_of_expiry_is_not_reused() {
     let api = FakeApi::start(FakeConfig {
