@@ -1279,6 +1279,12 @@ fn run_secret_command(line: &str, timeout: Duration) -> Result<Secret> {
     // stdin and stderr are the terminal's, as `spawn` leaves them.
     let mut command = Command::new(program);
     command.args(args).stdout(Stdio::piped());
+    // With the run's stderr no terminal (a log, CI), the command's goes to
+    // it through the run, which ends a line the command left open.
+    #[cfg(unix)]
+    if !std::io::stderr().is_terminal() {
+        command.stderr(Stdio::piped());
+    }
     // The run ignores SIGXFSZ (interrupt::install); the command is not to.
     #[cfg(unix)]
     // SAFETY: signal(2) is async-signal-safe, as pre_exec requires.
@@ -1342,6 +1348,17 @@ fn wait_for_secret(
         let _ = stop(&mut child, String::new());
         cannot_run(e)
     })?);
+    let relay = start_relay(&mut child, &exited).map_err(|e| {
+        let _ = stop(&mut child, String::new());
+        cannot_run(e)
+    })?;
+    let relay = std::cell::Cell::new(relay);
+    // Its stderr is ended (and a line it left open) before the run's says more.
+    let stop = |child: &mut std::process::Child, why: String| {
+        let e = stop(child, why);
+        end_relay(relay.take(), &exited);
+        e
+    };
     let mut stdout = None;
     loop {
         if let Some(done) = reader.take_if(|r| r.is_finished()) {
@@ -1359,7 +1376,10 @@ fn wait_for_secret(
         let status = child.try_wait().map_err(&cannot_run)?;
         exited.store(status.is_some(), Ordering::Release);
         match status {
-            Some(status) if stdout.is_some() => return Ok((status, stdout.unwrap_or_default())),
+            Some(status) if stdout.is_some() => {
+                end_relay(relay.take(), &exited);
+                return Ok((status, stdout.unwrap_or_default()));
+            }
             _ if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
                 let secs = timeout.unwrap_or_default().as_secs();
                 let why = format!(
@@ -1372,29 +1392,94 @@ fn wait_for_secret(
     }
 }
 
+/// The thread relaying `child`'s stderr, if it is piped ([`relay_stderr`]).
+type Relay = Option<std::thread::JoinHandle<bool>>;
+
+/// Starts relaying `child`'s stderr, if it is piped, to its end or to what
+/// it had written once `exited`.
+fn start_relay(
+    child: &mut std::process::Child,
+    exited: &Arc<AtomicBool>,
+) -> std::io::Result<Relay> {
+    #[cfg(unix)]
+    if let Some(pipe) = child.stderr.take() {
+        let seen = Arc::clone(exited);
+        let relay = move || relay_stderr(pipe, &seen);
+        return std::thread::Builder::new().spawn(relay).map(Some);
+    }
+    let _ = (child, exited);
+    Ok(None)
+}
+
+/// Waits for the relay of a command that has ended, and ends the line it
+/// left open, so that what the run says next starts a line of its own.
+fn end_relay(relay: Relay, exited: &AtomicBool) {
+    exited.store(true, Ordering::Release);
+    if relay.is_some_and(|relay| relay.join().unwrap_or(false)) {
+        let mut err = crate::log::Patient(std::io::stderr().lock());
+        let _ = std::io::Write::write_all(&mut err, b"\n");
+    }
+}
+
 /// What `client_secret_cmd` prints, at most [`SECRET_CMD_MAX`]: to its end
 /// or, on Unix, to what it had printed once `exited`: a program it started
 /// in the background (an agent) may hold its stdout open for ever.
 #[cfg(unix)]
-fn read_secret_output(mut pipe: ChildStdout, exited: &AtomicBool) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
+fn read_secret_output(pipe: ChildStdout, exited: &AtomicBool) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    drain(pipe, exited, |chunk| {
+        if (bytes.len() + chunk.len()) as u64 > SECRET_CMD_MAX {
+            return Err(ErrorKind::FileTooLarge.into());
+        }
+        bytes.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(bytes)
+}
+
+#[cfg(not(unix))]
+fn read_secret_output(pipe: ChildStdout, _: &AtomicBool) -> std::io::Result<Vec<u8>> {
+    read_at_most(pipe, SECRET_CMD_MAX)
+}
+
+/// Copies what `client_secret_cmd` writes to its stderr (a pipe when the
+/// run's is no terminal) to the run's, as `drain` reads it; true if that
+/// ended inside a line (`bw` says `You are not logged in.` with no line end).
+#[cfg(unix)]
+fn relay_stderr(pipe: std::process::ChildStderr, exited: &AtomicBool) -> bool {
+    use std::io::Write;
+    let mut last = b'\n';
+    let _ = drain(pipe, exited, |chunk| {
+        last = *chunk.last().unwrap_or(&last);
+        let mut err = crate::log::Patient(std::io::stderr().lock());
+        let _ = err.write_all(chunk).and_then(|()| err.flush());
+        Ok(())
+    });
+    last != b'\n'
+}
+
+/// Gives `take` what `pipe` holds, chunk by chunk, to its end or to what it
+/// held once `exited`; an error of `take` ends it.
+#[cfg(unix)]
+fn drain<P: std::io::Read + std::os::fd::AsRawFd>(
+    mut pipe: P,
+    exited: &AtomicBool,
+    mut take: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let fd = pipe.as_raw_fd();
     // SAFETY: fcntl(2) of the pipe this owns: its flags, then the same
     // with O_NONBLOCK (if it fails, reads block).
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
     // SAFETY: as above.
     unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) };
-    let (mut bytes, mut chunk) = (Vec::new(), [0; 8192]);
+    let mut chunk = [0; 8192];
     loop {
         // Seen after its exit, an empty pipe holds nothing more of its output.
         let was_exited = exited.load(Ordering::Acquire);
         match pipe.read(&mut chunk) {
-            Ok(0) => return Ok(bytes),
-            Ok(n) if (bytes.len() + n) as u64 > SECRET_CMD_MAX => {
-                return Err(ErrorKind::FileTooLarge.into());
-            }
-            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == ErrorKind::WouldBlock && was_exited => return Ok(bytes),
+            Ok(0) => return Ok(()),
+            Ok(n) => take(&chunk[..n])?,
+            Err(e) if e.kind() == ErrorKind::WouldBlock && was_exited => return Ok(()),
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(10));
             }
@@ -1402,11 +1487,6 @@ fn read_secret_output(mut pipe: ChildStdout, exited: &AtomicBool) -> std::io::Re
             Err(e) => return Err(e),
         }
     }
-}
-
-#[cfg(not(unix))]
-fn read_secret_output(pipe: ChildStdout, _: &AtomicBool) -> std::io::Result<Vec<u8>> {
-    read_at_most(pipe, SECRET_CMD_MAX)
 }
 
 /// `line` split as a POSIX shell would, without running one.

@@ -879,6 +879,46 @@ fn a_failing_or_silent_client_secret_cmd_is_a_config_error_before_any_request() 
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+/// A password manager's message with no line end (`bw get password …` not logged in prints
+/// `You are not logged in.` and exits 1) had the run's error glued onto its line: `You are not
+/// logged in.error: client_secret_cmd `bw` failed …`. The error starts a line of its own, and
+/// chatter on success is ended too; a message ending its line gets no blank line after it.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_cmds_message_without_a_line_end_is_not_glued_to_the_error() {
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    for (body, code, expect) in [
+        (
+            "printf 'You are not logged in.' >&2\nexit 1\n",
+            Some(3),
+            "You are not logged in.\nerror: client_secret_cmd `/bin/sh` failed (exit status: 1); run it by hand to see why\n",
+        ),
+        (
+            "echo 'gpg: decryption failed: No secret key' >&2\nexit 2\n",
+            Some(3),
+            "gpg: decryption failed: No secret key\nerror: client_secret_cmd `/bin/sh` failed (exit status: 2); run it by hand to see why\n",
+        ),
+        (
+            &format!("printf 'unlocking…' >&2\necho {SECRET}\n"),
+            Some(0),
+            "unlocking…\n",
+        ),
+    ] {
+        let config = secret_cmd_config(&sb, body, "");
+        let output = sb
+            .tool(&fake)
+            .env_remove("TALKDESK_CLIENT_SECRET")
+            .arg("--config")
+            .arg(&config)
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), code, "{body}");
+        assert_eq!(stderr_of(&output), expect, "{body}");
+    }
+}
+
 /// A client_secret_cmd whose quoting a shell would not read (an unclosed quote) is a
 /// configuration error before any request, that says to fix its quoting.
 #[test]
