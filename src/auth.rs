@@ -516,7 +516,8 @@ impl<'a> Auth<'a> {
         };
         let came = || cached().is_some();
         let fetched = match self.fetch(Some(&came)) {
-            Err(e) if e.is::<AnsweredMeanwhile>() => cached().ok_or(e),
+            // Gone again (another run's 401 removed it): ask after all.
+            Err(e) if e.is::<AnsweredMeanwhile>() => cached().map_or_else(|| self.fetch(None), Ok),
             fetched => fetched,
         };
         let token = fetched
