@@ -368,9 +368,26 @@ pub fn unexpected(
             format!("; {}", keep_away(wait, now()))
         }
         431 => too_large(context, reply, setting),
+        // Varnish told to cache every GET serves the refusal it stored
+        // to every retry: more retries meet the same answer.
+        429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// What a retried refusal with an `Age` above 0 says: a cache in front
+/// stored it and answered every retry with it.
+fn stored(reply: &Reply, setting: &str) -> String {
+    let age = reply.age.map_or(0, std::num::NonZeroU64::get);
+    let server = match setting {
+        "token_url" => "the token endpoint",
+        _ => "the API",
+    };
+    format!(
+        "; this HTTP {} came from a cache in front of {server}, which stored it {age} s before (Age: {age}) and answers every retry with it: have the cache store no {} (nor any answer to a request with Authorization), or try again once it expires",
+        reply.status, reply.status
+    )
 }
 
 /// A URL no server's limit on request headers is below (WEBrick's on the

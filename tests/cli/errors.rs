@@ -376,6 +376,34 @@ fn a_401_a_cache_stored_names_the_cache_not_the_credentials() {
     assert_eq!(fake.token_requests(), 2, "one new token after the 401");
 }
 
+/// Varnish told to cache every GET (its VCL `return (hash)` with a `ttl`
+/// for every status) stored a 429 (and a 503) with `Retry-After: 3`, and
+/// served it to every retry, `Age` growing past the wait it asked: the
+/// run failed saying "the API or a gateway before it is rate limiting;
+/// try again later or raise --max-retries", where more retries meet the
+/// same stored answer. It names the cache, as a stored 401 does.
+#[test]
+fn a_refusal_a_cache_stored_names_the_cache() {
+    for status in [429, 503] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(RequestMatch::AnyPage, FaultKind::Cached(status, 30))],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.arg("list");
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                &format!("HTTP {status} after 4 retries"),
+                "Age: 30",
+                "a cache in front of the API",
+            ],
+        );
+        assert!(!line.contains("raise --max-retries"), "{line}");
+    }
+}
+
 /// Page 2 refused with a 401 for the token that page 1 was answered with,
 /// and again for the new token the token endpoint then granted, said
 /// "check the client id and secret": both had just worked. Exit 4 still (a
