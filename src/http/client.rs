@@ -1144,10 +1144,14 @@ impl Client {
         // only pages are recorded, not a refusal retried.
         if !token {
             let mut dating = locked(&self.dating);
-            let age = age_of(response.headers()).filter(|_| response.status().is_success());
-            dating.cached_for = dating.cached_for.max(age);
+            let age = age_of(response.headers());
+            let success = response.status().is_success();
+            dating.cached_for = dating.cached_for.max(age.filter(|_| success));
+            // The server's clock now is its `Date` plus the `Age` since
+            // (RFC 9111 §4.2.3), not the `Date` alone.
             if let Some(date) = date {
-                dating.clock_ahead = Some(secs_after(SystemTime::now(), date));
+                let kept = age.unwrap_or(0) as f64;
+                dating.clock_ahead = Some(secs_after(SystemTime::now(), date) - kept);
             }
         }
         let now = server_now(date, SystemTime::now());

@@ -2165,6 +2165,40 @@ fn a_cached_answers_age_is_no_clock_ahead() {
     }
 }
 
+/// The API's clock now is an answer's `Date` plus its `Age` (RFC 9111 §4.2.3): a page Varnish
+/// kept 10 minutes (its `Date` the backend's, 10 minutes old, `Age: 600`) on a machine whose clock
+/// is 6 minutes ahead, both within the 15 minutes of leeway, made snapshot say "this machine's
+/// clock is 16 min ahead of the API's", exit 1, nothing recorded. It is recorded; a clock 20
+/// minutes ahead behind the same cache is still told so, by its 20 minutes.
+#[test]
+fn a_cached_answers_age_is_not_counted_in_the_clocks_skew() {
+    for (date, refused) in [(-16 * 60, None), (-30 * 60, Some("20 min ahead"))] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            date_skew: Some(date),
+            ..FakeConfig::default()
+        });
+        fake.set_faults(Faults {
+            always: vec![(
+                RequestMatch::AnyPage,
+                FaultKind::WithHeaders(vec![("Age", "600".into())]),
+            )],
+            ..Faults::default()
+        });
+        let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+        match refused {
+            None => {
+                ok(&out);
+            }
+            Some(said) => {
+                let line = fails_with(&out, 1);
+                assert!(line.contains(said) && line.contains("clock"), "{line}");
+            }
+        }
+    }
+}
+
 /// Only the pages are recorded: a refusal a cache kept (`Age: 3600` on a 429), retried and followed
 /// by fresh pages, made snapshot refuse them all as "one of them 1 hour old", exit 5.
 #[test]
