@@ -227,4 +227,16 @@ mod tests {
             "a shorter wait does not cut it"
         );
     }
+
+    /// The walker caps its window by this count (`Window::cap`): a refusal
+    /// not counted left the window growing back into the limit.
+    #[test]
+    fn rate_limits_count_the_concurrency_limits_refusals() {
+        let limits = RateLimits::default();
+        assert_eq!(limits.crowds(), 0);
+        limits.note_crowd();
+        limits.note_crowd();
+        assert_eq!(limits.crowds(), 2);
+        assert_eq!(limits.hits(), 0, "its 429 is counted by `note`");
+    }
 }
