@@ -32,6 +32,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 
 /// The temporary files being written.
@@ -45,6 +46,17 @@ static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
 /// The handler is installed once, with the first pending file or group.
 static HANDLER: Once = Once::new();
+
+/// How many times the run was continued after a stop (`fg` after Ctrl-Z,
+/// `kill -CONT` after `kill -STOP`): counted by a SIGCONT handler.
+static RESUMED: AtomicU64 = AtomicU64::new(0);
+
+/// How many times the run was continued after a stop so far. A request
+/// that timed out with this changed while it was sent was timed out by
+/// the stop: its clock ran on while the run did not read what came.
+pub fn resumes() -> u64 {
+    RESUMED.load(Ordering::SeqCst)
+}
 
 /// Catches the signals noted at start, from now on (once).
 fn install_handler() {
@@ -151,6 +163,14 @@ pub fn install() {
     // token cache, which may fail with a warning.
     // SAFETY: setting a signal's disposition to "ignore".
     unsafe { signal(SIGXFSZ, SIG_IGN) };
+    // Continued after a stop: counted (the process is continued whatever
+    // the handler). Not counted if it cannot be hooked.
+    // SAFETY: the action only adds to an atomic, which is async-signal-safe.
+    let _ = unsafe {
+        signal_hook::low_level::register(SIGCONT, || {
+            RESUMED.fetch_add(1, Ordering::SeqCst);
+        })
+    };
     #[cfg(target_os = "linux")]
     let more = [SIGPWR, SIGSTKFLT]
         .into_iter()

@@ -436,7 +436,7 @@ impl Client {
         let mut refused_last: Option<Reply> = None;
         loop {
             // Once a kept connection closed under it, on new ones only.
-            let outcome = match self.paced_attempt(request, attempt, sent_again) {
+            let outcome = match self.unstopped_attempt(request, attempt, sent_again) {
                 Ok(Ok(outcome)) => outcome,
                 Ok(Err(gave_up)) => return Ok(self.unsent(refused_last, gave_up, attempt)),
                 Err(e) => return Err(self.hand_back(request, attempt, &failures, sent_again, e)),
@@ -504,6 +504,37 @@ impl Client {
             self.wait_to_retry(request, attempt, &what, wait_hint, refused);
             failures.push(what);
             attempt += 1;
+        }
+    }
+
+    /// [`Client::paced_attempt`], sent again at once, not counted as a
+    /// retry, when it failed unanswered while the run was stopped and then
+    /// continued (Ctrl-Z then `fg`, SIGSTOP then SIGCONT): the timeout's
+    /// clock ran on through the stop, and a body that came meanwhile was
+    /// said to have stopped (`--max-retries 0` ended the run so).
+    fn unstopped_attempt(
+        &self,
+        request: &Request,
+        attempt: u32,
+        anew: bool,
+    ) -> Result<Result<Attempt, Reply>> {
+        loop {
+            let resumed = crate::interrupt::resumes();
+            let outcome = self.paced_attempt(request, attempt, anew);
+            let failed = match &outcome {
+                Ok(Ok(Attempt::Transient(why) | Attempt::Dropped(why))) => why.clone(),
+                Err(e) => match e.downcast_ref::<LeftToTheWalk>() {
+                    Some(LeftToTheWalk(why, _)) => why.clone(),
+                    None => return outcome,
+                },
+                Ok(_) => return outcome,
+            };
+            if crate::interrupt::resumes() == resumed {
+                return outcome;
+            }
+            self.debug(&format!(
+                "sending {request} again, not counted as a retry: the run was stopped and continued while it was sent ({failed})"
+            ));
         }
     }
 

@@ -372,3 +372,132 @@ fn a_run_stopped_while_client_secret_cmd_runs_stops_the_command_too() {
     assert!(!left, "client_secret_cmd (pid {secret}) outlived the run");
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
+
+/// A server on 127.0.0.1 that gives a token, then a page of 3 accounts
+/// whose body it sends in part, says so on `begun`, and sends the rest
+/// when told on `go` (that page asked for again, at once). Returns its
+/// base URL.
+fn page_sent_on_cue(
+    begun: std::sync::mpsc::Sender<()>,
+    go: std::sync::mpsc::Receiver<()>,
+) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let accounts: Vec<_> = (1..=3)
+        .map(|i| serde_json::json!({"id": format!("acc-{i}"), "name": format!("N{i}"), "status": "ACTIVE"}))
+        .collect();
+    let page = serde_json::json!({"count": 3, "page": 1, "per_page": 50, "total": 3,
+        "total_pages": 1, "_embedded": {"accounts": accounts}})
+    .to_string();
+    let token = r#"{"access_token": "tok-on-cue", "token_type": "Bearer", "expires_in": 3600}"#;
+    thread::spawn(move || {
+        let mut cued = false;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut head, mut line) = (String::new(), String::new());
+            while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                head.push_str(&line.to_ascii_lowercase());
+                line.clear();
+            }
+            let length = (head.lines())
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            let _ = reader.read_exact(&mut vec![0; length]);
+            let body = if head.starts_with("post") {
+                token
+            } else {
+                &page
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                body.len(),
+                &body[..20]
+            );
+            // The first page's rest on cue; any later answer whole.
+            if !head.starts_with("post") && !std::mem::replace(&mut cued, true) {
+                let _ = begun.send(());
+                let _ = go.recv();
+            }
+            let _ = stream.write_all(&body.as_bytes()[20..]);
+        }
+    });
+    base
+}
+
+/// A run stopped (Ctrl-Z, `kill -STOP`) while a page's body was arriving,
+/// and continued (`fg`, `kill -CONT`) after longer than `--timeout`, while
+/// the rest of the body came meanwhile: the stop is no timeout of the
+/// server's.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
+    let (begun, begun_rx) = std::sync::mpsc::channel();
+    let (go, go_rx) = std::sync::mpsc::channel();
+    let base = page_sent_on_cue(begun, go_rx);
+    let sb = Sandbox::new();
+    let mut tool = {
+        use assert_cmd::cargo::CommandCargoExt;
+        Command::cargo_bin("talkdesk-accounts").expect("binary built")
+    };
+    let mut child = tool
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", base.clone()),
+            ("TALKDESK_TOKEN_URL", format!("{base}/oauth/token")),
+            ("TALKDESK_CLIENT_ID", "test-client".into()),
+            ("TALKDESK_CLIENT_SECRET", "test-secret-value".into()),
+        ])
+        .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "1"])
+        .args(["--max-retries", "0", "--no-cache"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    begun_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the page asked for");
+    // A thread of the tool waits for the rest of the body (in tcp_recvmsg).
+    let waits_for_bytes = || {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten();
+        tasks.flatten().any(|task| {
+            let wchan = std::fs::read_to_string(task.path().join("wchan"));
+            wchan.is_ok_and(|w| w == "wait_woken")
+        })
+    };
+    wait_until("the tool reads the body", waits_for_bytes);
+    // SAFETY: kill(2) of the tool this test started.
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    let state = || std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    wait_until("the tool stopped", || {
+        state()
+            .rsplit(") ")
+            .next()
+            .is_some_and(|s| s.starts_with('T'))
+    });
+    go.send(()).unwrap();
+    // Stopped for longer than --timeout (the setup, not what is checked).
+    thread::sleep(Duration::from_millis(1500));
+    // SAFETY: kill(2) of the tool this test started.
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    let status = wait_for_exit(&mut child);
+    let read = |pipe: &mut dyn std::io::Read| {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).unwrap();
+        text
+    };
+    let stdout = read(child.stdout.as_mut().unwrap());
+    let stderr = read(child.stderr.as_mut().unwrap());
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert_eq!(
+        stdout,
+        "{\"id\":\"acc-1\"}\n{\"id\":\"acc-2\"}\n{\"id\":\"acc-3\"}\n"
+    );
+    assert_eq!(stderr, "");
+}
