@@ -376,16 +376,23 @@ pub fn unexpected(
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
 
-/// What a retried refusal with an `Age` above 0 says: a cache in front
-/// stored it and answered every retry with it.
+/// What a refusal with an `Age` above 0 says: a cache in front stored it
+/// (and, if it was retried, answered every retry with it).
 fn stored(reply: &Reply, setting: &str) -> String {
     let age = reply.age.map_or(0, std::num::NonZeroU64::get);
     let server = match setting {
         "token_url" => "the token endpoint",
         _ => "the API",
     };
+    // Not retried (`--max-retries 0`, a wait past the cap): no retry to name.
+    let retried = reply.retries > 0 || reply.run_refusals.is_some();
+    let every = if retried {
+        " and answers every retry with it"
+    } else {
+        ""
+    };
     format!(
-        "; this HTTP {} came from a cache in front of {server}, which stored it {age} s before (Age: {age}) and answers every retry with it: have the cache store no {} (nor any answer to a request with Authorization), or try again once it expires",
+        "; this HTTP {} came from a cache in front of {server}, which stored it {age} s before (Age: {age}){every}: have the cache store no {} (nor any answer to a request with Authorization), or try again once it expires",
         reply.status, reply.status
     )
 }

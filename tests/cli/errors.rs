@@ -404,6 +404,25 @@ fn a_refusal_a_cache_stored_names_the_cache() {
     }
 }
 
+/// The same stored 429 with `--max-retries 0` was not retried, yet was
+/// said to be answered "to every retry": no retry was sent. It still names
+/// the cache and its `Age`, and claims no retry.
+#[test]
+fn a_refusal_a_cache_stored_not_retried_claims_no_retry() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Cached(429, 30))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["HTTP 429", "Age: 30", "a cache in front of the API"],
+    );
+    assert!(!line.contains("retry"), "{line}");
+}
+
 /// Page 2 refused with a 401 for the token that page 1 was answered with,
 /// and again for the new token the token endpoint then granted, said
 /// "check the client id and secret": both had just worked. Exit 4 still (a
