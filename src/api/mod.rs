@@ -161,9 +161,12 @@ impl<'a> Api<'a> {
         // it, and a token's scopes are fixed when it is issued. It
         // is not kept for the next run, which would send it again
         // once the scope is added. A spent quota's keeps it, and so does
-        // a page of markup (a WAF's ban): not the API's word on a token.
+        // a page of markup (a WAF's ban), and API Gateway's 403 for a URL it
+        // has no route for ([`no_route`]): not the API's word on a token.
         let quota = spent(reply).or_else(|| rate_limited(reply));
-        if reply.status == 403 && !answered && quota.is_none() && !is_markup(&reply.body) {
+        let route = no_route(&reply.body).then(|| no_route_hint("base_url", answered));
+        let not_the_tokens = is_markup(&reply.body) || route.is_some();
+        if reply.status == 403 && !answered && quota.is_none() && !not_the_tokens {
             self.bearer.forget(&reply.authorization);
         }
         // Varnish told to cache every GET serves the 401 it stored for an
@@ -171,7 +174,6 @@ impl<'a> Api<'a> {
         let cached = reply.age.filter(|_| reply.status == 401).map(|age| {
             format!("this 401 came from a cache in front of the API, which stored it {age} s before (Age: {age}), not for the token just granted: have the cache store no 401 (nor any answer to a request with Authorization), or try again once it expires")
         });
-        let route = no_route(&reply.body).then(|| no_route_hint("base_url", answered));
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
@@ -194,11 +196,12 @@ impl<'a> Api<'a> {
     /// it, or it came from the cache): revoked, or expired by the server's
     /// clock, as django-oauth-toolkit answers one; not a spent quota, an
     /// HTTP/2-only server's refusal of HTTP/1.1, nor a page of markup (a
-    /// ban's, mod_evasive's: the API says nothing of the token there).
+    /// ban's, mod_evasive's: the API says nothing of the token there), nor
+    /// API Gateway's 403 for a URL it has no route for ([`no_route`]).
     fn stale(&self, reply: &Reply) -> bool {
         let took =
             || self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
-        let theirs = !wants_http2(&reply.body) && !is_markup(&reply.body);
+        let theirs = !wants_http2(&reply.body) && !is_markup(&reply.body) && !no_route(&reply.body);
         reply.status == 403 && took() && spent(reply).is_none() && theirs
     }
 

@@ -737,6 +737,27 @@ fn api_gateways_missing_authentication_token_names_the_url_not_the_credentials()
     }
 }
 
+/// Page 1's "Missing Authentication Token" 403 (API Gateway with no
+/// route for the URL) says nothing of the token, as its message says, yet
+/// the token was forgotten as one granted without the scope: the next run
+/// asked the token endpoint again. It is kept in the cache.
+#[test]
+fn a_no_route_403_keeps_the_cached_token() {
+    let body = r#"{"message":"Missing Authentication Token"}"#;
+    let fake = fake_failing_on(6, 1, FaultKind::StatusWithBody(403, body.into()));
+    let sb = Sandbox::new();
+    for _ in 0..2 {
+        let mut cmd = sb.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        fails_with(&run(cmd), 4);
+    }
+    assert_eq!(
+        fake.token_requests(),
+        1,
+        "the second run used the cached token"
+    );
+}
+
 /// A token endpoint failing or rate limiting (oauth2-mock-server 8.2.3
 /// answering 500, 503 or 429 from its `beforeResponse` hook) was said to be
 /// "the API or a gateway before it": the API was never asked, and a user
