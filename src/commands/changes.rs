@@ -151,7 +151,8 @@ fn in_order(args: &ChangesArgs, (since, until): Window, newest: i64) -> Result<W
 }
 
 /// `--status-from` / `--status-to`: only changes of status, additions
-/// and removals, with the account's status before / after as asked.
+/// and removals, with the account's status before / after as asked
+/// (matched without case, so a status only respelt is kept by neither).
 fn keeps(change: &Change, from: Option<&Status>, to: Option<&Status>) -> bool {
     if from.is_none() && to.is_none() {
         return true;
@@ -159,8 +160,12 @@ fn keeps(change: &Change, from: Option<&Status>, to: Option<&Status>) -> bool {
     if change.kind == Kind::Other {
         return false;
     }
+    // A status only respelt (`ACTIVE` to `active`) neither left nor reached
+    // its status, as `list --status` and `trend` match it.
     let [before, after] = statuses(change).map(|s| s.map(Status::parse));
-    from.is_none_or(|s| before.as_ref() == Some(s)) && to.is_none_or(|s| after.as_ref() == Some(s))
+    before != after
+        && from.is_none_or(|s| before.as_ref() == Some(s))
+        && to.is_none_or(|s| after.as_ref() == Some(s))
 }
 
 /// The account's status before and after the change (none when added,

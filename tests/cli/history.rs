@@ -5944,3 +5944,42 @@ fn an_import_ending_in_ctrl_z_names_it() {
     );
     assert!(!store.exists(), "a refused import made the store");
 }
+
+/// `--status-from S` is the accounts that left S and `--status-to S` those
+/// that reached it, S matched without case as `list --status` and `trend`
+/// match it: an account whose status was respelt (`ACTIVE` to `active`)
+/// was in S before and after, so it neither left nor reached it (it was
+/// listed by both, though `trend` counted it ACTIVE throughout). Without
+/// a filter it is still a `status` change.
+#[test]
+fn a_status_respelt_in_another_case_neither_leaves_nor_reaches_it() {
+    let sb = Sandbox::new();
+    let store = sb.path("h.sqlite3");
+    let first = "{\"id\":\"a\",\"status\":\"ACTIVE\"}\n{\"id\":\"b\",\"status\":\"IN_TRIAL\"}\n";
+    let second = "{\"id\":\"a\",\"status\":\"active\"}\n{\"id\":\"b\",\"status\":\"ACTIVE\"}\n";
+    import_each(
+        &sb,
+        &store,
+        &[("2026-11-01", first), ("2026-11-02", second)],
+    );
+    let ids = |args: &[&str]| {
+        let out = offline_ok(
+            &sb,
+            &store,
+            &[&["changes", "-q", "--jq", ".id"], args].concat(),
+        );
+        out.lines().map(String::from).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&[]), ["a", "b"], "every status change, unfiltered");
+    assert_eq!(
+        ids(&["--status-to", "ACTIVE"]),
+        ["b"],
+        "only b reached ACTIVE"
+    );
+    assert!(
+        ids(&["--status-from", "active"]).is_empty(),
+        "none left ACTIVE"
+    );
+    let both = ["--status-from", "ACTIVE", "--status-to", "ACTIVE"];
+    assert!(ids(&both).is_empty(), "none went from ACTIVE to ACTIVE");
+}
