@@ -10,6 +10,7 @@
 use std::fmt;
 use std::fs;
 use std::io::{Read, Write};
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -595,10 +596,11 @@ impl<'a> Auth<'a> {
         if let Some(why) = unusable(&parsed) {
             return Err(api_error(format!("{context}: {why}; check token_url")));
         }
+        let life = life_left(&context, parsed.expires_in, reply.age)?;
         let now = now_secs();
         let token = Token {
             access_token: Secret::new(parsed.access_token),
-            expires_at: now.saturating_add(parsed.expires_in.unwrap_or(3600)),
+            expires_at: now.saturating_add(life),
             since: now,
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
@@ -754,6 +756,24 @@ impl Bearer for Auth<'_> {
         if let (Some(_), Some(cache)) = (held, &self.cache) {
             cache.remove(&self.creds);
         }
+    }
+}
+
+/// What is left of a token's life: its `expires_in` (an hour when none is
+/// said) less the `Age` of the answer, when a cache in front of the token
+/// endpoint stored it (Varnish told to hash a POST): `expires_in` counts
+/// from when the endpoint answered (RFC 9111 §4.2.3). A token kept past
+/// its life is not sent (the API would refuse it, and the cache serve it
+/// again for the new one asked). An `expires_in: 0` is sent as it is.
+fn life_left(context: &str, expires_in: Option<u64>, age: Option<NonZeroU64>) -> Result<u64> {
+    let (Some(life), Some(age)) = (expires_in, age.map(NonZeroU64::get)) else {
+        return Ok(expires_in.unwrap_or(3600));
+    };
+    match life.checked_sub(age) {
+        Some(left) if left > 0 || life == 0 => Ok(left),
+        _ => Err(auth_error(format!(
+            "{context}: the token came from a cache in front of the token endpoint, which stored it {age} s before (Age: {age}), longer than the token lasts (expires_in: {life}): have the cache store no answer to the token request (a POST), or try again once it drops it"
+        ))),
     }
 }
 

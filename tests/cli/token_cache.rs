@@ -236,6 +236,66 @@ fn a_token_within_a_minute_of_expiry_is_not_reused() {
     assert_eq!(api.token_requests(), 1);
 }
 
+/// A token answer a cache in front of the token endpoint stored (Varnish 7.1
+/// told to hash a POST) comes with an `Age`: its `expires_in` counts from
+/// when the endpoint answered, not from now (RFC 9111 §4.2.3). A token kept
+/// 21 s with `expires_in: 20` was sent, refused by the API (401), asked for
+/// again, the same one served, refused again: "check the client id and
+/// secret", which the endpoint had accepted. It is not sent: the error names
+/// the cache and its `Age`, exit 4 (the token cannot be used).
+#[test]
+fn a_token_a_cache_kept_past_its_life_is_not_sent() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        expires_in: 20,
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::WithHeaders(vec![("Age", "21".into())]),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = sb.tool(&api).arg("list").output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for part in [
+        "Age: 21",
+        "expires_in: 20",
+        "a cache in front of the token endpoint",
+    ] {
+        assert!(err.contains(part), "{part:?} missing from: {err}");
+    }
+    assert!(!err.contains("client id and secret"), "{err}");
+    assert_eq!(api.page_requests(), Vec::<u64>::new(), "the token was sent");
+    assert_eq!(api.token_requests(), 1);
+    assert!(!sb.token_cache_dir().exists() || cache_files(&sb).is_empty());
+}
+
+/// A token kept 3545 s by a cache (`Age: 3545`) with `expires_in: 3600`
+/// has 55 s left: it was cached on disk for the hour, and the next runs sent
+/// it after it expired. Its life is what is left: a second run asks again.
+#[test]
+fn a_token_a_cache_kept_is_cached_for_what_is_left_of_its_life() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::WithHeaders(vec![("Age", "3545".into())]),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
+    assert_eq!(api.token_requests(), 2, "the token's Age was not counted");
+}
+
 #[test]
 fn a_cached_token_the_api_no_longer_accepts_is_replaced() {
     let api = fake(60, Faults::default());
