@@ -98,6 +98,9 @@ pub struct Token {
     /// False when the token endpoint sent no `expires_in` (an hour is
     /// assumed).
     pub expiry_reported: bool,
+    /// The `Age` of the token answer: a cache in front of the token
+    /// endpoint stored it that many seconds before (0: none did).
+    pub stored: u64,
 }
 
 impl Token {
@@ -269,6 +272,7 @@ impl TokenCache {
             scope: entry.scope,
             cached: true,
             expiry_reported: true,
+            stored: 0,
         };
         let fresh = token.expires_at > now_secs().saturating_add(EXPIRY_MARGIN_SECS);
         fresh.then_some(token)
@@ -605,6 +609,7 @@ impl<'a> Auth<'a> {
             scope: parsed.scope.unwrap_or_default(),
             cached: false,
             expiry_reported: parsed.expires_in.is_some(),
+            stored: reply.age.map_or(0, NonZeroU64::get),
         };
         if let Some(Err(e)) = self.cache.as_ref().map(|c| c.store(&self.creds, &token)) {
             let warning = format!("could not cache the token: {}", one_line(&e));
@@ -1074,6 +1079,7 @@ mod tests {
             scope: SCOPE.into(),
             cached: false,
             expiry_reported: true,
+            stored: 0,
         }
     }
 

@@ -65,20 +65,28 @@ pub fn report(token: &Token, total: Option<u64>, lines: &[(&str, String)], now: 
         true => format!("{at} ({})", time_left(token.expires_at, now)),
         false => format!("(not reported by the token endpoint; taken as {at})"),
     };
-    let from = match token.cached {
-        true => "the token cache",
-        false => "a new token request (auth check always asks the token endpoint)",
+    let from = match (token.cached, token.stored) {
+        (true, _) => "the token cache".to_string(),
+        (false, 0) => "a new token request (auth check always asks the token endpoint)".into(),
+        // Varnish told to hash a POST: the credentials sent were not checked.
+        (false, age) => format!(
+            "a cache in front of the token endpoint, which stored it {age} s before (Age: {age}): the credentials were not checked now; have the cache store no answer to the token request (a POST)"
+        ),
     };
     let accounts = total.map_or("(the API sent no total)".into(), |t| t.to_string());
     let rows = [
         ("scopes", scopes_text(&token.scope)),
         ("expires", expires),
-        ("token from", from.to_string()),
+        ("token from", from),
         ("accounts", accounts),
     ];
     let line = |(key, value): (&str, String)| format!("  {key:<11} {value}\n");
     let rows: String = lines.iter().cloned().chain(rows).map(line).collect();
-    format!("OK: the credentials work and the accounts API answered\n{rows}")
+    let head = match token.stored {
+        0 => "the credentials work and the accounts API answered",
+        _ => "the accounts API answered a token a cache stored (the credentials were not checked)",
+    };
+    format!("OK: {head}\n{rows}")
 }
 
 /// Runs `auth check`.
@@ -147,6 +155,7 @@ mod tests {
             scope: "express-accounts:read other:scope".into(),
             cached: true,
             expiry_reported: true,
+            stored: 0,
         };
         let text = report(&token, Some(425), &[("api", "https://x/".into())], 0);
         assert!(text.starts_with("OK: "), "{text}");

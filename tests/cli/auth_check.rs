@@ -71,6 +71,40 @@ fn reports_ok_scopes_expiry_source_and_total_after_one_call() {
     assert_eq!(fake.token_requests(), 1);
 }
 
+/// Behind a cache that stores the token endpoint's answers (Varnish 7.1 told
+/// to hash a POST, and not the Authorization), `auth check` said "token
+/// from  a new token request (auth check always asks the token endpoint)"
+/// for a token the cache had stored 300 s before (`Age: 300`): the
+/// credentials were not checked, and a wrong secret would pass. The report
+/// says where the token came from, and that the credentials were not checked.
+#[test]
+fn a_token_a_cache_in_front_of_the_endpoint_stored_is_not_called_new() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::WithHeaders(vec![("Age", "300".into())]),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let output = sb.tool(&fake).args(["auth", "check"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report = stdout_of(&output);
+    assert!(!report.contains("the credentials work"), "{report}");
+    let from = value(&report, "token from");
+    for part in [
+        "a cache in front of the token endpoint",
+        "Age: 300",
+        "not checked",
+    ] {
+        assert!(from.contains(part), "{part:?} missing from: {from}");
+    }
+}
+
 #[test]
 fn the_token_of_a_check_is_cached_for_the_runs_after_it() {
     let sb = Sandbox::new();
