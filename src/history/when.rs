@@ -256,6 +256,26 @@ mod tests {
         assert!(last_snapshot_time() < Timestamp::MAX.as_microsecond() - 1_000_000);
     }
 
+    /// The last live snapshot time is the day before the last a time can
+    /// hold (to the microsecond).
+    #[test]
+    fn the_last_snapshot_time_is_a_day_before_the_last_time() {
+        let a_day = 86_400_000_000;
+        assert_eq!(
+            last_snapshot_time() + a_day,
+            Timestamp::MAX.as_microsecond()
+        );
+    }
+
+    /// `now` is this machine's clock, read when it is called.
+    #[test]
+    fn now_is_the_clock() {
+        let before = timestamp_of(std::time::SystemTime::now()).as_microsecond();
+        let now = now();
+        let after = timestamp_of(std::time::SystemTime::now()).as_microsecond();
+        assert!(before <= now && now <= after, "{before} {now} {after}");
+    }
+
     #[test]
     fn dates_times_and_durations() {
         let now = at("2026-12-01T12:00:00Z");
