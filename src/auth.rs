@@ -771,11 +771,12 @@ impl Bearer for Auth<'_> {
 /// its life is not sent (the API would refuse it, and the cache serve it
 /// again for the new one asked). An `expires_in: 0` is sent as it is.
 fn life_left(context: &str, expires_in: Option<u64>, age: Option<NonZeroU64>) -> Result<u64> {
-    let (Some(life), Some(age)) = (expires_in, age.map(NonZeroU64::get)) else {
+    // `expires_in: 0` is taken as it is: an `Age` cannot shorten it.
+    let (Some(life @ 1..), Some(age)) = (expires_in, age.map(NonZeroU64::get)) else {
         return Ok(expires_in.unwrap_or(3600));
     };
     match life.checked_sub(age) {
-        Some(left) if left > 0 || life == 0 => Ok(left),
+        Some(left) if left > 0 => Ok(left),
         _ => Err(auth_error(format!(
             "{context}: the token came from a cache in front of the token endpoint, which stored it {age} s before (Age: {age}), longer than the token lasts (expires_in: {life}): have the cache store no answer to the token request (a POST), or try again once it drops it"
         ))),

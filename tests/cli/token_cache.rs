@@ -296,6 +296,30 @@ fn a_token_a_cache_kept_is_cached_for_what_is_left_of_its_life() {
     assert_eq!(api.token_requests(), 2, "the token's Age was not counted");
 }
 
+/// A token issued with `expires_in: 0` is sent as it is (the API's 401
+/// decides), also when a cache in front of the token endpoint stored it
+/// (`Age: 5`): it was refused as "stored it 5 s before, longer than the
+/// token lasts (expires_in: 0)", exit 4, though the same token without an
+/// `Age` is sent.
+#[test]
+fn a_token_issued_with_no_life_a_cache_kept_is_sent_as_it_is() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(10),
+        expires_in: 0,
+        faults: Faults {
+            always: vec![(
+                RequestMatch::Token,
+                FaultKind::WithHeaders(vec![("Age", "5".into())]),
+            )],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    assert_eq!(list(&sb, &api, &["--no-cache"]), sample_accounts(10));
+    assert_eq!(api.token_requests(), 1);
+}
+
 #[test]
 fn a_cached_token_the_api_no_longer_accepts_is_replaced() {
     let api = fake(60, Faults::default());
