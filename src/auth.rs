@@ -778,7 +778,7 @@ fn life_left(context: &str, expires_in: Option<u64>, age: Option<NonZeroU64>) ->
     match life.checked_sub(age) {
         Some(left) if left > 0 => Ok(left),
         _ => Err(auth_error(format!(
-            "{context}: the token came from a cache in front of the token endpoint, which stored it {age} s before (Age: {age}), longer than the token lasts (expires_in: {life}): have the cache store no answer to the token request (a POST), or try again once it drops it"
+            "{context}: the token came from a cache in front of the token endpoint, which stored it {age} s before (Age: {age}), as long as the token lasts or longer (expires_in: {life}): have the cache store no answer to the token request (a POST), or try again once it drops it"
         ))),
     }
 }
@@ -926,6 +926,21 @@ mod tests {
         let said = cache_not_written(e, Path::new("/c")).to_string();
         assert!(said.contains("the open-file limit (ulimit -n)"), "{said}");
         assert!(!said.contains("XDG_CACHE_HOME") && said.ends_with("or pass --no-cache"));
+    }
+
+    /// A token a cache stored for exactly its life (`Age: 20`,
+    /// `expires_in: 20`) has expired: it is not sent, and the error does
+    /// not say it was stored "longer than" the token lasts.
+    #[test]
+    fn a_token_stored_for_exactly_its_life_is_not_said_stored_longer() {
+        let e = life_left("token request", Some(20), NonZeroU64::new(20)).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("Age: 20") && text.contains("expires_in: 20"),
+            "{text}"
+        );
+        assert!(!text.contains("longer than"), "{text}");
+        assert_eq!(life_left("t", Some(20), NonZeroU64::new(19)).unwrap(), 1);
     }
 
     #[test]
