@@ -25,6 +25,10 @@
 //! off, the same signals are caught too ([`restoring_terminal`]): the
 //! terminal is put back as it was before the run ends by the signal.
 //!
+//! SIGCONT (`fg` after Ctrl-Z, `kill -CONT`) is counted from the start
+//! ([`resumes`]): a request that failed unanswered across a stop is sent
+//! again, since its timeout's clock ran on through the stop.
+//!
 //! A temporary file is registered with [`Pending::create`] while it is
 //! written, and [`Pending::settle`] runs the rename that makes it
 //! permanent while a signal's cleanup waits: the cleanup never removes a
@@ -152,8 +156,8 @@ fn stop_groups() -> MutexGuard<'static, Vec<i32>> {
 }
 
 /// Notes, at start, which of the signals that end a process the tool may
-/// catch later: those whose disposition is not "ignore". Nothing is caught
-/// yet.
+/// catch later: those whose disposition is not "ignore". None of those is
+/// caught yet; SIGCONT is counted from now on ([`resumes`]).
 #[cfg(unix)]
 pub fn install() {
     use libc::*;
