@@ -451,7 +451,7 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
             ("TALKDESK_CLIENT_ID", "test-client".into()),
             ("TALKDESK_CLIENT_SECRET", "test-secret-value".into()),
         ])
-        .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "1"])
+        .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "3"])
         .args(["--max-retries", "0", "--no-cache"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -482,8 +482,9 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
             .is_some_and(|s| s.starts_with('T'))
     });
     go.send(()).unwrap();
-    // Stopped for longer than --timeout (the setup, not what is checked).
-    thread::sleep(Duration::from_millis(1500));
+    // Stopped for longer than --timeout (the setup, not what is checked;
+    // 3 s leaves a loaded machine time to stop the tool before it).
+    thread::sleep(Duration::from_millis(4000));
     // SAFETY: kill(2) of the tool this test started.
     unsafe { libc::kill(pid, libc::SIGCONT) };
     let status = wait_for_exit(&mut child);
