@@ -248,8 +248,11 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
 }
 
 /// Its `Age` (RFC 9111 §5.1): how many seconds a cache in front held it.
+/// Digits only; a number too large to hold is 2^31 s (RFC 9111 §1.2.2).
 fn age_of(headers: &ureq::http::HeaderMap) -> Option<u64> {
-    headers.get("age")?.to_str().ok()?.trim().parse().ok()
+    let text = headers.get("age")?.to_str().ok()?.trim();
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| text.parse().unwrap_or(1 << 31))
 }
 
 /// [`Reply::read_as`], for an answer whose body is still to be read.
@@ -2029,6 +2032,25 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An `Age` too large for a number is the largest age, 2^31 s, as RFC
+    /// 9111 §1.2.2 has a cache take it: ignored, it let a page a cache kept
+    /// for ever pass as fresh. A sign, a fraction or a list is no `Age`.
+    #[test]
+    fn an_age_too_large_to_hold_is_the_largest_age() {
+        let age = |value: &str| {
+            let mut headers = ureq::http::HeaderMap::new();
+            let value = ureq::http::HeaderValue::from_str(value).unwrap();
+            headers.insert("age", value);
+            age_of(&headers)
+        };
+        assert_eq!(age("99999999999999999999999"), Some(1 << 31));
+        assert_eq!(age(" 600 "), Some(600));
+        assert_eq!(age("0"), Some(0));
+        for odd in ["+5", "-5", "5.0", "5, 5", ""] {
+            assert_eq!(age(odd), None, "{odd}");
+        }
+    }
 
     /// A body that came at once and then nothing is a stall; one that
     /// came slowly (or not at all) may have a record on its way.
