@@ -82,13 +82,10 @@ fn a_token_a_cache_in_front_of_the_endpoint_stored_is_not_called_new() {
     let sb = Sandbox::new();
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(3),
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::WithHeaders(vec![("Age", "300".into())]),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::WithHeaders(vec![("Age", "300".into())]),
+        ),
         ..FakeConfig::default()
     });
     let output = sb.tool(&fake).args(["auth", "check"]).output().unwrap();
@@ -285,13 +282,10 @@ fn a_client_refused_its_authentication_method_is_told_the_one_sent() {
 /// `status` with `body`, which exits 4.
 fn token_refused(status: u16, body: &str) -> String {
     let fake = FakeApi::start(FakeConfig {
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::StatusWithBody(status, body.into()),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::StatusWithBody(status, body.into()),
+        ),
         ..FakeConfig::default()
     });
     let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();

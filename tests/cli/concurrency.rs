@@ -463,10 +463,7 @@ fn a_single_page_is_fetched_alone() {
 fn a_failing_page_fails_the_walk_after_the_pages_before_it() {
     let fake = FakeApi::start(FakeConfig {
         accounts: sample_accounts(1000),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(6), FaultKind::Status(503))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(6), FaultKind::Status(503)),
         ..FakeConfig::default()
     });
     let args = ["-o", "jsonl", "--per-page", "50", "--max-retries", "1"];
@@ -492,10 +489,10 @@ fn a_next_link_that_goes_back_is_still_refused() {
         "_embedded": {"accounts": sample_accounts(150)[100..].to_vec()},
         "_links": {"next": {"href": "/express/accounts?page=2&per_page=50"}},
     });
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(3), FaultKind::Json(looping))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(3),
+        FaultKind::Json(looping),
+    ));
     for concurrency in ["1", "4"] {
         let out = list(
             &fake,
@@ -534,10 +531,10 @@ fn a_next_link_that_skips_pages_is_followed_as_sent() {
         "_embedded": {"accounts": sample_accounts(100)[50..].to_vec()},
         "_links": {"next": {"href": "/express/accounts?page=5&per_page=50"}},
     });
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(2), FaultKind::Json(skipping))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(2),
+        FaultKind::Json(skipping),
+    ));
     let sequential = listed(&fake, "jsonl", "1", &["--per-page", "50", "-q"]);
     let concurrent = listed(&fake, "jsonl", "4", &["--per-page", "50", "-q"]);
     assert_eq!(concurrent, sequential);
@@ -906,10 +903,7 @@ fn a_page_asked_for_by_number_after_links_keeps_their_per_page() {
         accounts,
         page_cap: 20,
         offset_by_asked: true,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::Json(page_2))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::Json(page_2)),
         ..FakeConfig::default()
     });
     for concurrency in ["1", "4"] {
@@ -1005,10 +999,7 @@ fn a_page_handed_back_to_the_walk_is_sent_no_more_often_than_one_page_at_a_time(
         let fake = FakeApi::start(FakeConfig {
             accounts: sample_accounts(8),
             page_cap: 2,
-            faults: Faults {
-                always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
-                ..Faults::default()
-            },
+            faults: Faults::always(RequestMatch::Page(2), FaultKind::Drop),
             ..FakeConfig::default()
         });
         let out = list(
@@ -1050,13 +1041,10 @@ fn a_page_closed_seconds_after_its_request_is_sent_max_retries_plus_one_times() 
         let fake = FakeApi::start(FakeConfig {
             accounts: sample_accounts(8),
             page_cap: 2,
-            faults: Faults {
-                always: vec![(
-                    RequestMatch::Page(2),
-                    FaultKind::DropAfter(std::time::Duration::from_millis(2100)),
-                )],
-                ..Faults::default()
-            },
+            faults: Faults::always(
+                RequestMatch::Page(2),
+                FaultKind::DropAfter(std::time::Duration::from_millis(2100)),
+            ),
             ..FakeConfig::default()
         });
         let retries_arg = retries.to_string();

@@ -567,10 +567,7 @@ fn fake_failing_on(accounts: usize, page: u64, fault: FaultKind) -> FakeApi {
     FakeApi::start(FakeConfig {
         accounts: sample_accounts(accounts),
         page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(page), fault)],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(page), fault),
         ..FakeConfig::default()
     })
 }
@@ -818,10 +815,7 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(4),
         page_cap: 2,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::Drop),
         ..FakeConfig::default()
     });
     let sandbox = Sandbox::new();
@@ -1045,10 +1039,7 @@ fn an_answer_in_another_protocol_names_the_likely_ones() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(4),
         page_cap: 2,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(H2))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(H2)),
         ..FakeConfig::default()
     });
     let sandbox = Sandbox::new();
@@ -1190,13 +1181,10 @@ fn an_html_403_after_answered_pages_says_a_rate_limiter_may_be_refusing() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(150),
         page_cap: 50,
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(403, django.to_string()),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Page(2),
+            FaultKind::StatusWithBody(403, django.to_string()),
+        ),
         ..FakeConfig::default()
     });
     let sandbox = Sandbox::new();
@@ -1513,10 +1501,10 @@ fn a_next_link_back_to_an_earlier_page_exits_5_instead_of_looping() {
         "_embedded": {"accounts": simple_accounts(20)[10..].to_vec()},
         "_links": {"next": {"href": back}}
     });
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(2), FaultKind::Json(page2))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(2),
+        FaultKind::Json(page2),
+    ));
     for sequential in [true, false] {
         fake.clear_requests();
         let sandbox = Sandbox::new();
@@ -1562,10 +1550,10 @@ fn a_next_link_to_another_origin_exits_5_and_keeps_the_token() {
         "_embedded": {"accounts": simple_accounts(10)},
         "_links": {"next": {"href": format!("{}/express/accounts?page=2&per_page=10", other.base_url())}}
     });
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(1), FaultKind::Json(page1))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(1),
+        FaultKind::Json(page1),
+    ));
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.tool(&fake);
     cmd.args(["list", "--per-page", "10"]);

@@ -1910,10 +1910,10 @@ fn snapshot_takes_no_status_filter() {
 fn a_failed_walk_records_nothing() {
     let sb = Sandbox::new();
     let fake = fake_with(states()[1].clone());
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(2), FaultKind::Status(404))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(2),
+        FaultKind::Status(404),
+    ));
     fails_with(&sb.tool(&fake).arg("snapshot").output().unwrap(), 5);
     let err = fails_with(&sb.tool(&fake).arg("changes").output().unwrap(), 1);
     assert!(err.contains("no snapshot yet"), "{err}");
@@ -2143,13 +2143,10 @@ fn a_cached_answers_age_is_no_clock_ahead() {
             date_skew: Some(date),
             ..FakeConfig::default()
         });
-        fake.set_faults(Faults {
-            always: vec![(
-                RequestMatch::AnyPage,
-                FaultKind::WithHeaders(vec![("Age", age.into())]),
-            )],
-            ..Faults::default()
-        });
+        fake.set_faults(Faults::always(
+            RequestMatch::AnyPage,
+            FaultKind::WithHeaders(vec![("Age", age.into())]),
+        ));
         let out = sb.tool(&fake).arg("snapshot").output().unwrap();
         let Some(said) = refused else {
             ok(&out);
@@ -2179,13 +2176,10 @@ fn a_cached_answers_age_is_not_counted_in_the_clocks_skew() {
             date_skew: Some(date),
             ..FakeConfig::default()
         });
-        fake.set_faults(Faults {
-            always: vec![(
-                RequestMatch::AnyPage,
-                FaultKind::WithHeaders(vec![("Age", "600".into())]),
-            )],
-            ..Faults::default()
-        });
+        fake.set_faults(Faults::always(
+            RequestMatch::AnyPage,
+            FaultKind::WithHeaders(vec![("Age", "600".into())]),
+        ));
         let out = sb.tool(&fake).arg("snapshot").output().unwrap();
         match refused {
             None => {

@@ -1658,10 +1658,7 @@ fn a_203_page_cut_short_each_time_is_named_by_its_own_status() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(5),
         page_cap: 2,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::RawResponse(raw))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(raw)),
         ..FakeConfig::default()
     });
     let out = run_tool(

@@ -222,10 +222,7 @@ fn output_file_receives_the_results_atomically() {
 fn failing_on_page_3() -> FakeApi {
     FakeApi::start(FakeConfig {
         accounts: simple_accounts(30),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(3), FaultKind::Status(500))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(3), FaultKind::Status(500)),
         ..FakeConfig::default()
     })
 }

@@ -649,10 +649,7 @@ fn a_failed_walk_leaves_the_output_file_untouched_and_no_temporary_file() {
         for format in ["csv", "jsonl", "json", "table"] {
             let fake = FakeApi::start(FakeConfig {
                 accounts: simple_accounts(30),
-                faults: Faults {
-                    always: vec![(RequestMatch::Page(2), FaultKind::Status(500))],
-                    ..Faults::default()
-                },
+                faults: Faults::always(RequestMatch::Page(2), FaultKind::Status(500)),
                 ..FakeConfig::default()
             });
             let sandbox = Sandbox::new();
@@ -706,10 +703,7 @@ fn a_failed_walk_leaves_the_output_file_untouched_and_no_temporary_file() {
 fn a_failed_walk_to_a_new_output_file_creates_nothing() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(30),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(3), FaultKind::Status(500))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(3), FaultKind::Status(500)),
         ..FakeConfig::default()
     });
     let sandbox = Sandbox::new();
@@ -806,10 +800,7 @@ fn output_file_that_names_no_file_fails_before_any_request() {
 fn json_on_a_failed_walk_prints_nothing_to_stdout() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(30),
-        faults: Faults {
-            always: vec![(RequestMatch::Page(3), FaultKind::Status(500))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(3), FaultKind::Status(500)),
         ..FakeConfig::default()
     });
     let output = run(
@@ -926,10 +917,10 @@ fn an_account_repeated_on_a_later_page_is_listed_once_with_a_warning() {
         "count": 10, "page": 2, "per_page": 10, "total": 20, "total_pages": 2,
         "_embedded": {"accounts": shifted},
     });
-    fake.set_faults(Faults {
-        always: vec![(RequestMatch::Page(2), FaultKind::Json(page2))],
-        ..Faults::default()
-    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(2),
+        FaultKind::Json(page2),
+    ));
     let output = run_ok(&fake, &["list", "-o", "json", "--per-page", "10"]);
     assert_eq!(json_of(&output), accounts[..19].to_vec());
     let stderr = stderr_of(&output);

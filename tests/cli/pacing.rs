@@ -484,13 +484,10 @@ fn a_max_rate_that_is_not_a_positive_number_is_refused() {
 fn a_429_storm_cannot_spend_the_retries_faster_than_retry_after_allows() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(PAGES * PER_PAGE),
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Page(2),
-                FaultKind::RetryAfter(429, "1".into()),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Page(2),
+            FaultKind::RetryAfter(429, "1".into()),
+        ),
         ..FakeConfig::default()
     });
     let out = walk(&fake, &["--max-retries", "3"]);

@@ -23,10 +23,7 @@ use support::{Sandbox, csv_rows_without_header, files_in, stderr_of, stdout_of};
 const YESTERDAY: &str = "id,name,company_name,status\nyesterday,export,Kept Ltd,ACTIVE\n";
 
 fn always(m: RequestMatch, kind: FaultKind) -> Faults {
-    Faults {
-        always: vec![(m, kind)],
-        ..Faults::default()
-    }
+    Faults::always(m, kind)
 }
 
 fn once(m: RequestMatch, kind: FaultKind, times: usize) -> Faults {
@@ -1374,16 +1371,13 @@ fn a_misnumbered_empty_page_that_ends_the_walk_says_both() {
         accounts: simple_accounts(150),
         page_cap: 50,
         links: LinkStyle::None,
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Page(2),
-                FaultKind::Json(json!({
-                    "count": 0, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
-                    "_embedded": {"accounts": []},
-                })),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Page(2),
+            FaultKind::Json(json!({
+                "count": 0, "page": 1, "per_page": 50, "total": 150, "total_pages": 3,
+                "_embedded": {"accounts": []},
+            })),
+        ),
         ..FakeConfig::default()
     });
     let out = list_json(&api, &["--columns", "id"], true);
@@ -1521,10 +1515,7 @@ fn a_408_as_a_connection_is_reused_is_sent_again_without_a_retry() {
     walks_a_server_closing_each_reused_connection(12, true);
     let api = fake(
         simple_accounts(3),
-        Faults {
-            always: vec![(RequestMatch::AnyPage, FaultKind::Status(408))],
-            ..Faults::default()
-        },
+        Faults::always(RequestMatch::AnyPage, FaultKind::Status(408)),
     );
     let out = list_json(&api, &[], true);
     assert_eq!(out.status.code(), Some(5));
@@ -1699,10 +1690,7 @@ fn a_body_without_a_length_cut_short_is_said_so_and_retried() {
 /// The default accounts, page 1 always answered with `fault`.
 fn page_1_always(fault: FaultKind) -> FakeApi {
     FakeApi::start(FakeConfig {
-        faults: Faults {
-            always: vec![(RequestMatch::Page(1), fault)],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(1), fault),
         ..FakeConfig::default()
     })
 }
@@ -1712,10 +1700,7 @@ fn answering_raw(page: u64, bytes: &'static [u8]) -> FakeApi {
     FakeApi::start(FakeConfig {
         accounts: simple_accounts(9),
         page_cap: 3,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(page), FaultKind::RawResponse(bytes))],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(page), FaultKind::RawResponse(bytes)),
         ..FakeConfig::default()
     })
 }
@@ -1760,10 +1745,7 @@ fn a_whole_json_whose_answer_never_ends_is_said_so() {
         (UNENDED, "its last chunk never came"),
     ] {
         let api = FakeApi::start(FakeConfig {
-            faults: Faults {
-                always: vec![(RequestMatch::Page(1), FaultKind::RawResponseKept(bytes))],
-                ..Faults::default()
-            },
+            faults: Faults::always(RequestMatch::Page(1), FaultKind::RawResponseKept(bytes)),
             ..FakeConfig::default()
         });
         let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);

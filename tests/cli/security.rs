@@ -184,13 +184,10 @@ fn an_endpoint_moved_within_the_origin_is_followed_with_the_token_and_asked_ther
 fn redirects_within_the_origin_that_never_end_stop_after_ten() {
     let fake = fake_with(
         simple_accounts(4),
-        Faults {
-            always: vec![(
-                RequestMatch::Page(1),
-                FaultKind::Redirect("/express/accounts?page=1&per_page=50".into()),
-            )],
-            ..Faults::default()
-        },
+        Faults::always(
+            RequestMatch::Page(1),
+            FaultKind::Redirect("/express/accounts?page=1&per_page=50".into()),
+        ),
     );
     let sb = Sandbox::new();
     let output = sb.tool(&fake).args(["list"]).output().unwrap();
@@ -231,13 +228,10 @@ fn a_token_endpoint_that_moved_within_its_origin_gets_the_same_request_there() {
 fn a_token_endpoint_that_redirects_to_itself_stops_after_ten() {
     let fake = fake_with(
         simple_accounts(4),
-        Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::PermanentRedirect("/oauth/token".into()),
-            )],
-            ..Faults::default()
-        },
+        Faults::always(
+            RequestMatch::Token,
+            FaultKind::PermanentRedirect("/oauth/token".into()),
+        ),
     );
     let sb = Sandbox::new();
     let output = sb.tool(&fake).args(["list"]).output().unwrap();
@@ -688,10 +682,7 @@ fn a_failed_renewal_is_tried_once_whatever_the_pages_in_flight() {
 fn vv_with_a_500_prints_no_secret() {
     let fake = fake_with(
         simple_accounts(4),
-        Faults {
-            always: vec![(RequestMatch::AnyPage, FaultKind::Status(500))],
-            ..Faults::default()
-        },
+        Faults::always(RequestMatch::AnyPage, FaultKind::Status(500)),
     );
     let sb = Sandbox::new();
     let output = run_vv_and_search(&sb, &fake, SECRET, &[], &["list", "--max-retries", "1"]);

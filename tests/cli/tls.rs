@@ -1971,10 +1971,7 @@ fn a_proxy_that_refuses_the_connection_says_to_check_the_proxy_not_the_timeout()
 fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
-    let faults = Faults {
-        always: vec![(RequestMatch::Token, FaultKind::Drop)],
-        ..Faults::default()
-    };
+    let faults = Faults::always(RequestMatch::Token, FaultKind::Drop);
     let config = FakeConfig {
         faults,
         ..FakeConfig::default()
@@ -2001,13 +1998,10 @@ fn an_html_403_through_a_proxy_names_the_proxy_variables() {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
     let page = "<html><head><title>Access Denied</title></head></html>";
-    let faults = Faults {
-        always: vec![(
-            RequestMatch::AnyPage,
-            FaultKind::StatusWithBody(403, page.into()),
-        )],
-        ..Faults::default()
-    };
+    let faults = Faults::always(
+        RequestMatch::AnyPage,
+        FaultKind::StatusWithBody(403, page.into()),
+    );
     let config = FakeConfig {
         faults,
         ..FakeConfig::default()
@@ -2148,10 +2142,7 @@ fn a_proxy_that_stopped_mid_walk_is_not_blamed_on_its_url() {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(6),
         page_cap: 2,
-        faults: Faults {
-            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
-            ..Faults::default()
-        },
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::Drop),
         ..FakeConfig::default()
     });
     // One tunnel, which carries the token and page 1; then the port is closed.

@@ -248,13 +248,10 @@ fn a_token_a_cache_kept_past_its_life_is_not_sent() {
     let api = FakeApi::start(FakeConfig {
         accounts: sample_accounts(10),
         expires_in: 20,
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::WithHeaders(vec![("Age", "21".into())]),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::WithHeaders(vec![("Age", "21".into())]),
+        ),
         ..FakeConfig::default()
     });
     let sb = Sandbox::new();
@@ -281,13 +278,10 @@ fn a_token_a_cache_kept_past_its_life_is_not_sent() {
 fn a_token_a_cache_kept_is_cached_for_what_is_left_of_its_life() {
     let api = FakeApi::start(FakeConfig {
         accounts: sample_accounts(10),
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::WithHeaders(vec![("Age", "3545".into())]),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::WithHeaders(vec![("Age", "3545".into())]),
+        ),
         ..FakeConfig::default()
     });
     let sb = Sandbox::new();
@@ -306,13 +300,10 @@ fn a_token_issued_with_no_life_a_cache_kept_is_sent_as_it_is() {
     let api = FakeApi::start(FakeConfig {
         accounts: sample_accounts(10),
         expires_in: 0,
-        faults: Faults {
-            always: vec![(
-                RequestMatch::Token,
-                FaultKind::WithHeaders(vec![("Age", "5".into())]),
-            )],
-            ..Faults::default()
-        },
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::WithHeaders(vec![("Age", "5".into())]),
+        ),
         ..FakeConfig::default()
     });
     let sb = Sandbox::new();
@@ -564,10 +555,7 @@ fn an_unwritable_cache_is_a_warning_not_a_failure() {
 fn a_token_request_refused_is_exit_4() {
     let api = fake(
         10,
-        Faults {
-            always: vec![(RequestMatch::Token, FaultKind::Status(401))],
-            ..Faults::default()
-        },
+        Faults::always(RequestMatch::Token, FaultKind::Status(401)),
     );
     let out = Sandbox::new()
         .tool(&api)
@@ -940,10 +928,7 @@ fn a_cached_token_is_kept_behind_an_http2_only_gateway() {
     const H2: &[u8] = b"HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nMissing ALPN Protocol, expected `h2` to be available.\n";
     let api = fake(
         3,
-        Faults {
-            always: vec![(RequestMatch::AnyPage, FaultKind::RawResponse(H2))],
-            ..Faults::default()
-        },
+        Faults::always(RequestMatch::AnyPage, FaultKind::RawResponse(H2)),
     );
     let sb = Sandbox::new();
     for _ in 0..2 {
@@ -965,13 +950,7 @@ fn a_cached_token_is_kept_behind_an_http2_only_gateway() {
 fn a_cached_token_is_kept_through_a_ban_pages_403_on_the_first_page() {
     let ban = "<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>";
     let fault = FaultKind::StatusWithBody(403, ban.into());
-    let api = fake(
-        3,
-        Faults {
-            always: vec![(RequestMatch::AnyPage, fault)],
-            ..Faults::default()
-        },
-    );
+    let api = fake(3, Faults::always(RequestMatch::AnyPage, fault));
     let sb = Sandbox::new();
     for _ in 0..2 {
         let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();

@@ -329,6 +329,16 @@ pub struct Faults {
     pub tokens_before_refusing: Option<u64>,
 }
 
+impl Faults {
+    /// `kind` for every request `matching`, and no other fault.
+    pub fn always(matching: RequestMatch, kind: FaultKind) -> Faults {
+        Faults {
+            always: vec![(matching, kind)],
+            ..Faults::default()
+        }
+    }
+}
+
 impl Default for Faults {
     fn default() -> Self {
         Faults {
