@@ -66,8 +66,8 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
             format!("import {}", file.display()),
         ),
         None => {
-            let accounts = walk(ctx, &settings, args)?;
-            (Taken::Now(when::now()), accounts, "api".to_string())
+            let (accounts, at) = walk(ctx, &settings, args)?;
+            (Taken::Now(at), accounts, "api".to_string())
         }
     };
     let summary =
@@ -101,10 +101,11 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<()> {
     print(ctx, &how, &summary)
 }
 
-/// Walks every page as `list` does and keeps each account as recorded.
-/// A walk whose count differs from the API's total is not exact, so it
-/// is not recorded; nor is one by a clock far from the API's.
-fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<Vec<Account>> {
+/// Walks every page as `list` does and keeps each account as recorded,
+/// with the time to record them at (µs). A walk whose count differs from
+/// the API's total is not exact, so it is not recorded; nor is one by a
+/// clock far from the API's when the time is taken.
+fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<Account>, i64)> {
     let mut collector = Collector::new(Vec::new(), None);
     let mut accounts = Vec::new();
     let plan = WalkPlan::all(settings, true);
@@ -130,7 +131,11 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<Vec<A
             spoken_duration(age)
         )));
     }
-    if let Some(ahead) = dating.clock_ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
+    // The API's clock now, not at the last answer's head: a clock stepped
+    // while its body arrived was recorded an hour ahead with no word.
+    let now = std::time::SystemTime::now();
+    let ahead = dating.clock_ahead_at(now);
+    if let Some(ahead) = ahead.filter(|a| a.abs() > MAX_CLOCK_SKEW_SECS) {
         let way = if ahead > 0.0 { "ahead of" } else { "behind" };
         // To the nearest unit said, days from 2 days on (a wait is rounded
         // up; a distance of 2 days and 10 min was "3 days").
@@ -141,7 +146,7 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<Vec<A
             spoken_duration(((ahead.abs() / unit).round() * unit) as u64)
         ));
     }
-    Ok(accounts)
+    Ok((accounts, when::timestamp_of(now).as_microsecond()))
 }
 
 /// How far this machine's clock may be from the API's for a snapshot, in

@@ -308,13 +308,24 @@ pub struct Client {
     dating: Mutex<Dating>,
 }
 
-/// How the API's answers were dated: how far this machine's clock is
-/// ahead of their `Date` (seconds, negative when behind; the last answer
-/// with one), and the oldest `Age` a cache gave one (RFC 9111 §5.1).
+/// How the API's answers were dated: the API's clock by the last answer
+/// with a `Date` (its `Date` plus its `Age`, and when it was read on the
+/// monotonic clock), and the oldest `Age` a cache gave one (RFC 9111 §5.1).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Dating {
-    pub clock_ahead: Option<f64>,
+    pub api_clock: Option<(SystemTime, Instant)>,
     pub cached_for: Option<u64>,
+}
+
+impl Dating {
+    /// How far `now` on this machine's clock is ahead of the API's clock at
+    /// this moment (seconds, negative when behind): its last reading and the
+    /// monotonic time since, so that a clock stepped since (NTP, while the
+    /// last page's body arrived) is counted.
+    pub fn clock_ahead_at(&self, now: SystemTime) -> Option<f64> {
+        let (api, read) = self.api_clock?;
+        Some(secs_after(now, api) - read.elapsed().as_secs_f64())
+    }
 }
 
 impl Client {
@@ -1184,8 +1195,9 @@ impl Client {
             // The server's clock now is its `Date` plus the `Age` since
             // (RFC 9111 §4.2.3), not the `Date` alone.
             if let Some(date) = date {
-                let kept = age.unwrap_or(0) as f64;
-                dating.clock_ahead = Some(secs_after(SystemTime::now(), date) - kept);
+                let kept = Duration::from_secs(age.unwrap_or(0));
+                let api = date.checked_add(kept).unwrap_or(date);
+                dating.api_clock = Some((api, Instant::now()));
             }
         }
         let now = server_now(date, SystemTime::now());

@@ -431,6 +431,10 @@ pub enum FaultKind {
     EchoTokenPart(u16),
     /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
     Hold,
+    /// The normal answer's head and first byte of body, then the rest of it held until
+    /// [`FakeApi::release`] is called: a page whose body is still arriving.
+    /// [`FakeApi::bodies_held`] counts the heads sent so.
+    HoldBody,
     /// These bytes as the whole answer, then the connection is closed: an answer that is not
     /// valid HTTP.
     RawResponse(&'static [u8]),
@@ -503,6 +507,8 @@ struct State {
     connections: usize,
     /// [`FakeApi::release`] was called: [`FaultKind::Hold`] answers go out.
     released: bool,
+    /// The heads sent of [`FaultKind::HoldBody`] answers.
+    bodies_held: usize,
     /// The bucket's tokens, and when they were counted.
     bucket_tokens: Option<(f64, Instant)>,
     /// Every accounts request, when it arrived and whether the bucket refused it.
@@ -619,6 +625,7 @@ impl FakeApi {
                 requests: Vec::new(),
                 connections: 0,
                 released: false,
+                bodies_held: 0,
                 bucket_tokens: None,
                 arrivals: Vec::new(),
                 rendered: HashMap::new(),
@@ -785,6 +792,11 @@ impl FakeApi {
     /// Token requests refused for their credentials.
     pub fn token_refusals(&self) -> u64 {
         self.shared.state().token_refusals
+    }
+
+    /// How many [`FaultKind::HoldBody`] answers have sent their head.
+    pub fn bodies_held(&self) -> usize {
+        self.shared.state().bodies_held
     }
 
     /// Lets every [`FaultKind::Hold`] answer go out, now and later.
@@ -1039,6 +1051,7 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         first = false;
         let mut added = Vec::new();
         let mut status_as = None;
+        let mut hold_body = false;
         let fault = match fault {
             Some(FaultKind::WithHeaders(headers)) => {
                 added = headers;
@@ -1074,6 +1087,10 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                 }
                 None
             }
+            Some(FaultKind::HoldBody) => {
+                hold_body = true;
+                None
+            }
             other => other,
         };
         let out = reader.get_mut();
@@ -1100,7 +1117,11 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                     let at = if skew >= 0 { now + by } else { now - by };
                     headers.push(("Date", httpdate::fmt_http_date(at)));
                 }
-                match write_response(out, status, &headers, body.as_bytes(), keep_alive) {
+                let written = match hold_body {
+                    true => write_held(out, shared, status, &headers, body.as_bytes(), keep_alive),
+                    false => write_response(out, status, &headers, body.as_bytes(), keep_alive),
+                };
+                match written {
                     Ok(()) => Next::KeepGoing,
                     Err(_) => Next::Close,
                 }
@@ -1831,7 +1852,8 @@ fn apply_fault<W: Write>(
         | FaultKind::EchoTokenPart(_)
         | FaultKind::WithHeaders(_)
         | FaultKind::WithStatus(_)
-        | FaultKind::Hold => return Next::Close,
+        | FaultKind::Hold
+        | FaultKind::HoldBody => return Next::Close,
     };
     match written {
         Ok(()) => Next::KeepGoing,
@@ -1929,6 +1951,27 @@ fn response_head(
 }
 
 /// Writes a complete response in one `write_all`.
+/// [`write_response`], the body after its first byte held until [`FakeApi::release`].
+fn write_held<W: Write>(
+    out: &mut W,
+    shared: &Shared,
+    status: u16,
+    headers: &[(&str, String)],
+    body: &[u8],
+    keep_alive: bool,
+) -> io::Result<()> {
+    let mut bytes = response_head(status, headers, body.len() as u64, keep_alive).into_bytes();
+    bytes.extend_from_slice(&body[..body.len().min(1)]);
+    out.write_all(&bytes)?;
+    out.flush()?;
+    shared.state().bodies_held += 1;
+    while !shared.state().released && !shared.is_shut_down() {
+        thread::sleep(STALL_POLL);
+    }
+    out.write_all(&body[body.len().min(1)..])?;
+    out.flush()
+}
+
 fn write_response<W: Write>(
     out: &mut W,
     status: u16,
