@@ -569,8 +569,10 @@ fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
         // (Not a link, nor a pipe, which an open would wait on.)
         // A file made in the last minute may be another run's that has not
         // locked it yet (tempfile makes, then the run locks): left alone.
+        // One dated after the clock (made while it was ahead) is as far
+        // from it: it was left for as long as the clock took to pass it.
         let stale = |m: std::fs::Metadata| {
-            let age = m.modified().ok().and_then(|t| t.elapsed().ok());
+            let age = (m.modified().ok()).map(|t| t.elapsed().unwrap_or_else(|e| e.duration()));
             m.is_file() && age.is_some_and(|age| age.as_secs() >= 60)
         };
         if left

@@ -307,6 +307,34 @@ fn a_fresh_hidden_file_is_left_to_the_run_that_made_it() {
     assert!(fresh.exists(), "another run's file, just made, was removed");
 }
 
+/// A hidden file left by a run killed while the clock was a day ahead (a VM restored with a bad
+/// clock, set right by NTP since) is dated a day after the clock: it was never removed, its age
+/// read as none until the clock passed it. Dated a minute or more away either side, it is no
+/// file a run has just made, and it is removed.
+#[test]
+fn a_hidden_file_dated_ahead_of_the_clock_is_removed() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let left = sb.path(".accounts.csv.AbC123.tmp");
+    std::fs::write(&left, "id,name\n").unwrap();
+    let file = std::fs::File::options().write(true).open(&left).unwrap();
+    let ahead = std::time::SystemTime::now() + Duration::from_secs(86_400);
+    file.set_modified(ahead).unwrap();
+    let out = (sb.tool(&fake))
+        .args(["list", "-o", "csv", "--output-file"])
+        .arg(sb.path("accounts.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        !left.exists(),
+        "a killed run's file dated a day ahead was left"
+    );
+}
+
 /// Whether process `pid` still runs (a zombie, waiting to be reaped, does not).
 #[cfg(target_os = "linux")]
 fn still_running(pid: i32) -> bool {
