@@ -127,7 +127,7 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<
         .filter(|a| *a as f64 > MAX_CLOCK_SKEW_SECS)
     {
         return Err(api_error(format!(
-            "the API's answers came from a cache, one of them {} old (its Age header), and a snapshot of them misdates every change after it: nothing was recorded; run snapshot again when the cache (a proxy in HTTPS_PROXY or a gateway in front of the API) passes fresh answers",
+            "the API's answers came from a cache, one of them {} old (its Age header, or the Date of a copy it marked stale), and a snapshot of them misdates every change after it: nothing was recorded; run snapshot again when the cache (a proxy in HTTPS_PROXY or a gateway in front of the API) passes fresh answers",
             spoken_duration(age)
         )));
     }

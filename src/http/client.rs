@@ -255,6 +255,19 @@ fn age_of(headers: &ureq::http::HeaderMap) -> Option<u64> {
     digits.then(|| text.parse().unwrap_or(1 << 31))
 }
 
+/// Whether a cache marked it a stale copy (`Warning: 110`, `111` or
+/// `112`, RFC 7234 §5.5): squid and Apache's mod_cache still send them.
+fn is_stale_copy(headers: &ureq::http::HeaderMap) -> bool {
+    headers.get_all("warning").iter().any(|value| {
+        (String::from_utf8_lossy(value.as_bytes()).split(',')).any(|part| {
+            matches!(
+                part.trim_start().split(' ').next(),
+                Some("110" | "111" | "112")
+            )
+        })
+    })
+}
+
 /// [`Reply::read_as`], for an answer whose body is still to be read.
 fn read_as(status: u16) -> u16 {
     match status {
@@ -1189,12 +1202,18 @@ impl Client {
         // only pages are recorded, not a refusal retried.
         if !token {
             let mut dating = locked(&self.dating);
-            let age = age_of(response.headers());
+            let mut age = age_of(response.headers());
             let success = response.status().is_success();
+            // A copy a cache says is stale with no `Age` (Apache's mod_cache
+            // when the server is down) is as old as its `Date`: no clock.
+            let stale = age.is_none() && is_stale_copy(response.headers());
+            if let Some(date) = date.filter(|_| stale) {
+                age = Some(secs_after(SystemTime::now(), date).max(0.0) as u64);
+            }
             dating.cached_for = dating.cached_for.max(age.filter(|_| success));
             // The server's clock now is its `Date` plus the `Age` since
             // (RFC 9111 §4.2.3), not the `Date` alone.
-            if let Some(date) = date {
+            if let Some(date) = date.filter(|_| !stale) {
                 let kept = Duration::from_secs(age.unwrap_or(0));
                 let api = date.checked_add(kept).unwrap_or(date);
                 dating.api_clock = Some((api, Instant::now()));

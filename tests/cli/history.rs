@@ -2193,6 +2193,46 @@ fn a_cached_answers_age_is_not_counted_in_the_clocks_skew() {
     }
 }
 
+/// A stale copy a cache served because it could not reach the API (Apache httpd 2.4's mod_cache
+/// with `CacheStaleOnError On`: `Warning: 111 Revalidation failed`, the backend's old `Date` and
+/// no `Age`) made snapshot say "this machine's clock is 20 min ahead of the API's", exit 1, of a
+/// right clock, and record a copy of any age under that. Its `Date` is when the copy was made
+/// (RFC 9111 §4.2.3), so its age is counted from it: 20 minutes is a copy too old (exit 5); 5
+/// minutes is recorded, as an `Age` of 5 minutes is. A page without the warning is still a clock.
+#[test]
+fn a_stale_copy_without_an_age_is_aged_by_its_date_not_read_as_a_clock() {
+    let stale =
+        || FaultKind::WithHeaders(vec![("Warning", "111 - \"Revalidation failed\"".into())]);
+    for (date, fault, exit, said) in [
+        (-20 * 60, Some(stale()), 5, Some("20 min old")),
+        (-5 * 60, Some(stale()), 0, None),
+        (-20 * 60, None, 1, Some("20 min ahead")),
+    ] {
+        let sb = Sandbox::new();
+        let fake = FakeApi::start(FakeConfig {
+            accounts: states()[0].clone(),
+            date_skew: Some(date),
+            ..FakeConfig::default()
+        });
+        if let Some(fault) = fault {
+            fake.set_faults(Faults::always(RequestMatch::AnyPage, fault));
+        }
+        let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+        match said {
+            None => {
+                ok(&out);
+            }
+            Some(said) => {
+                let line = fails_with(&out, exit);
+                let cache = exit == 5;
+                assert!(line.contains(said), "{line}");
+                assert_eq!(line.contains("from a cache"), cache, "{line}");
+                assert_eq!(line.contains("clock"), !cache, "{line}");
+            }
+        }
+    }
+}
+
 /// Only the pages are recorded: a refusal a cache kept (`Age: 3600` on a 429), retried and followed
 /// by fresh pages, made snapshot refuse them all as "one of them 1 hour old", exit 5.
 #[test]
