@@ -174,6 +174,8 @@ impl<'a> Api<'a> {
         let cached = reply.age.filter(|_| reply.status == 401).map(|age| {
             format!("this 401 came from a cache in front of the API, which stored it {age} s before (Age: {age}), not for the token just granted: have the cache store no 401 (nor any answer to a request with Authorization), or try again once it expires")
         });
+        let tokenless =
+            (reply.status == 401 && reply.tokenless).then(|| tokenless_hint(reply, redactor));
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
@@ -186,6 +188,7 @@ impl<'a> Api<'a> {
             false if answered => {
                 "earlier pages were answered with a token of these credentials, and the token endpoint granted a new one, refused here too: the API or something in front of it refuses this page, not the credentials; try again later"
             }
+            false if tokenless.is_some() => tokenless.as_deref().unwrap_or_default(),
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);
@@ -455,6 +458,24 @@ fn redact_next(
         }
     }
     page
+}
+
+/// The hint of a 401 whose challenge says the request carried no token
+/// (RFC 6750 §3.1), though it was sent with one: something in front may
+/// drop `Authorization` (squid's `cache_peer` without `login=PASS`), the
+/// proxies it came through named by its `Via`.
+fn tokenless_hint(reply: &Reply, redactor: &Redactor) -> String {
+    let proxy = match &reply.via {
+        Some(via) => format!(
+            "a proxy in front (Via: {})",
+            crate::text::shorten(&redactor.redact_shown(via), 120)
+        ),
+        None => "a proxy or gateway in front".to_owned(),
+    };
+    format!(
+        "no token reached the server, by its WWW-Authenticate (Bearer with no error, RFC 6750 §3.1): {proxy} may drop the Authorization header (squid: cache_peer without login=PASS; nginx: proxy_set_header Authorization \"\"), so have it pass Authorization on; otherwise {}",
+        hint(401, "base_url").unwrap_or_default()
+    )
 }
 
 #[cfg(test)]

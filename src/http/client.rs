@@ -227,6 +227,11 @@ pub struct Reply {
     /// Its `Age` (RFC 9111 §5.1), when above 0: a cache in front stored
     /// it that many seconds before.
     pub age: Option<std::num::NonZeroU64>,
+    /// Its `WWW-Authenticate` asks for a Bearer token with no `error`:
+    /// what RFC 6750 §3.1 has a server answer a request with no token.
+    pub tokenless: bool,
+    /// Its `Via` (RFC 9110 §7.6.3): the proxies it came through.
+    pub via: Option<String>,
 }
 
 impl Reply {
@@ -245,6 +250,22 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
         let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
         (value.split(',')).any(|part| part.trim_start().split([' ', '=']).next() == Some("basic"))
     })
+}
+
+/// Whether a `WWW-Authenticate` asks for a Bearer token without an
+/// `error` (RFC 6750 §3.1: the request carried no token the server saw).
+fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
+    headers.get_all("www-authenticate").iter().any(|value| {
+        let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
+        let bearer = (value.split(','))
+            .any(|part| part.trim_start().split([' ', '=']).next() == Some("bearer"));
+        bearer && !value.contains("error=") && !value.contains("error =")
+    })
+}
+
+/// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
+fn via_of(headers: &ureq::http::HeaderMap) -> Option<String> {
+    (headers.get("via")).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 /// Its `Age` (RFC 9111 §5.1): how many seconds a cache in front held it.
@@ -989,6 +1010,8 @@ impl Client {
             authorization: Box::from(authorization),
             asks_basic: asks_basic(response.headers()),
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
+            tokenless: asks_bearer_only(response.headers()),
+            via: via_of(response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

@@ -609,6 +609,8 @@ mod tests {
             authorization: Box::default(),
             asks_basic: false,
             age: None,
+            tokenless: false,
+            via: None,
         }
     }
 

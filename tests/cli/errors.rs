@@ -2894,3 +2894,44 @@ fn a_page_nested_too_deep_says_what_to_do() {
         ],
     );
 }
+
+/// squid 5.7 as a reverse proxy whose `cache_peer` lacks `login=PASS` passes no `Authorization`
+/// on: the backend answers every page 401 with `WWW-Authenticate: Bearer realm="api"`, the
+/// challenge with no `error` that RFC 6750 §3.1 has a server send a request carrying no token.
+/// These bytes, but for their Date, are what the tool got through squid. The error said only
+/// "check the client id and secret", of credentials the token endpoint had just taken. It now says
+/// no token reached the server and names the proxy by its `Via`. A 401 whose challenge has an
+/// `error` (a token refused), or with no challenge, keeps the old hint alone.
+#[test]
+fn a_401_for_a_request_without_a_token_names_a_proxy_that_drops_authorization() {
+    let challenges = [
+        ("WWW-Authenticate: Bearer realm=\"api\"\r\n", true),
+        (
+            "WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"\r\n",
+            false,
+        ),
+        ("", false),
+    ];
+    for (challenge, dropped) in challenges {
+        let body = r#"{"code":"401","message":"Unauthorized"}"#;
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nServer: BaseHTTP/0.6 Python/3.11.7\r\nDate: Sun, 06 Dec 2026 00:16:56 GMT\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{challenge}X-Cache: MISS from vm\r\nVia: 1.1 vm (squid/5.7)\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let raw: &'static [u8] = raw.into_bytes().leak();
+        let fault = FaultKind::RawResponse(raw);
+        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--no-cache"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
+        let named = [
+            "no token reached the server",
+            "(Via: 1.1 vm (squid/5.7))",
+            "Authorization",
+        ];
+        for part in named {
+            assert_eq!(line.contains(part), dropped, "{part}: {line}");
+        }
+    }
+}
