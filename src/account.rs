@@ -661,4 +661,40 @@ mod tests {
         assert!(account.fields.get().is_none(), "no map kept");
         assert_eq!(account.field("s").as_ref(), account.get("s"));
     }
+
+    #[test]
+    fn accounts_are_equal_when_their_fields_are_and_debug_shows_the_text() {
+        let read = |text: &str| serde_json::from_str::<Account>(text).unwrap();
+        let account = read(r#"{"id":"a","n":1}"#);
+        assert_eq!(account, read(r#"{ "id": "a", "n": 1 }"#));
+        assert_ne!(account, read(r#"{"id":"a","n":2}"#));
+        assert_ne!(account, read(r#"{"id":"a"}"#));
+        assert_eq!(
+            format!("{account:?}"),
+            r#"Account("{\"id\":\"a\",\"n\":1}")"#
+        );
+    }
+
+    #[test]
+    fn only_keeps_the_fields_asked_for_once_each_in_their_order() {
+        let account: Account =
+            serde_json::from_str(r#"{"id":"a","name":"N","status":"ACTIVE","n":[1]}"#).unwrap();
+        let fields: Vec<String> = ["n", "name", "n", "missing"]
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        let only = account.only(&fields);
+        assert_eq!(only.json(), r#"{"n":[1],"name":"N"}"#);
+        // Still the same account: its id and status stay.
+        assert_eq!(only.id_text(), r#""a""#);
+        assert_eq!(only.status(), Status::Active);
+    }
+
+    #[test]
+    fn a_lone_surrogate_right_after_a_pair_further_in_is_mended() {
+        assert_eq!(
+            lenient::<String>(r#""ab\ud83d\ude00\ud83d""#).as_deref(),
+            Some("ab😀\u{FFFD}")
+        );
+    }
 }
