@@ -447,4 +447,72 @@ mod tests {
         }
         assert_eq!(set.len, 5002);
     }
+
+    /// Only an empty page is a walk that ended short: the last page taken
+    /// so far, with accounts, before the last claimed, says nothing yet.
+    #[test]
+    fn a_page_with_accounts_before_the_claimed_last_is_no_short_walk() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(Page {
+            total_pages: Some(3),
+            ..page(1, &[("a", "ACTIVE")], None)
+        });
+        assert_eq!(c.inexact(), None);
+    }
+
+    #[test]
+    fn none_of_is_the_first_total_when_no_account_came_at_all() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[], Some(3)));
+        assert_eq!(c.none_of(), Some(3));
+        // One that came, even filtered out, is an account.
+        let mut filtered = Collector::new(vec![Status::Churned], None);
+        filtered.take(page(1, &[("a", "ACTIVE")], Some(3)));
+        assert_eq!(filtered.none_of(), None);
+        let mut zero = Collector::new(Vec::new(), None);
+        zero.take(page(1, &[], Some(0)));
+        assert_eq!(zero.none_of(), None, "a total of 0 is no account missing");
+    }
+
+    #[test]
+    fn a_total_that_changed_and_a_count_that_differs_say_both() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[("a", "ACTIVE")], Some(3)));
+        c.take(page(2, &[("b", "ACTIVE")], Some(4)));
+        let warning = c.total_mismatch().unwrap();
+        assert!(
+            warning.starts_with(
+                "collected 2 distinct accounts but the API reported a total of 3 on the first page and 4 on page 2"
+            ),
+            "{warning}"
+        );
+    }
+
+    /// The last claimed page, empty, is the end, not a short walk.
+    #[test]
+    fn an_empty_last_claimed_page_is_no_short_walk() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[("a", "ACTIVE")], None));
+        c.take(page(2, &[], None));
+        assert_eq!(c.inexact(), None);
+    }
+
+    /// Only `total: 0` on an empty page is read as no total.
+    #[test]
+    fn an_empty_page_whose_total_moved_is_a_warning() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
+        c.take(page(2, &[], Some(5)));
+        let warning = c.total_mismatch().unwrap();
+        assert!(
+            warning.contains("the API's total went from 2 on the first page to 5 on page 2"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn a_limit_with_a_filter_bounds_no_page() {
+        let c = Collector::new(vec![Status::Active], Some(3));
+        assert_eq!(c.flow(), Flow::Continue);
+    }
 }
