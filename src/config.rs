@@ -2513,4 +2513,42 @@ mod tests {
         let setting = SecretSetting::Value(s);
         assert!(!format!("{setting:?}").contains("hunter2"));
     }
+
+    /// A default path is the file in the tool's folder in the user's
+    /// folder, and none when the user has no such folder.
+    #[test]
+    fn a_default_path_is_in_the_tools_folder() {
+        let found = default_path(Some(PathBuf::from("/base")), "config.toml");
+        let expected = Path::new("/base")
+            .join("talkdesk-accounts")
+            .join("config.toml");
+        assert_eq!(found, Some(Sourced::new(expected, Source::Default)));
+        assert_eq!(default_path(None, "config.toml"), None);
+    }
+
+    /// Only the `default` profile may be missing: another named profile
+    /// with no file (none at the default path, or no config folder at all)
+    /// is an error that says so.
+    #[test]
+    fn another_profile_with_no_file_is_not_found() {
+        let name = Sourced::new("work".to_string(), Source::Flag("--profile"));
+        let msg = |r: Result<(String, RawProfile, Option<Vec<String>>)>| {
+            crate::error::one_line(&r.unwrap_err())
+        };
+        let none = msg(select_profile(None, &name, None));
+        assert!(
+            none.contains("profile `work` not found: there is no config file"),
+            "{none}"
+        );
+        let path = Sourced::new(PathBuf::from("/nowhere/config.toml"), Source::Default);
+        let absent = msg(select_profile(Some(&path), &name, None));
+        assert!(
+            absent.contains("profile `work` not found: config file")
+                && absent.contains("does not exist"),
+            "{absent}"
+        );
+        let default = Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default);
+        assert!(select_profile(None, &default, None).is_ok());
+        assert!(select_profile(Some(&path), &default, None).is_ok());
+    }
 }
