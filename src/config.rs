@@ -871,7 +871,8 @@ impl Lookup<'_> {
     fn beside_file(&self, path: Sourced<PathBuf>) -> Sourced<PathBuf> {
         match (in_home(&path.value), &path.source, self.path.parent()) {
             (Some(home), _, _) => Sourced::new(home, path.source),
-            (None, Source::File { .. }, Some(dir)) if path.value.is_relative() => {
+            // (An absolute path joined is itself: `Path::join` replaces.)
+            (None, Source::File { .. }, Some(dir)) => {
                 Sourced::new(dir.join(path.value), path.source)
             }
             _ => path,
@@ -2550,5 +2551,15 @@ mod tests {
         let default = Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default);
         assert!(select_profile(None, &default, None).is_ok());
         assert!(select_profile(Some(&path), &default, None).is_ok());
+    }
+
+    /// An absolute path in the file is taken as it is, not beside the file.
+    #[test]
+    fn an_absolute_path_in_the_file_is_as_written() {
+        let elsewhere = tempfile::tempdir().unwrap();
+        let ca = elsewhere.path().join("corp.pem");
+        let (_d, path) = write_config(&format!("[default]\nca_bundle = '{}'\n", ca.display()));
+        let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        assert_eq!(s.ca_bundle.unwrap().value, ca);
     }
 }
