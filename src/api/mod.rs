@@ -174,8 +174,10 @@ impl<'a> Api<'a> {
         let cached = reply.age.filter(|_| reply.status == 401).map(|age| {
             format!("this 401 came from a cache in front of the API, which stored it {age} s before (Age: {age}), not for the token just granted: have the cache store no 401 (nor any answer to a request with Authorization), or try again once it expires")
         });
-        let tokenless =
-            (reply.status == 401 && reply.tokenless).then(|| tokenless_hint(reply, redactor));
+        // Microsoft Graph challenges a token it refuses with no `error`, and
+        // says what was wrong with it in the body: that token reached it.
+        let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
+        let tokenless = tokenless.then(|| tokenless_hint(reply, redactor));
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
@@ -458,6 +460,22 @@ fn redact_next(
         }
     }
     page
+}
+
+/// Whether an error body says what was wrong with a token it got (`Access
+/// token has expired`, `Invalid audience`, `jwt expired`): the token
+/// reached the server, whatever its challenge says.
+fn names_a_bad_token(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    let faults = [
+        "expired",
+        "invalid",
+        "revoked",
+        "malformed",
+        "audience",
+        "signature",
+    ];
+    (text.contains("token") || text.contains("jwt")) && faults.iter().any(|f| text.contains(f))
 }
 
 /// The hint of a 401 whose challenge says the request carried no token

@@ -2935,3 +2935,28 @@ fn a_401_for_a_request_without_a_token_names_a_proxy_that_drops_authorization() 
         }
     }
 }
+
+/// Microsoft Graph answers a token it refuses (expired, for another audience) with a bare Bearer
+/// challenge, `WWW-Authenticate: Bearer realm="", authorization_uri="…", client_id="…"` and no
+/// `error`, and says what was wrong with the token in its body. The token reached the server, so
+/// the error must not say that none did nor send the user to a proxy first: it keeps the old hint.
+/// It said "no token reached the server … a proxy or gateway in front may drop the Authorization
+/// header" of a body that named the token it refused.
+#[test]
+fn a_401_whose_body_names_the_token_refused_does_not_blame_a_proxy() {
+    let body = r#"{"error":{"code":"InvalidAuthenticationToken","message":"Access token validation failure. Invalid audience.","innerError":{"date":"2026-12-06T00:50:02","request-id":"5c4b2a1e-0d0e-4b55-9f3c-6f0e1d2c3b4a"}}}"#;
+    let raw = format!(
+        "HTTP/1.1 401 Unauthorized\r\nCache-Control: no-cache\r\nContent-Type: application/json\r\nContent-Length: {}\r\nWWW-Authenticate: Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"\r\nStrict-Transport-Security: max-age=31536000\r\nDate: Sun, 06 Dec 2026 00:50:02 GMT\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let raw: &'static [u8] = raw.into_bytes().leak();
+    let fault = FaultKind::RawResponse(raw);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
+    for part in ["no token reached the server", "proxy"] {
+        assert!(!line.contains(part), "{part}: {line}");
+    }
+}
