@@ -1235,8 +1235,14 @@ impl Client {
             }
             dating.cached_for = dating.cached_for.max(age.filter(|_| success));
             // The server's clock now is its `Date` plus the `Age` since
-            // (RFC 9111 §4.2.3), not the `Date` alone.
-            if let Some(date) = date.filter(|_| !stale) {
+            // (RFC 9111 §4.2.3), not the `Date` alone. A stale copy's `Date`
+            // is still a bound: the API's clock is at least that late (a
+            // walk of copies dated an hour after this clock was recorded an
+            // hour back with no word).
+            let known = (dating.api_clock).map_or_else(SystemTime::now, |(api, at)| {
+                api.checked_add(at.elapsed()).unwrap_or(api)
+            });
+            if let Some(date) = date.filter(|d| !stale || *d > known) {
                 let kept = Duration::from_secs(age.unwrap_or(0));
                 let api = date.checked_add(kept).unwrap_or(date);
                 dating.api_clock = Some((api, Instant::now()));

@@ -6081,3 +6081,26 @@ fn faketime_a_clock_stepped_while_the_last_page_arrived_is_not_recorded() {
     let none = stderr_of(&none.unwrap());
     assert!(none.contains("no snapshot"), "{none}");
 }
+
+/// A stale copy's `Date` is when a cache made it, so the API's clock is at least that late: a copy
+/// dated an hour after this machine's clock says the clock is an hour behind or more. Since its
+/// `Date` is no clock reading (a copy marked stale with no `Age`), a walk of such copies by a clock
+/// an hour behind was recorded an hour back, with no word (before, that `Date` read as the clock
+/// refused it). It is refused again: "60 min behind", exit 1, nothing recorded.
+#[test]
+fn a_stale_copy_dated_after_this_clock_says_it_is_behind() {
+    let sb = Sandbox::new();
+    let fake = FakeApi::start(FakeConfig {
+        accounts: states()[0].clone(),
+        date_skew: Some(60 * 60),
+        ..FakeConfig::default()
+    });
+    let warning = ("Warning", "111 - \"Revalidation failed\"".into());
+    let fault = FaultKind::WithHeaders(vec![warning]);
+    fake.set_faults(Faults::always(RequestMatch::AnyPage, fault));
+    let out = sb.tool(&fake).arg("snapshot").output().unwrap();
+    let line = fails_with(&out, 1);
+    for part in ["60 min behind the API's", "nothing was recorded"] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
+}
