@@ -1950,7 +1950,6 @@ fn response_head(
     head
 }
 
-/// Writes a complete response in one `write_all`.
 /// [`write_response`], the body after its first byte held until [`FakeApi::release`].
 fn write_held<W: Write>(
     out: &mut W,
@@ -1972,6 +1971,7 @@ fn write_held<W: Write>(
     out.flush()
 }
 
+/// Writes a complete response in one `write_all`.
 fn write_response<W: Write>(
     out: &mut W,
     status: u16,
