@@ -164,6 +164,11 @@ impl std::fmt::Display for LeftToTheWalk {
 impl std::error::Error for LeftToTheWalk {}
 
 impl Request<'_> {
+    /// Whether what it is for came meanwhile by other means ([`Request::meanwhile`]).
+    fn came_meanwhile(&self) -> bool {
+        self.meanwhile.is_some_and(|came| came())
+    }
+
     /// [`Request::answer_within`], when it is a quarter of the timeout or
     /// less.
     fn answer_within(&self, options: &ClientOptions) -> Option<Duration> {
@@ -710,8 +715,7 @@ impl Client {
         // Cut short when the request comes to wait for nothing.
         let until = Instant::now() + delay;
         let left = || until.saturating_duration_since(Instant::now());
-        let came = || request.meanwhile.is_some_and(|came| came());
-        while !left().is_zero() && !self.waits_for_nothing(request) && !came() {
+        while !left().is_zero() && !self.waits_for_nothing(request) && !request.came_meanwhile() {
             thread::sleep(left().min(Duration::from_millis(50)));
         }
     }
@@ -794,16 +798,15 @@ impl Client {
     /// Not sent when what it is for came meanwhile (a token another run
     /// cached while this one waited to retry, or waited out the run's hold).
     fn slot(&self, request: &Request, on_wait: impl Fn(Duration)) -> Result<Option<Slot>> {
-        let came = || request.meanwhile.is_some_and(|came| came());
-        if came() {
+        if request.came_meanwhile() {
             return Err(AnsweredMeanwhile.into());
         }
         if self.limited_apart(request) {
             return Ok(None);
         }
-        let ended = || self.waits_for_nothing(request) || came();
+        let ended = || self.waits_for_nothing(request) || request.came_meanwhile();
         let Some((slot, waited)) = self.pace.send_slot(on_wait, ended) else {
-            if came() {
+            if request.came_meanwhile() {
                 return Err(AnsweredMeanwhile.into());
             }
             return Err(api_error(format!("{request}: dropped, the walk has ended")));
