@@ -19,7 +19,7 @@ use crate::atomic_file::{
     link_leading_nowhere, may_not_enter, not_done_here, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
-use crate::text::shown_path;
+use crate::text::{shown_path, visible};
 
 /// `PRAGMA application_id` of a store of this tool: "TDAH".
 pub const APPLICATION_ID: i32 = 0x5444_4148;
@@ -678,13 +678,41 @@ impl Store {
             let step = MIGRATIONS
                 .get(version as usize)
                 .ok_or_else(|| anyhow::anyhow!("no migration from schema {version}"))?;
-            tx.execute_batch(step).with_context(|| {
-                format!("upgrading the history store to schema {}", version + 1)
-            })?;
+            tx.execute_batch(step)
+                .map_err(|e| self.upgrade_error(e, version + 1))?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit().map_err(|e| self.write_error(e.into()))?;
         }
+    }
+
+    /// A step of [`Store::migrate`] that failed. SQLite's word that a
+    /// table, column or index the step adds is there already, or one it
+    /// reads is not, is the store's own schema in the way (a user's
+    /// `sqlite3` added a column of the name the step adds): a store this
+    /// tool cannot use, left as it was (the step's transaction is rolled
+    /// back). Anything else (busy, read-only, full, damaged) is the write's.
+    fn upgrade_error(&self, e: rusqlite::Error, to: i64) -> anyhow::Error {
+        const SCHEMA: [&str; 3] = ["already exists", "duplicate column name", "no such "];
+        let why = match &e {
+            rusqlite::Error::SqliteFailure(f, Some(why)) if f.code == ErrorCode::Unknown => why,
+            // With where in the step's SQL, which the message leaves out.
+            rusqlite::Error::SqlInputError { error, msg, .. }
+                if error.code == ErrorCode::Unknown =>
+            {
+                msg
+            }
+            _ => "",
+        };
+        if !SCHEMA.iter().any(|words| why.contains(words)) {
+            return anyhow::Error::new(e)
+                .context(format!("upgrading the history store to schema {to}"));
+        }
+        config_error(format!(
+            "the history store {} cannot be upgraded to schema {to} ({}): a change another program (as sqlite3) made to its tables is in the way; it was left as it was: undo that change, or pass --history with another path",
+            shown_path(&self.path),
+            visible(why)
+        ))
     }
 
     /// Takes group and others' access to the store file away (SPEC §8:

@@ -1198,6 +1198,44 @@ fn an_older_store_that_cannot_be_upgraded_is_read_as_it_is() {
     assert_eq!(fs::read(&store).unwrap(), before);
 }
 
+/// An older store (schema 1) to which a user added what a later schema
+/// adds (a column `source` of `snapshot`, with `sqlite3`): `snapshot` said
+/// "writing the history store …: upgrading the history store to schema 2:
+/// duplicate column name: source: Error code 1: SQL logic error" (exit 1),
+/// which says neither that a change made to the store is in the way nor
+/// what to do. It is refused as a store this tool cannot use (exit 3),
+/// untouched, and the reading commands read it as it is.
+#[test]
+fn an_older_store_whose_upgrade_a_users_change_is_in_the_way_says_so() {
+    let sb = Sandbox::new();
+    let (store, conn) = an_older_store(
+        &sb,
+        "ALTER TABLE snapshot ADD COLUMN source TEXT; PRAGMA journal_mode = DELETE;",
+    );
+    drop(conn);
+    let before = fs::read(&store).unwrap();
+    let [_, (second, at), ..] = exports(&sb);
+    let out = offline(&sb, &store)
+        .args(["snapshot", "--import", &second, "--at", &at])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 3);
+    assert!(
+        err.contains("cannot be upgraded to schema 2")
+            && err.contains("duplicate column name: source")
+            && err.contains("another program")
+            && err.contains("pass --history with another path")
+            && !err.contains("SQL logic error"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&store).unwrap(), before, "the store as it was");
+    let listed = offline(&sb, &store)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(ok(&listed), jsonl(&[a(), b(), c()]));
+}
+
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
