@@ -272,6 +272,31 @@ fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::E
     ))
 }
 
+/// SQLite's plain error saying a table, column or index is there already,
+/// or one a statement names is not: the store's tables changed by another
+/// program (a user's `sqlite3`: a column renamed or dropped, or one added
+/// of the name an upgrade adds). Its message, without the statement.
+fn schema_changed(e: &rusqlite::Error) -> Option<&str> {
+    const SCHEMA: [&str; 4] = [
+        "already exists",
+        "duplicate column name",
+        "has no column named",
+        "no such ",
+    ];
+    let why = match e {
+        rusqlite::Error::SqliteFailure(f, Some(why)) if f.code == ErrorCode::Unknown => why,
+        // With where in the statement, which the message leaves out.
+        rusqlite::Error::SqlInputError { error, msg, .. } if error.code == ErrorCode::Unknown => {
+            msg
+        }
+        _ => return None,
+    };
+    SCHEMA
+        .iter()
+        .any(|words| why.contains(words))
+        .then_some(why)
+}
+
 /// Another connection holds the store, past the wait.
 fn busy(e: &rusqlite::Error) -> bool {
     has_code(e, &[ErrorCode::DatabaseBusy, ErrorCode::DatabaseLocked])
@@ -693,21 +718,10 @@ impl Store {
     /// tool cannot use, left as it was (the step's transaction is rolled
     /// back). Anything else (busy, read-only, full, damaged) is the write's.
     fn upgrade_error(&self, e: rusqlite::Error, to: i64) -> anyhow::Error {
-        const SCHEMA: [&str; 3] = ["already exists", "duplicate column name", "no such "];
-        let why = match &e {
-            rusqlite::Error::SqliteFailure(f, Some(why)) if f.code == ErrorCode::Unknown => why,
-            // With where in the step's SQL, which the message leaves out.
-            rusqlite::Error::SqlInputError { error, msg, .. }
-                if error.code == ErrorCode::Unknown =>
-            {
-                msg
-            }
-            _ => "",
-        };
-        if !SCHEMA.iter().any(|words| why.contains(words)) {
+        let Some(why) = schema_changed(&e) else {
             return anyhow::Error::new(e)
                 .context(format!("upgrading the history store to schema {to}"));
-        }
+        };
         config_error(format!(
             "the history store {} cannot be upgraded to schema {to} ({}): a change another program (as sqlite3) made to its tables is in the way; it was left as it was: undo that change, or pass --history with another path",
             shown_path(&self.path),
@@ -763,6 +777,12 @@ impl Store {
     pub fn damaged_after(&self, e: anyhow::Error, outcome: &str) -> anyhow::Error {
         let sqlite = e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>());
         let path = shown_path(&self.path);
+        if let Some(why) = sqlite.and_then(schema_changed) {
+            return config_error(format!(
+                "the history store {path} lacks a table or column this talkdesk-accounts uses ({}), from a change another program (as sqlite3) made to its tables, so {outcome}; undo that change, or restore the store from a backup, or pass --history with another path",
+                visible(why)
+            ));
+        }
         match sqlite {
             Some(rusqlite::Error::QueryReturnedNoRows) => damaged(
                 &self.path,
@@ -788,7 +808,9 @@ impl Store {
         let path = shown_path(&self.path);
         match sqlite.sqlite_error_code() {
             _ if cannot_write(sqlite) => read_only(&self.path),
-            _ if is_damage(sqlite) => self.damaged_after(e, Access::Write.nothing_done()),
+            _ if is_damage(sqlite) || schema_changed(sqlite).is_some() => {
+                self.damaged_after(e, Access::Write.nothing_done())
+            }
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),

@@ -1236,6 +1236,43 @@ fn an_older_store_whose_upgrade_a_users_change_is_in_the_way_says_so() {
     assert_eq!(ok(&listed), jsonl(&[a(), b(), c()]));
 }
 
+/// A store whose tables a user changed with `sqlite3` (a column the tool
+/// reads renamed): every command said SQLite's words followed by the whole
+/// statement, "error: no such column: b.body in SELECT k.t, a.account_id,
+/// … at offset 80: Error code 1: SQL logic error" (exit 1), nothing of
+/// the store or what to do. Each now names the store and the change
+/// (exit 3, as for a damaged store), the store untouched.
+#[test]
+fn a_store_whose_tables_a_user_changed_says_so_without_its_sql() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, at), (second, then), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &first, "--at", &at]);
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute_batch("ALTER TABLE version RENAME COLUMN body TO json;")
+            .unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    for args in [
+        vec!["changes"],
+        vec!["list", "--at", "now", "-q"],
+        vec!["history", "acc-a"],
+        vec!["snapshot", "--import", &second, "--at", &then],
+    ] {
+        let err = fails_with(&offline(&sb, &store).args(&args).output().unwrap(), 3);
+        assert!(
+            err.contains("lacks a table or column")
+                && err.contains("no such column")
+                && err.contains("another program")
+                && !err.contains("SELECT")
+                && !err.contains("SQL logic error"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(fs::read(&store).unwrap(), before, "{args:?}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
