@@ -806,4 +806,67 @@ mod tests {
             "{patches} patches, {whole} whole"
         );
     }
+
+    /// An import just before a snapshot that has the same account moves
+    /// that account's version back to the import: one version, not two
+    /// meeting at the later snapshot.
+    #[test]
+    fn an_import_before_the_same_account_starts_its_version_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let a = || vec![account("a", "ACTIVE", "x")];
+        store
+            .record(&org(), Taken::At(20_000_000), a(), "t")
+            .unwrap();
+        let s = store
+            .record(&org(), Taken::At(10_000_000), a(), "t")
+            .unwrap();
+        assert_eq!((s.previous, s.next), (None, Some(20_000_000)));
+        let (_, versions) = store.account_history(&org(), "a").unwrap();
+        let spans: Vec<_> = versions
+            .iter()
+            .map(|v| (v.valid_from, v.valid_to))
+            .collect();
+        assert_eq!(spans, [(10_000_000, None)]);
+    }
+
+    /// The bytes each ordering takes: whole (8 an account) when an eighth
+    /// or more of the accounts moved, a patch on it when no more than an
+    /// eighth did, and 8 for an order the previous patch already gives.
+    #[test]
+    fn an_order_costs_a_patch_up_to_an_eighth_moved_and_8_bytes_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let ids = |names: &[String]| -> Vec<Account> {
+            names.iter().map(|n| account(n, "ACTIVE", "n")).collect()
+        };
+        let natural: Vec<String> = (0..16).map(|i| format!("a{i:02}")).collect();
+        let reversed: Vec<String> = natural.iter().rev().cloned().collect();
+        let two_new: Vec<String> = ["b0", "b1"]
+            .map(String::from)
+            .into_iter()
+            .chain(reversed.clone())
+            .collect();
+        let mut one_moved = reversed.clone();
+        let moved = one_moved.pop().unwrap();
+        one_moved.insert(0, moved);
+        let days = [natural, reversed, two_new.clone(), two_new, one_moved];
+        for (t, names) in (1..).zip(&days) {
+            store
+                .record(&org(), Taken::At(t * 1_000_000), ids(names), "t")
+                .unwrap();
+        }
+        for (t, names) in (1..).zip(&days) {
+            let want: Vec<String> = ids(names).iter().map(|a| a.json().to_string()).collect();
+            assert_eq!(all_at(&store, t * 1_000_000), want, "day {t}");
+        }
+        let sql = "SELECT length(ordering) FROM snapshot ORDER BY taken_at";
+        let mut stmt = store.conn.prepare(sql).unwrap();
+        let lengths: Vec<Option<i64>> = (stmt.query_map([], |r| r.get(0)).unwrap())
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // Natural; whole; 2 new of 18 (a patch of 2 pairs); the same again
+        // (a reference); 1 moved of 16 (a patch of 1 pair).
+        assert_eq!(lengths, [None, Some(128), Some(40), Some(8), Some(24)]);
+    }
 }
