@@ -666,4 +666,55 @@ mod tests {
             ]
         );
     }
+
+    /// Each version runs from its start to the next one's (the last one's
+    /// to none), in `history` and in `changes` alike.
+    #[test]
+    fn an_accounts_versions_run_from_one_change_to_the_next() {
+        use crate::history::record::Taken;
+        use crate::history::store::Access;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let org = Org {
+            base_url: "http://127.0.0.1:1/".into(),
+            token_url: "http://127.0.0.1:1/oauth/token".into(),
+        };
+        for (t, status) in [(10, "ACTIVE"), (20, "ACTIVE"), (30, "CHURNED")] {
+            let body = format!(r#"{{"id":"a","name":"n","status":"{status}"}}"#);
+            let accounts = vec![serde_json::from_str(&body).unwrap()];
+            store
+                .record(&org, Taken::At(t * 1_000_000), accounts, "t")
+                .unwrap();
+        }
+        let (_, versions) = store.account_history(&org, "a").unwrap();
+        let spans: Vec<_> = (versions.iter())
+            .map(|v| {
+                (
+                    v.valid_from,
+                    v.valid_to,
+                    v.status.as_str(),
+                    v.name.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (10_000_000, Some(30_000_000), "ACTIVE", Some("n")),
+                (30_000_000, None, "CHURNED", Some("n"))
+            ]
+        );
+        let mut seen = Vec::new();
+        let read = store.changes(&org, (None, None), None, |c| {
+            let span = |v: Option<Version>| v.map(|v| (v.valid_from, v.valid_to));
+            seen.push((c.time, c.kind, span(c.before), span(c.after)));
+            Ok(())
+        });
+        read.unwrap();
+        let (t1, t3) = (10_000_000, 30_000_000);
+        assert_eq!(
+            seen,
+            [(t3, Kind::Status, Some((t1, Some(t3))), Some((t3, None)))]
+        );
+    }
 }
