@@ -1213,4 +1213,72 @@ mod tests {
         feed(&mut walk, raw(2, json!({"total_pages": 3}))).unwrap();
         assert_eq!(next_of(&walk), Some((page_url(3).to_string(), 3)));
     }
+
+    /// `_links.next` as anything but one link or null is an error that
+    /// says what was expected; an array of links (HAL's) says so itself.
+    #[test]
+    fn a_next_link_of_another_shape_is_an_error_saying_what_was_expected() {
+        let read = |next: &str| {
+            let text =
+                format!(r#"{{"_embedded": {{"accounts": []}}, "_links": {{"next": {next}}}}}"#);
+            serde_json::from_str::<RawPage>(&text)
+                .unwrap_err()
+                .to_string()
+        };
+        let number = read("5");
+        assert!(
+            number.contains("expected a link: an object with an href"),
+            "{number}"
+        );
+        let array = read(r#"[{"href": "?page=2"}]"#);
+        assert!(
+            array.contains("_links.next is an array of links"),
+            "{array}"
+        );
+    }
+
+    #[test]
+    fn peek_shows_the_next_request_without_taking_it() {
+        let walk = Walk::new(endpoint(), Pages::Only(3));
+        assert_eq!(walk.peek(), Some(&(page_url(3), 3)));
+        assert!(walk.has_next());
+    }
+
+    /// After a redirect moved the pages, the next page by number is asked
+    /// for where they moved to.
+    #[test]
+    fn pages_by_number_after_a_move_are_asked_where_they_moved() {
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        let moved = Endpoint::new(url::parse("http://127.0.0.1:5001/v2").unwrap(), 2);
+        walk.move_to(&moved);
+        feed(&mut walk, raw(2, json!({"total_pages": 3}))).unwrap();
+        assert_eq!(next_of(&walk), Some((moved.page_url(2).to_string(), 2)));
+    }
+
+    /// A server that clamps past its last page and links on: the page
+    /// after the last claimed, the last one again, ends the walk there
+    /// with a warning (not an error, as page 1 again would be).
+    #[test]
+    fn a_page_sent_again_past_the_last_claimed_ends_the_walk_with_a_warning() {
+        let linked = |ids: std::ops::Range<u32>, next: &str| RawPage {
+            total_pages: Some(2),
+            links: Some(Links {
+                next: Some(Link {
+                    href: Some(next.into()),
+                }),
+            }),
+            ..page_of(ids, 3)
+        };
+        let mut walk = Walk::new(endpoint(), Pages::All);
+        feed(&mut walk, linked(0..2, "?page=2")).unwrap();
+        feed(&mut walk, linked(2..3, "?page=3")).unwrap();
+        let step = feed(&mut walk, linked(2..3, "?page=4")).unwrap();
+        assert!(!walk.has_next() && step.page.accounts.is_empty());
+        assert_eq!(
+            step.warning.as_deref(),
+            Some(
+                "page 3 repeats page 2, past the last page the API claimed (2); the walk ends there, without following its next link"
+            )
+        );
+    }
 }
