@@ -921,4 +921,341 @@ mod tests {
                 .starts_with("check token_url")
         );
     }
+
+    /// Each status's hint, for the token request and for the API: the one
+    /// asked is named (`token_url` or `base_url`), and a status nothing
+    /// helps with (a 2xx, a 501 from the API, a 600) has none.
+    #[test]
+    fn each_status_hints_at_the_setting_asked() {
+        let cases: [(u16, &str, &str); 27] = [
+            (400, "token_url", "no OAuth answer; check token_url"),
+            (422, "token_url", "takes no client-credentials request"),
+            (404, "token_url", "account_name and region"),
+            (404, "base_url", "check base_url (the path"),
+            (405, "token_url", "takes no POST"),
+            (501, "token_url", "takes no POST"),
+            (405, "base_url", "takes no GET"),
+            (
+                406,
+                "token_url",
+                "as a token endpoint does; check token_url",
+            ),
+            (406, "base_url", "as the API does; check base_url"),
+            (408, "base_url", "gave up waiting"),
+            (426, "token_url", "HTTP version; check token_url"),
+            (505, "token_url", "HTTP version; check token_url"),
+            (426, "base_url", "HTTP version; check base_url"),
+            (505, "base_url", "HTTP version; check base_url"),
+            (414, "base_url", "refuses URLs this long"),
+            (431, "token_url", "only the client id and secret"),
+            (431, "base_url", "the access token they carry"),
+            (
+                429,
+                "token_url",
+                "the token endpoint or a gateway before it is rate limiting",
+            ),
+            (
+                429,
+                "base_url",
+                "the API or a gateway before it is rate limiting",
+            ),
+            (
+                500,
+                "token_url",
+                "the token endpoint or a gateway before it is failing",
+            ),
+            (
+                502,
+                "token_url",
+                "the token endpoint or a gateway before it is failing",
+            ),
+            (
+                504,
+                "token_url",
+                "the token endpoint or a gateway before it is failing",
+            ),
+            (500, "base_url", "the API or a gateway before it is failing"),
+            (502, "base_url", "the API or a gateway before it is failing"),
+            (504, "base_url", "the API or a gateway before it is failing"),
+            (
+                520,
+                "token_url",
+                "a gateway before the token endpoint failed",
+            ),
+            (599, "base_url", "a gateway before the API failed"),
+        ];
+        for (status, setting, says) in cases {
+            let hint = hint(status, setting).unwrap_or_default();
+            assert!(hint.contains(says), "{status} {setting}: {hint}");
+        }
+        for (status, setting) in [(400, "base_url"), (422, "base_url"), (200, "token_url")] {
+            assert_eq!(hint(status, setting), None, "{status} {setting}");
+        }
+        for status in [519, 600] {
+            assert_eq!(hint(status, "base_url"), None, "{status}");
+        }
+    }
+
+    /// What `unexpected` adds to a status, by what its body says.
+    fn extra(status: u16, body: &str, setting: &str) -> String {
+        extra_of(&reply(status, body), setting)
+    }
+
+    fn extra_of(reply: &Reply, setting: &str) -> String {
+        unexpected("GET x", reply, setting, &Redactor::default()).to_string()
+    }
+
+    /// Each kind of answer no caller uses is told apart by its status and
+    /// body: a gateway's, a web server's, a cache's, a rate limiter's.
+    #[test]
+    fn an_unexpected_answer_says_what_it_came_from() {
+        let said = extra(304, "", "base_url");
+        assert!(said.contains("HTTP 304 Not Modified, although"), "{said}");
+        let said = extra(302, "", "base_url");
+        assert!(
+            said.ends_with("HTTP 302 without a Location header; check base_url"),
+            "{said}"
+        );
+        let mut r = reply(399, "");
+        r.location = Some("https://elsewhere/".into());
+        let said = extra_of(&r, "base_url");
+        assert!(
+            said.contains("HTTP 399 redirect to https://elsewhere/ not followed"),
+            "{said}"
+        );
+        for status in [200, 299] {
+            let said = extra(status, "", "base_url");
+            assert!(
+                said.ends_with("only HTTP 200 carries an answer; check base_url"),
+                "{said}"
+            );
+        }
+        let nginx =
+            "<html><head><title>400 No required SSL certificate was sent</title></head></html>";
+        assert!(extra(400, nginx, "base_url").ends_with(CLIENT_CERTIFICATE));
+        let cookie =
+            "<html><head><title>400 Request Header Or Cookie Too Large</title></head></html>";
+        let said = extra(400, cookie, "base_url");
+        assert!(
+            said.ends_with("the access token they carry is too long for it"),
+            "{said}"
+        );
+        // The token request's 400 of a page: no OAuth answer, whatever it says.
+        for page in [cookie, "<html>x</html>"] {
+            let said = extra(400, page, "token_url");
+            assert!(
+                said.ends_with("no OAuth answer; check token_url (its scheme and port)"),
+                "{said}"
+            );
+        }
+    }
+
+    /// A body a web server, a gateway or a rate limiter wrote before the
+    /// API could answer is told apart from the status's own hint.
+    #[test]
+    fn an_unexpected_answer_from_before_the_api_says_so() {
+        let said = extra(413, "Request header exceeds the size limit", "base_url");
+        assert!(
+            said.ends_with("the access token they carry is too long for it"),
+            "{said}"
+        );
+        let said = extra(413, "Payload Too Large", "base_url");
+        assert!(said.ends_with("HTTP 413: Payload Too Large"), "{said}");
+        let go = "Client sent an HTTP request to an HTTPS server.\n";
+        let said = extra(400, go, "base_url");
+        assert!(
+            said.ends_with("not the API's answer; check base_url (its scheme and port)"),
+            "{said}"
+        );
+        let said = extra(
+            403,
+            "Missing ALPN Protocol, expected `h2` to be available.",
+            "base_url",
+        );
+        assert!(said.contains("speaks only HTTP/2 over TLS"), "{said}");
+        let spike = r#"{"fault":{"faultstring":"Spike arrest violation","detail":{"errorcode":"policies.ratelimit.SpikeArrestViolation"}}}"#;
+        let said = extra(500, spike, "base_url");
+        assert!(said.ends_with("the API or a gateway before it is rate limiting; try again later or raise --max-retries"), "{said}");
+        let said = extra(429, "max connections reached: 5", "base_url");
+        assert!(said.contains("lower --concurrency"), "{said}");
+        // Any other 403, markup or a header named in plain text: the status's own.
+        let said = extra(403, "{}", "base_url");
+        assert!(
+            said.ends_with("entitled to the Billing Insights API"),
+            "{said}"
+        );
+        let said = extra(400, "<html>x</html>", "base_url");
+        assert!(
+            said.ends_with("not the API's answer; check base_url (its scheme and port)"),
+            "{said}"
+        );
+        let said = extra(400, "Request header is too large", "base_url");
+        assert!(
+            said.ends_with("HTTP 400: Request header is too large"),
+            "{said}"
+        );
+        let said = extra(431, "", "token_url");
+        assert!(
+            said.ends_with("only the client id and secret: check token_url"),
+            "{said}"
+        );
+        let said = extra(418, "", "base_url");
+        assert!(said.ends_with("HTTP 418 I'm a teapot"), "{said}");
+    }
+
+    /// A wait past what a retry waits says when to run again; one of no
+    /// more than that, the status's own hint.
+    #[test]
+    fn only_a_wait_past_the_cap_says_when_to_run_again() {
+        for status in [429, 503] {
+            let mut r = reply(status, "");
+            r.keep_away = Some(MAX_RETRY_AFTER + Duration::from_secs(1));
+            let said = extra_of(&r, "base_url");
+            assert!(said.contains("; the server asks to wait 61 s"), "{said}");
+            r.keep_away = Some(MAX_RETRY_AFTER);
+            let said = extra_of(&r, "base_url");
+            assert!(
+                said.ends_with("try again later or raise --max-retries"),
+                "{said}"
+            );
+        }
+    }
+
+    /// A refusal a cache stored names the cache, and every retry only
+    /// when there was one.
+    #[test]
+    fn a_stored_refusal_says_a_cache_answered() {
+        for status in [429, 500, 502, 504] {
+            let mut r = reply(status, "");
+            r.age = std::num::NonZeroU64::new(5);
+            let said = extra_of(&r, "base_url");
+            assert!(said.contains(&format!("; this HTTP {status} came from a cache in front of the API, which stored it 5 s before (Age: 5): have")), "{said}");
+            let said = extra_of(&r, "token_url");
+            assert!(
+                said.contains("a cache in front of the token endpoint"),
+                "{said}"
+            );
+            r.retries = 1;
+            assert!(extra_of(&r, "base_url").contains("(Age: 5) and answers every retry with it"));
+            (r.retries, r.run_refusals) = (0, Some(3));
+            assert!(extra_of(&r, "base_url").contains("(Age: 5) and answers every retry with it"));
+        }
+        // No Age, or a status no cache's storing explains: its own hint.
+        let said = extra(503, "", "base_url");
+        assert!(
+            said.ends_with(
+                "the API or a gateway before it is failing; try again later or raise --max-retries"
+            ),
+            "{said}"
+        );
+        let mut r = reply(404, "");
+        r.age = std::num::NonZeroU64::new(5);
+        assert!(!extra_of(&r, "base_url").contains("cache"));
+    }
+
+    /// Headers too large: the access token, unless the URL is the longer
+    /// and long (a request line counted with the headers).
+    #[test]
+    fn headers_too_large_blame_the_longer_of_url_and_token() {
+        let said = |url_len: usize, token_len: usize, setting: &str| {
+            let mut r = reply(431, "");
+            r.authorization = format!("Bearer {}", "t".repeat(token_len)).into();
+            let context = format!("GET {}", "u".repeat(url_len));
+            unexpected(&context, &r, setting, &Redactor::default()).to_string()
+        };
+        let token = "the access token they carry is too long for it";
+        let url = "the API's next link is too long for it";
+        assert!(
+            said(1024, 10, "base_url")
+                .contains("the URL is 1024 bytes, the access token 10: the API's next link")
+        );
+        assert!(said(1023, 10, "base_url").ends_with(token));
+        assert!(said(2000, 2000, "base_url").ends_with(token));
+        assert!(said(2001, 2000, "base_url").contains(url));
+        assert!(said(2001, 2000, "token_url").ends_with("check token_url"));
+    }
+
+    /// A quota's wait: none said, one of seconds (never 0 s), one past a
+    /// retry's.
+    #[test]
+    fn a_spent_quota_says_when_to_try_again() {
+        assert!(spent_quota(None).ends_with("run again once it is renewed"));
+        let said = spent_quota(Some(Duration::from_millis(500)));
+        assert!(
+            said.ends_with("the server asks to wait 1 s: try again then"),
+            "{said}"
+        );
+        let said = spent_quota(Some(MAX_RETRY_AFTER));
+        assert!(
+            said.ends_with("the server asks to wait 60 s: try again then"),
+            "{said}"
+        );
+        let said = spent_quota(Some(MAX_RETRY_AFTER + Duration::from_secs(1)));
+        assert!(
+            said.contains("longer than the 60 s a retry waits at most"),
+            "{said}"
+        );
+    }
+
+    /// A body that answers in place of what was asked: a code or a text
+    /// of its own; a title or detail only if it is text.
+    #[test]
+    fn an_error_is_said_only_by_a_code_or_a_text() {
+        let said = |body: &str| error_said(&reply(200, body), &Redactor::default());
+        for body in [
+            r#"{"code":7}"#,
+            r#"{"message":"Rate limit is exceeded."}"#,
+            r#"{"error":"x"}"#,
+            r#"{"description":"x"}"#,
+            r#"{"error_description":"x"}"#,
+            r#"{"title":"x"}"#,
+            r#"{"detail":"x"}"#,
+            r#"{"fault":{"faultstring":"Spike arrest violation"}}"#,
+        ] {
+            assert!(
+                said(body).is_some_and(|s| s.starts_with("HTTP 200")),
+                "{body}"
+            );
+        }
+        for body in [
+            r#"{"title":5}"#,
+            r#"{"detail":[{"msg":"x"}]}"#,
+            r#"{"message":" "}"#,
+            r#"{"accounts":[]}"#,
+            "plain",
+        ] {
+            assert_eq!(said(body), None, "{body}");
+        }
+    }
+
+    /// AWS API Gateway's 403 for no route, and no other message.
+    #[test]
+    fn only_a_missing_authentication_token_is_no_route() {
+        assert!(no_route(br#"{"message":"Missing Authentication Token"}"#));
+        assert!(!no_route(br#"{"message":"Forbidden"}"#));
+        assert!(!no_route(b"Missing Authentication Token"));
+    }
+
+    /// UTF-16 little-endian by its byte-order mark or its charset, and
+    /// Latin-1 by its.
+    #[test]
+    fn a_body_is_read_little_endian_or_as_latin_1() {
+        let le: Vec<u8> = "café".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decoded(&[&[0xFF, 0xFE][..], &le].concat(), None), "café");
+        assert_eq!(decoded(&le, Some("utf-16le")), "café");
+        let be: Vec<u8> = "café".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decoded(&be, Some("utf-16")), "café");
+        assert_eq!(decoded(b"caf\xe9", Some("iso-8859-1")), "café");
+    }
+
+    /// Messages are found at any depth, each named by the key it is under.
+    #[test]
+    fn violations_are_named_by_their_key() {
+        let value: Value =
+            serde_json::from_str(r#"{"page":[{"msg":"a"}],"per_page":{"limit":["b", 5]},"n":1}"#)
+                .unwrap();
+        assert_eq!(messages(&value, ""), ["page: a", "limit: b"]);
+        let value: Value = serde_json::from_str(r#"[{"detail":"c"},{"message":"d"}]"#).unwrap();
+        assert_eq!(messages(&value, "x: "), ["x: c", "x: d"]);
+    }
 }
