@@ -317,6 +317,13 @@ fn unexpected_page(
     redactor: &Redactor,
     answered: bool,
 ) -> anyhow::Error {
+    // The first page's URL is base_url's own, no link followed yet.
+    if reply.status == 414 && !answered {
+        return api_error(format!(
+            "{context}: {}; the server refuses URLs this long: the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url",
+            describe(reply, redactor)
+        ));
+    }
     let e = unexpected(context, reply, "base_url", redactor);
     let said = e.to_string();
     let tails = ["", " and any proxy", " (its scheme and port)"];

@@ -1721,12 +1721,19 @@ fn classify(
 /// The longest URI the http crate (ureq's) takes, in bytes.
 const URI_MAX: usize = u16::MAX as usize - 1;
 
-/// A URL longer than [`URI_MAX`] (a next link with a huge cursor): no
-/// request can ask for it.
+/// A URL longer than [`URI_MAX`] (a next link with a huge cursor, or a
+/// setting's own URL before any page was answered): no request can ask
+/// for it.
 fn too_long_to_send(request: &Request) -> anyhow::Error {
     let length = request.url.as_str().len();
+    let whose = match (request.setting(), request.proven) {
+        ("base_url", true) => {
+            "the API's next link is too long to be asked for; ask whoever runs the API".into()
+        }
+        (setting, _) => format!("{setting} is too long to be asked for; check {setting}"),
+    };
     api_error(format!(
-        "{request}: the URL is {length} bytes, more than the {URI_MAX} a request can carry: the API's next link is too long to be asked for; ask whoever runs the API"
+        "{request}: the URL is {length} bytes, more than the {URI_MAX} a request can carry: {whose}"
     ))
 }
 

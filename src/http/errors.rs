@@ -561,6 +561,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         426 | 505 => {
             "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check base_url"
         }
+        // No link is followed to the token endpoint: token_url is its URL.
+        414 if setting == "token_url" => {
+            "the server refuses URLs this long: token_url is too long for it, or for a proxy in between; check token_url"
+        }
         414 => {
             "the server refuses URLs this long: the API's next link is too long for it, or for a proxy in between"
         }
@@ -1257,5 +1261,17 @@ mod tests {
         assert_eq!(messages(&value, ""), ["page: a", "limit: b"]);
         let value: Value = serde_json::from_str(r#"[{"detail":"c"},{"message":"d"}]"#).unwrap();
         assert_eq!(messages(&value, "x: "), ["x: c", "x: d"]);
+    }
+
+    /// A 414 for the token request (a token_url with a long path) said
+    /// "the API's next link is too long for it", though no link is ever
+    /// followed there: it sends the user to token_url.
+    #[test]
+    fn a_414_for_the_token_request_names_token_url_not_a_next_link() {
+        let said = hint(414, "token_url").unwrap();
+        assert!(
+            said.contains("check token_url") && !said.contains("next link"),
+            "{said}"
+        );
     }
 }

@@ -1113,6 +1113,57 @@ fn a_next_link_too_long_to_send_says_so() {
     assert_eq!(fake.requests().len(), 2, "{err}");
 }
 
+/// gunicorn answers a base_url whose path is longer than its `limit_request_line` (4094) with
+/// `414`, on the first page, before any next link: the run said "the API's next link is too long
+/// for it", though the URL was base_url's and no link had been followed. It says base_url's URL
+/// is too long for the server, and to check base_url.
+#[test]
+fn a_414_for_the_first_page_blames_base_url_not_a_next_link() {
+    const GUNICORN_414: &str = "<html>\n  <head>\n    <title>URI Too Long</title>\n  </head>\n  <body>\n    <h1><p>URI Too Long</p></h1>\n    Request Line is too large (9067 &gt; 4094)\n  </body>\n</html>\n";
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Page(1),
+            FaultKind::StatusWithBody(414, GUNICORN_414.into()),
+        )]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 414: URI Too Long")
+            && err.contains("check base_url")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
+/// A base_url longer than the 65,534 bytes the http crate takes in a URI was refused before it
+/// was sent with "the API's next link is too long to be asked for; ask whoever runs the API",
+/// where no link had been followed and the URL was the user's own: it says base_url's.
+#[test]
+fn a_base_url_too_long_to_send_says_check_base_url() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(2),
+        ..FakeConfig::default()
+    });
+    let long = format!("{}/{}", fake.base_url(), "a".repeat(70_000));
+    let out = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_BASE_URL", long)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains(" bytes, more than the 65534")
+            && err.contains("check base_url")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
