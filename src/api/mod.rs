@@ -16,8 +16,8 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    describe, error_said, hint, is_markup, markup_refusal, no_route, no_route_hint, spent_quota,
-    unexpected, wants_http2,
+    LONG_URL, describe, error_said, hint, is_markup, markup_refusal, no_route, no_route_hint,
+    spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -317,12 +317,8 @@ fn unexpected_page(
     redactor: &Redactor,
     answered: bool,
 ) -> anyhow::Error {
-    // The first page's URL is base_url's own, no link followed yet.
-    if reply.status == 414 && !answered {
-        return api_error(format!(
-            "{context}: {}; the server refuses URLs this long: the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url",
-            describe(reply, redactor)
-        ));
+    if let Some(e) = url_too_long(context, reply, redactor, answered) {
+        return e;
     }
     let e = unexpected(context, reply, "base_url", redactor);
     let said = e.to_string();
@@ -334,6 +330,39 @@ fn unexpected_page(
         )),
         None => e,
     }
+}
+
+/// The error of a refusal of a page's URL as too long: a 414 before any
+/// page was answered (the URL is base_url's own, no link followed yet),
+/// or a `400` with no body to a URL of [`LONG_URL`] bytes or more (puma's
+/// past 8 KiB of path), which says the server may refuse it.
+fn url_too_long(
+    context: &str,
+    reply: &Reply,
+    redactor: &Redactor,
+    answered: bool,
+) -> Option<anyhow::Error> {
+    let length = context.split_once(' ').map_or(0, |(_, url)| url.len());
+    let bare_400 = reply.status == 400 && reply.body.trim_ascii().is_empty();
+    let refuses = match reply.status {
+        414 if !answered => "refuses",
+        _ if bare_400 && length >= LONG_URL => "may refuse",
+        _ => return None,
+    };
+    let whose = match answered {
+        true => "the API's next link is too long for it, or for a proxy in between",
+        false => {
+            "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url"
+        }
+    };
+    let length = match bare_400 {
+        true => format!(" (this one is {length} bytes): if so,"),
+        false => ":".into(),
+    };
+    Some(api_error(format!(
+        "{context}: {}; the server {refuses} URLs this long{length} {whose}",
+        describe(reply, redactor)
+    )))
 }
 
 /// Parses a 200 body; a page without its accounts is malformed unless it

@@ -399,7 +399,7 @@ fn stored(reply: &Reply, setting: &str) -> String {
 
 /// A URL no server's limit on request headers is below (WEBrick's on the
 /// request line, the lowest known, is 2083 bytes).
-const LONG_URL: usize = 1024;
+pub const LONG_URL: usize = 1024;
 
 /// What a refusal of request headers too large says: that the access
 /// token they carry is too long, unless the URL of `context` (`GET url`)

@@ -1164,6 +1164,65 @@ fn a_base_url_too_long_to_send_says_check_base_url() {
     );
 }
 
+/// puma refuses a request path over 8 KiB (`REQUEST_PATH is longer than the 8192 allowed
+/// length`) with a bare `HTTP/1.1 400 Bad Request` and no body: a 9,000-byte next link ended
+/// the run with "HTTP 400 Bad Request", nothing to check or do. An empty 400 to a URL that long
+/// says the server may refuse URLs this long, and that the next link is; on the first page,
+/// that base_url's is.
+#[test]
+fn an_empty_400_for_a_long_url_says_the_url_may_be_too_long() {
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(9000)
+    );
+    let first = first_of_two_linking_to(&next);
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first.to_string()),
+            ),
+            (
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(400, String::new()),
+            ),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 400 Bad Request")
+            && err.contains("may refuse URLs this long")
+            && err.contains("the API's next link is too long"),
+        "{err}"
+    );
+
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Nth(2),
+            FaultKind::StatusWithBody(400, String::new()),
+        )]),
+    );
+    let long = format!("{}/{}", fake.base_url(), "a".repeat(9000));
+    let out = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_BASE_URL", long)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("may refuse URLs this long")
+            && err.contains("check base_url")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
 /// A byte-order mark before the token answer (a proxy's doing) was "not
 /// valid JSON at line 1 column 1; check token_url", though a page with
 /// one is read.
