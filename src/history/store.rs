@@ -274,8 +274,9 @@ fn damaged(path: &Path, why: &dyn std::fmt::Display, outcome: &str) -> anyhow::E
 
 /// SQLite's plain error saying a table, column or index is there already,
 /// or one a statement names is not: the store's tables changed by another
-/// program (a user's `sqlite3`: a column renamed or dropped, or one added
-/// of the name an upgrade adds). Its message, without the statement.
+/// program (a user's `sqlite3`: a column renamed or dropped, one added of
+/// the name an upgrade adds, or a trigger added that names a table or a
+/// function not there). Its message, without the statement.
 fn schema_changed(e: &rusqlite::Error) -> Option<&str> {
     const SCHEMA: [&str; 4] = [
         "already exists",
@@ -779,7 +780,7 @@ impl Store {
         let path = shown_path(&self.path);
         if let Some(why) = sqlite.and_then(schema_changed) {
             return config_error(format!(
-                "the history store {path} lacks a table or column this talkdesk-accounts uses ({}), from a change another program (as sqlite3) made to its tables, so {outcome}; undo that change, or restore the store from a backup, or pass --history with another path",
+                "the history store {path} lacks a table or column this talkdesk-accounts uses, or a trigger added to it names one (or a function) that is not there ({}), from a change another program (as sqlite3) made to its tables, so {outcome}; undo that change, or restore the store from a backup, or pass --history with another path",
                 visible(why)
             ));
         }

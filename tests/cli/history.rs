@@ -1273,6 +1273,36 @@ fn a_store_whose_tables_a_user_changed_says_so_without_its_sql() {
     }
 }
 
+/// A trigger a user added with `sqlite3` that calls a function SQLite
+/// does not have (or writes to a table since dropped) fails `snapshot`
+/// with "no such function: audit_log": that was said as "the history
+/// store … lacks a table or column this talkdesk-accounts uses", though
+/// every table and column of the tool was there. It names the trigger.
+#[test]
+fn a_users_trigger_that_names_what_is_not_there_is_not_said_a_missing_table() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, at), (second, then), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &first, "--at", &at]);
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER audit AFTER INSERT ON snapshot BEGIN SELECT audit_log(new.id); END;",
+        )
+        .unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    let args = ["snapshot", "--import", &second, "--at", &then];
+    let err = fails_with(&offline(&sb, &store).args(args).output().unwrap(), 3);
+    assert!(
+        err.contains("no such function: audit_log")
+            && err.contains("a trigger")
+            && !err.contains("lacks a table or column this talkdesk-accounts uses ("),
+        "{err}"
+    );
+    assert_eq!(fs::read(&store).unwrap(), before);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_store_is_private() {
