@@ -322,6 +322,11 @@ fn unexpected_page(
     }
     let e = unexpected(context, reply, "base_url", redactor);
     let said = e.to_string();
+    // A refusal of request headers too large (a 431) that blames the URL:
+    // before any page was answered, no link was followed.
+    if !answered && said.contains(NEXT_LINK_TOO_LONG) {
+        return api_error(said.replace(NEXT_LINK_TOO_LONG, BASE_URL_TOO_LONG));
+    }
     let tails = ["", " and any proxy", " (its scheme and port)"];
     let hint = said.rsplit_once("; check base_url");
     match hint.filter(|(_, tail)| answered && tails.contains(tail)) {
@@ -331,6 +336,13 @@ fn unexpected_page(
         None => e,
     }
 }
+
+/// What a refusal of a URL as too long says of a next link's.
+const NEXT_LINK_TOO_LONG: &str =
+    "the API's next link is too long for it, or for a proxy in between";
+
+/// What it says of the first page's, before any page was answered.
+const BASE_URL_TOO_LONG: &str = "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url";
 
 /// The error of a refusal of a page's URL as too long: a 414 before any
 /// page was answered (the URL is base_url's own, no link followed yet),
@@ -350,10 +362,8 @@ fn url_too_long(
         _ => return None,
     };
     let whose = match answered {
-        true => "the API's next link is too long for it, or for a proxy in between",
-        false => {
-            "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url"
-        }
+        true => NEXT_LINK_TOO_LONG,
+        false => BASE_URL_TOO_LONG,
     };
     let length = match bare_400 {
         true => format!(" (this one is {length} bytes): if so,"),

@@ -1164,6 +1164,36 @@ fn a_base_url_too_long_to_send_says_check_base_url() {
     );
 }
 
+/// A 431 for the first page to a base_url with a long path (lighttpd and Node count the request
+/// line with the headers) said "the API's next link is too long for it", though no link had been
+/// followed yet: it names the URL formed from base_url, and says to check base_url.
+#[test]
+fn a_431_for_the_first_page_to_a_long_base_url_blames_base_url_not_a_next_link() {
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Nth(2),
+            FaultKind::StatusWithBody(431, String::new()),
+        )]),
+    );
+    let long = format!("{}/{}", fake.base_url(), "a".repeat(9000));
+    let out = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_BASE_URL", long)
+        .args(["list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 431")
+            && err.contains("the one formed from base_url")
+            && err.contains("check base_url")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
 /// puma refuses a request path over 8 KiB (`REQUEST_PATH is longer than the 8192 allowed
 /// length`) with a bare `HTTP/1.1 400 Bad Request` and no body: a 9,000-byte next link ended
 /// the run with "HTTP 400 Bad Request", nothing to check or do. An empty 400 to a URL that long
