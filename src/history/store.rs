@@ -694,6 +694,7 @@ impl Store {
 
     /// Brings the schema to the latest version, one step per transaction.
     pub fn migrate(&self) -> Result<()> {
+        let mut start = None;
         loop {
             let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
                 .map_err(|e| self.write_error(e.into()))?;
@@ -701,11 +702,12 @@ impl Store {
             if version >= LATEST_VERSION {
                 return Ok(());
             }
+            let start = *start.get_or_insert(version);
             let step = MIGRATIONS
                 .get(version as usize)
                 .ok_or_else(|| anyhow::anyhow!("no migration from schema {version}"))?;
             tx.execute_batch(step)
-                .map_err(|e| self.upgrade_error(e, version + 1))?;
+                .map_err(|e| self.upgrade_error(e, start, version + 1))?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit().map_err(|e| self.write_error(e.into()))?;
@@ -717,14 +719,19 @@ impl Store {
     /// reads is not, is the store's own schema in the way (a user's
     /// `sqlite3` added a column of the name the step adds): a store this
     /// tool cannot use, left as it was (the step's transaction is rolled
-    /// back). Anything else (busy, read-only, full, damaged) is the write's.
-    fn upgrade_error(&self, e: rusqlite::Error, to: i64) -> anyhow::Error {
+    /// back), or at the schema the steps before it (from `start`) made.
+    /// Anything else (busy, read-only, full, damaged) is the write's.
+    fn upgrade_error(&self, e: rusqlite::Error, start: i64, to: i64) -> anyhow::Error {
         let Some(why) = schema_changed(&e) else {
             return anyhow::Error::new(e)
                 .context(format!("upgrading the history store to schema {to}"));
         };
+        let left = match to - 1 {
+            at if at == start => "left as it was".to_string(),
+            at => format!("left at schema {at}, to which the steps before it upgraded it"),
+        };
         config_error(format!(
-            "the history store {} cannot be upgraded to schema {to} ({}): a change another program (as sqlite3) made to its tables is in the way; it was left as it was: undo that change, or pass --history with another path",
+            "the history store {} cannot be upgraded to schema {to} ({}): a change another program (as sqlite3) made to its tables is in the way; it was {left}: undo that change, or pass --history with another path",
             shown_path(&self.path),
             visible(why)
         ))

@@ -1236,6 +1236,34 @@ fn an_older_store_whose_upgrade_a_users_change_is_in_the_way_says_so() {
     assert_eq!(ok(&listed), jsonl(&[a(), b(), c()]));
 }
 
+/// A schema 1 store whose `version.body` a user renamed: the upgrade's
+/// step to schema 2 is made and kept, and the step to schema 3 fails on
+/// the renamed column. That said "it was left as it was", though the
+/// store was left at schema 2: it says so.
+#[test]
+fn an_upgrade_stopped_after_its_first_steps_says_where_it_left_the_store() {
+    let sb = Sandbox::new();
+    let (store, conn) = an_older_store(&sb, "ALTER TABLE version RENAME COLUMN body TO json;");
+    drop(conn);
+    let [_, (second, at), ..] = exports(&sb);
+    let out = offline(&sb, &store)
+        .args(["snapshot", "--import", &second, "--at", &at])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 3);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2, "{err}");
+    assert!(
+        err.contains("cannot be upgraded to schema 3")
+            && err.contains("left at schema 2")
+            && !err.contains("left as it was"),
+        "{err}"
+    );
+}
+
 /// A store whose tables a user changed with `sqlite3` (a column the tool
 /// reads renamed): every command said SQLite's words followed by the whole
 /// statement, "error: no such column: b.body in SELECT k.t, a.account_id,
