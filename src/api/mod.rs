@@ -16,8 +16,8 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    LONG_URL, describe, error_said, hint, is_markup, markup_refusal, no_route, no_route_hint,
-    spent_quota, unexpected, wants_http2,
+    LONG_URL, NEXT_LINK_TOO_LONG, describe, error_said, hint, is_markup, markup_refusal, no_route,
+    no_route_hint, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -337,10 +337,6 @@ fn unexpected_page(
     }
 }
 
-/// What a refusal of a URL as too long says of a next link's.
-const NEXT_LINK_TOO_LONG: &str =
-    "the API's next link is too long for it, or for a proxy in between";
-
 /// What it says of the first page's, before any page was answered.
 const BASE_URL_TOO_LONG: &str = "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url";
 
@@ -354,7 +350,7 @@ fn url_too_long(
     redactor: &Redactor,
     answered: bool,
 ) -> Option<anyhow::Error> {
-    let length = context.split_once(' ').map_or(0, |(_, url)| url.len());
+    let length = url_length(context);
     let bare_400 = reply.status == 400 && reply.body.trim_ascii().is_empty();
     let refuses = match reply.status {
         414 if !answered => "refuses",

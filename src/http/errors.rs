@@ -411,13 +411,22 @@ fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
         .strip_prefix("Bearer ")
         .unwrap_or(authorization)
         .len();
-    let url = context.split_once(' ').map_or(0, |(_, url)| url.len());
+    let url = url_length(context);
     if setting == "token_url" || url <= token || url < LONG_URL {
         return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
     }
     format!(
-        "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: the API's next link is too long for it, or for a proxy in between"
+        "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
     )
+}
+
+/// What a refusal of a URL as too long says of a next link's.
+pub const NEXT_LINK_TOO_LONG: &str =
+    "the API's next link is too long for it, or for a proxy in between";
+
+/// The length in bytes of the URL of `context` (`GET url`).
+pub fn url_length(context: &str) -> usize {
+    context.split_once(' ').map_or(0, |(_, url)| url.len())
 }
 
 /// Now; a clock past what a timestamp holds (the year 9999) reads as its
