@@ -717,4 +717,70 @@ mod tests {
             [(t3, Kind::Status, Some((t1, Some(t3))), Some((t3, None)))]
         );
     }
+
+    #[test]
+    fn each_kind_has_its_word_and_a_change_is_named_after_it_or_else_before() {
+        let words = [Kind::Added, Kind::Removed, Kind::Status, Kind::Other].map(Kind::as_str);
+        assert_eq!(words, ["added", "removed", "status", "other"]);
+        let version = |name: Option<&str>| Version {
+            valid_from: 1,
+            valid_to: None,
+            status: "ACTIVE".into(),
+            name: name.map(String::from),
+            body: r#"{"id":"a"}"#.into(),
+        };
+        let change = |before, after| Change {
+            time: 1,
+            id: "a".into(),
+            kind: Kind::Other,
+            before,
+            after,
+        };
+        let renamed = change(Some(version(Some("old"))), Some(version(Some("new"))));
+        assert_eq!(renamed.name(), Some("new"));
+        assert_eq!(change(Some(version(Some("old"))), None).name(), Some("old"));
+        assert_eq!(change(None, Some(version(None))).name(), None);
+    }
+
+    /// Two accounts of one name: the error lists each id with its name;
+    /// two ids that show alike (`"café"`, `"caf\u00e9"`): the error says
+    /// how each is written.
+    #[test]
+    fn the_snapshots_are_listed_and_a_name_of_two_accounts_lists_both() {
+        use crate::history::record::Taken;
+        use crate::history::store::Access;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let org = Org {
+            base_url: "http://127.0.0.1:1/".into(),
+            token_url: "http://127.0.0.1:1/oauth/token".into(),
+        };
+        let bodies = [
+            r#"{"id":"a","name":"Twin","status":"ACTIVE"}"#,
+            r#"{"id":"b","name":"twin","status":"ACTIVE"}"#,
+            r#"{"id":"caf\u00e9","status":"ACTIVE"}"#,
+            r#"{"id":"café","status":"ACTIVE"}"#,
+        ];
+        for (t, n) in [(10, 1), (20, 4)] {
+            let accounts = (bodies[..n].iter())
+                .map(|b| serde_json::from_str(b).unwrap())
+                .collect();
+            store
+                .record(&org, Taken::At(t * 1_000_000), accounts, "t")
+                .unwrap();
+        }
+        let snapshots = store.snapshots(&org).unwrap();
+        let expected = [(10, 1), (20, 4)].map(|(t, accounts)| SnapshotInfo {
+            time: t * 1_000_000,
+            accounts,
+        });
+        assert_eq!(snapshots, expected);
+        let err = store.find_account(&org, "TWIN").unwrap_err().to_string();
+        assert!(
+            err.contains("matches 2 accounts: a (Twin), b (twin);"),
+            "{err}"
+        );
+        let err = store.find_account(&org, "café").unwrap_err().to_string();
+        assert!(err.contains("is the id of 2 accounts"), "{err}");
+    }
 }
