@@ -448,6 +448,26 @@ mod tests {
         assert_eq!(set.len, 5002);
     }
 
+    /// The table stays at most half full after each insert, and a page
+    /// prepared has its room made before its keys come.
+    #[test]
+    fn the_key_set_is_never_more_than_half_full_and_prepare_makes_room() {
+        let mut set = KeySet::default();
+        for key in 1..=100u64 {
+            set.insert(key << 40);
+            assert!(
+                set.len <= set.capacity(),
+                "{} keys in {}",
+                set.len,
+                set.capacity()
+            );
+        }
+        let mut prepared = KeySet::default();
+        let keys: Vec<u64> = (1..=100).collect();
+        prepared.prepare(&keys);
+        assert!(prepared.capacity() >= 100, "{}", prepared.capacity());
+    }
+
     /// Only an empty page is a walk that ended short: the last page taken
     /// so far, with accounts, before the last claimed, says nothing yet.
     #[test]
