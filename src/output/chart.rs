@@ -262,4 +262,58 @@ mod tests {
                 .contains("PENDING_DELETION_REQUESTED_BY_THE_OWNER")
         );
     }
+
+    /// The legend wraps exactly when the next entry (two spaces, its fill, a space, the
+    /// status) would pass the width, and never before its first entry.
+    #[test]
+    fn the_legend_wraps_only_before_an_entry_that_would_not_fit() {
+        let three = Series {
+            labels: vec!["w1".into()],
+            statuses: vec!["A".into(), "B".into(), "C".into()],
+            counts: vec![vec![1, 1, 1]],
+        };
+        assert_eq!(
+            terminal_chart(&three, 13, false),
+            "w1 ██▓▓▓▒▒ 3\n█ A  ▓ B  ▒ C\n"
+        );
+        assert_eq!(
+            terminal_chart(&three, 12, false),
+            "w1 ██▓▓▒▒ 3\n█ A  ▓ B\n▒ C\n"
+        );
+        assert_eq!(terminal_chart(&three, 4, false), "w1 ▓ 3\n█ A\n▓ B\n▒ C\n");
+    }
+
+    /// A status with no accounts in a period draws nothing there, not an empty colour.
+    #[test]
+    fn with_colour_a_status_without_accounts_draws_no_empty_colour() {
+        let one = Series {
+            labels: vec!["w1".into()],
+            statuses: vec!["A".into(), "B".into()],
+            counts: vec![vec![0, 2]],
+        };
+        let text = terminal_chart(&one, 20, true);
+        assert!(
+            text.starts_with("w1 \u{1b}[31m██████████████\u{1b}[0m 2\n"),
+            "{text:?}"
+        );
+    }
+
+    /// A status wider than the terminal wraps only before a character that would pass
+    /// the width; a mark of width 0 stays with its letter.
+    #[test]
+    fn a_long_status_wraps_only_before_a_character_that_would_not_fit() {
+        let one = |status: &str| Series {
+            labels: vec!["w1".into()],
+            statuses: vec![status.into()],
+            counts: vec![vec![1]],
+        };
+        assert_eq!(
+            terminal_chart(&one("ABCDE"), 5, false),
+            "w1 █ 1\n█ ABC\nDE\n"
+        );
+        assert_eq!(
+            terminal_chart(&one("東\u{301}"), 1, false),
+            "w1 █ 1\n█ \n東\u{301}\n"
+        );
+    }
 }
