@@ -489,4 +489,11 @@ mod tests {
             "no empty line before"
         );
     }
+
+    /// A mark of width 0 stays with a wide character even where that one
+    /// alone passes the width (a column of one).
+    #[test]
+    fn a_mark_after_a_character_wider_than_the_terminal_stays_with_it() {
+        assert_eq!(break_long_words("東\u{301}東", Some(1)), "東\u{301}\n東");
+    }
 }
