@@ -2635,4 +2635,59 @@ mod tests {
         assert_eq!(pace.waiting(), 0, "nobody left waiting");
         assert_eq!(pace.rate(), Some(2.0 * MARGIN));
     }
+
+    /// Each request sent takes one from the budget an answer stated, and
+    /// the last one left may still go: of 2 remaining, two go and the third
+    /// waits for the reset.
+    #[test]
+    fn each_request_sent_spends_one_of_the_budget_and_the_last_one_goes() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 1);
+        let h = RateHeaders {
+            remaining: Some(2.0),
+            reset: Some(Duration::from_secs(10)),
+            ..RateHeaders::default()
+        };
+        p.on_answer(slots[0], t0 + ms(1), &with_headers(h));
+        assert!(p.try_send(t0 + ms(100)).is_ok(), "2 left: one goes");
+        assert!(p.try_send(t0 + ms(200)).is_ok(), "1 left: the last goes");
+        assert_eq!(p.try_send(t0 + ms(300)), Err(ms(9_701)), "none left");
+    }
+
+    /// A crowd's 503 taken in after the 200s of the two sent with it caps
+    /// the requests in flight at those two, not at the one answered last.
+    #[test]
+    fn a_crowds_503_after_its_crowds_200s_counts_every_one_of_them() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 3);
+        p.on_answer(slots[1], t0 + ms(10), &ok());
+        p.on_answer(slots[2], t0 + ms(11), &ok());
+        p.on_answer(slots[0], t0 + ms(12), &unavailable());
+        let one = drain(&mut p, t0 + ms(40), 1)[0];
+        p.on_answer(one, t0 + ms(50), &ok());
+        assert!(p.try_send(t0 + ms(60)).is_ok(), "one in flight");
+        assert!(p.try_send(t0 + ms(60)).is_ok(), "two in flight");
+        assert_eq!(p.try_send(t0 + ms(60)), Err(SETTLE), "not three");
+    }
+
+    /// A refusal that said when to retry leaves nothing to bracket: the
+    /// request through after it keeps the pace its refusal set.
+    #[test]
+    fn a_refusal_with_retry_after_brackets_nothing_when_one_gets_through() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = drain(&mut p, t0, 1)[0];
+        p.on_answer(first, t0 + ms(5), &ok());
+        let second = drain(&mut p, t0 + ms(1_000), 1)[0];
+        p.on_answer(second, t0 + ms(1_005), &refused(Some(1)));
+        let rate = p.rate();
+        assert_eq!(rate, Some(0.5 * MARGIN));
+        let third = drain(&mut p, t0 + ms(5_000), 1)[0];
+        assert_eq!(p.on_answer(third, third.at + ms(5), &ok()), None);
+        assert_eq!(p.rate(), rate);
+        // Not even below the floor the `Retry-After` keeps.
+        assert_eq!(p.learnt, Some((0.5, Source::Refusals)));
+    }
 }
