@@ -496,4 +496,57 @@ mod tests {
     fn a_mark_after_a_character_wider_than_the_terminal_stays_with_it() {
         assert_eq!(break_long_words("東\u{301}東", Some(1)), "東\u{301}\n東");
     }
+
+    /// `draw` fitted to `width`, one row, the columns in `whole` kept whole
+    /// when the spare width allows.
+    fn fitted(
+        columns: &[&str],
+        row: &[&str],
+        width: u16,
+        whole: &[&str],
+        numbers: &[usize],
+    ) -> String {
+        let rows = std::iter::once(row.iter().map(|v| Cell::new(*v)).collect());
+        let style = TableStyle {
+            width: Some(width),
+            color: false,
+        };
+        draw(columns, true, rows, style, whole, numbers)
+    }
+
+    /// The id stays whole from the exact width where every other column
+    /// still keeps a character (borders, padding and all), not before.
+    #[test]
+    fn the_id_stays_whole_from_the_exact_width_that_leaves_the_others_a_character() {
+        let (id, name) = ("abcdefghij", "xx yy zz ww");
+        // Borders 3 + id 10 + padding 4 + a character of the name.
+        let at = |w| fitted(&["id", "name"], &[id, name], w, &["id"], &[]);
+        assert!(at(18).contains(id), "{}", at(18));
+        assert!(!at(17).contains(id), "{}", at(17));
+    }
+
+    /// Past a report's numbers that cannot fit, the id is kept whole
+    /// against the width the text alone needs.
+    #[test]
+    fn past_numbers_too_wide_the_id_is_weighed_against_the_text_alone() {
+        let number = "12345678901234567890";
+        let at = |w| fitted(&["id", "count"], &["abcd", number], w, &["id"], &[0, 20]);
+        assert!(at(12).contains("abcd"), "{}", at(12));
+        assert!(!at(11).contains("abcd"), "{}", at(11));
+    }
+
+    /// The status wins the spare width before a column left of it.
+    #[test]
+    fn the_status_is_kept_whole_before_the_columns_left_of_it() {
+        let (time, status) = ("2026-11-02T10:00", "TRIAL_LOST");
+        let text = fitted(
+            &["time", "status"],
+            &[time, status],
+            24,
+            &["time", "status"],
+            &[],
+        );
+        assert!(text.contains(status), "{text}");
+        assert!(!text.contains(time), "{text}");
+    }
 }
