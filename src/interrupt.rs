@@ -357,4 +357,37 @@ mod tests {
         let failed = Pending::create(|| Err::<PathBuf, _>(io::Error::other("no")));
         assert!(failed.is_err());
     }
+
+    /// A command leading a group of its own is registered while its
+    /// `Group` lives; one that does not lead one is never registered.
+    #[cfg(unix)]
+    #[test]
+    fn a_group_is_registered_only_when_it_leads_one_and_while_it_lives() {
+        let run = || std::process::Command::new("true").spawn();
+        let registered = |child: &std::process::Child| {
+            let id = i32::try_from(child.id()).unwrap();
+            locked(&GROUPS).contains(&id)
+        };
+        let (mut child, group) = Group::spawn(true, run).unwrap();
+        assert!(registered(&child), "a leader is registered");
+        drop(group);
+        assert!(!registered(&child), "a dropped group is forgotten");
+        child.wait().unwrap();
+        let (mut child, _group) = Group::spawn(false, run).unwrap();
+        assert!(!registered(&child), "a command in the run's group is not");
+        child.wait().unwrap();
+    }
+
+    /// Each SIGCONT after `install` is counted.
+    #[cfg(unix)]
+    #[test]
+    fn each_continue_after_a_stop_is_counted() {
+        install();
+        let before = resumes();
+        for _ in 0..2 {
+            // SAFETY: SIGCONT's default action continues a running process.
+            unsafe { libc::raise(libc::SIGCONT) };
+        }
+        assert!(resumes() >= before + 2, "{before} then {}", resumes());
+    }
 }
