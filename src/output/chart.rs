@@ -316,4 +316,14 @@ mod tests {
             "w1 █ 1\n█ \n東\u{301}\n"
         );
     }
+
+    /// Each status's line has its own colour (the palette's, in order).
+    #[test]
+    fn each_status_draws_its_line_in_its_own_colour() {
+        let svg = svg_chart(&series(), "t").unwrap();
+        for colour in ["#2E8B57", "#C83232"] {
+            let stroke = format!("stroke=\"{colour}\"");
+            assert!(svg.contains(&stroke), "{stroke} missing");
+        }
+    }
 }
