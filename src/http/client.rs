@@ -480,16 +480,19 @@ impl Client {
     /// 5xx (502/503/504/500) up to `max_retries` times. Returns the last
     /// reply whatever its status, warning once when retries were needed; a
     /// transport failure that outlives the retries is an API error (exit 5).
+    /// Its place among the requests waiting for the pace is when it was
+    /// first tried (`since`), kept by its retries: a retry goes before the
+    /// pages that first asked after it.
     pub fn send(&self, request: &Request) -> Result<Reply> {
         let origin = request.url.origin().ascii_serialization();
         let (mut attempt, mut failures) = self.first_attempt(request);
-        let mut sent_again = false;
+        let (mut sent_again, since) = (false, Instant::now());
         // The last refusal, returned if the run gives up on its refusals
         // in a row while this request waits its turn to retry.
         let mut refused_last: Option<Reply> = None;
         loop {
             // Once a kept connection closed under it, on new ones only.
-            let outcome = match self.unstopped_attempt(request, attempt, sent_again) {
+            let outcome = match self.unstopped_attempt(request, (attempt, since), sent_again) {
                 Ok(Ok(outcome)) => outcome,
                 Ok(Err(gave_up)) => return Ok(self.unsent(refused_last, gave_up, attempt)),
                 Err(e) => return Err(self.hand_back(request, attempt, &failures, sent_again, e)),
@@ -568,12 +571,12 @@ impl Client {
     fn unstopped_attempt(
         &self,
         request: &Request,
-        attempt: u32,
+        (attempt, since): (u32, Instant),
         anew: bool,
     ) -> Result<Result<Attempt, Reply>> {
         loop {
             let resumed = crate::interrupt::resumes();
-            let outcome = self.paced_attempt(request, attempt, anew);
+            let outcome = self.paced_attempt(request, (attempt, since), anew);
             let failed = match &outcome {
                 Ok(Ok(Attempt::Transient(why) | Attempt::Dropped(why))) => why.clone(),
                 Err(e) => match e.downcast_ref::<LeftToTheWalk>() {
@@ -749,6 +752,7 @@ impl Client {
     fn turn<'a>(
         &self,
         request: &Request<'a>,
+        since: Instant,
         on_wait: impl Fn(Duration),
     ) -> Result<(Option<Slot>, Cow<'a, str>)> {
         // The value to send, and when it expires (if it does).
@@ -761,7 +765,7 @@ impl Client {
         let mut authorization = get()?;
         let mut again = false;
         loop {
-            let slot = self.slot(request, &on_wait)?;
+            let slot = self.slot(request, since, &on_wait)?;
             let read_at = Instant::now();
             let soon = SystemTime::now() + Duration::from_secs(1);
             // Refused meanwhile by another request's 401: sent, it spent
@@ -797,7 +801,12 @@ impl Client {
     /// the API's limit.
     /// Not sent when what it is for came meanwhile (a token another run
     /// cached while this one waited to retry, or waited out the run's hold).
-    fn slot(&self, request: &Request, on_wait: impl Fn(Duration)) -> Result<Option<Slot>> {
+    fn slot(
+        &self,
+        request: &Request,
+        since: Instant,
+        on_wait: impl Fn(Duration),
+    ) -> Result<Option<Slot>> {
         if request.came_meanwhile() {
             return Err(AnsweredMeanwhile.into());
         }
@@ -805,7 +814,7 @@ impl Client {
             return Ok(None);
         }
         let ended = || self.waits_for_nothing(request) || request.came_meanwhile();
-        let Some((slot, waited)) = self.pace.send_slot(on_wait, ended) else {
+        let Some((slot, waited)) = self.pace.send_slot_since(since, on_wait, ended) else {
             if request.came_meanwhile() {
                 return Err(AnsweredMeanwhile.into());
             }
@@ -838,7 +847,7 @@ impl Client {
     fn paced_attempt(
         &self,
         request: &Request,
-        attempt: u32,
+        (attempt, since): (u32, Instant),
         anew: bool,
     ) -> Result<Result<Attempt, Reply>> {
         // A walk this slow says why, once, when a request first waits a
@@ -868,7 +877,7 @@ impl Client {
                 self.warn(&message);
             }
         };
-        let turn = self.turn(request, on_wait);
+        let turn = self.turn(request, since, on_wait);
         // The refusal the run gave up on, if it did.
         let gave_up = locked(&self.gave_up).clone();
         if let Some(gave_up) = gave_up.filter(|_| !request.issues_token) {

@@ -43,9 +43,9 @@
 //! the others had set the pace. Over a network their answers are long
 //! settled, and nothing waits.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::retry::MAX_RETRY_AFTER;
@@ -1103,6 +1103,23 @@ pub struct Pace<C: Clock = SystemClock> {
     clock: C,
     pacer: Mutex<Pacer>,
     waiting: AtomicUsize,
+    /// The requests waiting for a slot, oldest first (when each first
+    /// asked, then a number): only the oldest may take one. Each asking
+    /// on its own, the first to ask after a slot came took it: behind a
+    /// fixed window, a page refused waited out its `Retry-After` while 6
+    /// later pages went, and was refused again.
+    queue: Mutex<BTreeSet<(Instant, u64)>>,
+    tickets: AtomicU64,
+}
+
+/// A request's place among those waiting for a slot, left when dropped.
+struct Ticket<'a>(&'a Mutex<BTreeSet<(Instant, u64)>>, (Instant, u64));
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        queue.remove(&self.1);
+    }
 }
 
 impl<C: Clock> Pace<C> {
@@ -1111,6 +1128,8 @@ impl<C: Clock> Pace<C> {
             clock,
             pacer: Mutex::new(Pacer::new(max_rate)),
             waiting: AtomicUsize::new(0),
+            queue: Mutex::new(BTreeSet::new()),
+            tickets: AtomicU64::new(0),
         }
     }
 
@@ -1124,42 +1143,71 @@ impl<C: Clock> Pace<C> {
         self.pacer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// `send_slot_since` for a request first tried now.
+    #[cfg(test)]
+    pub fn send_slot(
+        &self,
+        on_wait: impl Fn(Duration),
+        give_up: impl Fn() -> bool,
+    ) -> Option<(Slot, Duration)> {
+        self.send_slot_since(self.clock.now(), on_wait, give_up)
+    }
+
     /// Waits until a request may go, then takes its slot. Returns the slot
     /// (for [`Pace::on_answer`]) and how long it waited; `on_wait` hears
     /// the wait before it begins, if there is one, and each time it is
     /// asked again (a short hold may come first, the long wait after it).
     /// `None` when `give_up` says so, before it takes a slot (asked every
     /// 0.1 s while it waits).
-    pub fn send_slot(
+    /// Slots go to the requests waiting in the order they were first tried
+    /// (`since`): a retry before the pages that first asked after it.
+    pub fn send_slot_since(
         &self,
+        since: Instant,
         on_wait: impl Fn(Duration),
         give_up: impl Fn() -> bool,
     ) -> Option<(Slot, Duration)> {
         let started = self.clock.now();
-        let mut counted = false;
+        let place = (since, self.tickets.fetch_add(1, Ordering::SeqCst));
+        let mut ticket = None;
         let taken = loop {
             let now = self.clock.now();
             // A request given up on takes no slot.
             if give_up() {
                 break None;
             }
-            let wait = match self.pacer().try_send(now) {
-                Ok(slot) => break Some((slot, now - started)),
-                Err(wait) => wait,
+            // An older request waits: the slot is its own. Asked again
+            // soon, to take the slot as soon as the older one has.
+            let behind = (self.queue()).first().is_some_and(|oldest| *oldest < place);
+            let wait = match behind {
+                true => None,
+                false => match self.pacer().try_send(now) {
+                    Ok(slot) => break Some((slot, now - started)),
+                    Err(wait) => Some(wait),
+                },
             };
-            if !counted {
+            if ticket.is_none() {
+                self.queue().insert(place);
+                ticket = Some(Ticket(&self.queue, place));
                 self.waiting.fetch_add(1, Ordering::SeqCst);
-                counted = true;
             }
+            let Some(wait) = wait else {
+                self.clock.sleep(Duration::from_millis(5));
+                continue;
+            };
             on_wait(wait);
             // Asked again often: a new answer may change it, or the request
             // be given up on.
             self.clock.sleep(wait.min(Duration::from_millis(100)));
         };
-        if counted {
+        if ticket.take().is_some() {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
         taken
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Instant, u64)>> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// See [`Pacer::on_answer`].
@@ -1194,6 +1242,7 @@ impl<C: Clock> Pace<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
@@ -2689,5 +2738,42 @@ mod tests {
         assert_eq!(p.rate(), rate);
         // Not even below the floor the `Retry-After` keeps.
         assert_eq!(p.learnt, Some((0.5, Source::Refusals)));
+    }
+
+    #[test]
+    fn a_slot_goes_to_the_oldest_request_waiting_for_it() {
+        let t0 = Instant::now();
+        let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(1.0));
+        pace.send_slot(|_| panic!("no wait"), || false).unwrap();
+        let (waits, waiting) = mpsc::channel();
+        let (go, gone) = mpsc::channel::<()>();
+        let gone = Mutex::new(gone);
+        std::thread::scope(|s| {
+            // The older request waits for the next slot (held in `on_wait`
+            // until the newer one has come).
+            let older = s.spawn(|| {
+                let first = std::sync::atomic::AtomicBool::new(true);
+                let hear = |_| {
+                    if first.swap(false, Ordering::SeqCst) {
+                        waits.send(()).unwrap();
+                        gone.lock().unwrap().recv().unwrap();
+                    }
+                };
+                pace.send_slot(hear, || false)
+            });
+            waiting.recv().unwrap();
+            // Its slot is due, and a newer request asks for it, once.
+            pace.clock.sleep(Duration::from_secs(2));
+            let asked = AtomicUsize::new(0);
+            let newer = pace.send_slot(|_| (), || asked.fetch_add(1, Ordering::SeqCst) > 0);
+            go.send(()).unwrap();
+            assert!(
+                newer.is_none(),
+                "a newer request took the slot the older one waited for: {newer:?}"
+            );
+            let (slot, _) = older.join().unwrap().expect("the older request's slot");
+            assert_eq!(slot.seq, 1, "the older request went next");
+        });
+        assert_eq!(pace.waiting(), 0, "nobody left waiting");
     }
 }
