@@ -542,4 +542,52 @@ mod tests {
         let api = url("https://api.talkdeskapp.com");
         assert_eq!(host_of(raw.via_for(&api)).as_deref(), Some("proxy:3128"));
     }
+
+    /// Plain http (loopback URLs only) through a proxy off this machine is
+    /// refused, naming the host and the variable; through one on it, it is not.
+    #[test]
+    fn plain_http_goes_only_through_a_proxy_on_this_machine() {
+        let local = url("http://127.0.0.1:8080");
+        let env = |value: &str| {
+            Proxies::from_env(|name| (name == "HTTP_PROXY").then(|| value.to_string())).unwrap()
+        };
+        let why = env("http://proxy.corp:3128").unusable_for(&local).unwrap();
+        assert_eq!(
+            why.to_string(),
+            "refusing plain http to `127.0.0.1` through the proxy proxy.corp:3128 from HTTP_PROXY: \
+             it would cross the network in clear, secrets included, to the proxy's own 127.0.0.1; \
+             add 127.0.0.1 to NO_PROXY, or unset HTTP_PROXY"
+        );
+        assert_eq!(
+            crate::error::exit_code_for(&why),
+            crate::error::Exit::Config
+        );
+        let near = env("http://127.0.0.1:3128");
+        assert!(near.unusable_for(&local).is_none());
+        assert_eq!(
+            host_of(near.via_for(&local)).as_deref(),
+            Some("127.0.0.1:3128")
+        );
+    }
+
+    #[test]
+    fn a_proxy_address_with_a_zone_is_named_as_such() {
+        let err = proxies(&[("HTTPS_PROXY", "http://[fe80::1%25eth0]:3128")]).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.starts_with("HTTPS_PROXY has an IPv6 address with a zone"),
+            "{text}"
+        );
+        assert_eq!(
+            crate::error::exit_code_for(&err),
+            crate::error::Exit::Config
+        );
+    }
+
+    /// An entry that is no domain (empty once its dots are trimmed, or with
+    /// a `*` or a bracket inside) is skipped, not kept as a domain.
+    #[test]
+    fn no_proxy_skips_entries_that_are_no_domain() {
+        assert_eq!(NoProxy::parse(".,*.,..,a*b,x]y"), NoProxy::default());
+    }
 }
