@@ -625,4 +625,71 @@ mod tests {
             ]
         );
     }
+
+    /// jsonl pretty-printed (`jq .`) is named as such, or by its first
+    /// record's fault, rather than as JSON cut short.
+    #[test]
+    fn records_over_several_lines_are_named_as_pretty_printed() {
+        assert_eq!(
+            err("{\n  \"id\": \"a\"\n}\n{\n  \"id\": \"b\"\n}\n"),
+            ", line 1: a record over several lines (pretty-printed JSON, as `jq .` writes it); \
+             jsonl has one a line: write it with `jq -c .`"
+        );
+        assert!(err("{\n  \"name\": \"a\"\n}\n").starts_with(", line 1: no `id`"));
+    }
+
+    #[test]
+    fn a_saved_page_of_the_api_is_named_as_one() {
+        assert!(
+            err("[{\"_embedded\": {\"accounts\": []}}]")
+                .starts_with(", record 1: a page of the API (`_embedded`), not an export")
+        );
+    }
+
+    #[test]
+    fn status_selects_from_old_and_an_export_without_status_cannot_be_selected_from() {
+        let old = || {
+            parse_export("{\"id\":\"a\",\"status\":\"ACTIVE\"}\n{\"id\":\"b\",\"status\":\"CHURNED\"}\n{\"id\":\"c\"}\n").unwrap()
+        };
+        let ids = |r: Records| r.into_iter().map(|(_, a)| a.id()).collect::<Vec<_>>();
+        let path = Path::new("old.jsonl");
+        assert_eq!(ids(select(old(), &[], path).unwrap()), ["a", "b", "c"]);
+        assert_eq!(ids(select(old(), &[Status::Churned], path).unwrap()), ["b"]);
+        let bare = parse_export("{\"id\":\"a\"}\n").unwrap();
+        let e = select(bare, &[Status::Active], path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(", line 1: no `status` field, so --status cannot select"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn one_difference_of_any_kind_is_a_difference() {
+        let one = || vec![account(json!({"id": "a"}))];
+        let change = Change {
+            before: one()[0].clone(),
+            after: one()[0].clone(),
+            fields: vec!["x".into()],
+        };
+        for report in [
+            DiffReport {
+                added: one(),
+                ..DiffReport::default()
+            },
+            DiffReport {
+                removed: one(),
+                ..DiffReport::default()
+            },
+            DiffReport {
+                changed: vec![change],
+                ..DiffReport::default()
+            },
+        ] {
+            assert!(!report.is_empty(), "{report:?}");
+            assert_ne!(tally(&report), "no differences");
+        }
+        assert_eq!(tally(&DiffReport::default()), "no differences");
+    }
 }
