@@ -1026,6 +1026,12 @@ fn read_only(path: &Path) -> anyhow::Error {
         // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
         // everything may be written: no file is to blame, but the number
         // of files open (EMFILE), which said "read-only … chmod u+w".
+        if let Some(e) = all_writable(path).then(|| no_room_to_open(path)).flatten() {
+            return anyhow::anyhow!(
+                "the disk holding the history store {} is full, so nothing was recorded: it could not be opened to write ({e}; on an overlay file system, as a container's, a store of a lower layer is first copied to the upper layer's disk); free some space, or pass --history with another path",
+                shown_path(&path)
+            );
+        }
         if all_writable(path) {
             return anyhow::anyhow!(
                 "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
@@ -1113,6 +1119,20 @@ fn all_writable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn all_writable(_: &Path) -> bool {
     false
+}
+
+/// Why the store, or a file beside it, cannot be opened to write for want
+/// of room though all may be written: on an overlay file system (a
+/// container's), a file of a lower layer is first copied up to the upper
+/// layer's disk, which may be full (SQLite then opens it read-only, and
+/// says only that it cannot write).
+#[cfg(unix)]
+fn no_room_to_open(path: &Path) -> Option<std::io::Error> {
+    let sides = (side_files(path).into_iter()).filter(|side| fs::symlink_metadata(side).is_ok());
+    [real_file(path)].into_iter().chain(sides).find_map(|file| {
+        let e = fs::OpenOptions::new().write(true).open(file).err()?;
+        matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded).then_some(e)
+    })
 }
 
 /// What kept SQLite from opening a file beside a store when all may be

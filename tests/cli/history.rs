@@ -4682,6 +4682,38 @@ fn a_store_on_a_disk_with_no_inode_free_is_not_said_out_of_descriptors() {
     assert!(err.contains("free some space"), "{err}");
 }
 
+/// A store in the lower (read-only) layer of an overlay file system, as a container's image
+/// holds one, is copied up to the upper layer's disk when it is first opened to write; with no
+/// room there, `snapshot` said "SQLite could not open a file it needs beside it, though the store
+/// and its folder are writable; raise the open-file limit (ulimit -n)": no limit was to blame,
+/// but the full upper disk. The overlay is a mount in a user namespace of the test's own.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's unshare(1), tmpfs and overlayfs"
+)]
+fn a_store_in_an_overlays_lower_layer_with_no_room_above_says_the_disk_is_full() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 1);
+    let [_, (export, at), ..] = exports(&sb);
+    let (lower, upper, merged) = (sb.path("lower"), sb.path("upper"), sb.path("merged"));
+    for dir in [&lower, &upper, &merged] {
+        fs::create_dir(dir).unwrap();
+    }
+    fs::rename(&store, lower.join("store")).unwrap();
+    let script = r#"mount -t tmpfs -o size=4k tmpfs "$2" && mkdir "$2/u" "$2/w" && mount -t overlay overlay -o lowerdir="$1",upperdir="$2/u",workdir="$2/w" "$3" && shift 3 && exec "$@""#;
+    let out = import_by(
+        sb.in_mount(script, &[&lower, &upper, &merged]),
+        &export,
+        &at,
+        &merged.join("store"),
+    );
+    let err = fails_with(&out, 1);
+    assert!(!err.contains("ulimit -n"), "{err}");
+    assert!(err.contains("free some space"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}
+
 /// A first `snapshot` that could not make the store or its folder for want of an inode (a disk
 /// of many small files), or on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`), said "check its permissions", or "check the folder's permissions",
