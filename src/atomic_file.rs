@@ -141,7 +141,45 @@ pub fn has_attribute(path: &Path, flags: libc::c_int) -> bool {
     // SAFETY: statx reads the NUL-terminated path and fills `stx`.
     let mut stx: libc::statx = unsafe { std::mem::zeroed() };
     let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
-    found && stx.stx_attributes & stx.stx_attributes_mask & flags as u64 != 0
+    let set = stx.stx_attributes & stx.stx_attributes_mask & flags as u64;
+    found && set != 0 && !chattr_unset_on_overlay(&path, set)
+}
+
+/// Whether `set`, attributes of chattr(1) that statx(2) tells of `path`,
+/// are not the file's own on an overlay file system. There statx passes on
+/// what the lower layer's file system says, and erofs (containerd's erofs
+/// snapshotter, podman's composefs) calls every file and folder immutable,
+/// though writing one through the overlay copies it up to the upper layer.
+/// The inode's flags (FS_IOC_GETFLAGS), which the overlay takes from the
+/// real file, are the file's own: none where that file system keeps none.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn chattr_unset_on_overlay(path: &std::ffi::CStr, set: u64) -> bool {
+    const OVERLAYFS: i64 = 0x794c_7630;
+    let chattr = [
+        (libc::STATX_ATTR_IMMUTABLE as u64, 0x10), // FS_IMMUTABLE_FL
+        (libc::STATX_ATTR_APPEND as u64, 0x20),    // FS_APPEND_FL
+    ];
+    if set & !chattr.iter().fold(0, |all, (attr, _)| all | attr) != 0 {
+        return false;
+    }
+    // SAFETY: statfs reads the NUL-terminated path and fills `fs`.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 || fs.f_type as i64 != OVERLAYFS {
+        return false;
+    }
+    // (Opened to read, which copies nothing up; O_NONBLOCK: a FIFO.)
+    let how = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY;
+    // SAFETY: open reads the NUL-terminated path.
+    let fd = unsafe { libc::open(path.as_ptr(), how) };
+    if fd < 0 {
+        return false;
+    }
+    let mut flags: libc::c_int = 0;
+    // SAFETY: FS_IOC_GETFLAGS writes one int to `flags`; `fd` is ours to close.
+    let got = unsafe { libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags) } == 0;
+    unsafe { libc::close(fd) };
+    let own = |(attr, flag): &(u64, libc::c_int)| set & attr != 0 && flags & flag != 0;
+    !got || !chattr.iter().any(own)
 }
 
 /// The attribute of chattr(1) on `path` that keeps everyone, root too,

@@ -1174,3 +1174,63 @@ fn as_root_init_force_onto_an_immutable_file_says_so() {
         assert_eq!(fs::read_to_string(&path).unwrap(), "# mine\n");
     }
 }
+
+/// A config folder and file in an erofs lower layer of an overlay file system (containerd's
+/// erofs snapshotter, podman's composefs), where statx(2) passes on erofs's word that every
+/// file is immutable, were said "immutable (chattr +i) … clear that (chattr -i …, as root)":
+/// `config init --config` in that folder and `--force` over that file wrote nothing, nor did a
+/// first `snapshot` into that folder, nor `--output-file` over a file there ("it is immutable or
+/// append-only"), though the overlay copies them up to be written. A real `chattr +i` is still
+/// said (the test above). Run in a mount namespace of the test's own, as root (a loop device).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it mounts an erofs image (a loop device) under an overlay"]
+fn as_root_an_overlays_erofs_lower_layer_is_not_said_immutable() {
+    let sb = Sandbox::new();
+    let (layer, image, disk) = (sb.path("layer"), sb.path("lower.img"), sb.path("disk"));
+    support::write_private(&layer.join("conf/config.toml"), "# mine\n");
+    support::write_private(&layer.join("conf/old.csv"), "old\n");
+    let export = sb.path("2026-11-02.json");
+    fs::write(&export, r#"[{"id":"a1","name":"A","status":"ACTIVE"}]"#).unwrap();
+    let made = std::process::Command::new("mkfs.erofs")
+        .arg("--quiet")
+        .args([&image, &layer])
+        .output()
+        // (mkfs.erofs 1.5 has no --version for support::require_tool.)
+        .expect("this test needs `mkfs.erofs` (package erofs-utils): install it and run again");
+    assert!(made.status.success(), "{}", stderr_of(&made));
+    fs::create_dir(&disk).unwrap();
+    let script = r#"set -e; mkdir "$3/l" "$3/u" "$3/w" "$3/m"; mount -o loop,ro "$2" "$3/l"
+mount -t overlay overlay -o lowerdir="$3/l",upperdir="$3/u",workdir="$3/w" "$3/m"; c="$3/m/conf"
+"$1" config init --config "$c/new.toml" </dev/null >/dev/null
+"$1" config init --force --config "$c/config.toml" </dev/null >/dev/null
+"$1" -q snapshot --import "$4" --at 2026-11-02 --history "$c/h.sqlite3"
+"$1" -q list --at 2026-11-02 --history "$c/h.sqlite3" -o csv --output-file "$c/old.csv"
+head -n 1 "$c/config.toml"; ls "$3/u/conf""#;
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "sh", "-c", script, "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .args([&image, &disk, &export])
+        .env_clear()
+        .envs(sb.env())
+        .envs([
+            ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+            ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+        ])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("immutable"), "{err}");
+    let written: Vec<_> = stdout_of(&out).lines().map(String::from).collect();
+    assert_eq!(
+        written,
+        [
+            "# talkdesk-accounts configuration.",
+            "config.toml",
+            "h.sqlite3",
+            "new.toml",
+            "old.csv"
+        ]
+    );
+}
