@@ -142,19 +142,20 @@ pub fn has_attribute(path: &Path, flags: libc::c_int) -> bool {
     let mut stx: libc::statx = unsafe { std::mem::zeroed() };
     let found = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, 0, &mut stx) } == 0;
     let set = stx.stx_attributes & stx.stx_attributes_mask & flags as u64;
-    found && set != 0 && !chattr_unset_on_overlay(&path, set)
+    found && set != 0 && !not_the_files_own(&path, set)
 }
 
 /// Whether `set`, attributes of chattr(1) that statx(2) tells of `path`,
-/// are not the file's own on an overlay file system. There statx passes on
-/// what the lower layer's file system says, and erofs (containerd's erofs
-/// snapshotter, podman's composefs) calls every file and folder immutable,
-/// though writing one through the overlay copies it up to the upper layer.
-/// The inode's flags (FS_IOC_GETFLAGS), which the overlay takes from the
-/// real file, are the file's own: none where that file system keeps none.
+/// are not the file's own. erofs calls every file and folder immutable, for
+/// it is read-only, though it keeps no attribute of chattr (lsattr says
+/// "Operation not supported"): on an erofs disk the file system is to
+/// blame, and through an overlay file system, which passes on what its
+/// lower layer's says (containerd's erofs snapshotter, podman's composefs),
+/// nothing is, for writing a file copies it up to the upper layer. The
+/// inode's flags (FS_IOC_GETFLAGS), which an overlay takes from the real
+/// file, are the file's own: none where its file system keeps none.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
-fn chattr_unset_on_overlay(path: &std::ffi::CStr, set: u64) -> bool {
-    const OVERLAYFS: i64 = 0x794c_7630;
+fn not_the_files_own(path: &std::ffi::CStr, set: u64) -> bool {
     let chattr = [
         (libc::STATX_ATTR_IMMUTABLE as u64, 0x10), // FS_IMMUTABLE_FL
         (libc::STATX_ATTR_APPEND as u64, 0x20),    // FS_APPEND_FL
@@ -162,12 +163,8 @@ fn chattr_unset_on_overlay(path: &std::ffi::CStr, set: u64) -> bool {
     if set & !chattr.iter().fold(0, |all, (attr, _)| all | attr) != 0 {
         return false;
     }
-    // SAFETY: statfs reads the NUL-terminated path and fills `fs`.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 || fs.f_type as i64 != OVERLAYFS {
-        return false;
-    }
-    // (Opened to read, which copies nothing up; O_NONBLOCK: a FIFO.)
+    // (Opened to read, which copies nothing up; O_NONBLOCK: a FIFO.) A
+    // file this user may not read keeps statx's word.
     let how = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY;
     // SAFETY: open reads the NUL-terminated path.
     let fd = unsafe { libc::open(path.as_ptr(), how) };

@@ -1234,3 +1234,52 @@ head -n 1 "$c/config.toml"; ls "$3/u/conf""#;
         ]
     );
 }
+
+/// On an erofs disk itself (read-only: an image mounted as it is), whose files statx(2) calls
+/// immutable though erofs keeps no attribute of chattr (lsattr: "Operation not supported"),
+/// `config init --force` over a config file there said "… is immutable (chattr +i) … clear that
+/// (chattr -i …, as root)", which no chattr can, and `--output-file` over a file there "it is
+/// immutable or append-only": they say the file system is read-only, as for a new file there.
+/// Run in a mount namespace of the test's own, as root (a loop device).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it mounts an erofs image (a loop device)"]
+fn as_root_files_on_an_erofs_disk_are_said_read_only_not_immutable() {
+    let sb = Sandbox::new();
+    let (layer, image, disk) = (sb.path("layer"), sb.path("image.img"), sb.path("disk"));
+    support::write_private(&layer.join("config.toml"), "# mine\n");
+    let made = std::process::Command::new("mkfs.erofs")
+        .arg("--quiet")
+        .args([&image, &layer])
+        .output()
+        // (mkfs.erofs 1.5 has no --version for support::require_tool.)
+        .expect("this test needs `mkfs.erofs` (package erofs-utils): install it and run again");
+    assert!(made.status.success(), "{}", stderr_of(&made));
+    fs::create_dir(&disk).unwrap();
+    let file = disk.join("config.toml");
+    let init = ["config", "init", "--force", "--config"];
+    let list = ["--config", "/dev/null", "list", "--output-file"];
+    for args in [&init, &list] {
+        let script = r#"mount -o loop,ro "$1" "$2" && shift 2 && exec "$@" </dev/null"#;
+        let out = std::process::Command::new("unshare")
+            .args(["--mount", "sh", "-c", script, "sh"])
+            .args([&image, &disk])
+            .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+            .args(args)
+            .arg(&file)
+            .env_clear()
+            .envs(sb.env())
+            .envs([
+                ("TALKDESK_BASE_URL", "http://127.0.0.1:9/"),
+                ("TALKDESK_TOKEN_URL", "http://127.0.0.1:9/oauth/token"),
+                ("TALKDESK_CLIENT_ID", "id"),
+                ("TALKDESK_CLIENT_SECRET", "secret"),
+            ])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(!err.contains("chattr"), "{err}");
+        assert!(err.contains("read-only"), "{err}");
+    }
+}
