@@ -2776,4 +2776,167 @@ mod tests {
         });
         assert_eq!(pace.waiting(), 0, "nobody left waiting");
     }
+
+    /// A 429 without `Retry-After` in a burst at a pace the headers set
+    /// holds every request one interval of that pace, no longer.
+    #[test]
+    fn a_silent_429_in_a_burst_holds_one_interval_of_the_pace() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.on_answer(at(t0), t0, &with_headers(quota(4.0, 1)));
+        let rate = p.rate().expect("a pace");
+        let t = t0 + ms(10);
+        p.on_answer(at(t), t, &refused(None));
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(1.0));
+        assert_eq!(p.try_send(t), Err(Duration::from_secs_f64(1.0 / rate)));
+        // The same headers again leave the cut as it is.
+        let t = t + ms(1_000);
+        p.on_answer(at(t), t, &with_headers(quota(4.0, 1)));
+        assert_eq!(p.pace().map(|(_, burst, _)| burst), Some(1.0));
+    }
+
+    /// A silent refusal less than a floor's gap after the last request
+    /// through leaves the floor a `Retry-After` set: that gap is still
+    /// within it.
+    #[test]
+    fn a_silent_refusal_within_the_floors_gap_keeps_the_floor() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.floor = 0.5;
+        p.through.push_back(t0);
+        p.recent.push_back(t0);
+        let sent = t0 + ms(1_000);
+        p.on_answer(at(sent), sent + ms(10), &refused(None));
+        assert_eq!(p.floor, 0.5);
+    }
+
+    /// An answer that leaves the pace as it was leaves a burst's backlog
+    /// too: the bucket still holds the burst's requests, and the next one
+    /// waits an interval.
+    #[test]
+    fn an_answer_keeps_the_backlog_of_a_burst_at_the_pace() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        (p.learnt, p.burst) = (Some((1.0, Source::Refusals)), 2.0);
+        let slots = drain(&mut p, t0, 2);
+        assert_eq!(times(&slots), vec![t0, t0]);
+        assert_eq!(p.on_answer(slots[0], t0, &ok()), None);
+        let (interval, extra) = p.bucket().expect("a bucket");
+        assert_eq!(extra, 1);
+        assert_eq!(p.try_send(t0), Err(interval));
+    }
+
+    /// The third refusal in a row, a gap and a `Retry-After` after the last
+    /// request through: paced at one per both, though the floor it sets
+    /// stays the lower one of before.
+    #[test]
+    fn a_third_refusal_in_a_row_paces_at_one_per_its_gap_and_retry_after() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        (p.refused_in_a_row, p.last_refused) = (1, Some(t0));
+        let through = t0 + ms(1_000);
+        p.through.push_back(through);
+        p.recent.push_back(through);
+        let sent = through + ms(3_000);
+        p.on_answer(at(sent), sent + ms(10), &refused(Some(1)));
+        assert_eq!(p.refused_in_a_row, 2);
+        assert_eq!(p.floor, MIN_RATE);
+        assert_eq!(p.learnt, Some((0.25, Source::Refusals)));
+    }
+
+    /// A cut in a burst after a step up (silent 429s both): the next
+    /// refusal is of no step up, and does not go back to the rate before it.
+    #[test]
+    fn a_refusal_after_a_bursts_cut_is_no_refused_step_up() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        (p.learnt, p.burst, p.last_cut) = (Some((1.0, Source::Refusals)), 2.0, Some(t0));
+        assert!(p.probe(t0 + PROBE_AFTER).is_some());
+        assert_eq!((p.held, p.probes), (Some(1.0), 1));
+        let t = t0 + PROBE_AFTER + ms(1_000);
+        p.on_answer(at(t), t, &refused(None));
+        assert_eq!((p.burst, p.probes), (1.0, 0));
+        let t = t + ms(10_000);
+        p.on_answer(at(t), t, &refused(None));
+        assert_eq!(p.steps_refused, 0);
+        let (rate, _) = p.learnt.expect("a pace");
+        assert!(
+            (rate - 1.0 * (1.0 + PROBE_STEP) * CUT).abs() < 1e-9,
+            "{rate}"
+        );
+    }
+
+    /// One request left and no word on when it comes back: it goes at
+    /// once (none left holds a second; see the test above).
+    #[test]
+    fn one_request_left_with_a_reset_far_off_holds_nothing() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, 1);
+        let h = RateHeaders {
+            remaining: Some(1.0),
+            reset: Some(Duration::from_secs(70 * 365 * 24 * 3600)),
+            ..RateHeaders::default()
+        };
+        p.on_answer(slots[0], t0 + ms(1), &with_headers(h));
+        assert!(p.try_send(t0 + ms(1)).is_ok());
+    }
+
+    /// Headers without a limit between two with one (a server that names
+    /// it on some answers only) keep that limit's longest reset, its
+    /// window.
+    #[test]
+    fn headers_without_a_limit_keep_the_limits_window() {
+        let h = |limit: Option<f64>, remaining: f64, reset: u64| RateHeaders {
+            limit,
+            window: None,
+            remaining: Some(remaining),
+            reset: Some(Duration::from_secs(reset)),
+        };
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.on_answer(at(t0), t0, &with_headers(h(Some(10.0), 9.0, 2)));
+        p.on_answer(at(t0), t0 + ms(5), &with_headers(h(None, 8.0, 1)));
+        p.on_answer(at(t0), t0 + ms(10), &with_headers(h(Some(10.0), 7.0, 1)));
+        let rate = p.rate().unwrap();
+        assert!((rate - 5.0 * MARGIN).abs() < 1e-9, "{rate}");
+    }
+
+    /// After the opening answers, with no pace yet, a request no longer
+    /// waits for those sent with the last one answered.
+    #[test]
+    fn after_the_opening_answers_nothing_waits_for_siblings() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slots = drain(&mut p, t0, OPENING_ANSWERS as usize + 2);
+        for &slot in &slots[..OPENING_ANSWERS as usize] {
+            p.on_answer(slot, t0 + ms(1), &ok());
+        }
+        assert_eq!(p.rate(), None);
+        assert!(p.try_send(t0 + ms(1)).is_ok());
+    }
+
+    /// Headers that allow less than the refusals' pace set theirs.
+    #[test]
+    fn headers_below_the_refusals_pace_set_it() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.learnt = Some((10.0, Source::Refusals));
+        p.on_answer(at(t0), t0, &with_headers(quota(2.0, 1)));
+        assert_eq!(p.learnt, Some((2.0, Source::Headers)));
+    }
+
+    /// What went more than [`KEPT`] ago is forgotten, what went since is
+    /// not, and no more than 4,096 requests are kept.
+    #[test]
+    fn requests_older_than_kept_or_past_the_most_kept_are_forgotten() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0 + ms(1)]);
+        p.forget(t0 + KEPT + ms(1));
+        assert_eq!(p.through, [t0 + ms(1)]);
+        p.recent.extend(std::iter::repeat_n(t0, 4097));
+        p.forget(t0);
+        assert_eq!(p.recent.len(), 4096);
+    }
 }
