@@ -814,6 +814,8 @@ impl Client {
             return Ok(None);
         }
         let ended = || self.waits_for_nothing(request) || request.came_meanwhile();
+        // A token request goes before the pages waiting: they need its token.
+        let since = (!request.issues_token).then_some(since);
         let Some((slot, waited)) = self.pace.send_slot_since(since, on_wait, ended) else {
             if request.came_meanwhile() {
                 return Err(AnsweredMeanwhile.into());

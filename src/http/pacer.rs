@@ -1104,16 +1104,19 @@ pub struct Pace<C: Clock = SystemClock> {
     pacer: Mutex<Pacer>,
     waiting: AtomicUsize,
     /// The requests waiting for a slot, oldest first (when each first
-    /// asked, then a number): only the oldest may take one. Each asking
-    /// on its own, the first to ask after a slot came took it: behind a
-    /// fixed window, a page refused waited out its `Retry-After` while 6
-    /// later pages went, and was refused again.
-    queue: Mutex<BTreeSet<(Instant, u64)>>,
+    /// asked, then a number; a token request first): only the oldest may
+    /// take one. Each asking on its own, the first to ask after a slot came
+    /// took it: behind a fixed window, a page refused waited out its
+    /// `Retry-After` while 6 later pages went, and was refused again.
+    queue: Mutex<BTreeSet<(Option<Instant>, u64)>>,
     tickets: AtomicU64,
 }
 
 /// A request's place among those waiting for a slot, left when dropped.
-struct Ticket<'a>(&'a Mutex<BTreeSet<(Instant, u64)>>, (Instant, u64));
+struct Ticket<'a>(
+    &'a Mutex<BTreeSet<(Option<Instant>, u64)>>,
+    (Option<Instant>, u64),
+);
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
@@ -1150,7 +1153,7 @@ impl<C: Clock> Pace<C> {
         on_wait: impl Fn(Duration),
         give_up: impl Fn() -> bool,
     ) -> Option<(Slot, Duration)> {
-        self.send_slot_since(self.clock.now(), on_wait, give_up)
+        self.send_slot_since(Some(self.clock.now()), on_wait, give_up)
     }
 
     /// Waits until a request may go, then takes its slot. Returns the slot
@@ -1160,10 +1163,13 @@ impl<C: Clock> Pace<C> {
     /// `None` when `give_up` says so, before it takes a slot (asked every
     /// 0.1 s while it waits).
     /// Slots go to the requests waiting in the order they were first tried
-    /// (`since`): a retry before the pages that first asked after it.
+    /// (`since`): a retry before the pages that first asked after it. A
+    /// token request (`None`) goes before them all: the pages waiting need
+    /// its token (theirs expires or was refused); behind them, each took a
+    /// slot, then waited for the token in it.
     pub fn send_slot_since(
         &self,
-        since: Instant,
+        since: Option<Instant>,
         on_wait: impl Fn(Duration),
         give_up: impl Fn() -> bool,
     ) -> Option<(Slot, Duration)> {
@@ -1206,7 +1212,7 @@ impl<C: Clock> Pace<C> {
         taken
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Instant, u64)>> {
+    fn queue(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Option<Instant>, u64)>> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -2938,5 +2944,44 @@ mod tests {
         p.recent.extend(std::iter::repeat_n(t0, 4097));
         p.forget(t0);
         assert_eq!(p.recent.len(), 4096);
+    }
+
+    #[test]
+    fn a_token_request_goes_before_the_older_pages_waiting() {
+        let t0 = Instant::now();
+        let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(1.0));
+        pace.send_slot(|_| panic!("no wait"), || false).unwrap();
+        let (waits, waiting) = mpsc::channel();
+        let (go, gone) = mpsc::channel::<()>();
+        let gone = Mutex::new(gone);
+        std::thread::scope(|s| {
+            // A page waits for the next slot with the token it has (held in
+            // `on_wait` until the token request has come).
+            let page = s.spawn(|| {
+                let first = std::sync::atomic::AtomicBool::new(true);
+                let hear = |_| {
+                    if first.swap(false, Ordering::SeqCst) {
+                        waits.send(()).unwrap();
+                        gone.lock().unwrap().recv().unwrap();
+                    }
+                };
+                pace.send_slot(hear, || false)
+            });
+            waiting.recv().unwrap();
+            // The slot is due; the token request, asked later, goes first:
+            // the page's token expires, or was refused, and the pages
+            // waiting need the new one (behind them, a page took each
+            // slot, then waited for the token in it).
+            pace.clock.sleep(Duration::from_secs(2));
+            let asked = AtomicUsize::new(0);
+            let token =
+                pace.send_slot_since(None, |_| (), || asked.fetch_add(1, Ordering::SeqCst) > 0);
+            go.send(()).unwrap();
+            let (slot, _) = token.expect("the token request's slot, before the page's");
+            assert_eq!(slot.seq, 1, "the token request went next");
+            let (slot, _) = page.join().unwrap().expect("the page's slot");
+            assert_eq!(slot.seq, 2, "the page went after it");
+        });
+        assert_eq!(pace.waiting(), 0, "nobody left waiting");
     }
 }
