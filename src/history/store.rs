@@ -1026,11 +1026,8 @@ fn read_only(path: &Path) -> anyhow::Error {
         // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
         // everything may be written: no file is to blame, but the number
         // of files open (EMFILE), which said "read-only … chmod u+w".
-        if let Some(e) = all_writable(path).then(|| no_room_to_open(path)).flatten() {
-            return anyhow::anyhow!(
-                "the disk holding the history store {} is full, so nothing was recorded: it could not be opened to write ({e}; on an overlay file system, as a container's, a store of a lower layer is first copied to the upper layer's disk); free some space, or pass --history with another path",
-                shown_path(&path)
-            );
+        if let Some(full) = all_writable(path).then(|| out_of_room(path)).flatten() {
+            return full;
         }
         if all_writable(path) {
             return anyhow::anyhow!(
@@ -1121,6 +1118,22 @@ fn all_writable(_: &Path) -> bool {
     false
 }
 
+/// The error for a store that may all be written but could not be, for
+/// want of room or over a disk quota ([`no_room_to_open`]).
+#[cfg(unix)]
+fn out_of_room(path: &Path) -> Option<anyhow::Error> {
+    let e = no_room_to_open(path)?;
+    let store = shown_path(&path);
+    Some(match e.kind() {
+        ErrorKind::QuotaExceeded => anyhow::anyhow!(
+            "the history store {store} could not be written, and nothing was recorded: a disk quota there is used up ({e}), though its disk may have room; free some space within the quota or have it raised, or pass --history with another path"
+        ),
+        _ => anyhow::anyhow!(
+            "the disk holding the history store {store} is full, so nothing was recorded: it could not be opened to write ({e}; on an overlay file system, as a container's, a store of a lower layer is first copied to the upper layer's disk); free some space, or pass --history with another path"
+        ),
+    })
+}
+
 /// Why the store, or a file beside it, cannot be opened to write for want
 /// of room though all may be written: on an overlay file system (a
 /// container's), a file of a lower layer is first copied up to the upper
@@ -1129,10 +1142,30 @@ fn all_writable(_: &Path) -> bool {
 #[cfg(unix)]
 fn no_room_to_open(path: &Path) -> Option<std::io::Error> {
     let sides = (side_files(path).into_iter()).filter(|side| fs::symlink_metadata(side).is_ok());
-    [real_file(path)].into_iter().chain(sides).find_map(|file| {
+    let found = [real_file(path)].into_iter().chain(sides).find_map(|file| {
         let e = fs::OpenOptions::new().write(true).open(file).err()?;
         matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded).then_some(e)
-    })
+    });
+    found.or_else(|| over_quota_to_create(&real_file(path)))
+}
+
+/// The error (EDQUOT) of making a file in the store's folder when a disk
+/// quota is used up, which kept SQLite from making its -wal or -shm there
+/// though the files there open: asked with a file of no name (O_TMPFILE),
+/// which leaves nothing behind (a file system without it says nothing).
+#[cfg(target_os = "linux")]
+fn over_quota_to_create(store: &Path) -> Option<std::io::Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let made = (fs::OpenOptions::new().write(true))
+        .custom_flags(libc::O_TMPFILE)
+        .mode(0o600)
+        .open(folder_of(store));
+    made.err().filter(|e| e.kind() == ErrorKind::QuotaExceeded)
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn over_quota_to_create(_: &Path) -> Option<std::io::Error> {
+    None
 }
 
 /// What kept SQLite from opening a file beside a store when all may be

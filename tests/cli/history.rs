@@ -4714,6 +4714,57 @@ fn a_store_in_an_overlays_lower_layer_with_no_room_above_says_the_disk_is_full()
     assert!(err.contains("No space left on device"), "{err}");
 }
 
+/// A store in an overlay's lower layer whose copy-up went over a disk quota (EDQUOT: here a
+/// btrfs quota group of 1 MiB, filled, on a disk with 47 MB free) was said "the disk holding the
+/// history store … is full": the disk was not full, the quota was used up. Run in a mount
+/// namespace of the test's own, as root (a loop device; btrfs-progs).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: it mounts a btrfs image (a loop device) with a quota group"]
+fn as_root_a_store_over_its_quota_is_not_said_on_a_full_disk() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 1);
+    let [_, (export, at), ..] = exports(&sb);
+    let (lower, image, disk, merged) = (
+        sb.path("lower"),
+        sb.path("upper.img"),
+        sb.path("disk"),
+        sb.path("merged"),
+    );
+    for dir in [&lower, &disk, &merged] {
+        fs::create_dir(dir).unwrap();
+    }
+    fs::rename(&store, lower.join("store")).unwrap();
+    fs::File::create(&image)
+        .unwrap()
+        .set_len(128 << 20)
+        .unwrap();
+    let made = std::process::Command::new("mkfs.btrfs")
+        .arg("-q")
+        .arg(&image)
+        .output()
+        .expect("this test needs `mkfs.btrfs` (package btrfs-progs): install it and run again");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let script = r#"set -e; mount -o loop "$1" "$2"; btrfs quota enable "$2"; btrfs -q subvolume create "$2/sv"
+mkdir "$2/sv/u" "$2/sv/w"; mount -t overlay overlay -o lowerdir="$3",upperdir="$2/sv/u",workdir="$2/sv/w" "$4"
+btrfs qgroup limit 1m "$2/sv"; dd if=/dev/zero of="$2/sv/fill" bs=4k 2>/dev/null || sync; shift 4; exec "$@""#;
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--mount", "sh", "-c", script, "sh"])
+        .args([&image, &disk, &lower, &merged])
+        .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))
+        .env_clear()
+        .envs(sb.env());
+    let out = import_by(cmd, &export, &at, &merged.join("store"));
+    let err = fails_with(&out, 1);
+    assert!(err.contains("Disk quota exceeded"), "{err}");
+    assert!(!err.contains("is full"), "{err}");
+    assert!(err.contains("quota"), "{err}");
+}
+
 /// A first `snapshot` that could not make the store or its folder for want of an inode (a disk
 /// of many small files), or on a file system mounted read-only (systemd's
 /// `ProtectHome=read-only`), said "check its permissions", or "check the folder's permissions",
