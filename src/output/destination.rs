@@ -422,4 +422,129 @@ mod tests {
         let err = Destination::open(Some(&target)).err().unwrap();
         assert!(format!("{err:#}").contains("check that the folder exists"));
     }
+
+    #[test]
+    fn a_name_ending_as_a_folder_is_told_from_a_file() {
+        for folder in ["out/", "out/.", "out/..", "..", "a//"] {
+            assert!(names_a_folder(Path::new(folder)), "{folder}");
+        }
+        // `/` and `.` alone are folders found as such (is_dir), not by name.
+        for file in ["out.csv", "out/a.csv", "/", ".", "a", "a.."] {
+            assert!(!names_a_folder(Path::new(file)), "{file}");
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_is_said_as_its_reader_gone() {
+        let said = reader_gone(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(said.to_string().contains("its reader went away"), "{said}");
+        let other = reader_gone(io::Error::from(io::ErrorKind::StorageFull));
+        assert_eq!(other.kind(), io::ErrorKind::StorageFull);
+    }
+
+    /// A write-protected file (mode 0444) is kept, for root too, and its
+    /// mode is named as it is.
+    #[cfg(unix)]
+    #[test]
+    fn a_write_protected_file_is_refused_with_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("accounts.csv");
+        fs::write(&target, "kept").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = Destination::open(Some(&target)).err().unwrap();
+        let said = format!("{err:#}");
+        assert!(said.contains("write-protected (mode 444)"), "{said}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "kept");
+        assert_eq!(files_in(dir.path()), ["accounts.csv"]);
+    }
+
+    #[test]
+    fn a_missing_folder_is_said_as_its_folder_not_a_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("no/such/a.csv");
+        let err = Destination::open(Some(&target)).err().unwrap();
+        assert!(format!("{err:#}").contains("cannot create a file in its folder;"));
+    }
+
+    /// A path through a file (`file.csv/x`) is said as the system says
+    /// it, before any file is made, not as a folder's fault.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_through_a_file_is_said_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("file.csv"), "").unwrap();
+        let target = dir.path().join("file.csv/x.csv");
+        let err = Destination::open(Some(&target)).err().unwrap();
+        let said = format!("{err:#}");
+        assert!(!said.contains("cannot create a file"), "{said}");
+        let os = err.root_cause().downcast_ref::<io::Error>();
+        assert_eq!(os.and_then(io::Error::raw_os_error), Some(libc::ENOTDIR));
+    }
+
+    /// A link to a name ending with `/` names a folder, though the link's
+    /// own name does not.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_folder_name_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("latest.csv");
+        std::os::unix::fs::symlink("gone/", &link).unwrap();
+        let err = Destination::open(Some(&link)).err().unwrap();
+        assert!(format!("{err:#}").contains("names a folder"), "{err:#}");
+    }
+
+    #[test]
+    fn a_file_is_named_and_not_a_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("accounts.csv");
+        let dest = Destination::open(Some(&target)).unwrap();
+        assert_eq!(dest.file_name(), Some(shown_path(&target)));
+        assert!(!dest.is_terminal());
+    }
+
+    /// Written in place (a device, a pipe, a descriptor): streamed output
+    /// and a flush reach it at once, and its name and terminal are kept.
+    #[test]
+    fn in_place_output_is_flushed_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("log");
+        let file = fs::File::create(&target).unwrap();
+        let mut dest = Destination::in_place(file, true, &target);
+        assert!(dest.is_terminal());
+        assert_eq!(dest.file_name(), Some(shown_path(&target)));
+        dest.write_all(b"one").unwrap();
+        dest.flush_streamed().unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "one");
+        dest.write_all(b" two").unwrap();
+        dest.flush().unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "one two");
+    }
+
+    /// Root may replace another user's file in another's sticky folder
+    /// (the kernel lets it), but not one kept write-protected. Only root
+    /// can make such files, so elsewhere this checks nothing and says so.
+    #[cfg(unix)]
+    #[test]
+    fn root_replaces_anothers_file_in_a_sticky_folder_unless_write_protected() {
+        use std::os::unix::fs::{PermissionsExt, chown};
+        if crate::atomic_file::current_user() != 0 {
+            eprintln!("skipped: needs root to make another user's files");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sticky = dir.path().join("shared");
+        fs::create_dir(&sticky).unwrap();
+        fs::set_permissions(&sticky, fs::Permissions::from_mode(0o1777)).unwrap();
+        let target = sticky.join("accounts.csv");
+        fs::write(&target, "theirs").unwrap();
+        chown(&sticky, Some(4242), Some(4242)).unwrap();
+        chown(&target, Some(4242), Some(4242)).unwrap();
+        let meta = fs::metadata(&target).unwrap();
+        replaceable(&target, Some(&meta)).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).unwrap();
+        let meta = fs::metadata(&target).unwrap();
+        let err = replaceable(&target, Some(&meta)).unwrap_err();
+        assert!(format!("{err:#}").contains("write-protected"), "{err:#}");
+    }
 }
