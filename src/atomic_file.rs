@@ -854,4 +854,18 @@ pub(crate) mod tests {
         assert!(left.is_empty(), "{left:?}");
         assert!(fs::read_dir(&folder).unwrap().next().is_none());
     }
+
+    /// A file system that keeps no modes (ENOSYS, EOPNOTSUPP) is let be;
+    /// "Operation not permitted" from chmod is another user's file, said.
+    #[cfg(unix)]
+    #[test]
+    fn only_a_refusal_of_modes_is_let_be() {
+        let os = io::Error::from_raw_os_error;
+        assert!(modes_kept_or_none(Err(os(libc::ENOSYS))).is_ok());
+        assert!(modes_kept_or_none(Err(os(libc::EOPNOTSUPP))).is_ok());
+        assert!(modes_kept_or_none(Err(os(libc::EPERM))).is_err());
+        assert!(not_done_here(&os(libc::EPERM), true));
+        assert!(!not_done_here(&os(libc::EPERM), false));
+        assert!(!not_done_here(&os(libc::EACCES), true));
+    }
 }
