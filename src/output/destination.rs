@@ -523,15 +523,13 @@ mod tests {
 
     /// Root may replace another user's file in another's sticky folder
     /// (the kernel lets it), but not one kept write-protected. Only root
-    /// can make such files, so elsewhere this checks nothing and says so.
+    /// can make such files: `.ci/run` runs it where it runs as root.
     #[cfg(unix)]
     #[test]
-    fn root_replaces_anothers_file_in_a_sticky_folder_unless_write_protected() {
+    #[ignore = "needs root to make another user's files; .ci/run runs it as root"]
+    fn as_root_replaces_anothers_file_in_a_sticky_folder_unless_write_protected() {
         use std::os::unix::fs::{PermissionsExt, chown};
-        if crate::atomic_file::current_user() != 0 {
-            eprintln!("skipped: needs root to make another user's files");
-            return;
-        }
+        assert_eq!(crate::atomic_file::current_user(), 0, "run as root");
         let dir = tempfile::tempdir().unwrap();
         let sticky = dir.path().join("shared");
         fs::create_dir(&sticky).unwrap();
