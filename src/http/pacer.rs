@@ -2746,18 +2746,22 @@ mod tests {
         assert_eq!(p.learnt, Some((0.5, Source::Refusals)));
     }
 
-    #[test]
-    fn a_slot_goes_to_the_oldest_request_waiting_for_it() {
+    /// A slot taken, and how long it was waited for.
+    type Got = Option<(Slot, Duration)>;
+
+    /// A request waits for the next slot (held in `on_wait` until the other
+    /// has asked); the slot comes due, and another request, first tried
+    /// later (`token`: a token request), asks for it once. The slots they
+    /// got: (the waiting one's, the other's).
+    fn one_waits_then_another_asks(token: bool) -> (Got, Got) {
         let t0 = Instant::now();
         let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(1.0));
         pace.send_slot(|_| panic!("no wait"), || false).unwrap();
         let (waits, waiting) = mpsc::channel();
         let (go, gone) = mpsc::channel::<()>();
         let gone = Mutex::new(gone);
-        std::thread::scope(|s| {
-            // The older request waits for the next slot (held in `on_wait`
-            // until the newer one has come).
-            let older = s.spawn(|| {
+        let got = std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
                 let first = std::sync::atomic::AtomicBool::new(true);
                 let hear = |_| {
                     if first.swap(false, Ordering::SeqCst) {
@@ -2768,19 +2772,27 @@ mod tests {
                 pace.send_slot(hear, || false)
             });
             waiting.recv().unwrap();
-            // Its slot is due, and a newer request asks for it, once.
             pace.clock.sleep(Duration::from_secs(2));
             let asked = AtomicUsize::new(0);
-            let newer = pace.send_slot(|_| (), || asked.fetch_add(1, Ordering::SeqCst) > 0);
+            let since = (!token).then(|| pace.clock.now());
+            let once = || asked.fetch_add(1, Ordering::SeqCst) > 0;
+            let other = pace.send_slot_since(since, |_| (), once);
             go.send(()).unwrap();
-            assert!(
-                newer.is_none(),
-                "a newer request took the slot the older one waited for: {newer:?}"
-            );
-            let (slot, _) = older.join().unwrap().expect("the older request's slot");
-            assert_eq!(slot.seq, 1, "the older request went next");
+            (waiter.join().unwrap(), other)
         });
         assert_eq!(pace.waiting(), 0, "nobody left waiting");
+        got
+    }
+
+    #[test]
+    fn a_slot_goes_to_the_oldest_request_waiting_for_it() {
+        let (older, newer) = one_waits_then_another_asks(false);
+        assert!(
+            newer.is_none(),
+            "a newer request took the slot the older one waited for: {newer:?}"
+        );
+        let (slot, _) = older.expect("the older request's slot");
+        assert_eq!(slot.seq, 1, "the older request went next");
     }
 
     /// A 429 without `Retry-After` in a burst at a pace the headers set
@@ -2946,42 +2958,16 @@ mod tests {
         assert_eq!(p.recent.len(), 4096);
     }
 
+    /// The token request, asked after a page began to wait, goes first:
+    /// the page's token expires, or was refused, and the pages waiting need
+    /// the new one (behind them, a page took each slot, then waited for the
+    /// token in it).
     #[test]
     fn a_token_request_goes_before_the_older_pages_waiting() {
-        let t0 = Instant::now();
-        let pace = Pace::new(FakeClock(Mutex::new(t0)), Some(1.0));
-        pace.send_slot(|_| panic!("no wait"), || false).unwrap();
-        let (waits, waiting) = mpsc::channel();
-        let (go, gone) = mpsc::channel::<()>();
-        let gone = Mutex::new(gone);
-        std::thread::scope(|s| {
-            // A page waits for the next slot with the token it has (held in
-            // `on_wait` until the token request has come).
-            let page = s.spawn(|| {
-                let first = std::sync::atomic::AtomicBool::new(true);
-                let hear = |_| {
-                    if first.swap(false, Ordering::SeqCst) {
-                        waits.send(()).unwrap();
-                        gone.lock().unwrap().recv().unwrap();
-                    }
-                };
-                pace.send_slot(hear, || false)
-            });
-            waiting.recv().unwrap();
-            // The slot is due; the token request, asked later, goes first:
-            // the page's token expires, or was refused, and the pages
-            // waiting need the new one (behind them, a page took each
-            // slot, then waited for the token in it).
-            pace.clock.sleep(Duration::from_secs(2));
-            let asked = AtomicUsize::new(0);
-            let token =
-                pace.send_slot_since(None, |_| (), || asked.fetch_add(1, Ordering::SeqCst) > 0);
-            go.send(()).unwrap();
-            let (slot, _) = token.expect("the token request's slot, before the page's");
-            assert_eq!(slot.seq, 1, "the token request went next");
-            let (slot, _) = page.join().unwrap().expect("the page's slot");
-            assert_eq!(slot.seq, 2, "the page went after it");
-        });
-        assert_eq!(pace.waiting(), 0, "nobody left waiting");
+        let (page, token) = one_waits_then_another_asks(true);
+        let (slot, _) = token.expect("the token request's slot, before the page's");
+        assert_eq!(slot.seq, 1, "the token request went next");
+        let (slot, _) = page.expect("the page's slot");
+        assert_eq!(slot.seq, 2, "the page went after it");
     }
 }
