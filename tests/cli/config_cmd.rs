@@ -1184,8 +1184,8 @@ fn as_root_init_force_onto_an_immutable_file_says_so() {
 /// said (the test above). Run in a mount namespace of the test's own, as root (a loop device).
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "needs root: it mounts an erofs image (a loop device) under an overlay"]
-fn as_root_an_overlays_erofs_lower_layer_is_not_said_immutable() {
+#[ignore = "needs root, a loop device and mkfs.erofs (erofs-utils): .ci/run runs it where they are"]
+fn erofs_root_an_overlays_erofs_lower_layer_is_not_said_immutable() {
     let sb = Sandbox::new();
     let (layer, image, disk) = (sb.path("layer"), sb.path("lower.img"), sb.path("disk"));
     support::write_private(&layer.join("conf/config.toml"), "# mine\n");
@@ -1243,8 +1243,8 @@ head -n 1 "$c/config.toml"; ls "$3/u/conf""#;
 /// Run in a mount namespace of the test's own, as root (a loop device).
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "needs root: it mounts an erofs image (a loop device)"]
-fn as_root_files_on_an_erofs_disk_are_said_read_only_not_immutable() {
+#[ignore = "needs root, a loop device and mkfs.erofs (erofs-utils): .ci/run runs it where they are"]
+fn erofs_root_files_on_an_erofs_disk_are_said_read_only_not_immutable() {
     let sb = Sandbox::new();
     let (layer, image, disk) = (sb.path("layer"), sb.path("image.img"), sb.path("disk"));
     support::write_private(&layer.join("config.toml"), "# mine\n");
