@@ -761,6 +761,20 @@ pub(crate) mod tests {
         );
     }
 
+    /// A hidden file made in the last minute may be another run's that has
+    /// not locked it yet: it is kept, though no run holds it.
+    #[test]
+    #[cfg(unix)]
+    fn a_hidden_file_younger_than_a_minute_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        fs::write(dir.path().join(".a.csv.Fresh1.tmp"), "rows").unwrap();
+        let file = AtomicFile::create(&target).unwrap();
+        assert!(dir.path().join(".a.csv.Fresh1.tmp").exists());
+        assert_eq!(files_in(dir.path()).len(), 2);
+        drop(file);
+    }
+
     /// A rename as an sshfs mount without posix-rename does it: to a free
     /// name only, "Operation not permitted" over a file; and none at all
     /// of a file whose name (not its folder's: a tempdir is `.tmpXXXXXX`)
@@ -791,6 +805,27 @@ pub(crate) mod tests {
         f.write_all(b"new").unwrap();
         persist_over(f.temp, &target, rename_to_a_free_name_only("never")).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["out.csv"]);
+    }
+
+    /// Another error than a file system's refusal ("Permission denied"),
+    /// over a file that is there: said, and the file is not moved aside.
+    #[cfg(unix)]
+    #[test]
+    fn a_rename_failing_otherwise_moves_no_file_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"new").unwrap();
+        let denied_over_a_file = |from: &Path, to: &Path| match to.exists() {
+            true => Err(io::Error::from_raw_os_error(libc::EACCES)),
+            false => std::fs::rename(from, to),
+        };
+        let e = persist_over(f.temp, &target, denied_over_a_file).unwrap_err();
+        assert_eq!(e.error.raw_os_error(), Some(libc::EACCES));
+        drop(e);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(files_in(dir.path()), ["out.csv"]);
     }
 
@@ -829,6 +864,37 @@ pub(crate) mod tests {
         let file = AtomicFile::create(&dir.path().join("t")).unwrap();
         let mode = fs::metadata(file.temp.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    /// Only a mode that lets group or others in is said, whole: 0600 is
+    /// none; 0640 and 0604 (a mount's modes) are.
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_others_may_read_is_said_with_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = AtomicFile::create(&dir.path().join("t")).unwrap();
+        assert_eq!(file.open_to_others(), None);
+        for mode in [0o640, 0o604] {
+            let set = fs::Permissions::from_mode(mode);
+            file.temp.as_file().set_permissions(set).unwrap();
+            assert_eq!(file.open_to_others(), Some(mode));
+        }
+    }
+
+    /// The file being written takes on the mode of the one it replaces.
+    #[cfg(unix)]
+    #[test]
+    fn the_file_takes_on_the_mode_of_the_one_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("shared.csv");
+        fs::write(&target, "old").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        let file = AtomicFile::create(&target).unwrap();
+        file.take_on(&fs::metadata(&target).unwrap());
+        let mode = fs::metadata(file.temp.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 
     /// A folder moved away while the export was written (`mv exports
