@@ -479,7 +479,7 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
             ("TALKDESK_CLIENT_ID", "test-client".into()),
             ("TALKDESK_CLIENT_SECRET", "test-secret-value".into()),
         ])
-        .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "3"])
+        .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "5"])
         .args(["--max-retries", "0", "--no-cache"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -511,8 +511,8 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
     });
     go.send(()).unwrap();
     // Stopped for longer than --timeout (the setup, not what is checked;
-    // 3 s leaves a loaded machine time to stop the tool before it).
-    thread::sleep(Duration::from_millis(4000));
+    // 5 s leaves a loaded machine time to stop the tool before it).
+    thread::sleep(Duration::from_millis(6000));
     // SAFETY: kill(2) of the tool this test started.
     unsafe { libc::kill(pid, libc::SIGCONT) };
     let status = wait_for_exit(&mut child);
