@@ -585,7 +585,7 @@ impl Client {
                 },
                 Ok(_) => return outcome,
             };
-            if crate::interrupt::resumes() == resumed && !resumed_soon(resumed, &failed) {
+            if !resumed_soon(resumed) {
                 return outcome;
             }
             self.debug(&format!(
@@ -2111,16 +2111,17 @@ fn shown_headers(response: &ureq::http::Response<ureq::Body>) -> Vec<String> {
         .collect()
 }
 
-/// Whether a continue (SIGCONT) after `resumed` is counted within 50 ms of
-/// a request that `failed` by a timeout: the handler that counts it may run
-/// on another thread just after the reading one woke from the stop, and a
-/// CI run under load ended with the timeout of a body that came during the
-/// stop. Any other failure is not waited for.
-fn resumed_soon(resumed: u64, failed: &str) -> bool {
-    failed.contains("timed out")
-        && (0..10).any(|_| {
+/// Whether a continue (SIGCONT) after `resumed` is counted now or within
+/// 50 ms, asked of a request that failed unanswered: the handler that counts
+/// it may run on another thread just after the reading one woke from the
+/// stop (a CI run under load ended with the timeout of a body that came
+/// during the stop).
+fn resumed_soon(resumed: u64) -> bool {
+    let resumed_since = || crate::interrupt::resumes() != resumed;
+    resumed_since()
+        || (0..10).any(|_| {
             thread::sleep(Duration::from_millis(5));
-            crate::interrupt::resumes() != resumed
+            resumed_since()
         })
 }
 
