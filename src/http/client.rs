@@ -526,8 +526,8 @@ impl Client {
                 answer.refused() && self.pace.refused_in_a_row() > self.options.max_retries
             };
             let last = attempt >= self.options.max_retries;
-            // Closed under it by a server that has answered nothing in the run.
-            let unanswered = matches!(outcome, Attempt::Dropped(_)) && !answered;
+            // Closed under it: whether by a server that has answered in the run.
+            let closed = matches!(outcome, Attempt::Dropped(_)).then_some(answered);
             let (what, wait_hint, refused) = match outcome {
                 Attempt::Reply(reply, answer) if !last && spent(&answer) => {
                     return Ok(self.give_up(request, attempt, *reply));
@@ -540,7 +540,7 @@ impl Client {
                     return Ok(*reply);
                 }
                 Attempt::Transient(message) | Attempt::Dropped(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt, unanswered));
+                    return Err(no_answer_after(request, &message, attempt, closed));
                 }
                 Attempt::Reply(reply, answer) => {
                     let refused = answer.refused();
@@ -616,7 +616,7 @@ impl Client {
     ) -> anyhow::Error {
         match e.downcast::<LeftToTheWalk>() {
             Ok(LeftToTheWalk(why, true)) if attempt >= self.options.max_retries => {
-                no_answer_after(request, &why, attempt, false)
+                no_answer_after(request, &why, attempt, None)
             }
             Ok(LeftToTheWalk(why, spent)) => {
                 // A try sent again on a new connection, uncounted, was sent
@@ -1443,10 +1443,15 @@ fn or_the_proxy(via: Option<&Via>) -> String {
     via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
 }
 
-/// The error of a request that got no answer in its last try; `dropped`:
+/// The error of a request that got no answer in its last try; `closed`:
 /// the connection was closed or reset under it, before any answer, by a
-/// server that has answered nothing in the run.
-fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool) -> anyhow::Error {
+/// server that has answered in the run (`Some(true)`) or nothing in it.
+fn no_answer_after(
+    request: &Request,
+    message: &str,
+    retries: u32,
+    closed: Option<bool>,
+) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
     let after = after.unwrap_or_default();
     // No --timeout bounds the name lookup: the resolver's own hint last.
@@ -1493,7 +1498,9 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
         "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
-    } else if dropped {
+    } else if closed == Some(true) {
+        DROPS_IT.into()
+    } else if closed == Some(false) {
         // No timeout ran out: a TLS port given as http://, a server that
         // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
         // Over TLS, also a gateway whose certificate_required alert (TLS
@@ -1518,6 +1525,11 @@ fn no_answer_after(request: &Request, message: &str, retries: u32, dropped: bool
     };
     api_error(format!("{request}: {message}{after}; {check}"))
 }
+
+/// Why a request closed at once, every try, by a host that answered over
+/// the same network got no answer: no wrong URL, and no more tries help a
+/// request it drops so.
+const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer; try again later; else check your network";
 
 /// The proxy (`proxy … from HTTPS_PROXY`) whose 502, 503 or 504 to CONNECT
 /// `message` says (as [`no_tunnel`] writes it): it answered, and could not
@@ -2271,7 +2283,7 @@ mod tests {
             "failed to lookup address information: Temporary failure in name resolution",
         ));
         let unresolved = super::super::dns::unresolved_host(&lookup, "acme.talkdeskid.com", None);
-        let error = no_answer_after(&request, &unresolved.unwrap().message, 1, false).to_string();
+        let error = no_answer_after(&request, &unresolved.unwrap().message, 1, None).to_string();
         assert!(!error.contains("--timeout"), "{error}");
         for said in [
             "name resolution) (after 1 retry); check your network and its DNS server",
@@ -2320,7 +2332,7 @@ mod tests {
             panic!("not retried");
         };
         assert!(!later.contains("account_name"), "{later}");
-        let error = no_answer_after(&request, &later, 4, false).to_string();
+        let error = no_answer_after(&request, &later, 4, None).to_string();
         for said in [
             "api.talkdeskapp.com (Name or service not known), though it resolved earlier in this run (after 4 retries)",
             "if it lasts, check that api.talkdeskapp.com is still in DNS",

@@ -881,6 +881,36 @@ fn a_connection_closed_seconds_after_the_request_by_a_host_that_answered_says_it
     assert!(!line.contains("check your network, or"), "{line}");
 }
 
+/// The same close at once, every try, by a host that had just answered (the token, at the API's
+/// origin): OpenResty's `ngx.exit(444)`, nginx's `return 444` or a web application firewall
+/// dropping the request, a worker crashing on it. Found with nginx 1.22 and its Lua module
+/// closing page 1 so: "connection error: Peer disconnected (after 4 retries); check your network,
+/// or raise --max-retries", where the host answered over the same network and more tries were
+/// dropped the same.
+#[test]
+fn a_request_closed_at_once_every_try_by_a_host_that_answered_blames_no_network() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Drop)],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=1",
+            "though it answered earlier in this run",
+            "drops this request",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check your network, or"), "{line}");
+    assert!(!line.contains("raise --max-retries"), "{line}");
+    assert!(fake.token_requests() == 1, "{line}");
+}
+
 /// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
 /// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
 /// `505`: both ended with the status alone, nothing to check.
