@@ -1513,9 +1513,7 @@ fn no_answer_after(
             "https://"
         };
         format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down): check {setting}, its scheme and port; or check your network, or try again later").into()
-    } else if message.contains("timed out") && request.ahead.is_some() {
-        // Fetched beside other pages: a server with one worker (waitress
-        // `threads=1`) answers them in turn, past a short --timeout.
+    } else if waited_beside_others(message, request) {
         "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
     } else if message.contains("timed out") {
         "check your network, or raise --timeout / --max-retries".into()
@@ -1524,6 +1522,15 @@ fn no_answer_after(
         "check your network, or raise --max-retries".into()
     };
     api_error(format!("{request}: {message}{after}; {check}"))
+}
+
+/// Whether `message` is a timeout of a page fetched beside others before
+/// its answer began: a server with one worker (waitress `threads=1`)
+/// answers them in turn, past a short --timeout. Not one whose body had
+/// begun: the server was answering it, and one page at a time stalls the
+/// same.
+fn waited_beside_others(message: &str, request: &Request) -> bool {
+    message.contains("timed out") && request.ahead.is_some() && !message.contains(" answer's body ")
 }
 
 /// Why a request closed at once, every try, by a host that answered over

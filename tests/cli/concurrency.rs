@@ -1180,6 +1180,29 @@ fn a_page_fetched_ahead_that_times_out_on_its_last_try_names_concurrency() {
     assert!(err.contains("or lower --concurrency"), "{err}");
 }
 
+/// A page fetched ahead whose answer began and then stalled mid-body (OpenResty flushing part of
+/// a page, then `ngx.sleep` past `--timeout`) was told as the page above: "… body stopped after
+/// 2643 bytes: timed out after 3 s …; or lower --concurrency: a server that answers fewer
+/// requests at once than the pages in flight keeps some waiting", though the server was answering
+/// it and one page at a time stalls the same (found with nginx 1.22 and its Lua module).
+#[test]
+fn a_page_fetched_ahead_whose_body_stalls_names_no_concurrency() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(6),
+        page_cap: 2,
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::StallBody),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["--timeout", "1", "--max-retries", "0"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("page=2") && err.contains("body stopped after"),
+        "{err}"
+    );
+    assert!(!err.contains("concurrency"), "{err}");
+}
+
 /// A page fetched ahead that timed out, or was closed twice, is handed to the walk with the
 /// tries it spent, and the walk's request got it: the run ended exit 0 with no word of the
 /// retries the page needed, where one page at a time says `needed 1 retry (timed out …)`.
