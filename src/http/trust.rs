@@ -578,7 +578,15 @@ mod tests {
             presented: vec![r#"DnsName("other.example")"#.into()],
         };
         let hint = tls_hint(&rustls::Error::InvalidCertificate(name), None);
-        assert!(!hint.contains("IP address"), "{hint}");
+        assert_eq!(
+            hint,
+            "the certificate is for another host: check the host name of the URL"
+        );
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(C::NotValidForName), None);
+        assert_eq!(
+            hint,
+            "the certificate is for another host: check the host name of the URL"
+        );
     }
 
     /// Each was told to add its root to ca_bundle, or (a Common Name alone)
@@ -628,6 +636,24 @@ mod tests {
         });
         let hint = tls_hint(&error, None);
         assert!(hint.contains("P-521"), "{hint}");
+    }
+
+    /// rustls's text for a signature algorithm it cannot verify lists every
+    /// supported algorithm's id in bytes (about 1 KB): said in words.
+    #[test]
+    fn an_unverifiable_signature_algorithm_is_said_without_its_bytes() {
+        use rustls::{CertificateError as C, Error as R};
+        let said = "invalid peer certificate: unsupported signature algorithm";
+        let error = R::InvalidCertificate(C::UnsupportedSignatureAlgorithmContext {
+            signature_algorithm_id: vec![6, 8, 42],
+            supported_algorithms: vec![],
+        });
+        assert_eq!(plain_cause(&error).as_deref(), Some(said));
+        let error = R::InvalidCertificate(C::UnsupportedSignatureAlgorithmForPublicKeyContext {
+            signature_algorithm_id: vec![6, 8, 42],
+            public_key_algorithm_id: vec![6, 7, 42],
+        });
+        assert_eq!(plain_cause(&error).as_deref(), Some(said));
     }
 
     /// A version 1 certificate (`openssl x509 -req` without `-extfile`)

@@ -297,6 +297,51 @@ fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
     }
 }
 
+/// `SSL_CERT_DIR` at a folder of certificates, or `SSL_CERT_FILE` at a PEM bundle (neither with
+/// the server's CA), is not named: the hint is about ca_bundle. `SSL_CERT_FILE` at a folder holds
+/// no PEM certificate, and is named.
+#[test]
+fn ssl_cert_file_or_dir_that_names_certificates_is_not_named() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("unrelated CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("other.pem"), &other.pem).unwrap();
+    std::fs::create_dir(sb.path("certs.d")).unwrap();
+    std::fs::write(sb.path("certs.d/other.pem"), &other.pem).unwrap();
+    for (var, name, says) in [
+        ("SSL_CERT_DIR", "certs.d", None),
+        ("SSL_CERT_FILE", "other.pem", None),
+        (
+            "SSL_CERT_FILE",
+            "certs.d",
+            Some("which holds no PEM certificate"),
+        ),
+    ] {
+        let value = sb.path(name);
+        let output = sb
+            .tool(&fake)
+            .env(var, &value)
+            .args(["list", "-o", "json", "--concurrency", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        match says {
+            Some(says) => {
+                let named = format!("{var} is set to {}, {says}", value.display());
+                assert!(stderr.contains(&named), "{stderr}");
+            }
+            None => assert!(
+                stderr.contains("UnknownIssuer")
+                    && stderr.contains("set ca_bundle (or TALKDESK_CA_BUNDLE)")
+                    && !stderr.contains(var),
+                "{var}={name}: {stderr}"
+            ),
+        }
+    }
+}
+
 /// (The bundle is set by `TALKDESK_CA_BUNDLE`, and named so.)
 #[test]
 fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
@@ -528,6 +573,17 @@ fn several_certificate_blocks_that_are_no_certificate_are_counted_and_named() {
         "{}",
         stderr_of(&output)
     );
+    // Five are all named: no "…" for a sixth that is not there.
+    let output = trusting(&sb, &fake, &format!("{}{}", relabelled.repeat(5), ca.pem))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+    assert!(
+        stderr_of(&output).contains("certificates 1, 2, 3, 4, 5 of 6 are not X.509 certificates"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 #[test]
@@ -611,6 +667,45 @@ fn a_ca_bundle_that_is_no_regular_file_or_too_large_is_refused_at_once() {
     let output = sb
         .tool(&fake)
         .env("TALKDESK_CA_BUNDLE", sb.path("link.pem"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_accounts(&output).len(), 3);
+}
+
+/// A regular file whose read fails is said to be unreadable, with why, not too large:
+/// `/proc/self/mem`, read at offset 0, fails with an I/O error (Linux). A bundle of 16 MiB
+/// exactly is read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_ca_bundle_is_read_to_16_mib_and_a_failed_read_says_why() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    if std::path::Path::new("/proc/self/mem").exists() {
+        let output = (sb.tool(&fake))
+            .env("TALKDESK_CA_BUNDLE", "/proc/self/mem")
+            .args(["list", "-o", "json"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        assert!(
+            stderr.starts_with("error: cannot read TALKDESK_CA_BUNDLE /proc/self/mem: ")
+                && stderr.contains("; point TALKDESK_CA_BUNDLE at a PEM file"),
+            "{stderr}"
+        );
+        assert_eq!(fake.connections(), 0);
+    }
+    // The CA, then zeros to 16 MiB (sparse).
+    std::fs::write(sb.path("full.pem"), &ca.pem).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open(sb.path("full.pem"))
+        .unwrap();
+    full.set_len(16 * 1024 * 1024).unwrap();
+    let output = (sb.tool(&fake))
+        .env("TALKDESK_CA_BUNDLE", sb.path("full.pem"))
         .args(["list", "-o", "json"])
         .output()
         .unwrap();
