@@ -887,6 +887,9 @@ mod tests {
         );
         let err = run("[{key: 1, value: 2}] | from_entries", json!(null)).unwrap_err();
         assert!(err.contains("not 1 (use tostring on it)"), "{err}");
+        // Inside an array too.
+        let err = run(&format!("[{count}]"), json!([{}])).unwrap_err();
+        assert!(err.contains("must be a string, not null"), "{err}");
         assert_eq!(
             run(count, json!([{"s": "a"}, {"s": "a"}])),
             Ok("{\"a\":2}\n".into())
@@ -947,6 +950,38 @@ mod tests {
         let e = run(". + 1", json!({ "k": long })).unwrap_err();
         assert!(e.chars().count() <= MESSAGE_CHARS + 40, "{e}");
         assert!(e.contains('…'));
+    }
+
+    /// A result nested deep, in arrays and in objects, is dropped with a
+    /// stack of its own: on a thread of 8 MiB of stack (the tool's has
+    /// 256 MiB, which a debug build needs to drop a million levels the
+    /// usual way), 200,000 levels of each.
+    #[test]
+    fn a_deep_result_is_dropped_without_the_call_stack() {
+        let deep = "[reduce range(200000) as $i (0; [.]), reduce range(200000) as $i (0; {a: .})]";
+        let run = move || {
+            let filter = JqFilter::compile(deep, &Arc::default()).unwrap();
+            let mut out = Vec::new();
+            filter.apply(Val::Null, || "it".into(), &mut out).unwrap();
+            out.len()
+        };
+        let thread = std::thread::Builder::new().stack_size(8 << 20);
+        let written = thread.spawn(run).unwrap().join().unwrap();
+        assert_eq!(written, 8 * 200_000 + 6);
+    }
+
+    /// A long error (past the two windows) is cut in its middle: its start
+    /// and its end, where jaq says what was wrong, are both kept.
+    #[test]
+    fn a_long_error_keeps_its_start_and_its_end() {
+        let filter = JqFilter::compile("error", &Arc::default()).unwrap();
+        let text = format!("START{}END", "x".repeat(40_000));
+        let e = filter.apply(Val::from(text), || "it".into(), &mut Vec::new());
+        let e = e.unwrap_err().to_string();
+        assert!(
+            e.starts_with("--jq failed on it: STARTxx") && e.ends_with("xxEND; fix the expression"),
+            "{e}"
+        );
     }
 
     /// A long error is redacted in two windows: where one cuts a secret,
