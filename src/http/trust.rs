@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fs;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -463,7 +463,7 @@ pub fn inspected_hint((path, name): (&Path, &str)) -> String {
 
 /// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
 /// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
-/// folder: the system's certificates are then not used at all
+/// folder or folders of no PEM certificate: the system's certificates are then not used at all
 /// (rustls-native-certs reads the variables alone), and none is trusted.
 fn ssl_cert_file_naming_nothing() -> Option<String> {
     let (var, value, what) = match std::env::var_os("SSL_CERT_FILE") {
@@ -477,12 +477,16 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
         let text = std::fs::read(path).unwrap_or_default();
         memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
     };
+    // rustls-native-certs reads every file of each folder.
+    let pem_in = |dir: PathBuf| {
+        (std::fs::read_dir(dir).into_iter().flatten().flatten()).any(|f| pem(&f.path()))
+    };
+    let dirs = || std::env::split_paths(&value);
+    let exists = Path::new(&value).exists() || var == "SSL_CERT_DIR" && dirs().any(|d| d.is_dir());
     let why = match Path::new(&value) {
         path if path.as_os_str().is_empty() => "is set but empty".to_string(),
-        _ if var == "SSL_CERT_DIR" && std::env::split_paths(&value).any(|d| d.is_dir()) => {
-            return None;
-        }
-        path if !path.exists() || var == "SSL_CERT_DIR" => {
+        _ if var == "SSL_CERT_DIR" && dirs().any(pem_in) => return None,
+        path if !exists => {
             format!("is set to {}, which does not exist", shown_path(&path))
         }
         path if !pem(path) => format!(

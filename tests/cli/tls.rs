@@ -270,8 +270,9 @@ fn ssl_cert_file_naming_nothing_is_named_when_a_certificate_is_untrusted() {
 
 /// The same with `SSL_CERT_FILE` at a file that holds no PEM certificate (the
 /// DER `.cer` IT hands out, or a key), and `SSL_CERT_DIR` (unset
-/// `SSL_CERT_FILE`) at no folder: either alone replaces the system store,
-/// and the error said only "UnknownIssuer; … set ca_bundle".
+/// `SSL_CERT_FILE`) at no folder, or at one of no PEM certificate (which said "No CA
+/// certificates were loaded from the system; … set ca_bundle"): either alone replaces the system
+/// store, and the error said only "UnknownIssuer; … set ca_bundle".
 #[test]
 fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
     let ca = TestCa::new("test CA");
@@ -280,9 +281,13 @@ fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
     let der = sb.path("corp-root.cer");
     std::fs::write(&der, [0x30, 0x82, 0x01, 0x0a, 0x02, 0x82]).unwrap();
     let gone = sb.path("certs.d");
+    let empty = sb.path("empty.d");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("corp-root.cer"), [0x30, 0x82, 0x01, 0x0a]).unwrap();
     for (var, value, says) in [
         ("SSL_CERT_FILE", &der, "which holds no PEM certificate"),
         ("SSL_CERT_DIR", &gone, "which does not exist"),
+        ("SSL_CERT_DIR", &empty, "which holds no PEM certificate"),
     ] {
         let output = sb
             .tool(&fake)
