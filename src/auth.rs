@@ -1074,6 +1074,7 @@ mod tests {
         assert!(at(1000, 4600).lapsed(4540));
         // 65 s: from half its life (it was sent at 65 s, and refused).
         assert!(!at(1000, 1065).lapsed(1000));
+        assert!(!at(1000, 1065).lapsed(1005), "not 60 s: half its life");
         assert!(at(1000, 1065).lapsed(1033));
         // Issued expired: sent as it is (the API decides).
         assert!(!at(1000, 1000).lapsed(5000));
@@ -1287,6 +1288,100 @@ mod tests {
             fs::write(cache.path(&c), edited).unwrap();
             assert!(cache.load(&c).is_none(), "{bad}");
         }
+    }
+
+    /// A cached token with exactly 60 s left is not used, as `lapsed`
+    /// has it (from 60 s before its end).
+    #[test]
+    fn a_cached_token_with_exactly_60_s_left_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        cache
+            .store(&c, &token(now_secs() + EXPIRY_MARGIN_SECS))
+            .unwrap();
+        assert!(cache.load(&c).is_none());
+    }
+
+    /// An entry of exactly the most a cache file is read (64 KiB) is
+    /// written and read back; one a byte longer is not written.
+    #[test]
+    fn a_cache_entry_of_exactly_64_kib_is_written_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id");
+        let at = now_secs() + 3600;
+        cache.store(&c, &token(at)).unwrap();
+        let short = fs::metadata(cache.path(&c)).unwrap().len();
+        let sized = |more: u64| Token {
+            access_token: Secret::new("t".repeat((CACHE_FILE_MAX - short + more) as usize + 7)),
+            ..token(at)
+        };
+        cache.store(&c, &sized(0)).unwrap();
+        assert_eq!(fs::metadata(cache.path(&c)).unwrap().len(), CACHE_FILE_MAX);
+        assert!(cache.load(&c).is_some(), "read back");
+        cache.store(&c, &sized(1)).unwrap();
+        let len = fs::metadata(cache.path(&c)).unwrap().len();
+        assert_eq!(len, CACHE_FILE_MAX, "the longer one is not written");
+    }
+
+    /// A file longer than is read is none, though what is read of it is
+    /// an entry (one padded with spaces past 64 KiB).
+    #[test]
+    fn a_cache_file_longer_than_is_read_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().to_path_buf());
+        let c = creds("id");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        let mut text = fs::read(cache.path(&c)).unwrap();
+        text.resize(CACHE_FILE_MAX as usize + 1, b' ');
+        fs::write(cache.path(&c), text).unwrap();
+        assert!(cache.load(&c).is_none());
+    }
+
+    /// A cache file and folder no one else may reach keep their modes
+    /// when read (only looser ones are tightened): a read-only folder and
+    /// file stay read-only.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_read_only_cache_keeps_its_modes_when_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        let set = |path: &Path, mode: u32| {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+        };
+        set(&cache.path(&c), 0o400);
+        set(&cache.dir, 0o500);
+        let loaded = cache.load(&c);
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let modes = (mode(&cache.dir), mode(&cache.path(&c)));
+        set(&cache.dir, 0o700);
+        assert!(loaded.is_some());
+        assert_eq!(modes, (0o500, 0o400));
+    }
+
+    /// A token in a file of another user, or in a folder of another user,
+    /// is never used: each is checked, not only both together.
+    #[cfg(unix)]
+    #[test]
+    #[ignore = "needs root to make another user's files; .ci/run runs it as root"]
+    fn as_root_a_cache_file_or_folder_of_another_user_is_not_read() {
+        use std::os::unix::fs::chown;
+        assert_eq!(current_user(), 0, "run as root");
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+        let c = creds("id");
+        cache.store(&c, &token(now_secs() + 3600)).unwrap();
+        assert!(cache.load(&c).is_some());
+        chown(cache.path(&c), Some(4242), Some(4242)).unwrap();
+        assert!(cache.load(&c).is_none(), "a file of another user");
+        chown(cache.path(&c), Some(0), Some(0)).unwrap();
+        assert!(cache.load(&c).is_some());
+        chown(&cache.dir, Some(4242), Some(4242)).unwrap();
+        assert!(cache.load(&c).is_none(), "a folder of another user");
     }
 
     #[test]
