@@ -984,6 +984,10 @@ mod tests {
                 "`expires_in` is not a number of seconds",
             ),
             (
+                r#"{"access_token": "tok-leaked", "expires_in": "NaN"}"#,
+                "`expires_in` is not a number of seconds",
+            ),
+            (
                 r#"{"access_token": 12345678901}"#,
                 "`access_token` is not a string",
             ),
@@ -1014,6 +1018,34 @@ mod tests {
             assert_eq!(seconds(&unquoted).ok(), Some(Some(read)), "{unquoted}");
             assert_eq!(seconds(&quoted).ok(), Some(Some(read)), "{quoted}");
         }
+    }
+
+    /// A token answer that parsed is refused for an empty token, one past
+    /// 120 KiB, one no header can carry, or a type other than Bearer.
+    #[test]
+    fn which_tokens_are_unusable_and_why() {
+        let why = |token: &str, kind: Option<&str>| {
+            unusable(&TokenResponse {
+                access_token: token.into(),
+                token_type: kind.map(String::from),
+                expires_in: None,
+                scope: None,
+            })
+        };
+        for kind in [None, Some("bearer"), Some("Bearer"), Some("BearerToken")] {
+            assert_eq!(why("tok-123", kind), None, "{kind:?}");
+        }
+        assert_eq!(why(&"t".repeat(122_880), None), None, "120 KiB");
+        let refused = |token: &str, kind| why(token, kind).unwrap_or_default();
+        assert_eq!(refused("", None), "the access_token is empty");
+        assert!(refused(&"t".repeat(122_881), None).contains("longer than 120 KiB"));
+        assert!(refused("tok 123", None).contains("characters an HTTP header cannot carry"));
+        assert!(refused("tok-123", Some("DPoP")).contains("(RFC 9449)"));
+        assert!(refused("tok-123", Some("mac")).starts_with("the token type is MAC"));
+        assert_eq!(
+            refused("tok-123", Some("Basic")),
+            "the token type is not Bearer"
+        );
     }
 
     #[test]
@@ -1122,15 +1154,18 @@ mod tests {
     /// keep a token out.
     #[test]
     fn a_jwt_holding_the_client_id_is_cached() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
-        let c = creds("client-0001");
-        let payload = BASE64.encode(r#"{"a":"client-0001","x":1}"#);
-        assert!(basic_auth("client-0001", "s").contains(&payload[8..16]));
-        let mut jwt = token(now_secs() + 3600);
-        jwt.access_token = Secret::new(format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
-        cache.store(&c, &jwt).unwrap();
-        assert!(cache.load(&c).is_some());
+        // A long id too: its base64 runs up to the secret's first group.
+        for id in ["client-0001", "client-0001-of-the-tenant-acme"] {
+            let dir = tempfile::tempdir().unwrap();
+            let cache = TokenCache::new(dir.path().join("talkdesk-accounts"));
+            let c = creds(id);
+            let payload = BASE64.encode(format!(r#"{{"a":"{id}","x":1}}"#));
+            assert!(basic_auth(id, "s").contains(&payload[8..16]));
+            let mut jwt = token(now_secs() + 3600);
+            jwt.access_token = Secret::new(format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
+            cache.store(&c, &jwt).unwrap();
+            assert!(cache.load(&c).is_some(), "{id}");
+        }
     }
 
     /// A token larger than a cache file is read (64 KiB; a token may be
@@ -1145,8 +1180,10 @@ mod tests {
         large.access_token = Secret::new("t".repeat(100 * 1024));
         cache.store(&c, &large).unwrap();
         assert!(!cache.path(&c).exists(), "nothing written");
-        cache.store(&c, &token(now_secs() + 3600)).unwrap();
-        assert!(cache.load(&c).is_some(), "a token of usual size is");
+        // Real ones are a few KiB.
+        large.access_token = Secret::new("t".repeat(16 * 1024));
+        cache.store(&c, &large).unwrap();
+        assert!(cache.load(&c).is_some(), "a token of 16 KiB is");
     }
 
     /// A cached token is used until 60 s before it expires, as a token of
