@@ -1048,6 +1048,32 @@ mod tests {
         );
     }
 
+    /// A token endpoint's refusal is told by an OAuth code, another error
+    /// with its description, or the reference's `code` and `message`; not
+    /// by a gateway's or a framework's own `error`.
+    #[test]
+    fn a_refusal_is_told_by_its_code_or_its_shape() {
+        use serde_json::json;
+        let said = |body: serde_json::Value| says_refused(&body, body["error"].as_str());
+        assert!(said(json!({"error": "invalid_client"})));
+        assert!(said(json!({"error": "access_denied"})));
+        assert!(said(json!({"error": "custom", "error_description": "no"})));
+        assert!(said(json!({"code": "X", "message": "no"})));
+        assert!(!said(json!({"error": "Bad Request"})), "Spring Boot's");
+        assert!(!said(json!({"error": "Forbidden", "message": "no"})));
+        assert!(!said(json!({"code": "X"})) && !said(json!({"message": "no"})));
+        assert!(!said(json!({})));
+        let method = |body: serde_json::Value| names_a_method(&body);
+        assert!(method(
+            json!({"error_description": "cannot authenticate with METHODS"})
+        ));
+        assert!(method(json!({"message": "auth method not allowed"})));
+        assert!(!method(
+            json!({"error_description": "bad secret", "method": "x"})
+        ));
+        assert!(is_oauth_code("invalid_scope") && !is_oauth_code("Forbidden"));
+    }
+
     #[test]
     fn scopes_come_as_a_string_or_a_list_of_strings() {
         let scope = |body: &str| serde_json::from_str::<TokenResponse>(body).unwrap().scope;
