@@ -665,6 +665,28 @@ fn no_snapshot_yet_says_to_run_snapshot() {
     assert!(!store.exists(), "reading created no store");
 }
 
+/// A SQLite file with no table and no ids yet (made by `sqlite3` in WAL
+/// mode, or a store whose first write has not committed) holds no
+/// snapshot yet: a reading command says so and writes no table into it;
+/// `snapshot` then records into it.
+#[test]
+fn a_sqlite_file_without_tables_holds_no_snapshot_yet() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    assert!(!before.is_empty());
+    let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
+    assert!(err.contains("run `talkdesk-accounts snapshot`"), "{err}");
+    assert_eq!(fs::read(&store).unwrap(), before, "reading wrote nothing");
+    let [(file, at), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &file, "--at", &at]);
+    ok(&offline(&sb, &store).arg("changes").output().unwrap());
+}
+
 /// A store below a file (`TALKDESK_HISTORY=notes.txt/x.db`) was said to hold no snapshot yet,
 /// with "run snapshot first", which could never make one there: the file is named.
 #[test]
@@ -1223,6 +1245,7 @@ fn an_older_store_whose_upgrade_a_users_change_is_in_the_way_says_so() {
     assert!(
         err.contains("cannot be upgraded to schema 2")
             && err.contains("duplicate column name: source")
+            && err.contains("it was left as it was")
             && err.contains("another program")
             && err.contains("pass --history with another path")
             && !err.contains("SQL logic error"),
