@@ -876,7 +876,20 @@ fn a_file_that_is_not_a_store_is_refused_and_left_untouched() {
         )
         .unwrap();
     }
-    for path in [&store, &other, &marked] {
+    // Another program's, cut short: SQLite calls it malformed, and its
+    // header names no program; not this tool's store "damaged".
+    let cut = sb.path("cut.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&cut).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+             INSERT INTO t SELECT printf('%.100c', 'x') FROM n;",
+        )
+        .unwrap();
+    }
+    let bytes = fs::read(&cut).unwrap();
+    fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    for path in [&store, &other, &marked, &cut] {
         let before = fs::read(path).unwrap();
         for args in [vec!["changes"], vec!["snapshot"]] {
             let out = sb
@@ -3065,6 +3078,23 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
         before,
         "the store is untouched"
     );
+}
+
+/// A store whose newest snapshot is still in its -wal, read with no room
+/// for the -shm file that needs (`ulimit -f 0`, as on a full disk): the
+/// disk is named, not "not a history store" (exit 3), to be moved away.
+#[cfg(unix)]
+#[test]
+fn a_pending_wal_with_no_room_for_its_shm_is_no_foreign_file() {
+    let sb = Sandbox::new();
+    let store = store_whose_wal_cannot_be_read(&sb);
+    fs::remove_file(format!("{}-shm", store.display())).unwrap();
+    let err = fails_with(&without_room(&sb, &store, &["changes"]), 1);
+    assert!(
+        err.contains("if its disk is full, free some space"),
+        "{err}"
+    );
+    assert!(!err.contains("not a history store"), "{err}");
 }
 
 /// Imports each `(time, jsonl text)` into `store`, in order; the report of
