@@ -1191,6 +1191,27 @@ fn an_older_store(sb: &Sandbox, then: &str) -> (PathBuf, rusqlite::Connection) {
     (store, conn)
 }
 
+/// An older store is upgraded by the first command that opens it, a
+/// reading one too, to the schema a new store gets.
+#[test]
+fn an_older_store_is_upgraded_by_a_reading_command() {
+    let sb = Sandbox::new();
+    let (store, conn) = an_older_store(&sb, "");
+    drop(conn);
+    let schema = |store: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(store).unwrap();
+        conn.pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(schema(&store), 1);
+    let listed = offline_ok(&sb, &store, &["list", "--at", "now", "-o", "jsonl"]);
+    assert_eq!(listed, jsonl(&[a(), b(), c()]));
+    let new = sb.path("new");
+    let [(file, at), ..] = exports(&sb);
+    offline_ok(&sb, &new, &["snapshot", "--import", &file, "--at", &at]);
+    assert_eq!(schema(&store), schema(&new));
+}
+
 /// Readers never wait: a reading command tries to upgrade an older store
 /// it may write, and an `sqlite3` shell holding a write transaction on it
 /// (`BEGIN IMMEDIATE;`) made `list --at` wait the 60 s of a writer before
