@@ -234,7 +234,7 @@ fn check_ids(path: &Path, app: i32, version: i64) -> Result<()> {
 fn unreadable(path: &Path, e: rusqlite::Error, access: Access) -> anyhow::Error {
     match e.sqlite_error_code() {
         _ if busy(&e) => locked(path, ""),
-        _ if no_room(&e) => io_failure(path, &e),
+        _ if no_room(&e) => io_failure(path, &e, access.nothing_done()),
         // Its header names this tool (check_file looked): cut short or
         // damaged inside, it is this tool's store all the same.
         Some(ErrorCode::DatabaseCorrupt) if marked_as_ours(path) => {
@@ -822,7 +822,7 @@ impl Store {
             Some(rusqlite::ErrorCode::DiskFull) => anyhow::anyhow!(
                 "the disk holding the history store {path} is full, so nothing was recorded; free some space, or pass --history with another path"
             ),
-            _ if no_room(sqlite) => io_failure(&self.path, sqlite),
+            _ if no_room(sqlite) => io_failure(&self.path, sqlite, Access::Write.nothing_done()),
             _ if busy(sqlite) => locked(&self.path, ", so nothing was recorded"),
             _ => e.context(format!("writing the history store {path}")),
         }
@@ -880,22 +880,23 @@ fn sizes_no_file(path: &Path) -> bool {
 }
 
 /// The error for a store that could not be read or written for want of
-/// room, or by a failing disk: the store is not to blame.
-fn io_failure(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
+/// room, or by a failing disk: the store is not to blame. `outcome`: what
+/// that meant for the run (`nothing was printed`).
+fn io_failure(path: &Path, e: &rusqlite::Error, outcome: &str) -> anyhow::Error {
     if shm_unmapped(e) {
         return anyhow::anyhow!(
-            "the history store {} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); nothing was recorded; pass --history with a path on another disk, or raise that limit",
+            "the history store {} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); {outcome}; pass --history with a path on another disk, or raise that limit",
             shown_path(&path)
         );
     }
     if shm_unsized(e) && sizes_no_file(path) {
         return anyhow::anyhow!(
-            "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and nothing was recorded; pass --history with a path on another disk",
+            "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and {outcome}; pass --history with a path on another disk",
             shown_path(&path)
         );
     }
     anyhow::anyhow!(
-        "the history store {} could not be used ({e}), and nothing was recorded; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
+        "the history store {} could not be used ({e}), and {outcome}; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
         shown_path(&path)
     )
 }

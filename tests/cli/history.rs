@@ -3093,6 +3093,7 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
         err.contains("could not be used") && err.contains("if its disk is full, free some space"),
         "{err}"
     );
+    assert!(err.contains("nothing was recorded"), "{err}");
     assert!(!err.contains("not a history store"), "{err}");
     assert_eq!(
         std::fs::read(&store).unwrap(),
@@ -3103,7 +3104,8 @@ fn a_full_disk_is_named_as_such_and_the_store_still_reads() {
 
 /// A store whose newest snapshot is still in its -wal, read with no room
 /// for the -shm file that needs (`ulimit -f 0`, as on a full disk): the
-/// disk is named, not "not a history store" (exit 3), to be moved away.
+/// disk is named, not "not a history store" (exit 3), to be moved away; and
+/// what was not done is the read's ("nothing was recorded" was a snapshot's).
 #[cfg(unix)]
 #[test]
 fn a_pending_wal_with_no_room_for_its_shm_is_no_foreign_file() {
@@ -3116,6 +3118,8 @@ fn a_pending_wal_with_no_room_for_its_shm_is_no_foreign_file() {
         "{err}"
     );
     assert!(!err.contains("not a history store"), "{err}");
+    // A reading command records nothing at any time: it printed nothing.
+    assert!(err.contains(", and nothing was printed;"), "{err}");
 }
 
 /// Imports each `(time, jsonl text)` into `store`, in order; the report of
