@@ -477,9 +477,12 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
         let text = std::fs::read(path).unwrap_or_default();
         memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
     };
-    // rustls-native-certs reads every file of each folder.
+    // rustls-native-certs reads every file of each folder, and nothing
+    // else: a named pipe read would wait for a writer.
+    let file = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
     let pem_in = |dir: PathBuf| {
-        (std::fs::read_dir(dir).into_iter().flatten().flatten()).any(|f| pem(&f.path()))
+        (std::fs::read_dir(dir).into_iter().flatten().flatten())
+            .any(|f| file(&f.path()) && pem(&f.path()))
     };
     let dirs = || std::env::split_paths(&value);
     let exists = Path::new(&value).exists() || var == "SSL_CERT_DIR" && dirs().any(|d| d.is_dir());

@@ -302,6 +302,42 @@ fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
     }
 }
 
+/// `SSL_CERT_DIR` at a folder of no PEM certificate that also holds a named pipe (or a device):
+/// rustls-native-certs skips all but files, but the check for a PEM certificate there read the
+/// pipe, which no one writes, and the run hung after the failed handshake instead of ending.
+#[test]
+fn ssl_cert_dir_holding_a_named_pipe_is_named_without_hanging() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let dir = sb.path("pipes.d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("corp-root.cer"), [0x30, 0x82, 0x01, 0x0a]).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Killed after 60 s, as a hang would be.
+    let output = sb
+        .tool(&fake)
+        .env("SSL_CERT_DIR", &dir)
+        .args(["list", "-o", "json", "--concurrency", "1"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let named = format!(
+        "SSL_CERT_DIR is set to {}, which holds no PEM certificate",
+        dir.display()
+    );
+    assert!(
+        stderr_of(&output).contains(&named),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
 /// `SSL_CERT_DIR` at a folder of certificates, or `SSL_CERT_FILE` at a PEM bundle (neither with
 /// the server's CA), is not named: the hint is about ca_bundle. `SSL_CERT_FILE` at a folder holds
 /// no PEM certificate, and is named.
