@@ -463,7 +463,8 @@ pub fn inspected_hint((path, name): (&Path, &str)) -> String {
 
 /// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
 /// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
-/// folder or folders of no PEM certificate: the system's certificates are then not used at all
+/// folder, to folders of no PEM certificate or to one it may not read:
+/// the system's certificates are then not used at all
 /// (rustls-native-certs reads the variables alone), and none is trusted.
 fn ssl_cert_file_naming_nothing() -> Option<String> {
     let (var, value, what) = match std::env::var_os("SSL_CERT_FILE") {
@@ -486,9 +487,17 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
     };
     let dirs = || std::env::split_paths(&value);
     let exists = Path::new(&value).exists() || var == "SSL_CERT_DIR" && dirs().any(|d| d.is_dir());
+    // A folder there that the user may not read (mode 000).
+    let unread = |d: PathBuf| Some((std::fs::read_dir(&d).err()?, d)).filter(|(_, d)| d.is_dir());
+    let unread = (var == "SSL_CERT_DIR")
+        .then(|| dirs().find_map(unread))
+        .flatten();
     let why = match Path::new(&value) {
         path if path.as_os_str().is_empty() => "is set but empty".to_string(),
         _ if var == "SSL_CERT_DIR" && dirs().any(pem_in) => return None,
+        _ if unread.is_some() => (unread.iter())
+            .map(|(e, d)| format!("is set to {}, which cannot be read ({e})", shown_path(&d)))
+            .collect(),
         path if !exists => {
             format!("is set to {}, which does not exist", shown_path(&path))
         }
