@@ -367,6 +367,7 @@ fn ssl_cert_dir_that_cannot_be_read_is_named_so() {
         tool.as_os_str().to_str().unwrap()
     });
     if root {
+        support::require_tool("setpriv", "util-linux");
         cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(&tool);
     }
