@@ -396,3 +396,36 @@ fn the_secret_command_runs_with_sigxfsz_at_its_default() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
 }
+
+/// A 401 of a token endpoint is a refusal of the credentials, whatever else
+/// it says: a `Retry-After` (a limiter's word only on a 403), AWS API
+/// Gateway's "Missing Authentication Token" (its 403 for a path it has no
+/// route for), or a JSON `error` that is no OAuth code (Spring Boot's
+/// `"Unauthorized"`), in the first token request of a run.
+#[test]
+fn a_401_with_a_retry_after_or_a_gateway_message_still_names_the_credentials() {
+    let credentials = "check client_id and client_secret, and that the OAuth client has the express-accounts:read scope";
+    for (header, body) in [
+        ("Retry-After: 60\r\n", r#"{"error":"invalid_client"}"#),
+        (
+            "",
+            r#"{"error":"invalid_client","message":"Missing Authentication Token"}"#,
+        ),
+        ("", r#"{"error":"Unauthorized","status":401}"#),
+    ] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\n{header}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let raw: &'static [u8] = raw.into_bytes().leak();
+        let fake = FakeApi::start(FakeConfig {
+            faults: Faults::always(RequestMatch::Token, FaultKind::RawResponse(raw)),
+            ..FakeConfig::default()
+        });
+        let output = Sandbox::new().tool(&fake).args(["auth", "check"]).output();
+        let output = output.unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(4), "{stderr}");
+        assert!(stderr.trim_end().ends_with(credentials), "{stderr}");
+    }
+}
