@@ -429,3 +429,18 @@ fn a_401_with_a_retry_after_or_a_gateway_message_still_names_the_credentials() {
         assert!(stderr.trim_end().ends_with(credentials), "{stderr}");
     }
 }
+
+/// An OAuth error answer (RFC 6749 §5.2) sent with a 200, and no
+/// `access_token`, is a refusal as with a 400: exit 4 and the credentials'
+/// hint, not a token answer missing its token.
+#[test]
+fn an_oauth_error_answered_200_is_a_refusal() {
+    let body = r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#;
+    let stderr = token_refused(200, body);
+    assert!(
+        stderr.contains(
+            "invalid_client: Client authentication failed; check client_id and client_secret"
+        ),
+        "{stderr}"
+    );
+}
