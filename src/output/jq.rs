@@ -687,6 +687,8 @@ mod tests {
             run("[.c]", input).unwrap(),
             "[\"Café \\\"東京\\\"\\n\u{1F600}\\u0007\"]\n"
         );
+        // DEL is escaped inside JSON, as jq writes it.
+        assert_eq!(run("[.]", json!("a\u{7f}b")).unwrap(), "[\"a\\u007fb\"]\n");
     }
 
     #[test]
@@ -727,6 +729,8 @@ mod tests {
             .unwrap(),
             "[5,0.3333333333333333,3e+100,0.0025,-0]\n"
         );
+        // A negative exponent keeps its sign alone, as jq writes it.
+        assert_eq!(run("1e-100 * 1", json!(null)).unwrap(), "1e-100\n");
     }
 
     #[test]
@@ -882,7 +886,7 @@ mod tests {
         let count = "reduce .[] as $a ({}; .[$a.s] += 1)";
         let err = run(count, json!([{"s": "a"}, {}])).unwrap_err();
         assert!(
-            err.contains("an object key must be a string, not null"),
+            err.contains("an object key must be a string, not null (from an account without the field, say: use (.status // \"none\"))"),
             "{err}"
         );
         let err = run("[{key: 1, value: 2}] | from_entries", json!(null)).unwrap_err();
