@@ -462,54 +462,74 @@ pub fn inspected_hint((path, name): (&Path, &str)) -> String {
 }
 
 /// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
-/// PEM certificate (a DER file), or, without it, `SSL_CERT_DIR` to no
-/// folder, to folders of no PEM certificate or to one it may not read:
-/// the system's certificates are then not used at all
-/// (rustls-native-certs reads the variables alone), and none is trusted.
+/// PEM certificate (a DER file), and `SSL_CERT_DIR` unset or to folders
+/// that do not exist, hold no PEM certificate or may not be read: the
+/// system's certificates are then not used at all (rustls-native-certs
+/// reads both variables while either is set, and nothing else), and none
+/// is trusted. `None` when either holds a certificate.
 fn ssl_cert_file_naming_nothing() -> Option<String> {
-    let (var, value, what) = match std::env::var_os("SSL_CERT_FILE") {
-        Some(file) => ("SSL_CERT_FILE", file, "a certificate bundle"),
-        None => {
-            let dir = std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty())?;
-            ("SSL_CERT_DIR", dir, "a folder of certificates")
-        }
-    };
+    let file = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
+    let dirs = std::env::var_os("SSL_CERT_DIR").unwrap_or_default();
+    // As rustls-native-certs splits it: `SSL_CERT_DIR=` names no folder.
+    let dirs: Vec<_> =
+        (std::env::split_paths(&dirs).filter(|d| !d.as_os_str().is_empty())).collect();
     let pem = |path: &Path| {
         let text = std::fs::read(path).unwrap_or_default();
         memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
     };
     // rustls-native-certs reads every file of each folder, and nothing
     // else: a named pipe read would wait for a writer.
-    let file = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
-    let pem_in = |dir: PathBuf| {
+    let is_file = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    let shown = |path: &Path| shown_path(&path);
+    // What is wrong with the file; `None` when it holds a certificate, or
+    // is a pipe or a device: read once already (`<(cat ca.pem)`), it cannot
+    // be judged by reading it again, which could wait or never end.
+    let file_why = |path: &Path| match std::fs::metadata(path) {
+        _ if path.as_os_str().is_empty() => Some("SSL_CERT_FILE is set but empty".to_string()),
+        Err(_) => Some(format!(
+            "SSL_CERT_FILE is set to {}, which does not exist",
+            shown(path)
+        )),
+        // (/dev/null is known empty.)
+        Ok(m) if !m.is_file() && !m.is_dir() && path != Path::new("/dev/null") || pem(path) => None,
+        Ok(_) => Some(format!(
+            "SSL_CERT_FILE is set to {}, which holds no PEM certificate",
+            shown(path)
+        )),
+    };
+    let pem_in = |dir: &Path| {
         (std::fs::read_dir(dir).into_iter().flatten().flatten())
-            .any(|f| file(&f.path()) && pem(&f.path()))
+            .any(|f| is_file(&f.path()) && pem(&f.path()))
     };
-    let dirs = || std::env::split_paths(&value);
-    let exists = Path::new(&value).exists() || var == "SSL_CERT_DIR" && dirs().any(|d| d.is_dir());
-    // A folder there that the user may not read (mode 000).
-    let unread = |d: PathBuf| Some((std::fs::read_dir(&d).err()?, d)).filter(|(_, d)| d.is_dir());
-    let unread = (var == "SSL_CERT_DIR")
-        .then(|| dirs().find_map(unread))
-        .flatten();
-    let why = match Path::new(&value) {
-        path if path.as_os_str().is_empty() => "is set but empty".to_string(),
-        _ if var == "SSL_CERT_DIR" && dirs().any(pem_in) => return None,
-        _ if unread.is_some() => (unread.iter())
-            .map(|(e, d)| format!("is set to {}, which cannot be read ({e})", shown_path(&d)))
-            .collect(),
-        path if !exists => {
-            format!("is set to {}, which does not exist", shown_path(&path))
+    let dir_why = |dir: &PathBuf| match std::fs::read_dir(dir) {
+        // A folder the user may not read (mode 000), or no folder.
+        Err(e) if dir.exists() => Some(format!("{}, which cannot be read ({e})", shown(dir))),
+        Err(_) => Some(format!("{}, which does not exist", shown(dir))),
+        Ok(_) if pem_in(dir) => None,
+        Ok(_) => Some(format!("{}, which holds no PEM certificate", shown(dir))),
+    };
+    let mut said = Vec::new();
+    if let Some(path) = &file {
+        said.push(file_why(path)?);
+    }
+    let dirs: Option<Vec<String>> = dirs.iter().map(dir_why).collect();
+    let dirs = dirs?;
+    if !dirs.is_empty() {
+        said.push(format!("SSL_CERT_DIR is set to {}", dirs.join(", and to ")));
+    }
+    let advice = match (file.is_some(), dirs.is_empty()) {
+        (true, true) => {
+            "while it is set, the system's certificates are not used; point it at a certificate bundle, or unset it"
         }
-        path if !pem(path) => format!(
-            "is set to {}, which holds no PEM certificate",
-            shown_path(&path)
-        ),
-        _ => return None,
+        (false, false) => {
+            "while it is set, the system's certificates are not used; point it at a folder of certificates, or unset it"
+        }
+        (true, false) => {
+            "while they are set, the system's certificates are not used; point SSL_CERT_FILE at a certificate bundle or SSL_CERT_DIR at a folder of certificates, or unset them"
+        }
+        (false, true) => return None,
     };
-    Some(format!(
-        "{var} {why}: while it is set, the system's certificates are not used; point it at {what}, or unset it"
-    ))
+    Some(format!("{}: {advice}", said.join(", and ")))
 }
 
 #[cfg(test)]

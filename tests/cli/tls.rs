@@ -434,6 +434,147 @@ fn ssl_cert_file_or_dir_that_names_certificates_is_not_named() {
     }
 }
 
+/// `SSL_CERT_FILE` set empty, or at a file that is gone, beside `SSL_CERT_DIR` at a folder of
+/// certificates: rustls-native-certs reads both while either is set, and loads the folder's. The
+/// error said "SSL_CERT_FILE is set but empty: … the system's certificates are not used", as if
+/// no certificate were trusted: neither variable is named, as with the folder alone. With the
+/// server's CA in the folder, the walk succeeds.
+#[test]
+fn ssl_cert_file_naming_nothing_beside_a_folder_of_certificates_is_not_named() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("unrelated CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path("other.d")).unwrap();
+    std::fs::write(sb.path("other.d/other.pem"), &other.pem).unwrap();
+    std::fs::create_dir(sb.path("ca.d")).unwrap();
+    std::fs::write(sb.path("ca.d/ca.pem"), &ca.pem).unwrap();
+    let gone = sb.path("moved-away.pem");
+    for file in [std::ffi::OsStr::new(""), gone.as_os_str()] {
+        let run = |dir: &str| {
+            sb.tool(&fake)
+                .env("SSL_CERT_FILE", file)
+                .env("SSL_CERT_DIR", sb.path(dir))
+                .args(["list", "-o", "json", "--concurrency", "1"])
+                .output()
+                .unwrap()
+        };
+        assert_eq!(json_accounts(&run("ca.d")).len(), 5);
+        let output = run("other.d");
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("UnknownIssuer")
+                && stderr.contains("set ca_bundle (or TALKDESK_CA_BUNDLE)")
+                && !stderr.contains("SSL_CERT"),
+            "SSL_CERT_FILE={file:?}: {stderr}"
+        );
+    }
+}
+
+/// `SSL_CERT_FILE=<(cat other.pem)`: a pipe, which rustls-native-certs reads once. The hint's
+/// check read it again, found it empty, and said SSL_CERT_FILE "holds no PEM certificate" (a
+/// named pipe no one writes any more would have hung the run). A file that is no regular file is
+/// not read again, nor judged: the hint is about ca_bundle; but /dev/null, known empty, is named.
+#[test]
+fn ssl_cert_file_that_is_a_pipe_is_not_read_again() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("unrelated CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("ca.pem"), &ca.pem).unwrap();
+    std::fs::write(sb.path("other.pem"), &other.pem).unwrap();
+    let run = |pem: &str| {
+        let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+        assert_cmd::Command::new("bash")
+            .args([
+                "-c",
+                r#"SSL_CERT_FILE=<(cat "$1") exec "$0" list -o json --concurrency 1"#,
+            ])
+            .arg(&tool)
+            .arg(sb.path(pem))
+            .env_clear()
+            .envs(sb.env())
+            .envs(support::tool_env(&fake))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    assert_eq!(json_accounts(&run("ca.pem")).len(), 5);
+    let output = run("other.pem");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("UnknownIssuer")
+            && stderr.contains("set ca_bundle (or TALKDESK_CA_BUNDLE)")
+            && !stderr.contains("SSL_CERT_FILE"),
+        "{stderr}"
+    );
+    // /dev/null, a device known empty, is still named.
+    let output = sb
+        .tool(&fake)
+        .env("SSL_CERT_FILE", "/dev/null")
+        .args(["list", "-o", "json", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("SSL_CERT_FILE is set to /dev/null, which holds no PEM certificate"),
+        "{stderr}"
+    );
+}
+
+/// `SSL_CERT_DIR` is a list of folders (`:` between them): `empty.d:gone.d` was named as one
+/// folder "which holds no PEM certificate". Each is named with what is wrong with it; with
+/// `SSL_CERT_FILE` naming nothing too, both are. `SSL_CERT_DIR=:` names no folder, and the
+/// system's certificates are used (it was said to be a folder that does not exist).
+#[test]
+fn ssl_cert_dir_listing_folders_names_each() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let (empty, gone) = (sb.path("empty.d"), sb.path("gone.d"));
+    std::fs::create_dir(&empty).unwrap();
+    let list = format!("{}:{}", empty.display(), gone.display());
+    let dirs = format!(
+        "SSL_CERT_DIR is set to {}, which holds no PEM certificate, and to {}, which does not exist",
+        empty.display(),
+        gone.display()
+    );
+    for (file, dir, says) in [
+        (None, list.as_str(), Some(dirs.clone())),
+        (
+            Some(""),
+            list.as_str(),
+            Some(format!("SSL_CERT_FILE is set but empty, and {dirs}")),
+        ),
+        (None, ":", None),
+    ] {
+        let mut tool = sb.tool(&fake);
+        if let Some(file) = file {
+            tool.env("SSL_CERT_FILE", file);
+        }
+        let output = tool
+            .env("SSL_CERT_DIR", dir)
+            .args(["list", "-o", "json", "--concurrency", "1"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        match says {
+            Some(says) => assert!(
+                stderr.contains(&says) && stderr.contains("the system's certificates are not used"),
+                "{stderr}"
+            ),
+            None => assert!(
+                stderr.contains("set ca_bundle (or TALKDESK_CA_BUNDLE)")
+                    && !stderr.contains("SSL_CERT"),
+                "SSL_CERT_DIR={dir}: {stderr}"
+            ),
+        }
+    }
+}
+
 /// (The bundle is set by `TALKDESK_CA_BUNDLE`, and named so.)
 #[test]
 fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
