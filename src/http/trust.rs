@@ -492,10 +492,19 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
         )),
         // (/dev/null is known empty.)
         Ok(m) if !m.is_file() && !m.is_dir() && path != Path::new("/dev/null") || pem(path) => None,
-        Ok(_) => Some(format!(
-            "SSL_CERT_FILE is set to {}, which holds no PEM certificate",
-            shown(path)
-        )),
+        // A file the user may not read (mode 000).
+        Ok(m) => Some(
+            match std::fs::File::open(path).err().filter(|_| m.is_file()) {
+                Some(e) => format!(
+                    "SSL_CERT_FILE is set to {}, which cannot be read ({e})",
+                    shown(path)
+                ),
+                None => format!(
+                    "SSL_CERT_FILE is set to {}, which holds no PEM certificate",
+                    shown(path)
+                ),
+            },
+        ),
     };
     let pem_in = |dir: &Path| {
         (std::fs::read_dir(dir).into_iter().flatten().flatten())

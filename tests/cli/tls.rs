@@ -389,6 +389,55 @@ fn ssl_cert_dir_that_cannot_be_read_is_named_so() {
     assert!(stderr.contains(&named), "{stderr}");
 }
 
+/// `SSL_CERT_FILE` at a bundle the user may not read (mode 000): no certificate was loaded, and
+/// the error said the file "holds no PEM certificate", though it holds one. It says it cannot be
+/// read. Run as root, the tool is run as nobody (setpriv, of util-linux).
+#[cfg(unix)]
+#[test]
+fn ssl_cert_file_that_cannot_be_read_is_named_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let file = sb.path("ca.pem");
+    std::fs::write(&file, &ca.pem).unwrap();
+    let mode = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(sb.dir.path(), 0o755);
+    mode(&file, 0o000);
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let mut cmd = std::process::Command::new(if root {
+        "setpriv"
+    } else {
+        tool.as_os_str().to_str().unwrap()
+    });
+    if root {
+        support::require_tool("setpriv", "util-linux");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&tool);
+    }
+    let output = cmd
+        .args(["list", "-o", "json", "--concurrency", "1"])
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .env("SSL_CERT_FILE", &file)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let named = format!(
+        "SSL_CERT_FILE is set to {}, which cannot be read (",
+        file.display()
+    );
+    assert!(stderr.contains(&named), "{stderr}");
+}
+
 /// `SSL_CERT_DIR` at a folder of certificates, or `SSL_CERT_FILE` at a PEM bundle (neither with
 /// the server's CA), is not named: the hint is about ca_bundle. `SSL_CERT_FILE` at a folder holds
 /// no PEM certificate, and is named.
