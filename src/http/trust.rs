@@ -29,8 +29,38 @@ use crate::text::{is_utf16, shorten, shown_path, spoken_duration, terminal_safe,
 pub fn roots(ca_bundle: Option<&Path>, name: &str, log: Log) -> Result<RootCerts> {
     Ok(match ca_bundle {
         Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, name, log)?)),
-        None => RootCerts::PlatformVerifier,
+        None => {
+            no_device_as_roots()?;
+            RootCerts::PlatformVerifier
+        }
     })
+}
+
+/// `SSL_CERT_FILE` at a device (`/dev/zero`): rustls-native-certs would
+/// read it for ever, until memory ran out. /dev/null, known empty, is
+/// named when no certificate is trusted.
+#[cfg(all(unix, not(target_vendor = "apple")))]
+fn no_device_as_roots() -> Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let Some(path) = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from) else {
+        return Ok(());
+    };
+    let kind = std::fs::metadata(&path).map(|m| m.file_type());
+    if kind.is_ok_and(|k| k.is_char_device() || k.is_block_device())
+        && path != Path::new("/dev/null")
+    {
+        return Err(config_error(format!(
+            "SSL_CERT_FILE is set to {}, which is a device, not a certificate bundle; point it at a certificate bundle, or unset it",
+            shown_path(&path)
+        )));
+    }
+    Ok(())
+}
+
+/// (The system's store there reads no `SSL_CERT_FILE`.)
+#[cfg(not(all(unix, not(target_vendor = "apple"))))]
+fn no_device_as_roots() -> Result<()> {
+    Ok(())
 }
 
 /// The largest bundle read. Every root of the Mozilla store together is

@@ -521,6 +521,38 @@ fn ssl_cert_file_naming_nothing_beside_a_folder_of_certificates_is_not_named() {
     }
 }
 
+/// `SSL_CERT_FILE=/dev/zero`, a device that never ends: rustls-native-certs read it for ever,
+/// until memory ran out ("memory allocation of 2147483648 bytes failed", a backtrace, under
+/// `ulimit -v`). A device other than /dev/null is refused at once, before any request.
+#[cfg(unix)]
+#[test]
+fn ssl_cert_file_at_a_device_is_refused_at_once() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 5);
+    let sb = Sandbox::new();
+    let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let output = assert_cmd::Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -v 4000000; exec "$0" list -o json --concurrency 1"#,
+        ])
+        .arg(&tool)
+        .env_clear()
+        .envs(sb.env())
+        .envs(support::tool_env(&fake))
+        .env("SSL_CERT_FILE", "/dev/zero")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: SSL_CERT_FILE is set to /dev/zero, which is a device, not a certificate bundle; point it at a certificate bundle, or unset it\n"
+    );
+    assert_eq!(fake.connections(), 0);
+}
+
 /// `SSL_CERT_FILE=<(cat other.pem)`: a pipe, which rustls-native-certs reads once. The hint's
 /// check read it again, found it empty, and said SSL_CERT_FILE "holds no PEM certificate" (a
 /// named pipe no one writes any more would have hung the run). A file that is no regular file is
