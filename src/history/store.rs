@@ -1335,6 +1335,109 @@ mod tests {
         );
     }
 
+    /// A row a snapshot refers to that is missing (SQLite: "Query returned
+    /// no rows") is named as what is wrong with the store, not as SQLite's
+    /// words.
+    #[test]
+    fn a_missing_row_is_named_as_the_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let err = store.damaged(rusqlite::Error::QueryReturnedNoRows.into());
+        assert_eq!(
+            crate::error::one_line(&err),
+            format!(
+                "the history store {} is damaged (rows that others refer to are missing), so nothing was printed; restore it from a backup, or move it away and pass --history with another path",
+                path.display()
+            )
+        );
+    }
+
+    /// A read that found no room (for SQLite's temporary file) says what
+    /// it needs and where, and calls the store neither damaged nor foreign.
+    #[test]
+    fn a_read_without_room_names_the_temporary_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let err = store.damaged(full.into());
+        assert_eq!(
+            crate::error::one_line(&err),
+            format!(
+                "reading the history store {} failed (database or disk is full); if the disk is full, free some space: a large read needs room for a temporary file (set TMPDIR to a folder on a disk with room)",
+                path.display()
+            )
+        );
+    }
+
+    /// SQLite's error of code `code`, saying `why`.
+    fn sqlite(code: i32, why: &str) -> anyhow::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(why.into())).into()
+    }
+
+    /// A reading error is called damage only when it is: a malformed
+    /// store is named as damaged, a store kept locked is left as it is.
+    #[test]
+    fn only_damage_is_named_as_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let corrupt = sqlite(rusqlite::ffi::SQLITE_CORRUPT, "malformed");
+        assert_eq!(
+            crate::error::one_line(&store.damaged(corrupt)),
+            format!(
+                "the history store {} is damaged (malformed), so nothing was printed; restore it from a backup, or move it away and pass --history with another path",
+                path.display()
+            )
+        );
+        let busy = sqlite(rusqlite::ffi::SQLITE_BUSY, "database is locked");
+        let err = store.damaged(busy);
+        assert_eq!(crate::error::one_line(&err), "database is locked");
+    }
+
+    /// A failed write names what kept it from the store: damage, a disk
+    /// that failed (or had no room), a store that may not be written.
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_write_names_what_kept_it_from_the_store() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let shown = path.display();
+        let corrupt = sqlite(rusqlite::ffi::SQLITE_CORRUPT, "malformed");
+        assert_eq!(
+            crate::error::one_line(&store.write_error(corrupt)),
+            format!(
+                "the history store {shown} is damaged (malformed), so nothing was recorded; restore it from a backup, or move it away and pass --history with another path"
+            )
+        );
+        let failed = sqlite(rusqlite::ffi::SQLITE_IOERR, "disk I/O error");
+        assert_eq!(
+            crate::error::one_line(&store.write_error(failed)),
+            format!(
+                "the history store {shown} could not be used (disk I/O error), and nothing was recorded; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path"
+            )
+        );
+        let other = sqlite(rusqlite::ffi::SQLITE_CONSTRAINT, "constraint failed");
+        assert_eq!(
+            crate::error::one_line(&store.write_error(other)),
+            format!("writing the history store {shown}: constraint failed")
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        let read_only = sqlite(rusqlite::ffi::SQLITE_READONLY, "readonly database");
+        assert_eq!(
+            crate::error::one_line(&store.write_error(read_only)),
+            format!(
+                "the history store {shown} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path"
+            )
+        );
+    }
+
     /// Only the owner's store is made private: another user's, shared on
     /// purpose, is left alone (its reader warned, every run, to run a
     /// chmod it could not).
@@ -1352,6 +1455,40 @@ mod tests {
         assert_eq!(mode(), 0o644, "another user's store is left as it is");
         store.make_private_for(owner).unwrap();
         assert_eq!(mode(), 0o600);
+    }
+
+    /// Only a file of this user that others may read is chmodded: a -wal
+    /// of another user beside the store keeps its mode, and a store
+    /// already private is left alone (an immutable one, `chattr +i`, whose
+    /// chmod fails, warned on every read that it "could not be made
+    /// private").
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[ignore = "needs root: chown, chattr +i; .ci/run runs it as root"]
+    fn as_root_only_my_files_open_to_others_are_chmodded() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(current_user(), 0, "run as root");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let wal = &side_files(&path)[0];
+        fs::write(wal, "").unwrap();
+        std::os::unix::fs::chown(wal, Some(12345), None).unwrap();
+        fs::set_permissions(wal, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let chattr = |flag: &str| {
+            let status = std::process::Command::new("chattr")
+                .arg(flag)
+                .arg(&path)
+                .status();
+            assert!(status.expect("chattr (package e2fsprogs) runs").success());
+        };
+        chattr("+i");
+        let made = store.make_private_for(0);
+        chattr("-i");
+        made.unwrap();
+        assert_eq!(mode(wal), 0o644, "another user's -wal is left as it is");
     }
 
     /// The -wal and -shm files another program made while the store was
