@@ -1374,6 +1374,18 @@ mod tests {
         );
     }
 
+    /// A store opened to write is in WAL mode (use_wal), where a reader
+    /// does not wait for a write.
+    #[test]
+    fn a_store_opened_to_write_is_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        let mode: String = (store.conn)
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
     /// SQLite's error of code `code`, saying `why`.
     fn sqlite(code: i32, why: &str) -> anyhow::Error {
         rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(why.into())).into()
