@@ -1277,16 +1277,21 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// SQLite's error for a full disk.
+    fn disk_full() -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        )
+    }
+
     /// A full disk says so, once, and what to do.
     #[test]
     fn a_full_disk_is_named_with_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h");
         let store = Store::open(&path, Access::Write).unwrap();
-        let full = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            Some("database or disk is full".into()),
-        );
+        let full = disk_full();
         let err = store.write_error(full.into());
         assert_eq!(
             crate::error::one_line(&err),
@@ -1360,10 +1365,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h");
         let store = Store::open(&path, Access::Write).unwrap();
-        let full = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            Some("database or disk is full".into()),
-        );
+        let full = disk_full();
         let err = store.damaged(full.into());
         assert_eq!(
             crate::error::one_line(&err),

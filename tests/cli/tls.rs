@@ -338,83 +338,47 @@ fn ssl_cert_dir_holding_a_named_pipe_is_named_without_hanging() {
     );
 }
 
-/// `SSL_CERT_DIR` at a folder of certificates that the user may not read (mode 000): no
-/// certificate was loaded, and the error said the folder "holds no PEM certificate". It says it
-/// cannot be read. Run as root, the tool is run as nobody (setpriv, of util-linux).
+/// `SSL_CERT_DIR` at a folder of certificates, or `SSL_CERT_FILE` at a bundle, that the user may
+/// not read (mode 000): no certificate was loaded, and the error said the folder or file "holds no
+/// PEM certificate", though it holds one. It says it cannot be read.
 #[cfg(unix)]
 #[test]
 fn ssl_cert_dir_that_cannot_be_read_is_named_so() {
-    use std::os::unix::fs::PermissionsExt;
     let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 5);
     let sb = Sandbox::new();
     let dir = sb.path("certs.d");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("ca.pem"), &ca.pem).unwrap();
-    let mode = |path: &std::path::Path, mode| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
-    };
-    mode(sb.dir.path(), 0o755);
-    mode(&dir, 0o000);
-    let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
-        use std::os::unix::fs::MetadataExt;
-        m.uid() == 0
-    });
-    let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
-    let mut cmd = std::process::Command::new(if root {
-        "setpriv"
-    } else {
-        tool.as_os_str().to_str().unwrap()
-    });
-    if root {
-        support::require_tool("setpriv", "util-linux");
-        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&tool);
-    }
-    let output = cmd
-        .args(["list", "-o", "json", "--concurrency", "1"])
-        .env_clear()
-        .envs(sb.env())
-        .envs(support::tool_env(&fake))
-        .env("SSL_CERT_DIR", &dir)
-        .output()
-        .unwrap();
-    mode(&dir, 0o755);
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
-    let named = format!(
-        "SSL_CERT_DIR is set to {}, which cannot be read (",
-        dir.display()
-    );
-    assert!(stderr.contains(&named), "{stderr}");
+    unreadable_is_named(&ca, &sb, "SSL_CERT_DIR", &dir);
 }
 
-/// `SSL_CERT_FILE` at a bundle the user may not read (mode 000): no certificate was loaded, and
-/// the error said the file "holds no PEM certificate", though it holds one. It says it cannot be
-/// read. Run as root, the tool is run as nobody (setpriv, of util-linux).
 #[cfg(unix)]
 #[test]
 fn ssl_cert_file_that_cannot_be_read_is_named_so() {
-    use std::os::unix::fs::PermissionsExt;
     let ca = TestCa::new("test CA");
-    let fake = https_fake(&ca, 5);
     let sb = Sandbox::new();
     let file = sb.path("ca.pem");
     std::fs::write(&file, &ca.pem).unwrap();
+    unreadable_is_named(&ca, &sb, "SSL_CERT_FILE", &file);
+}
+
+/// `var` set to `path`, made mode 000, for a walk of a server of `ca`: the error says `path`
+/// cannot be read. Run as root, the tool is run as nobody (setpriv, of util-linux).
+#[cfg(unix)]
+fn unreadable_is_named(ca: &TestCa, sb: &Sandbox, var: &str, path: &std::path::Path) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let fake = https_fake(ca, 5);
     let mode = |path: &std::path::Path, mode| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
     mode(sb.dir.path(), 0o755);
-    mode(&file, 0o000);
-    let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
-        use std::os::unix::fs::MetadataExt;
-        m.uid() == 0
-    });
+    mode(path, 0o000);
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
     let tool = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let mut cmd = std::process::Command::new(if root {
-        "setpriv"
+        "setpriv".as_ref()
     } else {
-        tool.as_os_str().to_str().unwrap()
+        tool.as_os_str()
     });
     if root {
         support::require_tool("setpriv", "util-linux");
@@ -426,15 +390,13 @@ fn ssl_cert_file_that_cannot_be_read_is_named_so() {
         .env_clear()
         .envs(sb.env())
         .envs(support::tool_env(&fake))
-        .env("SSL_CERT_FILE", &file)
+        .env(var, path)
         .output()
         .unwrap();
+    mode(path, 0o755);
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
-    let named = format!(
-        "SSL_CERT_FILE is set to {}, which cannot be read (",
-        file.display()
-    );
+    let named = format!("{var} is set to {}, which cannot be read (", path.display());
     assert!(stderr.contains(&named), "{stderr}");
 }
 
