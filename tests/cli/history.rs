@@ -6398,3 +6398,33 @@ fn a_stale_copy_dated_after_this_clock_says_it_is_behind() {
         assert!(line.contains(part), "{part}: {line}");
     }
 }
+
+/// A store out of WAL mode (`PRAGMA journal_mode = DELETE`, as a backup made with `VACUUM INTO`
+/// is) while another program reads it: switching it back to WAL mode needs the reader gone, and
+/// SQLite answers "database is locked" at once, with no wait. The snapshot waits for the read to
+/// end, as any write to the store does, and is recorded.
+#[test]
+fn a_store_out_of_wal_mode_that_another_reads_is_switched_back_after_the_read() {
+    let sb = Sandbox::new();
+    let store = imported_store(&sb, 1);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch("BEGIN").unwrap();
+    let _: i64 = (conn.query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0))).unwrap();
+    let reader = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    let [_, (second, at), _] = exports(&sb);
+    offline_ok(
+        &sb,
+        &store,
+        &["snapshot", "-q", "--import", &second, "--at", &at],
+    );
+    reader.join().unwrap();
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let mode: String = (conn.pragma_query_value(None, "journal_mode", |r| r.get(0))).unwrap();
+    assert_eq!(mode, "wal");
+    let count: i64 = (conn.query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0))).unwrap();
+    assert_eq!(count, 2);
+}
