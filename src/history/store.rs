@@ -1026,16 +1026,14 @@ fn read_only(path: &Path) -> anyhow::Error {
     {
         // SQLite could not open a file it needs (`SQLITE_CANTOPEN`), yet
         // everything may be written: no file is to blame, but the number
-        // of files open (EMFILE), which said "read-only … chmod u+w".
-        if let Some(full) = all_writable(path).then(|| out_of_room(path)).flatten() {
-            return full;
-        }
+        // of files open (EMFILE), which said "read-only … chmod u+w"; or
+        // no room to open one ([`out_of_room`]).
         if all_writable(path) {
-            return anyhow::anyhow!(
+            return out_of_room(path).unwrap_or_else(|| anyhow::anyhow!(
                 "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
                 shown_path(&path),
                 to_blame(path)
-            );
+            ));
         }
         if mounted_read_only(path) {
             return anyhow::anyhow!(
