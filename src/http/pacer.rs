@@ -45,7 +45,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::retry::MAX_RETRY_AFTER;
@@ -1102,7 +1102,6 @@ impl Clock for SystemClock {
 pub struct Pace<C: Clock = SystemClock> {
     clock: C,
     pacer: Mutex<Pacer>,
-    waiting: AtomicUsize,
     /// The requests waiting for a slot, oldest first (when each first
     /// asked, then a number; a token request first): only the oldest may
     /// take one. Each asking on its own, the first to ask after a slot came
@@ -1130,7 +1129,6 @@ impl<C: Clock> Pace<C> {
         Pace {
             clock,
             pacer: Mutex::new(Pacer::new(max_rate)),
-            waiting: AtomicUsize::new(0),
             queue: Mutex::new(BTreeSet::new()),
             tickets: AtomicU64::new(0),
         }
@@ -1195,7 +1193,6 @@ impl<C: Clock> Pace<C> {
             if ticket.is_none() {
                 self.queue().insert(place);
                 ticket = Some(Ticket(&self.queue, place));
-                self.waiting.fetch_add(1, Ordering::SeqCst);
             }
             let Some(wait) = wait else {
                 self.clock.sleep(Duration::from_millis(5));
@@ -1206,9 +1203,7 @@ impl<C: Clock> Pace<C> {
             // be given up on.
             self.clock.sleep(wait.min(Duration::from_millis(100)));
         };
-        if ticket.take().is_some() {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
+        drop(ticket);
         taken
     }
 
@@ -1241,13 +1236,14 @@ impl<C: Clock> Pace<C> {
 
     /// Requests waiting for the rate limit right now.
     pub fn waiting(&self) -> usize {
-        self.waiting.load(Ordering::SeqCst)
+        self.queue().len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
     use std::sync::mpsc;
 
     fn ms(n: u64) -> Duration {
