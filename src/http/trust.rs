@@ -503,49 +503,55 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
     // As rustls-native-certs splits it: `SSL_CERT_DIR=` names no folder.
     let dirs: Vec<_> =
         (std::env::split_paths(&dirs).filter(|d| !d.as_os_str().is_empty())).collect();
-    let pem = |path: &Path| {
-        let text = std::fs::read(path).unwrap_or_default();
-        memchr::memmem::find(&text, b"-----BEGIN CERTIFICATE-----").is_some()
+    let has_pem =
+        |text: &[u8]| memchr::memmem::find(text, b"-----BEGIN CERTIFICATE-----").is_some();
+    // What is wrong with the file; `None` when it holds a certificate.
+    let file_why = |path: &Path| {
+        let shown = shown_path(&path);
+        let meta = match std::fs::metadata(path) {
+            _ if path.as_os_str().is_empty() => {
+                return Some("SSL_CERT_FILE is set but empty".into());
+            }
+            Err(_) => {
+                return Some(format!(
+                    "SSL_CERT_FILE is set to {shown}, which does not exist"
+                ));
+            }
+            Ok(meta) => meta,
+        };
+        // A pipe or a device, read once already (`<(cat ca.pem)`), cannot
+        // be judged by reading it again, which could wait or never end
+        // (/dev/null is known empty).
+        if !meta.is_file() && !meta.is_dir() && path != Path::new("/dev/null") {
+            return None;
+        }
+        match std::fs::read(path) {
+            Ok(text) if has_pem(&text) => None,
+            // A file the user may not read (mode 000).
+            Err(e) if meta.is_file() => Some(format!(
+                "SSL_CERT_FILE is set to {shown}, which cannot be read ({e})"
+            )),
+            _ => Some(format!(
+                "SSL_CERT_FILE is set to {shown}, which holds no PEM certificate"
+            )),
+        }
     };
     // rustls-native-certs reads every file of each folder, and nothing
     // else: a named pipe read would wait for a writer.
-    let is_file = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
-    let shown = |path: &Path| shown_path(&path);
-    // What is wrong with the file; `None` when it holds a certificate, or
-    // is a pipe or a device: read once already (`<(cat ca.pem)`), it cannot
-    // be judged by reading it again, which could wait or never end.
-    let file_why = |path: &Path| match std::fs::metadata(path) {
-        _ if path.as_os_str().is_empty() => Some("SSL_CERT_FILE is set but empty".to_string()),
-        Err(_) => Some(format!(
-            "SSL_CERT_FILE is set to {}, which does not exist",
-            shown(path)
-        )),
-        // (/dev/null is known empty.)
-        Ok(m) if !m.is_file() && !m.is_dir() && path != Path::new("/dev/null") || pem(path) => None,
-        // A file the user may not read (mode 000).
-        Ok(m) => Some(
-            match std::fs::File::open(path).err().filter(|_| m.is_file()) {
-                Some(e) => format!(
-                    "SSL_CERT_FILE is set to {}, which cannot be read ({e})",
-                    shown(path)
-                ),
-                None => format!(
-                    "SSL_CERT_FILE is set to {}, which holds no PEM certificate",
-                    shown(path)
-                ),
-            },
-        ),
+    let pem_file = |entry: std::fs::DirEntry| {
+        let path = entry.path();
+        let file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+        file && std::fs::read(&path).is_ok_and(|text| has_pem(&text))
     };
-    let pem_in = |dir: &Path| {
-        (std::fs::read_dir(dir).into_iter().flatten().flatten())
-            .any(|f| is_file(&f.path()) && pem(&f.path()))
-    };
-    let dir_why = |dir: &PathBuf| match std::fs::read_dir(dir) {
-        // A folder the user may not read (mode 000), or no folder.
-        Err(e) if dir.exists() => Some(format!("{}, which cannot be read ({e})", shown(dir))),
-        Err(_) => Some(format!("{}, which does not exist", shown(dir))),
-        Ok(_) if pem_in(dir) => None,
-        Ok(_) => Some(format!("{}, which holds no PEM certificate", shown(dir))),
+    let dir_why = |dir: &PathBuf| {
+        let shown = shown_path(&dir);
+        match std::fs::read_dir(dir) {
+            // A folder the user may not read (mode 000), or no folder.
+            Err(e) if dir.exists() => Some(format!("{shown}, which cannot be read ({e})")),
+            Err(_) => Some(format!("{shown}, which does not exist")),
+            Ok(entries) => (!entries.flatten().any(pem_file))
+                .then(|| format!("{shown}, which holds no PEM certificate")),
+        }
     };
     let mut said = Vec::new();
     if let Some(path) = &file {
