@@ -1175,6 +1175,18 @@ fn as_root_init_force_onto_an_immutable_file_says_so() {
     }
 }
 
+/// An erofs image at `image` of the folder `layer`.
+#[cfg(target_os = "linux")]
+fn erofs_image(layer: &std::path::Path, image: &std::path::Path) {
+    let made = std::process::Command::new("mkfs.erofs")
+        .arg("--quiet")
+        .args([image, layer])
+        .output()
+        // (mkfs.erofs 1.5 has no --version for support::require_tool.)
+        .expect("this test needs `mkfs.erofs` (package erofs-utils): install it and run again");
+    assert!(made.status.success(), "{}", stderr_of(&made));
+}
+
 /// A config folder and file in an erofs lower layer of an overlay file system (containerd's
 /// erofs snapshotter, podman's composefs), where statx(2) passes on erofs's word that every
 /// file is immutable, were said "immutable (chattr +i) … clear that (chattr -i …, as root)":
@@ -1192,13 +1204,7 @@ fn erofs_root_an_overlays_erofs_lower_layer_is_not_said_immutable() {
     support::write_private(&layer.join("conf/old.csv"), "old\n");
     let export = sb.path("2026-11-02.json");
     fs::write(&export, r#"[{"id":"a1","name":"A","status":"ACTIVE"}]"#).unwrap();
-    let made = std::process::Command::new("mkfs.erofs")
-        .arg("--quiet")
-        .args([&image, &layer])
-        .output()
-        // (mkfs.erofs 1.5 has no --version for support::require_tool.)
-        .expect("this test needs `mkfs.erofs` (package erofs-utils): install it and run again");
-    assert!(made.status.success(), "{}", stderr_of(&made));
+    erofs_image(&layer, &image);
     fs::create_dir(&disk).unwrap();
     let script = r#"set -e; mkdir "$3/l" "$3/u" "$3/w" "$3/m"; mount -o loop,ro "$2" "$3/l"
 mount -t overlay overlay -o lowerdir="$3/l",upperdir="$3/u",workdir="$3/w" "$3/m"; c="$3/m/conf"
@@ -1248,13 +1254,7 @@ fn erofs_root_files_on_an_erofs_disk_are_said_read_only_not_immutable() {
     let sb = Sandbox::new();
     let (layer, image, disk) = (sb.path("layer"), sb.path("image.img"), sb.path("disk"));
     support::write_private(&layer.join("config.toml"), "# mine\n");
-    let made = std::process::Command::new("mkfs.erofs")
-        .arg("--quiet")
-        .args([&image, &layer])
-        .output()
-        // (mkfs.erofs 1.5 has no --version for support::require_tool.)
-        .expect("this test needs `mkfs.erofs` (package erofs-utils): install it and run again");
-    assert!(made.status.success(), "{}", stderr_of(&made));
+    erofs_image(&layer, &image);
     fs::create_dir(&disk).unwrap();
     let file = disk.join("config.toml");
     let init = ["config", "init", "--force", "--config"];
