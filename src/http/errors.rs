@@ -534,74 +534,65 @@ pub fn markup_refusal(proxied: bool) -> &'static str {
 /// What to do about a status, where something helps; `setting` is the
 /// one that names the URL asked.
 pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
+    let token_url = setting == "token_url";
+    // The token request's hint, then the API's.
+    let pick = |token, api| if token_url { token } else { api };
     Some(match status {
         401 => "check the client id and secret (a newly added scope can take minutes to work)",
         403 => {
             "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API"
         }
-        400 if setting == "token_url" => "no OAuth answer; check token_url (its scheme and port)",
+        400 if token_url => "no OAuth answer; check token_url (its scheme and port)",
         // FastAPI's for a form without a password grant's `username`.
-        422 if setting == "token_url" => {
+        422 if token_url => {
             "no OAuth answer (a token endpoint refuses with an OAuth error): the server there takes no client-credentials request; check token_url"
         }
-        404 if setting == "token_url" => {
-            "check token_url, or account_name and region when token_url is not set (they form it)"
-        }
-        404 => "check base_url (the path /express/accounts is appended to it)",
+        404 => pick(
+            "check token_url, or account_name and region when token_url is not set (they form it)",
+            "check base_url (the path /express/accounts is appended to it)",
+        ),
         // A static web server there (nginx and Apache: 405; Python's http.server: 501).
-        405 | 501 if setting == "token_url" => {
+        405 | 501 if token_url => {
             "the URL takes no POST, so it is no token endpoint; check token_url"
         }
         405 => {
             "the URL takes no GET, so it is no accounts endpoint; check base_url (the path /express/accounts is appended to it)"
         }
         // A mock whose spec has no JSON answer there (Prism's `hal+json` only).
-        406 if setting == "token_url" => {
-            "the server there cannot answer in application/json (the type asked for), as a token endpoint does; check token_url"
-        }
-        406 => {
-            "the server there cannot answer in application/json (the type asked for), as the API does; check base_url"
-        }
+        406 => pick(
+            "the server there cannot answer in application/json (the type asked for), as a token endpoint does; check token_url",
+            "the server there cannot answer in application/json (the type asked for), as the API does; check base_url",
+        ),
         408 => "the server gave up waiting for the request; try again later",
         // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
-        426 | 505 if setting == "token_url" => {
-            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check token_url"
-        }
-        426 | 505 => {
-            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check base_url"
-        }
+        426 | 505 => pick(
+            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check token_url",
+            "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check base_url",
+        ),
         // No link is followed to the token endpoint: token_url is its URL.
-        414 if setting == "token_url" => {
-            "the server refuses URLs this long: token_url is too long for it, or for a proxy in between; check token_url"
-        }
-        414 => {
-            "the server refuses URLs this long: the API's next link is too long for it, or for a proxy in between"
-        }
+        414 => pick(
+            "the server refuses URLs this long: token_url is too long for it, or for a proxy in between; check token_url",
+            "the server refuses URLs this long: the API's next link is too long for it, or for a proxy in between",
+        ),
         // The token request carries no access token: a client id and secret.
-        431 if setting == "token_url" => {
-            "the server refuses request headers this large, though the token request's carry only the client id and secret: check token_url"
-        }
-        431 => {
-            "the server refuses request headers this large: the access token they carry is too long for it"
-        }
+        431 => pick(
+            "the server refuses request headers this large, though the token request's carry only the client id and secret: check token_url",
+            "the server refuses request headers this large: the access token they carry is too long for it",
+        ),
         // The token request never reached the API: name what was asked.
-        429 if setting == "token_url" => {
-            "the token endpoint or a gateway before it is rate limiting; try again later or raise --max-retries"
-        }
-        429 => {
-            "the API or a gateway before it is rate limiting; try again later or raise --max-retries"
-        }
-        500 | 502 | 503 | 504 if setting == "token_url" => {
-            "the token endpoint or a gateway before it is failing; try again later or raise --max-retries"
-        }
-        500 | 502 | 503 | 504 => {
-            "the API or a gateway before it is failing; try again later or raise --max-retries"
-        }
+        429 => pick(
+            "the token endpoint or a gateway before it is rate limiting; try again later or raise --max-retries",
+            "the API or a gateway before it is rate limiting; try again later or raise --max-retries",
+        ),
+        500 | 502 | 503 | 504 => pick(
+            "the token endpoint or a gateway before it is failing; try again later or raise --max-retries",
+            "the API or a gateway before it is failing; try again later or raise --max-retries",
+        ),
         // A gateway's own (Cloudflare's 520 to 527): not retried (§5).
-        520..=599 if setting == "token_url" => {
-            "a gateway before the token endpoint failed; try again later"
-        }
-        520..=599 => "a gateway before the API failed; try again later",
+        520..=599 => pick(
+            "a gateway before the token endpoint failed; try again later",
+            "a gateway before the API failed; try again later",
+        ),
         _ => return None,
     })
 }
