@@ -305,22 +305,10 @@ impl ServerCertVerifier for Seen {
 
 /// A TLS error as the error line says it, where rustls's own text is not
 /// for a reader: every signature algorithm's id in bytes (about 1 KB), or
-/// dates in seconds since 1970. `None`: rustls's text as it is.
+/// a certificate outside its dates, said with its date and this machine's
+/// in words (rustls says both in seconds since 1970). `None`: rustls's
+/// text as it is.
 pub fn plain_cause(error: &rustls::Error) -> Option<Cow<'static, str>> {
-    use rustls::{CertificateError as C, Error as R};
-    match error {
-        R::InvalidCertificate(
-            C::UnsupportedSignatureAlgorithmContext { .. }
-            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
-        ) => Some("invalid peer certificate: unsupported signature algorithm".into()),
-        _ => dates_in_words(error).map(Cow::Owned),
-    }
-}
-
-/// A certificate outside its dates, said with its date and this machine's
-/// in words (rustls says both in seconds since 1970); `None` for any other
-/// error.
-fn dates_in_words(error: &rustls::Error) -> Option<String> {
     use rustls::{CertificateError as C, Error as R};
     let date = |time: &UnixTime| {
         let secs = i64::try_from(time.as_secs()).ok()?;
@@ -328,6 +316,10 @@ fn dates_in_words(error: &rustls::Error) -> Option<String> {
         Some(time.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
     };
     let (time, edge, past) = match error {
+        R::InvalidCertificate(
+            C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        ) => return Some("invalid peer certificate: unsupported signature algorithm".into()),
         R::InvalidCertificate(C::ExpiredContext { time, not_after }) => (time, not_after, true),
         R::InvalidCertificate(C::NotValidYetContext { time, not_before }) => {
             (time, not_before, false)
@@ -336,14 +328,14 @@ fn dates_in_words(error: &rustls::Error) -> Option<String> {
     };
     let (now, then) = (date(time)?, date(edge)?);
     let apart = spoken_duration(time.as_secs().abs_diff(edge.as_secs()));
-    Some(match past {
+    Some(Cow::Owned(match past {
         true => format!(
             "invalid peer certificate: the certificate expired on {then}, {apart} ago by this machine's clock ({now})"
         ),
         false => format!(
             "invalid peer certificate: the certificate is not valid before {then}, {apart} ahead of this machine's clock ({now})"
         ),
-    })
+    }))
 }
 
 /// What to do when the server wants a client certificate (TLS).
@@ -591,7 +583,7 @@ mod tests {
             not_before: at(Duration::from_secs(1_796_515_200)),
         });
         assert_eq!(
-            dates_in_words(&skew).unwrap(),
+            plain_cause(&skew).unwrap(),
             "invalid peer certificate: the certificate is not valid before 2026-12-06 00:00:00 UTC, 90 s ahead of this machine's clock (2026-12-05 23:58:30 UTC)"
         );
         let expired = R::InvalidCertificate(C::ExpiredContext {
@@ -599,15 +591,12 @@ mod tests {
             not_after: at(Duration::from_secs(1_796_515_200 - 3 * 86_400)),
         });
         assert_eq!(
-            dates_in_words(&expired).unwrap(),
+            plain_cause(&expired).unwrap(),
             "invalid peer certificate: the certificate expired on 2026-12-03 00:00:00 UTC, 3 days ago by this machine's clock (2026-12-06 00:00:00 UTC)"
         );
         // Without its dates (rustls's older variants), or another error: none.
-        assert_eq!(dates_in_words(&R::InvalidCertificate(C::Expired)), None);
-        assert_eq!(
-            dates_in_words(&R::InvalidCertificate(C::UnknownIssuer)),
-            None
-        );
+        assert_eq!(plain_cause(&R::InvalidCertificate(C::Expired)), None);
+        assert_eq!(plain_cause(&R::InvalidCertificate(C::UnknownIssuer)), None);
     }
 
     #[test]
