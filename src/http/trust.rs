@@ -30,6 +30,7 @@ pub fn roots(ca_bundle: Option<&Path>, name: &str, log: Log) -> Result<RootCerts
     Ok(match ca_bundle {
         Some(path) => RootCerts::Specific(Arc::new(load_ca_bundle(path, name, log)?)),
         None => {
+            #[cfg(all(unix, not(target_vendor = "apple")))]
             no_device_as_roots()?;
             RootCerts::PlatformVerifier
         }
@@ -38,7 +39,8 @@ pub fn roots(ca_bundle: Option<&Path>, name: &str, log: Log) -> Result<RootCerts
 
 /// `SSL_CERT_FILE` at a device (`/dev/zero`): rustls-native-certs would
 /// read it for ever, until memory ran out. /dev/null, known empty, is
-/// named when no certificate is trusted.
+/// named when no certificate is trusted. (The system's store elsewhere
+/// reads no `SSL_CERT_FILE`.)
 #[cfg(all(unix, not(target_vendor = "apple")))]
 fn no_device_as_roots() -> Result<()> {
     use std::os::unix::fs::FileTypeExt;
@@ -54,12 +56,6 @@ fn no_device_as_roots() -> Result<()> {
             shown_path(&path)
         )));
     }
-    Ok(())
-}
-
-/// (The system's store there reads no `SSL_CERT_FILE`.)
-#[cfg(not(all(unix, not(target_vendor = "apple"))))]
-fn no_device_as_roots() -> Result<()> {
     Ok(())
 }
 
