@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
+use rusqlite::ffi::{SQLITE_IOERR_SHMMAP, SQLITE_IOERR_SHMOPEN, SQLITE_READONLY_ROLLBACK};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::atomic_file::{
@@ -606,9 +607,14 @@ impl Store {
         match store.conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
             // The wait is over: not waited for a second time.
             Err(e) if busy(&e) => Err(locked(path, "")),
-            // Where it may be written, the connection that reads it next
-            // rolls the journal back.
-            Err(e) if needs_rollback(&e) && !may_roll_back(path) => Err(unrolled_journal(path)),
+            // A -journal to roll back: where it may be written, the
+            // connection that reads it next rolls the journal back.
+            Err(e)
+                if e.sqlite_extended_error_code() == Some(SQLITE_READONLY_ROLLBACK)
+                    && !may_roll_back(path) =>
+            {
+                Err(unrolled_journal(path))
+            }
             // Out of descriptors (EMFILE) where all may be written.
             Err(e) if cannot_write(&e) && replay && all_writable(path) => Err(anyhow::anyhow!(
                 "the history store {} could not be read: SQLite could not open the -shm file it needs beside it, though the store and its folder are writable; {}",
@@ -854,22 +860,6 @@ fn no_room(e: &rusqlite::Error) -> bool {
     has_code(e, &[ErrorCode::SystemIoFailure, ErrorCode::DiskFull])
 }
 
-/// What SQLite says when it could not size the -shm file a WAL store needs
-/// (ftruncate failed): over the file size limit (`ulimit -f`), or on a file
-/// system that sizes no file ([`sizes_no_file`]).
-fn shm_unsized(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMOPEN)
-}
-
-/// What SQLite says when it could not map the -shm file a WAL store needs
-/// into memory (mmap failed: an sshfs mount with `-o direct_io`, or a
-/// limit on the memory a process may map).
-fn shm_unmapped(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMMAP)
-}
-
 /// Whether the store's folder is on a file system that will not size a
 /// file (ftruncate: "Operation not permitted", as fusefat's FAT disks say,
 /// or not implemented), tried on a file of its own there, removed at once:
@@ -883,13 +873,20 @@ fn sizes_no_file(path: &Path) -> bool {
 /// room, or by a failing disk: the store is not to blame. `outcome`: what
 /// that meant for the run (`nothing was printed`).
 fn io_failure(path: &Path, e: &rusqlite::Error, outcome: &str) -> anyhow::Error {
-    if shm_unmapped(e) {
+    // SQLite could not map the -shm file a WAL store needs into memory
+    // (mmap failed: an sshfs mount with `-o direct_io`, or a limit on the
+    // memory a process may map).
+    let extended = e.sqlite_extended_error_code();
+    if extended == Some(SQLITE_IOERR_SHMMAP) {
         return anyhow::anyhow!(
             "the history store {} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); {outcome}; pass --history with a path on another disk, or raise that limit",
             shown_path(&path)
         );
     }
-    if shm_unsized(e) && sizes_no_file(path) {
+    // It could not size that file (ftruncate failed): over the file size
+    // limit (`ulimit -f`), or on a file system that sizes no file
+    // ([`sizes_no_file`]).
+    if extended == Some(SQLITE_IOERR_SHMOPEN) && sizes_no_file(path) {
         return anyhow::anyhow!(
             "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and {outcome}; pass --history with a path on another disk",
             shown_path(&path)
@@ -951,13 +948,6 @@ fn chattr_locked(
 /// [`chattr_locked`] for the -journal: what keeps it from being rolled back.
 fn journal_locked(path: &Path) -> Option<(PathBuf, &'static str, &'static str)> {
     chattr_locked(path, [beside(path, "-journal")])
-}
-
-/// SQLite's answer to a read-only connection that finds a -journal to
-/// roll back (`SQLITE_READONLY_ROLLBACK`).
-fn needs_rollback(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK)
 }
 
 /// Whether the connection that reads or writes the store may roll its
