@@ -211,19 +211,13 @@ pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
 /// file system keeps no modes: there chmod says "Function not implemented"
 /// (ENOSYS: a FAT disk through FUSE's fusefat) or "Operation not supported",
 /// and every file has the mode its mount gives, as on a kernel vfat mount,
-/// whose chmod changes nothing and says nothing.
+/// whose chmod changes nothing and says nothing. (Not "Operation not
+/// permitted": from chmod, that is another user's file.)
 pub fn modes_kept_or_none(set: io::Result<()>) -> io::Result<()> {
     match set {
-        Err(e) if keeps_no_modes(&e) => Ok(()),
+        Err(e) if not_done_here(&e, false) => Ok(()),
         set => set,
     }
-}
-
-/// Whether `e`, from setting a mode, says the file system keeps none
-/// ([`modes_kept_or_none`]). (Not "Operation not permitted": from chmod,
-/// that is another user's file.)
-pub fn keeps_no_modes(e: &io::Error) -> bool {
-    not_done_here(e, false)
 }
 
 /// Whether `e` is a file system's refusal of what it does not do:

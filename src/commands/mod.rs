@@ -288,7 +288,8 @@ impl Context<'_> {
             .filter(|e| e.kind() != std::io::ErrorKind::ReadOnlyFilesystem)
         {
             let shown = shown_path(&path.value);
-            self.warn(&match crate::atomic_file::keeps_no_modes(&e) {
+            // (Its disk keeps no modes: chmod was not done there.)
+            self.warn(&match crate::atomic_file::not_done_here(&e, false) {
                 true => format!(
                     "the history store {shown} can be read by group or others, and no chmod makes it private there: its disk keeps no modes ({e}); to keep it from others, move it and pass --history with a path on another disk"
                 ),
