@@ -11,13 +11,19 @@ use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+use std::os::unix::{
+    ffi::OsStrExt,
+    fs::{FileTypeExt, OpenOptionsExt, PermissionsExt},
+};
+
 use anyhow::{Context as _, Result};
 use rusqlite::ffi::{SQLITE_IOERR_SHMMAP, SQLITE_IOERR_SHMOPEN, SQLITE_READONLY_ROLLBACK};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    link_leading_nowhere, may_not_enter, not_done_here, owner_of,
+    link_leading_nowhere, may_not_enter, modes_kept_or_none, not_done_here, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::{shown_path, visible};
@@ -146,8 +152,6 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// found: nothing yet (`None`), or a SQLite file, in WAL mode or not
 /// (`Some(wal)`, as its header says).
 fn check_file(path: &Path) -> Result<Option<bool>> {
-    #[cfg(unix)]
-    use std::os::unix::fs::FileTypeExt;
     // Looked at before it is opened: opening a pipe would wait for a
     // writer for ever.
     match fs::metadata(path) {
@@ -441,10 +445,7 @@ fn create_private(path: &Path) -> Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
+    options.mode(0o600);
     let file = options.open(path).map_err(|e| {
         let check = current_folder_gone(path).map(str::to_string);
         let check = check
@@ -457,15 +458,14 @@ fn create_private(path: &Path) -> Result<()> {
     // An empty file found there is made private too (on a disk that keeps
     // no modes, it has its mount's).
     #[cfg(unix)]
-    crate::atomic_file::modes_kept_or_none(
-        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)),
-    )
-    .with_context(|| {
-        format!(
-            "cannot make the history store {} private",
-            shown_path(&path)
-        )
-    })?;
+    modes_kept_or_none(file.set_permissions(PermissionsExt::from_mode(0o600))).with_context(
+        || {
+            format!(
+                "cannot make the history store {} private",
+                shown_path(&path)
+            )
+        },
+    )?;
     #[cfg(not(unix))]
     drop(file);
     Ok(())
@@ -755,7 +755,6 @@ impl Store {
     /// [`Store::make_private`] for the user `me`.
     #[cfg(unix)]
     fn make_private_for(&self, me: u32) -> std::io::Result<()> {
-        use std::os::unix::fs::PermissionsExt;
         let meta = fs::metadata(&self.path)?;
         if owner_of(&meta) != me {
             return Ok(());
@@ -1144,7 +1143,6 @@ fn no_room_to_open(path: &Path) -> Option<std::io::Error> {
 /// which leaves nothing behind (a file system without it says nothing).
 #[cfg(target_os = "linux")]
 fn over_quota_to_create(store: &Path) -> Option<std::io::Error> {
-    use std::os::unix::fs::OpenOptionsExt;
     let made = (fs::OpenOptions::new().write(true))
         .custom_flags(libc::O_TMPFILE)
         .mode(0o600)
@@ -1185,7 +1183,6 @@ fn mounted_read_only(_: &Path) -> bool {
 /// The file system `path` (a link followed) is on, as statvfs(3) tells.
 #[cfg(unix)]
 fn statvfs(path: &Path) -> Option<libc::statvfs> {
-    use std::os::unix::ffi::OsStrExt;
     let real = real_file(path);
     let name = std::ffi::CString::new(real.as_os_str().as_bytes()).ok()?;
     // SAFETY: statvfs reads the NUL-terminated path and fills `stat`.
@@ -1205,7 +1202,6 @@ fn others_files(path: &Path) -> Vec<(PathBuf, u32)> {
 /// True when this process may write the file at `path`.
 #[cfg(unix)]
 fn writable(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
     let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
