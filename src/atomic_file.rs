@@ -8,8 +8,10 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
-use std::os::unix::fs::{
-    DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt, fchown, lchown,
+use std::os::unix::{
+    ffi::OsStrExt,
+    fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt, fchown, lchown},
+    io::AsRawFd,
 };
 
 use tempfile::NamedTempFile;
@@ -134,7 +136,6 @@ pub fn folder_of(path: &Path) -> &Path {
 /// (`libc::STATX_ATTR_…`) set; false where it cannot tell.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 pub fn has_attribute(path: &Path, flags: libc::c_int) -> bool {
-    use std::os::unix::ffi::OsStrExt;
     let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
@@ -334,7 +335,6 @@ struct MadeIn {
 impl MadeIn {
     /// The folder `temp` is in, opened, and its name there.
     fn open(temp: &Path) -> Option<MadeIn> {
-        use std::os::unix::ffi::OsStrExt;
         let name = std::ffi::CString::new(temp.file_name()?.as_bytes()).ok();
         // (O_PATH: a folder this user may write but not read, too.)
         #[cfg(target_os = "linux")]
@@ -352,7 +352,6 @@ impl MadeIn {
 #[cfg(unix)]
 impl Drop for MadeIn {
     fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
         if let Some(name) = &self.name {
             // SAFETY: unlinkat(2) of a NUL-terminated name in a folder this owns open.
             unsafe { libc::unlinkat(self.folder.as_raw_fd(), name.as_ptr(), 0) };
@@ -584,7 +583,6 @@ fn persist_noclobber(
 /// writing one file at once, as two runs caching a token do.)
 #[cfg(unix)]
 fn remove_left_behind(temp: &NamedTempFile, dir: &Path, prefix: &str) {
-    use std::os::unix::io::AsRawFd;
     let free = |f: &std::fs::File| {
         // SAFETY: flock on an open descriptor has no other precondition.
         unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
