@@ -35,8 +35,7 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(parent) = parent {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_dir_within(parent, true)?;
     }
     #[cfg_attr(not(unix), allow(unused_mut))]
@@ -46,15 +45,14 @@ fn create_dir_within(dir: &Path, on_the_way: bool) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = on_the_way;
     match builder.create(dir) {
-        #[cfg(unix)]
-        Ok(()) if on_the_way => {
-            if let Ok(above) = std::fs::metadata(parent.unwrap_or(Path::new("."))) {
+        Ok(()) => {
+            #[cfg(unix)]
+            if let Some(Ok(above)) = on_the_way.then(|| std::fs::metadata(folder_of(dir))) {
                 // (Not through a link put there meanwhile: lchown.)
                 let _ = lchown(dir, Some(above.uid()), Some(above.gid()));
             }
             modes_kept_or_none(set_mode(dir, 0o700))
         }
-        Ok(()) => modes_kept_or_none(set_mode(dir, 0o700)),
         // Made meanwhile by another run: not ours to change.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         Err(e) => Err(e),
