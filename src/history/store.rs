@@ -1032,13 +1032,11 @@ fn read_only(path: &Path) -> anyhow::Error {
         }
         let theirs = others_files(path);
         if let Some((first, owner)) = theirs.first() {
-            let (names, verb, them) = match theirs.as_slice() {
-                [(wal, _), (shm, _)] => (
-                    format!("{} and {}", shown_path(&wal), shown_path(&shm)),
-                    "belong",
-                    "them",
-                ),
-                _ => (shown_path(&first), "belongs", "it"),
+            // (The -wal and -shm both, or one of them.)
+            let names: Vec<_> = theirs.iter().map(|(file, _)| shown_path(file)).collect();
+            let (verb, them) = match theirs.len() {
+                2 => ("belong", "them"),
+                _ => ("belongs", "it"),
             };
             // A -wal with writes in it is never to be removed: they would be
             // lost. (The -wal, when it is one of them, is the first.)
@@ -1060,7 +1058,7 @@ fn read_only(path: &Path) -> anyhow::Error {
             return anyhow::anyhow!(
                 "the history store {} cannot be {done}: {} {verb} to another user (uid {owner}), {what}, or pass --history with another path",
                 shown_path(&path),
-                names,
+                names.join(" and "),
             );
         }
         // Only its owner (or root) can make it writable.
