@@ -641,13 +641,13 @@ impl<'a> Auth<'a> {
             }
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
             200 | 400 | 401 | 403 | 422 => {
+                let note = self.credential_note();
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {
                     // Apache's ProxyErrorOverride keeps the endpoint's challenge.
                     (true, true, _) if reply.asks_basic => format!(
-                        "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {}check client_id and client_secret",
-                        self.credential_note()
+                        "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {note}check client_id and client_secret"
                     ),
                     (true, ..) => markup_refusal(self.client.proxied(&self.creds.token_url)).into(),
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
@@ -670,17 +670,14 @@ impl<'a> Auth<'a> {
                     // not use, when the server's words name one (Authlib's "cannot
                     // authenticate with methods"); a wrong secret's does not.
                     _ if error == Some("invalid_client") && names_a_method(&value) => format!(
-                        "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends",
-                        self.credential_note()
+                        "{note}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends"
                     ),
                     // This tool's request is well formed: the client may not make it so.
                     _ if error == Some("invalid_request") => format!(
-                        "{}this tool sends a client_credentials grant with {BASIC}: the OAuth client must allow both, at a token_url that offers them",
-                        self.credential_note()
+                        "{note}this tool sends a client_credentials grant with {BASIC}: the OAuth client must allow both, at a token_url that offers them"
                     ),
                     _ => format!(
-                        "{}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope",
-                        self.credential_note()
+                        "{note}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope"
                     ),
                 };
                 Err(auth_error(format!(
