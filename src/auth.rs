@@ -493,18 +493,27 @@ impl<'a> Auth<'a> {
                 .debug("the token is about to expire; getting another"),
             None => {}
         }
-        let cached = self.cache.as_ref().and_then(|c| c.load(&self.creds));
-        let refused = |token: &Token| Bearer::refused(self, token.access_token.expose());
-        let token = match cached.filter(|token| !refused(token)) {
-            Some(token) => {
-                self.client.redactor().add(token.access_token.expose());
-                self.client.debug("using the cached token");
-                token
-            }
+        let token = match self.cached_token() {
+            Some(token) => self.taken(token, "using the cached token"),
             None => self.fetch_once()?,
         };
         *current = Some(token.clone());
         Ok(token)
+    }
+
+    /// The cache's token for these credentials, unless the API refused it
+    /// this run.
+    fn cached_token(&self) -> Option<Token> {
+        let token = self.cache.as_ref().and_then(|c| c.load(&self.creds));
+        token.filter(|t| !Bearer::refused(self, t.access_token.expose()))
+    }
+
+    /// A cached token, taken for the run (`how`, in the `-v` log): its value
+    /// is redacted from then on.
+    fn taken(&self, token: Token, how: &str) -> Token {
+        self.client.redactor().add(token.access_token.expose());
+        self.client.debug(how);
+        token
     }
 
     /// [`fetch`](Self::fetch), unless a token request of the run already
@@ -515,23 +524,16 @@ impl<'a> Auth<'a> {
         // Runs started together each ask: one whose request was refused
         // (a token endpoint limiting the client) takes the token another
         // run cached while it waited to retry, rather than ask again.
-        let cached = || {
-            let token = self.cache.as_ref().and_then(|c| c.load(&self.creds));
-            token.filter(|t| !Bearer::refused(self, t.access_token.expose()))
-        };
-        let came = || cached().is_some();
+        let came = || self.cached_token().is_some();
         let fetched = match self.fetch(Some(&came)) {
             // Gone again (another run's 401 removed it): ask after all.
-            Err(e) if e.is::<AnsweredMeanwhile>() => cached().map_or_else(|| self.fetch(None), Ok),
+            Err(e) if e.is::<AnsweredMeanwhile>() => self.cached_token().map_or_else(
+                || self.fetch(None),
+                |token| Ok(self.taken(token, "using the token another run cached meanwhile")),
+            ),
             fetched => fetched,
         };
-        let token = fetched
-            .inspect_err(|e| *locked(&self.failed) = Some((exit_code_for(e), one_line(e))))?;
-        if token.cached {
-            self.client.redactor().add(token.access_token.expose());
-            (self.client).debug("using the token another run cached meanwhile");
-        }
-        Ok(token)
+        fetched.inspect_err(|e| *locked(&self.failed) = Some((exit_code_for(e), one_line(e))))
     }
 
     /// The error of the run's failed token request, if there was one.
