@@ -44,8 +44,8 @@
 //! settled, and nothing waits.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::retry::MAX_RETRY_AFTER;
@@ -1107,21 +1107,25 @@ pub struct Pace<C: Clock = SystemClock> {
     /// take one. Each asking on its own, the first to ask after a slot came
     /// took it: behind a fixed window, a page refused waited out its
     /// `Retry-After` while 6 later pages went, and was refused again.
-    queue: Mutex<BTreeSet<(Option<Instant>, u64)>>,
+    queue: Mutex<BTreeSet<Place>>,
     tickets: AtomicU64,
 }
 
+/// A request's place in the queue: when it was first tried, and a number.
+type Place = (Option<Instant>, u64);
+
 /// A request's place among those waiting for a slot, left when dropped.
-struct Ticket<'a>(
-    &'a Mutex<BTreeSet<(Option<Instant>, u64)>>,
-    (Option<Instant>, u64),
-);
+struct Ticket<'a>(&'a Mutex<BTreeSet<Place>>, Place);
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
-        let mut queue = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        queue.remove(&self.1);
+        locked(self.0).remove(&self.1);
     }
+}
+
+/// `mutex`'s value, also when a thread panicked holding it.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<C: Clock> Pace<C> {
@@ -1137,11 +1141,7 @@ impl<C: Clock> Pace<C> {
     /// Scales the holds after refusals in a row, as the client scales its
     /// retry delays (`TALKDESK_BACKOFF_SCALE`).
     pub fn scale_holds(&self, scale: f64) {
-        self.pacer().again_hold = super::retry::scaled(AGAIN_HOLD, scale);
-    }
-
-    fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
-        self.pacer.lock().unwrap_or_else(|e| e.into_inner())
+        locked(&self.pacer).again_hold = super::retry::scaled(AGAIN_HOLD, scale);
     }
 
     /// `send_slot_since` for a request first tried now.
@@ -1182,16 +1182,17 @@ impl<C: Clock> Pace<C> {
             }
             // An older request waits: the slot is its own. Asked again
             // soon, to take the slot as soon as the older one has.
-            let behind = (self.queue()).first().is_some_and(|oldest| *oldest < place);
+            let oldest = locked(&self.queue).first().copied();
+            let behind = oldest.is_some_and(|oldest| oldest < place);
             let wait = match behind {
                 true => None,
-                false => match self.pacer().try_send(now) {
+                false => match locked(&self.pacer).try_send(now) {
                     Ok(slot) => break Some((slot, now - started)),
                     Err(wait) => Some(wait),
                 },
             };
             if ticket.is_none() {
-                self.queue().insert(place);
+                locked(&self.queue).insert(place);
                 ticket = Some(Ticket(&self.queue, place));
             }
             let Some(wait) = wait else {
@@ -1207,36 +1208,32 @@ impl<C: Clock> Pace<C> {
         taken
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Option<Instant>, u64)>> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// See [`Pacer::on_answer`].
     pub fn on_answer(&self, slot: Slot, answer: &Answer) -> Option<Change> {
         let now = self.clock.now();
-        self.pacer().on_answer(slot, now, answer)
+        locked(&self.pacer).on_answer(slot, now, answer)
     }
 
     /// See [`Pacer::no_answer`].
     pub fn no_answer(&self, slot: Slot) {
-        self.pacer().no_answer(slot);
+        locked(&self.pacer).no_answer(slot);
     }
 
     /// The rate paced to now, if any.
     pub fn rate(&self) -> Option<f64> {
-        self.pacer().rate()
+        locked(&self.pacer).rate()
     }
 
     /// Refusals in a row for the run (requests refused together count
     /// once): a quota spent is as many as one request's tries, whatever
     /// the pages in flight.
     pub fn refused_in_a_row(&self) -> u32 {
-        self.pacer().refused_in_a_row
+        locked(&self.pacer).refused_in_a_row
     }
 
     /// Requests waiting for the rate limit right now.
     pub fn waiting(&self) -> usize {
-        self.queue().len()
+        locked(&self.queue).len()
     }
 }
 
