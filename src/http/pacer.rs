@@ -1174,11 +1174,11 @@ impl<C: Clock> Pace<C> {
         let started = self.clock.now();
         let place = (since, self.tickets.fetch_add(1, Ordering::SeqCst));
         let mut ticket = None;
-        let taken = loop {
+        loop {
             let now = self.clock.now();
             // A request given up on takes no slot.
             if give_up() {
-                break None;
+                return None;
             }
             // An older request waits: the slot is its own. Asked again
             // soon, to take the slot as soon as the older one has.
@@ -1187,7 +1187,7 @@ impl<C: Clock> Pace<C> {
             let wait = match behind {
                 true => None,
                 false => match locked(&self.pacer).try_send(now) {
-                    Ok(slot) => break Some((slot, now - started)),
+                    Ok(slot) => return Some((slot, now - started)),
                     Err(wait) => Some(wait),
                 },
             };
@@ -1203,9 +1203,7 @@ impl<C: Clock> Pace<C> {
             // Asked again often: a new answer may change it, or the request
             // be given up on.
             self.clock.sleep(wait.min(Duration::from_millis(100)));
-        };
-        drop(ticket);
-        taken
+        }
     }
 
     /// See [`Pacer::on_answer`].
