@@ -742,25 +742,20 @@ impl Pacer {
     /// backend over its workers (php-fpm's), where they get through.
     fn crowd_news(&mut self, sent: Instant, now: Instant, answer: &Answer, crowd: bool) {
         if crowd {
-            self.crowd_came(sent, now, !unsure_crowd(answer));
+            // No request until another answer, and no more at once than were
+            // in flight with it, sent with or before it (a 502's or a 500's,
+            // once one of them gets through).
+            self.crowd = Some((self.answers, now));
+            let n = self.in_flight_with(sent).max(1);
+            match unsure_crowd(answer) {
+                false => self.cap_crowd(n, now),
+                true => self.crowd_unsure = Some((lowered(self.crowd_unsure, n, now), sent)),
+            }
         } else if (200..300).contains(&answer.status) {
             let with = |&(_, went): &(usize, Instant)| sent <= went + SIBLINGS;
             if let Some((n, _)) = self.crowd_unsure.take().filter(with) {
                 self.cap_crowd(n, now);
             }
-        }
-    }
-
-    /// A crowd's 503 for a request sent at `sent`, taken in at `now` (the
-    /// last of the answers): no request until another answer, and no more
-    /// at once than were in flight with it, sent with or before it (a 502,
-    /// not `sure`, once one of them gets through).
-    fn crowd_came(&mut self, sent: Instant, now: Instant, sure: bool) {
-        self.crowd = Some((self.answers, now));
-        let n = self.in_flight_with(sent).max(1);
-        match sure {
-            true => self.cap_crowd(n, now),
-            false => self.crowd_unsure = Some((lowered(self.crowd_unsure, n, now), sent)),
         }
     }
 
