@@ -1960,10 +1960,7 @@ fn tls_error(
         (None, _) => untrusted_hint(None, ca_bundle),
     };
     let plain = error.and_then(plain_cause);
-    let cause: &dyn std::fmt::Display = match &plain {
-        Some(plain) => plain,
-        None => cause,
-    };
+    let cause = plain.as_ref().map_or(cause, |plain| plain);
     let Some(via) = via else {
         return api_error(format!("{request}: TLS error: {cause}; {hint}"));
     };
@@ -1995,34 +1992,20 @@ fn tls_error(
     let proxy_host = via.proxy.host().trim_matches(['[', ']']);
     let proxy_host = proxy_host.to_ascii_lowercase();
     let api_host = bare_host(request.url).to_ascii_lowercase();
-    match checked {
-        // Through an `http://` proxy, the handshake was the API's.
-        _ if !tls => through(&hint),
-        Some(name) if name == proxy_host && name != api_host => api_error(format!(
-            "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
-            via.var
-        )),
-        Some(name) if name == api_host && name != proxy_host => through(&hint),
-        _ => either_handshake(request, via, cause, &hint, options),
-    }
-}
-
-/// A handshake through an `https://` proxy that failed, the proxy's or
-/// the API's inside the tunnel: both use the same trust, and a handshake
-/// with the proxy alone tells which, where it can.
-fn either_handshake(
-    request: &Request,
-    via: &Via,
-    cause: &dyn std::fmt::Display,
-    hint: &str,
-    options: &ClientOptions,
-) -> anyhow::Error {
-    let whose = match proxy_handshake_fails(via, options) {
-        Some(false) => {
+    // Whether it was the proxy's handshake (through `http://`, the API's).
+    let proxy_failed = match checked {
+        _ if !tls => Some(false),
+        Some(name) if name == proxy_host && name != api_host => {
             return api_error(format!(
-                "{request}: TLS error (through the {via}): {cause}; {hint}"
+                "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
+                via.var
             ));
         }
+        Some(name) if name == api_host && name != proxy_host => Some(false),
+        _ => proxy_handshake_fails(via, options),
+    };
+    let whose = match proxy_failed {
+        Some(false) => return through(&hint),
         Some(true) => "it is the proxy's certificate (a handshake with the proxy alone fails so): ",
         None => "",
     };
