@@ -2024,11 +2024,6 @@ fn proxy_handshake_fails(via: &Via, options: &ClientOptions) -> Option<bool> {
     };
     let bundle = options.ca_bundle.as_deref();
     let roots = super::trust::roots(bundle, options.ca_bundle_name, quiet).ok()?;
-    let host = via.proxy.host().trim_matches(['[', ']']);
-    let host = match host.contains(':') {
-        true => format!("[{host}]"),
-        false => host.to_string(),
-    };
     let agent: Agent = Agent::config_builder()
         .proxy(None)
         .tls_config(TlsConfig::builder().root_certs(roots).build())
@@ -2038,10 +2033,9 @@ fn proxy_handshake_fails(via: &Via, options: &ClientOptions) -> Option<bool> {
         .user_agent(USER_AGENT)
         .build()
         .into();
-    match agent
-        .head(format!("https://{host}:{}/", via.proxy.port()))
-        .call()
-    {
+    // The host as the proxy's URL has it: an IPv6 address in brackets.
+    let url = format!("https://{}:{}/", via.proxy.host(), via.proxy.port());
+    match agent.head(url).call() {
         Ok(_) => Some(false),
         Err(ureq::Error::Tls(_) | ureq::Error::Rustls(_)) => Some(true),
         // rustls's refusal of a certificate comes as an I/O error.
