@@ -1188,11 +1188,9 @@ impl Client {
     /// form's `Content-Length`, as they go on the wire.
     fn log_request_headers(&self, request: &Request) {
         self.debug(&format!("> {request}"));
-        let host = request.url.host_str().unwrap_or_default();
-        match request.url.port() {
-            Some(port) => self.debug(&format!("> Host: {host}:{port}")),
-            None => self.debug(&format!("> Host: {host}")),
-        }
+        // As the URL is written: its port unless the scheme's.
+        let host = &request.url[url::Position::BeforeHost..url::Position::AfterPort];
+        self.debug(&format!("> Host: {host}"));
         self.debug(&format!("> User-Agent: {USER_AGENT}"));
         self.debug(&format!("> Accept: {ACCEPT}"));
         self.debug(&format!("> Cache-Control: {CACHE_CONTROL}"));
