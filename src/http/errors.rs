@@ -165,13 +165,13 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 /// Apigee's). `None` for any other body.
 pub fn error_said(reply: &Reply, redactor: &Redactor) -> Option<String> {
     let parsed = parsed(&decoded(&reply.body, reply.charset.as_deref()));
-    let text_of = |v: Option<Value>| v.filter(Value::is_string);
+    // A title or detail counts only as text, and no text if blank.
+    let text_of = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_string));
     let texts = [parsed.message, parsed.error, parsed.description]
         .into_iter()
-        .chain([parsed.error_description]);
-    let said = (parsed.code.is_some() || text_of(parsed.title).is_some())
-        || text_of(parsed.detail).is_some()
-        || texts.flatten().any(|t| !t.trim().is_empty());
+        .chain([parsed.error_description, text_of(parsed.title)])
+        .chain([text_of(parsed.detail)]);
+    let said = parsed.code.is_some() || texts.flatten().any(|t| !t.trim().is_empty());
     said.then(|| describe(reply, redactor))
 }
 
@@ -1202,7 +1202,7 @@ mod tests {
     }
 
     /// A body that answers in place of what was asked: a code or a text
-    /// of its own; a title or detail only if it is text.
+    /// of its own; a title or detail only if it is text, and no blank text.
     #[test]
     fn an_error_is_said_only_by_a_code_or_a_text() {
         let said = |body: &str| error_said(&reply(200, body), &Redactor::default());
@@ -1225,6 +1225,8 @@ mod tests {
             r#"{"title":5}"#,
             r#"{"detail":[{"msg":"x"}]}"#,
             r#"{"message":" "}"#,
+            r#"{"title":" "}"#,
+            r#"{"detail":"\t"}"#,
             r#"{"accounts":[]}"#,
             "plain",
         ] {

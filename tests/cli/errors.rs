@@ -699,6 +699,34 @@ fn a_gateways_error_answered_200_for_the_token_says_what_it_says() {
     );
 }
 
+/// A blank `title` or `detail` says no error, as a blank `message` does
+/// not: a token answer `{"title":" "}` ended "check token_url (HTTP 200:
+/// {"title":" "})", and a later page with one was "an error sent in place
+/// of a page" with no words of an error.
+#[test]
+fn a_blank_title_or_detail_answered_200_says_no_error() {
+    for body in [
+        json!({"title": " "}),
+        json!({"detail": " "}),
+        json!({"message": " "}),
+    ] {
+        let token = vec![(RequestMatch::Token, FaultKind::Json(body.clone()))];
+        let fake = fake_with_faults(simple_accounts(3), token);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["not a token", "check token_url"]);
+        assert!(!line.contains("HTTP 200"), "{body}: {line}");
+        let fake = fake_failing_on(6, 2, FaultKind::Json(body.clone()));
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["no _embedded.accounts", "malformed page"]);
+        assert!(!line.contains("in place of a page"), "{body}: {line}");
+        assert!(!line.contains("HTTP 200"), "{body}: {line}");
+    }
+}
+
 /// AWS API Gateway's 403 `{"message":"Missing Authentication Token"}`, its
 /// answer for a path or method it has no route for (a wrong stage or
 /// base path): told as a wrong client secret at the token endpoint and as
