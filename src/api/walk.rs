@@ -160,19 +160,6 @@ pub struct Step {
     pub warning: Option<String>,
 }
 
-/// Where the walk goes after a page.
-#[derive(Debug)]
-enum Next {
-    /// To this URL, expecting this page number there.
-    Page(Url, u64),
-    /// To the next page number, for want of a next link.
-    Number(u64),
-    /// Nowhere: that was the last page.
-    End,
-    /// Nowhere, although the page claimed more: the warning says so.
-    EndShort(String),
-}
-
 /// The state of one walk: where it goes next and what it has seen.
 #[derive(Debug)]
 pub struct Walk {
@@ -283,23 +270,13 @@ impl Walk {
         if !self.single {
             // A bad link fails the walk only if it goes on: the accounts
             // `--limit` wants may all be on this page.
-            let next = (self.next_after(&url, &raw, number)).unwrap_or_else(|refused| {
-                self.refused = Some(refused);
-                Next::End
-            });
-            self.by_number = matches!(next, Next::Number(_));
-            self.next = match next {
-                Next::Page(url, n) => Some((url, n)),
-                Next::Number(n) => Some((self.number_url(&url, &raw, n), n)),
-                Next::End => None,
-                Next::EndShort(why) => {
-                    warning = Some(match warning {
-                        Some(numbered) => format!("{numbered}; {why}"),
-                        None => why,
-                    });
-                    None
+            match self.next_after(&url, &raw, number) {
+                Ok(short) => {
+                    let both = warning.into_iter().chain(short);
+                    warning = both.reduce(|numbered, why| format!("{numbered}; {why}"));
                 }
-            };
+                Err(refused) => self.refused = Some(refused),
+            }
         }
         let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
         let page = Page {
@@ -385,38 +362,45 @@ impl Walk {
         Ok(Step { page, warning })
     }
 
-    /// Where to go after page `number` (fetched from `url`): nowhere when
-    /// it is empty and at or past `total_pages`; else its next link; else
-    /// the next page number while `page < total_pages` and the page had
-    /// accounts (without `total_pages`: while fewer accounts than `total`
-    /// have come); else nowhere.
-    fn next_after(&self, url: &Url, raw: &RawPage, number: u64) -> Result<Next> {
+    /// Sets where to go after page `number` (fetched from `url`): nowhere
+    /// when it is empty and at or past `total_pages`; else its next link;
+    /// else the next page number while `page < total_pages` and the page
+    /// had accounts (without `total_pages`: while fewer accounts than
+    /// `total` have come); else nowhere. When it goes nowhere although the
+    /// page claimed more, the warning that says so. A refused link leaves
+    /// the walk nowhere to go.
+    fn next_after(&mut self, url: &Url, raw: &RawPage, number: u64) -> Result<Option<String>> {
+        (self.next, self.by_number) = (None, false);
         let is_empty = raw.accounts().is_none_or(Vec::is_empty);
         let past_the_end = raw.total_pages.is_some_and(|t| number >= t);
         if is_empty && past_the_end {
-            return Ok(Next::End);
+            return Ok(None);
         }
         if let Some(href) = raw.next_href() {
             // Refused here, when the page arrives, rather than when the link
             // is fetched: no page is fetched ahead past a link that is bad.
-            let (next, n) = self.follow_link(url, href, number)?;
-            return Ok(Next::Page(next, n));
+            self.next = Some(self.follow_link(url, href, number)?);
+            return Ok(None);
         }
-        Ok(match raw.total_pages {
-            Some(claimed) if is_empty => Next::EndShort(format!(
-                "page {number} is empty and has no next link, but the API claimed {claimed} pages ({} accounts in all); the walk ends here",
-                raw.total.map_or("no total".into(), |t| t.to_string())
-            )),
-            Some(total_pages) if number < total_pages => Next::Number(number + 1),
+        let n = match raw.total_pages {
+            Some(claimed) if is_empty => {
+                return Ok(Some(format!(
+                    "page {number} is empty and has no next link, but the API claimed {claimed} pages ({} accounts in all); the walk ends here",
+                    raw.total.map_or("no total".into(), |t| t.to_string())
+                )));
+            }
+            Some(total_pages) if number < total_pages => number + 1,
             None if !is_empty && raw.total.is_some_and(|t| self.received < t) => {
-                Next::Number(page_after(number)?)
+                page_after(number)?
             }
             // Neither a total nor a next link: a page as full as asked may
             // have more after it, and the next number says (empty, or the
             // same page again from a server that ignores the number).
-            None if raw.total.is_none() && self.full(raw) => Next::Number(page_after(number)?),
-            _ => Next::End,
-        })
+            None if raw.total.is_none() && self.full(raw) => page_after(number)?,
+            _ => return Ok(None),
+        };
+        (self.next, self.by_number) = (Some((self.number_url(url, raw, n), n)), true);
+        Ok(None)
     }
 
     /// Page `n` by number after page `url`, of the size the server uses:
