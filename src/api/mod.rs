@@ -317,13 +317,31 @@ fn unexpected_page(
     redactor: &Redactor,
     answered: bool,
 ) -> anyhow::Error {
-    if let Some(e) = url_too_long(context, reply, redactor, answered) {
-        return e;
-    }
-    let e = unexpected(context, reply, "base_url", redactor);
+    // A refusal of the URL as too long: a 414 before any page was answered
+    // (the URL is base_url's own, no link followed yet), or a `400` with
+    // no body to a URL of [`LONG_URL`] bytes or more (puma's past 8 KiB of
+    // path), which says the server may refuse it.
+    let length = url_length(context);
+    let bare_400 = reply.status == 400 && reply.body.trim_ascii().is_empty();
+    let refuses = match reply.status {
+        414 if !answered => Some("refuses"),
+        _ if bare_400 && length >= LONG_URL => Some("may refuse"),
+        _ => None,
+    };
+    let length = match bare_400 {
+        true => format!(" (this one is {length} bytes): if so,"),
+        false => ":".into(),
+    };
+    let e = match refuses {
+        Some(refuses) => api_error(format!(
+            "{context}: {}; the server {refuses} URLs this long{length} {NEXT_LINK_TOO_LONG}",
+            describe(reply, redactor)
+        )),
+        None => unexpected(context, reply, "base_url", redactor),
+    };
     let said = e.to_string();
-    // A refusal of request headers too large (a 431) that blames the URL:
-    // before any page was answered, no link was followed.
+    // That, or a refusal of request headers too large (a 431) that blames
+    // the URL: before any page was answered, no link was followed.
     if !answered && said.contains(NEXT_LINK_TOO_LONG) {
         return api_error(said.replace(NEXT_LINK_TOO_LONG, BASE_URL_TOO_LONG));
     }
@@ -339,37 +357,6 @@ fn unexpected_page(
 
 /// What it says of the first page's, before any page was answered.
 const BASE_URL_TOO_LONG: &str = "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url";
-
-/// The error of a refusal of a page's URL as too long: a 414 before any
-/// page was answered (the URL is base_url's own, no link followed yet),
-/// or a `400` with no body to a URL of [`LONG_URL`] bytes or more (puma's
-/// past 8 KiB of path), which says the server may refuse it.
-fn url_too_long(
-    context: &str,
-    reply: &Reply,
-    redactor: &Redactor,
-    answered: bool,
-) -> Option<anyhow::Error> {
-    let length = url_length(context);
-    let bare_400 = reply.status == 400 && reply.body.trim_ascii().is_empty();
-    let refuses = match reply.status {
-        414 if !answered => "refuses",
-        _ if bare_400 && length >= LONG_URL => "may refuse",
-        _ => return None,
-    };
-    let whose = match answered {
-        true => NEXT_LINK_TOO_LONG,
-        false => BASE_URL_TOO_LONG,
-    };
-    let length = match bare_400 {
-        true => format!(" (this one is {length} bytes): if so,"),
-        false => ":".into(),
-    };
-    Some(api_error(format!(
-        "{context}: {}; the server {refuses} URLs this long{length} {whose}",
-        describe(reply, redactor)
-    )))
-}
 
 /// Parses a 200 body; a page without its accounts is malformed unless it
 /// says it is empty.
