@@ -83,7 +83,7 @@ pub fn walk_rest(
     thread::scope(|scope| {
         // Whatever way this closure ends, the workers stop starting pages,
         // so the scope's join waits only for requests already in flight.
-        let _stop = StopOnDrop(&shared);
+        let _stop = Ending(&shared, false);
         let pages_ahead = usize::try_from(ahead.last - ahead.after).unwrap_or(usize::MAX);
         for i in 0..concurrency.min(pages_ahead) {
             let spawned = thread::Builder::new()
@@ -243,37 +243,31 @@ impl Shared {
     }
 }
 
-/// Tells the workers to start nothing more, when the walk ends.
-struct StopOnDrop<'a>(&'a Shared);
+/// When dropped, however it ends: the walk (`Ending(_, false)`), and the
+/// workers start nothing more; or a worker (`Ending(_, true)`), counted
+/// out. A worker that panics stops the others, so the consumer fetches
+/// what it still needs itself rather than wait for a page that will never
+/// come.
+struct Ending<'a>(&'a Shared, bool);
 
-impl Drop for StopOnDrop<'_> {
+impl Drop for Ending<'_> {
     fn drop(&mut self) {
-        self.0.lock().stopped = true;
-        self.0.ended.store(true, Ordering::Relaxed);
-        self.0.wake_all();
-    }
-}
-
-/// Counts a worker out when it ends, however it ends. A worker that
-/// panics stops the others, so the consumer fetches what it still needs
-/// itself rather than wait for a page that will never come.
-struct WorkerDone<'a>(&'a Shared);
-
-impl Drop for WorkerDone<'_> {
-    fn drop(&mut self) {
-        let mut plan = self.0.lock();
-        plan.workers = plan.workers.saturating_sub(1);
-        if thread::panicking() {
-            plan.stopped = true;
+        let Ending(shared, worker) = *self;
+        let mut plan = shared.lock();
+        match worker {
+            true => plan.workers = plan.workers.saturating_sub(1),
+            false => shared.ended.store(true, Ordering::Relaxed),
         }
+        plan.stopped |= !worker || thread::panicking();
         drop(plan);
-        self.0.wake_all();
+        shared.wake_all();
     }
 }
 
 /// Fetches pages by number while the plan allows.
 fn worker(api: &Api, shared: &Shared, within: Duration) {
-    let _done = WorkerDone(shared);
+    // Counted out however it ends.
+    let _done = Ending(shared, true);
     let limits = api.client().rate_limits();
     let log = api.client().log();
     loop {
