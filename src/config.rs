@@ -1335,6 +1335,8 @@ fn wait_for_secret(
     let seen = Arc::clone(&exited);
     let reader = std::thread::Builder::new().spawn(move || read_secret_output(pipe, &seen));
     let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    // (None until it is started.)
+    let relay = std::cell::Cell::new(None);
     let stop = |child: &mut std::process::Child, why: String| {
         #[cfg(unix)]
         if let (Some(_), Ok(group)) = (timeout, libc::pid_t::try_from(child.id())) {
@@ -1343,23 +1345,18 @@ fn wait_for_secret(
         }
         let _ = child.kill();
         let _ = child.wait();
+        // Its stderr is ended (and a line it left open) before the run's says more.
+        end_relay(relay.take(), &exited);
         config_error(format!("client_secret_cmd `{program}` {why}"))
     };
-    let mut reader = Some(reader.map_err(|e| {
-        let _ = stop(&mut child, String::new());
-        cannot_run(e)
-    })?);
-    let relay = start_relay(&mut child, &exited).map_err(|e| {
+    // The relay is not started if the reader could not be.
+    let started = reader.and_then(|reader| Ok((reader, start_relay(&mut child, &exited)?)));
+    let (reader, started) = started.map_err(|e| {
         let _ = stop(&mut child, String::new());
         cannot_run(e)
     })?;
-    let relay = std::cell::Cell::new(relay);
-    // Its stderr is ended (and a line it left open) before the run's says more.
-    let stop = |child: &mut std::process::Child, why: String| {
-        let e = stop(child, why);
-        end_relay(relay.take(), &exited);
-        e
-    };
+    relay.set(started);
+    let mut reader = Some(reader);
     let mut stdout = None;
     loop {
         if let Some(done) = reader.take_if(|r| r.is_finished()) {
