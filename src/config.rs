@@ -820,15 +820,10 @@ impl Lookup<'_> {
             true => Err("is empty; set the command, or leave it out".to_string()),
             false => Ok(SecretSetting::Command(c)),
         };
+        let cmd = ("client_secret_cmd", &secret_cmd);
         match self.var("TALKDESK_CLIENT_SECRET", ("client_secret", &secret), value)? {
-            None => Ok((
-                self.get(None, None, ("client_secret_cmd", &secret_cmd), command)?,
-                None,
-            )),
-            found => {
-                let unused = self.get(None, None, ("client_secret_cmd", &secret_cmd), Ok)?;
-                Ok((found, unused))
-            }
+            None => Ok((self.get(None, None, cmd, command)?, None)),
+            found => Ok((found, self.get(None, None, cmd, Ok)?)),
         }
     }
 
