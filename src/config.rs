@@ -377,19 +377,8 @@ fn read_profiles(
     }
     // At most CONFIG_MAX (`--config /dev/zero` would fill memory); a pipe
     // (`<(…)`) is read to its end.
-    let bytes = fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX));
-    if let Ok(bytes) = bytes.as_ref() {
-        utf16_refused(&shown, bytes)?;
-    }
-    let text = match bytes.map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(e)) => {
-            // The line, not the bytes: they may be part of a secret.
-            let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to());
-            return Err(config_error(format!(
-                "config file {shown}, line {line}: not UTF-8 text; save the file as UTF-8"
-            )));
-        }
+    let bytes = match fs::File::open(path).and_then(|file| read_at_most(file, CONFIG_MAX)) {
+        Ok(bytes) => bytes,
         // A path through a file (`HOME=/dev/null`) names no file either.
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(None);
@@ -408,6 +397,14 @@ fn read_profiles(
             )));
         }
     };
+    utf16_refused(&shown, &bytes)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // The line, not the bytes: they may be part of a secret.
+        let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to());
+        config_error(format!(
+            "config file {shown}, line {line}: not UTF-8 text; save the file as UTF-8"
+        ))
+    })?;
     match toml::from_str::<BTreeMap<String, RawProfile>>(&text) {
         Ok(profiles) => Ok(Some((text, profiles))),
         Err(_) if control_character(&text).is_some() => Err(control_refused(&shown, &text)),
