@@ -554,11 +554,6 @@ fn refuse_if_others_can_change(path: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(unix))]
-fn refuse_if_others_can_change(_path: &Path) -> Result<()> {
-    Ok(())
-}
-
 /// A path as it can be pasted into a POSIX shell (on Windows, into
 /// PowerShell, where `'` is doubled within quotes).
 pub(crate) fn shell_quoted(text: &str) -> String {
@@ -1117,6 +1112,8 @@ impl Settings {
         let client_secret = match &secret.value {
             SecretSetting::Value(s) => s.clone(),
             SecretSetting::Command(cmd) => {
+                // (Modes and owners are Unix's: elsewhere nothing to refuse.)
+                #[cfg(unix)]
                 if let Source::File { path, .. } = &secret.source {
                     refuse_if_others_can_change(path)?;
                 }
