@@ -177,10 +177,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
     let path = &sourced_path.value;
     let shown = shown_path(&path);
     if path.is_dir() {
-        bail!(
-            "{shown} is a folder; {}",
-            a_file_path_instead(&sourced_path.source)
-        );
+        let instead = a_file_path_instead(&sourced_path.source);
+        bail!("{shown} is a folder; {instead}");
     }
     // The profile asked for (-p, TALKDESK_PROFILE) is the one written.
     let sourced_profile = profile_in_use(ctx.profile.as_deref(), ctx.env)?;
@@ -349,13 +347,10 @@ pub fn write_private(path: &Path, text: &str, force: bool, secret: bool) -> Resu
             // Not a regular file (a device): the folder's permissions are fine.
             io::ErrorKind::InvalidInput => "cannot write the config file".to_string(),
             _ => {
-                let why =
-                    (out_of_files(&e).or_else(|| current_folder_gone(path))).map(String::from);
-                let why = no_room(&e, ELSEWHERE).or(why);
-                format!(
-                    "cannot write in {folder}; {}",
-                    why.unwrap_or_else(|| "check its permissions".into())
-                )
+                let why = out_of_files(&e).or_else(|| current_folder_gone(path));
+                let why = no_room(&e, ELSEWHERE).or(why.map(String::from));
+                let why = why.unwrap_or_else(|| "check its permissions".into());
+                format!("cannot write in {folder}; {why}")
             }
         };
         anyhow::Error::new(e).context(what)
