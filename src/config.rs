@@ -294,7 +294,8 @@ pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced
 /// `env -i` has them.
 fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sourced<PathBuf>>> {
     let path = |p: &Path| in_home(p).unwrap_or_else(|| p.to_path_buf());
-    // `-` is stdin to `diff` and `--import`; here it would be a file `-`.
+    // `-` is stdin to `diff` and `--import`; here it would be a file `-`
+    // (`-/` too, a path to it, as for `--history`).
     let dash = |from: &str| {
         format!("{from} -: the settings are not read from stdin; pass a file path (or /dev/stdin)")
     };
@@ -313,7 +314,7 @@ fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sour
     }
     let var = "TALKDESK_CONFIG";
     match env_text(env, var)? {
-        Some(p) if p == "-" => Err(config_error(dash(var))),
+        Some(p) if Path::new(&p) == Path::new("-") => Err(config_error(dash(var))),
         Some(p) if p.trim().is_empty() => Err(config_error(blank(var))),
         Some(p) => Ok(Some(Sourced::new(path(p.as_ref()), Source::Env(var)))),
         None => Ok(default_path(dirs::config_dir(), "config.toml")),
@@ -2283,6 +2284,21 @@ mod tests {
             msg,
             "--config is empty; set a path, or leave it out for the default"
         );
+    }
+
+    /// TALKDESK_CONFIG=-/ was taken as a path, whose `config init` then
+    /// failed ("cannot write -/: Not a directory"), while `--config=-/`
+    /// and TALKDESK_HISTORY=-/ are refused as `-` is.
+    #[test]
+    fn a_config_path_of_a_dash_and_a_slash_is_refused_as_a_dash() {
+        let env = env_of(&[("TALKDESK_CONFIG", "-/")]);
+        for (flag, env) in [(Some(Path::new("-/")), env_of(&[])), (None, env)] {
+            let msg = config_file_in_use(flag, &env).unwrap_err().to_string();
+            assert!(
+                msg.contains(" -: the settings are not read from stdin"),
+                "{msg}"
+            );
+        }
     }
 
     #[test]
