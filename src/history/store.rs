@@ -21,9 +21,11 @@ use anyhow::{Context as _, Result};
 use rusqlite::ffi::{SQLITE_IOERR_SHMMAP, SQLITE_IOERR_SHMOPEN, SQLITE_READONLY_ROLLBACK};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
+#[cfg(unix)]
+use crate::atomic_file::modes_kept_or_none;
 use crate::atomic_file::{
     chattr_lock, create_private_dir, current_user, file_in_the_way, folder_of, followed,
-    link_leading_nowhere, may_not_enter, modes_kept_or_none, not_done_here, owner_of,
+    link_leading_nowhere, may_not_enter, not_done_here, owner_of,
 };
 use crate::error::{config_error, current_folder_gone, out_of_files};
 use crate::text::{shown_path, visible};
