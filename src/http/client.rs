@@ -1115,7 +1115,9 @@ impl Client {
             Err(ureq::Error::BodyExceedsLimit(limit)) if read_as(status) != 200 => {
                 format!("(a body larger than {} MiB, not shown)", limit >> 20).into_bytes()
             }
-            Err(ureq::Error::BodyExceedsLimit(limit)) => return Err(too_large(request, limit)),
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                return Err(too_large(request, status, limit));
+            }
             // The whole JSON came, and then nothing, though the answer is
             // not over: the same on every try, whatever the timeout.
             Err(ureq::Error::Timeout(_)) if json_whole(&body) => {
@@ -1408,14 +1410,15 @@ impl<R: std::io::Read> std::io::Read for Progress<R> {
     }
 }
 
-/// A 200 answer's body past `limit`, far beyond any page or token.
-fn too_large(request: &Request, limit: u64) -> anyhow::Error {
+/// A 200 answer's body (`status`, read as a 200) past `limit`, far beyond
+/// any page or token.
+fn too_large(request: &Request, status: u16, limit: u64) -> anyhow::Error {
     let what = match request.issues_token {
         true => "any token answer",
         false => "any page of accounts",
     };
     api_error(format!(
-        "{request}: HTTP 200 with a body larger than {} MiB, far beyond {what}; {}",
+        "{request}: HTTP {status} with a body larger than {} MiB, far beyond {what}; {}",
         limit >> 20,
         request.check(None)
     ))

@@ -1884,6 +1884,32 @@ fn an_error_with_a_huge_body_is_told_by_its_status() {
     }
 }
 
+/// A 203 (or another 2xx read as a 200) with a body past 16 MiB was said
+/// to be "HTTP 200 with a body larger than 16 MiB": a status the server
+/// did not send. It names the status that came.
+#[test]
+fn a_page_or_token_of_another_2xx_past_the_size_cap_names_its_status() {
+    let huge = 17 * 1024 * 1024;
+    for (at, status, beyond) in [
+        (
+            RequestMatch::AnyPage,
+            203,
+            "far beyond any page of accounts",
+        ),
+        (RequestMatch::Token, 299, "far beyond any token answer"),
+    ] {
+        let fault = FaultKind::HugeStatusBody(status, huge);
+        let fake = fake_with_faults(simple_accounts(3), vec![(at, fault)]);
+        let sandbox = Sandbox::new();
+        let mut cmd = sandbox.tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        let said = format!("HTTP {status} with a body larger than 16 MiB");
+        assert_contains(&line, &[&said, beyond]);
+        assert!(!line.contains("HTTP 200"), "{line}");
+    }
+}
+
 /// Answers that are no refusal of the credentials and no redirect the
 /// tool may follow, each said as what it is: a 304 was "a redirect without
 /// a Location", a 400 of the web server (plain http to its https port) was
