@@ -4,6 +4,8 @@
 
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Write};
+#[cfg(unix)]
+use std::os::unix::{ffi::OsStrExt, fs::MetadataExt};
 use std::path::{Path, is_separator};
 
 use anyhow::{Context, Result};
@@ -76,7 +78,6 @@ fn names_a_folder(path: &Path) -> bool {
 /// (chattr) and one that may not be written.
 #[cfg(unix)]
 fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
     let me = crate::atomic_file::current_user();
     let dir = fs::metadata(crate::atomic_file::folder_of(file));
     if let (Some(meta), Ok(dir)) = (meta, dir) {
@@ -104,8 +105,6 @@ fn replaceable(file: &Path, meta: Option<&fs::Metadata>) -> Result<()> {
 /// folder's permission, so it alone would not.
 #[cfg(unix)]
 fn not_writable(file: &Path, meta: &fs::Metadata) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::MetadataExt;
     let mode = meta.mode() & 0o777;
     // Another's file (this user not root) gets the advice below: only its
     // owner may chmod it.
@@ -151,11 +150,6 @@ fn fixed_in_place(file: &Path) -> Option<&'static str> {
     set(crate::atomic_file::folder_of(file), libc::STATX_ATTR_APPEND).then_some(
         "its folder is append-only (chattr +a), where no file can be renamed into place; clear that (chattr -a), or pass `-` (stdout) and redirect that to it (`> FILE`)",
     )
-}
-
-#[cfg(not(unix))]
-fn replaceable(_file: &Path, _meta: Option<&fs::Metadata>) -> Result<()> {
-    Ok(())
 }
 
 /// Why no file could be made for `target` (`real`, its link followed).
@@ -249,6 +243,7 @@ impl Destination {
             let file = file.with_context(cannot)?;
             return Ok(Destination::in_place(file, false, target));
         }
+        #[cfg(unix)]
         replaceable(&real, meta.as_ref()).with_context(cannot)?;
         // A symbolic link is followed there: the file it names is replaced
         // and the link stays.
