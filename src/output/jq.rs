@@ -409,58 +409,54 @@ fn found(part: &str) -> String {
 }
 
 /// The message for an expression that does not lex or parse: jaq's
-/// message and the position, first error only.
+/// message and the position, first error only. The errors are the
+/// expression's own, one entry at most: jaq's loader reads no module here
+/// (its reader always fails), and only the expression imports.
 fn load_message(expr: &str, errors: load::Errors<&str, ()>) -> String {
-    // jq's destructuring alternative (`. as [$a] ?// $a`): jaq has none.
-    let alternative = errors.iter().find_map(|(_, error)| match error {
-        load::Error::Parse(errs) => (errs.first()).filter(|(_, part)| {
-            (expr.get(load::span(expr, part).start..)).is_some_and(|rest| rest.starts_with("?//"))
-        }),
-        _ => None,
-    });
-    if let Some((_, part)) = alternative {
-        let at = position(expr, part);
-        return format!("--jq expression is not valid: `?//` at {at}{NOT_IN_JAQ_HINT}");
-    }
-    // An import (or include) parsed: its quotes and brackets are right.
-    let import = errors.iter().find_map(|(_, error)| match error {
-        load::Error::Io(errs) => errs.first().map(|(path, _)| *path),
-        _ => None,
-    });
-    if let Some(path) = import {
-        let at = position(expr, path);
-        return format!(
-            "--jq expression is not valid: cannot import {path} at {at}: --jq reads no modules or files; drop the import, or pipe -o json into jq"
-        );
-    }
     let expected = |what: &str, part: &str| {
         let at = position(expr, part);
         format!("expected {what} at {at} (found {})", found(part))
     };
-    let detail = errors.into_iter().find_map(|(_, error)| match error {
-        load::Error::Lex(errs) => errs.into_iter().next().map(|(expect, part)| match expect {
-            load::lex::Expect::Delim(open) => {
-                let close = match open {
-                    "(" => ")",
-                    "[" => "]",
-                    "{" => "}",
-                    other => other,
-                };
-                format!(
-                    "expected `{close}` to close the `{open}` at {} (found {} at {})",
-                    position(expr, open),
-                    found(part),
-                    position(expr, part)
-                )
+    let alternative = |part: &str| {
+        (expr.get(load::span(expr, part).start..)).is_some_and(|rest| rest.starts_with("?//"))
+    };
+    let detail = match errors.into_iter().next().map(|(_, error)| error) {
+        Some(load::Error::Lex(errs)) => {
+            errs.into_iter().next().map(|(expect, part)| match expect {
+                load::lex::Expect::Delim(open) => {
+                    let close = match open {
+                        "(" => ")",
+                        "[" => "]",
+                        "{" => "}",
+                        other => other,
+                    };
+                    format!(
+                        "expected `{close}` to close the `{open}` at {} (found {} at {})",
+                        position(expr, open),
+                        found(part),
+                        position(expr, part)
+                    )
+                }
+                other => expected(other.as_str(), part),
+            })
+        }
+        Some(load::Error::Parse(errs)) => match errs.into_iter().next() {
+            // jq's destructuring alternative (`. as [$a] ?// $a`): jaq has none.
+            Some((_, part)) if alternative(part) => {
+                let at = position(expr, part);
+                return format!("--jq expression is not valid: `?//` at {at}{NOT_IN_JAQ_HINT}");
             }
-            other => expected(other.as_str(), part),
-        }),
-        load::Error::Parse(errs) => errs
-            .into_iter()
-            .next()
-            .map(|(expect, part)| expected(expect.as_str(), part)),
-        load::Error::Io(_) => None,
-    });
+            first => first.map(|(expect, part)| expected(expect.as_str(), part)),
+        },
+        // An import (or include) parsed: its quotes and brackets are right.
+        Some(load::Error::Io(errs)) if !errs.is_empty() => {
+            let (path, at) = (errs[0].0, position(expr, errs[0].0));
+            return format!(
+                "--jq expression is not valid: cannot import {path} at {at}: --jq reads no modules or files; drop the import, or pipe -o json into jq"
+            );
+        }
+        Some(load::Error::Io(_)) | None => None,
+    };
     format!(
         "--jq expression does not parse: {}; check its quotes and brackets (as jq reads it)",
         detail.unwrap_or_else(|| "invalid expression".to_string())
