@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use anyhow::Result;
-use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
+use rusqlite::types::FromSql;
+use rusqlite::{OptionalExtension, Params, Transaction, TransactionBehavior, params};
 
 use super::when::whole_seconds;
 use super::{IN_FORCE, ORG_FIRST, ORG_ROW, Org, Store, all_rows, changed_fields, status_changed};
@@ -153,8 +154,8 @@ fn versions(tx: &Transaction, org: i64, t: i64, condition: &str) -> Result<HashM
 }
 
 /// The accounts at T merged into the versions: what held before, what
-/// starts after, the counts so far, and the statements it writes with,
-/// prepared once.
+/// starts after, and the counts so far. The statements it writes with are
+/// prepared once, in the connection's cache.
 struct Merge<'t> {
     tx: &'t Transaction<'t>,
     org: i64,
@@ -163,13 +164,6 @@ struct Merge<'t> {
     covering: HashMap<i64, Covering>,
     starting: HashMap<i64, Covering>,
     counts: Counts,
-    find_account: Statement<'t>,
-    version_body: Statement<'t>,
-    new_account: Statement<'t>,
-    end_version: Statement<'t>,
-    resume_version: Statement<'t>,
-    start_earlier: Statement<'t>,
-    new_version: Statement<'t>,
 }
 
 impl<'t> Merge<'t> {
@@ -187,23 +181,17 @@ impl<'t> Merge<'t> {
                 None => HashMap::new(),
             },
             counts: Counts::default(),
-            // Account rows are looked up one by one (an index), not held: a
-            // 100,000-account organization stays small in memory.
-            find_account: tx
-                .prepare("SELECT id FROM account WHERE org = ?1 AND account_id = ?2")?,
-            version_body: tx.prepare("SELECT body FROM version WHERE id = ?1")?,
-            new_account: tx.prepare("INSERT INTO account (org, account_id) VALUES (?1, ?2)")?,
-            end_version: tx.prepare("UPDATE version SET valid_to = ?2 WHERE id = ?1")?,
-            resume_version: tx.prepare(
-                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                 SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1",
-            )?,
-            start_earlier: tx.prepare("UPDATE version SET valid_from = ?2 WHERE id = ?1")?,
-            new_version: tx.prepare(
-                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
         })
+    }
+
+    /// Runs `sql`, a statement prepared once.
+    fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
+    }
+
+    /// The one value `sql` (a statement prepared once) reads.
+    fn one<T: FromSql>(&self, sql: &str, params: impl Params) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, |r| r.get(0))
     }
 
     /// Merges each account of the snapshot; returns their rows in the
@@ -221,15 +209,15 @@ impl<'t> Merge<'t> {
     }
 
     /// The account's row, created when the organization never had it.
+    /// Account rows are looked up one by one (an index), not held: a
+    /// 100,000-account organization stays small in memory.
     fn account_row(&mut self, id: &str) -> Result<i64> {
-        let found: Option<i64> = self
-            .find_account
-            .query_row(params![self.org, id], |r| r.get(0))
-            .optional()?;
-        if let Some(row) = found {
+        let sql = "SELECT id FROM account WHERE org = ?1 AND account_id = ?2";
+        if let Some(row) = self.one(sql, params![self.org, id]).optional()? {
             return Ok(row);
         }
-        self.new_account.execute(params![self.org, id])?;
+        let insert = "INSERT INTO account (org, account_id) VALUES (?1, ?2)";
+        self.execute(insert, params![self.org, id])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -246,7 +234,8 @@ impl<'t> Merge<'t> {
             Some(v) if v.fingerprint == print => return Ok(()),
             Some(v) => {
                 self.close(&v)?;
-                let before: String = self.version_body.query_row([v.version], |r| r.get(0))?;
+                let before: String =
+                    self.one("SELECT body FROM version WHERE id = ?1", [v.version])?;
                 super::stored_account(&before)?;
                 if status_changed(&before, body) {
                     self.counts.status += 1;
@@ -257,28 +246,38 @@ impl<'t> Merge<'t> {
             None => self.counts.added += 1,
         }
         match self.starting.get(&row) {
-            Some(w) if w.fingerprint == print => {
-                self.start_earlier.execute([w.version, self.at])?
-            }
-            _ => self.new_version.execute(params![
-                self.org,
-                row,
-                self.at,
-                self.next,
-                status.as_str(),
-                name(body),
-                body
-            ])?,
+            Some(w) if w.fingerprint == print => self.execute(
+                "UPDATE version SET valid_from = ?2 WHERE id = ?1",
+                [w.version, self.at],
+            )?,
+            _ => self.execute(
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    self.org,
+                    row,
+                    self.at,
+                    self.next,
+                    status.as_str(),
+                    name(body),
+                    body
+                ],
+            )?,
         };
         Ok(())
     }
 
     /// Ends `v` at T; if it also held at N, it resumes there.
     fn close(&mut self, v: &Covering) -> Result<()> {
-        self.end_version.execute([v.version, self.at])?;
+        self.execute(
+            "UPDATE version SET valid_to = ?2 WHERE id = ?1",
+            [v.version, self.at],
+        )?;
         if let Some(n) = self.next.filter(|&n| v.valid_to != Some(n)) {
-            self.resume_version
-                .execute(params![v.version, n, v.valid_to])?;
+            let resume =
+                "INSERT INTO version (org, account, valid_from, valid_to, status, name, body)
+                 SELECT org, account, ?2, ?3, status, name, body FROM version WHERE id = ?1";
+            self.execute(resume, params![v.version, n, v.valid_to])?;
         }
         Ok(())
     }
