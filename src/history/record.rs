@@ -324,18 +324,13 @@ fn encode_order(
     order: &[i64],
 ) -> Result<Vec<u8>> {
     let full = || order.iter().flat_map(|r| r.to_le_bytes()).collect();
-    let blob_of = |condition: &str, key: i64| -> Result<Option<(i64, Vec<u8>)>> {
+    let blob_of = |condition: &str, key: i64| -> rusqlite::Result<(i64, Vec<u8>)> {
         let sql =
             format!("SELECT id, ordering FROM snapshot WHERE {condition} AND ordering IS NOT NULL");
-        Ok(tx
-            .query_row(&sql, [key, org], |r| r.try_into())
-            .optional()?)
+        tx.query_row(&sql, [key, org], |r| r.try_into())
     };
-    let Some((mut id, mut blob)) = previous
-        .map(|p| blob_of("taken_at = ?1 AND org = ?2", p))
-        .transpose()?
-        .flatten()
-    else {
+    let previous = previous.map(|p| blob_of("taken_at = ?1 AND org = ?2", p).optional());
+    let Some((mut id, mut blob)) = previous.transpose()?.flatten() else {
         return Ok(full());
     };
     // The patch the previous order holds (its own, or the one it refers
@@ -348,8 +343,7 @@ fn encode_order(
         if blob.len() > 8 {
             holder.get_or_insert((id, blob[8..].to_vec()));
         }
-        let (was, under) =
-            blob_of("id = ?1 AND org = ?2", base)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        let (was, under) = blob_of("id = ?1 AND org = ?2", base)?;
         check_base(&blob, &under)?;
         well_formed(&under)?;
         (id, blob) = (was, under);
