@@ -122,18 +122,15 @@ fn too_far_back(text: &str) -> String {
 fn ones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit());
-        let (run, after) = rest.split_at(digits.unwrap_or(rest.len()));
-        if run.is_empty() {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-            continue;
-        }
+    while !rest.is_empty() {
+        // A run of digits, or of anything else (kept as it is).
+        let digits = rest.starts_with(|c: char| c.is_ascii_digit());
+        let end = rest.find(|c: char| c.is_ascii_digit() != digits);
+        let (run, after) = rest.split_at(end.unwrap_or(rest.len()));
         let whole = run.trim_start_matches('0');
         let small = whole.is_empty() || whole.parse::<u64>().is_ok_and(|n| n <= 19_998);
         let kept = small || out.ends_with(['.', ',']) || after.trim_start().starts_with('n');
-        out.push_str(if kept { run } else { "1" });
+        out.push_str(if kept || !digits { run } else { "1" });
         rest = after;
     }
     out
