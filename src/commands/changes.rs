@@ -193,20 +193,15 @@ fn changed_values(change: &Change) -> Option<Sides> {
     }))
 }
 
-/// A field's value as a cell: strings as they are, missing as `(none)`,
-/// anything else its JSON text.
-fn cell_text(value: Option<&str>) -> String {
-    match value {
+/// A side's value as a cell: strings as they are, missing as `(none)`,
+/// anything else its JSON text; its JSON text when the other side's value,
+/// though it differs, would show alike (`"7"` and `7`).
+fn side_text(value: &Option<String>, other: &Option<String>) -> String {
+    let [shown, other] = [value, other].map(|v| match v.as_deref() {
         None => "(none)".into(),
         Some(text) if text.starts_with('"') => lenient(text).unwrap_or_default(),
         Some(text) => text.to_string(),
-    }
-}
-
-/// A side's value as a cell; its JSON text when the other side's value,
-/// though it differs, would show alike (`"7"` and `7`).
-fn side_text(value: &Option<String>, other: &Option<String>) -> String {
-    let [shown, other] = [value, other].map(|v| cell_text(v.as_deref()));
+    });
     match shown == other {
         true => value.clone().unwrap_or(shown),
         false => shown,
