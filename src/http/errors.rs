@@ -73,8 +73,11 @@ struct FieldError {
 /// and `message` (`faultstring`).
 fn parsed(body: &str) -> TalkdeskError {
     let mut parsed = serde_json::from_str::<TalkdeskError>(body).unwrap_or_default();
+    // A blank code says nothing, as a blank text.
+    let blank = |c: &Value| c.as_str().is_some_and(|s| s.trim().is_empty());
+    parsed.code = parsed.code.filter(|c| !blank(c));
     if let Some(fault) = parsed.fault.take() {
-        let errorcode = fault.pointer("/detail/errorcode").filter(|c| c.is_string());
+        let errorcode = (fault.pointer("/detail/errorcode")).filter(|c| c.is_string() && !blank(c));
         parsed.code = parsed.code.or(errorcode.cloned());
         let faultstring = fault.get("faultstring").and_then(Value::as_str);
         parsed.message = parsed.message.or(faultstring.map(str::to_string));
@@ -1227,6 +1230,9 @@ mod tests {
             r#"{"message":" "}"#,
             r#"{"title":" "}"#,
             r#"{"detail":"\t"}"#,
+            r#"{"code":" "}"#,
+            r#"{"code":""}"#,
+            r#"{"fault":{"detail":{"errorcode":" "}}}"#,
             r#"{"accounts":[]}"#,
             "plain",
         ] {

@@ -727,6 +727,36 @@ fn a_blank_title_or_detail_answered_200_says_no_error() {
     }
 }
 
+/// A blank `code` says nothing, as a blank `message` does not: a token
+/// answer `{"code":" "}` ended "check token_url (HTTP 200 (code  ))", a
+/// later page with one was "an error sent in place of a page", and a 500
+/// with one showed as `HTTP 500 (code  )`, its body unshown.
+#[test]
+fn a_blank_code_says_no_error() {
+    for code in [" ", ""] {
+        let body = json!({ "code": code });
+        let token = vec![(RequestMatch::Token, FaultKind::Json(body.clone()))];
+        let fake = fake_with_faults(simple_accounts(3), token);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["not a token", "check token_url"]);
+        assert!(!line.contains("HTTP 200"), "{body}: {line}");
+        let fake = fake_failing_on(6, 2, FaultKind::Json(body.clone()));
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["no _embedded.accounts", "malformed page"]);
+        assert!(!line.contains("in place of a page"), "{body}: {line}");
+        let fake = fake_failing_on(6, 2, FaultKind::StatusWithBody(500, body.to_string()));
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &[&format!("HTTP 500: {body}")]);
+        assert!(!line.contains("(code"), "{body}: {line}");
+    }
+}
+
 /// AWS API Gateway's 403 `{"message":"Missing Authentication Token"}`, its
 /// answer for a path or method it has no route for (a wrong stage or
 /// base path): told as a wrong client secret at the token endpoint and as
