@@ -627,9 +627,8 @@ impl<'a> Auth<'a> {
         // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
         // when a server sends it with a 200.
         let value = serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default();
-        let error = value["error"]
-            .as_str()
-            .filter(|_| value["access_token"].is_null());
+        // A blank error is none, as a blank message says nothing.
+        let error = (text_of(&value, "error")).filter(|_| value["access_token"].is_null());
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
             200 if error.is_none() => Ok(()),
@@ -884,8 +883,14 @@ fn form_encoded(text: &str) -> String {
 /// registered code, or another one given with its `error_description`),
 /// or the Talkdesk reference's error shape (`code` and `message`).
 fn says_refused(value: &serde_json::Value, error: Option<&str>) -> bool {
-    error.is_some_and(|e| is_oauth_code(e) || value["error_description"].is_string())
-        || (value["code"].is_string() && value["message"].is_string())
+    let said = |key| text_of(value, key).is_some();
+    error.is_some_and(|e| is_oauth_code(e) || said("error_description"))
+        || (said("code") && said("message"))
+}
+
+/// The text of a member of a JSON object, unless blank.
+fn text_of<'v>(value: &'v serde_json::Value, key: &str) -> Option<&'v str> {
+    value[key].as_str().filter(|text| !text.trim().is_empty())
 }
 
 /// Whether a token endpoint's refusal speaks of an authentication method.
@@ -1062,6 +1067,8 @@ mod tests {
         assert!(!said(json!({"error": "Forbidden", "message": "no"})));
         assert!(!said(json!({"code": "X"})) && !said(json!({"message": "no"})));
         assert!(!said(json!({})));
+        assert!(!said(json!({"code": " ", "message": " "})), "blank");
+        assert!(!said(json!({"error": "custom", "error_description": ""})));
         let method = |body: serde_json::Value| names_a_method(&body);
         assert!(method(
             json!({"error_description": "cannot authenticate with METHODS"})

@@ -757,6 +757,35 @@ fn a_blank_code_says_no_error() {
     }
 }
 
+/// A blank `error`, `error_description`, `code` or `message` says no
+/// refusal at the token endpoint, as a blank `message` says no error: a
+/// token answer 200 `{"error":" "}` was "refused …; check client_id and
+/// client_secret" (exit 4), where `{"message":" "}` is no token; a 400 with
+/// a blank description or a blank code and message was a refusal, where
+/// `{"error":"custom"}` alone is no OAuth answer.
+#[test]
+fn a_blank_error_or_description_at_the_token_endpoint_says_no_refusal() {
+    let cases = [
+        (200, r#"{"error":" "}"#, "not a token"),
+        (200, r#"{"error":""}"#, "not a token"),
+        (
+            400,
+            r#"{"error":"custom","error_description":" "}"#,
+            "no OAuth answer",
+        ),
+        (400, r#"{"code":" ","message":" "}"#, "no OAuth answer"),
+    ];
+    for (status, body, said) in cases {
+        let fault = FaultKind::StatusWithBody(status, body.into());
+        let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &[said, "check token_url"]);
+        assert!(!line.contains("refused"), "{body}: {line}");
+    }
+}
+
 /// AWS API Gateway's 403 `{"message":"Missing Authentication Token"}`, its
 /// answer for a path or method it has no route for (a wrong stage or
 /// base path): told as a wrong client secret at the token endpoint and as
