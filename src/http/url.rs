@@ -140,29 +140,21 @@ pub fn localhost_elsewhere() -> Option<String> {
 }
 
 /// A loopback address, or an IPv6 link-local one on the loopback
-/// interface: older macOS hosts files give `localhost` `fe80::1%lo0` too.
-/// (On another link, `%eth0`, it is a neighbour's.)
+/// interface (`lo0` on macOS and BSD, `lo`): older macOS hosts files give
+/// `localhost` `fe80::1%lo0` too. (On another link, `%eth0`, it is a
+/// neighbour's.)
 fn on_this_machine(addr: &std::net::SocketAddr) -> bool {
     match addr {
         std::net::SocketAddr::V6(v6) if v6.scope_id() != 0 => {
-            v6.ip().is_unicast_link_local() && loopback_link(v6.scope_id())
+            // SAFETY: if_nametoindex reads a NUL-terminated name.
+            #[cfg(unix)]
+            let lo = [c"lo0", c"lo"].map(|name| unsafe { libc::if_nametoindex(name.as_ptr()) });
+            #[cfg(not(unix))]
+            let lo: [u32; 0] = [];
+            v6.ip().is_unicast_link_local() && lo.contains(&v6.scope_id())
         }
         _ => addr.ip().to_canonical().is_loopback(),
     }
-}
-
-/// True when interface `index` is the loopback: `lo0` (macOS, BSD) or `lo`.
-#[cfg(unix)]
-fn loopback_link(index: u32) -> bool {
-    // SAFETY: if_nametoindex reads a NUL-terminated name.
-    [c"lo0", c"lo"]
-        .iter()
-        .any(|name| unsafe { libc::if_nametoindex(name.as_ptr()) } == index)
-}
-
-#[cfg(not(unix))]
-fn loopback_link(_: u32) -> bool {
-    false
 }
 
 /// The host as a proxy or `NO_PROXY` rule sees it: no IPv6 brackets.
