@@ -134,11 +134,9 @@ pub fn redacted(err: anyhow::Error, redact: impl Fn(&str) -> String) -> anyhow::
         return err;
     }
     let message = one_line(&err);
-    let clean = redact(&message);
-    if clean == message {
-        err
-    } else {
-        failure(exit_code_for(&err), clean)
+    match redact(&message) {
+        clean if clean != message => failure(exit_code_for(&err), clean),
+        _ => err,
     }
 }
 
@@ -150,9 +148,9 @@ pub fn silent_exit(kind: Exit) -> anyhow::Error {
 
 /// True for an error made by [`silent_exit`]: no `error:` line.
 pub fn is_silent(err: &anyhow::Error) -> bool {
-    err.chain()
-        .next()
-        .and_then(|cause| cause.downcast_ref::<Failure>())
+    // The error itself (the first of its chain), not a cause or context.
+    (**err)
+        .downcast_ref::<Failure>()
         .is_some_and(|f| f.message.is_empty())
 }
 
