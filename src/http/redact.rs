@@ -13,10 +13,9 @@ use std::sync::Mutex;
 /// The run's secrets, longest first.
 #[derive(Debug, Default)]
 pub struct Redactor {
-    /// Each secret in the forms it is looked for in text as it is.
-    secrets: Mutex<Forms>,
-    /// Each secret itself, looked for in text with its escapes decoded.
-    plain: Mutex<Forms>,
+    /// Each secret in the forms it is looked for in text as it is, and
+    /// each secret itself, looked for in text with its escapes decoded.
+    forms: Mutex<(Forms, Forms)>,
 }
 
 /// Texts looked for, each kept as it is matched: whole in lower case (in
@@ -99,12 +98,10 @@ impl Redactor {
             secret.replace('\'', "''"),
             dollar_quoted.to_string(),
         ];
-        if let Ok(mut plain) = self.plain.lock() {
-            plain.push(secret);
-        }
-        if let Ok(mut secrets) = self.secrets.lock() {
+        if let Ok(mut known) = self.forms.lock() {
+            known.1.push(secret);
             for form in forms.iter().filter(|f| f.chars().count() >= Self::MIN_LEN) {
-                secrets.push(form);
+                known.0.push(form);
             }
         }
     }
@@ -142,9 +139,10 @@ impl Redactor {
     /// `text` with each run of it that is a secret (or, with `parts`, part
     /// of one) replaced by `<redacted>`.
     fn redacted(&self, text: &str, parts: bool) -> String {
-        let (Ok(secrets), Ok(plain)) = (self.secrets.lock(), self.plain.lock()) else {
+        let Ok(known) = self.forms.lock() else {
             return text.to_string();
         };
+        let (secrets, plain) = &*known;
         // Offsets in the texts looked at are the text's: lower case and
         // upper-case escapes keep it byte for byte (see [`Forms`]).
         let look = |forms: &Forms, text: &[u8]| {
@@ -157,7 +155,7 @@ impl Redactor {
             at
         };
         let mut hidden = vec![false; text.len()];
-        for (from, to) in look(&secrets, text.as_bytes()) {
+        for (from, to) in look(secrets, text.as_bytes()) {
             hidden[from..to].fill(true);
         }
         // Escaped in any mix (every character `%XX` or `\uXXXX`, as no
@@ -167,7 +165,7 @@ impl Redactor {
         // And read past those without decoding: a secret may hold `%ef`.
         let views = [true, false].map(|decode| joined(text, decode));
         for (view, spans) in views.into_iter().flatten() {
-            for forms in [&plain, &secrets] {
+            for forms in [plain, secrets] {
                 for (from, to) in look(forms, &view) {
                     hidden[spans[from].0..spans[to - 1].1].fill(true);
                 }
@@ -543,7 +541,7 @@ mod tests {
         let r = Redactor::default();
         r.add("Tok3n-abc-DEF");
         r.add("sécrét-Ünïcødé-4x9");
-        let secrets = r.secrets.lock().unwrap();
+        let secrets = &r.forms.lock().unwrap().0;
         let unique: HashSet<&String> = secrets.lower.iter().collect();
         assert_eq!(unique.len(), secrets.lower.len(), "{:?}", secrets.lower);
         let ascii = secrets.lower.iter().filter(|f| f.starts_with("tok3n"));
