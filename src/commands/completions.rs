@@ -18,7 +18,7 @@ pub fn generate(shell: Shell) -> String {
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
     let script = after_commas(shell, String::from_utf8_lossy(&script).into_owned());
     match shell {
-        Shell::Bash => bash_files_for_positionals(&fix_bash_labels(&script), &command),
+        Shell::Bash => fix_bash(&script, &command),
         Shell::Fish => fix_fish(&script, &command),
         _ => script,
     }
@@ -165,31 +165,26 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
 ///
 /// Also, bash splits `--output=j` at `=`, so the word before `j` is `=`
 /// and `--output=j<TAB>` offered nothing: the option is the word before.
-pub fn fix_bash_labels(script: &str) -> String {
-    let wrong = format!("{}__subcmd__", BIN_NAME.replace('-', "__subcmd__"));
-    let right = format!("{}__subcmd__", BIN_NAME.replace('-', "__"));
-    let prev = "    prev=\"$3\"\n";
-    let after_equals = "    [[ $prev == = ]] && prev=\"${COMP_WORDS[COMP_CWORD-2]}\"\n";
-    (script.replace(&wrong, &right)).replacen(prev, &format!("{prev}{after_equals}"), 1)
-}
-
-/// clap_complete's bash script offers a command's options for its first
+///
+/// And clap_complete's bash script offers a command's options for its first
 /// word, and for any word not after an option taking a value: `diff <TAB>`
 /// never offered the OLD file (bash's file-name fallback comes only when
 /// nothing matched, so only once a letter was typed). In the arm of a
 /// command whose positional is a file, a word not starting with `-` gets
 /// nothing from the script, so that bash completes file names (quoted,
 /// `~` and folders as readline does them).
-fn bash_files_for_positionals(script: &str, command: &clap::Command) -> String {
+fn fix_bash(script: &str, command: &clap::Command) -> String {
+    let wrong = format!("{}__subcmd__", BIN_NAME.replace('-', "__subcmd__"));
+    let right = format!("{}__subcmd__", BIN_NAME.replace('-', "__"));
+    let prev = "    prev=\"$3\"\n";
+    let after_equals = "    [[ $prev == = ]] && prev=\"${COMP_WORDS[COMP_CWORD-2]}\"\n";
+    let mut fixed =
+        (script.replace(&wrong, &right)).replacen(prev, &format!("{prev}{after_equals}"), 1);
     let files = (command.get_subcommands())
         .filter(|sub| (sub.get_positionals()).any(|a| a.get_value_hint() == ValueHint::FilePath))
         .map(|sub| sub.get_name());
-    let mut fixed = script.to_string();
     for name in files.collect::<Vec<_>>() {
-        let label = format!(
-            "\n        {}__subcmd__{name})\n",
-            BIN_NAME.replace('-', "__")
-        );
+        let label = format!("\n        {right}{name})\n");
         let Some(start) = fixed.find(&label) else {
             continue;
         };
