@@ -143,18 +143,6 @@ impl Drop for Group {
     }
 }
 
-/// Stops the registered groups, and keeps the list locked: no command
-/// starts before the end.
-#[cfg(unix)]
-fn stop_groups() -> MutexGuard<'static, Vec<i32>> {
-    let held = locked(&GROUPS);
-    for &group in held.iter() {
-        // SAFETY: kill(2) of a process group a command of this run leads.
-        unsafe { libc::kill(-group, libc::SIGKILL) };
-    }
-    held
-}
-
 /// Notes, at start, which of the signals that end a process the tool may
 /// catch later: those whose disposition is not "ignore". None of those is
 /// caught yet; SIGCONT is counted from now on ([`resumes`]).
@@ -208,7 +196,13 @@ fn catch(caught: &[i32]) {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let _stopped = stop_groups();
+                // The registered groups are stopped, and the list stays
+                // locked: no command starts before the end.
+                let groups = locked(&GROUPS);
+                for &group in groups.iter() {
+                    // SAFETY: kill(2) of a process group a command of this run leads.
+                    unsafe { libc::kill(-group, libc::SIGKILL) };
+                }
                 // The list stays locked: no rename starts before the end.
                 let held = locked(&PENDING);
                 for path in held.iter() {
