@@ -95,27 +95,22 @@ fn check_web(url: &Url) -> Result<(), String> {
 /// (127.0.0.0/8, ::1 and localhost).
 pub fn parse_secure(text: &str) -> Result<Url, String> {
     let url = parse(text)?;
-    let loopback = match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+    match url.host() {
+        _ if url.scheme() == "https" => Ok(url),
+        Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => Ok(url),
+        Some(Host::Ipv4(ip)) if ip.is_loopback() => Ok(url),
         // `::ffff:127.0.0.1` is 127.0.0.1 on a dual-stack socket.
-        Some(Host::Ipv6(ip)) => ip.to_canonical().is_loopback(),
-        None => false,
-    };
-    if url.scheme() == "https" || loopback {
-        return Ok(url);
-    }
-    // glibc looks `localhost.` up in DNS, not in /etc/hosts: it may not be
-    // this machine at all.
-    if matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost.")) {
-        return Err(
+        Some(Host::Ipv6(ip)) if ip.to_canonical().is_loopback() => Ok(url),
+        // glibc looks `localhost.` up in DNS, not in /etc/hosts: it may not be
+        // this machine at all.
+        Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost.") => Err(
             "refusing plain http to `localhost.`: write `localhost` without the final dot (with it the name may be looked up in DNS, not in /etc/hosts), or use https://".into(),
-        );
+        ),
+        _ => Err(format!(
+            "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
+            url.host_str().unwrap_or_default()
+        )),
     }
-    Err(format!(
-        "refusing plain http to `{}`: use https:// (plain http is allowed only to loopback hosts)",
-        url.host_str().unwrap_or_default()
-    ))
 }
 
 /// True when `url` is plain http to `localhost`.
