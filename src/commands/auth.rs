@@ -42,19 +42,15 @@ pub fn time_left(expires_at: u64, now: u64) -> String {
 /// for (RFC 6749 §5.1 leaves it out when it is the one granted).
 pub fn scopes_text(scope: &str) -> String {
     let scopes: Vec<&str> = scope.split_whitespace().collect();
-    if scopes.is_empty() {
-        return format!(
+    let granted = scopes.join(" ");
+    match scopes[..] {
+        [] => format!(
             "{SCOPE} (not reported by the token endpoint, which means the scope asked for, RFC 6749 §5.1)"
-        );
-    }
-    // The API answered, yet the grant reported is another one: said, as
-    // the scope may be about to be taken away or not yet in effect.
-    match scopes.contains(&SCOPE) {
-        true => scopes.join(" "),
-        false => format!(
-            "{} (without {SCOPE}, which the API needs)",
-            scopes.join(" ")
         ),
+        _ if scopes.contains(&SCOPE) => granted,
+        // The API answered, yet the grant reported is another one: said, as
+        // the scope may be about to be taken away or not yet in effect.
+        _ => format!("{granted} (without {SCOPE}, which the API needs)"),
     }
 }
 
