@@ -332,16 +332,22 @@ fn unexpected_page(
         true => format!(" (this one is {length} bytes): if so,"),
         false => ":".into(),
     };
-    let e = match refuses {
-        Some(refuses) => api_error(format!(
-            "{context}: {}; the server {refuses} URLs this long{length} {NEXT_LINK_TOO_LONG}",
+    // Returned as it is: the server's words in it are not rewritten below.
+    if let Some(refuses) = refuses {
+        let whose = if answered {
+            NEXT_LINK_TOO_LONG
+        } else {
+            BASE_URL_TOO_LONG
+        };
+        return api_error(format!(
+            "{context}: {}; the server {refuses} URLs this long{length} {whose}",
             describe(reply, redactor)
-        )),
-        None => unexpected(context, reply, "base_url", redactor),
-    };
+        ));
+    }
+    let e = unexpected(context, reply, "base_url", redactor);
     let said = e.to_string();
-    // That, or a refusal of request headers too large (a 431) that blames
-    // the URL: before any page was answered, no link was followed.
+    // A refusal of request headers too large (a 431) that blames the URL:
+    // before any page was answered, no link was followed.
     if !answered && said.contains(NEXT_LINK_TOO_LONG) {
         return api_error(said.replace(NEXT_LINK_TOO_LONG, BASE_URL_TOO_LONG));
     }

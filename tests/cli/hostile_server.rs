@@ -1138,6 +1138,30 @@ fn a_414_for_the_first_page_blames_base_url_not_a_next_link() {
     );
 }
 
+/// A 414 for the first page whose body holds this tool's own words for a next link too long (a
+/// gateway quoting an earlier run's error) shows the body as the server sent it: only the
+/// tool's hint names base_url's URL. (A reduction that sent the whole message through the rewrite
+/// of those words rewrote the server's body too.)
+#[test]
+fn a_414_body_quoting_the_next_link_words_is_shown_as_sent() {
+    const QUOTED: &str =
+        "last run: the API's next link is too long for it, or for a proxy in between";
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![(
+            RequestMatch::Page(1),
+            FaultKind::StatusWithBody(414, QUOTED.into()),
+        )]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains(QUOTED) && err.contains("the one formed from base_url"),
+        "{err}"
+    );
+}
+
 /// A base_url longer than the 65,534 bytes the http crate takes in a URI was refused before it
 /// was sent with "the API's next link is too long to be asked for; ask whoever runs the API",
 /// where no link had been followed and the URL was the user's own: it says base_url's.
