@@ -39,8 +39,6 @@ pub fn parse_when(text: &str, now: i64) -> Result<i64, String> {
 
 /// [`parse_when`], any year.
 fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
-    let now_ts = Timestamp::from_microsecond(now)
-        .map_err(|_| "this machine's clock is past the year 9999; set it right".to_string())?;
     if text.eq_ignore_ascii_case("now") {
         return Ok(LATEST);
     }
@@ -76,11 +74,10 @@ fn parse_any_when(text: &str, now: i64) -> Result<i64, String> {
     }
     if text.starts_with(|c: char| c.is_ascii_digit()) && !text.contains(['-', ':']) {
         if let Ok(span) = text.parse::<Span>() {
-            let zoned = now_ts.to_zoned_datetime(TimeZone::UTC);
             // Back from now however it is written: jiff reads `7 days ago`
             // as a negative span.
-            return zoned
-                .checked_sub(span.abs())
+            return Timestamp::from_microsecond(now)
+                .and_then(|now| now.to_zoned_datetime(TimeZone::UTC).checked_sub(span.abs()))
                 .map(|z| z.timestamp().as_microsecond())
                 .map_err(|_| too_far_back(text));
         }
