@@ -466,7 +466,7 @@ impl Walk {
     /// of one, no `total_pages`, or nothing after the first page.
     pub fn ahead(&self, first: &Page, concurrency: usize) -> Option<Ahead> {
         let claimed = first.total_pages?;
-        if self.single || concurrency <= 1 || claimed <= first.number || !self.has_next() {
+        if self.single || concurrency <= 1 || !self.has_next() {
             return None;
         }
         let per_page = first.accounts.len() as u64;
