@@ -35,9 +35,10 @@ use crate::text::counted;
 const ANSWER_WITHIN_LEAST: Duration = Duration::from_secs(2);
 const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
 
-/// Walks the rest of `walk`, `concurrency` pages at a time, handing pages
-/// to `consume` in order. `flow` is what the consumer said after the
-/// first page, which took `first_took` (after its token).
+/// Walks the rest of `walk`, `concurrency` pages at a time as `link` (its
+/// next, a plain page link) asks for a page, handing pages to `consume` in
+/// order. `flow` is what the consumer said after the first page, which
+/// took `first_took` (after its token).
 ///
 /// A page fetched ahead that gets no connection or answer in ten times
 /// the first page's time (two seconds at least; only with a `--timeout` of
@@ -48,7 +49,7 @@ const ANSWER_WITHIN_FIRST_PAGES: u32 = 10;
 pub fn walk_rest(
     api: &Api,
     mut walk: Walk,
-    ahead: Ahead,
+    (ahead, link): (Ahead, Url),
     concurrency: usize,
     first_took: Duration,
     flow: Flow,
@@ -70,10 +71,7 @@ pub fn walk_rest(
         work: Condvar::new(),
         ready: Condvar::new(),
         ended: AtomicBool::new(false),
-        // Checked a plain page link by the caller: page 2 as the API links it.
-        link: walk
-            .peek()
-            .map_or_else(|| api.page_url(ahead.after + 1), |(url, _)| url.clone()),
+        link,
     };
     api.client().log().debug(&format!(
         "fetching pages {}-{} up to {concurrency} at a time",

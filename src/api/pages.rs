@@ -38,9 +38,11 @@ pub fn for_each_page(
     };
     // Pages are fetched ahead by number only when the walk goes to them by
     // number: a server that links by cursor or path ignores `page`.
-    let ahead = walk.ahead(&first, concurrency).filter(|_| {
-        (walk.peek()).is_some_and(|(url, n)| concurrent::is_plain_page_link(api, url, *n))
-    });
+    let ahead = walk.ahead(&first, concurrency).zip(
+        (walk.peek())
+            .filter(|(url, n)| concurrent::is_plain_page_link(api, url, *n))
+            .map(|(url, _)| url.clone()),
+    );
     let flow = consume(first)?;
     if flow == Flow::Stop {
         return Ok(());
