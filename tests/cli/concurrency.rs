@@ -971,8 +971,16 @@ fn a_limit_of_one_request_in_flight_refuses_only_the_first_wave() {
 }
 
 /// 20 pages of one account, walked at the default `--concurrency` behind a limit of one request
-/// in flight answering `status` over it (pages of `latency_ms`): exact, and no more than the
-/// first wave refused (3 pages, then 2).
+/// in flight answering `status` over it (pages of `latency_ms`): exact, and no more refused
+/// than the first wave (3 pages: 2 refused) and the two sent at the cap it set (1 refused).
+///
+/// The client ties a refusal to a crowd by the requests that took their turn with it (within
+/// 5 ms) or before it. On a busy machine one that took its turn first can reach the server
+/// after one that took its turn later (its thread descheduled before it sent): its refusal is
+/// tied to nothing, retried at once (no backoff in the tests) and refused again by the request
+/// still in flight, which took its turn before the retry, so that second refusal is tied to it
+/// and the cap of one comes with its answer. That befalls each of those 3 refusals at most
+/// once: 6. (With no cap set, 22 to 33 are refused.)
 fn only_the_first_wave_is_refused(status: u16, latency_ms: u64) {
     let fake = behind_a_concurrency_limit(1, status, latency_ms);
     let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
@@ -981,7 +989,7 @@ fn only_the_first_wave_is_refused(status: u16, latency_ms: u64) {
     let expected: Vec<String> = sample_accounts(20).iter().map(Value::to_string).collect();
     assert_eq!(stdout_of(&out).lines().collect::<Vec<_>>(), expected);
     let refused = fake.page_requests().len() - 20;
-    assert!(refused <= 4, "{refused} refusals: {log}");
+    assert!(refused <= 3 + 3, "{refused} refusals: {log}");
 }
 
 /// A page fetched ahead that was closed unanswered on a new connection too is handed back to the
