@@ -699,16 +699,20 @@ fn a_gateways_error_answered_200_for_the_token_says_what_it_says() {
     );
 }
 
-/// A blank `title` or `detail` says no error, as a blank `message` does
-/// not: a token answer `{"title":" "}` ended "check token_url (HTTP 200:
-/// {"title":" "})", and a later page with one was "an error sent in place
-/// of a page" with no words of an error.
+/// A blank `title`, `detail` or `code` says no error, as a blank `message`
+/// does not: a token answer `{"title":" "}` ended "check token_url (HTTP
+/// 200: {"title":" "})" and `{"code":" "}` "check token_url (HTTP 200
+/// (code  ))", a later page with one was "an error sent in place of a
+/// page" with no words of an error, and a 500 with a blank code showed as
+/// `HTTP 500 (code  )`, its body unshown.
 #[test]
-fn a_blank_title_or_detail_answered_200_says_no_error() {
+fn a_blank_title_detail_or_code_says_no_error() {
     for body in [
         json!({"title": " "}),
         json!({"detail": " "}),
         json!({"message": " "}),
+        json!({"code": " "}),
+        json!({"code": ""}),
     ] {
         let token = vec![(RequestMatch::Token, FaultKind::Json(body.clone()))];
         let fake = fake_with_faults(simple_accounts(3), token);
@@ -724,30 +728,6 @@ fn a_blank_title_or_detail_answered_200_says_no_error() {
         assert_contains(&line, &["no _embedded.accounts", "malformed page"]);
         assert!(!line.contains("in place of a page"), "{body}: {line}");
         assert!(!line.contains("HTTP 200"), "{body}: {line}");
-    }
-}
-
-/// A blank `code` says nothing, as a blank `message` does not: a token
-/// answer `{"code":" "}` ended "check token_url (HTTP 200 (code  ))", a
-/// later page with one was "an error sent in place of a page", and a 500
-/// with one showed as `HTTP 500 (code  )`, its body unshown.
-#[test]
-fn a_blank_code_says_no_error() {
-    for code in [" ", ""] {
-        let body = json!({ "code": code });
-        let token = vec![(RequestMatch::Token, FaultKind::Json(body.clone()))];
-        let fake = fake_with_faults(simple_accounts(3), token);
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
-        assert_contains(&line, &["not a token", "check token_url"]);
-        assert!(!line.contains("HTTP 200"), "{body}: {line}");
-        let fake = fake_failing_on(6, 2, FaultKind::Json(body.clone()));
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
-        assert_contains(&line, &["no _embedded.accounts", "malformed page"]);
-        assert!(!line.contains("in place of a page"), "{body}: {line}");
         let fake = fake_failing_on(6, 2, FaultKind::StatusWithBody(500, body.to_string()));
         let mut cmd = Sandbox::new().tool(&fake);
         cmd.args(["list", "--max-retries", "0"]);
