@@ -2261,6 +2261,10 @@ mod tests {
                 "{msg}"
             );
         }
+        // The header is named whole, to its `]]`, not what follows it.
+        let (_d, path) = write_config("[[default]] # old\nregion = \"eu\"\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(msg.contains("`[[default]]` is an array of tables"), "{msg}");
         // Inside a profile it is an unknown key, as serde says.
         let (_d, path) = write_config("[default]\n[[default.x]]\n");
         let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
