@@ -70,6 +70,14 @@ fn list_with_bundle(sb: &Sandbox, fake: &FakeApi, name: &str, text: &str) -> Out
         .unwrap()
 }
 
+/// `list -o json --concurrency 1` run by `cmd`, to its end: one page at a
+/// time, so a refused handshake is counted once per attempt.
+fn list_one_at_a_time(cmd: &mut assert_cmd::Command) -> Output {
+    cmd.args(["list", "-o", "json", "--concurrency", "1"])
+        .output()
+        .unwrap()
+}
+
 fn https_fake(ca: &TestCa, accounts: usize) -> FakeApi {
     let (cert, key) = ca.server_cert();
     let fake = FakeApi::start_tls(
@@ -210,11 +218,7 @@ fn an_untrusted_certificate_is_refused_with_a_hint_about_ca_bundle() {
     let sb = Sandbox::new();
     // One page at a time: a concurrent walk's spare connections (opened
     // ahead, never used here) would blur the count of attempts below.
-    let output = sb
-        .tool(&fake)
-        .args(["list", "-o", "json", "--concurrency", "1"])
-        .output()
-        .unwrap();
+    let output = list_one_at_a_time(&mut sb.tool(&fake));
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
@@ -255,12 +259,7 @@ fn ssl_cert_file_naming_nothing_is_named_when_a_certificate_is_untrusted() {
         ),
         ("", "SSL_CERT_FILE is set but empty".to_string()),
     ] {
-        let output = sb
-            .tool(&fake)
-            .env("SSL_CERT_FILE", value)
-            .args(["list", "-o", "json", "--concurrency", "1"])
-            .output()
-            .unwrap();
+        let output = list_one_at_a_time(sb.tool(&fake).env("SSL_CERT_FILE", value));
         assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(stderr.contains(&says), "{stderr}");
@@ -289,12 +288,7 @@ fn ssl_cert_file_or_dir_naming_no_certificate_is_named_when_one_is_untrusted() {
         ("SSL_CERT_DIR", &gone, "which does not exist"),
         ("SSL_CERT_DIR", &empty, "which holds no PEM certificate"),
     ] {
-        let output = sb
-            .tool(&fake)
-            .env(var, value)
-            .args(["list", "-o", "json", "--concurrency", "1"])
-            .output()
-            .unwrap();
+        let output = list_one_at_a_time(sb.tool(&fake).env(var, value));
         assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         let named = format!("{var} is set to {}, {says}", value.display());
@@ -422,12 +416,7 @@ fn ssl_cert_file_or_dir_that_names_certificates_is_not_named() {
         ),
     ] {
         let value = sb.path(name);
-        let output = sb
-            .tool(&fake)
-            .env(var, &value)
-            .args(["list", "-o", "json", "--concurrency", "1"])
-            .output()
-            .unwrap();
+        let output = list_one_at_a_time(sb.tool(&fake).env(var, &value));
         assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         match says {
@@ -463,12 +452,11 @@ fn ssl_cert_file_naming_nothing_beside_a_folder_of_certificates_is_not_named() {
     let gone = sb.path("moved-away.pem");
     for file in [std::ffi::OsStr::new(""), gone.as_os_str()] {
         let run = |dir: &str| {
-            sb.tool(&fake)
-                .env("SSL_CERT_FILE", file)
-                .env("SSL_CERT_DIR", sb.path(dir))
-                .args(["list", "-o", "json", "--concurrency", "1"])
-                .output()
-                .unwrap()
+            list_one_at_a_time(
+                sb.tool(&fake)
+                    .env("SSL_CERT_FILE", file)
+                    .env("SSL_CERT_DIR", sb.path(dir)),
+            )
         };
         assert_eq!(json_accounts(&run("ca.d")).len(), 5);
         let output = run("other.d");
@@ -554,12 +542,7 @@ fn ssl_cert_file_that_is_a_pipe_is_not_read_again() {
         "{stderr}"
     );
     // /dev/null, a device known empty, is still named.
-    let output = sb
-        .tool(&fake)
-        .env("SSL_CERT_FILE", "/dev/null")
-        .args(["list", "-o", "json", "--concurrency", "1"])
-        .output()
-        .unwrap();
+    let output = list_one_at_a_time(sb.tool(&fake).env("SSL_CERT_FILE", "/dev/null"));
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains("SSL_CERT_FILE is set to /dev/null, which holds no PEM certificate"),
@@ -597,11 +580,7 @@ fn ssl_cert_dir_listing_folders_names_each() {
         if let Some(file) = file {
             tool.env("SSL_CERT_FILE", file);
         }
-        let output = tool
-            .env("SSL_CERT_DIR", dir)
-            .args(["list", "-o", "json", "--concurrency", "1"])
-            .output()
-            .unwrap();
+        let output = list_one_at_a_time(tool.env("SSL_CERT_DIR", dir));
         let stderr = stderr_of(&output);
         assert_eq!(output.status.code(), Some(5), "{stderr}");
         match says {
