@@ -1795,9 +1795,15 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
         // No HTTP/1 status line, from a server that has answered nothing
         // in the run: another protocol at that port, HTTP/2 without TLS
         // (nginx 1.22's `listen … http2`, haproxy's `proto h2`), TLS, SSH.
+        // Over https:// TLS is what was spoken: HTTP/2 only is left.
         let (setting, proxy) = (request.setting(), or_the_proxy(via));
+        let tls = if request.url.scheme() == "https" {
+            ""
+        } else {
+            " TLS, which wants https://,"
+        };
         format!(
-            "the answer is not valid HTTP ({error}){through}: it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only, TLS, which wants https://, or no HTTP at all); check {setting}, its scheme and port{proxy}"
+            "the answer is not valid HTTP ({error}){through}: it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only,{tls} or no HTTP at all); check {setting}, its scheme and port{proxy}"
         )
     } else {
         format!("the answer is not valid HTTP ({error}){through}; {check}")
