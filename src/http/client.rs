@@ -1499,6 +1499,9 @@ fn no_answer_after(
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
         "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
+    } else if message.contains(" body stopped after ") && message.contains(": connection error") {
+        // Its head came: the server began this answer, over this network.
+        CUTS_IT.into()
     } else if closed == Some(true) {
         DROPS_IT.into()
     } else if closed == Some(false) {
@@ -1538,6 +1541,10 @@ fn waited_beside_others(message: &str, request: &Request) -> bool {
 /// the same network got no answer: no wrong URL, and no more tries help a
 /// request it drops so.
 const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer; try again later; else check your network";
+
+/// Why a body was cut short by the close of its connection: the server
+/// sent its head over the same network, then stopped making the answer.
+const CUTS_IT: &str = "the server began its answer and closed the connection before its end: it, or a gateway in front of it, fails while making its answer (an application error mid-answer, a worker that crashed); try again later; else check your network";
 
 /// The proxy (`proxy … from HTTPS_PROXY`) whose 502, 503 or 504 to CONNECT
 /// `message` says (as [`no_tunnel`] writes it): it answered, and could not

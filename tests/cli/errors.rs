@@ -978,6 +978,37 @@ fn a_request_closed_at_once_every_try_by_a_host_that_answered_blames_no_network(
     assert!(fake.token_requests() == 1, "{line}");
 }
 
+/// A body cut short by the close of its connection on every try, by a server that had just
+/// answered the first page: hypercorn 0.18 closing so when the application fails mid-answer
+/// (an ASGI app raising after the first half of a page), a worker crashing on the page. Found
+/// so: "the HTTP 200 answer's body stopped after 3165 bytes: connection error: Peer
+/// disconnected (after 4 retries); check your network, or raise --max-retries", though the
+/// server began this very answer over that network, and every try stopped the same.
+#[test]
+fn a_body_cut_short_every_try_by_a_server_that_answered_blames_no_network() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::CutBody),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "body stopped after 10 of 1000 bytes",
+            "fails while making its answer",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check your network, or"), "{line}");
+    assert!(!line.contains("raise --max-retries"), "{line}");
+}
+
 /// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
 /// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
 /// `505`: both ended with the status alone, nothing to check.
