@@ -237,6 +237,8 @@ pub struct Reply {
     pub tokenless: bool,
     /// Its `Via` (RFC 9110 §7.6.3): the proxies it came through.
     pub via: Option<String>,
+    /// It came with `Transfer-Encoding` (chunked): no Content-Length framed it.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -985,9 +987,8 @@ impl Client {
         };
         let status = response.status().as_u16();
         let mut answer = self.answer_of(&response, request.issues_token);
-        // Not visible ASCII alone (`to_str`): UTF-8 too, else each byte a
-        // Latin-1 letter, as fetch reads a header (and the redactor finds
-        // a secret echoed in it).
+        // Not visible ASCII alone (`to_str`): UTF-8, else Latin-1 bytes, as
+        // fetch reads a header (and the redactor finds a secret echoed in it).
         let location = (response.headers().get("location")).map(|v| {
             let bytes = v.as_bytes();
             (std::str::from_utf8(bytes).map(str::to_string))
@@ -1026,6 +1027,7 @@ impl Client {
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
             tokenless: asks_bearer_only(response.headers()),
             via: via_of(response.headers()),
+            chunked: response.headers().contains_key("transfer-encoding"),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

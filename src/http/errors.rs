@@ -618,6 +618,7 @@ mod tests {
             age: None,
             tokenless: false,
             via: None,
+            chunked: false,
         }
     }
 

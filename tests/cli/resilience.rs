@@ -1788,6 +1788,26 @@ fn a_content_length_short_of_its_json_is_said_so_not_blamed_on_base_url() {
     );
 }
 
+/// A chunked page whose last chunk came before its JSON was whole: Tornado 6.6 finishes so
+/// the answer of a handler that raised after a `flush()` (it cannot send the error once the
+/// head went). That was said to be "a Content-Length counted in characters, not bytes",
+/// of an answer that had none. It says the server ended its chunked answer early instead.
+#[test]
+fn a_chunked_page_ended_before_its_json_names_no_content_length() {
+    const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n{\"count\": 3, \"_embedded\": {\"accounts\": [\r\n0\r\n\r\n";
+    let api = answering_raw(2, ENDED);
+    let out = list_json(&api, &["--max-retries", "1"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("page=2") && stderr.contains("not a page of accounts (EOF while parsing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("last chunk"), "{stderr}");
+    assert!(stderr.contains("try again later"), "{stderr}");
+    assert!(!stderr.contains("Content-Length"), "{stderr}");
+}
+
 /// Out of file descriptors (`ulimit -n 5`), the hidden file of
 /// `--output-file` could not be made, and the error said "cannot create a
 /// file in its folder; check that the folder exists and is writable",
