@@ -1211,6 +1211,32 @@ fn an_empty_200_is_said_to_be_empty() {
     }
 }
 
+/// A token answer whose handler failed after a flush, ended by its last chunk before its JSON was
+/// whole (tornado 6.6 ends so a handler that raised after `flush()`), said "the answer is not a
+/// token (not valid JSON at line 1 column 30); check token_url", which was right. It says the
+/// server ended the answer early, and to try again later.
+#[test]
+fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
+    const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
+    let fault = FaultKind::RawResponse(ENDED);
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a token (not valid JSON at",
+            "last chunk",
+            "try again later",
+        ],
+    );
+    assert!(
+        !line.contains("check token_url") && !line.contains("tok-1"),
+        "{line}"
+    );
+}
+
 /// An error body in the charset its `Content-Type` names (Latin-1, or
 /// UTF-16 with its byte-order mark) is read in it: Talkdesk's `code` and
 /// `message` are shown, where the bytes were shown raw, each accent a
