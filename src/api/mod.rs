@@ -547,6 +547,107 @@ mod tests {
         page.links.unwrap().next.unwrap().href.unwrap()
     }
 
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            retries: 0,
+            run_refusals: None,
+            location: None,
+            charset: None,
+            body: body.as_bytes().to_vec(),
+            keep_away: None,
+            authorization: Box::default(),
+            asks_basic: false,
+            age: None,
+            tokenless: false,
+            via: None,
+        }
+    }
+
+    /// What a page's `status` with `body` says, asked at a URL of `bytes`
+    /// bytes, after an answered page or before any.
+    fn page_error(status: u16, body: &str, bytes: usize, answered: bool) -> String {
+        let url = "http://h/express/accounts?page=2&per_page=20&c=";
+        let url = format!("{url}{}", "a".repeat(bytes - url.len()));
+        let context = format!("GET {url}");
+        unexpected_page(
+            &context,
+            &reply(status, body),
+            &Redactor::default(),
+            answered,
+        )
+        .to_string()
+    }
+
+    /// A bare 400 (no body) to a URL of LONG_URL bytes or more may be a
+    /// refusal of its length; a 400 with a body, a bare 502, or a shorter
+    /// URL is not one.
+    #[test]
+    fn only_a_bare_400_to_a_long_url_may_be_a_url_too_long() {
+        let long = page_error(400, " \n", LONG_URL, true);
+        assert!(
+            long.contains(&format!(
+                "the server may refuse URLs this long (this one is {LONG_URL} bytes): if so, {NEXT_LINK_TOO_LONG}"
+            )),
+            "{long}"
+        );
+        let first = page_error(400, "", LONG_URL, false);
+        assert!(first.ends_with(BASE_URL_TOO_LONG), "{first}");
+        for (status, body, bytes) in [
+            (400, "", LONG_URL - 1),
+            (400, "bad request", LONG_URL),
+            (502, "", LONG_URL),
+        ] {
+            let said = page_error(status, body, bytes, true);
+            assert!(
+                !said.contains("URLs this long"),
+                "{status} {body:?} {bytes}: {said}"
+            );
+        }
+    }
+
+    /// A 414 before any page was answered blames base_url, and the
+    /// server's own words are shown as it sent them, not rewritten.
+    #[test]
+    fn a_414_before_any_page_blames_base_url_and_keeps_the_servers_words() {
+        let said = page_error(414, NEXT_LINK_TOO_LONG, 100, false);
+        assert!(said.contains(NEXT_LINK_TOO_LONG), "{said}");
+        assert!(
+            said.ends_with(&format!(
+                "the server refuses URLs this long: {BASE_URL_TOO_LONG}"
+            )),
+            "{said}"
+        );
+    }
+
+    /// A 431 to a long URL blames the next link once a page was answered,
+    /// base_url before.
+    #[test]
+    fn a_431_to_a_long_url_blames_the_next_link_only_after_an_answered_page() {
+        let later = page_error(431, "", LONG_URL, true);
+        assert!(later.ends_with(NEXT_LINK_TOO_LONG), "{later}");
+        let first = page_error(431, "", LONG_URL, false);
+        assert!(first.ends_with(BASE_URL_TOO_LONG), "{first}");
+        assert!(!first.contains(NEXT_LINK_TOO_LONG), "{first}");
+    }
+
+    /// "Check base_url" is no advice once base_url answered a page; before,
+    /// it is.
+    #[test]
+    fn check_base_url_is_said_only_before_base_url_answered_a_page() {
+        for status in [304, 600] {
+            let first = page_error(status, "", 100, false);
+            assert!(first.contains("; check base_url"), "{first}");
+            assert!(!first.contains("answered the first page"), "{first}");
+            let later = page_error(status, "", 100, true);
+            assert!(!later.contains("check base_url"), "{later}");
+            assert!(
+                later.contains("; base_url answered the first page"),
+                "{later}"
+            );
+        }
+    }
+
     #[test]
     fn a_relative_next_link_belongs_to_where_a_redirect_found_the_page() {
         let found = Url::parse("https://api.example/v2/express/accounts?page=1").unwrap();
