@@ -561,6 +561,7 @@ mod tests {
             age: None,
             tokenless: false,
             via: None,
+            chunked: false,
         }
     }
 
