@@ -493,36 +493,34 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
         (std::env::split_paths(&dirs).filter(|d| !d.as_os_str().is_empty())).collect();
     let has_pem =
         |text: &[u8]| memchr::memmem::find(text, b"-----BEGIN CERTIFICATE-----").is_some();
-    // What is wrong with the file; `None` when it holds a certificate.
-    let file_why = |path: &Path| {
-        let shown = shown_path(&path);
-        let meta = match std::fs::metadata(path) {
-            _ if path.as_os_str().is_empty() => {
-                return Some("SSL_CERT_FILE is set but empty".into());
-            }
-            Err(_) => {
-                return Some(format!(
-                    "SSL_CERT_FILE is set to {shown}, which does not exist"
-                ));
-            }
-            Ok(meta) => meta,
+    // A path, and what is wrong with it as read (whether it holds a PEM
+    // certificate): `None` when it holds one.
+    let why = |path: &Path, read: std::io::Result<bool>| {
+        let what = match read {
+            Ok(true) => return None,
+            // One the user may not read (mode 000), or none.
+            Err(e) if path.exists() => format!("cannot be read ({e})"),
+            Err(_) => "does not exist".to_string(),
+            Ok(false) => "holds no PEM certificate".to_string(),
         };
+        Some(format!("{}, which {what}", shown_path(&path)))
+    };
+    let file_why = |path: &Path| {
+        if path.as_os_str().is_empty() {
+            return Some("SSL_CERT_FILE is set but empty".into());
+        }
         // A pipe or a device, read once already (`<(cat ca.pem)`), cannot
         // be judged by reading it again, which could wait or never end
         // (/dev/null is known empty).
-        if !meta.is_file() && !meta.is_dir() && path != Path::new("/dev/null") {
+        let meta = std::fs::metadata(path);
+        if meta.is_ok_and(|m| !m.is_file() && !m.is_dir()) && path != Path::new("/dev/null") {
             return None;
         }
-        match std::fs::read(path) {
-            Ok(text) if has_pem(&text) => None,
-            // A file the user may not read (mode 000).
-            Err(e) if meta.is_file() => Some(format!(
-                "SSL_CERT_FILE is set to {shown}, which cannot be read ({e})"
-            )),
-            _ => Some(format!(
-                "SSL_CERT_FILE is set to {shown}, which holds no PEM certificate"
-            )),
-        }
+        let read = match std::fs::read(path) {
+            Err(_) if path.is_dir() => Ok(false),
+            read => read.map(|text| has_pem(&text)),
+        };
+        Some(format!("SSL_CERT_FILE is set to {}", why(path, read)?))
     };
     // rustls-native-certs reads every file of each folder, and nothing
     // else: a named pipe read would wait for a writer.
@@ -532,14 +530,8 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
         file && std::fs::read(&path).is_ok_and(|text| has_pem(&text))
     };
     let dir_why = |dir: &PathBuf| {
-        let shown = shown_path(&dir);
-        match std::fs::read_dir(dir) {
-            // A folder the user may not read (mode 000), or no folder.
-            Err(e) if dir.exists() => Some(format!("{shown}, which cannot be read ({e})")),
-            Err(_) => Some(format!("{shown}, which does not exist")),
-            Ok(entries) => (!entries.flatten().any(pem_file))
-                .then(|| format!("{shown}, which holds no PEM certificate")),
-        }
+        let read = std::fs::read_dir(dir).map(|entries| entries.flatten().any(pem_file));
+        why(dir, read)
     };
     let mut said = Vec::new();
     if let Some(path) = &file {
