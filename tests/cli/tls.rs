@@ -8,7 +8,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1000,6 +1000,24 @@ impl ConnectProxy {
         }
     }
 
+    /// An `https://` one (a TLS-speaking proxy, squid's `https_port`): [`ConnectProxy::start`]'s
+    /// behind TLS with `cert`/`key`. Its `connects` holds each request's first line, a `HEAD /`
+    /// to the proxy itself too.
+    fn start_tls(cert: &str, key: &str) -> ConnectProxy {
+        let inner = ConnectProxy::start();
+        let to = inner.url.trim_start_matches("http://").to_string();
+        let config = support::fake_api::tls_config(cert, key);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (config, to) = (Arc::clone(&config), to.clone());
+                thread::spawn(move || tls_front(client, config, &to));
+            }
+        });
+        ConnectProxy { url, ..inner }
+    }
+
     fn connects(&self) -> Vec<String> {
         self.connects.lock().unwrap().clone()
     }
@@ -1048,6 +1066,37 @@ fn tunnel(
     let _ = std::io::copy(&mut server, &mut client);
     let _ = client.shutdown(Shutdown::Both);
     let _ = up.join();
+}
+
+/// Relays `client`'s TLS, decrypted, to `to` and `to`'s answers back, polling each side in turn
+/// until either ends.
+fn tls_front(client: TcpStream, config: Arc<rustls::ServerConfig>, to: &str) {
+    let (Ok(mut inner), Ok(session)) = (
+        TcpStream::connect(to),
+        rustls::ServerConnection::new(config),
+    ) else {
+        return;
+    };
+    let poll = Some(std::time::Duration::from_millis(5));
+    let _ = (client.set_read_timeout(poll), inner.set_read_timeout(poll));
+    let mut tls = rustls::StreamOwned::new(session, client);
+    let mut buf = [0u8; 16 * 1024];
+    let idle = |e: &std::io::Error| matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut);
+    loop {
+        match tls.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) if inner.write_all(&buf[..n]).is_err() => break,
+            Err(e) if !idle(&e) => break,
+            _ => {}
+        }
+        match inner.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) if tls.write_all(&buf[..n]).and_then(|()| tls.flush()).is_err() => break,
+            Err(e) if !idle(&e) => break,
+            _ => {}
+        }
+    }
+    let _ = inner.shutdown(Shutdown::Both);
 }
 
 #[test]
@@ -1340,6 +1389,87 @@ fn a_refused_certificate_of_an_https_proxy_is_said_to_be_the_proxys() {
                 "it is the proxy's certificate (a handshake with the proxy alone fails so)"
             ),
         "{stderr}"
+    );
+}
+
+/// `list -o json` to `fake`, named `host` in the URLs, through `proxy`, trusting `ca`.
+fn via_proxy(proxy: &ConnectProxy, fake: &FakeApi, host: &str, ca: &TestCa) -> Output {
+    let sb = Sandbox::new();
+    let base = format!("https://{host}:{}", fake.addr().port());
+    trusting(&sb, fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("TALKDESK_BASE_URL", &base)
+        .env("TALKDESK_TOKEN_URL", format!("{base}/oauth/token"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap()
+}
+
+/// Through an `https://` proxy (one that speaks TLS) whose own handshake succeeds, a refused
+/// certificate is the API's, and is said to be, as through an `http://` proxy. Where the proxy
+/// and the API have the same host, the name a certificate was checked for cannot tell whose it
+/// is, and a handshake with the proxy alone does; where they differ, the name tells, with no
+/// such handshake.
+#[test]
+fn through_a_proxy_that_speaks_tls_the_handshake_that_failed_is_named() {
+    let ca = TestCa::new("test CA");
+    let fake = |(cert, key): &(String, String)| {
+        let config = FakeConfig {
+            accounts: simple_accounts(3),
+            ..FakeConfig::default()
+        };
+        FakeApi::start_tls(config, cert, key)
+    };
+    let both = ca.server_cert();
+    let named = |name: &str| leaf(&ca, &[name], |_| {});
+    let proxy = ConnectProxy::start_tls(&both.0, &both.1);
+    let output = via_proxy(&proxy, &fake(&both), "127.0.0.1", &ca);
+    assert_eq!(json_accounts(&output), simple_accounts(3));
+    let connects = proxy.connects();
+    assert!(
+        !connects.is_empty() && connects.iter().all(|c| c.starts_with("CONNECT 127.0.0.1:")),
+        "{connects:?}"
+    );
+    let failed = |output: &Output| {
+        let stderr = stderr_of(output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        stderr
+    };
+    let through_of = |proxy: &ConnectProxy| {
+        format!(
+            "TLS error (through the proxy {} from HTTPS_PROXY): invalid peer certificate: ",
+            proxy.url.trim_start_matches("https://")
+        )
+    };
+    let through = through_of(&proxy);
+    // The API's certificate is not trusted.
+    let untrusted = TestCa::new("unrelated CA").server_cert();
+    let stderr = failed(&via_proxy(&proxy, &fake(&untrusted), "127.0.0.1", &ca));
+    assert!(
+        stderr.contains(&format!("{through}UnknownIssuer")),
+        "{stderr}"
+    );
+    // Proxy and API on 127.0.0.1, the API's certificate for localhost alone.
+    let stderr = failed(&via_proxy(
+        &proxy,
+        &fake(&named("localhost")),
+        "127.0.0.1",
+        &ca,
+    ));
+    assert!(stderr.contains(&through), "{stderr}");
+    // The API at localhost, its certificate for 127.0.0.1 alone: its name tells.
+    let proxy = ConnectProxy::start_tls(&both.0, &both.1);
+    let stderr = failed(&via_proxy(
+        &proxy,
+        &fake(&named("127.0.0.1")),
+        "localhost",
+        &ca,
+    ));
+    assert!(stderr.contains(&through_of(&proxy)), "{stderr}");
+    let connects = proxy.connects();
+    assert!(
+        connects.iter().all(|c| c.starts_with("CONNECT localhost:")),
+        "no handshake with the proxy alone: {connects:?}"
     );
 }
 

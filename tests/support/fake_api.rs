@@ -584,22 +584,8 @@ impl FakeApi {
     /// `base_url()` is then `https://127.0.0.1:PORT`. A client that does not trust the chain
     /// fails the handshake, and nothing is recorded.
     pub fn start_tls(config: FakeConfig, cert_pem: &str, key_pem: &str) -> FakeApi {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-        let chain: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-                .collect::<Result<_, _>>()
-                .expect("fake API: certificate PEM");
-        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("fake API: key PEM");
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("fake API: TLS versions")
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .expect("fake API: certificate and key");
         let listener = TcpListener::bind("127.0.0.1:0").expect("fake API: bind 127.0.0.1:0");
-        FakeApi::serve(config, listener, Some(Arc::new(tls)))
+        FakeApi::serve(config, listener, Some(tls_config(cert_pem, key_pem)))
     }
 
     fn serve(
@@ -1983,6 +1969,25 @@ fn write_response<W: Write>(
     bytes.extend_from_slice(body);
     out.write_all(&bytes)?;
     out.flush()
+}
+
+/// A TLS server's configuration with this certificate chain and private key (PEM), as
+/// [`FakeApi::start_tls`] serves with (and a test's TLS-speaking proxy).
+pub fn tls_config(cert_pem: &str, key_pem: &str) -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .expect("fake API: certificate PEM");
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("fake API: key PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("fake API: TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("fake API: certificate and key");
+    Arc::new(tls)
 }
 
 /// The standard reason phrase of a status code.
