@@ -1948,8 +1948,9 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
 /// Through a proxy it says whose handshake failed where that is known.
 /// Through an `http://` proxy there is one, the API's inside the tunnel.
 /// An `https://` proxy has its own first, checked against the same trust,
-/// and the error does not tell which of the two failed: only a certificate
-/// for another name does, by the name it was checked for.
+/// and the error does not tell which of the two failed: a certificate for
+/// another name does, by the name it was checked for, unless the proxy has
+/// the API's host; else a handshake with the proxy alone tells.
 fn tls_error(
     cause: &dyn std::fmt::Display,
     error: Option<&rustls::Error>,
@@ -2009,19 +2010,20 @@ fn tls_error(
     let proxy_host = proxy_host.to_ascii_lowercase();
     let api_host = bare_host(request.url).to_ascii_lowercase();
     // Whether it was the proxy's handshake (through `http://`, the API's).
-    let proxy_failed = match checked {
+    let proxy_failed = match &checked {
         _ if !tls => Some(false),
-        Some(name) if name == proxy_host && name != api_host => {
+        Some(name) if *name == proxy_host && *name != api_host => Some(true),
+        Some(name) if *name == api_host && *name != proxy_host => Some(false),
+        _ => proxy_handshake_fails(via, options),
+    };
+    let whose = match proxy_failed {
+        Some(false) => return through(&hint),
+        Some(true) if checked.is_some() => {
             return api_error(format!(
                 "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",
                 via.var
             ));
         }
-        Some(name) if name == api_host && name != proxy_host => Some(false),
-        _ => proxy_handshake_fails(via, options),
-    };
-    let whose = match proxy_failed {
-        Some(false) => return through(&hint),
         Some(true) => "it is the proxy's certificate (a handshake with the proxy alone fails so): ",
         None => "",
     };

@@ -1473,6 +1473,34 @@ fn through_a_proxy_that_speaks_tls_the_handshake_that_failed_is_named() {
     );
 }
 
+/// An `https://` proxy on the API's host (127.0.0.1) whose certificate is for another name
+/// (localhost): the name it was checked for is both hosts', and a handshake with the proxy alone
+/// tells it is the proxy's, yet the error went on "the certificate is for another host: check the
+/// host name of the URL", the API's. It says to check the host name in HTTPS_PROXY, as where the
+/// hosts differ.
+#[test]
+fn a_proxy_certificate_for_another_host_is_said_so_where_the_api_has_the_proxys_host() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let fake = FakeApi::start_tls(FakeConfig::default(), &cert, &key);
+    let (cert, key) = leaf(&ca, &["localhost"], |_| {});
+    let proxy = ConnectProxy::start_tls(&cert, &key);
+    let output = via_proxy(&proxy, &fake, "127.0.0.1", &ca);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let name = proxy.url.trim_start_matches("https://");
+    assert!(
+        stderr.contains(&format!(
+            "TLS error with the proxy {name} from HTTPS_PROXY: invalid peer certificate: certificate not valid for name \"127.0.0.1\""
+        )) && stderr.contains(
+            "the proxy's certificate is for another host: check the host name in HTTPS_PROXY"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("host name of the URL"), "{stderr}");
+    assert!(proxy.connects().is_empty() && fake.requests().is_empty());
+}
+
 /// A proxy that inspects TLS (squid's `ssl_bump`, mitmproxy, a corporate gateway) presents a
 /// certificate of its own CA, not the server's. With `ca_bundle` holding the server's root, an
 /// untrusted one through an http:// proxy was blamed on the server alone ("the server's
