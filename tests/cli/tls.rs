@@ -1293,8 +1293,8 @@ fn plain_http_through_a_proxy_off_this_machine_is_refused() {
 
 /// A walk to `https://localhost:1` through `HTTPS_PROXY=https://127.0.0.1:…`, a TLS server
 /// with `cert`/`key` (whose handshake fails before any CONNECT), trusting `ca`: the error,
-/// and the proxy as messages name it.
-fn through_https_proxy(cert: &str, key: &str, ca: &TestCa) -> (String, String) {
+/// the proxy as messages name it, and the connections it took.
+fn through_https_proxy(cert: &str, key: &str, ca: &TestCa) -> (String, String, usize) {
     let proxy = FakeApi::start_tls(FakeConfig::default(), cert, key);
     let sb = Sandbox::new();
     let output = trusting(&sb, &proxy, &ca.pem)
@@ -1307,7 +1307,7 @@ fn through_https_proxy(cert: &str, key: &str, ca: &TestCa) -> (String, String) {
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
     assert!(proxy.requests().is_empty());
     let name = format!("proxy {} from HTTPS_PROXY", proxy.addr());
-    (stderr_of(&output), name)
+    (stderr_of(&output), name, proxy.connections())
 }
 
 #[test]
@@ -1316,7 +1316,7 @@ fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_i
     // An https:// proxy whose certificate is for another name: the name it was checked for is
     // the proxy's, so it is the proxy's certificate that failed.
     let (cert, key) = leaf(&ca, &["localhost"], |_| {});
-    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    let (stderr, proxy, connections) = through_https_proxy(&cert, &key, &ca);
     assert!(
         stderr.contains(&format!(
             "TLS error with the {proxy}: invalid peer certificate"
@@ -1326,11 +1326,13 @@ fn a_failed_handshake_through_a_proxy_says_whose_certificate_failed_where_that_i
         "{stderr}"
     );
     assert!(!stderr.contains("host name of the URL"), "{stderr}");
+    // The name tells: no handshake with the proxy alone (a second connection) is needed.
+    assert_eq!(connections, 1, "{stderr}");
     // One that is not trusted: either handshake may have failed (both use the same trust), and
     // the message says so rather than blame the API.
     let other = TestCa::new("unrelated CA");
     let (cert, key) = leaf(&other, &["127.0.0.1"], |_| {});
-    let (stderr, proxy) = through_https_proxy(&cert, &key, &ca);
+    let (stderr, proxy, _) = through_https_proxy(&cert, &key, &ca);
     assert!(
         stderr.contains(&format!(
             "TLS error with the {proxy} or with the API through it: invalid peer certificate: UnknownIssuer"
