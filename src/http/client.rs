@@ -1960,18 +1960,12 @@ fn tls_error(
 ) -> anyhow::Error {
     use rustls::{CertificateError as C, Error as R};
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
-    let http_proxy = via.is_some_and(|via| via.proxy.protocol() == ureq::ProxyProtocol::Http);
     let hint = match (error, ca_bundle) {
         (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
             if via.is_none()
                 && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
         {
             no_chain(ca_bundle).into()
-        }
-        // A proxy that inspects TLS re-signs with its own CA (squid's
-        // `ssl_bump`, mitmproxy): a bundle with the server's root lacks it.
-        (Some(R::InvalidCertificate(C::UnknownIssuer)), Some(bundle)) if http_proxy => {
-            inspected_hint(bundle).into()
         }
         (Some(error), _) => tls_hint(error, ca_bundle),
         (None, _) => untrusted_hint(None, ca_bundle),
@@ -2006,8 +2000,7 @@ fn tls_error(
         }
         _ => None,
     };
-    let proxy_host = via.proxy.host().trim_matches(['[', ']']);
-    let proxy_host = proxy_host.to_ascii_lowercase();
+    let proxy_host = (via.proxy.host().trim_matches(['[', ']'])).to_ascii_lowercase();
     let api_host = bare_host(request.url).to_ascii_lowercase();
     // Whether it was the proxy's handshake (through `http://`, the API's).
     let proxy_failed = match &checked {
@@ -2017,7 +2010,14 @@ fn tls_error(
         _ => proxy_handshake_fails(via, options),
     };
     let whose = match proxy_failed {
-        Some(false) => return through(&hint),
+        // A proxy that inspects TLS re-signs with its own CA (squid's
+        // `ssl_bump`, mitmproxy): a bundle with the server's root lacks it.
+        Some(false) => match (error, ca_bundle) {
+            (Some(R::InvalidCertificate(C::UnknownIssuer)), Some(bundle)) => {
+                return through(&inspected_hint(bundle));
+            }
+            _ => return through(&hint),
+        },
         Some(true) if checked.is_some() => {
             return api_error(format!(
                 "{request}: TLS error with the {via}: {cause}; the proxy's certificate is for another host: check the host name in {}",

@@ -1544,6 +1544,33 @@ fn an_untrusted_certificate_through_a_proxy_names_its_inspection_not_only_the_se
     assert!(!proxy.upstream_text().contains("test-secret-value"));
 }
 
+/// Through an `https://` proxy (squid's `https_port` with `ssl_bump`) whose own handshake
+/// succeeds, a certificate not signed by `ca_bundle` came through the proxy as through an
+/// `http://` one, and a proxy that inspects TLS re-signs it; yet it was blamed on the server
+/// alone ("the server's certificate is not signed by any certificate in TALKDESK_CA_BUNDLE …:
+/// add to it the root certificate that signed the server's"). It names the proxy's re-signing
+/// first, as through an `http://` proxy.
+#[test]
+fn an_untrusted_certificate_through_a_proxy_that_speaks_tls_names_its_inspection_too() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let proxy = ConnectProxy::start_tls(&cert, &key);
+    let inspection = TestCa::new("Example Corp TLS Inspection CA");
+    let resigned = https_fake(&inspection, 0);
+    let output = via_proxy(&proxy, &resigned, "127.0.0.1", &ca);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "TLS error (through the proxy {} from HTTPS_PROXY): invalid peer certificate: UnknownIssuer; \
+             the certificate that came through the proxy is not signed by any certificate in TALKDESK_CA_BUNDLE ",
+            proxy.url.trim_start_matches("https://")
+        )) && stderr.contains("a proxy that inspects TLS re-signs the traffic with its own CA"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 /// Reads a request's head (a CONNECT) from `client`, to its blank line.
 fn read_head(client: &mut TcpStream) {
     let mut head = Vec::new();
