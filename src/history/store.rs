@@ -1513,4 +1513,48 @@ mod tests {
             assert_eq!(mode(file), 0o600, "{}", file.display());
         }
     }
+
+    /// A switch to WAL mode that fails for another reason than a busy
+    /// file (here a transaction open on the connection) is said at once,
+    /// not tried again for [`BUSY_TIMEOUT`] (the bound is half of it).
+    #[test]
+    fn a_wal_switch_failing_other_than_busy_is_not_tried_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("h"), Access::Write).unwrap();
+        (store.conn)
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+        store.conn.execute_batch("BEGIN").unwrap();
+        let started = Instant::now();
+        let err = store.use_wal().unwrap_err();
+        assert!(started.elapsed() < BUSY_TIMEOUT / 2, "tried again: {err}");
+        assert!(err.to_string().contains("within a transaction"), "{err}");
+    }
+
+    /// A switch to WAL mode that finds another connection about to write
+    /// the store (not in WAL mode), which SQLite does not wait for (the
+    /// switch reads the store first, and a reader is not kept waiting for
+    /// a write lock), is tried again until the write is over.
+    #[test]
+    fn a_wal_switch_that_finds_a_write_under_way_is_tried_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        (store.conn)
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+        let writer = Connection::open(&path).unwrap();
+        writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let done = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(1000));
+            writer.execute_batch("COMMIT").unwrap();
+        });
+        let switched = store.use_wal();
+        done.join().unwrap();
+        switched.unwrap();
+        let mode: String = (store.conn)
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
 }
