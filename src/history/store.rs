@@ -1557,4 +1557,35 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
     }
+
+    /// SQLite's word that the schema is malformed is damage, though it
+    /// names a table that is not there (a trigger on one, put in with
+    /// `PRAGMA writable_schema`): only its plain error (SQLITE_ERROR) is
+    /// a change another program made to the tables.
+    #[test]
+    fn a_malformed_schema_naming_a_missing_table_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        let why = "malformed database schema (tr) - no such table: main.nosuch";
+        let corrupt = sqlite(rusqlite::ffi::SQLITE_CORRUPT, why);
+        assert_eq!(
+            crate::error::one_line(&store.damaged(corrupt)),
+            format!(
+                "the history store {} is damaged ({why}), so nothing was printed; restore it from a backup, or move it away and pass --history with another path",
+                path.display()
+            )
+        );
+        // With where in the statement, as SQLite's errors of a statement
+        // that cannot be prepared come.
+        let input = |code| rusqlite::Error::SqlInputError {
+            error: rusqlite::ffi::Error::new(code),
+            msg: "no such table: t".into(),
+            sql: "SELECT * FROM t".into(),
+            offset: 14,
+        };
+        assert_eq!(schema_changed(&input(rusqlite::ffi::SQLITE_CORRUPT)), None);
+        let plain = input(rusqlite::ffi::SQLITE_ERROR);
+        assert_eq!(schema_changed(&plain), Some("no such table: t"));
+    }
 }
