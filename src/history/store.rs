@@ -1588,4 +1588,104 @@ mod tests {
         let plain = input(rusqlite::ffi::SQLITE_ERROR);
         assert_eq!(schema_changed(&plain), Some("no such table: t"));
     }
+
+    /// A store of schema 3, from which ids are kept as `account_key` says,
+    /// that cannot be upgraded (read-only) is read with its keys as they
+    /// are kept: only a store before schema 3 has legacy keys.
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_store_of_schema_3_has_no_legacy_keys() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let store = Store::open(&path, Access::Write).unwrap();
+        (store.conn)
+            .pragma_update(None, "user_version", KEYS_AS_JSON_TEXT)
+            .unwrap();
+        drop(store);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        let store = Store::open(&path, Access::Read).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            KEYS_AS_JSON_TEXT,
+            "not upgraded"
+        );
+        assert!(!store.legacy_keys);
+    }
+
+    /// A file whose header names another program, or a newer schema, is
+    /// refused as what it is from its header alone, before SQLite reads it
+    /// (here cut short after its header, which SQLite calls no database).
+    #[test]
+    fn a_header_naming_another_program_or_a_newer_schema_is_refused_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        let header = |version: i32, app: i32| {
+            let mut header = [0u8; 100];
+            header[..16].copy_from_slice(SQLITE_HEADER);
+            header[60..64].copy_from_slice(&version.to_be_bytes());
+            header[68..72].copy_from_slice(&app.to_be_bytes());
+            header
+        };
+        let newer = LATEST_VERSION as i32 + 1;
+        for (version, app, why) in [
+            (1, 0x1234, "(it is another program's SQLite database)"),
+            (
+                newer,
+                APPLICATION_ID,
+                "was written by a newer talkdesk-accounts",
+            ),
+        ] {
+            fs::write(&path, header(version, app)).unwrap();
+            let err = Store::open(&path, Access::Read).err().unwrap();
+            assert!(err.to_string().contains(why), "{err}");
+        }
+    }
+
+    /// A store in WAL mode writes no -journal beside it: a name too long
+    /// for one (though not for a -wal) is no reason to refuse it (only a
+    /// store not in WAL mode, or one to be made, is refused such a name).
+    #[test]
+    fn a_store_in_wal_mode_is_not_refused_a_name_too_long_for_a_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = dir.path().join("h");
+        drop(Store::open(&short, Access::Write).unwrap());
+        let long = dir.path().join("h".repeat(NAME_MAX - "-wal".len()));
+        fs::rename(&short, &long).unwrap();
+        Store::open(&long, Access::Write).unwrap();
+    }
+
+    /// A new store's name may be as long as leaves room for "-journal"
+    /// within a file name's 255 bytes, and no longer (said without a link
+    /// when it names none).
+    #[test]
+    fn a_new_store_takes_a_name_as_long_as_its_journal_allows() {
+        let dir = tempfile::tempdir().unwrap();
+        let longest = "h".repeat(NAME_MAX - "-journal".len());
+        Store::open(&dir.path().join(&longest), Access::Write).unwrap();
+        let err = Store::open(&dir.path().join(longest + "h"), Access::Write).err();
+        let err = err.unwrap().to_string();
+        assert!(err.contains("a file name too long"), "{err}");
+        assert!(!err.contains("a link to"), "no link was named: {err}");
+    }
+
+    /// An empty file kept write-protected at the store's path is as
+    /// read-only as a store: `snapshot` neither writes it nor makes it
+    /// writable (as root, whom the system lets write it, could).
+    #[cfg(unix)]
+    #[test]
+    fn an_empty_write_protected_file_is_a_read_only_store() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        fs::write(&path, "").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        let err = Store::open(&path, Access::Write).err().unwrap().to_string();
+        assert!(
+            err.contains("is read-only, so no snapshot can be recorded"),
+            "{err}"
+        );
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode, fs::metadata(&path).unwrap().len()), (0o400, 0));
+    }
 }
