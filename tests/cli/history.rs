@@ -3004,7 +3004,10 @@ fn without_room(sb: &Sandbox, store: &Path, args: &[&str]) -> Output {
 
 /// The tool run offline on `store` after the shell command `limit`.
 fn limited(sb: &Sandbox, store: &Path, limit: &str, args: &[&str]) -> Output {
-    let script = format!(r#"{limit}; exec "$0" "$@""#);
+    let script = format!(
+        r#"{}; {limit}; exec "$0" "$@""#,
+        support::NO_INHERITED_FILES
+    );
     std::process::Command::new("sh")
         .args(["-c", &script])
         .arg(assert_cmd::cargo::cargo_bin("talkdesk-accounts"))

@@ -303,6 +303,11 @@ pub fn in_a_deleted_folder(
     through_sh(&format!("cd {dir} && rmdir {dir}"), program, envs)
 }
 
+/// Closes descriptors 3 to 9 that the test run inherited (a CI runner's,
+/// a jobserver's pipes), which would take the numbers `ulimit -n` leaves.
+#[cfg(unix)]
+pub const NO_INHERITED_FILES: &str = "exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&-";
+
 /// `program` (with `envs` alone) run by `sh` after the shell commands
 /// `setup`, by `exec`: its pid and its exit status are the command's.
 #[cfg(unix)]
@@ -313,7 +318,7 @@ fn through_sh(
 ) -> std::process::Command {
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")
-        .arg(format!("{setup}; exec \"$0\" \"$@\""))
+        .arg(format!("{NO_INHERITED_FILES}; {setup}; exec \"$0\" \"$@\""))
         .arg(program)
         .env_clear()
         .envs(envs.filter_map(|(k, v)| Some((k, v?))));
