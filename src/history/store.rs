@@ -367,16 +367,16 @@ fn add_functions(conn: &Connection, legacy_keys: bool) -> rusqlite::Result<()> {
 /// The longest file name most file systems take, in bytes.
 const NAME_MAX: usize = 255;
 
-/// Refuses a name too long for the journal SQLite writes beside a store
-/// not in WAL mode (`NAME-journal`): the store itself could be made, and
-/// then never written. The name is the file's, a link followed (SQLite
-/// writes beside the file). A store in WAL mode (as this tool leaves every
-/// store) writes shorter names beside it (`-wal`, `-shm`): not checked.
-fn check_name_length(path: &Path) -> Result<()> {
+/// Refuses a name too long for the file SQLite writes beside a store
+/// (`-journal`, or `-wal` in `wal` mode, as this tool leaves every store):
+/// the store itself could be made, and then never written. The name is
+/// the file's, a link followed (SQLite writes beside the file).
+fn check_name_length(path: &Path, wal: bool) -> Result<()> {
+    let suffix = if wal { "-wal" } else { "-journal" };
     // (Links in a loop never get here: check_file could not read the file.)
     let file = real_file(path);
     let length = file.file_name().map_or(0, |name| name.len());
-    if length + "-journal".len() <= NAME_MAX {
+    if length + suffix.len() <= NAME_MAX {
         return Ok(());
     }
     let named = match file == path {
@@ -384,8 +384,8 @@ fn check_name_length(path: &Path) -> Result<()> {
         false => format!("{} (a link to {})", shown_path(&path), shown_path(&file)),
     };
     Err(anyhow::anyhow!(
-        "the history store {named} has a file name too long for SQLite, which writes a file named like it with -journal added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
-        NAME_MAX - "-journal".len()
+        "the history store {named} has a file name too long for SQLite, which writes a file named like it with {suffix} added beside it (a file name has at most {NAME_MAX} bytes); pass --history with a name of at most {} bytes",
+        NAME_MAX - suffix.len()
     ))
 }
 
@@ -478,9 +478,8 @@ impl Store {
     /// snapshot yet" error; `Write` creates it and migrates it.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
         let found = check_file(path)?;
-        // (A store in WAL mode writes no journal beside it.)
-        if access == Access::Write && found != Some(true) {
-            check_name_length(path)?;
+        if access == Access::Write {
+            check_name_length(path, found == Some(true))?;
         }
         if found.is_none() {
             match access {
@@ -1653,6 +1652,25 @@ mod tests {
         let long = dir.path().join("h".repeat(NAME_MAX - "-wal".len()));
         fs::rename(&short, &long).unwrap();
         Store::open(&long, Access::Write).unwrap();
+    }
+
+    /// A store in WAL mode renamed one byte past what leaves room for
+    /// "-wal" was written as SQLite failed to open its -wal file, and the
+    /// error blamed the open-file limit: its name is refused, as a new
+    /// store's too long for "-journal" is.
+    #[test]
+    fn a_store_in_wal_mode_is_refused_a_name_too_long_for_its_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = dir.path().join("h");
+        drop(Store::open(&short, Access::Write).unwrap());
+        let long = dir.path().join("h".repeat(NAME_MAX - "-wal".len() + 1));
+        fs::rename(&short, &long).unwrap();
+        let err = Store::open(&long, Access::Write).err().unwrap().to_string();
+        assert!(err.contains("a file name too long"), "{err}");
+        assert!(
+            err.contains("with -wal added") && err.contains("at most 251 bytes"),
+            "{err}"
+        );
     }
 
     /// A new store's name may be as long as leaves room for "-journal"
