@@ -537,6 +537,7 @@ fn tokenless_hint(reply: &Reply, redactor: &Redactor) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::client::test_reply as reply;
 
     fn page_linking_to(href: &str) -> RawPage {
         let text = serde_json::json!({ "_links": { "next": { "href": href } } }).to_string();
@@ -545,24 +546,6 @@ mod tests {
 
     fn next_of(page: RawPage) -> String {
         page.links.unwrap().next.unwrap().href.unwrap()
-    }
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            retries: 0,
-            run_refusals: None,
-            location: None,
-            charset: None,
-            body: body.as_bytes().to_vec(),
-            keep_away: None,
-            authorization: Box::default(),
-            asks_basic: false,
-            age: None,
-            tokenless: false,
-            via: None,
-            chunked: false,
-        }
     }
 
     /// What a page's `status` with `body` says, asked at a URL of `bytes`

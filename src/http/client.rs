@@ -241,6 +241,26 @@ pub struct Reply {
     pub chunked: bool,
 }
 
+/// A reply of `status` with `body` and nothing else, for unit tests.
+#[cfg(test)]
+pub fn test_reply(status: u16, body: &str) -> Reply {
+    Reply {
+        status,
+        retries: 0,
+        run_refusals: None,
+        location: None,
+        charset: None,
+        body: body.as_bytes().to_vec(),
+        keep_away: None,
+        authorization: Box::default(),
+        asks_basic: false,
+        age: None,
+        tokenless: false,
+        via: None,
+        chunked: false,
+    }
+}
+
 impl Reply {
     /// The status it is read by: a 203 (the content as a transforming proxy
     /// passed it on) or a 2xx no RFC defines is a 200, as RFC 9110 §15 has

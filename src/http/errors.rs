@@ -603,24 +603,7 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            retries: 0,
-            run_refusals: None,
-            location: None,
-            charset: None,
-            body: body.as_bytes().to_vec(),
-            keep_away: None,
-            authorization: Box::default(),
-            asks_basic: false,
-            age: None,
-            tokenless: false,
-            via: None,
-            chunked: false,
-        }
-    }
+    use crate::http::client::test_reply as reply;
 
     /// UTF-16 big-endian by its byte-order mark or its charset, and bytes
     /// of no charset named read as UTF-8 with replacement characters.
