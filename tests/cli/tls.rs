@@ -2504,21 +2504,7 @@ fn a_proxy_that_refuses_the_connection_says_to_check_the_proxy_not_the_timeout()
 /// name a backend down behind a gateway, nor say to try again later.
 #[test]
 fn a_tls_server_closing_after_the_handshake_names_a_client_certificate() {
-    let ca = TestCa::new("test CA");
-    let (cert, key) = ca.server_cert();
-    let faults = Faults::always(RequestMatch::Token, FaultKind::Drop);
-    let config = FakeConfig {
-        faults,
-        ..FakeConfig::default()
-    };
-    let fake = FakeApi::start_tls(config, &cert, &key);
-    let sb = Sandbox::new();
-    let output = trusting(&sb, &fake, &ca.pem)
-        .args(["list", "--max-retries", "0"])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let stderr = token_over_tls_fails(FaultKind::Drop);
     assert!(stderr.contains("without answering"), "{stderr}");
     assert!(stderr.contains("client certificate"), "{stderr}");
     assert!(!stderr.contains("wants https://"), "{stderr}");
@@ -2803,18 +2789,13 @@ fn a_body_in_a_tls_record_still_on_its_way_is_not_only_said_to_have_stopped() {
     assert!(output.stdout.is_empty());
 }
 
-/// An HTTP/2-only server over TLS (granian 2.8 `--http 2` with `--ssl-certificate`, which
-/// answers HTTP/1.1 with an HTTP/2 SETTINGS frame) was said to speak "another protocol
-/// (HTTP/2 only, TLS, which wants https://, or no HTTP at all)", of an https:// URL: TLS is what
-/// the tool already spoke there. Over https:// the error names HTTP/2 and no https://.
-#[test]
-fn an_http2_only_server_over_tls_is_not_said_to_want_https() {
-    const H2: &[u8] =
-        b"\0\0\x06\x04\0\0\0\0\0\0\x03\0\0\0\x64\0\0\x08\x07\0\0\0\0\0\0\0\0\0\0\0\x01";
+/// `list --max-retries 0` against a TLS fake (trusted) whose token request gets `fault`: it
+/// fails with exit 5, and this is its stderr.
+fn token_over_tls_fails(fault: FaultKind) -> String {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
     let config = FakeConfig {
-        faults: Faults::always(RequestMatch::Token, FaultKind::RawResponse(H2)),
+        faults: Faults::always(RequestMatch::Token, fault),
         ..FakeConfig::default()
     };
     let fake = FakeApi::start_tls(config, &cert, &key);
@@ -2825,6 +2806,18 @@ fn an_http2_only_server_over_tls_is_not_said_to_want_https() {
         .unwrap();
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
+    stderr
+}
+
+/// An HTTP/2-only server over TLS (granian 2.8 `--http 2` with `--ssl-certificate`, which
+/// answers HTTP/1.1 with an HTTP/2 SETTINGS frame) was said to speak "another protocol
+/// (HTTP/2 only, TLS, which wants https://, or no HTTP at all)", of an https:// URL: TLS is what
+/// the tool already spoke there. Over https:// the error names HTTP/2 and no https://.
+#[test]
+fn an_http2_only_server_over_tls_is_not_said_to_want_https() {
+    const H2: &[u8] =
+        b"\0\0\x06\x04\0\0\0\0\0\0\x03\0\0\0\x64\0\0\x08\x07\0\0\0\0\0\0\0\0\0\0\0\x01";
+    let stderr = token_over_tls_fails(FaultKind::RawResponse(H2));
     assert!(stderr.contains("no HTTP/1"), "{stderr}");
     assert!(stderr.contains("HTTP/2 only"), "{stderr}");
     assert!(stderr.contains("check token_url"), "{stderr}");
