@@ -1265,4 +1265,16 @@ mod tests {
             )
         );
     }
+
+    /// An empty page never gives its size (0) to the next page's URL: the
+    /// totals of 0 accounts a page would divide by 0. (`next_after` asks
+    /// for no page by number after an empty page with totals; this pins
+    /// the guard should it ever.)
+    #[test]
+    fn an_empty_page_gives_no_size_to_the_next_page() {
+        let walk = Walk::new(endpoint(), Pages::All);
+        let empty = raw(0, json!({"total": 4, "total_pages": 2}));
+        let next = walk.number_url(&endpoint().page_url(1), &empty, 2);
+        assert_eq!(next, endpoint().page_url(2));
+    }
 }
