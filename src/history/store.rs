@@ -1454,6 +1454,20 @@ mod tests {
         assert_eq!(mode(), 0o600);
     }
 
+    /// Root may use the default history folder of one of its users (`sudo`
+    /// keeping HOME): only a user other than root is refused another's.
+    #[cfg(unix)]
+    #[test]
+    #[ignore = "needs root: chown; .ci/run runs it as root"]
+    fn as_root_a_default_folder_of_one_of_its_users_is_roots_to_use() {
+        assert_eq!(current_user(), 0, "run as root");
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("talkdesk-accounts");
+        fs::create_dir(&folder).unwrap();
+        std::os::unix::fs::chown(&folder, Some(12345), Some(12345)).unwrap();
+        refuse_foreign_default_folder(&folder.join("history.sqlite3")).unwrap();
+    }
+
     /// Only a file of this user that others may read is chmodded: a -wal
     /// of another user beside the store keeps its mode, and a store
     /// already private is left alone (an immutable one, `chattr +i`, whose
