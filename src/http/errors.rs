@@ -354,6 +354,11 @@ pub fn unexpected(
         }
         // CherryPy's and Sanic's 413 for the same, in plain text.
         413 if header_too_large_413(&reply.body) => too_large(context, reply, setting),
+        // Over TLS, which reached the URL's host and port: a gateway in front
+        // passed the request on unreadable (a PROXY header nginx does not read).
+        400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
+            unread_over_tls(setting)
+        }
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -377,6 +382,18 @@ pub fn unexpected(
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// What a web server's page for a request it could not read says, of a
+/// request sent over TLS: no scheme or port to check, but a gateway.
+fn unread_over_tls(setting: &str) -> String {
+    let what = match setting {
+        "token_url" => "no OAuth answer",
+        _ => "not the API's answer",
+    };
+    format!(
+        "; {what}: a web server's page for a request it could not read, though the request went to it over TLS: a gateway in front of it (a TLS terminator, a load balancer) may pass requests on in a form it does not read (the PROXY protocol, as hitch's write-proxy or haproxy's send-proxy sends, to a server not set to read it): ask whoever runs them; else check {setting}"
+    )
 }
 
 /// What a refusal with an `Age` above 0 says: a cache in front stored it

@@ -2792,10 +2792,15 @@ fn a_body_in_a_tls_record_still_on_its_way_is_not_only_said_to_have_stopped() {
 /// `list --max-retries 0` against a TLS fake (trusted) whose token request gets `fault`: it
 /// fails with exit 5, and this is its stderr.
 fn token_over_tls_fails(fault: FaultKind) -> String {
+    over_tls_fails(RequestMatch::Token, fault)
+}
+
+/// The error of a `list` over TLS whose requests `matching` meet `fault`.
+fn over_tls_fails(matching: RequestMatch, fault: FaultKind) -> String {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
     let config = FakeConfig {
-        faults: Faults::always(RequestMatch::Token, fault),
+        faults: Faults::always(matching, fault),
         ..FakeConfig::default()
     };
     let fake = FakeApi::start_tls(config, &cert, &key);
@@ -2824,3 +2829,27 @@ fn an_http2_only_server_over_tls_is_not_said_to_want_https() {
     assert!(!stderr.contains("https://,"), "{stderr}");
     assert!(!stderr.contains("wants https"), "{stderr}");
 }
+
+/// hitch 1.7 (`--write-proxy-v1` or `-v2`), as haproxy's `send-proxy` or a load balancer with the
+/// PROXY protocol on, puts a PROXY header before each request it passes on; nginx 1.22 not told to
+/// read one (`listen … proxy_protocol`) answers its page `400 Bad Request`. Over `https://`, where
+/// the handshake with the URL's host and port succeeded, the error said "no OAuth answer; check
+/// token_url (its scheme and port)" (a page: "not the API's answer; check base_url (its scheme and
+/// port)"), of a URL whose scheme and port were right. It now says that the request went over TLS,
+/// so a gateway in front may pass it on in a form the server does not read.
+#[test]
+fn a_web_servers_400_over_tls_blames_no_scheme_or_port() {
+    const NGINX_400: &str = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    for (matching, setting) in [
+        (RequestMatch::Token, "check token_url"),
+        (RequestMatch::AnyPage, "check base_url"),
+    ] {
+        let fault = FaultKind::StatusWithBody(400, NGINX_400.into());
+        let stderr = over_tls_fails(matching, fault);
+        assert!(stderr.contains("HTTP 400: 400 Bad Request"), "{stderr}");
+        assert!(stderr.contains("PROXY protocol"), "{stderr}");
+        assert!(stderr.contains(setting), "{stderr}");
+        assert!(!stderr.contains("scheme and port"), "{stderr}");
+    }
+}
+
