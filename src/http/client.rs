@@ -1127,7 +1127,7 @@ impl Client {
             // JSON unfinished. Retried as a body that stopped.
             Ok(_) if read_as(status) == 200 && unframed && json_cut_short(&body) => {
                 return Ok(Err(Attempt::Transient(format!(
-                    "the HTTP {status} answer's body was cut short: it ends with its connection (no Content-Length), {} bytes into its JSON",
+                    "the HTTP {status} answer's body was cut short: {ENDS_AT_CLOSE}, {} bytes into its JSON",
                     body.len()
                 ))));
             }
@@ -1521,7 +1521,7 @@ fn no_answer_after(
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
         "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
-    } else if message.contains(" body stopped after ") && message.contains(": connection error") {
+    } else if cut_short(message) {
         // Its head came: the server began this answer, over this network.
         CUTS_IT.into()
     } else if closed == Some(true) {
@@ -1563,6 +1563,16 @@ fn waited_beside_others(message: &str, request: &Request) -> bool {
 /// the same network got no answer: no wrong URL, and no more tries help a
 /// request it drops so.
 const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer; try again later; else check your network";
+
+/// A body without a length, cut short by its connection's close.
+const ENDS_AT_CLOSE: &str = "it ends with its connection (no Content-Length)";
+
+/// Whether `message` is of a body cut short by its connection's close,
+/// with a length or without one.
+fn cut_short(message: &str) -> bool {
+    message.contains(" body stopped after ") && message.contains(": connection error")
+        || message.contains(ENDS_AT_CLOSE)
+}
 
 /// Why a body was cut short by the close of its connection: the server
 /// sent its head over the same network, then stopped making the answer.

@@ -1009,6 +1009,38 @@ fn a_body_cut_short_every_try_by_a_server_that_answered_blames_no_network() {
     assert!(!line.contains("raise --max-retries"), "{line}");
 }
 
+/// The same cut of a body that has no Content-Length, ended by its connection's close alone:
+/// mini_httpd 1.30 passes on a CGI script's output so (`HTTP/1.0 200 OK`, no length), and a script
+/// that died halfway through its page ended "the HTTP 200 answer's body was cut short: it ends with
+/// its connection (no Content-Length), 3087 bytes into its JSON (after 1 retry); check your network,
+/// or raise --max-retries", though every try stopped at the same byte of an answer begun.
+#[test]
+fn a_body_without_a_length_cut_short_every_try_blames_no_network() {
+    const CUT: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"count\": 1, \"_embedded\": {\"accounts\": [";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(CUT)),
+        ..FakeConfig::default()
+    });
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "it ends with its connection (no Content-Length)",
+            "fails while making its answer",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("check your network, or"), "{line}");
+    assert!(!line.contains("raise --max-retries"), "{line}");
+    assert_eq!(fake.requests_for_page(2), 2, "tried again once");
+}
+
 /// A WebSocket endpoint (Python's websockets, Node's ws) answers a plain
 /// request `426 Upgrade Required`, and a server that takes no HTTP/1.1
 /// `505`: both ended with the status alone, nothing to check.
