@@ -24,7 +24,7 @@ use super::retry::{
     retry_after_asked, scaled,
 };
 use super::throttle::RateLimits;
-use super::trust::{inspected_hint, no_chain, plain_cause, tls_hint, untrusted_hint};
+use super::trust::{inspected_hint, no_chain, plain_cause, untrusted_hint, url_tls_hint};
 use super::url::{Url, bare_host};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::log::Log;
@@ -1997,7 +1997,7 @@ fn tls_error(
         {
             no_chain(ca_bundle).into()
         }
-        (Some(error), _) => tls_hint(error, ca_bundle),
+        (Some(error), _) => url_tls_hint(error, ca_bundle, request.url),
         (None, _) => untrusted_hint(None, ca_bundle),
     };
     let plain = error.and_then(plain_cause);

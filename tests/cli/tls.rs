@@ -2853,3 +2853,48 @@ fn a_web_servers_400_over_tls_blames_no_scheme_or_port() {
     }
 }
 
+/// A TLS server that ends every handshake with the fatal alert `unrecognized_name`, as hitch 1.7
+/// with `--sni-nomatch-abort=on`, nginx's `ssl_reject_handshake on` and haproxy's `strict-sni` do
+/// to a name they have no certificate for: its port.
+fn refusing_every_name() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut hello = [0u8; 4096];
+            let _ = client.read(&mut hello);
+            // A TLS alert record: fatal (2), unrecognized_name (112).
+            let _ = client.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]);
+            let _ = client.shutdown(Shutdown::Both);
+        }
+    });
+    port
+}
+
+/// hitch 1.7 with `--sni-nomatch-abort=on` and a certificate for another name, asked for
+/// `https://localhost:…`, ends the handshake with `unrecognized_name`: the error said "the server
+/// has no site for the host name asked for: use the host name its certificate is for, not an
+/// address", of a URL with a host name and no address. A host name is now named, with no word of an
+/// address; an address keeps it (no name is sent for one).
+#[test]
+fn a_server_with_no_site_for_a_host_name_is_not_said_to_be_asked_an_address() {
+    let port = refusing_every_name();
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    for (host, address) in [("localhost", false), ("127.0.0.1", true)] {
+        let url = format!("https://{host}:{port}");
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_BASE_URL", &url)
+            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+            .args(["list", "--max-retries", "0"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("UnrecognisedName"), "{stderr}");
+        assert!(stderr.contains("no site for the host name"), "{stderr}");
+        assert_eq!(stderr.contains("not an address"), address, "{stderr}");
+        assert_eq!(stderr.contains("host name localhost"), !address, "{stderr}");
+    }
+}
