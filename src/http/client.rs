@@ -1562,7 +1562,7 @@ fn waited_beside_others(message: &str, request: &Request) -> bool {
 /// Why a request closed at once, every try, by a host that answered over
 /// the same network got no answer: no wrong URL, and no more tries help a
 /// request it drops so.
-const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer; try again later; else check your network";
+const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer, as does a gateway such as hitch or stunnel whose backend is down (a restart, a crash); try again later; else check your network";
 
 /// A body without a length, cut short by its connection's close.
 const ENDS_AT_CLOSE: &str = "it ends with its connection (no Content-Length)";

@@ -978,6 +978,32 @@ fn a_request_closed_at_once_every_try_by_a_host_that_answered_blames_no_network(
     assert!(fake.token_requests() == 1, "{line}");
 }
 
+/// The same close at once, on every try, of a TLS terminator whose backend went away mid-walk
+/// (hitch 1.7 in front of an API that stopped after page 2: a deploy, a crash): each new
+/// connection is closed right after its handshake. The error named nginx's `return 444`, a web
+/// application firewall and a failing server, but not the gateway whose backend is down, as the
+/// same close by a host that answered nothing yet does.
+#[test]
+fn a_request_closed_at_once_after_answers_names_a_gateway_whose_backend_is_down() {
+    let fake = fake_with_faults(
+        simple_accounts(6),
+        vec![(RequestMatch::Page(3), FaultKind::Drop)],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1", "--per-page", "2"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=3",
+            "though it answered earlier in this run",
+            "whose backend is down",
+            "try again later",
+        ],
+    );
+}
+
 /// A body cut short by the close of its connection on every try, by a server that had just
 /// answered the first page: hypercorn 0.18 closing so when the application fails mid-answer
 /// (an ASGI app raising after the first half of a page), a worker crashing on the page. Found
