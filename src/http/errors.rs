@@ -583,7 +583,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "the server there cannot answer in application/json (the type asked for), as a token endpoint does; check token_url",
             "the server there cannot answer in application/json (the type asked for), as the API does; check base_url",
         ),
-        408 => "the server gave up waiting for the request; try again later",
+        // ziproxy's too, at its ConnTimeout, for its backend's answer.
+        408 => {
+            "the server gave up waiting for the request, or a gateway in front of it for the answer of the server behind it (ziproxy answers 408 so); try again later"
+        }
         // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
         426 | 505 => pick(
             "the server there wants another protocol (as a WebSocket endpoint does) or HTTP version; check token_url",

@@ -978,6 +978,31 @@ fn a_request_closed_at_once_every_try_by_a_host_that_answered_blames_no_network(
     assert!(fake.token_requests() == 1, "{line}");
 }
 
+/// ziproxy 3.3 (a forward and transparent proxy) answers `408 Request Timeout` when its
+/// `ConnTimeout` runs out waiting for the answer of the server behind it, a request it had whole:
+/// a page slower than that ended "HTTP 408: 408 Request Timeout: Request timed out. Generated … by
+/// vm (ziproxy/3.3.2); the server gave up waiting for the request; try again later", blaming the
+/// request. It now names a gateway in front of the server that gave up on its answer too.
+#[test]
+fn a_408_names_a_gateway_that_gave_up_on_the_answer() {
+    let page = "<HTML><HEAD><TITLE>408 Request Timeout</TITLE></HEAD>\n<BODY BGCOLOR=\"#cc9999\"><H4>408 Request Timeout</H4>\nRequest timed out.\n<HR>\n<ADDRESS>Generated Sun Dec  6 12:31:08 2026\n by vm (ziproxy/3.3.2)</ADDRESS>\n</BODY></HTML>\n";
+    let fault = FaultKind::StatusWithBody(408, page.into());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::AnyPage, fault)]);
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 408: 408 Request Timeout",
+            "gave up waiting for the request",
+            "a gateway in front of it",
+            "try again later",
+        ],
+    );
+}
+
 /// The same close at once, on every try, of a TLS terminator whose backend went away mid-walk
 /// (hitch 1.7 in front of an API that stopped after page 2: a deploy, a crash): each new
 /// connection is closed right after its handshake. The error named nginx's `return 444`, a web
