@@ -132,15 +132,19 @@ fn unsure_crowd(answer: &Answer) -> bool {
 /// Envoy's 503 for an upstream it could not reach (refused, reset, none
 /// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
 /// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
-/// Nor is Go's `http.TimeoutHandler`'s, with its default page: a handler
-/// over the server's time limit.
+/// Nor is Go's `http.TimeoutHandler`'s, with its default page, or Daphne's
+/// past its `--http-timeout`: a handler over the server's time limit.
 pub fn is_gateway_fault(body: &[u8]) -> bool {
     let text = body.trim_ascii();
     let prefix = b"upstream connect error or disconnect/reset before headers.";
     text.starts_with(prefix) && !text.ends_with(b"reset reason: overflow")
         || text == b"no healthy upstream"
         || text == GO_TIMEOUT_PAGE
+        || memchr::memmem::find(text, DAPHNE_TIMEOUT).is_some()
 }
+
+/// What Daphne's 503 page says of an application over `--http-timeout`.
+const DAPHNE_TIMEOUT: &[u8] = b"<p>Application failed to respond within time limit.</p>";
 
 /// The body of Go's `http.TimeoutHandler` given no message of its own.
 const GO_TIMEOUT_PAGE: &[u8] =
@@ -1519,6 +1523,24 @@ mod tests {
         answer.read_body(go);
         assert!(!answer.refused());
         answer.read_body(b"<html><head><title>503</title></head></html>");
+        assert!(answer.refused());
+    }
+
+    /// Daphne (4.2, the Django Channels server) answers a request its
+    /// application has not answered within `--http-timeout` with this 503,
+    /// at whatever limit: behind one of 2 s, one slow page paced the 14
+    /// fast pages after it to 2 a second, one at a time. It is the server
+    /// failing, not a limiter.
+    #[test]
+    fn daphnes_503_for_an_application_over_its_time_limit_is_no_refusal() {
+        let daphne = b" <html> <head> <title>503 Service Unavailable</title> <style>  body { font-family: sans-serif; margin: 0; padding: 0; } </style> </head> <body> <h1>503 Service Unavailable</h1> <p>Application failed to respond within time limit.</p> <footer>Daphne</footer> </body> </html> ";
+        let mut answer = Answer {
+            status: 503,
+            ..Answer::default()
+        };
+        answer.read_body(daphne);
+        assert!(!answer.refused());
+        answer.read_body(b"<html><head><title>503 Service Unavailable</title></head></html>");
         assert!(answer.refused());
     }
 
