@@ -59,6 +59,11 @@ pub struct Collector {
     short: Option<(u64, u64)>,
     /// The first page that repeated an id of a page before (dropped).
     repeated: Option<u64>,
+    /// The number of the last page taken (0 before the first).
+    last_page: u64,
+    /// The first page the walk went to past the one after the page before
+    /// it (a next link that skips pages), with that page before it.
+    skipped: Option<(u64, u64)>,
 }
 
 impl Collector {
@@ -80,6 +85,10 @@ impl Collector {
             let announced = page.total.unwrap_or(0).min(MAX_RESERVED_IDS);
             self.seen.reserve(usize::try_from(announced).unwrap_or(0));
         }
+        if self.last_page > 0 && page.number > self.last_page + 1 {
+            self.skipped.get_or_insert((self.last_page, page.number));
+        }
+        self.last_page = page.number;
         self.short = (page.total_pages)
             .filter(|&claimed| page.accounts.is_empty() && page.number < claimed)
             .map(|claimed| (page.number, claimed));
@@ -199,11 +208,38 @@ impl Collector {
             Some((page, moved)) => Some(format!(
                 "the API's total went from {total} on the first page to {moved} on page {page}: accounts changed during the walk, so one may be missing although the count adds up"
             )),
-            None if short => Some(format!(
-                "collected {collected} but the API reported a total of {total}; accounts may have changed during the walk"
-            )),
+            None if short => {
+                let why = self.links_skipped().map_or_else(
+                    || "accounts may have changed during the walk".to_string(),
+                    |(from, to)| {
+                        let past = match to - from {
+                            2 => format!("page {}", from + 1),
+                            _ => format!("pages {} to {}", from + 1, to - 1),
+                        };
+                        format!("page {from}'s next link led to page {to}, past {past}, whose accounts are missing: the API's next links skip pages")
+                    },
+                );
+                Some(format!(
+                    "collected {collected} but the API reported a total of {total}; {why}"
+                ))
+            }
             None => None,
         }
+    }
+
+    /// The pages a next link skipped (the page before it, the page it led
+    /// to), when the walk came out short of the API's `total`, which did
+    /// not move: what fell short, which another run gives again.
+    fn links_skipped(&self) -> Option<(u64, u64)> {
+        let total = self.first?.0?;
+        let short = self.seen.len as u64 != total && !self.done();
+        self.skipped.filter(|_| short && self.moved.is_none())
+    }
+
+    /// Whether running again may give the exact list: not when the API's
+    /// next links skipped pages (the same in every run).
+    pub fn run_again_helps(&self) -> bool {
+        self.links_skipped().is_none()
     }
 }
 
@@ -353,6 +389,24 @@ mod tests {
             "{warning}"
         );
         assert_eq!(c.total_pages(), Some(2));
+    }
+
+    /// A next link that skipped pages is named as what fell short, once
+    /// the count falls short; when it adds up, nothing is said.
+    #[test]
+    fn a_skip_in_the_page_numbers_is_named_when_the_count_falls_short() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[("a", "ACTIVE")], Some(3)));
+        c.take(page(3, &[("c", "ACTIVE")], Some(3)));
+        let warning = c.total_mismatch().unwrap();
+        assert!(
+            warning.ends_with("page 1's next link led to page 3, past page 2, whose accounts are missing: the API's next links skip pages"),
+            "{warning}"
+        );
+        assert!(!c.run_again_helps());
+        c.take(page(4, &[("b", "ACTIVE")], Some(3)));
+        assert_eq!(c.total_mismatch(), None);
+        assert!(c.run_again_helps());
     }
 
     /// An account moved to the front while an account was added: page 2

@@ -426,8 +426,10 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         Ok(())
     })?;
     if let Some(why) = collector.inexact() {
+        let again = collector.run_again_helps().then_some(", run diff again");
         return Err(api_error(format!(
-            "{why}; nothing was compared, run diff again"
+            "{why}; nothing was compared{}",
+            again.unwrap_or_default()
         )));
     }
 

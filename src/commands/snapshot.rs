@@ -114,8 +114,12 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<
         Ok(())
     })?;
     if let Some(mismatch) = collector.inexact() {
+        let again = collector
+            .run_again_helps()
+            .then_some(", run snapshot again");
         return Err(api_error(format!(
-            "{mismatch}; nothing was recorded, run snapshot again"
+            "{mismatch}; nothing was recorded{}",
+            again.unwrap_or_default()
         )));
     }
     // Recorded at a wrong time, a snapshot misdates every change after it

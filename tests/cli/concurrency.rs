@@ -541,6 +541,60 @@ fn a_next_link_that_skips_pages_is_followed_as_sent() {
     assert_eq!(sequential.lines().count(), 400, "pages 1, 2, 5-10");
 }
 
+/// A hurried mock (json-server 0.17 with a hand-written `_links`) builds the next link from
+/// the `page` parameter, a string: `${page + 1}` of "1" is page 11, past the pages it claims,
+/// so the walk ends on page 11's empty page with page 1's accounts alone. The count differs
+/// from the total, and the warning (and snapshot's refusal) named the skipped pages, not
+/// accounts that changed: running again gives the same.
+#[test]
+fn a_next_link_that_skips_pages_is_named_when_the_count_falls_short() {
+    let fake = start(300, 100);
+    let skipping = json!({
+        "count": 50,
+        "page": 1,
+        "per_page": 50,
+        "total": 300,
+        "total_pages": 6,
+        "_embedded": {"accounts": sample_accounts(50)},
+        "_links": {"next": {"href": "/express/accounts?page=11&per_page=50"}},
+    });
+    fake.set_faults(Faults::always(
+        RequestMatch::Page(1),
+        FaultKind::Json(skipping),
+    ));
+    let skipped = "collected 50 distinct accounts but the API reported a total of 300; page 1's next link led to page 11, past pages 2 to 10, whose accounts are missing: the API's next links skip pages";
+    for concurrency in ["1", "4"] {
+        let args = [
+            "-o",
+            "csv",
+            "--per-page",
+            "50",
+            "--concurrency",
+            concurrency,
+        ];
+        let out = list(&fake, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        assert_eq!(csv_rows(&stdout_of(&out)), 50, "page 1 alone");
+        let stderr = stderr_of(&out);
+        assert!(
+            stderr.contains(&format!("warning: {skipped}\n")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("changed during the walk"), "{stderr}");
+    }
+    let out = Sandbox::new()
+        .tool(&fake)
+        .args(["snapshot", "--per-page", "50"])
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(&format!("{skipped}; nothing was recorded\n")),
+        "{stderr}"
+    );
+}
+
 /// A server that links its pages by cursor ignores page numbers: fetching
 /// by number ahead of the walk only spends its rate limit on page 1 again.
 /// The walk goes by its links alone, each page once.
