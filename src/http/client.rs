@@ -561,8 +561,8 @@ impl Client {
                     reply.retries = attempt;
                     return Ok(*reply);
                 }
-                Attempt::Transient(message) | Attempt::Dropped(message) if last => {
-                    return Err(no_answer_after(request, &message, attempt, closed));
+                Attempt::Transient(why) | Attempt::Dropped(why) if last => {
+                    return Err(no_answer_after(request, &why, (attempt, &failures), closed));
                 }
                 Attempt::Reply(reply, answer) => {
                     let refused = answer.refused();
@@ -638,7 +638,7 @@ impl Client {
     ) -> anyhow::Error {
         match e.downcast::<LeftToTheWalk>() {
             Ok(LeftToTheWalk(why, true)) if attempt >= self.options.max_retries => {
-                no_answer_after(request, &why, attempt, None)
+                no_answer_after(request, &why, (attempt, failures), None)
             }
             Ok(LeftToTheWalk(why, spent)) => {
                 // A try sent again on a new connection, uncounted, was sent
@@ -1466,13 +1466,14 @@ fn or_the_proxy(via: Option<&Via>) -> String {
     via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
 }
 
-/// The error of a request that got no answer in its last try; `closed`:
+/// The error of a request that got no answer in its last try, after
+/// `retries` that failed as `failures` say; `closed`:
 /// the connection was closed or reset under it, before any answer, by a
 /// server that has answered in the run (`Some(true)`) or nothing in it.
 fn no_answer_after(
     request: &Request,
     message: &str,
-    retries: u32,
+    (retries, failures): (u32, &[String]),
     closed: Option<bool>,
 ) -> anyhow::Error {
     let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
@@ -1542,7 +1543,7 @@ fn no_answer_after(
     } else if waited_beside_others(message, request) {
         "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
     } else if message.contains("timed out") {
-        "check your network, or raise --timeout / --max-retries".into()
+        timed_out_hint(message, failures).into()
     } else {
         // Refused, unreachable, reset: no timeout ran out.
         "check your network, or raise --max-retries".into()
@@ -1558,6 +1559,21 @@ fn no_answer_after(
 fn waited_beside_others(message: &str, request: &Request) -> bool {
     message.contains("timed out") && request.ahead.is_some() && !message.contains(" answer's body ")
 }
+
+/// What to do about a request that timed out on its last try: a body that
+/// stopped at the same byte on every try (and they were more than one) was
+/// stopped by the server, which began each answer over this network.
+fn timed_out_hint(message: &str, failures: &[String]) -> &'static str {
+    let alike = !failures.is_empty() && failures.iter().all(|f| f == message);
+    match alike && message.contains(" body stopped after ") && !message.contains(IN_A_TLS_RECORD) {
+        true => STALLS_IT,
+        false => "check your network, or raise --timeout / --max-retries",
+    }
+}
+
+/// Why a body stopped at the same byte on every try: the server sent its
+/// head and part of its body, then stopped making the answer.
+const STALLS_IT: &str = "the server began its answer and stopped it at the same byte on every try, keeping the connection open: it, or a gateway in front of it, fails while making its answer (Daphne leaves so an application error mid-answer), or is slower there than --timeout; try again later, or raise --timeout; else check your network";
 
 /// Why a request closed at once, every try, by a host that answered over
 /// the same network got no answer: no wrong URL, and no more tries help a
@@ -2315,7 +2331,8 @@ mod tests {
             "failed to lookup address information: Temporary failure in name resolution",
         ));
         let unresolved = super::super::dns::unresolved_host(&lookup, "acme.talkdeskid.com", None);
-        let error = no_answer_after(&request, &unresolved.unwrap().message, 1, None).to_string();
+        let error =
+            no_answer_after(&request, &unresolved.unwrap().message, (1, &[]), None).to_string();
         assert!(!error.contains("--timeout"), "{error}");
         for said in [
             "name resolution) (after 1 retry); check your network and its DNS server",
@@ -2364,7 +2381,7 @@ mod tests {
             panic!("not retried");
         };
         assert!(!later.contains("account_name"), "{later}");
-        let error = no_answer_after(&request, &later, 4, None).to_string();
+        let error = no_answer_after(&request, &later, (4, &[]), None).to_string();
         for said in [
             "api.talkdeskapp.com (Name or service not known), though it resolved earlier in this run (after 4 retries)",
             "if it lasts, check that api.talkdeskapp.com is still in DNS",
