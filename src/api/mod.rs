@@ -191,6 +191,11 @@ impl<'a> Api<'a> {
                 "earlier pages were answered with a token of these credentials, and the token endpoint granted a new one, refused here too: the API or something in front of it refuses this page, not the credentials; try again later"
             }
             false if tokenless.is_some() => tokenless.as_deref().unwrap_or_default(),
+            // webfs `-b user:pass`, nginx's `auth_basic`: no OAuth token's refusal.
+            false if reply.status == 401 && reply.asks_basic => &format!(
+                "its WWW-Authenticate asks for HTTP Basic, a user name and password, which this tool does not send to the API (it sends the token): a password-protected site or a gateway in front of the API (nginx's auth_basic) asks for them; check base_url; otherwise {}",
+                hint(401, "base_url").unwrap_or_default()
+            ),
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);

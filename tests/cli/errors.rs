@@ -3277,3 +3277,26 @@ fn a_401_whose_body_names_the_token_refused_does_not_blame_a_proxy() {
         assert!(!line.contains(part), "{part}: {line}");
     }
 }
+
+/// A server at base_url that asks for HTTP Basic (webfs 1.21 `-b user:pass` serving a saved page;
+/// nginx's `auth_basic` in front of a mock) answers every page `401` with `WWW-Authenticate: Basic
+/// realm="webfs"`: a user name and password this tool never sends there, whatever the token. It
+/// said "HTTP 401: Authentication required; check the client id and secret", of credentials the
+/// token endpoint had just taken (twice: the token is renewed once on a 401).
+#[test]
+fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
+    const WEBFS: &[u8] = b"HTTP/1.1 401 Authentication required\r\nServer: webfs/1.21\r\nConnection: close\r\nAccept-Ranges: bytes\r\nContent-Type: text/plain\r\nContent-Length: 24\r\nWWW-Authenticate: Basic realm=\"webfs\"\r\nDate: Sun, 06 Dec 2026 12:35:44 GMT\r\n\r\nAuthentication required\n";
+    let fault = FaultKind::RawResponse(WEBFS);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401: Authentication required; its WWW-Authenticate asks for HTTP Basic",
+            "a user name and password",
+            "check base_url; otherwise check the client id and secret",
+        ],
+    );
+}
