@@ -64,6 +64,9 @@ pub struct Collector {
     /// The first page the walk went to past the one after the page before
     /// it (a next link that skips pages), with that page before it.
     skipped: Option<(u64, u64)>,
+    /// The pages with accounts and a `total`, and whether one's `total`
+    /// was other than its own number of accounts.
+    totals: (u64, bool),
 }
 
 impl Collector {
@@ -89,6 +92,10 @@ impl Collector {
             self.skipped.get_or_insert((self.last_page, page.number));
         }
         self.last_page = page.number;
+        if let Some(total) = page.total.filter(|_| !page.accounts.is_empty()) {
+            let other = total != page.accounts.len() as u64;
+            self.totals = (self.totals.0 + 1, self.totals.1 || other);
+        }
         self.short = (page.total_pages)
             .filter(|&claimed| page.accounts.is_empty() && page.number < claimed)
             .map(|claimed| (page.number, claimed));
@@ -201,6 +208,11 @@ impl Collector {
         let collected = counted(seen, "distinct account", "distinct accounts");
         // A `--limit` met leaves the rest uncounted; a total that moved still says.
         let short = seen != total && !self.done();
+        if self.own_totals() {
+            return Some(format!(
+                "collected {collected} but the API's total was each page's own number of accounts ({total} on the first page), not all pages': no count can be checked against it; have the API send the total of all its pages"
+            ));
+        }
         match self.moved {
             Some((page, moved)) if short => Some(format!(
                 "collected {collected} but the API reported a total of {total} on the first page and {moved} on page {page}: accounts changed during the walk"
@@ -236,10 +248,20 @@ impl Collector {
         self.skipped.filter(|_| short && self.moved.is_none())
     }
 
+    /// Whether every page (two or more) with accounts said its own number
+    /// of them as the `total` (a server that counts the page, not all),
+    /// and the walk came out short of the first page's.
+    fn own_totals(&self) -> bool {
+        let total = self.first.and_then(|(total, _)| total);
+        let short = total.is_some_and(|t| self.seen.len as u64 != t && !self.done());
+        short && self.totals.0 >= 2 && !self.totals.1
+    }
+
     /// Whether running again may give the exact list: not when the API's
-    /// next links skipped pages (the same in every run).
+    /// next links skipped pages, or its totals are the pages' own counts
+    /// (the same in every run).
     pub fn run_again_helps(&self) -> bool {
-        self.links_skipped().is_none()
+        self.links_skipped().is_none() && !self.own_totals()
     }
 }
 
@@ -407,6 +429,24 @@ mod tests {
         c.take(page(4, &[("b", "ACTIVE")], Some(3)));
         assert_eq!(c.total_mismatch(), None);
         assert!(c.run_again_helps());
+    }
+
+    /// A `total` that was each page's own count, on every page, is named
+    /// so; one page that counts otherwise is a change, as before.
+    #[test]
+    fn totals_that_are_each_pages_own_count_are_named_so() {
+        let mut c = Collector::new(Vec::new(), None);
+        c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
+        c.take(page(2, &[("c", "ACTIVE")], Some(1)));
+        let warning = c.total_mismatch().unwrap();
+        assert!(warning.contains("each page's own number"), "{warning}");
+        assert!(!c.run_again_helps());
+        let mut moved = Collector::new(Vec::new(), None);
+        moved.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
+        moved.take(page(2, &[("c", "ACTIVE")], Some(3)));
+        let warning = moved.total_mismatch().unwrap();
+        assert!(warning.contains("changed during the walk"), "{warning}");
+        assert!(moved.run_again_helps());
     }
 
     /// An account moved to the front while an account was added: page 2

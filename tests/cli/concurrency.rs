@@ -595,6 +595,56 @@ fn a_next_link_that_skips_pages_is_named_when_the_count_falls_short() {
     );
 }
 
+/// A hurried mock (json-server 0.17 with a middleware that writes `total: data.length`) sends
+/// as `total` each page's own number of accounts: 50 on pages 1 to 4, 37 on page 5. The list
+/// came whole by its links, yet the warning said "accounts changed during the walk, run again",
+/// and snapshot refused with "run snapshot again" on every run.
+#[test]
+fn a_total_that_is_each_pages_own_count_is_named_so() {
+    let fake = start(5, 100);
+    let page = |n: u64, accounts: &[Value], next: Option<&str>| {
+        let mut page = json!({
+            "count": accounts.len(),
+            "page": n,
+            "per_page": 3,
+            "total": accounts.len(),
+            "_embedded": {"accounts": accounts},
+        });
+        if let Some(href) = next {
+            page["_links"] = json!({"next": {"href": href}});
+        }
+        FaultKind::Json(page)
+    };
+    let all = sample_accounts(5);
+    fake.set_faults(Faults {
+        always: vec![
+            (
+                RequestMatch::Page(1),
+                page(1, &all[..3], Some("/express/accounts?page=2&per_page=3")),
+            ),
+            (RequestMatch::Page(2), page(2, &all[3..], None)),
+        ],
+        ..Faults::default()
+    });
+    let own = "collected 5 distinct accounts but the API's total was each page's own number of accounts (3 on the first page), not all pages': no count can be checked against it; have the API send the total of all its pages";
+    let out = list(&fake, &["-o", "csv", "--per-page", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(csv_rows(&stdout_of(&out)), 5);
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains(&format!("warning: {own}\n")), "{stderr}");
+    let out = Sandbox::new()
+        .tool(&fake)
+        .args(["snapshot", "--per-page", "3"])
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(&format!("{own}; nothing was recorded\n")),
+        "{stderr}"
+    );
+}
+
 /// A server that links its pages by cursor ignores page numbers: fetching
 /// by number ahead of the walk only spends its rate limit on page 1 again.
 /// The walk goes by its links alone, each page once.
