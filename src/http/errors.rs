@@ -705,6 +705,36 @@ mod tests {
         }
     }
 
+    /// A text is shown up to its last byte at 64 KiB, and past that only up
+    /// to 7 bytes (a secret's part, less one) before the bound, never
+    /// into a character: a text of secrets, redacted to one word, shows
+    /// where the cut fell.
+    #[test]
+    fn a_text_past_64_kib_is_cut_7_bytes_before_the_bound() {
+        let redactor = Redactor::default();
+        let secret = "test-secret-value";
+        redactor.add(secret);
+        // Secrets, then dashes, then `AAAAAAA` ending at byte `at`, then `tail`.
+        let said = |at: usize, tail: &str| {
+            let whole = (at - 7 - 20) / secret.len();
+            let filler = "-".repeat(at - 7 - whole * secret.len());
+            let body = format!("{}{filler}AAAAAAA{tail}", secret.repeat(whole));
+            describe(&reply(403, &body), &redactor)
+        };
+        let cases = [
+            (64 * 1024, ""),
+            (64 * 1024 - 7, "BBBBBBBB"),
+            (64 * 1024 - 8, "éBBBBBBB"),
+        ];
+        for (at, tail) in cases {
+            let text = said(at, tail);
+            assert!(
+                text.starts_with("HTTP 403: <redacted>--") && text.ends_with("-AAAAAAA"),
+                "{at}: {text}"
+            );
+        }
+    }
+
     /// nginx's own 429 page was shown markup and all.
     #[test]
     fn an_html_error_page_is_shown_by_its_title() {
