@@ -938,6 +938,12 @@ mod tests {
                 " UTC), longer than the 60 s a retry waits at most: run again after that"
             )
         );
+        // A part of a second is a second more.
+        let part = keep_away(Duration::from_millis(61_001), now);
+        assert!(
+            part.starts_with(&format!("{asks} 62 s (until 2026-12-03 05:13 UTC)")),
+            "{part}"
+        );
     }
 
     #[test]
