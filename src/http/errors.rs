@@ -762,6 +762,15 @@ mod tests {
         assert_eq!(cut, "HTTP 503: cut");
     }
 
+    /// A tag a browser shows inline joins the word it splits (`un<b>known`
+    /// is one word); a comment is left out whole, a `>` in it too.
+    #[test]
+    fn an_inline_tag_joins_a_word_and_a_comment_goes_whole() {
+        let page = "<p>Un<b>known</b> client<!-- a > b --> id</p>";
+        let text = describe(&reply(401, page), &Redactor::default());
+        assert_eq!(text, "HTTP 401: Unknown client id");
+    }
+
     #[test]
     fn talkdesk_errors_are_shown_whole() {
         let r = reply(
@@ -1166,6 +1175,27 @@ mod tests {
                 "{said}"
             );
         }
+    }
+
+    /// A long wait ends from now: at least the wait after the call began,
+    /// and within a minute of it after the call ended (rounded up).
+    #[test]
+    fn a_long_wait_is_said_to_end_from_now() {
+        let mut r = reply(429, "");
+        r.keep_away = Some(Duration::from_secs(3000));
+        let before = jiff::Timestamp::now();
+        let said = extra_of(&r, "base_url");
+        let after = jiff::Timestamp::now();
+        let until = (said.split("(until ").nth(1))
+            .and_then(|rest| rest.split(" UTC)").next())
+            .unwrap_or_default();
+        let end: jiff::Timestamp = format!("{}:00Z", until.replace(' ', "T")).parse().unwrap();
+        let wait = jiff::SignedDuration::from_secs(3000);
+        let minute = jiff::SignedDuration::from_secs(60);
+        assert!(
+            end >= before + wait && end <= after + wait + minute,
+            "{said}"
+        );
     }
 
     /// A refusal a cache stored names the cache, and every retry only
