@@ -484,9 +484,10 @@ pub fn spent_quota(wait: Option<Duration>) -> String {
         // Tyk says no Retry-After.
         None => "run again once it is renewed".to_string(),
         Some(wait) if wait > MAX_RETRY_AFTER => keep_away(wait, now()),
+        // Rounded up: a try after the seconds alone would be early.
         Some(wait) => format!(
             "the server asks to wait {} s: try again then",
-            wait.as_secs().max(1)
+            (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
         ),
     };
     format!("a quota in front of the API is spent, no scope is missing: {back}")
@@ -1272,6 +1273,18 @@ mod tests {
             said.contains("longer than the 60 s a retry waits at most"),
             "{said}"
         );
+    }
+
+    /// A quota's wait of seconds and a part (a reset of `1.5`, a
+    /// Retry-After date less the time since) said the seconds alone: a try
+    /// then was early. Rounded up, as a wait past a retry's is.
+    #[test]
+    fn a_spent_quota_s_part_of_a_second_is_said_as_a_second_more() {
+        for (millis, secs) in [(1500, 2), (59_001, 60)] {
+            let said = spent_quota(Some(Duration::from_millis(millis)));
+            let wait = format!("the server asks to wait {secs} s: try again then");
+            assert!(said.ends_with(&wait), "{millis} ms: {said}");
+        }
     }
 
     /// A body that answers in place of what was asked: a code or a text

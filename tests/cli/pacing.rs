@@ -226,6 +226,25 @@ fn a_quota_spent_answered_403_with_retry_after_is_no_missing_scope() {
     );
 }
 
+/// A spent quota's 403 whose reset is seconds and a part (`1.5`) said
+/// "wait 1 s": a try then was early. It says 2 s.
+#[test]
+fn a_quota_spent_403_s_reset_of_a_part_of_a_second_is_rounded_up() {
+    let headers = vec![
+        ("X-RateLimit-Remaining", "0".to_string()),
+        ("X-RateLimit-Reset", "1.5".to_string()),
+    ];
+    let fake = answering_page_1(FaultKind::RateLimited(403, headers));
+    let out = walk(&fake, &[]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("a quota in front of the API is spent")
+            && err.contains("the server asks to wait 2 s: try again then"),
+        "{err}"
+    );
+}
+
 /// Tyk answers a spent quota with a 403 `{"error": "Quota exceeded"}` and no
 /// Retry-After: it was told as a missing scope, and the token dropped.
 #[test]
