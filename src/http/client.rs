@@ -2217,6 +2217,49 @@ mod tests {
         assert!(!record_due(10, ms(0), ms(1000)));
         assert!(!record_due(16384, ms(100), ms(15_000)));
         assert!(record_due(4096, ms(8000), ms(15_000)));
+        // A record at that pace would have come just as the pause ended.
+        assert!(!record_due(16384, ms(1000), ms(1000)));
+        // 1000 bytes in 0.1 s: a record takes 1.6 s, well within 10 s.
+        assert!(!record_due(1000, ms(100), ms(10_000)));
+    }
+
+    /// A page's connection closed unanswered under long headers gives
+    /// their size, the request line's own 150 bytes or so counted, and the
+    /// token's; a token request's does not. One closed seconds after the
+    /// request says so.
+    #[test]
+    fn a_close_under_long_headers_gives_their_size_and_a_late_one_its_delay() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = |issues_token| Request {
+            url: &url,
+            authorization: Authorization::Fixed("x"),
+            form: None,
+            issues_token,
+            ahead: None,
+            proven: false,
+            meanwhile: None,
+        };
+        let closed = |request: &Request, authorization: &str, ago: u64| {
+            let sent = Instant::now().checked_sub(Duration::from_secs(ago));
+            let outcome = Attempt::Dropped("reset".into());
+            match closed_unanswered(outcome, request, authorization, sent.unwrap()) {
+                Attempt::Dropped(message) => message,
+                _ => panic!("no longer dropped"),
+            }
+        };
+        let bearer = format!("Bearer {}", "t".repeat(3_400));
+        let head = url.as_str().len() + bearer.len() + 150;
+        assert_eq!(
+            closed(&request(false), &bearer, 0),
+            format!(
+                "reset; its request line and headers were about {head} bytes, the access token 3400 of them"
+            )
+        );
+        assert_eq!(closed(&request(true), &bearer, 0), "reset");
+        assert_eq!(closed(&request(false), "Bearer short", 0), "reset");
+        let late = closed(&request(false), "Bearer short", 3);
+        assert!(late.starts_with("reset, "), "{late}");
+        assert!(late.ends_with(" s after the request was sent"), "{late}");
     }
 
     /// A reset in milliseconds was read against `Date`, which drops the
