@@ -2262,6 +2262,25 @@ mod tests {
         assert!(late.ends_with(" s after the request was sent"), "{late}");
     }
 
+    /// A timeout says what the request was doing when it ran out, as curl
+    /// does: sending it is neither connecting nor waiting for an answer.
+    #[test]
+    fn a_timeout_says_the_phase_it_ran_out_in() {
+        let secs = Duration::from_secs(30);
+        let said = |phase| timed_out(phase, secs, None);
+        let sending = "timed out after 30 s sending the request";
+        assert_eq!(said(ureq::Timeout::SendRequest), sending);
+        assert_eq!(said(ureq::Timeout::SendBody), sending);
+        assert_eq!(
+            said(ureq::Timeout::Connect),
+            "timed out after 30 s connecting"
+        );
+        assert_eq!(
+            said(ureq::Timeout::RecvResponse),
+            "timed out after 30 s waiting for the answer"
+        );
+    }
+
     /// A reset in milliseconds was read against `Date`, which drops the
     /// fraction of its second: a 1 s window was taken as up to 2 s.
     #[test]
