@@ -336,7 +336,10 @@ impl Walk {
                 format!("so the API has no page after {before}")
             }
             _ => {
-                let why = match (total_before.zip(raw.total), self.by_number) {
+                // A link that asks for a page number (forward: see
+                // `follow_link`) was asked for by number too.
+                let asked = self.by_number || query_param(url, "page").is_some();
+                let why = match (total_before.zip(raw.total), asked) {
                     (Some((was, now)), _) if was != now => &format!(
                         "accounts were added or removed during the walk (its total went from {was} to {now}) and shifted the pages, so the walk stops here; run again"
                     ),

@@ -645,6 +645,41 @@ fn a_total_that_is_each_pages_own_count_is_named_so() {
     );
 }
 
+/// A static file server (`python3 -m http.server`, webfs, a mock site on a CDN) serving a saved
+/// page 1 ignores the query string: the next link `?page=2` gets page 1 again. It said "its next
+/// links go in a loop", though the links went forward: the server ignores the page asked for.
+#[test]
+fn a_server_ignoring_the_query_is_said_to_ignore_the_page_its_link_asks_for() {
+    let fake = start(6, 100);
+    let saved = json!({
+        "count": 3,
+        "page": 1,
+        "per_page": 3,
+        "total": 6,
+        "total_pages": 2,
+        "_embedded": {"accounts": sample_accounts(3)},
+        "_links": {"next": {"href": "/express/accounts?page=2&per_page=3"}},
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::AnyPage, FaultKind::Json(saved))],
+        ..Faults::default()
+    });
+    for concurrency in ["1", "4"] {
+        let args = ["--per-page", "3", "--concurrency", concurrency];
+        let out = list(&fake, &args);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("the API sent page 1 twice (again as page 2, "),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("; it ignores the page asked for, so the walk stops here"),
+            "{stderr}"
+        );
+    }
+}
+
 /// A server that links its pages by cursor ignores page numbers: fetching
 /// by number ahead of the walk only spends its rate limit on page 1 again.
 /// The walk goes by its links alone, each page once.
