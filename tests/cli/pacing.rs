@@ -752,7 +752,8 @@ fn a_max_rate_slower_than_a_request_per_10_s_is_warned_about_at_once() {
 /// The warning is said at the first wait of a second or more, also when an
 /// earlier wait was shorter: the token (paced as a page, at the API's
 /// origin) was answered slowly, so page 1 waited half a second for the
-/// pace, and that short wait used up the warning before.
+/// pace, and that short wait used up the warning before. Not at that short
+/// wait either: page 1 is answered before it is said.
 #[test]
 fn a_slow_pace_is_warned_about_at_the_first_long_wait_after_a_short_one() {
     use std::sync::Arc;
@@ -770,11 +771,42 @@ fn a_slow_pace_is_warned_about_at_the_first_long_wait_after_a_short_one() {
         }))),
         ..FakeConfig::default()
     });
-    let first = first_stderr_line(&fake, &["--max-rate", "0.1"]);
+    let lines = stderr_through_first_warning(&fake, &["--max-rate", "0.1", "-v"]);
+    let (warning, before) = lines.split_last().unwrap();
     assert_eq!(
-        first,
+        warning,
         "warning: the walk is paced at one request every 10 s: --max-rate 0.1\n"
     );
+    let page_1 = |l: &&String| l.contains("page=1") && l.contains(" -> 200 (");
+    assert!(before.iter().any(|l| page_1(&l)), "{lines:?}");
+}
+
+/// The lines on stderr of a walk with `args` up to its first warning,
+/// read while the walk goes on (it is then stopped).
+fn stderr_through_first_warning(fake: &FakeApi, args: &[&str]) -> Vec<String> {
+    use std::io::BufRead as _;
+    let sb = Sandbox::new();
+    let mut child = sb
+        .spawnable_tool(fake)
+        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 || line.starts_with("warning: ") {
+            lines.push(line);
+            break;
+        }
+        lines.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    lines
 }
 
 /// The first line on stderr of a walk with `args`, read while the walk
