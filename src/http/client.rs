@@ -2281,6 +2281,53 @@ mod tests {
         );
     }
 
+    /// The error of a request's last try: its retries counted when it had
+    /// some, and the hint that fits what the try met (a proxy that hung
+    /// up, a body cut short, a close by a host that answered or not).
+    #[test]
+    fn the_last_try_of_a_request_gets_the_hint_that_fits_its_failure() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = Request {
+            url: &url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead: None,
+            proven: false,
+            meanwhile: None,
+        };
+        let said = |message: &str, retries, closed| {
+            no_answer_after(&request, message, retries, closed).to_string()
+        };
+        let network = "; check your network, or raise --max-retries";
+        let failed = said("connection failed", 0, None);
+        assert!(
+            failed.ends_with(&format!(": connection failed{network}")),
+            "{failed}"
+        );
+        let failed = said("connection failed", 1, None);
+        assert!(
+            failed.ends_with(&format!(" (after 1 retry){network}")),
+            "{failed}"
+        );
+        let proxy = "check the proxy and the scheme of its URL";
+        let hung_up = format!("the proxy 127.0.0.1:3128 from HTTPS_PROXY {PROXY_HUNG_UP}");
+        assert!(said(&hung_up, 0, None).contains(proxy));
+        let reset = "connection error: Connection reset by peer";
+        let through = format!("{reset} (through the proxy 127.0.0.1:3128 from HTTPS_PROXY)");
+        assert!(said(&through, 0, None).contains(proxy));
+        let alone = said(reset, 0, None);
+        assert!(alone.ends_with(&format!("{reset}{network}")), "{alone}");
+        let stopped = "the HTTP 200 answer's body stopped after 10 of 1000 bytes";
+        assert!(said(&format!("{stopped}: {reset}"), 0, None).contains(CUTS_IT));
+        let timed_out = said(&format!("{stopped}: timed out after 1 s"), 0, None);
+        assert!(!timed_out.contains(CUTS_IT), "{timed_out}");
+        assert!(said(reset, 0, Some(true)).contains(DROPS_IT));
+        let unanswered = said(reset, 0, Some(false));
+        let wants = "one that wants a client certificate, which this tool does not send, HTTP/2";
+        assert!(unanswered.contains(wants), "{unanswered}");
+    }
+
     /// A reset in milliseconds was read against `Date`, which drops the
     /// fraction of its second: a 1 s window was taken as up to 2 s.
     #[test]
