@@ -2297,7 +2297,7 @@ mod tests {
             meanwhile: None,
         };
         let said = |message: &str, retries, closed| {
-            no_answer_after(&request, message, retries, closed).to_string()
+            no_answer_after(&request, message, (retries, &[]), closed).to_string()
         };
         let network = "; check your network, or raise --max-retries";
         let failed = said("connection failed", 0, None);
