@@ -268,6 +268,12 @@ fn html_text(body: &str) -> Option<String> {
     while let Some(open) = rest.find('<') {
         text.push_str(&rest[..open]);
         let tag = &rest[open..];
+        // A tag starts with a letter, `/`, `!` or `?`; any other `<` is text.
+        if !tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c)) {
+            text.push('<');
+            rest = &tag[1..];
+            continue;
+        }
         let name: String = (tag[1..].trim_start_matches('/').chars())
             .take_while(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
@@ -770,6 +776,16 @@ mod tests {
         let page = "<p>Un<b>known</b> client<!-- a > b --> id</p>";
         let text = describe(&reply(401, page), &Redactor::default());
         assert_eq!(text, "HTTP 401: Unknown client id");
+    }
+
+    #[test]
+    fn a_less_than_sign_in_a_pages_text_is_no_tag() {
+        let page = "<p>Limit: fewer than <5 requests a second, 1 < 2 <- wait</p>";
+        let text = describe(&reply(429, page), &Redactor::default());
+        assert_eq!(
+            text,
+            "HTTP 429: Limit: fewer than <5 requests a second, 1 < 2 <- wait"
+        );
     }
 
     #[test]
