@@ -2328,6 +2328,73 @@ mod tests {
         assert!(unanswered.contains(wants), "{unanswered}");
     }
 
+    /// A proxy that would not open a tunnel says what to check by its
+    /// status: proxy-chain's 590 (an upstream proxy's refusal, most often
+    /// of a host it cannot reach) the settings first, its other 59x the
+    /// upstream proxy, a 404 or 500 the host, a 407 the credentials (in
+    /// the URL, or to put there), a 403 to a port other than 443 the
+    /// proxy's ports. A hang-up is sent again; a refusal after the host
+    /// answered is the walk's only for a page fetched ahead.
+    #[test]
+    fn a_tunnel_refused_says_what_to_check_by_its_status() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let ported = Url::parse("https://api.talkdeskapp.com:8443/express/accounts").unwrap();
+        let request = |url| Request {
+            url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead: None,
+            proven: false,
+            meanwhile: None,
+        };
+        let via = |url: &str| Via {
+            proxy: ureq::Proxy::new(url).unwrap(),
+            var: "HTTPS_PROXY",
+        };
+        let (page, plain) = (request(&url), via("http://127.0.0.1:3128"));
+        let refused = |status: u16, request: &Request, via: &Via| {
+            let why = format!("proxy server responded {status}/{status}");
+            match no_tunnel(why, request, Some(via), false) {
+                Err(e) => e.to_string(),
+                Ok(_) => panic!("{status} retried"),
+            }
+        };
+        let said = refused(590, &page, &plain);
+        assert!(said.contains("; check account_name and region"), "{said}");
+        let said = refused(597, &page, &plain);
+        assert!(said.ends_with("; check the upstream proxy it chains to, or NO_PROXY"));
+        for status in [404, 500] {
+            let said = refused(status, &page, &plain);
+            assert!(said.contains("; the proxy could not find or reach the host"));
+        }
+        let said = refused(407, &page, &plain);
+        assert!(said.contains("; put the proxy's user and password in its URL"));
+        let said = refused(407, &page, &via("http://user:secret@127.0.0.1:3128"));
+        assert!(said.contains("; the proxy refused the user and password in HTTPS_PROXY"));
+        let elsewhere = "; check the proxy, the credentials in its URL";
+        assert!(refused(403, &page, &plain).contains(elsewhere));
+        let said = refused(403, &request(&ported), &plain);
+        assert!(said.contains("have the proxy allow port 8443"), "{said}");
+        let hung_up = no_tunnel(
+            "proxy server did not respond".into(),
+            &page,
+            Some(&plain),
+            false,
+        );
+        assert!(matches!(hung_up, Ok(Attempt::Dropped(_))));
+        let odd = no_tunnel(
+            "proxy server sent no status".into(),
+            &page,
+            Some(&plain),
+            false,
+        );
+        assert!(odd.is_err());
+        let why = "proxy server responded 403/403".to_string();
+        let answered = no_tunnel(why, &page, Some(&plain), true);
+        assert!(answered.is_err_and(|e| e.downcast_ref::<LeftToTheWalk>().is_none()));
+    }
+
     /// A reset in milliseconds was read against `Date`, which drops the
     /// fraction of its second: a 1 s window was taken as up to 2 s.
     #[test]
