@@ -2518,6 +2518,81 @@ mod tests {
         }
     }
 
+    /// The default options: 30 s, 4 retries, no proxy's bundle or cap.
+    fn test_options() -> ClientOptions {
+        ClientOptions {
+            timeout: Duration::from_secs(30),
+            max_retries: 4,
+            ca_bundle: None,
+            ca_bundle_name: "ca_bundle",
+            backoff_scale: 1.0,
+            max_rate: None,
+            token_apart: false,
+            log: Log::default(),
+            redactor: Arc::default(),
+        }
+    }
+
+    /// A transport error sorted: a connection reset under the request is
+    /// dropped (sent again at once where it may race a keep-alive
+    /// timeout), a refusal is retried and says that a server that answered
+    /// is gone, a timeout is retried unless the page was fetched ahead
+    /// (then the walk's), and the URL of an error that is too long for a
+    /// request is said to be so, not one that is not.
+    #[test]
+    fn transport_errors_are_sorted_by_what_they_say_of_the_server() {
+        use std::io::ErrorKind as K;
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let options = test_options();
+        let (ended, warnings) = (AtomicBool::new(false), Mutex::new(Vec::new()));
+        let within = Duration::from_secs(2);
+        let request = |url, ahead| Request {
+            url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead,
+            proven: false,
+            meanwhile: None,
+        };
+        let page = request(&url, None);
+        let sorted = |error, request: &Request| classify(error, request, &options, None, true);
+        let io = |kind| ureq::Error::Io(std::io::Error::from(kind));
+        let reset = sorted(io(K::ConnectionReset), &page);
+        assert!(matches!(reset, Ok(Attempt::Dropped(_))));
+        let Ok(Attempt::Transient(refused)) = sorted(io(K::ConnectionRefused), &page) else {
+            panic!("a refusal not retried");
+        };
+        assert!(refused.ends_with(REFUSED_SINCE), "{refused}");
+        let Ok(Attempt::Transient(denied)) = sorted(io(K::PermissionDenied), &page) else {
+            panic!("an I/O error not retried");
+        };
+        assert!(!denied.contains(REFUSED_SINCE), "{denied}");
+        let timeout = || ureq::Error::Timeout(ureq::Timeout::Connect);
+        assert!(matches!(
+            sorted(timeout(), &page),
+            Ok(Attempt::Transient(_))
+        ));
+        let ahead = FetchAhead {
+            within,
+            ended: &ended,
+            warnings: &warnings,
+        };
+        let left = sorted(timeout(), &request(&url, Some(ahead)));
+        assert!(left.is_err_and(|e| e.downcast_ref::<LeftToTheWalk>().is_some()));
+        let long = |len: usize| {
+            let path = "a".repeat(len - "https://api.talkdeskapp.com/".len());
+            Url::parse(&format!("https://api.talkdeskapp.com/{path}")).unwrap()
+        };
+        let invalid =
+            || ureq::Error::Http(ureq::http::Method::from_bytes(b" ").unwrap_err().into());
+        let said = |request: &Request| sorted(invalid(), request).err().unwrap().to_string();
+        let (over, at) = (long(URI_MAX + 1), long(URI_MAX));
+        assert_eq!(over.as_str().len(), URI_MAX + 1);
+        assert!(said(&request(&over, None)).contains("is too long to be asked for"));
+        assert!(!said(&request(&at, None)).contains("too long"));
+    }
+
     /// A name that resolved earlier in the run, and whose lookup then said
     /// it does not exist (a DNS server that answered, then NXDOMAIN, in a
     /// network namespace), ended the walk at once with "check account_name
@@ -2534,17 +2609,7 @@ mod tests {
             proven: false,
             meanwhile: None,
         };
-        let options = ClientOptions {
-            timeout: Duration::from_secs(30),
-            max_retries: 4,
-            ca_bundle: None,
-            ca_bundle_name: "ca_bundle",
-            backoff_scale: 1.0,
-            max_rate: None,
-            token_apart: false,
-            log: Log::default(),
-            redactor: Arc::default(),
-        };
+        let options = test_options();
         let nxdomain = || {
             ureq::Error::Io(std::io::Error::other(
                 "failed to lookup address information: Name or service not known",
