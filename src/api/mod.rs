@@ -178,13 +178,15 @@ impl<'a> Api<'a> {
         // says what was wrong with it in the body: that token reached it.
         let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
         let tokenless = tokenless.then(|| tokenless_hint(reply, redactor));
+        let basic = reply.status == 401 && reply.asks_basic;
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
             true if is_markup(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
-            _ if is_markup(&reply.body) => markup_refusal(self.client.proxied(url)),
+            // nginx's `auth_basic` page too: its challenge says more.
+            _ if is_markup(&reply.body) && !basic => markup_refusal(self.client.proxied(url)),
             true => later,
             // A 401 for the renewed token too (get_authorized).
             false if answered => {
@@ -192,7 +194,7 @@ impl<'a> Api<'a> {
             }
             false if tokenless.is_some() => tokenless.as_deref().unwrap_or_default(),
             // webfs `-b user:pass`, nginx's `auth_basic`: no OAuth token's refusal.
-            false if reply.status == 401 && reply.asks_basic => &format!(
+            false if basic => &format!(
                 "its WWW-Authenticate asks for HTTP Basic, a user name and password, which this tool does not send to the API (it sends the token): a password-protected site or a gateway in front of the API (nginx's auth_basic) asks for them; check base_url; otherwise {}",
                 hint(401, "base_url").unwrap_or_default()
             ),

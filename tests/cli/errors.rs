@@ -3300,3 +3300,24 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
         ],
     );
 }
+
+/// nginx's `auth_basic` answers with its own HTML page, `401 Authorization Required`, and the
+/// same `WWW-Authenticate: Basic` challenge: the line blamed "an HTML page, not the API's" on a
+/// web filter or firewall, not the password the challenge asks for.
+#[test]
+fn a_401_page_of_html_asking_for_basic_names_the_password_it_wants() {
+    const NGINX: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 179\r\nConnection: close\r\nWWW-Authenticate: Basic realm=\"mock\"\r\n\r\n<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    let fault = FaultKind::RawResponse(NGINX);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401: 401 Authorization Required; its WWW-Authenticate asks for HTTP Basic",
+            "check base_url; otherwise check the client id and secret",
+        ],
+    );
+    assert!(!line.contains("an HTML page"), "{line}");
+}
