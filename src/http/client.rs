@@ -2006,6 +2006,8 @@ fn tls_error(
 ) -> anyhow::Error {
     use rustls::{CertificateError as C, Error as R};
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
+    // An `https://` proxy: the connection to the proxy is TLS too.
+    let tls = via.is_some_and(|via| via.proxy.protocol() == ureq::ProxyProtocol::Https);
     let hint = match (error, ca_bundle) {
         (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
             if via.is_none()
@@ -2013,7 +2015,7 @@ fn tls_error(
         {
             no_chain(ca_bundle).into()
         }
-        (Some(error), _) => url_tls_hint(error, ca_bundle, request.url),
+        (Some(error), _) => url_tls_hint(error, ca_bundle, (!tls).then_some(request.url)),
         (None, _) => untrusted_hint(None, ca_bundle),
     };
     let plain = error.and_then(plain_cause);
@@ -2021,8 +2023,6 @@ fn tls_error(
     let Some(via) = via else {
         return api_error(format!("{request}: TLS error: {cause}; {hint}"));
     };
-    // An `https://` proxy: the connection to the proxy is TLS too.
-    let tls = via.proxy.protocol() == ureq::ProxyProtocol::Https;
     let through = |hint: &dyn std::fmt::Display| {
         api_error(format!(
             "{request}: TLS error (through the {via}): {cause}; {hint}"

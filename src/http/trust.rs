@@ -378,18 +378,19 @@ fn name_hint(error: &rustls::Error) -> Option<&'static str> {
 
 /// [`tls_hint`], but of the URL: a server's `unrecognized_name` alert to a
 /// URL with a host name names it (an address's speaks of the address, for
-/// which no name is sent).
+/// which no name is sent). No URL: the handshake may have been another's
+/// (an `https://` proxy's).
 pub fn url_tls_hint(
     error: &rustls::Error,
     ca_bundle: Option<(&Path, &str)>,
-    url: &Url,
+    url: Option<&Url>,
 ) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, Error as R};
-    let named = matches!(url.host(), Some(url::Host::Domain(_)));
+    let named = matches!(url.and_then(Url::host), Some(url::Host::Domain(_)));
     if !named || !matches!(error, R::AlertReceived(A::UnrecognisedName)) {
         return tls_hint(error, ca_bundle);
     }
-    let host = url.host_str().unwrap_or_default();
+    let host = url.and_then(Url::host_str).unwrap_or_default();
     format!("the server has no site for the host name {host}: check the host name of the URL (use one its certificate is for), or see the server's log").into()
 }
 

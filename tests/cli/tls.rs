@@ -2898,3 +2898,29 @@ fn a_server_with_no_site_for_a_host_name_is_not_said_to_be_asked_an_address() {
         assert_eq!(stderr.contains("host name localhost"), !address, "{stderr}");
     }
 }
+
+/// An `https://` proxy that ends its own handshake with `unrecognized_name` (here one at an
+/// address, to which no name is sent): the hint named the API's host, `localhost`, as the one
+/// the server had no site for, of a handshake with the proxy. The URL's host is named only when
+/// the handshake was with it.
+#[test]
+fn an_https_proxy_with_no_site_for_its_name_is_not_said_to_lack_the_api_host() {
+    let port = refusing_every_name();
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let api = fake.base_url().replace("127.0.0.1", "localhost");
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("TALKDESK_BASE_URL", &api)
+        .env("TALKDESK_TOKEN_URL", format!("{api}/oauth/token"))
+        .env("HTTPS_PROXY", format!("https://127.0.0.1:{port}"))
+        .args(["list", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("UnrecognisedName"), "{stderr}");
+    assert!(stderr.contains("no site for the host name"), "{stderr}");
+    assert!(!stderr.contains("host name localhost"), "{stderr}");
+    assert!(fake.requests().is_empty());
+}
