@@ -398,7 +398,7 @@ fn unread_over_tls(setting: &str) -> String {
         _ => "not the API's answer",
     };
     format!(
-        "; {what}: a web server's page for a request it could not read, though the request went to it over TLS: a gateway in front of it (a TLS terminator, a load balancer) may pass requests on in a form it does not read (the PROXY protocol, as hitch's write-proxy or haproxy's send-proxy sends, to a server not set to read it): ask whoever runs them; else check {setting}"
+        "; {what}: a web server's page for a request it could not read, though the request went to it over TLS: a gateway in front of it (a TLS terminator, a load balancer) may pass requests on in a form it does not read (the PROXY protocol, as hitch's write-proxy or haproxy's send-proxy sends, to a server not set to read it): ask whoever runs them; else check {setting} (its host name)"
     )
 }
 

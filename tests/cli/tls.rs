@@ -2836,13 +2836,14 @@ fn an_http2_only_server_over_tls_is_not_said_to_want_https() {
 /// the handshake with the URL's host and port succeeded, the error said "no OAuth answer; check
 /// token_url (its scheme and port)" (a page: "not the API's answer; check base_url (its scheme and
 /// port)"), of a URL whose scheme and port were right. It now says that the request went over TLS,
-/// so a gateway in front may pass it on in a form the server does not read.
+/// so a gateway in front may pass it on in a form the server does not read; else, the URL's host
+/// name (IIS's "Invalid Hostname" and Django's DisallowedHost are such 400 pages too).
 #[test]
 fn a_web_servers_400_over_tls_blames_no_scheme_or_port() {
     const NGINX_400: &str = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
     for (matching, setting) in [
-        (RequestMatch::Token, "check token_url"),
-        (RequestMatch::AnyPage, "check base_url"),
+        (RequestMatch::Token, "else check token_url (its host name)"),
+        (RequestMatch::AnyPage, "else check base_url (its host name)"),
     ] {
         let fault = FaultKind::StatusWithBody(400, NGINX_400.into());
         let stderr = over_tls_fails(matching, fault);
