@@ -410,7 +410,25 @@ mod tests {
             warning.contains("collected 1 distinct account but the API reported a total of 2"),
             "{warning}"
         );
+        // Pages one after the other: no next link skipped one.
+        assert!(
+            warning.ends_with("; accounts may have changed during the walk"),
+            "{warning}"
+        );
+        assert!(c.run_again_helps());
         assert_eq!(c.total_pages(), Some(2));
+    }
+
+    /// A `--limit` met leaves the rest uncounted: pages whose `total` is
+    /// their own count are not named then, as no count falls short.
+    #[test]
+    fn a_limit_met_says_nothing_of_totals_that_are_each_pages_own_count() {
+        let mut c = Collector::new(Vec::new(), Some(3));
+        c.take(page(1, &[("a", "ACTIVE"), ("b", "ACTIVE")], Some(2)));
+        c.take(page(2, &[("c", "ACTIVE"), ("d", "ACTIVE")], Some(2)));
+        assert!(c.done());
+        assert_eq!(c.total_mismatch(), None);
+        assert!(c.run_again_helps());
     }
 
     /// A next link that skipped pages is named as what fell short, once
