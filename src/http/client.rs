@@ -2281,6 +2281,28 @@ mod tests {
         );
     }
 
+    /// A body stopped at the same byte on every try, two or more, blames
+    /// the server; a first try, a try that stopped elsewhere, one that
+    /// timed out otherwise, or a TLS record on its way, the network.
+    #[test]
+    fn a_timeout_blames_the_server_only_for_a_body_stalled_alike_every_try() {
+        let stopped =
+            "the HTTP 200 answer's body stopped after 10 of 1000 bytes: timed out after 1 s";
+        let elsewhere = stopped.replace("after 10 ", "after 20 ");
+        let in_record = format!("{stopped}, {IN_A_TLS_RECORD}");
+        let waiting = "timed out after 1 s waiting for the answer";
+        let network = "check your network, or raise --timeout / --max-retries";
+        let hint = |message: &str, failures: &[&str]| {
+            let failures: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+            timed_out_hint(message, &failures)
+        };
+        assert_eq!(hint(stopped, &[stopped, stopped]), STALLS_IT);
+        assert_eq!(hint(stopped, &[]), network);
+        assert_eq!(hint(stopped, &[stopped, &elsewhere]), network);
+        assert_eq!(hint(&in_record, &[&in_record]), network);
+        assert_eq!(hint(waiting, &[waiting]), network);
+    }
+
     /// The error of a request's last try: its retries counted when it had
     /// some, and the hint that fits what the try met (a proxy that hung
     /// up, a body cut short, a close by a host that answered or not).
