@@ -1123,6 +1123,43 @@ mod tests {
         }
     }
 
+    /// A web server's 400 page for a request that went over TLS blames no
+    /// scheme or port but a gateway passing it on unreadable, in the words
+    /// of what was asked (no OAuth answer at token_url); over http, the
+    /// scheme and port.
+    #[test]
+    fn a_web_servers_400_over_tls_names_a_gateway_in_front() {
+        let nginx = "<html><head><title>400 Bad Request</title></head></html>";
+        let said = |context: &str, setting: &str| {
+            let r = reply(400, nginx);
+            unexpected(context, &r, setting, &Redactor::default()).to_string()
+        };
+        let gateway = "a web server's page for a request it could not read, though the request went to it over TLS";
+        for (context, setting, what) in [
+            (
+                "token request to https://x/oauth/token",
+                "token_url",
+                "no OAuth answer",
+            ),
+            ("GET https://x/accounts", "base_url", "not the API's answer"),
+        ] {
+            let over_tls = said(context, setting);
+            assert!(
+                over_tls.contains(&format!("; {what}: {gateway}")),
+                "{over_tls}"
+            );
+            assert!(
+                over_tls.ends_with(&format!("; else check {setting}")),
+                "{over_tls}"
+            );
+        }
+        let plain = said("GET http://x/accounts", "base_url");
+        assert!(
+            plain.ends_with("not the API's answer; check base_url (its scheme and port)"),
+            "{plain}"
+        );
+    }
+
     /// A body a web server, a gateway or a rate limiter wrote before the
     /// API could answer is told apart from the status's own hint.
     #[test]
