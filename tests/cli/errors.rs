@@ -3299,6 +3299,18 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
             "check base_url; otherwise check the client id and secret",
         ],
     );
+    // The same 401 without the challenge says nothing of HTTP Basic.
+    const PLAIN: &[u8] = b"HTTP/1.1 401 Authentication required\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n\r\nAuthentication required\n";
+    let fault = FaultKind::RawResponse(PLAIN);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &["HTTP 401: Authentication required; check the client id and secret"],
+    );
+    assert!(!line.contains("Basic"), "{line}");
 }
 
 /// nginx's `auth_basic` answers with its own HTML page, `401 Authorization Required`, and the
