@@ -643,6 +643,21 @@ fn a_total_that_is_each_pages_own_count_is_named_so() {
         stderr.contains(&format!("{own}; nothing was recorded\n")),
         "{stderr}"
     );
+    // Nor does diff ask to be run again: every run gives the same.
+    let sb = Sandbox::new();
+    let old = sb.path("old.jsonl");
+    std::fs::write(&old, stdout_of(&list(&fake, &["-o", "jsonl"]))).unwrap();
+    let out = (sb.tool(&fake))
+        .args(["diff", "--per-page", "3"])
+        .arg(&old)
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(&format!("{own}; nothing was compared\n")),
+        "{stderr}"
+    );
 }
 
 /// A static file server (`python3 -m http.server`, webfs, a mock site on a CDN) serving a saved

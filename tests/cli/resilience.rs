@@ -1179,7 +1179,7 @@ fn warned_and_not_recorded(api: &FakeApi, per_page: &str, warning: &str, why: &s
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
     let stderr = stderr_of(&refused);
     assert!(
-        stderr.contains(why) && stderr.contains("nothing was recorded"),
+        stderr.contains(why) && stderr.contains("nothing was recorded, run snapshot again"),
         "{stderr}"
     );
     let old = sb.path("old.jsonl");
