@@ -1944,6 +1944,28 @@ mod tests {
         assert!(msg.contains("TALKDESK_CLIENT_ID"), "{msg}");
     }
 
+    /// Only the settings missing are named: a client id or secret that is
+    /// set is not.
+    #[test]
+    fn missing_credentials_leave_out_the_ones_set() {
+        let (_d, path) = write_config("[default]\n");
+        for (var, missing, set) in [
+            (
+                "TALKDESK_CLIENT_ID",
+                "client_secret or client_secret_cmd",
+                "client_id",
+            ),
+            ("TALKDESK_CLIENT_SECRET", "client_id", "client_secret"),
+        ] {
+            let pairs = [(var, "Zq9-set-value")];
+            let s = Settings::resolve(&with_file(&path), &env_of(&pairs)).unwrap();
+            let msg = crate::error::one_line(&s.credentials().unwrap_err());
+            let first = format!("missing settings: {missing} (or ");
+            assert!(msg.starts_with(&first), "{var}: {msg}");
+            assert!(!msg.contains(set), "{var}: {msg}");
+        }
+    }
+
     #[test]
     fn a_line_ending_after_a_credential_is_left_out() {
         let env = env_of(&[
