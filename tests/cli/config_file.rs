@@ -451,6 +451,13 @@ fn a_variable_that_is_not_utf8_is_an_error_naming_it_not_unset() {
             )),
             "{var}: {stderr}"
         );
+        // A path variable says how to give a path UTF-8 cannot hold.
+        let instead = match var {
+            "TALKDESK_CONFIG" => "unset it, or give such a path with --config\n",
+            "TALKDESK_HISTORY" => "unset it, or give such a path with --history\n",
+            _ => "unset it\n",
+        };
+        assert!(stderr.ends_with(instead), "{var}: {stderr}");
     }
     // A flag wins: TALKDESK_CONFIG is then not read.
     let config = sandbox.write_config("mine.toml", "[default]\n");
@@ -465,6 +472,32 @@ fn a_variable_that_is_not_utf8_is_an_error_naming_it_not_unset() {
         .output()
         .expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
+}
+
+/// An empty variable counts as unset (SPEC §3): the file's value is used,
+/// never an error that the variable is not UTF-8 text.
+#[test]
+fn an_empty_variable_counts_as_unset() {
+    let sandbox = Sandbox::new();
+    write_private(
+        &sandbox.default_config_path(),
+        "[default]\nregion = \"ca\"\n",
+    );
+    let mut cmd = sandbox.bare();
+    for var in [
+        "TALKDESK_BASE_URL",
+        "TALKDESK_CONFIG",
+        "TALKDESK_PROFILE",
+        "TALKDESK_REGION",
+        "TALKDESK_HISTORY",
+        "TALKDESK_MAX_RATE",
+    ] {
+        cmd.env(var, "");
+    }
+    let output = cmd.args(["config", "show"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("talkdeskappca.com"), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------------------------
