@@ -1149,7 +1149,7 @@ mod tests {
                 "{over_tls}"
             );
             assert!(
-                over_tls.ends_with(&format!("; else check {setting}")),
+                over_tls.ends_with(&format!("; else check {setting} (its host name)")),
                 "{over_tls}"
             );
         }
