@@ -1061,3 +1061,37 @@ fn a_retry_after_refused_again_is_doubled_until_the_block_ends() {
     assert_exact(&out);
     assert!(fake.rate_limited() <= 4, "{}", stderr_of(&out));
 }
+
+/// A retry without a `Retry-After` (a `500`, which holds no pace) waits its own backoff, as the
+/// log says, before it is sent: the pacer's holds do not stand in for it. (Each try arrives at
+/// least the logged delay after the one before; a slow machine only widens the gap.)
+#[test]
+fn a_retry_is_sent_no_sooner_than_its_logged_backoff() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(PAGES * PER_PAGE),
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::Status(500)),
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--max-retries", "3", "--concurrency", "1", "-v"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    // "retry 1/3 of GET …?page=2… in 0.123 s after …"
+    let delays: Vec<Duration> = (stderr.lines())
+        .filter(|line| line.contains("retry ") && line.contains("page=2&"))
+        .filter_map(|line| line.split(" in ").nth(1)?.split(" s").next()?.parse().ok())
+        .map(Duration::from_secs_f64)
+        .collect();
+    let tries: Vec<_> = (fake.arrivals().into_iter())
+        .filter(|a| a.page == 2)
+        .collect();
+    assert_eq!((tries.len(), delays.len()), (4, 3), "{stderr}");
+    for (pair, delay) in tries.windows(2).zip(&delays) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        // The log rounds to the millisecond.
+        assert!(
+            gap + Duration::from_millis(1) >= *delay,
+            "{gap:?} < {delay:?}: {stderr}"
+        );
+    }
+    assert!(delays.iter().all(|d| !d.is_zero()), "{delays:?}");
+}
