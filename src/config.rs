@@ -2462,6 +2462,30 @@ mod tests {
         );
     }
 
+    /// The cap is on what is printed beyond 64 KiB: exactly 64 KiB (over
+    /// several reads of the pipe) still gives the secret on its first line.
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_cmd_printing_exactly_the_cap_gives_its_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut printed = b"top secret\n".to_vec();
+        printed.resize(SECRET_CMD_MAX as usize, b'x');
+        fs::write(&out, &printed).unwrap();
+        let (_d, path) = write_config(&format!(
+            "[default]\nclient_id = \"i\"\ntoken_url = \"http://127.0.0.1:1/t\"\nclient_secret_cmd = \"cat '{}'\"\n",
+            out.display()
+        ));
+        let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
+        let secret = s
+            .credentials()
+            .map(|c| c.client_secret.expose().to_string());
+        assert_eq!(
+            secret.map_err(|e| format!("{e:#}")).as_deref(),
+            Ok("top secret")
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_readable_config_file_gets_a_chmod_warning() {
