@@ -1717,10 +1717,13 @@ mod tests {
             let said = msg.replace(&path.display().to_string(), "");
             assert!(!said.contains(line.rsplit(' ').next().unwrap()), "{msg}");
         }
-        // A number written wrong keeps TOML's own words.
-        let (_d, path) = write_config("[default]\nper_page = 1x\n");
-        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
-        assert!(!msg.contains("quoted string"), "{msg}");
+        // A number written wrong, or a quoted value TOML refuses, keeps
+        // TOML's own words.
+        for line in ["per_page = 1x", "client_id = \"abc"] {
+            let (_d, path) = write_config(&format!("[default]\n{line}\n"));
+            let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+            assert!(!msg.contains("quoted string"), "{msg}");
+        }
     }
 
     #[test]
