@@ -92,6 +92,25 @@ fn the_config_file_at_the_default_path_is_used() {
     assert_eq!(per_page_sent(&fake), vec!["5"; 3]);
 }
 
+/// Root may read any file: the default config file of another user is refused only to a user
+/// who is not root.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root (it makes a file of another user)"]
+fn as_root_the_default_config_file_of_another_user_is_used() {
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let path = sandbox.default_config_path();
+    write_private(&path, &profile("default", &fake, ""));
+    std::os::unix::fs::chown(&path, Some(1001), Some(1001)).expect("chown: run as root");
+    let output = sandbox
+        .bare()
+        .args(["list", "-o", "json"])
+        .output()
+        .expect("run");
+    assert_lists(&output, 2);
+}
+
 /// A named profile not in a config file that has none says so: `(profiles: none)`, and which
 /// table to add.
 #[test]
