@@ -54,6 +54,21 @@ fn fails_with(output: &Output, code: i32) -> String {
     stderr.trim_end().to_string()
 }
 
+/// A fake of 2 pages whose page 2 always answers `fault`, and the one-line error of
+/// `list --concurrency 1` with `args` against it (exit 5).
+fn page_2_fails(fault: FaultKind, args: &[&str]) -> (FakeApi, String) {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults::always(RequestMatch::Page(2), fault),
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--concurrency", "1"]).args(args);
+    let line = fails_with(&run(cmd), 5);
+    (fake, line)
+}
+
 fn assert_contains(haystack: &str, needles: &[&str]) {
     for needle in needles {
         assert!(
@@ -879,16 +894,7 @@ fn a_server_closing_every_connection_unanswered_says_to_check_the_url() {
     }
     // A server that answered earlier in the run (its token, then a page)
     // has the right URL.
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults::always(RequestMatch::Page(2), FaultKind::Drop),
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
-    let line = fails_with(&run(cmd), 5);
+    let (_, line) = page_2_fails(FaultKind::Drop, &["--max-retries", "1"]);
     assert_contains(&line, &["page=2", "check your network"]);
     assert!(!line.contains("check base_url"), "{line}");
 }
@@ -1037,16 +1043,7 @@ fn a_request_closed_at_once_after_answers_names_a_gateway_whose_backend_is_down(
 /// server began this very answer over that network, and every try stopped the same.
 #[test]
 fn a_body_cut_short_every_try_by_a_server_that_answered_blames_no_network() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults::always(RequestMatch::Page(2), FaultKind::CutBody),
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
-    let line = fails_with(&run(cmd), 5);
+    let (_, line) = page_2_fails(FaultKind::CutBody, &["--max-retries", "1"]);
     assert_contains(
         &line,
         &[
@@ -1068,16 +1065,7 @@ fn a_body_cut_short_every_try_by_a_server_that_answered_blames_no_network() {
 #[test]
 fn a_body_without_a_length_cut_short_every_try_blames_no_network() {
     const CUT: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"count\": 1, \"_embedded\": {\"accounts\": [";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(CUT)),
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "1", "--concurrency", "1"]);
-    let line = fails_with(&run(cmd), 5);
+    let (fake, line) = page_2_fails(FaultKind::RawResponse(CUT), &["--max-retries", "1"]);
     assert_contains(
         &line,
         &[
@@ -1101,24 +1089,8 @@ fn a_body_without_a_length_cut_short_every_try_blames_no_network() {
 /// byte. With one try alone nothing is known of the others: as before.
 #[test]
 fn a_body_stalled_at_the_same_byte_every_try_names_the_server() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults::always(RequestMatch::Page(2), FaultKind::StallBody),
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args([
-        "list",
-        "--max-retries",
-        "1",
-        "--concurrency",
-        "1",
-        "--timeout",
-        "1",
-    ]);
-    let line = fails_with(&run(cmd), 5);
+    let args = ["--max-retries", "1", "--timeout", "1"];
+    let (fake, line) = page_2_fails(FaultKind::StallBody, &args);
     assert_contains(
         &line,
         &[
@@ -1129,13 +1101,13 @@ fn a_body_stalled_at_the_same_byte_every_try_names_the_server() {
         ],
     );
     assert!(!line.contains("check your network, or"), "{line}");
-    let mut cmd = sandbox.tool(&fake);
+    let mut cmd = Sandbox::new().tool(&fake);
     cmd.args([
         "list",
-        "--max-retries",
-        "0",
         "--concurrency",
         "1",
+        "--max-retries",
+        "0",
         "--timeout",
         "1",
     ]);
@@ -1301,16 +1273,7 @@ fn an_answer_in_another_protocol_names_the_likely_ones() {
         assert_contains(&line, &["no HTTP/1", "HTTP/2", "https://", setting]);
     }
     // A server that answered earlier in the run speaks HTTP/1 there.
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(H2)),
-        ..FakeConfig::default()
-    });
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "0", "--concurrency", "1"]);
-    let line = fails_with(&run(cmd), 5);
+    let (_, line) = page_2_fails(FaultKind::RawResponse(H2), &["--max-retries", "0"]);
     // It said "check base_url" until this session: base_url answered page 1
     // (errors::a_later_pages_unreadable_answer_does_not_blame_base_url).
     assert_contains(
