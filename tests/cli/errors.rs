@@ -69,6 +69,16 @@ fn page_2_fails(fault: FaultKind, args: &[&str]) -> (FakeApi, String) {
     (fake, line)
 }
 
+/// The one-line error of `list --no-cache` against a fake answering every page `raw`, a refusal
+/// (exit 4).
+fn every_page_refused(raw: &'static [u8]) -> String {
+    let fault = FaultKind::RawResponse(raw);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    fails_with(&run(cmd), 4)
+}
+
 fn assert_contains(haystack: &str, needles: &[&str]) {
     for needle in needles {
         assert!(
@@ -3199,11 +3209,7 @@ fn a_401_for_a_request_without_a_token_names_a_proxy_that_drops_authorization() 
             body.len()
         );
         let raw: &'static [u8] = raw.into_bytes().leak();
-        let fault = FaultKind::RawResponse(raw);
-        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--no-cache"]);
-        let line = fails_with(&run(cmd), 4);
+        let line = every_page_refused(raw);
         assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
         let named = [
             "no token reached the server",
@@ -3230,11 +3236,7 @@ fn a_401_whose_body_names_the_token_refused_does_not_blame_a_proxy() {
         body.len()
     );
     let raw: &'static [u8] = raw.into_bytes().leak();
-    let fault = FaultKind::RawResponse(raw);
-    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--no-cache"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = every_page_refused(raw);
     assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
     for part in ["no token reached the server", "proxy"] {
         assert!(!line.contains(part), "{part}: {line}");
@@ -3249,11 +3251,7 @@ fn a_401_whose_body_names_the_token_refused_does_not_blame_a_proxy() {
 #[test]
 fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
     const WEBFS: &[u8] = b"HTTP/1.1 401 Authentication required\r\nServer: webfs/1.21\r\nConnection: close\r\nAccept-Ranges: bytes\r\nContent-Type: text/plain\r\nContent-Length: 24\r\nWWW-Authenticate: Basic realm=\"webfs\"\r\nDate: Sun, 06 Dec 2026 12:35:44 GMT\r\n\r\nAuthentication required\n";
-    let fault = FaultKind::RawResponse(WEBFS);
-    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--no-cache"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = every_page_refused(WEBFS);
     assert_contains(
         &line,
         &[
@@ -3264,11 +3262,7 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
     );
     // The same 401 without the challenge says nothing of HTTP Basic.
     const PLAIN: &[u8] = b"HTTP/1.1 401 Authentication required\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n\r\nAuthentication required\n";
-    let fault = FaultKind::RawResponse(PLAIN);
-    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--no-cache"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = every_page_refused(PLAIN);
     assert_contains(
         &line,
         &["HTTP 401: Authentication required; check the client id and secret"],
@@ -3282,11 +3276,7 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
 #[test]
 fn a_401_page_of_html_asking_for_basic_names_the_password_it_wants() {
     const NGINX: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 179\r\nConnection: close\r\nWWW-Authenticate: Basic realm=\"mock\"\r\n\r\n<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
-    let fault = FaultKind::RawResponse(NGINX);
-    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--no-cache"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = every_page_refused(NGINX);
     assert_contains(
         &line,
         &[
