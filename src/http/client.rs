@@ -2331,15 +2331,7 @@ mod tests {
     #[test]
     fn the_last_try_of_a_request_gets_the_hint_that_fits_its_failure() {
         let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
-        let request = Request {
-            url: &url,
-            authorization: Authorization::Fixed("Bearer x"),
-            form: None,
-            issues_token: false,
-            ahead: None,
-            proven: false,
-            meanwhile: None,
-        };
+        let request = page_request(&url);
         let said = |message: &str, retries, closed| {
             no_answer_after(&request, message, (retries, &[]), closed).to_string()
         };
@@ -2383,15 +2375,7 @@ mod tests {
     fn a_tunnel_refused_says_what_to_check_by_its_status() {
         let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
         let ported = Url::parse("https://api.talkdeskapp.com:8443/express/accounts").unwrap();
-        let request = |url| Request {
-            url,
-            authorization: Authorization::Fixed("Bearer x"),
-            form: None,
-            issues_token: false,
-            ahead: None,
-            proven: false,
-            meanwhile: None,
-        };
+        let request = page_request;
         let via = |url: &str| Via {
             proxy: ureq::Proxy::new(url).unwrap(),
             var: "HTTPS_PROXY",
@@ -2563,6 +2547,19 @@ mod tests {
     }
 
     /// The default options: 30 s, 4 retries, no proxy's bundle or cap.
+    /// A request for a page at `url`, with a fixed token, not fetched ahead.
+    fn page_request(url: &Url) -> Request<'_> {
+        Request {
+            url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead: None,
+            proven: false,
+            meanwhile: None,
+        }
+    }
+
     fn test_options() -> ClientOptions {
         ClientOptions {
             timeout: Duration::from_secs(30),
@@ -2591,13 +2588,8 @@ mod tests {
         let (ended, warnings) = (AtomicBool::new(false), Mutex::new(Vec::new()));
         let within = Duration::from_secs(2);
         let request = |url, ahead| Request {
-            url,
-            authorization: Authorization::Fixed("Bearer x"),
-            form: None,
-            issues_token: false,
             ahead,
-            proven: false,
-            meanwhile: None,
+            ..page_request(url)
         };
         let page = request(&url, None);
         let sorted = |error, request: &Request| classify(error, request, &options, None, true);
@@ -2644,15 +2636,7 @@ mod tests {
     #[test]
     fn a_name_that_resolved_earlier_in_the_run_is_retried_not_blamed_on_settings() {
         let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
-        let request = Request {
-            url: &url,
-            authorization: Authorization::Fixed("Bearer x"),
-            form: None,
-            issues_token: false,
-            ahead: None,
-            proven: false,
-            meanwhile: None,
-        };
+        let request = page_request(&url);
         let options = test_options();
         let nxdomain = || {
             ureq::Error::Io(std::io::Error::other(
