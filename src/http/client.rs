@@ -2658,4 +2658,128 @@ mod tests {
             assert!(error.contains(said), "{said:?} missing from {error}");
         }
     }
+
+    /// Which `WWW-Authenticate` asks for Basic, and which for a Bearer token
+    /// without an `error` (spelt `error=` or `error =`): a challenge among
+    /// several on one line or on a line of its own counts, a scheme whose
+    /// name only begins so does not.
+    #[test]
+    fn a_challenge_asks_basic_or_a_bare_bearer_by_its_scheme() {
+        let challenge = |values: &[&str]| {
+            let mut headers = ureq::http::HeaderMap::new();
+            for value in values {
+                headers.append("www-authenticate", value.parse().unwrap());
+            }
+            (asks_basic(&headers), asks_bearer_only(&headers))
+        };
+        for (values, basic, bearer_only) in [
+            (&["Basic realm=\"x\""][..], true, false),
+            (&["Bearer, Basic realm=\"x\""], true, true),
+            (&["Bearer realm=\"api\""], false, true),
+            (&["Negotiate", "basic realm=x"], true, false),
+            (&["Basically realm=x"], false, false),
+            (
+                &["Bearer realm=\"api\", error=\"invalid_token\""],
+                false,
+                false,
+            ),
+            (
+                &["Bearer realm=\"api\", error = \"invalid_token\""],
+                false,
+                false,
+            ),
+            (&["Bearers realm=x"], false, false),
+            (&[], false, false),
+        ] {
+            assert_eq!(challenge(values), (basic, bearer_only), "{values:?}");
+        }
+    }
+
+    /// How far this clock is from the API's counts the monotonic time since
+    /// the API's clock was read: a reading two minutes old, an hour behind
+    /// `now`, is 58 minutes behind, and the same the other way.
+    #[test]
+    fn the_clocks_distance_counts_the_time_since_the_apis_was_read() {
+        let api = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let read = Instant::now().checked_sub(Duration::from_secs(120));
+        let dating = Dating {
+            api_clock: Some((api, read.expect("up for two minutes"))),
+            cached_for: None,
+        };
+        let hour = Duration::from_secs(3600);
+        // Generous below: only a stall of a minute in the test moves it so.
+        let ahead = dating.clock_ahead_at(api + hour).unwrap();
+        assert!((3420.0..=3480.0).contains(&ahead), "{ahead}");
+        let behind = dating.clock_ahead_at(api - hour).unwrap();
+        assert!((-3780.0..=-3720.0).contains(&behind), "{behind}");
+        assert_eq!(Dating::default().clock_ahead_at(api), None);
+    }
+
+    /// The proxy a 502, 503 or 504 to CONNECT names is the one whose
+    /// upstream failed; its 500, 501 or 505, or a 429, is no word on the
+    /// host; and the proxy is read up to the end of its parenthesis.
+    #[test]
+    fn an_upstream_failure_is_a_proxys_502_503_or_504_to_connect() {
+        let failed = |code| {
+            let message = format!(
+                "no tunnel (proxy server responded {code} Bad Gateway) (through the proxy 127.0.0.1:3128 from HTTPS_PROXY), after 2 retries"
+            );
+            upstream_failed(&message).map(str::to_string)
+        };
+        for code in [502, 503, 504] {
+            let proxy = failed(code);
+            assert_eq!(
+                proxy.as_deref(),
+                Some("proxy 127.0.0.1:3128 from HTTPS_PROXY")
+            );
+        }
+        for code in [500, 501, 505, 429] {
+            assert_eq!(failed(code), None, "{code}");
+        }
+        assert_eq!(
+            upstream_failed("no tunnel (proxy server responded 502)"),
+            None
+        );
+    }
+
+    /// Why a whole JSON's answer is not over, by its framing; and which
+    /// bodies are JSON cut short (begun as an object or array, unended)
+    /// rather than whole or not JSON at all.
+    #[test]
+    fn an_unended_answer_is_said_by_its_framing_and_a_cut_json_is_told() {
+        assert_eq!(unended(Some(40), false), "its Content-Length says 40 bytes");
+        assert_eq!(unended(Some(40), true), "its Content-Length says 40 bytes");
+        assert!(unended(None, true).starts_with("it has no Content-Length and is not chunked"));
+        assert_eq!(unended(None, false), "its last chunk never came");
+        for cut in [&b"{\"accounts\": [1, 2"[..], b"\xef\xbb\xbf  [1,", b"\n{"] {
+            assert!(json_cut_short(cut), "{cut:?}");
+            assert!(!json_whole(cut), "{cut:?}");
+        }
+        for not in [&b"{\"a\": 1}"[..], b"[1] ]", b"<html", b"\"abc", b""] {
+            assert!(!json_cut_short(not), "{not:?}");
+        }
+        assert!(json_whole(b"\xef\xbb\xbf{\"a\": 1}"));
+        assert!(!json_whole(b"{\"a\": 1} x"));
+    }
+
+    /// The charset of a `Content-Type`, in lower case and unquoted, when
+    /// it names one.
+    #[test]
+    fn a_content_types_charset_is_read_unquoted_in_lower_case() {
+        let charset_of = |value: Option<&str>| {
+            let mut headers = ureq::http::HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert("content-type", value.parse().unwrap());
+            }
+            charset(&headers)
+        };
+        let read = charset_of(Some("text/html; Charset=\"ISO-8859-1\""));
+        assert_eq!(read.as_deref(), Some("iso-8859-1"));
+        assert_eq!(
+            charset_of(Some("text/plain;charset=utf-8")).as_deref(),
+            Some("utf-8")
+        );
+        assert_eq!(charset_of(Some("application/json")), None);
+        assert_eq!(charset_of(None), None);
+    }
 }
