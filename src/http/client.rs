@@ -2782,4 +2782,51 @@ mod tests {
         assert_eq!(charset_of(Some("application/json")), None);
         assert_eq!(charset_of(None), None);
     }
+
+    /// A page fetched ahead is given its head start when that is a quarter
+    /// of the timeout or less; and a timeout of one before its answer
+    /// began, not of its body, is one of a server answering fewer at once.
+    #[test]
+    fn a_head_start_is_a_quarter_of_the_timeout_at_most() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let options = test_options();
+        let (ended, warnings) = (AtomicBool::new(false), Mutex::new(Vec::new()));
+        let request = |within: Option<f64>| Request {
+            url: &url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: None,
+            issues_token: false,
+            ahead: within.map(|secs| FetchAhead {
+                within: Duration::from_secs_f64(secs),
+                ended: &ended,
+                warnings: &warnings,
+            }),
+            proven: false,
+            meanwhile: None,
+        };
+        let within = |secs| request(secs).answer_within(&options);
+        assert_eq!(within(Some(2.0)), Some(Duration::from_secs(2)));
+        assert_eq!(within(Some(7.5)), Some(Duration::from_secs_f64(7.5)));
+        assert_eq!(within(Some(8.0)), None);
+        assert_eq!(within(None), None);
+        let head = "timed out after 30 s waiting for the answer's head";
+        let body = "the HTTP 200 answer's body stopped after 10 bytes: timed out after 30 s";
+        assert!(waited_beside_others(head, &request(Some(2.0))));
+        assert!(!waited_beside_others(head, &request(None)));
+        assert!(!waited_beside_others(body, &request(Some(2.0))));
+        assert!(!waited_beside_others(
+            "connection refused",
+            &request(Some(2.0))
+        ));
+    }
+
+    /// [`URI_MAX`] is the longest URI the http crate takes: one byte more
+    /// is refused before any request is made.
+    #[test]
+    fn the_longest_uri_sent_is_the_longest_the_http_crate_takes() {
+        let uri = |len: usize| format!("https://a.example/{}", "a".repeat(len - 18));
+        assert_eq!(uri(URI_MAX).len(), URI_MAX);
+        assert!(ureq::http::Uri::try_from(uri(URI_MAX)).is_ok());
+        assert!(ureq::http::Uri::try_from(uri(URI_MAX + 1)).is_err());
+    }
 }
