@@ -2829,4 +2829,137 @@ mod tests {
         assert!(ureq::http::Uri::try_from(uri(URI_MAX)).is_ok());
         assert!(ureq::http::Uri::try_from(uri(URI_MAX + 1)).is_err());
     }
+
+    /// What messages add for a proxy and for a server that answered
+    /// earlier, a request's name and setting, and how a status is read.
+    #[test]
+    fn the_words_of_a_request_its_proxy_and_a_status() {
+        let via = Via {
+            proxy: ureq::Proxy::new("http://127.0.0.1:3128").unwrap(),
+            var: "HTTPS_PROXY",
+        };
+        let via = Some(&via);
+        assert_eq!(or_the_proxy(via), ", or the proxy in HTTPS_PROXY");
+        assert_eq!(or_the_proxy(None), "");
+        assert_eq!(
+            through(via),
+            " (through the proxy 127.0.0.1:3128 from HTTPS_PROXY)"
+        );
+        assert_eq!(through(None), "");
+        assert_eq!(
+            refused_by(via, true),
+            format!(": {PROXY_REFUSED}, {PROXY_REFUSED_SINCE}")
+        );
+        assert_eq!(refused_by(via, false), format!(": {PROXY_REFUSED}"));
+        assert_eq!(refused_by(None, true), format!(", {REFUSED_SINCE}"));
+        assert_eq!(refused_by(None, false), "");
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = |issues_token: bool, proven| Request {
+            url: &url,
+            authorization: Authorization::Fixed("Bearer x"),
+            form: issues_token.then_some(&[("grant_type", "client_credentials")][..]),
+            issues_token,
+            ahead: None,
+            proven,
+            meanwhile: None,
+        };
+        let token = request(true, false);
+        assert_eq!(token.setting(), "token_url");
+        assert_eq!(token.to_string(), format!("POST {url}"));
+        assert_eq!(
+            token.check(via),
+            "check token_url, or the proxy in HTTPS_PROXY"
+        );
+        let page = request(false, true);
+        assert_eq!(page.setting(), "base_url");
+        assert_eq!(page.to_string(), format!("GET {url}"));
+        assert_eq!(
+            page.check(via),
+            "base_url answered the first page, so the API or a gateway in front of it (or the proxy in HTTPS_PROXY) sent this; try again later"
+        );
+        assert!(!page.came_meanwhile());
+        let came = || true;
+        assert!(
+            Request {
+                meanwhile: Some(&came),
+                ..page
+            }
+            .came_meanwhile()
+        );
+        assert_eq!(
+            AnsweredMeanwhile.to_string(),
+            "answered meanwhile by other means"
+        );
+        assert_eq!(
+            LeftToTheWalk("no answer".into(), false).to_string(),
+            "no answer"
+        );
+        for (status, read) in [(203, 200), (226, 226), (250, 200), (201, 201), (404, 404)] {
+            assert_eq!(read_as(status), read, "{status}");
+            assert_eq!(test_reply(status, "").read_as(), read, "{status}");
+        }
+    }
+
+    /// A `Via` as it came, and a `Warning` that marks a stale copy (110,
+    /// 111 or 112, among others on a line) from one that does not.
+    #[test]
+    fn a_via_is_kept_and_a_stale_copy_is_told_by_its_warning() {
+        let headers = |name: &str, values: &[&str]| {
+            let mut headers = ureq::http::HeaderMap::new();
+            for value in values {
+                let name = ureq::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+                headers.append(name, value.parse().unwrap());
+            }
+            headers
+        };
+        let via = headers("via", &["1.1 squid (squid/6.10)"]);
+        assert_eq!(via_of(&via).as_deref(), Some("1.1 squid (squid/6.10)"));
+        assert_eq!(via_of(&headers("via", &[])), None);
+        for stale in [
+            &["110 squid \"Response is stale\""][..],
+            &["214 x \"t\", 111 y \"r\""],
+            &["199 a", "112 b"],
+        ] {
+            assert!(is_stale_copy(&headers("warning", stale)), "{stale:?}");
+        }
+        assert!(!is_stale_copy(&headers("warning", &["199 x \"110\""])));
+        assert!(!is_stale_copy(&headers("warning", &[])));
+        assert!(is_dropped(std::io::ErrorKind::ConnectionReset));
+        assert!(!is_dropped(std::io::ErrorKind::ConnectionRefused));
+    }
+
+    /// Redirects are followed up to MAX_REDIRECTS: the 10th is, and its
+    /// target, the last URL sent, is named when that redirects again (11
+    /// requests); a chain of 10 ends at the 11th URL's answer.
+    #[test]
+    fn ten_redirects_are_followed_and_the_last_url_sent_is_named() {
+        let origin = Url::parse("https://api.talkdeskapp.com/").unwrap();
+        let redactor = Redactor::default();
+        let chain = |length: u32| {
+            let mut sent = Vec::new();
+            let first = origin.join("r0").unwrap();
+            let what: &dyn std::fmt::Display = &"GET r0";
+            let result = follow_redirects(
+                first,
+                &origin,
+                &[302],
+                &redactor,
+                (what, "base_url"),
+                |url| {
+                    sent.push(url.path().to_string());
+                    let n = sent.len() as u32;
+                    let mut reply = test_reply(if n <= length { 302 } else { 200 }, "");
+                    reply.location = Some(format!("/r{n}"));
+                    Ok(reply)
+                },
+            );
+            let said = result.map(|(url, reply)| (url.path().to_string(), reply.status));
+            (said.map_err(|e| e.to_string()), sent.len())
+        };
+        assert_eq!(chain(MAX_REDIRECTS), (Ok(("/r10".into(), 200)), 11));
+        let (endless, sent) = chain(u32::MAX);
+        assert_eq!(sent, 11);
+        let said = endless.unwrap_err();
+        assert!(said.ends_with("more than 10 redirects (the last to https://api.talkdeskapp.com/r10); check base_url"), "{said}");
+    }
 }
