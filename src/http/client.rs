@@ -2546,7 +2546,6 @@ mod tests {
         }
     }
 
-    /// The default options: 30 s, 4 retries, no proxy's bundle or cap.
     /// A request for a page at `url`, with a fixed token, not fetched ahead.
     fn page_request(url: &Url) -> Request<'_> {
         Request {
@@ -2560,6 +2559,7 @@ mod tests {
         }
     }
 
+    /// The default options: 30 s, 4 retries, no proxy's bundle or cap.
     fn test_options() -> ClientOptions {
         ClientOptions {
             timeout: Duration::from_secs(30),
@@ -2792,17 +2792,12 @@ mod tests {
         let options = test_options();
         let (ended, warnings) = (AtomicBool::new(false), Mutex::new(Vec::new()));
         let request = |within: Option<f64>| Request {
-            url: &url,
-            authorization: Authorization::Fixed("Bearer x"),
-            form: None,
-            issues_token: false,
             ahead: within.map(|secs| FetchAhead {
                 within: Duration::from_secs_f64(secs),
                 ended: &ended,
                 warnings: &warnings,
             }),
-            proven: false,
-            meanwhile: None,
+            ..page_request(&url)
         };
         let within = |secs| request(secs).answer_within(&options);
         assert_eq!(within(Some(2.0)), Some(Duration::from_secs(2)));
@@ -2855,13 +2850,10 @@ mod tests {
         assert_eq!(refused_by(None, false), "");
         let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
         let request = |issues_token: bool, proven| Request {
-            url: &url,
-            authorization: Authorization::Fixed("Bearer x"),
             form: issues_token.then_some(&[("grant_type", "client_credentials")][..]),
             issues_token,
-            ahead: None,
             proven,
-            meanwhile: None,
+            ..page_request(&url)
         };
         let token = request(true, false);
         assert_eq!(token.setting(), "token_url");
