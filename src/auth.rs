@@ -831,7 +831,7 @@ fn not_a_token(
         false if body.trim_ascii().is_empty() => ("an empty body".to_string(), "; check token_url"),
         // Its last chunk before its JSON's end: a server that failed once
         // it began (Tornado ends so a handler that raised after a flush).
-        false if reply.chunked && ended_early(body) => (
+        false if reply.chunked && crate::text::json_cut_short(body) => (
             problem,
             ": its JSON stops where the server ended its chunked answer (its last chunk): the server at token_url ended the answer before its JSON was whole, as a server does that fails once it began sending it; try again later",
         ),
@@ -841,12 +841,6 @@ fn not_a_token(
     api_error(format!(
         "{context}: the answer is not a token ({problem}){hint}{says}"
     ))
-}
-
-/// True for a JSON object whose text ends before the object does.
-fn ended_early(body: &[u8]) -> bool {
-    let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(body);
-    body.trim_ascii_start().starts_with(b"{") && parsed.is_err_and(|e| e.is_eof())
 }
 
 /// Why a token answer did not parse, without any value from it: serde's

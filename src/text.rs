@@ -177,6 +177,14 @@ pub fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
+/// Whether `body` starts as JSON and stops before its end (a server that
+/// ended its answer early).
+pub fn json_cut_short(body: &[u8]) -> bool {
+    let text = without_bom(body).trim_ascii_start();
+    matches!(text.first(), Some(b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
+}
+
 /// True for text starting with a UTF-16 byte-order mark, as Windows
 /// PowerShell's `>` writes what it redirects.
 pub fn is_utf16(bytes: &[u8]) -> bool {

@@ -28,7 +28,7 @@ use super::trust::{inspected_hint, no_chain, plain_cause, untrusted_hint, url_tl
 use super::url::{Url, bare_host};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::log::Log;
-use crate::text::{counted, shorten};
+use crate::text::{counted, json_cut_short, shorten};
 
 /// The largest response body accepted. A page of 100 accounts is a few
 /// tens of KiB; anything near this is a broken or hostile server.
@@ -1410,13 +1410,6 @@ pub fn follow_redirects(
 /// `mutex`'s value, even when a thread panicked holding it.
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Whether `body` starts as JSON and stops before its end.
-fn json_cut_short(body: &[u8]) -> bool {
-    let text = crate::text::without_bom(body).trim_ascii_start();
-    matches!(text.first(), Some(b'{' | b'['))
-        && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
 }
 
 /// A reader that notes when its last bytes came.
