@@ -387,11 +387,22 @@ pub fn url_tls_hint(
 ) -> Cow<'static, str> {
     use rustls::{AlertDescription as A, Error as R};
     let named = matches!(url.and_then(Url::host), Some(url::Host::Domain(_)));
+    let host = url.and_then(Url::host_str).unwrap_or_default();
+    let no_site = format!("no site for the host name {host}: check the host name of the URL");
+    // sniproxy ends so a handshake with no name (an address's) or a name
+    // it has no route for.
+    if url.is_some() && matches!(error, R::AlertReceived(A::HandshakeFailure)) {
+        let sni = match named {
+            true => format!("has {no_site}, or see the server's log"),
+            false => "none is sent for an address: use the host name its certificate is for".into(),
+        };
+        return format!("the server has no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers), or it wants a client certificate, or it picks the site by the host name asked for (SNI), as sniproxy does, and {sni}; else the server, or a proxy before it, needs a newer TLS setup").into();
+    }
     if !named || !matches!(error, R::AlertReceived(A::UnrecognisedName)) {
         return tls_hint(error, ca_bundle);
     }
-    let host = url.and_then(Url::host_str).unwrap_or_default();
-    format!("the server has no site for the host name {host}: check the host name of the URL (use one its certificate is for), or see the server's log").into()
+    format!("the server has {no_site} (use one its certificate is for), or see the server's log")
+        .into()
 }
 
 /// What to do about a failed TLS handshake, told by its cause and the

@@ -2925,3 +2925,40 @@ fn an_https_proxy_with_no_site_for_its_name_is_not_said_to_lack_the_api_host() {
     assert!(!stderr.contains("host name localhost"), "{stderr}");
     assert!(fake.requests().is_empty());
 }
+
+/// sniproxy 0.6.0 routes a TLS connection by the host name of its ClientHello (SNI), and ends
+/// one it has no route for with the fatal alert `handshake_failure`: a name missing from its
+/// table, or no name at all, as for a URL with an address (`https://127.0.0.1:9400`). The error
+/// said "the server has no TLS version or cipher in common with this tool …: the server, or a
+/// proxy before it, needs a newer TLS setup", of a gateway whose TLS setup was fine. It now names
+/// the host name asked for too: for an address, that none is sent, and to use the host name; for
+/// a name, that the server may have no site for it.
+#[test]
+fn a_handshake_failure_names_a_gateway_that_routes_by_the_host_name() {
+    let url = alerting_server(40);
+    let port = url.rsplit(':').next().unwrap().to_string();
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    for (host, address) in [("localhost", false), ("127.0.0.1", true)] {
+        let url = format!("https://{host}:{port}");
+        let output = sb
+            .tool(&fake)
+            .env("TALKDESK_BASE_URL", &url)
+            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+            .args(["list", "--max-retries", "0"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("HandshakeFailure"), "{stderr}");
+        assert!(
+            stderr.contains("no TLS version or cipher in common"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("(SNI), as sniproxy does"), "{stderr}");
+        let named = "no site for the host name localhost: check the host name of the URL";
+        assert_eq!(stderr.contains(named), !address, "{stderr}");
+        let unnamed = "none is sent for an address: use the host name";
+        assert_eq!(stderr.contains(unnamed), address, "{stderr}");
+    }
+}
