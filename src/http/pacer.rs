@@ -133,7 +133,8 @@ fn unsure_crowd(answer: &Answer) -> bool {
 /// healthy): the proxy failing, as a 502 is, not a limiter refusing. Not
 /// its circuit breaker's (`reset reason: overflow`), a concurrency limit's.
 /// Nor is Go's `http.TimeoutHandler`'s, with its default page, or Daphne's
-/// past its `--http-timeout`: a handler over the server's time limit.
+/// past its `--http-timeout`: a handler over the server's time limit. Nor
+/// Pound's when no backend is alive.
 pub fn is_gateway_fault(body: &[u8]) -> bool {
     let text = body.trim_ascii();
     let prefix = b"upstream connect error or disconnect/reset before headers.";
@@ -141,7 +142,16 @@ pub fn is_gateway_fault(body: &[u8]) -> bool {
         || text == b"no healthy upstream"
         || text == GO_TIMEOUT_PAGE
         || memchr::memmem::find(text, DAPHNE_TIMEOUT).is_some()
+        || text == POUND_NO_BACKEND
+        || memchr::memmem::find(text, POUND_4_NO_BACKEND).is_some()
 }
+
+/// Pound 2's 503 when no backend of the service is alive.
+const POUND_NO_BACKEND: &[u8] = b"The service is not available. Please try again later.";
+
+/// Pound 4's page so (Apache's words, which Apache's own page breaks
+/// into lines).
+const POUND_4_NO_BACKEND: &[u8] = b"<p>The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.</p></body></html>";
 
 /// What Daphne's 503 page says of an application over `--http-timeout`.
 const DAPHNE_TIMEOUT: &[u8] = b"<p>Application failed to respond within time limit.</p>";
