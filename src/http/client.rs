@@ -1765,7 +1765,7 @@ fn classify(
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-            Some(tls) => Err(tls_error(tls, Some(tls), request, via, options)),
+            Some(tls) => Err(tls_error(tls, Some(tls), (request, resolved), via, options)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
             }
@@ -1790,8 +1790,8 @@ fn classify(
         E::BodyStalled => Err(api_error(format!(
             "{request}: the answer is not valid HTTP (its body could not be read to its end){through}; check {setting}"
         ))),
-        E::Tls(message) => Err(tls_error(&message, None, request, via, options)),
-        E::Rustls(e) => Err(tls_error(&e, Some(&e), request, via, options)),
+        E::Tls(message) => Err(tls_error(&message, None, (request, resolved), via, options)),
+        E::Rustls(e) => Err(tls_error(&e, Some(&e), (request, resolved), via, options)),
         E::Http(_) if request.url.as_str().len() > URI_MAX => Err(too_long_to_send(request)),
         other => Err(api_error(format!("{request}: request failed: {other}"))),
     }
@@ -1993,7 +1993,7 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
 fn tls_error(
     cause: &dyn std::fmt::Display,
     error: Option<&rustls::Error>,
-    request: &Request,
+    (request, answered): (&Request, bool),
     via: Option<&Via>,
     options: &ClientOptions,
 ) -> anyhow::Error {
@@ -2001,15 +2001,14 @@ fn tls_error(
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     // An `https://` proxy: the connection to the proxy is TLS too.
     let tls = via.is_some_and(|via| via.proxy.protocol() == ureq::ProxyProtocol::Https);
-    let hint = match (error, ca_bundle) {
-        (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
-            if via.is_none()
-                && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
-        {
-            no_chain(ca_bundle).into()
+    let hint = handshake_hint(error, request, via, options, tls);
+    // Its host answered over a trusted handshake before: another server
+    // behind its address (a TCP load balancer's backend) sent this one.
+    let hint = match error {
+        Some(R::InvalidCertificate(_)) if answered && via.is_none() => {
+            format!("{TRUSTED_EARLIER}; else {hint}").into()
         }
-        (Some(error), _) => url_tls_hint(error, ca_bundle, (!tls).then_some(request.url)),
-        (None, _) => untrusted_hint(None, ca_bundle),
+        _ => hint,
     };
     let plain = error.and_then(plain_cause);
     let cause = plain.as_ref().map_or(cause, |plain| plain);
@@ -2069,6 +2068,33 @@ fn tls_error(
     api_error(format!(
         "{request}: TLS error with the {via} or with the API through it: {cause}; {whose}{hint}"
     ))
+}
+
+/// What a certificate not trusted now, of a host that answered earlier in
+/// the run, says first.
+const TRUSTED_EARLIER: &str = "a certificate of this host was trusted earlier in this run: another server behind its address (a TCP load balancer's backend) presents one that is not: have every server behind it present a trusted certificate, or try again later";
+
+/// [`tls_error`]'s hint, of its handshake alone (`tls`: through an
+/// `https://` proxy).
+fn handshake_hint(
+    error: Option<&rustls::Error>,
+    request: &Request,
+    via: Option<&Via>,
+    options: &ClientOptions,
+    tls: bool,
+) -> Cow<'static, str> {
+    use rustls::{CertificateError as C, Error as R};
+    let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
+    match (error, ca_bundle) {
+        (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
+            if via.is_none()
+                && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
+        {
+            no_chain(ca_bundle).into()
+        }
+        (Some(error), _) => url_tls_hint(error, ca_bundle, (!tls).then_some(request.url)),
+        (None, _) => untrusted_hint(None, ca_bundle),
+    }
 }
 
 /// Whether a TLS handshake with the `https://` proxy of `via` alone, with

@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use serde_json::Value;
-use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, simple_accounts};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, LinkStyle, RequestMatch, simple_accounts,
+};
 use support::{Sandbox, stderr_of};
 
 /// A test certificate authority.
@@ -2961,4 +2963,69 @@ fn a_handshake_failure_names_a_gateway_that_routes_by_the_host_name() {
         let unnamed = "none is sent for an address: use the host name";
         assert_eq!(stderr.contains(unnamed), address, "{stderr}");
     }
+}
+
+/// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) in front of two servers whose
+/// certificates differ: one signed by the CA the tool trusts, the other by another (a backend
+/// renewed by another CA, or left with its default certificate). Page 1 came over a trusted
+/// handshake, a page on the next connection got the other certificate, and the run ended "…
+/// UnknownIssuer; the server's certificate is not signed by any certificate in
+/// TALKDESK_CA_BUNDLE …: add to it the root certificate that signed the server's", of a host whose
+/// certificate the run had just trusted. It now says so: another server behind the same address
+/// presents a certificate that is not trusted.
+#[test]
+fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the_address() {
+    let ca = TestCa::new("test CA");
+    let other = TestCa::new("another CA");
+    // Each connection takes one request, so that each page after the first comes on a new one.
+    let start = |ca: &TestCa| {
+        let (cert, key) = ca.server_cert();
+        let config = FakeConfig {
+            accounts: simple_accounts(150),
+            page_cap: 50,
+            links: LinkStyle::Relative,
+            one_request_per_connection: true,
+            ..FakeConfig::default()
+        };
+        FakeApi::start_tls(config, &cert, &key)
+    };
+    let (good, bad) = (start(&ca), start(&other));
+    // The first connection goes to `good`, every later one to `bad`.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let backends = [good.addr(), bad.addr()];
+    thread::spawn(move || {
+        for (n, client) in listener.incoming().flatten().enumerate() {
+            let backend = backends[n.min(1)];
+            thread::spawn(move || {
+                let Ok(server) = TcpStream::connect(backend) else {
+                    return;
+                };
+                let (mut client_in, mut server_out) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let up = thread::spawn(move || {
+                    let _ = std::io::copy(&mut client_in, &mut server_out);
+                    let _ = server_out.shutdown(Shutdown::Write);
+                });
+                let (mut server, mut client) = (server, client);
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = up.join();
+            });
+        }
+    });
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &good, &ca.pem)
+        .env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+    assert!(
+        stderr.contains("a certificate of this host was trusted earlier in this run"),
+        "{stderr}"
+    );
+    assert_eq!(good.requests_for_page(1), 1, "{stderr}");
 }
