@@ -1469,8 +1469,7 @@ fn no_answer_after(
     (retries, failures): (u32, &[String]),
     closed: Option<bool>,
 ) -> anyhow::Error {
-    let after = (retries > 0).then(|| format!(" (after {})", counted(retries, "retry", "retries")));
-    let after = after.unwrap_or_default();
+    let after = after_retries(retries);
     // No --timeout bounds the name lookup: the resolver's own hint last.
     if let Some((what, check)) = message.split_once(super::dns::IF_IT_LASTS) {
         let network = "check your network and its DNS server, or raise --max-retries";
@@ -1541,7 +1540,33 @@ fn no_answer_after(
         // Refused, unreachable, reset: no timeout ran out.
         "check your network, or raise --max-retries".into()
     };
-    api_error(format!("{request}: {message}{after}; {check}"))
+    let slow = timed_out_before(message, failures);
+    api_error(format!("{request}: {message}{after}; {check}{slow}"))
+}
+
+/// ` (after N retries)`, or nothing for none.
+fn after_retries(retries: u32) -> String {
+    match retries {
+        0 => String::new(),
+        n => format!(" (after {})", counted(n, "retry", "retries")),
+    }
+}
+
+/// What the tries before the last that timed out say, when the last failed
+/// otherwise (pen over a server slower than --timeout and one that is
+/// down): a longer --timeout may get through.
+fn timed_out_before(message: &str, failures: &[String]) -> String {
+    let timed_out: Vec<&String> = failures
+        .iter()
+        .filter(|f| f.contains("timed out"))
+        .collect();
+    match timed_out.first() {
+        Some(first) if !message.contains("timed out") => format!(
+            "; {} of the tries before it {first}: raise --timeout if the server is that slow",
+            timed_out.len()
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Whether `message` is a timeout of a page fetched beside others before

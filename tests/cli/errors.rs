@@ -3286,3 +3286,48 @@ fn a_401_page_of_html_asking_for_basic_names_the_password_it_wants() {
     );
     assert!(!line.contains("an HTML page"), "{line}");
 }
+
+/// pen 0.34 (round-robin) in front of two servers, one slower than `--timeout` on a page and the
+/// other down (pen closes each connection it cannot pass on): the page's tries timed out, then
+/// were closed at once. The error told the last try alone, "… connection error: Peer
+/// disconnected (after 3 retries); the server closed the connection without answering, though it
+/// answered earlier in this run: … drops this request …", with no word of the tries that timed
+/// out, which a longer `--timeout` may get through. It now says how many of the tries before
+/// timed out, and to raise --timeout if the server is that slow.
+#[test]
+fn tries_that_timed_out_before_a_last_one_closed_are_told() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(2), FaultKind::Stall),
+                (RequestMatch::Page(2), FaultKind::Stall),
+            ],
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args([
+        "list",
+        "--concurrency",
+        "1",
+        "--timeout",
+        "1",
+        "--max-retries",
+        "3",
+    ]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "Peer disconnected",
+            "(after 3 retries)",
+            "2 of the tries before it timed out after 1 s",
+            "raise --timeout",
+        ],
+    );
+}
