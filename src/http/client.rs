@@ -2026,15 +2026,7 @@ fn tls_error(
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
     // An `https://` proxy: the connection to the proxy is TLS too.
     let tls = via.is_some_and(|via| via.proxy.protocol() == ureq::ProxyProtocol::Https);
-    let hint = handshake_hint(error, request, via, options, tls);
-    // Its host answered over a trusted handshake before: another server
-    // behind its address (a TCP load balancer's backend) sent this one.
-    let hint = match error {
-        Some(R::InvalidCertificate(_)) if answered && via.is_none() => {
-            format!("{TRUSTED_EARLIER}; else {hint}").into()
-        }
-        _ => hint,
-    };
+    let hint = handshake_hint(error, (request, answered), via, options, tls);
     let plain = error.and_then(plain_cause);
     let cause = plain.as_ref().map_or(cause, |plain| plain);
     let Some(via) = via else {
@@ -2095,22 +2087,25 @@ fn tls_error(
     ))
 }
 
-/// What a certificate not trusted now, of a host that answered earlier in
-/// the run, says first.
-const TRUSTED_EARLIER: &str = "a certificate of this host was trusted earlier in this run: another server behind its address (a TCP load balancer's backend) presents one that is not: have every server behind it present a trusted certificate, or try again later";
+/// What a failed handshake with a host that answered earlier in the run
+/// says first.
+const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its address (a TCP load balancer's backend) fails it now: have every server behind it serve TLS on that port with a trusted certificate, or try again later";
 
 /// [`tls_error`]'s hint, of its handshake alone (`tls`: through an
-/// `https://` proxy).
+/// `https://` proxy), with a host that `answered` before, not through a
+/// proxy, first said to have had a handshake succeed: another server
+/// behind its address (a TCP load balancer's backend) failed this one.
 fn handshake_hint(
     error: Option<&rustls::Error>,
-    request: &Request,
+    (request, answered): (&Request, bool),
     via: Option<&Via>,
     options: &ClientOptions,
     tls: bool,
 ) -> Cow<'static, str> {
     use rustls::{CertificateError as C, Error as R};
     let ca_bundle = (options.ca_bundle.as_deref()).map(|path| (path, options.ca_bundle_name));
-    match (error, ca_bundle) {
+    let earlier = answered && via.is_none();
+    let hint = match (error, ca_bundle) {
         (Some(R::InvalidCertificate(C::UnknownIssuer)), _)
             if via.is_none()
                 && super::trust::sends_no_chain(request.url, options.timeout) == Some(true) =>
@@ -2119,6 +2114,15 @@ fn handshake_hint(
         }
         (Some(error), _) => url_tls_hint(error, ca_bundle, (!tls).then_some(request.url)),
         (None, _) => untrusted_hint(None, ca_bundle),
+    };
+    match error {
+        Some(
+            R::InvalidCertificate(_)
+            | R::InvalidMessage(_)
+            | R::AlertReceived(_)
+            | R::PeerIncompatible(_),
+        ) if earlier => format!("{TRUSTED_EARLIER}; else {hint}").into(),
+        _ => hint,
     }
 }
 

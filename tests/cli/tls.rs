@@ -2965,35 +2965,12 @@ fn a_handshake_failure_names_a_gateway_that_routes_by_the_host_name() {
     }
 }
 
-/// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) in front of two servers whose
-/// certificates differ: one signed by the CA the tool trusts, the other by another (a backend
-/// renewed by another CA, or left with its default certificate). Page 1 came over a trusted
-/// handshake, a page on the next connection got the other certificate, and the run ended "…
-/// UnknownIssuer; the server's certificate is not signed by any certificate in
-/// TALKDESK_CA_BUNDLE …: add to it the root certificate that signed the server's", of a host whose
-/// certificate the run had just trusted. It now says so: another server behind the same address
-/// presents a certificate that is not trusted.
-#[test]
-fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the_address() {
-    let ca = TestCa::new("test CA");
-    let other = TestCa::new("another CA");
-    // Each connection takes one request, so that each page after the first comes on a new one.
-    let start = |ca: &TestCa| {
-        let (cert, key) = ca.server_cert();
-        let config = FakeConfig {
-            accounts: simple_accounts(150),
-            page_cap: 50,
-            links: LinkStyle::Relative,
-            one_request_per_connection: true,
-            ..FakeConfig::default()
-        };
-        FakeApi::start_tls(config, &cert, &key)
-    };
-    let (good, bad) = (start(&ca), start(&other));
-    // The first connection goes to `good`, every later one to `bad`.
+/// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) at a port of its own, in front
+/// of `good` and `other`: its first connection goes to `good`, every later one to `other`.
+fn balancing(good: &FakeApi, other: &FakeApi) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let backends = [good.addr(), bad.addr()];
+    let backends = [good.addr(), other.addr()];
     thread::spawn(move || {
         for (n, client) in listener.incoming().flatten().enumerate() {
             let backend = backends[n.min(1)];
@@ -3014,18 +2991,69 @@ fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the
             });
         }
     });
+    port
+}
+
+/// The fake's config behind [`balancing`]: each connection takes one request, so that each page
+/// after the first comes on a new one, and the links are relative, to the balancer.
+fn balanced() -> FakeConfig {
+    FakeConfig {
+        accounts: simple_accounts(150),
+        page_cap: 50,
+        links: LinkStyle::Relative,
+        one_request_per_connection: true,
+        ..FakeConfig::default()
+    }
+}
+
+/// The stderr of a `list` through [`balancing`] over `good`, trusting `ca`, which failed (exit 5)
+/// after page 1 came from `good`.
+fn balanced_list_fails(ca: &TestCa, good: &FakeApi, other: &FakeApi) -> String {
+    let port = balancing(good, other);
     let sb = Sandbox::new();
-    let output = trusting(&sb, &good, &ca.pem)
+    let output = trusting(&sb, good, &ca.pem)
         .env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
         .args(["list", "-o", "json"])
         .output()
         .unwrap();
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
-    assert!(
-        stderr.contains("a certificate of this host was trusted earlier in this run"),
-        "{stderr}"
-    );
     assert_eq!(good.requests_for_page(1), 1, "{stderr}");
+    stderr
 }
+
+/// pen 0.34 (round-robin) in front of two servers whose certificates differ: one signed by the
+/// CA the tool trusts, the other by another (a backend renewed by another CA, or left with its
+/// default certificate). Page 1 came over a trusted handshake, a page on the next connection got
+/// the other certificate, and the run ended "… UnknownIssuer; the server's certificate is not
+/// signed by any certificate in TALKDESK_CA_BUNDLE …: add to it the root certificate that signed
+/// the server's", of a host whose certificate the run had just trusted. It now says so first:
+/// another server behind the same address fails the handshake.
+#[test]
+fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the_address() {
+    let (ca, other) = (TestCa::new("test CA"), TestCa::new("another CA"));
+    let start = |ca: &TestCa| {
+        let (cert, key) = ca.server_cert();
+        FakeApi::start_tls(balanced(), &cert, &key)
+    };
+    let stderr = balanced_list_fails(&ca, &start(&ca), &start(&other));
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+    assert!(stderr.contains(TRUSTED_EARLIER), "{stderr}");
+}
+
+/// The same with the other server speaking plain HTTP (a backend set up without TLS): the run
+/// ended "received corrupt message of type InvalidContentType; the server does not speak TLS on
+/// that port: check the URL's scheme (https://) and port", of a URL whose scheme and port had
+/// just carried page 1 over TLS.
+#[test]
+fn a_plain_http_answer_after_a_tls_one_names_another_server_behind_the_address() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let good = FakeApi::start_tls(balanced(), &cert, &key);
+    let stderr = balanced_list_fails(&ca, &good, &FakeApi::start(balanced()));
+    assert!(stderr.contains("InvalidContentType"), "{stderr}");
+    assert!(stderr.contains(TRUSTED_EARLIER), "{stderr}");
+}
+
+/// What a failed handshake with a host whose handshake succeeded earlier says first.
+const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its address (a TCP load balancer's backend) fails it now";
