@@ -143,15 +143,12 @@ pub fn is_gateway_fault(body: &[u8]) -> bool {
         || text == GO_TIMEOUT_PAGE
         || memchr::memmem::find(text, DAPHNE_TIMEOUT).is_some()
         || text == POUND_NO_BACKEND
-        || memchr::memmem::find(text, POUND_4_NO_BACKEND).is_some()
 }
 
-/// Pound 2's 503 when no backend of the service is alive.
+/// Pound 2's 503 when no backend of the service is alive (or no service
+/// takes the request). Not Pound 4's default page, which is also what a
+/// request over a `TBF` rate limit gets where no other service takes it.
 const POUND_NO_BACKEND: &[u8] = b"The service is not available. Please try again later.";
-
-/// Pound 4's page so (Apache's words, which Apache's own page breaks
-/// into lines).
-const POUND_4_NO_BACKEND: &[u8] = b"<p>The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.</p></body></html>";
 
 /// What Daphne's 503 page says of an application over `--http-timeout`.
 const DAPHNE_TIMEOUT: &[u8] = b"<p>Application failed to respond within time limit.</p>";
