@@ -38,6 +38,7 @@ use crate::http::errors::{
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
+use crate::interrupt::locked;
 use crate::text::{is_json_array, shorten, shown_path, without_bom};
 
 /// A secret that never prints: `Debug` shows `<redacted>`, and there is
@@ -779,11 +780,6 @@ fn life_left(context: &str, expires_in: Option<u64>, age: Option<NonZeroU64>) ->
             "{context}: the token came from a cache in front of the token endpoint, which stored it {age} s before (Age: {age}), as long as the token lasts or longer (expires_in: {life}): have the cache store no answer to the token request (a POST), or try again once it drops it"
         ))),
     }
-}
-
-/// `lock`'s value, also when a thread panicked holding it.
-fn locked<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
-    lock.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Why a token that parsed cannot be used, if it cannot.

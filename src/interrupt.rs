@@ -67,10 +67,11 @@ fn install_handler() {
     HANDLER.call_once(|| catch(CATCH.get().map_or(&[], Vec::as_slice)));
 }
 
-/// `list` (the pending files, or the groups), locked.
-fn locked<T>(list: &'static Mutex<Vec<T>>) -> MutexGuard<'static, Vec<T>> {
-    // The list stays valid whatever a panicking holder did.
-    list.lock().unwrap_or_else(|e| e.into_inner())
+/// `mutex`'s value (the pending files, the groups, a run's shared
+/// state), also when a thread panicked holding it.
+pub fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The value stays valid whatever a panicking holder did.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A temporary file that a signal must not leave behind.

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -27,6 +27,7 @@ use super::throttle::RateLimits;
 use super::trust::{inspected_hint, no_chain, plain_cause, untrusted_hint, url_tls_hint};
 use super::url::{Url, bare_host};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
+use crate::interrupt::locked;
 use crate::log::Log;
 use crate::text::{counted, json_cut_short, shorten};
 
@@ -1405,11 +1406,6 @@ pub fn follow_redirects(
     Err(api_error(format!(
         "{context}: more than {MAX_REDIRECTS} redirects (the last to {url}); check {setting}"
     )))
-}
-
-/// `mutex`'s value, even when a thread panicked holding it.
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A reader that notes when its last bytes came.

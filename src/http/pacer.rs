@@ -44,11 +44,12 @@
 //! settled, and nothing waits.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::retry::MAX_RETRY_AFTER;
+use crate::interrupt::locked;
 use crate::text::counted;
 
 /// A learnt rate is paced at this fraction of itself.
@@ -1127,11 +1128,6 @@ impl Drop for Ticket<'_> {
     fn drop(&mut self) {
         locked(self.0).remove(&self.1);
     }
-}
-
-/// `mutex`'s value, also when a thread panicked holding it.
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<C: Clock> Pace<C> {
