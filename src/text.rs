@@ -72,14 +72,11 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
 /// character, a bidi override) and a newline written as Rust writes it
 /// (`\u{1b}`), so that a message shows what was given, not less of it.
 pub fn visible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c == '\n' || altered(c) {
-            true => out.extend(c.escape_unicode()),
-            false => out.push(c),
-        }
-    }
-    out
+    let shown = |c: char| match c == '\n' || altered(c) {
+        true => c.escape_unicode().to_string(),
+        false => c.to_string(),
+    };
+    text.chars().map(shown).collect()
 }
 
 /// Whether [`terminal_safe`] takes `c` out or changes it.
@@ -209,10 +206,7 @@ pub fn compressed_with(bytes: &[u8]) -> Option<&'static str> {
 /// UTF-16 without a byte-order mark (`iconv -t UTF-16LE`): its first
 /// character ASCII, and the other byte of it NUL, which no JSON text holds.
 pub fn utf16_without_bom(bytes: &[u8]) -> bool {
-    match bytes {
-        [0, b, ..] | [b, 0, ..] => *b != 0 && b.is_ascii(),
-        _ => false,
-    }
+    matches!(bytes, [0, b, ..] | [b, 0, ..] if *b != 0 && b.is_ascii())
 }
 
 /// The line of the first ASCII control character that TOML and JSON
