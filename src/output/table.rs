@@ -30,14 +30,9 @@ pub struct TableSink {
 
 impl TableSink {
     pub fn new(layout: Layout) -> TableSink {
-        let widths = layout
-            .columns
-            .iter()
-            .map(|c| match layout.header {
-                true => cell(c).width().max(1),
-                false => 1,
-            })
-            .collect();
+        // The header's width, when it is shown; 1 at least.
+        let header = |c: &str| if layout.header { cell(c).width() } else { 0 };
+        let widths = layout.columns.iter().map(|c| header(c).max(1)).collect();
         TableSink {
             layout,
             cells: String::new(),
@@ -126,8 +121,7 @@ impl TableSink {
             self.write_row(out, &mut line, &header)?;
             writeln!(out, "{}", border('╞', '═', '╪', '╡'))?;
         }
-        self.rows()
-            .try_for_each(|row| self.write_row(out, &mut line, &row))?;
+        (self.rows()).try_for_each(|row| self.write_row(out, &mut line, &row))?;
         Ok(write!(out, "{}", border('└', '─', '┴', '┘'))?)
     }
 
@@ -240,15 +234,8 @@ pub fn break_long_words(text: &str, width: Option<u16>) -> Cow<'_, str> {
 /// character (CJK, emoji) it holds: one column cannot hold it.
 fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str], numbers: &[usize]) {
     // Each column: its widest line, and the least its text needs.
-    let kinds: Vec<(usize, usize)> = (0..header.len())
-        .map(|i| {
-            table
-                .column_cells_with_header_iter(i)
-                .flatten()
-                .map(Cell::content)
-        })
-        .map(measure)
-        .collect();
+    let column = |i| (table.column_cells_with_header_iter(i).flatten()).map(Cell::content);
+    let kinds: Vec<(usize, usize)> = (0..header.len()).map(column).map(measure).collect();
     let least: Vec<usize> = (kinds.iter().enumerate())
         .map(|(i, k)| k.1.max(numbers.get(i).copied().unwrap_or(0)))
         .collect();
@@ -257,9 +244,7 @@ fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str], num
     let width = table.width().map_or(usize::MAX, usize::from);
     let all: usize = least.iter().map(|w| w + 3).sum::<usize>() + 1;
     let text: usize = kinds.iter().map(|k| k.1 + 3).sum::<usize>() + 1;
-    let mut spare = (width.checked_sub(all))
-        .or(width.checked_sub(text))
-        .unwrap_or(0);
+    let mut spare = (width.checked_sub(all).or(width.checked_sub(text))).unwrap_or(0);
     let mut order: Vec<usize> = (0..header.len())
         .filter(|&i| whole.contains(&header[i].as_ref()))
         .collect();
@@ -292,12 +277,9 @@ fn keep_whole(table: &mut Table, header: &[impl AsRef<str>], whole: &[&str], num
 pub fn measure(texts: impl Iterator<Item = impl AsRef<str>>) -> (usize, usize) {
     texts.fold((0, 1), |(most, least), text| {
         let text = text.as_ref();
-        let widest = text.split('\n').map(|line| line.width()).max();
+        let widest = text.split('\n').map(|line| line.width()).max().unwrap_or(0);
         let wide = text.chars().any(|c| c.width() == Some(2));
-        (
-            most.max(widest.unwrap_or(0)),
-            least.max(if wide { 2 } else { 1 }),
-        )
+        (most.max(widest), least.max(if wide { 2 } else { 1 }))
     })
 }
 
