@@ -63,10 +63,8 @@ pub fn render_table(header: &[&str], rows: &[Vec<ReportCell>], style: TableStyle
     let tables: Vec<String> = (groups.iter())
         .map(|group| {
             let pick = |row: &Vec<ReportCell>| {
-                (group
-                    .iter()
-                    .map(|&j| row.get(j).cloned().unwrap_or_default()))
-                .collect()
+                let column = |&j: &usize| row.get(j).cloned().unwrap_or_default();
+                group.iter().map(column).collect()
             };
             let rows: Vec<Vec<ReportCell>> = rows.iter().map(pick).collect();
             let header: Vec<&str> = group.iter().map(|&j| header[j]).collect();
@@ -139,10 +137,7 @@ fn column_groups(
     // and border.
     let (widest, mut least): (Vec<usize>, Vec<usize>) = (0..header.len())
         .map(|j| {
-            let texts = rows
-                .iter()
-                .filter_map(|row| row.get(j))
-                .map(|c| cell(&c.text));
+            let texts = (rows.iter().filter_map(|row| row.get(j))).map(|c| cell(&c.text));
             let (widest, least) = measure(std::iter::once(cell(header[j])).chain(texts));
             (widest + 3, least.max(numbers[j]) + 3)
         })
@@ -261,8 +256,7 @@ impl ReportJson {
 /// Writes rows as RFC 4180 csv with a header; every cell formula-guarded.
 pub fn write_csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<ReportCell>]) -> Result<()> {
     write_csv_header(&mut *out, header)?;
-    rows.iter()
-        .try_for_each(|row| write_csv_row(&mut *out, row))
+    (rows.iter()).try_for_each(|row| write_csv_row(&mut *out, row))
 }
 
 /// A csv report's header, formula-guarded: rows then go through
