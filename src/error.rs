@@ -188,13 +188,9 @@ pub fn one_line(err: &anyhow::Error) -> String {
     // "Error code 13: database or disk is full") adds nothing. (`dedup_by`
     // compares each with the last one kept.)
     parts.dedup_by(|text, above| text.ends_with(above.as_str()));
-    parts
-        .join(": ")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let text = parts.join(": ");
+    let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    lines.collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
