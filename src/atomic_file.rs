@@ -282,10 +282,8 @@ pub fn open_regular(path: &Path) -> Option<std::fs::File> {
 
 #[cfg(not(unix))]
 pub fn open_regular(path: &Path) -> Option<std::fs::File> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    meta.is_file()
-        .then(|| std::fs::File::open(path).ok())
-        .flatten()
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    regular.then(|| std::fs::File::open(path).ok())?
 }
 
 /// Refuses, as the kernel's `fs.protected_symlinks` does (which the tool,
@@ -505,14 +503,9 @@ impl AtomicFile {
 /// the name's first 100 bytes, as a name near the file system's limit
 /// (255) would not fit with the dots and the suffix.
 fn hidden_prefix(target: &Path) -> String {
-    let name = target
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy());
-    let cut = (0..=name.len().min(100))
-        .rev()
-        .find(|&i| name.is_char_boundary(i))
-        .unwrap_or(0);
-    format!(".{}.", &name[..cut])
+    let name = (target.file_name()).map_or_else(|| "output".into(), |n| n.to_string_lossy());
+    let cut = (0..=name.len().min(100)).rfind(|&i| name.is_char_boundary(i));
+    format!(".{}.", &name[..cut.unwrap_or(0)])
 }
 
 /// `temp` renamed over `target` by `rename`. Where a file system cannot
