@@ -100,10 +100,7 @@ pub struct Change {
 impl Change {
     /// The account's name after the change (before it, when removed).
     pub fn name(&self) -> Option<&str> {
-        self.after
-            .as_ref()
-            .or(self.before.as_ref())
-            .and_then(|v| v.name.as_deref())
+        (self.after.as_ref().or(self.before.as_ref())).and_then(|v| v.name.as_deref())
     }
 }
 

@@ -299,10 +299,7 @@ fn schema_changed(e: &rusqlite::Error) -> Option<&str> {
         }
         _ => return None,
     };
-    SCHEMA
-        .iter()
-        .any(|words| why.contains(words))
-        .then_some(why)
+    (SCHEMA.iter().any(|words| why.contains(words))).then_some(why)
 }
 
 /// Another connection holds the store, past the wait.
