@@ -1287,9 +1287,7 @@ impl Client {
         }
         let now = server_now(date, SystemTime::now());
         let headers = parse_rate_headers(header, now);
-        let spent = headers
-            .filter(|h| h.remaining == Some(0.0))
-            .and_then(|h| h.reset);
+        let spent = (headers.filter(|h| h.remaining == Some(0.0))).and_then(|h| h.reset);
         // bucket4j's Spring filters say it as `X-Rate-Limit-Retry-After-Seconds`.
         let wait = header("retry-after").or_else(|| header("x-rate-limit-retry-after-seconds"));
         let asked = wait.and_then(|v| retry_after_asked(v, now));
@@ -1678,10 +1676,7 @@ fn closed_unanswered(
     // The request line's and the other headers' own bytes are about 150.
     let head = request.url.as_str().len() + authorization.len() + 150;
     if head >= LONG_HEAD && !request.issues_token {
-        let token = authorization
-            .strip_prefix("Bearer ")
-            .unwrap_or(authorization);
-        let token = token.len();
+        let token = token_length(authorization);
         message += &format!("; {HEADERS_OF} {head} bytes, the access token {token} of them");
     }
     let waited = sent.elapsed();
@@ -1689,6 +1684,12 @@ fn closed_unanswered(
         message += &format!(", {:.0} {AFTER_THE_REQUEST}", waited.as_secs_f64());
     }
     Attempt::Dropped(message)
+}
+
+/// The length in bytes of the access token an `Authorization` value
+/// carries (`Bearer …`), or of the whole value.
+pub fn token_length(authorization: &str) -> usize {
+    (authorization.strip_prefix("Bearer ")).map_or(authorization.len(), str::len)
 }
 
 /// Why `outcome` may be a race with a server's keep-alive timeout: a

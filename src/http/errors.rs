@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::Reply;
+use super::client::{Reply, token_length};
 use super::pacer::{is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
@@ -432,11 +432,7 @@ pub const LONG_URL: usize = 1024;
 /// is the longer and long ([`LONG_URL`]), as lighttpd and Node count the
 /// request line with the headers: then the next link is.
 fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let authorization = &*reply.authorization;
-    let token = authorization
-        .strip_prefix("Bearer ")
-        .unwrap_or(authorization)
-        .len();
+    let token = token_length(&reply.authorization);
     let url = url_length(context);
     if setting == "token_url" || url <= token || url < LONG_URL {
         return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
