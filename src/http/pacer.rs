@@ -162,9 +162,7 @@ const GO_TIMEOUT_PAGE: &[u8] =
 /// `[0, 1)`: requests refused together do not come back together. The
 /// whole wait stays within the 60 s a `Retry-After` is capped at (§5).
 pub fn with_jitter(retry_after: Duration, fraction: f64) -> Duration {
-    let extra = retry_after
-        .mul_f64(JITTER_FRACTION * fraction.clamp(0.0, 1.0))
-        .min(MAX_JITTER);
+    let extra = (retry_after.mul_f64(JITTER_FRACTION * fraction.clamp(0.0, 1.0))).min(MAX_JITTER);
     (retry_after + extra).min(retry_after.max(MAX_RETRY_AFTER))
 }
 
@@ -1044,9 +1042,7 @@ impl Pacer {
     fn probe(&mut self, now: Instant) -> Option<String> {
         let (rate, _) = self.learnt.filter(|&(_, s)| s == Source::Refusals)?;
         let quiet = now.saturating_duration_since(self.last_cut?);
-        let due = self
-            .last_raise
-            .is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
+        let due = (self.last_raise).is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
         if quiet < PROBE_AFTER * (1 << self.steps_refused.min(3)) || !due {
             return None;
         }

@@ -71,9 +71,7 @@ impl Redactor {
         }
         let quoted = serde_json::to_string(secret).unwrap_or_default();
         // The string's own quotes only: a secret may end with `"` (`\"`).
-        let json = (quoted.strip_prefix('"'))
-            .and_then(|q| q.strip_suffix('"'))
-            .unwrap_or(secret);
+        let json = (quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"'))).unwrap_or(secret);
         let dollar = crate::text::dollar_quoted(secret.as_bytes());
         let dollar_quoted = (dollar.strip_prefix("$'"))
             .and_then(|d| d.strip_suffix('\''))

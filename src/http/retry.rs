@@ -102,17 +102,13 @@ fn rfc850_with_its_century(value: &str, now: SystemTime) -> Option<SystemTime> {
         return None;
     }
     let yy: i64 = yy.parse().ok()?;
-    let utc = jiff::Timestamp::try_from(now)
-        .ok()?
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let utc = (jiff::Timestamp::try_from(now).ok()?).to_zoned_datetime(jiff::tz::TimeZone::UTC);
     let this_year = i64::from(utc.year());
     let ahead = now.checked_add(Duration::from_secs(50 * 31_556_952))?;
     [100, 0, -100].into_iter().find_map(|shift| {
         let year = this_year / 100 * 100 + shift + yy;
         let date = format!("{}, {day} {month} {year} {time}", &weekday[..3]);
-        httpdate::parse_http_date(&date)
-            .ok()
-            .filter(|&when| when <= ahead)
+        (httpdate::parse_http_date(&date).ok()).filter(|&when| when <= ahead)
     })
 }
 

@@ -69,9 +69,7 @@ pub fn parse(text: &str) -> Result<Url, String> {
 
 /// True when `text` has `%` between its first `[` and the `]` after it.
 pub fn has_zone(text: &str) -> bool {
-    let inside = text
-        .split_once('[')
-        .and_then(|(_, rest)| rest.split_once(']'));
+    let inside = (text.split_once('[')).and_then(|(_, rest)| rest.split_once(']'));
     inside.is_some_and(|(address, _)| address.contains('%'))
 }
 
