@@ -150,9 +150,7 @@ pub fn parse_export(text: &str) -> Result<Records, String> {
 /// serde's message without its `at line … column …` tail (for a record,
 /// the position is within the record, not the file).
 fn without_position(message: &str) -> &str {
-    message
-        .rfind(" at line ")
-        .map_or(message, |at| &message[..at])
+    (message.rfind(" at line ")).map_or(message, |at| &message[..at])
 }
 
 fn parse_array(text: &str) -> Result<Records, String> {

@@ -254,9 +254,7 @@ impl Context<'_> {
         lock().clear();
         let warn_here = walk.pages == Pages::All && !walk.exact;
         if let Some(warning) = collector.total_mismatch().filter(|_| warn_here) {
-            let again = collector
-                .run_again_helps()
-                .then_some(", run again for an exact list");
+            let again = (collector.run_again_helps()).then_some(", run again for an exact list");
             self.warn(&format!("{warning}{}", again.unwrap_or_default()));
         }
         Ok(dating)

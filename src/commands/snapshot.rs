@@ -114,9 +114,7 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<
         Ok(())
     })?;
     if let Some(mismatch) = collector.inexact() {
-        let again = collector
-            .run_again_helps()
-            .then_some(", run snapshot again");
+        let again = (collector.run_again_helps()).then_some(", run snapshot again");
         return Err(api_error(format!(
             "{mismatch}; nothing was recorded{}",
             again.unwrap_or_default()
@@ -126,10 +124,7 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<
     // (a year ahead, each night's `changes --since 1d` reported changes a
     // year ahead, and no command takes a snapshot out); so does a cache's
     // old copy (whose `Date` is when it was made, not a wrong clock).
-    if let Some(age) = dating
-        .cached_for
-        .filter(|a| *a as f64 > MAX_CLOCK_SKEW_SECS)
-    {
+    if let Some(age) = (dating.cached_for).filter(|a| *a as f64 > MAX_CLOCK_SKEW_SECS) {
         return Err(api_error(format!(
             "the API's answers came from a cache, one of them {} old (its Age header, or the Date of a copy it marked stale), and a snapshot of them misdates every change after it: nothing was recorded; run snapshot again when the cache (a proxy in HTTPS_PROXY or a gateway in front of the API) passes fresh answers",
             spoken_duration(age)
