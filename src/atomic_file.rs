@@ -125,9 +125,7 @@ fn from_the_root(path: &Path) -> Vec<&Path> {
 
 /// The folder `path` is in: its parent, or `.` for a bare name.
 pub fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
+    (path.parent().filter(|p| !p.as_os_str().is_empty())).unwrap_or(Path::new("."))
 }
 
 /// Whether statx(2) tells that `path` has one of `flags`

@@ -1532,9 +1532,7 @@ fn utf16_decoded(bytes: &[u8]) -> Option<String> {
 /// was printed, never a lossy copy (which would send another secret).
 fn first_line_secret(program: &str, stdout: &[u8]) -> Result<Secret> {
     let decoded = utf16_decoded(stdout);
-    let stdout = decoded
-        .as_ref()
-        .map_or(without_bom(stdout), |text| text.as_bytes());
+    let stdout = (decoded.as_ref()).map_or(without_bom(stdout), |text| text.as_bytes());
     let first = stdout.split(|&b| b == b'\n').next().unwrap_or_default();
     let Ok(first) = std::str::from_utf8(first) else {
         return Err(config_error(format!(

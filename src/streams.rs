@@ -49,9 +49,7 @@ pub fn descriptor_named(path: &std::path::Path) -> Option<i32> {
         "/dev/stderr" => "2",
         path => (path.strip_prefix("/dev/fd/")).or_else(|| path.strip_prefix("/proc/self/fd/"))?,
     };
-    n.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| n.parse().ok())?
+    (n.bytes().all(|b| b.is_ascii_digit())).then(|| n.parse().ok())?
 }
 
 /// A new descriptor for `fd`, sharing its open file (its offset and
@@ -93,9 +91,7 @@ pub fn duplicate(fd: i32) -> io::Result<std::fs::File> {
 
 /// The error of reading stdin, if it was closed at start.
 pub fn stdin_closed() -> Option<io::Error> {
-    STDIN_CLOSED
-        .load(Ordering::Relaxed)
-        .then(|| closed("<&-", "reading", ""))
+    (STDIN_CLOSED.load(Ordering::Relaxed)).then(|| closed("<&-", "reading", ""))
 }
 
 /// True when stdout was closed at start.

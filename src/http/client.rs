@@ -1359,9 +1359,7 @@ fn named_tokens(text: &str) -> Vec<&str> {
     (keys.iter())
         .flat_map(|key| lower.match_indices(key).map(|(at, _)| at + key.len()))
         .filter_map(|after| {
-            let value = text[after..]
-                .trim_start_matches(quote)
-                .strip_prefix([':', '='])?;
+            let value = (text[after..].trim_start_matches(quote)).strip_prefix([':', '='])?;
             let value = value.trim_start_matches(quote);
             (value.split(|c: char| quote(c) || matches!(c, '&' | ',' | '}' | ';'))).next()
         })

@@ -39,9 +39,7 @@ pub fn terminal_chart(series: &Series, width: u16, color: bool) -> String {
     // The largest total, at least 1: the bars are scaled by it.
     let max = totals.iter().copied().max().unwrap_or(0).max(1);
     let digits = max.to_string().len();
-    let bar_width = usize::from(width)
-        .saturating_sub(label_width + digits + 3)
-        .max(1);
+    let bar_width = (usize::from(width).saturating_sub(label_width + digits + 3)).max(1);
     let mut text = String::new();
     for ((label, counts), total) in series.labels.iter().zip(&series.counts).zip(&totals) {
         text.push_str(&format!("{label:<label_width$} "));
