@@ -199,11 +199,9 @@ pub fn process_env(name: &str) -> Option<String> {
 /// error naming the variable, never taken as unset: TALKDESK_BASE_URL
 /// would fall back to the region's host and the token go there.
 fn env_text(env: EnvLookup, name: &'static str) -> Result<Option<String>> {
-    if let Some(value) = env(name) {
-        return Ok(Some(value));
-    }
+    let value = env(name);
     match std::env::var_os(name) {
-        Some(value) if value.to_str().is_none() => {
+        Some(os) if value.is_none() && os.to_str().is_none() => {
             let instead = match name {
                 "TALKDESK_CONFIG" => ", or give such a path with --config",
                 "TALKDESK_HISTORY" => ", or give such a path with --history",
@@ -213,7 +211,7 @@ fn env_text(env: EnvLookup, name: &'static str) -> Result<Option<String>> {
                 "{name} is set to something that is not UTF-8 text; fix it or unset it{instead}"
             )))
         }
-        _ => Ok(None),
+        _ => Ok(value),
     }
 }
 
@@ -598,10 +596,9 @@ pub fn profile_in_use(flag: Option<&str>, env: EnvLookup) -> Result<Sourced<Stri
     if let Some(p) = flag {
         return Ok(Sourced::new(p.to_string(), Source::Flag("--profile")));
     }
-    Ok(match env_text(env, "TALKDESK_PROFILE")? {
-        Some(p) => Sourced::new(p, Source::Env("TALKDESK_PROFILE")),
-        None => Sourced::new(DEFAULT_PROFILE.to_string(), Source::Default),
-    })
+    let found = env_text(env, "TALKDESK_PROFILE")?;
+    let found = found.map(|p| Sourced::new(p, Source::Env("TALKDESK_PROFILE")));
+    Ok(or_default(found, DEFAULT_PROFILE.to_string()))
 }
 
 /// `talkdesk-accounts [--config PATH] [--profile NAME] SUBCOMMAND`, with
