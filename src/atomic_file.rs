@@ -71,8 +71,7 @@ pub fn file_in_the_way(dir: &Path) -> Option<&Path> {
 /// "check its permissions": the file's own are not to blame. `or` is the
 /// other way out (`pass --config`).
 pub fn may_not_enter(path: &Path, or: &str) -> Option<String> {
-    let mut above = from_the_root(path);
-    above.pop();
+    let above = from_the_root(path.parent()?);
     // (Looking at `dir/.` needs leave to enter `dir`.)
     let closed = above.into_iter().find(|d| {
         std::fs::metadata(d.join(".")).is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
