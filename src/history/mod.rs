@@ -70,14 +70,9 @@ impl fmt::Display for Org {
 /// before keeps its key. (The store's migration to schema 3 calls this
 /// very function, as SQL's `account_key`.)
 pub fn account_key(id_text: &str) -> String {
-    match lenient::<String>(id_text) {
-        Some(id)
-            if serde_json::to_string(&id).is_ok_and(|usual| usual == id_text) && !is_json(&id) =>
-        {
-            id
-        }
-        _ => id_text.to_string(),
-    }
+    let usual = |id: &String| serde_json::to_string(id).is_ok_and(|usual| usual == id_text);
+    let key = lenient::<String>(id_text).filter(|id| usual(id) && !is_json(id));
+    key.unwrap_or_else(|| id_text.to_string())
 }
 
 /// An account's key as its id shows, as `list` shows it (`Account::id`): a
