@@ -130,10 +130,7 @@ pub fn fix_fish(script: &str, command: &clap::Command) -> String {
         .collect();
     // `list <TAB>` offered file names, which only `diff` takes.
     let fileless = (command.get_subcommands())
-        .filter(|sub| {
-            !sub.get_positionals()
-                .any(|a| a.get_value_hint() == ValueHint::FilePath)
-        })
+        .filter(|sub| !(sub.get_positionals()).any(|a| a.get_value_hint() == ValueHint::FilePath))
         .flat_map(|sub| sub.get_name_and_visible_aliases());
     let fileless = fileless.collect::<Vec<_>>().join(" ");
     fixed.push_str(&format!(
