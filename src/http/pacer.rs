@@ -844,9 +844,7 @@ impl Pacer {
                 self.budget = Some((remaining - since, now + reset));
             }
             // Nothing left and no word on when: wait as for a 429.
-            (None, Some(remaining)) if remaining < 1.0 => {
-                self.hold(now + Duration::from_secs(1));
-            }
+            (None, Some(remaining)) if remaining < 1.0 => self.hold(now + Duration::from_secs(1)),
             _ => {}
         }
         let (limit, window) = self.stated_quota(h)?;
