@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,7 @@ use super::walk::{Ahead, Flow, Page, RawPage, Walk, bound_after};
 use crate::http::client::{FetchAhead, LeftToTheWalk};
 use crate::http::throttle::{RateLimits, Window};
 use crate::http::url::{RequestKey, Url};
+use crate::interrupt::locked;
 use crate::log::Log;
 use crate::text::counted;
 
@@ -88,7 +89,7 @@ pub fn walk_rest(
                 .name(format!("page-worker-{i}"))
                 .spawn_scoped(scope, || worker(api, &shared, within));
             if spawned.is_ok() {
-                shared.lock().workers += 1;
+                locked(&shared.plan).workers += 1;
             }
         }
         while let Some(page) = api.next_page(&mut walk, |url, n| shared.take(api, url, n)) {
@@ -98,7 +99,7 @@ pub fn walk_rest(
             if flow == Flow::Stop {
                 break;
             }
-            let mut plan = shared.lock();
+            let mut plan = locked(&shared.plan);
             plan.bound = bound_after(number, flow, per_page);
             shared.wake_a_worker(&plan);
         }
@@ -188,10 +189,6 @@ struct Shared {
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Plan> {
-        self.plan.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Wakes one idle worker when a page may be started; a woken worker
     /// that starts one passes the turn on if more may be started.
     fn wake_a_worker(&self, plan: &Plan) {
@@ -220,7 +217,7 @@ impl Shared {
         if RequestKey::of(url) != RequestKey::of(&page_like(&self.link, expected)) {
             return None;
         }
-        let mut plan = self.lock();
+        let mut plan = locked(&self.plan);
         plan.wanted = plan.wanted.max(expected);
         let wanted = plan.wanted;
         plan.done = plan.done.split_off(&wanted);
@@ -251,7 +248,7 @@ struct Ending<'a>(&'a Shared, bool);
 impl Drop for Ending<'_> {
     fn drop(&mut self) {
         let Ending(shared, worker) = *self;
-        let mut plan = shared.lock();
+        let mut plan = locked(&shared.plan);
         match worker {
             true => plan.workers = plan.workers.saturating_sub(1),
             false => shared.ended.store(true, Ordering::Relaxed),
@@ -270,7 +267,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
     let log = api.client().log();
     loop {
         let n = {
-            let mut plan = shared.lock();
+            let mut plan = locked(&shared.plan);
             loop {
                 if plan.stopped || plan.stalled || plan.next_start > plan.last {
                     return;
@@ -299,7 +296,7 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
         };
         let result = api.get_page(&url, Some(ahead));
         let warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut plan = shared.lock();
+        let mut plan = locked(&shared.plan);
         plan.in_flight.remove(&n);
         plan.observe(limits, log);
         match &result {
