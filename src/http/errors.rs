@@ -353,8 +353,8 @@ pub fn unexpected(
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
-        // Apache's and nginx's 400 for a request header over their limit
-        // (the bearer token): what a 431 says.
+        // Apache's, nginx's and aiohttp's 400 for a request header over
+        // their limit (the bearer token): what a 431 says.
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
@@ -516,14 +516,17 @@ pub fn wants_http2(body: &[u8]) -> bool {
 
 /// True for a web server's page refusing a request header over its limit
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
-/// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`).
+/// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`), or
+/// aiohttp's plain text for a header or request line over its 8190 bytes.
 fn header_too_large(body: &[u8]) -> bool {
     let said = [
         "Size of a request header field exceeds server limit",
         "Request Header Or Cookie Too Large",
         "Request header is too large",
     ];
-    is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+    let aiohttp =
+        without_bom(body).starts_with(b"Got more than ") && says(body, " bytes when reading: ");
+    aiohttp || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 413 that names the request's headers, not its body, as

@@ -2721,6 +2721,19 @@ fn a_413_for_request_headers_too_large_says_so() {
     }
 }
 
+/// aiohttp (3.14) answers a request header over its 8190 bytes (a long access token) with `400`
+/// and, in plain text, the start of the header's value: "Got more than 8190 bytes when reading:
+/// b'Bearer …'.". That ended with the status and that line and nothing to do; it now gets what a
+/// `431` gets (found serving the API with aiohttp's web server and a token of 9000 bytes).
+#[test]
+fn aiohttps_400_for_a_request_header_too_large_says_so() {
+    let body = format!(
+        "Got more than 8190 bytes when reading: b'Bearer {}...'.",
+        "t".repeat(93)
+    );
+    says_request_headers_too_large(400, &body);
+}
+
 /// A page answered `status` with `body`, a web server's refusal of
 /// request headers over its limit, is said to be that (not "check
 /// base_url (its scheme and port)").
