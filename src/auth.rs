@@ -825,12 +825,6 @@ fn not_a_token(
             "; check token_url, or a proxy in between",
         ),
         false if body.trim_ascii().is_empty() => ("an empty body".to_string(), "; check token_url"),
-        // Its last chunk before its JSON's end: a server that failed once
-        // it began (Tornado ends so a handler that raised after a flush).
-        false if reply.chunked && crate::text::json_cut_short(body) => (
-            problem,
-            ": its JSON stops where the server ended its chunked answer (its last chunk): the server at token_url ended the answer before its JSON was whole, as a server does that fails once it began sending it; try again later",
-        ),
         false => (problem, "; check token_url"),
     };
     let says = error_said(reply, redactor).map_or(String::new(), |s| format!(" ({s})"));

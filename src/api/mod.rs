@@ -408,12 +408,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             let (e, hint) = match is_markup(body) {
                 true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
-                // Its last chunk before its JSON's end: a page that failed
-                // once it began (Tornado ends a handler that raised so).
-                false if short && reply.chunked => (e, "its JSON stops where the server ended its chunked answer (its last chunk): the server at base_url ended the page before its JSON was whole, as a server does that fails once it began sending it (Tornado ends so a handler that raised after a flush); try again later"),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
-                false if short => (e, "its JSON stops where the server ended the answer (its Content-Length, or last chunk): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
+                false if short => (e, "its JSON stops where the server ended the answer (its Content-Length): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 // The same bytes on every try (a `charset=iso-8859-1`).
                 // Earlier pages of ASCII alone read the same in either.
                 false if e.starts_with("not UTF-8") && answered => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; base_url answered the first page, so have whoever runs the API send UTF-8"),

@@ -238,8 +238,6 @@ pub struct Reply {
     pub tokenless: bool,
     /// Its `Via` (RFC 9110 §7.6.3): the proxies it came through.
     pub via: Option<String>,
-    /// It came with `Transfer-Encoding` (chunked): no Content-Length framed it.
-    pub chunked: bool,
 }
 
 /// A reply of `status` with `body` and nothing else, for unit tests.
@@ -258,7 +256,6 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         age: None,
         tokenless: false,
         via: None,
-        chunked: false,
     }
 }
 
@@ -1048,7 +1045,6 @@ impl Client {
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
             tokenless: asks_bearer_only(response.headers()),
             via: via_of(response.headers()),
-            chunked: response.headers().contains_key("transfer-encoding"),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }
@@ -1125,10 +1121,17 @@ impl Client {
             }
             // Ended by its connection's close alone (no length): a close
             // mid-body, a TLS one without close_notify too, leaves its
-            // JSON unfinished. Retried as a body that stopped.
-            Ok(_) if read_as(status) == 200 && unframed && json_cut_short(&body) => {
+            // JSON unfinished; or by its last chunk (Werkzeug's debugger
+            // ends so a streamed answer that raised, Tornado a handler that
+            // raised after a flush). Retried as a body that stopped.
+            Ok(_) if read_as(status) == 200 && announced.is_none() && json_cut_short(&body) => {
+                let ends = if unframed {
+                    ENDS_AT_CLOSE
+                } else {
+                    ENDS_AT_LAST_CHUNK
+                };
                 return Ok(Err(Attempt::Transient(format!(
-                    "the HTTP {status} answer's body was cut short: {ENDS_AT_CLOSE}, {} bytes into its JSON",
+                    "the HTTP {status} answer's body was cut short: {ends}, {} bytes into its JSON",
                     body.len()
                 ))));
             }
@@ -1506,9 +1509,9 @@ fn no_answer_after(
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
         "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
-    } else if cut_short(message) {
+    } else if let Some(why) = cut_short(message) {
         // Its head came: the server began this answer, over this network.
-        CUTS_IT.into()
+        why.into()
     } else if closed == Some(true) {
         DROPS_IT.into()
     } else if closed == Some(false) {
@@ -1593,11 +1596,23 @@ const DROPS_IT: &str = "the server closed the connection without answering, thou
 /// A body without a length, cut short by its connection's close.
 const ENDS_AT_CLOSE: &str = "it ends with its connection (no Content-Length)";
 
-/// Whether `message` is of a body cut short by its connection's close,
-/// with a length or without one.
-fn cut_short(message: &str) -> bool {
-    message.contains(" body stopped after ") && message.contains(": connection error")
-        || message.contains(ENDS_AT_CLOSE)
+/// A chunked body ended by its last chunk before its JSON's end.
+const ENDS_AT_LAST_CHUNK: &str = "its last chunk came before its JSON's end";
+
+/// Why a chunked body ended before its JSON's end: the server began the
+/// answer, then failed, and ended it as if whole.
+const ENDS_IT: &str = "the server began its answer and ended it before its JSON was whole: it, or a gateway in front of it, fails while making its answer (Werkzeug's debugger and Tornado end so an answer whose handler raised midway); try again later";
+
+/// Why the body of `message` was cut short, if it was: by its last chunk
+/// (its framing whole: no connection cut it), or by its connection's
+/// close, with a length or without one.
+fn cut_short(message: &str) -> Option<&'static str> {
+    if message.contains(ENDS_AT_LAST_CHUNK) {
+        return Some(ENDS_IT);
+    }
+    let closed = message.contains(" body stopped after ") && message.contains(": connection error")
+        || message.contains(ENDS_AT_CLOSE);
+    closed.then_some(CUTS_IT)
 }
 
 /// Why a body was cut short by the close of its connection: the server

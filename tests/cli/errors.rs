@@ -1324,7 +1324,8 @@ fn an_empty_200_is_said_to_be_empty() {
 /// A token answer whose handler failed after a flush, ended by its last chunk before its JSON was
 /// whole (tornado 6.6 ends so a handler that raised after `flush()`), said "the answer is not a
 /// token (not valid JSON at line 1 column 30); check token_url", which was right. It says the
-/// server ended the answer early, and to try again later.
+/// server ended the answer early, and to try again later (since the fortieth session as a body
+/// cut short, which more tries meet).
 #[test]
 fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
     const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
@@ -1335,16 +1336,35 @@ fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
     let line = fails_with(&run(cmd), 5);
     assert_contains(
         &line,
-        &[
-            "not a token (not valid JSON at",
-            "last chunk",
-            "try again later",
-        ],
+        &["body was cut short", "last chunk", "try again later"],
     );
     assert!(
         !line.contains("check token_url") && !line.contains("tok-1"),
         "{line}"
     );
+}
+
+/// The same token answer once, then a whole one (Werkzeug's debugger ends so a streamed answer
+/// whose generator raised): the run ended at once, exit 5, where the next try got the token. It is
+/// retried, and the walk goes on.
+#[test]
+fn a_token_answer_ended_by_its_last_chunk_once_is_retried() {
+    const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            script: vec![(RequestMatch::Token, FaultKind::RawResponse(ENDED))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let out = run(cmd);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout_of(&out).lines().count(), 3, "{stderr}");
+    assert!(!stderr.contains("tok-1"), "{stderr}");
 }
 
 /// An error body in the charset its `Content-Type` names (Latin-1, or
