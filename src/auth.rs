@@ -651,7 +651,9 @@ impl<'a> Auth<'a> {
                     (true, true, _) if reply.asks_basic => format!(
                         "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {note}check client_id and client_secret"
                     ),
-                    (true, ..) => markup_refusal(self.client.proxied(&self.creds.token_url)).into(),
+                    (true, ..) => {
+                        markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
+                    }
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()
                     }

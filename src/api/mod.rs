@@ -186,7 +186,9 @@ impl<'a> Api<'a> {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
             // nginx's `auth_basic` page too: its challenge says more.
-            _ if is_markup(&reply.body) && !basic => markup_refusal(self.client.proxied(url)),
+            _ if is_markup(&reply.body) && !basic => {
+                &markup_refusal(self.client.proxied(url), "the API")
+            }
             true => later,
             // A 401 for the renewed token too (get_authorized).
             false if answered => {

@@ -547,13 +547,18 @@ pub fn is_markup(body: &[u8]) -> bool {
     without_bom(body).trim_ascii_start().starts_with(b"<")
 }
 
-/// What to check when a 401 or 403 came as a page of markup: the proxy
-/// variables when one was `proxied` through, else what filters unasked.
-pub fn markup_refusal(proxied: bool) -> &'static str {
+/// What to check when a 401 or 403 came as a page of markup from
+/// `server` (the API, or the token endpoint): the proxy variables when one
+/// was `proxied` through, else what filters unasked.
+pub fn markup_refusal(proxied: bool, server: &str) -> String {
     if proxied {
-        "the answer is an HTML page, not the API's: something in front of it (a proxy or a web filter) may be refusing; check HTTPS_PROXY and NO_PROXY"
+        format!(
+            "the answer is an HTML page, not {server}'s: something in front of it (a proxy or a web filter) may be refusing; check HTTPS_PROXY and NO_PROXY"
+        )
     } else {
-        "the answer is an HTML page, not the API's: something in front of it (a web filter on your network, or a firewall such as mod_security or mod_evasive before the API) may be refusing; ask whoever runs it, or try again later"
+        format!(
+            "the answer is an HTML page, not {server}'s: something in front of it (a web filter on your network, or a firewall such as mod_security or mod_evasive before {server}) may be refusing; ask whoever runs it, or try again later"
+        )
     }
 }
 

@@ -3303,6 +3303,25 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
     assert!(!line.contains("Basic"), "{line}");
 }
 
+/// A token endpoint that answers a refusal with an HTML page (Werkzeug's `abort(401)`, a web
+/// application firewall's page in front of it) was said to be "an HTML page, not the API's: …
+/// (… a firewall such as mod_security or mod_evasive before the API)", of the token request,
+/// which never reached the API. It names the token endpoint.
+#[test]
+fn an_html_refusal_of_the_token_request_names_the_token_endpoint() {
+    let page = "<!doctype html>\n<html lang=en>\n<title>401 Unauthorized</title>\n<h1>Unauthorized</h1>\n<p>The server could not verify that you are authorized to access the URL requested.</p>\n";
+    let fault = FaultKind::StatusWithBody(401, page.to_string());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &["token request", "HTTP 401", "not the token endpoint's"],
+    );
+    assert!(!line.contains("API"), "{line}");
+}
+
 /// nginx's `auth_basic` answers with its own HTML page, `401 Authorization Required`, and the
 /// same `WWW-Authenticate: Basic` challenge: the line blamed "an HTML page, not the API's" on a
 /// web filter or firewall, not the password the challenge asks for.
