@@ -1549,12 +1549,11 @@ fn after_retries(retries: u32) -> String {
 
 /// What the tries before the last that timed out say, when the last failed
 /// otherwise (pen over a server slower than --timeout and one that is
-/// down): a longer --timeout may get through.
+/// down): a longer --timeout may get through. Of each, what timed out as
+/// [`timed_out`] says it (a body's stall too), not the sentence before.
 fn timed_out_before(message: &str, failures: &[String]) -> String {
-    let timed_out: Vec<&String> = failures
-        .iter()
-        .filter(|f| f.contains("timed out"))
-        .collect();
+    let said = (failures.iter()).filter_map(|f| Some(&f[f.find("timed out after ")?..]));
+    let timed_out: Vec<&str> = said.collect();
     match timed_out.first() {
         Some(first) if !message.contains("timed out") => format!(
             "; {} of the tries before it {first}: raise --timeout if the server is that slow",
@@ -2602,6 +2601,21 @@ mod tests {
         ] {
             assert!(error.contains(said), "{said:?} missing from {error}");
         }
+    }
+
+    /// The system's own connect timeout (`ETIMEDOUT`, after its SYN
+    /// retries) is no --timeout to raise: tries before the last that ended
+    /// so are not counted among those that timed out.
+    #[test]
+    fn the_systems_connect_timeout_is_not_counted_as_timed_out_before() {
+        let os = "connection error: Connection timed out (os error 110)".to_string();
+        let ours = "timed out after 3 s waiting for the answer".to_string();
+        let last = "connection error: Peer disconnected";
+        assert_eq!(timed_out_before(last, std::slice::from_ref(&os)), "");
+        assert_eq!(
+            timed_out_before(last, &[os, ours]),
+            "; 1 of the tries before it timed out after 3 s waiting for the answer: raise --timeout if the server is that slow"
+        );
     }
 
     /// A request for a page at `url`, with a fixed token, not fetched ahead.

@@ -3383,3 +3383,45 @@ fn tries_that_timed_out_before_a_last_one_closed_are_told() {
         ],
     );
 }
+
+/// The same with a body that stopped on the tries before (`StallBody`): the error said "; 2 of the
+/// tries before it the HTTP 200 answer's body stopped after 10 of 1000 bytes: timed out after 1 s:
+/// raise --timeout …", the whole message of the first put after "before it", which reads as no
+/// sentence. It now says of them what timed out: "2 of the tries before it timed out after 1 s".
+#[test]
+fn tries_whose_body_timed_out_before_a_last_one_closed_are_told_in_a_sentence() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(2), FaultKind::StallBody),
+                (RequestMatch::Page(2), FaultKind::StallBody),
+            ],
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args([
+        "list",
+        "--concurrency",
+        "1",
+        "--timeout",
+        "1",
+        "--max-retries",
+        "2",
+    ]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=2",
+            "Peer disconnected",
+            "(after 2 retries)",
+            "; 2 of the tries before it timed out after 1 s: raise --timeout",
+        ],
+    );
+    assert!(!line.contains("before it the HTTP"), "{line}");
+}
