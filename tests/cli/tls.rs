@@ -3039,6 +3039,9 @@ fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the
     let stderr = balanced_list_fails(&ca, &start(&ca), &start(&other));
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
     assert!(stderr.contains(TRUSTED_EARLIER), "{stderr}");
+    // The advice of before still follows it.
+    let bundle = "; else the server's certificate is not signed by any certificate in";
+    assert!(stderr.contains(bundle), "{stderr}");
 }
 
 /// The same with the other server speaking plain HTTP (a backend set up without TLS): the run
@@ -3053,6 +3056,8 @@ fn a_plain_http_answer_after_a_tls_one_names_another_server_behind_the_address()
     let stderr = balanced_list_fails(&ca, &good, &FakeApi::start(balanced()));
     assert!(stderr.contains("InvalidContentType"), "{stderr}");
     assert!(stderr.contains(TRUSTED_EARLIER), "{stderr}");
+    let scheme = "; else the server does not speak TLS on that port: check the URL's scheme";
+    assert!(stderr.contains(scheme), "{stderr}");
 }
 
 /// What a failed handshake with a host whose handshake succeeded earlier says first.
