@@ -2098,12 +2098,12 @@ fn tls_error(
 
 /// What a failed handshake with a host that answered earlier in the run
 /// says first.
-const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its address (a TCP load balancer's backend) fails it now: have every server behind it serve TLS on that port with a trusted certificate, or try again later";
+const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its name or address (a TCP load balancer's backend, a DNS round robin) fails it now, or the server itself does since (a certificate renewed or expired mid-run): have every server behind it serve TLS on that port with a trusted certificate, or try again later";
 
 /// [`tls_error`]'s hint, of its handshake alone (`tls`: through an
 /// `https://` proxy), with a host that `answered` before, not through a
 /// proxy, first said to have had a handshake succeed: another server
-/// behind its address (a TCP load balancer's backend) failed this one.
+/// behind its name or address, or the server since, failed this one.
 fn handshake_hint(
     error: Option<&rustls::Error>,
     (request, answered): (&Request, bool),

@@ -3044,6 +3044,30 @@ fn a_certificate_not_trusted_after_a_trusted_one_names_another_server_behind_the
     assert!(stderr.contains(bundle), "{stderr}");
 }
 
+/// The same with the other certificate signed by the trusted CA but expired: what a client sees
+/// too of one server whose certificate expired (or was renewed wrong) after page 1, which it
+/// cannot tell from another server behind the address. The note named another server alone, a
+/// TCP load balancer's backend; it now names the server itself since, and a DNS round robin.
+#[test]
+fn a_certificate_that_expired_after_a_trusted_one_names_the_server_itself_too() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let good = FakeApi::start_tls(balanced(), &cert, &key);
+    let (cert, key) = leaf(&ca, &["127.0.0.1"], |p| {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    });
+    let stderr = balanced_list_fails(&ca, &good, &FakeApi::start_tls(balanced(), &cert, &key));
+    assert!(stderr.contains("the certificate expired on"), "{stderr}");
+    assert!(stderr.contains(TRUSTED_EARLIER), "{stderr}");
+    let itself = "or the server itself does since (a certificate renewed or expired mid-run)";
+    assert!(stderr.contains(itself), "{stderr}");
+    assert!(
+        stderr.contains("(a TCP load balancer's backend, a DNS round robin)"),
+        "{stderr}"
+    );
+}
+
 /// The same with the other server speaking plain HTTP (a backend set up without TLS): the run
 /// ended "received corrupt message of type InvalidContentType; the server does not speak TLS on
 /// that port: check the URL's scheme (https://) and port", of a URL whose scheme and port had
@@ -3061,4 +3085,4 @@ fn a_plain_http_answer_after_a_tls_one_names_another_server_behind_the_address()
 }
 
 /// What a failed handshake with a host whose handshake succeeded earlier says first.
-const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its address (a TCP load balancer's backend) fails it now";
+const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this run, its certificate trusted: another server behind its name or address (a TCP load balancer's backend, a DNS round robin) fails it now";
