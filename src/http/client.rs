@@ -1664,9 +1664,10 @@ const HEADERS_OF: &str = "its request line and headers were about";
 
 /// A connection closed unanswered this long after its request was sent
 /// was closed by a gateway that gave up on its backend (haproxy in tcp
-/// mode at its `timeout server`, stunnel): a server that wants https://,
-/// HTTP/2 or the PROXY protocol closes at once.
-const LATE_CLOSE: Duration = Duration::from_secs(2);
+/// mode at its `timeout server`, stunnel, http-proxy-middleware at a
+/// `timeout` of 1000 ms): a server that wants https://, HTTP/2 or the
+/// PROXY protocol closes at once.
+const LATE_CLOSE: Duration = Duration::from_secs(1);
 
 /// Notes how long after its request a connection closed unanswered.
 const AFTER_THE_REQUEST: &str = "s after the request was sent";

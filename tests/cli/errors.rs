@@ -964,6 +964,34 @@ fn a_connection_closed_seconds_after_the_request_by_a_host_that_answered_says_it
     assert!(!line.contains("check your network, or"), "{line}");
 }
 
+/// The same close a second after the request: http-proxy-middleware 3.0 with `timeout: 1000`
+/// (and `proxyTimeout`) in front of an express fake whose page 3 takes 3 s closed each try
+/// unanswered 1.0 s after it was sent, and the run ended "the server closed the connection
+/// without answering … drops this request … (nginx's `return 444`, a web application firewall)",
+/// of a gateway whose timeout was shorter than the page took. Only a close 2 s or more after the
+/// request was said to be one that gave up waiting.
+#[test]
+fn a_connection_closed_a_second_after_the_request_says_it_gave_up() {
+    let wait = std::time::Duration::from_millis(1100);
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "1 s after the request",
+            "gave up waiting",
+            "try again later",
+        ],
+    );
+    assert!(!line.contains("return 444"), "{line}");
+}
+
 /// The same close at once, every try, by a host that had just answered (the token, at the API's
 /// origin): OpenResty's `ngx.exit(444)`, nginx's `return 444` or a web application firewall
 /// dropping the request, a worker crashing on it. Found with nginx 1.22 and its Lua module
