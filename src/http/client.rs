@@ -1554,11 +1554,15 @@ fn after_retries(retries: u32) -> String {
 fn timed_out_before(message: &str, failures: &[String]) -> String {
     let said = (failures.iter()).filter_map(|f| Some(&f[f.find("timed out after ")?..]));
     let timed_out: Vec<&str> = said.collect();
+    let tries = match (timed_out.len(), failures.len()) {
+        (1, 1) => "the try".to_string(),
+        (n, all) if n == all => format!("the {n} tries"),
+        (n, all) => format!("{n} of the {all} tries"),
+    };
     match timed_out.first() {
-        Some(first) if !message.contains("timed out") => format!(
-            "; {} of the tries before it {first}: raise --timeout if the server is that slow",
-            timed_out.len()
-        ),
+        Some(first) if !message.contains("timed out") => {
+            format!("; {tries} before it {first}: raise --timeout if the server is that slow")
+        }
         _ => String::new(),
     }
 }
@@ -2604,6 +2608,27 @@ mod tests {
         }
     }
 
+    /// One try before the last, or all of them, timed out: the error said
+    /// "1 of the tries before it" or "2 of the tries before it" of all
+    /// there were. Said now as counted: the try, the N tries, N of the M.
+    #[test]
+    fn the_tries_before_the_last_that_timed_out_are_counted_of_all() {
+        let ours = "timed out after 3 s waiting for the answer".to_string();
+        let other = "connection error: Peer disconnected".to_string();
+        let said = |failures: &[String]| timed_out_before(&other, failures);
+        assert!(said(std::slice::from_ref(&ours)).starts_with("; the try before it timed out"));
+        let both = said(&[ours.clone(), ours.clone()]);
+        assert!(
+            both.starts_with("; the 2 tries before it timed out"),
+            "{both}"
+        );
+        let some = said(&[ours.clone(), other.clone(), ours]);
+        assert!(
+            some.starts_with("; 2 of the 3 tries before it timed out"),
+            "{some}"
+        );
+    }
+
     /// The system's own connect timeout (`ETIMEDOUT`, after its SYN
     /// retries) is no --timeout to raise: tries before the last that ended
     /// so are not counted among those that timed out.
@@ -2615,7 +2640,7 @@ mod tests {
         assert_eq!(timed_out_before(last, std::slice::from_ref(&os)), "");
         assert_eq!(
             timed_out_before(last, &[os, ours]),
-            "; 1 of the tries before it timed out after 3 s waiting for the answer: raise --timeout if the server is that slow"
+            "; 1 of the 2 tries before it timed out after 3 s waiting for the answer: raise --timeout if the server is that slow"
         );
     }
 

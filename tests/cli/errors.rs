@@ -3406,7 +3406,7 @@ fn tries_that_timed_out_before_a_last_one_closed_are_told() {
             "page=2",
             "Peer disconnected",
             "(after 3 retries)",
-            "2 of the tries before it timed out after 1 s",
+            "2 of the 3 tries before it timed out after 1 s",
             "raise --timeout",
         ],
     );
@@ -3415,7 +3415,7 @@ fn tries_that_timed_out_before_a_last_one_closed_are_told() {
 /// The same with a body that stopped on the tries before (`StallBody`): the error said "; 2 of the
 /// tries before it the HTTP 200 answer's body stopped after 10 of 1000 bytes: timed out after 1 s:
 /// raise --timeout …", the whole message of the first put after "before it", which reads as no
-/// sentence. It now says of them what timed out: "2 of the tries before it timed out after 1 s".
+/// sentence. It now says of them what timed out: "the 2 tries before it timed out after 1 s".
 #[test]
 fn tries_whose_body_timed_out_before_a_last_one_closed_are_told_in_a_sentence() {
     let fake = FakeApi::start(FakeConfig {
@@ -3448,7 +3448,7 @@ fn tries_whose_body_timed_out_before_a_last_one_closed_are_told_in_a_sentence() 
             "page=2",
             "Peer disconnected",
             "(after 2 retries)",
-            "; 2 of the tries before it timed out after 1 s: raise --timeout",
+            "; the 2 tries before it timed out after 1 s: raise --timeout",
         ],
     );
     assert!(!line.contains("before it the HTTP"), "{line}");
