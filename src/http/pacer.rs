@@ -2606,6 +2606,18 @@ mod tests {
         assert!(rate > 10.0, "{rate} a second 80 s after the only refusal");
     }
 
+    /// A refused quota is kept to until [`KEPT`] after the refusal, and
+    /// not at that instant.
+    #[test]
+    fn a_refused_quota_ends_kept_after_the_refusal() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.refused_quota = Some(((1.0, Duration::from_secs(10)), t0));
+        p.recent.push_back(t0 + Duration::from_secs(55));
+        assert!(p.quota_wait(t0 + KEPT - ms(1)).is_some());
+        assert_eq!(p.quota_wait(t0 + KEPT), None);
+    }
+
     /// koa-ratelimit sends its reset as a Unix time with a fraction: the
     /// request that opens its window of 1 s reads 0.995 s. A reset under a
     /// second was no window, no pace was learnt from the headers, and at
@@ -2645,6 +2657,20 @@ mod tests {
         );
         assert_eq!(reset_after(1_700_000_600.0, now), Duration::from_secs(600));
         assert_eq!(reset_after(1_699_999_000_000.0, now), Duration::ZERO);
+    }
+
+    /// A reset of exactly [`EPOCH_RESET_ABOVE`] is seconds, one above it a
+    /// Unix time; exactly 1e11 is a Unix time in seconds, one above it in
+    /// milliseconds.
+    #[test]
+    fn a_reset_is_a_unix_time_only_above_its_bounds() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let secs = Duration::from_secs;
+        assert_eq!(reset_after(1e9, now), secs(1_000_000_000));
+        assert_eq!(
+            reset_after(1e11, now),
+            secs(100_000_000_000 - 1_700_000_000)
+        );
     }
 
     #[test]
