@@ -2975,6 +2975,20 @@ mod tests {
         assert_eq!(p.learnt, Some((2.0, Source::Headers)));
     }
 
+    /// The last request through is one sent before, not with, the request
+    /// asked of: a request through sent at the same instant makes none.
+    /// (Through `on_answer` the two are alike: a gap of zero bounds no
+    /// rate.)
+    #[test]
+    fn a_request_through_sent_with_it_is_no_last_one_through() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let later = t0 + Duration::from_secs(2);
+        p.through.extend([t0, later]);
+        assert_eq!(p.last_through(later + ms(1)), Some((later, 1)));
+        assert_eq!(p.last_through(later), None);
+    }
+
     /// What went more than [`KEPT`] ago is forgotten, what went since is
     /// not, and no more than 4,096 requests are kept.
     #[test]
