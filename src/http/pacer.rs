@@ -1736,6 +1736,54 @@ mod tests {
         assert_eq!((t - cut).as_secs(), 60);
     }
 
+    /// Two steps up refused in a row: the next waits twice as long again
+    /// (120 s, not 60 s). The first step after a refused one keeps the
+    /// count; only a step that held starts it afresh.
+    #[test]
+    fn a_second_refused_step_in_a_row_doubles_the_quiet_again() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0), t0, &refused(None));
+        let mut cut = t0;
+        for quiet in [30, 60, 120] {
+            let mut t = cut + ms(500);
+            while p.on_answer(at(t), t, &ok()).is_none() {
+                t += ms(500);
+            }
+            assert_eq!((t - cut).as_secs(), quiet);
+            cut = t + ms(500);
+            p.on_answer(at(cut), cut, &refused(None));
+        }
+        assert_eq!(p.steps_refused, 3);
+    }
+
+    /// Headers that change the pace they set keep the bucket: after one
+    /// request a second, a limit of 10 a second lets the next request go an
+    /// interval of it after the last, not at once. Only the first pace the
+    /// headers set starts afresh.
+    #[test]
+    fn a_pace_the_headers_change_keeps_the_spacing_of_the_last_request() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let first = p.try_send(t0).unwrap();
+        p.on_answer(first, t0, &with_headers(quota(1.0, 1)));
+        let second = drain(&mut p, t0, 1)[0];
+        let now = second.at + ms(10);
+        p.on_answer(second, now, &with_headers(quota(10.0, 1)));
+        let wait = p.try_send(now).expect_err("spaced from the last request");
+        assert!(wait > ms(80) && wait < ms(100), "{wait:?}");
+    }
+
+    /// `TALKDESK_BACKOFF_SCALE` scales the hold after refusals in a row as
+    /// it scales the retry delays.
+    #[test]
+    fn the_hold_after_refusals_in_a_row_is_scaled_as_retry_delays_are() {
+        let pace = Pace::new(SystemClock, None);
+        pace.scale_holds(0.25);
+        assert_eq!(locked(&pace.pacer).held_again(0, None), ms(500));
+    }
+
     #[test]
     fn one_request_through_then_a_refusal_paces_at_the_fallback_rate() {
         // A limiter without a burst (nginx's limit_req) lets page 1 through
