@@ -1784,6 +1784,20 @@ mod tests {
         assert_eq!(locked(&pace.pacer).held_again(0, None), ms(500));
     }
 
+    /// The shared pace tells the client the pacer's refusals in a row (the
+    /// run gives up on them), and a request with no answer is in flight no
+    /// more.
+    #[test]
+    fn the_pace_tells_refusals_in_a_row_and_forgets_a_request_unanswered() {
+        let pace = Pace::new(SystemClock, None);
+        let (first, _) = pace.send_slot(|_| {}, || false).unwrap();
+        let (second, _) = pace.send_slot(|_| {}, || false).unwrap();
+        pace.no_answer(second);
+        assert_eq!(locked(&pace.pacer).outstanding.len(), 1);
+        pace.on_answer(first, &refused(Some(1)));
+        assert_eq!(pace.refused_in_a_row(), 1);
+    }
+
     #[test]
     fn one_request_through_then_a_refusal_paces_at_the_fallback_rate() {
         // A limiter without a burst (nginx's limit_req) lets page 1 through
