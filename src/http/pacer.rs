@@ -2229,6 +2229,75 @@ mod tests {
         );
     }
 
+    /// The gap kept as one that went through alone: a second or more after
+    /// the last request through, none sent in between, and shorter than the
+    /// one kept (an equal one leaves it, and when it went, as it was).
+    #[test]
+    fn the_lone_gap_kept_is_the_shortest_of_a_second_or_more_alone() {
+        let t0 = Instant::now();
+        let s = |n: u64| t0 + ms(n);
+        let mut p = Pacer::new(None);
+        p.learnt = Some((1.0, Source::Refusals));
+        (p.through, p.recent) = ([t0].into(), [t0].into());
+        let go = |p: &mut Pacer, sent: u64, through: bool| {
+            assert_eq!(p.bracket(s(sent)), None);
+            p.recent.push_back(s(sent));
+            if through {
+                p.through.push_back(s(sent));
+            }
+            p.lone_gap.map(|(g, at)| (g, at - t0))
+        };
+        let kept = |g: u64, at: u64| Some((ms(g), ms(at)));
+        assert_eq!(go(&mut p, 2_000, true), kept(2_000, 2_000));
+        // Longer, then under a second.
+        assert_eq!(go(&mut p, 5_000, true), kept(2_000, 2_000));
+        assert_eq!(go(&mut p, 5_500, false), kept(2_000, 2_000));
+        // Not alone: 5.5 s and 6 s went in between.
+        p.recent.push_back(s(6_000));
+        assert_eq!(go(&mut p, 6_700, true), kept(2_000, 2_000));
+        assert_eq!(go(&mut p, 8_200, true), kept(1_500, 8_200));
+        assert_eq!(go(&mut p, 9_700, true), kept(1_500, 8_200));
+    }
+
+    /// A refusal within the margin of a gap that went through alone
+    /// brackets nothing; a shorter one is bracketed with that gap, or
+    /// with a longer gap that was enough before.
+    #[test]
+    fn a_bracket_takes_the_lone_gap_and_the_longer_gap_that_was_enough() {
+        let t0 = Instant::now();
+        let pacer = |lone: Option<u64>, enough: Option<u64>, refused: u64| {
+            let mut p = Pacer::new(None);
+            p.learnt = Some((1.0, Source::Refusals));
+            p.through.push_back(t0);
+            p.recent.extend([t0, t0 + ms(refused)]);
+            p.refused_sent = Some(t0 + ms(refused));
+            p.lone_gap = lone.map(|g| (ms(g), t0));
+            p.enough = enough.map(ms);
+            p
+        };
+        let bracket = |lone: Option<u64>, enough: Option<u64>, refused: u64| {
+            let mut p = pacer(lone, enough, refused);
+            let said = p.bracket(t0 + ms(4_000));
+            (said.is_some(), p.learnt.map(|(rate, _)| rate))
+        };
+        assert_eq!(bracket(Some(2_000), None, 1_950), (false, Some(1.0)));
+        let (said, rate) = bracket(Some(2_000), None, 1_500);
+        let mid = (1.5f64 * 2.0).sqrt();
+        assert!(said && (rate.unwrap() - 1.0 / mid).abs() < 1e-9, "{rate:?}");
+        let (said, rate) = bracket(None, Some(2_500), 1_500);
+        let mid = (1.5f64 * 2.5).sqrt();
+        assert!(said && (rate.unwrap() - 1.0 / mid).abs() < 1e-9, "{rate:?}");
+        // A gap that was enough and is now refused is enough no more.
+        let (said, rate) = bracket(None, Some(1_500), 1_500);
+        let mid = (1.5f64 * 4.0).sqrt();
+        assert!(said && (rate.unwrap() - 1.0 / mid).abs() < 1e-9, "{rate:?}");
+        // The same bracket again sets no pace and leaves the spacing.
+        let mut p = pacer(None, Some(2_500), 1_500);
+        assert!(p.bracket(t0 + ms(4_000)).is_some());
+        p.tat = None;
+        assert_eq!((p.bracket(t0 + ms(4_000)), p.tat), (None, None));
+    }
+
     /// Limits without a window: an hourly one's, then one a second's (a
     /// server naming the policy nearest exhaustion). The hour's reset was
     /// taken as the second's window: one request every 120 s.
