@@ -1785,8 +1785,8 @@ mod tests {
     }
 
     /// The shared pace tells the client the pacer's refusals in a row (the
-    /// run gives up on them), and a request with no answer is in flight no
-    /// more.
+    /// run gives up on them) and a change of pace (for `-v`), and a request
+    /// with no answer is in flight no more.
     #[test]
     fn the_pace_tells_refusals_in_a_row_and_forgets_a_request_unanswered() {
         let pace = Pace::new(SystemClock, None);
@@ -1794,8 +1794,27 @@ mod tests {
         let (second, _) = pace.send_slot(|_| {}, || false).unwrap();
         pace.no_answer(second);
         assert_eq!(locked(&pace.pacer).outstanding.len(), 1);
-        pace.on_answer(first, &refused(Some(1)));
+        assert_eq!(pace.refused_in_a_row(), 0);
+        let change = pace.on_answer(first, &refused(Some(1)));
+        assert!(change.is_some_and(|c| c.why.starts_with("HTTP 429")));
         assert_eq!(pace.refused_in_a_row(), 1);
+    }
+
+    /// A request waiting for its slot counts among those waiting until it
+    /// is given up on.
+    #[test]
+    fn a_request_waiting_counts_as_waiting_until_given_up_on() {
+        let pace = Pace::new(SystemClock, None);
+        locked(&pace.pacer).hold_until = Some(Instant::now() + Duration::from_secs(60));
+        let (seen, waits) = (AtomicUsize::new(9), AtomicUsize::new(0));
+        let on_wait = |_| {
+            seen.store(pace.waiting(), Ordering::SeqCst);
+            waits.fetch_add(1, Ordering::SeqCst);
+        };
+        let slot = pace.send_slot(on_wait, || waits.load(Ordering::SeqCst) > 0);
+        assert!(slot.is_none());
+        assert_eq!(seen.load(Ordering::SeqCst), 1);
+        assert_eq!(pace.waiting(), 0);
     }
 
     #[test]
