@@ -1127,6 +1127,18 @@ mod tests {
         }
     }
 
+    /// aiohttp's plain text for a header over its limit is its "Got more
+    /// than" start with its "bytes when reading" both: either alone is
+    /// some other 400's text.
+    #[test]
+    fn aiohttps_400_for_a_long_header_needs_both_of_its_phrases() {
+        assert!(header_too_large(
+            b"Got more than 8190 bytes when reading: b'Bearer eyJ...'."
+        ));
+        assert!(!header_too_large(b"Got more than one Host header"));
+        assert!(!header_too_large(b"Bad request: 12 bytes when reading: x"));
+    }
+
     /// A web server's 400 page for a request that went over TLS blames no
     /// scheme or port but a gateway passing it on unreadable, in the words
     /// of what was asked (no OAuth answer at token_url); over http, the
