@@ -642,6 +642,30 @@ mod tests {
         assert!(!hint.contains("ca_bundle"), "{hint}");
     }
 
+    /// A `handshake_failure` alert to a URL speaks of a gateway routing by
+    /// the name (sniproxy), of its host name or of the address, for which
+    /// none is sent; with no URL (an `https://` proxy's handshake), or for
+    /// another error, [`tls_hint`]'s words alone.
+    #[test]
+    fn a_handshake_failure_to_a_url_names_routing_by_the_host_name() {
+        use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+        let failure = R::AlertReceived(A::HandshakeFailure);
+        let named = super::super::url::parse("https://api.example.com/").unwrap();
+        let hint = url_tls_hint(&failure, None, Some(&named));
+        assert!(hint.contains("(SNI), as sniproxy does"), "{hint}");
+        assert!(
+            hint.contains("no site for the host name api.example.com"),
+            "{hint}"
+        );
+        let address = super::super::url::parse("https://127.0.0.1:8443/").unwrap();
+        let hint = url_tls_hint(&failure, None, Some(&address));
+        assert!(hint.contains("none is sent for an address"), "{hint}");
+        assert_eq!(url_tls_hint(&failure, None, None), tls_hint(&failure, None));
+        let issuer = R::InvalidCertificate(C::UnknownIssuer);
+        let hint = url_tls_hint(&issuer, None, Some(&named));
+        assert_eq!(hint, tls_hint(&issuer, None));
+    }
+
     /// `https://127.0.0.1:…` to nginx 1.22.1 and gnutls-serv 3.7.9 serving a
     /// certificate for `localhost` alone was told only to check the host
     /// name of the URL, which is an address: an address must be listed in
