@@ -2757,6 +2757,27 @@ mod tests {
         }
     }
 
+    /// Tries that timed out before a last one that failed otherwise are
+    /// counted, with the first's words; a last try that timed out itself,
+    /// or none before that did, adds nothing.
+    #[test]
+    fn tries_that_timed_out_before_the_last_are_counted_unless_it_timed_out_too() {
+        let before = [
+            "timed out after 1 s".to_string(),
+            "connection error: reset".into(),
+        ];
+        let before = [before[0].clone(), before[1].clone(), before[0].clone()];
+        assert_eq!(
+            timed_out_before("connection error: Peer disconnected", &before),
+            "; 2 of the tries before it timed out after 1 s: raise --timeout if the server is that slow"
+        );
+        assert_eq!(timed_out_before("timed out after 1 s", &before), "");
+        assert_eq!(
+            timed_out_before("connection error: reset", &before[1..2]),
+            ""
+        );
+    }
+
     /// Which `WWW-Authenticate` asks for Basic, and which for a Bearer token
     /// without an `error` (spelt `error=` or `error =`): a challenge among
     /// several on one line or on a line of its own counts, a scheme whose
