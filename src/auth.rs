@@ -948,6 +948,31 @@ mod tests {
         assert_eq!(life_left("t", Some(20), NonZeroU64::new(19)).unwrap(), 1);
     }
 
+    /// A token answer that is not a token says what it is: blank, "an
+    /// empty body"; else the problem found in it, never "an empty body".
+    #[test]
+    fn a_token_answer_is_called_empty_only_when_blank() {
+        let said = |body: &str| {
+            let reply = crate::http::client::test_reply(200, body);
+            let problem = "EOF while parsing an object".to_string();
+            not_a_token(
+                "token request",
+                &reply,
+                body.as_bytes(),
+                problem,
+                &Redactor::default(),
+            )
+            .to_string()
+        };
+        let partial = said(r#"{"access_token": "#);
+        assert!(
+            partial.contains("(EOF while parsing an object)"),
+            "{partial}"
+        );
+        let blank = said(" \r\n");
+        assert!(blank.contains("(an empty body)"), "{blank}");
+    }
+
     #[test]
     fn token_parse_errors_never_quote_the_answer() {
         for body in [
