@@ -617,6 +617,8 @@ fn a_bundle_of_another_ca_is_refused_naming_the_bundle_in_use() {
     );
     // It is set already.
     assert!(!stderr.contains("set ca_bundle"), "{stderr}");
+    // The run's first handshake: no earlier one with the host to speak of.
+    assert!(!stderr.contains("succeeded earlier"), "{stderr}");
 }
 
 /// A CA with name constraints (an internal CA allowed to sign only for
