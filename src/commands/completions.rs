@@ -215,6 +215,26 @@ mod tests {
         assert!(!script.contains("talkdesk__subcmd__accounts"));
     }
 
+    /// fish's Tab offers no file names after a command that takes none
+    /// (`list`), and still does after `diff`, which takes files.
+    #[test]
+    fn fish_offers_files_after_diff_alone() {
+        let script = generate(Shell::Fish);
+        let head = "complete -c talkdesk-accounts -n \"__fish_talkdesk_accounts_using_subcommand ";
+        let line = script
+            .lines()
+            .find(|l| l.starts_with(head) && l.ends_with("\" -f"));
+        let line = line.unwrap_or_else(|| panic!("no fileless line in {script}"));
+        let words: Vec<&str> = line[head.len()..]
+            .trim_end_matches("\" -f")
+            .split(' ')
+            .collect();
+        assert!(
+            words.contains(&"list") && !words.contains(&"diff"),
+            "{line}"
+        );
+    }
+
     /// `snapshot --status`, hidden from `--help` and always refused, was
     /// offered by every shell's Tab.
     #[test]
