@@ -2769,7 +2769,7 @@ mod tests {
         let before = [before[0].clone(), before[1].clone(), before[0].clone()];
         assert_eq!(
             timed_out_before("connection error: Peer disconnected", &before),
-            "; 2 of the tries before it timed out after 1 s: raise --timeout if the server is that slow"
+            "; 2 of the 3 tries before it timed out after 1 s: raise --timeout if the server is that slow"
         );
         assert_eq!(timed_out_before("timed out after 1 s", &before), "");
         assert_eq!(
