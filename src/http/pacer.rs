@@ -2569,6 +2569,30 @@ mod tests {
         assert_eq!(h.window, Some(Duration::from_secs(86_400)));
     }
 
+    /// A `Remaining` alone, or a `Reset` alone, is read: only a window
+    /// alone says nothing.
+    #[test]
+    fn a_remaining_or_a_reset_alone_is_read() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let remaining = |n: &str| (n == "x-ratelimit-remaining").then_some("0");
+        let h = parse_rate_headers(remaining, now);
+        assert_eq!(h.map(|h| h.remaining), Some(Some(0.0)));
+        let reset = |n: &str| (n == "ratelimit-reset").then_some("3");
+        let h = parse_rate_headers(reset, now);
+        assert_eq!(h.map(|h| h.reset), Some(Some(Duration::from_secs(3))));
+    }
+
+    /// `inf` is no number a header means, a window of 0 s is no window,
+    /// and 10^15 is shown as `1e15`, not its 16 digits.
+    #[test]
+    fn header_numbers_are_finite_windows_positive_and_huge_ones_short() {
+        assert_eq!(number("inf"), None);
+        assert_eq!(number(" 7 "), Some(7.0));
+        assert_eq!(parse_quota("10;w=0"), (Some(10.0), None));
+        assert_eq!(as_number(1e15), "1e15");
+        assert_eq!(as_number(999_999_999_999_999.0), "999999999999999");
+    }
+
     #[test]
     fn the_later_drafts_one_ratelimit_header_is_read_too() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
