@@ -3163,6 +3163,40 @@ mod tests {
         assert_eq!(p.last_through(later), None);
     }
 
+    /// While failing, only a 503 that says nothing is the outage's: one
+    /// with a `Retry-After` is a refusal. A success ends the failing, and
+    /// only Envoy's 503 of an unreachable upstream begins it.
+    #[test]
+    fn a_503_while_failing_is_an_outage_only_if_silent_and_a_success_ends_it() {
+        let mut p = Pacer::new(None);
+        p.failing = true;
+        let said = Answer {
+            retry_after: Some(ms(1000)),
+            ..unavailable()
+        };
+        assert!(p.refusal(&said), "a 503 with a Retry-After is a refusal");
+        assert!(p.failing);
+        assert!(!p.refusal(&ok()));
+        assert!(!p.failing, "a success ends the failing");
+        assert!(p.refusal(&unavailable()));
+        assert!(!p.failing, "a plain 503 begins no failing");
+    }
+
+    /// A 503 with a `Retry-After` is no crowd's, though others are in flight.
+    #[test]
+    fn a_503_with_a_retry_after_is_no_crowds() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        let slot = p.try_send(t0).unwrap();
+        p.try_send(t0).unwrap();
+        assert!(p.crowded(slot.at, &unavailable()));
+        let said = Answer {
+            retry_after: Some(ms(1000)),
+            ..unavailable()
+        };
+        assert!(!p.crowded(slot.at, &said));
+    }
+
     /// What went more than [`KEPT`] ago is forgotten, what went since is
     /// not, and no more than 4,096 requests are kept.
     #[test]
