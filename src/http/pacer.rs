@@ -3197,6 +3197,31 @@ mod tests {
         assert!(!p.crowded(slot.at, &said));
     }
 
+    /// A crowd's cap lowers the next one's until [`CROWD_CAP_FOR`] after
+    /// it, and not from then.
+    #[test]
+    fn a_crowds_cap_lowers_the_next_only_while_recent() {
+        let t0 = Instant::now();
+        assert_eq!(lowered(None, 5, t0), 5);
+        assert_eq!(lowered(Some((2, t0)), 5, t0 + ms(1)), 2);
+        assert_eq!(lowered(Some((7, t0)), 5, t0 + ms(1)), 5);
+        assert_eq!(lowered(Some((2, t0)), 5, t0 + CROWD_CAP_FOR), 5);
+    }
+
+    /// A crowd's cap holds until [`CROWD_CAP_FOR`] after it, answers
+    /// coming, and not from then.
+    #[test]
+    fn a_crowds_cap_holds_until_crowd_cap_for_and_not_from_then() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.crowd_cap = Some((1, t0));
+        p.outstanding.insert(9, t0);
+        let end = t0 + CROWD_CAP_FOR;
+        p.answered.push_back((end - ms(500), end - ms(500)));
+        assert!(p.at_crowd_cap(end - ms(1)));
+        assert!(!p.at_crowd_cap(end));
+    }
+
     /// What went more than [`KEPT`] ago is forgotten, what went since is
     /// not, and no more than 4,096 requests are kept.
     #[test]
