@@ -3376,30 +3376,7 @@ fn a_401_page_of_html_asking_for_basic_names_the_password_it_wants() {
 /// timed out, and to raise --timeout if the server is that slow.
 #[test]
 fn tries_that_timed_out_before_a_last_one_closed_are_told() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults {
-            script: vec![
-                (RequestMatch::Page(2), FaultKind::Stall),
-                (RequestMatch::Page(2), FaultKind::Stall),
-            ],
-            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args([
-        "list",
-        "--concurrency",
-        "1",
-        "--timeout",
-        "1",
-        "--max-retries",
-        "3",
-    ]);
-    let line = fails_with(&run(cmd), 5);
+    let line = timed_out_twice_then_dropped(FaultKind::Stall, "3");
     assert_contains(
         &line,
         &[
@@ -3418,30 +3395,7 @@ fn tries_that_timed_out_before_a_last_one_closed_are_told() {
 /// sentence. It now says of them what timed out: "the 2 tries before it timed out after 1 s".
 #[test]
 fn tries_whose_body_timed_out_before_a_last_one_closed_are_told_in_a_sentence() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: Faults {
-            script: vec![
-                (RequestMatch::Page(2), FaultKind::StallBody),
-                (RequestMatch::Page(2), FaultKind::StallBody),
-            ],
-            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args([
-        "list",
-        "--concurrency",
-        "1",
-        "--timeout",
-        "1",
-        "--max-retries",
-        "2",
-    ]);
-    let line = fails_with(&run(cmd), 5);
+    let line = timed_out_twice_then_dropped(FaultKind::StallBody, "2");
     assert_contains(
         &line,
         &[
@@ -3452,4 +3406,26 @@ fn tries_whose_body_timed_out_before_a_last_one_closed_are_told_in_a_sentence() 
         ],
     );
     assert!(!line.contains("before it the HTTP"), "{line}");
+}
+
+/// The error line of a walk whose page 2 met `stall` on two tries (with `--timeout 1`), then was
+/// dropped unanswered on every try after, with `retries` retries.
+fn timed_out_twice_then_dropped(stall: FaultKind, retries: &str) -> String {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(2), stall.clone()),
+                (RequestMatch::Page(2), stall),
+            ],
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    let flags = ["--concurrency", "1", "--timeout", "1", "--max-retries"];
+    cmd.arg("list").args(flags).arg(retries);
+    fails_with(&run(cmd), 5)
 }

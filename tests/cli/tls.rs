@@ -2883,20 +2883,7 @@ fn refusing_every_name() -> u16 {
 /// address; an address keeps it (no name is sent for one).
 #[test]
 fn a_server_with_no_site_for_a_host_name_is_not_said_to_be_asked_an_address() {
-    let port = refusing_every_name();
-    let fake = FakeApi::start(FakeConfig::default());
-    let sb = Sandbox::new();
-    for (host, address) in [("localhost", false), ("127.0.0.1", true)] {
-        let url = format!("https://{host}:{port}");
-        let output = sb
-            .tool(&fake)
-            .env("TALKDESK_BASE_URL", &url)
-            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
-            .args(["list", "--max-retries", "0"])
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(5), "{stderr}");
+    for (address, stderr) in by_name_and_by_address(refusing_every_name()) {
         assert!(stderr.contains("UnrecognisedName"), "{stderr}");
         assert!(stderr.contains("no site for the host name"), "{stderr}");
         assert_eq!(stderr.contains("not an address"), address, "{stderr}");
@@ -2940,20 +2927,8 @@ fn an_https_proxy_with_no_site_for_its_name_is_not_said_to_lack_the_api_host() {
 #[test]
 fn a_handshake_failure_names_a_gateway_that_routes_by_the_host_name() {
     let url = alerting_server(40);
-    let port = url.rsplit(':').next().unwrap().to_string();
-    let fake = FakeApi::start(FakeConfig::default());
-    let sb = Sandbox::new();
-    for (host, address) in [("localhost", false), ("127.0.0.1", true)] {
-        let url = format!("https://{host}:{port}");
-        let output = sb
-            .tool(&fake)
-            .env("TALKDESK_BASE_URL", &url)
-            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
-            .args(["list", "--max-retries", "0"])
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let port = url.rsplit(':').next().unwrap().parse().unwrap();
+    for (address, stderr) in by_name_and_by_address(port) {
         assert!(stderr.contains("HandshakeFailure"), "{stderr}");
         assert!(
             stderr.contains("no TLS version or cipher in common"),
@@ -2965,6 +2940,26 @@ fn a_handshake_failure_names_a_gateway_that_routes_by_the_host_name() {
         let unnamed = "none is sent for an address: use the host name";
         assert_eq!(stderr.contains(unnamed), address, "{stderr}");
     }
+}
+
+/// The stderr of a run (exit 5) against `https://localhost:{port}`, then against
+/// `https://127.0.0.1:{port}`, each with whether its URL's host was an address.
+fn by_name_and_by_address(port: u16) -> Vec<(bool, String)> {
+    let fake = FakeApi::start(FakeConfig::default());
+    let sb = Sandbox::new();
+    let run_at = |host: &str| {
+        let url = format!("https://{host}:{port}");
+        let output = (sb.tool(&fake))
+            .env("TALKDESK_BASE_URL", &url)
+            .env("TALKDESK_TOKEN_URL", format!("{url}/oauth/token"))
+            .args(["list", "--max-retries", "0"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        (host == "127.0.0.1", stderr)
+    };
+    vec![run_at("localhost"), run_at("127.0.0.1")]
 }
 
 /// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) at a port of its own, in front
