@@ -944,15 +944,7 @@ fn a_connection_closed_unanswered_seconds_after_the_request_does_not_blame_the_u
 /// "check your network": the network was fine, the server gave up on the page.
 #[test]
 fn a_connection_closed_seconds_after_the_request_by_a_host_that_answered_says_it_gave_up() {
-    let wait = std::time::Duration::from_millis(2100);
-    let fake = fake_with_faults(
-        simple_accounts(3),
-        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
-    );
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = every_page_closed_after(2100);
     assert_contains(
         &line,
         &[
@@ -972,15 +964,7 @@ fn a_connection_closed_seconds_after_the_request_by_a_host_that_answered_says_it
 /// request was said to be one that gave up waiting.
 #[test]
 fn a_connection_closed_a_second_after_the_request_says_it_gave_up() {
-    let wait = std::time::Duration::from_millis(1100);
-    let fake = fake_with_faults(
-        simple_accounts(3),
-        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
-    );
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = every_page_closed_after(1100);
     assert_contains(
         &line,
         &[
@@ -990,6 +974,20 @@ fn a_connection_closed_a_second_after_the_request_says_it_gave_up() {
         ],
     );
     assert!(!line.contains("return 444"), "{line}");
+}
+
+/// The error line of a walk (no retry) whose every page is closed unanswered `ms` after its
+/// request.
+fn every_page_closed_after(ms: u64) -> String {
+    let wait = std::time::Duration::from_millis(ms);
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    fails_with(&run(cmd), 5)
 }
 
 /// The same close at once, every try, by a host that had just answered (the token, at the API's

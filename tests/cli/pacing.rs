@@ -997,22 +997,7 @@ fn a_long_wait_for_a_quota_is_said_when_it_begins() {
 #[test]
 fn envoys_503_for_an_upstream_it_could_not_reach_sets_no_pace() {
     let body = "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(PAGES * PER_PAGE),
-        faults: Faults {
-            script: vec![(
-                RequestMatch::Page(3),
-                FaultKind::StatusWithBody(503, body.to_string()),
-            )],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let out = walk(&fake, &["-v", "--concurrency", "1"]);
-    assert_exact(&out);
-    let log = stderr_of(&out);
-    assert!(log.contains("after HTTP 503"), "retried: {log}");
-    assert!(!log.contains("rate limit: pacing at "), "{log}");
+    a_503_sets_no_pace(body);
 }
 
 /// Pound 2.x (Debian's 2.8) answers 503 with the plain text "The service is not available. Please
@@ -1024,6 +1009,11 @@ fn envoys_503_for_an_upstream_it_could_not_reach_sets_no_pace() {
 #[test]
 fn pounds_503_for_no_backend_alive_sets_no_pace() {
     let body = "The service is not available. Please try again later.";
+    a_503_sets_no_pace(body);
+}
+
+/// A walk whose page 3 is answered once 503 with `body`: retried, exact, and no pace set.
+fn a_503_sets_no_pace(body: &str) {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(PAGES * PER_PAGE),
         faults: Faults {
