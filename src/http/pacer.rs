@@ -1241,6 +1241,35 @@ mod tests {
         Duration::from_millis(n)
     }
 
+    /// A body is read for its own status alone: Apigee's fault of a 500,
+    /// Traefik's crowd of a 429, a gateway's fault of a 503; and a 500 is a
+    /// crowd's maybe only when it is no limiter's fault.
+    #[test]
+    fn a_body_is_read_for_its_own_status_alone() {
+        let apigee = br#"{"fault":{"detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}"#;
+        let crowd = b"max connections reached: 2";
+        let gateway = b"no healthy upstream";
+        let read = |status, body: &[u8]| {
+            let mut answer = Answer {
+                status,
+                ..Answer::default()
+            };
+            answer.read_body(body);
+            let said = (
+                answer.limiter_fault,
+                answer.crowd_said,
+                answer.gateway_fault,
+            );
+            (said, unsure_crowd(&answer))
+        };
+        assert_eq!(read(500, apigee), ((true, false, false), false));
+        assert_eq!(read(500, crowd), ((false, false, false), true));
+        assert_eq!(read(429, apigee), ((false, false, false), false));
+        assert_eq!(read(429, crowd), ((false, true, false), false));
+        assert_eq!(read(503, crowd), ((false, false, false), false));
+        assert_eq!(read(503, gateway), ((false, false, true), false));
+    }
+
     fn ok() -> Answer {
         Answer {
             status: 200,
