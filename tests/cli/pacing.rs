@@ -781,19 +781,23 @@ fn a_slow_pace_is_warned_about_at_the_first_long_wait_after_a_short_one() {
     assert!(before.iter().any(|l| page_1(&l)), "{lines:?}");
 }
 
-/// The lines on stderr of a walk with `args` up to its first warning,
-/// read while the walk goes on (it is then stopped).
-fn stderr_through_first_warning(fake: &FakeApi, args: &[&str]) -> Vec<String> {
-    use std::io::BufRead as _;
-    let sb = Sandbox::new();
-    let mut child = sb
-        .spawnable_tool(fake)
+/// A walk with `args` started in `sb`, its stderr piped, its output dropped.
+fn walking(sb: &Sandbox, fake: &FakeApi, args: &[&str]) -> std::process::Child {
+    sb.spawnable_tool(fake)
         .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// The lines on stderr of a walk with `args` up to its first warning,
+/// read while the walk goes on (it is then stopped).
+fn stderr_through_first_warning(fake: &FakeApi, args: &[&str]) -> Vec<String> {
+    use std::io::BufRead as _;
+    let sb = Sandbox::new();
+    let mut child = walking(&sb, fake, args);
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut lines = Vec::new();
     loop {
@@ -814,14 +818,7 @@ fn stderr_through_first_warning(fake: &FakeApi, args: &[&str]) -> Vec<String> {
 fn first_stderr_line(fake: &FakeApi, args: &[&str]) -> String {
     use std::io::BufRead as _;
     let sb = Sandbox::new();
-    let mut child = sb
-        .spawnable_tool(fake)
-        .args(["list", "-o", "jsonl", "--per-page", &PER_PAGE.to_string()])
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = walking(&sb, fake, args);
     let mut first = String::new();
     let stderr = child.stderr.take().unwrap();
     std::io::BufReader::new(stderr)
