@@ -4,6 +4,9 @@
 //! hosts (§7); next links resolved against the page they came from and
 //! kept to the API's origin (§4).
 
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use url::Host;
 pub use url::Url;
 
@@ -168,8 +171,17 @@ pub fn join_path(base: &Url, path: &str) -> Url {
     url
 }
 
-/// What RFC 3986 keeps out of a query and a URL parser leaves in it.
-const NOT_IN_A_QUERY: [char; 8] = ['|', '{', '}', '[', ']', '^', '`', '\\'];
+/// What RFC 3986 keeps out of a query and a URL parser leaves in it (the
+/// controls, already encoded by the parser, as the set to build on).
+const NOT_IN_A_QUERY: &AsciiSet = &CONTROLS
+    .add(b'|')
+    .add(b'{')
+    .add(b'}')
+    .add(b'[')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'\\');
 
 /// Resolves a next link against the page it came from, and checks that
 /// the token may follow it: http(s), no user name or password, and the
@@ -187,12 +199,10 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
         (page.join(href)).map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     // Characters RFC 3986 keeps out of a query, which Tomcat refuses (400)
     // raw: sent percent-encoded, as they mean the same.
-    if let Some(query) = url.query().filter(|q| q.contains(NOT_IN_A_QUERY)) {
-        let escape = |c: char| match NOT_IN_A_QUERY.contains(&c) {
-            true => format!("%{:02X}", c as u32),
-            false => c.to_string(),
-        };
-        let query: String = query.chars().map(escape).collect();
+    let encoded = url
+        .query()
+        .map(|q| utf8_percent_encode(q, NOT_IN_A_QUERY).into());
+    if let Some(Cow::Owned(query)) = encoded {
         url.set_query(Some(&query));
     }
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
