@@ -189,10 +189,8 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
         return Err(refused(format!("is not a regular file ({what})")));
     }
     let too_large = || refused(format!("is larger than {} MiB", MAX_BUNDLE_BYTES >> 20));
-    if meta.len() > MAX_BUNDLE_BYTES {
-        return Err(too_large());
-    }
-    // A file that grew since is refused as one too large.
+    // Refused by what it holds, not by its length: `read_at_most` reads
+    // one byte past the cap at most (and a file may grow meanwhile).
     match read_at_most(file, MAX_BUNDLE_BYTES) {
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(too_large()),
         read => read.map_err(cannot_read),
