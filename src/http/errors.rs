@@ -412,14 +412,10 @@ fn stored(reply: &Reply, setting: &str) -> String {
     };
     // Not retried (`--max-retries 0`, a wait past the cap): no retry to name.
     let retried = reply.retries > 0 || reply.run_refusals.is_some();
-    let every = if retried {
-        " and answers every retry with it"
-    } else {
-        ""
-    };
+    let every = retried.then_some(" and answers every retry with it");
+    let (every, status) = (every.unwrap_or_default(), reply.status);
     format!(
-        "; this HTTP {} came from a cache in front of {server}, which stored it {age} s before (Age: {age}){every}: have the cache store no {} (nor any answer to a request with Authorization), or try again once it expires",
-        reply.status, reply.status
+        "; this HTTP {status} came from a cache in front of {server}, which stored it {age} s before (Age: {age}){every}: have the cache store no {status} (nor any answer to a request with Authorization), or try again once it expires"
     )
 }
 
