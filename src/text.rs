@@ -47,7 +47,8 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
                 }
             }
             '\n' => out.push('\n'),
-            '\t' => out.push(' '),
+            // Line and paragraph separators too: the columns stay aligned.
+            '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             c if c.is_control() => {}
             '\u{202a}'..='\u{202e}'
             | '\u{2066}'..='\u{2069}'
@@ -55,12 +56,11 @@ pub fn push_terminal_safe(text: &str, out: &mut String) {
             | '\u{200f}'
             | '\u{61c}' => {}
             // Format characters terminals draw at widths tables do not
-            // count (a soft hyphen, interlinear annotations, a BOM), and
-            // line and paragraph separators: the columns stay aligned.
+            // count (a soft hyphen, interlinear annotations, a BOM): the
+            // columns stay aligned.
             '\u{ad}' | '\u{fff9}'..='\u{fffb}' | '\u{feff}' => {}
             // Hangul fillers: blank, drawn at widths from 0 to 2.
             '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => {}
-            '\u{2028}' | '\u{2029}' => out.push(' '),
             '\u{fffe}' | '\u{ffff}' => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
