@@ -213,7 +213,7 @@ pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
     tcp.set_write_timeout(Some(timeout)).ok()?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let seen = Arc::new(Seen {
-        chain: Mutex::default(),
+        alone: Mutex::default(),
         schemes: provider
             .signature_verification_algorithms
             .supported_schemes(),
@@ -226,14 +226,7 @@ pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
         .with_no_client_auth();
     let mut tls = ClientConnection::new(Arc::new(config), name).ok()?;
     while tls.is_handshaking() && tls.complete_io(&mut tcp).is_ok() {}
-    let chain = seen.chain.lock().ok()?.take()?;
-    // The DER of the extension's id, 1.3.6.1.5.5.7.1.1: a private CA's
-    // certificate (or a proxy's that re-signs traffic) seldom has it.
-    const AIA: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
-    Some(match chain.as_slice() {
-        [leaf] => memchr::memmem::find(leaf, AIA).is_some(),
-        _ => false,
-    })
+    seen.alone.lock().ok()?.take()
 }
 
 /// A connection to the first of `addresses` that accepts one, each tried
@@ -250,10 +243,11 @@ fn connect_any(
         .find_map(|(address, left)| TcpStream::connect_timeout(&address, left).ok())
 }
 
-/// A verifier that keeps the certificates a server sends and trusts none.
+/// A verifier that trusts no certificate, and notes whether the server
+/// sent its certificate alone, naming where its issuer can be fetched.
 #[derive(Debug)]
 struct Seen {
-    chain: Mutex<Option<Vec<CertificateDer<'static>>>>,
+    alone: Mutex<Option<bool>>,
     schemes: Vec<SignatureScheme>,
 }
 
@@ -266,10 +260,12 @@ impl ServerCertVerifier for Seen {
         _: &[u8],
         _: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let chain = std::iter::once(end_entity).chain(intermediates);
-        let chain = chain.map(|cert| cert.clone().into_owned()).collect();
-        if let Ok(mut seen) = self.chain.lock() {
-            *seen = Some(chain);
+        // The DER of the extension's id, 1.3.6.1.5.5.7.1.1: a private CA's
+        // certificate (or a proxy's that re-signs traffic) seldom has it.
+        const AIA: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+        let alone = intermediates.is_empty() && memchr::memmem::find(end_entity, AIA).is_some();
+        if let Ok(mut seen) = self.alone.lock() {
+            *seen = Some(alone);
         }
         Err(rustls::Error::General("certificates read".into()))
     }
