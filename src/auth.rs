@@ -630,6 +630,7 @@ impl<'a> Auth<'a> {
         let value = serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default();
         // A blank error is none, as a blank message says nothing.
         let error = (text_of(&value, "error")).filter(|_| value["access_token"].is_null());
+        let error = error.map(rfc_spelling);
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match reply.read_as() {
             200 if error.is_none() => Ok(()),
@@ -887,6 +888,17 @@ fn says_refused(value: &serde_json::Value, error: Option<&str>) -> bool {
     let said = |key| text_of(value, key).is_some();
     error.is_some_and(|e| is_oauth_code(e) || said("error_description"))
         || (said("code") && said("message"))
+}
+
+/// An OAuth error code as RFC 6749 spells it: Glewlwyd's `scope_invalid`
+/// and `authorization_type_invalid` are its `invalid_scope` and
+/// `unauthorized_client`.
+fn rfc_spelling(error: &str) -> &str {
+    match error {
+        "scope_invalid" => "invalid_scope",
+        "authorization_type_invalid" => "unauthorized_client",
+        error => error,
+    }
 }
 
 /// The text of a member of a JSON object, unless blank.

@@ -242,6 +242,32 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
     }
 }
 
+/// Glewlwyd 2.7 (Debian's, its oauth2 plugin) refuses a client without the
+/// scope with a 400 `{"error":"scope_invalid"}` and one without the client
+/// credentials grant with `{"error":"authorization_type_invalid"}`, no
+/// description: its spellings of `invalid_scope` and `unauthorized_client`,
+/// which were told "no OAuth answer; check token_url", exit 5, of the right
+/// token_url.
+#[test]
+fn glewlwyds_refusals_of_the_scope_and_the_grant_say_what_the_client_lacks() {
+    for (error, said) in [
+        (
+            "scope_invalid",
+            "the OAuth client needs the express-accounts:read scope",
+        ),
+        (
+            "authorization_type_invalid",
+            "the client_credentials grant must be enabled for the OAuth client",
+        ),
+    ] {
+        let stderr = token_refused(400, &format!(r#"{{"error":"{error}"}}"#));
+        assert!(
+            stderr.contains(&format!("HTTP 400: {error}; {said}")),
+            "{stderr}"
+        );
+    }
+}
+
 /// A token endpoint refusing the client's authentication method, as one
 /// registered for `client_secret_post` refuses the HTTP Basic this tool
 /// sends (Authlib 1.9's 401 `invalid_client`), or the request itself
