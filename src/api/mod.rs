@@ -200,6 +200,10 @@ impl<'a> Api<'a> {
                 "its WWW-Authenticate asks for HTTP Basic, a user name and password, which this tool does not send to the API (it sends the token): a password-protected site or a gateway in front of the API (nginx's auth_basic) asks for them; check base_url; otherwise {}",
                 hint(401, "base_url").unwrap_or_default()
             ),
+            // A fresh token, and its renewal, refused as expired: not the credentials.
+            false if reply.status == 401 && says_expired(&reply.body) => {
+                "the token endpoint had just granted that token, so the credentials work: the API's clock runs ahead of the token endpoint's, or its tokens expire sooner than the expires_in it sends; have whoever runs them set the clocks right (NTP)"
+            }
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);
@@ -522,6 +526,19 @@ fn names_a_bad_token(body: &[u8]) -> bool {
         "signature",
     ];
     (text.contains("token") || text.contains("jwt")) && faults.iter().any(|f| text.contains(f))
+}
+
+/// Whether an error body says the token it got has expired (`jwt expired`,
+/// flask-jwt-extended's `Token has expired`, PyJWT's `Signature has expired`),
+/// not that it may have (`Invalid or expired token`).
+fn says_expired(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    let either = text.contains(" or expired") || text.contains("expired or ");
+    text.contains("expired")
+        && !either
+        && ["token", "jwt", "signature"]
+            .iter()
+            .any(|w| text.contains(w))
 }
 
 /// The hint of a 401 whose challenge says the request carried no token

@@ -3302,6 +3302,45 @@ fn a_401_whose_body_names_the_token_refused_does_not_blame_a_proxy() {
     }
 }
 
+/// A token the token endpoint had just granted, refused by the API as expired (and the new one too):
+/// a JWT whose `exp` is past by the API's clock, though its `expires_in` said an hour (clocks apart,
+/// or a token endpoint whose tokens expire before its `expires_in`; found with node oidc-provider's
+/// JWTs against an API validating them). It said "check the client id and secret (a newly added
+/// scope can take minutes to work)", of credentials the token endpoint had just taken, twice.
+#[test]
+fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials() {
+    for body in [
+        r#"{"code":"1002","message":"Unauthorized","description":"jwt expired"}"#,
+        // flask-jwt-extended's.
+        r#"{"msg":"Token has expired"}"#,
+    ] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let line = every_page_refused(raw.into_bytes().leak());
+        assert_contains(
+            &line,
+            &[
+                "HTTP 401",
+                "expired",
+                "the token endpoint had just granted",
+                "clock",
+            ],
+        );
+        assert!(!line.contains("check the client id and secret"), "{line}");
+    }
+    // A body that says the token may have expired keeps the credentials' hint.
+    let body = r#"{"code":"1002","message":"Invalid or expired token"}"#;
+    let raw = format!(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let line = every_page_refused(raw.into_bytes().leak());
+    assert_contains(&line, &["check the client id and secret"]);
+    assert!(!line.contains("clock"), "{line}");
+}
+
 /// A server at base_url that asks for HTTP Basic (webfs 1.21 `-b user:pass` serving a saved page;
 /// nginx's `auth_basic` in front of a mock) answers every page `401` with `WWW-Authenticate: Basic
 /// realm="webfs"`: a user name and password this tool never sends there, whatever the token. It
