@@ -695,7 +695,8 @@ impl<'a> Auth<'a> {
     }
 
     /// A space pasted with a credential is sent with it (only line endings
-    /// are left out), and other characters than letters, digits and `-._*`
+    /// are left out), a character outside printable ASCII is named as such,
+    /// and other characters than letters, digits and `-._*`
     /// are sent percent-encoded (RFC 6749 §2.3.1), which some token servers
     /// do not decode: said, never shown.
     fn credential_note(&self) -> String {
@@ -705,6 +706,15 @@ impl<'a> Auth<'a> {
         ];
         if let Some((name, _)) = both.iter().find(|(_, text)| text.trim() != *text) {
             return format!("{name} begins or ends with a space, which is sent as part of it; ");
+        }
+        // RFC 6749 Appendix A: an id or secret is printable ASCII (VSCHAR).
+        let unprintable = both
+            .iter()
+            .find(|(_, text)| !text.chars().all(|c| matches!(c, ' '..='~')));
+        if let Some((name, _)) = unprintable {
+            return format!(
+                "{name} holds characters outside printable ASCII, which RFC 6749 (Appendix A) allows in none: one may have been pasted with it (a zero-width space, a typographic quote); "
+            );
         }
         let encoded = both.iter().find(|(_, text)| form_encoded(text) != *text);
         encoded.map_or_else(String::new, |(name, _)| {

@@ -242,6 +242,47 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
     }
 }
 
+/// A secret pasted with a character outside printable ASCII (a zero-width
+/// space, a typographic quote), which RFC 6749 (Appendix A) allows in no
+/// client secret, was told "holds characters other than letters, digits and
+/// -._*, sent percent-encoded (RFC 6749 §2.3.1), which some token servers do
+/// not decode", blaming the server's decoding (oidc-provider 9.13 decodes it,
+/// then refuses it: "client_id and client_secret in the authorization header
+/// are not properly encoded"). The character is named for what it is.
+#[test]
+fn a_refused_secret_outside_printable_ascii_is_said_to_be() {
+    for (status, body) in [
+        (
+            401,
+            r#"{"error":"invalid_client","error_description":"client authentication failed"}"#,
+        ),
+        (
+            400,
+            r#"{"error":"invalid_request","error_description":"client_id and client_secret in the authorization header are not properly encoded"}"#,
+        ),
+    ] {
+        let fake = FakeApi::start(FakeConfig {
+            faults: Faults::always(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(status, body.into()),
+            ),
+            ..FakeConfig::default()
+        });
+        let output = Sandbox::new()
+            .tool(&fake)
+            .env("TALKDESK_CLIENT_SECRET", "test-secret\u{200b}-value")
+            .args(["auth", "check"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        let stderr = stderr_of(&output);
+        let said = "client_secret holds characters outside printable ASCII, which RFC 6749 (Appendix A) allows in none";
+        assert!(stderr.contains(said), "{stderr}");
+        assert!(!stderr.contains("percent-encoded"), "{stderr}");
+        assert!(!stderr.contains("secret-value"), "{stderr}");
+    }
+}
+
 /// Glewlwyd 2.7 (Debian's, its oauth2 plugin) refuses a client without the
 /// scope with a 400 `{"error":"scope_invalid"}` and one without the client
 /// credentials grant with `{"error":"authorization_type_invalid"}`, no
