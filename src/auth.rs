@@ -716,10 +716,18 @@ impl<'a> Auth<'a> {
                 "{name} holds characters outside printable ASCII, which RFC 6749 (Appendix A) allows in none: one may have been pasted with it (a zero-width space, a typographic quote); "
             );
         }
-        let encoded = both.iter().find(|(_, text)| form_encoded(text) != *text);
-        encoded.map_or_else(String::new, |(name, _)| {
-            format!("{name} holds characters other than letters, digits and -._*, sent percent-encoded (RFC 6749 §2.3.1), which some token servers do not decode (one without them avoids that); ")
-        })
+        // Both named when both hold them: a new secret alone would be refused again.
+        let encoded = both.iter().filter(|(_, text)| form_encoded(text) != *text);
+        let names: Vec<&str> = encoded.map(|(name, _)| *name).collect();
+        let (holds, avoids) = match names.len() {
+            0 => return String::new(),
+            1 => ("holds", "one without them avoids"),
+            _ => ("hold", "ones without them avoid"),
+        };
+        format!(
+            "{} {holds} characters other than letters, digits and -._*, sent percent-encoded (RFC 6749 §2.3.1), which some token servers do not decode ({avoids} that); ",
+            names.join(" and ")
+        )
     }
 }
 

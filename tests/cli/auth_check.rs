@@ -242,6 +242,33 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
     }
 }
 
+/// A client id and secret both holding characters the form-encoding
+/// changes, refused by a token server that does not decode them
+/// (@node-oauth/oauth2-server, id `sp ace` and secret `se cret`), were told
+/// of the secret alone: a new secret without them was refused again.
+#[test]
+fn a_refused_id_and_secret_both_sent_percent_encoded_are_both_named() {
+    let (id, secret) = ("my~client", "p&ss~word+x");
+    let fake = FakeApi::start(FakeConfig {
+        client_id: id.into(),
+        client_secret: secret.into(),
+        basic_undecoded: true,
+        ..FakeConfig::default()
+    });
+    let output = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_ID", id)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .args(["auth", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    let said = "client_secret and client_id hold characters other than letters, digits and -._*, sent percent-encoded";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(!stderr.contains("word"), "{stderr}");
+}
+
 /// A secret pasted with a character outside printable ASCII (a zero-width
 /// space, a typographic quote), which RFC 6749 (Appendix A) allows in no
 /// client secret, was told "holds characters other than letters, digits and
