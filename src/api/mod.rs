@@ -204,6 +204,10 @@ impl<'a> Api<'a> {
             false if reply.status == 401 && says_expired(&reply.body) => {
                 "the token endpoint had just granted that token, so the credentials work: the API's clock runs ahead of the token endpoint's, or its tokens expire sooner than the expires_in it sends; have whoever runs them set the clocks right (NTP)"
             }
+            // Or as not valid yet (its `iat` or `nbf` after the API's clock).
+            false if reply.status == 401 && says_not_yet_valid(&reply.body) => {
+                "the token endpoint had just granted that token, so the credentials work: the API's clock runs behind the token endpoint's, which dates its tokens after the API's time; have whoever runs them set the clocks right (NTP)"
+            }
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);
@@ -539,6 +543,15 @@ fn says_expired(body: &[u8]) -> bool {
         && ["token", "jwt", "signature"]
             .iter()
             .any(|w| text.contains(w))
+}
+
+/// Whether an error body says the token it got is not valid yet (node
+/// jsonwebtoken's `jwt not active`, PyJWT's `The token is not yet valid`).
+fn says_not_yet_valid(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    ["not yet valid", "jwt not active"]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 /// The hint of a 401 whose challenge says the request carried no token

@@ -3341,6 +3341,32 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
     assert!(!line.contains("clock"), "{line}");
 }
 
+/// The same with the clocks the other way: a token just granted, refused as not valid yet (its `iat`
+/// or `nbf` after the API's clock: node jsonwebtoken's `jwt not active`, PyJWT's `The token is not
+/// yet valid (iat)`), said "check the client id and secret", of credentials just taken.
+#[test]
+fn a_token_just_granted_refused_as_not_yet_valid_names_the_clocks() {
+    for body in [
+        r#"{"code":"1002","message":"Unauthorized","description":"jwt not active"}"#,
+        r#"{"detail":"The token is not yet valid (iat)"}"#,
+    ] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let line = every_page_refused(raw.into_bytes().leak());
+        assert_contains(
+            &line,
+            &[
+                "HTTP 401",
+                "the token endpoint had just granted",
+                "clock runs behind",
+            ],
+        );
+        assert!(!line.contains("check the client id and secret"), "{line}");
+    }
+}
+
 /// A server at base_url that asks for HTTP Basic (webfs 1.21 `-b user:pass` serving a saved page;
 /// nginx's `auth_basic` in front of a mock) answers every page `401` with `WWW-Authenticate: Basic
 /// realm="webfs"`: a user name and password this tool never sends there, whatever the token. It
