@@ -677,8 +677,9 @@ impl<'a> Auth<'a> {
                     _ if error == Some("invalid_client") && names_a_method(&value) => format!(
                         "{note}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends"
                     ),
-                    // This tool's request is well formed: the client may not make it so.
-                    _ if error == Some("invalid_request") => format!(
+                    // This tool's request is well formed: the client may not make it so
+                    // (unless a credential holds what the server cannot take: `note`).
+                    _ if error == Some("invalid_request") && note.is_empty() => format!(
                         "{note}this tool sends a client_credentials grant with {BASIC}: the OAuth client must allow both, at a token_url that offers them"
                     ),
                     _ => format!(
