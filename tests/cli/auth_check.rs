@@ -313,7 +313,7 @@ fn a_refused_secret_outside_printable_ascii_is_said_to_be() {
     }
 }
 
-/// Glewlwyd 2.7 (Debian's, its oauth2 plugin) refuses a client without the
+/// Glewlwyd 2.7 (Debian's, its oauth2 and oidc plugins) refuses a client without the
 /// scope with a 400 `{"error":"scope_invalid"}` and one without the client
 /// credentials grant with `{"error":"authorization_type_invalid"}`, no
 /// description: its spellings of `invalid_scope` and `unauthorized_client`,
