@@ -1804,6 +1804,10 @@ fn classify(
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
         // rustls reports a failed handshake as an I/O error: final, not retried.
         E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+            // A record failing its integrity check was changed on the way.
+            Some(tls @ rustls::Error::DecryptError) => {
+                transient(format!("TLS error: {tls}, a record changed on the way"))
+            }
             Some(tls) => Err(tls_error(tls, Some(tls), (request, resolved), via, options)),
             None if is_dropped(e.kind()) => {
                 Ok(Attempt::Dropped(format!("connection error: {e}{through}")))
