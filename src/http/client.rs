@@ -1559,8 +1559,12 @@ fn timed_out_before(message: &str, failures: &[String]) -> String {
         (n, all) if n == all => format!("the {n} tries"),
         (n, all) => format!("{n} of the {all} tries"),
     };
+    // A host the network says it cannot reach: what timed out before was
+    // that network, no slow server.
+    let unreachable = message.starts_with("connection error: ")
+        && (message.contains("No route to host") || message.contains("unreachable"));
     match timed_out.first() {
-        Some(first) if !message.contains("timed out") => {
+        Some(first) if !message.contains("timed out") && !unreachable => {
             format!("; {tries} before it {first}: raise --timeout if the server is that slow")
         }
         _ => String::new(),
@@ -2610,6 +2614,24 @@ mod tests {
             some.starts_with("; 2 of the 3 tries before it timed out"),
             "{some}"
         );
+    }
+
+    /// A last try the network said it cannot reach (an ICMP host or
+    /// network unreachable, or admin-prohibited, from a firewall) after
+    /// one that timed out on its kept connection (a firewall dropping, then
+    /// rejecting, mid-walk: found in a network namespace): the earlier
+    /// timeout is that same network, no slow server, so no --timeout is
+    /// advised.
+    #[test]
+    fn tries_that_timed_out_before_an_unreachable_host_are_not_told_to_raise_the_timeout() {
+        let before = ["timed out after 5 s waiting for the answer".to_string()];
+        for last in [
+            "connection error: No route to host (os error 113)",
+            "connection error: Network is unreachable (os error 101)",
+            "connection error: A socket operation was attempted to an unreachable host. (os error 10065)",
+        ] {
+            assert_eq!(timed_out_before(last, &before), "", "{last}");
+        }
     }
 
     /// The system's own connect timeout (`ETIMEDOUT`, after its SYN
