@@ -1806,10 +1806,10 @@ fn classify(
             Err(LeftToTheWalk(why, within.is_none()).into())
         }
         E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
-        // rustls reports a failed handshake as an I/O error: final, not retried.
+        // rustls reports a failed handshake as an I/O error: final, not retried; a
+        // record failing its integrity check (here, or at the server) changed on the way.
         E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-            // A record failing its integrity check was changed on the way.
-            Some(tls @ rustls::Error::DecryptError) => {
+            Some(tls @ (rustls::Error::DecryptError | rustls::Error::AlertReceived(BAD_MAC))) => {
                 transient(format!("TLS error: {tls}, a record changed on the way"))
             }
             Some(tls) => Err(tls_error(tls, Some(tls), (request, resolved), via, options)),
@@ -1928,6 +1928,9 @@ fn said_once_each(failures: &[String]) -> String {
     });
     said.collect::<Vec<_>>().join(", ")
 }
+
+/// The alert a TLS peer sends for a record that fails its integrity check.
+const BAD_MAC: rustls::AlertDescription = rustls::AlertDescription::BadRecordMac;
 
 /// `timed out after N s` and the phase, as curl and gh say it: a firewall
 /// dropping the connection is not a server that never answers. Through a
