@@ -534,10 +534,17 @@ fn names_a_bad_token(body: &[u8]) -> bool {
 
 /// Whether an error body says the token it got has expired (`jwt expired`,
 /// flask-jwt-extended's `Token has expired`, PyJWT's `Signature has expired`),
-/// not that it may have (`Invalid or expired token`).
+/// not that it may have (`Invalid or expired token`, Kong's `The access
+/// token is invalid or has expired`).
 fn says_expired(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body).to_ascii_lowercase();
-    let either = text.contains(" or expired") || text.contains("expired or ");
+    let or = [
+        " or expired",
+        " or has expired",
+        " or is expired",
+        "expired or ",
+    ];
+    let either = or.iter().any(|w| text.contains(w));
     text.contains("expired")
         && !either
         && ["token", "jwt", "signature"]

@@ -3341,6 +3341,27 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
     assert!(!line.contains("clock"), "{line}");
 }
 
+/// Kong's oauth2 plugin in front of the API refuses a token it did not issue (one of another token
+/// endpoint, region or tenant) with `{"error":"invalid_token","error_description":"The access token
+/// is invalid or has expired"}`: a token that may be of the wrong issuer, not one the API's clock
+/// saw expire. It was told the API's clock runs ahead of the token endpoint's; it keeps the
+/// credentials' hint.
+#[test]
+fn a_token_said_invalid_or_has_expired_keeps_the_credentials_hint() {
+    for body in [
+        r#"{"error_description":"The access token is invalid or has expired","error":"invalid_token"}"#,
+        r#"{"message":"token is invalid or is expired"}"#,
+    ] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let line = every_page_refused(raw.into_bytes().leak());
+        assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
+        assert!(!line.contains("clock"), "{line}");
+    }
+}
+
 /// The same with the clocks the other way: a token just granted, refused as not valid yet (its `iat`
 /// or `nbf` after the API's clock: node jsonwebtoken's `jwt not active`, PyJWT's `The token is not
 /// yet valid (iat)`), said "check the client id and secret", of credentials just taken.
