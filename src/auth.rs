@@ -678,8 +678,8 @@ impl<'a> Auth<'a> {
                         "{note}check client_id and client_secret, and that the OAuth client has the {SCOPE} scope and allows {BASIC}, the only one this tool sends"
                     ),
                     // This tool's request is well formed: the client may not make it so
-                    // (unless a credential holds what the server cannot take: `note`).
-                    _ if error == Some("invalid_request") && note.is_empty() => format!(
+                    // (unless a credential holds what no server takes: oidc-provider's).
+                    _ if error == Some("invalid_request") && !self.unprintable() => format!(
                         "{note}this tool sends a client_credentials grant with {BASIC}: the OAuth client must allow both, at a token_url that offers them"
                     ),
                     _ => format!(
@@ -695,6 +695,11 @@ impl<'a> Auth<'a> {
         }
     }
 
+    /// Whether the id or the secret holds a character outside printable ASCII.
+    fn unprintable(&self) -> bool {
+        !printable(self.creds.client_secret.expose()) || !printable(&self.creds.client_id)
+    }
+
     /// A space pasted with a credential is sent with it (only line endings
     /// are left out), a character outside printable ASCII is named as such,
     /// and other characters than letters, digits and `-._*`
@@ -708,11 +713,7 @@ impl<'a> Auth<'a> {
         if let Some((name, _)) = both.iter().find(|(_, text)| text.trim() != *text) {
             return format!("{name} begins or ends with a space, which is sent as part of it; ");
         }
-        // RFC 6749 Appendix A: an id or secret is printable ASCII (VSCHAR).
-        let unprintable = both
-            .iter()
-            .find(|(_, text)| !text.chars().all(|c| matches!(c, ' '..='~')));
-        if let Some((name, _)) = unprintable {
+        if let Some((name, _)) = both.iter().find(|(_, text)| !printable(text)) {
             return format!(
                 "{name} holds characters outside printable ASCII, which RFC 6749 (Appendix A) allows in none: one may have been pasted with it (a zero-width space, a typographic quote); "
             );
@@ -730,6 +731,11 @@ impl<'a> Auth<'a> {
             names.join(" and ")
         )
     }
+}
+
+/// RFC 6749 Appendix A: an id or secret is printable ASCII (VSCHAR).
+fn printable(text: &str) -> bool {
+    text.chars().all(|c| matches!(c, ' '..='~'))
 }
 
 impl Bearer for Auth<'_> {
