@@ -1532,8 +1532,8 @@ fn no_answer_after(
     } else if message.contains("timed out") {
         timed_out_hint(message, failures).into()
     } else {
-        // Refused, unreachable, reset: no timeout ran out.
-        "check your network, or raise --max-retries".into()
+        // Refused, unreachable, reset, a record changed: no timeout ran out.
+        no_timeout_hint(message, failures).into()
     };
     let slow = timed_out_before(message, failures);
     api_error(format!("{request}: {message}{after}; {check}{slow}"))
@@ -1588,6 +1588,17 @@ fn timed_out_hint(message: &str, failures: &[String]) -> &'static str {
     match alike && message.contains(" body stopped after ") && !message.contains(IN_A_TLS_RECORD) {
         true => STALLS_IT,
         false => "check your network, or raise --timeout / --max-retries",
+    }
+}
+
+/// What to do about a request whose last try failed with no timeout run
+/// out: a record changed on the way on every try (and they were more than
+/// one) is no byte changed by chance.
+fn no_timeout_hint(message: &str, failures: &[String]) -> &'static str {
+    let alike = !failures.is_empty() && failures.iter().all(|f| f == message);
+    match alike && message.ends_with(CHANGED) {
+        true => CHANGED_EVERY_TRY,
+        false => "check your network, or raise --max-retries",
     }
 }
 
@@ -1810,7 +1821,7 @@ fn classify(
         // record failing its integrity check (here, or at the server) changed on the way.
         E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
             Some(tls @ (rustls::Error::DecryptError | rustls::Error::AlertReceived(BAD_MAC))) => {
-                transient(format!("TLS error: {tls}, a record changed on the way"))
+                transient(format!("TLS error: {tls}{CHANGED}"))
             }
             Some(tls) => Err(tls_error(tls, Some(tls), (request, resolved), via, options)),
             None if is_dropped(e.kind()) => {
@@ -1928,6 +1939,13 @@ fn said_once_each(failures: &[String]) -> String {
     });
     said.collect::<Vec<_>>().join(", ")
 }
+
+/// Why a TLS record failed its integrity check (rustls's DecryptError, or
+/// the peer's bad_record_mac alert).
+const CHANGED: &str = ", a record changed on the way";
+
+/// The same on every try: no byte changed by chance.
+const CHANGED_EVERY_TRY: &str = "it did on every try: a link that changes bytes that often (a faulty router, network card or cable), something on the way that breaks TLS records (a proxy or load balancer terminating TLS), or the server's TLS; check your network and what is in front of the server, or raise --max-retries";
 
 /// The alert a TLS peer sends for a record that fails its integrity check.
 const BAD_MAC: rustls::AlertDescription = rustls::AlertDescription::BadRecordMac;

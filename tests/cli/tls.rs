@@ -3185,3 +3185,54 @@ fn corrupted_walk(
     assert_eq!(json_accounts(&output), simple_accounts(150), "{stderr}");
     (stderr, fake)
 }
+
+/// A record that fails its integrity check on every try (a relay that flips byte 3000 of what the
+/// server sends on each connection) is no byte changed by chance: the run ended "TLS error: cannot
+/// decrypt peer's message, a record changed on the way (after 4 retries); check your network, or
+/// raise --max-retries", of something more tries do not change. It names the causes that fail
+/// every record alike: a link that changes bytes that often, something that breaks TLS records on
+/// the way (a proxy or load balancer terminating TLS), the server's TLS.
+#[test]
+fn a_tls_record_corrupted_on_every_try_names_more_than_the_network() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    let fake = FakeApi::start_tls(balanced(), &cert, &key);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let to = fake.addr();
+    thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(mut server) = TcpStream::connect(to) else {
+                continue;
+            };
+            let (mut client_in, mut server_out) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            thread::spawn(move || std::io::copy(&mut client_in, &mut server_out));
+            thread::spawn(move || {
+                let (mut client, mut sent, mut buf) = (client, 0, [0u8; 16 * 1024]);
+                while let Ok(got @ 1..) = server.read(&mut buf) {
+                    if (sent..sent + got).contains(&3000) {
+                        buf[3000 - sent] ^= 0x20;
+                    }
+                    sent += got;
+                    if client.write_all(&buf[..got]).is_err() {
+                        break;
+                    }
+                }
+                let _ = client.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .args(["list", "-o", "json", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("cannot decrypt peer's message"), "{stderr}");
+    assert!(stderr.contains("on every try"), "{stderr}");
+    assert!(stderr.contains("terminating TLS"), "{stderr}");
+    assert!(!stderr.contains("root certificate"), "{stderr}");
+}
