@@ -1191,6 +1191,16 @@ impl Client {
                 through(via)
             )));
         }
+        // A chunk that cannot be read: also a server that failed making the
+        // answer (puma writes its 500 where a chunk goes). Retried.
+        if let ureq::Error::Protocol(p) = &e
+            && p.to_string().ends_with(CHUNK_UNREAD)
+        {
+            let through = through(via);
+            return Ok(Attempt::Transient(format!(
+                "{stopped}, {BROKEN_OFF} ({p}){through}"
+            )));
+        }
         // Bytes in the last half of the timeout: a slow link, no stall.
         let timed_out = matches!(e, ureq::Error::Timeout(_));
         let arriving = timed_out && paused * 2 < self.options.timeout;
@@ -1621,12 +1631,22 @@ const ENDS_AT_LAST_CHUNK: &str = "its last chunk came before its JSON's end";
 /// answer, then failed, and ended it as if whole.
 const ENDS_IT: &str = "the server began its answer and ended it before its JSON was whole: it, or a gateway in front of it, fails while making its answer (Werkzeug's debugger and Tornado end so an answer whose handler raised midway); try again later";
 
+/// A chunked body with a chunk ureq cannot read ([`CHUNK_UNREAD`]).
+const BROKEN_OFF: &str = "then came a chunk that could not be read";
+
+/// Why a chunk could not be read: it is framed so, or the server failed
+/// making the answer and wrote something else there.
+const BREAKS_IT: &str = "the server, or a gateway in front of it, sent a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says, or it fails while making its answer and writes something else there (puma writes its 500 answer so when the application raises midway); try again later";
+
 /// Why the body of `message` was cut short, if it was: by its last chunk
 /// (its framing whole: no connection cut it), or by its connection's
 /// close, with a length or without one.
 fn cut_short(message: &str) -> Option<&'static str> {
     if message.contains(ENDS_AT_LAST_CHUNK) {
         return Some(ENDS_IT);
+    }
+    if message.contains(BROKEN_OFF) {
+        return Some(BREAKS_IT);
     }
     let closed = message.contains(" body stopped after ") && message.contains(": connection error")
         || message.contains(ENDS_AT_CLOSE);
@@ -1875,9 +1895,8 @@ fn too_long_to_send(request: &Request) -> anyhow::Error {
 }
 
 /// ureq-proto's error for an answer it could not read (`error`): more
-/// header fields than it reads, a `100 Continue` with fields, a chunk-size
-/// line longer than it reads or a chunk longer than its size line says
-/// (one error for both), or bytes that are not HTTP. `answered`: the
+/// header fields than it reads, a `100 Continue` with fields, or bytes that
+/// are not HTTP (a chunk it cannot read is a body that stopped). `answered`: the
 /// server has answered in the run.
 fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool) -> anyhow::Error {
     let (through, check) = (through(via), request.check(via));
@@ -1892,10 +1911,6 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
     } else if error.ends_with("received headers with 100-continue response") {
         format!(
             "the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {check}"
-        )
-    } else if error.ends_with(CHUNK_UNREAD) {
-        format!(
-            "the answer's chunked body could not be read ({error}){through}: a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says; {check}"
         )
     } else if error.ends_with("invalid HTTP version") && !answered {
         // No HTTP/1 status line, from a server that has answered nothing

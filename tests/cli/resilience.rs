@@ -2015,6 +2015,65 @@ fn serve_two_pages(
     asked
 }
 
+/// puma 5.6, when a Rack application raises while its chunked body is being sent, writes its
+/// `HTTP/1.1 500 Internal Server Error` head where the next chunk-size line should be, and
+/// closes: the run ended at once, "the answer's chunked body could not be read (chunk expected
+/// crlf as next character): a chunk-size line longer than the 20 bytes …", of a server that
+/// failed once midway, which the next try gets through. A body that began and whose framing
+/// then breaks is now retried, and when every try ends so the error says the server failed.
+#[test]
+fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
+    fn page_2(stream: &mut std::net::TcpStream, n: usize, tries_broken: usize) {
+        use std::io::Write;
+        let body = two_pages_page(2).to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        );
+        if n >= tries_broken {
+            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+            return;
+        }
+        let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
+        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\n\r\n");
+    }
+    let once: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, 1);
+    let always: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, usize::MAX);
+    for (page_2, ok) in [(once, true), (always, false)] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let asked = serve_two_pages(listener, page_2);
+        let out = Sandbox::new()
+            .bare()
+            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+            .env("TALKDESK_CLIENT_ID", "id")
+            .env("TALKDESK_CLIENT_SECRET", "secret")
+            .args([
+                "list",
+                "-o",
+                "jsonl",
+                "--concurrency",
+                "1",
+                "--max-retries",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
+        if ok {
+            assert!(out.status.success(), "{err}");
+            assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
+        } else {
+            assert_eq!(out.status.code(), Some(5), "{err}");
+            assert!(err.contains("a chunk that could not be read"), "{err}");
+            assert!(err.contains("(after 1 retry)"), "{err}");
+            assert!(err.contains("puma writes its 500 answer so"), "{err}");
+        }
+    }
+}
+
 /// Page `page` of two, one account each, linked to the next.
 fn two_pages_page(page: u64) -> Value {
     let next = json!({"next": {"href": "/express/accounts?page=2&per_page=1"}});
