@@ -112,31 +112,7 @@ impl<'a> Api<'a> {
                 Err(unexpected(&context, &reply, "base_url", redactor))
             }
             401 | 403 => Err(self.refused(url, &reply, redactor)),
-            // Out of base_url's path, or under more: a reverse proxy that
-            // passes the API's links on as they are, not a page too many.
-            404 if self.link_path_hint(&asked).is_some() => Err(api_error(format!(
-                "GET {url}: {}; {}",
-                describe(&reply, redactor),
-                self.link_path_hint(&asked).unwrap_or_default(),
-            ))),
-            // A page after the first (`to`: the page of the URL that
-            // answered): a 404 there may be no such page. One a walk's
-            // answered page named is not base_url's to blame.
-            404 if to.is_some_and(|n| n > 1) => Err(api_error(format!(
-                "GET {url}: {}; there may be no page {} (past the last one{}",
-                describe(&reply, redactor),
-                to.unwrap_or_default(),
-                match answered {
-                    true =>
-                        ", accounts removed during the walk), else the API or a gateway in front of it sent this, as base_url answered the first page; try again later",
-                    false => "), else check base_url",
-                }
-            ))),
-            // Any other link after an answered page (Prism's dynamic mock's).
-            404 if answered => Err(api_error(format!(
-                "GET {url}: {}; the API's next link leads to no page, where base_url answered the first: the API or a gateway in front of it sent a wrong link",
-                describe(&reply, redactor)
-            ))),
+            404 => Err(self.not_found(url, &asked, to, &reply, redactor)),
             // base_url answered a page: it is not what to check.
             status @ (405 | 406) if answered => Err(api_error(format!(
                 "GET {url}: {}; {}, but base_url answered the first page: the API's next link, or a gateway in front of the API, led elsewhere",
@@ -147,6 +123,53 @@ impl<'a> Api<'a> {
                 },
             ))),
             _ => Err(unexpected_page(&context, &reply, redactor, answered)),
+        }
+    }
+
+    /// The error of a 404 for the page at `url` (`asked` before redirects;
+    /// `to`: its page number).
+    fn not_found(
+        &self,
+        url: &Url,
+        asked: &Url,
+        to: Option<u64>,
+        reply: &Reply,
+        redactor: &Redactor,
+    ) -> anyhow::Error {
+        let answered = self.answered.load(Ordering::Relaxed);
+        match () {
+            // Out of base_url's path, or under more: a reverse proxy that
+            // passes the API's links on as they are, not a page too many.
+            _ if self.link_path_hint(asked).is_some() => api_error(format!(
+                "GET {url}: {}; {}",
+                describe(reply, redactor),
+                self.link_path_hint(asked).unwrap_or_default(),
+            )),
+            // Mojolicious answers 404 to a request line over its 8 KiB.
+            _ if answered && url.as_str().len() >= 8000 => api_error(format!(
+                "GET {url}: {}; the server may refuse URLs this long (this one is {} bytes; Mojolicious answers 404 past 8 KiB): if so, {NEXT_LINK_TOO_LONG}",
+                describe(reply, redactor),
+                url.as_str().len()
+            )),
+            // A page after the first (`to`: the page of the URL that
+            // answered): a 404 there may be no such page. One a walk's
+            // answered page named is not base_url's to blame.
+            _ if to.is_some_and(|n| n > 1) => api_error(format!(
+                "GET {url}: {}; there may be no page {} (past the last one{}",
+                describe(reply, redactor),
+                to.unwrap_or_default(),
+                match answered {
+                    true =>
+                        ", accounts removed during the walk), else the API or a gateway in front of it sent this, as base_url answered the first page; try again later",
+                    false => "), else check base_url",
+                }
+            )),
+            // Any other link after an answered page (Prism's dynamic mock's).
+            _ if answered => api_error(format!(
+                "GET {url}: {}; the API's next link leads to no page, where base_url answered the first: the API or a gateway in front of it sent a wrong link",
+                describe(reply, redactor)
+            )),
+            _ => unexpected_page(&format!("GET {url}"), reply, redactor, answered),
         }
     }
 

@@ -1218,6 +1218,43 @@ fn a_431_for_the_first_page_to_a_long_base_url_blames_base_url_not_a_next_link()
     );
 }
 
+/// Mojolicious 9 (morbo, hypnotoad, `daemon`) answers a request line over its `max_line_size`
+/// (8 KiB) with its `404` page ("Page Not Found"): a 9,000-byte next link ended the run with
+/// "there may be no page 2 (past the last one, accounts removed during the walk) …; try again
+/// later", which no later run helps. A 404 to a next link that long says the server may refuse
+/// URLs this long, and that the link is.
+#[test]
+fn a_404_for_a_long_next_link_says_the_url_may_be_too_long() {
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(9000)
+    );
+    let first = first_of_two_linking_to(&next);
+    let page = "<!DOCTYPE html><html><head><title>Page Not Found</title></head><body><div id=\"notfound\"></div></body></html>";
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first.to_string()),
+            ),
+            (
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(404, page.into()),
+            ),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 404")
+            && err.contains("may refuse URLs this long (this one is 90")
+            && err.contains("the API's next link is too long"),
+        "{err}"
+    );
+}
+
 /// puma refuses a request path over 8 KiB (`REQUEST_PATH is longer than the 8192 allowed
 /// length`) with a bare `HTTP/1.1 400 Bad Request` and no body: a 9,000-byte next link ended
 /// the run with "HTTP 400 Bad Request", nothing to check or do. An empty 400 to a URL that long
