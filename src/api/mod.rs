@@ -359,10 +359,12 @@ fn unexpected_page(
 ) -> anyhow::Error {
     // A refusal of the URL as too long: a 414 before any page was answered
     // (the URL is base_url's own, no link followed yet), or a `400` with
-    // no body to a URL of [`LONG_URL`] bytes or more (puma's past 8 KiB of
-    // path), which says the server may refuse it.
+    // no body, or `Bad Request` alone (thin's), to a URL of [`LONG_URL`]
+    // bytes or more (puma's past 8 KiB of path), which says the server may
+    // refuse it.
     let length = url_length(context);
-    let bare_400 = reply.status == 400 && reply.body.trim_ascii().is_empty();
+    let said = reply.body.trim_ascii();
+    let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
     let refuses = match reply.status {
         414 if !answered => Some("refuses"),
         _ if bare_400 && length >= LONG_URL => Some("may refuse"),
@@ -631,9 +633,9 @@ mod tests {
         .to_string()
     }
 
-    /// A bare 400 (no body) to a URL of LONG_URL bytes or more may be a
-    /// refusal of its length; a 400 with a body, a bare 502, or a shorter
-    /// URL is not one.
+    /// A bare 400 (no body, or thin's `Bad Request` alone) to a URL of
+    /// LONG_URL bytes or more may be a refusal of its length; a 400 with a
+    /// body that says more, a bare 502, or a shorter URL is not one.
     #[test]
     fn only_a_bare_400_to_a_long_url_may_be_a_url_too_long() {
         let long = page_error(400, " \n", LONG_URL, true);
@@ -645,9 +647,11 @@ mod tests {
         );
         let first = page_error(400, "", LONG_URL, false);
         assert!(first.ends_with(BASE_URL_TOO_LONG), "{first}");
+        let thin = page_error(400, "Bad Request", LONG_URL, true);
+        assert!(thin.contains("may refuse URLs this long"), "{thin}");
         for (status, body, bytes) in [
             (400, "", LONG_URL - 1),
-            (400, "bad request", LONG_URL),
+            (400, "bad request: page", LONG_URL),
             (502, "", LONG_URL),
         ] {
             let said = page_error(status, body, bytes, true);

@@ -1255,6 +1255,41 @@ fn a_404_for_a_long_next_link_says_the_url_may_be_too_long() {
     );
 }
 
+/// thin 1.8 answers a request its parser refuses (a request line over 12 KiB) with `400` and
+/// the text `Bad Request`, its reason phrase again: a 20,000-byte next link ended the run with
+/// "HTTP 400: Bad Request" and nothing to check or do, where puma's empty 400 says the URL may
+/// be too long. A 400 whose body only says `Bad Request` says so too.
+#[test]
+fn thins_400_saying_only_bad_request_for_a_long_url_says_the_url_may_be_too_long() {
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(20000)
+    );
+    let first = first_of_two_linking_to(&next);
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first.to_string()),
+            ),
+            (
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(400, "Bad Request".into()),
+            ),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 400: Bad Request")
+            && err.contains("may refuse URLs this long (this one is 200")
+            && err.contains("the API's next link is too long"),
+        "{err}"
+    );
+}
+
 /// puma refuses a request path over 8 KiB (`REQUEST_PATH is longer than the 8192 allowed
 /// length`) with a bare `HTTP/1.1 400 Bad Request` and no body: a 9,000-byte next link ended
 /// the run with "HTTP 400 Bad Request", nothing to check or do. An empty 400 to a URL that long
