@@ -252,8 +252,9 @@ const INLINE_TAGS: [&str; 27] = [
 ];
 
 /// The words of a markup page without a title (Apache's `ErrorDocument`,
-/// a gateway's nested `<div>`s), its tags, comments, scripts and styles
-/// left out, so that the server's message is what gets shown. Inline tags
+/// a gateway's nested `<div>`s), its tags, comments, scripts, styles and
+/// `<nav>` bars (Mojolicious's) left out, so that the server's message is
+/// what gets shown. Inline tags
 /// join what they split, as a browser shows it; other tags and line
 /// breaks stay line breaks, for the redactor to read past (a secret split
 /// so was shown in pieces); the error line makes them spaces.
@@ -282,8 +283,10 @@ fn html_text(body: &str) -> Option<String> {
         text.push_str(if inline { "" } else { "\n" });
         let end = match name.as_str() {
             _ if tag.starts_with("<!--") => find(tag, "-->").map(|at| at + 3),
-            "script" | "style" if !tag.starts_with("</") => (find(tag, &format!("</{name}")))
-                .and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1)),
+            "script" | "style" | "nav" if !tag.starts_with("</") => {
+                (find(tag, &format!("</{name}")))
+                    .and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1))
+            }
             _ => tag.find('>').map(|gt| gt + 1),
         };
         rest = end.map_or("", |end| &tag[end..]);
@@ -767,6 +770,19 @@ mod tests {
         assert_eq!(text, "HTTP 503: Down for maintenance & back soon");
         let cut = describe(&reply(503, "<p>cut <b"), &Redactor::default());
         assert_eq!(cut, "HTTP 503: cut");
+    }
+
+    /// Mojolicious's development pages (its 404 and 500) start with a
+    /// `<nav>` bar of links (Documentation, Tutorial, …, 25 words) before
+    /// the page's own words: they were shown in place of its message.
+    #[test]
+    fn a_pages_navigation_bar_is_left_out() {
+        let page = "<html><head><title>Page Not Found (development mode)</title></head><body><header><nav class=\"navbar\"><a href=\"/\">Documentation</a>\n<a href=\"/t\">Tutorial</a>\n<a href=\"/r\">Routing</a></nav></header><p>None of these routes could generate a response for your GET request for /api/express/accounts</p></body></html>";
+        let text = describe(&reply(404, page), &Redactor::default());
+        assert_eq!(
+            text,
+            "HTTP 404: Page Not Found (development mode): None of these routes could generate a response for your GET request for /api/express/accounts"
+        );
     }
 
     /// A tag a browser shows inline joins the word it splits (`un<b>known`
