@@ -1144,6 +1144,9 @@ impl Client {
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
                 return Err(too_large(request, status, limit));
             }
+            // So is one not retried whose body was cut (WEBrick resets the
+            // connection under its 414 to a request line it did not read).
+            Err(_) if read_as(status) != 200 && !is_retryable_status(status) => body,
             // The whole JSON came, and then nothing, though the answer is
             // not over: the same on every try, whatever the timeout.
             Err(ureq::Error::Timeout(_)) if json_whole(&body) => {
