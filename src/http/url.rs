@@ -398,6 +398,26 @@ mod tests {
         parse(text).unwrap()
     }
 
+    /// A link to base_url's host and scheme without its port names the
+    /// port; one to another host, or with another scheme, does not.
+    #[test]
+    fn only_a_link_that_lost_just_the_port_names_the_port() {
+        let origin = url("http://127.0.0.1:9160");
+        let page = url("http://127.0.0.1:9160/express/accounts?page=1");
+        for (href, names_the_port) in [
+            ("http://127.0.0.1/express/accounts?page=2", true),
+            ("http://127.0.0.2/express/accounts?page=2", false),
+            ("https://127.0.0.1/express/accounts?page=2", false),
+        ] {
+            let err = follow(&page, href, &origin).unwrap_err().to_string();
+            assert_eq!(
+                err.contains("without base_url's port 9160"),
+                names_the_port,
+                "{err}"
+            );
+        }
+    }
+
     #[test]
     fn plain_http_is_allowed_only_to_loopback() {
         for ok in [
@@ -420,6 +440,22 @@ mod tests {
         ] {
             let err = parse_secure(bad).unwrap_err();
             assert!(err.contains("https://"), "{err}");
+        }
+    }
+
+    /// Only plain http to the name `localhost` has its name checked
+    /// against /etc/hosts: not https, nor a loopback address.
+    #[test]
+    fn only_plain_http_to_the_name_localhost_is_plain_localhost() {
+        for yes in ["http://localhost:8025", "HTTP://LocalHost/x"] {
+            assert!(plain_localhost(&url(yes)), "{yes}");
+        }
+        for no in [
+            "https://localhost:8443",
+            "http://127.0.0.1:8025",
+            "http://[::1]:9",
+        ] {
+            assert!(!plain_localhost(&url(no)), "{no}");
         }
     }
 
