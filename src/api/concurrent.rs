@@ -366,6 +366,81 @@ mod tests {
         Url::parse(text).unwrap()
     }
 
+    /// A change to [`plan`]'s.
+    type Change = fn(&mut Plan);
+
+    /// Pages 5 to 10, the consumer wanting page 5, two allowed in flight
+    /// (a window of three opens at two) and three held from `wanted` on.
+    fn plan() -> Plan {
+        Plan {
+            next_start: 5,
+            last: 10,
+            bound: 10,
+            wanted: 5,
+            reorder: 3,
+            window: Window::new(3),
+            workers: 1,
+            ..Plan::default()
+        }
+    }
+
+    /// A page is started only within the window, the bound and the pages
+    /// held for the consumer, and never after a stall: each limit alone
+    /// stops it, and it starts right up to each.
+    #[test]
+    fn a_page_starts_only_within_every_limit() {
+        assert!(plan().may_start());
+        let limits: [(Change, bool); 7] = [
+            (|p| p.stalled = true, false),
+            (|p| p.in_flight = BTreeSet::from([1]), true),
+            (|p| p.in_flight = BTreeSet::from([1, 2]), false),
+            (|p| p.bound = 5, true),
+            (|p| p.bound = 4, false),
+            (|p| p.next_start = 7, true),
+            (|p| p.next_start = 8, false),
+        ];
+        for (i, (change, starts)) in limits.into_iter().enumerate() {
+            let mut plan = plan();
+            change(&mut plan);
+            assert_eq!(plan.may_start(), starts, "limit {i}");
+        }
+    }
+
+    /// The consumer waits for a page in flight, or one a worker will
+    /// start; after a stall, for the requests in flight to end; never
+    /// once the walk has stopped.
+    #[test]
+    fn the_consumer_waits_only_for_a_page_that_is_coming() {
+        let cases: [(Change, u64, bool); 9] = [
+            (|_| {}, 5, true),
+            (|_| {}, 10, true),
+            (|_| {}, 11, false),
+            (|p| p.workers = 0, 5, false),
+            (
+                |p| (p.workers, p.in_flight) = (0, BTreeSet::from([4])),
+                4,
+                true,
+            ),
+            (|p| p.stalled = true, 5, false),
+            (
+                |p| (p.stalled, p.in_flight) = (true, BTreeSet::from([9])),
+                5,
+                true,
+            ),
+            (|p| p.in_flight = BTreeSet::from([9]), 11, false),
+            (
+                |p| (p.stopped, p.in_flight) = (true, BTreeSet::from([5])),
+                5,
+                false,
+            ),
+        ];
+        for (i, (change, expected, waits)) in cases.into_iter().enumerate() {
+            let mut plan = plan();
+            change(&mut plan);
+            assert_eq!(plan.coming(expected), waits, "case {i}");
+        }
+    }
+
     /// A link spelled otherwise than the tool spells a page (its order, an
     /// escape, a fragment) was fetched twice: once ahead, once as linked.
     #[test]
