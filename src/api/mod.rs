@@ -704,6 +704,105 @@ mod tests {
         }
     }
 
+    /// What parse_page says of a 200 with `body`: its error, or "a page".
+    fn said(body: &[u8], answered: bool) -> String {
+        let mut reply = reply(200, "");
+        reply.body = body.to_vec();
+        let url = Url::parse("http://h/express/accounts?page=2").unwrap();
+        match parse_page(&url, &reply, answered, &Redactor::default()) {
+            Ok(_) => "a page".to_string(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// What a 200 that is no page of accounts is blamed on, by what its
+    /// body is and whether an earlier page was answered.
+    #[test]
+    fn a_body_that_is_no_page_is_blamed_by_what_it_is() {
+        let html = b"<html><body>Sign in</body></html>";
+        let accounts = br#"{"_embedded": {"accounts": [1]}, "count": "two"}"#;
+        for (body, answered, hint) in [
+            (
+                &html[..],
+                true,
+                "a proxy in between or a gateway in front of the API sent this one",
+            ),
+            (html, false, "check base_url, or a proxy in between"),
+            (
+                br#"{"_embedded": {"accounts": ["#,
+                true,
+                "not bytes, falls short of accented text)",
+            ),
+            (
+                br#"{"_embedded": {"accounts": ["#,
+                false,
+                "not bytes, falls short of accented text)",
+            ),
+            (
+                b"{\"count\": \"\xfc\"}",
+                true,
+                "have whoever runs the API send UTF-8",
+            ),
+            (
+                b"{\"count\": \"\xfc\"}",
+                false,
+                "another encoding; check base_url",
+            ),
+            (
+                br#"{"_links": {"next": []}}"#,
+                true,
+                "links as the Talkdesk API does",
+            ),
+            (
+                br#"{"_links": {"next": []}}"#,
+                false,
+                "links as the Talkdesk API does",
+            ),
+            (
+                br#"{"count": "two"}"#,
+                true,
+                "same base_url, so the API sent a malformed page; try again later",
+            ),
+            (
+                br#"{"count": 1, "count": 1}"#,
+                false,
+                "the page names that field twice, so which value holds is unknown: the API sent a malformed page; try again later",
+            ),
+            (
+                br#"{"_embedded": {"accounts": [{"id": "a", "id": "b"}]}}"#,
+                false,
+                "an account names that field twice, so which value holds is unknown: the API sent a malformed page; try again later",
+            ),
+            (
+                accounts,
+                false,
+                "; the API sent a malformed page; try again later",
+            ),
+            (br#"{"count": "two"}"#, false, "; check base_url"),
+            (b"{}", false, "has no _embedded.accounts; check base_url"),
+            (br#"{"count": 0}"#, false, "a page"),
+            (br#"{"total": 0}"#, false, "a page"),
+        ] {
+            let said = said(body, answered);
+            // (A page of markup ends with what it says.)
+            assert!(
+                said.ends_with(hint) || body == html && said.contains(hint),
+                "{answered} {:?}: {said}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    /// A body names a bad token with a token (or a JWT) and a fault both:
+    /// a fault alone is no word on the token.
+    #[test]
+    fn a_body_names_a_bad_token_with_a_token_and_its_fault() {
+        assert!(names_a_bad_token(b"Access token has expired"));
+        assert!(names_a_bad_token(b"jwt malformed"));
+        assert!(!names_a_bad_token(b"Invalid request"));
+        assert!(!names_a_bad_token(b"token required"));
+    }
+
     #[test]
     fn a_relative_next_link_belongs_to_where_a_redirect_found_the_page() {
         let found = Url::parse("https://api.example/v2/express/accounts?page=1").unwrap();
@@ -730,6 +829,12 @@ mod tests {
                 None
             ),
             "https://api.example/express/accounts?page=2&k=<redacted>"
+        );
+        // A secret split by what a terminal drops is whole as shown.
+        redactor.add("s3cretvalue");
+        assert_eq!(
+            next("/express/accounts?page=2&k=s3cret\u{7}value", None),
+            "/express/accounts?page=2&k=<redacted>"
         );
         // A tab or line break in a link was made a space (`%20`), where
         // WHATWG takes it out: another page, a 404.
