@@ -357,16 +357,16 @@ fn unexpected_page(
     redactor: &Redactor,
     answered: bool,
 ) -> anyhow::Error {
-    // A refusal of the URL as too long: a 414 before any page was answered
-    // (the URL is base_url's own, no link followed yet), or a `400` with
-    // no body, or `Bad Request` alone (thin's), to a URL of [`LONG_URL`]
-    // bytes or more (puma's past 8 KiB of path), which says the server may
-    // refuse it.
+    // A refusal of the URL as too long: a 414 (before any page was
+    // answered, the URL is base_url's own, no link followed yet), or a
+    // `400` with no body, or `Bad Request` alone (thin's), to a URL of
+    // [`LONG_URL`] bytes or more (puma's past 8 KiB of path), which says
+    // the server may refuse it.
     let length = url_length(context);
     let said = reply.body.trim_ascii();
     let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
     let refuses = match reply.status {
-        414 if !answered => Some("refuses"),
+        414 => Some("refuses"),
         _ if bare_400 && length >= LONG_URL => Some("may refuse"),
         _ => None,
     };
