@@ -2887,6 +2887,36 @@ fn a_next_link_out_of_base_url_s_path_is_named_as_such() {
     }
 }
 
+/// A 404 for a next link that stays under base_url's path (`/td/…`) is not
+/// said to have led out of it.
+#[test]
+fn a_404_for_a_next_link_within_base_url_s_path_does_not_say_it_left() {
+    let first = json!({
+        "count": 2, "page": 1, "per_page": 2, "total": 4, "total_pages": 2,
+        "_embedded": {"accounts": sample_accounts(2)},
+        "_links": {"next": {"href": "/td/express/missing?page=2&per_page=2"}},
+    });
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(4),
+        proxied_under: Some("/td"),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.env("TALKDESK_BASE_URL", format!("{}/td", fake.base_url()))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            format!("{}/td/oauth/token", fake.base_url()),
+        )
+        .args(["list", "-o", "json", "--max-retries", "0"]);
+    let err = fails_with(&run(cmd), 5);
+    assert_contains(&err, &["/td/express/missing?page=2", "HTTP 404"]);
+    assert!(!err.contains("led out of base_url's path"), "{err}");
+}
+
 /// The error (exit 5) of a walk whose first page (two accounts of four, its
 /// `per_page` said) links `next` to `href`, a path the fake answers 404.
 fn error_after_a_first_page_linking_to(href: &str, per_page: u64) -> String {
