@@ -730,6 +730,8 @@ fn a_token_refused_for_its_scope_is_not_kept_for_the_next_run() {
     api.update(|c| c.scope = "express-accounts:read openid".into());
     assert_eq!(list(&sb, &api, &[]), sample_accounts(10));
     assert_eq!(api.token_requests(), 2, "a new token, with the scope");
+    // Not the refused one first: it was not kept, not tried and renewed.
+    assert_eq!(api.page_requests(), vec![1, 1]);
 }
 
 /// The stderr of a `list` that succeeds with a warning of the token cache,
