@@ -1465,6 +1465,8 @@ fn hints_fit_what_happened() {
         ],
     );
     assert!(!line.contains("scope,"), "{line}");
+    // (The fake's 403 is no page of markup.)
+    assert!(!line.contains("HTML page"), "{line}");
     let mut cmd = sandbox.tool(&fake);
     cmd.args(["list", "--page", "7"]);
     let line = fails_with(&run(cmd), 5);
