@@ -1112,13 +1112,11 @@ impl Client {
         let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), began);
         let read = std::io::Read::read_to_end(&mut reader, &mut body).map_err(ureq::Error::from);
         let last = reader.1;
+        let hidden = |coding| format!("(a compressed body, {coding}, not shown)").into_bytes();
         Ok(Ok(match read {
             // An error's compressed body is said to be so, not shown as
             // the garbage its bytes read as.
-            Ok(_) if compressed.is_some() => {
-                let coding = compressed.unwrap_or_default();
-                format!("(a compressed body, {coding}, not shown)").into_bytes()
-            }
+            Ok(_) if compressed.is_some() => hidden(compressed.unwrap_or_default()),
             // Ended by its connection's close alone (no length): a close
             // mid-body, a TLS one without close_notify too, leaves its
             // JSON unfinished; or by its last chunk (Werkzeug's debugger
@@ -1145,8 +1143,11 @@ impl Client {
                 return Err(too_large(request, status, limit));
             }
             // So is one not retried whose body was cut (WEBrick resets the
-            // connection under its 414 to a request line it did not read).
-            Err(_) if read_as(status) != 200 && !is_retryable_status(status) => body,
+            // connection under its 414 to a request line it did not read),
+            // a compressed one said to be so.
+            Err(_) if read_as(status) != 200 && !is_retryable_status(status) => {
+                compressed.map_or(body, hidden)
+            }
             // The whole JSON came, and then nothing, though the answer is
             // not over: the same on every try, whatever the timeout.
             Err(ureq::Error::Timeout(_)) if json_whole(&body) => {

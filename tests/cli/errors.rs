@@ -2628,6 +2628,20 @@ fn answers_without_a_page_say_what_came_instead() {
     }
 }
 
+/// An error's compressed body cut short (the connection closed before its
+/// length) is said to be compressed, as a whole one is: it was shown as the
+/// garbage its bytes read as once an error not retried was told at once.
+#[test]
+fn a_cut_compressed_error_body_is_said_to_be_compressed() {
+    let line = final_at_once_on(FaultKind::RawResponse(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Encoding: gzip\r\nContent-Length: 40\r\n\r\n\x1f\x8b\x08\x00ab\xcc\xcb/\xc9\x01",
+    ));
+    assert_contains(
+        &line,
+        &["HTTP 400: (a compressed body, Content-Encoding: gzip, not shown)"],
+    );
+}
+
 /// `diff --exit-code` whose reader has gone before the report is written
 /// (`| true`) still exits 1 when there are differences: they were known
 /// before the write failed (git diff dies of SIGPIPE there, never 0).
