@@ -206,10 +206,20 @@ pub fn no_route_hint(setting: &str, link: bool) -> String {
 /// more, nor does a last line of one word, a server's name
 /// (`nginx/1.22.1`). Without a title, its words.
 fn html_summary(body: &str) -> Option<String> {
-    let words = html_text(body);
     let Some(title) = html_title(body) else {
-        return words;
+        return html_text(body);
     };
+    // The lines in `<nav>` bars only when no other says more.
+    let mut more = [true, false].into_iter();
+    match more.find_map(|no_nav| more_than(&title, words_of(body, no_nav))) {
+        None => Some(title),
+        // Line breaks kept, for the redactor to read past.
+        Some(more) => Some(format!("{title}:\n{more}")),
+    }
+}
+
+/// The lines of `words` that say more than `title` ([`html_summary`]).
+fn more_than(title: &str, words: Option<String>) -> Option<String> {
     // Each line is looked for in the title's start alone, and the first
     // lines alone: a page of megabytes with a long title took minutes. The
     // text is returned whole: `describe` cuts it, after the redactor.
@@ -228,11 +238,7 @@ fn html_summary(body: &str) -> Option<String> {
     if more.last().is_some_and(|last| !last.contains(' ')) {
         more.pop();
     }
-    match more.is_empty() {
-        true => Some(title),
-        // Line breaks kept, for the redactor to read past.
-        false => Some(format!("{title}:\n{}", more.join("\n"))),
-    }
+    (!more.is_empty()).then(|| more.join("\n"))
 }
 
 /// The title of an HTML page, which says what its markup would only
@@ -257,8 +263,14 @@ const INLINE_TAGS: [&str; 27] = [
 /// what gets shown. Inline tags
 /// join what they split, as a browser shows it; other tags and line
 /// breaks stay line breaks, for the redactor to read past (a secret split
-/// so was shown in pieces); the error line makes them spaces.
+/// so was shown in pieces); the error line makes them spaces. A page whose
+/// words are all in `<nav>` bars (a firewall's) keeps them.
 fn html_text(body: &str) -> Option<String> {
+    words_of(body, true).or_else(|| words_of(body, false))
+}
+
+/// [`html_text`], `<nav>` bars left out or not (`no_nav`).
+fn words_of(body: &str, no_nav: bool) -> Option<String> {
     // Where `pattern` first stands in `text`, in any case.
     let find = |text: &str, pattern: &str| {
         (text.as_bytes().windows(pattern.len()))
@@ -283,7 +295,7 @@ fn html_text(body: &str) -> Option<String> {
         text.push_str(if inline { "" } else { "\n" });
         let end = match name.as_str() {
             _ if tag.starts_with("<!--") => find(tag, "-->").map(|at| at + 3),
-            "script" | "style" | "nav" if !tag.starts_with("</") => {
+            "script" | "style" | "nav" if !tag.starts_with("</") && (no_nav || name != "nav") => {
                 (find(tag, &format!("</{name}")))
                     .and_then(|at| tag[at..].find('>').map(|gt| at + gt + 1))
             }
@@ -783,6 +795,25 @@ mod tests {
             text,
             "HTTP 404: Page Not Found (development mode): None of these routes could generate a response for your GET request for /api/express/accounts"
         );
+    }
+
+    /// A page whose only words are in a `<nav>` (a firewall's) shows them:
+    /// leaving navigation bars out lost its message behind the title alone,
+    /// and, without a title, showed the page's raw markup.
+    #[test]
+    fn a_page_of_only_a_nav_shows_its_words() {
+        let nav = "<nav>Blocked by the firewall: too many requests</nav></body></html>";
+        for (head, said) in [
+            ("", "HTTP 403"),
+            ("<title>Forbidden</title>", "HTTP 403: Forbidden"),
+        ] {
+            let page = format!("<html><head>{head}</head><body>{nav}");
+            let text = describe(&reply(403, &page), &Redactor::default());
+            assert_eq!(
+                text,
+                format!("{said}: Blocked by the firewall: too many requests")
+            );
+        }
     }
 
     /// A tag a browser shows inline joins the word it splits (`un<b>known`
