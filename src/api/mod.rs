@@ -145,12 +145,18 @@ impl<'a> Api<'a> {
                 describe(reply, redactor),
                 self.link_path_hint(asked).unwrap_or_default(),
             )),
-            // Mojolicious answers 404 to a request line over its 8 KiB.
-            _ if answered && url.as_str().len() >= 8000 => api_error(format!(
-                "GET {url}: {}; the server may refuse URLs this long (this one is {} bytes; Mojolicious answers 404 past 8 KiB): if so, {NEXT_LINK_TOO_LONG}",
-                describe(reply, redactor),
-                url.as_str().len()
-            )),
+            // Mojolicious answers 404 to a request line over its 8 KiB
+            // (its page, not a JSON error of a server that read the URL).
+            _ if answered
+                && url.as_str().len() >= 8000
+                && error_said(reply, redactor).is_none() =>
+            {
+                api_error(format!(
+                    "GET {url}: {}; the server may refuse URLs this long (this one is {} bytes; Mojolicious answers 404 past 8 KiB): if so, {NEXT_LINK_TOO_LONG}",
+                    describe(reply, redactor),
+                    url.as_str().len()
+                ))
+            }
             // A page after the first (`to`: the page of the URL that
             // answered): a 404 there may be no such page. One a walk's
             // answered page named is not base_url's to blame.

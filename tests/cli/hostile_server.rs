@@ -1285,6 +1285,40 @@ fn a_404_for_a_long_next_link_says_the_url_may_be_too_long() {
     );
 }
 
+/// A 404 to a long next link whose body is the API's JSON error (`page 2 does not exist`) came
+/// from a server that read the URL: it is not told the server may refuse URLs this long (as
+/// Mojolicious's page of markup is), but that there may be no such page.
+#[test]
+fn a_404_with_the_apis_json_to_a_long_next_link_is_no_url_too_long() {
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(9000)
+    );
+    let first = first_of_two_linking_to(&next);
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first.to_string()),
+            ),
+            (
+                RequestMatch::Page(2),
+                FaultKind::StatusWithBody(404, r#"{"message": "page 2 does not exist"}"#.into()),
+            ),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 404: page 2 does not exist")
+            && err.contains("there may be no page 2")
+            && !err.contains("URLs this long"),
+        "{err}"
+    );
+}
+
 /// thin 1.8 answers a request its parser refuses (a request line over 12 KiB) with `400` and
 /// the text `Bad Request`, its reason phrase again: a 20,000-byte next link ended the run with
 /// "HTTP 400: Bad Request" and nothing to check or do, where puma's empty 400 says the URL may
