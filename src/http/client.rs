@@ -1144,8 +1144,13 @@ impl Client {
             }
             // So is one not retried whose body was cut (WEBrick resets the
             // connection under its 414 to a request line it did not read),
-            // a compressed one said to be so.
-            Err(_) if read_as(status) != 200 && !is_retryable_status(status) => {
+            // a compressed one said to be so. A JSON error cut short is
+            // retried: its words decide what it says (a token refused).
+            Err(_)
+                if read_as(status) != 200
+                    && !is_retryable_status(status)
+                    && !json_cut_short(&body) =>
+            {
                 compressed.map_or(body, hidden)
             }
             // The whole JSON came, and then nothing, though the answer is

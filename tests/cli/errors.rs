@@ -1393,6 +1393,34 @@ fn a_token_answer_ended_by_its_last_chunk_once_is_retried() {
     assert!(!stderr.contains("tok-1"), "{stderr}");
 }
 
+/// A token endpoint's refusal whose JSON was cut short (its connection closed before its
+/// Content-Length) once, then whole: the cut one was told at once, "no OAuth answer; check
+/// token_url", exit 5, of a token_url that refused the credentials. A JSON error body cut short is
+/// retried, as before errors not retried were told whatever came of their body.
+#[test]
+fn a_token_refusal_whose_json_is_cut_short_is_retried() {
+    const CUT: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 80\r\n\r\n{\"error\": \"invalid_client\", \"error_des";
+    const WHOLE: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 27\r\n\r\n{\"error\": \"invalid_client\"}";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Token, FaultKind::RawResponse(CUT)),
+                (RequestMatch::Token, FaultKind::RawResponse(WHOLE)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let out = run(cmd);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert_contains(&err, &["invalid_client; check client_id and client_secret"]);
+    assert!(!err.contains("check token_url"), "{err}");
+}
+
 /// An error body in the charset its `Content-Type` names (Latin-1, or
 /// UTF-16 with its byte-order mark) is read in it: Talkdesk's `code` and
 /// `message` are shown, where the bytes were shown raw, each accent a
