@@ -210,8 +210,8 @@ fn html_summary(body: &str) -> Option<String> {
         return html_text(body);
     };
     // The lines in `<nav>` bars only when no other says more.
-    let mut more = [true, false].into_iter();
-    match more.find_map(|no_nav| more_than(&title, words_of(body, no_nav))) {
+    let said = |no_nav| more_than(&title, words_of(body, no_nav));
+    match said(true).or_else(|| said(false)) {
         None => Some(title),
         // Line breaks kept, for the redactor to read past.
         Some(more) => Some(format!("{title}:\n{more}")),
