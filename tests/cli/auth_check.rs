@@ -178,24 +178,31 @@ fn a_refused_secret_with_a_space_around_it_is_said_to_have_one() {
 /// client_secret": the encoding is named (the secret never shown).
 #[test]
 fn a_refused_secret_sent_percent_encoded_is_said_to_be() {
-    let secret = "p&ss~word+x";
+    let stderr = refused_undecoded("test-client", "p&ss~word+x");
+    let said =
+        "client_secret holds characters other than letters, digits and -._*, sent percent-encoded";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(!stderr.contains("word"), "{stderr}");
+}
+
+/// `auth check` with `id` and `secret`, refused by a token server that
+/// does not decode them (`basic_undecoded`): exit 4, and what it said.
+fn refused_undecoded(id: &str, secret: &str) -> String {
     let fake = FakeApi::start(FakeConfig {
+        client_id: id.into(),
         client_secret: secret.into(),
         basic_undecoded: true,
         ..FakeConfig::default()
     });
     let output = Sandbox::new()
         .tool(&fake)
+        .env("TALKDESK_CLIENT_ID", id)
         .env("TALKDESK_CLIENT_SECRET", secret)
         .args(["auth", "check"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(4));
-    let stderr = stderr_of(&output);
-    let said =
-        "client_secret holds characters other than letters, digits and -._*, sent percent-encoded";
-    assert!(stderr.contains(said), "{stderr}");
-    assert!(!stderr.contains("word"), "{stderr}");
+    stderr_of(&output)
 }
 
 #[test]
@@ -248,22 +255,7 @@ fn a_client_without_the_grant_or_the_scope_is_told_what_it_lacks() {
 /// of the secret alone: a new secret without them was refused again.
 #[test]
 fn a_refused_id_and_secret_both_sent_percent_encoded_are_both_named() {
-    let (id, secret) = ("my~client", "p&ss~word+x");
-    let fake = FakeApi::start(FakeConfig {
-        client_id: id.into(),
-        client_secret: secret.into(),
-        basic_undecoded: true,
-        ..FakeConfig::default()
-    });
-    let output = Sandbox::new()
-        .tool(&fake)
-        .env("TALKDESK_CLIENT_ID", id)
-        .env("TALKDESK_CLIENT_SECRET", secret)
-        .args(["auth", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(4));
-    let stderr = stderr_of(&output);
+    let stderr = refused_undecoded("my~client", "p&ss~word+x");
     let said = "client_secret and client_id hold characters other than letters, digits and -._*, sent percent-encoded";
     assert!(stderr.contains(said), "{stderr}");
     assert!(!stderr.contains("word"), "{stderr}");

@@ -30,6 +30,18 @@ fn fake_with_faults(accounts: Vec<Value>, always: Vec<(RequestMatch, FaultKind)>
     })
 }
 
+/// A fake whose first request matching an entry of `script` is answered so, once.
+fn fake_with_script(accounts: Vec<Value>, script: Vec<(RequestMatch, FaultKind)>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts,
+        faults: Faults {
+            script,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
+}
+
 /// Runs with RUST_BACKTRACE set, so a panic would show its backtrace.
 fn run(mut cmd: Command) -> Output {
     cmd.env("RUST_BACKTRACE", "1").output().expect("run")
@@ -1376,14 +1388,10 @@ fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
 #[test]
 fn a_token_answer_ended_by_its_last_chunk_once_is_retried() {
     const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        faults: Faults {
-            script: vec![(RequestMatch::Token, FaultKind::RawResponse(ENDED))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = fake_with_script(
+        simple_accounts(3),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(ENDED))],
+    );
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
     let out = run(cmd);
@@ -1401,17 +1409,13 @@ fn a_token_answer_ended_by_its_last_chunk_once_is_retried() {
 fn a_token_refusal_whose_json_is_cut_short_is_retried() {
     const CUT: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 80\r\n\r\n{\"error\": \"invalid_client\", \"error_des";
     const WHOLE: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 27\r\n\r\n{\"error\": \"invalid_client\"}";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(3),
-        faults: Faults {
-            script: vec![
-                (RequestMatch::Token, FaultKind::RawResponse(CUT)),
-                (RequestMatch::Token, FaultKind::RawResponse(WHOLE)),
-            ],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = fake_with_script(
+        simple_accounts(3),
+        vec![
+            (RequestMatch::Token, FaultKind::RawResponse(CUT)),
+            (RequestMatch::Token, FaultKind::RawResponse(WHOLE)),
+        ],
+    );
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
     let out = run(cmd);

@@ -1078,16 +1078,12 @@ fn first_of_two_linking_to(next: &str) -> serde_json::Value {
     })
 }
 
-/// lighttpd counts the request line with the headers (`server.max-request-field-size`, 8 KiB)
-/// and answers a next link longer than that with `431`, as Node does past its 16 KiB: the run
-/// ended "… the access token they carry is too long for it", where the token was 40 bytes and
-/// the link 9,000. A `431` under a URL longer than the token says the link is too long.
-#[test]
-fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
-    const LIGHTTPD_431: &str = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>431 Request Header Fields Too Large</title>\n </head>\n <body>\n  <h1>431 Request Header Fields Too Large</h1>\n </body>\n</html>\n";
+/// A walk whose first page links to a next link with a cursor of `len`
+/// bytes, answered `status` and `body`: exit 5, and what it said.
+fn a_long_next_link_answered(len: usize, status: u16, body: &str) -> String {
     let next = format!(
         "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(9000)
+        "c".repeat(len)
     );
     let first = first_of_two_linking_to(&next);
     let fake = faulty_fake(
@@ -1099,13 +1095,24 @@ fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
             ),
             (
                 RequestMatch::Page(2),
-                FaultKind::StatusWithBody(431, LIGHTTPD_431.into()),
+                FaultKind::StatusWithBody(status, body.into()),
             ),
         ]),
     );
     let out = list_jsonl(&fake);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{err}");
+    err
+}
+
+/// lighttpd counts the request line with the headers (`server.max-request-field-size`, 8 KiB)
+/// and answers a next link longer than that with `431`, as Node does past its 16 KiB: the run
+/// ended "… the access token they carry is too long for it", where the token was 40 bytes and
+/// the link 9,000. A `431` under a URL longer than the token says the link is too long.
+#[test]
+fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
+    const LIGHTTPD_431: &str = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>431 Request Header Fields Too Large</title>\n </head>\n <body>\n  <h1>431 Request Header Fields Too Large</h1>\n </body>\n</html>\n";
+    let err = a_long_next_link_answered(9000, 431, LIGHTTPD_431);
     assert!(
         err.contains("431 Request Header Fields Too Large")
             && err.contains("the API's next link is too long")
@@ -1255,28 +1262,8 @@ fn a_431_for_the_first_page_to_a_long_base_url_blames_base_url_not_a_next_link()
 /// URLs this long, and that the link is.
 #[test]
 fn a_404_for_a_long_next_link_says_the_url_may_be_too_long() {
-    let next = format!(
-        "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(9000)
-    );
-    let first = first_of_two_linking_to(&next);
     let page = "<!DOCTYPE html><html><head><title>Page Not Found</title></head><body><div id=\"notfound\"></div></body></html>";
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(200, first.to_string()),
-            ),
-            (
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(404, page.into()),
-            ),
-        ]),
-    );
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = a_long_next_link_answered(9000, 404, page);
     assert!(
         err.contains("HTTP 404")
             && err.contains("may refuse URLs this long (this one is 90")
@@ -1290,27 +1277,7 @@ fn a_404_for_a_long_next_link_says_the_url_may_be_too_long() {
 /// Mojolicious's page of markup is), but that there may be no such page.
 #[test]
 fn a_404_with_the_apis_json_to_a_long_next_link_is_no_url_too_long() {
-    let next = format!(
-        "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(9000)
-    );
-    let first = first_of_two_linking_to(&next);
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(200, first.to_string()),
-            ),
-            (
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(404, r#"{"message": "page 2 does not exist"}"#.into()),
-            ),
-        ]),
-    );
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = a_long_next_link_answered(9000, 404, r#"{"message": "page 2 does not exist"}"#);
     assert!(
         err.contains("HTTP 404: page 2 does not exist")
             && err.contains("there may be no page 2")
@@ -1325,27 +1292,7 @@ fn a_404_with_the_apis_json_to_a_long_next_link_is_no_url_too_long() {
 /// be too long. A 400 whose body only says `Bad Request` says so too.
 #[test]
 fn thins_400_saying_only_bad_request_for_a_long_url_says_the_url_may_be_too_long() {
-    let next = format!(
-        "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(20000)
-    );
-    let first = first_of_two_linking_to(&next);
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(200, first.to_string()),
-            ),
-            (
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(400, "Bad Request".into()),
-            ),
-        ]),
-    );
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = a_long_next_link_answered(20000, 400, "Bad Request");
     assert!(
         err.contains("HTTP 400: Bad Request")
             && err.contains("may refuse URLs this long (this one is 200")
@@ -1361,27 +1308,7 @@ fn thins_400_saying_only_bad_request_for_a_long_url_says_the_url_may_be_too_long
 /// that base_url's is.
 #[test]
 fn an_empty_400_for_a_long_url_says_the_url_may_be_too_long() {
-    let next = format!(
-        "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(9000)
-    );
-    let first = first_of_two_linking_to(&next);
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(200, first.to_string()),
-            ),
-            (
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(400, String::new()),
-            ),
-        ]),
-    );
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = a_long_next_link_answered(9000, 400, "");
     assert!(
         err.contains("HTTP 400 Bad Request")
             && err.contains("may refuse URLs this long")

@@ -3091,16 +3091,21 @@ const TRUSTED_EARLIER: &str = "this host's handshake succeeded earlier in this r
 /// trusted: a nightly run failed on one bad packet. It is retried, on a new connection.
 #[test]
 fn a_tls_record_corrupted_on_the_way_is_retried_without_a_certificate_hint() {
+    let (stderr, fake) = corrupted_walk(false, flips_byte_3000);
+    assert!(stderr.contains("cannot decrypt peer's message"), "{stderr}");
+    assert!(!stderr.contains("root certificate"), "{stderr}");
+    assert_eq!(fake.requests_for_page(1), 2, "{stderr}");
+}
+
+/// A change that flips byte 3000 of a stream.
+fn flips_byte_3000() -> Flip {
     let mut sent = 0;
-    let (stderr, fake) = corrupted_walk(false, move |buf: &mut [u8]| {
+    Box::new(move |buf: &mut [u8]| {
         if (sent..sent + buf.len()).contains(&3000) {
             buf[3000 - sent] ^= 0x20;
         }
         sent += buf.len();
-    });
-    assert!(stderr.contains("cannot decrypt peer's message"), "{stderr}");
-    assert!(!stderr.contains("root certificate"), "{stderr}");
-    assert_eq!(fake.requests_for_page(1), 2, "{stderr}");
+    })
 }
 
 /// The same on the way to the server: it cannot decrypt the request and ends the connection with
@@ -3109,36 +3114,55 @@ fn a_tls_record_corrupted_on_the_way_is_retried_without_a_certificate_hint() {
 /// trusted: another server behind its name or address … fails it now". It is retried.
 #[test]
 fn a_request_corrupted_on_the_way_is_retried_not_blamed_on_another_server() {
-    let (mut at, mut next, mut head, mut records, mut flip) = (0, 0, [0u8; 5], 0, None);
     // The first byte of the request: the second encrypted record (type 23, after the client's
     // Finished) the client sends.
-    let (stderr, fake) = corrupted_walk(true, move |buf: &mut [u8]| {
-        for byte in buf.iter_mut() {
-            if at >= next {
-                head[at - next] = *byte;
-                if at == next + 4 {
-                    records += usize::from(head[0] == 23);
-                    flip = flip.or((records == 2).then_some(at + 1));
-                    next = at + 1 + usize::from(u16::from_be_bytes([head[3], head[4]]));
+    let (stderr, fake) = corrupted_walk(true, || {
+        let (mut at, mut next, mut head, mut records, mut flip) = (0, 0, [0u8; 5], 0, None);
+        Box::new(move |buf: &mut [u8]| {
+            for byte in buf.iter_mut() {
+                if at >= next {
+                    head[at - next] = *byte;
+                    if at == next + 4 {
+                        records += usize::from(head[0] == 23);
+                        flip = flip.or((records == 2).then_some(at + 1));
+                        next = at + 1 + usize::from(u16::from_be_bytes([head[3], head[4]]));
+                    }
+                } else if flip == Some(at) {
+                    *byte ^= 0x20;
                 }
-            } else if flip == Some(at) {
-                *byte ^= 0x20;
+                at += 1;
             }
-            at += 1;
-        }
+        })
     });
     assert!(stderr.contains("BadRecordMac"), "{stderr}");
     assert!(!stderr.contains("another server"), "{stderr}");
     assert_eq!(fake.requests_for_page(1), 1, "{stderr}");
 }
 
-/// A walk of 150 accounts through a relay to an https fake, page 1 first, in which `flip` changes
-/// what the server (`from_client`: the client) sends on the first connection: its stderr, after
-/// it succeeded with every account.
+/// What a relay changes in the bytes it passes on.
+type Flip = Box<dyn FnMut(&mut [u8]) + Send>;
+
+/// A walk of 150 accounts through a relay to an https fake, page 1 first, in which a `flip`
+/// changes what the server (`from_client`: the client) sends on the first connection: its
+/// stderr, after it succeeded with every account.
 fn corrupted_walk(
     from_client: bool,
-    flip: impl FnMut(&mut [u8]) + Send + 'static,
+    flip: impl Fn() -> Flip + Send + 'static,
 ) -> (String, FakeApi) {
+    let (output, fake) = relayed(from_client, 1, flip);
+    let stderr = stderr_of(&output);
+    assert_eq!(json_accounts(&output), simple_accounts(150), "{stderr}");
+    (stderr, fake)
+}
+
+/// `list -o json` of 150 accounts through a relay to an https fake, page 1 first, in which a
+/// `flip` changes what the server (`from_client`: the client) sends on each of the first
+/// `connections`.
+fn relayed(
+    from_client: bool,
+    connections: usize,
+    flip: impl Fn() -> Flip + Send + 'static,
+) -> (Output, FakeApi) {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
     let fake = FakeApi::start_tls(balanced(), &cert, &key);
@@ -3146,14 +3170,13 @@ fn corrupted_walk(
     let port = listener.local_addr().unwrap().port();
     let to = fake.addr();
     thread::spawn(move || {
-        let mut flip = Some(flip);
-        for client in listener.incoming().flatten() {
+        for (n, client) in listener.incoming().flatten().enumerate() {
             let Ok(server) = TcpStream::connect(to) else {
                 continue;
             };
             let (client_in, server_out) =
                 (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let mut change = flip.take();
+            let mut change = (n < connections).then(&flip);
             for (from, to, up) in [(client_in, server_out, true), (server, client, false)] {
                 let mut change = if up == from_client {
                     change.take()
@@ -3181,9 +3204,7 @@ fn corrupted_walk(
         .args(["list", "-o", "json", "--concurrency", "1"])
         .output()
         .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(json_accounts(&output), simple_accounts(150), "{stderr}");
-    (stderr, fake)
+    (output, fake)
 }
 
 /// A record that fails its integrity check on every try (a relay that flips byte 3000 of what the
@@ -3194,41 +3215,7 @@ fn corrupted_walk(
 /// the way (a proxy or load balancer terminating TLS), the server's TLS.
 #[test]
 fn a_tls_record_corrupted_on_every_try_names_more_than_the_network() {
-    let ca = TestCa::new("test CA");
-    let (cert, key) = ca.server_cert();
-    let fake = FakeApi::start_tls(balanced(), &cert, &key);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let to = fake.addr();
-    thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let Ok(mut server) = TcpStream::connect(to) else {
-                continue;
-            };
-            let (mut client_in, mut server_out) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
-            thread::spawn(move || std::io::copy(&mut client_in, &mut server_out));
-            thread::spawn(move || {
-                let (mut client, mut sent, mut buf) = (client, 0, [0u8; 16 * 1024]);
-                while let Ok(got @ 1..) = server.read(&mut buf) {
-                    if (sent..sent + got).contains(&3000) {
-                        buf[3000 - sent] ^= 0x20;
-                    }
-                    sent += got;
-                    if client.write_all(&buf[..got]).is_err() {
-                        break;
-                    }
-                }
-                let _ = client.shutdown(Shutdown::Both);
-            });
-        }
-    });
-    let sb = Sandbox::new();
-    let output = trusting(&sb, &fake, &ca.pem)
-        .env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
-        .args(["list", "-o", "json", "--concurrency", "1"])
-        .output()
-        .unwrap();
+    let (output, _fake) = relayed(false, usize::MAX, flips_byte_3000);
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("cannot decrypt peer's message"), "{stderr}");
