@@ -81,6 +81,15 @@ fn page_2_fails(fault: FaultKind, args: &[&str]) -> (FakeApi, String) {
     (fake, line)
 }
 
+/// [`every_page_refused`] with a JSON 401 whose body is `body`.
+fn every_page_refused_401(body: &str) -> String {
+    let raw = format!(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    every_page_refused(raw.into_bytes().leak())
+}
+
 /// The one-line error of `list --no-cache` against a fake answering every page `raw`, a refusal
 /// (exit 4).
 fn every_page_refused(raw: &'static [u8]) -> String {
@@ -3392,11 +3401,7 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
         // flask-jwt-extended's.
         r#"{"msg":"Token has expired"}"#,
     ] {
-        let raw = format!(
-            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let line = every_page_refused(raw.into_bytes().leak());
+        let line = every_page_refused_401(body);
         assert_contains(
             &line,
             &[
@@ -3410,11 +3415,7 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
     }
     // A body that says the token may have expired keeps the credentials' hint.
     let body = r#"{"code":"1002","message":"Invalid or expired token"}"#;
-    let raw = format!(
-        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let line = every_page_refused(raw.into_bytes().leak());
+    let line = every_page_refused_401(body);
     assert_contains(&line, &["check the client id and secret"]);
     assert!(!line.contains("clock"), "{line}");
 }
@@ -3430,11 +3431,7 @@ fn a_token_said_invalid_or_has_expired_keeps_the_credentials_hint() {
         r#"{"error_description":"The access token is invalid or has expired","error":"invalid_token"}"#,
         r#"{"message":"token is invalid or is expired"}"#,
     ] {
-        let raw = format!(
-            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let line = every_page_refused(raw.into_bytes().leak());
+        let line = every_page_refused_401(body);
         assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
         assert!(!line.contains("clock"), "{line}");
     }
@@ -3449,11 +3446,7 @@ fn a_token_just_granted_refused_as_not_yet_valid_names_the_clocks() {
         r#"{"code":"1002","message":"Unauthorized","description":"jwt not active"}"#,
         r#"{"detail":"The token is not yet valid (iat)"}"#,
     ] {
-        let raw = format!(
-            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let line = every_page_refused(raw.into_bytes().leak());
+        let line = every_page_refused_401(body);
         assert_contains(
             &line,
             &[
