@@ -208,6 +208,12 @@ impl<'a> Api<'a> {
         let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
         let tokenless = tokenless.then(|| tokenless_hint(reply, redactor));
         let basic = reply.status == 401 && reply.asks_basic;
+        // Its body, or with none, its challenge's words (Spring Security's).
+        let challenge = reply
+            .challenge
+            .as_deref()
+            .filter(|_| reply.body.trim_ascii().is_empty());
+        let said_of_the_token = challenge.map_or(&reply.body[..], str::as_bytes);
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
@@ -230,11 +236,11 @@ impl<'a> Api<'a> {
                 hint(401, "base_url").unwrap_or_default()
             ),
             // A fresh token, and its renewal, refused as expired: not the credentials.
-            false if reply.status == 401 && says_expired(&reply.body) => {
+            false if reply.status == 401 && says_expired(said_of_the_token) => {
                 "the token endpoint had just granted that token, so the credentials work: the API's clock runs ahead of the token endpoint's, or its tokens expire sooner than the expires_in it sends; have whoever runs them set the clocks right (NTP)"
             }
             // Or as not valid yet (its `iat` or `nbf` after the API's clock).
-            false if reply.status == 401 && says_not_yet_valid(&reply.body) => {
+            false if reply.status == 401 && says_not_yet_valid(said_of_the_token) => {
                 "the token endpoint had just granted that token, so the credentials work: the API's clock runs behind the token endpoint's, which dates its tokens after the API's time; have whoever runs them set the clocks right (NTP)"
             }
             false => hint(reply.status, "base_url").unwrap_or_default(),

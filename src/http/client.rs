@@ -238,6 +238,8 @@ pub struct Reply {
     pub tokenless: bool,
     /// Its `Via` (RFC 9110 §7.6.3): the proxies it came through.
     pub via: Option<String>,
+    /// What its Bearer challenge says of the token ([`challenge_of`]).
+    pub challenge: Option<String>,
 }
 
 /// A reply of `status` with `body` and nothing else, for unit tests.
@@ -256,6 +258,7 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         age: None,
         tokenless: false,
         via: None,
+        challenge: None,
     }
 }
 
@@ -286,6 +289,15 @@ fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
             .any(|part| part.trim_start().split([' ', '=']).next() == Some("bearer"));
         bearer && !value.contains("error=") && !value.contains("error =")
     })
+}
+
+/// The `error_description` of a `WWW-Authenticate` Bearer challenge (RFC
+/// 6750 §3): all a server that sends no body says of a token it refuses
+/// (Spring Security's `Jwt expired at …`).
+fn challenge_of(headers: &ureq::http::HeaderMap) -> Option<String> {
+    let value = String::from_utf8_lossy(headers.get("www-authenticate")?.as_bytes());
+    let at = value.find("error_description=\"")? + "error_description=\"".len();
+    value[at..].split('"').next().map(str::to_string)
 }
 
 /// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
@@ -1045,6 +1057,7 @@ impl Client {
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
             tokenless: asks_bearer_only(response.headers()),
             via: via_of(response.headers()),
+            challenge: challenge_of(response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

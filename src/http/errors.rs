@@ -155,6 +155,10 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         let page = markup.then(|| html_summary(&body)).flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
+    // No body: its Bearer challenge's words, if any.
+    if let Some(said) = (reply.challenge.as_ref()).filter(|_| body.trim().is_empty()) {
+        parts.push(shown(said, PART_CHARS));
+    }
     for part in parts {
         text += &format!(": {}", part.trim());
     }

@@ -3420,6 +3420,31 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
     assert!(!line.contains("clock"), "{line}");
 }
 
+/// Spring Security's resource server refuses an expired JWT with a 401 and no body, saying why in
+/// its challenge alone: `WWW-Authenticate: Bearer error="invalid_token", error_description="Jwt
+/// expired at …"`. The run said "HTTP 401 Unauthorized; check the client id and secret" of a token
+/// just granted: the challenge's words are shown, and the clocks named. Its 403 for a missing scope
+/// (`insufficient_scope`) says why too.
+#[test]
+fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
+    const SPRING: &[u8] = b"HTTP/1.1 401 \r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"Jwt expired at 2026-12-06T16:00:00Z\", error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"\r\nX-Content-Type-Options: nosniff\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let line = every_page_refused(SPRING);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401 Unauthorized: Jwt expired at 2026-12-06T16:00:00Z;",
+            "the token endpoint had just granted",
+        ],
+    );
+    assert!(!line.contains("check the client id and secret"), "{line}");
+    const SCOPE: &[u8] = b"HTTP/1.1 403 \r\nWWW-Authenticate: Bearer error=\"insufficient_scope\", error_description=\"The request requires higher privileges than provided by the access token.\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let line = every_page_refused(SCOPE);
+    assert_contains(
+        &line,
+        &["HTTP 403 Forbidden: The request requires higher privileges"],
+    );
+}
+
 /// Kong's oauth2 plugin in front of the API refuses a token it did not issue (one of another token
 /// endpoint, region or tenant) with `{"error":"invalid_token","error_description":"The access token
 /// is invalid or has expired"}`: a token that may be of the wrong issuer, not one the API's clock
