@@ -582,11 +582,12 @@ fn says_expired(body: &[u8]) -> bool {
         "expired or ",
     ];
     let either = or.iter().any(|w| text.contains(w));
-    text.contains("expired")
-        && !either
-        && ["token", "jwt", "signature"]
-            .iter()
-            .any(|w| text.contains(w))
+    jose_claim_failed(&text, "exp")
+        || text.contains("expired")
+            && !either
+            && ["token", "jwt", "signature"]
+                .iter()
+                .any(|w| text.contains(w))
 }
 
 /// Whether an error body says the token it got is not valid yet (node
@@ -596,6 +597,15 @@ fn says_not_yet_valid(body: &[u8]) -> bool {
     ["not yet valid", "jwt not active"]
         .iter()
         .any(|w| text.contains(w))
+        || jose_claim_failed(&text, "nbf")
+}
+
+/// Whether a lowercased body holds jose's (express-oauth2-jwt-bearer's)
+/// `"exp" claim timestamp check failed` for `claim`, quoted either way
+/// (and escaped in JSON).
+fn jose_claim_failed(text: &str, claim: &str) -> bool {
+    text.replace(['"', '\'', '\\'], "")
+        .contains(&format!("{claim} claim timestamp check failed"))
 }
 
 /// The hint of a 401 whose challenge says the request carried no token

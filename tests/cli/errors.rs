@@ -3609,3 +3609,34 @@ fn timed_out_twice_then_dropped(stall: FaultKind, retries: &str) -> String {
     cmd.arg("list").args(flags).arg(retries);
     fails_with(&run(cmd), 5)
 }
+
+/// express-oauth2-jwt-bearer 1.x (Auth0's, with the JSON error handler its README shows) refuses a
+/// token the API's clock finds expired with `{"error":"invalid_token","message":"\"exp\" claim
+/// timestamp check failed"}` (jose's words), and one not valid yet with `"nbf" claim timestamp check
+/// failed`: both said "check the client id and secret", of a token just granted. They name the
+/// clocks, as `jwt expired` and `jwt not active` do.
+#[test]
+fn joses_claim_timestamp_check_failed_names_the_clocks() {
+    for (body, clock) in [
+        (
+            r#"{"error":"invalid_token","message":"\"exp\" claim timestamp check failed"}"#,
+            "clock runs ahead",
+        ),
+        (
+            r#"{"error":"invalid_token","message":"\"nbf\" claim timestamp check failed"}"#,
+            "clock runs behind",
+        ),
+    ] {
+        let line = every_page_refused_401(body);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 401",
+                "claim timestamp check failed",
+                "the token endpoint had just granted",
+                clock,
+            ],
+        );
+        assert!(!line.contains("check the client id and secret"), "{line}");
+    }
+}
