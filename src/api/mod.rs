@@ -554,7 +554,7 @@ fn redact_next(
 }
 
 /// Whether an error body says what was wrong with a token it got (`Access
-/// token has expired`, `Invalid audience`, `jwt expired`): the token
+/// token has expired`, `Invalid audience`, `jwt expired`, `Invalid issuer`): the token
 /// reached the server, whatever its challenge says.
 fn names_a_bad_token(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body).to_ascii_lowercase();
@@ -566,7 +566,13 @@ fn names_a_bad_token(body: &[u8]) -> bool {
         "audience",
         "signature",
     ];
+    // Or a claim's or the signature's fault alone, or a token not valid yet
+    // (PyJWT's `Signature has expired`, `Audience doesn't match`, `Invalid
+    // issuer`, `The token is not yet valid`, as FastAPI shows them).
+    let of_a_jwt = ["signature", "audience", "issuer"];
     (text.contains("token") || text.contains("jwt")) && faults.iter().any(|f| text.contains(f))
+        || of_a_jwt.iter().any(|w| text.contains(w))
+        || says_not_yet_valid(body)
 }
 
 /// Whether an error body says the token it got has expired (`jwt expired`,
@@ -821,6 +827,7 @@ mod tests {
     fn a_body_names_a_bad_token_with_a_token_and_its_fault() {
         assert!(names_a_bad_token(b"Access token has expired"));
         assert!(names_a_bad_token(b"jwt malformed"));
+        assert!(names_a_bad_token(br#"{"detail":"Audience doesn't match"}"#));
         assert!(!names_a_bad_token(b"Invalid request"));
         assert!(!names_a_bad_token(b"token required"));
     }

@@ -3640,3 +3640,39 @@ fn joses_claim_timestamp_check_failed_names_the_clocks() {
         assert!(!line.contains("check the client id and secret"), "{line}");
     }
 }
+
+/// FastAPI's `HTTPBearer` with PyJWT, as its docs raise a refusal (`HTTPException(401,
+/// detail=str(e), headers={"WWW-Authenticate": "Bearer"})`), challenges with no `error` and says
+/// what was wrong in the body: `{"detail":"Signature has expired"}`, `The token is not yet valid
+/// (iat)`, `Audience doesn't match`. It was told "no token reached the server", of a token the
+/// server had decoded; the expired and not yet valid ones name the clocks, the others keep the
+/// credentials' hint.
+#[test]
+fn a_bare_bearer_challenge_whose_body_names_the_tokens_fault_is_no_missing_token() {
+    let fastapi = |detail: &str| {
+        let body = format!(r#"{{"detail":"{detail}"}}"#);
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Bearer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        every_page_refused(raw.into_bytes().leak())
+    };
+    let line = fastapi("Signature has expired");
+    assert_contains(
+        &line,
+        &["HTTP 401: Signature has expired", "clock runs ahead"],
+    );
+    assert!(!line.contains("no token reached"), "{line}");
+    let line = fastapi("The token is not yet valid (iat)");
+    assert_contains(&line, &["not yet valid (iat)", "clock runs behind"]);
+    assert!(!line.contains("no token reached"), "{line}");
+    for detail in [
+        "Audience doesn't match",
+        "Invalid issuer",
+        "Signature verification failed",
+    ] {
+        let line = fastapi(detail);
+        assert_contains(&line, &[detail, "check the client id and secret"]);
+        assert!(!line.contains("no token reached"), "{line}");
+    }
+}
