@@ -208,11 +208,12 @@ impl<'a> Api<'a> {
         let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
         let tokenless = tokenless.then(|| tokenless_hint(reply, redactor));
         let basic = reply.status == 401 && reply.asks_basic;
-        // Its body, or with none, its challenge's words (Spring Security's).
+        // Its body, or with none (Spring Security's) or a page of markup
+        // (express's own error page), its challenge's words: the API's.
         let challenge = reply
             .challenge
             .as_deref()
-            .filter(|_| reply.body.trim_ascii().is_empty());
+            .filter(|_| reply.body.trim_ascii().is_empty() || is_markup(&reply.body));
         let said_of_the_token = challenge.map_or(&reply.body[..], str::as_bytes);
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
@@ -221,7 +222,7 @@ impl<'a> Api<'a> {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
             // nginx's `auth_basic` page too: its challenge says more.
-            _ if is_markup(&reply.body) && !basic => {
+            _ if is_markup(&reply.body) && !basic && challenge.is_none() => {
                 &markup_refusal(self.client.proxied(url), "the API")
             }
             true => later,

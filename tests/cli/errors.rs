@@ -3676,3 +3676,28 @@ fn a_bare_bearer_challenge_whose_body_names_the_tokens_fault_is_no_missing_token
         assert!(!line.contains("no token reached"), "{line}");
     }
 }
+
+/// express-oauth2-jwt-bearer 1.x under express's own error handler (none of the app's) answers a
+/// refused token with express's HTML page of the error's stack and the library's challenge
+/// (`WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="'exp' claim
+/// timestamp check failed"`). The page was blamed on "something in front of it (a web filter …, or
+/// a firewall …)"; a page with a Bearer challenge that says what was wrong is the API's refusal,
+/// and an expired token names the clocks.
+#[test]
+fn an_html_refusal_with_a_bearer_challenge_saying_why_is_the_apis() {
+    let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>UnauthorizedError: &quot;exp&quot; claim timestamp check failed<br> &nbsp; &nbsp;at /app/node_modules/express-oauth2-jwt-bearer/dist/index.js:593:19</pre>\n</body>\n</html>\n";
+    let raw = format!(
+        "HTTP/1.1 401 Unauthorized\r\nX-Powered-By: Express\r\nWWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\", error_description=\"'exp' claim timestamp check failed\"\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let line = every_page_refused(raw.into_bytes().leak());
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401",
+            "the token endpoint had just granted",
+            "clock runs ahead",
+        ],
+    );
+    assert!(!line.contains("firewall"), "{line}");
+}
