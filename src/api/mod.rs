@@ -559,17 +559,10 @@ fn redact_next(
 /// reached the server, whatever its challenge says.
 fn names_a_bad_token(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body).to_ascii_lowercase();
-    let faults = [
-        "expired",
-        "invalid",
-        "revoked",
-        "malformed",
-        "audience",
-        "signature",
-    ];
-    // Or a claim's or the signature's fault alone, or a token not valid yet
-    // (PyJWT's `Signature has expired`, `Audience doesn't match`, `Invalid
-    // issuer`, `The token is not yet valid`, as FastAPI shows them).
+    let faults = ["expired", "invalid", "revoked", "malformed"];
+    // So does a JWT's signature or claim named alone, or a token not valid
+    // yet (PyJWT's `Signature has expired`, `Audience doesn't match`,
+    // `Invalid issuer`, `The token is not yet valid`, as FastAPI shows them).
     let of_a_jwt = ["signature", "audience", "issuer"];
     (text.contains("token") || text.contains("jwt")) && faults.iter().any(|f| text.contains(f))
         || of_a_jwt.iter().any(|w| text.contains(w))
@@ -822,8 +815,9 @@ mod tests {
         }
     }
 
-    /// A body names a bad token with a token (or a JWT) and a fault both:
-    /// a fault alone is no word on the token.
+    /// A body names a bad token with a token (or a JWT) and a fault both, or
+    /// a fault of a JWT's claims or signature alone: a fault alone is
+    /// otherwise no word on the token.
     #[test]
     fn a_body_names_a_bad_token_with_a_token_and_its_fault() {
         assert!(names_a_bad_token(b"Access token has expired"));
