@@ -81,10 +81,11 @@ fn page_2_fails(fault: FaultKind, args: &[&str]) -> (FakeApi, String) {
     (fake, line)
 }
 
-/// [`every_page_refused`] with a JSON 401 whose body is `body`.
-fn every_page_refused_401(body: &str) -> String {
+/// [`every_page_refused`] with a JSON 401 with `fields` (each line ending
+/// in CRLF) whose body is `body`.
+fn every_page_refused_401(fields: &str, body: &str) -> String {
     let raw = format!(
-        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 401 Unauthorized\r\n{fields}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     every_page_refused(raw.into_bytes().leak())
@@ -3401,7 +3402,7 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
         // flask-jwt-extended's.
         r#"{"msg":"Token has expired"}"#,
     ] {
-        let line = every_page_refused_401(body);
+        let line = every_page_refused_401("", body);
         assert_contains(
             &line,
             &[
@@ -3415,7 +3416,7 @@ fn a_token_just_granted_refused_as_expired_names_the_clocks_not_the_credentials(
     }
     // A body that says the token may have expired keeps the credentials' hint.
     let body = r#"{"code":"1002","message":"Invalid or expired token"}"#;
-    let line = every_page_refused_401(body);
+    let line = every_page_refused_401("", body);
     assert_contains(&line, &["check the client id and secret"]);
     assert!(!line.contains("clock"), "{line}");
 }
@@ -3456,7 +3457,7 @@ fn a_token_said_invalid_or_has_expired_keeps_the_credentials_hint() {
         r#"{"error_description":"The access token is invalid or has expired","error":"invalid_token"}"#,
         r#"{"message":"token is invalid or is expired"}"#,
     ] {
-        let line = every_page_refused_401(body);
+        let line = every_page_refused_401("", body);
         assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
         assert!(!line.contains("clock"), "{line}");
     }
@@ -3471,7 +3472,7 @@ fn a_token_just_granted_refused_as_not_yet_valid_names_the_clocks() {
         r#"{"code":"1002","message":"Unauthorized","description":"jwt not active"}"#,
         r#"{"detail":"The token is not yet valid (iat)"}"#,
     ] {
-        let line = every_page_refused_401(body);
+        let line = every_page_refused_401("", body);
         assert_contains(
             &line,
             &[
@@ -3627,7 +3628,7 @@ fn joses_claim_timestamp_check_failed_names_the_clocks() {
             "clock runs behind",
         ),
     ] {
-        let line = every_page_refused_401(body);
+        let line = every_page_refused_401("", body);
         assert_contains(
             &line,
             &[
@@ -3650,12 +3651,10 @@ fn joses_claim_timestamp_check_failed_names_the_clocks() {
 #[test]
 fn a_bare_bearer_challenge_whose_body_names_the_tokens_fault_is_no_missing_token() {
     let fastapi = |detail: &str| {
-        let body = format!(r#"{{"detail":"{detail}"}}"#);
-        let raw = format!(
-            "HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Bearer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        every_page_refused(raw.into_bytes().leak())
+        every_page_refused_401(
+            "www-authenticate: Bearer\r\n",
+            &format!(r#"{{"detail":"{detail}"}}"#),
+        )
     };
     let line = fastapi("Signature has expired");
     assert_contains(
