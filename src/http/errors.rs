@@ -377,8 +377,13 @@ pub fn unexpected(
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
-        // CherryPy's and Sanic's 413 for the same, in plain text.
-        413 if header_too_large_413(&reply.body) => too_large(context, reply, setting),
+        // CherryPy's, Sanic's and inets' 413 for the same; an empty one
+        // (inets' page lost to its close) to a GET, which sends no body.
+        413 if header_too_large_413(&reply.body)
+            || setting != "token_url" && reply.body.trim_ascii().is_empty() =>
+        {
+            too_large(context, reply, setting)
+        }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
         400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
@@ -545,10 +550,11 @@ fn header_too_large(body: &[u8]) -> bool {
 }
 
 /// True for a 413 that names the request's headers, not its body, as
-/// cheroot (CherryPy) and Sanic word theirs.
+/// cheroot (CherryPy), Sanic and inets word theirs.
 fn header_too_large_413(body: &[u8]) -> bool {
     says(body, "headers sent with the request exceed")
         || says(body, "Request header exceeds the size limit")
+        || says(body, "Headers unreasonably long")
 }
 
 /// Whether `body` holds `phrase`.

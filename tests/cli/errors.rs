@@ -2825,6 +2825,25 @@ fn a_413_for_request_headers_too_large_says_so() {
     }
 }
 
+/// Erlang/OTP's inets httpd answers request headers over its `max_header_size` (a long access
+/// token) with `413` and the page "Entity: Headers unreasonably long", then closes the connection
+/// with the rest of the request unread, so over plain http the system mostly resets it under the
+/// page: the run ended "HTTP 413 Payload Too Large", of a GET that sends no payload, or with the
+/// page read, "HTTP 413: Request Entity Too Large: Entity: Headers unreasonably long", and nothing
+/// to do either way. Both now get what a `431` gets (found with inets 8.2, OTP 25).
+#[test]
+fn inets_413_for_request_headers_too_large_says_so_with_or_without_its_page() {
+    const INETS_413: &str = "<HTML>\n       <HEAD>\n           <TITLE>Request Entity Too Large</TITLE>\n      </HEAD>\n      <BODY>\n      <H1>Request Entity Too Large</H1>\nEntity: Headers unreasonably long\n</BODY>\n      </HTML>\n";
+    says_request_headers_too_large(413, INETS_413);
+    let line = final_at_once_on(FaultKind::RawResponse(
+        b"HTTP/1.1 413 Request Entity Too Large\r\nServer: inets/8.2.2\r\nContent-Type: text/html\r\nContent-Length: 195\r\n\r\n",
+    ));
+    assert_contains(
+        &line,
+        &["HTTP 413", "the server refuses request headers this large"],
+    );
+}
+
 /// aiohttp (3.14) answers a request header over its 8190 bytes (a long access token) with `400`
 /// and, in plain text, the start of the header's value: "Got more than 8190 bytes when reading:
 /// b'Bearer …'.". That ended with the status and that line and nothing to do; it now gets what a
