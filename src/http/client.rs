@@ -1079,7 +1079,9 @@ impl Client {
         let http10 = response.version() == ureq::http::Version::HTTP_10;
         if framing.contains_key("transfer-encoding") && (lengths || http10) {
             let faulty = match lengths {
-                true => "it has both Content-Length and Transfer-Encoding",
+                true => {
+                    "it has both Content-Length and Transfer-Encoding, as inets' mod_esi sends when a script gives a length: whoever runs the server must drop one"
+                }
                 false => "an HTTP/1.0 answer with Transfer-Encoding, faulty by RFC 9112 §6.1",
             };
             return Err(api_error(format!(

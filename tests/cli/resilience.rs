@@ -1642,6 +1642,26 @@ fn an_answer_with_two_lengths_is_refused() {
     );
 }
 
+/// Erlang/OTP's inets httpd chunks what an ESI script (mod_esi) delivers and keeps the
+/// `Content-Length` the script gave: every page came with both, and the run ended "the answer
+/// is not valid HTTP (it has both Content-Length and Transfer-Encoding); check base_url", of the
+/// right base_url, with no word of what to change. It still refuses the page, and says the
+/// server sends both and that whoever runs it must drop one (found with inets 8.2, OTP 25).
+#[test]
+fn an_answer_with_two_lengths_says_the_server_must_drop_one() {
+    const INETS: &[u8] = b"HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 19:57:58 GMT\r\nServer: inets/8.2.2\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    let api = answering_raw(1, INETS);
+    let out = list_json(&api, &[], true);
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("it has both Content-Length and Transfer-Encoding")
+            && stderr.contains("as inets' mod_esi sends")
+            && stderr.contains("whoever runs the server must drop one"),
+        "{stderr}"
+    );
+}
+
 /// An HTTP/1.0 answer with `Transfer-Encoding: chunked`, whose framing RFC
 /// 9112 §6.1 says to treat as faulty: kept open, each try waited --timeout
 /// and the run said "the HTTP 200 answer's body stopped after 54 bytes:
