@@ -1169,12 +1169,13 @@ impl Client {
                 compressed.map_or(body, hidden)
             }
             // The whole JSON came, and then nothing, though the answer is
-            // not over: the same on every try, whatever the timeout.
-            Err(ureq::Error::Timeout(_)) if json_whole(&body) => {
+            // not over: the same on every try, whatever the timeout; or the
+            // close of its connection (Jetty's abort, warp's timeout).
+            Err(e @ (ureq::Error::Timeout(_) | ureq::Error::Io(_))) if json_whole(&body) => {
                 return Err(api_error(format!(
-                    "{request}: the HTTP {status} answer's whole JSON came ({} bytes), but {}: the server does not end its answers; check {}{}",
+                    "{request}: the HTTP {status} answer's whole JSON came ({} bytes), but {}; check {}{}",
                     body.len(),
-                    unended(announced, unframed),
+                    unended(announced, unframed, matches!(e, ureq::Error::Io(_))),
                     request.setting(),
                     or_the_proxy(via)
                 )));
@@ -1468,13 +1469,19 @@ fn too_large(request: &Request, status: u16, limit: u64) -> anyhow::Error {
     ))
 }
 
-/// Why an answer whose whole JSON came is not over: by its framing.
-fn unended(announced: Option<u64>, unframed: bool) -> String {
-    match announced {
+/// Why an answer whose whole JSON came is not over: by its framing, and
+/// what the server did then (`closed` its connection, or nothing).
+fn unended(announced: Option<u64>, unframed: bool, closed: bool) -> String {
+    let framing = match announced {
         Some(n) => format!("its Content-Length says {n} bytes"),
         None if unframed => "it has no Content-Length and is not chunked, so it ends with its connection, and the server kept its connection open".into(),
         None => "its last chunk never came".into(),
-    }
+    };
+    let did = match closed {
+        true => "closed the connection before the answer's end",
+        false => "does not end its answers",
+    };
+    format!("{framing}: the server {did}")
 }
 
 /// Whether `body` is one whole JSON value.
@@ -2931,10 +2938,22 @@ mod tests {
     /// rather than whole or not JSON at all.
     #[test]
     fn an_unended_answer_is_said_by_its_framing_and_a_cut_json_is_told() {
-        assert_eq!(unended(Some(40), false), "its Content-Length says 40 bytes");
-        assert_eq!(unended(Some(40), true), "its Content-Length says 40 bytes");
-        assert!(unended(None, true).starts_with("it has no Content-Length and is not chunked"));
-        assert_eq!(unended(None, false), "its last chunk never came");
+        let kept = ": the server does not end its answers";
+        let closed = ": the server closed the connection before the answer's end";
+        let said = format!("its Content-Length says 40 bytes{kept}");
+        assert_eq!(unended(Some(40), false, false), said);
+        assert_eq!(unended(Some(40), true, false), said);
+        assert!(unended(None, true, false).starts_with("it has no Content-Length and is not"));
+        assert_eq!(
+            unended(None, false, false),
+            format!("its last chunk never came{kept}")
+        );
+        let said = format!("its Content-Length says 40 bytes{closed}");
+        assert_eq!(unended(Some(40), false, true), said);
+        assert_eq!(
+            unended(None, false, true),
+            format!("its last chunk never came{closed}")
+        );
         for cut in [&b"{\"accounts\": [1, 2"[..], b"\xef\xbb\xbf  [1,", b"\n{"] {
             assert!(json_cut_short(cut), "{cut:?}");
             assert!(!json_whole(cut), "{cut:?}");

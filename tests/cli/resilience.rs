@@ -1780,6 +1780,37 @@ fn a_whole_json_whose_answer_never_ends_is_said_so() {
     }
 }
 
+/// The same answers from a server that closes the connection after them:
+/// Jetty 9.4 aborts the connection of a servlet that committed a
+/// `Content-Length` larger than what it wrote, warp 3.3 closes it at its
+/// `setTimeout`. Each try was taken for a body cut short and retried, and the
+/// run said "the HTTP 200 answer's body stopped after 5717 of 5817 bytes:
+/// connection error: Peer disconnected (after 4 retries); … fails while
+/// making its answer (an application error mid-answer, a worker that
+/// crashed); try again later". It is final at once, as above.
+#[test]
+fn a_whole_json_whose_answer_is_closed_short_of_its_framing_is_said_so() {
+    const LONGER: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}";
+    const UNENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n";
+    for (bytes, said) in [
+        (LONGER, "its Content-Length says 60 bytes"),
+        (UNENDED, "its last chunk never came"),
+    ] {
+        let api = answering_raw(1, bytes);
+        let out = list_json(&api, &["--max-retries", "2"], true);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("whole JSON came (43 bytes)")
+                && stderr.contains(said)
+                && stderr.contains("closed the connection"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("try again later"), "{stderr}");
+        assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+    }
+}
+
 /// A `Content-Length` counted in characters, not bytes (`body.length` in a
 /// Node handler), falls short of a page with accented text: its JSON stops
 /// there. That said "the answer is not a page of accounts (EOF while parsing
