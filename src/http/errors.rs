@@ -372,6 +372,10 @@ pub fn unexpected(
     let extra = match reply.status {
         200..=299 => format!("; only HTTP 200 carries an answer; check {setting}"),
         400 if wants_client_certificate(&reply.body) => format!("; {CLIENT_CERTIFICATE}"),
+        // Jetty's when told to require SNI, which is not sent to an address.
+        400 if says(&reply.body, "SNI required") => format!(
+            "; the server wants the host name in the TLS handshake (SNI), which is not sent for an address: use in {setting} the host name its certificate is for"
+        ),
         // Apache's, nginx's and aiohttp's 400 for a request header over
         // their limit (the bearer token): what a 431 says.
         400 if setting != "token_url" && header_too_large(&reply.body) => {

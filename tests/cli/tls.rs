@@ -3223,3 +3223,45 @@ fn a_tls_record_corrupted_on_every_try_names_more_than_the_network() {
     assert!(stderr.contains("terminating TLS"), "{stderr}");
     assert!(!stderr.contains("root certificate"), "{stderr}");
 }
+
+/// Jetty 9.4 told to require SNI (`SecureRequestCustomizer.setSniRequired`)
+/// answers a request whose handshake named no host, as none does to an
+/// address (`https://127.0.0.1:8443`), with a 400 saying `SNI required` (in
+/// JSON to a client asking for it). The token request's said "no OAuth answer;
+/// check token_url (its scheme and port)", which were right, and the API's
+/// nothing to do. Both now say the server wants a host name in the handshake.
+#[test]
+fn jettys_400_sni_required_says_to_use_a_host_name() {
+    let jetty = r#"{
+"servlet":"-",
+"cause0":"org.eclipse.jetty.http.BadMessageException: 400: SNI required",
+"message":"SNI required",
+"url":"/oauth/token",
+"status":"400"
+}"#;
+    let ca = TestCa::new("test CA");
+    for (at, setting) in [
+        (RequestMatch::Token, "token_url"),
+        (RequestMatch::AnyPage, "base_url"),
+    ] {
+        let fake = https_fake(&ca, 3);
+        fake.set_faults(Faults::always(
+            at,
+            FaultKind::StatusWithBody(400, jetty.into()),
+        ));
+        let sb = Sandbox::new();
+        let output = trusting(&sb, &fake, &ca.pem)
+            .args(["list"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("HTTP 400: SNI required")
+                && stderr.contains("(SNI), which is not sent for an address")
+                && stderr.contains(&format!("use in {setting} the host name")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("scheme and port"), "{stderr}");
+    }
+}
