@@ -376,8 +376,8 @@ pub fn unexpected(
         400 if says(&reply.body, "SNI required") => format!(
             "; the server wants the host name in the TLS handshake (SNI), which is not sent for an address: use in {setting} the host name its certificate is for"
         ),
-        // Apache's, nginx's and aiohttp's 400 for a request header over
-        // their limit (the bearer token): what a 431 says.
+        // Apache's, nginx's, aiohttp's and civetweb's 400 for a request
+        // header over their limit (the bearer token): what a 431 says.
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
@@ -541,16 +541,18 @@ pub fn wants_http2(body: &[u8]) -> bool {
 /// True for a web server's page refusing a request header over its limit
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
 /// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`), or
-/// aiohttp's plain text for a header or request line over its 8190 bytes.
+/// aiohttp's plain text for a header or request line over its 8190 bytes,
+/// or civetweb's for request headers over its `max_request_size`.
 fn header_too_large(body: &[u8]) -> bool {
     let said = [
         "Size of a request header field exceeds server limit",
         "Request Header Or Cookie Too Large",
         "Request header is too large",
     ];
-    let aiohttp =
-        without_bom(body).starts_with(b"Got more than ") && says(body, " bytes when reading: ");
-    aiohttp || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+    let text = without_bom(body);
+    let aiohttp = text.starts_with(b"Got more than ") && says(body, " bytes when reading: ");
+    let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
+    aiohttp || civetweb || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 413 that names the request's headers, not its body, as

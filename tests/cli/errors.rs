@@ -2870,6 +2870,16 @@ fn says_request_headers_too_large(status: u16, body: &str) {
     assert!(!line.contains("its scheme and port"), "{line}");
 }
 
+/// civetweb (1.15) answers request headers over its `max_request_size` (a long access token, or
+/// a long next link) with `400` and, in plain text, "Error 400: Bad Request\nMalformed message",
+/// though nothing in the request is malformed: that ended with the line and nothing to do. It now
+/// gets what a `431` gets (found serving the API as a CGI script under civetweb, a token of
+/// 17,000 bytes).
+#[test]
+fn civetwebs_400_malformed_message_for_request_headers_too_large_says_so() {
+    says_request_headers_too_large(400, "Error 400: Bad Request\nMalformed message");
+}
+
 /// waitress answers request headers over its `max_request_header_size` with `431`, to the token
 /// request too, whose headers carry the client id and secret, not an access token: it was told
 /// "the access token they carry is too long for it". It now names what that request carries and
