@@ -381,7 +381,7 @@ pub fn unexpected(
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
-        // CherryPy's, Sanic's and inets' 413 for the same; an empty one
+        // CherryPy's, Sanic's, inets' and Nim's 413 for the same; an empty one
         // (inets' page lost to its close) to a GET, which sends no body.
         413 if header_too_large_413(&reply.body)
             || setting != "token_url" && reply.body.trim_ascii().is_empty() =>
@@ -556,9 +556,11 @@ fn header_too_large(body: &[u8]) -> bool {
 }
 
 /// True for a 413 that names the request's headers, not its body, as
-/// cheroot (CherryPy), Sanic and inets word theirs.
+/// cheroot (CherryPy), Sanic and inets word theirs, or Nim's
+/// `asynchttpserver`'s, whose body is the status line's words alone.
 fn header_too_large_413(body: &[u8]) -> bool {
-    says(body, "headers sent with the request exceed")
+    body.trim_ascii() == b"413 Request Entity Too Large"
+        || says(body, "headers sent with the request exceed")
         || says(body, "Request header exceeds the size limit")
         || says(body, "Headers unreasonably long")
 }

@@ -2880,6 +2880,15 @@ fn civetwebs_400_malformed_message_for_request_headers_too_large_says_so() {
     says_request_headers_too_large(400, "Error 400: Bad Request\nMalformed message");
 }
 
+/// Nim's `asynchttpserver` answers a request header line over its 8 KiB (a long access token)
+/// with `413` and, for its body, the status line's words: "413 Request Entity Too Large". That
+/// ended with the line and nothing to do, of a GET that sends no entity; it now gets what a `431`
+/// gets (found serving the API with Nim 1.6's `asynchttpserver` and a token of 9,000 bytes).
+#[test]
+fn nims_413_for_a_request_header_too_large_says_so() {
+    says_request_headers_too_large(413, "413 Request Entity Too Large");
+}
+
 /// waitress answers request headers over its `max_request_header_size` with `431`, to the token
 /// request too, whose headers carry the client id and secret, not an access token: it was told
 /// "the access token they carry is too long for it". It now names what that request carries and
