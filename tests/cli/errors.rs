@@ -654,6 +654,28 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
     }
 }
 
+/// mini_httpd (1.30) and thttpd give a CGI script the connection for its error output, so a
+/// warning the script prints there (a Python `DeprecationWarning`, a PHP notice) lands among the
+/// headers of its answer, a line with no colon. The run ended "the answer is not valid HTTP (http
+/// parse fail: invalid header name); check base_url", of the right base_url. It now says a line
+/// among the headers is no header, as a script's error output is, and who must fix it (found
+/// serving the API as a Python CGI script under mini_httpd 1.30).
+#[test]
+fn a_line_among_the_headers_that_is_no_header_names_a_scripts_error_output() {
+    let line = final_at_once_on(FaultKind::RawResponse(
+        b"HTTP/1.0 200 OK\r\n/srv/api.py:3: DeprecationWarning: cgi is deprecated\nContent-Type: application/json\r\n\r\n{}",
+    ));
+    assert_contains(
+        &line,
+        &[
+            "not valid HTTP",
+            "is no header",
+            "error output",
+            "check base_url",
+        ],
+    );
+}
+
 /// A gateway's own 5xx beyond the standard ones (Cloudflare's 520 to 527)
 /// is final at once, and ended with the status alone, nothing to do: it
 /// says a gateway failed and to try again later.
