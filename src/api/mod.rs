@@ -452,6 +452,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
         .map_err(|e| {
             // JSON that stops before its object ends.
             let short = e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{");
+            let declared = declared_charset(reply, answered, redactor);
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
                 true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
@@ -461,6 +462,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if short => (e, "its JSON stops where the server ended the answer (its Content-Length): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
                 // The same bytes on every try (a `charset=iso-8859-1`).
                 // Earlier pages of ASCII alone read the same in either.
+                false if e.starts_with("not UTF-8") && declared.is_some() => (e, declared.as_deref().unwrap_or_default()),
                 false if e.starts_with("not UTF-8") && answered => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; base_url answered the first page, so have whoever runs the API send UTF-8"),
                 false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
                 false if e.starts_with("_links.next") => (e, "check base_url: the server there does not send links as the Talkdesk API does"),
@@ -498,6 +500,22 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
         )));
     }
     Ok(page)
+}
+
+/// What to say of a page not in UTF-8 from a server whose `Content-Type`
+/// names another charset (Jetty 9.4's ISO-8859-1, for a writer given
+/// none): its own doing, whatever base_url.
+fn declared_charset(reply: &Reply, answered: bool, redactor: &Redactor) -> Option<String> {
+    let charset = (reply.charset.as_deref()).filter(|c| !["utf-8", "utf8"].contains(c))?;
+    let charset = crate::text::shorten(&redactor.redact_shown(charset), 40);
+    let so = if answered {
+        "base_url answered the first page, so "
+    } else {
+        ""
+    };
+    Some(format!(
+        "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding: its Content-Type says charset={charset}; {so}have whoever runs the API send UTF-8"
+    ))
 }
 
 /// Whether `body` holds `_embedded.accounts`, an array: a page of

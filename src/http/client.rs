@@ -220,7 +220,8 @@ pub struct Reply {
     /// not its own retries: how many.
     pub run_refusals: Option<u32>,
     pub location: Option<String>,
-    /// The `charset` its `Content-Type` names, if any (for an error body).
+    /// The `charset` its `Content-Type` names, if any: an error body is
+    /// read in it, and a page not in UTF-8 is refused naming it.
     pub charset: Option<String>,
     pub body: Vec<u8>,
     /// See [`Answer::keep_away`].
@@ -1024,9 +1025,9 @@ impl Client {
             (std::str::from_utf8(bytes).map(str::to_string))
                 .unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect())
         });
-        // Only an error body is read as text in its charset; a page is
-        // UTF-8 JSON.
-        let charset = charset(response.headers()).filter(|_| read_as(status) != 200);
+        // An error body is read as text in its charset; a page is UTF-8
+        // JSON, and one that is not is refused naming the charset.
+        let charset = charset(response.headers());
         // Kept to be logged once the body (and any new token in it) is read.
         let headers = very_verbose.then(|| shown_headers(&response));
         let compressed = self.unasked_framing(request, &response, via)?;

@@ -1293,6 +1293,26 @@ fn a_later_page_not_in_utf8_does_not_blame_base_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// Jetty 9.4 writes `application/hal+json` through `getWriter()`, with no
+/// charset set, in ISO-8859-1 and says so in its Content-Type. Page 1 said
+/// "sends another encoding; check base_url", of a right base_url. It names
+/// the charset the server declared and says to have whoever runs the API
+/// send UTF-8.
+#[test]
+fn a_page_in_a_declared_charset_not_utf8_names_it_and_blames_the_server() {
+    const JETTY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/hal+json;charset=iso-8859-1\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
+    let line = final_at_once_on(FaultKind::RawResponse(JETTY));
+    assert_contains(
+        &line,
+        &[
+            "not UTF-8",
+            "its Content-Type says charset=iso-8859-1",
+            "have whoever runs the API send UTF-8",
+        ],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 #[test]
 fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
     for (raw, shown) in [
