@@ -43,6 +43,9 @@ struct TalkdeskError {
     // Apigee's own `{"fault":{"faultstring":…,"detail":{"errorcode":…}}}`.
     // Read as a value: another API's `fault` of another shape is ignored.
     fault: Option<Value>,
+    // Jetty's `{"message":…,"url":…,"status":"500"}` (its status a string).
+    url: Option<Value>,
+    status: Option<Value>,
 }
 
 /// The messages in a problem's `validation` or `errors`: Prism's
@@ -81,6 +84,14 @@ fn parsed(body: &str) -> TalkdeskError {
         parsed.code = parsed.code.or(errorcode.cloned());
         let faultstring = fault.get("faultstring").and_then(Value::as_str);
         parsed.message = parsed.message.or(faultstring.map(str::to_string));
+    }
+    // Jetty escapes its message as XML (`&lt;`, `&amp;`): decoded here, so
+    // that the redactor sees what the server was given.
+    let status = parsed.status.as_ref().and_then(Value::as_str);
+    let jetty = parsed.url.as_ref().is_some_and(Value::is_string)
+        && status.is_some_and(|s| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()));
+    if jetty {
+        parsed.message = parsed.message.map(|m| unescaped(&m));
     }
     parsed
 }
@@ -673,6 +684,24 @@ mod tests {
         assert_eq!(decoded(&[&[0xFE, 0xFF][..], &be].concat(), None), "café");
         assert_eq!(decoded(&be, Some("utf-16be")), "café");
         assert_eq!(decoded(b"caf\xe9", None), "caf\u{FFFD}");
+    }
+
+    /// Jetty 9.4's JSON error (`sendError(500, "backend <down> & out")`)
+    /// escapes its message as XML: shown with `<`, `>` and `&`, and a
+    /// secret echoed in it (escaped so) redacted once decoded.
+    #[test]
+    fn jettys_json_error_is_shown_with_its_xml_escapes_decoded() {
+        let jetty = "{\n\"servlet\":\"accounts\",\n\"message\":\"backend &lt;down&gt; &amp; &quot;out&quot; &#39;now&apos;\",\n\"url\":\"/express/accounts\",\n\"status\":\"500\"\n}";
+        let text = describe(&reply(500, jetty), &Redactor::default());
+        assert_eq!(text, "HTTP 500: backend <down> & \"out\" 'now'");
+        let redactor = Redactor::default();
+        redactor.add("s3cr&t<Xk9Vq");
+        let echoed = "{\"message\":\"bad secret s3cr&amp;t&lt;Xk9Vq\",\"url\":\"/oauth/token\",\"status\":\"401\"}";
+        let text = describe(&reply(401, echoed), &redactor);
+        assert_eq!(text, "HTTP 401: bad secret <redacted>");
+        // Another API's message is shown as it is written.
+        let other = describe(&reply(500, r#"{"message":"a &amp; b"}"#), &redactor);
+        assert_eq!(other, "HTTP 500: a &amp; b");
     }
 
     #[test]
