@@ -241,15 +241,25 @@ fn more_than(title: &str, words: Option<String>) -> Option<String> {
     const LINES: usize = 1000;
     let whole_title = title.to_lowercase();
     let lower: String = whole_title.chars().take(PART_CHARS).collect();
-    let lines = words.iter().flat_map(|w| w.lines()).enumerate();
-    let mut more: Vec<&str> = (lines.filter(|&(n, line)| {
-        n >= LINES || {
-            let line = line.to_lowercase();
-            line != whole_title && !lower.contains(&line)
-        }
-    }))
-    .map(|(_, line)| line)
-    .collect();
+    let lines: Vec<&str> = words.iter().flat_map(|w| w.lines()).collect();
+    // Said already: by the title (again after `HTTP`, Jetty's `<h2>`), or
+    // by a line before (its stack trace's first line, its cause's).
+    let mut seen = std::collections::HashSet::new();
+    let said: Vec<bool> = (lines.iter().enumerate())
+        .map(|(n, line)| {
+            n < LINES && {
+                let line = line.to_lowercase();
+                let own = line.strip_prefix("http ").unwrap_or(&line);
+                own == whole_title || lower.contains(own) || !seen.insert(line)
+            }
+        })
+        .collect();
+    // A label (Jetty's `STATUS:`) goes with the value said already.
+    let label = |n: usize| lines[n].ends_with(':') && said.get(n + 1) == Some(&true);
+    let mut more: Vec<&str> = (lines.iter().enumerate())
+        .filter(|&(n, _)| !said[n] && !label(n))
+        .map(|(_, line)| *line)
+        .collect();
     if more.last().is_some_and(|last| !last.contains(' ')) {
         more.pop();
     }
@@ -702,6 +712,22 @@ mod tests {
         // Another API's message is shown as it is written.
         let other = describe(&reply(500, r#"{"message":"a &amp; b"}"#), &redactor);
         assert_eq!(other, "HTTP 500: a &amp; b");
+    }
+
+    /// Jetty 9.4's HTML error page (to a client that does not ask for
+    /// JSON) says its title again in an `<h2>`, `HTTP ERROR 500 …`, and its
+    /// status and message in a table: said once.
+    #[test]
+    fn jettys_html_error_page_does_not_repeat_its_title() {
+        let page = "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n<title>Error 500 backend down</title>\n</head>\n<body><h2>HTTP ERROR 500 backend down</h2>\n<table>\n<tr><th>URI:</th><td>/express/accounts</td></tr>\n<tr><th>STATUS:</th><td>500</td></tr>\n<tr><th>MESSAGE:</th><td>backend down</td></tr>\n<tr><th>SERVLET:</th><td>accounts</td></tr>\n<tr><th>CAUSED BY:</th><td>java.lang.IllegalStateException: pool exhausted</td></tr>\n</table>\n<h3>Caused by:</h3><pre>java.lang.IllegalStateException: pool exhausted\n\tat com.example.Accounts.doGet(Accounts.java:42)\n</pre>\n<hr><a href=\"https://eclipse.org/jetty\">Powered by Jetty:// 9.4.53.v20231009</a><hr/>\n\n</body>\n</html>\n";
+        let text = describe(&reply(500, page), &Redactor::default());
+        assert!(
+            text.starts_with("HTTP 500: Error 500 backend down: URI: /express/accounts SERVLET: accounts CAUSED BY: java.lang.IllegalStateException: pool exhausted at com.example.Accounts.doGet"),
+            "{text}"
+        );
+        for repeat in ["HTTP ERROR", "STATUS:", "MESSAGE:", "Caused by:"] {
+            assert!(!text.contains(repeat), "{text}");
+        }
     }
 
     #[test]
