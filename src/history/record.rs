@@ -56,16 +56,15 @@ pub enum Taken {
 
 /// A body's fingerprint: two halves of SipHash with different salts, so
 /// versions are compared without holding their text.
-fn fingerprint(body: &str) -> u128 {
-    let half = |salt: u8| BuildHasherDefault::<DefaultHasher>::default().hash_one((salt, body));
-    (u128::from(half(0)) << 64) | u128::from(half(1))
+fn fingerprint(body: &str) -> [u64; 2] {
+    [0u8, 1].map(|salt| BuildHasherDefault::<DefaultHasher>::default().hash_one((salt, body)))
 }
 
 /// A version of an account: one that holds at T, or one that starts at N.
 struct Covering {
     version: i64,
     valid_to: Option<i64>,
-    fingerprint: u128,
+    fingerprint: [u64; 2],
 }
 
 impl Store {
