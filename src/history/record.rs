@@ -476,6 +476,23 @@ mod tests {
         assert_eq!(name(r#"{"id":"k"}"#), None);
     }
 
+    /// What an ordering may be based on: a patch (a base's id negated,
+    /// then pairs) on a whole ordering, and a reference (the id alone) on
+    /// a patch; never a patch on a patch nor a reference on a reference,
+    /// which no recording writes (two such rows naming each other were
+    /// followed without end).
+    #[test]
+    fn only_a_reference_is_based_on_a_patch() {
+        let blob =
+            |rows: &[i64]| -> Vec<u8> { rows.iter().flat_map(|r| r.to_le_bytes()).collect() };
+        let (whole, patch, reference) = (blob(&[3, 1, 2]), blob(&[-1, 3, 0]), blob(&[-2]));
+        assert!(check_base(&patch, &whole).is_ok());
+        assert!(check_base(&reference, &patch).is_ok());
+        assert!(check_base(&reference, &whole).is_ok());
+        assert!(check_base(&patch, &patch).is_err());
+        assert!(check_base(&reference, &reference).is_err());
+    }
+
     /// Every body of the snapshot at `t`, in order.
     fn all_at(store: &Store, t: i64) -> Vec<String> {
         let mut bodies = Vec::new();
