@@ -901,6 +901,122 @@ pub(crate) mod tests {
         assert!(fs::read_dir(&folder).unwrap().next().is_none());
     }
 
+    /// A folder there when it is made (another run's, made meanwhile) is
+    /// no error; a file there is. `new/..` is the folder found only by the
+    /// mkdir: it did not exist until `new` was made on the way.
+    #[test]
+    fn a_folder_found_as_it_is_made_is_no_error_and_a_file_is() {
+        let dir = tempfile::tempdir().unwrap();
+        create_private_dir(&dir.path().join("new/..")).unwrap();
+        let file = dir.path().join("file");
+        fs::write(&file, "").unwrap();
+        let in_the_way = create_private_dir(&file).unwrap_err();
+        assert_eq!(in_the_way.kind(), io::ErrorKind::AlreadyExists);
+    }
+
+    /// Up to the cap is read whole; a byte more is too large.
+    #[test]
+    fn read_at_most_takes_the_cap_and_not_a_byte_more() {
+        assert_eq!(read_at_most(&b"abc"[..], 3).unwrap(), b"abc");
+        let over = read_at_most(&b"abcd"[..], 3).unwrap_err();
+        assert_eq!(over.kind(), io::ErrorKind::FileTooLarge);
+    }
+
+    /// A symbolic link is not opened, nor waited on: a pipe opens at once.
+    #[cfg(unix)]
+    #[test]
+    fn open_regular_refuses_a_link_and_opens_a_pipe_without_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, link, fifo) = (
+            dir.path().join("f"),
+            dir.path().join("l"),
+            dir.path().join("p"),
+        );
+        fs::write(&file, "x").unwrap();
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        make_fifo(&fifo);
+        assert!(open_regular(&file).is_some());
+        assert!(open_regular(&link).is_none());
+        assert!(open_regular(&fifo).is_some());
+    }
+
+    /// This user's own link is followed in a sticky, world-writable folder.
+    #[cfg(unix)]
+    #[test]
+    fn my_own_link_in_a_sticky_folder_is_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("target", &link).unwrap();
+        set_mode(dir.path(), 0o1777).unwrap();
+        assert_eq!(followed(&link).unwrap(), dir.path().join("target"));
+    }
+
+    /// Another user's link is followed where others may not write (a
+    /// folder not sticky): only a sticky, world-writable one is refused.
+    /// Run by `.ci/run` where it is root (`cargo test --lib -- --ignored as_root_`).
+    #[cfg(unix)]
+    #[test]
+    #[ignore = "needs root: it makes a link of another user"]
+    fn as_root_another_users_link_is_followed_outside_a_sticky_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("target", &link).unwrap();
+        lchown(&link, Some(1001), Some(1001)).expect("lchown: run as root");
+        assert_eq!(followed(&link).unwrap(), dir.path().join("target"));
+        set_mode(dir.path(), 0o1777).unwrap();
+        assert!(followed(&link).is_err());
+    }
+
+    /// statx's word of chattr's attributes is the file's own only where
+    /// the inode's flags say it too (or cannot be read): a file whose flags
+    /// lack it is not immutable, one that cannot be opened keeps statx's
+    /// word, and a pipe is looked at without waiting for a writer.
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[test]
+    fn statx_attributes_are_the_files_own_only_where_its_flags_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = |path: &Path| std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        let immutable = libc::STATX_ATTR_IMMUTABLE as u64;
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "").unwrap();
+        assert!(not_the_files_own(&c(&plain), immutable));
+        assert!(!not_the_files_own(&c(&dir.path().join("gone")), immutable));
+        let fifo = dir.path().join("fifo");
+        make_fifo(&fifo);
+        let (done, looked) = std::sync::mpsc::channel();
+        let path = c(&fifo);
+        std::thread::spawn(move || done.send(not_the_files_own(&path, immutable)));
+        let answer = looked.recv_timeout(std::time::Duration::from_secs(60));
+        if answer.is_err() {
+            // Opened waiting for a writer: one lets it go.
+            let _ = fs::OpenOptions::new().write(true).open(&fifo);
+        }
+        assert_eq!(answer, Ok(true), "the pipe's open waited for a writer");
+    }
+
+    /// A file append-only (chattr +a) is not immutable for that. Run by
+    /// `.ci/run` where it is root (`cargo test --lib -- --ignored as_root_`).
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[test]
+    #[ignore = "needs root: chattr +a"]
+    fn as_root_an_append_only_file_is_not_its_own_immutable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("log");
+        fs::write(&file, "").unwrap();
+        let chattr = |flag| {
+            std::process::Command::new("chattr")
+                .args([flag])
+                .arg(&file)
+                .status()
+        };
+        assert!(chattr("+a").expect("chattr (e2fsprogs) runs").success());
+        let path = std::ffi::CString::new(file.as_os_str().as_bytes()).unwrap();
+        let immutable = not_the_files_own(&path, libc::STATX_ATTR_IMMUTABLE as u64);
+        let append = not_the_files_own(&path, libc::STATX_ATTR_APPEND as u64);
+        assert!(chattr("-a").unwrap().success());
+        assert_eq!((immutable, append), (true, false));
+    }
+
     /// A file system that keeps no modes (ENOSYS, EOPNOTSUPP) is let be;
     /// "Operation not permitted" from chmod is another user's file, said.
     #[cfg(unix)]
