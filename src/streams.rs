@@ -131,7 +131,9 @@ fn closed(how: &str, way: &str, then: &str) -> io::Error {
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {
-    use super::descriptor_named;
+    use super::{ClosedStdout, descriptor_named, duplicate, looked_at_start};
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
     use std::path::Path;
 
     #[test]
@@ -153,5 +155,39 @@ mod tests {
         ] {
             assert_eq!(named(other), None, "{other}");
         }
+    }
+
+    /// A descriptor opened since the start (the tool's own) is not one
+    /// the user can name; before the look, all count as open. Only this
+    /// test looks: it leaves stdin and stdout open, as they are.
+    #[test]
+    fn a_descriptor_opened_since_the_start_is_not_duplicated() {
+        let file = tempfile::tempfile().unwrap();
+        let fd = file.as_raw_fd();
+        assert!(duplicate(fd).is_ok(), "not looked at yet");
+        looked_at_start(false, false, |fd| fd <= 2);
+        let not_then = duplicate(fd).unwrap_err().to_string();
+        assert_eq!(
+            not_then,
+            format!("descriptor {fd} was not open when the tool started")
+        );
+        assert!(duplicate(2).is_ok(), "open then and now");
+    }
+
+    /// Beyond 127 (not looked at) one not open is said as such too.
+    #[test]
+    fn a_descriptor_not_open_is_said_so_not_as_ebadf() {
+        let not_open = duplicate(1000).unwrap_err().to_string();
+        assert_eq!(
+            not_open,
+            "descriptor 1000 was not open when the tool started"
+        );
+    }
+
+    #[test]
+    fn a_closed_stdout_takes_nothing_but_nothing() {
+        assert_eq!(ClosedStdout.write(b"").unwrap(), 0);
+        let err = ClosedStdout.write(b"x").unwrap_err().to_string();
+        assert!(err.starts_with("it was closed (`>&-`)"), "{err}");
     }
 }
