@@ -473,13 +473,17 @@ impl AtomicFile {
             })
             .map(drop)
             .map_err(|e| match std::fs::symlink_metadata(e.file.path()) {
-                Err(gone) if gone.kind() == io::ErrorKind::NotFound => io::Error::new(
-                    e.error.kind(),
-                    format!(
-                        "its folder {} was removed, moved or replaced while it was written, so the file could not be put there; run again with the folder left in place",
-                        shown_path(&folder)
-                    ),
-                ),
+                Err(gone)
+                    if matches!(gone.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) =>
+                {
+                    io::Error::new(
+                        e.error.kind(),
+                        format!(
+                            "its folder {} was removed, moved or replaced while it was written, so the file could not be put there; run again with the folder left in place",
+                            shown_path(&folder)
+                        ),
+                    )
+                }
                 _ => e.error,
             })?;
         // Renamed: its name is the target's now.
@@ -899,6 +903,29 @@ pub(crate) mod tests {
         let left: Vec<_> = fs::read_dir(&moved).unwrap().flatten().collect();
         assert!(left.is_empty(), "{left:?}");
         assert!(fs::read_dir(&folder).unwrap().next().is_none());
+    }
+
+    /// A folder replaced by a file while the export was written (`mv
+    /// exports old; touch exports`): the rename's ENOTDIR was shown bare,
+    /// "Not a directory (os error 20)".
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_replaced_by_a_file_meanwhile_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (folder, moved) = (dir.path().join("exports"), dir.path().join("old"));
+        fs::create_dir(&folder).unwrap();
+        let mut file = AtomicFile::create(&folder.join("accounts.csv")).unwrap();
+        file.write_all(b"id\n").unwrap();
+        fs::rename(&folder, &moved).unwrap();
+        fs::write(&folder, "a file").unwrap();
+        let err = file.commit(true).unwrap_err().to_string();
+        assert!(
+            err.contains("was removed, moved or replaced while it was written"),
+            "{err}"
+        );
+        let left: Vec<_> = fs::read_dir(&moved).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert_eq!(fs::read(&folder).unwrap(), b"a file");
     }
 
     /// A folder there when it is made (another run's, made meanwhile) is
