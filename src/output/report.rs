@@ -367,6 +367,60 @@ mod tests {
         }
     }
 
+    /// Three columns are enough to be split: a period and two numbers too
+    /// wide together for the terminal make two tables, each led by it.
+    #[test]
+    fn three_columns_of_wide_numbers_are_split() {
+        let header = ["period", "ACTIVE", "CHURNED"];
+        let row = vec![
+            ReportCell::new("2026-06"),
+            ReportCell::number(123_456_789_012),
+            ReportCell::number(987_654_321_098),
+        ];
+        let style = TableStyle {
+            width: Some(30),
+            color: false,
+        };
+        let text = render_table(&header, std::slice::from_ref(&row), style);
+        assert_eq!(text.matches("│ 2026-06 ┆").count(), 2, "{text}");
+        for number in ["123456789012", "987654321098"] {
+            assert_eq!(text.matches(number).count(), 1, "{text}");
+        }
+    }
+
+    /// A report with no numbers is one table, even on a terminal too
+    /// narrow for a character of each column.
+    #[test]
+    fn a_report_without_numbers_is_never_split() {
+        let header = ["change", "id", "name", "time"];
+        let row = header.map(ReportCell::new).to_vec();
+        let style = TableStyle {
+            width: Some(12),
+            color: false,
+        };
+        let text = render_table(&header, &[row], style);
+        assert_eq!(text.matches('┌').count(), 1, "{text}");
+    }
+
+    /// The first column, which names the row, stays whole in each table
+    /// when it fits beside any one other: the tables hold fewer columns.
+    #[test]
+    fn the_first_column_stays_whole_beside_the_numbers() {
+        let period = "2026-06-01 to 2026-06-30";
+        let header = ["period", "A", "B", "C", "D", "E", "F"];
+        let numbers = (0..6).map(|n| ReportCell::number(10_000 + n));
+        let row = [vec![ReportCell::new(period)], numbers.collect()].concat();
+        let style = TableStyle {
+            width: Some(40),
+            color: false,
+        };
+        let text = render_table(&header, std::slice::from_ref(&row), style);
+        let tables = text.matches('┌').count();
+        assert!(tables > 1, "{text}");
+        assert_eq!(text.matches(period).count(), tables, "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+    }
+
     #[test]
     fn csv_cells_are_formula_guarded() {
         let mut out = Vec::new();
