@@ -25,9 +25,13 @@ pub fn cell(text: &str) -> String {
 /// Prefixes a cell that a spreadsheet would read as a formula (OWASP CSV
 /// injection: it starts with `=`, `+`, `-`, `@`, TAB or CR) with `'`, so
 /// that it shows as text; and one that starts with NUL, which LibreOffice
-/// drops before it reads a formula.
+/// drops before it reads a formula, or so after spaces, which its import's
+/// "Trim spaces" option takes off first.
 pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) {
+    if cell
+        .trim_start_matches(' ')
+        .starts_with(['=', '+', '-', '@', '\t', '\r', '\0'])
+    {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
@@ -57,7 +61,8 @@ mod tests {
         ] {
             assert_eq!(guard_formula(cell), format!("'{cell}"));
         }
-        for cell in ["Acme", "", "1=1", " =x", "'quoted"] {
+        assert_eq!(guard_formula(" =x"), "' =x");
+        for cell in ["Acme", "", "1=1", " x=1", "'quoted", "   "] {
             assert_eq!(guard_formula(cell), cell);
         }
     }

@@ -1352,6 +1352,31 @@ fn csv_neutralises_formulas_unless_told_not_to() {
     assert_eq!(raw, HOSTILE.map(str::to_string).to_vec());
 }
 
+/// LibreOffice's csv import with its "Trim spaces" option (a checkbox of
+/// its Text Import dialog, remembered from one import to the next) takes
+/// the spaces off before it reads a formula: ` =1+1` was left unguarded and
+/// came in as the formula `=1+1` (found with LibreOffice 7.4's
+/// `--infilter="CSV:44,34,76,1,,0,false,true,false,false,true"`).
+#[test]
+fn csv_guards_a_formula_behind_leading_spaces() {
+    let names = [
+        " =1+1",
+        "  =HYPERLINK(\"http://evil\")",
+        " -2+3",
+        " Acme",
+        "a =1",
+    ];
+    let accounts = (names.iter().enumerate())
+        .map(|(i, name)| json!({"id": format!("s-{i}"), "name": "n", "company_name": name, "status": "ACTIVE"}))
+        .collect();
+    let fake = fake_with(accounts, Faults::default());
+    let output = run_list(&fake, &["-o", "csv", "--columns", "id,company_name"]);
+    assert_eq!(
+        stdout_of(&output),
+        "id,company_name\ns-0,' =1+1\ns-1,\"'  =HYPERLINK(\"\"http://evil\"\")\"\ns-2,' -2+3\ns-3, Acme\ns-4,a =1\n"
+    );
+}
+
 #[test]
 fn table_cells_reach_the_terminal_inert() {
     let fake = fake_with(hostile_accounts(), Faults::default());
