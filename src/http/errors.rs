@@ -402,10 +402,12 @@ pub fn unexpected(
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
-        // CherryPy's, Sanic's, inets' and Nim's 413 for the same; an empty one
-        // (inets' page lost to its close) to a GET, which sends no body.
+        // CherryPy's, Sanic's and inets' 413 for the same; to a GET, which
+        // sends no body, an empty one (inets' page lost to its close) and
+        // Nim's bare status line, which it sends for a body over its limit too.
         413 if header_too_large_413(&reply.body)
-            || setting != "token_url" && reply.body.trim_ascii().is_empty() =>
+            || setting != "token_url"
+                && [&b""[..], b"413 Request Entity Too Large"].contains(&reply.body.trim_ascii()) =>
         {
             too_large(context, reply, setting)
         }
@@ -577,11 +579,9 @@ fn header_too_large(body: &[u8]) -> bool {
 }
 
 /// True for a 413 that names the request's headers, not its body, as
-/// cheroot (CherryPy), Sanic and inets word theirs, or Nim's
-/// `asynchttpserver`'s, whose body is the status line's words alone.
+/// cheroot (CherryPy), Sanic and inets word theirs.
 fn header_too_large_413(body: &[u8]) -> bool {
-    body.trim_ascii() == b"413 Request Entity Too Large"
-        || says(body, "headers sent with the request exceed")
+    says(body, "headers sent with the request exceed")
         || says(body, "Request header exceeds the size limit")
         || says(body, "Headers unreasonably long")
 }

@@ -2931,6 +2931,25 @@ fn nims_413_for_a_request_header_too_large_says_so() {
     says_request_headers_too_large(413, "413 Request Entity Too Large");
 }
 
+/// Nim's `asynchttpserver` answers a body over its `maxBody` with the same bare
+/// `413 Request Entity Too Large` as request headers over its limit: to the token request, a POST
+/// with a body, it names no request headers (it said "the server refuses request headers this
+/// large" of a request whose headers carry only the client id and secret).
+#[test]
+fn nims_bare_413_to_the_token_request_blames_no_request_headers() {
+    let fault = FaultKind::StatusWithBody(413, "413 Request Entity Too Large".to_string());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &["token request", "HTTP 413", "Request Entity Too Large"],
+    );
+    assert!(!line.contains("request headers"), "{line}");
+}
+
 /// waitress answers request headers over its `max_request_header_size` with `431`, to the token
 /// request too, whose headers carry the client id and secret, not an access token: it was told
 /// "the access token they carry is too long for it". It now names what that request carries and
