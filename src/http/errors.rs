@@ -243,14 +243,16 @@ fn more_than(title: &str, words: Option<String>) -> Option<String> {
     let lower: String = whole_title.chars().take(PART_CHARS).collect();
     let lines: Vec<&str> = words.iter().flat_map(|w| w.lines()).collect();
     // Said already: by the title (again after `HTTP`, Jetty's `<h2>`), or
-    // by a line before (its stack trace's first line, its cause's).
+    // by a line before under the same label (its stack trace's first line,
+    // its cause's); under another, it is news (two fields wrong alike).
     let mut seen = std::collections::HashSet::new();
     let said: Vec<bool> = (lines.iter().enumerate())
         .map(|(n, line)| {
             n < LINES && {
                 let line = line.to_lowercase();
                 let own = line.strip_prefix("http ").unwrap_or(&line);
-                own == whole_title || lower.contains(own) || !seen.insert(line)
+                let label = n.checked_sub(1).map(|n| lines[n].to_lowercase());
+                own == whole_title || lower.contains(own) || !seen.insert((label, line))
             }
         })
         .collect();
@@ -728,6 +730,15 @@ mod tests {
         for repeat in ["HTTP ERROR", "STATUS:", "MESSAGE:", "Caused by:"] {
             assert!(!text.contains(repeat), "{text}");
         }
+    }
+
+    /// A line said again under another label is news: an HTML page that
+    /// finds two parameters wrong alike names both, not the first alone.
+    #[test]
+    fn an_html_pages_line_said_again_under_another_label_is_kept() {
+        let page = "<html><head><title>Error 400 Bad query</title></head><body><table>\n<tr><th>page:</th><td>must be a number</td></tr>\n<tr><th>per_page:</th><td>must be a number</td></tr>\n</table></body></html>\n";
+        let text = describe(&reply(400, page), &Redactor::default());
+        assert!(text.contains("per_page: must be a number"), "{text}");
     }
 
     #[test]
