@@ -1959,10 +1959,10 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
             "the answer is not valid HTTP ({error}){through}: it is no HTTP/1, so the server there speaks another protocol (HTTP/2 only,{tls} or no HTTP at all); check {setting}, its scheme and port{proxy}"
         )
     } else if error.ends_with("invalid header name") {
-        // mini_httpd and thttpd give a CGI script the connection for its
-        // error output: a warning it prints lands among the headers.
+        // A space before a colon, a folded line; or a CGI script's warning
+        // (mini_httpd and thttpd give it the connection for its error output).
         format!(
-            "the answer is not valid HTTP ({error}){through}: a line among its headers is no header, as a CGI script's warning is when the server sends the script's error output on with its answer (mini_httpd and thttpd do): whoever runs it must keep such warnings out of the answers; {check}"
+            "the answer is not valid HTTP ({error}){through}: a line among its headers is no header (a space before its colon, a folded line, or a script's error output, which mini_httpd and thttpd send on with its answer): whoever runs the server must fix it; {check}"
         )
     } else {
         format!("the answer is not valid HTTP ({error}){through}; {check}")

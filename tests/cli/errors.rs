@@ -676,6 +676,19 @@ fn a_line_among_the_headers_that_is_no_header_names_a_scripts_error_output() {
     );
 }
 
+/// httparse's "invalid header name" is also a header with a space before its colon (a PHP
+/// `header("X-Api-Version : 2")`) or a folded line: no CGI warning, and no script's error output
+/// to keep out. It said "as a CGI script's warning is … whoever runs it must keep such warnings
+/// out of the answers"; it names the malformed header line, not a warning.
+#[test]
+fn a_header_with_a_space_before_its_colon_blames_no_scripts_warning() {
+    let line = final_at_once_on(FaultKind::RawResponse(
+        b"HTTP/1.1 200 OK\r\nX-Api-Version : 2\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+    ));
+    assert_contains(&line, &["not valid HTTP", "is no header", "check base_url"]);
+    assert!(!line.contains("warning"), "{line}");
+}
+
 /// A gateway's own 5xx beyond the standard ones (Cloudflare's 520 to 527)
 /// is final at once, and ended with the status alone, nothing to do: it
 /// says a gateway failed and to try again later.
