@@ -1008,13 +1008,8 @@ impl Pacer {
         }
         // Sub-second gaps say little: a limiter of 2 a second lets one
         // request through 0.5 s after another and refuses one at 0.498 s.
-        // Nor does one under a second after a request between: a limiter
-        // counting refused ones (Jetty's DoSFilter) refuses it for that one.
-        let refused = self.refused_sent?;
-        let close =
-            (self.recent.iter()).any(|&t| t > last && t < refused && refused - t < MEASURE_OVER);
-        let gap = (refused.checked_duration_since(last))
-            .filter(|&gap| gap >= MEASURE_OVER && self.burst <= 1.0 && !close)?;
+        let gap = (self.refused_sent?.checked_duration_since(last))
+            .filter(|&gap| gap >= MEASURE_OVER && self.burst <= 1.0)?;
         // Nor does a gap that went through alone before, to within the
         // margin a pace keeps: a request reached the server early, or the
         // one before it late (a busy machine, another connection), at the
@@ -2209,45 +2204,6 @@ mod tests {
         assert!(
             lowest >= 0.6,
             "paced at {lowest} behind a limit of 0.77 a second"
-        );
-    }
-
-    /// Jetty's `DoSFilter` at `maxRequestsPerSec=1` refuses a request sent
-    /// within a second of the one before it, refused or not (it records
-    /// every request), and says no `Retry-After`. A retry refused 0.8 s
-    /// after a refused one, 1.5 s after the last request through, was read
-    /// as a limit slower than one per 1.5 s, and the walk paced at 0.43 a
-    /// second (12 pages in 27 s, where 13 s would do).
-    #[test]
-    fn a_refusal_after_a_refused_request_brackets_no_limit() {
-        let mut p = Pacer::new(None);
-        let t0 = Instant::now();
-        let mut previous: Option<Instant> = None;
-        let mut answer = |p: &mut Pacer, slot: Slot| {
-            let refuse = previous.is_some_and(|at| slot.at - at < ms(1000));
-            previous = Some(slot.at);
-            let answer = if refuse { refused(None) } else { ok() };
-            p.on_answer(slot, slot.at + ms(5), &answer);
-            refuse
-        };
-        let first = drain(&mut p, t0, 1)[0];
-        answer(&mut p, first);
-        let mut t = t0 + ms(10);
-        for slot in drain(&mut p, t, 3) {
-            answer(&mut p, slot);
-        }
-        let (mut through, mut lowest) = (0, f64::MAX);
-        while through < 30 {
-            let slot = drain(&mut p, t, 1)[0];
-            // The client's backoff after a refusal without Retry-After.
-            let refused = answer(&mut p, slot);
-            t = slot.at + ms(if refused { 400 } else { 5 });
-            through += usize::from(!refused);
-            lowest = lowest.min(p.rate().unwrap());
-        }
-        assert!(
-            lowest >= 0.6,
-            "paced at {lowest} behind a limit of 1 a second"
         );
     }
 
