@@ -421,6 +421,65 @@ mod tests {
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
     }
 
+    /// Off a terminal a report without colour or numbers streams as
+    /// `list`'s table, header first, drawn as [`render_table`] draws it;
+    /// with colour or a number to right-align it is drawn by it.
+    #[test]
+    fn write_table_streams_only_a_plain_table_without_numbers() {
+        let written = |rows: &[Vec<ReportCell>], color: bool| {
+            let mut out = Vec::new();
+            let style = TableStyle { width: None, color };
+            write_table(&mut out, &["status", "count"], rows, style).unwrap();
+            let drawn = render_table(&["status", "count"], rows, style) + "\n";
+            (String::from_utf8(out).unwrap(), drawn)
+        };
+        let plain = [["ACTIVE", "7"].map(ReportCell::new).to_vec()];
+        let (text, drawn) = written(&plain, false);
+        assert_eq!(text, drawn);
+        assert!(text.contains("│ status ┆ count │\n"), "{text}");
+        assert!(text.contains("│ ACTIVE ┆ 7     │\n"), "{text}");
+        let colored = [vec![ReportCell::new("ACTIVE").colored(Some(Color::Green))]];
+        let (text, drawn) = written(&colored, true);
+        assert!(text.contains('\u{1b}'), "{text}");
+        assert_eq!(text, drawn);
+        let (text, drawn) = written(&rows(), false);
+        assert_eq!(text, drawn);
+    }
+
+    /// `-o json` and `-o jsonl` write the items and say so; table and csv
+    /// are left to the caller, nothing written.
+    #[test]
+    fn write_json_rows_writes_json_and_leaves_table_and_csv() {
+        let write = |format| {
+            let mut out = Vec::new();
+            let items = || vec!["1".to_string(), "2".to_string()];
+            let done = write_json_rows(&mut out, format, None, "rows", items, |i| i.to_string());
+            (done.unwrap(), String::from_utf8(out).unwrap())
+        };
+        assert_eq!(
+            write(OutputFormat::Json),
+            (true, "[\n  1,\n  2\n]\n".into())
+        );
+        assert_eq!(write(OutputFormat::Jsonl), (true, "1\n2\n".into()));
+        assert_eq!(write(OutputFormat::Table), (false, String::new()));
+        assert_eq!(write(OutputFormat::Csv), (false, String::new()));
+    }
+
+    #[test]
+    fn report_json_is_written_compact_or_indented() {
+        let write = |json: ReportJson| {
+            let mut out = Vec::new();
+            json.write(&mut out, None, "report").unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let object = ReportJson::Object(serde_json::json!({"a": 1}));
+        assert_eq!(write(object), "{\"a\":1}\n");
+        assert_eq!(
+            write(ReportJson::Text("{\"a\":1}".into())),
+            "{\n  \"a\": 1\n}\n"
+        );
+    }
+
     #[test]
     fn csv_cells_are_formula_guarded() {
         let mut out = Vec::new();
