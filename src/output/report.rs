@@ -421,6 +421,63 @@ mod tests {
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
     }
 
+    /// Tables too many for one are evened out: six numbers on a width
+    /// that holds five make two tables of three, not five and one.
+    #[test]
+    fn split_tables_are_evened_out() {
+        let header = ["period", "A", "B", "C", "D", "E", "F"];
+        let numbers = (0..6).map(|n| ReportCell::number(10_000 + n));
+        let row = [vec![ReportCell::new("2026-06")], numbers.collect()].concat();
+        let style = TableStyle {
+            width: Some(52),
+            color: false,
+        };
+        let text = render_table(&header, std::slice::from_ref(&row), style);
+        let heads: Vec<&str> = text.lines().filter(|l| l.contains("period")).collect();
+        assert_eq!(heads.len(), 2, "{text}");
+        assert!(heads.iter().all(|l| l.matches('┆').count() == 3), "{text}");
+    }
+
+    /// The first column is kept whole only when that leaves room: whole
+    /// beside a number it would take the terminal's last column too, so
+    /// it wraps and the tables hold two numbers each, not one.
+    #[test]
+    fn the_first_column_wraps_when_whole_it_would_fill_the_width() {
+        let period = "2026-06-01 to 2026-06-30";
+        let header = ["period", "A", "B", "C", "D"];
+        let numbers = (0..4).map(|n| ReportCell::number(10_000 + n));
+        let row = [vec![ReportCell::new(period)], numbers.collect()].concat();
+        let style = TableStyle {
+            width: Some(35),
+            color: false,
+        };
+        let text = render_table(&header, std::slice::from_ref(&row), style);
+        assert_eq!(text.matches('┌').count(), 2, "{text}");
+    }
+
+    /// On every width that holds the first column beside one number, the
+    /// tables fit it: one line more than the columns' least is never let
+    /// through.
+    #[test]
+    fn split_tables_fit_every_width() {
+        let header = ["period", "ACTIVE", "CHURNED", "TOTAL"];
+        let numbers = [123_456, 7_654_321, 87_654_321].map(ReportCell::number);
+        let row = [
+            vec![ReportCell::new("2026-06-01 to 2026-06-30")],
+            numbers.to_vec(),
+        ]
+        .concat();
+        for width in 24..90 {
+            let style = TableStyle {
+                width: Some(width),
+                color: false,
+            };
+            let text = render_table(&header, std::slice::from_ref(&row), style);
+            let widest = text.lines().map(|l| l.chars().count()).max();
+            assert!(widest <= Some(usize::from(width)), "{width}: {text}");
+        }
+    }
+
     /// Off a terminal a report without colour or numbers streams as
     /// `list`'s table, header first, drawn as [`render_table`] draws it;
     /// with colour or a number to right-align it is drawn by it.
