@@ -3184,6 +3184,22 @@ fn changes_json_keeps_a_lone_surrogate_as_written() {
     );
 }
 
+/// A name and status whose JSON text only escapes what needs no escape
+/// (`caf\u00e9`) lost nothing when recorded: `changes -o jsonl` writes
+/// them as recorded, not as the API spelt them.
+#[test]
+fn changes_json_writes_needless_escapes_as_recorded() {
+    let changes = changes_between(
+        "{\"id\":\"a\",\"name\":\"caf\\u00e9\",\"status\":\"ACTIVE\"}\n",
+        "{\"id\":\"a\",\"name\":\"caf\\u00e9\",\"status\":\"\\u0041\"}\n",
+        "jsonl",
+    );
+    assert_eq!(
+        changes,
+        "{\"time\":\"2026-11-02T00:00:00Z\",\"id\":\"a\",\"name\":\"café\",\"kind\":\"status\",\"before\":\"ACTIVE\",\"after\":\"A\"}\n"
+    );
+}
+
 /// A field one side of an `other` change lacks is `(none)` in its cell,
 /// and absent from its object in json.
 #[test]
