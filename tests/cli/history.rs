@@ -3699,6 +3699,9 @@ fn changes_in_a_window_without_a_snapshot_say_why() {
     // A window with a snapshot and no change, or none kept by a filter, is "0 changes".
     let quiet = ["changes", "--since", "2026-03-10", "--status-to", "CHURNED"];
     assert_eq!(said(&quiet), "0 changes\n");
+    // A snapshot taken at --since itself is in the window, not before it.
+    let at_since = ["--since", "2026-03-15T12:00:00Z", "--status-to", "CHURNED"];
+    assert_eq!(said(&[&["changes"], &at_since[..]].concat()), "0 changes\n");
     let found = offline_ok(
         &sb,
         &store,
