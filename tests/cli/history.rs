@@ -3702,6 +3702,9 @@ fn changes_in_a_window_without_a_snapshot_say_why() {
     // A snapshot taken at --since itself is in the window, not before it.
     let at_since = ["--since", "2026-03-15T12:00:00Z", "--status-to", "CHURNED"];
     assert_eq!(said(&[&["changes"], &at_since[..]].concat()), "0 changes\n");
+    // So is one taken before --until.
+    let until = ["--until", "2026-03-20", "--status-to", "CHURNED"];
+    assert_eq!(said(&[&["changes"], &until[..]].concat()), "0 changes\n");
     let found = offline_ok(
         &sb,
         &store,
