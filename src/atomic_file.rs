@@ -881,50 +881,43 @@ pub(crate) mod tests {
         assert_eq!(mode, 0o640);
     }
 
-    /// A folder moved away while the export was written (`mv exports
-    /// exports.old; mkdir exports`, a rotation at night) kept the hidden
-    /// file, which the failed rename and its removal looked for by its old
-    /// path, and the error said only "No such file or directory".
+    /// The folder an export is written into moved away meanwhile, with
+    /// what is made in its place (`mv exports old; mkdir exports`, or
+    /// `touch exports`); the error's text, and the hidden file's folder.
     #[cfg(unix)]
-    #[test]
-    fn a_folder_moved_away_meanwhile_keeps_no_hidden_file_and_is_named() {
+    fn folder_moved_away(in_its_place: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let (folder, moved) = (dir.path().join("exports"), dir.path().join("old"));
         fs::create_dir(&folder).unwrap();
         let mut file = AtomicFile::create(&folder.join("accounts.csv")).unwrap();
         file.write_all(b"id\n").unwrap();
         fs::rename(&folder, &moved).unwrap();
-        fs::create_dir(&folder).unwrap();
+        in_its_place(&folder);
         let err = file.commit(true).unwrap_err().to_string();
-        assert!(
-            err.contains("was removed, moved or replaced while it was written"),
-            "{err}"
-        );
         let left: Vec<_> = fs::read_dir(&moved).unwrap().flatten().collect();
         assert!(left.is_empty(), "{left:?}");
-        assert!(fs::read_dir(&folder).unwrap().next().is_none());
+        (err, folder, dir)
     }
 
-    /// A folder replaced by a file while the export was written (`mv
-    /// exports old; touch exports`): the rename's ENOTDIR was shown bare,
+    /// A folder moved away while the export was written (a rotation at
+    /// night) kept the hidden file, which the failed rename and its removal
+    /// looked for by its old path, and the error said only "No such file or
+    /// directory"; replaced by a file, the rename's ENOTDIR was shown bare,
     /// "Not a directory (os error 20)".
     #[cfg(unix)]
     #[test]
-    fn a_folder_replaced_by_a_file_meanwhile_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let (folder, moved) = (dir.path().join("exports"), dir.path().join("old"));
-        fs::create_dir(&folder).unwrap();
-        let mut file = AtomicFile::create(&folder.join("accounts.csv")).unwrap();
-        file.write_all(b"id\n").unwrap();
-        fs::rename(&folder, &moved).unwrap();
-        fs::write(&folder, "a file").unwrap();
-        let err = file.commit(true).unwrap_err().to_string();
+    fn a_folder_moved_away_meanwhile_keeps_no_hidden_file_and_is_named() {
+        let (err, folder, _dir) = folder_moved_away(|f| fs::create_dir(f).unwrap());
         assert!(
             err.contains("was removed, moved or replaced while it was written"),
             "{err}"
         );
-        let left: Vec<_> = fs::read_dir(&moved).unwrap().flatten().collect();
-        assert!(left.is_empty(), "{left:?}");
+        assert!(fs::read_dir(&folder).unwrap().next().is_none());
+        let (err, folder, _dir) = folder_moved_away(|f| fs::write(f, "a file").unwrap());
+        assert!(
+            err.contains("was removed, moved or replaced while it was written"),
+            "{err}"
+        );
         assert_eq!(fs::read(&folder).unwrap(), b"a file");
     }
 
