@@ -399,8 +399,8 @@ pub fn unexpected(
         400 if says(&reply.body, "SNI required") => format!(
             "; the server wants the host name in the TLS handshake (SNI), which is not sent for an address: use in {setting} the host name its certificate is for"
         ),
-        // Apache's, nginx's, aiohttp's and civetweb's 400 for a request
-        // header over their limit (the bearer token): what a 431 says.
+        // Apache's, nginx's, aiohttp's, civetweb's and libevent's 400 for a
+        // request header over their limit (the bearer token): what a 431 says.
         400 if setting != "token_url" && header_too_large(&reply.body) => {
             too_large(context, reply, setting)
         }
@@ -567,7 +567,9 @@ pub fn wants_http2(body: &[u8]) -> bool {
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
 /// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`), or
 /// aiohttp's plain text for a header or request line over its 8190 bytes,
-/// or civetweb's for request headers over its `max_request_size`.
+/// or civetweb's for request headers over its `max_request_size`, or
+/// libevent's page (2.1) for every request it cannot read, as one over its
+/// `max_headers_size`: this tool's requests are well formed.
 fn header_too_large(body: &[u8]) -> bool {
     let said = [
         "Size of a request header field exceeds server limit",
@@ -577,7 +579,11 @@ fn header_too_large(body: &[u8]) -> bool {
     let text = without_bom(body);
     let aiohttp = text.starts_with(b"Got more than ") && says(body, " bytes when reading: ");
     let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
-    aiohttp || civetweb || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+    let libevent = text.starts_with(b"<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>");
+    aiohttp
+        || civetweb
+        || libevent
+        || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 413 that names the request's headers, not its body, as

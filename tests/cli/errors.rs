@@ -2935,6 +2935,17 @@ fn civetwebs_400_malformed_message_for_request_headers_too_large_says_so() {
     says_request_headers_too_large(400, "Error 400: Bad Request\nMalformed message");
 }
 
+/// libevent's evhttp (2.1) answers request headers over its `evhttp_set_max_headers_size` (a
+/// long access token, or a long next link) with `400` and its page for any request it cannot
+/// read: that ended "HTTP 400: 400 Bad Request; not the API's answer; check base_url (its scheme
+/// and port)", both of which were right. It now gets what a `431` gets (found serving the API with
+/// evhttp, `max_headers_size` 1,000 and a token of 2,000 bytes).
+#[test]
+fn libevents_400_page_for_request_headers_too_large_says_so() {
+    let page = "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n";
+    says_request_headers_too_large(400, page);
+}
+
 /// Nim's `asynchttpserver` answers a request header line over its 8 KiB (a long access token)
 /// with `413` and, for its body, the status line's words: "413 Request Entity Too Large". That
 /// ended with the line and nothing to do, of a GET that sends no entity; it now gets what a `431`
