@@ -399,9 +399,10 @@ pub fn unexpected(
         400 if says(&reply.body, "SNI required") => format!(
             "; the server wants the host name in the TLS handshake (SNI), which is not sent for an address: use in {setting} the host name its certificate is for"
         ),
-        // Apache's, nginx's, aiohttp's, civetweb's and libevent's 400 for a
-        // request header over their limit (the bearer token): what a 431 says.
-        400 if setting != "token_url" && header_too_large(&reply.body) => {
+        // Apache's, nginx's, aiohttp's, civetweb's, libevent's and
+        // cpp-httplib's 400 for a request header over their limit (the
+        // bearer token): what a 431 says.
+        400 if setting != "token_url" && header_too_large_400(reply) => {
             too_large(context, reply, setting)
         }
         // CherryPy's, Sanic's and inets' 413 for the same; to a GET, which
@@ -584,6 +585,14 @@ fn header_too_large(body: &[u8]) -> bool {
         || civetweb
         || libevent
         || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+}
+
+/// True for a 400 of [`header_too_large`], or cpp-httplib's, without a
+/// body, for a header line over its 8192 bytes (`Authorization: `, the
+/// value and CRLF).
+fn header_too_large_400(reply: &Reply) -> bool {
+    let bare = reply.body.is_empty() && reply.authorization.len() > 8192 - 17;
+    bare || header_too_large(&reply.body)
 }
 
 /// True for a 413 that names the request's headers, not its body, as
@@ -1453,6 +1462,22 @@ mod tests {
         assert!(said(2000, 2000, "base_url").ends_with(token));
         assert!(said(2001, 2000, "base_url").contains(url));
         assert!(said(2001, 2000, "token_url").ends_with("check token_url"));
+    }
+
+    /// cpp-httplib answers a header line over its 8192 bytes (an access
+    /// token of 8,169 bytes) with a bare `400`: what a 431 says, of no
+    /// shorter line, nor of a 400 that says why.
+    #[test]
+    fn a_bare_400_to_a_header_line_over_8_kib_blames_the_access_token() {
+        let said = |token_len: usize, body: &str| {
+            let mut r = reply(400, body);
+            r.authorization = format!("Bearer {}", "t".repeat(token_len)).into();
+            unexpected("GET x", &r, "base_url", &Redactor::default()).to_string()
+        };
+        let too_large = "refuses request headers this large: the access token they carry";
+        assert!(said(8169, "").contains(too_large), "{}", said(8169, ""));
+        assert!(!said(8168, "").contains("request headers"));
+        assert!(!said(8169, r#"{"message":"bad page"}"#).contains("request headers"));
     }
 
     /// A quota's wait: none said, one of seconds (never 0 s), one past a
