@@ -580,8 +580,11 @@ impl Store {
         match (store.conn).query_row("SELECT count(*) FROM org", [], |_| Ok(())) {
             Ok(()) => Ok(store),
             Err(e) if cannot_write(&e) || no_room(&e) => Store::open_read_only(path),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context(format!("reading the history store {}", shown_path(&path)))),
+            // (A table dropped by a user's sqlite3, or damage, named so.)
+            Err(e) => Err(store.damaged(
+                anyhow::Error::new(e)
+                    .context(format!("reading the history store {}", shown_path(&path))),
+            )),
         }
     }
 

@@ -1358,6 +1358,40 @@ fn a_store_whose_tables_a_user_changed_says_so_without_its_sql() {
     }
 }
 
+/// A store whose `org` table a user dropped with `sqlite3`: `snapshot`
+/// named the change (exit 3), but the reading commands said SQLite's
+/// words, "error: reading the history store …: no such table: org: Error
+/// code 1: SQL logic error" (exit 1), their first read of the store
+/// being that table's. Each now names the store and the change.
+#[test]
+fn a_store_whose_org_table_a_user_dropped_says_so_to_every_command() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let [(first, at), (second, then), ..] = exports(&sb);
+    offline_ok(&sb, &store, &["snapshot", "--import", &first, "--at", &at]);
+    {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE org;")
+            .unwrap();
+    }
+    let before = fs::read(&store).unwrap();
+    for args in [
+        vec!["changes"],
+        vec!["list", "--at", "now", "-q"],
+        vec!["history", "acc-a"],
+        vec!["snapshot", "--import", &second, "--at", &then],
+    ] {
+        let err = fails_with(&offline(&sb, &store).args(&args).output().unwrap(), 3);
+        assert!(
+            err.contains("lacks a table or column")
+                && err.contains("(no such table: org)")
+                && !err.contains("SQL logic error"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(fs::read(&store).unwrap(), before, "{args:?}");
+    }
+}
+
 /// A trigger a user added with `sqlite3` that calls a function SQLite
 /// does not have (or writes to a table since dropped) fails `snapshot`
 /// with "no such function: audit_log": that was said as "the history
