@@ -3748,6 +3748,17 @@ fn changes_in_a_window_without_a_snapshot_say_why() {
         found,
         "time,id,name,kind,before,after\n2026-03-15T12:00:00Z,a,,status,IN_TRIAL,ACTIVE\n"
     );
+    // "0 changes" is the empty table's note: a table of a change says none,
+    // nor does a quiet window written as jsonl (its output is empty).
+    let table = offline(&sb, &store).args(["changes"]).output().unwrap();
+    assert!(ok(&table).contains("IN_TRIAL"));
+    assert_eq!(stderr_of(&table), "");
+    let jsonl = offline(&sb, &store)
+        .args([&quiet[..], &["-o", "jsonl"]].concat())
+        .output()
+        .unwrap();
+    assert_eq!(ok(&jsonl), "");
+    assert_eq!(stderr_of(&jsonl), "");
 }
 
 /// A store that group or others can read is made private by any command
