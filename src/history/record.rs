@@ -493,6 +493,24 @@ mod tests {
         assert!(check_base(&reference, &reference).is_err());
     }
 
+    /// A patch whose placings run in a cycle that an account of its base
+    /// leads into (a damaged row: 3 after 2, 4 after 3, 3 after 4) is
+    /// damage, not an order cut short at the accounts' count ([1, 2, 3, 4]).
+    #[test]
+    fn a_patch_whose_placings_run_in_a_cycle_is_damage() {
+        let blob =
+            |rows: &[i64]| -> Vec<u8> { rows.iter().flat_map(|r| r.to_le_bytes()).collect() };
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE snapshot (id INTEGER PRIMARY KEY, ordering BLOB)")
+            .unwrap();
+        let sql = "INSERT INTO snapshot VALUES (1, ?1)";
+        conn.execute(sql, [blob(&[1, 2])]).unwrap();
+        let placed = decode_order(&conn, &blob(&[-1, 3, 2, 4, 3])).unwrap();
+        assert_eq!(placed, [1, 2, 3, 4]);
+        let cycle = decode_order(&conn, &blob(&[-1, 3, 2, 4, 3, 3, 4]));
+        assert_eq!(cycle.unwrap_err().to_string(), damaged_order().to_string());
+    }
+
     /// Every body of the snapshot at `t`, in order.
     fn all_at(store: &Store, t: i64) -> Vec<String> {
         let mut bodies = Vec::new();
