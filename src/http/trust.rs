@@ -694,6 +694,26 @@ mod tests {
         );
     }
 
+    /// A certificate that lists other addresses (or names and addresses)
+    /// does list one: the hint is the plain one, not "lists no IP address".
+    #[test]
+    fn an_address_the_certificate_lists_others_of_is_not_said_to_list_none() {
+        use rustls::CertificateError as C;
+        use rustls::pki_types::{IpAddr, ServerName};
+        let address = C::NotValidForNameContext {
+            expected: ServerName::IpAddress(IpAddr::from(std::net::Ipv4Addr::LOCALHOST)),
+            presented: vec![
+                r#"DnsName("localhost")"#.into(),
+                "IpAddress(192.0.2.1)".into(),
+            ],
+        };
+        let hint = tls_hint(&rustls::Error::InvalidCertificate(address), None);
+        assert_eq!(
+            hint,
+            "the certificate is for another host: check the host name of the URL"
+        );
+    }
+
     /// Each was told to add its root to ca_bundle, or (a Common Name alone)
     /// that the certificate is for another host (TLS audit).
     #[test]
