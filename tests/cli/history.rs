@@ -2349,7 +2349,7 @@ fn a_clocks_distance_from_the_apis_is_not_rounded_up() {
 /// §5.1): a page cached 20 minutes before, `Date` and all, was taken for a clock 20 minutes ahead of
 /// the API's, and a snapshot by a right clock was told to set the clock right. Then (2a49f29) such
 /// a page was recorded as the state now, a year-old copy as well. A copy older than the clock's
-/// leeway is refused naming the cache; a fresh one is recorded.
+/// leeway is refused naming the cache; a fresh one is recorded, and one just the leeway old.
 #[test]
 fn a_cached_answers_age_is_no_clock_ahead() {
     let cases = [
@@ -2358,6 +2358,8 @@ fn a_cached_answers_age_is_no_clock_ahead() {
         (-365 * 86_400, "31536000", Some("365 days old")),
         (0, "18446744073709551615", Some("days old")),
         (-5 * 60, "300", None),
+        // Exactly the leeway old: recorded.
+        (-15 * 60, "900", None),
         (0, "-5", None),
     ];
     for (date, age, refused) in cases {
@@ -3468,6 +3470,25 @@ fn history_shows_statuses_that_show_alike_as_json() {
          2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,5,,added\n\
          2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,\"\"\"5\"\"\",,status\n\
          2026-11-03T00:00:00Z,,6,,status\n"
+    );
+}
+
+/// The version before a status that shows alike is shown as its JSON text
+/// too, not only the one after it (`"5"` before `5`).
+#[test]
+fn history_shows_the_first_of_two_statuses_alike_as_json() {
+    let sb = Sandbox::new();
+    let store = sb.path("store");
+    let (first, then) = (
+        "{\"id\":\"c\",\"status\":\"5\"}\n",
+        "{\"id\":\"c\",\"status\":5}\n",
+    );
+    import_each(&sb, &store, &[("2026-11-01", first), ("2026-11-02", then)]);
+    assert_eq!(
+        offline_ok(&sb, &store, &["history", "c", "-o", "csv"]),
+        "from,to,status,name,changed\n\
+         2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,\"\"\"5\"\"\",,added\n\
+         2026-11-02T00:00:00Z,,5,,status\n"
     );
 }
 
