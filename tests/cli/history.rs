@@ -2326,12 +2326,14 @@ fn a_snapshot_by_a_clock_far_from_the_apis_records_nothing() {
 
 /// The clock's distance from the API's was said rounded up, as a wait is: a clock 2 days and 10 min
 /// ahead was "3 days ahead", and one 16 min 20 s behind "17 min". It is said to the nearest unit
-/// it is said in.
+/// it is said in: days from 2 days on, minutes below.
 #[test]
 fn a_clocks_distance_from_the_apis_is_not_rounded_up() {
     for (skew, by) in [
         (-(2 * 86_400 + 600), "2 days ahead of"),
         (16 * 60 + 20, "16 min behind"),
+        // Under 2 days: to the minute, not rounded to 2 days.
+        (-(36 * 3_600 + 600), "36 h 10 min ahead of"),
     ] {
         let sb = Sandbox::new();
         let fake = FakeApi::start(FakeConfig {
