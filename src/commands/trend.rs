@@ -224,4 +224,17 @@ mod tests {
         let series = to_series(&trend, Every::Day);
         assert_eq!(header(&series), ["period", "ACTIVE", "(none)", "TOTAL"]);
     }
+
+    /// Up to `MAX_PERIODS` periods of each length are shown, one more is
+    /// refused; counted from any start, not from 1970.
+    #[test]
+    fn a_trend_has_at_most_max_periods_of_each_length() {
+        let (day, from) = (86_400_000_000, 1_700_000_000_000_000);
+        for (every, days) in [(Every::Day, 1), (Every::Week, 7), (Every::Month, 28)] {
+            let most = from + MAX_PERIODS * days * day;
+            assert!(not_too_many_periods(from, most + (days - 1) * day, every).is_ok());
+            let err = not_too_many_periods(from, most + days * day, every).unwrap_err();
+            assert!(err.to_string().contains("too many periods"), "{err}");
+        }
+    }
 }
