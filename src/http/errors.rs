@@ -731,6 +731,22 @@ mod tests {
         assert_eq!(other, "HTTP 500: a &amp; b");
     }
 
+    /// Jetty's error is known by both its `url` and its status of three
+    /// digits as text: one of them alone, or a status of other text, is
+    /// another API's, whose message is shown as it is written.
+    #[test]
+    fn only_a_url_with_a_three_digit_status_is_read_as_jettys_error() {
+        for body in [
+            r#"{"message":"a &amp; b","status":"500"}"#,
+            r#"{"message":"a &amp; b","url":"/x"}"#,
+            r#"{"message":"a &amp; b","url":"/x","status":"5000"}"#,
+            r#"{"message":"a &amp; b","url":"/x","status":"ERR"}"#,
+        ] {
+            let text = describe(&reply(500, body), &Redactor::default());
+            assert_eq!(text, "HTTP 500: a &amp; b", "{body}");
+        }
+    }
+
     /// Jetty 9.4's HTML error page (to a client that does not ask for
     /// JSON) says its title again in an `<h2>`, `HTTP ERROR 500 …`, and its
     /// status and message in a table: said once.
@@ -771,6 +787,23 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// The first 1000 lines alone (the title's own the first) are looked
+    /// for in the title: the 1001st is shown though it says the title again.
+    #[test]
+    fn only_a_pages_first_1000_lines_are_looked_for_in_its_title() {
+        let lines: String = (1..1000).map(|n| format!("<p>line {n}</p>")).collect();
+        let page = format!("<title>said again</title>{lines}<p>said again</p><p>the end</p>");
+        let summary = html_summary(&page).unwrap();
+        assert!(
+            summary.ends_with("\nline 999\nsaid again\nthe end"),
+            "{}",
+            &summary[summary.len() - 40..]
+        );
+        let page = page.replace("<p>line 1</p>", "");
+        let summary = html_summary(&page).unwrap();
+        assert!(summary.ends_with("\nline 999\nthe end"), "{summary}");
     }
 
     /// A page of megabytes with a long title and many lines is summed up as
