@@ -402,7 +402,7 @@ pub fn unexpected(
         // Apache's, nginx's, aiohttp's, civetweb's, libevent's and
         // cpp-httplib's 400 for a request header over their limit (the
         // bearer token): what a 431 says.
-        400 if setting != "token_url" && header_too_large_400(reply) => {
+        400 if setting != "token_url" && header_too_large_400(context, reply) => {
             too_large(context, reply, setting)
         }
         // CherryPy's, Sanic's and inets' 413 for the same; to a GET, which
@@ -473,8 +473,8 @@ fn stored(reply: &Reply, setting: &str) -> String {
     )
 }
 
-/// A URL no server's limit on request headers is below (WEBrick's on the
-/// request line, the lowest known, is 2083 bytes).
+/// A URL (or access token) no server's limit on request headers is below
+/// (WEBrick's on the request line, the lowest known, is 2083 bytes).
 pub const LONG_URL: usize = 1024;
 
 /// What a refusal of request headers too large says: that the access
@@ -568,9 +568,7 @@ pub fn wants_http2(body: &[u8]) -> bool {
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
 /// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`), or
 /// aiohttp's plain text for a header or request line over its 8190 bytes,
-/// or civetweb's for request headers over its `max_request_size`, or
-/// libevent's page (2.1) for every request it cannot read, as one over its
-/// `max_headers_size`: this tool's requests are well formed.
+/// or civetweb's for request headers over its `max_request_size`.
 fn header_too_large(body: &[u8]) -> bool {
     let said = [
         "Size of a request header field exceeds server limit",
@@ -579,20 +577,22 @@ fn header_too_large(body: &[u8]) -> bool {
     ];
     let text = without_bom(body);
     let aiohttp = text.starts_with(b"Got more than ") && says(body, " bytes when reading: ");
-    let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
-    let libevent = text.starts_with(b"<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>");
-    aiohttp
-        || civetweb
-        || libevent
-        || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+    aiohttp || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 400 of [`header_too_large`], or cpp-httplib's, without a
 /// body, for a header line over its 8192 bytes (`Authorization: `, the
-/// value and CRLF).
-fn header_too_large_400(reply: &Reply) -> bool {
+/// value and CRLF); or, under a token or URL (of `context`) of
+/// [`LONG_URL`] or more, civetweb's (`max_request_size`) or libevent's
+/// page (2.1, `max_headers_size`), which they answer any request they
+/// cannot read with, libevent's any application's 400 too.
+fn header_too_large_400(context: &str, reply: &Reply) -> bool {
     let bare = reply.body.is_empty() && reply.authorization.len() > 8192 - 17;
-    bare || header_too_large(&reply.body)
+    let long = token_length(&reply.authorization).max(url_length(context)) >= LONG_URL;
+    let text = without_bom(&reply.body);
+    let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
+    let libevent = text.starts_with(b"<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>");
+    bare || header_too_large(&reply.body) || long && (civetweb || libevent)
 }
 
 /// True for a 413 that names the request's headers, not its body, as
@@ -1495,6 +1495,25 @@ mod tests {
         assert!(said(2000, 2000, "base_url").ends_with(token));
         assert!(said(2001, 2000, "base_url").contains(url));
         assert!(said(2001, 2000, "token_url").ends_with("check token_url"));
+    }
+
+    /// libevent's page (or civetweb's) for any request it cannot read is
+    /// read as headers too large under a token or URL of `LONG_URL` bytes,
+    /// not one byte shorter.
+    #[test]
+    fn a_page_for_any_request_unread_blames_only_a_long_token_or_url() {
+        let page = "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n";
+        let said = |url_len: usize, token_len: usize| {
+            let mut r = reply(400, page);
+            r.authorization = format!("Bearer {}", "t".repeat(token_len)).into();
+            let context = format!("GET {}", "u".repeat(url_len));
+            unexpected(&context, &r, "base_url", &Redactor::default()).to_string()
+        };
+        assert!(said(10, 1024).ends_with("the access token they carry is too long for it"));
+        assert!(
+            said(10, 1023).ends_with("not the API's answer; check base_url (its scheme and port)")
+        );
+        assert!(said(1024, 10).contains("the API's next link is too long for it"));
     }
 
     /// cpp-httplib answers a header line over its 8192 bytes (an access

@@ -2932,7 +2932,68 @@ fn says_request_headers_too_large(status: u16, body: &str) {
 /// 17,000 bytes).
 #[test]
 fn civetwebs_400_malformed_message_for_request_headers_too_large_says_so() {
-    says_request_headers_too_large(400, "Error 400: Bad Request\nMalformed message");
+    says_request_headers_too_large_under_a_long_token(400, CIVETWEB_400);
+}
+
+/// civetweb's answer to any request it cannot read.
+const CIVETWEB_400: &str = "Error 400: Bad Request\nMalformed message";
+
+/// libevent's evhttp (2.1) page for any request it cannot read, and for
+/// any application's `evhttp_send_error(req, 400, NULL)`.
+const LIBEVENT_400: &str = "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n";
+
+/// [`says_request_headers_too_large`], of pages sent under an access token
+/// of 2,000 bytes: the pages that say nothing of size are read as that only
+/// under a token (or URL) long enough to be over a server's limit.
+fn says_request_headers_too_large_under_a_long_token(status: u16, body: &str) {
+    let token =
+        json!({"access_token": "t".repeat(2_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(status, body.into()),
+            ),
+        ],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            &format!("HTTP {status}"),
+            "the server refuses request headers this large: the access token they carry is too long for it",
+        ],
+    );
+    assert!(!line.contains("its scheme and port"), "{line}");
+}
+
+/// libevent's page and civetweb's "Malformed message" answer any request
+/// those servers cannot read, and libevent's page any application's
+/// `evhttp_send_error(req, 400, NULL)` (a 400 to a bad cursor): under the
+/// fake's access token of 29 bytes and a short URL they said "the server
+/// refuses request headers this large: the access token they carry is
+/// too long for it", which no server's limit is below. They now say what
+/// they said before they were read so: libevent's page is not the API's
+/// answer (check base_url), civetweb's is its words.
+#[test]
+fn a_page_for_any_request_unread_under_a_short_token_blames_no_token() {
+    for (page, then) in [
+        (
+            LIBEVENT_400,
+            "; not the API's answer; check base_url (its scheme and port)",
+        ),
+        (CIVETWEB_400, "Malformed message"),
+    ] {
+        let line = final_at_once_on(FaultKind::StatusWithBody(400, page.into()));
+        assert!(
+            line.trim_end().ends_with(then) && !line.contains("request headers"),
+            "{line}"
+        );
+    }
 }
 
 /// libevent's evhttp (2.1) answers request headers over its `evhttp_set_max_headers_size` (a
@@ -2942,8 +3003,7 @@ fn civetwebs_400_malformed_message_for_request_headers_too_large_says_so() {
 /// evhttp, `max_headers_size` 1,000 and a token of 2,000 bytes).
 #[test]
 fn libevents_400_page_for_request_headers_too_large_says_so() {
-    let page = "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n";
-    says_request_headers_too_large(400, page);
+    says_request_headers_too_large_under_a_long_token(400, LIBEVENT_400);
 }
 
 /// Nim's `asynchttpserver` answers a request header line over its 8 KiB (a long access token)
