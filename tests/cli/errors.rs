@@ -2999,8 +2999,8 @@ fn a_page_for_any_request_unread_under_a_short_token_blames_no_token() {
 /// libevent's evhttp (2.1) answers request headers over its `evhttp_set_max_headers_size` (a
 /// long access token, or a long next link) with `400` and its page for any request it cannot
 /// read: that ended "HTTP 400: 400 Bad Request; not the API's answer; check base_url (its scheme
-/// and port)", both of which were right. It now gets what a `431` gets (found serving the API with
-/// evhttp, `max_headers_size` 1,000 and a token of 2,000 bytes).
+/// and port)", though base_url, its scheme and port were right. It now gets what a `431` gets
+/// (found serving the API with evhttp, `max_headers_size` 1,000 and a token of 2,000 bytes).
 #[test]
 fn libevents_400_page_for_request_headers_too_large_says_so() {
     says_request_headers_too_large_under_a_long_token(400, LIBEVENT_400);
