@@ -399,7 +399,7 @@ pub fn unexpected(
         400 if says(&reply.body, "SNI required") => format!(
             "; the server wants the host name in the TLS handshake (SNI), which is not sent for an address: use in {setting} the host name its certificate is for"
         ),
-        // Apache's, nginx's, aiohttp's, civetweb's, libevent's and
+        // Apache's, nginx's, aiohttp's, civetweb's, libevent's, Netty's and
         // cpp-httplib's 400 for a request header over their limit (the
         // bearer token): what a 431 says.
         400 if setting != "token_url" && header_too_large_400(context, reply) => {
@@ -568,7 +568,9 @@ pub fn wants_http2(body: &[u8]) -> bool {
 /// with a 400 (Apache's `LimitRequestFieldSize`, nginx's
 /// `large_client_header_buffers`, Tomcat's `maxHttpHeaderSize`), or
 /// aiohttp's plain text for a header or request line over its 8190 bytes,
-/// or civetweb's for request headers over its `max_request_size`.
+/// or the cause Netty's `HttpServerCodec` gives for headers over its
+/// `maxHeaderSize` (a `TooLongFrameException` in 4.1.48,
+/// `TooLongHttpHeaderException` later), which a handler may answer with.
 fn header_too_large(body: &[u8]) -> bool {
     let said = [
         "Size of a request header field exceeds server limit",
@@ -577,7 +579,8 @@ fn header_too_large(body: &[u8]) -> bool {
     ];
     let text = without_bom(body);
     let aiohttp = text.starts_with(b"Got more than ") && says(body, " bytes when reading: ");
-    aiohttp || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
+    let netty = says(body, "HTTP header is larger than ");
+    aiohttp || netty || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
 /// True for a 400 of [`header_too_large`], or cpp-httplib's, without a

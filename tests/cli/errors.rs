@@ -3006,6 +3006,18 @@ fn libevents_400_page_for_request_headers_too_large_says_so() {
     says_request_headers_too_large_under_a_long_token(400, LIBEVENT_400);
 }
 
+/// A Netty 4.1 server whose handler answers a request its `HttpServerCodec` could not decode with
+/// `400` and the decoder's cause, as text, says for request headers over its `maxHeaderSize` (a
+/// long access token) "io.netty.handler.codec.TooLongFrameException: HTTP header is larger than
+/// 2000 bytes.": that ended with the line and nothing to do. It now gets what a `431` gets (found
+/// serving the API with Netty 4.1.48, `maxHeaderSize` 2,000 and a token of 3,000 bytes).
+#[test]
+fn nettys_400_too_long_frame_for_request_headers_says_so() {
+    let cause =
+        "io.netty.handler.codec.TooLongFrameException: HTTP header is larger than 2000 bytes.";
+    says_request_headers_too_large(400, cause);
+}
+
 /// Nim's `asynchttpserver` answers a request header line over its 8 KiB (a long access token)
 /// with `413` and, for its body, the status line's words: "413 Request Entity Too Large". That
 /// ended with the line and nothing to do, of a GET that sends no entity; it now gets what a `431`
