@@ -374,12 +374,15 @@ fn unexpected_page(
     // answered, the URL is base_url's own, no link followed yet), or a
     // `400` with no body, or `Bad Request` alone (thin's), to a URL of
     // [`LONG_URL`] bytes or more (puma's past 8 KiB of path), which says
-    // the server may refuse it.
+    // the server may refuse it; or a `400` with Netty's cause for a request
+    // line over its `maxInitialLineLength`, which says it does.
     let length = url_length(context);
     let said = reply.body.trim_ascii();
     let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
+    let netty = memchr::memmem::find(said, b"An HTTP line is larger than ").is_some();
     let refuses = match reply.status {
         414 => Some("refuses"),
+        400 if netty => Some("refuses"),
         _ if bare_400 && length >= LONG_URL => Some("may refuse"),
         _ => None,
     };

@@ -1039,6 +1039,34 @@ fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
     );
 }
 
+/// A Netty 4.1 server whose handler answers a request its `HttpServerCodec` could not decode with
+/// `400` and the decoder's cause says of a request line over its `maxInitialLineLength` (4096 by
+/// default: a long next link) "io.netty.handler.codec.TooLongFrameException: An HTTP line is
+/// larger than 4096 bytes.": that ended with the line and nothing to do. It now gets what a `414`
+/// gets (found serving the API with Netty 4.1.48 and a `maxInitialLineLength` of 49).
+#[test]
+fn nettys_400_for_a_request_line_too_long_says_the_link_is_too_long() {
+    let cause =
+        "io.netty.handler.codec.TooLongFrameException: An HTTP line is larger than 4096 bytes.";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: always(vec![(
+            RequestMatch::Page(2),
+            FaultKind::StatusWithBody(400, cause.into()),
+        )]),
+        ..FakeConfig::default()
+    });
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("An HTTP line is larger than 4096 bytes.")
+            && err.contains("refuses URLs this long: the API's next link is too long"),
+        "{err}"
+    );
+}
+
 /// WEBrick 1.8 answers a request line over its 2083 bytes with `414` and closes the connection
 /// with the rest of the request unread, so the system resets it under the answer's body: the
 /// try was taken for a body cut short and retried, and when every try was reset so, the run
