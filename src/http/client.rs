@@ -1174,11 +1174,10 @@ impl Client {
             // close of its connection (Jetty's abort, warp's timeout).
             Err(e @ (ureq::Error::Timeout(_) | ureq::Error::Io(_))) if json_whole(&body) => {
                 return Err(api_error(format!(
-                    "{request}: the HTTP {status} answer's whole JSON came ({} bytes), but {}; check {}{}",
+                    "{request}: the HTTP {status} answer's whole JSON came ({} bytes), but {}; {}",
                     body.len(),
                     unended(announced, unframed, matches!(e, ureq::Error::Io(_))),
-                    request.setting(),
-                    or_the_proxy(via)
+                    request.check(via)
                 )));
             }
             Err(e) => {

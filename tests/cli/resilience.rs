@@ -1780,6 +1780,31 @@ fn a_whole_json_whose_answer_never_ends_is_said_so() {
     }
 }
 
+/// The same answer to a later page, from the server that answered the first
+/// (a JDK `HttpServer` handler that sends a chunked answer and never closes
+/// its exchange on one path): the run said "…: the server does not end its
+/// answers; check base_url", of the base_url that answered the first page
+/// (found with JDK 17's `com.sun.net.httpserver`). It says so instead.
+#[test]
+fn a_later_page_whose_answer_never_ends_does_not_blame_base_url() {
+    const UNENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2b\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n";
+    let api = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponseKept(UNENDED)),
+        ..FakeConfig::default()
+    });
+    let out = list_json(&api, &["--timeout", "1", "--max-retries", "1"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("its last chunk never came")
+            && stderr.contains("base_url answered the first page"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("check base_url"), "{stderr}");
+}
+
 /// The same answers from a server that closes the connection after them:
 /// Jetty 9.4 aborts the connection of a servlet that committed a
 /// `Content-Length` larger than what it wrote, warp 3.3 closes it at its
