@@ -1720,4 +1720,71 @@ mod tests {
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!((mode, fs::metadata(&path).unwrap().len()), (0o400, 0));
     }
+
+    /// A header SQLite could not read is named by what kept it: a full
+    /// disk as such, a malformed file carrying this tool's id as damaged,
+    /// any other as no store of this tool (not as locked).
+    #[test]
+    fn an_unreadable_header_is_named_by_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ours, other) = (dir.path().join("ours"), dir.path().join("other"));
+        let mut header = [0u8; 72];
+        fs::write(&other, header).unwrap();
+        header[68..72].copy_from_slice(&APPLICATION_ID.to_be_bytes());
+        fs::write(&ours, header).unwrap();
+        let corrupt = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some("malformed".into()),
+            )
+        };
+        let said = |path: &Path, e| unreadable(path, e, Access::Read).to_string();
+        assert!(said(&ours, corrupt()).contains("is damaged (malformed), so nothing was printed"));
+        let foreign = said(&other, corrupt());
+        assert!(
+            foreign.contains(
+                "is not a history store of talkdesk-accounts (cannot read it: malformed)"
+            ),
+            "{foreign}"
+        );
+        let full = said(&ours, disk_full());
+        assert!(
+            full.contains("could not be used (database or disk is full), and nothing was printed"),
+            "{full}"
+        );
+    }
+
+    /// A SQLite file with neither this tool's id nor a schema version is a
+    /// store not written yet only when it holds no table: one with tables
+    /// is another program's, refused with not a byte changed; an empty one
+    /// read says there is no snapshot yet, and is not written.
+    #[test]
+    fn a_sqlite_file_without_ids_is_new_only_without_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let (empty, foreign) = (dir.path().join("empty"), dir.path().join("foreign"));
+        let made = Connection::open(&empty).unwrap();
+        made.execute_batch("CREATE TABLE t(x); DROP TABLE t;")
+            .unwrap();
+        drop(made);
+        let made = Connection::open(&foreign).unwrap();
+        made.execute_batch("CREATE TABLE t(x);").unwrap();
+        drop(made);
+        let before = fs::read(&foreign).unwrap();
+        let err = Store::open(&foreign, Access::Write)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("(it is another program's SQLite database)"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&foreign).unwrap(), before);
+        let before = fs::read(&empty).unwrap();
+        let err = Store::open(&empty, Access::Read).err().unwrap().to_string();
+        assert!(
+            err.starts_with("no snapshot yet in the history store"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&empty).unwrap(), before);
+    }
 }
