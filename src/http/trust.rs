@@ -627,6 +627,34 @@ mod tests {
         assert_eq!(pem_problem(&base64), "a block is not valid base64");
     }
 
+    /// With a bundle set, the hints for a certificate not trusted name
+    /// it: what it lacks (the root, the intermediate, the proxy's CA).
+    #[test]
+    fn hints_for_a_certificate_not_trusted_name_the_bundle_in_use() {
+        use rustls::{CertificateError as C, Error as R};
+        let corp = (Path::new("/etc/corp.pem"), "ca_bundle");
+        let bundle = Some(corp);
+        let unknown = R::InvalidCertificate(C::UnknownIssuer);
+        let hint = untrusted_hint(Some(&unknown), bundle);
+        assert!(hint.starts_with("the server's certificate is not signed by any certificate in ca_bundle /etc/corp.pem (used instead"), "{hint}");
+        let hint = untrusted_hint(None, bundle);
+        assert!(
+            hint.starts_with("ca_bundle /etc/corp.pem is used instead of the system store: "),
+            "{hint}"
+        );
+        let hint = no_chain(bundle);
+        assert!(
+            hint.starts_with("the server sends its certificate alone"),
+            "{hint}"
+        );
+        assert!(
+            hint.ends_with(", or add the intermediate to ca_bundle /etc/corp.pem"),
+            "{hint}"
+        );
+        let hint = inspected_hint(corp);
+        assert!(hint.starts_with("the certificate that came through the proxy is not signed by any certificate in ca_bundle /etc/corp.pem: a proxy that inspects TLS"), "{hint}");
+    }
+
     #[test]
     fn a_server_without_a_site_for_the_name_is_told_so_not_the_bundle_blamed() {
         use rustls::{AlertDescription, Error};
