@@ -577,8 +577,8 @@ fn header_too_large(body: &[u8]) -> bool {
         "Request Header Or Cookie Too Large",
         "Request header is too large",
     ];
-    let text = without_bom(body);
-    let aiohttp = text.starts_with(b"Got more than ") && says(body, " bytes when reading: ");
+    let aiohttp =
+        without_bom(body).starts_with(b"Got more than ") && says(body, " bytes when reading: ");
     let netty = says(body, "HTTP header is larger than ");
     aiohttp || netty || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }

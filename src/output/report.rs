@@ -407,14 +407,7 @@ mod tests {
     #[test]
     fn the_first_column_stays_whole_beside_the_numbers() {
         let period = "2026-06-01 to 2026-06-30";
-        let header = ["period", "A", "B", "C", "D", "E", "F"];
-        let numbers = (0..6).map(|n| ReportCell::number(10_000 + n));
-        let row = [vec![ReportCell::new(period)], numbers.collect()].concat();
-        let style = TableStyle {
-            width: Some(40),
-            color: false,
-        };
-        let text = render_table(&header, std::slice::from_ref(&row), style);
+        let text = beside_numbers(period, 6, 40);
         let tables = text.matches('┌').count();
         assert!(tables > 1, "{text}");
         assert_eq!(text.matches(period).count(), tables, "{text}");
@@ -425,14 +418,7 @@ mod tests {
     /// that holds five make two tables of three, not five and one.
     #[test]
     fn split_tables_are_evened_out() {
-        let header = ["period", "A", "B", "C", "D", "E", "F"];
-        let numbers = (0..6).map(|n| ReportCell::number(10_000 + n));
-        let row = [vec![ReportCell::new("2026-06")], numbers.collect()].concat();
-        let style = TableStyle {
-            width: Some(52),
-            color: false,
-        };
-        let text = render_table(&header, std::slice::from_ref(&row), style);
+        let text = beside_numbers("2026-06", 6, 52);
         let heads: Vec<&str> = text.lines().filter(|l| l.contains("period")).collect();
         assert_eq!(heads.len(), 2, "{text}");
         assert!(heads.iter().all(|l| l.matches('┆').count() == 3), "{text}");
@@ -443,16 +429,21 @@ mod tests {
     /// it wraps and the tables hold two numbers each, not one.
     #[test]
     fn the_first_column_wraps_when_whole_it_would_fill_the_width() {
-        let period = "2026-06-01 to 2026-06-30";
-        let header = ["period", "A", "B", "C", "D"];
-        let numbers = (0..4).map(|n| ReportCell::number(10_000 + n));
-        let row = [vec![ReportCell::new(period)], numbers.collect()].concat();
+        let text = beside_numbers("2026-06-01 to 2026-06-30", 4, 35);
+        assert_eq!(text.matches('┌').count(), 2, "{text}");
+    }
+
+    /// A one-row table, `width` wide without colour: `first` (under
+    /// `period`) beside `numbers` numbers of five digits (under A, B, …).
+    fn beside_numbers(first: &str, numbers: usize, width: u16) -> String {
+        let header = ["period", "A", "B", "C", "D", "E", "F"];
+        let numbers = (0..numbers).map(|n| ReportCell::number(10_000 + n as u64));
+        let row = [vec![ReportCell::new(first)], numbers.collect()].concat();
         let style = TableStyle {
-            width: Some(35),
+            width: Some(width),
             color: false,
         };
-        let text = render_table(&header, std::slice::from_ref(&row), style);
-        assert_eq!(text.matches('┌').count(), 2, "{text}");
+        render_table(&header[..row.len()], std::slice::from_ref(&row), style)
     }
 
     /// On every width that holds the first column beside one number, the
