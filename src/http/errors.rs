@@ -407,10 +407,10 @@ pub fn unexpected(
         }
         // CherryPy's, Sanic's and inets' 413 for the same; to a GET, which
         // sends no body, an empty one (inets' page lost to its close) and
-        // Nim's bare status line, which it sends for a body over its limit too.
+        // Nim's bare status line, which it sends for a body over its limit
+        // too, or HTTP::Daemon's page of it (its `<title>` and `<h1>`).
         413 if header_too_large_413(&reply.body)
-            || setting != "token_url"
-                && [&b""[..], b"413 Request Entity Too Large"].contains(&reply.body.trim_ascii()) =>
+            || setting != "token_url" && says_its_status_alone(&reply.body) =>
         {
             too_large(context, reply, setting)
         }
@@ -604,6 +604,13 @@ fn header_too_large_413(body: &[u8]) -> bool {
     says(body, "headers sent with the request exceed")
         || says(body, "Request header exceeds the size limit")
         || says(body, "Headers unreasonably long")
+}
+
+/// True for a 413 whose body is empty or says its status line alone.
+fn says_its_status_alone(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    let words = html_summary(&text).unwrap_or_default();
+    ["", "413 Request Entity Too Large", "413 Payload Too Large"].contains(&words.as_str())
 }
 
 /// Whether `body` holds `phrase`.

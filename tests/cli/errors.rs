@@ -3027,6 +3027,19 @@ fn nims_413_for_a_request_header_too_large_says_so() {
     says_request_headers_too_large(413, "413 Request Entity Too Large");
 }
 
+/// Perl's HTTP::Daemon (6.16) answers request headers over its 16 KiB (a long access token) with
+/// `413` and its `send_error` page, a `<title>` and an `<h1>` of the status line's words: that
+/// ended "HTTP 413: 413 Payload Too Large", of a GET that sends no payload, with nothing to do.
+/// It now gets what a `431` gets, as Nim's bare line does (found serving the API from a
+/// hand-rolled HTTP::Daemon loop and a token of 40,000 bytes).
+#[test]
+fn http_daemons_413_page_for_request_headers_too_large_says_so() {
+    for words in ["413 Payload Too Large", "413 Request Entity Too Large"] {
+        let page = format!("<title>{words}</title>\n<h1>{words}</h1>\n\n");
+        says_request_headers_too_large(413, &page);
+    }
+}
+
 /// Nim's `asynchttpserver` answers a body over its `maxBody` with the same bare
 /// `413 Request Entity Too Large` as request headers over its limit: to the token request, a POST
 /// with a body, it names no request headers (it said "the server refuses request headers this
