@@ -467,6 +467,8 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 // Earlier pages of ASCII alone read the same in either.
                 false if e.starts_with("not UTF-8") && declared.is_some() => (e, declared.as_deref().unwrap_or_default()),
                 false if e.starts_with("not UTF-8") && answered => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; base_url answered the first page, so have whoever runs the API send UTF-8"),
+                // Perl's `to_json` printed unencoded: the API's page, in Latin-1.
+                false if e.starts_with("not UTF-8") && has_accounts(body.iter().map(|&b| char::from(b)).collect::<String>().as_bytes()) => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding: read as Latin-1 it is a page of accounts, so have whoever runs the API send UTF-8"),
                 false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
                 false if e.starts_with("_links.next") => (e, "check base_url: the server there does not send links as the Talkdesk API does"),
                 false if answered => (e, LATER),

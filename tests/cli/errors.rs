@@ -1278,6 +1278,26 @@ fn a_page_not_in_utf8_says_so_not_try_again_later() {
     assert!(!line.contains("try again later"), "{line}");
 }
 
+/// A Perl server that encodes its page with `JSON::PP->new->encode` (or `to_json`), which gives
+/// characters, and prints them unencoded sends Latin-1 under a bare `application/json`: page 1
+/// of accented names said "the server at base_url sends another encoding; check base_url", of
+/// the right base_url. Read as Latin-1 the answer is a page of accounts: the server's doing, so
+/// whoever runs the API must send UTF-8 (found with a hand-rolled HTTP::Daemon loop).
+#[test]
+fn a_page_of_accounts_in_latin1_undeclared_does_not_blame_base_url() {
+    const PERL: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
+    let line = final_at_once_on(FaultKind::RawResponse(PERL));
+    assert_contains(
+        &line,
+        &[
+            "not UTF-8",
+            "read as Latin-1 it is a page of accounts",
+            "have whoever runs the API send UTF-8",
+        ],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 /// Page 2 in Latin-1 after a page 1 of ASCII alone (which reads the same
 /// in either) said to "check base_url", which had answered page 1: the
 /// encoding is the server's, whatever base_url.
