@@ -1925,6 +1925,10 @@ fn too_long_to_send(request: &Request) -> anyhow::Error {
     ))
 }
 
+/// What a refusal of a URL as too long says of a next link's.
+pub const NEXT_LINK_TOO_LONG: &str =
+    "the API's next link is too long for it, or for a proxy in between";
+
 /// ureq-proto's error for an answer it could not read (`error`): more
 /// header fields than it reads, a `100 Continue` with fields, or bytes that
 /// are not HTTP (a chunk it cannot read is a body that stopped). `answered`: the
@@ -1942,6 +1946,14 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
     } else if error.ends_with("received headers with 100-continue response") {
         format!(
             "the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {check}"
+        )
+    } else if error.ends_with("invalid HTTP version") && request.url.as_str().len() >= 16 * 1024 {
+        // HTTP::Daemon answers a request line over its 16 KiB with its 414
+        // page alone, as to HTTP/0.9 (the request's version unread).
+        format!(
+            "the answer is not valid HTTP ({error}){through}: it has no status line, as HTTP::Daemon answers a request line over its 16 KiB (its 414 page alone); the server may refuse URLs this long (this one is {} bytes): if so, {}",
+            request.url.as_str().len(),
+            NEXT_LINK_TOO_LONG
         )
     } else if error.ends_with("invalid HTTP version") && !answered {
         // No HTTP/1 status line, from a server that has answered nothing

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use super::client::NEXT_LINK_TOO_LONG;
 use super::client::{Reply, token_length};
 use super::pacer::{is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
@@ -491,10 +492,6 @@ fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
         "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
     )
 }
-
-/// What a refusal of a URL as too long says of a next link's.
-pub const NEXT_LINK_TOO_LONG: &str =
-    "the API's next link is too long for it, or for a proxy in between";
 
 /// The length in bytes of the URL of `context` (`GET url`).
 pub fn url_length(context: &str) -> usize {

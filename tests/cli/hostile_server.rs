@@ -1109,6 +1109,11 @@ fn first_of_two_linking_to(next: &str) -> serde_json::Value {
 /// A walk whose first page links to a next link with a cursor of `len`
 /// bytes, answered `status` and `body`: exit 5, and what it said.
 fn a_long_next_link_answered(len: usize, status: u16, body: &str) -> String {
+    a_long_next_link_given(len, FaultKind::StatusWithBody(status, body.into()))
+}
+
+/// [`a_long_next_link_answered`], the next link answered with `fault`.
+fn a_long_next_link_given(len: usize, fault: FaultKind) -> String {
     let next = format!(
         "/express/accounts?page=2&per_page=1&cursor={}",
         "c".repeat(len)
@@ -1121,16 +1126,32 @@ fn a_long_next_link_answered(len: usize, status: u16, body: &str) -> String {
                 RequestMatch::Page(1),
                 FaultKind::StatusWithBody(200, first.to_string()),
             ),
-            (
-                RequestMatch::Page(2),
-                FaultKind::StatusWithBody(status, body.into()),
-            ),
+            (RequestMatch::Page(2), fault),
         ]),
     );
     let out = list_jsonl(&fake);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{err}");
     err
+}
+
+/// Perl's HTTP::Daemon (6.16) answers a request line over its 16 KiB with its `414` page alone,
+/// `<title>414 URI Too Long</title>…`, with no status line (it answers as to HTTP/0.9, the
+/// request's version unread), and resets the connection: a 20,000-byte next link ended the run
+/// "the answer is not valid HTTP (…invalid HTTP version); base_url answered the first page, so
+/// the API or a gateway in front of it sent this; try again later", which no later run helps. An
+/// answer with no status line to a URL that long now says the server may refuse URLs this long.
+#[test]
+fn http_daemons_414_page_without_a_status_line_says_the_url_may_be_too_long() {
+    let page = b"<title>414 URI Too Long</title>\n<h1>414 URI Too Long</h1>\n\n";
+    let err = a_long_next_link_given(20000, FaultKind::RawResponse(page));
+    assert!(
+        err.contains("not valid HTTP")
+            && err.contains("may refuse URLs this long (this one is 200")
+            && err.contains("the API's next link is too long")
+            && !err.contains("try again later"),
+        "{err}"
+    );
 }
 
 /// lighttpd counts the request line with the headers (`server.max-request-field-size`, 8 KiB)
