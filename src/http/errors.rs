@@ -580,14 +580,14 @@ fn header_too_large(body: &[u8]) -> bool {
     aiohttp || netty || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
-/// True for a 400 of [`header_too_large`], or cpp-httplib's, without a
-/// body, for a header line over its 8192 bytes (`Authorization: `, the
-/// value and CRLF); or, under a token or URL (of `context`) of
+/// True for a 400 of [`header_too_large`], or lua-http's and
+/// cpp-httplib's, without a body, for a header line (`Authorization: `,
+/// the value and CRLF) of 4096 bytes or more, over 8192; or, under a token or URL (of `context`) of
 /// [`LONG_URL`] or more, civetweb's (`max_request_size`) or libevent's
 /// page (2.1, `max_headers_size`), which they answer any request they
 /// cannot read with, libevent's any application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
-    let bare = reply.body.is_empty() && reply.authorization.len() > 8192 - 17;
+    let bare = reply.body.is_empty() && reply.authorization.len() > 4096 - 18;
     let long = token_length(&reply.authorization).max(url_length(context)) >= LONG_URL;
     let text = without_bom(&reply.body);
     let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
@@ -1524,8 +1524,9 @@ mod tests {
     }
 
     /// cpp-httplib answers a header line over its 8192 bytes (an access
-    /// token of 8,169 bytes) with a bare `400`: what a 431 says, of no
-    /// shorter line, nor of a 400 that says why.
+    /// token of 8,169 bytes), lua-http one of 4096 bytes (4,072), with a
+    /// bare `400`: what a 431 says, of no shorter line, nor of a 400 that
+    /// says why.
     #[test]
     fn a_bare_400_to_a_header_line_over_8_kib_blames_the_access_token() {
         let said = |token_len: usize, body: &str| {
@@ -1535,7 +1536,8 @@ mod tests {
         };
         let too_large = "refuses request headers this large: the access token they carry";
         assert!(said(8169, "").contains(too_large), "{}", said(8169, ""));
-        assert!(!said(8168, "").contains("request headers"));
+        assert!(said(4072, "").contains(too_large), "{}", said(4072, ""));
+        assert!(!said(4071, "").contains("request headers"));
         assert!(!said(8169, r#"{"message":"bad page"}"#).contains("request headers"));
     }
 

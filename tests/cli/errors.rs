@@ -3060,6 +3060,37 @@ fn http_daemons_413_page_for_request_headers_too_large_says_so() {
     }
 }
 
+/// lua-http (0.4, on cqueues) answers a request header line of 4096 bytes or more (an access
+/// token of 4,072 bytes) with a bare `400 Bad Request` and `content-length: 0`: a token of 5,000
+/// bytes ended the run "HTTP 400 Bad Request", with nothing to do, where cpp-httplib's at 8 KiB
+/// said the request headers were too large. It now says so from 4 KiB on (found serving the API
+/// with lua-http's `http.server` under Lua 5.3).
+#[test]
+fn lua_https_bare_400_for_a_header_line_over_4_kib_says_so() {
+    let token =
+        json!({"access_token": "t".repeat(5_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(400, String::new()),
+            ),
+        ],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 400 Bad Request",
+            "the server refuses request headers this large: the access token they carry is too long for it",
+        ],
+    );
+}
+
 /// Nim's `asynchttpserver` answers a body over its `maxBody` with the same bare
 /// `413 Request Entity Too Large` as request headers over its limit: to the token request, a POST
 /// with a body, it names no request headers (it said "the server refuses request headers this
