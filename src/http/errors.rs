@@ -415,6 +415,8 @@ pub fn unexpected(
         {
             too_large(context, reply, setting)
         }
+        // yaws' page for a Host naming none of its `<server>`s.
+        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
         400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
@@ -443,6 +445,21 @@ pub fn unexpected(
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// yaws' page for a request whose Host names none of its `<server>`s (with
+/// `pick_first_virthost_on_nomatch = false`), or that has no Host.
+const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
+
+/// What [`YAWS_400`] says.
+fn no_virtual_host(setting: &str) -> String {
+    let what = match setting {
+        "token_url" => "no OAuth answer",
+        _ => "not the API's answer",
+    };
+    format!(
+        "; {what}: yaws answers so a request whose Host names none of its virtual hosts: check {setting}, its host name"
+    )
 }
 
 /// What a web server's page for a request it could not read says, of a

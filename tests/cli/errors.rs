@@ -3091,6 +3091,28 @@ fn lua_https_bare_400_for_a_header_line_over_4_kib_says_so() {
     );
 }
 
+/// yaws (2.1) with `pick_first_virthost_on_nomatch = false` answers a request whose `Host` names
+/// none of its `<server>`s (base_url's `127.0.0.1:PORT`, where the server is `api.example.com`)
+/// with `400` and `<html><h1>400 Bad Request</h1></html>`: the run said "check token_url (its
+/// scheme and port)", both of which were right. It now names the host name (found serving the
+/// token endpoint and the API from a yaws appmod).
+#[test]
+fn yaws_400_for_a_host_it_serves_no_virtual_host_for_names_the_host_name() {
+    let line = final_at_once_on(FaultKind::StatusWithBody(
+        400,
+        "<html><h1>400 Bad Request</h1></html>".into(),
+    ));
+    assert_contains(
+        &line,
+        &[
+            "HTTP 400",
+            "none of its virtual hosts",
+            "check base_url, its host name",
+        ],
+    );
+    assert!(!line.contains("its scheme and port"), "{line}");
+}
+
 /// Nim's `asynchttpserver` answers a body over its `maxBody` with the same bare
 /// `413 Request Entity Too Large` as request headers over its limit: to the token request, a POST
 /// with a body, it names no request headers (it said "the server refuses request headers this
