@@ -597,12 +597,12 @@ fn header_too_large(body: &[u8]) -> bool {
     aiohttp || netty || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
-/// True for a 400 of [`header_too_large`], or lua-http's and
-/// cpp-httplib's, without a body, for a header line (`Authorization: `,
-/// the value and CRLF) of 4096 bytes or more, over 8192; or, under a token or URL (of `context`) of
-/// [`LONG_URL`] or more, civetweb's (`max_request_size`) or libevent's
-/// page (2.1, `max_headers_size`), which they answer any request they
-/// cannot read with, libevent's any application's 400 too.
+/// True for a 400 of [`header_too_large`], or, without a body, lua-http's
+/// for a header line (`Authorization: `, the value and CRLF) of 4096 bytes
+/// or more and cpp-httplib's for one over 8192; or, under a token or URL
+/// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`)
+/// or libevent's page (2.1, `max_headers_size`), which they answer any
+/// request they cannot read with, libevent's any application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
     let bare = reply.body.is_empty() && reply.authorization.len() > 4096 - 18;
     let long = token_length(&reply.authorization).max(url_length(context)) >= LONG_URL;
