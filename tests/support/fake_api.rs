@@ -429,7 +429,8 @@ pub enum FaultKind {
     /// That status with a plain-text body quoting the request's token in
     /// part: its first 14 and its last 8 characters.
     EchoTokenPart(u16),
-    /// The normal answer, held until [`FakeApi::release`] is called (or the server is dropped).
+    /// The normal answer, held until [`FakeApi::release`] is called; if the server is dropped
+    /// first, the connection closes unanswered.
     Hold,
     /// The normal answer's head and first byte of body, then the rest of it held until
     /// [`FakeApi::release`] is called: a page whose body is still arriving.
@@ -1071,7 +1072,9 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
                 while !shared.state().released && !shared.is_shut_down() {
                     thread::sleep(STALL_POLL);
                 }
-                None
+                // A server dropped meanwhile has stopped: it answers nothing
+                // (its answer raced the close of its connections).
+                (!shared.state().released).then_some(FaultKind::Drop)
             }
             Some(FaultKind::HoldBody) => {
                 hold_body = true;
