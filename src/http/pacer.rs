@@ -1829,6 +1829,18 @@ mod tests {
         assert_eq!(pace.refused_in_a_row(), 1);
     }
 
+    /// On the real clock a request waiting for its slot sleeps until then:
+    /// it asks once, not in a busy loop.
+    #[test]
+    fn on_the_real_clock_a_wait_is_slept_not_spun() {
+        let pace = Pace::new(SystemClock, Some(20.0));
+        pace.send_slot(|_| {}, || false).unwrap();
+        let asked = AtomicUsize::new(0);
+        let on_wait = |_| _ = asked.fetch_add(1, Ordering::SeqCst);
+        pace.send_slot(on_wait, || false).unwrap();
+        assert!(asked.load(Ordering::SeqCst) < 3, "{asked:?}");
+    }
+
     /// A request waiting for its slot counts among those waiting until it
     /// is given up on.
     #[test]
