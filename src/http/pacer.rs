@@ -2433,6 +2433,17 @@ mod tests {
         assert!(absurd.to_string().len() < 100, "{absurd}");
     }
 
+    /// A change of pace as `-v` logs it: the rate to two places, and why.
+    #[test]
+    fn a_change_of_pace_reads_as_its_rate_and_why() {
+        let change = Change {
+            rate: 1.5,
+            why: "HTTP 429 after 3 requests".into(),
+        };
+        let line = "pacing at 1.50 requests/s: HTTP 429 after 3 requests";
+        assert_eq!(change.to_string(), line);
+    }
+
     /// `RateLimit-Policy: 2;w=1` learnt from the first answer: the request
     /// that carried it counts, so one more goes in that second, not two
     /// (pages 1, 2 and 3 went within 53 ms, and an exact limiter refused
