@@ -413,7 +413,8 @@ fn unexpected_page(
     let hint = said.rsplit_once("; check base_url");
     match hint.filter(|(_, tail)| answered && tails.contains(tail)) {
         Some((head, _)) => api_error(format!(
-            "{head}; base_url answered the first page, so the API or a gateway in front of it sent this; try again later"
+            "{}; base_url answered the first page, so the API or a gateway in front of it sent this; try again later",
+            head.trim_end_matches("; not the API's answer")
         )),
         None => e,
     }

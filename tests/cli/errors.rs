@@ -640,6 +640,21 @@ fn blames_base_url_on_page_one_only(page: u64, line: &str) {
     }
 }
 
+/// A web server's own page for a 400 (HTTP::Daemon's `send_error`) to a
+/// later page: that base_url answered the first page, and not that the
+/// page was "not the API's answer" that the API or a gateway sent.
+#[test]
+fn a_web_server_page_for_a_later_page_does_not_say_it_is_not_the_apis() {
+    let page =
+        "<title>400 Bad Request</title>\n<h1>400 Bad Request</h1>\npage must be at most 20\n";
+    for n in [1, 2] {
+        let line = failing_page(n, FaultKind::StatusWithBody(400, page.into()));
+        assert_contains(&line, &["HTTP 400", "page must be at most 20"]);
+        blames_base_url_on_page_one_only(n, &line);
+        assert_eq!(line.contains("not the API's answer"), n == 1, "{line}");
+    }
+}
+
 #[test]
 fn an_answer_that_is_not_valid_http_is_final_at_once() {
     // A header line without a colon, then a chunk size that is not a number: the same bytes
