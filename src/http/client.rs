@@ -2904,6 +2904,25 @@ mod tests {
         }
     }
 
+    /// A Bearer challenge's `error_description` is what it says of the
+    /// token refused (Spring Security's `Jwt expired at …`), read to its
+    /// closing quote; a challenge without one, or none, says nothing.
+    #[test]
+    fn a_bearer_challenge_says_its_error_description() {
+        let said = |value: Option<&str>| {
+            let mut headers = ureq::http::HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert("www-authenticate", value.parse().unwrap());
+            }
+            challenge_of(&headers)
+        };
+        let spring = r#"Bearer error="invalid_token", error_description="Jwt expired at 2026-12-06T00:16:56Z", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1""#;
+        let expired = "Jwt expired at 2026-12-06T00:16:56Z";
+        assert_eq!(said(Some(spring)).as_deref(), Some(expired));
+        assert_eq!(said(Some(r#"Bearer error="invalid_token""#)), None);
+        assert_eq!(said(None), None);
+    }
+
     /// How far this clock is from the API's counts the monotonic time since
     /// the API's clock was read: a reading two minutes old, an hour behind
     /// `now`, is 58 minutes behind, and the same the other way.
