@@ -651,6 +651,70 @@ fn a_token_is_read_again_when_its_turn_comes() {
     assert_eq!(got, sample_accounts(3));
 }
 
+/// A token got again at a request's turn (it expires within a second by then) that took longer
+/// than half the pace's interval (0.4 s at `--max-rate 2`): the turn has gone by, and the request
+/// waits for another, once, as `-v` says, rather than going out off the pace. Each token lives
+/// 2 s, so over eight pages some expire while a page waits its turn.
+#[test]
+fn a_turn_gone_by_while_its_token_came_is_waited_for_again() {
+    use std::sync::Arc;
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        page_cap: 1,
+        expires_in: 2,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Token => std::time::Duration::from_millis(400),
+            _ => std::time::Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            fake.token_url().replace("127.0.0.1", "localhost"),
+        )
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1", "-v"])
+        .args(["--concurrency", "1", "--max-rate", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 8);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(" waits for another turn: its token came after its own"),
+        "{stderr}"
+    );
+}
+
+/// A token got again at a request's turn that came within half the pace's interval (1 s at
+/// `--max-rate 0.5`) keeps the turn: the request waits for no other.
+#[test]
+fn a_turn_whose_token_came_quickly_is_kept() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        page_cap: 1,
+        expires_in: 2,
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            fake.token_url().replace("127.0.0.1", "localhost"),
+        )
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1", "-v"])
+        .args(["--concurrency", "1", "--max-rate", "0.5"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 3);
+    let stderr = stderr_of(&out);
+    assert!(fake.tokens_issued() > 1, "{stderr}");
+    assert!(!stderr.contains("waits for another turn"), "{stderr}");
+}
+
 /// The token is got before the request waits for its turn: since it was got after (4d3adf5),
 /// a page went out 1 ms after the token request it waited for, both at the API's origin, above
 /// `--max-rate 2` (a limiter counting both refused it); and pages whose turns came during a token
