@@ -1109,3 +1109,38 @@ fn a_retry_is_sent_no_sooner_than_its_logged_backoff() {
     }
     assert!(delays.iter().all(|d| !d.is_zero()), "{delays:?}");
 }
+
+/// With `-v`, the line of each try says which retry it is (a first try says none), and a
+/// request that waited for its turn in the pace says how long before it went.
+#[test]
+fn the_verbose_log_numbers_each_retry_and_says_each_wait_for_the_pace() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(2 * PER_PAGE),
+        faults: Faults {
+            script: vec![(RequestMatch::Page(2), FaultKind::Status(503))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = walk(&fake, &["--concurrency", "1", "--max-rate", "1", "-v"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let page_2 = |l: &&str| l.contains("?page=2&");
+    let tries: Vec<&str> = (stderr.lines().filter(page_2))
+        .filter(|l| l.contains(" -> "))
+        .collect();
+    assert_eq!(tries.len(), 2, "{stderr}");
+    assert!(
+        tries[0].contains(" -> 503 (") && tries[0].ends_with(" ms)"),
+        "{stderr}"
+    );
+    assert!(
+        tries[1].contains(" -> 200 (") && tries[1].ends_with(" ms, retry 1)"),
+        "{stderr}"
+    );
+    let waited = |l: &&str| l.contains(" s for the rate limit before GET ");
+    assert!(
+        stderr.lines().filter(page_2).any(|l| waited(&l)),
+        "{stderr}"
+    );
+}
