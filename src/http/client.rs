@@ -3194,4 +3194,93 @@ mod tests {
         let said = endless.unwrap_err();
         assert!(said.ends_with("more than 10 redirects (the last to https://api.talkdeskapp.com/r10); check base_url"), "{said}");
     }
+
+    /// A record changed on the way on every try, two or more, is said to
+    /// have changed on every try; a first try, or tries that failed
+    /// otherwise, the network.
+    #[test]
+    fn a_record_changed_on_every_try_is_said_so_and_no_other_failure() {
+        let changed = format!("TLS error: decrypt error{CHANGED}");
+        let reset = "connection error: Connection reset by peer".to_string();
+        let network = "check your network, or raise --max-retries";
+        let hint = no_timeout_hint;
+        assert_eq!(
+            hint(&changed, &[changed.clone(), changed.clone()]),
+            CHANGED_EVERY_TRY
+        );
+        assert_eq!(hint(&changed, &[]), network);
+        assert_eq!(hint(&changed, &[reset.clone(), changed.clone()]), network);
+        assert_eq!(hint(&reset, std::slice::from_ref(&reset)), network);
+    }
+
+    /// A connect that timed out through a proxy given as `https://` may be
+    /// a plain proxy waiting for a request line; through one given as
+    /// `http://`, or waiting for the answer, it is not said so.
+    #[test]
+    fn only_an_https_proxys_connect_timeout_is_told_it_may_be_a_plain_proxy() {
+        let via = |url: &str| Via {
+            proxy: ureq::Proxy::new(url).unwrap(),
+            var: "HTTPS_PROXY",
+        };
+        let (secure, plain) = (via("https://127.0.0.1:3128"), via("http://127.0.0.1:3128"));
+        let said = |phase, via| timed_out(phase, Duration::from_secs(5), Some(via));
+        let told = "as a plain proxy given as https:// does";
+        assert!(said(ureq::Timeout::Connect, &secure).contains(told));
+        assert!(!said(ureq::Timeout::Connect, &plain).contains(told));
+        assert!(!said(ureq::Timeout::RecvResponse, &secure).contains(told));
+    }
+
+    /// A connection dropped at once, or a 408 on a kept one, may be a race
+    /// with a keep-alive timeout; a drop seconds after the request, another
+    /// status or a transient failure is not. Only a drop at once is one.
+    #[test]
+    fn a_drop_at_once_or_a_408_may_be_a_race_a_late_drop_is_not() {
+        let reply = |status| Attempt::Reply(Box::new(test_reply(status, "")), Answer::default());
+        let dropped = Attempt::Dropped("connection error: reset".into());
+        let late = Attempt::Dropped(format!("connection error: reset, 3 {AFTER_THE_REQUEST}"));
+        let transient = Attempt::Transient("connection failed".into());
+        assert_eq!(
+            raced(&reply(408)),
+            Some("HTTP 408 as the connection was kept")
+        );
+        assert_eq!(raced(&reply(200)), None);
+        assert_eq!(raced(&dropped), Some("connection error: reset"));
+        assert_eq!(raced(&late), None);
+        assert_eq!(raced(&transient), None);
+        assert_eq!(dropped_at_once(&reply(408)), None);
+        assert_eq!(dropped_at_once(&dropped), Some("connection error: reset"));
+        assert_eq!(dropped_at_once(&late), None);
+    }
+
+    /// An answer with no status line is said by what the URL and the run
+    /// tell: a URL of 16 KiB or more one HTTP::Daemon may refuse so, a
+    /// server that never answered another protocol (TLS too over
+    /// `http://`), one that answered the same words as any unreadable
+    /// answer; a bad header name a line that is no header.
+    #[test]
+    fn an_answer_that_is_no_http_is_said_by_the_url_and_the_run() {
+        let https = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let http = Url::parse("http://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let long = |len: usize| {
+            let path = "a".repeat(len - "https://api.talkdeskapp.com/".len());
+            Url::parse(&format!("https://api.talkdeskapp.com/{path}")).unwrap()
+        };
+        let (kib16, kib2) = (long(16 * 1024), long(2 * 1024));
+        let said = |error: &str, url: &Url, answered| {
+            unreadable(error, &page_request(url), None, answered).to_string()
+        };
+        let version = "invalid HTTP version";
+        let (daemon, other) = ("as HTTP::Daemon answers", "speaks another protocol");
+        assert!(said(version, &kib16, true).contains(daemon));
+        assert!(!said(version, &kib16, true).contains(other));
+        assert!(!said(version, &long(16 * 1024 - 1), true).contains(daemon));
+        assert!(!said(version, &kib2, true).contains(daemon));
+        assert!(!said("invalid header name", &kib16, true).contains(daemon));
+        let never = said(version, &https, false);
+        assert!(never.contains(other) && !never.contains(daemon), "{never}");
+        assert!(!never.contains("TLS, which wants https://"), "{never}");
+        assert!(said(version, &http, false).contains("TLS, which wants https://"));
+        assert!(!said(version, &https, true).contains(other));
+        assert!(!said("invalid header name", &https, false).contains(other));
+    }
 }
