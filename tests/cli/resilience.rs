@@ -2201,3 +2201,41 @@ fn a_chunked_body_broken_off_after_a_pause_is_retried() {
     assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
 }
+
+/// The same bytes after the same pause with no byte of the body got before them are no gateway
+/// that gave up mid-answer (it passed nothing on): the answer is not valid HTTP from its first
+/// chunk, final at once as any such answer, not retried.
+#[test]
+fn a_chunked_body_unreadable_from_its_first_chunk_after_a_pause_is_not_retried() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let asked = serve_two_pages(listener, |stream, n| {
+        use std::io::Write;
+        let body = two_pages_page(2).to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        );
+        if n > 0 {
+            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+            return;
+        }
+        let _ = stream.flush();
+        std::thread::sleep(Duration::from_millis(1500));
+        let _ = stream.write_all(b"\r\n1\r\n");
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "-o", "jsonl", "--concurrency", "1"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("is not valid HTTP"), "{err}");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "{err}");
+}
