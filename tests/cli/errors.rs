@@ -1165,6 +1165,17 @@ fn a_body_cut_short_every_try_by_a_server_that_answered_blames_no_network() {
     assert!(!line.contains("raise --max-retries"), "{line}");
 }
 
+/// A body closed under before its first byte over plain http is said to have stopped, with no
+/// word of a TLS record on its way: that is said only of a body over TLS that timed out.
+#[test]
+fn a_body_closed_before_its_first_byte_says_no_tls_record() {
+    const HEAD: &[u8] =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    let (_, line) = page_2_fails(FaultKind::RawResponse(HEAD), &["--max-retries", "0"]);
+    assert_contains(&line, &["page=2", "body stopped after 0 of 1000 bytes"]);
+    assert!(!line.contains("TLS record"), "{line}");
+}
+
 /// The same cut of a body that has no Content-Length, ended by its connection's close alone:
 /// mini_httpd 1.30 passes on a CGI script's output so (`HTTP/1.0 200 OK`, no length), and a script
 /// that died halfway through its page ended "the HTTP 200 answer's body was cut short: it ends with
