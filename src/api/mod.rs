@@ -16,8 +16,8 @@ use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
-    LONG_URL, NEXT_LINK_TOO_LONG, describe, error_said, hint, is_markup, markup_refusal, no_route,
-    no_route_hint, spent_quota, unexpected, url_length, wants_http2,
+    LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe, error_said, hint, is_markup,
+    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -409,7 +409,13 @@ fn unexpected_page(
     if !answered && said.contains(NEXT_LINK_TOO_LONG) {
         return api_error(said.replace(NEXT_LINK_TOO_LONG, BASE_URL_TOO_LONG));
     }
-    let tails = ["", " and any proxy", " (its scheme and port)"];
+    // Next links keep to base_url's origin: a later page's Host answered page 1.
+    let tails = [
+        "",
+        " and any proxy",
+        " (its scheme and port)",
+        NO_VIRTUAL_HOST,
+    ];
     let hint = said.rsplit_once("; check base_url");
     match hint.filter(|(_, tail)| answered && tails.contains(tail)) {
         Some((head, _)) => api_error(format!(

@@ -415,13 +415,13 @@ pub fn unexpected(
         {
             too_large(context, reply, setting)
         }
-        // yaws' page for a Host naming none of its `<server>`s.
-        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
         400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
             unread_over_tls(setting)
         }
+        // yaws' page for a Host naming none of its `<server>`s.
+        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -448,7 +448,8 @@ pub fn unexpected(
 }
 
 /// yaws' page for a request whose Host names none of its `<server>`s (with
-/// `pick_first_virthost_on_nomatch = false`), or that has no Host.
+/// `pick_first_virthost_on_nomatch = false`), that has no Host, or that it
+/// cannot read.
 const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
 
 /// What [`YAWS_400`] says.
@@ -457,10 +458,12 @@ fn no_virtual_host(setting: &str) -> String {
         "token_url" => "no OAuth answer",
         _ => "not the API's answer",
     };
-    format!(
-        "; {what}: yaws answers so a request whose Host names none of its virtual hosts: check {setting}, its host name"
-    )
+    format!("; {what}; check {setting}{NO_VIRTUAL_HOST}")
 }
+
+/// What [`no_virtual_host`] says after `check {setting}`.
+pub const NO_VIRTUAL_HOST: &str =
+    " (its host name): yaws answers so a request whose Host names none of its virtual hosts";
 
 /// What a web server's page for a request it could not read says, of a
 /// request sent over TLS: no scheme or port to check, but a gateway.

@@ -3133,10 +3133,24 @@ fn yaws_400_for_a_host_it_serves_no_virtual_host_for_names_the_host_name() {
         &[
             "HTTP 400",
             "none of its virtual hosts",
-            "check base_url, its host name",
+            "check base_url (its host name)",
         ],
     );
     assert!(!line.contains("its scheme and port"), "{line}");
+}
+
+/// Next links keep to base_url's origin: the Host of a later page is the one yaws served page 1
+/// for, so its `400` page there is no Host it has no virtual host for. Page 2 said "not the API's
+/// answer: yaws answers so a request whose Host names none of its virtual hosts: check base_url,
+/// its host name", of the host that had answered page 1; it now says what any web server's page
+/// to a later page says.
+#[test]
+fn yaws_400_to_a_later_page_names_no_host_name() {
+    let yaws = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
+    let line = failing_page(2, yaws);
+    blames_base_url_on_page_one_only(2, &line);
+    assert!(!line.contains("virtual hosts"), "{line}");
+    assert!(!line.contains("not the API's answer"), "{line}");
 }
 
 /// Nim's `asynchttpserver` answers a body over its `maxBody` with the same bare

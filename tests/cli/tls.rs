@@ -2858,6 +2858,22 @@ fn a_web_servers_400_over_tls_blames_no_scheme_or_port() {
     }
 }
 
+/// yaws answers any request it cannot read with the same page as one whose Host it serves no
+/// virtual host for, `<html><h1>400 Bad Request</h1></html>`: over `https://` it said "yaws answers
+/// so a request whose Host names none of its virtual hosts: check base_url, its host name", and not
+/// that a gateway in front may pass requests on in a form it does not read, as any other web
+/// server's page over TLS says (with the host name to check else).
+#[test]
+fn yaws_400_over_tls_names_a_gateway_in_front_too() {
+    let fault = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
+    let stderr = over_tls_fails(RequestMatch::AnyPage, fault);
+    assert!(stderr.contains("PROXY protocol"), "{stderr}");
+    assert!(
+        stderr.contains("else check base_url (its host name)"),
+        "{stderr}"
+    );
+}
+
 /// A TLS server that ends every handshake with the fatal alert `unrecognized_name`, as hitch 1.7
 /// with `--sni-nomatch-abort=on`, nginx's `ssl_reject_handshake on` and haproxy's `strict-sni` do
 /// to a name they have no certificate for: its port.
