@@ -3112,7 +3112,7 @@ fn lua_https_bare_400_for_a_header_line_over_4_kib_says_so() {
         &line,
         &[
             "HTTP 400 Bad Request",
-            "the server refuses request headers this large: the access token they carry is too long for it",
+            "the server may refuse request headers this large, as lua-http does a header line of 4 KiB or more: if so, the access token they carry (5000 bytes) is too long for it",
         ],
     );
 }
