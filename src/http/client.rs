@@ -1947,9 +1947,13 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
         format!(
             "the answer began with an unasked `100 Continue` carrying header fields{through}, valid HTTP (RFC 9110 §15.2) that ureq does not read (it reads a 100 without fields, and other 1xx with them); the server or a gateway in front of it sends it: {check}"
         )
-    } else if error.ends_with("invalid HTTP version") && request.url.as_str().len() >= 16 * 1024 {
+    } else if error.ends_with("invalid HTTP version")
+        && answered
+        && request.url.as_str().len() >= 16 * 1024
+    {
         // HTTP::Daemon answers a request line over its 16 KiB with its 414
-        // page alone, as to HTTP/0.9 (the request's version unread).
+        // page alone, as to HTTP/0.9 (the request's version unread); a
+        // server that answered nothing yet followed no next link.
         format!(
             "the answer is not valid HTTP ({error}){through}: it has no status line, as HTTP::Daemon answers a request line over its 16 KiB (its 414 page alone); the server may refuse URLs this long (this one is {} bytes): if so, {}",
             request.url.as_str().len(),
@@ -3253,8 +3257,8 @@ mod tests {
     }
 
     /// An answer with no status line is said by what the URL and the run
-    /// tell: a URL of 16 KiB or more one HTTP::Daemon may refuse so, a
-    /// server that never answered another protocol (TLS too over
+    /// tell: a URL of 16 KiB or more, from a server that answered, one
+    /// HTTP::Daemon may refuse so; a server that never answered another protocol (TLS too over
     /// `http://`), one that answered the same words as any unreadable
     /// answer; a bad header name a line that is no header.
     #[test]
@@ -3274,6 +3278,8 @@ mod tests {
         assert!(said(version, &kib16, true).contains(daemon));
         assert!(!said(version, &kib16, true).contains(other));
         assert!(!said(version, &long(16 * 1024 - 1), true).contains(daemon));
+        let first = said(version, &kib16, false);
+        assert!(first.contains(other) && !first.contains(daemon), "{first}");
         assert!(!said(version, &kib2, true).contains(daemon));
         assert!(!said("invalid header name", &kib16, true).contains(daemon));
         let never = said(version, &https, false);
