@@ -2160,6 +2160,37 @@ fn two_pages_page(page: u64) -> Value {
     })
 }
 
+/// Writes page 2's chunked head, then on a second try its whole body (None); on the first,
+/// gives back the body for the test to break.
+fn chunked_page_2_whole_after_the_first(
+    stream: &mut std::net::TcpStream,
+    n: usize,
+) -> Option<String> {
+    use std::io::Write;
+    let body = two_pages_page(2).to_string();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    if n > 0 {
+        let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+        return None;
+    }
+    Some(body)
+}
+
+/// `list -o jsonl --concurrency 1` against a server of two pages at `addr`.
+fn list_two_pages_at(addr: std::net::SocketAddr) -> std::process::Output {
+    let sb = Sandbox::new();
+    let mut cmd = sb.bare();
+    cmd.env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "-o", "jsonl", "--concurrency", "1"]);
+    cmd.output().unwrap()
+}
+
 /// h2o 2.2.5 (`proxy.reverse.url`), when the server behind it stalls mid-answer past its
 /// `proxy.timeout.io`, ends the chunked body it was passing on with bytes that are no chunk
 /// (`\r\n1\r\n`) and closes: the run ended at once, "the answer is not valid HTTP (chunk length
@@ -2171,31 +2202,16 @@ fn a_chunked_body_broken_off_after_a_pause_is_retried() {
     let addr = listener.local_addr().unwrap();
     let asked = serve_two_pages(listener, |stream, n| {
         use std::io::Write;
-        let body = two_pages_page(2).to_string();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        );
-        if n > 0 {
-            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+        let Some(body) = chunked_page_2_whole_after_the_first(stream, n) else {
             return;
-        }
+        };
         let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
         let _ = stream.flush();
         // The gateway's I/O timeout, then what h2o sends.
         std::thread::sleep(Duration::from_millis(2500));
         let _ = stream.write_all(b"\r\n1\r\n");
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .bare()
-        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args(["list", "-o", "jsonl", "--concurrency", "1"])
-        .output()
-        .unwrap();
+    let out = list_two_pages_at(addr);
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
@@ -2211,29 +2227,14 @@ fn a_chunked_body_unreadable_from_its_first_chunk_after_a_pause_is_not_retried()
     let addr = listener.local_addr().unwrap();
     let asked = serve_two_pages(listener, |stream, n| {
         use std::io::Write;
-        let body = two_pages_page(2).to_string();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        );
-        if n > 0 {
-            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+        if chunked_page_2_whole_after_the_first(stream, n).is_none() {
             return;
         }
         let _ = stream.flush();
         std::thread::sleep(Duration::from_millis(1500));
         let _ = stream.write_all(b"\r\n1\r\n");
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .bare()
-        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args(["list", "-o", "jsonl", "--concurrency", "1"])
-        .output()
-        .unwrap();
+    let out = list_two_pages_at(addr);
     let err = stderr_of(&out);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("is not valid HTTP"), "{err}");

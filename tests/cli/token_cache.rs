@@ -651,6 +651,25 @@ fn a_token_is_read_again_when_its_turn_comes() {
     assert_eq!(got, sample_accounts(3));
 }
 
+/// The `-v` log of a walk of `pages` pages of one account, one at a time at `--max-rate rate`,
+/// with no token cache and the token URL at another origin (the same server by another name),
+/// as Talkdesk's is.
+fn pages_one_by_one_at(fake: &FakeApi, rate: &str, pages: usize) -> String {
+    let sb = Sandbox::new();
+    let out = (sb.tool(fake))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            fake.token_url().replace("127.0.0.1", "localhost"),
+        )
+        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1", "-v"])
+        .args(["--concurrency", "1", "--max-rate", rate])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), pages);
+    stderr_of(&out)
+}
+
 /// A token got again at a request's turn (it expires within a second by then) that took longer
 /// than half the pace's interval (0.4 s at `--max-rate 2`): the turn has gone by, and the request
 /// waits for another, once, as `-v` says, rather than going out off the pace. Each token lives
@@ -669,19 +688,7 @@ fn a_turn_gone_by_while_its_token_came_is_waited_for_again() {
         }))),
         ..FakeConfig::default()
     });
-    let sb = Sandbox::new();
-    let out = (sb.tool(&fake))
-        .env(
-            "TALKDESK_TOKEN_URL",
-            fake.token_url().replace("127.0.0.1", "localhost"),
-        )
-        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1", "-v"])
-        .args(["--concurrency", "1", "--max-rate", "2"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).lines().count(), 8);
-    let stderr = stderr_of(&out);
+    let stderr = pages_one_by_one_at(&fake, "2", 8);
     assert!(
         stderr.contains(" waits for another turn: its token came after its own"),
         "{stderr}"
@@ -698,19 +705,7 @@ fn a_turn_whose_token_came_quickly_is_kept() {
         expires_in: 2,
         ..FakeConfig::default()
     });
-    let sb = Sandbox::new();
-    let out = (sb.tool(&fake))
-        .env(
-            "TALKDESK_TOKEN_URL",
-            fake.token_url().replace("127.0.0.1", "localhost"),
-        )
-        .args(["list", "-o", "jsonl", "--no-cache", "--per-page", "1", "-v"])
-        .args(["--concurrency", "1", "--max-rate", "0.5"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).lines().count(), 3);
-    let stderr = stderr_of(&out);
+    let stderr = pages_one_by_one_at(&fake, "0.5", 3);
     assert!(fake.tokens_issued() > 1, "{stderr}");
     assert!(!stderr.contains("waits for another turn"), "{stderr}");
 }
