@@ -1787,4 +1787,53 @@ mod tests {
         );
         assert_eq!(fs::read(&empty).unwrap(), before);
     }
+
+    /// Only a -wal (or -journal) with bytes in it holds writes pending,
+    /// and it is looked for beside the file a link leads to.
+    #[cfg(unix)]
+    #[test]
+    fn only_a_side_file_with_bytes_in_it_is_pending() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, link) = (dir.path().join("h"), dir.path().join("link"));
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert_eq!(
+            side_files(&link),
+            [dir.path().join("h-wal"), dir.path().join("h-shm")]
+        );
+        assert_eq!(real_file(&link), path);
+        let mut seen = vec![pending(&link, "-wal")];
+        for bytes in ["", "x"] {
+            fs::write(dir.path().join("h-wal"), bytes).unwrap();
+            seen.push(pending(&link, "-wal"));
+        }
+        assert_eq!(seen, [false, false, true]);
+    }
+
+    /// A store the mode lets be written, in a writable folder, is blamed on
+    /// nothing of its own: not write-protected, locked, another's, on a
+    /// read-only mount or on one that sizes no file, and with room; the
+    /// open-file limit is to blame, also on a file system that counts no
+    /// inodes (proc). Write-protected, it is not all writable, nor may its
+    /// -journal be rolled back.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_writable_store_is_blamed_on_nothing_of_its_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h");
+        fs::write(&path, "x").unwrap();
+        assert!(writable(&path) && all_writable(&path) && may_roll_back(&path));
+        assert!(!write_protected(&path) && !mounted_read_only(&path) && !sizes_no_file(&path));
+        assert!(!writable(&dir.path().join("missing")));
+        assert_eq!((journal_locked(&path), others(&path)), (None, None));
+        assert!(others_files(&path).is_empty());
+        assert!(out_of_room(&path).is_none() && over_quota_to_create(&path).is_none());
+        let limit = "raise the open-file limit (ulimit -n)";
+        assert_eq!(
+            [to_blame(&path), to_blame(Path::new("/proc/self"))],
+            [limit; 2]
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(write_protected(&path) && !all_writable(&path) && !may_roll_back(&path));
+    }
 }
