@@ -6278,6 +6278,27 @@ fn as_root_another_users_store_with_a_journal_to_roll_back_is_not_read_without_i
     );
 }
 
+/// Such a store of another user, write-protected (0400), read by root: its
+/// owner may not roll the -journal back either, root may once it is made
+/// writable, so the tool says chmod u+w, not "have its owner run any
+/// command on it". Run as root by `.ci/run` (the chown).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_another_users_write_protected_store_with_a_journal_is_made_writable() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let (copy, _) = copied_in_the_middle_of_a_write(&sb);
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o400)).unwrap();
+    std::os::unix::fs::chown(&copy, Some(65534), Some(65534)).expect("chown: run as root");
+    let out = offline(&sb, &copy)
+        .args(["list", "--at", "now", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let err = fails_with(&out, 1);
+    assert!(err.contains("chmod u+w") && !err.contains("owner"), "{err}");
+}
+
 /// Such a store whose -journal, or whose folder, was made immutable
 /// (`chattr +i`) was told "make it and its folder writable (chmod u+w)",
 /// which changes nothing. It names the file and the chattr that clears it.
