@@ -4576,6 +4576,32 @@ fn as_root_a_snapshot_on_another_user_s_store_names_its_owner() {
     assert!(!err.contains("chmod"), "{err}");
 }
 
+/// Root recording into another user's write-protected (0400) store: root may write it once it
+/// is made writable, so the tool says chmod u+w, not that the store belongs to another user.
+/// Run as root by `.ci/run` (the chown).
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root: it makes a file of another user"]
+fn as_root_another_users_write_protected_store_is_to_be_made_writable() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let (export, store) = (sb.path("e.jsonl"), sb.path("h.sqlite3"));
+    fs::write(&export, "{\"id\": \"a1\", \"status\": \"ACTIVE\"}\n").unwrap();
+    let snapshot = |at: &str| {
+        let mut cmd = offline(&sb, &store);
+        cmd.args(["-q", "snapshot", "--import"]).arg(&export);
+        cmd.args(["--at", at]).output().unwrap()
+    };
+    assert!(snapshot("2026-10-01T00:00:00Z").status.success());
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o400)).unwrap();
+    std::os::unix::fs::chown(&store, Some(65534), Some(65534)).expect("chown: run as root");
+    let err = fails_with(&snapshot("2026-11-01T00:00:00Z"), 1);
+    assert!(
+        err.contains("chmod u+w") && !err.contains("another user"),
+        "{err}"
+    );
+}
+
 /// Out of file descriptors (`ulimit -n 5`: the streams, the store and one
 /// connection), SQLite could not open the store's -wal file to record a
 /// snapshot, and the error said "the history store … is read-only … Make
