@@ -1024,6 +1024,32 @@ fn a_concurrency_limit_of_one_is_kept_to_after_its_first_refusals() {
     assert!(refused <= 4, "{refused} refusals: {log}");
 }
 
+/// The refusal that says it is a concurrency limit's (Traefik's `max connections reached: 1`)
+/// caps the window of pages in flight for good, not only the pace's hold on a crowd, which
+/// lifts once no answer came for a second: behind `inFlightReq` at `amount: 1`, pages that
+/// take longer than that must not send a second page beside each one (refused every time).
+#[test]
+fn a_concurrency_limits_429_caps_the_window_past_the_crowds_hold() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        max_in_flight: Some(1),
+        in_flight_status: 429,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(1300),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(stdout_of(&out).lines().count(), 8, "{log}");
+    let refused = fake.page_requests().len() - 8;
+    assert!(refused <= 4, "{refused} refusals: {log}");
+}
+
 /// Behind Traefik's `inFlightReq` at `amount: 1`, a walk at the default
 /// `--concurrency` with `--max-retries 0` (or 1) ends on its 429, and the
 /// error said "the API or a gateway before it is rate limiting; try again
