@@ -1466,3 +1466,29 @@ fn a_slow_token_endpoint_leaves_the_head_start_of_pages_fetched_ahead() {
     assert_eq!(fake.requests_for_page(3), 2, "{err}");
     assert!(!err.contains("needed 1 retry"), "{err}");
 }
+
+/// A request whose connection was dropped got no answer and is in flight no more: a silent 503
+/// later, with nothing else in flight (`--concurrency 1`), is no crowd's but a rate limit's, and
+/// paces the walk. Were the dropped one still counted in flight, the 503 was taken for a
+/// concurrency limit's: no pace, and each later page held back a second for an answer.
+#[test]
+fn a_dropped_request_is_not_in_flight_when_a_later_503_is_judged() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(4),
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(1), FaultKind::Drop),
+                (RequestMatch::Page(3), FaultKind::Status(503)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["-o", "jsonl", "--per-page", "1", "--concurrency", "1", "-v"];
+    let out = list(&fake, &args);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(stdout_of(&out).lines().count(), 4, "{log}");
+    assert!(log.contains("again on a new connection"), "{log}");
+    assert!(log.contains("rate limit: pacing at"), "{log}");
+}
