@@ -1288,18 +1288,25 @@ fn an_http2_only_server_over_tls_is_not_blamed_on_the_credentials() {
     }
 }
 
-/// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
-/// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
-/// Location header": only visible ASCII was read as a header's text. It is
-/// the redirect it is, a byte that is no UTF-8 read as a Latin-1 letter, as
-/// fetch reads it; a secret echoed so is redacted.
+/// The error line of a walk whose page is one account named "Café" in Latin-1, under the
+/// Content-Type `content_type`.
+fn latin1_page_under(content_type: &str) -> String {
+    let page = b"{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        page.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(page);
+    final_at_once_on(FaultKind::RawResponse(raw.leak()))
+}
+
 /// A page in Latin-1 (`charset=iso-8859-1`, `Caf\xe9`) was "the API sent
 /// a malformed page; try again later", though the server sends it so on
 /// every try: it says JSON must be UTF-8 and what to check.
 #[test]
 fn a_page_not_in_utf8_says_so_not_try_again_later() {
-    const LATIN1: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=iso-8859-1\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
-    let line = final_at_once_on(FaultKind::RawResponse(LATIN1));
+    let line = latin1_page_under("application/json; charset=iso-8859-1");
     assert_contains(&line, &["not UTF-8", "base_url"]);
     assert!(!line.contains("try again later"), "{line}");
 }
@@ -1311,8 +1318,7 @@ fn a_page_not_in_utf8_says_so_not_try_again_later() {
 /// whoever runs the API must send UTF-8 (found with a hand-rolled HTTP::Daemon loop).
 #[test]
 fn a_page_of_accounts_in_latin1_undeclared_does_not_blame_base_url() {
-    const PERL: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
-    let line = final_at_once_on(FaultKind::RawResponse(PERL));
+    let line = latin1_page_under("application/json");
     assert_contains(
         &line,
         &[
@@ -1359,8 +1365,7 @@ fn a_later_page_not_in_utf8_does_not_blame_base_url() {
 /// send UTF-8.
 #[test]
 fn a_page_in_a_declared_charset_not_utf8_names_it_and_blames_the_server() {
-    const JETTY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/hal+json;charset=iso-8859-1\r\nContent-Length: 90\r\n\r\n{\"total\":1,\"_embedded\":{\"accounts\":[{\"id\":\"a1\",\"company_name\":\"Caf\xe9\",\"status\":\"ACTIVE\"}]}}";
-    let line = final_at_once_on(FaultKind::RawResponse(JETTY));
+    let line = latin1_page_under("application/hal+json;charset=iso-8859-1");
     assert_contains(
         &line,
         &[
@@ -1372,6 +1377,11 @@ fn a_page_in_a_declared_charset_not_utf8_names_it_and_blames_the_server() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// A `Location` with a letter beyond ASCII, in UTF-8 (nginx's `return 302
+/// /café`) or in Latin-1 (an old PHP page), was "HTTP 302 without a
+/// Location header": only visible ASCII was read as a header's text. It is
+/// the redirect it is, a byte that is no UTF-8 read as a Latin-1 letter, as
+/// fetch reads it; a secret echoed so is redacted.
 #[test]
 fn a_location_beyond_ascii_is_a_redirect_not_a_missing_header() {
     for (raw, shown) in [
