@@ -1046,8 +1046,9 @@ fn a_concurrency_limits_429_caps_the_window_past_the_crowds_hold() {
     let log = stderr_of(&out);
     assert!(out.status.success(), "{log}");
     assert_eq!(stdout_of(&out).lines().count(), 8, "{log}");
-    let refused = fake.page_requests().len() - 8;
-    assert!(refused <= 4, "{refused} refusals: {log}");
+    // The opening refusals vary with the machine's timing; past them, one page at a time.
+    let late = (fake.page_requests().into_iter()).filter(|&page| page >= 6);
+    assert_eq!(late.count(), 3, "{log}");
 }
 
 /// Behind Traefik's `inFlightReq` at `amount: 1`, a walk at the default
