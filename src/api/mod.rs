@@ -379,7 +379,7 @@ fn unexpected_page(
     let length = url_length(context);
     let said = reply.body.trim_ascii();
     let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
-    let netty = memchr::memmem::find(said, b"An HTTP line is larger than ").is_some();
+    let netty = says(reply, "an http line is larger than ");
     let refuses = match reply.status {
         414 => Some("refuses"),
         400 if netty => Some("refuses"),

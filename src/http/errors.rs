@@ -503,25 +503,30 @@ pub const LONG_URL: usize = 1024;
 /// is the longer and long ([`LONG_URL`]), as lighttpd and Node count the
 /// request line with the headers: then the next link is.
 fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let token = token_length(&reply.authorization);
-    let url = url_length(context);
-    if setting == "token_url" || url <= token || url < LONG_URL {
+    if setting == "token_url" || !url_to_blame(context, reply) {
         return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
     }
+    let (url, token) = (url_length(context), token_length(&reply.authorization));
     format!(
         "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
     )
 }
 
+/// Whether the URL of `context`, not the access token, is what makes
+/// request headers too large: the longer of the two, and long.
+fn url_to_blame(context: &str, reply: &Reply) -> bool {
+    let url = url_length(context);
+    url > token_length(&reply.authorization) && url >= LONG_URL
+}
+
 /// [`too_large`] of a 400: of a bare one to an `Authorization` line of
 /// 4 KiB to 8 KiB, which most servers take (lua-http does not), a "may".
 fn maybe_too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let said = too_large(context, reply, setting);
-    let token = token_length(&reply.authorization);
     let under_8k = reply.body.is_empty() && reply.authorization.len() <= 8192 - 17;
-    if !under_8k || !said.ends_with("the access token they carry is too long for it") {
-        return said;
+    if !under_8k || url_to_blame(context, reply) {
+        return too_large(context, reply, setting);
     }
+    let token = token_length(&reply.authorization);
     format!(
         "; the server may refuse request headers this large, as lua-http does a header line of 4 KiB or more: if so, the access token they carry ({token} bytes) is too long for it"
     )
