@@ -1014,6 +1014,21 @@ fn an_empty_error_answer_says_its_statuss_reason() {
     );
 }
 
+/// The fake and the error of a walk of two pages whose page 2 is answered with `fault` on every
+/// try (exit 5).
+fn page_2_always(fault: FaultKind) -> (FakeApi, String) {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(4),
+        page_cap: 2,
+        faults: always(vec![(RequestMatch::Page(2), fault)]),
+        ..FakeConfig::default()
+    });
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    (fake, err)
+}
+
 /// A next link longer than the server takes (gunicorn's `limit_request_line`, 4094; WEBrick's
 /// 2083) was answered 414 and said "HTTP 414: URI Too Long: Request Line is too large (5045 >
 /// 4094)", with nothing to check: it says the next link is too long for the server, as a 431
@@ -1021,18 +1036,7 @@ fn an_empty_error_answer_says_its_statuss_reason() {
 #[test]
 fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
     const GUNICORN_414: &str = "<html>\n  <head>\n    <title>URI Too Long</title>\n  </head>\n  <body>\n    <h1><p>URI Too Long</p></h1>\n    Request Line is too large (5045 &gt; 4094)\n  </body>\n</html>\n";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: always(vec![(
-            RequestMatch::Page(2),
-            FaultKind::StatusWithBody(414, GUNICORN_414.into()),
-        )]),
-        ..FakeConfig::default()
-    });
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let (_, err) = page_2_always(FaultKind::StatusWithBody(414, GUNICORN_414.into()));
     assert!(
         err.contains("HTTP 414: URI Too Long") && err.contains("the API's next link is too long"),
         "{err}"
@@ -1048,18 +1052,7 @@ fn a_414_for_a_next_link_says_the_link_is_too_long_for_the_server() {
 fn nettys_400_for_a_request_line_too_long_says_the_link_is_too_long() {
     let cause =
         "io.netty.handler.codec.TooLongFrameException: An HTTP line is larger than 4096 bytes.";
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: always(vec![(
-            RequestMatch::Page(2),
-            FaultKind::StatusWithBody(400, cause.into()),
-        )]),
-        ..FakeConfig::default()
-    });
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let (_, err) = page_2_always(FaultKind::StatusWithBody(400, cause.into()));
     assert!(
         err.contains("An HTTP line is larger than 4096 bytes.")
             && err.contains("refuses URLs this long: the API's next link is too long"),
@@ -1076,20 +1069,8 @@ fn nettys_400_for_a_request_line_too_long_says_the_link_is_too_long() {
 /// whatever became of its body, at once.
 #[test]
 fn a_414_whose_body_is_cut_is_told_as_a_414_at_once() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: simple_accounts(4),
-        page_cap: 2,
-        faults: always(vec![(
-            RequestMatch::Page(2),
-            FaultKind::RawResponse(
-                b"HTTP/1.1 414 Request-URI Too Large\r\nContent-Type: text/html\r\nContent-Length: 312\r\n\r\n<HTML>",
-            ),
-        )]),
-        ..FakeConfig::default()
-    });
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    const CUT: &[u8] = b"HTTP/1.1 414 Request-URI Too Large\r\nContent-Type: text/html\r\nContent-Length: 312\r\n\r\n<HTML>";
+    let (fake, err) = page_2_always(FaultKind::RawResponse(CUT));
     assert!(
         err.contains("HTTP 414") && err.contains("the API's next link is too long"),
         "{err}"
