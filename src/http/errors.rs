@@ -501,14 +501,21 @@ pub const LONG_URL: usize = 1024;
 /// What a refusal of request headers too large says: that the access
 /// token they carry is too long, unless the URL of `context` (`GET url`)
 /// is the longer and long ([`LONG_URL`]), as lighttpd and Node count the
-/// request line with the headers: then the next link is.
+/// request line with the headers: then the next link is; or unless both
+/// are short, which no server's limit on size is below (nghttpx's on the
+/// number of header fields refuses so): then neither is.
 fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    if setting == "token_url" || !url_to_blame(context, reply) {
+    let (url, token) = (url_length(context), token_length(&reply.authorization));
+    if setting != "token_url" && url_to_blame(context, reply) {
+        return format!(
+            "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
+        );
+    }
+    if setting == "token_url" || token >= LONG_URL {
         return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
     }
-    let (url, token) = (url_length(context), token_length(&reply.authorization));
     format!(
-        "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
+        "; the server refuses request headers this large, though they are small (the access token {token} bytes, the URL {url}): its limit on their size or number, or a proxy's in between, is below what any request needs; ask whoever runs it"
     )
 }
 
@@ -1333,11 +1340,15 @@ mod tests {
         assert!(extra(400, nginx, "base_url").ends_with(CLIENT_CERTIFICATE));
         let cookie =
             "<html><head><title>400 Request Header Or Cookie Too Large</title></head></html>";
-        let said = extra(400, cookie, "base_url");
+        let mut long = reply(400, cookie);
+        long.authorization = format!("Bearer {}", "t".repeat(2000)).into();
+        let said = extra_of(&long, "base_url");
         assert!(
             said.ends_with("the access token they carry is too long for it"),
             "{said}"
         );
+        let said = extra(400, cookie, "base_url");
+        assert!(said.ends_with("ask whoever runs it"), "{said}");
         // The token request's 400 of a page: no OAuth answer, whatever it says.
         for page in [cookie, "<html>x</html>"] {
             let said = extra(400, page, "token_url");
@@ -1401,10 +1412,12 @@ mod tests {
     /// API could answer is told apart from the status's own hint.
     #[test]
     fn an_unexpected_answer_from_before_the_api_says_so() {
-        let said = extra(413, "Request header exceeds the size limit", "base_url");
+        let mut long = reply(413, "Request header exceeds the size limit");
+        long.authorization = format!("Bearer {}", "t".repeat(1024)).into();
         assert!(
-            said.ends_with("the access token they carry is too long for it"),
-            "{said}"
+            extra_of(&long, "base_url").ends_with("the access token they carry is too long for it"),
+            "{}",
+            extra_of(&long, "base_url")
         );
         let said = extra(413, "Payload Too Large", "base_url");
         assert!(said.ends_with("HTTP 413: Payload Too Large"), "{said}");
@@ -1522,7 +1535,8 @@ mod tests {
     }
 
     /// Headers too large: the access token, unless the URL is the longer
-    /// and long (a request line counted with the headers).
+    /// and long (a request line counted with the headers), or neither is
+    /// long (a limit on the number of header fields).
     #[test]
     fn headers_too_large_blame_the_longer_of_url_and_token() {
         let said = |url_len: usize, token_len: usize, setting: &str| {
@@ -1537,7 +1551,10 @@ mod tests {
             said(1024, 10, "base_url")
                 .contains("the URL is 1024 bytes, the access token 10: the API's next link")
         );
-        assert!(said(1023, 10, "base_url").ends_with(token));
+        let neither = "though they are small (the access token 10 bytes, the URL 1023)";
+        assert!(said(1023, 10, "base_url").contains(neither));
+        assert!(said(1023, 10, "base_url").ends_with("ask whoever runs it"));
+        assert!(said(1023, 1024, "base_url").ends_with(token));
         assert!(said(2000, 2000, "base_url").ends_with(token));
         assert!(said(2001, 2000, "base_url").contains(url));
         assert!(said(2001, 2000, "token_url").ends_with("check token_url"));

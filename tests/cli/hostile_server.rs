@@ -1151,6 +1151,25 @@ fn a_431_for_a_long_next_link_blames_the_link_not_the_token() {
     );
 }
 
+/// nghttpx answers a request of more header fields than its `--max-request-header-fields` with
+/// `431` and its page: under the fake's token of a few dozen bytes and a short URL, the run ended
+/// "the access token they carry is too long for it", which no server's limit is below. It says
+/// the headers are small, how long the token and the URL are, and whom to ask (found with
+/// nghttpx 1.52 and `--max-request-header-fields=5` in front of the API).
+#[test]
+fn nghttpx_431_under_a_short_token_and_url_blames_neither() {
+    const NGHTTPX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\nServer: nghttpx\r\nContent-Length: 169\r\nDate: Mon, 07 Dec 2026 03:55:41 GMT\r\nContent-Type: text/html; charset=UTF-8\r\nConnection: close\r\n\r\n<!DOCTYPE html><html lang=\"en\"><title>431 Request Header Fields Too Large</title><body><h1>431 Request Header Fields Too Large</h1><footer>nghttpx</footer></body></html>";
+    let (_fake, err) = page_2_always(FaultKind::RawResponse(NGHTTPX_431));
+    assert!(
+        err.contains("HTTP 431: 431 Request Header Fields Too Large")
+            && err.contains("the server refuses request headers this large, though they are small (the access token ")
+            && err.contains(" bytes, the URL ")
+            && err.trim_end().ends_with("ask whoever runs it")
+            && !err.contains("too long for it"),
+        "{err}"
+    );
+}
+
 /// A next link longer than the 65,534 bytes the http crate takes in a URI (a 70,000-byte
 /// cursor) ended the run with "request failed: http: uri too long", as if the tool had failed,
 /// and nothing to check: it says the link is too long to be asked for, and how long.
