@@ -759,8 +759,13 @@ impl Client {
     /// Says that `request` needed retries, and why: at once, or, for a
     /// page fetched ahead, when the walk takes it.
     fn needed_retries(&self, request: &Request, retries: u32, failures: &[String]) {
-        let retries = counted(retries, "retry", "retries");
-        let warning = format!("{request} needed {retries} ({})", said_once_each(failures));
+        // None counted (`--max-retries 0`): a page fetched ahead, closed
+        // on a new connection too, that the walk then fetched itself.
+        let needed = match retries {
+            0 => "was sent again, not counted as a retry".to_string(),
+            n => format!("needed {}", counted(n, "retry", "retries")),
+        };
+        let warning = format!("{request} {needed} ({})", said_once_each(failures));
         match request.ahead {
             Some(ahead) => locked(ahead.warnings).push(warning),
             None => self.warn(&warning),

@@ -769,6 +769,39 @@ fn a_server_that_closes_connections_past_its_limit_is_walked_one_page_at_a_time(
     assert_eq!(jsonl_ids(&text), sample_ids(30));
 }
 
+/// With `--max-retries 0`, a page fetched ahead closed unanswered on a new connection too (as
+/// nghttpx with `--worker-frontend-connections=1` resets those past the first), then fetched by
+/// the walk, was warned of as "GET … needed 0 retries (connection error: …)": it was sent three
+/// times, none counted as a retry. The warning says it was sent again, not counted as a retry
+/// (found with nghttpx 1.52).
+#[test]
+fn a_page_sent_again_uncounted_is_not_said_to_need_0_retries() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(3), FaultKind::Drop),
+                (RequestMatch::Page(3), FaultKind::Drop),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let out = list(
+        &fake,
+        &["-o", "jsonl", "--per-page", "5", "--max-retries", "0"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(jsonl_ids(&text), sample_ids(30));
+    assert!(
+        err.contains("was sent again, not counted as a retry (") && !err.contains("needed 0"),
+        "{err}"
+    );
+}
+
 /// A page fetched ahead that gets no answer in its head start (two
 /// seconds here, a quarter of `--timeout`) is asked for again by the walk
 /// itself, and that counts as no retry: with `--max-retries 0` the walk
