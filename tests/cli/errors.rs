@@ -2897,6 +2897,34 @@ fn a_token_url_that_takes_no_post_says_to_check_token_url() {
     }
 }
 
+/// A token endpoint built on fastify without a form parser (fastify reads no
+/// `application/x-www-form-urlencoded` body until @fastify/formbody is registered) answers the
+/// form RFC 6749 asks for with its 415, whose bytes these are (fastify 5.12.8): the error said
+/// only `HTTP 415 (code FST_ERR_CTP_INVALID_MEDIA_TYPE): Unsupported Media Type: Unsupported
+/// Media Type`, with nothing to check or do.
+#[test]
+fn a_token_url_that_takes_no_form_says_so() {
+    const FASTIFY_415: &[u8] = b"HTTP/1.1 415 Unsupported Media Type\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: 126\r\nDate: Mon, 07 Dec 2026 03:56:14 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=72\r\n\r\n{\"statusCode\":415,\"code\":\"FST_ERR_CTP_INVALID_MEDIA_TYPE\",\"error\":\"Unsupported Media Type\",\"message\":\"Unsupported Media Type\"}";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(FASTIFY_415))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl", "--no-cache"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 415",
+            "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+            "application/x-www-form-urlencoded",
+            "check token_url",
+            "@fastify/formbody",
+        ],
+    );
+}
+
 /// A long access token (Talkdesk's are JWTs) over a web server's limit on a request header:
 /// Apache answers `400` "Size of a request header field exceeds server limit", nginx `400
 /// Request Header Or Cookie Too Large`. Both were "not the API's answer; check base_url (its
