@@ -1554,7 +1554,7 @@ fn no_answer_after(
     } else if message.contains(AFTER_THE_REQUEST) {
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
-        "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into()
+        gave_up_hint(request, failures).into()
     } else if let Some(why) = cut_short(message) {
         // Its head came: the server began this answer, over this network.
         why.into()
@@ -1624,6 +1624,24 @@ fn timed_out_before(message: &str, failures: &[String]) -> String {
 /// same.
 fn waited_beside_others(message: &str, request: &Request) -> bool {
     message.contains("timed out") && request.ahead.is_some() && !message.contains(" answer's body ")
+}
+
+/// What to do about a request closed unanswered seconds after it was sent:
+/// when every try was closed so (and they were more than one), a limit on
+/// how long an answer may take (Bun.serve's `idleTimeout`, fastify's
+/// `connectionTimeout`) met each alike, and more tries meet it again.
+fn gave_up_hint(request: &Request, failures: &[String]) -> String {
+    let every = !failures.is_empty() && failures.iter().all(|f| f.contains(AFTER_THE_REQUEST));
+    if !every {
+        return "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into();
+    }
+    let smaller = match request.setting() {
+        "base_url" => "a smaller --per-page may answer in time; else ",
+        _ => "",
+    };
+    format!(
+        "the server, or a gateway in front of it, gave up waiting on every try: its limit on how long an answer may take (Bun.serve's `idleTimeout`, 10 s by default; fastify's `connectionTimeout`; Go's `WriteTimeout`; haproxy's `timeout server`) is shorter than this request takes, so more tries meet it alike: {smaller}have whoever runs it raise that limit, or try again later"
+    )
 }
 
 /// What to do about a request that timed out on its last try: a body that
