@@ -378,18 +378,8 @@ pub fn unexpected(
             "{context}: HTTP 304 Not Modified, although nothing was asked conditionally: a cache between the tool and the server answered; check {setting} and any proxy"
         ));
     }
-    let status = reply.status;
-    if (300..=399).contains(&status) {
-        let Some(location) = reply.location.as_deref() else {
-            return api_error(format!(
-                "{context}: HTTP {status} without a Location header; check {setting}"
-            ));
-        };
-        let location = terminal_safe(&redactor.redact_shown(location));
-        let location = shorten(&location, SNIPPET_CHARS);
-        return api_error(format!(
-            "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
-        ));
+    if (300..=399).contains(&reply.status) {
+        return not_followed(context, reply, setting, redactor);
     }
     // What the hint of `status` says, if it says anything.
     let hint_of = |status| hint(status, setting).map_or(String::new(), |h| format!("; {h}"));
@@ -426,6 +416,8 @@ pub fn unexpected(
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
+        // The server read the body and refused its form: no scheme or port to check.
+        400 if setting == "token_url" && is_extractor_refusal(&reply.body) => hint_of(422),
         403 if wants_http2(&reply.body) => format!(
             "; the server there speaks only HTTP/2 over TLS, and this tool HTTP/1.1: have it allow HTTP/1.1 (Node: allowHTTP1), else check {setting}"
         ),
@@ -445,6 +437,21 @@ pub fn unexpected(
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// The error for a redirect, never followed: credentials stay at `setting`.
+fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor) -> anyhow::Error {
+    let status = reply.status;
+    let Some(location) = reply.location.as_deref() else {
+        return api_error(format!(
+            "{context}: HTTP {status} without a Location header; check {setting}"
+        ));
+    };
+    let location = terminal_safe(&redactor.redact_shown(location));
+    let location = shorten(&location, SNIPPET_CHARS);
+    api_error(format!(
+        "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
+    ))
 }
 
 /// yaws' page for a request whose Host names none of its `<server>`s (with
@@ -599,6 +606,19 @@ fn wants_client_certificate(body: &[u8]) -> bool {
 pub fn is_web_server_page(body: &[u8]) -> bool {
     is_markup(body)
         || without_bom(body).starts_with(b"Client sent an HTTP request to an HTTPS server")
+}
+
+/// actix-web's words for a body its `web::Form` or `web::Json` extractor
+/// refuses (a form without a field it requires, a type that is no JSON).
+fn is_extractor_refusal(body: &[u8]) -> bool {
+    let text = without_bom(body);
+    [
+        &b"Parse error: "[..],
+        b"Content type error",
+        b"Json deserialize error: ",
+    ]
+    .iter()
+    .any(|words| text.starts_with(words))
 }
 
 /// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's

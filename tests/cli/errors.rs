@@ -2548,6 +2548,36 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
     }
 }
 
+/// actix-web's 400s to the token request when the handler at the URL
+/// extracts another form (`web::Form` of a struct with `client_id`) or
+/// JSON (`web::Json`): the server read the request and its body, so the
+/// URL's scheme and port are right. Was exit 5 with "check token_url (its
+/// scheme and port)"; now says the server takes no client-credentials
+/// request.
+#[test]
+fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
+    const FORM: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 39\r\ncontent-type: text/plain; charset=utf-8\r\ndate: Mon, 07 Dec 2026 04:23:40 GMT\r\n\r\nParse error: missing field `client_id`.";
+    const JSON: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 18\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ndate: Mon, 07 Dec 2026 04:23:40 GMT\r\n\r\nContent type error";
+    for (raw, said) in [
+        (FORM, "HTTP 400: Parse error: missing field `client_id`."),
+        (JSON, "HTTP 400: Content type error"),
+    ] {
+        let fault = FaultKind::RawResponse(raw);
+        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                said,
+                "the server there takes no client-credentials request; check token_url",
+            ],
+        );
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
