@@ -17,7 +17,8 @@ use crate::http::Bearer;
 use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
 use crate::http::errors::{
     LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe, error_said, hint, is_markup,
-    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
+    link_too_large, markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length,
+    wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -377,6 +378,11 @@ fn unexpected_page(
     // the server may refuse it; or a `400` with Netty's cause for a request
     // line over its `maxInitialLineLength`, which says it does.
     let length = url_length(context);
+    // A 431 after a page answered with this token: the token fits, the long link does not.
+    if answered && reply.status == 431 && length >= LONG_URL {
+        let link = link_too_large(context, reply);
+        return api_error(format!("{context}: {}{link}", describe(reply, redactor)));
+    }
     let said = reply.body.trim_ascii();
     let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
     let netty = says(reply, "an http line is larger than ");

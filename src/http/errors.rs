@@ -512,17 +512,23 @@ pub const LONG_URL: usize = 1024;
 /// are short, which no server's limit on size is below (nghttpx's on the
 /// number of header fields refuses so): then neither is.
 fn too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let (url, token) = (url_length(context), token_length(&reply.authorization));
     if setting != "token_url" && url_to_blame(context, reply) {
-        return format!(
-            "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
-        );
+        return link_too_large(context, reply);
     }
+    let (url, token) = (url_length(context), token_length(&reply.authorization));
     if setting == "token_url" || token >= LONG_URL {
         return hint(431, setting).map_or(String::new(), |h| format!("; {h}"));
     }
     format!(
         "; the server refuses request headers this large, though they are small (the access token {token} bytes, the URL {url}): its limit on their size or number, or a proxy's in between, is below what any request needs; ask whoever runs it"
+    )
+}
+
+/// What [`too_large`] says of a URL to blame, with the sizes of both.
+pub fn link_too_large(context: &str, reply: &Reply) -> String {
+    let (url, token) = (url_length(context), token_length(&reply.authorization));
+    format!(
+        "; the server refuses request headers this large, the request line counted with them: the URL is {url} bytes, the access token {token}: {NEXT_LINK_TOO_LONG}"
     )
 }
 

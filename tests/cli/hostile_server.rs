@@ -1170,6 +1170,44 @@ fn nghttpx_431_under_a_short_token_and_url_blames_neither() {
     );
 }
 
+/// actix-web (actix-http 3.20) answers a request head over its 128 KiB buffer with a bare `431`
+/// and `connection: close`: under an access token of 120,000 bytes, which page 1 carried and was
+/// answered, a next link of 65,000 bytes ended the run "… the access token they carry is too
+/// long for it", as the token was the longer of the two. A page answered with that token shows
+/// the token fits: the `431` says the link is too long, and names both sizes. (Here at half
+/// those sizes, which the fake's 64 KiB lines take; the answer is actix's.)
+#[test]
+fn actix_431_after_a_page_answered_with_the_token_blames_the_next_link() {
+    const ACTIX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\ndate: Mon, 07 Dec 2026 04:14:34 GMT\r\n\r\n";
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(30_000)
+    );
+    let token =
+        json!({"access_token": "t".repeat(60_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (
+                RequestMatch::Page(1),
+                FaultKind::StatusWithBody(200, first_of_two_linking_to(&next).to_string()),
+            ),
+            (RequestMatch::Page(2), FaultKind::RawResponse(ACTIX_431)),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 431 Request Header Fields Too Large")
+            && err.contains("the access token 60000")
+            && err.contains("the API's next link is too long")
+            && !err.contains("the access token they carry is too long"),
+        "{err}"
+    );
+}
+
 /// A next link longer than the 65,534 bytes the http crate takes in a URI (a 70,000-byte
 /// cursor) ended the run with "request failed: http: uri too long", as if the tool had failed,
 /// and nothing to check: it says the link is too long to be asked for, and how long.
