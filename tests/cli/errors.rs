@@ -1069,6 +1069,28 @@ fn a_connection_closed_seconds_after_the_request_on_every_try_says_what_may_answ
     assert!(!line.contains("raise --max-retries"), "{line}");
 }
 
+/// The same close on every try of a page of one account: `auth check` (which asks for one and
+/// takes no --per-page) and `list --per-page 1` were told "a smaller --per-page may answer in
+/// time", where there is none smaller; `auth check --per-page 1` is a usage error.
+#[test]
+fn a_page_of_one_account_closed_seconds_after_every_try_names_no_smaller_per_page() {
+    let wait = std::time::Duration::from_millis(1100);
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::DropAfter(wait))],
+    );
+    for args in [
+        &["auth", "check", "--max-retries", "1"][..],
+        &["list", "--per-page", "1", "--max-retries", "1"],
+    ] {
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(args);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["per_page=1", "every try", "raise that limit"]);
+        assert!(!line.contains("--per-page"), "{args:?}: {line}");
+    }
+}
+
 /// The error line of a walk (with `retries` retries) whose every page is closed unanswered `ms`
 /// after its request.
 fn every_page_closed_after(ms: u64, retries: &str) -> String {
