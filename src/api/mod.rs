@@ -8,13 +8,15 @@ pub mod pages;
 pub mod walk;
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Result;
 
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
-use crate::http::client::{Authorization, Client, FetchAhead, Reply, Request, follow_redirects};
+use crate::http::client::{
+    Authorization, Client, FetchAhead, Reply, Request, follow_redirects, token_length,
+};
 use crate::http::errors::{
     LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe, error_said, hint, is_markup,
     link_too_large, markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length,
@@ -35,6 +37,8 @@ pub struct Api<'a> {
     moved: OnceLock<Endpoint>,
     /// A page has been answered: a later 403 is then no missing scope.
     answered: AtomicBool,
+    /// The longest access token a page has been answered with.
+    answered_token: AtomicUsize,
 }
 
 impl<'a> Api<'a> {
@@ -45,6 +49,7 @@ impl<'a> Api<'a> {
             endpoint: Endpoint::new(base, per_page),
             moved: OnceLock::new(),
             answered: Default::default(),
+            answered_token: Default::default(),
         }
     }
 
@@ -105,6 +110,8 @@ impl<'a> Api<'a> {
         match reply.read_as() {
             200 => parse_page(url, &reply, answered, redactor).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
+                let token = token_length(&reply.authorization);
+                self.answered_token.fetch_max(token, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
                 redact_next(page, redactor, moved_to, accounts)
@@ -123,8 +130,22 @@ impl<'a> Api<'a> {
                     _ => "the server there cannot answer in application/json (the type asked for)",
                 },
             ))),
+            // A 431 after a page answered with a token as long (a renewed one may
+            // be longer): the token fits, the long link does not.
+            431 if answered && self.took(&reply) && url_length(&context) >= LONG_URL => {
+                let link = link_too_large(&context, &reply);
+                Err(api_error(format!(
+                    "{context}: {}{link}",
+                    describe(&reply, redactor)
+                )))
+            }
             _ => Err(unexpected_page(&context, &reply, redactor, answered)),
         }
+    }
+
+    /// Whether a page was answered with an access token as long as that of `reply`.
+    fn took(&self, reply: &Reply) -> bool {
+        token_length(&reply.authorization) <= self.answered_token.load(Ordering::Relaxed)
     }
 
     /// The error of a 404 for the page at `url` (`asked` before redirects;
@@ -378,11 +399,6 @@ fn unexpected_page(
     // the server may refuse it; or a `400` with Netty's cause for a request
     // line over its `maxInitialLineLength`, which says it does.
     let length = url_length(context);
-    // A 431 after a page answered with this token: the token fits, the long link does not.
-    if answered && reply.status == 431 && length >= LONG_URL {
-        let link = link_too_large(context, reply);
-        return api_error(format!("{context}: {}{link}", describe(reply, redactor)));
-    }
     let said = reply.body.trim_ascii();
     let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
     let netty = says(reply, "an http line is larger than ");

@@ -1208,6 +1208,50 @@ fn actix_431_after_a_page_answered_with_the_token_blames_the_next_link() {
     );
 }
 
+/// The same bare `431` after a page answered, but under a token renewed since (the API
+/// refused the first with a 401 mid-walk) and longer than any a page was answered with: a
+/// token of 30,000 bytes and a next link of 1,165 were said to be "the URL is 1165 bytes, the
+/// access token 30000: the API's next link is too long for it", though no page had taken that
+/// token. It blames the token, the longer of the two, as before any page was answered.
+#[test]
+fn a_431_under_a_token_renewed_longer_than_any_answered_blames_the_token() {
+    const ACTIX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+    let next = format!(
+        "/express/accounts?page=2&per_page=1&cursor={}",
+        "c".repeat(1100)
+    );
+    let token = |t: &str| json!({"access_token": t, "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(2),
+        Faults {
+            script: vec![
+                (RequestMatch::Token, FaultKind::Json(token(&"s".repeat(40)))),
+                (RequestMatch::Page(2), FaultKind::Status(401)),
+            ],
+            ..always(vec![
+                (
+                    RequestMatch::Token,
+                    FaultKind::Json(token(&"t".repeat(30_000))),
+                ),
+                (
+                    RequestMatch::Page(1),
+                    FaultKind::StatusWithBody(200, first_of_two_linking_to(&next).to_string()),
+                ),
+                (RequestMatch::Page(2), FaultKind::RawResponse(ACTIX_431)),
+            ])
+        },
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 431 Request Header Fields Too Large")
+            && err.contains("the access token they carry is too long for it")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
 /// A next link longer than the 65,534 bytes the http crate takes in a URI (a 70,000-byte
 /// cursor) ended the run with "request failed: http: uri too long", as if the tool had failed,
 /// and nothing to check: it says the link is too long to be asked for, and how long.
