@@ -778,6 +778,23 @@ mod tests {
         }
     }
 
+    /// A 415 after an answered page says that the API or a gateway in front
+    /// of it sent it, not also that the API refuses no request's type.
+    #[test]
+    fn a_415_after_an_answered_page_does_not_say_the_api_never_sends_one() {
+        let later = page_error(415, "", 100, true);
+        assert!(
+            later.contains("the API or a gateway in front of it sent this"),
+            "{later}"
+        );
+        assert!(!later.contains("as the API does not"), "{later}");
+        let first = page_error(415, "", 100, false);
+        assert!(
+            first.ends_with("refuses the request's type; check base_url"),
+            "{first}"
+        );
+    }
+
     /// What parse_page says of a 200 with `body`: its error, or "a page".
     fn said(body: &[u8], answered: bool) -> String {
         let mut reply = reply(200, "");

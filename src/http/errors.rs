@@ -747,7 +747,7 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         // fastify's without @fastify/formbody, for the form RFC 6749 §4.4 asks for.
         415 => pick(
             "the server there takes no application/x-www-form-urlencoded POST, which a token endpoint takes (RFC 6749): check token_url; a token endpoint of your own on fastify needs @fastify/formbody",
-            "the server there refuses the request's type, as the API does not; check base_url",
+            "the server there refuses the request's type; check base_url",
         ),
         // A WebSocket endpoint's answer to a plain request; HTTP/2 only.
         426 | 505 => pick(
