@@ -417,7 +417,9 @@ pub fn unexpected(
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
         // The server read the body and refused its form: no scheme or port to check.
-        400 if setting == "token_url" && is_extractor_refusal(&reply.body) => hint_of(422),
+        400 if setting == "token_url" && is_extractor_refusal(&reply.body) => {
+            "; no OAuth answer (a token endpoint refuses with an OAuth error): the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url".into()
+        }
         403 if wants_http2(&reply.body) => format!(
             "; the server there speaks only HTTP/2 over TLS, and this tool HTTP/1.1: have it allow HTTP/1.1 (Node: allowHTTP1), else check {setting}"
         ),

@@ -2574,8 +2574,11 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
 /// extracts another form (`web::Form` of a struct with `client_id`) or
 /// JSON (`web::Json`): the server read the request and its body, so the
 /// URL's scheme and port are right. Was exit 5 with "check token_url (its
-/// scheme and port)"; now says the server takes no client-credentials
-/// request.
+/// scheme and port)"; now says what this tool sends, which the server
+/// refuses: a form with HTTP Basic client authentication (a handler that
+/// wants `client_id` in the body takes client_secret_post, still a
+/// client-credentials request, as "takes no client-credentials request"
+/// said it did not).
 #[test]
 fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
     const FORM: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 39\r\ncontent-type: text/plain; charset=utf-8\r\ndate: Mon, 07 Dec 2026 04:23:40 GMT\r\n\r\nParse error: missing field `client_id`.";
@@ -2593,10 +2596,11 @@ fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
             &line,
             &[
                 said,
-                "the server there takes no client-credentials request; check token_url",
+                "the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
             ],
         );
         assert!(!line.contains("scheme and port"), "{line}");
+        assert!(!line.contains("takes no client-credentials"), "{line}");
     }
 }
 
