@@ -1178,27 +1178,7 @@ fn nghttpx_431_under_a_short_token_and_url_blames_neither() {
 /// those sizes, which the fake's 64 KiB lines take; the answer is actix's.)
 #[test]
 fn actix_431_after_a_page_answered_with_the_token_blames_the_next_link() {
-    const ACTIX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\ndate: Mon, 07 Dec 2026 04:14:34 GMT\r\n\r\n";
-    let next = format!(
-        "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(30_000)
-    );
-    let token =
-        json!({"access_token": "t".repeat(60_000), "token_type": "Bearer", "expires_in": 3600});
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (RequestMatch::Token, FaultKind::Json(token)),
-            (
-                RequestMatch::Page(1),
-                FaultKind::StatusWithBody(200, first_of_two_linking_to(&next).to_string()),
-            ),
-            (RequestMatch::Page(2), FaultKind::RawResponse(ACTIX_431)),
-        ]),
-    );
-    let out = list_jsonl(&fake);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = actix_431_on_page_2(30_000, None, 60_000);
     assert!(
         err.contains("HTTP 431 Request Header Fields Too Large")
             && err.contains("the access token 60000")
@@ -1215,24 +1195,41 @@ fn actix_431_after_a_page_answered_with_the_token_blames_the_next_link() {
 /// token. It blames the token, the longer of the two, as before any page was answered.
 #[test]
 fn a_431_under_a_token_renewed_longer_than_any_answered_blames_the_token() {
-    const ACTIX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+    let err = actix_431_on_page_2(1100, Some(40), 30_000);
+    assert!(
+        err.contains("HTTP 431 Request Header Fields Too Large")
+            && err.contains("the access token they carry is too long for it")
+            && !err.contains("next link"),
+        "{err}"
+    );
+}
+
+/// The error of a walk whose page 1 links to a next link with a cursor of `cursor` bytes,
+/// which actix's bare `431` answers; page 1 is asked with a token of `first` bytes, if given,
+/// which page 2 then refuses with a 401, and else (and after) with one of `token` bytes.
+fn actix_431_on_page_2(cursor: usize, first: Option<usize>, token: usize) -> String {
+    const ACTIX_431: &[u8] = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\ndate: Mon, 07 Dec 2026 04:14:34 GMT\r\n\r\n";
     let next = format!(
         "/express/accounts?page=2&per_page=1&cursor={}",
-        "c".repeat(1100)
+        "c".repeat(cursor)
     );
-    let token = |t: &str| json!({"access_token": t, "token_type": "Bearer", "expires_in": 3600});
+    let token_of = |n| {
+        let token =
+            json!({"access_token": "t".repeat(n), "token_type": "Bearer", "expires_in": 3600});
+        FaultKind::Json(token)
+    };
+    let script = first.map_or(Vec::new(), |n| {
+        vec![
+            (RequestMatch::Token, token_of(n)),
+            (RequestMatch::Page(2), FaultKind::Status(401)),
+        ]
+    });
     let fake = faulty_fake(
         simple_accounts(2),
         Faults {
-            script: vec![
-                (RequestMatch::Token, FaultKind::Json(token(&"s".repeat(40)))),
-                (RequestMatch::Page(2), FaultKind::Status(401)),
-            ],
+            script,
             ..always(vec![
-                (
-                    RequestMatch::Token,
-                    FaultKind::Json(token(&"t".repeat(30_000))),
-                ),
+                (RequestMatch::Token, token_of(token)),
                 (
                     RequestMatch::Page(1),
                     FaultKind::StatusWithBody(200, first_of_two_linking_to(&next).to_string()),
@@ -1244,12 +1241,7 @@ fn a_431_under_a_token_renewed_longer_than_any_answered_blames_the_token() {
     let out = list_jsonl(&fake);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{err}");
-    assert!(
-        err.contains("HTTP 431 Request Header Fields Too Large")
-            && err.contains("the access token they carry is too long for it")
-            && !err.contains("next link"),
-        "{err}"
-    );
+    err
 }
 
 /// A next link longer than the 65,534 bytes the http crate takes in a URI (a 70,000-byte
