@@ -2587,11 +2587,7 @@ fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
         (FORM, "HTTP 400: Parse error: missing field `client_id`."),
         (JSON, "HTTP 400: Content type error"),
     ] {
-        let fault = FaultKind::RawResponse(raw);
-        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = token_request_answered(FaultKind::RawResponse(raw));
         assert_contains(
             &line,
             &[
@@ -2955,14 +2951,7 @@ fn an_answer_with_more_header_fields_than_are_read_names_the_limit() {
 #[test]
 fn a_token_url_that_takes_no_post_says_to_check_token_url() {
     for status in [405, 501] {
-        let fake = fake_with_faults(
-            simple_accounts(1),
-            vec![(RequestMatch::Token, FaultKind::Status(status))],
-        );
-        let sandbox = Sandbox::new();
-        let mut cmd = sandbox.tool(&fake);
-        cmd.args(["list", "-o", "jsonl", "--no-cache"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = token_request_answered(FaultKind::Status(status));
         assert_contains(
             &line,
             &[
@@ -2982,14 +2971,7 @@ fn a_token_url_that_takes_no_post_says_to_check_token_url() {
 #[test]
 fn a_token_url_that_takes_no_form_says_so() {
     const FASTIFY_415: &[u8] = b"HTTP/1.1 415 Unsupported Media Type\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: 126\r\nDate: Mon, 07 Dec 2026 03:56:14 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=72\r\n\r\n{\"statusCode\":415,\"code\":\"FST_ERR_CTP_INVALID_MEDIA_TYPE\",\"error\":\"Unsupported Media Type\",\"message\":\"Unsupported Media Type\"}";
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(FASTIFY_415))],
-    );
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "-o", "jsonl", "--no-cache"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = token_request_answered(FaultKind::RawResponse(FASTIFY_415));
     assert_contains(
         &line,
         &[
@@ -3305,7 +3287,11 @@ fn a_431_to_the_token_request_blames_no_access_token() {
 /// The error line (exit 5) of `list` whose token request is answered
 /// `status` with `body`.
 fn the_token_request_answered(status: u16, body: &str) -> String {
-    let fault = FaultKind::StatusWithBody(status, body.to_string());
+    token_request_answered(FaultKind::StatusWithBody(status, body.to_string()))
+}
+
+/// The error line (exit 5) of `list` whose token request `fault` answers.
+fn token_request_answered(fault: FaultKind) -> String {
     let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
