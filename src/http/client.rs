@@ -3244,6 +3244,27 @@ mod tests {
         assert_eq!(hint(&reset, std::slice::from_ref(&reset)), network);
     }
 
+    /// A close seconds after the request on every try, two or more, says
+    /// more tries meet the server's limit alike (of a page: a smaller
+    /// --per-page may answer in time); a first try, or tries of which one
+    /// was closed otherwise, says the server gave up, not on every try.
+    #[test]
+    fn a_late_close_meets_a_limit_only_when_every_try_was_closed_so() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = page_request(&url);
+        let late = format!("connection error: reset, 2 {AFTER_THE_REQUEST}");
+        let at_once = "connection error: reset".to_string();
+        let every = "gave up waiting on every try";
+        let alike = gave_up_hint(&request, std::slice::from_ref(&late));
+        assert!(alike.contains(every), "{alike}");
+        assert!(alike.contains("a smaller --per-page"), "{alike}");
+        for failures in [vec![], vec![at_once, late]] {
+            let hint = gave_up_hint(&request, &failures);
+            assert!(hint.starts_with("the server, or a gateway in front of it, gave up waiting: "));
+            assert!(!hint.contains(every), "{failures:?}: {hint}");
+        }
+    }
+
     /// A connect that timed out through a proxy given as `https://` may be
     /// a plain proxy waiting for a request line; through one given as
     /// `http://`, or waiting for the answer, it is not said so.
