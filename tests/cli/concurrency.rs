@@ -776,18 +776,7 @@ fn a_server_that_closes_connections_past_its_limit_is_walked_one_page_at_a_time(
 /// (found with nghttpx 1.52).
 #[test]
 fn a_page_sent_again_uncounted_is_not_said_to_need_0_retries() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(30),
-        page_cap: 5,
-        faults: Faults {
-            script: vec![
-                (RequestMatch::Page(3), FaultKind::Drop),
-                (RequestMatch::Page(3), FaultKind::Drop),
-            ],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let fake = page_3_closed_then(FaultKind::Drop, Vec::new());
     let out = list(
         &fake,
         &["-o", "jsonl", "--per-page", "5", "--max-retries", "0"],
@@ -1443,19 +1432,8 @@ fn a_page_handed_back_to_the_walk_says_the_retries_it_needed() {
 /// more than a page closed so twice gets. The walk goes on from both sends.
 #[test]
 fn a_page_fetched_ahead_that_stalls_after_its_uncounted_resend_keeps_that_send() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(30),
-        page_cap: 5,
-        faults: Faults {
-            script: vec![
-                (RequestMatch::Page(3), FaultKind::Drop),
-                (RequestMatch::Page(3), FaultKind::Stall),
-            ],
-            always: vec![(RequestMatch::Page(3), FaultKind::Status(502))],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
+    let always = vec![(RequestMatch::Page(3), FaultKind::Status(502))];
+    let fake = page_3_closed_then(FaultKind::Stall, always);
     let args = ["--per-page", "5", "--timeout", "8", "--max-retries", "1"];
     let out = list(&fake, &args);
     let err = stderr_of(&out);
@@ -1467,6 +1445,24 @@ fn a_page_fetched_ahead_that_stalls_after_its_uncounted_resend_keeps_that_send()
         "{:?}: {err}",
         fake.page_requests()
     );
+}
+
+/// A fake of 30 accounts at most 5 a page whose page 3 is closed unanswered at once, then
+/// answered `then`, then by `always`.
+fn page_3_closed_then(then: FaultKind, always: Vec<(RequestMatch, FaultKind)>) -> FakeApi {
+    FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(3), FaultKind::Drop),
+                (RequestMatch::Page(3), then),
+            ],
+            always,
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    })
 }
 
 /// The head start of a page fetched ahead (ten times the first page's
