@@ -2583,9 +2583,15 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
 fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
     const FORM: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 39\r\ncontent-type: text/plain; charset=utf-8\r\ndate: Mon, 07 Dec 2026 04:23:40 GMT\r\n\r\nParse error: missing field `client_id`.";
     const JSON: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 18\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ndate: Mon, 07 Dec 2026 04:23:40 GMT\r\n\r\nContent type error";
+    // web::Json's refusal of a JSON body without the field (the words of actix-web 4).
+    const JSON_FIELD: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 68\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nJson deserialize error: missing field `client_id` at line 1 column 2";
     for (raw, said) in [
         (FORM, "HTTP 400: Parse error: missing field `client_id`."),
         (JSON, "HTTP 400: Content type error"),
+        (
+            JSON_FIELD,
+            "HTTP 400: Json deserialize error: missing field `client_id`",
+        ),
     ] {
         let line = token_request_answered(FaultKind::RawResponse(raw));
         assert_contains(
