@@ -617,13 +617,16 @@ pub fn is_web_server_page(body: &[u8]) -> bool {
 }
 
 /// actix-web's words for a body its `web::Form` or `web::Json` extractor
-/// refuses (a form without a field it requires, a type that is no JSON).
+/// refuses (a form without a field it requires, a type that is no JSON),
+/// Litestar's exception JSON and BlackSheep's `Bad Request: ` for the same.
 fn is_extractor_refusal(body: &[u8]) -> bool {
     let text = without_bom(body);
     [
         &b"Parse error: "[..],
         b"Content type error",
         b"Json deserialize error: ",
+        br#"{"status_code":400,"detail":"#,
+        b"Bad Request: ",
     ]
     .iter()
     .any(|words| text.starts_with(words))

@@ -2606,6 +2606,37 @@ fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
     }
 }
 
+/// Litestar's (2.25, its exception JSON) and BlackSheep's (2.6, `Bad Request: ` and the
+/// exception's words) 400s to the token request when the handler at the URL takes another
+/// form (a dataclass with `client_id`), JSON or multipart: the server read the request and
+/// its body, so the URL's scheme and port are right, as with actix-web's above. Was exit 5
+/// with "no OAuth answer; check token_url (its scheme and port)".
+#[test]
+fn litestars_and_blacksheeps_400_at_token_url_blame_no_scheme_or_port() {
+    const LITESTAR: &[u8] = b"HTTP/1.1 400 Bad Request\r\ndate: Mon, 07 Dec 2026 06:57:09 GMT\r\nserver: uvicorn\r\ncontent-type: application/json\r\ncontent-length: 165\r\n\r\n{\"status_code\":400,\"detail\":\"Validation failed for POST /oauth/token\",\"extra\":[{\"message\":\"Object missing required field `client_id`\",\"key\":\"data\",\"source\":\"body\"}]}";
+    const BLACKSHEEP: &[u8] = b"HTTP/1.1 400 Bad Request\r\ndate: Mon, 07 Dec 2026 06:57:11 GMT\r\nserver: uvicorn\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 63\r\n\r\nBad Request: Bad Request: invalid parameter in request payload.";
+    for (raw, said) in [
+        (
+            LITESTAR,
+            "HTTP 400: Validation failed for POST /oauth/token",
+        ),
+        (
+            BLACKSHEEP,
+            "HTTP 400: Bad Request: Bad Request: invalid parameter in request payload.",
+        ),
+    ] {
+        let line = token_request_answered(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &[
+                said,
+                "the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
+            ],
+        );
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
