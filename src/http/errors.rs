@@ -687,6 +687,15 @@ fn says_its_status_alone(body: &[u8]) -> bool {
     ["", "413 Request Entity Too Large", "413 Payload Too Large"].contains(&words.as_str())
 }
 
+/// Django's page for a POST its `CsrfViewMiddleware` refuses (a view
+/// without `@csrf_exempt`): the view's own refusal, no filter's in front.
+pub fn is_csrf_refusal(body: &[u8]) -> bool {
+    is_markup(body) && says(body, "CSRF verification failed")
+}
+
+/// What [`is_csrf_refusal`]'s page at token_url says.
+pub const CSRF_REFUSAL: &str = "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view";
+
 /// Whether `body` holds `phrase`.
 fn says(body: &[u8], phrase: &str) -> bool {
     memchr::memmem::find(body, phrase.as_bytes()).is_some()

@@ -2637,6 +2637,75 @@ fn litestars_and_blacksheeps_400_at_token_url_blame_no_scheme_or_port() {
     }
 }
 
+/// Django (5.2, under daphne 4.2) answers a POST to a view its `CsrfViewMiddleware` guards,
+/// a token view without `@csrf_exempt`, with `403` and its page "CSRF verification failed.
+/// Request aborted.": the run blamed "something in front of it (a web filter on your
+/// network, or a firewall such as mod_security or mod_evasive before the token endpoint)" and
+/// said to try again later, which meets the same page. It names the CSRF check (exit 4 as
+/// before: the token request is refused).
+#[test]
+fn djangos_csrf_403_at_token_url_names_the_csrf_check() {
+    const RAW: &str = concat!(
+        "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 1367\r\nServer: daphne\r\n\r\n",
+        r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta http-equiv="content-type" content="text/html; charset=utf-8">
+  <meta name="robots" content="NONE,NOARCHIVE">
+  <title>403 Forbidden</title>
+  <style>
+    html * { padding:0; margin:0; }
+    body * { padding:10px 20px; }
+    body * * { padding:0; }
+    body { font-family: sans-serif; background:#eee; color:#000; }
+    body>div { border-bottom:1px solid #ddd; }
+    h1 { font-weight:normal; margin-bottom:.4em; }
+    h1 span { font-size:60%; color:#666; font-weight:normal; }
+    #info { background:#f6f6f6; }
+    #info ul { margin: 0.5em 4em; }
+    #info p, #summary p { padding-top:10px; }
+    #summary { background: #ffc; }
+    #explanation { background:#eee; border-bottom: 0px none; }
+  </style>
+</head>
+<body>
+<div id="summary">
+  <h1>Forbidden <span>(403)</span></h1>
+  <p>CSRF verification failed. Request aborted.</p>
+
+
+  <p>You are seeing this message because this site requires a CSRF cookie when submitting forms. This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties.</p>
+  <p>If you have configured your browser to disable cookies, please re-enable them, at least for this site, or for “same-origin” requests.</p>
+
+</div>
+
+<div id="explanation">
+  <p><small>More information is available with DEBUG=True.</small></p>
+</div>
+
+</body>
+</html>
+"##
+    );
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403",
+            "CSRF verification failed",
+            "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view",
+        ],
+    );
+    assert!(!line.contains("web filter"), "{line}");
+    assert!(!line.contains("try again later"), "{line}");
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
