@@ -405,13 +405,18 @@ pub fn unexpected(
         {
             too_large(context, reply, setting)
         }
+        // Django's page for a Host its ALLOWED_HOSTS does not list: it read
+        // the request, over TLS too.
+        400 if is_markup(&reply.body) && says(&reply.body, DJANGO_400) => {
+            no_virtual_host(setting, DISALLOWED_HOST)
+        }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
         400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
             unread_over_tls(setting)
         }
         // yaws' page for a Host naming none of its `<server>`s.
-        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
+        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting, NO_VIRTUAL_HOST),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -461,18 +466,26 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
 /// cannot read.
 const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
 
-/// What [`YAWS_400`] says.
-fn no_virtual_host(setting: &str) -> String {
+/// The title of Django's page (DEBUG off) for a request whose Host its
+/// `ALLOWED_HOSTS` does not list (`DisallowedHost`).
+const DJANGO_400: &str = "<title>Bad Request (400)</title>";
+
+/// What [`YAWS_400`] and [`DJANGO_400`] say, `why` after `check {setting}`.
+fn no_virtual_host(setting: &str, why: &str) -> String {
     let what = match setting {
         "token_url" => "no OAuth answer",
         _ => "not the API's answer",
     };
-    format!("; {what}; check {setting}{NO_VIRTUAL_HOST}")
+    format!("; {what}; check {setting}{why}")
 }
 
-/// What [`no_virtual_host`] says after `check {setting}`.
+/// What [`no_virtual_host`] says after `check {setting}` of yaws' page.
 pub const NO_VIRTUAL_HOST: &str =
     " (its host name): yaws answers so a request whose Host names none of its virtual hosts";
+
+/// What [`no_virtual_host`] says after `check {setting}` of Django's page.
+pub const DISALLOWED_HOST: &str =
+    " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list";
 
 /// What a web server's page for a request it could not read says, of a
 /// request sent over TLS: no scheme or port to check, but a gateway.

@@ -2706,6 +2706,30 @@ fn djangos_csrf_403_at_token_url_names_the_csrf_check() {
     assert!(!line.contains("try again later"), "{line}");
 }
 
+/// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
+/// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
+/// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
+/// answer; check base_url (its scheme and port)" (token_url alike), both of which were right.
+/// It names the host name and `ALLOWED_HOSTS`, as yaws' page names its virtual hosts.
+#[test]
+fn djangos_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
+    const DJANGO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nServer: daphne\r\nTransfer-Encoding: chunked\r\n\r\n8f\r\n\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n\r\n0\r\n\r\n";
+    let page = final_at_once_on(FaultKind::RawResponse(DJANGO));
+    let token = token_request_answered(FaultKind::RawResponse(DJANGO));
+    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
+        assert_contains(
+            &line,
+            &[
+                "HTTP 400: Bad Request (400)",
+                &format!(
+                    "check {setting} (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list"
+                ),
+            ],
+        );
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
