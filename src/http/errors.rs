@@ -37,8 +37,9 @@ struct TalkdeskError {
     // may be a list, shown as the body is.
     title: Option<Value>,
     detail: Option<Value>,
-    // Zalando's problem-spring-web's, API Platform's; RFC 7807's example.
-    #[serde(alias = "violations", alias = "invalid-params")]
+    // Zalando's problem-spring-web's, API Platform's; RFC 7807's example;
+    // Litestar's `extra`.
+    #[serde(alias = "violations", alias = "invalid-params", alias = "extra")]
     validation: Option<Value>,
     errors: Option<Value>,
     // Apigee's own `{"fault":{"faultstring":…,"detail":{"errorcode":…}}}`.
@@ -51,15 +52,20 @@ struct TalkdeskError {
 
 /// The messages in a problem's `validation` or `errors`: Prism's
 /// `[{"message": …}]`, RFC 9457's and JSON:API's `[{"detail": …}]`,
-/// ASP.NET's `{"per_page": ["…"]}`.
+/// ASP.NET's `{"per_page": ["…"]}`; a message named by its `key`
+/// (Litestar's) or `field` (Zalando's).
 fn messages(value: &Value, name: &str) -> Vec<String> {
     let own = ["message", "detail", "msg"]
         .iter()
         .find_map(|k| value.get(k)?.as_str());
+    let key = ["key", "field"].iter().find_map(|k| value.get(k)?.as_str());
+    let key = key.map(|key| format!("{key}: ")).unwrap_or_default();
     match value {
         Value::String(text) => vec![format!("{name}{text}")],
         Value::Array(items) => items.iter().flat_map(|v| messages(v, name)).collect(),
-        Value::Object(_) if own.is_some() => vec![format!("{name}{}", own.unwrap_or_default())],
+        Value::Object(_) if own.is_some() => {
+            vec![format!("{name}{key}{}", own.unwrap_or_default())]
+        }
         Value::Object(map) => (map.iter())
             .flat_map(|(k, v)| messages(v, &format!("{k}: ")))
             .collect(),
@@ -1760,6 +1766,18 @@ mod tests {
         let be: Vec<u8> = "café".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(decoded(&be, Some("utf-16")), "café");
         assert_eq!(decoded(b"caf\xe9", Some("iso-8859-1")), "café");
+    }
+
+    /// Litestar's validation error lists what was wrong in `extra`, each
+    /// under the `key` it names: the run said only "Validation failed for
+    /// GET …", the limit it broke lost.
+    #[test]
+    fn litestars_extra_is_shown_with_its_keys() {
+        let litestar = r#"{"status_code":400,"detail":"Validation failed for GET /express/accounts?per_page=100","extra":[{"message":"Expected `int` <= 50","key":"per_page","source":"query"}]}"#;
+        assert_eq!(
+            describe(&reply(400, litestar), &Redactor::default()),
+            "HTTP 400: Validation failed for GET /express/accounts?per_page=100: per_page: Expected `int` <= 50"
+        );
     }
 
     /// Messages are found at any depth, each named by the key it is under.
