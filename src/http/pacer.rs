@@ -122,6 +122,15 @@ pub fn is_crowd_refusal(body: &[u8]) -> bool {
     body.starts_with(b"max connections reached")
 }
 
+/// The rate restify's throttle plugin names in its refusal (`You have
+/// exceeded your request rate of 0.05 r/s.`), in requests a second.
+fn restify_rate(body: &[u8]) -> Option<f64> {
+    const SAYS: &[u8] = b"You have exceeded your request rate of ";
+    let at = memchr::memmem::find(body, SAYS)? + SAYS.len();
+    let rest = std::str::from_utf8(&body[at..]).ok()?;
+    number(rest.split_once(" r/s")?.0).filter(|rate| *rate > 0.0)
+}
+
 /// A 502, or a 500 that is no limiter's fault ([`is_limiter_fault`]), for a
 /// request that had others in flight: a crowd's only once one of them gets
 /// through (nginx's 502 over php-fpm's workers; mod_qos's 500, its default,
@@ -362,6 +371,17 @@ impl Answer {
         self.limiter_fault = self.status == 500 && is_limiter_fault(body);
         self.crowd_said = self.status == 429 && is_crowd_refusal(body);
         self.gateway_fault = self.status == 503 && is_gateway_fault(body);
+        // restify's throttle says its rate in its words alone: one request
+        // per 1/rate s (its `X-RateLimit-Limit`, when sent, is its burst).
+        if let Some(rate) = restify_rate(body).filter(|_| self.status == 429) {
+            let window = Duration::try_from_secs_f64(1.0 / rate).ok();
+            let said = RateHeaders {
+                limit: Some(1.0),
+                window,
+                ..self.headers.unwrap_or_default()
+            };
+            self.headers = window.map(|_| said);
+        }
     }
 
     /// Whether it says "too many requests" ([`is_refusal`]).
@@ -1239,6 +1259,40 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    /// restify's throttle's 429 states a quota of one request per 1/rate
+    /// s, its own `X-RateLimit-Remaining` kept; no other status, nor a rate
+    /// of 0, does.
+    #[test]
+    fn restifys_refusal_says_one_request_per_its_rate() {
+        let body = br#"{"code":"TooManyRequests","message":"You have exceeded your request rate of 0.05 r/s."}"#;
+        let read = |status, body: &[u8], headers| {
+            let mut answer = Answer {
+                status,
+                headers,
+                ..Answer::default()
+            };
+            answer.read_body(body);
+            answer.headers
+        };
+        let sent = RateHeaders {
+            limit: Some(3.0),
+            remaining: Some(0.0),
+            ..RateHeaders::default()
+        };
+        let said = read(429, body, Some(sent)).unwrap();
+        assert_eq!(
+            (said.limit, said.window),
+            (Some(1.0), Some(Duration::from_secs(20)))
+        );
+        assert_eq!(said.remaining, Some(0.0));
+        assert_eq!(read(503, body, None), None);
+        assert_eq!(
+            read(429, b"You have exceeded your request rate of 0 r/s.", None),
+            None
+        );
+        assert_eq!(read(429, b"Too Many Requests", None), None);
     }
 
     /// A body is read for its own status alone: Apigee's fault of a 500,

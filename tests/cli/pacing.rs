@@ -1144,3 +1144,42 @@ fn the_verbose_log_numbers_each_retry_and_says_each_wait_for_the_pace() {
         "{stderr}"
     );
 }
+
+/// restify's throttle plugin (restify 11.1, `throttle({ rate: 0.5, burst: 1 })`) refuses with
+/// a 429 that has no `Retry-After` and no rate headers, its rate in its words: `You have
+/// exceeded your request rate of 0.5 r/s.` A retry at a backoff's pace (0.5 s, then 1 s) came
+/// before the bucket held a token again: at 0.05 r/s every try of page 1 was refused and the
+/// run ended "try again later or raise --max-retries". The rate said is paced to.
+#[test]
+fn restifys_throttle_is_paced_at_the_rate_its_refusal_names() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3 * PER_PAGE),
+        bucket: Some(Bucket {
+            retry_after: None,
+            headers: RateHeaderStyle::Restify,
+            ..Bucket::new(0.5, 1.0)
+        }),
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let out = (sb.tool(&fake))
+        .args([
+            "-v",
+            "list",
+            "-o",
+            "jsonl",
+            "--per-page",
+            &PER_PAGE.to_string(),
+        ])
+        .args(["--concurrency", "1", "--max-retries", "1"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(stdout_of(&out).lines().count(), 3 * PER_PAGE, "{err}");
+    // Learnt from the first refusal's words, not from what got through.
+    assert!(
+        err.contains("requests/s: the server allows 1 requests per 2 s"),
+        "{err}"
+    );
+}

@@ -214,6 +214,10 @@ pub enum RateHeaderStyle {
     /// `-Reset-short`, and a refusal's `Retry-After-short` (with none of the others) in place
     /// of `Retry-After`.
     NamedShort,
+    /// None, and a refusal in restify's throttle plugin's words (restify 11.1), its rate in
+    /// them: `{"code":"TooManyRequests","message":"You have exceeded your request rate of
+    /// 0.5 r/s."}` (set the bucket's `retry_after` to `None`: restify sends no `Retry-After`).
+    Restify,
 }
 
 /// One accounts request as the bucket saw it.
@@ -1384,7 +1388,7 @@ fn rate_limit(
     let reset = ((bucket.burst - tokens) / bucket.rate).max(0.0).ceil();
     let window = bucket.burst / bucket.rate;
     let mut headers = match bucket.headers {
-        RateHeaderStyle::None => Vec::new(),
+        RateHeaderStyle::None | RateHeaderStyle::Restify => Vec::new(),
         RateHeaderStyle::Ietf => vec![
             ("RateLimit-Limit", format!("{}", bucket.burst)),
             ("RateLimit-Remaining", format!("{remaining}")),
@@ -1412,6 +1416,17 @@ fn rate_limit(
     };
     if !refused {
         return (fault, headers);
+    }
+    if bucket.headers == RateHeaderStyle::Restify {
+        let words = format!(
+            "You have exceeded your request rate of {} r/s.",
+            bucket.rate
+        );
+        let body = json!({"code": "TooManyRequests", "message": words}).to_string();
+        return (
+            Some(FaultKind::StatusWithBody(bucket.status, body)),
+            headers,
+        );
     }
     let named = bucket.headers == RateHeaderStyle::NamedShort;
     if let Some(value) = bucket.retry_after {
