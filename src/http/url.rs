@@ -232,6 +232,11 @@ fn other_origin_hint(url: &Url, origin: &Url) -> String {
         (Some(port), None) if same_host && url.scheme() == origin.scheme() => format!(
             "the link is without base_url's port {port}: a proxy in front of the API passes it the host without the port (nginx's `$host`, as Debian's proxy_params and fastcgi_params do); have it pass `$http_host`, else check base_url"
         ),
+        // An app behind a TLS terminator builds its links from the plain
+        // request it is passed (koa, Express, hono, h3 by default).
+        (port, theirs) if same_host && port == theirs && (url.scheme(), origin.scheme()) == ("http", "https") => {
+            "the link is http:// where base_url is https://, at its host and port: the API behind a TLS terminator builds its links from the plain-http request it is passed; have it take the scheme from X-Forwarded-Proto (Express: `app.set('trust proxy', …)`; koa: `app.proxy = true`), the terminator sending that header, or have the terminator rewrite them".into()
+        }
         _ => "a gateway in front of the API may pass its links on unrewritten; have it rewrite them, else check base_url".into(),
     }
 }
@@ -510,6 +515,28 @@ mod tests {
             follow(&page, href, &origin).unwrap().as_str(),
             "http://127.0.0.1:5000/express/accounts?page=2&sort=a%7Cb&f=%7Bx%7D&g=%5B1%5D%5E%60%5C"
         );
+    }
+
+    /// An http:// link at base_url's host and port (the default ones
+    /// too) is an app's behind a TLS terminator; at another port, or
+    /// another host, the gateway's word stays.
+    #[test]
+    fn an_http_link_at_base_urls_host_and_port_names_the_tls_terminator() {
+        let page = url("https://api.example.com/express/accounts");
+        let origin = url("https://api.example.com/");
+        let said = |href| follow(&page, href, &origin).unwrap_err().to_string();
+        let terminator = "the link is http:// where base_url is https://";
+        assert!(said("http://api.example.com/x?page=2").contains(terminator));
+        for href in [
+            "http://api.example.com:8080/x",
+            "http://other.example.com/x",
+        ] {
+            assert!(!said(href).contains(terminator), "{href}");
+            assert!(
+                said(href).contains("have it rewrite them, else check base_url"),
+                "{href}"
+            );
+        }
     }
 
     #[test]

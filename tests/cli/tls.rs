@@ -3281,3 +3281,32 @@ fn jettys_400_sni_required_says_to_use_a_host_name() {
         assert!(!stderr.contains("scheme and port"), "{stderr}");
     }
 }
+
+/// koa 2.16 (without `app.proxy`), Express 5 (without `trust proxy`), hono 4 on
+/// @hono/node-server and h3 2 behind a TLS terminator build their next links from the
+/// plain-http request they get: `http://` at base_url's host and port. The refusal said "a
+/// gateway in front of the API may pass its links on unrewritten; have it rewrite them, else
+/// check base_url", where base_url is right and the app is what to tell.
+#[test]
+fn a_next_link_downgraded_to_http_names_the_app_behind_a_tls_terminator() {
+    let ca = TestCa::new("downgrade CA");
+    let (cert, key) = ca.server_cert();
+    let config = FakeConfig {
+        accounts: simple_accounts(60),
+        page_cap: 50,
+        links: LinkStyle::PlainHttp,
+        ..FakeConfig::default()
+    };
+    let fake = FakeApi::start_tls(config, &cert, &key);
+    let sb = Sandbox::new();
+    let out = list_with_bundle(&sb, &fake, "ca.pem", &ca.pem);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the link is http:// where base_url is https://"),
+        "{err}"
+    );
+    assert!(err.contains("X-Forwarded-Proto"), "{err}");
+    assert!(!err.contains("check base_url"), "{err}");
+    assert_eq!(fake.page_requests(), vec![1], "{err}");
+}

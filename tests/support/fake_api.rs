@@ -304,6 +304,10 @@ pub enum LinkStyle {
     /// `/express/accounts?cursor=p..&per_page=..`, as cursor-paged APIs
     /// link: `page` is ignored (every page number is page 1).
     Cursor,
+    /// As `Absolute`, but `http://` where the fake serves `https://`: an API behind a TLS
+    /// terminator builds its links from the plain-http request it gets (koa without
+    /// `app.proxy`, Express without `trust proxy`, hono on @hono/node-server, h3).
+    PlainHttp,
 }
 
 /// Injectable faults. All default to off.
@@ -1699,6 +1703,7 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     if links != LinkStyle::None {
         let mut prefix = match links {
             LinkStyle::Absolute => shared.base_url(),
+            LinkStyle::PlainHttp => shared.base_url().replacen("https://", "http://", 1),
             _ => String::new(),
         };
         if moved {
