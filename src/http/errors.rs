@@ -447,6 +447,7 @@ pub fn unexpected(
         // Varnish told to cache every GET serves the refusal it stored
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
+        504 if setting == "base_url" => gateway_timeout(context),
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
@@ -465,6 +466,23 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     api_error(format!(
         "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
     ))
+}
+
+/// What a page's `504 Gateway Timeout` says (hono's `timeout()`, nginx's
+/// `proxy_read_timeout`): a gateway's limit on how long an answer may take,
+/// which a smaller page may come within; none is smaller than one account.
+fn gateway_timeout(context: &str) -> String {
+    let url = context
+        .split_once(' ')
+        .and_then(|(_, url)| url::Url::parse(url).ok());
+    let per_page = url.and_then(|url| super::url::query_param(&url, "per_page"));
+    let smaller = match per_page.and_then(|n| n.parse::<u32>().ok()) {
+        Some(1) => "",
+        _ => "a smaller --per-page may answer in time; else ",
+    };
+    format!(
+        "; a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`): if the API takes that long for a page, {smaller}try again later or raise --max-retries"
+    )
 }
 
 /// yaws' page for a request whose Host names none of its `<server>`s (with

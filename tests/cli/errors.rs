@@ -4252,3 +4252,34 @@ fn an_html_refusal_with_a_bearer_challenge_saying_why_is_the_apis() {
     );
     assert!(!line.contains("firewall"), "{line}");
 }
+
+/// hono 4.13's `timeout()` middleware answers a page slower than its limit with a `504
+/// Gateway Timeout` (nginx's at its `proxy_read_timeout` likewise), on every try: the run ended
+/// "HTTP 504 after 1 retry: Gateway Timeout; the API or a gateway before it is failing; try
+/// again later or raise --max-retries", where a smaller page may come in time. A page of one
+/// account has none smaller.
+#[test]
+fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
+    let raw: &'static [u8] = b"HTTP/1.1 504 Gateway Timeout\r\ncontent-type: text/plain;charset=UTF-8\r\nDate: Mon, 07 Dec 2026 07:13:07 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\nf\r\nGateway Timeout\r\n0\r\n\r\n";
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+    );
+    let list = |per_page: &str| {
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--per-page", per_page, "--max-retries", "1"]);
+        fails_with(&run(cmd), 5)
+    };
+    let line = list("50");
+    assert_contains(
+        &line,
+        &[
+            "HTTP 504",
+            "gave up waiting",
+            "a smaller --per-page may answer in time",
+        ],
+    );
+    let line = list("1");
+    assert_contains(&line, &["HTTP 504", "gave up waiting"]);
+    assert!(!line.contains("--per-page"), "{line}");
+}
