@@ -25,7 +25,7 @@ use super::retry::{
 };
 use super::throttle::RateLimits;
 use super::trust::{inspected_hint, no_chain, plain_cause, untrusted_hint, url_tls_hint};
-use super::url::{Url, bare_host, query_param};
+use super::url::{Url, bare_host, smaller_page};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::interrupt::locked;
 use crate::log::Log;
@@ -1635,12 +1635,8 @@ fn gave_up_hint(request: &Request, failures: &[String]) -> String {
     if !every {
         return "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into();
     }
-    // None smaller than a page of one account (`auth check` asks for one).
-    let per_page = query_param(request.url, "per_page").and_then(|n| n.parse::<u32>().ok());
     let smaller = match request.setting() {
-        "base_url" if per_page.is_none_or(|n| n > 1) => {
-            "a smaller --per-page may answer in time; else "
-        }
+        "base_url" => smaller_page(request.url),
         _ => "",
     };
     format!(

@@ -12,6 +12,7 @@ use super::pacer::{is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use super::trust::CLIENT_CERTIFICATE;
+use super::url::{Url, smaller_page};
 use crate::error::api_error;
 use crate::text::{
     counted, shorten, spoken_duration, terminal_safe, unescaped, utf16_units, without_bom,
@@ -474,12 +475,8 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
 fn gateway_timeout(context: &str) -> String {
     let url = context
         .split_once(' ')
-        .and_then(|(_, url)| url::Url::parse(url).ok());
-    let per_page = url.and_then(|url| super::url::query_param(&url, "per_page"));
-    let smaller = match per_page.and_then(|n| n.parse::<u32>().ok()) {
-        Some(1) => "",
-        _ => "a smaller --per-page may answer in time; else ",
-    };
+        .and_then(|(_, url)| Url::parse(url).ok());
+    let smaller = url.map_or("", |url| smaller_page(&url));
     format!(
         "; a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`): if the API takes that long for a page, {smaller}try again later or raise --max-retries"
     )

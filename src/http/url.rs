@@ -241,6 +241,17 @@ fn other_origin_hint(url: &Url, origin: &Url) -> String {
     }
 }
 
+/// What to try first when an answer for `url`'s page takes longer than a
+/// server allows: a smaller page, though none is smaller than one account
+/// (`auth check`, `--per-page 1`).
+pub fn smaller_page(url: &Url) -> &'static str {
+    let per_page = query_param(url, "per_page").and_then(|n| n.parse::<u32>().ok());
+    match per_page.is_none_or(|n| n > 1) {
+        true => "a smaller --per-page may answer in time; else ",
+        false => "",
+    }
+}
+
 /// The value of a query parameter.
 pub fn query_param(url: &Url, name: &str) -> Option<String> {
     (url.query_pairs()).find_map(|(k, v)| (k == name).then(|| v.into_owned()))
