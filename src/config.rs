@@ -1550,6 +1550,16 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// A path with a control character pastes into bash as `$'…'`, its bytes escaped: a
+    /// newline alone (which `terminal_safe` keeps) and an escape alone (which it takes out)
+    /// each, not only the two together.
+    #[cfg(unix)]
+    #[test]
+    fn a_newline_or_an_escape_alone_is_dollar_quoted_for_the_shell() {
+        assert_eq!(shell_quoted("/tmp/a\nb"), r"$'/tmp/a\x0ab'");
+        assert_eq!(shell_quoted("/tmp/a\u{1b}b"), r"$'/tmp/a\x1bb'");
+    }
+
     /// The key a message names reads back, in TOML, as the profile's name,
     /// and shows as it is once made safe for the terminal.
     #[test]
