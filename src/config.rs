@@ -1560,6 +1560,14 @@ mod tests {
         assert_eq!(shell_quoted("/tmp/a\u{1b}b"), r"$'/tmp/a\x1bb'");
     }
 
+    /// A name with a character a message takes out keeps its other characters as they are in
+    /// the key a message names: only that character is escaped (`\u202E`), so the table to add
+    /// reads as the name does.
+    #[test]
+    fn a_shown_toml_key_escapes_only_what_a_message_would_take_out() {
+        assert_eq!(shown_toml_key("a\u{202e}b c"), r#""a\u202Eb c""#);
+    }
+
     /// The key a message names reads back, in TOML, as the profile's name,
     /// and shows as it is once made safe for the terminal.
     #[test]
