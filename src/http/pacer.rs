@@ -885,8 +885,9 @@ impl Pacer {
         if first && self.cap.is_none() {
             self.tat = None;
         }
+        let requests = if limit == 1.0 { "request" } else { "requests" };
         Some(format!(
-            "the server allows {} requests per {} s",
+            "the server allows {} {requests} per {} s",
             as_number(limit),
             // To the millisecond: a reset read against a clock showed
             // `1.9500000480000002 s`.

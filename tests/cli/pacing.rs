@@ -844,7 +844,7 @@ fn a_pace_slower_than_a_request_per_10_s_is_warned_about_once() {
     let first = first_stderr_line(&slow(), &[]);
     assert!(
         first.starts_with("warning: the walk is paced at one request every 21 s")
-            && first.contains("the server allows 1 requests per 20 s"),
+            && first.contains("the server allows 1 request per 20 s"),
         "{first}"
     );
     // One page needs no wait: nothing to say.
@@ -1179,7 +1179,7 @@ fn restifys_throttle_is_paced_at_the_rate_its_refusal_names() {
     assert_eq!(stdout_of(&out).lines().count(), 3 * PER_PAGE, "{err}");
     // Learnt from the first refusal's words, not from what got through.
     assert!(
-        err.contains("requests/s: the server allows 1 requests per 2 s"),
+        err.contains("requests/s: the server allows 1 request per 2 s"),
         "{err}"
     );
 }
