@@ -719,6 +719,36 @@ fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot
     assert!(stderr.contains("ask its owner"), "{stderr}");
 }
 
+/// A user that is not root, whose own config file others can read, is told to chmod it, never
+/// that it belongs to another user: the file is theirs. The user is mapped in a user namespace of
+/// the test's own (the file's owner, the test's user, is that user there), so this holds for a
+/// test run as root too, where the unit test's user is root.
+#[cfg(unix)]
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
+fn a_readable_config_file_of_a_user_not_root_gets_a_chmod_of_their_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(2);
+    let sandbox = Sandbox::new();
+    let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let output = support::as_another_user()
+        .args(config_arg(&path))
+        .args(["list", "-o", "json"])
+        .envs(sandbox.env())
+        .output()
+        .expect("run unshare");
+    assert_lists(&output, 2);
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(
+        stderr.contains("is accessible by others (mode 644)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run: chmod 600"), "{stderr}");
+    assert!(!stderr.contains("another user"), "{stderr}");
+}
+
 /// A config file of another user (not root) is read, but its `client_secret_cmd` is not run: it
 /// would run whatever they put there. Exit 3 before any request, saying to use a file of one's
 /// own. The user is mapped in a user namespace of the test's own (the file's owner is not mapped
