@@ -2630,4 +2630,15 @@ mod tests {
         let s = Settings::resolve(&with_file(&path), &env_of(&[])).unwrap();
         assert_eq!(s.ca_bundle.unwrap().value, ca);
     }
+
+    /// Only an escape TOML refused gets the advice on `\` in double
+    /// quotes: a line whose quoted `\t` is a good escape, refused for what
+    /// follows the string, keeps TOML's own words.
+    #[test]
+    fn a_good_escape_on_a_line_refused_for_something_else_gets_no_backslash_advice() {
+        let (_d, path) = write_config("[default]\nhistory = \"C:\\temp\" x\n");
+        let msg = err_text(Settings::resolve(&with_file(&path), &env_of(&[])));
+        assert!(msg.contains("config.toml, line 2: "), "{msg}");
+        assert!(!msg.contains("starts an escape"), "{msg}");
+    }
 }
