@@ -792,6 +792,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
         408 => {
             "the server gave up waiting for the request, or a gateway in front of it for the answer of the server behind it (ziproxy answers 408 so); try again later"
         }
+        // Rocket's (limits.form), tower-http's RequestBodyLimitLayer's and poem's SizeLimit's.
+        413 if token_url => {
+            "the server there refuses the token request's form (under 100 bytes) as too large; check token_url, else have whoever runs the endpoint raise its body limit (Rocket's limits.form, tower-http's RequestBodyLimitLayer, poem's SizeLimit)"
+        }
         // fastify's without @fastify/formbody, for the form RFC 6749 §4.4 asks for.
         415 => pick(
             "the server there takes no application/x-www-form-urlencoded POST, which a token endpoint takes (RFC 6749): check token_url; a token endpoint of your own on fastify needs @fastify/formbody",

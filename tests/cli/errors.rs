@@ -3394,6 +3394,32 @@ fn nims_bare_413_to_the_token_request_blames_no_request_headers() {
     assert!(!line.contains("request headers"), "{line}");
 }
 
+/// A body limit below the token request's form (59 bytes): Rocket 0.5 (`limits.form`), axum with
+/// tower-http's `RequestBodyLimitLayer` and poem's `SizeLimit` answer `413`, whose bytes these
+/// are. The error said only "HTTP 413: length limit exceeded" (or Rocket's JSON, or "payload too
+/// large"), with nothing to check or do; it now names the form as what is refused, token_url, and
+/// the limit to raise (found with each serving the token endpoint, its limit set to 10 bytes).
+#[test]
+fn a_413_to_the_token_request_names_its_form_and_the_limit() {
+    const ROCKET_413: &[u8] = b"HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\nserver: Rocket\r\nx-content-type-options: nosniff\r\nx-frame-options: SAMEORIGIN\r\npermissions-policy: interest-cohort=()\r\ncontent-length: 162\r\ndate: Mon, 07 Dec 2026 07:27:10 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 413,\n    \"reason\": \"Payload Too Large\",\n    \"description\": \"The request is larger than the server is willing or able to process.\"\n  }\n}";
+    const TOWER_HTTP_413: &[u8] = b"HTTP/1.1 413 Payload Too Large\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\ndate: Mon, 07 Dec 2026 07:27:13 GMT\r\n\r\nlength limit exceeded";
+    const POEM_413: &[u8] = b"HTTP/1.1 413 Payload Too Large\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 17\r\ndate: Mon, 07 Dec 2026 07:27:16 GMT\r\n\r\npayload too large";
+    for raw in [ROCKET_413, TOWER_HTTP_413, POEM_413] {
+        let line = token_request_answered(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &[
+                "token request",
+                "HTTP 413",
+                "the token request's form",
+                "check token_url",
+                "raise",
+            ],
+        );
+        assert!(!line.contains("request headers"), "{line}");
+    }
+}
+
 /// waitress answers request headers over its `max_request_header_size` with `431`, to the token
 /// request too, whose headers carry the client id and secret, not an access token: it was told
 /// "the access token they carry is too long for it". It now names what that request carries and
