@@ -788,9 +788,10 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "the server there cannot answer in application/json (the type asked for), as a token endpoint does; check token_url",
             "the server there cannot answer in application/json (the type asked for), as the API does; check base_url",
         ),
-        // ziproxy's too, at its ConnTimeout, for its backend's answer.
+        // tower-http's TimeoutLayer's for a slow handler; ziproxy's, at its
+        // ConnTimeout, for its backend's answer.
         408 => {
-            "the server gave up waiting for the request, or a gateway in front of it for the answer of the server behind it (ziproxy answers 408 so); try again later"
+            "the server gave up waiting for the request, or for its own answer to it (axum's tower-http TimeoutLayer answers 408 so), or a gateway in front of it for the answer of the server behind it (ziproxy answers 408 so); try again later"
         }
         // Rocket's (limits.form), tower-http's RequestBodyLimitLayer's and poem's SizeLimit's.
         413 if token_url => {

@@ -1160,6 +1160,31 @@ fn a_408_names_a_gateway_that_gave_up_on_the_answer() {
     );
 }
 
+/// axum with tower-http's `TimeoutLayer` answers a handler slower than its time limit with `408`
+/// and no body, whose bytes these are (tower-http 0.6.11): a page, a GET it had whole, ended "HTTP
+/// 408 Request Timeout; the server gave up waiting for the request, or a gateway in front of it
+/// for the answer of the server behind it", neither of which happened. It now names the server
+/// giving up on its own answer too.
+#[test]
+fn a_408_names_a_server_that_gave_up_on_its_own_answer() {
+    const TOWER_HTTP_408: &[u8] =
+        b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\ndate: Mon, 07 Dec 2026 07:36:05 GMT\r\n\r\n";
+    let fault = FaultKind::RawResponse(TOWER_HTTP_408);
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 408 Request Timeout",
+            "for its own answer to it",
+            "TimeoutLayer",
+            "try again later",
+        ],
+    );
+}
+
 /// The same close at once, on every try, of a TLS terminator whose backend went away mid-walk
 /// (hitch 1.7 in front of an API that stopped after page 2: a deploy, a crash): each new
 /// connection is closed right after its handshake. The error named nginx's `return 444`, a web
