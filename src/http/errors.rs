@@ -430,7 +430,7 @@ pub fn unexpected(
         }
         // The server read the body and refused its form: no scheme or port to check.
         400 if setting == "token_url" && is_extractor_refusal(&reply.body) => {
-            "; no OAuth answer (a token endpoint refuses with an OAuth error): the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url".into()
+            format!("; {NOT_THIS_REQUEST}")
         }
         403 if wants_http2(&reply.body) => format!(
             "; the server there speaks only HTTP/2 over TLS, and this tool HTTP/1.1: have it allow HTTP/1.1 (Node: allowHTTP1), else check {setting}"
@@ -650,6 +650,10 @@ pub fn is_web_server_page(body: &[u8]) -> bool {
         || without_bom(body).starts_with(b"Client sent an HTTP request to an HTTPS server")
 }
 
+/// What a token endpoint that read the token request and refused it
+/// without an OAuth error (a handler taking another body) is told.
+const NOT_THIS_REQUEST: &str = "no OAuth answer (a token endpoint refuses with an OAuth error): the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url";
+
 /// actix-web's words for a body its `web::Form` or `web::Json` extractor
 /// refuses (a form without a field it requires, a type that is no JSON),
 /// Litestar's exception JSON and BlackSheep's `Bad Request: ` for the same.
@@ -768,10 +772,9 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
             "the OAuth client needs the express-accounts:read scope, and resellers must be entitled to the Billing Insights API"
         }
         400 if token_url => "no OAuth answer; check token_url (its scheme and port)",
-        // FastAPI's for a form without a password grant's `username`.
-        422 if token_url => {
-            "no OAuth answer (a token endpoint refuses with an OAuth error): the server there takes no client-credentials request; check token_url"
-        }
+        // FastAPI's for a form without a password grant's `username`; axum's
+        // and Rocket's for one without a `client_id` (client_secret_post).
+        422 if token_url => NOT_THIS_REQUEST,
         404 => pick(
             "check token_url, or account_name and region when token_url is not set (they form it)",
             "check base_url (the path /express/accounts is appended to it)",
@@ -1318,7 +1321,7 @@ mod tests {
     fn each_status_hints_at_the_setting_asked() {
         let cases: [(u16, &str, &str); 27] = [
             (400, "token_url", "no OAuth answer; check token_url"),
-            (422, "token_url", "takes no client-credentials request"),
+            (422, "token_url", "refuses this tool's request"),
             (404, "token_url", "account_name and region"),
             (404, "base_url", "check base_url (the path"),
             (405, "token_url", "takes no POST"),

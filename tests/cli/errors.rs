@@ -2595,6 +2595,30 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
     }
 }
 
+/// axum's `Form` extractor (axum 0.8) and Rocket's `Form` guard (Rocket 0.5) answer a form
+/// without a field the handler's struct requires (`client_id`: client_secret_post) with `422`,
+/// whose bytes these are: the error said "the server there takes no client-credentials request",
+/// of a handler that takes them with the client in the body. It now says what this tool sends,
+/// which the server refuses, as for actix-web's 400 for the same.
+#[test]
+fn axums_and_rockets_422_for_another_form_at_token_url_says_what_was_sent() {
+    const AXUM: &[u8] = b"HTTP/1.1 422 Unprocessable Entity\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 58\r\ndate: Mon, 07 Dec 2026 07:39:29 GMT\r\n\r\nFailed to deserialize form body: missing field `client_id`";
+    const ROCKET: &[u8] = b"HTTP/1.1 422 Unprocessable Entity\r\ncontent-type: application/json\r\nserver: Rocket\r\nx-frame-options: SAMEORIGIN\r\npermissions-policy: interest-cohort=()\r\nx-content-type-options: nosniff\r\ncontent-length: 178\r\ndate: Mon, 07 Dec 2026 07:39:31 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 422,\n    \"reason\": \"Unprocessable Entity\",\n    \"description\": \"The request was well-formed but was unable to be followed due to semantic errors.\"\n  }\n}";
+    for raw in [AXUM, ROCKET] {
+        let line = token_request_answered(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &[
+                "HTTP 422",
+                "no OAuth answer",
+                "client_secret_basic",
+                "check token_url",
+            ],
+        );
+        assert!(!line.contains("takes no client-credentials"), "{line}");
+    }
+}
+
 /// actix-web's 400s to the token request when the handler at the URL
 /// extracts another form (`web::Form` of a struct with `client_id`) or
 /// JSON (`web::Json`): the server read the request and its body, so the
