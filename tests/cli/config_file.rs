@@ -699,21 +699,7 @@ fn a_config_file_others_can_read_gets_a_warning_with_the_chmod() {
 #[test]
 #[ignore = "needs root (it makes a file of another user) and Linux's unshare(1)"]
 fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot_run() {
-    use std::os::unix::fs::PermissionsExt;
-    let fake = fake(2);
-    let sandbox = Sandbox::new();
-    let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    std::os::unix::fs::chown(&path, Some(1001), Some(1001)).expect("chown: run as root");
-    let output = support::as_another_user()
-        .args(config_arg(&path))
-        .args(["list", "-o", "json"])
-        .envs(sandbox.env())
-        .output()
-        .expect("run unshare");
-    assert_lists(&output, 2);
-    let stderr = stderr_of(&output);
-    assert!(stderr.starts_with("warning: "), "{stderr}");
+    let stderr = readable_config_listed_by_another_user(Some(1001));
     assert!(!stderr.contains("run: chmod"), "{stderr}");
     assert!(stderr.contains("belongs to another user"), "{stderr}");
     assert!(stderr.contains("ask its owner"), "{stderr}");
@@ -727,11 +713,27 @@ fn as_root_a_readable_config_file_of_another_user_gets_no_chmod_this_user_cannot
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs Linux's unshare(1)")]
 fn a_readable_config_file_of_a_user_not_root_gets_a_chmod_of_their_own() {
+    let stderr = readable_config_listed_by_another_user(None);
+    assert!(
+        stderr.contains("is accessible by others (mode 644)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run: chmod 600"), "{stderr}");
+    assert!(!stderr.contains("another user"), "{stderr}");
+}
+
+/// The stderr of `list` run by [`support::as_another_user`] with a config file others can read
+/// (mode 644), chowned to `owner` if given (which needs root); the accounts listed, and a warning.
+#[cfg(unix)]
+fn readable_config_listed_by_another_user(owner: Option<u32>) -> String {
     use std::os::unix::fs::PermissionsExt;
     let fake = fake(2);
     let sandbox = Sandbox::new();
     let path = sandbox.write_config("config.toml", &profile("default", &fake, ""));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    if let Some(uid) = owner {
+        std::os::unix::fs::chown(&path, Some(uid), Some(uid)).expect("chown: run as root");
+    }
     let output = support::as_another_user()
         .args(config_arg(&path))
         .args(["list", "-o", "json"])
@@ -741,12 +743,7 @@ fn a_readable_config_file_of_a_user_not_root_gets_a_chmod_of_their_own() {
     assert_lists(&output, 2);
     let stderr = stderr_of(&output);
     assert!(stderr.starts_with("warning: "), "{stderr}");
-    assert!(
-        stderr.contains("is accessible by others (mode 644)"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("run: chmod 600"), "{stderr}");
-    assert!(!stderr.contains("another user"), "{stderr}");
+    stderr
 }
 
 /// A config file of another user (not root) is read, but its `client_secret_cmd` is not run: it
