@@ -412,10 +412,10 @@ pub fn unexpected(
         {
             too_large(context, reply, setting)
         }
-        // Django's page for a Host its ALLOWED_HOSTS does not list: it read
-        // the request, over TLS too.
+        // Django's page for any 400 (a Host ALLOWED_HOSTS does not list, a
+        // view's `BadRequest`): it read the request, over TLS too.
         400 if is_markup(&reply.body) && says(&reply.body, DJANGO_400) => {
-            no_virtual_host(setting, DISALLOWED_HOST)
+            format!("; check {setting}{DISALLOWED_HOST}")
         }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
@@ -423,7 +423,7 @@ pub fn unexpected(
             unread_over_tls(setting)
         }
         // yaws' page for a Host naming none of its `<server>`s.
-        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting, NO_VIRTUAL_HOST),
+        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -487,26 +487,26 @@ fn gateway_timeout(context: &str) -> String {
 /// cannot read.
 const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
 
-/// The title of Django's page (DEBUG off) for a request whose Host its
-/// `ALLOWED_HOSTS` does not list (`DisallowedHost`).
+/// The title of Django's page (DEBUG off) for every 400 it answers
+/// (`BadRequest` and any `SuspiciousOperation`): for a request whose Host
+/// its `ALLOWED_HOSTS` does not list (`DisallowedHost`) the most likely.
 const DJANGO_400: &str = "<title>Bad Request (400)</title>";
 
-/// What [`YAWS_400`] and [`DJANGO_400`] say, `why` after `check {setting}`.
-fn no_virtual_host(setting: &str, why: &str) -> String {
+/// What [`YAWS_400`] says.
+fn no_virtual_host(setting: &str) -> String {
     let what = match setting {
         "token_url" => "no OAuth answer",
         _ => "not the API's answer",
     };
-    format!("; {what}; check {setting}{why}")
+    format!("; {what}; check {setting}{NO_VIRTUAL_HOST}")
 }
 
-/// What [`no_virtual_host`] says after `check {setting}` of yaws' page.
+/// What [`no_virtual_host`] says after `check {setting}`.
 pub const NO_VIRTUAL_HOST: &str =
     " (its host name): yaws answers so a request whose Host names none of its virtual hosts";
 
-/// What [`no_virtual_host`] says after `check {setting}` of Django's page.
-pub const DISALLOWED_HOST: &str =
-    " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list";
+/// What [`DJANGO_400`]'s page says after `check {setting}`.
+pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list, as it does a request its view refuses (BadRequest)";
 
 /// What a web server's page for a request it could not read says, of a
 /// request sent over TLS: no scheme or port to check, but a gateway.

@@ -2779,6 +2779,33 @@ fn djangos_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
     }
 }
 
+/// Django renders the same page, `<title>Bad Request (400)</title>`, for every 400 it answers
+/// (`response_for_exception`: `BadRequest`, `MultiPartParserError` and every
+/// `SuspiciousOperation`, `DisallowedHost` one of them): a view raising `BadRequest` for the
+/// token request or for the first page sent it too, at a Host Django listed. The run said, as if
+/// the page were the Host's alone, "not the API's answer; check base_url (its host name):
+/// Django answers so a request whose Host its ALLOWED_HOSTS does not list". It names the view
+/// too, and not "not the API's answer"; a later page's still says base_url answered page 1.
+#[test]
+fn djangos_400_page_names_a_view_refusing_the_request_too() {
+    const DJANGO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 143\r\n\r\n\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
+    let page = final_at_once_on(FaultKind::RawResponse(DJANGO));
+    let token = token_request_answered(FaultKind::RawResponse(DJANGO));
+    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
+        assert_contains(
+            &line,
+            &[
+                &format!("check {setting} (its host name)"),
+                "as it does a request its view refuses (BadRequest)",
+            ],
+        );
+        assert!(!line.contains("not the API's answer"), "{line}");
+    }
+    let later = failing_page(2, FaultKind::RawResponse(DJANGO));
+    assert_contains(&later, &["base_url answered the first page"]);
+    assert!(!later.contains("check base_url"), "{later}");
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
