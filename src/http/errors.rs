@@ -38,10 +38,11 @@ struct TalkdeskError {
     // may be a list, shown as the body is.
     title: Option<Value>,
     detail: Option<Value>,
-    // Zalando's problem-spring-web's, API Platform's; RFC 7807's example;
-    // Litestar's `extra`.
-    #[serde(alias = "violations", alias = "invalid-params", alias = "extra")]
+    // Zalando's problem-spring-web's, API Platform's; RFC 7807's example.
+    #[serde(alias = "violations", alias = "invalid-params")]
     validation: Option<Value>,
+    // Litestar's list of messages ([`parsed`]).
+    extra: Option<Value>,
     errors: Option<Value>,
     // Apigee's own `{"fault":{"faultstring":…,"detail":{"errorcode":…}}}`.
     // Read as a value: another API's `fault` of another shape is ignored.
@@ -87,6 +88,10 @@ fn parsed(body: &str) -> TalkdeskError {
     // A blank code says nothing, as a blank text.
     let blank = |c: &Value| c.as_str().is_some_and(|s| s.trim().is_empty());
     parsed.code = parsed.code.filter(|c| !blank(c));
+    // Litestar's `extra` lists its messages; another's is an extension
+    // member (RFC 9457 §3.2), no message.
+    let extra = parsed.extra.take().filter(Value::is_array);
+    parsed.validation = parsed.validation.or(extra);
     if let Some(fault) = parsed.fault.take() {
         let errorcode = (fault.pointer("/detail/errorcode")).filter(|c| c.is_string() && !blank(c));
         parsed.code = parsed.code.or(errorcode.cloned());
@@ -1789,6 +1794,28 @@ mod tests {
         let be: Vec<u8> = "café".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(decoded(&be, Some("utf-16")), "café");
         assert_eq!(decoded(b"caf\xe9", Some("iso-8859-1")), "café");
+    }
+
+    /// An `extra` beside a problem's `invalid-params` or `violations` is an
+    /// extension member (RFC 9457 §3.2), no second list of them: the body
+    /// was shown raw, its title and violations not read (serde's "duplicate
+    /// field"). An `extra` of other data than Litestar's list of messages
+    /// (a trace id) is no message.
+    #[test]
+    fn an_extension_member_named_extra_is_no_list_of_violations() {
+        let problem = r#"{"title":"Your request parameters didn't validate.","invalid-params":[{"name":"per_page","reason":"must be at most 50"}],"extra":{"request_id":"abc123"}}"#;
+        let said = describe(&reply(400, problem), &Redactor::default());
+        assert!(
+            said.starts_with("HTTP 400: Your request parameters didn't validate.: "),
+            "{said}"
+        );
+        assert!(said.contains("must be at most 50"), "{said}");
+        assert!(!said.contains("abc123"), "{said}");
+        let traced = r#"{"detail":"Invalid per_page","extra":{"trace_id":"4bf92f3577b34da6"}}"#;
+        assert_eq!(
+            describe(&reply(400, traced), &Redactor::default()),
+            "HTTP 400: Invalid per_page"
+        );
     }
 
     /// Litestar's validation error lists what was wrong in `extra`, each
