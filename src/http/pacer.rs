@@ -373,14 +373,13 @@ impl Answer {
         self.gateway_fault = self.status == 503 && is_gateway_fault(body);
         // restify's throttle says its rate in its words alone: one request
         // per 1/rate s (its `X-RateLimit-Limit`, when sent, is its burst).
-        if let Some(rate) = restify_rate(body).filter(|_| self.status == 429) {
-            let window = Duration::try_from_secs_f64(1.0 / rate).ok();
-            let said = RateHeaders {
+        let rate = restify_rate(body).filter(|_| self.status == 429);
+        if let Some(window) = rate.and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok()) {
+            self.headers = Some(RateHeaders {
                 limit: Some(1.0),
-                window,
+                window: Some(window),
                 ..self.headers.unwrap_or_default()
-            };
-            self.headers = window.map(|_| said);
+            });
         }
     }
 
@@ -1294,6 +1293,25 @@ mod tests {
             None
         );
         assert_eq!(read(429, b"Too Many Requests", None), None);
+    }
+
+    /// A rate so small that one request per 1/rate s is no `Duration`
+    /// (`1e-30 r/s`) says no quota, and leaves the rate headers the 429
+    /// sent as they were: they were dropped.
+    #[test]
+    fn a_restify_rate_past_any_window_keeps_the_headers_sent() {
+        let sent = RateHeaders {
+            limit: Some(3.0),
+            remaining: Some(0.0),
+            ..RateHeaders::default()
+        };
+        let mut answer = Answer {
+            status: 429,
+            headers: Some(sent),
+            ..Answer::default()
+        };
+        answer.read_body(b"You have exceeded your request rate of 1e-30 r/s.");
+        assert_eq!(answer.headers, Some(sent));
     }
 
     /// A body is read for its own status alone: Apigee's fault of a 500,
