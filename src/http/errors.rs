@@ -661,15 +661,17 @@ const NOT_THIS_REQUEST: &str = "no OAuth answer (a token endpoint refuses with a
 
 /// actix-web's words for a body its `web::Form` or `web::Json` extractor
 /// refuses (a form without a field it requires, a type that is no JSON),
-/// Litestar's exception JSON and BlackSheep's `Bad Request: ` for the same.
+/// Litestar's validation failure and BlackSheep's two words for a body it
+/// could not bind (each answers any other 400 in the same shape).
 fn is_extractor_refusal(body: &[u8]) -> bool {
     let text = without_bom(body);
     [
         &b"Parse error: "[..],
         b"Content type error",
         b"Json deserialize error: ",
-        br#"{"status_code":400,"detail":"#,
-        b"Bad Request: ",
+        br#"{"status_code":400,"detail":"Validation failed for "#,
+        b"Bad Request: Bad Request: invalid parameter in request payload.",
+        b"Bad Request: Expected request content",
     ]
     .iter()
     .any(|words| text.starts_with(words))
@@ -1816,6 +1818,31 @@ mod tests {
             describe(&reply(400, traced), &Redactor::default()),
             "HTTP 400: Invalid per_page"
         );
+    }
+
+    /// Litestar and BlackSheep answer every 400 in the same shape, one a
+    /// handler raises for bad credentials too: only their words for a body
+    /// they could not bind count as a refusal of the request's kind.
+    #[test]
+    fn only_a_frameworks_words_for_a_body_it_could_not_bind_are_a_refusal() {
+        for body in [
+            &br#"{"status_code":400,"detail":"Validation failed for POST /oauth/token","extra":[]}"#[..],
+            b"Bad Request: Bad Request: invalid parameter in request payload.",
+            b"Bad Request: Expected request content",
+            b"Parse error: missing field `client_id`.",
+        ] {
+            assert!(is_extractor_refusal(body), "{}", String::from_utf8_lossy(body));
+        }
+        for body in [
+            &br#"{"status_code":400,"detail":"Invalid client credentials"}"#[..],
+            b"Bad Request: Invalid client credentials",
+        ] {
+            assert!(
+                !is_extractor_refusal(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     /// Litestar's validation error lists what was wrong in `extra`, each
