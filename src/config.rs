@@ -2121,6 +2121,24 @@ mod tests {
         );
     }
 
+    /// Each control character a double-quoted TOML string makes of a
+    /// Windows path is named, with the escape that made it.
+    #[test]
+    fn each_escape_in_a_path_is_named_with_its_letter() {
+        for (c, said) in [
+            ('\t', "holds a tab, as `\\t`"),
+            ('\n', "holds a line break, as `\\n`"),
+            ('\r', "holds a carriage return, as `\\r`"),
+            ('\u{8}', "holds a backspace, as `\\b`"),
+            ('\u{c}', "holds a form feed, as `\\f`"),
+            ('\u{1b}', "holds an escape character, as `\\e`"),
+            ('\u{7}', "holds a control character, as `\\u`"),
+        ] {
+            let msg = escaped_in_path(c);
+            assert!(msg.starts_with(said), "{c:?}: {msg}");
+        }
+    }
+
     /// On Windows a backslash is a path's: `C:\Windows\system32\cmd.exe`
     /// was run as `C:Windowssystem32cmd.exe`, "program not found".
     #[cfg(not(unix))]
