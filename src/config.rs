@@ -2139,6 +2139,22 @@ mod tests {
         }
     }
 
+    /// UTF-16 output is decoded by its byte-order mark, either one, or
+    /// by the NUL beside its first character, either side; other output,
+    /// a NUL first included, is not UTF-16.
+    #[test]
+    fn utf16_output_is_told_by_its_mark_or_its_nul() {
+        let le: Vec<u8> = "ab\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "ab\r\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let text = Some("ab\r\n".to_string());
+        assert_eq!(utf16_decoded(&[&[0xFF, 0xFE], &le[..]].concat()), text);
+        assert_eq!(utf16_decoded(&[&[0xFE, 0xFF], &be[..]].concat()), text);
+        assert_eq!(utf16_decoded(&le), text);
+        assert_eq!(utf16_decoded(&be), text);
+        assert_eq!(utf16_decoded(b"ab\r\n"), None);
+        assert_eq!(utf16_decoded(&[0, 0xC3]), None);
+    }
+
     /// On Windows a backslash is a path's: `C:\Windows\system32\cmd.exe`
     /// was run as `C:Windowssystem32cmd.exe`, "program not found".
     #[cfg(not(unix))]
