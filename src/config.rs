@@ -2155,6 +2155,17 @@ mod tests {
         assert_eq!(utf16_decoded(&[0, 0xC3]), None);
     }
 
+    /// An account name of 63 characters, a DNS label's most, is one; of
+    /// 64, not.
+    #[test]
+    fn an_account_name_of_63_characters_is_one() {
+        assert_eq!(account_name_advice(&"a".repeat(63)), None);
+        assert_eq!(
+            account_name_advice(&"a".repeat(64)).as_deref(),
+            Some("it is longer than 63 characters")
+        );
+    }
+
     /// On Windows a backslash is a path's: `C:\Windows\system32\cmd.exe`
     /// was run as `C:Windowssystem32cmd.exe`, "program not found".
     #[cfg(not(unix))]
