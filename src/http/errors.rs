@@ -453,7 +453,7 @@ pub fn unexpected(
         // Varnish told to cache every GET serves the refusal it stored
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
-        504 if setting == "base_url" => gateway_timeout(context),
+        503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply.status),
         status => hint_of(status),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
@@ -474,16 +474,38 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     ))
 }
 
+/// A server's words for a `503` of an application slower than its time
+/// limit: daphne's, salvo's.
+const TIME_LIMIT: [&str; 2] = [
+    "Application failed to respond within time limit.",
+    "server timed out while processing the request",
+];
+
+/// A page past a limit on how long it may take: a gateway's `504`, or a
+/// `503` in a server's words of [`TIME_LIMIT`].
+fn slow_page(reply: &Reply) -> bool {
+    reply.status == 504 || (TIME_LIMIT.iter()).any(|words| says(&reply.body, words))
+}
+
 /// What a page's `504 Gateway Timeout` says (hono's `timeout()`, nginx's
-/// `proxy_read_timeout`): a gateway's limit on how long an answer may take,
-/// which a smaller page may come within; none is smaller than one account.
-fn gateway_timeout(context: &str) -> String {
+/// `proxy_read_timeout`), or a server's `503` past its time limit: a limit
+/// on how long an answer may take, which a smaller page may come within;
+/// none is smaller than one account.
+fn gave_up(context: &str, status: u16) -> String {
+    let who = match status {
+        504 => {
+            "a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`)"
+        }
+        _ => {
+            "the server gave up waiting for the application behind it (daphne's --http-timeout, salvo's Timeout)"
+        }
+    };
     let url = context
         .split_once(' ')
         .and_then(|(_, url)| Url::parse(url).ok());
     let smaller = url.map_or("", |url| smaller_page(&url));
     format!(
-        "; a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`): if the API takes that long for a page, {smaller}try again later or raise --max-retries"
+        "; {who}: if the API takes that long for a page, {smaller}try again later or raise --max-retries"
     )
 }
 

@@ -4385,3 +4385,30 @@ fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
     assert_contains(&line, &["HTTP 504", "gave up waiting"]);
     assert!(!line.contains("--per-page"), "{line}");
 }
+
+/// daphne 4.2 (Django Channels' ASGI server) answers a page its application has not answered
+/// within `--http-timeout` with its own `503` page "Application failed to respond within time
+/// limit.", on every try: the run ended "the API or a gateway before it is failing; try again
+/// later or raise --max-retries", where more tries meet the same limit and a smaller page may
+/// come within it, as with a gateway's `504` above.
+#[test]
+fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page() {
+    let raw: &'static [u8] = b"HTTP/1.1 503 Service Unavailable\r\nServer: daphne\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 468\r\n\r\n <html> <head> <title>503 Service Unavailable</title> <style>  body { font-family: sans-serif; margin: 0; padding: 0; }  h1 { padding: 0.6em 0 0.2em 20px; color: #896868; margin: 0; }  p { padding: 0 0 0.3em 20px; margin: 0; }  footer { padding: 1em 0 0.3em 20px; color: #999; font-size: 80%; font-style: italic; } </style> </head> <body> <h1>503 Service Unavailable</h1> <p>Application failed to respond within time limit.</p> <footer>Daphne</footer> </body> </html> ";
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--per-page", "50", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 503",
+            "Application failed to respond within time limit.",
+            "gave up waiting",
+            "a smaller --per-page may answer in time",
+        ],
+    );
+    assert!(!line.contains("is failing"), "{line}");
+}
