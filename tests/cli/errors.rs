@@ -4363,16 +4363,7 @@ fn an_html_refusal_with_a_bearer_challenge_saying_why_is_the_apis() {
 #[test]
 fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
     let raw: &'static [u8] = b"HTTP/1.1 504 Gateway Timeout\r\ncontent-type: text/plain;charset=UTF-8\r\nDate: Mon, 07 Dec 2026 07:13:07 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\nf\r\nGateway Timeout\r\n0\r\n\r\n";
-    let fake = fake_with_faults(
-        simple_accounts(3),
-        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
-    );
-    let list = |per_page: &str| {
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--per-page", per_page, "--max-retries", "1"]);
-        fails_with(&run(cmd), 5)
-    };
-    let line = list("50");
+    let line = every_page_answered(raw, "50");
     assert_contains(
         &line,
         &[
@@ -4381,9 +4372,20 @@ fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
             "a smaller --per-page may answer in time",
         ],
     );
-    let line = list("1");
+    let line = every_page_answered(raw, "1");
     assert_contains(&line, &["HTTP 504", "gave up waiting"]);
     assert!(!line.contains("--per-page"), "{line}");
+}
+
+/// The error of `list --per-page PER_PAGE --max-retries 1` where every page is answered `raw`.
+fn every_page_answered(raw: &'static [u8], per_page: &str) -> String {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--per-page", per_page, "--max-retries", "1"]);
+    fails_with(&run(cmd), 5)
 }
 
 /// daphne 4.2 (Django Channels' ASGI server) answers a page its application has not answered
@@ -4394,13 +4396,7 @@ fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
 #[test]
 fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page() {
     let raw: &'static [u8] = b"HTTP/1.1 503 Service Unavailable\r\nServer: daphne\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 468\r\n\r\n <html> <head> <title>503 Service Unavailable</title> <style>  body { font-family: sans-serif; margin: 0; padding: 0; }  h1 { padding: 0.6em 0 0.2em 20px; color: #896868; margin: 0; }  p { padding: 0 0 0.3em 20px; margin: 0; }  footer { padding: 1em 0 0.3em 20px; color: #999; font-size: 80%; font-style: italic; } </style> </head> <body> <h1>503 Service Unavailable</h1> <p>Application failed to respond within time limit.</p> <footer>Daphne</footer> </body> </html> ";
-    let fake = fake_with_faults(
-        simple_accounts(3),
-        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(raw))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--per-page", "50", "--max-retries", "1"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = every_page_answered(raw, "50");
     assert_contains(
         &line,
         &[
