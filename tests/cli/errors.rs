@@ -2605,18 +2605,24 @@ fn axums_and_rockets_422_for_another_form_at_token_url_says_what_was_sent() {
     const AXUM: &[u8] = b"HTTP/1.1 422 Unprocessable Entity\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 58\r\ndate: Mon, 07 Dec 2026 07:39:29 GMT\r\n\r\nFailed to deserialize form body: missing field `client_id`";
     const ROCKET: &[u8] = b"HTTP/1.1 422 Unprocessable Entity\r\ncontent-type: application/json\r\nserver: Rocket\r\nx-frame-options: SAMEORIGIN\r\npermissions-policy: interest-cohort=()\r\nx-content-type-options: nosniff\r\ncontent-length: 178\r\ndate: Mon, 07 Dec 2026 07:39:31 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 422,\n    \"reason\": \"Unprocessable Entity\",\n    \"description\": \"The request was well-formed but was unable to be followed due to semantic errors.\"\n  }\n}";
     for raw in [AXUM, ROCKET] {
-        let line = token_request_answered(FaultKind::RawResponse(raw));
-        assert_contains(
-            &line,
-            &[
-                "HTTP 422",
-                "no OAuth answer",
-                "client_secret_basic",
-                "check token_url",
-            ],
-        );
-        assert!(!line.contains("takes no client-credentials"), "{line}");
+        refused_as_not_this_request(raw, "HTTP 422");
     }
+}
+
+/// The token request's error where token_url answers `raw`: `said`, then what this tool sends,
+/// which the server there refuses; neither its scheme and port nor "takes no client-credentials
+/// request" (a handler wanting `client_id` in the body takes client_secret_post).
+fn refused_as_not_this_request(raw: &'static [u8], said: &str) {
+    let line = token_request_answered(FaultKind::RawResponse(raw));
+    assert_contains(
+        &line,
+        &[
+            said,
+            "no OAuth answer (a token endpoint refuses with an OAuth error): the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
+        ],
+    );
+    assert!(!line.contains("scheme and port"), "{line}");
+    assert!(!line.contains("takes no client-credentials"), "{line}");
 }
 
 /// actix-web's 400s to the token request when the handler at the URL
@@ -2642,16 +2648,7 @@ fn actix_webs_extractor_400_at_token_url_blames_no_scheme_or_port() {
             "HTTP 400: Json deserialize error: missing field `client_id`",
         ),
     ] {
-        let line = token_request_answered(FaultKind::RawResponse(raw));
-        assert_contains(
-            &line,
-            &[
-                said,
-                "the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
-            ],
-        );
-        assert!(!line.contains("scheme and port"), "{line}");
-        assert!(!line.contains("takes no client-credentials"), "{line}");
+        refused_as_not_this_request(raw, said);
     }
 }
 
@@ -2674,15 +2671,7 @@ fn litestars_and_blacksheeps_400_at_token_url_blame_no_scheme_or_port() {
             "HTTP 400: Bad Request: Bad Request: invalid parameter in request payload.",
         ),
     ] {
-        let line = token_request_answered(FaultKind::RawResponse(raw));
-        assert_contains(
-            &line,
-            &[
-                said,
-                "the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
-            ],
-        );
-        assert!(!line.contains("scheme and port"), "{line}");
+        refused_as_not_this_request(raw, said);
     }
 }
 
