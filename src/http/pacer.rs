@@ -285,12 +285,14 @@ const MAX_LEARNT_RATE: f64 = 10_000.0;
 /// first `w=` window.
 fn parse_quota(value: &str) -> (Option<f64>, Option<Duration>) {
     let limit = first_number(value).or_else(|| param(value, &["q"]));
-    // A window past a day is no window anyone sets: ignored, as one not
-    // named is (and no server number can overflow a `Duration`).
-    let window = param(value, &["w"])
-        .filter(|w| *w > 0.0 && *w <= MAX_WINDOW_SECS)
-        .map(Duration::from_secs_f64);
-    (limit, window)
+    // A window past a day is ignored, as one not named is.
+    (limit, param(value, &["w"]).and_then(window))
+}
+
+/// A window of `secs` seconds, if one: past a day is no window anyone sets
+/// (and no server number can then overflow a `Duration`).
+fn window(secs: f64) -> Option<Duration> {
+    (secs > 0.0 && secs <= MAX_WINDOW_SECS).then(|| Duration::from_secs_f64(secs))
 }
 
 /// The first `key=number` of a list whose key is one of `keys`.
@@ -372,9 +374,10 @@ impl Answer {
         self.crowd_said = self.status == 429 && is_crowd_refusal(body);
         self.gateway_fault = self.status == 503 && is_gateway_fault(body);
         // restify's throttle says its rate in its words alone: one request
-        // per 1/rate s (its `X-RateLimit-Limit`, when sent, is its burst).
+        // per 1/rate s (its `X-RateLimit-Limit`, when sent, is its burst),
+        // a window past a day ignored as a header's is.
         let rate = restify_rate(body).filter(|_| self.status == 429);
-        if let Some(window) = rate.and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok()) {
+        if let Some(window) = rate.and_then(|r| window(1.0 / r)) {
             self.headers = Some(RateHeaders {
                 limit: Some(1.0),
                 window: Some(window),
@@ -1263,7 +1266,9 @@ mod tests {
 
     /// restify's throttle's 429 states a quota of one request per 1/rate
     /// s, its own `X-RateLimit-Remaining` kept; no other status, nor a rate
-    /// of 0, does.
+    /// of 0, does. A rate of one request past a day (`1e-30 r/s`, no
+    /// `Duration` at all) is none, as a header's window past a day, and
+    /// leaves the rate headers the 429 sent as they were: they were dropped.
     #[test]
     fn restifys_refusal_says_one_request_per_its_rate() {
         let body = br#"{"code":"TooManyRequests","message":"You have exceeded your request rate of 0.05 r/s."}"#;
@@ -1293,25 +1298,10 @@ mod tests {
             None
         );
         assert_eq!(read(429, b"Too Many Requests", None), None);
-    }
-
-    /// A rate so small that one request per 1/rate s is no `Duration`
-    /// (`1e-30 r/s`) says no quota, and leaves the rate headers the 429
-    /// sent as they were: they were dropped.
-    #[test]
-    fn a_restify_rate_past_any_window_keeps_the_headers_sent() {
-        let sent = RateHeaders {
-            limit: Some(3.0),
-            remaining: Some(0.0),
-            ..RateHeaders::default()
-        };
-        let mut answer = Answer {
-            status: 429,
-            headers: Some(sent),
-            ..Answer::default()
-        };
-        answer.read_body(b"You have exceeded your request rate of 1e-30 r/s.");
-        assert_eq!(answer.headers, Some(sent));
+        for rate in ["1e-30", "0.00001"] {
+            let body = format!("You have exceeded your request rate of {rate} r/s.");
+            assert_eq!(read(429, body.as_bytes(), Some(sent)), Some(sent), "{rate}");
+        }
     }
 
     /// A body is read for its own status alone: Apigee's fault of a 500,
