@@ -1116,6 +1116,52 @@ fn a_long_next_link_given(len: usize, fault: FaultKind) -> String {
     err
 }
 
+/// meinheld's (1.0.2) answer to a request over any of its limits (8 KiB of URL path, of query
+/// string or of a request header's value; 128 header fields), as it sends it: HTTP/1.0, no
+/// length, a page saying only "Bad Request.", then the close.
+const MEINHELD_400: &[u8] = b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/html\r\nServer: meinheld/1.0.2\r\n\r\n<html><head><title>Bad Request</title></head><body><p>Bad Request.</p></body></html>";
+
+/// meinheld answers an access token over its 8 KiB limit on a header's value with
+/// [`MEINHELD_400`]: a token of 9,000 bytes ended the run "HTTP 400: Bad Request: Bad Request.;
+/// not the API's answer; check base_url (its scheme and port)", all of which were right. It now
+/// gets what a `431` gets, as libevent's page does (found serving the API with meinheld 1.0.2).
+#[test]
+fn meinhelds_400_page_for_a_long_token_says_the_token_is_too_long() {
+    let token =
+        json!({"access_token": "t".repeat(9_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
+        ]),
+    );
+    let out = list_jsonl(&fake);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("HTTP 400")
+            && err.contains("the access token they carry is too long for it")
+            && !err.contains("its scheme and port"),
+        "{err}"
+    );
+}
+
+/// meinheld answers a next link over its 8 KiB limit on a query string with [`MEINHELD_400`]:
+/// a 9,000-byte link ended the run "base_url answered the first page, so the API or a gateway in
+/// front of it sent this; try again later", though every later run meets the same refusal. It
+/// now says the next link is too long for the server.
+#[test]
+fn meinhelds_400_page_for_a_long_next_link_says_the_link_is_too_long() {
+    let err = a_long_next_link_given(9000, FaultKind::RawResponse(MEINHELD_400));
+    assert!(
+        err.contains("HTTP 400")
+            && err.contains("the API's next link is too long for it")
+            && !err.contains("try again later"),
+        "{err}"
+    );
+}
+
 /// Perl's HTTP::Daemon (6.16) answers a request line over its 16 KiB with its `414` page alone,
 /// `<title>414 URI Too Long</title>…`, with no status line (it answers as to HTTP/0.9, the
 /// request's version unread), and resets the connection: a 20,000-byte next link ended the run
