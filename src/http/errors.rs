@@ -683,8 +683,9 @@ const NOT_THIS_REQUEST: &str = "no OAuth answer (a token endpoint refuses with a
 
 /// actix-web's words for a body its `web::Form` or `web::Json` extractor
 /// refuses (a form without a field it requires, a type that is no JSON),
-/// Litestar's validation failure and BlackSheep's two words for a body it
-/// could not bind (each answers any other 400 in the same shape).
+/// Litestar's validation failure, BlackSheep's two words for a body it
+/// could not bind (each answers any other 400 in the same shape) and
+/// Falcon's `HTTPMissingParam` (a form field its handler requires).
 fn is_extractor_refusal(body: &[u8]) -> bool {
     let text = without_bom(body);
     [
@@ -694,6 +695,7 @@ fn is_extractor_refusal(body: &[u8]) -> bool {
         br#"{"status_code":400,"detail":"Validation failed for "#,
         b"Bad Request: Bad Request: invalid parameter in request payload.",
         b"Bad Request: Expected request content",
+        br#"{"title": "Missing parameter", "#,
     ]
     .iter()
     .any(|words| text.starts_with(words))

@@ -2675,6 +2675,20 @@ fn litestars_and_blacksheeps_400_at_token_url_blame_no_scheme_or_port() {
     }
 }
 
+/// Falcon (4.4) answers a token request whose handler wants `client_id` in the form
+/// (`req.get_param("client_id", required=True)`, or `raise falcon.HTTPMissingParam("client_id")`
+/// after `req.get_media()`) with its `HTTPMissingParam` JSON: the run said "no OAuth answer;
+/// check token_url (its scheme and port)", both of which were right, as the server read the
+/// request. It now says what this tool sends, which the server refuses, as for actix-web's 400.
+#[test]
+fn falcons_missing_parameter_400_at_token_url_blames_no_scheme_or_port() {
+    const FALCON: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nvary: Accept\r\ncontent-length: 89\r\nDate: Mon, 07 Dec 2026 09:21:08 GMT\r\n\r\n{\"title\": \"Missing parameter\", \"description\": \"The \\\"client_id\\\" parameter is required.\"}";
+    refused_as_not_this_request(
+        FALCON,
+        "HTTP 400: Missing parameter: The \"client_id\" parameter is required.",
+    );
+}
+
 /// Django (5.2, under daphne 4.2) answers a POST to a view its `CsrfViewMiddleware` guards,
 /// a token view without `@csrf_exempt`, with `403` and its page "CSRF verification failed.
 /// Request aborted.": the run blamed "something in front of it (a web filter on your
