@@ -8,7 +8,7 @@ use serde_json::Value;
 
 pub use super::client::NEXT_LINK_TOO_LONG;
 use super::client::{Reply, token_length};
-use super::pacer::{is_crowd_refusal, is_limiter_fault};
+use super::pacer::{GO_TIMEOUT_PAGE, is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use super::trust::CLIENT_CERTIFICATE;
@@ -482,9 +482,12 @@ const TIME_LIMIT: [&str; 2] = [
 ];
 
 /// A page past a limit on how long it may take: a gateway's `504`, or a
-/// `503` in a server's words of [`TIME_LIMIT`].
+/// `503` in a server's words of [`TIME_LIMIT`] or with Go's
+/// `http.TimeoutHandler` page (echo's `Timeout` middleware).
 fn slow_page(reply: &Reply) -> bool {
-    reply.status == 504 || (TIME_LIMIT.iter()).any(|words| says(&reply.body, words))
+    reply.status == 504
+        || (TIME_LIMIT.iter()).any(|words| says(&reply.body, words))
+        || reply.body.trim_ascii() == GO_TIMEOUT_PAGE
 }
 
 /// What a page's `504 Gateway Timeout` says (hono's `timeout()`, nginx's
@@ -497,7 +500,7 @@ fn gave_up(context: &str, status: u16) -> String {
             "a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`)"
         }
         _ => {
-            "the server gave up waiting for the application behind it (daphne's --http-timeout, salvo's Timeout)"
+            "the server gave up waiting for the application behind it (daphne's --http-timeout, salvo's Timeout, Go's http.TimeoutHandler as in echo's Timeout middleware)"
         }
     };
     let url = context

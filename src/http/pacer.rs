@@ -164,7 +164,7 @@ const POUND_NO_BACKEND: &[u8] = b"The service is not available. Please try again
 const DAPHNE_TIMEOUT: &[u8] = b"<p>Application failed to respond within time limit.</p>";
 
 /// The body of Go's `http.TimeoutHandler` given no message of its own.
-const GO_TIMEOUT_PAGE: &[u8] =
+pub const GO_TIMEOUT_PAGE: &[u8] =
     b"<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
 
 /// `retry_after` with a small jitter on top, given a random fraction in

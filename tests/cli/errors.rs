@@ -4411,3 +4411,24 @@ fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page()
     );
     assert!(!line.contains("is failing"), "{line}");
 }
+
+/// echo 4.2's `Timeout` middleware (Go 1.19's `http.TimeoutHandler` with no message of its own)
+/// answers a page its handler has not answered within the limit with a `503` and Go's default
+/// page, on every try: the run ended "HTTP 503 after 1 retry: Timeout; the API or a gateway
+/// before it is failing; try again later or raise --max-retries", where more tries meet the same
+/// limit and a smaller page may come within it, as with daphne's `503` above.
+#[test]
+fn gos_timeout_handlers_503_names_a_smaller_per_page() {
+    let raw: &'static [u8] = b"HTTP/1.1 503 Service Unavailable\r\nDate: Mon, 07 Dec 2026 09:11:48 GMT\r\nContent-Length: 77\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n\r\n<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
+    let line = every_page_answered(raw, "50");
+    assert_contains(
+        &line,
+        &[
+            "HTTP 503",
+            "gave up waiting",
+            "http.TimeoutHandler",
+            "a smaller --per-page may answer in time",
+        ],
+    );
+    assert!(!line.contains("is failing"), "{line}");
+}
