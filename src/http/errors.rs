@@ -442,8 +442,8 @@ pub fn unexpected(
         ),
         100..=199 | 600.. => format!("; no HTTP status the API answers with; check {setting}"),
         500 if is_limiter_fault(&reply.body) => hint_of(429),
-        // Traefik's `inFlightReq`: no later run gets past it either.
-        429 if is_crowd_refusal(&reply.body) => "; a gateway before the API limits the requests in flight: lower --concurrency (--concurrency 1 sends one at a time), or raise --max-retries".into(),
+        // Traefik's inFlightReq, chi's Throttle, fasthttp's MaxConnsPerIP: no later run gets by.
+        429 if is_crowd_refusal(&reply.body) => "; the API or a gateway before it limits the requests (or connections) in flight: lower --concurrency (--concurrency 1 sends one at a time), or raise --max-retries".into(),
         // A spent hourly quota: when to run again, not "raise --max-retries".
         429 | 503 if reply.keep_away > Some(MAX_RETRY_AFTER) => {
             let wait = reply.keep_away.unwrap_or_default();

@@ -115,11 +115,19 @@ pub fn is_limiter_fault(body: &[u8]) -> bool {
     memchr::memmem::find(body, b"\"policies.ratelimit.").is_some()
 }
 
-/// Traefik's `inFlightReq` (oxy's connlimit) refuses the request over its
-/// limit with a 429, `max connections reached: N`, and no headers: a
-/// concurrency limit's, not a rate limit's.
+/// How a 429 over a limit on requests or connections in flight begins:
+/// Traefik's `inFlightReq` (oxy's connlimit, `max connections reached: N`),
+/// chi's `Throttle` (and its backlog's wait), fasthttp's `MaxConnsPerIP`.
+const CROWD_REFUSALS: [&[u8]; 4] = [
+    b"max connections reached",
+    b"Server capacity exceeded.",
+    b"Timed out while waiting for a pending request to complete.",
+    b"The number of connections from your ip exceeds MaxConnsPerIP",
+];
+
+/// A 429 of [`CROWD_REFUSALS`]: a concurrency limit's, not a rate limit's.
 pub fn is_crowd_refusal(body: &[u8]) -> bool {
-    body.starts_with(b"max connections reached")
+    (CROWD_REFUSALS.iter()).any(|words| body.starts_with(words))
 }
 
 /// The rate restify's throttle plugin names in its refusal (`You have
@@ -1302,6 +1310,23 @@ mod tests {
             let body = format!("You have exceeded your request rate of {rate} r/s.");
             assert_eq!(read(429, body.as_bytes(), Some(sent)), Some(sent), "{rate}");
         }
+    }
+
+    /// chi's `Throttle` (over its limit, or after waiting in its backlog) and
+    /// fasthttp's `MaxConnsPerIP` refuse a crowd, as Traefik does; chi's
+    /// refusal of a request whose client went away, and a plain 429, do not.
+    #[test]
+    fn chis_throttle_and_fasthttps_max_conns_per_ip_are_crowd_refusals() {
+        for body in [
+            &b"Server capacity exceeded.\n"[..],
+            b"Timed out while waiting for a pending request to complete.\n",
+            b"The number of connections from your ip exceeds MaxConnsPerIP",
+            b"max connections reached: 1",
+        ] {
+            assert!(is_crowd_refusal(body), "{}", String::from_utf8_lossy(body));
+        }
+        assert!(!is_crowd_refusal(b"Context was canceled.\n"));
+        assert!(!is_crowd_refusal(b"Too Many Requests\n"));
     }
 
     /// A body is read for its own status alone: Apigee's fault of a 500,

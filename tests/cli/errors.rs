@@ -4412,6 +4412,26 @@ fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page()
     assert!(!line.contains("is failing"), "{line}");
 }
 
+/// chi's `Throttle` middleware (5.0) refuses a request over its limit on requests in flight with
+/// `429` "Server capacity exceeded." (no `Retry-After` unless told), and fasthttp (1.31) a
+/// connection over its `MaxConnsPerIP` with `429` "The number of connections from your ip
+/// exceeds MaxConnsPerIP", written as the connection opens: the run ended "the API or a gateway
+/// before it is rate limiting; try again later or raise --max-retries", where a later run meets
+/// the same limit and fewer pages at once get through, as for Traefik's `inFlightReq`.
+#[test]
+fn chis_throttle_and_fasthttps_max_conns_per_ip_429_say_to_lower_concurrency() {
+    const CHI: &[u8] = b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nDate: Mon, 07 Dec 2026 09:11:56 GMT\r\nContent-Length: 26\r\nConnection: close\r\n\r\nServer capacity exceeded.\n";
+    const FASTHTTP: &[u8] = b"HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nServer: fasthttp\r\nDate: Mon, 07 Dec 2026 09:12:00 GMT\r\nContent-Type: text/plain\r\nContent-Length: 60\r\n\r\nThe number of connections from your ip exceeds MaxConnsPerIP";
+    for (raw, says) in [
+        (CHI, "Server capacity exceeded."),
+        (FASTHTTP, "exceeds MaxConnsPerIP"),
+    ] {
+        let line = every_page_answered(raw, "50");
+        assert_contains(&line, &["HTTP 429", says, "lower --concurrency"]);
+        assert!(!line.contains("is rate limiting"), "{line}");
+    }
+}
+
 /// echo 4.2's `Timeout` middleware (Go 1.19's `http.TimeoutHandler` with no message of its own)
 /// answers a page its handler has not answered within the limit with a `503` and Go's default
 /// page, on every try: the run ended "HTTP 503 after 1 retry: Timeout; the API or a gateway
