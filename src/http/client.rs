@@ -24,7 +24,9 @@ use super::retry::{
     retry_after_asked, scaled,
 };
 use super::throttle::RateLimits;
-use super::trust::{inspected_hint, no_chain, plain_cause, untrusted_hint, url_tls_hint};
+use super::trust::{
+    inspected_hint, no_chain, plain_cause, takes_connections, untrusted_hint, url_tls_hint,
+};
 use super::url::{Url, bare_host, smaller_page};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
 use crate::interrupt::locked;
@@ -1651,6 +1653,7 @@ fn timed_out_hint(message: &str, failures: &[String]) -> &'static str {
     let alike = !failures.is_empty() && failures.iter().all(|f| f == message);
     match alike && message.contains(" body stopped after ") && !message.contains(IN_A_TLS_RECORD) {
         true => STALLS_IT,
+        false if message.contains(UNANSWERED_HELLO) => PLAIN_THERE,
         false => "check your network, or raise --timeout / --max-retries",
     }
 }
@@ -1890,7 +1893,7 @@ fn classify(
             };
             Err(LeftToTheWalk(why, within.is_none()).into())
         }
-        E::Timeout(phase) => Ok(Attempt::Transient(timed_out(phase, options.timeout, via))),
+        E::Timeout(phase) => Ok(timed_out_at(phase, request, options, via)),
         // rustls reports a failed handshake as an I/O error: final, not retried; a
         // record failing its integrity check (here, or at the server) changed on the way.
         E::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
@@ -2064,6 +2067,37 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
     }
     text
 }
+
+/// A try that timed out, as [`timed_out`] says, or, connecting to an
+/// `https://` URL directly, in the TLS handshake when its host takes a new
+/// connection at once: the server took the one that timed out and never
+/// answered its hello.
+fn timed_out_at(
+    phase: ureq::Timeout,
+    request: &Request,
+    options: &ClientOptions,
+    via: Option<&Via>,
+) -> Attempt {
+    let url = request.url;
+    let probe = options.timeout.min(Duration::from_secs(3));
+    let direct_tls = via.is_none() && url.scheme() == "https";
+    match phase {
+        ureq::Timeout::Connect if direct_tls && takes_connections(url, probe) => {
+            let secs = options.timeout.as_secs();
+            let text = format!("timed out after {secs} s in the TLS handshake{UNANSWERED_HELLO}");
+            Attempt::Transient(text)
+        }
+        _ => Attempt::Transient(timed_out(phase, options.timeout, via)),
+    }
+}
+
+/// What [`timed_out_at`] says of a TLS handshake left unanswered.
+const UNANSWERED_HELLO: &str = ": the server took the connection and never answered it";
+
+/// Why a server takes a connection and leaves its hello unanswered: no
+/// network's fault, and no time is enough for one that reads the hello as
+/// the start of a request line.
+const PLAIN_THERE: &str = "a plain-HTTP server on that port does so, reading the handshake as the start of a request (fasthttp without a ReadTimeout), as does one too busy to answer: check the URL's scheme and port; else try again later";
 
 /// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or 504
 /// is retried, a hang-up sent again, anything else final (for a page fetched

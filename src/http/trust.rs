@@ -229,6 +229,15 @@ pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
     seen.alone.lock().ok()?.take()
 }
 
+/// Whether the host of `url` takes a new connection within `timeout` (one
+/// closed at once, with nothing sent): what timed out over one was then no
+/// network, but the server's silence on it.
+pub fn takes_connections(url: &Url, timeout: Duration) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
+    let addresses = (host, url.port_or_known_default().unwrap_or(443)).to_socket_addrs();
+    addresses.is_ok_and(|addresses| connect_any(addresses, timeout).is_some())
+}
+
 /// A connection to the first of `addresses` that accepts one, each tried
 /// in turn (as ureq and curl do) within `timeout` in all: a name may
 /// resolve to `::1` and `127.0.0.1` with the server on one alone.
@@ -844,5 +853,21 @@ mod tests {
         let tcp = connect_any(addresses.into_iter(), Duration::from_secs(5));
         let peer = tcp.and_then(|tcp| tcp.peer_addr().ok());
         assert_eq!(peer, Some(listening.local_addr().unwrap()));
+    }
+
+    /// A handshake that timed out is the server's only where its host takes
+    /// a new connection: a port nothing listens on takes none.
+    #[test]
+    fn a_host_takes_connections_only_where_something_listens() {
+        let listening = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let at = |listener: &std::net::TcpListener| {
+            let port = listener.local_addr().unwrap().port();
+            Url::parse(&format!("https://127.0.0.1:{port}/oauth/token")).unwrap()
+        };
+        let refused = at(&refusing);
+        drop(refusing);
+        assert!(takes_connections(&at(&listening), Duration::from_secs(5)));
+        assert!(!takes_connections(&refused, Duration::from_secs(5)));
     }
 }

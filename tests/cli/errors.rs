@@ -4412,6 +4412,37 @@ fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page()
     assert!(!line.contains("is failing"), "{line}");
 }
 
+/// fasthttp (1.31) with no `ReadTimeout`, its default, reads the TLS hello sent to its plain-HTTP
+/// port as the start of a request line and waits, unanswering, for the line's end: a token_url
+/// of `https://` there "timed out after 30 s connecting (after 4 retries); check your network, or
+/// raise --timeout / --max-retries" after 2 min 40 s, where the connection opened at once and no
+/// time is enough. It names the TLS handshake, and the URL's scheme and port to check.
+#[test]
+fn a_tls_handshake_a_plain_http_server_leaves_unanswered_names_the_scheme() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    // Every connection taken and held, its hello never answered.
+    std::thread::spawn(move || listener.incoming().flatten().collect::<Vec<_>>());
+    let mut cmd = Sandbox::new().bare();
+    cmd.env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .env(
+            "TALKDESK_TOKEN_URL",
+            format!("https://127.0.0.1:{port}/oauth/token"),
+        )
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "--timeout", "1", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "timed out after 1 s in the TLS handshake",
+            "check the URL's scheme and port",
+        ],
+    );
+    assert!(!line.contains("check your network"), "{line}");
+}
+
 /// chi's `Throttle` middleware (5.0) refuses a request over its limit on requests in flight with
 /// `429` "Server capacity exceeded." (no `Retry-After` unless told), and fasthttp (1.31) a
 /// connection over its `MaxConnsPerIP` with `429` "The number of connections from your ip
