@@ -236,19 +236,24 @@ pub fn parse_rate_headers<'a>(
 /// rate headers are those of the throttler nearest exhaustion (the fewest
 /// remaining, and of as many the one whose reset is furthest off), as the
 /// drafts' one `RateLimit` header names it, and the
-/// `Retry-After` the longest of a refusal's. `headers` are (lowercase name,
+/// `Retry-After` the longest of a refusal's. hapi-rate-limit names its
+/// limits inside the name (`X-RateLimit-PathRemaining`, `-UserReset`), and
+/// counts a refusal's remaining below zero. `headers` are (lowercase name,
 /// value) pairs; a plain header, when sent, is read before these.
 pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
     let named = |plain: &str, throttler: &str| {
-        (headers.iter()).find_map(|&(n, v)| {
-            (n.strip_prefix(plain)?.strip_prefix('-')? == throttler).then_some(v)
-        })
+        (headers.iter()).find_map(|&(n, v)| (throttler_of(n, plain)? == throttler).then_some(v))
     };
     // The fewest remaining, and of as many the longest reset.
     let remaining = |(n, v): &(&str, &'a str)| {
-        let throttler = n.strip_prefix("x-ratelimit-remaining-")?;
+        let throttler = throttler_of(n, "x-ratelimit-remaining")?;
         let reset = named("x-ratelimit-reset", throttler).and_then(number);
-        Some((throttler.to_owned(), number(v)?, -reset.unwrap_or_default()))
+        let left = (v.trim().parse::<f64>().ok()).filter(|n| n.is_finite())?;
+        Some((
+            throttler.to_owned(),
+            left.max(0.0),
+            -reset.unwrap_or_default(),
+        ))
     };
     let nearest = (headers.iter().filter_map(remaining))
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
@@ -266,6 +271,23 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
         .max_by(|a, b| a.0.total_cmp(&b.0));
     found.extend(retry_after.map(|(_, v)| ("retry-after", v)));
     found
+}
+
+/// hapi-rate-limit's limits, as its header names hold them.
+const HAPI_LIMITS: [&str; 3] = ["userpath", "path", "user"];
+
+/// The throttler whose `plain` header (`x-ratelimit-remaining`) `name` is:
+/// NestJS's `x-ratelimit-remaining-short`, hapi-rate-limit's
+/// `x-ratelimit-pathremaining`.
+fn throttler_of<'n>(name: &'n str, plain: &str) -> Option<&'n str> {
+    let suffixed = name
+        .strip_prefix(plain)
+        .and_then(|rest| rest.strip_prefix('-'));
+    suffixed.or_else(|| {
+        let field = plain.strip_prefix("x-ratelimit-")?;
+        let limit = name.strip_prefix("x-ratelimit-")?.strip_suffix(field)?;
+        HAPI_LIMITS.contains(&limit).then_some(limit)
+    })
 }
 
 /// The item of a `RateLimit-Policy` list that the `RateLimit` header names
@@ -2830,6 +2852,32 @@ mod tests {
             ("x-ratelimit-reset-long", "6"),
         ];
         assert_eq!(throttler_headers(&tie)[0], ("x-ratelimit-limit", "10"));
+    }
+
+    /// hapi-rate-limit 8.0 with its path and user limits, on a refusal:
+    /// the path's remaining is below zero, and binds.
+    #[test]
+    fn hapi_rate_limit_headers_are_named_inside() {
+        let refusal = [
+            ("x-ratelimit-pathlimit", "5"),
+            ("x-ratelimit-pathremaining", "-1"),
+            ("x-ratelimit-pathreset", "1796636865620"),
+            ("x-ratelimit-userlimit", "300"),
+            ("x-ratelimit-userremaining", "290"),
+            ("x-ratelimit-userreset", "1796637400000"),
+        ];
+        assert_eq!(
+            throttler_headers(&refusal),
+            vec![
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", "-1"),
+                ("x-ratelimit-reset", "1796636865620"),
+            ]
+        );
+        assert_eq!(
+            throttler_headers(&[("x-ratelimit-otherlimit", "5")]),
+            vec![]
+        );
     }
 
     #[test]

@@ -386,6 +386,27 @@ fn rate_limit_headers_named_after_a_throttler_are_read_too() {
     assert!(stderr_of(&out).contains("the server allows 2 requests per 1 s"));
 }
 
+/// hapi-rate-limit (8.0) names its path limit's headers so
+/// (`X-RateLimit-PathLimit`, `-PathRemaining`, `-PathReset` in Unix
+/// milliseconds) and sends no `Retry-After`: they were not read, and behind
+/// its default of 50 a minute a walk of more pages failed with exit 5
+/// (`HTTP 429 after 4 retries: Too Many Requests: Rate limit exceeded`).
+#[test]
+fn hapi_rate_limit_path_headers_are_read_too() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::HapiPath,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+    // The reset is a time to the millisecond: the window reads under 1 s,
+    // by however long the answer took to be read.
+    let err = stderr_of(&out);
+    assert!(err.contains("the server allows 2 requests per 0."), "{err}");
+}
+
 #[test]
 fn the_later_drafts_structured_rate_limit_headers_are_read_too() {
     let fake = behind(Bucket {

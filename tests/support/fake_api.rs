@@ -218,6 +218,11 @@ pub enum RateHeaderStyle {
     /// them: `{"code":"TooManyRequests","message":"You have exceeded your request rate of
     /// 0.5 r/s."}` (set the bucket's `retry_after` to `None`: restify sends no `Retry-After`).
     Restify,
+    /// hapi-rate-limit's (8.0) names for its path limit: `X-RateLimit-PathLimit`,
+    /// `-PathRemaining` (below zero once refused: `-1`, `-2`...) and `-PathReset` (a Unix time
+    /// in milliseconds), on a refusal too; it sends no `Retry-After` (set the bucket's
+    /// `retry_after` to `None`).
+    HapiPath,
 }
 
 /// One accounts request as the bucket saw it.
@@ -1411,6 +1416,11 @@ fn rate_limit(
                 format!("\"bucket\";q={};w={window}", bucket.burst),
             ),
         ],
+        RateHeaderStyle::HapiPath => vec![
+            ("X-RateLimit-PathLimit", format!("{}", bucket.burst)),
+            ("X-RateLimit-PathRemaining", format!("{}", tokens.floor())),
+            ("X-RateLimit-PathReset", format!("{}", unix_ms_in(reset))),
+        ],
         RateHeaderStyle::NamedShort if refused => Vec::new(),
         RateHeaderStyle::NamedShort => vec![
             ("X-RateLimit-Limit-short", format!("{}", bucket.burst)),
@@ -1447,6 +1457,12 @@ fn rate_limit(
         Some(FaultKind::RateLimited(bucket.status, headers)),
         Vec::new(),
     )
+}
+
+/// The Unix time in milliseconds `secs` seconds from now.
+fn unix_ms_in(secs: f64) -> u128 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.unwrap_or_default().as_millis() + (secs * 1000.0) as u128
 }
 
 fn is_token_request(r: &Recorded) -> bool {
