@@ -2689,6 +2689,20 @@ fn falcons_missing_parameter_400_at_token_url_blames_no_scheme_or_port() {
     );
 }
 
+/// Dancer2 (0.400001) with `set serializer => 'JSON'` reads every request body as JSON,
+/// whatever its type, and answers the token request's form with its 400 JSON "Failed to
+/// deserialize content: malformed JSON string, ...": the run said "no OAuth answer; check
+/// token_url (its scheme and port)", both of which were right, as the server read the body.
+/// It now says what this tool sends, which the server refuses, as for actix-web's 400.
+#[test]
+fn dancer2s_json_serializer_400_at_token_url_blames_no_scheme_or_port() {
+    const DANCER2: &[u8] = b"HTTP/1.0 400 Bad Request\r\nDate: Mon, 07 Dec 2026 10:05:01 GMT\r\nServer: HTTP::Server::PSGI\r\nServer: Perl Dancer2 0.400001\r\nContent-Length: 283\r\nContent-Type: application/json\r\n\r\n{\"message\":\"Failed to deserialize content: malformed JSON string, neither tag, array, object, number, string or atom, at character offset 0 (before \\\"grant_type=client_cr...\\\") at /usr/share/perl5/Dancer2/Serializer/JSON.pm line 47.\\n\",\"status\":400,\"title\":\"Error 400 - Bad Request\"}";
+    refused_as_not_this_request(
+        DANCER2,
+        "HTTP 400: Failed to deserialize content: malformed JSON string",
+    );
+}
+
 /// Django (5.2, under daphne 4.2) answers a POST to a view its `CsrfViewMiddleware` guards,
 /// a token view without `@csrf_exempt`, with `403` and its page "CSRF verification failed.
 /// Request aborted.": the run blamed "something in front of it (a web filter on your
