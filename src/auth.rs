@@ -33,8 +33,9 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    CSRF_REFUSAL, describe, error_said, is_csrf_refusal, is_markup, markup_refusal, no_route,
-    no_route_hint, spent_quota, unexpected, wants_http2,
+    CSRF_REFUSAL, PLACK_CSRF_REFUSAL, describe, error_said, is_csrf_refusal, is_markup,
+    is_plack_csrf_refusal, markup_refusal, no_route, no_route_hint, spent_quota, unexpected,
+    wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -655,6 +656,9 @@ impl<'a> Auth<'a> {
                     (true, ..) if is_csrf_refusal(body) => CSRF_REFUSAL.into(),
                     (true, ..) => {
                         markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
+                    }
+                    _ if reply.status == 403 && is_plack_csrf_refusal(body) => {
+                        PLACK_CSRF_REFUSAL.into()
                     }
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()

@@ -775,6 +775,14 @@ pub fn is_csrf_refusal(body: &[u8]) -> bool {
 /// What [`is_csrf_refusal`]'s page at token_url says.
 pub const CSRF_REFUSAL: &str = "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view";
 
+/// Plack::Middleware::CSRFBlock's 403 (text) for a POST without its token.
+pub fn is_plack_csrf_refusal(body: &[u8]) -> bool {
+    without_bom(body).trim_ascii() == b"CSRF detected"
+}
+
+/// What [`is_plack_csrf_refusal`]'s text at token_url says.
+pub const PLACK_CSRF_REFUSAL: &str = "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint";
+
 /// Whether `body` holds `phrase`.
 fn says(body: &[u8], phrase: &str) -> bool {
     memchr::memmem::find(body, phrase.as_bytes()).is_some()

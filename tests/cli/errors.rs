@@ -2772,6 +2772,31 @@ fn djangos_csrf_403_at_token_url_names_the_csrf_check() {
     assert!(!line.contains("try again later"), "{line}");
 }
 
+/// Plack::Middleware::CSRFBlock (0.10, before a PSGI app at token_url) answers a POST without
+/// its CSRF token with `403` and the text "CSRF detected": the run said "check client_id and
+/// client_secret, and that the OAuth client has the express-accounts:read scope", of a request
+/// refused before any credential was read. It names the CSRF check, as for Django's (exit 4 as
+/// before: the token request is refused).
+#[test]
+fn placks_csrfblock_403_at_token_url_names_the_csrf_check() {
+    const RAW: &[u8] = b"HTTP/1.0 403 Forbidden\r\nDate: Mon, 07 Dec 2026 10:07:35 GMT\r\nServer: HTTP::Server::PSGI\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nSet-Cookie: plack_session=9e6c167a77c14caf1fcfbe2949372383790738c8; path=/\r\n\r\nCSRF detected";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 403: CSRF detected",
+            "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint",
+        ],
+    );
+    assert!(!line.contains("client_secret"), "{line}");
+}
+
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
 /// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
 /// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
