@@ -5813,6 +5813,24 @@ fn damage_found_part_way_says_what_reached_the_output() {
     }
 }
 
+/// A device (`--output-file /dev/null`) is written in place, not whole
+/// or not at all: damage found part-way says how many accounts reached
+/// it, not that it was left as it was.
+#[cfg(unix)]
+#[test]
+fn damage_found_part_way_says_what_reached_a_device() {
+    let sb = Sandbox::new();
+    let store = damaged_after_512(&sb);
+    let out = (offline(&sb, &store).args(["list", "--at", "2026-11-01", "-o", "csv"]))
+        .args(["--status", "ACTIVE", "--output-file", "/dev/null"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let said = "), so the listing stopped after 256 accounts were written to /dev/null; restore";
+    assert!(err.contains(said), "{err}");
+}
+
 /// `changes` found a damaged row (an account's text set to `{`) after it
 /// had printed 500 rows of jsonl (501 lines of csv), and said "so nothing
 /// was read or recorded". It says how many were printed, and that nothing

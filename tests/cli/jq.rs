@@ -538,6 +538,12 @@ fn a_run_time_error_writes_nothing_to_the_output_file() {
         .output()
         .expect("run");
     assert_error(&output, 1, &["account acc-0026"]);
+    // Said as the filter's failure, not as one to write the file.
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.starts_with("error: --jq failed on account acc-0026"),
+        "{stderr}"
+    );
     assert!(output.stdout.is_empty());
     assert_eq!(
         files_in(&dir),

@@ -96,6 +96,21 @@ fn a_column_no_account_has_is_warned_about_in_every_format() {
     assert_eq!(stderr_of(&known), "", "no warning for fields that exist");
 }
 
+/// With no account listed there is no field to find: `--columns` is not
+/// said to have named fields no account has (it is with one account).
+#[test]
+fn no_column_is_said_missing_when_no_account_is_listed() {
+    let sb = Sandbox::new();
+    let fake = fake(0, 100);
+    let output = (sb
+        .tool(&fake)
+        .args(["list", "-o", "csv", "--columns", "id,nosuch"]))
+    .output()
+    .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stderr_of(&output), "");
+}
+
 /// A server that sends no `total_pages`: `--page 9` of 12 accounts was an
 /// empty list with no word, though the API's `total` said there were
 /// accounts (found by the walk's differential fuzz).

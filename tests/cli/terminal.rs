@@ -367,6 +367,40 @@ fn no_progress_with_quiet_or_a_single_page() {
     assert!(!String::from_utf8_lossy(&single.stdout).contains("page"));
 }
 
+/// The wipes of the progress line (`\r`, spaces, `\r`) in what reached
+/// the terminal.
+fn wipes(terminal: &str) -> usize {
+    let parts: Vec<&str> = terminal.split('\r').collect();
+    let inner = &parts[1..parts.len().saturating_sub(1)];
+    (inner.iter())
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c == ' '))
+        .count()
+}
+
+/// The line is wiped before each page only when the rows stream to the
+/// terminal it is on; rows written to a file, or a table held to the end,
+/// leave it drawn between pages and wiped once, at the end.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn progress_is_wiped_between_pages_only_for_rows_streamed_to_the_terminal() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let fake = fake(12, 5);
+    let to_file = on_a_terminal(&sb, &fake, "list -o csv", "> out.csv", &[]);
+    let to_file = String::from_utf8_lossy(&to_file.stdout).into_owned();
+    assert!(to_file.contains("\rpage 3/3, 12 accounts"), "{to_file:?}");
+    assert_eq!(wipes(&to_file), 1, "{to_file:?}");
+    let table = on_a_terminal(&sb, &fake, "list", "", &[]);
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    assert!(table.contains("\rpage 3/3, 12 accounts"), "{table:?}");
+    assert_eq!(wipes(&table), 1, "{table:?}");
+    // Streamed to the terminal: wiped before the rows of pages 2 and 3,
+    // and at the end.
+    let streamed = on_a_terminal(&sb, &fake, "list -o csv", "", &[]);
+    let streamed = String::from_utf8_lossy(&streamed.stdout).into_owned();
+    assert!(wipes(&streamed) > 1, "{streamed:?}");
+}
+
 #[test]
 fn no_progress_when_stderr_is_not_a_terminal() {
     let sb = Sandbox::new();
