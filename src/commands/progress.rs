@@ -171,4 +171,14 @@ mod tests {
         p.record(&page(2, None, 0));
         assert_eq!(p.line().as_deref(), Some("page 2, 1 account"));
     }
+
+    /// A page past the last the API reported is shown alone, not as
+    /// `page 4/3`.
+    #[test]
+    fn a_page_past_the_reported_total_is_shown_without_it() {
+        let mut p = Progress::default();
+        p.record(&page(3, Some(3), 5));
+        p.record(&page(4, Some(3), 5));
+        assert_eq!(p.line().as_deref(), Some("page 4, 10 accounts"));
+    }
 }
