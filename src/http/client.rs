@@ -2070,8 +2070,9 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
 
 /// A try that timed out, as [`timed_out`] says, or, connecting to an
 /// `https://` URL directly, in the TLS handshake when its host takes a new
-/// connection at once: the server took the one that timed out and never
-/// answered its hello.
+/// connection within half a second: the one that timed out was likely
+/// taken too, and its hello never answered. (Where nothing takes one, as
+/// where a network drops them, the try took that half second more.)
 fn timed_out_at(
     phase: ureq::Timeout,
     request: &Request,
@@ -2079,7 +2080,7 @@ fn timed_out_at(
     via: Option<&Via>,
 ) -> Attempt {
     let url = request.url;
-    let probe = options.timeout.min(Duration::from_secs(3));
+    let probe = options.timeout.min(Duration::from_millis(500));
     let direct_tls = via.is_none() && url.scheme() == "https";
     match phase {
         ureq::Timeout::Connect if direct_tls && takes_connections(url, probe) => {
@@ -2092,12 +2093,12 @@ fn timed_out_at(
 }
 
 /// What [`timed_out_at`] says of a TLS handshake left unanswered.
-const UNANSWERED_HELLO: &str = ": the server took the connection and never answered it";
+const UNANSWERED_HELLO: &str = ": the connection opened, and its hello was never answered";
 
-/// Why a server takes a connection and leaves its hello unanswered: no
-/// network's fault, and no time is enough for one that reads the hello as
-/// the start of a request line.
-const PLAIN_THERE: &str = "a plain-HTTP server on that port does so, reading the handshake as the start of a request (fasthttp without a ReadTimeout), as does one too busy to answer: check the URL's scheme and port; else try again later";
+/// Why a connection is taken and its hello left unanswered: no time is
+/// enough for a server that reads the hello as the start of a request
+/// line; a busy server, or a firewall that takes every connection, also do so.
+const PLAIN_THERE: &str = "a plain-HTTP server on that port does so, reading the handshake as the start of a request (fasthttp without a ReadTimeout), as do a server too busy to answer and a firewall that takes every connection: check the URL's scheme and port; else check your network, or try again later";
 
 /// A proxy that would not open a tunnel (CONNECT): its 429, 502, 503 or 504
 /// is retried, a hang-up sent again, anything else final (for a page fetched
