@@ -736,19 +736,23 @@ fn header_too_large(body: &[u8]) -> bool {
 /// for a header line (`Authorization: `, the value and CRLF) of 4096 bytes
 /// or more and cpp-httplib's for one over 8192; or, under a token or URL
 /// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`),
-/// libevent's page (2.1, `max_headers_size`) or meinheld's (1.0, 8 KiB of
-/// URL or of a header's value), which they answer any request they cannot
-/// read with, libevent's any application's 400 too.
+/// or libevent's page (2.1, `max_headers_size`), or, under one near 8 KiB
+/// or more, meinheld's (1.0, its limit on a URL or a header's value),
+/// which they answer any request they cannot read with, libevent's any
+/// application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
     let bare = reply.body.is_empty() && reply.authorization.len() > 4096 - 18;
-    let long = token_length(&reply.authorization).max(url_length(context)) >= LONG_URL;
+    let longest = token_length(&reply.authorization).max(url_length(context));
+    let long = longest >= LONG_URL;
     let text = without_bom(&reply.body);
     let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
     let libevent = text.starts_with(b"<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>");
-    let meinheld = text.starts_with(
-        b"<html><head><title>Bad Request</title></head><body><p>Bad Request.</p></body></html>",
-    );
-    bare || header_too_large(&reply.body) || long && (civetweb || libevent || meinheld)
+    // Its limits are 8 KiB (`Bearer ` and the token; the URL without its origin).
+    let meinheld = longest >= 8 * 1024 - 8
+        && text.starts_with(
+            b"<html><head><title>Bad Request</title></head><body><p>Bad Request.</p></body></html>",
+        );
+    bare || header_too_large(&reply.body) || meinheld || long && (civetweb || libevent)
 }
 
 /// True for a 413 that names the request's headers, not its body, as

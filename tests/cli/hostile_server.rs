@@ -1162,6 +1162,32 @@ fn meinhelds_400_page_for_a_long_next_link_says_the_link_is_too_long() {
     );
 }
 
+/// meinheld's limits are 8 KiB (a header's value, the URL, its query string): its page under
+/// a token of 1,500 bytes, as JWTs are, or a next link as long, is no refusal of their length,
+/// and the run said it was, as it does for libevent's page from 1 KiB.
+#[test]
+fn meinhelds_400_page_under_its_8_kib_limits_blames_no_length() {
+    let token =
+        json!({"access_token": "t".repeat(1_500), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(2),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
+        ]),
+    );
+    let err = stderr_of(&list_jsonl(&fake));
+    assert!(
+        err.contains("HTTP 400") && !err.contains("too long"),
+        "{err}"
+    );
+    let err = a_long_next_link_given(1500, FaultKind::RawResponse(MEINHELD_400));
+    assert!(
+        err.contains("HTTP 400") && !err.contains("too long"),
+        "{err}"
+    );
+}
+
 /// Perl's HTTP::Daemon (6.16) answers a request line over its 16 KiB with its `414` page alone,
 /// `<title>414 URI Too Long</title>…`, with no status line (it answers as to HTTP/0.9, the
 /// request's version unread), and resets the connection: a 20,000-byte next link ended the run
