@@ -238,7 +238,7 @@ pub fn parse_rate_headers<'a>(
 /// drafts' one `RateLimit` header names it, and the
 /// `Retry-After` the longest of a refusal's. hapi-rate-limit names its
 /// limits inside the name (`X-RateLimit-PathRemaining`, `-UserReset`), and
-/// counts a refusal's remaining below zero. `headers` are (lowercase name,
+/// counts a refusal's remaining below zero (read so only beside a limit). `headers` are (lowercase name,
 /// value) pairs; a plain header, when sent, is read before these.
 pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
     let named = |plain: &str, throttler: &str| {
@@ -248,12 +248,11 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
     let remaining = |(n, v): &(&str, &'a str)| {
         let throttler = throttler_of(n, "x-ratelimit-remaining")?;
         let reset = named("x-ratelimit-reset", throttler).and_then(number);
+        // Below zero (hapi-rate-limit's refusal) only beside a limit.
+        let limited = named("x-ratelimit-limit", throttler).and_then(number) > Some(0.0);
         let left = (v.trim().parse::<f64>().ok()).filter(|n| n.is_finite())?;
-        Some((
-            throttler.to_owned(),
-            left.max(0.0),
-            -reset.unwrap_or_default(),
-        ))
+        let left = (left >= 0.0 || limited).then_some(left.max(0.0))?;
+        Some((throttler.to_owned(), left, -reset.unwrap_or_default()))
     };
     let nearest = (headers.iter().filter_map(remaining))
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
@@ -2877,6 +2876,28 @@ mod tests {
         assert_eq!(
             throttler_headers(&[("x-ratelimit-otherlimit", "5")]),
             vec![]
+        );
+    }
+
+    /// A remaining below zero is a refusal's count only beside a limit of
+    /// its own: `-1` for both says no limit (as some servers write
+    /// "unlimited"), and the minute's throttler still binds.
+    #[test]
+    fn a_negative_remaining_without_a_limit_binds_nothing() {
+        let unlimited_day = [
+            ("x-ratelimit-limit-day", "-1"),
+            ("x-ratelimit-remaining-day", "-1"),
+            ("x-ratelimit-limit-minute", "60"),
+            ("x-ratelimit-remaining-minute", "50"),
+            ("x-ratelimit-reset-minute", "30"),
+        ];
+        assert_eq!(
+            throttler_headers(&unlimited_day),
+            vec![
+                ("x-ratelimit-limit", "60"),
+                ("x-ratelimit-remaining", "50"),
+                ("x-ratelimit-reset", "30"),
+            ]
         );
     }
 
