@@ -631,6 +631,10 @@ mod tests {
             ("-qp v list", 0),
             ("diff -v -- -v", 1),
             ("list", 0),
+            // An option's value that looks like `-v`, beside a `-v`.
+            ("-v list --jq -v", 1),
+            ("-v list -pv -v", 2),
+            ("-v -p x list", 1),
         ] {
             assert_eq!(verbosity(line), v, "{line}");
         }
@@ -919,6 +923,19 @@ mod tests {
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "0"]).is_err());
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "101"]).is_err());
         assert!(Cli::try_parse_from(["talkdesk-accounts", "list", "--per-page", "100"]).is_ok());
+    }
+
+    /// A range takes its lowest value too (`--max-retries 0` is no retry).
+    #[test]
+    fn a_range_takes_its_lowest_value() {
+        for (flag, low) in [
+            ("--per-page", "1"),
+            ("--max-retries", "0"),
+            ("--concurrency", "1"),
+        ] {
+            let cli = Cli::try_parse_from(["talkdesk-accounts", "list", flag, low]);
+            assert!(cli.is_ok(), "{flag} {low}: {}", cli.err().unwrap());
+        }
     }
 
     /// `--status ' active'` was read, `changes --status-from ' active'` and
