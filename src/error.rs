@@ -272,6 +272,11 @@ mod tests {
         );
         let plain = redacted(anyhow::anyhow!("nothing secret"), |m| m.to_string());
         assert_eq!(exit_code_for(&plain), Exit::Failure);
+        // Nothing to redact: the error is returned as it is, not rewrapped.
+        let io = anyhow::Error::new(io::Error::other("disk")).context("reading x");
+        let kept = redacted(io, |m| m.to_string());
+        assert!(kept.downcast_ref::<Failure>().is_none(), "{kept:?}");
+        assert_eq!(kept.chain().count(), 2);
     }
 
     #[test]
@@ -281,6 +286,14 @@ mod tests {
         assert_eq!(exit_code_for(&err), Exit::Failure);
         assert!(!is_silent(&usage_error("x")));
         assert!(!is_silent(&anyhow::anyhow!("")));
+    }
+
+    /// Only a deleted current folder is said gone: not for a relative path
+    /// while the folder is there, nor for a full path.
+    #[test]
+    fn a_current_folder_that_is_there_is_not_said_gone() {
+        assert_eq!(current_folder_gone(std::path::Path::new("a.csv")), None);
+        assert_eq!(current_folder_gone(std::path::Path::new("/no/a.csv")), None);
     }
 
     #[test]
