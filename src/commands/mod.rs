@@ -511,4 +511,26 @@ mod tests {
         assert!(panicked);
         assert!(ticks >= 1, "the ticker ran while the work did");
     }
+
+    /// `COLUMNS=0` says no width: the terminal's own size decides, as for
+    /// no `COLUMNS` at all (a width of 0 is no table anyone can read).
+    #[test]
+    fn columns_of_0_leaves_the_width_to_the_terminal() {
+        let env = |key: &str| (key == "COLUMNS").then(|| "0".to_string());
+        let ctx = Context {
+            log: Log::default(),
+            color: ColorWhen::Never,
+            config: None,
+            profile: None,
+            history: None,
+            env: &env,
+            secrets: Arc::default(),
+        };
+        assert_eq!(
+            ctx.terminal_width(Some((Width(120), Height(40)))),
+            Some(120)
+        );
+        assert_eq!(ctx.terminal_width(None), None);
+    }
+
 }
