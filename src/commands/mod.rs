@@ -533,4 +533,20 @@ mod tests {
         assert_eq!(ctx.terminal_width(None), None);
     }
 
+    /// Two names of one file (a hard link) are one file, as one name seen
+    /// through another mount of its folder is; two files are two.
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_is_the_same_file_and_another_file_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = |n: &str| dir.path().join(n);
+        std::fs::write(name("a"), "store").unwrap();
+        std::fs::write(name("c"), "other").unwrap();
+        std::fs::hard_link(name("a"), name("b")).unwrap();
+        assert!(same_file(&name("a"), &name("b")));
+        assert!(!same_file(&name("a"), &name("c")));
+        // A file not there yet is itself by its name in the same folder.
+        assert!(same_file(&name("new"), &name("new")));
+        assert!(!same_file(&name("new"), &name("a")));
+    }
 }
