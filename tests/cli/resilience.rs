@@ -2240,3 +2240,23 @@ fn a_chunked_body_unreadable_from_its_first_chunk_after_a_pause_is_not_retried()
     assert!(err.contains("is not valid HTTP"), "{err}");
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "{err}");
 }
+
+/// `TALKDESK_BACKOFF_SCALE` is a number from 0 to 1: `0` waits for no
+/// `Retry-After`, and a negative number is no scale (the wait stays whole),
+/// not a scale of 0.
+#[test]
+fn a_backoff_scale_of_0_waits_nothing_and_a_negative_one_is_ignored() {
+    let faults = || Faults {
+        script: vec![(
+            RequestMatch::Page(2),
+            FaultKind::RetryAfter(429, "1".into()),
+        )],
+        ..Faults::default()
+    };
+    let (out, none) = delays_for(faults(), "0", &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_retry_after_waits(&none, &[0.0]);
+    let (out, whole) = delays_for(faults(), "-1", &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_retry_after_waits(&whole, &[1.0]);
+}
