@@ -847,3 +847,25 @@ fn columns_kept_whole_together_still_fit_the_terminal() {
         }
     }
 }
+
+/// Pages slow to come with no rate limit in sight: the line the ticker
+/// redraws while they are awaited says no wait for the rate limit.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn progress_while_slow_pages_are_awaited_says_no_wait_for_the_rate_limit() {
+    support::require_script();
+    let sb = Sandbox::new();
+    // Each answer held longer than the ticker's 250 ms.
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(12),
+        page_cap: 5,
+        delay: Some(support::fake_api::Delay(std::sync::Arc::new(|_| {
+            std::time::Duration::from_millis(600)
+        }))),
+        ..FakeConfig::default()
+    });
+    let output = on_a_terminal(&sb, &fake, "list -o csv", "> out.csv", &[]);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(terminal.contains("\rpage 1/3, 5 accounts"), "{terminal:?}");
+    assert!(!terminal.contains("waiting"), "{terminal:?}");
+}
