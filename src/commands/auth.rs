@@ -140,6 +140,10 @@ mod tests {
         assert_eq!(time_left(7_199, 0), "in 119 min");
         assert_eq!(time_left(u64::MAX, 1000), "in more than 8,000 years");
         assert_eq!(time_left(1000, 1000), "expired");
+        // Two hours and one minute: a minute past the hour is said.
+        assert_eq!(time_left(7_260, 0), "in 2 h 1 min");
+        // The last second an HTTP date names is still counted in days.
+        assert_eq!(time_left(LAST_HTTP_DATE, 0), "in 2932896 days");
     }
 
     #[test]
@@ -154,7 +158,10 @@ mod tests {
             stored: 0,
         };
         let text = report(&token, Some(425), &[("api", "https://x/".into())], 0);
-        assert!(text.starts_with("OK: "), "{text}");
+        assert!(
+            text.starts_with("OK: the credentials work and the accounts API answered\n"),
+            "{text}"
+        );
         assert!(text.contains("  scopes      express-accounts:read other:scope\n"));
         assert!(text.contains("  expires     Thu, 01 Jan 1970 01:00:00 GMT (in 60 min)\n"));
         assert!(text.contains("  token from  the token cache\n"));
