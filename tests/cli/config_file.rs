@@ -883,6 +883,15 @@ fn the_config_file_in_use_is_no_output_file() {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         assert_eq!(std::fs::read_to_string(&default).unwrap(), text);
     }
+    // Another file beside it is no config file in use: it is written.
+    let other = sandbox.path("other.csv");
+    let output = (sandbox.bare().args(config_arg(&path)))
+        .args(["-q", "list", "-o", "csv", "--output-file"])
+        .arg(&other)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(std::fs::read_to_string(&other).unwrap().starts_with("id,"));
 }
 
 /// A named profile with no config file at the default path is a
