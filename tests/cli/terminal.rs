@@ -7,7 +7,9 @@ use crate::support;
 use std::process::{Command, Output};
 
 use serde_json::json;
-use support::fake_api::{FakeApi, FakeConfig, sample_accounts, simple_accounts};
+use support::fake_api::{
+    FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, sample_accounts, simple_accounts,
+};
 use support::{Sandbox, stderr_of, stdout_of};
 
 const ESC: char = '\u{1b}';
@@ -42,10 +44,31 @@ fn on_a_terminal_after(
     shell_tail: &str,
     env: &[(&str, &str)],
 ) -> Output {
+    let line = format!("{before} {} {shell_tail}", tool_line(args));
+    let mut cmd = script_running(sb, fake, &line);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().expect("run script");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    output
+}
+
+/// `talkdesk-accounts ARGS` as a shell line.
+fn tool_line(args: &str) -> String {
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
-    let line = format!("{before} '{}' {args} {shell_tail}", bin.display());
+    format!("'{}' {args}", bin.display())
+}
+
+/// `script` running the shell `line` on a new terminal, with the sandbox's
+/// environment pointed at `fake`.
+fn script_running(sb: &Sandbox, fake: &FakeApi, line: &str) -> Command {
     let mut cmd = Command::new("script");
-    cmd.args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+    cmd.args(["-q", "-e", "-f", "-c", line, "/dev/null"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", sb.home())
@@ -58,16 +81,15 @@ fn on_a_terminal_after(
         .env("TALKDESK_CLIENT_SECRET", "test-secret-value")
         .env("TERM", "xterm")
         .current_dir(sb.dir.path());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let output = cmd.output().expect("run script");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    output
+    cmd
+}
+
+/// [`on_a_terminal`] for a run that fails: the tool's exit code, and what
+/// reached the terminal.
+fn failing_on_a_terminal(sb: &Sandbox, fake: &FakeApi, args: &str) -> (Option<i32>, String) {
+    let output = (script_running(sb, fake, &tool_line(args)).output()).expect("run script");
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code(), terminal)
 }
 
 fn list_table(sb: &Sandbox, fake: &FakeApi, args: &[&str]) -> String {
@@ -868,4 +890,26 @@ fn progress_while_slow_pages_are_awaited_says_no_wait_for_the_rate_limit() {
     let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(terminal.contains("\rpage 1/3, 5 accounts"), "{terminal:?}");
     assert!(!terminal.contains("waiting"), "{terminal:?}");
+}
+
+/// A walk that fails part-way leaves no progress line for its `error:` to
+/// follow on the same line: it is wiped first (its end is never reached on
+/// the error path; dropping it wipes it).
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn a_failed_walk_wipes_the_progress_line_before_its_error() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let faults = Faults::always(RequestMatch::Page(3), FaultKind::Status(500));
+    let fake = support::faulty_fake(simple_accounts(12), faults);
+    let args = "list -o csv --per-page 5 --max-retries 0 --concurrency 1 > out.csv";
+    let (code, terminal) = failing_on_a_terminal(&sb, &fake, args);
+    assert_eq!(code, Some(5), "{terminal:?}");
+    let before = &terminal[..terminal.find("error: ").expect("an error line")];
+    assert!(before.contains("\rpage 2/3, 10 accounts"), "{terminal:?}");
+    let last = before.rsplit('\r').nth(1).unwrap_or_default();
+    assert!(
+        before.ends_with('\r') && last.trim().is_empty(),
+        "{terminal:?}"
+    );
 }
