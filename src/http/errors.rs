@@ -687,24 +687,22 @@ const NOT_THIS_REQUEST: &str = "no OAuth answer (a token endpoint refuses with a
 /// actix-web's words for a body its `web::Form` or `web::Json` extractor
 /// refuses (a form without a field it requires, a type that is no JSON),
 /// Litestar's validation failure, BlackSheep's two words for a body it
-/// could not bind (each answers any other 400 in the same shape) and
-/// Falcon's `HTTPMissingParam` (a form field its handler requires), and
-/// Dancer2's with a JSON serializer, which reads any body as JSON.
+/// could not bind (each answers any other 400 in the same shape), Falcon's
+/// `HTTPMissingParam` (a form field its handler requires), and Dancer2's
+/// with a JSON serializer, which reads any body as JSON.
 fn is_extractor_refusal(body: &[u8]) -> bool {
     let text = without_bom(body);
-    let dancer2 = says(text, r#""message":"Failed to deserialize content: "#);
-    dancer2
-        || [
-            &b"Parse error: "[..],
-            b"Content type error",
-            b"Json deserialize error: ",
-            br#"{"status_code":400,"detail":"Validation failed for "#,
-            b"Bad Request: Bad Request: invalid parameter in request payload.",
-            b"Bad Request: Expected request content",
-            br#"{"title": "Missing parameter", "#,
-        ]
-        .iter()
-        .any(|words| text.starts_with(words))
+    let refusals = [
+        &b"Parse error: "[..],
+        b"Content type error",
+        b"Json deserialize error: ",
+        br#"{"status_code":400,"detail":"Validation failed for "#,
+        b"Bad Request: Bad Request: invalid parameter in request payload.",
+        b"Bad Request: Expected request content",
+        br#"{"title": "Missing parameter", "#,
+    ];
+    (refusals.iter()).any(|words| text.starts_with(words))
+        || says(text, r#""message":"Failed to deserialize content: "#)
 }
 
 /// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's
