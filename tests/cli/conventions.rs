@@ -720,3 +720,25 @@ fn very_verbose_shows_every_header_sent() {
         }
     }
 }
+
+/// One `-v` logs each request on a line and no header: the headers are
+/// `-vv`'s (the line `> authorization: <redacted>` and the others are not
+/// printed at `-v`).
+#[test]
+fn verbose_once_shows_no_header() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        ..FakeConfig::default()
+    });
+    let out = (Sandbox::new().tool(&fake))
+        .args(["-v", "list", "-o", "csv"])
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let shown = stderr_of(&out);
+    assert!(
+        shown.contains("/express/accounts"),
+        "no request line: {shown}"
+    );
+    assert!(!shown.lines().any(|l| l.starts_with("> ")), "{shown}");
+}
