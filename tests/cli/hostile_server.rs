@@ -1147,6 +1147,30 @@ fn meinhelds_400_page_for_a_long_token_says_the_token_is_too_long() {
     );
 }
 
+/// meinheld's limit on a header's value is taken as 8 KiB less 8 bytes of token: its page under
+/// a token of 8,184 bytes blames the token, under one of 8,183 it does not.
+#[test]
+fn meinhelds_400_page_blames_the_token_from_8184_bytes_on() {
+    for (length, blamed) in [(8_183, false), (8_184, true)] {
+        let token =
+            json!({"access_token": "t".repeat(length), "token_type": "Bearer", "expires_in": 3600});
+        let fake = faulty_fake(
+            simple_accounts(2),
+            always(vec![
+                (RequestMatch::Token, FaultKind::Json(token)),
+                (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
+            ]),
+        );
+        let err = stderr_of(&list_jsonl(&fake));
+        assert!(err.contains("HTTP 400"), "{length}: {err}");
+        assert_eq!(
+            err.contains("the access token they carry is too long for it"),
+            blamed,
+            "{length}: {err}"
+        );
+    }
+}
+
 /// meinheld answers a next link over its 8 KiB limit on a query string with [`MEINHELD_400`]:
 /// a 9,000-byte link ended the run "base_url answered the first page, so the API or a gateway in
 /// front of it sent this; try again later", though every later run meets the same refusal. It
