@@ -2891,14 +2891,16 @@ mod tests {
             ("x-ratelimit-remaining-minute", "50"),
             ("x-ratelimit-reset-minute", "30"),
         ];
-        assert_eq!(
-            throttler_headers(&unlimited_day),
-            vec![
-                ("x-ratelimit-limit", "60"),
-                ("x-ratelimit-remaining", "50"),
-                ("x-ratelimit-reset", "30"),
-            ]
-        );
+        let minute = vec![
+            ("x-ratelimit-limit", "60"),
+            ("x-ratelimit-remaining", "50"),
+            ("x-ratelimit-reset", "30"),
+        ];
+        assert_eq!(throttler_headers(&unlimited_day), minute);
+        // A limit of 0 is no limit to be below either.
+        let mut zero_day = unlimited_day;
+        zero_day[0].1 = "0";
+        assert_eq!(throttler_headers(&zero_day), minute);
     }
 
     #[test]
