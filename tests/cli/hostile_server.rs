@@ -955,16 +955,7 @@ fn an_access_token_too_long_to_send_is_refused_at_the_token_answer() {
 /// twice over, the server's name and port) in that buffer: a size shown below 4096 says so.
 #[test]
 fn pages_closed_unanswered_under_a_long_token_name_the_headers_size() {
-    let token =
-        json!({"access_token": "t".repeat(3_700), "token_type": "Bearer", "expires_in": 3600});
-    let fake = faulty_fake(
-        simple_accounts(3),
-        always(vec![
-            (RequestMatch::Token, FaultKind::Json(token)),
-            (RequestMatch::AnyPage, FaultKind::Drop),
-        ]),
-    );
-    let out = list_jsonl(&fake);
+    let out = pages_under_a_token(3_700, FaultKind::Drop);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(
@@ -1093,6 +1084,20 @@ fn a_long_next_link_answered(len: usize, status: u16, body: &str) -> String {
     a_long_next_link_given(len, FaultKind::StatusWithBody(status, body.into()))
 }
 
+/// `list -o jsonl` against a fake whose token is `len` characters and whose every page is
+/// answered with `fault`.
+fn pages_under_a_token(len: usize, fault: FaultKind) -> std::process::Output {
+    let token =
+        json!({"access_token": "t".repeat(len), "token_type": "Bearer", "expires_in": 3600});
+    let fake = faulty_fake(
+        simple_accounts(3),
+        always(vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, fault),
+        ]),
+    );
+    list_jsonl(&fake)
+}
 /// [`a_long_next_link_answered`], the next link answered with `fault`.
 fn a_long_next_link_given(len: usize, fault: FaultKind) -> String {
     let next = format!(
@@ -1127,16 +1132,7 @@ const MEINHELD_400: &[u8] = b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/htm
 /// gets what a `431` gets, as libevent's page does (found serving the API with meinheld 1.0.2).
 #[test]
 fn meinhelds_400_page_for_a_long_token_says_the_token_is_too_long() {
-    let token =
-        json!({"access_token": "t".repeat(9_000), "token_type": "Bearer", "expires_in": 3600});
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (RequestMatch::Token, FaultKind::Json(token)),
-            (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
-        ]),
-    );
-    let out = list_jsonl(&fake);
+    let out = pages_under_a_token(9_000, FaultKind::RawResponse(MEINHELD_400));
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(
@@ -1152,16 +1148,10 @@ fn meinhelds_400_page_for_a_long_token_says_the_token_is_too_long() {
 #[test]
 fn meinhelds_400_page_blames_the_token_from_8184_bytes_on() {
     for (length, blamed) in [(8_183, false), (8_184, true)] {
-        let token =
-            json!({"access_token": "t".repeat(length), "token_type": "Bearer", "expires_in": 3600});
-        let fake = faulty_fake(
-            simple_accounts(2),
-            always(vec![
-                (RequestMatch::Token, FaultKind::Json(token)),
-                (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
-            ]),
-        );
-        let err = stderr_of(&list_jsonl(&fake));
+        let err = stderr_of(&pages_under_a_token(
+            length,
+            FaultKind::RawResponse(MEINHELD_400),
+        ));
         assert!(err.contains("HTTP 400"), "{length}: {err}");
         assert_eq!(
             err.contains("the access token they carry is too long for it"),
@@ -1191,16 +1181,10 @@ fn meinhelds_400_page_for_a_long_next_link_says_the_link_is_too_long() {
 /// and the run said it was, as it does for libevent's page from 1 KiB.
 #[test]
 fn meinhelds_400_page_under_its_8_kib_limits_blames_no_length() {
-    let token =
-        json!({"access_token": "t".repeat(1_500), "token_type": "Bearer", "expires_in": 3600});
-    let fake = faulty_fake(
-        simple_accounts(2),
-        always(vec![
-            (RequestMatch::Token, FaultKind::Json(token)),
-            (RequestMatch::AnyPage, FaultKind::RawResponse(MEINHELD_400)),
-        ]),
-    );
-    let err = stderr_of(&list_jsonl(&fake));
+    let err = stderr_of(&pages_under_a_token(
+        1_500,
+        FaultKind::RawResponse(MEINHELD_400),
+    ));
     assert!(
         err.contains("HTTP 400") && !err.contains("too long"),
         "{err}"
