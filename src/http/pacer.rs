@@ -238,8 +238,9 @@ pub fn parse_rate_headers<'a>(
 /// drafts' one `RateLimit` header names it, and the
 /// `Retry-After` the longest of a refusal's. hapi-rate-limit names its
 /// limits inside the name (`X-RateLimit-PathRemaining`, `-UserReset`), and
-/// counts a refusal's remaining below zero (read so only beside a limit). `headers` are (lowercase name,
-/// value) pairs; a plain header, when sent, is read before these.
+/// counts a refusal's remaining below zero (read so only beside a limit).
+/// `headers` are (lowercase name, value) pairs; a plain header, when sent,
+/// is read before these.
 pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, &'a str)> {
     let named = |plain: &str, throttler: &str| {
         (headers.iter()).find_map(|&(n, v)| (throttler_of(n, plain)? == throttler).then_some(v))
