@@ -207,8 +207,7 @@ fn read_bundle(path: &Path, name: &str) -> Result<Vec<u8>> {
 pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
     let host = url.host_str()?.trim_matches(['[', ']']);
     let name = ServerName::try_from(host.to_string()).ok()?;
-    let addresses = (host, url.port_or_known_default()?).to_socket_addrs();
-    let mut tcp = connect_any(addresses.ok()?, timeout)?;
+    let mut tcp = connect_to(url, timeout)?;
     tcp.set_read_timeout(Some(timeout)).ok()?;
     tcp.set_write_timeout(Some(timeout)).ok()?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -233,9 +232,14 @@ pub fn sends_no_chain(url: &Url, timeout: Duration) -> Option<bool> {
 /// closed at once, with nothing sent): what timed out over one was then no
 /// network, but the server's silence on it.
 pub fn takes_connections(url: &Url, timeout: Duration) -> bool {
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
-    let addresses = (host, url.port_or_known_default().unwrap_or(443)).to_socket_addrs();
-    addresses.is_ok_and(|addresses| connect_any(addresses, timeout).is_some())
+    connect_to(url, timeout).is_some()
+}
+
+/// A new connection to the host and port of `url` within `timeout`.
+fn connect_to(url: &Url, timeout: Duration) -> Option<TcpStream> {
+    let host = url.host_str()?.trim_matches(['[', ']']);
+    let addresses = (host, url.port_or_known_default()?).to_socket_addrs();
+    connect_any(addresses.ok()?, timeout)
 }
 
 /// A connection to the first of `addresses` that accepts one, each tried
