@@ -660,6 +660,10 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && is_plack_csrf_refusal(body) => {
                         PLACK_CSRF_REFUSAL.into()
                     }
+                    // An API's challenge (Django REST framework's), not a token endpoint's refusal.
+                    (_, true, None) if reply.tokenless => {
+                        "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint; check token_url (the API's own address is base_url)".into()
+                    }
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()
                     }

@@ -2797,6 +2797,38 @@ fn placks_csrfblock_403_at_token_url_names_the_csrf_check() {
     assert!(!line.contains("client_secret"), "{line}");
 }
 
+/// A token_url at an API route of Django REST framework (3.18, its view guarded by
+/// django-oauth-toolkit's `OAuth2Authentication`) answers the token request, whose HTTP Basic it
+/// does not read, with `401`, `WWW-Authenticate: Bearer realm="api"` (a challenge for a Bearer
+/// token with no `error`: RFC 6750 §3.1's answer to a request without one) and
+/// `{"detail":"Authentication credentials were not provided."}`: the run said "check client_id
+/// and client_secret", which no token endpoint had read. It now says the server asks for a Bearer
+/// token, as an API does, and to check token_url (exit 4 as before). django-oauth-toolkit's own
+/// token endpoint refusing a wrong secret (`Bearer error="invalid_client"`, its OAuth error)
+/// keeps the credentials' hint.
+#[test]
+fn a_401_asking_for_a_bearer_token_at_token_url_names_token_url() {
+    const DRF: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nDate: Mon, 07 Dec 2026 12:01:14 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nWWW-Authenticate: Bearer realm=\"api\"\r\nVary: Accept\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n{\"detail\":\"Authentication credentials were not provided.\"}";
+    const DOT: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nDate: Mon, 07 Dec 2026 12:01:14 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nPragma: no-cache\r\nWWW-Authenticate: Bearer error=\"invalid_client\"\r\nConnection: close\r\n\r\n{\"error\": \"invalid_client\"}";
+    for (raw, api) in [(DRF, true), (DOT, false)] {
+        let fake = fake_with_faults(
+            simple_accounts(1),
+            vec![(RequestMatch::Token, FaultKind::RawResponse(raw))],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(&line, &["HTTP 401"]);
+        let named = "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint; check token_url (the API's own address is base_url)";
+        assert_eq!(line.contains(named), api, "{line}");
+        assert_eq!(
+            line.contains("check client_id and client_secret"),
+            !api,
+            "{line}"
+        );
+    }
+}
+
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
 /// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
 /// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
