@@ -674,7 +674,7 @@ fn tokenless_hint(reply: &Reply, redactor: &Redactor) -> String {
         None => "a proxy or gateway in front".to_owned(),
     };
     format!(
-        "no token reached the server, by its WWW-Authenticate (Bearer with no error, RFC 6750 §3.1): {proxy} may drop the Authorization header (squid: cache_peer without login=PASS; nginx: proxy_set_header Authorization \"\"), so have it pass Authorization on; otherwise {}",
+        "no token reached the server, by its WWW-Authenticate (Bearer with no error, RFC 6750 §3.1, or Authlib's missing_authorization): {proxy} may drop the Authorization header (squid: cache_peer without login=PASS; nginx: proxy_set_header Authorization \"\"), so have it pass Authorization on; otherwise {}",
         hint(401, "base_url").unwrap_or_default()
     )
 }

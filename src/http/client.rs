@@ -284,13 +284,15 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
 }
 
 /// Whether a `WWW-Authenticate` asks for a Bearer token without an
-/// `error` (RFC 6750 §3.1: the request carried no token the server saw).
+/// `error` (RFC 6750 §3.1: the request carried no token the server saw),
+/// or with Authlib's `missing_authorization`, which says so.
 fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
     headers.get_all("www-authenticate").iter().any(|value| {
         let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
         let bearer = (value.split(','))
             .any(|part| part.trim_start().split([' ', '=']).next() == Some("bearer"));
-        bearer && !value.contains("error=") && !value.contains("error =")
+        let missing = value.contains("error=\"missing_authorization\"");
+        bearer && (missing || !value.contains("error=") && !value.contains("error ="))
     })
 }
 
@@ -2960,6 +2962,12 @@ mod tests {
                 false,
             ),
             (&["Bearers realm=x"], false, false),
+            // Authlib's, for a request without Authorization.
+            (
+                &["bearer error=\"missing_authorization\", error_description=\"Missing\""],
+                false,
+                true,
+            ),
             (&[], false, false),
         ] {
             assert_eq!(challenge(values), (basic, bearer_only), "{values:?}");

@@ -4097,6 +4097,29 @@ fn a_401_for_a_request_without_a_token_names_a_proxy_that_drops_authorization() 
     }
 }
 
+/// Authlib's resource server (1.9, its Flask `ResourceProtector`) answers a request that reaches
+/// it without `Authorization` (through a proxy that drops it, as squid's `cache_peer` without
+/// `login=PASS` does) with `401`, `WWW-Authenticate: bearer error="missing_authorization", …`
+/// and `{"error": "missing_authorization", "error_description": "Missing 'Authorization' in
+/// headers."}`: these bytes, but for their Date, came through such a proxy. The run said "check
+/// the client id and secret", which the token endpoint had just taken, and the server's words
+/// say no token reached it. It now says so and names the proxy by its `Via`, as for a Bearer
+/// challenge with no `error` (exit 4 as before).
+#[test]
+fn authlibs_missing_authorization_401_names_a_proxy_that_drops_authorization() {
+    const AUTHLIB: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nServer: BaseHTTP/0.6 Python/3.11.7\r\nDate: Mon, 07 Dec 2026 12:06:30 GMT\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nPragma: no-cache\r\nWWW-Authenticate: bearer error=\"missing_authorization\", error_description=\"Missing 'Authorization' in headers.\"\r\nContent-Length: 94\r\nVia: 1.1 strip-proxy\r\n\r\n{\"error\": \"missing_authorization\", \"error_description\": \"Missing 'Authorization' in headers.\"}";
+    let line = every_page_refused(AUTHLIB);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401: missing_authorization: Missing 'Authorization' in headers.",
+            "no token reached the server",
+            "(Via: 1.1 strip-proxy)",
+            "have it pass Authorization on",
+        ],
+    );
+}
+
 /// Microsoft Graph answers a token it refuses (expired, for another audience) with a bare Bearer
 /// challenge, `WWW-Authenticate: Bearer realm="", authorization_uri="…", client_id="…"` and no
 /// `error`, and says what was wrong with the token in its body. The token reached the server, so
