@@ -228,7 +228,8 @@ impl<'a> Api<'a> {
         // Microsoft Graph challenges a token it refuses with no `error`, and
         // says what was wrong with it in the body: that token reached it.
         let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
-        let tokenless = tokenless.then(|| tokenless_hint(reply, redactor));
+        let tokenless = (tokenless.then(|| tokenless_hint(reply, redactor)))
+            .or_else(|| not_authenticated(reply).then(|| not_authenticated_hint(reply, redactor)));
         let basic = reply.status == 401 && reply.asks_basic;
         // Its body, or with none (Spring Security's) or a page of markup
         // (express's own error page), its challenge's words: the API's.
@@ -666,6 +667,16 @@ fn jose_claim_failed(text: &str, claim: &str) -> bool {
 /// drop `Authorization` (squid's `cache_peer` without `login=PASS`), the
 /// proxies it came through named by its `Via`.
 fn tokenless_hint(reply: &Reply, redactor: &Redactor) -> String {
+    format!(
+        "no token reached the server, by its WWW-Authenticate (Bearer with no error, RFC 6750 §3.1, or Authlib's missing_authorization): {}; otherwise {}",
+        drops_authorization(reply, redactor),
+        hint(401, "base_url").unwrap_or_default()
+    )
+}
+
+/// That a proxy in front may drop `Authorization`, the proxies the reply
+/// came through named by its `Via`.
+fn drops_authorization(reply: &Reply, redactor: &Redactor) -> String {
     let proxy = match &reply.via {
         Some(via) => format!(
             "a proxy in front (Via: {})",
@@ -674,8 +685,24 @@ fn tokenless_hint(reply: &Reply, redactor: &Redactor) -> String {
         None => "a proxy or gateway in front".to_owned(),
     };
     format!(
-        "no token reached the server, by its WWW-Authenticate (Bearer with no error, RFC 6750 §3.1, or Authlib's missing_authorization): {proxy} may drop the Authorization header (squid: cache_peer without login=PASS; nginx: proxy_set_header Authorization \"\"), so have it pass Authorization on; otherwise {}",
-        hint(401, "base_url").unwrap_or_default()
+        "{proxy} may drop the Authorization header (squid: cache_peer without login=PASS; nginx: proxy_set_header Authorization \"\"), so have it pass Authorization on"
+    )
+}
+
+/// Django REST framework's `NotAuthenticated` as a 403, which it sends
+/// where its first authentication class has no challenge
+/// (`SessionAuthentication`): it found no credentials it knows, none or a
+/// token django-oauth-toolkit does not know, which it reads as none.
+fn not_authenticated(reply: &Reply) -> bool {
+    let value = serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap_or_default();
+    reply.status == 403 && value["detail"] == "Authentication credentials were not provided."
+}
+
+/// The hint of [`not_authenticated`]'s 403.
+fn not_authenticated_hint(reply: &Reply, redactor: &Redactor) -> String {
+    format!(
+        "the server found no credentials it knows in the request (Django REST framework's answer, a 403 where its first authentication class sends no challenge): {}; or it knows no token of this token_url (django-oauth-toolkit reads a token it does not know as none): check that token_url and base_url belong to the same deployment",
+        drops_authorization(reply, redactor)
     )
 }
 

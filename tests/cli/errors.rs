@@ -4120,6 +4120,46 @@ fn authlibs_missing_authorization_401_names_a_proxy_that_drops_authorization() {
     );
 }
 
+/// Django REST framework (3.18) answers a request it found no credentials in with its
+/// `NotAuthenticated`, `{"detail":"Authentication credentials were not provided."}`, as a `403`
+/// with no challenge when its first authentication class sends none (`SessionAuthentication`
+/// before django-oauth-toolkit's `OAuth2Authentication`, a common order). It does so when a proxy
+/// in front drops `Authorization` (these bytes came through one) and for a token
+/// django-oauth-toolkit does not know (one from another deployment's token endpoint: the second
+/// answer, but for its Date, is what such an API sent the token just granted). The run said "the
+/// OAuth client needs the express-accounts:read scope, and resellers must be entitled to the
+/// Billing Insights API" of a request the server found no token in. It now names both causes
+/// (exit 4 as before); DRF's 403 for a permission ("You do not have permission to perform this
+/// action.", `TokenHasScope`'s) keeps the scope's hint.
+#[test]
+fn drfs_403_for_no_credentials_names_a_proxy_or_another_token_url() {
+    const PROXIED: &[u8] = b"HTTP/1.1 403 Forbidden\r\nServer: BaseHTTP/0.6 Python/3.11.7\r\nDate: Mon, 07 Dec 2026 12:09:02 GMT\r\nContent-Type: application/json\r\nVary: Accept\r\nAllow: GET, HEAD, OPTIONS\r\nContent-Length: 58\r\nVia: 1.1 strip-proxy\r\n\r\n{\"detail\":\"Authentication credentials were not provided.\"}";
+    const DIRECT: &[u8] = b"HTTP/1.1 403 Forbidden\r\nDate: Mon, 07 Dec 2026 12:01:14 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nVary: Accept\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n{\"detail\":\"Authentication credentials were not provided.\"}";
+    const SCOPE: &[u8] = b"HTTP/1.1 403 Forbidden\r\nDate: Mon, 07 Dec 2026 11:54:10 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nVary: Accept\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n{\"detail\":\"You do not have permission to perform this action.\"}";
+    let scope_hint = "the OAuth client needs the express-accounts:read scope";
+    for (raw, via) in [(PROXIED, Some("(Via: 1.1 strip-proxy)")), (DIRECT, None)] {
+        let line = every_page_refused(raw);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 403: Authentication credentials were not provided.",
+                "the server found no credentials it knows in the request",
+                "may drop the Authorization header",
+                "have it pass Authorization on",
+                "check that token_url and base_url belong to the same deployment",
+            ],
+        );
+        assert!(!line.contains(scope_hint), "{line}");
+        assert_eq!(line.contains("Via:"), via.is_some(), "{line}");
+        if let Some(via) = via {
+            assert_contains(&line, &[via]);
+        }
+    }
+    let line = every_page_refused(SCOPE);
+    assert_contains(&line, &["HTTP 403: You do not have permission", scope_hint]);
+    assert!(!line.contains("Authorization header"), "{line}");
+}
+
 /// Microsoft Graph answers a token it refuses (expired, for another audience) with a bare Bearer
 /// challenge, `WWW-Authenticate: Bearer realm="", authorization_uri="…", client_id="…"` and no
 /// `error`, and says what was wrong with the token in its body. The token reached the server, so
