@@ -626,7 +626,8 @@ fn names_a_bad_token(body: &[u8]) -> bool {
 /// Whether an error body says the token it got has expired (`jwt expired`,
 /// flask-jwt-extended's `Token has expired`, PyJWT's `Signature has expired`),
 /// not that it may have (`Invalid or expired token`, Kong's `The access
-/// token is invalid or has expired`).
+/// token is invalid or has expired`, RFC 6750 §3.1's `expired, revoked,
+/// malformed, or invalid`, as Authlib sends it).
 fn says_expired(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body).to_ascii_lowercase();
     let or = [
@@ -634,6 +635,7 @@ fn says_expired(body: &[u8]) -> bool {
         " or has expired",
         " or is expired",
         "expired or ",
+        "expired, revoked",
     ];
     let either = or.iter().any(|w| text.contains(w));
     jose_claim_failed(&text, "exp")

@@ -4241,12 +4241,15 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
 /// endpoint, region or tenant) with `{"error":"invalid_token","error_description":"The access token
 /// is invalid or has expired"}`: a token that may be of the wrong issuer, not one the API's clock
 /// saw expire. It was told the API's clock runs ahead of the token endpoint's; it keeps the
-/// credentials' hint.
+/// credentials' hint. So does Authlib's resource server (1.9) for a token it does not know, in RFC
+/// 6750 §3.1's words: "The access token provided is expired, revoked, malformed, or invalid for other
+/// reasons."
 #[test]
 fn a_token_said_invalid_or_has_expired_keeps_the_credentials_hint() {
     for body in [
         r#"{"error_description":"The access token is invalid or has expired","error":"invalid_token"}"#,
         r#"{"message":"token is invalid or is expired"}"#,
+        r#"{"error": "invalid_token", "error_description": "The access token provided is expired, revoked, malformed, or invalid for other reasons."}"#,
     ] {
         let line = every_page_refused_401("", body);
         assert_contains(&line, &["HTTP 401", "check the client id and secret"]);
