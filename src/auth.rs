@@ -33,9 +33,9 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    CSRF_REFUSAL, PLACK_CSRF_REFUSAL, describe, error_said, is_csrf_refusal, is_markup,
-    is_plack_csrf_refusal, markup_refusal, no_route, no_route_hint, spent_quota, unexpected,
-    wants_http2,
+    BLOCKED_HOST, CSRF_REFUSAL, PLACK_CSRF_REFUSAL, describe, error_said, is_blocked_host,
+    is_csrf_refusal, is_markup, is_plack_csrf_refusal, markup_refusal, no_route, no_route_hint,
+    spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -654,6 +654,7 @@ impl<'a> Auth<'a> {
                         "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {note}check client_id and client_secret"
                     ),
                     (true, ..) if is_csrf_refusal(body) => CSRF_REFUSAL.into(),
+                    (true, ..) if is_blocked_host(body) => format!("check token_url{BLOCKED_HOST}"),
                     (true, ..) => {
                         markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
                     }

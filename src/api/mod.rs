@@ -18,9 +18,9 @@ use crate::http::client::{
     Authorization, Client, FetchAhead, Reply, Request, follow_redirects, token_length,
 };
 use crate::http::errors::{
-    DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe, error_said, hint,
-    is_markup, link_too_large, markup_refusal, no_route, no_route_hint, spent_quota, unexpected,
-    url_length, wants_http2,
+    BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe,
+    error_said, hint, is_blocked_host, is_markup, link_too_large, markup_refusal, no_route,
+    no_route_hint, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -244,6 +244,7 @@ impl<'a> Api<'a> {
             true if is_markup(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
+            _ if is_blocked_host(&reply.body) => &format!("check base_url{BLOCKED_HOST}"),
             // nginx's `auth_basic` page too: its challenge says more.
             _ if is_markup(&reply.body) && !basic && challenge.is_none() => {
                 &markup_refusal(self.client.proxied(url), "the API")

@@ -777,6 +777,15 @@ pub fn is_csrf_refusal(body: &[u8]) -> bool {
 /// What [`is_csrf_refusal`]'s page at token_url says.
 pub const CSRF_REFUSAL: &str = "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view";
 
+/// Rails' page (`ActionDispatch::HostAuthorization`, in development) for a
+/// request whose Host its `config.hosts` does not list: a 403.
+pub fn is_blocked_host(body: &[u8]) -> bool {
+    is_markup(body) && says(body, "<h1>Blocked host: ")
+}
+
+/// What [`is_blocked_host`]'s page says after `check {setting}`.
+pub const BLOCKED_HOST: &str = " (its host name): Rails (its HostAuthorization) answers so a request whose Host its config.hosts does not list: use the host name it serves, or have that one added there";
+
 /// Plack::Middleware::CSRFBlock's 403 (text) for a POST without its token.
 pub fn is_plack_csrf_refusal(body: &[u8]) -> bool {
     without_bom(body).trim_ascii() == b"CSRF detected"

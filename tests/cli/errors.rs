@@ -2797,6 +2797,314 @@ fn placks_csrfblock_403_at_token_url_names_the_csrf_check() {
     assert!(!line.contains("client_secret"), "{line}");
 }
 
+/// Rails (6.1, API mode, under puma 5.6) answers a request whose `Host` its `config.hosts` does
+/// not list (token_url or base_url by address, `127.0.0.1:PORT`, where it lists
+/// `api.example.com`) with `403` and, in development, its page "Blocked host: 127.0.0.1" from
+/// `ActionDispatch::HostAuthorization`: the run blamed "something in front of it (a web filter on
+/// your network, or a firewall such as mod_security or mod_evasive before the token endpoint)"
+/// and said to try again later, which meets the same page. It names the host name and
+/// `config.hosts`, as Django's page names `ALLOWED_HOSTS` (exit 4 as before: a 403).
+#[test]
+fn rails_blocked_host_403_names_the_host_name() {
+    const RAW: &str = concat!(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html; charset=UTF-8\r\nConnection: close\r\nContent-Length: 5040\r\n\r\n",
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Action Controller: Exception caught</title>
+  <style>
+    body {
+      background-color: #FAFAFA;
+      color: #333;
+      color-scheme: light dark;
+      supported-color-schemes: light dark;
+      margin: 0px;
+    }
+
+    body, p, ol, ul, td {
+      font-family: helvetica, verdana, arial, sans-serif;
+      font-size:   13px;
+      line-height: 18px;
+    }
+
+    pre {
+      font-size: 11px;
+      white-space: pre-wrap;
+    }
+
+    pre.box {
+      border: 1px solid #EEE;
+      padding: 10px;
+      margin: 0px;
+      width: 958px;
+    }
+
+    header {
+      color: #F0F0F0;
+      background: #C00;
+      padding: 0.5em 1.5em;
+    }
+
+    h1 {
+      overflow-wrap: break-word;
+      margin: 0.2em 0;
+      line-height: 1.1em;
+      font-size: 2em;
+    }
+
+    h2 {
+      color: #C00;
+      line-height: 25px;
+    }
+
+    .exception-message {
+      padding: 8px 0;
+    }
+
+    .exception-message .message{
+      margin-bottom: 8px;
+      line-height: 25px;
+      font-size: 1.5em;
+      font-weight: bold;
+      color: #C00;
+    }
+
+    .details {
+      border: 1px solid #D0D0D0;
+      border-radius: 4px;
+      margin: 1em 0px;
+      display: block;
+      max-width: 978px;
+    }
+
+    .summary {
+      padding: 8px 15px;
+      border-bottom: 1px solid #D0D0D0;
+      display: block;
+    }
+
+    .details pre {
+      margin: 5px;
+      border: none;
+    }
+
+    #container {
+      box-sizing: border-box;
+      width: 100%;
+      padding: 0 1.5em;
+    }
+
+    .source * {
+      margin: 0px;
+      padding: 0px;
+    }
+
+    .source {
+      border: 1px solid #D9D9D9;
+      background: #ECECEC;
+      max-width: 978px;
+    }
+
+    .source pre {
+      padding: 10px 0px;
+      border: none;
+    }
+
+    .source .data {
+      font-size: 80%;
+      overflow: auto;
+      background-color: #FFF;
+    }
+
+    .info {
+      padding: 0.5em;
+    }
+
+    .source .data .line_numbers {
+      background-color: #ECECEC;
+      color: #AAA;
+      padding: 1em .5em;
+      border-right: 1px solid #DDD;
+      text-align: right;
+    }
+
+    .line {
+      padding-left: 10px;
+      white-space: pre;
+    }
+
+    .line:hover {
+      background-color: #F6F6F6;
+    }
+
+    .line.active {
+      background-color: #FCC;
+    }
+
+    .button_to {
+      display: inline-block;
+      margin-top: 0.75em;
+      margin-bottom: 0.75em;
+    }
+
+    .hidden {
+      display: none;
+    }
+
+    input[type="submit"] {
+      color: white;
+      background-color: #C00;
+      border: none;
+      border-radius: 12px;
+      box-shadow: 0 3px #F99;
+      font-size: 13px;
+      font-weight: bold;
+      margin: 0;
+      padding: 10px 18px;
+      -webkit-appearance: none;
+    }
+    input[type="submit"]:focus,
+    input[type="submit"]:hover {
+      opacity: 0.8;
+    }
+    input[type="submit"]:active {
+      box-shadow: 0 2px #F99;
+      transform: translateY(1px)
+    }
+
+
+    a { color: #980905; }
+    a:visited { color: #666; }
+    a.trace-frames {
+      color: #666;
+      overflow-wrap: break-word;
+    }
+    a:hover { color: #C00; }
+    a.trace-frames.selected { color: #C00 }
+
+    @media (prefers-color-scheme: dark) {
+      body {
+        background-color: #222;
+        color: #ECECEC;
+      }
+
+      .details {
+        border-color: #666;
+      }
+
+      .summary {
+        border-color: #666;
+      }
+
+      .source {
+        border-color: #555;
+        background-color: #333;
+      }
+
+      .source .data {
+        background: #444;
+      }
+
+      .source .data .line_numbers {
+        background: #333;
+        border-color: #222;
+      }
+
+      .line:hover {
+        background: #666;
+      }
+
+      .line.active {
+        background-color: #900;
+      }
+
+      input[type="submit"] {
+        box-shadow: 0 3px #800;
+      }
+      input[type="submit"]:active {
+        box-shadow: 0 2px #800;
+      }
+
+      a { color: #C00; }
+      a.trace-frames { color: #999; }
+      a:hover { color: #E9382B; }
+      a.trace-frames.selected { color: #E9382B; }
+    }
+
+    
+  </style>
+
+  <script>
+    var toggle = function(id) {
+      var s = document.getElementById(id).style;
+      s.display = s.display == 'none' ? 'block' : 'none';
+      return false;
+    }
+    var show = function(id) {
+      document.getElementById(id).style.display = 'block';
+    }
+    var hide = function(id) {
+      document.getElementById(id).style.display = 'none';
+    }
+    var toggleTrace = function() {
+      return toggle('blame_trace');
+    }
+    var toggleSessionDump = function() {
+      return toggle('session_dump');
+    }
+    var toggleEnvDump = function() {
+      return toggle('env_dump');
+    }
+  </script>
+</head>
+<body>
+
+<header>
+  <h1>Blocked host: 127.0.0.1</h1>
+</header>
+<div id="container">
+  <h2>To allow requests to 127.0.0.1 make sure it is a valid hostname (containing only numbers, letters, dashes and dots), then add the following to your environment configuration:</h2>
+  <pre>config.hosts &lt;&lt; "127.0.0.1"</pre>
+</div>
+
+
+</body>
+</html>
+"#
+    );
+    let token = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
+    );
+    let page = fake_with_faults(
+        simple_accounts(1),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::RawResponse(RAW.as_bytes()),
+        )],
+    );
+    for (fake, setting) in [(token, "token_url"), (page, "base_url")] {
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 403",
+                "Blocked host: 127.0.0.1",
+                &format!(
+                    "check {setting} (its host name): Rails (its HostAuthorization) answers so a request whose Host its config.hosts does not list"
+                ),
+            ],
+        );
+        assert!(!line.contains("web filter"), "{line}");
+        assert!(!line.contains("try again later"), "{line}");
+    }
+}
+
+
 /// A token_url at an API route of Django REST framework (3.18, its view guarded by
 /// django-oauth-toolkit's `OAuth2Authentication`) answers the token request, whose HTTP Basic it
 /// does not read, with `401`, `WWW-Authenticate: Bearer realm="api"` (a challenge for a Bearer
