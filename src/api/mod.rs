@@ -18,9 +18,9 @@ use crate::http::client::{
     Authorization, Client, FetchAhead, Reply, Request, follow_redirects, token_length,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_VIRTUAL_HOST, describe,
-    error_said, hint, is_blocked_host, is_markup, link_too_large, markup_refusal, no_route,
-    no_route_hint, spent_quota, unexpected, url_length, wants_http2,
+    BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION, NO_VIRTUAL_HOST,
+    describe, error_said, hint, is_blocked_host, is_markup, link_too_large, markup_refusal,
+    no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -440,6 +440,7 @@ fn unexpected_page(
         " (its scheme and port)",
         NO_VIRTUAL_HOST,
         DISALLOWED_HOST,
+        NO_ACTION,
     ];
     let hint = said.rsplit_once("; check base_url");
     match hint.filter(|(_, tail)| answered && tails.contains(tail)) {

@@ -454,9 +454,16 @@ pub fn unexpected(
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply.status),
-        status => hint_of(status),
+        status => no_action(reply, setting).unwrap_or_else(|| hint_of(status)),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// What to check of Catalyst's `-Debug` page (a 500) for a path it has no
+/// action for, as an application without a `default` action answers.
+fn no_action(reply: &Reply, setting: &str) -> Option<String> {
+    let unknown = says(&reply.body, UNKNOWN_RESOURCE) && is_markup(&reply.body);
+    (reply.status == 500 && unknown).then(|| format!("; check {setting}{NO_ACTION}"))
 }
 
 /// The error for a redirect, never followed: credentials stay at `setting`.
@@ -534,6 +541,13 @@ fn no_virtual_host(setting: &str) -> String {
 /// What [`no_virtual_host`] says after `check {setting}`.
 pub const NO_VIRTUAL_HOST: &str =
     " (its host name): yaws answers so a request whose Host names none of its virtual hosts";
+
+/// Catalyst's words, in its `-Debug` page (a 500), for a path it has no
+/// action for.
+const UNKNOWN_RESOURCE: &str = "<code class=\"error\">Unknown resource &quot;";
+
+/// What [`UNKNOWN_RESOURCE`]'s page says after `check {setting}`.
+pub const NO_ACTION: &str = " (its path): Catalyst answers so a path it has no action for, when the application has no default action";
 
 /// What [`DJANGO_400`]'s page says after `check {setting}`.
 pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list, as it does a request its view refuses (BadRequest)";

@@ -3104,6 +3104,273 @@ fn rails_blocked_host_403_names_the_host_name() {
     }
 }
 
+/// Catalyst (5.90130, its development server or Starman) with no `default` action answers a path
+/// it has no action for with `500` and, under `-Debug`, its page `Unknown resource
+/// "api/express/accounts"` (a base_url with a path too many, a token_url with a typo): the run
+/// said "the API or a gateway before it is failing; try again later or raise --max-retries",
+/// which meets the same page. It says to check the URL's path (exit 5 as before); of a later
+/// page, that base_url answered the first, as of any server's page there.
+#[test]
+fn catalysts_unknown_resource_500_says_to_check_the_path() {
+    const RAW: &str = concat!(
+        "HTTP/1.0 500 Internal Server Error\r\nDate: Mon, 07 Dec 2026 12:12:39 GMT\r\nServer: HTTP::Server::PSGI\r\nContent-Type: text/html; charset=utf-8\r\nX-Catalyst: 5.90130\r\nContent-Length: 10745\r\n\r\n",
+        r##"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+    "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+<head>
+    <meta http-equiv="Content-Language" content="en" />
+    <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+    <title>TdApp on Catalyst 5.90130</title>
+    <script type="text/javascript">
+        <!--
+        function toggleDump (dumpElement) {
+            var e = document.getElementById( dumpElement );
+            if (e.style.display == "none") {
+                e.style.display = "";
+            }
+            else {
+                e.style.display = "none";
+            }
+        }
+        -->
+    </script>
+    <style type="text/css">
+        body {
+            font-family: "Bitstream Vera Sans", "Trebuchet MS", Verdana,
+                         Tahoma, Arial, helvetica, sans-serif;
+            color: #333;
+            background-color: #eee;
+            margin: 0px;
+            padding: 0px;
+        }
+        :link, :link:hover, :visited, :visited:hover {
+            color: #000;
+        }
+        div.box {
+            position: relative;
+            background-color: #ccc;
+            border: 1px solid #aaa;
+            padding: 4px;
+            margin: 10px;
+        }
+        div.error {
+            background-color: #cce;
+            border: 1px solid #755;
+            padding: 8px;
+            margin: 4px;
+            margin-bottom: 10px;
+        }
+        div.infos {
+            background-color: #eee;
+            border: 1px solid #575;
+            padding: 8px;
+            margin: 4px;
+            margin-bottom: 10px;
+        }
+        div.name {
+            background-color: #cce;
+            border: 1px solid #557;
+            padding: 8px;
+            margin: 4px;
+        }
+        code.error {
+            display: block;
+            margin: 1em 0;
+            overflow: auto;
+        }
+        div.name h1, div.error p {
+            margin: 0;
+        }
+        h2 {
+            margin-top: 0;
+            margin-bottom: 10px;
+            font-size: medium;
+            font-weight: bold;
+            text-decoration: underline;
+        }
+        h1 {
+            font-size: medium;
+            font-weight: normal;
+        }
+        /* from http://users.tkk.fi/~tkarvine/linux/doc/pre-wrap/pre-wrap-css3-mozilla-opera-ie.html */
+        /* Browser specific (not valid) styles to make preformatted text wrap */
+        pre {
+            white-space: pre-wrap;       /* css-3 */
+            white-space: -moz-pre-wrap;  /* Mozilla, since 1999 */
+            white-space: -pre-wrap;      /* Opera 4-6 */
+            white-space: -o-pre-wrap;    /* Opera 7 */
+            word-wrap: break-word;       /* Internet Explorer 5.5+ */
+        }
+    </style>
+</head>
+<body>
+    <div class="box">
+        <div class="error"><pre wrap=""><p><code class="error">Unknown resource &quot;api/express/accounts&quot;</code></p></pre></div>
+        <div class="infos"><h2><a href="#" onclick="toggleDump('dump_0'); return false">Request</a></h2>
+<div id="dump_0">
+    <pre wrap="">do {
+  require Symbol;
+  my $a = bless({
+    _log                 =&gt; bless({
+                              _body =&gt; undef,
+                              _psgi_errors =&gt; *main::STDERR,
+                              abort =&gt; undef,
+                              autoflush =&gt; 1,
+                              level =&gt; 31,
+                            }, &quot;Catalyst::Log&quot;),
+    _path                =&gt; &quot;api/express/accounts&quot;,
+    _read_length         =&gt; 0,
+    _read_position       =&gt; 0,
+    _use_hash_multivalue =&gt; 0,
+    address              =&gt; &quot;127.0.0.1&quot;,
+    arguments            =&gt; [&quot;&quot;, &quot;api&quot;, &quot;express&quot;, &quot;accounts&quot;],
+    base                 =&gt; bless(do{\(my $o = &quot;http://127.0.0.1:19303/&quot;)}, &quot;URI::http&quot;),
+    body_parameters      =&gt; {},
+    captures             =&gt; [],
+    cookies              =&gt; {},
+    data_handlers        =&gt; {
+                              &quot;application/json&quot; =&gt; sub { ... },
+                              &quot;application/x-www-form-urlencoded&quot; =&gt; sub { ... },
+                            },
+    env                  =&gt; {
+                              &quot;Catalyst.Stash.v2&quot;             =&gt; sub { ... },
+                              &quot;HTTP_ACCEPT&quot;                   =&gt; &quot;application/json&quot;,
+                              &quot;HTTP_AUTHORIZATION&quot;            =&gt; &quot;Bearer x&quot;,
+                              &quot;HTTP_HOST&quot;                     =&gt; &quot;127.0.0.1:19303&quot;,
+                              &quot;HTTP_USER_AGENT&quot;               =&gt; &quot;talkdesk-accounts/0.1.0&quot;,
+                              &quot;PATH_INFO&quot;                     =&gt; &quot;/api/express/accounts&quot;,
+                              &quot;plack.original_request_method&quot; =&gt; &quot;GET&quot;,
+                              &quot;psgi.errors&quot;                   =&gt; *main::STDERR,
+                              &quot;psgi.input&quot;                    =&gt; \*HTTP::Server::PSGI::$input,
+                              &quot;psgi.multiprocess&quot;             =&gt; &quot;&quot;,
+                              &quot;psgi.multithread&quot;              =&gt; &quot;&quot;,
+                              &quot;psgi.nonblocking&quot;              =&gt; &quot;&quot;,
+                              &quot;psgi.run_once&quot;                 =&gt; &quot;&quot;,
+                              &quot;psgi.streaming&quot;                =&gt; 1,
+                              &quot;psgi.url_scheme&quot;               =&gt; &quot;http&quot;,
+                              &quot;psgi.version&quot;                  =&gt; [1, 1],
+                              &quot;psgix.harakiri&quot;                =&gt; 1,
+                              &quot;psgix.input.buffered&quot;          =&gt; 1,
+                              &quot;psgix.io&quot;                      =&gt; bless(Symbol::gensym(), &quot;IO::Socket::INET&quot;),
+                              &quot;QUERY_STRING&quot;                  =&gt; &quot;page=1&amp;per_page=50&quot;,
+                              &quot;REMOTE_ADDR&quot;                   =&gt; &quot;127.0.0.1&quot;,
+                              &quot;REMOTE_PORT&quot;                   =&gt; 58660,
+                              &quot;REQUEST_METHOD&quot;                =&gt; &quot;GET&quot;,
+                              &quot;REQUEST_URI&quot;                   =&gt; &quot;/api/express/accounts?page=1&amp;per_page=50&quot;,
+                              &quot;SCRIPT_NAME&quot;                   =&gt; &quot;&quot;,
+                              &quot;SERVER_NAME&quot;                   =&gt; &quot;127.0.0.1&quot;,
+                              &quot;SERVER_PORT&quot;                   =&gt; 19303,
+                              &quot;SERVER_PROTOCOL&quot;               =&gt; &quot;HTTP/1.1&quot;,
+                            },
+    headers              =&gt; bless({
+                              &quot;::std_case&quot;    =&gt; { cookie =&gt; &quot;Cookie&quot; },
+                              &quot;accept&quot;        =&gt; &quot;application/json&quot;,
+                              &quot;authorization&quot; =&gt; &quot;Bearer x&quot;,
+                              &quot;host&quot;          =&gt; &quot;127.0.0.1:19303&quot;,
+                              &quot;user-agent&quot;    =&gt; &quot;talkdesk-accounts/0.1.0&quot;,
+                            }, &quot;HTTP::Headers&quot;),
+    method               =&gt; &quot;GET&quot;,
+    parameters           =&gt; { page =&gt; 1, per_page =&gt; 50 },
+    protocol             =&gt; &quot;HTTP/1.1&quot;,
+    query_parameters     =&gt; { page =&gt; 1, per_page =&gt; 50 },
+    remote_user          =&gt; undef,
+    secure               =&gt; 0,
+    uploads              =&gt; {},
+    uri                  =&gt; bless(do{\(my $o = &quot;http://127.0.0.1:19303/api/express/accounts?page=1&amp;per_page=50&quot;)}, &quot;URI::http&quot;),
+  }, &quot;Catalyst::Request&quot;);
+  *{$a-&gt;{env}{&quot;psgix.io&quot;}} = {
+    io_socket_domain   =&gt; 2,
+    io_socket_peername =&gt; &quot;\2\0\xE5\$\x7F\0\0\1\0\0\0\0\0\0\0\0&quot;,
+    io_socket_proto    =&gt; 6,
+    io_socket_timeout  =&gt; undef,
+    io_socket_type     =&gt; 1,
+  };
+  $a;
+}</pre>
+</div>
+
+<h2><a href="#" onclick="toggleDump('dump_1'); return false">Response</a></h2>
+<div id="dump_1">
+    <pre wrap="">bless({
+  _log =&gt; bless({
+    _body =&gt; undef,
+    _psgi_errors =&gt; *main::STDERR,
+    abort =&gt; undef,
+    autoflush =&gt; 1,
+    level =&gt; 31,
+  }, &quot;Catalyst::Log&quot;),
+  _response_cb =&gt; sub { ... },
+  body =&gt; undef,
+  cookies =&gt; {},
+  encodable_content_type =&gt; qr/text|xml$|javascript$/,
+  encoding =&gt; bless({ Name =&gt; &quot;utf-8-strict&quot;, strict_utf8 =&gt; 1 }, &quot;Encode::utf8&quot;),
+  finalized_headers =&gt; 0,
+  headers =&gt; bless({
+    &quot;::std_case&quot;   =&gt; { &quot;x-catalyst&quot; =&gt; &quot;X-Catalyst&quot; },
+    &quot;content-type&quot; =&gt; &quot;text/html; charset=utf-8&quot;,
+    &quot;x-catalyst&quot;   =&gt; &quot;5.90130&quot;,
+  }, &quot;HTTP::Headers&quot;),
+  status =&gt; 200,
+}, &quot;Catalyst::Response&quot;)</pre>
+</div>
+
+<h2><a href="#" onclick="toggleDump('dump_2'); return false">Stash</a></h2>
+<div id="dump_2">
+    <pre wrap="">{}</pre>
+</div>
+
+<h2><a href="#" onclick="toggleDump('dump_3'); return false">Config</a></h2>
+<div id="dump_3">
+    <pre wrap="">{
+  disable_component_resolution_regex_fallback =&gt; 1,
+  home =&gt; &quot;/tmp/s48/a3/work/cat/lib/TdApp&quot;,
+  name =&gt; &quot;TdApp&quot;,
+  root =&gt; bless({
+    dirs =&gt; [&quot;&quot;, &quot;tmp&quot;, &quot;s48&quot;, &quot;a3&quot;, &quot;work&quot;, &quot;cat&quot;, &quot;lib&quot;, &quot;TdApp&quot;, &quot;root&quot;],
+    file_spec_class =&gt; undef,
+    volume =&gt; &quot;&quot;,
+  }, &quot;Path::Class::Dir&quot;),
+}</pre>
+</div>
+</div>
+        <div class="name"><h1>TdApp on Catalyst 5.90130</h1></div>
+    </div>
+</body>
+</html>
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "##
+    );
+    let token = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
+    );
+    let page = fake_with_faults(
+        simple_accounts(1),
+        vec![(
+            RequestMatch::AnyPage,
+            FaultKind::RawResponse(RAW.as_bytes()),
+        )],
+    );
+    for (fake, setting) in [(token, "token_url"), (page, "base_url")] {
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 500",
+                "Unknown resource",
+                &format!(
+                    "check {setting} (its path): Catalyst answers so a path it has no action for"
+                ),
+            ],
+        );
+        assert!(!line.contains("try again later"), "{line}");
+    }
+    // A later page's Host and path prefix answered page 1: base_url is not to check.
+    let later = failing_page(2, FaultKind::RawResponse(RAW.as_bytes()));
+    blames_base_url_on_page_one_only(2, &later);
+}
+
 
 /// A token_url at an API route of Django REST framework (3.18, its view guarded by
 /// django-oauth-toolkit's `OAuth2Authentication`) answers the token request, whose HTTP Basic it
