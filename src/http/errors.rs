@@ -702,8 +702,9 @@ const NOT_THIS_REQUEST: &str = "no OAuth answer (a token endpoint refuses with a
 /// refuses (a form without a field it requires, a type that is no JSON),
 /// Litestar's validation failure, BlackSheep's two words for a body it
 /// could not bind (each answers any other 400 in the same shape), Falcon's
-/// `HTTPMissingParam` (a form field its handler requires), and Dancer2's
-/// with a JSON serializer, which reads any body as JSON.
+/// `HTTPMissingParam` (a form field its handler requires), Dancer2's
+/// with a JSON serializer, which reads any body as JSON, and Rails' (in
+/// development) for a form without a field its action requires.
 fn is_extractor_refusal(body: &[u8]) -> bool {
     let text = without_bom(body);
     let refusals = [
@@ -717,6 +718,10 @@ fn is_extractor_refusal(body: &[u8]) -> bool {
     ];
     (refusals.iter()).any(|words| text.starts_with(words))
         || says(text, r#""message":"Failed to deserialize content: "#)
+        || says(
+            text,
+            r##""exception":"#\u003cActionController::ParameterMissing: "##,
+        )
 }
 
 /// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's
