@@ -33,9 +33,8 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, CSRF_REFUSAL, PLACK_CSRF_REFUSAL, describe, error_said, is_blocked_host,
-    is_csrf_refusal, is_markup, is_plack_csrf_refusal, markup_refusal, no_route, no_route_hint,
-    spent_quota, unexpected, wants_http2,
+    BLOCKED_HOST, csrf_refusal, describe, error_said, is_blocked_host, is_markup, markup_refusal,
+    no_route, no_route_hint, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -646,6 +645,7 @@ impl<'a> Auth<'a> {
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
             200 | 400 | 401 | 403 | 422 => {
                 let note = self.credential_note();
+                let csrf = csrf_refusal(reply.status, body);
                 // The grant or the scope refused to a client it knew (not a
                 // 401: Keycloak's `unauthorized_client` for a wrong secret).
                 let check = match (is_markup(body), reply.status == 401, error) {
@@ -653,13 +653,10 @@ impl<'a> Auth<'a> {
                     (true, true, _) if reply.asks_basic => format!(
                         "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {note}check client_id and client_secret"
                     ),
-                    (true, ..) if is_csrf_refusal(body) => CSRF_REFUSAL.into(),
+                    _ if csrf.is_some() => csrf.unwrap_or_default().into(),
                     (true, ..) if is_blocked_host(body) => format!("check token_url{BLOCKED_HOST}"),
                     (true, ..) => {
                         markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
-                    }
-                    _ if reply.status == 403 && is_plack_csrf_refusal(body) => {
-                        PLACK_CSRF_REFUSAL.into()
                     }
                     // An API's challenge (Django REST framework's), not a token endpoint's refusal.
                     (_, true, None) if reply.tokenless => {

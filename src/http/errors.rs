@@ -787,15 +787,6 @@ fn says_its_status_alone(body: &[u8]) -> bool {
     ["", "413 Request Entity Too Large", "413 Payload Too Large"].contains(&words.as_str())
 }
 
-/// Django's page for a POST its `CsrfViewMiddleware` refuses (a view
-/// without `@csrf_exempt`): the view's own refusal, no filter's in front.
-pub fn is_csrf_refusal(body: &[u8]) -> bool {
-    is_markup(body) && says(body, "CSRF verification failed")
-}
-
-/// What [`is_csrf_refusal`]'s page at token_url says.
-pub const CSRF_REFUSAL: &str = "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view";
-
 /// Rails' page (`ActionDispatch::HostAuthorization`, in development) for a
 /// request whose Host its `config.hosts` does not list: a 403.
 pub fn is_blocked_host(body: &[u8]) -> bool {
@@ -805,13 +796,23 @@ pub fn is_blocked_host(body: &[u8]) -> bool {
 /// What [`is_blocked_host`]'s page says after `check {setting}`.
 pub const BLOCKED_HOST: &str = " (its host name): Rails (its HostAuthorization) answers so a request whose Host its config.hosts does not list: use the host name it serves, or have that one added there";
 
-/// Plack::Middleware::CSRFBlock's 403 (text) for a POST without its token.
-pub fn is_plack_csrf_refusal(body: &[u8]) -> bool {
-    without_bom(body).trim_ascii() == b"CSRF detected"
+/// What a CSRF check's refusal of the token POST says: Django's page (its
+/// `CsrfViewMiddleware`, for a view without `@csrf_exempt`: the view's own
+/// refusal, no filter's in front), or Plack::Middleware::CSRFBlock's 403
+/// (text) for a POST without its token.
+pub fn csrf_refusal(status: u16, body: &[u8]) -> Option<&'static str> {
+    if is_markup(body) && says(body, "CSRF verification failed") {
+        Some(
+            "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view",
+        )
+    } else if status == 403 && without_bom(body).trim_ascii() == b"CSRF detected" {
+        Some(
+            "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint",
+        )
+    } else {
+        None
+    }
 }
-
-/// What [`is_plack_csrf_refusal`]'s text at token_url says.
-pub const PLACK_CSRF_REFUSAL: &str = "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint";
 
 /// Whether `body` holds `phrase`.
 fn says(body: &[u8], phrase: &str) -> bool {

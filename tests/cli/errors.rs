@@ -3387,7 +3387,6 @@ fn catalysts_unknown_resource_500_says_to_check_the_path() {
     blames_base_url_on_page_one_only(2, &later);
 }
 
-
 /// A token_url at an API route of Django REST framework (3.18, its view guarded by
 /// django-oauth-toolkit's `OAuth2Authentication`) answers the token request, whose HTTP Basic it
 /// does not read, with `401`, `WWW-Authenticate: Bearer realm="api"` (a challenge for a Bearer
