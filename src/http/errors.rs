@@ -174,13 +174,15 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
         .filter(|part| !part.trim().is_empty())
         .map(|part| shown(&part, PART_CHARS))
         .collect();
-    if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() {
-        let markup = is_markup(body.as_bytes());
+    let markup = is_markup(body.as_bytes());
+    // No body, or a web server's own page (Apache's 401 before
+    // mod_auth_openidc's challenge): its Bearer challenge's words, if any.
+    let challenge = (reply.challenge.as_ref()).filter(|_| body.trim().is_empty() || markup);
+    if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() && challenge.is_none() {
         let page = markup.then(|| html_summary(&body)).flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
     }
-    // No body: its Bearer challenge's words, if any.
-    if let Some(said) = (reply.challenge.as_ref()).filter(|_| body.trim().is_empty()) {
+    if let Some(said) = challenge {
         parts.push(shown(said, PART_CHARS));
     }
     for part in parts {

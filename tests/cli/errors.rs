@@ -4827,6 +4827,30 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
     );
 }
 
+/// mod_auth_openidc (2.4.12, Apache 2.4.71, `AuthType oauth20`) in front of the API refuses a token
+/// it cannot validate (not signed with its key, expired, or `{"active":false}` from its
+/// introspection endpoint, or that endpoint down) with Apache's own 401 page and says why in its
+/// challenge alone: `error_description="JWT token could not be validated"` (or "Reference token
+/// could not be introspected"). The run quoted the page, "Either you supplied the wrong credentials
+/// (e.g., bad password), or your browser doesn't underst…", of a request that carried no password:
+/// the challenge's words are shown in place of the server's stock page.
+#[test]
+fn mod_auth_openidcs_401_page_shows_its_challenge_not_apaches_words() {
+    let page = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>401 Unauthorized</title>\n</head><body>\n<h1>Unauthorized</h1>\n<p>This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required.</p>\n</body></html>\n";
+    for why in [
+        "JWT token could not be validated",
+        "Reference token could not be introspected",
+    ] {
+        let raw = format!(
+            "HTTP/1.1 401 Unauthorized\r\nDate: Mon, 07 Dec 2026 12:01:21 GMT\r\nServer: Apache/2.4.71 (Debian) OpenSSL/3.0.19 mod_qos/11.63\r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"{why}\"\r\nContent-Length: {}\r\nConnection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n{page}",
+            page.len()
+        );
+        let line = every_page_refused(raw.into_bytes().leak());
+        assert_contains(&line, &[&format!("HTTP 401: {why};")]);
+        assert!(!line.contains("bad password"), "{line}");
+    }
+}
+
 /// Kong's oauth2 plugin in front of the API refuses a token it did not issue (one of another token
 /// endpoint, region or tenant) with `{"error":"invalid_token","error_description":"The access token
 /// is invalid or has expired"}`: a token that may be of the wrong issuer, not one the API's clock
