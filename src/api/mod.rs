@@ -489,10 +489,12 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             // JSON that stops before its object ends.
             let short = e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{");
             let declared = declared_charset(reply, answered, redactor);
+            let end = page_end(body);
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
                 true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
+                false if end.is_some() => ("other text after the page's JSON".to_string(), "the server at base_url prints it after the page: PHP's warnings land there with display_errors on (Slim appends what the app printed); have whoever runs the API turn display_errors off, or fix what it warns of"),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
                 false if short => (e, "its JSON stops where the server ended the answer (its Content-Length): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
@@ -512,11 +514,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if e.starts_with("an account") || has_accounts(body) => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
-            // What the page says (PHP's warning, a proxy's login prompt).
-            let says = match is_markup(body) {
-                true => format!(" ({})", describe(reply, redactor)),
-                false => String::new(),
-            };
+            let says = page_says(reply, body, end, redactor);
             api_error(format!(
                 "GET {url}: the answer is not a page of accounts ({e}); {hint}{says}"
             ))
@@ -554,6 +552,33 @@ fn declared_charset(reply: &Reply, answered: bool, redactor: &Redactor) -> Optio
     Some(format!(
         "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding: its Content-Type says charset={charset}; {so}have whoever runs the API send UTF-8"
     ))
+}
+
+/// What a body that is no page of accounts says: its words when it is
+/// markup (PHP's warning, a proxy's login prompt), or those of what
+/// follows the page of accounts ending at `end`.
+fn page_says(reply: &Reply, body: &[u8], end: Option<usize>, redactor: &Redactor) -> String {
+    match (is_markup(body), end) {
+        (true, _) => format!(" ({})", describe(reply, redactor)),
+        (false, Some(end)) => {
+            let after = Reply {
+                body: body[end..].to_vec(),
+                ..reply.clone()
+            };
+            format!(" ({})", describe(&after, redactor))
+        }
+        (false, None) => String::new(),
+    }
+}
+
+/// Where a whole page of accounts ends in `body`, when other text follows
+/// it (PHP's warning, which Slim appends after the page).
+fn page_end(body: &[u8]) -> Option<usize> {
+    let mut values =
+        serde_json::Deserializer::from_slice(body).into_iter::<serde::de::IgnoredAny>();
+    values.next()?.ok()?;
+    let end = values.byte_offset();
+    (end < body.trim_ascii_end().len() && has_accounts(&body[..end])).then_some(end)
 }
 
 /// Whether `body` holds `_embedded.accounts`, an array: a page of

@@ -1874,6 +1874,36 @@ fn an_html_page_in_place_of_a_page_says_what_it_says() {
     );
 }
 
+/// Slim 3 (3.12, through Apache 2.4.71 and php-fpm 8.2) appends what a route printed to the answer
+/// after the page it wrote (its `outputBuffering` of `append`, the default), so with PHP's
+/// `display_errors` on a warning lands after the whole page of accounts (these bytes, but for the
+/// Date, a path and the links). The run said "the answer is not a page of accounts (trailing
+/// characters at line 1 column 436); check base_url", of the base_url that answered the page, and
+/// did not show the warning. It shows it, and says the server prints it after the page.
+#[test]
+fn a_php_warning_after_a_whole_page_is_shown_and_blames_no_base_url() {
+    let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"5ea75fe7aa22470100000000","name":"acct0","company_name":"Company 0","status":"ACTIVE"}]}}"#;
+    let warning = "<br />\n<b>Warning</b>:  Undefined array key \"nokey\" in <b>/srv/api/index.php</b> on line <b>35</b><br />\n";
+    let body = format!("{page}{warning}");
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 12:07:19 GMT\r\nServer: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nX-Powered-By: PHP/8.2.36\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    let fault = FaultKind::RawResponse(raw.into_bytes().leak());
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "Warning: Undefined array key \"nokey\" in /srv/api/index.php on line 35",
+            "display_errors",
+        ],
+    );
+    assert!(!line.contains("check base_url"), "{line}");
+}
+
 #[test]
 fn a_body_that_is_not_a_page_exits_5() {
     let fake = fake_with_faults(
