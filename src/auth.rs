@@ -854,18 +854,42 @@ fn not_a_token(
     problem: String,
     redactor: &Redactor,
 ) -> anyhow::Error {
+    let end = token_end(body);
     let (problem, hint) = match is_markup(body) {
         true => (
             "an HTML page".to_string(),
             "; check token_url, or a proxy in between",
         ),
+        false if end.is_some() => (
+            "other text after the token's JSON".to_string(),
+            "; the server at token_url prints it after the token: PHP's warnings land there with display_errors on (Slim appends what the app printed); have whoever runs the endpoint turn display_errors off, or fix what it warns of",
+        ),
         false if body.trim_ascii().is_empty() => ("an empty body".to_string(), "; check token_url"),
         false => (problem, "; check token_url"),
     };
-    let says = error_said(reply, redactor).map_or(String::new(), |s| format!(" ({s})"));
+    let says = match end {
+        Some(end) => Some(describe(
+            &Reply {
+                body: body[end..].to_vec(),
+                ..reply.clone()
+            },
+            redactor,
+        )),
+        None => error_said(reply, redactor),
+    };
+    let says = says.map_or(String::new(), |s| format!(" ({s})"));
     api_error(format!(
         "{context}: the answer is not a token ({problem}){hint}{says}"
     ))
+}
+
+/// Where a whole token answer ends in `body`, when other text follows it
+/// (PHP's warning, which Slim appends after the token). Its token is
+/// known to the redactor already, as every token answer's is.
+fn token_end(body: &[u8]) -> Option<usize> {
+    let mut answers = serde_json::Deserializer::from_slice(body).into_iter::<TokenResponse>();
+    answers.next()?.ok()?;
+    Some(answers.byte_offset()).filter(|&end| end < body.trim_ascii_end().len())
 }
 
 /// Why a token answer did not parse, without any value from it: serde's

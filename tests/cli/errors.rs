@@ -1904,6 +1904,44 @@ fn a_php_warning_after_a_whole_page_is_shown_and_blames_no_base_url() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// The same at a token endpoint on Slim 3: PHP's warning after the whole token answer said "the
+/// answer is not a token (not valid JSON at line 1 column 131); check token_url", of the token_url
+/// that answered, and did not show the warning. It shows it, and never the token, before it or
+/// in it.
+#[test]
+fn a_php_warning_after_a_whole_token_answer_is_shown_and_blames_no_token_url() {
+    let token = r#"{"access_token":"tokef6f379632350ddftokef6f379632350ddfto","token_type":"Bearer","expires_in":600,"scope":"express-accounts:read"}"#;
+    for key in ["nokey", "tokef6f379632350ddftokef6f379632350ddfto"] {
+        let line = token_answer_then(&format!(
+            "{token}<br />\n<b>Warning</b>:  Undefined array key \"{key}\" in <b>/srv/api/index.php</b> on line <b>14</b><br />\n"
+        ));
+        assert_contains(
+            &line,
+            &[
+                "Warning: Undefined array key \"",
+                "in /srv/api/index.php on line 14",
+                "display_errors",
+            ],
+        );
+        assert!(!line.contains("check token_url"), "{line}");
+        assert!(!line.contains("tokef6f"), "{line}");
+    }
+}
+
+/// The one-line error of `list --no-cache` against a token endpoint answering 200 with `body`,
+/// chunked, as Apache passes on php-fpm's answer.
+fn token_answer_then(body: &str) -> String {
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 12:17:02 GMT\r\nServer: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nX-Powered-By: PHP/8.2.36\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    let fault = FaultKind::RawResponse(raw.into_bytes().leak());
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache"]);
+    fails_with(&run(cmd), 5)
+}
+
 #[test]
 fn a_body_that_is_not_a_page_exits_5() {
     let fake = fake_with_faults(
