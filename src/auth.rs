@@ -33,8 +33,8 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, csrf_refusal, describe, error_said, is_blocked_host, is_markup, markup_refusal,
-    no_route, no_route_hint, spent_quota, unexpected, wants_http2,
+    BLOCKED_HOST, csrf_refusal, describe, describe_part, error_said, is_blocked_host, is_markup,
+    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -868,13 +868,7 @@ fn not_a_token(
         false => (problem, "; check token_url"),
     };
     let says = match end {
-        Some(end) => Some(describe(
-            &Reply {
-                body: body[end..].to_vec(),
-                ..reply.clone()
-            },
-            redactor,
-        )),
+        Some(end) => Some(describe_part(reply, &body[end..], redactor)),
         None => error_said(reply, redactor),
     };
     let says = says.map_or(String::new(), |s| format!(" ({s})"));

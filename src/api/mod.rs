@@ -19,8 +19,8 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION, NO_VIRTUAL_HOST,
-    describe, error_said, hint, is_blocked_host, is_markup, link_too_large, markup_refusal,
-    no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
+    describe, describe_part, error_said, hint, is_blocked_host, is_markup, link_too_large,
+    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -560,13 +560,7 @@ fn declared_charset(reply: &Reply, answered: bool, redactor: &Redactor) -> Optio
 fn page_says(reply: &Reply, body: &[u8], end: Option<usize>, redactor: &Redactor) -> String {
     match (is_markup(body), end) {
         (true, _) => format!(" ({})", describe(reply, redactor)),
-        (false, Some(end)) => {
-            let after = Reply {
-                body: body[end..].to_vec(),
-                ..reply.clone()
-            };
-            format!(" ({})", describe(&after, redactor))
-        }
+        (false, Some(end)) => format!(" ({})", describe_part(reply, &body[end..], redactor)),
         (false, None) => String::new(),
     }
 }

@@ -192,6 +192,16 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     terminal_safe(&text).replace(['\n', '\r'], " ")
 }
 
+/// What `part` of a reply's body says, as [`describe`] says of a whole
+/// one: the text a server printed after the JSON it answered.
+pub fn describe_part(reply: &Reply, part: &[u8], redactor: &Redactor) -> String {
+    let part = Reply {
+        body: part.to_vec(),
+        ..reply.clone()
+    };
+    describe(&part, redactor)
+}
+
 /// What a JSON error body answered in place of what was asked says
 /// (`HTTP 200: Rate limit is exceeded. …`), if it is one: it has a code or
 /// a message of its own (a gateway's, as Azure API Management's or
