@@ -303,7 +303,15 @@ impl<'a> Api<'a> {
                 "the API's next link led out of base_url's path {prefix}/: a reverse proxy in front of the API {rewrite} (nginx: sub_filter), else check base_url"
             ));
         }
-        let added = url.path().strip_suffix(accounts.path())?;
+        let Some(added) = url.path().strip_suffix(accounts.path()) else {
+            // Another path (a typo in the API's link, Sinatra's 404 for it).
+            let answered = self.answered.load(Ordering::Relaxed);
+            return answered.then(|| format!(
+                "the API's next link leads to {}, not to the accounts path that answered the first page ({}): the API or a gateway in front of it sent a wrong link",
+                url.path(),
+                accounts.path()
+            ));
+        };
         (!added.is_empty()).then(|| format!(
             "the API's next link puts {added} before the accounts path base_url leads to ({}): a gateway in front of the API that adds it (Traefik: addPrefix) {rewrite}, or route the API's own path through it and put that in base_url",
             accounts.path()

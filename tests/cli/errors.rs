@@ -4400,6 +4400,25 @@ fn a_next_link_under_another_path_than_base_url_s_is_named_as_such() {
     assert!(!line.contains("past the last one"), "{line}");
 }
 
+/// A Sinatra app whose next link names another path than the one that answered page 1
+/// (`/express/acounts?page=2`, a typo in its link), which it answers 404 ("Sinatra doesn’t know
+/// this ditty."): the error said "there may be no page 2 (past the last one, accounts removed
+/// during the walk) … try again later", which fails the same way every time. It names the link's
+/// path and the accounts path that answered.
+#[test]
+fn a_404_for_a_next_link_to_another_path_names_both_paths() {
+    let line = error_after_a_first_page_linking_to("/express/acounts?page=2&per_page=2", 2);
+    assert_contains(
+        &line,
+        &[
+            "/express/acounts?page=2",
+            "HTTP 404",
+            "the API's next link leads to /express/acounts, not to the accounts path that answered the first page (/express/accounts)",
+        ],
+    );
+    assert!(!line.contains("past the last one"), "{line}");
+}
+
 /// Prism's `--dynamic` mock links `next` to a path of its own making
 /// (`/express/ipsum%20dolor`), which it then answers 404: the error said
 /// "check base_url (the path /express/accounts is appended to it)" where
