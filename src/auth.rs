@@ -39,7 +39,7 @@ use crate::http::errors::{
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
 use crate::interrupt::locked;
-use crate::text::{is_json_array, shorten, shown_path, without_bom};
+use crate::text::{is_json_array, json_among_text, shorten, shown_path, without_bom};
 
 /// A secret that never prints: `Debug` shows `<redacted>`, and there is
 /// no `Display` to print it with.
@@ -854,36 +854,32 @@ fn not_a_token(
     problem: String,
     redactor: &Redactor,
 ) -> anyhow::Error {
-    let end = token_end(body);
+    // PHP's warnings with the token: their words, not the token's.
+    let among = json_among_text::<TokenResponse>(body);
     let (problem, hint) = match is_markup(body) {
+        _ if among.is_some() => (
+            format!(
+                "other text {} the token's JSON",
+                among.as_ref().map_or("", |(_, place, _)| place)
+            ),
+            "; the server at token_url prints it with the token: PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs the endpoint turn display_errors off, or fix what it warns of",
+        ),
         true => (
             "an HTML page".to_string(),
             "; check token_url, or a proxy in between",
         ),
-        false if end.is_some() => (
-            "other text after the token's JSON".to_string(),
-            "; the server at token_url prints it after the token: PHP's warnings land there with display_errors on (Slim appends what the app printed); have whoever runs the endpoint turn display_errors off, or fix what it warns of",
-        ),
         false if body.trim_ascii().is_empty() => ("an empty body".to_string(), "; check token_url"),
         false => (problem, "; check token_url"),
     };
-    let says = match end {
-        Some(end) => Some(describe_part(reply, &body[end..], redactor)),
+    // Every token a token answer names is known to the redactor already.
+    let says = match among {
+        Some((.., other)) => Some(describe_part(reply, other, redactor)),
         None => error_said(reply, redactor),
     };
     let says = says.map_or(String::new(), |s| format!(" ({s})"));
     api_error(format!(
         "{context}: the answer is not a token ({problem}){hint}{says}"
     ))
-}
-
-/// Where a whole token answer ends in `body`, when other text follows it
-/// (PHP's warning, which Slim appends after the token). Its token is
-/// known to the redactor already, as every token answer's is.
-fn token_end(body: &[u8]) -> Option<usize> {
-    let mut answers = serde_json::Deserializer::from_slice(body).into_iter::<TokenResponse>();
-    answers.next()?.ok()?;
-    Some(answers.byte_offset()).filter(|&end| end < body.trim_ascii_end().len())
 }
 
 /// Why a token answer did not parse, without any value from it: serde's

@@ -2,6 +2,8 @@
 //! ([`terminal_safe`]) and short ([`shorten`]). Used by error messages, the
 //! request log and the output formats alike.
 
+use std::ops::Range;
+
 /// Removes what a terminal would act on: ANSI CSI and OSC sequences (and
 /// any other ESC sequence), C0 and C1 control characters, DEL, and the
 /// Unicode bidi embedding, override and isolate characters. Newlines stay
@@ -166,6 +168,26 @@ pub fn too_deep(json: &[u8], outer: usize) -> Option<String> {
 /// where an object belongs, field by field in order.
 pub fn is_json_array(json: &[u8]) -> bool {
     json.trim_ascii_start().starts_with(b"[")
+}
+
+/// Where a whole JSON value of type `T` lies in `body` when other text
+/// comes before or after it (PHP's warnings and notices, with
+/// display_errors on), and that text: the one before it, else after it,
+/// with which of the two it is.
+pub fn json_among_text<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Option<(Range<usize>, &'static str, &[u8])> {
+    let span = (memchr::memchr_iter(b'{', body).take(16)).find_map(|start| {
+        let mut values = serde_json::Deserializer::from_slice(&body[start..]).into_iter::<T>();
+        values.next()?.ok()?;
+        Some(start..start + values.byte_offset())
+    })?;
+    let (before, after) = (&body[..span.start], &body[span.end..]);
+    let (place, other) = match before.trim_ascii().is_empty() {
+        true => ("after", after),
+        false => ("before", before),
+    };
+    (!other.trim_ascii().is_empty()).then_some((span, place, other))
 }
 
 /// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
@@ -342,6 +364,30 @@ pub fn unescaped(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_among_text_finds_the_value_and_the_text_beside_it() {
+        use serde::de::IgnoredAny;
+        let among = |body: &str| {
+            json_among_text::<IgnoredAny>(body.as_bytes())
+                .map(|(at, place, other)| (at, place, String::from_utf8_lossy(other).into_owned()))
+        };
+        let warning = "<b>Warning</b>: x in {y} on line 1\n";
+        assert_eq!(
+            among(&format!("{warning}{{\"a\":1}}\n")),
+            Some((35..42, "before", warning.into()))
+        );
+        assert_eq!(
+            among(&format!("{{\"a\":1}}{warning}")),
+            Some((0..7, "after", warning.into()))
+        );
+        // Blank beside it, or no JSON value at all: none.
+        for body in ["{\"a\":1}", "  {\"a\":1}\r\n", "<html>{nope}</html>", ""] {
+            assert_eq!(among(body), None, "{body:?}");
+        }
+        // Another type than the one asked for is no value of it.
+        assert!(json_among_text::<Vec<u8>>(b"x {\"a\":1}").is_none());
+    }
 
     #[test]
     fn depth_is_counted_outside_strings() {

@@ -24,7 +24,8 @@ use crate::http::errors::{
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
-use crate::text::{is_json_array, plain_types, terminal_safe, without_bom};
+use crate::text::{is_json_array, json_among_text, plain_types, terminal_safe, without_bom};
+use serde::de::IgnoredAny;
 use walk::{Endpoint, Page, RawPage, Walk};
 
 /// The accounts endpoint of one `base_url`, with the run's token.
@@ -497,12 +498,13 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             // JSON that stops before its object ends.
             let short = e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{");
             let declared = declared_charset(reply, answered, redactor);
-            let end = page_end(body);
+            // PHP's warnings with the page: their words, not the page's.
+            let among = json_among_text::<IgnoredAny>(body).filter(|(at, ..)| has_accounts(&body[at.clone()]));
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
+                _ if among.is_some() => (format!("other text {} the page's JSON", among.as_ref().map_or("", |(_, place, _)| place)), "the server at base_url prints it with the page: PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs the API turn display_errors off, or fix what it warns of"),
                 true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
-                false if end.is_some() => ("other text after the page's JSON".to_string(), "the server at base_url prints it after the page: PHP's warnings land there with display_errors on (Slim appends what the app printed); have whoever runs the API turn display_errors off, or fix what it warns of"),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
                 false if short => (e, "its JSON stops where the server ended the answer (its Content-Length): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
@@ -522,7 +524,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if e.starts_with("an account") || has_accounts(body) => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
-            let says = page_says(reply, body, end, redactor);
+            let says = page_says(reply, body, among.map(|(.., other)| other), redactor);
             api_error(format!(
                 "GET {url}: the answer is not a page of accounts ({e}); {hint}{says}"
             ))
@@ -562,25 +564,15 @@ fn declared_charset(reply: &Reply, answered: bool, redactor: &Redactor) -> Optio
     ))
 }
 
-/// What a body that is no page of accounts says: its words when it is
-/// markup (PHP's warning, a proxy's login prompt), or those of what
-/// follows the page of accounts ending at `end`.
-fn page_says(reply: &Reply, body: &[u8], end: Option<usize>, redactor: &Redactor) -> String {
-    match (is_markup(body), end) {
-        (true, _) => format!(" ({})", describe(reply, redactor)),
-        (false, Some(end)) => format!(" ({})", describe_part(reply, &body[end..], redactor)),
-        (false, None) => String::new(),
+/// What a body that is no page of accounts says: the `other` text printed
+/// with the page (PHP's warning), else its words when it is markup (a
+/// proxy's login prompt).
+fn page_says(reply: &Reply, body: &[u8], other: Option<&[u8]>, redactor: &Redactor) -> String {
+    match other {
+        Some(other) => format!(" ({})", describe_part(reply, other, redactor)),
+        None if is_markup(body) => format!(" ({})", describe(reply, redactor)),
+        None => String::new(),
     }
-}
-
-/// Where a whole page of accounts ends in `body`, when other text follows
-/// it (PHP's warning, which Slim appends after the page).
-fn page_end(body: &[u8]) -> Option<usize> {
-    let mut values =
-        serde_json::Deserializer::from_slice(body).into_iter::<serde::de::IgnoredAny>();
-    values.next()?.ok()?;
-    let end = values.byte_offset();
-    (end < body.trim_ascii_end().len() && has_accounts(&body[..end])).then_some(end)
 }
 
 /// Whether `body` holds `_embedded.accounts`, an array: a page of

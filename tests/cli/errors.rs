@@ -1879,12 +1879,36 @@ fn an_html_page_in_place_of_a_page_says_what_it_says() {
 /// `display_errors` on a warning lands after the whole page of accounts (these bytes, but for the
 /// Date, a path and the links). The run said "the answer is not a page of accounts (trailing
 /// characters at line 1 column 436); check base_url", of the base_url that answered the page, and
-/// did not show the warning. It shows it, and says the server prints it after the page.
+/// did not show the warning. It shows it, and says the server prints it after the page. PHP's
+/// notices before the page (Slim 3 on PHP 8.2 has some for every answer) said "check base_url, or
+/// a proxy in between": they say the same.
 #[test]
 fn a_php_warning_after_a_whole_page_is_shown_and_blames_no_base_url() {
     let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"5ea75fe7aa22470100000000","name":"acct0","company_name":"Company 0","status":"ACTIVE"}]}}"#;
     let warning = "<br />\n<b>Warning</b>:  Undefined array key \"nokey\" in <b>/srv/api/index.php</b> on line <b>35</b><br />\n";
-    let body = format!("{page}{warning}");
+    for (body, said) in [
+        (format!("{page}{warning}"), WARNED),
+        (format!("{SLIM_ON_PHP_8_2}{page}"), DEPRECATED),
+    ] {
+        let line = page_answer(&body);
+        assert_contains(&line, &[said, "display_errors"]);
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
+/// PHP's notice (`html_errors` on, as php-fpm has it) for Slim 3's `Collection` on PHP 8.2, which
+/// with `display_errors` on lands before every answer, the token's too.
+const SLIM_ON_PHP_8_2: &str = "<br />\n<b>Deprecated</b>:  Return type of Slim\\Collection::offsetExists($key) should either be compatible with ArrayAccess::offsetExists(mixed $offset): bool, or the #[\\ReturnTypeWillChange] attribute should be used to temporarily suppress the notice in <b>/usr/share/php/Slim/Collection.php</b> on line <b>182</b><br />\n";
+
+/// What the run shows of [`SLIM_ON_PHP_8_2`].
+const DEPRECATED: &str = "Deprecated: Return type of Slim\\Collection::offsetExists($key)";
+
+/// What the run shows of the warning after the page.
+const WARNED: &str = "Warning: Undefined array key \"nokey\" in /srv/api/index.php on line 35";
+
+/// The one-line error of `list` against an API answering 200 with `body`, chunked, as Apache
+/// passes on php-fpm's answer.
+fn page_answer(body: &str) -> String {
     let raw = format!(
         "HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 12:07:19 GMT\r\nServer: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nX-Powered-By: PHP/8.2.36\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
         body.len()
@@ -1893,15 +1917,7 @@ fn a_php_warning_after_a_whole_page_is_shown_and_blames_no_base_url() {
     let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
-    let line = fails_with(&run(cmd), 5);
-    assert_contains(
-        &line,
-        &[
-            "Warning: Undefined array key \"nokey\" in /srv/api/index.php on line 35",
-            "display_errors",
-        ],
-    );
-    assert!(!line.contains("check base_url"), "{line}");
+    fails_with(&run(cmd), 5)
 }
 
 /// The same at a token endpoint on Slim 3: PHP's warning after the whole token answer said "the
@@ -1926,6 +1942,11 @@ fn a_php_warning_after_a_whole_token_answer_is_shown_and_blames_no_token_url() {
         assert!(!line.contains("check token_url"), "{line}");
         assert!(!line.contains("tokef6f"), "{line}");
     }
+    // PHP's notice before the token answer, as display_errors on puts it before every answer.
+    let line = token_answer_then(&format!("{SLIM_ON_PHP_8_2}{token}"));
+    assert_contains(&line, &[DEPRECATED, "display_errors"]);
+    assert!(!line.contains("check token_url"), "{line}");
+    assert!(!line.contains("tokef6f"), "{line}");
 }
 
 /// The one-line error of `list --no-cache` against a token endpoint answering 200 with `body`,
