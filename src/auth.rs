@@ -632,7 +632,7 @@ impl<'a> Auth<'a> {
         let error = (text_of(&value, "error")).filter(|_| value["access_token"].is_null());
         let error = error.map(rfc_spelling);
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
-        match reply.read_as() {
+        match read_as(reply, error) {
             200 if error.is_none() => Ok(()),
             // A 400 or 422 that does not say so as a token endpoint does, a
             // page of markup or text (Go's for plain http to its https
@@ -944,6 +944,15 @@ fn rfc_spelling(error: &str) -> &str {
         "scope_invalid" => "invalid_scope",
         "authorization_type_invalid" => "unauthorized_client",
         error => error,
+    }
+}
+
+/// The status a token answer is read as: an OAuth error in a 501
+/// (oauth2orize's `unsupported_grant_type`) is a refusal, as in a 400.
+fn read_as(reply: &Reply, error: Option<&str>) -> u16 {
+    match reply.read_as() {
+        501 if error.is_some_and(is_oauth_code) => 400,
+        status => status,
     }
 }
 

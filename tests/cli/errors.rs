@@ -5343,3 +5343,39 @@ fn gos_timeout_handlers_503_names_a_smaller_per_page() {
     );
     assert!(!line.contains("is failing"), "{line}");
 }
+
+/// oauth2orize (1.12, its `server.token()` and `errorHandler()`) whose server offers no
+/// client_credentials exchange answers the token request with `501` (its `TokenError` status for
+/// `unsupported_grant_type`) and `{"error":"unsupported_grant_type","error_description":
+/// "Unsupported grant type: client_credentials"}`: the run said "the URL takes no POST, so it is
+/// no token endpoint; check token_url" (exit 5), of a token endpoint that took the POST and
+/// said what it refused. An OAuth error there is the endpoint's refusal (exit 4), with the
+/// grant's hint; a 501 with no OAuth error keeps the hint of a server that takes no POST.
+#[test]
+fn oauth2orizes_501_unsupported_grant_type_is_a_refusal_of_the_grant() {
+    const ORIZE: &[u8] = b"HTTP/1.1 501 Not Implemented\r\nX-Powered-By: Express\r\nContent-Type: application/json\r\nDate: Mon, 07 Dec 2026 12:31:42 GMT\r\nConnection: close\r\nContent-Length: 99\r\n\r\n{\"error\":\"unsupported_grant_type\",\"error_description\":\"Unsupported grant type: client_credentials\"}";
+    const PLAIN: &[u8] = b"HTTP/1.0 501 Unsupported method ('POST')\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: 26\r\n\r\n<p>Unsupported method</p>\n";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(ORIZE))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "refused: HTTP 501: unsupported_grant_type: Unsupported grant type: client_credentials",
+            "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it",
+        ],
+    );
+    assert!(!line.contains("takes no POST"), "{line}");
+    let line = token_request_answered(FaultKind::RawResponse(PLAIN));
+    assert_contains(
+        &line,
+        &[
+            "HTTP 501",
+            "the URL takes no POST, so it is no token endpoint; check token_url",
+        ],
+    );
+}
