@@ -20,7 +20,8 @@ use crate::http::client::{
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION, NO_VIRTUAL_HOST,
     describe, describe_part, error_said, hint, is_blocked_host, is_markup, link_too_large,
-    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, url_length, wants_http2,
+    markup_refusal, no_route, no_route_hint, says_nothing, spent_quota, unexpected, url_length,
+    wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -237,7 +238,7 @@ impl<'a> Api<'a> {
         let challenge = reply
             .challenge
             .as_deref()
-            .filter(|_| reply.body.trim_ascii().is_empty() || is_markup(&reply.body));
+            .filter(|_| says_nothing(reply.status, &String::from_utf8_lossy(&reply.body)));
         let said_of_the_token = challenge.map_or(&reply.body[..], str::as_bytes);
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),

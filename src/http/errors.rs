@@ -177,7 +177,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let markup = is_markup(body.as_bytes());
     // No body, or a web server's own page (Apache's 401 before
     // mod_auth_openidc's challenge): its Bearer challenge's words, if any.
-    let challenge = (reply.challenge.as_ref()).filter(|_| body.trim().is_empty() || markup);
+    let challenge = (reply.challenge.as_ref()).filter(|_| says_nothing(reply.status, &body));
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() && challenge.is_none() {
         let page = markup.then(|| html_summary(&body)).flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
@@ -829,6 +829,13 @@ pub fn csrf_refusal(status: u16, body: &[u8]) -> Option<&'static str> {
 /// Whether `body` holds `phrase`.
 fn says(body: &[u8], phrase: &str) -> bool {
     memchr::memmem::find(body, phrase.as_bytes()).is_some()
+}
+
+/// Whether a body says nothing of its own: none, a web server's page, or
+/// its status's bare reason (passport's "Unauthorized").
+pub fn says_nothing(status: u16, body: &str) -> bool {
+    let reason = (ureq::http::StatusCode::from_u16(status).ok()).and_then(|c| c.canonical_reason());
+    body.trim().is_empty() || is_markup(body.as_bytes()) || reason == Some(body.trim())
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth

@@ -5379,3 +5379,24 @@ fn oauth2orizes_501_unsupported_grant_type_is_a_refusal_of_the_grant() {
         ],
     );
 }
+
+/// passport-http-bearer (1.0, under express 4 with passport 0.7) refuses a token with `401`, its
+/// words only in the challenge, `WWW-Authenticate: Bearer realm="Users", error="invalid_token",
+/// error_description="The access token expired"`, and passport's body, the bare reason phrase
+/// "Unauthorized": a token endpoint (oauth2orize) whose tokens the API holds for less than the
+/// `expires_in` it sends saw each new token refused so, and the run said "HTTP 401: Unauthorized;
+/// check the client id and secret", of credentials just taken. A body that says only its status's
+/// reason says nothing: the challenge's words are shown and read, as for a body of none.
+#[test]
+fn passports_bare_unauthorized_401_shows_its_challenges_words() {
+    const PASSPORT: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nX-Powered-By: Express\r\nWWW-Authenticate: Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"The access token expired\"\r\nDate: Mon, 07 Dec 2026 12:31:44 GMT\r\nConnection: close\r\nContent-Length: 12\r\n\r\nUnauthorized";
+    let line = every_page_refused(PASSPORT);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401: The access token expired;",
+            "the token endpoint had just granted that token, so the credentials work",
+        ],
+    );
+    assert!(!line.contains("check the client id and secret"), "{line}");
+}
