@@ -663,7 +663,7 @@ impl<'a> Auth<'a> {
                         "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint; check token_url (the API's own address is base_url)".into()
                     }
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
-                        "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it".into()
+                        grant_hint(error, &value)
                     }
                     (_, false, Some("invalid_scope")) => {
                         format!("the OAuth client needs the {SCOPE} scope")
@@ -954,6 +954,18 @@ fn read_as(reply: &Reply, error: Option<&str>) -> u16 {
         501 if error.is_some_and(is_oauth_code) => 400,
         status => status,
     }
+}
+
+/// What a client refused the grant lacks; a bare `unauthorized_client` is
+/// also Net::OAuth2::AuthorizationServer's word for a client_id it does not know.
+fn grant_hint(error: Option<&str>, value: &serde_json::Value) -> String {
+    let hint = "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it";
+    if error != Some("unauthorized_client") || text_of(value, "error_description").is_some() {
+        return hint.into();
+    }
+    format!(
+        "{hint}; or the server knows no such client_id (Net::OAuth2::AuthorizationServer, under Mojolicious' OAuth2 server, says so of one): check client_id"
+    )
 }
 
 /// The text of a member of a JSON object, unless blank.

@@ -5400,3 +5400,33 @@ fn passports_bare_unauthorized_401_shows_its_challenges_words() {
     );
     assert!(!line.contains("check the client id and secret"), "{line}");
 }
+
+/// Mojolicious::Plugin::OAuth2::Server (0.52, on Net::OAuth2::AuthorizationServer 0.28 and
+/// Mojolicious 9.31) answers a client_id it does not know (a typo) with `400` and
+/// `{"error":"unauthorized_client"}`, nothing more: the run said only "the client_credentials
+/// grant must be enabled for the OAuth client, at a token_url that offers it", of a client the
+/// server has none of. With no description, the unknown client_id is named too; Authlib's
+/// `unauthorized_client` with its description (a client it knows, without the grant) is not.
+#[test]
+fn a_bare_unauthorized_client_names_an_unknown_client_id_too() {
+    const MOJO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nCache-Control: no-store\r\nContent-Length: 31\r\nContent-Type: application/json;charset=UTF-8\r\nDate: Mon, 07 Dec 2026 12:40:14 GMT\r\nPragma: no-cache\r\nServer: Mojolicious (Perl)\r\nConnection: close\r\n\r\n{\"error\":\"unauthorized_client\"}";
+    let body = r#"{"error": "unauthorized_client", "error_description": "The client is not authorized to use \"grant_type=client_credentials\""}"#;
+    let authlib = format!(
+        "HTTP/1.1 400 BAD REQUEST\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let authlib: &'static [u8] = authlib.into_bytes().leak();
+    let grant = "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it";
+    let unknown = "or the server knows no such client_id (Net::OAuth2::AuthorizationServer, under Mojolicious' OAuth2 server, says so of one): check client_id";
+    for (raw, named) in [(MOJO, true), (authlib, false)] {
+        let fake = fake_with_faults(
+            simple_accounts(1),
+            vec![(RequestMatch::Token, FaultKind::RawResponse(raw))],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 4);
+        assert_contains(&line, &["refused: HTTP 400: unauthorized_client", grant]);
+        assert_eq!(line.contains(unknown), named, "{line}");
+    }
+}
