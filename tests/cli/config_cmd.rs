@@ -860,6 +860,36 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     assert_eq!(mode(&path), 0o600);
 }
 
+/// A question skipped (Enter) leaves the profile incomplete, whichever it is: the secret left out,
+/// to be set in TALKDESK_CLIENT_SECRET, is still missing, and the next step says to fill it in.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_on_a_terminal_with_the_secret_skipped_says_to_fill_in_what_is_missing() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("acme\nEU\nmy-client\n\n")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    let next = format!(
+        "next: fill in what is missing, then run `talkdesk-accounts --config {} auth check`",
+        support::quoted(&path)
+    );
+    assert!(terminal.contains(&next), "{terminal}");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\nclient_id = \"my-client\"\n"), "{text}");
+    assert!(!text.contains("\nclient_secret = "), "{text}");
+}
+
 /// Input that ends (Ctrl-D) before the questions are answered writes nothing and says so.
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
