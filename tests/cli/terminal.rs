@@ -389,6 +389,44 @@ fn no_progress_with_quiet_or_a_single_page() {
     assert!(!String::from_utf8_lossy(&single.stdout).contains("page"));
 }
 
+/// A `--limit` met while a page fetched ahead is still awaited (page 1 held fewer accounts than
+/// the others, and the pages the limit needs were counted on it): the line is wiped there, and
+/// not drawn again while the walk waits for that page, though the ticker redraws it meanwhile.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn progress_is_not_drawn_again_after_the_limit_is_met() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let accounts = simple_accounts(15);
+    let page_1 = json!({
+        "count": 2, "page": 1, "per_page": 5, "total": 15, "total_pages": 3,
+        "_embedded": { "accounts": accounts[..2].to_vec() },
+        "_links": { "next": { "href": "/express/accounts?page=2&per_page=5" } },
+    });
+    // Page 2, which meets the limit, is answered once page 3 was asked for; page 3 never is.
+    let fake = FakeApi::start(FakeConfig {
+        accounts,
+        page_cap: 5,
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(1), FaultKind::Json(page_1)),
+                (RequestMatch::Page(2), FaultKind::AwaitPages(3)),
+                (RequestMatch::Page(3), FaultKind::Stall),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = "list -o csv --per-page 5 --limit 7 --timeout 2 --max-retries 0";
+    let output = on_a_terminal(&sb, &fake, args, "> out.csv", &[]);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(terminal.contains("\rpage 1/3, 2 accounts"), "{terminal:?}");
+    assert!(!terminal.contains("page 2/3"), "{terminal:?}");
+    let csv = std::fs::read_to_string(sb.dir.path().join("out.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 8, "{csv}");
+    assert!(fake.page_requests().contains(&3), "{terminal:?}");
+}
+
 /// The wipes of the progress line (`\r`, spaces, `\r`) in what reached
 /// the terminal.
 fn wipes(terminal: &str) -> usize {
