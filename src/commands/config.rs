@@ -202,6 +202,9 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(
                 "the input ended before the questions were answered; nothing was written to {shown}"
             ),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => bail!(
+                "an answer is not UTF-8 text; nothing was written to {shown}; set the terminal's encoding (its locale) to UTF-8, or answer in ASCII"
+            ),
             answers => answers?,
         };
     }

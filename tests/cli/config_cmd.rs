@@ -919,6 +919,37 @@ fn init_on_a_terminal_whose_input_ends_writes_nothing() {
     assert!(!path.exists());
 }
 
+/// An answer that is not UTF-8 (`acmé` typed on a Latin-1 terminal) ended `config init` with
+/// "error: stream did not contain valid UTF-8", naming no answer and nothing to do. It says the
+/// answer is not UTF-8 text and how to type it; nothing is written, and it is not taken for the
+/// input ending (exit 1 as before).
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_on_a_terminal_with_an_answer_not_in_utf_8_says_so() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin(&b"acm\xe9\nEU\nmy-client\nsecret\n"[..])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let said = format!(
+        "error: an answer is not UTF-8 text; nothing was written to {}; set the terminal's encoding (its locale) to UTF-8, or answer in ASCII",
+        path.display()
+    );
+    assert!(terminal.contains(&said), "{terminal}");
+    assert!(!terminal.contains("the input ended"), "{terminal}");
+    assert!(!path.exists());
+}
+
 /// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
 /// went to /dev/null and the tool waited for answers to questions no one could see: a blank
 /// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
