@@ -275,6 +275,10 @@ pub fn ask(
     write!(prompt, "OAuth client secret (not shown as you type): ")?;
     prompt.flush()?;
     let secret = read_secret()?;
+    // rpassword reads a byte that is not UTF-8 as U+FFFD: no secret has one.
+    if secret.contains(char::REPLACEMENT_CHARACTER) {
+        return Err(io::ErrorKind::InvalidData.into());
+    }
     Ok(Answers {
         account_name: Some(name).filter(|v| !v.is_empty()),
         region: Region::parse(&region),

@@ -950,6 +950,36 @@ fn init_on_a_terminal_with_an_answer_not_in_utf_8_says_so() {
     assert!(!path.exists());
 }
 
+/// The secret, read with echo off (rpassword 7.5), comes with each byte that is not UTF-8 turned
+/// into U+FFFD: `secr\xe9t` typed on a Latin-1 terminal was written as `client_secret =
+/// "secr\u{FFFD}"`, exit 0, a secret no token endpoint takes. It is refused as the other answers
+/// are, nothing written.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_on_a_terminal_with_a_secret_not_in_utf_8_writes_nothing() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
+    // rpassword reads \xe9 as the lead byte of three, the line's end among them: Enter again.
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin(&b"acme\nEU\nmy-client\nsecr\xe9t\n\n"[..])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    assert!(
+        terminal.contains("error: an answer is not UTF-8 text; nothing was written to"),
+        "{terminal}"
+    );
+    assert!(!path.exists());
+}
+
 /// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
 /// went to /dev/null and the tool waited for answers to questions no one could see: a blank
 /// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
