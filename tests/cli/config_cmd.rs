@@ -980,6 +980,42 @@ fn init_on_a_terminal_with_a_secret_not_in_utf_8_writes_nothing() {
     assert!(!path.exists());
 }
 
+/// Questions on a terminal that is not the run's controlling terminal (`setsid`): the secret,
+/// read from /dev/tty, cannot be read. That failure is neither the input ending nor an answer
+/// that is not UTF-8, and is not said to be one; nothing is written.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs the util-linux script(1) and setsid(1)"
+)]
+fn init_whose_secret_cannot_be_read_blames_no_answer() {
+    support::require_script();
+    support::require_tool("setsid", "util-linux");
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!(
+        "setsid -w '{}' -c '{}' config init",
+        bin.display(),
+        path.display()
+    );
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("acme\nEU\nmy-client\nsecret\n")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    assert!(terminal.contains("OAuth client secret"), "{terminal}");
+    assert!(terminal.contains("error: "), "{terminal}");
+    assert!(!terminal.contains("not UTF-8"), "{terminal}");
+    assert!(!terminal.contains("the input ended"), "{terminal}");
+    assert!(!path.exists());
+}
+
 /// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
 /// went to /dev/null and the tool waited for answers to questions no one could see: a blank
 /// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
