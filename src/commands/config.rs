@@ -202,6 +202,11 @@ pub fn init(ctx: &Context, force: bool) -> Result<()> {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(
                 "the input ended before the questions were answered; nothing was written to {shown}"
             ),
+            // No controlling terminal (setsid, a service) to read the secret on.
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => bail!(
+                "the secret is read with echo off from the run's own terminal (/dev/tty), and this run has none; nothing was written to {shown}; run `config init` from a terminal, or with its input from a file to write the template (`config init < /dev/null`)"
+            ),
             Err(e) if e.kind() == io::ErrorKind::InvalidData => bail!(
                 "an answer is not UTF-8 text; nothing was written to {shown}; set the terminal's encoding (its locale) to UTF-8, or answer in ASCII"
             ),

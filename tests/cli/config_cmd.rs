@@ -981,8 +981,9 @@ fn init_on_a_terminal_with_a_secret_not_in_utf_8_writes_nothing() {
 }
 
 /// Questions on a terminal that is not the run's controlling terminal (`setsid`): the secret,
-/// read from /dev/tty, cannot be read. That failure is neither the input ending nor an answer
-/// that is not UTF-8, and is not said to be one; nothing is written.
+/// read from /dev/tty, cannot be read: the run ended "error: No such device or address (os error
+/// 6)". It says why and what to do, and blames neither the input ending nor an answer that is not
+/// UTF-8; nothing is written (exit 1 as before).
 #[test]
 #[cfg_attr(
     not(target_os = "linux"),
@@ -1010,7 +1011,12 @@ fn init_whose_secret_cannot_be_read_blames_no_answer() {
     let terminal = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{terminal}");
     assert!(terminal.contains("OAuth client secret"), "{terminal}");
-    assert!(terminal.contains("error: "), "{terminal}");
+    // It said only "error: No such device or address (os error 6)".
+    let said = format!(
+        "error: the secret is read with echo off from the run's own terminal (/dev/tty), and this run has none; nothing was written to {}; run `config init` from a terminal, or with its input from a file to write the template (`config init < /dev/null`)",
+        path.display()
+    );
+    assert!(terminal.contains(&said), "{terminal}");
     assert!(!terminal.contains("not UTF-8"), "{terminal}");
     assert!(!terminal.contains("the input ended"), "{terminal}");
     assert!(!path.exists());
