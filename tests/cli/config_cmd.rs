@@ -1022,6 +1022,39 @@ fn init_whose_secret_cannot_be_read_blames_no_answer() {
     assert!(!path.exists());
 }
 
+/// Questions asked from a background job of the terminal that ignores SIGTTIN, whose reads of
+/// the terminal then fail (EIO): that failure is neither the input ending, nor an answer that
+/// is not UTF-8, nor a run with no terminal, and is not said to be one; nothing is written.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
+fn init_whose_answers_cannot_be_read_blames_no_answer() {
+    support::require_script();
+    let sb = Sandbox::new();
+    let path = sb.path("asked/config.toml");
+    let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
+    let line = format!(
+        "set -m; trap '' TTIN; '{}' -c '{}' config init & wait $!",
+        bin.display(),
+        path.display()
+    );
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin("")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    assert!(terminal.contains("Talkdesk account name"), "{terminal}");
+    assert!(terminal.contains("error: "), "{terminal}");
+    for blamed in ["the input ended", "not UTF-8", "this run has none"] {
+        assert!(!terminal.contains(blamed), "{terminal}");
+    }
+    assert!(!path.exists());
+}
+
 /// On a terminal with stderr sent away (`config init 2>/dev/null`, to quiet it), the questions
 /// went to /dev/null and the tool waited for answers to questions no one could see: a blank
 /// cursor, then "the input ended before the questions were answered" at Ctrl-D, nothing
