@@ -228,9 +228,10 @@ impl Context<'_> {
             // While a request waits for the rate limit no page arrives to
             // redraw the line: a ticker keeps it current. It never waits for
             // the line: the pages' writes to the terminal hold it.
+            let redraw = |line: &mut Progress| line.draw(pace.rate(), pace.waiting() > 0);
             let tick = || {
                 if let Ok(mut line) = progress.try_lock() {
-                    line.draw(pace.rate(), pace.waiting() > 0);
+                    redraw(&mut line);
                 }
             };
             // (A guard taken in the call would hold the line all along.)
@@ -244,7 +245,7 @@ impl Context<'_> {
                     if flow == Flow::Stop {
                         line.end();
                     } else {
-                        line.draw(pace.rate(), pace.waiting() > 0);
+                        redraw(&mut line);
                     }
                     Ok(flow)
                 })
