@@ -173,7 +173,8 @@ pub fn is_json_array(json: &[u8]) -> bool {
 /// Where a whole JSON value of type `T` lies in `body` when other text
 /// comes before or after it (PHP's warnings and notices, with
 /// display_errors on), and that text: the one before it, else after it,
-/// with which of the two it is.
+/// with which of the two it is. None in a page of HTML that shows the
+/// value (a mock server's documentation): no notices print its tags.
 pub fn json_among_text<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Option<(Range<usize>, &'static str, &[u8])> {
@@ -183,6 +184,15 @@ pub fn json_among_text<T: serde::de::DeserializeOwned>(
         Some(start..start + values.byte_offset())
     })?;
     let (before, after) = (&body[..span.start], &body[span.end..]);
+    let page = |text: &[u8]| {
+        let text = text.to_ascii_lowercase();
+        ["<html", "<body", "<!doctype"]
+            .iter()
+            .any(|tag| memchr::memmem::find(&text, tag.as_bytes()).is_some())
+    };
+    if page(before) || page(after) {
+        return None;
+    }
     let (place, other) = match before.trim_ascii().is_empty() {
         true => ("after", after),
         false => ("before", before),
@@ -385,6 +395,9 @@ mod tests {
         for body in ["{\"a\":1}", "  {\"a\":1}\r\n", "<html>{nope}</html>", ""] {
             assert_eq!(among(body), None, "{body:?}");
         }
+        // A page of HTML showing the value is no text printed beside it.
+        let docs = "<!DOCTYPE html><html><body><pre>{\"a\":1}</pre></body></html>";
+        assert_eq!(among(docs), None);
         // Another type than the one asked for is no value of it.
         assert!(json_among_text::<Vec<u8>>(b"x {\"a\":1}").is_none());
     }

@@ -1949,6 +1949,30 @@ fn a_php_warning_after_a_whole_token_answer_is_shown_and_blames_no_token_url() {
     assert!(!line.contains("tokef6f"), "{line}");
 }
 
+/// An HTML page that shows a page of accounts or a token answer as an example (a mock server's
+/// documentation at base_url or token_url) is a page of HTML, not PHP's notices beside the JSON:
+/// since `json_among_text` the run said "other text before the page's JSON; the server at base_url
+/// prints it with the page: PHP's warnings…", of a page no PHP had warned on. It says "an HTML
+/// page" and to check the URL, as before that change.
+#[test]
+fn an_html_page_showing_a_page_or_a_token_as_an_example_is_an_html_page() {
+    let page = r#"{"count":1,"page":1,"total":1,"_embedded":{"accounts":[{"id":"a1","name":"x","status":"ACTIVE"}]}}"#;
+    let token = r#"{"access_token":"tokef6f379632350ddftokef6f379632350ddfto","token_type":"Bearer","expires_in":600}"#;
+    let docs = |json: &str| {
+        format!(
+            "<!DOCTYPE html>\n<html><head><title>Accounts API mock</title></head><body><h1>Example answer</h1><pre>{json}</pre></body></html>\n"
+        )
+    };
+    for (line, url) in [
+        (page_answer(&docs(page)), "check base_url"),
+        (token_answer_then(&docs(token)), "check token_url"),
+    ] {
+        assert_contains(&line, &["an HTML page", url]);
+        assert!(!line.contains("display_errors"), "{line}");
+        assert!(!line.contains("tokef6f"), "{line}");
+    }
+}
+
 /// The one-line error of `list --no-cache` against a token endpoint answering 200 with `body`,
 /// chunked, as Apache passes on php-fpm's answer.
 fn token_answer_then(body: &str) -> String {
