@@ -41,6 +41,9 @@ pub struct Api<'a> {
     answered: AtomicBool,
     /// The longest access token a page has been answered with.
     answered_token: AtomicUsize,
+    /// A page at another path than the accounts path has been answered:
+    /// the API's own links lead there.
+    answered_elsewhere: AtomicBool,
 }
 
 impl<'a> Api<'a> {
@@ -52,6 +55,7 @@ impl<'a> Api<'a> {
             moved: OnceLock::new(),
             answered: Default::default(),
             answered_token: Default::default(),
+            answered_elsewhere: Default::default(),
         }
     }
 
@@ -116,6 +120,9 @@ impl<'a> Api<'a> {
                 self.answered_token.fetch_max(token, Ordering::Relaxed);
                 let moved_to = (url != &asked).then_some(url);
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+                if url.path() != accounts.path() {
+                    self.answered_elsewhere.store(true, Ordering::Relaxed);
+                }
                 redact_next(page, redactor, moved_to, accounts)
             }),
             403 if wants_http2(&reply.body) => {
@@ -306,8 +313,10 @@ impl<'a> Api<'a> {
             ));
         }
         let Some(added) = url.path().strip_suffix(accounts.path()) else {
-            // Another path (a typo in the API's link, Sinatra's 404 for it).
-            let answered = self.answered.load(Ordering::Relaxed);
+            // Another path (a typo in the API's link, Sinatra's 404 for it),
+            // unless the API's links led to one that answered.
+            let answered = self.answered.load(Ordering::Relaxed)
+                && !self.answered_elsewhere.load(Ordering::Relaxed);
             return answered.then(|| format!(
                 "the API's next link leads to {}, not to the accounts path that answered the first page ({}): the API or a gateway in front of it sent a wrong link",
                 url.path(),

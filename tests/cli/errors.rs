@@ -4464,6 +4464,44 @@ fn a_404_for_a_next_link_to_another_path_names_both_paths() {
     assert!(!line.contains("past the last one"), "{line}");
 }
 
+/// An API whose next links lead to a path of their own (`/express/accounts/list?page=2`) that
+/// answered page 2, then 404 for page 3 (accounts removed during the walk): the error said "the
+/// API's next link leads to /express/accounts/list, not to the accounts path that answered the
+/// first page (/express/accounts): the API or a gateway in front of it sent a wrong link", of a
+/// path that had answered. Once a page at another path answered, a 404 says there may be no
+/// page 3, as before that hint.
+#[test]
+fn a_404_at_a_next_links_path_that_answered_a_page_blames_no_wrong_link() {
+    let accounts = sample_accounts(6);
+    let page = |n: u64| {
+        let at = (n as usize - 1) * 2;
+        json!({
+            "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
+            "_embedded": {"accounts": accounts[at..at + 2]},
+            "_links": {"next": {"href": format!("/express/accounts/list?page={}&per_page=2", n + 1)}},
+        })
+    };
+    let fake = fake_with_faults(
+        accounts[..2].to_vec(),
+        vec![
+            (RequestMatch::Page(1), FaultKind::Json(page(1))),
+            (RequestMatch::Nth(3), FaultKind::Json(page(2))),
+        ],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "json"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "/express/accounts/list?page=3",
+            "HTTP 404",
+            "there may be no page 3",
+        ],
+    );
+    assert!(!line.contains("sent a wrong link"), "{line}");
+}
+
 /// Prism's `--dynamic` mock links `next` to a path of its own making
 /// (`/express/ipsum%20dolor`), which it then answers 404: the error said
 /// "check base_url (the path /express/accounts is appended to it)" where
