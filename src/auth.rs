@@ -658,9 +658,10 @@ impl<'a> Auth<'a> {
                     (true, ..) => {
                         markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
                     }
-                    // An API's challenge (Django REST framework's), not a token endpoint's refusal.
+                    // An API's challenge (Django REST framework's), or a gateway's (Kong's) in
+                    // front of a token endpoint: not the endpoint's refusal.
                     (_, true, None) if reply.tokenless => {
-                        "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint; check token_url (the API's own address is base_url)".into()
+                        "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url (the API's own address is base_url)".into()
                     }
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         grant_hint(error, &value)

@@ -3522,7 +3522,7 @@ fn a_401_asking_for_a_bearer_token_at_token_url_names_token_url() {
         cmd.args(["list", "--max-retries", "0"]);
         let line = fails_with(&run(cmd), 4);
         assert_contains(&line, &["HTTP 401"]);
-        let named = "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint; check token_url (the API's own address is base_url)";
+        let named = "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url (the API's own address is base_url)";
         assert_eq!(line.contains(named), api, "{line}");
         assert_eq!(
             line.contains("check client_id and client_secret"),
@@ -3530,6 +3530,30 @@ fn a_401_asking_for_a_bearer_token_at_token_url_names_token_url() {
             "{line}"
         );
     }
+}
+
+/// A gateway in front of a real token endpoint that wants a Bearer token on every route (Kong
+/// with a token plugin on the token endpoint's route too) answers the token request with `401`,
+/// `WWW-Authenticate: Bearer realm="kong"` and `{"message":"Unauthorized"}`: the run said "the
+/// server at token_url is no token endpoint", of a token_url whose endpoint is there, behind it.
+/// It says that a gateway in front of it may want a token first.
+#[test]
+fn a_gateways_bearer_challenge_at_token_url_names_the_gateway_too() {
+    const KONG: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json; charset=utf-8\r\nWWW-Authenticate: Bearer realm=\"kong\"\r\nServer: kong/3.4.2\r\nContent-Length: 26\r\nConnection: close\r\n\r\n{\"message\":\"Unauthorized\"}";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::Token, FaultKind::RawResponse(KONG))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401: Unauthorized",
+            "the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url",
+        ],
+    );
 }
 
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
