@@ -298,11 +298,20 @@ fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
 
 /// The `error_description` of a `WWW-Authenticate` Bearer challenge (RFC
 /// 6750 §3): all a server that sends no body says of a token it refuses
-/// (Spring Security's `Jwt expired at …`).
+/// (Spring Security's `Jwt expired at …`), its quoted-pairs read (RFC 9110
+/// §5.6.4: `\"` is a quote).
 fn challenge_of(headers: &ureq::http::HeaderMap) -> Option<String> {
     let value = String::from_utf8_lossy(headers.get("www-authenticate")?.as_bytes());
     let at = value.find("error_description=\"")? + "error_description=\"".len();
-    value[at..].split('"').next().map(str::to_string)
+    let (mut said, mut chars) = (String::new(), value[at..].chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => said.extend(chars.next()),
+            c => said.push(c),
+        }
+    }
+    Some(said)
 }
 
 /// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
@@ -2989,6 +2998,11 @@ mod tests {
         let spring = r#"Bearer error="invalid_token", error_description="Jwt expired at 2026-12-06T00:16:56Z", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1""#;
         let expired = "Jwt expired at 2026-12-06T00:16:56Z";
         assert_eq!(said(Some(spring)).as_deref(), Some(expired));
+        // A quoted-pair (RFC 9110 §5.6.4) is the character it escapes:
+        // Authlib's words quote the header's name.
+        let authlib = r#"Bearer error="missing_authorization", error_description="Missing \"Authorization\" in headers.""#;
+        let missing = r#"Missing "Authorization" in headers."#;
+        assert_eq!(said(Some(authlib)).as_deref(), Some(missing));
         assert_eq!(said(Some(r#"Bearer error="invalid_token""#)), None);
         assert_eq!(said(None), None);
     }
