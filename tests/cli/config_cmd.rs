@@ -815,6 +815,22 @@ fn init_writes_at_the_path_in_use_from_the_environment() {
     assert!(!sb.default_config_path().exists());
 }
 
+/// script(1) running the shell `line` on a terminal of its own, at home in `sb`, with `input`
+/// typed: its exit code, and all the terminal showed.
+fn on_a_terminal(sb: &Sandbox, line: &str, input: &[u8]) -> (Option<i32>, String) {
+    support::require_script();
+    let output = assert_cmd::Command::new("script")
+        .args(["-q", "-e", "-f", "-c", line, "/dev/null"])
+        .env("HOME", sb.home())
+        .env("XDG_CONFIG_HOME", sb.config_home())
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code(), terminal)
+}
+
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
@@ -823,16 +839,12 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("bad name!\nacme\nEU\nmy-client\nsup3r-secret\n")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{terminal}");
+    let (code, terminal) = on_a_terminal(
+        &sb,
+        &line,
+        b"bad name!\nacme\nEU\nmy-client\nsup3r-secret\n",
+    );
+    assert!(code == Some(0), "{terminal}");
     assert!(terminal.contains("`bad name!`: use letters"), "{terminal}");
     // Every question answered: nothing is left to fill in.
     let next = format!(
@@ -865,21 +877,12 @@ fn init_on_a_terminal_asks_and_fills_in_the_default_profile() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_with_the_secret_skipped_says_to_fill_in_what_is_missing() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("acme\nEU\nmy-client\n\n")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"acme\nEU\nmy-client\n\n");
+    assert!(code == Some(0), "{terminal}");
     let next = format!(
         "next: fill in what is missing, then run `talkdesk-accounts --config {} auth check`",
         support::quoted(&path)
@@ -894,21 +897,12 @@ fn init_on_a_terminal_with_the_secret_skipped_says_to_fill_in_what_is_missing() 
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_whose_input_ends_writes_nothing() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("acme\n")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"acme\n");
+    assert_eq!(code, Some(1), "{terminal}");
     assert!(
         terminal.contains(&format!(
             "error: the input ended before the questions were answered; nothing was written to {}",
@@ -926,21 +920,12 @@ fn init_on_a_terminal_whose_input_ends_writes_nothing() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_with_an_answer_not_in_utf_8_says_so() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin(&b"acm\xe9\nEU\nmy-client\nsecret\n"[..])
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"acm\xe9\nEU\nmy-client\nsecret\n");
+    assert_eq!(code, Some(1), "{terminal}");
     let said = format!(
         "error: an answer is not UTF-8 text; nothing was written to {}; set the terminal's encoding (its locale) to UTF-8, or answer in ASCII",
         path.display()
@@ -957,22 +942,13 @@ fn init_on_a_terminal_with_an_answer_not_in_utf_8_says_so() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_on_a_terminal_with_a_secret_not_in_utf_8_writes_nothing() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
     let line = format!("'{}' -c '{}' config init", bin.display(), path.display());
     // rpassword reads \xe9 as the lead byte of three, the line's end among them: Enter again.
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin(&b"acme\nEU\nmy-client\nsecr\xe9t\n\n"[..])
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"acme\nEU\nmy-client\nsecr\xe9t\n\n");
+    assert_eq!(code, Some(1), "{terminal}");
     assert!(
         terminal.contains("error: an answer is not UTF-8 text; nothing was written to"),
         "{terminal}"
@@ -990,7 +966,6 @@ fn init_on_a_terminal_with_a_secret_not_in_utf_8_writes_nothing() {
     ignore = "needs the util-linux script(1) and setsid(1)"
 )]
 fn init_whose_secret_cannot_be_read_blames_no_answer() {
-    support::require_script();
     support::require_tool("setsid", "util-linux");
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
@@ -1000,16 +975,8 @@ fn init_whose_secret_cannot_be_read_blames_no_answer() {
         bin.display(),
         path.display()
     );
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("acme\nEU\nmy-client\nsecret\n")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"acme\nEU\nmy-client\nsecret\n");
+    assert_eq!(code, Some(1), "{terminal}");
     assert!(terminal.contains("OAuth client secret"), "{terminal}");
     // It said only "error: No such device or address (os error 6)".
     let said = format!(
@@ -1028,7 +995,6 @@ fn init_whose_secret_cannot_be_read_blames_no_answer() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_whose_answers_cannot_be_read_blames_no_answer() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("asked/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
@@ -1037,16 +1003,8 @@ fn init_whose_answers_cannot_be_read_blames_no_answer() {
         bin.display(),
         path.display()
     );
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"");
+    assert_eq!(code, Some(1), "{terminal}");
     assert!(terminal.contains("Talkdesk account name"), "{terminal}");
     assert!(terminal.contains("error: "), "{terminal}");
     for blamed in ["the input ended", "not UTF-8", "this run has none"] {
@@ -1063,7 +1021,6 @@ fn init_whose_answers_cannot_be_read_blames_no_answer() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs the util-linux script(1)")]
 fn init_asks_nothing_when_the_questions_cannot_be_seen() {
-    support::require_script();
     let sb = Sandbox::new();
     let path = sb.path("quiet/config.toml");
     let bin = assert_cmd::cargo::cargo_bin("talkdesk-accounts");
@@ -1072,16 +1029,8 @@ fn init_asks_nothing_when_the_questions_cannot_be_seen() {
         bin.display(),
         path.display()
     );
-    let output = assert_cmd::Command::new("script")
-        .args(["-q", "-e", "-f", "-c", &line, "/dev/null"])
-        .env("HOME", sb.home())
-        .env("XDG_CONFIG_HOME", sb.config_home())
-        .write_stdin("")
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let terminal = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{terminal}");
+    let (code, terminal) = on_a_terminal(&sb, &line, b"");
+    assert!(code == Some(0), "{terminal}");
     let text = fs::read_to_string(&path).unwrap();
     assert_eq!(text, fs::read_to_string("config.example.toml").unwrap());
 }
