@@ -101,6 +101,32 @@ fn every_page_refused(raw: &'static [u8]) -> String {
     fails_with(&run(cmd), 4)
 }
 
+/// The one-line error of `list --max-retries 0` against a fake answering every token request
+/// `raw`, with exit `code`.
+fn token_answered(raw: &'static [u8], code: i32) -> String {
+    token_fails(FaultKind::RawResponse(raw), code)
+}
+
+/// The one-line error of `list --max-retries 0` against a fake answering every token request
+/// with `fault`, with exit `code`.
+fn token_fails(fault: FaultKind, code: i32) -> String {
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    fails_with(&run(cmd), code)
+}
+
+/// [`token_answered`], then the same of every page: each one-line error, with the setting it
+/// is of.
+fn token_and_pages_answered(raw: &'static [u8], code: i32) -> [(String, &'static str); 2] {
+    let fault = FaultKind::RawResponse(raw);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let page = fails_with(&run(cmd), code);
+    [(token_answered(raw, code), "token_url"), (page, "base_url")]
+}
+
 fn assert_contains(haystack: &str, needles: &[&str]) {
     for needle in needles {
         assert!(
@@ -853,11 +879,7 @@ fn a_blank_error_or_description_at_the_token_endpoint_says_no_refusal() {
         (400, r#"{"code":" ","message":" "}"#, "no OAuth answer"),
     ];
     for (status, body, said) in cases {
-        let fault = FaultKind::StatusWithBody(status, body.into());
-        let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
+        let line = token_fails(FaultKind::StatusWithBody(status, body.into()), 5);
         assert_contains(&line, &[said, "check token_url"]);
         assert!(!line.contains("refused"), "{body}: {line}");
     }
@@ -1556,11 +1578,7 @@ fn an_empty_200_is_said_to_be_empty() {
 #[test]
 fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
     const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
-    let fault = FaultKind::RawResponse(ENDED);
-    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, fault)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = token_fails(FaultKind::RawResponse(ENDED), 5);
     assert_contains(
         &line,
         &["body was cut short", "last chunk", "try again later"],
@@ -2696,11 +2714,7 @@ fn a_token_answer_without_an_oauth_error_is_no_refusal() {
         ),
     ];
     for (status, body, code, needles) in cases {
-        let fault = FaultKind::StatusWithBody(status, body.to_string());
-        let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), code);
+        let line = token_fails(FaultKind::StatusWithBody(status, body.to_string()), code);
         assert_contains(&line, needles);
         if code == 5 {
             assert!(!line.contains("client_id"), "{line}");
@@ -2882,13 +2896,7 @@ fn djangos_csrf_403_at_token_url_names_the_csrf_check() {
 </html>
 "##
     );
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = token_answered(RAW.as_bytes(), 4);
     assert_contains(
         &line,
         &[
@@ -2909,13 +2917,7 @@ fn djangos_csrf_403_at_token_url_names_the_csrf_check() {
 #[test]
 fn placks_csrfblock_403_at_token_url_names_the_csrf_check() {
     const RAW: &[u8] = b"HTTP/1.0 403 Forbidden\r\nDate: Mon, 07 Dec 2026 10:07:35 GMT\r\nServer: HTTP::Server::PSGI\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nSet-Cookie: plack_session=9e6c167a77c14caf1fcfbe2949372383790738c8; path=/\r\n\r\nCSRF detected";
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = token_answered(RAW, 4);
     assert_contains(
         &line,
         &[
@@ -3203,21 +3205,7 @@ fn rails_blocked_host_403_names_the_host_name() {
 </html>
 "#
     );
-    let token = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
-    );
-    let page = fake_with_faults(
-        simple_accounts(1),
-        vec![(
-            RequestMatch::AnyPage,
-            FaultKind::RawResponse(RAW.as_bytes()),
-        )],
-    );
-    for (fake, setting) in [(token, "token_url"), (page, "base_url")] {
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 4);
+    for (line, setting) in token_and_pages_answered(RAW.as_bytes(), 4) {
         assert_contains(
             &line,
             &[
@@ -3468,21 +3456,7 @@ fn catalysts_unknown_resource_500_says_to_check_the_path() {
 </html>
                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "##
     );
-    let token = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(RAW.as_bytes()))],
-    );
-    let page = fake_with_faults(
-        simple_accounts(1),
-        vec![(
-            RequestMatch::AnyPage,
-            FaultKind::RawResponse(RAW.as_bytes()),
-        )],
-    );
-    for (fake, setting) in [(token, "token_url"), (page, "base_url")] {
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 5);
+    for (line, setting) in token_and_pages_answered(RAW.as_bytes(), 5) {
         assert_contains(
             &line,
             &[
@@ -3514,13 +3488,7 @@ fn a_401_asking_for_a_bearer_token_at_token_url_names_token_url() {
     const DRF: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nDate: Mon, 07 Dec 2026 12:01:14 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nWWW-Authenticate: Bearer realm=\"api\"\r\nVary: Accept\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n{\"detail\":\"Authentication credentials were not provided.\"}";
     const DOT: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nDate: Mon, 07 Dec 2026 12:01:14 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.7\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nPragma: no-cache\r\nWWW-Authenticate: Bearer error=\"invalid_client\"\r\nConnection: close\r\n\r\n{\"error\": \"invalid_client\"}";
     for (raw, api) in [(DRF, true), (DOT, false)] {
-        let fake = fake_with_faults(
-            simple_accounts(1),
-            vec![(RequestMatch::Token, FaultKind::RawResponse(raw))],
-        );
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 4);
+        let line = token_answered(raw, 4);
         assert_contains(&line, &["HTTP 401"]);
         let named = "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url (the API's own address is base_url)";
         assert_eq!(line.contains(named), api, "{line}");
@@ -3540,13 +3508,7 @@ fn a_401_asking_for_a_bearer_token_at_token_url_names_token_url() {
 #[test]
 fn a_gateways_bearer_challenge_at_token_url_names_the_gateway_too() {
     const KONG: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json; charset=utf-8\r\nWWW-Authenticate: Bearer realm=\"kong\"\r\nServer: kong/3.4.2\r\nContent-Length: 26\r\nConnection: close\r\n\r\n{\"message\":\"Unauthorized\"}";
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(KONG))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = token_answered(KONG, 4);
     assert_contains(
         &line,
         &[
@@ -5441,13 +5403,7 @@ fn gos_timeout_handlers_503_names_a_smaller_per_page() {
 fn oauth2orizes_501_unsupported_grant_type_is_a_refusal_of_the_grant() {
     const ORIZE: &[u8] = b"HTTP/1.1 501 Not Implemented\r\nX-Powered-By: Express\r\nContent-Type: application/json\r\nDate: Mon, 07 Dec 2026 12:31:42 GMT\r\nConnection: close\r\nContent-Length: 99\r\n\r\n{\"error\":\"unsupported_grant_type\",\"error_description\":\"Unsupported grant type: client_credentials\"}";
     const PLAIN: &[u8] = b"HTTP/1.0 501 Unsupported method ('POST')\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: 26\r\n\r\n<p>Unsupported method</p>\n";
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::Token, FaultKind::RawResponse(ORIZE))],
-    );
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 4);
+    let line = token_answered(ORIZE, 4);
     assert_contains(
         &line,
         &[
@@ -5505,13 +5461,7 @@ fn a_bare_unauthorized_client_names_an_unknown_client_id_too() {
     let grant = "the client_credentials grant must be enabled for the OAuth client, at a token_url that offers it";
     let unknown = "or the server knows no such client_id (Net::OAuth2::AuthorizationServer, under Mojolicious' OAuth2 server, says so of one): check client_id";
     for (raw, named) in [(MOJO, true), (authlib, false)] {
-        let fake = fake_with_faults(
-            simple_accounts(1),
-            vec![(RequestMatch::Token, FaultKind::RawResponse(raw))],
-        );
-        let mut cmd = Sandbox::new().tool(&fake);
-        cmd.args(["list", "--max-retries", "0"]);
-        let line = fails_with(&run(cmd), 4);
+        let line = token_answered(raw, 4);
         assert_contains(&line, &["refused: HTTP 400: unauthorized_client", grant]);
         assert_eq!(line.contains(unknown), named, "{line}");
     }
