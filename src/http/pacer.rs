@@ -199,13 +199,14 @@ pub struct RateHeaders {
 /// Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `RateLimit-Policy`
 /// (the IETF draft), or the later drafts' one `RateLimit` header
 /// (`limit=10, remaining=9, reset=1`, or `"p";r=9;t=1` with a policy
-/// `"p";q=10;w=1`), else `X-RateLimit-*`, through `header` (a
+/// `"p";q=10;w=1`), else `X-RateLimit-*`, else `X-Rate-Limit-*`
+/// (moleculer-web's, Twitter's spelling), through `header` (a
 /// case-insensitive lookup). `None` when the answer has none of them.
 pub fn parse_rate_headers<'a>(
     header: impl Fn(&str) -> Option<&'a str>,
     now: SystemTime,
 ) -> Option<RateHeaders> {
-    for prefix in ["ratelimit-", "x-ratelimit-"] {
+    for prefix in ["ratelimit-", "x-ratelimit-", "x-rate-limit-"] {
         let get = |name: &str| header(&format!("{prefix}{name}"));
         let ietf = prefix == "ratelimit-";
         let combined = |keys: &[&str]| param(header("ratelimit").filter(|_| ietf)?, keys);

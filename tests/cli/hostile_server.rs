@@ -552,6 +552,39 @@ fn a_refusal_with_a_spent_quota_waits_for_its_reset() {
     }
 }
 
+/// moleculer-web's `rateLimit` (0.10) spells its headers `X-Rate-Limit-*`, its reset a Unix
+/// time in milliseconds, and sends no `Retry-After`. They were not read: behind a limit of 10
+/// per 30 s, a walk of 24 pages was retried at a backoff's pace and failed after 14 s, "HTTP
+/// 429 after 3 retries and 5 refusals in a row for the run", though the server had said when
+/// its window ends. The reset is waited, as for the `X-RateLimit-` spelling.
+#[test]
+fn moleculer_webs_x_rate_limit_reset_is_waited() {
+    // (The walk then keeps to the budget until the reset, unscaled: 5 s.)
+    let reset = std::time::SystemTime::now() + Duration::from_secs(5);
+    let ms = reset
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let headers = vec![
+        ("X-Rate-Limit-Limit", "10".to_string()),
+        ("X-Rate-Limit-Remaining", "0".to_string()),
+        ("X-Rate-Limit-Reset", ms.to_string()),
+        (
+            "Content-type",
+            "application/json; charset=utf-8".to_string(),
+        ),
+    ];
+    let body = r#"{"name":"RateLimitExceeded","message":"Rate limit exceeded","code":429}"#;
+    let line = retry_line_of(FaultKind::RefusedWith(429, headers, body), "moleculer-web");
+    assert!(
+        line.contains(" s (the quota's reset) after HTTP 429"),
+        "{line}"
+    );
+    // 5 s less the time to start the tool, scaled to 5 ms, plus at most a tenth.
+    let wait = logged_wait(&line);
+    assert!((0.003..=0.0055).contains(&wait), "{line}");
+}
+
 #[test]
 fn retry_after_is_read_in_all_three_http_date_forms() {
     // 30 s ahead, scaled to 30 ms (less the time to start the tool, plus

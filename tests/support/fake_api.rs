@@ -457,6 +457,9 @@ pub enum FaultKind {
     RawResponseKept(&'static [u8]),
     /// A refusal (that status) from the token bucket, with these headers.
     RateLimited(u16, Vec<(&'static str, String)>),
+    /// A refusal (that status) with these headers and this exact body: a limiter's own answer
+    /// (moleculer-web's `{"name":"RateLimitExceeded",…}`).
+    RefusedWith(u16, Vec<(&'static str, String)>, &'static str),
     /// The normal answer, with these headers added (a page's own rate-limit headers).
     WithHeaders(Vec<(&'static str, String)>),
     /// The normal answer, sent with this status.
@@ -1856,6 +1859,9 @@ fn apply_fault<W: Write>(
                 500 => APIGEE_SPIKE_ARREST.to_string(),
                 _ => talkdesk_error(*status, Some("Rate limit exceeded")),
             };
+            write_response(out, *status, headers, body.as_bytes(), keep_alive)
+        }
+        FaultKind::RefusedWith(status, headers, body) => {
             write_response(out, *status, headers, body.as_bytes(), keep_alive)
         }
         FaultKind::Redirect(location) => {
