@@ -1538,7 +1538,7 @@ fn no_answer_after(
     } else if message.contains(PROXY_REFUSED) {
         "check that the proxy is running there, and the host and port of its URL".into()
     } else if message.contains(STILL_ARRIVING) {
-        "the link is too slow for it: raise --timeout, which bounds the whole body".into()
+        still_arriving_hint(request).into()
     } else if message.contains("no tunnel (proxy server responded 429") {
         "the proxy limits the tunnels it opens: lower --concurrency, or raise --max-retries".into()
     } else if let Some(proxy) = upstream_failed(message) {
@@ -1596,6 +1596,19 @@ fn no_answer_after(
     };
     let slow = timed_out_before(message, failures);
     api_error(format!("{request}: {message}{after}; {check}{slow}"))
+}
+
+/// What to do about a body still arriving when the timeout ran out, never
+/// idle: a slow link, or a server that sends at a set rate (nginx's
+/// `limit_rate`); a smaller page takes less time at either.
+fn still_arriving_hint(request: &Request) -> String {
+    let smaller = match request.setting() {
+        "base_url" => smaller_page(request.url),
+        _ => "",
+    };
+    format!(
+        "the link, or the server's limit on how fast it sends an answer (nginx's limit_rate, Apache's mod_ratelimit), is too slow for it: {smaller}raise --timeout, which bounds the whole body"
+    )
 }
 
 /// ` (after N retries)`, or nothing for none.

@@ -736,6 +736,21 @@ fn a_body_still_arriving_at_the_timeout_is_not_said_to_have_stopped() {
     a_stalled_page_times_out(FaultKind::TrickleBody, &said);
 }
 
+/// nginx's `limit_rate` and Apache's mod_ratelimit send a large page at a
+/// set rate, never idle: a page of 300203 bytes at 20 KB/s was "still
+/// arriving (122639 of 300203 bytes) when it timed out after 5 s", and the
+/// error blamed "the link", a loopback one. It names the server's limit
+/// too, and a smaller page, which takes less time to send at that rate.
+#[test]
+fn a_body_trickled_by_a_servers_bandwidth_limit_names_it_and_a_smaller_page() {
+    let said = [
+        "the HTTP 200 answer's body was still arriving (",
+        "the link, or the server's limit on how fast it sends an answer (nginx's limit_rate, Apache's mod_ratelimit), is too slow for it",
+        "a smaller --per-page may answer in time; else raise --timeout, which bounds the whole body",
+    ];
+    a_stalled_page_times_out(FaultKind::TrickleBody, &said);
+}
+
 /// A body the server cut short is said to be so, not "check your network"
 /// alone after a bare "Peer disconnected" (nothing was said of the answer).
 #[test]
