@@ -3474,6 +3474,21 @@ fn catalysts_unknown_resource_500_says_to_check_the_path() {
     blames_base_url_on_page_one_only(2, &later);
 }
 
+/// Apache's own `500` page (a CGI that died before its headers) is a page of markup without
+/// Catalyst's "Unknown resource": a failing server, not a path to check.
+#[test]
+fn a_500_page_without_catalysts_unknown_resource_names_no_path() {
+    let page = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>500 Internal Server Error</title>\n</head><body>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.</p>\n</body></html>\n";
+    let fault = FaultKind::StatusWithBody(500, page.to_string());
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["HTTP 500", "try again later"]);
+    assert!(!line.contains("Catalyst"), "{line}");
+    assert!(!line.contains("(its path)"), "{line}");
+}
+
 /// A token_url at an API route of Django REST framework (3.18, its view guarded by
 /// django-oauth-toolkit's `OAuth2Authentication`) answers the token request, whose HTTP Basic it
 /// does not read, with `401`, `WWW-Authenticate: Bearer realm="api"` (a challenge for a Bearer
@@ -5442,6 +5457,7 @@ fn passports_bare_unauthorized_401_shows_its_challenges_words() {
     );
     assert!(!line.contains("check the client id and secret"), "{line}");
 }
+
 
 /// Mojolicious::Plugin::OAuth2::Server (0.52, on Net::OAuth2::AuthorizationServer 0.28 and
 /// Mojolicious 9.31) answers a client_id it does not know (a typo) with `400` and
