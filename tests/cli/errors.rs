@@ -5458,6 +5458,17 @@ fn passports_bare_unauthorized_401_shows_its_challenges_words() {
     assert!(!line.contains("check the client id and secret"), "{line}");
 }
 
+/// A 401 whose body says what was wrong (`{"message": …}`) is read by its body: the words of its
+/// Bearer challenge are shown and read only when the body says nothing of its own (none, a web
+/// server's page, its status's bare reason).
+#[test]
+fn a_401_whose_body_says_something_is_read_by_its_body_not_its_challenge() {
+    let challenge = "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The access token expired\"\r\n";
+    let line = every_page_refused_401(challenge, r#"{"message":"Invalid signature"}"#);
+    assert_contains(&line, &["HTTP 401: Invalid signature"]);
+    assert!(!line.contains("The access token expired"), "{line}");
+    assert!(!line.contains("clock"), "{line}");
+}
 
 /// Mojolicious::Plugin::OAuth2::Server (0.52, on Net::OAuth2::AuthorizationServer 0.28 and
 /// Mojolicious 9.31) answers a client_id it does not know (a typo) with `400` and
