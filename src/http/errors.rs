@@ -193,7 +193,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 }
 
 /// What `part` of a reply's body says, as [`describe`] says of a whole
-/// one: the text a server printed after the JSON it answered.
+/// one: the text a server printed before or after the JSON it answered.
 pub fn describe_part(reply: &Reply, part: &[u8], redactor: &Redactor) -> String {
     let part = Reply {
         body: part.to_vec(),
