@@ -33,8 +33,9 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, csrf_refusal, describe, describe_part, error_said, is_blocked_host, is_markup,
-    markup_refusal, no_route, no_route_hint, spent_quota, unexpected, wants_http2,
+    BLOCKED_HOST, DISPLAY_ERRORS, csrf_refusal, describe, describe_part, error_said,
+    is_blocked_host, is_markup, markup_refusal, no_route, no_route_hint, spent_quota, unexpected,
+    wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -857,13 +858,14 @@ fn not_a_token(
 ) -> anyhow::Error {
     // PHP's warnings with the token: their words, not the token's.
     let among = json_among_text::<TokenResponse>(body);
+    let php = format!("; the server at token_url prints it with the token: {DISPLAY_ERRORS}");
     let (problem, hint) = match is_markup(body) {
         _ if among.is_some() => (
             format!(
                 "other text {} the token's JSON",
                 among.as_ref().map_or("", |(_, place, _)| place)
             ),
-            "; the server at token_url prints it with the token: PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs the endpoint turn display_errors off, or fix what it warns of",
+            php.as_str(),
         ),
         true => (
             "an HTML page".to_string(),

@@ -18,10 +18,10 @@ use crate::http::client::{
     Authorization, Client, FetchAhead, Reply, Request, follow_redirects, token_length,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, DISALLOWED_HOST, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION, NO_VIRTUAL_HOST,
-    describe, describe_part, error_said, hint, is_blocked_host, is_markup, link_too_large,
-    markup_refusal, no_route, no_route_hint, says_nothing, spent_quota, unexpected, url_length,
-    wants_http2,
+    BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
+    NO_VIRTUAL_HOST, describe, describe_part, error_said, hint, is_blocked_host, is_markup,
+    link_too_large, markup_refusal, no_route, no_route_hint, says_nothing, spent_quota, unexpected,
+    url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -245,7 +245,7 @@ impl<'a> Api<'a> {
         let challenge = reply
             .challenge
             .as_deref()
-            .filter(|_| says_nothing(reply.status, &String::from_utf8_lossy(&reply.body)));
+            .filter(|_| says_nothing(reply.status, &reply.body));
         let said_of_the_token = challenge.map_or(&reply.body[..], str::as_bytes);
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
@@ -509,10 +509,11 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             let short = e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{");
             let declared = declared_charset(reply, answered, redactor);
             // PHP's warnings with the page: their words, not the page's.
+            let php = format!("the server at base_url prints it with the page: {DISPLAY_ERRORS}");
             let among = json_among_text::<IgnoredAny>(body).filter(|(at, ..)| has_accounts(&body[at.clone()]));
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
-                _ if among.is_some() => (format!("other text {} the page's JSON", among.as_ref().map_or("", |(_, place, _)| place)), "the server at base_url prints it with the page: PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs the API turn display_errors off, or fix what it warns of"),
+                _ if among.is_some() => (format!("other text {} the page's JSON", among.as_ref().map_or("", |(_, place, _)| place)), php.as_str()),
                 true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
                 true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
                 // Framed short: a Content-Length counted in characters (Node's

@@ -114,8 +114,7 @@ fn parsed(body: &str) -> TalkdeskError {
 pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     // An empty body says nothing: its status's standard reason does
     // (Node's own 431 was a bare "HTTP 431"), as ureq reports the number.
-    let reason = (ureq::http::StatusCode::from_u16(reply.status).ok())
-        .and_then(|code| code.canonical_reason())
+    let reason = (reason(reply.status))
         .filter(|_| reply.body.iter().all(u8::is_ascii_whitespace))
         .map(|reason| format!(" {reason}"));
     let mut text = format!("HTTP {}{}", reply.status, reason.unwrap_or_default());
@@ -177,7 +176,8 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let markup = is_markup(body.as_bytes());
     // No body, or a web server's own page (Apache's 401 before
     // mod_auth_openidc's challenge): its Bearer challenge's words, if any.
-    let challenge = (reply.challenge.as_ref()).filter(|_| says_nothing(reply.status, &body));
+    let challenge =
+        (reply.challenge.as_ref()).filter(|_| says_nothing(reply.status, body.as_bytes()));
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() && challenge.is_none() {
         let page = markup.then(|| html_summary(&body)).flatten();
         parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
@@ -831,11 +831,21 @@ fn says(body: &[u8], phrase: &str) -> bool {
     memchr::memmem::find(body, phrase.as_bytes()).is_some()
 }
 
+/// What to do about PHP's warnings and notices printed with an answer's
+/// JSON, before or after it (`display_errors` on; Slim 3 also appends
+/// what the app printed), after "the server at SETTING prints it with …".
+pub const DISPLAY_ERRORS: &str = "PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs it turn display_errors off, or fix what it warns of";
+
 /// Whether a body says nothing of its own: none, a web server's page, or
 /// its status's bare reason (passport's "Unauthorized").
-pub fn says_nothing(status: u16, body: &str) -> bool {
-    let reason = (ureq::http::StatusCode::from_u16(status).ok()).and_then(|c| c.canonical_reason());
-    body.trim().is_empty() || is_markup(body.as_bytes()) || reason == Some(body.trim())
+pub fn says_nothing(status: u16, body: &[u8]) -> bool {
+    let said = body.trim_ascii();
+    said.is_empty() || is_markup(body) || reason(status).is_some_and(|r| said == r.as_bytes())
+}
+
+/// A status's standard reason phrase (`Unauthorized`), if it has one.
+fn reason(status: u16) -> Option<&'static str> {
+    (ureq::http::StatusCode::from_u16(status).ok()).and_then(|code| code.canonical_reason())
 }
 
 /// True for a body that is a page of markup (HTML): no API's or OAuth
