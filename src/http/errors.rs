@@ -436,9 +436,7 @@ pub fn unexpected(
         }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
-        400 if is_web_server_page(&reply.body) && context.contains(" https://") => {
-            unread_over_tls(setting)
-        }
+        400 if unread(&reply.body) && context.contains(" https://") => unread_over_tls(setting),
         // yaws' page for a Host naming none of its `<server>`s.
         400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // A web server's own page (plain http to its https port): not the API's.
@@ -563,6 +561,12 @@ pub const NO_ACTION: &str = " (its path): Catalyst answers so a path it has no a
 
 /// What [`DJANGO_400`]'s page says after `check {setting}`.
 pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list, as it does a request its view refuses (BadRequest)";
+
+/// Whether a 400's body is what a server answers a request it could not
+/// read with: a web server's page, or nothing of its own (Node's bare 400).
+fn unread(body: &[u8]) -> bool {
+    is_web_server_page(body) || says_nothing(400, body)
+}
 
 /// What a web server's page for a request it could not read says, of a
 /// request sent over TLS: no scheme or port to check, but a gateway.

@@ -2858,6 +2858,27 @@ fn a_web_servers_400_over_tls_blames_no_scheme_or_port() {
     }
 }
 
+/// Node 20's http server answers a request it cannot read (here one behind nginx 1.22's stream
+/// `proxy_protocol on`, which put a PROXY header before it) with a bare `400 Bad Request` and no
+/// body. Over `https://` (a TLS terminator in front) the page's error was `HTTP 400 Bad Request`
+/// and nothing more, the token request's "no OAuth answer; check token_url (its scheme and
+/// port)", of a URL whose scheme and port had answered the handshake. It now names a gateway in
+/// front that passes requests on in a form the server does not read, as a web server's page does.
+#[test]
+fn nodes_bare_400_over_tls_names_a_gateway_in_front() {
+    const NODE_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+    for (matching, setting) in [
+        (RequestMatch::Token, "else check token_url (its host name)"),
+        (RequestMatch::AnyPage, "else check base_url (its host name)"),
+    ] {
+        let stderr = over_tls_fails(matching, FaultKind::RawResponse(NODE_400));
+        assert!(stderr.contains("HTTP 400 Bad Request"), "{stderr}");
+        assert!(stderr.contains("PROXY protocol"), "{stderr}");
+        assert!(stderr.contains(setting), "{stderr}");
+        assert!(!stderr.contains("scheme and port"), "{stderr}");
+    }
+}
+
 /// yaws answers any request it cannot read with the same page as one whose Host it serves no
 /// virtual host for, `<html><h1>400 Bad Request</h1></html>`: over `https://` it said "yaws answers
 /// so a request whose Host names none of its virtual hosts: check base_url, its host name", and not
