@@ -1513,6 +1513,32 @@ fn or_the_proxy(via: Option<&Via>) -> String {
     via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
 }
 
+/// What a connection closed before any answer by a server that answered
+/// nothing in the run says. No timeout ran out: a TLS port given as
+/// http://, a server that wants the PROXY protocol or HTTP/2 only, or no
+/// HTTP server at all. Over TLS, also a gateway whose certificate_required
+/// alert (TLS 1.3, after the handshake) the request's write met first, one
+/// (stunnel) whose backend is down, and, to an address, one that routes by
+/// the ClientHello's host name (nginx's stream `ssl_preread`), which closes
+/// a hello with none when it has no route for it.
+fn closed_unanswered_hint(request: &Request) -> String {
+    let (setting, url) = (request.setting(), request.url);
+    let tls = url.scheme() == "https";
+    let wants = match tls {
+        true => "a client certificate, which this tool does not send",
+        false => "https://",
+    };
+    let sni = match tls && !matches!(url.host(), Some(url::Host::Domain(_))) {
+        true => {
+            ", or one that picks the backend by the host name (SNI, as nginx's ssl_preread), which is not sent for an address: use the host name its certificate is for"
+        }
+        false => "",
+    };
+    format!(
+        "the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down{sni}): check {setting}, its scheme and port; or check your network, or try again later"
+    )
+}
+
 /// The error of a request that got no answer in its last try, after
 /// `retries` that failed as `failures` say; `closed`:
 /// the connection was closed or reset under it, before any answer, by a
@@ -1574,18 +1600,7 @@ fn no_answer_after(
     } else if closed == Some(true) {
         DROPS_IT.into()
     } else if closed == Some(false) {
-        // No timeout ran out: a TLS port given as http://, a server that
-        // wants the PROXY protocol or HTTP/2 only, or no HTTP server at all.
-        // Over TLS, also a gateway whose certificate_required alert (TLS
-        // 1.3, after the handshake) the request's write met first, and
-        // one (stunnel) whose backend is down.
-        let setting = request.setting();
-        let wants = if request.url.scheme() == "https" {
-            "a client certificate, which this tool does not send"
-        } else {
-            "https://"
-        };
-        format!("the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down): check {setting}, its scheme and port; or check your network, or try again later").into()
+        closed_unanswered_hint(request).into()
     } else if waited_beside_others(message, request) {
         "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
     } else if message.contains("timed out") {

@@ -2999,6 +2999,35 @@ fn by_name_and_by_address(port: u16) -> Vec<(bool, String)> {
     vec![run_at("localhost"), run_at("127.0.0.1")]
 }
 
+/// nginx 1.22's stream module with `ssl_preread on` picks the backend by the host name of the
+/// ClientHello (`map $ssl_preread_server_name …`); a connection with none, as to a URL with an
+/// address, gets its default route or none (`no host in upstream ""`), and with no backend
+/// there nginx reads the hello and closes, with no alert. Asked `https://127.0.0.1:…` the error
+/// said "the server closed the connection without answering (one that wants a client
+/// certificate, …, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel
+/// whose backend is down): check token_url, its scheme and port", with no word of the host name
+/// an address does not send. For an address it now names such a gateway, and the host name.
+#[test]
+fn a_close_in_the_handshake_of_an_address_names_a_gateway_routing_by_host_name() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut hello = [0u8; 4096];
+            let _ = client.read(&mut hello);
+            let _ = client.shutdown(Shutdown::Both);
+        }
+    });
+    for (address, stderr) in by_name_and_by_address(port) {
+        assert!(
+            stderr.contains("closed the connection without answering"),
+            "{stderr}"
+        );
+        let sni = "by the host name (SNI, as nginx's ssl_preread), which is not sent for an address: use the host name";
+        assert_eq!(stderr.contains(sni), address, "{stderr}");
+    }
+}
+
 /// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) at a port of its own, in front
 /// of `good` and `other`: its first connection goes to `good`, every later one to `other`.
 fn balancing(good: &FakeApi, other: &FakeApi) -> u16 {
