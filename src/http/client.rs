@@ -1674,16 +1674,23 @@ fn waited_beside_others(message: &str, request: &Request) -> bool {
 fn gave_up_hint(request: &Request, failures: &[String]) -> String {
     let every = !failures.is_empty() && failures.iter().all(|f| f.contains(AFTER_THE_REQUEST));
     if !every {
-        return "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel); try again later, or raise --max-retries; else check your network".into();
+        return format!(
+            "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel){NO_BACKEND}; try again later, or raise --max-retries; else check your network"
+        );
     }
     let smaller = match request.setting() {
         "base_url" => smaller_page(request.url),
         _ => "",
     };
     format!(
-        "the server, or a gateway in front of it, gave up waiting on every try: its limit on how long an answer may take (Bun.serve's `idleTimeout`, 10 s by default; fastify's `connectionTimeout`; Go's `WriteTimeout`; haproxy's `timeout server`) is shorter than this request takes, so more tries meet it alike: {smaller}have whoever runs it raise that limit, or try again later"
+        "the server, or a gateway in front of it, gave up waiting on every try: its limit on how long an answer may take (Bun.serve's `idleTimeout`, 10 s by default; fastify's `connectionTimeout`; Go's `WriteTimeout`; haproxy's `timeout server`) is shorter than this request takes, so more tries meet it alike: {smaller}have whoever runs it raise that limit, or try again later{NO_BACKEND}, which is down or overloaded: ask whoever runs it, or try again later"
     )
 }
+
+/// A TCP gateway that closes so when it cannot connect to its backend in
+/// time (nginx 1.22's stream module, socat's `connect-timeout`): no answer
+/// was slow, and no smaller page helps.
+const NO_BACKEND: &str = "; or a gateway could not connect to the server behind it in its time for that (nginx's stream `proxy_connect_timeout`, socat's `connect-timeout`)";
 
 /// What to do about a request that timed out on its last try: a body that
 /// stopped at the same byte on every try (and they were more than one) was

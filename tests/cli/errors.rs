@@ -1091,6 +1091,28 @@ fn a_connection_closed_seconds_after_the_request_on_every_try_says_what_may_answ
     assert!(!line.contains("raise --max-retries"), "{line}");
 }
 
+/// The same close by a TCP gateway that cannot connect to the server behind it: nginx 1.22's
+/// stream `proxy_connect_timeout 2s` (socat's `connect-timeout=2` alike), in front of a server
+/// whose listen queue is full, closed each try 2 s after the request, token and page alike, and
+/// the run said only "its limit on how long an answer may take (…) is shorter than this request
+/// takes …: a smaller --per-page may answer in time; else have whoever runs it raise that limit",
+/// of a request no server had seen, which no smaller page helps. It now names that gateway too,
+/// on every try and on one.
+#[test]
+fn a_close_seconds_after_the_request_names_a_gateway_that_could_not_connect() {
+    for retries in ["1", "0"] {
+        let line = every_page_closed_after(1100, retries);
+        assert_contains(
+            &line,
+            &[
+                "1 s after the request",
+                "proxy_connect_timeout",
+                "could not connect to the server behind it",
+            ],
+        );
+    }
+}
+
 /// The same close on every try of a page of one account: `auth check` (which asks for one and
 /// takes no --per-page) and `list --per-page 1` were told "a smaller --per-page may answer in
 /// time", where there is none smaller; `auth check --per-page 1` is a usage error.
