@@ -436,7 +436,9 @@ pub fn unexpected(
         }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
-        400 if unread(&reply.body) && context.contains(" https://") => unread_over_tls(setting),
+        400 if unread(&reply.body) && context.contains(" https://") => {
+            unread_over_tls(setting, &reply.body)
+        }
         // yaws' page for a Host naming none of its `<server>`s.
         400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
         // A web server's own page (plain http to its https port): not the API's.
@@ -563,20 +565,24 @@ pub const NO_ACTION: &str = " (its path): Catalyst answers so a path it has no a
 pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list, as it does a request its view refuses (BadRequest)";
 
 /// Whether a 400's body is what a server answers a request it could not
-/// read with: a web server's page, or nothing of its own (Node's bare 400).
+/// read with: a web server's page, or none (Node's bare 400).
 fn unread(body: &[u8]) -> bool {
-    is_web_server_page(body) || says_nothing(400, body)
+    is_web_server_page(body) || body.trim_ascii().is_empty()
 }
 
-/// What a web server's page for a request it could not read says, of a
-/// request sent over TLS: no scheme or port to check, but a gateway.
-fn unread_over_tls(setting: &str) -> String {
+/// What a web server's page (or bare 400) for a request it could not read
+/// says, of a request sent over TLS: no scheme or port to check, but a gateway.
+fn unread_over_tls(setting: &str, body: &[u8]) -> String {
     let what = match setting {
         "token_url" => "no OAuth answer",
         _ => "not the API's answer",
     };
+    let page = match body.trim_ascii().is_empty() {
+        true => "a bare 400, as a web server (Node's) answers a request it could not read",
+        false => "a web server's page for a request it could not read",
+    };
     format!(
-        "; {what}: a web server's page for a request it could not read, though the request went to it over TLS: a gateway in front of it (a TLS terminator, a load balancer) may pass requests on in a form it does not read (the PROXY protocol, as hitch's write-proxy or haproxy's send-proxy sends, to a server not set to read it): ask whoever runs them; else check {setting} (its host name)"
+        "; {what}: {page}, though the request went to it over TLS: a gateway in front of it (a TLS terminator, a load balancer) may pass requests on in a form it does not read (the PROXY protocol, as hitch's write-proxy or haproxy's send-proxy sends, to a server not set to read it): ask whoever runs them; else check {setting} (its host name)"
     )
 }
 

@@ -2876,7 +2876,13 @@ fn nodes_bare_400_over_tls_names_a_gateway_in_front() {
         assert!(stderr.contains("PROXY protocol"), "{stderr}");
         assert!(stderr.contains(setting), "{stderr}");
         assert!(!stderr.contains("scheme and port"), "{stderr}");
+        assert!(!stderr.contains("web server's page"), "{stderr}");
     }
+    // A body of its own, if only its reason (express's `sendStatus(400)`), is the
+    // server's answer to a request it read: no gateway is named.
+    let fault = FaultKind::StatusWithBody(400, "Bad Request".into());
+    let stderr = over_tls_fails(RequestMatch::AnyPage, fault);
+    assert!(!stderr.contains("PROXY protocol"), "{stderr}");
 }
 
 /// yaws answers any request it cannot read with the same page as one whose Host it serves no
