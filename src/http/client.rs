@@ -1589,7 +1589,7 @@ fn no_answer_after(
         // Server closes the tunnel it said 200 to.
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
     } else if message.contains(HEADERS_OF) {
-        "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries".into()
+        headers_hint(message).into()
     } else if message.contains(AFTER_THE_REQUEST) {
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
@@ -1800,9 +1800,32 @@ fn refused_by(via: Option<&Via>, answered: bool) -> String {
 /// the connection unanswered on headers over theirs.
 const LONG_HEAD: usize = 3500;
 
+/// Request headers of this many bytes come to the limit of tcllib's httpd
+/// (8192 bytes of them, as nginx's and Boost.Beast's), which leaves a
+/// request over it unanswered and open: its handler of that error fails.
+const UNANSWERED_HEAD: usize = 8 * 1024;
+
 /// Notes a page's request line and headers' size, when they are long (a
-/// long access token or next link), on a connection closed under it.
+/// long access token or next link), on a connection closed, or left open,
+/// unanswered under it.
 const HEADERS_OF: &str = "its request line and headers were about";
+
+/// What to do about a request unanswered under long headers
+/// ([`HEADERS_OF`]): closed at once (uWSGI), or left open until the
+/// timeout ran out (tcllib's httpd).
+fn headers_hint(message: &str) -> &'static str {
+    match message.contains("timed out") {
+        true => {
+            "a server may leave a request whose request line and headers are over its limit unanswered, as tcllib's httpd does past 8192 bytes of headers; have the server take larger ones; if it takes them, check your network, or raise --timeout / --max-retries"
+        }
+        false => {
+            "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries"
+        }
+    }
+}
+
+/// What [`timed_out`] says of a try that got no answer in time.
+const WAITING: &str = " waiting for the answer";
 
 /// A connection closed unanswered this long after its request was sent
 /// was closed by a gateway that gave up on its backend (haproxy in tcp
@@ -1819,26 +1842,40 @@ const AFTER_THE_REQUEST: &str = "s after the request was sent";
 /// long after it was `sent` that came, when [`LATE_CLOSE`] or more. In
 /// whole seconds: a gateway closes each try about as long after, and to
 /// the tenth (2.1 s, 2.2 s) a reason repeated was said in full each time.
+/// Of one left open until the timeout ran out, the size of its headers
+/// when they were [`UNANSWERED_HEAD`] or more.
 fn closed_unanswered(
     outcome: Attempt,
     request: &Request,
     authorization: &str,
     sent: Instant,
 ) -> Attempt {
-    let Attempt::Dropped(mut message) = outcome else {
-        return outcome;
+    let mut message = match outcome {
+        Attempt::Dropped(message) => message,
+        Attempt::Transient(message) if message.ends_with(WAITING) => {
+            let size = long_headers(request, authorization, UNANSWERED_HEAD);
+            return Attempt::Transient(message + &size);
+        }
+        _ => return outcome,
     };
-    // The request line's and the other headers' own bytes are about 150.
-    let head = request.url.as_str().len() + authorization.len() + 150;
-    if head >= LONG_HEAD && !request.issues_token {
-        let token = token_length(authorization);
-        message += &format!("; {HEADERS_OF} {head} bytes, the access token {token} of them");
-    }
+    message += &long_headers(request, authorization, LONG_HEAD);
     let waited = sent.elapsed();
     if waited >= LATE_CLOSE {
         message += &format!(", {:.0} {AFTER_THE_REQUEST}", waited.as_secs_f64());
     }
     Attempt::Dropped(message)
+}
+
+/// `; its request line and headers were about N bytes, the access token M
+/// of them`, for a page's request whose were `least` bytes or more.
+fn long_headers(request: &Request, authorization: &str, least: usize) -> String {
+    // The request line's and the other headers' own bytes are about 150.
+    let head = request.url.as_str().len() + authorization.len() + 150;
+    if head < least || request.issues_token {
+        return String::new();
+    }
+    let token = token_length(authorization);
+    format!("; {HEADERS_OF} {head} bytes, the access token {token} of them")
 }
 
 /// The length in bytes of the access token an `Authorization` value
@@ -2097,7 +2134,7 @@ fn timed_out(phase: ureq::Timeout, timeout: Duration, via: Option<&Via>) -> Stri
     let doing = match phase {
         ureq::Timeout::Connect => " connecting",
         ureq::Timeout::SendRequest | ureq::Timeout::SendBody => " sending the request",
-        ureq::Timeout::RecvResponse => " waiting for the answer",
+        ureq::Timeout::RecvResponse => WAITING,
         _ => "",
     };
     let through = through(via);
