@@ -466,9 +466,20 @@ pub fn unexpected(
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply.status),
-        status => no_action(reply, setting).unwrap_or_else(|| hint_of(status)),
+        _ => no_action(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
+}
+
+/// The status whose hint `reply` takes: a 405's for the 400 of Boost.Beast's
+/// example servers to a method they do not serve (the token request's POST).
+fn hint_status(reply: &Reply, setting: &str) -> u16 {
+    let beast = setting == "token_url" && reply.body.trim_ascii() == BEAST_400;
+    if reply.status == 400 && beast {
+        405
+    } else {
+        reply.status
+    }
 }
 
 /// What to check of Catalyst's `-Debug` page (a 500) for a path it has no
@@ -535,6 +546,10 @@ fn gave_up(context: &str, status: u16) -> String {
 /// `pick_first_virthost_on_nomatch = false`), that has no Host, or that it
 /// cannot read.
 const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
+
+/// What Boost.Beast's example HTTP servers (`http_server_sync` and its
+/// siblings, 1.74) answer a method they do not serve (a POST) with.
+const BEAST_400: &[u8] = b"Unknown HTTP-method";
 
 /// The title of Django's page (DEBUG off) for every 400 it answers
 /// (`BadRequest` and any `SuspiciousOperation`): for a request whose Host

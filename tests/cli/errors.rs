@@ -3969,6 +3969,25 @@ fn a_token_url_that_takes_no_post_says_to_check_token_url() {
     }
 }
 
+/// Boost.Beast's example HTTP servers (1.74: `http_server_sync` and its siblings, which servers
+/// are built from) answer a method they do not serve, a POST, with `400` and the words `Unknown
+/// HTTP-method`: a token_url at a path of one said "HTTP 400: Unknown HTTP-method; no OAuth
+/// answer; check token_url (its scheme and port)", of a scheme and port that were right. It
+/// says what a 405 there says.
+#[test]
+fn beasts_400_unknown_method_to_the_token_request_says_it_takes_no_post() {
+    const BEAST_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nServer: Boost.Beast/300\r\nContent-Type: text/html\r\nContent-Length: 19\r\n\r\nUnknown HTTP-method";
+    let line = token_request_answered(FaultKind::RawResponse(BEAST_400));
+    assert_contains(
+        &line,
+        &[
+            "HTTP 400: Unknown HTTP-method",
+            "the URL takes no POST, so it is no token endpoint; check token_url",
+        ],
+    );
+    assert!(!line.contains("scheme and port"), "{line}");
+}
+
 /// A token endpoint built on fastify without a form parser (fastify reads no
 /// `application/x-www-form-urlencoded` body until @fastify/formbody is registered) answers the
 /// form RFC 6749 asks for with its 415, whose bytes these are (fastify 5.12.8): the error said
