@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Result;
 
+use crate::auth::SCOPE;
 use crate::error::{api_error, auth_error};
 use crate::http::Bearer;
 use crate::http::client::{
@@ -254,6 +255,10 @@ impl<'a> Api<'a> {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
             _ if is_blocked_host(&reply.body) => &format!("check base_url{BLOCKED_HOST}"),
+            // oxide-auth's 401 (a page of markup with it) says why in its challenge alone.
+            _ if !answered && reply.wanted_scope.is_some() => {
+                &scope_hint(&redactor.redact_shown(reply.wanted_scope.as_deref().unwrap_or("")))
+            }
             // nginx's `auth_basic` page too: its challenge says more.
             _ if is_markup(&reply.body) && !basic && challenge.is_none() => {
                 &markup_refusal(self.client.proxied(url), "the API")
@@ -694,6 +699,21 @@ fn says_not_yet_valid(body: &[u8]) -> bool {
 fn jose_claim_failed(text: &str, claim: &str) -> bool {
     text.replace(['"', '\'', '\\'], "")
         .contains(&format!("{claim} claim timestamp check failed"))
+}
+
+/// What to do about a refusal whose challenge says `insufficient_scope`
+/// and asks for `wanted` (RFC 6750 §3.1; empty: no scope named).
+fn scope_hint(wanted: &str) -> String {
+    let said = "its WWW-Authenticate says insufficient_scope";
+    if wanted.is_empty() || wanted.split(' ').any(|scope| scope == SCOPE) {
+        format!(
+            "{said}: the token endpoint granted the token without the {SCOPE} scope; the OAuth client needs the {SCOPE} scope (a newly added scope can take minutes to work)"
+        )
+    } else {
+        format!(
+            "{said} and asks for the scope {wanted}, which this tool does not ask for (it asks for {SCOPE}): base_url may lead to another API than the accounts one; check base_url"
+        )
+    }
 }
 
 /// The hint of a 401 whose challenge says the request carried no token

@@ -243,6 +243,8 @@ pub struct Reply {
     pub via: Option<String>,
     /// What its Bearer challenge says of the token ([`challenge_of`]).
     pub challenge: Option<String>,
+    /// The scope its challenge's `insufficient_scope` asks for ([`wanted_scope`]).
+    pub wanted_scope: Option<String>,
 }
 
 /// A reply of `status` with `body` and nothing else, for unit tests.
@@ -262,6 +264,7 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         tokenless: false,
         via: None,
         challenge: None,
+        wanted_scope: None,
     }
 }
 
@@ -298,11 +301,27 @@ fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
 
 /// The `error_description` of a `WWW-Authenticate` Bearer challenge (RFC
 /// 6750 §3): all a server that sends no body says of a token it refuses
-/// (Spring Security's `Jwt expired at …`), its quoted-pairs read (RFC 9110
-/// §5.6.4: `\"` is a quote).
+/// (Spring Security's `Jwt expired at …`).
 fn challenge_of(headers: &ureq::http::HeaderMap) -> Option<String> {
+    challenge_param(headers, "error_description")
+}
+
+/// The scope a challenge's `error="insufficient_scope"` asks for (RFC 6750
+/// §3.1; empty when it names none): oxide-auth's 401 says no more.
+fn wanted_scope(headers: &ureq::http::HeaderMap) -> Option<String> {
+    let insufficient = challenge_param(headers, "error")? == "insufficient_scope";
+    insufficient.then(|| challenge_param(headers, "scope").unwrap_or_default())
+}
+
+/// The quoted value of a `WWW-Authenticate` parameter `name`, after a
+/// space or a comma (oxide-auth separates them with spaces alone), its
+/// quoted-pairs read (RFC 9110 §5.6.4: `\"` is a quote).
+fn challenge_param(headers: &ureq::http::HeaderMap, name: &str) -> Option<String> {
     let value = String::from_utf8_lossy(headers.get("www-authenticate")?.as_bytes());
-    let at = value.find("error_description=\"")? + "error_description=\"".len();
+    let key = format!("{name}=\"");
+    let mut found = value.match_indices(&key);
+    let (at, _) = found.find(|(at, _)| value[..*at].ends_with([' ', ',', '\t']))?;
+    let at = at + key.len();
     let (mut said, mut chars) = (String::new(), value[at..].chars());
     while let Some(c) = chars.next() {
         match c {
@@ -312,6 +331,17 @@ fn challenge_of(headers: &ureq::http::HeaderMap) -> Option<String> {
         }
     }
     Some(said)
+}
+
+/// Its `Location`, not visible ASCII alone (`to_str`): UTF-8, else Latin-1
+/// bytes, as fetch reads a header (and the redactor finds a secret echoed
+/// in it).
+fn location_of(headers: &ureq::http::HeaderMap) -> Option<String> {
+    headers.get("location").map(|v| {
+        let bytes = v.as_bytes();
+        (std::str::from_utf8(bytes).map(str::to_string))
+            .unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect())
+    })
 }
 
 /// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
@@ -1036,13 +1066,7 @@ impl Client {
         };
         let status = response.status().as_u16();
         let mut answer = self.answer_of(&response, request.issues_token);
-        // Not visible ASCII alone (`to_str`): UTF-8, else Latin-1 bytes, as
-        // fetch reads a header (and the redactor finds a secret echoed in it).
-        let location = (response.headers().get("location")).map(|v| {
-            let bytes = v.as_bytes();
-            (std::str::from_utf8(bytes).map(str::to_string))
-                .unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect())
-        });
+        let location = location_of(response.headers());
         // An error body is read as text in its charset; a page is UTF-8
         // JSON, and one that is not is refused naming the charset.
         let charset = charset(response.headers());
@@ -1077,6 +1101,7 @@ impl Client {
             tokenless: asks_bearer_only(response.headers()),
             via: via_of(response.headers()),
             challenge: challenge_of(response.headers()),
+            wanted_scope: wanted_scope(response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }
@@ -3077,6 +3102,28 @@ mod tests {
         assert_eq!(said(Some(authlib)).as_deref(), Some(missing));
         assert_eq!(said(Some(r#"Bearer error="invalid_token""#)), None);
         assert_eq!(said(None), None);
+    }
+
+    /// A challenge's `insufficient_scope` names the scope it asks for, its
+    /// parameters parted by spaces alone as oxide-auth writes them, or by
+    /// commas; an `error` quoted inside another parameter is not its own.
+    #[test]
+    fn an_insufficient_scope_challenge_names_the_scope_it_asks_for() {
+        let wanted = |value: &str| {
+            let mut headers = ureq::http::HeaderMap::new();
+            headers.insert("www-authenticate", value.parse().unwrap());
+            wanted_scope(&headers)
+        };
+        let oxide = r#"Bearer error="insufficient_scope" scope="express-accounts:read""#;
+        assert_eq!(wanted(oxide).as_deref(), Some("express-accounts:read"));
+        let spring = r#"Bearer error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.""#;
+        assert_eq!(wanted(spring).as_deref(), Some(""));
+        let expired = r#"Bearer error="invalid_token" scope="express-accounts:read""#;
+        assert_eq!(wanted(expired), None);
+        assert_eq!(
+            wanted(r#"Bearer realm="my_error="insufficient_scope""#),
+            None
+        );
     }
 
     /// How far this clock is from the API's counts the monotonic time since

@@ -5039,6 +5039,59 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
     );
 }
 
+/// oxide-auth's resource guard (0.6.1, its `ResourceFlow`, on rouille 3.6 and tiny_http 0.12)
+/// refuses a token granted without the scope it guards with a `401`, not RFC 6750's 403, no body
+/// (or oxide-auth-rouille's example page) and says why in its challenge alone: `WWW-Authenticate:
+/// Bearer error="insufficient_scope" scope="express-accounts:read"` (its token endpoint grants an
+/// OAuth client its own scope, whatever was asked). The run said "check the client id and secret",
+/// or of the page that a web filter may be refusing, of credentials the token endpoint had just
+/// taken: it says the token lacks the scope, and a scope this tool never asks for names base_url.
+#[test]
+fn oxide_auths_401_for_insufficient_scope_names_the_scope() {
+    let head = "HTTP/1.1 401 Unauthorized\r\nServer: tiny-http (Rust)\r\nDate: Mon, 07 Dec 2026 14:29:51 GMT\r\n";
+    let challenge = |scope: &str| {
+        format!("WWW-Authenticate: Bearer error=\"insufficient_scope\" scope=\"{scope}\"\r\n")
+    };
+    let page = "<html>\nThis page should be accessed via an oauth token from the client in the example. Click\n<a href=\"http://localhost:8020/authorize?response_type=code&client_id=LocalClient\">\nhere</a> to begin the authorization process.\n</html>\n";
+    let bare = format!(
+        "{head}Content-Type: text/plain; charset=utf-8\r\n{}Content-Length: 0\r\n\r\n",
+        challenge("express-accounts:read")
+    );
+    let html = format!(
+        "{head}Content-Type: text/html; charset=utf8\r\n{}Content-Length: {}\r\n\r\n{page}",
+        challenge("express-accounts:read"),
+        page.len()
+    );
+    for raw in [bare, html] {
+        let line = every_page_refused(raw.into_bytes().leak());
+        assert_contains(
+            &line,
+            &[
+                "HTTP 401",
+                "insufficient_scope",
+                "the token endpoint granted the token without the express-accounts:read scope",
+                "the OAuth client needs the express-accounts:read scope",
+            ],
+        );
+        assert!(!line.contains("client id and secret"), "{line}");
+        assert!(!line.contains("web filter"), "{line}");
+    }
+    let admin = format!(
+        "{head}Content-Type: text/plain; charset=utf-8\r\n{}Content-Length: 0\r\n\r\n",
+        challenge("admin")
+    );
+    let line = every_page_refused(admin.into_bytes().leak());
+    assert_contains(
+        &line,
+        &[
+            "insufficient_scope",
+            "asks for the scope admin, which this tool does not ask for",
+            "check base_url",
+        ],
+    );
+    assert!(!line.contains("client id and secret"), "{line}");
+}
+
 /// mod_auth_openidc (2.4.12, Apache 2.4.71, `AuthType oauth20`) in front of the API refuses a token
 /// it cannot validate (not signed with its key, expired, or `{"active":false}` from its
 /// introspection endpoint, or that endpoint down) with Apache's own 401 page and says why in its
