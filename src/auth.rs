@@ -641,7 +641,7 @@ impl<'a> Auth<'a> {
             // Boot's `"error": "Bad Request"`), is no refusal of the
             // credentials.
             400 | 422 if !says_refused(&value, error) => {
-                Err(unexpected(context, reply, "token_url", redactor))
+                Err(not_a_refusal(context, reply, &value, redactor))
             }
             403 if wants_http2(body) => Err(unexpected(context, reply, "token_url", redactor)),
             200 | 400 | 401 | 403 | 422 => {
@@ -700,7 +700,7 @@ impl<'a> Auth<'a> {
                     describe(reply, redactor)
                 )))
             }
-            _ => Err(unexpected(context, reply, "token_url", redactor)),
+            _ => Err(not_a_refusal(context, reply, &value, redactor)),
         }
     }
 
@@ -957,6 +957,25 @@ fn read_as(reply: &Reply, error: Option<&str>) -> u16 {
         501 if error.is_some_and(is_oauth_code) => 400,
         status => status,
     }
+}
+
+/// The error of a token answer that refuses nothing: a token sent with an
+/// error's status (oxide-auth's token flows keep the status of the response
+/// they begin from, its examples' 404), or what [`unexpected`] says.
+fn not_a_refusal(
+    context: &str,
+    reply: &Reply,
+    value: &serde_json::Value,
+    redactor: &Redactor,
+) -> anyhow::Error {
+    if reply.status < 400 || text_of(value, "access_token").is_none() {
+        return unexpected(context, reply, "token_url", redactor);
+    }
+    api_error(format!(
+        "{context}: {}; the token endpoint granted a token but sent it with HTTP {}, an error's status, which this tool does not take: the server's fault, not token_url's; have whoever runs it answer 200 (oxide-auth's token flows keep the status of the response they begin from, as its examples' Response::empty_404())",
+        describe(reply, redactor),
+        reply.status
+    ))
 }
 
 /// What a client refused the grant lacks; a bare `unauthorized_client` is

@@ -5039,6 +5039,37 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
     );
 }
 
+/// oxide-auth's token flows (0.6.1, its `ClientCredentialsFlow` with oxide-auth-rouille 0.2 on
+/// rouille 3.6) never set the status of a token they grant: it keeps the one of the response they
+/// begin from, and the crate's examples begin from `Response::empty_404()`. The token came as a
+/// `404` and the run said "check token_url, or account_name and region when token_url is not set
+/// (they form it)" of the token endpoint that had just granted it: it says the token came with an
+/// error's status, the server's fault, and shows no part of the token.
+#[test]
+fn oxide_auths_token_sent_with_its_templates_404_names_the_status_not_token_url() {
+    const OXIDE: &[u8] = b"HTTP/1.1 404 Not Found\r\nServer: tiny-http (Rust)\r\nDate: Mon, 07 Dec 2026 14:38:42 GMT\r\nContent-Type: application/json\r\nContent-Length: 114\r\n\r\n{\"access_token\":\"MFAgqtGdSiJPcOoklgUMWA==\",\"token_type\":\"bearer\",\"expires_in\":599,\"scope\":\"express-accounts:read\"}";
+    let line = token_answered(OXIDE, 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 404",
+            "the token endpoint granted a token but sent it with HTTP 404",
+            "have whoever runs it answer 200",
+            "oxide-auth",
+        ],
+    );
+    assert!(!line.contains("check token_url"), "{line}");
+    assert!(
+        !line.contains("MFAgqtGd") && !line.contains("UMWA=="),
+        "{line}"
+    );
+    // Begun from rouille's `Response::empty_400()`, the example's answer to a failed flow.
+    const FROM_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nServer: tiny-http (Rust)\r\nContent-Type: application/json\r\nContent-Length: 114\r\n\r\n{\"access_token\":\"MFAgqtGdSiJPcOoklgUMWA==\",\"token_type\":\"bearer\",\"expires_in\":599,\"scope\":\"express-accounts:read\"}";
+    let line = token_answered(FROM_400, 5);
+    assert_contains(&line, &["sent it with HTTP 400"]);
+    assert!(!line.contains("check token_url"), "{line}");
+}
+
 /// oxide-auth's resource guard (0.6.1, its `ResourceFlow`, on rouille 3.6 and tiny_http 0.12)
 /// refuses a token granted without the scope it guards with a `401`, not RFC 6750's 403, no body
 /// (or oxide-auth-rouille's example page) and says why in its challenge alone: `WWW-Authenticate:
