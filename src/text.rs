@@ -277,12 +277,36 @@ pub fn foreign_body(bytes: &[u8], setting: &str) -> Option<(String, String)> {
             ),
         ));
     }
+    if let Some(size) = chunk_framed(bytes) {
+        return Some((
+            format!("chunk framing: a chunk size, {size} in hex, on the line before the JSON"),
+            format!(
+                "a proxy in front of the server at {setting} passes its chunked answer on as the body, framing and all (rouille's proxy does): have whoever runs the proxy fix it, or set {setting} to the server behind it"
+            ),
+        ));
+    }
     compressed_with(bytes).map(|tool| {
         (
             format!("{tool}-compressed data, with no Content-Encoding"),
             format!("the server at {setting} sends a compressed file as it is; have it send the UTF-8 JSON inside (`{tool} -d` a file it serves)"),
         )
     })
+}
+
+/// The chunk size a body starts with when it is still in HTTP/1.1 chunk
+/// framing (RFC 9112 §7.1): a line of hex digits (with any extension),
+/// then that many bytes and a CRLF, as a proxy that passes a chunked
+/// answer's raw bytes on as its body sends it.
+fn chunk_framed(bytes: &[u8]) -> Option<&str> {
+    let line_end = memchr::memmem::find(bytes, b"\r\n")?;
+    let line = std::str::from_utf8(&bytes[..line_end]).ok()?;
+    let size = line.split(';').next().unwrap_or_default();
+    let hex = (1..=16).contains(&size.len()) && size.bytes().all(|b| b.is_ascii_hexdigit());
+    let len = usize::from_str_radix(size, 16)
+        .ok()
+        .filter(|&len| hex && len > 0)?;
+    let end = (line_end + 2).checked_add(len)?;
+    (bytes.get(end..end.checked_add(2)?)? == b"\r\n").then_some(size)
 }
 
 /// `1 request`, `2 requests`: a count and its noun, singular or plural.
@@ -518,6 +542,23 @@ mod tests {
         assert!(is_utf16(b"\xFF\xFEa\0") && is_utf16(b"\xFE\xFF\0a"));
         assert!(!is_utf16(b"\xEF\xBB\xBF[]") && !is_utf16(b"\xFF"));
         assert_eq!(without_bom(b"\xEF\xBB\xBF[]"), b"[]");
+    }
+
+    /// A body still in chunk framing is told by its first chunk: a size in
+    /// hex, that many bytes, a CRLF; JSON, a PHP warning before it, or a
+    /// size the bytes do not fill is not.
+    #[test]
+    fn a_body_still_in_chunk_framing_is_told_by_its_first_chunk() {
+        assert_eq!(chunk_framed(b"2\r\n{}\r\n0\r\n\r\n"), Some("2"));
+        assert_eq!(
+            chunk_framed(b"1f;x=y\r\n{\"count\": 0, \"total\": 0, \"a\":1}\r\n0\r\n\r\n"),
+            Some("1f")
+        );
+        assert_eq!(chunk_framed(b"{}\r\n"), None);
+        assert_eq!(chunk_framed(b"3\r\n{}\r\n0\r\n\r\n"), None);
+        assert_eq!(chunk_framed(b"0\r\n\r\n"), None);
+        assert_eq!(chunk_framed(b"+2\r\n{}\r\n"), None);
+        assert_eq!(chunk_framed(b"Warning: x in /a.php\r\n{}"), None);
     }
 
     #[test]

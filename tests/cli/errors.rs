@@ -5039,6 +5039,50 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
     );
 }
 
+/// rouille's reverse proxy (3.6, `rouille::proxy::full_proxy`) passes the server's headers on but
+/// its body as the raw bytes of the connection: a chunked answer (tiny_http 0.12 chunks one of
+/// 32 KiB or more) keeps its chunk framing, and tiny_http chunks that again. The page said "the
+/// answer is not a page of accounts (other text before the page's JSON); the server at base_url
+/// prints it with the page: PHP's warnings and notices land there with display_errors on …": it
+/// names the chunk framing and the proxy, for a page and for a token alike.
+#[test]
+fn a_body_still_in_its_chunk_framing_names_a_proxy_not_php() {
+    let framed = |json: &str| {
+        let inner = format!("{:x}\r\n{json}\r\n0\r\n\r\n", json.len());
+        let outer = format!("{:x}\r\n{inner}\r\n0\r\n\r\n", inner.len());
+        format!(
+            "HTTP/1.1 200 OK\r\nServer: tiny-http (Rust)\r\nDate: Mon, 07 Dec 2026 14:46:49 GMT\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{outer}"
+        )
+    };
+    let page = r#"{"_embedded":{"accounts":[{"company_name":"Company 0","id":"5ea75fe7aa22470100000000","name":"acct0","status":"ACTIVE"}]},"count":1,"page":1,"per_page":50,"total":1,"total_pages":1}"#;
+    let fault = FaultKind::RawResponse(framed(page).into_bytes().leak());
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    let hint = "chunk framing";
+    assert_contains(
+        &line,
+        &[
+            "the answer is not a page of accounts",
+            hint,
+            "base_url",
+            "proxy",
+        ],
+    );
+    assert!(!line.contains("display_errors"), "{line}");
+    let token = r#"{"access_token":"tok-in-frames","token_type":"Bearer","expires_in":600}"#;
+    let line = token_answered(framed(token).into_bytes().leak(), 5);
+    assert_contains(
+        &line,
+        &["the answer is not a token", hint, "token_url", "proxy"],
+    );
+    assert!(
+        !line.contains("display_errors") && !line.contains("tok-in-frames"),
+        "{line}"
+    );
+}
+
 /// oxide-auth's token flows (0.6.1, its `ClientCredentialsFlow` with oxide-auth-rouille 0.2 on
 /// rouille 3.6) never set the status of a token they grant: it keeps the one of the response they
 /// begin from, and the crate's examples begin from `Response::empty_404()`. The token came as a
