@@ -266,7 +266,7 @@ impl<'a> Api<'a> {
             true => later,
             // A 401 for the renewed token too (get_authorized).
             false if answered => {
-                "earlier pages were answered with a token of these credentials, and the token endpoint granted a new one, refused here too: the API or something in front of it refuses this page, not the credentials; try again later"
+                "earlier pages were answered with a token of these credentials, and the token endpoint granted a new one, refused here too: the API or something in front of it refuses this page, not the credentials (as a load balancer does that spreads requests over servers that do not share their tokens: ask whoever runs it); try again later"
             }
             false if tokenless.is_some() => tokenless.as_deref().unwrap_or_default(),
             // webfs `-b user:pass`, nginx's `auth_basic`: no OAuth token's refusal.
