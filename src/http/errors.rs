@@ -465,7 +465,7 @@ pub fn unexpected(
         // Varnish told to cache every GET serves the refusal it stored
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
-        503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply.status),
+        503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply),
         _ => no_action(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
@@ -520,12 +520,23 @@ fn slow_page(reply: &Reply) -> bool {
         || reply.body.trim_ascii() == GO_TIMEOUT_PAGE
 }
 
+/// http-proxy-middleware's words (its default error answer, as in 2.x and
+/// webpack-dev-server's proxy) for any failure to get the answer of the
+/// server behind it, all a `504`: a refused or reset connection, an
+/// unknown host, a timeout.
+const HPM_ERROR: &[u8] = b"Error occurred while trying to proxy: ";
+
 /// What a page's `504 Gateway Timeout` says (hono's `timeout()`, nginx's
 /// `proxy_read_timeout`), or a server's `503` past its time limit: a limit
 /// on how long an answer may take, which a smaller page may come within;
-/// none is smaller than one account.
-fn gave_up(context: &str, status: u16) -> String {
-    let who = match status {
+/// none is smaller than one account. http-proxy-middleware's `504` may be
+/// of an API it cannot reach too.
+fn gave_up(context: &str, reply: &Reply) -> String {
+    let hpm = reply.status == 504 && without_bom(&reply.body).starts_with(HPM_ERROR);
+    let who = match reply.status {
+        504 if hpm => {
+            "http-proxy-middleware before the API got no answer from it (it answers 504 alike to a refused or reset connection, an unknown host and a timeout): check that the API behind it is up and the proxy's target is right"
+        }
         504 => {
             "a gateway before the API gave up waiting for its answer (hono's `timeout()`, nginx's `proxy_read_timeout`)"
         }
@@ -537,8 +548,9 @@ fn gave_up(context: &str, status: u16) -> String {
         .split_once(' ')
         .and_then(|(_, url)| Url::parse(url).ok());
     let smaller = url.map_or("", |url| smaller_page(&url));
+    let then = if hpm { "; or," } else { ":" };
     format!(
-        "; {who}: if the API takes that long for a page, {smaller}try again later or raise --max-retries"
+        "; {who}{then} if the API takes that long for a page, {smaller}try again later or raise --max-retries"
     )
 }
 

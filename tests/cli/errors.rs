@@ -5474,6 +5474,31 @@ fn a_gateway_timeout_on_every_try_of_a_page_names_a_smaller_per_page() {
     assert!(!line.contains("--per-page"), "{line}");
 }
 
+/// http-proxy-middleware (3.0, on express; 2.x and webpack-dev-server's proxy alike) answers
+/// with its default error handler `504` "Error occurred while trying to proxy: HOST/PATH" for an
+/// API it cannot reach: a refused or reset connection and an unknown host, not only its
+/// `proxyTimeout`. With the API behind it stopped, the run said "a gateway before the API gave
+/// up waiting for its answer …: if the API takes that long for a page, a smaller --per-page may
+/// answer in time", of a refusal that no page size gets past. It names the proxy and what to
+/// check behind it.
+#[test]
+fn http_proxy_middlewares_504_for_an_api_it_cannot_reach_names_what_to_check() {
+    let raw: &'static [u8] = b"HTTP/1.1 504 Gateway Timeout\r\nX-Powered-By: Express\r\nDate: Mon, 07 Dec 2026 14:32:27 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n59\r\nError occurred while trying to proxy: 127.0.0.1:19230/express/accounts?page=1&per_page=50\r\n0\r\n\r\n";
+    let line = every_page_answered(raw, "50");
+    assert_contains(
+        &line,
+        &[
+            "HTTP 504",
+            "Error occurred while trying to proxy: 127.0.0.1:19230/express/accounts",
+            "http-proxy-middleware before the API got no answer from it",
+            "a refused or reset connection, an unknown host and a timeout",
+            "check that the API behind it is up and the proxy's target is right",
+            "a smaller --per-page may answer in time",
+        ],
+    );
+    assert!(!line.contains("gave up waiting"), "{line}");
+}
+
 /// The error of `list --per-page PER_PAGE --max-retries 1` where every page is answered `raw`.
 fn every_page_answered(raw: &'static [u8], per_page: &str) -> String {
     let fake = fake_with_faults(
