@@ -446,7 +446,7 @@ pub fn unexpected(
             format!("; not the API's answer; check {setting} (its scheme and port)")
         }
         // The server read the body and refused its form: no scheme or port to check.
-        400 if setting == "token_url" && is_extractor_refusal(&reply.body) => {
+        400 | 500 if setting == "token_url" && refuses_the_form(reply) => {
             format!("; {NOT_THIS_REQUEST}")
         }
         403 if wants_http2(&reply.body) => format!(
@@ -771,6 +771,19 @@ fn is_extractor_refusal(body: &[u8]) -> bool {
             text,
             r##""exception":"#\u003cActionController::ParameterMissing: "##,
         )
+}
+
+/// Whether the token endpoint read the form and refused it: a 400 of
+/// [`is_extractor_refusal`], or the 500 of json-server 1.x, which reads any
+/// body as JSON, with Node's (20 and later) `JSON.parse` error for the form,
+/// which starts `grant_type=` (HTML-escaped: `&quot;grant_type&quot;... is
+/// not valid JSON`).
+fn refuses_the_form(reply: &Reply) -> bool {
+    let body = &reply.body;
+    match reply.status {
+        400 => is_extractor_refusal(body),
+        _ => says(body, "grant_type") && says(body, "... is not valid JSON"),
+    }
 }
 
 /// Node's HTTP/2 server over TLS without `allowHTTP1` (redbird's

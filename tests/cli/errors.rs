@@ -2777,6 +2777,27 @@ fn refused_as_not_this_request(raw: &'static [u8], said: &str) {
     assert!(!line.contains("takes no client-credentials"), "{line}");
 }
 
+/// json-server (1.0.0-beta.15, on Node 20) reads every POST body as JSON: the token request's
+/// form at a token_url there is answered `500` "Unexpected token &#39;g&#39;,
+/// &quot;grant_type&quot;... is not valid JSON". The run said "the token endpoint or a gateway
+/// before it is failing; try again later or raise --max-retries", though every try fails alike.
+/// It says, as for actix-web's `web::Json` refusal, what this tool sends, which the server there
+/// does not take.
+#[test]
+fn a_500_for_the_token_form_read_as_json_says_what_was_sent() {
+    const JSON_SERVER: &[u8] = b"HTTP/1.1 500 Internal Server Error\r\nX-Powered-By: tinyhttp\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Allow-Methods: GET, HEAD, PUT, PATCH, POST, DELETE\r\nAccess-Control-Allow-Headers: content-type\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nDate: Mon, 07 Dec 2026 14:35:04 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n49\r\nUnexpected token &#39;g&#39;, &quot;grant_type&quot;... is not valid JSON\r\n0\r\n\r\n";
+    let line = token_answered(JSON_SERVER, 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 500: Unexpected token",
+            "is not valid JSON",
+            "no OAuth answer (a token endpoint refuses with an OAuth error): the server there refuses this tool's request, a client_credentials grant in a form with HTTP Basic client authentication (client_secret_basic), the only kind it sends; check token_url",
+        ],
+    );
+    assert!(!line.contains("try again later"), "{line}");
+}
+
 /// actix-web's 400s to the token request when the handler at the URL
 /// extracts another form (`web::Form` of a struct with `client_id`) or
 /// JSON (`web::Json`): the server read the request and its body, so the
