@@ -34,8 +34,8 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISPLAY_ERRORS, csrf_refusal, describe, describe_part, error_said,
-    is_blocked_host, is_markup, markup_refusal, no_route, no_route_hint, spent_quota, unexpected,
-    wants_http2,
+    is_blocked_host, is_markup, markup_refusal, no_route, no_route_hint, says_nothing, spent_quota,
+    unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -81,6 +81,10 @@ const MAX_TOKEN_BYTES: usize = 120 * 1024;
 
 /// How the token request authenticates the client, as a refusal names it.
 const BASIC: &str = "HTTP Basic client authentication (client_secret_basic)";
+
+/// What a 403 to the token request that says nothing (no body, or its
+/// status's word) is told: no OAuth error says the credentials were read.
+const BARE_403: &str = "no OAuth error came with it (a token endpoint refusing a client says why, RFC 6749 §5.2), nor words of its own: something may refuse the POST before any token endpoint reads the credentials (json-server --read-only refuses every POST so, as does a gateway's address filter); check token_url, else client_id and client_secret";
 
 /// A cached token is used until this many seconds before it expires.
 pub const EXPIRY_MARGIN_SECS: u64 = 60;
@@ -680,6 +684,7 @@ impl<'a> Auth<'a> {
                     _ if reply.status == 403 && granted && !error.is_some_and(is_oauth_code) => {
                         "these credentials were granted a token before: something in front of the token endpoint (a rate limiter or a firewall) may be refusing; try again later".into()
                     }
+                    _ if reply.status == 403 && says_nothing(403, body) => BARE_403.into(),
                     // RFC 6749 §5.2: also an authentication method the client may
                     // not use, when the server's words name one (Authlib's "cannot
                     // authenticate with methods"); a wrong secret's does not.

@@ -2974,6 +2974,28 @@ fn placks_csrfblock_403_at_token_url_names_the_csrf_check() {
     assert!(!line.contains("client_secret"), "{line}");
 }
 
+/// json-server (0.17.4) with `--read-only` answers every POST, the token request's at a route to
+/// its resources too, with Express's `403` "Forbidden" and no OAuth error: the run said "check
+/// client_id and client_secret, and that the OAuth client has the express-accounts:read scope",
+/// of a request refused before anything read the credentials. A 403 that says only its status's
+/// word names what may refuse any POST there, token_url first (exit 4 as before: the token
+/// request is refused).
+#[test]
+fn a_bare_forbidden_403_at_token_url_names_token_url_before_the_credentials() {
+    const JSON_SERVER: &[u8] = b"HTTP/1.1 403 Forbidden\r\nX-Powered-By: Express\r\nVary: Origin, Accept-Encoding\r\nAccess-Control-Allow-Credentials: true\r\nCache-Control: no-cache\r\nPragma: no-cache\r\nExpires: -1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nETag: W/\"9-PatfYBLj4Um1qTm5zrukoLhNyPU\"\r\nDate: Mon, 07 Dec 2026 14:47:54 GMT\r\nConnection: close\r\n\r\nForbidden";
+    let line = token_answered(JSON_SERVER, 4);
+    assert_contains(
+        &line,
+        &[
+            "refused: HTTP 403: Forbidden",
+            "no OAuth error came with it",
+            "json-server --read-only",
+            "check token_url, else client_id and client_secret",
+        ],
+    );
+    assert!(!line.contains("scope"), "{line}");
+}
+
 /// Rails (6.1, API mode, under puma 5.6) answers a request whose `Host` its `config.hosts` does
 /// not list (token_url or base_url by address, `127.0.0.1:PORT`, where it lists
 /// `api.example.com`) with `403` and, in development, its page "Blocked host: 127.0.0.1" from
