@@ -466,7 +466,7 @@ pub fn unexpected(
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply),
-        _ => no_action(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
+        _ => own_500(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
@@ -482,9 +482,14 @@ fn hint_status(reply: &Reply, setting: &str) -> u16 {
     }
 }
 
-/// What to check of Catalyst's `-Debug` page (a 500) for a path it has no
-/// action for, as an application without a `default` action answers.
-fn no_action(reply: &Reply, setting: &str) -> Option<String> {
+/// What to check or change for a 500 a server made itself, the same to
+/// every retry: Catalyst's `-Debug` page for a path it has no action for, as
+/// an application without a `default` action answers; Prism's under
+/// `--errors` ([`PRISM_VIOLATIONS`]).
+fn own_500(reply: &Reply, setting: &str) -> Option<String> {
+    if reply.status == 500 && says(&reply.body, PRISM_VIOLATIONS) {
+        return Some(PRISM_CHECKED.into());
+    }
     let unknown = says(&reply.body, UNKNOWN_RESOURCE) && is_markup(&reply.body);
     (reply.status == 500 && unknown).then(|| format!("; check {setting}{NO_ACTION}"))
 }
@@ -558,6 +563,14 @@ fn gave_up(context: &str, reply: &Reply) -> String {
 /// `pick_first_virthost_on_nomatch = false`), that has no Host, or that it
 /// cannot read.
 const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
+
+/// The `type` of Stoplight Prism's 500 when run with `--errors`: the answer
+/// (its mock's, or in proxy mode the server's behind it) breaks its OpenAPI
+/// document.
+const PRISM_VIOLATIONS: &str = "\"https://stoplight.io/prism/errors#VIOLATIONS\"";
+
+/// What [`PRISM_VIOLATIONS`] says.
+const PRISM_CHECKED: &str = "; Prism made this 500 itself, as it does with --errors for an answer that breaks its OpenAPI document, every time: fix the document (or, in proxy mode, the server behind it), or run Prism without --errors";
 
 /// What Boost.Beast's example HTTP servers (`http_server_sync` and its
 /// siblings, 1.74) answer a method they do not serve (a POST) with.

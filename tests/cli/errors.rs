@@ -4801,6 +4801,39 @@ fn a_406_for_the_json_asked_says_to_check_base_url() {
     assert_contains(&line, &["HTTP 406", "application/json", "check base_url"]);
 }
 
+/// Stoplight Prism 5.14 run with `--errors` (mock, or `proxy` in front of the API) answers an
+/// answer that breaks its OpenAPI document with its own 500, every time: the error said "the
+/// token endpoint (or the API) or a gateway before it is failing; try again later or raise
+/// --max-retries", which cannot help. It names Prism's check and what to change.
+#[test]
+fn prisms_500_for_an_answer_breaking_its_document_is_not_called_a_failure_to_wait_out() {
+    const PRISM_500: &[u8] = b"HTTP/1.1 500 Internal Server Error\r\nAccess-Control-Allow-Origin: *\r\nsl-violations: [{\"location\":[\"response\",\"body\"],\"severity\":\"Error\",\"code\":\"required\",\"message\":\"Response body must have required property 'region'\"}]\r\ncontent-type: application/problem+json\r\nContent-Length: 372\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n{\"type\":\"https://stoplight.io/prism/errors#VIOLATIONS\",\"title\":\"Request/Response not valid\",\"status\":500,\"detail\":\"Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.\",\"validation\":[{\"location\":[\"response\",\"body\"],\"severity\":\"Error\",\"code\":\"required\",\"message\":\"Response body must have required property 'region'\"}]}";
+    for (at, what) in [
+        (RequestMatch::Token, "token request"),
+        (RequestMatch::AnyPage, "GET "),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(at, FaultKind::RawResponse(PRISM_500))],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "jsonl", "--max-retries", "1"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(
+            &line,
+            &[
+                what,
+                "HTTP 500 after 1 retry",
+                "required property 'region'",
+                "Prism",
+                "OpenAPI document",
+                "without --errors",
+            ],
+        );
+        assert!(!line.contains("try again later"), "{line}");
+    }
+}
+
 /// A problem (RFC 9457) whose violations are in `violations` (Zalando's problem-spring-web, API
 /// Platform) or `invalid-params` (RFC 7807's own example), without a `detail`: its JSON was shown,
 /// violations and all, until problems were shown by their members; then the error said only its
