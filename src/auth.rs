@@ -834,7 +834,9 @@ fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
         t if t.len() > MAX_TOKEN_BYTES => Some(
             "the access_token is longer than 120 KiB, more than a request can carry (real ones are a few KiB)",
         ),
-        t if !sendable(t) => Some("the access_token holds characters an HTTP header cannot carry"),
+        t if !sendable(t) => Some(
+            "the access_token holds a space, a control character or a character outside ASCII, which a Bearer token cannot (RFC 6750)",
+        ),
         // Apigee's `BearerToken` (a departure its docs list) is a bearer
         // token. Types of a standard are named (RFC 9449, the MAC draft);
         // no other text of the answer is shown.
@@ -1175,7 +1177,7 @@ mod tests {
         let refused = |token: &str, kind| why(token, kind).unwrap_or_default();
         assert_eq!(refused("", None), "the access_token is empty");
         assert!(refused(&"t".repeat(122_881), None).contains("longer than 120 KiB"));
-        assert!(refused("tok 123", None).contains("characters an HTTP header cannot carry"));
+        assert!(refused("tok 123", None).contains("which a Bearer token cannot (RFC 6750)"));
         assert!(refused("tok-123", Some("DPoP")).contains("(RFC 9449)"));
         assert!(refused("tok-123", Some("mac")).starts_with("the token type is MAC"));
         assert_eq!(

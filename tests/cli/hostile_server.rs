@@ -1721,18 +1721,37 @@ fn a_dpop_or_mac_token_type_is_named_with_the_setting_to_change() {
     }
 }
 
+/// Stoplight Prism 5.14's `--dynamic` mock of a token endpoint answers an `access_token` of random
+/// words (`"Excepteur consequat"`): refused, as a Bearer token (RFC 6750 §2.1) holds no space, it
+/// was said to hold "characters an HTTP header cannot carry", which a space is not. It says what a
+/// Bearer token cannot hold.
+#[test]
+fn a_token_with_a_space_is_refused_as_no_bearer_token_not_as_no_header() {
+    let out = list_with_token_answer(json!({
+        "access_token": "Excepteur consequat", "expires_in": 22209289,
+        "scope": "reprehenderit eu anim aliqua", "token_type": "Bearer",
+    }));
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("the access_token holds a space")
+            && stderr.contains("which a Bearer token cannot (RFC 6750)")
+            && stderr.contains("check token_url"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("HTTP header cannot carry"), "{stderr}");
+    assert!(!stderr.contains("Excepteur"), "{stderr}");
+}
+
 #[test]
 fn an_empty_token_or_one_no_header_can_carry_is_refused_at_once_without_quoting_it() {
     for (token, why) in [
         ("", "the access_token is empty"),
         (
             "tok-\u{1b}[31m-zq9",
-            "the access_token holds characters an HTTP header cannot carry",
+            "which a Bearer token cannot (RFC 6750)",
         ),
-        (
-            "tok-é-xv7",
-            "the access_token holds characters an HTTP header cannot carry",
-        ),
+        ("tok-é-xv7", "which a Bearer token cannot (RFC 6750)"),
     ] {
         let out = list_with_token_answer(json!({
             "access_token": token, "token_type": "Bearer", "expires_in": 3600,
