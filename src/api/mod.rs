@@ -20,9 +20,9 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
-    NO_VIRTUAL_HOST, describe, describe_part, error_said, hint, is_blocked_host, is_markup,
-    link_too_large, markup_refusal, no_route, no_route_hint, says_nothing, spent_quota, unexpected,
-    url_length, wants_http2,
+    NO_VIRTUAL_HOST, PRISM_SCHEME, describe, describe_part, error_said, hint, is_blocked_host,
+    is_markup, is_prism_unauthorized, link_too_large, markup_refusal, no_route, no_route_hint,
+    says_nothing, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -282,6 +282,7 @@ impl<'a> Api<'a> {
             false if reply.status == 401 && says_not_yet_valid(said_of_the_token) => {
                 "the token endpoint had just granted that token, so the credentials work: the API's clock runs behind the token endpoint's, which dates its tokens after the API's time; have whoever runs them set the clocks right (NTP)"
             }
+            false if reply.status == 401 && is_prism_unauthorized(&reply.body) => PRISM_SCHEME,
             false => hint(reply.status, "base_url").unwrap_or_default(),
         };
         let hint = quota.as_deref().unwrap_or(hint);

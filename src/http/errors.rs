@@ -572,6 +572,19 @@ const PRISM_VIOLATIONS: &str = "\"https://stoplight.io/prism/errors#VIOLATIONS\"
 /// What [`PRISM_VIOLATIONS`] says.
 const PRISM_CHECKED: &str = "; Prism made this 500 itself, as it does with --errors for an answer that breaks its OpenAPI document, every time: fix the document (or, in proxy mode, the server behind it), or run Prism without --errors";
 
+/// Stoplight Prism's own 401 (its `type`), for a request that does not meet
+/// the security its OpenAPI document declares, where the document has no
+/// 401 answer of its own.
+const PRISM_UNAUTHORIZED: &str = "\"https://stoplight.io/prism/errors#UNAUTHORIZED\"";
+
+/// Whether `body` is [`PRISM_UNAUTHORIZED`]'s.
+pub fn is_prism_unauthorized(body: &[u8]) -> bool {
+    says(body, PRISM_UNAUTHORIZED)
+}
+
+/// What a page's [`PRISM_UNAUTHORIZED`] says: the token is not in question.
+pub const PRISM_SCHEME: &str = "Prism made this 401 itself: its OpenAPI document asks /express/accounts for another security scheme than the Bearer token this tool sends (the token endpoint granted it); declare `{type: http, scheme: bearer}` security there";
+
 /// What Boost.Beast's example HTTP servers (`http_server_sync` and its
 /// siblings, 1.74) answer a method they do not serve (a POST) with.
 const BEAST_400: &[u8] = b"Unknown HTTP-method";

@@ -4834,6 +4834,38 @@ fn prisms_500_for_an_answer_breaking_its_document_is_not_called_a_failure_to_wai
     }
 }
 
+/// Stoplight Prism 5.14 mocking a document that asks `/express/accounts` for another security
+/// scheme than a Bearer token (an API key) and has no 401 answer of its own makes one: "Invalid
+/// security scheme used", for the new token too. The error said "check the client id and secret",
+/// which the token endpoint had just taken. It names the document's security scheme.
+#[test]
+fn prisms_401_for_a_security_scheme_its_document_declares_names_the_document() {
+    const PRISM_401: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nAccess-Control-Allow-Origin: *\r\ncontent-type: application/problem+json\r\nContent-Length: 276\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n{\"type\":\"https://stoplight.io/prism/errors#UNAUTHORIZED\",\"title\":\"Invalid security scheme used\",\"status\":401,\"detail\":\"Your request does not fullfil the security requirements and no HTTP unauthorized response was found in the spec, so Prism is generating this error for you.\"}";
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(PRISM_401))],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401",
+            "Invalid security scheme used",
+            "Prism",
+            "OpenAPI document",
+            "scheme: bearer",
+        ],
+    );
+    assert!(!line.contains("check the client id and secret"), "{line}");
+    assert_eq!(
+        fake.page_requests(),
+        vec![1, 1],
+        "once more with a new token: {line}"
+    );
+}
+
 /// A problem (RFC 9457) whose violations are in `violations` (Zalando's problem-spring-web, API
 /// Platform) or `invalid-params` (RFC 7807's own example), without a `detail`: its JSON was shown,
 /// violations and all, until problems were shown by their members; then the error said only its
