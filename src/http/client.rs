@@ -2277,6 +2277,12 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
             "proxies open tunnels to port 443 alone unless told otherwise (squid's SSL_ports, Apache Traffic Server's connect_ports, privoxy's limit-connect, tinyproxy's ConnectPort), and one that blocks the host (privoxy's block action, a web filter's list) or keeps this machine out (tinyproxy's Allow and Deny, squid's http_access) refuses with the same 403: have the proxy allow port {}, or the host if it blocks it, or this machine (the proxy's page and log say which), else check NO_PROXY",
             request.url.port().unwrap_or_default()
         ),
+        // e2guardian's answer to a host of its `bannedsitelist`, squid's
+        // with squidGuard's `redirect`: its block page, not a credential.
+        (Some(300..=399), _) => format!(
+            "a web filter (e2guardian, squidGuard) sends a host it blocks to its block page so: have whoever runs the proxy allow {}, else check NO_PROXY",
+            bare_host(request.url)
+        ),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),
     };
     Err(api_error(format!(

@@ -2452,6 +2452,26 @@ fn a_proxys_403_for_a_port_other_than_443_names_a_blocked_host_too() {
     assert!(!stderr.contains("credentials"), "{stderr}");
 }
 
+/// e2guardian 5.3.5 answers a CONNECT to a host of its `bannedsitelist` with a redirect to its
+/// block page (these bytes), as squid 5.7 does with squidGuard's `redirect 302:…`: the error said
+/// "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY",
+/// of a proxy that asks for none. It names the web filter's block and the host to have allowed.
+#[test]
+fn a_proxys_redirect_for_connect_names_a_web_filters_block_not_the_credentials() {
+    let (_, _fake, output) = through_refusing_proxy(
+        "HTTP/1.1 302 Redirect\r\nLocation: http://internal.test.e2guardian.org\r\nServer: e2guardian\r\nConnection: close",
+        &[],
+    );
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("(proxy server responded 302 Found)")
+            && stderr.contains("a web filter")
+            && stderr.contains("allow 127.0.0.1")
+            && !stderr.contains("credentials"),
+        "{stderr}"
+    );
+}
+
 /// Caddy (and any Go server whose certificate lookup fails) answers a
 /// ClientHello for a name or an address it has no certificate for with
 /// `internal_error` (80): `https://127.0.0.1:PORT` to a Caddy site for
