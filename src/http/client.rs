@@ -25,7 +25,8 @@ use super::retry::{
 };
 use super::throttle::RateLimits;
 use super::trust::{
-    inspected_hint, no_chain, plain_cause, takes_connections, untrusted_hint, url_tls_hint,
+    OUTDATED_THROUGH_PROXY, inspected_hint, no_chain, plain_cause, takes_connections,
+    untrusted_hint, url_tls_hint,
 };
 use super::url::{Url, bare_host, smaller_page};
 use crate::error::{OUT_OF_FILES, api_error, config_error};
@@ -2353,6 +2354,11 @@ fn tls_error(
         Some(false) => match (error, ca_bundle) {
             (Some(R::InvalidCertificate(C::UnknownIssuer)), Some(bundle)) => {
                 return through(&inspected_hint(bundle));
+            }
+            // e2guardian's by default: 2014-12-06 to 2024-12-05.
+            (Some(R::InvalidCertificate(C::Expired | C::ExpiredContext { .. })), _)
+            | (Some(R::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. })), _) => {
+                return through(&OUTDATED_THROUGH_PROXY);
             }
             _ => return through(&hint),
         },

@@ -515,6 +515,10 @@ pub fn inspected_hint((path, name): (&Path, &str)) -> String {
     )
 }
 
+/// The hint for a certificate outside its dates that came through an
+/// `http://` proxy: one that inspects TLS signs its own, with its dates.
+pub const OUTDATED_THROUGH_PROXY: &str = "the certificate that came through the proxy is outside its dates: a proxy that inspects TLS re-signs the traffic with certificates of its own, and gives them their dates (e2guardian's default generatedcertstart ends them on 2024-12-05): ask whoever runs the proxy; if it does not inspect TLS, the server needs a new certificate, or, if this machine's clock is wrong, set it right";
+
 /// `SSL_CERT_FILE` set empty, to a file that does not exist or holds no
 /// PEM certificate (a DER file), and `SSL_CERT_DIR` unset or to folders
 /// that do not exist, hold no PEM certificate or may not be read: the

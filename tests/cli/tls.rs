@@ -1548,6 +1548,42 @@ fn an_untrusted_certificate_through_a_proxy_names_its_inspection_not_only_the_se
     assert!(!proxy.upstream_text().contains("test-secret-value"));
 }
 
+/// e2guardian 5.3.5 inspecting TLS (`sslmitm = on`) with its default `generatedcertstart`
+/// (1417872951) signs every host's certificate from 2014-12-06 13:35:51 to 2024-12-05 13:35:51
+/// UTC: through it, the error said "the certificate expired on 2024-12-05 …; the certificate is
+/// outside its dates: the server needs a new certificate", of a server whose certificate was
+/// valid. Through a proxy it names the proxy's re-signing first.
+#[test]
+fn an_expired_certificate_through_a_proxy_names_its_inspection_not_only_the_server() {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let inspection = TestCa::new("e2guardian CA");
+    let (cert, key) = leaf(&inspection, &["127.0.0.1"], |p| {
+        p.not_before = rcgen::date_time_ymd(2014, 12, 6);
+        p.not_after = rcgen::date_time_ymd(2024, 12, 5);
+    });
+    let resigned = FakeApi::start_tls(FakeConfig::default(), &cert, &key);
+    let proxy = ConnectProxy::start_to(Some(resigned.addr().to_string()));
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("the certificate expired on 2024-12-05")
+            && stderr.contains("the certificate that came through the proxy is outside its dates")
+            && stderr.contains(
+                "a proxy that inspects TLS re-signs the traffic with certificates of its own"
+            )
+            && stderr.contains("e2guardian"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 /// Through an `https://` proxy (squid's `https_port` with `ssl_bump`) whose own handshake
 /// succeeds, a certificate not signed by `ca_bundle` came through the proxy as through an
 /// `http://` one, and a proxy that inspects TLS re-signs it; yet it was blamed on the server
