@@ -466,7 +466,7 @@ pub fn unexpected(
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply),
-        _ => own_500(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
+        _ => own_page(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
 }
@@ -485,10 +485,16 @@ fn hint_status(reply: &Reply, setting: &str) -> u16 {
 /// What to check or change for a 500 a server made itself, the same to
 /// every retry: Catalyst's `-Debug` page for a path it has no action for, as
 /// an application without a `default` action answers; Prism's under
-/// `--errors` ([`PRISM_VIOLATIONS`]).
-fn own_500(reply: &Reply, setting: &str) -> Option<String> {
+/// `--errors` ([`PRISM_VIOLATIONS`]). And squid's 503 for a server it could
+/// not connect to (as it answers in a tunnel it decrypts): a wrong port too.
+fn own_page(reply: &Reply, setting: &str) -> Option<String> {
     if reply.status == 500 && says(&reply.body, PRISM_VIOLATIONS) {
         return Some(PRISM_CHECKED.into());
+    }
+    if reply.status == 503 && says(&reply.body, SQUID_CONNECT_FAIL) {
+        return Some(format!(
+            "; squid, a proxy in between, could not connect to the server (its page names the address and the system's reason): check {setting}, its host and port; if they are right, the server is down: try again later or raise --max-retries"
+        ));
     }
     let unknown = says(&reply.body, UNKNOWN_RESOURCE) && is_markup(&reply.body);
     (reply.status == 500 && unknown).then(|| format!("; check {setting}{NO_ACTION}"))
@@ -568,6 +574,10 @@ const YAWS_400: &[u8] = b"<html><h1>400 Bad Request</h1></html>";
 /// (its mock's, or in proxy mode the server's behind it) breaks its OpenAPI
 /// document.
 const PRISM_VIOLATIONS: &str = "\"https://stoplight.io/prism/errors#VIOLATIONS\"";
+
+/// The `<body>` of squid's page, in any of its languages, for a server it
+/// could not connect to (ERR_CONNECT_FAIL).
+const SQUID_CONNECT_FAIL: &str = "<body id=\"ERR_CONNECT_FAIL\">";
 
 /// What [`PRISM_VIOLATIONS`] says.
 const PRISM_CHECKED: &str = "; Prism made this 500 itself, as it does with --errors for an answer that breaks its OpenAPI document, every time: fix the document (or, in proxy mode, the server behind it), or run Prism without --errors";

@@ -4834,6 +4834,29 @@ fn prisms_500_for_an_answer_breaking_its_document_is_not_called_a_failure_to_wai
     }
 }
 
+/// squid 5.7 decrypting TLS (`ssl_bump bump all`) answers a request inside the tunnel to a port
+/// nothing listens on with `503` and its ERR_CONNECT_FAIL page ("Connection to 127.0.0.1
+/// failed"); the error said "the token endpoint or a gateway before it is failing; try again
+/// later or raise --max-retries", though the URL's port was wrong. It names squid's failed
+/// connection and the host and port to check first.
+#[test]
+fn squids_connect_fail_page_names_the_host_and_port_to_check() {
+    let page = "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<meta type=\"copyright\" content=\"Copyright (C) 1996-2022 The Squid Software Foundation and contributors\">\n<meta http-equiv=\"Content-Type\" CONTENT=\"text/html; charset=utf-8\">\n<title>ERROR: The requested URL could not be retrieved</title>\n</head><body id=\"ERR_CONNECT_FAIL\">\n<div id=\"titles\">\n<h1>ERROR</h1>\n<h2>The requested URL could not be retrieved</h2>\n</div>\n<hr>\n<div id=\"content\">\n<p>The following error was encountered while trying to retrieve the URL: <a href=\"https://localhost:19809/oauth/token\">https://localhost:19809/oauth/token</a></p>\n<blockquote id=\"error\">\n<p><b>Connection to 127.0.0.1 failed.</b></p>\n</blockquote>\n<p id=\"sysmsg\">The system returned: <i>(111) Connection refused</i></p>\n<p>The remote host or network may be down. Please try the request again.</p>\n</div>\n<!-- ERR_CONNECT_FAIL -->\n</body></html>\n";
+    for (at, setting) in [
+        (RequestMatch::Token, "check token_url, its host and port"),
+        (RequestMatch::AnyPage, "check base_url, its host and port"),
+    ] {
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![(at, FaultKind::StatusWithBody(503, page.into()))],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "jsonl", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["HTTP 503", "squid", "could not connect", setting]);
+    }
+}
+
 /// Stoplight Prism 5.14 mocking a document that asks `/express/accounts` for another security
 /// scheme than a Bearer token (an API key) and has no 401 answer of its own makes one: "Invalid
 /// security scheme used", for the new token too. The error said "check the client id and secret",
