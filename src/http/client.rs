@@ -1747,8 +1747,9 @@ const STALLS_IT: &str = "the server began its answer and stopped it at the same 
 
 /// Why a request closed at once, every try, by a host that answered over
 /// the same network got no answer: no wrong URL, and no more tries help a
-/// request it drops so.
-const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer, as does a gateway such as hitch or stunnel whose backend is down (a restart, a crash); try again later; else check your network";
+/// request it drops so; a pace under a limiter's rate gets by one that
+/// drops what it refuses.
+const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer, as does a gateway such as hitch or stunnel whose backend is down (a restart, a crash); try again later; a rate limiter that drops what it refuses (nginx's `limit_req_status 444`) drops a run again so: pace it under its rate with --max-rate (0.5 is a request every 2 s); else check your network";
 
 /// A body without a length, cut short by its connection's close.
 const ENDS_AT_CLOSE: &str = "it ends with its connection (no Content-Length)";

@@ -1182,6 +1182,33 @@ fn a_request_closed_at_once_every_try_by_a_host_that_answered_blames_no_network(
     assert!(fake.token_requests() == 1, "{line}");
 }
 
+/// nginx 1.22's `limit_req` with `limit_req_status 444` (2 requests a second, no burst, in front of
+/// the fake) closes every request over its rate without a byte of answer, the close at once that
+/// `return 444` makes. The walk's page 1, sent just after the token, was closed so on each try (its
+/// retries 0.4 s to 1.7 s apart, under the limiter's interval), and the run ended "… drops this
+/// request … try again later; else check your network": a run again later is closed the same, and
+/// what gets by such a limiter, a pace under its rate (`--max-rate 0.1` to one of 6 a minute: exit 0,
+/// every page), was not named.
+#[test]
+fn a_request_closed_at_once_after_answers_names_a_limiter_that_drops_and_max_rate() {
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![(RequestMatch::AnyPage, FaultKind::Drop)],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "page=1",
+            "drops this request",
+            "`limit_req_status 444`",
+            "--max-rate",
+        ],
+    );
+}
+
 /// ziproxy 3.3 (a forward and transparent proxy) answers `408 Request Timeout` when its
 /// `ConnTimeout` runs out waiting for the answer of the server behind it, a request it had whole:
 /// a page slower than that ended "HTTP 408: 408 Request Timeout: Request timed out. Generated … by
