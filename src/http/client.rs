@@ -1332,8 +1332,16 @@ impl Client {
             .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
             .collect();
         let named = throttler_headers(&pairs);
+        // Two limiters' draft-8 fields come a line each (express-rate-limit): one list.
+        let lines = |name| all_lines(response.headers(), name);
+        let (limits, policies) = (lines("ratelimit"), lines("ratelimit-policy"));
         let header = |name: &str| {
-            (response.headers().get(name).and_then(|v| v.to_str().ok()))
+            let joined = match name {
+                "ratelimit" => limits.as_deref(),
+                "ratelimit-policy" => policies.as_deref(),
+                _ => None,
+            };
+            (joined.or_else(|| response.headers().get(name).and_then(|v| v.to_str().ok())))
                 .or_else(|| named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
         };
         // Dates and reset times the server sends are read on its clock, as
@@ -1744,6 +1752,14 @@ fn no_timeout_hint(message: &str, failures: &[String]) -> &'static str {
 /// Why a body stopped at the same byte on every try: the server sent its
 /// head and part of its body, then stopped making the answer.
 const STALLS_IT: &str = "the server began its answer and stopped it at the same byte on every try, keeping the connection open: it, or a gateway in front of it, fails while making its answer (Daphne leaves so an application error mid-answer), or is slower there than --timeout; try again later, or raise --timeout; else check your network";
+
+/// Every `name` line of `headers` as one list (`a, b`), when more than one came.
+fn all_lines(headers: &ureq::http::HeaderMap, name: &str) -> Option<String> {
+    let lines: Vec<&str> = (headers.get_all(name).iter())
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (lines.len() > 1).then(|| lines.join(", "))
+}
 
 /// Why a request closed at once, every try, by a host that answered over
 /// the same network got no answer: no wrong URL, and no more tries help a

@@ -209,10 +209,11 @@ pub fn parse_rate_headers<'a>(
     for prefix in ["ratelimit-", "x-ratelimit-", "x-rate-limit-"] {
         let get = |name: &str| header(&format!("{prefix}{name}"));
         let ietf = prefix == "ratelimit-";
-        let combined = |keys: &[&str]| param(header("ratelimit").filter(|_| ietf)?, keys);
+        let ratelimit = header("ratelimit").filter(|_| ietf).map(nearest_item);
+        let combined = |keys: &[&str]| param(ratelimit?, keys);
         let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
         let policy = header("ratelimit-policy").filter(|_| ietf);
-        let policy = policy.map(|p| named_policy(p, header("ratelimit")));
+        let policy = policy.map(|p| named_policy(p, ratelimit));
         let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
         let found = RateHeaders {
             limit: limit.or(policy_limit).or_else(|| combined(&["limit"])),
@@ -289,6 +290,25 @@ fn throttler_of<'n>(name: &'n str, plain: &str) -> Option<&'n str> {
         let limit = name.strip_prefix("x-ratelimit-")?.strip_suffix(field)?;
         HAPI_LIMITS.contains(&limit).then_some(limit)
     })
+}
+
+/// The item of a draft-8 `RateLimit` list nearest exhaustion (the fewest
+/// `r=`, and of as many the furthest `t=`), as two limiters' come
+/// (`"3-in-1sec"; r=1; t=1, "3-in-10sec"; r=0; t=7`); a list of
+/// `key=value` (`limit=10, remaining=9, reset=1`) is one item.
+fn nearest_item(value: &str) -> &str {
+    if !value.contains(';') {
+        return value;
+    }
+    let left = |item: &str| param(item, &["r"]).unwrap_or(f64::MAX);
+    let reset = |item: &str| param(item, &["t"]).unwrap_or_default();
+    (value.split(','))
+        .min_by(|a, b| {
+            left(a)
+                .total_cmp(&left(b))
+                .then(reset(b).total_cmp(&reset(a)))
+        })
+        .unwrap_or(value)
 }
 
 /// The item of a `RateLimit-Policy` list that the `RateLimit` header names
@@ -2792,6 +2812,35 @@ mod tests {
                 remaining: Some(4.0),
                 reset: Some(Duration::from_secs(2)),
             })
+        );
+    }
+
+    /// express-rate-limit's two limiters (their lines joined): the spent one is read.
+    #[test]
+    fn the_ratelimit_item_nearest_exhaustion_is_the_one_read() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let two = |name: &str| match name {
+            "ratelimit" => Some("\"3-in-1sec\"; r=1; t=1, \"3-in-10sec\"; r=0; t=7"),
+            "ratelimit-policy" => Some("\"3-in-1sec\"; q=3; w=1, \"3-in-10sec\"; q=3; w=10"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(two, now),
+            Some(RateHeaders {
+                limit: Some(3.0),
+                window: Some(Duration::from_secs(10)),
+                remaining: Some(0.0),
+                reset: Some(Duration::from_secs(7)),
+            })
+        );
+        // As many left: the furthest reset.
+        assert_eq!(
+            nearest_item("\"a\";r=0;t=1, \"b\";r=0;t=5"),
+            " \"b\";r=0;t=5"
+        );
+        assert_eq!(
+            nearest_item("limit=3, remaining=1, reset=1"),
+            "limit=3, remaining=1, reset=1"
         );
     }
 

@@ -420,6 +420,28 @@ fn the_later_drafts_structured_rate_limit_headers_are_read_too() {
     assert!(stderr_of(&out).contains("the server allows 2 requests per 0.2 s"));
 }
 
+/// express-rate-limit 8.7 with `standardHeaders: 'draft-8'` and two limiters (a store each, in
+/// redis: 3 a second and 3 in 10 s) sends two `RateLimit` lines, `"3-in-1sec"; r=1; t=1` then
+/// `"3-in-10sec"; r=0; t=7`: only the first line was read, the walk paced to 3 a second, and its
+/// next request was refused (`Retry-After: 7`). The item nearest exhaustion is the one read.
+#[test]
+fn two_limiters_structured_rate_limit_lines_are_read_by_the_nearest_exhaustion() {
+    let fake = behind(Bucket {
+        retry_after: None,
+        headers: RateHeaderStyle::StructuredTwo,
+        ..Bucket::new(10.0, 2.0)
+    });
+    let out = walk(&fake, &["-v"]);
+    assert_exact(&out);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("the server allows 2 requests per 0.2 s"),
+        "{err}"
+    );
+    assert!(!err.contains("100 requests per"), "{err}");
+    assert_eq!(fake.rate_limited(), 0, "{:?}", fake.arrivals());
+}
+
 #[test]
 fn max_rate_is_honoured() {
     let fake = FakeApi::start(FakeConfig {

@@ -209,6 +209,11 @@ pub enum RateHeaderStyle {
     /// The later IETF drafts' structured fields: `RateLimit: "bucket";r=R;t=T` and
     /// `RateLimit-Policy: "bucket";q=Q;w=W`.
     Structured,
+    /// `Structured` as express-rate-limit (8.7, `standardHeaders: 'draft-8'`) sends it with two
+    /// limiters: a `RateLimit` and a `RateLimit-Policy` line each, spaces after the `;`, a loose
+    /// limit's (100 a minute, hardly spent) first: `RateLimit: "100-in-1min"; r=99; t=60`, then
+    /// `RateLimit: "bucket"; r=R; t=T`.
+    StructuredTwo,
     /// `X` named after a throttler `short`, as NestJS's `@nestjs/throttler` names the headers
     /// of every throttler but `default`: `X-RateLimit-Limit-short`, `-Remaining-short`,
     /// `-Reset-short`, and a refusal's `Retry-After-short` (with none of the others) in place
@@ -1417,6 +1422,21 @@ fn rate_limit(
             (
                 "RateLimit-Policy",
                 format!("\"bucket\";q={};w={window}", bucket.burst),
+            ),
+        ],
+        RateHeaderStyle::StructuredTwo => vec![
+            ("RateLimit", "\"100-in-1min\"; r=99; t=60".to_owned()),
+            ("RateLimit", format!("\"bucket\"; r={remaining}; t={reset}")),
+            (
+                "RateLimit-Policy",
+                "\"100-in-1min\"; q=100; w=60; pk=:MTJjYTE3YjQ5YWYy:".to_owned(),
+            ),
+            (
+                "RateLimit-Policy",
+                format!(
+                    "\"bucket\"; q={}; w={window}; pk=:MTJjYTE3YjQ5YWYy:",
+                    bucket.burst
+                ),
             ),
         ],
         RateHeaderStyle::HapiPath => vec![
