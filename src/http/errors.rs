@@ -853,8 +853,9 @@ fn header_too_large(body: &[u8]) -> bool {
 /// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`),
 /// or libevent's page (2.1, `max_headers_size`), or, under one near 8 KiB
 /// or more, meinheld's (1.0, its limit on a URL or a header's value),
-/// which they answer any request they cannot read with, libevent's any
-/// application's 400 too.
+/// and, under one of about 16 KiB or more, uvicorn's (h11's
+/// `max_incomplete_event_size`), which they answer any request they
+/// cannot read with, libevent's any application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
     let bare = reply.body.is_empty() && reply.authorization.len() > 4096 - 18;
     let longest = token_length(&reply.authorization).max(url_length(context));
@@ -867,7 +868,9 @@ fn header_too_large_400(context: &str, reply: &Reply) -> bool {
         && text.starts_with(
             b"<html><head><title>Bad Request</title></head><body><p>Bad Request.</p></body></html>",
         );
-    bare || header_too_large(&reply.body) || meinheld || long && (civetweb || libevent)
+    // uvicorn's (h11) past 16 KiB of a head not whole in one read.
+    let uvicorn = longest >= 16 * 1024 - 512 && text == b"Invalid HTTP request received.";
+    bare || header_too_large(&reply.body) || meinheld || uvicorn || long && (civetweb || libevent)
 }
 
 /// True for a 413 that names the request's headers, not its body, as
@@ -1878,6 +1881,19 @@ mod tests {
         assert!(said(4072, "").contains(may), "{}", said(4072, ""));
         assert!(!said(4071, "").contains("request headers"));
         assert!(!said(8169, r#"{"message":"bad page"}"#).contains("request headers"));
+    }
+
+    /// uvicorn's 400 for any request it cannot read blames the access token
+    /// only when that is near h11's 16 KiB or more.
+    #[test]
+    fn uvicorns_400_blames_only_a_token_near_16_kib() {
+        let said = |token_len: usize| {
+            let mut r = reply(400, "Invalid HTTP request received.");
+            r.authorization = format!("Bearer {}", "t".repeat(token_len)).into();
+            unexpected("GET x", &r, "base_url", &Redactor::default()).to_string()
+        };
+        assert!(said(16_000).contains("the access token they carry is too long"));
+        assert!(!said(9_000).contains("request headers"), "{}", said(9_000));
     }
 
     /// Under 8 KiB most servers take the line (nginx, Apache, Node, Go):

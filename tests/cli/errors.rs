@@ -4212,6 +4212,36 @@ fn says_request_headers_too_large_under_a_long_token(status: u16, body: &str) {
     assert!(!line.contains("its scheme and port"), "{line}");
 }
 
+/// uvicorn 0.55 (its h11 protocol, h11 0.16) answers a request whose head it has not whole past
+/// h11's `max_incomplete_event_size` (16 KiB; a head that came in more than one read: over
+/// TLS, in records of 16 KiB; on loopback, past 64 KiB) with its `400` for any request it cannot
+/// read, these bytes. Found serving the API with FastAPI and fastapi-limiter, a token of 70,000
+/// bytes: the run ended "HTTP 400: Invalid HTTP request received.", with nothing to do. It now
+/// gets what a `431` gets under a token that long.
+#[test]
+fn uvicorns_400_invalid_http_request_under_a_token_past_16_kib_says_so() {
+    const UVICORN_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ntransfer-encoding: chunked\r\n\r\n1e\r\nInvalid HTTP request received.\r\n0\r\n\r\n";
+    let token =
+        json!({"access_token": "t".repeat(17_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (RequestMatch::AnyPage, FaultKind::RawResponse(UVICORN_400)),
+        ],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 400: Invalid HTTP request received.",
+            "the server refuses request headers this large: the access token they carry is too long for it",
+        ],
+    );
+}
+
 /// libevent's page and civetweb's "Malformed message" answer any request
 /// those servers cannot read, and libevent's page any application's
 /// `evhttp_send_error(req, 400, NULL)` (a 400 to a bad cursor): under the
