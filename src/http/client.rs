@@ -289,13 +289,16 @@ fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
 
 /// Whether a `WWW-Authenticate` asks for a Bearer token without an
 /// `error` (RFC 6750 §3.1: the request carried no token the server saw),
-/// or with Authlib's `missing_authorization`, which says so.
-fn asks_bearer_only(headers: &ureq::http::HeaderMap) -> bool {
+/// or with Authlib's `missing_authorization`, which says so; or with
+/// `invalid_token` to a request that sent none (a token request, refused
+/// by a gateway's auth service: Caddy's `forward_auth`).
+fn asks_bearer_only(headers: &ureq::http::HeaderMap, sent_bearer: bool) -> bool {
     headers.get_all("www-authenticate").iter().any(|value| {
         let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
         let bearer = (value.split(','))
             .any(|part| part.trim_start().split([' ', '=']).next() == Some("bearer"));
-        let missing = value.contains("error=\"missing_authorization\"");
+        let missing = value.contains("error=\"missing_authorization\"")
+            || !sent_bearer && value.contains("error=\"invalid_token\"");
         bearer && (missing || !value.contains("error=") && !value.contains("error ="))
     })
 }
@@ -1099,7 +1102,7 @@ impl Client {
             authorization: Box::from(authorization),
             asks_basic: asks_basic(response.headers()),
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
-            tokenless: asks_bearer_only(response.headers()),
+            tokenless: asks_bearer_only(response.headers(), authorization.starts_with("Bearer ")),
             via: via_of(response.headers()),
             challenge: challenge_of(response.headers()),
             wanted_scope: wanted_scope(response.headers()),
@@ -3078,7 +3081,7 @@ mod tests {
             for value in values {
                 headers.append("www-authenticate", value.parse().unwrap());
             }
-            (asks_basic(&headers), asks_bearer_only(&headers))
+            (asks_basic(&headers), asks_bearer_only(&headers, true))
         };
         for (values, basic, bearer_only) in [
             (&["Basic realm=\"x\""][..], true, false),
@@ -3107,6 +3110,13 @@ mod tests {
         ] {
             assert_eq!(challenge(values), (basic, bearer_only), "{values:?}");
         }
+        // `invalid_token` to a request that sent no Bearer token (a token
+        // request, refused by a gateway's auth service) asks for one.
+        let mut headers = ureq::http::HeaderMap::new();
+        let caddy = "Bearer realm=\"gateway\", error=\"invalid_token\"";
+        headers.append("www-authenticate", caddy.parse().unwrap());
+        assert!(asks_bearer_only(&headers, false));
+        assert!(!asks_bearer_only(&headers, true));
     }
 
     /// A Bearer challenge's `error_description` is what it says of the

@@ -3628,6 +3628,26 @@ fn a_gateways_bearer_challenge_at_token_url_names_the_gateway_too() {
     );
 }
 
+/// Caddy's `forward_auth` (2.6.2) guarding every path, the token endpoint's too, copies its auth
+/// service's refusal of the token POST (which carries HTTP Basic, no Bearer token): `401`,
+/// `Www-Authenticate: Bearer realm="gateway", error="invalid_token", …` and
+/// `{"message":"Unauthorized"}`. The run said "check client_id and client_secret", which nothing
+/// had read: the challenge's `invalid_token` is of a Bearer token the request never sent. It
+/// names token_url and a gateway wanting a token, as for a challenge with no `error`.
+#[test]
+fn a_forward_auths_invalid_token_challenge_at_token_url_names_the_gateway() {
+    const CADDY: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 26\r\nContent-Type: application/json\r\nDate: Mon, 07 Dec 2026 15:35:43 GMT\r\nServer: Caddy\r\nServer: BaseHTTP/0.6 Python/3.11.7\r\nWww-Authenticate: Bearer realm=\"gateway\", error=\"invalid_token\", error_description=\"token not recognised by gateway\"\r\nConnection: close\r\n\r\n{\"message\":\"Unauthorized\"}";
+    let line = token_answered(CADDY, 4);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401",
+            "a gateway in front of it wants a token before the endpoint gets the request; check token_url",
+        ],
+    );
+    assert!(!line.contains("client_secret"), "{line}");
+}
+
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
 /// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
 /// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
