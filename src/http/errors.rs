@@ -508,11 +508,33 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
             "{context}: HTTP {status} without a Location header; check {setting}"
         ));
     };
+    let sign_in = if to_sign_in(location) {
+        "it sends to a sign-in page, as a gateway in front does with what its auth check refuses (nginx auth_request, Caddy forward_auth, an SSO proxy), and this tool signs in to no page: ask whoever runs it to let the API's requests through, else "
+    } else {
+        ""
+    };
     let location = terminal_safe(&redactor.redact_shown(location));
     let location = shorten(&location, SNIPPET_CHARS);
     api_error(format!(
-        "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); check {setting}"
+        "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); {sign_in}check {setting}"
     ))
+}
+
+/// Whether a redirect's `Location` is a sign-in page's: a path naming one,
+/// or a query holding where to come back to (oauth2-proxy's and Authelia's `rd`).
+fn to_sign_in(location: &str) -> bool {
+    let lower = location.to_ascii_lowercase();
+    let (path, query) = lower.split_once('?').unwrap_or((&lower, ""));
+    let words = ["login", "signin", "sign_in", "sign-in", "authorize", "/sso"];
+    let back = [
+        "rd",
+        "redirect_uri",
+        "redirect_url",
+        "return_to",
+        "returnurl",
+    ];
+    words.iter().any(|w| path.contains(w))
+        || (query.split('&')).any(|p| back.contains(&p.split('=').next().unwrap_or("")))
 }
 
 /// A server's words for a `503` of an application slower than its time
@@ -1040,6 +1062,29 @@ pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::http::client::test_reply as reply;
+
+    /// A sign-in page's address (a path naming one, or a query saying where
+    /// to come back to) is told from an API's moved or upgraded address.
+    #[test]
+    fn a_redirect_to_a_sign_in_page_is_told_apart() {
+        for (location, sign_in) in [
+            ("http://127.0.0.1:1/login?rd=/express/accounts?page=1", true),
+            ("https://login.example.com/authorize?rd=x", true),
+            ("https://auth.example.com/?rd=https%3A%2F%2Fapi", true),
+            (
+                "https://idp/x?client_id=a&redirect_uri=https%3A%2F%2Fapi",
+                true,
+            ),
+            (
+                "https://api.example.com/express/accounts?page=1&per_page=50",
+                false,
+            ),
+            ("https://api.example.com/express/accounts/", false),
+            ("/v2/oauth/token", false),
+        ] {
+            assert_eq!(to_sign_in(location), sign_in, "{location}");
+        }
+    }
 
     /// UTF-16 big-endian by its byte-order mark or its charset, and bytes
     /// of no charset named read as UTF-8 with replacement characters.

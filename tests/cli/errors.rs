@@ -3648,6 +3648,31 @@ fn a_forward_auths_invalid_token_challenge_at_token_url_names_the_gateway() {
     assert!(!line.contains("client_secret"), "{line}");
 }
 
+/// A gateway that checks each request with an auth service sends what that service refuses to a
+/// sign-in page: nginx 1.22's `auth_request` with `error_page 401 = @login` answers the page with
+/// `302` to `…/login?rd=/express/accounts?…`, and Caddy 2.6's `forward_auth` copies its service's
+/// `302` to `https://login.example.com/authorize?rd=x` (the token request's too). The run said
+/// "check base_url" (token_url), both right: it names a sign-in page the gateway sends to, which
+/// this tool cannot use, and whom to ask, before the setting.
+#[test]
+fn a_gateways_redirect_to_a_sign_in_page_names_the_gateway() {
+    const NGINX: &[u8] = b"HTTP/1.1 302 Moved Temporarily\r\nServer: nginx/1.22.1\r\nDate: Mon, 07 Dec 2026 15:39:59 GMT\r\nContent-Type: text/html\r\nContent-Length: 145\r\nConnection: close\r\nLocation: http://127.0.0.1:19151/login?rd=/express/accounts?page=1&per_page=50\r\n\r\n<html>\r\n<head><title>302 Found</title></head>\r\n<body>\r\n<center><h1>302 Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    const CADDY: &[u8] = b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\nDate: Mon, 07 Dec 2026 15:40:02 GMT\r\nLocation: https://login.example.com/authorize?rd=x\r\nServer: Caddy\r\nServer: BaseHTTP/0.6 Python/3.11.7\r\nConnection: close\r\n\r\n";
+    let page = final_at_once_on(FaultKind::RawResponse(NGINX));
+    let token = token_request_answered(FaultKind::RawResponse(CADDY));
+    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
+        assert_contains(
+            &line,
+            &[
+                "HTTP 302 redirect to",
+                "a sign-in page",
+                "ask whoever runs it",
+                &format!("else check {setting}"),
+            ],
+        );
+    }
+}
+
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
 /// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
 /// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
