@@ -706,13 +706,12 @@ fn jose_claim_failed(text: &str, claim: &str) -> bool {
 /// and asks for `wanted` (RFC 6750 §3.1; empty: no scope named).
 fn scope_hint(wanted: &str) -> String {
     let said = "its WWW-Authenticate says insufficient_scope";
-    if wanted.is_empty() || wanted.split(' ').any(|scope| scope == SCOPE) {
-        format!(
-            "{said}: the token endpoint granted the token without the {SCOPE} scope; the OAuth client needs the {SCOPE} scope (a newly added scope can take minutes to work)"
-        )
+    if wanted.split_whitespace().all(|scope| scope == SCOPE) {
+        let needs = hint(403, "base_url").unwrap_or_default();
+        format!("{said}: {needs} (a newly added scope can take minutes to work)")
     } else {
         format!(
-            "{said} and asks for the scope {wanted}, which this tool does not ask for (it asks for {SCOPE}): base_url may lead to another API than the accounts one; check base_url"
+            "{said} and asks for the scope {wanted}, where this tool asks for {SCOPE} alone: base_url may lead to another API than the accounts one; check base_url"
         )
     }
 }

@@ -5380,7 +5380,6 @@ fn oxide_auths_401_for_insufficient_scope_names_the_scope() {
             &[
                 "HTTP 401",
                 "insufficient_scope",
-                "the token endpoint granted the token without the express-accounts:read scope",
                 "the OAuth client needs the express-accounts:read scope",
             ],
         );
@@ -5396,11 +5395,55 @@ fn oxide_auths_401_for_insufficient_scope_names_the_scope() {
         &line,
         &[
             "insufficient_scope",
-            "asks for the scope admin, which this tool does not ask for",
+            "asks for the scope admin, where this tool asks for express-accounts:read alone",
             "check base_url",
         ],
     );
     assert!(!line.contains("client id and secret"), "{line}");
+}
+
+/// A 403 whose challenge says `insufficient_scope` for a token the token endpoint granted with
+/// `express-accounts:read` (the fake's answer names it): the run said "the token endpoint granted
+/// the token without the express-accounts:read scope", which its answer denies, and dropped SPEC
+/// §5's reseller clause; a list naming another scope besides it said of it "which this tool does
+/// not ask for". It says what the server asks for and what this tool asks, and no grant it did
+/// not see.
+#[test]
+fn an_insufficient_scope_403_claims_no_grant_without_the_scope() {
+    let refusal = |challenge: &str| {
+        let raw = format!(
+            "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: {challenge}\r\nContent-Length: 0\r\n\r\n"
+        );
+        every_page_refused(raw.into_bytes().leak())
+    };
+    for challenge in [
+        r#"Bearer error="insufficient_scope""#,
+        r#"Basic realm="api", Bearer error="insufficient_scope", scope="express-accounts:read""#,
+    ] {
+        let line = refusal(challenge);
+        assert_contains(
+            &line,
+            &[
+                "HTTP 403",
+                "insufficient_scope",
+                "the OAuth client needs the express-accounts:read scope",
+                "resellers must be entitled",
+            ],
+        );
+        assert!(!line.contains("granted the token without"), "{line}");
+    }
+    let line = refusal(
+        r#"Bearer error="insufficient_scope", scope="express-accounts:read express-accounts:admin""#,
+    );
+    assert_contains(
+        &line,
+        &[
+            "asks for the scope express-accounts:read express-accounts:admin, where this tool asks for express-accounts:read alone",
+            "check base_url",
+        ],
+    );
+    assert!(!line.contains("granted the token without"), "{line}");
+    assert!(!line.contains("which this tool does not ask for"), "{line}");
 }
 
 /// mod_auth_openidc (2.4.12, Apache 2.4.71, `AuthType oauth20`) in front of the API refuses a token
