@@ -630,11 +630,11 @@ impl<'a> Auth<'a> {
     /// (RFC 6749 §5.2), a refusal, or a web server's page.
     fn refused(&self, context: &str, reply: &Reply, body: &[u8]) -> Result<()> {
         let redactor = self.client.redactor();
-        // An OAuth error answer (RFC 6749 §5.2) refuses the request, even
-        // when a server sends it with a 200.
+        // An OAuth error answer (RFC 6749 §5.2) refuses the request, even sent with a 200.
         let value = serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default();
-        // A blank error is none, as a blank message says nothing.
-        let error = (text_of(&value, "error")).filter(|_| value["access_token"].is_null());
+        // A blank error is none, as a blank message says nothing; a blank token too (Go's).
+        let error =
+            (text_of(&value, "error")).filter(|_| text_of(&value, "access_token").is_none());
         let error = error.map(rfc_spelling);
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
         match read_as(reply, error) {

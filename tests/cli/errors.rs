@@ -5319,6 +5319,29 @@ fn a_body_still_in_its_chunk_framing_names_a_proxy_not_php() {
     );
 }
 
+/// A token endpoint serialising one struct for every answer (Go's `encoding/json` without
+/// `omitempty`) refuses a client with its OAuth error beside an empty `access_token`: the run took
+/// the empty field for a token, said "no OAuth answer; check token_url (its scheme and port)" and
+/// exited 5. An empty token is none: the refusal is the credentials' (exit 4).
+#[test]
+fn an_oauth_error_beside_an_empty_access_token_is_a_refusal() {
+    const GO: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 126\r\n\r\n{\"access_token\":\"\",\"token_type\":\"\",\"expires_in\":0,\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}";
+    let line = token_answered(GO, 4);
+    assert_contains(
+        &line,
+        &[
+            "refused",
+            "invalid_client",
+            "check client_id and client_secret",
+        ],
+    );
+    assert!(!line.contains("no OAuth answer"), "{line}");
+    const AT_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 126\r\n\r\n{\"access_token\":\"\",\"token_type\":\"\",\"expires_in\":0,\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}";
+    let line = token_answered(AT_400, 4);
+    assert_contains(&line, &["refused", "invalid_client"]);
+    assert!(!line.contains("no OAuth answer"), "{line}");
+}
+
 /// oxide-auth's token flows (0.6.1, its `ClientCredentialsFlow` with oxide-auth-rouille 0.2 on
 /// rouille 3.6) never set the status of a token they grant: it keeps the one of the response they
 /// begin from, and the crate's examples begin from `Response::empty_404()`. The token came as a
