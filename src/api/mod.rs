@@ -458,20 +458,22 @@ fn unexpected_page(
     if !answered && said.contains(NEXT_LINK_TOO_LONG) {
         return api_error(said.replace(NEXT_LINK_TOO_LONG, BASE_URL_TOO_LONG));
     }
-    // Next links keep to base_url's origin: a later page's Host answered page 1.
+    // Next links keep to base_url's origin: a later page's Host answered page 1
+    // (through any gateway, which passed that request on readable).
     let tails = [
         "",
         " and any proxy",
         " (its scheme and port)",
+        " (its host name)",
         NO_VIRTUAL_HOST,
         DISALLOWED_HOST,
         NO_ACTION,
     ];
-    let hint = said.rsplit_once("; check base_url");
+    let hint = (said.rsplit_once("; check base_url")).or(said.rsplit_once("; else check base_url"));
     match hint.filter(|(_, tail)| answered && tails.contains(tail)) {
         Some((head, _)) => api_error(format!(
             "{}; base_url answered the first page, so the API or a gateway in front of it sent this; try again later",
-            head.trim_end_matches("; not the API's answer")
+            head.split("; not the API's answer").next().unwrap_or(head)
         )),
         None => e,
     }

@@ -2941,6 +2941,37 @@ fn nodes_bare_400_over_tls_names_a_gateway_in_front() {
     assert!(!stderr.contains("PROXY protocol"), "{stderr}");
 }
 
+/// A bare 400 for page 2 over TLS, after the token and page 1 were answered at the same host: the
+/// run said a gateway in front may pass requests on in a form the server does not read (the PROXY
+/// protocol), else check base_url (its host name), of a base_url that had just answered page 1
+/// through whatever is in front. It says, as over http://, that base_url answered the first page.
+#[test]
+fn a_bare_400_for_a_later_page_over_tls_names_no_unreadable_request() {
+    let ca = TestCa::new("test CA");
+    let (cert, key) = ca.server_cert();
+    const NODE_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+    let config = FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::RawResponse(NODE_400)),
+        ..FakeConfig::default()
+    };
+    let fake = FakeApi::start_tls(config, &cert, &key);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .args(["list", "--max-retries", "0", "--per-page", "1"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("page=2"), "{stderr}");
+    assert!(stderr.contains("HTTP 400 Bad Request"), "{stderr}");
+    assert!(
+        stderr.contains("base_url answered the first page"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("PROXY protocol"), "{stderr}");
+}
+
 /// yaws answers any request it cannot read with the same page as one whose Host it serves no
 /// virtual host for, `<html><h1>400 Bad Request</h1></html>`: over `https://` it said "yaws answers
 /// so a request whose Host names none of its virtual hosts: check base_url, its host name", and not
