@@ -279,9 +279,9 @@ pub fn foreign_body(bytes: &[u8], setting: &str) -> Option<(String, String)> {
     }
     if let Some(size) = chunk_framed(bytes) {
         return Some((
-            format!("chunk framing: a chunk size, {size} in hex, on the line before the JSON"),
+            format!("chunk framing: a chunk size, {size} in hex, on its first line"),
             format!(
-                "a proxy in front of the server at {setting} passes its chunked answer on as the body, framing and all (rouille's proxy does): have whoever runs the proxy fix it, or set {setting} to the server behind it"
+                "the server at {setting}, or a proxy in front of it, sends a chunked answer's framing as the body (rouille's proxy passes one on so): have whoever runs it fix it, or set {setting} to the server behind any proxy"
             ),
         ));
     }

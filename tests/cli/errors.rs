@@ -5275,6 +5275,28 @@ fn a_refusal_saying_why_in_its_challenge_alone_shows_it() {
     );
 }
 
+/// A server that writes chunk framing itself into a body it sends with a Content-Length (no
+/// proxy, no Via), here of text, not JSON: the run said "a chunk size, a in hex, on the line before
+/// the JSON" and "a proxy in front of the server at base_url passes its chunked answer on …: have
+/// whoever runs the proxy fix it", of no proxy and no JSON. It names the server or a proxy.
+#[test]
+fn chunk_framing_from_the_server_itself_is_not_said_to_be_a_proxys() {
+    const OWN: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\na\r\n0123456789\r\n0\r\n\r\n";
+    let fault = FaultKind::RawResponse(OWN);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::AnyPage, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--no-cache", "--max-retries", "0"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "chunk framing",
+            "the server at base_url, or a proxy in front of it,",
+        ],
+    );
+    assert!(!line.contains("before the JSON"), "{line}");
+}
+
 /// rouille's reverse proxy (3.6, `rouille::proxy::full_proxy`) passes the server's headers on but
 /// its body as the raw bytes of the connection: a chunked answer (tiny_http 0.12 chunks one of
 /// 32 KiB or more) keeps its chunk framing, and tiny_http chunks that again. The page said "the
