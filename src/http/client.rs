@@ -319,9 +319,12 @@ fn wanted_scope(headers: &ureq::http::HeaderMap) -> Option<String> {
 
 /// The quoted value of a `WWW-Authenticate` parameter `name`, after a
 /// space or a comma (oxide-auth separates them with spaces alone), its
-/// quoted-pairs read (RFC 9110 §5.6.4: `\"` is a quote).
+/// quoted-pairs read (RFC 9110 §5.6.4: `\"` is a quote); every field, as
+/// one list (§5.3: Basic's may come first).
 fn challenge_param(headers: &ureq::http::HeaderMap, name: &str) -> Option<String> {
-    let value = String::from_utf8_lossy(headers.get("www-authenticate")?.as_bytes());
+    let fields = headers.get_all("www-authenticate").iter();
+    let value = (fields.map(|v| String::from_utf8_lossy(v.as_bytes()))).collect::<Vec<_>>();
+    let value = value.join(", ");
     let key = format!("{name}=\"");
     let mut found = value.match_indices(&key);
     let (at, _) = found.find(|(at, _)| value[..*at].ends_with([' ', ',', '\t']))?;

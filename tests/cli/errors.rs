@@ -5447,6 +5447,24 @@ fn oxide_auths_401_for_insufficient_scope_names_the_scope() {
     assert!(!line.contains("client id and secret"), "{line}");
 }
 
+/// A 403 with two `WWW-Authenticate` fields, Basic's first and then Bearer's `insufficient_scope`
+/// for a scope this tool never asks for: only the first field was read, and the run said "the
+/// OAuth client needs the express-accounts:read scope, …", not what the challenge asks for. Every
+/// field is read, as one list (RFC 9110 §5.3).
+#[test]
+fn an_insufficient_scope_challenge_in_a_second_field_is_read() {
+    const TWO: &[u8] = b"HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Basic realm=\"api\"\r\nWWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"admin\"\r\nContent-Length: 0\r\n\r\n";
+    let line = every_page_refused(TWO);
+    assert_contains(
+        &line,
+        &[
+            "insufficient_scope",
+            "asks for the scope admin",
+            "check base_url",
+        ],
+    );
+}
+
 /// A 403 whose challenge says `insufficient_scope` for a token the token endpoint granted with
 /// `express-accounts:read` (the fake's answer names it): the run said "the token endpoint granted
 /// the token without the express-accounts:read scope", which its answer denies, and dropped SPEC
