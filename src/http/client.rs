@@ -1891,8 +1891,8 @@ const AFTER_THE_REQUEST: &str = "s after the request was sent";
 /// long after it was `sent` that came, when [`LATE_CLOSE`] or more. In
 /// whole seconds: a gateway closes each try about as long after, and to
 /// the tenth (2.1 s, 2.2 s) a reason repeated was said in full each time.
-/// Of one left open until the timeout ran out, the size of its headers
-/// when they were [`UNANSWERED_HEAD`] or more.
+/// Of one left open until the timeout ran out, before any page was
+/// answered, the size of its headers when they were [`UNANSWERED_HEAD`] or more.
 fn closed_unanswered(
     outcome: Attempt,
     request: &Request,
@@ -1901,7 +1901,8 @@ fn closed_unanswered(
 ) -> Attempt {
     let mut message = match outcome {
         Attempt::Dropped(message) => message,
-        Attempt::Transient(message) if message.ends_with(WAITING) => {
+        // Not once a page was answered: its headers were taken.
+        Attempt::Transient(message) if message.ends_with(WAITING) && !request.proven => {
             let size = long_headers(request, authorization, UNANSWERED_HEAD);
             return Attempt::Transient(message + &size);
         }

@@ -1172,6 +1172,43 @@ fn pages_under_a_token(len: usize, fault: FaultKind) -> std::process::Output {
     list_jsonl(&pages_faulty_under_a_token(len, fault))
 }
 /// A fake that issues an access token of `len` characters and answers every page with `fault`.
+/// A server slow to answer page 2 after it answered page 1 under the same 9,000-character access
+/// token: the timeout said "its request line and headers were about 9… bytes …; a server may leave
+/// a request whose request line and headers are over its limit unanswered, as tcllib's httpd
+/// does", of headers the server had just taken. After an answered page no size is noted.
+#[test]
+fn a_later_page_left_unanswered_under_a_long_token_names_no_headers_limit() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        token_padding: 9_000,
+        faults: Faults::always(RequestMatch::Page(2), FaultKind::Stall),
+        ..FakeConfig::default()
+    });
+    let out = (Sandbox::new().tool(&fake))
+        .args([
+            "list",
+            "-o",
+            "jsonl",
+            "--per-page",
+            "1",
+            "--concurrency",
+            "1",
+        ])
+        .args(["--timeout", "1", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("page=2") && err.contains("timed out after 1 s waiting for the answer"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("headers were about") && !err.contains("tcllib"),
+        "{err}"
+    );
+}
+
 fn pages_faulty_under_a_token(len: usize, fault: FaultKind) -> FakeApi {
     let token =
         json!({"access_token": "t".repeat(len), "token_type": "Bearer", "expires_in": 3600});

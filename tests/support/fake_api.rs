@@ -67,6 +67,8 @@ pub struct FakeConfig {
     pub token_type_as: Option<&'static str>,
     /// A UTF-8 byte-order mark before each token answer, as a proxy may add.
     pub token_bom: bool,
+    /// This many `t`s end each token issued (and taken): a long access token.
+    pub token_padding: usize,
     /// `scope` reported with each token. The accounts endpoint answers 403 unless this
     /// space-separated list, as it was when the token was issued, contains
     /// `express-accounts:read`.
@@ -252,6 +254,7 @@ impl Default for FakeConfig {
             expires_in_as: None,
             token_type_as: None,
             token_bom: false,
+            token_padding: 0,
             scope: ACCOUNTS_SCOPE.to_string(),
             scope_omitted: false,
             delay: None,
@@ -1573,7 +1576,8 @@ fn handle_token(shared: &Shared, req: &Request) -> Answer {
     st.tokens_issued += 1;
     let n = st.tokens_issued;
     let suffix = splitmix64(&mut st.token_rng);
-    let token = format!("fake-token-{n}-{suffix:016x}");
+    let padding = "t".repeat(st.config.token_padding);
+    let token = format!("fake-token-{n}-{suffix:016x}{padding}");
     st.tokens.insert(token.clone(), (0, Instant::now()));
     let scope = st.config.scope.clone();
     st.token_scopes.insert(token.clone(), scope);
