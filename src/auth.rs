@@ -637,7 +637,7 @@ impl<'a> Auth<'a> {
             (text_of(&value, "error")).filter(|_| text_of(&value, "access_token").is_none());
         let error = error.map(rfc_spelling);
         let granted = !(self.refused.lock()).map_or(true, |r| r.is_empty());
-        match read_as(reply, error) {
+        match read_as(reply, error, &value) {
             200 if error.is_none() => Ok(()),
             // A 400 or 422 that does not say so as a token endpoint does, a
             // page of markup or text (Go's for plain http to its https
@@ -958,10 +958,13 @@ fn rfc_spelling(error: &str) -> &str {
 }
 
 /// The status a token answer is read as: an OAuth error in a 501
-/// (oauth2orize's `unsupported_grant_type`) is a refusal, as in a 400.
-fn read_as(reply: &Reply, error: Option<&str>) -> u16 {
+/// (oauth2orize's `unsupported_grant_type`) is a refusal, as in a 400, and
+/// a 401 or 403 that carries a token is as a 400 that does.
+fn read_as(reply: &Reply, error: Option<&str>, value: &serde_json::Value) -> u16 {
     match reply.read_as() {
         501 if error.is_some_and(is_oauth_code) => 400,
+        // A token sent with a refusal's status refuses nothing ([`not_a_refusal`]).
+        401 | 403 if text_of(value, "access_token").is_some() => 400,
         status => status,
     }
 }

@@ -5364,6 +5364,25 @@ fn an_oauth_error_beside_an_empty_access_token_is_a_refusal() {
     assert!(!line.contains("no OAuth answer"), "{line}");
 }
 
+/// A token endpoint that grants a token with a 401 or 403 (a flow begun from such a response, as
+/// oxide-auth's keep the status they begin from): the run said "refused: HTTP 401: …; check
+/// client_id and client_secret", of credentials just granted a token (exit 4), where a 400 or 404
+/// with it says the token came with an error's status. It says so of a 401 and a 403 too.
+#[test]
+fn a_token_granted_with_a_401_or_403_names_the_status_not_the_credentials() {
+    const AT_401: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 82\r\n\r\n{\"access_token\":\"MFAgqtGdSiJPcOoklgUMWA==\",\"token_type\":\"bearer\",\"expires_in\":599}";
+    const AT_403: &[u8] = b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 82\r\n\r\n{\"access_token\":\"MFAgqtGdSiJPcOoklgUMWA==\",\"token_type\":\"bearer\",\"expires_in\":599}";
+    for (raw, status) in [(AT_401, "401"), (AT_403, "403")] {
+        let line = token_answered(raw, 5);
+        let sent = format!("the token endpoint granted a token but sent it with HTTP {status}");
+        assert_contains(&line, &[&sent]);
+        assert!(
+            !line.contains("client_secret") && !line.contains("MFAgqtGd"),
+            "{line}"
+        );
+    }
+}
+
 /// oxide-auth's token flows (0.6.1, its `ClientCredentialsFlow` with oxide-auth-rouille 0.2 on
 /// rouille 3.6) never set the status of a token they grant: it keeps the one of the response they
 /// begin from, and the crate's examples begin from `Response::empty_404()`. The token came as a
