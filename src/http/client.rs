@@ -3552,4 +3552,25 @@ mod tests {
         assert!(!said(version, &https, true).contains(other));
         assert!(!said("invalid header name", &https, false).contains(other));
     }
+
+    /// A `Bearer …` value that makes the request line and headers of a
+    /// request to `url` `head` bytes, as [`long_headers`] counts them.
+    fn bearer_for(url: &Url, head: usize) -> String {
+        format!("Bearer {}", "t".repeat(head - url.as_str().len() - 157))
+    }
+
+    /// Headers of exactly their limit's bytes are long: their size is
+    /// given from that many on, not from one more.
+    #[test]
+    fn headers_of_exactly_their_limit_are_long() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = page_request(&url);
+        let at_limit = long_headers(&request, &bearer_for(&url, LONG_HEAD), LONG_HEAD);
+        assert!(
+            at_limit.contains(&format!("about {LONG_HEAD} bytes")),
+            "{at_limit}"
+        );
+        let under = long_headers(&request, &bearer_for(&url, LONG_HEAD - 1), LONG_HEAD);
+        assert_eq!(under, "");
+    }
 }
