@@ -3573,4 +3573,28 @@ mod tests {
         let under = long_headers(&request, &bearer_for(&url, LONG_HEAD - 1), LONG_HEAD);
         assert_eq!(under, "");
     }
+
+    /// A try left unanswered until the timeout under long headers gives
+    /// their size; one that timed out otherwise (connecting) does not.
+    #[test]
+    fn only_a_try_left_unanswered_gives_the_headers_size() {
+        let url = Url::parse("https://api.talkdeskapp.com/express/accounts?page=2").unwrap();
+        let request = page_request(&url);
+        let after = |message: &str| {
+            let outcome = Attempt::Transient(message.into());
+            let bearer = bearer_for(&url, UNANSWERED_HEAD);
+            match closed_unanswered(outcome, &request, &bearer, Instant::now()) {
+                Attempt::Transient(message) => message,
+                _ => panic!("no longer transient"),
+            }
+        };
+        let waited = after("timed out after 1 s waiting for the answer");
+        let size = format!("; {HEADERS_OF} {UNANSWERED_HEAD} bytes");
+        assert!(
+            waited.ends_with(" of them") && waited.contains(&size),
+            "{waited}"
+        );
+        let connecting = "timed out after 1 s connecting";
+        assert_eq!(after(connecting), connecting);
+    }
 }
