@@ -2129,4 +2129,19 @@ mod tests {
             "{said}"
         );
     }
+
+    /// A 500 is read as a refusal of the form only with both marks of
+    /// `JSON.parse`'s error for it: the form's `grant_type` and "is not
+    /// valid JSON"; either alone (a server's own words) is not one.
+    #[test]
+    fn a_500_refuses_the_form_only_as_json_parse_of_it_says() {
+        let parse = "Unexpected token &#39;g&#39;, &quot;grant_type&quot;... is not valid JSON";
+        assert!(refuses_the_form(&reply(500, parse)));
+        for body in [
+            "unsupported grant_type",
+            "Unexpected token 'x', \"xyz\"... is not valid JSON",
+        ] {
+            assert!(!refuses_the_form(&reply(500, body)), "{body}");
+        }
+    }
 }
