@@ -3021,6 +3021,11 @@ fn a_bare_forbidden_403_at_token_url_names_token_url_before_the_credentials() {
         ],
     );
     assert!(!line.contains("scope"), "{line}");
+    // A 403 with an OAuth error was read by a token endpoint: the credentials, not token_url.
+    let refusal = FaultKind::StatusWithBody(403, r#"{"error":"access_denied"}"#.into());
+    let line = token_fails(refusal, 4);
+    assert!(line.contains("check client_id and client_secret"), "{line}");
+    assert!(!line.contains("no OAuth error came with it"), "{line}");
 }
 
 /// Rails (6.1, API mode, under puma 5.6) answers a request whose `Host` its `config.hosts` does
