@@ -295,20 +295,37 @@ fn throttler_of<'n>(name: &'n str, plain: &str) -> Option<&'n str> {
 /// The item of a draft-8 `RateLimit` list nearest exhaustion (the fewest
 /// `r=`, and of as many the furthest `t=`), as two limiters' come
 /// (`"3-in-1sec"; r=1; t=1, "3-in-10sec"; r=0; t=7`); a list of
-/// `key=value` (`limit=10, remaining=9, reset=1`) is one item.
+/// `key=value` (`limit=10, remaining=9, reset=1`) is one item, beside
+/// them too (express-rate-limit's draft-7 line, a draft-8 one's after it).
 fn nearest_item(value: &str) -> &str {
     if !value.contains(';') {
         return value;
     }
-    let left = |item: &str| param(item, &["r"]).unwrap_or(f64::MAX);
-    let reset = |item: &str| param(item, &["t"]).unwrap_or_default();
-    (value.split(','))
+    let left = |item: &str| param(item, &["r", "remaining"]).unwrap_or(f64::MAX);
+    let reset = |item: &str| param(item, &["t", "reset"]).unwrap_or_default();
+    (rate_items(value).into_iter())
         .min_by(|a, b| {
             left(a)
                 .total_cmp(&left(b))
                 .then(reset(b).total_cmp(&reset(a)))
         })
         .unwrap_or(value)
+}
+
+/// A `RateLimit` list's items: each draft-8 one (`"p"; r=1; t=1`), and a
+/// run of `key=value` (a draft-7 line) as one.
+fn rate_items(value: &str) -> Vec<&str> {
+    let mut items: Vec<std::ops::Range<usize>> = Vec::new();
+    let keyed = |range: &std::ops::Range<usize>| !value[range.clone()].contains(';');
+    let mut start = 0;
+    for end in (value.match_indices(',').map(|(i, _)| i)).chain([value.len()]) {
+        match items.last_mut() {
+            Some(last) if keyed(last) && keyed(&(start..end)) => last.end = end,
+            _ => items.push(start..end),
+        }
+        start = end + 1;
+    }
+    items.into_iter().map(|range| &value[range]).collect()
 }
 
 /// The item of a `RateLimit-Policy` list that the `RateLimit` header names
@@ -2842,6 +2859,31 @@ mod tests {
             nearest_item("limit=3, remaining=1, reset=1"),
             "limit=3, remaining=1, reset=1"
         );
+    }
+
+    /// express-rate-limit's draft-7 limiter sets its line, a draft-8 one
+    /// appends its own after it (their lines joined): the draft-7 line,
+    /// spent, is one item, read beside the other's.
+    #[test]
+    fn a_spent_draft_7_line_beside_a_draft_8_item_is_the_one_read() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mixed = |name: &str| match name {
+            "ratelimit" => Some("limit=3, remaining=0, reset=7, \"3-in-1sec\"; r=2; t=1"),
+            "ratelimit-policy" => Some("3;w=10, \"3-in-1sec\"; q=3; w=1; pk=:MTJjYTE3YjQ5YWYy:"),
+            _ => None,
+        };
+        assert_eq!(
+            parse_rate_headers(mixed, now),
+            Some(RateHeaders {
+                limit: Some(3.0),
+                window: Some(Duration::from_secs(10)),
+                remaining: Some(0.0),
+                reset: Some(Duration::from_secs(7)),
+            })
+        );
+        // The draft-8 item spent, after the draft-7 line: the item is read.
+        let spent = "limit=3, remaining=2, reset=7, \"3-in-1sec\"; r=0; t=1";
+        assert_eq!(nearest_item(spent), " \"3-in-1sec\"; r=0; t=1");
     }
 
     #[test]
