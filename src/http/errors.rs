@@ -520,12 +520,18 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     ))
 }
 
-/// Whether a redirect's `Location` is a sign-in page's: a path naming one,
-/// or a query holding where to come back to (oauth2-proxy's and Authelia's `rd`).
+/// Whether a redirect's `Location` is a sign-in page's: a path with a part
+/// naming one (`/login`, `/u/login.php`; not its host, `login.example.com`,
+/// nor `/authorize-payments`), or a query holding an address to come back
+/// to (oauth2-proxy's and Authelia's `rd`).
 fn to_sign_in(location: &str) -> bool {
     let lower = location.to_ascii_lowercase();
     let (path, query) = lower.split_once('?').unwrap_or((&lower, ""));
-    let words = ["login", "signin", "sign_in", "sign-in", "authorize", "/sso"];
+    let path =
+        (path.split_once("//")).map_or(path, |(_, at)| at.find('/').map_or("", |i| &at[i..]));
+    let words = ["login", "signin", "sign_in", "sign-in", "authorize", "sso"];
+    let named = |part: &str| words.contains(&part.split('.').next().unwrap_or_default());
+    let address = |to: &str| ["/", "http", "%2f"].iter().any(|at| to.starts_with(at));
     let back = [
         "rd",
         "redirect_uri",
@@ -533,8 +539,10 @@ fn to_sign_in(location: &str) -> bool {
         "return_to",
         "returnurl",
     ];
-    words.iter().any(|w| path.contains(w))
-        || (query.split('&')).any(|p| back.contains(&p.split('=').next().unwrap_or("")))
+    path.split('/').any(named)
+        || (query.split('&'))
+            .filter_map(|p| p.split_once('='))
+            .any(|(key, to)| back.contains(&key) && address(to))
 }
 
 /// A server's words for a `503` of an application slower than its time
@@ -1081,6 +1089,13 @@ mod tests {
             ),
             ("https://api.example.com/express/accounts/", false),
             ("/v2/oauth/token", false),
+            (
+                "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+                false,
+            ),
+            ("https://api.example.com/api/authorize-payments", false),
+            ("https://shop.example.com/catalog?rd=1", false),
+            ("https://example.com/u/Login.php", true),
         ] {
             assert_eq!(to_sign_in(location), sign_in, "{location}");
         }

@@ -3678,6 +3678,30 @@ fn a_gateways_redirect_to_a_sign_in_page_names_the_gateway() {
     }
 }
 
+/// A redirect with a sign-in word in its host name alone (Microsoft Entra ID's token endpoint at
+/// `login.microsoftonline.com`, where an `http://` token_url is sent on to `https://`), or inside a
+/// longer word of its path (`/api/authorize-payments`), or an `rd` that is no address to come back
+/// to (`/catalog?rd=1`), is no sign-in page: each said "it sends to a sign-in page, as a gateway in
+/// front does with what its auth check refuses …". They say "check token_url" (base_url) as before.
+#[test]
+fn a_sign_in_word_outside_a_redirects_path_names_no_sign_in_page() {
+    const ENTRA: &[u8] = b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://login.microsoftonline.com/tenant/oauth2/v2.0/token\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const PAYMENTS: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: https://api.example.com/api/authorize-payments/express/accounts\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const CATALOG: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: https://shop.example.com/catalog?rd=1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let token = token_request_answered(FaultKind::RawResponse(ENTRA));
+    let [payments, catalog] =
+        [PAYMENTS, CATALOG].map(|raw| final_at_once_on(FaultKind::RawResponse(raw)));
+    for (line, setting) in [
+        (token, "token_url"),
+        (payments, "base_url"),
+        (catalog, "base_url"),
+    ] {
+        let as_before =
+            format!("not followed (credentials never leave {setting}); check {setting}");
+        assert_contains(&line, &["redirect to", &as_before]);
+    }
+}
+
 /// Django (5.2, under daphne 4.2) answers a request whose `Host` its `ALLOWED_HOSTS` does not
 /// list (base_url or token_url by address, `127.0.0.1:PORT`, where it lists `api.example.com`)
 /// with `400` and its page `<title>Bad Request (400)</title>`: the run said "not the API's
