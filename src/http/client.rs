@@ -2303,9 +2303,11 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
             request.url.port().unwrap_or_default()
         ),
         // e2guardian's answer to a host of its `bannedsitelist`, squid's
-        // with squidGuard's `redirect`: its block page, not a credential.
+        // with squidGuard's `redirect`: its block page, not a credential;
+        // squid's `deny_info 302:` a captive portal's sign-in page; a web
+        // server at the proxy's URL its redirect to https.
         (Some(300..=399), _) => format!(
-            "a web filter (e2guardian, squidGuard) sends a host it blocks to its block page so: have whoever runs the proxy allow {}, else check NO_PROXY",
+            "a redirect opens no tunnel: a web filter (e2guardian, squidGuard) sends a host it blocks to its block page so, and a captive portal to its sign-in page (sign in there in a browser): have whoever runs the proxy allow {}, else check the proxy's URL (a web server there redirects every request) and NO_PROXY",
             bare_host(request.url)
         ),
         _ => "check the proxy, the credentials in its URL (http://user:password@host:port) or NO_PROXY".into(),

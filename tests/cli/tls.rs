@@ -2508,6 +2508,29 @@ fn a_proxys_redirect_for_connect_names_a_web_filters_block_not_the_credentials()
     );
 }
 
+/// Not every redirect for CONNECT is a web filter's block: squid's `deny_info 302:…` sends a
+/// captive portal's guests to its sign-in page, and a web server at the proxy's URL redirects every
+/// request to https (`308`). Each said "a web filter (e2guardian, squidGuard) sends a host it blocks
+/// to its block page so: have whoever runs the proxy allow 127.0.0.1, else check NO_PROXY" alone.
+/// It names the portal's sign-in and the proxy's URL too.
+#[test]
+fn a_proxys_redirect_for_connect_names_a_captive_portal_and_the_proxys_url_too() {
+    for head in [
+        "HTTP/1.1 302 Found\r\nLocation: http://portal.example.net/login?url=https://127.0.0.1/\r\nConnection: close",
+        "HTTP/1.1 308 Permanent Redirect\r\nLocation: https://127.0.0.1:443/\r\nConnection: close",
+    ] {
+        let (_, _fake, output) = through_refusing_proxy(head, &[]);
+        let stderr = stderr_of(&output);
+        for part in [
+            "a web filter",
+            "a captive portal to its sign-in page",
+            "check the proxy's URL",
+        ] {
+            assert!(stderr.contains(part), "{part}: {stderr}");
+        }
+    }
+}
+
 /// Caddy (and any Go server whose certificate lookup fails) answers a
 /// ClientHello for a name or an address it has no certificate for with
 /// `internal_error` (80): `https://127.0.0.1:PORT` to a Caddy site for
