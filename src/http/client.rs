@@ -1653,14 +1653,20 @@ fn no_answer_after(
     api_error(format!("{request}: {message}{after}; {check}{slow}"))
 }
 
+/// A page request's "a smaller --per-page may answer in time" advice
+/// ([`smaller_page`]); none for the token request.
+fn smaller_for(request: &Request) -> &'static str {
+    match request.setting() {
+        "base_url" => smaller_page(request.url),
+        _ => "",
+    }
+}
+
 /// What to do about a body still arriving when the timeout ran out, never
 /// idle: a slow link, or a server that sends at a set rate (nginx's
 /// `limit_rate`); a smaller page takes less time at either.
 fn still_arriving_hint(request: &Request) -> String {
-    let smaller = match request.setting() {
-        "base_url" => smaller_page(request.url),
-        _ => "",
-    };
+    let smaller = smaller_for(request);
     format!(
         "the link, or the server's limit on how fast it sends an answer (nginx's limit_rate, Apache's mod_ratelimit), is too slow for it: {smaller}raise --timeout, which bounds the whole body"
     )
@@ -1718,10 +1724,7 @@ fn gave_up_hint(request: &Request, failures: &[String]) -> String {
             "the server, or a gateway in front of it, gave up waiting: a server closes so when an answer takes longer than its write timeout (Go's `WriteTimeout`), a gateway when its backend does not answer in time (haproxy's `timeout server` in tcp mode, stunnel){NO_BACKEND}; try again later, or raise --max-retries; else check your network"
         );
     }
-    let smaller = match request.setting() {
-        "base_url" => smaller_page(request.url),
-        _ => "",
-    };
+    let smaller = smaller_for(request);
     format!(
         "the server, or a gateway in front of it, gave up waiting on every try: its limit on how long an answer may take (Bun.serve's `idleTimeout`, 10 s by default; fastify's `connectionTimeout`; Go's `WriteTimeout`; haproxy's `timeout server`) is shorter than this request takes, so more tries meet it alike: {smaller}have whoever runs it raise that limit, or try again later{NO_BACKEND}, which is down or overloaded: ask whoever runs it, or try again later"
     )

@@ -525,13 +525,15 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
 /// nor `/authorize-payments`), or a query holding an address to come back
 /// to (oauth2-proxy's and Authelia's `rd`).
 fn to_sign_in(location: &str) -> bool {
-    let lower = location.to_ascii_lowercase();
-    let (path, query) = lower.split_once('?').unwrap_or((&lower, ""));
-    let path =
-        (path.split_once("//")).map_or(path, |(_, at)| at.find('/').map_or("", |i| &at[i..]));
+    // Read by WHATWG rules (the `url` crate), a relative one against any base.
+    let Ok(url) = Url::parse("http://host/").and_then(|base| base.join(location)) else {
+        return false;
+    };
     let words = ["login", "signin", "sign_in", "sign-in", "authorize", "sso"];
-    let named = |part: &str| words.contains(&part.split('.').next().unwrap_or_default());
-    let address = |to: &str| ["/", "http", "%2f"].iter().any(|at| to.starts_with(at));
+    let named = |part: &str| {
+        let part = part.to_ascii_lowercase();
+        words.contains(&part.split('.').next().unwrap_or_default())
+    };
     let back = [
         "rd",
         "redirect_uri",
@@ -539,10 +541,11 @@ fn to_sign_in(location: &str) -> bool {
         "return_to",
         "returnurl",
     ];
-    path.split('/').any(named)
-        || (query.split('&'))
-            .filter_map(|p| p.split_once('='))
-            .any(|(key, to)| back.contains(&key) && address(to))
+    let address = |to: &str| to.starts_with('/') || to.to_ascii_lowercase().starts_with("http");
+    url.path_segments()
+        .is_some_and(|mut parts| parts.any(named))
+        || (url.query_pairs())
+            .any(|(key, to)| back.contains(&&*key.to_ascii_lowercase()) && address(&to))
 }
 
 /// A server's words for a `503` of an application slower than its time
