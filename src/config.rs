@@ -291,32 +291,30 @@ pub fn config_path_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Sourced
 /// environment alone (SPEC §3), as a container's arbitrary uid or cron's
 /// `env -i` has them.
 fn config_file_in_use(flag: Option<&Path>, env: EnvLookup) -> Result<Option<Sourced<PathBuf>>> {
-    let path = |p: &Path| in_home(p).unwrap_or_else(|| p.to_path_buf());
+    let var = "TALKDESK_CONFIG";
+    // A flag's mistake is a usage error, the variable's a config error.
+    let (path, from, refused): (PathBuf, _, fn(String) -> anyhow::Error) = match flag {
+        Some(p) => (p.to_path_buf(), "--config", usage_error),
+        None => match env_text(env, var)? {
+            Some(p) => (p.into(), var, config_error),
+            None => return Ok(default_path(dirs::config_dir(), "config.toml")),
+        },
+    };
     // `-` is stdin to `diff` and `--import`; here it would be a file `-`
     // (`-/` too, a path to it, as for `--history`).
-    let dash = |from: &str| {
-        format!("{from} -: the settings are not read from stdin; pass a file path (or /dev/stdin)")
-    };
+    if path == Path::new("-") {
+        return Err(refused(format!(
+            "{from} -: the settings are not read from stdin; pass a file path (or /dev/stdin)"
+        )));
+    }
     // Only spaces names no file, as for `history` (the error was "config
     // file   does not exist").
-    let blank =
-        |from: &str| format!("{from} is empty; set a path, or leave it out for the default");
-    if let Some(p) = flag {
-        if p == Path::new("-") {
-            return Err(usage_error(dash("--config")));
-        }
-        if non_empty_path(p.to_path_buf()).is_err() {
-            return Err(usage_error(blank("--config")));
-        }
-        return Ok(Some(Sourced::new(path(p), Source::Flag("--config"))));
-    }
-    let var = "TALKDESK_CONFIG";
-    match env_text(env, var)? {
-        Some(p) if Path::new(&p) == Path::new("-") => Err(config_error(dash(var))),
-        Some(p) if p.trim().is_empty() => Err(config_error(blank(var))),
-        Some(p) => Ok(Some(Sourced::new(path(p.as_ref()), Source::Env(var)))),
-        None => Ok(default_path(dirs::config_dir(), "config.toml")),
-    }
+    let path = non_empty_path(path).map_err(|what| refused(format!("{from} {what}")))?;
+    let source = match flag {
+        Some(_) => Source::Flag(from),
+        None => Source::Env(from),
+    };
+    Ok(Some(Sourced::new(in_home(&path).unwrap_or(path), source)))
 }
 
 /// 1-based line of a byte offset.
