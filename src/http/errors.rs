@@ -639,10 +639,7 @@ const DJANGO_400: &str = "<title>Bad Request (400)</title>";
 
 /// What [`YAWS_400`] says.
 fn no_virtual_host(setting: &str) -> String {
-    let what = match setting {
-        "token_url" => "no OAuth answer",
-        _ => "not the API's answer",
-    };
+    let what = token_or_api(setting, "no OAuth answer", "not the API's answer");
     format!("; {what}; check {setting}{NO_VIRTUAL_HOST}")
 }
 
@@ -669,10 +666,7 @@ fn unread(body: &[u8]) -> bool {
 /// What a web server's page (or bare 400) for a request it could not read
 /// says, of a request sent over TLS: no scheme or port to check, but a gateway.
 fn unread_over_tls(setting: &str, body: &[u8]) -> String {
-    let what = match setting {
-        "token_url" => "no OAuth answer",
-        _ => "not the API's answer",
-    };
+    let what = token_or_api(setting, "no OAuth answer", "not the API's answer");
     let page = match body.trim_ascii().is_empty() {
         true => "a bare 400, as a web server (Node's) answers a request it could not read",
         false => "a web server's page for a request it could not read",
@@ -686,10 +680,7 @@ fn unread_over_tls(setting: &str, body: &[u8]) -> String {
 /// (and, if it was retried, answered every retry with it).
 fn stored(reply: &Reply, setting: &str) -> String {
     let age = reply.age.map_or(0, std::num::NonZeroU64::get);
-    let server = match setting {
-        "token_url" => "the token endpoint",
-        _ => "the API",
-    };
+    let server = token_or_api(setting, "the token endpoint", "the API");
     // Not retried (`--max-retries 0`, a wait past the cap): no retry to name.
     let retried = reply.retries > 0 || reply.run_refusals.is_some();
     let every = retried.then_some(" and answers every retry with it");
@@ -936,16 +927,14 @@ pub const BLOCKED_HOST: &str = " (its host name): Rails (its HostAuthorization) 
 /// (text) for a POST without its token.
 pub fn csrf_refusal(status: u16, body: &[u8]) -> Option<&'static str> {
     if is_markup(body) && says(body, "CSRF verification failed") {
-        Some(
+        return Some(
             "Django's CSRF check (its CsrfViewMiddleware) refuses the POST: the view at token_url is no token endpoint, or one without Django's @csrf_exempt (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the view",
-        )
-    } else if status == 403 && without_bom(body).trim_ascii() == b"CSRF detected" {
-        Some(
-            "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint",
-        )
-    } else {
-        None
+        );
     }
+    let plack = status == 403 && without_bom(body).trim_ascii() == b"CSRF detected";
+    plack.then_some(
+        "a CSRF check (Plack::Middleware::CSRFBlock) refuses the POST: the app at token_url is no token endpoint, or one behind that check (a token endpoint takes POSTs without a CSRF token); check token_url, else have whoever runs it exempt the token endpoint",
+    )
 }
 
 /// Whether `body` holds `phrase`.
@@ -991,12 +980,17 @@ pub fn markup_refusal(proxied: bool, server: &str) -> String {
     }
 }
 
+/// `token` for the token request (`setting` is `token_url`), else `api`.
+fn token_or_api(setting: &str, token: &'static str, api: &'static str) -> &'static str {
+    if setting == "token_url" { token } else { api }
+}
+
 /// What to do about a status, where something helps; `setting` is the
 /// one that names the URL asked.
 pub fn hint(status: u16, setting: &str) -> Option<&'static str> {
     let token_url = setting == "token_url";
     // The token request's hint, then the API's.
-    let pick = |token, api| if token_url { token } else { api };
+    let pick = |token, api| token_or_api(setting, token, api);
     Some(match status {
         401 => "check the client id and secret (a newly added scope can take minutes to work)",
         403 => {

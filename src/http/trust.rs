@@ -318,27 +318,24 @@ pub fn plain_cause(error: &rustls::Error) -> Option<Cow<'static, str>> {
         let time = jiff::Timestamp::from_second(secs).ok()?;
         Some(time.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
     };
-    let (time, edge, past) = match error {
+    let (time, edge, is, side) = match error {
         R::InvalidCertificate(
             C::UnsupportedSignatureAlgorithmContext { .. }
             | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
         ) => return Some("invalid peer certificate: unsupported signature algorithm".into()),
-        R::InvalidCertificate(C::ExpiredContext { time, not_after }) => (time, not_after, true),
+        R::InvalidCertificate(C::ExpiredContext { time, not_after }) => {
+            (time, not_after, "expired on", "ago by")
+        }
         R::InvalidCertificate(C::NotValidYetContext { time, not_before }) => {
-            (time, not_before, false)
+            (time, not_before, "is not valid before", "ahead of")
         }
         _ => return None,
     };
     let (now, then) = (date(time)?, date(edge)?);
     let apart = spoken_duration(time.as_secs().abs_diff(edge.as_secs()));
-    Some(Cow::Owned(match past {
-        true => format!(
-            "invalid peer certificate: the certificate expired on {then}, {apart} ago by this machine's clock ({now})"
-        ),
-        false => format!(
-            "invalid peer certificate: the certificate is not valid before {then}, {apart} ahead of this machine's clock ({now})"
-        ),
-    }))
+    Some(Cow::Owned(format!(
+        "invalid peer certificate: the certificate {is} {then}, {apart} {side} this machine's clock ({now})"
+    )))
 }
 
 /// What to do when the server wants a client certificate (TLS).
