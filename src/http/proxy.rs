@@ -24,7 +24,7 @@ use anyhow::Result;
 use percent_encoding::percent_decode_str;
 use ureq::{Proxy, ProxyProtocol};
 
-use super::url::{Url, bare_host};
+use super::url::{UNZONED, Url, ZONED, bare_host};
 use crate::error::config_error;
 
 /// The proxies of the environment, and the hosts that go direct.
@@ -141,9 +141,7 @@ fn parse_proxy(var: &'static str, value: &str) -> Result<Via> {
         Err(url::ParseError::InvalidPort) => None,
         // `[fe80::1%25eth0]` (RFC 6874): WHATWG URLs have no zones.
         Err(url::ParseError::InvalidIpv6Address) if super::url::has_zone(value) => {
-            return Err(config_error(format!(
-                "{var} has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one), or unset {var}"
-            )));
+            return Err(config_error(format!("{var} {ZONED}, or unset {var}")));
         }
         Err(_) => return Err(invalid()),
         Ok(parsed) => Some(parsed).filter(|p| p.port() != Some(0)),
@@ -186,7 +184,7 @@ fn unsupported(via: &Via) -> Option<String> {
     let address = proxy.host().trim_matches(['[', ']']).parse();
     if address.is_ok_and(|ip: std::net::Ipv6Addr| ip.is_unicast_link_local()) {
         return Some(format!(
-            "{var} has a link-local IPv6 address ({}), which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local, or unset {var}",
+            "{var} has a link-local IPv6 address ({}), {UNZONED}, or unset {var}",
             proxy.host()
         ));
     }

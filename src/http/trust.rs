@@ -574,8 +574,7 @@ fn ssl_cert_file_naming_nothing() -> Option<String> {
     if let Some(path) = &file {
         said.push(file_why(path)?);
     }
-    let dirs: Option<Vec<String>> = dirs.iter().map(dir_why).collect();
-    let dirs = dirs?;
+    let dirs: Vec<String> = dirs.iter().map(dir_why).collect::<Option<_>>()?;
     if !dirs.is_empty() {
         said.push(format!("SSL_CERT_DIR is set to {}", dirs.join(", and to ")));
     }

@@ -55,20 +55,22 @@ pub fn parse(text: &str) -> Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|e| match e {
         // `[fe80::1%25eth0]` (RFC 6874): a valid address, but WHATWG URLs
         // (and so this tool) have no zones.
-        url::ParseError::InvalidIpv6Address if has_zone(text) => format!(
-            "{shown} has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one)"
-        ),
+        url::ParseError::InvalidIpv6Address if has_zone(text) => format!("{shown} {ZONED}"),
         e => format!("{shown} is not a valid URL ({e}){hint}"),
     })?;
     check_web(&url).map_err(|why| format!("{shown} {why}{hint}"))?;
     // fe80::/10: connecting without a zone fails ("Invalid argument").
     if matches!(url.host(), Some(Host::Ipv6(ip)) if ip.is_unicast_link_local()) {
-        return Err(format!(
-            "{shown} has a link-local IPv6 address, which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local"
-        ));
+        return Err(format!("{shown} has a link-local IPv6 address, {UNZONED}"));
     }
     Ok(url)
 }
+
+/// What is said of a URL with a zone ([`has_zone`]), after what names it.
+pub const ZONED: &str = "has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one)";
+
+/// What is said of a link-local IPv6 address, after what names it.
+pub const UNZONED: &str = "which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local";
 
 /// True when `text` has `%` between its first `[` and the `]` after it.
 pub fn has_zone(text: &str) -> bool {
