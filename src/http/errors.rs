@@ -246,10 +246,11 @@ pub fn no_route_hint(setting: &str, link: bool) -> String {
 /// more, nor does a last line of one word, a server's name
 /// (`nginx/1.22.1`). Without a title, its words.
 fn html_summary(body: &str) -> Option<String> {
+    // The lines in `<nav>` bars only when no other says more (a page
+    // whose words are all in them, a firewall's, keeps them).
     let Some(title) = html_title(body) else {
-        return html_text(body);
+        return words_of(body, true).or_else(|| words_of(body, false));
     };
-    // The lines in `<nav>` bars only when no other says more.
     let said = |no_nav| more_than(&title, words_of(body, no_nav));
     match said(true).or_else(|| said(false)) {
         None => Some(title),
@@ -309,19 +310,13 @@ const INLINE_TAGS: [&str; 27] = [
     "wbr",
 ];
 
-/// The words of a markup page without a title (Apache's `ErrorDocument`,
-/// a gateway's nested `<div>`s), its tags, comments, scripts, styles and
-/// `<nav>` bars (Mojolicious's) left out, so that the server's message is
-/// what gets shown. Inline tags
-/// join what they split, as a browser shows it; other tags and line
-/// breaks stay line breaks, for the redactor to read past (a secret split
-/// so was shown in pieces); the error line makes them spaces. A page whose
-/// words are all in `<nav>` bars (a firewall's) keeps them.
-fn html_text(body: &str) -> Option<String> {
-    words_of(body, true).or_else(|| words_of(body, false))
-}
-
-/// [`html_text`], `<nav>` bars left out or not (`no_nav`).
+/// The words of a markup page (Apache's `ErrorDocument`, a gateway's
+/// nested `<div>`s), its tags, comments, scripts, styles and, with
+/// `no_nav`, `<nav>` bars (Mojolicious's) left out, so that the server's
+/// message is what gets shown. Inline tags join what they split, as a
+/// browser shows it; other tags and line breaks stay line breaks, for the
+/// redactor to read past (a secret split so was shown in pieces); the
+/// error line makes them spaces.
 fn words_of(body: &str, no_nav: bool) -> Option<String> {
     // Where `pattern` first stands in `text`, in any case.
     let find = |text: &str, pattern: &str| {
