@@ -461,20 +461,9 @@ pub fn unexpected(
         // to every retry: more retries meet the same answer.
         429 | 500 | 502..=504 if reply.age.is_some() => stored(reply, setting),
         503 | 504 if setting == "base_url" && slow_page(reply) => gave_up(context, reply),
-        _ => own_page(reply, setting).unwrap_or_else(|| hint_of(hint_status(reply, setting))),
+        _ => own_page(reply, setting).unwrap_or_else(|| hint_of(reply.status)),
     };
     api_error(format!("{context}: {}{extra}", describe(reply, redactor)))
-}
-
-/// The status whose hint `reply` takes: a 405's for the 400 of Boost.Beast's
-/// example servers to a method they do not serve (the token request's POST).
-fn hint_status(reply: &Reply, setting: &str) -> u16 {
-    let beast = setting == "token_url" && reply.body.trim_ascii() == BEAST_400;
-    if reply.status == 400 && beast {
-        405
-    } else {
-        reply.status
-    }
 }
 
 /// What to check or change for a 500 a server made itself, the same to
@@ -482,7 +471,13 @@ fn hint_status(reply: &Reply, setting: &str) -> u16 {
 /// an application without a `default` action answers; Prism's under
 /// `--errors` ([`PRISM_VIOLATIONS`]). And squid's 503 for a server it could
 /// not connect to (as it answers in a tunnel it decrypts): a wrong port too.
+/// And a 405's hint for the 400 of Boost.Beast's example servers to a
+/// method they do not serve (the token request's POST).
 fn own_page(reply: &Reply, setting: &str) -> Option<String> {
+    let beast = setting == "token_url" && reply.body.trim_ascii() == BEAST_400;
+    if reply.status == 400 && beast {
+        return hint(405, setting).map(|h| format!("; {h}"));
+    }
     if reply.status == 500 && says(&reply.body, PRISM_VIOLATIONS) {
         return Some(PRISM_CHECKED.into());
     }
