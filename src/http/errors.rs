@@ -749,8 +749,7 @@ fn now() -> jiff::Timestamp {
 fn keep_away(wait: Duration, now: jiff::Timestamp) -> String {
     let secs = (wait.as_secs()).saturating_add(u64::from(wait.subsec_nanos() > 0));
     let said = spoken_duration(secs);
-    let until = (jiff::SignedDuration::try_from(wait).ok())
-        .and_then(|d| now.checked_add(d).ok())
+    let until = (now.checked_add(wait).ok())
         .and_then(|end| {
             let minute = jiff::TimestampRound::new().smallest(jiff::Unit::Minute);
             end.round(minute.mode(jiff::RoundMode::Ceil)).ok()
