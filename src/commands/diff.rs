@@ -404,6 +404,20 @@ pub fn tally(report: &DiffReport) -> String {
     )
 }
 
+/// Refuses a walk that is not exact (`Collector::inexact`), as `diff` and
+/// `snapshot` do: `outcome` says what was not done (`nothing was
+/// compared`), and to run `command` again when that helps.
+pub fn refuse_inexact(collector: &Collector, outcome: &str, command: &str) -> Result<()> {
+    let Some(why) = collector.inexact() else {
+        return Ok(());
+    };
+    let again = (collector.run_again_helps()).then(|| format!(", run {command} again"));
+    Err(api_error(format!(
+        "{why}; {outcome}{}",
+        again.unwrap_or_default()
+    )))
+}
+
 /// Runs `diff`.
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let how = ctx.report_output(&args.format)?;
@@ -423,13 +437,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<()> {
         accounts.into_iter().for_each(|a| differ.live(a));
         Ok(())
     })?;
-    if let Some(why) = collector.inexact() {
-        let again = collector.run_again_helps().then_some(", run diff again");
-        return Err(api_error(format!(
-            "{why}; nothing was compared{}",
-            again.unwrap_or_default()
-        )));
-    }
+    refuse_inexact(&collector, "nothing was compared", "diff")?;
 
     let report = differ.finish();
     let differs = args.exit_code && !report.is_empty();

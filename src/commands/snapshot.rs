@@ -113,13 +113,7 @@ fn walk(ctx: &Context, settings: &Settings, args: &SnapshotArgs) -> Result<(Vec<
         accounts.extend(page);
         Ok(())
     })?;
-    if let Some(mismatch) = collector.inexact() {
-        let again = (collector.run_again_helps()).then_some(", run snapshot again");
-        return Err(api_error(format!(
-            "{mismatch}; nothing was recorded{}",
-            again.unwrap_or_default()
-        )));
-    }
+    super::diff::refuse_inexact(&collector, "nothing was recorded", "snapshot")?;
     // Recorded at a wrong time, a snapshot misdates every change after it
     // (a year ahead, each night's `changes --since 1d` reported changes a
     // year ahead, and no command takes a snapshot out); so does a cache's
