@@ -154,6 +154,7 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// found: nothing yet (`None`), or a SQLite file, in WAL mode or not
 /// (`Some(wal)`, as its header says).
 fn check_file(path: &Path) -> Result<Option<bool>> {
+    let store = shown_path(&path);
     // Looked at before it is opened: opening a pipe would wait for a
     // writer for ever.
     match fs::metadata(path) {
@@ -162,8 +163,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
         #[cfg(unix)]
         Ok(m) if m.file_type().is_char_device() || m.file_type().is_block_device() => {
             return Err(config_error(format!(
-                "{} is a device, not a history store; pass --history with a file's path",
-                shown_path(&path)
+                "{store} is a device, not a history store; pass --history with a file's path"
             )));
         }
         Ok(m) if !m.is_file() => {
@@ -185,17 +185,14 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
             let check = out_of_files(&e).map(String::from);
             let check = check.or_else(|| may_not_enter(path, "pass --history"));
             let check = check.unwrap_or_else(|| "check its permissions".into());
-            anyhow::bail!(
-                "cannot read the history store {}: {e}; {check}",
-                shown_path(&path)
-            )
+            anyhow::bail!("cannot read the history store {store}: {e}; {check}")
         }
     };
     let mut header = Vec::with_capacity(100);
     (&mut file)
         .take(100)
         .read_to_end(&mut header)
-        .with_context(|| format!("reading the history store {}", shown_path(&path)))?;
+        .with_context(|| format!("reading the history store {store}"))?;
     // An empty file is a store not written yet (made private when it is).
     if header.is_empty() {
         return Ok(None);
@@ -876,11 +873,11 @@ fn io_failure(path: &Path, e: &rusqlite::Error, outcome: &str) -> anyhow::Error 
     // SQLite could not map the -shm file a WAL store needs into memory
     // (mmap failed: an sshfs mount with `-o direct_io`, or a limit on the
     // memory a process may map).
+    let store = shown_path(&path);
     let extended = e.sqlite_extended_error_code();
     if extended == Some(SQLITE_IOERR_SHMMAP) {
         return anyhow::anyhow!(
-            "the history store {} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); {outcome}; pass --history with a path on another disk, or raise that limit",
-            shown_path(&path)
+            "the history store {store} could not be used ({e}): SQLite cannot map the -shm file beside it into memory, which a store in WAL mode needs: its file system allows no such mapping (as an sshfs mount with -o direct_io), or this process may map no more memory (ulimit -v); {outcome}; pass --history with a path on another disk, or raise that limit"
         );
     }
     // It could not size that file (ftruncate failed): over the file size
@@ -888,13 +885,11 @@ fn io_failure(path: &Path, e: &rusqlite::Error, outcome: &str) -> anyhow::Error 
     // ([`sizes_no_file`]).
     if extended == Some(SQLITE_IOERR_SHMOPEN) && sizes_no_file(path) {
         return anyhow::anyhow!(
-            "the history store {} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and {outcome}; pass --history with a path on another disk",
-            shown_path(&path)
+            "the history store {store} could not be used ({e}): its file system cannot hold it, for SQLite may not size the -shm file beside it there (as on a FAT disk through FUSE), and {outcome}; pass --history with a path on another disk"
         );
     }
     anyhow::anyhow!(
-        "the history store {} could not be used ({e}), and {outcome}; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path",
-        shown_path(&path)
+        "the history store {store} could not be used ({e}), and {outcome}; if its disk is full, free some space (or raise the file size limit, ulimit -f), or pass --history with another path"
     )
 }
 
@@ -1007,6 +1002,7 @@ fn write_protected(path: &Path) -> bool {
 }
 
 fn read_only(path: &Path) -> anyhow::Error {
+    let store = shown_path(&path);
     // Another user reading a store shared with them (0644, in a folder
     // they may write) leaves its -wal and -shm files, theirs, behind.
     if let Some(locked) = locked_by_chattr(path) {
@@ -1020,15 +1016,13 @@ fn read_only(path: &Path) -> anyhow::Error {
         // no room to open one ([`out_of_room`]).
         if all_writable(path) {
             return out_of_room(path).unwrap_or_else(|| anyhow::anyhow!(
-                "the history store {} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
-                shown_path(&path),
+                "the history store {store} could not be written, and nothing was recorded: SQLite could not open a file it needs beside it, though the store and its folder are writable; {}, or pass --history with another path",
                 to_blame(path)
             ));
         }
         if mounted_read_only(path) {
             return anyhow::anyhow!(
-                "the history store {} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk",
-                shown_path(&path)
+                "the history store {store} is on a read-only file system, so no snapshot can be recorded; the reading commands still work. Have it mounted read-write (for a systemd service, ReadWritePaths=), or pass --history with a path on a writable disk"
             );
         }
         let theirs = others_files(path);
@@ -1057,8 +1051,7 @@ fn read_only(path: &Path) -> anyhow::Error {
                 ),
             };
             return anyhow::anyhow!(
-                "the history store {} cannot be {done}: {} {verb} to another user (uid {owner}), {what}, or pass --history with another path",
-                shown_path(&path),
+                "the history store {store} cannot be {done}: {} {verb} to another user (uid {owner}), {what}, or pass --history with another path",
                 names.join(" and "),
             );
         }
@@ -1067,14 +1060,12 @@ fn read_only(path: &Path) -> anyhow::Error {
         let owner = fs::metadata(path).map(|m| owner_of(&m));
         if let Some(owner) = owner.ok().filter(|&owner| me != 0 && owner != me) {
             return anyhow::anyhow!(
-                "the history store {} belongs to another user (uid {owner}) and may not be written here, so no snapshot can be recorded; the reading commands still work. Pass --history with a path of your own",
-                shown_path(&path)
+                "the history store {store} belongs to another user (uid {owner}) and may not be written here, so no snapshot can be recorded; the reading commands still work. Pass --history with a path of your own"
             );
         }
     }
     anyhow::anyhow!(
-        "the history store {} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path",
-        shown_path(&path)
+        "the history store {store} is read-only, so no snapshot can be recorded; the reading commands still work. Make it and its folder writable (chmod u+w), or pass --history with another path"
     )
 }
 
@@ -1227,22 +1218,18 @@ pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
     if let Some(unreachable) = unreachable_store(path) {
         return unreachable;
     }
+    let store = shown_path(&path);
     if let Some(gone) = current_folder_gone(path) {
-        return anyhow::anyhow!(
-            "cannot read the history store {}; {gone}",
-            shown_path(&path)
-        );
+        return anyhow::anyhow!("cannot read the history store {store}; {gone}");
     }
     if let Some(file) = path.parent().and_then(file_in_the_way) {
         return anyhow::anyhow!(
-            "no snapshot yet in the history store {}, and none can be made there: {} is a file, not a folder; pass --history with another path",
-            shown_path(&path),
+            "no snapshot yet in the history store {store}, and none can be made there: {} is a file, not a folder; pass --history with another path",
             shown_path(&file)
         );
     }
     anyhow::anyhow!(
-        "no snapshot yet in the history store {}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)",
-        shown_path(&path)
+        "no snapshot yet in the history store {store}; run `talkdesk-accounts snapshot` first (or `snapshot --import FILE --at TIME` for a saved export)"
     )
 }
 
