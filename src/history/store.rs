@@ -178,9 +178,7 @@ fn check_file(path: &Path) -> Result<Option<bool>> {
             return Ok(None);
         }
         Err(e) => {
-            if let Some(unreachable) = unreachable_store(path) {
-                return Err(unreachable);
-            }
+            reachable(path)?;
             // EMFILE: its permissions are not to blame.
             let check = out_of_files(&e).map(String::from);
             let check = check.or_else(|| may_not_enter(path, "pass --history"));
@@ -408,9 +406,8 @@ fn cannot_make(e: &std::io::Error, otherwise: &str) -> String {
 /// Creates the store's folder (0700) and an empty file (0600), or makes
 /// the empty file there private.
 fn create_private(path: &Path) -> Result<()> {
-    if let Some(unreachable) = unreachable_store(path) {
-        return Err(unreachable);
-    }
+    let store = shown_path(&path);
+    reachable(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir).map_err(|e| {
             let why = match file_in_the_way(dir) {
@@ -433,7 +430,7 @@ fn create_private(path: &Path) -> Result<()> {
     // remove no -journal (it failed with "disk I/O error", leaving both).
     let dir = folder_of(path);
     if let Some((what, clear)) = chattr_lock(dir).filter(|_| fs::metadata(path).is_err()) {
-        let (store, dir) = (shown_path(&path), shown_path(&dir));
+        let dir = shown_path(&dir);
         anyhow::bail!(
             "cannot create the history store {store}: its folder {dir} is {what}, which no chmod changes; clear that ({clear} {dir}, as root), or pass --history with another path"
         );
@@ -446,22 +443,13 @@ fn create_private(path: &Path) -> Result<()> {
         let check = current_folder_gone(path).map(str::to_string);
         let check = check
             .unwrap_or_else(|| cannot_make(&e, "check the folder's permissions or pass --history"));
-        anyhow::Error::new(e).context(format!(
-            "cannot create the history store {}; {check}",
-            shown_path(&path)
-        ))
+        anyhow::Error::new(e).context(format!("cannot create the history store {store}; {check}"))
     })?;
     // An empty file found there is made private too (on a disk that keeps
     // no modes, it has its mount's).
     #[cfg(unix)]
-    modes_kept_or_none(file.set_permissions(PermissionsExt::from_mode(0o600))).with_context(
-        || {
-            format!(
-                "cannot make the history store {} private",
-                shown_path(&path)
-            )
-        },
-    )?;
+    modes_kept_or_none(file.set_permissions(PermissionsExt::from_mode(0o600)))
+        .with_context(|| format!("cannot make the history store {store} private"))?;
     #[cfg(not(unix))]
     drop(file);
     Ok(())
@@ -1199,15 +1187,18 @@ fn writable(path: &Path) -> bool {
     unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
 }
 
-/// The error for a store behind a link that leads nowhere (its disk not
-/// mounted), if it is: not "no snapshot yet", nor the folder's permissions.
-fn unreachable_store(path: &Path) -> Option<anyhow::Error> {
-    let why = link_leading_nowhere(path)?;
+/// Refuses a store behind a link that leads nowhere (its disk not
+/// mounted), with that error: not "no snapshot yet", nor the folder's
+/// permissions.
+fn reachable(path: &Path) -> Result<()> {
+    let Some(why) = link_leading_nowhere(path) else {
+        return Ok(());
+    };
     let fix = match why.ends_with("in a loop") {
         true => "fix the link",
         false => "mount the disk it leads to (or make the folder), or fix the link",
     };
-    Some(anyhow::anyhow!(
+    Err(anyhow::anyhow!(
         "the history store {} cannot be reached: {why}; {fix}, or pass --history with another path",
         shown_path(&path)
     ))
@@ -1215,7 +1206,7 @@ fn unreachable_store(path: &Path) -> Option<anyhow::Error> {
 
 /// The error of a reading command before the first snapshot.
 pub fn no_snapshot_yet(path: &Path) -> anyhow::Error {
-    if let Some(unreachable) = unreachable_store(path) {
+    if let Err(unreachable) = reachable(path) {
         return unreachable;
     }
     let store = shown_path(&path);
