@@ -918,18 +918,17 @@ fn beside(path: &Path, end: &str) -> PathBuf {
 fn chattr_locked(
     path: &Path,
     sides: impl IntoIterator<Item = PathBuf>,
-) -> Option<(PathBuf, &'static str, &'static str)> {
+) -> Option<(PathBuf, (&'static str, &'static str))> {
     let real = real_file(path);
     let folder = folder_of(&real).to_path_buf();
     let files = [real].into_iter().chain(sides).chain([folder.clone()]);
     files
         .filter_map(|file| Some((file.clone(), chattr_lock(&file)?)))
         .find(|(file, (what, _))| *file != folder || what.starts_with("immutable"))
-        .map(|(file, (what, clear))| (file, what, clear))
 }
 
 /// [`chattr_locked`] for the -journal: what keeps it from being rolled back.
-fn journal_locked(path: &Path) -> Option<(PathBuf, &'static str, &'static str)> {
+fn journal_locked(path: &Path) -> Option<(PathBuf, (&'static str, &'static str))> {
     chattr_locked(path, [beside(path, "-journal")])
 }
 
@@ -953,7 +952,7 @@ fn unrolled_journal(path: &Path) -> anyhow::Error {
     let again = "and run the command again, which rolls it back";
     let fix = match (mounted_read_only(path), journal_locked(path), others(&real)) {
         (true, _, _) => format!("have it mounted read-write {again}"),
-        (false, Some((file, _, clear)), _) => format!(
+        (false, Some((file, (_, clear))), _) => format!(
             "clear the attribute of {0} ({clear} {0}, as root) {again}",
             shown_path(&file)
         ),
@@ -1061,7 +1060,7 @@ fn read_only(path: &Path) -> anyhow::Error {
 /// beside it or its folder has an attribute of chattr that no chmod
 /// changes ([`chattr_locked`]).
 fn locked_by_chattr(path: &Path) -> Option<anyhow::Error> {
-    let (file, what, clear) = chattr_locked(path, side_files(path))?;
+    let (file, (what, clear)) = chattr_locked(path, side_files(path))?;
     let (store, file) = (shown_path(&path), shown_path(&file));
     Some(anyhow::anyhow!(
         "the history store {store} cannot be written: {file} is {what}, which no chmod changes, so no snapshot can be recorded; the reading commands still work. Clear that ({clear} {file}, as root), or pass --history with another path"
