@@ -866,20 +866,14 @@ fn not_a_token(
     // PHP's warnings with the token: their words, not the token's.
     let among = json_among_text::<TokenResponse>(body);
     let php = format!("; the server at token_url prints it with the token: {DISPLAY_ERRORS}");
-    let (problem, hint) = match is_markup(body) {
-        _ if among.is_some() => (
-            format!(
-                "other text {} the token's JSON",
-                among.as_ref().map_or("", |(_, place, _)| place)
-            ),
-            php.as_str(),
-        ),
-        true => (
-            "an HTML page".to_string(),
+    let (problem, hint) = match (&among, is_markup(body)) {
+        (Some((_, place, _)), _) => (format!("other text {place} the token's JSON"), &*php),
+        (_, true) => (
+            "an HTML page".into(),
             "; check token_url, or a proxy in between",
         ),
-        false if body.trim_ascii().is_empty() => ("an empty body".to_string(), "; check token_url"),
-        false => (problem, "; check token_url"),
+        _ if body.trim_ascii().is_empty() => ("an empty body".into(), "; check token_url"),
+        _ => (problem, "; check token_url"),
     };
     // Every token a token answer names is known to the redactor already.
     let says = match among {
