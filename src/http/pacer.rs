@@ -255,17 +255,16 @@ pub fn throttler_headers<'a>(headers: &[(&str, &'a str)]) -> Vec<(&'static str, 
         let limited = named("x-ratelimit-limit", throttler).and_then(number) > Some(0.0);
         let left = (v.trim().parse::<f64>().ok()).filter(|n| n.is_finite())?;
         let left = (left >= 0.0 || limited).then_some(left.max(0.0))?;
-        Some((throttler.to_owned(), left, -reset.unwrap_or_default()))
+        Some((left, reset.unwrap_or_default(), throttler.to_owned()))
     };
-    let nearest = (headers.iter().filter_map(remaining))
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
+    let nearest = nearest(headers.iter().filter_map(remaining));
     let plain = [
         "x-ratelimit-limit",
         "x-ratelimit-remaining",
         "x-ratelimit-reset",
     ];
     let mut found: Vec<_> = (plain.into_iter())
-        .filter_map(|plain| Some((plain, named(plain, &nearest.as_ref()?.0)?)))
+        .filter_map(|plain| Some((plain, named(plain, nearest.as_ref()?)?)))
         .collect();
     let retry_after = (headers.iter())
         .filter(|(n, _)| n.starts_with("retry-after-"))
@@ -303,13 +302,17 @@ fn nearest_item(value: &str) -> &str {
     }
     let left = |item: &str| param(item, &["r", "remaining"]).unwrap_or(f64::MAX);
     let reset = |item: &str| param(item, &["t", "reset"]).unwrap_or_default();
-    (rate_items(value).into_iter())
-        .min_by(|a, b| {
-            left(a)
-                .total_cmp(&left(b))
-                .then(reset(b).total_cmp(&reset(a)))
-        })
-        .unwrap_or(value)
+    let items = rate_items(value).into_iter();
+    nearest(items.map(|item| (left(item), reset(item), item))).unwrap_or(value)
+}
+
+/// Of `(left, reset, item)`, the item nearest exhaustion: the fewest
+/// left, and of as many the one whose reset is furthest off (the first
+/// of those).
+fn nearest<T>(items: impl Iterator<Item = (f64, f64, T)>) -> Option<T> {
+    let nearer =
+        |a: &(f64, f64, T), b: &(f64, f64, T)| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1));
+    items.min_by(nearer).map(|(.., item)| item)
 }
 
 /// A `RateLimit` list's items: each draft-8 one (`"p"; r=1; t=1`), and a
