@@ -206,15 +206,15 @@ pub fn parse_rate_headers<'a>(
     header: impl Fn(&str) -> Option<&'a str>,
     now: SystemTime,
 ) -> Option<RateHeaders> {
+    let ratelimit = header("ratelimit").map(nearest_item);
+    let policy = header("ratelimit-policy").map(|p| parse_quota(named_policy(p, ratelimit)));
     for prefix in ["ratelimit-", "x-ratelimit-", "x-rate-limit-"] {
         let get = |name: &str| header(&format!("{prefix}{name}"));
+        // The drafts' `RateLimit` and `RateLimit-Policy` go with `RateLimit-*` alone.
         let ietf = prefix == "ratelimit-";
-        let ratelimit = header("ratelimit").filter(|_| ietf).map(nearest_item);
-        let combined = |keys: &[&str]| param(ratelimit?, keys);
+        let combined = |keys: &[&str]| param(ratelimit.filter(|_| ietf)?, keys);
         let (limit, limit_window) = get("limit").map(parse_quota).unwrap_or_default();
-        let policy = header("ratelimit-policy").filter(|_| ietf);
-        let policy = policy.map(|p| named_policy(p, ratelimit));
-        let (policy_limit, policy_window) = policy.map(parse_quota).unwrap_or_default();
+        let (policy_limit, policy_window) = policy.filter(|_| ietf).unwrap_or_default();
         let found = RateHeaders {
             limit: limit.or(policy_limit).or_else(|| combined(&["limit"])),
             window: limit_window.or(policy_window),
