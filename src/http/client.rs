@@ -242,7 +242,9 @@ pub struct Reply {
     pub tokenless: bool,
     /// Its `Via` (RFC 9110 §7.6.3): the proxies it came through.
     pub via: Option<String>,
-    /// What its Bearer challenge says of the token ([`challenge_of`]).
+    /// What its Bearer challenge says of the token: its `error_description`
+    /// (RFC 6750 §3), all a server that sends no body says of a token it
+    /// refuses (Spring Security's `Jwt expired at …`).
     pub challenge: Option<String>,
     /// The scope its challenge's `insufficient_scope` asks for ([`wanted_scope`]).
     pub wanted_scope: Option<String>,
@@ -301,13 +303,6 @@ fn asks_bearer_only(headers: &ureq::http::HeaderMap, sent_bearer: bool) -> bool 
             || !sent_bearer && value.contains("error=\"invalid_token\"");
         bearer && (missing || !value.contains("error=") && !value.contains("error ="))
     })
-}
-
-/// The `error_description` of a `WWW-Authenticate` Bearer challenge (RFC
-/// 6750 §3): all a server that sends no body says of a token it refuses
-/// (Spring Security's `Jwt expired at …`).
-fn challenge_of(headers: &ureq::http::HeaderMap) -> Option<String> {
-    challenge_param(headers, "error_description")
 }
 
 /// The scope a challenge's `error="insufficient_scope"` asks for (RFC 6750
@@ -1107,7 +1102,7 @@ impl Client {
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
             tokenless: asks_bearer_only(response.headers(), authorization.starts_with("Bearer ")),
             via: via_of(response.headers()),
-            challenge: challenge_of(response.headers()),
+            challenge: challenge_param(response.headers(), "error_description"),
             wanted_scope: wanted_scope(response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
@@ -1643,11 +1638,8 @@ fn no_answer_after(
         closed_unanswered_hint(request).into()
     } else if waited_beside_others(message, request) {
         "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
-    } else if message.contains("timed out") {
-        timed_out_hint(message, failures).into()
     } else {
-        // Refused, unreachable, reset, a record changed: no timeout ran out.
-        no_timeout_hint(message, failures).into()
+        last_try_hint(message, failures).into()
     };
     let slow = timed_out_before(message, failures);
     api_error(format!("{request}: {message}{after}; {check}{slow}"))
@@ -1735,26 +1727,24 @@ fn gave_up_hint(request: &Request, failures: &[String]) -> String {
 /// was slow, and no smaller page helps.
 const NO_BACKEND: &str = "; or a gateway could not connect to the server behind it in its time for that (nginx's stream `proxy_connect_timeout`, socat's `connect-timeout`)";
 
-/// What to do about a request that timed out on its last try: a body that
-/// stopped at the same byte on every try (and they were more than one) was
-/// stopped by the server, which began each answer over this network.
-fn timed_out_hint(message: &str, failures: &[String]) -> &'static str {
+/// What to do about a request whose last try failed otherwise. One that
+/// timed out: a body that stopped at the same byte on every try (and they
+/// were more than one) was stopped by the server, which began each answer
+/// over this network. One refused, unreachable, reset or whose record
+/// changed, with no timeout run out: a record changed on the way on every
+/// try (and they were more than one) is no byte changed by chance.
+fn last_try_hint(message: &str, failures: &[String]) -> &'static str {
     let alike = !failures.is_empty() && failures.iter().all(|f| f == message);
+    if !message.contains("timed out") {
+        return match alike && message.ends_with(CHANGED) {
+            true => CHANGED_EVERY_TRY,
+            false => "check your network, or raise --max-retries",
+        };
+    }
     match alike && message.contains(" body stopped after ") && !message.contains(IN_A_TLS_RECORD) {
         true => STALLS_IT,
         false if message.contains(UNANSWERED_HELLO) => PLAIN_THERE,
         false => "check your network, or raise --timeout / --max-retries",
-    }
-}
-
-/// What to do about a request whose last try failed with no timeout run
-/// out: a record changed on the way on every try (and they were more than
-/// one) is no byte changed by chance.
-fn no_timeout_hint(message: &str, failures: &[String]) -> &'static str {
-    let alike = !failures.is_empty() && failures.iter().all(|f| f == message);
-    match alike && message.ends_with(CHANGED) {
-        true => CHANGED_EVERY_TRY,
-        false => "check your network, or raise --max-retries",
     }
 }
 
@@ -2660,7 +2650,7 @@ mod tests {
         let network = "check your network, or raise --timeout / --max-retries";
         let hint = |message: &str, failures: &[&str]| {
             let failures: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
-            timed_out_hint(message, &failures)
+            last_try_hint(message, &failures)
         };
         assert_eq!(hint(stopped, &[stopped, stopped]), STALLS_IT);
         assert_eq!(hint(stopped, &[]), network);
@@ -3138,7 +3128,7 @@ mod tests {
             if let Some(value) = value {
                 headers.insert("www-authenticate", value.parse().unwrap());
             }
-            challenge_of(&headers)
+            challenge_param(&headers, "error_description")
         };
         let spring = r#"Bearer error="invalid_token", error_description="Jwt expired at 2026-12-06T00:16:56Z", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1""#;
         let expired = "Jwt expired at 2026-12-06T00:16:56Z";
@@ -3454,7 +3444,7 @@ mod tests {
         let changed = format!("TLS error: decrypt error{CHANGED}");
         let reset = "connection error: Connection reset by peer".to_string();
         let network = "check your network, or raise --max-retries";
-        let hint = no_timeout_hint;
+        let hint = last_try_hint;
         assert_eq!(
             hint(&changed, &[changed.clone(), changed.clone()]),
             CHANGED_EVERY_TRY
