@@ -606,7 +606,7 @@ impl Client {
             let last = attempt >= self.options.max_retries;
             // Closed under it: whether by a server that has answered in the run.
             let closed = matches!(outcome, Attempt::Dropped(_)).then_some(answered);
-            let (what, wait_hint, refused) = match outcome {
+            let (what, answer) = match outcome {
                 Attempt::Reply(reply, answer) if !last && spent(&answer) => {
                     return Ok(self.give_up(request, attempt, *reply));
                 }
@@ -621,21 +621,16 @@ impl Client {
                     return Err(no_answer_after(request, &why, (attempt, &failures), closed));
                 }
                 Attempt::Reply(reply, answer) => {
-                    let refused = answer.refused();
                     let what = format!("HTTP {}", reply.status);
-                    refused_last = refused.then_some(*reply);
-                    let wait = (answer.retry_after).map(|d| match answer.at_reset {
-                        true => (d, "the quota's reset"),
-                        false => (d, "Retry-After"),
-                    });
-                    (what, wait, refused)
+                    refused_last = answer.refused().then_some(*reply);
+                    (what, Some(answer))
                 }
                 Attempt::Transient(message) | Attempt::Dropped(message) => {
                     refused_last = None;
-                    (message, None, false)
+                    (message, None)
                 }
             };
-            self.wait_to_retry(request, attempt, &what, wait_hint, refused);
+            self.wait_to_retry(request, attempt, &what, answer.as_ref());
             failures.push(what);
             attempt += 1;
         }
@@ -764,17 +759,18 @@ impl Client {
             })
     }
 
-    /// Waits before retry `attempt + 1` of `request`, after `what`: as the
-    /// server asked (`wait_hint`, and the header that asked), else a
-    /// growing backoff.
-    fn wait_to_retry(
-        &self,
-        request: &Request,
-        attempt: u32,
-        what: &str,
-        wait_hint: Option<(Duration, &str)>,
-        refused: bool,
-    ) {
+    /// Waits before retry `attempt + 1` of `request`, after `what` (and the
+    /// `answer` it was, if any): as the server asked (its `Retry-After` or
+    /// its quota's reset, said with the delay), else a growing backoff.
+    fn wait_to_retry(&self, request: &Request, attempt: u32, what: &str, answer: Option<&Answer>) {
+        let wait_hint = answer.and_then(|answer| {
+            let by = match answer.at_reset {
+                true => "the quota's reset",
+                false => "Retry-After",
+            };
+            answer.retry_after.map(|d| (d, by))
+        });
+        let refused = answer.is_some_and(Answer::refused);
         let backoff = || jittered(attempt, fastrand::f64());
         let delay = match wait_hint {
             // Already scaled; requests refused together do not come back
