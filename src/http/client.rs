@@ -1619,15 +1619,27 @@ fn no_answer_after(
         // proxy-chain hangs up on a host it cannot reach, and Apache Traffic
         // Server closes the tunnel it said 200 to.
         "check the proxy and the scheme of its URL (http:// or https://), then account_name and region (or token_url / base_url): a proxy that cannot reach the host may close so".into()
+    } else if message.contains(HEADERS_OF) && message.contains("timed out") {
+        // Long headers left open until the timeout ran out (tcllib's httpd),
+        // or closed at once (uWSGI).
+        "a server may leave a request whose request line and headers are over its limit unanswered, as tcllib's httpd does past 8192 bytes of headers; have the server take larger ones; if it takes them, check your network, or raise --timeout / --max-retries".into()
     } else if message.contains(HEADERS_OF) {
-        headers_hint(message).into()
+        "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries".into()
     } else if message.contains(AFTER_THE_REQUEST) {
         // Seconds after the request: no wrong URL, which is closed at once,
         // and, by a host that answered before, no network's fault either.
         gave_up_hint(request, failures).into()
-    } else if let Some(why) = cut_short(message) {
-        // Its head came: the server began this answer, over this network.
-        why.into()
+    } else if message.contains(ENDS_AT_LAST_CHUNK) {
+        // A body cut short, its head come (the server began this answer over
+        // this network): by its last chunk (no connection cut it), by a chunk
+        // unread, or by its connection's close, with a length or without one.
+        ENDS_IT.into()
+    } else if message.contains(BROKEN_OFF) {
+        BREAKS_IT.into()
+    } else if message.contains(" body stopped after ") && message.contains(": connection error")
+        || message.contains(ENDS_AT_CLOSE)
+    {
+        CUTS_IT.into()
     } else if closed == Some(true) {
         DROPS_IT.into()
     } else if closed == Some(false) {
@@ -1779,21 +1791,6 @@ const BROKEN_OFF: &str = "then came a chunk that could not be read";
 /// making the answer and wrote something else there.
 const BREAKS_IT: &str = "the server, or a gateway in front of it, sent a chunk-size line longer than the 20 bytes ureq reads of it (a chunk extension, RFC 9112 §7.1.1, or leading zeros make it so), or a chunk longer than its size line says, or it fails while making its answer and writes something else there (puma writes its 500 answer so when the application raises midway); try again later";
 
-/// Why the body of `message` was cut short, if it was: by its last chunk
-/// (its framing whole: no connection cut it), or by its connection's
-/// close, with a length or without one.
-fn cut_short(message: &str) -> Option<&'static str> {
-    if message.contains(ENDS_AT_LAST_CHUNK) {
-        return Some(ENDS_IT);
-    }
-    if message.contains(BROKEN_OFF) {
-        return Some(BREAKS_IT);
-    }
-    let closed = message.contains(" body stopped after ") && message.contains(": connection error")
-        || message.contains(ENDS_AT_CLOSE);
-    closed.then_some(CUTS_IT)
-}
-
 /// Why a body was cut short by the close of its connection: the server
 /// sent its head over the same network, then stopped making the answer.
 const CUTS_IT: &str = "the server began its answer and closed the connection before its end: it, or a gateway in front of it, fails while making its answer (an application error mid-answer, a worker that crashed); try again later; else check your network";
@@ -1847,20 +1844,6 @@ const UNANSWERED_HEAD: usize = 8 * 1024;
 /// long access token or next link), on a connection closed, or left open,
 /// unanswered under it.
 const HEADERS_OF: &str = "its request line and headers were about";
-
-/// What to do about a request unanswered under long headers
-/// ([`HEADERS_OF`]): closed at once (uWSGI), or left open until the
-/// timeout ran out (tcllib's httpd).
-fn headers_hint(message: &str) -> &'static str {
-    match message.contains("timed out") {
-        true => {
-            "a server may leave a request whose request line and headers are over its limit unanswered, as tcllib's httpd does past 8192 bytes of headers; have the server take larger ones; if it takes them, check your network, or raise --timeout / --max-retries"
-        }
-        false => {
-            "a server closes the connection so on a request line and headers over its limit, as uWSGI does past its buffer-size (4096 bytes by default, its own variables counted with the headers); have the server take larger ones (uWSGI: --buffer-size 32768); if it takes them, check your network, or raise --max-retries"
-        }
-    }
-}
 
 /// What [`timed_out`] says of a try that got no answer in time.
 const WAITING: &str = " waiting for the answer";
