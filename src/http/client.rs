@@ -195,10 +195,9 @@ impl Request<'_> {
 
     /// The setting that names where this request goes, for hints.
     fn setting(&self) -> &'static str {
-        if self.issues_token {
-            "token_url"
-        } else {
-            "base_url"
+        match self.issues_token {
+            true => "token_url",
+            false => "base_url",
         }
     }
 }
@@ -650,17 +649,15 @@ impl Client {
         loop {
             let resumed = crate::interrupt::resumes();
             let outcome = self.paced_attempt(request, (attempt, since), anew);
+            // Unanswered: a failure, or a page fetched ahead handed back.
             let failed = match &outcome {
-                Ok(Ok(Attempt::Transient(why) | Attempt::Dropped(why))) => why.clone(),
-                Err(e) => match e.downcast_ref::<LeftToTheWalk>() {
-                    Some(LeftToTheWalk(why, _)) => why.clone(),
-                    None => return outcome,
-                },
-                Ok(_) => return outcome,
+                Ok(Ok(Attempt::Transient(why) | Attempt::Dropped(why))) => Some(why),
+                Err(e) => e.downcast_ref::<LeftToTheWalk>().map(|left| &left.0),
+                Ok(_) => None,
             };
-            if !resumed_soon(resumed) {
+            let Some(failed) = failed.cloned().filter(|_| resumed_soon(resumed)) else {
                 return outcome;
-            }
+            };
             self.debug(&format!(
                 "sending {request} again, not counted as a retry: the run was stopped and continued while it was sent ({failed})"
             ));
