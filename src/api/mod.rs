@@ -168,15 +168,13 @@ impl<'a> Api<'a> {
         reply: &Reply,
         redactor: &Redactor,
     ) -> anyhow::Error {
+        // Out of base_url's path, or under more: a reverse proxy that
+        // passes the API's links on as they are, not a page too many.
+        if let Some(hint) = self.link_path_hint(asked) {
+            return api_error(format!("GET {url}: {}; {hint}", describe(reply, redactor)));
+        }
         let answered = self.answered.load(Ordering::Relaxed);
         match () {
-            // Out of base_url's path, or under more: a reverse proxy that
-            // passes the API's links on as they are, not a page too many.
-            _ if self.link_path_hint(asked).is_some() => api_error(format!(
-                "GET {url}: {}; {}",
-                describe(reply, redactor),
-                self.link_path_hint(asked).unwrap_or_default(),
-            )),
             // Mojolicious answers 404 to a request line over its 8 KiB
             // (its page, not a JSON error of a server that read the URL).
             _ if answered
