@@ -179,11 +179,7 @@ impl Destination {
                     true => Box::new(ClosedStdout),
                     false => Box::new(Patient(io::stdout())),
                 };
-                Ok(Destination::Direct {
-                    out: BufWriter::with_capacity(64 * 1024, stdout),
-                    terminal,
-                    name: None,
-                })
+                Ok(Destination::direct(stdout, terminal, None))
             }
             Some(target) => Destination::file(target, "--output-file"),
         }
@@ -211,8 +207,8 @@ impl Destination {
         #[cfg(unix)]
         if let Some(fd) = crate::streams::descriptor_named(target) {
             let file = crate::streams::duplicate(fd).with_context(cannot)?;
-            let terminal = file.is_terminal();
-            return Ok(Destination::in_place(file, terminal, target));
+            let (terminal, name) = (file.is_terminal(), Some(shown_path(&target)));
+            return Ok(Destination::direct(Box::new(Named(file)), terminal, name));
         }
         // A loop of symbolic links is said as such, not as a folder's fault.
         let real = followed(target).with_context(cannot)?;
@@ -240,8 +236,8 @@ impl Destination {
         }
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             let file = fs::OpenOptions::new().write(true).open(target);
-            let file = file.with_context(cannot)?;
-            return Ok(Destination::in_place(file, false, target));
+            let file = Box::new(Named(file.with_context(cannot)?));
+            return Ok(Destination::direct(file, false, Some(shown_path(&target))));
         }
         #[cfg(unix)]
         replaceable(&real, meta.as_ref()).with_context(cannot)?;
@@ -261,13 +257,13 @@ impl Destination {
         })
     }
 
-    /// `file` (a device, a pipe, a descriptor), which `target` names,
-    /// written in place.
-    fn in_place(file: fs::File, terminal: bool, target: &Path) -> Destination {
+    /// `out` (stdout, or a device, a pipe, a descriptor that `name`
+    /// names), written in place.
+    fn direct(out: Box<dyn Write>, terminal: bool, name: Option<String>) -> Destination {
         Destination::Direct {
-            out: BufWriter::with_capacity(64 * 1024, Box::new(Named(file))),
+            out: BufWriter::with_capacity(64 * 1024, out),
             terminal,
-            name: Some(shown_path(&target)),
+            name,
         }
     }
 
@@ -505,7 +501,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("log");
         let file = fs::File::create(&target).unwrap();
-        let mut dest = Destination::in_place(file, true, &target);
+        let name = Some(shown_path(&target));
+        let mut dest = Destination::direct(Box::new(Named(file)), true, name);
         assert!(dest.is_terminal());
         assert_eq!(dest.file_name(), Some(shown_path(&target)));
         dest.write_all(b"one").unwrap();
