@@ -111,15 +111,14 @@ impl<'a> Api<'a> {
             moved.accounts.set_query(None);
             let _ = self.moved.set(moved);
         }
-        let url = &url;
         let context = format!("GET {url}");
         let answered = self.answered.load(Ordering::Relaxed);
         match reply.read_as() {
-            200 => parse_page(url, &reply, answered, redactor).map(|page| {
+            200 => parse_page(&url, &reply, answered, redactor).map(|page| {
                 self.answered.store(true, Ordering::Relaxed);
                 let token = token_length(&reply.authorization);
                 self.answered_token.fetch_max(token, Ordering::Relaxed);
-                let moved_to = (url != &asked).then_some(url);
+                let moved_to = (url != asked).then_some(&url);
                 let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
                 if url.path() != accounts.path() {
                     self.answered_elsewhere.store(true, Ordering::Relaxed);
@@ -129,8 +128,8 @@ impl<'a> Api<'a> {
             403 if wants_http2(&reply.body) => {
                 Err(unexpected(&context, &reply, "base_url", redactor))
             }
-            401 | 403 => Err(self.refused(url, &reply, redactor)),
-            404 => Err(self.not_found(url, &asked, to, &reply, redactor)),
+            401 | 403 => Err(self.refused(&url, &reply, redactor)),
+            404 => Err(self.not_found(&url, &asked, to, &reply, redactor)),
             // base_url answered a page: it is not what to check.
             status @ (405 | 406) if answered => Err(api_error(format!(
                 "GET {url}: {}; {}, but base_url answered the first page: the API's next link, or a gateway in front of the API, led elsewhere",
