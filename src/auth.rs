@@ -575,6 +575,14 @@ impl<'a> Auth<'a> {
                 })
             },
         )?;
+        // A failure where a followed redirect led is named there too.
+        let context = match url == self.creds.token_url {
+            true => context,
+            false => format!(
+                "{context} (redirected to {})",
+                shorten(&redactor.redact_shown(url.as_str()), 200)
+            ),
+        };
         // A 301, 302 or 303 within the origin would turn the POST into a
         // GET (only a 307 or 308 keeps it): the URL to set is its target.
         let moved = (reply.location.as_deref())

@@ -224,6 +224,32 @@ fn a_token_endpoint_that_moved_within_its_origin_gets_the_same_request_there() {
     );
 }
 
+/// httpbin's `/redirect-to?url=/oauth/token&status_code=307` as token_url: the 307 within its
+/// origin is followed, and what failed was the answer where it led (a 404, a page that is no
+/// token). The error named token_url alone, which had answered the redirect, not the failure.
+#[test]
+fn a_token_request_failing_where_a_redirect_led_names_both_urls() {
+    let fake = fake_with(
+        simple_accounts(4),
+        script(vec![
+            (
+                RequestMatch::Token,
+                FaultKind::PermanentRedirect("/oauth/token?moved=1".into()),
+            ),
+            (RequestMatch::Token, FaultKind::Status(404)),
+        ]),
+    );
+    let output = run_tool(&fake, &["list"]);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    let expected = format!(
+        "token request to {} (redirected to {}?moved=1): HTTP 404",
+        fake.token_url(),
+        fake.token_url()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+}
+
 #[test]
 fn a_token_endpoint_that_redirects_to_itself_stops_after_ten() {
     let fake = fake_with(
