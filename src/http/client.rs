@@ -2107,10 +2107,33 @@ fn unreadable(error: &str, request: &Request, via: Option<&Via>, answered: bool)
         format!(
             "the answer is not valid HTTP ({error}){through}: a line among its headers is no header (a space before its colon, a folded line, or a script's error output, which mini_httpd and thttpd send on with its answer): whoever runs the server must fix it; {check}"
         )
+    } else if let Some(faulty) = unknown_length(error) {
+        format!(
+            "the answer is not valid HTTP ({error}){through}: it has {faulty}, so where it ends cannot be known (RFC 9112 §6.3): the server, or a gateway in front of it, frames its answer wrongly (or fails while making it and writes something else there): whoever runs the server must fix it; {check}"
+        )
     } else {
         format!("the answer is not valid HTTP ({error}){through}; {check}")
     };
     api_error(format!("{request}: {what}"))
+}
+
+/// What makes an answer's end unknowable, by ureq-proto's `error` for it.
+fn unknown_length(error: &str) -> Option<&'static str> {
+    let chunk = "a chunk size that is no hexadecimal number";
+    [
+        (
+            "conflicting content-length headers",
+            "Content-Length fields that disagree",
+        ),
+        (
+            "content-length header not a number",
+            "a Content-Length that is no number",
+        ),
+        ("chunk length cannot be read as a number", chunk),
+        ("chunk length is not ascii", chunk),
+    ]
+    .into_iter()
+    .find_map(|(e, faulty)| error.ends_with(e).then_some(faulty))
 }
 
 /// ureq-proto's error for a chunk-size line of more than 20 bytes (valid

@@ -698,6 +698,41 @@ fn an_answer_that_is_not_valid_http_is_final_at_once() {
     }
 }
 
+/// A Mountebank TCP imposter answering two Content-Length fields that disagree, a chunk size
+/// that is no number, or a Content-Length that is none (httpbin's
+/// `/response-headers?Content-Length=5` adds a second field beside gunicorn's own): the answer's
+/// length cannot be known, so nothing of it can be read. The run said "the answer is not valid
+/// HTTP (conflicting content-length headers); check base_url" of the right base_url, a setting
+/// that cannot help. It now says how the answer is framed wrongly and who must fix it.
+#[test]
+fn an_answer_whose_length_cannot_be_known_names_its_framing_and_who_must_fix_it() {
+    for (raw, what) in [
+        (
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\n{}"[..],
+            "Content-Length fields that disagree",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: two\r\n\r\n{}",
+            "a Content-Length that is no number",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            "a chunk size that is no hexadecimal number",
+        ),
+    ] {
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &[
+                "not valid HTTP",
+                what,
+                "whoever runs the server",
+                "base_url",
+            ],
+        );
+    }
+}
+
 /// mini_httpd (1.30) and thttpd give a CGI script the connection for its error output, so a
 /// warning the script prints there (a Python `DeprecationWarning`, a PHP notice) lands among the
 /// headers of its answer, a line with no colon. The run ended "the answer is not valid HTTP (http
