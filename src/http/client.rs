@@ -1079,7 +1079,7 @@ impl Client {
         if let Some(headers) = headers {
             self.debug(&format!("< HTTP {status}"));
             for line in &headers {
-                self.debug(line);
+                self.debug(&self.redactor().redact_header(line));
             }
         }
         let reply = Reply {

@@ -169,22 +169,45 @@ impl Redactor {
                 }
             }
         }
-        if !hidden.contains(&true) {
-            return text.to_string();
-        }
-        let mut shown = String::with_capacity(text.len());
-        let mut in_secret = false;
-        for (at, c) in text.char_indices() {
-            let secret = hidden[at..at + c.len_utf8()].contains(&true);
-            match (secret, in_secret) {
-                (true, false) => shown.push_str("<redacted>"),
-                (false, _) => shown.push(c),
-                (true, true) => {}
-            }
-            in_secret = secret;
-        }
-        shown
+        hide(text, &hidden)
     }
+
+    /// A header line as `-vv` shows it (`< name: value`), its name in the
+    /// lower case the `http` crate keeps: [`Redactor::redact_shown`], and a
+    /// part of a secret in the name in any case, as the name shows none as
+    /// the server sent it.
+    pub fn redact_header(&self, line: &str) -> String {
+        let Some((name, value)) = line.split_once(": ") else {
+            return self.redact_shown(line);
+        };
+        let lower = name.to_ascii_lowercase();
+        let mut hidden = vec![false; name.len()];
+        if let Ok(known) = self.forms.lock() {
+            for (from, to) in found(&known.0.lower, lower.as_bytes(), true) {
+                hidden[from..to].fill(true);
+            }
+        }
+        self.redact_shown(&format!("{}: {value}", hide(name, &hidden)))
+    }
+}
+
+/// `text` with each run of bytes `hidden` marks replaced by `<redacted>`.
+fn hide(text: &str, hidden: &[bool]) -> String {
+    if !hidden.contains(&true) {
+        return text.to_string();
+    }
+    let mut shown = String::with_capacity(text.len());
+    let mut in_secret = false;
+    for (at, c) in text.char_indices() {
+        let secret = hidden[at..at + c.len_utf8()].contains(&true);
+        match (secret, in_secret) {
+            (true, false) => shown.push_str("<redacted>"),
+            (false, _) => shown.push(c),
+            (true, true) => {}
+        }
+        in_secret = secret;
+    }
+    shown
 }
 
 /// Where each of `secrets` stands in `text`, and with `parts` each run of

@@ -1443,6 +1443,35 @@ fn json_and_jsonl_keep_hostile_values_exactly() {
     assert!(!jsonl_out.stdout.contains(&0x1b));
 }
 
+/// Mountebank's `decorate` can name a header of its answer after what the request sent: a
+/// token answer with `X-Seen-Zq9xSECRETval: 1`, part of the client secret. `-vv` shows a header's
+/// name as the `http` crate keeps it, in lower case (`x-seen-zq9xsecretval`), and a part of a
+/// secret is looked for as it was written: thirteen characters of the secret showed, their case
+/// lost.
+#[test]
+fn a_part_of_the_secret_in_a_header_name_is_redacted_though_shown_in_lower_case() {
+    let secret = "Zq9xSECRETvalue42";
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(2),
+        client_secret: secret.into(),
+        faults: Faults::always(
+            RequestMatch::Token,
+            FaultKind::WithHeaders(vec![("X-Seen-Zq9xSECRETval", "1".into())]),
+        ),
+        ..FakeConfig::default()
+    });
+    let output = Sandbox::new()
+        .tool(&fake)
+        .env("TALKDESK_CLIENT_SECRET", secret)
+        .args(["-vv", "list", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("< x-seen-<redacted>: 1"), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("secretval"), "{stderr}");
+}
+
 /// A short client secret that is a word of the API's address (here the
 /// path's `express`) was taken out of the first page's URL and of every
 /// next link: the tool asked for `/%3Credacted%3E/accounts` (404), and a
