@@ -519,6 +519,70 @@ fn an_empty_variable_counts_as_unset() {
     assert!(stdout.contains("talkdeskappca.com"), "{stdout}");
 }
 
+/// `list` against `fake` with the config path given as `--config PATH` (`flag`) or as
+/// `TALKDESK_CONFIG=PATH`: its exit code and stderr, after no request was sent.
+fn config_path_refused(fake: &FakeApi, path: &str, flag: bool) -> (Option<i32>, String) {
+    let mut cmd = Sandbox::new().tool(fake);
+    match flag {
+        true => cmd.args(["--config", path]),
+        false => cmd.env("TALKDESK_CONFIG", path),
+    };
+    let output = cmd.arg("list").output().expect("run");
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+    (output.status.code(), stderr_of(&output))
+}
+
+/// `--config -` is a usage error (exit 2): no setting is read from stdin (`config_file_in_use`).
+#[test]
+fn a_config_path_of_dash_is_refused_with_exit_2() {
+    assert_eq!(
+        config_path_refused(&fake(1), "-", true),
+        (
+            Some(2),
+            "error: --config -: the settings are not read from stdin; pass a file path (or /dev/stdin)\n"
+                .into()
+        )
+    );
+}
+
+/// `TALKDESK_CONFIG=-` is a config error (exit 3), said as the flag's is.
+#[test]
+fn a_config_variable_of_dash_is_refused_with_exit_3() {
+    assert_eq!(
+        config_path_refused(&fake(1), "-", false),
+        (
+            Some(3),
+            "error: TALKDESK_CONFIG -: the settings are not read from stdin; pass a file path (or /dev/stdin)\n"
+                .into()
+        )
+    );
+}
+
+/// `--config '  '` (spaces alone) names no file: a usage error (exit 2).
+#[test]
+fn a_config_path_of_spaces_alone_is_refused_with_exit_2() {
+    assert_eq!(
+        config_path_refused(&fake(1), "  ", true),
+        (
+            Some(2),
+            "error: --config is empty; set a path, or leave it out for the default\n".into()
+        )
+    );
+}
+
+/// `TALKDESK_CONFIG='  '` (spaces alone) names no file: a config error (exit 3).
+#[test]
+fn a_config_variable_of_spaces_alone_is_refused_with_exit_3() {
+    assert_eq!(
+        config_path_refused(&fake(1), "  ", false),
+        (
+            Some(3),
+            "error: TALKDESK_CONFIG is empty; set a path, or leave it out for the default\n".into()
+        )
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Profiles
 // ---------------------------------------------------------------------------------------------
