@@ -4473,6 +4473,43 @@ fn yaws_400_for_a_host_it_serves_no_virtual_host_for_names_the_host_name() {
     assert!(!line.contains("its scheme and port"), "{line}");
 }
 
+/// yaws' `400` page for a Host it has no virtual host for, answered to the token request: the
+/// whole line names the token request, says no OAuth answer came, and to check token_url's host
+/// name (`no_virtual_host`).
+#[test]
+fn yaws_400_at_the_token_url_says_no_oauth_answer_and_names_its_host_name() {
+    let yaws = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, yaws)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_eq!(
+        line,
+        format!(
+            "error: token request to {}: HTTP 400: 400 Bad Request; no OAuth answer; check token_url (its host name): yaws answers so a request whose Host names none of its virtual hosts",
+            fake.token_url()
+        )
+    );
+    assert_eq!(fake.page_requests(), Vec::<u64>::new());
+}
+
+/// The same page answered to page 1: not the API's answer; check base_url's host name.
+#[test]
+fn yaws_400_at_the_base_url_says_not_the_apis_answer_and_names_its_host_name() {
+    let yaws = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
+    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::AnyPage, yaws)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_eq!(
+        line,
+        format!(
+            "error: GET {}/express/accounts?page=1&per_page=50: HTTP 400: 400 Bad Request; not the API's answer; check base_url (its host name): yaws answers so a request whose Host names none of its virtual hosts",
+            fake.base_url()
+        )
+    );
+}
+
 /// Next links keep to base_url's origin: the Host of a later page is the one yaws served page 1
 /// for, so its `400` page there is no Host it has no virtual host for. Page 2 said "not the API's
 /// answer: yaws answers so a request whose Host names none of its virtual hosts: check base_url,
