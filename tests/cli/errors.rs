@@ -367,6 +367,66 @@ fn plain_http_to_a_non_loopback_host_exits_3() {
     assert!(fake.requests().is_empty());
 }
 
+/// `list` against `fake` with its base_url replaced by `base_url`, given as `TALKDESK_BASE_URL`
+/// and then in a config file (line 2 of it): the two error lines (exit 3), the second with
+/// `CONFIG` where it names the file's path; no request sent.
+fn base_url_refused(fake: &FakeApi, base_url: &str) -> [String; 2] {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(fake);
+    cmd.env("TALKDESK_BASE_URL", base_url).arg("list");
+    let from_the_variable = fails_with(&run(cmd), 3);
+    let path = sandbox.write_config(
+        "config.toml",
+        &format!(
+            "[default]\nbase_url = \"{base_url}\"\ntoken_url = \"{}\"\nclient_id = \"test-client\"\nclient_secret = \"test-secret-value\"\n",
+            fake.token_url()
+        ),
+    );
+    let mut cmd = sandbox.bare();
+    cmd.arg("--config").arg(&path).arg("list");
+    let from_the_file = fails_with(&run(cmd), 3);
+    assert!(fake.requests().is_empty());
+    let named = format!("error: config file {}, line 2: ", path.display());
+    let from_the_file = match from_the_file.strip_prefix(&named) {
+        Some(rest) => format!("error: config file CONFIG, line 2: {rest}"),
+        None => from_the_file,
+    };
+    [from_the_variable, from_the_file]
+}
+
+/// An IPv6 address with a zone in base_url (`[fe80::1%25eth0]`, RFC 6874): WHATWG URLs, and so
+/// this tool, have none (`ZONED`), exit 3, from the variable or the file.
+#[test]
+fn a_base_url_with_a_zoned_ipv6_address_is_refused_as_unsupported() {
+    let zoned = "has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one)";
+    assert_eq!(
+        base_url_refused(
+            &FakeApi::start(FakeConfig::default()),
+            "http://[fe80::1%25eth0]/"
+        ),
+        [
+            format!("error: TALKDESK_BASE_URL: `http://[fe80::1%25eth0]/` {zoned}"),
+            format!(
+                "error: config file CONFIG, line 2: `base_url` `http://[fe80::1%25eth0]/` {zoned}"
+            ),
+        ]
+    );
+}
+
+/// A link-local IPv6 address without a zone in base_url (`[fe80::1]`) cannot be reached, and a
+/// URL can carry no zone (`UNZONED`), exit 3, from the variable or the file.
+#[test]
+fn a_base_url_with_a_link_local_ipv6_address_is_refused_as_unreachable() {
+    let unzoned = "has a link-local IPv6 address, which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local";
+    assert_eq!(
+        base_url_refused(&FakeApi::start(FakeConfig::default()), "http://[fe80::1]/"),
+        [
+            format!("error: TALKDESK_BASE_URL: `http://[fe80::1]/` {unzoned}"),
+            format!("error: config file CONFIG, line 2: `base_url` `http://[fe80::1]/` {unzoned}"),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4: authentication and authorization
 // ---------------------------------------------------------------------------------------------

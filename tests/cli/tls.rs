@@ -1272,6 +1272,45 @@ fn a_proxy_at_a_link_local_or_zoned_ipv6_address_is_named_as_such() {
     assert_eq!(connects_with(&vars, &[]), Vec::<String>::new());
 }
 
+/// The stderr of `list` against an https fake through `HTTPS_PROXY=proxy`, which failed with
+/// exit 3 before any request.
+fn refused_proxy(proxy: &str) -> String {
+    let ca = TestCa::new("test CA");
+    let fake = https_fake(&ca, 3);
+    let sb = Sandbox::new();
+    let output = trusting(&sb, &fake, &ca.pem)
+        .env("HTTPS_PROXY", proxy)
+        .args(["list", "--max-retries", "0", "--timeout", "2"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{proxy}: {stderr}");
+    assert!(output.stdout.is_empty(), "{proxy}: nothing on stdout");
+    assert!(fake.requests().is_empty(), "{proxy}: {stderr}");
+    stderr
+}
+
+/// A proxy URL with a zone (`HTTPS_PROXY=http://[fe80::1%25eth0]:3128`): the whole line, what a
+/// URL with one is said to have (`ZONED`), then to unset the variable.
+#[test]
+fn a_proxy_at_a_zoned_ipv6_address_is_refused_as_unsupported() {
+    assert_eq!(
+        refused_proxy("http://[fe80::1%25eth0]:3128"),
+        "error: HTTPS_PROXY has an IPv6 address with a zone (`%…` inside `[…]`), which is not supported; use a host name, or an address without a zone (not a link-local fe80:: one), or unset HTTPS_PROXY\n"
+    );
+}
+
+/// A proxy at a link-local IPv6 address without a zone (`HTTPS_PROXY=http://[fe80::1]:3128`): the
+/// whole line, naming the address, what a URL with one is said to have (`UNZONED`), then to unset
+/// the variable.
+#[test]
+fn a_proxy_at_a_link_local_ipv6_address_is_refused_as_unreachable() {
+    assert_eq!(
+        refused_proxy("http://[fe80::1]:3128"),
+        "error: HTTPS_PROXY has a link-local IPv6 address ([fe80::1]), which cannot be reached without a zone (`%25eth0`), and URLs carry none; use a host name, or an address that is not link-local, or unset HTTPS_PROXY\n"
+    );
+}
+
 /// Plain http is allowed to loopback hosts alone (§7), yet `base_url =
 /// "http://127.0.0.1:8443"` (an `ssh -L` tunnel) with a machine's
 /// `http_proxy` off this machine went through it: the token request, its
