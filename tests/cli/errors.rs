@@ -2141,6 +2141,11 @@ fn an_html_page_showing_a_page_or_a_token_as_an_example_is_an_html_page() {
 /// The one-line error of `list --no-cache` against a token endpoint answering 200 with `body`,
 /// chunked, as Apache passes on php-fpm's answer.
 fn token_answer_then(body: &str) -> String {
+    token_answer_then_at(body).0
+}
+
+/// [`token_answer_then`], with the token URL the run was given.
+fn token_answer_then_at(body: &str) -> (String, String) {
     let raw = format!(
         "HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 12:17:02 GMT\r\nServer: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nX-Powered-By: PHP/8.2.36\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
         body.len()
@@ -2149,7 +2154,39 @@ fn token_answer_then(body: &str) -> String {
     let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "--no-cache"]);
-    fails_with(&run(cmd), 5)
+    (fails_with(&run(cmd), 5), fake.token_url())
+}
+
+/// PHP's warning after a whole token answer, and a notice before one: the whole line says
+/// which side of the token's JSON the other text is on, that the server at token_url prints it
+/// with the token (`not_a_token`, `DISPLAY_ERRORS`), and what the text says, never the token.
+#[test]
+fn php_text_before_or_after_a_token_answer_is_named_with_its_side_and_the_hint() {
+    let token = r#"{"access_token":"tokef6f379632350ddftokef6f379632350ddfto","token_type":"Bearer","expires_in":600,"scope":"express-accounts:read"}"#;
+    let warning = "<br />\n<b>Warning</b>:  Undefined array key \"nokey\" in <b>/srv/api/index.php</b> on line <b>14</b><br />\n";
+    let hint = "the server at token_url prints it with the token: PHP's warnings and notices land there with display_errors on (Slim 3 also appends what the app printed); have whoever runs it turn display_errors off, or fix what it warns of";
+    for (body, place, said) in [
+        (
+            format!("{token}{warning}"),
+            "after",
+            "Warning: Undefined array key \"nokey\" in /srv/api/index.php on line 14",
+        ),
+        (
+            format!(
+                "<br />\n<b>Notice</b>:  Undefined index: grant_type in <b>/srv/api/token.php</b> on line <b>9</b><br />\n{token}"
+            ),
+            "before",
+            "Notice: Undefined index: grant_type in /srv/api/token.php on line 9",
+        ),
+    ] {
+        let (line, token_url) = token_answer_then_at(&body);
+        assert_eq!(
+            line,
+            format!(
+                "error: token request to {token_url}: the answer is not a token (other text {place} the token's JSON); {hint} (HTTP 200: {said})"
+            )
+        );
+    }
 }
 
 #[test]
