@@ -1736,6 +1736,24 @@ fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
     );
 }
 
+/// The same, the whole line: the body cut short by its last chunk, and why a server ends its
+/// answer so (`ENDS_IT`), never the token's beginning.
+#[test]
+fn a_token_answer_ended_by_its_last_chunk_says_the_server_ended_it_early() {
+    const ENDED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n{\"access_token\": \"tok-1\", \"tok\r\n0\r\n\r\n";
+    let fault = FaultKind::RawResponse(ENDED);
+    let fake = fake_with_faults(simple_accounts(1), vec![(RequestMatch::Token, fault)]);
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "0"]);
+    assert_eq!(
+        fails_with(&run(cmd), 5),
+        format!(
+            "error: POST {}: the HTTP 200 answer's body was cut short: its last chunk came before its JSON's end, 30 bytes into its JSON; the server began its answer and ended it before its JSON was whole: it, or a gateway in front of it, fails while making its answer (Werkzeug's debugger and Tornado end so an answer whose handler raised midway); try again later",
+            fake.token_url()
+        )
+    );
+}
+
 /// The same token answer once, then a whole one (Werkzeug's debugger ends so a streamed answer
 /// whose generator raised): the run ended at once, exit 5, where the next try got the token. It is
 /// retried, and the walk goes on.
@@ -6094,20 +6112,7 @@ fn daphnes_503_for_an_application_past_its_time_limit_names_a_smaller_per_page()
 /// time is enough. It names the TLS handshake, and the URL's scheme and port to check.
 #[test]
 fn a_tls_handshake_a_plain_http_server_leaves_unanswered_names_the_scheme() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    // Every connection taken and held, its hello never answered.
-    std::thread::spawn(move || listener.incoming().flatten().collect::<Vec<_>>());
-    let mut cmd = Sandbox::new().bare();
-    cmd.env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
-        .env(
-            "TALKDESK_TOKEN_URL",
-            format!("https://127.0.0.1:{port}/oauth/token"),
-        )
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args(["list", "--timeout", "1", "--max-retries", "0"]);
-    let line = fails_with(&run(cmd), 5);
+    let (line, _) = hello_left_unanswered();
     assert_contains(
         &line,
         &[
@@ -6117,6 +6122,37 @@ fn a_tls_handshake_a_plain_http_server_leaves_unanswered_names_the_scheme() {
     );
     // No time is enough: no advice to raise it.
     assert!(!line.contains("raise --timeout"), "{line}");
+}
+
+/// The one-line error (exit 5) of `list --timeout 1 --max-retries 0` against `https://` URLs at
+/// a port where every connection is taken and held, its TLS hello never answered, and the
+/// token URL.
+fn hello_left_unanswered() -> (String, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    // Every connection taken and held, its hello never answered.
+    std::thread::spawn(move || listener.incoming().flatten().collect::<Vec<_>>());
+    let token_url = format!("https://127.0.0.1:{port}/oauth/token");
+    let mut cmd = Sandbox::new().bare();
+    cmd.env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .env("TALKDESK_TOKEN_URL", &token_url)
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args(["list", "--timeout", "1", "--max-retries", "0"]);
+    (fails_with(&run(cmd), 5), token_url)
+}
+
+/// The same, the whole line: what timed out, and why a plain-HTTP server on that port leaves a
+/// hello so, with the URL's scheme and port to check (`PLAIN_THERE`).
+#[test]
+fn a_tls_hello_left_unanswered_says_a_plain_http_server_there_does_so() {
+    let (line, token_url) = hello_left_unanswered();
+    assert_eq!(
+        line,
+        format!(
+            "error: POST {token_url}: timed out after 1 s in the TLS handshake: the connection opened, and its hello was never answered; a plain-HTTP server on that port does so, reading the handshake as the start of a request (fasthttp without a ReadTimeout), as do a server too busy to answer and a firewall that takes every connection: check the URL's scheme and port; else check your network, or try again later"
+        )
+    );
 }
 
 /// chi's `Throttle` middleware (5.0) refuses a request over its limit on requests in flight with

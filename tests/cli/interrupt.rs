@@ -462,6 +462,38 @@ fn page_sent_on_cue(
 #[cfg(target_os = "linux")]
 #[test]
 fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
+    let (status, stdout, stderr, _) = stopped_while_a_body_arrived(&[]);
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert_eq!(
+        stdout,
+        "{\"id\":\"acc-1\"}\n{\"id\":\"acc-2\"}\n{\"id\":\"acc-3\"}\n"
+    );
+    assert_eq!(stderr, "");
+}
+
+/// The same under `-v`: the page sent again is said to be sent again, not counted as a retry,
+/// with why (`unstopped_attempt`): the stop, and the failure it caused.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_page_sent_again_after_a_stop_is_said_so_under_v() {
+    let (status, stdout, stderr, base) = stopped_while_a_body_arrived(&["-v"]);
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert_eq!(
+        stdout,
+        "{\"id\":\"acc-1\"}\n{\"id\":\"acc-2\"}\n{\"id\":\"acc-3\"}\n"
+    );
+    let said = format!(
+        "sending GET {base}/express/accounts?page=1&per_page=50 again, not counted as a retry: the run was stopped and continued while it was sent (the HTTP 200 answer's body stopped after 20 of 222 bytes: timed out after 5 s)"
+    );
+    assert!(stderr.lines().any(|line| line == said), "{said}\n{stderr}");
+}
+
+/// `list -o jsonl --columns id --timeout 5 --max-retries 0 --no-cache` with `args` against
+/// [`page_sent_on_cue`], stopped while its page's body arrives, the rest of the body sent, and
+/// continued after longer than `--timeout`: how it ended, its stdout and stderr, and the
+/// server's base URL.
+#[cfg(target_os = "linux")]
+fn stopped_while_a_body_arrived(args: &[&str]) -> (ExitStatus, String, String, String) {
     let (begun, begun_rx) = std::sync::mpsc::channel();
     let (go, go_rx) = std::sync::mpsc::channel();
     let base = page_sent_on_cue(begun, go_rx);
@@ -481,6 +513,7 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
         ])
         .args(["list", "-o", "jsonl", "--columns", "id", "--timeout", "5"])
         .args(["--max-retries", "0", "--no-cache"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -523,10 +556,5 @@ fn a_run_stopped_while_a_body_arrived_is_not_timed_out_by_the_stop() {
     };
     let stdout = read(child.stdout.as_mut().unwrap());
     let stderr = read(child.stderr.as_mut().unwrap());
-    assert!(status.success(), "{status:?}: {stderr}");
-    assert_eq!(
-        stdout,
-        "{\"id\":\"acc-1\"}\n{\"id\":\"acc-2\"}\n{\"id\":\"acc-3\"}\n"
-    );
-    assert_eq!(stderr, "");
+    (status, stdout, stderr, base)
 }

@@ -3384,6 +3384,16 @@ fn relayed(
     connections: usize,
     flip: impl Fn() -> Flip + Send + 'static,
 ) -> (Output, FakeApi) {
+    let (output, fake, _) = relayed_at(from_client, connections, flip);
+    (output, fake)
+}
+
+/// [`relayed`], with the base URL the run was given: the relay's.
+fn relayed_at(
+    from_client: bool,
+    connections: usize,
+    flip: impl Fn() -> Flip + Send + 'static,
+) -> (Output, FakeApi, String) {
     let ca = TestCa::new("test CA");
     let (cert, key) = ca.server_cert();
     let fake = FakeApi::start_tls(balanced(), &cert, &key);
@@ -3420,12 +3430,13 @@ fn relayed(
         }
     });
     let sb = Sandbox::new();
+    let base_url = format!("https://127.0.0.1:{port}");
     let output = trusting(&sb, &fake, &ca.pem)
-        .env("TALKDESK_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .env("TALKDESK_BASE_URL", &base_url)
         .args(["list", "-o", "json", "--concurrency", "1"])
         .output()
         .unwrap();
-    (output, fake)
+    (output, fake, base_url)
 }
 
 /// A record that fails its integrity check on every try (a relay that flips byte 3000 of what the
@@ -3443,6 +3454,22 @@ fn a_tls_record_corrupted_on_every_try_names_more_than_the_network() {
     assert!(stderr.contains("on every try"), "{stderr}");
     assert!(stderr.contains("terminating TLS"), "{stderr}");
     assert!(!stderr.contains("root certificate"), "{stderr}");
+}
+
+/// The same, the whole line: page 1's request, what failed on its last try, and the causes that
+/// change a record on every try (`CHANGED_EVERY_TRY`).
+#[test]
+fn a_tls_record_corrupted_on_every_try_says_so_in_full() {
+    let (output, _fake, base_url) = relayed_at(false, usize::MAX, flips_byte_3000);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: GET {base_url}/express/accounts?page=1&per_page=50: TLS error: cannot decrypt peer's message, a record changed on the way (after 4 retries); it did on every try: a link that changes bytes that often (a faulty router, network card or cable), something on the way that breaks TLS records (a proxy or load balancer terminating TLS), or the server's TLS; check your network and what is in front of the server, or raise --max-retries\n"
+        )
+    );
 }
 
 /// Jetty 9.4 told to require SNI (`SecureRequestCustomizer.setSniRequired`)
