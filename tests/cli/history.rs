@@ -707,6 +707,24 @@ fn a_store_below_a_file_names_the_file_instead_of_asking_for_a_snapshot() {
     );
 }
 
+/// The same, the whole line (exit 1): no snapshot yet, and none can be made below a file.
+#[test]
+fn a_store_below_a_file_says_no_snapshot_can_be_made_there() {
+    let sb = Sandbox::new();
+    let file = sb.path("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let store = file.join("x.db");
+    let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
+    assert_eq!(
+        err,
+        format!(
+            "error: no snapshot yet in the history store {}, and none can be made there: {} is a file, not a folder; pass --history with another path\n",
+            store.display(),
+            file.display()
+        )
+    );
+}
+
 /// With nothing set, `snapshot` names every missing setting as `list` does
 /// (it named the token URL alone, and only then the credentials); the
 /// reading commands name the one they need, and `config init`.
@@ -786,6 +804,25 @@ fn a_device_is_no_store_and_is_not_to_be_moved_away() {
         let err = fails_with(&out, 3);
         assert!(err.contains("/dev/null is a device"), "{args:?}: {err}");
         assert!(!err.contains("move it away"), "{args:?}: {err}");
+    }
+    assert!(fake.page_requests().is_empty(), "no walk for a bad store");
+}
+
+/// `--history /dev/null`: the whole line (exit 3), the device named, and to pass a file's path.
+#[cfg(unix)]
+#[test]
+fn a_history_flag_naming_a_device_is_refused_with_a_files_path_to_pass() {
+    let sb = Sandbox::new();
+    let fake = fake_with(states()[0].clone());
+    for args in [["changes"], ["snapshot"]] {
+        let out = (sb.tool(&fake).args(["--history", "/dev/null"]).args(args))
+            .output()
+            .unwrap();
+        assert_eq!(
+            fails_with(&out, 3),
+            "error: /dev/null is a device, not a history store; pass --history with a file's path\n",
+            "{args:?}"
+        );
     }
     assert!(fake.page_requests().is_empty(), "no walk for a bad store");
 }
@@ -6194,6 +6231,60 @@ fn a_store_behind_a_link_that_leads_nowhere_is_named() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// The same, the whole lines (exit 1): a store behind a link to a folder that does not exist,
+/// one that is a link into such a folder (a disk not mounted), and one that is a link in a
+/// loop, each with what to fix.
+#[cfg(unix)]
+#[test]
+fn a_store_behind_a_link_that_leads_nowhere_is_said_so_in_full() {
+    let sb = Sandbox::new();
+    let unmounted = sb.path("unmounted");
+    let folder_link = sb.path("data");
+    std::os::unix::fs::symlink(&unmounted, &folder_link).unwrap();
+    let link = sb.path("h.sqlite3");
+    std::os::unix::fs::symlink(unmounted.join("h.sqlite3"), &link).unwrap();
+    let fix = "mount the disk it leads to (or make the folder), or fix the link, or pass --history with another path";
+    for (store, why) in [
+        (
+            folder_link.join("h.sqlite3"),
+            format!(
+                "{} is a link to {}, which does not exist",
+                folder_link.display(),
+                unmounted.display()
+            ),
+        ),
+        (
+            link.clone(),
+            format!(
+                "{} is a link to {}, and {} does not exist",
+                link.display(),
+                unmounted.join("h.sqlite3").display(),
+                unmounted.display()
+            ),
+        ),
+    ] {
+        let err = fails_with(&offline(&sb, &store).arg("changes").output().unwrap(), 1);
+        assert_eq!(
+            err,
+            format!(
+                "error: the history store {} cannot be reached: {why}; {fix}\n",
+                store.display()
+            )
+        );
+    }
+    let looped = sb.path("loop.sqlite3");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let err = fails_with(&offline(&sb, &looped).arg("changes").output().unwrap(), 1);
+    assert_eq!(
+        err,
+        format!(
+            "error: the history store {} cannot be reached: {} is a link in a loop; fix the link, or pass --history with another path\n",
+            looped.display(),
+            looped.display()
+        )
+    );
 }
 
 /// A store of 2000 accounts, all ACTIVE, and its copy `copy.sqlite3` taken in
