@@ -1157,6 +1157,7 @@ impl Client {
         let status = response.status().as_u16();
         let announced = response.body().content_length();
         let unframed = announced.is_none() && !response.headers().contains_key("transfer-encoding");
+        let chunked = chunked_last(response.headers());
         // At most MAX_BODY_BYTES. Room is made at once for the length the
         // server announces (up to 1 MiB, what a believable page takes),
         // rather than growing the buffer as the body arrives.
@@ -1164,7 +1165,8 @@ impl Client {
         let config = response.body_mut().with_config();
         let began = Instant::now();
         let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), began);
-        let read = std::io::Read::read_to_end(&mut reader, &mut body).map_err(ureq::Error::from);
+        let read = std::io::Read::read_to_end(&mut reader, &mut body)
+            .map_err(|e| closed_in_a_size_line(e.into(), chunked));
         let last = reader.1;
         let hidden = |coding| format!("(a compressed body, {coding}, not shown)").into_bytes();
         Ok(Ok(match read {
@@ -1780,6 +1782,32 @@ const ENDS_AT_LAST_CHUNK: &str = "its last chunk came before its JSON's end";
 /// Why a chunked body ended before its JSON's end: the server began the
 /// answer, then failed, and ended it as if whole.
 const ENDS_IT: &str = "the server began its answer and ended it before its JSON was whole: it, or a gateway in front of it, fails while making its answer (Werkzeug's debugger and Tornado end so an answer whose handler raised midway); try again later";
+
+/// Whether an answer is framed by chunks: `Transfer-Encoding`'s last
+/// coding is `chunked` (RFC 9112 §6.3). ureq reads `chunked, identity`
+/// as chunked too, a framing of no HTTP.
+fn chunked_last(headers: &ureq::http::HeaderMap) -> bool {
+    let codings = headers.get_all("transfer-encoding").into_iter();
+    let last = codings
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last();
+    last.is_some_and(|coding| coding.trim().eq_ignore_ascii_case("chunked"))
+}
+
+/// `e`, or, for a chunked body whose connection closed inside a
+/// chunk-size line, whose line end never came (WireMock's
+/// MALFORMED_RESPONSE_CHUNK; ureq finds the body stalled), that close: a
+/// body cut short by it, as one cut inside a chunk is. Retried.
+fn closed_in_a_size_line(e: ureq::Error, chunked: bool) -> ureq::Error {
+    match e {
+        ureq::Error::BodyStalled if chunked => ureq::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "closed before a chunk-size line ended",
+        )),
+        e => e,
+    }
+}
 
 /// A chunked body with a chunk ureq cannot read ([`CHUNK_UNREAD`]).
 const BROKEN_OFF: &str = "then came a chunk that could not be read";

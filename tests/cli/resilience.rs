@@ -2165,6 +2165,75 @@ fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
     }
 }
 
+/// WireMock 3.13's `MALFORMED_RESPONSE_CHUNK` fault answers `200`, chunked, with bytes and no line
+/// end where a chunk-size line goes, then closes; so does any chunked answer whose connection is
+/// cut inside a chunk-size line (a worker that crashed, a connection dropped midway). ureq finds
+/// such a body stalled, and the run ended at once, "the answer is not valid HTTP (its body could
+/// not be read to its end); check base_url", on page 2 of a base_url that answered page 1, where a
+/// cut one byte later, inside a chunk, was retried. It is a body cut short by its connection's
+/// close: retried, and when every try ends so the error says the server closed it before its end.
+#[test]
+fn a_chunked_body_cut_inside_a_chunk_size_line_is_retried() {
+    fn page_2(stream: &mut std::net::TcpStream, n: usize, tries_broken: usize, cut: &[u8]) {
+        use std::io::Write;
+        let body = two_pages_page(2).to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        );
+        if n >= tries_broken {
+            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+            return;
+        }
+        let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
+        let _ = stream.write_all(cut);
+    }
+    const WIREMOCK: &[u8] = b"lskdu018973t09sylgasjkfg1][]'./.sdlv";
+    let once: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, 1, WIREMOCK);
+    let always: fn(&mut std::net::TcpStream, usize) =
+        |stream, n| page_2(stream, n, usize::MAX, b"2");
+    for (page_2, ok) in [(once, true), (always, false)] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let asked = serve_two_pages(listener, page_2);
+        let out = Sandbox::new()
+            .bare()
+            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+            .env("TALKDESK_CLIENT_ID", "id")
+            .env("TALKDESK_CLIENT_SECRET", "secret")
+            .args([
+                "list",
+                "-o",
+                "jsonl",
+                "--concurrency",
+                "1",
+                "--max-retries",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
+        if ok {
+            assert!(out.status.success(), "{err}");
+            assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
+        } else {
+            assert_eq!(out.status.code(), Some(5), "{err}");
+            assert!(err.contains("body stopped after 10 bytes"), "{err}");
+            assert!(err.contains("(after 1 retry)"), "{err}");
+            assert!(
+                err.contains("closed the connection before its end"),
+                "{err}"
+            );
+            assert!(
+                !err.contains("not valid HTTP") && !err.contains("check base_url"),
+                "{err}"
+            );
+        }
+    }
+}
+
 /// Page `page` of two, one account each, linked to the next.
 fn two_pages_page(page: u64) -> Value {
     let next = json!({"next": {"href": "/express/accounts?page=2&per_page=1"}});
