@@ -179,8 +179,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let challenge =
         (reply.challenge.as_ref()).filter(|_| says_nothing(reply.status, body.as_bytes()));
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() && challenge.is_none() {
-        let page = markup.then(|| html_summary(&body)).flatten();
-        parts.push(shown(page.as_deref().unwrap_or(&body), SNIPPET_CHARS));
+        parts.push(shown(&in_words(&body, markup), SNIPPET_CHARS));
     }
     if let Some(said) = challenge {
         parts.push(shown(said, PART_CHARS));
@@ -190,6 +189,19 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Every part from the server went through `shown` above.
     terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// A body that says nothing more, as one line of words: a page of
+/// `markup` summed up, else each run of white space one space and rules
+/// drawn with `=`, `-` and the like left out (WireMock's "Request was not
+/// matched" page, a table padded into columns).
+fn in_words(text: &str, markup: bool) -> String {
+    if let Some(page) = markup.then(|| html_summary(text)).flatten() {
+        return page;
+    }
+    let rule = |w: &&str| w.len() >= 3 && w.chars().all(|c| "=-_*~#+".contains(c));
+    let words: Vec<&str> = text.split_whitespace().filter(|w| !rule(w)).collect();
+    words.join(" ")
 }
 
 /// What `part` of a reply's body says, as [`describe`] says of a whole

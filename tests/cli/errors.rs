@@ -6282,3 +6282,35 @@ fn a_bare_unauthorized_client_names_an_unknown_client_id_too() {
         assert_eq!(line.contains(unknown), named, "{line}");
     }
 }
+
+/// WireMock 3.13's 404 for a request no stub matches is text laid out in columns: a title
+/// indented by 47 spaces, rules of `=` and `-`, a table of the closest stub and the request.
+/// The error showed it as written, less its line ends: "HTTP 404: Request was not matched" then
+/// 48 spaces, a rule, two spaces and 119 dashes, its 200 characters spent before what did not
+/// match. Each run of white space is now one space and the rules are left out, so the line goes
+/// on to the table's words.
+#[test]
+fn a_text_body_laid_out_in_columns_is_shown_in_words() {
+    const WIREMOCK: &str = concat!(
+        "\n                                               Request was not matched\n",
+        "                                               =======================\n\n",
+        "-----------------------------------------------------------------------------------------------------------------------\n",
+        "| Closest stub                                             | Request                                                  |\n",
+        "-----------------------------------------------------------------------------------------------------------------------\n",
+        "                                                           |\n",
+        "GET                                                        | GET\n",
+        "[path] /express/accounts                                   | /express/accounts?page=1&per_page=50\n",
+        "                                                           |\n",
+        "Query: page = 3                                            | page: 1                                             <<<<< Query does not match\n",
+    );
+    let headers = vec![("Content-Type", "text/plain;charset=UTF-8".to_string())];
+    let line = failing_page(1, FaultKind::RefusedWith(404, headers, WIREMOCK));
+    assert_contains(
+        &line,
+        &[
+            "HTTP 404: Request was not matched | Closest stub | Request | | GET | GET [path] /express/accounts",
+        ],
+    );
+    assert!(!line.contains("  ") && !line.contains("==="), "{line}");
+    assert_contains(&line, &["check base_url"]);
+}
