@@ -179,7 +179,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     let challenge =
         (reply.challenge.as_ref()).filter(|_| says_nothing(reply.status, body.as_bytes()));
     if parts.is_empty() && parsed.code.is_none() && !body.trim().is_empty() && challenge.is_none() {
-        parts.push(shown(&in_words(&body, markup), SNIPPET_CHARS));
+        parts.push(in_words(&body, markup, &shown));
     }
     if let Some(said) = challenge {
         parts.push(shown(said, PART_CHARS));
@@ -191,17 +191,19 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     terminal_safe(&text).replace(['\n', '\r'], " ")
 }
 
-/// A body that says nothing more, as one line of words: a page of
-/// `markup` summed up, else each run of white space one space and rules
-/// drawn with `=`, `-` and the like left out (WireMock's "Request was not
-/// matched" page, a table padded into columns).
-fn in_words(text: &str, markup: bool) -> String {
+/// A body that says nothing more, as one line of words, `shown`: a page
+/// of `markup` summed up, else the text, redacted first (a secret its line
+/// breaks split is read past), then each run of white space one space and
+/// rules drawn with `=`, `-` and the like left out (WireMock's "Request was
+/// not matched" page, a table padded into columns), then cut.
+fn in_words(text: &str, markup: bool, shown: &dyn Fn(&str, usize) -> String) -> String {
     if let Some(page) = markup.then(|| html_summary(text)).flatten() {
-        return page;
+        return shown(&page, SNIPPET_CHARS);
     }
+    let said = shown(text, usize::MAX);
     let rule = |w: &&str| w.len() >= 3 && w.chars().all(|c| "=-_*~#+".contains(c));
-    let words: Vec<&str> = text.split_whitespace().filter(|w| !rule(w)).collect();
-    words.join(" ")
+    let words: Vec<&str> = said.split_whitespace().filter(|w| !rule(w)).collect();
+    shorten(&words.join(" "), SNIPPET_CHARS)
 }
 
 /// What `part` of a reply's body says, as [`describe`] says of a whole
