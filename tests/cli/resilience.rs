@@ -2134,23 +2134,7 @@ fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let asked = serve_two_pages(listener, page_2);
-        let out = Sandbox::new()
-            .bare()
-            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-            .env("TALKDESK_CLIENT_ID", "id")
-            .env("TALKDESK_CLIENT_SECRET", "secret")
-            .args([
-                "list",
-                "-o",
-                "jsonl",
-                "--concurrency",
-                "1",
-                "--max-retries",
-                "1",
-            ])
-            .output()
-            .unwrap();
+        let out = list_two_pages_at(addr, &["--max-retries", "1"]);
         let err = stderr_of(&out);
         assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
         if ok {
@@ -2196,23 +2180,7 @@ fn a_chunked_body_cut_inside_a_chunk_size_line_is_retried() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let asked = serve_two_pages(listener, page_2);
-        let out = Sandbox::new()
-            .bare()
-            .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-            .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-            .env("TALKDESK_CLIENT_ID", "id")
-            .env("TALKDESK_CLIENT_SECRET", "secret")
-            .args([
-                "list",
-                "-o",
-                "jsonl",
-                "--concurrency",
-                "1",
-                "--max-retries",
-                "1",
-            ])
-            .output()
-            .unwrap();
+        let out = list_two_pages_at(addr, &["--max-retries", "1"]);
         let err = stderr_of(&out);
         assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
         if ok {
@@ -2263,15 +2231,16 @@ fn chunked_page_2_whole_after_the_first(
     Some(body)
 }
 
-/// `list -o jsonl --concurrency 1` against a server of two pages at `addr`.
-fn list_two_pages_at(addr: std::net::SocketAddr) -> std::process::Output {
+/// `list -o jsonl --concurrency 1`, and `more` arguments, against a server of two pages at `addr`.
+fn list_two_pages_at(addr: std::net::SocketAddr, more: &[&str]) -> std::process::Output {
     let sb = Sandbox::new();
     let mut cmd = sb.bare();
     cmd.env("TALKDESK_BASE_URL", format!("http://{addr}"))
         .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
         .env("TALKDESK_CLIENT_ID", "id")
         .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args(["list", "-o", "jsonl", "--concurrency", "1"]);
+        .args(["list", "-o", "jsonl", "--concurrency", "1"])
+        .args(more);
     cmd.output().unwrap()
 }
 
@@ -2295,7 +2264,7 @@ fn a_chunked_body_broken_off_after_a_pause_is_retried() {
         std::thread::sleep(Duration::from_millis(2500));
         let _ = stream.write_all(b"\r\n1\r\n");
     });
-    let out = list_two_pages_at(addr);
+    let out = list_two_pages_at(addr, &[]);
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
@@ -2318,7 +2287,7 @@ fn a_chunked_body_unreadable_from_its_first_chunk_after_a_pause_is_not_retried()
         std::thread::sleep(Duration::from_millis(1500));
         let _ = stream.write_all(b"\r\n1\r\n");
     });
-    let out = list_two_pages_at(addr);
+    let out = list_two_pages_at(addr, &[]);
     let err = stderr_of(&out);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("is not valid HTTP"), "{err}");
