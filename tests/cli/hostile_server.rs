@@ -65,10 +65,9 @@ fn vv_never_prints_a_new_token_echoed_in_a_token_answer_header() {
     }
 }
 
-#[test]
-fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
-    // 190 characters, then `secret=` and the secret: a cut at 200 characters falls inside it.
-    let body = format!("{}secret={LONG_SECRET}-and-more", "a".repeat(190));
+/// `list` with [`LONG_SECRET`] as the client secret, the token request
+/// answered `400` with `body`.
+fn list_with_a_token_answer_of(body: String) -> std::process::Output {
     let fake = FakeApi::start(FakeConfig {
         accounts: simple_accounts(3),
         client_secret: LONG_SECRET.into(),
@@ -79,12 +78,16 @@ fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
         ..FakeConfig::default()
     });
     let sb = Sandbox::new();
-    let output = sb
-        .tool(&fake)
-        .env("TALKDESK_CLIENT_SECRET", LONG_SECRET)
-        .arg("list")
-        .output()
-        .unwrap();
+    let mut tool = sb.tool(&fake);
+    tool.env("TALKDESK_CLIENT_SECRET", LONG_SECRET).arg("list");
+    tool.output().unwrap()
+}
+
+#[test]
+fn an_error_body_echoing_the_secret_is_redacted_before_it_is_shortened() {
+    // 190 characters, then `secret=` and the secret: a cut at 200 characters falls inside it.
+    let body = format!("{}secret={LONG_SECRET}-and-more", "a".repeat(190));
+    let output = list_with_a_token_answer_of(body);
     // Text, no OAuth error: the web server's, not a refusal (exit 5; it
     // was 4 until errors::a_token_answer_without_an_oauth_error_is_no_refusal).
     assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
@@ -105,20 +108,7 @@ fn a_secret_split_by_a_line_break_in_a_text_body_in_columns_is_redacted_whole() 
         let (head, tail) = LONG_SECRET.split_at(4);
         let body =
             format!("Request was not matched\n=======\n\n  secret   {head}{newline}{tail}   \n");
-        let fake = FakeApi::start(FakeConfig {
-            accounts: simple_accounts(3),
-            client_secret: LONG_SECRET.into(),
-            faults: always(vec![(
-                RequestMatch::Token,
-                FaultKind::StatusWithBody(400, body),
-            )]),
-            ..FakeConfig::default()
-        });
-        let sb = Sandbox::new();
-        let output = (sb.tool(&fake).env("TALKDESK_CLIENT_SECRET", LONG_SECRET))
-            .arg("list")
-            .output()
-            .unwrap();
+        let output = list_with_a_token_answer_of(body);
         assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
         let stderr = stderr_of(&output);
         assert!(
