@@ -1635,6 +1635,8 @@ fn no_answer_after(
         ENDS_IT.into()
     } else if message.contains(BROKEN_OFF) {
         BREAKS_IT.into()
+    } else if message.contains(SIZE_LINE_UNENDED) {
+        UNENDS_IT.into()
     } else if message.contains(" body stopped after ") && message.contains(": connection error")
         || message.contains(ENDS_AT_CLOSE)
     {
@@ -1796,18 +1798,25 @@ fn chunked_last(headers: &ureq::http::HeaderMap) -> bool {
 }
 
 /// `e`, or, for a chunked body whose connection closed inside a
-/// chunk-size line, whose line end never came (WireMock's
+/// chunk-size line, whose CRLF never came (WireMock's
 /// MALFORMED_RESPONSE_CHUNK; ureq finds the body stalled), that close: a
-/// body cut short by it, as one cut inside a chunk is. Retried.
+/// body cut short by it, as one cut inside a chunk is. Retried. So is one
+/// whose size lines end in a bare LF, which ureq reads no line end in.
 fn closed_in_a_size_line(e: ureq::Error, chunked: bool) -> ureq::Error {
     match e {
         ureq::Error::BodyStalled if chunked => ureq::Error::Io(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            "closed before a chunk-size line ended",
+            SIZE_LINE_UNENDED,
         )),
         e => e,
     }
 }
+
+/// A chunked body closed where ureq found no chunk-size line's CRLF.
+const SIZE_LINE_UNENDED: &str = "closed before a chunk-size line ended with CRLF";
+
+/// Why: a cut there, or, on every answer, size lines ended otherwise.
+const UNENDS_IT: &str = "the server began its answer and closed the connection before a chunk-size line ended with CRLF: it, or a gateway in front of it, fails while making its answer (WireMock's MALFORMED_RESPONSE_CHUNK fault, a worker that crashed), or ends its chunk-size lines with a bare LF on every answer (RFC 9112 §7.1 wants CRLF; an answer written by hand may), which whoever runs it must fix; try again later; else check your network";
 
 /// A chunked body with a chunk ureq cannot read ([`CHUNK_UNREAD`]).
 const BROKEN_OFF: &str = "then came a chunk that could not be read";

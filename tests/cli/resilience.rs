@@ -2191,7 +2191,7 @@ fn a_chunked_body_cut_inside_a_chunk_size_line_is_retried() {
             assert!(err.contains("body stopped after 10 bytes"), "{err}");
             assert!(err.contains("(after 1 retry)"), "{err}");
             assert!(
-                err.contains("closed the connection before its end"),
+                err.contains("closed the connection before a chunk-size line ended with CRLF"),
                 "{err}"
             );
             assert!(
@@ -2200,6 +2200,57 @@ fn a_chunked_body_cut_inside_a_chunk_size_line_is_retried() {
             );
         }
     }
+}
+
+/// A server that ends its chunk-size lines with a bare LF (an answer written by hand, a TCP
+/// imposter's `\n`) sends its whole body, and ureq, which reads no line end but CRLF, finds it
+/// stalled at its close, as it does a body cut inside a size line: retried, and the same on every
+/// try. The error said "closed before a chunk-size line ended … the server began its answer and
+/// closed the connection before its end: … a worker that crashed", of a body that came whole: it
+/// names the bare LF too, as something whoever runs the server must fix.
+#[test]
+fn a_chunked_body_whose_size_lines_end_in_a_bare_lf_names_that_too() {
+    let lf: fn(&mut std::net::TcpStream, usize) = |stream, _| {
+        use std::io::Write;
+        let body = two_pages_page(2).to_string();
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\n{body}\n0\n\n",
+            body.len()
+        );
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let asked = serve_two_pages(listener, lf);
+    let out = Sandbox::new()
+        .bare()
+        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
+        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
+        .env("TALKDESK_CLIENT_ID", "id")
+        .env("TALKDESK_CLIENT_SECRET", "secret")
+        .args([
+            "list",
+            "-o",
+            "jsonl",
+            "--concurrency",
+            "1",
+            "--max-retries",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("body stopped after 0 bytes"), "{err}");
+    assert!(
+        err.contains("ends its chunk-size lines with a bare LF on every answer"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("closed the connection before its end"),
+        "{err}"
+    );
 }
 
 /// Page `page` of two, one account each, linked to the next.
