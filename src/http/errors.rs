@@ -195,14 +195,19 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 /// of `markup` summed up, else the text, redacted first (a secret its line
 /// breaks split is read past), then each run of white space one space and
 /// rules drawn with `=`, `-` and the like left out (WireMock's "Request was
-/// not matched" page, a table padded into columns), then cut.
+/// not matched" page, a table padded into columns) unless they are all it
+/// has, then cut.
 fn in_words(text: &str, markup: bool, shown: &dyn Fn(&str, usize) -> String) -> String {
     if let Some(page) = markup.then(|| html_summary(text)).flatten() {
         return shown(&page, SNIPPET_CHARS);
     }
     let said = shown(text, usize::MAX);
     let rule = |w: &&str| w.len() >= 3 && w.chars().all(|c| "=-_*~#+".contains(c));
-    let words: Vec<&str> = said.split_whitespace().filter(|w| !rule(w)).collect();
+    let mut words: Vec<&str> = said.split_whitespace().filter(|w| !rule(w)).collect();
+    // Rules alone: they are what it says.
+    if words.is_empty() {
+        words = said.split_whitespace().collect();
+    }
     shorten(&words.join(" "), SNIPPET_CHARS)
 }
 
@@ -1109,6 +1114,15 @@ mod tests {
         assert_eq!(decoded(&[&[0xFE, 0xFF][..], &be].concat(), None), "café");
         assert_eq!(decoded(&be, Some("utf-16be")), "café");
         assert_eq!(decoded(b"caf\xe9", None), "caf\u{FFFD}");
+    }
+
+    /// A text body of rules alone (`=====`, `-----`) has no words left when
+    /// its rules are left out: it is shown as it is, not as an empty part
+    /// (`HTTP 502: `).
+    #[test]
+    fn a_text_body_of_rules_alone_is_shown_as_it_is() {
+        let text = describe(&reply(502, "=====\n-----\n"), &Redactor::default());
+        assert_eq!(text, "HTTP 502: ===== -----");
     }
 
     /// Jetty 9.4's JSON error (`sendError(500, "backend <down> & out")`)
