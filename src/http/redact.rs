@@ -137,9 +137,15 @@ impl Redactor {
     /// `text` with each run of it that is a secret (or, with `parts`, part
     /// of one) replaced by `<redacted>`.
     fn redacted(&self, text: &str, parts: bool) -> String {
-        let Ok(known) = self.forms.lock() else {
-            return text.to_string();
-        };
+        match self.hidden(text, parts) {
+            Some(hidden) => hide(text, &hidden),
+            None => text.to_string(),
+        }
+    }
+
+    /// Which bytes of `text` [`Redactor::redacted`] replaces.
+    fn hidden(&self, text: &str, parts: bool) -> Option<Vec<bool>> {
+        let known = self.forms.lock().ok()?;
         let (secrets, plain) = &*known;
         // Offsets in the texts looked at are the text's: lower case and
         // upper-case escapes keep it byte for byte (see [`Forms`]).
@@ -169,25 +175,28 @@ impl Redactor {
                 }
             }
         }
-        hide(text, &hidden)
+        Some(hidden)
     }
 
     /// A header line as `-vv` shows it (`< name: value`), its name in the
     /// lower case the `http` crate keeps: [`Redactor::redact_shown`], and a
     /// part of a secret in the name in any case, as the name shows none as
-    /// the server sent it.
+    /// the server sent it. Looked for in the whole line at once: a secret
+    /// may span the name and the value.
     pub fn redact_header(&self, line: &str) -> String {
-        let Some((name, value)) = line.split_once(": ") else {
-            return self.redact_shown(line);
+        let line = terminal_safe(line);
+        let Some(mut hidden) = self.hidden(&line, true) else {
+            return line.to_string();
         };
-        let lower = name.to_ascii_lowercase();
-        let mut hidden = vec![false; name.len()];
-        if let Ok(known) = self.forms.lock() {
+        let lower = line
+            .split_once(": ")
+            .map(|(name, _)| name.to_ascii_lowercase());
+        if let (Some(lower), Ok(known)) = (lower, self.forms.lock()) {
             for (from, to) in found(&known.0.lower, lower.as_bytes(), true) {
                 hidden[from..to].fill(true);
             }
         }
-        self.redact_shown(&format!("{}: {value}", hide(name, &hidden)))
+        hide(&line, &hidden)
     }
 }
 
@@ -332,6 +341,20 @@ mod tests {
         r.add(secret);
         let text = format!("is `{}`, which is not", crate::text::visible(secret));
         assert_eq!(r.redact_shown(&text), "is `<redacted>`, which is not");
+    }
+
+    /// A secret that spans a header's name and value (it holds `: `) is
+    /// redacted whole in a `-vv` line, as in any other: the part in the
+    /// name, redacted first, left the rest in the value (`: mW9z`) shown.
+    #[test]
+    fn a_secret_spanning_a_header_name_and_value_is_redacted_whole() {
+        let r = Redactor::default();
+        r.add("Xk7QRt2L: mW9z");
+        assert_eq!(r.redact_header("< x-xk7qrt2l: mW9z"), "< x-<redacted>");
+        assert_eq!(
+            r.redact_header("< x-echo-xk7qrt2l: w"),
+            "< x-echo-<redacted>: w"
+        );
     }
 
     /// Characters drawn as nothing between the pieces of a secret made it
