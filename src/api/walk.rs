@@ -277,6 +277,8 @@ impl Walk {
                 }
                 Err(refused) => self.refused = Some(refused),
             }
+        } else if let Some(other) = not_the_page_asked(&url, &raw, number) {
+            return Err(other);
         }
         let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
         let page = Page {
@@ -501,6 +503,18 @@ pub fn bound_after(number: u64, flow: Flow, per_page: u64) -> u64 {
         Flow::AtMost(more) => number.saturating_add(more.div_ceil(per_page)),
         Flow::Continue | Flow::Stop => u64::MAX,
     }
+}
+
+/// `--page N` (N > 1) answered by a page whose next link asks for page N
+/// or one before: not page N, but a server that ignores the page asked
+/// for (the walk finds it as a page sent twice).
+fn not_the_page_asked(url: &Url, raw: &RawPage, number: u64) -> Option<anyhow::Error> {
+    let next = url.join(raw.next_href()?).ok()?;
+    let linked = query_param(&next, "page")?.parse::<u64>().ok();
+    let linked = linked.filter(|p| number > 1 && *p <= number)?;
+    Some(api_error(format!(
+        "page {number} ({url}): its next link asks for page {linked}, so it is not page {number}: the API ignores the page asked for (a saved page served as a file, or a mock that answers every page alike); check base_url"
+    )))
 }
 
 /// The number after page `number`: none after the largest a page number

@@ -6,7 +6,7 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::fake_api::{FakeApi, FakeConfig, simple_accounts};
+use support::fake_api::{FakeApi, FakeConfig, FaultKind, Faults, RequestMatch, simple_accounts};
 use support::{Sandbox, stderr_of, stdout_of};
 
 fn fake(n: usize, page_cap: usize) -> FakeApi {
@@ -289,6 +289,46 @@ fn concurrency_with_page_is_warned_about() {
         .output()
         .unwrap();
     assert_eq!(stderr_of(&alone), "", "no --concurrency given");
+}
+
+/// `list --page 3` from a server that ignores the page asked for (a saved page 1 served as a
+/// file by http-server or `python3 -m http.server`, a Mockoon route with no rule on `page`)
+/// printed page 1's accounts as page 3, exit 0 without a word; the walk already refused it. The
+/// answer's next link, asking for page 2, shows it is not page 3.
+#[test]
+fn a_page_whose_next_link_goes_back_is_not_the_page_asked_for() {
+    let sb = Sandbox::new();
+    let fake = fake(9, 3);
+    let saved = json!({
+        "page": 1,
+        "total": 9,
+        "total_pages": 3,
+        "_embedded": {"accounts": simple_accounts(3)},
+        "_links": {"next": {"href": "/express/accounts?page=2&per_page=3"}},
+    });
+    fake.set_faults(Faults {
+        always: vec![(RequestMatch::AnyPage, FaultKind::Json(saved))],
+        ..Faults::default()
+    });
+    for page in ["2", "3"] {
+        let output = (sb.tool(&fake))
+            .args(["list", "--page", page, "-o", "jsonl"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(5), "--page {page}: {stderr}");
+        assert_eq!(stdout_of(&output), "", "--page {page}");
+        let said = format!(
+            "its next link asks for page 2, so it is not page {page}: the API ignores the page asked for"
+        );
+        assert!(stderr.contains(&said), "--page {page}: {stderr}");
+    }
+    let first = (sb.tool(&fake))
+        .args(["list", "--page", "1", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    assert_eq!(stdout_of(&first).lines().count(), 3);
 }
 
 /// `list -o table --output-file accounts.csv` asks for a table: it was
