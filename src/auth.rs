@@ -463,6 +463,10 @@ pub struct Auth<'a> {
 impl<'a> Auth<'a> {
     pub fn new(client: &'a Client, creds: Credentials, cache: Option<TokenCache>) -> Auth<'a> {
         client.redactor().add(creds.client_secret.expose());
+        // The Basic value too, as a token request adds it: a run whose token
+        // comes from the cache sends none, and a server may still echo it.
+        let basic = basic_auth(&creds.client_id, creds.client_secret.expose());
+        client.redactor().add_authorization(&basic);
         Auth {
             client,
             creds,

@@ -563,6 +563,38 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
     );
 }
 
+/// A page's error echoing the Basic credential, in a run whose token came from the cache: the
+/// redactor knew the Basic value only once a token request of the run had sent it, so this run,
+/// which sent none, printed the client secret base64-encoded (`Basic dGVzdC1jbGllbnQ6…`), where
+/// a run asking for a token redacts it.
+#[test]
+fn a_page_echoing_the_basic_credential_is_redacted_with_a_cached_token() {
+    let basic = base64_encode(format!("{CLIENT_ID}:{SECRET}").as_bytes());
+    let fake = fake_with(simple_accounts(4), Faults::default());
+    let sb = Sandbox::new();
+    let first = sb
+        .tool(&fake)
+        .args(["list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    let body = json!({"code": "400", "message": format!("Basic {basic} is not taken here")});
+    fake.set_faults(script(vec![(
+        RequestMatch::Page(1),
+        FaultKind::StatusWithBody(400, body.to_string()),
+    )]));
+    let output = sb.tool(&fake).args(["-vv", "list"]).output().unwrap();
+    assert_eq!(
+        fake.token_requests(),
+        1,
+        "the second run used the cached token"
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    let all = stdout_of(&output) + &stderr_of(&output);
+    assert!(!all.contains(&basic), "the Basic value printed:\n{all}");
+    assert!(all.contains("Basic <redacted> is not taken here"), "{all}");
+}
+
 /// A token in a token answer the tool refuses, or cannot read as JSON
 /// (cut short, form-encoded), or in a `refresh_token` or `id_token`, was
 /// printed: only a well-formed answer's `access_token` was known.
