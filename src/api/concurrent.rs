@@ -137,6 +137,8 @@ struct Plan {
     consumer_waiting: bool,
     /// A page fetched ahead got no answer in time: start nothing more.
     stalled: bool,
+    /// A rate limit lowered the window: its growth is said, back up.
+    lowered: bool,
 }
 
 impl Plan {
@@ -164,6 +166,7 @@ impl Plan {
     fn observe(&mut self, limits: &RateLimits, log: Log) {
         self.window.cap(limits.crowds());
         if let Some(n) = self.window.observe(limits.hits(), limits.quiet_until()) {
+            self.lowered = true;
             log.debug(&format!(
                 "rate limited (HTTP 429 or 503): at most {} in flight now",
                 counted(n as u64, "page", "pages")
@@ -310,7 +313,8 @@ fn worker(api: &Api, shared: &Shared, within: Duration) {
                 continue;
             }
             Ok(_) => {
-                if let Some(k) = plan.window.grow(Instant::now()) {
+                let grown = plan.window.grow(Instant::now());
+                if let Some(k) = grown.filter(|_| plan.lowered) {
                     let k = counted(k as u64, "page", "pages");
                     log.debug(&format!("at most {k} in flight again"));
                 }

@@ -336,6 +336,21 @@ fn the_window_grows_back_after_the_rate_limit() {
     assert!(lowered < regrown, "{log}");
 }
 
+/// The window opens one short of `--concurrency` and grows with the first
+/// answers: a walk no rate limit lowered says nothing of it growing "again"
+/// (`-v` said "at most 4 pages in flight again" at every such walk's start).
+#[test]
+fn a_window_never_lowered_is_not_said_to_grow_again() {
+    let fake = start(300, 0);
+    let out = list(
+        &fake,
+        &["-o", "csv", "--per-page", "50", "--concurrency", "4", "-v"],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = stderr_of(&out);
+    assert!(!log.contains("in flight"), "{log}");
+}
+
 #[test]
 fn one_token_serves_every_worker() {
     let fake = start(1000, 100);
