@@ -582,11 +582,14 @@ fn declared_charset(reply: &Reply, answered: bool, redactor: &Redactor) -> Optio
 
 /// What a body that is no page of accounts says: the `other` text printed
 /// with the page (PHP's warning), else its words when it is markup (a
-/// proxy's login prompt).
+/// proxy's login prompt) or text that is no JSON (Mockoon's "Error while
+/// serving the file content: ENOENT: …").
 fn page_says(reply: &Reply, body: &[u8], other: Option<&[u8]>, redactor: &Redactor) -> String {
+    let text = std::str::from_utf8(body).map(str::trim_ascii_start);
+    let words = text.is_ok_and(|t| !t.is_empty() && !t.starts_with(['{', '[']));
     match other {
         Some(other) => format!(" ({})", describe_part(reply, other, redactor)),
-        None if is_markup(body) => format!(" ({})", describe(reply, redactor)),
+        None if is_markup(body) || words => format!(" ({})", describe(reply, redactor)),
         None => String::new(),
     }
 }

@@ -2057,6 +2057,30 @@ fn an_html_page_in_place_of_a_page_says_what_it_says() {
     );
 }
 
+/// Mockoon (CLI 9.9.0) answers a route whose file body is missing with `200` and its own words in
+/// plain text (these bytes, but for the path). The run said "the answer is not a page of accounts
+/// (expected value at line 1 column 1); check base_url", the server's words left out, though they
+/// say what is wrong; they are shown, as an HTML page's are.
+#[test]
+fn a_page_of_plain_text_says_what_it_says() {
+    const MOCKOON: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"page1.json\"\r\nContent-Length: 100\r\nConnection: close\r\n\r\nError while serving the file content: ENOENT: no such file or directory, open '/srv/mock/page1.json'";
+    let fake = fake_with_faults(
+        simple_accounts(1),
+        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(MOCKOON))],
+    );
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a page of accounts (expected value at line 1 column 1); check base_url",
+            "(HTTP 200: Error while serving the file content: ENOENT: no such file or directory, open '/srv/mock/page1.json')",
+        ],
+    );
+}
+
 /// Slim 3 (3.12, through Apache 2.4.71 and php-fpm 8.2) appends what a route printed to the answer
 /// after the page it wrote (its `outputBuffering` of `append`, the default), so with PHP's
 /// `display_errors` on a warning lands after the whole page of accounts (these bytes, but for the
