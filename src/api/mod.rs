@@ -114,17 +114,19 @@ impl<'a> Api<'a> {
         let context = format!("GET {url}");
         let answered = self.answered.load(Ordering::Relaxed);
         match reply.read_as() {
-            200 => parse_page(&url, &reply, answered, redactor).map(|page| {
-                self.answered.store(true, Ordering::Relaxed);
-                let token = token_length(&reply.authorization);
-                self.answered_token.fetch_max(token, Ordering::Relaxed);
-                let moved_to = (url != asked).then_some(&url);
-                let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
-                if url.path() != accounts.path() {
-                    self.answered_elsewhere.store(true, Ordering::Relaxed);
-                }
-                redact_next(page, redactor, moved_to, accounts)
-            }),
+            200 => (parse_page(&url, &reply, answered, redactor))
+                .map_err(|e| cgi_status(&url, &reply, redactor).unwrap_or(e))
+                .map(|page| {
+                    self.answered.store(true, Ordering::Relaxed);
+                    let token = token_length(&reply.authorization);
+                    self.answered_token.fetch_max(token, Ordering::Relaxed);
+                    let moved_to = (url != asked).then_some(&url);
+                    let accounts = &self.moved.get().unwrap_or(&self.endpoint).accounts;
+                    if url.path() != accounts.path() {
+                        self.answered_elsewhere.store(true, Ordering::Relaxed);
+                    }
+                    redact_next(page, redactor, moved_to, accounts)
+                }),
             403 if wants_http2(&reply.body) => {
                 Err(unexpected(&context, &reply, "base_url", redactor))
             }
@@ -474,6 +476,18 @@ fn unexpected_page(
         )),
         None => e,
     }
+}
+
+/// A 200 that is no page, whose headers hold a CGI script's `Status` the
+/// web server sent on rather than applying it (busybox httpd 1.35 applies
+/// it only as the script's first line; RFC 3875 §6.3.3, anywhere).
+fn cgi_status(url: &Url, reply: &Reply, redactor: &Redactor) -> Option<anyhow::Error> {
+    let status = crate::text::shorten(&redactor.redact_shown(reply.cgi_status.as_deref()?), 60);
+    let said = error_said(reply, redactor).map_or(String::new(), |said| format!(" ({said})"));
+    Some(api_error(format!(
+        "GET {url}: HTTP {}, but its headers hold `Status: {status}`: a CGI script's status that the web server sent on as a header instead of applying it (busybox httpd applies it only as the script's first line); whoever runs the server must have the script print Status: first{said}",
+        reply.status
+    )))
 }
 
 /// What it says of the first page's, before any page was answered.

@@ -247,6 +247,8 @@ pub struct Reply {
     pub challenge: Option<String>,
     /// The scope its challenge's `insufficient_scope` asks for ([`wanted_scope`]).
     pub wanted_scope: Option<String>,
+    /// A `Status` header of a 2xx ([`cgi_status`]).
+    pub cgi_status: Option<String>,
 }
 
 /// A reply of `status` with `body` and nothing else, for unit tests.
@@ -267,6 +269,7 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         via: None,
         challenge: None,
         wanted_scope: None,
+        cgi_status: None,
     }
 }
 
@@ -348,6 +351,16 @@ fn location_of(headers: &ureq::http::HeaderMap) -> Option<String> {
 /// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
 fn via_of(headers: &ureq::http::HeaderMap) -> Option<String> {
     (headers.get("via")).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// A CGI script's `Status` of another class (`401 Unauthorized`) that the
+/// web server sent on as a header of its 2xx rather than applying it, as
+/// busybox httpd does with one after the script's first line.
+fn cgi_status(status: u16, headers: &ureq::http::HeaderMap) -> Option<String> {
+    let value = String::from_utf8_lossy(headers.get("status")?.as_bytes()).into_owned();
+    let code = value.trim_start().get(..3)?;
+    let other = code.bytes().all(|b| b.is_ascii_digit()) && !code.starts_with('2');
+    (other && read_as(status) == 200).then_some(value)
 }
 
 /// Its `Age` (RFC 9111 §5.1): how many seconds a cache in front held it.
@@ -1097,6 +1110,7 @@ impl Client {
             via: via_of(response.headers()),
             challenge: challenge_param(response.headers(), "error_description"),
             wanted_scope: wanted_scope(response.headers()),
+            cgi_status: cgi_status(status, response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

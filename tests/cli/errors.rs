@@ -815,6 +815,34 @@ fn a_line_among_the_headers_that_is_no_header_names_a_scripts_error_output() {
     );
 }
 
+/// busybox httpd (1.35) applies a CGI script's `Status:` only as the script's first line (RFC 3875
+/// §6.3.3 allows it anywhere among them): after `Content-Type`, the answer is `200 OK` carrying
+/// `Status: 401 Unauthorized` as a header, with the script's error body. The run ended "the answer
+/// has no _embedded.accounts; check base_url (HTTP 200 (code 401): who are you)", of the right
+/// base_url (a 503's plain-text body: "not a page of accounts (…); check base_url"). It
+/// names the status the server sent on as a header, and who must fix it.
+#[test]
+fn a_cgi_status_sent_on_as_a_header_of_a_200_is_named() {
+    let bodies: [&'static [u8]; 2] = [
+        b"HTTP/1.1 200 OK\r\nContent-type: application/json\r\nStatus: 401 Unauthorized\r\n\r\n{\"code\":\"401\",\"message\":\"who are you\"}",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nStatus: 503\r\nRetry-After: 1\r\n\r\nbusy",
+    ];
+    for (raw, status) in bodies.into_iter().zip(["401 Unauthorized", "503"]) {
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &[
+                &format!(
+                    "HTTP 200, but its headers hold `Status: {status}`: a CGI script's status"
+                ),
+                "busybox httpd applies it only as the script's first line",
+                "have the script print Status: first",
+            ],
+        );
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
 /// httparse's "invalid header name" is also a header with a space before its colon (a PHP
 /// `header("X-Api-Version : 2")`) or a folded line: no CGI warning, and no script's error output
 /// to keep out. It said "as a CGI script's warning is … whoever runs it must keep such warnings
