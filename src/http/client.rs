@@ -1656,7 +1656,7 @@ fn no_answer_after(
     {
         CUTS_IT.into()
     } else if closed == Some(true) {
-        DROPS_IT.into()
+        format!("{DROPS_IT}{}", unrouted_hint(request)).into()
     } else if closed == Some(false) {
         closed_unanswered_hint(request).into()
     } else if waited_beside_others(message, request) {
@@ -1783,10 +1783,22 @@ fn all_lines(headers: &ureq::http::HeaderMap, name: &str) -> Option<String> {
     (lines.len() > 1).then(|| lines.join(", "))
 }
 
+/// For a first page closed unanswered by a host that answered the token
+/// request, no page answered yet: base_url's path may be at fault, as a
+/// server on uWebSockets (socketify) closes a request it has no route for.
+fn unrouted_hint(request: &Request) -> &'static str {
+    match request.proven || request.issues_token {
+        true => "",
+        false => {
+            "; no page was answered yet: check base_url's path too, as a server on uWebSockets (socketify) closes so a request for a path it has no route for"
+        }
+    }
+}
+
 /// Why a request closed at once, every try, by a host that answered over
-/// the same network got no answer: no wrong URL, and no more tries help a
-/// request it drops so; a pace under a limiter's rate gets by one that
-/// drops what it refuses.
+/// the same network got no answer: no wrong host or port (a path, at most:
+/// [`unrouted_hint`]), and no more tries help a request it drops so; a
+/// pace under a limiter's rate gets by one that drops what it refuses.
 const DROPS_IT: &str = "the server closed the connection without answering, though it answered earlier in this run: it, or a gateway or filter in front of it (nginx's `return 444`, a web application firewall), drops this request, or fails while making its answer, as does a gateway such as hitch or stunnel whose backend is down (a restart, a crash); try again later; a rate limiter that drops what it refuses (nginx's `limit_req_status 444`) drops a run again so: pace it under its rate with --max-rate (0.5 is a request every 2 s); else check your network";
 
 /// A body without a length, cut short by its connection's close.

@@ -1332,6 +1332,44 @@ fn a_request_closed_at_once_after_answers_names_a_limiter_that_drops_and_max_rat
     );
 }
 
+/// socketify 0.0.31 (a Python server on uWebSockets) closes a request for a path it has no
+/// route for without a byte of answer. A base_url with a wrong path, on the host that had just
+/// answered the token request, ended "… though it answered earlier in this run: … drops this
+/// request … try again later; a rate limiter … --max-rate …; else check your network", with no
+/// word of base_url, the setting at fault. A first page closed so, before any page was
+/// answered, now names base_url's path too; a later page closed so does not.
+#[test]
+fn a_first_page_closed_unanswered_every_try_names_base_urls_path() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        drop_unrouted: true,
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.env("TALKDESK_BASE_URL", format!("{}/v2", fake.base_url()));
+    cmd.args(["list", "--max-retries", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    let path = "/v2/express/accounts?page=1";
+    assert_contains(
+        &line,
+        &[path, "drops this request", "check base_url's path"],
+    );
+    assert!(fake.token_requests() == 1, "{line}");
+    let fake = FakeApi::start(FakeConfig {
+        accounts: simple_accounts(3),
+        faults: Faults {
+            always: vec![(RequestMatch::Page(2), FaultKind::Drop)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "--max-retries", "1", "--per-page", "1"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["page=2", "drops this request"]);
+    assert!(!line.contains("base_url"), "{line}");
+}
+
 /// ziproxy 3.3 (a forward and transparent proxy) answers `408 Request Timeout` when its
 /// `ConnTimeout` runs out waiting for the answer of the server behind it, a request it had whole:
 /// a page slower than that ended "HTTP 408: 408 Request Timeout: Request timed out. Generated … by

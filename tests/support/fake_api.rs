@@ -152,6 +152,10 @@ pub struct FakeConfig {
     /// connections. A request whose client has gone meanwhile still takes its worker for its
     /// time, as those servers do.
     pub workers: Option<usize>,
+    /// A request for a path with no route (neither the token endpoint nor the accounts
+    /// endpoint) is closed unanswered, not answered 404, as a server on uWebSockets does
+    /// (socketify 0.0.31).
+    pub drop_unrouted: bool,
 }
 
 /// Where the accounts endpoint lives when [`FakeConfig::moved`] is set.
@@ -280,6 +284,7 @@ impl Default for FakeConfig {
             bare_403_for_bad_tokens: false,
             max_connections: None,
             workers: None,
+            drop_unrouted: false,
         }
     }
 }
@@ -1342,8 +1347,11 @@ fn record_and_decide(
         ))),
         false => None,
     };
+    let unrouted = (route == Route::Other && st.config.drop_unrouted).then_some(FaultKind::Drop);
     let faults = &mut st.config.faults;
-    let fault = if moved.is_some() {
+    let fault = if unrouted.is_some() {
+        unrouted
+    } else if moved.is_some() {
         moved
     } else if let Some(i) = faults.script.iter().position(|(m, _)| matches(m)) {
         Some(faults.script.remove(i).1)
