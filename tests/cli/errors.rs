@@ -925,6 +925,31 @@ fn a_gateways_error_answered_200_says_what_it_says() {
     }
 }
 
+/// socketify 0.0.31 answers `200 OK` with the text `Internal Error` (sent as `application/json`)
+/// when a handler raises after setting a header, as its error handler's `write_status(500)` comes
+/// after the status went: the run ended "the answer is not a page of accounts (expected value at
+/// line 1 column 1); check base_url", never saying what the answer said. A text answered 200 in
+/// place of a page now shows its words, as a gateway's JSON error and an HTML page do.
+#[test]
+fn a_text_answered_200_in_place_of_a_page_says_what_it_says() {
+    for page in [1, 2] {
+        let line = failing_page(
+            page,
+            FaultKind::StatusWithBody(200, "Internal Error".into()),
+        );
+        assert_contains(
+            &line,
+            &["not a page of accounts", "(HTTP 200: Internal Error)"],
+        );
+        let hint = if page == 1 {
+            "check base_url"
+        } else {
+            "earlier pages were read"
+        };
+        assert_contains(&line, &[hint]);
+    }
+}
+
 /// The same at the token endpoint: "the answer is not a token (missing
 /// field `access_token`); check token_url", never what the answer said.
 #[test]
