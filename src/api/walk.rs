@@ -535,6 +535,23 @@ mod tests {
 
     const BASE: &str = "http://127.0.0.1:5000";
 
+    /// `--page N` answered by a page whose next link asks for page N or
+    /// one before is another page (a server that ignores the query sends
+    /// page 1); page 1 linking to itself is still page 1.
+    #[test]
+    fn a_single_page_linking_back_to_it_is_not_the_page_asked() {
+        let mut walk = Walk::new(endpoint(), Pages::Only(2));
+        let step = feed(&mut walk, raw(2, json!({"_links": next_link("?page=2")})));
+        let message = step.unwrap_err().to_string();
+        assert!(
+            message.contains("not page 2: the API ignores the page asked for"),
+            "{message}"
+        );
+        let mut walk = Walk::new(endpoint(), Pages::Only(1));
+        let step = feed(&mut walk, raw(2, json!({"_links": next_link("?page=1")})));
+        assert_eq!(step.unwrap().page.number, 1);
+    }
+
     #[test]
     fn empty_links_written_as_an_array_are_no_links() {
         let page: RawPage =
