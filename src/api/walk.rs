@@ -278,7 +278,12 @@ impl Walk {
                 Err(refused) => self.refused = Some(refused),
             }
         } else if let Some(other) = not_the_page_asked(&url, &raw, number) {
-            return Err(other);
+            // Past the last page claimed, a server's clamp (as the walk's
+            // repeat there): page N holds none, and `list` says it is past.
+            match raw.total_pages.is_some_and(|last| number > last) {
+                true => raw.embedded = None,
+                false => return Err(other),
+            }
         }
         let accounts = raw.embedded.and_then(|e| e.accounts).unwrap_or_default();
         let page = Page {

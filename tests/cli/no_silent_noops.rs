@@ -331,6 +331,41 @@ fn a_page_whose_next_link_goes_back_is_not_the_page_asked_for() {
     assert_eq!(stdout_of(&first).lines().count(), 3);
 }
 
+/// `list --page 9` of 3 pages from a server that answers a page past its last with its last (or
+/// its first), its next link counted from the page it sent (page 4, or 2): the rule above took it
+/// for a server that ignores the page asked for ("…; check base_url", exit 5), though the API
+/// honours every page it has and said it has 3. Past them, page 9 holds none, as the walk ends
+/// on such a repeat: nothing printed, "page 9 is past the last page", exit 0.
+#[test]
+fn a_page_past_the_last_clamped_by_the_server_is_past_the_last_not_ignored() {
+    let sb = Sandbox::new();
+    let fake = fake(9, 3);
+    for (sent, next) in [(3, 4), (1, 2)] {
+        let clamped = json!({
+            "page": sent,
+            "total": 9,
+            "total_pages": 3,
+            "_embedded": {"accounts": simple_accounts(3)},
+            "_links": {"next": {"href": format!("/express/accounts?page={next}&per_page=3")}},
+        });
+        fake.set_faults(Faults {
+            always: vec![(RequestMatch::AnyPage, FaultKind::Json(clamped))],
+            ..Faults::default()
+        });
+        let output = (sb.tool(&fake))
+            .args(["list", "--page", "9", "-o", "jsonl"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(0), "page {sent}: {stderr}");
+        assert_eq!(stdout_of(&output), "", "page {sent}: not page 9");
+        assert_eq!(
+            stderr, "warning: page 9 is past the last page: the API reported 3 pages\n",
+            "page {sent}"
+        );
+    }
+}
+
 /// `list -o table --output-file accounts.csv` asks for a table: it was
 /// warned of as the one without `-o`, "as -o defaults to table", which it
 /// was not given as.
