@@ -169,6 +169,14 @@ impl<'a> Api<'a> {
         reply: &Reply,
         redactor: &Redactor,
     ) -> anyhow::Error {
+        // Where a redirect led: its `Location`, not base_url nor a link.
+        if url != asked {
+            return api_error(format!(
+                "GET {asked} (redirected to {url}): {}; {}",
+                describe(reply, redactor),
+                self.redirect_hint(url)
+            ));
+        }
         // Out of base_url's path, or under more: a reverse proxy that
         // passes the API's links on as they are, not a page too many.
         if let Some(hint) = self.link_path_hint(asked) {
@@ -299,6 +307,21 @@ impl<'a> Api<'a> {
             || self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
         let theirs = !wants_http2(&reply.body) && !is_markup(&reply.body) && !no_route(&reply.body);
         reply.status == 403 && took() && spent(reply).is_none() && theirs
+    }
+
+    /// What a 404 where a redirect led (`url`) says of it: out of
+    /// base_url's path (a proxy that strips it passed on the API's
+    /// relative `Location`, Django's APPEND_SLASH), or a wrong one.
+    fn redirect_hint(&self, url: &Url) -> String {
+        let prefix = (self.endpoint.accounts.path())
+            .strip_suffix(walk::ACCOUNTS_PATH)
+            .unwrap_or_default();
+        match !prefix.is_empty() && !url.path().starts_with(&format!("{prefix}/")) {
+            true => format!(
+                "the redirect led out of base_url's path {prefix}/: a reverse proxy in front of the API may pass its redirects on unrewritten; have it rewrite them (nginx: proxy_redirect), else check base_url"
+            ),
+            false => "the server redirects the page to a URL that has none (the API, or a gateway in front of it); check base_url, else ask whoever runs it".to_string(),
+        }
     }
 
     /// What a 404 for the next link `url` says of its path: out of

@@ -4927,6 +4927,50 @@ fn a_404_for_a_next_link_within_base_url_s_path_does_not_say_it_left() {
     assert!(!err.contains("led out of base_url's path"), "{err}");
 }
 
+/// Behind a reverse proxy that strips base_url's path (vite's `server.proxy` with a `rewrite`
+/// of `/api`, @fastify/http-proxy's `prefix`), the API's own redirect with a relative
+/// `Location` (Django's APPEND_SLASH: `/express/accounts/?page=1…`) is passed on unrewritten;
+/// the redirect, followed within the origin, led to the proxy's 404. The error showed only
+/// where it led, out of base_url's path, with "check base_url": base_url was right. A page
+/// that was no redirect's (base_url without a path, a redirect to `/v2/…` that 404s: browser-sync
+/// rewrites an absolute `Location` to its own host) was said to be "the API's next link" that
+/// "led out of base_url's path /v2/", the path the redirect led to.
+#[test]
+fn a_404_where_a_redirect_led_names_the_redirect() {
+    for (under, location, says) in [
+        (
+            Some("/api"),
+            "/express/accounts/?page=1&per_page=50",
+            "the redirect led out of base_url's path /api/",
+        ),
+        (
+            None,
+            "/v2/express/accounts?page=1&per_page=50",
+            "the server redirects the page to a URL that has none",
+        ),
+    ] {
+        let fake = FakeApi::start(FakeConfig {
+            accounts: sample_accounts(4),
+            proxied_under: under,
+            faults: Faults {
+                always: vec![(RequestMatch::Page(1), FaultKind::Redirect(location.into()))],
+                ..Faults::default()
+            },
+            ..FakeConfig::default()
+        });
+        let base = format!("{}{}", fake.base_url(), under.unwrap_or_default());
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.env("TALKDESK_BASE_URL", &base)
+            .env("TALKDESK_TOKEN_URL", format!("{base}/oauth/token"))
+            .args(["list", "-o", "json", "--max-retries", "0"]);
+        let err = fails_with(&run(cmd), 5);
+        let asked = format!("GET {base}/express/accounts?page=1&per_page=50 (redirected to ");
+        assert_contains(&err, &[asked.as_str(), location, "HTTP 404", says]);
+        assert!(!err.contains("next link"), "{err}");
+        assert!(!err.contains("is appended to it"), "{err}");
+    }
+}
+
 /// The error (exit 5) of a walk whose first page (two accounts of four, its
 /// `per_page` said) links `next` to `href`, a path the fake answers 404.
 fn error_after_a_first_page_linking_to(href: &str, per_page: u64) -> String {
