@@ -977,18 +977,30 @@ fn read_as(reply: &Reply, error: Option<&str>, value: &serde_json::Value) -> u16
 
 /// The error of a token answer that refuses nothing: a token sent with an
 /// error's status (oxide-auth's token flows keep the status of the response
-/// they begin from, its examples' 404), or what [`unexpected`] says.
+/// they begin from, its examples' 404) or a create's `201`, or what
+/// [`unexpected`] says.
 fn not_a_refusal(
     context: &str,
     reply: &Reply,
     value: &serde_json::Value,
     redactor: &Redactor,
 ) -> anyhow::Error {
-    if reply.status < 400 || text_of(value, "access_token").is_none() {
+    let (status, example) = match reply.status {
+        201 => (
+            "",
+            "a framework's create answers 201 unless told otherwise: Feathers' services, NestJS's @Post() without @HttpCode(200)",
+        ),
+        400.. => (
+            ", an error's status",
+            "oxide-auth's token flows keep the status of the response they begin from, as its examples' Response::empty_404()",
+        ),
+        _ => return unexpected(context, reply, "token_url", redactor),
+    };
+    if text_of(value, "access_token").is_none() {
         return unexpected(context, reply, "token_url", redactor);
     }
     api_error(format!(
-        "{context}: {}; the token endpoint granted a token but sent it with HTTP {}, an error's status, which this tool does not take: the server's fault, not token_url's; have whoever runs it answer 200 (oxide-auth's token flows keep the status of the response they begin from, as its examples' Response::empty_404())",
+        "{context}: {}; the token endpoint granted a token but sent it with HTTP {}{status}, which this tool does not take: the server's fault, not token_url's; have whoever runs it answer 200 ({example})",
         describe(reply, redactor),
         reply.status
     ))

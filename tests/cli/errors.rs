@@ -5789,6 +5789,28 @@ fn oxide_auths_token_sent_with_its_templates_404_names_the_status_not_token_url(
     assert!(!line.contains("check token_url"), "{line}");
 }
 
+/// A token endpoint built as a REST framework's resource answers the token request as a
+/// create: `201 Created` (@feathersjs/koa 5.0.50's `create`, NestJS's `@Post()` without
+/// `@HttpCode(200)`). The run said "HTTP 201: {…}; only HTTP 200 carries an answer; check
+/// token_url", of the token_url that had just granted a token. It says the token came with a
+/// 201, the server's fault, and what makes those frameworks answer 200.
+#[test]
+fn a_token_granted_with_a_201_names_the_status_not_token_url() {
+    const FEATHERS: &[u8] = b"HTTP/1.1 201 Created\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 116\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n{\"access_token\":\"tok-dd8dpefn93mpdk5j8exfq\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"express-accounts:read\"}";
+    let line = token_answered(FEATHERS, 5);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 201",
+            "the token endpoint granted a token but sent it with HTTP 201",
+            "have whoever runs it answer 200",
+            "@HttpCode(200)",
+        ],
+    );
+    assert!(!line.contains("check token_url"), "{line}");
+    assert!(!line.contains("dd8dpefn"), "{line}");
+}
+
 /// oxide-auth's resource guard (0.6.1, its `ResourceFlow`, on rouille 3.6 and tiny_http 0.12)
 /// refuses a token granted without the scope it guards with a `401`, not RFC 6750's 403, no body
 /// (or oxide-auth-rouille's example page) and says why in its challenge alone: `WWW-Authenticate:
