@@ -683,6 +683,8 @@ fn a_malformed_body_exits_5() {
     cmd.args(["list", "-o", "json"]);
     let line = fails_with(&run(cmd), 5);
     assert_contains(&line, &["not a page of accounts", "base_url"]);
+    // JSON gone wrong is said by where it broke, not quoted as a server's words.
+    assert!(!line.contains("(HTTP 200"), "{line}");
 }
 
 /// `list` against a fake that answers every page with `fault`: exit 5
