@@ -561,6 +561,13 @@ mod tests {
         assert_eq!(chunk_framed(b"Warning: x in /a.php\r\n{}"), None);
     }
 
+    /// A `'` or `\` is escaped like any other byte: raw, `'` would close
+    /// the `$'…'` and `\` start an escape bash reads as another byte.
+    #[test]
+    fn dollar_quoting_escapes_a_quote_and_a_backslash() {
+        assert_eq!(dollar_quoted(b"a'b\\c\x1bd"), r"$'a\x27b\x5cc\x1bd'");
+    }
+
     #[test]
     fn two_minutes_are_said_in_minutes() {
         assert_eq!(spoken_duration(119), "119 s");
