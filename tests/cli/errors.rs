@@ -843,6 +843,13 @@ fn a_cgi_status_sent_on_as_a_header_of_a_200_is_named() {
         );
         assert!(!line.contains("check base_url"), "{line}");
     }
+    // A `Status` of the answer's own class (GitHub's `Status: 200 OK`) is
+    // no status left unapplied: the page is what is wrong.
+    let line = final_at_once_on(FaultKind::RawResponse(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nStatus: 200 OK\r\nContent-Length: 4\r\n\r\nbusy",
+    ));
+    assert_contains(&line, &["not a page of accounts", "check base_url"]);
+    assert!(!line.contains("CGI"), "{line}");
 }
 
 /// httparse's "invalid header name" is also a header with a space before its colon (a PHP
