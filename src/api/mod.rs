@@ -174,7 +174,7 @@ impl<'a> Api<'a> {
             return api_error(format!(
                 "GET {asked} (redirected to {url}): {}; {}",
                 describe(reply, redactor),
-                self.redirect_hint(url)
+                self.redirect_hint(url, to)
             ));
         }
         // Out of base_url's path, or under more: a reverse proxy that
@@ -197,17 +197,11 @@ impl<'a> Api<'a> {
                 ))
             }
             // A page after the first (`to`: the page of the URL that
-            // answered): a 404 there may be no such page. One a walk's
-            // answered page named is not base_url's to blame.
+            // answered): a 404 there may be no such page ([`no_page`]).
             _ if to.is_some_and(|n| n > 1) => api_error(format!(
-                "GET {url}: {}; there may be no page {} (past the last one{}",
+                "GET {url}: {}; {}",
                 describe(reply, redactor),
-                to.unwrap_or_default(),
-                match answered {
-                    true =>
-                        ", accounts removed during the walk), else the API or a gateway in front of it sent this, as base_url answered the first page; try again later",
-                    false => "), else check base_url",
-                }
+                no_page(to.unwrap_or_default(), answered)
             )),
             // Any other link after an answered page (Prism's dynamic mock's).
             _ if answered => api_error(format!(
@@ -309,18 +303,21 @@ impl<'a> Api<'a> {
         reply.status == 403 && took() && spent(reply).is_none() && theirs
     }
 
-    /// What a 404 where a redirect led (`url`) says of it: out of
-    /// base_url's path (a proxy that strips it passed on the API's
-    /// relative `Location`, Django's APPEND_SLASH), or a wrong one.
-    fn redirect_hint(&self, url: &Url) -> String {
+    /// What a 404 where a redirect led (`url`, of page `to`) says of it:
+    /// out of base_url's path (a proxy that strips it passed on the API's
+    /// relative `Location`, Django's APPEND_SLASH), a page after the first
+    /// that there may be none of (within the path, where page 1 may have
+    /// been redirected and answered), or a wrong one.
+    fn redirect_hint(&self, url: &Url, to: Option<u64>) -> String {
         let prefix = (self.endpoint.accounts.path())
             .strip_suffix(walk::ACCOUNTS_PATH)
             .unwrap_or_default();
-        match !prefix.is_empty() && !url.path().starts_with(&format!("{prefix}/")) {
-            true => format!(
+        match to.filter(|&n| n > 1) {
+            _ if !prefix.is_empty() && !url.path().starts_with(&format!("{prefix}/")) => format!(
                 "the redirect led out of base_url's path {prefix}/: a reverse proxy in front of the API may pass its redirects on unrewritten; have it rewrite them (nginx: proxy_redirect), else check base_url"
             ),
-            false => "the server redirects the page to a URL that has none (the API, or a gateway in front of it); check base_url, else ask whoever runs it".to_string(),
+            Some(n) => no_page(n, self.answered.load(Ordering::Relaxed)),
+            None => "the server redirects the page to a URL that has none (the API, or a gateway in front of it); check base_url, else ask whoever runs it".to_string(),
         }
     }
 
@@ -499,6 +496,19 @@ fn unexpected_page(
         )),
         None => e,
     }
+}
+
+/// What a 404 for page `n` after the first says: there may be none; one a
+/// walk's answered page named is not base_url's to blame.
+fn no_page(n: u64, answered: bool) -> String {
+    format!(
+        "there may be no page {n} (past the last one{}",
+        match answered {
+            true =>
+                ", accounts removed during the walk), else the API or a gateway in front of it sent this, as base_url answered the first page; try again later",
+            false => "), else check base_url",
+        }
+    )
 }
 
 /// A 200 that is no page, whose headers hold a CGI script's `Status` the

@@ -4980,6 +4980,65 @@ fn a_404_where_a_redirect_led_names_the_redirect() {
     }
 }
 
+/// A later page redirected within base_url's path to a 404 may be past the last page, as page 1
+/// redirected so and answered says (Flask on Werkzeug 3.1.8 redirecting to its route's trailing
+/// slash, 404 "Invalid page." past the last; an API moved to a path of its own): df049050's rule
+/// said "the server redirects the page to a URL that has none …; check base_url, else ask
+/// whoever runs it" of `--page 7` past the last, and of page 3 of a walk whose API links each
+/// page to its old path, after base_url had answered. It says there may be no such page, the
+/// redirect named.
+#[test]
+fn a_404_where_a_redirect_led_for_a_later_page_says_it_may_be_past_the_last() {
+    let accounts = sample_accounts(6);
+    let page = |n: u64| {
+        let at = (n as usize - 1) * 2;
+        json!({
+            "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
+            "_embedded": {"accounts": accounts[at..at + 2]},
+            "_links": {"next": {"href": format!("/express/accounts?page={}&per_page=2", n + 1)}},
+        })
+    };
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        moved: true,
+        faults: Faults {
+            always: vec![
+                (RequestMatch::Page(1), FaultKind::Json(page(1))),
+                (RequestMatch::Page(2), FaultKind::Json(page(2))),
+                (RequestMatch::Page(3), FaultKind::Status(404)),
+                (RequestMatch::Page(7), FaultKind::Status(404)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    for (args, says) in [
+        (
+            &["--page", "7"][..],
+            "there may be no page 7 (past the last one), else",
+        ),
+        (
+            &["--concurrency", "1"][..],
+            "there may be no page 3 (past the last one, accounts removed during the walk)",
+        ),
+    ] {
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"])
+            .args(args);
+        let err = fails_with(&run(cmd), 5);
+        assert_contains(
+            &err,
+            &[
+                "(redirected to ",
+                "/moved/express/accounts?page=",
+                "HTTP 404",
+                says,
+            ],
+        );
+        assert!(!err.contains("a URL that has none"), "{err}");
+    }
+}
+
 /// The error (exit 5) of a walk whose first page (two accounts of four, its
 /// `per_page` said) links `next` to `href`, a path the fake answers 404.
 fn error_after_a_first_page_linking_to(href: &str, per_page: u64) -> String {
