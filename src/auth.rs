@@ -33,7 +33,7 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, DISPLAY_ERRORS, csrf_refusal, describe, describe_part, error_said,
+    BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
     is_blocked_host, is_markup, markup_refusal, no_route, no_route_hint, says_nothing, spent_quota,
     unexpected, wants_http2,
 };
@@ -867,7 +867,8 @@ fn unusable(parsed: &TokenResponse) -> Option<&'static str> {
 
 /// The error for a token answer that is not a token (`problem`): a login
 /// page of a proxy or gateway in between, as on a page, or a gateway's own
-/// error sent with a 200, with its words.
+/// error sent with a 200, with its words; a CGI script's status sent on as
+/// a header ([`cgi_status`]).
 fn not_a_token(
     context: &str,
     reply: &Reply,
@@ -875,6 +876,9 @@ fn not_a_token(
     problem: String,
     redactor: &Redactor,
 ) -> anyhow::Error {
+    if let Some(error) = cgi_status(context, reply, redactor) {
+        return error;
+    }
     // PHP's warnings with the token: their words, not the token's.
     let among = json_among_text::<TokenResponse>(body);
     let php = format!("; the server at token_url prints it with the token: {DISPLAY_ERRORS}");

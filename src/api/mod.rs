@@ -20,9 +20,9 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
-    NO_VIRTUAL_HOST, PRISM_SCHEME, describe, describe_part, error_said, hint, is_blocked_host,
-    is_markup, is_prism_unauthorized, link_too_large, markup_refusal, no_route, no_route_hint,
-    says_nothing, spent_quota, unexpected, url_length, wants_http2,
+    NO_VIRTUAL_HOST, PRISM_SCHEME, cgi_status, describe, describe_part, error_said, hint,
+    is_blocked_host, is_markup, is_prism_unauthorized, link_too_large, markup_refusal, no_route,
+    no_route_hint, says_nothing, spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -115,7 +115,7 @@ impl<'a> Api<'a> {
         let answered = self.answered.load(Ordering::Relaxed);
         match reply.read_as() {
             200 => (parse_page(&url, &reply, answered, redactor))
-                .map_err(|e| cgi_status(&url, &reply, redactor).unwrap_or(e))
+                .map_err(|e| cgi_status(&context, &reply, redactor).unwrap_or(e))
                 .map(|page| {
                     self.answered.store(true, Ordering::Relaxed);
                     let token = token_length(&reply.authorization);
@@ -509,18 +509,6 @@ fn no_page(n: u64, answered: bool) -> String {
             false => "), else check base_url",
         }
     )
-}
-
-/// A 200 that is no page, whose headers hold a CGI script's `Status` the
-/// web server sent on rather than applying it (busybox httpd 1.35 applies
-/// it only as the script's first line; RFC 3875 §6.3.3, anywhere).
-fn cgi_status(url: &Url, reply: &Reply, redactor: &Redactor) -> Option<anyhow::Error> {
-    let status = crate::text::shorten(&redactor.redact_shown(reply.cgi_status.as_deref()?), 60);
-    let said = error_said(reply, redactor).map_or(String::new(), |said| format!(" ({said})"));
-    Some(api_error(format!(
-        "GET {url}: HTTP {}, but its headers hold `Status: {status}`: a CGI script's status that the web server sent on as a header instead of applying it (busybox httpd applies it only as the script's first line); whoever runs the server must have the script print Status: first{said}",
-        reply.status
-    )))
 }
 
 /// What it says of the first page's, before any page was answered.

@@ -221,6 +221,19 @@ pub fn describe_part(reply: &Reply, part: &[u8], redactor: &Redactor) -> String 
     describe(&part, redactor)
 }
 
+/// A 200 that is no page or no token (`context`: its request), whose
+/// headers hold a CGI script's `Status` the web server sent on rather than
+/// applying it (busybox httpd 1.35 applies it only as the script's first
+/// line; RFC 3875 §6.3.3, anywhere).
+pub fn cgi_status(context: &str, reply: &Reply, redactor: &Redactor) -> Option<anyhow::Error> {
+    let status = crate::text::shorten(&redactor.redact_shown(reply.cgi_status.as_deref()?), 60);
+    let said = error_said(reply, redactor).map_or(String::new(), |said| format!(" ({said})"));
+    Some(api_error(format!(
+        "{context}: HTTP {}, but its headers hold `Status: {status}`: a CGI script's status that the web server sent on as a header instead of applying it (busybox httpd applies it only as the script's first line); whoever runs the server must have the script print Status: first{said}",
+        reply.status
+    )))
+}
+
 /// What a JSON error body answered in place of what was asked says
 /// (`HTTP 200: Rate limit is exceeded. …`), if it is one: it has a code or
 /// a message of its own (a gateway's, as Azure API Management's or

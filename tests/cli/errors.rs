@@ -852,6 +852,31 @@ fn a_cgi_status_sent_on_as_a_header_of_a_200_is_named() {
     assert!(!line.contains("CGI"), "{line}");
 }
 
+/// The token endpoint as a CGI script on busybox httpd (1.35), its `Status:` after
+/// `Content-Type`, likewise: `200 OK` carrying `Status: 401 Unauthorized`. The run ended "the
+/// answer is not a token (missing field `access_token`); check token_url (HTTP 200 (code 401):
+/// who are you)", or of a plain-text body "(not valid JSON at line 1 column 1); check
+/// token_url", of the right token_url. It names the status sent on as a header, as on a page.
+#[test]
+fn a_cgi_status_sent_on_as_a_header_of_a_token_answer_is_named() {
+    let bodies: [&'static [u8]; 2] = [
+        b"HTTP/1.1 200 OK\r\nContent-type: application/json\r\nStatus: 401 Unauthorized\r\n\r\n{\"code\":\"401\",\"message\":\"who are you\"}",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nStatus: 401 Unauthorized\r\n\r\nwho are you",
+    ];
+    for raw in bodies {
+        let line = token_answered(raw, 5);
+        assert_contains(
+            &line,
+            &[
+                "token request to ",
+                "HTTP 200, but its headers hold `Status: 401 Unauthorized`: a CGI script's status",
+                "have the script print Status: first",
+            ],
+        );
+        assert!(!line.contains("check token_url"), "{line}");
+    }
+}
+
 /// httparse's "invalid header name" is also a header with a space before its colon (a PHP
 /// `header("X-Api-Version : 2")`) or a folded line: no CGI warning, and no script's error output
 /// to keep out. It said "as a CGI script's warning is … whoever runs it must keep such warnings
