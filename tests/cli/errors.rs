@@ -5005,6 +5005,16 @@ fn a_404_where_a_redirect_led_names_the_redirect() {
     }
 }
 
+/// Page `n` of six `accounts`, two a page, its next link to `path`.
+fn page_of_six(accounts: &[Value], n: u64, path: &str) -> Value {
+    let at = (n as usize - 1) * 2;
+    json!({
+        "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
+        "_embedded": {"accounts": accounts[at..at + 2]},
+        "_links": {"next": {"href": format!("{path}?page={}&per_page=2", n + 1)}},
+    })
+}
+
 /// A later page redirected within base_url's path to a 404 may be past the last page, as page 1
 /// redirected so and answered says (Flask on Werkzeug 3.1.8 redirecting to its route's trailing
 /// slash, 404 "Invalid page." past the last; an API moved to a path of its own): df049050's rule
@@ -5015,14 +5025,7 @@ fn a_404_where_a_redirect_led_names_the_redirect() {
 #[test]
 fn a_404_where_a_redirect_led_for_a_later_page_says_it_may_be_past_the_last() {
     let accounts = sample_accounts(6);
-    let page = |n: u64| {
-        let at = (n as usize - 1) * 2;
-        json!({
-            "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
-            "_embedded": {"accounts": accounts[at..at + 2]},
-            "_links": {"next": {"href": format!("/express/accounts?page={}&per_page=2", n + 1)}},
-        })
-    };
+    let page = |n: u64| page_of_six(&accounts, n, "/express/accounts");
     let fake = FakeApi::start(FakeConfig {
         accounts: accounts.clone(),
         moved: true,
@@ -5131,14 +5134,7 @@ fn a_404_for_a_next_link_to_another_path_names_both_paths() {
 #[test]
 fn a_404_at_a_next_links_path_that_answered_a_page_blames_no_wrong_link() {
     let accounts = sample_accounts(6);
-    let page = |n: u64| {
-        let at = (n as usize - 1) * 2;
-        json!({
-            "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
-            "_embedded": {"accounts": accounts[at..at + 2]},
-            "_links": {"next": {"href": format!("/express/accounts/list?page={}&per_page=2", n + 1)}},
-        })
-    };
+    let page = |n: u64| page_of_six(&accounts, n, "/express/accounts/list");
     let fake = fake_with_faults(
         accounts[..2].to_vec(),
         vec![
