@@ -2189,14 +2189,7 @@ fn an_html_page_in_place_of_a_page_says_what_it_says() {
 #[test]
 fn a_page_of_plain_text_says_what_it_says() {
     const MOCKOON: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"page1.json\"\r\nContent-Length: 100\r\nConnection: close\r\n\r\nError while serving the file content: ENOENT: no such file or directory, open '/srv/mock/page1.json'";
-    let fake = fake_with_faults(
-        simple_accounts(1),
-        vec![(RequestMatch::AnyPage, FaultKind::RawResponse(MOCKOON))],
-    );
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.tool(&fake);
-    cmd.args(["list", "-o", "jsonl"]);
-    let line = fails_with(&run(cmd), 5);
+    let line = final_at_once_on(FaultKind::RawResponse(MOCKOON));
     assert_contains(
         &line,
         &[
