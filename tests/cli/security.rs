@@ -145,6 +145,42 @@ fn an_endpoint_moved_without_next_links_has_its_pages_asked_for_there() {
     }
 }
 
+/// Next links relative to the page's own query (`?page=2&per_page=2`) on
+/// pages found where a redirect led are followed there, not where base_url
+/// points: one redirect, for the first page, not one a page.
+#[test]
+fn query_relative_links_of_a_moved_endpoint_are_followed_where_it_moved() {
+    let accounts = simple_accounts(6);
+    let page = |n: u64| {
+        let at = (n as usize - 1) * 2;
+        let next = (n < 3).then(|| json!({"href": format!("?page={}&per_page=2", n + 1)}));
+        json!({
+            "count": 2, "page": n, "per_page": 2, "total": 6, "total_pages": 3,
+            "_embedded": {"accounts": accounts[at..at + 2]},
+            "_links": {"next": next},
+        })
+    };
+    let always = (1..=3).map(|n| (RequestMatch::Page(n), FaultKind::Json(page(n))));
+    let fake = FakeApi::start(FakeConfig {
+        accounts: accounts.clone(),
+        moved: true,
+        faults: Faults {
+            always: always.collect(),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let output = run_tool(&fake, &["list", "-o", "jsonl", "--per-page", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output).lines().count(), 6);
+    let paths: Vec<String> = (fake.requests().iter())
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path().to_string())
+        .collect();
+    let old = paths.iter().filter(|p| *p == "/express/accounts").count();
+    assert_eq!((old, paths.len()), (1, 4), "{paths:?}");
+}
+
 #[test]
 fn an_endpoint_moved_within_the_origin_is_followed_with_the_token_and_asked_there() {
     let fake = FakeApi::start(FakeConfig {
