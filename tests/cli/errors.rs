@@ -2753,7 +2753,14 @@ fn a_token_url_not_found_says_to_check_the_token_url() {
 #[test]
 fn other_api_failures_exit_5_with_one_line() {
     let cases: Vec<(FaultKind, &[&str])> = vec![
-        (FaultKind::Status(404), &["HTTP 404", "check base_url"]),
+        // Page 1's 404 is base_url's, not a page past the last.
+        (
+            FaultKind::Status(404),
+            &[
+                "HTTP 404",
+                "check base_url (the path /express/accounts is appended to it)",
+            ],
+        ),
         (FaultKind::Status(502), &["HTTP 502", "after 1 retry"]),
         (
             FaultKind::RetryAfter(429, "0".into()),
@@ -4973,6 +4980,12 @@ fn a_404_where_a_redirect_led_names_the_redirect() {
         (
             None,
             "/v2/express/accounts?page=1&per_page=50",
+            "the server redirects the page to a URL that has none",
+        ),
+        // Within base_url's path: no proxy's doing.
+        (
+            Some("/api"),
+            "/api/v2/express/accounts?page=1&per_page=50",
             "the server redirects the page to a URL that has none",
         ),
     ] {
