@@ -919,11 +919,13 @@ fn header_too_large_400(context: &str, reply: &Reply) -> bool {
 }
 
 /// True for a 413 that names the request's headers, not its body, as
-/// cheroot (CherryPy), Sanic and inets word theirs.
+/// cheroot (CherryPy), Sanic and inets word theirs; or Pistache's for a
+/// request over its buffer (4 KiB, headers counted; a GET has no body).
 fn header_too_large_413(body: &[u8]) -> bool {
     says(body, "headers sent with the request exceed")
         || says(body, "Request header exceeds the size limit")
         || says(body, "Headers unreasonably long")
+        || says(body, "Request exceeded maximum buffer size")
 }
 
 /// True for a 413 whose body is empty or says its status line alone.

@@ -4494,6 +4494,15 @@ fn a_413_for_request_headers_too_large_says_so() {
     }
 }
 
+/// Pistache (0.0.5, Debian's) answers a request over its `maxRequestSize` (4096 bytes by
+/// default, headers counted: a long access token, or a long next link) with `413` and, in plain
+/// text, "Request exceeded maximum buffer size". That ended with the status and that line and
+/// nothing to do; it now gets what a `431` gets (found serving the API with Pistache's router).
+#[test]
+fn pistaches_413_for_a_request_over_its_buffer_says_so() {
+    says_request_headers_too_large(413, "Request exceeded maximum buffer size");
+}
+
 /// Erlang/OTP's inets httpd answers request headers over its `max_header_size` (a long access
 /// token) with `413` and the page "Entity: Headers unreasonably long", then closes the connection
 /// with the rest of the request unread, so over plain http the system mostly resets it under the
