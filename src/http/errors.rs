@@ -504,8 +504,13 @@ pub fn unexpected(
 /// `--errors` ([`PRISM_VIOLATIONS`]). And squid's 503 for a server it could
 /// not connect to (as it answers in a tunnel it decrypts): a wrong port too.
 /// And a 405's hint for the 400 of Boost.Beast's example servers to a
-/// method they do not serve (the token request's POST).
+/// method they do not serve (the token request's POST). And the bare 501
+/// of POCO's HTTPServer to a request no handler takes (RESTinio's to one
+/// its router rejects): a base_url with a path it does not serve.
 fn own_page(reply: &Reply, setting: &str) -> Option<String> {
+    if reply.status == 501 && setting != "token_url" && reply.body.trim_ascii().is_empty() {
+        return Some(NO_HANDLER.into());
+    }
     let beast = setting == "token_url" && reply.body.trim_ascii() == BEAST_400;
     if reply.status == 400 && beast {
         return hint(405, setting).map(|h| format!("; {h}"));
@@ -521,6 +526,9 @@ fn own_page(reply: &Reply, setting: &str) -> Option<String> {
     let unknown = says(&reply.body, UNKNOWN_RESOURCE) && is_markup(&reply.body);
     (reply.status == 500 && unknown).then(|| format!("; check {setting}{NO_ACTION}"))
 }
+
+/// What a bare 501 to a page says (POCO's, RESTinio's for a path they serve not).
+const NO_HANDLER: &str = "; a bare 501, as a server on POCO or RESTinio answers a path it has no handler for: check base_url (the path /express/accounts is appended to it)";
 
 /// The error for a redirect, never followed: credentials stay at `setting`.
 fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor) -> anyhow::Error {

@@ -4503,6 +4503,25 @@ fn pistaches_413_for_a_request_over_its_buffer_says_so() {
     says_request_headers_too_large(413, "Request exceeded maximum buffer size");
 }
 
+/// POCO's HTTPServer (1.11) answers a request its handler factory has no handler for with a bare
+/// `501 Not Implemented`, and RESTinio (0.6.16) one its router rejects (no route matches) so too:
+/// a base_url with a path the server does not serve (`…/api`) ended "HTTP 501 Not Implemented"
+/// and nothing to do. It now says to check base_url, as a 404 does (found serving the API with
+/// both).
+#[test]
+fn a_bare_501_for_a_path_no_handler_takes_sends_to_base_url() {
+    for raw in [
+        &b"HTTP/1.1 501 Not Implemented\r\nConnection: Close\r\n\r\n"[..],
+        b"HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+    ] {
+        let line = final_at_once_on(FaultKind::RawResponse(raw));
+        assert_contains(
+            &line,
+            &["HTTP 501", "no handler", "check base_url (the path"],
+        );
+    }
+}
+
 /// Erlang/OTP's inets httpd answers request headers over its `max_header_size` (a long access
 /// token) with `413` and the page "Entity: Headers unreasonably long", then closes the connection
 /// with the rest of the request unread, so over plain http the system mostly resets it under the
