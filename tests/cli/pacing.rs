@@ -1150,7 +1150,9 @@ fn a_retry_is_sent_no_sooner_than_its_logged_backoff() {
             "{gap:?} < {delay:?}: {stderr}"
         );
     }
-    assert!(delays.iter().all(|d| !d.is_zero()), "{delays:?}");
+    // Backoff is full jitter from 0: one draw may log "in 0.000 s" (seen
+    // in CI: [95ms, 0ns, 168ms]); all three never do unless unscaled to 0.
+    assert!(delays.iter().any(|d| !d.is_zero()), "{delays:?}");
 }
 
 /// With `-v`, the line of each try says which retry it is (a first try says none), and a
