@@ -2116,20 +2116,26 @@ fn serve_two_pages(
 fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
     fn page_2(stream: &mut std::net::TcpStream, n: usize, tries_broken: usize) {
         use std::io::Write;
-        let body = two_pages_page(2).to_string();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        );
-        if n >= tries_broken {
-            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
-            return;
+        if let Some(body) = chunked_page_2_whole_after(stream, n, tries_broken) {
+            let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
+            let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\n\r\n");
         }
-        let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
-        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\n\r\n");
     }
-    let once: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, 1);
-    let always: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, usize::MAX);
+    let err = broken_once_then_always(
+        |stream, n| page_2(stream, n, 1),
+        |stream, n| page_2(stream, n, usize::MAX),
+    );
+    assert!(err.contains("a chunk that could not be read"), "{err}");
+    assert!(err.contains("puma writes its 500 answer so"), "{err}");
+}
+
+/// A walk of two pages (`--max-retries 1`) against page 2 broken `once`, which the retry gets
+/// through, then against it broken on every try (`always`): exit 5 after 1 retry, whose
+/// error line it gives back.
+fn broken_once_then_always(
+    once: fn(&mut std::net::TcpStream, usize),
+    always: fn(&mut std::net::TcpStream, usize),
+) -> String {
     for (page_2, ok) in [(once, true), (always, false)] {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
@@ -2142,11 +2148,11 @@ fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
             assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
         } else {
             assert_eq!(out.status.code(), Some(5), "{err}");
-            assert!(err.contains("a chunk that could not be read"), "{err}");
             assert!(err.contains("(after 1 retry)"), "{err}");
-            assert!(err.contains("puma writes its 500 answer so"), "{err}");
+            return err;
         }
     }
+    unreachable!("the run against `always` fails")
 }
 
 /// WireMock 3.13's `MALFORMED_RESPONSE_CHUNK` fault answers `200`, chunked, with bytes and no line
@@ -2160,46 +2166,25 @@ fn a_chunked_body_puma_broke_off_with_its_500_is_retried() {
 fn a_chunked_body_cut_inside_a_chunk_size_line_is_retried() {
     fn page_2(stream: &mut std::net::TcpStream, n: usize, tries_broken: usize, cut: &[u8]) {
         use std::io::Write;
-        let body = two_pages_page(2).to_string();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        );
-        if n >= tries_broken {
-            let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
-            return;
+        if let Some(body) = chunked_page_2_whole_after(stream, n, tries_broken) {
+            let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
+            let _ = stream.write_all(cut);
         }
-        let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
-        let _ = stream.write_all(cut);
     }
     const WIREMOCK: &[u8] = b"lskdu018973t09sylgasjkfg1][]'./.sdlv";
-    let once: fn(&mut std::net::TcpStream, usize) = |stream, n| page_2(stream, n, 1, WIREMOCK);
-    let always: fn(&mut std::net::TcpStream, usize) =
-        |stream, n| page_2(stream, n, usize::MAX, b"2");
-    for (page_2, ok) in [(once, true), (always, false)] {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let asked = serve_two_pages(listener, page_2);
-        let out = list_two_pages_at(addr, &["--max-retries", "1"]);
-        let err = stderr_of(&out);
-        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
-        if ok {
-            assert!(out.status.success(), "{err}");
-            assert_eq!(stdout_of(&out).lines().count(), 2, "{err}");
-        } else {
-            assert_eq!(out.status.code(), Some(5), "{err}");
-            assert!(err.contains("body stopped after 10 bytes"), "{err}");
-            assert!(err.contains("(after 1 retry)"), "{err}");
-            assert!(
-                err.contains("closed the connection before a chunk-size line ended with CRLF"),
-                "{err}"
-            );
-            assert!(
-                !err.contains("not valid HTTP") && !err.contains("check base_url"),
-                "{err}"
-            );
-        }
-    }
+    let err = broken_once_then_always(
+        |stream, n| page_2(stream, n, 1, WIREMOCK),
+        |stream, n| page_2(stream, n, usize::MAX, b"2"),
+    );
+    assert!(err.contains("body stopped after 10 bytes"), "{err}");
+    assert!(
+        err.contains("closed the connection before a chunk-size line ended with CRLF"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("not valid HTTP") && !err.contains("check base_url"),
+        "{err}"
+    );
 }
 
 /// A server that ends its chunk-size lines with a bare LF (an answer written by hand, a TCP
@@ -2222,23 +2207,7 @@ fn a_chunked_body_whose_size_lines_end_in_a_bare_lf_names_that_too() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let asked = serve_two_pages(listener, lf);
-    let out = Sandbox::new()
-        .bare()
-        .env("TALKDESK_BASE_URL", format!("http://{addr}"))
-        .env("TALKDESK_TOKEN_URL", format!("http://{addr}/oauth/token"))
-        .env("TALKDESK_CLIENT_ID", "id")
-        .env("TALKDESK_CLIENT_SECRET", "secret")
-        .args([
-            "list",
-            "-o",
-            "jsonl",
-            "--concurrency",
-            "1",
-            "--max-retries",
-            "1",
-        ])
-        .output()
-        .unwrap();
+    let out = list_two_pages_at(addr, &["--max-retries", "1"]);
     let err = stderr_of(&out);
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2, "{err}");
     assert_eq!(out.status.code(), Some(5), "{err}");
@@ -2263,11 +2232,12 @@ fn two_pages_page(page: u64) -> Value {
     })
 }
 
-/// Writes page 2's chunked head, then on a second try its whole body (None); on the first,
-/// gives back the body for the test to break.
-fn chunked_page_2_whole_after_the_first(
+/// Writes page 2's chunked head, then from try `tries_broken` on (counted from 0) its whole
+/// body (None); before, gives back the body for the test to break.
+fn chunked_page_2_whole_after(
     stream: &mut std::net::TcpStream,
     n: usize,
+    tries_broken: usize,
 ) -> Option<String> {
     use std::io::Write;
     let body = two_pages_page(2).to_string();
@@ -2275,7 +2245,7 @@ fn chunked_page_2_whole_after_the_first(
         stream,
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
-    if n > 0 {
+    if n >= tries_broken {
         let _ = write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
         return None;
     }
@@ -2306,7 +2276,7 @@ fn a_chunked_body_broken_off_after_a_pause_is_retried() {
     let addr = listener.local_addr().unwrap();
     let asked = serve_two_pages(listener, |stream, n| {
         use std::io::Write;
-        let Some(body) = chunked_page_2_whole_after_the_first(stream, n) else {
+        let Some(body) = chunked_page_2_whole_after(stream, n, 1) else {
             return;
         };
         let _ = write!(stream, "a\r\n{}\r\n", &body[..10]);
@@ -2331,7 +2301,7 @@ fn a_chunked_body_unreadable_from_its_first_chunk_after_a_pause_is_not_retried()
     let addr = listener.local_addr().unwrap();
     let asked = serve_two_pages(listener, |stream, n| {
         use std::io::Write;
-        if chunked_page_2_whole_after_the_first(stream, n).is_none() {
+        if chunked_page_2_whole_after(stream, n, 1).is_none() {
             return;
         }
         let _ = stream.flush();
