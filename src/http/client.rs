@@ -247,7 +247,7 @@ pub struct Reply {
     pub challenge: Option<String>,
     /// The scope its challenge's `insufficient_scope` asks for ([`wanted_scope`]).
     pub wanted_scope: Option<String>,
-    /// A `Status` header of a 2xx ([`cgi_status`]).
+    /// A `Status` header of a 2xx ([`cgi_status_of`]).
     pub cgi_status: Option<String>,
 }
 
@@ -356,7 +356,7 @@ fn via_of(headers: &ureq::http::HeaderMap) -> Option<String> {
 /// A CGI script's `Status` of another class (`401 Unauthorized`) that the
 /// web server sent on as a header of its 2xx rather than applying it, as
 /// busybox httpd does with one after the script's first line.
-fn cgi_status(status: u16, headers: &ureq::http::HeaderMap) -> Option<String> {
+fn cgi_status_of(status: u16, headers: &ureq::http::HeaderMap) -> Option<String> {
     let value = String::from_utf8_lossy(headers.get("status")?.as_bytes()).into_owned();
     let code = value.trim_start().get(..3)?;
     let other = code.bytes().all(|b| b.is_ascii_digit()) && !code.starts_with('2');
@@ -1110,7 +1110,7 @@ impl Client {
             via: via_of(response.headers()),
             challenge: challenge_param(response.headers(), "error_description"),
             wanted_scope: wanted_scope(response.headers()),
-            cgi_status: cgi_status(status, response.headers()),
+            cgi_status: cgi_status_of(status, response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }
