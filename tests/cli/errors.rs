@@ -4770,11 +4770,7 @@ fn yaws_400_for_a_host_it_serves_no_virtual_host_for_names_the_host_name() {
 /// name (`no_virtual_host`).
 #[test]
 fn yaws_400_at_the_token_url_says_no_oauth_answer_and_names_its_host_name() {
-    let yaws = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
-    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::Token, yaws)]);
-    let mut cmd = Sandbox::new().tool(&fake);
-    cmd.args(["list", "-o", "jsonl"]);
-    let line = fails_with(&run(cmd), 5);
+    let (fake, line) = yaws_400_at(RequestMatch::Token);
     assert_eq!(
         line,
         format!(
@@ -4785,14 +4781,21 @@ fn yaws_400_at_the_token_url_says_no_oauth_answer_and_names_its_host_name() {
     assert_eq!(fake.page_requests(), Vec::<u64>::new());
 }
 
-/// The same page answered to page 1: not the API's answer; check base_url's host name.
-#[test]
-fn yaws_400_at_the_base_url_says_not_the_apis_answer_and_names_its_host_name() {
+/// `list` against a fake whose answer to `at` is yaws' `400` page for a Host it has no virtual
+/// host for: the fake, and the error line of the run (exit 5).
+fn yaws_400_at(at: RequestMatch) -> (FakeApi, String) {
     let yaws = FaultKind::StatusWithBody(400, "<html><h1>400 Bad Request</h1></html>".into());
-    let fake = fake_with_faults(simple_accounts(3), vec![(RequestMatch::AnyPage, yaws)]);
+    let fake = fake_with_faults(simple_accounts(3), vec![(at, yaws)]);
     let mut cmd = Sandbox::new().tool(&fake);
     cmd.args(["list", "-o", "jsonl"]);
     let line = fails_with(&run(cmd), 5);
+    (fake, line)
+}
+
+/// The same page answered to page 1: not the API's answer; check base_url's host name.
+#[test]
+fn yaws_400_at_the_base_url_says_not_the_apis_answer_and_names_its_host_name() {
+    let (fake, line) = yaws_400_at(RequestMatch::AnyPage);
     assert_eq!(
         line,
         format!(
