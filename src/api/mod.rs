@@ -22,7 +22,8 @@ use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
     NO_VIRTUAL_HOST, PRISM_SCHEME, cgi_status, describe, describe_part, error_said, hint,
     is_blocked_host, is_markup, is_prism_unauthorized, link_too_large, markup_refusal, no_route,
-    no_route_hint, says_nothing, spent_quota, unexpected, url_length, wants_http2,
+    no_route_hint, says_bad_request_alone, says_nothing, spent_quota, unexpected, url_length,
+    wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -445,8 +446,7 @@ fn unexpected_page(
     // the server may refuse it; or a `400` with Netty's cause for a request
     // line over its `maxInitialLineLength`, which says it does.
     let length = url_length(context);
-    let said = reply.body.trim_ascii();
-    let bare_400 = reply.status == 400 && (said.is_empty() || said == b"Bad Request");
+    let bare_400 = reply.status == 400 && says_bad_request_alone(reply);
     let netty = says(reply, "an http line is larger than ");
     let refuses = match reply.status {
         414 => Some("refuses"),

@@ -761,7 +761,7 @@ fn url_to_blame(context: &str, reply: &Reply) -> bool {
 /// [`too_large`] of a 400: of a bare one to an `Authorization` line of
 /// 4 KiB to 8 KiB, which most servers take (lua-http does not), a "may".
 fn maybe_too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let under_8k = reply.body.is_empty() && reply.authorization.len() <= 8192 - 17;
+    let under_8k = says_bad_request_alone(reply) && reply.authorization.len() <= 8192 - 17;
     if !under_8k || url_to_blame(context, reply) {
         return too_large(context, reply, setting);
     }
@@ -900,7 +900,15 @@ fn header_too_large(body: &[u8]) -> bool {
     aiohttp || netty || is_markup(body) && said.iter().any(|phrase| says(body, phrase))
 }
 
-/// True for a 400 of [`header_too_large`], or, without a body, lua-http's
+/// Whether a 400 says nothing but its status: no body, or `Bad Request`
+/// alone (thin's, and Warp 3.3's to any request it cannot read).
+pub fn says_bad_request_alone(reply: &Reply) -> bool {
+    let said = reply.body.trim_ascii();
+    said.is_empty() || said == b"Bad Request"
+}
+
+/// True for a 400 of [`header_too_large`], or, saying nothing (Warp 3.3's
+/// `Bad Request` for headers over its `setMaxTotalHeaderLength`), lua-http's
 /// for a header line (`Authorization: `, the value and CRLF) of 4096 bytes
 /// or more and cpp-httplib's for one over 8192; or, under a token or URL
 /// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`),
@@ -910,7 +918,7 @@ fn header_too_large(body: &[u8]) -> bool {
 /// `max_incomplete_event_size`), which they answer any request they
 /// cannot read with, libevent's any application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
-    let bare = reply.body.is_empty() && reply.authorization.len() > 4096 - 18;
+    let bare = says_bad_request_alone(reply) && reply.authorization.len() > 4096 - 18;
     let longest = token_length(&reply.authorization).max(url_length(context));
     let long = longest >= LONG_URL;
     let text = without_bom(&reply.body);

@@ -4743,6 +4743,37 @@ fn lua_https_bare_400_for_a_header_line_over_4_kib_says_so() {
     );
 }
 
+/// Warp (3.3.21, Debian 12's) answers request headers over its `setMaxTotalHeaderLength` (50 KiB
+/// by default, often set lower) as it answers any request it cannot read: `HTTP/1.0 400`, no
+/// length, the plain text `Bad Request` alone, then the close (later Warps answer `431`).
+const WARP_400: &[u8] = b"HTTP/1.0 400 Bad Request\r\nDate: Mon, 07 Dec 2026 22:31:57 GMT\r\nServer: Warp/3.3.21\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBad Request";
+
+/// Under Warp's [`WARP_400`], an access token of 9,000 bytes (its limit set to 8 KiB) ended the
+/// run "HTTP 400: Bad Request", with nothing to do, where an empty 400 said the request headers
+/// were too large: it now says so, and from 4 KiB on that the server may refuse them (found
+/// serving the API with Warp 3.3.21, `setMaxTotalHeaderLength 8192`).
+#[test]
+fn warps_400_saying_only_bad_request_under_a_long_token_says_the_token_is_too_long() {
+    for (length, said) in [
+        (9_000, "the access token they carry is too long for it"),
+        (5_000, "the server may refuse request headers this large"),
+    ] {
+        let token =
+            json!({"access_token": "t".repeat(length), "token_type": "Bearer", "expires_in": 3600});
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![
+                (RequestMatch::Token, FaultKind::Json(token)),
+                (RequestMatch::AnyPage, FaultKind::RawResponse(WARP_400)),
+            ],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "jsonl"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["HTTP 400: Bad Request", said]);
+    }
+}
+
 /// yaws (2.1) with `pick_first_virthost_on_nomatch = false` answers a request whose `Host` names
 /// none of its `<server>`s (base_url's `127.0.0.1:PORT`, where the server is `api.example.com`)
 /// with `400` and `<html><h1>400 Bad Request</h1></html>`: the run said "check token_url (its
