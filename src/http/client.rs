@@ -249,6 +249,9 @@ pub struct Reply {
     pub wanted_scope: Option<String>,
     /// A `Status` header of a 2xx ([`cgi_status_of`]).
     pub cgi_status: Option<String>,
+    /// Sent in HTTP/1.0 to a request in HTTP/1.1: by a server that did not
+    /// read the request's version (Warp 3.3 to a request it cannot read).
+    pub http10: bool,
 }
 
 /// A reply of `status` with `body` and nothing else, for unit tests.
@@ -270,6 +273,7 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         challenge: None,
         wanted_scope: None,
         cgi_status: None,
+        http10: false,
     }
 }
 
@@ -1111,6 +1115,7 @@ impl Client {
             challenge: challenge_param(response.headers(), "error_description"),
             wanted_scope: wanted_scope(response.headers()),
             cgi_status: cgi_status_of(status, response.headers()),
+            http10: response.version() == ureq::http::Version::HTTP_10,
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

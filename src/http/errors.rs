@@ -463,7 +463,7 @@ pub fn unexpected(
         }
         // Over TLS, which reached the URL's host and port: a gateway in front
         // passed the request on unreadable (a PROXY header nginx does not read).
-        400 if unread(&reply.body) && context.contains(" https://") => {
+        400 if unread(reply) && context.contains(" https://") => {
             unread_over_tls(setting, &reply.body)
         }
         // yaws' page for a Host naming none of its `<server>`s.
@@ -687,10 +687,13 @@ pub const NO_ACTION: &str = " (its path): Catalyst answers so a path it has no a
 /// What [`DJANGO_400`]'s page says after `check {setting}`.
 pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request whose Host its ALLOWED_HOSTS does not list, as it does a request its view refuses (BadRequest)";
 
-/// Whether a 400's body is what a server answers a request it could not
-/// read with: a web server's page, or none (Node's bare 400).
-fn unread(body: &[u8]) -> bool {
-    is_web_server_page(body) || body.trim_ascii().is_empty()
+/// Whether a 400 is what a server answers a request it could not read
+/// with: a web server's page, or no body (Node's bare 400), or, in HTTP/1.0,
+/// `Bad Request` alone (Warp's, the request's version unread).
+fn unread(reply: &Reply) -> bool {
+    let body = &reply.body;
+    let warp = reply.http10 && says_bad_request_alone(reply);
+    is_web_server_page(body) || body.trim_ascii().is_empty() || warp
 }
 
 /// What a web server's page (or bare 400) for a request it could not read

@@ -4746,7 +4746,7 @@ fn lua_https_bare_400_for_a_header_line_over_4_kib_says_so() {
 /// Warp (3.3.21, Debian 12's) answers request headers over its `setMaxTotalHeaderLength` (50 KiB
 /// by default, often set lower) as it answers any request it cannot read: `HTTP/1.0 400`, no
 /// length, the plain text `Bad Request` alone, then the close (later Warps answer `431`).
-const WARP_400: &[u8] = b"HTTP/1.0 400 Bad Request\r\nDate: Mon, 07 Dec 2026 22:31:57 GMT\r\nServer: Warp/3.3.21\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBad Request";
+pub const WARP_400: &[u8] = b"HTTP/1.0 400 Bad Request\r\nDate: Mon, 07 Dec 2026 22:31:57 GMT\r\nServer: Warp/3.3.21\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBad Request";
 
 /// Under Warp's [`WARP_400`], an access token of 9,000 bytes (its limit set to 8 KiB) ended the
 /// run "HTTP 400: Bad Request", with nothing to do, where an empty 400 said the request headers

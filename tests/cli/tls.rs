@@ -2,6 +2,7 @@
 //! certificate from a test CA made at test time, trusted through `ca_bundle` or
 //! `TALKDESK_CA_BUNDLE`, refused without it.
 
+use crate::errors::WARP_400;
 use crate::support;
 
 use rcgen::{
@@ -2992,6 +2993,27 @@ fn nodes_bare_400_over_tls_names_a_gateway_in_front() {
     let fault = FaultKind::StatusWithBody(400, "Bad Request".into());
     let stderr = over_tls_fails(RequestMatch::AnyPage, fault);
     assert!(!stderr.contains("PROXY protocol"), "{stderr}");
+}
+
+/// Warp (3.3.21) answers a request it cannot read (one behind haproxy 2.6's `send-proxy`, which
+/// put a PROXY header before it) with [`WARP_400`]: `HTTP/1.0`, the plain text `Bad Request`
+/// alone. Over `https://` the token request said "HTTP 400: Bad Request; no OAuth answer; check
+/// token_url (its scheme and port)", of a URL whose scheme and port had answered the handshake.
+/// An answer in HTTP/1.0 to an HTTP/1.1 request is one to a request whose version was not read:
+/// it now names a gateway in front, as Node's bare 400 does; express's `Bad Request` in HTTP/1.1
+/// still does not (found with Warp 3.3.21 behind haproxy 2.6.12, `ssl crt` and `send-proxy`).
+#[test]
+fn warps_http10_400_over_tls_names_a_gateway_in_front() {
+    for (matching, setting) in [
+        (RequestMatch::Token, "else check token_url (its host name)"),
+        (RequestMatch::AnyPage, "else check base_url (its host name)"),
+    ] {
+        let stderr = over_tls_fails(matching, FaultKind::RawResponse(WARP_400));
+        assert!(stderr.contains("HTTP 400: Bad Request"), "{stderr}");
+        assert!(stderr.contains("PROXY protocol"), "{stderr}");
+        assert!(stderr.contains(setting), "{stderr}");
+        assert!(!stderr.contains("scheme and port"), "{stderr}");
+    }
 }
 
 /// A bare 400 for page 2 over TLS, after the token and page 1 were answered at the same host: the
