@@ -691,9 +691,7 @@ pub const DISALLOWED_HOST: &str = " (its host name): Django answers so a request
 /// with: a web server's page, or no body (Node's bare 400), or, in HTTP/1.0,
 /// `Bad Request` alone (Warp's, the request's version unread).
 fn unread(reply: &Reply) -> bool {
-    let body = &reply.body;
-    let warp = reply.http10 && says_bad_request_alone(reply);
-    is_web_server_page(body) || body.trim_ascii().is_empty() || warp
+    is_web_server_page(&reply.body) || bare_or_unread(reply)
 }
 
 /// What a web server's page (or bare 400) for a request it could not read
@@ -764,7 +762,7 @@ fn url_to_blame(context: &str, reply: &Reply) -> bool {
 /// [`too_large`] of a 400: of a bare one to an `Authorization` line of
 /// 4 KiB to 8 KiB, which most servers take (lua-http does not), a "may".
 fn maybe_too_large(context: &str, reply: &Reply, setting: &str) -> String {
-    let under_8k = says_bad_request_alone(reply) && reply.authorization.len() <= 8192 - 17;
+    let under_8k = bare_or_unread(reply) && reply.authorization.len() <= 8192 - 17;
     if !under_8k || url_to_blame(context, reply) {
         return too_large(context, reply, setting);
     }
@@ -910,8 +908,15 @@ pub fn says_bad_request_alone(reply: &Reply) -> bool {
     said.is_empty() || said == b"Bad Request"
 }
 
-/// True for a 400 of [`header_too_large`], or, saying nothing (Warp 3.3's
-/// `Bad Request` for headers over its `setMaxTotalHeaderLength`), lua-http's
+/// Whether a 400 is a server's to a request it could not read, saying
+/// nothing: no body, or `Bad Request` alone in HTTP/1.0 (Warp 3.3's, the
+/// request's version unread; an application's own is in HTTP/1.1).
+fn bare_or_unread(reply: &Reply) -> bool {
+    reply.body.trim_ascii().is_empty() || reply.http10 && says_bad_request_alone(reply)
+}
+
+/// True for a 400 of [`header_too_large`], or, [`bare_or_unread`] (Warp
+/// 3.3's for headers over its `setMaxTotalHeaderLength`), lua-http's
 /// for a header line (`Authorization: `, the value and CRLF) of 4096 bytes
 /// or more and cpp-httplib's for one over 8192; or, under a token or URL
 /// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`),
@@ -921,7 +926,7 @@ pub fn says_bad_request_alone(reply: &Reply) -> bool {
 /// `max_incomplete_event_size`), which they answer any request they
 /// cannot read with, libevent's any application's 400 too.
 fn header_too_large_400(context: &str, reply: &Reply) -> bool {
-    let bare = says_bad_request_alone(reply) && reply.authorization.len() > 4096 - 18;
+    let bare = bare_or_unread(reply) && reply.authorization.len() > 4096 - 18;
     let longest = token_length(&reply.authorization).max(url_length(context));
     let long = longest >= LONG_URL;
     let text = without_bom(&reply.body);

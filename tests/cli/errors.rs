@@ -4774,6 +4774,30 @@ fn warps_400_saying_only_bad_request_under_a_long_token_says_the_token_is_too_lo
     }
 }
 
+/// An application's own `Bad Request` alone, in HTTP/1.1 (express's `sendStatus(400)`), under a
+/// token of 9,000 bytes is its answer to a request it read, not Warp's [`WARP_400`]: no limit on
+/// request headers is named.
+#[test]
+fn an_apps_bad_request_in_http11_under_a_long_token_names_no_headers_limit() {
+    let token =
+        json!({"access_token": "t".repeat(9_000), "token_type": "Bearer", "expires_in": 3600});
+    let fake = fake_with_faults(
+        simple_accounts(3),
+        vec![
+            (RequestMatch::Token, FaultKind::Json(token)),
+            (
+                RequestMatch::AnyPage,
+                FaultKind::StatusWithBody(400, "Bad Request".into()),
+            ),
+        ],
+    );
+    let mut cmd = Sandbox::new().tool(&fake);
+    cmd.args(["list", "-o", "jsonl"]);
+    let line = fails_with(&run(cmd), 5);
+    assert_contains(&line, &["HTTP 400: Bad Request"]);
+    assert!(!line.contains("request headers"), "{line}");
+}
+
 /// yaws (2.1) with `pick_first_virthost_on_nomatch = false` answers a request whose `Host` names
 /// none of its `<server>`s (base_url's `127.0.0.1:PORT`, where the server is `api.example.com`)
 /// with `400` and `<html><h1>400 Bad Request</h1></html>`: the run said "check token_url (its
