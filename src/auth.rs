@@ -34,8 +34,8 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
-    is_blocked_host, is_markup, markup_refusal, no_route, no_route_hint, says_nothing, spent_quota,
-    unexpected, wants_http2,
+    is_blocked_host, is_html, is_markup, markup_refusal, no_route, no_route_hint, says_nothing,
+    spent_quota, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -672,7 +672,7 @@ impl<'a> Auth<'a> {
                     ),
                     _ if csrf.is_some() => csrf.unwrap_or_default().into(),
                     (true, ..) if is_blocked_host(body) => format!("check token_url{BLOCKED_HOST}"),
-                    (true, ..) => {
+                    (true, ..) if is_html(body) => {
                         markup_refusal(self.client.proxied(&self.creds.token_url), "the token endpoint")
                     }
                     // An API's challenge (Django REST framework's), or a gateway's (Kong's) in

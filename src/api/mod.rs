@@ -21,9 +21,9 @@ use crate::http::client::{
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
     NO_VIRTUAL_HOST, PRISM_SCHEME, cgi_status, describe, describe_part, error_said, hint,
-    is_blocked_host, is_markup, is_prism_unauthorized, link_too_large, markup_refusal, no_route,
-    no_route_hint, says_bad_request_alone, says_nothing, spent_quota, unexpected, url_length,
-    wants_http2,
+    is_blocked_host, is_html, is_markup, is_prism_unauthorized, is_xml, link_too_large,
+    markup_refusal, no_route, no_route_hint, says_bad_request_alone, says_nothing, spent_quota,
+    unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -228,7 +228,7 @@ impl<'a> Api<'a> {
         // has no route for ([`no_route`]): not the API's word on a token.
         let quota = spent(reply).or_else(|| rate_limited(reply));
         let route = no_route(&reply.body).then(|| no_route_hint("base_url", answered));
-        let not_the_tokens = is_markup(&reply.body) || route.is_some();
+        let not_the_tokens = is_html(&reply.body) || route.is_some();
         if reply.status == 403 && !answered && quota.is_none() && !not_the_tokens {
             self.bearer.forget(&reply.authorization);
         }
@@ -253,7 +253,7 @@ impl<'a> Api<'a> {
         let hint = match reply.status == 403 && answered {
             _ if cached.is_some() => cached.as_deref().unwrap_or_default(),
             _ if reply.status == 403 && route.is_some() => route.as_deref().unwrap_or_default(),
-            true if is_markup(&reply.body) => {
+            true if is_html(&reply.body) => {
                 &format!("the answer is an HTML page, not the API's; {later}")
             }
             _ if is_blocked_host(&reply.body) => &format!("check base_url{BLOCKED_HOST}"),
@@ -262,7 +262,7 @@ impl<'a> Api<'a> {
                 &scope_hint(&redactor.redact_shown(reply.wanted_scope.as_deref().unwrap_or("")))
             }
             // nginx's `auth_basic` page too: its challenge says more.
-            _ if is_markup(&reply.body) && !basic && challenge.is_none() => {
+            _ if is_html(&reply.body) && !basic && challenge.is_none() => {
                 &markup_refusal(self.client.proxied(url), "the API")
             }
             true => later,
@@ -554,8 +554,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
                 _ if among.is_some() => (format!("other text {} the page's JSON", among.as_ref().map_or("", |(_, place, _)| place)), php.as_str()),
-                true if answered => ("an HTML page".to_string(), "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"),
-                true => ("an HTML page".to_string(), "check base_url, or a proxy in between"),
+                true => markup_page(body, answered),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
                 false if short => (e, "its JSON stops where the server ended the answer (its Content-Length): the server at base_url sends fewer bytes than its JSON has (a Content-Length counted in characters, not bytes, falls short of accented text)"),
@@ -597,6 +596,26 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
         )));
     }
     Ok(page)
+}
+
+/// What a page of markup is, an HTML page (a proxy's or a gateway's) or
+/// an XML document (Grape's `format :xml`), and what to check.
+fn markup_page(body: &[u8], answered: bool) -> (String, &'static str) {
+    let hint = match (answered, is_xml(body)) {
+        (true, _) => {
+            "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"
+        }
+        (false, true) => {
+            "check base_url: the server there answers in XML, not the JSON this tool asks for (Accept: application/json), as Grape's `format :xml` does"
+        }
+        (false, false) => "check base_url, or a proxy in between",
+    };
+    let what = if is_xml(body) {
+        "an XML document"
+    } else {
+        "an HTML page"
+    };
+    (what.to_string(), hint)
 }
 
 /// What to say of a page not in UTF-8 from a server whose `Content-Type`

@@ -1012,6 +1012,20 @@ pub fn is_markup(body: &[u8]) -> bool {
     without_bom(body).trim_ascii_start().starts_with(b"<")
 }
 
+/// True for a page of HTML, a web server's or a filter's: markup other
+/// than an [`is_xml`] document, which the application itself sends.
+pub fn is_html(body: &[u8]) -> bool {
+    is_markup(body) && !is_xml(body)
+}
+
+/// True for an XML document (Grape's `format :xml`: `<?xml …?><error>`),
+/// not XHTML (lighttpd's pages open with `<?xml` too).
+pub fn is_xml(body: &[u8]) -> bool {
+    let head = without_bom(body).trim_ascii_start();
+    let head = head[..head.len().min(512)].to_ascii_lowercase();
+    head.starts_with(b"<?xml") && !says(&head, "<html") && !says(&head, "<!doctype html")
+}
+
 /// What to check when a 401 or 403 came as a page of markup from
 /// `server` (the API, or the token endpoint): the proxy variables when one
 /// was `proxied` through, else what filters unasked.
@@ -1162,6 +1176,17 @@ mod tests {
     fn a_text_body_of_rules_alone_is_shown_as_it_is() {
         let text = describe(&reply(502, "=====\n-----\n"), &Redactor::default());
         assert_eq!(text, "HTTP 502: ===== -----");
+    }
+
+    /// Grape's `format :xml` answer is XML; lighttpd's XHTML page, which
+    /// opens with `<?xml` too, and an HTML page are HTML.
+    #[test]
+    fn an_xml_document_is_told_from_an_xhtml_page() {
+        let grape = b"\xEF\xBB\xBF <?xml version=\"1.0\"?>\n<error><message>No</message></error>";
+        let lighttpd = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">\n<html><body>431</body></html>";
+        assert!(is_xml(grape) && !is_html(grape));
+        assert!(!is_xml(lighttpd) && is_html(lighttpd));
+        assert!(!is_xml(b"<?XML?><HTML></HTML>") && is_html(b"<html></html>"));
     }
 
     /// Jetty 9.4's JSON error (`sendError(500, "backend <down> & out")`)

@@ -3873,6 +3873,47 @@ fn catalysts_unknown_resource_500_says_to_check_the_path() {
     blames_base_url_on_page_one_only(2, &later);
 }
 
+/// Grape (1.6.2, under puma 5.6) with `format :xml` answers in XML whatever the request's
+/// `Accept`: its page of accounts as `<?xml …?><hash>…`, and its `error!` as
+/// `<?xml …?><error><message>Unauthorized</message></error>`. The run called each "an HTML
+/// page": the page "check base_url, or a proxy in between", and the token endpoint's `401`
+/// (the API's alike) "something in front of it (a web filter on your network, or a firewall
+/// such as mod_security or mod_evasive before the token endpoint) may be refusing; ask whoever
+/// runs it", of the application's own answer. An XML document is told as such: the page as XML, not
+/// the JSON asked for (exit 5 as before), a refusal as the server's (exit 4 as before).
+#[test]
+fn grapes_xml_answers_are_not_called_html_pages() {
+    const PAGE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 416\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <count type=\"integer\">1</count>\n  <page type=\"integer\">1</page>\n  <_embedded>\n    <accounts type=\"array\">\n      <account>\n        <id>acc0000</id>\n        <name>name0</name>\n        <status>ACTIVE</status>\n      </account>\n    </accounts>\n  </_embedded>\n  <_links>\n    <self>\n      <href>/express/accounts?page=1&amp;per_page=50</href>\n    </self>\n  </_links>\n</hash>\n";
+    for page in [1, 2] {
+        let line = failing_page(page, FaultKind::RawResponse(PAGE));
+        assert_contains(
+            &line,
+            &["the answer is not a page of accounts (an XML document)"],
+        );
+        assert!(!line.contains("HTML"), "{line}");
+        blames_base_url_on_page_one_only(page, &line);
+    }
+    let first = failing_page(1, FaultKind::RawResponse(PAGE));
+    assert_contains(&first, &["answers in XML, not the JSON this tool asks for"]);
+    const ERROR: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/xml\r\nContent-Length: 90\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error>\n  <message>Unauthorized</message>\n</error>\n";
+    let [(token, _), (page, _)] = token_and_pages_answered(ERROR, 4);
+    assert_contains(
+        &token,
+        &[
+            "HTTP 401: Unauthorized",
+            "check client_id and client_secret",
+        ],
+    );
+    assert_contains(
+        &page,
+        &["HTTP 401: Unauthorized", "check the client id and secret"],
+    );
+    for line in [token, page] {
+        assert!(!line.contains("HTML"), "{line}");
+        assert!(!line.contains("web filter"), "{line}");
+    }
+}
+
 /// Apache's own `500` page (a CGI that died before its headers) is a page of markup without
 /// Catalyst's "Unknown resource": a failing server, not a path to check.
 #[test]
