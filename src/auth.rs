@@ -35,7 +35,7 @@ use crate::http::client::{
 use crate::http::errors::{
     BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
     is_blocked_host, is_html, is_markup, markup_refusal, no_route, no_route_hint, says_nothing,
-    spent_quota, unexpected, wants_http2,
+    spent_quota, to_sign_in, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -587,10 +587,10 @@ impl<'a> Auth<'a> {
                 shorten(&redactor.redact_shown(url.as_str()), 200)
             ),
         };
-        // A 301, 302 or 303 within the origin would turn the POST into a
-        // GET (only a 307 or 308 keeps it): the URL to set is its target.
+        // A 301, 302 or 303 within the origin would turn the POST into a GET
+        // (a 307 or 308 keeps it): its target is the URL to set, unless a sign-in page's.
         let moved = (reply.location.as_deref())
-            .filter(|_| matches!(reply.status, 301..=303))
+            .filter(|&to| matches!(reply.status, 301..=303) && !to_sign_in(to))
             .and_then(|location| url.join(&redactor.redact(location)).ok())
             .filter(|target| target.origin() == self.creds.token_url.origin());
         if let Some(target) = moved {

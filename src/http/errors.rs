@@ -554,7 +554,7 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
 /// naming one (`/login`, `/u/login.php`; not its host, `login.example.com`,
 /// nor `/authorize-payments`), or a query holding an address to come back
 /// to (oauth2-proxy's and Authelia's `rd`).
-fn to_sign_in(location: &str) -> bool {
+pub fn to_sign_in(location: &str) -> bool {
     // Read by WHATWG rules (the `url` crate), a relative one against any base.
     let Ok(url) = Url::parse("http://host/").and_then(|base| base.join(location)) else {
         return false;

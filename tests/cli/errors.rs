@@ -4018,6 +4018,28 @@ fn a_gateways_redirect_to_a_sign_in_page_names_the_gateway() {
     }
 }
 
+/// A server that sends what it refuses to a sign-in page on token_url's own host (a Rack app under
+/// puma 5.6 answering `302` to `/sign_in`; here nginx's `auth_request` with `error_page 401 =
+/// @login` and `return 302 /login?rd=$request_uri`, guarding the token endpoint too). The run said "HTTP 302 redirect to
+/// http://127.0.0.1:PORT/login?rd=/oauth/token not followed: only a 307 or 308 keeps the POST and
+/// its form; set token_url to it", the sign-in page's address. It names the sign-in page, as of
+/// one on another host (exit 5 as before).
+#[test]
+fn a_token_request_sent_to_a_sign_in_page_on_its_host_is_not_told_to_set_it() {
+    const NGINX: &[u8] = b"HTTP/1.1 302 Moved Temporarily\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 145\r\nConnection: close\r\nLocation: /login?rd=/oauth/token\r\n\r\n<html>\r\n<head><title>302 Found</title></head>\r\n<body>\r\n<center><h1>302 Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    let line = token_request_answered(FaultKind::RawResponse(NGINX));
+    assert_contains(
+        &line,
+        &[
+            "HTTP 302 redirect to",
+            "a sign-in page",
+            "ask whoever runs it",
+            "else check token_url",
+        ],
+    );
+    assert!(!line.contains("set token_url to it"), "{line}");
+}
+
 /// A redirect with a sign-in word in its host name alone (Microsoft Entra ID's token endpoint at
 /// `login.microsoftonline.com`, where an `http://` token_url is sent on to `https://`), or inside a
 /// longer word of its path (`/api/authorize-payments`), or an `rd` that is no address to come back
