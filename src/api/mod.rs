@@ -514,6 +514,24 @@ fn no_page(n: u64, answered: bool) -> String {
 /// What it says of the first page's, before any page was answered.
 const BASE_URL_TOO_LONG: &str = "the one formed from base_url (with /express/accounts and the query appended) is too long for it, or for a proxy in between; check base_url";
 
+/// What a paging number in a string says, of the first page and of a later
+/// one: every try gets it alike (Perl's JSON modules write a query parameter
+/// the app echoes as read so).
+const NUMBER_IN_STRING: [&str; 2] = [
+    "the API sent a malformed page: it sends a paging number (count, page, per_page, total or total_pages) in a string, where the Talkdesk API sends an integer, as Perl's JSON modules write a query parameter echoed as read; have whoever runs the API send integers",
+    "earlier pages were read from the same base_url, so the API sent a malformed page: it sends a paging number (count, page, per_page, total or total_pages) in a string, where the Talkdesk API sends an integer, as Perl's JSON modules write a query parameter echoed as read; have whoever runs the API send integers",
+];
+
+/// Whether a page's error is a paging number of digits in a string (`"10"`).
+fn number_in_string(e: &str) -> bool {
+    let digits = (e.strip_prefix("invalid type: string \"")).and_then(|rest| rest.split_once('"'));
+    digits.is_some_and(|(n, rest)| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && rest.starts_with(", expected a whole number")
+    })
+}
+
 /// Parses a 200 body; a page without its accounts is malformed unless it
 /// says it is empty.
 /// `answered`: an earlier page was read, so `base_url` is right and a
@@ -566,6 +584,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if e.starts_with("not UTF-8") && has_accounts(body.iter().map(|&b| char::from(b)).collect::<String>().as_bytes()) => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding: read as Latin-1 it is a page of accounts, so have whoever runs the API send UTF-8"),
                 false if e.starts_with("not UTF-8") => (e, "JSON is UTF-8 (RFC 8259), and the server at base_url sends another encoding; check base_url"),
                 false if e.starts_with("_links.next") => (e, "check base_url: the server there does not send links as the Talkdesk API does"),
+                false if number_in_string(&e) => (e, NUMBER_IN_STRING[usize::from(answered)]),
                 false if answered => (e, LATER),
                 // A page of accounts, from the right place, with one bad.
                 // An account's key is quoted ("id"), a page's own in backticks.
@@ -1008,6 +1027,8 @@ mod tests {
                 "; the API sent a malformed page; try again later",
             ),
             (br#"{"count": "two"}"#, false, "; check base_url"),
+            (br#"{"count": "2"}"#, true, "send integers"),
+            (br#"{"count": "2"}"#, false, "send integers"),
             (b"{}", false, "has no _embedded.accounts; check base_url"),
             (br#"{"count": 0}"#, false, "a page"),
             (br#"{"total": 0}"#, false, "a page"),

@@ -2465,6 +2465,30 @@ fn a_later_page_without_accounts_is_the_api_s_fault_not_base_url_s() {
     assert!(!line.contains("check base_url"), "{line}");
 }
 
+/// Dancer2 (0.400001, under Starman 0.4016; its JSON serializer is Cpanel::JSON::XS) writes a
+/// query parameter its app echoes, `page => query_parameters->get('page')`, as the string it
+/// read, as Perl's JSON modules write a scalar never used as a number: `"page":"1","per_page":"10"`. The page is refused as before (the reference
+/// gives integers), but the run said "the API sent a malformed page; try again later" (of a later
+/// page, "earlier pages were read from the same base_url, …; try again later"), of what every try
+/// gets alike. It says what the API sends and whom to ask (exit 5 as before).
+#[test]
+fn a_paging_number_in_a_string_is_not_told_to_try_again_later() {
+    for page in [1, 2] {
+        let body = json!({"page": page.to_string(), "per_page": "3", "count": 3, "total": 6,
+            "total_pages": 2, "_embedded": {"accounts": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}});
+        let line = failing_page(page, FaultKind::Json(body));
+        assert_contains(
+            &line,
+            &[
+                &format!("invalid type: string \"{page}\", expected a whole number 0 or more"),
+                "in a string",
+                "have whoever runs the API send",
+            ],
+        );
+        assert!(!line.contains("try again later"), "{line}");
+    }
+}
+
 /// Bodies of the wrong shape are named in the API's terms, never by the
 /// tool's own type names (`struct RawPage`, `struct Link`).
 #[test]
