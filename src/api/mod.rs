@@ -20,8 +20,8 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
-    NO_VIRTUAL_HOST, PRISM_SCHEME, cgi_status, describe, describe_part, error_said, hint,
-    is_blocked_host, is_html, is_markup, is_prism_unauthorized, is_xml, link_too_large,
+    NO_VIRTUAL_HOST, PRISM_SCHEME, UNTRUSTED_HOST, cgi_status, describe, describe_part, error_said,
+    hint, is_blocked_host, is_html, is_markup, is_prism_unauthorized, is_xml, link_too_large,
     markup_refusal, no_route, no_route_hint, says_bad_request_alone, says_nothing, spent_quota,
     unexpected, url_length, wants_http2,
 };
@@ -486,6 +486,7 @@ fn unexpected_page(
         " (its host name)",
         NO_VIRTUAL_HOST,
         DISALLOWED_HOST,
+        UNTRUSTED_HOST,
         NO_ACTION,
     ];
     let hint = (said.rsplit_once("; check base_url")).or(said.rsplit_once("; else check base_url"));

@@ -506,8 +506,13 @@ pub fn unexpected(
 /// And a 405's hint for the 400 of Boost.Beast's example servers to a
 /// method they do not serve (the token request's POST). And the bare 501
 /// of POCO's HTTPServer to a request no handler takes (RESTinio's to one
-/// its router rejects): a base_url with a path it does not serve.
+/// its router rejects): a base_url with a path it does not serve. And
+/// Starlette's TrustedHostMiddleware's 400 for a Host it does not allow.
 fn own_page(reply: &Reply, setting: &str) -> Option<String> {
+    if reply.status == 400 && reply.body.trim_ascii() == UNTRUSTED_400 {
+        let what = token_or_api(setting, "; no OAuth answer", "");
+        return Some(format!("{what}; check {setting}{UNTRUSTED_HOST}"));
+    }
     if reply.status == 501 && setting != "token_url" && reply.body.trim_ascii().is_empty() {
         return Some(NO_HANDLER.into());
     }
@@ -676,6 +681,12 @@ fn no_virtual_host(setting: &str) -> String {
 /// What [`no_virtual_host`] says after `check {setting}`.
 pub const NO_VIRTUAL_HOST: &str =
     " (its host name): yaws answers so a request whose Host names none of its virtual hosts";
+
+/// What Starlette's `TrustedHostMiddleware` (FastAPI's too) answers a
+/// request whose Host its `allowed_hosts` does not list with, and what
+/// that says after `check {setting}`.
+const UNTRUSTED_400: &[u8] = b"Invalid host header";
+pub const UNTRUSTED_HOST: &str = " (its host name): Starlette's TrustedHostMiddleware (FastAPI's too) answers so a request whose Host its allowed_hosts does not list";
 
 /// Catalyst's words, in its `-Debug` page (a 500), for a path it has no
 /// action for.

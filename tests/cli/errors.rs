@@ -4139,6 +4139,33 @@ fn djangos_400_page_names_a_view_refusing_the_request_too() {
     assert!(!later.contains("check base_url"), "{later}");
 }
 
+/// Starlette's `TrustedHostMiddleware` (1.10, under uvicorn 0.55; FastAPI's too) answers a request
+/// whose Host its `allowed_hosts` does not list (token_url or base_url by address, `127.0.0.1:PORT`,
+/// where it lists `api.example.com`) with `400` and the text `Invalid host header`. The token
+/// request said "no OAuth answer; check token_url (its scheme and port)", of a URL whose scheme
+/// and port had reached the server; page 1 said the server's words alone. Both now name the host
+/// name and the middleware; a later page's still says base_url answered the first page.
+#[test]
+fn starlettes_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
+    const STARLETTE: &[u8] = b"HTTP/1.1 400 Bad Request\r\nserver: uvicorn\r\ncontent-length: 19\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nInvalid host header";
+    let page = final_at_once_on(FaultKind::RawResponse(STARLETTE));
+    let token = token_request_answered(FaultKind::RawResponse(STARLETTE));
+    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
+        assert_contains(
+            &line,
+            &[
+                "HTTP 400: Invalid host header",
+                &format!(
+                    "check {setting} (its host name): Starlette's TrustedHostMiddleware (FastAPI's too) answers so a request whose Host its allowed_hosts does not list"
+                ),
+            ],
+        );
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+    let later = failing_page(2, FaultKind::RawResponse(STARLETTE));
+    blames_base_url_on_page_one_only(2, &later);
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
