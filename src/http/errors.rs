@@ -202,6 +202,10 @@ fn in_words(text: &str, markup: bool, shown: &dyn Fn(&str, usize) -> String) -> 
         return shown(&page, SNIPPET_CHARS);
     }
     let said = shown(text, usize::MAX);
+    if let Some(raised) = raised(&said) {
+        let said = format!("{raised} (the end of a Python traceback)");
+        return shorten(&said, SNIPPET_CHARS);
+    }
     let rule = |w: &&str| w.len() >= 3 && w.chars().all(|c| "=-_*~#+".contains(c));
     let mut words: Vec<&str> = said.split_whitespace().filter(|w| !rule(w)).collect();
     // Rules alone: they are what it says.
@@ -209,6 +213,20 @@ fn in_words(text: &str, markup: bool, shown: &dyn Fn(&str, usize) -> String) -> 
         words = said.split_whitespace().collect();
     }
     shorten(&words.join(" "), SNIPPET_CHARS)
+}
+
+/// What a Python traceback says was raised (eventlet's 500 with `debug`,
+/// its default; Starlette's with `debug=True`): its last line not
+/// indented, unless a heading of its own (a cause's, when text was cut).
+fn raised(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let frames = text.strip_prefix("Traceback (most recent call last):")?;
+    let headings = ["Traceback (", "During handling of ", "The above exception "];
+    (frames.lines().rev().map(str::trim_end)).find(|line| {
+        !line.is_empty()
+            && !line.starts_with(char::is_whitespace)
+            && !headings.iter().any(|h| line.starts_with(h))
+    })
 }
 
 /// What `part` of a reply's body says, as [`describe`] says of a whole

@@ -636,6 +636,23 @@ fn a_500_that_outlives_the_retries_exits_5() {
     }
 }
 
+/// eventlet's WSGI server (0.41, `debug=True`, its default) answers an application's exception
+/// with `500` and the Python traceback as text, as Starlette (1.10, `debug=True`) does to a client
+/// that does not ask for HTML. The run showed the traceback's first 200 characters, the server's
+/// own frames ("Traceback (most recent call last): File \"…/eventlet/wsgi.py\", line 656, in
+/// handle_one_response result = …"), never what was raised. It shows the traceback's last line,
+/// what was raised, redacted as any text (the client secret quoted in it).
+#[test]
+fn a_python_traceback_is_shown_by_what_was_raised() {
+    let traceback = "Traceback (most recent call last):\n  File \"/srv/venv/lib/python3.11/site-packages/eventlet/wsgi.py\", line 656, in handle_one_response\n    result = self.application(self.environ, start_response)\n             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/srv/app.py\", line 82, in app\n    raise ValueError(\"no database for %r\" % secret)\nValueError: no database for 'test-secret-value'\n";
+    let line = failing_page(2, FaultKind::StatusWithBody(500, traceback.into()));
+    assert_contains(
+        &line,
+        &["HTTP 500: ValueError: no database for '<redacted>' (the end of a Python traceback); "],
+    );
+    assert!(!line.contains("wsgi.py"), "{line}");
+}
+
 #[test]
 fn a_400_shows_the_talkdesk_error_body_whole() {
     let body = json!({
