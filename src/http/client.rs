@@ -1140,7 +1140,9 @@ impl Client {
                 true => {
                     "it has both Content-Length and Transfer-Encoding, as inets' mod_esi sends when a script gives a length: whoever runs the server must drop one"
                 }
-                false => "an HTTP/1.0 answer with Transfer-Encoding, faulty by RFC 9112 §6.1",
+                false => {
+                    "an HTTP/1.0 answer with Transfer-Encoding, faulty by RFC 9112 §6.1, as eventlet's WSGI server sends under max_http_version=\"HTTP/1.0\" for a body without a Content-Length: whoever runs the server must drop that setting"
+                }
             };
             return Err(api_error(format!(
                 "{request}: the answer is not valid HTTP ({faulty}); {}",

@@ -1703,6 +1703,25 @@ fn an_http_1_0_answer_with_transfer_encoding_is_refused_at_once() {
     }
 }
 
+/// eventlet's WSGI server (0.41.3) under `max_http_version="HTTP/1.0"` sends that framing to an
+/// HTTP/1.1 request for any body without a Content-Length (a streamed one): `HTTP/1.0 200 OK`,
+/// then `Transfer-Encoding: chunked`. The run said only "…, faulty by RFC 9112 §6.1); check
+/// base_url", of a base_url that was right; it now names the setting to drop, as it names inets'
+/// mod_esi for both lengths (refused at once as before).
+#[test]
+fn eventlets_http_1_0_chunked_answer_names_its_max_http_version() {
+    const EVENTLET: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nDate: Mon, 07 Dec 2026 23:11:00 GMT\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2b\r\n{\"total\": 0, \"_embedded\": {\"accounts\": []}}\r\n0\r\n\r\n";
+    let api = page_1_always(FaultKind::RawResponse(EVENTLET));
+    let out = list_json(&api, &["--max-retries", "1"], true);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("as eventlet's WSGI server sends under max_http_version=\"HTTP/1.0\" for a body without a Content-Length: whoever runs the server must drop that setting"),
+        "{stderr}"
+    );
+    assert_eq!(api.requests_for_page(1), 1, "{stderr}");
+}
+
 /// A body without a length (no Content-Length, not chunked: it ends with its
 /// connection) cut short, as a TLS connection closed without `close_notify`
 /// cuts it (ureq takes the close for the end): "the answer is not a page of
