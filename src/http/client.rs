@@ -1186,7 +1186,7 @@ impl Client {
         let config = response.body_mut().with_config();
         let began = Instant::now();
         let mut reader = Progress(config.limit(MAX_BODY_BYTES).reader(), began);
-        let read = std::io::Read::read_to_end(&mut reader, &mut body)
+        let read = read_sized(&mut reader, (status, announced), &mut body)
             .map_err(|e| closed_in_a_size_line(e.into(), chunked));
         let last = reader.1;
         let hidden = |coding| format!("(a compressed body, {coding}, not shown)").into_bytes();
@@ -1562,6 +1562,19 @@ fn json_whole(body: &[u8]) -> bool {
 /// went through one: the fault may be the proxy's.
 fn or_the_proxy(via: Option<&Via>) -> String {
     via.map_or(String::new(), |v| format!(", or the proxy in {}", v.var))
+}
+
+/// Reads an answer's body to its end; a refusal's (429, 503) with a length
+/// to that length only, so that its connection is closed, not kept: a
+/// limit on a client's open connections (haproxy's `sc_conn_cur`) refuses
+/// every request on the one over it as long as the others stay open.
+fn read_sized(
+    reader: impl std::io::Read,
+    (status, announced): (u16, Option<u64>),
+    body: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    let length = announced.filter(|_| is_refusal(status)).unwrap_or(u64::MAX);
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, length), body)
 }
 
 /// What a connection closed before any answer by a server that answered

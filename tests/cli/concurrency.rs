@@ -1107,6 +1107,34 @@ fn a_concurrency_limits_429_that_ends_the_run_says_to_lower_concurrency() {
     assert!(!err.contains("try again later"), "{err}");
 }
 
+/// haproxy 2.6 counting each client's open connections (`http-request deny deny_status 429
+/// if { sc_conn_cur(0) gt 3 }`) answers the request on the connection over the limit with its
+/// 429 page and keeps that connection open. The refused connection went back to the pool and
+/// carried the retries, refused as long as the connections that got through stayed open, idle
+/// or not: 20 pages of 0.3 s at the default `--concurrency` failed after 15 s (exit 5, "HTTP 429
+/// after 4 retries … try again later or raise --max-retries"), at a limit of 3 connections as
+/// of 1, where `--concurrency 1` takes 6.1 s. A refusal's connection is closed, not reused.
+#[test]
+fn a_connection_limits_429_is_not_retried_on_the_refused_connection() {
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(12),
+        max_in_flight: Some(3),
+        in_flight_status: 429,
+        in_flight_counts_connections: true,
+        delay: Some(Delay(Arc::new(|ex: &Exchange| match ex.route {
+            Route::Accounts => Duration::from_millis(100),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1", "-v"]);
+    let log = stderr_of(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(stdout_of(&out).lines().count(), 12, "{log}");
+}
+
 /// A page without a next link (where `page < total_pages`), after pages
 /// the API linked with its capped `per_page`: the next page was asked for
 /// with the size the walk asked for, another slice from a server that

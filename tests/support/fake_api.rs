@@ -139,6 +139,11 @@ pub struct FakeConfig {
     /// The status of [`FakeConfig::max_in_flight`]'s refusal: 503, or 429 as Traefik's
     /// `inFlightReq` middleware answers (`max connections reached: N`, no headers either).
     pub in_flight_status: u16,
+    /// [`FakeConfig::max_in_flight`] counts the open connections, idle kept-alive ones
+    /// included, not the requests being answered, as haproxy's `sc_conn_cur` does
+    /// (`http-request deny deny_status 429 if { sc_conn_cur(0) gt N }`): the request over
+    /// it gets haproxy's 429 page, and its connection is kept open.
+    pub in_flight_counts_connections: bool,
     /// A token no longer accepted (expired or revoked) gets a bare `403` with no body, not a
     /// 401, as django-oauth-toolkit's `protected_resource` and `ProtectedResourceView` answer.
     pub bare_403_for_bad_tokens: bool,
@@ -281,6 +286,7 @@ impl Default for FakeConfig {
             basic_undecoded: false,
             max_in_flight: None,
             in_flight_status: 503,
+            in_flight_counts_connections: false,
             bare_403_for_bad_tokens: false,
             max_connections: None,
             workers: None,
@@ -478,6 +484,9 @@ pub enum FaultKind {
     /// The normal answer, sent with this status.
     WithStatus(u16),
 }
+
+/// haproxy 2.6's own page for `deny_status 429`.
+pub const HAPROXY_429: &str = "<html><body><h1>429 Too Many Requests</h1>\nYou have sent too many requests in a given amount of time.\n</body></html>\n";
 
 /// How long [`FaultKind::AwaitConnections`] and [`FaultKind::AwaitPages`] wait.
 pub const AWAIT_CONNECTIONS_FOR: Duration = Duration::from_secs(10);
@@ -1028,17 +1037,23 @@ fn serve_connection<S: Read + Write>(stream: S, conn: usize, accepted: Instant, 
         let (route, fault, delay) = record_and_decide(shared, &req, conn);
         let (fault, limit_headers) = rate_limit(shared, &req, route, fault);
         // Over the concurrency limit: refused at once; under it, counted while it is held.
-        let (limit, over) = {
+        let (limit, over, connections) = {
             let st = shared.state();
-            (st.config.max_in_flight, st.config.in_flight_status)
+            let counts = st.config.in_flight_counts_connections;
+            (st.config.max_in_flight, st.config.in_flight_status, counts)
         };
+        let open = connections.then(|| shared.live().len());
         let admitted = (limit.filter(|_| route == Route::Accounts)).map(|n| {
             let mut st = shared.state();
-            let admit = st.in_flight < n;
+            let admit = open.map_or(st.in_flight < n, |open| open <= n);
             st.in_flight += usize::from(admit);
             admit
         });
         let (fault, delay) = match admitted {
+            Some(false) if connections => (
+                Some(FaultKind::RefusedWith(over, vec![], HAPROXY_429)),
+                None,
+            ),
             // Traefik's `inFlightReq` (oxy's connlimit) says why in plain text.
             Some(false) if over == 429 => {
                 let why = format!("max connections reached: {}", limit.unwrap_or(0));
