@@ -501,6 +501,8 @@ pub struct Pacer {
     tat: Option<Instant>,
     /// No request before this.
     hold_until: Option<Instant>,
+    /// When the latest hold ended: no quiet to probe upwards on.
+    held_to: Option<Instant>,
     /// Requests the server still takes before `budget_until`.
     budget: Option<(f64, Instant)>,
     /// The longest `Reset` seen with the last limit: its window when none
@@ -917,6 +919,7 @@ impl Pacer {
 
     fn hold(&mut self, until: Instant) {
         self.hold_until = self.hold_until.max(Some(until));
+        self.held_to = self.held_to.max(Some(until));
     }
 
     /// The server said its limit.
@@ -1134,8 +1137,11 @@ impl Pacer {
     fn probe(&mut self, now: Instant) -> Option<String> {
         let (rate, _) = self.learnt.filter(|&(_, s)| s == Source::Refusals)?;
         let quiet = now.saturating_duration_since(self.last_cut?);
+        // A hold (a long `Retry-After` waited) is no quiet: requests go
+        // through at the pace for a step's time after it first.
+        let held = (self.held_to).is_some_and(|h| now.saturating_duration_since(h) < PROBE_EVERY);
         let due = (self.last_raise).is_none_or(|r| now.saturating_duration_since(r) >= PROBE_EVERY);
-        if quiet < PROBE_AFTER * (1 << self.steps_refused.min(3)) || !due {
+        if quiet < PROBE_AFTER * (1 << self.steps_refused.min(3)) || !due || held {
             return None;
         }
         // Twice the step each time, up to +80 %: a walk pushed far down
@@ -2152,6 +2158,27 @@ mod tests {
         // climbed back at 5 % every 10 s (218 s from 0.11 to 0.19 a second).
         let expected = learnt * 1.05 * 1.1 * 1.2;
         assert!((rate - expected).abs() < 1e-9, "{rate}");
+    }
+
+    /// Behind haproxy's `http_req_rate(1s)` refusing with `Retry-After: 3600` (a fixed header,
+    /// waited 60 s at most), the minute held after a refusal counted as a minute without one:
+    /// the first request after it raised the pace past the limit, refused again, and 20 pages
+    /// took 487 s with 8 refusals. A step waits for a step's time of requests after the hold.
+    #[test]
+    fn a_retry_after_waited_is_no_quiet_time_to_probe_upwards_on() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        p.through.extend([t0, t0]);
+        p.on_answer(at(t0), t0, &refused(Some(60)));
+        let mut t = t0 + Duration::from_secs(60);
+        let mut raised_at = Vec::new();
+        while t < t0 + Duration::from_secs(100) {
+            if p.on_answer(at(t), t, &ok()).is_some() {
+                raised_at.push((t - t0).as_secs());
+            }
+            t += ms(500);
+        }
+        assert_eq!(raised_at, [70, 80, 90]);
     }
 
     #[test]
