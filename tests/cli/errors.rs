@@ -4081,6 +4081,19 @@ fn a_token_request_sent_to_a_sign_in_page_on_its_host_is_not_told_to_set_it() {
     assert!(!line.contains("set token_url to it"), "{line}");
 }
 
+/// A 301-303 of the token request to a token endpoint whose path holds a sign-in word (GitHub's and
+/// Gitea's `/login/oauth/access_token`, the path's last part naming a token) is no sign-in page: since
+/// da25dec4 it said "it sends to a sign-in page … ask whoever runs it", where the URL to set is that
+/// target. It says to set token_url to it, as before (exit 5).
+#[test]
+fn a_token_request_moved_to_a_token_path_with_a_sign_in_word_is_told_to_set_it() {
+    for to in ["/login/oauth/access_token", "/sso/oauth2/access_token/"] {
+        let line = token_request_answered(FaultKind::Redirect(to.into()));
+        assert_contains(&line, &["HTTP 302 redirect to", to, "set token_url to it"]);
+        assert!(!line.contains("sign-in page"), "{line}");
+    }
+}
+
 /// A redirect with a sign-in word in its host name alone (Microsoft Entra ID's token endpoint at
 /// `login.microsoftonline.com`, where an `http://` token_url is sent on to `https://`), or inside a
 /// longer word of its path (`/api/authorize-payments`), or an `rd` that is no address to come back
