@@ -294,13 +294,13 @@ impl<'a> Api<'a> {
     /// A 403 for a token the API took before (pages were answered with
     /// it, or it came from the cache): revoked, or expired by the server's
     /// clock, as django-oauth-toolkit answers one; not a spent quota, an
-    /// HTTP/2-only server's refusal of HTTP/1.1, nor a page of markup (a
-    /// ban's, mod_evasive's: the API says nothing of the token there), nor
+    /// HTTP/2-only server's refusal of HTTP/1.1, nor an HTML page (a ban's,
+    /// mod_evasive's: the API says nothing of the token there), nor
     /// API Gateway's 403 for a URL it has no route for ([`no_route`]).
     fn stale(&self, reply: &Reply) -> bool {
         let took =
             || self.answered.load(Ordering::Relaxed) || self.bearer.cached(&reply.authorization);
-        let theirs = !wants_http2(&reply.body) && !is_markup(&reply.body) && !no_route(&reply.body);
+        let theirs = !wants_http2(&reply.body) && !is_html(&reply.body) && !no_route(&reply.body);
         reply.status == 403 && took() && spent(reply).is_none() && theirs
     }
 

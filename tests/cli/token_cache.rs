@@ -980,6 +980,32 @@ fn a_token_refused_with_a_bare_403_after_it_worked_is_renewed() {
     assert_eq!(list(&sb, &api, &[]), sample_accounts(30));
 }
 
+/// A Grape API with `format :xml` refusing a token it no longer takes with a 403 in XML: since
+/// 26e268a1 such a 403 is the API's own word (the token just granted is forgotten), yet a token
+/// revoked mid-walk still ended the walk (exit 4, "… may be refusing; try again later"), and a
+/// cached one the next run ("… needs the express-accounts:read scope", exit 4). It gets one new
+/// token and one more try, as the bare 403 does.
+#[test]
+fn a_token_refused_with_an_xml_403_after_it_worked_is_renewed() {
+    let api = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 10,
+        xml_403_for_bad_tokens: true,
+        faults: Faults {
+            token_valid_for_requests: Some(2),
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    assert_eq!(
+        list(&sb, &api, &["--concurrency", "1"]),
+        sample_accounts(30)
+    );
+    api.revoke_tokens();
+    assert_eq!(list(&sb, &api, &[]), sample_accounts(30));
+}
+
 /// Behind a gateway that speaks only HTTP/2 (Node's without `allowHTTP1`), whose `403 Missing
 /// ALPN Protocol` says nothing of the token, a cached token was taken for a revoked one (the bare
 /// 403 a cached token gets one new token for): every run threw the cached token away and asked

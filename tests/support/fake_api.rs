@@ -147,6 +147,9 @@ pub struct FakeConfig {
     /// A token no longer accepted (expired or revoked) gets a bare `403` with no body, not a
     /// 401, as django-oauth-toolkit's `protected_resource` and `ProtectedResourceView` answer.
     pub bare_403_for_bad_tokens: bool,
+    /// As [`FakeConfig::bare_403_for_bad_tokens`], the 403 in XML, as a Grape API with `format
+    /// :xml` refuses one (`<?xml …?><error><message>…`).
+    pub xml_403_for_bad_tokens: bool,
     /// A connection limit (the JDK's `HttpServer` with `jdk.httpserver.maxConnections`, Node's
     /// `server.maxConnections`): a connection accepted while this many are open is closed at
     /// once, unanswered.
@@ -288,6 +291,7 @@ impl Default for FakeConfig {
             in_flight_status: 503,
             in_flight_counts_connections: false,
             bare_403_for_bad_tokens: false,
+            xml_403_for_bad_tokens: false,
             max_connections: None,
             workers: None,
             drop_unrouted: false,
@@ -1663,6 +1667,10 @@ fn handle_accounts(shared: &Shared, req: &Request) -> Answer {
     }
     if !accepted && st.config.bare_403_for_bad_tokens {
         return (403, Vec::new(), String::new());
+    }
+    if !accepted && st.config.xml_403_for_bad_tokens {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error>\n  <message>403 Forbidden</message>\n</error>\n";
+        return (403, Vec::new(), xml.into());
     }
     if !accepted {
         return (
