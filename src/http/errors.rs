@@ -216,13 +216,18 @@ fn in_words(text: &str, markup: bool, shown: &dyn Fn(&str, usize) -> String) -> 
 }
 
 /// What a Python traceback says was raised (eventlet's 500 with `debug`,
-/// its default; Starlette's with `debug=True`): its last line not
-/// indented, unless a heading of its own (a cause's, when text was cut).
+/// its default; Starlette's with `debug=True`): the first line not
+/// indented after its last frame (a message's further lines come after it:
+/// SQLAlchemy's `(Background on this error at: …)`), unless a heading of
+/// its own (a cause's, when text was cut).
 fn raised(text: &str) -> Option<&str> {
     let text = text.trim_start();
     let frames = text.strip_prefix("Traceback (most recent call last):")?;
+    let last = frames
+        .rfind("\n  File \"")
+        .map_or(frames, |at| &frames[at + 1..]);
     let headings = ["Traceback (", "During handling of ", "The above exception "];
-    (frames.lines().rev().map(str::trim_end)).find(|line| {
+    (last.lines().map(str::trim_end)).find(|line| {
         !line.is_empty()
             && !line.starts_with(char::is_whitespace)
             && !headings.iter().any(|h| line.starts_with(h))

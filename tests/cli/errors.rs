@@ -653,6 +653,39 @@ fn a_python_traceback_is_shown_by_what_was_raised() {
     assert!(!line.contains("wsgi.py"), "{line}");
 }
 
+/// What was raised is the first line after the last frame, not the traceback's last line: a
+/// message of more than one line (SQLAlchemy's ends "(Background on this error at: …)", pydantic's
+/// ValidationError names a field on a line of its own) was shown by that last line alone since
+/// 85f27d80 ("HTTP 500: (Background on this error at: https://sqlalche.me/e/20/e3q8) (the end of
+/// a Python traceback)"), hiding what was raised. It shows the exception and its first line.
+#[test]
+fn a_python_traceback_with_a_message_of_several_lines_is_shown_by_what_was_raised() {
+    let frame = "Traceback (most recent call last):\n  File \"/srv/app.py\", line 40, in accounts\n    rows = session.execute(select(Account)).all()\n           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n";
+    let sqlalchemy = format!(
+        "{frame}psycopg2.OperationalError: connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n\n\nThe above exception was the direct cause of the following exception:\n\n{frame}sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n\n(Background on this error at: https://sqlalche.me/e/20/e3q8)\n"
+    );
+    let pydantic = format!(
+        "{frame}pydantic_core._pydantic_core.ValidationError: 1 validation error for Page\ncount\n  Input should be a valid integer [type=int_type, input_value=None, input_type=NoneType]\n    For further information visit https://errors.pydantic.dev/2.5/v/int_type\n"
+    );
+    for (traceback, raised) in [
+        (
+            sqlalchemy,
+            "HTTP 500: sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"db\"",
+        ),
+        (
+            pydantic,
+            "HTTP 500: pydantic_core._pydantic_core.ValidationError: 1 validation error for Page (the end of a Python traceback); ",
+        ),
+    ] {
+        let line = failing_page(2, FaultKind::StatusWithBody(500, traceback));
+        assert_contains(&line, &[raised]);
+        assert!(
+            !line.contains("Background on") && !line.contains("500: count"),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn a_400_shows_the_talkdesk_error_body_whole() {
     let body = json!({
