@@ -1053,11 +1053,14 @@ pub fn is_html(body: &[u8]) -> bool {
 }
 
 /// True for an XML document (Grape's `format :xml`: `<?xml …?><error>`),
-/// not XHTML (lighttpd's pages open with `<?xml` too).
+/// not XHTML (lighttpd's pages open with `<?xml` too), nor a storage
+/// service's error (S3's, GCS's, Azure Blob's `<Error><Code>`, as CloudFront
+/// in front sends for a path it passes to a bucket): no application's word.
 pub fn is_xml(body: &[u8]) -> bool {
     let head = without_bom(body).trim_ascii_start();
     let head = head[..head.len().min(512)].to_ascii_lowercase();
-    head.starts_with(b"<?xml") && !says(&head, "<html") && !says(&head, "<!doctype html")
+    let page = ["<html", "<!doctype html", "<error><code>"];
+    head.starts_with(b"<?xml") && !page.iter().any(|tag| says(&head, tag))
 }
 
 /// What to check when a 401 or 403 came as a page of markup from

@@ -1046,6 +1046,27 @@ fn a_cached_token_is_kept_through_a_ban_pages_403_on_the_first_page() {
     assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
 }
 
+/// A storage service's XML error (S3's `<Error><Code>AccessDenied`, as CloudFront in front of an
+/// API sends for a path its default behaviour passes to a bucket) is no API's word on the token:
+/// since 26e268a1 read it as the API's own refusal, every run threw the token away and was told
+/// "the OAuth client needs the express-accounts:read scope". The token is kept, as through a ban
+/// page, and no scope is named.
+#[test]
+fn a_cached_token_is_kept_through_a_storage_services_xml_403() {
+    let s3 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>8XKSDM3GW0WA1Q5T</RequestId><HostId>Zm9vYmFy</HostId></Error>";
+    let fault = FaultKind::StatusWithBody(403, s3.into());
+    let api = fake(3, Faults::always(RequestMatch::AnyPage, fault));
+    let sb = Sandbox::new();
+    for _ in 0..2 {
+        let out = sb.tool(&api).args(["list", "-o", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains("not the API's"), "{stderr}");
+        assert!(!stderr.contains("scope"), "{stderr}");
+    }
+    assert_eq!(api.token_requests(), 1, "the cached token was thrown away");
+}
+
 /// A token cache folder that could not be made on a full disk (here a tmpfs with no inode free,
 /// blocks to spare) warned "… cannot be made: No space left on device (os error 28); set
 /// XDG_CACHE_HOME to a folder this user may write": no permission was wrong, and freeing space was
