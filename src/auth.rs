@@ -34,8 +34,8 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
-    is_blocked_host, is_html, is_markup, markup_refusal, no_route, no_route_hint, says_nothing,
-    spent_quota, to_sign_in, unexpected, wants_http2,
+    is_blocked_host, is_html, is_markup, is_xml, markup_refusal, no_route, no_route_hint,
+    says_nothing, spent_quota, to_sign_in, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -884,6 +884,10 @@ fn not_a_token(
     let php = format!("; the server at token_url prints it with the token: {DISPLAY_ERRORS}");
     let (problem, hint) = match (&among, is_markup(body)) {
         (Some((_, place, _)), _) => (format!("other text {place} the token's JSON"), &*php),
+        (_, true) if is_xml(body) => (
+            "an XML document".into(),
+            "; check token_url: the server there answers in XML, not the JSON OAuth sends a token in (RFC 6749 §5.1), as Grape's `format :xml` does",
+        ),
         (_, true) => (
             "an HTML page".into(),
             "; check token_url, or a proxy in between",

@@ -3988,6 +3988,25 @@ fn grapes_xml_answers_are_not_called_html_pages() {
     }
 }
 
+/// The token endpoint of the same Grape app (`format :xml`) grants the token in XML too
+/// (`<?xml …?><hash><access-token>…`): the run said "the answer is not a token (an HTML page);
+/// check token_url, or a proxy in between", as pages in XML did before 26e268a1. It says what the
+/// page says: an XML document, from a server that answers in XML (exit 5 as before).
+#[test]
+fn grapes_token_in_xml_is_not_called_an_html_page() {
+    const TOKEN: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 193\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <access-token>abcdefghijklmnopqrstuvwxyz</access-token>\n  <token-type>Bearer</token-type>\n  <expires-in type=\"integer\">3600</expires-in>\n</hash>\n";
+    let line = token_request_answered(FaultKind::RawResponse(TOKEN));
+    assert_contains(
+        &line,
+        &[
+            "the answer is not a token (an XML document)",
+            "answers in XML, not the JSON",
+        ],
+    );
+    assert!(!line.contains("HTML"), "{line}");
+    assert!(!line.contains("abcdefghijkl"), "{line}");
+}
+
 /// Apache's own `500` page (a CGI that died before its headers) is a page of markup without
 /// Catalyst's "Unknown resource": a failing server, not a path to check.
 #[test]
