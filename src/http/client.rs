@@ -250,7 +250,8 @@ pub struct Reply {
     /// A `Status` header of a 2xx ([`cgi_status_of`]).
     pub cgi_status: Option<String>,
     /// Sent in HTTP/1.0 to a request in HTTP/1.1: by a server that did not
-    /// read the request's version (Warp 3.3 to a request it cannot read).
+    /// read the request's version (Warp 3.3 to a request it cannot read), not
+    /// by one that answers every request so ([`answers_in_http10`]).
     pub http10: bool,
 }
 
@@ -355,6 +356,13 @@ fn location_of(headers: &ureq::http::HeaderMap) -> Option<String> {
 /// Its `Via` (RFC 9110 §7.6.3), as it came: the proxies it passed.
 fn via_of(headers: &ureq::http::HeaderMap) -> Option<String> {
     (headers.get("via")).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// Whether a `Server` is one that answers every request in HTTP/1.0, read
+/// or not: Python's http.server (`BaseHTTP/0.6`) and wsgiref (`WSGIServer/0.2`).
+fn answers_in_http10(headers: &ureq::http::HeaderMap) -> bool {
+    let server = headers.get("server").and_then(|v| v.to_str().ok());
+    server.is_some_and(|name| name.starts_with("BaseHTTP/") || name.starts_with("WSGIServer/"))
 }
 
 /// A CGI script's `Status` of another class (`401 Unauthorized`) that the
@@ -1115,7 +1123,8 @@ impl Client {
             challenge: challenge_param(response.headers(), "error_description"),
             wanted_scope: wanted_scope(response.headers()),
             cgi_status: cgi_status_of(status, response.headers()),
-            http10: response.version() == ureq::http::Version::HTTP_10,
+            http10: response.version() == ureq::http::Version::HTTP_10
+                && !answers_in_http10(response.headers()),
         };
         Ok(Attempt::Reply(Box::new(reply), answer))
     }

@@ -3016,6 +3016,19 @@ fn warps_http10_400_over_tls_names_a_gateway_in_front() {
     }
 }
 
+/// Python's http.server and wsgiref (a Bottle app under its default server) answer every request in
+/// HTTP/1.0, read or not: an application's own `Bad Request` alone there, over TLS (its socket
+/// wrapped in `ssl`), said since 33e9c7fa "a web server's page for a request it could not read …
+/// a gateway in front of it … (the PROXY protocol …)", of a request the application had read. It
+/// names no gateway; Warp's [`WARP_400`] still does.
+#[test]
+fn pythons_http10_bad_request_over_tls_names_no_gateway() {
+    const WSGIREF: &[u8] = b"HTTP/1.0 400 Bad Request\r\nDate: Mon, 07 Dec 2026 23:50:02 GMT\r\nServer: WSGIServer/0.2 CPython/3.11.2\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nBad Request";
+    let stderr = over_tls_fails(RequestMatch::AnyPage, FaultKind::RawResponse(WSGIREF));
+    assert!(stderr.contains("HTTP 400: Bad Request"), "{stderr}");
+    assert!(!stderr.contains("PROXY protocol"), "{stderr}");
+}
+
 /// A bare 400 for page 2 over TLS, after the token and page 1 were answered at the same host: the
 /// run said a gateway in front may pass requests on in a form the server does not read (the PROXY
 /// protocol), else check base_url (its host name), of a base_url that had just answered page 1
