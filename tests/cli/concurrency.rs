@@ -1565,3 +1565,35 @@ fn a_dropped_request_is_not_in_flight_when_a_later_503_is_judged() {
     assert!(log.contains("again on a new connection"), "{log}");
     assert!(log.contains("rate limit: pacing at"), "{log}");
 }
+
+/// The head start of a page fetched ahead is ten times the first page's time: a first page
+/// that took a second gives the pages ahead ten seconds, more than a quarter of the default
+/// `--timeout` (30 s), so the head start is off and pages that take three seconds each are
+/// each asked for once. Were it a tenth of the first page's time (2 s at least), each page
+/// ahead was handed to the walk after two seconds and asked for again. The server's delays
+/// only lengthen the answers: nothing here depends on how fast the machine is.
+#[test]
+fn a_slow_first_page_gives_the_pages_ahead_ten_times_its_time() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::{sync::Arc, time::Duration};
+    use support::fake_api::{Delay, Exchange, Route};
+    let answered = AtomicUsize::new(0);
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(3),
+        delay: Some(Delay(Arc::new(move |ex: &Exchange| match ex.route {
+            Route::Accounts if answered.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Duration::from_secs(1)
+            }
+            Route::Accounts => Duration::from_secs(3),
+            _ => Duration::ZERO,
+        }))),
+        ..FakeConfig::default()
+    });
+    let out = list(&fake, &["-o", "jsonl", "--per-page", "1"]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(3));
+    let mut pages = fake.page_requests();
+    pages.sort();
+    assert_eq!(pages, [1, 2, 3], "{err}");
+}
