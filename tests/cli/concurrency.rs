@@ -1597,3 +1597,23 @@ fn a_slow_first_page_gives_the_pages_ahead_ten_times_its_time() {
     pages.sort();
     assert_eq!(pages, [1, 2, 3], "{err}");
 }
+
+/// While the walk waits for a page, the pages after it are fetched a full window ahead: with
+/// `--concurrency 4`, page 2 held until page 6 is asked for is answered, and the walk ends
+/// exact. Were one page fewer held for the walk (pages 3 to 5 alone), page 2 waited out
+/// `--timeout` (the head start off under 7 s) and failed the walk, with no retry left.
+#[test]
+fn pages_after_a_slow_one_are_fetched_a_full_window_ahead() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        faults: Faults {
+            script: vec![(RequestMatch::Page(2), FaultKind::AwaitPages(6))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["--per-page", "1", "--timeout", "7", "--max-retries", "0"];
+    let text = listed(&fake, "jsonl", "4", &args);
+    assert_eq!(jsonl_ids(&text), sample_ids(8));
+    assert_eq!(fake.requests_for_page(2), 1, "{:?}", fake.page_requests());
+}
