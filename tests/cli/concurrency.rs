@@ -1617,3 +1617,52 @@ fn pages_after_a_slow_one_are_fetched_a_full_window_ahead() {
     assert_eq!(jsonl_ids(&text), sample_ids(8));
     assert_eq!(fake.requests_for_page(2), 1, "{:?}", fake.page_requests());
 }
+
+/// Pages are fetched ahead up to the last and no further, however far ahead of the walk they
+/// are: with page 2 held (the head start off under `--timeout 7`), pages 3 to 5, the last, are
+/// asked for, and no page 6. A worker that stopped at the last page left it to the walk (page 5
+/// never asked while page 2 waited); one that found no page left to start, yet did not end,
+/// started pages past the last.
+#[test]
+fn pages_are_fetched_ahead_up_to_the_last_and_no_further() {
+    use std::{process::Stdio, thread, time::Duration, time::Instant};
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(5),
+        faults: Faults {
+            script: vec![(RequestMatch::Page(2), FaultKind::Hold)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let sb = Sandbox::new();
+    let args = [
+        "list",
+        "-o",
+        "jsonl",
+        "--per-page",
+        "1",
+        "--concurrency",
+        "4",
+    ];
+    let child = (sb.spawnable_tool(&fake))
+        .args(args)
+        .args(["--timeout", "7", "--max-retries", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the binary");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !fake.page_requests().contains(&5) {
+        assert!(Instant::now() < deadline, "page 5 never asked");
+        thread::sleep(Duration::from_millis(10));
+    }
+    // Give pages past the last (wrongly) started the time to be asked for, then let it finish.
+    thread::sleep(Duration::from_millis(500));
+    fake.release();
+    let out = child.wait_with_output().expect("the run ends");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(5));
+    let mut asked = fake.page_requests();
+    asked.sort();
+    assert_eq!(asked, [1, 2, 3, 4, 5]);
+}
