@@ -1666,3 +1666,31 @@ fn pages_are_fetched_ahead_up_to_the_last_and_no_further() {
     asked.sort();
     assert_eq!(asked, [1, 2, 3, 4, 5]);
 }
+
+/// `-v` says, when a page fetched ahead gets no answer in its head start, that the walk goes on
+/// one page at a time, naming the page: once, at the first such page.
+#[test]
+fn v_says_which_page_fetched_ahead_turned_the_walk_to_one_page_at_a_time() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(30),
+        page_cap: 5,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["-v", "-o", "jsonl", "--per-page", "5", "--timeout", "8"];
+    let out = list(&fake, &args);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(30));
+    let said: Vec<_> = (err.lines())
+        .filter(|l| l.contains("; the rest one page at a time"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(
+        said[0].contains("page=3&per_page=5 fetched ahead: "),
+        "{err}"
+    );
+}
