@@ -1694,3 +1694,39 @@ fn v_says_which_page_fetched_ahead_turned_the_walk_to_one_page_at_a_time() {
         "{err}"
     );
 }
+
+/// A next link to another path of the API's origin is followed as linked, page after page:
+/// pages are fetched ahead by number only on the accounts path. Here the first page links to
+/// page 2 under `/moved`, whose own links lead back: each page is asked for once, where its
+/// link leads. Had the pages been fetched ahead by number under `/moved`, pages 3 and 4 were
+/// asked for there too, then again where page 2's link led.
+#[test]
+fn a_next_link_to_another_path_is_followed_as_linked_not_fetched_ahead_by_number() {
+    let accounts = sample_accounts(20);
+    let first = json!({
+        "count": 5, "page": 1, "per_page": 5, "total": 20, "total_pages": 4,
+        "_embedded": {"accounts": accounts[..5]},
+        "_links": {"next": {"href": "/moved/express/accounts?page=2&per_page=5"}},
+    });
+    let fake = FakeApi::start(FakeConfig {
+        accounts,
+        faults: Faults {
+            script: vec![(RequestMatch::Page(1), FaultKind::Json(first))],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let text = listed(&fake, "jsonl", "4", &["--per-page", "5"]);
+    assert_eq!(jsonl_ids(&text), sample_ids(20));
+    let asked: Vec<_> = (fake.requests().iter())
+        .filter(|r| r.method == "GET")
+        .map(|r| format!("{}?page={}", r.path(), r.query_param("page").unwrap()))
+        .collect();
+    let expected = [
+        "/express/accounts?page=1",
+        "/moved/express/accounts?page=2",
+        "/express/accounts?page=3",
+        "/express/accounts?page=4",
+    ];
+    assert_eq!(asked, expected);
+}
