@@ -1730,3 +1730,29 @@ fn a_next_link_to_another_path_is_followed_as_linked_not_fetched_ahead_by_number
     ];
     assert_eq!(asked, expected);
 }
+
+/// Once the walk moves on, every worker left waiting for a page it may start is woken: after
+/// page 2, held until page 6 is asked for, page 7 is held until page 8 is asked for, side by
+/// side with it, and the walk ends exact. Were the waiting workers woken only when one ended,
+/// the one still running fetched page 7 alone, and it waited out `--timeout` (or the walk
+/// waited for ever for a page no worker started).
+#[test]
+fn after_a_slow_page_the_pages_are_fetched_side_by_side_again() {
+    let fake = FakeApi::start(FakeConfig {
+        accounts: sample_accounts(8),
+        faults: Faults {
+            script: vec![
+                (RequestMatch::Page(2), FaultKind::AwaitPages(6)),
+                (RequestMatch::Page(7), FaultKind::AwaitPages(8)),
+            ],
+            ..Faults::default()
+        },
+        ..FakeConfig::default()
+    });
+    let args = ["--per-page", "1", "--timeout", "7", "--max-retries", "0"];
+    let text = listed(&fake, "jsonl", "4", &args);
+    assert_eq!(jsonl_ids(&text), sample_ids(8));
+    let mut asked = fake.page_requests();
+    asked.sort();
+    assert_eq!(asked, [1, 2, 3, 4, 5, 6, 7, 8]);
+}
