@@ -590,7 +590,7 @@ impl<'a> Auth<'a> {
         // A 301, 302 or 303 within the origin would turn the POST into a GET
         // (a 307 or 308 keeps it): its target is the URL to set, unless a sign-in page's.
         let moved = (reply.location.as_deref())
-            .filter(|&to| matches!(reply.status, 301..=303) && (!to_sign_in(to) || to_token(to)))
+            .filter(|&to| matches!(reply.status, 301..=303) && !to_sign_in(to))
             .and_then(|location| url.join(&redactor.redact(location)).ok())
             .filter(|target| target.origin() == self.creds.token_url.origin());
         if let Some(target) = moved {
@@ -1053,19 +1053,6 @@ fn is_oauth_code(error: &str) -> bool {
         "access_denied",
     ];
     CODES.contains(&error)
-}
-
-/// Whether a redirect's target path ends in a part naming a token: a token
-/// endpoint's (GitHub's and Gitea's `/login/oauth/access_token`), though
-/// [`to_sign_in`] reads a sign-in word in it.
-fn to_token(location: &str) -> bool {
-    let path = location.split(['?', '#']).next().unwrap_or_default();
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
-    last.to_ascii_lowercase().contains("token")
 }
 
 #[cfg(test)]

@@ -621,7 +621,8 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
 /// What a page of markup is, an HTML page (a proxy's or a gateway's) or
 /// an XML document (Grape's `format :xml`), and what to check.
 fn markup_page(body: &[u8], answered: bool) -> (String, &'static str) {
-    let hint = match (answered, is_xml(body)) {
+    let xml = is_xml(body);
+    let hint = match (answered, xml) {
         (true, _) => {
             "base_url answered the first page, so a proxy in between or a gateway in front of the API sent this one; try again later"
         }
@@ -630,7 +631,7 @@ fn markup_page(body: &[u8], answered: bool) -> (String, &'static str) {
         }
         (false, false) => "check base_url, or a proxy in between",
     };
-    let what = if is_xml(body) {
+    let what = if xml {
         "an XML document"
     } else {
         "an HTML page"

@@ -600,8 +600,14 @@ pub fn to_sign_in(location: &str) -> bool {
         "returnurl",
     ];
     let address = |to: &str| to.starts_with('/') || to.to_ascii_lowercase().starts_with("http");
-    url.path_segments()
-        .is_some_and(|mut parts| parts.any(named))
+    // A token endpoint's, whatever words before (GitHub's and Gitea's
+    // `/login/oauth/access_token`): its last part names a token.
+    let parts = || url.path_segments().into_iter().flatten();
+    let token = parts().rfind(|part| !part.is_empty());
+    if token.is_some_and(|last| last.to_ascii_lowercase().contains("token")) {
+        return false;
+    }
+    parts().any(named)
         || (url.query_pairs())
             .any(|(key, to)| back.contains(&&*key.to_ascii_lowercase()) && address(&to))
 }
@@ -1191,6 +1197,9 @@ mod tests {
             ("https://api.example.com/api/authorize-payments", false),
             ("https://shop.example.com/catalog?rd=1", false),
             ("https://example.com/u/Login.php", true),
+            ("https://github.com/login/oauth/access_token", false),
+            ("/login/oauth/access_token/?rd=/x", false),
+            ("/login?rd=/oauth/token", true),
         ] {
             assert_eq!(to_sign_in(location), sign_in, "{location}");
         }
