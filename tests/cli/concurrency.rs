@@ -810,7 +810,8 @@ fn a_page_sent_again_uncounted_is_not_said_to_need_0_retries() {
 /// seconds here, a quarter of `--timeout`) is asked for again by the walk
 /// itself, and that counts as no retry: with `--max-retries 0` the walk
 /// still succeeds. Before, the page waited the whole `--timeout` and
-/// failed the walk.
+/// failed the walk. `-v` says that the walk goes on one page at a time,
+/// naming the page: once, at the first such page.
 #[test]
 fn a_page_fetched_ahead_that_stalls_is_fetched_again_by_the_walk() {
     let fake = FakeApi::start(FakeConfig {
@@ -822,10 +823,23 @@ fn a_page_fetched_ahead_that_stalls_is_fetched_again_by_the_walk() {
         },
         ..FakeConfig::default()
     });
-    let args = ["--per-page", "5", "--timeout", "8", "--max-retries", "0"];
-    let json = parsed_json(&listed(&fake, "json", "4", &args));
-    assert_eq!(json, sample_accounts(30));
+    let args = ["-v", "-o", "json", "--concurrency", "4", "--per-page", "5"];
+    let out = list(
+        &fake,
+        &[&args[..], &["--timeout", "8", "--max-retries", "0"]].concat(),
+    );
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(parsed_json(&stdout_of(&out)), sample_accounts(30));
     assert_eq!(fake.requests_for_page(3), 2, "{:?}", fake.page_requests());
+    let said: Vec<_> = (err.lines())
+        .filter(|l| l.contains("; the rest one page at a time"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(
+        said[0].contains("page=3&per_page=5 fetched ahead: "),
+        "{err}"
+    );
 }
 
 /// A page that fails ends the walk at once: the pages fetched ahead of it
@@ -1665,34 +1679,6 @@ fn pages_are_fetched_ahead_up_to_the_last_and_no_further() {
     let mut asked = fake.page_requests();
     asked.sort();
     assert_eq!(asked, [1, 2, 3, 4, 5]);
-}
-
-/// `-v` says, when a page fetched ahead gets no answer in its head start, that the walk goes on
-/// one page at a time, naming the page: once, at the first such page.
-#[test]
-fn v_says_which_page_fetched_ahead_turned_the_walk_to_one_page_at_a_time() {
-    let fake = FakeApi::start(FakeConfig {
-        accounts: sample_accounts(30),
-        page_cap: 5,
-        faults: Faults {
-            script: vec![(RequestMatch::Page(3), FaultKind::Stall)],
-            ..Faults::default()
-        },
-        ..FakeConfig::default()
-    });
-    let args = ["-v", "-o", "jsonl", "--per-page", "5", "--timeout", "8"];
-    let out = list(&fake, &args);
-    let err = stderr_of(&out);
-    assert!(out.status.success(), "{err}");
-    assert_eq!(jsonl_ids(&stdout_of(&out)), sample_ids(30));
-    let said: Vec<_> = (err.lines())
-        .filter(|l| l.contains("; the rest one page at a time"))
-        .collect();
-    assert_eq!(said.len(), 1, "{err}");
-    assert!(
-        said[0].contains("page=3&per_page=5 fetched ahead: "),
-        "{err}"
-    );
 }
 
 /// A next link to another path of the API's origin is followed as linked, page after page:
