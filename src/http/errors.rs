@@ -171,7 +171,7 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     ];
     let mut parts: Vec<String> = (texts.into_iter().flatten())
         .filter(|part| !part.trim().is_empty())
-        .map(|part| shown(&part, PART_CHARS))
+        .map(|part| without_backtrace(shown(&part, PART_CHARS)))
         .collect();
     let markup = is_markup(body.as_bytes());
     // No body, or a web server's own page (Apache's 401 before
@@ -189,6 +189,17 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
     }
     // Every part from the server went through `shown` above.
     terminal_safe(&text).replace(['\n', '\r'], " ")
+}
+
+/// A message without the backtrace SWI-Prolog's HTTP server puts after it
+/// (library(http/http_error), or debug mode): `In:`, then a line per frame
+/// (`  [23] throw(…)`), the server's, not what was raised. Cut once
+/// redacted (`shown`), so that no cut leaves part of a secret behind.
+fn without_backtrace(text: String) -> String {
+    match text.find("\nIn:\n") {
+        Some(at) if text[at + 5..].trim_start().starts_with('[') => text[..at].to_string(),
+        _ => text,
+    }
 }
 
 /// A body that says nothing more, as one line of words, `shown`: a page

@@ -653,6 +653,28 @@ fn a_python_traceback_is_shown_by_what_was_raised() {
     assert!(!line.contains("wsgi.py"), "{line}");
 }
 
+/// SWI-Prolog's HTTP server (9.0.4) with library(http/http_error), as its documentation has it
+/// for debugging, answers a handler's exception with `500` and `{"code":500,"message":…}`, the
+/// message followed by the backtrace, `\nIn:\n  [23] throw(…)` and a line per frame. The line
+/// showed 1,000 characters of frames (`http_dispatch:call_action(…) at
+/// /usr/lib/swi-prolog/library/http/http_dispatch.pl:1041 …`) between what was raised and the
+/// hint. It shows what was raised, redacted as any text (the client secret quoted in it).
+#[test]
+fn a_prolog_backtrace_after_the_message_is_left_out() {
+    let frames = "  [23] throw(error(permission_error(access,client,'test-secret-value'),_566))\n  [18] http_dispatch:call_action(user:dispatch,[path_info('express/accounts'),...|...]) at /usr/lib/swi-prolog/library/http/http_dispatch.pl:1041\n   [8] httpd_wrapper:call_handler(user:http_dispatch,20,[protocol(http),...|...]) at /usr/lib/swi-prolog/library/http/http_wrapper.pl:329\n\nNote: some frames are missing due to last-call optimization.\nRe-run your program in debug mode (:- debug.) to get more detail.";
+    let message = format!("No permission to access client `'test-secret-value''\nIn:\n{frames}");
+    let body = json!({"code": 500, "message": message}).to_string();
+    let line = failing_page(2, FaultKind::StatusWithBody(500, body));
+    assert_contains(
+        &line,
+        &["HTTP 500 (code 500): No permission to access client `'<redacted>''; the API"],
+    );
+    assert!(
+        !line.contains("http_dispatch") && !line.contains("In:"),
+        "{line}"
+    );
+}
+
 /// What was raised is the first line after the last frame, not the traceback's last line: a
 /// message of more than one line (SQLAlchemy's ends "(Background on this error at: …)", pydantic's
 /// ValidationError names a field on a line of its own) was shown by that last line alone since
