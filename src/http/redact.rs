@@ -63,6 +63,10 @@ impl Redactor {
     /// a part of it ([`Redactor::redact_shown`]).
     pub const PART_LEN: usize = 8;
 
+    /// Secrets up to this many bytes are looked for as lists of their
+    /// character codes too ([`Redactor::add`]).
+    const CODES_LEN: usize = 256;
+
     /// Remembers a secret, and the forms a server may echo it in:
     /// form-urlencoded (as it was sent) and JSON-escaped.
     pub fn add(&self, secret: &str) {
@@ -78,10 +82,25 @@ impl Redactor {
             .unwrap_or(&dollar);
         let form_encoded: String =
             url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        // A client secret's character codes (not a token's thousands), as
+        // SWI-Prolog's http_authorization_data/2 gives a Basic password
+        // (form-encoded, as sent): `[115,51,…]`, and `[115, 51, …]`.
+        let short = secret.len() <= Self::CODES_LEN;
+        let codes = |text: &str, with: &str| {
+            let codes = text
+                .chars()
+                .filter(|_| short)
+                .map(|c| u32::from(c).to_string());
+            codes.collect::<Vec<String>>().join(with)
+        };
         let forms = [
             secret.to_string(),
             // As an HTML page shows it, its character references decoded.
             crate::text::unescaped(secret),
+            codes(secret, ","),
+            codes(secret, ", "),
+            codes(&form_encoded, ","),
+            codes(&form_encoded, ", "),
             // A space is `+` in a form, `%20` in the rest of a URL.
             form_encoded.replace('+', "%20"),
             form_encoded,

@@ -599,6 +599,51 @@ fn vv_with_a_token_endpoint_echoing_the_credentials_prints_no_secret() {
     );
 }
 
+/// SWI-Prolog's HTTP server (9.0.4): `http_authorization_data/2` gives a Basic password as a
+/// list of character codes, and an error naming it shows it so, `[116,101,115,…]` (a `must_be`
+/// on it: "Type error: `atom' expected, found `[116,101,…]' (a list)"), or cut short
+/// (`[116,101,115,116,45,115,101,99,114,101|...]`); Ruby's and Python's byte lists write
+/// `[116, 101, …]`. The run showed the client secret so, code by code; a secret
+/// beyond `-._*` and alphanumerics as it was sent, form-encoded (`p%C3%A4…`, RFC 6749 §2.3.1).
+#[test]
+fn a_secret_echoed_as_a_list_of_character_codes_is_redacted() {
+    for (secret, sent) in [
+        (SECRET, SECRET),
+        ("pässwört-Gé heim", "p%C3%A4ssw%C3%B6rt-G%C3%A9+heim"),
+    ] {
+        codes_of_a_secret_echoed_are_redacted(secret, sent);
+    }
+}
+
+/// A run whose client secret is `secret`, sent as `sent`, and whose token endpoint echoes
+/// `sent` as character codes: whole, its first ten alone, with spaces.
+fn codes_of_a_secret_echoed_are_redacted(secret: &str, sent: &str) {
+    let codes: Vec<String> = sent.chars().map(|c| u32::from(c).to_string()).collect();
+    let first: Vec<&str> = codes.iter().take(10).map(String::as_str).collect();
+    let echoed = [
+        codes.join(","),
+        format!("{}|...", first.join(",")),
+        codes.join(", "),
+    ];
+    for echoed in &echoed {
+        let message = format!("Type error: `atom' expected, found `[{echoed}]' (a list)");
+        let body = json!({"code": 500, "message": message}).to_string();
+        let fake = fake_with(
+            simple_accounts(4),
+            script(vec![(
+                RequestMatch::Token,
+                FaultKind::StatusWithBody(500, body),
+            )]),
+        );
+        let sb = Sandbox::new();
+        let args = ["list", "--no-cache", "--max-retries", "0"];
+        let output = run_vv_and_search(&sb, &fake, secret, &[&first.join(",")], &args);
+        assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains("found `[<redacted>"), "{stderr}");
+    }
+}
+
 /// A page's error echoing the Basic credential, in a run whose token came from the cache: the
 /// redactor knew the Basic value only once a token request of the run had sent it, so this run,
 /// which sent none, printed the client secret base64-encoded (`Basic dGVzdC1jbGllbnQ6…`), where
