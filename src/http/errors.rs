@@ -971,7 +971,8 @@ fn bare_or_unread(reply: &Reply) -> bool {
 /// for a header line (`Authorization: `, the value and CRLF) of 4096 bytes
 /// or more and cpp-httplib's for one over 8192; or, under a token or URL
 /// (of `context`) of [`LONG_URL`] or more, civetweb's (`max_request_size`),
-/// or libevent's page (2.1, `max_headers_size`), or, under one near 8 KiB
+/// or libevent's page (2.1, `max_headers_size`), or Mono's HttpListener's
+/// (6.8, a head over 32 KiB), or, under one near 8 KiB
 /// or more, meinheld's (1.0, its limit on a URL or a header's value),
 /// and, under one of about 16 KiB or more, uvicorn's (h11's
 /// `max_incomplete_event_size`), which they answer any request they
@@ -983,6 +984,7 @@ fn header_too_large_400(context: &str, reply: &Reply) -> bool {
     let text = without_bom(&reply.body);
     let civetweb = text.starts_with(b"Error 400: Bad Request\nMalformed message");
     let libevent = text.starts_with(b"<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>");
+    let mono = text == b"<h1>Bad Request (Bad request)</h1>";
     // Its limits are 8 KiB (`Bearer ` and the token; the URL without its origin).
     let meinheld = longest >= 8 * 1024 - 8
         && text.starts_with(
@@ -990,7 +992,8 @@ fn header_too_large_400(context: &str, reply: &Reply) -> bool {
         );
     // uvicorn's (h11) past 16 KiB of a head not whole in one read.
     let uvicorn = longest >= 16 * 1024 - 512 && text == b"Invalid HTTP request received.";
-    bare || header_too_large(&reply.body) || meinheld || uvicorn || long && (civetweb || libevent)
+    let paged = long && (civetweb || libevent || mono);
+    bare || header_too_large(&reply.body) || meinheld || uvicorn || paged
 }
 
 /// True for a 413 that names the request's headers, not its body, as

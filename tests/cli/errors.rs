@@ -4992,6 +4992,35 @@ fn warps_400_saying_only_bad_request_under_a_long_token_says_the_token_is_too_lo
     }
 }
 
+/// Mono's System.Net.HttpListener (6.8) answers a request whose head passes 32 KiB with this page.
+pub const MONO_HEAD_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nServer: Mono-HTTPAPI/1.0\r\nContent-Length: 34\r\nConnection: close\r\n\r\n<h1>Bad Request (Bad request)</h1>";
+
+/// Under Mono's HttpListener's [`MONO_HEAD_400`], an access token of 60,000 bytes ended the run
+/// "HTTP 400: Bad Request (Bad request); not the API's answer; check base_url (its scheme and
+/// port)", of a base_url that was right: it now says the token is too long for the server. Under
+/// a short token the page names no limit (found serving the API with Mono 6.8's HttpListener).
+#[test]
+fn monos_400_for_a_head_over_32_kib_says_the_token_is_too_long() {
+    for (length, too_long) in [(60_000, true), (20, false)] {
+        let token =
+            json!({"access_token": "t".repeat(length), "token_type": "Bearer", "expires_in": 3600});
+        let fake = fake_with_faults(
+            simple_accounts(3),
+            vec![
+                (RequestMatch::Token, FaultKind::Json(token)),
+                (RequestMatch::AnyPage, FaultKind::RawResponse(MONO_HEAD_400)),
+            ],
+        );
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "jsonl"]);
+        let line = fails_with(&run(cmd), 5);
+        assert_contains(&line, &["HTTP 400: Bad Request (Bad request)"]);
+        let said = "the access token they carry is too long for it";
+        assert_eq!(line.contains(said), too_long, "{line}");
+        assert_eq!(line.contains("scheme and port"), !too_long, "{line}");
+    }
+}
+
 /// An application's own `Bad Request` alone, in HTTP/1.1 (express's `sendStatus(400)`), under a
 /// token of 9,000 bytes is its answer to a request it read, not Warp's [`WARP_400`]: no limit on
 /// request headers is named.
