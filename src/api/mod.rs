@@ -20,10 +20,10 @@ use crate::http::client::{
 };
 use crate::http::errors::{
     BLOCKED_HOST, DISALLOWED_HOST, DISPLAY_ERRORS, LONG_URL, NEXT_LINK_TOO_LONG, NO_ACTION,
-    NO_VIRTUAL_HOST, PRISM_SCHEME, UNTRUSTED_HOST, cgi_status, describe, describe_part, error_said,
-    hint, is_blocked_host, is_html, is_markup, is_prism_unauthorized, is_xml, link_too_large,
-    markup_refusal, no_route, no_route_hint, says_bad_request_alone, says_nothing, spent_quota,
-    unexpected, url_length, wants_http2,
+    NO_PREFIX, NO_VIRTUAL_HOST, PRISM_SCHEME, UNTRUSTED_HOST, cgi_status, describe, describe_part,
+    error_said, hint, is_blocked_host, is_html, is_markup, is_prism_unauthorized, is_xml,
+    link_too_large, markup_refusal, no_route, no_route_hint, says_bad_request_alone, says_nothing,
+    spent_quota, unexpected, url_length, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::{Url, follow, query_param};
@@ -485,6 +485,7 @@ fn unexpected_page(
         " (its scheme and port)",
         " (its host name)",
         NO_VIRTUAL_HOST,
+        NO_PREFIX,
         DISALLOWED_HOST,
         UNTRUSTED_HOST,
         NO_ACTION,

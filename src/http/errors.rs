@@ -500,8 +500,8 @@ pub fn unexpected(
         400 if unread(reply) && context.contains(" https://") => {
             unread_over_tls(setting, &reply.body)
         }
-        // yaws' page for a Host naming none of its `<server>`s.
-        400 if reply.body.trim_ascii() == YAWS_400 => no_virtual_host(setting),
+        // yaws' page for a Host naming none of its `<server>`s, Mono's for none of its prefixes.
+        400 if NO_HOST.contains(&reply.body.trim_ascii()) => no_virtual_host(setting, &reply.body),
         // A web server's own page (plain http to its https port): not the API's.
         400 if setting != "token_url" && is_web_server_page(&reply.body) => {
             format!("; not the API's answer; check {setting} (its scheme and port)")
@@ -712,11 +712,18 @@ const BEAST_400: &[u8] = b"Unknown HTTP-method";
 /// its `ALLOWED_HOSTS` does not list (`DisallowedHost`) the most likely.
 const DJANGO_400: &str = "<title>Bad Request (400)</title>";
 
-/// What [`YAWS_400`] says.
-fn no_virtual_host(setting: &str) -> String {
+/// What [`NO_HOST`]'s page `body` says: yaws', or Mono's.
+fn no_virtual_host(setting: &str, body: &[u8]) -> String {
     let what = token_or_api(setting, "no OAuth answer", "not the API's answer");
-    format!("; {what}; check {setting}{NO_VIRTUAL_HOST}")
+    let tail = [NO_VIRTUAL_HOST, NO_PREFIX][usize::from(body.trim_ascii() != YAWS_400)];
+    format!("; {what}; check {setting}{tail}")
 }
+
+/// [`YAWS_400`], and Mono's HttpListener's page (6.8) for a request whose
+/// Host none of its prefixes names, which says [`NO_PREFIX`] after `check
+/// {setting}`.
+const NO_HOST: [&[u8]; 2] = [YAWS_400, b"<h1>Bad Request (Invalid host)</h1>"];
+pub const NO_PREFIX: &str = " (its host name): Mono's HttpListener answers so a request whose Host none of its prefixes names";
 
 /// What [`no_virtual_host`] says after `check {setting}`.
 pub const NO_VIRTUAL_HOST: &str =

@@ -4270,6 +4270,33 @@ fn starlettes_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
     blames_base_url_on_page_one_only(2, &later);
 }
 
+/// Mono's System.Net.HttpListener (6.8) answers a request whose Host none of its prefixes names
+/// (`http://localhost:PORT/` registered, the URL by address) with `400` and this page. The token
+/// request said "no OAuth answer; check token_url (its scheme and port)", and page 1 "not the
+/// API's answer; check base_url (its scheme and port)", of a scheme and port that had reached
+/// the server. Both now name the host name and the prefixes; a later page's still says base_url
+/// answered the first page (found with a Mono 6.8 HttpListener registered for `localhost`).
+#[test]
+fn monos_400_for_a_host_no_prefix_names_names_the_host_name() {
+    const MONO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nServer: Mono-HTTPAPI/1.0\r\nContent-Length: 35\r\nConnection: close\r\n\r\n<h1>Bad Request (Invalid host)</h1>";
+    let page = final_at_once_on(FaultKind::RawResponse(MONO));
+    let token = token_request_answered(FaultKind::RawResponse(MONO));
+    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
+        assert_contains(
+            &line,
+            &[
+                "HTTP 400: Bad Request (Invalid host)",
+                &format!(
+                    "check {setting} (its host name): Mono's HttpListener answers so a request whose Host none of its prefixes names"
+                ),
+            ],
+        );
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+    let later = failing_page(2, FaultKind::RawResponse(MONO));
+    blames_base_url_on_page_one_only(2, &later);
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
