@@ -137,15 +137,28 @@ const ACCESS_TOKEN_NOT_TEXT: &str = "`access_token` is not a string";
 const TOKEN_TYPE_NOT_TEXT: &str = "`token_type` is not a string";
 const EXPIRES_IN_NOT_SECONDS: &str = "`expires_in` is not a number of seconds";
 const SCOPE_NOT_TEXT: &str = "`scope` is neither a string nor a list of strings";
+/// How a token answer whose JSON ends too soon is said.
+const STOPS: &str = "its JSON stops at";
 
 /// `access_token`, a string.
 fn access_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    (String::deserialize(d)).map_err(|_| serde::de::Error::custom(ACCESS_TOKEN_NOT_TEXT))
+    text(d, ACCESS_TOKEN_NOT_TEXT)?.ok_or_else(|| serde::de::Error::custom(ACCESS_TOKEN_NOT_TEXT))
 }
 
 /// `token_type`, a string if there is one.
 fn token_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    (Option::<String>::deserialize(d)).map_err(|_| serde::de::Error::custom(TOKEN_TYPE_NOT_TEXT))
+    text(d, TOKEN_TYPE_NOT_TEXT)
+}
+
+/// A string or none, else `wrong`. Read as any JSON first: an answer cut
+/// short inside the string keeps its own error (its JSON stops), never
+/// taken for a value of another type.
+fn text<'de, D: serde::Deserializer<'de>>(d: D, wrong: &str) -> Result<Option<String>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None => Ok(None),
+        Some(serde_json::Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(serde::de::Error::custom(wrong)),
+    }
 }
 
 /// `scope` as RFC 6749 §5.1 has it, one space-separated string, or as a
@@ -158,8 +171,10 @@ fn scopes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
         Text(String),
         List(Vec<String>),
     }
-    let scope = Option::<Scope>::deserialize(d);
-    let scope = scope.map_err(|_| serde::de::Error::custom(SCOPE_NOT_TEXT))?;
+    let scope = Option::<serde_json::Value>::deserialize(d)?.map(serde_json::from_value::<Scope>);
+    let scope = scope
+        .transpose()
+        .map_err(|_| serde::de::Error::custom(SCOPE_NOT_TEXT))?;
     Ok(scope.map(|scope| match scope {
         Scope::Text(text) => text,
         Scope::List(list) => list.join(" "),
@@ -893,6 +908,12 @@ fn not_a_token(
             "; check token_url, or a proxy in between",
         ),
         _ if body.trim_ascii().is_empty() => ("an empty body".into(), "; check token_url"),
+        // Framed short: the Content-Length ended it (a cut chunked or
+        // close-ended one is said so as it is read).
+        _ if problem.starts_with(STOPS) => (
+            problem,
+            "; the server ended the answer there (its Content-Length): the server at token_url sends fewer bytes than its JSON has",
+        ),
         _ => (problem, "; check token_url"),
     };
     // Every token a token answer names is known to the redactor already.
@@ -913,7 +934,8 @@ fn token_parse_problem(error: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let at = format!("line {} column {}", error.line(), error.column());
     match error.classify() {
-        Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON at {at}"),
+        Category::Eof => format!("{STOPS} {at}, before its end"),
+        Category::Syntax | Category::Io => format!("not valid JSON at {at}"),
         Category::Data => match error.to_string().split_once(" at line") {
             Some((kind, _)) if kind.ends_with("expected struct TokenResponse") => {
                 "not a JSON object".into()
@@ -1169,6 +1191,25 @@ mod tests {
         ] {
             let err = serde_json::from_str::<TokenResponse>(body).err().unwrap();
             assert_eq!(token_parse_problem(&err), said, "{body}");
+        }
+    }
+
+    /// An answer cut short inside a string field was said to hold a value
+    /// of another type there ("`access_token` is not a string"): its JSON
+    /// stops, and that is what is said.
+    #[test]
+    fn an_answer_cut_inside_a_field_says_its_json_stops() {
+        for body in [
+            r#"{"access_token": "tok-lea"#,
+            r#"{"access_token": "tok-leaked", "token_type": "Bea"#,
+            r#"{"access_token": "tok-leaked", "scope": ["express-acc"#,
+        ] {
+            let err = serde_json::from_str::<TokenResponse>(body).err().unwrap();
+            let said = token_parse_problem(&err);
+            assert!(
+                said.starts_with(STOPS) && !said.contains("tok-"),
+                "{body}: {said}"
+            );
         }
     }
 

@@ -1933,6 +1933,29 @@ fn a_token_answer_ended_by_its_last_chunk_before_its_json_says_so() {
     );
 }
 
+/// A token answer framed short by its Content-Length, cut inside its `access_token` (Deno 2.9's
+/// `Deno.serve` sends no more of a streamed body than the Content-Length its app set), said "the
+/// answer is not a token (`access_token` is not a string); check token_url": the JSON's end was
+/// taken for a value of another type. It says the JSON stops before its end, where the
+/// Content-Length ended the answer, as of a page, and never the token's beginning.
+#[test]
+fn a_token_answer_framed_short_inside_its_token_says_its_json_stops() {
+    const SHORT: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n{\"access_token\": \"tok-12345678";
+    let line = token_fails(FaultKind::RawResponse(SHORT), 5);
+    assert_contains(
+        &line,
+        &[
+            "not a token (its JSON stops at line 1 column 30",
+            "its Content-Length",
+            "token_url sends fewer bytes",
+        ],
+    );
+    assert!(
+        !line.contains("not a string") && !line.contains("12345678"),
+        "{line}"
+    );
+}
+
 /// The same, the whole line: the body cut short by its last chunk, and why a server ends its
 /// answer so (`ENDS_IT`), never the token's beginning.
 #[test]
