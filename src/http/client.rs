@@ -2376,8 +2376,8 @@ fn no_tunnel(why: String, request: &Request, via: Option<&Via>, answered: bool) 
         (Some(590), _) => "check account_name and region (or token_url / base_url), then the upstream proxy it chains to, or NO_PROXY".into(),
         (Some(590..=599), _) => "check the upstream proxy it chains to, or NO_PROXY".into(),
         // privoxy's `404 No such domain`, squid's 500 for a name it cannot
-        // resolve: the host is wrong more often than the proxy.
-        (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then NO_PROXY".into(),
+        // resolve (a web server at the proxy's URL, Deno.serve's, too).
+        (Some(404 | 500), _) => "the proxy could not find or reach the host; check account_name and region, or token_url / base_url if you set them, then the proxy's URL and NO_PROXY: a web server there, not a proxy, answers CONNECT so too".into(),
         // squid's SSL_ports, ATS's connect_ports: 443 alone by default. A
         // blocked host, and a client tinyproxy's Allow / Deny keep out, get
         // the same 403 (privoxy and tinyproxy say which in their pages,

@@ -2467,6 +2467,22 @@ fn a_proxy_that_cannot_find_the_host_points_at_the_host() {
     }
 }
 
+/// A web server at the proxy's URL, no proxy (a Deno 2.9.6 `Deno.serve` app, whose handler gets
+/// the CONNECT and answers `404 Not Found` as for any route it lacks), was said to be a proxy
+/// that "could not find or reach the host", and only account_name, region and NO_PROXY were
+/// named, of a host that was right. The proxy's URL is named too, and why: a web server there
+/// answers so as well (the privoxy and squid wording above is kept).
+#[test]
+fn a_404_to_connect_names_the_proxys_url_as_a_web_server_answers_so() {
+    let (_, _fake, output) = through_refusing_proxy("HTTP/1.1 404 Not Found", &[]);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("then the proxy's URL and NO_PROXY")
+            && stderr.contains("a web server there, not a proxy, answers CONNECT so too"),
+        "{stderr}"
+    );
+}
+
 /// squid (`http_access deny CONNECT !SSL_ports`) and Apache Traffic Server (`connect_ports`) open
 /// tunnels to port 443 alone by default, and refuse others with a 403: a base_url or token_url on
 /// another port (a gateway on 8443) was told to check the credentials in the proxy's URL, which
