@@ -1074,9 +1074,12 @@ pub fn is_markup(body: &[u8]) -> bool {
 }
 
 /// True for a page of HTML, a web server's or a filter's: markup other
-/// than an [`is_xml`] document, which the application itself sends.
+/// than an [`is_xml`] document or libwebsockets' page for a status, which
+/// the application itself sends (`lws_return_http_status`).
 pub fn is_html(body: &[u8]) -> bool {
-    is_markup(body) && !is_xml(body)
+    let head = &body[..body.len().min(512)];
+    let lws = r#"<link rel="stylesheet" type="text/css" href="/error.css"/></head><body><h1>"#;
+    is_markup(body) && !is_xml(body) && !says(head, lws)
 }
 
 /// True for an XML document (Grape's `format :xml`: `<?xml …?><error>`),

@@ -4033,6 +4033,24 @@ fn grapes_xml_answers_are_not_called_html_pages() {
     }
 }
 
+/// libwebsockets (4.1, Debian 12's) answers what its application refuses with
+/// `lws_return_http_status` as a page of its own, `<html><head>… href="/error.css"/></head><body>
+/// <h1>401</h1></body></html>`, as an lws token endpoint does a wrong secret and an lws API a token
+/// it does not take. Each was "the answer is an HTML page, not the token endpoint's (the API's):
+/// something in front of it (a web filter on your network, or a firewall such as mod_security or
+/// mod_evasive …) may be refusing; ask whoever runs it, or try again later", of the application's
+/// own answer. It is told as the server's refusal (exit 4 as before).
+#[test]
+fn libwebsockets_own_status_pages_are_the_applications_refusal() {
+    const ERROR: &[u8] = b"HTTP/1.1 401 Unauthorized\r\ncontent-type: text/html\r\ncontent-length: 173\r\n\r\n<html><head><meta charset=utf-8 http-equiv=\"Content-Language\" content=\"en\"/><link rel=\"stylesheet\" type=\"text/css\" href=\"/error.css\"/></head><body><h1>401</h1></body></html>";
+    let [(token, _), (page, _)] = token_and_pages_answered(ERROR, 4);
+    assert_contains(&token, &["HTTP 401", "check client_id and client_secret"]);
+    assert_contains(&page, &["HTTP 401", "check the client id and secret"]);
+    for line in [token, page] {
+        assert!(!line.contains("web filter"), "{line}");
+    }
+}
+
 /// The token endpoint of the same Grape app (`format :xml`) grants the token in XML too
 /// (`<?xml …?><hash><access-token>…`): the run said "the answer is not a token (an HTML page);
 /// check token_url, or a proxy in between", as pages in XML did before 26e268a1. It says what the
