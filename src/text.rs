@@ -200,6 +200,17 @@ pub fn json_among_text<T: serde::de::DeserializeOwned>(
     (!other.trim_ascii().is_empty()).then_some((span, place, other))
 }
 
+/// Where an HTML page starts in `body`, which starts as JSON: the error
+/// page a server appended to a page it had begun, whole or not (ASP.NET's,
+/// of a handler that raised after `Response.Flush()`).
+pub fn page_after_json(body: &[u8]) -> Option<usize> {
+    let text = body.to_ascii_lowercase();
+    let tags =
+        ["<?xml", "<!doctype html", "<html"].map(|tag| memchr::memmem::find(&text, tag.as_bytes()));
+    let at = tags.into_iter().flatten().min();
+    at.filter(|_| body.trim_ascii_start().starts_with(b"{"))
+}
+
 /// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
 /// Windows Notepad's): JSON and PEM readers may ignore it (RFC 8259).
 pub fn without_bom(bytes: &[u8]) -> &[u8] {

@@ -560,10 +560,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             true => Err("a JSON array, expected a page: an object with _embedded.accounts".into()),
             false => serde_json::from_str(text).map_err(|e| plain_types(&e.to_string())),
         })
-        .map_err(|e| match body.trim_ascii().is_empty() {
-            true => "an empty body".to_string(),
-            false => e,
-        })
+        .map_err(|e| if body.trim_ascii().is_empty() { "an empty body".to_string() } else { e })
         .map_err(|e| {
             // JSON that stops before its object ends.
             let short = e.starts_with("EOF while parsing") && body.trim_ascii_start().starts_with(b"{");
@@ -571,9 +568,11 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
             // PHP's warnings with the page: their words, not the page's.
             let php = format!("the server at base_url prints it with the page: {DISPLAY_ERRORS}");
             let among = json_among_text::<IgnoredAny>(body).filter(|(at, ..)| has_accounts(&body[at.clone()]));
+            let appended = crate::text::page_after_json(body);
             // A login or error page of a proxy or gateway in between.
             let (e, hint) = match is_markup(body) {
                 _ if among.is_some() => (format!("other text {} the page's JSON", among.as_ref().map_or("", |(_, place, _)| place)), php.as_str()),
+                _ if appended.is_some() => (format!("an HTML page after {} bytes of its JSON", appended.unwrap_or_default()), APPENDED),
                 true => markup_page(body, answered),
                 // Framed short: a Content-Length counted in characters (Node's
                 // `body.length`), the same on every try.
@@ -595,7 +594,7 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
                 false if e.starts_with("an account") || has_accounts(body) => (e, "the API sent a malformed page; try again later"),
                 false => (e, "check base_url"),
             };
-            let says = page_says(reply, body, among.map(|(.., other)| other), redactor);
+            let says = page_says(reply, body, among.map(|(.., other)| other).or(appended.map(|at| &body[at..])), redactor);
             api_error(format!(
                 "GET {url}: the answer is not a page of accounts ({e}); {hint}{says}"
             ))
@@ -618,6 +617,9 @@ fn parse_page(url: &Url, reply: &Reply, answered: bool, redactor: &Redactor) -> 
     }
     Ok(page)
 }
+
+/// What an HTML page after a page's JSON (whole or not) says to do.
+const APPENDED: &str = "the server at base_url began the page, then sent an error page after it, as ASP.NET does when a handler fails after Response.Flush(): it fails while making the page; try again later, else have whoever runs it fix the error it names";
 
 /// What a page of markup is, an HTML page (a proxy's or a gateway's) or
 /// an XML document (Grape's `format :xml`), and what to check.

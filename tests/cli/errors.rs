@@ -2340,6 +2340,36 @@ fn page_answer(body: &str) -> String {
     fails_with(&run(cmd), 5)
 }
 
+/// ASP.NET (Mono 6.8's System.Web under XSP 4.8) appends its error page to what a handler sent
+/// before it raised after `Response.Flush()`: a page of accounts, whole or cut, then the error page
+/// (this one, but for its styles and stack trace), in HTTP/1.0 with no length. Page 1 said "the
+/// answer is not a page of accounts (trailing characters at line 1 column 3940); check base_url",
+/// of the base_url that answered it, or "(expected `:` at line 1 column 1982)" of a cut one, and
+/// page 2 that the API sent a malformed page; neither showed the error. Each now says an HTML page
+/// came after the JSON, shows its words, and blames no base_url.
+#[test]
+fn aspnets_error_page_after_a_flushed_page_is_shown_and_blames_no_base_url() {
+    let page = r#"{"count":1,"page":1,"per_page":50,"total":1,"total_pages":1,"_embedded":{"accounts":[{"id":"5ea75fe7aa22470100000000","name":"acct0","company_name":"Company 0","status":"ACTIVE"}]}}"#;
+    for (n, json) in [(1, page), (1, &page[..120]), (2, &page[..120])] {
+        let raw = format!(
+            "HTTP/1.0 200 OK\r\nServer: Mono.WebServer.XSP/4.8.0.0 Linux\r\nX-AspNet-Version: 4.0.30319\r\nCache-Control: private\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{json}{ASPNET_ERROR}"
+        );
+        let fake = fake_failing_on(6, n, FaultKind::RawResponse(raw.into_bytes().leak()));
+        let mut cmd = Sandbox::new().tool(&fake);
+        cmd.args(["list", "-o", "json", "--max-retries", "0"]);
+        let line = fails_with(&run(cmd), 5);
+        let words = "HTTP 200: Error 500: Application Exception System.InvalidOperationException db gone midway";
+        assert_contains(
+            &line,
+            &["(an HTML page after ", " bytes of its JSON)", words],
+        );
+        assert!(!line.contains("check base_url"), "{line}");
+    }
+}
+
+/// ASP.NET's error page (Mono 6.8) for an exception, its styles, script and stack trace left out.
+const ASPNET_ERROR: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<title>Error 500</title>\n</head>\n<body>\n<div class=\"page\">\n<div id=\"header\">\n<div id=\"header-text\">Application Exception</div>\n</div>\n<div id=\"main\">\n  <h1>System.InvalidOperationException</h1>\n  <h2 class=\"exceptionMessage\">db gone midway</h2>\n  <p><strong>Description:</strong> HTTP 500.Error processing request.</p>\n</div>\n</div>\n</body>\n</html>\n\r\n<!--\r\n[System.InvalidOperationException]: db gone midway\r\n-->\r\n";
+
 /// The same at a token endpoint on Slim 3: PHP's warning after the whole token answer said "the
 /// answer is not a token (not valid JSON at line 1 column 131); check token_url", of the token_url
 /// that answered, and did not show the warning. It shows it, and never the token, before it or
