@@ -444,13 +444,15 @@ fn unexpected_page(
     // `400` with no body, or `Bad Request` alone (thin's), to a URL of
     // [`LONG_URL`] bytes or more (puma's past 8 KiB of path), which says
     // the server may refuse it; or a `400` with Netty's cause for a request
-    // line over its `maxInitialLineLength`, which says it does.
+    // line over its `maxInitialLineLength`, or ASP.NET's page for a URL over
+    // its `maxUrlLength` or `maxQueryStringLength`, which says it does.
     let length = url_length(context);
     let bare_400 = reply.status == 400 && says_bad_request_alone(reply);
     let netty = says(reply, "an http line is larger than ");
+    let aspnet = says(reply, " for this request exceeds the configured max");
     let refuses = match reply.status {
         414 => Some("refuses"),
-        400 if netty => Some("refuses"),
+        400 if netty || aspnet => Some("refuses"),
         _ if bare_400 && length >= LONG_URL => Some("may refuse"),
         _ => None,
     };

@@ -4368,6 +4368,35 @@ fn monos_400_for_a_host_no_prefix_names_names_the_host_name() {
     blames_base_url_on_page_one_only(2, &later);
 }
 
+/// ASP.NET (Mono 6.8's System.Web under XSP 4.8) answers a URL whose query passes its
+/// `maxQueryStringLength` (2048 by default), or whose path passes its `maxUrlLength`, with `400`
+/// and its error page naming the setting. A next link with a 3,000-byte cursor said "…; base_url
+/// answered the first page, so the API or a gateway in front of it sent this; try again later",
+/// which no later try gets past, and a base_url past maxUrlLength "not the API's answer; check
+/// base_url (its scheme and port)". They now say the server refuses URLs this long: the next
+/// link's, or the one formed from base_url.
+#[test]
+fn aspnets_400_for_a_url_over_its_limits_says_the_url_is_too_long() {
+    let base_url = "the one formed from base_url (with /express/accounts and the query appended) is too long for it";
+    for (n, what, setting, said) in [
+        (
+            2,
+            "query string",
+            "maxQueryStringLength",
+            "the API's next link is too long for it",
+        ),
+        (1, "URL", "maxUrlLength", base_url),
+    ] {
+        let page = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<title>Error 400</title>\n</head>\n<body>\n<div id=\"main\">\n  <h1>System.Web.HttpException</h1>\n  <h2 class=\"exceptionMessage\">The length of the {what} for this request exceeds the configured {setting} value.</h2>\n  <p><strong>Description:</strong> HTTP 400.Error processing request.</p>\n</div>\n</body>\n</html>\n"
+        );
+        let line = failing_page(n, FaultKind::StatusWithBody(400, page));
+        assert_contains(&line, &["; the server refuses URLs this long: ", said]);
+        assert!(!line.contains("try again later"), "{line}");
+        assert!(!line.contains("scheme and port"), "{line}");
+    }
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
