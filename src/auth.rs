@@ -897,6 +897,7 @@ fn not_a_token(
     // PHP's warnings with the token: their words, not the token's.
     let among = json_among_text::<TokenResponse>(body);
     let php = format!("; the server at token_url prints it with the token: {DISPLAY_ERRORS}");
+    let appended = crate::text::page_after_json(body);
     let (problem, hint) = match (&among, is_markup(body)) {
         (Some((_, place, _)), _) => (format!("other text {place} the token's JSON"), &*php),
         (_, true) if is_xml(body) => (
@@ -908,6 +909,13 @@ fn not_a_token(
             "; check token_url, or a proxy in between",
         ),
         _ if body.trim_ascii().is_empty() => ("an empty body".into(), "; check token_url"),
+        _ if appended.is_some() => {
+            let at = appended.unwrap_or_default();
+            (
+                format!("an HTML page after {at} bytes of its JSON"),
+                APPENDED,
+            )
+        }
         // Framed short: the Content-Length ended it (a cut chunked or
         // close-ended one is said so as it is read).
         _ if problem.starts_with(STOPS) => (
@@ -917,8 +925,11 @@ fn not_a_token(
         _ => (problem, "; check token_url"),
     };
     // Every token a token answer names is known to the redactor already.
-    let says = match among {
-        Some((.., other)) => Some(describe_part(reply, other, redactor)),
+    let other = among
+        .map(|(.., other)| other)
+        .or(appended.map(|at| &body[at..]));
+    let says = match other {
+        Some(other) => Some(describe_part(reply, other, redactor)),
         None => error_said(reply, redactor),
     };
     let says = says.map_or(String::new(), |s| format!(" ({s})"));
@@ -926,6 +937,9 @@ fn not_a_token(
         "{context}: the answer is not a token ({problem}){hint}{says}"
     ))
 }
+
+/// What an HTML page after a token answer's JSON (whole or not) says to do.
+const APPENDED: &str = "; the server at token_url began its answer, then sent an error page after it, as ASP.NET does when a handler fails after Response.Flush(): it fails while making the token; try again later, else have whoever runs it fix the error it names";
 
 /// Why a token answer did not parse, without any value from it: serde's
 /// messages quote the offending value, and in a token answer that may be

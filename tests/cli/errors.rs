@@ -2367,6 +2367,25 @@ fn aspnets_error_page_after_a_flushed_page_is_shown_and_blames_no_base_url() {
     }
 }
 
+/// The same at a token endpoint on ASP.NET: its error page after a token answer its handler had
+/// flushed, whole or cut, said "the answer is not a token (not valid JSON at line 1 column 61);
+/// check token_url", of the token_url that answered, without the error. It now says an HTML page
+/// came after the JSON and shows its words, never the token.
+#[test]
+fn aspnets_error_page_after_a_flushed_token_answer_is_shown_and_blames_no_token_url() {
+    let token = r#"{"access_token":"tokef6f379632350ddftokef6f379632350ddfto","token_type":"Bearer","expires_in":600}"#;
+    for json in [token, &token[..60]] {
+        let line = token_answer_then(&format!("{json}{ASPNET_ERROR}"));
+        let words = "System.InvalidOperationException db gone midway";
+        assert_contains(
+            &line,
+            &["(an HTML page after ", " bytes of its JSON)", words],
+        );
+        assert!(!line.contains("check token_url"), "{line}");
+        assert!(!line.contains("tokef6f"), "{line}");
+    }
+}
+
 /// ASP.NET's error page (Mono 6.8) for an exception, its styles, script and stack trace left out.
 const ASPNET_ERROR: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<title>Error 500</title>\n</head>\n<body>\n<div class=\"page\">\n<div id=\"header\">\n<div id=\"header-text\">Application Exception</div>\n</div>\n<div id=\"main\">\n  <h1>System.InvalidOperationException</h1>\n  <h2 class=\"exceptionMessage\">db gone midway</h2>\n  <p><strong>Description:</strong> HTTP 500.Error processing request.</p>\n</div>\n</div>\n</body>\n</html>\n\r\n<!--\r\n[System.InvalidOperationException]: db gone midway\r\n-->\r\n";
 
