@@ -33,9 +33,9 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
-    is_blocked_host, is_html, is_markup, is_xml, markup_refusal, no_route, no_route_hint,
-    says_nothing, spent_quota, to_sign_in, unexpected, wants_http2,
+    BLOCKED_HOST, DISPLAY_ERRORS, aspx_error, cgi_status, csrf_refusal, describe, describe_part,
+    error_said, is_blocked_host, is_html, is_markup, is_xml, markup_refusal, no_route,
+    no_route_hint, says_nothing, spent_quota, to_sign_in, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
 use crate::http::url::Url;
@@ -605,7 +605,7 @@ impl<'a> Auth<'a> {
         // A 301, 302 or 303 within the origin would turn the POST into a GET
         // (a 307 or 308 keeps it): its target is the URL to set, unless a sign-in page's.
         let moved = (reply.location.as_deref())
-            .filter(|&to| matches!(reply.status, 301..=303) && !to_sign_in(to))
+            .filter(|&to| matches!(reply.status, 301..=303) && !to_sign_in(to) && !aspx_error(to))
             .and_then(|location| url.join(&redactor.redact(location)).ok())
             .filter(|target| target.origin() == self.creds.token_url.origin());
         if let Some(target) = moved {

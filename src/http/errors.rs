@@ -579,6 +579,8 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     };
     let sign_in = if to_sign_in(location) {
         "it sends to a sign-in page, as a gateway in front does with what its auth check refuses (nginx auth_request, Caddy forward_auth, an SSO proxy), and this tool signs in to no page: ask whoever runs it to let the API's requests through, else "
+    } else if aspx_error(location) {
+        "it sends to ASP.NET's error page (its customErrors defaultRedirect), as ASP.NET does a request whose handler failed: the server failed; try again later, else ask whoever runs it to fix the error (its log names it), else "
     } else {
         ""
     };
@@ -587,6 +589,13 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     api_error(format!(
         "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); {sign_in}check {setting}"
     ))
+}
+
+/// Whether a redirect's `Location` is ASP.NET's error page, where its
+/// `customErrors` `defaultRedirect` sends a request whose handler failed
+/// (`/Error.htm?aspxerrorpath=/token.ashx`): no URL to set.
+pub fn aspx_error(location: &str) -> bool {
+    location.contains("aspxerrorpath=")
 }
 
 /// Whether a redirect's `Location` is a sign-in page's: a path with a part

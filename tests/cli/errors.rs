@@ -4245,6 +4245,24 @@ fn a_token_request_sent_to_a_sign_in_page_on_its_host_is_not_told_to_set_it() {
     assert!(!line.contains("set token_url to it"), "{line}");
 }
 
+/// ASP.NET (Mono 6.8's System.Web under XSP 4.8) with `customErrors` On and a `defaultRedirect`
+/// answers a request whose handler raised with `302` to its error page, the failed path in
+/// `aspxerrorpath`. The token request said "HTTP 302 redirect to
+/// http://127.0.0.1:PORT/Error.htm?aspxerrorpath=/token.ashx not followed: only a 307 or 308 keeps
+/// the POST and its form; set token_url to it", the error page's address. It now says the redirect
+/// goes to ASP.NET's error page, that the server failed, and to try again later (exit 5 as before).
+#[test]
+fn aspnets_redirect_to_its_error_page_is_not_told_to_set_token_url() {
+    const XSP: &[u8] = b"HTTP/1.0 302 Found\r\nServer: Mono.WebServer.XSP/4.8.0.0 Linux\r\nLocation: /Error.htm?aspxerrorpath=/token.ashx\r\nX-AspNet-Version: 4.0.30319\r\nContent-Length: 151\r\nCache-Control: private\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><head><title>Object moved</title></head><body>\r\n<h2>Object moved to <a href=\"/Error.htm?aspxerrorpath=/token.ashx\">here</a></h2>\r\n</body><html>\r\n";
+    let line = token_request_answered(FaultKind::RawResponse(XSP));
+    let failed = "it sends to ASP.NET's error page (its customErrors defaultRedirect), as ASP.NET does a request whose handler failed: the server failed; try again later";
+    assert_contains(
+        &line,
+        &["HTTP 302 redirect to", "aspxerrorpath=/token.ashx", failed],
+    );
+    assert!(!line.contains("set token_url to it"), "{line}");
+}
+
 /// A 301-303 of the token request to a token endpoint whose path holds a sign-in word (GitHub's and
 /// Gitea's `/login/oauth/access_token`, the path's last part naming a token) is no sign-in page: since
 /// da25dec4 it said "it sends to a sign-in page … ask whoever runs it", where the URL to set is that
