@@ -33,12 +33,12 @@ use crate::http::client::{
     AnsweredMeanwhile, Authorization, Client, Reply, Request, follow_redirects,
 };
 use crate::http::errors::{
-    BLOCKED_HOST, DISPLAY_ERRORS, aspx_error, cgi_status, csrf_refusal, describe, describe_part,
-    error_said, is_blocked_host, is_html, is_markup, is_xml, markup_refusal, no_route,
-    no_route_hint, says_nothing, spent_quota, to_sign_in, unexpected, wants_http2,
+    BLOCKED_HOST, DISPLAY_ERRORS, cgi_status, csrf_refusal, describe, describe_part, error_said,
+    is_blocked_host, is_html, is_markup, is_xml, markup_refusal, no_route, no_route_hint,
+    says_nothing, spent_quota, to_sign_in, unexpected, wants_http2,
 };
 use crate::http::redact::Redactor;
-use crate::http::url::Url;
+use crate::http::url::{Url, aspx_error};
 use crate::interrupt::locked;
 use crate::text::{is_json_array, json_among_text, shorten, shown_path, without_bom};
 

@@ -1491,7 +1491,8 @@ fn named_tokens(text: &str) -> Vec<&str> {
 pub const MAX_REDIRECTS: u32 = 10;
 
 /// Sends `send(first)` and follows the redirects answered with one of
-/// `statuses` whose `Location` (secrets taken out) stays in the origin of
+/// `statuses` whose `Location` (secrets taken out), no ASP.NET error page's
+/// ([`super::url::aspx_error`]), stays in the origin of
 /// `origin`, checked as a next link is ([`super::url::follow`]), up to
 /// [`MAX_REDIRECTS`]. Returns the last reply and the URL it came from; more
 /// redirects are an API error naming `context` and the `setting` to check.
@@ -1506,8 +1507,9 @@ pub fn follow_redirects(
     let mut url = first;
     for redirects in 0..=MAX_REDIRECTS {
         let reply = send(&url)?;
+        // Not to ASP.NET's error page: the server failed.
         let target = (reply.location.as_deref())
-            .filter(|_| statuses.contains(&reply.status))
+            .filter(|&to| statuses.contains(&reply.status) && !super::url::aspx_error(to))
             .and_then(|location| super::url::follow(&url, &redactor.redact(location), origin).ok());
         match target {
             Some(target) if redirects < MAX_REDIRECTS => url = target,

@@ -12,7 +12,7 @@ use super::pacer::{GO_TIMEOUT_PAGE, is_crowd_refusal, is_limiter_fault};
 use super::redact::Redactor;
 use super::retry::MAX_RETRY_AFTER;
 use super::trust::CLIENT_CERTIFICATE;
-use super::url::{Url, smaller_page};
+use super::url::{Url, aspx_error, smaller_page};
 use crate::error::api_error;
 use crate::text::{
     counted, shorten, spoken_duration, terminal_safe, unescaped, utf16_units, without_bom,
@@ -589,13 +589,6 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     api_error(format!(
         "{context}: HTTP {status} redirect to {location} not followed (credentials never leave {setting}); {sign_in}check {setting}"
     ))
-}
-
-/// Whether a redirect's `Location` is ASP.NET's error page, where its
-/// `customErrors` `defaultRedirect` sends a request whose handler failed
-/// (`/Error.htm?aspxerrorpath=/token.ashx`): no URL to set.
-pub fn aspx_error(location: &str) -> bool {
-    location.contains("aspxerrorpath=")
 }
 
 /// Whether a redirect's `Location` is a sign-in page's: a path with a part

@@ -279,6 +279,13 @@ fn quoted(text: &str) -> Option<String> {
     Some(format!("`{shown}`"))
 }
 
+/// Whether a redirect's `Location` is ASP.NET's error page, where its
+/// `customErrors` `defaultRedirect` sends a request whose handler failed
+/// (`/Error.htm?aspxerrorpath=/token.ashx`): no URL to set.
+pub fn aspx_error(location: &str) -> bool {
+    location.contains("aspxerrorpath=")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4263,6 +4263,26 @@ fn aspnets_redirect_to_its_error_page_is_not_told_to_set_token_url() {
     assert!(!line.contains("set token_url to it"), "{line}");
 }
 
+/// The same redirect of a page's GET (`/Error.htm?aspxerrorpath=/accounts.ashx`) was followed to
+/// the error page, a `200` of HTML: "the answer is not a page of accounts (an HTML page); check
+/// base_url, or a proxy in between (HTTP 200: Sorry, something went wrong)". It is not followed,
+/// and says the server failed, as of the token request.
+#[test]
+fn aspnets_redirect_of_a_page_to_its_error_page_is_not_followed() {
+    const XSP: &[u8] = b"HTTP/1.0 302 Found\r\nServer: Mono.WebServer.XSP/4.8.0.0 Linux\r\nLocation: /Error.htm?aspxerrorpath=/accounts.ashx\r\nContent-Length: 0\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n";
+    let line = final_at_once_on(FaultKind::RawResponse(XSP));
+    let failed = "it sends to ASP.NET's error page (its customErrors defaultRedirect), as ASP.NET does a request whose handler failed: the server failed; try again later";
+    assert_contains(
+        &line,
+        &[
+            "HTTP 302 redirect to",
+            "aspxerrorpath=/accounts.ashx",
+            failed,
+        ],
+    );
+    assert!(!line.contains("an HTML page"), "{line}");
+}
+
 /// A 301-303 of the token request to a token endpoint whose path holds a sign-in word (GitHub's and
 /// Gitea's `/login/oauth/access_token`, the path's last part naming a token) is no sign-in page: since
 /// da25dec4 it said "it sends to a sign-in page … ask whoever runs it", where the URL to set is that
