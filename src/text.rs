@@ -202,12 +202,33 @@ pub fn json_among_text<T: serde::de::DeserializeOwned>(
 
 /// Where an HTML page starts in `body`, which starts as JSON: the error
 /// page a server appended to a page it had begun, whole or not (ASP.NET's,
-/// of a handler that raised after `Response.Flush()`).
+/// of a handler that raised after `Response.Flush()`). Not one a string of
+/// the JSON holds (a company name's `<html>`), unless the body ends as
+/// markup does: the JSON was cut inside a string.
 pub fn page_after_json(body: &[u8]) -> Option<usize> {
-    let text = body.to_ascii_lowercase();
-    let tags =
-        ["<?xml", "<!doctype html", "<html"].map(|tag| memchr::memmem::find(&text, tag.as_bytes()));
-    let at = tags.into_iter().flatten().min();
+    let (mut in_string, mut escaped) = (false, false);
+    let tags = [b"<?xml".as_slice(), b"<!doctype html", b"<html"];
+    let page = |at: &usize| {
+        let tag = |tag: &&[u8]| {
+            body[*at..]
+                .get(..tag.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(tag))
+        };
+        tags.iter().any(tag)
+    };
+    let mut outside = (0..body.len()).filter(|&at| {
+        match (in_string, body[at]) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (_, b'"') => in_string = !in_string,
+            (in_string, _) => return !in_string,
+        }
+        false
+    });
+    let cut_in_a_string = body.trim_ascii_end().ends_with(b">");
+    let at = outside
+        .find(page)
+        .or_else(|| (0..body.len()).filter(|_| cut_in_a_string).find(page));
     at.filter(|_| body.trim_ascii_start().starts_with(b"{"))
 }
 
@@ -454,6 +475,25 @@ mod tests {
         );
     }
     use super::*;
+
+    /// `<html>` inside a string of the JSON (a company name), of a page
+    /// cut short or refused for another reason, is no page after it: it
+    /// was said "an HTML page after N bytes of its JSON" (read-through of
+    /// the ASP.NET fix).
+    #[test]
+    fn markup_inside_a_json_string_is_no_page_after_the_json() {
+        let name = br#"{"_embedded":{"accounts":[{"company_name":"<html> \"<!DOCTYPE html> Co"#;
+        assert_eq!(page_after_json(name), None);
+        let whole = br#"{"_embedded":{"accounts":[{"company_name":"<html>"}]}}"#;
+        assert_eq!(page_after_json(whole), None);
+        let cut = br#"{"total": 2, "_embedded": {"accounts": [{"id": "a", "note": "x<HTML"}, {"id"#;
+        assert_eq!(page_after_json(cut), None);
+        let appended = br#"{"a": "<html>", "b": 1}<!DOCTYPE html><html>"#;
+        assert_eq!(page_after_json(appended), Some(23));
+        // Cut inside a string, then the page: its end says markup.
+        let cut_then_page = br#"{"a": "Comp<!DOCTYPE html><html></html>"#;
+        assert_eq!(page_after_json(cut_then_page), Some(11));
+    }
 
     #[test]
     fn visible_escapes_what_terminal_safe_would_take_out_and_keeps_the_rest() {
