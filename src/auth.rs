@@ -82,6 +82,12 @@ const MAX_TOKEN_BYTES: usize = 120 * 1024;
 /// How the token request authenticates the client, as a refusal names it.
 const BASIC: &str = "HTTP Basic client authentication (client_secret_basic)";
 
+/// What a 401 to the token request that asks for a Bearer token is told.
+const BEARER_ASKED: &str = "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url (the API's own address is base_url)";
+
+/// What a 401 to the token request that asks for HTTP Digest alone is told.
+const DIGEST_ASKED: &str = "its WWW-Authenticate asks for HTTP Digest, a user name and password, which this tool does not send (it sends the client credentials with HTTP Basic client authentication, client_secret_basic): a password-protected site or a gateway in front of the token endpoint (libsoup's SoupAuthDomainDigest, Apache's mod_auth_digest) asks for them; check token_url";
+
 /// What a 403 to the token request that says nothing (no body, or its
 /// status's word) is told: no OAuth error says the credentials were read.
 const BARE_403: &str = "no OAuth error came with it (a token endpoint refusing a client says why, RFC 6749 §5.2), nor words of its own: something may refuse the POST before any token endpoint reads the credentials (json-server --read-only refuses every POST so, as does a gateway's address filter); check token_url, else client_id and client_secret";
@@ -685,6 +691,8 @@ impl<'a> Auth<'a> {
                     (true, true, _) if reply.asks_basic => format!(
                         "the answer is an HTML page, not the OAuth error, but its WWW-Authenticate asks for HTTP Basic again, as a token endpoint refusing the client credentials does (a proxy in front of it, such as Apache with ProxyErrorOverride, may put its own page in place of the error); {note}check client_id and client_secret"
                     ),
+                    // libsoup's SoupAuthDomainDigest: no OAuth endpoint's refusal.
+                    (_, true, None) if reply.asks_digest => DIGEST_ASKED.into(),
                     _ if csrf.is_some() => csrf.unwrap_or_default().into(),
                     (true, ..) if is_blocked_host(body) => format!("check token_url{BLOCKED_HOST}"),
                     (true, ..) if is_html(body) => {
@@ -692,9 +700,7 @@ impl<'a> Auth<'a> {
                     }
                     // An API's challenge (Django REST framework's), or a gateway's (Kong's) in
                     // front of a token endpoint: not the endpoint's refusal.
-                    (_, true, None) if reply.tokenless => {
-                        "its WWW-Authenticate asks for a Bearer token, as an API does of a request without one, and it sent no OAuth error: the server at token_url is no token endpoint, or a gateway in front of it wants a token before the endpoint gets the request; check token_url (the API's own address is base_url)".into()
-                    }
+                    (_, true, None) if reply.tokenless => BEARER_ASKED.into(),
                     (_, false, Some("unauthorized_client" | "unsupported_grant_type")) => {
                         grant_hint(error, &value)
                     }

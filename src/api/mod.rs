@@ -242,7 +242,7 @@ impl<'a> Api<'a> {
         let tokenless = reply.status == 401 && reply.tokenless && !names_a_bad_token(&reply.body);
         let tokenless = (tokenless.then(|| tokenless_hint(reply, redactor)))
             .or_else(|| not_authenticated(reply).then(|| not_authenticated_hint(reply, redactor)));
-        let basic = reply.status == 401 && reply.asks_basic;
+        let basic = reply.status == 401 && (reply.asks_basic || reply.asks_digest);
         // Its body, or with none (Spring Security's) or a page of markup
         // (express's own error page), its challenge's words: the API's.
         let challenge = reply
@@ -273,7 +273,12 @@ impl<'a> Api<'a> {
             false if tokenless.is_some() => tokenless.as_deref().unwrap_or_default(),
             // webfs `-b user:pass`, nginx's `auth_basic`: no OAuth token's refusal.
             false if basic => &format!(
-                "its WWW-Authenticate asks for HTTP Basic, a user name and password, which this tool does not send to the API (it sends the token): a password-protected site or a gateway in front of the API (nginx's auth_basic) asks for them; check base_url; otherwise {}",
+                "its WWW-Authenticate asks for HTTP {}, a user name and password, which this tool does not send to the API (it sends the token): a password-protected site or a gateway in front of the API ({}) asks for them; check base_url; otherwise {}",
+                if reply.asks_basic { "Basic" } else { "Digest" },
+                match reply.asks_basic {
+                    true => "nginx's auth_basic",
+                    false => "libsoup's SoupAuthDomainDigest, Apache's mod_auth_digest",
+                },
                 hint(401, "base_url").unwrap_or_default()
             ),
             // A fresh token, and its renewal, refused as expired: not the credentials.

@@ -233,6 +233,10 @@ pub struct Reply {
     /// Its `WWW-Authenticate` asks for HTTP Basic: the client credentials
     /// a token request sends were refused, whatever page came with it.
     pub asks_basic: bool,
+    /// Its `WWW-Authenticate` asks for HTTP Digest, and neither Basic nor a
+    /// Bearer token (libsoup's `SoupAuthDomainDigest`): a password this
+    /// tool sends nowhere, token request included.
+    pub asks_digest: bool,
     /// Its `Age` (RFC 9111 §5.1), when above 0: a cache in front stored
     /// it that many seconds before.
     pub age: Option<std::num::NonZeroU64>,
@@ -268,6 +272,7 @@ pub fn test_reply(status: u16, body: &str) -> Reply {
         keep_away: None,
         authorization: Box::default(),
         asks_basic: false,
+        asks_digest: false,
         age: None,
         tokenless: false,
         via: None,
@@ -287,13 +292,20 @@ impl Reply {
     }
 }
 
-/// Whether a `WWW-Authenticate` asks for HTTP Basic (one value may list
-/// several challenges: `Bearer, Basic realm="x"`).
-fn asks_basic(headers: &ureq::http::HeaderMap) -> bool {
+/// Whether a `WWW-Authenticate` asks for the `scheme` (in lower case; one
+/// value may list several challenges: `Bearer, Basic realm="x"`).
+fn asks_scheme(headers: &ureq::http::HeaderMap, scheme: &str) -> bool {
     headers.get_all("www-authenticate").iter().any(|value| {
         let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
-        (value.split(',')).any(|part| part.trim_start().split([' ', '=']).next() == Some("basic"))
+        (value.split(',')).any(|part| part.trim_start().split([' ', '=']).next() == Some(scheme))
     })
+}
+
+/// Whether a `WWW-Authenticate` asks for HTTP Digest alone of the schemes
+/// this tool knows ([`Reply::asks_digest`]).
+fn asks_digest(headers: &ureq::http::HeaderMap) -> bool {
+    let others = ["basic", "bearer"].iter().any(|s| asks_scheme(headers, s));
+    asks_scheme(headers, "digest") && !others
 }
 
 /// Whether a `WWW-Authenticate` asks for a Bearer token without an
@@ -1116,7 +1128,8 @@ impl Client {
             body,
             keep_away: answer.keep_away,
             authorization: Box::from(authorization),
-            asks_basic: asks_basic(response.headers()),
+            asks_basic: asks_scheme(response.headers(), "basic"),
+            asks_digest: asks_digest(response.headers()),
             age: age_of(response.headers()).and_then(std::num::NonZeroU64::new),
             tokenless: asks_bearer_only(response.headers(), authorization.starts_with("Bearer ")),
             via: via_of(response.headers()),
@@ -3162,6 +3175,25 @@ mod tests {
         );
     }
 
+    /// Digest counts alone of the schemes this tool knows: offered beside
+    /// Basic or a Bearer token, those say more of what is refused.
+    #[test]
+    fn a_challenge_asks_digest_alone() {
+        for (values, digest) in [
+            (&["Digest realm=\"x\", nonce=\"1\", qop=\"auth\""][..], true),
+            (&["Negotiate", "digest realm=x"], true),
+            (&["Digest realm=\"x\"", "Basic realm=\"x\""], false),
+            (&["Bearer, Digest realm=\"x\""], false),
+            (&["Digestive realm=x"], false),
+        ] {
+            let mut headers = ureq::http::HeaderMap::new();
+            for value in values {
+                headers.append("www-authenticate", value.parse().unwrap());
+            }
+            assert_eq!(asks_digest(&headers), digest, "{values:?}");
+        }
+    }
+
     /// Which `WWW-Authenticate` asks for Basic, and which for a Bearer token
     /// without an `error` (spelt `error=` or `error =`): a challenge among
     /// several on one line or on a line of its own counts, a scheme whose
@@ -3173,7 +3205,8 @@ mod tests {
             for value in values {
                 headers.append("www-authenticate", value.parse().unwrap());
             }
-            (asks_basic(&headers), asks_bearer_only(&headers, true))
+            let basic = asks_scheme(&headers, "basic");
+            (basic, asks_bearer_only(&headers, true))
         };
         for (values, basic, bearer_only) in [
             (&["Basic realm=\"x\""][..], true, false),

@@ -6630,6 +6630,34 @@ fn a_401_asking_for_basic_at_base_url_names_the_password_it_wants() {
     assert!(!line.contains("Basic"), "{line}");
 }
 
+/// libsoup 3.2's `SoupAuthDomainDigest` guarding a SoupServer's paths answers `401` with no body and
+/// `WWW-Authenticate: Digest realm=…, nonce=…, qop="auth", algorithm=MD5`: a password this tool
+/// sends nowhere. At base_url it said "HTTP 401 Unauthorized; check the client id and secret", of
+/// credentials the token endpoint had just taken; at token_url "refused: … check client_id and
+/// client_secret", which no credentials answer. Both now name the Digest password it asks for.
+#[test]
+fn a_401_asking_for_digest_names_the_password_it_wants() {
+    const SOUP: &[u8] = b"HTTP/1.1 401 Unauthorized\r\nDate: Tue, 08 Dec 2026 01:10:46 GMT\r\nWWW-Authenticate: Digest realm=\"Soup Digest\", nonce=\"7493678081796692246\", qop=\"auth\", algorithm=MD5\r\nContent-Length: 0\r\n\r\n";
+    let line = every_page_refused(SOUP);
+    assert_contains(
+        &line,
+        &[
+            "HTTP 401 Unauthorized; its WWW-Authenticate asks for HTTP Digest",
+            "a user name and password",
+            "check base_url; otherwise check the client id and secret",
+        ],
+    );
+    let line = token_answered(SOUP, 4);
+    assert_contains(
+        &line,
+        &[
+            "refused: HTTP 401 Unauthorized; its WWW-Authenticate asks for HTTP Digest",
+            "check token_url",
+        ],
+    );
+    assert!(!line.contains("check client_id"), "{line}");
+}
+
 /// A token endpoint that answers a refusal with an HTML page (Werkzeug's `abort(401)`, a web
 /// application firewall's page in front of it) was said to be "an HTML page, not the API's: …
 /// (… a firewall such as mod_security or mod_evasive before the API)", of the token request,
