@@ -1608,10 +1608,18 @@ fn read_sized(
 /// alert (TLS 1.3, after the handshake) the request's write met first, one
 /// (stunnel) whose backend is down, and, to an address, one that routes by
 /// the ClientHello's host name (nginx's stream `ssl_preread`), which closes
-/// a hello with none when it has no route for it.
-fn closed_unanswered_hint(request: &Request) -> String {
+/// a hello with none when it has no route for it; in the handshake (the
+/// `message` an end of file), one with no TLS version or cipher in common,
+/// as GLib's TLS (libsoup's SoupServer) closes with no alert.
+fn closed_unanswered_hint(request: &Request, message: &str) -> String {
     let (setting, url) = (request.setting(), request.url);
     let tls = url.scheme() == "https";
+    let old = match tls && message.contains("unexpected end of file") {
+        true => {
+            ", or one with no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers), as GLib's TLS (libsoup's SoupServer) closes in the handshake: a server that needs a newer TLS setup"
+        }
+        false => "",
+    };
     let wants = match tls {
         true => "a client certificate, which this tool does not send",
         false => "https://",
@@ -1623,7 +1631,7 @@ fn closed_unanswered_hint(request: &Request) -> String {
         false => "",
     };
     format!(
-        "the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down{sni}): check {setting}, its scheme and port; or check your network, or try again later"
+        "the server closed the connection without answering (one that wants {wants}, HTTP/2 or the PROXY protocol there does, as does a gateway such as stunnel whose backend is down{sni}{old}): check {setting}, its scheme and port; or check your network, or try again later"
     )
 }
 
@@ -1702,7 +1710,7 @@ fn no_answer_after(
     } else if closed == Some(true) {
         format!("{DROPS_IT}{}", unrouted_hint(request)).into()
     } else if closed == Some(false) {
-        closed_unanswered_hint(request).into()
+        closed_unanswered_hint(request, message).into()
     } else if waited_beside_others(message, request) {
         "check your network, or raise --timeout / --max-retries, or lower --concurrency: a server that answers fewer requests at once than the pages in flight keeps some waiting".into()
     } else {

@@ -3196,6 +3196,21 @@ fn by_name_and_by_address(port: u16) -> Vec<(bool, String)> {
     vec![run_at("localhost"), run_at("127.0.0.1")]
 }
 
+/// The port of a server that reads each connection's first bytes (the ClientHello) and closes it,
+/// with no alert.
+fn closing_after_the_hello() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut hello = [0u8; 4096];
+            let _ = client.read(&mut hello);
+            let _ = client.shutdown(Shutdown::Both);
+        }
+    });
+    port
+}
+
 /// nginx 1.22's stream module with `ssl_preread on` picks the backend by the host name of the
 /// ClientHello (`map $ssl_preread_server_name …`); a connection with none, as to a URL with an
 /// address, gets its default route or none (`no host in upstream ""`), and with no backend
@@ -3206,16 +3221,7 @@ fn by_name_and_by_address(port: u16) -> Vec<(bool, String)> {
 /// an address does not send. For an address it now names such a gateway, and the host name.
 #[test]
 fn a_close_in_the_handshake_of_an_address_names_a_gateway_routing_by_host_name() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for mut client in listener.incoming().flatten() {
-            let mut hello = [0u8; 4096];
-            let _ = client.read(&mut hello);
-            let _ = client.shutdown(Shutdown::Both);
-        }
-    });
-    for (address, stderr) in by_name_and_by_address(port) {
+    for (address, stderr) in by_name_and_by_address(closing_after_the_hello()) {
         assert!(
             stderr.contains("closed the connection without answering"),
             "{stderr}"
@@ -3223,6 +3229,29 @@ fn a_close_in_the_handshake_of_an_address_names_a_gateway_routing_by_host_name()
         let sni = "by the host name (SNI, as nginx's ssl_preread), which is not sent for an address: use the host name";
         assert_eq!(stderr.contains(sni), address, "{stderr}");
     }
+}
+
+/// libsoup 3.2's SoupServer over GLib's TLS (glib-networking's GnuTLS) set to TLS 1.0 and 1.1
+/// alone, or to TLS 1.2 with CBC ciphers alone (`G_TLS_GNUTLS_PRIORITY`), reads the ClientHello,
+/// finds no version or cipher in common with this tool's, and closes with no alert. The error
+/// said "connection error: unexpected end of file; the server closed the connection without
+/// answering (one that wants a client certificate, …, HTTP/2 or the PROXY protocol there does, as
+/// does a gateway such as stunnel whose backend is down …)", with no word of the TLS setup, which
+/// a `protocol_version` or `handshake_failure` alert names. A close in the handshake names it too.
+#[test]
+fn a_close_in_the_handshake_names_a_tls_setup_in_common() {
+    for (_, stderr) in by_name_and_by_address(closing_after_the_hello()) {
+        for said in [
+            "unexpected end of file",
+            "closed the connection without answering",
+            "no TLS version or cipher in common with this tool (TLS 1.2 or 1.3, modern ciphers)",
+        ] {
+            assert!(stderr.contains(said), "{said} missing from: {stderr}");
+        }
+    }
+    // A close after the handshake is none of that (stunnel with its backend down).
+    let stderr = token_over_tls_fails(FaultKind::Drop);
+    assert!(!stderr.contains("no TLS version"), "{stderr}");
 }
 
 /// A TCP load balancer (pen 0.34 round-robin, haproxy in tcp mode) at a port of its own, in front
