@@ -722,10 +722,11 @@ fn no_virtual_host(setting: &str, body: &[u8]) -> String {
 }
 
 /// [`YAWS_400`], and Mono's HttpListener's page (6.8) for a request whose
-/// Host none of its prefixes names, which says [`NO_PREFIX`] after `check
+/// host name and path none of its prefixes covers (a right host at a path
+/// none begins gets it too), which says [`NO_PREFIX`] after `check
 /// {setting}`.
 const NO_HOST: [&[u8]; 2] = [YAWS_400, b"<h1>Bad Request (Invalid host)</h1>"];
-pub const NO_PREFIX: &str = " (its host name): Mono's HttpListener answers so a request whose Host none of its prefixes names";
+pub const NO_PREFIX: &str = " (its host name and path): Mono's HttpListener answers so a request whose host name and path none of its prefixes covers";
 
 /// What [`no_virtual_host`] says after `check {setting}`.
 pub const NO_VIRTUAL_HOST: &str =

@@ -4402,8 +4402,10 @@ fn starlettes_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
 /// (`http://localhost:PORT/` registered, the URL by address) with `400` and this page. The token
 /// request said "no OAuth answer; check token_url (its scheme and port)", and page 1 "not the
 /// API's answer; check base_url (its scheme and port)", of a scheme and port that had reached
-/// the server. Both now name the host name and the prefixes; a later page's still says base_url
-/// answered the first page (found with a Mono 6.8 HttpListener registered for `localhost`).
+/// the server. Both now name the host name, the path and the prefixes: Mono answers so too a
+/// request at a path none of them begins (`http://localhost:PORT/oauth/` registered, token_url
+/// at `/token`); a later page's still says base_url answered the first page (found with a Mono
+/// 6.8 HttpListener registered for `localhost`).
 #[test]
 fn monos_400_for_a_host_no_prefix_names_names_the_host_name() {
     const MONO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nServer: Mono-HTTPAPI/1.0\r\nContent-Length: 35\r\nConnection: close\r\n\r\n<h1>Bad Request (Invalid host)</h1>";
@@ -4415,7 +4417,7 @@ fn monos_400_for_a_host_no_prefix_names_names_the_host_name() {
             &[
                 "HTTP 400: Bad Request (Invalid host)",
                 &format!(
-                    "check {setting} (its host name): Mono's HttpListener answers so a request whose Host none of its prefixes names"
+                    "check {setting} (its host name and path): Mono's HttpListener answers so a request whose host name and path none of its prefixes covers"
                 ),
             ],
         );
