@@ -29,6 +29,8 @@ struct Forms {
     lower: Vec<String>,
     cased: Vec<String>,
     written: Vec<String>,
+    /// Character codes a secret is looked for as a list of ([`coded`]).
+    codes: Vec<Vec<u32>>,
 }
 
 impl Forms {
@@ -84,23 +86,16 @@ impl Redactor {
             url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         // A client secret's character codes (not a token's thousands), as
         // SWI-Prolog's http_authorization_data/2 gives a Basic password
-        // (form-encoded, as sent): `[115,51,…]`, and `[115, 51, …]`.
-        let short = secret.len() <= Self::CODES_LEN;
-        let codes = |text: &str, with: &str| {
-            let codes = text
-                .chars()
-                .filter(|_| short)
-                .map(|c| u32::from(c).to_string());
-            codes.collect::<Vec<String>>().join(with)
-        };
+        // (form-encoded, as sent), and its bytes, as Ruby and Python list them.
+        let codes = [
+            secret.chars().map(u32::from).collect(),
+            secret.bytes().map(u32::from).collect(),
+            form_encoded.chars().map(u32::from).collect::<Vec<u32>>(),
+        ];
         let forms = [
             secret.to_string(),
             // As an HTML page shows it, its character references decoded.
             crate::text::unescaped(secret),
-            codes(secret, ","),
-            codes(secret, ", "),
-            codes(&form_encoded, ","),
-            codes(&form_encoded, ", "),
             // A space is `+` in a form, `%20` in the rest of a URL.
             form_encoded.replace('+', "%20"),
             form_encoded,
@@ -119,6 +114,14 @@ impl Redactor {
             known.1.push(secret);
             for form in forms.iter().filter(|f| f.chars().count() >= Self::MIN_LEN) {
                 known.0.push(form);
+            }
+            for codes in codes
+                .into_iter()
+                .filter(|_| secret.len() <= Self::CODES_LEN)
+            {
+                if !known.0.codes.contains(&codes) {
+                    known.0.codes.push(codes);
+                }
             }
         }
     }
@@ -170,6 +173,7 @@ impl Redactor {
         // upper-case escapes keep it byte for byte (see [`Forms`]).
         let look = |forms: &Forms, text: &[u8]| {
             let mut at = found(&forms.lower, &text.to_ascii_lowercase(), false);
+            at.extend(coded(&forms.codes, text, parts));
             if parts {
                 at.extend(found(&forms.cased, &upper_hex_escapes(text), true));
                 at.extend(found(&forms.cased, text, true));
@@ -252,6 +256,53 @@ fn found(secrets: &[String], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
             .collect();
         let windows = (text.windows(len).enumerate()).filter(|(_, w)| parts.contains(w));
         found.extend(windows.map(|(at, _)| (at, at + len)));
+    }
+    found
+}
+
+/// Where in `text` a list of numbers (`[115,51,…]`, `[115, 51, …]`) spells
+/// one of `codes` whole or, with `parts`, [`Redactor::PART_LEN`] of them in a
+/// row, as a part of a secret is that many of its characters: `(start, end)`.
+fn coded(codes: &[Vec<u32>], text: &[u8], parts: bool) -> Vec<(usize, usize)> {
+    let (mut found, mut run) = (Vec::new(), Vec::<(u32, usize, usize)>::new());
+    let mut at = 0;
+    while at <= text.len() {
+        let digits = text[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        // A number after another but for a comma and spaces continues its run.
+        let after = (run.last()).map_or(&b""[..], |&(_, _, end)| &text[end..at]);
+        let listed = after.first() == Some(&b',') && after[1..].iter().all(|&b| b == b' ');
+        if at == text.len() || digits > 0 && !listed {
+            found.extend(spelt(codes, &run, parts));
+            run.clear();
+        }
+        let number = std::str::from_utf8(&text[at..at + digits]).ok();
+        if let Some(code) = number.and_then(|n| n.parse().ok()) {
+            run.push((code, at, at + digits));
+        }
+        at += digits.max(1);
+    }
+    found
+}
+
+/// Where the numbers of `run` (each with its span) spell one of `codes`, as
+/// [`coded`] has it.
+fn spelt(codes: &[Vec<u32>], run: &[(u32, usize, usize)], parts: bool) -> Vec<(usize, usize)> {
+    let numbers: Vec<u32> = run.iter().map(|&(code, ..)| code).collect();
+    let mut found = Vec::new();
+    for code in codes {
+        let part = if parts {
+            Redactor::PART_LEN
+        } else {
+            code.len()
+        };
+        let len = part.min(code.len());
+        if numbers.len() < len {
+            continue;
+        }
+        let spelling: HashSet<&[u32]> = code.windows(len).collect();
+        for (at, _) in (numbers.windows(len).enumerate()).filter(|(_, w)| spelling.contains(w)) {
+            found.push((run[at].1, run[at + len - 1].2));
+        }
     }
     found
 }
@@ -348,6 +399,41 @@ fn upper_hex_escapes(bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A client secret's character codes are a part of it eight codes
+    /// in a row, as its text is eight characters: eight bytes of them (two
+    /// or three codes, ` 50, 100` of a hex secret's `2d`) redacted ordinary
+    /// numbers, a list of allowed values among them.
+    #[test]
+    fn a_few_of_a_secrets_character_codes_are_no_part_of_it() {
+        let r = Redactor::default();
+        r.add("9f2d6c1e8a7b4c3d");
+        for text in [
+            "per_page: must be one of 10, 25, 50, 100",
+            "ids 102,50,100,54 and 99,49,101,56 are gone",
+        ] {
+            assert_eq!(r.redact_shown(text), text);
+        }
+        for (text, shown) in [
+            (
+                "found `[57,102,50,100,54,99,49,101|...]'",
+                "found `[<redacted>|...]'",
+            ),
+            ("[100, 54, 99, 49, 101, 56, 97, 55, 98]", "[<redacted>]"),
+            (
+                "[57,102,50,100,54,99,49,101,56,97,55,98,52,99,51,100]",
+                "[<redacted>]",
+            ),
+            ("[50,100,54,99,49,101,56,97,9]", "[<redacted>,9]"),
+        ] {
+            assert_eq!(r.redact_shown(text), shown);
+        }
+        // Python's and Ruby's lists of its bytes, beyond ASCII too.
+        r.add("pässwört-Gé heim");
+        let bytes: Vec<String> = "pässwört-Gé heim".bytes().map(|b| b.to_string()).collect();
+        let text = format!("found [{}]", bytes.join(", "));
+        assert_eq!(r.redact_shown(&text), "found [<redacted>]");
+    }
 
     /// A secret holding a control character, pasted where a value goes
     /// (the account name), is shown escaped in the message that refuses
