@@ -193,11 +193,18 @@ pub fn describe(reply: &Reply, redactor: &Redactor) -> String {
 
 /// A message without the backtrace SWI-Prolog's HTTP server puts after it
 /// (library(http/http_error), or debug mode): `In:`, then a line per frame
-/// (`  [23] throw(…)`), the server's, not what was raised. Cut once
-/// redacted (`shown`), so that no cut leaves part of a secret behind.
+/// (`  [23] throw(…)`, numbered: an application's `[query]` is no frame),
+/// the server's, not what was raised. Cut once redacted (`shown`), so that
+/// no cut leaves part of a secret behind.
 fn without_backtrace(text: String) -> String {
+    let frame = |at: usize| {
+        let number = text[at + 5..].trim_start().strip_prefix('[');
+        number
+            .and_then(|n| n.split_once(']'))
+            .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+    };
     match text.find("\nIn:\n") {
-        Some(at) if text[at + 5..].trim_start().starts_with('[') => text[..at].to_string(),
+        Some(at) if frame(at) => text[..at].to_string(),
         _ => text,
     }
 }

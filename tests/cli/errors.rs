@@ -675,6 +675,20 @@ fn a_prolog_backtrace_after_the_message_is_left_out() {
     );
 }
 
+/// A message of the application's own with a line `In:` before a bracketed word (`[query]`) is
+/// no backtrace: SWI-Prolog's frames are numbered (`[23]`). It was cut there, and the line said
+/// "Invalid request" alone.
+#[test]
+fn a_line_in_before_a_bracketed_word_is_the_applications_message() {
+    let message = "Invalid request\nIn:\n[query] per_page: must be at most 100";
+    let body = json!({"code": 400, "message": message}).to_string();
+    let line = failing_page(2, FaultKind::StatusWithBody(400, body));
+    assert_contains(
+        &line,
+        &["Invalid request In: [query] per_page: must be at most 100"],
+    );
+}
+
 /// What was raised is the first line after the last frame, not the traceback's last line: a
 /// message of more than one line (SQLAlchemy's ends "(Background on this error at: …)", pydantic's
 /// ValidationError names a field on a line of its own) was shown by that last line alone since
