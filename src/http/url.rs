@@ -186,8 +186,12 @@ const NOT_IN_A_QUERY: &AsciiSet = &CONTROLS
 /// `query` as RFC 3986 has it: [`NOT_IN_A_QUERY`] and each `%` not
 /// followed by two hex digits percent-encoded.
 fn in_a_query(query: &str) -> String {
-    let encoded = utf8_percent_encode(query, NOT_IN_A_QUERY).to_string();
-    let mut parts = encoded.split('%');
+    escapes_alone(&utf8_percent_encode(query, NOT_IN_A_QUERY).to_string())
+}
+
+/// `text` with each `%` not followed by two hex digits percent-encoded.
+fn escapes_alone(text: &str) -> String {
+    let mut parts = text.split('%');
     let first = parts.next().unwrap_or_default().to_string();
     parts.fold(first, |out, part| {
         let hex = |h: &[u8]| h.iter().all(u8::is_ascii_hexdigit);
@@ -212,10 +216,14 @@ pub fn follow(page: &Url, href: &str, origin: &Url) -> anyhow::Result<Url> {
         (page.join(href)).map_err(|e| elsewhere(format!("it is not a valid URL ({e})")))?;
     // Characters RFC 3986 keeps out of a query, which Tomcat refuses (400)
     // raw, and a `%` that starts no escape, which libwebsockets refuses
-    // (403): sent percent-encoded, as they mean the same.
+    // (403), in the path too: sent percent-encoded, as they mean the same.
     let query = url.query().map(in_a_query);
     if query.as_deref() != url.query() {
         url.set_query(query.as_deref());
+    }
+    let path = escapes_alone(url.path());
+    if path != url.path() {
+        url.set_path(&path);
     }
     check_web(&url).map_err(|why| elsewhere(format!("it {why}")))?;
     if url.origin() != origin.origin() {
@@ -559,6 +567,19 @@ mod tests {
         assert_eq!(
             follow(&page, href, &origin).unwrap().as_str(),
             "http://127.0.0.1:5000/express/accounts?page=2&q=50%25off&r=%25zz&s=%254&t=100%25&u=%41%2f"
+        );
+    }
+
+    /// libwebsockets 4.1 answers such a `%` in a path alike (`HTTP/1.0
+    /// 403`, its `<h1>403</h1>` page): a next link's path is sent so too.
+    #[test]
+    fn a_next_links_path_percent_signs_that_start_no_escape_are_percent_encoded() {
+        let page = url("http://127.0.0.1:5000/express/accounts?page=1");
+        let origin = url("http://127.0.0.1:5000");
+        let href = "/express/50%off/%zz/accounts%/%41%2f?page=2";
+        assert_eq!(
+            follow(&page, href, &origin).unwrap().as_str(),
+            "http://127.0.0.1:5000/express/50%25off/%25zz/accounts%25/%41%2f?page=2"
         );
     }
 
