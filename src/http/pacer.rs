@@ -3401,6 +3401,19 @@ mod tests {
         assert_eq!(p.learnt, Some((0.25, Source::Refusals)));
     }
 
+    /// A hold's end a step's time back is quiet again: the pace is
+    /// probed upwards at that very instant (to the tick of the clock).
+    #[test]
+    fn a_step_after_a_holds_end_is_probed_at_once() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(None);
+        (p.learnt, p.last_cut) = (Some((1.0, Source::Refusals)), Some(t0));
+        let held_to = t0 + PROBE_AFTER;
+        p.held_to = Some(held_to);
+        assert!(p.probe(held_to + PROBE_EVERY - ms(1)).is_none(), "held");
+        assert!(p.probe(held_to + PROBE_EVERY).is_some());
+    }
+
     /// A cut in a burst after a step up (silent 429s both): the next
     /// refusal is of no step up, and does not go back to the rate before it.
     #[test]
