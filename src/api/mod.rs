@@ -454,7 +454,8 @@ fn unexpected_page(
     let length = url_length(context);
     let bare_400 = reply.status == 400 && says_bad_request_alone(reply);
     let netty = says(reply, "an http line is larger than ");
-    let aspnet = says(reply, " for this request exceeds the configured max");
+    let limit = |s: &&str| says(reply, &format!("exceeds the configured max{s}length value"));
+    let aspnet = ["url", "querystring"].iter().any(limit);
     let refuses = match reply.status {
         414 => Some("refuses"),
         400 if netty || aspnet => Some("refuses"),

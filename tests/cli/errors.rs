@@ -4470,6 +4470,20 @@ fn aspnets_400_for_a_url_over_its_limits_says_the_url_is_too_long() {
     }
 }
 
+/// ASP.NET's words name its setting (maxUrlLength, maxQueryStringLength): an API's own 400 for a
+/// per_page over its maximum, "… for this request exceeds the configured maximum of 25", said
+/// since f5c970d9 that the server refuses URLs this long, of a URL of 80 bytes.
+#[test]
+fn an_apis_400_for_a_maximum_exceeded_is_no_url_too_long() {
+    let body = r#"{"code":"1000","message":"The page size for this request exceeds the configured maximum of 25."}"#;
+    let line = failing_page(1, FaultKind::StatusWithBody(400, body.into()));
+    assert_contains(
+        &line,
+        &["HTTP 400 (code 1000): The page size for this request"],
+    );
+    assert!(!line.contains("URLs this long"), "{line}");
+}
+
 /// A 400 or 422 of the token endpoint is a refusal when it says so as OAuth
 /// does (RFC 6749 §5.2: a registered `error` code, or another one given
 /// with its `error_description`) or in the Talkdesk reference's own error
