@@ -204,9 +204,9 @@ pub fn json_among_text<T: serde::de::DeserializeOwned>(
 /// page a server appended to a page it had begun, whole or not (ASP.NET's,
 /// of a handler that raised after `Response.Flush()`). Not one a string of
 /// the JSON holds (a company name's `<html>`), unless the body ends as
-/// markup does: the JSON was cut inside a string.
+/// markup does and the JSON was cut inside that string: one that never
+/// closes, or whose closing quote (the page's) no `,` `:` `]` or `}` follows.
 pub fn page_after_json(body: &[u8]) -> Option<usize> {
-    let (mut in_string, mut escaped) = (false, false);
     let tags = [b"<?xml".as_slice(), b"<!doctype html", b"<html"];
     let page = |at: &usize| {
         let tag = |tag: &&[u8]| {
@@ -216,20 +216,27 @@ pub fn page_after_json(body: &[u8]) -> Option<usize> {
         };
         tags.iter().any(tag)
     };
-    let mut outside = (0..body.len()).filter(|&at| {
-        match (in_string, body[at]) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (_, b'"') => in_string = !in_string,
-            (in_string, _) => return !in_string,
+    let ends_as_markup = body.trim_ascii_end().ends_with(b">");
+    let in_cut = |start: usize| (start..body.len()).filter(|_| ends_as_markup).find(page);
+    body.trim_ascii_start().starts_with(b"{").then_some(())?;
+    let (mut open, mut escaped) = (None, false);
+    for (at, &b) in body.iter().enumerate() {
+        match (open, b) {
+            (None, _) if page(&at) => return Some(at),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), b'\\') => escaped = true,
+            (None, b'"') => open = Some(at),
+            (Some(start), b'"') => {
+                let next = body[at + 1..].trim_ascii_start().first();
+                if !matches!(next, Some(b',' | b':' | b']' | b'}')) {
+                    return in_cut(start);
+                }
+                open = None;
+            }
+            _ => {}
         }
-        false
-    });
-    let cut_in_a_string = body.trim_ascii_end().ends_with(b">");
-    let at = outside
-        .find(page)
-        .or_else(|| (0..body.len()).filter(|_| cut_in_a_string).find(page));
-    at.filter(|_| body.trim_ascii_start().starts_with(b"{"))
+    }
+    in_cut(open?)
 }
 
 /// `bytes` without a UTF-8 byte-order mark in front (a proxy's, or
@@ -493,6 +500,20 @@ mod tests {
         // Cut inside a string, then the page: its end says markup.
         let cut_then_page = br#"{"a": "Comp<!DOCTYPE html><html></html>"#;
         assert_eq!(page_after_json(cut_then_page), Some(11));
+    }
+
+    /// The page after a JSON cut inside a string starts in that string,
+    /// not in an earlier one: a company name's `<html>` before it was
+    /// taken for its start, and the words shown were the page's accounts
+    /// (XSP 4.8, a handler raising after it flushed half a page).
+    #[test]
+    fn a_page_after_a_cut_string_starts_in_the_string_cut() {
+        let cut = br#"{"a": [{"company_name": "<html> Co", "name": "Comp<?xml version="1.0"?><html></html>"#;
+        let at = cut.windows(5).position(|w| w == b"<?xml");
+        assert_eq!(page_after_json(cut), at);
+        // Its quotes may close the string cut: still the first tag in it.
+        let quoted = br#"{"a": "<html>", "b": "x<!DOCTYPE html><html lang="en"></html>"#;
+        assert_eq!(page_after_json(quoted), Some(23));
     }
 
     #[test]
