@@ -587,7 +587,7 @@ fn not_followed(context: &str, reply: &Reply, setting: &str, redactor: &Redactor
     let sign_in = if to_sign_in(location) {
         "it sends to a sign-in page, as a gateway in front does with what its auth check refuses (nginx auth_request, Caddy forward_auth, an SSO proxy), and this tool signs in to no page: ask whoever runs it to let the API's requests through, else "
     } else if aspx_error(location) {
-        "it sends to ASP.NET's error page (its customErrors defaultRedirect), as ASP.NET does a request whose handler failed: the server failed; try again later, else ask whoever runs it to fix the error (its log names it), else "
+        "it sends to ASP.NET's error page (its customErrors defaultRedirect), as ASP.NET does a request whose handler failed: the server failed; try again later, else ask whoever runs it to fix the error (its log names it); it sends a path it has nothing at (its 404) there too: "
     } else {
         ""
     };

@@ -4297,6 +4297,19 @@ fn aspnets_redirect_of_a_page_to_its_error_page_is_not_followed() {
     assert!(!line.contains("an HTML page"), "{line}");
 }
 
+/// ASP.NET sends a path it has nothing at (its 404: a base_url with a wrong path) to the same
+/// error page, with the same redirect (XSP 4.8, `/Error.htm?aspxerrorpath=/wrong/express/accounts`):
+/// since 3cc42aea that said only that the server failed, and to try again later.
+#[test]
+fn aspnets_redirect_to_its_error_page_names_a_path_it_has_nothing_at() {
+    const XSP: &[u8] = b"HTTP/1.0 302 Found\r\nServer: Mono.WebServer.XSP/4.8.0.0 Linux\r\nLocation: /Error.htm?aspxerrorpath=/wrong/express/accounts\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let line = final_at_once_on(FaultKind::RawResponse(XSP));
+    assert_contains(
+        &line,
+        &["a path it has nothing at (its 404) there too: check base_url"],
+    );
+}
+
 /// A 301-303 of the token request to a token endpoint whose path holds a sign-in word (GitHub's and
 /// Gitea's `/login/oauth/access_token`, the path's last part naming a token) is no sign-in page: since
 /// da25dec4 it said "it sends to a sign-in page … ask whoever runs it", where the URL to set is that
