@@ -4407,21 +4407,24 @@ fn djangos_400_page_names_a_view_refusing_the_request_too() {
 #[test]
 fn starlettes_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
     const STARLETTE: &[u8] = b"HTTP/1.1 400 Bad Request\r\nserver: uvicorn\r\ncontent-length: 19\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nInvalid host header";
-    let page = final_at_once_on(FaultKind::RawResponse(STARLETTE));
-    let token = token_request_answered(FaultKind::RawResponse(STARLETTE));
+    names_the_host_name(
+        STARLETTE,
+        "HTTP 400: Invalid host header",
+        "(its host name): Starlette's TrustedHostMiddleware (FastAPI's too) answers so a request whose Host its allowed_hosts does not list",
+    );
+}
+
+/// A server's `raw` 400 for a Host it does not serve, as page 1 and as the token request's
+/// answer: `said` and "check {setting} {check}", no scheme and port; a later page's blames no
+/// base_url.
+fn names_the_host_name(raw: &'static [u8], said: &str, check: &str) {
+    let page = final_at_once_on(FaultKind::RawResponse(raw));
+    let token = token_request_answered(FaultKind::RawResponse(raw));
     for (line, setting) in [(page, "base_url"), (token, "token_url")] {
-        assert_contains(
-            &line,
-            &[
-                "HTTP 400: Invalid host header",
-                &format!(
-                    "check {setting} (its host name): Starlette's TrustedHostMiddleware (FastAPI's too) answers so a request whose Host its allowed_hosts does not list"
-                ),
-            ],
-        );
+        assert_contains(&line, &[said, &format!("check {setting} {check}")]);
         assert!(!line.contains("scheme and port"), "{line}");
     }
-    let later = failing_page(2, FaultKind::RawResponse(STARLETTE));
+    let later = failing_page(2, FaultKind::RawResponse(raw));
     blames_base_url_on_page_one_only(2, &later);
 }
 
@@ -4436,22 +4439,11 @@ fn starlettes_400_for_a_host_not_in_allowed_hosts_names_the_host_name() {
 #[test]
 fn monos_400_for_a_host_no_prefix_names_names_the_host_name() {
     const MONO: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nServer: Mono-HTTPAPI/1.0\r\nContent-Length: 35\r\nConnection: close\r\n\r\n<h1>Bad Request (Invalid host)</h1>";
-    let page = final_at_once_on(FaultKind::RawResponse(MONO));
-    let token = token_request_answered(FaultKind::RawResponse(MONO));
-    for (line, setting) in [(page, "base_url"), (token, "token_url")] {
-        assert_contains(
-            &line,
-            &[
-                "HTTP 400: Bad Request (Invalid host)",
-                &format!(
-                    "check {setting} (its host name and path): Mono's HttpListener answers so a request whose host name and path none of its prefixes covers"
-                ),
-            ],
-        );
-        assert!(!line.contains("scheme and port"), "{line}");
-    }
-    let later = failing_page(2, FaultKind::RawResponse(MONO));
-    blames_base_url_on_page_one_only(2, &later);
+    names_the_host_name(
+        MONO,
+        "HTTP 400: Bad Request (Invalid host)",
+        "(its host name and path): Mono's HttpListener answers so a request whose host name and path none of its prefixes covers",
+    );
 }
 
 /// ASP.NET (Mono 6.8's System.Web under XSP 4.8) answers a URL whose query passes its
